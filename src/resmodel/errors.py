@@ -1,0 +1,90 @@
+"""User-facing errors: every one says where (file and line/row/column or JSON path),
+what was expected, and how to fix it. The CLI turns them into exit status 2, the API into 4xx."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: a file plus line/row/column, or a JSON path (API requests)."""
+
+    file: str | None = None
+    line: int | None = None
+    row: int | None = None
+    column: str | None = None
+    path: str | None = None  # dotted key path inside a YAML/JSON document, or a series id
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column '{self.column}'")
+        if self.path:
+            parts.append(f"at '{self.path}'")
+        return ", ".join(parts) if parts else "(no location)"
+
+
+@dataclass
+class Problem:
+    """One located user mistake."""
+
+    location: Location
+    problem: str
+    expected: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.problem}. Expected {self.expected}. Fix: {self.fix}"
+
+
+class ResmodelError(Exception):
+    """Base for every error caused by user input; carries one or more located problems."""
+
+    def __init__(self, problems: Problem | list[Problem]):
+        self.problems = problems if isinstance(problems, list) else [problems]
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def at(cls, location: Location, problem: str, expected: str, fix: str) -> ResmodelError:
+        return cls(Problem(location, problem, expected, fix))
+
+
+class InputError(ResmodelError):
+    """Malformed or invalid input file, scenario or request."""
+
+
+class PersonalDataError(InputError):
+    """Input contains something that looks like a Swedish personal identity number."""
+
+
+@dataclass
+class Warning_:
+    """A non-fatal data-quality finding (named check), reported with the run; strict mode makes it fatal."""
+
+    check: str
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.check}] {self.location}: {self.message}"
+
+
+@dataclass
+class ProblemCollector:
+    """Gathers problems while validating a whole file, so the user sees all of them at once."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, location: Location, problem: str, expected: str, fix: str) -> None:
+        self.problems.append(Problem(location, problem, expected, fix))
+
+    def raise_if_any(self, error_type: type[ResmodelError] = InputError) -> None:
+        if self.problems:
+            raise error_type(self.problems)
