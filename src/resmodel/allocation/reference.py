@@ -1,0 +1,156 @@
+"""A plain per-user reference implementation of the engine's formulas, unit by unit.
+
+It is slow on purpose: one loop, scalar arithmetic, every step named. Tests check the
+vectorised engine against it, benchmarks compare their speed, and `explain` prints its steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from resmodel.allocation.engine import EngineConstants, Municipality
+from resmodel.params.tree import Snapshot
+
+
+@dataclass
+class Step:
+    """One named part of a unit's result: what it is, how it was computed, its value, its parameters."""
+
+    label: str
+    formula: str
+    value: float
+    parameters: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UnitTrace:
+    unit_id: str
+    steps: list[Step]
+    measures: dict[str, float]
+
+
+def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, unit_id: str) -> UnitTrace:
+    """Hours, FTE and cost of one unit computed user by user, with each step recorded."""
+    unit = data.units.set_index("unit_id").loc[unit_id]
+    users = data.users[data.users["unit_id"] == unit_id]
+    service, own = unit["service"], unit["regi"] == "egen"
+    steps: list[Step] = []
+    direct = indirect = fixed = 0.0
+    staff_cost = other = purchase = revenue = 0.0
+    wt = c.working_time
+    awt = wt.available_hours
+    awt_formula = (f"({wt.weekdays} weekdays − {wt.annual_leave_days:g} leave − {wt.holidays_on_weekdays} holidays − "
+                   f"{wt.training_days:g} training) × {wt.hours_per_day:g} h × (1 − {wt.sick_leave_rate:g} sick)")
+    steps.append(Step("available working time per FTE (AWT)", awt_formula, awt,
+                      ["working_time.annual_leave_days", "working_time.contract_hours_per_week",
+                       "working_time.sick_leave_rate", "working_time.training_days", "working_time.count_holiday_eves"]))
+    rates = c.rates.get(service)
+    if rates is not None and own:
+        parts = " + ".join(f"{rates.role_share[r]:g} × {rates.role_cost_per_fte[r]:,.0f}" for r in rates.role_share)
+        roles = list(rates.role_share)
+        params = [f"salaries.{r}" for r in roles] + ["staff_cost.holiday_pay_supplement",
+                                                     f"{service}.unsocial_hours_supplement", "payroll.po_rate"]
+        if len(roles) > 1:
+            params += [f"{service}.role_mix.{r}" for r in roles]
+        steps.append(Step("cost per FTE (salary × 12 × (1+holiday) × (1+OB) × (1+PO), by role mix)", parts,
+                          rates.cost_per_fte, params))
+        steps.append(Step("cost per staffed hour", f"{rates.cost_per_fte:,.0f} / {awt:,.1f}", rates.cost_per_hour))
+    for user in users.itertuples():
+        if service == "daglig_verksamhet":
+            ratio = snapshot.levels("daglig_verksamhet.staff_ratio")[int(user.level) - 1]
+            d = ratio * user.weekly_hours * c.open_weeks
+            i = d * snapshot["daglig_verksamhet.indirect_share"]
+            direct, indirect = direct + d, indirect + i
+            other += snapshot["daglig_verksamhet.other_cost_per_user"]
+            steps.append(Step(f"user {user.user_id} (level {int(user.level)}, {user.weekly_hours:g} h/week) direct hours",
+                              f"{ratio:g} × {user.weekly_hours:g} × {c.open_weeks:g} open weeks", d,
+                              ["daglig_verksamhet.staff_ratio", "daglig_verksamhet.closure_days"]))
+        elif service in ("bostad_vuxna", "bostad_barn"):
+            per_day = snapshot.levels(f"{service}.support_hours_per_day")[int(user.level) - 1]
+            d = per_day * c.days
+            direct += d
+            other += snapshot[f"{service}.other_cost_per_resident"]
+            steps.append(Step(f"resident {user.user_id} (level {int(user.level)}) support hours",
+                              f"{per_day:g} h/day × {c.days} days", d, [f"{service}.support_hours_per_day"]))
+        elif service == "externa_platser":
+            p = user.day_price * c.days
+            purchase += p
+            steps.append(Step(f"place {user.user_id} purchase", f"{user.day_price:g} SEK/day × {c.days} days", p))
+        else:
+            rate = snapshot["personlig_assistans.state_hourly_rate"]
+            cap = snapshot["personlig_assistans.municipal_hours_per_week"]
+            hours = user.weekly_hours * c.weeks
+            sfb = user.service == "personlig_assistans_sfb"
+            if own:
+                direct += hours
+                steps.append(Step(f"case {user.user_id} ({user.service}) assistance hours",
+                                  f"{user.weekly_hours:g} h/week × {c.weeks:.4f} weeks", hours))
+                if sfb:
+                    r = max(user.weekly_hours - cap, 0.0) * c.weeks * rate
+                    revenue += r
+                    steps.append(Step(f"case {user.user_id} state compensation beyond {cap:g} h/week",
+                                      f"max({user.weekly_hours:g} − {cap:g}, 0) × {c.weeks:.4f} × {rate:g}", r,
+                                      ["personlig_assistans.state_hourly_rate",
+                                       "personlig_assistans.municipal_hours_per_week"]))
+            elif sfb:
+                p = min(user.weekly_hours, cap) * c.weeks * rate
+                purchase += p
+                steps.append(Step(f"case {user.user_id} municipal share (first {cap:g} h/week)",
+                                  f"min({user.weekly_hours:g}, {cap:g}) × {c.weeks:.4f} × {rate:g}", p,
+                                  ["personlig_assistans.state_hourly_rate", "personlig_assistans.municipal_hours_per_week"]))
+            else:
+                price = snapshot["personlig_assistans.lss_purchase_price_per_hour"]
+                p = hours * price
+                purchase += p
+                steps.append(Step(f"case {user.user_id} LSS hours bought", f"{hours:,.1f} h × {price:g}", p,
+                                  ["personlig_assistans.lss_purchase_price_per_hour"]))
+    if service == "daglig_verksamhet":
+        fixed = snapshot["daglig_verksamhet.fixed_hours_per_unit"]
+        steps.append(Step("indirect hours", f"{direct:,.1f} × {snapshot['daglig_verksamhet.indirect_share']:g}",
+                          indirect, ["daglig_verksamhet.indirect_share"]))
+        steps.append(Step("fixed unit hours", "per unit", fixed, ["daglig_verksamhet.fixed_hours_per_unit"]))
+        steps.append(Step("other costs", f"{len(users)} users × {snapshot['daglig_verksamhet.other_cost_per_user']:,.0f}",
+                          other, ["daglig_verksamhet.other_cost_per_user"]))
+    elif service in ("bostad_vuxna", "bostad_barn"):
+        shift = (unit["day_staff"] * snapshot[f"{service}.shifts.day_hours"]
+                 + unit["evening_staff"] * snapshot[f"{service}.shifts.evening_hours"]
+                 + unit["night_awake_staff"] * snapshot[f"{service}.shifts.night_hours"]
+                 + unit["night_sleeping_staff"] * snapshot[f"{service}.shifts.night_hours"]
+                 * snapshot[f"{service}.shifts.sleeping_night_weight"])
+        fixed = shift * c.days
+        steps.append(Step("base staffing hours (day, evening, awake and sleeping night)",
+                          f"({unit['day_staff']:g} day + {unit['evening_staff']:g} evening + {unit['night_awake_staff']:g} "
+                          f"awake night + {unit['night_sleeping_staff']:g} sleeping night × weight) × shift hours × {c.days} days",
+                          fixed, [f"{service}.shifts.day_hours", f"{service}.shifts.evening_hours",
+                                  f"{service}.shifts.night_hours", f"{service}.shifts.sleeping_night_weight"]))
+        steps.append(Step("other costs", f"{len(users)} residents", other, [f"{service}.other_cost_per_resident"]))
+    total_hours = direct + indirect + fixed
+    if own and rates is not None:
+        staff_cost = total_hours * rates.cost_per_hour
+        steps.append(Step("staff cost", f"{total_hours:,.1f} h × {rates.cost_per_hour:,.2f}", staff_cost))
+        if service == "personlig_assistans":
+            other = staff_cost * snapshot["personlig_assistans.overhead_share"]
+            steps.append(Step("provider overhead", f"{staff_cost:,.0f} × {snapshot['personlig_assistans.overhead_share']:g}",
+                              other, ["personlig_assistans.overhead_share"]))
+    premises = 0.0
+    if isinstance(unit["premises_id"], str):
+        prem = data.premises.set_index("premises_id").loc[unit["premises_id"]]
+        sharing = int((data.units["premises_id"] == unit["premises_id"]).sum())
+        premises = prem["annual_rent"] / sharing
+        steps.append(Step("premises cost", f"rent {prem['annual_rent']:,.0f} / {sharing} units in the premises", premises))
+    total_cost = staff_cost + premises + other + purchase
+    measures = {
+        "users": float(len(users)), "direct_hours": direct, "indirect_hours": indirect, "fixed_hours": fixed,
+        "total_hours": total_hours, "fte_required": total_hours / awt, "staff_cost": staff_cost,
+        "premises_cost": premises, "other_cost": other, "purchase_cost": purchase, "revenue": revenue,
+        "total_cost": total_cost, "net_cost": total_cost - revenue,
+    }
+    steps.append(Step("net cost", "staff + premises + other + purchases − revenue", measures["net_cost"]))
+    return UnitTrace(unit_id, steps, measures)
+
+
+def reference_units(data: Municipality, snapshot: Snapshot, c: EngineConstants) -> pd.DataFrame:
+    """All units by the reference implementation (for equality tests and benchmarks)."""
+    rows = [{"unit_id": u, **unit_reference(data, snapshot, c, u).measures} for u in data.units["unit_id"]]
+    return pd.DataFrame(rows)

@@ -1,0 +1,75 @@
+"""Available working time (AWT) per full-time employee, WISN-style, from its parts.
+
+AWT = (weekdays − annual leave − public holidays on weekdays − training) × hours per day
+      × (1 − expected sick-leave rate). Public holidays come from the `holidays` package for the
+year, so the count moves with the calendar instead of being a constant."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import holidays
+import numpy as np
+
+from resmodel.params.tree import Snapshot
+
+
+def weekdays_in_year(year: int) -> int:
+    return int(np.busday_count(f"{year}-01-01", f"{year + 1}-01-01"))
+
+
+def weekday_holidays(year: int, count_eves: bool) -> list[dt.date]:
+    """Swedish public holidays (and, optionally, midsummer/Christmas/New Year's eves) on Mon–Fri."""
+    days = set(holidays.country_holidays("SE", years=year, include_sundays=False).keys())
+    if count_eves:
+        midsummer_day = next(d for d in days if d.month == 6 and d.day >= 20 and d.weekday() == 5)
+        days |= {midsummer_day - dt.timedelta(days=1), dt.date(year, 12, 24), dt.date(year, 12, 31)}
+    return sorted(d for d in days if d.weekday() < 5)
+
+
+@dataclass(frozen=True)
+class WorkingTime:
+    """The parts of AWT for one year, kept so `explain` can show them."""
+
+    year: int
+    weekdays: int
+    annual_leave_days: float
+    holidays_on_weekdays: int
+    training_days: float
+    hours_per_day: float
+    sick_leave_rate: float
+
+    @property
+    def scheduled_hours(self) -> float:
+        days = self.weekdays - self.annual_leave_days - self.holidays_on_weekdays - self.training_days
+        return days * self.hours_per_day
+
+    @property
+    def available_hours(self) -> float:
+        return self.scheduled_hours * (1.0 - self.sick_leave_rate)
+
+
+def working_time(snapshot: Snapshot) -> WorkingTime:
+    """AWT parts for the snapshot's year."""
+    year = snapshot.on.year
+    return WorkingTime(
+        year=year,
+        weekdays=weekdays_in_year(year),
+        annual_leave_days=snapshot["working_time.annual_leave_days"],
+        holidays_on_weekdays=len(weekday_holidays(year, snapshot["working_time.count_holiday_eves"] >= 0.5)),
+        training_days=snapshot["working_time.training_days"],
+        hours_per_day=snapshot["working_time.contract_hours_per_week"] / 5.0,
+        sick_leave_rate=snapshot["working_time.sick_leave_rate"],
+    )
+
+
+def open_weeks(snapshot: Snapshot) -> float:
+    """Weeks a daily-activity unit is open: weekdays less holidays and summer closure, over 5."""
+    year = snapshot.on.year
+    closed = len(weekday_holidays(year, snapshot["working_time.count_holiday_eves"] >= 0.5))
+    return (weekdays_in_year(year) - closed - snapshot["daglig_verksamhet.closure_days"]) / 5.0
+
+
+def days_in_year(year: int) -> int:
+    return 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365

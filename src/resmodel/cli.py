@@ -1,0 +1,128 @@
+"""Command-line interface (typer): parse, call the public functions, render. User mistakes exit
+with status 2 and a located message; nothing is written when a command fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from resmodel import __version__
+from resmodel.errors import ResmodelError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="resmodel — need-level allocation, volume forecasts and budget projection for LSS boards.")
+
+ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file, e.g. scenarios/base.yaml")]
+
+
+def _echo_table(table) -> None:
+    typer.echo(table.to_string(float_format=lambda v: f"{v:,.1f}"))
+
+
+@app.command()
+def run(scenario: ScenarioArg,
+        out: Annotated[Path | None, typer.Option(help="output folder (default results/<scenario name>)")] = None) -> None:
+    """Run the base-year allocation: hours, FTE, cost, allocation and staffing gap per service and unit."""
+    from resmodel.run import load, run as run_scenario, summary_table, write_outputs
+
+    result = run_scenario(load(scenario))
+    target = out or Path("results") / result.loaded.scenario.name
+    files = write_outputs(result, target)
+    typer.echo(f"resmodel {__version__} — scenario '{result.loaded.scenario.name}', base date "
+               f"{result.loaded.scenario.base_date}, allocation key {result.loaded.scenario.allocation_key}")
+    _echo_table(summary_table(result))
+    for warning in result.warnings[:10]:
+        typer.echo(f"warning: {warning}", err=True)
+    if len(result.warnings) > 10:
+        typer.echo(f"warning: … and {len(result.warnings) - 10} more (sheet 'Varningar' in the workbook)", err=True)
+    for note in result.manifest["index_extrapolations"]:
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(f"wrote {', '.join(files)} to {target}")
+
+
+@app.command()
+def validate(scenario: ScenarioArg) -> None:
+    """Check a scenario, its parameters and data without running anything."""
+    from resmodel.run import load
+
+    loaded = load(scenario)
+    typer.echo(f"ok: scenario '{loaded.scenario.name}' ({' → '.join(loaded.scenario.chain)}), "
+               f"{len(loaded.tree.parameters)} parameters, {len(loaded.data.users)} users in "
+               f"{len(loaded.data.units)} units, hash {loaded.scenario.content_hash[:12]}")
+    for warning in loaded.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+@app.command()
+def explain(scenario: ScenarioArg,
+            unit: Annotated[str, typer.Option(help="unit id, e.g. DV001")],
+            measure: Annotated[str, typer.Option(help="measure, e.g. net_cost or fte_required")] = "net_cost") -> None:
+    """Show how one reported unit number was computed: its parts and the parameters behind them."""
+    from resmodel.explain import explain_unit
+    from resmodel.run import load, run as run_scenario
+
+    e = explain_unit(run_scenario(load(scenario)), unit, measure)
+    typer.echo(f"{measure} of unit {e.unit_id}: reported {e.reported:,.2f}; recomputed from the parts below "
+               f"{e.recomputed:,.2f} ({'agrees' if abs(e.reported - e.recomputed) <= 1e-6 * max(1, abs(e.reported)) else 'DIFFERS'})")
+    typer.echo("\nParts:")
+    for step in e.steps:
+        typer.echo(f"  {step.label}: {step.formula} = {step.value:,.2f}")
+    typer.echo("\nParameters (path = value, valid from, source):")
+    for r in e.parameters:
+        typer.echo(f"  {r.describe()}")
+
+
+@app.command()
+def params(scenario: ScenarioArg,
+           on: Annotated[str | None, typer.Option(help="date YYYY-MM-DD (default: the scenario's base date)")] = None,
+           grep: Annotated[str | None, typer.Option(help="only paths containing this text")] = None) -> None:
+    """List the parameters in force on a date, with value, valid-from date and source."""
+    from resmodel.run import load
+
+    loaded = load(scenario)
+    try:
+        date = dt.date.fromisoformat(on) if on else loaded.scenario.base_date
+    except ValueError:
+        from resmodel.errors import InputError, Location
+        raise InputError.at(Location(path="--on"), f"'{on}' is not a date", "YYYY-MM-DD", "write the date as 2025-01-01") from None
+    snapshot = loaded.tree.snapshot(date)
+    for path in snapshot.paths():
+        if grep is None or grep in path:
+            typer.echo(snapshot.trace(path).describe())
+
+
+@app.command()
+def demo(out: Annotated[Path, typer.Option(help="folder to write the demo tables to")] = Path("data/demokommun"),
+         seed: Annotated[int, typer.Option(help="random seed")] = 20241231) -> None:
+    """Regenerate the synthetic demo municipality's tables (deterministic for a seed)."""
+    from resmodel.demo.write import write_demo
+
+    files = write_demo(out, seed)
+    typer.echo(f"wrote {len(files)} files to {out}")
+
+
+def main() -> None:
+    """Entry point: user errors become a located message and exit status 2, never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except ResmodelError as exc:
+        for problem in exc.problems:
+            typer.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.exit(130)
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""Writing the demo municipality: loads the local parameters, generates, writes CSVs atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from resmodel.demo.generate import BASE_DATE, generate
+from resmodel.io.parameters import load_parameters
+from resmodel.io.writers import write_csv
+
+DEMO_PARAMETER_DATE = dt.date(BASE_DATE.year, 7, 1)
+
+
+def demo_tables(folder: Path, seed: int) -> dict:
+    """Generate the demo tables with the parameters in ``folder/parameters`` (in memory)."""
+    tree = load_parameters(folder / "parameters", str(folder / "parameters"))
+    return generate(seed, tree.snapshot(DEMO_PARAMETER_DATE))
+
+
+def write_demo(folder: Path, seed: int) -> list[str]:
+    """Write each table as <name>.csv in ``folder`` (temp file, then rename)."""
+    tables = demo_tables(folder, seed)
+    names = []
+    for name, table in tables.items():
+        tmp = folder / f".{name}.csv.tmp"
+        write_csv(table, tmp)
+        tmp.replace(folder / f"{name}.csv")
+        names.append(f"{name}.csv")
+    return names

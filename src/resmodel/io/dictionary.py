@@ -1,0 +1,86 @@
+"""The data dictionary of the municipality's tabular inputs (one schema per file).
+
+docs/data-dictionary.md is generated from these schemas; a test fails when they drift."""
+
+from __future__ import annotations
+
+from resmodel.io.tables import Column, TableSchema
+from resmodel.services import HOUSING_TYPES, REGI, UNIT_SERVICES, USER_SERVICES
+
+PREMISES = TableSchema(
+    "premises",
+    "Lokaler — premises the board rents, with capacity, net rent and the levels they suit",
+    (
+        Column("premises_id", "id", "pseudonymous premises id", unique=True),
+        Column("kind", "str", "premises type", allowed=("dv_lokal", *HOUSING_TYPES)),
+        Column("capacity", "int", "places (users/residents) the premises can take", "places", minimum=0),
+        Column("annual_rent", "float", "net annual rent paid by the board", "SEK/year", minimum=0),
+        Column("min_level", "int", "lowest need level the premises suit", "level", minimum=1, maximum=8),
+        Column("max_level", "int", "highest need level the premises suit", "level", minimum=1, maximum=8),
+    ),
+)
+
+UNITS = TableSchema(
+    "units",
+    "Verksamheter — units led by a section manager, each providing one service",
+    (
+        Column("unit_id", "id", "pseudonymous unit id", unique=True),
+        Column("name", "str", "unit name shown in reports"),
+        Column("service", "str", "service the unit provides", allowed=tuple(UNIT_SERVICES)),
+        Column("regi", "str", "egen = run by the board, extern = bought from a provider", allowed=REGI),
+        Column("section", "str", "section (sektion) the unit belongs to"),
+        Column("premises_id", "id", "premises the unit operates in (empty for external/assistance units)",
+               required=False, references="premises.premises_id"),
+        Column("housing_type", "str", "housing form (housing units only)", required=False, allowed=HOUSING_TYPES),
+        Column("day_staff", "float", "staff on duty per day shift (housing)", "persons", required=False, minimum=0),
+        Column("evening_staff", "float", "staff on duty per evening shift (housing)", "persons", required=False, minimum=0),
+        Column("night_awake_staff", "float", "awake night staff (vaken natt)", "persons", required=False, minimum=0),
+        Column("night_sleeping_staff", "float", "sleeping night staff (sovande jour)", "persons", required=False, minimum=0),
+    ),
+)
+
+USERS = TableSchema(
+    "users",
+    "Brukare — users with their service, unit, need level and time extent (pseudonymous ids only)",
+    (
+        Column("user_id", "id", "pseudonymous user id (never a personal identity number)", unique=True),
+        Column("service", "str", "the user's service (insats)", allowed=tuple(USER_SERVICES)),
+        Column("unit_id", "id", "unit that executes the decision", references="units.unit_id"),
+        Column("level", "int", "assessed need level (nivå) 1–8; required for daily activity and housing", "level",
+               required=False, minimum=1, maximum=8),
+        Column("weekly_hours", "float",
+               "daily activity: scheduled hours per week (tidsomfattning); personal assistance: granted hours per week (up to 336 with two assistants around the clock)",
+               "hours/week", required=False, minimum=0, maximum=336),
+        Column("day_price", "float", "external places: price per day (dygnspris)", "SEK/day", required=False, minimum=0),
+        Column("birth_year", "int", "birth year (age structure for forecasts)", "year", minimum=1900, maximum=2030),
+        Column("start_date", "date", "date the decision was first executed", minimum=1970, maximum=2100),
+        Column("level_assessed", "date", "date of the latest level assessment (nivåbedömning)", required=False,
+               minimum=1990, maximum=2100),
+    ),
+)
+
+STAFF = TableSchema(
+    "staff",
+    "Bemanning — the actual staff roster per unit and role, in full-time equivalents",
+    (
+        Column("unit_id", "id", "unit the staff work in", references="units.unit_id"),
+        Column("role", "str", "role (befattning)",
+               allowed=("omsorgspedagog", "aktivitetsledare", "stodpedagog", "stodassistent", "personlig_assistent")),
+        Column("fte", "float", "full-time equivalents (årsarbetare)", "FTE", minimum=0),
+    ),
+)
+
+TABLES = {"premises": PREMISES, "units": UNITS, "users": USERS, "staff": STAFF}
+
+TARIFF = TableSchema(
+    "tariff",
+    "Nivåpriser — a level price list per day by housing type, usable as the allocation key; level 0 = base "
+    "amount (grundpeng) added to every level's price",
+    (
+        Column("year", "int", "year the prices apply", "year", minimum=1990, maximum=2100),
+        Column("housing_type", "str", "housing form", allowed=HOUSING_TYPES),
+        Column("level", "int", "need level (0 = base amount)", "level", minimum=0, maximum=8),
+        Column("price_per_day", "float", "price per resident and day", "SEK/day", minimum=0),
+        Column("source", "str", "where the price comes from", required=False),
+    ),
+)

@@ -1,0 +1,148 @@
+"""Reading a municipality's data folder (premises, units, users, staff roster) with cross-checks.
+
+Each table may be CSV or Excel (.xlsx). Besides per-cell validation, the rules that tie tables
+together are checked here (ids exist, service fits the unit, required columns per service)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from resmodel.allocation.engine import Municipality
+from resmodel.errors import InputError, Location, ProblemCollector, Warning_
+from resmodel.io.dictionary import PREMISES, STAFF, UNITS, USERS
+from resmodel.io.tables import MAX_PROBLEMS, TableSchema, check_references, read_table
+from resmodel.services import HOUSING_SERVICES, LEVEL_SERVICES, UNIT_SERVICE_OF_USER
+
+STALE_ASSESSMENT_DAYS = 730
+
+
+def _find(folder: Path, stem: str, display_folder: str) -> tuple[Path, str]:
+    for suffix in (".csv", ".xlsx"):
+        path = folder / f"{stem}{suffix}"
+        if path.is_file():
+            return path, f"{display_folder}/{stem}{suffix}"
+    raise InputError.at(
+        Location(file=f"{display_folder}/{stem}.csv"), f"the data folder has no '{stem}' table",
+        f"a file {stem}.csv or {stem}.xlsx in {display_folder}", f"add the {stem} table (see docs/data-dictionary.md)",
+    )
+
+
+def _read(folder: Path, schema: TableSchema, display_folder: str) -> tuple[pd.DataFrame, str]:
+    path, display = _find(folder, schema.name, display_folder)
+    return read_table(path, schema, display), display
+
+
+def read_municipality(folder: Path, display_folder: str, base_date: dt.date) -> Municipality:
+    """Read and cross-validate all four tables; raises one InputError listing every problem found."""
+    if not folder.is_dir():
+        raise InputError.at(Location(file=display_folder), "data folder not found", "a folder with premises, units, "
+                            "users and staff tables", "check the scenario's 'data:' path (relative to the scenario file)")
+    premises, premises_file = _read(folder, PREMISES, display_folder)
+    units, units_file = _read(folder, UNITS, display_folder)
+    users, users_file = _read(folder, USERS, display_folder)
+    staff, staff_file = _read(folder, STAFF, display_folder)
+    check_references(units, "premises_id", premises["premises_id"], units_file, "premises")
+    check_references(users, "unit_id", units["unit_id"], users_file, "unit")
+    check_references(staff, "unit_id", units["unit_id"], staff_file, "unit")
+    problems = ProblemCollector()
+    _check_premises(premises, premises_file, problems)
+    _check_units(units, units_file, problems)
+    _check_users(users, units, users_file, base_date, problems)
+    regi = staff["unit_id"].map(dict(zip(units["unit_id"], units["regi"], strict=True)))
+    for row in staff.index[(regi != "egen").to_numpy()][:5]:
+        problems.add(Location(staff_file, row=int(row), column="unit_id"),
+                     f"roster row for unit '{staff.at[row, 'unit_id']}', which is run by an external provider",
+                     "roster rows only for units with regi 'egen'", "remove the row or correct the unit id")
+    problems.problems = problems.problems[:MAX_PROBLEMS]
+    problems.raise_if_any()
+    return Municipality(premises, units, users, staff)
+
+
+def _check_premises(premises: pd.DataFrame, file: str, problems: ProblemCollector) -> None:
+    bad = premises["min_level"] > premises["max_level"]
+    for row in premises.index[bad.to_numpy()][:5]:
+        problems.add(Location(file, row=int(row), column="min_level"), "min_level is above max_level",
+                     "min_level ≤ max_level", "swap or correct the two level bounds")
+
+
+def _check_units(units: pd.DataFrame, file: str, problems: ProblemCollector) -> None:
+    staffed = units["service"].isin(["daglig_verksamhet", *HOUSING_SERVICES])
+    for row in units.index[(staffed & (units["regi"] != "egen")).to_numpy()][:5]:
+        problems.add(Location(file, row=int(row), column="regi"),
+                     f"{units.at[row, 'service']} unit with regi 'extern'",
+                     "regi 'egen' for daily-activity and housing units (bought places belong to service 'externa_platser')",
+                     "set regi to 'egen' or move the unit's users to an externa_platser unit")
+    for row in units.index[(staffed & units["premises_id"].isna()).to_numpy()][:5]:
+        problems.add(Location(file, row=int(row), column="premises_id"), "the unit has no premises",
+                     "a premises_id for every daily-activity and housing unit", "fill in the premises the unit uses")
+    housing = units["service"].isin(HOUSING_SERVICES)
+    for column in ("housing_type", "day_staff", "evening_staff", "night_awake_staff", "night_sleeping_staff"):
+        for row in units.index[(housing & units[column].isna()).to_numpy()][:5]:
+            problems.add(Location(file, row=int(row), column=column), f"housing unit without '{column}'",
+                         f"'{column}' for every housing unit (0 if none)", f"fill in '{column}'")
+
+
+def _check_users(users: pd.DataFrame, units: pd.DataFrame, file: str, base_date: dt.date,
+                 problems: ProblemCollector) -> None:
+    unit_service = users["unit_id"].map(dict(zip(units["unit_id"], units["service"], strict=True)))
+    expected = users["service"].map(UNIT_SERVICE_OF_USER)
+    for row in users.index[(unit_service != expected).to_numpy()][:5]:
+        problems.add(Location(file, row=int(row), column="unit_id"),
+                     f"a {users.at[row, 'service']} user in unit '{users.at[row, 'unit_id']}', which provides {unit_service[row]}",
+                     f"a unit providing {expected[row]}", "correct the unit id or the user's service")
+    level_service = users["service"].isin(LEVEL_SERVICES)
+    for row in users.index[(level_service & users["level"].isna()).to_numpy()][:5]:
+        problems.add(Location(file, row=int(row), column="level"), f"a {users.at[row, 'service']} user without a level",
+                     "a need level 1–8 (nivåbedömning)", "fill in the user's assessed level")
+    for row in users.index[(~level_service & users["level"].notna()).to_numpy()][:5]:
+        problems.add(Location(file, row=int(row), column="level"),
+                     f"a level given for a {users.at[row, 'service']} user, where levels are not used",
+                     "an empty level for external places and personal assistance",
+                     "clear the cell (levels apply to daily activity and housing)")
+    needs_hours = users["service"].isin(["daglig_verksamhet", "personlig_assistans_sfb", "personlig_assistans_lss"])
+    for row in users.index[(needs_hours & users["weekly_hours"].isna()).to_numpy()][:5]:
+        problems.add(Location(file, row=int(row), column="weekly_hours"),
+                     f"a {users.at[row, 'service']} user without weekly hours",
+                     "hours per week (daily activity: scheduled attendance; assistance: granted hours)",
+                     "fill in weekly_hours")
+    ext = users["service"] == "externa_platser"
+    for row in users.index[(ext & users["day_price"].isna()).to_numpy()][:5]:
+        problems.add(Location(file, row=int(row), column="day_price"), "an external place without a day price",
+                     "the price per day (dygnspris) in SEK", "fill in day_price")
+    year_end = dt.date(base_date.year, 12, 31)
+    late = users["start_date"] > pd.Timestamp(year_end)
+    for row in users.index[late.to_numpy()][:5]:
+        problems.add(Location(file, row=int(row), column="start_date"),
+                     f"start date {users.at[row, 'start_date'].date()} is after the base year {base_date.year}",
+                     f"a start date on or before {year_end}", "correct the date or remove users who have not started")
+
+
+def data_quality_warnings(data: Municipality, base_date: dt.date, users_file: str) -> list[Warning_]:
+    """Named, non-fatal checks: over-capacity premises, unsuitable levels, stale level assessments."""
+    warnings: list[Warning_] = []
+    users, units, premises = data.users, data.units, data.premises
+    premises_of_user = users["unit_id"].map(dict(zip(units["unit_id"], units["premises_id"], strict=True)))
+    counts = premises_of_user.value_counts()
+    capacity = premises.set_index("premises_id")["capacity"]
+    for pid, n in counts.items():
+        if pid in capacity.index and n > capacity[pid]:
+            warnings.append(Warning_("capacity_exceeded", Location(file=users_file, path=str(pid)),
+                                     f"{n} users in premises with capacity {capacity[pid]:g}"))
+    bounds = premises.set_index("premises_id")[["min_level", "max_level"]]
+    lo = premises_of_user.map(bounds["min_level"])
+    hi = premises_of_user.map(bounds["max_level"])
+    unsuitable = users["level"].notna() & ((users["level"] < lo) | (users["level"] > hi))
+    for row in users.index[unsuitable.fillna(False).to_numpy(dtype=bool)]:
+        warnings.append(Warning_("level_not_suitable", Location(file=users_file, row=int(row), column="level"),
+                                 f"level {users.at[row, 'level']} outside the premises' levels {lo[row]:g}–{hi[row]:g}"))
+    assessed = pd.to_datetime(users["level_assessed"])
+    age_days = (pd.Timestamp(base_date) - assessed).dt.days
+    stale = users["service"].isin(LEVEL_SERVICES) & (assessed.isna() | (age_days > STALE_ASSESSMENT_DAYS))
+    for row in users.index[np.asarray(stale, dtype=bool)]:
+        warnings.append(Warning_("stale_level_assessment", Location(file=users_file, row=int(row), column="level_assessed"),
+                                 f"no level assessment within {STALE_ASSESSMENT_DAYS} days of {base_date}"))
+    return warnings

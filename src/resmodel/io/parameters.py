@@ -1,0 +1,171 @@
+"""Loading the YAML parameter tree (one concept per file) with located validation errors.
+
+A file holds either one leaf (it has ``values``) or a mapping of named leaves. A leaf's path is
+the file's path below the tree root with '/' → '.', plus the leaf name for multi-leaf files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from resmodel.errors import Location, ProblemCollector
+from resmodel.io.yamlio import LocatedDocument, read_yaml
+from resmodel.params.tree import LEVELS, Parameter, ParameterTree
+
+LEAF_KEYS = {"description", "unit", "reference", "values", "kind", "indexation", "extend"}
+REQUIRED = ("description", "unit", "reference", "values")
+KINDS = ("scalar", "levels", "index", "text")
+
+
+def national_parameter_root() -> Path:
+    """The folder of national parameters shipped inside the package."""
+    return Path(str(resources.files("resmodel") / "parameters"))
+
+
+def _parse_date(key: Any) -> dt.date | None:
+    if isinstance(key, dt.date):
+        return key
+    try:
+        return dt.date.fromisoformat(str(key))
+    except ValueError:
+        return None
+
+
+def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: ProblemCollector) -> Parameter | None:
+    loc = doc.location(key_path)
+    if not isinstance(raw, dict):
+        problems.add(loc, f"'{path}' is not a mapping", "a leaf with description, unit, reference and values",
+                     "write the leaf as a mapping (see docs/parameters.md)")
+        return None
+    for key in raw:
+        if key not in LEAF_KEYS:
+            problems.add(doc.location(f"{key_path}.{key}" if key_path else key), f"unknown key '{key}' in parameter '{path}'",
+                         "only " + ", ".join(sorted(LEAF_KEYS)), "remove or rename the key (misspelt keys are never ignored)")
+    for key in REQUIRED:
+        if key not in raw or raw[key] in (None, ""):
+            problems.add(loc, f"parameter '{path}' lacks '{key}'", f"a non-empty '{key}'",
+                         f"add '{key}:' to the leaf (description: Swedish term + English gloss; reference: facts id or public source)")
+    kind = raw.get("kind", "scalar")
+    if kind not in KINDS:
+        problems.add(doc.location(f"{key_path}.kind"), f"unknown kind '{kind}'", "one of " + ", ".join(KINDS),
+                     "correct the kind")
+        return None
+    values = raw.get("values")
+    if not isinstance(values, dict) or not values:
+        if "values" in raw:
+            problems.add(doc.location(f"{key_path}.values"), "'values' is not a mapping of valid-from dates",
+                         "values keyed by valid-from date, e.g. '2024-01-01: 0.074'", "key each value by its valid-from date")
+        return None
+    parsed: list[tuple[dt.date, Any]] = []
+    for key, value in values.items():
+        vpath = f"{key_path}.values.{key}"
+        date = _parse_date(key)
+        if date is None:
+            problems.add(doc.location(vpath), f"'{key}' is not a date", "a valid-from date YYYY-MM-DD",
+                         "write the key as a date, e.g. 2024-01-01")
+            continue
+        if not (dt.date(1970, 1, 1) <= date <= dt.date(2100, 12, 31)):
+            problems.add(doc.location(vpath), f"valid-from date {date} is out of range", "a date between 1970 and 2100",
+                         "correct the year")
+            continue
+        checked = _check_value(doc, vpath, path, kind, value, problems)
+        if checked is not None:
+            parsed.append((date, checked))
+    if not parsed:
+        return None
+    parsed.sort(key=lambda kv: kv[0])
+    extend = raw.get("extend", "none")
+    if extend not in ("none", "last"):
+        problems.add(doc.location(f"{key_path}.extend"), f"unknown extend '{extend}'", "'none' or 'last'", "correct it")
+    return Parameter(
+        path=path, description=str(raw.get("description", "")), unit=str(raw.get("unit", "")),
+        reference=str(raw.get("reference", "")), values=tuple(parsed), kind=kind,
+        indexation=raw.get("indexation"), extend=extend, file=doc.file, line=doc.line_of(key_path),
+    )
+
+
+def _check_value(doc: LocatedDocument, vpath: str, path: str, kind: str, value: Any, problems: ProblemCollector):
+    if kind == "text":
+        return str(value)
+    if kind == "levels":
+        if not isinstance(value, dict):
+            problems.add(doc.location(vpath), f"level table '{path}' is not a mapping of levels",
+                         "a mapping with levels 1 to 8, e.g. '1: 0.2'", "write one 'level: value' line per level 1–8")
+            return None
+        keys = {}
+        for k, v in value.items():
+            try:
+                keys[int(k)] = v
+            except (TypeError, ValueError):
+                keys[k] = v
+        missing = [lvl for lvl in LEVELS if lvl not in keys]
+        extra = [k for k in keys if k not in LEVELS]
+        if missing or extra:
+            what = []
+            if missing:
+                what.append("missing level(s) " + ", ".join(map(str, missing)))
+            if extra:
+                what.append("extra level(s) " + ", ".join(map(str, extra)))
+            problems.add(doc.location(vpath), f"level table '{path}' has " + " and ".join(what),
+                         "exactly the levels 1–8", "add the missing levels and remove any level outside 1–8")
+            return None
+        out = []
+        for lvl in LEVELS:
+            v = keys[lvl]
+            if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
+                problems.add(doc.location(f"{vpath}.{lvl}"), f"level {lvl} value '{v}' is not a non-negative number",
+                             "a number ≥ 0", "correct the value")
+                return None
+            out.append(float(v))
+        return tuple(out)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        problems.add(doc.location(vpath), f"value '{value}' of '{path}' is not a number", "a number",
+                     "write a plain number (decimal point '.'; percentages as fractions, e.g. 0.074)")
+        return None
+    if kind == "scalar" and value < 0:
+        problems.add(doc.location(vpath), f"value {value} of '{path}' is negative", "a number ≥ 0", "correct the sign")
+        return None
+    return float(value)
+
+
+def load_tree(root: Path, display_root: str | None = None, known: dict[str, Parameter] | None = None) -> ParameterTree:
+    """Load every *.yaml below ``root`` into a tree; all problems are reported together.
+    ``known`` are leaves already loaded (national ones) that indexation may refer to."""
+    problems = ProblemCollector()
+    parameters: dict[str, Parameter] = {}
+    for file in sorted(root.rglob("*.yaml")):
+        rel = file.relative_to(root)
+        display = f"{display_root}/{rel.as_posix()}" if display_root else str(file)
+        doc = read_yaml(file, display)
+        base = ".".join(rel.with_suffix("").parts)
+        if not isinstance(doc.data, dict):
+            problems.add(Location(display, line=1), "the file is not a mapping", "a parameter leaf or a mapping of leaves",
+                         "see docs/parameters.md for the layout")
+            continue
+        leaves = [("", base, doc.data)] if "values" in doc.data else [
+            (name, f"{base}.{name}", raw) for name, raw in doc.data.items()
+        ]
+        for key_path, path, raw in leaves:
+            leaf = _leaf(doc, key_path, path, raw, problems)
+            if leaf is not None:
+                parameters[path] = leaf
+    available = {**(known or {}), **parameters}
+    for path, leaf in parameters.items():
+        if leaf.indexation and leaf.indexation not in available:
+            problems.add(Location(leaf.file, line=leaf.line, path=path), f"indexation '{leaf.indexation}' is not a parameter",
+                         "the path of an index leaf (kind: index), e.g. indices.wage_growth", "correct the index path")
+        elif leaf.indexation and available[leaf.indexation].kind != "index":
+            problems.add(Location(leaf.file, line=leaf.line, path=path), f"indexation '{leaf.indexation}' is not an index",
+                         "a leaf with 'kind: index' (annual growth rates)", "point at an index leaf")
+    problems.raise_if_any()
+    return ParameterTree(parameters)
+
+
+def load_parameters(local_root: Path | None, local_display: str | None = None) -> ParameterTree:
+    """National parameters shipped with the package, with the municipality's local leaves on top."""
+    tree = load_tree(national_parameter_root(), "resmodel/parameters")
+    if local_root is not None:
+        tree = tree.merged_with(load_tree(local_root, local_display, known=tree.parameters))
+    return tree

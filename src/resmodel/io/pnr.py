@@ -1,0 +1,67 @@
+"""Detection of Swedish personal identity numbers (personnummer/samordningsnummer).
+
+Any input cell that looks like one (10 or 12 digits, optional '-' or '+' separator, a
+plausible date and a valid Luhn check digit) is refused; the number itself is never echoed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from resmodel.errors import Location, PersonalDataError
+
+_PNR = re.compile(r"(?<!\d)(\d{2})?(\d{2})(\d{2})(\d{2})[-+]?(\d{3})(\d)(?!\d)")
+
+
+def _luhn_ok(nine_digits: str, check: str) -> bool:
+    total = 0
+    for i, ch in enumerate(nine_digits):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return (10 - total % 10) % 10 == int(check)
+
+
+def looks_like_pnr(text: str) -> bool:
+    """True if ``text`` contains a 10/12-digit number with a valid date part and check digit."""
+    for m in _PNR.finditer(text):
+        _, yy, mm, dd, serial, check = m.groups()
+        month, day = int(mm), int(dd)
+        if day > 60:  # samordningsnummer: day + 60
+            day -= 60
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            continue
+        if _luhn_ok(yy + mm + dd + serial, check):
+            return True
+    return False
+
+
+_REFUSAL = (
+    "this cell looks like a Swedish personal identity number (personnummer); it is not shown here",
+    "pseudonymous ids only (e.g. 'U00042'); no personal data may enter the model",
+    "replace the value with a pseudonymous id before loading the file",
+)
+
+
+def check_value_for_pnr(value: Any, location: Location) -> None:
+    """Raise PersonalDataError if a single value looks like a personal identity number."""
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, int | str) and looks_like_pnr(str(value)):
+        raise PersonalDataError.at(location, *_REFUSAL)
+
+
+def check_frame_for_pnr(frame: pd.DataFrame, file: str, first_row: int = 2) -> None:
+    """Scan every cell of a raw (string) table; refuse the first cell that looks like a pnr."""
+    digits = re.compile(r"\d{6}")
+    for column in frame.columns:
+        values = frame[column].astype("string").fillna("")
+        candidates = np.flatnonzero(values.str.contains(digits, regex=True).to_numpy(dtype=bool))
+        for i in candidates:
+            if looks_like_pnr(values.iloc[i]):
+                raise PersonalDataError.at(Location(file=file, row=int(i) + first_row, column=str(column)), *_REFUSAL)
+    for column in frame.columns:
+        if looks_like_pnr(str(column)):
+            raise PersonalDataError.at(Location(file=file, row=1, column="(header)"), *_REFUSAL)

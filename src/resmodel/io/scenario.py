@@ -1,0 +1,194 @@
+"""Reading scenario files: the `extends` chain, whole-file validation, overrides and content hash.
+
+Every file of the chain is validated completely (schema, parameter paths with near-miss
+suggestions, value shapes, overlapping or inverted periods) before anything is applied."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.io.yamlio import LocatedDocument, read_yaml
+from resmodel.params.tree import LEVELS, Override, ParameterTree
+from resmodel.scenario.schema import EffectiveScenario, ParameterChange, ScenarioFile
+
+MAX_CHAIN = 20
+
+
+@dataclass(frozen=True)
+class ScenarioSource:
+    """One parsed file of a scenario chain."""
+
+    path: Path
+    display: str
+    doc: LocatedDocument
+    model: ScenarioFile
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _validate(doc: LocatedDocument) -> ScenarioFile:
+    try:
+        return ScenarioFile.model_validate(doc.data if isinstance(doc.data, dict) else {"_": doc.data})
+    except ValidationError as exc:
+        problems = ProblemCollector()
+        for err in exc.errors():
+            loc = [str(p) for p in err["loc"] if not str(p).startswith(("function-after", "union"))]
+            # drop pydantic's union branch tags (e.g. 'float', 'list[ParameterChange]')
+            loc = [p for p in loc if not any(t in p for t in ("[", "float", "dict", "list", "ParameterChange"))]
+            path = ".".join(loc)
+            kind = err["type"]
+            if kind == "extra_forbidden":
+                key = loc[-1] if loc else "?"
+                allowed = sorted(ScenarioFile.model_fields) if len(loc) == 1 else ["value", "from", "until", "indexed", "reason"]
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                problems.add(doc.location(path), f"unknown key '{key}'", "one of " + ", ".join(allowed),
+                             f"{hint}remove or rename the key (unknown keys are never ignored)")
+            elif kind == "missing":
+                problems.add(doc.location(path), f"required key '{loc[-1]}' is missing",
+                             f"'{loc[-1]}:' ({ScenarioFile.model_fields[loc[-1]].description})" if loc[-1] in ScenarioFile.model_fields
+                             else f"a '{loc[-1]}' entry", f"add '{loc[-1]}:'")
+            else:
+                problems.add(doc.location(path), err["msg"].replace("Value error, ", ""),
+                             _expected_for(path), "correct the value (see docs/scenarios.md)")
+        # a union failure reports once per branch; keep one message per location
+        seen, unique = set(), []
+        for p in problems.problems:
+            key = (str(p.location), p.problem)
+            if key not in seen:
+                seen.add(key)
+                unique.append(p)
+        problems.problems = unique
+        problems.raise_if_any()
+        raise
+
+
+def _expected_for(path: str) -> str:
+    if path.startswith("parameters"):
+        return "a number, a level mapping 1–8, or a list of {value, from, until} changes with from ≤ until"
+    return "a value of the documented type (see docs/scenarios.md)"
+
+
+def read_chain(path: Path) -> list[ScenarioSource]:
+    """The scenario and its ancestors, root first; cycles and missing parents are located errors."""
+    chain: list[ScenarioSource] = []
+    seen: set[Path] = set()
+    current, referrer = path, None
+    while current is not None:
+        resolved = current.resolve()
+        if resolved in seen:
+            raise InputError.at(referrer or Location(file=_display(current)), "scenario 'extends' forms a cycle",
+                                "a chain of scenarios ending at one without 'extends'", "remove the circular 'extends'")
+        if len(chain) >= MAX_CHAIN:
+            raise InputError.at(Location(file=_display(current)), "scenario chain is too long",
+                                f"at most {MAX_CHAIN} levels of 'extends'", "shorten the chain")
+        seen.add(resolved)
+        display = _display(current)
+        if not current.is_file():
+            raise InputError.at(referrer or Location(file=display), f"scenario file '{display}' not found",
+                                "an existing scenario YAML file", "check the path (relative to the extending file)")
+        doc = read_yaml(current, display)
+        model = _validate(doc)
+        chain.append(ScenarioSource(current, display, doc, model))
+        if model.extends:
+            referrer = doc.location("extends")
+            current = current.parent / model.extends
+        else:
+            current = None
+    return list(reversed(chain))
+
+
+def content_hash(chain: list[ScenarioSource]) -> str:
+    """sha256 of the chain's parsed content (not its absolute paths), stable across machines."""
+    payload = [json.loads(json.dumps(src.doc.data, sort_keys=True, default=str)) for src in chain]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def effective(chain: list[ScenarioSource]) -> EffectiveScenario:
+    """Merge the chain's top-level settings (later files win); paths resolve against their own file."""
+    values: dict[str, Any] = {"data": None, "parameters_dir": None, "base_date": None, "seed": None,
+                              "allocation_key": "derived", "tariff": None, "strict": False}
+    for src in chain:
+        for key in values:
+            value = getattr(src.model, key)
+            if value is None:
+                continue
+            if key in ("data", "parameters_dir", "tariff"):
+                value = str((src.path.parent / value))
+            values[key] = value
+    last = chain[-1]
+    missing = [k for k in ("data", "base_date", "seed") if values[k] is None]
+    if missing:
+        raise InputError.at(Location(file=last.display, line=1), "the scenario chain sets no " + ", ".join(missing),
+                            "data, base_date and seed set in the scenario or a scenario it extends",
+                            "add them to the root scenario (e.g. scenarios/base.yaml)")
+    if values["allocation_key"] == "tariff" and not values["tariff"]:
+        raise InputError.at(last.doc.location("allocation_key"), "allocation_key is 'tariff' but no tariff file is set",
+                            "'tariff: <path to a tariff CSV>'", "add the tariff path or use allocation_key: derived")
+    if values["parameters_dir"] is None:
+        values["parameters_dir"] = str(Path(values["data"]) / "parameters")
+    return EffectiveScenario(name=last.model.name, purpose=last.model.purpose,
+                             chain=tuple(src.display for src in chain), content_hash=content_hash(chain), **values)
+
+
+def overrides(chain: list[ScenarioSource], tree: ParameterTree) -> list[Override]:
+    """Turn every file's parameter changes into overrides, after validating all of them."""
+    problems = ProblemCollector()
+    result: list[Override] = []
+    for src in chain:
+        for path, spec in src.model.parameters.items():
+            key_path = f"parameters.{path}"
+            loc = src.doc.location(key_path)
+            if path not in tree.parameters:
+                close = difflib.get_close_matches(path, list(tree.parameters), n=1, cutoff=0.6)
+                problems.add(loc, f"unknown parameter '{path}'", "the path of a parameter in the tree "
+                             "(see `resmodel params`)", f"did you mean '{close[0]}'?" if close else
+                             "check the spelling against docs/parameters.md")
+                continue
+            changes = spec if isinstance(spec, list) else [ParameterChange(value=spec)]
+            param = tree.parameters[path]
+            periods = []
+            for i, change in enumerate(changes):
+                cloc = src.doc.location(f"{key_path}[{i}]") if isinstance(spec, list) else loc
+                value = change.value
+                if param.kind == "levels":
+                    if not isinstance(value, dict) or sorted(value) != list(LEVELS):
+                        problems.add(cloc, f"'{path}' is a level table but the new value is not a complete table",
+                                     "a mapping with exactly the levels 1–8", "give a value for every level 1–8")
+                        continue
+                    if any(v < 0 for v in value.values()):
+                        problems.add(cloc, f"negative level value for '{path}'", "values ≥ 0", "correct the sign")
+                        continue
+                    value = tuple(float(value[lvl]) for lvl in LEVELS)
+                elif isinstance(value, dict):
+                    problems.add(cloc, f"'{path}' is a single number but the new value is a mapping",
+                                 "a number", "give one number")
+                    continue
+                elif param.kind == "scalar" and value < 0:
+                    problems.add(cloc, f"negative value {value:g} for '{path}'", "a number ≥ 0", "correct the sign")
+                    continue
+                start = change.from_ or dt.date(1970, 1, 1)
+                end = change.until
+                for other_start, other_end, other_i in periods:
+                    if start <= (other_end or dt.date.max) and other_start <= (end or dt.date.max):
+                        problems.add(cloc, f"the period of change {i + 1} for '{path}' overlaps change {other_i + 1}",
+                                     "non-overlapping periods for one parameter in one file",
+                                     "adjust 'from'/'until' so the periods do not overlap")
+                periods.append((start, end, i))
+                result.append(Override(path, value, start, end, change.indexed, cloc))
+    problems.raise_if_any()
+    return result

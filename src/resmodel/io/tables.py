@@ -1,0 +1,247 @@
+"""Tabular inputs (CSV or Excel) read against a declared data dictionary.
+
+Every cell is checked for type, range and allowed values; problems are reported with file,
+row (spreadsheet numbering, header = row 1) and column, all at once, and nothing is run."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.io.pnr import check_frame_for_pnr
+
+MAX_PROBLEMS = 25
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data dictionary: name, type, unit, allowed values, bounds, required."""
+
+    name: str
+    kind: str  # "id", "str", "int", "float", "date", "month"
+    description: str
+    unit: str = ""
+    required: bool = True
+    allowed: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    unique: bool = False
+    references: str | None = None  # "table.column" that this column must match
+
+    def expected(self) -> str:
+        if self.allowed:
+            return "one of " + ", ".join(repr(a) for a in self.allowed)
+        kind = {
+            "id": "a pseudonymous id (letters, digits, '-' or '_')",
+            "str": "text",
+            "int": "a whole number",
+            "float": "a number (decimal point '.')",
+            "date": "a date YYYY-MM-DD",
+            "month": "a month YYYY-MM",
+        }[self.kind]
+        if self.minimum is not None and self.maximum is not None:
+            kind += f" from {self.minimum:g} to {self.maximum:g}"
+        elif self.minimum is not None:
+            kind += f" ≥ {self.minimum:g}"
+        return kind
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A named table in the data dictionary."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def read_raw(path: Path, display: str) -> pd.DataFrame:
+    """Read a CSV or the first sheet of an .xlsx file as strings, with located format errors."""
+    if not path.is_file():
+        raise InputError.at(
+            Location(file=display), "file not found", "an existing CSV or .xlsx file", "check the path and file name"
+        )
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _read_excel(path, display)
+    if suffix != ".csv":
+        raise InputError.at(
+            Location(file=display), f"unsupported file type '{suffix}'", "a .csv or .xlsx file",
+            "save the table as CSV (UTF-8, comma separated) or Excel .xlsx",
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError.at(
+            Location(file=display), "file is not UTF-8 text", "a UTF-8 encoded CSV file",
+            "save as 'CSV UTF-8 (comma delimited)'",
+        ) from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise InputError.at(
+            Location(file=display, row=1), "the file is empty or has no header row",
+            "a header row naming the columns", "add the header row described in docs/data-dictionary.md",
+        )
+    header = [h.strip() for h in rows[0]]
+    body = [r for r in rows[1:]]
+    for i, r in enumerate(body, start=2):
+        if len(r) != len(header) and any(c.strip() for c in r):
+            raise InputError.at(
+                Location(file=display, row=i), f"row has {len(r)} cells but the header has {len(header)}",
+                "the same number of comma-separated cells on every row",
+                "check for a missing or extra comma, or quote cells that contain commas",
+            )
+    body = [r for r in body if len(r) == len(header)]
+    frame = pd.DataFrame(body, columns=header, dtype="string")
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return frame
+
+
+def _read_excel(path: Path, display: str) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for corrupt files
+        raise InputError.at(
+            Location(file=display), f"cannot open the Excel file ({type(exc).__name__})",
+            "a valid .xlsx workbook", "re-save the file from Excel as .xlsx",
+        ) from None
+    ws = wb.worksheets[0]
+    rows = [["" if v is None else (v.date().isoformat() if isinstance(v, dt.datetime) else str(v)) for v in row]
+            for row in ws.iter_rows(values_only=True)]
+    wb.close()
+    if not rows:
+        raise InputError.at(
+            Location(file=display, row=1), "the first sheet is empty", "a header row naming the columns",
+            "put the table on the first sheet, header in row 1",
+        )
+    header = [h.strip() for h in rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    body = [r[: len(header)] for r in rows[1:] if any(str(c).strip() for c in r)]
+    frame = pd.DataFrame(body, columns=header, dtype="string")
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return frame
+
+
+def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCollector) -> pd.Series:
+    text = raw.fillna("").str.strip()
+    empty = text == ""
+    if col.required and empty.any():
+        row = int(text.index[np.flatnonzero(empty.to_numpy())[0]])
+        problems.add(Location(display, row=row, column=col.name), "the cell is empty", col.expected(),
+                     f"fill in '{col.name}' ({col.description})")
+    if col.kind in ("id", "str"):
+        out = text.where(~empty, None)
+        if col.allowed:
+            bad = ~empty & ~text.isin(col.allowed)
+            for row in text.index[bad.to_numpy()][:5]:
+                problems.add(Location(display, row=int(row), column=col.name), f"unknown value '{text[row]}'",
+                             col.expected(), "use one of the allowed values (see docs/data-dictionary.md)")
+        if col.kind == "id":
+            bad = ~empty & ~text.str.fullmatch(r"[A-Za-z0-9_\-]+").fillna(False)
+            for row in text.index[bad.to_numpy()][:5]:
+                problems.add(Location(display, row=int(row), column=col.name), "id contains spaces or symbols",
+                             col.expected(), "use only letters, digits, '-' and '_' in ids")
+        return out
+    if col.kind in ("int", "float"):
+        numbers = pd.to_numeric(text.where(~empty, None), errors="coerce")
+        bad = ~empty & numbers.isna()
+        for row in text.index[bad.to_numpy()][:5]:
+            problems.add(Location(display, row=int(row), column=col.name), f"'{text[row]}' is not a number",
+                         col.expected(), "write a plain number with '.' as decimal point and no units")
+        if col.kind == "int":
+            frac = numbers.notna() & (numbers != numbers.round())
+            for row in text.index[frac.to_numpy()][:5]:
+                problems.add(Location(display, row=int(row), column=col.name), f"'{text[row]}' is not a whole number",
+                             col.expected(), "write a whole number")
+        if col.minimum is not None:
+            low = numbers.notna() & (numbers < col.minimum)
+            for row in text.index[low.to_numpy()][:5]:
+                problems.add(Location(display, row=int(row), column=col.name), f"value {text[row]} is below {col.minimum:g}",
+                             col.expected(), f"correct the value; '{col.name}' cannot be below {col.minimum:g}")
+        if col.maximum is not None:
+            high = numbers.notna() & (numbers > col.maximum)
+            for row in text.index[high.to_numpy()][:5]:
+                problems.add(Location(display, row=int(row), column=col.name), f"value {text[row]} is above {col.maximum:g}",
+                             col.expected(), f"correct the value; '{col.name}' cannot exceed {col.maximum:g}")
+        return numbers.astype("float64")
+    if col.kind in ("date", "month"):
+        fmt = "%Y-%m-%d" if col.kind == "date" else "%Y-%m"
+        parsed = pd.to_datetime(text.where(~empty, None), format=fmt, errors="coerce")
+        bad = ~empty & parsed.isna()
+        for row in text.index[bad.to_numpy()][:5]:
+            problems.add(Location(display, row=int(row), column=col.name), f"'{text[row]}' is not a valid {col.kind}",
+                         col.expected(), f"write the {col.kind} as {'YYYY-MM-DD' if col.kind == 'date' else 'YYYY-MM'}")
+        if col.minimum is not None or col.maximum is not None:
+            years = parsed.dt.year
+            out_of_range = parsed.notna() & (
+                ((years < col.minimum) if col.minimum is not None else False)
+                | ((years > col.maximum) if col.maximum is not None else False)
+            )
+            for row in text.index[out_of_range.to_numpy()][:5]:
+                problems.add(Location(display, row=int(row), column=col.name), f"date {text[row]} is out of range",
+                             f"a year from {col.minimum:g} to {col.maximum:g}", "correct the date (check the year)")
+        return parsed
+    raise ValueError(f"unknown column kind {col.kind}")
+
+
+def read_table(path: Path, schema: TableSchema, display: str | None = None) -> pd.DataFrame:
+    """Read and validate one table; returns typed columns in schema order, index = spreadsheet row."""
+    display = display or str(path)
+    raw = read_raw(path, display)
+    check_frame_for_pnr(raw, display)
+    problems = ProblemCollector()
+    known = {c.name for c in schema.columns}
+    for name in raw.columns:
+        if name not in known:
+            problems.add(Location(display, row=1, column=name), f"unknown column '{name}' in table '{schema.name}'",
+                         "only the columns " + ", ".join(sorted(known)),
+                         "rename or remove the column (a silently ignored column would be a bug)")
+    for col in schema.columns:
+        if col.required and col.name not in raw.columns:
+            problems.add(Location(display, row=1, column=col.name), f"required column '{col.name}' is missing",
+                         f"a column '{col.name}': {col.description}", "add the column to the header row")
+    problems.raise_if_any()
+    out = {}
+    for col in schema.columns:
+        if col.name not in raw.columns:
+            out[col.name] = pd.Series([None] * len(raw), index=raw.index, dtype="object")
+            continue
+        out[col.name] = _parse_column(raw[col.name], col, display, problems)
+        if col.unique:
+            dup = raw[col.name].duplicated(keep="first") & raw[col.name].fillna("").str.strip().ne("")
+            for row in raw.index[dup.to_numpy()][:5]:
+                problems.add(Location(display, row=int(row), column=col.name),
+                             f"duplicate id '{raw[col.name][row]}'", f"each '{col.name}' to appear once",
+                             "remove the duplicate row or give it its own id")
+        if len(problems.problems) >= MAX_PROBLEMS:
+            break
+    problems.problems = problems.problems[:MAX_PROBLEMS]
+    problems.raise_if_any()
+    return pd.DataFrame(out, index=raw.index)
+
+
+def check_references(child: pd.DataFrame, column: str, parent_ids: pd.Series, display: str,
+                     parent_name: str) -> None:
+    """Every value of ``child[column]`` must exist among ``parent_ids``; report the rows that don't."""
+    known = set(parent_ids.dropna())
+    values = child[column]
+    bad = values.notna() & ~values.isin(known)
+    if bad.any():
+        problems = ProblemCollector()
+        for row in child.index[bad.to_numpy()][:MAX_PROBLEMS]:
+            problems.add(Location(display, row=int(row), column=column), f"'{values[row]}' is not a known {parent_name}",
+                         f"an id listed in {parent_name}s", f"add '{values[row]}' to the {parent_name} table or correct the id")
+        problems.raise_if_any()

@@ -1,0 +1,120 @@
+"""YAML reading that remembers the line of every key, so errors can point at it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from resmodel.errors import InputError, Location
+from resmodel.io.pnr import check_value_for_pnr
+
+
+@dataclass
+class LocatedDocument:
+    """A parsed YAML document plus the line of each dotted key path ('' is the root)."""
+
+    file: str
+    data: Any
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, path: str) -> int | None:
+        """Line of the nearest enclosing key that was recorded for ``path``."""
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if "." not in path:
+                return self.lines.get(path) or self.lines.get("")
+            path = path.rsplit(".", 1)[0]
+
+    def location(self, path: str) -> Location:
+        return Location(file=self.file, line=self.line_of(path), path=path or None)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as ISO strings' native types and rejects duplicate keys."""
+
+
+def _construct_scalar_key(node: yaml.Node) -> str:
+    return str(node.value)
+
+
+def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _construct_scalar_key(key_node)
+            child = f"{path}.{key}" if path else key
+            if key in out:
+                raise InputError.at(
+                    Location(file=file, line=key_node.start_mark.line + 1, path=child),
+                    f"key '{key}' appears twice",
+                    "each key once per mapping",
+                    "remove or merge the duplicate key",
+                )
+            lines[child] = key_node.start_mark.line + 1
+            out[key] = _walk(value_node, child, lines, file)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk(item, f"{path}[{i}]", lines, file) for i, item in enumerate(node.value)]
+    value = _Loader(" ").construct_object(node, deep=True)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value
+
+
+def parse_yaml(text: str, file: str) -> LocatedDocument:
+    """Parse YAML text into data plus a key-path → line map; malformed YAML is a located error."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise InputError.at(
+            Location(file=file, line=(mark.line + 1) if mark else None),
+            f"malformed YAML ({exc.problem or exc.context})",
+            "valid YAML (key: value pairs, consistent indentation, no tabs)",
+            "correct the syntax on that line (check indentation, colons and quotes)",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError.at(
+            Location(file=file), f"malformed YAML ({exc})", "valid YAML", "correct the file's syntax"
+        ) from None
+    lines: dict[str, int] = {}
+    data = {} if root is None else _walk(root, "", lines, file)
+    doc = LocatedDocument(file=file, data=data, lines=lines)
+    _check_personal_numbers(doc, data, "")
+    return doc
+
+
+def _check_personal_numbers(doc: LocatedDocument, value: Any, path: str) -> None:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _check_personal_numbers(doc, child, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            _check_personal_numbers(doc, child, f"{path}[{i}]")
+    else:
+        check_value_for_pnr(value, doc.location(path))
+
+
+def read_yaml(path: Path, display_name: str | None = None) -> LocatedDocument:
+    """Read a YAML file; a missing or unreadable file is a located error."""
+    name = display_name or str(path)
+    if not path.is_file():
+        raise InputError.at(
+            Location(file=name),
+            "file not found",
+            "an existing YAML file",
+            "check the path (relative paths are resolved against the referring file's folder)",
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError.at(
+            Location(file=name), "file is not UTF-8 text", "a UTF-8 encoded YAML file", "save the file as UTF-8"
+        ) from None
+    return parse_yaml(text, name)

@@ -1,0 +1,232 @@
+"""Dated parameter tree: leaves with metadata and values keyed by valid-from date.
+
+The value in force on a date is the latest key on or before it. Indexation is declared on a
+leaf (the path of an index leaf holding annual growth rates) and applied by one generic pass in
+:meth:`ParameterTree.snapshot`. Scenario overrides are layered on top by period (see
+``resmodel.scenario``): an override value is taken as expressed in prices of its start year and
+indexed from there like any other value (unless the override says ``indexed: false``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from resmodel.errors import InputError, Location
+
+LEVELS = tuple(range(1, 9))
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One leaf of the tree. ``values`` are (valid_from, value) sorted by date; a value is a float
+    or, for level tables, a tuple of eight floats for levels 1–8."""
+
+    path: str
+    description: str
+    unit: str
+    reference: str
+    values: tuple[tuple[dt.date, Any], ...]
+    kind: str = "scalar"  # scalar | levels | index | text
+    indexation: str | None = None
+    extend: str = "none"  # for index leaves: "none" or "last"
+    file: str = ""
+    line: int | None = None
+
+    def key_in_force(self, on: dt.date) -> tuple[dt.date, Any] | None:
+        chosen = None
+        for valid_from, value in self.values:
+            if valid_from <= on:
+                chosen = (valid_from, value)
+            else:
+                break
+        return chosen
+
+
+@dataclass(frozen=True)
+class Override:
+    """A scenario's replacement of a leaf's value over a period [start, end] (end None = onwards)."""
+
+    path: str
+    value: Any
+    start: dt.date
+    end: dt.date | None
+    indexed: bool
+    location: Location
+
+    def covers(self, on: dt.date) -> bool:
+        return self.start <= on and (self.end is None or on <= self.end)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A parameter value as a calculation sees it, with everything needed to explain it."""
+
+    path: str
+    value: Any
+    valid_from: dt.date
+    unit: str
+    reference: str
+    source: str  # file:line of the value (parameter file or scenario override)
+    base_value: Any
+    index_path: str | None = None
+    index_factor: float = 1.0
+    extrapolated_years: tuple[int, ...] = ()
+
+    def describe(self) -> str:
+        text = f"{self.path} = {_fmt(self.value)} {self.unit} (valid from {self.valid_from}, {self.source})"
+        if self.index_path and self.index_factor != 1.0:
+            text += f"; {_fmt(self.base_value)} indexed by {self.index_path} × {self.index_factor:.6f}"
+        if self.extrapolated_years:
+            text += f"; index extrapolated for {', '.join(map(str, self.extrapolated_years))}"
+        return text
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return "[" + ", ".join(f"L{i + 1}: {v:g}" for i, v in enumerate(value)) + "]"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+class Snapshot:
+    """Immutable view of every parameter in force on one date; what calculations receive."""
+
+    def __init__(self, on: dt.date, resolved: dict[str, Resolved]):
+        self.on = on
+        self._resolved = MappingProxyType(dict(resolved))
+
+    def __getitem__(self, path: str) -> Any:
+        return self.trace(path).value
+
+    def __contains__(self, path: str) -> bool:
+        return path in self._resolved
+
+    def trace(self, path: str) -> Resolved:
+        try:
+            return self._resolved[path]
+        except KeyError:
+            raise KeyError(f"parameter '{path}' is not in the parameter tree") from None
+
+    def paths(self) -> list[str]:
+        return sorted(self._resolved)
+
+    def levels(self, path: str) -> np.ndarray:
+        """A level table as a read-only array indexed by level-1."""
+        value = self[path]
+        if not isinstance(value, np.ndarray) or value.shape != (8,):
+            raise KeyError(f"parameter '{path}' is not a level table")
+        return value
+
+    def extrapolations(self) -> list[str]:
+        """Human-readable notes for every value that relied on an extended index."""
+        return [
+            f"{r.path}: {r.index_path} extended beyond its data for {', '.join(map(str, r.extrapolated_years))}"
+            for r in self._resolved.values()
+            if r.extrapolated_years
+        ]
+
+    def with_values(self, changes: dict[str, Any]) -> Snapshot:
+        """A copy with some values replaced (for property tests and sensitivity runs)."""
+        resolved = dict(self._resolved)
+        for path, value in changes.items():
+            old = self.trace(path)
+            if isinstance(old.value, np.ndarray):
+                value = np.asarray(value, dtype=float)
+                value.setflags(write=False)
+            resolved[path] = Resolved(path, value, old.valid_from, old.unit, old.reference, "(changed in code)",
+                                      value)
+        return Snapshot(self.on, resolved)
+
+
+@dataclass
+class ParameterTree:
+    """All leaves by path, plus scenario overrides; produces snapshots."""
+
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    overrides: list[Override] = field(default_factory=list)
+
+    def merged_with(self, other: ParameterTree) -> ParameterTree:
+        """Leaves of ``other`` (local values) replace same-path leaves of this tree."""
+        return ParameterTree({**self.parameters, **other.parameters}, [*self.overrides, *other.overrides])
+
+    def with_overrides(self, overrides: list[Override]) -> ParameterTree:
+        return ParameterTree(dict(self.parameters), [*self.overrides, *overrides])
+
+    def index_growth(self, index_path: str, year: int) -> tuple[float, bool]:
+        """Annual growth rate of an index leaf for ``year`` and whether it was extrapolated."""
+        index = self.parameters[index_path]
+        on = dt.date(year, 1, 1)
+        for ov in reversed(self.overrides):
+            if ov.path == index_path and ov.covers(on):
+                return float(ov.value), False
+        first_year = index.values[0][0].year
+        last_year = index.values[-1][0].year
+        if year < first_year:
+            raise InputError.at(
+                Location(file=index.file, line=index.line, path=index_path),
+                f"index '{index_path}' has no value for {year}; its data start in {first_year}",
+                f"a growth rate for every year from a value's valid-from year to the date asked for ({year})",
+                f"add a value for {year} to '{index_path}', or give the indexed parameter a value valid from a later year",
+            )
+        if year > last_year:
+            if index.extend != "last":
+                raise InputError.at(
+                    Location(file=index.file, line=index.line, path=index_path),
+                    f"index '{index_path}' ends in {last_year} but {year} is needed",
+                    f"index data up to {year}, or 'extend: last' declared on the index",
+                    f"add values for {last_year + 1}–{year}, or declare 'extend: last' to carry the last rate forward (it is then flagged)",
+                )
+            return float(index.values[-1][1]), True
+        chosen = index.key_in_force(on)
+        assert chosen is not None
+        return float(chosen[1]), False
+
+    def _index_factor(self, index_path: str, from_year: int, to_year: int) -> tuple[float, tuple[int, ...]]:
+        factor, extrapolated = 1.0, []
+        for year in range(from_year + 1, to_year + 1):
+            growth, extra = self.index_growth(index_path, year)
+            factor *= 1.0 + growth
+            if extra:
+                extrapolated.append(year)
+        return factor, tuple(extrapolated)
+
+    def resolve(self, path: str, on: dt.date) -> Resolved:
+        """The value of one leaf on a date: override if one covers it, else the latest key; then indexation."""
+        param = self.parameters[path]
+        override = next((ov for ov in reversed(self.overrides) if ov.path == path and ov.covers(on)), None)
+        if override is not None:
+            valid_from, base, source = override.start, override.value, str(override.location)
+            do_index = override.indexed
+        else:
+            chosen = param.key_in_force(on)
+            if chosen is None:
+                raise InputError.at(
+                    Location(file=param.file, line=param.line, path=path),
+                    f"parameter '{path}' has no value valid on {on} (first value from {param.values[0][0]})",
+                    f"a value valid from {on} or earlier",
+                    "add an earlier valid-from date, or run the scenario from a later base date",
+                )
+            valid_from, base = chosen
+            source = f"{param.file}:{param.line}" if param.line else param.file
+            do_index = True
+        value, factor, extrapolated = base, 1.0, ()
+        if param.indexation and do_index and on.year > valid_from.year:
+            factor, extrapolated = self._index_factor(param.indexation, valid_from.year, on.year)
+        if param.kind == "levels":
+            value = np.asarray(base, dtype=float) * factor
+            value.setflags(write=False)
+            base = np.asarray(base, dtype=float)
+            base.setflags(write=False)
+        elif param.kind in ("scalar", "index"):
+            value = float(base) * factor
+        return Resolved(path, value, valid_from, param.unit, param.reference, source, base,
+                        param.indexation, factor, extrapolated)
+
+    def snapshot(self, on: dt.date) -> Snapshot:
+        """Resolve every leaf on ``on``; fails with a located error if any leaf cannot be resolved."""
+        return Snapshot(on, {path: self.resolve(path, on) for path in sorted(self.parameters)})

@@ -1,0 +1,72 @@
+"""Report tables built from an allocation result: tidy long table, per-service summary.
+
+Pure: takes in-memory results, returns DataFrames. Measures keep fixed names; Swedish labels
+(with English gloss) are attached for people-facing outputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from resmodel.allocation.engine import UNIT_MEASURES, USER_MEASURES, AllocationResult
+
+MEASURE_LABELS = {
+    "users": "Brukare (users)",
+    "direct_hours": "Direkt tid, timmar (direct hours)",
+    "indirect_hours": "Indirekt tid, timmar (indirect hours)",
+    "fixed_hours": "Grundbemanning, timmar (fixed/base hours)",
+    "total_hours": "Personaltimmar (staff hours)",
+    "fte_required": "Årsarbetare behov (FTE required)",
+    "staff_cost": "Personalkostnad (staff cost)",
+    "premises_cost": "Lokalkostnad (premises cost)",
+    "other_cost": "Övriga kostnader (other costs)",
+    "purchase_cost": "Köpt verksamhet (purchases)",
+    "revenue": "Intäkter (revenue)",
+    "total_cost": "Bruttokostnad (gross cost)",
+    "net_cost": "Nettokostnad (net cost)",
+    "allocation": "Resursfördelning (allocated budget)",
+    "sfb_municipal_share": "Kommunens 20 timmar SFB (municipal SFB share)",
+    "own_provider_gap": "Finansieringsgap egen regi (own-provider gap)",
+    "fte_roster": "Årsarbetare bemanning (FTE on roster)",
+    "roster_cost": "Kostnad bemanning (roster cost)",
+    "staffing_gap_fte": "Bemanningsgap årsarbetare (staffing gap FTE, + = over)",
+    "staffing_gap_sek": "Bemanningsgap kronor (staffing gap SEK, + = over)",
+}
+SUMMARY_MEASURES = ("users", "total_hours", "fte_required", "fte_roster", "staffing_gap_fte", "net_cost",
+                    "allocation", "staffing_gap_sek")
+
+
+def service_table(result: AllocationResult) -> pd.DataFrame:
+    """One row per service: measures summed by the user's service.
+
+    A unit's roster measures are shared among its users in proportion to their required FTE (the
+    personal-assistance provider serves both SFB and LSS cases); units without users keep theirs
+    under the unit's service, so services add up to the total."""
+    users, units = result.users, result.units.set_index("unit_id")
+    unit_fte = users["unit_id"].map(units["fte_required"]).to_numpy(dtype=float)
+    unit_n = users["unit_id"].map(units["users"]).to_numpy(dtype=float)
+    weight = np.where(unit_fte > 0, users["fte_required"].to_numpy(dtype=float) / np.where(unit_fte > 0, unit_fte, 1.0),
+                      1.0 / unit_n)
+    per_user = users[["service"] + list(USER_MEASURES)].copy()
+    for key in UNIT_MEASURES:
+        per_user[key] = users["unit_id"].map(units[key]).to_numpy(dtype=float) * weight
+    table = per_user.groupby("service", sort=True).sum()
+    vacant = units[units["users"] == 0].groupby("service")[list(USER_MEASURES) + list(UNIT_MEASURES)].sum()
+    table = table.add(vacant, fill_value=0.0).fillna(0.0)
+    table.index.name = "service"
+    return table.reset_index()
+
+
+def tidy(result: AllocationResult, scenario: str, period: str) -> pd.DataFrame:
+    """Long table (scenario, period, service, unit, measure, value): units, services and the total."""
+    measures = list(USER_MEASURES) + list(UNIT_MEASURES)
+    units = result.units.melt(id_vars=["service", "unit_id"], value_vars=measures, var_name="measure")
+    units = units.rename(columns={"unit_id": "unit"})
+    services = service_table(result).melt(id_vars=["service"], value_vars=measures, var_name="measure")
+    services["unit"] = "total"
+    total = result.units[measures].sum().rename_axis("measure").reset_index(name="value")
+    total["service"], total["unit"] = "total", "total"
+    table = pd.concat([total, services, units], ignore_index=True)
+    table.insert(0, "period", period)
+    table.insert(0, "scenario", scenario)
+    return table[["scenario", "period", "service", "unit", "measure", "value"]]

@@ -1,0 +1,203 @@
+"""Public entry points: load a scenario with its data and parameters, run the base-year
+allocation, and write the results. The CLI, the API and notebooks all go through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from resmodel import __version__
+from resmodel.allocation.engine import AllocationResult, Municipality, Tariff, allocate
+from resmodel.errors import InputError, Location, Warning_
+from resmodel.io.dictionary import TARIFF
+from resmodel.io.municipality import data_quality_warnings, read_municipality
+from resmodel.io.parameters import load_parameters, national_parameter_root
+from resmodel.io.scenario import effective, overrides, read_chain
+from resmodel.io.tables import read_table
+from resmodel.io.writers import write_csv, write_folder_atomically, write_json, write_workbook
+from resmodel.params.tree import ParameterTree, Snapshot
+from resmodel.report import MEASURE_LABELS, SUMMARY_MEASURES, service_table, tidy
+from resmodel.scenario.schema import EffectiveScenario
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """Everything a run needs, validated: scenario, parameter tree and snapshot, data, tariff."""
+
+    scenario: EffectiveScenario
+    tree: ParameterTree
+    snapshot: Snapshot
+    data: Municipality
+    tariff: Tariff | None
+    warnings: tuple[Warning_, ...]
+    parameter_hash: str
+    data_hash: str
+    data_display: str
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _hash_files(files: list[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(files):
+        digest.update(file.relative_to(root).as_posix().encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_tariff(path: Path, on: dt.date) -> Tariff:
+    display = _display(path)
+    table = read_table(path, TARIFF, display)
+    years = table["year"][table["year"] <= on.year]
+    if years.empty:
+        raise InputError.at(Location(file=display, column="year"), f"the tariff has no prices for {on.year} or earlier",
+                            f"rows with year ≤ {on.year}", "add prices for the base year or move the base date")
+    chosen = table[table["year"] == years.max()]
+    return Tariff(chosen[["housing_type", "level", "price_per_day"]].astype({"level": int}).reset_index(drop=True),
+                  display)
+
+
+def load(scenario_path: Path) -> LoadedScenario:
+    """Read and validate a scenario chain, its parameters and data; nothing is computed yet."""
+    chain = read_chain(scenario_path)
+    scenario = effective(chain)
+    params_dir = Path(scenario.parameters_dir)
+    params_display = _display(params_dir)
+    if not params_dir.is_dir():
+        raise InputError.at(Location(file=params_display), "local parameter folder not found",
+                            "a folder of YAML parameter files (default <data>/parameters)",
+                            "create it or set 'parameters_dir:' in the scenario")
+    base_tree = load_parameters(params_dir, params_display)
+    tree = base_tree.with_overrides(overrides(chain, base_tree))
+    snapshot = tree.snapshot(scenario.base_date)
+    data_dir = Path(scenario.data)
+    data_display = _display(data_dir)
+    data = read_municipality(data_dir, data_display, scenario.base_date)
+    tariff = _read_tariff(Path(scenario.tariff), scenario.base_date) if scenario.allocation_key == "tariff" else None
+    users_file = next((f"{data_display}/users{s}" for s in (".csv", ".xlsx") if (data_dir / f"users{s}").exists()),
+                      f"{data_display}/users.csv")
+    warnings = data_quality_warnings(data, scenario.base_date, users_file)
+    national = national_parameter_root()
+    parameter_hash = hashlib.sha256(
+        (_hash_files(list(national.rglob("*.yaml")), national) + _hash_files(list(params_dir.rglob("*.yaml")), params_dir)).encode()
+    ).hexdigest()
+    data_files = [f for f in data_dir.iterdir() if f.suffix in (".csv", ".xlsx")]
+    return LoadedScenario(scenario, tree, snapshot, data, tariff, tuple(warnings), parameter_hash,
+                          _hash_files(data_files, data_dir), data_display)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A base-year run: the allocation, report tables, warnings and the manifest."""
+
+    loaded: LoadedScenario
+    allocation: AllocationResult
+    services: pd.DataFrame
+    tidy: pd.DataFrame
+    warnings: tuple[Warning_, ...]
+    manifest: dict
+
+
+def run(loaded: LoadedScenario) -> RunResult:
+    """Compute the base-year allocation; strict scenarios turn warnings into a located error."""
+    result = allocate(loaded.data, loaded.snapshot, loaded.tariff)
+    warnings = list(loaded.warnings)
+    for gap in result.tariff_gaps.itertuples():
+        warnings.append(Warning_("tariff_missing_price", Location(file=loaded.tariff.file if loaded.tariff else None),
+                                 f"no tariff price for {gap.housing_type} level {gap.level} ({gap.users} residents): "
+                                 "the need-based price is used"))
+    if loaded.scenario.strict and warnings:
+        raise InputError.at(warnings[0].location, f"{len(warnings)} data-quality warning(s) in a strict scenario, "
+                            f"first: [{warnings[0].check}] {warnings[0].message}",
+                            "no warnings when 'strict: true'", "fix the data or set 'strict: false'")
+    period = str(loaded.snapshot.on.year)
+    scenario = loaded.scenario
+    manifest = {
+        "resmodel_version": __version__,
+        "scenario": scenario.name,
+        "purpose": scenario.purpose,
+        "scenario_chain": list(scenario.chain),
+        "scenario_hash": scenario.content_hash,
+        "parameter_hash": loaded.parameter_hash,
+        "data_hash": loaded.data_hash,
+        "seed": scenario.seed,
+        "base_date": scenario.base_date.isoformat(),
+        "allocation_key": scenario.allocation_key,
+        "warnings": len(warnings),
+        "index_extrapolations": loaded.snapshot.extrapolations(),
+    }
+    return RunResult(loaded, result, service_table(result), tidy(result, scenario.name, period), tuple(warnings),
+                     manifest)
+
+
+def parameter_table(snapshot: Snapshot) -> pd.DataFrame:
+    """Every parameter in force: path, value, unit, valid-from, source, indexation and reference."""
+    rows = []
+    for path in snapshot.paths():
+        r = snapshot.trace(path)
+        value = r.value
+        text = ", ".join(f"{v:g}" for v in value) if hasattr(value, "__len__") and not isinstance(value, str) else value
+        rows.append({"parameter": path, "value": text, "unit": r.unit, "valid_from": r.valid_from.isoformat(),
+                     "source": r.source, "index_factor": r.index_factor, "reference": r.reference})
+    return pd.DataFrame(rows)
+
+
+def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
+    """Write CSVs, the Excel workbook and the manifest atomically; returns the file names."""
+    name = result.loaded.scenario.name
+    wt = result.allocation.constants.working_time
+    working_time_table = pd.DataFrame([
+        ("Vardagar (weekdays)", wt.weekdays), ("Semesterdagar (annual leave)", wt.annual_leave_days),
+        ("Helgdagar på vardagar (public holidays on weekdays)", wt.holidays_on_weekdays),
+        ("Utbildningsdagar (training)", wt.training_days), ("Timmar per dag (hours per day)", wt.hours_per_day),
+        ("Sjukfrånvaro (sick-leave rate)", wt.sick_leave_rate),
+        ("Tillgänglig arbetstid, timmar (available working time)", wt.available_hours),
+    ], columns=["del (part)", "värde (value)"])
+    services = result.services.rename(columns=MEASURE_LABELS).rename(columns={"service": "Insats (service)"})
+    units = result.allocation.units.rename(columns=MEASURE_LABELS)
+    users = result.allocation.users.rename(columns=MEASURE_LABELS)
+    money = "#,##0"
+    fte = "#,##0.00"
+    formats = {label: (fte if key.startswith(("fte", "staffing_gap_fte")) else money)
+               for key, label in MEASURE_LABELS.items() if key != "users"}
+    warnings = pd.DataFrame([(w.check, str(w.location), w.message) for w in result.warnings],
+                            columns=["kontroll (check)", "plats (location)", "meddelande (message)"])
+    manifest = pd.DataFrame(sorted((k, str(v)) for k, v in result.manifest.items()), columns=["nyckel (key)", "värde (value)"])
+    files = ["resultat.csv", "enheter.csv", "brukare.csv", f"resmodel_{name}.xlsx", "manifest.json"]
+
+    def write(folder: Path) -> None:
+        write_csv(result.tidy, folder / "resultat.csv")
+        write_csv(result.allocation.units, folder / "enheter.csv")
+        write_csv(result.allocation.users, folder / "brukare.csv")
+        write_workbook({
+            "Sammanfattning": (services, formats),
+            "Enheter": (units, formats),
+            "Brukare": (users, formats),
+            "Arbetstid": (working_time_table, {"värde (value)": "#,##0.00"}),
+            "Parametrar": (parameter_table(result.loaded.snapshot), {}),
+            "Varningar": (warnings, {}),
+            "Manifest": (manifest, {}),
+        }, folder / f"resmodel_{name}.xlsx")
+        write_json(result.manifest, folder / "manifest.json")
+
+    write_folder_atomically(out_dir, write)
+    return files
+
+
+def summary_table(result: RunResult) -> pd.DataFrame:
+    """The short per-service table the CLI prints (money in MSEK)."""
+    table = result.services.set_index("service")[list(SUMMARY_MEASURES)].copy()
+    table.loc["total"] = table.sum()
+    for key in ("net_cost", "allocation", "staffing_gap_sek"):
+        table[key] = table[key] / 1e6
+    return table.rename(columns={"total_hours": "hours", "net_cost": "net_cost_msek", "allocation": "allocation_msek",
+                                 "staffing_gap_sek": "gap_msek", "staffing_gap_fte": "gap_fte"})

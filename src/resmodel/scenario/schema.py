@@ -1,0 +1,79 @@
+"""The scenario file schema (pydantic): deltas over a base, validated as a whole.
+
+docs/scenario.schema.json is generated from :class:`ScenarioFile`; a test fails when they drift.
+
+Period grammar of a parameter override:
+- no ``from``/``until``: the whole horizon;
+- ``from: D``: from date D onwards;
+- ``from: A`` and ``until: B``: between A and B inclusive (outside it the base value holds).
+An override value is expressed in prices of its start year and indexed from there by the
+parameter's declared index, unless ``indexed: false``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class ParameterChange(Strict):
+    """A replacement value for one parameter over a period."""
+
+    value: Number | dict[int, Number] = Field(description="new value; a mapping of levels 1–8 for level tables")
+    from_: dt.date | None = Field(None, alias="from", description="first date the value applies (default: always)")
+    until: dt.date | None = Field(None, description="last date the value applies (default: onwards)")
+    indexed: bool = Field(True, description="index the value by the parameter's declared index from its start year")
+    reason: str | None = Field(None, description="why the value changes (shown in explain)")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ParameterChange:
+        if self.from_ and self.until and self.until < self.from_:
+            raise ValueError(f"period is inverted: until {self.until} is before from {self.from_}")
+        return self
+
+
+class ScenarioFile(Strict):
+    """One scenario file: what it is for, what it extends, the data it uses, and its changes."""
+
+    name: str = Field(description="short name used in output folders and reports")
+    purpose: str = Field(description="one line saying what question the scenario answers")
+    extends: str | None = Field(None, description="path of the scenario this one modifies (relative to this file)")
+    data: str | None = Field(None, description="folder with the municipality's tables (relative to this file)")
+    parameters_dir: str | None = Field(None, description="folder of local parameters (default: <data>/parameters)")
+    base_date: dt.date | None = Field(None, description="date of the parameter snapshot for the base-year run")
+    seed: int | None = Field(None, ge=0, description="random seed for everything stochastic")
+    allocation_key: Literal["derived", "tariff"] | None = Field(
+        None, description="derived: prices from the cost parameters; tariff: a level price list (housing)")
+    tariff: str | None = Field(None, description="tariff CSV used when allocation_key is 'tariff'")
+    strict: bool | None = Field(None, description="treat data-quality warnings as errors")
+    parameters: dict[str, Number | dict[int, Number] | list[ParameterChange]] = Field(
+        default_factory=dict,
+        description="parameter path → value (whole horizon) or list of dated changes",
+    )
+
+
+class EffectiveScenario(BaseModel):
+    """The scenario after its `extends` chain is resolved (root first, later files win)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    purpose: str
+    chain: tuple[str, ...]
+    data: str
+    parameters_dir: str
+    base_date: dt.date
+    seed: int
+    allocation_key: Literal["derived", "tariff"]
+    tariff: str | None
+    strict: bool
+    content_hash: str
