@@ -17,7 +17,7 @@ from resmodel.allocation.staff_cost import SERVICE_ROLES
 from resmodel.params.tree import Snapshot
 
 BASE_DATE = dt.date(2024, 12, 31)
-DV_USERS = 1015  # stock at 2024-12-31; 2024 average ≈ 1 002 (F0174)
+DV_USERS = 1030  # stock at 2024-12-31; 2024 average ≈ 1 002 (F0174)
 DV_UNITS, DV_PREMISES = 77, 40  # F0344, F0345
 DV_LEVEL_MIX = (0.10, 0.15, 0.18, 0.17, 0.15, 0.12, 0.08, 0.05)
 DV_HOURS = ((10, 15, 20, 25, 30, 35), (0.05, 0.10, 0.20, 0.25, 0.25, 0.15))
@@ -29,7 +29,7 @@ LSS_CASES, LSS_OWN = 140, 56
 
 #: yearly average volumes 2015–2024 by service (facts where given, interpolated otherwise)
 YEARLY_VOLUME = {
-    "daglig_verksamhet": (690, 720, 752, 787, 820, 850, 876, 902, 943, 1002),  # F0374, F0174
+    "daglig_verksamhet": (600, 630, 662, 696, 735, 775, 815, 880, 943, 1002),  # F0374, F0174, ~+50/yr F0348
     "bostad_vuxna": (470, 478, 486, 494, 501, 507, 512, 515, 517, 510),  # 2023→2024 −7 (F0152)
     "bostad_barn": (4, 4, 5, 5, 5, 5, 5, 8, 11, 15),  # 2021: 5 (F0157), 2024: 15 (F0158)
     "externa_platser": (17, 18, 19, 20, 21, 22, 23, 24, 25, 28),  # 2024: 26 + 2 (F0302, F0301)
@@ -96,8 +96,10 @@ def _dates(rng: np.random.Generator, n: int, first_year: int) -> list[dt.date]:
     return [dt.date.fromordinal(int(d)) for d in rng.integers(start, BASE_DATE.toordinal(), n)]
 
 
-def _users(rng: np.random.Generator, units: pd.DataFrame, premises: pd.DataFrame) -> pd.DataFrame:
+def _users(seed: int, units: pd.DataFrame, premises: pd.DataFrame) -> pd.DataFrame:
+    """Users per service, each service from its own random stream so tuning one leaves the rest unchanged."""
     rows = []
+    rng = np.random.default_rng([seed, 1])
     # daily activity: levels 7–8 go to units on high-level premises, others spread over the rest
     levels = rng.choice(np.arange(1, 9), size=DV_USERS, p=DV_LEVEL_MIX)
     dv = units[units["service"] == "daglig_verksamhet"]
@@ -108,6 +110,7 @@ def _users(rng: np.random.Generator, units: pd.DataFrame, premises: pd.DataFrame
         unit = rng.choice(high_units) if lvl >= 7 else rng.choice(low_units)
         rows.append(("daglig_verksamhet", unit, int(lvl), h, None, int(rng.integers(1958, 2006))))
     # adult housing: highest levels in the four homes built for them
+    rng = np.random.default_rng([seed, 2])
     gb = units[units["housing_type"] == "gruppbostad"]["unit_id"].to_numpy()
     sb = units[units["housing_type"] == "servicebostad"]["unit_id"].to_numpy()
     slots = [u for u in gb[:4] for _ in range(3)] + [u for u in gb[4:] for _ in range(5)] + \
@@ -127,6 +130,7 @@ def _users(rng: np.random.Generator, units: pd.DataFrame, premises: pd.DataFrame
     for unit, lvl in zip(rng.permutation(sb_slots), low, strict=True):
         rows.append(("bostad_vuxna", unit, int(lvl), None, None, int(rng.integers(1955, 2004))))
     bb = units[units["housing_type"] == "barnboende"]["unit_id"].to_numpy()
+    rng = np.random.default_rng([seed, 3])
     for i in range(CHILD_RESIDENTS):
         rows.append(("bostad_barn", bb[i % len(bb)], int(rng.choice([4, 5, 6, 7, 8], p=[0.15, 0.25, 0.3, 0.2, 0.1])),
                      None, None, int(rng.integers(2007, 2018))))
@@ -136,7 +140,8 @@ def _users(rng: np.random.Generator, units: pd.DataFrame, premises: pd.DataFrame
     for _ in range(EXTERNAL_CHILD):
         rows.append(("externa_platser", "EXT-BARN", None, None, float(np.round(rng.uniform(8_000, 12_500), -1)),
                      int(rng.integers(2008, 2016))))
-    sfb_hours = np.minimum(np.round(rng.gamma(9.0, 95.0 / 9.0, SFB_CASES) + 20.5), 300.0)
+    rng = np.random.default_rng([seed, 4])
+    sfb_hours = np.minimum(np.round(rng.gamma(9.0, 88.0 / 9.0, SFB_CASES) + 20.5), 300.0)
     for i, h in enumerate(sfb_hours):
         rows.append(("personlig_assistans_sfb", "PA-EGEN" if i < SFB_OWN else "PA-EXTERN", None, float(h), None,
                      int(rng.integers(1945, 2020))))
@@ -145,6 +150,7 @@ def _users(rng: np.random.Generator, units: pd.DataFrame, premises: pd.DataFrame
         rows.append(("personlig_assistans_lss", "PA-EGEN" if i < LSS_OWN else "PA-EXTERN", None, float(h), None,
                      int(rng.integers(1950, 2022))))
     frame = pd.DataFrame(rows, columns=["service", "unit_id", "level", "weekly_hours", "day_price", "birth_year"])
+    rng = np.random.default_rng([seed, 5])
     frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
     frame.insert(0, "user_id", _ids("U", len(frame)))
     first_year = np.where(frame["service"] == "bostad_barn", 2019, 2005)
@@ -195,8 +201,8 @@ def _volume_history(rng: np.random.Generator, users: pd.DataFrame) -> pd.DataFra
         noise = rng.normal(0.0, max(0.6, 0.004 * yearly.mean()), len(months))
         path = np.maximum(path + noise, 0.0)
         current = users[users["service"] == service]
-        if len(current):  # anchor the path so December 2024 equals the users' stock
-            path = path * (len(current) / path[-1])
+        if len(current):  # anchor December 2024 to the users' stock, ramping the correction over 2024
+            path[-12:] += np.linspace(0.0, len(current) - path[-1], 12)
         if service in ("daglig_verksamhet", "bostad_vuxna", "bostad_barn"):
             stock_mix = current["level"].value_counts(normalize=True).reindex(range(1, 9), fill_value=0).to_numpy()
             shifted = stock_mix + 0.25 * np.r_[stock_mix[1:], 0.0]  # 2015: more mass on lower levels
@@ -219,7 +225,7 @@ def generate(seed: int, snapshot: Snapshot) -> dict[str, pd.DataFrame]:
     """All demo tables, deterministic for a seed and parameter snapshot."""
     rng = np.random.default_rng(seed)
     premises, units = _premises_and_units(rng)
-    users = _users(rng, units, premises)
+    users = _users(seed, units, premises)
     data = Municipality(premises, units, users, pd.DataFrame(columns=["unit_id", "role", "fte"]))
     staff = _roster(rng, data, snapshot)
     history = _volume_history(rng, users)

@@ -1,0 +1,33 @@
+"""Shared fixtures: the demo scenario loaded and run once per session; YAML rule cases as items."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = ROOT / "scenarios" / "base.yaml"
+
+
+@pytest.fixture(scope="session")
+def demo_loaded():
+    from resmodel.run import load
+
+    return load(BASE)
+
+
+@pytest.fixture(scope="session")
+def demo_result(demo_loaded):
+    from resmodel.run import run
+
+    return run(demo_loaded)
+
+
+def pytest_collect_file(parent, file_path):
+    """Rule cases under tests/rules/*.yaml become ordinary pytest items (one per case)."""
+    if file_path.suffix == ".yaml" and file_path.parent == ROOT / "tests" / "rules":
+        from tests.rulecases import RuleFile
+
+        return RuleFile.from_parent(parent, path=file_path)
+    return None
