@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -23,9 +24,12 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _normalise_zip(path: Path) -> None:
-    """Rewrite an .xlsx with fixed entry timestamps so repeated runs are byte-identical."""
+    """Rewrite an .xlsx with fixed entry and document timestamps so repeated runs are byte-identical."""
     with zipfile.ZipFile(path) as src:
         entries = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    entries = [(name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data) if name == "docProps/core.xml"
+                else data) for name, data in entries]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))

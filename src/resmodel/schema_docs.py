@@ -1,0 +1,52 @@
+"""Generated reference documents: the scenario JSON Schema and the data dictionary.
+
+`python -m resmodel.schema_docs` rewrites docs/scenario.schema.json and docs/data-dictionary.md;
+tests fail when the committed files drift from the schemas in code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from resmodel.io.dictionary import TABLES, TARIFF
+from resmodel.scenario.schema import ScenarioFile
+
+
+def scenario_schema() -> str:
+    schema = ScenarioFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "resmodel scenario file"
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def data_dictionary() -> str:
+    lines = ["# Data dictionary", "",
+             "Generated from `src/resmodel/io/dictionary.py` by `python -m resmodel.schema_docs`; do not edit by hand.",
+             "Tables are CSV (UTF-8, comma separated, header in row 1) or Excel `.xlsx` (first sheet). Rows in error",
+             "messages are spreadsheet rows: the header is row 1. Ids are pseudonymous; a cell that looks like a",
+             "Swedish personal identity number is refused.", ""]
+    for schema in (*TABLES.values(), TARIFF):
+        lines += [f"## `{schema.name}`", "", schema.description, "",
+                  "| column | type | unit | required | allowed / range | description |", "|---|---|---|---|---|---|"]
+        for c in schema.columns:
+            allowed = ", ".join(c.allowed) if c.allowed else (
+                f"{c.minimum:g}–{c.maximum:g}" if c.minimum is not None and c.maximum is not None
+                else (f"≥ {c.minimum:g}" if c.minimum is not None else ""))
+            if c.unique:
+                allowed = (allowed + "; " if allowed else "") + "unique"
+            if c.references:
+                allowed = (allowed + "; " if allowed else "") + f"must exist in {c.references}"
+            lines.append(f"| `{c.name}` | {c.kind} | {c.unit} | {'yes' if c.required else 'no'} | {allowed} | "
+                         f"{c.description} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(docs: Path) -> None:
+    (docs / "scenario.schema.json").write_text(scenario_schema(), encoding="utf-8")
+    (docs / "data-dictionary.md").write_text(data_dictionary(), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs"))

@@ -1,0 +1,99 @@
+"""Outputs: the workbook opens with Swedish sheets, repeated runs are byte-identical, explain
+reproduces a reported unit cost from its parts, and the CLI run prints the summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from resmodel.explain import explain_unit
+from resmodel.run import write_outputs
+from tests.conftest import BASE
+
+
+def test_workbook_opens_with_swedish_sheets(demo_result, tmp_path):
+    write_outputs(demo_result, tmp_path / "out")
+    wb = load_workbook(tmp_path / "out" / "resmodel_base.xlsx", read_only=True)
+    assert wb.sheetnames == ["Sammanfattning", "Enheter", "Brukare", "Arbetstid", "Parametrar", "Varningar", "Manifest"]
+    rows = list(wb["Sammanfattning"].iter_rows(values_only=True))
+    header = rows[0]
+    assert "Nettokostnad (net cost)" in header and "Bemanningsgap årsarbetare (staffing gap FTE, + = over)" in header
+    services = {r[0] for r in rows[1:]}
+    assert {"daglig_verksamhet", "bostad_vuxna", "personlig_assistans_sfb"} <= services
+    units = list(wb["Enheter"].iter_rows(values_only=True))
+    assert len(units) - 1 == len(demo_result.allocation.units)
+
+
+def test_repeated_runs_are_byte_identical(tmp_path):
+    from resmodel.run import load, run
+
+    for name in ("a", "b"):
+        write_outputs(run(load(BASE)), tmp_path / name)
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files == ["brukare.csv", "enheter.csv", "manifest.json", "resmodel_base.xlsx", "resultat.csv"]
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_manifest_has_hashes_and_seed(demo_result):
+    m = demo_result.manifest
+    for key in ("resmodel_version", "scenario_hash", "parameter_hash", "data_hash", "seed"):
+        assert m[key]
+    assert len(m["scenario_hash"]) == 64 and m["seed"] == 20241231
+
+
+@pytest.mark.parametrize("unit", ["DV001", "GB001", "SB003", "BB002", "EXT-VUXEN", "PA-EGEN", "PA-EXTERN"])
+def test_explain_reproduces_unit_cost_from_parts(demo_result, unit):
+    e = explain_unit(demo_result, unit, "net_cost")
+    assert e.recomputed == pytest.approx(e.reported, rel=1e-9, abs=1e-6)
+    assert e.steps[-1].label == "net cost"
+    assert all(r.valid_from and r.source for r in e.parameters)
+
+
+def test_explain_lists_parameter_path_valid_from_and_value(demo_result):
+    e = explain_unit(demo_result, "DV001", "net_cost")
+    ratio = next(r for r in e.parameters if r.path == "daglig_verksamhet.staff_ratio")
+    assert str(ratio.valid_from) == "2023-01-01" and "staff_ratio.yaml" in ratio.source
+    text = ratio.describe()
+    assert "L8:" in text and "valid from 2023-01-01" in text
+
+
+def test_cli_run_prints_summary_and_writes(tmp_path, capsys, monkeypatch):
+    from resmodel.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["resmodel", "run", str(BASE), "--out", str(tmp_path / "r")])
+    main()
+    out = capsys.readouterr().out
+    assert "daglig_verksamhet" in out and "staffing" not in out.split("\n")[0]
+    assert "net_cost_msek" in out and "gap_fte" in out
+    assert (tmp_path / "r" / "manifest.json").exists()
+
+
+def test_cli_explain(capsys, monkeypatch):
+    from resmodel.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["resmodel", "explain", str(BASE), "--unit", "GB001"])
+    main()
+    out = capsys.readouterr().out
+    assert "agrees" in out and "bostad_vuxna.support_hours_per_day" in out and "payroll.po_rate" in out
+
+
+def test_tariff_allocation_key(tmp_path):
+    from resmodel.run import load, run
+
+    scenario = tmp_path / "tariff.yaml"
+    scenario.write_text(f"name: t\npurpose: tariff test\nextends: {BASE}\nallocation_key: tariff\n"
+                        f"tariff: {Path(BASE).parents[1] / 'data' / 'tariffs' / 'stockholm_lss_bostad.csv'}\n")
+    result = run(load(scenario))
+    users = result.allocation.users
+    gb = users[(users["service"] == "bostad_vuxna") & (users["level"] == 3)]
+    sb_units = result.loaded.data.units.set_index("unit_id")["housing_type"]
+    gb = gb[gb["unit_id"].map(sb_units) == "gruppbostad"]
+    # 2024 group home: base 800 + level 3 2 737 SEK/day, × 366 days, plus the premises share
+    expected = (800 + 2737) * 366 + gb["premises_cost"]
+    assert (abs(gb["allocation"] - expected) < 1e-6).all()
+    checks = {w.check for w in result.warnings}
+    assert "tariff_missing_price" in checks  # level 8 group homes and children's homes are not in the list

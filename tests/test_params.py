@@ -1,0 +1,86 @@
+"""Dated parameters: value in force, indexation, scenario overrides and periods, extrapolation flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from resmodel.errors import InputError, Location
+from resmodel.io.parameters import load_parameters
+from resmodel.params.tree import Override
+from tests.conftest import ROOT
+
+TREE = load_parameters(ROOT / "data" / "demokommun" / "parameters")
+
+
+def test_latest_key_on_or_before_date():
+    assert TREE.snapshot(dt.date(2023, 12, 31))["working_time.sick_leave_rate"] == 0.088
+    assert TREE.snapshot(dt.date(2024, 1, 1))["working_time.sick_leave_rate"] == 0.074
+    assert TREE.snapshot(dt.date(2024, 1, 1))["personlig_assistans.state_hourly_rate"] == 332.60
+
+
+def test_indexation_applies_wage_growth_from_the_value_year():
+    s = TREE.snapshot(dt.date(2025, 3, 1))
+    r = s.trace("salaries.stodassistent")
+    assert r.base_value == 28500 and r.index_factor == pytest.approx(1.033 * 1.034)
+    assert r.value == pytest.approx(28500 * 1.033 * 1.034)
+
+
+def test_state_rate_beyond_data_is_extended_and_flagged():
+    s = TREE.snapshot(dt.date(2026, 1, 1))
+    r = s.trace("personlig_assistans.state_hourly_rate")
+    assert r.value == pytest.approx(332.60 * 1.025 * 1.025)
+    assert r.extrapolated_years == (2025, 2026)
+    assert any("state_rate_uplift" in note for note in s.extrapolations())
+
+
+def test_index_without_extension_refuses_beyond_its_data():
+    import dataclasses
+
+    tree = TREE.merged_with(TREE)
+    tree.parameters["indices.wage_growth"] = dataclasses.replace(tree.parameters["indices.wage_growth"], extend="none")
+    with pytest.raises(InputError, match="ends in 2026 but 2027 is needed"):
+        tree.snapshot(dt.date(2027, 1, 1))
+
+
+def test_override_between_dates_then_base_returns():
+    loc = Location(file="s.yaml", line=3)
+    tree = TREE.with_overrides([Override("working_time.sick_leave_rate", 0.05, dt.date(2025, 1, 1),
+                                         dt.date(2025, 12, 31), True, loc)])
+    assert tree.snapshot(dt.date(2024, 6, 1))["working_time.sick_leave_rate"] == 0.074
+    assert tree.snapshot(dt.date(2025, 6, 1))["working_time.sick_leave_rate"] == 0.05
+    assert tree.snapshot(dt.date(2026, 6, 1))["working_time.sick_leave_rate"] == 0.074
+    assert "s.yaml, line 3" in tree.snapshot(dt.date(2025, 6, 1)).trace("working_time.sick_leave_rate").source
+
+
+def test_override_is_indexed_from_its_start_year_unless_told_not_to():
+    loc = Location(file="s.yaml")
+    indexed = TREE.with_overrides([Override("salaries.stodassistent", 30000, dt.date(2025, 1, 1), None, True, loc)])
+    flat = TREE.with_overrides([Override("salaries.stodassistent", 30000, dt.date(2025, 1, 1), None, False, loc)])
+    assert indexed.snapshot(dt.date(2026, 1, 1))["salaries.stodassistent"] == pytest.approx(30000 * 1.030)
+    assert flat.snapshot(dt.date(2026, 1, 1))["salaries.stodassistent"] == 30000
+
+
+def test_later_override_wins():
+    loc = Location(file="s.yaml")
+    tree = TREE.with_overrides([
+        Override("working_time.training_days", 3, dt.date(1970, 1, 1), None, True, loc),
+        Override("working_time.training_days", 4, dt.date(2025, 1, 1), None, True, loc),
+    ])
+    assert tree.snapshot(dt.date(2024, 1, 1))["working_time.training_days"] == 3
+    assert tree.snapshot(dt.date(2025, 1, 1))["working_time.training_days"] == 4
+
+
+def test_level_tables_are_complete_arrays():
+    s = TREE.snapshot(dt.date(2024, 1, 1))
+    table = s.levels("daglig_verksamhet.staff_ratio")
+    assert table.shape == (8,) and (table[1:] >= table[:-1]).all()  # monotone in level
+    with pytest.raises(ValueError):
+        table[0] = 1.0  # snapshots are immutable
+
+
+def test_every_leaf_has_metadata_and_a_reference():
+    for leaf in TREE.parameters.values():
+        assert leaf.description and leaf.unit and leaf.reference, leaf.path
+        assert " — " in leaf.description, f"{leaf.path}: description needs 'Swedish term — English gloss'"
