@@ -27,8 +27,12 @@ def _echo_table(table) -> None:
 def run(scenario: ScenarioArg,
         out: Annotated[Path | None, typer.Option(help="output folder (default results/<scenario name>)")] = None) -> None:
     """Run the base-year allocation: hours, FTE, cost, allocation and staffing gap per service and unit."""
+    from resmodel.errors import InputError, Location
     from resmodel.run import load, run as run_scenario, summary_table, write_outputs
 
+    if out is not None and out.exists() and not out.is_dir():
+        raise InputError.at(Location(file=str(out), path="--out"), "the output folder is an existing file",
+                            "a folder (new or existing) for the results", "choose another --out or move the file")
     result = run_scenario(load(scenario))
     target = out or Path("results") / result.loaded.scenario.name
     files = write_outputs(result, target)
@@ -115,12 +119,11 @@ def main() -> None:
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:  # usage errors (click's or typer's own ClickException) carry their own exit code
+        show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()
+            sys.exit(exit_code)
         raise
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 
 from resmodel import __version__
-from resmodel.allocation.engine import AllocationResult, Municipality, Tariff, allocate
+from resmodel.allocation.engine import AllocationResult, Municipality, Tariff, allocate, required_parameters
 from resmodel.errors import InputError, Location, Warning_
 from resmodel.io.dictionary import TARIFF
 from resmodel.io.municipality import data_quality_warnings, read_municipality
-from resmodel.io.parameters import load_parameters, national_parameter_root
+from resmodel.io.parameters import check_required, load_parameters, national_parameter_root
 from resmodel.io.scenario import effective, overrides, read_chain
 from resmodel.io.tables import read_table
 from resmodel.io.writers import write_csv, write_folder_atomically, write_json, write_workbook
@@ -77,6 +77,7 @@ def load(scenario_path: Path) -> LoadedScenario:
                             "a folder of YAML parameter files (default <data>/parameters)",
                             "create it or set 'parameters_dir:' in the scenario")
     base_tree = load_parameters(params_dir, params_display)
+    check_required(base_tree, required_parameters(), params_display)
     tree = base_tree.with_overrides(overrides(chain, base_tree))
     snapshot = tree.snapshot(scenario.base_date)
     data_dir = Path(scenario.data)

@@ -56,6 +56,32 @@ class EngineConstants:
     rates: dict[str, ServiceRates]
 
 
+def required_parameters() -> dict[str, str]:
+    """Every parameter the engine reads, with its kind, so a missing one is reported before a run."""
+    required = {
+        "working_time.annual_leave_days": "scalar", "working_time.contract_hours_per_week": "scalar",
+        "working_time.count_holiday_eves": "scalar", "working_time.sick_leave_rate": "scalar",
+        "working_time.training_days": "scalar", "payroll.po_rate": "scalar",
+        "staff_cost.holiday_pay_supplement": "scalar", "daglig_verksamhet.staff_ratio": "levels",
+        "daglig_verksamhet.indirect_share": "scalar", "daglig_verksamhet.fixed_hours_per_unit": "scalar",
+        "daglig_verksamhet.closure_days": "scalar", "daglig_verksamhet.other_cost_per_user": "scalar",
+        "personlig_assistans.state_hourly_rate": "scalar", "personlig_assistans.municipal_hours_per_week": "scalar",
+        "personlig_assistans.lss_purchase_price_per_hour": "scalar", "personlig_assistans.overhead_share": "scalar",
+    }
+    for service in ("bostad_vuxna", "bostad_barn"):
+        required[f"{service}.support_hours_per_day"] = "levels"
+        required[f"{service}.other_cost_per_resident"] = "scalar"
+        for shift in ("day_hours", "evening_hours", "night_hours", "sleeping_night_weight"):
+            required[f"{service}.shifts.{shift}"] = "scalar"
+    for service, roles in SERVICE_ROLES.items():
+        required[f"{service}.unsocial_hours_supplement"] = "scalar"
+        for role in roles:
+            required[f"salaries.{role}"] = "scalar"
+            if len(roles) > 1:
+                required[f"{service}.role_mix.{role}"] = "scalar"
+    return required
+
+
 def constants(snapshot: Snapshot) -> EngineConstants:
     wt = working_time(snapshot)
     days = days_in_year(snapshot.on.year)

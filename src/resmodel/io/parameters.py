@@ -6,6 +6,7 @@ the file's path below the tree root with '/' → '.', plus the leaf name for mul
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,11 @@ def _parse_date(key: Any) -> dt.date | None:
         return None
 
 
+def _sub(key_path: str, *keys: str) -> str:
+    """Dotted key path below a leaf; a single-leaf file's leaf is the document root ('')."""
+    return ".".join(k for k in (key_path, *keys) if k)
+
+
 def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: ProblemCollector) -> Parameter | None:
     loc = doc.location(key_path)
     if not isinstance(raw, dict):
@@ -41,26 +47,32 @@ def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: Pr
         return None
     for key in raw:
         if key not in LEAF_KEYS:
-            problems.add(doc.location(f"{key_path}.{key}" if key_path else key), f"unknown key '{key}' in parameter '{path}'",
-                         "only " + ", ".join(sorted(LEAF_KEYS)), "remove or rename the key (misspelt keys are never ignored)")
+            close = difflib.get_close_matches(str(key), sorted(LEAF_KEYS), n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            problems.add(doc.location(_sub(key_path, key)), f"unknown key '{key}' in parameter '{path}'",
+                         "only " + ", ".join(sorted(LEAF_KEYS)), f"{hint}remove or rename the key (misspelt keys are never ignored)")
     for key in REQUIRED:
         if key not in raw or raw[key] in (None, ""):
             problems.add(loc, f"parameter '{path}' lacks '{key}'", f"a non-empty '{key}'",
                          f"add '{key}:' to the leaf (description: Swedish term + English gloss; reference: facts id or public source)")
+    if raw.get("indexation") is not None and not isinstance(raw["indexation"], str):
+        problems.add(doc.location(_sub(key_path, "indexation")), f"indexation of '{path}' is not a parameter path",
+                     "the path of an index leaf (kind: index), e.g. indices.wage_growth", "write one index path")
+        return None
     kind = raw.get("kind", "scalar")
     if kind not in KINDS:
-        problems.add(doc.location(f"{key_path}.kind"), f"unknown kind '{kind}'", "one of " + ", ".join(KINDS),
+        problems.add(doc.location(_sub(key_path, "kind")), f"unknown kind '{kind}'", "one of " + ", ".join(KINDS),
                      "correct the kind")
         return None
     values = raw.get("values")
     if not isinstance(values, dict) or not values:
         if "values" in raw:
-            problems.add(doc.location(f"{key_path}.values"), "'values' is not a mapping of valid-from dates",
+            problems.add(doc.location(_sub(key_path, "values")), "'values' is not a mapping of valid-from dates",
                          "values keyed by valid-from date, e.g. '2024-01-01: 0.074'", "key each value by its valid-from date")
         return None
     parsed: list[tuple[dt.date, Any]] = []
     for key, value in values.items():
-        vpath = f"{key_path}.values.{key}"
+        vpath = _sub(key_path, "values", str(key))
         date = _parse_date(key)
         if date is None:
             problems.add(doc.location(vpath), f"'{key}' is not a date", "a valid-from date YYYY-MM-DD",
@@ -78,7 +90,7 @@ def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: Pr
     parsed.sort(key=lambda kv: kv[0])
     extend = raw.get("extend", "none")
     if extend not in ("none", "last"):
-        problems.add(doc.location(f"{key_path}.extend"), f"unknown extend '{extend}'", "'none' or 'last'", "correct it")
+        problems.add(doc.location(_sub(key_path, "extend")), f"unknown extend '{extend}'", "'none' or 'last'", "correct it")
     return Parameter(
         path=path, description=str(raw.get("description", "")), unit=str(raw.get("unit", "")),
         reference=str(raw.get("reference", "")), values=tuple(parsed), kind=kind,
@@ -135,6 +147,7 @@ def load_tree(root: Path, display_root: str | None = None, known: dict[str, Para
     ``known`` are leaves already loaded (national ones) that indexation may refer to."""
     problems = ProblemCollector()
     parameters: dict[str, Parameter] = {}
+    where: dict[str, tuple[LocatedDocument, str]] = {}  # leaf path → its document and key path
     for file in sorted(root.rglob("*.yaml")):
         rel = file.relative_to(root)
         display = f"{display_root}/{rel.as_posix()}" if display_root else str(file)
@@ -151,14 +164,29 @@ def load_tree(root: Path, display_root: str | None = None, known: dict[str, Para
             leaf = _leaf(doc, key_path, path, raw, problems)
             if leaf is not None:
                 parameters[path] = leaf
+                where[path] = (doc, key_path)
     available = {**(known or {}), **parameters}
     for path, leaf in parameters.items():
+        doc, key_path = where[path]
         if leaf.indexation and leaf.indexation not in available:
-            problems.add(Location(leaf.file, line=leaf.line, path=path), f"indexation '{leaf.indexation}' is not a parameter",
+            problems.add(doc.location(_sub(key_path, "indexation")), f"indexation '{leaf.indexation}' is not a parameter",
                          "the path of an index leaf (kind: index), e.g. indices.wage_growth", "correct the index path")
         elif leaf.indexation and available[leaf.indexation].kind != "index":
-            problems.add(Location(leaf.file, line=leaf.line, path=path), f"indexation '{leaf.indexation}' is not an index",
+            problems.add(doc.location(_sub(key_path, "indexation")), f"indexation '{leaf.indexation}' is not an index",
                          "a leaf with 'kind: index' (annual growth rates)", "point at an index leaf")
+        elif leaf.indexation:
+            # indexing a value from its valid-from year Y needs the index's growth from Y + 1 on
+            start = available[leaf.indexation].values[0][0].year
+            for i, (valid_from, _) in enumerate(leaf.values):
+                following = leaf.values[i + 1][0] if i + 1 < len(leaf.values) else None
+                if valid_from.year + 1 < start and (following is None or following > dt.date(valid_from.year + 1, 1, 1)):
+                    problems.add(doc.location(_sub(key_path, "values")), f"the value valid from {valid_from} is indexed by "
+                                 f"'{leaf.indexation}', whose data start in {start}",
+                                 f"indexed values valid from {start - 1} or later (indexing from year Y needs the "
+                                 "index's growth rate for every year after Y)",
+                                 f"move the valid-from date to {start - 1}-01-01 or later, or add earlier years to "
+                                 f"'{leaf.indexation}'")
+                    break
     problems.raise_if_any()
     return ParameterTree(parameters)
 
@@ -169,3 +197,28 @@ def load_parameters(local_root: Path | None, local_display: str | None = None) -
     if local_root is not None:
         tree = tree.merged_with(load_tree(local_root, local_display, known=tree.parameters))
     return tree
+
+
+def check_required(tree: ParameterTree, required: dict[str, str], local_display: str) -> None:
+    """Every parameter a calculation needs must be in the tree with the right kind; missing leaves
+    are reported per file they would live in (a whole missing multi-leaf file is one problem)."""
+    problems = ProblemCollector()
+    missing: dict[str, list[str]] = {}
+    for path, kind in required.items():
+        leaf = tree.parameters.get(path)
+        if leaf is None:
+            missing.setdefault(path.rsplit(".", 1)[0], []).append(path)
+        elif leaf.kind != kind:
+            problems.add(Location(leaf.file, line=leaf.line, path=path), f"parameter '{path}' has kind '{leaf.kind}'",
+                         f"kind '{kind}'" + (" (a table for levels 1–8)" if kind == "levels" else ""),
+                         f"set 'kind: {kind}' and give values of that shape")
+    for parent, paths in sorted(missing.items()):
+        if len(paths) > 1:
+            file = f"{local_display}/{parent.replace('.', '/')}.yaml"
+        else:
+            file = f"{local_display}/{paths[0].replace('.', '/')}.yaml"
+        problems.add(Location(file=file), "required parameter(s) missing: " + ", ".join(paths),
+                     "every parameter the model uses, each with description, unit, reference and values",
+                     f"add the leaf/leaves to {file} (or to {local_display}/{parent.split('.')[0]}.yaml); "
+                     "see docs/parameters.md and the demo's data/demokommun/parameters")
+    problems.raise_if_any()

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.errors import InputError, Location, Problem, ProblemCollector
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.params.tree import LEVELS, Override, ParameterTree
 from resmodel.scenario.schema import EffectiveScenario, ParameterChange, ScenarioFile
@@ -41,15 +41,20 @@ def _display(path: Path) -> str:
 
 
 def _validate(doc: LocatedDocument) -> ScenarioFile:
+    if not isinstance(doc.data, dict) or not doc.data:
+        raise InputError.at(Location(file=doc.file, line=1), "the scenario file is empty or not a mapping",
+                            "'key: value' lines: name, purpose, and extends or data, base_date, seed",
+                            "start from an existing scenario, e.g. scenarios/base.yaml")
     try:
-        return ScenarioFile.model_validate(doc.data if isinstance(doc.data, dict) else {"_": doc.data})
+        return ScenarioFile.model_validate(doc.data)
     except ValidationError as exc:
         problems = ProblemCollector()
         for err in exc.errors():
-            loc = [str(p) for p in err["loc"] if not str(p).startswith(("function-after", "union"))]
-            # drop pydantic's union branch tags (e.g. 'float', 'list[ParameterChange]')
-            loc = [p for p in loc if not any(t in p for t in ("[", "float", "dict", "list", "ParameterChange"))]
-            path = ".".join(loc)
+            loc = _input_path(doc.data, err["loc"])
+            if loc is None:  # the error of a union branch that does not fit the shape of the input
+                continue
+            path = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(loc))
+            loc = [str(p) for p in loc]
             kind = err["type"]
             if kind == "extra_forbidden":
                 key = loc[-1] if loc else "?"
@@ -72,12 +77,40 @@ def _validate(doc: LocatedDocument) -> ScenarioFile:
             if key not in seen:
                 seen.add(key)
                 unique.append(p)
-        problems.problems = unique
+        problems.problems = unique or [Problem(doc.location(""), exc.errors()[0]["msg"], "a scenario file as "
+                                               "described in docs/scenarios.md", "correct the file")]
         problems.raise_if_any()
         raise
 
 
+def _input_path(data: Any, loc: tuple) -> list[str | int] | None:
+    """The key path of a pydantic error in the input, without union branch tags ('float',
+    'dict[int,float]', 'list[...]'); None if the error belongs to a branch that does not fit the
+    input's shape (a list is a list of changes, a mapping a level table, anything else a number)."""
+    path: list[str | int] = []
+    value = data
+    for part in loc:
+        if isinstance(part, str) and part.startswith(("function-", "union[")):
+            continue
+        if isinstance(part, str) and ("[" in part or part in ("float", "int", "str", "bool", "date")):
+            shape = "list" if isinstance(value, list) else "dict" if isinstance(value, dict) else "scalar"
+            branch = part.split("[")[0]
+            if (branch if branch in ("list", "dict") else "scalar") != shape:
+                return None
+            continue
+        path.append(part)
+        if isinstance(value, dict):
+            value = value.get(str(part))
+        elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+            value = value[part]
+        else:
+            value = None
+    return path
+
+
 def _expected_for(path: str) -> str:
+    if path == "parameters":
+        return "a mapping of parameter paths to new values"
     if path.startswith("parameters"):
         return "a number, a level mapping 1–8, or a list of {value, from, until} changes with from ≤ until"
     return "a value of the documented type (see docs/scenarios.md)"
@@ -100,7 +133,8 @@ def read_chain(path: Path) -> list[ScenarioSource]:
         display = _display(current)
         if not current.is_file():
             raise InputError.at(referrer or Location(file=display), f"scenario file '{display}' not found",
-                                "an existing scenario YAML file", "check the path (relative to the extending file)")
+                                "an existing scenario YAML file", "check the path (relative to the extending file)"
+                                if referrer else "check the path (relative to the current folder)")
         doc = read_yaml(current, display)
         model = _validate(doc)
         chain.append(ScenarioSource(current, display, doc, model))
@@ -122,6 +156,7 @@ def effective(chain: list[ScenarioSource]) -> EffectiveScenario:
     """Merge the chain's top-level settings (later files win); paths resolve against their own file."""
     values: dict[str, Any] = {"data": None, "parameters_dir": None, "base_date": None, "seed": None,
                               "allocation_key": "derived", "tariff": None, "strict": False}
+    set_by: dict[str, ScenarioSource] = {}
     for src in chain:
         for key in values:
             value = getattr(src.model, key)
@@ -130,12 +165,23 @@ def effective(chain: list[ScenarioSource]) -> EffectiveScenario:
             if key in ("data", "parameters_dir", "tariff"):
                 value = str((src.path.parent / value))
             values[key] = value
+            set_by[key] = src
     last = chain[-1]
     missing = [k for k in ("data", "base_date", "seed") if values[k] is None]
     if missing:
         raise InputError.at(Location(file=last.display, line=1), "the scenario chain sets no " + ", ".join(missing),
                             "data, base_date and seed set in the scenario or a scenario it extends",
                             "add them to the root scenario (e.g. scenarios/base.yaml)")
+    if not Path(values["data"]).is_dir():
+        src = set_by["data"]
+        raise InputError.at(src.doc.location("data"), f"data folder '{src.model.data}' not found",
+                            "a folder with premises, units, users and staff tables",
+                            "check the 'data:' path (it is relative to the scenario file that sets it)")
+    if values["parameters_dir"] is not None and not Path(values["parameters_dir"]).is_dir():
+        src = set_by["parameters_dir"]
+        raise InputError.at(src.doc.location("parameters_dir"), f"parameter folder '{src.model.parameters_dir}' not found",
+                            "a folder of YAML parameter files",
+                            "check the 'parameters_dir:' path (relative to the scenario file), or remove it to use <data>/parameters")
     if values["allocation_key"] == "tariff" and not values["tariff"]:
         raise InputError.at(last.doc.location("allocation_key"), "allocation_key is 'tariff' but no tariff file is set",
                             "'tariff: <path to a tariff CSV>'", "add the tariff path or use allocation_key: derived")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector
-from resmodel.io.pnr import check_frame_for_pnr
+from resmodel.io.pnr import check_frame_for_pnr, check_value_for_pnr
 
 MAX_PROBLEMS = 25
 
@@ -79,12 +80,13 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
             Location(file=display), f"unsupported file type '{suffix}'", "a .csv or .xlsx file",
             "save the table as CSV (UTF-8, comma separated) or Excel .xlsx",
         )
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise InputError.at(
-            Location(file=display), "file is not UTF-8 text", "a UTF-8 encoded CSV file",
-            "save as 'CSV UTF-8 (comma delimited)'",
+            Location(file=display, row=data.count(b"\n", 0, exc.start) + 1), "file is not UTF-8 text",
+            "a UTF-8 encoded CSV file", "save as 'CSV UTF-8 (comma delimited)'",
         ) from None
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or not any(cell.strip() for cell in rows[0]):
@@ -93,6 +95,13 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
             "a header row naming the columns", "add the header row described in docs/data-dictionary.md",
         )
     header = [h.strip() for h in rows[0]]
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        separator = "';'" if ";" in header[0] else "a tab"
+        raise InputError.at(
+            Location(file=display, row=1), f"the header is one cell separated by {separator}",
+            "comma-separated cells", "save as 'CSV UTF-8 (comma delimited)' (Swedish Excel uses ';' by default)",
+        )
+    _check_header(header, display)
     body = [r for r in rows[1:]]
     for i, r in enumerate(body, start=2):
         if len(r) != len(header) and any(c.strip() for c in r):
@@ -105,6 +114,18 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
     frame = pd.DataFrame(body, columns=header, dtype="string")
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     return frame
+
+
+def _check_header(header: list[str], display: str) -> None:
+    seen = set()
+    for name in header:
+        if name in seen:
+            check_value_for_pnr(name, Location(file=display, row=1, column="(header)"))  # never echo one
+            raise InputError.at(
+                Location(file=display, row=1, column=name), f"column '{name}' appears twice in the header",
+                "each column once", "remove or rename one of the two columns",
+            )
+        seen.add(name)
 
 
 def _read_excel(path: Path, display: str) -> pd.DataFrame:
@@ -129,6 +150,7 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
     header = [h.strip() for h in rows[0]]
     while header and header[-1] == "":
         header.pop()
+    _check_header(header, display)
     body = [r[: len(header)] for r in rows[1:] if any(str(c).strip() for c in r)]
     frame = pd.DataFrame(body, columns=header, dtype="string")
     frame.index = pd.RangeIndex(2, 2 + len(frame))
@@ -206,9 +228,11 @@ def read_table(path: Path, schema: TableSchema, display: str | None = None) -> p
     known = {c.name for c in schema.columns}
     for name in raw.columns:
         if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
             problems.add(Location(display, row=1, column=name), f"unknown column '{name}' in table '{schema.name}'",
                          "only the columns " + ", ".join(sorted(known)),
-                         "rename or remove the column (a silently ignored column would be a bug)")
+                         f"{hint}rename or remove the column (a silently ignored column would be a bug)")
     for col in schema.columns:
         if col.required and col.name not in raw.columns:
             problems.add(Location(display, row=1, column=col.name), f"required column '{col.name}' is missing",
@@ -243,5 +267,5 @@ def check_references(child: pd.DataFrame, column: str, parent_ids: pd.Series, di
         problems = ProblemCollector()
         for row in child.index[bad.to_numpy()][:MAX_PROBLEMS]:
             problems.add(Location(display, row=int(row), column=column), f"'{values[row]}' is not a known {parent_name}",
-                         f"an id listed in {parent_name}s", f"add '{values[row]}' to the {parent_name} table or correct the id")
+                         f"an id listed in the {parent_name} table", f"add '{values[row]}' to the {parent_name} table or correct the id")
         problems.raise_if_any()

@@ -48,6 +48,8 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str) -> Any:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = _construct_scalar_key(key_node)
+            # keys are echoed in messages (duplicate or unknown key, unknown parameter): check them first
+            check_value_for_pnr(key, Location(file=file, line=key_node.start_mark.line + 1))
             child = f"{path}.{key}" if path else key
             if key in out:
                 raise InputError.at(
@@ -61,7 +63,16 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str) -> Any:
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(item, f"{path}[{i}]", lines, file) for i, item in enumerate(node.value)]
-    value = _Loader(" ").construct_object(node, deep=True)
+    try:
+        value = _Loader(" ").construct_object(node, deep=True)
+    except (ValueError, yaml.YAMLError):  # e.g. a date that does not exist: 2024-13-01
+        is_date = node.tag == "tag:yaml.org,2002:timestamp"
+        raise InputError.at(
+            Location(file=file, line=node.start_mark.line + 1, path=path or None),
+            f"'{node.value}' is not a valid date" if is_date else "the value cannot be read",
+            "a date YYYY-MM-DD that exists (month 1–12, a day of that month)" if is_date else "a valid YAML value",
+            "correct the date" if is_date else "correct the value, or quote it if it is text",
+        ) from None
     if isinstance(value, dt.datetime):
         value = value.date()
     return value
@@ -111,10 +122,12 @@ def read_yaml(path: Path, display_name: str | None = None) -> LocatedDocument:
             "an existing YAML file",
             "check the path (relative paths are resolved against the referring file's folder)",
         )
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise InputError.at(
-            Location(file=name), "file is not UTF-8 text", "a UTF-8 encoded YAML file", "save the file as UTF-8"
+            Location(file=name, line=data.count(b"\n", 0, exc.start) + 1), "file is not UTF-8 text",
+            "a UTF-8 encoded YAML file", "save the file as UTF-8",
         ) from None
     return parse_yaml(text, name)
