@@ -16,7 +16,7 @@ from resmodel.errors import InputError, Location, Warning_
 from resmodel.io.dictionary import TARIFF
 from resmodel.io.municipality import data_quality_warnings, read_municipality
 from resmodel.io.parameters import check_required, load_parameters, national_parameter_root
-from resmodel.io.scenario import effective, overrides, read_chain
+from resmodel.io.scenario import display_path, effective, overrides, read_chain
 from resmodel.io.tables import read_table
 from resmodel.io.writers import write_csv, write_folder_atomically, write_json, write_workbook
 from resmodel.params.tree import ParameterTree, Snapshot
@@ -39,12 +39,6 @@ class LoadedScenario:
     data_display: str
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
 
 def _hash_files(files: list[Path], root: Path) -> str:
     digest = hashlib.sha256()
@@ -55,7 +49,7 @@ def _hash_files(files: list[Path], root: Path) -> str:
 
 
 def _read_tariff(path: Path, on: dt.date) -> Tariff:
-    display = _display(path)
+    display = display_path(path)
     table = read_table(path, TARIFF, display)
     years = table["year"][table["year"] <= on.year]
     if years.empty:
@@ -71,7 +65,7 @@ def load(scenario_path: Path) -> LoadedScenario:
     chain = read_chain(scenario_path)
     scenario = effective(chain)
     params_dir = Path(scenario.parameters_dir)
-    params_display = _display(params_dir)
+    params_display = display_path(params_dir)
     if not params_dir.is_dir():
         raise InputError.at(Location(file=params_display), "local parameter folder not found",
                             "a folder of YAML parameter files (default <data>/parameters)",
@@ -81,7 +75,7 @@ def load(scenario_path: Path) -> LoadedScenario:
     tree = base_tree.with_overrides(overrides(chain, base_tree))
     snapshot = tree.snapshot(scenario.base_date)
     data_dir = Path(scenario.data)
-    data_display = _display(data_dir)
+    data_display = display_path(data_dir)
     data = read_municipality(data_dir, data_display, scenario.base_date)
     tariff = _read_tariff(Path(scenario.tariff), scenario.base_date) if scenario.allocation_key == "tariff" else None
     users_file = next((f"{data_display}/users{s}" for s in (".csv", ".xlsx") if (data_dir / f"users{s}").exists()),

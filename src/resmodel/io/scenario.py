@@ -33,7 +33,8 @@ class ScenarioSource:
     model: ScenarioFile
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A path as the user should see it in messages: relative to the working folder when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
@@ -124,13 +125,13 @@ def read_chain(path: Path) -> list[ScenarioSource]:
     while current is not None:
         resolved = current.resolve()
         if resolved in seen:
-            raise InputError.at(referrer or Location(file=_display(current)), "scenario 'extends' forms a cycle",
+            raise InputError.at(referrer or Location(file=display_path(current)), "scenario 'extends' forms a cycle",
                                 "a chain of scenarios ending at one without 'extends'", "remove the circular 'extends'")
         if len(chain) >= MAX_CHAIN:
-            raise InputError.at(Location(file=_display(current)), "scenario chain is too long",
+            raise InputError.at(Location(file=display_path(current)), "scenario chain is too long",
                                 f"at most {MAX_CHAIN} levels of 'extends'", "shorten the chain")
         seen.add(resolved)
-        display = _display(current)
+        display = display_path(current)
         if not current.is_file():
             raise InputError.at(referrer or Location(file=display), f"scenario file '{display}' not found",
                                 "an existing scenario YAML file", "check the path (relative to the extending file)"
