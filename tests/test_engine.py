@@ -30,7 +30,7 @@ def _municipality(levels, hours, housing_levels, pa_hours):
         ("PA1", "PA1", "personlig_assistans", "egen", "S", None, None, None, None, None, None),
     ], columns=["unit_id", "name", "service", "regi", "section", "premises_id", "housing_type", "day_staff",
                 "evening_staff", "night_awake_staff", "night_sleeping_staff"])
-    rows = [(f"D{i}", "daglig_verksamhet", "DV1", float(lvl), float(h)) for i, (lvl, h) in enumerate(zip(levels, hours))]
+    rows = [(f"D{i}", "daglig_verksamhet", "DV1", float(lvl), float(h)) for i, (lvl, h) in enumerate(zip(levels, hours, strict=False))]
     rows += [(f"H{i}", "bostad_vuxna", "GB1", float(lvl), None) for i, lvl in enumerate(housing_levels)]
     rows += [(f"P{i}", "personlig_assistans_sfb", "PA1", None, float(h)) for i, h in enumerate(pa_hours)]
     users = pd.DataFrame(rows, columns=["user_id", "service", "unit_id", "level", "weekly_hours"])

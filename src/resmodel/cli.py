@@ -28,7 +28,8 @@ def run(scenario: ScenarioArg,
         out: Annotated[Path | None, typer.Option(help="output folder (default results/<scenario name>)")] = None) -> None:
     """Run the base-year allocation: hours, FTE, cost, allocation and staffing gap per service and unit."""
     from resmodel.errors import InputError, Location
-    from resmodel.run import load, run as run_scenario, summary_table, write_outputs
+    from resmodel.run import load, summary_table, write_outputs
+    from resmodel.run import run as run_scenario
 
     if out is not None and out.exists() and not out.is_dir():
         raise InputError.at(Location(file=str(out), path="--out"), "the output folder is an existing file",
@@ -67,7 +68,8 @@ def explain(scenario: ScenarioArg,
             measure: Annotated[str, typer.Option(help="measure, e.g. net_cost or fte_required")] = "net_cost") -> None:
     """Show how one reported unit number was computed: its parts and the parameters behind them."""
     from resmodel.explain import explain_unit
-    from resmodel.run import load, run as run_scenario
+    from resmodel.run import load
+    from resmodel.run import run as run_scenario
 
     e = explain_unit(run_scenario(load(scenario)), unit, measure)
     typer.echo(f"{measure} of unit {e.unit_id}: reported {e.reported:,.2f}; recomputed from the parts below "

@@ -168,7 +168,6 @@ def allocate(data: Municipality, snapshot: Snapshot, tariff: Tariff | None = Non
     pa_hours = hours_week * c.weeks
     m["sfb_municipal_share"][sfb] = np.minimum(hours_week[sfb], cap) * c.weeks * rate
     own_pa = (sfb | lss) & own
-    pa_rate = c.rates["personlig_assistans"]
     m["direct_hours"][own_pa] = pa_hours[own_pa]
     m["revenue"][sfb & own] = np.maximum(hours_week[sfb & own] - cap, 0.0) * c.weeks * rate
     m["purchase_cost"][sfb & ~own] = m["sfb_municipal_share"][sfb & ~own]

@@ -106,7 +106,7 @@ def _users(seed: int, units: pd.DataFrame, premises: pd.DataFrame) -> pd.DataFra
     high = dv["premises_id"].map(premises.set_index("premises_id")["min_level"]) >= 6
     high_units, low_units = dv["unit_id"][high].to_numpy(), dv["unit_id"][~high].to_numpy()
     hours = rng.choice(DV_HOURS[0], size=DV_USERS, p=DV_HOURS[1]).astype(float)
-    for i, (lvl, h) in enumerate(zip(levels, hours, strict=True)):
+    for lvl, h in zip(levels, hours, strict=True):
         unit = rng.choice(high_units) if lvl >= 7 else rng.choice(low_units)
         rows.append(("daglig_verksamhet", unit, int(lvl), h, None, int(rng.integers(1958, 2006))))
     # adult housing: highest levels in the four homes built for them

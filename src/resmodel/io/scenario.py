@@ -164,7 +164,7 @@ def effective(chain: list[ScenarioSource]) -> EffectiveScenario:
             if value is None:
                 continue
             if key in ("data", "parameters_dir", "tariff"):
-                value = str((src.path.parent / value))
+                value = str(src.path.parent / value)
             values[key] = value
             set_by[key] = src
     last = chain[-1]
