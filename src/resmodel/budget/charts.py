@@ -1,0 +1,127 @@
+"""Budget charts as PNG bytes (issue 4 item 7): a fan chart of net cost against the frame, a
+waterfall of a scenario comparison, and a tornado of the sensitivity table.
+
+Rendering uses the Agg canvas on a private Figure (no pyplot state), a fixed font and size, and
+PNG metadata without software/version or time stamps, so the same input gives the same bytes."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from resmodel.budget.areas import AREA_BY_KEY
+from resmodel.budget.projection import TOTAL
+from resmodel.errors import InputError, Location
+
+_RC = {"font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
+       "svg.hashsalt": "resmodel", "path.simplify": True}
+MSEK = 1e6
+
+
+def _png(fig: Figure) -> bytes:
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _figure(width: float = 7.5, height: float = 4.2) -> tuple[Figure, object]:
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_subplot(1, 1, 1)
+    return fig, ax
+
+
+def _area_label(area: str) -> str:
+    return "Hela nämnden — whole board" if area == TOTAL else f"{AREA_BY_KEY[area].label_sv}"
+
+
+def fan_chart_png(percentiles: pd.DataFrame, area: str = TOTAL, title: str | None = None) -> bytes:
+    """Net cost percentile bands (5–95, 25–75, median) and the frame for one area (MSEK per year)."""
+    need = {"period", "area", "service", "measure", "value", "p05", "p25", "p75", "p95"}
+    missing = need - set(percentiles.columns)
+    if missing:
+        raise InputError.at(Location(path="chart.percentiles"), f"percentile table lacks {sorted(missing)}",
+                            "a Monte Carlo table with p05, p25, p75, p95", "run the Monte Carlo with the defaults")
+    sel = percentiles[(percentiles["area"] == area) & (percentiles["service"] == TOTAL)]
+    net = sel[sel["measure"] == "net_cost"].sort_values("period")
+    frame = sel[sel["measure"] == "frame"].sort_values("period")
+    if net.empty:
+        raise InputError.at(Location(path=f"chart.area.{area}"), f"no net cost for area '{area}'",
+                            "an area present in the results", "choose a report area key or 'total'")
+    years = net["period"].astype(int).to_numpy()
+    with matplotlib.rc_context(_RC):
+        fig, ax = _figure()
+        ax.fill_between(years, net["p05"] / MSEK, net["p95"] / MSEK, color="#9ecae1", label="Nettokostnad 5–95 %")
+        ax.fill_between(years, net["p25"] / MSEK, net["p75"] / MSEK, color="#4292c6", label="Nettokostnad 25–75 %")
+        ax.plot(years, net["value"] / MSEK, color="#08306b", lw=1.8, label="Nettokostnad, median — net cost")
+        if not frame.empty:
+            ax.plot(years, frame["value"] / MSEK, color="#cb181d", lw=1.8, ls="--",
+                    label="Kommunbidrag (ram) — council frame")
+        ax.set_xticks(years)
+        ax.set_ylabel("MSEK per år — per year")
+        ax.set_title(title or f"Nettokostnad mot ram — net cost vs frame: {_area_label(area)}")
+        ax.legend(loc="upper left", frameon=False, fontsize=8)
+        ax.grid(axis="y", color="#dddddd", lw=0.6)
+        fig.tight_layout()
+        return _png(fig)
+
+
+def waterfall_png(waterfall: pd.DataFrame, title: str | None = None) -> bytes:
+    """Start value, one bar per driver (green = improves, red = worsens), end value (MSEK)."""
+    need = {"driver", "label", "value", "cumulative"}
+    if need - set(waterfall.columns):
+        raise InputError.at(Location(path="chart.waterfall"), "not a waterfall table",
+                            "the output of resmodel.budget.compare.waterfall", "pass the waterfall table")
+    t = waterfall.reset_index(drop=True)
+    labels = [str(x).split(" — ")[0] for x in t["label"]]
+    with matplotlib.rc_context(_RC):
+        fig, ax = _figure(8.0, 4.4)
+        for i, row in t.iterrows():
+            if row["driver"] in ("start", "end"):
+                ax.bar(i, row["value"] / MSEK, color="#6baed6", width=0.6)
+                continue
+            bottom = (row["cumulative"] - row["value"]) / MSEK
+            color = "#41ab5d" if row["value"] >= 0 else "#ef3b2c"
+            ax.bar(i, row["value"] / MSEK, bottom=bottom, color=color, width=0.6)
+        ax.axhline(0, color="#444444", lw=0.8)
+        ax.set_xticks(range(len(t)))
+        ax.set_xticklabels(labels, rotation=30, ha="right")
+        measure = t["measure"].iat[0] if "measure" in t.columns else "deviation"
+        period = t["period"].iat[0] if "period" in t.columns else ""
+        ax.set_ylabel("MSEK")
+        ax.set_title(title or f"Vattenfall — waterfall of {measure}, {period}")
+        ax.grid(axis="y", color="#dddddd", lw=0.6)
+        fig.tight_layout()
+        return _png(fig)
+
+
+def tornado_png(tornado: pd.DataFrame, title: str | None = None) -> bytes:
+    """Horizontal bars: effect of each driver at −amount and +amount (MSEK), largest swing on top."""
+    need = {"driver", "label", "effect_low", "effect_high"}
+    if need - set(tornado.columns):
+        raise InputError.at(Location(path="chart.tornado"), "not a tornado table",
+                            "the output of resmodel.budget.sensitivity.tornado", "pass the tornado table")
+    t = tornado.iloc[::-1].reset_index(drop=True)
+    y = np.arange(len(t))
+    with matplotlib.rc_context(_RC):
+        fig, ax = _figure(8.0, 0.45 * len(t) + 1.6)
+        ax.barh(y, t["effect_low"] / MSEK, color="#ef3b2c", height=0.6, label="−")
+        ax.barh(y, t["effect_high"] / MSEK, color="#41ab5d", height=0.6, label="+")
+        ax.axvline(0, color="#444444", lw=0.8)
+        ax.set_yticks(y)
+        ax.set_yticklabels([f"{str(lbl).split(' — ')[0]} (±{amt:g})" for lbl, amt in
+                            zip(t["label"], t.get("amount", pd.Series([np.nan] * len(t))), strict=True)])
+        measure = t["measure"].iat[0] if "measure" in t.columns else "deviation"
+        period = t["period"].iat[0] if "period" in t.columns else ""
+        ax.set_xlabel(f"Effekt på {measure}, MSEK — effect, {period}")
+        ax.set_title(title or "Känslighet — tornado")
+        ax.legend(loc="lower right", frameon=False, fontsize=8)
+        ax.grid(axis="x", color="#dddddd", lw=0.6)
+        fig.tight_layout()
+        return _png(fig)

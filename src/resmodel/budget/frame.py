@@ -1,0 +1,304 @@
+"""The council's frame (*kommunbidrag*) as a configurable allocation model, and budget deviation.
+
+frame(area, year) = base × index                                   (the base frame, uppräkning)
+                  + base × index × ((1 + g)^active years − 1)        (demographic supplement)
+                  + Σ amount per user × index × (volume − reference) (volume compensation, per service)
+                  + Σ expansion money × index                        (new housing, from its year)
+                  + Σ supplementary budgets                          (one-off, nominal)
+
+From 2025 Malmö's council compensates volume changes in daily activity, housing support and
+special housing, not personal assistance (F0042, brief §3.4); before that a demographic
+supplement applied. Budget deviation = frame − net cost (negative = overspend, as in F0116–F0121)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from resmodel.budget.areas import AREA_KEYS, area_of, check_area, suggest
+from resmodel.budget.indices import growth_path
+from resmodel.budget.periods import Span, check_spans
+from resmodel.errors import InputError, Location, ProblemCollector
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoIndexation(_Model):
+    """The frame stays at base-year prices (the 'no indexation' scenario)."""
+
+    kind: Literal["none"] = "none"
+
+
+class FixedIndexation(_Model):
+    """The council's own annual uppräkning (a decided rate, not the actual cost development)."""
+
+    kind: Literal["fixed"]
+    growth: float | dict[int, float]
+    extension: float | None = None  # declared rate for years beyond the given ones (flagged)
+
+    @model_validator(mode="after")
+    def _rates(self) -> FixedIndexation:
+        rates = [self.growth] if isinstance(self.growth, float | int) else list(self.growth.values())
+        if any(not -0.5 < r < 0.5 for r in rates):
+            raise ValueError("annual frame growth must be a fraction between −0.5 and 0.5 (3 % → 0.03)")
+        return self
+
+
+class CostWeightedIndexation(_Model):
+    """The frame follows the actual wage and price indices with these weights (full compensation)."""
+
+    kind: Literal["cost_weighted"]
+    wage_weight: float = Field(ge=0.0, le=1.0)
+    price_weight: float = Field(ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _weights(self) -> CostWeightedIndexation:
+        if abs(self.wage_weight + self.price_weight - 1.0) > 1e-9:
+            raise ValueError("wage_weight + price_weight must be 1")
+        return self
+
+
+Indexation = Annotated[NoIndexation | FixedIndexation | CostWeightedIndexation, Field(discriminator="kind")]
+
+
+class DemographicRule(_Model):
+    """Demographic supplement: the area's base grows with its target population."""
+
+    area: str
+    growth: float = Field(gt=-0.5, lt=0.5)
+    from_year: int | None = None
+    to_year: int | None = None
+    reference: str = ""
+
+
+class VolumeRule(_Model):
+    """Volume compensation: the frame moves by an amount per user with the service's volume."""
+
+    service: str
+    amount_per_user: float = Field(ge=0.0)       # SEK per user-year, base-year prices
+    reference_volume: float | None = Field(default=None, ge=0.0)  # volume funded by the base; None = base-year volume
+    from_year: int = 2025                         # F0042
+    to_year: int | None = None
+    basis: Literal["same_year", "previous_year"] = "same_year"
+    reference: str = ""
+
+
+class ExpansionItem(_Model):
+    """Expansion money (e.g. *LSS-utbyggnad*, F0166) from a year on (recurring) or for one year."""
+
+    area: str
+    year: int
+    amount: float = Field(ge=0.0)                 # SEK per year, base-year prices
+    recurring: bool = True
+    description: str = ""
+    reference: str = ""
+
+
+class Supplement(_Model):
+    """A supplementary budget (*tilläggsbudget*) for one year, nominal SEK (F0134–F0137)."""
+
+    area: str
+    year: int
+    amount: float
+    description: str = ""
+    reference: str = ""
+
+
+class FrameConfig(_Model):
+    """The council's allocation model for one board: base frame per report area plus rules."""
+
+    base_year: int
+    base: dict[str, float]                        # report area → SEK, base year
+    indexation: Indexation = NoIndexation()
+    demographic: list[DemographicRule] = []
+    volume_compensation: list[VolumeRule] = []
+    expansion: list[ExpansionItem] = []
+    supplements: list[Supplement] = []
+    reference: str = ""
+
+
+FRAME_COMPONENTS = ("frame_base", "frame_demographic", "frame_volume", "frame_expansion", "frame_supplement")
+
+_FIELDS = sorted({f for m in (FrameConfig, FixedIndexation, CostWeightedIndexation, DemographicRule, VolumeRule,
+                              ExpansionItem, Supplement) for f in m.model_fields})
+
+
+def _path(prefix: str, loc: tuple[Any, ...]) -> str:
+    out = prefix
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("none", "fixed", "cost_weighted"):
+            continue  # discriminator tag inserted by pydantic
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def load_frame(data: Mapping[str, Any], file: str | None = None, prefix: str = "frame",
+               line_of: Callable[[str], int | None] | None = None,
+               service_areas: Mapping[str, str] | None = None) -> FrameConfig:
+    """Validate a frame configuration (a YAML/JSON mapping); every problem is located and reported."""
+
+    def where(path: str) -> Location:
+        key = path[len(prefix) + 1:] if path.startswith(prefix + ".") else path
+        return Location(file=file, line=line_of(key) if line_of else None, path=path)
+
+    try:
+        config = FrameConfig.model_validate(dict(data))
+    except ValidationError as exc:
+        problems = ProblemCollector()
+        for err in exc.errors():
+            path = _path(prefix, err["loc"])
+            if err["type"] == "extra_forbidden":
+                key = str(err["loc"][-1])
+                problems.add(where(path), f"unknown key '{key}'", "only the documented frame keys",
+                             f"remove or rename the key ({suggest(key, _FIELDS)}); misspelt keys are never ignored")
+            elif err["type"] == "missing":
+                problems.add(where(path), f"'{err['loc'][-1]}' is missing", "the key (see docs/budget.md)",
+                             "add it")
+            else:
+                problems.add(where(path), err["msg"], "a valid value (see docs/budget.md, frame config)",
+                             "correct the value")
+        problems.raise_if_any()
+        raise  # pragma: no cover  (raise_if_any always raises here)
+    check_frame(config, file, prefix, where, service_areas)
+    return config
+
+
+def check_frame(config: FrameConfig, file: str | None = None, prefix: str = "frame",
+                where: Callable[[str], Location] | None = None,
+                service_areas: Mapping[str, str] | None = None) -> None:
+    """Semantic checks: every area has a base frame, keys exist, periods neither inverted nor overlapping."""
+    where = where or (lambda path: Location(file=file, path=path))
+    problems = ProblemCollector()
+    missing = [a for a in AREA_KEYS if a not in config.base]
+    if missing:
+        problems.add(where(f"{prefix}.base"), f"the frame does not cover the area(s) {', '.join(missing)}",
+                     "a base frame for each of the six report areas: " + ", ".join(AREA_KEYS),
+                     "add the missing areas (0 if the council gives nothing for an area)")
+    for area, amount in config.base.items():
+        if area not in AREA_KEYS:
+            problems.add(where(f"{prefix}.base.{area}"), f"unknown report area '{area}'",
+                         "one of " + ", ".join(AREA_KEYS), f"use a report area key ({suggest(area, AREA_KEYS)})")
+        elif not np.isfinite(amount) or amount < 0:
+            problems.add(where(f"{prefix}.base.{area}"), f"base frame {amount!r}", "an amount ≥ 0 in SEK",
+                         "correct the amount")
+    for group in ("demographic", "expansion", "supplements"):
+        for i, item in enumerate(getattr(config, group)):
+            try:
+                check_area(item.area, where(f"{prefix}.{group}[{i}].area"))
+            except InputError as exc:
+                problems.problems.extend(exc.problems)
+    for i, rule in enumerate(config.volume_compensation):
+        try:
+            area_of(rule.service, service_areas, where(f"{prefix}.volume_compensation[{i}].service"))
+        except InputError as exc:
+            problems.problems.extend(exc.problems)
+    for group in ("expansion", "supplements"):
+        for i, item in enumerate(getattr(config, group)):
+            if item.year < config.base_year:
+                problems.add(where(f"{prefix}.{group}[{i}].year"), f"year {item.year} is before the base year "
+                             f"{config.base_year}", f"a year ≥ {config.base_year}", "correct the year")
+    problems.raise_if_any()
+    spans = [Span(r.from_year or config.base_year, r.to_year, f"demographic:{r.area}",
+                  where(f"{prefix}.demographic[{i}]")) for i, r in enumerate(config.demographic)]
+    spans += [Span(r.from_year, r.to_year, f"volume_compensation:{r.service}",
+                   where(f"{prefix}.volume_compensation[{i}]")) for i, r in enumerate(config.volume_compensation)]
+    check_spans(spans)
+
+
+# ----------------------------------------------------------------------------- computation
+
+
+@dataclass(frozen=True)
+class FrameSetup:
+    """A frame config resolved against a projection: services in rules mapped to volume columns."""
+
+    config: FrameConfig
+    years: np.ndarray                  # horizon years
+    fixed_growth: np.ndarray | None    # (Yi,) for fixed indexation over base_year+1 … end
+    rule_service: tuple[int, ...]      # volume column of each volume rule
+    rule_area: tuple[int, ...]         # report-area position of each volume rule
+    rule_reference: tuple[float, ...]  # reference volume of each volume rule
+    notes: tuple[str, ...]
+
+
+def setup_frame(config: FrameConfig, years: np.ndarray, services: tuple[str, ...], areas: tuple[str, ...],
+                base_volumes: Mapping[str, float], file: str | None = None) -> FrameSetup:
+    """Resolve the config for a horizon and a projection's services (located errors)."""
+    notes = []
+    fixed = None
+    end = int(years[-1])
+    if isinstance(config.indexation, FixedIndexation):
+        path = growth_path(config.indexation.growth, np.arange(config.base_year + 1, end + 1), "frame.indexation",
+                           config.indexation.extension, Location(file=file, path="frame.indexation.growth"))
+        fixed = path.values
+        if path.note():
+            notes.append(path.note())
+    if int(years[0]) < config.base_year:
+        raise InputError.at(Location(file=file, path="frame.base_year"),
+                            f"frame base year {config.base_year} is after the first projected year {int(years[0])}",
+                            "a frame base year on or before the horizon start", "correct the base year")
+    idx, refs, area_idx = [], [], []
+    for i, rule in enumerate(config.volume_compensation):
+        if rule.service not in services:
+            raise InputError.at(Location(file=file, path=f"frame.volume_compensation[{i}].service"),
+                                f"volume compensation for '{rule.service}', which has no volume path",
+                                "a service present in the projection", "add its volumes or remove the rule")
+        idx.append(services.index(rule.service))
+        area_idx.append(AREA_KEYS.index(areas[services.index(rule.service)]))
+        ref = rule.reference_volume if rule.reference_volume is not None else base_volumes.get(rule.service)
+        if ref is None:
+            raise InputError.at(Location(file=file, path=f"frame.volume_compensation[{i}].reference_volume"),
+                                f"no reference volume for '{rule.service}'",
+                                "the volume the base frame already funds", "give reference_volume")
+        refs.append(float(ref))
+    return FrameSetup(config, np.asarray(years), fixed, tuple(idx), tuple(area_idx), tuple(refs), tuple(notes))
+
+
+def frame_arrays(s: FrameSetup, volumes: np.ndarray, wage_growth: np.ndarray, price_growth: np.ndarray,
+                 index_offset: int) -> dict[str, np.ndarray]:
+    """Frame components (D, A, Y) from yearly volumes (D, S, Y) and shocked index growth (D, Yi)
+    over base_year+1 … end; ``index_offset`` = first horizon year − base year."""
+    c = s.config
+    draws, n_y = volumes.shape[0], len(s.years)
+    n_a = len(AREA_KEYS)
+    if isinstance(c.indexation, CostWeightedIndexation):
+        g = c.indexation.wage_weight * wage_growth + c.indexation.price_weight * price_growth
+    elif isinstance(c.indexation, FixedIndexation):
+        g = np.broadcast_to(s.fixed_growth, (draws, len(s.fixed_growth)))
+    else:
+        g = np.zeros((draws, wage_growth.shape[1]))
+    full = np.concatenate([np.ones((draws, 1)), np.cumprod(1.0 + g, axis=1)], axis=1)
+    index = full[:, index_offset:index_offset + n_y]                       # (D, Y)
+    base = np.array([c.base.get(a, 0.0) for a in AREA_KEYS])               # (A,)
+    out = {k: np.zeros((draws, n_a, n_y)) for k in FRAME_COMPONENTS}
+    out["frame_base"] = base[None, :, None] * index[:, None, :]
+    years = s.years
+    for rule in c.demographic:
+        a = AREA_KEYS.index(rule.area)
+        first, last = rule.from_year or c.base_year + 1, rule.to_year or 10**6
+        active = np.array([sum(1 for t in range(c.base_year + 1, int(y) + 1) if first <= t <= last) for y in years])
+        out["frame_demographic"][:, a, :] += base[a] * index * ((1.0 + rule.growth) ** active - 1.0)[None, :]
+    for rule, col, a, ref in zip(c.volume_compensation, s.rule_service, s.rule_area, s.rule_reference, strict=True):
+        vol = volumes[:, col, :]
+        if rule.basis == "previous_year":
+            vol = np.concatenate([np.full((draws, 1), ref), vol[:, :-1]], axis=1)
+        active = (years >= rule.from_year) & (years <= (rule.to_year or 10**6))
+        out["frame_volume"][:, a, :] += rule.amount_per_user * index * (vol - ref) * active[None, :]
+    for item in c.expansion:
+        a = AREA_KEYS.index(item.area)
+        on = (years >= item.year) if item.recurring else (years == item.year)
+        out["frame_expansion"][:, a, :] += item.amount * index * on[None, :]
+    for item in c.supplements:
+        a = AREA_KEYS.index(item.area)
+        out["frame_supplement"][:, a, :] += item.amount * (years == item.year)[None, :]
+    out["frame"] = sum(out[k] for k in FRAME_COMPONENTS)
+    return out

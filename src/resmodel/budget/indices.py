@@ -1,0 +1,125 @@
+"""Yearly index series (wages, prices, rents, the state assistance rate): coverage checks and the
+cumulative factors a projection multiplies base-year amounts by.
+
+A growth series holds annual growth rates keyed by year; a level series (the state hourly rate)
+holds values keyed by year. A horizon that needs years beyond the data is refused unless an
+extension rate has been declared for that series; every extended year is reported in the notes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from resmodel.errors import InputError, Location
+
+
+@dataclass(frozen=True)
+class IndexPath:
+    """A resolved index over consecutive years, with the years that came from a declared extension."""
+
+    name: str
+    years: np.ndarray
+    values: np.ndarray  # growth rates (growth series) or levels (level series)
+    extended: tuple[int, ...]
+
+    def note(self) -> str | None:
+        if not self.extended:
+            return None
+        span = f"{self.extended[0]}–{self.extended[-1]}" if len(self.extended) > 1 else str(self.extended[0])
+        return f"{self.name}: no data for {span}; extended by the declared rate (flagged)"
+
+
+def _as_series(values: pd.Series | Mapping[int, float] | float, name: str,
+               location: Location) -> tuple[pd.Series, float | None]:
+    """The values as a year-keyed float series, or (empty, constant) for a plain number."""
+    if isinstance(values, int | float) and not isinstance(values, bool):
+        return pd.Series(dtype=float, name=name), float(values)
+    series = pd.Series(values, dtype=float) if not isinstance(values, pd.Series) else values.astype(float)
+    try:
+        series.index = series.index.astype(int)
+    except (TypeError, ValueError):
+        raise InputError.at(location, f"index '{name}' is keyed by something other than years",
+                            "a series keyed by calendar year (e.g. 2026: 0.03)", "key each value by its year") from None
+    if series.index.has_duplicates:
+        dup = int(series.index[series.index.duplicated()][0])
+        raise InputError.at(Location(location.file, path=f"{location.path}.{dup}"), f"year {dup} appears twice",
+                            "one value per year", "remove the duplicate year")
+    bad = series[~np.isfinite(series.to_numpy())]
+    if len(bad):
+        raise InputError.at(Location(location.file, path=f"{location.path}.{int(bad.index[0])}"),
+                            "value is not a finite number", "a number", "fill in the value")
+    return series.sort_index(), None
+
+
+def growth_path(values: pd.Series | Mapping[int, float] | float, years: np.ndarray, name: str,
+                extend_with: float | None = None, location: Location | None = None) -> IndexPath:
+    """Growth rates for ``years``: from the data, else the declared extension rate (flagged), else an error.
+
+    A plain number means 'this rate every year' and is not flagged (it is the declared path itself)."""
+    location = location or Location(path=name)
+    series, constant = _as_series(values, name, location)
+    if constant is not None:
+        rates = np.full(len(years), constant)
+        _check_growth(rates, name, location)
+        return IndexPath(name, np.asarray(years), rates, ())
+    rates, extended = np.empty(len(years)), []
+    last = int(series.index.max()) if len(series) else None
+    for i, year in enumerate(int(y) for y in years):
+        if year in series.index:
+            rates[i] = series.loc[year]
+        elif last is not None and year > last and extend_with is not None:
+            rates[i] = extend_with
+            extended.append(year)
+        else:
+            _missing(name, year, last, series, location, kind="growth rate")
+    _check_growth(rates, name, location)
+    return IndexPath(name, np.asarray(years), rates, tuple(extended))
+
+
+def level_path(values: pd.Series | Mapping[int, float], years: np.ndarray, name: str,
+               extend_with: float | None = None, location: Location | None = None) -> IndexPath:
+    """Levels for ``years`` (e.g. SEK per hour); beyond the data the last level grows by the declared rate."""
+    location = location or Location(path=name)
+    series, constant = _as_series(values, name, location)
+    if constant is not None:
+        return IndexPath(name, np.asarray(years), np.full(len(years), constant), ())
+    out, extended = np.empty(len(years)), []
+    last = int(series.index.max()) if len(series) else None
+    for i, year in enumerate(int(y) for y in years):
+        if year in series.index:
+            out[i] = series.loc[year]
+        elif last is not None and year > last and extend_with is not None:
+            out[i] = series.loc[last] * (1.0 + extend_with) ** (year - last)
+            extended.append(year)
+        else:
+            _missing(name, year, last, series, location, kind="value")
+    if np.any(out <= 0):
+        raise InputError.at(location, f"index '{name}' has a value ≤ 0", "positive levels", "correct the value")
+    return IndexPath(name, np.asarray(years), out, tuple(extended))
+
+
+def _check_growth(rates: np.ndarray, name: str, location: Location) -> None:
+    if np.any(rates <= -1.0) or np.any(rates > 1.0):
+        raise InputError.at(location, f"index '{name}' has an annual growth rate outside (−100 %, +100 %]",
+                            "annual growth rates as fractions, e.g. 0.03 for 3 %",
+                            "write growth as a fraction (3 % → 0.03)")
+
+
+def _missing(name: str, year: int, last: int | None, series: pd.Series, location: Location, kind: str) -> None:
+    where = Location(location.file, path=f"{location.path}.{year}")
+    if last is not None and year > last:
+        raise InputError.at(where, f"index '{name}' ends in {last} but the horizon needs {year}",
+                            f"a {kind} for every year up to {year}, or a declared extension rate",
+                            f"add values for {last + 1}–{year}, or declare an extension for '{name}' "
+                            "(it is then flagged in the results)")
+    raise InputError.at(where, f"index '{name}' has no {kind} for {year}",
+                        f"a {kind} for every year of the horizon (data: {', '.join(map(str, series.index))})",
+                        f"add the {kind} for {year}")
+
+
+def cumulative(growth: np.ndarray) -> np.ndarray:
+    """Index factors relative to the base year from growth rates for base+1 … (last axis = years)."""
+    return np.cumprod(1.0 + growth, axis=-1)

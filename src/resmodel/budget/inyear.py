@@ -1,0 +1,421 @@
+"""In-year full-year forecast (*helårsprognos*, issue 4 item 6) from year-to-date monthly actuals,
+and its backtest.
+
+For each report area the cost per unit of volume follows a seasonal profile (summer closures in
+daily activity, holiday pay and summer substitutes in 24-hour services, year-end bookings), learnt
+from earlier years as the mean of each month's rate relative to its year's mean rate. From month
+k the forecast is
+
+    full year = cost to date + ρ × Σ_{m>k} v̂_m × S_m,   ρ = Σ_{m≤k} c_m / Σ_{m≤k} v_m × S_m
+
+where S is the profile, v̂ the volume of month k carried forward with the organic trend of the last
+12 months plus the decided volume changes known at month k. The interval combines month-to-month
+noise in the remaining months, the error in ρ estimated from k months (σ = residual spread of the
+monthly rates around their own year's fit) and an in-year level shift (rms of second-half versus
+first-half rates in earlier years); where the method's own past errors at that month exist for
+two or more years, the interval is at least as wide as they imply (Student-t widened). The
+backtest forecasts every past year from each month-end and compares with the year's outcome.
+
+Actuals format (one row per year, month and area — docs/budget.md): year, month (1–12), area
+(report area key), cost (net cost booked in the month, SEK), volume (average users/cases/places
+in the month; 0 or empty for areas without a volume measure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from resmodel.budget.areas import AREA_KEYS, suggest
+from resmodel.budget.projection import TOTAL
+from resmodel.errors import InputError, Location, ProblemCollector
+
+ACTUALS_COLUMNS = ("year", "month", "area", "cost", "volume")
+FRAME_COLUMNS = ("year", "area", "frame")
+CHANGE_COLUMNS = ("year", "month", "area", "volume_change", "known_year", "known_month")
+Z = {50: 0.6745, 80: 1.2816, 90: 1.6449, 95: 1.9600}
+#: Student-t quantiles for 1–5 degrees of freedom at the same two-sided levels: a past error
+#: estimated from n years is widened by t(n) / z (prediction with an estimated variance)
+T = {50: (1.000, 0.816, 0.765, 0.741, 0.727), 80: (3.078, 1.886, 1.638, 1.533, 1.476),
+     90: (6.314, 2.920, 2.353, 2.132, 2.015), 95: (12.706, 4.303, 3.182, 2.776, 2.571)}
+
+
+@dataclass(frozen=True)
+class InYearSettings:
+    """Method settings: how many earlier years shape the profile, interval level, fallback σ."""
+
+    lookback_years: int = 3
+    level: int = 80
+    default_sigma: float = 0.03  # used only when there is no history and fewer than 3 months
+    volume_trend: bool = True    # carry the organic volume trend of the last 12 months forward
+
+
+def _loc(file: str | None, row: int | None = None, column: str | None = None) -> Location:
+    return Location(file=file, row=row, column=column)
+
+
+def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
+    """Validate the actuals table (every problem located by row and column) and sort it."""
+    problems = ProblemCollector()
+    for c in ACTUALS_COLUMNS:
+        if c not in actuals.columns:
+            problems.add(_loc(file, 1, c), f"column '{c}' is missing", "columns " + ", ".join(ACTUALS_COLUMNS),
+                         "export the columns described in docs/budget.md")
+    problems.raise_if_any()
+    t = actuals.reset_index(drop=True)
+    year = pd.to_numeric(t["year"], errors="coerce")
+    month = pd.to_numeric(t["month"], errors="coerce")
+    cost = pd.to_numeric(t["cost"], errors="coerce")
+    volume = pd.to_numeric(t["volume"], errors="coerce").fillna(0.0)
+    for i in range(len(t)):
+        r = i + 2
+        if not np.isfinite(year.iat[i]) or year.iat[i] != int(year.iat[i]):
+            problems.add(_loc(file, r, "year"), f"'{t['year'].iat[i]}' is not a year", "a year such as 2024",
+                         "correct the year")
+        if not np.isfinite(month.iat[i]) or not 1 <= month.iat[i] <= 12 or month.iat[i] != int(month.iat[i]):
+            problems.add(_loc(file, r, "month"), f"'{t['month'].iat[i]}' is not a month", "a whole number 1–12",
+                         "correct the month")
+        if t["area"].iat[i] not in AREA_KEYS:
+            problems.add(_loc(file, r, "area"), f"unknown report area '{t['area'].iat[i]}'",
+                         "one of " + ", ".join(AREA_KEYS), f"correct the area ({suggest(str(t['area'].iat[i]), AREA_KEYS)})")
+        if not np.isfinite(cost.iat[i]):
+            problems.add(_loc(file, r, "cost"), f"'{t['cost'].iat[i]}' is not an amount", "net cost in SEK",
+                         "fill in the month's net cost")
+        if volume.iat[i] < 0:
+            problems.add(_loc(file, r, "volume"), "negative volume", "a volume ≥ 0", "correct the volume")
+        if len(problems.problems) >= 25:
+            break
+    problems.raise_if_any()
+    t = pd.DataFrame({"year": year.astype(int), "month": month.astype(int), "area": t["area"].astype(str),
+                      "cost": cost.astype(float), "volume": volume.astype(float)})
+    dup = t.duplicated(["year", "month", "area"])
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise InputError.at(_loc(file, i + 2), f"{t['area'].iat[i]} {t['year'].iat[i]}-{t['month'].iat[i]:02d} "
+                            "appears twice", "one row per year, month and area", "merge or remove the duplicate")
+    for (y, a), g in t.groupby(["year", "area"]):
+        months = sorted(g["month"])
+        if months != list(range(1, len(months) + 1)):
+            gap = next(m for m in range(1, 13) if m not in months)
+            raise InputError.at(Location(file=file, path=f"{a}.{y}-{gap:02d}"),
+                                f"{a} {y}: month {gap} is missing while later months are present",
+                                "consecutive months from January", "add the missing month (0 if nothing was booked)")
+    return t.sort_values(["area", "year", "month"], kind="mergesort").reset_index(drop=True)
+
+
+def check_frames(frames: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
+    """Validate the yearly frame per area (year, area, frame)."""
+    for c in FRAME_COLUMNS:
+        if c not in frames.columns:
+            raise InputError.at(_loc(file, 1, c), f"column '{c}' is missing", "columns year, area, frame",
+                                "add the column")
+    t = frames.reset_index(drop=True).copy()
+    for i, a in enumerate(t["area"]):
+        if a not in AREA_KEYS:
+            raise InputError.at(_loc(file, i + 2, "area"), f"unknown report area '{a}'", "a report area key",
+                                f"correct it ({suggest(str(a), AREA_KEYS)})")
+    t["frame"] = pd.to_numeric(t["frame"], errors="coerce")
+    if t["frame"].isna().any():
+        i = int(np.flatnonzero(t["frame"].isna().to_numpy())[0])
+        raise InputError.at(_loc(file, i + 2, "frame"), "frame is not an amount", "SEK", "fill in the frame")
+    return t
+
+
+def check_changes(changes: pd.DataFrame | None, file: str | None = None) -> pd.DataFrame:
+    """Validate known volume changes: effective (year, month), area, change, and when it became known."""
+    if changes is None or len(changes) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=float if c == "volume_change" else int if c != "area" else str)
+                             for c in CHANGE_COLUMNS})
+    for c in CHANGE_COLUMNS:
+        if c not in changes.columns:
+            raise InputError.at(_loc(file, 1, c), f"column '{c}' is missing", "columns " + ", ".join(CHANGE_COLUMNS),
+                                "add the column")
+    t = changes.reset_index(drop=True).copy()
+    for i, row in t.iterrows():
+        if row["area"] not in AREA_KEYS:
+            raise InputError.at(_loc(file, int(i) + 2, "area"), f"unknown report area '{row['area']}'",
+                                "a report area key", f"correct it ({suggest(str(row['area']), AREA_KEYS)})")
+        if (int(row["known_year"]), int(row["known_month"])) > (int(row["year"]), int(row["month"])):
+            raise InputError.at(_loc(file, int(i) + 2, "known_month"), "change known only after it takes effect",
+                                "a known date on or before the effective month", "correct the dates")
+    return t
+
+
+# ----------------------------------------------------------------------------- method
+
+
+@dataclass(frozen=True)
+class _AreaData:
+    """One area's months as 12-vectors per year (NaN where not yet booked)."""
+
+    years: tuple[int, ...]
+    cost: dict[int, np.ndarray]
+    volume: dict[int, np.ndarray]
+
+
+def _by_area(t: pd.DataFrame) -> dict[str, _AreaData]:
+    out = {}
+    for area, g in t.groupby("area", sort=False):
+        cost, volume = {}, {}
+        for y, gy in g.groupby("year"):
+            c, v = np.full(12, np.nan), np.full(12, np.nan)
+            c[gy["month"].to_numpy() - 1] = gy["cost"].to_numpy()
+            v[gy["month"].to_numpy() - 1] = gy["volume"].to_numpy()
+            cost[int(y)], volume[int(y)] = c, v
+        out[str(area)] = _AreaData(tuple(sorted(cost)), cost, volume)
+    return out
+
+
+def _volume_basis(v: np.ndarray) -> np.ndarray:
+    """Areas without a volume measure (all zero) use 1 per month, i.e. a plain cost run rate."""
+    return v if np.nansum(v) > 0 else np.where(np.isnan(v), np.nan, 1.0)
+
+
+def profile(data: _AreaData, years: Sequence[int]) -> np.ndarray:
+    """Seasonal profile of the rate (cost per volume unit) over complete earlier years; flat if none."""
+    shapes = []
+    for y in years:
+        c, v = data.cost[y], _volume_basis(data.volume[y])
+        if np.isnan(c).any() or np.any(v <= 0):
+            continue
+        r = c / v
+        if r.mean() > 0:
+            shapes.append(r / r.mean())
+    return np.mean(shapes, axis=0) if shapes else np.ones(12)
+
+
+def _sigma(data: _AreaData, years: Sequence[int], shape: np.ndarray, c: np.ndarray, v: np.ndarray, k: int,
+           default: float) -> float:
+    """Spread of monthly rates around the profile fit, from earlier years and the months to date."""
+    res = []
+    for y in years:
+        cy, vy = data.cost[y], _volume_basis(data.volume[y])
+        if np.isnan(cy).any():
+            continue
+        rho = cy.sum() / (vy * shape).sum()
+        res.extend(cy / (rho * vy * shape) - 1.0)
+    if k >= 2:
+        rho = c[:k].sum() / (v[:k] * shape[:k]).sum()
+        res.extend(c[:k] / (rho * v[:k] * shape[:k]) - 1.0)
+    if len(res) < 3:
+        return default
+    return float(np.std(res, ddof=1))
+
+
+def _drift(data: _AreaData, years: Sequence[int], shape: np.ndarray) -> float:
+    """Typical in-year level shift: rms of (second-half rate / first-half rate − 1) in earlier years,
+    after the profile — the risk a run rate cannot see (a cost trend starting mid-year)."""
+    shifts = []
+    for y in years:
+        c, v = data.cost[y], _volume_basis(data.volume[y])
+        if np.isnan(c).any():
+            continue
+        first = c[:6].sum() / (v[:6] * shape[:6]).sum()
+        second = c[6:].sum() / (v[6:] * shape[6:]).sum()
+        if first > 0:
+            shifts.append(second / first - 1.0)
+    return float(np.sqrt(np.mean(np.square(shifts)))) if shifts else 0.0
+
+
+def _changes(changes: pd.DataFrame, area: str, year: int, k: int, after: bool) -> np.ndarray:
+    """Cumulative known volume change by month of ``year``: changes effective after month k that
+    are known by month k (after=True), or changes effective in months up to k (after=False)."""
+    out = np.zeros(12)
+    if len(changes) == 0:
+        return out
+    sel = changes[(changes["area"] == area) & (changes["year"] == year)]
+    for _, row in sel.iterrows():
+        m = int(row["month"])
+        if after and m > k and (int(row["known_year"]), int(row["known_month"])) <= (year, k):
+            out[m - 1:] += float(row["volume_change"])
+        elif not after and m <= k:
+            out[m - 1:] += float(row["volume_change"])
+    return out
+
+
+def _trend(data: _AreaData, changes: pd.DataFrame, area: str, year: int, k: int) -> float:
+    """Organic monthly volume growth over the last 12 months, net of the known (decided) changes."""
+    prev = data.volume.get(year - 1)
+    v = data.volume[year]
+    if prev is None or np.isnan(prev[k - 1]) or np.nansum(v) == 0:
+        return 0.0
+    decided = _changes(changes, area, year, k, after=False)[k - 1] + (
+        _changes(changes, area, year - 1, 12, after=False)[11] - _changes(changes, area, year - 1, k, after=False)[k - 1])
+    return float((v[k - 1] - prev[k - 1] - decided) / 12.0)
+
+
+def _point(data: _AreaData, changes: pd.DataFrame, area: str, year: int, k: int,
+           s: InYearSettings) -> tuple[float, float, float]:
+    """(cost to date, full-year forecast, model sd) for one area from month k."""
+    c, v = data.cost[year], _volume_basis(data.volume[year])
+    history = [y for y in data.years if y < year][-s.lookback_years:]
+    shape = profile(data, history)
+    ytd = float(c[:k].sum())
+    if k == 12:
+        return ytd, ytd, 0.0
+    base = (v[:k] * shape[:k]).sum()
+    rho = ytd / base if base > 0 else 0.0
+    trend = _trend(data, changes, area, year, k) if s.volume_trend else 0.0
+    v_hat = v[k - 1] + trend * (np.arange(1, 13) - k) + _changes(changes, area, year, k, after=True)
+    rest = rho * np.maximum(v_hat[k:], 0.0) * shape[k:]
+    sigma = _sigma(data, history, shape, c, v, k, s.default_sigma)
+    drift = _drift(data, history, shape)
+    sd = np.sqrt(sigma ** 2 * ((rest ** 2).sum() + rest.sum() ** 2 / k) + (drift * rest.sum()) ** 2)
+    return ytd, ytd + float(rest.sum()), float(sd)
+
+
+def _relative_errors(data: dict[str, _AreaData], changes: pd.DataFrame, year: int, k: int, s: InYearSettings,
+                     cache: dict) -> dict[str, list[float]]:
+    """Relative errors of the same method from month k in earlier complete years (per area and total)."""
+    out: dict[str, list[float]] = {}
+    years = sorted({y for d in data.values() for y in d.years if y < year})[-s.lookback_years:]
+    for y in years:
+        if not all(y in d.cost and not np.isnan(d.cost[y]).any() for d in data.values()):
+            continue
+        if not all(any(yy < y for yy in d.years) for d in data.values()):
+            continue
+        key = (y, k)
+        if key not in cache:
+            errors, fc_total, out_total = {}, 0.0, 0.0
+            for area, d in data.items():
+                _, fc, _ = _point(d, changes, area, y, k, s)
+                outcome = float(d.cost[y].sum())
+                errors[area] = fc / outcome - 1.0 if outcome else 0.0
+                fc_total, out_total = fc_total + fc, out_total + outcome
+            errors[TOTAL] = fc_total / out_total - 1.0 if out_total else 0.0
+            cache[key] = errors
+        for area, e in cache[key].items():
+            out.setdefault(area, []).append(e)
+    return out
+
+
+def _forecast(t: pd.DataFrame, data: dict[str, _AreaData], fr: pd.DataFrame, ch: pd.DataFrame, year: int,
+              month: int, s: InYearSettings, cache: dict) -> pd.DataFrame:
+    z = Z[s.level]
+    rows = []
+    for area in AREA_KEYS:
+        d = data.get(area)
+        if d is None or year not in d.cost:
+            continue
+        if np.isnan(d.cost[year][:month]).any():
+            first = int(np.flatnonzero(np.isnan(d.cost[year][:month]))[0]) + 1
+            raise InputError.at(Location(path=f"inyear.{area}.{year}-{first:02d}"),
+                                f"{area} {year}: month {first} has no actuals", f"actuals for months 1–{month}",
+                                "forecast from an earlier month or add the missing month")
+        ytd, fc, sd = _point(d, ch, area, year, month, s)
+        frame = fr[(fr["area"] == area) & (fr["year"] == year)]["frame"].sum()
+        rows.append({"area": area, "cost_to_date": ytd, "forecast": fc, "sd": sd, "frame": float(frame)})
+    if not rows:
+        raise InputError.at(Location(path=f"inyear.{year}"), f"no actuals for {year}", "actuals for the year",
+                            "add the year's months")
+    table = pd.DataFrame(rows)
+    total = {"area": TOTAL, "cost_to_date": table["cost_to_date"].sum(), "forecast": table["forecast"].sum(),
+             "sd": float(np.sqrt((table["sd"] ** 2).sum())), "frame": table["frame"].sum()}
+    table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+    if month < 12:  # widen to the method's own past error at this month where history allows
+        past = _relative_errors(data, ch, year, month, s, cache)
+        for i, area in enumerate(table["area"]):
+            errs = past.get(area, [])
+            if len(errs) >= 2:
+                widen = T[s.level][len(errs) - 1] / z if len(errs) <= len(T[s.level]) else 1.0
+                empirical = float(np.sqrt(np.mean(np.square(errs)))) * table.at[i, "forecast"] * widen
+                table.at[i, "sd"] = max(table.at[i, "sd"], empirical)
+    table["lo"] = table["forecast"] - z * table["sd"]
+    table["hi"] = table["forecast"] + z * table["sd"]
+    table["deviation"] = table["frame"] - table["forecast"]
+    table["deviation_lo"] = table["frame"] - table["hi"]
+    table["deviation_hi"] = table["frame"] - table["lo"]
+    table.insert(0, "year", year)
+    table.insert(1, "month", month)
+    table["level"] = s.level
+    return table
+
+
+def _settings(settings: InYearSettings | None, month: int | None = None) -> InYearSettings:
+    s = settings or InYearSettings()
+    if s.level not in Z:
+        raise InputError.at(Location(path="inyear.level"), f"interval level {s.level}",
+                            "one of " + ", ".join(map(str, Z)), "choose a supported level")
+    if s.lookback_years < 1:
+        raise InputError.at(Location(path="inyear.lookback_years"), f"lookback {s.lookback_years}",
+                            "at least 1 year", "set lookback_years ≥ 1")
+    if month is not None and not 1 <= month <= 12:
+        raise InputError.at(Location(path="inyear.month"), f"month {month}", "a month 1–12", "correct the month")
+    return s
+
+
+def forecast(actuals: pd.DataFrame, frames: pd.DataFrame, year: int, month: int,
+             changes: pd.DataFrame | None = None, settings: InYearSettings | None = None,
+             file: str | None = None) -> pd.DataFrame:
+    """Full-year forecast per area and for the board from actuals up to ``month`` of ``year``:
+    area, cost_to_date, forecast, sd, lo, hi (interval at settings.level %), frame, deviation
+    (frame − forecast) and its interval (deviation_lo, deviation_hi). The sd is the larger of the
+    model's (noise and rate error) and the method's own past error at this month (≥ 2 years)."""
+    s = _settings(settings, month)
+    t = check_actuals(actuals, file)
+    return _forecast(t, _by_area(t), check_frames(frames), check_changes(changes), year, month, s, {})
+
+
+def backtest(actuals: pd.DataFrame, frames: pd.DataFrame, changes: pd.DataFrame | None = None,
+             settings: InYearSettings | None = None, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """Forecast every complete year (with at least one earlier year) from each month-end 1–12 and
+    compare with the year's outcome: year, month, area, forecast, lo, hi, outcome, error (forecast −
+    outcome), rel_error, covered. Only data before each forecast month is used."""
+    s = _settings(settings)
+    t = check_actuals(actuals)
+    fr, ch, data = check_frames(frames), check_changes(changes), _by_area(t)
+    complete = t.groupby(["year", "area"])["month"].count().unstack().fillna(0)
+    full_years = [int(y) for y in complete.index if (complete.loc[y] == 12).all()]
+    candidates = [y for y in full_years if y > min(full_years)] if years is None else list(years)
+    outcomes = t.groupby(["year", "area"])["cost"].sum()
+    out, cache = [], {}
+    for y in candidates:
+        for k in range(1, 13):
+            f = _forecast(t, data, fr, ch, y, k, s, cache)
+            f["outcome"] = [outcomes.loc[(y, a)] if a != TOTAL else outcomes.loc[y].sum() for a in f["area"]]
+            out.append(f)
+    table = pd.concat(out, ignore_index=True)
+    table["error"] = table["forecast"] - table["outcome"]
+    table["rel_error"] = table["error"] / table["outcome"]
+    table["covered"] = (table["lo"] <= table["outcome"]) & (table["outcome"] <= table["hi"])
+    return table[["year", "month", "area", "cost_to_date", "forecast", "lo", "hi", "outcome", "error", "rel_error",
+                  "covered", "level"]]
+
+
+def accuracy_by_month(bt: pd.DataFrame) -> pd.DataFrame:
+    """Backtest errors by forecast month: n, MAE and bias (MSEK), MAPE (%), interval coverage (%)."""
+    g = bt.groupby(["area", "month"], sort=False)
+    table = pd.DataFrame({
+        "years": g.size(),
+        "mae_msek": g["error"].apply(lambda e: np.abs(e).mean() / 1e6),
+        "bias_msek": g["error"].mean() / 1e6,
+        "mape_pct": g["rel_error"].apply(lambda e: np.abs(e).mean() * 100),
+        "coverage_pct": g["covered"].mean() * 100,
+    }).reset_index()
+    order = {a: i for i, a in enumerate([*AREA_KEYS, TOTAL])}
+    return table.sort_values(["area", "month"], key=lambda c: c.map(order) if c.name == "area" else c,
+                             kind="mergesort").reset_index(drop=True)
+
+
+def accuracy_markdown(summary: pd.DataFrame, area: str = TOTAL) -> str:
+    """The accuracy table of one area as markdown (for docs/forecast-accuracy.md)."""
+    t = summary[summary["area"] == area]
+    level = "interval"
+    lines = ["| forecast after month | years | MAE (MSEK) | bias (MSEK) | MAPE (%) | " + level + " coverage (%) |",
+             "|---:|---:|---:|---:|---:|---:|"]
+    for _, r in t.iterrows():
+        lines.append(f"| {int(r['month'])} | {int(r['years'])} | {r['mae_msek']:.1f} | {r['bias_msek']:+.1f} | "
+                     f"{r['mape_pct']:.2f} | {r['coverage_pct']:.0f} |")
+    return "\n".join(lines)
+
+
+def area_markdown(summary: pd.DataFrame, measure: str = "mape_pct", digits: int = 2) -> str:
+    """One measure of the accuracy table by forecast month (rows) and report area (columns)."""
+    areas = [a for a in [*AREA_KEYS, TOTAL] if a in set(summary["area"])]
+    pivot = summary.pivot(index="month", columns="area", values=measure)[areas]
+    lines = ["| month | " + " | ".join(areas) + " |", "|---:|" + "---:|" * len(areas)]
+    for month, row in pivot.iterrows():
+        lines.append(f"| {int(month)} | " + " | ".join(f"{v:.{digits}f}" for v in row.to_numpy()) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,308 @@
+"""Monte Carlo over the budget drivers (issue 4 item 5): distributions on volume growth, level mix,
+wage and price indices, sick leave and assistance hours per case; percentiles for every yearly
+output (every service, area and board measure, frame and deviation).
+
+Every distribution perturbs the deterministic inputs (see :class:`~resmodel.budget.projection.Shocks`),
+so with all distributions degenerate at their neutral value the result equals the deterministic
+run. All draws come from one seeded ``numpy.random.Generator`` in a fixed order, before any
+computation, so results do not depend on chunking and the same seed gives identical percentiles.
+The vectorised path computes draws × services × months at once (in chunks); :func:`run_loop` is the
+straightforward reference that perturbs the pandas inputs and re-runs the deterministic case once
+per draw, used to check the vectorised path and to benchmark it."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from resmodel.budget.areas import suggest
+from resmodel.budget.case import BudgetCase, case_rows, prepare_case, run_budget, yearly_arrays
+from resmodel.budget.projection import Shocks, sort_order
+from resmodel.errors import InputError, Location, ProblemCollector
+
+DEFAULT_PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
+
+
+class _Dist(BaseModel):
+    """Common settings of the distributions; each defines ``sample(rng, size)``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fixed(_Dist):
+    """Degenerate: always ``value``."""
+
+    dist: Literal["fixed"] = "fixed"
+    value: float
+
+    def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
+        return np.full(size, self.value)
+
+
+class Normal(_Dist):
+    """Normal(mean, sd); sd = 0 is degenerate."""
+
+    dist: Literal["normal"]
+    mean: float = 0.0
+    sd: float = Field(ge=0.0)
+
+    def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
+        return rng.normal(self.mean, self.sd, size) if self.sd > 0 else np.full(size, self.mean)
+
+
+class Uniform(_Dist):
+    """Uniform on [low, high]."""
+
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _order(self) -> Uniform:
+        if self.high < self.low:
+            raise ValueError(f"high ({self.high}) is below low ({self.low})")
+        return self
+
+    def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
+        return rng.uniform(self.low, self.high, size) if self.high > self.low else np.full(size, self.low)
+
+
+class Triangular(_Dist):
+    """Triangular(low, mode, high)."""
+
+    dist: Literal["triangular"]
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _order(self) -> Triangular:
+        if not self.low <= self.mode <= self.high:
+            raise ValueError(f"need low ≤ mode ≤ high (got {self.low}, {self.mode}, {self.high})")
+        return self
+
+    def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
+        if self.high == self.low:
+            return np.full(size, self.low)
+        return rng.triangular(self.low, self.mode, self.high, size)
+
+
+class LogNormal(_Dist):
+    """Log-normal with the given median and log-sd; for multiplicative factors (> 0)."""
+
+    dist: Literal["lognormal"]
+    median: float = Field(gt=0.0)
+    sigma: float = Field(ge=0.0)
+
+    def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
+        if self.sigma == 0:
+            return np.full(size, self.median)
+        return self.median * np.exp(rng.normal(0.0, self.sigma, size))
+
+
+Distribution = Annotated[Fixed | Normal | Uniform | Triangular | LogNormal, Field(discriminator="dist")]
+
+
+class UncertaintySpec(BaseModel):
+    """Distributions of the driver shocks. Yearly drivers (wage, price, sick leave) draw anew each
+    year; volume growth (per service or for all), level mix and assistance hours draw once per path."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    volume_growth: Distribution | dict[str, Distribution] = Fixed(value=0.0)  # added annual growth
+    level_mix: Distribution = Fixed(value=0.0)          # added annual unit-cost drift (level services)
+    wage_growth: Distribution = Fixed(value=0.0)        # added to wage growth, per year
+    price_growth: Distribution = Fixed(value=0.0)       # added to price growth, per year
+    sick_leave: Distribution = Fixed(value=0.0)         # added to the sick-leave rate, per year
+    assistance_hours: Distribution = Fixed(value=1.0)   # factor on hours per case
+
+    @model_validator(mode="after")
+    def _positive_factor(self) -> UncertaintySpec:
+        factor = self.assistance_hours
+        low = {"fixed": getattr(factor, "value", None), "uniform": getattr(factor, "low", None),
+               "triangular": getattr(factor, "low", None), "lognormal": 1.0, "normal": -1.0}[factor.dist]
+        if low is None or low <= 0:
+            raise ValueError("assistance_hours is a factor on hours and must stay > 0: use fixed, uniform or "
+                             "triangular with low > 0, or lognormal (not normal)")
+        return self
+
+
+_KEYS = sorted({*UncertaintySpec.model_fields, "dist", "value", "mean", "sd", "low", "mode", "high", "median",
+                "sigma"})
+
+
+def load_uncertainty(data: Mapping[str, Any], file: str | None = None, prefix: str = "uncertainty",
+                     line_of: Callable[[str], int | None] | None = None) -> UncertaintySpec:
+    """Validate an uncertainty block; invalid distributions are reported with their key path."""
+    try:
+        return UncertaintySpec.model_validate(dict(data))
+    except ValidationError as exc:
+        problems = ProblemCollector()
+        for err in exc.errors():
+            parts = [str(p) for p in err["loc"] if p not in ("fixed", "normal", "uniform", "triangular",
+                                                              "lognormal")]
+            parts = [p for p in parts if not p.startswith(("function-after", "dict[", "tagged-union"))]
+            path = ".".join([prefix, *parts])
+            key = path[len(prefix) + 1:]
+            loc = Location(file=file, line=line_of(key) if line_of else None, path=path)
+            if err["type"] == "extra_forbidden":
+                name = parts[-1] if parts else ""
+                problems.add(loc, f"unknown key '{name}'", "a documented driver or distribution parameter",
+                             f"remove or rename it ({suggest(name, _KEYS)})")
+            elif err["type"] == "union_tag_invalid":
+                problems.add(loc, f"unknown distribution {err['input'].get('dist')!r}" if isinstance(
+                    err["input"], dict) else "unknown distribution",
+                    "dist: fixed, normal, uniform, triangular or lognormal", "correct 'dist'")
+            else:
+                problems.add(loc, f"invalid distribution: {err['msg']}",
+                             "valid parameters (sd ≥ 0, low ≤ mode ≤ high, median > 0)", "correct the parameters")
+        problems.raise_if_any()
+        raise  # pragma: no cover
+
+
+def sample_shocks(spec: UncertaintySpec, services: tuple[str, ...], years: int, draws: int, seed: int) -> Shocks:
+    """All draws at once, in a fixed order, from one seeded generator."""
+    if draws < 1:
+        raise InputError.at(Location(path="montecarlo.draws"), f"{draws} draws", "at least 1 draw",
+                            "ask for e.g. 1000 draws")
+    rng = np.random.default_rng(seed)
+    if isinstance(spec.volume_growth, dict):
+        unknown = [s for s in spec.volume_growth if s not in services]
+        if unknown:
+            raise InputError.at(Location(path=f"uncertainty.volume_growth.{unknown[0]}"),
+                                f"volume-growth distribution for '{unknown[0]}', which is not projected",
+                                "a projected service", f"correct the key ({suggest(unknown[0], services)})")
+        volume = np.column_stack([spec.volume_growth.get(s, Fixed(value=0.0)).sample(rng, (draws,))
+                                  for s in services]) if services else np.zeros((draws, 0))
+    else:
+        volume = np.repeat(spec.volume_growth.sample(rng, (draws,))[:, None], len(services), axis=1)
+    level_mix = spec.level_mix.sample(rng, (draws,))
+    wage = spec.wage_growth.sample(rng, (draws, years))
+    price = spec.price_growth.sample(rng, (draws, years))
+    sick = spec.sick_leave.sample(rng, (draws, years))
+    hours = spec.assistance_hours.sample(rng, (draws,))
+    return Shocks(volume, wage, price, level_mix, sick, hours)
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """Percentiles of every yearly output: scenario, period, service, area, measure, value (= median),
+    mean, and one column per percentile (p05 …); plus the seed and draw count for the manifest."""
+
+    table: pd.DataFrame
+    seed: int
+    draws: int
+    notes: tuple[str, ...]
+
+
+def _summarise(scenario: str, keys: pd.DataFrame, values: np.ndarray, percentiles: tuple[int, ...]) -> pd.DataFrame:
+    order = sort_order(keys)
+    keys, values = keys.iloc[order].reset_index(drop=True), values[order]
+    table = keys.copy()
+    table.insert(0, "scenario", scenario)
+    q = np.percentile(values, percentiles, axis=1)
+    table["value"] = np.median(values, axis=1)
+    table["mean"] = values.mean(axis=1)
+    for p, col in zip(percentiles, q, strict=True):
+        table[f"p{p:02d}"] = col
+    return table
+
+
+def _check_percentiles(percentiles: tuple[int, ...]) -> tuple[int, ...]:
+    if not percentiles or any(not 0 < p < 100 for p in percentiles) or list(percentiles) != sorted(set(percentiles)):
+        raise InputError.at(Location(path="montecarlo.percentiles"), f"percentiles {list(percentiles)}",
+                            "increasing whole numbers between 0 and 100, e.g. 5, 50, 95", "correct the list")
+    return tuple(int(p) for p in percentiles)
+
+
+def run(case: BudgetCase, spec: UncertaintySpec, draws: int = 1000, seed: int = 20240101,
+        percentiles: tuple[int, ...] = DEFAULT_PERCENTILES, chunk: int = 250,
+        progress: Callable[[int, int], None] | None = None) -> MonteCarloResult:
+    """Vectorised Monte Carlo; ``progress(done, total)`` is called after each chunk of draws."""
+    percentiles = _check_percentiles(percentiles)
+    pc = prepare_case(case)
+    p = pc.projection
+    shocks = sample_shocks(spec, p.services, p.horizon.years, draws, seed)
+    keys, parts = None, []
+    for start in range(0, draws, chunk):
+        part = shocks.take(slice(start, min(start + chunk, draws)))
+        costs, frame = yearly_arrays(pc, part)
+        block = case_rows(pc, costs, frame)
+        keys = block.keys if keys is None else keys
+        parts.append(block.values)
+        if progress is not None:
+            progress(min(start + chunk, draws), draws)
+    values = np.concatenate(parts, axis=1)
+    table = _summarise(case.scenario, keys, values, percentiles)
+    return MonteCarloResult(table, seed, draws, tuple(dict.fromkeys([*p.notes, *pc.frame.notes])))
+
+
+# ----------------------------------------------------------------------------- per-draw reference
+
+
+def perturbed_case(case: BudgetCase, shocks: Shocks, draw: int) -> BudgetCase:
+    """The deterministic case one draw describes, built by changing the pandas inputs themselves."""
+    inputs = case.inputs
+    p = prepare_case(case).projection
+    years = p.horizon.year_list
+    index_years = np.arange(inputs.base_year + 1, p.horizon.end_year + 1)
+    after_base = years > inputs.base_year  # shocks move the growth of horizon years after the base year
+
+    def shocked(growth: np.ndarray, shock_row: np.ndarray) -> pd.Series:
+        series = pd.Series(growth, index=index_years, dtype=float)
+        series.loc[years[after_base]] = series.loc[years[after_base]].to_numpy() + shock_row[after_base]
+        return series
+
+    t = p.horizon.years_elapsed
+    volumes = pd.DataFrame(p.volume.T * (1.0 + shocks.volume_growth[draw][None, :]) ** t[:, None],
+                           index=p.horizon.months, columns=list(p.services))
+    assistance = inputs.assistance
+    factor = float(shocks.assistance_hours[draw])
+    if assistance is not None:
+        assistance = dataclasses.replace(assistance, lss_hours_per_case=assistance.lss_hours_per_case * factor,
+                                         sfb_hours_per_week=assistance.sfb_hours_per_week * factor)
+        if assistance.own_provider_service in volumes.columns:
+            volumes[assistance.own_provider_service] *= factor
+    external = tuple(
+        dataclasses.replace(e, price_growth=shocked(growth, shocks.price_growth[draw]))
+        for (_, e, growth) in p.external
+    )
+    new_inputs = dataclasses.replace(
+        inputs, volumes=volumes,
+        wage_growth=shocked(p.wage_growth, shocks.wage_growth[draw]),
+        price_growth=shocked(p.price_growth, shocks.price_growth[draw]),
+        rent_growth=pd.Series(p.rent_growth, index=index_years),
+        level_mix_drift=shocked(p.mix_growth, np.full(len(years), shocks.level_mix[draw])),
+        sick_leave=pd.Series(p.sick + shocks.sick_leave[draw], index=years),
+        assistance=assistance, external=external, extensions={},
+    )
+    return BudgetCase(new_inputs, case.frame)
+
+
+def run_loop(case: BudgetCase, spec: UncertaintySpec, draws: int = 1000, seed: int = 20240101,
+             percentiles: tuple[int, ...] = DEFAULT_PERCENTILES) -> MonteCarloResult:
+    """Reference Monte Carlo: one deterministic run per draw on perturbed inputs (slow, simple)."""
+    percentiles = _check_percentiles(percentiles)
+    pc = prepare_case(case)
+    p = pc.projection
+    shocks = sample_shocks(spec, p.services, p.horizon.years, draws, seed)
+    keys, columns = None, []
+    for d in range(draws):
+        result = run_budget(perturbed_case(case, shocks, d))
+        table = result.yearly
+        if keys is None:
+            keys = table[["period", "service", "area", "measure"]].reset_index(drop=True)
+        columns.append(table["value"].to_numpy())
+    values = np.column_stack(columns)
+    summary = _summarise(case.scenario, keys, values, percentiles)
+    return MonteCarloResult(summary, seed, draws, tuple(dict.fromkeys([*p.notes, *pc.frame.notes])))
+
+
+__all__ = ["Distribution", "Fixed", "LogNormal", "MonteCarloResult", "Normal", "Triangular",
+           "Uniform", "UncertaintySpec", "load_uncertainty", "perturbed_case", "run", "run_loop", "sample_shocks"]

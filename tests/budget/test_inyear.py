@@ -1,0 +1,125 @@
+"""In-year full-year forecast (helårsprognos) and its backtest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from resmodel.budget import inyear as iy
+from resmodel.budget.areas import AREA_KEYS
+from resmodel.demo.budget_inputs import generate_budget_inputs
+from resmodel.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return generate_budget_inputs(seed=7)
+
+
+@pytest.fixture(scope="module")
+def backtest(demo):
+    return iy.backtest(demo["actuals"], demo["frames"], demo["known_changes"])
+
+
+def _exact_history(years=(2021, 2022, 2023), trend=0.0) -> pd.DataFrame:
+    """No noise: each area's rate has a fixed seasonal shape, volumes a constant monthly trend."""
+    shape = np.array([1.0, 0.98, 1.0, 1.0, 1.03, 0.97, 0.8, 0.92, 1.02, 1.02, 1.03, 1.23])
+    shape = shape / shape.mean()
+    rows = []
+    for i, y in enumerate(years):
+        for a_i, area in enumerate(AREA_KEYS):
+            for m in range(12):
+                volume = 0.0 if area == "forvaltningsovergripande" else 100.0 + a_i + trend * (12 * i + m)
+                rate = 1000.0 * (1.04 ** i) * shape[m]
+                rows.append((y, m + 1, area, (volume or 1.0) * rate, volume))
+    return pd.DataFrame(rows, columns=iy.ACTUALS_COLUMNS)
+
+
+def test_a_known_full_year_is_forecast_exactly_from_any_month():
+    actuals = _exact_history()
+    frames = pd.DataFrame([(2023, a, 1.0e6) for a in AREA_KEYS], columns=iy.FRAME_COLUMNS)
+    outcome = actuals[actuals["year"] == 2023]["cost"].sum()
+    for k in (1, 4, 8, 11, 12):
+        f = iy.forecast(actuals, frames, 2023, k).set_index("area")
+        assert f.loc["total", "forecast"] == pytest.approx(outcome, rel=1e-9)
+
+
+def test_organic_volume_trend_is_carried_forward():
+    actuals = _exact_history(trend=0.5)
+    frames = pd.DataFrame([(2023, a, 0.0) for a in AREA_KEYS], columns=iy.FRAME_COLUMNS)
+    outcome = actuals[actuals["year"] == 2023]["cost"].sum()
+    f = iy.forecast(actuals, frames, 2023, 3).set_index("area")
+    assert f.loc["total", "forecast"] == pytest.approx(outcome, rel=1e-9)
+    flat = iy.forecast(actuals, frames, 2023, 3, settings=iy.InYearSettings(volume_trend=False)).set_index("area")
+    assert flat.loc["total", "forecast"] < outcome
+
+
+def test_error_shrinks_as_months_accumulate(backtest):
+    """Acceptance: on synthetic history with a known outcome, the error falls with the months."""
+    s = iy.accuracy_by_month(backtest)
+    total = s[s["area"] == "total"].set_index("month")["mae_msek"]
+    quarters = [total.loc[1:3].mean(), total.loc[4:6].mean(), total.loc[7:9].mean(), total.loc[10:11].mean()]
+    assert quarters == sorted(quarters, reverse=True)
+    assert total.loc[11] < total.loc[1] / 5 and total.loc[12] == 0.0
+
+
+def test_known_changes_are_used_only_once_known(demo):
+    a, f, ch = demo["actuals"], demo["frames"], demo["known_changes"]
+    september = (ch["year"] == 2024) & (ch["month"] == 9) & (ch["area"] == "daglig_verksamhet")
+    assert september.sum() == 1 and ch[september]["known_month"].iat[0] == 2
+
+    def dv(month, changes):
+        return iy.forecast(a, f, 2024, month, changes).set_index("area").loc["daglig_verksamhet", "forecast"]
+
+    # after March the September unit (decided in February) adds its 20 users for Sep–Dec
+    assert dv(3, ch) > dv(3, ch[~september])
+    # after January it is not yet known, so it cannot change the forecast
+    assert dv(1, ch) == pytest.approx(dv(1, ch[~september]))
+
+
+def test_forecast_table_has_intervals_and_deviation(demo):
+    f = iy.forecast(demo["actuals"], demo["frames"], 2024, 8, demo["known_changes"])
+    assert list(f["area"]) == [*AREA_KEYS, "total"]
+    assert (f["lo"] <= f["forecast"]).all() and (f["forecast"] <= f["hi"]).all()
+    np.testing.assert_allclose(f["deviation"], f["frame"] - f["forecast"])
+    assert (f["deviation_lo"] <= f["deviation"]).all() and (f["deviation"] <= f["deviation_hi"]).all()
+
+
+def test_backtest_shape_and_markdown(backtest):
+    assert set(backtest["year"]) == {2020, 2021, 2022, 2023, 2024}
+    assert backtest.groupby("year")["month"].nunique().eq(12).all()
+    text = iy.accuracy_markdown(iy.accuracy_by_month(backtest))
+    assert text.startswith("| forecast after month") and text.count("\n") == 13
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda t: t.drop(columns=["volume"]), "column 'volume' is missing"),
+    (lambda t: t.assign(month=t["month"].where(t.index != 5, 13)), "row 7, column 'month'"),
+    (lambda t: t.assign(area=t["area"].where(t.index != 3, "daglig_verksamhe")), "did you mean 'daglig_verksamhet'"),
+    (lambda t: pd.concat([t, t.iloc[[0]]], ignore_index=True), "appears twice"),
+    (lambda t: t[~((t["year"] == 2024) & (t["month"] == 2))], "month 2 is missing"),
+    (lambda t: t.assign(cost=t["cost"].astype(object).where(t.index != 9, "tio")), "row 11, column 'cost'"),
+])
+def test_bad_actuals_are_located(demo, mutate, message):
+    with pytest.raises(InputError) as info:
+        iy.forecast(mutate(demo["actuals"]), demo["frames"], 2024, 6, file="ekonomi/utfall.csv")
+    assert message in str(info.value)
+
+
+def test_bad_settings_and_month(demo):
+    with pytest.raises(InputError, match="interval level"):
+        iy.forecast(demo["actuals"], demo["frames"], 2024, 6, settings=iy.InYearSettings(level=70))
+    with pytest.raises(InputError, match="a month 1–12"):
+        iy.forecast(demo["actuals"], demo["frames"], 2024, 13)
+
+
+def test_the_published_backtest_table_is_current():
+    """docs/inyear-accuracy.md shows the board table the code produces for the documented seed."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "inyear-accuracy.md").read_text(encoding="utf-8")
+    d = generate_budget_inputs(seed=2024)
+    summary = iy.accuracy_by_month(iy.backtest(d["actuals"], d["frames"], d["known_changes"]))
+    assert iy.accuracy_markdown(summary) in doc
+    assert iy.area_markdown(summary, "mape_pct") in doc

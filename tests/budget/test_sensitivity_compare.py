@@ -1,0 +1,89 @@
+"""Tornado table and scenario comparison: sorted swings with the expected signs; a waterfall that
+closes exactly and attributes a one-driver change to that driver alone."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from resmodel.budget import compare as co
+from resmodel.budget import sensitivity as se
+from resmodel.budget.case import run_budget
+from resmodel.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def tornado(ref_case):
+    return se.tornado(ref_case, year=2030)
+
+
+def test_tornado_is_sorted_by_swing_and_has_every_driver(tornado):
+    assert list(tornado["swing"]) == sorted(tornado["swing"], reverse=True)
+    assert set(tornado["driver"]) == {d.key for d in se.standard_drivers()}
+    assert (tornado["swing"] == (tornado["value_high"] - tornado["value_low"]).abs()).all()
+
+
+def test_tornado_signs_follow_the_mechanics(tornado):
+    t = tornado.set_index("driver")
+    assert t.loc["sfb_cases", "effect_high"] < 0          # more SFB cases: no compensation (F0042)
+    assert t.loc["state_rate", "effect_high"] != 0         # a higher state rate moves SFB cost and own-provider revenue
+    assert t.loc["sick_leave", "effect_high"] < 0          # more sick leave: more staff cost, the frame does not follow
+    assert t.loc["assistance_hours", "effect_high"] < 0
+    assert t.loc["frame_growth", "swing"] == 0             # the reference frame follows costs (no fixed uppräkning)
+
+
+def test_tornado_rejects_a_year_outside_the_horizon(ref_case):
+    with pytest.raises(InputError, match="outside the horizon"):
+        se.tornado(ref_case, year=2040)
+
+
+def _variant(case, **changes):
+    return dataclasses.replace(case, inputs=dataclasses.replace(case.inputs, **changes))
+
+
+def test_waterfall_closes_and_isolates_a_single_driver(ref_case):
+    b = _variant(ref_case, scenario="lonelyft", wage_growth={y: 0.045 for y in range(2025, 2035)})
+    w = co.waterfall(ref_case, b)
+    assert w["driver"].tolist() == ["start", *co.DRIVER_ORDER, "end"]
+    steps = w[~w["driver"].isin(["start", "end"])]
+    assert w["value"].iloc[0] + steps["value"].sum() == pytest.approx(w["value"].iloc[-1], abs=1e-3)
+    assert (steps.set_index("driver").drop(index="wages")["value"].abs() < 1e-3).all()
+    assert steps.set_index("driver").loc["wages", "value"] < 0
+
+
+def test_waterfall_of_several_drivers_closes(ref_case):
+    volumes = ref_case.inputs.volumes * 1.03
+    b = _variant(ref_case, scenario="mix", volumes=volumes, price_growth=0.03)
+    b = dataclasses.replace(b, frame=b.frame.model_copy(update={"volume_compensation": []}))
+    w = co.waterfall(ref_case, b, year=2027)
+    steps = w[~w["driver"].isin(["start", "end"])].set_index("driver")["value"]
+    assert w["value"].iloc[0] + steps.sum() == pytest.approx(w["value"].iloc[-1], abs=1e-3)
+    assert steps["volume"] != 0 and steps["prices"] != 0 and steps["frame"] < 0
+
+
+def test_compare_per_year_and_area(ref_case):
+    b = _variant(ref_case, scenario="hog_volym", volumes=ref_case.inputs.volumes * 1.05)
+    t = co.compare(run_budget(ref_case), run_budget(b))
+    assert list(t.columns) == ["scenario_a", "scenario_b", "period", "area", "measure", "value_a", "value_b",
+                               "difference"]
+    net = t[(t["measure"] == "net_cost") & (t["area"] == "total")]
+    assert (net["difference"] > 0).all()
+    np.testing.assert_allclose(t["difference"], t["value_b"] - t["value_a"])
+
+
+def test_scenarios_over_different_horizons_cannot_be_compared(ref_case):
+    with pytest.raises(InputError, match="'years' differs"):
+        co.waterfall(ref_case, _variant(ref_case, years=5))
+
+
+def test_a_new_service_in_b_brings_its_unit_cost_with_its_volume(ref_case):
+    volumes = ref_case.inputs.volumes.assign(hsl=100.0)
+    uc = pd.concat([ref_case.inputs.unit_costs, pd.DataFrame([{
+        "service": "hsl", "volume": 100.0, "staff_cost": 5e7, "premises_cost": 0.0, "other_cost": 1e7,
+        "revenue": 0.0}])], ignore_index=True)
+    b = _variant(ref_case, scenario="hsl", volumes=volumes, unit_costs=uc)
+    w = co.waterfall(ref_case, b, year=2025).set_index("driver")["value"]
+    assert w["volume"] < 0 and abs(w["level_mix"]) < 1e-3
