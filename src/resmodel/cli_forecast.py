@@ -1,0 +1,441 @@
+"""Forecasting commands for the main CLI: ``backtest``, ``forecast``, ``nowcast`` and ``queue``.
+
+Each command parses its options, calls the core, prints a table and writes its files
+atomically. User mistakes raise ``ResmodelError``; the main entry point turns them into a
+located message and exit status 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+
+from resmodel.errors import InputError, Location, Warning_
+
+PathOpt = Annotated[Path, typer.Option(help="output folder")]
+
+
+def _warn(warnings: list[Warning_], limit: int = 15) -> None:
+    for w in warnings[:limit]:
+        typer.echo(f"warning: {w}", err=True)
+    if len(warnings) > limit:
+        typer.echo(f"warning: … and {len(warnings) - limit} more", err=True)
+
+
+def _table(frame: pd.DataFrame) -> None:
+    typer.echo(frame.to_string(index=False, float_format=lambda v: f"{v:,.2f}", na_rep="–"))
+
+
+def _png_writer(fig):
+    import matplotlib.pyplot as plt
+
+    def write(path: Path) -> None:
+        fig.savefig(path, format="png", dpi=110, metadata={"Software": None})
+        plt.close(fig)
+    return write
+
+
+def _figure(n_panels: int, width: float = 11.0, height: float = 3.2):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(n_panels, 1, figsize=(width, height * n_panels), squeeze=False)
+
+
+def _inputs_for(uids: list[str], from_history: bool, population: Path | None, users: Path | None,
+                flows: Path | None, months: pd.DatetimeIndex | None):
+    """Demographic drivers and flows keyed by series id (service or service|level)."""
+    from resmodel.forecast.interface import age_shares_from_users, demographic_drivers
+    from resmodel.io.series import read_flows, read_population, read_users_ages
+
+    drivers, flow_map, warns = {}, {}, []
+    if (population or flows) and not from_history:
+        raise InputError.at(Location(path="--population/--flows"),
+                            "population and flows apply to a volume history (month, service, level, volume)",
+                            "a volume history file with --population or --flows", "drop the option")
+    services = sorted({u.split("|")[0] for u in uids})
+    if population:
+        pop = read_population(population)
+        shares = None
+        if users:
+            ages = read_users_ages(users)
+            shares = age_shares_from_users(ages, sorted(pop["age_band"].unique()), int(months[-1].year))
+        by_service, warns = demographic_drivers(pop, shares, services, months)
+        drivers = {u: by_service[u.split("|")[0]] for u in uids}
+    if flows:
+        f = read_flows(flows)
+        for u in uids:
+            service, _, level = u.partition("|")
+            g = f[f["service"] == service]
+            if level:
+                g = g[g["level"] == int(level)]
+            if len(g):
+                flow_map[u] = g.groupby("year", as_index=False).sum(numeric_only=True)
+    return drivers, flow_map, warns
+
+
+def _parse_models(text: str, freq: str, driver: bool, flows: dict) -> list:
+    from resmodel.forecast.forecaster import make_model
+
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if "naive" not in names:
+        names.insert(0, "naive")
+    return [make_model(n, freq, driver="population" if driver else None, flows=flows or None,
+                       where=Location(path=f"--models {n}")) for n in dict.fromkeys(names)]
+
+
+def backtest(
+    series: Annotated[Path, typer.Option(help="series file: unique_id,ds,y or a volume history")],
+    h: Annotated[int | None, typer.Option(help="horizon in periods (default 12 monthly, 1 yearly)")] = None,
+    windows: Annotated[int | None, typer.Option(help="rolling origins (default up to 8)")] = None,
+    step: Annotated[int | None, typer.Option(help="periods between origins (default 6 monthly, 1 yearly)")] = None,
+    models: Annotated[str, typer.Option(help="comma-separated models; naive is always included")] =
+    "naive,snaive,drift,ets,arima,demographic,stockflow,auto",
+    by_level: Annotated[bool, typer.Option("--by-level", help="volume history: one series per level")] = False,
+    population: Annotated[Path | None, typer.Option(help="population by age band (demographic model)")] = None,
+    users: Annotated[Path | None, typer.Option(help="users.csv with birth years (age structure)")] = None,
+    flows: Annotated[Path | None, typer.Option(help="yearly flows table (stock–flow model)")] = None,
+    out: PathOpt = Path("results/backtest"),
+) -> None:
+    """Rolling-origin backtest: MAPE, MASE, bias and interval coverage per series and model, against naive."""
+    from resmodel.forecast.crossval import MIN_POINTS
+    from resmodel.forecast.forecaster import Forecaster
+    from resmodel.forecast.frame import DS, ID, MONTHLY, FREQ_NAMES, format_ds, split_series
+    from resmodel.forecast.metrics import evaluate
+    from resmodel.io.series import csv_writer, read_series, write_atomically
+
+    data = read_series(series, by_level=by_level)
+    all_series = {s.uid: s for s in split_series(data.frame, data.freqs)}
+    months = None
+    if population:
+        months = pd.DatetimeIndex(sorted(data.frame[DS].unique()))
+    drivers, flow_map, warns = _inputs_for(sorted(all_series), data.from_history, population, users, flows, months)
+    requested = [n.strip() for n in models.split(",")]
+    cvs, tables = [], []
+    for freq in sorted(set(data.freqs.values())):
+        uids = sorted(u for u, f in data.freqs.items() if f == freq)
+        g_h = h or (12 if freq == MONTHLY else 1)
+        g_step = step or (6 if freq == MONTHLY else 1)
+        feasible = min((len(all_series[u].y) - g_h - MIN_POINTS) // g_step + 1 for u in uids)
+        g_windows = windows or max(1, min(8, feasible))
+        names = [n for n in requested if not ((n == "demographic" and not drivers) or (n == "stockflow" and not flow_map)
+                                              or (n == "snaive" and freq != MONTHLY))]
+        chosen = _parse_models(",".join(names), freq, bool(drivers), flow_map)
+        frame = data.frame[data.frame[ID].isin(uids)]
+        if drivers:
+            frame = frame.assign(population=[drivers[u][d] for u, d in zip(frame[ID], frame[DS], strict=True)])
+        fc = Forecaster(chosen, source=str(series))
+        cv = fc.cross_validation(frame, h=g_h, n_windows=g_windows, step=g_step, freqs=data.freqs)
+        warns += fc.warnings
+        ev = evaluate(cv, all_series, [m.name for m in chosen])
+        ev.insert(1, "frequency", FREQ_NAMES[freq])
+        ev.insert(2, "h", g_h)
+        tables.append(ev)
+        cvs.append(cv.assign(ds=format_ds(cv["ds"], freq), cutoff=format_ds(cv["cutoff"], freq)))
+        if windows is None and g_windows < 8:
+            typer.echo(f"note: {FREQ_NAMES[freq]} series allow only {g_windows} window(s) with h={g_h}, step={g_step}",
+                       err=True)
+    metrics = pd.concat(tables, ignore_index=True)
+    cv_all = pd.concat(cvs, ignore_index=True)
+    shown = metrics[["unique_id", "model", "windows", "mape", "mase", "relative_mase", "bias", "bias_pct",
+                     "coverage_80", "coverage_95", "model_used"]].rename(
+        columns={"relative_mase": "mase/naive", "coverage_80": "cov80%", "coverage_95": "cov95%", "bias_pct": "bias%",
+                 "mape": "mape%"})
+    _table(shown)
+    fig = _backtest_figure(metrics)
+    files = write_atomically(out, {"backtest_metrics.csv": csv_writer(metrics), "backtest_cv.csv": csv_writer(cv_all),
+                                   "backtest.png": _png_writer(fig)})
+    _warn(warns)
+    typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+def _backtest_figure(metrics: pd.DataFrame):
+    fig, axes = _figure(2, height=3.6)
+    uids = list(dict.fromkeys(metrics["unique_id"]))
+    names = list(dict.fromkeys(metrics["model"]))
+    width = 0.8 / max(1, len(names))
+    x = np.arange(len(uids))
+    for i, name in enumerate(names):
+        m = metrics[metrics["model"] == name].set_index("unique_id").reindex(uids)
+        axes[0, 0].bar(x + i * width, m["relative_mase"], width, label=name)
+        axes[1, 0].bar(x + i * width, m["coverage_80"], width, label=name)
+    axes[0, 0].axhline(1.0, color="black", lw=0.8)
+    axes[0, 0].set_ylabel("MASE / naive MASE")
+    axes[0, 0].set_title("Backtest: error relative to the naive model (below 1 = better than naive)")
+    axes[1, 0].axhspan(70, 90, color="0.9")
+    axes[1, 0].set_ylabel("80 % interval coverage (%)")
+    axes[1, 0].set_ylim(0, 105)
+    for ax in axes[:, 0]:
+        ax.set_xticks(x + 0.4 - width / 2, uids, rotation=20, ha="right", fontsize=8)
+    axes[0, 0].legend(ncol=min(8, len(names)), fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _parse_spec(items: list[str]) -> tuple[dict, str | None]:
+    """``service=model``, ``service=volume`` or ``service=2025:1050,2026:1100``; a bare name is the default model."""
+    from resmodel.forecast.forecaster import MODEL_NAMES
+
+    spec, default = {}, None
+    for item in items:
+        key, sep, value = item.partition("=")
+        where = Location(path=f"--model {item}")
+        if not sep:
+            default = key.strip()
+            continue
+        value = value.strip()
+        if value in MODEL_NAMES or value.isidentifier():
+            spec[key.strip()] = value
+            continue
+        try:
+            if ":" in value:
+                spec[key.strip()] = {int(y): float(v) for y, v in (p.split(":") for p in value.split(","))}
+            else:
+                spec[key.strip()] = float(value)
+        except ValueError:
+            raise InputError.at(where, f"'{value}' is not a model, a volume or year:volume pairs",
+                                "service=ets, service=1050 or service=2025:1050,2026:1100",
+                                "correct the --model option") from None
+    return spec, default
+
+
+def forecast(
+    series: Annotated[Path, typer.Option(help="volume history (month,service,level,volume) or unique_id,ds,y file")],
+    h: Annotated[int | None, typer.Option(help="horizon in periods (default 120 months for a volume history)")] = None,
+    model: Annotated[list[str] | None, typer.Option(
+        help="model for all series (e.g. auto) or per service: service=ets, service=1050, service=2025:1050,2026:1100")] = None,
+    population: Annotated[Path | None, typer.Option(help="population by age band (demographic model)")] = None,
+    users: Annotated[Path | None, typer.Option(help="users.csv with birth years (age structure)")] = None,
+    flows: Annotated[Path | None, typer.Option(help="yearly flows (stock–flow model and level mix)")] = None,
+    exit_age: Annotated[int, typer.Option(help="age at which users leave daily activity (F0401: 67)")] = 67,
+    out: PathOpt = Path("results/forecast"),
+) -> None:
+    """Forecast volumes with prediction intervals per service and level (or per series)."""
+    from resmodel.forecast.forecaster import Forecaster, make_model
+    from resmodel.forecast.frame import format_ds
+    from resmodel.forecast.interface import age_shares_from_users, forecast_volumes, user_ages_by_level
+    from resmodel.io.series import (csv_writer, read_flows, read_population, read_series, read_users_ages,
+                                    read_volume_history, write_atomically)
+
+    spec, default = _parse_spec(model or [])
+    data = read_series(series)
+    if data.from_history:
+        history = read_volume_history(series)
+        if default:
+            spec = {**dict.fromkeys(sorted(history["service"].unique()), default), **spec}
+        pop = read_population(population) if population else None
+        ages = read_users_ages(users) if users else None
+        base_year = int(history["month"].max().year)
+        shares = age_shares_from_users(ages, sorted(pop["age_band"].unique()), base_year) \
+            if (pop is not None and ages is not None) else None
+        result = forecast_volumes(
+            history, spec, h or 120, population=pop, age_shares=shares,
+            flows=read_flows(flows) if flows else None,
+            user_ages=user_ages_by_level(ages, base_year) if (ages is not None and flows) else None,
+            exit_age=exit_age, source=str(series))
+        table = result.table.assign(month=result.table["month"].dt.strftime("%Y-%m"))
+        yearly = (result.table.assign(year=result.table["month"].dt.year)
+                  .groupby(["service", "year"], as_index=False)[["volume", "volume_lo_80", "volume_hi_80"]].sum())
+        yearly[["volume", "volume_lo_80", "volume_hi_80"]] /= 12
+        used = result.table.groupby("service")["model_used"].first()
+        yearly["model_used"] = yearly["service"].map(used)
+        typer.echo("Average volume per month by year (80 % interval; levels summed):")
+        _table(yearly[yearly["year"] <= yearly["year"].min() + 4])
+        fig = _forecast_figure(history, result.table)
+        files = write_atomically(out, {"volume_forecast.csv": csv_writer(table), "volume_forecast.png": _png_writer(fig)})
+        _warn(result.warnings)
+    else:
+        if spec:
+            raise InputError.at(Location(path="--model"), "per-service models apply to a volume history",
+                                "a single model name for a unique_id,ds,y file", "write e.g. --model ets")
+        parts, warns = [], []
+        for freq in sorted(set(data.freqs.values())):
+            uids = [u for u, f in data.freqs.items() if f == freq]
+            fc = Forecaster([make_model(default or "auto", freq, where=Location(path="--model"))], source=str(series))
+            res = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)], h or (12 if freq == "M" else 2),
+                              freqs=data.freqs)
+            warns += fc.warnings
+            parts.append(res.assign(ds=format_ds(res["ds"], freq)))
+        table = pd.concat(parts, ignore_index=True)
+        _table(table)
+        files = write_atomically(out, {"forecast.csv": csv_writer(table)})
+        _warn(warns)
+    typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+def _forecast_figure(history: pd.DataFrame, table: pd.DataFrame):
+    services = sorted(table["service"].unique())
+    fig, axes = _figure(len(services), height=2.4)
+    hist = history.groupby(["service", "month"], as_index=False)["volume"].sum()
+    fc = table.groupby(["service", "month"], as_index=False)[["volume", "volume_lo_80", "volume_hi_80",
+                                                              "volume_lo_95", "volume_hi_95"]].sum()
+    for ax, service in zip(axes[:, 0], services, strict=True):
+        hs, fs = hist[hist["service"] == service], fc[fc["service"] == service]
+        ax.plot(hs["month"], hs["volume"], color="black", lw=1)
+        ax.fill_between(fs["month"], fs["volume_lo_95"], fs["volume_hi_95"], color="tab:blue", alpha=0.15, lw=0)
+        ax.fill_between(fs["month"], fs["volume_lo_80"], fs["volume_hi_80"], color="tab:blue", alpha=0.3, lw=0)
+        ax.plot(fs["month"], fs["volume"], color="tab:blue", lw=1)
+        ax.set_title(service, fontsize=9, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def nowcast(
+    triangle: Annotated[Path, typer.Option(help="invoices: service_month, reporting_month, cases/amount_sek")],
+    value: Annotated[str, typer.Option(help="column to complete: amount_sek or cases")] = "amount_sek",
+    as_of: Annotated[str | None, typer.Option(help="complete as known at this month YYYY-MM (default: last)")] = None,
+    recent: Annotated[int, typer.Option(help="recent service months to show and backtest")] = 6,
+    origins: Annotated[int, typer.Option(help="backtest origins (past months)")] = 12,
+    out: PathOpt = Path("results/nowcast"),
+) -> None:
+    """Complete recent months of a late-reporting invoice triangle (chain ladder) and backtest it."""
+    from resmodel.forecast.nowcast import NowcastParams, backtest_nowcast, build_triangle
+    from resmodel.forecast.nowcast import nowcast as run_nowcast
+    from resmodel.io.series import csv_writer, read_triangle, write_atomically
+
+    when = None
+    if as_of:
+        when = pd.to_datetime(as_of, format="%Y-%m", errors="coerce")
+        if pd.isna(when):
+            raise InputError.at(Location(path="--as-of"), f"'{as_of}' is not a month", "YYYY-MM",
+                                "write the month as 2024-12")
+    for name, v in (("recent", recent), ("origins", origins)):
+        if v < 1:
+            raise InputError.at(Location(path=f"--{name}"), f"{name} = {v}", "a whole number ≥ 1", f"raise --{name}")
+    invoices = read_triangle(triangle, value)
+    params = NowcastParams()
+    result = run_nowcast(build_triangle(invoices, value, when), params)
+    detail, summary = backtest_nowcast(invoices[invoices["reporting_month"] <= (when or invoices["reporting_month"].max())],
+                                       value, origins, recent, params)
+    shown = result.tail(recent).assign(service_month=lambda d: d["service_month"].dt.strftime("%Y-%m"))
+    typer.echo(f"Nowcast of '{value}' as known at {result['service_month'].max():%Y-%m}:")
+    _table(shown[["service_month", "reported", "completeness", "method", "nowcast", "lo-80", "hi-80", "lo-95", "hi-95"]])
+    typer.echo("\nBacktest (mean absolute % error against the settled amount):")
+    _table(summary)
+    fig = _nowcast_figure(result)
+    out_table = result.assign(service_month=result["service_month"].dt.strftime("%Y-%m"))
+    det = detail.assign(service_month=detail["service_month"].dt.strftime("%Y-%m"),
+                        origin=detail["origin"].dt.strftime("%Y-%m"))
+    files = write_atomically(out, {"nowcast.csv": csv_writer(out_table), "nowcast_backtest.csv": csv_writer(summary),
+                                   "nowcast_backtest_detail.csv": csv_writer(det), "nowcast.png": _png_writer(fig)})
+    typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+def _nowcast_figure(result: pd.DataFrame):
+    fig, axes = _figure(1, height=3.6)
+    ax = axes[0, 0]
+    r = result.tail(24)
+    ax.fill_between(r["service_month"], r["lo-95"], r["hi-95"], color="tab:blue", alpha=0.15, lw=0, label="95 %")
+    ax.fill_between(r["service_month"], r["lo-80"], r["hi-80"], color="tab:blue", alpha=0.3, lw=0, label="80 %")
+    ax.plot(r["service_month"], r["nowcast"], color="tab:blue", label="nowcast")
+    ax.plot(r["service_month"], r["reported"], color="black", ls="--", label="reported so far")
+    ax.set_title("Invoices per service month: reported so far and completed (nowcast)", fontsize=9, loc="left")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _parse_ages(text: str | None) -> list[float]:
+    if not text:
+        return []
+    out: dict[int, float] = {}
+    try:
+        for part in text.split(","):
+            age, count = part.split(":")
+            out[int(age)] = out.get(int(age), 0.0) + float(count)
+    except ValueError:
+        raise InputError.at(Location(path="--initial-waiting"), f"'{text}' is not a list of age:count",
+                            "months waited:count pairs, e.g. 0:10,2:5,7:3", "correct the option") from None
+    if any(a < 0 or c < 0 for a, c in out.items()):
+        raise InputError.at(Location(path="--initial-waiting"), "negative age or count", "values ≥ 0",
+                            "correct the option")
+    arr = np.zeros(max(out) + 1)
+    for a, c in out.items():
+        arr[a] = c
+    return arr.tolist()
+
+
+def queue(
+    demand: Annotated[Path, typer.Option(help="volume forecast or history (month, service, volume)")],
+    service: Annotated[str, typer.Option(help="service whose demand is simulated")],
+    capacity: Annotated[Path | None, typer.Option(help="CSV month,places or month,staff_fte")] = None,
+    places: Annotated[float | None, typer.Option(help="constant places instead of a capacity file")] = None,
+    users_per_fte: Annotated[float | None, typer.Option(help="users one FTE supports (with staff_fte)")] = None,
+    exit_rate: Annotated[float, typer.Option(help="monthly share of executed users who end")] = 0.0,
+    aiv_rate: Annotated[float, typer.Option(help="monthly share starting an AIV interruption (place released)")] = 0.0,
+    aiviv_rate: Annotated[float, typer.Option(help="monthly share starting an AIViV absence (place kept)")] = 0.0,
+    aiviv_resume_rate: Annotated[float, typer.Option(help="monthly share of AIViV users resuming")] = 0.0,
+    initial_executed: Annotated[float | None, typer.Option(help="executed users at the start")] = None,
+    initial_waiting: Annotated[str | None, typer.Option(help="new decisions waiting at the start, age:count,…")] = None,
+    out: PathOpt = Path("results/queue"),
+) -> None:
+    """Simulate decisions not executed: queue, waiting times, quarterly >3-month counts, fee exposure."""
+    from resmodel.forecast.queue import QueueParams, QueueState, simulate_queue
+    from resmodel.io.series import csv_writer, read_capacity, write_atomically
+    from resmodel.io.tables import read_raw
+
+    raw = read_raw(demand, str(demand))
+    for col in ("month", "service", "volume"):
+        if col not in raw.columns:
+            raise InputError.at(Location(str(demand), row=1, column=col), f"required column '{col}' is missing",
+                                "a volume forecast or history with month, service, volume", "use resmodel forecast output")
+    rows = raw[raw["service"].str.strip() == service]
+    if rows.empty:
+        known = ", ".join(sorted(raw["service"].str.strip().unique()))
+        raise InputError.at(Location(str(demand), column="service", path=service), f"no rows for service '{service}'",
+                            f"one of {known}", "correct --service")
+    month = pd.to_datetime(rows["month"].str.strip(), format="%Y-%m", errors="coerce")
+    volume = pd.to_numeric(rows["volume"], errors="coerce")
+    bad = month.isna() | volume.isna() | (volume < 0)
+    if bad.any():
+        idx = int(rows.index[bad.to_numpy()][0])
+        raise InputError.at(Location(str(demand), row=idx, path=service), "month or volume is not valid",
+                            "a month YYYY-MM and a volume ≥ 0", "correct the row")
+    dem = volume.groupby(month).sum().sort_index()
+    months = pd.DatetimeIndex(dem.index)
+    expected = pd.date_range(months[0], months[-1], freq="MS")
+    if len(expected) != len(months):
+        missing = expected.difference(months)[0]
+        raise InputError.at(Location(str(demand), path=service), f"month {missing:%Y-%m} is missing",
+                            "consecutive months", "supply demand for every month")
+    if (capacity is None) == (places is None):
+        raise InputError.at(Location(path="--capacity/--places"), "give either a capacity file or --places",
+                            "exactly one of --capacity FILE, --places N", "choose one")
+    if capacity is not None:
+        cap = read_capacity(capacity, users_per_fte).reindex(months)
+        if cap.isna().any():
+            first = cap.index[cap.isna().to_numpy()][0]
+            raise InputError.at(Location(str(capacity), column="month"), f"no capacity for {first:%Y-%m}",
+                                f"capacity for every month {months[0]:%Y-%m}–{months[-1]:%Y-%m}",
+                                "add the missing months")
+        cap_values = cap.to_numpy()
+    else:
+        cap_values = np.full(len(months), float(places))
+    waiting = _parse_ages(initial_waiting)
+    start = initial_executed if initial_executed is not None else min(float(dem.iloc[0]), float(cap_values[0]))
+    initial = QueueState(executed=start, new=waiting) if (initial_executed is not None or waiting) else None
+    params = QueueParams(exit_rate=exit_rate, aiv_rate=aiv_rate, aiviv_rate=aiviv_rate,
+                         aiviv_resume_rate=aiviv_resume_rate)
+    result = simulate_queue(months, cap_values, demand=dem.to_numpy(), params=params, initial=initial)
+    typer.echo(f"Decisions not executed, {service}: quarterly report (waiting more than "
+               f"{params.report_after_months} months) and sanction-fee exposure (SEK)")
+    _table(result.quarterly)
+    typer.echo("\nWhole horizon: " + "; ".join(f"{k} {v:,.1f}" for k, v in result.summary.items()))
+    monthly = result.monthly.assign(month=result.monthly["month"].dt.strftime("%Y-%m"))
+    files = write_atomically(out, {"queue_monthly.csv": csv_writer(monthly),
+                                   "queue_quarterly.csv": csv_writer(result.quarterly),
+                                   "queue_waits.csv": csv_writer(result.waits)})
+    typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the forecasting commands to the main CLI."""
+    app.command("backtest")(backtest)
+    app.command("forecast")(forecast)
+    app.command("nowcast")(nowcast)
+    app.command("queue")(queue)

@@ -1,0 +1,179 @@
+"""Rolling-origin evaluation: running one model on one series (with the short-series fallback and
+empirical intervals where the model has none), backtest windows, and the cross-validation table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from resmodel.errors import InputError, Location, Warning_
+from resmodel.forecast.frame import DS, ID, MIN_POINTS, MONTHLY, Y, Series, future_dates
+from resmodel.forecast.models import Fit, Model, ModelFitError, Naive, normal_intervals
+
+FALLBACK = Naive()
+EMPIRICAL_WINDOWS = 12  # most backtest windows used to estimate empirical interval widths
+
+
+@dataclass
+class Run:
+    """A model's forecast for one series and origin, and why the fallback was used (if it was)."""
+
+    fit: Fit
+    fallback_reason: str | None = None
+
+
+def run_model(
+    model: Model,
+    s: Series,
+    h: int,
+    levels: tuple[int, ...],
+    X_future: pd.DataFrame | None = None,
+    *,
+    intervals: bool = True,
+    fallback: Model = FALLBACK,
+) -> Run:
+    """Forecast ``h`` periods with ``model``; use ``fallback`` when the series is too short or the
+    model cannot be estimated; add empirical intervals when the model gives none. Values are
+    clipped at zero (volumes and amounts cannot be negative)."""
+    reason = None
+    need = model.min_length(s.freq)
+    if len(s.y) < need:
+        reason = f"{model.name} needs at least {need} points"
+    else:
+        try:
+            fit = model.predict(s, h, levels, X_future)
+        except ModelFitError as exc:
+            reason = f"{model.name} could not be estimated ({exc})"
+    if reason is not None:
+        fit = fallback.predict(s, h, levels)
+        fit = replace(fit, used=fallback.name)
+        model = fallback
+    if intervals and fit.lo is None:
+        fit = _with_empirical_intervals(model, s, h, levels, fit, fallback)
+    return Run(_clip(fit), reason)
+
+
+def _clip(fit: Fit) -> Fit:
+    def c(a):
+        return np.maximum(np.asarray(a, dtype=float), 0.0)
+
+    lo = {k: c(v) for k, v in fit.lo.items()} if fit.lo else fit.lo
+    hi = {k: c(v) for k, v in fit.hi.items()} if fit.hi else fit.hi
+    return replace(fit, mean=c(fit.mean), lo=lo, hi=hi)
+
+
+def training_lengths(n: int, h: int, n_windows: int, step: int) -> list[int]:
+    """Number of training points at each rolling origin, oldest first."""
+    return [n - h - step * (n_windows - 1 - i) for i in range(n_windows)]
+
+
+def window_forecasts(model: Model, s: Series, h: int, lengths: Sequence[int], levels: tuple[int, ...] = (),
+                     intervals: bool = False) -> list[Run]:
+    """Forecasts of ``model`` from each training length (future exogenous values from the series)."""
+    runs = []
+    for n in lengths:
+        X_future = s.X.iloc[n:n + h].reset_index(drop=True) if model.exog else None
+        runs.append(run_model(model, s.head(n), h, levels, X_future, intervals=intervals))
+    return runs
+
+
+def _with_empirical_intervals(model: Model, s: Series, h: int, levels: tuple[int, ...], fit: Fit,
+                              fallback: Model) -> Fit:
+    """Normal intervals whose width per horizon step is the root-mean-square error of the model's
+    own backtest on this series (one-period step between origins, up to 12 origins); steps beyond
+    the backtest horizon widen with √k. Too short a history borrows the naive model's widths."""
+    h_e = min(h, 12 if s.freq == MONTHLY else 3)
+    first = max(model.min_length(s.freq), MIN_POINTS)
+    n_windows = min(EMPIRICAL_WINDOWS, len(s.y) - h_e - first + 1)
+    if n_windows < 3:
+        naive = fallback.predict(s, h, levels)
+        lo = {lv: fit.mean - (naive.mean - naive.lo[lv]) for lv in levels}
+        hi = {lv: fit.mean + (naive.hi[lv] - naive.mean) for lv in levels}
+        return replace(fit, lo=lo, hi=hi)
+    lengths = training_lengths(len(s.y), h_e, n_windows, 1)
+    runs = window_forecasts(model, s, h_e, lengths)
+    errors = np.array([s.y[n:n + h_e] - r.fit.mean for n, r in zip(lengths, runs, strict=True)])
+    sigma_e = np.maximum.accumulate(np.sqrt(np.mean(errors**2, axis=0)))
+    k = np.arange(1, h + 1)
+    sigma = np.where(k <= h_e, sigma_e[np.minimum(k, h_e) - 1], sigma_e[-1] * np.sqrt(k / h_e))
+    lo, hi = normal_intervals(fit.mean, sigma, levels)
+    return replace(fit, lo=lo, hi=hi)
+
+
+def check_windows(s: Series, h: int, n_windows: int, step: int, source: str | None = None) -> list[int]:
+    """Training lengths for a user-requested backtest, or a located error naming what fits."""
+    for name, value in (("h", h), ("windows", n_windows), ("step", step)):
+        if int(value) != value or value < 1:
+            raise InputError.at(Location(file=source, path=name), f"{name} = {value} is not a positive whole number",
+                                f"{name} ≥ 1", f"give a positive whole number for {name}")
+    lengths = training_lengths(len(s.y), h, n_windows, step)
+    if lengths[0] < MIN_POINTS:
+        most = (len(s.y) - h - MIN_POINTS) // step + 1
+        fix = (f"use at most {most} windows with h={h} and step={step}" if most >= 1
+               else f"use a horizon of at most {len(s.y) - MIN_POINTS} periods")
+        raise InputError.at(Location(file=source, path=s.uid),
+                            f"series '{s.uid}' has {len(s.y)} points: too few for {n_windows} backtest windows of "
+                            f"horizon {h} and step {step}",
+                            f"at least {h + step * (n_windows - 1) + MIN_POINTS} points "
+                            f"(each window needs {MIN_POINTS} training points)", fix)
+    return lengths
+
+
+def model_columns(name: str, levels: tuple[int, ...]) -> list[str]:
+    """Output columns of one model: mean, lower bounds (widest first), upper bounds, model used."""
+    lv = sorted(levels)
+    return ([name] + [f"{name}-lo-{x}" for x in reversed(lv)] + [f"{name}-hi-{x}" for x in lv]
+            + [f"{name}-model_used"])
+
+
+def fit_columns(name: str, runs: list[Run], levels: tuple[int, ...]) -> dict[str, np.ndarray | list]:
+    """The columns of :func:`model_columns` filled from consecutive runs."""
+    cols: dict[str, np.ndarray | list] = {name: np.concatenate([r.fit.mean for r in runs])}
+    for x in levels:
+        cols[f"{name}-lo-{x}"] = np.concatenate([r.fit.lo[x] for r in runs])
+        cols[f"{name}-hi-{x}"] = np.concatenate([r.fit.hi[x] for r in runs])
+    cols[f"{name}-model_used"] = [r.fit.used for r in runs for _ in range(len(r.fit.mean))]
+    return {c: cols[c] for c in model_columns(name, levels)}
+
+
+def fallback_warnings(uid: str, name: str, runs: list[Run], source: str | None) -> list[Warning_]:
+    """One warning per series and model summarising how often (and why) the fallback was used."""
+    reasons = [r.fallback_reason for r in runs if r.fallback_reason]
+    if not reasons:
+        return []
+    where = f"in {len(reasons)} of {len(runs)} backtest windows" if len(runs) > 1 else ""
+    check = "short_series" if "needs at least" in reasons[0] else "model_failed"
+    msg = f"{reasons[0]}; used {FALLBACK.name} instead {where}".strip()
+    return [Warning_(check, Location(file=source, path=uid), msg)]
+
+
+def cross_validation_series(s: Series, models: Sequence[Model], h: int, lengths: list[int],
+                            levels: tuple[int, ...], source: str | None = None) -> tuple[pd.DataFrame, list[Warning_]]:
+    """Cross-validation rows for one series: every origin × horizon step, actuals and each model."""
+    warns: list[Warning_] = []
+    base = {
+        ID: [s.uid] * (h * len(lengths)),
+        DS: np.concatenate([s.ds[n:n + h] for n in lengths]),
+        "cutoff": np.repeat(np.asarray(s.ds[np.asarray(lengths) - 1]), h),
+        Y: np.concatenate([s.y[n:n + h] for n in lengths]),
+    }
+    for model in models:
+        runs = window_forecasts(model, s, h, lengths, levels, intervals=True)
+        base.update(fit_columns(model.name, runs, levels))
+        warns += fallback_warnings(s.uid, model.name, runs, source)
+    return pd.DataFrame(base), warns
+
+
+def forecast_series(s: Series, models: Sequence[Model], h: int, levels: tuple[int, ...],
+                    X_future: pd.DataFrame | None, source: str | None = None) -> tuple[pd.DataFrame, list[Warning_]]:
+    """Forecast rows for one series: the ``h`` periods after its last date, each model's columns."""
+    base = {ID: [s.uid] * h, DS: future_dates(s.ds[-1], h, s.freq)}
+    warns: list[Warning_] = []
+    for model in models:
+        run = run_model(model, s, h, levels, X_future if model.exog else None)
+        base.update(fit_columns(model.name, [run], levels))
+        warns += fallback_warnings(s.uid, model.name, [run], source)
+    return pd.DataFrame(base), warns

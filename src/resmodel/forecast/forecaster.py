@@ -1,0 +1,138 @@
+"""The forecasting API: a long table in, a long table out with fixed column names.
+
+    fc = Forecaster([make_model("naive"), make_model("auto")])
+    fc.fit(df).predict(h=12)               # unique_id, ds, naive, naive-lo-95, …, auto-model_used
+    fc.cross_validation(df, h=12, n_windows=8, step=6)   # … plus cutoff and the actual y
+
+Shaped like Nixtla's statsforecast: every model gives ``<model>``, ``<model>-lo-<level>``,
+``<model>-hi-<level>`` and ``<model>-model_used`` (the model that produced the numbers, which
+differs from the column name when the series was too short and the fallback was used)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from resmodel.errors import InputError, Location, Warning_
+from resmodel.forecast.crossval import check_windows, cross_validation_series, forecast_series
+from resmodel.forecast.ensemble import AutoSelect
+from resmodel.forecast.frame import MIN_POINTS, MONTHLY, Series, split_series, validate_future, validate_long
+from resmodel.forecast.models import ARIMA, ETS, Demographic, Drift, Model, Naive, SeasonalNaive
+from resmodel.forecast.stockflow import StockFlow
+
+MODEL_NAMES = ("naive", "snaive", "drift", "ets", "arima", "demographic", "stockflow", "auto")
+DEFAULT_LEVELS = (80, 95)
+
+
+def default_candidates(freq: str, *, driver: str | None = None,
+                       flows: Mapping[str, pd.DataFrame] | None = None) -> list[Model]:
+    """Candidates for ``auto``: the benchmarks, ETS and ARIMA, and the demographic and stock–flow
+    models when their inputs (a population driver column, a flows table) are available."""
+    cands: list[Model] = [Naive()]
+    if freq == MONTHLY:
+        cands.append(SeasonalNaive())
+    cands += [Drift(), ETS(), ARIMA()]
+    if driver:
+        cands.append(Demographic(driver))
+    if flows:
+        cands.append(StockFlow(flows))
+    return cands
+
+
+def make_model(name: str, freq: str = MONTHLY, *, driver: str | None = None,
+               flows: Mapping[str, pd.DataFrame] | None = None, where: Location | None = None) -> Model:
+    """A model by name; unknown names and models whose inputs are missing are located errors."""
+    where = where or Location(path="model")
+    if name not in MODEL_NAMES:
+        raise InputError.at(where, f"unknown model '{name}'", "one of " + ", ".join(MODEL_NAMES),
+                            "use one of the listed model names")
+    if name == "demographic" and not driver:
+        raise InputError.at(where, "the demographic model needs a population projection",
+                            "a population file (and the users' ages) for the demographic model",
+                            "give --population (and --users), or choose another model")
+    if name == "stockflow" and not flows:
+        raise InputError.at(where, "the stock–flow model needs a flows table", "a flows file (see docs/forecasting.md)",
+                            "give --flows, or choose another model")
+    return {
+        "naive": Naive, "snaive": SeasonalNaive, "drift": Drift, "ets": ETS, "arima": ARIMA,
+        "demographic": lambda: Demographic(driver), "stockflow": lambda: StockFlow(flows),
+        "auto": lambda: AutoSelect(default_candidates(freq, driver=driver, flows=flows)),
+    }[name]()
+
+
+class Forecaster:
+    """Fit a set of models to every series of a long table; forecast and cross-validate them.
+
+    ``warnings`` collects the data-quality findings of the last call (short series and the
+    fallback used, models that could not be estimated)."""
+
+    def __init__(self, models: Sequence[Model], levels: Sequence[int] = DEFAULT_LEVELS, source: str | None = None):
+        names = [m.name for m in models]
+        if len(set(names)) != len(names):
+            raise ValueError(f"model names must be unique, got {names}")
+        self.models = list(models)
+        self.levels = tuple(sorted(levels))
+        self.source = source
+        self.series: list[Series] = []
+        self.warnings: list[Warning_] = []
+
+    def _load(self, df: pd.DataFrame, freqs: Mapping[str, str] | None) -> list[Series]:
+        frame, found = validate_long(df, freqs=freqs, source=self.source)
+        series = split_series(frame, found)
+        for s in series:
+            if len(s.y) < MIN_POINTS:
+                raise InputError.at(Location(file=self.source, path=s.uid),
+                                    f"series '{s.uid}' has {len(s.y)} point(s)",
+                                    f"at least {MIN_POINTS} points to forecast with an interval",
+                                    "add history or leave the series out")
+            missing = [c for m in self.models for c in m.exog if c not in s.X.columns]
+            if missing:
+                raise InputError.at(Location(file=self.source, path=s.uid),
+                                    f"exogenous column(s) {', '.join(dict.fromkeys(missing))} missing in the history",
+                                    "every exogenous column a model uses, for every period",
+                                    "add the column to the series table or drop the model")
+        return series
+
+    def fit(self, df: pd.DataFrame, freqs: Mapping[str, str] | None = None) -> Forecaster:
+        """Validate and keep the series; models are estimated when forecasting (each model is
+        refitted per origin in cross-validation, so there is no separate fitted state to keep)."""
+        self.series = self._load(df, freqs)
+        return self
+
+    def predict(self, h: int, X_df: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Forecast ``h`` periods after each series' last date. ``X_df`` holds future exogenous values."""
+        if not self.series:
+            raise RuntimeError("call fit() before predict()")
+        if int(h) != h or h < 1:
+            raise InputError.at(Location(file=self.source, path="h"), f"horizon {h} is not a positive whole number",
+                                "h ≥ 1", "give a positive horizon")
+        needed = {s.uid: tuple(dict.fromkeys(c for m in self.models for c in m.exog)) for s in self.series}
+        future = validate_future(X_df, self.series, h, needed, self.source)
+        self.warnings = []
+        parts = []
+        for s in self.series:
+            part, warns = forecast_series(s, self.models, h, self.levels, future.get(s.uid), self.source)
+            parts.append(part)
+            self.warnings += warns
+        return pd.concat(parts, ignore_index=True)
+
+    def forecast(self, df: pd.DataFrame, h: int, X_df: pd.DataFrame | None = None,
+                 freqs: Mapping[str, str] | None = None) -> pd.DataFrame:
+        """``fit(df)`` then ``predict(h)``."""
+        return self.fit(df, freqs).predict(h, X_df)
+
+    def cross_validation(self, df: pd.DataFrame, h: int, n_windows: int = 1, step: int = 1,
+                         freqs: Mapping[str, str] | None = None) -> pd.DataFrame:
+        """Rolling-origin backtest: for each of ``n_windows`` origins, ``step`` periods apart and
+        the last ending ``h`` periods before the series end, refit every model on the data up to
+        the origin (``cutoff``) and forecast ``h`` periods; rows carry the actual ``y``."""
+        self.series = self._load(df, freqs)
+        self.warnings = []
+        parts = []
+        for s in self.series:
+            lengths = check_windows(s, h, n_windows, step, self.source)
+            part, warns = cross_validation_series(s, self.models, h, lengths, self.levels, self.source)
+            parts.append(part)
+            self.warnings += warns
+        return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,240 @@
+"""The long series table (``unique_id``, ``ds``, ``y`` plus optional exogenous columns) and its
+validation. One table can hold monthly and yearly series; each series has one frequency.
+
+``ds`` is the first day of the period (a month start, or 1 January for yearly series). When a
+table was read from a file its index holds spreadsheet row numbers, so problems are reported at
+the row the user sees; for in-memory tables the location names the series and the date."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from resmodel.errors import InputError, Location, ProblemCollector
+
+ID, DS, Y = "unique_id", "ds", "y"
+MONTHLY, YEARLY = "M", "Y"
+SEASON = {MONTHLY: 12, YEARLY: 1}
+FREQ_NAMES = {MONTHLY: "monthly", YEARLY: "yearly"}
+MIN_POINTS = 3  # fewest points any series needs: a level plus two residuals for an interval
+MAX_PROBLEMS = 25
+
+
+@dataclass(frozen=True)
+class Series:
+    """One validated series: contiguous periods, non-negative values, exogenous columns aligned."""
+
+    uid: str
+    freq: str
+    ds: pd.DatetimeIndex
+    y: np.ndarray
+    X: pd.DataFrame  # exogenous columns for the observed periods (may have no columns)
+
+    @property
+    def season(self) -> int:
+        return SEASON[self.freq]
+
+    def head(self, n: int) -> Series:
+        """The first ``n`` points (training part of a backtest window)."""
+        return Series(self.uid, self.freq, self.ds[:n], self.y[:n], self.X.iloc[:n])
+
+
+def step(freq: str) -> pd.DateOffset:
+    """One period of the given frequency."""
+    return pd.DateOffset(months=1) if freq == MONTHLY else pd.DateOffset(years=1)
+
+
+def future_dates(last: pd.Timestamp, h: int, freq: str) -> pd.DatetimeIndex:
+    """The ``h`` periods after ``last``."""
+    months = 1 if freq == MONTHLY else 12
+    return pd.DatetimeIndex([last + pd.DateOffset(months=months * k) for k in range(1, h + 1)])
+
+
+def format_ds(ds: pd.Series | pd.DatetimeIndex, freq: str) -> list[str]:
+    """Periods as the user writes them: ``YYYY-MM`` for monthly, ``YYYY`` for yearly series."""
+    fmt = "%Y-%m" if freq == MONTHLY else "%Y"
+    return [d.strftime(fmt) for d in pd.DatetimeIndex(ds)]
+
+
+def month_number(ds: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """Months since year 0 (year·12 + month − 1): a resolution-independent time axis."""
+    ds = pd.DatetimeIndex(ds)
+    return (ds.year * 12 + ds.month - 1).to_numpy(dtype=np.int64)
+
+
+def infer_freq(ds: pd.Series) -> str:
+    """Yearly when every date is 1 January and there are at least two; otherwise monthly."""
+    if len(ds) >= 2 and bool((ds.dt.month == 1).all()):
+        return YEARLY
+    return MONTHLY
+
+
+def validate_long(
+    df: pd.DataFrame,
+    *,
+    freqs: Mapping[str, str] | None = None,
+    source: str | None = None,
+    exog: tuple[str, ...] | None = None,
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Check a long table and return it sorted by series and date with the frequency of each series.
+
+    Reports, all at once: missing columns, empty ids, dates that are not period starts,
+    non-numeric, missing or negative values, duplicate dates, mixed frequencies and gaps.
+    ``source`` is the file name (then the index is taken as spreadsheet row numbers)."""
+    problems = ProblemCollector()
+    for col in (ID, DS, Y):
+        if col not in df.columns:
+            raise InputError.at(
+                Location(file=source, row=1 if source else None, column=col),
+                f"required column '{col}' is missing",
+                "columns unique_id, ds, y (and optional exogenous columns)",
+                "rename the columns as in docs/forecasting.md (series file format)",
+            )
+    exog = tuple(c for c in df.columns if c not in (ID, DS, Y)) if exog is None else exog
+    frame = df[[ID, DS, Y, *exog]].copy()
+    if not frame.index.is_unique:  # in-memory tables: the index carries no row numbers
+        frame = frame.reset_index(drop=True)
+
+    def loc(idx, column: str, uid: str | None) -> Location:
+        return Location(file=source, row=int(idx) if source else None, column=column, path=uid)
+
+    uid = frame[ID].astype("string").str.strip()
+    for idx in frame.index[(uid.isna() | (uid == "")).to_numpy()][:5]:
+        problems.add(loc(idx, ID, None), "the series id is empty", "a series name", "fill in unique_id")
+    frame[ID] = uid
+
+    raw_ds = frame[DS].copy()
+    if not pd.api.types.is_datetime64_any_dtype(frame[DS]):
+        parsed = pd.to_datetime(frame[DS].astype("string"), errors="coerce", format="mixed")
+        for idx in frame.index[(parsed.isna() & frame[DS].notna()).to_numpy()][:5]:
+            problems.add(loc(idx, DS, uid[idx]), f"'{frame[DS][idx]}' is not a date",
+                         "a period YYYY (yearly) or YYYY-MM (monthly)", "write the period as YYYY or YYYY-MM")
+        frame[DS] = parsed
+    frame[DS] = pd.to_datetime(frame[DS]).astype("datetime64[ns]")
+    for idx in frame.index[frame[DS].isna().to_numpy()][:5]:
+        if pd.isna(raw_ds[idx]):
+            problems.add(loc(idx, DS, uid[idx]), "the date is empty", "a period YYYY or YYYY-MM", "fill in ds")
+    not_start = frame[DS].notna() & (frame[DS].dt.day != 1)
+    for idx in frame.index[not_start.to_numpy()][:5]:
+        problems.add(loc(idx, DS, uid[idx]), f"{frame[DS][idx].date()} is not the first day of a period",
+                     "the first day of a month (or of a year for yearly series)",
+                     "write the period as YYYY or YYYY-MM")
+
+    for col in (Y, *exog):
+        numbers = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+        bad = numbers.isna()
+        for idx in frame.index[bad.to_numpy()][:5]:
+            what = "empty" if pd.isna(frame[col][idx]) or str(frame[col][idx]).strip() == "" else f"'{frame[col][idx]}'"
+            problems.add(loc(idx, col, uid[idx]), f"value {what} is not a number",
+                         "a number with '.' as decimal point", "correct the value; do not leave gaps as empty cells")
+        if col == Y:
+            for idx in frame.index[(numbers < 0).to_numpy()][:5]:
+                problems.add(loc(idx, col, uid[idx]), f"value {numbers[idx]:g} is negative",
+                             "a volume ≥ 0", "correct the value (volumes and amounts cannot be negative)")
+        frame[col] = numbers.astype("float64")
+    if len(problems.problems):
+        problems.raise_if_any()
+
+    frame = frame.sort_values([ID, DS], kind="stable")
+    out_freqs: dict[str, str] = {}
+    for name, g in frame.groupby(ID, sort=True):
+        name = str(name)
+        dup = g[DS].duplicated(keep="first")
+        for idx in g.index[dup.to_numpy()][:5]:
+            problems.add(loc(idx, DS, name), f"date {g[DS][idx]:%Y-%m} appears more than once in series '{name}'",
+                         "one value per period and series", "remove or merge the duplicate rows")
+        if dup.any():
+            continue
+        freq = (freqs or {}).get(name) or infer_freq(g[DS])
+        out_freqs[name] = freq
+        months = month_number(g[DS])
+        diffs = np.diff(months)
+        if freq == YEARLY and bool((g[DS].dt.month != 1).any()):
+            idx = g.index[(g[DS].dt.month != 1).to_numpy()][0]
+            problems.add(loc(idx, DS, name), f"series '{name}' is yearly but {g[DS][idx]:%Y-%m} is not a year",
+                         "one frequency per series (all YYYY or all YYYY-MM)", "split the series or make its periods alike")
+            continue
+        expected = 12 if freq == YEARLY else 1  # months between consecutive periods
+        if freq == MONTHLY and (diffs == 12).any() and (diffs == 1).any():
+            idx = g.index[1:][(diffs == 12)][0]
+            problems.add(loc(idx, DS, name), f"series '{name}' mixes monthly and yearly steps",
+                         "one frequency per series", "keep either monthly or yearly values in one series")
+            continue
+        gaps = np.flatnonzero(diffs != expected)
+        if len(gaps):
+            i = gaps[0]
+            missing = g[DS].iloc[i] + step(freq)
+            problems.add(loc(g.index[i + 1], DS, name),
+                         f"gap in series '{name}': {format_ds([missing], freq)[0]} is missing before "
+                         f"{format_ds([g[DS].iloc[i + 1]], freq)[0]}",
+                         f"consecutive {FREQ_NAMES[freq]} periods without gaps",
+                         "add the missing periods (use 0 if the volume really was zero)")
+        if len(problems.problems) >= MAX_PROBLEMS:
+            break
+    problems.problems = problems.problems[:MAX_PROBLEMS]
+    problems.raise_if_any()
+    return frame, out_freqs
+
+
+def split_series(df: pd.DataFrame, freqs: Mapping[str, str]) -> list[Series]:
+    """Turn a validated, sorted long table into one :class:`Series` per id (sorted by id)."""
+    exog = [c for c in df.columns if c not in (ID, DS, Y)]
+    out = []
+    for name, g in df.groupby(ID, sort=True):
+        out.append(Series(str(name), freqs[str(name)], pd.DatetimeIndex(g[DS]), g[Y].to_numpy(dtype=float),
+                          g[exog].reset_index(drop=True)))
+    return out
+
+
+def validate_future(
+    X_df: pd.DataFrame | None,
+    series: list[Series],
+    h: int,
+    needed: Mapping[str, tuple[str, ...]],
+    source: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Future exogenous values per series for the ``h`` periods after its last date.
+
+    ``needed`` maps series id to the exogenous columns its models use; a missing column, period
+    or value is a located error (the forecast cannot be made without it)."""
+    out: dict[str, pd.DataFrame] = {}
+    if not any(needed.values()):
+        return out
+    problems = ProblemCollector()
+    if X_df is not None:
+        X_df = X_df.copy()
+        X_df[DS] = pd.to_datetime(X_df[DS]).astype("datetime64[ns]")
+    for s in series:
+        cols = needed.get(s.uid, ())
+        if not cols:
+            continue
+        dates = future_dates(s.ds[-1], h, s.freq)
+        where = Location(file=source, path=s.uid)
+        if X_df is None:
+            problems.add(where, f"exogenous column(s) {', '.join(cols)} are needed for the future but no future values "
+                         "were given", f"future values for {h} periods after {format_ds([s.ds[-1]], s.freq)[0]}",
+                         "supply a future exogenous table (X_df) or choose a model without exogenous inputs")
+            continue
+        missing_cols = [c for c in cols if c not in X_df.columns]
+        if missing_cols:
+            problems.add(where, f"exogenous column(s) {', '.join(missing_cols)} missing in the future values",
+                         f"columns {', '.join(cols)}", "add the columns to the future exogenous table")
+            continue
+        g = X_df[X_df[ID] == s.uid].set_index(DS)
+        g = g[~g.index.duplicated(keep="first")]
+        fut = g.reindex(dates)[list(cols)]
+        gap = fut.isna().any(axis=1)
+        if gap.any():
+            first = fut.index[gap.to_numpy()][0]
+            problems.add(where, f"future exogenous values missing from {format_ds([first], s.freq)[0]} "
+                         f"({int(gap.sum())} of {h} periods)",
+                         f"values of {', '.join(cols)} for every forecast period up to "
+                         f"{format_ds([dates[-1]], s.freq)[0]}",
+                         "extend the exogenous table (e.g. the population projection) or shorten the horizon")
+            continue
+        out[s.uid] = fut.reset_index(drop=True)
+    problems.raise_if_any()
+    return out

@@ -1,0 +1,256 @@
+"""The one function the budget projection calls: monthly volumes per service and level.
+
+    result = forecast_volumes(history, spec={"personlig_assistans_sfb": "ets",
+                                             "externa_platser": 130,
+                                             "bostad_barn": {2025: 16, 2026: 18}},
+                              horizon_months=120)
+    result.table   # service, level, month, volume, volume_lo_80, volume_hi_80,
+                   # volume_lo_95, volume_hi_95, model_used
+    result.warnings
+
+Each service total is forecast with the model named in ``spec`` (default ``auto``: per-series
+selection by backtest error), or set to the given volumes (a number for every month, or a
+volume per year; ``model_used`` = ``override``). Services with levels are split by level shares:
+the recent mix, or — when a flows table is given — the mix projected by the stock–flow model,
+which drifts towards the mix of the inflows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+
+from resmodel.errors import InputError, Location, Warning_
+from resmodel.forecast.forecaster import Forecaster, make_model
+from resmodel.forecast.frame import DS, ID, MONTHLY, Y, future_dates, month_number, validate_long
+from resmodel.forecast.models import demographic_driver, monthly_driver
+from resmodel.forecast.stockflow import DEFAULT_EXIT_AGE, project_level_mix
+
+DRIVER = "population"
+OUTPUT_COLUMNS = ("service", "level", "month", "volume", "volume_lo_80", "volume_hi_80", "volume_lo_95",
+                  "volume_hi_95", "model_used")
+
+SpecValue = str | float | int | Mapping[int | str, float]
+
+
+@dataclass
+class VolumeForecast:
+    """Forecast volumes (see ``OUTPUT_COLUMNS``) and the data-quality warnings of the run."""
+
+    table: pd.DataFrame
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+def parse_band(band: str) -> tuple[int, int]:
+    """Age band label 'lo-hi' or 'lo+' → inclusive (lo, hi)."""
+    m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)|\+)\s*", str(band))
+    if not m:
+        raise InputError.at(Location(path=f"age_band '{band}'"), f"age band '{band}' is not understood",
+                            "an age band written as 20-29 or 80+", "rename the age band")
+    return int(m.group(1)), int(m.group(2)) if m.group(2) else 200
+
+
+def age_shares_from_users(users: pd.DataFrame, bands: list[str], base_year: int) -> pd.DataFrame:
+    """Share of each service's users per population age band in ``base_year`` (from birth years)."""
+    bounds = [(b, *parse_band(b)) for b in bands]
+    age = base_year - users["birth_year"].astype(int)
+    band = pd.Series(pd.NA, index=users.index, dtype="object")
+    for name, lo, hi in bounds:
+        band[(age >= lo) & (age <= hi)] = name
+    counts = pd.DataFrame({"service": users["service"], "age_band": band}).dropna().value_counts()
+    shares = counts / counts.groupby(level="service").transform("sum")
+    return shares.rename("share").reset_index()
+
+
+def user_ages_by_level(users: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    """Age distribution within each (service, level): service, level, age, share."""
+    u = users.dropna(subset=["level"]).assign(age=base_year - users["birth_year"].astype(int))
+    counts = u.groupby(["service", "level", "age"]).size()
+    share = counts / counts.groupby(level=["service", "level"]).transform("sum")
+    return share.rename("share").reset_index()
+
+
+def demographic_drivers(population: pd.DataFrame, age_shares: pd.DataFrame | None, services: list[str],
+                        months: pd.DatetimeIndex) -> tuple[dict[str, pd.Series], list[Warning_]]:
+    """Monthly prevalence-weighted population per service over ``months``. A service without age
+    data gets the whole population (equal prevalence at all ages), with a warning."""
+    years = (int(population["year"].min()), int(population["year"].max()))
+    if months[0].year < years[0] or months[-1].year > years[1]:
+        raise InputError.at(Location(path="population"),
+                            f"the population covers {years[0]}–{years[1]} but the history and horizon "
+                            f"span {months[0].year}–{months[-1].year}",
+                            "population for every year of the history and the forecast horizon",
+                            "extend the population projection or shorten the horizon")
+    base = population[population["year"] == years[0]].groupby("age_band")["population"].sum()
+    known = dict(tuple(age_shares.groupby("service"))) if age_shares is not None else {}
+    drivers, warns = {}, []
+    for service in services:
+        if service in known:
+            shares = known[service].set_index("age_band")["share"]
+        else:
+            shares = base / base.sum()
+            warns.append(Warning_("no_age_structure", Location(path=service),
+                                  "no users' ages for this service: the demographic model follows the whole population"))
+        drivers[service] = monthly_driver(demographic_driver(population, shares), months)
+    return drivers, warns
+
+
+def validate_history(history: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
+    """Validate the history (one monthly series per service and level) and return it typed."""
+    for col in ("month", "service", "level", "volume"):
+        if col not in history.columns:
+            raise InputError.at(Location(file=source, row=1 if source else None, column=col),
+                                f"required column '{col}' is missing", "columns month, service, level, volume",
+                                "use the volume history format of docs/forecasting.md")
+    h = history.copy()
+    level = pd.to_numeric(h["level"], errors="coerce")
+    h["level"] = level.astype("Int64")
+    uid = h["service"].astype("string") + "|" + h["level"].astype("string").fillna("")
+    month = h["month"] if pd.api.types.is_datetime64_any_dtype(h["month"]) else h["month"].astype("string")
+    long = pd.DataFrame({ID: uid, DS: month, Y: h["volume"]}, index=h.index)
+    frame, _ = validate_long(long, freqs=dict.fromkeys(uid.dropna().unique(), MONTHLY), source=source)
+    h = h.loc[frame.index]
+    h["month"], h["volume"] = frame[DS].to_numpy(), frame[Y].to_numpy()
+    return h
+
+
+def _override(service: str, value: SpecValue, dates: pd.DatetimeIndex, warns: list[Warning_]) -> np.ndarray:
+    where = Location(path=f"spec.{service}")
+    if isinstance(value, Real) and not isinstance(value, bool):
+        if value < 0:
+            raise InputError.at(where, f"override volume {value} is negative", "a volume ≥ 0", "correct the volume")
+        return np.full(len(dates), float(value))
+    if isinstance(value, Mapping):
+        try:
+            by_year = {int(k): float(v) for k, v in value.items()}
+        except (TypeError, ValueError):
+            raise InputError.at(where, "override by year has a key that is not a year or a value that is not a number",
+                                "a mapping year → volume, e.g. {2025: 1050, 2026: 1100}", "correct the mapping") from None
+        if any(v < 0 for v in by_year.values()):
+            raise InputError.at(where, "override volume is negative", "volumes ≥ 0", "correct the volumes")
+        years = sorted(by_year)
+        if dates[0].year < years[0]:
+            raise InputError.at(where, f"override starts in {years[0]} but the forecast starts in {dates[0].year}",
+                                f"a volume for {dates[0].year} and later years", f"add {dates[0].year}")
+        if dates[-1].year > years[-1]:
+            warns.append(Warning_("override_extended", where,
+                                  f"override ends in {years[-1]}; its last volume is kept up to {dates[-1].year}"))
+        idx = np.searchsorted(years, dates.year, side="right") - 1
+        return np.array([by_year[years[i]] for i in idx])
+    raise InputError.at(where, f"'{value}' is neither a model name nor a volume",
+                        "a model name, a volume, or a mapping year → volume", "correct the entry for this service")
+
+
+def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows: pd.DataFrame | None,
+                  ages: pd.DataFrame | None, exit_age: int) -> pd.DataFrame:
+    """Monthly share of each level: the last twelve months' mix, or the stock–flow projected mix
+    (year-end shares interpolated month by month from the last observed month)."""
+    g = h[h["service"] == service]
+    wide = g.pivot_table(index="month", columns="level", values="volume", aggfunc="sum").sort_index().fillna(0.0)
+    if flows is None or flows[flows["service"] == service].empty:
+        recent = wide.tail(12).mean()
+        shares = recent / recent.sum()
+        return pd.DataFrame(np.tile(shares.to_numpy(), (len(dates), 1)), index=dates, columns=shares.index)
+    last_month = wide.index[-1]
+    start = wide.iloc[-1]
+    f = flows[flows["service"] == service]
+    ages_s = ages[ages["service"] == service].drop(columns="service") if ages is not None else None
+    mix = project_level_mix(f, start, last_month.year if last_month.month == 12 else last_month.year - 1,
+                            dates[-1].year, ages=ages_s, exit_age=exit_age)
+    table = mix.pivot_table(index="year", columns="level", values="share").reindex(columns=wide.columns, fill_value=0)
+    year_ends = pd.DatetimeIndex([pd.Timestamp(int(y), 12, 1) for y in table.index])
+    later = year_ends > last_month
+    anchors = year_ends[later].insert(0, last_month)
+    values = np.vstack([start.to_numpy() / start.sum(), table.to_numpy()[later]])
+    x, t = month_number(anchors).astype(float), month_number(dates).astype(float)
+    out = np.column_stack([np.interp(t, x, values[:, j]) for j in range(values.shape[1])])
+    out = out / out.sum(axis=1, keepdims=True)
+    return pd.DataFrame(out, index=dates, columns=wide.columns)
+
+
+def forecast_volumes(
+    history: pd.DataFrame,
+    spec: Mapping[str, SpecValue] | None = None,
+    horizon_months: int = 120,
+    *,
+    population: pd.DataFrame | None = None,
+    age_shares: pd.DataFrame | None = None,
+    flows: pd.DataFrame | None = None,
+    user_ages: pd.DataFrame | None = None,
+    exit_age: int = DEFAULT_EXIT_AGE,
+    source: str | None = None,
+) -> VolumeForecast:
+    """Forecast monthly volumes per service and level for ``horizon_months`` after the history.
+
+    ``history``: columns month, service, level (empty for services without levels), volume.
+    ``spec``: service → model name (see ``MODEL_NAMES``), a fixed volume, or {year: volume}.
+    ``population`` (year, age_band, population) with ``age_shares`` (service, age_band, share)
+    enables the demographic model; ``flows`` (the stock–flow table: year, service, level,
+    stock_start, inflow_*, outflow_*, stock_end) enables the stock–flow model and the projected
+    level mix, with ``user_ages`` (service, level, age, share) for an age exit at ``exit_age``."""
+    if int(horizon_months) != horizon_months or horizon_months < 1:
+        raise InputError.at(Location(path="horizon_months"), f"horizon {horizon_months} is not a positive whole number",
+                            "a horizon in months ≥ 1", "give a positive horizon")
+    h = validate_history(history, source)
+    services = sorted(h["service"].unique())
+    spec = dict(spec or {})
+    for key in spec:
+        if key not in services:
+            raise InputError.at(Location(path=f"spec.{key}"), f"'{key}' is not a service in the history",
+                                "one of " + ", ".join(services), "correct the service name or remove the entry")
+    totals = h.groupby(["service", "month"], as_index=False)["volume"].sum()
+    warns: list[Warning_] = []
+    drivers: dict[str, pd.Series] = {}
+    last = totals["month"].max()
+    dates = future_dates(last, horizon_months, MONTHLY)
+    if population is not None:
+        drivers, w = demographic_drivers(population, age_shares, services,
+                                         pd.date_range(totals["month"].min(), dates[-1], freq="MS"))
+        warns += w
+    flows_by_service = {str(s): g.groupby("year", as_index=False).sum(numeric_only=True)
+                        for s, g in flows.groupby("service")} if flows is not None else {}
+    parts = []
+    for service in services:
+        choice = spec.get(service, "auto")
+        series = totals[totals["service"] == service]
+        if isinstance(choice, str):
+            where = Location(path=f"spec.{service}")
+            model = make_model(choice, MONTHLY, driver=DRIVER if service in drivers else None,
+                               flows={service: flows_by_service[service]} if service in flows_by_service else None,
+                               where=where)
+            df = pd.DataFrame({ID: service, DS: series["month"].to_numpy(), Y: series["volume"].to_numpy()})
+            X_df = None
+            if model.exog:
+                drv = drivers[service]
+                df[DRIVER] = drv.reindex(df[DS]).to_numpy()
+                X_df = pd.DataFrame({ID: service, DS: dates, DRIVER: drv.reindex(dates).to_numpy()})
+            fc = Forecaster([model], source=source)
+            out = fc.forecast(df, horizon_months, X_df)
+            warns += fc.warnings
+            n = model.name
+            total = pd.DataFrame({"month": dates, "volume": out[n].to_numpy(),
+                                  "volume_lo_80": out[f"{n}-lo-80"].to_numpy(), "volume_hi_80": out[f"{n}-hi-80"].to_numpy(),
+                                  "volume_lo_95": out[f"{n}-lo-95"].to_numpy(), "volume_hi_95": out[f"{n}-hi-95"].to_numpy(),
+                                  "model_used": out[f"{n}-model_used"].to_numpy()})
+        else:
+            v = _override(service, choice, dates, warns)
+            total = pd.DataFrame({"month": dates, "volume": v, "volume_lo_80": v, "volume_hi_80": v,
+                                  "volume_lo_95": v, "volume_hi_95": v, "model_used": "override"})
+        has_levels = h.loc[h["service"] == service, "level"].notna().any()
+        if not has_levels:
+            parts.append(total.assign(service=service, level=pd.NA))
+            continue
+        shares = _level_shares(h, service, dates, flows, user_ages, exit_age)
+        for lv in shares.columns:
+            share = shares[lv].to_numpy()
+            part = total.copy()
+            for col in ("volume", "volume_lo_80", "volume_hi_80", "volume_lo_95", "volume_hi_95"):
+                part[col] = total[col].to_numpy() * share
+            parts.append(part.assign(service=service, level=lv))
+    table = pd.concat(parts, ignore_index=True)[list(OUTPUT_COLUMNS)]
+    table["level"] = table["level"].astype("Int64")
+    return VolumeForecast(table.sort_values(["service", "level", "month"], kind="stable", ignore_index=True), warns)

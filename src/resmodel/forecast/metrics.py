@@ -1,0 +1,81 @@
+"""Forecast accuracy: MAPE, MASE (Hyndman & Koehler 2006, scaled by the in-sample seasonal-naive
+error of each training window), bias and prediction-interval coverage, per series and model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from resmodel.forecast.frame import ID, Y, Series
+
+
+def mase_scale(y_train: np.ndarray, m: int) -> float:
+    """Mean absolute seasonal difference of the training data (lag m; lag 1 if too short)."""
+    if len(y_train) <= m:
+        m = 1
+    if len(y_train) <= m:
+        return float("nan")
+    return float(np.mean(np.abs(y_train[m:] - y_train[:-m])))
+
+
+def mape(y: np.ndarray, yhat: np.ndarray) -> float:
+    """Mean absolute percentage error over non-zero actuals (NaN if all actuals are zero)."""
+    nz = y != 0
+    return float(np.mean(np.abs((y[nz] - yhat[nz]) / y[nz])) * 100) if nz.any() else float("nan")
+
+
+def coverage(y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
+    """Share (%) of actuals inside [lo, hi]."""
+    return float(np.mean((y >= lo) & (y <= hi)) * 100)
+
+
+def scales_for(cv: pd.DataFrame, series: dict[str, Series]) -> np.ndarray:
+    """MASE scale of each cross-validation row: seasonal-naive error of its window's training data."""
+    keys = cv[[ID, "cutoff"]].drop_duplicates()
+    table = {}
+    for uid, cutoff in keys.itertuples(index=False):
+        s = series[uid]
+        n = int(s.ds.searchsorted(pd.Timestamp(cutoff), side="right"))
+        table[(uid, pd.Timestamp(cutoff))] = mase_scale(s.y[:n], s.season)
+    return np.array([table[(u, pd.Timestamp(c))] for u, c in zip(cv[ID], cv["cutoff"], strict=True)])
+
+
+def evaluate(cv: pd.DataFrame, series: dict[str, Series], models: Sequence[str], levels: Sequence[int] = (80, 95),
+             baseline: str = "naive") -> pd.DataFrame:
+    """One row per series and model: windows, points, MAPE, MASE, bias (forecast − actual, mean and
+    % of actuals), interval coverage, the baseline's MASE, the ratio and whether the model beats it,
+    and which models actually produced the numbers (fallbacks show here)."""
+    scale = scales_for(cv, series)
+    rows = []
+    for uid, idx in cv.groupby(ID, sort=True).indices.items():
+        g = cv.iloc[idx]
+        y = g[Y].to_numpy(dtype=float)
+        sc = scale[idx]
+        stats = {}
+        for name in models:
+            yhat = g[name].to_numpy(dtype=float)
+            err = yhat - y
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scaled = np.abs(err) / sc
+            used = g.groupby("cutoff")[f"{name}-model_used"].first().value_counts()
+            row = {
+                ID: uid, "model": name, "windows": int(g["cutoff"].nunique()), "points": len(g),
+                "mape": mape(y, yhat),
+                "mase": float(np.mean(scaled)) if np.all(np.isfinite(scaled)) else float("nan"),
+                "bias": float(np.mean(err)),
+                "bias_pct": float(err.sum() / y.sum() * 100) if y.sum() else float("nan"),
+            }
+            for lv in levels:
+                row[f"coverage_{lv}"] = coverage(y, g[f"{name}-lo-{lv}"].to_numpy(), g[f"{name}-hi-{lv}"].to_numpy())
+            row["model_used"] = ", ".join(f"{m}×{c}" if len(used) > 1 else m for m, c in used.sort_index().items())
+            stats[name] = row
+        base = stats.get(baseline)
+        for name in models:
+            row = stats[name]
+            row[f"{baseline}_mase"] = base["mase"] if base else float("nan")
+            row["relative_mase"] = row["mase"] / base["mase"] if base and base["mase"] else float("nan")
+            row["beats_naive"] = bool(base is not None and name != baseline and row["mase"] < base["mase"])
+            rows.append(row)
+    return pd.DataFrame(rows)

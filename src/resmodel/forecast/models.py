@@ -1,0 +1,261 @@
+"""Forecasting models: benchmarks (naive, seasonal naive, drift), exponential smoothing and ARIMA
+through statsmodels, and the demographic model (prevalence by age band × population).
+
+Each model turns one training :class:`Series` into ``h`` point forecasts and, where the model
+has a statistical error distribution, prediction intervals. Models without one return no
+intervals and get empirical intervals from backtest residuals (see ``crossval.run_model``).
+Benchmark intervals follow Hyndman & Athanasopoulos, *Forecasting: Principles and Practice*
+(3rd ed., §5.5)."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+from resmodel.forecast.frame import MONTHLY, Series, month_number
+
+
+class ModelFitError(Exception):
+    """A model could not be estimated on this series (the caller falls back and warns)."""
+
+
+@dataclass
+class Fit:
+    """Point forecasts for ``h`` periods, optional interval bounds per level, and the model used."""
+
+    mean: np.ndarray
+    lo: dict[int, np.ndarray] | None = None
+    hi: dict[int, np.ndarray] | None = None
+    used: str = ""
+
+
+def z_value(level: int) -> float:
+    """Two-sided standard-normal quantile for a central ``level`` % interval."""
+    return NormalDist().inv_cdf(0.5 + level / 200.0)
+
+
+def normal_intervals(mean: np.ndarray, sigma: np.ndarray, levels: tuple[int, ...]) -> tuple[dict, dict]:
+    """Symmetric normal intervals ``mean ± z·sigma`` for each level."""
+    lo = {lv: mean - z_value(lv) * sigma for lv in levels}
+    hi = {lv: mean + z_value(lv) * sigma for lv in levels}
+    return lo, hi
+
+
+class Model:
+    """Base class: a named forecasting method with a minimum series length."""
+
+    name = "model"
+    exog: tuple[str, ...] = ()
+
+    def min_length(self, freq: str) -> int:
+        return 2
+
+    def predict(self, s: Series, h: int, levels: tuple[int, ...], X_future: pd.DataFrame | None = None) -> Fit:
+        raise ModelFitError(f"{self.name} cannot forecast")
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def _rms(e: np.ndarray) -> float:
+    e = e[np.isfinite(e)]
+    return float(np.sqrt(np.mean(e**2))) if len(e) else 0.0
+
+
+class Naive(Model):
+    """Last value carried forward; random-walk intervals (σ√k)."""
+
+    name = "naive"
+
+    def predict(self, s, h, levels, X_future=None):
+        k = np.arange(1, h + 1)
+        mean = np.full(h, s.y[-1])
+        lo, hi = normal_intervals(mean, _rms(np.diff(s.y)) * np.sqrt(k), levels)
+        return Fit(mean, lo, hi, self.name)
+
+
+class SeasonalNaive(Model):
+    """Value of the same month last year; intervals σ√(⌊(k−1)/m⌋+1). For yearly series = naive."""
+
+    name = "snaive"
+
+    def min_length(self, freq):
+        return 14 if freq == MONTHLY else 2
+
+    def predict(self, s, h, levels, X_future=None):
+        m = s.season
+        k = np.arange(1, h + 1)
+        mean = s.y[len(s.y) - m + (k - 1) % m]
+        sigma = _rms(s.y[m:] - s.y[:-m]) * np.sqrt((k - 1) // m + 1)
+        lo, hi = normal_intervals(mean, sigma, levels)
+        return Fit(mean, lo, hi, self.name)
+
+
+class Drift(Model):
+    """Straight line from the first to the last observation; intervals σ√(k(1+k/(T−1)))."""
+
+    name = "drift"
+
+    def min_length(self, freq):
+        return 3
+
+    def predict(self, s, h, levels, X_future=None):
+        T = len(s.y)
+        slope = (s.y[-1] - s.y[0]) / (T - 1)
+        k = np.arange(1, h + 1)
+        mean = s.y[-1] + slope * k
+        sigma = _rms(np.diff(s.y) - slope) * np.sqrt(k * (1 + k / (T - 1)))
+        lo, hi = normal_intervals(mean, sigma, levels)
+        return Fit(mean, lo, hi, self.name)
+
+
+def _quiet_fit(fn):
+    """Run a statsmodels fit with its convergence chatter silenced; failures become ModelFitError."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return fn()
+        except (ValueError, np.linalg.LinAlgError, IndexError, ZeroDivisionError) as exc:
+            raise ModelFitError(f"{type(exc).__name__}: {exc}") from None
+
+
+class ETS(Model):
+    """Exponential smoothing state-space model (statsmodels ``ETSModel``), additive errors and
+    damped additive trend; additive seasonality for monthly series. Analytical intervals.
+    Monthly models start from the heuristic initial states of Hyndman et al. (2008) instead of
+    estimating 14 initial states, which makes a fit about twenty times faster."""
+
+    name = "ets"
+
+    def min_length(self, freq):
+        return 36 if freq == MONTHLY else 8
+
+    def predict(self, s, h, levels, X_future=None):
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+        seasonal = s.season > 1
+        y = pd.Series(s.y)
+
+        def fit():
+            model = ETSModel(y, error="add", trend="add", damped_trend=True,
+                             seasonal="add" if seasonal else None, seasonal_periods=s.season if seasonal else None,
+                             initialization_method="heuristic" if seasonal else "estimated")
+            res = model.fit(disp=False, maxiter=200)
+            pred = res.get_prediction(start=len(y), end=len(y) + h - 1)
+            frames = {lv: pred.summary_frame(alpha=1 - lv / 100) for lv in levels}
+            return pred.predicted_mean.to_numpy(), frames
+
+        mean, frames = _quiet_fit(fit)
+        if not np.all(np.isfinite(mean)):
+            raise ModelFitError("non-finite forecast")
+        lo = {lv: f["pi_lower"].to_numpy() for lv, f in frames.items()}
+        hi = {lv: f["pi_upper"].to_numpy() for lv, f in frames.items()}
+        return Fit(mean, lo, hi, self.name)
+
+
+class ARIMA(Model):
+    """Seasonal ARIMA (statsmodels). Monthly default: the 'airline' model (0,1,1)(0,1,1)₁₂ of Box &
+    Jenkins; yearly default: ARIMA(1,1,0) with drift. Optional exogenous regressors."""
+
+    name = "arima"
+
+    def __init__(self, exog: tuple[str, ...] = ()):
+        self.exog = tuple(exog)
+
+    def min_length(self, freq):
+        return 38 if freq == MONTHLY else 10
+
+    def predict(self, s, h, levels, X_future=None):
+        from statsmodels.tsa.arima.model import ARIMA as SMARIMA
+
+        if s.freq == MONTHLY:
+            order, seasonal, trend = (0, 1, 1), (0, 1, 1, 12), "n"
+        else:
+            order, seasonal, trend = (1, 1, 0), (0, 0, 0, 0), "t"
+        exog = s.X[list(self.exog)].to_numpy(dtype=float) if self.exog else None
+        future = X_future[list(self.exog)].to_numpy(dtype=float) if self.exog else None
+
+        def fit():
+            res = SMARIMA(s.y, exog=exog, order=order, seasonal_order=seasonal, trend=trend).fit()
+            fc = res.get_forecast(h, exog=future)
+            return fc.predicted_mean, {lv: fc.conf_int(alpha=1 - lv / 100) for lv in levels}
+
+        mean, ci = _quiet_fit(fit)
+        mean = np.asarray(mean, dtype=float)
+        if not np.all(np.isfinite(mean)):
+            raise ModelFitError("non-finite forecast")
+        lo = {lv: np.asarray(c)[:, 0] for lv, c in ci.items()}
+        hi = {lv: np.asarray(c)[:, 1] for lv, c in ci.items()}
+        return Fit(mean, lo, hi, self.name)
+
+
+def seasonal_profile(y: np.ndarray, m: int, h: int) -> np.ndarray:
+    """Additive seasonal component for the ``h`` periods after ``y`` (classical decomposition over
+    whole years, statsmodels ``seasonal_decompose``); zeros for yearly series."""
+    if m <= 1:
+        return np.zeros(h)
+    from statsmodels.tsa.seasonal import seasonal_decompose
+
+    n = (len(y) // m) * m
+    seas = seasonal_decompose(y[-n:], model="additive", period=m).seasonal
+    last = seas[-m:]  # seasonal_decompose's component repeats with period m
+    return last[np.arange(h) % m]
+
+
+def level_anchor(y: np.ndarray, m: int) -> tuple[float, float]:
+    """Deseasonalised current level (mean of the last m values) and how many periods ago it is centred."""
+    return float(np.mean(y[-m:])), (m - 1) / 2.0
+
+
+class Demographic(Model):
+    """Prevalence by age band × population projection. The driver column holds the
+    prevalence-weighted population Σ_b share_b·pop_b(t)/pop_b(base) (see ``demographic_driver``),
+    so the forecast is level × driver(t)/driver(now) plus the seasonal pattern. No statistical
+    error model: intervals come from backtest residuals."""
+
+    name = "demographic"
+
+    def __init__(self, driver: str = "population"):
+        self.exog = (driver,)
+        self.driver = driver
+
+    def min_length(self, freq):
+        return 24 if freq == MONTHLY else 2
+
+    def predict(self, s, h, levels, X_future=None):
+        m = s.season
+        x = s.X[self.driver].to_numpy(dtype=float)
+        level, _ = level_anchor(s.y, m)
+        base = float(np.mean(x[-m:]))
+        if base <= 0:
+            raise ModelFitError("the population driver is zero at the cutoff")
+        future = X_future[self.driver].to_numpy(dtype=float)
+        mean = level * future / base + seasonal_profile(s.y, m, h)
+        return Fit(mean, used=self.name)
+
+
+def demographic_driver(population: pd.DataFrame, age_shares: pd.Series) -> pd.Series:
+    """Prevalence-weighted population by year: Σ_b share_b · pop_b(year) / pop_b(first year).
+
+    ``population`` has columns ``year``, ``age_band``, ``population``; ``age_shares`` maps
+    age band → share of the service's users in that band (sums to 1). Dividing by each band's
+    base population turns user shares into relative prevalences."""
+    wide = population.pivot_table(index="year", columns="age_band", values="population", aggfunc="sum").sort_index()
+    shares = age_shares.reindex(wide.columns).fillna(0.0)
+    base = wide.iloc[0].replace(0, np.nan)
+    return (wide.div(base) * shares).sum(axis=1)
+
+
+def monthly_driver(yearly: pd.Series, months: pd.DatetimeIndex) -> pd.Series:
+    """Yearly values placed at mid-year (1 July) and interpolated linearly to month starts;
+    NaN outside the covered years (so a horizon past the projection is detected)."""
+    xs = np.asarray(yearly.index, dtype=float) * 12 + 6
+    t = month_number(months).astype(float)
+    values = np.interp(t, xs, yearly.to_numpy(dtype=float))
+    first, last = pd.Timestamp(int(yearly.index.min()), 1, 1), pd.Timestamp(int(yearly.index.max()), 12, 1)
+    values[(months < first) | (months > last)] = np.nan
+    return pd.Series(values, index=months)

@@ -1,0 +1,198 @@
+"""The queue of decisions not executed (*ej verkställda beslut*), simulated month by month.
+
+Demand (people with a favourable decision) meets capacity (places, or staff × users per FTE).
+Three not-executed states are kept apart, as the municipality reports them (facts F0328–F0337):
+new decisions waiting for a first place; AIV (avbrott i verkställighet — a user who wants to
+change unit, has released the place and waits for a new one, F0331); and AIViV (a longer
+absence, the place is kept and the user resumes in the same unit, F0334). Each state is a set
+of monthly cohorts, so waiting times are exact: a decision from month d is counted as waiting
+more than three months (reported quarterly to IVO, F0314) at the end of month d + 3 and later.
+Decisions are taken as dated mid-month, so at a month end a cohort of age a has waited a + ½
+months. Places go to the longest-waiting first (new decisions before AIV at equal age).
+
+Sanction-fee exposure for cases over three months uses the bounds of LSS 28 c § (at least
+10 000 and at most 1 000 000 SEK per case) and, as a central value, court practice of about
+36 400 SEK per month of waiting (RÅ 2010 not 93), all from public_parameters.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from resmodel.errors import InputError, Location
+
+CATEGORIES = ("new", "aiv", "aiviv")
+
+
+@dataclass(frozen=True)
+class QueueParams:
+    """Monthly rates and reporting/fee parameters (defaults: no turnover; F0314; public_parameters.md)."""
+
+    exit_rate: float = 0.0  # share of executed users whose decision ends per month
+    aiv_rate: float = 0.0  # share of executed users starting an AIV interruption per month (place released)
+    aiviv_rate: float = 0.0  # share of executed users starting an AIViV absence per month (place kept)
+    aiviv_resume_rate: float = 0.0  # share of AIViV users resuming per month
+    report_after_months: int = 3  # F0314: reported when not executed within three months
+    fee_min: float = 10_000.0  # LSS 28 c §, public_parameters.md
+    fee_max: float = 1_000_000.0  # LSS 28 c §, public_parameters.md
+    fee_per_month: float = 36_400.0  # RÅ 2010 not 93, public_parameters.md
+
+    def validate(self) -> None:
+        rates = {"exit_rate": self.exit_rate, "aiv_rate": self.aiv_rate, "aiviv_rate": self.aiviv_rate,
+                 "aiviv_resume_rate": self.aiviv_resume_rate}
+        for name, r in rates.items():
+            if not 0 <= r <= 1:
+                raise InputError.at(Location(path=f"queue.{name}"), f"{name} = {r} is outside 0–1",
+                                    "a monthly share between 0 and 1", f"correct {name}")
+        if self.exit_rate + self.aiv_rate + self.aiviv_rate > 1:
+            raise InputError.at(Location(path="queue"), "exit, AIV and AIViV rates add up to more than 1",
+                                "monthly shares of the executed users summing to at most 1", "lower the rates")
+        if not 0 < self.fee_min <= self.fee_max:
+            raise InputError.at(Location(path="queue.fee_min"), "fee bounds are not 0 < min ≤ max",
+                                "10 000 ≤ fee ≤ 1 000 000 SEK (LSS 28 c §)", "correct the fee bounds")
+
+
+@dataclass
+class QueueState:
+    """People at the start: executed users, and waiting counts by age in months (index = age)."""
+
+    executed: float = 0.0
+    new: list[float] = field(default_factory=list)
+    aiv: list[float] = field(default_factory=list)
+    aiviv: list[float] = field(default_factory=list)
+
+
+@dataclass
+class QueueResult:
+    """Monthly table, quarterly IVO report with fee exposure, waiting-time distribution, totals."""
+
+    monthly: pd.DataFrame
+    quarterly: pd.DataFrame
+    waits: pd.DataFrame
+    summary: dict
+
+
+def capacity_from_staff(fte: np.ndarray, users_per_fte: float) -> np.ndarray:
+    """Places that a staff level supports: FTE × users per FTE."""
+    return np.asarray(fte, dtype=float) * users_per_fte
+
+
+def _fee(age: np.ndarray, p: QueueParams) -> np.ndarray:
+    return np.clip(p.fee_per_month * (age + 0.5), p.fee_min, p.fee_max)
+
+
+def simulate_queue(
+    months: pd.DatetimeIndex,
+    capacity: np.ndarray,
+    demand: np.ndarray | None = None,
+    arrivals: np.ndarray | None = None,
+    params: QueueParams | None = None,
+    initial: QueueState | None = None,
+) -> QueueResult:
+    """Simulate ``len(months)`` months. Give either ``demand`` (people who should be served; new
+    decisions top the people count up to it, replacing those who leave) or ``arrivals`` (new
+    decisions per month). Without ``initial`` the first month's demand arrives in that month."""
+    p = params or QueueParams()
+    p.validate()
+    T = len(months)
+    cap = np.asarray(capacity, dtype=float)
+    if (demand is None) == (arrivals is None):
+        raise InputError.at(Location(path="queue"), "give either demand or arrivals", "exactly one of the two",
+                            "pass the forecast demand, or the new decisions per month")
+    drive = np.asarray(demand if demand is not None else arrivals, dtype=float)
+    for name, arr in (("capacity", cap), ("demand" if demand is not None else "arrivals", drive)):
+        if arr.shape != (T,):
+            raise InputError.at(Location(path=f"queue.{name}"), f"{name} has {arr.size} values for {T} months",
+                                "one value per month", f"give {name} for every month")
+        bad = np.flatnonzero(~np.isfinite(arr) | (arr < 0))
+        if len(bad):
+            raise InputError.at(Location(path=f"queue.{name}", row=None),
+                                f"{name} for {months[bad[0]]:%Y-%m} is {arr[bad[0]]:g}", "a number ≥ 0",
+                                f"correct {name}")
+    init = initial or QueueState()
+    width = T + 1 + max(len(init.new), len(init.aiv), len(init.aiviv), 1)
+    q = {c: np.zeros(width) for c in CATEGORIES}
+    for c in CATEGORIES:
+        vals = np.asarray(getattr(init, c), dtype=float)
+        q[c][: len(vals)] = vals
+    executed = float(init.executed)
+    people = executed + sum(float(v.sum()) for v in q.values())
+    ages = np.arange(width)
+    R = p.report_after_months
+    rows, wait_rows = [], []
+    crossed_total = float(sum(q[c][R:].sum() for c in CATEGORIES))
+    fee_central_total = 0.0
+    for t in range(T):
+        if t > 0 or initial is not None:
+            for c in CATEGORIES:
+                q[c] = np.concatenate([[0.0], q[c][:-1]])
+            crossed_total += sum(q[c][R] for c in CATEGORIES)
+        exits = p.exit_rate * executed
+        aiv_new, aiviv_new = p.aiv_rate * executed, p.aiviv_rate * executed
+        executed -= exits + aiv_new + aiviv_new
+        resumed = p.aiviv_resume_rate * q["aiviv"]
+        q["aiviv"] = q["aiviv"] - resumed
+        executed += resumed.sum()
+        q["aiv"][0] += aiv_new
+        q["aiviv"][0] += aiviv_new
+        people -= exits
+        new_dec = max(0.0, drive[t] - people) if demand is not None else drive[t]
+        people += new_dec
+        q["new"][0] += new_dec
+        free = max(0.0, cap[t] - executed - q["aiviv"].sum())
+        done = {c: np.zeros(width) for c in ("new", "aiv")}
+        for a in range(width - 1, -1, -1):
+            if free <= 0:
+                break
+            for c in ("new", "aiv"):
+                take = min(free, q[c][a])
+                if take > 0:
+                    q[c][a] -= take
+                    done[c][a] += take
+                    free -= take
+        n_exec = done["new"].sum() + done["aiv"].sum()
+        executed += n_exec
+        for c in ("new", "aiv"):
+            fee_central_total += float((done[c][R:] * _fee(ages[R:], p)).sum())
+            for a in np.flatnonzero(done[c]):
+                wait_rows.append((months[t], c, int(a), done[c][a]))
+        over = {c: float(q[c][R:].sum()) for c in CATEGORIES}
+        rows.append({
+            "month": months[t], "demand": float(drive[t]) if demand is not None else people,
+            "capacity": cap[t], "executed": executed, "exits": exits, "new_decisions": new_dec,
+            "executions": n_exec, "aiv_started": aiv_new, "aiviv_started": aiviv_new, "aiviv_resumed": resumed.sum(),
+            "queue_new": q["new"].sum(), "queue_aiv": q["aiv"].sum(), "aiviv": q["aiviv"].sum(),
+            "not_executed_total": sum(q[c].sum() for c in CATEGORIES),
+            **{f"over_{R}m_{c}": over[c] for c in CATEGORIES},
+            f"over_{R}m_total": sum(over.values()),
+            "fee_central_open": float(sum((q[c][R:] * _fee(ages[R:], p)).sum() for c in CATEGORIES)),
+        })
+    monthly = pd.DataFrame(rows)
+    fee_central_total += float(sum((q[c][R:] * _fee(ages[R:], p)).sum() for c in CATEGORIES))
+    qe = monthly[monthly["month"].dt.month.isin([3, 6, 9, 12])]
+    quarterly = pd.DataFrame({
+        "quarter": [f"{m.year}-Q{(m.month - 1) // 3 + 1}" for m in qe["month"]],
+        **{f"over_{R}m_{c}": qe[f"over_{R}m_{c}"].to_numpy() for c in CATEGORIES},
+        f"over_{R}m_total": qe[f"over_{R}m_total"].to_numpy(),
+        "exposure_min_sek": qe[f"over_{R}m_total"].to_numpy() * p.fee_min,
+        "exposure_central_sek": qe["fee_central_open"].to_numpy(),
+        "exposure_max_sek": qe[f"over_{R}m_total"].to_numpy() * p.fee_max,
+    })
+    waits = pd.DataFrame(wait_rows, columns=["month", "category", "wait_months", "executions"])
+    waits["wait_months"] = waits["wait_months"] + 0.5
+    dist = waits.groupby(["category", "wait_months"], as_index=False)["executions"].sum()
+    executed_total = float(dist["executions"].sum())
+    summary = {
+        "months": T,
+        "executions": executed_total,
+        "mean_wait_months": float((dist["wait_months"] * dist["executions"]).sum() / executed_total)
+        if executed_total else float("nan"),
+        f"cases_over_{R}m": crossed_total,
+        "exposure_min_sek": crossed_total * p.fee_min,
+        "exposure_central_sek": fee_central_total,
+        "exposure_max_sek": crossed_total * p.fee_max,
+        "still_waiting_at_end": float(sum(q[c].sum() for c in CATEGORIES)),
+    }
+    return QueueResult(monthly.drop(columns="fee_central_open"), quarterly, dist, summary)

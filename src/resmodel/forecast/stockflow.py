@@ -1,0 +1,288 @@
+"""Stock–flow (cohort) model by level: stock_end = stock_start + inflows − outflows, exactly.
+
+Inflows (new decisions, school leavers from the adapted upper-secondary school — about a quarter
+of new daily-activity decisions, facts F0347 —, moves in) arrive with their own level mix, so the
+level mix of the stock drifts towards the inflow mix. Outflows (transition to work or studies,
+moves, deaths) are annual rates on the stock at the start of the year; the age exit (daily
+activity is for working age: users leave at 67, fact F0401) is either deterministic from the age
+structure at a configurable age or, without ages, a rate like the others."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from resmodel.errors import InputError, Location
+from resmodel.forecast.frame import MONTHLY, Series
+from resmodel.forecast.models import Fit, Model, ModelFitError, level_anchor, seasonal_profile
+
+INFLOW_KINDS = ("new_decisions", "school_leavers", "moves_in")
+OUTFLOW_KINDS = ("age_exit", "work_studies", "moves_out", "deaths")
+FLOW_COLUMNS = (
+    ("stock_start",) + tuple(f"inflow_{k}" for k in INFLOW_KINDS) + tuple(f"outflow_{k}" for k in OUTFLOW_KINDS)
+    + ("stock_end",)
+)
+DEFAULT_EXIT_AGE = 67  # F0401: participants leave daily activity at 67
+DEFAULT_SCHOOL_LEAVER_AGE = 20  # anpassad gymnasieskola is a four-year programme begun by age 20 (Skollagen 2010:800 ch. 19)
+
+
+def _check_rates(rates: pd.DataFrame, where: str) -> None:
+    total = rates.groupby("level")["rate"].sum() if "level" in rates.columns else rates["rate"].sum()
+    if np.any(np.asarray(total) > 1) or (rates["rate"] < 0).any():
+        raise InputError.at(Location(path=where), "outflow rates are negative or add up to more than 1 per year",
+                            "annual rates between 0 and 1 whose sum is at most 1",
+                            "check the outflow rates (they are shares of the stock at the start of the year)")
+
+
+def project_cohorts(
+    initial: pd.DataFrame,
+    years: list[int],
+    inflows: pd.DataFrame,
+    outflows: pd.DataFrame,
+    *,
+    exit_age: int | None = None,
+    inflow_ages: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Project stocks by level (and optionally single-year age) year by year.
+
+    ``initial``: columns ``level``, ``stock`` and optionally ``age`` (age at the start of the
+    first year). ``inflows``: ``year``, ``kind``, ``level``, ``count`` (the level mix is in the
+    counts). ``outflows``: either rates (``kind``, ``rate``, optional ``level``) applied to the
+    start-of-year stock, or known counts (``year``, ``kind``, ``level``, ``count``) taken from
+    each level in proportion to its age cells. With ages, everyone ages one year at year end and
+    those reaching ``exit_age`` leave (``outflow_age_exit``); inflows enter at the ages given in
+    ``inflow_ages`` (``kind``, ``age``, ``share``).
+
+    Returns one row per (year, level) with ``stock_start``, ``inflow_<kind>``, ``outflow_<kind>``
+    and ``stock_end``; the accounting identity holds exactly per row."""
+    levels = sorted(set(initial["level"]) | set(inflows["level"]))
+    with_ages = "age" in initial.columns
+    if with_ages and exit_age is None:
+        raise InputError.at(Location(path="stockflow.exit_age"), "an age structure was given without an exit age",
+                            "an exit age in years (daily activity: 67, F0401)", "set exit_age")
+    ages = np.arange(0, (exit_age or 1)) if with_ages else np.array([0])
+    L, A = len(levels), len(ages)
+    lidx = {lv: i for i, lv in enumerate(levels)}
+    stock = np.zeros((L, A))
+    if with_ages:
+        if (initial["age"] >= exit_age).any() or (initial["age"] < 0).any():
+            raise InputError.at(Location(path="stockflow.initial"), f"initial stock has ages outside 0–{exit_age - 1}",
+                                f"ages below the exit age {exit_age}", "remove users at or above the exit age")
+        np.add.at(stock, (initial["level"].map(lidx).to_numpy(), initial["age"].to_numpy(dtype=int)),
+                  initial["stock"].to_numpy(dtype=float))
+    else:
+        np.add.at(stock, (initial["level"].map(lidx).to_numpy(), 0), initial["stock"].to_numpy(dtype=float))
+
+    for table, allowed, name in ((inflows, INFLOW_KINDS, "inflows"), (outflows, OUTFLOW_KINDS, "outflows")):
+        unknown = sorted(set(table["kind"]) - set(allowed))
+        if unknown:
+            raise InputError.at(Location(path=f"stockflow.{name}"), f"unknown flow kind(s) {', '.join(unknown)}",
+                                "one of " + ", ".join(allowed), "rename the flow kind")
+    rate_mode = "rate" in outflows.columns
+    if rate_mode:
+        _check_rates(outflows, "stockflow.outflow_rates")
+        if with_ages and "age_exit" in set(outflows["kind"]):
+            raise InputError.at(Location(path="stockflow.outflow_rates"),
+                                "an age-exit rate was given together with an age structure",
+                                "age exit either from ages and exit_age, or as a rate without ages",
+                                "drop the age_exit rate or the ages")
+    age_share = {}
+    if with_ages:
+        for kind in INFLOW_KINDS:
+            dist = np.zeros(A)
+            sub = inflow_ages[inflow_ages["kind"] == kind] if inflow_ages is not None else inflow_ages
+            if sub is None or sub.empty:
+                if (inflows["kind"] == kind).any() and inflows.loc[inflows["kind"] == kind, "count"].sum() > 0:
+                    raise InputError.at(Location(path=f"stockflow.inflow_ages.{kind}"),
+                                        f"no entry ages for inflow '{kind}'", "an age distribution per inflow kind",
+                                        "give inflow_ages rows for this kind")
+                continue
+            if (sub["age"] >= exit_age).any():
+                raise InputError.at(Location(path=f"stockflow.inflow_ages.{kind}"), "entry age at or above the exit age",
+                                    f"entry ages below {exit_age}", "correct the entry ages")
+            np.add.at(dist, sub["age"].to_numpy(dtype=int), sub["share"].to_numpy(dtype=float))
+            age_share[kind] = dist / dist.sum()
+
+    rows = []
+    for year in years:
+        start = stock.sum(axis=1)
+        out = {}
+        for kind in OUTFLOW_KINDS:
+            if kind == "age_exit" and with_ages:
+                continue
+            if rate_mode:
+                sel = outflows[outflows["kind"] == kind]
+                r = np.zeros(L)
+                if "level" in sel.columns and sel["level"].notna().any():
+                    for lv, rate in zip(sel["level"], sel["rate"], strict=True):
+                        r[lidx[lv]] = rate
+                elif len(sel):
+                    r[:] = float(sel["rate"].iloc[0])
+                cells = stock * r[:, None]
+            else:
+                sel = outflows[(outflows["year"] == year) & (outflows["kind"] == kind)]
+                counts = np.zeros(L)
+                np.add.at(counts, sel["level"].map(lidx).to_numpy(), sel["count"].to_numpy(dtype=float))
+                if np.any(counts > stock.sum(axis=1) + 1e-9):
+                    lv = levels[int(np.argmax(counts - stock.sum(axis=1)))]
+                    raise InputError.at(Location(path=f"stockflow.outflows.{year}.{kind}.level {lv}"),
+                                        "more outflows than users in the stock", "outflows at most the stock",
+                                        "check the outflow counts for this year and level")
+                tot = stock.sum(axis=1, keepdims=True)
+                cells = np.divide(stock, tot, out=np.zeros_like(stock), where=tot > 0) * counts[:, None]
+            out[kind] = cells.sum(axis=1)
+            stock = stock - cells
+        if with_ages:
+            out["age_exit"] = stock[:, -1].copy()
+            stock = np.concatenate([np.zeros((L, 1)), stock[:, :-1]], axis=1)
+        inn = {}
+        for kind in INFLOW_KINDS:
+            sel = inflows[(inflows["year"] == year) & (inflows["kind"] == kind)]
+            counts = np.zeros(L)
+            np.add.at(counts, sel["level"].map(lidx).to_numpy(), sel["count"].to_numpy(dtype=float))
+            inn[kind] = counts
+            if with_ages and counts.sum() > 0:
+                stock = stock + counts[:, None] * age_share[kind][None, :]
+            elif not with_ages:
+                stock[:, 0] += counts
+        for i, lv in enumerate(levels):
+            row = {"year": year, "level": lv, "stock_start": start[i]}
+            row.update({f"inflow_{k}": inn[k][i] for k in INFLOW_KINDS})
+            row.update({f"outflow_{k}": out.get(k, np.zeros(L))[i] for k in OUTFLOW_KINDS})
+            row["stock_end"] = row["stock_start"] + sum(inn[k][i] for k in INFLOW_KINDS) - sum(
+                out.get(k, np.zeros(L))[i] for k in OUTFLOW_KINDS)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class FlowParams:
+    """Flow parameters estimated from recent years: inflow counts by kind and level (means) and
+    outflow rates by kind (pooled over levels: total outflow / total start-of-year stock)."""
+
+    inflows: pd.DataFrame  # kind, level, count
+    rates: pd.DataFrame  # kind, rate
+    years: tuple[int, ...]
+
+    @property
+    def total_inflow(self) -> float:
+        return float(self.inflows["count"].sum())
+
+    @property
+    def total_rate(self) -> float:
+        return float(self.rates["rate"].sum())
+
+
+def estimate_flow_params(flows: pd.DataFrame, through_year: int, years_back: int = 3,
+                         kinds: tuple[str, ...] = OUTFLOW_KINDS) -> FlowParams | None:
+    """Means of the last ``years_back`` complete years up to ``through_year``; None if there are none."""
+    hist = flows[flows["year"] <= through_year]
+    chosen = sorted(hist["year"].unique())[-years_back:]
+    if not chosen:
+        return None
+    hist = hist[hist["year"].isin(chosen)]
+    level = hist["level"] if "level" in hist.columns else pd.Series(0, index=hist.index)
+    long = []
+    for k in INFLOW_KINDS:
+        g = hist[f"inflow_{k}"].groupby(level.fillna(0)).sum() / len(chosen)
+        long += [{"kind": k, "level": lv, "count": float(c)} for lv, c in g.items()]
+    stock = float(hist["stock_start"].sum())
+    rates = [{"kind": k, "rate": float(hist[f"outflow_{k}"].sum()) / stock if stock > 0 else 0.0} for k in kinds]
+    return FlowParams(pd.DataFrame(long), pd.DataFrame(rates), tuple(int(y) for y in chosen))
+
+
+def balance_path(start: float, inflow: float, rate: float, t: np.ndarray) -> np.ndarray:
+    """Stock after ``t`` years (fractional allowed) of constant yearly ``inflow`` and outflow ``rate``:
+    the continuous-time solution of dS/dt = inflow − rate·S."""
+    if rate <= 0:
+        return start + inflow * t
+    eq = inflow / rate
+    return eq + (start - eq) * np.exp(-rate * t)
+
+
+def complete_years(ds: pd.DatetimeIndex, freq: str) -> int:
+    """Last calendar year fully observed at the end of ``ds`` (flows of later years are unknown then)."""
+    last = ds[-1]
+    return last.year if (freq != MONTHLY or last.month == 12) else last.year - 1
+
+
+class StockFlow(Model):
+    """Service total from the balance equation: recent mean inflows and outflow rates (from the
+    yearly flows table, only years complete at the cutoff) drive the stock from its current
+    level; monthly series keep their seasonal pattern. Intervals come from backtest residuals."""
+
+    name = "stockflow"
+
+    def __init__(self, flows: Mapping[str, pd.DataFrame], years_back: int = 3):
+        self.flows = flows
+        self.years_back = years_back
+
+    def min_length(self, freq):
+        return 24 if freq == MONTHLY else 2
+
+    def predict(self, s: Series, h, levels, X_future=None):
+        flows = self.flows.get(s.uid)
+        if flows is None or flows.empty:
+            raise ModelFitError(f"no flows for series '{s.uid}'")
+        params = estimate_flow_params(flows, complete_years(s.ds, s.freq), self.years_back)
+        if params is None:
+            raise ModelFitError("no complete year of flows before the cutoff")
+        m = s.season
+        level, centre = level_anchor(s.y, m)
+        t = (centre + np.arange(1, h + 1)) / m
+        mean = balance_path(level, params.total_inflow, params.total_rate, t) + seasonal_profile(s.y, m, h)
+        return Fit(mean, used=self.name)
+
+
+def flows_to_long(flows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split a wide flows table into long inflow and outflow count tables (year, kind, level, count)."""
+    def melt(prefix: str, kinds: tuple[str, ...]) -> pd.DataFrame:
+        cols = [f"{prefix}_{k}" for k in kinds]
+        m = flows.melt(id_vars=["year", "level"], value_vars=cols, var_name="kind", value_name="count")
+        m["kind"] = m["kind"].str.removeprefix(prefix + "_")
+        return m
+    return melt("inflow", INFLOW_KINDS), melt("outflow", OUTFLOW_KINDS)
+
+
+def project_level_mix(
+    flows: pd.DataFrame,
+    start_stock: pd.Series,
+    base_year: int,
+    end_year: int,
+    years_back: int = 3,
+    ages: pd.DataFrame | None = None,
+    exit_age: int = DEFAULT_EXIT_AGE,
+    school_leaver_age: int = DEFAULT_SCHOOL_LEAVER_AGE,
+) -> pd.DataFrame:
+    """Year-end level shares for ``base_year``…``end_year`` from a cohort projection with recent mean
+    inflows by level and pooled outflow rates. With ``ages`` (``level``, ``age``, ``share`` of the
+    level's users) the age exit follows the age structure at ``exit_age``; otherwise it is a rate."""
+    with_ages = ages is not None and not ages.empty
+    kinds = tuple(k for k in OUTFLOW_KINDS if not (with_ages and k == "age_exit"))
+    params = estimate_flow_params(flows, base_year, years_back, kinds)
+    years = list(range(base_year + 1, end_year + 1))
+    if with_ages:
+        a = ages.merge(start_stock.rename("total").rename_axis("level").reset_index(), on="level")
+        initial = pd.DataFrame({"level": a["level"], "age": a["age"].clip(upper=exit_age - 1),
+                                "stock": a["share"] * a["total"]})
+        stock_ages = initial.groupby("age")["stock"].sum()
+        entry = pd.concat([
+            pd.DataFrame({"kind": "school_leavers", "age": [school_leaver_age], "share": [1.0]}),
+            *[pd.DataFrame({"kind": k, "age": stock_ages.index, "share": stock_ages.to_numpy()})
+              for k in ("new_decisions", "moves_in")],
+        ])
+    else:
+        initial = pd.DataFrame({"level": start_stock.index, "stock": start_stock.to_numpy(dtype=float)})
+        entry = None
+    inflows = pd.concat([params.inflows.assign(year=y) for y in years]) if years else params.inflows.assign(year=0)
+    proj = project_cohorts(initial, years, inflows, params.rates, exit_age=exit_age if with_ages else None,
+                           inflow_ages=entry)
+    shares = [pd.DataFrame({"year": base_year, "level": start_stock.index,
+                            "share": (start_stock / start_stock.sum()).to_numpy()})]
+    if years:
+        tot = proj.groupby("year")["stock_end"].transform("sum")
+        shares.append(pd.DataFrame({"year": proj["year"], "level": proj["level"], "share": proj["stock_end"] / tot}))
+    return pd.concat(shares, ignore_index=True)

@@ -1,0 +1,315 @@
+"""Reading forecasting inputs into validated in-memory tables, and writing outputs atomically.
+
+Series files (CSV or .xlsx, first sheet) come in two formats, recognised by their header:
+
+- generic long format: ``unique_id``, ``ds`` (``YYYY`` for yearly, ``YYYY-MM`` for monthly
+  series), ``y``, and any further numeric columns as exogenous regressors;
+- the volume history: ``month``, ``service``, ``level``, ``volume`` (one series per service, or
+  per service and level).
+
+Problems are reported with file, spreadsheet row (header = row 1), column and series id."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.forecast.frame import DS, ID, MONTHLY, YEARLY, Y, validate_long
+from resmodel.forecast.interface import validate_history
+from resmodel.forecast.stockflow import FLOW_COLUMNS, INFLOW_KINDS, OUTFLOW_KINDS
+from resmodel.io.pnr import check_frame_for_pnr
+from resmodel.io.tables import Column, TableSchema, read_raw, read_table
+from resmodel.io.writers import write_csv
+
+HISTORY_COLUMNS = ("month", "service", "level", "volume")
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+POPULATION = TableSchema("population", "Befolkning — population by age band, observed and projected", (
+    Column("year", "int", "calendar year", minimum=1900, maximum=2200),
+    Column("age_band", "str", "age band written as 20-29 or 80+"),
+    Column("population", "float", "persons (annual mean or 31 December)", "persons", minimum=0),
+    Column("kind", "str", "observed or projection", required=False, allowed=("observed", "projection")),
+))
+
+FLOWS = TableSchema("flows", "Flöden — yearly flows into and out of each service and level", (
+    Column("year", "int", "calendar year", minimum=1900, maximum=2200),
+    Column("service", "str", "service key"),
+    Column("level", "int", "need level (empty for services without levels)", required=False, minimum=1, maximum=8),
+    *(Column(c, "float", c.replace("_", " "), "persons", minimum=0) for c in FLOW_COLUMNS),
+))
+
+TRIANGLE = TableSchema("invoice_triangle", "Fakturor — invoices by service month and reporting month", (
+    Column("service_month", "month", "month the assistance was given", minimum=1990, maximum=2200),
+    Column("reporting_month", "month", "month the invoice was received", minimum=1990, maximum=2200),
+    Column("cases", "float", "case-months invoiced (may be negative for credits)", "cases", required=False),
+    Column("amount_sek", "float", "invoiced amount (may be negative for credits)", "SEK", required=False),
+))
+
+CAPACITY = TableSchema("capacity", "Kapacitet — places, or staff, available per month", (
+    Column("month", "month", "month", minimum=1990, maximum=2200),
+    Column("places", "float", "places available", "places", required=False, minimum=0),
+    Column("staff_fte", "float", "staff available", "FTE", required=False, minimum=0),
+))
+
+
+@dataclass
+class SeriesInput:
+    """A validated long table, each series' frequency, and whether it came from a volume history."""
+
+    frame: pd.DataFrame
+    freqs: dict[str, str]
+    from_history: bool = False
+
+
+def _parse_period(text: str) -> tuple[pd.Timestamp | None, str | None]:
+    m = _PERIOD.match(text.strip())
+    if not m:
+        return None, None
+    year, month, day = m.groups()
+    if month is None:
+        return pd.Timestamp(int(year), 1, 1), YEARLY
+    if not 1 <= int(month) <= 12 or (day is not None and int(day) != 1):
+        return None, None
+    return pd.Timestamp(int(year), int(month), 1), MONTHLY
+
+
+def read_series(path: Path, display: str | None = None, by_level: bool = False) -> SeriesInput:
+    """Read a series file in either format into a validated long table (index = spreadsheet row)."""
+    display = display or str(path)
+    raw = read_raw(path, display)
+    check_frame_for_pnr(raw, display)
+    if set(HISTORY_COLUMNS) <= set(raw.columns) and ID not in raw.columns:
+        history = read_volume_history(path, display, raw=raw)
+        uid = history["service"].astype("string")
+        if by_level:
+            uid = uid + history["level"].map(lambda v: "" if pd.isna(v) else f"|{int(v)}").astype("string")
+        long = pd.DataFrame({ID: uid, DS: history["month"], Y: history["volume"]})
+        long = long.groupby([ID, DS], as_index=False, sort=True)[Y].sum()
+        return SeriesInput(long, dict.fromkeys(long[ID].unique(), MONTHLY), True)
+    missing = [c for c in (ID, DS, Y) if c not in raw.columns]
+    if missing:
+        raise InputError.at(Location(display, row=1, column=missing[0]), f"required column '{missing[0]}' is missing",
+                            "a header unique_id,ds,y (optionally more numeric columns), or month,service,level,volume",
+                            "rename the columns as described in docs/forecasting.md")
+    problems = ProblemCollector()
+    ds = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    gran = pd.Series("", index=raw.index)
+    for idx, text in raw[DS].fillna("").items():
+        ts, g = _parse_period(text)
+        if ts is None:
+            problems.add(Location(display, row=int(idx), column=DS, path=str(raw[ID][idx])),
+                         f"'{text}' is not a period", "YYYY for yearly or YYYY-MM for monthly series",
+                         "write the period as e.g. 2024 or 2024-03")
+        else:
+            ds[idx], gran[idx] = ts, g
+        if len(problems.problems) >= 10:
+            break
+    problems.raise_if_any()
+    freqs: dict[str, str] = {}
+    uid = raw[ID].fillna("").str.strip()
+    for name, g in gran.groupby(uid, sort=True):
+        if name == "":
+            continue
+        first = g.iloc[0]
+        odd = g[g != first]
+        if len(odd):
+            problems.add(Location(display, row=int(odd.index[0]), column=DS, path=str(name)),
+                         f"series '{name}' mixes yearly and monthly periods ('{raw[DS][odd.index[0]]}' after "
+                         f"'{raw[DS][g.index[0]]}')", "one frequency per series",
+                         "write all periods of a series as YYYY or all as YYYY-MM")
+        freqs[str(name)] = first
+    problems.raise_if_any()
+    frame = raw.copy()
+    frame[DS] = ds
+    frame[ID] = uid
+    frame, found = validate_long(frame, freqs=freqs, source=display)
+    return SeriesInput(frame, found)
+
+
+def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The volume history (month, service, level, volume), checked per service and level series."""
+    display = display or str(path)
+    raw = read_raw(path, display) if raw is None else raw
+    problems = ProblemCollector()
+    for col in raw.columns:
+        if col not in HISTORY_COLUMNS:
+            problems.add(Location(display, row=1, column=col), f"unknown column '{col}' in the volume history",
+                         "columns month, service, level, volume", "remove or rename the column")
+    problems.raise_if_any()
+    frame = raw.copy()
+    month = pd.to_datetime(frame["month"].str.strip(), format="%Y-%m", errors="coerce")
+    for idx in frame.index[month.isna().to_numpy()][:10]:
+        problems.add(Location(display, row=int(idx), column="month", path=str(frame["service"][idx])),
+                     f"'{frame['month'][idx]}' is not a month", "a month YYYY-MM", "write the month as 2024-03")
+    level = pd.to_numeric(frame["level"].fillna("").str.strip().replace("", None), errors="coerce")
+    bad_level = frame["level"].fillna("").str.strip().ne("") & (level.isna() | ~level.isin(range(1, 9)))
+    for idx in frame.index[bad_level.to_numpy()][:10]:
+        problems.add(Location(display, row=int(idx), column="level", path=str(frame["service"][idx])),
+                     f"'{frame['level'][idx]}' is not a level", "a whole number 1–8, or empty",
+                     "correct the level or leave it empty for services without levels")
+    problems.raise_if_any()
+    frame["month"], frame["level"] = month, level.astype("Int64")
+    frame["service"] = frame["service"].fillna("").str.strip()
+    return validate_history(frame, display)
+
+
+def read_population(path: Path, display: str | None = None) -> pd.DataFrame:
+    """Population by year and age band; one value per year and band, the same bands every year."""
+    display = display or str(path)
+    t = read_table(path, POPULATION, display)
+    dup = t.duplicated(["year", "age_band"], keep="first")
+    if dup.any():
+        row = int(t.index[dup.to_numpy()][0])
+        raise InputError.at(Location(display, row=row, column="age_band"), "year and age band appear twice",
+                            "one row per year and age band", "remove the duplicate row")
+    counts = t.groupby("year")["age_band"].nunique()
+    bands = t["age_band"].nunique()
+    short = counts[counts < bands]
+    if len(short):
+        year = int(short.index[0])
+        row = int(t.index[(t["year"] == year).to_numpy()][0])
+        raise InputError.at(Location(display, row=row, column="age_band"),
+                            f"year {year} has {short.iloc[0]} of the {bands} age bands",
+                            "every age band in every year", "add the missing age bands")
+    years = np.sort(t["year"].unique())
+    if len(years) > 1 and np.any(np.diff(years) != 1):
+        gap = int(years[np.flatnonzero(np.diff(years) != 1)[0]] + 1)
+        raise InputError.at(Location(display, column="year"), f"year {gap} is missing",
+                            "consecutive years", "add the missing year")
+    t["year"] = t["year"].astype(int)
+    return t.reset_index(drop=True)
+
+
+def read_flows(path: Path, display: str | None = None) -> pd.DataFrame:
+    """Yearly flows; each row must balance exactly and each year start where the previous ended."""
+    display = display or str(path)
+    t = read_table(path, FLOWS, display)
+    t["year"] = t["year"].astype(int)
+    t["level"] = t["level"].astype("Int64")
+    problems = ProblemCollector()
+    inflow = t[[f"inflow_{k}" for k in INFLOW_KINDS]].sum(axis=1)
+    outflow = t[[f"outflow_{k}" for k in OUTFLOW_KINDS]].sum(axis=1)
+    gap = t["stock_end"] - (t["stock_start"] + inflow - outflow)
+    for idx in t.index[(gap.abs() > 1e-6).to_numpy()][:10]:
+        problems.add(Location(display, row=int(idx), column="stock_end", path=str(t["service"][idx])),
+                     f"stock_end {t['stock_end'][idx]:g} ≠ stock_start + inflows − outflows "
+                     f"= {t['stock_end'][idx] - gap[idx]:g}", "flows that balance exactly",
+                     "correct the flows or the stocks of this row")
+    key = ["service", t["level"].fillna(0)]
+    for _, g in t.groupby(key, sort=True):
+        g = g.sort_values("year")
+        dup = g["year"].duplicated()
+        if dup.any():
+            idx = g.index[dup.to_numpy()][0]
+            problems.add(Location(display, row=int(idx), column="year", path=str(g["service"][idx])),
+                         f"year {g['year'][idx]} appears twice", "one row per year, service and level",
+                         "remove the duplicate row")
+            continue
+        broken = (g["stock_start"].to_numpy()[1:] != g["stock_end"].to_numpy()[:-1]) | (np.diff(g["year"]) != 1)
+        for i in np.flatnonzero(broken)[:3]:
+            idx = g.index[i + 1]
+            problems.add(Location(display, row=int(idx), column="stock_start", path=str(g["service"][idx])),
+                         f"year {g['year'][idx]} does not start where the previous year ended "
+                         f"({g['stock_end'].iloc[i]:g})", "consecutive years, stock_start = previous stock_end",
+                         "correct the stock or add the missing year")
+    problems.raise_if_any()
+    return t.reset_index(drop=True)
+
+
+def read_triangle(path: Path, value: str, display: str | None = None) -> pd.DataFrame:
+    """Invoices (service_month, reporting_month, value); reporting cannot precede the service month."""
+    display = display or str(path)
+    t = read_table(path, TRIANGLE, display)
+    if value not in ("cases", "amount_sek") or t[value].isna().all():
+        raise InputError.at(Location(display, row=1, column=value), f"no column '{value}' with values",
+                            "a value column cases or amount_sek", "choose --value cases or --value amount_sek")
+    problems = ProblemCollector()
+    for idx in t.index[t[value].isna().to_numpy()][:5]:
+        problems.add(Location(display, row=int(idx), column=value), "the value is empty", "a number",
+                     "fill in the amount (0 if nothing was invoiced)")
+    early = t["reporting_month"] < t["service_month"]
+    for idx in t.index[early.to_numpy()][:5]:
+        problems.add(Location(display, row=int(idx), column="reporting_month"),
+                     f"reported {t['reporting_month'][idx]:%Y-%m} before the service month {t['service_month'][idx]:%Y-%m}",
+                     "a reporting month on or after the service month", "correct one of the two months")
+    problems.raise_if_any()
+    cum = t.sort_values(["service_month", "reporting_month"]).groupby("service_month")[value].cumsum()
+    for idx in cum.index[(cum < -1e-9).to_numpy()][:5]:
+        problems.add(Location(display, row=int(idx), column=value),
+                     "credits exceed what was invoiced for this service month", "a cumulative amount ≥ 0",
+                     "check the credit notes for this service month")
+    problems.raise_if_any()
+    return t[["service_month", "reporting_month", value]].reset_index(drop=True)
+
+
+def read_users_ages(path: Path, display: str | None = None) -> pd.DataFrame:
+    """Service, level and birth year of each user (the other columns of users.csv are not needed)."""
+    display = display or str(path)
+    raw = read_raw(path, display)
+    check_frame_for_pnr(raw, display)
+    problems = ProblemCollector()
+    for col in ("service", "birth_year"):
+        if col not in raw.columns:
+            raise InputError.at(Location(display, row=1, column=col), f"required column '{col}' is missing",
+                                "a users table with service, level and birth_year", "add the column")
+    year = pd.to_numeric(raw["birth_year"], errors="coerce")
+    for idx in raw.index[(year.isna() | (year < 1900) | (year > 2100)).to_numpy()][:5]:
+        problems.add(Location(display, row=int(idx), column="birth_year"), f"'{raw['birth_year'][idx]}' is not a year",
+                     "a birth year YYYY", "correct the birth year")
+    problems.raise_if_any()
+    level = pd.to_numeric(raw["level"], errors="coerce") if "level" in raw.columns else pd.Series(np.nan, index=raw.index)
+    return pd.DataFrame({"service": raw["service"].str.strip(), "level": level.astype("Int64"),
+                         "birth_year": year.astype(int)})
+
+
+def read_capacity(path: Path, users_per_fte: float | None, display: str | None = None) -> pd.Series:
+    """Places per month, given directly or as staff FTE × users per FTE."""
+    display = display or str(path)
+    t = read_table(path, CAPACITY, display)
+    has_places, has_staff = t["places"].notna().any(), t["staff_fte"].notna().any()
+    if has_places == has_staff:
+        raise InputError.at(Location(display, row=1), "give either places or staff_fte", "exactly one capacity column",
+                            "keep one of the columns places, staff_fte")
+    col = "places" if has_places else "staff_fte"
+    for idx in t.index[t[col].isna().to_numpy()][:1]:
+        raise InputError.at(Location(display, row=int(idx), column=col), "the cell is empty", "a number ≥ 0",
+                            "fill in the capacity for every month")
+    if not has_places and not users_per_fte:
+        raise InputError.at(Location(display, row=1, column="staff_fte"), "capacity is given as staff but not how many "
+                            "users one FTE supports", "--users-per-fte", "add --users-per-fte")
+    dup = t["month"].duplicated()
+    if dup.any():
+        raise InputError.at(Location(display, row=int(t.index[dup.to_numpy()][0]), column="month"),
+                            "month appears twice", "one row per month", "remove the duplicate")
+    values = t[col] * (1.0 if has_places else float(users_per_fte))
+    return pd.Series(values.to_numpy(), index=pd.DatetimeIndex(t["month"]), name="capacity").sort_index()
+
+
+def write_atomically(folder: Path, files: dict[str, Callable[[Path], None]]) -> list[str]:
+    """Write each file to a temporary name in ``folder``, then rename all into place (os.replace);
+    a failure while writing leaves the existing files untouched."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tmps = {}
+    try:
+        for name, write in files.items():
+            tmps[name] = folder / f".{name}.tmp"
+            write(tmps[name])
+    except BaseException:
+        for tmp in tmps.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    for name, tmp in tmps.items():
+        os.replace(tmp, folder / name)
+    return list(files)
+
+
+def csv_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
+    """A writer for :func:`write_atomically` producing the project's CSV dialect."""
+    return lambda path: write_csv(frame, path)

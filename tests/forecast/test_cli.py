@@ -1,0 +1,132 @@
+"""The forecasting commands end to end, and one broken fixture per error message.
+
+Every broken case must exit with status 2, print a located ``error:`` line (file and row where
+the problem is in a cell, the option for command-line mistakes) with what was expected and a
+fix, and write nothing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.forecast.conftest import FIXTURES, ROOT
+
+F = FIXTURES
+HIST = F / "history_valid.csv"
+
+BROKEN = [
+    # (name, args, location that must appear, message fragment)
+    ("gap", ["backtest", "--series", F / "gap.csv"], "gap.csv, row 4, column 'ds'", "2022 is missing before 2023"),
+    ("duplicate date", ["backtest", "--series", F / "duplicate_date.csv"], "duplicate_date.csv, row 4", "appears more than once"),
+    ("non-numeric", ["backtest", "--series", F / "non_numeric.csv"], "non_numeric.csv, row 3, column 'y'", "'12,5' is not a number"),
+    ("empty value", ["backtest", "--series", F / "empty_value.csv"], "empty_value.csv, row 3, column 'y'", "empty is not a number"),
+    ("negative", ["backtest", "--series", F / "negative.csv"], "negative.csv, row 4, column 'y'", "is negative"),
+    ("mixed frequency", ["backtest", "--series", F / "mixed_frequency.csv"], "mixed_frequency.csv, row 4, column 'ds'",
+     "mixes yearly and monthly periods"),
+    ("bad period", ["backtest", "--series", F / "bad_period.csv"], "bad_period.csv, row 4, column 'ds'", "'2020-13' is not a period"),
+    ("missing column", ["backtest", "--series", F / "missing_column.csv"], "missing_column.csv, row 1, column 'y'",
+     "required column 'y' is missing"),
+    ("too many windows", ["backtest", "--series", F / "short_annual.csv", "--windows", "9"], "at 'rate'",
+     "too few for 9 backtest windows"),
+    ("horizon too long", ["backtest", "--series", F / "short_annual.csv", "--h", "5", "--windows", "1"], "at 'rate'",
+     "use a horizon of at most 3 periods"),
+    ("unknown model", ["backtest", "--series", F / "short_annual.csv", "--models", "naive,prophet"], "at '--models prophet'",
+     "unknown model 'prophet'"),
+    ("history unknown column", ["forecast", "--series", F / "history_unknown_column.csv"],
+     "history_unknown_column.csv, row 1, column 'notes'", "unknown column 'notes'"),
+    ("history bad level", ["forecast", "--series", F / "history_bad_level.csv"], "history_bad_level.csv, row 7, column 'level'",
+     "'9' is not a level"),
+    ("unknown service in spec", ["forecast", "--series", HIST, "--model", "daglig=ets"], "at 'spec.daglig'", "is not a service"),
+    ("bad override", ["forecast", "--series", HIST, "--model", "daglig_verksamhet=2025-1000"],
+     "at '--model daglig_verksamhet=2025-1000'", "is not a model, a volume or year:volume pairs"),
+    ("population ends before the horizon", ["forecast", "--series", HIST, "--population", F / "population_short.csv"],
+     "at 'population'", "the population covers 2020–2029"),
+    ("population missing band", ["forecast", "--series", HIST, "--population", F / "population_missing_band.csv"],
+     "population_missing_band.csv, row 5, column 'age_band'", "has 2 of the 3 age bands"),
+    ("flows unbalanced", ["forecast", "--series", HIST, "--flows", F / "flows_unbalanced.csv"],
+     "flows_unbalanced.csv, row 3, column 'stock_end'", "≠ stock_start + inflows − outflows"),
+    ("flows not continuous", ["forecast", "--series", HIST, "--flows", F / "flows_not_continuous.csv"],
+     "flows_not_continuous.csv, row 3, column 'stock_start'", "does not start where the previous year ended"),
+    ("reported before service month", ["nowcast", "--triangle", F / "triangle_reported_early.csv"],
+     "triangle_reported_early.csv, row 3, column 'reporting_month'", "before the service month"),
+    ("credits exceed invoices", ["nowcast", "--triangle", F / "triangle_credit_too_large.csv"],
+     "triangle_credit_too_large.csv, row 3, column 'amount_sek'", "credits exceed what was invoiced"),
+    ("bad as-of", ["nowcast", "--triangle", F / "triangle_credit_too_large.csv", "--as-of", "2024/03"], "at '--as-of'",
+     "is not a month"),
+    ("capacity missing month", ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet",
+                                "--capacity", F / "capacity_missing_month.csv"], "capacity_missing_month.csv", "no capacity for 2025-03"),
+    ("unknown queue service", ["queue", "--demand", F / "demand.csv", "--service", "bostad", "--places", "10"],
+     "demand.csv, column 'service', at 'bostad'", "no rows for service 'bostad'"),
+    ("queue rate", ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "10",
+                    "--exit-rate", "2"], "at 'queue.exit_rate'", "outside 0–1"),
+]
+
+
+@pytest.mark.parametrize("name, args, where, message", BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_input_exits_2_with_a_located_message_and_writes_nothing(cli, tmp_path, name, args, where, message):
+    out = tmp_path / "out"
+    res = cli([*args, "--out", out])
+    assert res.exit_code == 2, res.stdout + res.stderr
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert errors, res.stderr
+    assert where in errors[0] and message in errors[0] and "Expected" in errors[0] and "Fix:" in errors[0]
+    assert "Traceback" not in res.stderr + res.stdout
+    assert not out.exists()
+
+
+def test_state_rate_series_backtests_with_fallback_warnings(cli, tmp_path):
+    res = cli(["backtest", "--series", ROOT / "data/series/state_hourly_rate.csv", "--out", tmp_path])
+    assert res.exit_code == 0, res.stderr
+    m = pd.read_csv(tmp_path / "backtest_metrics.csv")
+    assert set(m["model"]) == {"naive", "drift", "ets", "arima", "auto"} and m["windows"].eq(8).all()
+    assert m.loc[m["model"] == "drift", "relative_mase"].iloc[0] < 1  # a steadily rising rate: drift beats naive
+    assert "ets needs at least 8 points" in res.stderr  # short training windows fall back, and say so
+    assert (tmp_path / "backtest.png").stat().st_size > 1000
+    assert {"unique_id", "ds", "cutoff", "y", "auto", "auto-lo-80"} <= set(pd.read_csv(tmp_path / "backtest_cv.csv").columns)
+
+
+def test_six_point_series_gives_sensible_output(cli, tmp_path):
+    res = cli(["backtest", "--series", F / "short_annual.csv", "--out", tmp_path])
+    assert res.exit_code == 0, res.stderr
+    assert "allow only 3 window(s)" in res.stderr
+    m = pd.read_csv(tmp_path / "backtest_metrics.csv").set_index("model")
+    assert m.loc["ets", "model_used"] == "naive" and m.loc["arima", "model_used"] == "naive"
+    assert m["mape"].between(0, 5).all()
+
+
+def test_forecast_per_service_and_level_with_overrides_is_deterministic(cli, tmp_path):
+    args = ["forecast", "--series", HIST, "--h", "24", "--model", "drift", "--model", "personlig_assistans_sfb=2025:450"]
+    a = cli([*args, "--out", tmp_path / "a"])
+    b = cli([*args, "--out", tmp_path / "b"])
+    assert a.exit_code == 0, a.stderr
+    fa, fb = tmp_path / "a" / "volume_forecast.csv", tmp_path / "b" / "volume_forecast.csv"
+    assert fa.read_bytes() == fb.read_bytes()
+    assert (tmp_path / "a" / "volume_forecast.png").read_bytes() == (tmp_path / "b" / "volume_forecast.png").read_bytes()
+    t = pd.read_csv(fa)
+    assert list(t.columns) == ["service", "level", "month", "volume", "volume_lo_80", "volume_hi_80",
+                               "volume_lo_95", "volume_hi_95", "model_used"]
+    assert set(t.loc[t["service"] == "daglig_verksamhet", "level"]) == {1, 2}
+    assert t.loc[t["service"] == "personlig_assistans_sfb", "volume"].eq(450).all()
+    assert "override_extended" in a.stderr
+    assert not list((tmp_path / "a").glob(".*.tmp"))
+
+
+def test_nowcast_and_queue_commands(cli, tmp_path):
+    from tests.forecast.test_nowcast import synthetic
+
+    inv, _ = synthetic(60)
+    inv = inv.assign(service_month=inv["service_month"].dt.strftime("%Y-%m"),
+                     reporting_month=inv["reporting_month"].dt.strftime("%Y-%m"))
+    inv.to_csv(tmp_path / "tri.csv", index=False)
+    res = cli(["nowcast", "--triangle", tmp_path / "tri.csv", "--out", tmp_path / "nc"])
+    assert res.exit_code == 0, res.stderr
+    summary = pd.read_csv(tmp_path / "nc" / "nowcast_backtest.csv")
+    total = summary[summary["lag"] == "sum of recent months"].iloc[0]
+    assert total["mape_nowcast"] < total["mape_last_reported"]
+    assert len(pd.read_csv(tmp_path / "nc" / "nowcast.csv")) == 60
+    res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "1010",
+               "--out", tmp_path / "q"])
+    assert res.exit_code == 0, res.stderr
+    m = pd.read_csv(tmp_path / "q" / "queue_monthly.csv")
+    assert m["queue_new"].tolist() == [0.0, 5.0, 20.0]  # demand 1000, 1015, 1030 against 1010 places
+    assert pd.read_csv(tmp_path / "q" / "queue_quarterly.csv")["quarter"].tolist() == ["2025-Q1"]

@@ -1,0 +1,107 @@
+"""Rolling-origin cross-validation, accuracy metrics and the per-series selection (``auto``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from resmodel.errors import InputError
+from resmodel.forecast import Forecaster, make_model
+from resmodel.forecast.ensemble import AutoSelect
+from resmodel.forecast.frame import split_series, validate_long
+from resmodel.forecast.metrics import evaluate, mase_scale
+from resmodel.forecast.models import Drift, Naive
+from tests.forecast.conftest import monthly_frame
+
+
+def _yearly(y, uid="r"):
+    return pd.DataFrame({"unique_id": uid, "ds": pd.date_range("2010-01-01", periods=len(y), freq="YS"),
+                         "y": np.asarray(y, dtype=float)})
+
+
+def test_cross_validation_returns_cutoffs_actuals_and_fixed_columns():
+    df = monthly_frame("a", np.arange(40.0) + 100)
+    cv = Forecaster([Naive(), Drift()]).cross_validation(df, h=3, n_windows=4, step=2)
+    assert list(cv.columns[:4]) == ["unique_id", "ds", "cutoff", "y"]
+    for name in ("naive", "drift"):
+        assert [c for c in cv.columns if c.startswith(name)] == [
+            name, f"{name}-lo-95", f"{name}-lo-80", f"{name}-hi-80", f"{name}-hi-95", f"{name}-model_used"]
+    cutoffs = sorted(cv["cutoff"].unique())
+    assert [pd.Timestamp(c).strftime("%Y-%m") for c in cutoffs] == ["2017-07", "2017-09", "2017-11", "2018-01"]
+    first = cv[cv["cutoff"] == cutoffs[0]]
+    assert first["y"].tolist() == [131.0, 132.0, 133.0]  # the actuals after the cutoff
+    assert first["naive"].tolist() == [130.0] * 3  # fitted on data up to the cutoff only
+    np.testing.assert_allclose(first["drift"], [131.0, 132.0, 133.0])
+
+
+def test_too_many_windows_is_a_located_error_naming_what_fits():
+    with pytest.raises(InputError) as err:
+        Forecaster([Naive()]).cross_validation(_yearly([1, 2, 3, 4, 5, 6]), h=2, n_windows=4)
+    text = str(err.value)
+    assert "series 'r' has 6 points" in text and "use at most 2 windows" in text
+
+
+def test_unknown_model_name_is_a_located_error():
+    with pytest.raises(InputError, match="unknown model 'prophet'"):
+        make_model("prophet")
+
+
+def test_metrics_by_hand():
+    df = _yearly([10.0, 12, 11, 13, 12, 14])
+    frame, freqs = validate_long(df)
+    series = {s.uid: s for s in split_series(frame, freqs)}
+    cv = Forecaster([Naive(), Drift()]).cross_validation(df, h=1, n_windows=2)
+    ev = evaluate(cv, series, ["naive", "drift"]).set_index("model")
+    # windows: train [10,12,11,13] → 13 vs actual 12; train [..,12] → 12 vs 14
+    assert ev.loc["naive", "mape"] == pytest.approx((1 / 12 + 2 / 14) / 2 * 100)
+    scale1, scale2 = mase_scale(np.array([10.0, 12, 11, 13]), 1), mase_scale(np.array([10.0, 12, 11, 13, 12]), 1)
+    assert ev.loc["naive", "mase"] == pytest.approx((1 / scale1 + 2 / scale2) / 2)
+    assert ev.loc["naive", "bias"] == pytest.approx((1 - 2) / 2)
+    assert ev.loc["naive", "bias_pct"] == pytest.approx(-1 / 26 * 100)
+    assert ev.loc["drift", "relative_mase"] == pytest.approx(ev.loc["drift", "mase"] / ev.loc["naive", "mase"])
+    inside = ((cv["y"] >= cv["naive-lo-80"]) & (cv["y"] <= cv["naive-hi-80"])).mean() * 100
+    assert ev.loc["naive", "coverage_80"] == inside
+
+
+def test_auto_picks_the_model_that_backtests_best_and_uses_no_future_data():
+    rng = np.random.default_rng(3)
+    trend = 100 + 5 * np.arange(30) + rng.normal(0, 1, 30)
+    auto = AutoSelect([Naive(), Drift()])
+    frame, freqs = validate_long(_yearly(trend))
+    s = split_series(frame, freqs)[0]
+    choice = auto.choose(s, 2)
+    assert choice.model.name == "drift" and choice.scores["drift"] < choice.scores["naive"]
+    # nested: the choice at an origin depends only on the data up to it
+    cv = Forecaster([auto]).cross_validation(_yearly(trend), h=2, n_windows=3)
+    first = cv[cv["cutoff"] == cv["cutoff"].min()]
+    direct = auto.predict(s.head(26), 2, (80, 95))
+    np.testing.assert_allclose(first["auto"], direct.mean)
+    assert set(cv["auto-model_used"]) == {"drift"}
+
+
+def test_auto_widens_but_never_narrows_the_chosen_models_intervals():
+    rng = np.random.default_rng(5)
+    y = 50 + np.cumsum(rng.normal(0, 1, 40))
+    y[-12:] += np.array([0, 8, -8, 9, -9, 10, -10, 9, -9, 8, -8, 7])  # errors larger than the model expects
+    frame, freqs = validate_long(_yearly(y))
+    s = split_series(frame, freqs)[0]
+    auto = AutoSelect([Naive()])
+    choice = auto.choose(s, 2)
+    own = Naive().predict(s, 2, (80,))
+    fit = auto.predict(s, 2, (80,))
+    assert choice.interval_scale > 1
+    np.testing.assert_allclose(fit.hi[80] - fit.mean, choice.interval_scale * (own.hi[80] - own.mean))
+    calm_y = np.r_[50 + rng.normal(0, 10, 28), np.full(12, 50.0) + rng.normal(0, 0.1, 12)]  # noisy, then calm
+    calm = split_series(*validate_long(_yearly(calm_y)))[0]
+    calm_choice = auto.choose(calm, 2)
+    assert calm_choice.interval_scale < 1
+    np.testing.assert_allclose(auto.predict(calm, 2, (80,)).hi[80], Naive().predict(calm, 2, (80,)).hi[80])
+
+
+def test_short_series_warn_with_series_and_fallback():
+    fc = Forecaster([make_model("ets", "Y")])
+    out = fc.forecast(_yearly([3.0, 4, 5, 6, 7, 8]), h=2)
+    assert out["ets-model_used"].unique().tolist() == ["naive"]
+    assert len(fc.warnings) == 1 and fc.warnings[0].check == "short_series"
+    assert "at 'r'" in str(fc.warnings[0]) and "used naive instead" in str(fc.warnings[0])

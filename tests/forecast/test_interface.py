@@ -1,0 +1,106 @@
+"""The interface the budget projection calls: forecast_volumes, and the demo forecast inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from resmodel.demo.forecast_inputs import generate_forecast_inputs
+from resmodel.errors import InputError
+from resmodel.forecast.interface import OUTPUT_COLUMNS, age_shares_from_users, forecast_volumes
+from resmodel.forecast.stockflow import FLOW_COLUMNS, INFLOW_KINDS, OUTFLOW_KINDS
+from tests.forecast.conftest import trend_season
+
+
+def history(n: int = 48) -> pd.DataFrame:
+    """Daily activity by level (two levels), and SFB cases without levels."""
+    months = pd.date_range("2021-01-01", periods=n, freq="MS").strftime("%Y-%m")
+    dv = trend_season(n, seed=2)
+    sfb = 400 + np.arange(n) * 0.5
+    rows = [(m, "daglig_verksamhet", 1, v * 0.7) for m, v in zip(months, dv, strict=True)]
+    rows += [(m, "daglig_verksamhet", 2, v * 0.3) for m, v in zip(months, dv, strict=True)]
+    rows += [(m, "personlig_assistans_sfb", None, v) for m, v in zip(months, sfb, strict=True)]
+    h = pd.DataFrame(rows, columns=["month", "service", "level", "volume"])
+    h["level"] = h["level"].astype("Int64")
+    return h
+
+
+def test_output_columns_levels_and_totals():
+    h = history()
+    res = forecast_volumes(h, {"daglig_verksamhet": "drift", "personlig_assistans_sfb": "naive"}, 24)
+    t = res.table
+    assert tuple(t.columns) == OUTPUT_COLUMNS
+    assert len(t) == 24 * 3 and t["month"].min() == pd.Timestamp("2025-01-01")
+    dv = t[t["service"] == "daglig_verksamhet"].groupby("month")["volume"].sum()
+    last = h[h["service"] == "daglig_verksamhet"].groupby("month")["volume"].sum()
+    slope = (last.iloc[-1] - last.iloc[0]) / (len(last) - 1)
+    np.testing.assert_allclose(dv.to_numpy(), last.iloc[-1] + slope * np.arange(1, 25))
+    shares = t[(t["service"] == "daglig_verksamhet")].pivot(index="month", columns="level", values="volume")
+    np.testing.assert_allclose(shares[1] / shares.sum(axis=1), 0.7)
+    sfb = t[t["service"] == "personlig_assistans_sfb"]
+    assert sfb["level"].isna().all() and sfb["model_used"].eq("naive").all()
+    assert (t["volume_lo_80"] <= t["volume"]).all() and (t["volume"] <= t["volume_hi_80"]).all()
+    assert (t["volume_lo_95"] <= t["volume_lo_80"]).all()
+
+
+def test_overrides_by_number_and_by_year():
+    res = forecast_volumes(history(), {"daglig_verksamhet": 1000, "personlig_assistans_sfb": {2025: 450, 2026: 470}}, 36)
+    t = res.table
+    dv = t[t["service"] == "daglig_verksamhet"].groupby("month")["volume"].sum()
+    assert np.allclose(dv, 1000) and t.loc[t["service"] == "daglig_verksamhet", "model_used"].eq("override").all()
+    sfb = t[t["service"] == "personlig_assistans_sfb"].set_index("month")["volume"]
+    assert sfb["2025-06-01"] == 450 and sfb["2026-06-01"] == 470 and sfb["2027-12-01"] == 470
+    assert [w.check for w in res.warnings] == ["override_extended"]
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"dagligverksamhet": "naive"}, "'dagligverksamhet' is not a service"),
+    ({"daglig_verksamhet": "holt"}, "unknown model 'holt'"),
+    ({"daglig_verksamhet": "demographic"}, "needs a population projection"),
+    ({"daglig_verksamhet": {2026: 5}}, "override starts in 2026"),
+    ({"daglig_verksamhet": -3}, "is negative"),
+])
+def test_bad_specs_are_located_at_the_service(spec, message):
+    with pytest.raises(InputError) as err:
+        forecast_volumes(history(), spec, 12)
+    assert message in str(err.value)
+    assert err.value.problems[0].location.path.startswith("spec.")
+
+
+def test_demographic_model_and_projected_level_mix_with_demo_inputs():
+    h = history(60)
+    inputs = generate_forecast_inputs(h, seed=1)
+    users = pd.DataFrame({"service": "daglig_verksamhet", "level": [1, 2, 2], "birth_year": [1990, 1970, 2003]})
+    shares = age_shares_from_users(users, sorted(inputs["population"]["age_band"].unique()), 2025)
+    res = forecast_volumes(h, {"daglig_verksamhet": "demographic", "personlig_assistans_sfb": "stockflow"}, 24,
+                           population=inputs["population"], age_shares=shares, flows=inputs["flows"])
+    t = res.table
+    assert set(t["model_used"]) == {"demographic", "stockflow"}
+    assert any(w.check == "no_age_structure" for w in res.warnings)  # SFB has no users' ages here
+    dv = t[t["service"] == "daglig_verksamhet"].pivot(index="month", columns="level", values="volume")
+    assert dv.notna().all().all() and (dv.sum(axis=1).diff().dropna().abs() < 200).all()
+
+
+def test_demo_inputs_are_deterministic_and_consistent_with_the_history():
+    h = history(60)
+    a, b = generate_forecast_inputs(h, 7), generate_forecast_inputs(h, 7)
+    for key in ("population", "flows", "invoice_triangle"):
+        pd.testing.assert_frame_equal(a[key], b[key])
+    assert not a["invoice_triangle"].equals(generate_forecast_inputs(h, 8)["invoice_triangle"])
+    f = a["flows"]
+    assert list(f.columns) == ["year", "service", "level", *FLOW_COLUMNS]
+    ins = f[[f"inflow_{k}" for k in INFLOW_KINDS]].sum(axis=1)
+    outs = f[[f"outflow_{k}" for k in OUTFLOW_KINDS]].sum(axis=1)
+    assert (f["stock_end"] == f["stock_start"] + ins - outs).all()
+    dec = h[h["month"].str.endswith("-12")].assign(year=lambda d: d["month"].str[:4].astype(int))
+    merged = f.merge(dec, left_on=["year", "service", "level"], right_on=["year", "service", "level"])
+    assert len(merged) == len(f[f["year"] <= 2025]) and (merged["stock_end"] == merged["volume"].round()).all()
+    dv = f[f["service"] == "daglig_verksamhet"]
+    school = dv["inflow_school_leavers"].sum() / (dv["inflow_school_leavers"] + dv["inflow_new_decisions"]).sum()
+    assert 0.2 < school < 0.3  # F0347: about a quarter
+    tri = a["invoice_triangle"]
+    lag = (pd.to_datetime(tri["reporting_month"]).dt.to_period("M").astype("int64")
+           - pd.to_datetime(tri["service_month"]).dt.to_period("M").astype("int64"))
+    assert lag.min() >= 1 and lag.max() >= 12  # invoices keep arriving for a year and more
+    assert tri["reporting_month"].max() == "2025-12"

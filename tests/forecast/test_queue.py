@@ -1,0 +1,84 @@
+"""The queue of decisions not executed: hand-checkable cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from resmodel.errors import InputError
+from resmodel.forecast.queue import QueueParams, QueueState, capacity_from_staff, simulate_queue
+
+MONTHS = pd.date_range("2025-01-01", periods=12, freq="MS")
+
+
+def test_constant_demand_below_capacity_never_queues():
+    r = simulate_queue(MONTHS, np.full(12, 120.0), demand=np.full(12, 100.0))
+    assert r.monthly["queue_new"].eq(0).all() and r.monthly["executed"].eq(100).all()
+    assert r.quarterly["over_3m_total"].eq(0).all() and r.summary["cases_over_3m"] == 0
+
+
+def test_constant_demand_above_capacity_queues_the_excess_and_reports_after_three_months():
+    r = simulate_queue(MONTHS, np.full(12, 100.0), demand=np.full(12, 120.0))
+    m = r.monthly
+    assert m["executed"].eq(100).all() and m["queue_new"].eq(20).all()
+    # decided in January: at the end of April it has waited more than three months
+    assert m["over_3m_new"].tolist() == [0, 0, 0] + [20] * 9
+    assert r.quarterly["quarter"].tolist() == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+    assert r.quarterly["over_3m_total"].tolist() == [0, 20, 20, 20]
+    assert r.quarterly["exposure_min_sek"].tolist() == [0, 200_000, 200_000, 200_000]
+    assert r.quarterly["exposure_max_sek"].tolist() == [0, 20_000_000, 20_000_000, 20_000_000]
+    # central: 36 400 SEK per month waited (5.5 months at the end of June)
+    assert r.quarterly["exposure_central_sek"].iloc[1] == pytest.approx(20 * 36_400 * 5.5)
+    assert r.summary["cases_over_3m"] == 20 and r.summary["still_waiting_at_end"] == 20
+
+
+def test_turnover_moves_the_queue_first_in_first_out():
+    # 10 % of 100 executed leave each month and are replaced by 10 new decisions; 10 places free up:
+    # the queue stays at 20 and every decision waits exactly two months
+    r = simulate_queue(MONTHS, np.full(12, 100.0), demand=np.full(12, 120.0), params=QueueParams(exit_rate=0.1))
+    m = r.monthly
+    assert m["queue_new"].eq(20).all() and m["new_decisions"].iloc[1:].eq(10).all()
+    assert m["over_3m_total"].eq(0).all()
+    steady = r.waits[r.waits["category"] == "new"].set_index("wait_months")["executions"]
+    assert steady.index.tolist() == [0.5, 1.5, 2.5]
+    assert steady[0.5] == 100  # placed in the first month
+    assert steady[1.5] == 10  # half of the first month's excess waited one month
+    assert steady[2.5] == 10 * 10  # everyone else two months (months 3–12)
+
+
+def test_interruptions_are_separate_states():
+    # AIViV keeps its place: 1 % of 100 start an absence each month, none resume; with capacity for
+    # 100 users nothing else changes, and they are counted as not executed in their own column
+    p = QueueParams(aiviv_rate=0.01)
+    r = simulate_queue(MONTHS, np.full(12, 100.0), demand=np.full(12, 100.0), params=p,
+                       initial=QueueState(executed=100))
+    m = r.monthly
+    assert m["queue_new"].eq(0).all() and m["queue_aiv"].eq(0).all()
+    assert m["aiviv"].iloc[-1] == pytest.approx(100 - 100 * 0.99**12)
+    assert (m["executed"] + m["aiviv"]).round(9).eq(100).all()
+    assert m["over_3m_aiviv"].iloc[-1] > 0 and m["over_3m_new"].eq(0).all()
+    # AIV releases the place: with a full service the released place goes to the longest waiting
+    r2 = simulate_queue(MONTHS, np.full(12, 100.0), demand=np.full(12, 100.0), params=QueueParams(aiv_rate=0.05),
+                        initial=QueueState(executed=100, new=[0, 0, 0, 0, 5]))
+    assert r2.monthly["executions"].iloc[0] == pytest.approx(5) and r2.monthly["queue_new"].iloc[0] == 0
+    assert r2.monthly["queue_aiv"].iloc[0] == pytest.approx(5)
+
+
+def test_initial_queue_ages_and_staff_capacity():
+    r = simulate_queue(MONTHS[:3], capacity_from_staff(np.full(3, 25.0), 4.0), demand=np.full(3, 103.0),
+                       initial=QueueState(executed=100, new=[1, 0, 2]))
+    assert r.monthly["capacity"].eq(100).all()
+    assert r.monthly["over_3m_new"].tolist() == [2, 2, 3]  # age 2 → 3 in month one; age 0 → 3 in month three
+    assert r.summary["cases_over_3m"] == 3
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"params": QueueParams(exit_rate=1.5)}, "outside 0–1"),
+    ({"demand": np.full(11, 1.0)}, "11 values for 12 months"),
+    ({"demand": np.r_[np.full(11, 1.0), -1.0]}, "2025-12 is -1"),
+])
+def test_bad_queue_inputs_are_located(kwargs, message):
+    args = {"demand": np.full(12, 1.0), **kwargs}
+    with pytest.raises(InputError, match=message):
+        simulate_queue(MONTHS, np.full(12, 1.0), **args)

@@ -1,0 +1,112 @@
+"""Stock–flow cohort model: exact accounting, level mix carried by the inflow mix, age exit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from resmodel.errors import InputError
+from resmodel.forecast.stockflow import (
+    INFLOW_KINDS,
+    OUTFLOW_KINDS,
+    balance_path,
+    estimate_flow_params,
+    project_cohorts,
+    project_level_mix,
+)
+
+
+def _inflows(rows):
+    return pd.DataFrame(rows, columns=["year", "kind", "level", "count"])
+
+
+def test_known_inflows_and_outflows_give_exact_stocks():
+    initial = pd.DataFrame({"level": [1, 2], "stock": [100.0, 50.0]})
+    inflows = _inflows([(2025, "new_decisions", 1, 10), (2025, "school_leavers", 2, 4), (2025, "moves_in", 1, 1),
+                        (2026, "new_decisions", 1, 7), (2026, "school_leavers", 2, 5)])
+    outflows = pd.DataFrame([(2025, "moves_out", 1, 3), (2025, "deaths", 2, 1), (2025, "work_studies", 1, 2),
+                             (2026, "age_exit", 2, 6), (2026, "moves_out", 1, 5)],
+                            columns=["year", "kind", "level", "count"])
+    out = project_cohorts(initial, [2025, 2026], inflows, outflows).set_index(["year", "level"])
+    assert out.loc[(2025, 1), "stock_end"] == 100 + 10 + 1 - 3 - 2 == 106
+    assert out.loc[(2025, 2), "stock_end"] == 50 + 4 - 1 == 53
+    assert out.loc[(2026, 1), "stock_start"] == 106 and out.loc[(2026, 1), "stock_end"] == 106 + 7 - 5 == 108
+    assert out.loc[(2026, 2), "stock_end"] == 53 + 5 - 6 == 52
+    assert out.loc[(2026, 2), "outflow_age_exit"] == 6
+
+
+@settings(max_examples=40, deadline=None)
+@given(stock=st.lists(st.integers(0, 500), min_size=3, max_size=3),
+       rates=st.lists(st.floats(0, 0.2), min_size=4, max_size=4),
+       inflow=st.lists(st.integers(0, 60), min_size=3, max_size=3))
+def test_accounting_identity_holds_for_every_year_and_level(stock, rates, inflow):
+    initial = pd.DataFrame({"level": [1, 2, 3], "stock": np.array(stock, dtype=float)})
+    inflows = _inflows([(y, "new_decisions", lv + 1, inflow[lv]) for y in (1, 2, 3) for lv in range(3)])
+    outflows = pd.DataFrame({"kind": list(OUTFLOW_KINDS), "rate": rates})
+    out = project_cohorts(initial, [1, 2, 3], inflows, outflows)
+    ins = out[[f"inflow_{k}" for k in INFLOW_KINDS]].sum(axis=1)
+    outs = out[[f"outflow_{k}" for k in OUTFLOW_KINDS]].sum(axis=1)
+    np.testing.assert_allclose(out["stock_end"], out["stock_start"] + ins - outs, rtol=0, atol=1e-9)
+    nxt = out.groupby("level")["stock_start"].shift(-1).dropna()
+    np.testing.assert_allclose(nxt, out.loc[nxt.index, "stock_end"], atol=1e-9)
+
+
+def test_level_mix_moves_towards_the_inflow_mix():
+    # stock all at level 1, every inflow at level 2, 10 % leaving a year: share of level 2 after t
+    # years = 1 − 0.9^t · S0 / S_t with S_t = S* + (S0 − S*)·0.9^t, S* = inflow / rate
+    initial = pd.DataFrame({"level": [1, 2], "stock": [1000.0, 0.0]})
+    years = list(range(1, 11))
+    inflows = _inflows([(y, "new_decisions", 2, 100) for y in years])
+    out = project_cohorts(initial, years, inflows, pd.DataFrame({"kind": ["moves_out"], "rate": [0.1]}))
+    end = out.pivot(index="year", columns="level", values="stock_end")
+    np.testing.assert_allclose(end[1], 1000 * 0.9 ** np.array(years))
+    np.testing.assert_allclose(end[1] + end[2], 1000.0)  # equilibrium 100 / 0.1 = 1000 kept
+    share2 = end[2] / end.sum(axis=1)
+    assert np.all(np.diff(share2) > 0) and share2.iloc[-1] == pytest.approx(1 - 0.9**10)
+
+
+def test_age_exit_happens_at_the_configured_age():
+    initial = pd.DataFrame({"level": [1, 1, 1], "age": [64, 65, 66], "stock": [3.0, 5.0, 7.0]})
+    ages = pd.DataFrame({"kind": ["school_leavers"], "age": [20], "share": [1.0]})
+    inflows = _inflows([(2025, "school_leavers", 1, 4), (2026, "school_leavers", 1, 2)])
+    out = project_cohorts(initial, [2025, 2026], inflows, pd.DataFrame({"kind": ["deaths"], "rate": [0.0]}),
+                          exit_age=67, inflow_ages=ages)
+    assert out["outflow_age_exit"].tolist() == [7.0, 5.0]  # the 66-year-olds, then the 65-year-olds
+    assert out["stock_end"].tolist() == [15 - 7 + 4, 12 - 5 + 2]
+    out65 = project_cohorts(initial.assign(age=[62, 63, 64]), [2025], inflows, pd.DataFrame({"kind": ["deaths"], "rate": [0.0]}),
+                            exit_age=65, inflow_ages=ages)
+    assert out65["outflow_age_exit"].tolist() == [7.0]
+
+
+def test_rates_above_one_and_unknown_kinds_are_errors():
+    initial = pd.DataFrame({"level": [1], "stock": [10.0]})
+    with pytest.raises(InputError, match="add up to more than 1"):
+        project_cohorts(initial, [1], _inflows([]), pd.DataFrame({"kind": ["deaths", "moves_out"], "rate": [0.6, 0.5]}))
+    with pytest.raises(InputError, match="unknown flow kind"):
+        project_cohorts(initial, [1], _inflows([(1, "births", 1, 1)]), pd.DataFrame({"kind": ["deaths"], "rate": [0.1]}))
+
+
+def test_estimated_parameters_and_projected_mix_follow_recent_flows():
+    flows = pd.DataFrame({
+        "year": [2022, 2022, 2023, 2023, 2024, 2024], "level": [1, 2] * 3,
+        "stock_start": [80.0, 20, 82, 22, 84, 24], "inflow_new_decisions": [10.0, 10, 10, 10, 10, 10],
+        "inflow_school_leavers": 0.0, "inflow_moves_in": 0.0, "outflow_age_exit": [8.0, 8, 8, 8, 8, 8],
+        "outflow_work_studies": 0.0, "outflow_moves_out": 0.0, "outflow_deaths": 0.0,
+    })
+    flows["stock_end"] = flows["stock_start"] + 10 - 8
+    p = estimate_flow_params(flows, 2024)
+    assert p.total_inflow == 20 and p.total_rate == pytest.approx(48 / 312)
+    assert estimate_flow_params(flows, 2021) is None
+    mix = project_level_mix(flows, pd.Series([86.0, 26.0], index=[1, 2]), 2024, 2040)
+    share2 = mix[mix["level"] == 2].set_index("year")["share"]
+    assert share2.iloc[0] == pytest.approx(26 / 112) and share2.iloc[-1] > 0.4  # → inflow mix 50 %
+    assert np.all(np.diff(share2) > 0)
+
+
+def test_balance_path_solves_the_stock_equation():
+    t = np.array([0.0, 1.0, 10.0])
+    np.testing.assert_allclose(balance_path(100.0, 20.0, 0.1, t), 200 - 100 * np.exp(-0.1 * t))
+    np.testing.assert_allclose(balance_path(100.0, 20.0, 0.0, t), 100 + 20 * t)
