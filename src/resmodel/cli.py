@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from resmodel import __version__
+from resmodel.cli_budget import register as register_budget
 from resmodel.errors import ResmodelError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -109,6 +110,9 @@ def demo(out: Annotated[Path, typer.Option(help="folder to write the demo tables
 
     files = write_demo(out, seed)
     typer.echo(f"wrote {len(files)} files to {out}")
+
+
+register_budget(app)
 
 
 def main() -> None:

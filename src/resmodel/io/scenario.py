@@ -41,6 +41,17 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def _allowed_keys(loc: list[str]) -> list[str]:
+    """The keys allowed where an unknown key was found (top level, a parameter change, or projection)."""
+    if len(loc) == 1:
+        return sorted(ScenarioFile.model_fields)
+    if loc[0] == "projection":
+        from resmodel.scenario.projection import ProjectionSettings
+
+        return sorted(f.alias or name for name, f in ProjectionSettings.model_fields.items())
+    return ["value", "from", "until", "indexed", "reason"]
+
+
 def _validate(doc: LocatedDocument) -> ScenarioFile:
     if not isinstance(doc.data, dict) or not doc.data:
         raise InputError.at(Location(file=doc.file, line=1), "the scenario file is empty or not a mapping",
@@ -59,7 +70,7 @@ def _validate(doc: LocatedDocument) -> ScenarioFile:
             kind = err["type"]
             if kind == "extra_forbidden":
                 key = loc[-1] if loc else "?"
-                allowed = sorted(ScenarioFile.model_fields) if len(loc) == 1 else ["value", "from", "until", "indexed", "reason"]
+                allowed = _allowed_keys(loc)
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
                 problems.add(doc.location(path), f"unknown key '{key}'", "one of " + ", ".join(allowed),

@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from resmodel.scenario.projection import ProjectionSettings
+
 Number = Annotated[float, Field(allow_inf_nan=False)]
 
 
@@ -59,6 +61,8 @@ class ScenarioFile(Strict):
         default_factory=dict,
         description="parameter path → value (whole horizon) or list of dated changes",
     )
+    projection: ProjectionSettings | None = Field(
+        None, description="multi-year budget projection settings (docs/projection.md); merged key by key over 'extends'")
 
 
 class EffectiveScenario(BaseModel):

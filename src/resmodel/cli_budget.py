@@ -1,0 +1,254 @@
+"""Budget commands for the main CLI: ``project``, ``compare`` and ``tornado`` (docs/projection.md).
+
+Each command loads scenario files, runs the base-year engine and the budget projection, prints a
+yearly table and writes CSV, an Excel workbook (Swedish sheet names), PNG charts and an HTML
+summary atomically. User mistakes raise ``InputError``; the main entry point turns them into a
+located message and exit status 2, and nothing is written."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from resmodel.errors import InputError, Location
+
+MSEK = 1e6
+ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
+OutOpt = Annotated[Path | None, typer.Option(help="output folder (default results/<name>)")]
+
+
+def _load(path: Path):
+    from resmodel.projection_run import build_setup
+    from resmodel.run import load, run
+
+    loaded = load(path)
+    return loaded, build_setup(loaded, run(loaded))
+
+
+def _check_out(out: Path | None) -> None:
+    if out is not None and out.exists() and not out.is_dir():
+        raise InputError.at(Location(file=str(out), path="--out"), "the output folder is an existing file",
+                            "a folder (new or existing) for the results", "choose another --out or move the file")
+
+
+def _msek(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    out = frame.copy()
+    for c in columns:
+        out[c] = out[c] / MSEK
+    return out
+
+
+def _echo(frame: pd.DataFrame) -> None:
+    typer.echo(frame.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+
+
+def _write(target: Path, files: dict[str, object]) -> list[str]:
+    """name → DataFrame (CSV), bytes, str, or a workbook spec dict; all written atomically."""
+    from resmodel.io.writers import write_csv, write_folder_atomically, write_workbook
+
+    def write(tmp: Path) -> None:
+        for name, content in files.items():
+            if isinstance(content, pd.DataFrame):
+                write_csv(content, tmp / name)
+            elif isinstance(content, bytes):
+                (tmp / name).write_bytes(content)
+            elif isinstance(content, str):
+                (tmp / name).write_text(content, encoding="utf-8")
+            else:
+                write_workbook(content, tmp / name)
+
+    write_folder_atomically(target, write)
+    return list(files)
+
+
+def _deviation_wide(by_area: pd.DataFrame) -> pd.DataFrame:
+    from resmodel.budget.areas import AREA_BY_KEY
+
+    wide = by_area.pivot_table(index="area", columns="year", values="deviation", sort=False).reset_index()
+    wide.columns.name = None
+    wide.insert(1, "område", [AREA_BY_KEY[a].label_sv if a in AREA_BY_KEY else "Hela nämnden" for a in wide["area"]])
+    return wide
+
+
+def _chart(result, mc: pd.DataFrame | None, name: str) -> bytes:
+    """Fan chart of the board's net cost vs frame; without Monte Carlo the band is the line itself."""
+    from resmodel.budget import charts
+
+    if mc is None:
+        t = result.yearly
+        mc = t[t["service"] == "total"].copy()
+        for p in ("p05", "p25", "p75", "p95"):
+            mc[p] = mc["value"]
+    return charts.fan_chart_png(mc, "total", title=f"Nettokostnad mot ram — net cost vs frame: {name}")
+
+
+def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...], chart: str,
+          mc: pd.DataFrame | None) -> str:
+    total = _msek(by_area[by_area["area"] == "total"], ["net_cost", "frame", "deviation"])
+    last = by_area["year"].max()
+    worst = by_area[(by_area["year"] == last) & (by_area["area"] != "total")].sort_values("deviation").head(1)
+    rows = "".join(f"<tr><td>{r.year}</td><td>{r.net_cost:,.1f}</td><td>{r.frame:,.1f}</td>"
+                   f"<td class=\"{'neg' if r.deviation < 0 else 'pos'}\">{r.deviation:,.1f}</td></tr>"
+                   for r in total.itertuples())
+    first_def = total[total["deviation"] < 0]["year"].min() if (total["deviation"] < 0).any() else None
+    lead = (f"Med dessa antaganden överskrids ramen första gången {first_def}. " if first_def
+            else "Med dessa antaganden håller nämnden ramen varje år. ")
+    if len(worst):
+        w = worst.iloc[0]
+        lead += f"Störst avvikelse {last}: {w['area']} ({w['deviation'] / MSEK:,.1f} MSEK)."
+    band = ""
+    if mc is not None:
+        sel = mc[(mc["area"] == "total") & (mc["service"] == "total") & (mc["measure"] == "deviation")]
+        if len(sel):
+            r = sel.sort_values("period").iloc[-1]
+            band = (f"<p>Osäkerhet (Monte Carlo): avvikelsen {r['period']} ligger med 90 % sannolikhet mellan "
+                    f"{r['p05'] / MSEK:,.1f} och {r['p95'] / MSEK:,.1f} MSEK.</p>")
+    note_items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    return f"""<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8"><title>Budgetprognos — {html.escape(name)}</title>
+<style>body{{font-family:sans-serif;max-width:52em;margin:2em auto}}td,th{{padding:.2em .8em;text-align:right}}
+.neg{{color:#b00}}.pos{{color:#070}}</style></head><body>
+<h1>Budgetprognos {html.escape(str(by_area['year'].min()))}–{html.escape(str(last))}: {html.escape(name)}</h1>
+<p>{html.escape(purpose)}</p>
+<p><strong>{html.escape(lead)}</strong></p>
+<p>Avvikelse = ram (kommunbidrag) − nettokostnad; negativt = underskott. Belopp i MSEK, löpande priser.</p>
+{band}<img src="{chart}" alt="Nettokostnad mot ram" width="720">
+<table><tr><th>År</th><th>Nettokostnad</th><th>Ram</th><th>Avvikelse</th></tr>{rows}</table>
+<h2>Antaganden som förlängts — extrapolated inputs</h2><ul>{note_items}</ul>
+</body></html>
+"""
+
+
+def project(scenario: ScenarioArg, out: OutOpt = None,
+            draws: Annotated[int, typer.Option(help="Monte Carlo draws (0 = deterministic only)", min=0)] = 0,
+            seed: Annotated[int | None, typer.Option(help="Monte Carlo seed (default: the scenario's)")] = None
+            ) -> None:
+    """Project net cost, frame and deviation per year and area; CSV, workbook, chart and HTML summary."""
+    from resmodel.budget import montecarlo
+    from resmodel.projection_run import run_setup, yearly_by_area
+
+    _check_out(out)
+    loaded, setup = _load(scenario)
+    result = run_setup(setup)
+    by_area = yearly_by_area(result)
+    mc_table = None
+    if draws:
+        s = setup.settings
+        if s.settings.uncertainty is None:
+            raise InputError.at(s.location(""), "--draws needs distributions on drivers",
+                                "an 'uncertainty:' block under 'projection:' (docs/budget.md §4)",
+                                "add one, or run without --draws")
+        src = s.set_by["uncertainty"]
+        spec = montecarlo.load_uncertainty(s.settings.uncertainty, src.display, prefix="projection.uncertainty",
+                                           line_of=lambda k: src.doc.line_of(f"projection.uncertainty.{k}"))
+        with typer.progressbar(length=draws, label="Monte Carlo") as bar:
+            mc = montecarlo.run(setup.case, spec, draws=draws, seed=loaded.scenario.seed if seed is None else seed,
+                                progress=lambda done, total: bar.update(done - bar.pos))
+        mc_table = mc.table
+    name = loaded.scenario.name
+    chart = _chart(result, mc_table, name)
+    money = {"net_cost": "#,##0", "frame": "#,##0", "deviation": "#,##0"}
+    sheets = {"Prognos per år": (by_area, money),
+              "Avvikelse per område": (_deviation_wide(by_area), {}),
+              "Prognos per tjänst": (result.yearly, {"value": "#,##0"}),
+              "Volymmodeller": (setup.volume_models, {}),
+              "Noter": (pd.DataFrame({"note": list(result.notes)}), {})}
+    files: dict[str, object] = {"prognos_per_ar.csv": by_area, "prognos_tjanster.csv": result.yearly,
+                                "prognos_manad.csv": result.monthly}
+    if mc_table is not None:
+        sheets["Percentiler"] = (mc_table, {})
+        files["percentiler.csv"] = mc_table
+    files["prognos.xlsx"] = sheets
+    files["prognos.png"] = chart
+    files["sammanfattning.html"] = _html(name, loaded.scenario.purpose, by_area, result.notes, "prognos.png", mc_table)
+    target = out or Path("results") / f"{name}_prognos"
+    written = _write(target, files)
+    total = _msek(by_area[by_area["area"] == "total"], ["net_cost", "frame", "deviation"]).drop(columns="area")
+    typer.echo(f"scenario '{name}': net cost, frame and deviation (MSEK; negative = overspend)")
+    _echo(total)
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(f"wrote {', '.join(written)} to {target}")
+
+
+def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more scenario files; the first is the "
+                                                            "reference", show_default=False)],
+            out: OutOpt = None,
+            measure: Annotated[str, typer.Option(help="waterfall measure: deviation, net_cost or frame")] = "deviation",
+            year: Annotated[int | None, typer.Option(help="waterfall year (default: the whole horizon)")] = None
+            ) -> None:
+    """Differences per year and area against the first scenario, and a waterfall by driver."""
+    from resmodel.budget import charts
+    from resmodel.budget import compare as cmp
+    from resmodel.projection_run import run_setup
+
+    if len(scenarios) < 2:
+        raise InputError.at(Location(path="SCENARIOS"), "compare needs at least two scenarios",
+                            "A B [C …]", "name a reference scenario and one or more to compare with it")
+    if measure not in ("deviation", "net_cost", "frame"):
+        raise InputError.at(Location(path="--measure"), f"unknown measure '{measure}'",
+                            "deviation, net_cost or frame", "choose one of them")
+    _check_out(out)
+    runs = []
+    for path in scenarios:
+        loaded, setup = _load(path)
+        runs.append((loaded.scenario.name, setup, run_setup(setup)))
+    names = [n for n, _, _ in runs]
+    dup = next((i for i, n in enumerate(names) if n in names[:i]), None)
+    if dup is not None:
+        raise InputError.at(Location(file=str(scenarios[dup]), path="name"),
+                            f"two scenarios are named '{names[dup]}'", "a distinct 'name:' per scenario",
+                            "rename one of them, or compare different scenarios")
+    ref_name, ref_setup, ref = runs[0]
+    diffs, falls, files = [], [], {}
+    for name, setup, result in runs[1:]:
+        diffs.append(cmp.compare(ref, result))
+        fall = cmp.waterfall(ref_setup.case, setup.case, measure=measure, year=year)
+        fall.insert(0, "scenario_b", name)
+        fall.insert(0, "scenario_a", ref_name)
+        falls.append(fall)
+        files[f"vattenfall_{name}.png"] = charts.waterfall_png(fall.drop(columns=["scenario_a", "scenario_b"]),
+                                                               title=f"Vattenfall {ref_name} → {name}: {measure}")
+    diff = pd.concat(diffs, ignore_index=True)
+    fall = pd.concat(falls, ignore_index=True)
+    sheets = {"Jämförelse": (diff, {"value_a": "#,##0", "value_b": "#,##0", "difference": "#,##0"}),
+              "Vattenfall": (fall, {"value": "#,##0", "cumulative": "#,##0"})}
+    target = out or Path("results") / ("jamforelse_" + "_".join(names))
+    written = _write(target, {"jamforelse.csv": diff, "vattenfall.csv": fall, "jamforelse.xlsx": sheets, **files})
+    sel = diff[(diff["area"] == "total") & (diff["measure"] == "deviation")]
+    table = sel.pivot_table(index="period", columns="scenario_b", values="difference", sort=False) / MSEK
+    typer.echo(f"difference in the board's deviation against '{ref_name}' (MSEK per year)")
+    typer.echo(table.to_string(float_format=lambda v: f"{v:,.1f}"))
+    typer.echo(f"\nwaterfall of {measure} ({fall['period'].iat[0]}, MSEK)")
+    _echo(_msek(fall[["scenario_b", "driver", "label", "value", "cumulative"]], ["value", "cumulative"]))
+    typer.echo(f"wrote {', '.join(written)} to {target}")
+
+
+def tornado(scenario: ScenarioArg, out: OutOpt = None,
+            year: Annotated[int | None, typer.Option(help="year (default: summed over the horizon)")] = None) -> None:
+    """Tornado: each driver ± a stated amount → effect on the board's deviation (CSV + PNG)."""
+    from resmodel.budget import charts, sensitivity
+
+    _check_out(out)
+    loaded, setup = _load(scenario)
+    table = sensitivity.tornado(setup.case, year=year)
+    name = loaded.scenario.name
+    target = out or Path("results") / f"{name}_tornado"
+    written = _write(target, {"tornado.csv": table, "tornado.png": charts.tornado_png(table)})
+    typer.echo(f"tornado of the board's deviation, scenario '{name}' (MSEK)")
+    shown = _msek(table[["label", "amount", "unit", "effect_low", "effect_high", "swing"]],
+                  ["effect_low", "effect_high", "swing"])
+    shown["amount"] = [f"±{a:g}" for a in table["amount"]]
+    _echo(shown)
+    typer.echo(f"wrote {', '.join(written)} to {target}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the budget commands to the main CLI."""
+    app.command("project")(project)
+    app.command("compare")(compare)
+    app.command("tornado")(tornado)

@@ -1,0 +1,277 @@
+"""Wire the budget core (resmodel.budget) to scenario files: the base-year engine's per-service
+results become the unit-cost table, the parameter tree gives the index series, the state rate and
+sick leave by year, the volume forecaster gives the monthly volumes, and the scenario's
+``projection:`` block gives everything else (docs/projection.md).
+
+    loaded = resmodel.run.load(path); result = resmodel.run.run(loaded)
+    budget = project(loaded, result)            # BudgetResult: .yearly, .monthly, .notes
+    case = build_case(loaded, result)           # BudgetCase for compare.waterfall, Monte Carlo"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from resmodel.budget.case import BudgetCase, BudgetResult, run_budget
+from resmodel.budget.frame import load_frame
+from resmodel.budget.projection import AssistanceParams, ExternalPlacesParams, ProjectionInputs
+from resmodel.budget.volumes import from_long
+from resmodel.errors import InputError, Location
+from resmodel.io.scenario import read_chain
+from resmodel.scenario.projection import ResolvedProjection, frame_document, resolve
+
+SFB, LSS, OWN = "personlig_assistans_sfb", "personlig_assistans_lss", "personlig_assistans_egen_utforare"
+EXTERNAL = "externa_platser"
+STATE_RATE = "personlig_assistans.state_hourly_rate"
+INDEX_PATHS = {"wage_growth": "indices.wage_growth", "price_growth": "indices.price_growth"}
+SICK_LEAVE = "working_time.sick_leave_rate"
+HISTORY_FILE = "volume_history.csv"
+
+
+@dataclass(frozen=True)
+class ProjectionSetup:
+    """Everything a projection needs besides the core: the case and where its inputs came from."""
+
+    case: BudgetCase
+    settings: ResolvedProjection
+    volume_models: pd.DataFrame   # service, model_used
+    notes: tuple[str, ...] = ()   # forecast warnings, extrapolated state-rate years, volume changes
+
+
+def _settings(loaded) -> ResolvedProjection:
+    chain = read_chain(Path(loaded.scenario.chain[-1]))
+    resolved = resolve(chain)
+    if resolved is None:
+        last = chain[-1]
+        raise InputError.at(Location(file=last.display, line=1), "the scenario has no 'projection:' block",
+                            "a 'projection:' block in the scenario or a scenario it extends",
+                            "add one (see scenarios/base.yaml and docs/projection.md)")
+    return resolved
+
+
+def unit_costs(services: pd.DataFrame) -> pd.DataFrame:
+    """The engine's per-service table → the core's unit-cost table (purchase cost folded into other
+    cost, docs/budget.md §9). Rule-priced services are kept; the core ignores their rows (noted)."""
+    t = services[services["users"] > 0]
+    return pd.DataFrame({
+        "service": t["service"].astype(str).to_numpy(),
+        "volume": t["users"].to_numpy(dtype=float),
+        "staff_cost": t["staff_cost"].to_numpy(dtype=float),
+        "premises_cost": t["premises_cost"].to_numpy(dtype=float),
+        "other_cost": (t["other_cost"] + t["purchase_cost"]).to_numpy(dtype=float),
+        "revenue": t["revenue"].to_numpy(dtype=float),
+    })
+
+
+def _growth(tree, path: str, name: str, years: range, declared: float | None) -> tuple[dict[int, float], float | None]:
+    """Annual growth from the tree for ``years``: data and scenario overrides as a series; years the
+    tree extrapolates (``extend: last``) become a declared extension, so the core flags them. A
+    rate declared in the scenario (projection.extensions) is used beyond the data instead."""
+    series: dict[int, float] = {}
+    extension = None
+    for y in years:
+        try:
+            rate, extrapolated = tree.index_growth(path, y)
+        except InputError:
+            if declared is None:
+                raise
+            return series, declared
+        if extrapolated:
+            return series, declared if declared is not None else rate
+        series[y] = rate
+    return series, extension
+
+
+def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: int, last: int,
+             lss_hours_per_case: float = 0.0) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    from resmodel.forecast.interface import forecast_volumes
+
+    s = resolved.settings
+    notes: list[str] = []
+    path = Path(loaded.scenario.data) / HISTORY_FILE
+    if not path.is_file():
+        raise InputError.at(Location(file=str(path)), "no volume history for the projection",
+                            f"a {HISTORY_FILE} (month, service, level, volume) in the data folder",
+                            "add the monthly volume history (docs/forecasting.md)")
+    history = pd.read_csv(path)
+    known = sorted(history["service"].astype(str).unique())
+    for key in [*s.volumes, *s.volume_growth, *(c.service for c in s.volume_changes)]:
+        if key not in services:
+            import difflib
+            close = difflib.get_close_matches(key, services, n=1)
+            raise InputError.at(resolved.location(f"volumes.{key}" if key in s.volumes else
+                                                  f"volume_growth.{key}" if key in s.volume_growth else
+                                                  "volume_changes"),
+                                f"'{key}' is not a projected service",
+                                "one of " + ", ".join(services),
+                                (f"did you mean '{close[0]}'? " if close else "") + "correct the service name")
+    missing = [sv for sv in services if sv not in known and sv not in s.volumes]
+    if missing:
+        raise InputError.at(resolved.location("volumes"), f"no volume history for '{missing[0]}'",
+                            "a forecast from the history, or a fixed volume in projection.volumes",
+                            f"add 'volumes: {{{missing[0]}: <volume>}}'")
+    last_hist = pd.Period(str(history["month"].max())[:7], "M")
+    horizon = (pd.Period(f"{last}-12", "M") - last_hist).n
+    start = pd.Period(f"{first}-01", "M")
+    if last_hist < start - 1:
+        raise InputError.at(Location(file=str(path)), f"the volume history ends in {last_hist}",
+                            f"history up to {start - 1} at least", "extend the history")
+    spec = {sv: (s.volumes.get(sv, s.default_model)) for sv in services if sv in known}
+    fixed = {sv: v for sv, v in s.volumes.items() if sv not in known}
+    hist = history[history["service"].isin(list(spec))]
+    fc = forecast_volumes(hist, spec, horizon)
+    notes += [str(w) for w in fc.warnings]
+    table = fc.table.groupby(["service", "month"], as_index=False)["volume"].sum()
+    table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")
+    wide = from_long(table, service="service", period="month", value="volume")
+    months = pd.period_range(start, f"{last}-12", freq="M").strftime("%Y-%m")
+    wide = wide.reindex(months)
+    for sv, v in fixed.items():
+        if isinstance(v, dict):
+            ys = sorted(v)
+            wide[sv] = [float(v[ys[max(np.searchsorted(ys, int(m[:4]), side="right") - 1, 0)]]) for m in months]
+        else:
+            wide[sv] = float(v)
+    t = np.arange(len(months)) + 1.0
+    for sv, g in s.volume_growth.items():
+        wide[sv] = wide[sv] * (1.0 + g) ** (t / 12.0)
+    weeks = 365.25 / 7.0
+    for i, c in enumerate(s.volume_changes):
+        change = c.change
+        if c.hours_per_week is not None:
+            if c.service != LSS or lss_hours_per_case <= 0:
+                raise InputError.at(resolved.location(f"volume_changes[{i}].hours_per_week"),
+                                    f"hours_per_week given for '{c.service}'",
+                                    f"hours_per_week only on {LSS} changes", "remove hours_per_week")
+            change = c.change * c.hours_per_week * weeks / lss_hours_per_case
+            notes.append(f"volume change {c.service}: {c.change:+g} cases of {c.hours_per_week:g} h/week "
+                         f"= {change:+.1f} cases of the base-year average size ({lss_hours_per_case:,.0f} h/yr)")
+        mask = np.array([int(m[:4]) >= c.from_year for m in months])
+        wide.loc[mask, c.service] = wide.loc[mask, c.service] + change
+        if c.reason:
+            notes.append(f"volume change {c.service} {c.change:+g} from {c.from_year}: {c.reason}")
+    if (wide[services].to_numpy() < 0).any():
+        raise InputError.at(resolved.location("volume_changes"), "a volume change makes a volume negative",
+                            "changes that leave every volume ≥ 0", "reduce the change")
+    models = fc.table.groupby("service", as_index=False)["model_used"].first()
+    models = pd.concat([models, pd.DataFrame({"service": list(fixed), "model_used": "fixed"})], ignore_index=True)
+    return wide[services], models.sort_values("service", ignore_index=True), notes
+
+
+def build_setup(loaded, result) -> ProjectionSetup:
+    """The budget case of a loaded scenario and its base-year engine result."""
+    resolved = _settings(loaded)
+    s = resolved.settings
+    tree = loaded.tree
+    base_year = loaded.scenario.base_date.year
+    first, last = base_year + 1, base_year + s.horizon_years
+    engine = result.services.set_index("service")
+    costs = unit_costs(result.services)
+    generic = [sv for sv in costs["service"] if sv not in (SFB, LSS, EXTERNAL)]
+    volume_services = sorted([*generic, *[sv for sv in (EXTERNAL, LSS, SFB) if sv in engine.index
+                                          and engine.at[sv, "users"] > 0]])
+    days = 366 if calendar.isleap(base_year) else 365
+    users = loaded.data.users
+    lss_cases = float(engine.at[LSS, "users"]) if LSS in engine.index else 0.0
+    lss_hours = float(users.loc[users["service"] == LSS, "weekly_hours"].sum()) * days / 7.0
+    volumes, models, notes = _volumes(loaded, resolved, volume_services, first, last,
+                                      lss_hours / lss_cases if lss_cases else 0.0)
+    assistance = None
+    if SFB in engine.index or LSS in engine.index:
+        lss_net = float(engine.at[LSS, "net_cost"]) if LSS in engine.index else 0.0
+        own_hours = float(engine.at[SFB, "total_hours"]) if SFB in engine.index else 0.0
+        own_cost = float(engine.at[SFB, "staff_cost"] + engine.at[SFB, "other_cost"]) if SFB in engine.index else 0.0
+        sfb_cases = float(engine.at[SFB, "users"]) if SFB in engine.index else 0.0
+        rates, extrapolated = {}, []
+        for y in range(base_year, last + 1):
+            try:
+                r = tree.resolve(STATE_RATE, dt.date(y, 1, 1))  # one leaf: only its own index must reach y
+            except InputError:
+                if s.extensions.get("state_rate") is None:
+                    raise
+                break  # the core extends the rate by the scenario's declared growth (flagged)
+            rates[y] = float(r.value)
+            extrapolated = list(r.extrapolated_years) or extrapolated
+        if extrapolated:
+            notes.append(f"{STATE_RATE}: {tree.parameters[STATE_RATE].indexation} extended beyond its data for "
+                         + ", ".join(map(str, extrapolated)))
+        assistance = AssistanceParams(
+            lss_hours_per_case=lss_hours / lss_cases if lss_cases else 0.0,
+            lss_cost_per_hour=lss_net / lss_hours if lss_hours else 0.0,
+            own_provider_cost_per_hour=own_cost / own_hours if own_hours else 0.0,
+            sfb_hours_per_week=float(loaded.snapshot["personlig_assistans.municipal_hours_per_week"]),
+            sfb_cap_hours_per_week=float(loaded.snapshot["personlig_assistans.municipal_hours_per_week"]),
+            own_provider_rate_factor=s.own_provider_rate_factor,
+            state_rate=pd.Series(rates), state_rate_extension=s.extensions.get("state_rate"),
+            lss_service=LSS if LSS in volume_services else None)
+        if own_hours and sfb_cases and SFB in volumes:
+            volumes[OWN] = volumes[SFB] * (own_hours / sfb_cases)
+            notes.append(f"{OWN}: own-provider hours follow SFB cases at {own_hours / sfb_cases:,.0f} h per case "
+                         "(base year)")
+    external = ()
+    if EXTERNAL in volume_services:
+        places = float(engine.at[EXTERNAL, "users"])
+        price = float(engine.at[EXTERNAL, "purchase_cost"] + engine.at[EXTERNAL, "other_cost"]) / (places * days)
+        external = (ExternalPlacesParams(service=EXTERNAL, price_per_day=price, existing_places=places,
+                                         new_place_premium=s.external.new_place_premium,
+                                         turnover=s.external.turnover),)
+
+    years = range(base_year + 1, last + 1)
+    ext: dict[str, float] = {}
+    growth = {}
+    for name, path in INDEX_PATHS.items():
+        series, extension = _growth(tree, path, name, years, s.extensions.get(name))
+        growth[name] = series
+        if extension is not None:
+            ext[name] = extension
+    if s.rent_growth is None:
+        growth["rent_growth"], rent_ext = growth["price_growth"], ext.get("price_growth")
+    else:
+        growth["rent_growth"], rent_ext = s.rent_growth, s.extensions.get("rent_growth")
+    if rent_ext is not None:
+        ext["rent_growth"] = rent_ext
+    sick = {y: float(tree.resolve(SICK_LEAVE, dt.date(y, 7, 1)).value) for y in range(first, last + 1)}
+
+    param_file = {n: tree.parameters[p].file for n, p in INDEX_PATHS.items()}
+    inputs = ProjectionInputs(
+        scenario=loaded.scenario.name, base_year=base_year, volumes=volumes,
+        unit_costs=costs.sort_values("service", ignore_index=True),
+        wage_growth=growth["wage_growth"], price_growth=growth["price_growth"], rent_growth=growth["rent_growth"],
+        years=s.horizon_years, sick_leave=sick, sick_leave_base=float(loaded.snapshot[SICK_LEAVE]),
+        level_mix_drift=s.level_mix_drift, assistance=assistance, external=external, extensions=ext,
+        sources={**param_file, "volumes": str(Path(loaded.scenario.data) / HISTORY_FILE),
+                 "state_rate": tree.parameters[STATE_RATE].file, "sick_leave": tree.parameters[SICK_LEAVE].file},
+    )
+    data, file, line_of = frame_document(resolved)
+    frame = load_frame(data, file, prefix="frame", line_of=line_of)
+    case = BudgetCase(inputs, frame)
+    return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys(notes)))
+
+
+def build_case(loaded, result) -> BudgetCase:
+    return build_setup(loaded, result).case
+
+
+def run_setup(setup: ProjectionSetup) -> BudgetResult:
+    out = run_budget(setup.case)
+    return replace(out, notes=tuple(dict.fromkeys([*out.notes, *setup.notes])))
+
+
+def project(loaded, result) -> BudgetResult:
+    """Projection, frame and deviation of a loaded scenario (see module docstring)."""
+    return run_setup(build_setup(loaded, result))
+
+
+def yearly_by_area(result: BudgetResult) -> pd.DataFrame:
+    """year, area, net_cost, frame, deviation — area totals and the board total (report order)."""
+    y = result.yearly
+    t = y[(y["service"] == "total") & y["measure"].isin(["net_cost", "frame", "deviation"])]
+    wide = t.pivot_table(index=["period", "area"], columns="measure", values="value", sort=False).reset_index()
+    wide.columns.name = None
+    wide = wide.rename(columns={"period": "year"})
+    return wide[["year", "area", "net_cost", "frame", "deviation"]].reset_index(drop=True)

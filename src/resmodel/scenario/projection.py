@@ -1,0 +1,247 @@
+"""The ``projection:`` block of a scenario file: settings of the multi-year budget projection that
+are not parameters of the tree (docs/projection.md).
+
+Composition over ``extends``: the blocks of the chain are merged key by key, root first — a child
+value replaces the parent's value of the same key, mappings (``volumes``, ``volume_growth``,
+``extensions``, an inline ``frame``, ``external``) are merged recursively, lists and scalars are
+replaced whole. The merged block is validated again as a whole, with the location of the file
+that set each key."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from resmodel.errors import InputError, Location, ProblemCollector
+
+if TYPE_CHECKING:  # resmodel.io.scenario imports the schema, which imports this module
+    from resmodel.io.scenario import ScenarioSource
+    from resmodel.io.yamlio import LocatedDocument
+
+Number = Annotated[float, Field(allow_inf_nan=False)]
+#: forecast model names accepted by resmodel.forecast.interface.forecast_volumes
+MODEL_NAMES = ("naive", "snaive", "drift", "ets", "arima", "demographic", "stockflow", "auto")
+#: index names the projection reads from the tree (and that may be declared an extension)
+INDEX_NAMES = ("wage_growth", "price_growth", "rent_growth", "state_rate")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VolumeChange(_Strict):
+    """A step change of a service's volume from January of a year onwards (added to the forecast)."""
+
+    service: str = Field(description="service key, e.g. personlig_assistans_lss")
+    from_year: int = Field(ge=2000, le=2100, description="first year the change applies (from January)")
+    change: Number = Field(description="users/cases/places added (negative: removed), average per month")
+    hours_per_week: Number | None = Field(
+        None, gt=0.0, description="LSS assistance only: assistance hours per week of the cases that change; they "
+        "count as change × hours / the base-year LSS hours per case (default: cases of average size)")
+    reason: str | None = Field(None, description="why (shown in the results' notes)")
+
+
+class ExternalSettings(_Strict):
+    """External places: priced per day, new places dearer than existing ones (F0165)."""
+
+    new_place_premium: Number = Field(0.0, ge=0.0, le=5.0,
+                                      description="fraction by which a new place's day price exceeds an existing one")
+    turnover: Number = Field(0.0, ge=0.0, le=1.0,
+                             description="annual share of existing places that end and are re-bought as new")
+
+
+class ProjectionSettings(_Strict):
+    """Settings of the multi-year budget projection (docs/projection.md)."""
+
+    horizon_years: int = Field(10, ge=1, le=30, description="number of projected years after the base year")
+    default_model: str = Field("auto", description="forecast model for services not named in 'volumes' "
+                               "(" + ", ".join(MODEL_NAMES) + ")")
+    volumes: dict[str, str | Number | dict[int, Number]] = Field(
+        default_factory=dict,
+        description="service → forecast model name, a fixed volume for every month, or a volume per year")
+    volume_growth: dict[str, Number] = Field(
+        default_factory=dict, description="service → added annual volume growth (fraction), compounded monthly")
+    volume_changes: list[VolumeChange] = Field(
+        default_factory=list, description="step changes of volume from a year on (e.g. a shift of cases)")
+    level_mix_drift: Number | dict[int, Number] = Field(
+        0.0, description="annual unit-cost drift of the level services (fraction; one number or per year)")
+    rent_growth: Number | dict[int, Number] | None = Field(
+        None, description="annual rent (contract) growth; default: the price index")
+    extensions: dict[str, Number] = Field(
+        default_factory=dict,
+        description="declared growth beyond the index data: " + ", ".join(INDEX_NAMES) + " (flagged in results)")
+    external: ExternalSettings = Field(default_factory=ExternalSettings, description="external-place pricing")
+    own_provider_rate_factor: Number = Field(1.0, ge=1.0, le=1.12,
+                                             description="own provider's compensation relative to the state rate")
+    frame: str | dict[str, Any] | None = Field(
+        None, description="the council's frame: a frame YAML path (relative to the scenario file) or inline")
+    uncertainty: dict[str, Any] | None = Field(
+        None, description="distributions on drivers for Monte Carlo (docs/budget.md §4); used with --draws")
+
+    @field_validator("default_model")
+    @classmethod
+    def _model(cls, value: str) -> str:
+        if value not in MODEL_NAMES:
+            raise ValueError(f"unknown forecast model '{value}'")
+        return value
+
+    @field_validator("extensions")
+    @classmethod
+    def _extensions(cls, value: dict[str, float]) -> dict[str, float]:
+        for key in value:
+            if key not in INDEX_NAMES:
+                raise ValueError(f"unknown index '{key}' (one of {', '.join(INDEX_NAMES)})")
+        return value
+
+    @model_validator(mode="after")
+    def _models(self) -> ProjectionSettings:
+        for service, spec in self.volumes.items():
+            if isinstance(spec, str) and spec not in MODEL_NAMES:
+                raise ValueError(f"volumes.{service}: unknown forecast model '{spec}'")
+        return self
+
+
+@dataclass(frozen=True)
+class ResolvedProjection:
+    """The merged projection block and where each top-level key was set."""
+
+    settings: ProjectionSettings
+    set_by: dict[str, ScenarioSource]   # top-level key → the file that set it last
+    chain: tuple[ScenarioSource, ...]
+
+    def location(self, path: str) -> Location:
+        """Location of ``projection.<path>`` in the file that set its top-level key."""
+        key = path.split(".", 1)[0]
+        src = self.set_by.get(key) or self.chain[-1]
+        return src.doc.location(f"projection.{path}" if path else "projection")
+
+    def frame_source(self) -> ScenarioSource | None:
+        return self.set_by.get("frame")
+
+
+def merge(parent: Any, child: Any) -> Any:
+    """Key-by-key merge: mappings recursively, everything else replaced by the child. A mapping
+    with a ``kind`` key (a choice such as the frame's indexation) is replaced whole."""
+    if isinstance(parent, dict) and isinstance(child, dict) and "kind" not in child:
+        out = dict(parent)
+        for key, value in child.items():
+            out[key] = merge(parent[key], value) if key in parent else value
+        return out
+    return child
+
+
+def _validate(data: dict[str, Any], where) -> ProjectionSettings:
+    try:
+        return ProjectionSettings.model_validate(data)
+    except ValidationError as exc:
+        problems = ProblemCollector()
+        seen = set()
+        for err in exc.errors():
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in ("str", "float", "int")))]
+            path = ".".join(str(p) for p in loc)
+            if err["type"] == "extra_forbidden":
+                key = str(loc[-1])
+                allowed = sorted(ProjectionSettings.model_fields) if len(loc) == 1 else \
+                    sorted(ExternalSettings.model_fields) if loc[0] == "external" else sorted(VolumeChange.model_fields)
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                item = (path, f"unknown key '{key}'")
+                if item not in seen:
+                    seen.add(item)
+                    problems.add(where(path), f"unknown key '{key}' in projection", "one of " + ", ".join(allowed),
+                                 f"{hint}remove or rename the key")
+                continue
+            item = (path.split(".")[0], err["msg"])
+            if item in seen:
+                continue
+            seen.add(item)
+            field = ProjectionSettings.model_fields.get(str(loc[0])) if loc else None
+            problems.add(where(path), err["msg"].replace("Value error, ", ""),
+                         field.description if field is not None and field.description else "see docs/projection.md",
+                         "correct the value (see docs/projection.md)")
+        problems.raise_if_any()
+        raise
+
+
+def resolve(chain: list[ScenarioSource] | tuple[ScenarioSource, ...]) -> ResolvedProjection | None:
+    """Merge the chain's ``projection:`` blocks (root first); None when no file has one."""
+    merged: dict[str, Any] | None = None
+    set_by: dict[str, ScenarioSource] = {}
+    for src in chain:
+        block = src.doc.data.get("projection") if isinstance(src.doc.data, dict) else None
+        if block is None:
+            continue
+        if not isinstance(block, dict):
+            raise InputError.at(src.doc.location("projection"), "'projection' is not a mapping",
+                                "'projection:' followed by indented settings", "see docs/projection.md")
+        merged = merge(merged or {}, block)
+        for key in block:
+            set_by[key] = src
+    if merged is None:
+        return None
+
+    def where(path: str) -> Location:
+        key = path.split(".", 1)[0]
+        src = set_by.get(key) or chain[-1]
+        return src.doc.location(f"projection.{path}" if path else "projection")
+
+    return ResolvedProjection(_validate(merged, where), set_by, tuple(chain))
+
+
+def resolve_file(path: Path) -> ResolvedProjection | None:
+    from resmodel.io.scenario import read_chain
+
+    return resolve(read_chain(path))
+
+
+def _frame_layer(src: ScenarioSource, frame: str | dict[str, Any]):
+    """(mapping, file shown in messages, line_of(key)) of one file's frame entry."""
+    from resmodel.io.scenario import display_path
+    from resmodel.io.yamlio import read_yaml
+
+    if isinstance(frame, dict):
+        return frame, src.display, (lambda key: src.doc.line_of(f"projection.frame.{key}"))
+    path = src.path.parent / frame
+    if not path.is_file():
+        raise InputError.at(src.doc.location("projection.frame"), f"frame file '{frame}' not found",
+                            "a frame YAML file (docs/budget.md §2)",
+                            "check the path (it is relative to the scenario file that sets it)")
+    doc: LocatedDocument = read_yaml(path, display_path(path))
+    nested = isinstance(doc.data, dict) and "frame" in doc.data
+    data = doc.data["frame"] if nested else doc.data
+    if not isinstance(data, dict):
+        raise InputError.at(doc.location("frame" if nested else ""), "the frame file is not a mapping",
+                            "a 'frame:' mapping as in docs/budget.md §2", "correct the file")
+    return data, doc.file, (lambda key: doc.line_of(f"frame.{key}" if nested else key))
+
+
+def frame_document(resolved: ResolvedProjection) -> tuple[dict[str, Any], str, Any]:
+    """The frame of the chain: a file's content or an inline mapping, composed root first (an inline
+    mapping in a child is merged key by key over the parent's frame, a path replaces it). Returns
+    (mapping, file shown in messages — the last file that changed it, line_of(key))."""
+    if resolved.settings.frame is None:
+        raise InputError.at(resolved.location(""), "the projection has no frame",
+                            "'frame: <path to a frame YAML>' or an inline frame mapping",
+                            "add e.g. 'frame: ../data/demokommun/frame.yaml' under 'projection:'")
+    layers = []
+    for src in resolved.chain:
+        block = src.doc.data.get("projection") if isinstance(src.doc.data, dict) else None
+        if isinstance(block, dict) and block.get("frame") is not None:
+            layer = _frame_layer(src, block["frame"])
+            layers = [layer] if isinstance(block["frame"], str) else [*layers, layer]
+    data: dict[str, Any] = {}
+    for layer in layers:
+        data = merge(data, layer[0])
+
+    last_data, last_file, last_line = layers[-1]
+
+    def line_of(key: str) -> int | None:
+        """Line in the last file that changed the frame; keys only set earlier get no line."""
+        top = key.split(".", 1)[0].split("[", 1)[0]
+        return last_line(key) if top in last_data or not key else None
+
+    return data, layers[-1][1], line_of

@@ -1,0 +1,100 @@
+"""The budget commands: project, compare, tornado (own Typer app + register, as the lead wires it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from resmodel.cli_budget import register
+from resmodel.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+SC = ROOT / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def app():
+    app = typer.Typer()
+    register(app)
+    return app
+
+
+def invoke(app, *args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_project_writes_report_and_prints_table(app, tmp_path):
+    out = tmp_path / "p"
+    res = invoke(app, "project", SC / "base.yaml", "--out", out)
+    assert res.exit_code == 0, res.output
+    assert "2034" in res.output and "deviation" in res.output
+    files = {p.name for p in out.iterdir()}
+    assert {"prognos_per_ar.csv", "prognos.xlsx", "prognos.png", "sammanfattning.html"} <= files
+    table = pd.read_csv(out / "prognos_per_ar.csv")
+    assert list(table.columns) == ["year", "area", "net_cost", "frame", "deviation"]
+    from openpyxl import load_workbook
+    assert {"Prognos per år", "Avvikelse per område"} <= set(load_workbook(out / "prognos.xlsx").sheetnames)
+    html = (out / "sammanfattning.html").read_text()
+    assert "Budgetprognos" in html and "prognos.png" in html
+    # byte-identical on a second run
+    out2 = tmp_path / "p2"
+    invoke(app, "project", SC / "base.yaml", "--out", out2)
+    for name in files:
+        assert (out / name).read_bytes() == (out2 / name).read_bytes(), name
+
+
+def test_project_monte_carlo_seeded(app, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        res = invoke(app, "project", SC / "base.yaml", "--draws", 200, "--seed", 3, "--out", out)
+        assert res.exit_code == 0, res.output
+    assert (a / "percentiler.csv").read_bytes() == (b / "percentiler.csv").read_bytes()
+    mc = pd.read_csv(a / "percentiler.csv")
+    assert (mc["p05"] <= mc["p50"] + 1e-6).all() and (mc["p50"] <= mc["p95"] + 1e-6).all()
+
+
+def test_compare_and_waterfall_close(app, tmp_path):
+    out = tmp_path / "c"
+    res = invoke(app, "compare", SC / "base.yaml", SC / "wage_above_state_rate.yaml", "--out", out)
+    assert res.exit_code == 0, res.output
+    fall = pd.read_csv(out / "vattenfall.csv")
+    start, end = fall["value"].iloc[0], fall["value"].iloc[-1]
+    steps = fall[~fall["driver"].isin(["start", "end"])]["value"].sum()
+    assert start + steps == pytest.approx(end, rel=1e-9)
+    assert (out / "vattenfall_wage_above_state_rate.png").stat().st_size > 0
+    diff = pd.read_csv(out / "jamforelse.csv")
+    assert {"scenario_a", "scenario_b", "period", "area", "measure", "difference"} <= set(diff.columns)
+
+
+def test_tornado(app, tmp_path):
+    res = invoke(app, "tornado", SC / "base.yaml", "--out", tmp_path / "t")
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "t" / "tornado.png").exists()
+
+
+def test_user_error_writes_nothing(app, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"name: bad\npurpose: x\nextends: {SC / 'base.yaml'}\nprojection:\n  frame:\n"
+                   "    base: {lss_boendet: 1}\n")
+    out = tmp_path / "never"
+    res = invoke(app, "project", bad, "--out", out)
+    assert isinstance(res.exception, InputError)
+    assert "line 6" in str(res.exception) and "did you mean 'lss_boende'" in str(res.exception)
+    assert not out.exists()
+
+
+def test_compare_needs_two(app, tmp_path):
+    res = invoke(app, "compare", SC / "base.yaml", "--out", tmp_path / "x")
+    assert isinstance(res.exception, InputError) and not (tmp_path / "x").exists()
+
+
+def test_draws_without_uncertainty(app, tmp_path):
+    s = tmp_path / "base.yaml"
+    s.write_text(f"name: plain\npurpose: x\ndata: {ROOT / 'data/demokommun'}\nbase_date: 2024-07-01\nseed: 1\n"
+                 f"projection:\n  default_model: drift\n  frame: {ROOT / 'data/demokommun/frame.yaml'}\n")
+    res = invoke(app, "project", s, "--draws", 10, "--out", tmp_path / "y")
+    assert isinstance(res.exception, InputError) and "uncertainty" in str(res.exception)

@@ -1,0 +1,213 @@
+"""Projection from a scenario file: the `projection:` block, its composition over `extends`, the
+wiring of engine results, parameter tree and volume forecast into the budget core."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from resmodel.errors import InputError
+from resmodel.projection_run import build_setup, project, unit_costs, yearly_by_area
+from resmodel.scenario.projection import ProjectionSettings, merge, resolve_file
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "demokommun"
+
+
+def scenario(tmp_path: Path, name: str, body: str, base_projection: str | None = None) -> Path:
+    """A root scenario on the demo data in tmp_path plus a child `name` with ``body``."""
+    projection = base_projection if base_projection is not None else textwrap.dedent(f"""\
+        projection:
+          horizon_years: 10
+          default_model: drift
+          frame: {DATA / 'frame.yaml'}
+        """)
+    (tmp_path / "base.yaml").write_text(
+        f"name: base\npurpose: test root\ndata: {DATA}\nbase_date: 2024-07-01\nseed: 1\n" + projection)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"name: {name}\npurpose: test\nextends: base.yaml\n" + textwrap.dedent(body))
+    return path
+
+
+def run_file(path: Path):
+    from resmodel.run import load, run
+
+    loaded = load(path)
+    return loaded, run(loaded)
+
+
+@pytest.fixture(scope="module")
+def base_budget(demo_loaded, demo_result):
+    return project(demo_loaded, demo_result)
+
+
+def test_settings_defaults_and_descriptions():
+    s = ProjectionSettings()
+    assert s.horizon_years == 10 and s.frame is None and s.own_provider_rate_factor == 1.0
+    for name, field in ProjectionSettings.model_fields.items():
+        assert field.description, name
+
+
+def test_merge_is_key_by_key():
+    parent = {"horizon_years": 10, "volumes": {"a": "drift", "b": 5}, "volume_changes": [{"x": 1}]}
+    child = {"volumes": {"b": 7}, "volume_changes": []}
+    assert merge(parent, child) == {"horizon_years": 10, "volumes": {"a": "drift", "b": 7}, "volume_changes": []}
+
+
+def test_extends_composition(tmp_path):
+    path = scenario(tmp_path, "child", """\
+        projection:
+          horizon_years: 5
+          volumes: {daglig_verksamhet: 1100}
+        """)
+    resolved = resolve_file(path)
+    s = resolved.settings
+    assert s.horizon_years == 5 and s.default_model == "drift" and s.volumes == {"daglig_verksamhet": 1100}
+    assert str(s.frame).endswith("frame.yaml")                     # inherited from the root
+    assert resolved.location("horizon_years").line == 5            # the child sets it, on line 5
+    assert resolved.location("frame").file.endswith("base.yaml")
+
+
+def test_unit_costs_fold_purchase_into_other(demo_result):
+    table = unit_costs(demo_result.services)
+    svc = demo_result.services.set_index("service")
+    ext = table.set_index("service").loc["externa_platser"]
+    assert ext["other_cost"] == pytest.approx(svc.at["externa_platser", "other_cost"]
+                                              + svc.at["externa_platser", "purchase_cost"])
+    assert ext["volume"] == svc.at["externa_platser", "users"]
+
+
+def test_base_projection_shape_and_balance(base_budget, demo_result):
+    table = yearly_by_area(base_budget)
+    assert sorted(table["year"].unique()) == [str(y) for y in range(2025, 2035)]
+    total = table[table["area"] == "total"].set_index("year")
+    np.testing.assert_allclose(total["deviation"], total["frame"] - total["net_cost"], rtol=1e-12)
+    # the demo frame is sized on the 2024 net cost: the first year is within 0.5 % of balance
+    assert abs(total.at["2025", "deviation"]) < 0.005 * total.at["2025", "net_cost"]
+    # and the first projected year is close to the engine's base year plus a year's growth
+    base = demo_result.services["net_cost"].sum()
+    assert 1.0 < total.at["2025", "net_cost"] / base < 1.08
+
+
+def test_sfb_rule_uses_the_state_rate_of_the_year(base_budget, demo_loaded):
+    y = base_budget.yearly
+    sel = y[(y["service"] == "personlig_assistans_sfb") & (y["period"] == "2026")].set_index("measure")["value"]
+    rate = demo_loaded.tree.snapshot(dt.date(2026, 1, 1))["personlig_assistans.state_hourly_rate"]
+    monthly = base_budget.monthly
+    m = monthly[(monthly["service"] == "personlig_assistans_sfb") & monthly["period"].str.startswith("2026")
+                & (monthly["measure"] == "volume")]["value"].to_numpy()
+    days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    expected = float((m * 20.0 * days / 7.0).sum() * rate)
+    assert sel["net_cost"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_extrapolated_indices_are_flagged(base_budget):
+    notes = "\n".join(base_budget.notes)
+    assert "wage_growth: no data for 2027–2034" in notes
+    assert "state_hourly_rate" in notes
+
+
+def test_deterministic(demo_loaded, demo_result, base_budget):
+    again = project(demo_loaded, demo_result)
+    assert again.yearly.to_csv() == base_budget.yearly.to_csv()
+
+
+def test_volume_change_and_fixed_volumes(tmp_path):
+    path = scenario(tmp_path, "shift", """\
+        projection:
+          volumes: {externa_platser: 30}
+          volume_changes:
+            - {service: personlig_assistans_lss, from_year: 2027, change: 10, reason: test}
+        """)
+    setup = build_setup(*run_file(path))
+    v = setup.case.inputs.volumes
+    assert (v["externa_platser"] == 30).all()
+    base = build_setup(*run_file(tmp_path / "base.yaml")).case.inputs.volumes
+    diff = v["personlig_assistans_lss"] - base["personlig_assistans_lss"]
+    assert (diff[diff.index < "2027-01"] == 0).all() and np.allclose(diff[diff.index >= "2027-01"], 10)
+
+
+def test_unknown_service_has_near_miss(tmp_path):
+    path = scenario(tmp_path, "typo", "projection:\n  volumes: {daglig_verksamheten: 1000}\n")
+    with pytest.raises(InputError) as err:
+        project(*run_file(path))
+    text = str(err.value)
+    assert "typo.yaml, line 5" in text and "did you mean 'daglig_verksamhet'" in text
+
+
+def test_unknown_model_is_located(tmp_path):
+    path = scenario(tmp_path, "model", "projection:\n  default_model: drfit\n")
+    with pytest.raises(InputError) as err:
+        resolve_file(path)
+    assert "model.yaml" in str(err.value) and "drfit" in str(err.value)
+
+
+def test_missing_frame_file_is_located(tmp_path):
+    path = scenario(tmp_path, "noframe", "projection:\n  frame: nowhere.yaml\n")
+    with pytest.raises(InputError) as err:
+        project(*run_file(path))
+    assert "noframe.yaml, line 5" in str(err.value) and "nowhere.yaml" in str(err.value)
+
+
+def test_no_projection_block(tmp_path):
+    path = scenario(tmp_path, "plain", "seed: 2\n", base_projection="")
+    with pytest.raises(InputError, match="no 'projection:' block"):
+        project(*run_file(path))
+
+
+def test_inline_frame_merges_over_the_parent_file(tmp_path):
+    path = scenario(tmp_path, "inline", """\
+        projection:
+          frame:
+            indexation: {kind: none}
+            expansion: [{area: lss_boende, year: 2026, amount: 9000000, reference: F0169}]
+        """)
+    frame = build_setup(*run_file(path)).case.frame
+    assert frame.indexation.kind == "none"                       # a 'kind' choice is replaced whole
+    assert frame.expansion[0].amount == 9e6
+    assert frame.base["lss_boende"] == 1067700000                 # inherited from data/demokommun/frame.yaml
+
+
+def test_inline_frame_error_is_located(tmp_path):
+    path = scenario(tmp_path, "inline", """\
+        projection:
+          frame:
+            base: {lss_boendet: 1}
+        """)
+    with pytest.raises(InputError) as err:
+        project(*run_file(path))
+    assert "inline.yaml" in str(err.value) and "lss_boendet" in str(err.value)
+
+
+def test_index_without_extension_is_an_error_unless_declared(tmp_path):
+    # an index ends in 2026 without 'extend: last' in a local parameter folder → located error;
+    # a declared extension in the scenario lets the run go on (and the core flags the years)
+    params = tmp_path / "params"
+    (params / "indices").mkdir(parents=True)
+    (params / "indices" / "wage_growth.yaml").write_text(textwrap.dedent("""\
+        description: "Löneutveckling — test"
+        unit: share per year
+        reference: test
+        kind: index
+        extend: none
+        values:
+          2023-01-01: 0.041
+          2024-01-01: 0.033
+          2025-01-01: 0.034
+          2026-01-01: 0.03
+        """))
+    for f in (DATA / "parameters").rglob("*.yaml"):
+        target = params / f.relative_to(DATA / "parameters")
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(f.read_text())
+    path = scenario(tmp_path, "ext", f"parameters_dir: {params}\n")
+    with pytest.raises(InputError, match="indices.wage_growth"):
+        project(*run_file(path))
+    path = scenario(tmp_path, "ext2", f"parameters_dir: {params}\nprojection:\n  extensions: {{wage_growth: 0.025}}\n")
+    result = project(*run_file(path))
+    assert any("wage_growth: no data for 2027–2034" in n for n in result.notes)
