@@ -105,7 +105,7 @@ def backtest(
     """Rolling-origin backtest: MAPE, MASE, bias and interval coverage per series and model, against naive."""
     from resmodel.forecast.crossval import MIN_POINTS
     from resmodel.forecast.forecaster import Forecaster
-    from resmodel.forecast.frame import DS, ID, MONTHLY, FREQ_NAMES, format_ds, split_series
+    from resmodel.forecast.frame import DS, FREQ_NAMES, ID, MONTHLY, format_ds, split_series
     from resmodel.forecast.metrics import evaluate
     from resmodel.io.series import csv_writer, read_series, write_atomically
 
@@ -167,7 +167,7 @@ def _backtest_figure(metrics: pd.DataFrame):
     axes[0, 0].axhline(1.0, color="black", lw=0.8)
     axes[0, 0].set_ylabel("MASE / naive MASE")
     axes[0, 0].set_title("Backtest: error relative to the naive model (below 1 = better than naive)")
-    axes[1, 0].axhspan(70, 90, color="0.9")
+    axes[1, 0].axhspan(70, 90, color="0.9", zorder=0, label="70–90 %")
     axes[1, 0].set_ylabel("80 % interval coverage (%)")
     axes[1, 0].set_ylim(0, 105)
     for ax in axes[:, 0]:
@@ -219,8 +219,15 @@ def forecast(
     from resmodel.forecast.forecaster import Forecaster, make_model
     from resmodel.forecast.frame import format_ds
     from resmodel.forecast.interface import age_shares_from_users, forecast_volumes, user_ages_by_level
-    from resmodel.io.series import (csv_writer, read_flows, read_population, read_series, read_users_ages,
-                                    read_volume_history, write_atomically)
+    from resmodel.io.series import (
+        csv_writer,
+        read_flows,
+        read_population,
+        read_series,
+        read_users_ages,
+        read_volume_history,
+        write_atomically,
+    )
 
     spec, default = _parse_spec(model or [])
     data = read_series(series)

@@ -57,6 +57,9 @@ BROKEN = [
                                 "--capacity", F / "capacity_missing_month.csv"], "capacity_missing_month.csv", "no capacity for 2025-03"),
     ("unknown queue service", ["queue", "--demand", F / "demand.csv", "--service", "bostad", "--places", "10"],
      "demand.csv, column 'service', at 'bostad'", "no rows for service 'bostad'"),
+    ("staff without users per FTE", ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet",
+                                     "--capacity", F / "capacity_staff.csv"], "capacity_staff.csv, row 1, column 'staff_fte'",
+     "not how many users one FTE supports"),
     ("queue rate", ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "10",
                     "--exit-rate", "2"], "at 'queue.exit_rate'", "outside 0–1"),
 ]
@@ -98,6 +101,7 @@ def test_forecast_per_service_and_level_with_overrides_is_deterministic(cli, tmp
     args = ["forecast", "--series", HIST, "--h", "24", "--model", "drift", "--model", "personlig_assistans_sfb=2025:450"]
     a = cli([*args, "--out", tmp_path / "a"])
     b = cli([*args, "--out", tmp_path / "b"])
+    assert b.exit_code == 0, b.stderr
     assert a.exit_code == 0, a.stderr
     fa, fb = tmp_path / "a" / "volume_forecast.csv", tmp_path / "b" / "volume_forecast.csv"
     assert fa.read_bytes() == fb.read_bytes()
@@ -130,3 +134,8 @@ def test_nowcast_and_queue_commands(cli, tmp_path):
     m = pd.read_csv(tmp_path / "q" / "queue_monthly.csv")
     assert m["queue_new"].tolist() == [0.0, 5.0, 20.0]  # demand 1000, 1015, 1030 against 1010 places
     assert pd.read_csv(tmp_path / "q" / "queue_quarterly.csv")["quarter"].tolist() == ["2025-Q1"]
+    res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet",
+               "--capacity", F / "capacity_staff.csv", "--users-per-fte", "4", "--out", tmp_path / "q2"])
+    assert res.exit_code == 0, res.stderr
+    m = pd.read_csv(tmp_path / "q2" / "queue_monthly.csv")
+    assert m["capacity"].eq(1000).all() and m["queue_new"].tolist() == [0.0, 15.0, 30.0]

@@ -30,7 +30,7 @@ LSS_CASES, LSS_OWN = 140, 56
 #: yearly average volumes 2015–2024 by service (facts where given, interpolated otherwise)
 YEARLY_VOLUME = {
     "daglig_verksamhet": (600, 630, 662, 696, 735, 775, 815, 880, 943, 1002),  # F0374, F0174, ~+50/yr F0348
-    "bostad_vuxna": (470, 478, 486, 494, 501, 507, 512, 515, 517, 510),  # 2023→2024 −7 (F0152)
+    "bostad_vuxna": (410, 418, 426, 434, 441, 447, 452, 455, 459, 452),  # 2023→2024 −7 (F0152)
     "bostad_barn": (4, 4, 5, 5, 5, 5, 5, 8, 11, 15),  # 2021: 5 (F0157), 2024: 15 (F0158)
     "externa_platser": (17, 18, 19, 20, 21, 22, 23, 24, 25, 28),  # 2024: 26 + 2 (F0302, F0301)
     "personlig_assistans_sfb": (402, 398, 392, 386, 381, 377, 374, 380, 405, 435),  # F0181, law change F0471

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from resmodel.demo.forecast_inputs import generate_forecast_inputs
 from resmodel.demo.generate import BASE_DATE, generate
 from resmodel.io.parameters import load_parameters
 from resmodel.io.writers import write_csv
@@ -13,9 +14,12 @@ DEMO_PARAMETER_DATE = dt.date(BASE_DATE.year, 7, 1)
 
 
 def demo_tables(folder: Path, seed: int) -> dict:
-    """Generate the demo tables with the parameters in ``folder/parameters`` (in memory)."""
+    """Generate the demo tables (municipality, volume history, population, flows, invoice triangle)
+    with the parameters in ``folder/parameters`` (in memory)."""
     tree = load_parameters(folder / "parameters", str(folder / "parameters"))
-    return generate(seed, tree.snapshot(DEMO_PARAMETER_DATE))
+    tables = generate(seed, tree.snapshot(DEMO_PARAMETER_DATE))
+    tables.update(generate_forecast_inputs(tables["volume_history"], seed))
+    return tables
 
 
 def write_demo(folder: Path, seed: int) -> list[str]:

@@ -5,5 +5,6 @@ Pure core: no file, network, environment or clock access (files are read in ``re
 
 from resmodel.forecast.forecaster import MODEL_NAMES, Forecaster, make_model
 from resmodel.forecast.frame import DS, ID, Y
+from resmodel.forecast.interface import VolumeForecast, forecast_volumes
 
-__all__ = ["DS", "ID", "MODEL_NAMES", "Y", "Forecaster", "make_model"]
+__all__ = ["DS", "ID", "MODEL_NAMES", "Y", "Forecaster", "VolumeForecast", "forecast_volumes", "make_model"]

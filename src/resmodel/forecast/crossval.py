@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, Warning_
-from resmodel.forecast.frame import DS, ID, MIN_POINTS, MONTHLY, Y, Series, future_dates
+from resmodel.forecast.frame import DS, ID, MIN_POINTS, MONTHLY, Series, Y, future_dates
 from resmodel.forecast.models import Fit, Model, ModelFitError, Naive, normal_intervals
 
 FALLBACK = Naive()

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from resmodel.forecast.frame import ID, Y, Series
+from resmodel.forecast.frame import ID, Series, Y
 
 
 def mase_scale(y_train: np.ndarray, m: int) -> float:

@@ -23,6 +23,7 @@ import pandas as pd
 from resmodel.errors import InputError, Location, ProblemCollector
 from resmodel.forecast.frame import DS, ID, MONTHLY, YEARLY, Y, validate_long
 from resmodel.forecast.interface import validate_history
+from resmodel.forecast.queue import capacity_from_staff
 from resmodel.forecast.stockflow import FLOW_COLUMNS, INFLOW_KINDS, OUTFLOW_KINDS
 from resmodel.io.pnr import check_frame_for_pnr
 from resmodel.io.tables import Column, TableSchema, read_raw, read_table
@@ -288,8 +289,8 @@ def read_capacity(path: Path, users_per_fte: float | None, display: str | None =
     if dup.any():
         raise InputError.at(Location(display, row=int(t.index[dup.to_numpy()][0]), column="month"),
                             "month appears twice", "one row per month", "remove the duplicate")
-    values = t[col] * (1.0 if has_places else float(users_per_fte))
-    return pd.Series(values.to_numpy(), index=pd.DatetimeIndex(t["month"]), name="capacity").sort_index()
+    values = t[col].to_numpy() if has_places else capacity_from_staff(t[col].to_numpy(), float(users_per_fte))
+    return pd.Series(values, index=pd.DatetimeIndex(t["month"]), name="capacity").sort_index()
 
 
 def write_atomically(folder: Path, files: dict[str, Callable[[Path], None]]) -> list[str]:
