@@ -115,10 +115,10 @@ def test_bad_settings_and_month(demo):
 
 
 def test_the_published_backtest_table_is_current():
-    """docs/inyear-accuracy.md shows the board table the code produces for the documented seed."""
+    """docs/forecast-accuracy.md (in-year section) shows the board table the code produces for the documented seed."""
     from pathlib import Path
 
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "inyear-accuracy.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "forecast-accuracy.md").read_text(encoding="utf-8")
     d = generate_budget_inputs(seed=2024)
     summary = iy.accuracy_by_month(iy.backtest(d["actuals"], d["frames"], d["known_changes"]))
     assert iy.accuracy_markdown(summary) in doc
