@@ -15,6 +15,7 @@ from resmodel.budget.projection import (
     TOTAL,
     Prepared,
     ProjectionInputs,
+    ProjectionResult,
     RowBlock,
     Shocks,
     area_sums,
@@ -52,20 +53,9 @@ class PreparedCase:
 
 
 @dataclass(frozen=True)
-class BudgetResult:
+class BudgetResult(ProjectionResult):
     """Tidy long tables (scenario, period, service, area, measure, value): monthly costs, and yearly
     costs plus frame components, frame and deviation per area (service = 'total')."""
-
-    scenario: str
-    monthly: pd.DataFrame
-    yearly: pd.DataFrame
-    notes: tuple[str, ...]
-
-    def series(self, measure: str, area: str = TOTAL, service: str = TOTAL) -> pd.Series:
-        """One yearly series (year → value)."""
-        t = self.yearly
-        sel = t[(t["measure"] == measure) & (t["area"] == area) & (t["service"] == service)]
-        return pd.Series(sel["value"].to_numpy(), index=sel["period"].astype(int).to_numpy(), name=measure)
 
     def by_area(self, measure: str, year: int) -> pd.Series:
         """One measure for the six areas and the total in one year."""

@@ -17,6 +17,7 @@ import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector
 from resmodel.io.pnr import check_frame_for_pnr, check_value_for_pnr
+from resmodel.io.text import read_utf8
 
 MAX_PROBLEMS = 25
 
@@ -80,14 +81,7 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
             Location(file=display), f"unsupported file type '{suffix}'", "a .csv or .xlsx file",
             "save the table as CSV (UTF-8, comma separated) or Excel .xlsx",
         )
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError.at(
-            Location(file=display, row=data.count(b"\n", 0, exc.start) + 1), "file is not UTF-8 text",
-            "a UTF-8 encoded CSV file", "save as 'CSV UTF-8 (comma delimited)'",
-        ) from None
+    text = read_utf8(path, display, "CSV", "save as 'CSV UTF-8 (comma delimited)'", as_row=True, bom=True)
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError.at(

@@ -11,6 +11,7 @@ import yaml
 
 from resmodel.errors import InputError, Location
 from resmodel.io.pnr import check_value_for_pnr
+from resmodel.io.text import read_utf8
 
 
 @dataclass
@@ -122,12 +123,4 @@ def read_yaml(path: Path, display_name: str | None = None) -> LocatedDocument:
             "an existing YAML file",
             "check the path (relative paths are resolved against the referring file's folder)",
         )
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError.at(
-            Location(file=name, line=data.count(b"\n", 0, exc.start) + 1), "file is not UTF-8 text",
-            "a UTF-8 encoded YAML file", "save the file as UTF-8",
-        ) from None
-    return parse_yaml(text, name)
+    return parse_yaml(read_utf8(path, name, "YAML", "save the file as UTF-8"), name)
