@@ -247,8 +247,61 @@ def tornado(scenario: ScenarioArg, out: OutOpt = None,
     typer.echo(f"wrote {', '.join(written)} to {target}")
 
 
+def _read_csv(path: Path | None) -> tuple[pd.DataFrame | None, str | None]:
+    """A finance-system export as strings (located format errors, personal numbers refused)."""
+    if path is None:
+        return None, None
+    from resmodel.io.pnr import check_frame_for_pnr
+    from resmodel.io.scenario import display_path
+    from resmodel.io.tables import read_raw
+
+    display = display_path(path)
+    frame = read_raw(path, display)
+    check_frame_for_pnr(frame, display)
+    return frame.reset_index(drop=True), display
+
+
+def inyear(actuals: Annotated[Path, typer.Option(help="monthly actuals CSV: year, month, area, cost, volume")],
+           frames: Annotated[Path, typer.Option(help="frame per area CSV: year, area, frame")],
+           year: Annotated[int, typer.Option(help="the year to forecast")],
+           month: Annotated[int, typer.Option(help="last month with actuals (1–12)", min=1, max=12)],
+           changes: Annotated[Path | None, typer.Option(help="known volume changes CSV (optional)")] = None,
+           out: OutOpt = None) -> None:
+    """Full-year forecast (helårsprognos) per area from year-to-date actuals, with an 80 % interval,
+    and the method's backtest on the earlier complete years in the file."""
+    from resmodel.budget import inyear as method
+
+    _check_out(out)
+    actual_table, actual_file = _read_csv(actuals)
+    frame_table, frame_file = _read_csv(frames)
+    change_table, change_file = _read_csv(changes)
+    method.check_frames(frame_table, frame_file)
+    if change_table is not None:
+        method.check_changes(change_table, change_file)
+    forecast = method.forecast(actual_table, frame_table, year, month, change_table, file=actual_file)
+    history = method.check_actuals(actual_table, actual_file)
+    earlier = sorted(int(y) for y in history["year"].unique() if y < year)
+    backtest = method.backtest(actual_table, frame_table, change_table,
+                               years=[y for y in earlier if y > earlier[0]]) if len(earlier) > 1 else None
+    target = out or Path("results") / f"helarsprognos_{year}_{month:02d}"
+    files: dict[str, object] = {"helarsprognos.csv": forecast}
+    if backtest is not None:
+        files["backtest.csv"] = backtest
+    written = _write(target, files)
+    typer.echo(f"helårsprognos {year} from actuals to month {month} (MSEK; deviation = frame − forecast)")
+    _echo(_msek(forecast[["area", "cost_to_date", "forecast", "lo", "hi", "frame", "deviation"]],
+                ["cost_to_date", "forecast", "lo", "hi", "frame", "deviation"]))
+    if backtest is not None:
+        board = backtest[backtest["area"] == "total"] if "total" in set(backtest["area"]) else backtest
+        by_month = board.groupby("month")["error"].apply(lambda e: (e.abs().mean()) / MSEK).rename("mean |error| MSEK")
+        typer.echo(f"backtest on {', '.join(map(str, sorted(backtest['year'].unique())))}: board error by month")
+        typer.echo(by_month.to_frame().T.to_string(float_format=lambda v: f"{v:,.1f}"))
+    typer.echo(f"wrote {', '.join(written)} to {target}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the budget commands to the main CLI."""
     app.command("project")(project)
     app.command("compare")(compare)
     app.command("tornado")(tornado)
+    app.command("inyear")(inyear)

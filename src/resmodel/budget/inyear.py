@@ -116,11 +116,24 @@ def check_frames(frames: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
         if a not in AREA_KEYS:
             raise InputError.at(_loc(file, i + 2, "area"), f"unknown report area '{a}'", "a report area key",
                                 f"correct it ({suggest(str(a), AREA_KEYS)})")
+    _whole_numbers(t, ("year",), file)
     t["frame"] = pd.to_numeric(t["frame"], errors="coerce")
     if t["frame"].isna().any():
         i = int(np.flatnonzero(t["frame"].isna().to_numpy())[0])
         raise InputError.at(_loc(file, i + 2, "frame"), "frame is not an amount", "SEK", "fill in the frame")
     return t
+
+
+def _whole_numbers(t: pd.DataFrame, columns: tuple[str, ...], file: str | None) -> None:
+    """Convert columns of a table read as text to integers in place; the first bad cell is located."""
+    for c in columns:
+        values = pd.to_numeric(t[c], errors="coerce")
+        bad = values.isna() | (values != values.round())
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError.at(_loc(file, i + 2, c), f"'{t[c].iat[i]}' is not a whole number", f"a whole number ({c})",
+                                f"correct the {c}")
+        t[c] = values.astype(int)
 
 
 def check_changes(changes: pd.DataFrame | None, file: str | None = None) -> pd.DataFrame:
@@ -133,6 +146,12 @@ def check_changes(changes: pd.DataFrame | None, file: str | None = None) -> pd.D
             raise InputError.at(_loc(file, 1, c), f"column '{c}' is missing", "columns " + ", ".join(CHANGE_COLUMNS),
                                 "add the column")
     t = changes.reset_index(drop=True).copy()
+    _whole_numbers(t, ("year", "month", "known_year", "known_month"), file)
+    t["volume_change"] = pd.to_numeric(t["volume_change"], errors="coerce")
+    if t["volume_change"].isna().any():
+        i = int(np.flatnonzero(t["volume_change"].isna().to_numpy())[0])
+        raise InputError.at(_loc(file, i + 2, "volume_change"), "volume change is not a number", "a number",
+                            "fill in the change")
     for i, row in t.iterrows():
         if row["area"] not in AREA_KEYS:
             raise InputError.at(_loc(file, int(i) + 2, "area"), f"unknown report area '{row['area']}'",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from resmodel.demo.budget_inputs import generate_budget_inputs
 from resmodel.demo.forecast_inputs import generate_forecast_inputs
 from resmodel.demo.generate import BASE_DATE, generate
 from resmodel.io.parameters import load_parameters
 from resmodel.io.writers import write_csv
 
 DEMO_PARAMETER_DATE = dt.date(BASE_DATE.year, 7, 1)
+BUDGET_SEED = 2024  # the seed docs/forecast-accuracy.md (in-year section) documents
 
 
 def demo_tables(folder: Path, seed: int) -> dict:
@@ -19,6 +21,9 @@ def demo_tables(folder: Path, seed: int) -> dict:
     tree = load_parameters(folder / "parameters", str(folder / "parameters"))
     tables = generate(seed, tree.snapshot(DEMO_PARAMETER_DATE))
     tables.update(generate_forecast_inputs(tables["volume_history"], seed))
+    budget = generate_budget_inputs(BUDGET_SEED)
+    tables.update({"budget_actuals": budget["actuals"], "budget_frames": budget["frames"],
+                   "budget_changes": budget["known_changes"]})
     return tables
 
 
