@@ -1,10 +1,11 @@
 """Benchmark of the budget core (issue 4): a 10-year projection (monthly, with frame and deviation)
 and 1 000 Monte Carlo draws, vectorised and as a straightforward per-draw loop, in the same run.
 
-Run:  python bench/bench_budget.py [--draws 1000] [--loop-draws 1000] [--repeat 5]
-Prints a markdown table (for docs/benchmarks.md). The case is the 2024 top-down board
-(data/topdown_2024) projected 2025–2034 by resmodel.budget.reference_case; the Monte Carlo varies
-all six drivers. Percentiles of the two Monte Carlo paths are compared before timings are shown."""
+Run:  python bench/bench_budget.py [--case topdown|demo] [--draws 1000] [--loop-draws 1000] [--repeat 5]
+Prints a markdown table (for docs/benchmarks.md). Case `topdown`: the 2024 top-down board
+(data/topdown_2024) projected 2025–2034 by resmodel.budget.reference_case; case `demo`: the demo
+municipality's base scenario (scenarios/base.yaml) as `resmodel project` builds it. The Monte Carlo
+varies all six drivers. Percentiles of the two Monte Carlo paths are compared before timings are shown."""
 
 from __future__ import annotations
 
@@ -37,6 +38,14 @@ SPEC = {
 }
 
 
+def load_demo_case():
+    from resmodel.projection_run import build_setup
+    from resmodel.run import load, run
+
+    loaded = load(ROOT / "scenarios" / "base.yaml")
+    return build_setup(loaded, run(loaded)).case
+
+
 def load_case():
     folder = ROOT / "data" / "topdown_2024"
     frame = load_frame(yaml.safe_load((folder / "frame.yaml").read_text(encoding="utf-8")), "frame.yaml")
@@ -55,11 +64,12 @@ def timed(fn, repeat: int) -> tuple[float, object]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", choices=("topdown", "demo"), default="topdown")
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--loop-draws", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    case = load_case()
+    case = load_demo_case() if args.case == "demo" else load_case()
     spec = mc.load_uncertainty(SPEC)
     services = len(case.inputs.volumes.columns)
 
@@ -76,7 +86,8 @@ def main() -> int:
 
     print(f"Budget core benchmark — {platform.python_implementation()} {platform.python_version()}, "
           f"numpy {np.__version__}, pandas {pd.__version__}, {os.cpu_count()} CPU(s), {platform.machine()}")
-    print(f"Case: top-down 2024 board, {services} services, 2025–2034 monthly (120 months), "
+    label = "demo municipality, scenarios/base.yaml" if args.case == "demo" else "top-down 2024 board"
+    print(f"Case: {label}, {services} services, 2025–2034 monthly (120 months), "
           f"{len(result.yearly)} yearly output rows; Monte Carlo on 6 drivers\n")
     print("| run | draws | time (s) | per draw (ms) | ratio vs loop |")
     print("|---|---:|---:|---:|---:|")
