@@ -142,7 +142,7 @@ def test_broken_fixture(case, tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize("args", [
     ["run"],
-    ["explain", "base.yaml"],
+    ["inyear", "--frames", "frames.csv"],
     ["run", "base.yaml", "--bogus"],
     ["frobnicate"],
 ], ids=["missing-argument", "missing-option", "unknown-option", "unknown-command"])

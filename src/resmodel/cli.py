@@ -66,14 +66,28 @@ def validate(scenario: ScenarioArg) -> None:
 
 @app.command()
 def explain(scenario: ScenarioArg,
-            unit: Annotated[str, typer.Option(help="unit id, e.g. DV001")],
-            measure: Annotated[str, typer.Option(help="measure, e.g. net_cost or fte_required")] = "net_cost") -> None:
-    """Show how one reported unit number was computed: its parts and the parameters behind them."""
-    from resmodel.explain import explain_unit
+            unit: Annotated[str | None, typer.Option(help="unit id, e.g. DV001 (base-year numbers)")] = None,
+            measure: Annotated[str, typer.Option(help="unit measure, e.g. net_cost or fte_required")] = "net_cost",
+            year: Annotated[int | None, typer.Option(help="projected year (budget numbers), e.g. 2027")] = None,
+            area: Annotated[str, typer.Option(help="report area for --year, or 'total'")] = "total") -> None:
+    """Show how a reported number was computed: a unit's base-year figure (--unit) or an area's
+    projected deviation in a year (--year, --area), with the parts and parameters behind it."""
     from resmodel.run import load
     from resmodel.run import run as run_scenario
 
-    e = explain_unit(run_scenario(load(scenario)), unit, measure)
+    if (unit is None) == (year is None):
+        from resmodel.errors import InputError, Location
+        raise InputError.at(Location(path="--unit/--year"), "give either --unit (base-year unit figure) or --year "
+                            "(projected area deviation)", "exactly one of --unit and --year",
+                            "e.g. --unit DV001, or --year 2027 --area daglig_verksamhet")
+    loaded = load(scenario)
+    result = run_scenario(loaded)
+    if year is not None:
+        _explain_budget(loaded, result, year, area)
+        return
+    from resmodel.explain import explain_unit
+
+    e = explain_unit(result, unit, measure)
     typer.echo(f"{measure} of unit {e.unit_id}: reported {e.reported:,.2f}; recomputed from the parts below "
                f"{e.recomputed:,.2f} ({'agrees' if abs(e.reported - e.recomputed) <= 1e-6 * max(1, abs(e.reported)) else 'DIFFERS'})")
     typer.echo("\nParts:")
@@ -82,6 +96,28 @@ def explain(scenario: ScenarioArg,
     typer.echo("\nParameters (path = value, valid from, source):")
     for r in e.parameters:
         typer.echo(f"  {r.describe()}")
+
+
+def _explain_budget(loaded, result, year: int, area: str) -> None:
+    from resmodel.budget.case import run_budget
+    from resmodel.explain import explain_budget
+    from resmodel.projection_run import build_setup
+
+    setup = build_setup(loaded, result)
+    e = explain_budget(run_budget(setup.case), setup.case.inputs.unit_costs, loaded.tree, year, area)
+    agrees = abs(e.reported_deviation - e.recomputed_deviation) <= 1e-6 * max(1.0, abs(e.reported_deviation))
+    typer.echo(f"deviation of {area} in {year}: reported {e.reported_deviation:,.0f} SEK; frame parts − net cost "
+               f"of the services below = {e.recomputed_deviation:,.0f} ({'agrees' if agrees else 'DIFFERS'})")
+    typer.echo("\nFrame parts (SEK):")
+    for part, value in e.frame_parts.items():
+        typer.echo(f"  {part}: {value:,.0f}")
+    typer.echo("\nServices (SEK; cost per unit against the base year's):")
+    _echo_table(e.services.set_index("service"))
+    typer.echo("\nIndices in force (path = value, valid from, source):")
+    for r in e.indices:
+        typer.echo(f"  {r.describe()}")
+    for note in e.notes:
+        typer.echo(f"note: {note}")
 
 
 @app.command()

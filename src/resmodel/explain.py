@@ -39,3 +39,64 @@ def explain_unit(result: RunResult, unit_id: str, measure: str) -> Explanation:
     paths = sorted({p for step in trace.steps for p in step.parameters})
     return Explanation(unit_id, measure, float(units.at[unit_id, measure]), trace.measures[measure], trace.steps,
                        [loaded.snapshot.trace(p) for p in paths])
+
+
+@dataclass(frozen=True)
+class BudgetExplanation:
+    """How one area's deviation in one projected year is made up, checked against the reported figure."""
+
+    year: int
+    area: str
+    reported_deviation: float
+    recomputed_deviation: float
+    services: object  # DataFrame: service, measure parts for the year, and per-unit cost vs the base year
+    frame_parts: dict[str, float]
+    indices: list[Resolved]
+    notes: tuple[str, ...]
+
+
+COST_PARTS = ("staff_cost", "premises_cost", "other_cost", "adjustment")
+FRAME_PARTS = ("frame_base", "frame_demographic", "frame_volume", "frame_expansion", "frame_supplement")
+
+
+def explain_budget(budget, unit_costs, tree, year: int, area: str) -> BudgetExplanation:
+    """Deviation = frame parts − Σ services (staff + premises + other + adjustment − revenue); each
+    service's cost per volume unit is shown against its base-year unit cost, with the indices of the year."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from resmodel.budget.projection import TOTAL
+
+    yearly = budget.yearly
+    years = sorted(int(p) for p in yearly["period"].unique())
+    areas = sorted(set(yearly["area"]) - {TOTAL})
+    if year not in years:
+        raise InputError.at(Location(path=f"--year {year}"), f"year {year} is not in the projection",
+                            f"a year from {years[0]} to {years[-1]}", "choose a projected year")
+    if area not in areas and area != TOTAL:
+        raise InputError.at(Location(path=f"--area {area}"), f"unknown area '{area}'",
+                            "one of " + ", ".join(areas + [TOTAL]), "choose a report area")
+    rows = yearly[(yearly["period"].astype(int) == year) & ((yearly["area"] == area) | (area == TOTAL))]
+    per_service = rows[rows["service"] != TOTAL].pivot_table(index="service", columns="measure", values="value",
+                                                             aggfunc="sum", fill_value=0.0)
+    in_year = yearly[yearly["period"].astype(int) == year]
+    totals = in_year[(in_year["service"] == TOTAL) & (in_year["area"] == area)].groupby("measure")["value"].sum()
+    base = unit_costs.set_index("service")
+    table = pd.DataFrame(index=per_service.index)
+    table["volume"] = per_service.get("volume", 0.0)
+    for part in (*COST_PARTS, "revenue", "net_cost"):
+        table[part] = per_service.get(part, 0.0)
+    base_cost = (base["staff_cost"] + base["premises_cost"] + base["other_cost"]).reindex(table.index)
+    base_volume = base["volume"].reindex(table.index)
+    table["cost_per_unit"] = (table["net_cost"] + table["revenue"]) / table["volume"].where(table["volume"] > 0)
+    table["base_cost_per_unit"] = base_cost / base_volume.where(base_volume > 0)
+    table["factor_vs_base"] = table["cost_per_unit"] / table["base_cost_per_unit"]
+    net = float((table["staff_cost"] + table["premises_cost"] + table["other_cost"] + table["adjustment"]
+                 - table["revenue"]).sum())
+    frame_parts = {part: float(totals.get(part, 0.0)) for part in FRAME_PARTS}
+    on = dt.date(year, 1, 1)
+    indices = [tree.resolve(p, on) for p in ("indices.wage_growth", "indices.price_growth",
+                                              "personlig_assistans.state_hourly_rate") if p in tree.parameters]
+    return BudgetExplanation(year, area, float(totals.get("deviation", 0.0)), sum(frame_parts.values()) - net,
+                             table.reset_index(), frame_parts, indices, budget.notes)
