@@ -299,9 +299,36 @@ def inyear(actuals: Annotated[Path, typer.Option(help="monthly actuals CSV: year
     typer.echo(f"wrote {', '.join(written)} to {target}")
 
 
+def topdown(folder: Annotated[Path, typer.Argument(help="folder with services.csv, frame.yaml, items.csv, "
+                                                      "targets.csv (e.g. data/topdown_2024)")],
+            year: Annotated[int, typer.Option(help="the base year the figures describe")] = 2024,
+            out: OutOpt = None) -> None:
+    """Top-down mode for a board with only aggregates: net cost, frame and deviation per area from
+    service-level volumes and average costs, checked against published targets when given."""
+    from resmodel.budget.topdown import compare_targets, reconcile
+    from resmodel.io.topdown import read_topdown
+
+    _check_out(out)
+    data, targets = read_topdown(folder, year)
+    rec = reconcile(data)
+    files: dict[str, object] = {"omraden.csv": rec.table, "tjanster.csv": rec.services}
+    typer.echo(f"top-down {year}: frame, net cost and deviation per area (MSEK)")
+    _echo(_msek(rec.table, ["frame", "budget_net_cost", "net_cost", "deviation", "residual"]))
+    if targets is not None:
+        checked = compare_targets(rec, targets)
+        files["avstamning.csv"] = checked
+        typer.echo(f"\npublished targets within tolerance: {int(checked['within'].sum())} of {len(checked)}")
+        shown = checked[["measure", "area", "value", "model", "difference", "tolerance", "within"]]
+        _echo(_msek(shown, ["value", "model", "difference", "tolerance"]))
+    target = out or Path("results") / f"topdown_{year}"
+    written = _write(target, files)
+    typer.echo(f"wrote {', '.join(written)} to {target}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the budget commands to the main CLI."""
     app.command("project")(project)
     app.command("compare")(compare)
     app.command("tornado")(tornado)
     app.command("inyear")(inyear)
+    app.command("topdown")(topdown)
