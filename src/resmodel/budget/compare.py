@@ -83,11 +83,6 @@ def _substitute(current: BudgetCase, target: BudgetCase, driver: str) -> BudgetC
     return dataclasses.replace(current, inputs=dataclasses.replace(current.inputs, **changes))
 
 
-def _measure(result: BudgetResult, measure: str, area: str, year: int | None) -> float:
-    series = result.series(measure, area=area)
-    return float(series.sum() if year is None else series.loc[year])
-
-
 def waterfall(a: BudgetCase, b: BudgetCase, measure: str = "deviation", area: str = TOTAL,
               year: int | None = None, runner: Callable[[BudgetCase], BudgetResult] = run_budget) -> pd.DataFrame:
     """Waterfall from A to B for one measure (default the board's deviation) in ``year`` or summed
@@ -95,20 +90,17 @@ def waterfall(a: BudgetCase, b: BudgetCase, measure: str = "deviation", area: st
     _check_comparable(a, b)
     start = runner(a)
     years = start.series(measure, area=area).index
-    if year is not None and year not in years:
-        raise InputError.at(Location(path="compare.year"), f"year {year} is outside the horizon",
-                            f"a year from {years[0]} to {years[-1]}", "choose a projected year")
-    value = _measure(start, measure, area, year)
+    value = start.value(measure, area, year, where="compare.year")
     period = str(year) if year is not None else f"{years[0]}–{years[-1]}"
     rows = [{"step": 0, "driver": "start", "label": f"{a.scenario}", "value": value, "cumulative": value}]
     current = a
     for i, driver in enumerate(DRIVER_ORDER, start=1):
         current = _substitute(current, b, driver)
-        new = _measure(runner(current), measure, area, year)
+        new = runner(current).value(measure, area, year)
         rows.append({"step": i, "driver": driver, "label": DRIVERS[driver][0], "value": new - value,
                      "cumulative": new})
         value = new
-    end = _measure(runner(b), measure, area, year)
+    end = runner(b).value(measure, area, year)
     if not np.isclose(value, end, rtol=1e-9, atol=1e-3):
         raise AssertionError(f"waterfall does not close: {value} after all substitutions vs {end}")  # a bug, not input
     rows.append({"step": len(rows), "driver": "end", "label": f"{b.scenario}", "value": end, "cumulative": end})

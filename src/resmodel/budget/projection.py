@@ -577,6 +577,15 @@ class ProjectionResult:
         sel = t[(t["measure"] == measure) & (t["area"] == area) & (t["service"] == service)]
         return pd.Series(sel["value"].to_numpy(), index=sel["period"].astype(int).to_numpy(), name=measure)
 
+    def value(self, measure: str, area: str = TOTAL, year: int | None = None, where: str = "year") -> float:
+        """One measure in ``year``, or summed over the horizon when ``year`` is None; a year outside
+        the horizon is a located error (``where`` names the option or key that gave it)."""
+        series = self.series(measure, area=area)
+        if year is not None and year not in series.index:
+            raise InputError.at(Location(path=where), f"year {year} is outside the horizon",
+                                f"a year from {series.index[0]} to {series.index[-1]}", "choose a projected year")
+        return float(series.sum() if year is None else series.loc[year])
+
 
 def year_labels(p: Prepared) -> list[str]:
     return [str(y) for y in p.horizon.year_list]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from resmodel.budget.case import BudgetCase, BudgetResult, prepare_case, run_budget
+from resmodel.budget.case import BudgetCase, prepare_case, run_budget
 from resmodel.budget.frame import FixedIndexation
 from resmodel.budget.montecarlo import perturbed_case
 from resmodel.budget.projection import TOTAL, Shocks
@@ -92,11 +92,6 @@ def standard_drivers() -> tuple[Driver, ...]:
     )
 
 
-def _value(result: BudgetResult, measure: str, area: str, year: int | None) -> float:
-    series = result.series(measure, area=area)
-    return float(series.sum() if year is None else series.loc[year])
-
-
 def tornado(case: BudgetCase, drivers: tuple[Driver, ...] | None = None, measure: str = "deviation",
             area: str = TOTAL, year: int | None = None) -> pd.DataFrame:
     """Effect of each driver at −amount and +amount on ``measure`` (default: the board's deviation)
@@ -104,17 +99,14 @@ def tornado(case: BudgetCase, drivers: tuple[Driver, ...] | None = None, measure
     drivers = drivers if drivers is not None else standard_drivers()
     base_result = run_budget(case)
     years = base_result.series(measure, area=area).index
-    if year is not None and year not in years:
-        raise InputError.at(Location(path="sensitivity.year"), f"year {year} is outside the horizon",
-                            f"a year from {years[0]} to {years[-1]}", "choose a projected year")
-    base = _value(base_result, measure, area, year)
+    base = base_result.value(measure, area, year, where="sensitivity.year")
     rows = []
     for d in drivers:
         if not np.isfinite(d.amount) or d.amount <= 0:
             raise InputError.at(Location(path=f"sensitivity.{d.key}"), f"amount {d.amount!r}", "a positive amount",
                                 "state how far the driver moves")
-        low = _value(run_budget(d.apply(case, -d.amount)), measure, area, year)
-        high = _value(run_budget(d.apply(case, d.amount)), measure, area, year)
+        low = run_budget(d.apply(case, -d.amount)).value(measure, area, year)
+        high = run_budget(d.apply(case, d.amount)).value(measure, area, year)
         rows.append({"driver": d.key, "label": d.label, "amount": d.amount, "unit": d.unit,
                      "period": str(year) if year is not None else f"{years[0]}–{years[-1]}", "measure": measure,
                      "area": area, "base": base, "value_low": low, "value_high": high,
