@@ -29,13 +29,11 @@ def _echo_table(table) -> None:
 def run(scenario: ScenarioArg,
         out: Annotated[Path | None, typer.Option(help="output folder (default results/<scenario name>)")] = None) -> None:
     """Run the base-year allocation: hours, FTE, cost, allocation and staffing gap per service and unit."""
-    from resmodel.errors import InputError, Location
+    from resmodel.io.writers import check_output_folder
     from resmodel.run import load, summary_table, write_outputs
     from resmodel.run import run as run_scenario
 
-    if out is not None and out.exists() and not out.is_dir():
-        raise InputError.at(Location(file=str(out), path="--out"), "the output folder is an existing file",
-                            "a folder (new or existing) for the results", "choose another --out or move the file")
+    check_output_folder(out)
     result = run_scenario(load(scenario))
     target = out or Path("results") / result.loaded.scenario.name
     files = write_outputs(result, target)

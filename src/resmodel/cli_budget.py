@@ -15,6 +15,7 @@ import pandas as pd
 import typer
 
 from resmodel.errors import InputError, Location
+from resmodel.io.writers import check_output_folder
 
 MSEK = 1e6
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
@@ -27,12 +28,6 @@ def _load(path: Path):
 
     loaded = load(path)
     return loaded, build_setup(loaded, run(loaded))
-
-
-def _check_out(out: Path | None) -> None:
-    if out is not None and out.exists() and not out.is_dir():
-        raise InputError.at(Location(file=str(out), path="--out"), "the output folder is an existing file",
-                            "a folder (new or existing) for the results", "choose another --out or move the file")
 
 
 def _msek(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -131,7 +126,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     from resmodel.budget import montecarlo
     from resmodel.projection_run import run_setup, yearly_by_area
 
-    _check_out(out)
+    check_output_folder(out)
     loaded, setup = _load(scenario)
     result = run_setup(setup)
     by_area = yearly_by_area(result)
@@ -192,7 +187,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     if measure not in ("deviation", "net_cost", "frame"):
         raise InputError.at(Location(path="--measure"), f"unknown measure '{measure}'",
                             "deviation, net_cost or frame", "choose one of them")
-    _check_out(out)
+    check_output_folder(out)
     runs = []
     for path in scenarios:
         loaded, setup = _load(path)
@@ -233,7 +228,7 @@ def tornado(scenario: ScenarioArg, out: OutOpt = None,
     """Tornado: each driver ± a stated amount → effect on the board's deviation (CSV + PNG)."""
     from resmodel.budget import charts, sensitivity
 
-    _check_out(out)
+    check_output_folder(out)
     loaded, setup = _load(scenario)
     table = sensitivity.tornado(setup.case, year=year)
     name = loaded.scenario.name
@@ -271,7 +266,7 @@ def inyear(actuals: Annotated[Path, typer.Option(help="monthly actuals CSV: year
     and the method's backtest on the earlier complete years in the file."""
     from resmodel.budget import inyear as method
 
-    _check_out(out)
+    check_output_folder(out)
     actual_table, actual_file = _read_csv(actuals)
     frame_table, frame_file = _read_csv(frames)
     change_table, change_file = _read_csv(changes)
@@ -308,7 +303,7 @@ def topdown(folder: Annotated[Path, typer.Argument(help="folder with services.cs
     from resmodel.budget.topdown import compare_targets, reconcile
     from resmodel.io.topdown import read_topdown
 
-    _check_out(out)
+    check_output_folder(out)
     data, targets = read_topdown(folder, year)
     rec = reconcile(data)
     files: dict[str, object] = {"omraden.csv": rec.table, "tjanster.csv": rec.services}

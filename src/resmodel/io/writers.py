@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from resmodel.errors import InputError, Location
+
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1)
 
 
@@ -73,6 +75,13 @@ def write_workbook(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], path:
 
 def write_json(data: dict, path: Path) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def check_output_folder(out: Path | None) -> None:
+    """Refuse, before any work, an output folder that names an existing file."""
+    if out is not None and out.exists() and not out.is_dir():
+        raise InputError.at(Location(file=str(out), path="--out"), "the output folder is an existing file",
+                            "a folder (new or existing) for the results", "choose another --out or move the file")
 
 
 def write_folder_atomically(target: Path, write: Callable[[Path], None]) -> None:
