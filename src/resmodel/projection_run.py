@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,8 +21,10 @@ import pandas as pd
 from resmodel.budget.case import BudgetCase, BudgetResult, run_budget
 from resmodel.budget.frame import load_frame
 from resmodel.budget.projection import AssistanceParams, ExternalPlacesParams, ProjectionInputs
+from resmodel.budget.topdown import unit_costs_from_averages
 from resmodel.budget.volumes import from_long
 from resmodel.errors import InputError, Location
+from resmodel.io.other_services import read_other_services
 from resmodel.io.scenario import read_chain
 from resmodel.scenario.projection import ResolvedProjection, frame_document, resolve
 
@@ -88,8 +91,14 @@ def _growth(tree, path: str, name: str, years: range, declared: float | None) ->
 
 
 def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: int, last: int,
-             lss_hours_per_case: float = 0.0) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+             lss_hours_per_case: float = 0.0, base_volumes: Mapping[str, float] | None = None,
+             ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Monthly volumes per service: forecast from the history, fixed by the scenario, or — for a
+    service without history — held at ``base_volumes`` (other_services.csv), then the scenario's
+    growth and changes."""
     from resmodel.forecast.interface import forecast_volumes
+
+    base_volumes = base_volumes or {}
 
     s = resolved.settings
     notes: list[str] = []
@@ -110,7 +119,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
                                 f"'{key}' is not a projected service",
                                 "one of " + ", ".join(services),
                                 (f"did you mean '{close[0]}'? " if close else "") + "correct the service name")
-    missing = [sv for sv in services if sv not in known and sv not in s.volumes]
+    missing = [sv for sv in services if sv not in known and sv not in s.volumes and sv not in base_volumes]
     if missing:
         raise InputError.at(resolved.location("volumes"), f"no volume history for '{missing[0]}'",
                             "a forecast from the history, or a fixed volume in projection.volumes",
@@ -123,6 +132,10 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
                             f"history up to {start - 1} at least", "extend the history")
     spec = {sv: (s.volumes.get(sv, s.default_model)) for sv in services if sv in known}
     fixed = {sv: v for sv, v in s.volumes.items() if sv not in known}
+    held = {sv: v for sv, v in base_volumes.items() if sv not in known and sv not in fixed}
+    fixed.update(held)
+    if held:
+        notes.append("held at the base-year volume of other_services.csv (no history): " + ", ".join(sorted(held)))
     hist = history[history["service"].isin(list(spec))]
     fc = forecast_volumes(hist, spec, horizon)
     notes += [str(w) for w in fc.warnings]
@@ -159,7 +172,9 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
         raise InputError.at(resolved.location("volume_changes"), "a volume change makes a volume negative",
                             "changes that leave every volume ≥ 0", "reduce the change")
     models = fc.table.groupby("service", as_index=False)["model_used"].first()
-    models = pd.concat([models, pd.DataFrame({"service": list(fixed), "model_used": "fixed"})], ignore_index=True)
+    models = pd.concat([models, pd.DataFrame({"service": list(fixed),
+                                              "model_used": ["base volume" if sv in held else "fixed" for sv in fixed]})],
+                       ignore_index=True)
     return wide[services], models.sort_values("service", ignore_index=True), notes
 
 
@@ -171,7 +186,14 @@ def build_setup(loaded, result) -> ProjectionSetup:
     base_year = loaded.scenario.base_date.year
     first, last = base_year + 1, base_year + s.horizon_years
     engine = result.services.set_index("service")
+    other, other_file = read_other_services(Path(loaded.scenario.data))
     costs = unit_costs(result.services)
+    base_volumes: dict[str, float] = {}
+    if other is not None:
+        averages = other[["service", "volume", "average_cost"]]
+        costs = pd.concat([costs, unit_costs_from_averages(averages.reset_index(drop=True), file=other_file)],
+                          ignore_index=True)
+        base_volumes = dict(zip(other["service"], other["volume"].astype(float), strict=True))
     generic = [sv for sv in costs["service"] if sv not in (SFB, LSS, EXTERNAL)]
     volume_services = sorted([*generic, *[sv for sv in (EXTERNAL, LSS, SFB) if sv in engine.index
                                           and engine.at[sv, "users"] > 0]])
@@ -180,7 +202,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     lss_cases = float(engine.at[LSS, "users"]) if LSS in engine.index else 0.0
     lss_hours = float(users.loc[users["service"] == LSS, "weekly_hours"].sum()) * days / 7.0
     volumes, models, notes = _volumes(loaded, resolved, volume_services, first, last,
-                                      lss_hours / lss_cases if lss_cases else 0.0)
+                                      lss_hours / lss_cases if lss_cases else 0.0, base_volumes)
     assistance = None
     if SFB in engine.index or LSS in engine.index:
         lss_net = float(engine.at[LSS, "net_cost"]) if LSS in engine.index else 0.0
@@ -245,7 +267,8 @@ def build_setup(loaded, result) -> ProjectionSetup:
         years=s.horizon_years, sick_leave=sick, sick_leave_base=float(loaded.snapshot[SICK_LEAVE]),
         level_mix_drift=s.level_mix_drift, assistance=assistance, external=external, extensions=ext,
         sources={**param_file, "volumes": str(Path(loaded.scenario.data) / HISTORY_FILE),
-                 "state_rate": tree.parameters[STATE_RATE].file, "sick_leave": tree.parameters[SICK_LEAVE].file},
+                 "state_rate": tree.parameters[STATE_RATE].file, "sick_leave": tree.parameters[SICK_LEAVE].file,
+                 **({"other_services": other_file} if other is not None else {})},
     )
     data, file, line_of = frame_document(resolved)
     frame = load_frame(data, file, prefix="frame", line_of=line_of)

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from resmodel.io.dictionary import TABLES, TARIFF
+from resmodel.io.dictionary import OTHER_SERVICES, TABLES, TARIFF
 from resmodel.scenario.schema import ScenarioFile
 
 
@@ -26,7 +26,7 @@ def data_dictionary() -> str:
              "Tables are CSV (UTF-8, comma separated, header in row 1) or Excel `.xlsx` (first sheet). Rows in error",
              "messages are spreadsheet rows: the header is row 1. Ids are pseudonymous; a cell that looks like a",
              "Swedish personal identity number is refused.", ""]
-    for schema in (*TABLES.values(), TARIFF):
+    for schema in (*TABLES.values(), TARIFF, OTHER_SERVICES):
         lines += [f"## `{schema.name}`", "", schema.description, "",
                   "| column | type | unit | required | allowed / range | description |", "|---|---|---|---|---|---|"]
         for c in schema.columns:

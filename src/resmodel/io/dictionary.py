@@ -4,8 +4,13 @@ docs/data-dictionary.md is generated from these schemas; a test fails when they 
 
 from __future__ import annotations
 
+from resmodel.budget.areas import SERVICE_AREA
 from resmodel.io.tables import Column, TableSchema
 from resmodel.services import HOUSING_TYPES, REGI, UNIT_SERVICES, USER_SERVICES
+
+#: services costed as volume × average cost in a bottom-up projection (every service the board's
+#: report areas know, except those the engine costs from units and users and the own provider's gap)
+OTHER_SERVICE_KEYS = tuple(s for s in SERVICE_AREA if s not in USER_SERVICES and s != "personlig_assistans_egen_utforare")
 
 PREMISES = TableSchema(
     "premises",
@@ -82,5 +87,25 @@ TARIFF = TableSchema(
         Column("level", "int", "need level (0 = base amount)", "level", minimum=0, maximum=8),
         Column("price_per_day", "float", "price per resident and day", "SEK/day", minimum=0),
         Column("source", "str", "where the price comes from", required=False),
+    ),
+)
+
+OTHER_SERVICES = TableSchema(
+    "other_services",
+    "Övriga insatser — services the board runs besides the engine's unit-and-user services, costed in the "
+    "projection as volume × average net cost (optional file `other_services.csv` in the data folder; "
+    "docs/projection.md, \"Other services\"). A service with a series in volume_history.csv is forecast; otherwise its "
+    "volume stays at `volume` (a lump such as administration has volume 1)",
+    (
+        Column("service", "str", "service key; its report area follows from the key (docs/budget.md §2)",
+               allowed=OTHER_SERVICE_KEYS, unique=True),
+        Column("volume_unit", "str", "what one unit of volume is (persons, places, lump)"),
+        Column("volume", "float", "base-year volume (average per month); must be above 0", "volume unit", minimum=0),
+        Column("average_cost", "float", "net cost per volume unit and year at base-year prices",
+               "SEK/volume unit/year", minimum=0),
+        Column("source", "str", "facts.csv ids or public source of the volume and the cost"),
+        Column("status", "str", "how far the figures are published",
+               allowed=("fact", "derived", "reconstructed", "illustrative")),
+        Column("note", "str", "derivation and assumptions", required=False),
     ),
 )

@@ -163,8 +163,10 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
         if col.allowed:
             bad = ~empty & ~text.isin(col.allowed)
             for row in text.index[bad.to_numpy()][:5]:
+                close = difflib.get_close_matches(str(text[row]), col.allowed, n=1)
                 problems.add(Location(display, row=int(row), column=col.name), f"unknown value '{text[row]}'",
-                             col.expected(), "use one of the allowed values (see docs/data-dictionary.md)")
+                             col.expected(), (f"did you mean '{close[0]}'? " if close else "")
+                             + "use one of the allowed values (see docs/data-dictionary.md)")
         if col.kind == "id":
             bad = ~empty & ~text.str.fullmatch(r"[A-Za-z0-9_\-]+").fillna(False)
             for row in text.index[bad.to_numpy()][:5]:

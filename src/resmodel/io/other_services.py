@@ -1,0 +1,31 @@
+"""Reading ``other_services.csv``: the board's services besides the engine's, as volume × average
+cost (docs/projection.md, "Other services"). Optional: a data folder without it projects the engine's services only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from resmodel.errors import Location, ProblemCollector
+from resmodel.io.dictionary import OTHER_SERVICES
+from resmodel.io.scenario import display_path
+from resmodel.io.tables import read_table
+
+FILE = "other_services.csv"
+
+
+def read_other_services(folder: Path) -> tuple[pd.DataFrame | None, str]:
+    """The validated table (index = spreadsheet row) and its display path; ``None`` when absent."""
+    path = Path(folder) / FILE
+    display = display_path(path)
+    if not path.is_file():
+        return None, display
+    table = read_table(path, OTHER_SERVICES, display)
+    problems = ProblemCollector()
+    for row in table.index[table["volume"].to_numpy(dtype=float) <= 0]:
+        problems.add(Location(display, row=int(row), column="volume"), f"volume {table.at[row, 'volume']:g}",
+                     "a base-year volume above 0 (the average cost is per unit of it)",
+                     "give the volume the average cost refers to, or remove the row")
+    problems.raise_if_any()
+    return table, display

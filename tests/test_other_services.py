@@ -1,0 +1,154 @@
+"""The board's other services (other_services.csv): volume × average cost in the bottom-up
+projection, so that every report area of the demo board has a cost and the total is complete."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from resmodel.budget.areas import AREA_KEYS
+from resmodel.budget.topdown import REVENUE_RATIO
+from resmodel.cli import main
+from resmodel.projection_run import build_setup, project, yearly_by_area
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "demokommun"
+F0110_NET_COST_2024 = 2_713_060_000  # facts.csv F0110: the board's 2024 net cost, tkr × 1 000
+
+
+@pytest.fixture(scope="module")
+def other() -> pd.DataFrame:
+    return pd.read_csv(DATA / "other_services.csv")
+
+
+@pytest.fixture(scope="module")
+def setup(demo_loaded, demo_result):
+    return build_setup(demo_loaded, demo_result)
+
+
+@pytest.fixture(scope="module")
+def budget(demo_loaded, demo_result):
+    return project(demo_loaded, demo_result)
+
+
+def test_demo_board_total_2024_is_the_published_net_cost(setup, other):
+    """Engine services + other services at base-year volume = the board's 2024 net cost (F0110).
+    The illustrative lump lines are sized on it, so this checks the wiring and the file together."""
+    costs = setup.case.inputs.unit_costs
+    net = (costs["staff_cost"] + costs["premises_cost"] + costs["other_cost"] - costs["revenue"]).sum()
+    assert net == pytest.approx(F0110_NET_COST_2024, rel=1e-6)
+    # each other line's unit-cost row reproduces volume × average cost, split by the board's cost structure
+    rows = costs.set_index("service").loc[other["service"]]
+    line_net = rows["staff_cost"] + rows["premises_cost"] + rows["other_cost"] - rows["revenue"]
+    np.testing.assert_allclose(line_net.to_numpy(), (other["volume"] * other["average_cost"]).to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose((rows["revenue"] / (line_net + rows["revenue"])).to_numpy(), REVENUE_RATIO)
+
+
+def test_every_area_has_cost_and_frame_every_year(budget):
+    table = yearly_by_area(budget)
+    areas = table[table["area"] != "total"]
+    assert set(areas["area"]) == set(AREA_KEYS)
+    assert (areas["net_cost"] > 0).all() and (areas["frame"] > 0).all()
+    # the demo frame is sized on the 2024 net cost: every area is within 1 % of balance in 2025
+    first = areas[areas["year"] == "2025"]
+    assert (first["deviation"].abs() < 0.01 * first["net_cost"]).all(), first
+
+
+def test_lines_without_history_are_held_at_base_volume(setup, other):
+    history = set(pd.read_csv(DATA / "volume_history.csv")["service"])
+    held = other.loc[~other["service"].isin(history), ["service", "volume"]]
+    assert len(held) == 3  # ovriga_lss, ovrig_vard_omsorg, forvaltningsovergripande
+    volumes = setup.case.inputs.volumes
+    for service, volume in held.itertuples(index=False):
+        assert (volumes[service] == volume).all(), service
+    models = setup.volume_models.set_index("service")["model_used"]
+    assert set(models[held["service"]]) == {"base volume"}
+    # the lines with a history are forecast like the engine's services
+    assert models["boendestod"] == "drift" and models["sarskilt_boende_sol"] == "drift"
+
+
+def test_without_indexation_a_held_line_costs_exactly_its_base(tmp_path, other):
+    from resmodel.run import load, run
+
+    path = ROOT / "scenarios" / "no_indexation.yaml"
+    loaded = load(path)
+    budget = project(loaded, run(loaded))
+    y = budget.yearly
+    for service in ("ovriga_lss", "forvaltningsovergripande"):
+        base = float(other.set_index("service").at[service, "average_cost"])
+        sel = y[(y["service"] == service) & (y["measure"] == "net_cost")]
+        np.testing.assert_allclose(sel["value"].to_numpy(), base, rtol=1e-9)
+    # a forecast line: net cost = the year's (day-weighted) average volume × average cost
+    line = y[(y["service"] == "boendestod") & (y["period"] == "2027")].set_index("measure")["value"]
+    avg = float(other.set_index("service").at["boendestod", "average_cost"])
+    assert line["volume"] > 953 and line["net_cost"] == pytest.approx(line["volume"] * avg, rel=1e-9)
+
+
+def test_file_is_optional(tmp_path, demo_loaded):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (data / "other_services.csv").unlink()
+    frame = (data / "frame.yaml").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(frame) if "service: boendestod" in line)
+    (data / "frame.yaml").write_text("\n".join(frame[:start] + frame[start + 4:]) + "\n", encoding="utf-8")
+    path = _scenario(tmp_path, data)
+    from resmodel.run import load, run
+
+    loaded = load(path)
+    table = yearly_by_area(project(loaded, run(loaded)))
+    other_areas = table[table["area"].isin(["ovriga_lss", "ovrig_vard_omsorg", "forvaltningsovergripande"])]
+    assert (other_areas["net_cost"] == 0).all()
+
+
+def _scenario(tmp_path: Path, data: Path) -> Path:
+    path = tmp_path / "s.yaml"
+    path.write_text(textwrap.dedent(f"""\
+        name: s
+        purpose: other services test
+        data: {data}
+        base_date: 2024-07-01
+        seed: 1
+        projection:
+          horizon_years: 3
+          default_model: drift
+          frame: {data / 'frame.yaml'}
+        """))
+    return path
+
+
+BAD = [
+    ("boendestd,persons,953,57023,F0206,illustrative,",
+     "row 2, column 'service'", "did you mean 'boendestod'?"),
+    ("daglig_verksamhet,persons,953,57023,F0206,illustrative,",
+     "row 2, column 'service'", "one of 'lss_utbyggnad'"),
+    ("boendestod,persons,0,57023,F0206,illustrative,",
+     "row 2, column 'volume'", "a base-year volume above 0"),
+    ("boendestod,persons,953,-5,F0206,illustrative,",
+     "row 2, column 'average_cost'", "≥ 0"),
+    ("boendestod,persons,953,57023,F0206,guessed,",
+     "row 2, column 'status'", "'illustrative'"),
+    ("sarskilt_boende_sol,places,102,1276260,F0203,reconstructed,",
+     "row 3, column 'service'", "duplicate id 'sarskilt_boende_sol'"),
+]
+
+
+@pytest.mark.parametrize("row, where, expected", BAD, ids=[b[0].split(",")[0] + f"-{i}" for i, b in enumerate(BAD)])
+def test_bad_rows_are_located_and_nothing_is_written(tmp_path, monkeypatch, capsys, row, where, expected):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    lines = (data / "other_services.csv").read_text(encoding="utf-8").splitlines()
+    (data / "other_services.csv").write_text("\n".join([lines[0], row, *lines[2:]]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    monkeypatch.setattr(sys, "argv", ["resmodel", "project", str(_scenario(tmp_path, data)), "--out", str(out)])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2, err
+    assert err.count("error:") == 1 and "other_services.csv" in err and where in err and expected in err, err
+    assert "Traceback" not in err and not out.exists()
