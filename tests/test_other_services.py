@@ -152,3 +152,22 @@ def test_bad_rows_are_located_and_nothing_is_written(tmp_path, monkeypatch, caps
     assert exit_.value.code == 2, err
     assert err.count("error:") == 1 and "other_services.csv" in err and where in err and expected in err, err
     assert "Traceback" not in err and not out.exists()
+
+
+def test_one_volume_growth_distribution_leaves_lump_lines_alone(setup):
+    """Monte Carlo and tornado: 'volume growth, all services' moves the volume-driven lines only."""
+    from resmodel.budget import montecarlo, sensitivity
+
+    assert set(setup.case.inputs.fixed_volume_services) == {"ovriga_lss", "ovrig_vard_omsorg",
+                                                              "forvaltningsovergripande"}
+    spec = montecarlo.load_uncertainty({"volume_growth": {"dist": "normal", "mean": 0.0, "sd": 0.05}})
+    t = montecarlo.run(setup.case, spec, draws=40, seed=7).table
+    t = t[(t["measure"] == "net_cost") & (t["period"] == "2030")].set_index("service")
+    for lump in setup.case.inputs.fixed_volume_services:
+        assert t.at[lump, "p05"] == pytest.approx(t.at[lump, "p95"], rel=1e-12)
+    assert t.at["boendestod", "p95"] > 1.1 * t.at["boendestod", "p05"]
+    driver = next(d for d in sensitivity.standard_drivers() if d.key == "volume_growth")
+    bumped = driver.apply(setup.case, 0.01)
+    before, after = setup.case.inputs.volumes, bumped.inputs.volumes
+    np.testing.assert_array_equal(after["ovriga_lss"].to_numpy(), before["ovriga_lss"].to_numpy())
+    assert after["boendestod"].to_numpy()[-1] > before["boendestod"].to_numpy()[-1]

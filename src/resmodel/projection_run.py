@@ -266,6 +266,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
         wage_growth=growth["wage_growth"], price_growth=growth["price_growth"], rent_growth=growth["rent_growth"],
         years=s.horizon_years, sick_leave=sick, sick_leave_base=float(loaded.snapshot[SICK_LEAVE]),
         level_mix_drift=s.level_mix_drift, assistance=assistance, external=external, extensions=ext,
+        fixed_volume_services=tuple(models.loc[models["model_used"] == "base volume", "service"]),
         sources={**param_file, "volumes": str(Path(loaded.scenario.data) / HISTORY_FILE),
                  "state_rate": tree.parameters[STATE_RATE].file, "sick_leave": tree.parameters[SICK_LEAVE].file,
                  **({"other_services": other_file} if other is not None else {})},

@@ -166,8 +166,11 @@ def load_uncertainty(data: Mapping[str, Any], file: str | None = None, prefix: s
         raise  # pragma: no cover
 
 
-def sample_shocks(spec: UncertaintySpec, services: tuple[str, ...], years: int, draws: int, seed: int) -> Shocks:
-    """All draws at once, in a fixed order, from one seeded generator."""
+def sample_shocks(spec: UncertaintySpec, services: tuple[str, ...], years: int, draws: int, seed: int,
+                  fixed_volume: tuple[str, ...] = ()) -> Shocks:
+    """All draws at once, in a fixed order, from one seeded generator. One volume-growth
+    distribution applies to every service except ``fixed_volume`` (lump lines such as
+    administration, whose 'volume' is not a driver); a per-service mapping applies as given."""
     if draws < 1:
         raise InputError.at(Location(path="montecarlo.draws"), f"{draws} draws", "at least 1 draw",
                             "ask for e.g. 1000 draws")
@@ -181,7 +184,8 @@ def sample_shocks(spec: UncertaintySpec, services: tuple[str, ...], years: int, 
         volume = np.column_stack([spec.volume_growth.get(s, Fixed(value=0.0)).sample(rng, (draws,))
                                   for s in services]) if services else np.zeros((draws, 0))
     else:
-        volume = np.repeat(spec.volume_growth.sample(rng, (draws,))[:, None], len(services), axis=1)
+        moves = np.array([s not in fixed_volume for s in services], dtype=float)
+        volume = spec.volume_growth.sample(rng, (draws,))[:, None] * moves[None, :]
     level_mix = spec.level_mix.sample(rng, (draws,))
     wage = spec.wage_growth.sample(rng, (draws, years))
     price = spec.price_growth.sample(rng, (draws, years))
@@ -228,7 +232,7 @@ def run(case: BudgetCase, spec: UncertaintySpec, draws: int = 1000, seed: int = 
     percentiles = _check_percentiles(percentiles)
     pc = prepare_case(case)
     p = pc.projection
-    shocks = sample_shocks(spec, p.services, p.horizon.years, draws, seed)
+    shocks = sample_shocks(spec, p.services, p.horizon.years, draws, seed, case.inputs.fixed_volume_services)
     keys, parts = None, []
     for start in range(0, draws, chunk):
         part = shocks.take(slice(start, min(start + chunk, draws)))
@@ -291,7 +295,7 @@ def run_loop(case: BudgetCase, spec: UncertaintySpec, draws: int = 1000, seed: i
     percentiles = _check_percentiles(percentiles)
     pc = prepare_case(case)
     p = pc.projection
-    shocks = sample_shocks(spec, p.services, p.horizon.years, draws, seed)
+    shocks = sample_shocks(spec, p.services, p.horizon.years, draws, seed, case.inputs.fixed_volume_services)
     keys, columns = None, []
     for d in range(draws):
         result = run_budget(perturbed_case(case, shocks, d))

@@ -90,6 +90,7 @@ class ProjectionInputs:
     start_year: int | None = None  # default base_year + 1
     level_mix_drift: pd.Series | Mapping[int, float] | float = 0.0
     level_mix_services: tuple[str, ...] = LEVEL_SERVICES
+    fixed_volume_services: tuple[str, ...] = ()  # lump lines: a volume-growth shock for "all services" skips them
     sick_leave: pd.Series | Mapping[int, float] | None = None  # rate by year; None = the base rate
     sick_leave_base: float = SICK_LEAVE_2024
     assistance: AssistanceParams | None = None

@@ -38,6 +38,8 @@ def _shock(field: str) -> Callable[[BudgetCase, float], BudgetCase]:
         target = getattr(shocks, field)
         if field == "assistance_hours":
             target[...] = 1.0 + delta
+        elif field == "volume_growth":  # every service whose volume is a driver (not the lump lines)
+            target[...] = delta * np.array([s not in case.inputs.fixed_volume_services for s in p.services])
         else:
             target[...] = delta
         return perturbed_case(case, shocks, 0)
@@ -79,7 +81,8 @@ def _sfb_cases(case: BudgetCase, delta: float) -> BudgetCase:
 def standard_drivers() -> tuple[Driver, ...]:
     """The default tornado: the Monte Carlo drivers plus the state rate, SFB cases and frame uppräkning."""
     return (
-        Driver("volume_growth", "Volymtillväxt — volume growth, all services", 0.01, "per year", _shock("volume_growth")),
+        Driver("volume_growth", "Volymtillväxt — volume growth, all volume-driven services", 0.01, "per year",
+               _shock("volume_growth")),
         Driver("level_mix", "Nivåmix — level mix drift of unit costs", 0.005, "per year", _shock("level_mix")),
         Driver("wage_growth", "Löneökning — wage growth", 0.01, "per year", _shock("wage_growth")),
         Driver("price_growth", "Prisökning — price growth", 0.01, "per year", _shock("price_growth")),
