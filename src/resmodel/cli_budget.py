@@ -83,6 +83,8 @@ def _chart(result, mc: pd.DataFrame | None, name: str) -> bytes:
 
 def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...], chart: str,
           mc: pd.DataFrame | None) -> str:
+    from resmodel.budget.areas import AREA_BY_KEY
+
     total = _msek(by_area[by_area["area"] == "total"], ["net_cost", "frame", "deviation"])
     last = by_area["year"].max()
     worst = by_area[(by_area["year"] == last) & (by_area["area"] != "total")].sort_values("deviation").head(1)
@@ -94,7 +96,8 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
             else "Med dessa antaganden håller nämnden ramen varje år. ")
     if len(worst):
         w = worst.iloc[0]
-        lead += f"Störst avvikelse {last}: {w['area']} ({w['deviation'] / MSEK:,.1f} MSEK)."
+        label = AREA_BY_KEY[w["area"]].label_sv if w["area"] in AREA_BY_KEY else w["area"]
+        lead += f"Störst avvikelse {last}: {label} ({w['deviation'] / MSEK:,.1f} MSEK)."
     band = ""
     if mc is not None:
         sel = mc[(mc["area"] == "total") & (mc["service"] == "total") & (mc["measure"] == "deviation")]
@@ -103,6 +106,14 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
             band = (f"<p>Osäkerhet (Monte Carlo): avvikelsen {r['period']} ligger med 90 % sannolikhet mellan "
                     f"{r['p05'] / MSEK:,.1f} och {r['p95'] / MSEK:,.1f} MSEK.</p>")
     note_items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    wide = _deviation_wide(by_area)
+    years = [c for c in wide.columns if c not in ("area", "område")]
+    head = "".join(f"<th>{html.escape(str(y))}</th>" for y in years)
+    area_rows = "".join(
+        f"<tr><td style=\"text-align:left\">{html.escape(r['område'])}</td>"
+        + "".join(f"<td class=\"{'neg' if r[y] < 0 else 'pos'}\">{round(r[y] / MSEK, 1) + 0.0:,.1f}</td>"
+                  for y in years) + "</tr>"
+        for _, r in wide.iterrows())
     return f"""<!DOCTYPE html>
 <html lang="sv"><head><meta charset="utf-8"><title>Budgetprognos — {html.escape(name)}</title>
 <style>body{{font-family:sans-serif;max-width:52em;margin:2em auto}}td,th{{padding:.2em .8em;text-align:right}}
@@ -113,7 +124,10 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
 <p>Avvikelse = ram (kommunbidrag) − nettokostnad; negativt = underskott. Belopp i MSEK, löpande priser.</p>
 {band}<img src="{chart}" alt="Nettokostnad mot ram" width="720">
 <table><tr><th>År</th><th>Nettokostnad</th><th>Ram</th><th>Avvikelse</th></tr>{rows}</table>
-<h2>Antaganden som förlängts — extrapolated inputs</h2><ul>{note_items}</ul>
+<h2>Avvikelse per område — deviation by report area (MSEK)</h2>
+<table><tr><th style="text-align:left">Område</th>{head}</tr>{area_rows}</table>
+<p>Varje belopp kan spåras: <code>resmodel explain SCENARIO --year ÅR --area OMRÅDE</code>.</p>
+<h2>Noter — notes (extrapolated inputs, pricing rules, held volumes)</h2><ul>{note_items}</ul>
 </body></html>
 """
 
