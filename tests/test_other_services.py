@@ -171,3 +171,18 @@ def test_one_volume_growth_distribution_leaves_lump_lines_alone(setup):
     before, after = setup.case.inputs.volumes, bumped.inputs.volumes
     np.testing.assert_array_equal(after["ovriga_lss"].to_numpy(), before["ovriga_lss"].to_numpy())
     assert after["boendestod"].to_numpy()[-1] > before["boendestod"].to_numpy()[-1]
+
+
+def test_validate_checks_the_projection_inputs(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["resmodel", "validate", str(ROOT / "scenarios" / "base.yaml")])
+    main()
+    assert "projection 2025–2034, frame for 6 areas, 5 other services" in capsys.readouterr().out
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    with open(data / "other_services.csv", "a", encoding="utf-8") as f:
+        f.write("korttidsvistelse,persons,120,,F0193,illustrative,\n")
+    monkeypatch.setattr(sys, "argv", ["resmodel", "validate", str(_scenario(tmp_path, data))])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "other_services.csv, row 7, column 'average_cost'" in err, err

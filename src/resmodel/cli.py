@@ -51,13 +51,17 @@ def run(scenario: ScenarioArg,
 
 @app.command()
 def validate(scenario: ScenarioArg) -> None:
-    """Check a scenario, its parameters and data without running anything."""
+    """Check a scenario, its parameters and data (and its projection block, frame and other services)
+    without running anything."""
+    from resmodel.projection_run import check_projection
     from resmodel.run import load
 
     loaded = load(scenario)
+    projection = check_projection(loaded)
     typer.echo(f"ok: scenario '{loaded.scenario.name}' ({' → '.join(loaded.scenario.chain)}), "
                f"{len(loaded.tree.parameters)} parameters, {len(loaded.data.users)} users in "
-               f"{len(loaded.data.units)} units, hash {loaded.scenario.content_hash[:12]}")
+               f"{len(loaded.data.units)} units, hash {loaded.scenario.content_hash[:12]}"
+               + (f"; {projection}" if projection else ""))
     for warning in loaded.warnings:
         typer.echo(f"warning: {warning}", err=True)
 

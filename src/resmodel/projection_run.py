@@ -57,6 +57,21 @@ def _settings(loaded) -> ResolvedProjection:
     return resolved
 
 
+def check_projection(loaded) -> str | None:
+    """Validate a scenario's projection inputs without running anything (``resmodel validate``): the
+    merged ``projection:`` block, its frame and other_services.csv. A one-line summary, or None when
+    the scenario has no projection block."""
+    resolved = resolve(read_chain(Path(loaded.scenario.chain[-1])))
+    if resolved is None:
+        return None
+    data, file, line_of = frame_document(resolved)
+    frame = load_frame(data, file, prefix="frame", line_of=line_of)
+    other, _ = read_other_services(Path(loaded.scenario.data))
+    first = loaded.scenario.base_date.year + 1
+    return (f"projection {first}–{first + resolved.settings.horizon_years - 1}, frame for {len(frame.base)} areas"
+            + (f", {len(other)} other services" if other is not None else ""))
+
+
 def unit_costs(services: pd.DataFrame) -> pd.DataFrame:
     """The engine's per-service table → the core's unit-cost table (purchase cost folded into other
     cost, docs/budget.md §9). Rule-priced services are kept; the core ignores their rows (noted)."""
