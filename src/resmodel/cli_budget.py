@@ -138,7 +138,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
             ) -> None:
     """Project net cost, frame and deviation per year and area; CSV, workbook, chart and HTML summary."""
     from resmodel.budget import montecarlo
-    from resmodel.projection_run import run_setup, yearly_by_area
+    from resmodel.projection_run import run_setup, uncertainty_spec, yearly_by_area
 
     check_output_folder(out)
     loaded, setup = _load(scenario)
@@ -146,14 +146,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     by_area = yearly_by_area(result)
     mc_table = None
     if draws:
-        s = setup.settings
-        if s.settings.uncertainty is None:
-            raise InputError.at(s.location(""), "--draws needs distributions on drivers",
-                                "an 'uncertainty:' block under 'projection:' (docs/budget.md §4)",
-                                "add one, or run without --draws")
-        src = s.set_by["uncertainty"]
-        spec = montecarlo.load_uncertainty(s.settings.uncertainty, src.display, prefix="projection.uncertainty",
-                                           line_of=lambda k: src.doc.line_of(f"projection.uncertainty.{k}"))
+        spec = uncertainty_spec(setup)
         with typer.progressbar(length=draws, label="Monte Carlo") as bar:
             mc = montecarlo.run(setup.case, spec, draws=draws, seed=loaded.scenario.seed if seed is None else seed,
                                 progress=lambda done, total: bar.update(done - bar.pos))

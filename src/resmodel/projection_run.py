@@ -292,6 +292,21 @@ def build_setup(loaded, result) -> ProjectionSetup:
     return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys(notes)))
 
 
+def uncertainty_spec(setup: ProjectionSetup):
+    """The scenario's ``projection.uncertainty`` block as a Monte Carlo spec (errors located at the
+    file and line that set it); a located error when the scenario declares none."""
+    from resmodel.budget import montecarlo
+
+    s = setup.settings
+    if s.settings.uncertainty is None:
+        raise InputError.at(s.location(""), "Monte Carlo draws need distributions on drivers",
+                            "an 'uncertainty:' block under 'projection:' (docs/budget.md §4)",
+                            "add one, or run without --draws")
+    src = s.set_by["uncertainty"]
+    return montecarlo.load_uncertainty(s.settings.uncertainty, src.display, prefix="projection.uncertainty",
+                                       line_of=lambda k: src.doc.line_of(f"projection.uncertainty.{k}"))
+
+
 def build_case(loaded, result) -> BudgetCase:
     return build_setup(loaded, result).case
 

@@ -54,6 +54,18 @@ def test_overrides_by_number_and_by_year():
     assert [w.check for w in res.warnings] == ["override_extended"]
 
 
+def test_default_model_and_a_subset_of_services():
+    res = forecast_volumes(history(), {"daglig_verksamhet": "naive"}, 12, default_model="drift",
+                           services=["personlig_assistans_sfb", "daglig_verksamhet"])
+    used = res.table.groupby("service")["model_used"].first()
+    assert used.to_dict() == {"daglig_verksamhet": "naive", "personlig_assistans_sfb": "drift"}
+    only = forecast_volumes(history(), None, 12, default_model="naive", services=["personlig_assistans_sfb"])
+    assert set(only.table["service"]) == {"personlig_assistans_sfb"}
+    with pytest.raises(InputError) as err:
+        forecast_volumes(history(), None, 12, services=["boendestöd"])
+    assert err.value.problems[0].location.path == "services.boendestöd"
+
+
 @pytest.mark.parametrize("spec, message", [
     ({"dagligverksamhet": "naive"}, "'dagligverksamhet' is not a service"),
     ({"daglig_verksamhet": "holt"}, "unknown model 'holt'"),

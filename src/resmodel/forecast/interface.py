@@ -17,7 +17,7 @@ which drifts towards the mix of the inflows."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from numbers import Real
 
@@ -183,6 +183,8 @@ def forecast_volumes(
     user_ages: pd.DataFrame | None = None,
     exit_age: int = DEFAULT_EXIT_AGE,
     source: str | None = None,
+    default_model: str = "auto",
+    services: Sequence[str] | None = None,
 ) -> VolumeForecast:
     """Forecast monthly volumes per service and level for ``horizon_months`` after the history.
 
@@ -191,11 +193,20 @@ def forecast_volumes(
     ``population`` (year, age_band, population) with ``age_shares`` (service, age_band, share)
     enables the demographic model; ``flows`` (the stock–flow table: year, service, level,
     stock_start, inflow_*, outflow_*, stock_end) enables the stock–flow model and the projected
-    level mix, with ``user_ages`` (service, level, age, share) for an age exit at ``exit_age``."""
+    level mix, with ``user_ages`` (service, level, age, share) for an age exit at ``exit_age``.
+    Services not in ``spec`` use ``default_model``; ``services`` limits the forecast to those
+    services of the history (default: all)."""
     if int(horizon_months) != horizon_months or horizon_months < 1:
         raise InputError.at(Location(path="horizon_months"), f"horizon {horizon_months} is not a positive whole number",
                             "a horizon in months ≥ 1", "give a positive horizon")
     h = validate_history(history, source)
+    known = sorted(h["service"].unique())
+    if services is not None:
+        unknown = [sv for sv in services if sv not in known]
+        if unknown:
+            raise InputError.at(Location(path=f"services.{unknown[0]}"), f"'{unknown[0]}' is not a service in the history",
+                                "one of " + ", ".join(known), "correct the service name or remove it")
+        h = h[h["service"].isin(list(services))]
     services = sorted(h["service"].unique())
     spec = dict(spec or {})
     for key in spec:
@@ -215,7 +226,7 @@ def forecast_volumes(
                         for s, g in flows.groupby("service")} if flows is not None else {}
     parts = []
     for service in services:
-        choice = spec.get(service, "auto")
+        choice = spec.get(service, default_model)
         series = totals[totals["service"] == service]
         if isinstance(choice, str):
             where = Location(path=f"spec.{service}")
