@@ -1,13 +1,29 @@
-"""Forecasting benchmarks (not timed tests): run with ``python bench/bench_forecast.py [timing|intervals]``.
+"""Forecasting benchmarks (not timed tests): run with ``python bench/bench_forecast.py [timing|intervals|selection|methods]``.
 
 timing     — wall time of the default ``auto`` backtest (8 origins, h = 12) and of a 120-month
              forecast on a synthetic 120-month series, and of a nowcast with its backtest.
-intervals  — the interval comparison behind ``auto``'s widening rule (docs/forecasting.md §1):
-             80 % coverage of the chosen model's intervals unscaled, scaled both ways and widened
-             only, on 32 synthetic monthly series of known processes. Takes several minutes.
-selection  — ``auto`` with 3 inner origins 6 months apart (the default) against 6 origins 3 months
-             apart on other seeds of the same processes: MASE, MASE / naive, 80 % coverage.
-             Takes about ten minutes.
+intervals  — the interval comparison behind the original widening rule of ``auto``: 80 % coverage
+             of the chosen model's intervals unscaled, scaled both ways and widened only, on 32
+             synthetic monthly series of known processes (kinds rw, llt, ar, count). Several minutes.
+selection  — ``auto`` with 3 inner origins 6 months apart against 6 origins 3 months apart on other
+             seeds of the same processes: MASE, MASE / naive, 80 % coverage. About ten minutes.
+methods    — candidate sets and interval rules of ``auto`` (Theta, the ETS/ARIMA/Theta combination,
+             conformal intervals) on 64 synthetic series of eight known processes (seeds 300–307,
+             not used by any earlier decision). About 20 minutes on 2 cores.
+
+Pre-declared decision rule of ``methods`` (written before it was first run):
+
+1. Point forecasts. For each series, MASE over all held-out points (as ``metrics.evaluate``) of
+   the variant divided by naive's; M = the mean of that ratio over the 64 series, W = the number
+   of series with ratio < 1. A candidate set replaces the current one (naive, snaive, drift, ets,
+   arima) only if it lowers M by at least 0.01 and does not lower W; among those, the lowest M.
+2. Intervals, on the point variant chosen in 1. B = the number of series whose 80 % coverage is
+   in 70–90 %. An interval rule replaces ``widen`` only if B is higher by at least 3 series (about
+   5 % of 64); among those, the highest B, ties broken by the smaller |mean 80 % coverage − 80|.
+   Coverage by process (including level shifts) and the 95 % coverage are reported, not scored.
+
+Backtests: monthly series 120 months, 8 origins 6 months apart, h = 12 (as ``resmodel backtest``
+on a volume history); yearly series 14–24 years, 8 origins one year apart, h = 2.
 """
 
 from __future__ import annotations
@@ -21,20 +37,48 @@ import pandas as pd
 
 from resmodel.forecast import Forecaster, make_model
 from resmodel.forecast.crossval import run_model, training_lengths
-from resmodel.forecast.ensemble import AutoSelect
-from resmodel.forecast.forecaster import default_candidates
+from resmodel.forecast.ensemble import INTERVAL_RULES, AutoSelect
 from resmodel.forecast.frame import Series
 from resmodel.forecast.metrics import mase_scale
-from resmodel.forecast.models import z_value
+from resmodel.forecast.models import (
+    ARIMA,
+    ETS,
+    Combination,
+    Drift,
+    Model,
+    ModelFitError,
+    Naive,
+    SeasonalNaive,
+    Theta,
+    z_value,
+)
 from resmodel.forecast.nowcast import backtest_nowcast, build_triangle, nowcast
 
-KINDS = ("rw", "llt", "ar", "count")
+KINDS = ("rw", "llt", "ar", "count")  # the processes of the original interval and selection benchmarks
+METHOD_KINDS = (*KINDS, "shift", "damped", "seasonal", "yearly")
+
+
+def original_candidates(freq: str) -> list[Model]:
+    """The candidates of `auto` before the `methods` study."""
+    return [Naive(), *([SeasonalNaive()] if freq == "M" else []), Drift(), ETS(), ARIMA()]
 
 
 def synthetic(kind: str, seed: int, n: int = 120) -> np.ndarray:
-    """A monthly series of a known process: random walk with drift, local linear trend, AR(1)
-    around a trend, or Poisson counts; each with a random seasonal pattern."""
+    """A series of a known process. Monthly (``n`` months, each with a random seasonal pattern):
+    random walk with drift (rw), local linear trend (llt), AR(1) around a trend (ar), Poisson
+    counts (count), a trend with one level shift somewhere in the last six years (shift), a damped
+    local trend, ETS(A,Ad,N) (damped), a drifting level with strong multiplicative seasonality
+    (seasonal). Yearly (yearly, 14–24 years, ``n`` ignored): a random walk with drift or a linear
+    trend with AR(1) noise, alternating with the seed."""
     rng = np.random.default_rng(seed)
+    if kind == "yearly":
+        n = int(rng.integers(14, 25))
+        if seed % 2:
+            return np.maximum(100 + np.cumsum(rng.normal(rng.uniform(0, 4), rng.uniform(1, 4), n)), 0)
+        e = np.zeros(n)
+        for i in range(1, n):
+            e[i] = 0.5 * e[i - 1] + rng.normal(0, rng.uniform(1, 3) if i == 1 else 2)
+        return np.maximum(100 + rng.uniform(0, 4) * np.arange(n) + e, 0)
     t = np.arange(n)
     seas = np.tile(rng.normal(0, 1, 12), n // 12 + 1)[:n] * rng.uniform(0, 15)
     if kind == "rw":
@@ -46,22 +90,42 @@ def synthetic(kind: str, seed: int, n: int = 120) -> np.ndarray:
         for i in range(1, n):
             e[i] = 0.7 * e[i - 1] + rng.normal(0, 6)
         y = 300 + rng.uniform(0, 3) * t + e
-    else:
+    elif kind == "count":
         lam = np.maximum(5 + 0.05 * t + np.cumsum(rng.normal(0, 0.3, n)), 1)
         y = rng.poisson(lam).astype(float)
         seas = seas * 0.05
+    elif kind == "shift":
+        at = int(rng.integers(n - 72, n - 6))
+        size = rng.choice([-1, 1]) * rng.uniform(30, 80)
+        y = 400 + rng.uniform(0, 3) * t + np.where(t >= at, size, 0.0) + rng.normal(0, rng.uniform(3, 8), n)
+    elif kind == "damped":
+        phi, alpha, beta = rng.uniform(0.85, 0.97), rng.uniform(0.2, 0.5), rng.uniform(0.05, 0.15)
+        level, trend, sd = 400.0, rng.uniform(2, 8), rng.uniform(3, 8)
+        y = np.zeros(n)
+        for i in range(n):
+            e = rng.normal(0, sd)
+            y[i] = level + phi * trend + e
+            level, trend = level + phi * trend + alpha * e, phi * trend + beta * e
+    elif kind == "seasonal":
+        pattern = rng.normal(0, 1, 12)
+        pattern = rng.uniform(0.05, 0.2) * pattern / np.abs(pattern).max()
+        level = 300 + np.cumsum(rng.normal(rng.uniform(0, 2), rng.uniform(1, 4), n))
+        return np.maximum(level * (1 + np.tile(pattern, n // 12 + 1)[:n]) + rng.normal(0, 3, n), 0)
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
     return np.maximum(y + seas, 0)
 
 
-def _series(y: np.ndarray, uid: str = "s") -> Series:
-    return Series(uid, "M", pd.date_range("2015-01-01", periods=len(y), freq="MS"), y, pd.DataFrame(index=range(len(y))))
+def _series(y: np.ndarray, uid: str = "s", freq: str = "M") -> Series:
+    start, f = ("2015-01-01", "MS") if freq == "M" else ("2000-01-01", "YS")
+    return Series(uid, freq, pd.date_range(start, periods=len(y), freq=f), y, pd.DataFrame(index=range(len(y))))
 
 
 def _coverage(job: tuple[str, int]) -> list[tuple[str, str, float]]:
     kind, seed = job
     y = synthetic(kind, seed)
     s = _series(y)
-    auto = AutoSelect(default_candidates("M"))
+    auto = AutoSelect(original_candidates("M"), intervals="widen")
     out = []
     for n in training_lengths(len(y), 12, 8, 6):
         train = s.head(n)
@@ -88,10 +152,10 @@ def _selection(job: tuple[str, int]) -> list[tuple]:
     kind, seed = job
     y = synthetic(kind, seed + 100)
     s = _series(y)
-    naive = default_candidates("M")[0]
+    naive = Naive()
     out = []
     for windows, step in ((3, 6), (6, 3)):
-        auto = AutoSelect(default_candidates("M"), windows=windows, step=step)
+        auto = AutoSelect(original_candidates("M"), windows=windows, step=step, intervals="widen")
         for n in training_lengths(len(y), 12, 8, 6):
             train, actual, scale = s.head(n), y[n:n + 12], mase_scale(y[:n], 12)
             fit = auto.predict(train, 12, (80,))
@@ -110,6 +174,98 @@ def selection() -> None:
     g = df.groupby("inner backtest").mean()
     g["mase/naive"] = g["mase"] / g["naive_mase"]
     print(g.round(3))
+
+
+class _Cached(Model):
+    """A model whose forecasts for one series are memoised by training length and horizon, so the
+    variants of ``methods`` share every fit (forecasts depend only on the training prefix)."""
+
+    def __init__(self, model: Model):
+        self.model, self.name, self.exog, self.cache = model, model.name, model.exog, {}
+
+    def min_length(self, freq):
+        return self.model.min_length(freq)
+
+    def predict(self, s, h, levels, X_future=None):
+        key = (len(s.y), h)
+        if key not in self.cache:
+            try:
+                self.cache[key] = self.model.predict(s, h, (80, 95), X_future)
+            except ModelFitError as exc:
+                self.cache[key] = exc
+        out = self.cache[key]
+        if isinstance(out, ModelFitError):
+            raise out
+        return out
+
+
+POINT_VARIANTS = ("current", "+theta", "+comb", "+theta+comb", "comb")
+
+
+def _variants(freq: str) -> dict[str, list[Model]]:
+    """Candidate sets of ``auto`` (fresh cached models, shared between the sets)."""
+    base = [_Cached(m) for m in original_candidates(freq)]
+    naive, ets, arima = base[0], base[-2], base[-1]
+    theta = _Cached(Theta())
+    comb = Combination([ets, arima, theta])
+    return {"current": base, "+theta": [*base, theta], "+comb": [*base, comb],
+            "+theta+comb": [*base, theta, comb], "comb": [comb], "_naive": [naive], "_theta": [theta]}
+
+
+def _methods(job: tuple[str, int]) -> list[tuple]:
+    kind, seed = job
+    y = synthetic(kind, seed)
+    freq = "Y" if kind == "yearly" else "M"
+    s = _series(y, freq=freq)
+    h, step = (12, 6) if freq == "M" else (2, 1)
+    lengths = training_lengths(len(y), h, 8, step)
+    variants = _variants(freq)
+    naive, theta = variants.pop("_naive")[0], variants.pop("_theta")[0]
+    comb = variants["comb"][0]
+    models = {f"{v}|{rule}": AutoSelect(c, intervals=rule) for v, c in variants.items() for rule in INTERVAL_RULES}
+    models |= {"naive|own": naive, "theta|own": theta, "comb|own": comb}
+    out = []
+    for name, model in models.items():
+        err, c80, c95, used = [], [], [], []
+        for n in lengths:
+            fit = run_model(model, s.head(n), h, (80, 95)).fit
+            actual = y[n:n + h]
+            err.append(np.abs(actual - fit.mean) / mase_scale(y[:n], s.season))
+            c80.append((actual >= fit.lo[80]) & (actual <= fit.hi[80]))
+            c95.append((actual >= fit.lo[95]) & (actual <= fit.hi[95]))
+            used.append(fit.used)
+        variant, rule = name.split("|")
+        out.append((kind, seed, variant, rule, float(np.mean(err)), float(np.mean(c80)) * 100,
+                    float(np.mean(c95)) * 100, ",".join(used)))
+    return out
+
+
+def methods() -> None:
+    jobs = [(k, s) for k in METHOD_KINDS for s in range(300, 308)]
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(2) as ex:
+        rows = [r for part in ex.map(_methods, jobs) for r in part]
+    df = pd.DataFrame(rows, columns=["kind", "seed", "variant", "intervals", "mase", "cov80", "cov95", "used"])
+    df.to_csv("/tmp/bench_methods.csv", index=False)
+    naive = df[df["variant"] == "naive"].set_index(["kind", "seed"])["mase"]
+    df["ratio"] = df["mase"] / df.set_index(["kind", "seed"]).index.map(naive).to_numpy()
+    df["beats"] = df["ratio"] < 1
+    df["in_band"] = df["cov80"].between(70, 90)
+    pd.set_option("display.width", 200)
+    first = df.drop_duplicates(["kind", "seed", "variant"])
+    print("Point forecasts (M = mean MASE / naive, W = series with ratio < 1):")
+    print(first.groupby("variant").agg(M=("ratio", "mean"), geo=("ratio", lambda r: float(np.exp(np.log(r).mean()))),
+                                       W=("beats", "sum")).round(3))
+    print(first.pivot_table(index="kind", columns="variant", values="ratio").round(3))
+    print("Intervals (B = series with 80 % coverage in 70–90 %):")
+    print(df.groupby(["variant", "intervals"]).agg(B=("in_band", "sum"), cov80=("cov80", "mean"),
+                                                   cov95=("cov95", "mean")).round(1))
+    for v in POINT_VARIANTS:
+        d = df[df["variant"] == v]
+        print(f"80 % coverage by process, {v}:")
+        print(d.pivot_table(index="kind", columns="intervals", values="cov80").round(1))
+        print(d.pivot_table(index="kind", columns="intervals", values="in_band", aggfunc="sum"))
+    print(f"{time.perf_counter() - t0:.0f} s")
 
 
 def timing() -> None:
@@ -136,4 +292,4 @@ def timing() -> None:
 
 
 if __name__ == "__main__":
-    {"timing": timing, "intervals": intervals, "selection": selection}[sys.argv[1] if len(sys.argv) > 1 else "timing"]()
+    {"timing": timing, "intervals": intervals, "selection": selection, "methods": methods}[sys.argv[1] if len(sys.argv) > 1 else "timing"]()

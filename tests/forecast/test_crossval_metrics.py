@@ -80,13 +80,13 @@ def test_auto_picks_the_model_that_backtests_best_and_uses_no_future_data():
     assert set(cv["auto-model_used"]) == {"drift"}
 
 
-def test_auto_widens_but_never_narrows_the_chosen_models_intervals():
+def test_auto_widen_rule_widens_but_never_narrows_the_chosen_models_intervals():
     rng = np.random.default_rng(5)
     y = 50 + np.cumsum(rng.normal(0, 1, 40))
     y[-12:] += np.array([0, 8, -8, 9, -9, 10, -10, 9, -9, 8, -8, 7])  # errors larger than the model expects
     frame, freqs = validate_long(_yearly(y))
     s = split_series(frame, freqs)[0]
-    auto = AutoSelect([Naive()])
+    auto = AutoSelect([Naive()], intervals="widen")
     choice = auto.choose(s, 2)
     own = Naive().predict(s, 2, (80,))
     fit = auto.predict(s, 2, (80,))

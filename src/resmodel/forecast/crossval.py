@@ -80,26 +80,53 @@ def window_forecasts(model: Model, s: Series, h: int, lengths: Sequence[int], le
     return runs
 
 
+def empirical_design(model: Model, s: Series, h: int) -> tuple[int, list[int]]:
+    """The backtest behind empirical intervals: its horizon (up to 12 months or 3 years) and the
+    training lengths of its origins, one period apart, the last ending at the series end, up to
+    12 of them, each long enough for the model (may be empty)."""
+    h_e = min(h, 12 if s.freq == MONTHLY else 3)
+    first = max(model.min_length(s.freq), MIN_POINTS)
+    n_windows = min(EMPIRICAL_WINDOWS, len(s.y) - h_e - first + 1)
+    return h_e, training_lengths(len(s.y), h_e, n_windows, 1) if n_windows > 0 else []
+
+
+def backtest_errors(s: Series, lengths: Sequence[int], runs: Sequence[Run], h_e: int) -> np.ndarray:
+    """Errors (actual − forecast), one row per origin and one column per horizon step."""
+    return np.array([s.y[n:n + h_e] - r.fit.mean for n, r in zip(lengths, runs, strict=True)])
+
+
+def extend_widths(width: np.ndarray, h: int) -> np.ndarray:
+    """Widths per horizon step made non-decreasing; steps beyond the backtest horizon widen with √k."""
+    width = np.maximum.accumulate(np.asarray(width, dtype=float))
+    h_e = len(width)
+    k = np.arange(1, h + 1)
+    return np.where(k <= h_e, width[np.minimum(k, h_e) - 1], width[-1] * np.sqrt(k / h_e))
+
+
+def empirical_sigma(errors: np.ndarray, h: int) -> np.ndarray:
+    """Standard deviation per horizon step: the root-mean-square backtest error per step,
+    non-decreasing, extended with √k beyond the backtest horizon."""
+    return extend_widths(np.sqrt(np.mean(errors**2, axis=0)), h)
+
+
+def naive_widths(fit: Fit, s: Series, h: int, levels: tuple[int, ...], fallback: Model) -> Fit:
+    """``fit`` with the naive model's interval half-widths (too short a history for a backtest)."""
+    naive = fallback.predict(s, h, levels)
+    lo = {lv: fit.mean - (naive.mean - naive.lo[lv]) for lv in levels}
+    hi = {lv: fit.mean + (naive.hi[lv] - naive.mean) for lv in levels}
+    return replace(fit, lo=lo, hi=hi)
+
+
 def _with_empirical_intervals(model: Model, s: Series, h: int, levels: tuple[int, ...], fit: Fit,
                               fallback: Model) -> Fit:
     """Normal intervals whose width per horizon step is the root-mean-square error of the model's
     own backtest on this series (one-period step between origins, up to 12 origins); steps beyond
     the backtest horizon widen with √k. Too short a history borrows the naive model's widths."""
-    h_e = min(h, 12 if s.freq == MONTHLY else 3)
-    first = max(model.min_length(s.freq), MIN_POINTS)
-    n_windows = min(EMPIRICAL_WINDOWS, len(s.y) - h_e - first + 1)
-    if n_windows < 3:
-        naive = fallback.predict(s, h, levels)
-        lo = {lv: fit.mean - (naive.mean - naive.lo[lv]) for lv in levels}
-        hi = {lv: fit.mean + (naive.hi[lv] - naive.mean) for lv in levels}
-        return replace(fit, lo=lo, hi=hi)
-    lengths = training_lengths(len(s.y), h_e, n_windows, 1)
+    h_e, lengths = empirical_design(model, s, h)
+    if len(lengths) < 3:
+        return naive_widths(fit, s, h, levels, fallback)
     runs = window_forecasts(model, s, h_e, lengths)
-    errors = np.array([s.y[n:n + h_e] - r.fit.mean for n, r in zip(lengths, runs, strict=True)])
-    sigma_e = np.maximum.accumulate(np.sqrt(np.mean(errors**2, axis=0)))
-    k = np.arange(1, h + 1)
-    sigma = np.where(k <= h_e, sigma_e[np.minimum(k, h_e) - 1], sigma_e[-1] * np.sqrt(k / h_e))
-    lo, hi = normal_intervals(fit.mean, sigma, levels)
+    lo, hi = normal_intervals(fit.mean, empirical_sigma(backtest_errors(s, lengths, runs, h_e), h), levels)
     return replace(fit, lo=lo, hi=hi)
 
 

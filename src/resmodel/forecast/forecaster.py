@@ -18,21 +18,33 @@ from resmodel.errors import InputError, Location, Warning_
 from resmodel.forecast.crossval import check_windows, cross_validation_series, forecast_series
 from resmodel.forecast.ensemble import AutoSelect
 from resmodel.forecast.frame import MIN_POINTS, MONTHLY, Series, split_series, validate_future, validate_long
-from resmodel.forecast.models import ARIMA, ETS, Demographic, Drift, Model, Naive, SeasonalNaive
+from resmodel.forecast.models import (
+    ARIMA,
+    ETS,
+    Combination,
+    Demographic,
+    Drift,
+    Model,
+    Naive,
+    SeasonalNaive,
+    Theta,
+)
 from resmodel.forecast.stockflow import StockFlow
 
-MODEL_NAMES = ("naive", "snaive", "drift", "ets", "arima", "demographic", "stockflow", "auto")
+MODEL_NAMES = ("naive", "snaive", "drift", "ets", "arima", "theta", "comb", "demographic", "stockflow", "auto")
 DEFAULT_LEVELS = (80, 95)
 
 
 def default_candidates(freq: str, *, driver: str | None = None,
                        flows: Mapping[str, pd.DataFrame] | None = None) -> list[Model]:
-    """Candidates for ``auto``: the benchmarks, ETS and ARIMA, and the demographic and stock–flow
-    models when their inputs (a population driver column, a flows table) are available."""
+    """Candidates for ``auto``: the benchmarks, ETS, ARIMA, Theta and the equal-weight combination
+    of the last three (sharing their fits), and the demographic and stock–flow models when their
+    inputs (a population driver column, a flows table) are available."""
     cands: list[Model] = [Naive()]
     if freq == MONTHLY:
         cands.append(SeasonalNaive())
-    cands += [Drift(), ETS(), ARIMA()]
+    ets, arima, theta = ETS(), ARIMA(), Theta()
+    cands += [Drift(), ets, arima, theta, Combination([ets, arima, theta])]
     if driver:
         cands.append(Demographic(driver))
     if flows:
@@ -55,7 +67,8 @@ def make_model(name: str, freq: str = MONTHLY, *, driver: str | None = None,
         raise InputError.at(where, "the stock–flow model needs a flows table", "a flows file (see docs/forecasting.md)",
                             "give --flows, or choose another model")
     return {
-        "naive": Naive, "snaive": SeasonalNaive, "drift": Drift, "ets": ETS, "arima": ARIMA,
+        "naive": Naive, "snaive": SeasonalNaive, "drift": Drift, "ets": ETS, "arima": ARIMA, "theta": Theta,
+        "comb": Combination,
         "demographic": lambda: Demographic(driver), "stockflow": lambda: StockFlow(flows),
         "auto": lambda: AutoSelect(default_candidates(freq, driver=driver, flows=flows)),
     }[name]()

@@ -1,5 +1,6 @@
-"""Forecasting models: benchmarks (naive, seasonal naive, drift), exponential smoothing and ARIMA
-through statsmodels, and the demographic model (prevalence by age band × population).
+"""Forecasting models: benchmarks (naive, seasonal naive, drift), exponential smoothing, ARIMA and
+the Theta method through statsmodels, their equal-weight combination, and the demographic model
+(prevalence by age band × population).
 
 Each model turns one training :class:`Series` into ``h`` point forecasts and, where the model
 has a statistical error distribution, prediction intervals. Models without one return no
@@ -191,6 +192,65 @@ class ARIMA(Model):
         lo = {lv: np.asarray(c)[:, 0] for lv, c in ci.items()}
         hi = {lv: np.asarray(c)[:, 1] for lv, c in ci.items()}
         return Fit(mean, lo, hi, self.name)
+
+
+class Theta(Model):
+    """The Theta method (Assimakopoulos & Nikolopoulos 2000) as statsmodels ``ThetaModel`` fits it:
+    simple exponential smoothing plus half the slope of a linear trend (Hyndman & Billah 2003).
+    Monthly series are first deseasonalised by classical decomposition (multiplicative when all
+    values are positive) if the 90 % autocorrelation test at lag 12 finds seasonality, as in the
+    M3/M4 competitions. Analytical intervals as statsmodels gives them: the variance of the
+    equivalent ARIMA(0,1,1) with drift, whose innovation variance statsmodels estimates on the series
+    before deseasonalising (so on strongly seasonal series they are wide)."""
+
+    name = "theta"
+
+    def min_length(self, freq):
+        return 24 if freq == MONTHLY else 6
+
+    def predict(self, s, h, levels, X_future=None):
+        from statsmodels.tsa.forecasting.theta import ThetaModel
+
+        seasonal = s.season > 1
+
+        def fit():
+            res = ThetaModel(np.asarray(s.y, dtype=float), period=s.season if seasonal else None,
+                             deseasonalize=seasonal).fit()
+            frames = {lv: res.prediction_intervals(h, alpha=1 - lv / 100) for lv in levels}
+            return np.asarray(res.forecast(h), dtype=float), frames
+
+        mean, frames = _quiet_fit(fit)
+        if not np.all(np.isfinite(mean)):
+            raise ModelFitError("non-finite forecast")
+        lo = {lv: f["lower"].to_numpy(dtype=float) for lv, f in frames.items()}
+        hi = {lv: f["upper"].to_numpy(dtype=float) for lv, f in frames.items()}
+        return Fit(mean, lo, hi, self.name)
+
+
+class Combination(Model):
+    """Equal-weight mean of several models' point forecasts (default ETS, ARIMA and Theta — the
+    robust combination of the M competitions: Makridakis & Hibon 2000, Makridakis et al. 2020).
+    Members' forecasts are clipped at zero before averaging. It needs every member (its minimum
+    length is the largest member's; a member that cannot be estimated makes it fall back). No
+    error model: intervals come from the combination's own backtest residuals."""
+
+    name = "comb"
+
+    def __init__(self, members: list[Model] | None = None):
+        self.members = list(members) if members is not None else [ETS(), ARIMA(), Theta()]
+        self.exog = tuple(dict.fromkeys(e for m in self.members for e in m.exog))
+
+    def min_length(self, freq):
+        return max(m.min_length(freq) for m in self.members)
+
+    @staticmethod
+    def combine(means: list[np.ndarray]) -> np.ndarray:
+        """The combined point forecast: the mean of the members' forecasts clipped at zero."""
+        return np.mean([np.maximum(np.asarray(m, dtype=float), 0.0) for m in means], axis=0)
+
+    def predict(self, s, h, levels, X_future=None):
+        means = [m.predict(s, h, levels, X_future if m.exog else None).mean for m in self.members]
+        return Fit(self.combine(means), used=self.name)
 
 
 def seasonal_profile(y: np.ndarray, m: int, h: int) -> np.ndarray:

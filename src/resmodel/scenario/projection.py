@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.forecast.forecaster import MODEL_NAMES  # the names forecast_volumes accepts
 
 if TYPE_CHECKING:  # resmodel.io.scenario imports the schema, which imports this module
     from resmodel.io.scenario import ScenarioSource
     from resmodel.io.yamlio import LocatedDocument
 
 Number = Annotated[float, Field(allow_inf_nan=False)]
-#: forecast model names accepted by resmodel.forecast.interface.forecast_volumes
-MODEL_NAMES = ("naive", "snaive", "drift", "ets", "arima", "demographic", "stockflow", "auto")
+
 #: index names the projection reads from the tree (and that may be declared an extension)
 INDEX_NAMES = ("wage_growth", "price_growth", "rent_growth", "state_rate")
 
