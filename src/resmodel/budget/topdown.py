@@ -95,15 +95,21 @@ class TopDownData:
     files: Mapping[str, str] = field(default_factory=dict)  # 'services', 'items' → file names for errors
 
 
+def _require_columns(table: pd.DataFrame, columns: tuple[str, ...], file: str | None) -> None:
+    """Every missing column of a top-down table, located at its header row."""
+    problems = ProblemCollector()
+    for c in columns:
+        if c not in table.columns:
+            problems.add(Location(file=file, row=1, column=c), f"column '{c}' is missing",
+                         "columns " + ", ".join(columns), "add the column (see the dataset README)")
+    problems.raise_if_any()
+
+
 def check_services(data: TopDownData) -> pd.DataFrame:
     """Validate the service lines (all problems at once, located by file, row and column)."""
     table, file = data.services.reset_index(drop=True), data.files.get("services")
+    _require_columns(table, SERVICE_COLUMNS, file)
     problems = ProblemCollector()
-    for c in SERVICE_COLUMNS:
-        if c not in table.columns:
-            problems.add(Location(file=file, row=1, column=c), f"column '{c}' is missing",
-                         "columns " + ", ".join(SERVICE_COLUMNS), "add the column (see the dataset README)")
-    problems.raise_if_any()
     for i, row in table.iterrows():
         r = int(i) + 2
         try:
@@ -184,12 +190,8 @@ def base_year_case(data: TopDownData, which: str, scenario: str | None = None) -
 def check_items(data: TopDownData, services: set[str]) -> pd.DataFrame:
     """Validate the non-volume items (service known, amount a number, kind and source given)."""
     items, file = data.items.reset_index(drop=True), data.files.get("items")
+    _require_columns(items, ITEM_COLUMNS, file)
     problems = ProblemCollector()
-    for c in ITEM_COLUMNS:
-        if c not in items.columns:
-            problems.add(Location(file=file, row=1, column=c), f"column '{c}' is missing",
-                         "columns " + ", ".join(ITEM_COLUMNS), "add the column")
-    problems.raise_if_any()
     amounts = pd.to_numeric(items["amount"], errors="coerce")
     for i, row in items.iterrows():
         r = int(i) + 2
