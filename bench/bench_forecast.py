@@ -1,4 +1,4 @@
-"""Forecasting benchmarks (not timed tests): run with ``python bench/bench_forecast.py [timing|intervals|selection|methods]``.
+"""Forecasting benchmarks (not timed tests): run with ``python bench/bench_forecast.py [timing|intervals|selection|methods|rule]``.
 
 timing     — wall time of the default ``auto`` backtest (8 origins, h = 12) and of a 120-month
              forecast on a synthetic 120-month series, and of a nowcast with its backtest.
@@ -22,6 +22,17 @@ Pre-declared decision rule of ``methods`` (written before it was first run):
    5 % of 64); among those, the highest B, ties broken by the smaller |mean 80 % coverage − 80|.
    Coverage by process (including level shifts) and the 95 % coverage are reported, not scored.
 
+rule       — the selection rule of ``auto``: lowest mean inner-backtest MASE (``min``, the
+             current rule) against the one-standard-error rule (``one_se``: the simplest candidate
+             within one standard error of the best, ``ensemble.one_se_choice``), both with the
+             current candidates and ``widen`` intervals, on 64 new synthetic series of the same
+             eight processes (seeds 400–407, not used by any earlier decision). A few minutes.
+
+Pre-declared decision rule of ``rule`` (written and committed before it was first run): with M, W
+and B as in ``methods``, ``one_se`` replaces ``min`` as the default only if it lowers M by at least
+0.01, does not lower W, and does not lower B by more than 3. The largest ratio and the number of
+series with ratio > 1.1 (how badly ``auto`` can lose to naive) are reported, not scored.
+
 Backtests: monthly series 120 months, 8 origins 6 months apart, h = 12 (as ``resmodel backtest``
 on a volume history); yearly series 14–24 years, 8 origins one year apart, h = 2.
 """
@@ -37,7 +48,7 @@ import pandas as pd
 
 from resmodel.forecast import Forecaster, make_model
 from resmodel.forecast.crossval import run_model, training_lengths
-from resmodel.forecast.ensemble import INTERVAL_RULES, AutoSelect
+from resmodel.forecast.ensemble import INTERVAL_RULES, SELECTION_RULES, AutoSelect
 from resmodel.forecast.frame import Series
 from resmodel.forecast.metrics import mase_scale
 from resmodel.forecast.models import (
@@ -268,6 +279,45 @@ def methods() -> None:
     print(f"{time.perf_counter() - t0:.0f} s")
 
 
+def _rule(job: tuple[str, int]) -> list[tuple]:
+    kind, seed = job
+    y = synthetic(kind, seed)
+    freq = "Y" if kind == "yearly" else "M"
+    s = _series(y, freq=freq)
+    h, step = (12, 6) if freq == "M" else (2, 1)
+    candidates = _variants(freq)["+theta+comb"]  # the current candidates of auto, sharing their fits
+    models = {"naive": candidates[0], **{rule: AutoSelect(candidates, selection=rule) for rule in SELECTION_RULES}}
+    out = []
+    for name, model in models.items():
+        err, c80, used = [], [], []
+        for n in training_lengths(len(y), h, 8, step):
+            fit = run_model(model, s.head(n), h, (80,)).fit
+            actual = y[n:n + h]
+            err.append(np.abs(actual - fit.mean) / mase_scale(y[:n], s.season))
+            c80.append((actual >= fit.lo[80]) & (actual <= fit.hi[80]))
+            used.append(fit.used)
+        out.append((kind, seed, name, float(np.mean(err)), float(np.mean(c80)) * 100, ",".join(used)))
+    return out
+
+
+def rule() -> None:
+    jobs = [(k, s) for k in METHOD_KINDS for s in range(400, 408)]
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(2) as ex:
+        rows = [r for part in ex.map(_rule, jobs) for r in part]
+    df = pd.DataFrame(rows, columns=["kind", "seed", "rule", "mase", "cov80", "used"])
+    naive = df[df["rule"] == "naive"].set_index(["kind", "seed"])["mase"]
+    df["ratio"] = df["mase"] / df.set_index(["kind", "seed"]).index.map(naive).to_numpy()
+    df["beats"], df["in_band"], df["bad"] = df["ratio"] < 1, df["cov80"].between(70, 90), df["ratio"] > 1.1
+    pd.set_option("display.width", 200)
+    print("M = mean MASE / naive, W = series with ratio < 1, B = series with 80 % coverage in 70–90 %:")
+    print(df.groupby("rule").agg(M=("ratio", "mean"), W=("beats", "sum"), B=("in_band", "sum"),
+                                 cov80=("cov80", "mean"), worst=("ratio", "max"), over_1_1=("bad", "sum")).round(3))
+    print(df.pivot_table(index="kind", columns="rule", values="ratio").round(3))
+    print(df.pivot_table(index="kind", columns="rule", values="cov80").round(1))
+    print(f"{time.perf_counter() - t0:.0f} s")
+
+
 def timing() -> None:
     y = synthetic("llt", 1)
     df = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2015-01-01", periods=120, freq="MS"), "y": y})
@@ -292,4 +342,4 @@ def timing() -> None:
 
 
 if __name__ == "__main__":
-    {"timing": timing, "intervals": intervals, "selection": selection, "methods": methods}[sys.argv[1] if len(sys.argv) > 1 else "timing"]()
+    {"timing": timing, "intervals": intervals, "selection": selection, "methods": methods, "rule": rule}[sys.argv[1] if len(sys.argv) > 1 else "timing"]()

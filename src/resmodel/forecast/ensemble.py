@@ -57,6 +57,8 @@ MIN_CALIBRATION_WINDOWS = 3
 MIN_CONFORMAL = 4  # fewest backtest origins for a conformal interval (its 80 % bound is then the largest error)
 INTERVAL_RULES = ("widen", "conformal", "conformal_or_widen", "empirical")
 DEFAULT_INTERVALS = "widen"
+SELECTION_RULES = ("min", "one_se")
+DEFAULT_SELECTION = "min"
 
 
 @dataclass
@@ -81,22 +83,39 @@ def conformal_halfwidths(errors: np.ndarray, levels: Sequence[int], h: int) -> d
     return out
 
 
+def one_se_choice(per_origin: dict[str, np.ndarray], order: Sequence[str]) -> str:
+    """The one-standard-error rule (Hastie, Tibshirani & Friedman, *Elements of Statistical
+    Learning*, §7.10): the first candidate in ``order`` (simplest first) whose mean score exceeds
+    the best mean by at most one standard error of its paired per-origin differences from the best."""
+    best = min(per_origin, key=lambda k: (per_origin[k].mean(), order.index(k)))
+    for name in sorted(per_origin, key=order.index):
+        d = per_origin[name] - per_origin[best]
+        se = float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
+        if d.mean() <= se:
+            return name
+    return best
+
+
 class AutoSelect(Model):
     """Choose among ``candidates`` per series by mean MASE over ``windows`` inner backtest origins
     (horizon up to one year, origins half a year apart for monthly series, one year for yearly).
     A candidate that cannot be fitted at every inner origin is not eligible; ties go to the
-    earlier candidate, so list simpler models first. ``intervals`` is one of ``INTERVAL_RULES``."""
+    earlier candidate, so list simpler models first. ``intervals`` is one of ``INTERVAL_RULES``;
+    ``selection`` is ``"min"`` (lowest mean MASE) or ``"one_se"`` (``one_se_choice``)."""
 
     name = "auto"
 
     def __init__(self, candidates: Sequence[Model], windows: int = 3, step: int | None = None,
-                 intervals: str = DEFAULT_INTERVALS):
+                 intervals: str = DEFAULT_INTERVALS, selection: str = DEFAULT_SELECTION):
         if intervals not in INTERVAL_RULES:
             raise ValueError(f"intervals must be one of {INTERVAL_RULES}, got {intervals!r}")
+        if selection not in SELECTION_RULES:
+            raise ValueError(f"selection must be one of {SELECTION_RULES}, got {selection!r}")
         self.candidates = list(candidates)
         self.windows = windows
         self.step = step
         self.intervals = intervals
+        self.selection = selection
         self.exog = tuple(dict.fromkeys(e for c in self.candidates for e in c.exog))
 
     def min_length(self, freq):
@@ -131,7 +150,7 @@ class AutoSelect(Model):
         actual = np.array([s.y[n:n + h_in] for n in lengths])
         scale = np.array([mase_scale(s.y[:n], s.season) for n in lengths])
         scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
-        scores: dict[str, float] = {}
+        per_origin: dict[str, np.ndarray] = {}
         z_scores: dict[str, float | None] = {}
         for cand in self.candidates:
             if lengths[0] < cand.min_length(s.freq):
@@ -140,17 +159,21 @@ class AutoSelect(Model):
             if any(r.fallback_reason for r in runs):
                 continue
             means = np.array([r.fit.mean for r in runs])
-            scores[cand.name] = float(np.mean(np.abs(actual - means).mean(axis=1) / scale))
+            per_origin[cand.name] = np.abs(actual - means).mean(axis=1) / scale
             z_scores[cand.name] = None
             if all(r.fit.hi for r in runs) and len(runs) >= MIN_CALIBRATION_WINDOWS:
                 sigma = (np.array([r.fit.hi[CALIBRATION_LEVEL] for r in runs]) - means) / z_value(CALIBRATION_LEVEL)
                 ok = sigma > 0
                 if ok.any():
                     z_scores[cand.name] = float(np.sqrt(np.mean(((actual - means)[ok] / sigma[ok]) ** 2)))
-        if not scores:
+        if not per_origin:
             return Choice(FALLBACK, {})
         order = [c.name for c in self.candidates]
-        best = min(scores, key=lambda k: (scores[k], order.index(k)))
+        scores = {k: float(v.mean()) for k, v in per_origin.items()}
+        if self.selection == "one_se":
+            best = one_se_choice(per_origin, order)
+        else:
+            best = min(scores, key=lambda k: (scores[k], order.index(k)))
         return Choice(self.candidates[order.index(best)], scores, z_scores[best])
 
     @staticmethod

@@ -1,0 +1,46 @@
+"""The one-standard-error selection rule of ``auto`` against the lowest-mean rule."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from resmodel.forecast.ensemble import AutoSelect, one_se_choice
+from resmodel.forecast.frame import MONTHLY, Series
+from resmodel.forecast.models import Drift, Naive
+
+
+def _series(y) -> Series:
+    n = len(y)
+    return Series("s", MONTHLY, pd.date_range("2015-01-01", periods=n, freq="MS"), np.asarray(y, dtype=float),
+                  pd.DataFrame(index=range(n)))
+
+
+def test_simpler_model_within_one_standard_error_is_chosen():
+    # ets is best on average (1.033 against 1.100), but the paired differences naive − ets are
+    # 0.1, 0.2, −0.1: mean 0.067, standard error 0.153 / √3 = 0.088, so naive is within one SE
+    scores = {"naive": np.array([1.0, 1.2, 1.1]), "ets": np.array([0.9, 1.0, 1.2])}
+    assert one_se_choice(scores, ["naive", "ets"]) == "naive"
+
+
+def test_clearly_better_model_is_kept():
+    # differences 0.5, 0.6, 0.55: mean 0.55, standard error 0.05 / √3 = 0.029 — naive is out
+    scores = {"naive": np.array([1.0, 1.2, 1.1]), "ets": np.array([0.5, 0.6, 0.55])}
+    assert one_se_choice(scores, ["naive", "ets"]) == "ets"
+
+
+def test_order_not_dict_order_decides_simplicity():
+    scores = {"ets": np.array([1.0, 1.0, 1.0]), "naive": np.array([1.0, 1.0, 1.0])}
+    assert one_se_choice(scores, ["naive", "ets"]) == "naive"
+
+
+def test_auto_with_one_se_still_follows_a_clear_trend():
+    y = 100 + 2.0 * np.arange(60) + np.random.default_rng(0).normal(0, 0.5, 60)
+    for rule in ("min", "one_se"):
+        assert AutoSelect([Naive(), Drift()], selection=rule).choose(_series(y), 12).model.name == "drift"
+
+
+def test_unknown_selection_rule_is_refused():
+    with pytest.raises(ValueError, match="selection must be one of"):
+        AutoSelect([Naive()], selection="best")
