@@ -107,7 +107,6 @@ def backtest(
     from resmodel.forecast.crossval import MIN_POINTS
     from resmodel.forecast.forecaster import Forecaster
     from resmodel.forecast.frame import DS, FREQ_NAMES, ID, MONTHLY, format_ds, split_series
-    from resmodel.forecast.metrics import evaluate
     from resmodel.io.series import csv_writer, read_series, write_atomically
 
     data = read_series(series, by_level=by_level)
@@ -133,7 +132,7 @@ def backtest(
         fc = Forecaster(chosen, source=str(series))
         cv = fc.cross_validation(frame, h=g_h, n_windows=g_windows, step=g_step, freqs=data.freqs)
         warns += fc.warnings
-        ev = evaluate(cv, all_series, [m.name for m in chosen])
+        ev = fc.evaluate(cv)
         ev.insert(1, "frequency", FREQ_NAMES[freq])
         ev.insert(2, "h", g_h)
         tables.append(ev)
@@ -383,34 +382,12 @@ def queue(
     out: PathOpt = Path("results/queue"),
 ) -> None:
     """Simulate decisions not executed: queue, waiting times, quarterly >3-month counts, fee exposure."""
-    from resmodel.forecast.queue import QueueParams, QueueState, simulate_queue
+    from resmodel.forecast.queue import QueueParams, QueueState, demand_from_table, simulate_queue
     from resmodel.io.series import csv_writer, read_capacity, write_atomically
     from resmodel.io.tables import read_raw
 
-    raw = read_raw(demand, str(demand))
-    for col in ("month", "service", "volume"):
-        if col not in raw.columns:
-            raise InputError.at(Location(str(demand), row=1, column=col), f"required column '{col}' is missing",
-                                "a volume forecast or history with month, service, volume", "use resmodel forecast output")
-    rows = raw[raw["service"].str.strip() == service]
-    if rows.empty:
-        known = ", ".join(sorted(raw["service"].str.strip().unique()))
-        raise InputError.at(Location(str(demand), column="service", path=service), f"no rows for service '{service}'",
-                            f"one of {known}", "correct --service")
-    month = pd.to_datetime(rows["month"].str.strip(), format="%Y-%m", errors="coerce")
-    volume = pd.to_numeric(rows["volume"], errors="coerce")
-    bad = month.isna() | volume.isna() | (volume < 0)
-    if bad.any():
-        idx = int(rows.index[bad.to_numpy()][0])
-        raise InputError.at(Location(str(demand), row=idx, path=service), "month or volume is not valid",
-                            "a month YYYY-MM and a volume ≥ 0", "correct the row")
-    dem = volume.groupby(month).sum().sort_index()
+    dem = demand_from_table(read_raw(demand, str(demand)), service, str(demand))
     months = pd.DatetimeIndex(dem.index)
-    expected = pd.date_range(months[0], months[-1], freq="MS")
-    if len(expected) != len(months):
-        missing = expected.difference(months)[0]
-        raise InputError.at(Location(str(demand), path=service), f"month {missing:%Y-%m} is missing",
-                            "consecutive months", "supply demand for every month")
     if (capacity is None) == (places is None):
         raise InputError.at(Location(path="--capacity/--places"), "give either a capacity file or --places",
                             "exactly one of --capacity FILE, --places N", "choose one")
@@ -425,8 +402,11 @@ def queue(
     else:
         cap_values = np.full(len(months), float(places))
     waiting = _parse_ages(initial_waiting)
-    start = initial_executed if initial_executed is not None else min(float(dem.iloc[0]), float(cap_values[0]))
-    initial = QueueState(executed=start, new=waiting) if (initial_executed is not None or waiting) else None
+    initial = None
+    if initial_executed is not None:
+        initial = QueueState(executed=initial_executed, new=waiting)
+    elif waiting:
+        initial = QueueState.filled(dem.iloc[0], cap_values[0], waiting)
     params = QueueParams(exit_rate=exit_rate, aiv_rate=aiv_rate, aiviv_rate=aiviv_rate,
                          aiviv_resume_rate=aiviv_resume_rate)
     result = simulate_queue(months, cap_values, demand=dem.to_numpy(), params=params, initial=initial)

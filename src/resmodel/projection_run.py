@@ -57,6 +57,21 @@ def _settings(loaded) -> ResolvedProjection:
     return resolved
 
 
+def volume_history(loaded) -> pd.DataFrame:
+    """The data folder's monthly volume history (month, service, level, volume), validated with
+    file-and-row errors; a located error when the file is missing."""
+    from resmodel.io.scenario import display_path
+    from resmodel.io.series import read_volume_history
+
+    path = Path(loaded.scenario.data) / HISTORY_FILE
+    display = display_path(path)
+    if not path.is_file():
+        raise InputError.at(Location(file=display), "no volume history for the projection",
+                            f"a {HISTORY_FILE} (month, service, level, volume) in the data folder",
+                            "add the monthly volume history (docs/forecasting.md)")
+    return read_volume_history(path, display)
+
+
 def check_projection(loaded) -> str | None:
     """Validate a scenario's projection inputs without running anything (``resmodel validate``): the
     merged ``projection:`` block, its frame and other_services.csv. A one-line summary, or None when
@@ -67,9 +82,11 @@ def check_projection(loaded) -> str | None:
     data, file, line_of = frame_document(resolved)
     frame = load_frame(data, file, prefix="frame", line_of=line_of)
     other, _ = read_other_services(Path(loaded.scenario.data))
+    history = volume_history(loaded)
     first = loaded.scenario.base_date.year + 1
     return (f"projection {first}–{first + resolved.settings.horizon_years - 1}, frame for {len(frame.base)} areas"
-            + (f", {len(other)} other services" if other is not None else ""))
+            + (f", {len(other)} other services" if other is not None else "")
+            + f", volume history of {history['service'].nunique()} services to {history['month'].max():%Y-%m}")
 
 
 def unit_costs(services: pd.DataFrame) -> pd.DataFrame:
@@ -117,12 +134,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
 
     s = resolved.settings
     notes: list[str] = []
-    path = Path(loaded.scenario.data) / HISTORY_FILE
-    if not path.is_file():
-        raise InputError.at(Location(file=str(path)), "no volume history for the projection",
-                            f"a {HISTORY_FILE} (month, service, level, volume) in the data folder",
-                            "add the monthly volume history (docs/forecasting.md)")
-    history = pd.read_csv(path)
+    history = volume_history(loaded)
     known = sorted(history["service"].astype(str).unique())
     for key in [*s.volumes, *s.volume_growth, *(c.service for c in s.volume_changes)]:
         if key not in services:
@@ -139,11 +151,11 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
         raise InputError.at(resolved.location("volumes"), f"no volume history for '{missing[0]}'",
                             "a forecast from the history, or a fixed volume in projection.volumes",
                             f"add 'volumes: {{{missing[0]}: <volume>}}'")
-    last_hist = pd.Period(str(history["month"].max())[:7], "M")
+    last_hist = history["month"].max().to_period("M")
     horizon = (pd.Period(f"{last}-12", "M") - last_hist).n
     start = pd.Period(f"{first}-01", "M")
     if last_hist < start - 1:
-        raise InputError.at(Location(file=str(path)), f"the volume history ends in {last_hist}",
+        raise InputError.at(Location(file=f"{loaded.data_display}/{HISTORY_FILE}"), f"the volume history ends in {last_hist}",
                             f"history up to {start - 1} at least", "extend the history")
     spec = {sv: (s.volumes.get(sv, s.default_model)) for sv in services if sv in known}
     fixed = {sv: v for sv, v in s.volumes.items() if sv not in known}

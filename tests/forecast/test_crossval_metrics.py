@@ -51,8 +51,10 @@ def test_metrics_by_hand():
     df = _yearly([10.0, 12, 11, 13, 12, 14])
     frame, freqs = validate_long(df)
     series = {s.uid: s for s in split_series(frame, freqs)}
-    cv = Forecaster([Naive(), Drift()]).cross_validation(df, h=1, n_windows=2)
+    fc = Forecaster([Naive(), Drift()])
+    cv = fc.cross_validation(df, h=1, n_windows=2)
     ev = evaluate(cv, series, ["naive", "drift"]).set_index("model")
+    pd.testing.assert_frame_equal(fc.evaluate(cv).set_index("model"), ev)  # the forecaster keeps the series
     # windows: train [10,12,11,13] → 13 vs actual 12; train [..,12] → 12 vs 14
     assert ev.loc["naive", "mape"] == pytest.approx((1 / 12 + 2 / 14) / 2 * 100)
     scale1, scale2 = mase_scale(np.array([10.0, 12, 11, 13]), 1), mase_scale(np.array([10.0, 12, 11, 13, 12]), 1)
@@ -105,3 +107,12 @@ def test_short_series_warn_with_series_and_fallback():
     assert out["ets-model_used"].unique().tolist() == ["naive"]
     assert len(fc.warnings) == 1 and fc.warnings[0].check == "short_series"
     assert "at 'r'" in str(fc.warnings[0]) and "used naive instead" in str(fc.warnings[0])
+
+
+def test_forecaster_evaluate_needs_its_own_cross_validation():
+    fc = Forecaster([Naive()])
+    with pytest.raises(RuntimeError, match="cross_validation"):
+        fc.evaluate(pd.DataFrame({"unique_id": ["r"]}))
+    cv = fc.cross_validation(_yearly([10.0, 12, 11, 13, 12, 14]), h=1, n_windows=2)
+    with pytest.raises(ValueError, match="other"):
+        fc.evaluate(cv.assign(unique_id="other"))

@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from resmodel.errors import InputError
-from resmodel.forecast.queue import QueueParams, QueueState, capacity_from_staff, simulate_queue
+from resmodel.forecast.queue import (
+    QueueParams,
+    QueueState,
+    capacity_from_staff,
+    demand_from_table,
+    simulate_queue,
+)
 
 MONTHS = pd.date_range("2025-01-01", periods=12, freq="MS")
 
@@ -82,3 +88,33 @@ def test_bad_queue_inputs_are_located(kwargs, message):
     args = {"demand": np.full(12, 1.0), **kwargs}
     with pytest.raises(InputError, match=message):
         simulate_queue(MONTHS, np.full(12, 1.0), **args)
+
+
+def test_demand_from_a_forecast_table_sums_levels_and_accepts_text_or_dates():
+    table = pd.DataFrame({"month": ["2025-01", "2025-01", "2025-02", "2025-02", "2025-01"],
+                          "service": ["bostad_vuxna", "bostad_vuxna", "bostad_vuxna", "bostad_vuxna", "bostad_barn"],
+                          "level": [1, 2, 1, 2, 1], "volume": [10.0, 5.0, 11.0, 5.0, 3.0]})
+    demand = demand_from_table(table, "bostad_vuxna")
+    assert list(demand.index.strftime("%Y-%m")) == ["2025-01", "2025-02"] and list(demand) == [15.0, 16.0]
+    as_dates = demand_from_table(table.assign(month=pd.to_datetime(table["month"])), "bostad_vuxna")
+    pd.testing.assert_series_equal(as_dates, demand)
+    hi = demand_from_table(table.assign(volume_hi_80=table["volume"] * 2), "bostad_vuxna", column="volume_hi_80")
+    assert list(hi) == [30.0, 32.0]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda t: t.drop(columns="volume"), "required column 'volume' is missing"),
+    (lambda t: t.assign(service="bostad_vuxen"), "did you mean 'bostad_vuxen'"),
+    (lambda t: t.assign(volume=[1.0, -1.0, 2.0]), "month or volume is not valid"),
+    (lambda t: t.assign(month=["2025-01", "2025-02", "2025-04"]), "month 2025-03 is missing"),
+])
+def test_bad_demand_tables_are_located(change, message):
+    table = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-03"], "service": "bostad_vuxna", "volume": 1.0})
+    with pytest.raises(InputError, match=message) as err:
+        demand_from_table(change(table), "bostad_vuxna", "fc.csv")
+    assert "fc.csv" in str(err.value)
+
+
+def test_filled_start_state_serves_up_to_capacity():
+    assert QueueState.filled(120, 100, [0, 5]) == QueueState(executed=100, new=[0, 5])
+    assert QueueState.filled(80, 100).executed == 80

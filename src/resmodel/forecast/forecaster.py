@@ -2,7 +2,8 @@
 
     fc = Forecaster([make_model("naive"), make_model("auto")])
     fc.fit(df).predict(h=12)               # unique_id, ds, naive, naive-lo-95, …, auto-model_used
-    fc.cross_validation(df, h=12, n_windows=8, step=6)   # … plus cutoff and the actual y
+    cv = fc.cross_validation(df, h=12, n_windows=8, step=6)   # … plus cutoff and the actual y
+    fc.evaluate(cv)                         # MAPE, MASE, bias, coverage per series and model
 
 Shaped like Nixtla's statsforecast: every model gives ``<model>``, ``<model>-lo-<level>``,
 ``<model>-hi-<level>`` and ``<model>-model_used`` (the model that produced the numbers, which
@@ -18,6 +19,7 @@ from resmodel.errors import InputError, Location, Warning_
 from resmodel.forecast.crossval import check_windows, cross_validation_series, forecast_series
 from resmodel.forecast.ensemble import AutoSelect
 from resmodel.forecast.frame import MIN_POINTS, MONTHLY, Series, split_series, validate_future, validate_long
+from resmodel.forecast.metrics import evaluate
 from resmodel.forecast.models import (
     ARIMA,
     ETS,
@@ -149,3 +151,15 @@ class Forecaster:
             parts.append(part)
             self.warnings += warns
         return pd.concat(parts, ignore_index=True)
+
+    def evaluate(self, cv: pd.DataFrame, baseline: str = "naive") -> pd.DataFrame:
+        """Accuracy of a ``cross_validation`` table of this forecaster, one row per series and model
+        (``metrics.evaluate``; MASE is scaled by each origin's training data, which the forecaster
+        keeps). Without a ``baseline`` column the ratio columns are NaN."""
+        if not self.series:
+            raise RuntimeError("call cross_validation() before evaluate()")
+        known = {s.uid: s for s in self.series}
+        unknown = sorted(set(cv["unique_id"].astype(str)) - set(known))
+        if unknown:
+            raise ValueError(f"series {', '.join(unknown)} are not in this forecaster's last cross_validation")
+        return evaluate(cv, known, [m.name for m in self.models], self.levels, baseline)

@@ -78,12 +78,15 @@ def validate_long(
     freqs: Mapping[str, str] | None = None,
     source: str | None = None,
     exog: tuple[str, ...] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Check a long table and return it sorted by series and date with the frequency of each series.
 
     Reports, all at once: missing columns, empty ids, dates that are not period starts,
     non-numeric, missing or negative values, duplicate dates, mixed frequencies and gaps.
-    ``source`` is the file name (then the index is taken as spreadsheet row numbers)."""
+    ``source`` is the file name (then the index is taken as spreadsheet row numbers); ``labels``
+    maps ``ds``/``y`` to the column names the user's file has, for the messages."""
+    labels = labels or {}
     problems = ProblemCollector()
     for col in (ID, DS, Y):
         if col not in df.columns:
@@ -99,7 +102,7 @@ def validate_long(
         frame = frame.reset_index(drop=True)
 
     def loc(idx, column: str, uid: str | None) -> Location:
-        return Location(file=source, row=int(idx) if source else None, column=column, path=uid)
+        return Location(file=source, row=int(idx) if source else None, column=labels.get(column, column), path=uid)
 
     uid = frame[ID].astype("string").str.strip()
     for idx in frame.index[(uid.isna() | (uid == "")).to_numpy()][:5]:

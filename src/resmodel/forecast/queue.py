@@ -63,6 +63,12 @@ class QueueState:
     aiv: list[float] = field(default_factory=list)
     aiviv: list[float] = field(default_factory=list)
 
+    @classmethod
+    def filled(cls, demand: float, capacity: float, new: list[float] | None = None) -> QueueState:
+        """Every place that demand can fill is filled at the start (min(demand, capacity) executed),
+        with ``new`` decisions already waiting by age in months."""
+        return cls(executed=min(float(demand), float(capacity)), new=list(new or []))
+
 
 @dataclass
 class QueueResult:
@@ -72,6 +78,45 @@ class QueueResult:
     quarterly: pd.DataFrame
     waits: pd.DataFrame
     summary: dict
+
+
+def demand_from_table(table: pd.DataFrame, service: str, source: str = "demand",
+                      column: str = "volume") -> pd.Series:
+    """Monthly demand of ``service`` from a volume forecast or history (``month``, ``service``,
+    ``column``; levels are summed), indexed by month. ``month`` is a date or text YYYY-MM; errors
+    name ``source``, the row and the service."""
+    for col in ("month", "service", column):
+        if col not in table.columns:
+            raise InputError.at(Location(source, row=1, column=col), f"required column '{col}' is missing",
+                                f"a volume forecast or history with month, service, {column}",
+                                "use the output of resmodel forecast or forecast_volumes")
+    names = table["service"].astype(str).str.strip()
+    rows = table[names == service]
+    if rows.empty:
+        import difflib
+
+        known = sorted(names.unique())
+        close = difflib.get_close_matches(service, known, n=1)
+        raise InputError.at(Location(source, column="service", path=service), f"no rows for service '{service}'",
+                            "one of " + ", ".join(known), (f"did you mean '{close[0]}'? " if close else "")
+                            + "correct the service name")
+    month = rows["month"]
+    if not pd.api.types.is_datetime64_any_dtype(month):
+        month = pd.to_datetime(month.astype(str).str.strip(), format="%Y-%m", errors="coerce")
+    volume = pd.to_numeric(rows[column], errors="coerce")
+    bad = month.isna() | volume.isna() | (volume < 0)
+    if bad.any():
+        idx = int(rows.index[bad.to_numpy()][0])
+        raise InputError.at(Location(source, row=idx, column=column, path=service), "month or volume is not valid",
+                            f"a month YYYY-MM and a {column} ≥ 0", "correct the row")
+    demand = volume.groupby(month.dt.to_period("M").dt.to_timestamp()).sum().sort_index()
+    expected = pd.date_range(demand.index[0], demand.index[-1], freq="MS")
+    if len(expected) != len(demand):
+        missing = expected.difference(demand.index)[0]
+        raise InputError.at(Location(source, path=service), f"month {missing:%Y-%m} is missing",
+                            "consecutive months", "supply demand for every month")
+    demand.index = pd.DatetimeIndex(demand.index, name="month")
+    return demand.rename(service)
 
 
 def capacity_from_staff(fte: np.ndarray, users_per_fte: float) -> np.ndarray:
@@ -189,10 +234,10 @@ def simulate_queue(
         "executions": executed_total,
         "mean_wait_months": float((dist["wait_months"] * dist["executions"]).sum() / executed_total)
         if executed_total else float("nan"),
-        f"cases_over_{R}m": crossed_total,
-        "exposure_min_sek": crossed_total * p.fee_min,
+        f"cases_over_{R}m": float(crossed_total),
+        "exposure_min_sek": float(crossed_total * p.fee_min),
         "exposure_central_sek": fee_central_total,
-        "exposure_max_sek": crossed_total * p.fee_max,
+        "exposure_max_sek": float(crossed_total * p.fee_max),
         "still_waiting_at_end": float(sum(q[c].sum() for c in CATEGORIES)),
     }
     return QueueResult(monthly.drop(columns="fee_central_open"), quarterly, dist, summary)

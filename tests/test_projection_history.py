@@ -1,0 +1,69 @@
+"""The projection's volume history (volume_history.csv): read with file-and-row errors by
+``resmodel project`` and ``resmodel validate``, and available to API users."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from resmodel.cli import main
+from resmodel.projection_run import volume_history
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "demokommun"
+
+
+def _scenario(tmp_path: Path, data: Path) -> Path:
+    path = tmp_path / "s.yaml"
+    path.write_text(textwrap.dedent(f"""\
+        name: s
+        purpose: volume history test
+        data: {data}
+        base_date: 2024-07-01
+        seed: 1
+        projection:
+          horizon_years: 2
+          default_model: drift
+          frame: {data / 'frame.yaml'}
+        """))
+    return path
+
+
+def test_api_users_get_the_validated_history(demo_loaded):
+    history = volume_history(demo_loaded)
+    assert list(history.columns[:4]) == ["month", "service", "level", "volume"]
+    assert history["month"].dtype.kind == "M" and history["month"].max().strftime("%Y-%m") == "2024-12"
+
+
+BAD = [
+    (lambda lines: lines.__setitem__(4, "2016-1x," + lines[4].split(",", 1)[1]),
+     "volume_history.csv, row 5, column 'month'", "is not a month"),
+    (lambda lines: lines.__setitem__(6, ",".join(lines[6].split(",")[:3] + ["-4"])),
+     "volume_history.csv, row 7, column 'volume'", "≥ 0"),
+    (lambda lines: lines.clear(), "volume_history.csv", "no volume history"),
+]
+
+
+@pytest.mark.parametrize("command", ["project", "validate"])
+@pytest.mark.parametrize("change, where, expected", BAD, ids=["month", "negative", "missing"])
+def test_bad_history_is_located_and_nothing_is_written(tmp_path, monkeypatch, capsys, command, change, where, expected):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    lines = (data / "volume_history.csv").read_text(encoding="utf-8").splitlines()
+    change(lines)
+    if lines:
+        (data / "volume_history.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        (data / "volume_history.csv").unlink()
+    out = tmp_path / "out"
+    args = [str(_scenario(tmp_path, data))] + (["--out", str(out)] if command == "project" else [])
+    monkeypatch.setattr(sys, "argv", ["resmodel", command, *args])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2, err
+    assert err.count("error:") == 1 and where in err and expected in err, err
+    assert "Traceback" not in err and not out.exists()
