@@ -32,6 +32,8 @@ Pre-declared decision rule of ``rule`` (written and committed before it was firs
 and B as in ``methods``, ``one_se`` replaces ``min`` as the default only if it lowers M by at least
 0.01, does not lower W, and does not lower B by more than 3. The largest ratio and the number of
 series with ratio > 1.1 (how badly ``auto`` can lose to naive) are reported, not scored.
+Result (first run): M 0.655 → 0.680, W 55 → 55, B 38 → 42 — rejected, ``min`` stays the default
+(docs/forecasting.md, "the one-standard-error selection rule").
 
 Backtests: monthly series 120 months, 8 origins 6 months apart, h = 12 (as ``resmodel backtest``
 on a volume history); yearly series 14–24 years, 8 origins one year apart, h = 2.
