@@ -1,4 +1,4 @@
-"""Forecasting benchmarks (not timed tests): run with ``python bench/bench_forecast.py [timing|intervals|selection|methods|rule]``.
+"""Forecasting benchmarks (not timed tests): run with ``python bench/bench_forecast.py [timing|intervals|selection|methods|rule|nowcast]``.
 
 timing     — wall time of the default ``auto`` backtest (8 origins, h = 12) and of a 120-month
              forecast on a synthetic 120-month series, and of a nowcast with its backtest.
@@ -10,6 +10,10 @@ selection  — ``auto`` with 3 inner origins 6 months apart against 6 origins 3 
 methods    — candidate sets and interval rules of ``auto`` (Theta, the ETS/ARIMA/Theta combination,
              conformal intervals) on 64 synthetic series of eight known processes (seeds 300–307,
              not used by any earlier decision). About 20 minutes on 2 cores.
+
+nowcast    — interval coverage of the nowcast by lag on 20 synthetic triangles whose cells have
+             independent multiplicative noise (the assumption of Mack's model), against the
+             demo triangle's (docs/forecast-accuracy.md §5). Under a minute.
 
 Pre-declared decision rule of ``methods`` (written before it was first run):
 
@@ -44,6 +48,7 @@ from __future__ import annotations
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -320,6 +325,22 @@ def rule() -> None:
     print(f"{time.perf_counter() - t0:.0f} s")
 
 
+def nowcast_coverage() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test suite's triangle generator
+    from tests.forecast.test_nowcast import synthetic as synthetic_triangle
+
+    rows = []
+    for noise in (0.03, 0.10):
+        for seed in range(20):
+            inv, _ = synthetic_triangle(n_months=72, noise=noise, seed=seed)
+            d, _ = backtest_nowcast(inv, "amount_sek")
+            for lv in (80, 95):
+                inside = (d["truth"] >= d[f"lo-{lv}"]) & (d["truth"] <= d[f"hi-{lv}"])
+                rows += [(noise, lv, lag, float(v)) for lag, v in inside.groupby(d["lag"]).mean().items()]
+    df = pd.DataFrame(rows, columns=["cell noise", "level", "lag", "coverage"])
+    print((df.pivot_table(index="lag", columns=["cell noise", "level"], values="coverage") * 100).round(1))
+
+
 def timing() -> None:
     y = synthetic("llt", 1)
     df = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2015-01-01", periods=120, freq="MS"), "y": y})
@@ -344,4 +365,5 @@ def timing() -> None:
 
 
 if __name__ == "__main__":
-    {"timing": timing, "intervals": intervals, "selection": selection, "methods": methods, "rule": rule}[sys.argv[1] if len(sys.argv) > 1 else "timing"]()
+    {"timing": timing, "intervals": intervals, "selection": selection, "methods": methods, "rule": rule,
+     "nowcast": nowcast_coverage}[sys.argv[1] if len(sys.argv) > 1 else "timing"]()
