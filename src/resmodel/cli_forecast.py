@@ -367,11 +367,34 @@ def _parse_ages(text: str | None) -> list[float]:
     return arr.tolist()
 
 
+def _premises_places(scenario: Path, service: str) -> float:
+    """Today's places for a user service: the capacity of the premises its units use."""
+    from resmodel.allocation.places import places_by_service
+    from resmodel.run import load
+    from resmodel.services import UNIT_SERVICE_OF_USER
+
+    loaded = load(scenario)
+    table = places_by_service(loaded.data).set_index("service")
+    unit_service = UNIT_SERVICE_OF_USER.get(service, service)
+    if unit_service not in table.index:
+        raise InputError.at(Location(path="--scenario"), f"the units of '{service}' use no premises in {loaded.data_display}",
+                            "a service whose units have premises: " + ", ".join(table.index),
+                            "give --places or --capacity for this service")
+    if table.at[unit_service, "shared_premises"]:
+        typer.echo(f"note: {table.at[unit_service, 'shared_premises']} premises of {unit_service} also host another "
+                   "service; their places are counted in full", err=True)
+    return float(table.at[unit_service, "places"])
+
+
 def queue(
     demand: Annotated[Path, typer.Option(help="volume forecast or history (month, service, volume)")],
     service: Annotated[str, typer.Option(help="service whose demand is simulated")],
+    demand_column: Annotated[str, typer.Option(
+        help="demand column: volume, or an interval bound such as volume_hi_80 (a high-demand case)")] = "volume",
     capacity: Annotated[Path | None, typer.Option(help="CSV month,places or month,staff_fte")] = None,
     places: Annotated[float | None, typer.Option(help="constant places instead of a capacity file")] = None,
+    scenario: Annotated[Path | None, typer.Option(
+        help="scenario whose premises give today's places for the service (instead of --places)")] = None,
     users_per_fte: Annotated[float | None, typer.Option(help="users one FTE supports (with staff_fte)")] = None,
     exit_rate: Annotated[float, typer.Option(help="monthly share of executed users who end")] = 0.0,
     aiv_rate: Annotated[float, typer.Option(help="monthly share starting an AIV interruption (place released)")] = 0.0,
@@ -386,11 +409,15 @@ def queue(
     from resmodel.io.series import csv_writer, read_capacity, write_atomically
     from resmodel.io.tables import read_raw
 
-    dem = demand_from_table(read_raw(demand, str(demand)), service, str(demand))
+    dem = demand_from_table(read_raw(demand, str(demand)), service, str(demand), column=demand_column)
     months = pd.DatetimeIndex(dem.index)
-    if (capacity is None) == (places is None):
-        raise InputError.at(Location(path="--capacity/--places"), "give either a capacity file or --places",
-                            "exactly one of --capacity FILE, --places N", "choose one")
+    if sum(x is not None for x in (capacity, places, scenario)) != 1:
+        raise InputError.at(Location(path="--capacity/--places/--scenario"),
+                            "give one of a capacity file, --places or --scenario",
+                            "exactly one of --capacity FILE, --places N, --scenario FILE", "choose one")
+    if scenario is not None:
+        places = _premises_places(scenario, service)
+        typer.echo(f"places from the premises of {scenario}: {places:,.0f} ({service})")
     if capacity is not None:
         cap = read_capacity(capacity, users_per_fte).reindex(months)
         if cap.isna().any():
@@ -410,7 +437,7 @@ def queue(
     params = QueueParams(exit_rate=exit_rate, aiv_rate=aiv_rate, aiviv_rate=aiviv_rate,
                          aiviv_resume_rate=aiviv_resume_rate)
     result = simulate_queue(months, cap_values, demand=dem.to_numpy(), params=params, initial=initial)
-    typer.echo(f"Decisions not executed, {service}: quarterly report (waiting more than "
+    typer.echo(f"Decisions not executed, {service} (demand: {demand_column}): quarterly report (waiting more than "
                f"{params.report_after_months} months) and sanction-fee exposure (SEK)")
     _table(result.quarterly)
     typer.echo("\nWhole horizon: " + "; ".join(f"{k} {v:,.1f}" for k, v in result.summary.items()))

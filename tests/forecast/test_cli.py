@@ -60,6 +60,9 @@ BROKEN = [
     ("staff without users per FTE", ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet",
                                      "--capacity", F / "capacity_staff.csv"], "capacity_staff.csv, row 1, column 'staff_fte'",
      "not how many users one FTE supports"),
+    ("two capacities", ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "10",
+                        "--scenario", ROOT / "scenarios" / "base.yaml"], "at '--capacity/--places/--scenario'",
+     "give one of"),
     ("queue rate", ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "10",
                     "--exit-rate", "2"], "at 'queue.exit_rate'", "outside 0–1"),
 ]
@@ -139,3 +142,25 @@ def test_nowcast_and_queue_commands(cli, tmp_path):
     assert res.exit_code == 0, res.stderr
     m = pd.read_csv(tmp_path / "q2" / "queue_monthly.csv")
     assert m["capacity"].eq(1000).all() and m["queue_new"].tolist() == [0.0, 15.0, 30.0]
+
+
+def test_queue_takes_todays_places_from_the_scenario_premises(cli, tmp_path):
+    res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet",
+               "--scenario", ROOT / "scenarios" / "base.yaml", "--out", tmp_path / "q"])
+    assert res.exit_code == 0, res.stderr
+    premises = pd.read_csv(ROOT / "data" / "demokommun" / "premises.csv")
+    places = premises.loc[premises["kind"] == "dv_lokal", "capacity"].sum()  # every dv_lokal hosts daily activity
+    m = pd.read_csv(tmp_path / "q" / "queue_monthly.csv")
+    assert m["capacity"].eq(places).all() and f"{places:,.0f}" in res.stdout
+    high = pd.read_csv(F / "demand.csv").assign(volume_hi_80=lambda d: d["volume"] * 2)
+    high.to_csv(tmp_path / "high.csv", index=False)
+    res = cli(["queue", "--demand", tmp_path / "high.csv", "--service", "daglig_verksamhet", "--places", "1010",
+               "--demand-column", "volume_hi_80", "--out", tmp_path / "q3"])
+    assert res.exit_code == 0, res.stderr
+    assert pd.read_csv(tmp_path / "q3" / "queue_monthly.csv")["demand"].tolist() == [2000.0, 2030.0, 2060.0]
+    demand = pd.DataFrame({"service": "personlig_assistans_sfb", "month": ["2025-01", "2025-02"], "volume": [400, 410]})
+    demand.to_csv(tmp_path / "pa.csv", index=False)
+    res = cli(["queue", "--demand", tmp_path / "pa.csv", "--service", "personlig_assistans_sfb",
+               "--scenario", ROOT / "scenarios" / "base.yaml", "--out", tmp_path / "q2"])
+    assert res.exit_code == 2 and "use no premises" in res.stderr and "give --places" in res.stderr
+    assert not (tmp_path / "q2").exists()
