@@ -44,11 +44,17 @@ BAD = [
     (lambda lines: lines.__setitem__(6, ",".join(lines[6].split(",")[:3] + ["-4"])),
      "volume_history.csv, row 7, column 'volume'", "≥ 0"),
     (lambda lines: lines.clear(), "volume_history.csv", "no volume history"),
+    (lambda lines: lines.__delitem__(slice(1, None)), "volume_history.csv", "has no rows"),
+    (lambda lines: lines.__setitem__(5, lines[5].split(",")[0] + ",," + ",".join(lines[5].split(",")[2:])),
+     "volume_history.csv, row 6, column 'service'", "the service is empty"),
+    (lambda lines: lines.__delitem__(30), "volume_history.csv, row 38, column 'month'",
+     "gap in series 'daglig_verksamhet level 6': 2015-04 is missing"),
 ]
 
 
 @pytest.mark.parametrize("command", ["project", "validate"])
-@pytest.mark.parametrize("change, where, expected", BAD, ids=["month", "negative", "missing"])
+@pytest.mark.parametrize("change, where, expected", BAD,
+                         ids=["month", "negative", "missing", "header-only", "blank-service", "gap"])
 def test_bad_history_is_located_and_nothing_is_written(tmp_path, monkeypatch, capsys, command, change, where, expected):
     data = tmp_path / "data"
     shutil.copytree(DATA, data)

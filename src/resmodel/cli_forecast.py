@@ -400,7 +400,8 @@ def queue(
     aiv_rate: Annotated[float, typer.Option(help="monthly share starting an AIV interruption (place released)")] = 0.0,
     aiviv_rate: Annotated[float, typer.Option(help="monthly share starting an AIViV absence (place kept)")] = 0.0,
     aiviv_resume_rate: Annotated[float, typer.Option(help="monthly share of AIViV users resuming")] = 0.0,
-    initial_executed: Annotated[float | None, typer.Option(help="executed users at the start")] = None,
+    initial_executed: Annotated[float | None, typer.Option(
+        help="executed users at the start (default: the first month's demand, up to capacity; 0 for an empty start)")] = None,
     initial_waiting: Annotated[str | None, typer.Option(help="new decisions waiting at the start, age:count,…")] = None,
     out: PathOpt = Path("results/queue"),
 ) -> None:
@@ -429,10 +430,9 @@ def queue(
     else:
         cap_values = np.full(len(months), float(places))
     waiting = _parse_ages(initial_waiting)
-    initial = None
     if initial_executed is not None:
         initial = QueueState(executed=initial_executed, new=waiting)
-    elif waiting:
+    else:
         initial = QueueState.filled(dem.iloc[0], cap_values[0], waiting)
     params = QueueParams(exit_rate=exit_rate, aiv_rate=aiv_rate, aiviv_rate=aiviv_rate,
                          aiviv_resume_rate=aiviv_resume_rate)

@@ -3,6 +3,8 @@ what was expected, and how to fix it. The CLI turns them into exit status 2, the
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -88,3 +90,9 @@ class ProblemCollector:
     def raise_if_any(self, error_type: type[ResmodelError] = InputError) -> None:
         if self.problems:
             raise error_type(self.problems)
+
+
+def did_you_mean(value: object, choices: Iterable[object], cutoff: float = 0.6) -> str:
+    """"did you mean 'x'? " for the closest of ``choices`` to a misspelt ``value``, or "" when none is close."""
+    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=cutoff)
+    return f"did you mean '{close[0]}'? " if close else ""

@@ -23,7 +23,7 @@ from resmodel.budget.frame import load_frame
 from resmodel.budget.projection import AssistanceParams, ExternalPlacesParams, ProjectionInputs
 from resmodel.budget.topdown import unit_costs_from_averages
 from resmodel.budget.volumes import from_long
-from resmodel.errors import InputError, Location
+from resmodel.errors import InputError, Location, did_you_mean
 from resmodel.io.other_services import read_other_services
 from resmodel.io.scenario import read_chain
 from resmodel.scenario.projection import ResolvedProjection, frame_document, resolve
@@ -57,14 +57,20 @@ def _settings(loaded) -> ResolvedProjection:
     return resolved
 
 
+def _history_display(loaded) -> str:
+    """The volume history's path as error messages show it."""
+    from resmodel.io.scenario import display_path
+
+    return display_path(Path(loaded.scenario.data) / HISTORY_FILE)
+
+
 def volume_history(loaded) -> pd.DataFrame:
     """The data folder's monthly volume history (month, service, level, volume), validated with
     file-and-row errors; a located error when the file is missing."""
-    from resmodel.io.scenario import display_path
     from resmodel.io.series import read_volume_history
 
     path = Path(loaded.scenario.data) / HISTORY_FILE
-    display = display_path(path)
+    display = _history_display(loaded)
     if not path.is_file():
         raise InputError.at(Location(file=display), "no volume history for the projection",
                             f"a {HISTORY_FILE} (month, service, level, volume) in the data folder",
@@ -138,14 +144,12 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     known = sorted(history["service"].astype(str).unique())
     for key in [*s.volumes, *s.volume_growth, *(c.service for c in s.volume_changes)]:
         if key not in services:
-            import difflib
-            close = difflib.get_close_matches(key, services, n=1)
             raise InputError.at(resolved.location(f"volumes.{key}" if key in s.volumes else
                                                   f"volume_growth.{key}" if key in s.volume_growth else
                                                   "volume_changes"),
                                 f"'{key}' is not a projected service",
                                 "one of " + ", ".join(services),
-                                (f"did you mean '{close[0]}'? " if close else "") + "correct the service name")
+                                did_you_mean(key, services) + "correct the service name")
     missing = [sv for sv in services if sv not in known and sv not in s.volumes and sv not in base_volumes]
     if missing:
         raise InputError.at(resolved.location("volumes"), f"no volume history for '{missing[0]}'",
@@ -155,7 +159,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     horizon = (pd.Period(f"{last}-12", "M") - last_hist).n
     start = pd.Period(f"{first}-01", "M")
     if last_hist < start - 1:
-        raise InputError.at(Location(file=f"{loaded.data_display}/{HISTORY_FILE}"), f"the volume history ends in {last_hist}",
+        raise InputError.at(Location(file=_history_display(loaded)), f"the volume history ends in {last_hist}",
                             f"history up to {start - 1} at least", "extend the history")
     spec = {sv: (s.volumes.get(sv, s.default_model)) for sv in services if sv in known}
     fixed = {sv: v for sv, v in s.volumes.items() if sv not in known}

@@ -137,6 +137,13 @@ def test_nowcast_and_queue_commands(cli, tmp_path):
     m = pd.read_csv(tmp_path / "q" / "queue_monthly.csv")
     assert m["queue_new"].tolist() == [0.0, 5.0, 20.0]  # demand 1000, 1015, 1030 against 1010 places
     assert pd.read_csv(tmp_path / "q" / "queue_quarterly.csv")["quarter"].tolist() == ["2025-Q1"]
+    # the users served at the start are not counted as executions (only the 15 + 15 new ones)
+    res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "2000",
+               "--out", tmp_path / "q0"])
+    assert pd.read_csv(tmp_path / "q0" / "queue_monthly.csv")["executions"].tolist() == [0.0, 15.0, 15.0]
+    res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "2000",
+               "--initial-executed", "0", "--out", tmp_path / "q00"])  # an empty start: everyone is new
+    assert pd.read_csv(tmp_path / "q00" / "queue_monthly.csv")["executions"].tolist() == [1000.0, 15.0, 15.0]
     res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet",
                "--capacity", F / "capacity_staff.csv", "--users-per-fte", "4", "--out", tmp_path / "q2"])
     assert res.exit_code == 0, res.stderr

@@ -111,8 +111,12 @@ def test_short_series_warn_with_series_and_fallback():
 
 def test_forecaster_evaluate_needs_its_own_cross_validation():
     fc = Forecaster([Naive()])
+    fc.fit(_yearly([10.0, 12, 11, 13, 12, 14]))
     with pytest.raises(RuntimeError, match="cross_validation"):
         fc.evaluate(pd.DataFrame({"unique_id": ["r"]}))
     cv = fc.cross_validation(_yearly([10.0, 12, 11, 13, 12, 14]), h=1, n_windows=2)
     with pytest.raises(ValueError, match="other"):
         fc.evaluate(cv.assign(unique_id="other"))
+    before = fc.evaluate(cv)
+    fc.fit(_yearly([100.0, 1, 100, 1, 100, 1]))  # a later fit does not change how cv is scored
+    pd.testing.assert_frame_equal(fc.evaluate(cv), before)

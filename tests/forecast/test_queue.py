@@ -102,17 +102,28 @@ def test_demand_from_a_forecast_table_sums_levels_and_accepts_text_or_dates():
     assert list(hi) == [30.0, 32.0]
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda t: t.drop(columns="volume"), "required column 'volume' is missing"),
-    (lambda t: t.assign(service="bostad_vuxen"), "did you mean 'bostad_vuxen'"),
-    (lambda t: t.assign(volume=[1.0, -1.0, 2.0]), "month or volume is not valid"),
-    (lambda t: t.assign(month=["2025-01", "2025-02", "2025-04"]), "month 2025-03 is missing"),
+@pytest.mark.parametrize(("change", "where", "message"), [
+    (lambda t: t.drop(columns="volume"), "fc.csv, row 1, column 'volume'", "required column 'volume' is missing"),
+    (lambda t: t.assign(service=["bostad_vuxen", "bostad_vuxen", None]), "fc.csv, column 'service'",
+     "did you mean 'bostad_vuxen'"),
+    (lambda t: t.assign(volume=[1.0, -1.0, 2.0]), "fc.csv, row 3, column 'volume'", "is not a valid volume"),
+    (lambda t: t.assign(month=["2025-01", "2025-02-01", "2025-03"]), "fc.csv, row 3, column 'month'",
+     "'2025-02-01' is not a month"),
+    (lambda t: t.assign(month=["2025-01", "2025-02", "2025-04"]), "fc.csv, at 'bostad_vuxna'", "month 2025-03 is missing"),
 ])
-def test_bad_demand_tables_are_located(change, message):
-    table = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-03"], "service": "bostad_vuxna", "volume": 1.0})
+def test_bad_demand_tables_are_located(change, where, message):
+    table = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-03"], "service": "bostad_vuxna", "volume": 1.0},
+                         index=[2, 3, 4])  # as read from a file: the index is the row number
     with pytest.raises(InputError, match=message) as err:
         demand_from_table(change(table), "bostad_vuxna", "fc.csv")
-    assert "fc.csv" in str(err.value)
+    assert str(err.value).startswith(f"{where}"), str(err.value)
+
+
+def test_in_memory_demand_errors_have_no_row_numbers():
+    table = pd.DataFrame({"month": pd.to_datetime(["2025-01-01", "2025-02-15"]), "service": "dv", "volume": 1.0})
+    with pytest.raises(InputError, match="is not a month") as err:
+        demand_from_table(table, "dv")
+    assert "row" not in str(err.value) and "column 'month', at 'dv'" in str(err.value)
 
 
 def test_filled_start_state_serves_up_to_capacity():

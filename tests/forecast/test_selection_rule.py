@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from resmodel.forecast.crossval import training_lengths
 from resmodel.forecast.ensemble import AutoSelect, one_se_choice
 from resmodel.forecast.frame import MONTHLY, Series
-from resmodel.forecast.models import Drift, Naive
+from resmodel.forecast.models import Drift, Fit, Model, Naive
 
 
 def _series(y) -> Series:
@@ -39,6 +40,34 @@ def test_auto_with_one_se_still_follows_a_clear_trend():
     y = 100 + 2.0 * np.arange(60) + np.random.default_rng(0).normal(0, 0.5, 60)
     for rule in ("min", "one_se"):
         assert AutoSelect([Naive(), Drift()], selection=rule).choose(_series(y), 12).model.name == "drift"
+
+
+class _Erratic(Model):
+    """A test candidate that knows the future: at the k-th inner origin its error is
+    ``factors[k]`` × naive's, so its mean beats naive but it is erratic."""
+
+    name = "erratic"
+
+    def __init__(self, y: np.ndarray, factors: dict[int, float]):
+        self.y, self.factors = y, factors
+
+    def min_length(self, freq):
+        return 1
+
+    def predict(self, s, h, levels, X_future=None):
+        n = len(s.y)
+        naive = np.full(h, s.y[-1])
+        return Fit(naive + (1 - self.factors.get(n, 1.0)) * (self.y[n:n + h] - naive), used=self.name)
+
+
+def test_the_rule_decides_between_a_steady_and_an_erratic_candidate():
+    y = 100 + 3.0 * np.arange(60)  # a line: naive's error is the same at every inner origin
+    lengths = training_lengths(len(y), 12, 3, 6)
+    erratic = _Erratic(y, dict(zip(lengths, (0.2, 1.6, 0.9), strict=True)))  # mean 0.9 of naive's error
+    chosen = {rule: AutoSelect([Naive(), erratic], selection=rule).choose(_series(y), 12) for rule in ("min", "one_se")}
+    assert chosen["min"].model.name == "erratic"  # lowest mean
+    assert chosen["one_se"].model.name == "naive"  # within one standard error (0.10 against 0.40 of naive's error)
+    assert chosen["min"].scores["erratic"] == pytest.approx(0.9 * chosen["min"].scores["naive"])
 
 
 def test_unknown_selection_rule_is_refused():

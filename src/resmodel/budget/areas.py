@@ -6,11 +6,10 @@ report line by line."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from resmodel.errors import InputError, Location
+from resmodel.errors import InputError, Location, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -101,10 +100,7 @@ SERVICE_LABELS: dict[str, str] = {
 def suggest(name: str, choices: Iterable[str]) -> str:
     """A 'did you mean' hint for a misspelt key, or a list of the valid keys."""
     choices = list(choices)
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return "valid keys: " + ", ".join(choices)
+    return did_you_mean(name, choices).strip() or "valid keys: " + ", ".join(choices)
 
 
 def check_area(area: str, location: Location) -> str:

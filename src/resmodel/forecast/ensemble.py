@@ -1,8 +1,10 @@
 """Per-series model selection by backtest error (the default forecast, model name ``auto``).
 
 At each forecast origin the candidates are backtested on the training data only (a few
-rolling origins before the cutoff), and the one with the lowest mean MASE forecasts. Because
-the choice uses no data after the cutoff, backtesting ``auto`` itself is honest (nested).
+rolling origins before the cutoff), and the one with the lowest mean MASE forecasts (or, with
+``selection="one_se"``, the simplest one within one standard error of it — studied and not
+adopted as the default, docs/forecasting.md §1). Because the choice uses no data after the
+cutoff, backtesting ``auto`` itself is honest (nested).
 
 Model-based intervals ignore parameter and selection uncertainty, so they can be too narrow.
 ``auto`` therefore sets its intervals from backtest errors made before the origin, by one of
@@ -84,9 +86,11 @@ def conformal_halfwidths(errors: np.ndarray, levels: Sequence[int], h: int) -> d
 
 
 def one_se_choice(per_origin: dict[str, np.ndarray], order: Sequence[str]) -> str:
-    """The one-standard-error rule (Hastie, Tibshirani & Friedman, *Elements of Statistical
-    Learning*, §7.10): the first candidate in ``order`` (simplest first) whose mean score exceeds
-    the best mean by at most one standard error of its paired per-origin differences from the best."""
+    """A one-standard-error rule (after Hastie, Tibshirani & Friedman, *Elements of Statistical
+    Learning*, §7.10, who use the standard error of the best model's error): the first candidate in
+    ``order`` (simplest first) whose mean score exceeds the best mean by at most one standard error
+    of its paired per-origin differences from the best — pairing removes the origin-to-origin
+    variation that all candidates share."""
     best = min(per_origin, key=lambda k: (per_origin[k].mean(), order.index(k)))
     for name in sorted(per_origin, key=order.index):
         d = per_origin[name] - per_origin[best]
@@ -140,7 +144,7 @@ class AutoSelect(Model):
         return memo[key]
 
     def choose(self, s: Series, h: int, memo: dict | None = None) -> Choice:
-        """Backtest every candidate on the training data and pick the lowest mean MASE."""
+        """Backtest every candidate on the training data and pick one by the selection rule."""
         memo = {} if memo is None else memo
         h_in = min(h, 12 if s.freq == MONTHLY else 2)
         step = self.step or (6 if s.freq == MONTHLY else 1)

@@ -90,6 +90,7 @@ class Forecaster:
         self.levels = tuple(sorted(levels))
         self.source = source
         self.series: list[Series] = []
+        self._cv_series: dict[str, Series] = {}  # the series of the last cross_validation, for evaluate
         self.warnings: list[Warning_] = []
 
     def _load(self, df: pd.DataFrame, freqs: Mapping[str, str] | None) -> list[Series]:
@@ -143,6 +144,7 @@ class Forecaster:
         the last ending ``h`` periods before the series end, refit every model on the data up to
         the origin (``cutoff``) and forecast ``h`` periods; rows carry the actual ``y``."""
         self.series = self._load(df, freqs)
+        self._cv_series = {s.uid: s for s in self.series}
         self.warnings = []
         parts = []
         for s in self.series:
@@ -154,11 +156,11 @@ class Forecaster:
 
     def evaluate(self, cv: pd.DataFrame, baseline: str = "naive") -> pd.DataFrame:
         """Accuracy of a ``cross_validation`` table of this forecaster, one row per series and model
-        (``metrics.evaluate``; MASE is scaled by each origin's training data, which the forecaster
-        keeps). Without a ``baseline`` column the ratio columns are NaN."""
-        if not self.series:
+        (``metrics.evaluate``; MASE is scaled by each origin's training data, kept from the last
+        ``cross_validation``). Without a ``baseline`` column the ratio columns are NaN."""
+        if not self._cv_series:
             raise RuntimeError("call cross_validation() before evaluate()")
-        known = {s.uid: s for s in self.series}
+        known = self._cv_series
         unknown = sorted(set(cv["unique_id"].astype(str)) - set(known))
         if unknown:
             raise ValueError(f"series {', '.join(unknown)} are not in this forecaster's last cross_validation")

@@ -109,7 +109,8 @@ def validate_history(history: pd.DataFrame, source: str | None = None) -> pd.Dat
     h = history.copy()
     level = pd.to_numeric(h["level"], errors="coerce")
     h["level"] = level.astype("Int64")
-    uid = h["service"].astype("string") + "|" + h["level"].astype("string").fillna("")
+    level_text = (" level " + h["level"].astype("string")).fillna("")
+    uid = h["service"].astype("string") + level_text  # as messages show it: "daglig_verksamhet level 4"
     month = h["month"] if pd.api.types.is_datetime64_any_dtype(h["month"]) else h["month"].astype("string")
     long = pd.DataFrame({ID: uid, DS: month, Y: h["volume"]}, index=h.index)
     frame, _ = validate_long(long, freqs=dict.fromkeys(uid.dropna().unique(), MONTHLY), source=source,

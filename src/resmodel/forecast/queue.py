@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from resmodel.errors import InputError, Location
+from resmodel.errors import InputError, Location, did_you_mean
 
 CATEGORIES = ("new", "aiv", "aiviv")
 
@@ -80,40 +80,44 @@ class QueueResult:
     summary: dict
 
 
-def demand_from_table(table: pd.DataFrame, service: str, source: str = "demand",
+def demand_from_table(table: pd.DataFrame, service: str, source: str | None = None,
                       column: str = "volume") -> pd.Series:
     """Monthly demand of ``service`` from a volume forecast or history (``month``, ``service``,
-    ``column``; levels are summed), indexed by month. ``month`` is a date or text YYYY-MM; errors
-    name ``source``, the row and the service."""
+    ``column``; levels are summed), indexed by month. ``month`` is text YYYY-MM or a date on the
+    first of the month. Errors name the service and, for a file (``source``), the file and row."""
+    def where(idx=None, col=None, path=None) -> Location:
+        return Location(source, row=int(idx) if source is not None and idx is not None else None, column=col, path=path)
+
     for col in ("month", "service", column):
         if col not in table.columns:
-            raise InputError.at(Location(source, row=1, column=col), f"required column '{col}' is missing",
+            raise InputError.at(where(1, col), f"required column '{col}' is missing",
                                 f"a volume forecast or history with month, service, {column}",
-                                "use the output of resmodel forecast or forecast_volumes")
-    names = table["service"].astype(str).str.strip()
-    rows = table[names == service]
+                                "use what `resmodel forecast` writes (or `forecast_volumes` returns)")
+    names = table["service"].astype("string").fillna("").str.strip()
+    rows = table[(names == service).to_numpy()]
     if rows.empty:
-        import difflib
-
-        known = sorted(names.unique())
-        close = difflib.get_close_matches(service, known, n=1)
-        raise InputError.at(Location(source, column="service", path=service), f"no rows for service '{service}'",
-                            "one of " + ", ".join(known), (f"did you mean '{close[0]}'? " if close else "")
-                            + "correct the service name")
-    month = rows["month"]
-    if not pd.api.types.is_datetime64_any_dtype(month):
-        month = pd.to_datetime(month.astype(str).str.strip(), format="%Y-%m", errors="coerce")
+        known = sorted(n for n in names.unique() if n)
+        raise InputError.at(where(col="service", path=service), f"no rows for service '{service}'",
+                            "one of " + ", ".join(known), did_you_mean(service, known) + "correct the service name")
+    if pd.api.types.is_datetime64_any_dtype(rows["month"]):
+        month = rows["month"].where(rows["month"].dt.day == 1)
+    else:
+        month = pd.to_datetime(rows["month"].astype("string").str.strip(), format="%Y-%m", errors="coerce")
+    if month.isna().any():
+        idx = rows.index[month.isna().to_numpy()][0]
+        raise InputError.at(where(idx, "month", service), f"'{rows['month'][idx]}' is not a month",
+                            "a month YYYY-MM (or a date on the first of the month)", "correct the month")
     volume = pd.to_numeric(rows[column], errors="coerce")
-    bad = month.isna() | volume.isna() | (volume < 0)
+    bad = volume.isna() | (volume < 0)
     if bad.any():
-        idx = int(rows.index[bad.to_numpy()][0])
-        raise InputError.at(Location(source, row=idx, column=column, path=service), "month or volume is not valid",
-                            f"a month YYYY-MM and a {column} ≥ 0", "correct the row")
-    demand = volume.groupby(month.dt.to_period("M").dt.to_timestamp()).sum().sort_index()
+        idx = rows.index[bad.to_numpy()][0]
+        raise InputError.at(where(idx, column, service), f"'{rows[column][idx]}' is not a valid {column}",
+                            "a number ≥ 0", "correct the value")
+    demand = volume.groupby(month).sum().sort_index()
     expected = pd.date_range(demand.index[0], demand.index[-1], freq="MS")
     if len(expected) != len(demand):
         missing = expected.difference(demand.index)[0]
-        raise InputError.at(Location(source, path=service), f"month {missing:%Y-%m} is missing",
+        raise InputError.at(where(path=service), f"month {missing:%Y-%m} is missing",
                             "consecutive months", "supply demand for every month")
     demand.index = pd.DatetimeIndex(demand.index, name="month")
     return demand.rename(service)

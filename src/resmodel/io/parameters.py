@@ -6,12 +6,11 @@ the file's path below the tree root with '/' → '.', plus the leaf name for mul
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from resmodel.errors import Location, ProblemCollector
+from resmodel.errors import Location, ProblemCollector, did_you_mean
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.params.tree import LEVELS, Parameter, ParameterTree
 
@@ -47,8 +46,7 @@ def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: Pr
         return None
     for key in raw:
         if key not in LEAF_KEYS:
-            close = difflib.get_close_matches(str(key), sorted(LEAF_KEYS), n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            hint = did_you_mean(key, sorted(LEAF_KEYS))
             problems.add(doc.location(_sub(key_path, key)), f"unknown key '{key}' in parameter '{path}'",
                          "only " + ", ".join(sorted(LEAF_KEYS)), f"{hint}remove or rename the key (misspelt keys are never ignored)")
     for key in REQUIRED:

@@ -6,7 +6,6 @@ suggestions, value shapes, overlapping or inverted periods) before anything is a
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from resmodel.errors import InputError, Location, Problem, ProblemCollector
+from resmodel.errors import InputError, Location, Problem, ProblemCollector, did_you_mean
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.params.tree import LEVELS, Override, ParameterTree
 from resmodel.scenario.schema import EffectiveScenario, ParameterChange, ScenarioFile
@@ -71,8 +70,7 @@ def _validate(doc: LocatedDocument) -> ScenarioFile:
             if kind == "extra_forbidden":
                 key = loc[-1] if loc else "?"
                 allowed = _allowed_keys(loc)
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
+                hint = did_you_mean(key, allowed)
                 problems.add(doc.location(path), f"unknown key '{key}'", "one of " + ", ".join(allowed),
                              f"{hint}remove or rename the key (unknown keys are never ignored)")
             elif kind == "missing":
@@ -212,10 +210,9 @@ def overrides(chain: list[ScenarioSource], tree: ParameterTree) -> list[Override
             key_path = f"parameters.{path}"
             loc = src.doc.location(key_path)
             if path not in tree.parameters:
-                close = difflib.get_close_matches(path, list(tree.parameters), n=1, cutoff=0.6)
                 problems.add(loc, f"unknown parameter '{path}'", "the path of a parameter in the tree "
-                             "(see `resmodel params`)", f"did you mean '{close[0]}'?" if close else
-                             "check the spelling against docs/parameters.md")
+                             "(see `resmodel params`)", did_you_mean(path, tree.parameters).strip()
+                             or "check the spelling against docs/parameters.md")
                 continue
             changes = spec if isinstance(spec, list) else [ParameterChange(value=spec)]
             param = tree.parameters[path]

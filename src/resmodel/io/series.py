@@ -144,7 +144,13 @@ def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFram
             problems.add(Location(display, row=1, column=col), f"unknown column '{col}' in the volume history",
                          "columns month, service, level, volume", "remove or rename the column")
     problems.raise_if_any()
+    if raw.empty:
+        raise InputError.at(Location(display), "the volume history has no rows",
+                            "one row per month, service and level", "add the monthly volumes")
     frame = raw.copy()
+    for idx in frame.index[frame["service"].fillna("").str.strip().eq("").to_numpy()][:10]:
+        problems.add(Location(display, row=int(idx), column="service"), "the service is empty",
+                     "a service key such as daglig_verksamhet", "fill in the service")
     month = pd.to_datetime(frame["month"].str.strip(), format="%Y-%m", errors="coerce")
     for idx in frame.index[month.isna().to_numpy()][:10]:
         problems.add(Location(display, row=int(idx), column="month", path=str(frame["service"][idx])),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.io.pnr import check_frame_for_pnr, check_value_for_pnr
 from resmodel.io.text import read_utf8
 
@@ -163,9 +162,8 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
         if col.allowed:
             bad = ~empty & ~text.isin(col.allowed)
             for row in text.index[bad.to_numpy()][:5]:
-                close = difflib.get_close_matches(str(text[row]), col.allowed, n=1)
                 problems.add(Location(display, row=int(row), column=col.name), f"unknown value '{text[row]}'",
-                             col.expected(), (f"did you mean '{close[0]}'? " if close else "")
+                             col.expected(), did_you_mean(text[row], col.allowed)
                              + "use one of the allowed values (see docs/data-dictionary.md)")
         if col.kind == "id":
             bad = ~empty & ~text.str.fullmatch(r"[A-Za-z0-9_\-]+").fillna(False)
@@ -224,8 +222,7 @@ def read_table(path: Path, schema: TableSchema, display: str | None = None) -> p
     known = {c.name for c in schema.columns}
     for name in raw.columns:
         if name not in known:
-            close = difflib.get_close_matches(name, sorted(known), n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            hint = did_you_mean(name, sorted(known))
             problems.add(Location(display, row=1, column=name), f"unknown column '{name}' in table '{schema.name}'",
                          "only the columns " + ", ".join(sorted(known)),
                          f"{hint}rename or remove the column (a silently ignored column would be a bug)")

@@ -9,14 +9,13 @@ that set each key."""
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.forecast.forecaster import MODEL_NAMES  # the names forecast_volumes accepts
 
 if TYPE_CHECKING:  # resmodel.io.scenario imports the schema, which imports this module
@@ -147,8 +146,7 @@ def _validate(data: dict[str, Any], where) -> ProjectionSettings:
                 key = str(loc[-1])
                 allowed = sorted(ProjectionSettings.model_fields) if len(loc) == 1 else \
                     sorted(ExternalSettings.model_fields) if loc[0] == "external" else sorted(VolumeChange.model_fields)
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
+                hint = did_you_mean(key, allowed)
                 item = (path, f"unknown key '{key}'")
                 if item not in seen:
                     seen.add(item)
