@@ -1,4 +1,4 @@
-"""Forecasting benchmarks (not timed tests): run with ``python bench/bench_forecast.py [timing|intervals|selection|methods|rule|nowcast]``.
+"""Forecasting benchmarks (not timed tests): run with ``python bench/bench_forecast.py [timing|intervals|selection|methods|rule|seasonality|nowcast]``.
 
 timing     — wall time of the default ``auto`` backtest (8 origins, h = 12) and of a 120-month
              forecast on a synthetic 120-month series, and of a nowcast with its backtest.
@@ -11,6 +11,11 @@ methods    — candidate sets and interval rules of ``auto`` (Theta, the ETS/ARI
              conformal intervals) on 64 synthetic series of eight known processes (seeds 300–307,
              not used by any earlier decision). About 20 minutes on 2 cores.
 
+seasonality — ETS and ARIMA with a seasonal component always (current) against only when the
+             M4 autocorrelation test on the first differences finds a season
+             (``models.is_seasonal``; otherwise ETS without season, ARIMA(0,1,1) with drift),
+             inside ``auto`` with the current candidates and alone, on 64 new synthetic series
+             of the eight processes (seeds 500–507, not used by any earlier decision).
 nowcast    — interval coverage of the nowcast by lag on 20 synthetic triangles whose cells have
              independent multiplicative noise (the assumption of Mack's model), against the
              demo triangle's (docs/forecast-accuracy.md §5). Under a minute.
@@ -38,6 +43,11 @@ and B as in ``methods``, ``one_se`` replaces ``min`` as the default only if it l
 series with ratio > 1.1 (how badly ``auto`` can lose to naive) are reported, not scored.
 Result (first run): M 0.655 → 0.680, W 55 → 55, B 38 → 42 — rejected, ``min`` stays the default
 (docs/forecasting.md, "the one-standard-error selection rule").
+
+Pre-declared decision rule of ``seasonality`` (written and committed before it was first run):
+with M, W and B of ``auto`` as in ``methods``, ETS and ARIMA switch to ``seasonality="test"`` only
+if that lowers M by at least 0.01, does not lower W, and does not lower B by more than 3. The
+ratios and coverage of ETS and ARIMA alone are reported, not scored.
 
 Backtests: monthly series 120 months, 8 origins 6 months apart, h = 12 (as ``resmodel backtest``
 on a volume history); yearly series 14–24 years, 8 origins one year apart, h = 2.
@@ -325,6 +335,49 @@ def rule() -> None:
     print(f"{time.perf_counter() - t0:.0f} s")
 
 
+def _seasonality(job: tuple[str, int]) -> list[tuple]:
+    kind, seed = job
+    y = synthetic(kind, seed)
+    freq = "Y" if kind == "yearly" else "M"
+    s = _series(y, freq=freq)
+    h, step = (12, 6) if freq == "M" else (2, 1)
+    naive, drift, theta = _Cached(Naive()), _Cached(Drift()), _Cached(Theta())
+    base = [naive, *([_Cached(SeasonalNaive())] if freq == "M" else []), drift]
+    own = {}
+    for rule in ("always", "test"):
+        ets, arima = _Cached(ETS(seasonality=rule)), _Cached(ARIMA(seasonality=rule))
+        own |= {f"auto|{rule}": AutoSelect([*base, ets, arima, theta, Combination([ets, arima, theta])]),
+                f"ets|{rule}": ets, f"arima|{rule}": arima}
+    out = []
+    for name, model in {"naive|-": naive, **own}.items():
+        err, c80 = [], []
+        for n in training_lengths(len(y), h, 8, step):
+            fit = run_model(model, s.head(n), h, (80,)).fit
+            actual = y[n:n + h]
+            err.append(np.abs(actual - fit.mean) / mase_scale(y[:n], s.season))
+            c80.append((actual >= fit.lo[80]) & (actual <= fit.hi[80]))
+        model_name, rule = name.split("|")
+        out.append((kind, seed, model_name, rule, float(np.mean(err)), float(np.mean(c80)) * 100))
+    return out
+
+
+def seasonality() -> None:
+    jobs = [(k, s) for k in METHOD_KINDS for s in range(500, 508)]
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(2) as ex:
+        rows = [r for part in ex.map(_seasonality, jobs) for r in part]
+    df = pd.DataFrame(rows, columns=["kind", "seed", "model", "seasonality", "mase", "cov80"])
+    naive = df[df["model"] == "naive"].set_index(["kind", "seed"])["mase"]
+    df["ratio"] = df["mase"] / df.set_index(["kind", "seed"]).index.map(naive).to_numpy()
+    df["beats"], df["in_band"] = df["ratio"] < 1, df["cov80"].between(70, 90)
+    pd.set_option("display.width", 200)
+    print("M = mean MASE / naive, W = series with ratio < 1, B = series with 80 % coverage in 70–90 %:")
+    print(df.groupby(["model", "seasonality"]).agg(M=("ratio", "mean"), W=("beats", "sum"), B=("in_band", "sum"),
+                                                   cov80=("cov80", "mean"), worst=("ratio", "max")).round(3))
+    print(df[df["model"] == "auto"].pivot_table(index="kind", columns="seasonality", values=["ratio", "cov80"]).round(3))
+    print(f"{time.perf_counter() - t0:.0f} s")
+
+
 def nowcast_coverage() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test suite's triangle generator
     from tests.forecast.test_nowcast import synthetic as synthetic_triangle
@@ -366,4 +419,4 @@ def timing() -> None:
 
 if __name__ == "__main__":
     {"timing": timing, "intervals": intervals, "selection": selection, "methods": methods, "rule": rule,
-     "nowcast": nowcast_coverage}[sys.argv[1] if len(sys.argv) > 1 else "timing"]()
+     "seasonality": seasonality, "nowcast": nowcast_coverage}[sys.argv[1] if len(sys.argv) > 1 else "timing"]()

@@ -124,13 +124,39 @@ def _quiet_fit(fn):
             raise ModelFitError(f"{type(exc).__name__}: {exc}") from None
 
 
+SEASONALITY_RULES = ("always", "test")
+
+
+def is_seasonal(y: np.ndarray, m: int) -> bool:
+    """The 90 % autocorrelation test for seasonality of the M4 benchmarks, as statsmodels'
+    ``ThetaModel`` computes it, on the first differences (so that a trend is not taken for a
+    season): n·ρ_m² / Σ_{k<m} ρ_k² above the 90 % point of χ²(1). Too short a series is not seasonal."""
+    from statsmodels.tsa.stattools import acf
+
+    d = np.diff(np.asarray(y, dtype=float))
+    if len(d) < 2 * m + 1 or np.allclose(d, d[0]):
+        return False
+    rho = acf(d, nlags=m, fft=True)
+    return bool(len(d) * rho[-1] ** 2 / np.sum(rho[:-1] ** 2) > 2.705543454095404)
+
+
+def _seasonal(s: Series, rule: str) -> bool:
+    return s.season > 1 and (rule == "always" or is_seasonal(s.y, s.season))
+
+
 class ETS(Model):
     """Exponential smoothing state-space model (statsmodels ``ETSModel``), additive errors and
-    damped additive trend; additive seasonality for monthly series. Analytical intervals.
-    Monthly models start from the heuristic initial states of Hyndman et al. (2008) instead of
-    estimating 14 initial states, which makes a fit about twenty times faster."""
+    damped additive trend; additive seasonality for monthly series (``seasonality="always"``), or
+    only when ``is_seasonal`` finds it (``"test"``). Analytical intervals. Seasonal models start
+    from the heuristic initial states of Hyndman et al. (2008) instead of estimating 14 initial
+    states, which makes a fit about twenty times faster."""
 
     name = "ets"
+
+    def __init__(self, seasonality: str = "always"):
+        if seasonality not in SEASONALITY_RULES:
+            raise ValueError(f"seasonality must be one of {SEASONALITY_RULES}, got {seasonality!r}")
+        self.seasonality = seasonality
 
     def min_length(self, freq):
         return 36 if freq == MONTHLY else 8
@@ -138,7 +164,7 @@ class ETS(Model):
     def predict(self, s, h, levels, X_future=None):
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-        seasonal = s.season > 1
+        seasonal = _seasonal(s, self.seasonality)
         y = pd.Series(s.y)
 
         def fit():
@@ -160,12 +186,17 @@ class ETS(Model):
 
 class ARIMA(Model):
     """Seasonal ARIMA (statsmodels). Monthly default: the 'airline' model (0,1,1)(0,1,1)₁₂ of Box &
-    Jenkins; yearly default: ARIMA(1,1,0) with drift. Optional exogenous regressors."""
+    Jenkins — with ``seasonality="test"``, only when ``is_seasonal`` finds a season, otherwise its
+    non-seasonal part (0,1,1) with drift; yearly default: ARIMA(1,1,0) with drift. Optional
+    exogenous regressors."""
 
     name = "arima"
 
-    def __init__(self, exog: tuple[str, ...] = ()):
+    def __init__(self, exog: tuple[str, ...] = (), seasonality: str = "always"):
+        if seasonality not in SEASONALITY_RULES:
+            raise ValueError(f"seasonality must be one of {SEASONALITY_RULES}, got {seasonality!r}")
         self.exog = tuple(exog)
+        self.seasonality = seasonality
 
     def min_length(self, freq):
         return 38 if freq == MONTHLY else 10
@@ -173,8 +204,10 @@ class ARIMA(Model):
     def predict(self, s, h, levels, X_future=None):
         from statsmodels.tsa.arima.model import ARIMA as SMARIMA
 
-        if s.freq == MONTHLY:
+        if s.freq == MONTHLY and _seasonal(s, self.seasonality):
             order, seasonal, trend = (0, 1, 1), (0, 1, 1, 12), "n"
+        elif s.freq == MONTHLY:
+            order, seasonal, trend = (0, 1, 1), (0, 0, 0, 0), "t"
         else:
             order, seasonal, trend = (1, 1, 0), (0, 0, 0, 0), "t"
         exog = s.X[list(self.exog)].to_numpy(dtype=float) if self.exog else None
