@@ -106,7 +106,7 @@ def validate_long(
 
     uid = frame[ID].astype("string").str.strip()
     for idx in frame.index[(uid.isna() | (uid == "")).to_numpy()][:5]:
-        problems.add(loc(idx, ID, None), "the series id is empty", "a series name", "fill in unique_id")
+        problems.add(loc(idx, ID, None), "the series id is empty", "a series name", f"fill in {labels.get(ID, ID)}")
     frame[ID] = uid
 
     raw_ds = frame[DS].copy()
@@ -119,7 +119,7 @@ def validate_long(
     frame[DS] = pd.to_datetime(frame[DS]).astype("datetime64[ns]")
     for idx in frame.index[frame[DS].isna().to_numpy()][:5]:
         if pd.isna(raw_ds[idx]):
-            problems.add(loc(idx, DS, uid[idx]), "the date is empty", "a period YYYY or YYYY-MM", "fill in ds")
+            problems.add(loc(idx, DS, uid[idx]), "the date is empty", "a period YYYY or YYYY-MM", f"fill in {labels.get(DS, DS)}")
     not_start = frame[DS].notna() & (frame[DS].dt.day != 1)
     for idx in frame.index[not_start.to_numpy()][:5]:
         problems.add(loc(idx, DS, uid[idx]), f"{frame[DS][idx].date()} is not the first day of a period",

@@ -114,7 +114,7 @@ def validate_history(history: pd.DataFrame, source: str | None = None) -> pd.Dat
     month = h["month"] if pd.api.types.is_datetime64_any_dtype(h["month"]) else h["month"].astype("string")
     long = pd.DataFrame({ID: uid, DS: month, Y: h["volume"]}, index=h.index)
     frame, _ = validate_long(long, freqs=dict.fromkeys(uid.dropna().unique(), MONTHLY), source=source,
-                             labels={DS: "month", Y: "volume"})
+                             labels={ID: "service", DS: "month", Y: "volume"})
     h = h.loc[frame.index]
     h["month"], h["volume"] = frame[DS].to_numpy(), frame[Y].to_numpy()
     return h
