@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+import pytest
 from fastapi.testclient import TestClient
 
 from api.main import app
@@ -40,3 +43,46 @@ def test_broken_scenario_is_422_with_location(monkeypatch, tmp_path):
     assert response.status_code == 422
     problems = response.json()["detail"]["problems"]
     assert "bad.yaml, line 5" in problems[0] and "sick_leave_rate" in problems[0]
+
+
+def test_projection_matches_the_library_and_adds_up(monkeypatch, demo_loaded, demo_result):
+    from resmodel.projection_run import project, yearly_by_area
+
+    response = client(monkeypatch).post("/projections", json={"scenario": "base"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    years = pd.DataFrame(body["years"])
+    expected = yearly_by_area(project(demo_loaded, demo_result))
+    assert len(years) == len(expected) and set(years["year"]) == set(range(2025, 2035))
+    np.testing.assert_allclose(years["deviation"], expected["deviation"].to_numpy())
+    for _, g in years.groupby("year"):
+        areas, total = g[g["area"] != "total"], g[g["area"] == "total"].iloc[0]
+        assert areas["deviation"].sum() == pytest.approx(total["deviation"])
+        assert total["frame"] - total["net_cost"] == pytest.approx(total["deviation"])
+    assert {m["service"]: m["model_used"] for m in body["volume_models"]}["daglig_verksamhet"] == "drift"
+    assert body["percentiles"] == [] and body["draws"] == 0 and body["seed"] is None
+
+
+def test_projection_percentiles_are_seeded_and_ordered(monkeypatch):
+    c = client(monkeypatch)
+    first = c.post("/projections", json={"scenario": "base", "draws": 30, "seed": 7}).json()
+    again = c.post("/projections", json={"scenario": "base", "draws": 30, "seed": 7}).json()
+    assert first["percentiles"] == again["percentiles"] and first["seed"] == 7
+    p = pd.DataFrame(first["percentiles"])
+    assert set(p["measure"]) == {"net_cost", "frame", "deviation"} and "total" in set(p["area"])
+    assert (p["p05"] <= p["p50"]).all() and (p["p50"] <= p["p95"]).all()
+    assert (p.loc[p["measure"] == "net_cost", "p95"] > p.loc[p["measure"] == "net_cost", "p05"]).any()
+
+
+def test_projection_without_a_projection_block_is_422_with_location(monkeypatch, tmp_path):
+    (tmp_path / "plain.yaml").write_text(f"name: plain\npurpose: x\ndata: {ROOT / 'data' / 'demokommun'}\n"
+                                         "base_date: 2024-07-01\nseed: 1\n")
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
+    response = TestClient(app).post("/projections", json={"scenario": "plain"})
+    assert response.status_code == 422
+    assert "projection" in response.json()["detail"]["problems"][0]
+
+
+def test_too_many_draws_is_422(monkeypatch):
+    response = client(monkeypatch).post("/projections", json={"scenario": "base", "draws": 10_001})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "draws"]
