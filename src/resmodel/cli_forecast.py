@@ -147,11 +147,31 @@ def backtest(
         columns={"relative_mase": "mase/naive", "coverage_80": "cov80%", "coverage_95": "cov95%", "bias_pct": "bias%",
                  "mape": "mape%"})
     _table(shown)
+    _echo_verdict(metrics)
     fig = _backtest_figure(metrics)
     files = write_atomically(out, {"backtest_metrics.csv": csv_writer(metrics), "backtest_cv.csv": csv_writer(cv_all),
                                    "backtest.png": _png_writer(fig)})
     _warn(warns)
     typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+def _echo_verdict(metrics: pd.DataFrame) -> None:
+    """One line on each non-naive model: on how many series it beats naive and covers as it should."""
+    from resmodel.forecast.metrics import CALIBRATED_80, verdict
+
+    for name in dict.fromkeys(metrics["model"]):
+        if name == "naive":
+            continue
+        v = verdict(metrics, name)
+        n = len(v)
+        worse = ", ".join(f"{u} {r:.2f}" for u, r, b in zip(v["unique_id"], v["relative_mase"], v["beats_naive"],
+                                                            strict=True) if not b)
+        off = ", ".join(f"{u} {c:.1f} %" for u, c, ok in zip(v["unique_id"], v["coverage_80"], v["calibrated_80"],
+                                                            strict=True) if not ok)
+        typer.echo(f"{name}: beats naive on {int(v['beats_naive'].sum())} of {n} series"
+                   + (f" (not: {worse})" if worse else "")
+                   + f"; 80 % intervals cover {CALIBRATED_80[0]:.0f}–{CALIBRATED_80[1]:.0f} % on "
+                   f"{int(v['calibrated_80'].sum())} of {n}" + (f" (not: {off})" if off else ""))
 
 
 def _backtest_figure(metrics: pd.DataFrame):

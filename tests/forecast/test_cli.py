@@ -89,6 +89,12 @@ def test_state_rate_series_backtests_with_fallback_warnings(cli, tmp_path):
     assert "ets needs at least 8 points" in res.stderr  # short training windows fall back, and say so
     assert (tmp_path / "backtest.png").stat().st_size > 1000
     assert {"unique_id", "ds", "cutoff", "y", "auto", "auto-lo-80"} <= set(pd.read_csv(tmp_path / "backtest_cv.csv").columns)
+    # the verdict lines agree with the metrics table
+    ets = m[m["model"] == "ets"].iloc[0]
+    ok = 70 <= ets["coverage_80"] <= 90
+    assert (f"ets: beats naive on {int(ets['relative_mase'] < 1)} of 1 series" in res.stdout)
+    assert (f"70–90 % on {int(ok)} of 1" + ("" if ok else f" (not: state_hourly_rate {ets['coverage_80']:.1f} %)")
+            in res.stdout), res.stdout
 
 
 def test_six_point_series_gives_sensible_output(cli, tmp_path):

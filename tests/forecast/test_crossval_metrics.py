@@ -120,3 +120,14 @@ def test_forecaster_evaluate_needs_its_own_cross_validation():
     before = fc.evaluate(cv)
     fc.fit(_yearly([100.0, 1, 100, 1, 100, 1]))  # a later fit does not change how cv is scored
     pd.testing.assert_frame_equal(fc.evaluate(cv), before)
+
+
+def test_verdict_reads_the_metrics_table():
+    from resmodel.forecast.metrics import verdict
+
+    metrics = pd.DataFrame({"unique_id": ["a", "b", "a", "b"], "model": ["naive", "naive", "ets", "ets"],
+                            "relative_mase": [1.0, 1.0, 0.8, 1.2], "beats_naive": [False, False, True, False],
+                            "coverage_80": [95.0, 60.0, 70.0, 90.1]})
+    v = verdict(metrics, "ets").set_index("unique_id")
+    assert v["beats_naive"].to_dict() == {"a": True, "b": False}
+    assert v["calibrated_80"].to_dict() == {"a": True, "b": False}  # 70 is in the band, 90.1 is not

@@ -79,3 +79,18 @@ def evaluate(cv: pd.DataFrame, series: dict[str, Series], models: Sequence[str],
             row["beats_naive"] = bool(base is not None and name != baseline and row["mase"] < base["mase"])
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+CALIBRATED_80 = (70.0, 90.0)  # where a calibrated 80 % interval's coverage falls in a backtest of this size
+
+
+def verdict(metrics: pd.DataFrame, model: str) -> pd.DataFrame:
+    """For ``model``, per series: its MASE relative to naive, whether it beats naive, its 80 %
+    coverage and whether that lies in ``CALIBRATED_80`` — the two questions a user asks of a backtest."""
+    rows = metrics[metrics["model"] == model]
+    lo, hi = CALIBRATED_80
+    return pd.DataFrame({
+        ID: rows[ID].to_numpy(), "model": model, "relative_mase": rows["relative_mase"].to_numpy(),
+        "beats_naive": rows["beats_naive"].to_numpy(), "coverage_80": rows["coverage_80"].to_numpy(),
+        "calibrated_80": rows["coverage_80"].between(lo, hi).to_numpy(),
+    })
