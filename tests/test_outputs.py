@@ -4,12 +4,14 @@ reproduces a reported unit cost from its parts, and the CLI run prints the summa
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from resmodel.explain import explain_unit
+from resmodel.io.municipality import data_quality_warnings
 from resmodel.run import write_outputs
 from tests.conftest import BASE
 
@@ -97,3 +99,21 @@ def test_tariff_allocation_key(tmp_path):
     assert (abs(gb["allocation"] - expected) < 1e-6).all()
     checks = {w.check for w in result.warnings}
     assert "tariff_missing_price" in checks  # level 8 group homes and children's homes are not in the list
+
+
+def test_warnings_name_the_units_they_concern(demo_loaded, demo_result, tmp_path):
+    data = demo_loaded.data
+    capacity = [w for w in demo_result.warnings if w.check == "capacity_exceeded"]
+    assert capacity  # the demo has over-full daily-activity premises
+    for w in capacity:
+        assert list(w.units) == sorted(data.units.loc[data.units["premises_id"] == w.location.path, "unit_id"])
+    # a user-row finding names the user's own unit
+    users = data.users.copy()
+    row = users.index[users["service"] == "daglig_verksamhet"][0]
+    users.loc[row, "level"] = 8  # daily-activity premises take levels up to 6
+    found = data_quality_warnings(replace(data, users=users), demo_loaded.scenario.base_date, "users.csv")
+    unsuitable = [w for w in found if w.check == "level_not_suitable"]
+    assert [w.location.row for w in unsuitable] == [row] and unsuitable[0].units == (users.at[row, "unit_id"],)
+    write_outputs(demo_result, tmp_path / "out")
+    sheet = list(load_workbook(tmp_path / "out" / "resmodel_base.xlsx", read_only=True)["Varningar"].iter_rows(values_only=True))
+    assert sheet[0][-1] == "enheter (units)" and sheet[1][-1] == ", ".join(demo_result.warnings[0].units)

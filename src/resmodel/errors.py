@@ -73,6 +73,7 @@ class Warning_:
     check: str
     location: Location
     message: str
+    units: tuple[str, ...] = ()  # the units the finding concerns, so a section manager can filter on them
 
     def __str__(self) -> str:
         return f"[{self.check}] {self.location}: {self.message}"

@@ -164,8 +164,8 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
     fte = "#,##0.00"
     formats = {label: (fte if key.startswith(("fte", "staffing_gap_fte")) else money)
                for key, label in MEASURE_LABELS.items() if key != "users"}
-    warnings = pd.DataFrame([(w.check, str(w.location), w.message) for w in result.warnings],
-                            columns=["kontroll (check)", "plats (location)", "meddelande (message)"])
+    warnings = pd.DataFrame([(w.check, str(w.location), w.message, ", ".join(w.units)) for w in result.warnings],
+                            columns=["kontroll (check)", "plats (location)", "meddelande (message)", "enheter (units)"])
     manifest = pd.DataFrame(sorted((k, str(v)) for k, v in result.manifest.items()), columns=["nyckel (key)", "värde (value)"])
     files = ["resultat.csv", "enheter.csv", "brukare.csv", f"resmodel_{name}.xlsx", "manifest.json"]
 

@@ -131,18 +131,21 @@ def data_quality_warnings(data: Municipality, base_date: dt.date, users_file: st
     for pid, n in counts.items():
         if pid in capacity.index and n > capacity[pid]:
             warnings.append(Warning_("capacity_exceeded", Location(file=users_file, path=str(pid)),
-                                     f"{n} users in premises with capacity {capacity[pid]:g}"))
+                                     f"{n} users in premises with capacity {capacity[pid]:g}",
+                                     tuple(sorted(units.loc[units["premises_id"] == pid, "unit_id"]))))
     bounds = premises.set_index("premises_id")[["min_level", "max_level"]]
     lo = premises_of_user.map(bounds["min_level"])
     hi = premises_of_user.map(bounds["max_level"])
     unsuitable = users["level"].notna() & ((users["level"] < lo) | (users["level"] > hi))
     for row in users.index[unsuitable.fillna(False).to_numpy(dtype=bool)]:
         warnings.append(Warning_("level_not_suitable", Location(file=users_file, row=int(row), column="level"),
-                                 f"level {users.at[row, 'level']} outside the premises' levels {lo[row]:g}–{hi[row]:g}"))
+                                 f"level {users.at[row, 'level']} outside the premises' levels {lo[row]:g}–{hi[row]:g}",
+                                 (str(users.at[row, "unit_id"]),)))
     assessed = pd.to_datetime(users["level_assessed"])
     age_days = (pd.Timestamp(base_date) - assessed).dt.days
     stale = users["service"].isin(LEVEL_SERVICES) & (assessed.isna() | (age_days > STALE_ASSESSMENT_DAYS))
     for row in users.index[np.asarray(stale, dtype=bool)]:
         warnings.append(Warning_("stale_level_assessment", Location(file=users_file, row=int(row), column="level_assessed"),
-                                 f"no level assessment within {STALE_ASSESSMENT_DAYS} days of {base_date}"))
+                                 f"no level assessment within {STALE_ASSESSMENT_DAYS} days of {base_date}",
+                                 (str(users.at[row, "unit_id"]),)))
     return warnings
