@@ -107,6 +107,7 @@ def test_warnings_name_the_units_they_concern(demo_loaded, demo_result, tmp_path
     assert capacity  # the demo has over-full daily-activity premises
     for w in capacity:
         assert list(w.units) == sorted(data.units.loc[data.units["premises_id"] == w.location.path, "unit_id"])
+        assert str(w).endswith(f"(units: {', '.join(w.units)})")  # as the CLI prints it
     # a user-row finding names the user's own unit
     users = data.users.copy()
     row = users.index[users["service"] == "daglig_verksamhet"][0]

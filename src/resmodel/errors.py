@@ -76,7 +76,8 @@ class Warning_:
     units: tuple[str, ...] = ()  # the units the finding concerns, so a section manager can filter on them
 
     def __str__(self) -> str:
-        return f"[{self.check}] {self.location}: {self.message}"
+        units = f" (units: {', '.join(self.units)})" if self.units else ""
+        return f"[{self.check}] {self.location}: {self.message}{units}"
 
 
 @dataclass
