@@ -86,3 +86,45 @@ def test_projection_without_a_projection_block_is_422_with_location(monkeypatch,
 def test_too_many_draws_is_422(monkeypatch):
     response = client(monkeypatch).post("/projections", json={"scenario": "base", "draws": 10_001})
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "draws"]
+
+
+RATE = [{"unique_id": "rate", "ds": 2012 + i, "y": 280 + 5 * i + (i % 3)} for i in range(13)]
+MONTHLY = [{"unique_id": "dv", "ds": f"{2015 + i // 12}-{i % 12 + 1:02d}", "y": 900 + 2 * i + 10 * (i % 12 == 6)}
+           for i in range(72)]
+
+
+def test_forecasts_of_yearly_and_monthly_series_with_intervals():
+    from resmodel.forecast import Forecaster, make_model
+
+    response = TestClient(app).post("/forecasts", json={"series": MONTHLY + RATE, "h": 3})
+    assert response.status_code == 200, response.text
+    rows = pd.DataFrame(response.json()["forecasts"])
+    assert list(rows.loc[rows["unique_id"] == "rate", "ds"]) == ["2025", "2026", "2027"]
+    assert list(rows.loc[rows["unique_id"] == "dv", "ds"]) == ["2021-01", "2021-02", "2021-03"]
+    assert ((rows["lo_95"] <= rows["lo_80"]) & (rows["lo_80"] <= rows["forecast"])
+            & (rows["forecast"] <= rows["hi_80"]) & (rows["hi_80"] <= rows["hi_95"])).all()
+    # the same numbers as the library's forecaster with the yearly model
+    df = pd.DataFrame(RATE).assign(ds=lambda d: d["ds"].astype(str))
+    expected = Forecaster([make_model("auto", "Y")]).forecast(df, 3)
+    np.testing.assert_allclose(rows.loc[rows["unique_id"] == "rate", "forecast"], expected["auto"])
+
+
+@pytest.mark.parametrize(("change", "loc", "message"), [
+    (lambda s: s[:5] + [{**s[5], "y": -3}] + s[6:], ["body", "series", 5, "y"], "negative"),
+    (lambda s: s[:5] + s[6:], ["body", "series", 5, "ds"], "gap in series 'rate'"),
+    (lambda s: s + [s[-1]], ["body", "series", 13, "ds"], "appears more than once"),
+    (lambda s: [{**p, "unique_id": "19121212-1212"} for p in s], ["body", "series", 0, "unique_id"],
+     "personal identity number"),
+])
+def test_bad_series_are_422_at_their_json_path(change, loc, message):
+    response = TestClient(app).post("/forecasts", json={"series": change(RATE), "h": 2})
+    assert response.status_code == 422
+    problem = response.json()["detail"]["problems"][0]
+    assert problem["loc"] == loc and message in problem["msg"], problem
+    assert "19121212" not in response.text  # a refused identity number is never echoed
+
+
+@pytest.mark.parametrize("model", ["prophet", "stockflow"])
+def test_unusable_model_is_422_at_body_model(model):
+    response = TestClient(app).post("/forecasts", json={"series": RATE, "h": 2, "model": model})
+    assert response.status_code == 422 and response.json()["detail"]["problems"][0]["loc"] == ["body", "model"]
