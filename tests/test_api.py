@@ -27,7 +27,9 @@ def test_run_base(monkeypatch):
 
 def test_unknown_scenario_is_404(monkeypatch):
     response = client(monkeypatch).post("/runs", json={"scenario": "nope"})
-    assert response.status_code == 404 and response.json()["detail"]["loc"] == ["body", "scenario"]
+    detail = response.json()["detail"]
+    assert response.status_code == 404 and detail["problems"][0]["loc"] == ["body", "scenario"]
+    assert detail["resmodel_version"]
 
 
 def test_bad_name_is_422(monkeypatch):
@@ -42,7 +44,7 @@ def test_broken_scenario_is_422_with_location(monkeypatch, tmp_path):
     response = TestClient(app).post("/runs", json={"scenario": "bad"})
     assert response.status_code == 422
     problems = response.json()["detail"]["problems"]
-    assert "bad.yaml, line 5" in problems[0] and "sick_leave_rate" in problems[0]
+    assert "bad.yaml, line 5" in problems[0]["msg"] and "sick_leave_rate" in problems[0]["msg"]
 
 
 def test_projection_matches_the_library_and_adds_up(monkeypatch, demo_loaded, demo_result):
@@ -80,12 +82,12 @@ def test_projection_without_a_projection_block_is_422_with_location(monkeypatch,
     monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
     response = TestClient(app).post("/projections", json={"scenario": "plain"})
     assert response.status_code == 422
-    assert "projection" in response.json()["detail"]["problems"][0]
+    assert "projection" in response.json()["detail"]["problems"][0]["msg"]
 
 
 def test_too_many_draws_is_422(monkeypatch):
     response = client(monkeypatch).post("/projections", json={"scenario": "base", "draws": 10_001})
-    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "draws"]
+    assert response.status_code == 422 and response.json()["detail"]["problems"][0]["loc"] == ["body", "draws"]
 
 
 RATE = [{"unique_id": "rate", "ds": 2012 + i, "y": 280 + 5 * i + (i % 3)} for i in range(13)]
@@ -128,3 +130,59 @@ def test_bad_series_are_422_at_their_json_path(change, loc, message):
 def test_unusable_model_is_422_at_body_model(model):
     response = TestClient(app).post("/forecasts", json={"series": RATE, "h": 2, "model": model})
     assert response.status_code == 422 and response.json()["detail"]["problems"][0]["loc"] == ["body", "model"]
+
+
+PNR = "19121212-1212"  # Skatteverket's published test identity number
+
+
+@pytest.mark.parametrize("body", [
+    {"series": [{**p, "ds": PNR} if i == 2 else p for i, p in enumerate(RATE)], "h": 2},
+    {"series": [{**p, "y": 191212121212} if i == 2 else p for i, p in enumerate(RATE)], "h": 2},
+    {"series": [{**p, "unique_id": 191212121212} for p in RATE], "h": 2},
+])
+def test_identity_numbers_anywhere_in_a_series_are_refused_and_not_echoed(body):
+    response = TestClient(app).post("/forecasts", json=body)
+    assert response.status_code == 422, response.text
+    assert "121212" not in response.text and response.json()["detail"]["resmodel_version"]
+
+
+def test_scenario_name_that_looks_like_an_identity_number_is_not_echoed(monkeypatch):
+    response = client(monkeypatch).post("/runs", json={"scenario": "191212121212"})
+    assert response.status_code == 422 and "121212" not in response.text
+
+
+@pytest.mark.parametrize(("body", "loc", "message"), [
+    ({"series": [{**p, "ds": str(1600 + i)} for i, p in enumerate(RATE)], "h": 2}, ["body", "series", 0, "ds"],
+     "not a period"),
+    ({"series": RATE[:1] + [{**p, "ds": f"{p['ds']}-01"} for p in RATE[1:]], "h": 2}, ["body", "series", 1, "ds"],
+     "mixes yearly and monthly"),
+    ({"series": RATE, "h": 240}, ["body", "h"], "runs past 2260"),
+    ({"series": [{**p, "unique_id": "h"} for p in RATE[:2]], "h": 1}, ["body", "series"], "series 'h' has 2 point"),
+    ({"series": [{**p, "y": 1e200} for p in RATE], "h": 2}, ["body", "series", 0, "y"], "less than or equal"),
+])
+def test_more_bad_series_are_located(body, loc, message):
+    response = TestClient(app).post("/forecasts", json=body)
+    assert response.status_code == 422, response.text
+    problem = response.json()["detail"]["problems"][0]
+    assert problem["loc"] == loc and message in problem["msg"], problem
+
+
+def test_infinite_values_are_refused():
+    body = '{"h": 2, "series": [' + ",".join(f'{{"unique_id": "a", "ds": "{2000 + i}", "y": Infinity}}'
+                                             for i in range(6)) + "]}"
+    response = TestClient(app).post("/forecasts", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422 and response.json()["detail"]["problems"][0]["loc"][-1] == "y"
+
+
+def test_projection_seed_and_missing_uncertainty_are_located(monkeypatch, tmp_path):
+    response = client(monkeypatch).post("/projections", json={"scenario": "base", "draws": 5, "seed": -1})
+    assert response.status_code == 422 and response.json()["detail"]["problems"][0]["loc"] == ["body", "seed"]
+    data = ROOT / "data" / "demokommun"
+    (tmp_path / "certain.yaml").write_text(f"name: certain\npurpose: x\ndata: {data}\nbase_date: 2024-07-01\nseed: 1\n"
+                                           f"projection:\n  horizon_years: 2\n  frame: {data / 'frame.yaml'}\n")
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
+    response = TestClient(app).post("/projections", json={"scenario": "certain", "draws": 5})
+    assert response.status_code == 422, response.text
+    problem = response.json()["detail"]["problems"][0]
+    assert problem["loc"] == ["body", "draws"] and "send draws 0" in problem["msg"]
+    assert TestClient(app).post("/projections", json={"scenario": "certain"}).status_code == 200

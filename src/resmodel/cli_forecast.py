@@ -164,8 +164,8 @@ def _echo_verdict(metrics: pd.DataFrame) -> None:
             continue
         v = verdict(metrics, name)
         n = len(v)
-        worse = ", ".join(f"{u} {r:.2f}" for u, r, b in zip(v["unique_id"], v["relative_mase"], v["beats_naive"],
-                                                            strict=True) if not b)
+        ratios = list(zip(v["unique_id"], v["relative_mase"], v["beats_naive"], strict=True))
+        worse = ", ".join(f"{u} {r:.2f}" if np.isfinite(r) else f"{u} (no naive MASE)" for u, r, b in ratios if not b)
         off = ", ".join(f"{u} {c:.1f} %" for u, c, ok in zip(v["unique_id"], v["coverage_80"], v["calibrated_80"],
                                                             strict=True) if not ok)
         typer.echo(f"{name}: beats naive on {int(v['beats_naive'].sum())} of {n} series"

@@ -35,6 +35,7 @@ from resmodel.forecast.stockflow import StockFlow
 
 MODEL_NAMES = ("naive", "snaive", "drift", "ets", "arima", "theta", "comb", "demographic", "stockflow", "auto")
 DEFAULT_LEVELS = (80, 95)
+LAST_FORECAST_YEAR = 2260  # pandas' nanosecond dates end in 2262
 
 
 def default_candidates(freq: str, *, driver: str | None = None,
@@ -74,6 +75,17 @@ def make_model(name: str, freq: str = MONTHLY, *, driver: str | None = None,
         "demographic": lambda: Demographic(driver), "stockflow": lambda: StockFlow(flows),
         "auto": lambda: AutoSelect(default_candidates(freq, driver=driver, flows=flows)),
     }[name]()
+
+
+def check_horizon(series: Sequence[Series], h: int, source: str | None = None) -> None:
+    """A located error (at ``h``) when a forecast ``h`` periods ahead would end after LAST_FORECAST_YEAR."""
+    for s in series:
+        end_year = s.ds[-1].year + (h // 12 + 1 if s.freq == MONTHLY else h)
+        if end_year > LAST_FORECAST_YEAR:
+            raise InputError.at(Location(file=source, path="h"),
+                                f"a horizon of {h} periods after {s.ds[-1].year} ('{s.uid}') runs past "
+                                f"{LAST_FORECAST_YEAR}", f"forecasts that end by {LAST_FORECAST_YEAR}",
+                                "shorten the horizon")
 
 
 class Forecaster:
@@ -123,6 +135,7 @@ class Forecaster:
         if int(h) != h or h < 1:
             raise InputError.at(Location(file=self.source, path="h"), f"horizon {h} is not a positive whole number",
                                 "h ≥ 1", "give a positive horizon")
+        check_horizon(self.series, h, self.source)
         needed = {s.uid: tuple(dict.fromkeys(c for m in self.models for c in m.exog)) for s in self.series}
         future = validate_future(X_df, self.series, h, needed, self.source)
         self.warnings = []

@@ -17,6 +17,7 @@ from resmodel.errors import InputError, Location, ProblemCollector
 
 ID, DS, Y = "unique_id", "ds", "y"
 MONTHLY, YEARLY = "M", "Y"
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # periods outside are typing mistakes (and near the end of pandas' dates)
 SEASON = {MONTHLY: 12, YEARLY: 1}
 FREQ_NAMES = {MONTHLY: "monthly", YEARLY: "yearly"}
 MIN_POINTS = 3  # fewest points any series needs: a level plus two residuals for an interval
@@ -116,7 +117,12 @@ def validate_long(
             problems.add(loc(idx, DS, uid[idx]), f"'{frame[DS][idx]}' is not a date",
                          "a period YYYY (yearly) or YYYY-MM (monthly)", "write the period as YYYY or YYYY-MM")
         frame[DS] = parsed
-    frame[DS] = pd.to_datetime(frame[DS]).astype("datetime64[ns]")
+    years = pd.to_datetime(frame[DS]).dt.year
+    outside = years.notna() & ((years < FIRST_YEAR) | (years > LAST_YEAR))
+    for idx in frame.index[outside.to_numpy()][:5]:
+        problems.add(loc(idx, DS, uid[idx]), f"'{raw_ds[idx]}' is outside the years {FIRST_YEAR}–{LAST_YEAR}",
+                     "a period in those years", "correct the year")
+    frame[DS] = pd.to_datetime(frame[DS].where(~outside)).astype("datetime64[ns]")
     for idx in frame.index[frame[DS].isna().to_numpy()][:5]:
         if pd.isna(raw_ds[idx]):
             problems.add(loc(idx, DS, uid[idx]), "the date is empty", "a period YYYY or YYYY-MM", f"fill in {labels.get(DS, DS)}")

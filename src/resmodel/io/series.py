@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector
-from resmodel.forecast.frame import DS, ID, MONTHLY, YEARLY, Y, validate_long
+from resmodel.forecast.frame import DS, FIRST_YEAR, ID, LAST_YEAR, MONTHLY, YEARLY, Y, validate_long
 from resmodel.forecast.interface import validate_history
 from resmodel.forecast.queue import capacity_from_staff
 from resmodel.forecast.stockflow import FLOW_COLUMNS, INFLOW_KINDS, OUTFLOW_KINDS
@@ -33,14 +33,14 @@ HISTORY_COLUMNS = ("month", "service", "level", "volume")
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 POPULATION = TableSchema("population", "Befolkning — population by age band, observed and projected", (
-    Column("year", "int", "calendar year", minimum=1900, maximum=2200),
+    Column("year", "int", "calendar year", minimum=FIRST_YEAR, maximum=LAST_YEAR),
     Column("age_band", "str", "age band written as 20-29 or 80+"),
     Column("population", "float", "persons (annual mean or 31 December)", "persons", minimum=0),
     Column("kind", "str", "observed or projection", required=False, allowed=("observed", "projection")),
 ))
 
 FLOWS = TableSchema("flows", "Flöden — yearly flows into and out of each service and level", (
-    Column("year", "int", "calendar year", minimum=1900, maximum=2200),
+    Column("year", "int", "calendar year", minimum=FIRST_YEAR, maximum=LAST_YEAR),
     Column("service", "str", "service key"),
     Column("level", "int", "need level (empty for services without levels)", required=False, minimum=1, maximum=8),
     *(Column(c, "float", c.replace("_", " "), "persons", minimum=0) for c in FLOW_COLUMNS),
@@ -74,6 +74,8 @@ def _parse_period(text: str) -> tuple[pd.Timestamp | None, str | None]:
     if not m:
         return None, None
     year, month, day = m.groups()
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        return None, None
     if month is None:
         return pd.Timestamp(int(year), 1, 1), YEARLY
     if not 1 <= int(month) <= 12 or (day is not None and int(day) != 1):
@@ -86,7 +88,14 @@ def read_series(path: Path, display: str | None = None, by_level: bool = False) 
     display = display or str(path)
     raw = read_raw(path, display)
     check_frame_for_pnr(raw, display)
-    if set(HISTORY_COLUMNS) <= set(raw.columns) and ID not in raw.columns:
+    return series_from_raw(raw, display, by_level, path)
+
+
+def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, path: Path | None = None) -> SeriesInput:
+    """A raw text table (unique_id, ds, y — or a volume history when ``path`` is its file) as a
+    validated long table; the index of ``raw`` is what errors call the row. The caller scans for
+    identity numbers first."""
+    if path is not None and set(HISTORY_COLUMNS) <= set(raw.columns) and ID not in raw.columns:
         history = read_volume_history(path, display, raw=raw)
         uid = history["service"].astype("string")
         if by_level:
@@ -106,7 +115,8 @@ def read_series(path: Path, display: str | None = None, by_level: bool = False) 
         ts, g = _parse_period(text)
         if ts is None:
             problems.add(Location(display, row=int(idx), column=DS, path=str(raw[ID][idx])),
-                         f"'{text}' is not a period", "YYYY for yearly or YYYY-MM for monthly series",
+                         f"'{text}' is not a period",
+                         f"YYYY for yearly or YYYY-MM for monthly series, years {FIRST_YEAR}–{LAST_YEAR}",
                          "write the period as e.g. 2024 or 2024-03")
         else:
             ds[idx], gran[idx] = ts, g

@@ -1,0 +1,105 @@
+"""``POST /forecasts``: forecast any long table sent as JSON (as ``resmodel forecast`` does a
+series file), with 80 % and 95 % intervals and the model used; problems at their JSON path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.problems import one_problem, problem_response
+from resmodel import __version__
+from resmodel.errors import Location, Problem, ResmodelError
+
+router = APIRouter()
+TABLE = "body.series"  # the source name the readers put in locations
+
+
+class SeriesPoint(BaseModel):
+    unique_id: str = Field(description="series name (a pseudonymous id; personal identity numbers are refused)")
+    ds: str | int = Field(description="period: YYYY (yearly, also as a number) or YYYY-MM (monthly)")
+    y: float = Field(allow_inf_nan=False, le=1e15, description="value for the period (≥ 0)")
+
+
+class ForecastRequest(BaseModel):
+    series: list[SeriesPoint] = Field(min_length=1, max_length=10_000, description="the long table, one row per "
+                                      "series and period, as in docs/forecasting.md (series file format)")
+    h: int = Field(ge=1, le=240, description="periods to forecast after each series' last period")
+    model: str = Field("auto", description="a model name of docs/forecasting.md §1 (default: per-series "
+                       "selection); the demographic and stock–flow models need inputs this endpoint does not take")
+
+
+class ForecastRow(BaseModel):
+    unique_id: str
+    ds: str
+    forecast: float
+    lo_80: float
+    hi_80: float
+    lo_95: float
+    hi_95: float
+    model_used: str = Field(description="the model that produced the numbers (the fallback for too short a series)")
+
+
+class ForecastResponse(BaseModel):
+    resmodel_version: str
+    model: str
+    forecasts: list[ForecastRow]
+    warnings: list[str]
+
+
+def _message(p: Problem) -> str:
+    return f"{p.problem}. Expected {p.expected}. Fix: {p.fix}"
+
+
+def _json_problem(p: Problem) -> dict[str, Any]:
+    """A reader's problem at its JSON path: rows of the table as body.series[i].field, the model
+    choice at body.model, series-wide problems at body.series with the series name."""
+    loc = p.location
+    msg = _message(p)
+    if loc.row is not None:
+        return {"loc": ["body", "series", loc.row, loc.column or "unique_id"], "msg": msg,
+                **({"series": loc.path} if loc.path else {})}
+    if loc.file is None and loc.path == "model":
+        return {"loc": ["body", "model"], "msg": msg}
+    return {"loc": ["body", "series"], "msg": msg, **({"series": loc.path} if loc.path else {})}
+
+
+@router.post("/forecasts", response_model=ForecastResponse)
+def create_forecast(request: ForecastRequest) -> ForecastResponse:
+    """Forecast every series ``h`` periods ahead; series of each frequency get the model built for it."""
+    from resmodel.forecast import Forecaster, make_model
+    from resmodel.forecast.forecaster import check_horizon
+    from resmodel.forecast.frame import format_ds, split_series
+    from resmodel.io.pnr import check_frame_for_pnr
+    from resmodel.io.series import series_from_raw
+
+    if request.model in ("demographic", "stockflow"):
+        raise one_problem(422, ["body", "model"], f"the {request.model} model needs a population or flows table, "
+                          "which this endpoint does not take. Fix: use another model, or `resmodel forecast` "
+                          "with --population/--flows")
+    raw = pd.DataFrame([{k: str(v) for k, v in point.model_dump().items()} for point in request.series])
+    rows, warnings = [], []
+    try:
+        check_frame_for_pnr(raw, TABLE, first_row=0)
+        data = series_from_raw(raw, TABLE)
+        for freq in sorted(set(data.freqs.values())):
+            uids = [u for u, f in data.freqs.items() if f == freq]
+            try:
+                check_horizon([s for s in split_series(data.frame, data.freqs) if s.uid in uids], request.h, TABLE)
+            except ResmodelError as exc:
+                raise one_problem(422, ["body", "h"], _message(exc.problems[0])) from None
+            model = make_model(request.model, freq, where=Location(path="model"))
+            fc = Forecaster([model], source=TABLE)
+            out = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)], request.h, freqs=data.freqs)
+            n = model.name
+            out = out.assign(ds=format_ds(out["ds"], freq))
+            rows += [ForecastRow(unique_id=r[0], ds=r[1], forecast=r[2], lo_80=r[3], hi_80=r[4], lo_95=r[5],
+                                 hi_95=r[6], model_used=r[7])
+                     for r in out[["unique_id", "ds", n, f"{n}-lo-80", f"{n}-hi-80", f"{n}-lo-95", f"{n}-hi-95",
+                                   f"{n}-model_used"]].itertuples(index=False)]
+            warnings += [str(w) for w in fc.warnings]
+    except ResmodelError as exc:
+        raise problem_response(422, [_json_problem(p) for p in exc.problems]) from None
+    return ForecastResponse(resmodel_version=__version__, model=request.model, forecasts=rows, warnings=warnings)

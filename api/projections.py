@@ -1,0 +1,94 @@
+"""``POST /projections``: net cost, frame and deviation per report area and year, with optional
+seeded Monte Carlo percentiles (as ``resmodel project``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.problems import one_problem, scenario_problems
+from api.scenarios import SCENARIO_NAME, load_scenario
+from resmodel import __version__
+from resmodel.errors import ResmodelError
+from resmodel.run import run
+
+router = APIRouter()
+
+
+class ProjectionRequest(BaseModel):
+    scenario: str = SCENARIO_NAME
+    draws: int = Field(0, ge=0, le=10_000, description="Monte Carlo draws (0 = deterministic only); the "
+                       "scenario's projection.uncertainty block gives the distributions")
+    seed: int | None = Field(None, ge=0, le=2**32 - 1, description="Monte Carlo seed (default: the scenario's seed)")
+
+
+class AreaYear(BaseModel):
+    year: int
+    area: str = Field(description="report area (the annual report's rows), or 'total' for the board")
+    net_cost: float
+    frame: float = Field(description="the council's frame (kommunbidrag)")
+    deviation: float = Field(description="frame − net cost (negative = overspend, budgetavvikelse)")
+
+
+class VolumeModel(BaseModel):
+    service: str
+    model_used: str
+
+
+class Percentiles(BaseModel):
+    year: int
+    area: str
+    measure: str
+    mean: float
+    p05: float
+    p50: float
+    p95: float
+
+
+class ProjectionResponse(BaseModel):
+    resmodel_version: str
+    scenario: str
+    scenario_hash: str
+    years: list[AreaYear]
+    volume_models: list[VolumeModel]
+    notes: list[str]
+    draws: int
+    seed: int | None
+    percentiles: list[Percentiles] = Field(description="per year, area and measure; empty without draws")
+
+
+@router.post("/projections", response_model=ProjectionResponse)
+def create_projection(request: ProjectionRequest) -> ProjectionResponse:
+    """Net cost, frame and deviation per report area and year over the scenario's horizon."""
+    from resmodel.budget import montecarlo
+    from resmodel.projection_run import build_setup, run_setup, uncertainty_spec, yearly_by_area
+
+    loaded = load_scenario(request.scenario)
+    seed = (loaded.scenario.seed if request.seed is None else request.seed) if request.draws else None
+    try:
+        setup = build_setup(loaded, run(loaded))
+        result = run_setup(setup)
+    except ResmodelError as exc:
+        raise scenario_problems(exc) from None
+    mc = None
+    if request.draws:
+        if setup.settings.settings.uncertainty is None:
+            raise one_problem(422, ["body", "draws"], f"scenario '{request.scenario}' has no projection.uncertainty "
+                              "block to draw from. Fix: send draws 0, or add the block (docs/budget.md §4)")
+        try:
+            mc = montecarlo.run(setup.case, uncertainty_spec(setup), draws=request.draws, seed=seed)
+        except ResmodelError as exc:
+            raise scenario_problems(exc) from None
+    percentiles = []
+    if mc is not None:
+        t = mc.table
+        t = t[(t["service"] == "total") & t["measure"].isin(["net_cost", "frame", "deviation"])]
+        percentiles = [Percentiles(year=int(r.period), area=r.area, measure=r.measure, mean=r.mean, p05=r.p05,
+                                   p50=r.p50, p95=r.p95) for r in t.itertuples(index=False)]
+    years = [AreaYear(year=int(r.year), area=r.area, net_cost=r.net_cost, frame=r.frame, deviation=r.deviation)
+             for r in yearly_by_area(result).itertuples(index=False)]
+    models = [VolumeModel(service=r.service, model_used=r.model_used)
+              for r in setup.volume_models.itertuples(index=False)]
+    return ProjectionResponse(resmodel_version=__version__, scenario=loaded.scenario.name,
+                              scenario_hash=loaded.scenario.content_hash, years=years, volume_models=models,
+                              notes=list(result.notes), draws=request.draws, seed=seed, percentiles=percentiles)

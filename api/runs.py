@@ -1,0 +1,48 @@
+"""``POST /runs``: the base-year allocation of a shipped scenario, per service."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from api.problems import scenario_problems
+from api.scenarios import SCENARIO_NAME, load_scenario
+from resmodel import __version__
+from resmodel.errors import ResmodelError
+from resmodel.run import run
+
+router = APIRouter()
+
+
+class RunRequest(BaseModel):
+    scenario: str = SCENARIO_NAME
+
+
+class ServiceRow(BaseModel):
+    service: str
+    users: float
+    fte_required: float
+    fte_roster: float
+    staffing_gap_fte: float
+    net_cost: float
+    allocation: float
+
+
+class RunResponse(BaseModel):
+    resmodel_version: str
+    scenario: str
+    scenario_hash: str
+    services: list[ServiceRow]
+
+
+@router.post("/runs", response_model=RunResponse)
+def create_run(request: RunRequest) -> RunResponse:
+    loaded = load_scenario(request.scenario)
+    try:
+        result = run(loaded)
+    except ResmodelError as exc:
+        raise scenario_problems(exc) from None
+    rows = result.services[["service", "users", "fte_required", "fte_roster", "staffing_gap_fte", "net_cost",
+                            "allocation"]].to_dict(orient="records")
+    return RunResponse(resmodel_version=__version__, scenario=result.loaded.scenario.name,
+                       scenario_hash=result.loaded.scenario.content_hash, services=[ServiceRow(**r) for r in rows])

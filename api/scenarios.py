@@ -1,0 +1,34 @@
+"""Shipped scenarios by name, from the folder in RESMODEL_SCENARIOS (default ./scenarios)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+
+from api.problems import one_problem, scenario_problems
+from resmodel.errors import ResmodelError
+from resmodel.io.pnr import looks_like_pnr
+from resmodel.run import LoadedScenario, load
+
+SCENARIO_NAME = Field(description="name of a scenario file in the scenario folder, without .yaml",
+                      pattern=r"^[A-Za-z0-9_\-]+$")
+
+
+def scenario_folder() -> Path:
+    return Path(os.environ.get("RESMODEL_SCENARIOS", "scenarios"))
+
+
+def load_scenario(name: str) -> LoadedScenario:
+    """404 when there is no such scenario, 422 with located problems when it is broken."""
+    if looks_like_pnr(name):
+        raise one_problem(422, ["body", "scenario"], "the name looks like a personal identity number; it is not "
+                          "shown here. Fix: use a scenario name")
+    path = scenario_folder() / f"{name}.yaml"
+    if not path.is_file():
+        raise one_problem(404, ["body", "scenario"], f"no scenario '{name}' in the scenario folder")
+    try:
+        return load(path)
+    except ResmodelError as exc:
+        raise scenario_problems(exc) from None
