@@ -120,7 +120,8 @@ def validate_long(
     years = pd.to_datetime(frame[DS]).dt.year
     outside = years.notna() & ((years < FIRST_YEAR) | (years > LAST_YEAR))
     for idx in frame.index[outside.to_numpy()][:5]:
-        problems.add(loc(idx, DS, uid[idx]), f"'{raw_ds[idx]}' is outside the years {FIRST_YEAR}–{LAST_YEAR}",
+        shown = raw_ds[idx].strftime("%Y-%m") if isinstance(raw_ds[idx], pd.Timestamp) else raw_ds[idx]
+        problems.add(loc(idx, DS, uid[idx]), f"'{shown}' is outside the years {FIRST_YEAR}–{LAST_YEAR}",
                      "a period in those years", "correct the year")
     frame[DS] = pd.to_datetime(frame[DS].where(~outside)).astype("datetime64[ns]")
     for idx in frame.index[frame[DS].isna().to_numpy()][:5]:
