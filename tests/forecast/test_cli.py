@@ -177,3 +177,14 @@ def test_queue_takes_todays_places_from_the_scenario_premises(cli, tmp_path):
                "--scenario", ROOT / "scenarios" / "base.yaml", "--out", tmp_path / "q2"])
     assert res.exit_code == 2 and "use no premises" in res.stderr and "give --places" in res.stderr
     assert not (tmp_path / "q2").exists()
+
+
+def test_dates_beyond_pandas_range_are_located_not_tracebacks(cli, tmp_path):
+    (tmp_path / "old.csv").write_text("month,service,level,volume\n" + "".join(
+        f"1600-0{m},dv,,5\n" for m in range(1, 5)))
+    res = cli(["backtest", "--series", tmp_path / "old.csv", "--out", tmp_path / "a"])
+    assert res.exit_code == 2 and "old.csv, row 2, column 'month'" in res.stderr and "'1600-01' is outside" in res.stderr
+    (tmp_path / "late.csv").write_text("unique_id,ds,y\n" + "".join(f"a,{y},5\n" for y in range(2023, 2027)))
+    res = cli(["forecast", "--series", tmp_path / "late.csv", "--h", "240", "--out", tmp_path / "b"])
+    assert res.exit_code == 2 and "at 'h'" in res.stderr and "runs past 2260" in res.stderr
+    assert "Traceback" not in res.stderr and not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
