@@ -10,6 +10,16 @@ ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "base.yaml"
 
 
+def projection_scenario(folder: Path, data: Path, horizon_years: int = 3) -> Path:
+    """A minimal scenario file with a projection block (drift volumes, the data folder's frame)
+    over ``data`` — for tests that change a copy of the demo data."""
+    path = folder / "s.yaml"
+    path.write_text(f"name: s\npurpose: projection input test\ndata: {data}\nbase_date: 2024-07-01\nseed: 1\n"
+                    f"projection:\n  horizon_years: {horizon_years}\n  default_model: drift\n"
+                    f"  frame: {data / 'frame.yaml'}\n")
+    return path
+
+
 @pytest.fixture(scope="session")
 def demo_loaded():
     from resmodel.run import load

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +15,7 @@ from resmodel.budget.areas import AREA_KEYS
 from resmodel.budget.topdown import REVENUE_RATIO
 from resmodel.cli import main
 from resmodel.projection_run import build_setup, project, yearly_by_area
+from tests.conftest import projection_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "demokommun"
@@ -97,29 +97,13 @@ def test_file_is_optional(tmp_path, demo_loaded):
     frame = (data / "frame.yaml").read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(frame) if "service: boendestod" in line)
     (data / "frame.yaml").write_text("\n".join(frame[:start] + frame[start + 4:]) + "\n", encoding="utf-8")
-    path = _scenario(tmp_path, data)
+    path = projection_scenario(tmp_path, data)
     from resmodel.run import load, run
 
     loaded = load(path)
     table = yearly_by_area(project(loaded, run(loaded)))
     other_areas = table[table["area"].isin(["ovriga_lss", "ovrig_vard_omsorg", "forvaltningsovergripande"])]
     assert (other_areas["net_cost"] == 0).all()
-
-
-def _scenario(tmp_path: Path, data: Path) -> Path:
-    path = tmp_path / "s.yaml"
-    path.write_text(textwrap.dedent(f"""\
-        name: s
-        purpose: other services test
-        data: {data}
-        base_date: 2024-07-01
-        seed: 1
-        projection:
-          horizon_years: 3
-          default_model: drift
-          frame: {data / 'frame.yaml'}
-        """))
-    return path
 
 
 BAD = [
@@ -145,7 +129,7 @@ def test_bad_rows_are_located_and_nothing_is_written(tmp_path, monkeypatch, caps
     lines = (data / "other_services.csv").read_text(encoding="utf-8").splitlines()
     (data / "other_services.csv").write_text("\n".join([lines[0], row, *lines[2:]]) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    monkeypatch.setattr(sys, "argv", ["resmodel", "project", str(_scenario(tmp_path, data)), "--out", str(out)])
+    monkeypatch.setattr(sys, "argv", ["resmodel", "project", str(projection_scenario(tmp_path, data)), "--out", str(out)])
     with pytest.raises(SystemExit) as exit_:
         main()
     err = capsys.readouterr().err
@@ -181,7 +165,7 @@ def test_validate_checks_the_projection_inputs(tmp_path, monkeypatch, capsys):
     shutil.copytree(DATA, data)
     with open(data / "other_services.csv", "a", encoding="utf-8") as f:
         f.write("korttidsvistelse,persons,120,,F0193,illustrative,\n")
-    monkeypatch.setattr(sys, "argv", ["resmodel", "validate", str(_scenario(tmp_path, data))])
+    monkeypatch.setattr(sys, "argv", ["resmodel", "validate", str(projection_scenario(tmp_path, data))])
     with pytest.raises(SystemExit) as exit_:
         main()
     err = capsys.readouterr().err

@@ -5,31 +5,15 @@ from __future__ import annotations
 
 import shutil
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from resmodel.cli import main
 from resmodel.projection_run import volume_history
+from tests.conftest import projection_scenario
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "demokommun"
-
-
-def _scenario(tmp_path: Path, data: Path) -> Path:
-    path = tmp_path / "s.yaml"
-    path.write_text(textwrap.dedent(f"""\
-        name: s
-        purpose: volume history test
-        data: {data}
-        base_date: 2024-07-01
-        seed: 1
-        projection:
-          horizon_years: 2
-          default_model: drift
-          frame: {data / 'frame.yaml'}
-        """))
-    return path
 
 
 def test_api_users_get_the_validated_history(demo_loaded):
@@ -65,7 +49,7 @@ def test_bad_history_is_located_and_nothing_is_written(tmp_path, monkeypatch, ca
     else:
         (data / "volume_history.csv").unlink()
     out = tmp_path / "out"
-    args = [str(_scenario(tmp_path, data))] + (["--out", str(out)] if command == "project" else [])
+    args = [str(projection_scenario(tmp_path, data, 2))] + (["--out", str(out)] if command == "project" else [])
     monkeypatch.setattr(sys, "argv", ["resmodel", command, *args])
     with pytest.raises(SystemExit) as exit_:
         main()
