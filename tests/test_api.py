@@ -16,6 +16,13 @@ def client(monkeypatch) -> TestClient:
     return TestClient(app)
 
 
+def post_own_scenario(monkeypatch, folder, route: str, name: str, text: str, **body):
+    """Write scenario ``name`` into ``folder``, serve that folder and post it to ``route``."""
+    (folder / f"{name}.yaml").write_text(text)
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(folder))
+    return TestClient(app).post(route, json={"scenario": name, **body})
+
+
 def test_run_base(monkeypatch):
     response = client(monkeypatch).post("/runs", json={"scenario": "base"})
     assert response.status_code == 200
@@ -38,10 +45,9 @@ def test_bad_name_is_422(monkeypatch):
 
 
 def test_broken_scenario_is_422_with_location(monkeypatch, tmp_path):
-    (tmp_path / "bad.yaml").write_text(f"name: bad\npurpose: x\nextends: {ROOT / 'scenarios' / 'base.yaml'}\n"
-                                       "parameters:\n  working_time.sick_leev_rate: 0.05\n")
-    monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
-    response = TestClient(app).post("/runs", json={"scenario": "bad"})
+    response = post_own_scenario(monkeypatch, tmp_path, "/runs", "bad",
+                                 f"name: bad\npurpose: x\nextends: {ROOT / 'scenarios' / 'base.yaml'}\n"
+                                 "parameters:\n  working_time.sick_leev_rate: 0.05\n")
     assert response.status_code == 422
     problems = response.json()["detail"]["problems"]
     assert "bad.yaml, line 5" in problems[0]["msg"] and "sick_leave_rate" in problems[0]["msg"]
@@ -77,10 +83,9 @@ def test_projection_percentiles_are_seeded_and_ordered(monkeypatch):
 
 
 def test_projection_without_a_projection_block_is_422_with_location(monkeypatch, tmp_path):
-    (tmp_path / "plain.yaml").write_text(f"name: plain\npurpose: x\ndata: {ROOT / 'data' / 'demokommun'}\n"
-                                         "base_date: 2024-07-01\nseed: 1\n")
-    monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
-    response = TestClient(app).post("/projections", json={"scenario": "plain"})
+    response = post_own_scenario(monkeypatch, tmp_path, "/projections", "plain",
+                                 f"name: plain\npurpose: x\ndata: {ROOT / 'data' / 'demokommun'}\n"
+                                 "base_date: 2024-07-01\nseed: 1\n")
     assert response.status_code == 422
     assert "projection" in response.json()["detail"]["problems"][0]["msg"]
 
@@ -178,10 +183,9 @@ def test_projection_seed_and_missing_uncertainty_are_located(monkeypatch, tmp_pa
     response = client(monkeypatch).post("/projections", json={"scenario": "base", "draws": 5, "seed": -1})
     assert response.status_code == 422 and response.json()["detail"]["problems"][0]["loc"] == ["body", "seed"]
     data = ROOT / "data" / "demokommun"
-    (tmp_path / "certain.yaml").write_text(f"name: certain\npurpose: x\ndata: {data}\nbase_date: 2024-07-01\nseed: 1\n"
-                                           f"projection:\n  horizon_years: 2\n  frame: {data / 'frame.yaml'}\n")
-    monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
-    response = TestClient(app).post("/projections", json={"scenario": "certain", "draws": 5})
+    response = post_own_scenario(monkeypatch, tmp_path, "/projections", "certain",
+                                 f"name: certain\npurpose: x\ndata: {data}\nbase_date: 2024-07-01\nseed: 1\n"
+                                 f"projection:\n  horizon_years: 2\n  frame: {data / 'frame.yaml'}\n", draws=5)
     assert response.status_code == 422, response.text
     problem = response.json()["detail"]["problems"][0]
     assert problem["loc"] == ["body", "draws"] and "send draws 0" in problem["msg"]
