@@ -55,14 +55,14 @@ def _message(p: Problem) -> str:
 
 def _json_problem(p: Problem) -> dict[str, Any]:
     """A reader's problem at its JSON path: rows of the table as body.series[i].field, the model
-    choice at body.model, series-wide problems at body.series with the series name."""
+    and horizon at body.model and body.h, series-wide problems at body.series with the series name."""
     loc = p.location
     msg = _message(p)
     if loc.row is not None:
         return {"loc": ["body", "series", loc.row, loc.column or "unique_id"], "msg": msg,
                 **({"series": loc.path} if loc.path else {})}
-    if loc.file is None and loc.path == "model":
-        return {"loc": ["body", "model"], "msg": msg}
+    if loc.file is None and loc.path in ("model", "h"):  # request arguments; series problems name the table
+        return {"loc": ["body", loc.path], "msg": msg}
     return {"loc": ["body", "series"], "msg": msg, **({"series": loc.path} if loc.path else {})}
 
 
@@ -70,8 +70,7 @@ def _json_problem(p: Problem) -> dict[str, Any]:
 def create_forecast(request: ForecastRequest) -> ForecastResponse:
     """Forecast every series ``h`` periods ahead; series of each frequency get the model built for it."""
     from resmodel.forecast import Forecaster, make_model
-    from resmodel.forecast.forecaster import check_horizon
-    from resmodel.forecast.frame import format_ds, split_series
+    from resmodel.forecast.frame import format_ds
     from resmodel.io.pnr import check_frame_for_pnr
     from resmodel.io.series import series_from_raw
 
@@ -86,10 +85,6 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
         data = series_from_raw(raw, TABLE)
         for freq in sorted(set(data.freqs.values())):
             uids = [u for u, f in data.freqs.items() if f == freq]
-            try:
-                check_horizon([s for s in split_series(data.frame, data.freqs) if s.uid in uids], request.h, TABLE)
-            except ResmodelError as exc:
-                raise one_problem(422, ["body", "h"], _message(exc.problems[0])) from None
             model = make_model(request.model, freq, where=Location(path="model"))
             fc = Forecaster([model], source=TABLE)
             out = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)], request.h, freqs=data.freqs)

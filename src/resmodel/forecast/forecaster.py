@@ -77,12 +77,13 @@ def make_model(name: str, freq: str = MONTHLY, *, driver: str | None = None,
     }[name]()
 
 
-def check_horizon(series: Sequence[Series], h: int, source: str | None = None) -> None:
-    """A located error (at ``h``) when a forecast ``h`` periods ahead would end after LAST_FORECAST_YEAR."""
+def check_horizon(series: Sequence[Series], h: int) -> None:
+    """A located error (at ``h``, an argument, not a place in the series file) when a forecast ``h``
+    periods ahead would end after LAST_FORECAST_YEAR."""
     for s in series:
         end_year = s.ds[-1].year + (h // 12 + 1 if s.freq == MONTHLY else h)
         if end_year > LAST_FORECAST_YEAR:
-            raise InputError.at(Location(file=source, path="h"),
+            raise InputError.at(Location(path="h"),
                                 f"a horizon of {h} periods after {s.ds[-1].year} ('{s.uid}') runs past "
                                 f"{LAST_FORECAST_YEAR}", f"forecasts that end by {LAST_FORECAST_YEAR}",
                                 "shorten the horizon")
@@ -133,9 +134,9 @@ class Forecaster:
         if not self.series:
             raise RuntimeError("call fit() before predict()")
         if int(h) != h or h < 1:
-            raise InputError.at(Location(file=self.source, path="h"), f"horizon {h} is not a positive whole number",
+            raise InputError.at(Location(path="h"), f"horizon {h} is not a positive whole number",
                                 "h ≥ 1", "give a positive horizon")
-        check_horizon(self.series, h, self.source)
+        check_horizon(self.series, h)
         needed = {s.uid: tuple(dict.fromkeys(c for m in self.models for c in m.exog)) for s in self.series}
         future = validate_future(X_df, self.series, h, needed, self.source)
         self.warnings = []

@@ -140,6 +140,12 @@ def is_seasonal(y: np.ndarray, m: int) -> bool:
     return bool(len(d) * rho[-1] ** 2 / np.sum(rho[:-1] ** 2) > 2.705543454095404)
 
 
+def _seasonality_rule(rule: str) -> str:
+    if rule not in SEASONALITY_RULES:
+        raise ValueError(f"seasonality must be one of {SEASONALITY_RULES}, got {rule!r}")
+    return rule
+
+
 def _seasonal(s: Series, rule: str) -> bool:
     return s.season > 1 and (rule == "always" or is_seasonal(s.y, s.season))
 
@@ -154,9 +160,7 @@ class ETS(Model):
     name = "ets"
 
     def __init__(self, seasonality: str = "always"):
-        if seasonality not in SEASONALITY_RULES:
-            raise ValueError(f"seasonality must be one of {SEASONALITY_RULES}, got {seasonality!r}")
-        self.seasonality = seasonality
+        self.seasonality = _seasonality_rule(seasonality)
 
     def min_length(self, freq):
         return 36 if freq == MONTHLY else 8
@@ -193,10 +197,8 @@ class ARIMA(Model):
     name = "arima"
 
     def __init__(self, exog: tuple[str, ...] = (), seasonality: str = "always"):
-        if seasonality not in SEASONALITY_RULES:
-            raise ValueError(f"seasonality must be one of {SEASONALITY_RULES}, got {seasonality!r}")
         self.exog = tuple(exog)
-        self.seasonality = seasonality
+        self.seasonality = _seasonality_rule(seasonality)
 
     def min_length(self, freq):
         return 38 if freq == MONTHLY else 10
