@@ -4,6 +4,8 @@ message echoes a submitted value that looks like a personal identity number."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from fastapi import HTTPException
@@ -22,9 +24,12 @@ def one_problem(status: int, loc: list[Any], msg: str) -> HTTPException:
     return problem_response(status, [{"loc": loc, "msg": msg}])
 
 
-def scenario_problems(exc: ResmodelError, loc: list[Any] | None = None) -> HTTPException:
-    """A broken scenario, its data or parameters: each problem names the file and line."""
-    return problem_response(422, [{"loc": loc or ["body", "scenario"], "msg": str(p)} for p in exc.problems])
+def scenario_problems(exc: ResmodelError, root: Path, loc: list[Any] | None = None) -> HTTPException:
+    """A broken scenario, its data or parameters: each problem names the file and line, relative to
+    ``root`` (the folder holding the scenario folder) so the server's own paths are not shown."""
+    prefix = str(root.resolve()) + os.sep
+    return problem_response(422, [{"loc": loc or ["body", "scenario"], "msg": str(p).replace(prefix, "")}
+                                  for p in exc.problems])
 
 
 async def request_validation_handler(_request, exc: RequestValidationError) -> JSONResponse:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.problems import one_problem, scenario_problems
-from api.scenarios import SCENARIO_NAME, load_scenario
+from api.problems import one_problem
+from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error
 from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.run import run
@@ -69,7 +69,7 @@ def create_projection(request: ProjectionRequest) -> ProjectionResponse:
         setup = build_setup(loaded, run(loaded))
         result = run_setup(setup)
     except ResmodelError as exc:
-        raise scenario_problems(exc) from None
+        raise scenario_error(exc) from None
     mc = None
     if request.draws:
         if setup.settings.settings.uncertainty is None:
@@ -78,7 +78,7 @@ def create_projection(request: ProjectionRequest) -> ProjectionResponse:
         try:
             mc = montecarlo.run(setup.case, uncertainty_spec(setup), draws=request.draws, seed=seed)
         except ResmodelError as exc:
-            raise scenario_problems(exc) from None
+            raise scenario_error(exc) from None
     percentiles = []
     if mc is not None:
         t = mc.table

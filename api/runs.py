@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.problems import scenario_problems
-from api.scenarios import SCENARIO_NAME, load_scenario
+from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error
 from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.run import run
@@ -41,7 +40,7 @@ def create_run(request: RunRequest) -> RunResponse:
     try:
         result = run(loaded)
     except ResmodelError as exc:
-        raise scenario_problems(exc) from None
+        raise scenario_error(exc) from None
     rows = result.services[["service", "users", "fte_required", "fte_roster", "staffing_gap_fte", "net_cost",
                             "allocation"]].to_dict(orient="records")
     return RunResponse(resmodel_version=__version__, scenario=result.loaded.scenario.name,

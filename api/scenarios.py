@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from fastapi import HTTPException
 from pydantic import Field
 
 from api.problems import one_problem, scenario_problems
@@ -31,4 +32,10 @@ def load_scenario(name: str) -> LoadedScenario:
     try:
         return load(path)
     except ResmodelError as exc:
-        raise scenario_problems(exc) from None
+        raise scenario_error(exc) from None
+
+
+def scenario_error(exc: ResmodelError) -> HTTPException:
+    """A 422 for a broken scenario or its data, with paths shown relative to the folder that holds
+    the scenario folder (the project folder), never as the server's absolute paths."""
+    return scenario_problems(exc, scenario_folder().resolve().parent)

@@ -53,6 +53,15 @@ def test_broken_scenario_is_422_with_location(monkeypatch, tmp_path):
     assert "bad.yaml, line 5" in problems[0]["msg"] and "sick_leave_rate" in problems[0]["msg"]
 
 
+def test_broken_scenario_message_does_not_show_server_paths(monkeypatch, tmp_path):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    response = post_own_scenario(monkeypatch, folder, "/runs", "bad", "name: bad\npurpose: x\ndata: ../data\n")
+    msg = response.json()["detail"]["problems"][0]["msg"]
+    assert response.status_code == 422 and str(tmp_path) not in msg
+    assert msg.startswith("scenarios/bad.yaml, line 1: the scenario chain sets no base_date")
+
+
 def test_projection_matches_the_library_and_adds_up(monkeypatch, demo_loaded, demo_result):
     from resmodel.projection_run import project, yearly_by_area
 
