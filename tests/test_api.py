@@ -194,7 +194,8 @@ def test_projection_seed_and_missing_uncertainty_are_located(monkeypatch, tmp_pa
     data = ROOT / "data" / "demokommun"
     response = post_own_scenario(monkeypatch, tmp_path, "/projections", "certain",
                                  f"name: certain\npurpose: x\ndata: {data}\nbase_date: 2024-07-01\nseed: 1\n"
-                                 f"projection:\n  horizon_years: 2\n  frame: {data / 'frame.yaml'}\n", draws=5)
+                                 f"projection:\n  horizon_years: 2\n  default_model: drift\n  frame: {data / 'frame.yaml'}\n",
+                                 draws=5)
     assert response.status_code == 422, response.text
     problem = response.json()["detail"]["problems"][0]
     assert problem["loc"] == ["body", "draws"] and "send draws 0" in problem["msg"]

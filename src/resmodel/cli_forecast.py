@@ -95,8 +95,8 @@ def backtest(
     windows: Annotated[int | None, typer.Option(help="rolling origins (default up to 8)")] = None,
     step: Annotated[int | None, typer.Option(help="periods between origins (default 6 monthly, 1 yearly)")] = None,
     models: Annotated[str, typer.Option(help="comma-separated models (naive, snaive, drift, ets, arima, theta, comb, "
-                                        "demographic, stockflow, auto); naive is always included")] =
-    "naive,snaive,drift,ets,arima,theta,comb,demographic,stockflow,auto",
+                                        "demographic, stockflow, select, auto); naive is always included")] =
+    "naive,snaive,drift,ets,arima,theta,comb,demographic,stockflow,select,auto",
     by_level: Annotated[bool, typer.Option("--by-level", help="volume history: one series per level")] = False,
     population: Annotated[Path | None, typer.Option(help="population by age band (demographic model)")] = None,
     users: Annotated[Path | None, typer.Option(help="users.csv with birth years (age structure)")] = None,

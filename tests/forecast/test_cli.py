@@ -84,7 +84,11 @@ def test_state_rate_series_backtests_with_fallback_warnings(cli, tmp_path):
     res = cli(["backtest", "--series", ROOT / "data/series/state_hourly_rate.csv", "--out", tmp_path])
     assert res.exit_code == 0, res.stderr
     m = pd.read_csv(tmp_path / "backtest_metrics.csv")
-    assert set(m["model"]) == {"naive", "drift", "ets", "arima", "theta", "comb", "auto"} and m["windows"].eq(8).all()
+    assert set(m["model"]) == {"naive", "drift", "ets", "arima", "theta", "comb", "select", "auto"}
+    assert m["windows"].eq(8).all()
+    numbers = ["mape", "mase", "bias", "coverage_80", "coverage_95"]
+    assert m.loc[m["model"] == "auto", numbers].to_numpy().tolist() == \
+        m.loc[m["model"] == "select", numbers].to_numpy().tolist()  # on yearly series auto is the selection
     assert m.loc[m["model"] == "drift", "relative_mase"].iloc[0] < 1  # a steadily rising rate: drift beats naive
     assert "ets needs at least 8 points" in res.stderr  # short training windows fall back, and say so
     assert (tmp_path / "backtest.png").stat().st_size > 1000

@@ -106,17 +106,25 @@ class AutoSelect(Model):
     (horizon up to one year, origins half a year apart for monthly series, one year for yearly).
     A candidate that cannot be fitted at every inner origin is not eligible; ties go to the
     earlier candidate, so list simpler models first. ``intervals`` is one of ``INTERVAL_RULES``;
-    ``selection`` is ``"min"`` (lowest mean MASE) or ``"one_se"`` (``one_se_choice``)."""
+    ``selection`` is ``"min"`` (lowest mean MASE) or ``"one_se"`` (``one_se_choice``).
+    ``prefer`` names candidates chosen among first: the others are only backtested, and chosen
+    among, when no preferred one is eligible (e.g. the series is too short for it)."""
 
     name = "auto"
 
     def __init__(self, candidates: Sequence[Model], windows: int = 3, step: int | None = None,
-                 intervals: str = DEFAULT_INTERVALS, selection: str = DEFAULT_SELECTION):
+                 intervals: str = DEFAULT_INTERVALS, selection: str = DEFAULT_SELECTION,
+                 prefer: Sequence[str] = (), name: str = "auto"):
         if intervals not in INTERVAL_RULES:
             raise ValueError(f"intervals must be one of {INTERVAL_RULES}, got {intervals!r}")
         if selection not in SELECTION_RULES:
             raise ValueError(f"selection must be one of {SELECTION_RULES}, got {selection!r}")
+        unknown = [p for p in prefer if p not in [c.name for c in candidates]]
+        if unknown:
+            raise ValueError(f"preferred models {unknown} are not candidates")
         self.candidates = list(candidates)
+        self.prefer = tuple(prefer)
+        self.name = name
         self.windows = windows
         self.step = step
         self.intervals = intervals
@@ -145,7 +153,8 @@ class AutoSelect(Model):
         return memo[key]
 
     def choose(self, s: Series, h: int, memo: dict | None = None) -> Choice:
-        """Backtest every candidate on the training data and pick one by the selection rule."""
+        """Backtest the preferred candidates (then, if none is eligible, all candidates) on the
+        training data and pick one by the selection rule."""
         memo = {} if memo is None else memo
         h_in = min(h, 12 if s.freq == MONTHLY else 2)
         step = self.step or (6 if s.freq == MONTHLY else 1)
@@ -155,9 +164,28 @@ class AutoSelect(Model):
         actual = np.array([s.y[n:n + h_in] for n in lengths])
         scale = np.array([mase_scale(s.y[:n], s.season) for n in lengths])
         scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+        preferred = [c for c in self.candidates if c.name in self.prefer]
+        for tier in ([preferred] if preferred else []) + [self.candidates]:
+            per_origin, z_scores = self._scores(tier, s, lengths, h_in, actual, scale, memo)
+            if per_origin:
+                break
+        else:
+            return Choice(FALLBACK, {})
+        order = [c.name for c in self.candidates]
+        scores = {k: float(v.mean()) for k, v in per_origin.items()}
+        if self.selection == "one_se":
+            best = one_se_choice(per_origin, order)
+        else:
+            best = min(scores, key=lambda k: (scores[k], order.index(k)))
+        return Choice(self.candidates[order.index(best)], scores, z_scores[best])
+
+    def _scores(self, candidates: Sequence[Model], s: Series, lengths: list[int], h_in: int,
+                actual: np.ndarray, scale: np.ndarray, memo: dict) -> tuple[dict[str, np.ndarray], dict]:
+        """Per eligible candidate: its MASE at each inner origin, and the root-mean-square of its
+        errors over its predicted standard deviation (``None`` without model intervals)."""
         per_origin: dict[str, np.ndarray] = {}
         z_scores: dict[str, float | None] = {}
-        for cand in self.candidates:
+        for cand in candidates:
             if lengths[0] < cand.min_length(s.freq):
                 continue
             runs = [self._run(cand, s, n, h_in, memo) for n in lengths]
@@ -171,15 +199,7 @@ class AutoSelect(Model):
                 ok = sigma > 0
                 if ok.any():
                     z_scores[cand.name] = float(np.sqrt(np.mean(((actual - means)[ok] / sigma[ok]) ** 2)))
-        if not per_origin:
-            return Choice(FALLBACK, {})
-        order = [c.name for c in self.candidates]
-        scores = {k: float(v.mean()) for k, v in per_origin.items()}
-        if self.selection == "one_se":
-            best = one_se_choice(per_origin, order)
-        else:
-            best = min(scores, key=lambda k: (scores[k], order.index(k)))
-        return Choice(self.candidates[order.index(best)], scores, z_scores[best])
+        return per_origin, z_scores
 
     @staticmethod
     def _widen(fit: Fit, r: float | None) -> Fit:
