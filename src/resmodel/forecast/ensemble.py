@@ -1,4 +1,5 @@
-"""Per-series model selection by backtest error (the default forecast, model name ``auto``).
+"""Per-series model selection by backtest error (model ``select``; with ``prefer``, the default
+forecast ``auto``, which is ``comb`` on monthly series: ``forecaster.default_model``).
 
 At each forecast origin the candidates are backtested on the training data only (a few
 rolling origins before the cutoff), and the one with the lowest mean MASE forecasts (or, with
@@ -109,8 +110,6 @@ class AutoSelect(Model):
     ``selection`` is ``"min"`` (lowest mean MASE) or ``"one_se"`` (``one_se_choice``).
     ``prefer`` names candidates chosen among first: the others are only backtested, and chosen
     among, when no preferred one is eligible (e.g. the series is too short for it)."""
-
-    name = "auto"
 
     def __init__(self, candidates: Sequence[Model], windows: int = 3, step: int | None = None,
                  intervals: str = DEFAULT_INTERVALS, selection: str = DEFAULT_SELECTION,

@@ -18,6 +18,7 @@ import pandas as pd
 from resmodel.errors import InputError, Location, Warning_
 from resmodel.forecast.crossval import check_windows, cross_validation_series, forecast_series
 from resmodel.forecast.ensemble import AutoSelect
+from resmodel.forecast.fitcache import shared_fits
 from resmodel.forecast.frame import MIN_POINTS, MONTHLY, Series, split_series, validate_future, validate_long
 from resmodel.forecast.metrics import evaluate
 from resmodel.forecast.models import (
@@ -154,7 +155,8 @@ class Forecaster:
         self.warnings = []
         parts = []
         for s in self.series:
-            part, warns = forecast_series(s, self.models, h, self.levels, future.get(s.uid), self.source)
+            with shared_fits():
+                part, warns = forecast_series(s, self.models, h, self.levels, future.get(s.uid), self.source)
             parts.append(part)
             self.warnings += warns
         return pd.concat(parts, ignore_index=True)
@@ -175,7 +177,8 @@ class Forecaster:
         parts = []
         for s in self.series:
             lengths = check_windows(s, h, n_windows, step, self.source)
-            part, warns = cross_validation_series(s, self.models, h, lengths, self.levels, self.source)
+            with shared_fits():
+                part, warns = cross_validation_series(s, self.models, h, lengths, self.levels, self.source)
             parts.append(part)
             self.warnings += warns
         return pd.concat(parts, ignore_index=True)

@@ -17,6 +17,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from resmodel.forecast.fitcache import memoised
 from resmodel.forecast.frame import MONTHLY, Series, month_number
 
 
@@ -165,6 +166,7 @@ class ETS(Model):
     def min_length(self, freq):
         return 36 if freq == MONTHLY else 8
 
+    @memoised
     def predict(self, s, h, levels, X_future=None):
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
@@ -203,6 +205,7 @@ class ARIMA(Model):
     def min_length(self, freq):
         return 38 if freq == MONTHLY else 10
 
+    @memoised
     def predict(self, s, h, levels, X_future=None):
         from statsmodels.tsa.arima.model import ARIMA as SMARIMA
 
@@ -243,6 +246,7 @@ class Theta(Model):
     def min_length(self, freq):
         return 24 if freq == MONTHLY else 6
 
+    @memoised
     def predict(self, s, h, levels, X_future=None):
         from statsmodels.tsa.forecasting.theta import ThetaModel
 
