@@ -3,7 +3,8 @@
 timing     — wall time of a ``select`` backtest (8 origins, h = 12; and its ratio to ``select``
              with the earlier ``widen`` intervals, which need no extra backtest), of the default
              ``auto`` backtest (``comb`` on monthly series) and 120-month forecast on a synthetic
-             120-month series, and of a nowcast with its backtest.
+             120-month series, of a ``comb``, ``select`` and ``auto`` backtest with and without
+             shared fits (``fitcache``), and of a nowcast with its backtest.
 
 In the studies below ``auto`` is the per-series selection among all candidates, which is what the
 name meant until the ``default`` study; that selection is now the model ``select``, and ``auto``
@@ -114,7 +115,7 @@ import numpy as np  # after the thread settings, which OpenBLAS reads when it lo
 import pandas as pd
 
 from resmodel.forecast import Forecaster, make_model
-from resmodel.forecast.crossval import run_model, training_lengths
+from resmodel.forecast.crossval import cross_validation_series, run_model, training_lengths
 from resmodel.forecast.ensemble import INTERVAL_RULES, SELECTION_RULES, AutoSelect
 from resmodel.forecast.frame import Series
 from resmodel.forecast.metrics import mase_scale
@@ -523,6 +524,12 @@ def timing() -> None:
     t1 = time.perf_counter()
     Forecaster([make_model("auto")]).forecast(df, h=120)
     t2 = time.perf_counter()
+    trio = [make_model(n) for n in ("comb", "select", "auto")]
+    shared = Forecaster(trio)
+    shared.cross_validation(df, h=12, n_windows=8, step=6)  # fits shared within the series
+    t5 = time.perf_counter()
+    cross_validation_series(shared.series[0], trio, 12, training_lengths(120, 12, 8, 6), (80, 95))
+    t6 = time.perf_counter()
     rng = np.random.default_rng(0)
     months = pd.date_range("2015-01-01", periods=120, freq="MS")
     pattern = np.array([0.0, 0.5, 0.25, 0.1, 0.08, 0.05, 0.02])
@@ -537,6 +544,8 @@ def timing() -> None:
           f"({(t0 - ts) / (ts - tw):.1f} × the same with the earlier 'widen' intervals, {ts - tw:.2f} s)")
     print(f"auto (comb) backtest, 1 series × 8 origins: {t1 - t0:.2f} s ({(t1 - t0) / (t0 - ts):.1f} × select)")
     print(f"auto forecast, 120 months: {t2 - t1:.2f} s")
+    print(f"comb + select + auto backtest with shared fits: {t5 - t2:.2f} s "
+          f"({(t5 - t2) / (t6 - t5):.2f} × without sharing, {t6 - t5:.2f} s)")
     print(f"nowcast 120 × 120 triangle with 12-origin backtest: {t4 - t3:.2f} s")
 
 
