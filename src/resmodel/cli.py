@@ -3,6 +3,11 @@ with status 2 and a located message; nothing is written when a command fails."""
 
 from __future__ import annotations
 
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # before numpy loads: see docs/forecasting.md, "Run time"
+
 import datetime as dt
 import sys
 from pathlib import Path
