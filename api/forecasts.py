@@ -27,8 +27,9 @@ class ForecastRequest(BaseModel):
     series: list[SeriesPoint] = Field(min_length=1, max_length=10_000, description="the long table, one row per "
                                       "series and period, as in docs/forecasting.md (series file format)")
     h: int = Field(ge=1, le=240, description="periods to forecast after each series' last period")
-    model: str = Field("auto", description="a model name of docs/forecasting.md §1 (default: per-series "
-                       "selection); the demographic and stock–flow models need inputs this endpoint does not take")
+    model: str = Field("auto", description="a model name of docs/forecasting.md §1 (default: 'auto', the "
+                       "ETS/ARIMA/Theta mean on monthly series, per-series selection on yearly; 'select' "
+                       "selects on both); the demographic and stock–flow models need inputs this endpoint does not take")
 
 
 class ForecastRow(BaseModel):
