@@ -67,3 +67,11 @@ def test_preferred_candidates_are_chosen_among_first():
     assert AutoSelect([naive, drift], prefer=("naive",)).choose(s, 2).model.name == "naive"
     with pytest.raises(ValueError, match="not candidates"):
         AutoSelect([naive, drift], prefer=("comb",))
+
+
+def test_auto_leaves_out_the_structural_models_that_select_takes():
+    flows = {"s": pd.DataFrame({"year": [2020], "stock_start": [10.0]})}
+    auto = make_model("auto", MONTHLY, driver="population", flows=flows)
+    selection = make_model("select", MONTHLY, driver="population", flows=flows)
+    assert {c.name for c in selection.candidates} - {c.name for c in auto.candidates} == {"demographic", "stockflow"}
+    assert auto.exog == () and selection.exog == ("population",)

@@ -29,8 +29,9 @@ def shared_fits() -> Iterator[None]:
 
 
 def memoised(predict):
-    """Decorator for ``Model.predict`` of a model whose attributes are hashable and describe it fully.
-    Models with exogenous regressors are not memoised (the key does not hold them). A failure is memoised and raised again."""
+    """Decorator for ``Model.predict`` of a model whose attributes are hashable and describe it
+    fully. Models with exogenous regressors are not memoised (the key does not hold them). A
+    failure is memoised and raised again."""
 
     @functools.wraps(predict)
     def wrapper(self, s, h, levels, X_future=None):
@@ -39,8 +40,8 @@ def memoised(predict):
             return predict(self, s, h, levels, X_future)
         key = (type(self).__name__, tuple(sorted(vars(self).items())), s.freq, s.y.tobytes(), h)
         hit = cache.get(key)
-        if hit is None or (not isinstance(hit, Exception) and not set(levels) <= set(hit.lo or {})):
-            have = set(hit.lo or {}) if hit is not None else set()
+        have = set() if hit is None or isinstance(hit, Exception) else set(hit.lo or {})
+        if hit is None or (not isinstance(hit, Exception) and not set(levels) <= have):
             try:
                 hit = predict(self, s, h, tuple(sorted(set(levels) | set(BASE_LEVELS) | have)), None)
                 for a in [hit.mean, *(hit.lo or {}).values(), *(hit.hi or {}).values()]:

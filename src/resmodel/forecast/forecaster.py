@@ -42,7 +42,7 @@ LAST_FORECAST_YEAR = 2260  # pandas' nanosecond dates end in 2262
 
 def default_candidates(freq: str, *, driver: str | None = None,
                        flows: Mapping[str, pd.DataFrame] | None = None) -> list[Model]:
-    """Candidates for ``select`` (and ``auto``'s fallback): the benchmarks, ETS, ARIMA, Theta and the equal-weight combination
+    """Candidates for ``select``: the benchmarks, ETS, ARIMA, Theta and the equal-weight combination
     of the last three (sharing their fits), and the demographic and stock–flow models when their
     inputs (a population driver column, a flows table) are available."""
     cands: list[Model] = [Naive()]
@@ -76,18 +76,17 @@ def make_model(name: str, freq: str = MONTHLY, *, driver: str | None = None,
         "comb": Combination,
         "demographic": lambda: Demographic(driver), "stockflow": lambda: StockFlow(flows),
         "select": lambda: AutoSelect(default_candidates(freq, driver=driver, flows=flows), name="select"),
-        "auto": lambda: default_model(freq, driver=driver, flows=flows),
+        "auto": lambda: default_model(freq),
     }[name]()
 
 
-def default_model(freq: str, *, driver: str | None = None,
-                  flows: Mapping[str, pd.DataFrame] | None = None) -> AutoSelect:
+def default_model(freq: str) -> AutoSelect:
     """The default forecast ``auto``. Monthly series: ``comb`` with ``select``'s calibrated
     intervals, and ``select``'s choice where the series is too short for ``comb`` (decided on 64
     real M3 series by a rule fixed before the run; docs/forecasting.md §1). Yearly series: ``select``
-    (that study had no yearly series, and ``comb`` needs 10 years)."""
-    candidates = default_candidates(freq, driver=driver, flows=flows)
-    return AutoSelect(candidates, prefer=("comb",) if freq == MONTHLY else ())
+    (that study had no yearly series, and ``comb`` needs 10 years). Never the demographic or
+    stock–flow model: as candidates they made the selection worse (docs/forecast-accuracy.md §2)."""
+    return AutoSelect(default_candidates(freq), prefer=("comb",) if freq == MONTHLY else ())
 
 
 def check_horizon(series: Sequence[Series], h: int) -> None:

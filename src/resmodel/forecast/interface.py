@@ -9,8 +9,8 @@
     result.warnings
 
 Each service total is forecast with the model named in ``spec`` (default ``auto``: the mean of
-ETS, ARIMA and Theta with calibrated intervals, ``forecaster.default_model``), or set to the given volumes (a number for every month, or a
-volume per year; ``model_used`` = ``override``). Services with levels are split by level shares:
+ETS, ARIMA and Theta with calibrated intervals, ``forecaster.default_model``), or set to the
+given volumes (a number for every month, or a volume per year; ``model_used`` = ``override``). Services with levels are split by level shares:
 the recent mix, or — when a flows table is given — the mix projected by the stock–flow model,
 which drifts towards the mix of the inflows."""
 
