@@ -237,11 +237,12 @@ def read_table(path: Path, schema: TableSchema, display: str | None = None) -> p
             out[col.name] = pd.Series([None] * len(raw), index=raw.index, dtype="object")
             continue
         out[col.name] = _parse_column(raw[col.name], col, display, problems)
-        if col.unique:
-            dup = raw[col.name].duplicated(keep="first") & raw[col.name].fillna("").str.strip().ne("")
+        if col.unique:  # on the parsed values: ids that differ only in surrounding spaces are the same id
+            parsed = out[col.name]
+            dup = parsed.duplicated(keep="first") & parsed.notna()
             for row in raw.index[dup.to_numpy()][:5]:
                 problems.add(Location(display, row=int(row), column=col.name),
-                             f"duplicate id '{raw[col.name][row]}'", f"each '{col.name}' to appear once",
+                             f"duplicate id '{parsed[row]}'", f"each '{col.name}' to appear once",
                              "remove the duplicate row or give it its own id")
         if len(problems.problems) >= MAX_PROBLEMS:
             break
