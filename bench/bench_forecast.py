@@ -101,15 +101,15 @@ on a volume history); yearly series 14–24 years, 8 origins one year apart, h =
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # one BLAS thread per worker: the studies run 2 workers on 2 cores
+from resmodel.io.blas import one_blas_thread
+
+one_blas_thread()  # one BLAS thread per worker: the studies run 2 workers on 2 cores
 
 import numpy as np  # after the thread settings, which OpenBLAS reads when it loads
 import pandas as pd

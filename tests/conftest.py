@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from resmodel.io.blas import one_blas_thread
+
 # One BLAS thread per process: the xdist workers share two cores, and OpenBLAS's own threads on the
 # small statsmodels problems only oversubscribe them (the suite runs in 67 s instead of 87 s).
 # Set before the workers start, which inherit it before they import numpy.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+one_blas_thread()
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "base.yaml"

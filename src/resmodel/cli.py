@@ -3,10 +3,9 @@ with status 2 and a located message; nothing is written when a command fails."""
 
 from __future__ import annotations
 
-import os
+from resmodel.io.blas import one_blas_thread
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # before numpy loads: see docs/forecasting.md, "Run time"
+one_blas_thread()  # before numpy loads
 
 import datetime as dt
 import sys
