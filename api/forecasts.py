@@ -3,13 +3,14 @@ series file), with 80 % and 95 % intervals and the model used; problems at their
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
-from api.problems import one_problem, problem_response
+from api.problems import RequestBody, one_problem, problem_response
 from resmodel import __version__
 from resmodel.errors import Location, Problem, ResmodelError
 
@@ -17,13 +18,27 @@ router = APIRouter()
 TABLE = "body.series"  # the source name the readers put in locations
 
 
-class SeriesPoint(BaseModel):
-    unique_id: str = Field(description="series name (a pseudonymous id; personal identity numbers are refused)")
-    ds: str | int = Field(description="period: YYYY (yearly, also as a number) or YYYY-MM (monthly)")
+def _text_or_whole_number(value: Any) -> Any:
+    """A name or period may come as a string or a whole number (2015); it is read as text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise PydanticCustomError("text_type", "expected a string (or a whole number such as 2015). Fix: write "
+                                  "the value in quotes")
+    return value
+
+
+TextOrWholeNumber = Annotated[str, BeforeValidator(_text_or_whole_number)]
+
+
+class SeriesPoint(RequestBody):
+    unique_id: TextOrWholeNumber = Field(description="series name (a pseudonymous id; personal identity numbers "
+                                         "are refused)")
+    ds: TextOrWholeNumber = Field(description="period: YYYY (yearly, also as a number) or YYYY-MM (monthly)")
     y: float = Field(allow_inf_nan=False, le=1e15, description="value for the period (≥ 0)")
 
 
-class ForecastRequest(BaseModel):
+class ForecastRequest(RequestBody):
     series: list[SeriesPoint] = Field(min_length=1, max_length=10_000, description="the long table, one row per "
                                       "series and period, as in docs/forecasting.md (series file format)")
     h: int = Field(ge=1, le=240, description="periods to forecast after each series' last period")
@@ -72,9 +87,12 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     """Forecast every series ``h`` periods ahead; series of each frequency get the model built for it."""
     from resmodel.forecast import Forecaster, make_model
     from resmodel.forecast.frame import format_ds
-    from resmodel.io.pnr import check_frame_for_pnr
+    from resmodel.io.pnr import check_frame_for_pnr, looks_like_pnr
     from resmodel.io.series import series_from_raw
 
+    if looks_like_pnr(request.model):
+        raise one_problem(422, ["body", "model"], "the model name looks like a personal identity number; it is "
+                          "not shown here. Expected a model name of docs/forecasting.md §1. Fix: use e.g. 'auto'")
     if request.model in ("demographic", "stockflow"):
         raise one_problem(422, ["body", "model"], f"the {request.model} model needs a population or flows table, "
                           "which this endpoint does not take. Fix: use another model, or `resmodel forecast` "

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import forecasts, projections, runs
-from api.problems import request_validation_handler
+from api.problems import http_error_handler, request_validation_handler
 from resmodel import __version__
 
 app = FastAPI(title="resmodel", version=__version__)
 app.add_exception_handler(RequestValidationError, request_validation_handler)
+app.add_exception_handler(StarletteHTTPException, http_error_handler)
 for module in (runs, projections, forecasts):
     app.include_router(module.router)
 

@@ -1,5 +1,6 @@
 """The API's one error shape: ``{"detail": {"problems": [{"loc": [...], "msg": "..."}],
-"resmodel_version": "..."}}`` — 404 for an unknown scenario, 422 for every input problem. No
+"resmodel_version": "..."}}`` — 404 for an unknown scenario or route, 405 for a wrong method, 422
+for every input problem. Each message says what was wrong, what was expected and how to fix it; no
 message echoes a submitted value that looks like a personal identity number."""
 
 from __future__ import annotations
@@ -11,13 +12,44 @@ from typing import Any
 from fastapi import HTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from resmodel import __version__
 from resmodel.errors import ResmodelError
+from resmodel.io.pnr import looks_like_pnr
+
+ENDPOINTS = "POST /runs, POST /projections, POST /forecasts, GET /version (the schema: GET /docs)"
+SCHEMA_HINT = "see the request schema at GET /docs"
+
+
+class RequestBody(BaseModel):
+    """A request body: exact JSON types (no "3" for 3, no true for 1) and no unknown fields, so a
+    mistyped field name is an error instead of a silently used default."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_fields(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = [k for k in data if k not in cls.model_fields]
+            if unknown:
+                names = ", ".join("(a name that looks like a personal identity number)" if looks_like_pnr(str(k))
+                                  else repr(k) for k in unknown)
+                raise PydanticCustomError(
+                    "unknown_field", "unknown field {names}. Expected only: {allowed}. Fix: correct the spelling "
+                    "or remove the field", {"names": names, "allowed": ", ".join(cls.model_fields)})
+        return data
+
+
+def _body(problems: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"problems": problems, "resmodel_version": __version__}
 
 
 def problem_response(status: int, problems: list[dict[str, Any]]) -> HTTPException:
-    return HTTPException(status, {"problems": problems, "resmodel_version": __version__})
+    return HTTPException(status, _body(problems))
 
 
 def one_problem(status: int, loc: list[Any], msg: str) -> HTTPException:
@@ -33,7 +65,68 @@ def scenario_problems(exc: ResmodelError, root: Path) -> HTTPException:
                                   for p in exc.problems])
 
 
+_EXPECTED = {  # pydantic error type → what was expected
+    "int_type": "a whole number (a JSON number, not a string or true/false)",
+    "int_from_float": "a whole number",
+    "float_type": "a number (a JSON number, not a string or true/false)",
+    "finite_number": "a finite number (not NaN or Infinity)",
+    "string_type": "a string",
+    "list_type": "a list",
+    "model_type": "a JSON object",
+    "missing": "this field, which is required",
+    "string_pattern_mismatch": "a name of letters, digits, '_' and '-' only (no folder, no '.yaml')",
+}
+
+
+def _schema_problem(error: dict[str, Any]) -> dict[str, Any]:
+    """One pydantic/FastAPI schema error as a located problem with what was expected and a fix."""
+    kind, loc, msg = error["type"], list(error["loc"]), error["msg"]
+    if kind == "json_invalid":
+        position = loc[1] if len(loc) > 1 else "?"
+        reason = (error.get("ctx") or {}).get("error", "invalid JSON")
+        return {"loc": ["body"], "msg": f"the body is not valid JSON ({reason} at character {position}). Expected a "
+                "JSON object. Fix: check the brackets, quotes and commas near that character"}
+    if loc == ["body"] and kind in ("model_attributes_type", "dict_type", "model_type"):
+        return {"loc": loc, "msg": "the body is not a JSON object. Expected a JSON object such as "
+                '{"scenario": "base"}, sent with the header Content-Type: application/json. Fix: send a JSON '
+                "object with that header"}
+    if kind == "missing":
+        what = "the body" if loc == ["body"] else f"the field '{loc[-1]}'"
+        return {"loc": loc, "msg": f"{what} is missing. Expected it, it is required. Fix: add it ({SCHEMA_HINT})"}
+    if "Fix:" in msg:  # our own validators' messages are complete
+        return {"loc": loc, "msg": msg}
+    expected = _EXPECTED.get(kind)
+    text = f"{msg}. Expected {expected}" if expected else msg
+    return {"loc": loc, "msg": f"{text}. Fix: correct the value at this path ({SCHEMA_HINT})"}
+
+
+MAX_PROBLEMS = 20  # a table with one mistake in every row should not give thousands of lines
+
+
 async def request_validation_handler(_request, exc: RequestValidationError) -> JSONResponse:
-    """FastAPI's schema errors in the same shape, without the submitted values (``input``)."""
-    problems = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
-    return JSONResponse(status_code=422, content={"detail": {"problems": problems, "resmodel_version": __version__}})
+    """FastAPI's schema errors in the same shape, without the submitted values (``input``); at most
+    ``MAX_PROBLEMS``, then one line counting the rest."""
+    problems = [_schema_problem(e) for e in exc.errors()]
+    if len(problems) > MAX_PROBLEMS:
+        rest = len(problems) - MAX_PROBLEMS
+        problems = problems[:MAX_PROBLEMS] + [{"loc": ["body"], "msg": f"... and {rest} more problems (not shown). "
+                                               "Fix: correct the ones shown and send again"}]
+    return JSONResponse(status_code=422, content={"detail": _body(problems)})
+
+
+async def http_error_handler(request, exc: StarletteHTTPException) -> JSONResponse:
+    """Routing and body-reading errors (404, 405, 400) in the same shape; the API's own problems
+    pass through unchanged."""
+    if isinstance(exc.detail, dict) and "problems" in exc.detail:
+        return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail}, headers=exc.headers)
+    if exc.status_code == 404:
+        msg = f"no such endpoint. Expected one of {ENDPOINTS}. Fix: check the path"
+    elif exc.status_code == 405:
+        msg = f"{request.method} is not allowed here. Expected one of {ENDPOINTS}. Fix: use the method shown"
+    elif exc.status_code == 400:
+        msg = ("the body could not be read. Expected a JSON object in UTF-8, sent with Content-Type: "
+               "application/json. Fix: save or send the body as UTF-8")
+    else:
+        msg = str(exc.detail)
+    return JSONResponse(status_code=exc.status_code, content={"detail": _body([{"loc": [], "msg": msg}])},
+                        headers=exc.headers)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.problems import one_problem
+from api.problems import RequestBody, one_problem
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error
 from resmodel import __version__
 from resmodel.errors import ResmodelError
@@ -15,7 +15,7 @@ from resmodel.run import run
 router = APIRouter()
 
 
-class ProjectionRequest(BaseModel):
+class ProjectionRequest(RequestBody):
     scenario: str = SCENARIO_NAME
     draws: int = Field(0, ge=0, le=10_000, description="Monte Carlo draws (0 = deterministic only); the "
                        "scenario's projection.uncertainty block gives the distributions")
@@ -63,6 +63,9 @@ def create_projection(request: ProjectionRequest) -> ProjectionResponse:
     from resmodel.budget import montecarlo
     from resmodel.projection_run import build_setup, run_setup, uncertainty_spec, yearly_by_area
 
+    if request.seed is not None and not request.draws:
+        raise one_problem(422, ["body", "seed"], "a seed without draws has no effect. Expected draws > 0 with a "
+                          "seed. Fix: add draws (e.g. 1000) or remove the seed")
     loaded = load_scenario(request.scenario)
     seed = (loaded.scenario.seed if request.seed is None else request.seed) if request.draws else None
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from api.problems import RequestBody
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error
 from resmodel import __version__
 from resmodel.errors import ResmodelError
@@ -13,7 +14,7 @@ from resmodel.run import run
 router = APIRouter()
 
 
-class RunRequest(BaseModel):
+class RunRequest(RequestBody):
     scenario: str = SCENARIO_NAME
 
 

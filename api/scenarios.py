@@ -13,8 +13,8 @@ from resmodel.errors import ResmodelError
 from resmodel.io.pnr import looks_like_pnr
 from resmodel.run import LoadedScenario, load
 
-SCENARIO_NAME = Field(description="name of a scenario file in the scenario folder, without .yaml",
-                      pattern=r"^[A-Za-z0-9_\-]+$")
+SCENARIO_NAME = Field(description="name of a scenario file in the scenario folder, without .yaml (letters, "
+                      "digits, '_' and '-')", pattern=r"^[A-Za-z0-9_\-]+$", max_length=100)
 
 
 def scenario_folder() -> Path:
@@ -26,9 +26,15 @@ def load_scenario(name: str) -> LoadedScenario:
     if looks_like_pnr(name):
         raise one_problem(422, ["body", "scenario"], "the name looks like a personal identity number; it is not "
                           "shown here. Fix: use a scenario name")
-    path = scenario_folder() / f"{name}.yaml"
+    folder = scenario_folder()
+    path = folder / f"{name}.yaml"
     if not path.is_file():
-        raise one_problem(404, ["body", "scenario"], f"no scenario '{name}' in the scenario folder")
+        names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        expected = (f"one of {', '.join(names)}" if names else
+                    "a scenario file, but the server's scenario folder has none")
+        raise one_problem(404, ["body", "scenario"], f"no scenario '{name}' in the scenario folder. Expected "
+                          f"{expected}. Fix: use one of these names, or start the server with RESMODEL_SCENARIOS "
+                          "set to the folder holding your scenario files")
     try:
         return load(path)
     except ResmodelError as exc:

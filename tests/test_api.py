@@ -128,7 +128,7 @@ def test_forecasts_of_yearly_and_monthly_series_with_intervals():
 @pytest.mark.parametrize(("change", "loc", "message"), [
     (lambda s: s[:5] + [{**s[5], "y": -3}] + s[6:], ["body", "series", 5, "y"], "negative"),
     (lambda s: s[:5] + s[6:], ["body", "series", 5, "ds"], "gap in series 'rate'"),
-    (lambda s: s + [s[-1]], ["body", "series", 13, "ds"], "appears more than once"),
+    (lambda s: s + [s[-1]], ["body", "series", 13, "ds"], "date 2024 appears more than once"),
     (lambda s: [{**p, "unique_id": "19121212-1212"} for p in s], ["body", "series", 0, "unique_id"],
      "personal identity number"),
 ])
@@ -200,3 +200,68 @@ def test_projection_seed_and_missing_uncertainty_are_located(monkeypatch, tmp_pa
     problem = response.json()["detail"]["problems"][0]
     assert problem["loc"] == ["body", "draws"] and "send draws 0" in problem["msg"]
     assert TestClient(app).post("/projections", json={"scenario": "certain"}).status_code == 200
+
+
+@pytest.mark.parametrize(("route", "body", "loc", "message"), [
+    ("/projections", {"scenario": "base", "draw": 1000}, ["body"], "unknown field 'draw'. Expected only: scenario, draws, seed"),
+    ("/forecasts", {"series": RATE, "h": 1, "modle": "naive"}, ["body"], "unknown field 'modle'"),
+    ("/forecasts", {"series": [{**RATE[0], "note": "x"}] + RATE[1:], "h": 1}, ["body", "series", 0], "unknown field 'note'"),
+    ("/forecasts", {"series": RATE, "h": "3"}, ["body", "h"], "Expected a whole number"),
+    ("/forecasts", {"series": RATE, "h": True}, ["body", "h"], "Expected a whole number"),
+    ("/forecasts", {"series": [{**p, "y": str(p["y"])} for p in RATE], "h": 1}, ["body", "series", 0, "y"], "Expected a number"),
+    ("/forecasts", {"series": [{**p, "ds": None} for p in RATE], "h": 1}, ["body", "series", 0, "ds"], "expected a string"),
+    ("/projections", {"scenario": "base", "draws": True}, ["body", "draws"], "Expected a whole number"),
+    ("/projections", {"scenario": "base", "seed": 7}, ["body", "seed"], "a seed without draws has no effect"),
+    ("/runs", {"scenario": "a" * 300}, ["body", "scenario"], "at most 100 characters"),
+    ("/runs", {}, ["body", "scenario"], "the field 'scenario' is missing"),
+])
+def test_mistyped_fields_and_loose_types_are_422_not_silently_used(monkeypatch, route, body, loc, message):
+    """A typo in a field name, a number sent as a string or true for 1 is an error, not a default."""
+    response = client(monkeypatch).post(route, json=body)
+    assert response.status_code == 422, response.text
+    problem = response.json()["detail"]["problems"][0]
+    assert problem["loc"] == loc and message in problem["msg"] and "Fix:" in problem["msg"], problem
+
+
+@pytest.mark.parametrize("body", [
+    {"series": RATE, "h": 1, "model": PNR},
+    {"series": [{**p, "unique_id": "19121212 1212"} for p in RATE], "h": 1},
+    {"series": RATE, "h": 1, PNR: 1},
+])
+def test_identity_numbers_in_any_field_or_key_are_refused_and_not_echoed(body):
+    response = TestClient(app).post("/forecasts", json=body)
+    assert response.status_code == 422, response.text
+    assert "121212" not in response.text
+
+
+def test_decimal_values_are_not_taken_for_identity_numbers():
+    """1694.868905674316 has twelve decimals that would pass the date and check-digit test."""
+    values = [1600.5, 1650.25, 1694.868905674316, 1710, 1720.75, 1731.5]
+    body = {"h": 1, "series": [{"unique_id": "a", "ds": 2015 + i, "y": v} for i, v in enumerate(values)]}
+    response = TestClient(app).post("/forecasts", json=body)
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(("method", "path", "content", "headers", "status", "message"), [
+    ("GET", "/forecasts", None, {}, 405, "GET is not allowed here"),
+    ("POST", "/nothing", None, {}, 404, "no such endpoint"),
+    ("POST", "/runs", b'{"scenario": "\xff"}', {"content-type": "application/json"}, 400, "UTF-8"),
+    ("POST", "/runs", b'{"scenario": ', {"content-type": "application/json"}, 422, "not valid JSON"),
+    ("POST", "/runs", b'{"scenario": "base"}', {"content-type": "text/plain"}, 422, "Content-Type: application/json"),
+])
+def test_routing_and_body_errors_have_the_one_error_shape(method, path, content, headers, status, message):
+    response = TestClient(app).request(method, path, content=content, headers=headers)
+    assert response.status_code == status, response.text
+    detail = response.json()["detail"]
+    assert message in detail["problems"][0]["msg"] and detail["resmodel_version"]
+
+
+def test_unknown_scenario_lists_the_scenarios_there(monkeypatch):
+    msg = client(monkeypatch).post("/runs", json={"scenario": "nope"}).json()["detail"]["problems"][0]["msg"]
+    assert "base, expansion" in msg and "RESMODEL_SCENARIOS" in msg
+
+
+def test_a_mistake_in_every_row_gives_a_bounded_list_of_problems():
+    body = {"series": [{**p, "y": "1"} for p in RATE * 3], "h": 1}
+    problems = TestClient(app).post("/forecasts", json=body).json()["detail"]["problems"]
+    assert len(problems) == 21 and "19 more problems" in problems[-1]["msg"]

@@ -153,8 +153,10 @@ def validate_long(
     for name, g in frame.groupby(ID, sort=True):
         name = str(name)
         dup = g[DS].duplicated(keep="first")
+        yearly = (freqs or {}).get(name) == YEARLY or bool((g[DS].dt.month == 1).all())
         for idx in g.index[dup.to_numpy()][:5]:
-            problems.add(loc(idx, DS, name), f"date {g[DS][idx]:%Y-%m} appears more than once in series '{name}'",
+            period = format_ds(g[DS][[idx]], YEARLY if yearly else MONTHLY)[0]
+            problems.add(loc(idx, DS, name), f"date {period} appears more than once in series '{name}'",
                          "one value per period and series", "remove or merge the duplicate rows")
         if dup.any():
             continue
