@@ -17,7 +17,7 @@ import typer
 from resmodel import __version__
 from resmodel.cli_budget import register as register_budget
 from resmodel.cli_forecast import register as register_forecast
-from resmodel.errors import ResmodelError
+from resmodel.errors import InputError, Location, ResmodelError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="resmodel — need-level allocation, volume forecasts and budget projection for LSS boards.")
@@ -31,13 +31,14 @@ def _echo_table(table) -> None:
 
 @app.command()
 def run(scenario: ScenarioArg,
-        out: Annotated[Path | None, typer.Option(help="output folder (default results/<scenario name>)")] = None) -> None:
+        out: Annotated[Path | None, typer.Option(help="output folder (default results/<scenario name>); new, empty, or "
+                                                  "an earlier output of run, which is replaced")] = None) -> None:
     """Run the base-year allocation: hours, FTE, cost, allocation and staffing gap per service and unit."""
     from resmodel.io.writers import check_output_folder
-    from resmodel.run import load, summary_table, write_outputs
+    from resmodel.run import RUN_OUTPUTS, load, summary_table, write_outputs
     from resmodel.run import run as run_scenario
 
-    check_output_folder(out)
+    check_output_folder(out, RUN_OUTPUTS)
     result = run_scenario(load(scenario))
     target = out or Path("results") / result.loaded.scenario.name
     files = write_outputs(result, target)
@@ -147,9 +148,15 @@ def params(scenario: ScenarioArg,
 
 @app.command()
 def demo(out: Annotated[Path, typer.Option(help="folder to write the demo tables to")] = Path("data/demokommun"),
-         seed: Annotated[int, typer.Option(help="random seed")] = 20241231) -> None:
+         seed: Annotated[int, typer.Option(help="random seed, 0 to 2³²−1", min=0,
+                                           max=2**32 - 1)] = 20241231) -> None:
     """Regenerate the synthetic demo municipality's tables (deterministic for a seed)."""
     from resmodel.demo.write import write_demo
+
+    if not (out / "parameters").is_dir():
+        raise InputError.at(Location(file=str(out), path="--out"), "the folder has no parameters/ subfolder",
+                            "a municipality data folder with its local parameters, such as data/demokommun "
+                            "(the generator reads them)", "choose the demo data folder as --out")
 
     files = write_demo(out, seed)
     typer.echo(f"wrote {len(files)} files to {out}")

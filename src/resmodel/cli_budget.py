@@ -19,7 +19,15 @@ from resmodel.io.writers import check_output_folder
 
 MSEK = 1e6
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
-OutOpt = Annotated[Path | None, typer.Option(help="output folder (default results/<name>)")]
+OutOpt = Annotated[Path | None, typer.Option(help="output folder (default results/<name>); new, empty, or an "
+                                                  "earlier output of the same command, which is replaced")]
+# the files each command writes: an existing output folder may hold only these (io.writers.check_output_folder)
+PROJECT_OUTPUTS = ("prognos_per_ar.csv", "prognos_tjanster.csv", "prognos_manad.csv", "percentiler.csv",
+                   "prognos.xlsx", "prognos.png", "sammanfattning.html")
+COMPARE_OUTPUTS = ("jamforelse.csv", "vattenfall.csv", "jamforelse.xlsx", "vattenfall_*.png")
+TORNADO_OUTPUTS = ("tornado.csv", "tornado.png")
+INYEAR_OUTPUTS = ("helarsprognos.csv", "backtest.csv")
+TOPDOWN_OUTPUTS = ("omraden.csv", "tjanster.csv", "avstamning.csv")
 
 
 def _load(path: Path):
@@ -41,8 +49,9 @@ def _echo(frame: pd.DataFrame) -> None:
     typer.echo(frame.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
 
 
-def _write(target: Path, files: dict[str, object]) -> list[str]:
-    """name → DataFrame (CSV), bytes, str, or a workbook spec dict; all written atomically."""
+def _write(target: Path, files: dict[str, object], replaceable: tuple[str, ...]) -> list[str]:
+    """name → DataFrame (CSV), bytes, str, or a workbook spec dict; all written atomically into
+    ``target``, which may hold only earlier outputs (``replaceable``)."""
     from resmodel.io.writers import write_csv, write_folder_atomically, write_workbook
 
     def write(tmp: Path) -> None:
@@ -56,7 +65,7 @@ def _write(target: Path, files: dict[str, object]) -> list[str]:
             else:
                 write_workbook(content, tmp / name)
 
-    write_folder_atomically(target, write)
+    write_folder_atomically(target, write, replaceable)
     return list(files)
 
 
@@ -134,13 +143,14 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
 
 def project(scenario: ScenarioArg, out: OutOpt = None,
             draws: Annotated[int, typer.Option(help="Monte Carlo draws (0 = deterministic only)", min=0)] = 0,
-            seed: Annotated[int | None, typer.Option(help="Monte Carlo seed (default: the scenario's)")] = None
+            seed: Annotated[int | None, typer.Option(help="Monte Carlo seed, 0 to 2³²−1 (default: the scenario's)",
+                                                     min=0, max=2**32 - 1)] = None
             ) -> None:
     """Project net cost, frame and deviation per year and area; CSV, workbook, chart and HTML summary."""
     from resmodel.budget import montecarlo
     from resmodel.projection_run import run_setup, uncertainty_spec, yearly_by_area
 
-    check_output_folder(out)
+    check_output_folder(out, PROJECT_OUTPUTS)
     loaded, setup = _load(scenario)
     result = run_setup(setup)
     by_area = yearly_by_area(result)
@@ -168,7 +178,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     files["prognos.png"] = chart
     files["sammanfattning.html"] = _html(name, loaded.scenario.purpose, by_area, result.notes, "prognos.png", mc_table)
     target = out or Path("results") / f"{name}_prognos"
-    written = _write(target, files)
+    written = _write(target, files, PROJECT_OUTPUTS)
     total = _msek(by_area[by_area["area"] == "total"], ["net_cost", "frame", "deviation"]).drop(columns="area")
     typer.echo(f"scenario '{name}': net cost, frame and deviation (MSEK; negative = overspend)")
     _echo(total)
@@ -194,7 +204,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     if measure not in ("deviation", "net_cost", "frame"):
         raise InputError.at(Location(path="--measure"), f"unknown measure '{measure}'",
                             "deviation, net_cost or frame", "choose one of them")
-    check_output_folder(out)
+    check_output_folder(out, COMPARE_OUTPUTS)
     runs = []
     for path in scenarios:
         loaded, setup = _load(path)
@@ -220,7 +230,8 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     sheets = {"Jämförelse": (diff, {"value_a": "#,##0", "value_b": "#,##0", "difference": "#,##0"}),
               "Vattenfall": (fall, {"value": "#,##0", "cumulative": "#,##0"})}
     target = out or Path("results") / ("jamforelse_" + "_".join(names))
-    written = _write(target, {"jamforelse.csv": diff, "vattenfall.csv": fall, "jamforelse.xlsx": sheets, **files})
+    written = _write(target, {"jamforelse.csv": diff, "vattenfall.csv": fall, "jamforelse.xlsx": sheets, **files},
+                     COMPARE_OUTPUTS)
     sel = diff[(diff["area"] == "total") & (diff["measure"] == "deviation")]
     table = sel.pivot_table(index="period", columns="scenario_b", values="difference", sort=False) / MSEK
     typer.echo(f"difference in the board's deviation against '{ref_name}' (MSEK per year)")
@@ -235,12 +246,12 @@ def tornado(scenario: ScenarioArg, out: OutOpt = None,
     """Tornado: each driver ± a stated amount → effect on the board's deviation (CSV + PNG)."""
     from resmodel.budget import charts, sensitivity
 
-    check_output_folder(out)
+    check_output_folder(out, TORNADO_OUTPUTS)
     loaded, setup = _load(scenario)
     table = sensitivity.tornado(setup.case, year=year)
     name = loaded.scenario.name
     target = out or Path("results") / f"{name}_tornado"
-    written = _write(target, {"tornado.csv": table, "tornado.png": charts.tornado_png(table)})
+    written = _write(target, {"tornado.csv": table, "tornado.png": charts.tornado_png(table)}, TORNADO_OUTPUTS)
     typer.echo(f"tornado of the board's deviation, scenario '{name}' (MSEK)")
     shown = _msek(table[["label", "amount", "unit", "effect_low", "effect_high", "swing"]],
                   ["effect_low", "effect_high", "swing"])
@@ -273,14 +284,15 @@ def inyear(actuals: Annotated[Path, typer.Option(help="monthly actuals CSV: year
     and the method's backtest on the earlier complete years in the file."""
     from resmodel.budget import inyear as method
 
-    check_output_folder(out)
+    check_output_folder(out, INYEAR_OUTPUTS)
     actual_table, actual_file = _read_csv(actuals)
     frame_table, frame_file = _read_csv(frames)
     change_table, change_file = _read_csv(changes)
     method.check_frames(frame_table, frame_file)
     if change_table is not None:
         method.check_changes(change_table, change_file)
-    forecast = method.forecast(actual_table, frame_table, year, month, change_table, file=actual_file)
+    forecast = method.forecast(actual_table, frame_table, year, month, change_table, file=actual_file,
+                               frames_file=frame_file, changes_file=change_file)
     history = method.check_actuals(actual_table, actual_file)
     earlier = sorted(int(y) for y in history["year"].unique() if y < year)
     backtest = method.backtest(actual_table, frame_table, change_table,
@@ -289,7 +301,7 @@ def inyear(actuals: Annotated[Path, typer.Option(help="monthly actuals CSV: year
     files: dict[str, object] = {"helarsprognos.csv": forecast}
     if backtest is not None:
         files["backtest.csv"] = backtest
-    written = _write(target, files)
+    written = _write(target, files, INYEAR_OUTPUTS)
     typer.echo(f"helårsprognos {year} from actuals to month {month} (MSEK; deviation = frame − forecast)")
     _echo(_msek(forecast[["area", "cost_to_date", "forecast", "lo", "hi", "frame", "deviation"]],
                 ["cost_to_date", "forecast", "lo", "hi", "frame", "deviation"]))
@@ -310,7 +322,7 @@ def topdown(folder: Annotated[Path, typer.Argument(help="folder with services.cs
     from resmodel.budget.topdown import compare_targets, reconcile
     from resmodel.io.topdown import read_topdown
 
-    check_output_folder(out)
+    check_output_folder(out, TOPDOWN_OUTPUTS)
     data, targets = read_topdown(folder, year)
     rec = reconcile(data)
     files: dict[str, object] = {"omraden.csv": rec.table, "tjanster.csv": rec.services}
@@ -323,7 +335,7 @@ def topdown(folder: Annotated[Path, typer.Argument(help="folder with services.cs
         shown = checked[["measure", "area", "value", "model", "difference", "tolerance", "within"]]
         _echo(_msek(shown, ["value", "model", "difference", "tolerance"]))
     target = out or Path("results") / f"topdown_{year}"
-    written = _write(target, files)
+    written = _write(target, files, TOPDOWN_OUTPUTS)
     typer.echo(f"wrote {', '.join(written)} to {target}")
 
 

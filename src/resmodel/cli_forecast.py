@@ -14,8 +14,15 @@ import pandas as pd
 import typer
 
 from resmodel.errors import InputError, Location, Warning_
+from resmodel.io.writers import check_output_folder
 
-PathOpt = Annotated[Path, typer.Option(help="output folder")]
+PathOpt = Annotated[Path, typer.Option(help="output folder (new, empty, or an earlier output of the same command, "
+                                            "which is replaced)")]
+# the files each command writes: an existing --out folder may hold only these (io.writers.check_output_folder)
+BACKTEST_OUTPUTS = ("backtest_metrics.csv", "backtest_cv.csv", "backtest.png")
+FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast.png", "forecast.csv")
+NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_backtest.csv", "nowcast_backtest_detail.csv", "nowcast.png")
+QUEUE_OUTPUTS = ("queue_monthly.csv", "queue_quarterly.csv", "queue_waits.csv")
 
 
 def _warn(warnings: list[Warning_], limit: int = 15) -> None:
@@ -109,6 +116,8 @@ def backtest(
     from resmodel.forecast.frame import DS, FREQ_NAMES, ID, MONTHLY, format_ds, split_series
     from resmodel.io.series import csv_writer, read_series, write_atomically
 
+    check_output_folder(out, BACKTEST_OUTPUTS)
+
     data = read_series(series, by_level=by_level)
     all_series = {s.uid: s for s in split_series(data.frame, data.freqs)}
     months = None
@@ -150,7 +159,7 @@ def backtest(
     _echo_verdict(metrics)
     fig = _backtest_figure(metrics)
     files = write_atomically(out, {"backtest_metrics.csv": csv_writer(metrics), "backtest_cv.csv": csv_writer(cv_all),
-                                   "backtest.png": _png_writer(fig)})
+                                   "backtest.png": _png_writer(fig)}, BACKTEST_OUTPUTS)
     _warn(warns)
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
@@ -249,6 +258,8 @@ def forecast(
         write_atomically,
     )
 
+    check_output_folder(out, FORECAST_OUTPUTS)
+
     spec, default = _parse_spec(model or [])
     data = read_series(series)
     if data.from_history:
@@ -274,7 +285,8 @@ def forecast(
         typer.echo("Average volume per month by year (80 % interval; levels summed):")
         _table(yearly[yearly["year"] <= yearly["year"].min() + 4])
         fig = _forecast_figure(history, result.table)
-        files = write_atomically(out, {"volume_forecast.csv": csv_writer(table), "volume_forecast.png": _png_writer(fig)})
+        files = write_atomically(out, {"volume_forecast.csv": csv_writer(table), "volume_forecast.png": _png_writer(fig)},
+                                 FORECAST_OUTPUTS)
         _warn(result.warnings)
     else:
         if spec:
@@ -290,7 +302,7 @@ def forecast(
             parts.append(res.assign(ds=format_ds(res["ds"], freq)))
         table = pd.concat(parts, ignore_index=True)
         _table(table)
-        files = write_atomically(out, {"forecast.csv": csv_writer(table)})
+        files = write_atomically(out, {"forecast.csv": csv_writer(table)}, FORECAST_OUTPUTS)
         _warn(warns)
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
@@ -325,6 +337,8 @@ def nowcast(
     from resmodel.forecast.nowcast import nowcast as run_nowcast
     from resmodel.io.series import csv_writer, read_triangle, write_atomically
 
+    check_output_folder(out, NOWCAST_OUTPUTS)
+
     when = None
     if as_of:
         when = pd.to_datetime(as_of, format="%Y-%m", errors="coerce")
@@ -349,7 +363,8 @@ def nowcast(
     det = detail.assign(service_month=detail["service_month"].dt.strftime("%Y-%m"),
                         origin=detail["origin"].dt.strftime("%Y-%m"))
     files = write_atomically(out, {"nowcast.csv": csv_writer(out_table), "nowcast_backtest.csv": csv_writer(summary),
-                                   "nowcast_backtest_detail.csv": csv_writer(det), "nowcast.png": _png_writer(fig)})
+                                   "nowcast_backtest_detail.csv": csv_writer(det), "nowcast.png": _png_writer(fig)},
+                             NOWCAST_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
 
@@ -430,6 +445,8 @@ def queue(
     from resmodel.io.series import csv_writer, read_capacity, write_atomically
     from resmodel.io.tables import read_raw
 
+    check_output_folder(out, QUEUE_OUTPUTS)
+
     dem = demand_from_table(read_raw(demand, str(demand)), service, str(demand), column=demand_column)
     months = pd.DatetimeIndex(dem.index)
     if sum(x is not None for x in (capacity, places, scenario)) != 1:
@@ -464,7 +481,7 @@ def queue(
     monthly = result.monthly.assign(month=result.monthly["month"].dt.strftime("%Y-%m"))
     files = write_atomically(out, {"queue_monthly.csv": csv_writer(monthly),
                                    "queue_quarterly.csv": csv_writer(result.quarterly),
-                                   "queue_waits.csv": csv_writer(result.waits)})
+                                   "queue_waits.csv": csv_writer(result.waits)}, QUEUE_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
 

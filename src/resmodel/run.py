@@ -146,6 +146,9 @@ def parameter_table(snapshot: Snapshot) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+RUN_OUTPUTS = ("resultat.csv", "enheter.csv", "brukare.csv", "resmodel_*.xlsx", "manifest.json")  # see write_outputs
+
+
 def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
     """Write CSVs, the Excel workbook and the manifest atomically; returns the file names."""
     name = result.loaded.scenario.name
@@ -184,7 +187,7 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
         }, folder / f"resmodel_{name}.xlsx")
         write_json(result.manifest, folder / "manifest.json")
 
-    write_folder_atomically(out_dir, write)
+    write_folder_atomically(out_dir, write, RUN_OUTPUTS)
     return files
 
 

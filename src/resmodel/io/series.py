@@ -11,9 +11,8 @@ Problems are reported with file, spreadsheet row (header = row 1), column and se
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from resmodel.forecast.queue import capacity_from_staff
 from resmodel.forecast.stockflow import FLOW_COLUMNS, INFLOW_KINDS, OUTFLOW_KINDS
 from resmodel.io.pnr import check_frame_for_pnr
 from resmodel.io.tables import Column, TableSchema, read_raw, read_table
-from resmodel.io.writers import write_csv
+from resmodel.io.writers import write_csv, write_folder_atomically
 
 HISTORY_COLUMNS = ("month", "service", "level", "volume")
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -309,21 +308,15 @@ def read_capacity(path: Path, users_per_fte: float | None, display: str | None =
     return pd.Series(values, index=pd.DatetimeIndex(t["month"]), name="capacity").sort_index()
 
 
-def write_atomically(folder: Path, files: dict[str, Callable[[Path], None]]) -> list[str]:
-    """Write each file to a temporary name in ``folder``, then rename all into place (os.replace);
-    a failure while writing leaves the existing files untouched."""
-    folder.mkdir(parents=True, exist_ok=True)
-    tmps = {}
-    try:
-        for name, write in files.items():
-            tmps[name] = folder / f".{name}.tmp"
-            write(tmps[name])
-    except BaseException:
-        for tmp in tmps.values():
-            tmp.unlink(missing_ok=True)
-        raise
-    for name, tmp in tmps.items():
-        os.replace(tmp, folder / name)
+def write_atomically(folder: Path, files: dict[str, Callable[[Path], None]], replaceable: Sequence[str]) -> list[str]:
+    """Write the files into a temporary folder and swap it in place of ``folder``
+    (``write_folder_atomically``: only a new or empty folder, or an earlier output of the same
+    command, whose names match ``replaceable``); a failure leaves ``folder`` untouched."""
+    def write(tmp: Path) -> None:
+        for name, writer in files.items():
+            writer(tmp / name)
+
+    write_folder_atomically(folder, write, replaceable)
     return list(files)
 
 

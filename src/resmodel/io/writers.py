@@ -1,17 +1,19 @@
 """Writing results atomically: CSV, a formatted Excel workbook (Swedish sheet names) and a
 manifest. Everything goes to a temporary folder beside the target, which is renamed into place
-only when all files are written; outputs are byte-identical for identical inputs."""
+only when all files are written; outputs are byte-identical for identical inputs. A folder is only
+replaced when it is new, empty, or an earlier output of the same command (``check_output_folder``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import json
 import os
 import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -77,19 +79,64 @@ def write_json(data: dict, path: Path) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def check_output_folder(out: Path | None) -> None:
-    """Refuse, before any work, an output folder that names an existing file."""
-    if out is not None and out.exists() and not out.is_dir():
-        raise InputError.at(Location(file=str(out), path="--out"), "the output folder is an existing file",
-                            "a folder (new or existing) for the results", "choose another --out or move the file")
+def _out_error(out: Path, problem: str, expected: str, fix: str) -> InputError:
+    return InputError.at(Location(file=str(out), path="--out"), problem, expected, fix)
 
 
-def write_folder_atomically(target: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` to fill a temporary folder, then swap it in place of ``target``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+def check_output_folder(out: Path | None, replaceable: Sequence[str] = ()) -> None:
+    """Refuse, before any work, an output folder that cannot be one, or whose replacement would
+    delete something this command did not write: results replace the whole folder (so no file of
+    an earlier run is left behind), and that is only safe for a new or empty folder or an earlier
+    output of the same command (every entry matches one of the ``replaceable`` name patterns)."""
+    if out is None:
+        return
+    expected = "a new folder, an empty one, or an earlier output folder of this command"
+    for parent in reversed(out.absolute().parents):
+        if parent.exists() and not parent.is_dir():
+            raise _out_error(out, f"the output folder would be inside {parent}, which is a file", expected,
+                             "choose another --out")
+    if out.exists() and not out.is_dir():
+        raise _out_error(out, "the output folder is an existing file", expected, "choose another --out or move the file")
+    resolved, cwd = out.resolve(), Path.cwd().resolve()
+    if resolved == cwd or resolved in cwd.parents:
+        raise _out_error(out, "the output folder is the current folder or one of its parents, and results replace "
+                         "the whole folder", expected, "choose a subfolder, e.g. results/<name>")
+    if not out.is_dir():
+        return
+    try:
+        entries = sorted(out.iterdir())
+    except OSError as exc:
+        raise _out_error(out, f"the output folder cannot be read ({exc.strerror})", expected,
+                         "choose another --out or fix the folder's permissions") from None
+    foreign = [e.name + ("/" if e.is_dir() else "") for e in entries
+               if e.is_dir() or not any(fnmatch.fnmatchcase(e.name, p) for p in replaceable)]
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise _out_error(out, f"the output folder holds files this command did not write ({shown}); results "
+                         "replace the whole folder, which would delete them", expected,
+                         "choose a new or empty --out folder (e.g. results/<name>)")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_folder_atomically(target: Path, write: Callable[[Path], None], replaceable: Sequence[str]) -> None:
+    """Call ``write(tmp)`` to fill a temporary folder beside ``target``, then swap it in place of
+    ``target`` (checked first by ``check_output_folder`` with ``replaceable``). A failure leaves
+    ``target`` as it was; a folder that cannot be created is a located error, not a traceback."""
+    check_output_folder(target, replaceable)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise _out_error(target, f"the output folder cannot be created ({exc.strerror})",
+                         "a folder you can write to", "choose another --out") from None
     try:
         write(tmp)
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; results are ordinary folders
         old = None
         if target.exists():
             old = target.with_name(f".{target.name}.old")

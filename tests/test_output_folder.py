@@ -1,0 +1,120 @@
+"""Output folders: results replace the whole --out folder, so a folder is only accepted when it is
+new, empty, or an earlier output of the same command; anything else is a located error (exit 2)
+before any work, and nothing in the folder is touched."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from resmodel.cli import main
+from resmodel.errors import InputError
+from resmodel.io.writers import check_output_folder, write_folder_atomically
+from tests.conftest import ROOT
+
+RATE = ROOT / "data" / "series" / "state_hourly_rate.csv"
+
+
+def cli(monkeypatch, capsys, *args) -> tuple[int, str]:
+    monkeypatch.setattr(sys, "argv", ["resmodel", *map(str, args)])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def backtest(monkeypatch, capsys, out) -> tuple[int, str]:
+    return cli(monkeypatch, capsys, "backtest", "--series", RATE, "--models", "naive", "--out", out)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("command", ["run", "backtest"])
+def test_a_folder_with_other_files_is_refused_and_left_alone(monkeypatch, capsys, tmp_path, command):
+    out = tmp_path / "mine"
+    (out / "sub").mkdir(parents=True)
+    (out / "notes.txt").write_text("my notes")
+    before = snapshot(out)
+    if command == "run":
+        code, output = cli(monkeypatch, capsys, "run", ROOT / "scenarios" / "base.yaml", "--out", out)
+    else:
+        code, output = backtest(monkeypatch, capsys, out)
+    assert code == 2, output
+    assert "notes.txt" in output and "sub/" in output and "Fix:" in output and "Traceback" not in output
+    assert snapshot(out) == before and sorted(p.name for p in out.iterdir()) == ["notes.txt", "sub"]
+
+
+def test_an_earlier_output_of_the_same_command_is_replaced(monkeypatch, capsys, tmp_path):
+    out = tmp_path / "bt"
+    assert backtest(monkeypatch, capsys, out)[0] == 0
+    first = snapshot(out)
+    code, output = backtest(monkeypatch, capsys, out)
+    assert code == 0, output
+    assert snapshot(out) == first  # same inputs, same bytes
+    # but another command's output is not this command's to replace
+    code, output = cli(monkeypatch, capsys, "forecast", "--series", RATE, "--model", "naive", "--out", out)
+    assert code == 2 and "backtest_cv.csv" in output
+
+
+@pytest.mark.parametrize("where", ["a_file", "a_file/below", "."])
+def test_impossible_output_folders_are_located_errors(monkeypatch, capsys, tmp_path, where):
+    (tmp_path / "a_file").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    before = snapshot(tmp_path)
+    code, output = backtest(monkeypatch, capsys, where)
+    assert code == 2, output
+    assert "at '--out'" in output and "Traceback" not in output
+    assert snapshot(tmp_path) == before
+
+
+def test_the_results_folder_gets_ordinary_permissions(monkeypatch, capsys, tmp_path):
+    out = tmp_path / "bt"
+    assert backtest(monkeypatch, capsys, out)[0] == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~mask
+
+
+def test_replacing_removes_optional_files_of_the_earlier_run(tmp_path):
+    """A second run that writes fewer files (e.g. no percentiles) leaves no stale file behind."""
+    out = tmp_path / "p"
+    write_folder_atomically(out, lambda t: [(t / n).write_text(n) for n in ("a.csv", "percentiler.csv")],
+                            ("a.csv", "percentiler.csv"))
+    write_folder_atomically(out, lambda t: (t / "a.csv").write_text("again"), ("a.csv", "percentiler.csv"))
+    assert snapshot(out) == {"a.csv": b"again"}
+
+
+def test_patterns_name_what_may_be_replaced(tmp_path):
+    out = tmp_path / "c"
+    out.mkdir()
+    (out / "vattenfall_hog.png").write_bytes(b"")
+    check_output_folder(out, ("vattenfall_*.png",))
+    (out / "vattenfall.txt").write_bytes(b"")
+    with pytest.raises(InputError, match="vattenfall.txt"):
+        check_output_folder(out, ("vattenfall_*.png",))
+
+
+@pytest.mark.parametrize("args", [
+    ["demo", "--seed", "-1"],
+    ["project", ROOT / "scenarios" / "base.yaml", "--draws", "5", "--seed", "-1"],
+])
+def test_negative_seeds_are_usage_errors(monkeypatch, capsys, tmp_path, args):
+    monkeypatch.chdir(tmp_path)
+    code, output = cli(monkeypatch, capsys, *args, "--out", tmp_path / "o")
+    assert code == 2 and "Traceback" not in output and not (tmp_path / "o").exists()
+
+
+def test_demo_needs_a_data_folder_with_parameters(monkeypatch, capsys, tmp_path):
+    (tmp_path / "afile").write_text("x")
+    for out in (tmp_path / "afile", tmp_path / "empty"):
+        code, output = cli(monkeypatch, capsys, "demo", "--out", out)
+        assert code == 2 and "parameters/" in output and "Traceback" not in output, output
+    assert not (tmp_path / "empty").exists()
