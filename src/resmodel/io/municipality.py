@@ -45,6 +45,8 @@ def read_municipality(folder: Path, display_folder: str, base_date: dt.date) -> 
     units, units_file = _read(folder, UNITS, display_folder)
     users, users_file = _read(folder, USERS, display_folder)
     staff, staff_file = _read(folder, STAFF, display_folder)
+    _refuse_empty([(units, units_file, "the board's units"), (users, users_file, "the users (brukare)"),
+                   (staff, staff_file, "the roster of the in-house units") if (units["regi"] == "egen").any() else None])
     check_references(units, "premises_id", premises["premises_id"], units_file, "premises")
     check_references(users, "unit_id", units["unit_id"], users_file, "unit")
     check_references(staff, "unit_id", units["unit_id"], staff_file, "unit")
@@ -57,9 +59,30 @@ def read_municipality(folder: Path, display_folder: str, base_date: dt.date) -> 
         problems.add(Location(staff_file, row=int(row), column="unit_id"),
                      f"roster row for unit '{staff.at[row, 'unit_id']}', which is run by an external provider",
                      "roster rows only for units with regi 'egen'", "remove the row or correct the unit id")
+    _check_staff(staff, staff_file, problems)
     problems.problems = problems.problems[:MAX_PROBLEMS]
     problems.raise_if_any()
     return Municipality(premises, units, users, staff)
+
+
+def _refuse_empty(tables: list[tuple[pd.DataFrame, str, str] | None]) -> None:
+    """A table with a header but no rows is a broken export, not a board without users or staff."""
+    for table, file, what in filter(None, tables):
+        if table.empty:
+            raise InputError.at(Location(file=file), "the table has a header but no rows",
+                                f"one row per record: {what}", "fill in the table (did the export stop after the header?)")
+
+
+def _check_staff(staff: pd.DataFrame, file: str, problems: ProblemCollector) -> None:
+    """One roster row per unit and role, as the data dictionary says: a repeated pair would be added
+    up silently, and is more often a copied row than two rows meant to be summed."""
+    repeated = staff.duplicated(["unit_id", "role"], keep="first")
+    for row in staff.index[repeated.to_numpy()][:5]:
+        unit, role = staff.at[row, "unit_id"], staff.at[row, "role"]
+        first = int(staff.index[((staff["unit_id"] == unit) & (staff["role"] == role)).to_numpy()][0])
+        problems.add(Location(file, row=int(row), column="role"), f"unit '{unit}', role '{role}' appears again "
+                     f"(first on row {first})", "one row per unit and role",
+                     "merge the rows into one (add their FTE) or correct the unit or role")
 
 
 def _check_premises(premises: pd.DataFrame, file: str, problems: ProblemCollector) -> None:
