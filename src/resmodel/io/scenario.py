@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,11 +34,13 @@ class ScenarioSource:
 
 
 def display_path(path: Path) -> str:
-    """A path as the user should see it in messages: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """A path as the user should see it in messages and provenance: relative to the working folder
+    when inside it, otherwise absolute (without '..')."""
+    absolute = Path(os.path.abspath(path))  # '..' removed, links kept (a linked data folder keeps its name)
+    for candidate, cwd in ((absolute, Path.cwd()), (path.resolve(), Path.cwd().resolve())):
+        if candidate.is_relative_to(cwd):
+            return str(candidate.relative_to(cwd))
+    return str(absolute)
 
 
 def _allowed_keys(loc: list[str]) -> list[str]:
