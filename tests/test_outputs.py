@@ -118,3 +118,10 @@ def test_warnings_name_the_units_they_concern(demo_loaded, demo_result, tmp_path
     write_outputs(demo_result, tmp_path / "out")
     sheet = list(load_workbook(tmp_path / "out" / "resmodel_base.xlsx", read_only=True)["Varningar"].iter_rows(values_only=True))
     assert sheet[0][-1] == "enheter (units)" and sheet[1][-1] == ", ".join(demo_result.warnings[0].units)
+
+
+def test_load_takes_a_path_given_as_text():
+    """The library call the docs show: load("scenarios/base.yaml") as well as load(Path(...))."""
+    from resmodel.run import load
+
+    assert load(str(BASE)).scenario.name == "base"

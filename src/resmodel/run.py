@@ -60,9 +60,9 @@ def _read_tariff(path: Path, on: dt.date) -> Tariff:
                   display)
 
 
-def load(scenario_path: Path) -> LoadedScenario:
+def load(scenario_path: Path | str) -> LoadedScenario:
     """Read and validate a scenario chain, its parameters and data; nothing is computed yet."""
-    chain = read_chain(scenario_path)
+    chain = read_chain(Path(scenario_path))
     scenario = effective(chain)
     params_dir = Path(scenario.parameters_dir)
     params_display = display_path(params_dir)
