@@ -89,9 +89,11 @@ def check_projection(loaded) -> str | None:
     frame = load_frame(data, file, prefix="frame", line_of=line_of)
     other, _ = read_other_services(Path(loaded.scenario.data))
     history = volume_history(loaded)
+    uncertain = _uncertainty_block(resolved) is not None  # validated here, not first at `project --draws`
     first = loaded.scenario.base_date.year + 1
     return (f"projection {first}–{first + resolved.settings.horizon_years - 1}, frame for {len(frame.base)} areas"
             + (f", {len(other)} other services" if other is not None else "")
+            + (", uncertainty block for Monte Carlo" if uncertain else "")
             + f", volume history of {history['service'].nunique()} services to {history['month'].max():%Y-%m}")
 
 
@@ -308,19 +310,26 @@ def build_setup(loaded, result) -> ProjectionSetup:
     return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys(notes)))
 
 
-def uncertainty_spec(setup: ProjectionSetup):
-    """The scenario's ``projection.uncertainty`` block as a Monte Carlo spec (errors located at the
-    file and line that set it); a located error when the scenario declares none."""
+def _uncertainty_block(s: ResolvedProjection):
+    """The ``projection.uncertainty`` block validated as a Monte Carlo spec (errors located at the
+    file and line that set it), or None when the scenario declares none."""
     from resmodel.budget import montecarlo
 
-    s = setup.settings
     if s.settings.uncertainty is None:
-        raise InputError.at(s.location(""), "Monte Carlo draws need distributions on drivers",
-                            "an 'uncertainty:' block under 'projection:' (docs/budget.md §4)",
-                            "add one, or run without --draws")
+        return None
     src = s.set_by["uncertainty"]
     return montecarlo.load_uncertainty(s.settings.uncertainty, src.display, prefix="projection.uncertainty",
                                        line_of=lambda k: src.doc.line_of(f"projection.uncertainty.{k}"))
+
+
+def uncertainty_spec(setup: ProjectionSetup):
+    """The scenario's Monte Carlo spec; a located error when the scenario declares none."""
+    spec = _uncertainty_block(setup.settings)
+    if spec is None:
+        raise InputError.at(setup.settings.location(""), "Monte Carlo draws need distributions on drivers",
+                            "an 'uncertainty:' block under 'projection:' (docs/budget.md §4)",
+                            "add one, or run without --draws")
+    return spec
 
 
 def build_case(loaded, result) -> BudgetCase:

@@ -144,7 +144,12 @@ def load_uncertainty(data: Mapping[str, Any], file: str | None = None, prefix: s
         return UncertaintySpec.model_validate(dict(data))
     except ValidationError as exc:
         problems = ProblemCollector()
+        volume = data.get("volume_growth")
+        per_service = isinstance(volume, Mapping) and "dist" not in volume  # which form of volume_growth was meant
         for err in exc.errors():
+            branches = [str(p) for p in err["loc"] if str(p).startswith(("dict[", "tagged-union"))]
+            if err["loc"][:1] == ("volume_growth",) and branches and branches[0].startswith("dict[") != per_service:
+                continue  # the other form's complaints would only repeat the problem
             parts = [str(p) for p in err["loc"] if p not in ("fixed", "normal", "uniform", "triangular",
                                                               "lognormal")]
             parts = [p for p in parts if not p.startswith(("function-after", "dict[", "tagged-union"))]

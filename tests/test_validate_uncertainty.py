@@ -1,0 +1,48 @@
+"""`resmodel validate` checks the projection's uncertainty block (before, a wrong distribution was
+only found by `project --draws`), and each mistake in it is one located error."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from resmodel.cli import main
+from tests.conftest import ROOT
+
+BLOCK = {
+    "volume_growth": "{dist: normal, mean: 0.0, sd: 0.01}",
+    "sick_leave": "{dist: uniform, low: -0.01, high: 0.01}",
+}
+
+
+def scenario(tmp_path, **changes) -> str:
+    lines = "".join(f"    {k}: {v}\n" for k, v in {**BLOCK, **changes}.items())
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: s\npurpose: uncertainty check\nextends: {ROOT / 'scenarios' / 'base.yaml'}\n"
+                    f"projection:\n  uncertainty:\n{lines}", encoding="utf-8")
+    return str(path)
+
+
+def validate(monkeypatch, capsys, path) -> tuple[int, list[str]]:
+    monkeypatch.setattr(sys, "argv", ["resmodel", "validate", path])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    return exit_info.value.code, [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+
+
+@pytest.mark.parametrize(("changes", "where", "message"), [
+    ({"volume_growth": "{dist: gaussian, mean: 0.0, sd: 0.01}"}, "line 6", "unknown distribution 'gaussian'"),
+    ({"volume_growth": "{dist: normal, mean: 0.0, sd: -0.01}"}, "volume_growth.sd", "greater than or equal to 0"),
+    ({"sick_leave": "{dist: uniform, low: 0.01, high: -0.01}"}, "line 7", "high (-0.01) is below low (0.01)"),
+])
+def test_a_wrong_distribution_is_one_located_error(monkeypatch, capsys, tmp_path, changes, where, message):
+    code, errors = validate(monkeypatch, capsys, scenario(tmp_path, **changes))
+    assert code == 2 and len(errors) == 1, errors
+    assert where in errors[0] and message in errors[0] and "Fix:" in errors[0]
+
+
+def test_a_valid_block_is_reported(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(sys, "argv", ["resmodel", "validate", scenario(tmp_path)])
+    main()
+    assert "uncertainty block for Monte Carlo" in capsys.readouterr().out
