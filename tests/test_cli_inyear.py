@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import sys
 
 import pandas as pd
@@ -42,4 +43,101 @@ def test_inyear_bad_frame_file_is_located_and_writes_nothing(tmp_path, monkeypat
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "frames.csv, row 2, column 'year'" in err and "Fix:" in err
+    assert not (tmp_path / "out").exists()
+
+
+# ------------------------------------------------------------------ broken input files
+# Each case corrupts one demo file (row = spreadsheet row, header = row 1); the CLI must exit 2
+# with a located message (file, row, column), never a traceback, and write nothing.
+
+
+def _edit(source, target, row=None, column=None, value=None, *, keep_rows=None, append=None, add_column=None):
+    """Copy a CSV with one cell replaced, only some rows kept, a row appended or a column added."""
+    with open(source, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    if row is not None:
+        rows[row - 1][rows[0].index(column)] = value
+    if keep_rows is not None:
+        rows = [r for i, r in enumerate(rows, start=1) if i == 1 or i in keep_rows]
+    if append is not None:
+        rows.append(rows[append - 1])
+    if add_column is not None:
+        rows = [r + [add_column if i == 0 else "x"] for i, r in enumerate(rows)]
+    with open(target, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return target
+
+
+ACTUALS, FRAMES, CHANGES = (DEMO / f"budget_{n}.csv" for n in ("actuals", "frames", "changes"))
+ALL_ROWS = range(1, 1000)
+BROKEN = [
+    # (id, file to corrupt, edit, extra CLI args, where, texts that must appear)
+    ("cost-decimal-comma", "actuals", dict(row=64, column="cost", value="80271404,5"), (),
+     "actuals.csv, row 64, column 'cost'",
+     ["'80271404,5' is not an amount", "'.' as decimal point"]),
+    ("cost-text", "actuals", dict(row=64, column="cost", value="abc"), (),
+     "actuals.csv, row 64, column 'cost'",
+     ["'abc' is not an amount"]),
+    ("cost-empty", "actuals", dict(row=64, column="cost", value=""), (), "actuals.csv, row 64, column 'cost'",
+     ["the cost is empty"]),
+    ("cost-thousands-spaces", "actuals", dict(row=64, column="cost", value="80 271 404"), (),
+     "actuals.csv, row 64, column 'cost'",
+     ["'80 271 404' is not an amount", "no spaces"]),
+    ("volume-decimal-comma", "actuals", dict(row=64, column="volume", value="552,3"), (),
+     "actuals.csv, row 64, column 'volume'",
+     ["'552,3' is not a number", "'.' as decimal point"]),
+    ("volume-text", "actuals", dict(row=64, column="volume", value="abc"), (),
+     "actuals.csv, row 64, column 'volume'",
+     ["'abc' is not a number"]),
+    ("volume-empty-among-volumes", "actuals", dict(row=64, column="volume", value=""), (),
+     "actuals.csv, row 64, column 'volume'",
+     ["the volume is empty while other months of lss_boende 2024 have a volume"]),
+    ("actuals-unknown-column", "actuals", dict(add_column="note"), (), "actuals.csv, row 1, column 'note'",
+     ["unknown column 'note'", "year, month, area, cost, volume"]),
+    ("actuals-header-only", "actuals", dict(keep_rows=[]), (),
+     "actuals.csv, row 2", ["the file has no data rows"]),
+    ("year-not-in-actuals", "actuals", dict(keep_rows=ALL_ROWS), ("--year", 1900), "actuals.csv",
+     ["no actuals for 1900", "the file has the years 2019–2024"]),
+    ("frame-missing-area-year", "frames", dict(keep_rows=[r for r in ALL_ROWS if r != 7]), (), "frames.csv",
+     ["no frame for lss_boende 2024"]),
+    ("frames-header-only", "frames", dict(keep_rows=[]), (),
+     "frames.csv, row 2", ["the file has no data rows"]),
+    ("frame-duplicate-row", "frames", dict(append=7), (), "frames.csv, row 38",
+     ["lss_boende 2024 appears twice (rows 7 and 38)"]),
+    ("frame-negative", "frames", dict(row=7, column="frame", value="-1050903759"), (),
+     "frames.csv, row 7, column 'frame'",
+     ["negative frame"]),
+    ("frame-decimal-comma", "frames", dict(row=7, column="frame", value="1050,9"), (),
+     "frames.csv, row 7, column 'frame'",
+     ["'1050,9' is not an amount", "'.' as decimal point"]),
+    ("frames-unknown-column", "frames", dict(add_column="note"), (),
+     "frames.csv, row 1, column 'note'", ["unknown column 'note'"]),
+    ("change-month-14", "changes", dict(row=2, column="month", value="14"), (),
+     "changes.csv, row 2, column 'month'",
+     ["'14' is not a month", "1–12"]),
+    ("change-known-month-0", "changes", dict(row=2, column="known_month", value="0"), (),
+     "changes.csv, row 2, column 'known_month'",
+     ["'0' is not a month"]),
+    ("change-decimal-comma", "changes", dict(row=2, column="volume_change", value="1,5"), (),
+     "changes.csv, row 2, column 'volume_change'",
+     ["'1,5' is not a number", "'.' as decimal point"]),
+]
+
+
+@pytest.mark.parametrize("name, which, edit, args, where, texts", BROKEN, ids=[c[0] for c in BROKEN])
+def test_inyear_broken_input_is_located_and_writes_nothing(tmp_path, monkeypatch, capsys, name, which, edit, args,
+                                                           where, texts):
+    files = {"actuals": ACTUALS, "frames": FRAMES, "changes": CHANGES}
+    files[which] = _edit(files[which], tmp_path / f"{which}.csv", **edit)
+    cli_args = {"--year": 2024, "--month": 8}
+    cli_args.update(dict(zip(args[::2], args[1::2], strict=True)))
+    with pytest.raises(SystemExit) as exc:
+        _run(monkeypatch, "--actuals", files["actuals"], "--frames", files["frames"], "--changes", files["changes"],
+             *[x for kv in cli_args.items() for x in kv], "--out", tmp_path / "out")
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.startswith("error: ")
+    assert where in err and "Expected" in err and "Fix:" in err, err
+    for text in texts:
+        assert text in err, err
     assert not (tmp_path / "out").exists()

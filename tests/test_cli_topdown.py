@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import shutil
 import sys
 
 import pandas as pd
@@ -30,4 +32,75 @@ def test_topdown_missing_folder_is_located(tmp_path, monkeypatch, capsys):
     with pytest.raises(SystemExit) as exc:
         _run(monkeypatch, tmp_path / "nowhere", "--out", tmp_path / "out")
     assert exc.value.code == 2 and "top-down folder not found" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+# ------------------------------------------------------------------ broken input files
+# Each case corrupts one file of a copy of data/topdown_2024 (row = spreadsheet row, header =
+# row 1); the CLI must exit 2 with a located message, never a traceback, and write nothing.
+
+
+def _edit(path, row=None, column=None, value=None, *, keep_rows=None, add_column=None):
+    """Rewrite a CSV with one cell replaced, only some rows kept or a column added."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    if row is not None:
+        rows[row - 1][rows[0].index(column)] = value
+    if keep_rows is not None:
+        rows = [r for i, r in enumerate(rows, start=1) if i == 1 or i in keep_rows]
+    if add_column is not None:
+        rows = [r + [add_column if i == 0 else "x"] for i, r in enumerate(rows)]
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+BROKEN = [
+    # (id, file to corrupt, edit, extra CLI args, where, texts that must appear)
+    ("target-unknown-measure", "targets.csv", dict(row=3, column="measure", value="net_cst"), (),
+     "targets.csv, row 3, column 'measure'", ["unknown measure 'net_cst'", "did you mean 'net_cost'?"]),
+    ("target-unknown-area", "targets.csv", dict(row=2, column="area", value="totl"), (),
+     "targets.csv, row 2, column 'area'", ["unknown area 'totl'", "did you mean 'total'?"]),
+    ("target-unknown-service", "targets.csv", dict(row=12, column="area", value="personlig_assistans_sf"), (),
+     "targets.csv, row 12, column 'area'", ["unknown service 'personlig_assistans_sf'"]),
+    ("target-negative-tolerance", "targets.csv", dict(row=2, column="tolerance", value="-5"), (),
+     "targets.csv, row 2, column 'tolerance'", ["negative tolerance"]),
+    ("target-value-decimal-comma", "targets.csv", dict(row=2, column="value", value="2662074000,5"), (),
+     "targets.csv, row 2, column 'value'", ["'2662074000,5' is not an amount", "'.' as decimal point"]),
+    ("target-unknown-column", "targets.csv", dict(add_column="comment"), (),
+     "targets.csv, row 1, column 'comment'", ["unknown column 'comment'"]),
+    ("target-header-only", "targets.csv", dict(keep_rows=[]), (), "targets.csv, row 2",
+     ["the file has no data rows"]),
+    ("item-amount-decimal-comma", "items.csv", dict(row=3, column="amount", value="1700000,5"), (),
+     "items.csv, row 3, column 'amount'", ["'1700000,5' is not an amount", "'.' as decimal point"]),
+    ("item-unknown-kind", "items.csv", dict(row=2, column="kind", value="reportd"), (),
+     "items.csv, row 2, column 'kind'", ["unknown kind 'reportd'", "did you mean 'reported'?"]),
+    ("item-unknown-column", "items.csv", dict(add_column="comment"), (),
+     "items.csv, row 1, column 'comment'", ["unknown column 'comment'"]),
+    ("service-unknown-column", "services.csv", dict(add_column="extra"), (),
+     "services.csv, row 1, column 'extra'", ["unknown column 'extra'"]),
+    ("service-volume-decimal-comma", "services.csv", dict(row=3, column="outcome_volume", value="15,5"), (),
+     "services.csv, row 3, column 'outcome_volume'", ["'15,5' is not a volume", "'.' as decimal point"]),
+    ("service-header-only", "services.csv", dict(keep_rows=[]), (), "services.csv, row 2",
+     ["the file has no data rows"]),
+    ("year-outside-folder", "frame.yaml", None, ("--year", 1900), "frame.yaml, line 6",
+     ["the folder describes 2024, not 1900", "--year 2024"]),
+]
+
+
+@pytest.mark.parametrize("name, file, edit, args, where, texts", BROKEN, ids=[c[0] for c in BROKEN])
+def test_topdown_broken_input_is_located_and_writes_nothing(tmp_path, monkeypatch, capsys, name, file, edit, args,
+                                                            where, texts):
+    folder = tmp_path / "topdown"
+    shutil.copytree(ROOT / "data" / "topdown_2024", folder)
+    if edit is not None:
+        _edit(folder / file, **edit)
+    with pytest.raises(SystemExit) as exc:
+        _run(monkeypatch, folder, *args, "--out", tmp_path / "out")
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.startswith("error: ")
+    assert where in err and "Expected" in err and "Fix:" in err, err
+    for text in texts:
+        assert text in err, err
+    assert "resmodel.budget" not in err  # no internal API names in a user message
     assert not (tmp_path / "out").exists()

@@ -113,3 +113,12 @@ def test_item_without_source_is_refused(topdown):
     with pytest.raises(Exception) as info:
         reconcile(dataclasses.replace(topdown, items=items))
     assert "unknown service 'hsl_x'" in str(info.value) and "without a source" in str(info.value)
+
+
+def test_compare_targets_refuses_an_unknown_measure_without_a_traceback(rec, targets):
+    """Called directly (notebooks, API), a bad target is a located InputError, not a KeyError."""
+    from resmodel.errors import InputError
+
+    bad = targets.assign(measure=targets["measure"].where(targets.index != 1, "net_cst"))
+    with pytest.raises(InputError, match=r"row 3, column 'measure': unknown measure 'net_cst'"):
+        compare_targets(rec, bad, file="targets.csv")

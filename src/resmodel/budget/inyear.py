@@ -29,12 +29,14 @@ import numpy as np
 import pandas as pd
 
 from resmodel.budget.areas import AREA_KEYS, suggest
+from resmodel.budget.cells import PLAIN_NUMBER, blank, check_header, floats, shown
 from resmodel.budget.projection import TOTAL
 from resmodel.errors import InputError, Location, ProblemCollector
 
 ACTUALS_COLUMNS = ("year", "month", "area", "cost", "volume")
 FRAME_COLUMNS = ("year", "area", "frame")
 CHANGE_COLUMNS = ("year", "month", "area", "volume_change", "known_year", "known_month")
+DOCS = "docs/budget.md, section 7"
 Z = {50: 0.6745, 80: 1.2816, 90: 1.6449, 95: 1.9600}
 #: Student-t quantiles for 1–5 degrees of freedom at the same two-sided levels: a past error
 #: estimated from n years is widened by t(n) / z (prediction with an estimated variance)
@@ -56,40 +58,49 @@ def _loc(file: str | None, row: int | None = None, column: str | None = None) ->
     return Location(file=file, row=row, column=column)
 
 
+def _years_text(years: Sequence[int]) -> str:
+    """2019–2024 for consecutive years, else 2019, 2021, 2024."""
+    years = sorted(set(years))
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years))
+
+
 def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     """Validate the actuals table (every problem located by row and column) and sort it."""
+    check_header(actuals, ACTUALS_COLUMNS, file, "one row per year, month and area", docs=DOCS)
     problems = ProblemCollector()
-    for c in ACTUALS_COLUMNS:
-        if c not in actuals.columns:
-            problems.add(_loc(file, 1, c), f"column '{c}' is missing", "columns " + ", ".join(ACTUALS_COLUMNS),
-                         "export the columns described in docs/budget.md")
-    problems.raise_if_any()
     t = actuals.reset_index(drop=True)
-    year = pd.to_numeric(t["year"], errors="coerce")
-    month = pd.to_numeric(t["month"], errors="coerce")
-    cost = pd.to_numeric(t["cost"], errors="coerce")
-    volume = pd.to_numeric(t["volume"], errors="coerce").fillna(0.0)
+    year, month, cost, volume = (floats(t[c]) for c in ("year", "month", "cost", "volume"))
+    empty_cost, empty_volume = blank(t["cost"]), blank(t["volume"])
     for i in range(len(t)):
         r = i + 2
-        if not np.isfinite(year.iat[i]) or year.iat[i] != int(year.iat[i]):
-            problems.add(_loc(file, r, "year"), f"'{t['year'].iat[i]}' is not a year", "a year such as 2024",
+        if not np.isfinite(year[i]) or year[i] != int(year[i]):
+            problems.add(_loc(file, r, "year"), f"'{shown(t['year'].iat[i])}' is not a year", "a year such as 2024",
                          "correct the year")
-        if not np.isfinite(month.iat[i]) or not 1 <= month.iat[i] <= 12 or month.iat[i] != int(month.iat[i]):
-            problems.add(_loc(file, r, "month"), f"'{t['month'].iat[i]}' is not a month", "a whole number 1–12",
-                         "correct the month")
-        if t["area"].iat[i] not in AREA_KEYS:
-            problems.add(_loc(file, r, "area"), f"unknown report area '{t['area'].iat[i]}'",
+        if not np.isfinite(month[i]) or not 1 <= month[i] <= 12 or month[i] != int(month[i]):
+            problems.add(_loc(file, r, "month"), f"'{shown(t['month'].iat[i])}' is not a month",
+                         "a whole number 1–12", "correct the month")
+        if shown(t["area"].iat[i]) not in AREA_KEYS:
+            problems.add(_loc(file, r, "area"), f"unknown report area '{shown(t['area'].iat[i])}'",
                          "one of " + ", ".join(AREA_KEYS), f"correct the area ({suggest(str(t['area'].iat[i]), AREA_KEYS)})")
-        if not np.isfinite(cost.iat[i]):
-            problems.add(_loc(file, r, "cost"), f"'{t['cost'].iat[i]}' is not an amount", "net cost in SEK",
-                         "fill in the month's net cost")
-        if volume.iat[i] < 0:
+        if empty_cost[i]:
+            problems.add(_loc(file, r, "cost"), "the cost is empty", "the month's net cost in SEK",
+                         "fill in the month's net cost (0 if nothing was booked)")
+        elif not np.isfinite(cost[i]):
+            problems.add(_loc(file, r, "cost"), f"'{shown(t['cost'].iat[i])}' is not an amount",
+                         "the month's net cost in SEK, a number with '.' as decimal point", PLAIN_NUMBER)
+        if not empty_volume[i] and not np.isfinite(volume[i]):
+            problems.add(_loc(file, r, "volume"), f"'{shown(t['volume'].iat[i])}' is not a number",
+                         "the month's average volume, a number ≥ 0 with '.' as decimal point "
+                         "(0 or empty for an area without a volume measure)", PLAIN_NUMBER)
+        elif volume[i] < 0:
             problems.add(_loc(file, r, "volume"), "negative volume", "a volume ≥ 0", "correct the volume")
         if len(problems.problems) >= 25:
             break
     problems.raise_if_any()
     t = pd.DataFrame({"year": year.astype(int), "month": month.astype(int), "area": t["area"].astype(str),
-                      "cost": cost.astype(float), "volume": volume.astype(float)})
+                      "cost": cost, "volume": np.where(empty_volume, 0.0, volume)})
     dup = t.duplicated(["year", "month", "area"])
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
@@ -102,58 +113,107 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFram
             raise InputError.at(Location(file=file, path=f"{a}.{y}-{gap:02d}"),
                                 f"{a} {y}: month {gap} is missing while later months are present",
                                 "consecutive months from January", "add the missing month (0 if nothing was booked)")
+    _check_volume_measure(t, empty_volume, file)
     return t.sort_values(["area", "year", "month"], kind="mergesort").reset_index(drop=True)
 
 
+def _check_volume_measure(t: pd.DataFrame, empty: np.ndarray, file: str | None) -> None:
+    """Within one area and year the volume is given in every month or in none (a run rate per
+    volume unit cannot use a month without volume)."""
+    problems = ProblemCollector()
+    for (y, a), g in t.groupby(["year", "area"], sort=True):
+        zero = g.index[(g["volume"] == 0).to_numpy()]
+        if len(zero) and len(zero) < len(g):
+            i = int(zero[0])
+            what = "empty" if empty[i] else "0"
+            problems.add(_loc(file, i + 2, "volume"), f"the volume is {what} while other months of {a} {y} have a volume",
+                         f"a volume > 0 in every month of {a} {y} (0 or empty in every month only for an area "
+                         "without a volume measure)", "fill in the month's average volume")
+    problems.raise_if_any()
+
+
 def check_frames(frames: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
-    """Validate the yearly frame per area (year, area, frame)."""
-    for c in FRAME_COLUMNS:
-        if c not in frames.columns:
-            raise InputError.at(_loc(file, 1, c), f"column '{c}' is missing", "columns year, area, frame",
-                                "add the column")
+    """Validate the yearly frame per area (year, area, frame): one row per year and area, frame ≥ 0."""
+    check_header(frames, FRAME_COLUMNS, file, "one row per year and area: year, area, frame (SEK)", docs=DOCS)
     t = frames.reset_index(drop=True).copy()
+    problems = ProblemCollector()
     for i, a in enumerate(t["area"]):
-        if a not in AREA_KEYS:
-            raise InputError.at(_loc(file, i + 2, "area"), f"unknown report area '{a}'", "a report area key",
-                                f"correct it ({suggest(str(a), AREA_KEYS)})")
+        if shown(a) not in AREA_KEYS:
+            problems.add(_loc(file, i + 2, "area"), f"unknown report area '{shown(a)}'", "a report area key",
+                         f"correct it ({suggest(str(a), AREA_KEYS)})")
+    problems.raise_if_any()
     _whole_numbers(t, ("year",), file)
-    t["frame"] = pd.to_numeric(t["frame"], errors="coerce")
-    if t["frame"].isna().any():
-        i = int(np.flatnonzero(t["frame"].isna().to_numpy())[0])
-        raise InputError.at(_loc(file, i + 2, "frame"), "frame is not an amount", "SEK", "fill in the frame")
+    amounts, empty = floats(t["frame"]), blank(t["frame"])
+    for i in range(len(t)):
+        where = _loc(file, i + 2, "frame")
+        if empty[i]:
+            problems.add(where, "the frame is empty", "the year's frame in SEK", "fill in the frame (0 if none)")
+        elif not np.isfinite(amounts[i]):
+            problems.add(where, f"'{shown(t['frame'].iat[i])}' is not an amount",
+                         "the year's frame in SEK, a number with '.' as decimal point", PLAIN_NUMBER)
+        elif amounts[i] < 0:
+            problems.add(where, f"negative frame {amounts[i]:g}", "a frame ≥ 0 SEK",
+                         "correct the frame (a frame, kommunbidrag, is never negative)")
+    problems.raise_if_any()
+    t["frame"] = amounts
+    first: dict[tuple[int, str], int] = {}
+    for i, key in enumerate(zip(t["year"], t["area"], strict=True)):
+        if key in first:
+            problems.add(_loc(file, i + 2), f"{key[1]} {key[0]} appears twice (rows {first[key]} and {i + 2})",
+                         "one frame per year and area", "remove one of the two rows (frames are not summed)")
+        first.setdefault(key, i + 2)
+    problems.raise_if_any()
     return t
+
+
+def check_frame_coverage(frames: pd.DataFrame, actuals: pd.DataFrame, year: int, file: str | None = None) -> None:
+    """Every area with actuals in ``year`` needs a frame row for that year (a missing one is not 0)."""
+    problems = ProblemCollector()
+    have = set(frames.loc[frames["year"] == year, "area"])
+    for area in AREA_KEYS:
+        if area in set(actuals.loc[actuals["year"] == year, "area"]) and area not in have:
+            problems.add(_loc(file), f"no frame for {area} {year}",
+                         f"a row year, area, frame for every area with actuals in {year}",
+                         f"add the row '{year},{area},<frame in SEK>' (0 if the area has no frame)")
+    problems.raise_if_any()
 
 
 def _whole_numbers(t: pd.DataFrame, columns: tuple[str, ...], file: str | None) -> None:
     """Convert columns of a table read as text to integers in place; the first bad cell is located."""
     for c in columns:
-        values = pd.to_numeric(t[c], errors="coerce")
-        bad = values.isna() | (values != values.round())
+        values = floats(t[c])
+        bad = ~np.isfinite(values) | (values != np.round(values))
         if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError.at(_loc(file, i + 2, c), f"'{t[c].iat[i]}' is not a whole number", f"a whole number ({c})",
-                                f"correct the {c}")
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError.at(_loc(file, i + 2, c), f"'{shown(t[c].iat[i])}' is not a whole number",
+                                f"a whole number ({c})", f"correct the {c}")
         t[c] = values.astype(int)
 
 
 def check_changes(changes: pd.DataFrame | None, file: str | None = None) -> pd.DataFrame:
     """Validate known volume changes: effective (year, month), area, change, and when it became known."""
+    if changes is not None:
+        check_header(changes, CHANGE_COLUMNS, file, None, docs=DOCS)  # a header-only file: no changes known
     if changes is None or len(changes) == 0:
         return pd.DataFrame({c: pd.Series(dtype=float if c == "volume_change" else int if c != "area" else str)
                              for c in CHANGE_COLUMNS})
-    for c in CHANGE_COLUMNS:
-        if c not in changes.columns:
-            raise InputError.at(_loc(file, 1, c), f"column '{c}' is missing", "columns " + ", ".join(CHANGE_COLUMNS),
-                                "add the column")
     t = changes.reset_index(drop=True).copy()
     _whole_numbers(t, ("year", "month", "known_year", "known_month"), file)
-    t["volume_change"] = pd.to_numeric(t["volume_change"], errors="coerce")
-    if t["volume_change"].isna().any():
-        i = int(np.flatnonzero(t["volume_change"].isna().to_numpy())[0])
-        raise InputError.at(_loc(file, i + 2, "volume_change"), "volume change is not a number", "a number",
-                            "fill in the change")
+    problems = ProblemCollector()
+    for c in ("month", "known_month"):
+        for i in np.flatnonzero(~t[c].between(1, 12).to_numpy()):
+            problems.add(_loc(file, int(i) + 2, c), f"'{changes[c].iat[i]}' is not a month", "a whole number 1–12",
+                         f"correct the {c.replace('_', ' ')}")
+    change, empty = floats(t["volume_change"]), blank(t["volume_change"])
+    for i in np.flatnonzero(~np.isfinite(change)):
+        problems.add(_loc(file, int(i) + 2, "volume_change"),
+                     "the volume change is empty" if empty[i] else f"'{shown(t['volume_change'].iat[i])}' is not a number",
+                     "the change in volume (users/places, negative for a closure), a number with '.' as decimal point",
+                     "fill in the change" if empty[i] else PLAIN_NUMBER)
+    problems.raise_if_any()
+    t["volume_change"] = change
     for i, row in t.iterrows():
-        if row["area"] not in AREA_KEYS:
+        if shown(row["area"]) not in AREA_KEYS:
             raise InputError.at(_loc(file, int(i) + 2, "area"), f"unknown report area '{row['area']}'",
                                 "a report area key", f"correct it ({suggest(str(row['area']), AREA_KEYS)})")
         if (int(row["known_year"]), int(row["known_month"])) > (int(row["year"]), int(row["month"])):
@@ -311,7 +371,7 @@ def _relative_errors(data: dict[str, _AreaData], changes: pd.DataFrame, year: in
 
 
 def _forecast(t: pd.DataFrame, data: dict[str, _AreaData], fr: pd.DataFrame, ch: pd.DataFrame, year: int,
-              month: int, s: InYearSettings, cache: dict) -> pd.DataFrame:
+              month: int, s: InYearSettings, cache: dict, file: str | None = None) -> pd.DataFrame:
     z = Z[s.level]
     rows = []
     for area in AREA_KEYS:
@@ -320,7 +380,7 @@ def _forecast(t: pd.DataFrame, data: dict[str, _AreaData], fr: pd.DataFrame, ch:
             continue
         if np.isnan(d.cost[year][:month]).any():
             first = int(np.flatnonzero(np.isnan(d.cost[year][:month]))[0]) + 1
-            raise InputError.at(Location(path=f"inyear.{area}.{year}-{first:02d}"),
+            raise InputError.at(Location(file=file, path=f"inyear.{area}.{year}-{first:02d}"),
                                 f"{area} {year}: month {first} has no actuals", f"actuals for months 1–{month}",
                                 "forecast from an earlier month or add the missing month")
         ytd, fc, sd = _point(d, ch, area, year, month, s)
@@ -367,14 +427,27 @@ def _settings(settings: InYearSettings | None, month: int | None = None) -> InYe
 
 def forecast(actuals: pd.DataFrame, frames: pd.DataFrame, year: int, month: int,
              changes: pd.DataFrame | None = None, settings: InYearSettings | None = None,
-             file: str | None = None) -> pd.DataFrame:
+             file: str | None = None, frames_file: str | None = None,
+             changes_file: str | None = None) -> pd.DataFrame:
     """Full-year forecast per area and for the board from actuals up to ``month`` of ``year``:
     area, cost_to_date, forecast, sd, lo, hi (interval at settings.level %), frame, deviation
     (frame − forecast) and its interval (deviation_lo, deviation_hi). The sd is the larger of the
     model's (noise and rate error) and the method's own past error at this month (≥ 2 years)."""
     s = _settings(settings, month)
     t = check_actuals(actuals, file)
-    return _forecast(t, _by_area(t), check_frames(frames), check_changes(changes), year, month, s, {})
+    check_year(t, year, file)
+    fr = check_frames(frames, frames_file)
+    check_frame_coverage(fr, t, year, frames_file)
+    return _forecast(t, _by_area(t), fr, check_changes(changes, changes_file), year, month, s, {}, file)
+
+
+def check_year(actuals: pd.DataFrame, year: int, file: str | None = None) -> None:
+    """The year to forecast must be one the (checked) actuals have."""
+    years = sorted(int(y) for y in actuals["year"].unique())
+    if year not in years:
+        raise InputError.at(Location(file=file), f"no actuals for {year}; the file has the years {_years_text(years)}",
+                            f"monthly actuals for {year}", f"forecast one of {_years_text(years)} (--year), "
+                            f"or add the months of {year} to the file")
 
 
 def backtest(actuals: pd.DataFrame, frames: pd.DataFrame, changes: pd.DataFrame | None = None,

@@ -19,6 +19,7 @@ import pandas as pd
 from resmodel.budget import volumes as vol
 from resmodel.budget.areas import AREA_KEYS, area_of
 from resmodel.budget.case import BudgetCase, BudgetResult, run_budget
+from resmodel.budget.cells import PLAIN_NUMBER, blank, check_header, floats, shown
 from resmodel.budget.frame import FrameConfig
 from resmodel.budget.periods import Horizon
 from resmodel.budget.projection import (
@@ -28,12 +29,20 @@ from resmodel.budget.projection import (
     ExternalPlacesParams,
     ProjectionInputs,
 )
-from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 
 RULES = ("generic", "sfb", "own_provider", "external")
 SERVICE_COLUMNS = ("service", "volume_unit", "budget_volume", "outcome_volume", "budget_unit_cost",
                    "outcome_unit_cost", "rule", "source", "status")
+SERVICE_OPTIONAL = ("new_place_premium", "note")
 ITEM_COLUMNS = ("service", "item", "amount", "kind", "source")
+ITEM_OPTIONAL = ("note",)
+ITEM_KINDS = ("reported", "residual", "assumption")
+TARGET_COLUMNS = ("measure", "area", "value", "tolerance", "source")
+TARGET_OPTIONAL = ("circular", "note")
+AREA_MEASURES = ("frame", "budget_net_cost", "net_cost", "deviation", "residual")
+SERVICE_MEASURES = ("service_deviation",)
+DOCS = "data/topdown_2024/README.md"
 
 #: board-wide cost structure from Malmö FSN's 2024 income statement (derived): personnel costs
 #: 1 921 967 / gross costs 4 304 511 (F0484), premises rents 251 705 / 4 304 511 (F0485),
@@ -95,20 +104,36 @@ class TopDownData:
     files: Mapping[str, str] = field(default_factory=dict)  # 'services', 'items' → file names for errors
 
 
-def _require_columns(table: pd.DataFrame, columns: tuple[str, ...], file: str | None) -> None:
-    """Every missing column of a top-down table, located at its header row."""
-    problems = ProblemCollector()
-    for c in columns:
-        if c not in table.columns:
-            problems.add(Location(file=file, row=1, column=c), f"column '{c}' is missing",
-                         "columns " + ", ".join(columns), "add the column (see the dataset README)")
-    problems.raise_if_any()
+def _non_negative(table: pd.DataFrame, column: str, what: str, file: str | None, problems: ProblemCollector,
+                  required: np.ndarray | bool = True) -> None:
+    """Each cell of ``column`` a number ≥ 0; empty cells are problems only where ``required``."""
+    values, empty = floats(table[column]), blank(table[column])
+    required = np.broadcast_to(required, len(table))
+    for i in range(len(table)):
+        where = Location(file=file, row=i + 2, column=column)
+        if empty[i]:
+            if required[i]:
+                problems.add(where, f"the {what} is empty", f"a {what}, a number ≥ 0", f"fill in the {what}")
+        elif not np.isfinite(values[i]):
+            problems.add(where, f"'{shown(table[column].iat[i])}' is not a {what}",
+                         f"a {what}, a number ≥ 0 with '.' as decimal point", PLAIN_NUMBER)
+        elif values[i] < 0:
+            problems.add(where, f"negative {what} {values[i]:g}", f"a {what} ≥ 0", f"correct the {what}")
+
+
+def _allowed(table: pd.DataFrame, column: str, allowed: tuple[str, ...], what: str, file: str | None,
+             problems: ProblemCollector) -> None:
+    """Each cell of ``column`` one of ``allowed``, with a near-miss suggestion."""
+    for i, value in enumerate(table[column]):
+        if shown(value) not in allowed:
+            problems.add(Location(file=file, row=i + 2, column=column), f"unknown {what} '{shown(value)}'",
+                         "one of " + ", ".join(allowed), f"{did_you_mean(shown(value), allowed)}correct the {what}")
 
 
 def check_services(data: TopDownData) -> pd.DataFrame:
     """Validate the service lines (all problems at once, located by file, row and column)."""
     table, file = data.services.reset_index(drop=True), data.files.get("services")
-    _require_columns(table, SERVICE_COLUMNS, file)
+    check_header(table, SERVICE_COLUMNS, file, "one line per service", optional=SERVICE_OPTIONAL, docs=DOCS)
     problems = ProblemCollector()
     for i, row in table.iterrows():
         r = int(i) + 2
@@ -116,20 +141,13 @@ def check_services(data: TopDownData) -> pd.DataFrame:
             area_of(str(row["service"]), data.service_areas, Location(file=file, row=r, column="service"))
         except InputError as exc:
             problems.problems.extend(exc.problems)
-        if row["rule"] not in RULES:
-            problems.add(Location(file=file, row=r, column="rule"), f"unknown rule '{row['rule']}'",
-                         "one of " + ", ".join(RULES), "correct the rule")
-        for c in ("budget_volume", "outcome_volume"):
-            value = pd.to_numeric(pd.Series([row[c]]), errors="coerce").iloc[0]
-            if not np.isfinite(value) or value < 0:
-                problems.add(Location(file=file, row=r, column=c), f"'{row[c]}' is not a volume",
-                             "a number ≥ 0", "fill in the volume")
-        if row["rule"] != "sfb":
-            value = pd.to_numeric(pd.Series([row["budget_unit_cost"]]), errors="coerce").iloc[0]
-            if not np.isfinite(value) or value < 0:
-                problems.add(Location(file=file, row=r, column="budget_unit_cost"),
-                             f"'{row['budget_unit_cost']}' is not a unit cost", "a number ≥ 0 (SEK)",
-                             "fill in the unit cost")
+    _allowed(table, "rule", RULES, "rule", file, problems)
+    for c in ("budget_volume", "outcome_volume"):
+        _non_negative(table, c, "volume", file, problems)
+    _non_negative(table, "budget_unit_cost", "unit cost", file, problems, required=(table["rule"] != "sfb").to_numpy())
+    _non_negative(table, "outcome_unit_cost", "unit cost", file, problems, required=False)
+    if "new_place_premium" in table.columns:
+        _non_negative(table, "new_place_premium", "premium", file, problems, required=False)
     if table["service"].duplicated().any():
         i = int(np.flatnonzero(table["service"].duplicated().to_numpy())[0])
         problems.add(Location(file=file, row=i + 2, column="service"), f"service '{table['service'].iat[i]}' "
@@ -190,22 +208,25 @@ def base_year_case(data: TopDownData, which: str, scenario: str | None = None) -
 def check_items(data: TopDownData, services: set[str]) -> pd.DataFrame:
     """Validate the non-volume items (service known, amount a number, kind and source given)."""
     items, file = data.items.reset_index(drop=True), data.files.get("items")
-    _require_columns(items, ITEM_COLUMNS, file)
+    check_header(items, ITEM_COLUMNS, file, None, optional=ITEM_OPTIONAL, docs=DOCS)
     problems = ProblemCollector()
-    amounts = pd.to_numeric(items["amount"], errors="coerce")
+    amounts, no_amount, no_source = floats(items["amount"]), blank(items["amount"]), blank(items["source"])
     for i, row in items.iterrows():
         r = int(i) + 2
         if row["service"] not in services:
             problems.add(Location(file=file, row=r, column="service"), f"item for unknown service '{row['service']}'",
                          "a service listed in the service table", "correct the service key")
-        if not np.isfinite(amounts.iat[int(i)]):
-            problems.add(Location(file=file, row=r, column="amount"), f"'{row['amount']}' is not an amount",
-                         "SEK (positive = extra net cost)", "fill in the amount")
-        if not str(row["source"]).strip() or str(row["source"]) == "nan":
+        if not np.isfinite(amounts[int(i)]):
+            problems.add(Location(file=file, row=r, column="amount"),
+                         "the amount is empty" if no_amount[int(i)] else f"'{shown(row['amount'])}' is not an amount",
+                         "SEK (positive = extra net cost), a number with '.' as decimal point",
+                         "fill in the amount" if no_amount[int(i)] else PLAIN_NUMBER)
+        if no_source[int(i)]:
             problems.add(Location(file=file, row=r, column="source"), "item without a source",
                          "a facts.csv id or a public source", "say where the amount comes from")
+    _allowed(items, "kind", ITEM_KINDS, "kind", file, problems)
     problems.raise_if_any()
-    return items.assign(amount=amounts.to_numpy(dtype=float))
+    return items.assign(amount=amounts)
 
 
 @dataclass(frozen=True)
@@ -252,10 +273,38 @@ def reconcile(data: TopDownData) -> Reconciliation:
     return Reconciliation(budget, outcome, table, services)
 
 
-def compare_targets(rec: Reconciliation, targets: pd.DataFrame) -> pd.DataFrame:
+def check_targets(targets: pd.DataFrame, services: set[str], file: str | None = None) -> pd.DataFrame:
+    """Validate published targets: known measure, an area (or a service for 'service_deviation'),
+    value an amount, tolerance ≥ 0 (all problems at once, located by file, row and column)."""
+    table = targets.reset_index(drop=True)
+    check_header(table, TARGET_COLUMNS, file, "one row per published figure", optional=TARGET_OPTIONAL, docs=DOCS)
+    problems = ProblemCollector()
+    _allowed(table, "measure", (*AREA_MEASURES, *SERVICE_MEASURES), "measure", file, problems)
+    areas, names = (*AREA_KEYS, TOTAL), sorted(services)
+    for i, (measure, area) in enumerate(zip(table["measure"].map(shown), table["area"].map(shown), strict=True)):
+        where = Location(file=file, row=i + 2, column="area")
+        if measure in SERVICE_MEASURES and area not in services:
+            problems.add(where, f"unknown service '{area}'", f"for '{measure}' a service of the service table",
+                         f"{did_you_mean(area, names)}correct the service key")
+        elif measure in AREA_MEASURES and area not in areas:
+            problems.add(where, f"unknown area '{area}'", "one of " + ", ".join(areas),
+                         f"{did_you_mean(area, areas)}correct the area")
+    values, empty = floats(table["value"]), blank(table["value"])
+    for i in np.flatnonzero(~np.isfinite(values)):
+        problems.add(Location(file=file, row=int(i) + 2, column="value"),
+                     "the value is empty" if empty[i] else f"'{shown(table['value'].iat[i])}' is not an amount",
+                     "the published figure in SEK, a number with '.' as decimal point",
+                     "fill in the value" if empty[i] else PLAIN_NUMBER)
+    _non_negative(table, "tolerance", "tolerance", file, problems)
+    problems.raise_if_any()
+    return table.assign(value=values, tolerance=floats(table["tolerance"]))
+
+
+def compare_targets(rec: Reconciliation, targets: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     """Model vs published targets (columns measure, area, value, tolerance, source) → with
     model, difference and a within-tolerance flag. Measure 'service_deviation' names a service
     in the area column (budget − outcome net cost of that line)."""
+    targets = check_targets(targets, set(rec.services["service"]), file)
     t = rec.table.set_index("area")
     per_service = rec.services.set_index("service")
     rows = []

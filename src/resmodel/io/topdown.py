@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from resmodel.budget.frame import load_frame
-from resmodel.budget.topdown import TopDownData
+from resmodel.budget.topdown import TopDownData, check_items, check_services, check_targets
 from resmodel.errors import InputError, Location
 from resmodel.io.pnr import check_frame_for_pnr
 from resmodel.io.scenario import display_path
 from resmodel.io.tables import read_raw
-from resmodel.io.yamlio import read_yaml
+from resmodel.io.yamlio import LocatedDocument, read_yaml
 
 
 def _table(path: Path) -> pd.DataFrame:
@@ -29,17 +29,35 @@ def _table(path: Path) -> pd.DataFrame:
 
 
 def read_topdown(folder: Path, year: int) -> tuple[TopDownData, pd.DataFrame | None]:
-    """services.csv, items.csv (optional), frame.yaml and targets.csv (optional) of one base year."""
+    """services.csv, items.csv (optional), frame.yaml and targets.csv (optional) of one base year,
+    each validated against the others (located errors naming the file, row and column)."""
     if not folder.is_dir():
         raise InputError.at(Location(file=display_path(folder)), "top-down folder not found",
                             "a folder with services.csv, frame.yaml and optionally items.csv and targets.csv",
                             "check the path (see data/topdown_2024 for an example)")
     doc = read_yaml(folder / "frame.yaml", display_path(folder / "frame.yaml"))
     frame = load_frame(doc.data, doc.file, line_of=doc.line_of)
+    _check_year(year, frame.base_year, doc)
     items_path = folder / "items.csv"
     items = _table(items_path) if items_path.is_file() else pd.DataFrame(
         columns=["service", "kind", "amount", "source"])
     data = TopDownData(year=year, services=_table(folder / "services.csv"), items=items, frame=frame,
                        files={"services": display_path(folder / "services.csv"), "items": display_path(items_path)})
+    services = set(check_services(data)["service"].astype(str))
+    if len(items):
+        check_items(data, services)
     targets_path = folder / "targets.csv"
-    return data, (_table(targets_path) if targets_path.is_file() else None)
+    if not targets_path.is_file():
+        return data, None
+    targets = _table(targets_path)
+    check_targets(targets, services, display_path(targets_path))
+    return data, targets
+
+
+def _check_year(year: int, base_year: int, doc: LocatedDocument) -> None:
+    """A top-down folder describes one base year: the frame's ``base_year``."""
+    if year != base_year:
+        raise InputError.at(Location(file=doc.file, line=doc.line_of("base_year"), path="base_year"),
+                            f"the folder describes {base_year}, not {year} (--year)",
+                            f"--year {base_year}, the base year of the frame and the figures in the folder",
+                            f"run with --year {base_year}, or use a folder made for {year}")

@@ -1,0 +1,50 @@
+"""Cell helpers for the budget tables read as text (in-year actuals, top-down tables): numbers
+that refuse decimal commas and thousands separators, empty cells, cells quoted in messages, and
+the header check (missing and unknown columns, a header-only file)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
+
+PLAIN_NUMBER = "write a plain number with '.' as decimal point and no spaces, units or thousands separators"
+
+
+def floats(values: pd.Series) -> np.ndarray:
+    """A column read as text (or numbers) as floats; NaN where a cell is empty or not a number."""
+    numbers = pd.to_numeric(pd.Series(values).astype(object), errors="coerce")
+    return numbers.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
+def blank(values: pd.Series) -> np.ndarray:
+    """True where a cell is empty (missing or only spaces)."""
+    values = pd.Series(values)
+    return (values.isna() | values.astype(str).str.strip().eq("")).to_numpy(dtype=bool)
+
+
+def shown(value: object) -> str:
+    """A cell as the user wrote it ('' for an empty cell)."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def check_header(table: pd.DataFrame, columns: tuple[str, ...], file: str | None, rows: str | None,
+                 optional: tuple[str, ...] = (), docs: str = "docs/budget.md") -> None:
+    """Missing and unknown columns (all at once, at the header row), then a table without data rows
+    (``rows`` says what rows are expected; None when a header-only file is allowed)."""
+    problems = ProblemCollector()
+    known = (*columns, *optional)
+    for c in columns:
+        if c not in table.columns:
+            problems.add(Location(file=file, row=1, column=c), f"column '{c}' is missing",
+                         "columns " + ", ".join(columns), f"add the column (see {docs})")
+    for c in table.columns:
+        if c not in known:
+            problems.add(Location(file=file, row=1, column=str(c)), f"unknown column '{c}'",
+                         "only the columns " + ", ".join(known),
+                         f"{did_you_mean(c, known)}rename or remove the column (a silently ignored column would be a bug)")
+    problems.raise_if_any()
+    if rows is not None and len(table) == 0:
+        raise InputError.at(Location(file=file, row=2), "the file has no data rows, only a header", rows,
+                            "add the rows, or check that the right file was given")
