@@ -123,3 +123,13 @@ def test_the_published_backtest_table_is_current():
     summary = iy.accuracy_by_month(iy.backtest(d["actuals"], d["frames"], d["known_changes"]))
     assert iy.accuracy_markdown(summary) in doc
     assert iy.area_markdown(summary, "mape_pct") in doc
+    assert iy.area_markdown(summary, "coverage_pct", digits=0) in doc
+
+
+def test_one_earlier_year_still_gives_an_interval_at_month_one(demo):
+    """With one earlier year the seasonal profile fits that year exactly; its zero residuals must not
+    make the first month's 80 % interval zero wide (it was, for every area, before the fix)."""
+    two_years = demo["actuals"][demo["actuals"]["year"].isin([2019, 2020])]
+    frames = demo["frames"][demo["frames"]["year"] == 2020]
+    f = iy.forecast(two_years, frames, 2020, 1)
+    assert (f["hi"] - f["lo"] > 0.01 * f["forecast"]).all(), f[["area", "lo", "forecast", "hi"]]

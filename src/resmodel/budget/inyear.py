@@ -267,9 +267,11 @@ def profile(data: _AreaData, years: Sequence[int]) -> np.ndarray:
 
 def _sigma(data: _AreaData, years: Sequence[int], shape: np.ndarray, c: np.ndarray, v: np.ndarray, k: int,
            default: float) -> float:
-    """Spread of monthly rates around the profile fit, from earlier years and the months to date."""
+    """Spread of monthly rates around the profile fit, from earlier years and the months to date.
+    A profile learnt from one year fits that year exactly, so its residuals (all zero) say nothing:
+    earlier years count only when the profile rests on two or more."""
     res = []
-    for y in years:
+    for y in (years if len(years) >= 2 else []):
         cy, vy = data.cost[y], _volume_basis(data.volume[y])
         if np.isnan(cy).any():
             continue
@@ -285,9 +287,10 @@ def _sigma(data: _AreaData, years: Sequence[int], shape: np.ndarray, c: np.ndarr
 
 def _drift(data: _AreaData, years: Sequence[int], shape: np.ndarray) -> float:
     """Typical in-year level shift: rms of (second-half rate / first-half rate − 1) in earlier years,
-    after the profile — the risk a run rate cannot see (a cost trend starting mid-year)."""
+    after the profile — the risk a run rate cannot see (a cost trend starting mid-year). Not measured
+    on a single year, which its own profile fits exactly (as in ``_sigma``)."""
     shifts = []
-    for y in years:
+    for y in (years if len(years) >= 2 else []):
         c, v = data.cost[y], _volume_basis(data.volume[y])
         if np.isnan(c).any():
             continue
