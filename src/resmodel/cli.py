@@ -79,9 +79,13 @@ def explain(scenario: ScenarioArg,
             area: Annotated[str, typer.Option(help="report area for --year, or 'total'")] = "total") -> None:
     """Show how a reported number was computed: a unit's base-year figure (--unit) or an area's
     projected deviation in a year (--year, --area), with the parts and parameters behind it."""
+    from resmodel.io.pnr import check_option_for_pnr
     from resmodel.run import load
     from resmodel.run import run as run_scenario
 
+    check_option_for_pnr(unit, "--unit")
+    check_option_for_pnr(area, "--area")
+    check_option_for_pnr(measure, "--measure")
     if (unit is None) == (year is None):
         from resmodel.errors import InputError, Location
         raise InputError.at(Location(path="--unit/--year"), "give either --unit (base-year unit figure) or --year "
@@ -138,12 +142,19 @@ def params(scenario: ScenarioArg,
     try:
         date = dt.date.fromisoformat(on) if on else loaded.scenario.base_date
     except ValueError:
-        from resmodel.errors import InputError, Location
         raise InputError.at(Location(path="--on"), f"'{on}' is not a date", "YYYY-MM-DD", "write the date as 2025-01-01") from None
+    earliest = max(leaf.values[0][0] for leaf in loaded.tree.parameters.values())
+    if date < earliest:
+        raise InputError.at(Location(path="--on"), f"not every parameter is in force on {date}",
+                            f"a date from {earliest} (the latest first valid-from date of the parameters)",
+                            f"choose --on {earliest} or later")
     snapshot = loaded.tree.snapshot(date)
-    for path in snapshot.paths():
-        if grep is None or grep in path:
-            typer.echo(snapshot.trace(path).describe())
+    shown = [path for path in snapshot.paths() if grep is None or grep in path]
+    if not shown:
+        raise InputError.at(Location(path="--grep"), f"no parameter path contains '{grep}'",
+                            "part of a path such as 'salaries' or 'working_time'", "run without --grep to see them all")
+    for path in shown:
+        typer.echo(snapshot.trace(path).describe())
 
 
 @app.command()

@@ -14,6 +14,7 @@ import pandas as pd
 import typer
 
 from resmodel.errors import InputError, Location, Warning_
+from resmodel.io.pnr import check_option_for_pnr
 from resmodel.io.writers import check_output_folder
 
 PathOpt = Annotated[Path, typer.Option(help="output folder (new, empty, or an earlier output of the same command, "
@@ -30,6 +31,18 @@ def _warn(warnings: list[Warning_], limit: int = 15) -> None:
         typer.echo(f"warning: {w}", err=True)
     if len(warnings) > limit:
         typer.echo(f"warning: … and {len(warnings) - limit} more", err=True)
+
+
+def _positive_option(option: str, value: int | None) -> None:
+    """A whole-number option that, when given, must be ≥ 1 (leave it out for the default)."""
+    if value is not None and value < 1:
+        raise InputError.at(Location(path=option), f"{option} {value} is not a positive whole number",
+                            "a whole number ≥ 1", f"raise {option}, or leave it out for the default")
+
+
+def _count(v: float) -> str:
+    """A count for a message: 100,000 or 450.5."""
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
 
 
 def _table(frame: pd.DataFrame) -> None:
@@ -86,6 +99,31 @@ def _inputs_for(uids: list[str], from_history: bool, population: Path | None, us
     return drivers, flow_map, warns
 
 
+DEFAULT_BACKTEST_MODELS = "naive,snaive,drift,ets,arima,theta,comb,demographic,stockflow,select,auto"
+EXIT_AGE_RANGE = (50, 100)  # --exit-age: a sensible age limit in years (daily activity: 67, F0401)
+
+
+def _check_model_inputs(requested: list[str], drivers: dict, flows: Path | None, flow_map: dict,
+                        uids: list[str]) -> None:
+    """Models named with --models whose inputs are missing are errors (the default list skips them)."""
+    from resmodel.forecast.forecaster import make_model
+
+    for name in ("demographic", "stockflow"):
+        if name not in requested:
+            continue
+        where = Location(path=f"--models {name}")
+        if name == "demographic" and not drivers:
+            make_model(name, where=where)  # raises: names the model and --population
+        if name == "stockflow" and not flow_map:
+            if flows is None:
+                make_model(name, where=where)  # raises: names the model and --flows
+            shown = ", ".join(uids[:5]) + (" …" if len(uids) > 5 else "")
+            raise InputError.at(Location(str(flows), column="service", path=where.path),
+                                f"the flows file has no flows for any series of the backtest ({shown})",
+                                "flows rows whose service (and level, with --by-level) match the series",
+                                "give the flows of these services, or leave stockflow out of --models")
+
+
 def _parse_models(text: str, freq: str, driver: bool, flows: dict) -> list:
     from resmodel.forecast.forecaster import make_model
 
@@ -101,9 +139,10 @@ def backtest(
     h: Annotated[int | None, typer.Option(help="horizon in periods (default 12 monthly, 1 yearly)")] = None,
     windows: Annotated[int | None, typer.Option(help="rolling origins (default up to 8)")] = None,
     step: Annotated[int | None, typer.Option(help="periods between origins (default 6 monthly, 1 yearly)")] = None,
-    models: Annotated[str, typer.Option(help="comma-separated models (naive, snaive, drift, ets, arima, theta, comb, "
-                                        "demographic, stockflow, select, auto); naive is always included")] =
-    "naive,snaive,drift,ets,arima,theta,comb,demographic,stockflow,select,auto",
+    models: Annotated[str | None, typer.Option(
+        help="comma-separated models (naive, snaive, drift, ets, arima, theta, comb, demographic, stockflow, select, "
+        "auto); naive is always included. Default: all of them, demographic and stockflow only with --population "
+        "and --flows, snaive only for monthly series; a model named here whose input is missing is an error")] = None,
     by_level: Annotated[bool, typer.Option("--by-level", help="volume history: one series per level")] = False,
     population: Annotated[Path | None, typer.Option(help="population by age band (demographic model)")] = None,
     users: Annotated[Path | None, typer.Option(help="users.csv with birth years (age structure)")] = None,
@@ -117,6 +156,10 @@ def backtest(
     from resmodel.io.series import csv_writer, read_series, write_atomically
 
     check_output_folder(out, BACKTEST_OUTPUTS)
+    for option, value in (("--h", h), ("--windows", windows), ("--step", step)):
+        _positive_option(option, value)
+    for name in (models or "").split(","):
+        check_option_for_pnr(name, "--models")
 
     data = read_series(series, by_level=by_level)
     all_series = {s.uid: s for s in split_series(data.frame, data.freqs)}
@@ -124,7 +167,9 @@ def backtest(
     if population:
         months = pd.DatetimeIndex(sorted(data.frame[DS].unique()))
     drivers, flow_map, warns = _inputs_for(sorted(all_series), data.from_history, population, users, flows, months)
-    requested = [n.strip() for n in models.split(",")]
+    requested = [n.strip() for n in (models or DEFAULT_BACKTEST_MODELS).split(",")]
+    if models is not None:  # a model named on the command line must get its inputs
+        _check_model_inputs(requested, drivers, flows, flow_map, sorted(all_series))
     cvs, tables = [], []
     for freq in sorted(set(data.freqs.values())):
         uids = sorted(u for u, f in data.freqs.items() if f == freq)
@@ -213,6 +258,7 @@ def _parse_spec(items: list[str]) -> tuple[dict, str | None]:
     spec, default = {}, None
     for item in items:
         key, sep, value = item.partition("=")
+        check_option_for_pnr(item, "--model")
         where = Location(path=f"--model {item}")
         if not sep:
             default = key.strip()
@@ -241,13 +287,16 @@ def forecast(
     population: Annotated[Path | None, typer.Option(help="population by age band (demographic model)")] = None,
     users: Annotated[Path | None, typer.Option(help="users.csv with birth years (age structure)")] = None,
     flows: Annotated[Path | None, typer.Option(help="yearly flows (stock–flow model and level mix)")] = None,
-    exit_age: Annotated[int, typer.Option(help="age at which users leave daily activity (F0401: 67)")] = 67,
+    exit_age: Annotated[int | None, typer.Option(
+        help=f"age at which users leave daily activity, {EXIT_AGE_RANGE[0]}–{EXIT_AGE_RANGE[1]} (default 67, F0401); "
+        "used by the stock–flow level mix with --flows and --users")] = None,
     out: PathOpt = Path("results/forecast"),
 ) -> None:
     """Forecast volumes with prediction intervals per service and level (or per series)."""
     from resmodel.forecast.forecaster import Forecaster, make_model
     from resmodel.forecast.frame import format_ds
     from resmodel.forecast.interface import age_shares_from_users, forecast_volumes, user_ages_by_level
+    from resmodel.forecast.stockflow import DEFAULT_EXIT_AGE
     from resmodel.io.series import (
         csv_writer,
         read_flows,
@@ -259,9 +308,20 @@ def forecast(
     )
 
     check_output_folder(out, FORECAST_OUTPUTS)
+    _positive_option("--h", h)
+    if exit_age is not None and not EXIT_AGE_RANGE[0] <= exit_age <= EXIT_AGE_RANGE[1]:
+        raise InputError.at(Location(path="--exit-age"), f"--exit-age {exit_age} is outside "
+                            f"{EXIT_AGE_RANGE[0]}–{EXIT_AGE_RANGE[1]}",
+                            f"an age in years from {EXIT_AGE_RANGE[0]} to {EXIT_AGE_RANGE[1]} "
+                            f"(daily activity ends at {DEFAULT_EXIT_AGE}, F0401)",
+                            "correct --exit-age, or leave it out for 67")
 
     spec, default = _parse_spec(model or [])
     data = read_series(series)
+    if exit_age is not None and not (data.from_history and flows and users):
+        _warn([Warning_("option_ignored", Location(path="--exit-age"),
+                        f"--exit-age {exit_age} has no effect: the age exit is used only by the stock–flow level mix "
+                        "of a volume history given --flows and --users")])
     if data.from_history:
         history = read_volume_history(series)
         if default:
@@ -275,7 +335,7 @@ def forecast(
             history, spec, h or 120, population=pop, age_shares=shares,
             flows=read_flows(flows) if flows else None,
             user_ages=user_ages_by_level(ages, base_year) if (ages is not None and flows) else None,
-            exit_age=exit_age, source=str(series))
+            exit_age=DEFAULT_EXIT_AGE if exit_age is None else exit_age, source=str(series))
         table = result.table.assign(month=result.table["month"].dt.strftime("%Y-%m"))
         yearly = (result.table.assign(year=result.table["month"].dt.year)
                   .groupby(["service", "year"], as_index=False)[["volume", "volume_lo_80", "volume_hi_80"]].sum())
@@ -349,10 +409,20 @@ def nowcast(
         if v < 1:
             raise InputError.at(Location(path=f"--{name}"), f"{name} = {v}", "a whole number ≥ 1", f"raise --{name}")
     invoices = read_triangle(triangle, value)
+    last_reported = invoices["reporting_month"].max()
+    if when is not None and when > last_reported:
+        raise InputError.at(Location(str(triangle), path="--as-of"),
+                            f"as-of {when:%Y-%m} is after the last reporting month {last_reported:%Y-%m} in {triangle}",
+                            f"a month up to {last_reported:%Y-%m} (the invoices say nothing about later months)",
+                            "leave --as-of out for the last reporting month, or give the newer invoices")
     params = NowcastParams()
     result = run_nowcast(build_triangle(invoices, value, when), params)
     detail, summary = backtest_nowcast(invoices[invoices["reporting_month"] <= (when or invoices["reporting_month"].max())],
                                        value, origins, recent, params)
+    used = int(detail["origin"].nunique())
+    if used < origins:
+        _warn([Warning_("origins_limited", Location(str(triangle), path="--origins"),
+                        f"{origins} backtest origins asked for, the data allow {used}; used {used}")])
     shown = result.tail(recent).assign(service_month=lambda d: d["service_month"].dt.strftime("%Y-%m"))
     typer.echo(f"Nowcast of '{value}' as known at {result['service_month'].max():%Y-%m}:")
     _table(shown[["service_month", "reported", "completeness", "method", "nowcast", "lo-80", "hi-80", "lo-95", "hi-95"]])
@@ -446,6 +516,15 @@ def queue(
     from resmodel.io.tables import read_raw
 
     check_output_folder(out, QUEUE_OUTPUTS)
+    check_option_for_pnr(service, "--service")
+    if users_per_fte is not None and not (np.isfinite(users_per_fte) and users_per_fte > 0):
+        raise InputError.at(Location(path="--users-per-fte"), f"--users-per-fte {users_per_fte:g} is not a positive number",
+                            "users one full-time employee supports, a number > 0", "correct --users-per-fte")
+    for option, v in (("--places", places), ("--initial-executed", initial_executed)):
+        if v is not None and not (np.isfinite(v) and v >= 0):
+            raise InputError.at(Location(path=option), f"{option} {v:g} is negative" if v < 0 else f"{option} is {v}",
+                                "a number ≥ 0" + (" (0 for an empty start)" if option == "--initial-executed" else ""),
+                                f"correct {option}")
 
     dem = demand_from_table(read_raw(demand, str(demand)), service, str(demand), column=demand_column)
     months = pd.DatetimeIndex(dem.index)
@@ -457,7 +536,9 @@ def queue(
         places = _premises_places(scenario, service)
         typer.echo(f"places from the premises of {scenario}: {places:,.0f} ({service})")
     if capacity is not None:
-        cap = read_capacity(capacity, users_per_fte).reindex(months)
+        cap = read_capacity(capacity, users_per_fte)
+        staff = cap.attrs.get("column") == "staff_fte"
+        cap = cap.reindex(months)
         if cap.isna().any():
             first = cap.index[cap.isna().to_numpy()][0]
             raise InputError.at(Location(str(capacity), column="month"), f"no capacity for {first:%Y-%m}",
@@ -465,9 +546,20 @@ def queue(
                                 "add the missing months")
         cap_values = cap.to_numpy()
     else:
+        staff = False
         cap_values = np.full(len(months), float(places))
+    if users_per_fte is not None and not staff:
+        _warn([Warning_("option_ignored", Location(path="--users-per-fte"),
+                        f"--users-per-fte {users_per_fte:g} has no effect: the capacity is given as places "
+                        "(it converts a staff_fte column of a --capacity file)")])
     waiting = _parse_ages(initial_waiting)
     if initial_executed is not None:
+        if initial_executed > cap_values[0]:
+            raise InputError.at(Location(path="--initial-executed"),
+                                f"{_count(initial_executed)} executed users exceed the capacity of "
+                                f"{_count(cap_values[0])} in {months[0]:%Y-%m}",
+                                f"at most {_count(cap_values[0])} users already served at the start",
+                                "lower --initial-executed (or leave it out to fill the places demand can fill)")
         initial = QueueState(executed=initial_executed, new=waiting)
     else:
         initial = QueueState.filled(dem.iloc[0], cap_values[0], waiting)

@@ -13,6 +13,8 @@ from tests.forecast.conftest import FIXTURES, ROOT
 
 F = FIXTURES
 HIST = F / "history_valid.csv"
+TRIANGLE = ROOT / "data" / "demokommun" / "invoice_triangle.csv"
+QUEUE = ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet"]
 
 BROKEN = [
     # (name, args, location that must appear, message fragment)
@@ -65,6 +67,39 @@ BROKEN = [
      "give one of"),
     ("queue rate", ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "10",
                     "--exit-rate", "2"], "at 'queue.exit_rate'", "outside 0–1"),
+    # options checked at the option (review items 1–7)
+    ("as-of after the data", ["nowcast", "--triangle", TRIANGLE, "--as-of", "2030-01"],
+     "invoice_triangle.csv, at '--as-of'", "as-of 2030-01 is after the last reporting month 2024-12"),
+    ("triangle without rows", ["nowcast", "--triangle", F / "triangle_header_only.csv"], "triangle_header_only.csv, row 2",
+     "the file has no rows"),
+    ("initial executed negative", [*QUEUE, "--places", "450", "--initial-executed", "-10"], "at '--initial-executed'",
+     "-10 is negative"),
+    ("initial executed above capacity", [*QUEUE, "--places", "450", "--initial-executed", "100000"],
+     "at '--initial-executed'", "100,000 executed users exceed the capacity of 450 in 2025-01"),
+    ("users per FTE negative", [*QUEUE, "--capacity", F / "capacity_staff.csv", "--users-per-fte", "-2"],
+     "at '--users-per-fte'", "-2 is not a positive number"),
+    ("users per FTE negative with places", [*QUEUE, "--places", "450", "--users-per-fte", "-1"],
+     "at '--users-per-fte'", "-1 is not a positive number"),
+    ("capacity without rows", [*QUEUE, "--capacity", F / "capacity_header_only.csv"], "capacity_header_only.csv, row 2",
+     "the file has no rows"),
+    ("demographic without population", ["backtest", "--series", HIST, "--models", "naive,demographic,stockflow"],
+     "at '--models demographic'", "the demographic model needs a population projection"),
+    ("stockflow without flows", ["backtest", "--series", HIST, "--models", "naive,stockflow"],
+     "at '--models stockflow'", "the stock–flow model needs a flows table"),
+    ("flows without rows", ["backtest", "--series", HIST, "--models", "naive,stockflow", "--flows",
+                            F / "flows_header_only.csv"], "flows_header_only.csv, row 2", "the file has no rows"),
+    ("flows for no series", ["backtest", "--series", HIST, "--models", "naive,stockflow", "--flows",
+                             F / "flows_other_service.csv"], "flows_other_service.csv, column 'service', at '--models stockflow'",
+     "has no flows for any series of"),
+    ("forecast h 0", ["forecast", "--series", HIST, "--h", "0"], "at '--h'", "--h 0 is not a positive whole number"),
+    ("backtest h 0", ["backtest", "--series", F / "short_annual.csv", "--h", "0"], "at '--h'", "--h 0 is not"),
+    ("backtest windows 0", ["backtest", "--series", F / "short_annual.csv", "--windows", "0"], "at '--windows'",
+     "--windows 0 is not"),
+    ("backtest step 0", ["backtest", "--series", F / "short_annual.csv", "--step", "0"], "at '--step'", "--step 0 is not"),
+    ("exit age negative", ["forecast", "--series", HIST, "--exit-age", "-5"], "at '--exit-age'", "-5 is outside 50–100"),
+    ("exit age too high", ["forecast", "--series", HIST, "--exit-age", "200"], "at '--exit-age'", "200 is outside 50–100"),
+    ("population bad band", ["backtest", "--series", HIST, "--population", F / "population_bad_band.csv"],
+     "population_bad_band.csv, row 3, column 'age_band'", "'0_19' is not an age band"),
 ]
 
 

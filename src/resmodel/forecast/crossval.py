@@ -53,7 +53,7 @@ def run_model(
         model = fallback
     if intervals and fit.lo is None:
         fit = _with_empirical_intervals(model, s, h, levels, fit, fallback)
-    return Run(_clip(fit), reason)
+    return Run(_clip(fit), reason if reason is not None else fit.fallback_reason)
 
 
 def _clip(fit: Fit) -> Fit:

@@ -72,6 +72,7 @@ class Choice:
     model: Model
     scores: dict[str, float]
     interval_scale: float | None = None
+    fallback_reason: str | None = None  # why no candidate could be chosen (the fallback is used)
 
 
 def conformal_halfwidths(errors: np.ndarray, levels: Sequence[int], h: int) -> dict[int, np.ndarray]:
@@ -159,7 +160,8 @@ class AutoSelect(Model):
         step = self.step or (6 if s.freq == MONTHLY else 1)
         lengths = [n for n in training_lengths(len(s.y), h_in, self.windows, step) if n >= MIN_POINTS]
         if not lengths:
-            return Choice(FALLBACK, {})
+            return Choice(FALLBACK, {}, fallback_reason=f"{self.name} needs at least {MIN_POINTS + h_in} points "
+                          "to choose among its models")
         actual = np.array([s.y[n:n + h_in] for n in lengths])
         scale = np.array([mase_scale(s.y[:n], s.season) for n in lengths])
         scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
@@ -169,7 +171,8 @@ class AutoSelect(Model):
             if per_origin:
                 break
         else:
-            return Choice(FALLBACK, {})
+            return Choice(FALLBACK, {}, fallback_reason=f"{self.name} could not fit any of its models on the "
+                          "inner backtest")
         order = [c.name for c in self.candidates]
         scores = {k: float(v.mean()) for k, v in per_origin.items()}
         if self.selection == "one_se":
@@ -217,12 +220,18 @@ class AutoSelect(Model):
         return backtest_errors(s, lengths, [self._run(model, s, n, h_e, memo) for n in lengths], h_e)
 
     def predict(self, s, h, levels, X_future=None) -> Fit:
+        """The chosen model's forecast; when none could be chosen, the fallback's, with the reason
+        in ``fallback_reason`` (so the caller warns as for any model too short for its series)."""
         memo: dict = {}
         choice = self.choose(s, h, memo)
+        fit = self._predict_with(choice, s, h, levels, X_future, memo)
+        return replace(fit, fallback_reason=choice.fallback_reason) if choice.fallback_reason else fit
+
+    def _predict_with(self, choice: Choice, s, h, levels, X_future, memo: dict) -> Fit:
         X_future = X_future if choice.model.exog else None
         run = run_model(choice.model, s, h, levels, X_future, intervals=False)
         if run.fallback_reason:  # the chosen model failed on the whole series: the fallback with its intervals
-            return run_model(choice.model, s, h, levels, X_future).fit
+            return replace(run_model(choice.model, s, h, levels, X_future).fit, fallback_reason=run.fallback_reason)
         fit = run.fit
         errors = None
         if fit.lo is None or self.intervals != "widen":

@@ -33,6 +33,7 @@ class Fit:
     lo: dict[int, np.ndarray] | None = None
     hi: dict[int, np.ndarray] | None = None
     used: str = ""
+    fallback_reason: str | None = None  # why a model fell back internally (``used`` is then the fallback)
 
 
 def z_value(level: int) -> float:

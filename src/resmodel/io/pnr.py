@@ -67,3 +67,14 @@ def check_frame_for_pnr(frame: pd.DataFrame, file: str, first_row: int = 2) -> N
     for column in frame.columns:
         if looks_like_pnr(str(column)):
             raise PersonalDataError.at(Location(file=file, row=1, column="(header)"), *_REFUSAL)
+
+
+def check_option_for_pnr(value: Any, option: str) -> None:
+    """Refuse a command-line option value (``option`` such as ``--unit``) that looks like a personal
+    identity number; the message names the option, never the value."""
+    if value is not None and looks_like_pnr(str(value)):
+        raise PersonalDataError.at(
+            Location(path=option),
+            f"the value of {option} looks like a Swedish personal identity number (personnummer); it is not shown here",
+            "a pseudonymous id or a name from the input files, never a personal identity number",
+            f"correct {option}")

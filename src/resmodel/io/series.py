@@ -30,6 +30,14 @@ from resmodel.io.writers import write_csv, write_folder_atomically
 
 HISTORY_COLUMNS = ("month", "service", "level", "volume")
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+_AGE_BAND = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)|\+)\s*")  # as interface.parse_band reads it
+
+
+def _require_rows(t: pd.DataFrame, display: str, expected: str, fix: str) -> None:
+    """A located error for a file with a header but no data rows (rather than a later, misleading one)."""
+    if t.empty:
+        raise InputError.at(Location(display, row=2), "the file has no rows (only a header)", expected, fix)
+
 
 POPULATION = TableSchema("population", "Befolkning — population by age band, observed and projected", (
     Column("year", "int", "calendar year", minimum=FIRST_YEAR, maximum=LAST_YEAR),
@@ -180,6 +188,19 @@ def read_population(path: Path, display: str | None = None) -> pd.DataFrame:
     """Population by year and age band; one value per year and band, the same bands every year."""
     display = display or str(path)
     t = read_table(path, POPULATION, display)
+    _require_rows(t, display, "one row per year and age band", "add the population rows, or drop --population")
+
+    def bad_band(text) -> bool:
+        m = _AGE_BAND.fullmatch("" if pd.isna(text) else str(text))
+        return m is None or (m.group(2) is not None and int(m.group(2)) < int(m.group(1)))
+
+    bad = t["age_band"].map(bad_band).astype(bool)
+    if bad.any():
+        row = int(t.index[bad.to_numpy()][0])
+        raise InputError.at(Location(display, row=row, column="age_band"),
+                            f"'{t['age_band'][row]}' is not an age band",
+                            "an age band written as 20-29 (from-to, years) or 80+ (and older)",
+                            "write the band as e.g. 0-6 or 80+")
     dup = t.duplicated(["year", "age_band"], keep="first")
     if dup.any():
         row = int(t.index[dup.to_numpy()][0])
@@ -207,6 +228,8 @@ def read_flows(path: Path, display: str | None = None) -> pd.DataFrame:
     """Yearly flows; each row must balance exactly and each year start where the previous ended."""
     display = display or str(path)
     t = read_table(path, FLOWS, display)
+    _require_rows(t, display, "one row per year, service and level",
+                  "add the yearly flows, or drop --flows (and the stockflow model)")
     t["year"] = t["year"].astype(int)
     t["level"] = t["level"].astype("Int64")
     problems = ProblemCollector()
@@ -243,6 +266,8 @@ def read_triangle(path: Path, value: str, display: str | None = None) -> pd.Data
     """Invoices (service_month, reporting_month, value); reporting cannot precede the service month."""
     display = display or str(path)
     t = read_table(path, TRIANGLE, display)
+    _require_rows(t, display, "one row per invoice (service_month, reporting_month, amount)",
+                  "add the invoices, or check that the right file was given")
     if value not in ("cases", "amount_sek") or t[value].isna().all():
         raise InputError.at(Location(display, row=1, column=value), f"no column '{value}' with values",
                             "a value column cases or amount_sek", "choose --value cases or --value amount_sek")
@@ -289,6 +314,7 @@ def read_capacity(path: Path, users_per_fte: float | None, display: str | None =
     """Places per month, given directly or as staff FTE × users per FTE."""
     display = display or str(path)
     t = read_table(path, CAPACITY, display)
+    _require_rows(t, display, "one row per month with places or staff_fte", "add the capacity for every month")
     has_places, has_staff = t["places"].notna().any(), t["staff_fte"].notna().any()
     if has_places == has_staff:
         raise InputError.at(Location(display, row=1), "give either places or staff_fte", "exactly one capacity column",
@@ -305,7 +331,9 @@ def read_capacity(path: Path, users_per_fte: float | None, display: str | None =
         raise InputError.at(Location(display, row=int(t.index[dup.to_numpy()][0]), column="month"),
                             "month appears twice", "one row per month", "remove the duplicate")
     values = t[col].to_numpy() if has_places else capacity_from_staff(t[col].to_numpy(), float(users_per_fte))
-    return pd.Series(values, index=pd.DatetimeIndex(t["month"]), name="capacity").sort_index()
+    cap = pd.Series(values, index=pd.DatetimeIndex(t["month"]), name="capacity").sort_index()
+    cap.attrs["column"] = col  # places or staff_fte: which column the capacity came from
+    return cap
 
 
 def write_atomically(folder: Path, files: dict[str, Callable[[Path], None]], replaceable: Sequence[str]) -> list[str]:

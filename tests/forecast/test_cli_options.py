@@ -1,0 +1,106 @@
+"""Command-line options of the forecasting commands: warnings where a result is merely degraded,
+and option values that look like personal identity numbers (refused without being echoed)."""
+
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+import pytest
+
+from tests.forecast.conftest import FIXTURES, ROOT
+
+F = FIXTURES
+HIST = F / "history_valid.csv"
+PNR = "19121212-1212"  # Tolvan Tolvansson, the Tax Agency's test number
+
+
+def _triangle(tmp_path):
+    from tests.forecast.test_nowcast import synthetic
+
+    inv, _ = synthetic(60)
+    inv = inv.assign(service_month=inv["service_month"].dt.strftime("%Y-%m"),
+                     reporting_month=inv["reporting_month"].dt.strftime("%Y-%m"))
+    inv.to_csv(tmp_path / "tri.csv", index=False)
+    return tmp_path / "tri.csv"
+
+
+def test_nowcast_origins_beyond_the_data_warns_how_many_were_used(cli, tmp_path):
+    res = cli(["nowcast", "--triangle", _triangle(tmp_path), "--origins", "1000", "--out", tmp_path / "nc"])
+    assert res.exit_code == 0, res.stderr
+    used = int(pd.read_csv(tmp_path / "nc" / "nowcast_backtest.csv")["origins"].iloc[-1])
+    assert used < 1000
+    assert f"1000 backtest origins asked for, the data allow {used}; used {used}" in res.stderr
+
+
+def test_nowcast_default_origins_do_not_warn(cli, tmp_path):
+    res = cli(["nowcast", "--triangle", _triangle(tmp_path), "--out", tmp_path / "nc"])
+    assert res.exit_code == 0, res.stderr
+    assert "origins" not in res.stderr
+
+
+def test_users_per_fte_with_places_warns_it_has_no_effect(cli, tmp_path):
+    res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "1010",
+               "--users-per-fte", "4", "--out", tmp_path / "q"])
+    assert res.exit_code == 0, res.stderr
+    assert "--users-per-fte 4 has no effect: the capacity is given as places" in res.stderr
+
+
+def test_initial_executed_up_to_capacity_is_accepted(cli, tmp_path):
+    res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "1010",
+               "--initial-executed", "1010", "--out", tmp_path / "q"])
+    assert res.exit_code == 0, res.stderr
+
+
+def test_exit_age_without_flows_and_users_warns_it_has_no_effect(cli, tmp_path):
+    res = cli(["forecast", "--series", HIST, "--h", "12", "--model", "drift", "--exit-age", "65", "--out", tmp_path / "f"])
+    assert res.exit_code == 0, res.stderr
+    assert "--exit-age 65 has no effect" in res.stderr
+    res = cli(["forecast", "--series", HIST, "--h", "12", "--model", "drift", "--out", tmp_path / "g"])
+    assert res.exit_code == 0, res.stderr
+    assert "exit-age" not in res.stderr
+
+
+def test_forecast_of_a_short_series_warns_like_the_backtest(cli, tmp_path):
+    (tmp_path / "three.csv").write_text("unique_id,ds,y\na,2022,1\na,2023,2\na,2024,3\n")
+    res = cli(["forecast", "--series", tmp_path / "three.csv", "--out", tmp_path / "f"])
+    assert res.exit_code == 0, res.stderr
+    assert "[short_series]" in res.stderr and "at 'a'" in res.stderr and "used naive instead" in res.stderr
+    assert pd.read_csv(tmp_path / "f" / "forecast.csv")["auto-model_used"].eq("naive").all()
+
+
+def test_backtest_default_models_skip_those_without_inputs_silently(cli, tmp_path):
+    res = cli(["backtest", "--series", F / "short_annual.csv", "--out", tmp_path / "b"])
+    assert res.exit_code == 0, res.stderr
+    assert "demographic" not in res.stderr and "stockflow" not in res.stderr
+
+
+PNR_CASES = [
+    ("queue service", ["queue", "--demand", F / "demand.csv", "--service", PNR, "--places", "10"], "at '--service'"),
+    ("forecast model key", ["forecast", "--series", HIST, "--model", f"{PNR}=ets"], "at '--model'"),
+    ("forecast model", ["forecast", "--series", HIST, "--model", PNR], "at '--model'"),
+    ("backtest models", ["backtest", "--series", HIST, "--models", f"naive,{PNR}"], "at '--models'"),
+]
+
+
+@pytest.mark.parametrize("name, args, where", PNR_CASES, ids=[c[0] for c in PNR_CASES])
+def test_identity_number_in_an_option_is_refused_without_echo(cli, tmp_path, name, args, where):
+    out = tmp_path / "out"
+    res = cli([*args, "--out", out])
+    assert res.exit_code == 2, res.stdout + res.stderr
+    assert where in res.stderr and "personal identity number" in res.stderr
+    assert "19121212" not in res.stdout + res.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("option", [["--unit", PNR], ["--year", "2027", "--area", PNR]], ids=["unit", "area"])
+def test_explain_refuses_an_identity_number_without_echo(monkeypatch, capsys, option):
+    from resmodel import cli
+
+    monkeypatch.setattr(sys, "argv", ["resmodel", "explain", str(ROOT / "scenarios" / "base.yaml"), *option])
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    captured = capsys.readouterr()
+    assert exc.value.code == 2
+    assert f"at '{option[-2]}'" in captured.err and "personal identity number" in captured.err
+    assert "19121212" not in captured.out + captured.err
