@@ -19,7 +19,8 @@ from resmodel.io.writers import check_output_folder
 
 MSEK = 1e6
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
-OutOpt = Annotated[Path | None, typer.Option(help="output folder (default results/<name>); new, empty, or an "
+OutOpt = Annotated[Path | None, typer.Option(help="output folder (default: a folder under results/ named after "
+                                                  "the scenario or year); new, empty, or an "
                                                   "earlier output of the same command, which is replaced")]
 # the files each command writes: an existing output folder may hold only these (io.writers.check_output_folder)
 PROJECT_OUTPUTS = ("prognos_per_ar.csv", "prognos_tjanster.csv", "prognos_manad.csv", "percentiler.csv",

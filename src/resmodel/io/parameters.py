@@ -89,6 +89,10 @@ def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: Pr
     extend = raw.get("extend", "none")
     if extend not in ("none", "last"):
         problems.add(doc.location(_sub(key_path, "extend")), f"unknown extend '{extend}'", "'none' or 'last'", "correct it")
+    elif "extend" in raw and not path.startswith("indices."):
+        problems.add(doc.location(_sub(key_path, "extend")), f"'extend' on '{path}', which is not an index",
+                     "'extend' only on index series (indices.*), where it says how to continue past the data",
+                     "remove 'extend' (a leaf's last value holds until a later one anyway)")
     return Parameter(
         path=path, description=str(raw.get("description", "")), unit=str(raw.get("unit", "")),
         reference=str(raw.get("reference", "")), values=tuple(parsed), kind=kind,
