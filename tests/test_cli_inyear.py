@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 
 import pandas as pd
 import pytest
 
 from tests.conftest import ROOT
+from tests.csvedit import edit_csv
 
 DEMO = ROOT / "data" / "demokommun"
 
@@ -49,23 +49,6 @@ def test_inyear_bad_frame_file_is_located_and_writes_nothing(tmp_path, monkeypat
 # ------------------------------------------------------------------ broken input files
 # Each case corrupts one demo file (row = spreadsheet row, header = row 1); the CLI must exit 2
 # with a located message (file, row, column), never a traceback, and write nothing.
-
-
-def _edit(source, target, row=None, column=None, value=None, *, keep_rows=None, append=None, add_column=None):
-    """Copy a CSV with one cell replaced, only some rows kept, a row appended or a column added."""
-    with open(source, newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
-    if row is not None:
-        rows[row - 1][rows[0].index(column)] = value
-    if keep_rows is not None:
-        rows = [r for i, r in enumerate(rows, start=1) if i == 1 or i in keep_rows]
-    if append is not None:
-        rows.append(rows[append - 1])
-    if add_column is not None:
-        rows = [r + [add_column if i == 0 else "x"] for i, r in enumerate(rows)]
-    with open(target, "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-    return target
 
 
 ACTUALS, FRAMES, CHANGES = (DEMO / f"budget_{n}.csv" for n in ("actuals", "frames", "changes"))
@@ -128,7 +111,7 @@ BROKEN = [
 def test_inyear_broken_input_is_located_and_writes_nothing(tmp_path, monkeypatch, capsys, name, which, edit, args,
                                                            where, texts):
     files = {"actuals": ACTUALS, "frames": FRAMES, "changes": CHANGES}
-    files[which] = _edit(files[which], tmp_path / f"{which}.csv", **edit)
+    files[which] = edit_csv(files[which], tmp_path / f"{which}.csv", **edit)
     cli_args = {"--year": 2024, "--month": 8}
     cli_args.update(dict(zip(args[::2], args[1::2], strict=True)))
     with pytest.raises(SystemExit) as exc:

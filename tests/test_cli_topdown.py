@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 import sys
 
@@ -10,6 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import ROOT
+from tests.csvedit import edit_csv
 
 
 def _run(monkeypatch, *args):
@@ -38,20 +38,6 @@ def test_topdown_missing_folder_is_located(tmp_path, monkeypatch, capsys):
 # ------------------------------------------------------------------ broken input files
 # Each case corrupts one file of a copy of data/topdown_2024 (row = spreadsheet row, header =
 # row 1); the CLI must exit 2 with a located message, never a traceback, and write nothing.
-
-
-def _edit(path, row=None, column=None, value=None, *, keep_rows=None, add_column=None):
-    """Rewrite a CSV with one cell replaced, only some rows kept or a column added."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
-    if row is not None:
-        rows[row - 1][rows[0].index(column)] = value
-    if keep_rows is not None:
-        rows = [r for i, r in enumerate(rows, start=1) if i == 1 or i in keep_rows]
-    if add_column is not None:
-        rows = [r + [add_column if i == 0 else "x"] for i, r in enumerate(rows)]
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
 BROKEN = [
@@ -93,7 +79,7 @@ def test_topdown_broken_input_is_located_and_writes_nothing(tmp_path, monkeypatc
     folder = tmp_path / "topdown"
     shutil.copytree(ROOT / "data" / "topdown_2024", folder)
     if edit is not None:
-        _edit(folder / file, **edit)
+        edit_csv(folder / file, folder / file, **edit)
     with pytest.raises(SystemExit) as exc:
         _run(monkeypatch, folder, *args, "--out", tmp_path / "out")
     assert exc.value.code == 2

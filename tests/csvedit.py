@@ -1,0 +1,25 @@
+"""Corrupting a copy of a CSV file for broken-input tests (row = spreadsheet row, header = row 1)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+
+def edit_csv(source: Path, target: Path, row: int | None = None, column: str | None = None, value: str | None = None,
+             *, keep_rows=None, append: int | None = None, add_column: str | None = None) -> Path:
+    """Write ``source`` to ``target`` with one cell replaced, only some rows kept, a row appended
+    again (its spreadsheet row number) or a column added."""
+    with open(source, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    if row is not None:
+        rows[row - 1][rows[0].index(column)] = value
+    if keep_rows is not None:
+        rows = [r for i, r in enumerate(rows, start=1) if i == 1 or i in keep_rows]
+    if append is not None:
+        rows.append(rows[append - 1])
+    if add_column is not None:
+        rows = [r + [add_column if i == 0 else "x"] for i, r in enumerate(rows)]
+    with open(target, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return target
