@@ -1,4 +1,5 @@
-"""Corrupting a copy of a CSV file for broken-input tests (row = spreadsheet row, header = row 1)."""
+"""Broken-input test helpers: corrupt a copy of a CSV file (row = spreadsheet row, header = row 1) and
+check that the CLI refused it with one located message and wrote nothing."""
 
 from __future__ import annotations
 
@@ -23,3 +24,12 @@ def edit_csv(source: Path, target: Path, row: int | None = None, column: str | N
     with open(target, "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
     return target
+
+
+def assert_located_refusal(err: str, where: str, texts, out: Path) -> None:
+    """A user mistake: one located error line with Expected and Fix, no traceback, no output."""
+    assert "Traceback" not in err and err.startswith("error: ")
+    assert where in err and "Expected" in err and "Fix:" in err, err
+    for text in texts:
+        assert text in err, err
+    assert not out.exists()
