@@ -258,6 +258,10 @@ def tornado(scenario: ScenarioArg, out: OutOpt = None,
                   ["effect_low", "effect_high", "swing"])
     shown["amount"] = [f"±{a:g}" for a in table["amount"]]
     _echo(shown)
+    period = "in " + str(year) if year is not None else "summed over " + table["period"].iloc[0]
+    typer.echo(f"effects on the deviation {period}; negative = a larger overspend")
+    for label in table.attrs["not_applicable"]:
+        typer.echo(f"not shown (does not act on this scenario): {label}")
     typer.echo(f"wrote {', '.join(written)} to {target}")
 
 

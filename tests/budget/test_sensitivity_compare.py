@@ -20,9 +20,10 @@ def tornado(ref_case):
     return se.tornado(ref_case, year=2030)
 
 
-def test_tornado_is_sorted_by_swing_and_has_every_driver(tornado):
+def test_tornado_is_sorted_by_swing_and_has_every_driver_that_acts(tornado):
     assert list(tornado["swing"]) == sorted(tornado["swing"], reverse=True)
-    assert set(tornado["driver"]) == {d.key for d in se.standard_drivers()}
+    assert set(tornado["driver"]) == {d.key for d in se.standard_drivers()} - {"frame_growth"}
+    assert tornado.attrs["not_applicable"] == ["Uppräkning av kommunbidrag — frame indexation"]
     assert (tornado["swing"] == (tornado["value_high"] - tornado["value_low"]).abs()).all()
 
 
@@ -32,7 +33,6 @@ def test_tornado_signs_follow_the_mechanics(tornado):
     assert t.loc["state_rate", "effect_high"] != 0         # a higher state rate moves SFB cost and own-provider revenue
     assert t.loc["sick_leave", "effect_high"] < 0          # more sick leave: more staff cost, the frame does not follow
     assert t.loc["assistance_hours", "effect_high"] < 0
-    assert t.loc["frame_growth", "swing"] == 0             # the reference frame follows costs (no fixed uppräkning)
 
 
 def test_tornado_rejects_a_year_outside_the_horizon(ref_case):
@@ -87,3 +87,9 @@ def test_a_new_service_in_b_brings_its_unit_cost_with_its_volume(ref_case):
     b = _variant(ref_case, scenario="hsl", volumes=volumes, unit_costs=uc)
     w = co.waterfall(ref_case, b, year=2025).set_index("driver")["value"]
     assert w["volume"] < 0 and abs(w["level_mix"]) < 1e-3
+
+
+def test_frame_indexation_is_a_driver_when_the_frame_is_a_fixed_uppräkning(small):
+    t = se.tornado(small, year=2027).set_index("driver")
+    assert t.loc["frame_growth", "effect_high"] > 0        # a higher uppräkning: a larger frame, a better deviation
+    assert t.attrs["not_applicable"] == []

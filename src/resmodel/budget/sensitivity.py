@@ -98,21 +98,30 @@ def standard_drivers() -> tuple[Driver, ...]:
 def tornado(case: BudgetCase, drivers: tuple[Driver, ...] | None = None, measure: str = "deviation",
             area: str = TOTAL, year: int | None = None) -> pd.DataFrame:
     """Effect of each driver at −amount and +amount on ``measure`` (default: the board's deviation)
-    in ``year``, or summed over the horizon when ``year`` is None; sorted by swing."""
+    in ``year``, or summed over the horizon when ``year`` is None; sorted by swing. A driver that
+    does not act on this case (frame indexation when the frame is not a fixed uppräkning, SFB cases
+    without assistance) is left out, so that a zero bar is never read as "does not matter"; the
+    table's ``attrs["not_applicable"]`` names those left out."""
     drivers = drivers if drivers is not None else standard_drivers()
     base_result = run_budget(case)
     years = base_result.series(measure, area=area).index
     base = base_result.value(measure, area, year, where="sensitivity.year")
-    rows = []
+    rows, not_applicable = [], []
     for d in drivers:
         if not np.isfinite(d.amount) or d.amount <= 0:
             raise InputError.at(Location(path=f"sensitivity.{d.key}"), f"amount {d.amount!r}", "a positive amount",
                                 "state how far the driver moves")
-        low = run_budget(d.apply(case, -d.amount)).value(measure, area, year)
-        high = run_budget(d.apply(case, d.amount)).value(measure, area, year)
+        lowered, raised = d.apply(case, -d.amount), d.apply(case, d.amount)
+        if lowered is case and raised is case:
+            not_applicable.append(d.label)
+            continue
+        low = run_budget(lowered).value(measure, area, year)
+        high = run_budget(raised).value(measure, area, year)
         rows.append({"driver": d.key, "label": d.label, "amount": d.amount, "unit": d.unit,
                      "period": str(year) if year is not None else f"{years[0]}–{years[-1]}", "measure": measure,
                      "area": area, "base": base, "value_low": low, "value_high": high,
                      "effect_low": low - base, "effect_high": high - base, "swing": abs(high - low)})
     table = pd.DataFrame(rows)
-    return table.sort_values(["swing", "driver"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    table = table.sort_values(["swing", "driver"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    table.attrs["not_applicable"] = not_applicable
+    return table
