@@ -36,7 +36,7 @@ AREAS: tuple[Area, ...] = (
 AREA_KEYS: tuple[str, ...] = tuple(a.key for a in AREAS)
 AREA_BY_KEY: dict[str, Area] = {a.key: a for a in AREAS}
 
-#: service key → area key (brief §2.1; facts F0116–F0121 and the area texts of the annual report)
+#: service key → area key (facts F0116–F0121 and the area texts of the annual report; docs/budget.md §2)
 SERVICE_AREA: dict[str, str] = {
     # LSS housing incl. external places and expansion money (F0116, F0140)
     "bostad_vuxna": "lss_boende",

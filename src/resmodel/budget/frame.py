@@ -7,7 +7,7 @@ frame(area, year) = base × index                                   (the base fr
                   + Σ supplementary budgets                          (one-off, nominal)
 
 From 2025 Malmö's council compensates volume changes in daily activity, housing support and
-special housing, not personal assistance (F0042, brief §3.4); before that a demographic
+special housing, not personal assistance (F0042); before that a demographic
 supplement applied. Budget deviation = frame − net cost (negative = overspend, as in F0116–F0121)."""
 
 from __future__ import annotations

@@ -103,7 +103,7 @@ OTHER_SERVICES = TableSchema(
         Column("volume", "float", "base-year volume (average per month); must be above 0", "volume unit", minimum=0),
         Column("average_cost", "float", "net cost per volume unit and year at base-year prices",
                "SEK/volume unit/year", minimum=0),
-        Column("source", "str", "facts.csv ids or public source of the volume and the cost"),
+        Column("source", "str", "ids of docs/sources/facts.csv (F0123) or a public source of the volume and the cost"),
         Column("status", "str", "how far the figures are published",
                allowed=("fact", "derived", "reconstructed", "illustrative")),
         Column("note", "str", "derivation and assumptions", required=False),
