@@ -123,7 +123,9 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     for part, value in e.frame_parts.items():
         typer.echo(f"  {part}: {value:,.0f}")
     typer.echo("\nServices (SEK; cost per unit against the base year's):")
-    _echo_table(e.services.set_index("service"))
+    services = e.services.set_index("service")
+    factor = services.pop("factor_vs_base")
+    _echo_table(services.assign(factor_vs_base=[f"{f:.3f}" for f in factor]))
     typer.echo("\nIndices in force (path = value, valid from, source):")
     for r in e.indices:
         typer.echo(f"  {r.describe()}")

@@ -570,6 +570,9 @@ def queue(
                f"{params.report_after_months} months) and sanction-fee exposure (SEK)")
     _table(result.quarterly)
     typer.echo("\nWhole horizon: " + "; ".join(f"{k} {v:,.1f}" for k, v in result.summary.items()))
+    if not any((exit_rate, aiv_rate, aiviv_rate, aiviv_resume_rate)):
+        typer.echo("note: --exit-rate, --aiv-rate, --aiviv-rate and --aiviv-resume-rate are all 0 (the defaults): "
+                   "nobody leaves or pauses, so places free up only as capacity grows (docs/forecasting.md §4)")
     monthly = result.monthly.assign(month=result.monthly["month"].dt.strftime("%Y-%m"))
     files = write_atomically(out, {"queue_monthly.csv": csv_writer(monthly),
                                    "queue_quarterly.csv": csv_writer(result.quarterly),

@@ -179,6 +179,7 @@ def test_nowcast_and_queue_commands(cli, tmp_path):
     res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "1010",
                "--out", tmp_path / "q"])
     assert res.exit_code == 0, res.stderr
+    assert "are all 0 (the defaults): nobody leaves" in res.stdout  # the zero-turnover assumption is said
     m = pd.read_csv(tmp_path / "q" / "queue_monthly.csv")
     assert m["queue_new"].tolist() == [0.0, 5.0, 20.0]  # demand 1000, 1015, 1030 against 1010 places
     assert pd.read_csv(tmp_path / "q" / "queue_quarterly.csv")["quarter"].tolist() == ["2025-Q1"]
@@ -190,8 +191,10 @@ def test_nowcast_and_queue_commands(cli, tmp_path):
                "--initial-executed", "0", "--out", tmp_path / "q00"])  # an empty start: everyone is new
     assert pd.read_csv(tmp_path / "q00" / "queue_monthly.csv")["executions"].tolist() == [1000.0, 15.0, 15.0]
     res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet",
-               "--capacity", F / "capacity_staff.csv", "--users-per-fte", "4", "--out", tmp_path / "q2"])
+               "--capacity", F / "capacity_staff.csv", "--users-per-fte", "4", "--exit-rate", "0.005",
+               "--out", tmp_path / "q2"])
     assert res.exit_code == 0, res.stderr
+    assert "nobody leaves" not in res.stdout
     m = pd.read_csv(tmp_path / "q2" / "queue_monthly.csv")
     assert m["capacity"].eq(1000).all() and m["queue_new"].tolist() == [0.0, 15.0, 30.0]
 
