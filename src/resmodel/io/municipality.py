@@ -14,7 +14,7 @@ import pandas as pd
 from resmodel.allocation.engine import Municipality
 from resmodel.errors import InputError, Location, ProblemCollector, Warning_
 from resmodel.io.dictionary import PREMISES, STAFF, UNITS, USERS
-from resmodel.io.tables import MAX_PROBLEMS, TableSchema, check_references, read_table
+from resmodel.io.tables import MAX_PROBLEMS, TableSchema, check_references, read_table, require_rows
 from resmodel.services import HOUSING_SERVICES, LEVEL_SERVICES, UNIT_SERVICE_OF_USER
 
 STALE_ASSESSMENT_DAYS = 730
@@ -45,8 +45,11 @@ def read_municipality(folder: Path, display_folder: str, base_date: dt.date) -> 
     units, units_file = _read(folder, UNITS, display_folder)
     users, users_file = _read(folder, USERS, display_folder)
     staff, staff_file = _read(folder, STAFF, display_folder)
-    _refuse_empty([(units, units_file, "the board's units"), (users, users_file, "the users (brukare)"),
-                   (staff, staff_file, "the roster of the in-house units") if (units["regi"] == "egen").any() else None])
+    fix = "fill in the table (did the export stop after the header?)"
+    require_rows(units, units_file, "one row per unit", fix)
+    require_rows(users, users_file, "one row per user (brukare)", fix)
+    if (units["regi"] == "egen").any():
+        require_rows(staff, staff_file, "the roster of the in-house units, one row per unit and role", fix)
     check_references(units, "premises_id", premises["premises_id"], units_file, "premises")
     check_references(users, "unit_id", units["unit_id"], users_file, "unit")
     check_references(staff, "unit_id", units["unit_id"], staff_file, "unit")
@@ -63,14 +66,6 @@ def read_municipality(folder: Path, display_folder: str, base_date: dt.date) -> 
     problems.problems = problems.problems[:MAX_PROBLEMS]
     problems.raise_if_any()
     return Municipality(premises, units, users, staff)
-
-
-def _refuse_empty(tables: list[tuple[pd.DataFrame, str, str] | None]) -> None:
-    """A table with a header but no rows is a broken export, not a board without users or staff."""
-    for table, file, what in filter(None, tables):
-        if table.empty:
-            raise InputError.at(Location(file=file), "the table has a header but no rows",
-                                f"one row per record: {what}", "fill in the table (did the export stop after the header?)")
 
 
 def _check_staff(staff: pd.DataFrame, file: str, problems: ProblemCollector) -> None:

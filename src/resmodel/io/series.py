@@ -25,18 +25,12 @@ from resmodel.forecast.interface import validate_history
 from resmodel.forecast.queue import capacity_from_staff
 from resmodel.forecast.stockflow import FLOW_COLUMNS, INFLOW_KINDS, OUTFLOW_KINDS
 from resmodel.io.pnr import check_frame_for_pnr
-from resmodel.io.tables import Column, TableSchema, read_raw, read_table
+from resmodel.io.tables import Column, TableSchema, read_raw, read_table, require_rows
 from resmodel.io.writers import write_csv, write_folder_atomically
 
 HISTORY_COLUMNS = ("month", "service", "level", "volume")
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 _AGE_BAND = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)|\+)\s*")  # as interface.parse_band reads it
-
-
-def _require_rows(t: pd.DataFrame, display: str, expected: str, fix: str) -> None:
-    """A located error for a file with a header but no data rows (rather than a later, misleading one)."""
-    if t.empty:
-        raise InputError.at(Location(display, row=2), "the file has no rows (only a header)", expected, fix)
 
 
 POPULATION = TableSchema("population", "Befolkning — population by age band, observed and projected", (
@@ -188,7 +182,7 @@ def read_population(path: Path, display: str | None = None) -> pd.DataFrame:
     """Population by year and age band; one value per year and band, the same bands every year."""
     display = display or str(path)
     t = read_table(path, POPULATION, display)
-    _require_rows(t, display, "one row per year and age band", "add the population rows, or drop --population")
+    require_rows(t, display, "one row per year and age band", "add the population rows, or drop --population")
 
     def bad_band(text) -> bool:
         m = _AGE_BAND.fullmatch("" if pd.isna(text) else str(text))
@@ -228,7 +222,7 @@ def read_flows(path: Path, display: str | None = None) -> pd.DataFrame:
     """Yearly flows; each row must balance exactly and each year start where the previous ended."""
     display = display or str(path)
     t = read_table(path, FLOWS, display)
-    _require_rows(t, display, "one row per year, service and level",
+    require_rows(t, display, "one row per year, service and level",
                   "add the yearly flows, or drop --flows (and the stockflow model)")
     t["year"] = t["year"].astype(int)
     t["level"] = t["level"].astype("Int64")
@@ -266,7 +260,7 @@ def read_triangle(path: Path, value: str, display: str | None = None) -> pd.Data
     """Invoices (service_month, reporting_month, value); reporting cannot precede the service month."""
     display = display or str(path)
     t = read_table(path, TRIANGLE, display)
-    _require_rows(t, display, "one row per invoice (service_month, reporting_month, amount)",
+    require_rows(t, display, "one row per invoice (service_month, reporting_month, amount)",
                   "add the invoices, or check that the right file was given")
     if value not in ("cases", "amount_sek") or t[value].isna().all():
         raise InputError.at(Location(display, row=1, column=value), f"no column '{value}' with values",
@@ -314,7 +308,7 @@ def read_capacity(path: Path, users_per_fte: float | None, display: str | None =
     """Places per month, given directly or as staff FTE × users per FTE."""
     display = display or str(path)
     t = read_table(path, CAPACITY, display)
-    _require_rows(t, display, "one row per month with places or staff_fte", "add the capacity for every month")
+    require_rows(t, display, "one row per month with places or staff_fte", "add the capacity for every month")
     has_places, has_staff = t["places"].notna().any(), t["staff_fte"].notna().any()
     if has_places == has_staff:
         raise InputError.at(Location(display, row=1), "give either places or staff_fte", "exactly one capacity column",

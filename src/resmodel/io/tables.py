@@ -251,6 +251,13 @@ def read_table(path: Path, schema: TableSchema, display: str | None = None) -> p
     return pd.DataFrame(out, index=raw.index)
 
 
+def require_rows(table: pd.DataFrame, display: str, expected: str, fix: str) -> None:
+    """A file with a header but no data rows is a located error at row 2 (a broken export, not an
+    empty board, and better said here than by a later, misleading message)."""
+    if table.empty:
+        raise InputError.at(Location(display, row=2), "the file has a header but no rows", expected, fix)
+
+
 def check_references(child: pd.DataFrame, column: str, parent_ids: pd.Series, display: str,
                      parent_name: str) -> None:
     """Every value of ``child[column]`` must exist among ``parent_ids``; report the rows that don't."""
