@@ -56,6 +56,7 @@ def test_an_earlier_output_of_the_same_command_is_replaced(monkeypatch, capsys, 
     out = tmp_path / "bt"
     assert backtest(monkeypatch, capsys, out)[0] == 0
     first = snapshot(out)
+    (out / ".DS_Store").write_bytes(b"")  # a file browser's clutter does not block a re-run
     code, output = backtest(monkeypatch, capsys, out)
     assert code == 0, output
     assert snapshot(out) == first  # same inputs, same bytes

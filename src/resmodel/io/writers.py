@@ -79,6 +79,9 @@ def write_json(data: dict, path: Path) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+OS_CLUTTER = (".DS_Store", "Thumbs.db", "desktop.ini")  # files a file browser leaves in any folder it shows
+
+
 def _out_error(out: Path, problem: str, expected: str, fix: str) -> InputError:
     return InputError.at(Location(file=str(out), path="--out"), problem, expected, fix)
 
@@ -109,7 +112,7 @@ def check_output_folder(out: Path | None, replaceable: Sequence[str] = ()) -> No
         raise _out_error(out, f"the output folder cannot be read ({exc.strerror})", expected,
                          "choose another --out or fix the folder's permissions") from None
     foreign = [e.name + ("/" if e.is_dir() else "") for e in entries
-               if e.is_dir() or not any(fnmatch.fnmatchcase(e.name, p) for p in replaceable)]
+               if e.is_dir() or not any(fnmatch.fnmatchcase(e.name, p) for p in (*replaceable, *OS_CLUTTER))]
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
         raise _out_error(out, f"the output folder holds files this command did not write ({shown}); results "
