@@ -100,7 +100,7 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     raw = pd.DataFrame([{k: str(v) for k, v in point.model_dump().items()} for point in request.series])
     rows, warnings = [], []
     try:
-        check_frame_for_pnr(raw, TABLE, first_row=0)
+        check_frame_for_pnr(raw, TABLE, first_row=0, numeric=("y",))
         data = series_from_raw(raw, TABLE)
         for freq in sorted(set(data.freqs.values())):
             uids = [u for u, f in data.freqs.items() if f == freq]

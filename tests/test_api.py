@@ -235,8 +235,9 @@ def test_identity_numbers_in_any_field_or_key_are_refused_and_not_echoed(body):
 
 
 def test_decimal_values_are_not_taken_for_identity_numbers():
-    """1694.868905674316 has twelve decimals that would pass the date and check-digit test."""
-    values = [1600.5, 1650.25, 1694.868905674316, 1710, 1720.75, 1731.5]
+    """1694.868905674316 has twelve decimals, and 1206643841.66 (a frame in SEK from /projections)
+    ten whole digits, that would pass the date and check-digit test."""
+    values = [1600.5, 1650.25, 1694.868905674316, 1710, 1206643841.66, 1206643841, 1731.5]
     body = {"h": 1, "series": [{"unique_id": "a", "ds": 2015 + i, "y": v} for i, v in enumerate(values)]}
     response = TestClient(app).post("/forecasts", json=body)
     assert response.status_code == 200, response.text

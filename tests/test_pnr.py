@@ -16,3 +16,19 @@ def test_recognised(text):
                                   "19121312-1212", "1694.868905674316", "0,868905674316", "1.1212121212"])
 def test_not_flagged(text):
     assert not looks_like_pnr(text)
+
+
+@pytest.mark.parametrize(("text", "refused"), [
+    ("1206643841.66", False),   # a 10-digit amount (a frame in SEK) whose digits pass the date and check test
+    ("1206643841", False),      # the same amount in whole SEK
+    ("1206643841.0", False),
+    ("191212121212", True),     # the 12-digit form a register stores as a number
+    ("191212121212.0", True),
+    ("19121212-1212", True),    # not a plain number: the full test
+    ("1212121212", False),
+])
+def test_numeric_cells_refuse_only_the_twelve_digit_form(text, refused):
+    from resmodel.io.pnr import number_looks_like_pnr
+
+    assert looks_like_pnr("1206643841")  # in a text column the 10-digit form is refused
+    assert number_looks_like_pnr(text) is refused

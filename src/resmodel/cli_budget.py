@@ -275,7 +275,7 @@ def _read_csv(path: Path | None) -> tuple[pd.DataFrame | None, str | None]:
 
     display = display_path(path)
     frame = read_raw(path, display)
-    check_frame_for_pnr(frame, display)
+    check_frame_for_pnr(frame, display, numeric=("cost", "volume", "frame", "volume_change"))
     return frame.reset_index(drop=True), display
 
 

@@ -217,7 +217,7 @@ def read_table(path: Path, schema: TableSchema, display: str | None = None) -> p
     """Read and validate one table; returns typed columns in schema order, index = spreadsheet row."""
     display = display or str(path)
     raw = read_raw(path, display)
-    check_frame_for_pnr(raw, display)
+    check_frame_for_pnr(raw, display, numeric={c.name for c in schema.columns if c.kind in ("int", "float")})
     problems = ProblemCollector()
     known = {c.name for c in schema.columns}
     for name in raw.columns:

@@ -15,11 +15,14 @@ from resmodel.io.scenario import display_path
 from resmodel.io.tables import read_raw
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 
+AMOUNT_COLUMNS = ("volume", "budget_unit_cost", "outcome_unit_cost", "new_place_premium", "amount", "value",
+                  "tolerance")  # numbers in services.csv, items.csv and targets.csv
+
 
 def _table(path: Path) -> pd.DataFrame:
     display = display_path(path)
     frame = read_raw(path, display)
-    check_frame_for_pnr(frame, display)
+    check_frame_for_pnr(frame, display, numeric=AMOUNT_COLUMNS)
     frame = frame.reset_index(drop=True)
     for column in frame.columns:  # numbers where every cell is numeric, text otherwise
         numbers = pd.to_numeric(frame[column], errors="coerce")
