@@ -55,7 +55,7 @@ BROKEN = [
     ("target-unknown-column", "targets.csv", dict(add_column="comment"), (),
      "targets.csv, row 1, column 'comment'", ["unknown column 'comment'"]),
     ("target-header-only", "targets.csv", dict(keep_rows=[]), (), "targets.csv, row 2",
-     ["the file has no data rows"]),
+     ["the file has a header but no rows"]),
     ("item-amount-decimal-comma", "items.csv", dict(row=3, column="amount", value="1700000,5"), (),
      "items.csv, row 3, column 'amount'", ["'1700000,5' is not an amount", "'.' as decimal point"]),
     ("item-unknown-kind", "items.csv", dict(row=2, column="kind", value="reportd"), (),
@@ -67,7 +67,7 @@ BROKEN = [
     ("service-volume-decimal-comma", "services.csv", dict(row=3, column="outcome_volume", value="15,5"), (),
      "services.csv, row 3, column 'outcome_volume'", ["'15,5' is not a volume", "'.' as decimal point"]),
     ("service-header-only", "services.csv", dict(keep_rows=[]), (), "services.csv, row 2",
-     ["the file has no data rows"]),
+     ["the file has a header but no rows"]),
     ("year-outside-folder", "frame.yaml", None, ("--year", 1900), "frame.yaml, line 6",
      ["the folder describes 2024, not 1900", "--year 2024"]),
 ]

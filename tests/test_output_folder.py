@@ -119,3 +119,18 @@ def test_demo_needs_a_data_folder_with_parameters(monkeypatch, capsys, tmp_path)
         code, output = cli(monkeypatch, capsys, "demo", "--out", out)
         assert code == 2 and "parameters/" in output and "Traceback" not in output, output
     assert not (tmp_path / "empty").exists()
+
+
+def test_a_link_as_output_folder_is_refused_and_an_old_sibling_is_left_alone(monkeypatch, capsys, tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    code, output = backtest(monkeypatch, capsys, tmp_path / "link")
+    assert code == 2 and "is a link" in output and "Traceback" not in output
+    assert (tmp_path / "link").is_symlink()
+    (tmp_path / ".bt.old").mkdir()  # a name the swap once used for the previous output
+    (tmp_path / ".bt.old" / "keep.txt").write_text("mine")
+    for _ in range(2):
+        assert backtest(monkeypatch, capsys, tmp_path / "bt")[0] == 0
+    assert (tmp_path / ".bt.old" / "keep.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".bt.old", "bt", "link", "real"]

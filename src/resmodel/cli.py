@@ -138,8 +138,10 @@ def params(scenario: ScenarioArg,
            on: Annotated[str | None, typer.Option(help="date YYYY-MM-DD (default: the scenario's base date)")] = None,
            grep: Annotated[str | None, typer.Option(help="only paths containing this text")] = None) -> None:
     """List the parameters in force on a date, with value, valid-from date and source."""
+    from resmodel.io.pnr import check_option_for_pnr
     from resmodel.run import load
 
+    check_option_for_pnr(grep, "--grep")
     loaded = load(scenario)
     try:
         date = dt.date.fromisoformat(on) if on else loaded.scenario.base_date

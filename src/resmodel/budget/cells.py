@@ -46,5 +46,5 @@ def check_header(table: pd.DataFrame, columns: tuple[str, ...], file: str | None
                          f"{did_you_mean(c, known)}rename or remove the column (a silently ignored column would be a bug)")
     problems.raise_if_any()
     if rows is not None and len(table) == 0:
-        raise InputError.at(Location(file=file, row=2), "the file has no data rows, only a header", rows,
+        raise InputError.at(Location(file=file, row=2), "the file has a header but no rows", rows,
                             "add the rows, or check that the right file was given")

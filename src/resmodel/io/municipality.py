@@ -47,6 +47,8 @@ def read_municipality(folder: Path, display_folder: str, base_date: dt.date) -> 
     staff, staff_file = _read(folder, STAFF, display_folder)
     fix = "fill in the table (did the export stop after the header?)"
     require_rows(units, units_file, "one row per unit", fix)
+    if units["premises_id"].notna().any():
+        require_rows(premises, premises_file, "one row per premises (lokal) the units use", fix)
     require_rows(users, users_file, "one row per user (brukare)", fix)
     if (units["regi"] == "egen").any():
         require_rows(staff, staff_file, "the roster of the in-house units, one row per unit and role", fix)

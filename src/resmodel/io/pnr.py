@@ -1,6 +1,7 @@
 """Detection of Swedish personal identity numbers (personnummer/samordningsnummer).
 
-Any input cell that looks like one (10 or 12 digits, optional '-', '+', space or '_' separator,
+Any input cell that looks like one (10 or 12 digits, optional '-', '+', space or '_' separator and
+optional '-' inside the date,
 a plausible date and a valid Luhn check digit) is refused; the number itself is never echoed.
 Digits after a decimal point or comma are a number's fraction, not an identity number
 (``1694.868905674316`` is not refused for its twelve decimals)."""
@@ -16,7 +17,7 @@ import pandas as pd
 
 from resmodel.errors import Location, PersonalDataError
 
-_PNR = re.compile(r"(?<!\d)(?<!\d[.,])(\d{2})?(\d{2})(\d{2})(\d{2})[-+ _]?(\d{3})(\d)(?!\d)")
+_PNR = re.compile(r"(?<!\d)(?<!\d[.,])(\d{2})?(\d{2})-?(\d{2})-?(\d{2})[-+ _]?(\d{3})(\d)(?!\d)")
 
 
 def _luhn_ok(nine_digits: str, check: str) -> bool:

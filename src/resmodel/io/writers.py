@@ -98,6 +98,9 @@ def check_output_folder(out: Path | None, replaceable: Sequence[str] = ()) -> No
         if parent.exists() and not parent.is_dir():
             raise _out_error(out, f"the output folder would be inside {parent}, which is a file", expected,
                              "choose another --out")
+    if out.is_symlink():
+        raise _out_error(out, "the output folder is a link (results replace the folder, which would replace the "
+                         "link)", expected, f"give the folder it points to: --out {out.resolve()}")
     if out.exists() and not out.is_dir():
         raise _out_error(out, "the output folder is an existing file", expected, "choose another --out or move the file")
     resolved, cwd = out.resolve(), Path.cwd().resolve()
@@ -142,13 +145,11 @@ def write_folder_atomically(target: Path, write: Callable[[Path], None], replace
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; results are ordinary folders
         old = None
         if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(target, old)
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent)) / "previous"
+            os.replace(target, old)  # into a fresh private folder: nothing of the user's is in the way
         os.replace(tmp, target)
         if old is not None:
-            shutil.rmtree(old)
+            shutil.rmtree(old.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
