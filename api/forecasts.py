@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from api.problems import RequestBody, one_problem, problem_response
@@ -28,7 +28,8 @@ def _text_or_whole_number(value: Any) -> Any:
     return value
 
 
-TextOrWholeNumber = Annotated[str, BeforeValidator(_text_or_whole_number)]
+TextOrWholeNumber = Annotated[str, BeforeValidator(_text_or_whole_number),
+                              WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}]})]
 
 
 class SeriesPoint(RequestBody):

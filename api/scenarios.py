@@ -30,11 +30,14 @@ def load_scenario(name: str) -> LoadedScenario:
     path = folder / f"{name}.yaml"
     if not path.is_file():
         names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-        expected = (f"one of {', '.join(names)}" if names else
-                    "a scenario file, but the server's scenario folder has none")
+        if names:
+            expected, fix = f"one of {', '.join(names)}", "use one of these names, or start the server with " \
+                "RESMODEL_SCENARIOS set to the folder holding your scenario files"
+        else:
+            expected, fix = "a scenario file, but the server's scenario folder holds none", "start the server " \
+                "with RESMODEL_SCENARIOS set to the folder holding the scenario files (default ./scenarios)"
         raise one_problem(404, ["body", "scenario"], f"no scenario '{name}' in the scenario folder. Expected "
-                          f"{expected}. Fix: use one of these names, or start the server with RESMODEL_SCENARIOS "
-                          "set to the folder holding your scenario files")
+                          f"{expected}. Fix: {fix}")
     try:
         return load(path)
     except ResmodelError as exc:

@@ -46,3 +46,11 @@ def test_a_valid_block_is_reported(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(sys, "argv", ["resmodel", "validate", scenario(tmp_path)])
     main()
     assert "uncertainty block for Monte Carlo" in capsys.readouterr().out
+
+
+def test_a_parameter_of_another_distribution_is_named_as_such(monkeypatch, capsys, tmp_path):
+    """'sd' on a fixed distribution used to get 'unknown key sd (did you mean sd?)'."""
+    code, errors = validate(monkeypatch, capsys, scenario(tmp_path, volume_growth="{dist: fixed, value: 0.0, sd: 1}"))
+    assert code == 2, errors  # (the base's 'mean' is merged in through extends, and is reported too)
+    assert any("'sd' is not a parameter of this distribution" in e for e in errors), errors
+    assert not any("did you mean" in e for e in errors), errors

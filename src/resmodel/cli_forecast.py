@@ -158,8 +158,13 @@ def backtest(
     check_output_folder(out, BACKTEST_OUTPUTS)
     for option, value in (("--h", h), ("--windows", windows), ("--step", step)):
         _positive_option(option, value)
-    for name in (models or "").split(","):
-        check_option_for_pnr(name, "--models")
+    if models is not None:
+        for name in models.split(","):
+            check_option_for_pnr(name, "--models")
+            if not name.strip():
+                raise InputError.at(Location(path="--models"), "an empty model name in --models",
+                                    "model names separated by single commas, e.g. naive,ets,auto",
+                                    "remove the extra comma, or leave --models out for all models")
 
     data = read_series(series, by_level=by_level)
     all_series = {s.uid: s for s in split_series(data.frame, data.freqs)}
@@ -167,7 +172,7 @@ def backtest(
     if population:
         months = pd.DatetimeIndex(sorted(data.frame[DS].unique()))
     drivers, flow_map, warns = _inputs_for(sorted(all_series), data.from_history, population, users, flows, months)
-    requested = [n.strip() for n in (models or DEFAULT_BACKTEST_MODELS).split(",")]
+    requested = list(dict.fromkeys(n.strip() for n in (models or DEFAULT_BACKTEST_MODELS).split(",")))
     if models is not None:  # a model named on the command line must get its inputs
         _check_model_inputs(requested, drivers, flows, flow_map, sorted(all_series))
     cvs, tables = [], []

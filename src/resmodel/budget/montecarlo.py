@@ -156,7 +156,11 @@ def load_uncertainty(data: Mapping[str, Any], file: str | None = None, prefix: s
             path = ".".join([prefix, *parts])
             key = path[len(prefix) + 1:]
             loc = Location(file=file, line=line_of(key) if line_of else None, path=path)
-            if err["type"] == "extra_forbidden":
+            if err["type"] == "extra_forbidden" and parts and parts[-1] in _KEYS:  # a real key, wrong distribution
+                problems.add(loc, f"'{parts[-1]}' is not a parameter of this distribution",
+                             "fixed: value; normal: mean, sd; uniform: low, high; triangular: low, mode, high; "
+                             "lognormal: median, sigma", f"remove '{parts[-1]}' or change 'dist'")
+            elif err["type"] == "extra_forbidden":
                 name = parts[-1] if parts else ""
                 problems.add(loc, f"unknown key '{name}'", "a documented driver or distribution parameter",
                              f"remove or rename it ({suggest(name, _KEYS)})")
