@@ -296,6 +296,17 @@ def check_targets(targets: pd.DataFrame, services: set[str], file: str | None = 
                      "the published figure in SEK, a number with '.' as decimal point",
                      "fill in the value" if empty[i] else PLAIN_NUMBER)
     _non_negative(table, "tolerance", "tolerance", file, problems)
+    for i, flag in enumerate(table["circular"].map(shown) if "circular" in table.columns else []):
+        if flag not in ("yes", "no", ""):
+            problems.add(Location(file=file, row=i + 2, column="circular"), f"circular '{flag}'",
+                         "yes (reproduced by construction), no, or empty", "write yes or no")
+    first: dict[tuple[str, str], int] = {}
+    for i, key in enumerate(zip(table["measure"].map(shown), table["area"].map(shown), strict=True)):
+        if key in first:
+            problems.add(Location(file=file, row=i + 2, column="area"), f"the target {key[0]} of '{key[1]}' appears "
+                         f"again (first on row {first[key]})", "one row per published figure",
+                         "remove the repeated row (or correct its measure or area)")
+        first.setdefault(key, i + 2)
     problems.raise_if_any()
     return table.assign(value=values, tolerance=floats(table["tolerance"]))
 
