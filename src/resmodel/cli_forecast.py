@@ -340,7 +340,8 @@ def forecast(
             history, spec, h or 120, population=pop, age_shares=shares,
             flows=read_flows(flows) if flows else None,
             user_ages=user_ages_by_level(ages, base_year) if (ages is not None and flows) else None,
-            exit_age=DEFAULT_EXIT_AGE if exit_age is None else exit_age, source=str(series))
+            exit_age=DEFAULT_EXIT_AGE if exit_age is None else exit_age, source=str(series),
+            spec_where="--model {service}")
         table = result.table.assign(month=result.table["month"].dt.strftime("%Y-%m"))
         yearly = (result.table.assign(year=result.table["month"].dt.year)
                   .groupby(["service", "year"], as_index=False)[["volume", "volume_lo_80", "volume_hi_80"]].sum())
@@ -414,7 +415,12 @@ def nowcast(
         if v < 1:
             raise InputError.at(Location(path=f"--{name}"), f"{name} = {v}", "a whole number ≥ 1", f"raise --{name}")
     invoices = read_triangle(triangle, value)
-    last_reported = invoices["reporting_month"].max()
+    last_reported, first_reported = invoices["reporting_month"].max(), invoices["reporting_month"].min()
+    if when is not None and when < first_reported:
+        raise InputError.at(Location(str(triangle), path="--as-of"),
+                            f"as-of {when:%Y-%m} is before the first reporting month {first_reported:%Y-%m}",
+                            f"a month from {first_reported:%Y-%m} to {last_reported:%Y-%m}",
+                            "choose a later --as-of, or leave it out for the last reporting month")
     if when is not None and when > last_reported:
         raise InputError.at(Location(str(triangle), path="--as-of"),
                             f"as-of {when:%Y-%m} is after the last reporting month {last_reported:%Y-%m} in {triangle}",

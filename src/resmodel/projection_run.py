@@ -170,7 +170,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     if held:
         notes.append("held at the base-year volume of other_services.csv (no history): " + ", ".join(sorted(held)))
     hist = history[history["service"].isin(list(spec))]
-    fc = forecast_volumes(hist, spec, horizon)
+    fc = forecast_volumes(hist, spec, horizon, spec_where="projection.volumes.{service}")
     notes += [str(w) for w in fc.warnings]
     table = fc.table.groupby(["service", "month"], as_index=False)["volume"].sum()
     table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")

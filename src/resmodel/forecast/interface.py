@@ -120,8 +120,9 @@ def validate_history(history: pd.DataFrame, source: str | None = None) -> pd.Dat
     return h
 
 
-def _override(service: str, value: SpecValue, dates: pd.DatetimeIndex, warns: list[Warning_]) -> np.ndarray:
-    where = Location(path=f"spec.{service}")
+def _override(service: str, value: SpecValue, dates: pd.DatetimeIndex, warns: list[Warning_],
+              spec_where: str) -> np.ndarray:
+    where = Location(path=spec_where.format(service=service))
     if isinstance(value, Real) and not isinstance(value, bool):
         if value < 0:
             raise InputError.at(where, f"override volume {value} is negative", "a volume ≥ 0", "correct the volume")
@@ -187,6 +188,7 @@ def forecast_volumes(
     source: str | None = None,
     default_model: str = "auto",
     services: Sequence[str] | None = None,
+    spec_where: str = "spec.{service}",
 ) -> VolumeForecast:
     """Forecast monthly volumes per service and level for ``horizon_months`` after the history.
 
@@ -197,7 +199,8 @@ def forecast_volumes(
     stock_start, inflow_*, outflow_*, stock_end) enables the stock–flow model and the projected
     level mix, with ``user_ages`` (service, level, age, share) for an age exit at ``exit_age``.
     Services not in ``spec`` use ``default_model``; ``services`` limits the forecast to those
-    services of the history (default: all)."""
+    services of the history (default: all). ``spec_where`` is how errors name a service's entry
+    where the caller took it from (a scenario key, a command-line option)."""
     if int(horizon_months) != horizon_months or horizon_months < 1:
         raise InputError.at(Location(path="horizon_months"), f"horizon {horizon_months} is not a positive whole number",
                             "a horizon in months ≥ 1", "give a positive horizon")
@@ -213,7 +216,7 @@ def forecast_volumes(
     spec = dict(spec or {})
     for key in spec:
         if key not in services:
-            raise InputError.at(Location(path=f"spec.{key}"), f"'{key}' is not a service in the history",
+            raise InputError.at(Location(path=spec_where.format(service=key)), f"'{key}' is not a service in the history",
                                 "one of " + ", ".join(services), "correct the service name or remove the entry")
     totals = h.groupby(["service", "month"], as_index=False)["volume"].sum()
     warns: list[Warning_] = []
@@ -231,7 +234,7 @@ def forecast_volumes(
         choice = spec.get(service, default_model)
         series = totals[totals["service"] == service]
         if isinstance(choice, str):
-            where = Location(path=f"spec.{service}")
+            where = Location(path=spec_where.format(service=service))
             model = make_model(choice, MONTHLY, driver=DRIVER if service in drivers else None,
                                flows={service: flows_by_service[service]} if service in flows_by_service else None,
                                where=where)
@@ -250,7 +253,7 @@ def forecast_volumes(
                                   "volume_lo_95": out[f"{n}-lo-95"].to_numpy(), "volume_hi_95": out[f"{n}-hi-95"].to_numpy(),
                                   "model_used": out[f"{n}-model_used"].to_numpy()})
         else:
-            v = _override(service, choice, dates, warns)
+            v = _override(service, choice, dates, warns, spec_where)
             total = pd.DataFrame({"month": dates, "volume": v, "volume_lo_80": v, "volume_hi_80": v,
                                   "volume_lo_95": v, "volume_hi_95": v, "model_used": "override"})
         has_levels = h.loc[h["service"] == service, "level"].notna().any()
