@@ -33,8 +33,8 @@ TextOrWholeNumber = Annotated[str, BeforeValidator(_text_or_whole_number),
 
 
 class SeriesPoint(RequestBody):
-    unique_id: TextOrWholeNumber = Field(description="series name (a pseudonymous id; personal identity numbers "
-                                         "are refused)")
+    unique_id: TextOrWholeNumber = Field(max_length=100, description="series name (a pseudonymous id; personal "
+                                         "identity numbers are refused)")
     ds: TextOrWholeNumber = Field(description="period: YYYY (yearly, also as a number) or YYYY-MM (monthly)")
     y: float = Field(allow_inf_nan=False, le=1e15, description="value for the period (≥ 0)")
 
@@ -43,7 +43,7 @@ class ForecastRequest(RequestBody):
     series: list[SeriesPoint] = Field(min_length=1, max_length=10_000, description="the long table, one row per "
                                       "series and period, as in docs/forecasting.md (series file format)")
     h: int = Field(ge=1, le=240, description="periods to forecast after each series' last period")
-    model: str = Field("auto", description="a model name of docs/forecasting.md §1 (default: 'auto', the "
+    model: str = Field("auto", max_length=40, description="a model name of docs/forecasting.md §1 (default: 'auto', the "
                        "ETS/ARIMA/Theta mean on monthly series, per-series selection on yearly; 'select' "
                        "selects on both); the demographic and stock–flow models need inputs this endpoint does not take")
 

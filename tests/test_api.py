@@ -213,6 +213,8 @@ def test_projection_seed_and_missing_uncertainty_are_located(monkeypatch, tmp_pa
     ("/projections", {"scenario": "base", "draws": True}, ["body", "draws"], "Expected a whole number"),
     ("/projections", {"scenario": "base", "seed": 7}, ["body", "seed"], "a seed without draws has no effect"),
     ("/runs", {"scenario": "a" * 300}, ["body", "scenario"], "at most 100 characters"),
+    ("/forecasts", {"series": RATE, "h": 1, "model": "x" * 5000}, ["body", "model"], "at most 40 characters"),
+    ("/forecasts", {"series": RATE, "h": 1, "y" * 500: 1}, ["body"], "unknown field 'yyyyyyyy"),
     ("/runs", {}, ["body", "scenario"], "the field 'scenario' is missing"),
 ])
 def test_mistyped_fields_and_loose_types_are_422_not_silently_used(monkeypatch, route, body, loc, message):
