@@ -90,3 +90,15 @@ def test_topdown_broken_input_is_located_and_writes_nothing(tmp_path, monkeypatc
     err = capsys.readouterr().err
     assert_located_refusal(err, where, texts, tmp_path / "out")
     assert "resmodel.budget" not in err  # no internal API names in a user message
+
+
+def test_a_ten_digit_volume_or_cost_is_an_amount_not_an_identity_number(tmp_path, monkeypatch, capsys):
+    """Numeric columns refuse only the 12-digit register form; 1206643841 passes the date and check test."""
+    folder = tmp_path / "topdown"
+    shutil.copytree(ROOT / "data" / "topdown_2024", folder)
+    edit_csv(folder / "services.csv", folder / "services.csv", row=2, column="budget_volume", value="1206643841")
+    try:
+        _run(monkeypatch, folder, "--out", tmp_path / "out")
+    except SystemExit:  # an implausible volume may be refused on other grounds, never as a personal number
+        pass
+    assert "personal identity number" not in capsys.readouterr().err

@@ -269,13 +269,14 @@ def _read_csv(path: Path | None) -> tuple[pd.DataFrame | None, str | None]:
     """A finance-system export as strings (located format errors, personal numbers refused)."""
     if path is None:
         return None, None
+    from resmodel.budget.inyear import AMOUNT_COLUMNS
     from resmodel.io.pnr import check_frame_for_pnr
     from resmodel.io.scenario import display_path
     from resmodel.io.tables import read_raw
 
     display = display_path(path)
     frame = read_raw(path, display)
-    check_frame_for_pnr(frame, display, numeric=("cost", "volume", "frame", "volume_change"))
+    check_frame_for_pnr(frame, display, numeric=AMOUNT_COLUMNS)
     return frame.reset_index(drop=True), display
 
 

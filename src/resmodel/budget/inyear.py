@@ -36,6 +36,7 @@ from resmodel.errors import InputError, Location, ProblemCollector
 ACTUALS_COLUMNS = ("year", "month", "area", "cost", "volume")
 FRAME_COLUMNS = ("year", "area", "frame")
 CHANGE_COLUMNS = ("year", "month", "area", "volume_change", "known_year", "known_month")
+AMOUNT_COLUMNS = ("cost", "volume", "frame", "volume_change")  # the numeric value columns of the three tables
 DOCS = "docs/budget.md, section 7"
 Z = {50: 0.6745, 80: 1.2816, 90: 1.6449, 95: 1.9600}
 #: Student-t quantiles for 1–5 degrees of freedom at the same two-sided levels: a past error

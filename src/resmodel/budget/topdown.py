@@ -40,6 +40,9 @@ ITEM_OPTIONAL = ("note",)
 ITEM_KINDS = ("reported", "residual", "assumption")
 TARGET_COLUMNS = ("measure", "area", "value", "tolerance", "source")
 TARGET_OPTIONAL = ("circular", "note")
+#: the numeric columns of the three tables (amounts and volumes, never identifiers)
+AMOUNT_COLUMNS = ("budget_volume", "outcome_volume", "budget_unit_cost", "outcome_unit_cost", "new_place_premium",
+                  "amount", "value", "tolerance")
 AREA_MEASURES = ("frame", "budget_net_cost", "net_cost", "deviation", "residual")
 SERVICE_MEASURES = ("service_deviation",)
 DOCS = "data/topdown_2024/README.md"

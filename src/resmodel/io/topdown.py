@@ -8,15 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from resmodel.budget.frame import load_frame
-from resmodel.budget.topdown import TopDownData, check_items, check_services, check_targets
+from resmodel.budget.topdown import AMOUNT_COLUMNS, TopDownData, check_items, check_services, check_targets
 from resmodel.errors import InputError, Location
 from resmodel.io.pnr import check_frame_for_pnr
 from resmodel.io.scenario import display_path
 from resmodel.io.tables import read_raw
 from resmodel.io.yamlio import LocatedDocument, read_yaml
-
-AMOUNT_COLUMNS = ("volume", "budget_unit_cost", "outcome_unit_cost", "new_place_premium", "amount", "value",
-                  "tolerance")  # numbers in services.csv, items.csv and targets.csv
 
 
 def _table(path: Path) -> pd.DataFrame:
