@@ -48,3 +48,15 @@ def check_header(table: pd.DataFrame, columns: tuple[str, ...], file: str | None
     if rows is not None and len(table) == 0:
         raise InputError.at(Location(file=file, row=2), "the file has a header but no rows", rows,
                             "add the rows, or check that the right file was given")
+
+
+def repeated_rows(keys) -> list[tuple[int, int, tuple]]:
+    """(spreadsheet row, row of its first occurrence, key) for every repeat of a key among the rows
+    of a table read with a header (first data row = row 2)."""
+    first: dict = {}
+    out = []
+    for i, key in enumerate(keys):
+        if key in first:
+            out.append((i + 2, first[key], key))
+        first.setdefault(key, i + 2)
+    return out

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.budget.areas import AREA_KEYS, suggest
-from resmodel.budget.cells import PLAIN_NUMBER, blank, check_header, floats, shown
+from resmodel.budget.cells import PLAIN_NUMBER, blank, check_header, floats, repeated_rows, shown
 from resmodel.budget.projection import TOTAL
 from resmodel.errors import InputError, Location, ProblemCollector
 
@@ -157,12 +157,9 @@ def check_frames(frames: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
                          "correct the frame (a frame, kommunbidrag, is never negative)")
     problems.raise_if_any()
     t["frame"] = amounts
-    first: dict[tuple[int, str], int] = {}
-    for i, key in enumerate(zip(t["year"], t["area"], strict=True)):
-        if key in first:
-            problems.add(_loc(file, i + 2), f"{key[1]} {key[0]} appears twice (rows {first[key]} and {i + 2})",
-                         "one frame per year and area", "remove one of the two rows (frames are not summed)")
-        first.setdefault(key, i + 2)
+    for row, first, (year, area) in repeated_rows(zip(t["year"], t["area"], strict=True)):
+        problems.add(_loc(file, row), f"{area} {year} appears twice (rows {first} and {row})",
+                     "one frame per year and area", "remove one of the two rows (frames are not summed)")
     problems.raise_if_any()
     return t
 

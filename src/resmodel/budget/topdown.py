@@ -19,7 +19,7 @@ import pandas as pd
 from resmodel.budget import volumes as vol
 from resmodel.budget.areas import AREA_KEYS, area_of
 from resmodel.budget.case import BudgetCase, BudgetResult, run_budget
-from resmodel.budget.cells import PLAIN_NUMBER, blank, check_header, floats, shown
+from resmodel.budget.cells import PLAIN_NUMBER, blank, check_header, floats, repeated_rows, shown
 from resmodel.budget.frame import FrameConfig
 from resmodel.budget.periods import Horizon
 from resmodel.budget.projection import (
@@ -303,13 +303,11 @@ def check_targets(targets: pd.DataFrame, services: set[str], file: str | None = 
         if flag not in ("yes", "no", ""):
             problems.add(Location(file=file, row=i + 2, column="circular"), f"circular '{flag}'",
                          "yes (reproduced by construction), no, or empty", "write yes or no")
-    first: dict[tuple[str, str], int] = {}
-    for i, key in enumerate(zip(table["measure"].map(shown), table["area"].map(shown), strict=True)):
-        if key in first:
-            problems.add(Location(file=file, row=i + 2, column="area"), f"the target {key[0]} of '{key[1]}' appears "
-                         f"again (first on row {first[key]})", "one row per published figure",
-                         "remove the repeated row (or correct its measure or area)")
-        first.setdefault(key, i + 2)
+    for row, first, (measure, area) in repeated_rows(zip(table["measure"].map(shown), table["area"].map(shown),
+                                                           strict=True)):
+        problems.add(Location(file=file, row=row, column="area"), f"the target {measure} of '{area}' appears "
+                     f"again (first on row {first})", "one row per published figure",
+                     "remove the repeated row (or correct its measure or area)")
     problems.raise_if_any()
     return table.assign(value=values, tolerance=floats(table["tolerance"]))
 
