@@ -141,6 +141,44 @@ def test_unknown_service_has_near_miss(tmp_path):
     assert "typo.yaml, line 5" in text and "did you mean 'daglig_verksamhet'" in text
 
 
+def test_override_key_that_is_not_a_year_is_refused(tmp_path):
+    """{3: 100} (a level, meant as one) must not silently replace the whole service from year 3 on."""
+    path = scenario(tmp_path, "level", "projection:\n  volumes: {daglig_verksamhet: {3: 100}}\n")
+    with pytest.raises(InputError) as err:
+        resolve_file(path)
+    text = str(err.value)
+    assert "level.yaml, line 5" in text and "3 is not a year" in text and "levels cannot be set" in text
+
+
+def test_late_override_names_the_scenario_file(tmp_path):
+    path = scenario(tmp_path, "late", "projection:\n  volumes: {daglig_verksamhet: {2027: 1100}}\n")
+    with pytest.raises(InputError) as err:
+        project(*run_file(path))
+    assert "late.yaml, line 5" in str(err.value) and "starts in 2027" in str(err.value)
+
+
+def test_demographic_and_stockflow_read_the_data_folder(tmp_path):
+    path = scenario(tmp_path, "models", """\
+        projection:
+          volumes: {daglig_verksamhet: stockflow, bostad_vuxna: demographic}
+        """)
+    models = build_setup(*run_file(path)).volume_models.set_index("service")["model_used"]
+    assert models["daglig_verksamhet"] == "stockflow" and models["bostad_vuxna"] == "demographic"
+
+
+def test_demographic_without_population_is_located(tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("population.csv", "budget_*"))
+    (tmp_path / "s.yaml").write_text(f"name: s\npurpose: test\ndata: {data}\nbase_date: 2024-07-01\nseed: 1\n"
+                                     f"projection:\n  default_model: demographic\n  frame: {DATA / 'frame.yaml'}\n")
+    with pytest.raises(InputError) as err:
+        project(*run_file(tmp_path / "s.yaml"))
+    text = str(err.value)
+    assert "s.yaml, line 7" in text and "'projection.default_model'" in text and "population.csv" in text
+
+
 def test_unknown_model_is_located(tmp_path):
     path = scenario(tmp_path, "model", "projection:\n  default_model: drfit\n")
     with pytest.raises(InputError) as err:

@@ -34,6 +34,7 @@ STATE_RATE = "personlig_assistans.state_hourly_rate"
 INDEX_PATHS = {"wage_growth": "indices.wage_growth", "price_growth": "indices.price_growth"}
 SICK_LEAVE = "working_time.sick_leave_rate"
 HISTORY_FILE = "volume_history.csv"
+POPULATION_FILE, USERS_FILE, FLOWS_FILE = "population.csv", "users.csv", "flows.csv"  # demographic, stock–flow
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,43 @@ def volume_history(loaded) -> pd.DataFrame:
     return read_volume_history(path, display)
 
 
+def _model_inputs(loaded, resolved: ResolvedProjection, models: Mapping[str, str], base_year: int) -> dict:
+    """The data folder's population, users' ages and flows for the services forecast with the
+    demographic or stock–flow model (keyword arguments of ``forecast_volumes``); a located error
+    at the scenario key that names such a model when its file is missing."""
+    from resmodel.forecast.interface import age_shares_from_users
+    from resmodel.io.scenario import display_path
+    from resmodel.io.series import read_flows, read_population, read_users_ages
+
+    data = Path(loaded.scenario.data)
+    s = resolved.settings
+    kwargs: dict = {}
+    for model, files in (("demographic", (POPULATION_FILE, USERS_FILE)), ("stockflow", (FLOWS_FILE,))):
+        named = sorted(sv for sv, m in models.items() if m == model)
+        if not named:
+            continue
+        key = f"volumes.{named[0]}" if named[0] in s.volumes else "default_model"
+        for name in files:
+            if not (data / name).is_file():
+                raise InputError.at(resolved.location(key), f"the {model} model needs {display_path(data / name)}, "
+                                    "which does not exist", f"{name} in the data folder (docs/forecasting.md)",
+                                    f"add {name}, or choose another model for {', '.join(named)}")
+        if model == "demographic":
+            pop = read_population(data / POPULATION_FILE, display_path(data / POPULATION_FILE))
+            ages = read_users_ages(data / USERS_FILE, display_path(data / USERS_FILE))
+            kwargs.update(population=pop,
+                          age_shares=age_shares_from_users(ages, sorted(pop["age_band"].unique()), base_year))
+        else:
+            kwargs["flows"] = read_flows(data / FLOWS_FILE, display_path(data / FLOWS_FILE))
+    return kwargs
+
+
+def _models(settings, services) -> dict[str, str]:
+    """The forecast model of each service with a history (a name; overrides by volume left out)."""
+    return {sv: m for sv in services
+            if isinstance(m := settings.volumes.get(sv, settings.default_model), str)}
+
+
 def check_projection(loaded) -> str | None:
     """Validate a scenario's projection inputs without running anything (``resmodel validate``): the
     merged ``projection:`` block, its frame and other_services.csv. A one-line summary, or None when
@@ -89,6 +127,8 @@ def check_projection(loaded) -> str | None:
     frame = load_frame(data, file, prefix="frame", line_of=line_of)
     other, _ = read_other_services(Path(loaded.scenario.data))
     history = volume_history(loaded)
+    _model_inputs(loaded, resolved, _models(resolved.settings, history["service"].unique()),
+                  int(history["month"].max().year))
     uncertain = _uncertainty_block(resolved) is not None  # validated here, not first at `project --draws`
     first = loaded.scenario.base_date.year + 1
     return (f"projection {first}–{first + resolved.settings.horizon_years - 1}, frame for {len(frame.base)} areas"
@@ -170,7 +210,14 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     if held:
         notes.append("held at the base-year volume of other_services.csv (no history): " + ", ".join(sorted(held)))
     hist = history[history["service"].isin(list(spec))]
-    fc = forecast_volumes(hist, spec, horizon, spec_where="projection.volumes.{service}")
+    inputs = _model_inputs(loaded, resolved, _models(s, list(spec)), int(last_hist.year))
+    try:
+        fc = forecast_volumes(hist, spec, horizon, source=_history_display(loaded),
+                              spec_where="projection.volumes.{service}", **inputs)
+    except InputError as exc:  # a problem with an override: point at the scenario file that set it
+        raise InputError([replace(p, location=resolved.location(p.location.path.removeprefix("projection.")))
+                          if p.location.file is None and (p.location.path or "").startswith("projection.") else p
+                          for p in exc.problems]) from None
     notes += [str(w) for w in fc.warnings]
     table = fc.table.groupby(["service", "month"], as_index=False)["volume"].sum()
     table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")

@@ -72,6 +72,8 @@ def test_default_model_and_a_subset_of_services():
     ({"daglig_verksamhet": "demographic"}, "needs a population projection"),
     ({"daglig_verksamhet": {2026: 5}}, "override starts in 2026"),
     ({"daglig_verksamhet": -3}, "is negative"),
+    ({"daglig_verksamhet": {3: 5}}, "override key 3 is not a year (levels cannot be set here"),
+    ({"daglig_verksamhet": {1850: 5, 2025: 6}}, "override key 1850 is not a year"),
 ])
 def test_bad_specs_are_located_at_the_service(spec, message):
     with pytest.raises(InputError) as err:

@@ -26,7 +26,17 @@ import pandas as pd
 
 from resmodel.errors import InputError, Location, Warning_
 from resmodel.forecast.forecaster import Forecaster, make_model
-from resmodel.forecast.frame import DS, ID, MONTHLY, Y, future_dates, month_number, validate_long
+from resmodel.forecast.frame import (
+    DS,
+    FIRST_YEAR,
+    ID,
+    LAST_YEAR,
+    MONTHLY,
+    Y,
+    future_dates,
+    month_number,
+    validate_long,
+)
 from resmodel.forecast.models import demographic_driver, monthly_driver
 from resmodel.forecast.stockflow import DEFAULT_EXIT_AGE, project_level_mix
 
@@ -135,6 +145,12 @@ def _override(service: str, value: SpecValue, dates: pd.DatetimeIndex, warns: li
                                 "a mapping year → volume, e.g. {2025: 1050, 2026: 1100}", "correct the mapping") from None
         if any(v < 0 for v in by_year.values()):
             raise InputError.at(where, "override volume is negative", "volumes ≥ 0", "correct the volumes")
+        not_years = [y for y in by_year if not FIRST_YEAR <= y <= LAST_YEAR]
+        if not_years:
+            hint = " (levels cannot be set here: the level split follows the history)" if 1 <= not_years[0] <= 8 else ""
+            raise InputError.at(where, f"override key {not_years[0]} is not a year{hint}",
+                                f"years from {FIRST_YEAR} to {LAST_YEAR} mapped to volumes, e.g. {{2025: 1050, 2026: 1100}}",
+                                "write the year each volume applies from")
         years = sorted(by_year)
         if dates[0].year < years[0]:
             raise InputError.at(where, f"override starts in {years[0]} but the forecast starts in {dates[0].year}",

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.forecast.forecaster import MODEL_NAMES  # the names forecast_volumes accepts
+from resmodel.forecast.frame import FIRST_YEAR, LAST_YEAR  # the years a series (and an override) may name
 
 if TYPE_CHECKING:  # resmodel.io.scenario imports the schema, which imports this module
     from resmodel.io.scenario import ScenarioSource
@@ -96,12 +97,25 @@ class ProjectionSettings(_Strict):
                 raise ValueError(f"unknown index '{key}' (one of {', '.join(INDEX_NAMES)})")
         return value
 
-    @model_validator(mode="after")
-    def _models(self) -> ProjectionSettings:
-        for service, spec in self.volumes.items():
+    @field_validator("volumes")
+    @classmethod
+    def _volumes(cls, value: dict[str, str | float | dict[int, float]]) -> dict[str, str | float | dict[int, float]]:
+        for service, spec in value.items():
             if isinstance(spec, str) and spec not in MODEL_NAMES:
                 raise ValueError(f"volumes.{service}: unknown forecast model '{spec}'")
-        return self
+            if isinstance(spec, dict):
+                for year, volume in spec.items():
+                    if not FIRST_YEAR <= year <= LAST_YEAR:
+                        hint = (" (a need level? levels cannot be set here: the level split follows the history)"
+                                if 1 <= year <= 8 else "")
+                        raise ValueError(f"volumes.{service}: {year} is not a year from {FIRST_YEAR} to "
+                                         f"{LAST_YEAR}{hint}; a per-year override maps years to volumes, "
+                                         "e.g. {2025: 1050, 2026: 1100}")
+                    if volume < 0:
+                        raise ValueError(f"volumes.{service}: the volume for {year} is negative ({volume:g})")
+            elif not isinstance(spec, str) and spec < 0:
+                raise ValueError(f"volumes.{service}: the volume is negative ({spec:g})")
+        return value
 
 
 @dataclass(frozen=True)
