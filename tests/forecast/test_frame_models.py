@@ -108,3 +108,15 @@ def test_short_series_falls_back_to_naive_and_says_why():
 def test_forecasts_and_bounds_are_never_negative():
     run = run_model(Drift(), _series([9.0, 6, 3, 1], YEARLY), 3, (95,))
     assert run.fit.mean.min() == 0.0 and run.fit.lo[95].min() == 0.0
+
+
+def test_a_horizon_longer_than_the_history_is_warned_about():
+    from resmodel.forecast.forecaster import Forecaster
+
+    frame = monthly_frame("a", trend_season(24))
+    fc = Forecaster([Drift()])
+    fc.forecast(frame, h=12)
+    assert fc.warnings == []
+    fc.forecast(frame, h=36)
+    assert [(w.check, w.location.path) for w in fc.warnings] == [("horizon_beyond_history", "a")]
+    assert "36 periods is longer than the 24 observed" in fc.warnings[0].message

@@ -118,3 +118,9 @@ def test_demo_inputs_are_deterministic_and_consistent_with_the_history():
            - pd.to_datetime(tri["service_month"]).dt.to_period("M").astype("int64"))
     assert lag.min() >= 1 and lag.max() >= 12  # invoices keep arriving for a year and more
     assert tri["reporting_month"].max() == "2025-12"
+
+
+def test_a_horizon_past_the_last_date_pandas_holds_is_located():
+    with pytest.raises(InputError, match="runs past 2260") as err:
+        forecast_volumes(history(), {}, 3000)
+    assert err.value.problems[0].location.path == "horizon_months"

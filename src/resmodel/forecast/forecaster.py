@@ -151,7 +151,10 @@ class Forecaster:
         check_horizon(self.series, h)
         needed = {s.uid: tuple(dict.fromkeys(c for m in self.models for c in m.exog)) for s in self.series}
         future = validate_future(X_df, self.series, h, needed, self.source)
-        self.warnings = []
+        self.warnings = [Warning_("horizon_beyond_history", Location(file=self.source, path=s.uid),
+                                  f"a horizon of {h} periods is longer than the {len(s.y)} observed: "
+                                  "the forecast extrapolates the model far beyond what the data show")
+                         for s in self.series if h > len(s.y)]
         parts = []
         for s in self.series:
             with shared_fits():

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, Warning_
-from resmodel.forecast.forecaster import Forecaster, make_model
+from resmodel.forecast.forecaster import LAST_FORECAST_YEAR, Forecaster, make_model
 from resmodel.forecast.frame import (
     DS,
     FIRST_YEAR,
@@ -221,6 +221,10 @@ def forecast_volumes(
         raise InputError.at(Location(path="horizon_months"), f"horizon {horizon_months} is not a positive whole number",
                             "a horizon in months ≥ 1", "give a positive horizon")
     h = validate_history(history, source)
+    if h["month"].max().year + int(horizon_months) // 12 + 1 > LAST_FORECAST_YEAR:
+        raise InputError.at(Location(path="horizon_months"), f"a horizon of {horizon_months} months after "
+                            f"{h['month'].max():%Y-%m} runs past {LAST_FORECAST_YEAR}",
+                            f"forecasts that end by {LAST_FORECAST_YEAR}", "shorten the horizon")
     known = sorted(h["service"].unique())
     if services is not None:
         unknown = [sv for sv in services if sv not in known]
