@@ -584,6 +584,9 @@ def queue(
     if not any((exit_rate, aiv_rate, aiviv_rate, aiviv_resume_rate)):
         typer.echo("note: --exit-rate, --aiv-rate, --aiviv-rate and --aiviv-resume-rate are all 0 (the defaults): "
                    "nobody leaves or pauses, so places free up only as capacity grows (docs/forecasting.md §4)")
+    elif aiviv_rate and not aiviv_resume_rate:
+        typer.echo(f"note: --aiviv-rate {aiviv_rate:g} with --aiviv-resume-rate 0: users who pause keep their place "
+                   "and never resume, so those places are lost for good (docs/forecasting.md §4)")
     monthly = result.monthly.assign(month=result.monthly["month"].dt.strftime("%Y-%m"))
     files = write_atomically(out, {"queue_monthly.csv": csv_writer(monthly),
                                    "queue_quarterly.csv": csv_writer(result.quarterly),

@@ -200,7 +200,10 @@ def test_nowcast_and_queue_commands(cli, tmp_path):
                "--capacity", F / "capacity_staff.csv", "--users-per-fte", "4", "--exit-rate", "0.005",
                "--out", tmp_path / "q2"])
     assert res.exit_code == 0, res.stderr
-    assert "nobody leaves" not in res.stdout
+    assert "nobody leaves" not in res.stdout and "never resume" not in res.stdout
+    res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "1010",
+               "--aiviv-rate", "0.01", "--out", tmp_path / "q3"])
+    assert res.exit_code == 0 and "--aiviv-resume-rate 0: users who pause keep their place" in res.stdout
     m = pd.read_csv(tmp_path / "q2" / "queue_monthly.csv")
     assert m["capacity"].eq(1000).all() and m["queue_new"].tolist() == [0.0, 15.0, 30.0]
 
