@@ -131,3 +131,10 @@ def test_verdict_reads_the_metrics_table():
     v = verdict(metrics, "ets").set_index("unique_id")
     assert v["beats_naive"].to_dict() == {"a": True, "b": False}
     assert v["calibrated_80"].to_dict() == {"a": True, "b": False}  # 70 is in the band, 90.1 is not
+
+
+@pytest.mark.parametrize("n, h, fix", [(5, 3, "use a horizon of at most 2 periods"),
+                                       (3, 1, "give the series at least 4 points")])
+def test_too_short_for_any_window_says_what_would_fit(n, h, fix):
+    with pytest.raises(InputError, match=fix):
+        Forecaster([Naive()]).cross_validation(_yearly(np.arange(n) + 1.0), h=h)

@@ -140,7 +140,8 @@ def check_windows(s: Series, h: int, n_windows: int, step: int, source: str | No
     if lengths[0] < MIN_POINTS:
         most = (len(s.y) - h - MIN_POINTS) // step + 1
         fix = (f"use at most {most} windows with h={h} and step={step}" if most >= 1
-               else f"use a horizon of at most {len(s.y) - MIN_POINTS} periods")
+               else f"use a horizon of at most {len(s.y) - MIN_POINTS} periods" if len(s.y) > MIN_POINTS
+               else f"give the series at least {MIN_POINTS + 1} points, or leave it out of the backtest")
         raise InputError.at(Location(file=source, path=s.uid),
                             f"series '{s.uid}' has {len(s.y)} points: too few for {n_windows} backtest windows of "
                             f"horizon {h} and step {step}",
