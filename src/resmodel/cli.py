@@ -8,6 +8,7 @@ from resmodel.io.blas import one_blas_thread
 one_blas_thread()  # before numpy loads
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -181,8 +182,38 @@ register_budget(app)
 register_forecast(app)
 
 
+class _PipeSafeStdout:
+    """Standard output that, once its reader has gone (``resmodel … | head``), sends the rest to
+    the null device, so that the command still finishes and writes its files."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._to_devnull()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._to_devnull()
+
+    def _to_devnull(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())
+        os.close(devnull)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main() -> None:
     """Entry point: user errors become a located message and exit status 2, never a traceback."""
+    sys.stdout = _PipeSafeStdout(sys.stdout)
     try:
         app(standalone_mode=False)
     except ResmodelError as exc:
