@@ -350,6 +350,8 @@ def forecast(
         yearly["model_used"] = yearly["service"].map(used)
         typer.echo("Average volume per month by year (80 % interval; levels summed):")
         _table(yearly[yearly["year"] <= yearly["year"].min() + 4])
+        typer.echo(f"(the first five years; every month and level is in volume_forecast.csv. How far to trust the "
+                   f"intervals: resmodel backtest --series {series} — docs/forecast-accuracy.md)")
         fig = _forecast_figure(history, result.table)
         files = write_atomically(out, {"volume_forecast.csv": csv_writer(table), "volume_forecast.png": _png_writer(fig)},
                                  FORECAST_OUTPUTS)
@@ -381,11 +383,15 @@ def _forecast_figure(history: pd.DataFrame, table: pd.DataFrame):
                                                               "volume_lo_95", "volume_hi_95"]].sum()
     for ax, service in zip(axes[:, 0], services, strict=True):
         hs, fs = hist[hist["service"] == service], fc[fc["service"] == service]
-        ax.plot(hs["month"], hs["volume"], color="black", lw=1)
-        ax.fill_between(fs["month"], fs["volume_lo_95"], fs["volume_hi_95"], color="tab:blue", alpha=0.15, lw=0)
-        ax.fill_between(fs["month"], fs["volume_lo_80"], fs["volume_hi_80"], color="tab:blue", alpha=0.3, lw=0)
-        ax.plot(fs["month"], fs["volume"], color="tab:blue", lw=1)
-        ax.set_title(service, fontsize=9, loc="left")
+        used = table.loc[table["service"] == service, "model_used"].iloc[0]
+        ax.plot(hs["month"], hs["volume"], color="black", lw=1, label="history")
+        ax.fill_between(fs["month"], fs["volume_lo_95"], fs["volume_hi_95"], color="tab:blue", alpha=0.15, lw=0,
+                        label="95 % interval")
+        ax.fill_between(fs["month"], fs["volume_lo_80"], fs["volume_hi_80"], color="tab:blue", alpha=0.3, lw=0,
+                        label="80 % interval")
+        ax.plot(fs["month"], fs["volume"], color="tab:blue", lw=1, label="forecast")
+        ax.set_title(f"{service} (model: {used})", fontsize=9, loc="left")
+    axes[0, 0].legend(fontsize=7, loc="upper left", frameon=False)
     fig.tight_layout()
     return fig
 
