@@ -231,6 +231,11 @@ def _echo_verdict(metrics: pd.DataFrame) -> None:
                    + (f" (not: {worse})" if worse else "")
                    + f"; 80 % intervals cover {CALIBRATED_80[0]:.0f}–{CALIBRATED_80[1]:.0f} % on "
                    f"{int(v['calibrated_80'].sum())} of {n}" + (f" (not: {off})" if off else ""))
+    few = int(metrics["windows"].min())
+    if few < 8:
+        typer.echo(f"note: coverage rests on {few} origin(s) per series, and one origin's errors move together: "
+                   f"a calibrated 80 % interval can well fall outside {CALIBRATED_80[0]:.0f}–{CALIBRATED_80[1]:.0f} % "
+                   "at this size, so read the coverage as a rough guide (docs/forecast-accuracy.md §1)")
 
 
 def _backtest_figure(metrics: pd.DataFrame):

@@ -140,12 +140,14 @@ def test_state_rate_series_backtests_with_fallback_warnings(cli, tmp_path):
     assert (f"ets: beats naive on {int(ets['relative_mase'] < 1)} of 1 series" in res.stdout)
     assert (f"70–90 % on {int(ok)} of 1" + ("" if ok else f" (not: state_hourly_rate {ets['coverage_80']:.1f} %)")
             in res.stdout), res.stdout
+    assert "rough guide" not in res.stdout  # 8 origins: no caveat
 
 
 def test_six_point_series_gives_sensible_output(cli, tmp_path):
     res = cli(["backtest", "--series", F / "short_annual.csv", "--out", tmp_path])
     assert res.exit_code == 0, res.stderr
     assert "allow only 3 window(s)" in res.stderr
+    assert "coverage rests on 3 origin(s) per series" in res.stdout  # a coarse coverage is said to be coarse
     m = pd.read_csv(tmp_path / "backtest_metrics.csv").set_index("model")
     assert m.loc["ets", "model_used"] == "naive" and m.loc["arima", "model_used"] == "naive"
     assert m["mape"].between(0, 5).all()
