@@ -450,6 +450,7 @@ def nowcast(
     _table(shown[["service_month", "reported", "completeness", "method", "nowcast", "lo-80", "hi-80", "lo-95", "hi-95"]])
     typer.echo("\nBacktest (mean absolute % error against the settled amount):")
     _table(summary)
+    _echo_nowcast_coverage(detail)
     fig = _nowcast_figure(result)
     out_table = result.assign(service_month=result["service_month"].dt.strftime("%Y-%m"))
     det = detail.assign(service_month=detail["service_month"].dt.strftime("%Y-%m"),
@@ -458,6 +459,19 @@ def nowcast(
                                    "nowcast_backtest_detail.csv": csv_writer(det), "nowcast.png": _png_writer(fig)},
                              NOWCAST_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+def _echo_nowcast_coverage(detail: pd.DataFrame) -> None:
+    """One line judging the nowcast's 80 % intervals by how often they held the settled amount."""
+    from resmodel.forecast.metrics import CALIBRATED_80
+
+    covered = float(detail["truth"].between(detail["lo-80"], detail["hi-80"]).mean() * 100)
+    lo, hi = CALIBRATED_80
+    judged = ("wider than the errors need: read them as conservative" if covered > hi else
+              "narrower than the errors need: the uncertainty is understated" if covered < lo else
+              "about as wide as the errors need")
+    typer.echo(f"80 % intervals held the settled amount in {covered:.1f} % of the {len(detail)} backtest nowcasts "
+               f"(nominal 80 %; {lo:.0f}–{hi:.0f} % counts as calibrated): {judged} (docs/forecast-accuracy.md §5)")
 
 
 def _nowcast_figure(result: pd.DataFrame):

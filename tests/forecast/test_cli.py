@@ -184,6 +184,9 @@ def test_nowcast_and_queue_commands(cli, tmp_path):
     total = summary[summary["lag"] == "sum of recent months"].iloc[0]
     assert total["mape_nowcast"] < total["mape_last_reported"]
     assert len(pd.read_csv(tmp_path / "nc" / "nowcast.csv")) == 60
+    det = pd.read_csv(tmp_path / "nc" / "nowcast_backtest_detail.csv")
+    held = det["truth"].between(det["lo-80"], det["hi-80"]).mean() * 100
+    assert f"80 % intervals held the settled amount in {held:.1f} % of the {len(det)} backtest nowcasts" in res.stdout
     res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "1010",
                "--out", tmp_path / "q"])
     assert res.exit_code == 0, res.stderr
