@@ -4,8 +4,8 @@ Series files (CSV or .xlsx, first sheet) come in two formats, recognised by thei
 
 - generic long format: ``unique_id``, ``ds`` (``YYYY`` for yearly, ``YYYY-MM`` for monthly
   series), ``y``, and any further numeric columns as exogenous regressors;
-- the volume history: ``month``, ``service``, ``level``, ``volume`` (one series per service, or
-  per service and level).
+- the volume history: ``month`` (``YYYY-MM`` or a first-of-month date), ``service``, ``level``,
+  ``volume`` (one series per service, or per service and level).
 
 Problems are reported with file, spreadsheet row (header = row 1), column and series id."""
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +25,12 @@ from resmodel.forecast.interface import validate_history
 from resmodel.forecast.queue import capacity_from_staff
 from resmodel.forecast.stockflow import FLOW_COLUMNS, INFLOW_KINDS, OUTFLOW_KINDS
 from resmodel.io.pnr import check_frame_for_pnr
-from resmodel.io.tables import Column, TableSchema, read_raw, read_table, require_rows
+from resmodel.io.tables import Column, TableSchema, add_rows, parse_month, read_raw, read_table, require_rows
 from resmodel.io.writers import write_csv, write_folder_atomically
+from resmodel.services import LEVEL_SERVICES
 
 HISTORY_COLUMNS = ("month", "service", "level", "volume")
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2})(?: 00:00:00)?)?$")
 _AGE_BAND = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)|\+)\s*")  # as interface.parse_band reads it
 
 
@@ -113,19 +114,13 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
                             "a header unique_id,ds,y (optionally more numeric columns), or month,service,level,volume",
                             "rename the columns as described in docs/forecasting.md")
     problems = ProblemCollector()
-    ds = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    gran = pd.Series("", index=raw.index)
-    for idx, text in raw[DS].fillna("").items():
-        ts, g = _parse_period(text)
-        if ts is None:
-            problems.add(Location(display, row=int(idx), column=DS, path=str(raw[ID][idx])),
-                         f"'{text}' is not a period",
-                         f"YYYY for yearly or YYYY-MM for monthly series, years {FIRST_YEAR}–{LAST_YEAR}",
-                         "write the period as e.g. 2024 or 2024-03")
-        else:
-            ds[idx], gran[idx] = ts, g
-        if len(problems.problems) >= 10:
-            break
+    text = raw[DS].fillna("")
+    parsed = pd.DataFrame(text.map(_parse_period).tolist(), index=raw.index, columns=[DS, "freq"])
+    ds, gran = pd.to_datetime(parsed[DS]), parsed["freq"].fillna("")
+    add_rows(problems, raw.index[ds.isna().to_numpy()], 10, lambda idx: (
+        Location(display, row=idx, column=DS, path=str(raw[ID][idx])), f"'{text[idx]}' is not a period",
+        f"YYYY for yearly or YYYY-MM for monthly series, years {FIRST_YEAR}–{LAST_YEAR}",
+        "write the period as e.g. 2024 or 2024-03"))
     problems.raise_if_any()
     freqs: dict[str, str] = {}
     uid = raw[ID].fillna("").str.strip()
@@ -162,23 +157,44 @@ def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFram
         raise InputError.at(Location(display), "the volume history has no rows",
                             "one row per month, service and level", "add the monthly volumes")
     frame = raw.copy()
-    for idx in frame.index[frame["service"].fillna("").str.strip().eq("").to_numpy()][:10]:
-        problems.add(Location(display, row=int(idx), column="service"), "the service is empty",
-                     "a service key such as daglig_verksamhet", "fill in the service")
-    month = pd.to_datetime(frame["month"].str.strip(), format="%Y-%m", errors="coerce")
-    for idx in frame.index[month.isna().to_numpy()][:10]:
-        problems.add(Location(display, row=int(idx), column="month", path=str(frame["service"][idx])),
-                     f"'{frame['month'][idx]}' is not a month", "a month YYYY-MM", "write the month as 2024-03")
-    level = pd.to_numeric(frame["level"].fillna("").str.strip().replace("", None), errors="coerce")
-    bad_level = frame["level"].fillna("").str.strip().ne("") & (level.isna() | ~level.isin(range(1, 9)))
-    for idx in frame.index[bad_level.to_numpy()][:10]:
-        problems.add(Location(display, row=int(idx), column="level", path=str(frame["service"][idx])),
-                     f"'{frame['level'][idx]}' is not a level", "a whole number 1–8, or empty",
-                     "correct the level or leave it empty for services without levels")
+    service = frame["service"].fillna("").str.strip()
+    add_rows(problems, frame.index[service.eq("").to_numpy()], 10, lambda idx: (
+        Location(display, row=idx, column="service"), "the service is empty",
+        "a service key such as daglig_verksamhet", "fill in the service"))
+    month_text = frame["month"].fillna("").str.strip()
+    month = parse_month(month_text)
+    add_rows(problems, frame.index[month.isna().to_numpy()], 10, lambda idx: (
+        Location(display, row=idx, column="month", path=service[idx]), f"'{month_text[idx]}' is not a month",
+        "a month written YYYY-MM (or a first-of-month date such as 2024-03-01)", "write the month as 2024-03"))
+    level_text = frame["level"].fillna("").str.strip()
+    level = pd.to_numeric(level_text.replace("", None), errors="coerce")
+    bad_level = level_text.ne("") & (level.isna() | ~level.isin(range(1, 9)))
+    add_rows(problems, frame.index[bad_level.to_numpy()], 10, lambda idx: (
+        Location(display, row=idx, column="level", path=service[idx]), f"'{frame['level'][idx]}' is not a level",
+        "a whole number 1–8, or empty", "correct the level or leave it empty for services without levels"))
+    _check_levels(service, level_text, display, problems)
     problems.raise_if_any()
     frame["month"], frame["level"] = month, level.astype("Int64")
-    frame["service"] = frame["service"].fillna("").str.strip()
+    frame["service"] = service
     return validate_history(frame, display)
+
+
+def _check_levels(service: pd.Series, level: pd.Series, display: str, problems: ProblemCollector) -> None:
+    """Levels only on level services, and then on every row (a level service given only as totals is allowed)."""
+    is_level_service, has_level = service.isin(LEVEL_SERVICES), level.ne("")
+    some_levels = has_level.groupby(service).transform("any")
+    missing = is_level_service & some_levels & ~has_level
+    add_rows(problems, service.index[missing.to_numpy()], 10, lambda idx: (
+        Location(display, row=idx, column="level", path=service[idx]),
+        f"the level is empty, but service '{service[idx]}' has levels on other rows",
+        "a level 1–8 on every row of a level service (or on none: the service as totals only)",
+        "fill in the level of this row, or move its volume to the right level"))
+    extra = ~is_level_service & service.ne("") & has_level
+    add_rows(problems, service.index[extra.to_numpy()], 10, lambda idx: (
+        Location(display, row=idx, column="level", path=service[idx]),
+        f"service '{service[idx]}' has no levels, but the level is {level[idx]}",
+        "an empty level; only " + ", ".join(LEVEL_SERVICES) + " have levels 1–8",
+        "leave the level empty (and sum the rows of the month), or correct the service"))
 
 
 def read_population(path: Path, display: str | None = None) -> pd.DataFrame:
@@ -233,11 +249,10 @@ def read_flows(path: Path, display: str | None = None) -> pd.DataFrame:
     inflow = t[[f"inflow_{k}" for k in INFLOW_KINDS]].sum(axis=1)
     outflow = t[[f"outflow_{k}" for k in OUTFLOW_KINDS]].sum(axis=1)
     gap = t["stock_end"] - (t["stock_start"] + inflow - outflow)
-    for idx in t.index[(gap.abs() > 1e-6).to_numpy()][:10]:
-        problems.add(Location(display, row=int(idx), column="stock_end", path=str(t["service"][idx])),
-                     f"stock_end {t['stock_end'][idx]:g} ≠ stock_start + inflows − outflows "
-                     f"= {t['stock_end'][idx] - gap[idx]:g}", "flows that balance exactly",
-                     "correct the flows or the stocks of this row")
+    add_rows(problems, t.index[(gap.abs() > 1e-6).to_numpy()], 10, lambda idx: (
+        Location(display, row=idx, column="stock_end", path=str(t["service"][idx])),
+        f"stock_end {t['stock_end'][idx]:g} ≠ stock_start + inflows − outflows = {t['stock_end'][idx] - gap[idx]:g}",
+        "flows that balance exactly", "correct the flows or the stocks of this row"))
     key = ["service", t["level"].fillna(0)]
     for _, g in t.groupby(key, sort=True):
         g = g.sort_values("year")
@@ -249,42 +264,59 @@ def read_flows(path: Path, display: str | None = None) -> pd.DataFrame:
                          "remove the duplicate row")
             continue
         broken = (g["stock_start"].to_numpy()[1:] != g["stock_end"].to_numpy()[:-1]) | (np.diff(g["year"]) != 1)
-        for i in np.flatnonzero(broken)[:3]:
-            idx = g.index[i + 1]
-            problems.add(Location(display, row=int(idx), column="stock_start", path=str(g["service"][idx])),
-                         f"year {g['year'][idx]} does not start where the previous year ended "
-                         f"({g['stock_end'].iloc[i]:g})", "consecutive years, stock_start = previous stock_end",
-                         "correct the stock or add the missing year")
+        previous_end = pd.Series(g["stock_end"].to_numpy()[:-1], index=g.index[1:])
+        add_rows(problems, g.index[1:][broken], 3, lambda idx, g=g, previous_end=previous_end: (
+            Location(display, row=idx, column="stock_start", path=str(g["service"][idx])),
+            f"year {g['year'][idx]} does not start where the previous year ended ({previous_end[idx]:g})",
+            "consecutive years, stock_start = previous stock_end", "correct the stock or add the missing year"))
     problems.raise_if_any()
     return t.reset_index(drop=True)
 
 
+TRIANGLE_VALUES = ("cases", "amount_sek")
+
+
 def read_triangle(path: Path, value: str, display: str | None = None) -> pd.DataFrame:
-    """Invoices (service_month, reporting_month, value); reporting cannot precede the service month."""
+    """Invoices (service_month, reporting_month, value); reporting cannot precede the service month.
+    Only the ``value`` column is checked: the other one is not used and may hold anything."""
     display = display or str(path)
-    t = read_table(path, TRIANGLE, display)
+    unused = [c for c in TRIANGLE_VALUES if c != value]
+    schema = replace(TRIANGLE, columns=tuple(replace(c, kind="str") if c.name in unused else c
+                                             for c in TRIANGLE.columns))
+    t = read_table(path, schema, display)
     require_rows(t, display, "one row per invoice (service_month, reporting_month, amount)",
                   "add the invoices, or check that the right file was given")
-    if value not in ("cases", "amount_sek") or t[value].isna().all():
+    if value not in TRIANGLE_VALUES or t[value].isna().all():
         raise InputError.at(Location(display, row=1, column=value), f"no column '{value}' with values",
                             "a value column cases or amount_sek", "choose --value cases or --value amount_sek")
     problems = ProblemCollector()
-    for idx in t.index[t[value].isna().to_numpy()][:5]:
-        problems.add(Location(display, row=int(idx), column=value), "the value is empty", "a number",
-                     "fill in the amount (0 if nothing was invoiced)")
+    add_rows(problems, t.index[t[value].isna().to_numpy()], 5, lambda idx: (
+        Location(display, row=idx, column=value), "the value is empty", "a number",
+        "fill in the amount (0 if nothing was invoiced)"))
     early = t["reporting_month"] < t["service_month"]
-    for idx in t.index[early.to_numpy()][:5]:
-        problems.add(Location(display, row=int(idx), column="reporting_month"),
-                     f"reported {t['reporting_month'][idx]:%Y-%m} before the service month {t['service_month'][idx]:%Y-%m}",
-                     "a reporting month on or after the service month", "correct one of the two months")
+    add_rows(problems, t.index[early.to_numpy()], 5, lambda idx: (
+        Location(display, row=idx, column="reporting_month"),
+        f"reported {t['reporting_month'][idx]:%Y-%m} before the service month {t['service_month'][idx]:%Y-%m}",
+        "a reporting month on or after the service month", "correct one of the two months"))
     problems.raise_if_any()
-    cum = t.sort_values(["service_month", "reporting_month"]).groupby("service_month")[value].cumsum()
-    for idx in cum.index[(cum < -1e-9).to_numpy()][:5]:
-        problems.add(Location(display, row=int(idx), column=value),
-                     "credits exceed what was invoiced for this service month", "a cumulative amount ≥ 0",
-                     "check the credit notes for this service month")
+    _check_credits(t, value, display, problems)
     problems.raise_if_any()
     return t[["service_month", "reporting_month", value]].reset_index(drop=True)
+
+
+def _check_credits(t: pd.DataFrame, value: str, display: str, problems: ProblemCollector) -> None:
+    """One problem per service month whose cumulative value goes below 0, at the first credit row that takes it there."""
+    key = ["service_month", "reporting_month"]
+    cum = t.groupby(key)[value].sum().groupby(level="service_month").cumsum().rename("cumulative")
+    rows = t.join(cum, on=key)
+    below = rows[(rows["cumulative"] < -1e-9) & (rows[value] < 0)]
+    first = below.sort_values(key, kind="stable").groupby("service_month").head(1)
+    add_rows(problems, first.index, 5, lambda idx: (
+        Location(display, row=idx, column=value),
+        f"credits exceed what was invoiced for service month {first['service_month'][idx]:%Y-%m}: its cumulative "
+        f"{value} falls to {first['cumulative'][idx]:.10g} at reporting month {first['reporting_month'][idx]:%Y-%m}",
+        "a cumulative value ≥ 0 for every service month (credits at most what was invoiced before)",
+        "check the sign of this row and the credit notes for this service month"))
 
 
 def read_users_ages(path: Path, display: str | None = None) -> pd.DataFrame:
@@ -298,9 +330,9 @@ def read_users_ages(path: Path, display: str | None = None) -> pd.DataFrame:
             raise InputError.at(Location(display, row=1, column=col), f"required column '{col}' is missing",
                                 "a users table with service, level and birth_year", "add the column")
     year = pd.to_numeric(raw["birth_year"], errors="coerce")
-    for idx in raw.index[(year.isna() | (year < 1900) | (year > 2100)).to_numpy()][:5]:
-        problems.add(Location(display, row=int(idx), column="birth_year"), f"'{raw['birth_year'][idx]}' is not a year",
-                     "a birth year YYYY", "correct the birth year")
+    add_rows(problems, raw.index[(year.isna() | (year < 1900) | (year > 2100)).to_numpy()], 5, lambda idx: (
+        Location(display, row=idx, column="birth_year"), f"'{raw['birth_year'][idx]}' is not a year",
+        "a birth year YYYY", "correct the birth year"))
     problems.raise_if_any()
     level = pd.to_numeric(raw["level"], errors="coerce") if "level" in raw.columns else pd.Series(np.nan, index=raw.index)
     return pd.DataFrame({"service": raw["service"].str.strip(), "level": level.astype("Int64"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,7 @@ class Column:
             "int": "a whole number",
             "float": "a number (decimal point '.')",
             "date": "a date YYYY-MM-DD",
-            "month": "a month YYYY-MM",
+            "month": "a month written YYYY-MM (or a first-of-month date YYYY-MM-01)",
         }[self.kind]
         if self.minimum is not None and self.maximum is not None:
             kind += f" from {self.minimum:g} to {self.maximum:g}"
@@ -64,6 +65,23 @@ class TableSchema:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+
+def parse_month(text: pd.Series) -> pd.Series:
+    """Months written YYYY-MM or as their first day (YYYY-MM-01, optionally 00:00:00: an Excel date); else NaT."""
+    month = text.astype("string").str.strip().str.replace(r"^(\d{4}-\d{2})-01(?: 00:00:00)?$", r"\1", regex=True)
+    return pd.to_datetime(month, format="%Y-%m", errors="coerce")
+
+
+def add_rows(problems: ProblemCollector, rows: Sequence, limit: int,
+             problem: Callable[[int], tuple[Location, str, str, str]]) -> None:
+    """Add ``problem(row)`` for the first ``limit`` rows, then one line saying how many more rows have it."""
+    for row in rows[:limit]:
+        problems.add(*problem(int(row)))
+    if len(rows) > limit:
+        location, _, expected, fix = problem(int(rows[limit]))
+        problems.add(location, f"{len(rows) - limit} more rows, from this one on, have the same problem "
+                     f"(only the first {limit} are listed)", expected, fix)
 
 
 def read_raw(path: Path, display: str) -> pd.DataFrame:
@@ -194,21 +212,24 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
                              col.expected(), f"correct the value; '{col.name}' cannot exceed {col.maximum:g}")
         return numbers.astype("float64")
     if col.kind in ("date", "month"):
-        fmt = "%Y-%m-%d" if col.kind == "date" else "%Y-%m"
-        parsed = pd.to_datetime(text.where(~empty, None), format=fmt, errors="coerce")
+        if col.kind == "date":
+            parsed = pd.to_datetime(text.where(~empty, None), format="%Y-%m-%d", errors="coerce")
+        else:
+            parsed = parse_month(text.where(~empty, None))
         bad = ~empty & parsed.isna()
-        for row in text.index[bad.to_numpy()][:5]:
-            problems.add(Location(display, row=int(row), column=col.name), f"'{text[row]}' is not a valid {col.kind}",
-                         col.expected(), f"write the {col.kind} as {'YYYY-MM-DD' if col.kind == 'date' else 'YYYY-MM'}")
+        how = "YYYY-MM-DD" if col.kind == "date" else "YYYY-MM, e.g. 2024-03"
+        add_rows(problems, text.index[bad.to_numpy()], 5, lambda row: (
+            Location(display, row=row, column=col.name), f"'{text[row]}' is not a valid {col.kind}",
+            col.expected(), f"write the {col.kind} as {how}"))
         if col.minimum is not None or col.maximum is not None:
             years = parsed.dt.year
             out_of_range = parsed.notna() & (
                 ((years < col.minimum) if col.minimum is not None else False)
                 | ((years > col.maximum) if col.maximum is not None else False)
             )
-            for row in text.index[out_of_range.to_numpy()][:5]:
-                problems.add(Location(display, row=int(row), column=col.name), f"date {text[row]} is out of range",
-                             f"a year from {col.minimum:g} to {col.maximum:g}", "correct the date (check the year)")
+            add_rows(problems, text.index[out_of_range.to_numpy()], 5, lambda row: (
+                Location(display, row=row, column=col.name), f"date {text[row]} is out of range",
+                f"a year from {col.minimum:g} to {col.maximum:g}", "correct the date (check the year)"))
         return parsed
     raise ValueError(f"unknown column kind {col.kind}")
 

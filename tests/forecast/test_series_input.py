@@ -1,0 +1,179 @@
+"""Reading series inputs: Excel date cells as months, levels checked against the service, and one
+clear message per service month whose invoice credits exceed what was invoiced (review findings)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from resmodel.errors import InputError
+from resmodel.io.series import read_capacity, read_series, read_triangle, read_volume_history
+from tests.forecast.conftest import ROOT
+
+TRIANGLE = ROOT / "data" / "demokommun" / "invoice_triangle.csv"
+
+
+def write_xlsx(path, header, rows):
+    """A one-sheet workbook as Excel writes it: date cells are datetimes."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def write_csv(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def history_rows(service="personlig_assistans_sfb", level=None, n=24, day=1):
+    return [[dt.datetime(2015 + i // 12, i % 12 + 1, day), service, level, 100.0 + i] for i in range(n)]
+
+
+def problems(exc: pytest.ExceptionInfo) -> list[str]:
+    return [str(p) for p in exc.value.problems]
+
+
+# 1. Excel date cells in month columns
+
+
+def test_excel_date_cells_are_months_in_the_volume_history(tmp_path):
+    path = write_xlsx(tmp_path / "h.xlsx", ["month", "service", "level", "volume"],
+                      history_rows() + history_rows("daglig_verksamhet", 3))
+    h = read_volume_history(path)
+    assert list(h["month"].iloc[:2]) == [pd.Timestamp("2015-01-01"), pd.Timestamp("2015-02-01")]
+    assert h["month"].max() == pd.Timestamp("2016-12-01")
+    data = read_series(path, by_level=True)
+    assert data.from_history and set(data.freqs) == {"personlig_assistans_sfb", "daglig_verksamhet|3"}
+
+
+def test_first_of_month_text_with_midnight_is_a_month(tmp_path):
+    months = [f"2020-{m:02d}-01 00:00:00" if m % 2 else f"2020-{m:02d}-01" for m in range(1, 13)]
+    path = write_csv(tmp_path / "h.csv", ["month,service,level,volume"]
+                     + [f"{m},personlig_assistans_sfb,,10" for m in months])
+    assert list(read_volume_history(path)["month"]) == list(pd.date_range("2020-01-01", periods=12, freq="MS"))
+
+
+def test_a_date_that_is_not_the_first_of_a_month_is_a_located_error(tmp_path):
+    rows = history_rows()
+    rows[4][0] = dt.datetime(2015, 5, 15)
+    path = write_xlsx(tmp_path / "h.xlsx", ["month", "service", "level", "volume"], rows)
+    with pytest.raises(InputError) as exc:
+        read_volume_history(path)
+    (msg,) = problems(exc)
+    assert "h.xlsx, row 6, column 'month'" in msg and "'2015-05-15' is not a month" in msg
+    assert "YYYY-MM" in msg and "first-of-month date" in msg
+
+
+def test_more_than_ten_bad_months_say_how_many_more(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["month,service,level,volume"]
+                     + [f"2020/{m:02d},personlig_assistans_sfb,,10" for m in range(1, 13)] + ["2021-01,x,,1"] * 2
+                     + [f"2021-{m:02d}-15,personlig_assistans_sfb,,10" for m in range(1, 4)])
+    with pytest.raises(InputError) as exc:
+        read_volume_history(path)
+    msgs = problems(exc)
+    assert len(msgs) == 11
+    assert "row 12, column 'month'" in msgs[-1] and "5 more rows" in msgs[-1] and "first 10" in msgs[-1]
+
+
+def test_excel_dates_in_triangle_and_capacity(tmp_path):
+    tri = write_xlsx(tmp_path / "t.xlsx", ["service_month", "reporting_month", "cases"],
+                     [[dt.datetime(2024, 1, 1), dt.datetime(2024, m, 1), 10] for m in (1, 2, 3)])
+    t = read_triangle(tri, "cases")
+    assert t["reporting_month"].tolist() == list(pd.date_range("2024-01-01", periods=3, freq="MS"))
+    cap = write_xlsx(tmp_path / "c.xlsx", ["month", "places"], [[dt.datetime(2025, m, 1), 50] for m in (1, 2)])
+    assert list(read_capacity(cap, None).index) == [pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01")]
+    bad = write_xlsx(tmp_path / "c2.xlsx", ["month", "places"], [[dt.datetime(2025, 1, 31), 50]])
+    with pytest.raises(InputError) as exc:
+        read_capacity(bad, None)
+    assert "c2.xlsx, row 2, column 'month'" in str(exc.value) and "first-of-month date" in str(exc.value)
+
+
+# 2. levels checked against the service
+
+
+def test_empty_level_on_a_level_service_with_levels_is_an_error(tmp_path):
+    rows = history_rows("daglig_verksamhet", 1, 12) + history_rows("daglig_verksamhet", 2, 12)
+    rows[13][2] = None
+    path = write_xlsx(tmp_path / "h.xlsx", ["month", "service", "level", "volume"], rows)
+    with pytest.raises(InputError) as exc:
+        read_volume_history(path)
+    (msg,) = problems(exc)
+    assert "h.xlsx, row 15, column 'level', at 'daglig_verksamhet'" in msg and "the level is empty" in msg
+
+
+def test_level_on_a_service_without_levels_is_an_error(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["month,service,level,volume"]
+                     + [f"2020-{m:02d},personlig_assistans_sfb,{1 if m == 3 else ''},10" for m in range(1, 13)])
+    with pytest.raises(InputError) as exc:
+        read_volume_history(path)
+    (msg,) = problems(exc)
+    assert "h.csv, row 4, column 'level', at 'personlig_assistans_sfb'" in msg and "has no levels" in msg
+
+
+def test_level_service_given_only_as_totals_is_accepted(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["month,service,level,volume"]
+                     + [f"2020-{m:02d},bostad_vuxna,,10" for m in range(1, 13)])
+    h = read_volume_history(path)
+    assert len(h) == 12 and h["level"].isna().all()
+
+
+def test_level_outside_one_to_eight_is_an_error(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["month,service,level,volume", "2020-01,bostad_barn,0,1",
+                                          "2020-01,bostad_barn,9,1", "2020-01,bostad_barn,2.5,1"])
+    with pytest.raises(InputError) as exc:
+        read_volume_history(path)
+    msgs = problems(exc)
+    assert [m.split(":")[0] for m in msgs] == [f"{tmp_path / 'h.csv'}, row {r}, column 'level', at 'bostad_barn'"
+                                               for r in (2, 3, 4)]
+
+
+# 3. invoice triangle
+
+
+def test_one_negative_cell_gives_one_message_naming_the_service_month(tmp_path):
+    t = pd.read_csv(TRIANGLE, dtype=str)
+    t.loc[0, "amount_sek"] = "-" + t.loc[0, "amount_sek"]
+    t.to_csv(tmp_path / "t.csv", index=False)
+    with pytest.raises(InputError) as exc:
+        read_triangle(tmp_path / "t.csv", "amount_sek")
+    (msg,) = problems(exc)
+    assert msg.startswith(f"{tmp_path / 't.csv'}, row 2, column 'amount_sek'")
+    assert "service month 2015-01" in msg and "reporting month 2015-02" in msg and f"-{t.loc[0, 'amount_sek'][1:]}" in msg
+
+
+def test_credit_listed_before_its_invoice_in_the_same_pair_is_summed_first(tmp_path):
+    path = write_csv(tmp_path / "t.csv", ["service_month,reporting_month,cases", "2024-01,2024-02,-5",
+                                          "2024-01,2024-02,8", "2024-02,2024-02,3", "2024-02,2024-03,-4",
+                                          "2024-02,2024-04,-1"])
+    with pytest.raises(InputError) as exc:
+        read_triangle(path, "cases")
+    (msg,) = problems(exc)  # 2024-01 nets to 3; 2024-02 goes below zero at 2024-03 and stays there
+    assert "row 5, column 'cases'" in msg and "service month 2024-02" in msg and "reporting month 2024-03" in msg
+    assert "falls to -1 " in msg
+
+
+def test_only_the_chosen_value_column_is_checked(tmp_path):
+    t = pd.read_csv(TRIANGLE, dtype=str)
+    t.loc[3, "cases"] = "n/a"
+    t.to_csv(tmp_path / "t.csv", index=False)
+    out = read_triangle(tmp_path / "t.csv", "amount_sek")
+    assert list(out.columns) == ["service_month", "reporting_month", "amount_sek"] and len(out) == len(t)
+    with pytest.raises(InputError) as exc:
+        read_triangle(tmp_path / "t.csv", "cases")
+    assert "row 5, column 'cases'" in str(exc.value) and "'n/a' is not a number" in str(exc.value)
+
+
+def test_nowcast_of_amounts_runs_despite_a_bad_cases_cell(cli, tmp_path):
+    t = pd.read_csv(TRIANGLE, dtype=str)
+    t.loc[3, "cases"] = "n/a"
+    t.to_csv(tmp_path / "t.csv", index=False)
+    res = cli(["nowcast", "--triangle", tmp_path / "t.csv", "--value", "amount_sek", "--out", tmp_path / "out"])
+    assert res.exit_code == 0, res.stderr
+    assert "Nowcast of 'amount_sek'" in res.stdout and len(pd.read_csv(tmp_path / "out" / "nowcast.csv")) > 0
