@@ -4,7 +4,7 @@ what was expected, and how to fix it. The CLI turns them into exit status 2, the
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -88,6 +88,24 @@ class ProblemCollector:
 
     def add(self, location: Location, problem: str, expected: str, fix: str) -> None:
         self.problems.append(Problem(location, problem, expected, fix))
+
+    def add_rows(self, rows: Sequence, limit: int, problem: Callable[[int], tuple[Location, str, str, str]]) -> None:
+        """Add ``problem(row)`` for the first ``limit`` rows, then one line saying how many more rows have it."""
+        for row in rows[:limit]:
+            self.add(*problem(int(row)))
+        if len(rows) > limit:
+            location, _, expected, fix = problem(int(rows[limit]))
+            self.add(location, f"{len(rows) - limit} more rows, from this one on, have the same problem "
+                     f"(only the first {limit} are listed)", expected, fix)
+
+    def cap(self, limit: int, where: Location) -> None:
+        """Keep the first ``limit`` problems and add one line at ``where`` saying that there are more
+        (not how many: checking may have stopped early)."""
+        if len(self.problems) > limit:
+            first_hidden = self.problems[limit]
+            del self.problems[limit:]
+            self.add(where, f"there are more problems, from {first_hidden.location} on; only the first {limit} "
+                     "are listed", "input without these problems", "correct the problems above and run again")
 
     def raise_if_any(self, error_type: type[ResmodelError] = InputError) -> None:
         if self.problems:

@@ -186,7 +186,7 @@ def validate_long(
                          "add the missing periods (use 0 if the volume really was zero)")
         if len(problems.problems) >= MAX_PROBLEMS:
             break
-    problems.problems = problems.problems[:MAX_PROBLEMS]
+    problems.cap(MAX_PROBLEMS, Location(file=source) if source else Location(path="series"))
     problems.raise_if_any()
     return frame, out_freqs
 

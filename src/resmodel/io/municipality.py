@@ -60,12 +60,12 @@ def read_municipality(folder: Path, display_folder: str, base_date: dt.date) -> 
     _check_units(units, units_file, problems)
     _check_users(users, units, users_file, base_date, problems)
     regi = staff["unit_id"].map(dict(zip(units["unit_id"], units["regi"], strict=True)))
-    for row in staff.index[(regi != "egen").to_numpy()][:5]:
-        problems.add(Location(staff_file, row=int(row), column="unit_id"),
-                     f"roster row for unit '{staff.at[row, 'unit_id']}', which is run by an external provider",
-                     "roster rows only for units with regi 'egen'", "remove the row or correct the unit id")
+    problems.add_rows(staff.index[(regi != "egen").to_numpy()], 5, lambda row: (
+        Location(staff_file, row=row, column="unit_id"),
+        f"roster row for unit '{staff.at[row, 'unit_id']}', which is run by an external provider",
+        "roster rows only for units with regi 'egen'", "remove the row or correct the unit id"))
     _check_staff(staff, staff_file, problems)
-    problems.problems = problems.problems[:MAX_PROBLEMS]
+    problems.cap(MAX_PROBLEMS, Location(display_folder))
     problems.raise_if_any()
     return Municipality(premises, units, users, staff)
 
@@ -74,71 +74,73 @@ def _check_staff(staff: pd.DataFrame, file: str, problems: ProblemCollector) -> 
     """One roster row per unit and role, as the data dictionary says: a repeated pair would be added
     up silently, and is more often a copied row than two rows meant to be summed."""
     repeated = staff.duplicated(["unit_id", "role"], keep="first")
-    for row in staff.index[repeated.to_numpy()][:5]:
+    def problem(row: int) -> tuple[Location, str, str, str]:
         unit, role = staff.at[row, "unit_id"], staff.at[row, "role"]
         first = int(staff.index[((staff["unit_id"] == unit) & (staff["role"] == role)).to_numpy()][0])
-        problems.add(Location(file, row=int(row), column="role"), f"unit '{unit}', role '{role}' appears again "
-                     f"(first on row {first})", "one row per unit and role",
-                     "merge the rows into one (add their FTE) or correct the unit or role")
+        return (Location(file, row=row, column="role"), f"unit '{unit}', role '{role}' appears again "
+                f"(first on row {first})", "one row per unit and role",
+                "merge the rows into one (add their FTE) or correct the unit or role")
+
+    problems.add_rows(staff.index[repeated.to_numpy()], 5, problem)
 
 
 def _check_premises(premises: pd.DataFrame, file: str, problems: ProblemCollector) -> None:
     bad = premises["min_level"] > premises["max_level"]
-    for row in premises.index[bad.to_numpy()][:5]:
-        problems.add(Location(file, row=int(row), column="min_level"), "min_level is above max_level",
-                     "min_level ≤ max_level", "swap or correct the two level bounds")
+    problems.add_rows(premises.index[bad.to_numpy()], 5, lambda row: (
+        Location(file, row=row, column="min_level"), "min_level is above max_level",
+        "min_level ≤ max_level", "swap or correct the two level bounds"))
 
 
 def _check_units(units: pd.DataFrame, file: str, problems: ProblemCollector) -> None:
     staffed = units["service"].isin(["daglig_verksamhet", *HOUSING_SERVICES])
-    for row in units.index[(staffed & (units["regi"] != "egen")).to_numpy()][:5]:
-        problems.add(Location(file, row=int(row), column="regi"),
-                     f"{units.at[row, 'service']} unit with regi 'extern'",
-                     "regi 'egen' for daily-activity and housing units (bought places belong to service 'externa_platser')",
-                     "set regi to 'egen' or move the unit's users to an externa_platser unit")
-    for row in units.index[(staffed & units["premises_id"].isna()).to_numpy()][:5]:
-        problems.add(Location(file, row=int(row), column="premises_id"), "the unit has no premises",
-                     "a premises_id for every daily-activity and housing unit", "fill in the premises the unit uses")
+    problems.add_rows(units.index[(staffed & (units["regi"] != "egen")).to_numpy()], 5, lambda row: (
+        Location(file, row=row, column="regi"),
+        f"{units.at[row, 'service']} unit with regi 'extern'",
+        "regi 'egen' for daily-activity and housing units (bought places belong to service 'externa_platser')",
+        "set regi to 'egen' or move the unit's users to an externa_platser unit"))
+    problems.add_rows(units.index[(staffed & units["premises_id"].isna()).to_numpy()], 5, lambda row: (
+        Location(file, row=row, column="premises_id"), "the unit has no premises",
+        "a premises_id for every daily-activity and housing unit", "fill in the premises the unit uses"))
     housing = units["service"].isin(HOUSING_SERVICES)
     for column in ("housing_type", "day_staff", "evening_staff", "night_awake_staff", "night_sleeping_staff"):
-        for row in units.index[(housing & units[column].isna()).to_numpy()][:5]:
-            problems.add(Location(file, row=int(row), column=column), f"housing unit without '{column}'",
-                         f"'{column}' for every housing unit (0 if none)", f"fill in '{column}'")
+        problems.add_rows(units.index[(housing & units[column].isna()).to_numpy()], 5, lambda row, column=column: (
+            Location(file, row=row, column=column), f"housing unit without '{column}'",
+            f"'{column}' for every housing unit (0 if none)", f"fill in '{column}'"))
 
 
 def _check_users(users: pd.DataFrame, units: pd.DataFrame, file: str, base_date: dt.date,
                  problems: ProblemCollector) -> None:
     unit_service = users["unit_id"].map(dict(zip(units["unit_id"], units["service"], strict=True)))
     expected = users["service"].map(UNIT_SERVICE_OF_USER)
-    for row in users.index[(unit_service != expected).to_numpy()][:5]:
-        problems.add(Location(file, row=int(row), column="unit_id"),
-                     f"a {users.at[row, 'service']} user in unit '{users.at[row, 'unit_id']}', which provides {unit_service[row]}",
-                     f"a unit providing {expected[row]}", "correct the unit id or the user's service")
+    problems.add_rows(users.index[(unit_service != expected).to_numpy()], 5, lambda row: (
+        Location(file, row=row, column="unit_id"),
+        f"a {users.at[row, 'service']} user in unit '{users.at[row, 'unit_id']}', which provides {unit_service[row]}",
+        f"a unit providing {expected[row]}", "correct the unit id or the user's service"))
     level_service = users["service"].isin(LEVEL_SERVICES)
-    for row in users.index[(level_service & users["level"].isna()).to_numpy()][:5]:
-        problems.add(Location(file, row=int(row), column="level"), f"a {users.at[row, 'service']} user without a level",
-                     "a need level 1–8 (nivåbedömning)", "fill in the user's assessed level")
-    for row in users.index[(~level_service & users["level"].notna()).to_numpy()][:5]:
-        problems.add(Location(file, row=int(row), column="level"),
-                     f"a level given for a {users.at[row, 'service']} user, where levels are not used",
-                     "an empty level for external places and personal assistance",
-                     "clear the cell (levels apply to daily activity and housing)")
+    problems.add_rows(users.index[(level_service & users["level"].isna()).to_numpy()], 5, lambda row: (
+        Location(file, row=row, column="level"), f"a {users.at[row, 'service']} user without a level",
+        "a need level 1–8 (nivåbedömning)", "fill in the user's assessed level"))
+    problems.add_rows(users.index[(~level_service & users["level"].notna()).to_numpy()], 5, lambda row: (
+        Location(file, row=row, column="level"),
+        f"a level given for a {users.at[row, 'service']} user, where levels are not used",
+        "an empty level for external places and personal assistance",
+        "clear the cell (levels apply to daily activity and housing)"))
     needs_hours = users["service"].isin(["daglig_verksamhet", "personlig_assistans_sfb", "personlig_assistans_lss"])
-    for row in users.index[(needs_hours & users["weekly_hours"].isna()).to_numpy()][:5]:
-        problems.add(Location(file, row=int(row), column="weekly_hours"),
-                     f"a {users.at[row, 'service']} user without weekly hours",
-                     "hours per week (daily activity: scheduled attendance; assistance: granted hours)",
-                     "fill in weekly_hours")
+    problems.add_rows(users.index[(needs_hours & users["weekly_hours"].isna()).to_numpy()], 5, lambda row: (
+        Location(file, row=row, column="weekly_hours"),
+        f"a {users.at[row, 'service']} user without weekly hours",
+        "hours per week (daily activity: scheduled attendance; assistance: granted hours)",
+        "fill in weekly_hours"))
     ext = users["service"] == "externa_platser"
-    for row in users.index[(ext & users["day_price"].isna()).to_numpy()][:5]:
-        problems.add(Location(file, row=int(row), column="day_price"), "an external place without a day price",
-                     "the price per day (dygnspris) in SEK", "fill in day_price")
+    problems.add_rows(users.index[(ext & users["day_price"].isna()).to_numpy()], 5, lambda row: (
+        Location(file, row=row, column="day_price"), "an external place without a day price",
+        "the price per day (dygnspris) in SEK", "fill in day_price"))
     year_end = dt.date(base_date.year, 12, 31)
     late = users["start_date"] > pd.Timestamp(year_end)
-    for row in users.index[late.to_numpy()][:5]:
-        problems.add(Location(file, row=int(row), column="start_date"),
-                     f"start date {users.at[row, 'start_date'].date()} is after the base year {base_date.year}",
-                     f"a start date on or before {year_end}", "correct the date or remove users who have not started")
+    problems.add_rows(users.index[late.to_numpy()], 5, lambda row: (
+        Location(file, row=row, column="start_date"),
+        f"start date {users.at[row, 'start_date'].date()} is after the base year {base_date.year}",
+        f"a start date on or before {year_end}", "correct the date or remove users who have not started"))
 
 
 def data_quality_warnings(data: Municipality, base_date: dt.date, users_file: str) -> list[Warning_]:

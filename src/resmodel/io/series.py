@@ -25,7 +25,7 @@ from resmodel.forecast.interface import validate_history
 from resmodel.forecast.queue import capacity_from_staff
 from resmodel.forecast.stockflow import FLOW_COLUMNS, INFLOW_KINDS, OUTFLOW_KINDS
 from resmodel.io.pnr import check_frame_for_pnr
-from resmodel.io.tables import Column, TableSchema, add_rows, parse_month, read_raw, read_table, require_rows
+from resmodel.io.tables import Column, TableSchema, parse_month, read_raw, read_table, require_rows
 from resmodel.io.writers import write_csv, write_folder_atomically
 from resmodel.services import LEVEL_SERVICES
 
@@ -117,7 +117,7 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
     text = raw[DS].fillna("")
     parsed = pd.DataFrame(text.map(_parse_period).tolist(), index=raw.index, columns=[DS, "freq"])
     ds, gran = pd.to_datetime(parsed[DS]), parsed["freq"].fillna("")
-    add_rows(problems, raw.index[ds.isna().to_numpy()], 10, lambda idx: (
+    problems.add_rows(raw.index[ds.isna().to_numpy()], 10, lambda idx: (
         Location(display, row=idx, column=DS, path=str(raw[ID][idx])), f"'{text[idx]}' is not a period",
         f"YYYY for yearly or YYYY-MM for monthly series, years {FIRST_YEAR}–{LAST_YEAR}",
         "write the period as e.g. 2024 or 2024-03"))
@@ -158,18 +158,18 @@ def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFram
                             "one row per month, service and level", "add the monthly volumes")
     frame = raw.copy()
     service = frame["service"].fillna("").str.strip()
-    add_rows(problems, frame.index[service.eq("").to_numpy()], 10, lambda idx: (
+    problems.add_rows(frame.index[service.eq("").to_numpy()], 10, lambda idx: (
         Location(display, row=idx, column="service"), "the service is empty",
         "a service key such as daglig_verksamhet", "fill in the service"))
     month_text = frame["month"].fillna("").str.strip()
     month = parse_month(month_text)
-    add_rows(problems, frame.index[month.isna().to_numpy()], 10, lambda idx: (
+    problems.add_rows(frame.index[month.isna().to_numpy()], 10, lambda idx: (
         Location(display, row=idx, column="month", path=service[idx]), f"'{month_text[idx]}' is not a month",
         "a month written YYYY-MM (or a first-of-month date such as 2024-03-01)", "write the month as 2024-03"))
     level_text = frame["level"].fillna("").str.strip()
     level = pd.to_numeric(level_text.replace("", None), errors="coerce")
     bad_level = level_text.ne("") & (level.isna() | ~level.isin(range(1, 9)))
-    add_rows(problems, frame.index[bad_level.to_numpy()], 10, lambda idx: (
+    problems.add_rows(frame.index[bad_level.to_numpy()], 10, lambda idx: (
         Location(display, row=idx, column="level", path=service[idx]), f"'{frame['level'][idx]}' is not a level",
         "a whole number 1–8, or empty", "correct the level or leave it empty for services without levels"))
     _check_levels(service, level_text, display, problems)
@@ -184,13 +184,13 @@ def _check_levels(service: pd.Series, level: pd.Series, display: str, problems: 
     is_level_service, has_level = service.isin(LEVEL_SERVICES), level.ne("")
     some_levels = has_level.groupby(service).transform("any")
     missing = is_level_service & some_levels & ~has_level
-    add_rows(problems, service.index[missing.to_numpy()], 10, lambda idx: (
+    problems.add_rows(service.index[missing.to_numpy()], 10, lambda idx: (
         Location(display, row=idx, column="level", path=service[idx]),
         f"the level is empty, but service '{service[idx]}' has levels on other rows",
         "a level 1–8 on every row of a level service (or on none: the service as totals only)",
         "fill in the level of this row, or move its volume to the right level"))
     extra = ~is_level_service & service.ne("") & has_level
-    add_rows(problems, service.index[extra.to_numpy()], 10, lambda idx: (
+    problems.add_rows(service.index[extra.to_numpy()], 10, lambda idx: (
         Location(display, row=idx, column="level", path=service[idx]),
         f"service '{service[idx]}' has no levels, but the level is {level[idx]}",
         "an empty level; only " + ", ".join(LEVEL_SERVICES) + " have levels 1–8",
@@ -249,7 +249,7 @@ def read_flows(path: Path, display: str | None = None) -> pd.DataFrame:
     inflow = t[[f"inflow_{k}" for k in INFLOW_KINDS]].sum(axis=1)
     outflow = t[[f"outflow_{k}" for k in OUTFLOW_KINDS]].sum(axis=1)
     gap = t["stock_end"] - (t["stock_start"] + inflow - outflow)
-    add_rows(problems, t.index[(gap.abs() > 1e-6).to_numpy()], 10, lambda idx: (
+    problems.add_rows(t.index[(gap.abs() > 1e-6).to_numpy()], 10, lambda idx: (
         Location(display, row=idx, column="stock_end", path=str(t["service"][idx])),
         f"stock_end {t['stock_end'][idx]:g} ≠ stock_start + inflows − outflows = {t['stock_end'][idx] - gap[idx]:g}",
         "flows that balance exactly", "correct the flows or the stocks of this row"))
@@ -265,7 +265,7 @@ def read_flows(path: Path, display: str | None = None) -> pd.DataFrame:
             continue
         broken = (g["stock_start"].to_numpy()[1:] != g["stock_end"].to_numpy()[:-1]) | (np.diff(g["year"]) != 1)
         previous_end = pd.Series(g["stock_end"].to_numpy()[:-1], index=g.index[1:])
-        add_rows(problems, g.index[1:][broken], 3, lambda idx, g=g, previous_end=previous_end: (
+        problems.add_rows(g.index[1:][broken], 3, lambda idx, g=g, previous_end=previous_end: (
             Location(display, row=idx, column="stock_start", path=str(g["service"][idx])),
             f"year {g['year'][idx]} does not start where the previous year ended ({previous_end[idx]:g})",
             "consecutive years, stock_start = previous stock_end", "correct the stock or add the missing year"))
@@ -290,11 +290,11 @@ def read_triangle(path: Path, value: str, display: str | None = None) -> pd.Data
         raise InputError.at(Location(display, row=1, column=value), f"no column '{value}' with values",
                             "a value column cases or amount_sek", "choose --value cases or --value amount_sek")
     problems = ProblemCollector()
-    add_rows(problems, t.index[t[value].isna().to_numpy()], 5, lambda idx: (
+    problems.add_rows(t.index[t[value].isna().to_numpy()], 5, lambda idx: (
         Location(display, row=idx, column=value), "the value is empty", "a number",
         "fill in the amount (0 if nothing was invoiced)"))
     early = t["reporting_month"] < t["service_month"]
-    add_rows(problems, t.index[early.to_numpy()], 5, lambda idx: (
+    problems.add_rows(t.index[early.to_numpy()], 5, lambda idx: (
         Location(display, row=idx, column="reporting_month"),
         f"reported {t['reporting_month'][idx]:%Y-%m} before the service month {t['service_month'][idx]:%Y-%m}",
         "a reporting month on or after the service month", "correct one of the two months"))
@@ -311,7 +311,7 @@ def _check_credits(t: pd.DataFrame, value: str, display: str, problems: ProblemC
     rows = t.join(cum, on=key)
     below = rows[(rows["cumulative"] < -1e-9) & (rows[value] < 0)]
     first = below.sort_values(key, kind="stable").groupby("service_month").head(1)
-    add_rows(problems, first.index, 5, lambda idx: (
+    problems.add_rows(first.index, 5, lambda idx: (
         Location(display, row=idx, column=value),
         f"credits exceed what was invoiced for service month {first['service_month'][idx]:%Y-%m}: its cumulative "
         f"{value} falls to {first['cumulative'][idx]:.10g} at reporting month {first['reporting_month'][idx]:%Y-%m}",
@@ -330,7 +330,7 @@ def read_users_ages(path: Path, display: str | None = None) -> pd.DataFrame:
             raise InputError.at(Location(display, row=1, column=col), f"required column '{col}' is missing",
                                 "a users table with service, level and birth_year", "add the column")
     year = pd.to_numeric(raw["birth_year"], errors="coerce")
-    add_rows(problems, raw.index[(year.isna() | (year < 1900) | (year > 2100)).to_numpy()], 5, lambda idx: (
+    problems.add_rows(raw.index[(year.isna() | (year < 1900) | (year > 2100)).to_numpy()], 5, lambda idx: (
         Location(display, row=idx, column="birth_year"), f"'{raw['birth_year'][idx]}' is not a year",
         "a birth year YYYY", "correct the birth year"))
     problems.raise_if_any()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,17 +70,6 @@ def parse_month(text: pd.Series) -> pd.Series:
     """Months written YYYY-MM or as their first day (YYYY-MM-01, optionally 00:00:00: an Excel date); else NaT."""
     month = text.astype("string").str.strip().str.replace(r"^(\d{4}-\d{2})-01(?: 00:00:00)?$", r"\1", regex=True)
     return pd.to_datetime(month, format="%Y-%m", errors="coerce")
-
-
-def add_rows(problems: ProblemCollector, rows: Sequence, limit: int,
-             problem: Callable[[int], tuple[Location, str, str, str]]) -> None:
-    """Add ``problem(row)`` for the first ``limit`` rows, then one line saying how many more rows have it."""
-    for row in rows[:limit]:
-        problems.add(*problem(int(row)))
-    if len(rows) > limit:
-        location, _, expected, fix = problem(int(rows[limit]))
-        problems.add(location, f"{len(rows) - limit} more rows, from this one on, have the same problem "
-                     f"(only the first {limit} are listed)", expected, fix)
 
 
 def read_raw(path: Path, display: str) -> pd.DataFrame:
@@ -179,37 +167,36 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
         out = text.where(~empty, None)
         if col.allowed:
             bad = ~empty & ~text.isin(col.allowed)
-            for row in text.index[bad.to_numpy()][:5]:
-                problems.add(Location(display, row=int(row), column=col.name), f"unknown value '{text[row]}'",
-                             col.expected(), did_you_mean(text[row], col.allowed)
-                             + "use one of the allowed values (see docs/data-dictionary.md)")
+            problems.add_rows(text.index[bad.to_numpy()], 5, lambda row: (
+                Location(display, row=row, column=col.name), f"unknown value '{text[row]}'", col.expected(),
+                did_you_mean(text[row], col.allowed) + "use one of the allowed values (see docs/data-dictionary.md)"))
         if col.kind == "id":
             bad = ~empty & ~text.str.fullmatch(r"[A-Za-z0-9_\-]+").fillna(False)
-            for row in text.index[bad.to_numpy()][:5]:
-                problems.add(Location(display, row=int(row), column=col.name), "id contains spaces or symbols",
-                             col.expected(), "use only letters, digits, '-' and '_' in ids")
+            problems.add_rows(text.index[bad.to_numpy()], 5, lambda row: (
+                Location(display, row=row, column=col.name), "id contains spaces or symbols", col.expected(),
+                "use only letters, digits, '-' and '_' in ids"))
         return out
     if col.kind in ("int", "float"):
         numbers = pd.to_numeric(text.where(~empty, None), errors="coerce")
         bad = ~empty & numbers.isna()
-        for row in text.index[bad.to_numpy()][:5]:
-            problems.add(Location(display, row=int(row), column=col.name), f"'{text[row]}' is not a number",
-                         col.expected(), "write a plain number with '.' as decimal point and no units")
+        problems.add_rows(text.index[bad.to_numpy()], 5, lambda row: (
+            Location(display, row=row, column=col.name), f"'{text[row]}' is not a number", col.expected(),
+            "write a plain number with '.' as decimal point and no units"))
         if col.kind == "int":
             frac = numbers.notna() & (numbers != numbers.round())
-            for row in text.index[frac.to_numpy()][:5]:
-                problems.add(Location(display, row=int(row), column=col.name), f"'{text[row]}' is not a whole number",
-                             col.expected(), "write a whole number")
+            problems.add_rows(text.index[frac.to_numpy()], 5, lambda row: (
+                Location(display, row=row, column=col.name), f"'{text[row]}' is not a whole number", col.expected(),
+                "write a whole number"))
         if col.minimum is not None:
             low = numbers.notna() & (numbers < col.minimum)
-            for row in text.index[low.to_numpy()][:5]:
-                problems.add(Location(display, row=int(row), column=col.name), f"value {text[row]} is below {col.minimum:g}",
-                             col.expected(), f"correct the value; '{col.name}' cannot be below {col.minimum:g}")
+            problems.add_rows(text.index[low.to_numpy()], 5, lambda row: (
+                Location(display, row=row, column=col.name), f"value {text[row]} is below {col.minimum:g}",
+                col.expected(), f"correct the value; '{col.name}' cannot be below {col.minimum:g}"))
         if col.maximum is not None:
             high = numbers.notna() & (numbers > col.maximum)
-            for row in text.index[high.to_numpy()][:5]:
-                problems.add(Location(display, row=int(row), column=col.name), f"value {text[row]} is above {col.maximum:g}",
-                             col.expected(), f"correct the value; '{col.name}' cannot exceed {col.maximum:g}")
+            problems.add_rows(text.index[high.to_numpy()], 5, lambda row: (
+                Location(display, row=row, column=col.name), f"value {text[row]} is above {col.maximum:g}",
+                col.expected(), f"correct the value; '{col.name}' cannot exceed {col.maximum:g}"))
         return numbers.astype("float64")
     if col.kind in ("date", "month"):
         if col.kind == "date":
@@ -218,7 +205,7 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
             parsed = parse_month(text.where(~empty, None))
         bad = ~empty & parsed.isna()
         how = "YYYY-MM-DD" if col.kind == "date" else "YYYY-MM, e.g. 2024-03"
-        add_rows(problems, text.index[bad.to_numpy()], 5, lambda row: (
+        problems.add_rows(text.index[bad.to_numpy()], 5, lambda row: (
             Location(display, row=row, column=col.name), f"'{text[row]}' is not a valid {col.kind}",
             col.expected(), f"write the {col.kind} as {how}"))
         if col.minimum is not None or col.maximum is not None:
@@ -227,7 +214,7 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
                 ((years < col.minimum) if col.minimum is not None else False)
                 | ((years > col.maximum) if col.maximum is not None else False)
             )
-            add_rows(problems, text.index[out_of_range.to_numpy()], 5, lambda row: (
+            problems.add_rows(text.index[out_of_range.to_numpy()], 5, lambda row: (
                 Location(display, row=row, column=col.name), f"date {text[row]} is out of range",
                 f"a year from {col.minimum:g} to {col.maximum:g}", "correct the date (check the year)"))
         return parsed
@@ -261,13 +248,12 @@ def read_table(path: Path, schema: TableSchema, display: str | None = None) -> p
         if col.unique:  # on the parsed values: ids that differ only in surrounding spaces are the same id
             parsed = out[col.name]
             dup = parsed.duplicated(keep="first") & parsed.notna()
-            for row in raw.index[dup.to_numpy()][:5]:
-                problems.add(Location(display, row=int(row), column=col.name),
-                             f"duplicate id '{parsed[row]}'", f"each '{col.name}' to appear once",
-                             "remove the duplicate row or give it its own id")
+            problems.add_rows(raw.index[dup.to_numpy()], 5, lambda row, parsed=parsed, col=col: (
+                Location(display, row=row, column=col.name), f"duplicate id '{parsed[row]}'",
+                f"each '{col.name}' to appear once", "remove the duplicate row or give it its own id"))
         if len(problems.problems) >= MAX_PROBLEMS:
             break
-    problems.problems = problems.problems[:MAX_PROBLEMS]
+    problems.cap(MAX_PROBLEMS, Location(display))
     problems.raise_if_any()
     return pd.DataFrame(out, index=raw.index)
 
@@ -287,7 +273,7 @@ def check_references(child: pd.DataFrame, column: str, parent_ids: pd.Series, di
     bad = values.notna() & ~values.isin(known)
     if bad.any():
         problems = ProblemCollector()
-        for row in child.index[bad.to_numpy()][:MAX_PROBLEMS]:
-            problems.add(Location(display, row=int(row), column=column), f"'{values[row]}' is not a known {parent_name}",
-                         f"an id listed in the {parent_name} table", f"add '{values[row]}' to the {parent_name} table or correct the id")
+        problems.add_rows(child.index[bad.to_numpy()], MAX_PROBLEMS, lambda row: (
+            Location(display, row=row, column=column), f"'{values[row]}' is not a known {parent_name}",
+            f"an id listed in the {parent_name} table", f"add '{values[row]}' to the {parent_name} table or correct the id"))
         problems.raise_if_any()
