@@ -7,7 +7,9 @@ from resmodel.io.pnr import looks_like_pnr
 
 @pytest.mark.parametrize("text", ["19121212-1212", "121212-1212", "1212121212", "191212121212", "121272-1219",
                                   "note 19121212+1212 here", "19121212 1212", "121212 1212", "121212_1212",
-                                  "brukare 19121212 1212", "1212121212.5", "1912-12-12-1212", "12-12-12-1212"])
+                                  "brukare 19121212 1212", "1212121212.5", "1912-12-12-1212", "12-12-12-1212",
+                                  # after digits that start a non-number: 'M01-19121212' must not hide what follows
+                                  "M01-19121212-1212", "Gruppbostad nr 12-19121212-1212", "Ärende 24-121212-1212"])
 def test_recognised(text):
     assert looks_like_pnr(text)
 

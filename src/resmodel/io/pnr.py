@@ -17,7 +17,11 @@ import pandas as pd
 
 from resmodel.errors import Location, PersonalDataError
 
-_PNR = re.compile(r"(?<!\d)(?<!\d[.,])(\d{2})?(\d{2})-?(\d{2})-?(\d{2})[-+ _]?(\d{3})(\d)(?!\d)")
+# Zero-width (lookahead) matches, one pattern with the century and one without, so that every
+# place a number could start is tried: an earlier non-match such as '01-19121212' in
+# 'M01-19121212-1212' must not consume the digits of the real number after it.
+_PNR_FORMS = tuple(re.compile(r"(?=(?<!\d)(?<!\d[.,])" + century + r"(\d{2})-?(\d{2})-?(\d{2})[-+ _]?(\d{3})(\d)(?!\d))")
+                   for century in (r"(\d{2})", r"()"))
 
 
 def _luhn_ok(nine_digits: str, check: str) -> bool:
@@ -30,7 +34,7 @@ def _luhn_ok(nine_digits: str, check: str) -> bool:
 
 def looks_like_pnr(text: str) -> bool:
     """True if ``text`` contains a 10/12-digit number with a valid date part and check digit."""
-    for m in _PNR.finditer(text):
+    for m in (m for form in _PNR_FORMS for m in form.finditer(text)):
         _, yy, mm, dd, serial, check = m.groups()
         month, day = int(mm), int(dd)
         if day > 60:  # samordningsnummer: day + 60
