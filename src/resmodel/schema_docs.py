@@ -23,7 +23,8 @@ def scenario_schema() -> str:
 def data_dictionary() -> str:
     lines = ["# Data dictionary", "",
              "Generated from `src/resmodel/io/dictionary.py` by `python -m resmodel.schema_docs`; do not edit by hand.",
-             "Tables are CSV (UTF-8, comma separated, header in row 1) or Excel `.xlsx` (first sheet). Rows in error",
+             "Tables are CSV (UTF-8, comma separated, header in row 1) or Excel `.xlsx` (first sheet), not both at",
+             "once (a folder holding `users.csv` and `users.xlsx` is refused: which one is current?). Rows in error",
              "messages are spreadsheet rows: the header is row 1. Ids are pseudonymous; a cell that looks like a",
              "Swedish personal identity number is refused.", ""]
     for schema in (*TABLES.values(), TARIFF, OTHER_SERVICES):

@@ -21,10 +21,15 @@ STALE_ASSESSMENT_DAYS = 730
 
 
 def _find(folder: Path, stem: str, display_folder: str) -> tuple[Path, str]:
-    for suffix in (".csv", ".xlsx"):
-        path = folder / f"{stem}{suffix}"
-        if path.is_file():
-            return path, f"{display_folder}/{stem}{suffix}"
+    """The table's one file, CSV or .xlsx; both at once is an error (which one is meant?)."""
+    found = [suffix for suffix in (".csv", ".xlsx") if (folder / f"{stem}{suffix}").is_file()]
+    if len(found) == 2:
+        raise InputError.at(Location(file=f"{display_folder}/{stem}.xlsx"),
+                            f"the data folder has both {stem}.csv and {stem}.xlsx",
+                            f"one {stem} table, as CSV or as .xlsx",
+                            "remove or rename the file that is not current")
+    if found:
+        return folder / f"{stem}{found[0]}", f"{display_folder}/{stem}{found[0]}"
     raise InputError.at(
         Location(file=f"{display_folder}/{stem}.csv"), f"the data folder has no '{stem}' table",
         f"a file {stem}.csv or {stem}.xlsx in {display_folder}", f"add the {stem} table (see docs/data-dictionary.md)",
