@@ -35,3 +35,28 @@ def test_a_table_with_many_bad_cells_says_how_many_are_not_shown(tmp_path):
     assert len(shown) == MAX_PROBLEMS + 1
     assert "2 more rows, from this one on, have the same problem" in shown[5].problem  # c0's rows 7–8
     assert shown[-1].problem.startswith("there are more problems, from t.csv, row 3, column 'c4' on")
+
+
+def test_every_empty_required_cell_is_listed(tmp_path):
+    schema = TableSchema("t", "test", (Column("a", "str", "text"), Column("b", "float", "a number")))
+    (tmp_path / "t.csv").write_text("a,b\nx,1\nx,2\nx,\nx,4\nx,\n")
+    with pytest.raises(InputError) as err:
+        read_table(tmp_path / "t.csv", schema, "t.csv")
+    assert [(p.location.row, p.problem) for p in err.value.problems] == [(4, "the cell is empty"),
+                                                                          (6, "the cell is empty")]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_blank_rows_are_skipped_and_later_rows_keep_their_numbers(tmp_path, suffix):
+    import pandas as pd
+
+    rows = [["x", "1"], ["", ""], ["x", "oops"], ["", ""], ["", ""]]  # a blank row inside, two after
+    path = tmp_path / f"t{suffix}"
+    if suffix == ".csv":
+        path.write_text("a,b\n" + "\n".join(",".join(r) for r in rows) + "\n")
+    else:
+        pd.DataFrame(rows, columns=["a", "b"]).replace("", None).to_excel(path, index=False)
+    schema = TableSchema("t", "test", (Column("a", "str", "text"), Column("b", "float", "a number")))
+    with pytest.raises(InputError) as err:
+        read_table(path, schema, path.name)
+    assert [(p.location.row, p.problem) for p in err.value.problems] == [(4, "'oops' is not a number")]

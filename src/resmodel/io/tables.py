@@ -11,7 +11,6 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
@@ -101,17 +100,23 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
             "comma-separated cells", "save as 'CSV UTF-8 (comma delimited)' (Swedish Excel uses ';' by default)",
         )
     _check_header(header, display)
-    body = [r for r in rows[1:]]
-    for i, r in enumerate(body, start=2):
+    for i, r in enumerate(rows[1:], start=2):
         if len(r) != len(header) and any(c.strip() for c in r):
             raise InputError.at(
                 Location(file=display, row=i), f"row has {len(r)} cells but the header has {len(header)}",
                 "the same number of comma-separated cells on every row",
                 "check for a missing or extra comma, or quote cells that contain commas",
             )
-    body = [r for r in body if len(r) == len(header)]
-    frame = pd.DataFrame(body, columns=header, dtype="string")
-    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return _without_blank_rows(rows[1:], header)
+
+
+def _without_blank_rows(body: list[list], header: list[str]) -> pd.DataFrame:
+    """The data rows as strings, indexed by spreadsheet row; rows with no content (the empty rows
+    Excel leaves after a table, or ',,,,' lines) are left out, and the rows after them keep their numbers."""
+    kept = [(i, [str(c) for c in r[: len(header)]]) for i, r in enumerate(body, start=2)
+            if any(str(c).strip() for c in r)]
+    frame = pd.DataFrame([r for _, r in kept], columns=header, dtype="string")
+    frame.index = pd.Index([i for i, _ in kept], dtype="int64")
     return frame
 
 
@@ -150,19 +155,16 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
     while header and header[-1] == "":
         header.pop()
     _check_header(header, display)
-    body = [r[: len(header)] for r in rows[1:] if any(str(c).strip() for c in r)]
-    frame = pd.DataFrame(body, columns=header, dtype="string")
-    frame.index = pd.RangeIndex(2, 2 + len(frame))
-    return frame
+    return _without_blank_rows(rows[1:], header)
 
 
 def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCollector) -> pd.Series:
     text = raw.fillna("").str.strip()
     empty = text == ""
-    if col.required and empty.any():
-        row = int(text.index[np.flatnonzero(empty.to_numpy())[0]])
-        problems.add(Location(display, row=row, column=col.name), "the cell is empty", col.expected(),
-                     f"fill in '{col.name}' ({col.description})")
+    if col.required:
+        problems.add_rows(text.index[empty.to_numpy()], 5, lambda row: (
+            Location(display, row=row, column=col.name), "the cell is empty", col.expected(),
+            f"fill in '{col.name}' ({col.description})"))
     if col.kind in ("id", "str"):
         out = text.where(~empty, None)
         if col.allowed:
