@@ -15,6 +15,8 @@ from resmodel.io.municipality import data_quality_warnings
 from resmodel.run import write_outputs
 from tests.conftest import BASE
 
+FILES = {name: f"{name}.csv" for name in ("premises", "units", "users", "staff")}
+
 
 def test_workbook_opens_with_swedish_sheets(demo_result, tmp_path):
     write_outputs(demo_result, tmp_path / "out")
@@ -112,7 +114,7 @@ def test_warnings_name_the_units_they_concern(demo_loaded, demo_result, tmp_path
     users = data.users.copy()
     row = users.index[users["service"] == "daglig_verksamhet"][0]
     users.loc[row, "level"] = 8  # daily-activity premises take levels up to 6
-    found = data_quality_warnings(replace(data, users=users), demo_loaded.scenario.base_date, "users.csv")
+    found = data_quality_warnings(replace(data, users=users), demo_loaded.scenario.base_date, FILES)
     unsuitable = [w for w in found if w.check == "level_not_suitable"]
     assert [w.location.row for w in unsuitable] == [row] and unsuitable[0].units == (users.at[row, "unit_id"],)
     write_outputs(demo_result, tmp_path / "out")
@@ -125,3 +127,32 @@ def test_load_takes_a_path_given_as_text():
     from resmodel.run import load
 
     assert load(str(BASE)).scenario.name == "base"
+
+
+def test_unused_premises_missing_rosters_and_odd_user_values_are_warned_about(demo_loaded, demo_result):
+    import pandas as pd
+
+    data = demo_loaded.data
+    assert not {w.check for w in demo_result.warnings} & {"premises_unused", "no_roster", "role_not_of_service",
+                                                         "value_ignored", "weekly_hours_implausible"}
+    premises = pd.concat([data.premises, data.premises.tail(1).assign(premises_id="L-NEW", annual_rent=900_000.0)])
+    dv_unit = data.units.loc[data.units["service"] == "daglig_verksamhet", "unit_id"].iloc[0]
+    staff = data.staff[data.staff["unit_id"] != dv_unit]
+    housing_unit = data.units.loc[data.units["service"] == "bostad_vuxna", "unit_id"].iloc[0]
+    staff = pd.concat([staff, pd.DataFrame({"unit_id": [housing_unit], "role": ["aktivitetsledare"], "fte": [1.0]},
+                                           index=[9999])])
+    users = data.users.copy()
+    dv, housing = users.index[users["service"] == "daglig_verksamhet"][:2], users.index[users["service"] == "bostad_vuxna"][0]
+    users.loc[dv[0], "weekly_hours"], users.loc[dv[1], "weekly_hours"] = 0.0, 60.0
+    users.loc[housing, "weekly_hours"] = 40.0
+    found = data_quality_warnings(replace(data, premises=premises, staff=staff, users=users),
+                                  demo_loaded.scenario.base_date, FILES)
+    by_check = {}
+    for w in found:
+        by_check.setdefault(w.check, []).append(w)
+    assert [w.location.path for w in by_check["premises_unused"]] == ["L-NEW"]
+    assert "900,000 SEK/year" in by_check["premises_unused"][0].message
+    assert [w.units for w in by_check["no_roster"]] == [(dv_unit,)]
+    assert [(w.location.file, w.location.row) for w in by_check["role_not_of_service"]] == [("staff.csv", 9999)]
+    assert [w.location.row for w in by_check["weekly_hours_implausible"]] == sorted(dv)
+    assert [(w.location.row, w.location.column) for w in by_check["value_ignored"]] == [(housing, "weekly_hours")]

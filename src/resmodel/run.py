@@ -14,7 +14,7 @@ from resmodel import __version__
 from resmodel.allocation.engine import AllocationResult, Municipality, Tariff, allocate, required_parameters
 from resmodel.errors import InputError, Location, Warning_
 from resmodel.io.dictionary import TARIFF
-from resmodel.io.municipality import data_quality_warnings, read_municipality
+from resmodel.io.municipality import data_quality_warnings, read_municipality, table_files
 from resmodel.io.parameters import check_required, load_parameters, national_parameter_root
 from resmodel.io.scenario import display_path, effective, overrides, read_chain
 from resmodel.io.tables import read_table
@@ -78,9 +78,7 @@ def load(scenario_path: Path | str) -> LoadedScenario:
     data_display = display_path(data_dir)
     data = read_municipality(data_dir, data_display, scenario.base_date)
     tariff = _read_tariff(Path(scenario.tariff), scenario.base_date) if scenario.allocation_key == "tariff" else None
-    users_file = next((f"{data_display}/users{s}" for s in (".csv", ".xlsx") if (data_dir / f"users{s}").exists()),
-                      f"{data_display}/users.csv")
-    warnings = data_quality_warnings(data, scenario.base_date, users_file)
+    warnings = data_quality_warnings(data, scenario.base_date, table_files(data_dir, data_display))
     national = national_parameter_root()
     parameter_hash = hashlib.sha256(
         (_hash_files(list(national.rglob("*.yaml")), national) + _hash_files(list(params_dir.rglob("*.yaml")), params_dir)).encode()

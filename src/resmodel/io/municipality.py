@@ -12,12 +12,15 @@ import numpy as np
 import pandas as pd
 
 from resmodel.allocation.engine import Municipality
+from resmodel.allocation.staff_cost import SERVICE_ROLES
 from resmodel.errors import InputError, Location, ProblemCollector, Warning_
 from resmodel.io.dictionary import PREMISES, STAFF, UNITS, USERS
 from resmodel.io.tables import MAX_PROBLEMS, TableSchema, check_references, read_table, require_rows
 from resmodel.services import HOUSING_SERVICES, LEVEL_SERVICES, UNIT_SERVICE_OF_USER
 
 STALE_ASSESSMENT_DAYS = 730
+DV_MAX_WEEKLY_HOURS = 40  # a full working week; daily activity is scheduled within it
+HOURS_SERVICES = ("daglig_verksamhet", "personlig_assistans_sfb", "personlig_assistans_lss")  # use weekly_hours
 
 
 def _find(folder: Path, stem: str, display_folder: str) -> tuple[Path, str]:
@@ -34,6 +37,11 @@ def _find(folder: Path, stem: str, display_folder: str) -> tuple[Path, str]:
         Location(file=f"{display_folder}/{stem}.csv"), f"the data folder has no '{stem}' table",
         f"a file {stem}.csv or {stem}.xlsx in {display_folder}", f"add the {stem} table (see docs/data-dictionary.md)",
     )
+
+
+def table_files(folder: Path, display_folder: str) -> dict[str, str]:
+    """Each table's file as messages show it (premises, units, users, staff); call after reading."""
+    return {schema.name: _find(folder, schema.name, display_folder)[1] for schema in (PREMISES, UNITS, USERS, STAFF)}
 
 
 def _read(folder: Path, schema: TableSchema, display_folder: str) -> tuple[pd.DataFrame, str]:
@@ -130,7 +138,7 @@ def _check_users(users: pd.DataFrame, units: pd.DataFrame, file: str, base_date:
         f"a level given for a {users.at[row, 'service']} user, where levels are not used",
         "an empty level for external places and personal assistance",
         "clear the cell (levels apply to daily activity and housing)"))
-    needs_hours = users["service"].isin(["daglig_verksamhet", "personlig_assistans_sfb", "personlig_assistans_lss"])
+    needs_hours = users["service"].isin(HOURS_SERVICES)
     problems.add_rows(users.index[(needs_hours & users["weekly_hours"].isna()).to_numpy()], 5, lambda row: (
         Location(file, row=row, column="weekly_hours"),
         f"a {users.at[row, 'service']} user without weekly hours",
@@ -148,8 +156,11 @@ def _check_users(users: pd.DataFrame, units: pd.DataFrame, file: str, base_date:
         f"a start date on or before {year_end}", "correct the date or remove users who have not started"))
 
 
-def data_quality_warnings(data: Municipality, base_date: dt.date, users_file: str) -> list[Warning_]:
-    """Named, non-fatal checks: over-capacity premises, unsuitable levels, stale level assessments."""
+def data_quality_warnings(data: Municipality, base_date: dt.date, files: dict[str, str]) -> list[Warning_]:
+    """Named, non-fatal checks: over-capacity premises, unsuitable levels, stale level assessments,
+    unused premises, units without a roster, and implausible or ignored user values. ``files``:
+    each table's file as messages show it (``table_files``)."""
+    users_file = files["users"]
     warnings: list[Warning_] = []
     users, units, premises = data.users, data.units, data.premises
     premises_of_user = users["unit_id"].map(dict(zip(units["unit_id"], units["premises_id"], strict=True)))
@@ -168,6 +179,8 @@ def data_quality_warnings(data: Municipality, base_date: dt.date, users_file: st
         warnings.append(Warning_("level_not_suitable", Location(file=users_file, row=int(row), column="level"),
                                  f"level {users.at[row, 'level']} outside the premises' levels {lo[row]:g}–{hi[row]:g}",
                                  (str(users.at[row, "unit_id"]),)))
+    warnings += _unused_and_unstaffed(data, files)
+    warnings += _implausible_user_values(users, users_file)
     assessed = pd.to_datetime(users["level_assessed"])
     age_days = (pd.Timestamp(base_date) - assessed).dt.days
     stale = users["service"].isin(LEVEL_SERVICES) & (assessed.isna() | (age_days > STALE_ASSESSMENT_DAYS))
@@ -176,3 +189,42 @@ def data_quality_warnings(data: Municipality, base_date: dt.date, users_file: st
                                  f"no level assessment within {STALE_ASSESSMENT_DAYS} days of {base_date}",
                                  (str(users.at[row, "unit_id"]),)))
     return warnings
+
+
+def _unused_and_unstaffed(data: Municipality, files: dict[str, str]) -> list[Warning_]:
+    """Premises no unit uses (their rent is in no cost), own units with users but no roster rows
+    (their whole need shows as a gap), and roster roles the unit's service does not use."""
+    users, units, premises, staff = data.users, data.units, data.premises, data.staff
+    found = [Warning_("premises_unused", Location(file=files["premises"], path=str(pid)),
+                      f"no unit uses these premises: their rent ({rent:,.0f} SEK/year) is in no unit's cost")
+             for pid, rent in zip(premises["premises_id"], premises["annual_rent"], strict=True)
+             if pid not in set(units["premises_id"].dropna())]
+    own = units[(units["regi"] == "egen") & units["unit_id"].isin(users["unit_id"])]
+    found += [Warning_("no_roster", Location(file=files["staff"], path=str(uid)),
+                       f"unit '{uid}' has users but no roster rows: its whole need shows as a staffing gap", (str(uid),))
+              for uid in own["unit_id"] if uid not in set(staff["unit_id"])]
+    service = staff["unit_id"].map(dict(zip(units["unit_id"], units["service"], strict=True)))
+    foreign = [i for i in staff.index if staff.at[i, "role"] not in SERVICE_ROLES.get(service[i], ())]
+    found += [Warning_("role_not_of_service", Location(file=files["staff"], row=int(i), column="role"),
+                       f"role '{staff.at[i, 'role']}' in a {service[i]} unit, whose required staff are "
+                       + ", ".join(SERVICE_ROLES.get(service[i], ())) + ": its FTE count against the unit's need",
+                       (str(staff.at[i, "unit_id"]),)) for i in foreign]
+    return found
+
+
+def _implausible_user_values(users: pd.DataFrame, users_file: str) -> list[Warning_]:
+    """Values the model ignores for the user's service, and daily-activity hours outside a working week."""
+    found = []
+    for column, services in (("weekly_hours", HOURS_SERVICES), ("day_price", ("externa_platser",))):
+        ignored = users[column].notna() & ~users["service"].isin(services)
+        found += [Warning_("value_ignored", Location(file=users_file, row=int(i), column=column),
+                           f"{column} given for a {users.at[i, 'service']} user, where it is not used (only "
+                           + ", ".join(services) + ")", (str(users.at[i, "unit_id"]),))
+                  for i in users.index[ignored.to_numpy()]]
+    dv = users["service"] == "daglig_verksamhet"
+    odd = dv & ((users["weekly_hours"] == 0) | (users["weekly_hours"] > DV_MAX_WEEKLY_HOURS))
+    found += [Warning_("weekly_hours_implausible", Location(file=users_file, row=int(i), column="weekly_hours"),
+                       f"a daily-activity user with {users.at[i, 'weekly_hours']:g} hours a week (expected above 0 and "
+                       f"at most a working week, {DV_MAX_WEEKLY_HOURS} h)", (str(users.at[i, "unit_id"]),))
+              for i in users.index[odd.fillna(False).to_numpy(dtype=bool)]]
+    return found
