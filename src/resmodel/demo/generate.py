@@ -96,6 +96,15 @@ def _dates(rng: np.random.Generator, n: int, first_year: int) -> list[dt.date]:
     return [dt.date.fromordinal(int(d)) for d in rng.integers(start, BASE_DATE.toordinal(), n)]
 
 
+def _not_before_birth(date: dt.date, first_year: int, birth_year: int) -> dt.date:
+    """A start date drawn from first_year on, moved (same relative place, no new draw) into the
+    years from the user's birth when it fell before it."""
+    if date.year >= birth_year or birth_year <= first_year:
+        return date
+    lo, born, end = dt.date(first_year, 1, 1).toordinal(), dt.date(birth_year, 1, 1).toordinal(), BASE_DATE.toordinal()
+    return dt.date.fromordinal(born + (date.toordinal() - lo) * (end - born) // (end - lo))
+
+
 def _users(seed: int, units: pd.DataFrame, premises: pd.DataFrame) -> pd.DataFrame:
     """Users per service, each service from its own random stream so tuning one leaves the rest unchanged."""
     rows = []
@@ -154,7 +163,9 @@ def _users(seed: int, units: pd.DataFrame, premises: pd.DataFrame) -> pd.DataFra
     frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
     frame.insert(0, "user_id", _ids("U", len(frame)))
     first_year = np.where(frame["service"] == "bostad_barn", 2019, 2005)
-    frame["start_date"] = [_dates(rng, 1, int(fy))[0] for fy in first_year]
+    drawn = [_dates(rng, 1, int(fy))[0] for fy in first_year]
+    frame["start_date"] = [_not_before_birth(d, int(fy), int(by))
+                           for d, fy, by in zip(drawn, first_year, frame["birth_year"], strict=True)]
     assessed = []
     for service, start in zip(frame["service"], frame["start_date"], strict=True):
         if service in ("daglig_verksamhet", "bostad_vuxna", "bostad_barn"):

@@ -148,6 +148,12 @@ def _check_users(users: pd.DataFrame, units: pd.DataFrame, file: str, base_date:
     problems.add_rows(users.index[(ext & users["day_price"].isna()).to_numpy()], 5, lambda row: (
         Location(file, row=row, column="day_price"), "an external place without a day price",
         "the price per day (dygnspris) in SEK", "fill in day_price"))
+    born_later = users["birth_year"] > users["start_date"].dt.year
+    problems.add_rows(users.index[born_later.to_numpy()], 5, lambda row: (
+        Location(file, row=row, column="birth_year"),
+        f"birth year {users.at[row, 'birth_year']:g} is after the start date {users.at[row, 'start_date'].date()}",
+        "a birth year on or before the year the decision was first executed",
+        "correct the birth year or the start date"))
     year_end = dt.date(base_date.year, 12, 31)
     late = users["start_date"] > pd.Timestamp(year_end)
     problems.add_rows(users.index[late.to_numpy()], 5, lambda row: (
