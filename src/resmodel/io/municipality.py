@@ -183,7 +183,7 @@ def data_quality_warnings(data: Municipality, base_date: dt.date, files: dict[st
     unsuitable = users["level"].notna() & ((users["level"] < lo) | (users["level"] > hi))
     for row in users.index[unsuitable.fillna(False).to_numpy(dtype=bool)]:
         warnings.append(Warning_("level_not_suitable", Location(file=users_file, row=int(row), column="level"),
-                                 f"level {users.at[row, 'level']} outside the premises' levels {lo[row]:g}–{hi[row]:g}",
+                                 f"level {users.at[row, 'level']:g} outside the premises' levels {lo[row]:g}–{hi[row]:g}",
                                  (str(users.at[row, "unit_id"]),)))
     warnings += _unused_and_unstaffed(data, files)
     warnings += _implausible_user_values(users, users_file)

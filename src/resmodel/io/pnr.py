@@ -46,11 +46,11 @@ def looks_like_pnr(text: str) -> bool:
     return False
 
 
-_REFUSAL = (
-    "this cell looks like a Swedish personal identity number (personnummer); it is not shown here",
-    "pseudonymous ids only (e.g. 'U00042'); no personal data may enter the model",
-    "replace the value with a pseudonymous id before loading the file",
-)
+def _refusal(what: str) -> tuple[str, str, str]:
+    """The message for a ``what`` (cell, value) that looks like an identity number; never the number."""
+    return (f"this {what} looks like a Swedish personal identity number (personnummer); it is not shown here",
+            "pseudonymous ids only (e.g. 'U00042'); no personal data may enter the model",
+            "replace the value with a pseudonymous id before loading the file")
 
 
 def check_value_for_pnr(value: Any, location: Location) -> None:
@@ -58,7 +58,7 @@ def check_value_for_pnr(value: Any, location: Location) -> None:
     if isinstance(value, bool) or value is None:
         return
     if isinstance(value, int | str) and looks_like_pnr(str(value)):
-        raise PersonalDataError.at(location, *_REFUSAL)
+        raise PersonalDataError.at(location, *_refusal("value"))
 
 
 _PLAIN_NUMBER = re.compile(r"\s*(\d+)(?:\.(\d*))?\s*")
@@ -86,10 +86,10 @@ def check_frame_for_pnr(frame: pd.DataFrame, file: str, first_row: int = 2, nume
         candidates = np.flatnonzero(values.str.contains(digits, regex=True).to_numpy(dtype=bool))
         for i in candidates:
             if test(values.iloc[i]):
-                raise PersonalDataError.at(Location(file=file, row=int(i) + first_row, column=str(column)), *_REFUSAL)
+                raise PersonalDataError.at(Location(file=file, row=int(i) + first_row, column=str(column)), *_refusal("cell"))
     for column in frame.columns:
         if looks_like_pnr(str(column)):
-            raise PersonalDataError.at(Location(file=file, row=1, column="(header)"), *_REFUSAL)
+            raise PersonalDataError.at(Location(file=file, row=1, column="(header)"), *_refusal("column name"))
 
 
 def check_option_for_pnr(value: Any, option: str) -> None:

@@ -144,6 +144,9 @@ def read_chain(path: Path) -> list[ScenarioSource]:
                                 f"at most {MAX_CHAIN} levels of 'extends'", "shorten the chain")
         seen.add(resolved)
         display = display_path(current)
+        if current.is_dir():
+            raise InputError.at(referrer or Location(file=display), f"'{display}' is a folder, not a scenario file",
+                                "a scenario YAML file", "name the .yaml file inside it (e.g. scenarios/base.yaml)")
         if not current.is_file():
             raise InputError.at(referrer or Location(file=display), f"scenario file '{display}' not found",
                                 "an existing scenario YAML file", "check the path (relative to the extending file)"

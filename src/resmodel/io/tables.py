@@ -19,6 +19,16 @@ from resmodel.io.text import read_utf8
 
 MAX_PROBLEMS = 25
 
+#: column names as a Swedish export may head them, and the dictionary's name for each
+SWEDISH_COLUMN_NAMES = {
+    "nivå": "level", "niva": "level", "nivåbedömning": "level", "enhet": "unit_id", "enhets_id": "unit_id",
+    "insats": "service", "tjänst": "service", "veckotimmar": "weekly_hours", "timmar_per_vecka": "weekly_hours",
+    "tidsomfattning": "weekly_hours", "dygnspris": "day_price", "födelseår": "birth_year", "startdatum": "start_date",
+    "brukare": "user_id", "brukar_id": "user_id", "lokal": "premises_id", "lokal_id": "premises_id",
+    "kapacitet": "capacity", "årshyra": "annual_rent", "hyra": "annual_rent", "befattning": "role",
+    "årsarbetare": "fte", "regi": "regi", "sektion": "section", "namn": "name", "boendeform": "housing_type",
+}
+
 
 @dataclass(frozen=True)
 class Column:
@@ -207,9 +217,11 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
             parsed = parse_month(text.where(~empty, None))
         bad = ~empty & parsed.isna()
         how = "YYYY-MM-DD" if col.kind == "date" else "YYYY-MM, e.g. 2024-03"
+        well_formed = text.str.fullmatch(r"\d{4}-\d{2}(-\d{2})?").fillna(False)
         problems.add_rows(text.index[bad.to_numpy()], 5, lambda row: (
-            Location(display, row=row, column=col.name), f"'{text[row]}' is not a valid {col.kind}",
-            col.expected(), f"write the {col.kind} as {how}"))
+            Location(display, row=row, column=col.name),
+            f"'{text[row]}' is not a valid {col.kind}" + (" (no such month or day)" if well_formed[row] else ""),
+            col.expected(), "check the month (01–12) and the day" if well_formed[row] else f"write the {col.kind} as {how}"))
         if col.minimum is not None or col.maximum is not None:
             years = parsed.dt.year
             out_of_range = parsed.notna() & (
@@ -232,7 +244,8 @@ def read_table(path: Path, schema: TableSchema, display: str | None = None) -> p
     known = {c.name for c in schema.columns}
     for name in raw.columns:
         if name not in known:
-            hint = did_you_mean(name, sorted(known))
+            swedish = SWEDISH_COLUMN_NAMES.get(name.strip().lower())
+            hint = (f"'{name}' is '{swedish}' here: " if swedish in known else did_you_mean(name, sorted(known)))
             problems.add(Location(display, row=1, column=name), f"unknown column '{name}' in table '{schema.name}'",
                          "only the columns " + ", ".join(sorted(known)),
                          f"{hint}rename or remove the column (a silently ignored column would be a bug)")

@@ -1,0 +1,48 @@
+"""Messages that help a user find the fix: Swedish column names, impossible dates, a folder given
+as a scenario, and identity numbers outside tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from resmodel.errors import InputError, Location, PersonalDataError
+from resmodel.io.tables import Column, TableSchema, read_table
+
+SCHEMA = TableSchema("t", "test", (Column("level", "int", "need level"), Column("start_date", "date", "a date")))
+
+
+def test_a_swedish_column_name_is_translated_in_the_fix(tmp_path):
+    (tmp_path / "t.csv").write_text("nivå,start_date\n3,2024-01-01\n")
+    with pytest.raises(InputError) as err:
+        read_table(tmp_path / "t.csv", SCHEMA, "t.csv")
+    assert "Fix: 'nivå' is 'level' here: rename" in str(err.value)
+
+
+@pytest.mark.parametrize("text, problem, fix", [
+    ("2024-13-01", "'2024-13-01' is not a valid date (no such month or day)", "check the month (01–12) and the day"),
+    ("1/3/2024", "'1/3/2024' is not a valid date.", "write the date as YYYY-MM-DD"),
+])
+def test_an_impossible_date_is_told_apart_from_a_wrongly_written_one(tmp_path, text, problem, fix):
+    (tmp_path / "t.csv").write_text(f"level,start_date\n3,{text}\n")
+    with pytest.raises(InputError) as err:
+        read_table(tmp_path / "t.csv", SCHEMA, "t.csv")
+    assert problem in str(err.value) and f"Fix: {fix}" in str(err.value)
+
+
+def test_extends_naming_a_folder_says_it_is_a_folder(tmp_path):
+    from resmodel.io.scenario import read_chain
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "s.yaml").write_text("name: s\npurpose: t\nextends: data\n")
+    with pytest.raises(InputError, match="'.*data' is a folder, not a scenario file") as err:
+        read_chain(tmp_path / "s.yaml")
+    assert "line 3" in str(err.value)
+
+
+def test_an_identity_number_in_a_yaml_value_is_called_a_value():
+    from resmodel.io.pnr import check_value_for_pnr
+
+    with pytest.raises(PersonalDataError) as err:
+        check_value_for_pnr("Ärende 19121212-1212", Location(file="s.yaml", line=2))
+    assert "this value looks like a Swedish personal identity number" in str(err.value)
+    assert "1212" not in str(err.value)
