@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from resmodel.budget.frame import load_frame
 from resmodel.budget.projection import AssistanceParams, ExternalPlacesParams, ProjectionInputs
 from resmodel.budget.topdown import unit_costs_from_averages
 from resmodel.budget.volumes import from_long
-from resmodel.errors import InputError, Location, did_you_mean
+from resmodel.errors import InputError, Location, Warning_, did_you_mean
 from resmodel.io.other_services import read_other_services
 from resmodel.io.scenario import read_chain
 from resmodel.scenario.projection import ResolvedProjection, frame_document, resolve
@@ -35,6 +35,13 @@ INDEX_PATHS = {"wage_growth": "indices.wage_growth", "price_growth": "indices.pr
 SICK_LEAVE = "working_time.sick_leave_rate"
 HISTORY_FILE = "volume_history.csv"
 POPULATION_FILE, USERS_FILE, FLOWS_FILE = "population.csv", "users.csv", "flows.csv"  # demographic, stock–flow
+# history_vs_users: users.csv is the stock on one day of the base year, the history's months are
+# average stocks, so the users' count should lie within the base year's monthly range (the demo
+# generator ends that range exactly on the users' stock in December). The range already absorbs a
+# snapshot taken in any month; the margin — 25 % and at least one user beyond it — covers a day
+# against a month's average and services of a few users, and still catches every scale slip
+# (×2 double counting, ×10, months or days instead of users). docs/projection.md, "Volume history".
+SCALE_MARGIN, SCALE_SLACK = 0.25, 1.0
 
 
 @dataclass(frozen=True)
@@ -65,18 +72,64 @@ def _history_display(loaded) -> str:
     return display_path(Path(loaded.scenario.data) / HISTORY_FILE)
 
 
-def volume_history(loaded) -> pd.DataFrame:
+def volume_history(loaded, needed_by: Sequence[str] = ()) -> pd.DataFrame:
     """The data folder's monthly volume history (month, service, level, volume), validated with
-    file-and-row errors; a located error when the file is missing."""
+    file-and-row errors; a located error, naming ``needed_by``, when the file is missing."""
     from resmodel.io.series import read_volume_history
 
     path = Path(loaded.scenario.data) / HISTORY_FILE
     display = _history_display(loaded)
     if not path.is_file():
-        raise InputError.at(Location(file=display), "no volume history for the projection",
+        which = f" of {', '.join(needed_by)}" if needed_by else ""
+        raise InputError.at(Location(file=display), f"no volume history for the projection{which}",
                             f"a {HISTORY_FILE} (month, service, level, volume) in the data folder",
-                            "add the monthly volume history (docs/forecasting.md)")
+                            "add the monthly volume history (docs/forecasting.md)"
+                            + (", or give these services a fixed volume in projection.volumes" if needed_by else ""))
     return read_volume_history(path, display)
+
+
+def _needs_history(settings, services, base_volumes: Mapping[str, float]) -> list[str]:
+    """The projected services whose volume must come from the history: not fixed in
+    ``projection.volumes`` (or given a model there) and without a base volume of other_services.csv."""
+    return [sv for sv in services if isinstance(settings.volumes.get(sv), str)
+            or (sv not in settings.volumes and sv not in base_volumes)]
+
+
+def _history_for(loaded, resolved: ResolvedProjection, services, base_volumes: Mapping[str, float]
+                 ) -> pd.DataFrame | None:
+    """The volume history for the projected ``services`` (None when the file is absent and no service
+    needs it); a located error naming the services that need a series the history lacks."""
+    needs = _needs_history(resolved.settings, services, base_volumes)
+    if not needs and not (Path(loaded.scenario.data) / HISTORY_FILE).is_file():
+        return None
+    history = volume_history(loaded, needs)
+    missing = sorted(set(needs) - set(history["service"].astype(str)))
+    if missing:
+        raise InputError.at(resolved.location("volumes"), "no volume history for "
+                            + ", ".join(f"'{sv}'" for sv in missing),
+                            "a forecast from the history, or a fixed volume in projection.volumes",
+                            f"add the series to {HISTORY_FILE}, or 'volumes: {{{missing[0]}: <volume>}}'")
+    return history
+
+
+def history_scale_warnings(history: pd.DataFrame, users: Mapping[str, float], base_year: int,
+                           source: str | None = None) -> list[Warning_]:
+    """``history_vs_users`` for each service whose users.csv count lies outside the history's monthly
+    volumes of the base year by more than the margin (SCALE_MARGIN, SCALE_SLACK)."""
+    h = history[(history["month"].dt.year == base_year) & history["service"].isin(list(users))]
+    span = h.groupby(["service", "month"])["volume"].sum().groupby(level="service").agg(["min", "max"])
+    n = pd.Series(users, dtype=float).reindex(span.index)
+    low = np.minimum(span["min"] / (1 + SCALE_MARGIN), span["min"] - SCALE_SLACK)
+    high = np.maximum(span["max"] * (1 + SCALE_MARGIN), span["max"] + SCALE_SLACK)
+    off = span[(n < low) | (n > high)]
+    return [Warning_("history_vs_users", Location(file=source, path=sv),
+                     f"{n[sv]:,.0f} users in {USERS_FILE}, but {r['min']:,.1f}–{r['max']:,.1f} a month in "
+                     f"{base_year} in the history ({r['min'] / n[sv]:.2g}–{r['max'] / n[sv]:.2g} times as many; "
+                     f"tolerance {SCALE_MARGIN:.0%} and {SCALE_SLACK:g} beyond that range). The forecast starts "
+                     "from the history and is costed per user of users.csv, so its projected cost is off "
+                     "by about that factor: check that both files count the same thing (users, cases or places, "
+                     "average per month; not hours, days or a total over months) for the same municipality")
+            for sv, r in off.iterrows()]
 
 
 def _model_inputs(loaded, resolved: ResolvedProjection, models: Mapping[str, str], base_year: int) -> dict:
@@ -126,15 +179,19 @@ def check_projection(loaded) -> str | None:
     data, file, line_of = frame_document(resolved)
     frame = load_frame(data, file, prefix="frame", line_of=line_of)
     other, _ = read_other_services(Path(loaded.scenario.data))
-    history = volume_history(loaded)
-    _model_inputs(loaded, resolved, _models(resolved.settings, history["service"].unique()),
-                  int(history["month"].max().year))
+    base_volumes = dict.fromkeys(other["service"], 1.0) if other is not None else {}
+    services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # engine users > 0 ⇔ in users.csv
+    history = _history_for(loaded, resolved, services, base_volumes)
+    if history is not None:
+        _model_inputs(loaded, resolved, _models(resolved.settings, history["service"].unique()),
+                      int(history["month"].max().year))
     uncertain = _uncertainty_block(resolved) is not None  # validated here, not first at `project --draws`
     first = loaded.scenario.base_date.year + 1
     return (f"projection {first}–{first + resolved.settings.horizon_years - 1}, frame for {len(frame.base)} areas"
             + (f", {len(other)} other services" if other is not None else "")
             + (", uncertainty block for Monte Carlo" if uncertain else "")
-            + f", volume history of {history['service'].nunique()} services to {history['month'].max():%Y-%m}")
+            + (f", volume history of {history['service'].nunique()} services to {history['month'].max():%Y-%m}"
+               if history is not None else ", no volume history (every volume fixed or held)"))
 
 
 def unit_costs(services: pd.DataFrame) -> pd.DataFrame:
@@ -172,18 +229,16 @@ def _growth(tree, path: str, name: str, years: range, declared: float | None) ->
 
 def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: int, last: int,
              lss_hours_per_case: float = 0.0, base_volumes: Mapping[str, float] | None = None,
-             ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+             users: Mapping[str, float] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Monthly volumes per service: forecast from the history, fixed by the scenario, or — for a
     service without history — held at ``base_volumes`` (other_services.csv), then the scenario's
-    growth and changes."""
+    growth and changes; forecast services are checked against their ``users`` count (history_vs_users)."""
     from resmodel.forecast.interface import forecast_volumes
 
     base_volumes = base_volumes or {}
 
     s = resolved.settings
     notes: list[str] = []
-    history = volume_history(loaded)
-    known = sorted(history["service"].astype(str).unique())
     for key in [*s.volumes, *s.volume_growth, *(c.service for c in s.volume_changes)]:
         if key not in services:
             raise InputError.at(resolved.location(f"volumes.{key}" if key in s.volumes else
@@ -192,38 +247,41 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
                                 f"'{key}' is not a projected service",
                                 "one of " + ", ".join(services),
                                 did_you_mean(key, services) + "correct the service name")
-    missing = [sv for sv in services if sv not in known and sv not in s.volumes and sv not in base_volumes]
-    if missing:
-        raise InputError.at(resolved.location("volumes"), f"no volume history for '{missing[0]}'",
-                            "a forecast from the history, or a fixed volume in projection.volumes",
-                            f"add 'volumes: {{{missing[0]}: <volume>}}'")
-    last_hist = history["month"].max().to_period("M")
-    horizon = (pd.Period(f"{last}-12", "M") - last_hist).n
+    history = _history_for(loaded, resolved, services, base_volumes)
+    known = sorted(history["service"].astype(str).unique()) if history is not None else []
     start = pd.Period(f"{first}-01", "M")
-    if last_hist < start - 1:
-        raise InputError.at(Location(file=_history_display(loaded)), f"the volume history ends in {last_hist}",
-                            f"history up to {start - 1} at least", "extend the history")
+    months = pd.period_range(start, f"{last}-12", freq="M").strftime("%Y-%m")
     spec = {sv: (s.volumes.get(sv, s.default_model)) for sv in services if sv in known}
     fixed = {sv: v for sv, v in s.volumes.items() if sv not in known}
     held = {sv: v for sv, v in base_volumes.items() if sv not in known and sv not in fixed}
     fixed.update(held)
     if held:
         notes.append("held at the base-year volume of other_services.csv (no history): " + ", ".join(sorted(held)))
-    hist = history[history["service"].isin(list(spec))]
-    inputs = _model_inputs(loaded, resolved, _models(s, list(spec)), int(last_hist.year))
-    try:
-        fc = forecast_volumes(hist, spec, horizon, source=_history_display(loaded),
-                              spec_where="projection.volumes.{service}", **inputs)
-    except InputError as exc:  # a problem with an override: point at the scenario file that set it
-        raise InputError([replace(p, location=resolved.location(p.location.path.removeprefix("projection.")))
-                          if p.location.file is None and (p.location.path or "").startswith("projection.") else p
-                          for p in exc.problems]) from None
-    notes += [str(w) for w in fc.warnings]
-    table = fc.table.groupby(["service", "month"], as_index=False)["volume"].sum()
-    table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")
-    wide = from_long(table, service="service", period="month", value="volume")
-    months = pd.period_range(start, f"{last}-12", freq="M").strftime("%Y-%m")
-    wide = wide.reindex(months)
+    models = pd.DataFrame({"service": pd.Series(dtype=object), "model_used": pd.Series(dtype=object)})
+    wide = pd.DataFrame(index=months)
+    if history is not None:
+        source = _history_display(loaded)
+        last_hist = history["month"].max().to_period("M")
+        if last_hist < start - 1:
+            raise InputError.at(Location(file=source), f"the volume history ends in {last_hist}",
+                                f"history up to {start - 1} at least", "extend the history")
+        hist = history[history["service"].isin(list(spec))]
+        forecast = {sv for sv, v in spec.items() if isinstance(v, str)}
+        notes += [str(w) for w in history_scale_warnings(
+            hist, {sv: n for sv, n in (users or {}).items() if sv in forecast}, first - 1, source)]
+        inputs = _model_inputs(loaded, resolved, _models(s, list(spec)), int(last_hist.year))
+        try:
+            fc = forecast_volumes(hist, spec, (pd.Period(f"{last}-12", "M") - last_hist).n, source=source,
+                                  spec_where="projection.volumes.{service}", **inputs)
+        except InputError as exc:  # a problem with an override: point at the scenario file that set it
+            raise InputError([replace(p, location=resolved.location(p.location.path.removeprefix("projection.")))
+                              if p.location.file is None and (p.location.path or "").startswith("projection.")
+                              else p for p in exc.problems]) from None
+        notes += [str(w) for w in fc.warnings]
+        table = fc.table.groupby(["service", "month"], as_index=False)["volume"].sum()
+        table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")
+        wide = from_long(table, service="service", period="month", value="volume").reindex(months)
+        models = fc.table.groupby("service", as_index=False)["model_used"].first()
     for sv, v in fixed.items():
         if isinstance(v, dict):
             ys = sorted(v)
@@ -251,7 +309,6 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     if (wide[services].to_numpy() < 0).any():
         raise InputError.at(resolved.location("volume_changes"), "a volume change makes a volume negative",
                             "changes that leave every volume ≥ 0", "reduce the change")
-    models = fc.table.groupby("service", as_index=False)["model_used"].first()
     models = pd.concat([models, pd.DataFrame({"service": list(fixed),
                                               "model_used": ["base volume" if sv in held else "fixed" for sv in fixed]})],
                        ignore_index=True)
@@ -282,7 +339,8 @@ def build_setup(loaded, result) -> ProjectionSetup:
     lss_cases = float(engine.at[LSS, "users"]) if LSS in engine.index else 0.0
     lss_hours = float(users.loc[users["service"] == LSS, "weekly_hours"].sum()) * days / 7.0
     volumes, models, notes = _volumes(loaded, resolved, volume_services, first, last,
-                                      lss_hours / lss_cases if lss_cases else 0.0, base_volumes)
+                                      lss_hours / lss_cases if lss_cases else 0.0, base_volumes,
+                                      engine.loc[engine["users"] > 0, "users"].to_dict())
     assistance = None
     if SFB in engine.index or LSS in engine.index:
         lss_net = float(engine.at[LSS, "net_cost"]) if LSS in engine.index else 0.0
