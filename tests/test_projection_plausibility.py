@@ -82,6 +82,9 @@ def test_history_ten_times_users_is_warned_printed_and_recorded(tmp_path, monkey
     notes = pd.read_excel(out / "prognos.xlsx", sheet_name="Noter")["note"]
     assert notes.str.contains(r"\[history_vs_users\].*bostad_barn").sum() == 1
     assert "history_vs_users" in (out / "sammanfattning.html").read_text(encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["resmodel", "validate", str(projection_scenario(tmp_path, data, 2))])
+    main()  # validate says it too, before anything is run
+    assert "warning: [history_vs_users]" in capsys.readouterr().err and "at 'bostad_barn'" in err
 
 
 def test_a_fixed_volume_is_not_checked(tmp_path):

@@ -63,12 +63,12 @@ def validate(scenario: ScenarioArg) -> None:
     from resmodel.run import load
 
     loaded = load(scenario)
-    projection = check_projection(loaded)
+    projection, projection_warnings = check_projection(loaded)
     typer.echo(f"ok: scenario '{loaded.scenario.name}' ({' → '.join(loaded.scenario.chain)}), "
                f"{len(loaded.tree.parameters)} parameters, {len(loaded.data.users)} users in "
                f"{len(loaded.data.units)} units, hash {loaded.scenario.content_hash[:12]}"
                + (f"; {projection}" if projection else ""))
-    for warning in loaded.warnings:
+    for warning in [*loaded.warnings, *projection_warnings]:
         typer.echo(f"warning: {warning}", err=True)
 
 

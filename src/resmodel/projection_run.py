@@ -169,29 +169,33 @@ def _models(settings, services) -> dict[str, str]:
             if isinstance(m := settings.volumes.get(sv, settings.default_model), str)}
 
 
-def check_projection(loaded) -> str | None:
+def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     """Validate a scenario's projection inputs without running anything (``resmodel validate``): the
-    merged ``projection:`` block, its frame and other_services.csv. A one-line summary, or None when
-    the scenario has no projection block."""
+    merged ``projection:`` block, its frame and other_services.csv. A one-line summary (None when
+    the scenario has no projection block) and the history's scale warnings."""
     resolved = resolve(read_chain(Path(loaded.scenario.chain[-1])))
     if resolved is None:
-        return None
+        return None, []
     data, file, line_of = frame_document(resolved)
     frame = load_frame(data, file, prefix="frame", line_of=line_of)
     other, _ = read_other_services(Path(loaded.scenario.data))
     base_volumes = dict.fromkeys(other["service"], 1.0) if other is not None else {}
     services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # engine users > 0 ⇔ in users.csv
     history = _history_for(loaded, resolved, services, base_volumes)
+    warnings: list[Warning_] = []
     if history is not None:
-        _model_inputs(loaded, resolved, _models(resolved.settings, history["service"].unique()),
-                      int(history["month"].max().year))
+        models = _models(resolved.settings, history["service"].unique())
+        _model_inputs(loaded, resolved, models, int(history["month"].max().year))
+        counts = loaded.data.users["service"].astype(str).value_counts()
+        warnings = history_scale_warnings(history, {sv: float(n) for sv, n in counts.items() if sv in models},
+                                          loaded.scenario.base_date.year, _history_display(loaded))
     uncertain = _uncertainty_block(resolved) is not None  # validated here, not first at `project --draws`
     first = loaded.scenario.base_date.year + 1
     return (f"projection {first}–{first + resolved.settings.horizon_years - 1}, frame for {len(frame.base)} areas"
             + (f", {len(other)} other services" if other is not None else "")
             + (", uncertainty block for Monte Carlo" if uncertain else "")
             + (f", volume history of {history['service'].nunique()} services to {history['month'].max():%Y-%m}"
-               if history is not None else ", no volume history (every volume fixed or held)"))
+               if history is not None else ", no volume history (every volume fixed or held)")), warnings
 
 
 def unit_costs(services: pd.DataFrame) -> pd.DataFrame:
