@@ -55,11 +55,12 @@ def service_rates(snapshot: Snapshot, service: str, available_hours: float) -> S
     else:
         shares = {r: snapshot[f"{service}.role_mix.{r}"] for r in roles}
         total = sum(shares.values())
-        if abs(total - 1.0) > 1e-9:
-            trace = snapshot.trace(f"{service}.role_mix.{roles[0]}")
+        if abs(total - 1.0) > 1e-9:  # `load` refuses such files and overrides; this guards changed snapshots
+            trace = snapshot.trace(f"{service}.role_mix.{roles[-1]}")
             raise InputError.at(
-                Location(file=trace.source.rsplit(":", 1)[0], path=f"{service}.role_mix"),
-                f"the role shares of {service} sum to {total:g}",
+                trace.location or Location(path=f"{service}.role_mix"),
+                f"the role shares of {service} sum to {total:g} ("
+                + " + ".join(f"{r} {v:g}" for r, v in shares.items()) + ")",
                 "shares that sum to 1 (" + " + ".join(roles) + ")",
                 "adjust the role_mix values so they add up to 1",
             )

@@ -12,6 +12,7 @@ from typing import Any
 
 from resmodel.errors import Location, ProblemCollector, did_you_mean
 from resmodel.io.yamlio import LocatedDocument, read_yaml
+from resmodel.params.ranges import UnitRange, out_of_range, unit_range, unknown_unit
 from resmodel.params.tree import LEVELS, Parameter, ParameterTree
 
 LEAF_KEYS = {"description", "unit", "reference", "values", "kind", "indexation", "extend"}
@@ -62,13 +63,18 @@ def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: Pr
         problems.add(doc.location(_sub(key_path, "kind")), f"unknown kind '{kind}'", "one of " + ", ".join(KINDS),
                      "correct the kind")
         return None
+    allowed = None
+    if kind != "text" and raw.get("unit") not in (None, ""):
+        allowed = unit_range(str(raw["unit"]))
+        if allowed is None:
+            problems.add(doc.location(_sub(key_path, "unit")), *unknown_unit(str(raw["unit"]), path))
     values = raw.get("values")
     if not isinstance(values, dict) or not values:
         if "values" in raw:
             problems.add(doc.location(_sub(key_path, "values")), "'values' is not a mapping of valid-from dates",
                          "values keyed by valid-from date, e.g. '2024-01-01: 0.074'", "key each value by its valid-from date")
         return None
-    parsed: list[tuple[dt.date, Any]] = []
+    parsed: list[tuple[dt.date, Any, int | None]] = []
     for key, value in values.items():
         vpath = _sub(key_path, "values", str(key))
         date = _parse_date(key)
@@ -80,9 +86,9 @@ def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: Pr
             problems.add(doc.location(vpath), f"valid-from date {date} is out of range", "a date between 1970 and 2100",
                          "correct the year")
             continue
-        checked = _check_value(doc, vpath, path, kind, value, problems)
+        checked = _check_value(doc, vpath, path, kind, value, problems, str(raw.get("unit", "")), allowed)
         if checked is not None:
-            parsed.append((date, checked))
+            parsed.append((date, checked, doc.line_of(vpath)))
     if not parsed:
         return None
     parsed.sort(key=lambda kv: kv[0])
@@ -95,12 +101,23 @@ def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: Pr
                      "remove 'extend' (a leaf's last value holds until a later one anyway)")
     return Parameter(
         path=path, description=str(raw.get("description", "")), unit=str(raw.get("unit", "")),
-        reference=str(raw.get("reference", "")), values=tuple(parsed), kind=kind,
+        reference=str(raw.get("reference", "")), values=tuple((d, v) for d, v, _ in parsed), kind=kind,
         indexation=raw.get("indexation"), extend=extend, file=doc.file, line=doc.line_of(key_path),
+        lines=tuple(line for _, _, line in parsed),
     )
 
 
-def _check_value(doc: LocatedDocument, vpath: str, path: str, kind: str, value: Any, problems: ProblemCollector):
+def _in_range(doc: LocatedDocument, vpath: str, what: str, value: float, unit: str, allowed: UnitRange | None,
+              problems: ProblemCollector) -> bool:
+    """Whether a number is inside its unit's range; adds the located problem when not."""
+    found = out_of_range(what, value, unit, allowed) if allowed is not None else None
+    if found:
+        problems.add(doc.location(vpath), *found)
+    return found is None
+
+
+def _check_value(doc: LocatedDocument, vpath: str, path: str, kind: str, value: Any, problems: ProblemCollector,
+                 unit: str = "", allowed: UnitRange | None = None):
     if kind == "text":
         return str(value)
     if kind == "levels":
@@ -132,14 +149,15 @@ def _check_value(doc: LocatedDocument, vpath: str, path: str, kind: str, value: 
                 problems.add(doc.location(f"{vpath}.{lvl}"), f"level {lvl} value '{v}' is not a non-negative number",
                              "a number ≥ 0", "correct the value")
                 return None
+            if not _in_range(doc, f"{vpath}.{lvl}", f"level {lvl} value {{v}} of '{path}'", v, unit, allowed, problems):
+                return None
             out.append(float(v))
         return tuple(out)
     if isinstance(value, bool) or not isinstance(value, int | float):
         problems.add(doc.location(vpath), f"value '{value}' of '{path}' is not a number", "a number",
                      "write a plain number (decimal point '.'; percentages as fractions, e.g. 0.074)")
         return None
-    if kind == "scalar" and value < 0:
-        problems.add(doc.location(vpath), f"value {value} of '{path}' is negative", "a number ≥ 0", "correct the sign")
+    if not _in_range(doc, vpath, f"value {{v}} of '{path}'", value, unit, allowed, problems):
         return None
     return float(value)
 
@@ -198,6 +216,7 @@ def load_parameters(local_root: Path | None, local_display: str | None = None) -
     tree = load_tree(national_parameter_root(), "resmodel/parameters")
     if local_root is not None:
         tree = tree.merged_with(load_tree(local_root, local_display, known=tree.parameters))
+    ProblemCollector(tree.share_problems()).raise_if_any()
     return tree
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from resmodel.errors import InputError, Location
+from resmodel.errors import InputError, Location, Problem, ProblemCollector
+from resmodel.params.ranges import out_of_range, sum_groups, sum_problem, unit_range
 
 LEVELS = tuple(range(1, 9))
 
@@ -35,6 +36,12 @@ class Parameter:
     extend: str = "none"  # for index leaves: "none" or "last"
     file: str = ""
     line: int | None = None
+    lines: tuple[int | None, ...] = ()  # line of each value, in the order of ``values``
+
+    def value_location(self, index: int) -> Location:
+        """File and line of the ``index``-th value (the leaf's line when not known)."""
+        line = self.lines[index] if index < len(self.lines) else None
+        return Location(file=self.file or None, line=line or self.line, path=self.path)
 
     def key_in_force(self, on: dt.date) -> tuple[dt.date, Any] | None:
         chosen = None
@@ -75,6 +82,7 @@ class Resolved:
     index_path: str | None = None
     index_factor: float = 1.0
     extrapolated_years: tuple[int, ...] = ()
+    location: Location | None = None  # where the value is written (parameter file or scenario line)
 
     def describe(self) -> str:
         text = f"{self.path} = {_fmt(self.value)} {self.unit} (valid from {self.valid_from}, {self.source})"
@@ -143,6 +151,16 @@ class Snapshot:
         return Snapshot(self.on, resolved)
 
 
+class InForce(NamedTuple):
+    """The written (unindexed) value of a leaf on a date and where it comes from."""
+
+    valid_from: dt.date
+    value: Any
+    source: str
+    indexed: bool
+    location: Location
+
+
 @dataclass
 class ParameterTree:
     """All leaves by path, plus scenario overrides; produces snapshots."""
@@ -155,7 +173,55 @@ class ParameterTree:
         return ParameterTree({**self.parameters, **other.parameters}, [*self.overrides, *other.overrides])
 
     def with_overrides(self, overrides: list[Override]) -> ParameterTree:
-        return ParameterTree(dict(self.parameters), [*self.overrides, *overrides])
+        """This tree with overrides on top; refuses values outside their unit's range and role mixes not summing to 1."""
+        problems = ProblemCollector()
+        for ov in overrides:
+            param = self.parameters.get(ov.path)
+            allowed = unit_range(param.unit) if param is not None and param.kind != "text" else None
+            if allowed is None:  # text, or a unit already refused when its parameter file was loaded
+                continue
+            levels = param.kind == "levels"
+            for i, value in enumerate(ov.value if levels else (ov.value,)):
+                what = f"new level {i + 1} value {{v}} for '{ov.path}'" if levels else f"new value {{v}} for '{ov.path}'"
+                found = out_of_range(what, float(value), param.unit, allowed)
+                if found:
+                    problems.add(ov.location, *found)
+        tree = ParameterTree(dict(self.parameters), [*self.overrides, *overrides])
+        problems.problems += tree.share_problems()
+        problems.raise_if_any()
+        return tree
+
+    def share_problems(self) -> list[Problem]:
+        """Share groups (role mixes) that do not sum to 1 on a date where one of their values changes."""
+        problems = []
+        numbers = (p for p, leaf in self.parameters.items() if leaf.kind in ("scalar", "index"))
+        for group, members in sum_groups(numbers).items():
+            dates = {d for m in members for d, _ in self.parameters[m].values}
+            for ov in self.overrides:
+                if ov.path in members:
+                    dates |= {ov.start} | ({ov.end + dt.timedelta(days=1)} if ov.end else set())
+            for on in sorted(dates):
+                in_force = {m: self.in_force(m, on) for m in members}
+                if any(f is None for f in in_force.values()):
+                    continue
+                latest = max(reversed(in_force.values()), key=lambda f: f.valid_from)  # ties: the last share
+                problem = sum_problem(group, on, {m: float(f.value) for m, f in in_force.items()}, latest.location)
+                if problem:
+                    problems.append(problem)
+                    break
+        return problems
+
+    def in_force(self, path: str, on: dt.date) -> InForce | None:
+        """The written value of a leaf on a date: the latest override covering it, else the latest key."""
+        param = self.parameters[path]
+        override = next((ov for ov in reversed(self.overrides) if ov.path == path and ov.covers(on)), None)
+        if override is not None:
+            return InForce(override.start, override.value, str(override.location), override.indexed, override.location)
+        i = next((i for i in reversed(range(len(param.values))) if param.values[i][0] <= on), None)
+        if i is None:
+            return None
+        source = f"{param.file}:{param.line}" if param.line else param.file
+        return InForce(*param.values[i], source, True, param.value_location(i))
 
     def index_growth(self, index_path: str, year: int) -> tuple[float, bool]:
         """Annual growth rate of an index leaf for ``year`` and whether it was extrapolated."""
@@ -198,22 +264,15 @@ class ParameterTree:
     def resolve(self, path: str, on: dt.date) -> Resolved:
         """The value of one leaf on a date: override if one covers it, else the latest key; then indexation."""
         param = self.parameters[path]
-        override = next((ov for ov in reversed(self.overrides) if ov.path == path and ov.covers(on)), None)
-        if override is not None:
-            valid_from, base, source = override.start, override.value, str(override.location)
-            do_index = override.indexed
-        else:
-            chosen = param.key_in_force(on)
-            if chosen is None:
-                raise InputError.at(
-                    Location(file=param.file, line=param.line, path=path),
-                    f"parameter '{path}' has no value valid on {on} (first value from {param.values[0][0]})",
-                    f"a value valid from {on} or earlier",
-                    "add an earlier valid-from date, or run the scenario from a later base date",
-                )
-            valid_from, base = chosen
-            source = f"{param.file}:{param.line}" if param.line else param.file
-            do_index = True
+        found = self.in_force(path, on)
+        if found is None:
+            raise InputError.at(
+                Location(file=param.file, line=param.line, path=path),
+                f"parameter '{path}' has no value valid on {on} (first value from {param.values[0][0]})",
+                f"a value valid from {on} or earlier",
+                "add an earlier valid-from date, or run the scenario from a later base date",
+            )
+        valid_from, base, source, do_index, location = found
         value, factor, extrapolated = base, 1.0, ()
         if param.indexation and do_index and on.year > valid_from.year:
             factor, extrapolated = self._index_factor(param.indexation, valid_from.year, on.year)
@@ -225,7 +284,7 @@ class ParameterTree:
         elif param.kind in ("scalar", "index"):
             value = float(base) * factor
         return Resolved(path, value, valid_from, param.unit, param.reference, source, base,
-                        param.indexation, factor, extrapolated)
+                        param.indexation, factor, extrapolated, location)
 
     def snapshot(self, on: dt.date) -> Snapshot:
         """Resolve every leaf on ``on``; fails with a located error if any leaf cannot be resolved."""

@@ -1,0 +1,100 @@
+"""Allowed parameter values: a range per declared unit (a closed set of unit forms) and share groups
+that must sum to 1 (``*.role_mix``).
+
+The unit decides the range, so a unit the rules do not know is an error rather than an unchecked
+value. Growth rates ("share per year") get a band of −50 % to +50 % a year: Swedish wage and price
+growth has stayed within about −2 % to +15 % a year since 1970, so the band leaves room for stress
+cases while refusing a percentage typed as a number (3.3 for 3.3 %)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from resmodel.errors import Location, Problem
+
+#: leaf groups whose shares must sum to 1 on every date: the leaves below a path ending in one of these
+SUM_TO_ONE = ("role_mix",)
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class UnitRange:
+    """The values a unit allows: low ≤ value ≤ high, or exactly low or high for a yes/no flag."""
+
+    low: float
+    high: float
+    expected: str
+    flag: bool = False
+
+
+#: unit forms (full-match regular expressions) and their ranges; the first form that matches wins
+UNIT_RANGES: tuple[tuple[str, UnitRange], ...] = (
+    (r"share per year", UnitRange(-0.5, 0.5, "an annual growth rate from -0.5 to 0.5 (−50 % to +50 % a year)")),
+    (r"share( of .+)?", UnitRange(0.0, 1.0, "a share from 0 to 1")),
+    (r"1 = yes, 0 = no", UnitRange(0.0, 1.0, "0 (no) or 1 (yes)", flag=True)),
+    (r"(SEK|hours|staff hours|days|months)([ /].*)?", UnitRange(0.0, math.inf, "a number ≥ 0")),
+)
+UNIT_FORMS = ("share", "share of …", "share per year", "1 = yes, 0 = no", "SEK…", "hours…", "staff hours…",
+              "days…", "months…")
+
+
+def unit_range(unit: str) -> UnitRange | None:
+    """The range a unit allows, or None for a unit outside the known forms."""
+    return next((r for pattern, r in UNIT_RANGES if re.fullmatch(pattern, unit.strip())), None)
+
+
+def unknown_unit(unit: str, path: str) -> tuple[str, str, str]:
+    """(problem, expected, fix) for a unit outside the known forms."""
+    return (f"unknown unit '{unit}' of '{path}'", "a unit of one of the forms " + ", ".join(f"'{u}'" for u in UNIT_FORMS),
+            "write the unit in one of these forms, which decides the allowed values (a percentage is a share: "
+            "unit 'share', 7.4 % written 0.074; see docs/parameters.md)")
+
+
+def out_of_range(what: str, value: float, unit: str, allowed: UnitRange) -> tuple[str, str, str] | None:
+    """(problem, expected, fix) when ``value`` is outside ``allowed``; ``what`` names it, with {v} for the value."""
+    subject = what.format(v=f"{value:g}")
+    if not math.isfinite(value):
+        return f"{subject} is not a finite number", allowed.expected, "write a plain number"
+    if allowed.flag:
+        if value in (allowed.low, allowed.high):
+            return None
+        return f"{subject} is not 0 or 1 (unit '{unit}')", allowed.expected, "write 1 for yes or 0 for no"
+    if allowed.low <= value <= allowed.high:
+        return None
+    if value < 0 <= allowed.low:
+        return f"{subject} is negative", allowed.expected, "correct the sign"
+    side = f"above {allowed.high:g}" if value > allowed.high else f"below {allowed.low:g}"
+    if allowed.low <= value / 100 <= allowed.high:
+        fix = f"{value:g} looks like a percentage: write {value / 100:g}"
+    else:
+        fix = "correct the value"
+    return f"{subject} is {side} (unit '{unit}')", allowed.expected, fix
+
+
+def sum_groups(paths: Iterable[str]) -> dict[str, list[str]]:
+    """Leaf paths grouped by their parent path, for the parents that must sum to 1."""
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        parent = path.rsplit(".", 1)[0]
+        if "." in path and parent.rsplit(".", 1)[-1] in SUM_TO_ONE:
+            groups.setdefault(parent, []).append(path)
+    return groups
+
+
+def sum_problem(group: str, on: dt.date, shares: dict[str, float], location: Location) -> Problem | None:
+    """The problem of a share group that does not sum to 1 on ``on``; None when it does."""
+    total = sum(shares.values())
+    if abs(total - 1.0) <= TOLERANCE:
+        return None
+    names = {path: path.rsplit(".", 1)[-1] for path in shares}
+    last = list(shares)[-1]
+    terms = " + ".join(f"{names[p]} {v:g}" for p, v in shares.items())
+    fix = "adjust the values so they add up to 1"
+    if 0.0 <= 1.0 - (total - shares[last]) <= 1.0:
+        fix += f", e.g. {names[last]} {1.0 - (total - shares[last]):.6g}"
+    return Problem(location, f"the shares of '{group}' sum to {total:g} on {on} ({terms})",
+                   "shares that sum to 1 (" + " + ".join(names.values()) + ")", fix)
