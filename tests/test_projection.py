@@ -179,6 +179,18 @@ def test_demographic_without_population_is_located(tmp_path):
     assert "s.yaml, line 7" in text and "'projection.default_model'" in text and "population.csv" in text
 
 
+@pytest.mark.parametrize("body, text", [
+    ("  extensions: {wage_growth: 3.3}\n", "3.3 looks like a percentage: write 0.033"),
+    ("  volume_growth: {daglig_verksamhet: -0.7}\n", "the rate -0.7 for daglig_verksamhet is below -0.5"),
+    ("  level_mix_drift: {2026: 2}\n", "the rate 2 for 2026 is above 0.5"),
+])
+def test_annual_rates_in_the_projection_block_are_fractions(tmp_path, body, text):
+    path = scenario(tmp_path, "rates", "projection:\n" + body)
+    with pytest.raises(InputError) as err:
+        resolve_file(path)
+    assert "rates.yaml, line 5" in str(err.value) and text in str(err.value)
+
+
 def test_unknown_model_is_located(tmp_path):
     path = scenario(tmp_path, "model", "projection:\n  default_model: drfit\n")
     with pytest.raises(InputError) as err:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.forecast.forecaster import MODEL_NAMES  # the names forecast_volumes accepts
 from resmodel.forecast.frame import FIRST_YEAR, LAST_YEAR  # the years a series (and an override) may name
+from resmodel.params.ranges import out_of_range, unit_range
 
 if TYPE_CHECKING:  # resmodel.io.scenario imports the schema, which imports this module
     from resmodel.io.scenario import ScenarioSource
@@ -95,6 +96,19 @@ class ProjectionSettings(_Strict):
         for key in value:
             if key not in INDEX_NAMES:
                 raise ValueError(f"unknown index '{key}' (one of {', '.join(INDEX_NAMES)})")
+        return value
+
+    @field_validator("extensions", "volume_growth", "level_mix_drift", "rent_growth")
+    @classmethod
+    def _annual_rates(cls, value):
+        """Annual rates are fractions, within the band parameters of unit 'share per year' allow."""
+        allowed = unit_range("share per year")
+        rates = value.items() if isinstance(value, dict) else [("", value)] if value is not None else []
+        for key, rate in rates:
+            found = out_of_range(f"the rate {{v}}{f' for {key}' if key != '' else ''}", float(rate),
+                                 "share per year", allowed)
+            if found:
+                raise ValueError(f"{found[0]}: expected {found[1]}; {found[2]}")
         return value
 
     @field_validator("volumes")
