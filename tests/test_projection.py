@@ -191,6 +191,27 @@ def test_annual_rates_in_the_projection_block_are_fractions(tmp_path, body, text
     assert "rates.yaml, line 5" in str(err.value) and text in str(err.value)
 
 
+def test_sick_leave_acts_through_its_yearly_factor_from_any_start_date(tmp_path):
+    """A 6 % target written from the base year or from the first projected year: the same projection,
+    and the waterfall credits the whole difference to wages and sick leave."""
+    from resmodel.budget.case import run_budget
+    from resmodel.budget.compare import waterfall
+
+    def sick(name, start):
+        return scenario(tmp_path, name, f"""\
+            parameters:
+              working_time.sick_leave_rate:
+                - {{value: 0.06, from: {start}, reason: test}}
+            """)
+
+    cases = {start: build_setup(*run_file(sick(f"s{start[:4]}", start))).case for start in ("2024-01-01", "2025-01-01")}
+    a, b = (run_budget(c).yearly for c in cases.values())
+    pd.testing.assert_frame_equal(a.drop(columns="scenario"), b.drop(columns="scenario"))
+    base = build_setup(*run_file(tmp_path / "base.yaml")).case
+    steps = waterfall(base, cases["2024-01-01"]).set_index("driver")["value"]
+    assert steps["wages"] > 0 and steps.drop(["start", "end", "wages"]).abs().max() < 1e-6
+
+
 def test_unknown_model_is_located(tmp_path):
     path = scenario(tmp_path, "model", "projection:\n  default_model: drfit\n")
     with pytest.raises(InputError) as err:

@@ -26,6 +26,7 @@ from resmodel.budget.volumes import from_long
 from resmodel.errors import InputError, Location, Warning_, did_you_mean
 from resmodel.io.other_services import read_other_services
 from resmodel.io.scenario import read_chain
+from resmodel.params.tree import ParameterTree
 from resmodel.scenario.projection import ResolvedProjection, frame_document, resolve
 
 SFB, LSS, OWN = "personlig_assistans_sfb", "personlig_assistans_lss", "personlig_assistans_egen_utforare"
@@ -319,6 +320,22 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     return wide[services], models.sort_values("service", ignore_index=True), notes
 
 
+def _services_at_observed_sick_leave(loaded, result) -> tuple[float, pd.DataFrame]:
+    """The sick-leave rate the data were observed under (the tree without the scenario's sick-leave
+    overrides, the basis other_services.csv's averages also carry) and the engine's per-service table
+    at that rate. The projection starts from that one basis, so that a scenario's sick leave acts
+    through the yearly sick-leave factor alone — on every service, the same from any start date —
+    and compare credits it to wages and sick leave (docs/projection.md)."""
+    from resmodel.allocation.engine import allocate
+    from resmodel.report import service_table
+
+    tree = ParameterTree(loaded.tree.parameters, [o for o in loaded.tree.overrides if o.path != SICK_LEAVE])
+    observed = float(tree.resolve(SICK_LEAVE, loaded.scenario.base_date).value)
+    if observed == float(loaded.snapshot[SICK_LEAVE]):
+        return observed, result.services
+    return observed, service_table(allocate(loaded.data, tree.snapshot(loaded.scenario.base_date), loaded.tariff))
+
+
 def build_setup(loaded, result) -> ProjectionSetup:
     """The budget case of a loaded scenario and its base-year engine result."""
     resolved = _settings(loaded)
@@ -326,9 +343,10 @@ def build_setup(loaded, result) -> ProjectionSetup:
     tree = loaded.tree
     base_year = loaded.scenario.base_date.year
     first, last = base_year + 1, base_year + s.horizon_years
-    engine = result.services.set_index("service")
+    observed_sick, services = _services_at_observed_sick_leave(loaded, result)
+    engine = services.set_index("service")
     other, other_file = read_other_services(Path(loaded.scenario.data))
-    costs = unit_costs(result.services)
+    costs = unit_costs(services)
     base_volumes: dict[str, float] = {}
     if other is not None:
         averages = other[["service", "volume", "average_cost"]]
@@ -406,7 +424,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
         scenario=loaded.scenario.name, base_year=base_year, volumes=volumes,
         unit_costs=costs.sort_values("service", ignore_index=True),
         wage_growth=growth["wage_growth"], price_growth=growth["price_growth"], rent_growth=growth["rent_growth"],
-        years=s.horizon_years, sick_leave=sick, sick_leave_base=float(loaded.snapshot[SICK_LEAVE]),
+        years=s.horizon_years, sick_leave=sick, sick_leave_base=observed_sick,
         level_mix_drift=s.level_mix_drift, assistance=assistance, external=external, extensions=ext,
         fixed_volume_services=tuple(models.loc[models["model_used"] == "base volume", "service"]),
         sources={**param_file, "volumes": str(Path(loaded.scenario.data) / HISTORY_FILE),
