@@ -53,8 +53,23 @@ def test_manifest_has_hashes_and_seed(demo_result):
 def test_explain_reproduces_unit_cost_from_parts(demo_result, unit):
     e = explain_unit(demo_result, unit, "net_cost")
     assert e.recomputed == pytest.approx(e.reported, rel=1e-9, abs=1e-6)
-    assert e.steps[-1].label == "net cost"
+    assert any(step.label == "net cost" for step in e.steps)
     assert all(r.valid_from and r.source for r in e.parameters)
+
+
+@pytest.mark.parametrize("unit", ["DV002", "GB006"])
+@pytest.mark.parametrize("measure", ["fte_required", "fte_roster", "roster_cost", "staffing_gap_fte", "staffing_gap_sek"])
+def test_explain_shows_the_staffing_gap_from_the_roster_rows(demo_result, unit, measure):
+    """A section manager's question: why is my gap what it is? The roster rows and the need, step by step."""
+    e = explain_unit(demo_result, unit, measure)
+    assert e.recomputed == pytest.approx(e.reported, rel=1e-9, abs=1e-6)
+    reported = demo_result.allocation.units.set_index("unit_id").loc[unit]
+    roster_steps = [step.value for step in e.steps if step.label.startswith("roster: ")]
+    assert len(roster_steps) == len(demo_result.loaded.data.staff.query("unit_id == @unit"))
+    assert sum(roster_steps) == pytest.approx(reported["roster_cost"])
+    steps = {step.label: step.value for step in e.steps}
+    assert steps["FTE required (årsarbetare)"] == pytest.approx(reported["fte_required"])
+    assert steps["staffing gap in SEK (+ = over, − = under)"] == pytest.approx(reported["staffing_gap_sek"])
 
 
 def test_explain_lists_parameter_path_valid_from_and_value(demo_result):

@@ -11,7 +11,8 @@ from resmodel.params.tree import Resolved
 from resmodel.run import RunResult
 
 EXPLAINABLE = ("net_cost", "total_cost", "staff_cost", "total_hours", "fte_required", "premises_cost", "other_cost",
-               "purchase_cost", "revenue", "direct_hours", "fixed_hours", "indirect_hours")
+               "purchase_cost", "revenue", "direct_hours", "fixed_hours", "indirect_hours", "fte_roster", "roster_cost",
+               "staffing_gap_fte", "staffing_gap_sek")
 
 
 @dataclass(frozen=True)

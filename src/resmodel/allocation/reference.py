@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from resmodel.allocation.engine import EngineConstants, Municipality
+from resmodel.allocation.staff_cost import SERVICE_ROLES, role_cost_per_fte
 from resmodel.params.tree import Snapshot
 
 
@@ -119,13 +120,20 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
                  + unit["night_sleeping_staff"] * snapshot[f"{service}.shifts.night_hours"]
                  * snapshot[f"{service}.shifts.sleeping_night_weight"])
         fixed = shift * c.days
+        h = {k: snapshot[f"{service}.shifts.{k}"] for k in ("day_hours", "evening_hours", "night_hours",
+                                                           "sleeping_night_weight")}
         steps.append(Step("base staffing hours (day, evening, awake and sleeping night)",
-                          f"({unit['day_staff']:g} day + {unit['evening_staff']:g} evening + {unit['night_awake_staff']:g} "
-                          f"awake night + {unit['night_sleeping_staff']:g} sleeping night × weight) × shift hours × {c.days} days",
+                          f"({unit['day_staff']:g} day × {h['day_hours']:g} h + {unit['evening_staff']:g} evening × "
+                          f"{h['evening_hours']:g} h + {unit['night_awake_staff']:g} awake night × {h['night_hours']:g} h + "
+                          f"{unit['night_sleeping_staff']:g} sleeping night × {h['night_hours']:g} h × "
+                          f"{h['sleeping_night_weight']:g}) × {c.days} days",
                           fixed, [f"{service}.shifts.day_hours", f"{service}.shifts.evening_hours",
                                   f"{service}.shifts.night_hours", f"{service}.shifts.sleeping_night_weight"]))
-        steps.append(Step("other costs", f"{len(users)} residents", other, [f"{service}.other_cost_per_resident"]))
+        steps.append(Step("other costs", f"{len(users)} residents × {snapshot[f'{service}.other_cost_per_resident']:,.0f}",
+                          other, [f"{service}.other_cost_per_resident"]))
     total_hours = direct + indirect + fixed
+    steps.append(Step("FTE required (årsarbetare)", f"({direct:,.1f} direct + {indirect:,.1f} indirect + {fixed:,.1f} "
+                      f"fixed) h / {awt:,.1f} h per FTE", total_hours / awt))
     if own and rates is not None:
         staff_cost = total_hours * rates.cost_per_hour
         steps.append(Step("staff cost", f"{total_hours:,.1f} h × {rates.cost_per_hour:,.2f}", staff_cost))
@@ -147,7 +155,31 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
         "total_cost": total_cost, "net_cost": total_cost - revenue,
     }
     steps.append(Step("net cost", "staff + premises + other + purchases − revenue", measures["net_cost"]))
+    measures.update(_roster_steps(data, snapshot, unit_id, service, measures, steps))
     return UnitTrace(unit_id, steps, measures)
+
+
+def _roster_steps(data: Municipality, snapshot: Snapshot, unit_id: str, service: str, measures: dict[str, float],
+                  steps: list[Step]) -> dict[str, float]:
+    """The roster (bemanning) row by row at each role's own cost per FTE, and the staffing gap against the
+    need: the need is costed at the service's role mix, so the gap in SEK is not the gap in FTE × one rate."""
+    rate_service = service if service in SERVICE_ROLES else "daglig_verksamhet"
+    fte = cost = 0.0
+    for row in data.staff[data.staff["unit_id"] == unit_id].itertuples():
+        per_fte = role_cost_per_fte(snapshot, row.role, rate_service)
+        steps.append(Step(f"roster: {row.role}", f"{row.fte:g} FTE × {per_fte:,.0f} SEK per FTE (the role's salary "
+                          "× 12 × (1+holiday) × (1+OB) × (1+PO))", row.fte * per_fte,
+                          [f"salaries.{row.role}", "staff_cost.holiday_pay_supplement",
+                           f"{rate_service}.unsocial_hours_supplement", "payroll.po_rate"]))
+        fte, cost = fte + row.fte, cost + row.fte * per_fte
+    gaps = {"fte_roster": fte, "roster_cost": cost, "staffing_gap_fte": fte - measures["fte_required"],
+            "staffing_gap_sek": cost - measures["staff_cost"]}
+    steps.append(Step("staffing gap in FTE (+ = over, − = under)",
+                      f"{fte:,.2f} roster FTE − {measures['fte_required']:,.2f} required", gaps["staffing_gap_fte"]))
+    steps.append(Step("staffing gap in SEK (+ = over, − = under)",
+                      f"{cost:,.0f} roster cost − {measures['staff_cost']:,.0f} need-based staff cost",
+                      gaps["staffing_gap_sek"]))
+    return gaps
 
 
 def reference_units(data: Municipality, snapshot: Snapshot, c: EngineConstants) -> pd.DataFrame:

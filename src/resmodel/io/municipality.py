@@ -174,7 +174,7 @@ def data_quality_warnings(data: Municipality, base_date: dt.date, files: dict[st
     capacity = premises.set_index("premises_id")["capacity"]
     for pid, n in counts.items():
         if pid in capacity.index and n > capacity[pid]:
-            warnings.append(Warning_("capacity_exceeded", Location(file=users_file, path=str(pid)),
+            warnings.append(Warning_("capacity_exceeded", Location(file=files["premises"], path=str(pid)),
                                      f"{n} users in premises with capacity {capacity[pid]:g}",
                                      tuple(sorted(units.loc[units["premises_id"] == pid, "unit_id"]))))
     bounds = premises.set_index("premises_id")[["min_level", "max_level"]]
