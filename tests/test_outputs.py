@@ -24,7 +24,11 @@ def test_workbook_opens_with_swedish_sheets(demo_result, tmp_path):
     assert wb.sheetnames == ["Sammanfattning", "Enheter", "Brukare", "Arbetstid", "Parametrar", "Varningar", "Manifest"]
     rows = list(wb["Sammanfattning"].iter_rows(values_only=True))
     header = rows[0]
-    assert "Nettokostnad (net cost)" in header and "Bemanningsgap årsarbetare (staffing gap FTE, + = over)" in header
+    assert "Nettokostnad, kr (net cost, SEK)" in header and "Bemanningsgap årsarbetare (staffing gap FTE, + = over)" in header
+    net = header.index("Nettokostnad, kr (net cost, SEK)")
+    assert rows[-1][0] == "total" and rows[-1][net] == pytest.approx(sum(r[net] for r in rows[1:-1]))
+    assert next(wb["Enheter"].iter_rows(values_only=True))[:5] == (
+        "Enhet (unit id)", "Namn (name)", "Insats (service)", "Regi (egen = own, extern = bought)", "Sektion (section)")
     services = {r[0] for r in rows[1:]}
     assert {"daglig_verksamhet", "bostad_vuxna", "personlig_assistans_sfb"} <= services
     units = list(wb["Enheter"].iter_rows(values_only=True))

@@ -20,7 +20,7 @@ from resmodel.io.scenario import display_path, effective, overrides, read_chain
 from resmodel.io.tables import read_table
 from resmodel.io.writers import write_csv, write_folder_atomically, write_json, write_workbook
 from resmodel.params.tree import ParameterTree, Snapshot
-from resmodel.report import MEASURE_LABELS, SUMMARY_MEASURES, service_table, tidy
+from resmodel.report import ID_LABELS, MEASURE_LABELS, SUMMARY_MEASURES, service_table, tidy
 from resmodel.scenario.schema import EffectiveScenario
 
 
@@ -158,9 +158,11 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
         ("Sjukfrånvaro (sick-leave rate)", wt.sick_leave_rate),
         ("Tillgänglig arbetstid, timmar (available working time)", wt.available_hours),
     ], columns=["del (part)", "värde (value)"])
-    services = result.services.rename(columns=MEASURE_LABELS).rename(columns={"service": "Insats (service)"})
-    units = result.allocation.units.rename(columns=MEASURE_LABELS)
-    users = result.allocation.users.rename(columns=MEASURE_LABELS)
+    labels = {**ID_LABELS, **MEASURE_LABELS}
+    board = result.services.drop(columns="service").sum(numeric_only=True).to_frame().T.assign(service="total")
+    services = pd.concat([result.services, board[result.services.columns]], ignore_index=True).rename(columns=labels)
+    units = result.allocation.units.rename(columns=labels)
+    users = result.allocation.users.rename(columns=labels)
     money = "#,##0"
     fte = "#,##0.00"
     formats = {label: (fte if key.startswith(("fte", "staffing_gap_fte")) else money)
