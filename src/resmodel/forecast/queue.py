@@ -171,12 +171,14 @@ def simulate_queue(
     ages = np.arange(width)
     R = p.report_after_months
     rows, wait_rows = [], []
-    crossed_total = float(sum(q[c][R:].sum() for c in CATEGORIES))
+    crossed = float(sum(q[c][R:].sum() for c in CATEGORIES))  # already over R months at the start
+    crossed_total = crossed
     fee_central_total = 0.0
     for t in range(T):
         if t > 0 or initial is not None:
             for c in CATEGORIES:
                 q[c] = np.concatenate([[0.0], q[c][:-1]])
+            crossed += sum(q[c][R] for c in CATEGORIES)
             crossed_total += sum(q[c][R] for c in CATEGORIES)
         exits = p.exit_rate * executed
         aiv_new, aiviv_new = p.aiv_rate * executed, p.aiviv_rate * executed
@@ -202,12 +204,14 @@ def simulate_queue(
                     done[c][a] += take
                     free -= take
         n_exec = done["new"].sum() + done["aiv"].sum()
+        late = float(done["new"][R:].sum() + done["aiv"][R:].sum())
         executed += n_exec
         for c in ("new", "aiv"):
             fee_central_total += float((done[c][R:] * _fee(ages[R:], p)).sum())
             for a in np.flatnonzero(done[c]):
                 wait_rows.append((months[t], c, int(a), done[c][a]))
         over = {c: float(q[c][R:].sum()) for c in CATEGORIES}
+        crossed_now, crossed = crossed, 0.0
         rows.append({
             "month": months[t], "demand": float(drive[t]) if demand is not None else people,
             "capacity": cap[t], "executed": executed, "exits": exits, "new_decisions": new_dec,
@@ -216,15 +220,20 @@ def simulate_queue(
             "not_executed_total": sum(q[c].sum() for c in CATEGORIES),
             **{f"over_{R}m_{c}": over[c] for c in CATEGORIES},
             f"over_{R}m_total": sum(over.values()),
+            f"passed_{R}m": crossed_now, f"executed_after_{R}m": late,
             "fee_central_open": float(sum((q[c][R:] * _fee(ages[R:], p)).sum() for c in CATEGORIES)),
         })
     monthly = pd.DataFrame(rows)
     fee_central_total += float(sum((q[c][R:] * _fee(ages[R:], p)).sum() for c in CATEGORIES))
     qe = monthly[monthly["month"].dt.month.isin([3, 6, 9, 12])]
+    in_quarter = monthly.groupby(monthly["month"].dt.to_period("Q"))[[f"passed_{R}m", f"executed_after_{R}m"]].sum()
+    in_quarter = in_quarter.reindex(qe["month"].dt.to_period("Q"))
     quarterly = pd.DataFrame({
         "quarter": [f"{m.year}-Q{(m.month - 1) // 3 + 1}" for m in qe["month"]],
         **{f"over_{R}m_{c}": qe[f"over_{R}m_{c}"].to_numpy() for c in CATEGORIES},
         f"over_{R}m_total": qe[f"over_{R}m_total"].to_numpy(),
+        f"passed_{R}m_in_quarter": in_quarter[f"passed_{R}m"].to_numpy(),
+        f"executed_after_{R}m_in_quarter": in_quarter[f"executed_after_{R}m"].to_numpy(),
         "exposure_min_sek": qe[f"over_{R}m_total"].to_numpy() * p.fee_min,
         "exposure_central_sek": qe["fee_central_open"].to_numpy(),
         "exposure_max_sek": qe[f"over_{R}m_total"].to_numpy() * p.fee_max,
