@@ -6,6 +6,8 @@ located message and exit status 2."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -341,12 +343,13 @@ def forecast(
         base_year = int(history["month"].max().year)
         shares = age_shares_from_users(ages, sorted(pop["age_band"].unique()), base_year) \
             if (pop is not None and ages is not None) else None
-        result = forecast_volumes(
-            history, spec, h or 120, population=pop, age_shares=shares,
-            flows=read_flows(flows) if flows else None,
-            user_ages=user_ages_by_level(ages, base_year) if (ages is not None and flows) else None,
-            exit_age=DEFAULT_EXIT_AGE if exit_age is None else exit_age, source=str(series),
-            spec_where="--model {service}")
+        with _horizon_is_the_option():
+            result = forecast_volumes(
+                history, spec, h or 120, population=pop, age_shares=shares,
+                flows=read_flows(flows) if flows else None,
+                user_ages=user_ages_by_level(ages, base_year) if (ages is not None and flows) else None,
+                exit_age=DEFAULT_EXIT_AGE if exit_age is None else exit_age, source=str(series),
+                spec_where="--model {service}")
         table = result.table.assign(month=result.table["month"].dt.strftime("%Y-%m"))
         yearly = (result.table.assign(year=result.table["month"].dt.year)
                   .groupby(["service", "year"], as_index=False)[["volume", "volume_lo_80", "volume_hi_80"]].sum())
@@ -369,8 +372,9 @@ def forecast(
         for freq in sorted(set(data.freqs.values())):
             uids = [u for u, f in data.freqs.items() if f == freq]
             fc = Forecaster([make_model(default or "auto", freq, where=Location(path="--model"))], source=str(series))
-            res = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)], h or (12 if freq == "M" else 2),
-                              freqs=data.freqs)
+            with _horizon_is_the_option():
+                res = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)], h or (12 if freq == "M" else 2),
+                                  freqs=data.freqs)
             warns += fc.warnings
             parts.append(res.assign(ds=format_ds(res["ds"], freq)))
         table = pd.concat(parts, ignore_index=True)
@@ -378,6 +382,16 @@ def forecast(
         files = write_atomically(out, {"forecast.csv": csv_writer(table)}, FORECAST_OUTPUTS)
         _warn(warns)
     typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+@contextmanager
+def _horizon_is_the_option():
+    """Errors the core locates at its horizon argument ('h', 'horizon_months') name the --h option."""
+    try:
+        yield
+    except InputError as exc:
+        raise InputError([replace(p, location=Location(path="--h")) if p.location.path in ("h", "horizon_months")
+                          else p for p in exc.problems]) from None
 
 
 def _forecast_figure(history: pd.DataFrame, table: pd.DataFrame):
@@ -524,7 +538,24 @@ def _premises_places(scenario: Path, service: str) -> float:
     if table.at[unit_service, "shared_premises"]:
         typer.echo(f"note: {table.at[unit_service, 'shared_premises']} premises of {unit_service} also host another "
                    "service; their places are counted in full", err=True)
+    changes = _scenario_volume_changes(scenario, service)
+    if changes:
+        typer.echo(f"note: the scenario's projection.volume_changes for {service} ({changes}) change the projected "
+                   "volume, not the places: for new premises, give the places month by month in a --capacity file "
+                   "(docs/forecasting.md §4)", err=True)
     return float(table.at[unit_service, "places"])
+
+
+def _scenario_volume_changes(scenario: Path, service: str) -> str:
+    """The scenario's volume changes of ``service``, as text ('' when none or no projection block)."""
+    from resmodel.io.scenario import read_chain
+    from resmodel.scenario.projection import resolve
+
+    resolved = resolve(read_chain(scenario))
+    if resolved is None:
+        return ""
+    return ", ".join(f"{c.change:+g} from {c.from_year}" for c in resolved.settings.volume_changes
+                     if c.service == service)
 
 
 def queue(

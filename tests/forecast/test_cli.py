@@ -221,6 +221,12 @@ def test_queue_takes_todays_places_from_the_scenario_premises(cli, tmp_path):
     places = premises.loc[premises["kind"] == "dv_lokal", "capacity"].sum()  # every dv_lokal hosts daily activity
     m = pd.read_csv(tmp_path / "q" / "queue_monthly.csv")
     assert m["capacity"].eq(places).all() and f"{places:,.0f}" in res.stdout
+    assert "volume_changes" not in res.stderr  # base.yaml has none
+    adult = pd.DataFrame({"service": "bostad_vuxna", "month": ["2025-01", "2025-02"], "volume": [450, 451]})
+    adult.to_csv(tmp_path / "adult.csv", index=False)
+    res = cli(["queue", "--demand", tmp_path / "adult.csv", "--service", "bostad_vuxna",
+               "--scenario", ROOT / "scenarios" / "expansion.yaml", "--out", tmp_path / "qx"])
+    assert res.exit_code == 0 and "volume_changes for bostad_vuxna (+6 from 2026, +6 from 2028)" in res.stderr
     high = pd.read_csv(F / "demand.csv").assign(volume_hi_80=lambda d: d["volume"] * 2)
     high.to_csv(tmp_path / "high.csv", index=False)
     res = cli(["queue", "--demand", tmp_path / "high.csv", "--service", "daglig_verksamhet", "--places", "1010",
@@ -242,5 +248,7 @@ def test_dates_beyond_pandas_range_are_located_not_tracebacks(cli, tmp_path):
     assert res.exit_code == 2 and "old.csv, row 2, column 'month'" in res.stderr and "'1600-01' is outside" in res.stderr
     (tmp_path / "late.csv").write_text("unique_id,ds,y\n" + "".join(f"a,{y},5\n" for y in range(2023, 2027)))
     res = cli(["forecast", "--series", tmp_path / "late.csv", "--h", "240", "--out", tmp_path / "b"])
-    assert res.exit_code == 2 and "at 'h'" in res.stderr and "runs past 2260" in res.stderr
-    assert "Traceback" not in res.stderr and not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    assert res.exit_code == 2 and "at '--h'" in res.stderr and "runs past 2260" in res.stderr
+    res = cli(["forecast", "--series", HIST, "--h", "3000", "--model", "naive", "--out", tmp_path / "c"])
+    assert res.exit_code == 2 and "at '--h'" in res.stderr and "runs past 2260" in res.stderr
+    assert "Traceback" not in res.stderr and not (tmp_path / "a").exists() and not (tmp_path / "b").exists() and not (tmp_path / "c").exists()
