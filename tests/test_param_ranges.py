@@ -154,3 +154,22 @@ def test_run_time_guard_names_the_file_and_line():
         service_rates(broken.snapshot(dt.date(2024, 7, 1)), "daglig_verksamhet", 1600.0)
     assert "p/daglig_verksamhet/role_mix.yaml, line 12" in str(err.value)
     assert "sum to 0.9 (omsorgspedagog 0.3 + aktivitetsledare 0.6)" in str(err.value)
+
+
+@pytest.mark.parametrize("override, text", [
+    ("working_time.sick_leave_rate: 1", "a sick-leave rate of 1 leaves 0% of scheduled time"),
+    ("working_time.contract_hours_per_week: 0", "a full-time contract of 0 hours a week"),
+    ("working_time.annual_leave_days: 400", "take 413 of the 262 weekdays of 2024"),
+    ("daglig_verksamhet.closure_days: 200", "leave daily activity open 10.2 weeks"),
+])
+def test_values_in_range_that_leave_no_working_time_are_refused_at_load(tmp_path, override, text):
+    """Each value is within its unit's range, but together they leave no working time: a division by
+    zero or negative FTE before; a located error (validate and run both load) now."""
+    from resmodel.errors import InputError
+    from resmodel.run import load
+
+    base = Path(__file__).resolve().parents[1] / "scenarios" / "base.yaml"
+    (tmp_path / "w.yaml").write_text(f"name: w\npurpose: t\nextends: {base}\nparameters:\n  {override}\n")
+    with pytest.raises(InputError) as err:
+        load(tmp_path / "w.yaml")
+    assert "w.yaml, line 5" in str(err.value) and text in str(err.value)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from resmodel import __version__
 from resmodel.allocation.engine import AllocationResult, Municipality, Tariff, allocate, required_parameters
+from resmodel.allocation.working_time import open_weeks, working_time
 from resmodel.errors import InputError, Location, Warning_
 from resmodel.io.dictionary import TARIFF
 from resmodel.io.municipality import data_quality_warnings, read_municipality, table_files
@@ -74,6 +75,7 @@ def load(scenario_path: Path | str) -> LoadedScenario:
     check_required(base_tree, required_parameters(), params_display)
     tree = base_tree.with_overrides(overrides(chain, base_tree))
     snapshot = tree.snapshot(scenario.base_date)
+    working_time(snapshot), open_weeks(snapshot)  # parts that leave no working time are refused before a run
     data_dir = Path(scenario.data)
     data_display = display_path(data_dir)
     data = read_municipality(data_dir, data_display, scenario.base_date)
