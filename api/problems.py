@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from resmodel import __version__
-from resmodel.errors import ResmodelError
+from resmodel.errors import ResmodelError, shown
 from resmodel.io.pnr import looks_like_pnr
 
 ENDPOINTS = "POST /runs, POST /projections, POST /forecasts, GET /version (the schema: GET /docs)"
@@ -44,8 +44,16 @@ class RequestBody(BaseModel):
         return data
 
 
+MAX_MESSAGE = 2000  # characters of one problem message; a message repeats some of the request
+
+
 def _body(problems: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"problems": problems, "resmodel_version": __version__}
+    """The error body; messages and locations that repeat the request are made sendable (a lone
+    surrogate escaped) and bounded, so that no request can turn its own error into a 500."""
+    safe = [{key: shown(value, MAX_MESSAGE) if isinstance(value, str) else
+             [part if isinstance(part, int) else shown(part, 100) for part in value] if key == "loc" else value
+             for key, value in p.items()} for p in problems]
+    return {"problems": safe, "resmodel_version": __version__}
 
 
 def problem_response(status: int, problems: list[dict[str, Any]]) -> HTTPException:

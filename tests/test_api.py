@@ -268,3 +268,14 @@ def test_a_mistake_in_every_row_gives_a_bounded_list_of_problems():
     body = {"series": [{**p, "y": "1"} for p in RATE * 3], "h": 1}
     problems = TestClient(app).post("/forecasts", json=body).json()["detail"]["problems"]
     assert len(problems) == 21 and "19 more problems" in problems[-1]["msg"]
+
+
+def test_a_request_cannot_turn_its_own_error_into_a_500():
+    """A lone surrogate in a value the message repeats was a UnicodeEncodeError (500); a 20 000-character
+    value was repeated in full. Both are now shown escaped and cut."""
+    client = TestClient(app, raise_server_exceptions=False)
+    body = '{"h": 3, "model": "naive", "series": [{"unique_id": "a", "ds": "\\ud800", "y": 1}]}'
+    response = client.post("/forecasts", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422 and "'\\\\ud800' is not a period" in response.text
+    response = client.post("/forecasts", json={"h": 3, "series": [{"unique_id": "a", "ds": "x" * 20_000, "y": 1}]})
+    assert response.status_code == 422 and len(response.text) < 1000 and "x" * 40 + "…" in response.text

@@ -112,6 +112,14 @@ class ProblemCollector:
             raise error_type(self.problems)
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """A user's value as a message repeats it: at most ``limit`` characters, and characters that
+    cannot be written as UTF-8 (a lone surrogate) escaped, so that the message itself can be sent."""
+    text = str(value)
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def did_you_mean(value: object, choices: Iterable[object], cutoff: float = 0.6) -> str:
     """"did you mean 'x'? " for the closest of ``choices`` to a misspelt ``value``, or "" when none is close."""
     close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=cutoff)

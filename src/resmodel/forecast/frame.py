@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.errors import InputError, Location, ProblemCollector, shown
 
 ID, DS, Y = "unique_id", "ds", "y"
 MONTHLY, YEARLY = "M", "Y"
@@ -114,14 +114,14 @@ def validate_long(
     if not pd.api.types.is_datetime64_any_dtype(frame[DS]):
         parsed = pd.to_datetime(frame[DS].astype("string"), errors="coerce", format="mixed")
         for idx in frame.index[(parsed.isna() & frame[DS].notna()).to_numpy()][:5]:
-            problems.add(loc(idx, DS, uid[idx]), f"'{frame[DS][idx]}' is not a date",
+            problems.add(loc(idx, DS, uid[idx]), f"'{shown(frame[DS][idx])}' is not a date",
                          "a period YYYY (yearly) or YYYY-MM (monthly)", "write the period as YYYY or YYYY-MM")
         frame[DS] = parsed
     years = pd.to_datetime(frame[DS]).dt.year
     outside = years.notna() & ((years < FIRST_YEAR) | (years > LAST_YEAR))
     for idx in frame.index[outside.to_numpy()][:5]:
-        shown = raw_ds[idx].strftime("%Y-%m") if isinstance(raw_ds[idx], pd.Timestamp) else raw_ds[idx]
-        problems.add(loc(idx, DS, uid[idx]), f"'{shown}' is outside the years {FIRST_YEAR}–{LAST_YEAR}",
+        period = raw_ds[idx].strftime("%Y-%m") if isinstance(raw_ds[idx], pd.Timestamp) else raw_ds[idx]
+        problems.add(loc(idx, DS, uid[idx]), f"'{shown(period)}' is outside the years {FIRST_YEAR}–{LAST_YEAR}",
                      "a period in those years", "correct the year")
     frame[DS] = pd.to_datetime(frame[DS].where(~outside)).astype("datetime64[ns]")
     for idx in frame.index[frame[DS].isna().to_numpy()][:5]:

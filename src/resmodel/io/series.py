@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.errors import InputError, Location, ProblemCollector, shown
 from resmodel.forecast.frame import DS, FIRST_YEAR, ID, LAST_YEAR, MONTHLY, YEARLY, Y, validate_long
 from resmodel.forecast.interface import validate_history
 from resmodel.forecast.queue import capacity_from_staff
@@ -118,7 +118,7 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
     parsed = pd.DataFrame(text.map(_parse_period).tolist(), index=raw.index, columns=[DS, "freq"])
     ds, gran = pd.to_datetime(parsed[DS]), parsed["freq"].fillna("")
     problems.add_rows(raw.index[ds.isna().to_numpy()], 10, lambda idx: (
-        Location(display, row=idx, column=DS, path=str(raw[ID][idx])), f"'{text[idx]}' is not a period",
+        Location(display, row=idx, column=DS, path=str(raw[ID][idx])), f"'{shown(text[idx])}' is not a period",
         f"YYYY for yearly or YYYY-MM for monthly series, years {FIRST_YEAR}–{LAST_YEAR}",
         "write the period as e.g. 2024 or 2024-03"))
     problems.raise_if_any()
