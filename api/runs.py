@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.problems import RequestBody
-from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error
+from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.run import run
@@ -33,6 +35,7 @@ class RunResponse(BaseModel):
     scenario: str
     scenario_hash: str
     services: list[ServiceRow]
+    warnings: list[str]  # data-quality warnings, as `resmodel run` prints them (paths relative to the project)
 
 
 @router.post("/runs", response_model=RunResponse)
@@ -44,5 +47,7 @@ def create_run(request: RunRequest) -> RunResponse:
         raise scenario_error(exc) from None
     rows = result.services[["service", "users", "fte_required", "fte_roster", "staffing_gap_fte", "net_cost",
                             "allocation"]].to_dict(orient="records")
+    project = str(scenario_folder().resolve().parent) + os.sep
     return RunResponse(resmodel_version=__version__, scenario=result.loaded.scenario.name,
-                       scenario_hash=result.loaded.scenario.content_hash, services=[ServiceRow(**r) for r in rows])
+                       scenario_hash=result.loaded.scenario.content_hash, services=[ServiceRow(**r) for r in rows],
+                       warnings=[str(w).replace(project, "") for w in result.warnings])

@@ -30,6 +30,9 @@ def test_run_base(monkeypatch):
     assert body["scenario"] == "base" and len(body["scenario_hash"]) == 64
     services = {row["service"]: row for row in body["services"]}
     assert services["daglig_verksamhet"]["users"] == 1030
+    # the warnings `resmodel run` prints, with paths relative to the project, never the server's
+    assert len(body["warnings"]) == 3 and all(w.startswith("[capacity_exceeded] data/demokommun/premises.csv")
+                                              for w in body["warnings"])
 
 
 def test_unknown_scenario_is_404(monkeypatch):
