@@ -150,6 +150,12 @@ def test_override_key_that_is_not_a_year_is_refused(tmp_path):
     assert "level.yaml, line 5" in text and "3 is not a year" in text and "levels cannot be set" in text
 
 
+def test_an_absurd_volume_is_refused_before_it_can_overflow(tmp_path):
+    path = scenario(tmp_path, "huge", "projection:\n  volumes: {daglig_verksamhet: {2025: 1e306}}\n")
+    with pytest.raises(InputError, match=r"1e\+306\) is outside 0–1,000,000"):
+        resolve_file(path)
+
+
 def test_late_override_names_the_scenario_file(tmp_path):
     path = scenario(tmp_path, "late", "projection:\n  volumes: {daglig_verksamhet: {2027: 1100}}\n")
     with pytest.raises(InputError) as err:

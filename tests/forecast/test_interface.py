@@ -74,6 +74,8 @@ def test_default_model_and_a_subset_of_services():
     ({"daglig_verksamhet": -3}, "is negative"),
     ({"daglig_verksamhet": {3: 5}}, "override key 3 is not a year (levels cannot be set here"),
     ({"daglig_verksamhet": {1850: 5, 2025: 6}}, "override key 1850 is not a year"),
+    ({"daglig_verksamhet": 1e306}, "override volume 1e+306 is too large"),
+    ({"daglig_verksamhet": {2025: 2e6}}, "override volume is too large"),
 ])
 def test_bad_specs_are_located_at_the_service(spec, message):
     with pytest.raises(InputError) as err:

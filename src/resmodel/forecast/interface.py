@@ -130,12 +130,19 @@ def validate_history(history: pd.DataFrame, source: str | None = None) -> pd.Dat
     return h
 
 
+#: the largest volume an override may set: users, cases or places a month (no board has a million;
+#: a larger number is a typing mistake, and near 1e306 the cost overflows)
+MAX_VOLUME = 1_000_000
+
+
 def _override(service: str, value: SpecValue, dates: pd.DatetimeIndex, warns: list[Warning_],
               spec_where: str) -> np.ndarray:
     where = Location(path=spec_where.format(service=service))
     if isinstance(value, Real) and not isinstance(value, bool):
-        if value < 0:
-            raise InputError.at(where, f"override volume {value} is negative", "a volume ≥ 0", "correct the volume")
+        if not 0 <= value <= MAX_VOLUME:
+            raise InputError.at(where, f"override volume {value:g} is " + ("negative" if value < 0 else "too large"),
+                                f"a volume from 0 to {MAX_VOLUME:,} (users, cases or places a month)",
+                                "correct the volume")
         return np.full(len(dates), float(value))
     if isinstance(value, Mapping):
         try:
@@ -145,6 +152,9 @@ def _override(service: str, value: SpecValue, dates: pd.DatetimeIndex, warns: li
                                 "a mapping year → volume, e.g. {2025: 1050, 2026: 1100}", "correct the mapping") from None
         if any(v < 0 for v in by_year.values()):
             raise InputError.at(where, "override volume is negative", "volumes ≥ 0", "correct the volumes")
+        if any(v > MAX_VOLUME for v in by_year.values()):
+            raise InputError.at(where, "override volume is too large", f"volumes up to {MAX_VOLUME:,} (users, cases "
+                                "or places a month)", "correct the volumes")
         not_years = [y for y in by_year if not FIRST_YEAR <= y <= LAST_YEAR]
         if not_years:
             hint = " (levels cannot be set here: the level split follows the history)" if 1 <= not_years[0] <= 8 else ""

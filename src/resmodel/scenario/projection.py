@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.forecast.forecaster import MODEL_NAMES  # the names forecast_volumes accepts
 from resmodel.forecast.frame import FIRST_YEAR, LAST_YEAR  # the years a series (and an override) may name
+from resmodel.forecast.interface import MAX_VOLUME  # the largest volume an override may set
 from resmodel.params.ranges import out_of_range, unit_range
 
 if TYPE_CHECKING:  # resmodel.io.scenario imports the schema, which imports this module
@@ -39,7 +40,8 @@ class VolumeChange(_Strict):
 
     service: str = Field(description="service key, e.g. personlig_assistans_lss")
     from_year: int = Field(ge=2000, le=2100, description="first year the change applies (from January)")
-    change: Number = Field(description="users/cases/places added (negative: removed), average per month")
+    change: Number = Field(ge=-MAX_VOLUME, le=MAX_VOLUME,
+                           description="users/cases/places added (negative: removed), average per month")
     hours_per_week: Number | None = Field(
         None, gt=0.0, description="LSS assistance only: assistance hours per week of the cases that change; they "
         "count as change × hours / the base-year LSS hours per case (default: cases of average size)")
@@ -125,10 +127,12 @@ class ProjectionSettings(_Strict):
                         raise ValueError(f"volumes.{service}: {year} is not a year from {FIRST_YEAR} to "
                                          f"{LAST_YEAR}{hint}; a per-year override maps years to volumes, "
                                          "e.g. {2025: 1050, 2026: 1100}")
-                    if volume < 0:
-                        raise ValueError(f"volumes.{service}: the volume for {year} is negative ({volume:g})")
-            elif not isinstance(spec, str) and spec < 0:
-                raise ValueError(f"volumes.{service}: the volume is negative ({spec:g})")
+                    if not 0 <= volume <= MAX_VOLUME:
+                        raise ValueError(f"volumes.{service}: the volume for {year} ({volume:g}) is outside 0–"
+                                         f"{MAX_VOLUME:,} (users, cases or places a month)")
+            elif not isinstance(spec, str) and not 0 <= spec <= MAX_VOLUME:
+                raise ValueError(f"volumes.{service}: the volume {spec:g} is outside 0–{MAX_VOLUME:,} "
+                                 "(users, cases or places a month)")
         return value
 
 
