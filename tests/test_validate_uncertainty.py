@@ -4,6 +4,7 @@ only found by `project --draws`), and each mistake in it is one located error.""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -35,6 +36,12 @@ def validate(monkeypatch, capsys, path) -> tuple[int, list[str]]:
     ({"volume_growth": "{dist: gaussian, mean: 0.0, sd: 0.01}"}, "line 6", "unknown distribution 'gaussian'"),
     ({"volume_growth": "{dist: normal, mean: 0.0, sd: -0.01}"}, "volume_growth.sd", "greater than or equal to 0"),
     ({"sick_leave": "{dist: uniform, low: 0.01, high: -0.01}"}, "line 7", "high (-0.01) is below low (0.01)"),
+    # rate shocks are fractions: 3 for 3 % compounded a path to 1e15, -5..5 gave negative net cost
+    ({"volume_growth": "{dist: normal, mean: 3, sd: 0.01}"}, "'projection.uncertainty'",
+     "volume_growth ranges from 2.97 to 3.03 (a percentage? write 0.03 for 3 %)"),
+    ({"sick_leave": "{dist: uniform, low: -5, high: 5}"}, "'projection.uncertainty'", "sick_leave ranges from -5 to 5"),
+    ({"volume_growth": "{daglig_verksamhet: {dist: normal, mean: 0, sd: 0.2}}"}, "'projection.uncertainty'",
+     "volume_growth.daglig_verksamhet ranges from -0.6 to 0.6"),
 ])
 def test_a_wrong_distribution_is_one_located_error(monkeypatch, capsys, tmp_path, changes, where, message):
     code, errors = validate(monkeypatch, capsys, scenario(tmp_path, **changes))
@@ -51,6 +58,19 @@ def test_a_valid_block_is_reported(monkeypatch, capsys, tmp_path):
 def test_a_parameter_of_another_distribution_is_named_as_such(monkeypatch, capsys, tmp_path):
     """'sd' on a fixed distribution used to get 'unknown key sd (did you mean sd?)'."""
     code, errors = validate(monkeypatch, capsys, scenario(tmp_path, volume_growth="{dist: fixed, value: 0.0, sd: 1}"))
-    assert code == 2, errors  # (the base's 'mean' is merged in through extends, and is reported too)
+    assert code == 2 and len(errors) == 1, errors  # a distribution replaces the parent's whole, 'mean' included
     assert any("'sd' is not a parameter of this distribution" in e for e in errors), errors
     assert not any("did you mean" in e for e in errors), errors
+
+
+def test_a_per_service_block_replaces_the_parents_single_distribution(monkeypatch, capsys, tmp_path):
+    """The two forms of volume_growth used to be merged key by key through extends ('dist', 'mean',
+    'sd' and 'daglig_verksamhet' in one mapping), so the per-service form never validated."""
+    from resmodel.scenario.projection import resolve_file
+
+    path = scenario(tmp_path, volume_growth="{daglig_verksamhet: {dist: normal, mean: 0, sd: 0.02}}")
+    assert resolve_file(Path(path)).settings.uncertainty["volume_growth"] == {
+        "daglig_verksamhet": {"dist": "normal", "mean": 0, "sd": 0.02}}
+    monkeypatch.setattr(sys, "argv", ["resmodel", "validate", path])
+    main()
+    assert "uncertainty block for Monte Carlo" in capsys.readouterr().out

@@ -109,6 +109,20 @@ class LogNormal(_Dist):
 Distribution = Annotated[Fixed | Normal | Uniform | Triangular | LogNormal, Field(discriminator="dist")]
 
 
+RATE_BAND = 0.5  # as parameters of unit 'share per year' (resmodel.params.ranges)
+
+
+def _range(d) -> tuple[float, float]:
+    """The values a distribution takes in practice: its bounds, or mean ± 3 sd (median × e^±3σ)."""
+    if d.dist == "fixed":
+        return d.value, d.value
+    if d.dist == "normal":
+        return d.mean - 3 * d.sd, d.mean + 3 * d.sd
+    if d.dist == "lognormal":
+        return d.median * np.exp(-3 * d.sigma), d.median * np.exp(3 * d.sigma)
+    return d.low, d.high
+
+
 class UncertaintySpec(BaseModel):
     """Distributions of the driver shocks. Yearly drivers (wage, price, sick leave) draw anew each
     year; volume growth (per service or for all), level mix and assistance hours draw once per path."""
@@ -121,6 +135,22 @@ class UncertaintySpec(BaseModel):
     price_growth: Distribution = Fixed(value=0.0)       # added to price growth, per year
     sick_leave: Distribution = Fixed(value=0.0)         # added to the sick-leave rate, per year
     assistance_hours: Distribution = Fixed(value=1.0)   # factor on hours per case
+
+    @model_validator(mode="after")
+    def _rates_are_fractions(self) -> UncertaintySpec:
+        """Rate shocks are fractions: their range (mean ± 3 sd; low–high) must stay within ±RATE_BAND,
+        the band parameters of unit 'share per year' allow (3 for 3 % would compound a path to 1e15)."""
+        volume = self.volume_growth if isinstance(self.volume_growth, dict) else {"": self.volume_growth}
+        drivers = {**{f"volume_growth{'.' + k if k else ''}": d for k, d in volume.items()},
+                   "level_mix": self.level_mix, "wage_growth": self.wage_growth, "price_growth": self.price_growth,
+                   "sick_leave": self.sick_leave}
+        for name, d in drivers.items():
+            low, high = _range(d)
+            if low < -RATE_BAND or high > RATE_BAND:
+                hint = " (a percentage? write 0.03 for 3 %)" if max(abs(low), abs(high)) / 100 <= RATE_BAND else ""
+                raise ValueError(f"{name} ranges from {low:g} to {high:g}{hint}; a rate shock is a fraction "
+                                 f"within ±{RATE_BAND:g} (mean ± 3 sd for normal and lognormal)")
+        return self
 
     @model_validator(mode="after")
     def _positive_factor(self) -> UncertaintySpec:
@@ -168,8 +198,11 @@ def load_uncertainty(data: Mapping[str, Any], file: str | None = None, prefix: s
                 problems.add(loc, f"unknown distribution {err['input'].get('dist')!r}" if isinstance(
                     err["input"], dict) else "unknown distribution",
                     "dist: fixed, normal, uniform, triangular or lognormal", "correct 'dist'")
+            elif not parts:  # a rule over the whole block (rate shocks, the hours factor)
+                problems.add(loc, err["msg"].removeprefix("Value error, "),
+                             "rate shocks within ±0.5 and an hours factor above 0", "correct the distribution")
             else:
-                problems.add(loc, f"invalid distribution: {err['msg']}",
+                problems.add(loc, f"invalid distribution: {err['msg'].removeprefix('Value error, ')}",
                              "valid parameters (sd ≥ 0, low ≤ mode ≤ high, median > 0)", "correct the parameters")
         problems.raise_if_any()
         raise  # pragma: no cover

@@ -156,8 +156,11 @@ class ResolvedProjection:
 
 def merge(parent: Any, child: Any) -> Any:
     """Key-by-key merge: mappings recursively, everything else replaced by the child. A mapping
-    with a ``kind`` key (a choice such as the frame's indexation) is replaced whole."""
-    if isinstance(parent, dict) and isinstance(child, dict) and "kind" not in child:
+    with a ``kind`` key (a choice such as the frame's indexation) is replaced whole, and so is one
+    on either side with a ``dist`` key (a distribution: a child's per-service mapping of
+    distributions replaces a parent's single one, and the reverse, instead of mixing the two)."""
+    if isinstance(parent, dict) and isinstance(child, dict) and "kind" not in child and not (
+            "dist" in child or "dist" in parent):
         out = dict(parent)
         for key, value in child.items():
             out[key] = merge(parent[key], value) if key in parent else value
