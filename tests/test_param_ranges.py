@@ -173,3 +173,17 @@ def test_values_in_range_that_leave_no_working_time_are_refused_at_load(tmp_path
     with pytest.raises(InputError) as err:
         load(tmp_path / "w.yaml")
     assert "w.yaml, line 5" in str(err.value) and text in str(err.value)
+
+
+def test_a_plain_override_of_an_indexed_parameter_is_in_base_date_prices(tmp_path):
+    """'salaries.stodassistent: 30000' (the documented whole-horizon form) failed: it was indexed from
+    1970, where the wage index has no data, and the error pointed at the index file."""
+    from resmodel.run import load
+
+    base = Path(__file__).resolve().parents[1] / "scenarios" / "base.yaml"
+    (tmp_path / "s.yaml").write_text(f"name: s\npurpose: t\nextends: {base}\nparameters:\n"
+                                     "  salaries.stodassistent: 30000\n")
+    loaded = load(tmp_path / "s.yaml")
+    assert loaded.snapshot["salaries.stodassistent"] == 30000
+    later = loaded.tree.resolve("salaries.stodassistent", loaded.scenario.base_date.replace(year=2025))
+    assert later.value > 30000 and later.index_path == "indices.wage_growth"

@@ -73,7 +73,7 @@ def load(scenario_path: Path | str) -> LoadedScenario:
                             "create it or set 'parameters_dir:' in the scenario")
     base_tree = load_parameters(params_dir, params_display)
     check_required(base_tree, required_parameters(), params_display)
-    tree = base_tree.with_overrides(overrides(chain, base_tree))
+    tree = base_tree.with_overrides(overrides(chain, base_tree, scenario.base_date))
     snapshot = tree.snapshot(scenario.base_date)
     working_time(snapshot), open_weeks(snapshot)  # parts that leave no working time are refused before a run
     data_dir = Path(scenario.data)

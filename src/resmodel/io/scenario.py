@@ -207,8 +207,10 @@ def effective(chain: list[ScenarioSource]) -> EffectiveScenario:
                              chain=tuple(src.display for src in chain), content_hash=content_hash(chain), **values)
 
 
-def overrides(chain: list[ScenarioSource], tree: ParameterTree) -> list[Override]:
-    """Turn every file's parameter changes into overrides, after validating all of them."""
+def overrides(chain: list[ScenarioSource], tree: ParameterTree, base_date: dt.date) -> list[Override]:
+    """Turn every file's parameter changes into overrides, after validating all of them. A change
+    without ``from`` holds from the base date, in base-date prices: indexed from the base year, not
+    from a year the index has no data for."""
     problems = ProblemCollector()
     result: list[Override] = []
     for src in chain:
@@ -242,7 +244,7 @@ def overrides(chain: list[ScenarioSource], tree: ParameterTree) -> list[Override
                 elif param.kind == "scalar" and value < 0:
                     problems.add(cloc, f"negative value {value:g} for '{path}'", "a number ≥ 0", "correct the sign")
                     continue
-                start = change.from_ or dt.date(1970, 1, 1)
+                start = change.from_ or base_date
                 end = change.until
                 for other_start, other_end, other_i in periods:
                     if start <= (other_end or dt.date.max) and other_start <= (end or dt.date.max):
