@@ -187,3 +187,11 @@ def test_a_plain_override_of_an_indexed_parameter_is_in_base_date_prices(tmp_pat
     assert loaded.snapshot["salaries.stodassistent"] == 30000
     later = loaded.tree.resolve("salaries.stodassistent", loaded.scenario.base_date.replace(year=2025))
     assert later.value > 30000 and later.index_path == "indices.wage_growth"
+
+
+def test_the_percentage_hint_is_given_only_for_numbers_above_one():
+    from resmodel.params.ranges import out_of_range, unit_range
+
+    growth = unit_range("share per year")
+    assert out_of_range("{v}", 3.3, "share per year", growth)[2] == "3.3 looks like a percentage: write 0.033"
+    assert out_of_range("{v}", -0.6, "share per year", growth)[2] == "correct the value"

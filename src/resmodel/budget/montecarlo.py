@@ -147,7 +147,8 @@ class UncertaintySpec(BaseModel):
         for name, d in drivers.items():
             low, high = _range(d)
             if low < -RATE_BAND or high > RATE_BAND:
-                hint = " (a percentage? write 0.03 for 3 %)" if max(abs(low), abs(high)) / 100 <= RATE_BAND else ""
+                widest = max(abs(low), abs(high))
+                hint = " (a percentage? write 0.03 for 3 %)" if 1 < widest <= RATE_BAND * 100 else ""
                 raise ValueError(f"{name} ranges from {low:g} to {high:g}{hint}; a rate shock is a fraction "
                                  f"within ±{RATE_BAND:g} (mean ± 3 sd for normal and lognormal)")
         return self
