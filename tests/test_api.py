@@ -170,7 +170,7 @@ def test_scenario_name_that_looks_like_an_identity_number_is_not_echoed(monkeypa
 
 @pytest.mark.parametrize(("body", "loc", "message"), [
     ({"series": [{**p, "ds": str(1600 + i)} for i, p in enumerate(RATE)], "h": 2}, ["body", "series", 0, "ds"],
-     "not a period"),
+     "'1600' is outside the years 1900–2200"),
     ({"series": RATE[:1] + [{**p, "ds": f"{p['ds']}-01"} for p in RATE[1:]], "h": 2}, ["body", "series", 1, "ds"],
      "mixes yearly and monthly"),
     ({"series": RATE, "h": 240}, ["body", "h"], "runs past 2260"),

@@ -177,3 +177,12 @@ def test_nowcast_of_amounts_runs_despite_a_bad_cases_cell(cli, tmp_path):
     res = cli(["nowcast", "--triangle", tmp_path / "t.csv", "--value", "amount_sek", "--out", tmp_path / "out"])
     assert res.exit_code == 0, res.stderr
     assert "Nowcast of 'amount_sek'" in res.stdout and len(pd.read_csv(tmp_path / "out" / "nowcast.csv")) > 0
+
+
+def test_a_period_outside_the_years_says_so(tmp_path):
+    path = write_csv(tmp_path / "s.csv", ["unique_id,ds,y", "a,2240-01,1", "a,2024-13,1"])
+    with pytest.raises(InputError) as exc:
+        read_series(path)
+    text = str(exc.value)
+    assert "row 2, column 'ds', at 'a': '2240-01' is outside the years 1900–2200" in text
+    assert "row 3, column 'ds', at 'a': '2024-13' is not a period" in text

@@ -117,10 +117,16 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
     text = raw[DS].fillna("")
     parsed = pd.DataFrame(text.map(_parse_period).tolist(), index=raw.index, columns=[DS, "freq"])
     ds, gran = pd.to_datetime(parsed[DS]), parsed["freq"].fillna("")
-    problems.add_rows(raw.index[ds.isna().to_numpy()], 10, lambda idx: (
+    year = pd.to_numeric(text.str.strip().str.extract(r"^(\d{4})", expand=False), errors="coerce")
+    outside = ~year.between(FIRST_YEAR, LAST_YEAR) & year.notna()
+    problems.add_rows(raw.index[(ds.isna() & ~outside).to_numpy()], 10, lambda idx: (
         Location(display, row=idx, column=DS, path=str(raw[ID][idx])), f"'{shown(text[idx])}' is not a period",
         f"YYYY for yearly or YYYY-MM for monthly series, years {FIRST_YEAR}–{LAST_YEAR}",
         "write the period as e.g. 2024 or 2024-03"))
+    problems.add_rows(raw.index[(ds.isna() & outside).to_numpy()], 10, lambda idx: (
+        Location(display, row=idx, column=DS, path=str(raw[ID][idx])),
+        f"'{shown(text[idx])}' is outside the years {FIRST_YEAR}–{LAST_YEAR}", "a period in those years",
+        "correct the year"))
     problems.raise_if_any()
     freqs: dict[str, str] = {}
     uid = raw[ID].fillna("").str.strip()
