@@ -272,11 +272,12 @@ def _read_csv(path: Path | None) -> tuple[pd.DataFrame | None, str | None]:
     from resmodel.budget.inyear import AMOUNT_COLUMNS
     from resmodel.io.pnr import check_frame_for_pnr
     from resmodel.io.scenario import display_path
-    from resmodel.io.tables import read_raw
+    from resmodel.io.tables import read_raw, require_no_inner_blank_rows
 
     display = display_path(path)
     frame = read_raw(path, display)
     check_frame_for_pnr(frame, display, numeric=AMOUNT_COLUMNS)
+    require_no_inner_blank_rows(frame, display)  # the budget tables number rows by position
     return frame.reset_index(drop=True), display
 
 

@@ -186,3 +186,12 @@ def test_a_period_outside_the_years_says_so(tmp_path):
     text = str(exc.value)
     assert "row 2, column 'ds', at 'a': '2240-01' is outside the years 1900–2200" in text
     assert "row 3, column 'ds', at 'a': '2024-13' is not a period" in text
+
+
+def test_an_identity_number_in_a_volume_history_is_refused_unshown(tmp_path):
+    from resmodel.errors import PersonalDataError
+
+    path = write_csv(tmp_path / "h.csv", ["month,service,level,volume", "19121212-1212,daglig_verksamhet,1,10"])
+    with pytest.raises(PersonalDataError) as exc:
+        read_volume_history(path)
+    assert "h.csv, row 2, column 'month'" in str(exc.value) and "1212" not in str(exc.value).split("h.csv")[1]

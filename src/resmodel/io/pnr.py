@@ -76,9 +76,11 @@ def number_looks_like_pnr(text: str) -> bool:
     return fraction.strip("0") == "" and len(whole) == 12 and whole[:2] in ("18", "19", "20") and looks_like_pnr(whole)
 
 
-def check_frame_for_pnr(frame: pd.DataFrame, file: str, first_row: int = 2, numeric: Collection[str] = ()) -> None:
-    """Scan every cell of a raw (string) table; refuse the first cell that looks like a pnr. Columns
-    named in ``numeric`` hold amounts or counts and get ``number_looks_like_pnr``."""
+def check_frame_for_pnr(frame: pd.DataFrame, file: str, first_row: int | None = None,
+                        numeric: Collection[str] = ()) -> None:
+    """Scan every cell of a raw (string) table; refuse the first cell that looks like a pnr. Rows are
+    named by the frame's index (spreadsheet rows, as read_raw gives them) or, with ``first_row``, by
+    position. Columns named in ``numeric`` hold amounts or counts and get ``number_looks_like_pnr``."""
     digits = re.compile(r"\d{6}")
     for column in frame.columns:
         values = frame[column].astype("string").fillna("")
@@ -86,7 +88,8 @@ def check_frame_for_pnr(frame: pd.DataFrame, file: str, first_row: int = 2, nume
         candidates = np.flatnonzero(values.str.contains(digits, regex=True).to_numpy(dtype=bool))
         for i in candidates:
             if test(values.iloc[i]):
-                raise PersonalDataError.at(Location(file=file, row=int(i) + first_row, column=str(column)), *_refusal("cell"))
+                row = int(frame.index[i]) if first_row is None else int(i) + first_row
+                raise PersonalDataError.at(Location(file=file, row=row, column=str(column)), *_refusal("cell"))
     for column in frame.columns:
         if looks_like_pnr(str(column)):
             raise PersonalDataError.at(Location(file=file, row=1, column="(header)"), *_refusal("column name"))

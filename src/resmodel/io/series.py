@@ -153,6 +153,7 @@ def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFram
     """The volume history (month, service, level, volume), checked per service and level series."""
     display = display or str(path)
     raw = read_raw(path, display) if raw is None else raw
+    check_frame_for_pnr(raw, display, numeric=SERIES_VALUES)  # before any cell is repeated in a message
     problems = ProblemCollector()
     for col in raw.columns:
         if col not in HISTORY_COLUMNS:

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
@@ -130,6 +131,16 @@ def _without_blank_rows(body: list[list], header: list[str]) -> pd.DataFrame:
     return frame
 
 
+def require_no_inner_blank_rows(frame: pd.DataFrame, display: str) -> None:
+    """For readers that number rows by position: an empty row inside the table (not after it) is a
+    located error, so that every later row keeps its spreadsheet number in messages."""
+    expected = np.arange(2, 2 + len(frame))
+    off = np.flatnonzero(frame.index.to_numpy() != expected)
+    if len(off):
+        raise InputError.at(Location(file=display, row=int(expected[off[0]])), "an empty row inside the table",
+                            "one row per record, no empty rows between them", "delete the empty row")
+
+
 def _check_header(header: list[str], display: str) -> None:
     seen = set()
     for name in header:
@@ -218,10 +229,19 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
         bad = ~empty & parsed.isna()
         how = "YYYY-MM-DD" if col.kind == "date" else "YYYY-MM, e.g. 2024-03"
         well_formed = text.str.fullmatch(r"\d{4}-\d{2}(-\d{2})?").fillna(False)
-        problems.add_rows(text.index[bad.to_numpy()], 5, lambda row: (
-            Location(display, row=row, column=col.name),
-            f"'{text[row]}' is not a valid {col.kind}" + (" (no such month or day)" if well_formed[row] else ""),
-            col.expected(), "check the month (01–12) and the day" if well_formed[row] else f"write the {col.kind} as {how}"))
+        a_date = pd.to_datetime(text.where(well_formed, None), format="mixed", errors="coerce").notna()
+
+        def problem(row: int) -> tuple[Location, str, str, str]:
+            where = Location(display, row=row, column=col.name)
+            if col.kind == "month" and a_date[row]:  # a real date, not on the first of its month
+                return (where, f"'{text[row]}' is a date within a month, not a month", col.expected(),
+                        f"write the month as {text[row][:7]}")
+            if well_formed[row]:
+                return (where, f"'{text[row]}' is not a valid {col.kind} (no such month or day)", col.expected(),
+                        "check the month (01–12) and the day")
+            return where, f"'{text[row]}' is not a valid {col.kind}", col.expected(), f"write the {col.kind} as {how}"
+
+        problems.add_rows(text.index[bad.to_numpy()], 5, problem)
         if col.minimum is not None or col.maximum is not None:
             years = parsed.dt.year
             out_of_range = parsed.notna() & (

@@ -12,7 +12,7 @@ from resmodel.budget.topdown import AMOUNT_COLUMNS, TopDownData, check_items, ch
 from resmodel.errors import InputError, Location
 from resmodel.io.pnr import check_frame_for_pnr
 from resmodel.io.scenario import display_path
-from resmodel.io.tables import read_raw
+from resmodel.io.tables import read_raw, require_no_inner_blank_rows
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 
 
@@ -20,6 +20,7 @@ def _table(path: Path) -> pd.DataFrame:
     display = display_path(path)
     frame = read_raw(path, display)
     check_frame_for_pnr(frame, display, numeric=AMOUNT_COLUMNS)
+    require_no_inner_blank_rows(frame, display)  # the top-down tables number rows by position
     frame = frame.reset_index(drop=True)
     for column in frame.columns:  # numbers where every cell is numeric, text otherwise
         numbers = pd.to_numeric(frame[column], errors="coerce")
