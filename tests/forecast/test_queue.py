@@ -107,8 +107,8 @@ def test_demand_from_a_forecast_table_sums_levels_and_accepts_text_or_dates():
     (lambda t: t.assign(service=["bostad_vuxen", "bostad_vuxen", None]), "fc.csv, column 'service'",
      "did you mean 'bostad_vuxen'"),
     (lambda t: t.assign(volume=[1.0, -1.0, 2.0]), "fc.csv, row 3, column 'volume'", "is not a valid volume"),
-    (lambda t: t.assign(month=["2025-01", "2025-02-01", "2025-03"]), "fc.csv, row 3, column 'month'",
-     "'2025-02-01' is not a month"),
+    (lambda t: t.assign(month=["2025-01", "2025-02-15", "2025-03"]), "fc.csv, row 3, column 'month'",
+     "'2025-02-15' is not a month"),
     (lambda t: t.assign(month=["2025-01", "2025-02", "2025-04"]), "fc.csv, at 'bostad_vuxna'", "month 2025-03 is missing"),
 ])
 def test_bad_demand_tables_are_located(change, where, message):
@@ -143,3 +143,9 @@ def test_quarterly_flows_add_up_to_the_horizon_total():
     assert q["passed_3m_in_quarter"].sum() == r.summary["cases_over_3m"] == 20
     late = r.waits[r.waits["wait_months"] > 3]["executions"].sum()
     assert q["executed_after_3m_in_quarter"].sum() == late == 20
+
+
+def test_demand_months_may_be_written_as_their_first_day():
+    """As the volume history: an Excel date cell or 2025-01-01 is the month 2025-01."""
+    table = pd.DataFrame({"service": "dv", "month": ["2025-01-01", "2025-02-01 00:00:00"], "volume": [10.0, 11.0]})
+    assert demand_from_table(table, "dv").index.strftime("%Y-%m").tolist() == ["2025-01", "2025-02"]

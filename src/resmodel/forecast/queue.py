@@ -102,7 +102,9 @@ def demand_from_table(table: pd.DataFrame, service: str, source: str | None = No
     if pd.api.types.is_datetime64_any_dtype(rows["month"]):
         month = rows["month"].where(rows["month"].dt.day == 1)
     else:
-        month = pd.to_datetime(rows["month"].astype("string").str.strip(), format="%Y-%m", errors="coerce")
+        text = rows["month"].astype("string").str.strip().str.replace(r"^(\d{4}-\d{2})-01( 00:00:00)?$", r"\1",
+                                                                         regex=True)
+        month = pd.to_datetime(text, format="%Y-%m", errors="coerce")  # YYYY-MM or its first day, as io.tables
     if month.isna().any():
         idx = rows.index[month.isna().to_numpy()][0]
         raise InputError.at(where(idx, "month", service), f"'{rows['month'][idx]}' is not a month",
