@@ -195,3 +195,16 @@ def test_the_percentage_hint_is_given_only_for_numbers_above_one():
     growth = unit_range("share per year")
     assert out_of_range("{v}", 3.3, "share per year", growth)[2] == "3.3 looks like a percentage: write 0.033"
     assert out_of_range("{v}", -0.6, "share per year", growth)[2] == "correct the value"
+
+
+def test_a_plain_override_of_an_index_rate_applies_to_the_base_year(tmp_path):
+    """'indices.wage_growth: 0.0' without 'from' must also stop the base year's indexation (it started
+    on the base date, 1 July, and the rate of its year was taken on 1 January)."""
+    from resmodel.run import load
+
+    base = Path(__file__).resolve().parents[1] / "scenarios" / "base.yaml"
+    (tmp_path / "s.yaml").write_text(f"name: s\npurpose: t\nextends: {base}\nparameters:\n"
+                                     "  indices.wage_growth: 0.0\n")
+    loaded = load(tmp_path / "s.yaml")
+    salary = loaded.snapshot.trace("salaries.aktivitetsledare")
+    assert salary.index_factor == 1.0 and loaded.snapshot["salaries.aktivitetsledare"] == salary.base_value

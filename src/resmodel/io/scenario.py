@@ -209,8 +209,8 @@ def effective(chain: list[ScenarioSource]) -> EffectiveScenario:
 
 def overrides(chain: list[ScenarioSource], tree: ParameterTree, base_date: dt.date) -> list[Override]:
     """Turn every file's parameter changes into overrides, after validating all of them. A change
-    without ``from`` holds from the base date, in base-date prices: indexed from the base year, not
-    from a year the index has no data for."""
+    without ``from`` holds from 1 January of the base year, in base-year prices: indexed from the base
+    year, not from a year the index has no data for (and an index leaf's rate applies to that year)."""
     problems = ProblemCollector()
     result: list[Override] = []
     for src in chain:
@@ -244,7 +244,7 @@ def overrides(chain: list[ScenarioSource], tree: ParameterTree, base_date: dt.da
                 elif param.kind == "scalar" and value < 0:
                     problems.add(cloc, f"negative value {value:g} for '{path}'", "a number ≥ 0", "correct the sign")
                     continue
-                start = change.from_ or base_date
+                start = change.from_ or dt.date(base_date.year, 1, 1)
                 end = change.until
                 for other_start, other_end, other_i in periods:
                     if start <= (other_end or dt.date.max) and other_start <= (end or dt.date.max):

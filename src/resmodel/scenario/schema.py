@@ -3,7 +3,7 @@
 docs/scenario.schema.json is generated from :class:`ScenarioFile`; a test fails when they drift.
 
 Period grammar of a parameter override:
-- no ``from``/``until``: the whole horizon from the base date (its start year is the base year);
+- no ``from``/``until``: the whole horizon from 1 January of the base year (in base-year prices);
 - ``from: D``: from date D onwards;
 - ``from: A`` and ``until: B``: between A and B inclusive (outside it the base value holds).
 An override value is expressed in prices of its start year and indexed from there by the
