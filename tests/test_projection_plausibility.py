@@ -84,7 +84,8 @@ def test_history_ten_times_users_is_warned_printed_and_recorded(tmp_path, monkey
     assert "history_vs_users" in (out / "sammanfattning.html").read_text(encoding="utf-8")
     monkeypatch.setattr(sys, "argv", ["resmodel", "validate", str(projection_scenario(tmp_path, data, 2))])
     main()  # validate says it too, before anything is run
-    assert "warning: [history_vs_users]" in capsys.readouterr().err and "at 'bostad_barn'" in err
+    validated = capsys.readouterr().err
+    assert "warning: [history_vs_users]" in validated and "at 'bostad_barn'" in validated
 
 
 def test_a_fixed_volume_is_not_checked(tmp_path):
@@ -151,3 +152,15 @@ def test_a_model_for_a_service_without_series_is_a_located_error(tmp_path, monke
     code, _, err = _run(monkeypatch, capsys, command, str(path), *(["--out", str(out)] if command == "project" else []))
     assert code == 2 and "s.yaml, line 10, at 'projection.volumes': no volume history for 'boendestod'." in err, err
     assert "Traceback" not in err and not out.exists()
+
+
+def test_a_history_that_no_service_needs_is_not_forecast(tmp_path):
+    """Every volume fixed and a history present that holds none of them: a ValueError before."""
+    data = _data(tmp_path)
+    pd.DataFrame({"month": ["2024-12"], "service": ["something_else"], "level": [""], "volume": [1.0]}).to_csv(
+        data / "volume_history.csv", index=False)
+    path = projection_scenario(tmp_path, data, 2)
+    path.write_text(path.read_text() + FIXED)
+    loaded = load(path)
+    models = build_setup(loaded, run(loaded)).volume_models.set_index("service")["model_used"]
+    assert (models[ENGINE] == "fixed").all()

@@ -264,7 +264,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
         notes.append("held at the base-year volume of other_services.csv (no history): " + ", ".join(sorted(held)))
     models = pd.DataFrame({"service": pd.Series(dtype=object), "model_used": pd.Series(dtype=object)})
     wide = pd.DataFrame(index=months)
-    if history is not None:
+    if history is not None and spec:
         source = _history_display(loaded)
         last_hist = history["month"].max().to_period("M")
         if last_hist < start - 1:
