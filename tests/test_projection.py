@@ -139,6 +139,11 @@ def test_unknown_service_has_near_miss(tmp_path):
         project(*run_file(path))
     text = str(err.value)
     assert "typo.yaml, line 5" in text and "did you mean 'daglig_verksamhet'" in text
+    from resmodel.projection_run import check_projection
+    from resmodel.run import load
+
+    with pytest.raises(InputError, match="did you mean 'daglig_verksamhet'"):  # validate says it too
+        check_projection(load(path))
 
 
 def test_override_key_that_is_not_a_year_is_refused(tmp_path):

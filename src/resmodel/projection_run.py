@@ -89,6 +89,19 @@ def volume_history(loaded, needed_by: Sequence[str] = ()) -> pd.DataFrame:
     return read_volume_history(path, display)
 
 
+def _check_service_keys(resolved: ResolvedProjection, services) -> None:
+    """Every service named in volumes, volume_growth and volume_changes is a projected service."""
+    s = resolved.settings
+    for key in [*s.volumes, *s.volume_growth, *(c.service for c in s.volume_changes)]:
+        if key not in services:
+            raise InputError.at(resolved.location(f"volumes.{key}" if key in s.volumes else
+                                                  f"volume_growth.{key}" if key in s.volume_growth else
+                                                  "volume_changes"),
+                                f"'{key}' is not a projected service",
+                                "one of " + ", ".join(services),
+                                did_you_mean(key, services) + "correct the service name")
+
+
 def _needs_history(settings, services, base_volumes: Mapping[str, float]) -> list[str]:
     """The projected services whose volume must come from the history: not fixed in
     ``projection.volumes`` (or given a model there) and without a base volume of other_services.csv."""
@@ -182,6 +195,7 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     other, _ = read_other_services(Path(loaded.scenario.data))
     base_volumes = dict.fromkeys(other["service"], 1.0) if other is not None else {}
     services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # engine users > 0 ⇔ in users.csv
+    _check_service_keys(resolved, services)
     history = _history_for(loaded, resolved, services, base_volumes)
     warnings: list[Warning_] = []
     if history is not None:
@@ -244,14 +258,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
 
     s = resolved.settings
     notes: list[str] = []
-    for key in [*s.volumes, *s.volume_growth, *(c.service for c in s.volume_changes)]:
-        if key not in services:
-            raise InputError.at(resolved.location(f"volumes.{key}" if key in s.volumes else
-                                                  f"volume_growth.{key}" if key in s.volume_growth else
-                                                  "volume_changes"),
-                                f"'{key}' is not a projected service",
-                                "one of " + ", ".join(services),
-                                did_you_mean(key, services) + "correct the service name")
+    _check_service_keys(resolved, services)
     history = _history_for(loaded, resolved, services, base_volumes)
     known = sorted(history["service"].astype(str).unique()) if history is not None else []
     start = pd.Period(f"{first}-01", "M")
