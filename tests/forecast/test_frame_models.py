@@ -120,3 +120,11 @@ def test_a_horizon_longer_than_the_history_is_warned_about():
     fc.forecast(frame, h=36)
     assert [(w.check, w.location.path) for w in fc.warnings] == [("horizon_beyond_history", "a")]
     assert "36 periods is longer than the 24 observed" in fc.warnings[0].message
+
+
+def test_many_negative_values_are_listed_with_a_count_of_the_rest():
+    frame = monthly_frame("a", -np.arange(1.0, 13.0))
+    with pytest.raises(InputError) as err:
+        validate_long(frame, source="s.csv")
+    messages = [p.problem for p in err.value.problems]
+    assert len(messages) == 6 and messages[-1].startswith("7 more rows, from this one on, have the same problem")

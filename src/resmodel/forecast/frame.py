@@ -106,16 +106,16 @@ def validate_long(
         return Location(file=source, row=int(idx) if source else None, column=labels.get(column, column), path=uid)
 
     uid = frame[ID].astype("string").str.strip()
-    for idx in frame.index[(uid.isna() | (uid == "")).to_numpy()][:5]:
-        problems.add(loc(idx, ID, None), "the series id is empty", "a series name", f"fill in {labels.get(ID, ID)}")
+    problems.add_rows(frame.index[(uid.isna() | (uid == "")).to_numpy()], 5, lambda idx: (
+        loc(idx, ID, None), "the series id is empty", "a series name", f"fill in {labels.get(ID, ID)}"))
     frame[ID] = uid
 
     raw_ds = frame[DS].copy()
     if not pd.api.types.is_datetime64_any_dtype(frame[DS]):
         parsed = pd.to_datetime(frame[DS].astype("string"), errors="coerce", format="mixed")
-        for idx in frame.index[(parsed.isna() & frame[DS].notna()).to_numpy()][:5]:
-            problems.add(loc(idx, DS, uid[idx]), f"'{shown(frame[DS][idx])}' is not a date",
-                         "a period YYYY (yearly) or YYYY-MM (monthly)", "write the period as YYYY or YYYY-MM")
+        problems.add_rows(frame.index[(parsed.isna() & frame[DS].notna()).to_numpy()], 5, lambda idx: (
+            loc(idx, DS, uid[idx]), f"'{shown(frame[DS][idx])}' is not a date",
+            "a period YYYY (yearly) or YYYY-MM (monthly)", "write the period as YYYY or YYYY-MM"))
         frame[DS] = parsed
     years = pd.to_datetime(frame[DS]).dt.year
     outside = years.notna() & ((years < FIRST_YEAR) | (years > LAST_YEAR))
@@ -136,14 +136,17 @@ def validate_long(
     for col in (Y, *exog):
         numbers = pd.to_numeric(frame[col], errors="coerce").astype("float64")
         bad = numbers.isna()
-        for idx in frame.index[bad.to_numpy()][:5]:
-            what = "empty" if pd.isna(frame[col][idx]) or str(frame[col][idx]).strip() == "" else f"'{frame[col][idx]}'"
-            problems.add(loc(idx, col, uid[idx]), f"value {what} is not a number",
-                         "a number with '.' as decimal point", "correct the value; do not leave gaps as empty cells")
+        def not_a_number(idx, col=col):
+            cell = frame[col][idx]
+            what = "empty" if pd.isna(cell) or str(cell).strip() == "" else f"'{shown(cell)}'"
+            return (loc(idx, col, uid[idx]), f"value {what} is not a number", "a number with '.' as decimal point",
+                    "correct the value; do not leave gaps as empty cells")
+
+        problems.add_rows(frame.index[bad.to_numpy()], 5, not_a_number)
         if col == Y:
-            for idx in frame.index[(numbers < 0).to_numpy()][:5]:
-                problems.add(loc(idx, col, uid[idx]), f"value {numbers[idx]:g} is negative",
-                             "a volume ≥ 0", "correct the value (volumes and amounts cannot be negative)")
+            problems.add_rows(frame.index[(numbers < 0).to_numpy()], 5, lambda idx, col=col, numbers=numbers: (
+                loc(idx, col, uid[idx]), f"value {numbers[idx]:g} is negative", "a volume ≥ 0",
+                "correct the value (volumes and amounts cannot be negative)"))
         frame[col] = numbers.astype("float64")
     if len(problems.problems):
         problems.raise_if_any()

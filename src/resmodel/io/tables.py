@@ -286,7 +286,7 @@ def read_table(path: Path, schema: TableSchema, display: str | None = None) -> p
             problems.add_rows(raw.index[dup.to_numpy()], 5, lambda row, parsed=parsed, col=col: (
                 Location(display, row=row, column=col.name), f"duplicate id '{parsed[row]}'",
                 f"each '{col.name}' to appear once", "remove the duplicate row or give it its own id"))
-        if len(problems.problems) >= MAX_PROBLEMS:
+        if len(problems.problems) > MAX_PROBLEMS:  # more than the limit: cap() then says there are more
             break
     problems.cap(MAX_PROBLEMS, Location(display))
     problems.raise_if_any()
