@@ -168,6 +168,10 @@ def test_only_the_chosen_value_column_is_checked(tmp_path):
     with pytest.raises(InputError) as exc:
         read_triangle(tmp_path / "t.csv", "cases")
     assert "row 5, column 'cases'" in str(exc.value) and "'n/a' is not a number" in str(exc.value)
+    # the unused column keeps the amounts' identity-number rule: a 10-digit amount is an amount
+    t.loc[3, "cases"], t.loc[4, "amount_sek"] = "4", "1212121212"
+    t.to_csv(tmp_path / "t.csv", index=False)
+    assert len(read_triangle(tmp_path / "t.csv", "cases")) == len(read_triangle(tmp_path / "t.csv", "amount_sek"))
 
 
 def test_nowcast_of_amounts_runs_despite_a_bad_cases_cell(cli, tmp_path):

@@ -290,7 +290,7 @@ def read_triangle(path: Path, value: str, display: str | None = None) -> pd.Data
     unused = [c for c in TRIANGLE_VALUES if c != value]
     schema = replace(TRIANGLE, columns=tuple(replace(c, kind="str") if c.name in unused else c
                                              for c in TRIANGLE.columns))
-    t = read_table(path, schema, display)
+    t = read_table(path, schema, display, amounts=unused)
     require_rows(t, display, "one row per invoice (service_month, reporting_month, amount)",
                   "add the invoices, or check that the right file was given")
     if value not in TRIANGLE_VALUES or t[value].isna().all():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -255,11 +256,15 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
     raise ValueError(f"unknown column kind {col.kind}")
 
 
-def read_table(path: Path, schema: TableSchema, display: str | None = None) -> pd.DataFrame:
-    """Read and validate one table; returns typed columns in schema order, index = spreadsheet row."""
+def read_table(path: Path, schema: TableSchema, display: str | None = None,
+               amounts: Collection[str] = ()) -> pd.DataFrame:
+    """Read and validate one table; returns typed columns in schema order, index = spreadsheet row.
+    ``amounts``: columns read as text that still hold amounts (the identity-number check treats
+    them as the numbers they are)."""
     display = display or str(path)
     raw = read_raw(path, display)
-    check_frame_for_pnr(raw, display, numeric={c.name for c in schema.columns if c.kind in ("int", "float")})
+    check_frame_for_pnr(raw, display,
+                        numeric={*amounts, *(c.name for c in schema.columns if c.kind in ("int", "float"))})
     problems = ProblemCollector()
     known = {c.name for c in schema.columns}
     for name in raw.columns:
