@@ -37,10 +37,11 @@ def validate(monkeypatch, capsys, path) -> tuple[int, list[str]]:
     ({"volume_growth": "{dist: normal, mean: 0.0, sd: -0.01}"}, "volume_growth.sd", "greater than or equal to 0"),
     ({"sick_leave": "{dist: uniform, low: 0.01, high: -0.01}"}, "line 7", "high (-0.01) is below low (0.01)"),
     # rate shocks are fractions: 3 for 3 % compounded a path to 1e15, -5..5 gave negative net cost
-    ({"volume_growth": "{dist: normal, mean: 3, sd: 0.01}"}, "'projection.uncertainty'",
+    ({"volume_growth": "{dist: normal, mean: 3, sd: 0.01}"}, "line 6, at 'projection.uncertainty.volume_growth'",
      "volume_growth ranges from 2.97 to 3.03 (a percentage? write 0.03 for 3 %)"),
-    ({"sick_leave": "{dist: uniform, low: -5, high: 5}"}, "'projection.uncertainty'", "sick_leave ranges from -5 to 5"),
-    ({"volume_growth": "{daglig_verksamhet: {dist: normal, mean: 0, sd: 0.2}}"}, "'projection.uncertainty'",
+    ({"sick_leave": "{dist: uniform, low: -5, high: 5}"}, "line 7, at 'projection.uncertainty.sick_leave'",
+     "sick_leave ranges from -5 to 5"),
+    ({"volume_growth": "{daglig_verksamhet: {dist: normal, mean: 0, sd: 0.2}}"}, "line 6",
      "volume_growth.daglig_verksamhet ranges from -0.6 to 0.6"),
 ])
 def test_a_wrong_distribution_is_one_located_error(monkeypatch, capsys, tmp_path, changes, where, message):
@@ -74,3 +75,11 @@ def test_a_per_service_block_replaces_the_parents_single_distribution(monkeypatc
     monkeypatch.setattr(sys, "argv", ["resmodel", "validate", path])
     main()
     assert "uncertainty block for Monte Carlo" in capsys.readouterr().out
+
+
+def test_every_out_of_range_rate_shock_is_reported_at_its_own_line(monkeypatch, capsys, tmp_path):
+    code, errors = validate(monkeypatch, capsys, scenario(tmp_path, volume_growth="{dist: normal, mean: 3, sd: 0}",
+                                                          sick_leave="{dist: uniform, low: -5, high: 5}"))
+    assert code == 2 and len(errors) == 2, errors
+    assert "line 6" in errors[0] and "line 7" in errors[1] and all("Expected a rate shock within ±0.5" in e
+                                                                   for e in errors)

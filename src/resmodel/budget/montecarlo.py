@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from resmodel.budget.areas import suggest
 from resmodel.budget.case import BudgetCase, case_rows, prepare_case, run_budget, yearly_arrays
@@ -136,22 +136,20 @@ class UncertaintySpec(BaseModel):
     sick_leave: Distribution = Fixed(value=0.0)         # added to the sick-leave rate, per year
     assistance_hours: Distribution = Fixed(value=1.0)   # factor on hours per case
 
-    @model_validator(mode="after")
-    def _rates_are_fractions(self) -> UncertaintySpec:
+    @field_validator("volume_growth", "level_mix", "wage_growth", "price_growth", "sick_leave")
+    @classmethod
+    def _rates_are_fractions(cls, value, info):
         """Rate shocks are fractions: their range (mean ± 3 sd; low–high) must stay within ±RATE_BAND,
         the band parameters of unit 'share per year' allow (3 for 3 % would compound a path to 1e15)."""
-        volume = self.volume_growth if isinstance(self.volume_growth, dict) else {"": self.volume_growth}
-        drivers = {**{f"volume_growth{'.' + k if k else ''}": d for k, d in volume.items()},
-                   "level_mix": self.level_mix, "wage_growth": self.wage_growth, "price_growth": self.price_growth,
-                   "sick_leave": self.sick_leave}
-        for name, d in drivers.items():
+        for key, d in (value.items() if isinstance(value, dict) else [("", value)]):
             low, high = _range(d)
             if low < -RATE_BAND or high > RATE_BAND:
                 widest = max(abs(low), abs(high))
                 hint = " (a percentage? write 0.03 for 3 %)" if 1 < widest <= RATE_BAND * 100 else ""
+                name = f"{info.field_name}{'.' + key if key else ''}"
                 raise ValueError(f"{name} ranges from {low:g} to {high:g}{hint}; a rate shock is a fraction "
                                  f"within ±{RATE_BAND:g} (mean ± 3 sd for normal and lognormal)")
-        return self
+        return value
 
     @model_validator(mode="after")
     def _positive_factor(self) -> UncertaintySpec:
@@ -199,9 +197,12 @@ def load_uncertainty(data: Mapping[str, Any], file: str | None = None, prefix: s
                 problems.add(loc, f"unknown distribution {err['input'].get('dist')!r}" if isinstance(
                     err["input"], dict) else "unknown distribution",
                     "dist: fixed, normal, uniform, triangular or lognormal", "correct 'dist'")
-            elif not parts:  # a rule over the whole block (rate shocks, the hours factor)
+            elif not parts:  # a rule over the whole block (the hours factor)
+                problems.add(loc, err["msg"].removeprefix("Value error, "), "an hours factor above 0",
+                             "correct the distribution")
+            elif "a rate shock is a fraction" in err["msg"]:
                 problems.add(loc, err["msg"].removeprefix("Value error, "),
-                             "rate shocks within ±0.5 and an hours factor above 0", "correct the distribution")
+                             f"a rate shock within ±{RATE_BAND:g}", "correct the distribution")
             else:
                 problems.add(loc, f"invalid distribution: {err['msg'].removeprefix('Value error, ')}",
                              "valid parameters (sd ≥ 0, low ≤ mode ≤ high, median > 0)", "correct the parameters")
