@@ -208,3 +208,10 @@ def test_a_plain_override_of_an_index_rate_applies_to_the_base_year(tmp_path):
     loaded = load(tmp_path / "s.yaml")
     salary = loaded.snapshot.trace("salaries.aktivitetsledare")
     assert salary.index_factor == 1.0 and loaded.snapshot["salaries.aktivitetsledare"] == salary.base_value
+
+
+def test_a_negative_and_an_out_of_range_override_are_reported_together(tmp_path, monkeypatch, capsys):
+    scenario = "parameters:\n  daglig_verksamhet.closure_days: -5\n  working_time.sick_leave_rate: 7.4\n"
+    errors = _cli(_municipality(tmp_path, scenario=scenario), "validate", monkeypatch, capsys)
+    assert len(errors) == 2, errors
+    assert "line 5" in errors[0] and "is negative" in errors[0] and "line 6" in errors[1] and "write 0.074" in errors[1]

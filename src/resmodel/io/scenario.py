@@ -208,7 +208,8 @@ def effective(chain: list[ScenarioSource]) -> EffectiveScenario:
 
 
 def overrides(chain: list[ScenarioSource], tree: ParameterTree, base_date: dt.date) -> list[Override]:
-    """Turn every file's parameter changes into overrides, after validating all of them. A change
+    """Turn every file's parameter changes into overrides, after validating their paths, shapes and
+    periods (their values' ranges and role-mix sums are checked together by ``with_overrides``). A change
     without ``from`` holds from 1 January of the base year, in base-year prices: indexed from the base
     year, not from a year the index has no data for (and an index leaf's rate applies to that year)."""
     problems = ProblemCollector()
@@ -233,16 +234,10 @@ def overrides(chain: list[ScenarioSource], tree: ParameterTree, base_date: dt.da
                         problems.add(cloc, f"'{path}' is a level table but the new value is not a complete table",
                                      "a mapping with exactly the levels 1–8", "give a value for every level 1–8")
                         continue
-                    if any(v < 0 for v in value.values()):
-                        problems.add(cloc, f"negative level value for '{path}'", "values ≥ 0", "correct the sign")
-                        continue
                     value = tuple(float(value[lvl]) for lvl in LEVELS)
                 elif isinstance(value, dict):
                     problems.add(cloc, f"'{path}' is a single number but the new value is a mapping",
                                  "a number", "give one number")
-                    continue
-                elif param.kind == "scalar" and value < 0:
-                    problems.add(cloc, f"negative value {value:g} for '{path}'", "a number ≥ 0", "correct the sign")
                     continue
                 start = change.from_ or dt.date(base_date.year, 1, 1)
                 end = change.until

@@ -151,6 +151,19 @@ class Snapshot:
         return Snapshot(self.on, resolved)
 
 
+def value_problems(param: Parameter, value: Any) -> list[tuple[str, str, str]]:
+    """(problem, expected, fix) for each number of a new ``value`` of ``param`` (a scalar, or the
+    eight values of a level table) outside its unit's range; none for text leaves."""
+    allowed = unit_range(param.unit) if param.kind != "text" else None
+    if allowed is None:  # text, or a unit already refused when its parameter file was loaded
+        return []
+    levels = param.kind == "levels"
+    found = [out_of_range(f"new level {i + 1} value {{v}} for '{param.path}'" if levels
+                          else f"new value {{v}} for '{param.path}'", float(v), param.unit, allowed)
+             for i, v in enumerate(value if levels else (value,))]
+    return [f for f in found if f]
+
+
 class InForce(NamedTuple):
     """The written (unindexed) value of a leaf on a date and where it comes from."""
 
@@ -176,15 +189,8 @@ class ParameterTree:
         """This tree with overrides on top; refuses values outside their unit's range and role mixes not summing to 1."""
         problems = ProblemCollector()
         for ov in overrides:
-            param = self.parameters.get(ov.path)
-            allowed = unit_range(param.unit) if param is not None and param.kind != "text" else None
-            if allowed is None:  # text, or a unit already refused when its parameter file was loaded
-                continue
-            levels = param.kind == "levels"
-            for i, value in enumerate(ov.value if levels else (ov.value,)):
-                what = f"new level {i + 1} value {{v}} for '{ov.path}'" if levels else f"new value {{v}} for '{ov.path}'"
-                found = out_of_range(what, float(value), param.unit, allowed)
-                if found:
+            if ov.path in self.parameters:
+                for found in value_problems(self.parameters[ov.path], ov.value):
                     problems.add(ov.location, *found)
         tree = ParameterTree(dict(self.parameters), [*self.overrides, *overrides])
         problems.problems += tree.share_problems()
