@@ -37,7 +37,7 @@ class RequestBody(BaseModel):
             unknown = [k for k in data if k not in cls.model_fields]
             if unknown:
                 names = ", ".join("(a name that looks like a personal identity number)" if looks_like_pnr(str(k))
-                                  else repr(k if len(str(k)) <= 40 else f"{str(k)[:40]}…") for k in unknown[:5])
+                                  else repr(shown(k)) for k in unknown[:5])
                 raise PydanticCustomError(
                     "unknown_field", "unknown field {names}. Expected only: {allowed}. Fix: correct the spelling "
                     "or remove the field", {"names": names, "allowed": ", ".join(cls.model_fields)})

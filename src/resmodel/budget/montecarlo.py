@@ -25,6 +25,7 @@ from resmodel.budget.areas import suggest
 from resmodel.budget.case import BudgetCase, case_rows, prepare_case, run_budget, yearly_arrays
 from resmodel.budget.projection import Shocks, sort_order
 from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.params.ranges import unit_range
 
 DEFAULT_PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 
@@ -109,7 +110,7 @@ class LogNormal(_Dist):
 Distribution = Annotated[Fixed | Normal | Uniform | Triangular | LogNormal, Field(discriminator="dist")]
 
 
-RATE_BAND = 0.5  # as parameters of unit 'share per year' (resmodel.params.ranges)
+RATE_BAND = unit_range("share per year").high  # the band of growth-rate parameters (resmodel.params.ranges)
 
 
 def _range(d) -> tuple[float, float]:

@@ -73,6 +73,12 @@ def infer_freq(ds: pd.Series) -> str:
     return MONTHLY
 
 
+def parse_month(text: pd.Series) -> pd.Series:
+    """Months written YYYY-MM or as their first day (YYYY-MM-01, optionally 00:00:00: an Excel date); else NaT."""
+    month = text.astype("string").str.strip().str.replace(r"^(\d{4}-\d{2})-01(?: 00:00:00)?$", r"\1", regex=True)
+    return pd.to_datetime(month, format="%Y-%m", errors="coerce")
+
+
 def validate_long(
     df: pd.DataFrame,
     *,

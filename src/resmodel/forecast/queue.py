@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, did_you_mean
+from resmodel.forecast.frame import parse_month
 
 CATEGORIES = ("new", "aiv", "aiviv")
 
@@ -102,9 +103,7 @@ def demand_from_table(table: pd.DataFrame, service: str, source: str | None = No
     if pd.api.types.is_datetime64_any_dtype(rows["month"]):
         month = rows["month"].where(rows["month"].dt.day == 1)
     else:
-        text = rows["month"].astype("string").str.strip().str.replace(r"^(\d{4}-\d{2})-01( 00:00:00)?$", r"\1",
-                                                                         regex=True)
-        month = pd.to_datetime(text, format="%Y-%m", errors="coerce")  # YYYY-MM or its first day, as io.tables
+        month = parse_month(rows["month"])
     if month.isna().any():
         idx = rows.index[month.isna().to_numpy()][0]
         raise InputError.at(where(idx, "month", service), f"'{rows['month'][idx]}' is not a month",

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
+from resmodel.forecast.frame import parse_month  # re-exported: the month columns of io tables
 from resmodel.io.pnr import check_frame_for_pnr, check_value_for_pnr
 from resmodel.io.text import read_utf8
 
@@ -75,12 +76,6 @@ class TableSchema:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
-
-
-def parse_month(text: pd.Series) -> pd.Series:
-    """Months written YYYY-MM or as their first day (YYYY-MM-01, optionally 00:00:00: an Excel date); else NaT."""
-    month = text.astype("string").str.strip().str.replace(r"^(\d{4}-\d{2})-01(?: 00:00:00)?$", r"\1", regex=True)
-    return pd.to_datetime(month, format="%Y-%m", errors="coerce")
 
 
 def read_raw(path: Path, display: str) -> pd.DataFrame:
