@@ -1,0 +1,61 @@
+"""Candidate premises (*lokalalternativ*) for the premises plan: read, validate, filter by service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from resmodel.errors import InputError, Location
+from resmodel.io.tables import Column, TableSchema, read_table, require_rows
+
+CANDIDATES = TableSchema("premises_candidates", "Lokalalternativ — candidate premises a plan may open", (
+    Column("premises_id", "id", "candidate's id", unique=True),
+    Column("service", "str", "service the premises would house (user service key)"),
+    Column("places", "float", "places it adds", "places", minimum=0),
+    Column("annual_rent_sek", "float", "yearly rent once open (base-year prices)", "SEK", minimum=0),
+    Column("one_off_cost_sek", "float", "one-off cost in the opening year (fit-out, furnishing, start-up)",
+           "SEK", required=False, minimum=0),
+    Column("earliest_year", "int", "first year it can open (empty: the plan's first year)", required=False,
+           minimum=1990, maximum=2200),
+    Column("lead_time_months", "float", "months from the decision (start of the plan's first year) to "
+           "opening", "months", required=False, minimum=0, maximum=240),
+    Column("decided_year", "int", "already decided: opens in this year whatever the plan says (empty: the "
+           "plan decides)", required=False, minimum=1990, maximum=2200),
+    Column("source", "str", "where the figures come from (facts.csv id, offer, estimate)", required=False),
+))
+
+
+def read_candidates(path: Path, service: str, display: str | None = None) -> pd.DataFrame:
+    """The candidates of ``service`` (index = spreadsheet row), with defaults filled in: no one-off
+    cost, no lead time. A file without rows for the service is an error naming the services it has."""
+    display = display or str(path)
+    table = read_table(path, CANDIDATES, display)
+    require_rows(table, display, "one row per candidate premises", "add the candidates")
+    for idx in table.index[table["places"].le(0).to_numpy()][:1]:
+        raise InputError.at(Location(display, row=int(idx), column="places"), "a candidate with 0 places",
+                            "places > 0", "give the places it adds, or remove the row")
+    rows = table[table["service"].str.strip().eq(service).to_numpy()].copy()
+    if rows.empty:
+        known = sorted(table["service"].str.strip().unique())
+        raise InputError.at(Location(display, column="service", path=service), f"no candidates for '{service}'",
+                            "rows whose service is " + repr(service) + " (the file has " + ", ".join(known) + ")",
+                            "add candidates for the service, or choose --service accordingly")
+    rows["one_off_cost_sek"] = rows["one_off_cost_sek"].astype(float).fillna(0.0)
+    rows["lead_time_months"] = rows["lead_time_months"].astype(float).fillna(0.0)
+    for col in ("earliest_year", "decided_year"):
+        rows[col] = pd.to_numeric(rows[col]).astype("Int64")
+    return rows
+
+
+def check_candidate_years(candidates: pd.DataFrame, first_year: int, last_year: int, display: str) -> None:
+    """Decided years must fall in the plan's years (a premises open before it belongs in today's
+    places; one after it does not matter to the plan)."""
+    decided = candidates["decided_year"]
+    outside = decided.notna() & ((decided < first_year) | (decided > last_year))
+    for idx in candidates.index[outside.to_numpy()][:1]:
+        raise InputError.at(Location(display, row=int(idx), column="decided_year"),
+                            f"decided year {decided[idx]} is outside the plan's years {first_year}–{last_year}",
+                            f"a year from {first_year} to {last_year}",
+                            "count a premises that is already open in today's places (--places), and leave out "
+                            "one that opens after the demand forecast ends")

@@ -1,0 +1,1 @@
+"""Planning decisions (model.md §5): which candidate premises to open, and when."""

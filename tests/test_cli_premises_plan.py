@@ -1,0 +1,141 @@
+"""`resmodel plan-premises`: the demo run, its files, feeding the queue, and located errors with
+nothing written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from resmodel.cli_forecast import register as register_forecast
+from resmodel.cli_planning import register
+from resmodel.errors import ResmodelError
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demokommun"
+BASE = ROOT / "scenarios" / "base.yaml"
+SERVICE = "daglig_verksamhet"
+
+
+@pytest.fixture(scope="module")
+def app():
+    app = typer.Typer()
+    register(app)
+    register_forecast(app)
+    return app
+
+
+def invoke(app, *args):
+    """(exit code, stdout, stderr or the located error) — 2 for a user mistake, as resmodel.cli.main gives."""
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    if isinstance(result.exception, ResmodelError):
+        return 2, result.stdout, "\n".join(str(p) for p in result.exception.problems)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def demand(tmp_path_factory) -> Path:
+    """Daily activity growing from 1 000 to 1 420 users over 2025–2030 (the demo has 1 295 places)."""
+    months = pd.date_range("2025-01", periods=72, freq="MS")
+    path = tmp_path_factory.mktemp("demand") / "forecast.csv"
+    pd.DataFrame({"month": months.strftime("%Y-%m"), "service": SERVICE,
+                  "volume": np.linspace(1000, 1420, 72)}).to_csv(path, index=False)
+    return path
+
+
+def test_demo_plan_opens_the_ordered_premises_only_when_demand_needs_them(app, demand, tmp_path):
+    out = tmp_path / "plan"
+    code, stdout, stderr = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE,
+                                  "--candidates", DEMO / "premises_candidates.csv", "--scenario", BASE, "--out", out)
+    assert code == 0, stderr
+    plan = pd.read_csv(out / "premises_plan.csv")
+    yearly = pd.read_csv(out / "premises_yearly.csv")
+    peak = yearly[yearly["option"] == "plan"].set_index("year")
+    # 1 295 places; the peak (December) passes them in 2029 (1 000 + 420 × 59/71 = 1 349.0) and 2030
+    # (1 420): 54 and 125 places short, so three premises of 25 in 2029, two more in 2030, the sixth never
+    opened = plan.dropna(subset=["open_year"])
+    assert sorted(opened["open_year"].astype(int).tolist()) == [2029, 2029, 2029, 2030, 2030]
+    assert (plan["decision"] == "not opened").sum() == 1
+    assert (peak["places"] >= peak["demand"] - 1e-9).all()
+    assert peak.loc[2030, "places"] == 1295 + 5 * 25
+    assert peak["unmet"].eq(0).all()
+    # without new premises the same demand cannot be met: the comparison says so
+    assert "not feasible: 54.0 places short in 2029" in stdout
+    assert set(yearly["option"]) == {"no_new_premises", "plan"}
+    # the capacity file is what `resmodel queue --capacity` reads
+    capacity = pd.read_csv(out / "capacity_plan.csv")
+    assert list(capacity.columns) == ["month", "places"] and len(capacity) == 72
+    queue_out = tmp_path / "queue"
+    code, _, stderr = invoke(app, "queue", "--demand", demand, "--service", SERVICE, "--capacity",
+                             out / "capacity_plan.csv", "--out", queue_out)
+    assert code == 0, stderr
+    assert pd.read_csv(queue_out / "queue_monthly.csv")["queue_new"].max() == pytest.approx(0, abs=1e-9)
+    # deterministic: a second run gives byte-identical files
+    again = tmp_path / "again"
+    invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE,
+           "--candidates", DEMO / "premises_candidates.csv", "--scenario", BASE, "--out", again)
+    for name in ("premises_plan.csv", "premises_yearly.csv", "capacity_plan.csv"):
+        assert (out / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def write_candidates(path: Path, rows: list[str], header="premises_id,service,places,annual_rent_sek,decided_year"):
+    path.write_text("\n".join([header, *rows]) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(("rows", "extra", "expected"), [
+    (["N1,daglig_verksamhet,25,800000,"], [], "peak demand 1,349.0 exceeds 1,320.0 places even with every candidate open"),
+    (["N1,daglig_verksamhet,25,800000,2031"], [], "row 2, column 'decided_year'"),
+    (["N1,daglig_verksamhet,0,800000,"], [], "row 2, column 'places'"),
+    (["N1,bostad_vuxna,25,800000,"], [], "no candidates for 'daglig_verksamhet'"),
+    (["N1,daglig_verksamhet,25,-5,"], [], "row 2, column 'annual_rent_sek'"),
+    (["19121212-1212,daglig_verksamhet,25,800000,"], [], "identity number"),
+    (["N1,daglig_verksamhet,200,800000,"], ["--places", "1295", "--scenario", BASE], "give one of --scenario or --places"),
+    (["N1,daglig_verksamhet,200,800000,"], ["--places", "1295"], "--own-cost-per-place"),
+    (["N1,daglig_verksamhet,200,800000,"], ["--scenario", BASE, "--discount-rate", "3"], "--discount-rate"),
+    (["N1,daglig_verksamhet,200,800000,"], ["--scenario", BASE, "--max-external", "5"], "--max-external"),
+])
+def test_bad_input_is_a_located_error_and_nothing_is_written(app, demand, tmp_path, rows, extra, expected):
+    path = write_candidates(tmp_path / "candidates.csv", rows)
+    out = tmp_path / "plan"
+    args = ["plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path, "--out", out, *extra]
+    if "--places" not in extra and "--scenario" not in extra:
+        args += ["--scenario", BASE]
+    code, _, message = invoke(app, *args)
+    assert code == 2
+    assert expected in message
+    assert not out.exists()
+
+
+def test_waiting_is_allowed_only_at_a_cost_and_the_cost_decides(app, demand, tmp_path):
+    """One candidate of 200 places at 100 MSEK rent: letting cases wait at 500 000 SEK a year is
+    cheaper, at 5 MSEK a year it is not."""
+    path = write_candidates(tmp_path / "c.csv", ["N1,daglig_verksamhet,200,100000000,"])
+    plans = {}
+    for cost in (500_000, 5_000_000):
+        out = tmp_path / f"w{cost}"
+        code, _, stderr = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
+                                 "--places", 1295, "--own-cost-per-place", 270_000, "--waiting-cost", cost,
+                                 "--out", out)
+        assert code == 0, stderr
+        plans[cost] = pd.read_csv(out / "premises_plan.csv")
+    assert plans[500_000]["open_year"].isna().all()
+    assert plans[5_000_000]["open_year"].tolist() == [2029]
+
+
+def test_the_real_entry_point_exits_2_without_a_traceback(demand, tmp_path):
+    path = write_candidates(tmp_path / "c.csv", ["N1,daglig_verksamhet,25,800000,"])
+    run = subprocess.run([sys.executable, "-m", "resmodel.cli", "plan-premises", "--demand", str(demand),
+                          "--service", SERVICE, "--candidates", str(path), "--places", "1295",
+                          "--own-cost-per-place", "270000", "--out", str(tmp_path / "o")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr and "error: " in run.stderr and "year 2029" in run.stderr

@@ -1,0 +1,168 @@
+"""The premises plan (model.md §5): hand-checkable cases and the MIP against brute force over every plan."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from resmodel.planning.premises import (
+    NOT_OPENED,
+    PlanCosts,
+    earliest_open_year,
+    evaluate_plan,
+    optimise_plan,
+    yearly_peak,
+)
+
+
+def candidates(*rows) -> pd.DataFrame:
+    """Candidates from (places, rent, one_off[, earliest_year, lead_time_months, decided_year]) tuples."""
+    out = []
+    for n, row in enumerate(rows, start=1):
+        places, rent, one_off, earliest, lead, decided = (*row, *(None, 0.0, None)[len(row) - 3:])
+        out.append({"premises_id": f"C{n}", "places": float(places), "annual_rent_sek": float(rent),
+                    "one_off_cost_sek": float(one_off), "earliest_year": earliest, "lead_time_months": float(lead),
+                    "decided_year": decided})
+    table = pd.DataFrame(out)
+    for col in ("earliest_year", "decided_year"):
+        table[col] = pd.to_numeric(table[col]).astype("Int64")
+    return table
+
+
+YEARS = range(2025, 2031)
+
+
+def series(values) -> pd.Series:
+    return pd.Series(np.asarray(values, float), index=list(YEARS)[:len(values)])
+
+
+def test_yearly_peak_takes_the_highest_month_of_each_year():
+    months = pd.date_range("2025-01", periods=15, freq="MS")
+    peak = yearly_peak(pd.Series(np.arange(15.0), index=months))
+    assert peak.to_dict() == {2025: 11.0, 2026: 14.0}
+
+
+def test_a_needed_premises_opens_in_the_first_year_demand_exceeds_the_places_not_before():
+    demand = series([90, 100, 110, 120, 130, 140])
+    result = optimise_plan(demand, series([100] * 6), candidates((25, 500_000, 1_000_000), (25, 500_000, 1_000_000)),
+                           PlanCosts(own_cost_per_place=300_000))
+    assert result.status == "Optimal"
+    # 110 > 100 in 2027 opens the first; 130 > 125 in 2029 the second (file order between identical ones)
+    assert result.plan["open_year"].tolist() == [2027, 2029]
+    assert result.yearly["places"].tolist() == [100, 100, 125, 125, 150, 150]
+    assert result.yearly["unmet"].eq(0).all()
+    rent = 500_000 * (4 + 2)
+    assert result.objective == pytest.approx(300_000 * demand.sum() + rent + 2 * 1_000_000)
+
+
+def test_external_places_are_bought_when_cheaper_than_own_places_plus_rent():
+    demand = series([100, 110, 110, 110, 110, 110])
+    one = candidates((10, 1_000_000, 0))
+    # own 1.0 MSEK per user + 0.1 MSEK rent per place against an external price of 1.05: buy externally
+    cheap = optimise_plan(demand, series([100] * 6), one, PlanCosts(1_000_000, external_price=1_050_000))
+    assert cheap.plan["open_year"].tolist() == [NOT_OPENED]
+    assert cheap.yearly["external_places"].tolist() == [0, 10, 10, 10, 10, 10]
+    # at 1.2 MSEK the premises pays: 10 × 0.2 MSEK saved against 1 MSEK rent
+    dear = optimise_plan(demand, series([100] * 6), one, PlanCosts(1_000_000, external_price=1_200_000))
+    assert dear.plan["open_year"].tolist() == [2026]
+    assert dear.yearly["external_places"].sum() == 0
+
+
+def test_external_limit_and_waiting_cost_cover_the_rest():
+    demand = series([100, 120, 120, 120, 120, 120])
+    plan = optimise_plan(demand, series([100] * 6), candidates((20, 50_000_000, 0)),
+                         PlanCosts(1_000_000, external_price=1_500_000, max_external=5, waiting_cost=2_000_000))
+    assert plan.plan["open_year"].tolist() == [NOT_OPENED]  # rent 50 MSEK is dearer than 20 × 1.5–2 MSEK
+    assert plan.yearly["external_places"].tolist() == [0, 5, 5, 5, 5, 5]
+    assert plan.yearly["waiting"].tolist() == [0, 15, 15, 15, 15, 15]
+
+
+def test_lead_time_and_earliest_year_set_the_first_possible_opening():
+    table = candidates((10, 1, 0, None, 18), (10, 1, 0, 2029, 0), (10, 1, 0, 2026, 30), (10, 1, 0, None, 0, 2025))
+    assert earliest_open_year(table, 2025).tolist() == [2027, 2029, 2028, 2025]
+
+
+def test_investment_ceiling_spreads_openings_over_years():
+    demand = series([100, 120, 120, 120, 120, 120])
+    two = candidates((10, 0, 5_000_000, 2026), (10, 0, 5_000_000, 2026))
+    costs = PlanCosts(1_000_000, external_price=3_000_000)
+    free = optimise_plan(demand, series([100] * 6), two, costs)
+    assert free.plan["open_year"].tolist() == [2026, 2026]
+    capped = optimise_plan(demand, series([100] * 6), two,
+                           PlanCosts(1_000_000, external_price=3_000_000, investment_ceiling=5_000_000))
+    assert sorted(capped.plan["open_year"].tolist()) == [2026, 2027]
+    assert capped.yearly["external_places"].tolist() == [0, 10, 0, 0, 0, 0]
+
+
+def test_a_decided_premises_opens_in_its_year_even_when_not_needed():
+    demand = series([50] * 6)
+    result = optimise_plan(demand, series([100] * 6), candidates((10, 1_000_000, 0, None, 0, 2028)),
+                           PlanCosts(1_000_000))
+    assert result.plan["open_year"].tolist() == [2028]
+    assert result.yearly["rent_new_sek"].tolist() == [0, 0, 0, 1_000_000, 1_000_000, 1_000_000]
+
+
+def test_discounting_can_make_external_places_cheaper_than_an_opening_cost_paid_now():
+    # one extra place needed 2026–2030: 5 × 450 000 external = 2.25 MSEK against 2 MSEK once, so open
+    # in 2026; discounted at 10 % the external places cost 1.71 MSEK and the opening 1.82 MSEK
+    demand = series([100, 101, 101, 101, 101, 101])
+    one = candidates((1, 1_000, 2_000_000))
+    flat = optimise_plan(demand, series([100] * 6), one, PlanCosts(0, external_price=450_000))
+    assert flat.plan["open_year"].tolist() == [2026]
+    discounted = optimise_plan(demand, series([100] * 6), one,
+                               PlanCosts(0, external_price=450_000, discount_rate=0.10))
+    assert discounted.plan["open_year"].tolist() == [NOT_OPENED]
+    assert discounted.objective == pytest.approx(sum(450_000 / 1.1 ** k for k in range(1, 6)))
+
+
+def _brute_force(demand, base, table, costs):
+    """The least total over every plan (each candidate: not opened, or one allowed year), the
+    ceiling checked per year — the reference the MIP must equal."""
+    years = list(demand.index)
+    earliest = earliest_open_year(table, years[0])
+    choices = []
+    for pos in range(len(table)):
+        decided = table["decided_year"].iloc[pos]
+        choices.append([int(decided)] if pd.notna(decided) else
+                       [NOT_OPENED, *[y for y in years if y >= earliest.iloc[pos]]])
+    best = np.inf
+    for combo in itertools.product(*choices):
+        plan = pd.Series(combo, index=table.index)
+        yearly = evaluate_plan(demand, base, table, plan, costs)
+        if yearly["unmet"].max() > 1e-9:
+            continue
+        if costs.investment_ceiling is not None and yearly["one_off_sek"].max() > costs.investment_ceiling + 1e-6:
+            continue
+        best = min(best, yearly["discounted_sek"].sum())
+    return best
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_the_mip_finds_the_brute_force_optimum(seed):
+    rng = np.random.default_rng(seed)
+    years = 4
+    demand = pd.Series(np.round(100 + np.cumsum(rng.uniform(0, 15, years)), 1), index=range(2025, 2025 + years))
+    base = pd.Series(100.0, index=demand.index)
+    rows = []
+    for _ in range(3):
+        rows.append((float(rng.choice([5, 10, 20])), float(rng.uniform(0, 3e6)), float(rng.choice([0, 2e6, 6e6])),
+                     int(rng.choice([2025, 2026, 2027])), float(rng.choice([0, 12])),
+                     2026 if rng.uniform() < 0.15 else None))
+    table = candidates(*rows)
+    costs = PlanCosts(own_cost_per_place=float(rng.uniform(2e5, 1e6)),
+                      external_price=float(rng.uniform(2e5, 2e6)) if rng.uniform() < 0.8 else None,
+                      max_external=float(rng.choice([5, 20])) if rng.uniform() < 0.4 else None,
+                      waiting_cost=float(rng.uniform(2e5, 3e6)) if rng.uniform() < 0.5 else None,
+                      investment_ceiling=6e6 if rng.uniform() < 0.4 else None,
+                      discount_rate=float(rng.choice([0.0, 0.03])))
+    reference = _brute_force(demand, base, table, costs)
+    result = optimise_plan(demand, base, table, costs)
+    if not np.isfinite(reference):
+        assert result.status == "Infeasible"
+        return
+    assert result.status == "Optimal"
+    assert result.objective == pytest.approx(reference, rel=1e-9)
+    assert result.yearly["discounted_sek"].sum() == pytest.approx(reference, rel=1e-9)
