@@ -51,10 +51,11 @@ def demand(tmp_path_factory) -> Path:
     return path
 
 
-def test_demo_plan_opens_the_ordered_premises_only_when_demand_needs_them(app, demand, tmp_path):
+def test_plan_on_totals_opens_premises_only_when_demand_needs_them(app, demand, tmp_path):
+    candidates = write_candidates(tmp_path / "c.csv", [f"N{n},daglig_verksamhet,25,834000," for n in range(1, 7)])
     out = tmp_path / "plan"
     code, stdout, stderr = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE,
-                                  "--candidates", DEMO / "premises_candidates.csv", "--scenario", BASE, "--out", out)
+                                  "--candidates", candidates, "--scenario", BASE, "--out", out)
     assert code == 0, stderr
     plan = pd.read_csv(out / "premises_plan.csv")
     yearly = pd.read_csv(out / "premises_yearly.csv")
@@ -67,9 +68,11 @@ def test_demo_plan_opens_the_ordered_premises_only_when_demand_needs_them(app, d
     assert (peak["places"] >= peak["demand"] - 1e-9).all()
     assert peak.loc[2030, "places"] == 1295 + 5 * 25
     assert peak["unmet"].eq(0).all()
-    # without new premises the same demand cannot be met: the comparison says so
-    assert "not feasible: 54.0 places short in 2029" in stdout
-    assert set(yearly["option"]) == {"no_new_premises", "plan"}
+    # without new premises the same demand is not met: the comparison says how much
+    no_new = yearly[yearly["option"] == "no_new_premises"].set_index("year")
+    assert no_new.loc[2029, "unmet"] == pytest.approx(1000 + 420 * 59 / 71 - 1295)
+    assert "user-years from 2029" in stdout
+    assert not (out / "premises_by_level.csv").exists()
     # the capacity file is what `resmodel queue --capacity` reads
     capacity = pd.read_csv(out / "capacity_plan.csv")
     assert list(capacity.columns) == ["month", "places"] and len(capacity) == 72
@@ -81,18 +84,55 @@ def test_demo_plan_opens_the_ordered_premises_only_when_demand_needs_them(app, d
     # deterministic: a second run gives byte-identical files
     again = tmp_path / "again"
     invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE,
-           "--candidates", DEMO / "premises_candidates.csv", "--scenario", BASE, "--out", again)
+           "--candidates", candidates, "--scenario", BASE, "--out", again)
     for name in ("premises_plan.csv", "premises_yearly.csv", "capacity_plan.csv"):
         assert (out / name).read_bytes() == (again / name).read_bytes(), name
 
 
-def write_candidates(path: Path, rows: list[str], header="premises_id,service,places,annual_rent_sek,decided_year"):
-    path.write_text("\n".join([header, *rows]) + "\n")
+@pytest.fixture(scope="module")
+def demand_by_level(tmp_path_factory) -> Path:
+    """Per level 1–8, 2025–2030: levels 1–6 at 170 users each (1 020 against 1 141 places for 1–6),
+    levels 7–8 growing from 140 to 200 together (154 places for 6–8)."""
+    months = pd.date_range("2025-01", periods=72, freq="MS")
+    rows = []
+    for level in range(1, 9):
+        volume = np.full(72, 170.0) if level <= 6 else np.linspace(70, 100, 72)
+        rows.append(pd.DataFrame({"service": SERVICE, "level": level, "month": months.strftime("%Y-%m"),
+                                  "volume": volume}))
+    path = tmp_path_factory.mktemp("demand") / "by_level.csv"
+    pd.concat(rows).to_csv(path, index=False)
+    return path
+
+
+def test_demo_candidates_plan_by_level_range(app, demand_by_level, tmp_path):
+    out = tmp_path / "plan"
+    code, stdout, stderr = invoke(app, "plan-premises", "--demand", demand_by_level, "--service", SERVICE,
+                                  "--candidates", DEMO / "premises_candidates.csv", "--scenario", BASE, "--out", out)
+    assert code == 0, stderr
+    plan = pd.read_csv(out / "premises_plan.csv").dropna(subset=["open_year"])
+    levels = pd.read_csv(out / "premises_by_level.csv")
+    # levels 7–8 (each 70 + 30 m/71 in month m) peak in December: 2025 149.3, 2026 159.4, 2027 169.6,
+    # 2028 179.7, 2029 189.9, 2030 200 against 154 places for 6–8. The premises for 1–6 have room and do not
+    # help. 2026 is over by 5.4 and nothing for 6–8 can open before 2027 (L-DV-NY6): unmet, at levels 7–8.
+    # Then 179 places from 2027, 204 from 2028 (L-DV-2028-68).
+    assert set(zip(plan["min_level"], plan["max_level"], strict=True)) == {(6, 8)}
+    assert sorted(plan["open_year"].astype(int)) == [2027, 2028]
+    unmet = levels[(levels["option"] == "plan") & (levels["unmet"] > 1e-6)]
+    assert unmet["year"].unique().tolist() == [2026]
+    assert set(unmet["level"]) <= {6, 7, 8}
+    assert unmet["unmet"].sum() == pytest.approx(2 * (70 + 30 * 23 / 71) - 154)
+    assert "no plan meets all demand: in 2026 5.4 users at need level" in stderr
+    assert "Today's places by level range: levels 1–6: 1,141, levels 6–8: 154" in stdout
+
+
+def write_candidates(path: Path, rows: list[str],
+                     header="premises_id,service,places,annual_rent_sek,decided_year,min_level,max_level"):
+    width = header.count(",")
+    path.write_text("\n".join([header, *(r + "," * (width - r.count(",")) for r in rows)]) + "\n")
     return path
 
 
 @pytest.mark.parametrize(("rows", "extra", "expected"), [
-    (["N1,daglig_verksamhet,25,800000,"], [], "peak demand 1,349.0 exceeds 1,320.0 places even with every candidate open"),
     (["N1,daglig_verksamhet,25,800000,2031"], [], "row 2, column 'decided_year'"),
     (["N1,daglig_verksamhet,0,800000,"], [], "row 2, column 'places'"),
     (["N1,bostad_vuxna,25,800000,"], [], "no candidates for 'daglig_verksamhet'"),
@@ -102,6 +142,10 @@ def write_candidates(path: Path, rows: list[str], header="premises_id,service,pl
     (["N1,daglig_verksamhet,200,800000,"], ["--places", "1295"], "--own-cost-per-place"),
     (["N1,daglig_verksamhet,200,800000,"], ["--scenario", BASE, "--discount-rate", "3"], "--discount-rate"),
     (["N1,daglig_verksamhet,200,800000,"], ["--scenario", BASE, "--max-external", "5"], "--max-external"),
+    (["N1,daglig_verksamhet,25,800000,,7,6"], [], "min_level 7 is above max_level 6"),
+    (["N1,daglig_verksamhet,25,800000,,1,6", "N2,daglig_verksamhet,25,800000,,,"], [], "row 3, column 'min_level'"),
+    (["N1,daglig_verksamhet,25,800000,,1,6"], ["--places", "1295", "--own-cost-per-place", "1"], "--scenario"),
+    (["N1,daglig_verksamhet,25,800000,,1,6"], [], "no demand per need level"),
 ])
 def test_bad_input_is_a_located_error_and_nothing_is_written(app, demand, tmp_path, rows, extra, expected):
     path = write_candidates(tmp_path / "candidates.csv", rows)
@@ -131,11 +175,23 @@ def test_waiting_is_allowed_only_at_a_cost_and_the_cost_decides(app, demand, tmp
     assert plans[5_000_000]["open_year"].tolist() == [2029]
 
 
-def test_the_real_entry_point_exits_2_without_a_traceback(demand, tmp_path):
+def test_demand_no_plan_can_meet_is_a_warning_with_year_and_amount(app, demand, tmp_path):
     path = write_candidates(tmp_path / "c.csv", ["N1,daglig_verksamhet,25,800000,"])
+    code, _, stderr = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
+                             "--scenario", BASE, "--out", tmp_path / "o")
+    assert code == 0
+    # 1 295 + 25 places against a peak of 1 349.0 in 2029 and 1 420 in 2030
+    assert "no plan meets all demand: in 2029 29.0 users have no place" in stderr
+    assert "(129.0 user-years in 2 years" in stderr
+    yearly = pd.read_csv(tmp_path / "o" / "premises_yearly.csv")
+    assert yearly[yearly["option"] == "plan"]["unmet"].sum() == pytest.approx(1000 + 420 * 59 / 71 + 1420 - 2 * 1320)
+
+
+def test_the_real_entry_point_exits_2_without_a_traceback(demand, tmp_path):
+    path = write_candidates(tmp_path / "c.csv", ["N1,daglig_verksamhet,25,800000,2031"])
     run = subprocess.run([sys.executable, "-m", "resmodel.cli", "plan-premises", "--demand", str(demand),
                           "--service", SERVICE, "--candidates", str(path), "--places", "1295",
                           "--own-cost-per-place", "270000", "--out", str(tmp_path / "o")],
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 2
-    assert "Traceback" not in run.stderr and "error: " in run.stderr and "year 2029" in run.stderr
+    assert "Traceback" not in run.stderr and "error: " in run.stderr and "row 2, column 'decided_year'" in run.stderr

@@ -47,7 +47,7 @@ def test_yearly_peak_takes_the_highest_month_of_each_year():
 
 def test_a_needed_premises_opens_in_the_first_year_demand_exceeds_the_places_not_before():
     demand = series([90, 100, 110, 120, 130, 140])
-    result = optimise_plan(demand, series([100] * 6), candidates((25, 500_000, 1_000_000), (25, 500_000, 1_000_000)),
+    result = optimise_plan(demand, 100, candidates((25, 500_000, 1_000_000), (25, 500_000, 1_000_000)),
                            PlanCosts(own_cost_per_place=300_000))
     assert result.status == "Optimal"
     # 110 > 100 in 2027 opens the first; 130 > 125 in 2029 the second (file order between identical ones)
@@ -62,18 +62,18 @@ def test_external_places_are_bought_when_cheaper_than_own_places_plus_rent():
     demand = series([100, 110, 110, 110, 110, 110])
     one = candidates((10, 1_000_000, 0))
     # own 1.0 MSEK per user + 0.1 MSEK rent per place against an external price of 1.05: buy externally
-    cheap = optimise_plan(demand, series([100] * 6), one, PlanCosts(1_000_000, external_price=1_050_000))
+    cheap = optimise_plan(demand, 100, one, PlanCosts(1_000_000, external_price=1_050_000))
     assert cheap.plan["open_year"].tolist() == [NOT_OPENED]
     assert cheap.yearly["external_places"].tolist() == [0, 10, 10, 10, 10, 10]
     # at 1.2 MSEK the premises pays: 10 × 0.2 MSEK saved against 1 MSEK rent
-    dear = optimise_plan(demand, series([100] * 6), one, PlanCosts(1_000_000, external_price=1_200_000))
+    dear = optimise_plan(demand, 100, one, PlanCosts(1_000_000, external_price=1_200_000))
     assert dear.plan["open_year"].tolist() == [2026]
     assert dear.yearly["external_places"].sum() == 0
 
 
 def test_external_limit_and_waiting_cost_cover_the_rest():
     demand = series([100, 120, 120, 120, 120, 120])
-    plan = optimise_plan(demand, series([100] * 6), candidates((20, 50_000_000, 0)),
+    plan = optimise_plan(demand, 100, candidates((20, 50_000_000, 0)),
                          PlanCosts(1_000_000, external_price=1_500_000, max_external=5, waiting_cost=2_000_000))
     assert plan.plan["open_year"].tolist() == [NOT_OPENED]  # rent 50 MSEK is dearer than 20 × 1.5–2 MSEK
     assert plan.yearly["external_places"].tolist() == [0, 5, 5, 5, 5, 5]
@@ -89,9 +89,9 @@ def test_investment_ceiling_spreads_openings_over_years():
     demand = series([100, 120, 120, 120, 120, 120])
     two = candidates((10, 0, 5_000_000, 2026), (10, 0, 5_000_000, 2026))
     costs = PlanCosts(1_000_000, external_price=3_000_000)
-    free = optimise_plan(demand, series([100] * 6), two, costs)
+    free = optimise_plan(demand, 100, two, costs)
     assert free.plan["open_year"].tolist() == [2026, 2026]
-    capped = optimise_plan(demand, series([100] * 6), two,
+    capped = optimise_plan(demand, 100, two,
                            PlanCosts(1_000_000, external_price=3_000_000, investment_ceiling=5_000_000))
     assert sorted(capped.plan["open_year"].tolist()) == [2026, 2027]
     assert capped.yearly["external_places"].tolist() == [0, 10, 0, 0, 0, 0]
@@ -99,7 +99,7 @@ def test_investment_ceiling_spreads_openings_over_years():
 
 def test_a_decided_premises_opens_in_its_year_even_when_not_needed():
     demand = series([50] * 6)
-    result = optimise_plan(demand, series([100] * 6), candidates((10, 1_000_000, 0, None, 0, 2028)),
+    result = optimise_plan(demand, 100, candidates((10, 1_000_000, 0, None, 0, 2028)),
                            PlanCosts(1_000_000))
     assert result.plan["open_year"].tolist() == [2028]
     assert result.yearly["rent_new_sek"].tolist() == [0, 0, 0, 1_000_000, 1_000_000, 1_000_000]
@@ -110,17 +110,18 @@ def test_discounting_can_make_external_places_cheaper_than_an_opening_cost_paid_
     # in 2026; discounted at 10 % the external places cost 1.71 MSEK and the opening 1.82 MSEK
     demand = series([100, 101, 101, 101, 101, 101])
     one = candidates((1, 1_000, 2_000_000))
-    flat = optimise_plan(demand, series([100] * 6), one, PlanCosts(0, external_price=450_000))
+    flat = optimise_plan(demand, 100, one, PlanCosts(0, external_price=450_000))
     assert flat.plan["open_year"].tolist() == [2026]
-    discounted = optimise_plan(demand, series([100] * 6), one,
+    discounted = optimise_plan(demand, 100, one,
                                PlanCosts(0, external_price=450_000, discount_rate=0.10))
     assert discounted.plan["open_year"].tolist() == [NOT_OPENED]
     assert discounted.objective == pytest.approx(sum(450_000 / 1.1 ** k for k in range(1, 6)))
 
 
 def _brute_force(demand, base, table, costs):
-    """The least total over every plan (each candidate: not opened, or one allowed year), the
-    ceiling checked per year — the reference the MIP must equal."""
+    """Over every plan (each candidate: not opened, or one allowed year; the ceiling checked per
+    year): the least unmet demand any plan leaves, and the least cost among the plans leaving that
+    little — the reference the MIP must equal. (inf, inf) when no plan keeps to the ceiling."""
     years = list(demand.index)
     earliest = earliest_open_year(table, years[0])
     choices = []
@@ -128,16 +129,16 @@ def _brute_force(demand, base, table, costs):
         decided = table["decided_year"].iloc[pos]
         choices.append([int(decided)] if pd.notna(decided) else
                        [NOT_OPENED, *[y for y in years if y >= earliest.iloc[pos]]])
-    best = np.inf
+    results = []
     for combo in itertools.product(*choices):
-        plan = pd.Series(combo, index=table.index)
-        yearly = evaluate_plan(demand, base, table, plan, costs)
-        if yearly["unmet"].max() > 1e-9:
-            continue
+        yearly, _ = evaluate_plan(demand, base, table, pd.Series(combo, index=table.index), costs)
         if costs.investment_ceiling is not None and yearly["one_off_sek"].max() > costs.investment_ceiling + 1e-6:
             continue
-        best = min(best, yearly["discounted_sek"].sum())
-    return best
+        results.append((yearly["unmet"].sum(), yearly["discounted_sek"].sum()))
+    if not results:
+        return np.inf, np.inf
+    least_unmet = min(u for u, _ in results)
+    return least_unmet, min(c for u, c in results if u <= least_unmet + 1e-6)
 
 
 @pytest.mark.parametrize("seed", range(24))
@@ -145,7 +146,7 @@ def test_the_mip_finds_the_brute_force_optimum(seed):
     rng = np.random.default_rng(seed)
     years = 4
     demand = pd.Series(np.round(100 + np.cumsum(rng.uniform(0, 15, years)), 1), index=range(2025, 2025 + years))
-    base = pd.Series(100.0, index=demand.index)
+    base = 100.0
     rows = []
     for _ in range(3):
         rows.append((float(rng.choice([5, 10, 20])), float(rng.uniform(0, 3e6)), float(rng.choice([0, 2e6, 6e6])),
@@ -158,11 +159,68 @@ def test_the_mip_finds_the_brute_force_optimum(seed):
                       waiting_cost=float(rng.uniform(2e5, 3e6)) if rng.uniform() < 0.5 else None,
                       investment_ceiling=6e6 if rng.uniform() < 0.4 else None,
                       discount_rate=float(rng.choice([0.0, 0.03])))
-    reference = _brute_force(demand, base, table, costs)
+    unmet, cost = _brute_force(demand, base, table, costs)
     result = optimise_plan(demand, base, table, costs)
-    if not np.isfinite(reference):
+    if not np.isfinite(cost):
         assert result.status == "Infeasible"
         return
     assert result.status == "Optimal"
-    assert result.objective == pytest.approx(reference, rel=1e-9)
-    assert result.yearly["discounted_sek"].sum() == pytest.approx(reference, rel=1e-9)
+    assert result.yearly["unmet"].sum() == pytest.approx(unmet, abs=1e-5)
+    assert result.objective == pytest.approx(cost, rel=1e-9)
+    assert result.yearly["discounted_sek"].sum() == pytest.approx(cost, rel=1e-9)
+    # the same instance by level (one level, every premises suiting it) gives the same plan cost
+    by_level = optimise_plan(demand.to_frame(3), pd.DataFrame({"min_level": [1], "max_level": [8], "places": [base]}),
+                             table.assign(min_level=1, max_level=8), costs)
+    assert by_level.objective == pytest.approx(cost, rel=1e-9)
+
+
+def by_level(**columns) -> pd.DataFrame:
+    """Demand per level over YEARS: by_level(level_2=[...], level_7=[...])."""
+    return pd.DataFrame({int(k.split("_")[1]): np.asarray(v, float) for k, v in columns.items()}, index=list(YEARS))
+
+
+def groups(*rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["min_level", "max_level", "places"])
+
+
+def test_by_level_only_premises_suiting_the_level_help():
+    # growth at level 7 only: the cheap premises for levels 1–6 do not help, the dear one for 6–8 does
+    demand = by_level(level_2=[10] * 6, level_7=[0, 5, 5, 5, 5, 5])
+    table = candidates((10, 100_000, 0), (5, 500_000, 0)).assign(min_level=[1, 6], max_level=[6, 8])
+    result = optimise_plan(demand, groups((1, 6, 10)), table, PlanCosts(300_000))
+    assert result.plan["open_year"].tolist() == [NOT_OPENED, 2026]
+    level7 = result.by_level[result.by_level["level"] == 7]
+    assert level7["served_own"].tolist() == [0, 5, 5, 5, 5, 5]
+    assert result.yearly["unmet"].eq(0).all()
+
+
+def test_by_level_overlapping_ranges_share_a_level():
+    # level 6 can use the base premises for 1–6 and the new one for 6–8: 12 users of level 6 and 10
+    # places for 1–6 need one premises for 6–8 from 2026, none for 1–5
+    demand = by_level(level_6=[10, 12, 12, 12, 12, 12])
+    table = candidates((10, 1, 0), (5, 1_000, 0)).assign(min_level=[1, 6], max_level=[5, 8])
+    result = optimise_plan(demand, groups((1, 6, 10)), table, PlanCosts(300_000))
+    assert result.plan["open_year"].tolist() == [NOT_OPENED, 2026]
+    assert result.yearly["served_own"].tolist() == [10, 12, 12, 12, 12, 12]
+
+
+def test_demand_no_premises_can_serve_stays_unmet_and_the_rest_is_still_planned():
+    # level 8 has no premises and no candidate; level 3 grows and gets a premises in 2027
+    demand = by_level(level_3=[100, 100, 110, 110, 110, 110], level_8=[3] * 6)
+    table = candidates((10, 1_000, 0)).assign(min_level=[1], max_level=[6])
+    result = optimise_plan(demand, groups((1, 6, 100)), table, PlanCosts(300_000))
+    assert result.status == "Optimal"
+    assert result.plan["open_year"].tolist() == [2027]
+    unmet = result.by_level.groupby("level")["unmet"].sum()
+    assert unmet.to_dict() == {3: 0, 8: 18}
+    # the same by the fixed-plan evaluation
+    _, flows = evaluate_plan(demand, groups((1, 6, 100)), table, pd.Series([2027]), PlanCosts(300_000))
+    assert flows.groupby("level")["unmet"].sum().to_dict() == {3: 0, 8: 18}
+
+
+def test_on_totals_demand_before_any_candidate_can_open_stays_unmet():
+    demand = series([100, 120, 120, 120, 120, 120])
+    result = optimise_plan(demand, 100, candidates((25, 1_000, 0, 2027)), PlanCosts(300_000))
+    assert result.status == "Optimal"
+    assert result.plan["open_year"].tolist() == [2027]
+    assert result.yearly["unmet"].tolist() == [0, 20, 0, 0, 0, 0]

@@ -15,7 +15,7 @@ import typer
 
 from resmodel.errors import InputError, Location
 
-PLAN_OUTPUTS = ("premises_plan.csv", "premises_yearly.csv", "capacity_plan.csv")
+PLAN_OUTPUTS = ("premises_plan.csv", "premises_yearly.csv", "premises_by_level.csv", "capacity_plan.csv")
 #: the sanction fee's central value per month waited (public_parameters.md, RÅ 2010 not 93), for the note
 FEE_PER_MONTH = 36_400
 
@@ -26,15 +26,18 @@ def _non_negative(option: str, value: float | None) -> None:
                             "SEK (or places) as a number ≥ 0", f"correct {option}, or leave it out")
 
 
-def _scenario_defaults(scenario: Path, service: str) -> tuple[float, float, float | None, list[str]]:
-    """Today's places, the running cost per user-year (staff and other costs, base year) and, for
-    adult housing, the external place price per year, from a scenario's base-year run."""
+def _scenario_defaults(scenario: Path, service: str):
+    """Today's places (in total and by level range), the running cost per user-year (staff and other
+    costs, base year) and, for adult housing, the external place price per year, from a scenario's
+    base-year run; and notes saying so."""
+    from resmodel.allocation.places import places_by_level_range
     from resmodel.cli_forecast import _premises_places
     from resmodel.run import load, run
     from resmodel.services import UNIT_SERVICE_OF_USER
 
     places = _premises_places(scenario, service)
-    services = run(load(scenario)).services.set_index("service")
+    result = run(load(scenario))
+    services = result.services.set_index("service")
     unit_service = UNIT_SERVICE_OF_USER.get(service, service)
     users = float(services.at[unit_service, "users"])
     own = float(services.at[unit_service, "staff_cost"] + services.at[unit_service, "other_cost"]) / users
@@ -46,7 +49,8 @@ def _scenario_defaults(scenario: Path, service: str) -> tuple[float, float, floa
         ext = services.loc["externa_platser"]
         external = float(ext["purchase_cost"] + ext["other_cost"]) / float(ext["users"])
         notes.append(f"external place price per year (externa_platser, base year average): {external:,.0f} SEK")
-    return places, own, external, notes
+    groups = places_by_level_range(result.loaded.data, unit_service)
+    return places, groups, own, external, notes
 
 
 def plan_premises(
@@ -96,9 +100,17 @@ def plan_premises(
     if no_external and external_price is not None:
         raise InputError.at(Location(path="--no-external"), "--no-external with --external-price",
                             "one of them", "drop --external-price, or --no-external")
+    table = read_candidates(candidates, service, str(candidates))
+    by_level = bool(table["min_level"].notna().any())
+    if by_level and scenario is None:
+        raise InputError.at(Location(str(candidates), column="min_level"), "candidates by level range with --places",
+                            "--scenario, whose premises give today's places by level range",
+                            "give --scenario instead of --places, or leave min_level and max_level empty to plan "
+                            "on totals")
     notes: list[str] = []
+    groups = None
     if scenario is not None:
-        places, default_own, default_external, notes = _scenario_defaults(scenario, service)
+        places, groups, default_own, default_external, notes = _scenario_defaults(scenario, service)
         own_cost_per_place = default_own if own_cost_per_place is None else own_cost_per_place
         if external_price is None and not no_external:
             external_price = default_external
@@ -112,16 +124,15 @@ def plan_premises(
         raise InputError.at(Location(path="--max-external"), "--max-external without an external price",
                             "--external-price with it", "add --external-price, or drop --max-external")
 
-    monthly = demand_from_table(read_raw(demand, str(demand)), service, str(demand), column=demand_column)
-    peak = yearly_peak(monthly)
+    raw = read_raw(demand, str(demand))
+    monthly = demand_from_table(raw, service, str(demand), column=demand_column)
+    peak = yearly_peak(_demand_by_level(raw, service, str(demand), demand_column) if by_level else monthly)
     years = peak.index
-    table = read_candidates(candidates, service, str(candidates))
     check_candidate_years(table, int(years[0]), int(years[-1]), str(candidates))
-    base = pd.Series(float(places), index=years)
+    base = groups if by_level else float(places)
     costs = PlanCosts(own_cost_per_place=own_cost_per_place, external_price=external_price,
                       max_external=max_external, waiting_cost=waiting_cost,
                       investment_ceiling=investment_ceiling, discount_rate=discount_rate)
-    _check_feasible(peak, base, table, costs, str(candidates))
     result = optimise_plan(peak, base, table, costs)
     if result.status != "Optimal":
         hint = (" --investment-ceiling may leave too little room to open the premises in time; raise it"
@@ -130,49 +141,98 @@ def plan_premises(
                             "candidates, costs and limits that allow demand to be met",
                             f"check the limits{';' + hint if hint else ''}")
 
-    none_open = pd.Series(0, index=table.index)
-    options = {"no_new_premises": evaluate_plan(peak, base, table, none_open, costs)}
+    fixed = {"no_new_premises": pd.Series(0, index=table.index)}
     if table["decided_year"].notna().any():
-        options["decided_only"] = evaluate_plan(peak, base, table, table["decided_year"].fillna(0).astype(int), costs)
-    options["plan"] = result.yearly
-    yearly = pd.concat([t.assign(option=name) for name, t in options.items()], ignore_index=True)
-    yearly = yearly[["option", *[c for c in yearly.columns if c != "option"]]]
+        fixed["decided_only"] = table["decided_year"].fillna(0).astype(int)
+    evaluated = {name: evaluate_plan(peak, base, table, plan, costs) for name, plan in fixed.items()}
+    options = {name: tables[0] for name, tables in evaluated.items()} | {"plan": result.yearly}
+    levels = {name: tables[1] for name, tables in evaluated.items()} | {"plan": result.by_level}
+    yearly = _stack(options)
+    level_table = _stack({name: _with_demand(t, peak) for name, t in levels.items()}) if by_level else None
     plan = _plan_table(result.plan)
     capacity = _capacity_months(monthly.index, result.yearly.set_index("year")["places"])
 
     for note in notes:
         typer.echo(f"note: {note}", err=True)
+    unmet = _unmet_warning(result, str(candidates))
+    if unmet:
+        typer.echo(f"warning: {unmet}", err=True)
     _echo(service, demand_column, plan, options, costs)
-    files = write_atomically(out, {"premises_plan.csv": csv_writer(plan), "premises_yearly.csv": csv_writer(yearly),
-                                   "capacity_plan.csv": csv_writer(capacity)}, PLAN_OUTPUTS)
+    if by_level:
+        _echo_levels(level_table, groups)
+    writers = {"premises_plan.csv": csv_writer(plan), "premises_yearly.csv": csv_writer(yearly)}
+    if by_level:
+        writers["premises_by_level.csv"] = csv_writer(level_table)
+    files = write_atomically(out, writers | {"capacity_plan.csv": csv_writer(capacity)}, PLAN_OUTPUTS)
     column = f" --demand-column {demand_column}" if demand_column != "volume" else ""
     typer.echo(f"wrote {', '.join(files)} to {out}; the queue under the plan, month by month: resmodel queue "
                f"--demand {demand} --service {service}{column} --capacity {out / 'capacity_plan.csv'}")
 
 
-def _check_feasible(peak: pd.Series, base: pd.Series, table: pd.DataFrame, costs, display: str) -> None:
-    """Demand no allowed source can cover even with every candidate open as early as it can is a
-    user-side problem: say in which year, by how much, and what would allow a plan."""
-    from resmodel.planning.premises import earliest_open_year, evaluate_plan
+def _demand_by_level(raw: pd.DataFrame, service: str, display: str, column: str) -> pd.DataFrame:
+    """Monthly demand per need level (columns), for a plan by level range."""
+    from resmodel.forecast.queue import demand_from_table
 
-    earliest = earliest_open_year(table, int(peak.index[0])).where(lambda s: s <= peak.index[-1], 0)
-    best = evaluate_plan(peak, base, table, earliest, costs)
-    short = best[best["unmet"] > 1e-9]
-    if not short.empty:
-        first = short.iloc[0]
-        raise InputError.at(Location(display, path=f"year {int(first['year'])}"),
-                            f"peak demand {first['demand']:,.1f} exceeds {first['places']:,.1f} places even with "
-                            f"every candidate open as early as it can (short by {first['unmet']:,.1f}"
-                            + (f", and {len(short) - 1} later years" if len(short) > 1 else "") + ")",
-                            "enough places, or another way to meet demand",
-                            "add candidates or bring them forward, allow external places (--external-price), "
-                            f"or let cases wait at a cost (--waiting-cost; the sanction fee's central value is "
-                            f"{FEE_PER_MONTH * 12:,} SEK per case-year)")
+    levels = pd.to_numeric(raw["level"], errors="coerce") if "level" in raw.columns else None
+    rows = raw["service"].astype("string").str.strip().eq(service).to_numpy()
+    if levels is None or levels[rows].isna().all():
+        raise InputError.at(Location(display, column="level", path=service), "no demand per need level",
+                            "a forecast with a level column (resmodel forecast writes one for level services)",
+                            "forecast per level, or leave min_level and max_level of the candidates empty to plan "
+                            "on totals")
+    return pd.DataFrame({int(level): demand_from_table(raw[rows & levels.eq(level).to_numpy()], service, display,
+                                                       column=column)
+                         for level in sorted(levels[rows].dropna().unique())})
+
+
+def _stack(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One table with an ``option`` column first."""
+    out = pd.concat([t.assign(option=name) for name, t in tables.items()], ignore_index=True)
+    return out[["option", *[c for c in out.columns if c != "option"]]]
+
+
+def _with_demand(flows: pd.DataFrame, peak: pd.DataFrame) -> pd.DataFrame:
+    demand = peak.stack().rename("demand").rename_axis(["year", "level"]).reset_index()
+    out = demand.merge(flows, on=["year", "level"], how="left", validate="one_to_one")
+    return out.sort_values(["year", "level"], kind="stable").reset_index(drop=True)
+
+
+def _echo_levels(level_table: pd.DataFrame, groups: pd.DataFrame) -> None:
+    ranges = ", ".join(f"levels {r.min_level}–{r.max_level}: {r.places:,.0f}" for r in groups.itertuples())
+    typer.echo(f"\nToday's places by level range: {ranges}")
+    plan = level_table[level_table["option"] == "plan"]
+    last = plan[plan["year"] == plan["year"].max()]
+    typer.echo(f"Last year of the plan ({int(last['year'].iloc[0])}) by need level:")
+    typer.echo(last[["level", "demand", "served_own", "external_places", "waiting"]].to_string(
+        index=False, float_format=lambda v: f"{v:,.1f}"))
+
+
+def _unmet_warning(result, display: str) -> str | None:
+    """Demand that no plan can meet (too early for any candidate, or a level no premises suits, with no
+    external places or waiting allowed): where first, how much, and what would allow more."""
+    from resmodel.planning.premises import ALL_LEVELS
+
+    yearly, flows = result.yearly, result.by_level
+    short = yearly[yearly["unmet"] > 1e-6]
+    if short.empty:
+        return None
+    first = short.iloc[0]
+    year = int(first["year"])
+    where = flows[(flows["year"] == year) & (flows["unmet"] > 1e-6)]
+    levels = ("" if where["level"].eq(ALL_LEVELS).all()
+              else " at need level " + ", ".join(str(int(v)) for v in where["level"]))
+    return (f"{display}: no plan meets all demand: in {year} {first['unmet']:,.1f} users{levels} have no place even "
+            f"with every candidate open as early as it can ({short['unmet'].sum():,.1f} user-years in "
+            f"{len(short)} years; column 'unmet'). They would wait (resmodel queue shows how long). To plan for "
+            "them, add candidates or bring them forward, allow external places (--external-price), or let cases "
+            f"wait at a cost (--waiting-cost; the sanction fee's central value is {FEE_PER_MONTH * 12:,} SEK per "
+            "case-year)")
 
 
 def _plan_table(plan: pd.DataFrame) -> pd.DataFrame:
     """The candidates with the plan's decision, opened first (by year), then the rest."""
-    out = plan[["premises_id", "places", "annual_rent_sek", "one_off_cost_sek", "earliest_possible",
+    levels = ["min_level", "max_level"] if plan["min_level"].notna().any() else []
+    out = plan[["premises_id", *levels, "places", "annual_rent_sek", "one_off_cost_sek", "earliest_possible",
                 "decided_year", "open_year"]].copy()
     out["decision"] = np.where(out["decided_year"].notna(), "decided",
                                np.where(out["open_year"] > 0, "open", "not opened"))
@@ -197,8 +257,8 @@ def _echo(service: str, column: str, plan: pd.DataFrame, options: dict[str, pd.D
     skipped = int((plan["decision"] == "not opened").sum())
     if skipped:
         typer.echo(f"  ({skipped} candidates not opened; all in premises_plan.csv)")
-    yearly = options["plan"][["year", "demand", "places", "served_own", "external_places", "waiting", "free_places",
-                              "total_sek"]]
+    yearly = options["plan"][["year", "demand", "places", "served_own", "external_places", "waiting", "unmet",
+                              "free_places", "total_sek"]]
     typer.echo("\nThe plan year by year:")
     typer.echo(yearly.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
     typer.echo("\nOptions compared (sums over the horizon, SEK" +
@@ -208,13 +268,15 @@ def _echo(service: str, column: str, plan: pd.DataFrame, options: dict[str, pd.D
     for name, table in options.items():
         factor = table["discounted_sek"] / table["total_sek"].where(table["total_sek"] != 0, 1.0)
         sums = {c: float((table[c] * factor).sum()) for c in parts}
-        short = table[table["unmet"] > 1e-9]
-        verdict = (f"not feasible: {short['unmet'].iloc[0]:,.1f} places short in {int(short['year'].iloc[0])}"
-                   if not short.empty else f"{table['discounted_sek'].sum():,.0f}")
-        rows.append({"option": name, **{c.removesuffix("_sek"): v for c, v in sums.items()}, "total": verdict})
+        short = table[table["unmet"] > 1e-6]
+        rows.append({"option": name, **{c.removesuffix("_sek"): v for c, v in sums.items()},
+                     "total": table["discounted_sek"].sum(),
+                     "unmet": (f"{short['unmet'].sum():,.1f} user-years from {int(short['year'].iloc[0])}"
+                               if not short.empty else "none")})
     typer.echo(pd.DataFrame(rows).to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
-    typer.echo("(own running cost: staff and other costs of the users served in own premises, the same in every "
-               "feasible option when nobody is bought out or waits)")
+    typer.echo("(own_running: staff and other costs of the users served in own premises; unmet: demand no allowed "
+               "source meets — those users are not in the costs, so compare totals only between options that "
+               "leave the same demand unmet)")
 
 
 def register(app: typer.Typer) -> None:

@@ -22,3 +22,15 @@ def places_by_service(data: Municipality) -> pd.DataFrame:
                                                     shared_premises=("shared", "sum"))
     table.insert(0, "units", used.groupby("service")["unit_id"].nunique())
     return table.reset_index().astype({"units": int, "premises": int, "shared_premises": int})
+
+
+def places_by_level_range(data: Municipality, service: str) -> pd.DataFrame:
+    """Today's places of a unit service by the need-level range its premises suit: ``min_level``,
+    ``max_level``, ``premises`` and ``places`` (each premises once) — the groups a premises plan by
+    level starts from."""
+    used = data.units.loc[data.units["service"].eq(service) & data.units["premises_id"].notna()
+                          & data.units["premises_id"].astype(str).str.strip().ne(""), "premises_id"].unique()
+    premises = data.premises[data.premises["premises_id"].isin(used)]
+    table = premises.groupby(["min_level", "max_level"], sort=True).agg(premises=("premises_id", "count"),
+                                                                        places=("capacity", "sum"))
+    return table.reset_index().astype({"min_level": int, "max_level": int, "premises": int, "places": float})

@@ -1,31 +1,44 @@
-"""Demo candidate premises for the premises plan (``premises_candidates.csv``).
+"""Demo candidate premises for the premises plan (``premises_candidates.csv``), daily activity.
 
-The six daily-activity premises the board has ordered for delivery in 2026–2027 (F0343, premises
-needs plan 2025–2034, F0474), entered as candidates so that the plan says which of them the forecast
-needs and when: 25 places each (F0500: about 25 users per new premises), the rent of the demo's
-existing daily-activity premises per place (median of premises.csv), three deliverable in 2026 and
-three in 2027. No one-off cost: the sources give none, and the premises are rented from the
-municipal landlord, whose fit-out is in the rent (F0345)."""
+- The six premises the board has ordered for delivery in 2026–2027 (F0343; premises needs plan
+  2025–2034, F0474): three deliverable in 2026 and three in 2027 (assumption: "by 2026–2027" split
+  evenly); five for need levels 1–6 and one for levels 6–8, the mix of the demo's existing premises
+  (34 and 6).
+- Further premises at the current pace of two a year (F0500: 50 users a year, about 25 per new
+  premises), 2028–2034, one of each level range a year, so that the plan can choose the range.
+
+Each has 25 places (F0500) and the rent per place of the demo's existing premises of its level range
+(median of premises.csv) × 25. No one-off cost: the sources give none, and the premises are rented
+from the municipal landlord, whose fit-out is in the rent (F0345)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 PLACES_PER_NEW_PREMISES = 25  # F0500
-# the six ordered premises (F0343), "by 2026–2027": three a year (assumption)
-DELIVERY_YEARS = (2026, 2026, 2026, 2027, 2027, 2027)
+ORDERED = ((2026, 1, 6), (2026, 1, 6), (2026, 1, 6), (2027, 1, 6), (2027, 1, 6), (2027, 6, 8))  # F0343
+FURTHER_YEARS = range(2028, 2035)  # F0500 pace, through the needs plan's horizon (F0474)
+LEVEL_RANGES = ((1, 6), (6, 8))    # the ranges of the demo's daily-activity premises
 
 
 def premises_candidates(premises: pd.DataFrame) -> pd.DataFrame:
     """The candidate table, rents derived from the demo's existing daily-activity premises."""
     dv = premises[premises["kind"] == "dv_lokal"]
-    rent_per_place = float((dv["annual_rent"] / dv["capacity"]).median())
-    rent = round(rent_per_place * PLACES_PER_NEW_PREMISES, -3)
-    rows = [{
-        "premises_id": f"L-DV-NY{n}", "service": "daglig_verksamhet", "places": PLACES_PER_NEW_PREMISES,
-        "annual_rent_sek": rent, "one_off_cost_sek": 0.0, "earliest_year": year, "lead_time_months": None,
-        "decided_year": None,
-        "source": "F0343 ordered premises (delivery 2026-2027); places F0500; rent = median rent per place "
-                  "of the demo's dv_lokal premises x places; no one-off cost (landlord fit-out in rent, F0345)",
-    } for n, year in enumerate(DELIVERY_YEARS, start=1)]
+    per_place = (dv["annual_rent"] / dv["capacity"]).groupby([dv["min_level"], dv["max_level"]]).median()
+    rows = []
+
+    def add(pid: str, year: int, low: int, high: int, source: str) -> None:
+        rows.append({"premises_id": pid, "service": "daglig_verksamhet", "places": PLACES_PER_NEW_PREMISES,
+                     "annual_rent_sek": round(float(per_place[low, high]) * PLACES_PER_NEW_PREMISES, -3),
+                     "one_off_cost_sek": 0.0, "earliest_year": year, "lead_time_months": None,
+                     "decided_year": None, "min_level": low, "max_level": high,
+                     "source": f"{source}; places F0500; rent = median rent per place of the demo's dv_lokal "
+                               f"premises for levels {low}-{high} x places; no one-off cost (landlord fit-out "
+                               "in rent, F0345)"})
+
+    for n, (year, low, high) in enumerate(ORDERED, start=1):
+        add(f"L-DV-NY{n}", year, low, high, "F0343 ordered premises (delivery 2026-2027)")
+    for year in FURTHER_YEARS:
+        for low, high in LEVEL_RANGES:
+            add(f"L-DV-{year}-{low}{high}", year, low, high, "further premises at the pace of two a year (F0500)")
     return pd.DataFrame(rows)

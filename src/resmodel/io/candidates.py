@@ -22,6 +22,9 @@ CANDIDATES = TableSchema("premises_candidates", "Lokalalternativ — candidate p
            "opening", "months", required=False, minimum=0, maximum=240),
     Column("decided_year", "int", "already decided: opens in this year whatever the plan says (empty: the "
            "plan decides)", required=False, minimum=1990, maximum=2200),
+    Column("min_level", "int", "lowest need level it suits (empty with max_level: plan on totals)", "level",
+           required=False, minimum=1, maximum=8),
+    Column("max_level", "int", "highest need level it suits", "level", required=False, minimum=1, maximum=8),
     Column("source", "str", "where the figures come from (facts.csv id, offer, estimate)", required=False),
 ))
 
@@ -41,9 +44,10 @@ def read_candidates(path: Path, service: str, display: str | None = None) -> pd.
         raise InputError.at(Location(display, column="service", path=service), f"no candidates for '{service}'",
                             "rows whose service is " + repr(service) + " (the file has " + ", ".join(known) + ")",
                             "add candidates for the service, or choose --service accordingly")
+    _check_levels(rows, display)
     rows["one_off_cost_sek"] = rows["one_off_cost_sek"].astype(float).fillna(0.0)
     rows["lead_time_months"] = rows["lead_time_months"].astype(float).fillna(0.0)
-    for col in ("earliest_year", "decided_year"):
+    for col in ("earliest_year", "decided_year", "min_level", "max_level"):
         rows[col] = pd.to_numeric(rows[col]).astype("Int64")
     return rows
 
@@ -59,3 +63,23 @@ def check_candidate_years(candidates: pd.DataFrame, first_year: int, last_year: 
                             f"a year from {first_year} to {last_year}",
                             "count a premises that is already open in today's places (--places), and leave out "
                             "one that opens after the demand forecast ends")
+
+
+def _check_levels(rows: pd.DataFrame, display: str) -> None:
+    """Level ranges: on every candidate or on none (a plan is by level or on totals), min ≤ max."""
+    has = rows["min_level"].notna() | rows["max_level"].notna()
+    if not has.any():
+        return
+    for idx in rows.index[~has.to_numpy()][:1]:
+        raise InputError.at(Location(display, row=int(idx), column="min_level"), "a candidate without a level range "
+                            "where other candidates have one", "min_level and max_level on every candidate of the "
+                            "service, or on none (a plan on totals)", "fill in the levels the premises suit")
+    for col in ("min_level", "max_level"):
+        for idx in rows.index[rows[col].isna().to_numpy()][:1]:
+            raise InputError.at(Location(display, row=int(idx), column=col), "half a level range",
+                                "both min_level and max_level", f"fill in {col}")
+    for idx in rows.index[(rows["min_level"].astype(float) > rows["max_level"].astype(float)).to_numpy()][:1]:
+        raise InputError.at(Location(display, row=int(idx), column="min_level"),
+                            f"min_level {int(rows.at[idx, 'min_level'])} is above max_level "
+                            f"{int(rows.at[idx, 'max_level'])}",
+                            "min_level ≤ max_level", "swap the two")

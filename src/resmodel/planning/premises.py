@@ -1,12 +1,17 @@
-"""Premises plan (*lokalplan*, model.md §5): which candidate premises to open, and in which year,
-so that forecast demand is met at the least cost — rent and one-off costs of new premises, the
-running cost of users served in own premises, external places bought, and (if allowed) a cost per
-case left waiting. A mixed integer programme solved with CBC through PuLP; ``evaluate_plan`` prices
-any given plan by the same rules, so options can be compared and the optimum checked by brute force.
+"""Premises plan (*lokalplan*, model.md §5): which candidate premises to open, in which year and
+for which need levels, so that forecast demand is met at the least cost — rent and one-off costs of
+new premises, the running cost of users served in own premises, external places bought, and (if
+allowed) a cost per case left waiting. A mixed integer programme solved with CBC through PuLP;
+``evaluate_plan`` prices any given plan by the same rules, so that options can be compared.
 
 Yearly model: a premises opened in year t gives its places from 1 January of t for the rest of the
-horizon; each year's demand is the peak month of that year; all amounts are in base-year prices,
-discounted to the first year at ``discount_rate``."""
+horizon; each year's demand is the peak month of that year (per level when planning by level);
+all amounts are in base-year prices, discounted to the first year at ``discount_rate``.
+
+By level: premises suit a range of need levels (``min_level``–``max_level``, as premises.csv);
+a user of level l can be served in any premises whose range holds l. On totals (no levels) the
+demand is one column, ``ALL_LEVELS``, and every premises serves it; the plan's cost is then checked
+against a plain greedy rule (``evaluate_plan``) and brute force in the tests."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 NOT_OPENED = 0  # open_year of a candidate the plan does not open
+ALL_LEVELS = 0  # the single demand column of a plan on totals
 
 
 @dataclass(frozen=True)
@@ -33,19 +39,21 @@ class PlanCosts:
 
 @dataclass
 class PlanResult:
-    """The optimised plan: one row per candidate (``open_year`` 0 when not opened), the yearly
-    table of the plan, the solver status and the objective (discounted total cost)."""
+    """The optimised plan: one row per candidate (``open_year`` 0 when not opened), the yearly table
+    of the plan, the same per level, the solver status and the objective (discounted total cost)."""
 
     plan: pd.DataFrame
     yearly: pd.DataFrame
+    by_level: pd.DataFrame
     status: str
     objective: float
 
 
-def yearly_peak(demand: pd.Series) -> pd.Series:
-    """Peak monthly demand per calendar year (a month-indexed series in, year-indexed out)."""
+def yearly_peak(demand: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+    """Peak month per calendar year (month-indexed in, year-indexed out; per column for a frame)."""
     index = pd.DatetimeIndex(demand.index)
-    return pd.Series(demand.to_numpy(float), index=index.year).groupby(level=0).max().rename("demand")
+    values = demand.set_axis(index.year, axis=0)
+    return values.astype(float).groupby(level=0).max()
 
 
 def earliest_open_year(candidates: pd.DataFrame, first_year: int) -> pd.Series:
@@ -65,60 +73,93 @@ def _discount(years: np.ndarray, rate: float) -> np.ndarray:
     return (1.0 + rate) ** -(years - years[0]).astype(float)
 
 
-def places_by_year(base_places: pd.Series, candidates: pd.DataFrame, open_years: pd.Series) -> pd.Series:
-    """Own places per year: today's places plus every candidate opened in or before that year."""
-    years = base_places.index.to_numpy()
+def _levels(demand: pd.Series | pd.DataFrame) -> pd.DataFrame:
+    return demand.to_frame(ALL_LEVELS) if isinstance(demand, pd.Series) else demand
+
+
+def _ranges(candidates: pd.DataFrame) -> list[tuple[int, int]]:
+    """Each candidate's (min_level, max_level); (ALL_LEVELS, ALL_LEVELS) when planning on totals."""
+    if "min_level" not in candidates.columns or candidates["min_level"].isna().all():
+        return [(ALL_LEVELS, ALL_LEVELS)] * len(candidates)
+    return list(zip(candidates["min_level"].astype(int), candidates["max_level"].astype(int), strict=True))
+
+
+def _base_groups(base: float | pd.DataFrame) -> pd.DataFrame:
+    """Today's places by level range: a number (totals) becomes one all-level group."""
+    if isinstance(base, pd.DataFrame):
+        return base[["min_level", "max_level", "places"]].astype({"min_level": int, "max_level": int})
+    return pd.DataFrame({"min_level": [ALL_LEVELS], "max_level": [ALL_LEVELS], "places": [float(base)]})
+
+
+def _active(open_years: pd.Series, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate × year: open in or before the year; opening in the year."""
     opened = open_years.to_numpy()[:, None]
-    active = (opened != NOT_OPENED) & (opened <= years[None, :])
-    return base_places + candidates["places"].to_numpy(float) @ active
+    return (opened != NOT_OPENED) & (opened <= years[None, :]), opened == years[None, :]
 
 
-def evaluate_plan(demand: pd.Series, base_places: pd.Series, candidates: pd.DataFrame, open_years: pd.Series,
-                  costs: PlanCosts) -> pd.DataFrame:
-    """The yearly table of a given plan: demand met from the cheapest allowed source first (own
-    places up to capacity, external places up to their limit, waiting), costs per year and the
-    demand no allowed source covers (``unmet``; a plan with unmet demand is not feasible)."""
+def _yearly(demand: pd.DataFrame, base_places: float, candidates: pd.DataFrame, open_years: pd.Series,
+            flows: pd.DataFrame, costs: PlanCosts) -> pd.DataFrame:
+    """The yearly table from the flows per level (served_own, external_places, waiting, unmet)."""
     years = demand.index.to_numpy()
-    places = places_by_year(base_places, candidates, open_years).to_numpy(float)
-    opened = open_years.to_numpy()[:, None]
-    active = (opened != NOT_OPENED) & (opened <= years[None, :])
-    opening = opened == years[None, :]
-    sources = [("own", costs.own_cost_per_place, places)]
-    if costs.external_price is not None:
-        limit = np.inf if costs.max_external is None else costs.max_external
-        sources.append(("external", costs.external_price, np.full(len(years), limit)))
-    if costs.waiting_cost is not None:
-        sources.append(("waiting", costs.waiting_cost, np.full(len(years), np.inf)))
-    remaining = demand.to_numpy(float).copy()
-    used = {"own": np.zeros(len(years)), "external": np.zeros(len(years)), "waiting": np.zeros(len(years))}
-    unit = {name: price for name, price, _ in sources}
-    for name, _price, limit in sorted(sources, key=lambda s: s[1]):  # stable: own first at equal cost
-        take = np.minimum(remaining, limit)
-        used[name] = take
-        remaining = remaining - take
-    rent = candidates["annual_rent_sek"].to_numpy(float) @ active
-    one_off = candidates["one_off_cost_sek"].to_numpy(float) @ opening
-    table = pd.DataFrame({
-        "year": years, "demand": demand.to_numpy(float), "base_places": base_places.to_numpy(float),
-        "new_places": places - base_places.to_numpy(float), "places": places,
-        "served_own": used["own"], "external_places": used["external"], "waiting": used["waiting"],
-        "unmet": remaining, "free_places": places - used["own"],
-        "rent_new_sek": rent, "one_off_sek": one_off,
-        "own_running_sek": used["own"] * unit["own"],
-        "external_sek": used["external"] * unit.get("external", 0.0),
-        "waiting_cost_sek": used["waiting"] * unit.get("waiting", 0.0),
-    })
-    cost_columns = ["rent_new_sek", "one_off_sek", "own_running_sek", "external_sek", "waiting_cost_sek"]
-    table["total_sek"] = table[cost_columns].sum(axis=1)
+    active, opening = _active(open_years, years)
+    new = candidates["places"].to_numpy(float) @ active
+    sums = flows.groupby("year")[["served_own", "external_places", "waiting", "unmet"]].sum().reindex(years)
+    table = pd.DataFrame({"year": years, "demand": demand.sum(axis=1).to_numpy(float),
+                          "base_places": base_places, "new_places": new, "places": base_places + new})
+    table = pd.concat([table, sums.reset_index(drop=True)], axis=1)
+    table["free_places"] = table["places"] - table["served_own"]
+    table["rent_new_sek"] = candidates["annual_rent_sek"].to_numpy(float) @ active
+    table["one_off_sek"] = candidates["one_off_cost_sek"].to_numpy(float) @ opening
+    table["own_running_sek"] = table["served_own"] * costs.own_cost_per_place
+    table["external_sek"] = table["external_places"] * (costs.external_price or 0.0)
+    table["waiting_cost_sek"] = table["waiting"] * (costs.waiting_cost or 0.0)
+    parts = ["rent_new_sek", "one_off_sek", "own_running_sek", "external_sek", "waiting_cost_sek"]
+    table["total_sek"] = table[parts].sum(axis=1)
     table["discounted_sek"] = table["total_sek"] * _discount(years, costs.discount_rate)
     return table
 
 
+def _greedy_flows(demand: pd.Series, places: np.ndarray, costs: PlanCosts) -> pd.DataFrame:
+    """Totals: demand met from the cheapest allowed source first (own places up to capacity,
+    external places up to their limit, waiting) — the reference the programme must agree with."""
+    sources = [("served_own", costs.own_cost_per_place, places)]
+    if costs.external_price is not None:
+        limit = np.inf if costs.max_external is None else costs.max_external
+        sources.append(("external_places", costs.external_price, np.full(len(places), limit)))
+    if costs.waiting_cost is not None:
+        sources.append(("waiting", costs.waiting_cost, np.full(len(places), np.inf)))
+    remaining = demand.to_numpy(float).copy()
+    flows = {"served_own": 0.0, "external_places": 0.0, "waiting": 0.0}
+    for name, _price, limit in sorted(sources, key=lambda s: s[1]):  # stable: own first at equal cost
+        flows[name] = np.minimum(remaining, limit)
+        remaining = remaining - flows[name]
+    return pd.DataFrame({"year": demand.index, "level": ALL_LEVELS, **flows, "unmet": remaining})
+
+
+def evaluate_plan(demand: pd.Series | pd.DataFrame, base: float | pd.DataFrame, candidates: pd.DataFrame,
+                  open_years: pd.Series, costs: PlanCosts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The yearly table and the table per level of a given plan (``open_years`` per candidate, 0 =
+    not opened), with the demand no allowed source covers as ``unmet`` (a plan with unmet demand is
+    not feasible). On totals the greedy rule; by level a linear programme with the openings fixed."""
+    groups = _base_groups(base)
+    if isinstance(demand, pd.Series) and len(groups) == 1 and set(_ranges(candidates)) <= {(ALL_LEVELS, ALL_LEVELS)}:
+        years = demand.index.to_numpy()
+        active, _ = _active(open_years, years)
+        places = float(groups["places"].sum()) + candidates["places"].to_numpy(float) @ active
+        flows = _greedy_flows(demand, places, costs)
+        return _yearly(_levels(demand), float(groups["places"].sum()), candidates, open_years, flows, costs), flows
+    status, _, flows, _ = _solve(_levels(demand), groups, candidates, costs, fixed=open_years)
+    if status != "Optimal":  # cannot happen with unmet demand allowed, unless the solver fails
+        raise RuntimeError(f"the solver could not price a fixed plan (status {status})")
+    return _yearly(_levels(demand), float(groups["places"].sum()), candidates, open_years, flows, costs), flows
+
+
 def _identical_runs(candidates: pd.DataFrame, earliest: pd.Series) -> list[tuple[int, int]]:
-    """Pairs (i, j), j the next candidate after i with the same places, costs and earliest year,
-    neither decided: the plan opens i no later than j (breaks ties between interchangeable candidates
-    the same way on every machine, without changing the optimum)."""
-    key = candidates[["places", "annual_rent_sek", "one_off_cost_sek"]].assign(earliest=earliest)
+    """Pairs (i, j), j the next candidate after i with the same places, levels, costs and earliest
+    year, neither decided: the plan opens i no later than j (breaks ties between interchangeable
+    candidates the same way on every machine, without changing the optimum)."""
+    key = candidates[["places", "annual_rent_sek", "one_off_cost_sek"]].assign(
+        earliest=earliest, levels=_ranges(candidates))
     free = candidates["decided_year"].isna().to_numpy()
     last: dict[tuple, int] = {}
     pairs = []
@@ -132,20 +173,29 @@ def _identical_runs(candidates: pd.DataFrame, earliest: pd.Series) -> list[tuple
     return pairs
 
 
-def optimise_plan(demand: pd.Series, base_places: pd.Series, candidates: pd.DataFrame, costs: PlanCosts,
-                  time_limit_s: float = 120.0) -> PlanResult:
-    """The least-cost plan (see the module docstring). ``demand`` and ``base_places`` are indexed by
-    year; ``candidates`` has places, annual_rent_sek, one_off_cost_sek, earliest_year,
-    lead_time_months and decided_year (a decided candidate opens in that year, which must lie in the
-    horizon). The status is PuLP's ('Optimal', 'Infeasible', …)."""
+def _solve(demand: pd.DataFrame, groups: pd.DataFrame, candidates: pd.DataFrame, costs: PlanCosts,
+           fixed: pd.Series | None = None, max_unmet: float | None = None, minimise_unmet: bool = False,
+           time_limit_s: float = 120.0):
+    """Build and solve the programme. ``fixed`` openings (per candidate, 0 = not opened) turn it into
+    a linear programme that prices that plan, with unmet demand allowed at a cost above every source.
+    Otherwise the openings are decided: with ``minimise_unmet`` the objective is the demand left
+    unmet; with ``max_unmet`` at most that much may stay unmet (at that cost); else all of it is met.
+    Returns (status, open years, flows per year and level, objective)."""
     import pulp
 
     years = [int(y) for y in demand.index]
+    levels = [int(level) for level in demand.columns]
+    ranges = _ranges(candidates)
     earliest = earliest_open_year(candidates, years[0])
     discount = dict(zip(years, _discount(np.array(years), costs.discount_rate), strict=True))
     model = pulp.LpProblem("premises_plan", pulp.LpMinimize)
-    by_candidate: list[list[tuple[int, pulp.LpVariable]]] = []
+
+    by_candidate: list[list[tuple[int, object]]] = []  # (year, binary variable or a fixed 1)
     for pos in range(len(candidates)):
+        if fixed is not None:
+            year = int(fixed.iloc[pos])
+            by_candidate.append([(year, 1)] if year != NOT_OPENED else [])
+            continue
         decided = candidates["decided_year"].iloc[pos]
         allowed = [int(decided)] if pd.notna(decided) else [y for y in years if y >= earliest.iloc[pos]]
         by_candidate.append([(y, pulp.LpVariable(f"open_{pos}_{y}", cat="Binary")) for y in allowed])
@@ -155,43 +205,114 @@ def optimise_plan(demand: pd.Series, base_places: pd.Series, candidates: pd.Data
             model += pulp.lpSum(v for _y, v in by_candidate[pos]) <= 1, f"once_{pos}"
     active = {(pos, y): pulp.lpSum(v for t, v in options if t <= y)
               for pos, options in enumerate(by_candidate) for y in years}
-    for i, j in _identical_runs(candidates, earliest):
-        for y in years:
-            model += active[i, y] >= active[j, y], f"order_{i}_{j}_{y}"
+    if fixed is None:
+        for i, j in _identical_runs(candidates, earliest):
+            for y in years:
+                model += active[i, y] >= active[j, y], f"order_{i}_{j}_{y}"
+
+    group_keys = sorted({*zip(groups["min_level"], groups["max_level"], strict=True), *ranges})
+    base_of = groups.groupby(["min_level", "max_level"])["places"].sum().to_dict()
+    unmet_cost = 2.0 * max(costs.own_cost_per_place, costs.external_price or 0.0, costs.waiting_cost or 0.0) + 1.0
     places = candidates["places"].to_numpy(float)
     rent = candidates["annual_rent_sek"].to_numpy(float)
     one_off = candidates["one_off_cost_sek"].to_numpy(float)
-    objective = []
+    objective, flow_vars, unmet_vars = [], {}, []
+    unmet_allowed = fixed is not None or minimise_unmet or max_unmet is not None
     for y in years:
-        served = pulp.LpVariable(f"own_{y}", lowBound=0)
-        cover = [served]
-        objective.append(discount[y] * costs.own_cost_per_place * served)
-        if costs.external_price is not None:
-            ext = pulp.LpVariable(f"external_{y}", lowBound=0, upBound=costs.max_external)
-            cover.append(ext)
-            objective.append(discount[y] * costs.external_price * ext)
-        if costs.waiting_cost is not None:
-            wait = pulp.LpVariable(f"waiting_{y}", lowBound=0)
-            cover.append(wait)
-            objective.append(discount[y] * costs.waiting_cost * wait)
-        capacity = float(base_places[y]) + pulp.lpSum(places[p] * active[p, y] for p in range(len(candidates)))
-        model += served <= capacity, f"capacity_{y}"
-        model += pulp.lpSum(cover) == float(demand[y]), f"demand_{y}"
+        served = {(lv, g): pulp.LpVariable(f"own_{y}_{lv}_{g[0]}_{g[1]}", lowBound=0)
+                  for lv in levels for g in group_keys if g[0] <= lv <= g[1]}
+        external_total = []
+        for lv in levels:
+            cover = [v for (level, _g), v in served.items() if level == lv]
+            cost = costs.own_cost_per_place * pulp.lpSum(cover)
+            ext = wait = unmet = None
+            if costs.external_price is not None:
+                ext = pulp.LpVariable(f"external_{y}_{lv}", lowBound=0)
+                cover.append(ext)
+                external_total.append(ext)
+                cost += costs.external_price * ext
+            if costs.waiting_cost is not None:
+                wait = pulp.LpVariable(f"waiting_{y}_{lv}", lowBound=0)
+                cover.append(wait)
+                cost += costs.waiting_cost * wait
+            if unmet_allowed:
+                unmet = pulp.LpVariable(f"unmet_{y}_{lv}", lowBound=0)
+                cover.append(unmet)
+                unmet_vars.append(unmet)
+                if not minimise_unmet:  # never leave more unmet than needed, though it saves running cost
+                    cost += unmet_cost * unmet
+            model += pulp.lpSum(cover) == float(demand.at[y, lv]), f"demand_{y}_{lv}"
+            objective.append(discount[y] * cost)
+            flow_vars[y, lv] = ([v for (level, _g), v in served.items() if level == lv], ext, wait, unmet)
+        if costs.max_external is not None and external_total:
+            model += pulp.lpSum(external_total) <= costs.max_external, f"external_limit_{y}"
+        for g in group_keys:
+            capacity = base_of.get(g, 0.0) + pulp.lpSum(places[p] * active[p, y]
+                                                         for p in range(len(candidates)) if ranges[p] == g)
+            model += pulp.lpSum(v for (_lv, key), v in served.items() if key == g) <= capacity, f"cap_{y}_{g[0]}_{g[1]}"
         opening_cost = pulp.lpSum(one_off[p] * v for p, options in enumerate(by_candidate) for t, v in options if t == y)
         objective.append(discount[y] * (pulp.lpSum(rent[p] * active[p, y] for p in range(len(candidates)))
                                         + opening_cost))
-        if costs.investment_ceiling is not None:
+        if costs.investment_ceiling is not None and fixed is None:
             model += opening_cost <= costs.investment_ceiling, f"ceiling_{y}"
-    model += pulp.lpSum(objective)
+    if minimise_unmet:
+        model += pulp.lpSum(unmet_vars)
+    else:
+        if max_unmet is not None:
+            model += pulp.lpSum(unmet_vars) <= max_unmet, "unmet_limit"
+        model += pulp.lpSum(objective)
     model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, threads=1))
     status = pulp.LpStatus[model.status]
+    if status != "Optimal":
+        return status, None, None, math.nan
+
+    def value(v) -> float:
+        return 0.0 if v is None else float(v.value() or 0.0)
+
     chosen = pd.Series(NOT_OPENED, index=candidates.index, name="open_year", dtype=int)
-    if status == "Optimal":
-        for pos, options in enumerate(by_candidate):
-            for year, var in options:
-                if (var.value() or 0.0) > 0.5:
-                    chosen.iloc[pos] = year
-    plan = candidates.assign(earliest_possible=earliest, open_year=chosen)
-    yearly = evaluate_plan(demand, base_places, candidates, chosen, costs)
-    value = float(pulp.value(model.objective)) if status == "Optimal" else math.nan
-    return PlanResult(plan=plan, yearly=yearly, status=status, objective=value)
+    for pos, options in enumerate(by_candidate):
+        for year, var in options:
+            if (var if isinstance(var, int) else (var.value() or 0.0)) > 0.5:
+                chosen.iloc[pos] = year
+    flows = pd.DataFrame([{"year": y, "level": lv, "served_own": sum(value(v) for v in own),
+                           "external_places": value(ext), "waiting": value(wait), "unmet": value(unmet)}
+                          for (y, lv), (own, ext, wait, unmet) in flow_vars.items()])
+    return status, chosen, flows, float(pulp.value(model.objective))
+
+
+def optimise_plan(demand: pd.Series | pd.DataFrame, base: float | pd.DataFrame, candidates: pd.DataFrame,
+                  costs: PlanCosts, time_limit_s: float = 120.0) -> PlanResult:
+    """The least-cost plan (see the module docstring). ``demand`` is indexed by year: a series of
+    totals, or a frame with one column per need level; ``base`` is today's places (a number), or by
+    level range a frame with min_level, max_level, places. ``candidates`` has places,
+    annual_rent_sek, one_off_cost_sek, earliest_year, lead_time_months, decided_year (a decided
+    candidate opens in that year, which must lie in the horizon) and, by level, min_level and
+    max_level.
+
+    Demand that no allowed source can meet under any plan (too early for any candidate, a level no
+    premises suits) stays ``unmet``: the plan first leaves as little unmet as any plan can, then
+    minimises cost. The status is PuLP's ('Optimal', 'Infeasible', …); only an optimal plan has tables."""
+    levels = _levels(demand)
+    groups = _base_groups(base)
+    earliest = earliest_open_year(candidates, int(levels.index[0]))
+    within = earliest.where(earliest <= levels.index[-1], NOT_OPENED)
+    at_earliest = evaluate_plan(demand, base, candidates, within, costs)[1]["unmet"].sum()
+    tolerance = 1e-9 * max(1.0, float(levels.to_numpy().sum()))
+    solve = dict(time_limit_s=time_limit_s)
+    status = "Not Solved"
+    if at_earliest <= tolerance:
+        status, chosen, flows, _ = _solve(levels, groups, candidates, costs, **solve)
+    if status != "Optimal":  # some demand must stay unmet (or a ceiling forbids opening in time): least first
+        least = at_earliest
+        if costs.investment_ceiling is not None:
+            status, _, _, least = _solve(levels, groups, candidates, costs, minimise_unmet=True, **solve)
+        if status == "Optimal" or costs.investment_ceiling is None:
+            status, chosen, flows, _ = _solve(levels, groups, candidates, costs, max_unmet=least + tolerance,
+                                              **solve)
+    if status != "Optimal":
+        empty = pd.DataFrame()
+        return PlanResult(candidates.assign(earliest_possible=earliest, open_year=NOT_OPENED), empty, empty,
+                          status, math.nan)
+    yearly = _yearly(levels, float(groups["places"].sum()), candidates, chosen, flows, costs)
+    return PlanResult(plan=candidates.assign(earliest_possible=earliest, open_year=chosen), yearly=yearly,
+                      by_level=flows, status=status, objective=float(yearly["discounted_sek"].sum()))
