@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import shutil
 import sys
 
 import pandas as pd
@@ -119,3 +121,114 @@ def test_inyear_broken_input_is_located_and_writes_nothing(tmp_path, monkeypatch
              *[x for kv in cli_args.items() for x in kv], "--out", tmp_path / "out")
     assert exc.value.code == 2
     assert_located_refusal(capsys.readouterr().err, where, texts, tmp_path / "out")
+
+
+# ------------------------------------------------------------------ empty rows inside a table
+# An empty row (',,,,' in CSV, an empty row in Excel) is skipped like in every other table, and
+# the rows after it keep their spreadsheet numbers in messages.
+
+
+def _insert_empty_row(path, at: int):
+    """Rewrite a CSV with an empty row (',,,,') as spreadsheet row ``at``; the rows from there on move down one."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    rows.insert(at - 1, [""] * len(rows[0]))
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return path
+
+
+def _as_xlsx(source, target, empty_row: int):
+    """An .xlsx copy of a CSV with nothing in spreadsheet row ``empty_row`` (as Excel leaves it)."""
+    from openpyxl import Workbook
+
+    with open(source, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    rows.insert(empty_row - 1, None)
+    workbook = Workbook()
+    for r, cells in enumerate(rows, start=1):
+        for c, value in enumerate(cells or [], start=1):
+            workbook.active.cell(row=r, column=c, value=value if r == 1 else _number_or_text(value))
+    workbook.save(target)
+    return target
+
+
+def _number_or_text(value: str):
+    """A cell as Excel would hold it: a number where the text is one."""
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value
+
+
+def _outputs(monkeypatch, out, actuals, frames, changes):
+    _run(monkeypatch, "--actuals", actuals, "--frames", frames, "--changes", changes, "--year", 2024, "--month", 8,
+         "--out", out)
+    return {name: pd.read_csv(out / name) for name in ("helarsprognos.csv", "backtest.csv")}
+
+
+def test_an_empty_row_inside_the_csv_files_is_skipped(tmp_path, monkeypatch):
+    expected = _outputs(monkeypatch, tmp_path / "plain", ACTUALS, FRAMES, CHANGES)
+    files = {which: _insert_empty_row(shutil.copy(source, tmp_path / f"{which}.csv"), at)
+             for which, source, at in (("actuals", ACTUALS, 100), ("frames", FRAMES, 10), ("changes", CHANGES, 4))}
+    assert ",,,,\n" in files["actuals"].read_text(encoding="utf-8")
+    got = _outputs(monkeypatch, tmp_path / "gap", files["actuals"], files["frames"], files["changes"])
+    for name, table in expected.items():
+        pd.testing.assert_frame_equal(got[name], table)
+
+
+def test_an_empty_row_inside_the_xlsx_files_is_skipped(tmp_path, monkeypatch):
+    expected = _outputs(monkeypatch, tmp_path / "plain", ACTUALS, FRAMES, CHANGES)
+    actuals = _as_xlsx(ACTUALS, tmp_path / "actuals.xlsx", empty_row=100)
+    frames = _as_xlsx(FRAMES, tmp_path / "frames.xlsx", empty_row=10)
+    got = _outputs(monkeypatch, tmp_path / "gap", actuals, frames, CHANGES)
+    for name, table in expected.items():
+        pd.testing.assert_frame_equal(got[name], table)
+
+
+AFTER_EMPTY_ROW = [
+    # (id, file, edit of the original file, empty row inserted at, where (the row as the file now has it), texts)
+    ("cost-text", "actuals", dict(row=64, column="cost", value="abc"), 5,
+     "actuals.csv, row 65, column 'cost'", ["'abc' is not an amount"]),
+    ("volume-empty-among-volumes", "actuals", dict(row=64, column="volume", value=""), 5,
+     "actuals.csv, row 65, column 'volume'", ["the volume is empty while other months"]),
+    ("actuals-duplicate-row", "actuals", dict(append=7), 5, "actuals.csv, row 435", ["appears twice"]),
+    ("frame-negative", "frames", dict(row=7, column="frame", value="-1"), 3,
+     "frames.csv, row 8, column 'frame'", ["negative frame"]),
+    ("frame-area", "frames", dict(row=7, column="area", value="lss_boend"), 3,
+     "frames.csv, row 8, column 'area'", ["unknown report area 'lss_boend'"]),
+    ("frame-year", "frames", dict(row=7, column="year", value="20x4"), 3,
+     "frames.csv, row 8, column 'year'", ["'20x4' is not a whole number"]),
+    ("frame-duplicate-row", "frames", dict(append=7), 3, "frames.csv, row 39",
+     ["lss_boende 2024 appears twice (rows 8 and 39)"]),
+    ("change-month-14", "changes", dict(row=3, column="month", value="14"), 2,
+     "changes.csv, row 4, column 'month'", ["'14' is not a month"]),
+    ("change-volume-text", "changes", dict(row=3, column="volume_change", value="abc"), 2,
+     "changes.csv, row 4, column 'volume_change'", ["'abc' is not a number"]),
+    ("change-area", "changes", dict(row=3, column="area", value="lss_boend"), 2,
+     "changes.csv, row 4, column 'area'", ["unknown report area 'lss_boend'"]),
+    ("change-known-late", "changes", dict(row=3, column="known_year", value="2030"), 2,
+     "changes.csv, row 4, column 'known_month'", ["change known only after it takes effect"]),
+]
+
+
+@pytest.mark.parametrize("name, which, edit, at, where, texts", AFTER_EMPTY_ROW, ids=[c[0] for c in AFTER_EMPTY_ROW])
+def test_a_bad_cell_after_an_empty_row_names_its_spreadsheet_row(tmp_path, monkeypatch, capsys, name, which, edit,
+                                                                 at, where, texts):
+    files = {"actuals": ACTUALS, "frames": FRAMES, "changes": CHANGES}
+    files[which] = _insert_empty_row(edit_csv(files[which], tmp_path / f"{which}.csv", **edit), at)
+    with pytest.raises(SystemExit) as exc:
+        _outputs(monkeypatch, tmp_path / "out", files["actuals"], files["frames"], files["changes"])
+    assert exc.value.code == 2
+    assert_located_refusal(capsys.readouterr().err, where, texts, tmp_path / "out")
+
+
+def test_a_bad_cell_after_an_empty_xlsx_row_names_its_spreadsheet_row(tmp_path, monkeypatch, capsys):
+    frames = _as_xlsx(edit_csv(FRAMES, tmp_path / "frames.csv", row=7, column="frame", value="-1"),
+                      tmp_path / "frames.xlsx", empty_row=3)
+    with pytest.raises(SystemExit):
+        _outputs(monkeypatch, tmp_path / "out", ACTUALS, frames, CHANGES)
+    assert_located_refusal(capsys.readouterr().err, "frames.xlsx, row 8, column 'frame'", ["negative frame"],
+                           tmp_path / "out")

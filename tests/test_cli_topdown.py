@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 import sys
 
@@ -102,3 +103,76 @@ def test_a_ten_digit_volume_or_cost_is_an_amount_not_an_identity_number(tmp_path
     except SystemExit:  # an implausible volume may be refused on other grounds, never as a personal number
         pass
     assert "personal identity number" not in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ empty rows inside a table
+# An empty row (',,,,' in CSV) is skipped like in every other table, and the rows after it keep
+# their spreadsheet numbers in messages.
+
+
+def _insert_empty_row(path, at: int):
+    """Rewrite a CSV with an empty row (',,,,') as spreadsheet row ``at``; the rows from there on move down one."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    rows.insert(at - 1, [""] * len(rows[0]))
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return path
+
+
+OUTPUTS = ("omraden.csv", "tjanster.csv", "avstamning.csv")
+
+
+def test_an_empty_row_inside_the_tables_is_skipped(tmp_path, monkeypatch):
+    _run(monkeypatch, ROOT / "data" / "topdown_2024", "--out", tmp_path / "plain")
+    folder = tmp_path / "topdown"
+    shutil.copytree(ROOT / "data" / "topdown_2024", folder)
+    for file, at in (("services.csv", 4), ("items.csv", 5), ("targets.csv", 3)):
+        _insert_empty_row(folder / file, at)
+    assert ",,,,\n" in (folder / "targets.csv").read_text(encoding="utf-8")
+    _run(monkeypatch, folder, "--out", tmp_path / "gap")
+    for name in OUTPUTS:
+        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "gap" / name), pd.read_csv(tmp_path / "plain" / name))
+
+
+AFTER_EMPTY_ROW = [
+    # (id, file, edit of the original file, empty row inserted at, where (the row as the file now has it), texts)
+    ("target-unknown-measure", "targets.csv", dict(row=3, column="measure", value="net_cst"), 2,
+     "targets.csv, row 4, column 'measure'", ["unknown measure 'net_cst'"]),
+    ("target-unknown-area", "targets.csv", dict(row=3, column="area", value="totl"), 2,
+     "targets.csv, row 4, column 'area'", ["unknown area 'totl'"]),
+    ("target-value-decimal-comma", "targets.csv", dict(row=3, column="value", value="1,5"), 2,
+     "targets.csv, row 4, column 'value'", ["'1,5' is not an amount"]),
+    ("target-negative-tolerance", "targets.csv", dict(row=3, column="tolerance", value="-5"), 2,
+     "targets.csv, row 4, column 'tolerance'", ["negative tolerance"]),
+    ("target-circular-maybe", "targets.csv", dict(row=3, column="circular", value="maybe"), 2,
+     "targets.csv, row 4, column 'circular'", ["circular 'maybe'"]),
+    ("target-repeated-row", "targets.csv", dict(append=3), 2,
+     "targets.csv, row 16, column 'area'", ["appears again (first on row 4)"]),
+    ("item-amount-decimal-comma", "items.csv", dict(row=3, column="amount", value="1700000,5"), 2,
+     "items.csv, row 4, column 'amount'", ["'1700000,5' is not an amount"]),
+    ("item-unknown-service", "items.csv", dict(row=3, column="service", value="bostad_brn"), 2,
+     "items.csv, row 4, column 'service'", ["item for unknown service 'bostad_brn'"]),
+    ("item-unknown-kind", "items.csv", dict(row=3, column="kind", value="reportd"), 2,
+     "items.csv, row 4, column 'kind'", ["unknown kind 'reportd'"]),
+    ("item-without-source", "items.csv", dict(row=3, column="source", value=""), 2,
+     "items.csv, row 4, column 'source'", ["item without a source"]),
+    ("service-volume-decimal-comma", "services.csv", dict(row=3, column="outcome_volume", value="15,5"), 2,
+     "services.csv, row 4, column 'outcome_volume'", ["'15,5' is not a volume"]),
+    ("service-unknown-rule", "services.csv", dict(row=3, column="rule", value="generc"), 2,
+     "services.csv, row 4, column 'rule'", ["unknown rule 'generc'"]),
+    ("service-duplicate", "services.csv", dict(append=3), 2,
+     "services.csv, row 14, column 'service'", ["service 'bostad_barn' appears twice"]),
+]
+
+
+@pytest.mark.parametrize("name, file, edit, at, where, texts", AFTER_EMPTY_ROW, ids=[c[0] for c in AFTER_EMPTY_ROW])
+def test_a_bad_cell_after_an_empty_row_names_its_spreadsheet_row(tmp_path, monkeypatch, capsys, name, file, edit,
+                                                                 at, where, texts):
+    folder = tmp_path / "topdown"
+    shutil.copytree(ROOT / "data" / "topdown_2024", folder)
+    _insert_empty_row(edit_csv(folder / file, folder / file, **edit), at)
+    with pytest.raises(SystemExit) as exc:
+        _run(monkeypatch, folder, "--out", tmp_path / "out")
+    assert exc.value.code == 2
+    assert_located_refusal(capsys.readouterr().err, where, texts, tmp_path / "out")

@@ -60,13 +60,3 @@ def test_blank_rows_are_skipped_and_later_rows_keep_their_numbers(tmp_path, suff
     with pytest.raises(InputError) as err:
         read_table(path, schema, path.name)
     assert [(p.location.row, p.problem) for p in err.value.problems] == [(4, "'oops' is not a number")]
-
-
-def test_readers_that_number_rows_by_position_refuse_an_inner_blank_row(tmp_path):
-    from resmodel.io.tables import read_raw, require_no_inner_blank_rows
-
-    (tmp_path / "a.csv").write_text("year,area\n2024,x\n,\n2024,y\n,\n")  # one blank row inside, one after
-    with pytest.raises(InputError, match="row 3: an empty row inside the table"):
-        require_no_inner_blank_rows(read_raw(tmp_path / "a.csv", "a.csv"), "a.csv")
-    (tmp_path / "b.csv").write_text("year,area\n2024,x\n2024,y\n,\n")  # only after the table: fine
-    require_no_inner_blank_rows(read_raw(tmp_path / "b.csv", "b.csv"), "b.csv")

@@ -266,19 +266,19 @@ def tornado(scenario: ScenarioArg, out: OutOpt = None,
 
 
 def _read_csv(path: Path | None) -> tuple[pd.DataFrame | None, str | None]:
-    """A finance-system export as strings (located format errors, personal numbers refused)."""
+    """A finance-system export as strings (located format errors, personal numbers refused), indexed by
+    spreadsheet row: empty rows are skipped and the checks name the row the user sees."""
     if path is None:
         return None, None
     from resmodel.budget.inyear import AMOUNT_COLUMNS
     from resmodel.io.pnr import check_frame_for_pnr
     from resmodel.io.scenario import display_path
-    from resmodel.io.tables import read_raw, require_no_inner_blank_rows
+    from resmodel.io.tables import read_raw
 
     display = display_path(path)
     frame = read_raw(path, display)
     check_frame_for_pnr(frame, display, numeric=AMOUNT_COLUMNS)
-    require_no_inner_blank_rows(frame, display)  # the budget tables number rows by position
-    return frame.reset_index(drop=True), display
+    return frame, display
 
 
 def inyear(actuals: Annotated[Path, typer.Option(help="monthly actuals CSV: year, month, area, cost, volume")],

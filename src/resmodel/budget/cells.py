@@ -4,6 +4,8 @@ the header check (missing and unknown columns, a header-only file)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -50,13 +52,24 @@ def check_header(table: pd.DataFrame, columns: tuple[str, ...], file: str | None
                             "add the rows, or check that the right file was given")
 
 
-def repeated_rows(keys) -> list[tuple[int, int, tuple]]:
+def sheet_rows(table: pd.DataFrame) -> list[int]:
+    """The spreadsheet row of each row, for messages: the index of a table read from a file (``read_raw``
+    numbers rows so, header = row 1, and skips empty rows), else 2, 3, … (a 0-based index: pd.read_csv,
+    a table built in code)."""
+    index = table.index
+    if len(index) and pd.api.types.is_integer_dtype(index) and index.min() >= 2:
+        return [int(r) for r in index]
+    return list(range(2, 2 + len(table)))
+
+
+def repeated_rows(keys, rows: Sequence[int] | None = None) -> list[tuple[int, int, tuple]]:
     """(spreadsheet row, row of its first occurrence, key) for every repeat of a key among the rows
-    of a table read with a header (first data row = row 2)."""
+    of a table; ``rows`` are the rows' spreadsheet numbers (default: first data row = row 2, no gaps)."""
     first: dict = {}
     out = []
     for i, key in enumerate(keys):
+        row = rows[i] if rows is not None else i + 2
         if key in first:
-            out.append((i + 2, first[key], key))
-        first.setdefault(key, i + 2)
+            out.append((row, first[key], key))
+        first.setdefault(key, row)
     return out

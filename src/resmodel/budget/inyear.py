@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.budget.areas import AREA_KEYS, suggest
-from resmodel.budget.cells import PLAIN_NUMBER, blank, check_header, floats, repeated_rows, shown
+from resmodel.budget.cells import PLAIN_NUMBER, blank, check_header, floats, repeated_rows, sheet_rows, shown
 from resmodel.budget.projection import TOTAL
 from resmodel.errors import InputError, Location, ProblemCollector
 
@@ -71,11 +71,10 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFram
     """Validate the actuals table (every problem located by row and column) and sort it."""
     check_header(actuals, ACTUALS_COLUMNS, file, "one row per year, month and area", docs=DOCS)
     problems = ProblemCollector()
-    t = actuals.reset_index(drop=True)
+    rows, t = sheet_rows(actuals), actuals.reset_index(drop=True)
     year, month, cost, volume = (floats(t[c]) for c in ("year", "month", "cost", "volume"))
     empty_cost, empty_volume = blank(t["cost"]), blank(t["volume"])
-    for i in range(len(t)):
-        r = i + 2
+    for i, r in enumerate(rows):
         if not np.isfinite(year[i]) or year[i] != int(year[i]):
             problems.add(_loc(file, r, "year"), f"'{shown(t['year'].iat[i])}' is not a year", "a year such as 2024",
                          "correct the year")
@@ -105,7 +104,7 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFram
     dup = t.duplicated(["year", "month", "area"])
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise InputError.at(_loc(file, i + 2), f"{t['area'].iat[i]} {t['year'].iat[i]}-{t['month'].iat[i]:02d} "
+        raise InputError.at(_loc(file, rows[i]), f"{t['area'].iat[i]} {t['year'].iat[i]}-{t['month'].iat[i]:02d} "
                             "appears twice", "one row per year, month and area", "merge or remove the duplicate")
     for (y, a), g in t.groupby(["year", "area"]):
         months = sorted(g["month"])
@@ -114,20 +113,20 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFram
             raise InputError.at(Location(file=file, path=f"{a}.{y}-{gap:02d}"),
                                 f"{a} {y}: month {gap} is missing while later months are present",
                                 "consecutive months from January", "add the missing month (0 if nothing was booked)")
-    _check_volume_measure(t, empty_volume, file)
+    _check_volume_measure(t, empty_volume, rows, file)
     return t.sort_values(["area", "year", "month"], kind="mergesort").reset_index(drop=True)
 
 
-def _check_volume_measure(t: pd.DataFrame, empty: np.ndarray, file: str | None) -> None:
+def _check_volume_measure(t: pd.DataFrame, empty: np.ndarray, rows: Sequence[int], file: str | None) -> None:
     """Within one area and year the volume is given in every month or in none (a run rate per
-    volume unit cannot use a month without volume)."""
+    volume unit cannot use a month without volume); ``rows``: the spreadsheet row of each row of ``t``."""
     problems = ProblemCollector()
     for (y, a), g in t.groupby(["year", "area"], sort=True):
         zero = g.index[(g["volume"] == 0).to_numpy()]
         if len(zero) and len(zero) < len(g):
             i = int(zero[0])
             what = "empty" if empty[i] else "0"
-            problems.add(_loc(file, i + 2, "volume"), f"the volume is {what} while other months of {a} {y} have a volume",
+            problems.add(_loc(file, rows[i], "volume"), f"the volume is {what} while other months of {a} {y} have a volume",
                          f"a volume > 0 in every month of {a} {y} (0 or empty in every month only for an area "
                          "without a volume measure)", "fill in the month's average volume")
     problems.raise_if_any()
@@ -136,17 +135,17 @@ def _check_volume_measure(t: pd.DataFrame, empty: np.ndarray, file: str | None) 
 def check_frames(frames: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     """Validate the yearly frame per area (year, area, frame): one row per year and area, frame ≥ 0."""
     check_header(frames, FRAME_COLUMNS, file, "one row per year and area: year, area, frame (SEK)", docs=DOCS)
-    t = frames.reset_index(drop=True).copy()
+    rows, t = sheet_rows(frames), frames.reset_index(drop=True).copy()
     problems = ProblemCollector()
-    for i, a in enumerate(t["area"]):
+    for r, a in zip(rows, t["area"], strict=True):
         if shown(a) not in AREA_KEYS:
-            problems.add(_loc(file, i + 2, "area"), f"unknown report area '{shown(a)}'", "a report area key",
+            problems.add(_loc(file, r, "area"), f"unknown report area '{shown(a)}'", "a report area key",
                          f"correct it ({suggest(str(a), AREA_KEYS)})")
     problems.raise_if_any()
-    _whole_numbers(t, ("year",), file)
+    _whole_numbers(t, ("year",), rows, file)
     amounts, empty = floats(t["frame"]), blank(t["frame"])
-    for i in range(len(t)):
-        where = _loc(file, i + 2, "frame")
+    for i, r in enumerate(rows):
+        where = _loc(file, r, "frame")
         if empty[i]:
             problems.add(where, "the frame is empty", "the year's frame in SEK", "fill in the frame (0 if none)")
         elif not np.isfinite(amounts[i]):
@@ -157,7 +156,7 @@ def check_frames(frames: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
                          "correct the frame (a frame, kommunbidrag, is never negative)")
     problems.raise_if_any()
     t["frame"] = amounts
-    for row, first, (year, area) in repeated_rows(zip(t["year"], t["area"], strict=True)):
+    for row, first, (year, area) in repeated_rows(zip(t["year"], t["area"], strict=True), rows):
         problems.add(_loc(file, row), f"{area} {year} appears twice (rows {first} and {row})",
                      "one frame per year and area", "remove one of the two rows (frames are not summed)")
     problems.raise_if_any()
@@ -176,14 +175,15 @@ def check_frame_coverage(frames: pd.DataFrame, actuals: pd.DataFrame, year: int,
     problems.raise_if_any()
 
 
-def _whole_numbers(t: pd.DataFrame, columns: tuple[str, ...], file: str | None) -> None:
-    """Convert columns of a table read as text to integers in place; the first bad cell is located."""
+def _whole_numbers(t: pd.DataFrame, columns: tuple[str, ...], rows: Sequence[int], file: str | None) -> None:
+    """Convert columns of a table read as text to integers in place; the first bad cell is located
+    (``rows``: the spreadsheet row of each row of ``t``)."""
     for c in columns:
         values = floats(t[c])
         bad = ~np.isfinite(values) | (values != np.round(values))
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise InputError.at(_loc(file, i + 2, c), f"'{shown(t[c].iat[i])}' is not a whole number",
+            raise InputError.at(_loc(file, rows[i], c), f"'{shown(t[c].iat[i])}' is not a whole number",
                                 f"a whole number ({c})", f"correct the {c}")
         t[c] = values.astype(int)
 
@@ -195,27 +195,27 @@ def check_changes(changes: pd.DataFrame | None, file: str | None = None) -> pd.D
     if changes is None or len(changes) == 0:
         return pd.DataFrame({c: pd.Series(dtype=float if c == "volume_change" else int if c != "area" else str)
                              for c in CHANGE_COLUMNS})
-    t = changes.reset_index(drop=True).copy()
-    _whole_numbers(t, ("year", "month", "known_year", "known_month"), file)
+    rows, t = sheet_rows(changes), changes.reset_index(drop=True).copy()
+    _whole_numbers(t, ("year", "month", "known_year", "known_month"), rows, file)
     problems = ProblemCollector()
     for c in ("month", "known_month"):
         for i in np.flatnonzero(~t[c].between(1, 12).to_numpy()):
-            problems.add(_loc(file, int(i) + 2, c), f"'{changes[c].iat[i]}' is not a month", "a whole number 1–12",
+            problems.add(_loc(file, rows[i], c), f"'{changes[c].iat[i]}' is not a month", "a whole number 1–12",
                          f"correct the {c.replace('_', ' ')}")
     change, empty = floats(t["volume_change"]), blank(t["volume_change"])
     for i in np.flatnonzero(~np.isfinite(change)):
-        problems.add(_loc(file, int(i) + 2, "volume_change"),
+        problems.add(_loc(file, rows[i], "volume_change"),
                      "the volume change is empty" if empty[i] else f"'{shown(t['volume_change'].iat[i])}' is not a number",
                      "the change in volume (users/places, negative for a closure), a number with '.' as decimal point",
                      "fill in the change" if empty[i] else PLAIN_NUMBER)
     problems.raise_if_any()
     t["volume_change"] = change
-    for i, row in t.iterrows():
+    for r, (_, row) in zip(rows, t.iterrows(), strict=True):
         if shown(row["area"]) not in AREA_KEYS:
-            raise InputError.at(_loc(file, int(i) + 2, "area"), f"unknown report area '{row['area']}'",
+            raise InputError.at(_loc(file, r, "area"), f"unknown report area '{row['area']}'",
                                 "a report area key", f"correct it ({suggest(str(row['area']), AREA_KEYS)})")
         if (int(row["known_year"]), int(row["known_month"])) > (int(row["year"]), int(row["month"])):
-            raise InputError.at(_loc(file, int(i) + 2, "known_month"), "change known only after it takes effect",
+            raise InputError.at(_loc(file, r, "known_month"), "change known only after it takes effect",
                                 "a known date on or before the effective month", "correct the dates")
     return t
 

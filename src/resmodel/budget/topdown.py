@@ -19,7 +19,7 @@ import pandas as pd
 from resmodel.budget import volumes as vol
 from resmodel.budget.areas import AREA_KEYS, area_of
 from resmodel.budget.case import BudgetCase, BudgetResult, run_budget
-from resmodel.budget.cells import PLAIN_NUMBER, blank, check_header, floats, repeated_rows, shown
+from resmodel.budget.cells import PLAIN_NUMBER, blank, check_header, floats, repeated_rows, sheet_rows, shown
 from resmodel.budget.frame import FrameConfig
 from resmodel.budget.periods import Horizon
 from resmodel.budget.projection import (
@@ -80,7 +80,7 @@ def unit_costs_from_averages(table: pd.DataFrame, staff_share: float = STAFF_SHA
     net = table["volume"].to_numpy(dtype=float) * table["average_cost"].to_numpy(dtype=float)
     bad = np.flatnonzero(~np.isfinite(net) | (net < 0))
     if len(bad):
-        raise InputError.at(Location(file=file, row=int(bad[0]) + 2, column="average_cost"),
+        raise InputError.at(Location(file=file, row=sheet_rows(table)[bad[0]], column="average_cost"),
                             "volume × average cost is not a non-negative number", "numbers ≥ 0",
                             "correct the volume or the average cost")
     gross = net / (1.0 - revenue_ratio)
@@ -112,8 +112,8 @@ def _non_negative(table: pd.DataFrame, column: str, what: str, file: str | None,
     """Each cell of ``column`` a number ≥ 0; empty cells are problems only where ``required``."""
     values, empty = floats(table[column]), blank(table[column])
     required = np.broadcast_to(required, len(table))
-    for i in range(len(table)):
-        where = Location(file=file, row=i + 2, column=column)
+    for i, r in enumerate(sheet_rows(table)):
+        where = Location(file=file, row=r, column=column)
         if empty[i]:
             if required[i]:
                 problems.add(where, f"the {what} is empty", f"a {what}, a number ≥ 0", f"fill in the {what}")
@@ -127,21 +127,20 @@ def _non_negative(table: pd.DataFrame, column: str, what: str, file: str | None,
 def _allowed(table: pd.DataFrame, column: str, allowed: tuple[str, ...], what: str, file: str | None,
              problems: ProblemCollector) -> None:
     """Each cell of ``column`` one of ``allowed``, with a near-miss suggestion."""
-    for i, value in enumerate(table[column]):
+    for r, value in zip(sheet_rows(table), table[column], strict=True):
         if shown(value) not in allowed:
-            problems.add(Location(file=file, row=i + 2, column=column), f"unknown {what} '{shown(value)}'",
+            problems.add(Location(file=file, row=r, column=column), f"unknown {what} '{shown(value)}'",
                          "one of " + ", ".join(allowed), f"{did_you_mean(shown(value), allowed)}correct the {what}")
 
 
 def check_services(data: TopDownData) -> pd.DataFrame:
     """Validate the service lines (all problems at once, located by file, row and column)."""
-    table, file = data.services.reset_index(drop=True), data.files.get("services")
+    table, file = data.services, data.files.get("services")
     check_header(table, SERVICE_COLUMNS, file, "one line per service", optional=SERVICE_OPTIONAL, docs=DOCS)
-    problems = ProblemCollector()
-    for i, row in table.iterrows():
-        r = int(i) + 2
+    problems, rows = ProblemCollector(), sheet_rows(table)
+    for r, service in zip(rows, table["service"], strict=True):
         try:
-            area_of(str(row["service"]), data.service_areas, Location(file=file, row=r, column="service"))
+            area_of(str(service), data.service_areas, Location(file=file, row=r, column="service"))
         except InputError as exc:
             problems.problems.extend(exc.problems)
     _allowed(table, "rule", RULES, "rule", file, problems)
@@ -153,7 +152,7 @@ def check_services(data: TopDownData) -> pd.DataFrame:
         _non_negative(table, "new_place_premium", "premium", file, problems, required=False)
     if table["service"].duplicated().any():
         i = int(np.flatnonzero(table["service"].duplicated().to_numpy())[0])
-        problems.add(Location(file=file, row=i + 2, column="service"), f"service '{table['service'].iat[i]}' "
+        problems.add(Location(file=file, row=rows[i], column="service"), f"service '{table['service'].iat[i]}' "
                      "appears twice", "one line per service", "merge the lines")
     problems.raise_if_any()
     return table
@@ -210,21 +209,22 @@ def base_year_case(data: TopDownData, which: str, scenario: str | None = None) -
 
 def check_items(data: TopDownData, services: set[str]) -> pd.DataFrame:
     """Validate the non-volume items (service known, amount a number, kind and source given)."""
-    items, file = data.items.reset_index(drop=True), data.files.get("items")
+    items, file = data.items, data.files.get("items")
     check_header(items, ITEM_COLUMNS, file, None, optional=ITEM_OPTIONAL, docs=DOCS)
     problems = ProblemCollector()
     amounts, no_amount, no_source = floats(items["amount"]), blank(items["amount"]), blank(items["source"])
-    for i, row in items.iterrows():
-        r = int(i) + 2
+    rows = sheet_rows(items)
+    for i, (_, row) in enumerate(items.iterrows()):
+        r = rows[i]
         if row["service"] not in services:
             problems.add(Location(file=file, row=r, column="service"), f"item for unknown service '{row['service']}'",
                          "a service listed in the service table", "correct the service key")
-        if not np.isfinite(amounts[int(i)]):
+        if not np.isfinite(amounts[i]):
             problems.add(Location(file=file, row=r, column="amount"),
-                         "the amount is empty" if no_amount[int(i)] else f"'{shown(row['amount'])}' is not an amount",
+                         "the amount is empty" if no_amount[i] else f"'{shown(row['amount'])}' is not an amount",
                          "SEK (positive = extra net cost), a number with '.' as decimal point",
-                         "fill in the amount" if no_amount[int(i)] else PLAIN_NUMBER)
-        if no_source[int(i)]:
+                         "fill in the amount" if no_amount[i] else PLAIN_NUMBER)
+        if no_source[i]:
             problems.add(Location(file=file, row=r, column="source"), "item without a source",
                          "a facts.csv id or a public source", "say where the amount comes from")
     _allowed(items, "kind", ITEM_KINDS, "kind", file, problems)
@@ -279,13 +279,13 @@ def reconcile(data: TopDownData) -> Reconciliation:
 def check_targets(targets: pd.DataFrame, services: set[str], file: str | None = None) -> pd.DataFrame:
     """Validate published targets: known measure, an area (or a service for 'service_deviation'),
     value an amount, tolerance ≥ 0 (all problems at once, located by file, row and column)."""
-    table = targets.reset_index(drop=True)
+    table, rows = targets, sheet_rows(targets)
     check_header(table, TARGET_COLUMNS, file, "one row per published figure", optional=TARGET_OPTIONAL, docs=DOCS)
     problems = ProblemCollector()
     _allowed(table, "measure", (*AREA_MEASURES, *SERVICE_MEASURES), "measure", file, problems)
     areas, names = (*AREA_KEYS, TOTAL), sorted(services)
-    for i, (measure, area) in enumerate(zip(table["measure"].map(shown), table["area"].map(shown), strict=True)):
-        where = Location(file=file, row=i + 2, column="area")
+    for r, measure, area in zip(rows, table["measure"].map(shown), table["area"].map(shown), strict=True):
+        where = Location(file=file, row=r, column="area")
         if measure in SERVICE_MEASURES and area not in services:
             problems.add(where, f"unknown service '{area}'", f"for '{measure}' a service of the service table",
                          f"{did_you_mean(area, names)}correct the service key")
@@ -294,17 +294,18 @@ def check_targets(targets: pd.DataFrame, services: set[str], file: str | None = 
                          f"{did_you_mean(area, areas)}correct the area")
     values, empty = floats(table["value"]), blank(table["value"])
     for i in np.flatnonzero(~np.isfinite(values)):
-        problems.add(Location(file=file, row=int(i) + 2, column="value"),
+        problems.add(Location(file=file, row=rows[i], column="value"),
                      "the value is empty" if empty[i] else f"'{shown(table['value'].iat[i])}' is not an amount",
                      "the published figure in SEK, a number with '.' as decimal point",
                      "fill in the value" if empty[i] else PLAIN_NUMBER)
     _non_negative(table, "tolerance", "tolerance", file, problems)
-    for i, flag in enumerate(table["circular"].map(shown) if "circular" in table.columns else []):
+    circular = table["circular"].map(shown) if "circular" in table.columns else pd.Series("", index=table.index)
+    for r, flag in zip(rows, circular, strict=True):
         if flag not in ("yes", "no", ""):
-            problems.add(Location(file=file, row=i + 2, column="circular"), f"circular '{flag}'",
+            problems.add(Location(file=file, row=r, column="circular"), f"circular '{flag}'",
                          "yes (reproduced by construction), no, or empty", "write yes or no")
     for row, first, (measure, area) in repeated_rows(zip(table["measure"].map(shown), table["area"].map(shown),
-                                                           strict=True)):
+                                                                 strict=True), rows):
         problems.add(Location(file=file, row=row, column="area"), f"the target {measure} of '{area}' appears "
                      f"again (first on row {first})", "one row per published figure",
                      "remove the repeated row (or correct its measure or area)")

@@ -12,7 +12,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
@@ -125,16 +124,6 @@ def _without_blank_rows(body: list[list], header: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame([r for _, r in kept], columns=header, dtype="string")
     frame.index = pd.Index([i for i, _ in kept], dtype="int64")
     return frame
-
-
-def require_no_inner_blank_rows(frame: pd.DataFrame, display: str) -> None:
-    """For readers that number rows by position: an empty row inside the table (not after it) is a
-    located error, so that every later row keeps its spreadsheet number in messages."""
-    expected = np.arange(2, 2 + len(frame))
-    off = np.flatnonzero(frame.index.to_numpy() != expected)
-    if len(off):
-        raise InputError.at(Location(file=display, row=int(expected[off[0]])), "an empty row inside the table",
-                            "one row per record, no empty rows between them", "delete the empty row")
 
 
 def _check_header(header: list[str], display: str) -> None:

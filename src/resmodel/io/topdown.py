@@ -12,16 +12,16 @@ from resmodel.budget.topdown import AMOUNT_COLUMNS, TopDownData, check_items, ch
 from resmodel.errors import InputError, Location
 from resmodel.io.pnr import check_frame_for_pnr
 from resmodel.io.scenario import display_path
-from resmodel.io.tables import read_raw, require_no_inner_blank_rows
+from resmodel.io.tables import read_raw
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 
 
 def _table(path: Path) -> pd.DataFrame:
+    """One table, indexed by spreadsheet row as ``read_raw`` gives it (empty rows skipped, later rows
+    keep their numbers), so that the checks name the row the user sees."""
     display = display_path(path)
     frame = read_raw(path, display)
     check_frame_for_pnr(frame, display, numeric=AMOUNT_COLUMNS)
-    require_no_inner_blank_rows(frame, display)  # the top-down tables number rows by position
-    frame = frame.reset_index(drop=True)
     for column in frame.columns:  # numbers where every cell is numeric, text otherwise
         numbers = pd.to_numeric(frame[column], errors="coerce")
         if numbers.notna().sum() == frame[column].fillna("").str.strip().ne("").sum():
