@@ -155,21 +155,20 @@ def evaluate_plan(demand: pd.Series | pd.DataFrame, base: float | pd.DataFrame, 
 
 
 def _identical_runs(candidates: pd.DataFrame, earliest: pd.Series) -> list[tuple[int, int]]:
-    """Pairs (i, j), j the next candidate after i with the same places, levels, costs and earliest
-    year, neither decided: the plan opens i no later than j (breaks ties between interchangeable
-    candidates the same way on every machine, without changing the optimum)."""
-    key = candidates[["places", "annual_rent_sek", "one_off_cost_sek"]].assign(
-        earliest=earliest, levels=_ranges(candidates))
+    """Pairs (i, j) of candidates alike in places, levels and costs, neither decided, i able to open
+    no later than j (then file order): the plan opens i no later than j. Any plan can swap two such
+    candidates without changing its cost, so this removes ties — the plan takes the earliest-available
+    (then first-listed) candidate on every machine — without changing the optimum."""
+    key = candidates[["places", "annual_rent_sek", "one_off_cost_sek"]].assign(levels=_ranges(candidates))
     free = candidates["decided_year"].isna().to_numpy()
-    last: dict[tuple, int] = {}
-    pairs = []
+    chains: dict[tuple, list[int]] = {}
     for pos, row in enumerate(key.itertuples(index=False)):
-        if not free[pos]:
-            continue
-        k = tuple(row)
-        if k in last:
-            pairs.append((last[k], pos))
-        last[k] = pos
+        if free[pos]:
+            chains.setdefault(tuple(row), []).append(pos)
+    pairs = []
+    for members in chains.values():
+        ordered = sorted(members, key=lambda pos: (int(earliest.iloc[pos]), pos))
+        pairs.extend(zip(ordered, ordered[1:], strict=False))
     return pairs
 
 
@@ -301,18 +300,20 @@ def optimise_plan(demand: pd.Series | pd.DataFrame, base: float | pd.DataFrame, 
     solve = dict(time_limit_s=time_limit_s)
     status = "Not Solved"
     if at_earliest <= tolerance:
-        status, chosen, flows, _ = _solve(levels, groups, candidates, costs, **solve)
+        status, chosen, _, _ = _solve(levels, groups, candidates, costs, **solve)
     if status != "Optimal":  # some demand must stay unmet (or a ceiling forbids opening in time): least first
         least = at_earliest
         if costs.investment_ceiling is not None:
             status, _, _, least = _solve(levels, groups, candidates, costs, minimise_unmet=True, **solve)
         if status == "Optimal" or costs.investment_ceiling is None:
-            status, chosen, flows, _ = _solve(levels, groups, candidates, costs, max_unmet=least + tolerance,
-                                              **solve)
+            status, chosen, _, _ = _solve(levels, groups, candidates, costs, max_unmet=least + tolerance,
+                                          **solve)
     if status != "Optimal":
         empty = pd.DataFrame()
         return PlanResult(candidates.assign(earliest_possible=earliest, open_year=NOT_OPENED), empty, empty,
                           status, math.nan)
-    yearly = _yearly(levels, float(groups["places"].sum()), candidates, chosen, flows, costs)
+    # the flows of the chosen openings, priced again as a fixed plan: free of the solver's integer gap
+    # and by the same rule as the options the plan is compared with
+    yearly, flows = evaluate_plan(demand, base, candidates, chosen, costs)
     return PlanResult(plan=candidates.assign(earliest_possible=earliest, open_year=chosen), yearly=yearly,
                       by_level=flows, status=status, objective=float(yearly["discounted_sek"].sum()))
