@@ -58,6 +58,14 @@ def test_a_needed_premises_opens_in_the_first_year_demand_exceeds_the_places_not
     assert result.objective == pytest.approx(300_000 * demand.sum() + rent + 2 * 1_000_000)
 
 
+def test_between_interchangeable_candidates_the_one_available_first_opens():
+    # alike but for their earliest years, listed late-first: the plan takes the earlier-available one
+    demand = series([100, 100, 100, 110, 110, 110])
+    result = optimise_plan(demand, 100, candidates((10, 500_000, 0, 2027), (10, 500_000, 0, 2026)),
+                           PlanCosts(300_000))
+    assert result.plan["open_year"].tolist() == [NOT_OPENED, 2028]
+
+
 def test_external_places_are_bought_when_cheaper_than_own_places_plus_rent():
     demand = series([100, 110, 110, 110, 110, 110])
     one = candidates((10, 1_000_000, 0))
