@@ -195,3 +195,19 @@ def test_the_real_entry_point_exits_2_without_a_traceback(demand, tmp_path):
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 2
     assert "Traceback" not in run.stderr and "error: " in run.stderr and "row 2, column 'decided_year'" in run.stderr
+
+
+def test_decided_premises_above_the_investment_ceiling_are_a_located_error(app, demand, tmp_path):
+    path = write_candidates(tmp_path / "c.csv", ["N1,daglig_verksamhet,25,800000,5000000,2026",
+                                                 "N2,daglig_verksamhet,25,800000,5000000,2026",
+                                                 "N3,daglig_verksamhet,25,800000,5000000,2027"],
+                            header="premises_id,service,places,annual_rent_sek,one_off_cost_sek,decided_year")
+    out = tmp_path / "o"
+    code, _, message = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
+                              "--scenario", BASE, "--investment-ceiling", 6_000_000, "--out", out)
+    assert code == 2
+    assert "at 'rows 2, 3'" in message and "decided for 2026 have one-off costs of 10,000,000 SEK" in message
+    assert not out.exists()
+    code, _, _ = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
+                        "--scenario", BASE, "--investment-ceiling", 10_000_000, "--out", out)
+    assert code == 0

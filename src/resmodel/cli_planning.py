@@ -133,13 +133,12 @@ def plan_premises(
     costs = PlanCosts(own_cost_per_place=own_cost_per_place, external_price=external_price,
                       max_external=max_external, waiting_cost=waiting_cost,
                       investment_ceiling=investment_ceiling, discount_rate=discount_rate)
+    _check_decided_within_ceiling(table, investment_ceiling, str(candidates))
     result = optimise_plan(peak, base, table, costs)
-    if result.status != "Optimal":
-        hint = (" --investment-ceiling may leave too little room to open the premises in time; raise it"
-                if investment_ceiling is not None else "")
-        raise InputError.at(Location(path="--candidates"), f"the solver found no plan (status {result.status})",
-                            "candidates, costs and limits that allow demand to be met",
-                            f"check the limits{';' + hint if hint else ''}")
+    if result.status != "Optimal":  # with the decided premises within the ceiling a plan always exists
+        raise InputError.at(Location(str(candidates)), f"the solver stopped without a plan (status {result.status})",
+                            "a plan within the solver's time limit (120 s)",
+                            "plan fewer candidates at a time (one service, the candidates that are real options)")
 
     fixed = {"no_new_premises": pd.Series(0, index=table.index)}
     if table["decided_year"].notna().any():
@@ -167,6 +166,20 @@ def plan_premises(
     column = f" --demand-column {demand_column}" if demand_column != "volume" else ""
     typer.echo(f"wrote {', '.join(files)} to {out}; the queue under the plan, month by month: resmodel queue "
                f"--demand {demand} --service {service}{column} --capacity {out / 'capacity_plan.csv'}")
+
+
+def _check_decided_within_ceiling(table: pd.DataFrame, ceiling: float | None, display: str) -> None:
+    """Decided premises must open whatever the ceiling: their one-off costs in a year above it leave no plan."""
+    if ceiling is None:
+        return
+    decided = table[table["decided_year"].notna()]
+    by_year = decided.groupby("decided_year")["one_off_cost_sek"].sum()
+    for year, total in by_year[by_year > ceiling].items():
+        rows = ", ".join(str(int(r)) for r in decided.index[decided["decided_year"].eq(year).to_numpy()])
+        raise InputError.at(Location(display, column="decided_year", path=f"rows {rows}"),
+                            f"the premises decided for {int(year)} have one-off costs of {total:,.0f} SEK, above "
+                            f"--investment-ceiling {ceiling:,.0f}", "decided one-off costs within the ceiling in "
+                            "each year", "raise --investment-ceiling, or move a decided premises to another year")
 
 
 def _demand_by_level(raw: pd.DataFrame, service: str, display: str, column: str) -> pd.DataFrame:
