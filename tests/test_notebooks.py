@@ -160,6 +160,16 @@ def test_planner(kernel_env):
         "first_expansion_year": min(c.from_year for c in changes),
         "frame_delta": {str(k): float(v) for k, v in effect.loc[("lss_boende", "frame")].items()},
         "cost_delta": {str(k): float(v) for k, v in effect.loc[("lss_boende", "net_cost")].items()},
+        "plan_status": plan.status, "plan_service": PLAN_SERVICE,
+        "plan_opened": [{"id": r.premises_id, "levels": [int(r.min_level), int(r.max_level)],
+                         "earliest_year": None if pd.isna(r.earliest_year) else int(r.earliest_year),
+                         "earliest_possible": int(r.earliest_possible), "open_year": int(r.open_year)}
+                        for r in plan.plan.itertuples() if r.open_year > 0],
+        "plan_yearly": [{"year": int(r.year), "demand": r.demand, "places": r.places, "served": r.served_own,
+                         "unmet": r.unmet} for r in plan.yearly.itertuples()],
+        "plan_queue": [[demand, variant.split()[0], float(q.monthly["not_executed_total"].max()),
+                        float(q.summary["cases_over_3m"])] for (variant, demand), q in plan_queues.items()],
+        "plan_demand": {column: name for name, column in DEMAND.items()}.get(PLAN_DEMAND),
     }""")
     assert probe["models"] == ["drift", "ets", "naive"]
     assert probe["series"] == ["bostad_barn", "bostad_vuxna"]
@@ -177,3 +187,29 @@ def test_planner(kernel_env):
     before = [y for y in probe["cost_delta"] if y < year]
     assert all(abs(probe["cost_delta"][y]) < 1e-9 for y in before)
     assert has_image(tagged(nb, "chart"))
+    # the premises plan for daily activity: optimal, opens premises for levels 6–8 (where the growth outruns
+    # today's places), none before it may open, and places cover all demand but what no plan can meet
+    assert probe["plan_service"] == "daglig_verksamhet" and probe["plan_status"] == "Optimal"
+    opened, yearly = probe["plan_opened"], probe["plan_yearly"]
+    years = [row["year"] for row in yearly]
+    assert any(o["levels"] == [6, 8] for o in opened), "the plan opens no premises for levels 6–8"
+    for o in opened:
+        assert (o["earliest_year"] or years[0]) <= o["earliest_possible"] <= o["open_year"] <= years[-1], o
+    for row in yearly:
+        assert row["unmet"] >= -1e-6 and row["served"] <= row["places"] + 1e-6, row
+        assert row["places"] >= row["demand"] - row["unmet"] - 1e-6, row
+    assert yearly[-1]["unmet"] < 1e-6, "demand is left unmet in the plan's last year"
+    shown = text(tagged(nb, "premises-plan"))
+    assert "Optimal" in shown and all(o["id"] in shown for o in opened), "the opened premises are not all shown"
+    # the queue under the plan: with today's places decisions wait; the plan reduces that, and for the demand it
+    # is made for leaves no more waiting in any month than the demand it cannot meet (its worst year's unmet)
+    queue = {(demand, capacity): (most, late) for demand, capacity, most, late in probe["plan_queue"]}
+    demands = {demand for demand, _ in queue}
+    assert len(demands) == 2 and set(queue) == {(d, c) for d in demands for c in ("today", "plan")}
+    for demand in demands:
+        (today_max, today_late), (plan_max, plan_late) = queue[demand, "today"], queue[demand, "plan"]
+        assert today_max > 0.5 and plan_max < today_max and plan_late <= today_late, (demand, queue)
+    assert probe["plan_demand"] in demands
+    assert queue[probe["plan_demand"], "plan"][0] <= max(row["unmet"] for row in yearly) + 0.5, queue
+    assert "today" in text(tagged(nb, "plan-queue"))
+    assert has_image(tagged(nb, "plan-chart"))
