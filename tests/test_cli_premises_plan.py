@@ -121,7 +121,9 @@ def test_demo_candidates_plan_by_level_range(app, demand_by_level, tmp_path):
     assert unmet["year"].unique().tolist() == [2026]
     assert set(unmet["level"]) <= {6, 7, 8}
     assert unmet["unmet"].sum() == pytest.approx(2 * (70 + 30 * 23 / 71) - 154)
-    assert "no plan meets all demand: in 2026 5.4 users at need level" in stderr
+    # named as the levels that share the 154 places, not as whichever level the solver left unserved
+    assert ("no plan meets all demand: in 2026 5.4 users have no place (need levels 7–8: 159.4 users at the peak "
+            "against 154.0 places that suit them)") in stderr
     assert "Today's places by level range: levels 1–6: 1,141, levels 6–8: 154" in stdout
 
 
@@ -195,6 +197,50 @@ def test_the_real_entry_point_exits_2_without_a_traceback(demand, tmp_path):
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 2
     assert "Traceback" not in run.stderr and "error: " in run.stderr and "row 2, column 'decided_year'" in run.stderr
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ("N1,daglig_verksamhet,25,800000,2030,,2026", "decided year 2026 is before the row's earliest year 2030"),
+    ("N1,daglig_verksamhet,25,800000,,30,2026", "a lead time of 30 months (open 2028 at the earliest)"),
+    ("N1,daglig_verksamhet,inf,800000,,,", "row 2, column 'places': 'inf' is not a number"),
+    ("N1,daglig_verksamhet,25,1e12,,,", "row 2, column 'annual_rent_sek'"),
+])
+def test_contradictory_or_absurd_candidate_values_are_located_errors(app, demand, tmp_path, row, expected):
+    path = write_candidates(tmp_path / "c.csv", [row], header="premises_id,service,places,annual_rent_sek,"
+                            "earliest_year,lead_time_months,decided_year")
+    code, _, message = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
+                              "--scenario", BASE, "--out", tmp_path / "o")
+    assert code == 2 and expected in message, message
+
+
+@pytest.mark.parametrize(("option", "value"), [("--external-price", 269_000), ("--waiting-cost", 100_000)])
+def test_an_alternative_cheaper_than_an_own_place_is_refused(app, demand, tmp_path, option, value):
+    """Else the plan would move today's users out of their premises (a review found every resident
+    'waiting' at the sanction fee in adult housing)."""
+    path = write_candidates(tmp_path / "c.csv", ["N1,daglig_verksamhet,25,800000,"])
+    code, _, message = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
+                              "--scenario", BASE, option, value, "--out", tmp_path / "o")
+    assert code == 2
+    assert f"{option} {value:,} SEK is not above the running cost of a user in own premises, 269,366" in message
+
+
+def test_the_capacity_for_the_queue_counts_external_places_and_not_stranded_ones(app, demand, tmp_path):
+    """External places the plan buys are capacity for the queue; own places that suit no waiting level are not."""
+    path = write_candidates(tmp_path / "c.csv", ["N1,daglig_verksamhet,25,800000,"])
+    out = tmp_path / "o"
+    code, _, stderr = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
+                             "--places", 1295, "--own-cost-per-place", 270_000, "--external-price", 5_000_000,
+                             "--max-external", 50, "--out", out)
+    assert code == 0, stderr
+    yearly = pd.read_csv(out / "premises_yearly.csv").query("option == 'plan'").set_index("year")
+    capacity = pd.read_csv(out / "capacity_plan.csv")
+    december = capacity.set_index("month")["places"]
+    for year in (2029, 2030):
+        expected = yearly.loc[year, "served_own"] + yearly.loc[year, "external_places"] if \
+            yearly.loc[year, "unmet"] > 0 else yearly.loc[year, "places"] + yearly.loc[year, "external_places"]
+        assert december[f"{year}-12"] == pytest.approx(expected)
+    assert yearly.loc[2030, "external_places"] == pytest.approx(50)
+    assert december["2030-12"] == pytest.approx(1420 - yearly.loc[2030, "unmet"])
 
 
 def test_decided_premises_above_the_investment_ceiling_are_a_located_error(app, demand, tmp_path):

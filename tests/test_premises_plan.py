@@ -232,3 +232,23 @@ def test_on_totals_demand_before_any_candidate_can_open_stays_unmet():
     assert result.status == "Optimal"
     assert result.plan["open_year"].tolist() == [2027]
     assert result.yearly["unmet"].tolist() == [0, 20, 0, 0, 0, 0]
+
+
+def test_shortage_names_the_levels_that_share_too_few_places():
+    from resmodel.planning.premises import shortage
+
+    demand = pd.Series({6: 170.0, 7: 80.0, 8: 80.0})
+    assert shortage(demand, {(1, 6): 1000.0, (6, 8): 154.0}) == ((7, 8), 160.0, 154.0)
+    # level 8 alone short when level 7 has its own premises
+    assert shortage(demand, {(1, 6): 1000.0, (6, 7): 100.0, (8, 8): 70.0}) == ((8,), 80.0, 70.0)
+    assert shortage(demand, {(1, 8): 400.0}) == ((), 0.0, 0.0)
+
+
+def test_places_by_range_adds_the_candidates_opened_by_the_year():
+    from resmodel.planning.premises import places_by_range
+
+    table = candidates((10, 1, 0), (5, 1, 0), (7, 1, 0)).assign(min_level=[1, 6, 6], max_level=[6, 8, 8])
+    opened = pd.Series([2026, 2028, NOT_OPENED])
+    base = groups((1, 6, 100), (6, 8, 20))
+    assert places_by_range(base, table, opened, 2027) == {(1, 6): 110.0, (6, 8): 20.0}
+    assert places_by_range(base, table, opened, 2028) == {(1, 6): 110.0, (6, 8): 25.0}

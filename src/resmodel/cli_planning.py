@@ -66,7 +66,7 @@ def plan_premises(
         help="running cost per user-year in own premises, SEK (default with --scenario: its base-year average)")] = None,
     external_price: Annotated[float | None, typer.Option(
         help="price per external place-year, SEK (default for bostad_vuxna with --scenario; otherwise none)")] = None,
-    no_external: Annotated[bool, typer.Option(help="allow no external places")] = False,
+    no_external: Annotated[bool, typer.Option("--no-external", help="allow no external places")] = False,
     max_external: Annotated[float | None, typer.Option(help="external places available per year")] = None,
     waiting_cost: Annotated[float | None, typer.Option(
         help="cost per case-year left waiting, SEK (default: nobody may wait)")] = None,
@@ -82,7 +82,7 @@ def plan_premises(
     from resmodel.io.series import csv_writer, write_atomically
     from resmodel.io.tables import read_raw
     from resmodel.io.writers import check_output_folder
-    from resmodel.planning.premises import PlanCosts, evaluate_plan, optimise_plan, yearly_peak
+    from resmodel.planning.premises import PLAN_FOUND, PlanCosts, evaluate_plan, optimise_plan, yearly_peak
 
     check_output_folder(out, PLAN_OUTPUTS)
     check_option_for_pnr(service, "--service")
@@ -123,6 +123,7 @@ def plan_premises(
     if max_external is not None and external_price is None:
         raise InputError.at(Location(path="--max-external"), "--max-external without an external price",
                             "--external-price with it", "add --external-price, or drop --max-external")
+    _check_alternatives_dearer(own_cost_per_place, external_price, waiting_cost, scenario is not None)
 
     raw = read_raw(demand, str(demand))
     monthly = demand_from_table(raw, service, str(demand), column=demand_column)
@@ -135,7 +136,7 @@ def plan_premises(
                       investment_ceiling=investment_ceiling, discount_rate=discount_rate)
     _check_decided_within_ceiling(table, investment_ceiling, str(candidates))
     result = optimise_plan(peak, base, table, costs)
-    if result.status != "Optimal":  # with the decided premises within the ceiling a plan always exists
+    if result.status not in PLAN_FOUND:  # with the decided premises within the ceiling a plan always exists
         raise InputError.at(Location(str(candidates)), f"the solver stopped without a plan (status {result.status})",
                             "a plan within the solver's time limit (120 s)",
                             "plan fewer candidates at a time (one service, the candidates that are real options)")
@@ -148,14 +149,17 @@ def plan_premises(
     levels = {name: tables[1] for name, tables in evaluated.items()} | {"plan": result.by_level}
     yearly = _stack(options)
     level_table = _stack({name: _with_demand(t, peak) for name, t in levels.items()}) if by_level else None
-    plan = _plan_table(result.plan)
-    capacity = _capacity_months(monthly.index, result.yearly.set_index("year")["places"])
+    plan = _plan_table(result.plan, investment_ceiling)
+    capacity = _capacity_months(monthly.index, result.yearly)
 
     for note in notes:
         typer.echo(f"note: {note}", err=True)
-    unmet = _unmet_warning(result, str(candidates))
+    unmet = _unmet_warning(result, peak, base, table, costs, str(candidates))
     if unmet:
         typer.echo(f"warning: {unmet}", err=True)
+    if result.status == "Time limit":
+        typer.echo("warning: the solver's time limit (120 s) ran out: the plan shown is the best found, not proven the "
+                   "least costly (a rerun may differ); plan fewer candidates or fewer years at a time", err=True)
     _echo(service, demand_column, plan, options, costs)
     if by_level:
         _echo_levels(level_table, groups)
@@ -216,60 +220,104 @@ def _echo_levels(level_table: pd.DataFrame, groups: pd.DataFrame) -> None:
     plan = level_table[level_table["option"] == "plan"]
     last = plan[plan["year"] == plan["year"].max()]
     typer.echo(f"Last year of the plan ({int(last['year'].iloc[0])}) by need level:")
-    typer.echo(last[["level", "demand", "served_own", "external_places", "waiting"]].to_string(
+    typer.echo(last[["level", "demand", "served_own", "external_places", "waiting", "unmet"]].to_string(
         index=False, float_format=lambda v: f"{v:,.1f}"))
 
 
-def _unmet_warning(result, display: str) -> str | None:
-    """Demand that no plan can meet (too early for any candidate, or a level no premises suits, with no
-    external places or waiting allowed): where first, how much, and what would allow more."""
-    from resmodel.planning.premises import ALL_LEVELS
+def _check_alternatives_dearer(own: float, external: float | None, waiting: float | None,
+                               defaulted: bool) -> None:
+    """External places and waiting must cost more than a user in own premises: the plan keeps today's users
+    in their places only then (a cheaper alternative would empty today's premises, which the law and the
+    users' homes do not allow)."""
+    for option, value in (("--external-price", external), ("--waiting-cost", waiting)):
+        if value is not None and value <= own:
+            source = " (the scenario's base-year average)" if defaulted else ""
+            raise InputError.at(Location(path=option), f"{option} {value:,.0f} SEK is not above the running cost of "
+                                f"a user in own premises, {own:,.0f} SEK a year{source}: the plan would move today's "
+                                "users out of their premises", f"{option} above {own:,.0f}",
+                                f"raise {option} (for waiting: a penalty reflecting the board's policy, not just the "
+                                "sanction fee), or lower --own-cost-per-place if it is too high")
 
-    yearly, flows = result.yearly, result.by_level
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _unmet_warning(result, peak, base, table: pd.DataFrame, costs, display: str) -> str | None:
+    """Demand that no plan can meet (too early for any candidate, or at levels no premises suits, with
+    no external places or waiting allowed): where first, which levels lack places, how much, and what
+    would allow more."""
+    from resmodel.planning.premises import places_by_range, shortage
+
+    yearly = result.yearly
     short = yearly[yearly["unmet"] > 1e-6]
     if short.empty:
         return None
     first = short.iloc[0]
     year = int(first["year"])
-    where = flows[(flows["year"] == year) & (flows["unmet"] > 1e-6)]
-    levels = ("" if where["level"].eq(ALL_LEVELS).all()
-              else " at need level " + ", ".join(str(int(v)) for v in where["level"]))
-    return (f"{display}: no plan meets all demand: in {year} {first['unmet']:,.1f} users{levels} have no place even "
-            f"with every candidate open as early as it can ({short['unmet'].sum():,.1f} user-years in "
-            f"{len(short)} years; column 'unmet'). They would wait (resmodel queue shows how long). To plan for "
-            "them, add candidates or bring them forward, allow external places (--external-price), or let cases "
-            f"wait at a cost (--waiting-cost; the sanction fee's central value is {FEE_PER_MONTH * 12:,} SEK per "
-            "case-year)")
+    where = ""
+    if isinstance(peak, pd.DataFrame):
+        levels, wanted, suiting = shortage(peak.loc[year], places_by_range(base, table, result.plan["open_year"], year))
+        if levels:
+            names = f"{levels[0]}–{levels[-1]}" if list(levels) == list(range(levels[0], levels[-1] + 1)) else \
+                ", ".join(map(str, levels))
+            where = (f" (need level{'s' if len(levels) > 1 else ''} {names}: {wanted:,.1f} users at the peak against "
+                     f"{suiting:,.1f} places that suit them)")
+    ceiling = costs.investment_ceiling is not None
+    return (f"{display}: no plan{' within --investment-ceiling' if ceiling else ''} meets all demand: in {year} "
+            f"{first['unmet']:,.1f} users have no place{where} even with every candidate open as early as it can"
+            f"{' within the ceiling' if ceiling else ''} ({short['unmet'].sum():,.1f} user-years in "
+            f"{_plural(len(short), 'year')}; column 'unmet'). They would wait. To plan for them, add candidates or "
+            "bring them forward" + (", raise --investment-ceiling" if ceiling else "") +
+            ", allow external places (--external-price), or let cases wait at a cost (--waiting-cost, above the "
+            "running cost of a place; for reference, the sanction fee's central value is "
+            f"{FEE_PER_MONTH * 12:,} SEK per case-year)")
 
 
-def _plan_table(plan: pd.DataFrame) -> pd.DataFrame:
-    """The candidates with the plan's decision, opened first (by year), then the rest."""
+def _plan_table(plan: pd.DataFrame, ceiling: float | None) -> pd.DataFrame:
+    """The candidates with the plan's decision, opened first (by year), then the rest; a candidate
+    whose one-off cost exceeds the investment ceiling can never open and says so."""
     levels = ["min_level", "max_level"] if plan["min_level"].notna().any() else []
     out = plan[["premises_id", *levels, "places", "annual_rent_sek", "one_off_cost_sek", "earliest_possible",
                 "decided_year", "open_year"]].copy()
+    above = out["one_off_cost_sek"] > ceiling if ceiling is not None else False
     out["decision"] = np.where(out["decided_year"].notna(), "decided",
-                               np.where(out["open_year"] > 0, "open", "not opened"))
+                               np.where(out["open_year"] > 0, "open",
+                                        np.where(above, "not opened: one-off above the ceiling", "not opened")))
     out["open_year"] = out["open_year"].where(out["open_year"] > 0).astype("Int64")
     order = out["open_year"].fillna(10_000).astype(int)
     return out.assign(_order=order).sort_values(["_order", "premises_id"], kind="stable").drop(columns="_order")
 
 
-def _capacity_months(months: pd.Index, places_by_year: pd.Series) -> pd.DataFrame:
-    """Places month by month under the plan, in the format `resmodel queue --capacity` reads."""
+def _capacity_months(months: pd.Index, yearly: pd.DataFrame) -> pd.DataFrame:
+    """The places the plan makes usable, month by month, in the format `resmodel queue --capacity`
+    reads: own places plus the external places it buys, less own places that stand free while some
+    demand goes unmet or waits (they suit none of those users' levels). So the queue sees the same
+    shortfall as the plan's peak month."""
+    table = yearly.set_index("year")
+    stranded = table["free_places"].where((table["unmet"] + table["waiting"]) > 1e-6, 0.0)
+    usable = (table["places"] + table["external_places"] - stranded).round(6)
     index = pd.DatetimeIndex(months)
-    return pd.DataFrame({"month": index.strftime("%Y-%m"), "places": places_by_year.reindex(index.year).to_numpy()})
+    return pd.DataFrame({"month": index.strftime("%Y-%m"), "places": usable.reindex(index.year).to_numpy()})
 
 
 def _echo(service: str, column: str, plan: pd.DataFrame, options: dict[str, pd.DataFrame], costs) -> None:
     typer.echo(f"Premises plan for {service} (demand: peak month of each year, {column}; SEK in base-year prices)")
-    shown = plan[plan["decision"] != "not opened"]
-    if shown.empty:
-        typer.echo("  no candidate is worth opening: today's places and the other sources meet demand more cheaply")
+    opened = plan["decision"].isin(["open", "decided"])
+    if not opened.any():
+        typer.echo("  no candidate opens: none lowers the cost" +
+                   (", and none can take the unmet demand in time (see the warning)"
+                    if options["plan"]["unmet"].sum() > 1e-6 else " of meeting demand"))
     else:
-        typer.echo(shown.to_string(index=False, float_format=lambda v: f"{v:,.0f}", na_rep="–"))
-    skipped = int((plan["decision"] == "not opened").sum())
-    if skipped:
-        typer.echo(f"  ({skipped} candidates not opened; all in premises_plan.csv)")
+        shown = plan[opened].astype(object).where(plan[opened].notna(), "–")
+        money = ("annual_rent_sek", "one_off_cost_sek")
+
+        def cell(v, thousands: bool) -> str:
+            return v if isinstance(v, str) else f"{v:,.0f}" if thousands else f"{v:.0f}"
+        typer.echo(shown.to_string(index=False, formatters={c: (lambda v, t=c in money: cell(v, t))
+                                                             for c in shown.columns}))
+    if (~opened).any():
+        typer.echo(f"  ({_plural(int((~opened).sum()), 'candidate')} not opened; all in premises_plan.csv)")
     yearly = options["plan"][["year", "demand", "places", "served_own", "external_places", "waiting", "unmet",
                               "free_places", "total_sek"]]
     typer.echo("\nThe plan year by year:")

@@ -17,7 +17,8 @@ PLAIN_NUMBER = "write a plain number with '.' as decimal point and no spaces, un
 def floats(values: pd.Series) -> np.ndarray:
     """A column read as text (or numbers) as floats; NaN where a cell is empty or not a number."""
     numbers = pd.to_numeric(pd.Series(values).astype(object), errors="coerce")
-    return numbers.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    out = numbers.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    return np.where(np.isinf(out), np.nan, out)  # 'inf' is not a number a table can hold
 
 
 def blank(values: pd.Series) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location
@@ -12,10 +13,10 @@ from resmodel.io.tables import Column, TableSchema, read_table, require_rows
 CANDIDATES = TableSchema("premises_candidates", "Lokalalternativ — candidate premises a plan may open", (
     Column("premises_id", "id", "candidate's id", unique=True),
     Column("service", "str", "service the premises would house (user service key)"),
-    Column("places", "float", "places it adds", "places", minimum=0),
-    Column("annual_rent_sek", "float", "yearly rent once open (base-year prices)", "SEK", minimum=0),
+    Column("places", "float", "places it adds", "places", minimum=0, maximum=10_000),
+    Column("annual_rent_sek", "float", "yearly rent once open (base-year prices)", "SEK", minimum=0, maximum=1e9),
     Column("one_off_cost_sek", "float", "one-off cost in the opening year (fit-out, furnishing, start-up)",
-           "SEK", required=False, minimum=0),
+           "SEK", required=False, minimum=0, maximum=1e10),
     Column("earliest_year", "int", "first year it can open (empty: the plan's first year)", required=False,
            minimum=1990, maximum=2200),
     Column("lead_time_months", "float", "months from the decision (start of the plan's first year) to "
@@ -54,8 +55,21 @@ def read_candidates(path: Path, service: str, display: str | None = None) -> pd.
 
 def check_candidate_years(candidates: pd.DataFrame, first_year: int, last_year: int, display: str) -> None:
     """Decided years must fall in the plan's years (a premises open before it belongs in today's
-    places; one after it does not matter to the plan)."""
+    places; one after it does not matter to the plan) and agree with the row's own earliest year and
+    lead time (a contradiction there is a mistake in the file, not something to choose between)."""
     decided = candidates["decided_year"]
+    earliest = candidates["earliest_year"].fillna(first_year).astype(int)
+    by_lead = first_year + np.ceil(candidates["lead_time_months"].fillna(0).astype(float) / 12.0).astype(int)
+    for column, limit in (("earliest_year", earliest), ("lead_time_months", by_lead)):
+        early = decided.notna() & (decided < limit)
+        for idx in candidates.index[early.to_numpy()][:1]:
+            what = (f"earliest year {limit[idx]}" if column == "earliest_year"
+                    else f"a lead time of {candidates.at[idx, 'lead_time_months']:g} months (open {limit[idx]} at the "
+                         "earliest)")
+            raise InputError.at(Location(display, row=int(idx), column="decided_year"),
+                                f"decided year {decided[idx]} is before the row's {what}",
+                                "a decided year no earlier than the premises can open",
+                                f"correct the decided year, or empty '{column}' (a decided premises needs neither)")
     outside = decided.notna() & ((decided < first_year) | (decided > last_year))
     for idx in candidates.index[outside.to_numpy()][:1]:
         raise InputError.at(Location(display, row=int(idx), column="decided_year"),

@@ -186,6 +186,7 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
         return out
     if col.kind in ("int", "float"):
         numbers = pd.to_numeric(text.where(~empty, None), errors="coerce")
+        numbers = numbers.mask(numbers.abs().eq(float("inf")))  # 'inf' is no number a table can hold
         bad = ~empty & numbers.isna()
         problems.add_rows(text.index[bad.to_numpy()], 5, lambda row: (
             Location(display, row=row, column=col.name), f"'{text[row]}' is not a number", col.expected(),

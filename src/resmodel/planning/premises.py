@@ -15,6 +15,7 @@ against a plain greedy rule (``evaluate_plan``) and brute force in the tests."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 NOT_OPENED = 0  # open_year of a candidate the plan does not open
+#: solver outcomes with a plan: proven least-cost, or the best found when the time limit stopped the search
+PLAN_FOUND = ("Optimal", "Time limit")
 ALL_LEVELS = 0  # the single demand column of a plan on totals
 
 
@@ -154,6 +157,35 @@ def evaluate_plan(demand: pd.Series | pd.DataFrame, base: float | pd.DataFrame, 
     return _yearly(_levels(demand), float(groups["places"].sum()), candidates, open_years, flows, costs), flows
 
 
+def places_by_range(base: float | pd.DataFrame, candidates: pd.DataFrame, open_years: pd.Series,
+                    year: int) -> dict[tuple[int, int], float]:
+    """Own places in ``year`` by the level range they suit: today's plus the candidates opened by then."""
+    out: dict[tuple[int, int], float] = {}
+    for row in _base_groups(base).itertuples(index=False):
+        out[row.min_level, row.max_level] = out.get((row.min_level, row.max_level), 0.0) + float(row.places)
+    opened = (open_years.to_numpy() != NOT_OPENED) & (open_years.to_numpy() <= year)
+    for key, places, is_open in zip(_ranges(candidates), candidates["places"].to_numpy(float), opened, strict=True):
+        if is_open:
+            out[key] = out.get(key, 0.0) + places
+    return out
+
+
+def shortage(demand: pd.Series, places: dict[tuple[int, int], float]) -> tuple[tuple[int, ...], float, float]:
+    """The need levels whose demand most exceeds the places that suit any of them — by the deficiency
+    form of Hall's theorem that excess is the demand own places cannot take. Returns (levels, their
+    demand, those places); the smallest such set, so a shortage shared by levels 7 and 8 is named as
+    both, not as whichever the solver happened to leave unserved."""
+    levels = [int(level) for level in demand.index]
+    best: tuple[float, tuple[int, ...], float, float] = (0.0, (), 0.0, 0.0)
+    for size in range(1, len(levels) + 1):
+        for subset in itertools.combinations(levels, size):
+            wanted = float(demand[list(subset)].sum())
+            suiting = sum(p for (low, high), p in places.items() if any(low <= level <= high for level in subset))
+            if wanted - suiting > best[0] + 1e-9:
+                best = (wanted - suiting, subset, wanted, suiting)
+    return best[1], best[2], best[3]
+
+
 def _identical_runs(candidates: pd.DataFrame, earliest: pd.Series) -> list[tuple[int, int]]:
     """Pairs (i, j) of candidates alike in places, levels and costs, neither decided, i able to open
     no later than j (then file order): the plan opens i no later than j. Any plan can swap two such
@@ -262,7 +294,7 @@ def _solve(demand: pd.DataFrame, groups: pd.DataFrame, candidates: pd.DataFrame,
         model += pulp.lpSum(objective)
     model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, threads=1))
     status = pulp.LpStatus[model.status]
-    if status != "Optimal":
+    if status != "Optimal":  # PuLP says 'Optimal' also for a plan found before the time limit: see below
         return status, None, None, math.nan
 
     def value(v) -> float:
@@ -276,6 +308,10 @@ def _solve(demand: pd.DataFrame, groups: pd.DataFrame, candidates: pd.DataFrame,
     flows = pd.DataFrame([{"year": y, "level": lv, "served_own": sum(value(v) for v in own),
                            "external_places": value(ext), "waiting": value(wait), "unmet": value(unmet)}
                           for (y, lv), (own, ext, wait, unmet) in flow_vars.items()])
+    numbers = ["served_own", "external_places", "waiting", "unmet"]
+    flows[numbers] = flows[numbers].round(6).clip(lower=0.0) + 0.0  # the solver's 1e-9 noise, and no -0.0
+    if model.sol_status != pulp.constants.LpSolutionOptimal:  # e.g. stopped at the time limit with a plan
+        status = "Time limit"
     return status, chosen, flows, float(pulp.value(model.objective))
 
 
@@ -290,7 +326,8 @@ def optimise_plan(demand: pd.Series | pd.DataFrame, base: float | pd.DataFrame, 
 
     Demand that no allowed source can meet under any plan (too early for any candidate, a level no
     premises suits) stays ``unmet``: the plan first leaves as little unmet as any plan can, then
-    minimises cost. The status is PuLP's ('Optimal', 'Infeasible', …); only an optimal plan has tables."""
+    minimises cost. The status is PuLP's ('Optimal', 'Infeasible', …), or 'Time limit' for the best plan
+    found when the solver's time ran out (then not proven least-cost); only a plan found has tables."""
     levels = _levels(demand)
     groups = _base_groups(base)
     earliest = earliest_open_year(candidates, int(levels.index[0]))
@@ -301,14 +338,16 @@ def optimise_plan(demand: pd.Series | pd.DataFrame, base: float | pd.DataFrame, 
     status = "Not Solved"
     if at_earliest <= tolerance:
         status, chosen, _, _ = _solve(levels, groups, candidates, costs, **solve)
-    if status != "Optimal":  # some demand must stay unmet (or a ceiling forbids opening in time): least first
-        least = at_earliest
+    if status not in PLAN_FOUND:  # some demand must stay unmet (or a ceiling forbids opening in time): least first
+        least, first = at_earliest, "Optimal"
         if costs.investment_ceiling is not None:
-            status, _, _, least = _solve(levels, groups, candidates, costs, minimise_unmet=True, **solve)
-        if status == "Optimal" or costs.investment_ceiling is None:
-            status, chosen, _, _ = _solve(levels, groups, candidates, costs, max_unmet=least + tolerance,
-                                          **solve)
-    if status != "Optimal":
+            first, _, _, least = _solve(levels, groups, candidates, costs, minimise_unmet=True, **solve)
+        if first in PLAN_FOUND:
+            status, chosen, _, _ = _solve(levels, groups, candidates, costs, max_unmet=least + tolerance, **solve)
+            status = "Time limit" if "Time limit" in (first, status) and status in PLAN_FOUND else status
+        else:
+            status = first
+    if status not in PLAN_FOUND:
         empty = pd.DataFrame()
         return PlanResult(candidates.assign(earliest_possible=earliest, open_year=NOT_OPENED), empty, empty,
                           status, math.nan)
