@@ -522,8 +522,9 @@ def _parse_ages(text: str | None) -> list[float]:
     return arr.tolist()
 
 
-def _premises_places(scenario: Path, service: str) -> float:
-    """Today's places for a user service: the capacity of the premises its units use."""
+def _premises_places(scenario: Path, service: str, instead: str = "--places or --capacity") -> float:
+    """Today's places for a user service: the capacity of the premises its units use (``instead``: the
+    command's options that give places otherwise, for the error)."""
     from resmodel.allocation.places import places_by_service
     from resmodel.run import load
     from resmodel.services import UNIT_SERVICE_OF_USER
@@ -534,7 +535,7 @@ def _premises_places(scenario: Path, service: str) -> float:
     if unit_service not in table.index:
         raise InputError.at(Location(path="--scenario"), f"the units of '{service}' use no premises in {loaded.data_display}",
                             "a service whose units have premises: " + ", ".join(table.index),
-                            "give --places or --capacity for this service")
+                            f"give {instead} for this service")
     if table.at[unit_service, "shared_premises"]:
         typer.echo(f"note: {table.at[unit_service, 'shared_premises']} premises of {unit_service} also host another "
                    "service; their places are counted in full", err=True)
@@ -579,8 +580,7 @@ def queue(
 ) -> None:
     """Simulate decisions not executed: queue, waiting times, quarterly >3-month counts, fee exposure."""
     from resmodel.forecast.queue import QueueParams, QueueState, demand_from_table, simulate_queue
-    from resmodel.io.series import csv_writer, read_capacity, write_atomically
-    from resmodel.io.tables import read_raw
+    from resmodel.io.series import csv_writer, read_capacity, read_demand_table, write_atomically
 
     check_output_folder(out, QUEUE_OUTPUTS)
     check_option_for_pnr(service, "--service")
@@ -593,7 +593,7 @@ def queue(
                                 "a number ≥ 0" + (" (0 for an empty start)" if option == "--initial-executed" else ""),
                                 f"correct {option}")
 
-    dem = demand_from_table(read_raw(demand, str(demand)), service, str(demand), column=demand_column)
+    dem = demand_from_table(read_demand_table(demand, str(demand)), service, str(demand), column=demand_column)
     months = pd.DatetimeIndex(dem.index)
     if sum(x is not None for x in (capacity, places, scenario)) != 1:
         raise InputError.at(Location(path="--capacity/--places/--scenario"),

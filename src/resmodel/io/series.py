@@ -149,6 +149,17 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
     return SeriesInput(frame, found)
 
 
+def read_demand_table(path: Path, display: str | None = None) -> pd.DataFrame:
+    """A demand table (a volume forecast, or month, service, volume[, level]) as raw text, index =
+    spreadsheet row, refused if any cell looks like a personal identity number: before any cell of it
+    is repeated in a message. The ``volume*`` columns hold counts (``number_looks_like_pnr``); every
+    other column, level and month included, gets the full test (a 10-digit level would be echoed)."""
+    display = display or str(path)
+    raw = read_raw(path, display)
+    check_frame_for_pnr(raw, display, numeric=[c for c in raw.columns if str(c).strip().startswith("volume")])
+    return raw
+
+
 def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFrame | None = None) -> pd.DataFrame:
     """The volume history (month, service, level, volume), checked per service and level series."""
     display = display or str(path)
