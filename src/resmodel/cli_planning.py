@@ -35,7 +35,7 @@ def _scenario_defaults(scenario: Path, service: str):
     from resmodel.run import load, run
     from resmodel.services import UNIT_SERVICE_OF_USER
 
-    places = _premises_places(scenario, service)
+    places = _premises_places(scenario, service, instead="--places and --own-cost-per-place")
     result = run(load(scenario))
     services = result.services.set_index("service")
     unit_service = UNIT_SERVICE_OF_USER.get(service, service)
@@ -76,11 +76,10 @@ def plan_premises(
                                            "which is replaced)")] = Path("results/premises_plan"),
 ) -> None:
     """Premises plan: which candidate premises to open and when, at the least cost (MIP, CBC)."""
-    from resmodel.forecast.queue import demand_from_table
+    from resmodel.forecast.queue import demand_by_level, demand_from_table
     from resmodel.io.candidates import check_candidate_years, read_candidates
     from resmodel.io.pnr import check_option_for_pnr
-    from resmodel.io.series import csv_writer, write_atomically
-    from resmodel.io.tables import read_raw
+    from resmodel.io.series import csv_writer, read_demand_table, write_atomically
     from resmodel.io.writers import check_output_folder
     from resmodel.planning.premises import PLAN_FOUND, PlanCosts, evaluate_plan, optimise_plan, yearly_peak
 
@@ -125,9 +124,9 @@ def plan_premises(
                             "--external-price with it", "add --external-price, or drop --max-external")
     _check_alternatives_dearer(own_cost_per_place, external_price, waiting_cost, scenario is not None)
 
-    raw = read_raw(demand, str(demand))
+    raw = read_demand_table(demand, str(demand))
     monthly = demand_from_table(raw, service, str(demand), column=demand_column)
-    peak = yearly_peak(_demand_by_level(raw, service, str(demand), demand_column) if by_level else monthly)
+    peak = yearly_peak(demand_by_level(raw, service, str(demand), demand_column) if by_level else monthly)
     years = peak.index
     check_candidate_years(table, int(years[0]), int(years[-1]), str(candidates))
     base = groups if by_level else float(places)
@@ -184,22 +183,6 @@ def _check_decided_within_ceiling(table: pd.DataFrame, ceiling: float | None, di
                             f"the premises decided for {int(year)} have one-off costs of {total:,.0f} SEK, above "
                             f"--investment-ceiling {ceiling:,.0f}", "decided one-off costs within the ceiling in "
                             "each year", "raise --investment-ceiling, or move a decided premises to another year")
-
-
-def _demand_by_level(raw: pd.DataFrame, service: str, display: str, column: str) -> pd.DataFrame:
-    """Monthly demand per need level (columns), for a plan by level range."""
-    from resmodel.forecast.queue import demand_from_table
-
-    levels = pd.to_numeric(raw["level"], errors="coerce") if "level" in raw.columns else None
-    rows = raw["service"].astype("string").str.strip().eq(service).to_numpy()
-    if levels is None or levels[rows].isna().all():
-        raise InputError.at(Location(display, column="level", path=service), "no demand per need level",
-                            "a forecast with a level column (resmodel forecast writes one for level services)",
-                            "forecast per level, or leave min_level and max_level of the candidates empty to plan "
-                            "on totals")
-    return pd.DataFrame({int(level): demand_from_table(raw[rows & levels.eq(level).to_numpy()], service, display,
-                                                       column=column)
-                         for level in sorted(levels[rows].dropna().unique())})
 
 
 def _stack(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
