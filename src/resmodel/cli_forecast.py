@@ -522,9 +522,8 @@ def _parse_ages(text: str | None) -> list[float]:
     return arr.tolist()
 
 
-def _premises_places(scenario: Path, service: str, instead: str = "--places or --capacity") -> float:
-    """Today's places for a user service: the capacity of the premises its units use (``instead``: the
-    command's options that give places otherwise, for the error)."""
+def _premises_places(scenario: Path, service: str) -> float:
+    """Today's places for a user service: the capacity of the premises its units use."""
     from resmodel.allocation.places import places_by_service
     from resmodel.run import load
     from resmodel.services import UNIT_SERVICE_OF_USER
@@ -535,7 +534,7 @@ def _premises_places(scenario: Path, service: str, instead: str = "--places or -
     if unit_service not in table.index:
         raise InputError.at(Location(path="--scenario"), f"the units of '{service}' use no premises in {loaded.data_display}",
                             "a service whose units have premises: " + ", ".join(table.index),
-                            f"give {instead} for this service")
+                            "give --places or --capacity for this service")
     if table.at[unit_service, "shared_premises"]:
         typer.echo(f"note: {table.at[unit_service, 'shared_premises']} premises of {unit_service} also host another "
                    "service; their places are counted in full", err=True)

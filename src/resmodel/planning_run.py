@@ -1,0 +1,223 @@
+"""Wire the premises plan (``planning.premises``) to a scenario and a demand table: today's places
+and unit costs from the scenario's base-year run, the demand's peak per year (and level), the plan,
+the options it is compared with, the places it makes usable month by month (for the queue) and the
+warnings a planner needs (docs/planning.md). ``resmodel plan-premises`` parses, reads, prints and
+writes around it.
+
+    loaded = resmodel.run.load(path); inputs = scenario_inputs(loaded, run(loaded), "daglig_verksamhet")
+    plan = premises_plan(demand_table, "daglig_verksamhet", candidates, costs, base, "volume")"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from resmodel.errors import InputError, Location
+from resmodel.planning.premises import PlanCosts, PlanResult
+
+#: the sanction fee's central value per month waited (public_parameters.md, RÅ 2010 not 93), for the warning
+FEE_PER_MONTH = 36_400
+EXTERNAL = "externa_platser"
+
+
+@dataclass(frozen=True)
+class ScenarioInputs:
+    """What a scenario's base-year run gives a premises plan, with notes saying where each came from."""
+
+    places: float                 # today's places of the service (premises its units use)
+    groups: pd.DataFrame          # the same by level range: min_level, max_level, premises, places
+    own_cost_per_place: float     # staff and other costs per user-year, base-year average
+    external_price: float | None  # for adult housing: externa_platser's cost per place-year
+    notes: list[str]
+
+
+@dataclass
+class PlanRun:
+    """A premises plan with everything the CLI prints and writes."""
+
+    result: PlanResult
+    plan: pd.DataFrame                 # one row per candidate with its decision
+    options: dict[str, pd.DataFrame]   # yearly table per option: no_new_premises[, decided_only], plan
+    yearly: pd.DataFrame               # the options stacked, ``option`` first
+    by_level: pd.DataFrame | None      # per option, year and level (plans by level only)
+    capacity: pd.DataFrame             # month, places the plan makes usable
+    warnings: list[str]
+
+
+def scenario_inputs(loaded, result, service: str, display: str) -> ScenarioInputs:
+    """Today's places (in total and by level range), the running cost per user-year and, for adult
+    housing, the external place price, from a loaded scenario and its base-year run (``result``)."""
+    from resmodel.allocation.places import places_by_level_range, places_by_service
+    from resmodel.services import UNIT_SERVICE_OF_USER
+
+    unit_service = UNIT_SERVICE_OF_USER.get(service, service)
+    table = places_by_service(loaded.data).set_index("service")
+    if unit_service not in table.index:
+        raise InputError.at(Location(path="--scenario"), f"the units of '{service}' use no premises in "
+                            f"{loaded.data_display}", "a service whose units have premises: " + ", ".join(table.index),
+                            "give --places and --own-cost-per-place for this service")
+    places = float(table.at[unit_service, "places"])
+    services = result.services.set_index("service")
+    users = float(services.at[unit_service, "users"])
+    own = float(services.at[unit_service, "staff_cost"] + services.at[unit_service, "other_cost"]) / users
+    notes = [f"today's places from the premises of {display}: {places:,.0f}",
+             f"running cost per user-year (staff and other costs, base year, average of {users:,.0f} users): "
+             f"{own:,.0f} SEK"]
+    if table.at[unit_service, "shared_premises"]:
+        notes.append(f"{table.at[unit_service, 'shared_premises']} premises of {unit_service} also host another "
+                     "service; their places are counted in full")
+    external = None
+    if service == "bostad_vuxna" and EXTERNAL in services.index and services.at[EXTERNAL, "users"]:
+        ext = services.loc[EXTERNAL]
+        external = float(ext["purchase_cost"] + ext["other_cost"]) / float(ext["users"])
+        notes.append(f"external place price per year (externa_platser, base year average): {external:,.0f} SEK")
+    return ScenarioInputs(places, places_by_level_range(loaded.data, unit_service), own, external, notes)
+
+
+def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, costs: PlanCosts,
+                  base: float | pd.DataFrame, demand_column: str = "volume", demand_source: str | None = None,
+                  candidates_source: str = "candidates") -> PlanRun:
+    """The plan for ``service``: ``demand`` is a demand table (month, service[, level], the demand
+    column), ``candidates`` the service's rows of the candidates table, ``base`` today's places (a
+    number, or by level range when the candidates have level ranges). Raises located errors for
+    inputs no plan can take."""
+    from resmodel.forecast.queue import demand_by_level, demand_from_table
+    from resmodel.io.candidates import check_candidate_years
+    from resmodel.planning.premises import PLAN_FOUND, evaluate_plan, optimise_plan, yearly_peak
+
+    by_level = isinstance(base, pd.DataFrame)
+    monthly = demand_from_table(demand, service, demand_source, column=demand_column)
+    peak = yearly_peak(demand_by_level(demand, service, demand_source, demand_column) if by_level else monthly)
+    check_candidate_years(candidates, int(peak.index[0]), int(peak.index[-1]), candidates_source)
+    _check_alternatives_dearer(costs.own_cost_per_place, costs.external_price, costs.waiting_cost)
+    _check_decided_within_ceiling(candidates, costs.investment_ceiling, candidates_source)
+    result = optimise_plan(peak, base, candidates, costs)
+    if result.status not in PLAN_FOUND:  # with the decided premises within the ceiling a plan always exists
+        raise InputError.at(Location(candidates_source), f"the solver stopped without a plan (status "
+                            f"{result.status})", "a plan within the solver's time limit (120 s)",
+                            "plan fewer candidates at a time (one service, the candidates that are real options)")
+    fixed = {"no_new_premises": pd.Series(0, index=candidates.index)}
+    if candidates["decided_year"].notna().any():
+        fixed["decided_only"] = candidates["decided_year"].fillna(0).astype(int)
+    evaluated = {name: evaluate_plan(peak, base, candidates, plan, costs) for name, plan in fixed.items()}
+    options = {name: tables[0] for name, tables in evaluated.items()} | {"plan": result.yearly}
+    levels = {name: tables[1] for name, tables in evaluated.items()} | {"plan": result.by_level}
+    warnings = [w for w in (_unmet_warning(result, peak, base, candidates, costs, candidates_source),) if w]
+    if result.status == "Time limit":
+        warnings.append("the solver's time limit (120 s) ran out: the plan shown is the best found, not proven the "
+                        "least costly (a rerun may differ); plan fewer candidates or fewer years at a time")
+    return PlanRun(result=result, plan=_plan_table(result.plan, costs.investment_ceiling), options=options,
+                   yearly=_stack(options),
+                   by_level=_stack({n: _with_demand(t, peak) for n, t in levels.items()}) if by_level else None,
+                   capacity=_capacity_months(monthly.index, result.yearly), warnings=warnings)
+
+
+def _check_alternatives_dearer(own: float, external: float | None, waiting: float | None) -> None:
+    """External places and waiting must cost more than a user in own premises: the plan keeps today's users
+    in their places only then (a cheaper alternative would empty today's premises, which the law and the
+    users' homes do not allow)."""
+    for option, value in (("--external-price", external), ("--waiting-cost", waiting)):
+        if value is not None and value <= own:
+            raise InputError.at(Location(path=option), f"{option} {value:,.0f} SEK is not above the running cost of "
+                                f"a user in own premises, {own:,.0f} SEK a year: the plan would move today's "
+                                "users out of their premises", f"{option} above {own:,.0f}",
+                                f"raise {option} (for waiting: a penalty reflecting the board's policy, not just the "
+                                "sanction fee), or lower --own-cost-per-place if it is too high")
+
+
+
+def plural(n: int, word: str) -> str:
+    """'1 year', '2 years'."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+
+def _unmet_warning(result, peak, base, table: pd.DataFrame, costs, display: str) -> str | None:
+    """Demand that no plan can meet (too early for any candidate, or at levels no premises suits, with
+    no external places or waiting allowed): where first, which levels lack places, how much, and what
+    would allow more."""
+    from resmodel.planning.premises import places_by_range, shortage
+
+    yearly = result.yearly
+    short = yearly[yearly["unmet"] > 1e-6]
+    if short.empty:
+        return None
+    first = short.iloc[0]
+    year = int(first["year"])
+    where = ""
+    if isinstance(peak, pd.DataFrame):
+        levels, wanted, suiting = shortage(peak.loc[year], places_by_range(base, table, result.plan["open_year"], year))
+        if levels:
+            names = f"{levels[0]}–{levels[-1]}" if list(levels) == list(range(levels[0], levels[-1] + 1)) else \
+                ", ".join(map(str, levels))
+            where = (f" (need level{'s' if len(levels) > 1 else ''} {names}: {wanted:,.1f} users at the peak against "
+                     f"{suiting:,.1f} places that suit them)")
+    ceiling = costs.investment_ceiling is not None
+    return (f"{display}: no plan{' within --investment-ceiling' if ceiling else ''} meets all demand: in {year} "
+            f"{first['unmet']:,.1f} users have no place{where} even with every candidate open as early as it can"
+            f"{' within the ceiling' if ceiling else ''} ({short['unmet'].sum():,.1f} user-years in "
+            f"{plural(len(short), 'year')}; column 'unmet'). They would wait. To plan for them, add candidates or "
+            "bring them forward" + (", raise --investment-ceiling" if ceiling else "") +
+            ", allow external places (--external-price), or let cases wait at a cost (--waiting-cost, above the "
+            "running cost of a place; for reference, the sanction fee's central value is "
+            f"{FEE_PER_MONTH * 12:,} SEK per case-year)")
+
+
+
+def _plan_table(plan: pd.DataFrame, ceiling: float | None) -> pd.DataFrame:
+    """The candidates with the plan's decision, opened first (by year), then the rest; a candidate
+    whose one-off cost exceeds the investment ceiling can never open and says so."""
+    levels = ["min_level", "max_level"] if plan["min_level"].notna().any() else []
+    out = plan[["premises_id", *levels, "places", "annual_rent_sek", "one_off_cost_sek", "earliest_possible",
+                "decided_year", "open_year"]].copy()
+    above = out["one_off_cost_sek"] > ceiling if ceiling is not None else False
+    out["decision"] = np.where(out["decided_year"].notna(), "decided",
+                               np.where(out["open_year"] > 0, "open",
+                                        np.where(above, "not opened: one-off above the ceiling", "not opened")))
+    out["open_year"] = out["open_year"].where(out["open_year"] > 0).astype("Int64")
+    order = out["open_year"].fillna(10_000).astype(int)
+    return out.assign(_order=order).sort_values(["_order", "premises_id"], kind="stable").drop(columns="_order")
+
+
+
+def _capacity_months(months: pd.Index, yearly: pd.DataFrame) -> pd.DataFrame:
+    """The places the plan makes usable, month by month, in the format `resmodel queue --capacity`
+    reads: own places plus the external places it buys, less own places that stand free while some
+    demand goes unmet or waits (they suit none of those users' levels). So the queue sees the same
+    shortfall as the plan's peak month."""
+    table = yearly.set_index("year")
+    stranded = table["free_places"].where((table["unmet"] + table["waiting"]) > 1e-6, 0.0)
+    usable = (table["places"] + table["external_places"] - stranded).round(6)
+    index = pd.DatetimeIndex(months)
+    return pd.DataFrame({"month": index.strftime("%Y-%m"), "places": usable.reindex(index.year).to_numpy()})
+
+
+
+def _check_decided_within_ceiling(table: pd.DataFrame, ceiling: float | None, display: str) -> None:
+    """Decided premises must open whatever the ceiling: their one-off costs in a year above it leave no plan."""
+    if ceiling is None:
+        return
+    decided = table[table["decided_year"].notna()]
+    by_year = decided.groupby("decided_year")["one_off_cost_sek"].sum()
+    for year, total in by_year[by_year > ceiling].items():
+        rows = ", ".join(str(int(r)) for r in decided.index[decided["decided_year"].eq(year).to_numpy()])
+        raise InputError.at(Location(display, column="decided_year", path=f"rows {rows}"),
+                            f"the premises decided for {int(year)} have one-off costs of {total:,.0f} SEK, above "
+                            f"--investment-ceiling {ceiling:,.0f}", "decided one-off costs within the ceiling in "
+                            "each year", "raise --investment-ceiling, or move a decided premises to another year")
+
+
+
+def _stack(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One table with an ``option`` column first."""
+    out = pd.concat([t.assign(option=name) for name, t in tables.items()], ignore_index=True)
+    return out[["option", *[c for c in out.columns if c != "option"]]]
+
+
+
+def _with_demand(flows: pd.DataFrame, peak: pd.DataFrame) -> pd.DataFrame:
+    demand = peak.stack().rename("demand").rename_axis(["year", "level"]).reset_index()
+    out = demand.merge(flows, on=["year", "level"], how="left", validate="one_to_one")
+    return out.sort_values(["year", "level"], kind="stable").reset_index(drop=True)
