@@ -241,6 +241,19 @@ def test_the_capacity_for_the_queue_counts_external_places_and_not_stranded_ones
         assert december[f"{year}-12"] == pytest.approx(expected)
     assert yearly.loc[2030, "external_places"] == pytest.approx(50)
     assert december["2030-12"] == pytest.approx(1420 - yearly.loc[2030, "unmet"])
+    # the warning suggests what is not yet allowed: more external places, not external places as such
+    assert "raise --max-external" in stderr and "allow external places" not in stderr
+
+
+def test_notes_show_the_unit_costs_used_when_an_option_replaces_the_scenarios(app, demand, tmp_path):
+    path = write_candidates(tmp_path / "c.csv", [f"N{n},daglig_verksamhet,25,800000," for n in range(1, 7)])
+    code, _, stderr = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
+                             "--scenario", BASE, "--own-cost-per-place", 300_000, "--out", tmp_path / "o")
+    assert code == 0, stderr
+    assert "running cost per user-year: 300,000 SEK from --own-cost-per-place (the scenario's is 269,366 SEK" in stderr
+    code, _, stderr = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
+                             "--scenario", BASE, "--out", tmp_path / "p")
+    assert "running cost per user-year: 269,366 SEK (staff and other costs, base-year average of 1,030 users)" in stderr
 
 
 def test_decided_premises_above_the_investment_ceiling_are_a_located_error(app, demand, tmp_path):

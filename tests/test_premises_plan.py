@@ -252,3 +252,18 @@ def test_places_by_range_adds_the_candidates_opened_by_the_year():
     base = groups((1, 6, 100), (6, 8, 20))
     assert places_by_range(base, table, opened, 2027) == {(1, 6): 110.0, (6, 8): 20.0}
     assert places_by_range(base, table, opened, 2028) == {(1, 6): 110.0, (6, 8): 25.0}
+
+
+def test_unavoidable_unmet_demand_is_not_pushed_into_discounted_years():
+    """A review case: with a ceiling linking the years and a discount rate, a discounted penalty let the
+    plan pay 523 kSEK to move unavoidable unmet demand later. Brute force over every plan is the reference."""
+    demand = pd.DataFrame({1: [10.0, 5, 5], 2: [5.0, 20, 20], 3: [0.0, 10, 10]}, index=[2025, 2026, 2027])
+    table = candidates((10, 100_000, 6e6), (20, 0, 6e6), (10, 0, 6e6)).assign(min_level=[1, 2, 3],
+                                                                               max_level=[1, 2, 3])
+    costs = PlanCosts(300_000, investment_ceiling=6e6, discount_rate=0.3)
+    base = groups((1, 3, 0.0))
+    unmet, cost = _brute_force(demand, base, table, costs)
+    result = optimise_plan(demand, base, table, costs)
+    assert result.yearly["unmet"].sum() == pytest.approx(unmet) == pytest.approx(15.0)
+    assert result.objective == pytest.approx(cost, rel=1e-9)
+    assert result.plan["open_year"].tolist() == [2027, 2025, 2026]

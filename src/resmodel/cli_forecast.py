@@ -524,26 +524,18 @@ def _parse_ages(text: str | None) -> list[float]:
 
 def _premises_places(scenario: Path, service: str) -> float:
     """Today's places for a user service: the capacity of the premises its units use."""
-    from resmodel.allocation.places import places_by_service
+    from resmodel.planning_run import service_places
     from resmodel.run import load
-    from resmodel.services import UNIT_SERVICE_OF_USER
 
-    loaded = load(scenario)
-    table = places_by_service(loaded.data).set_index("service")
-    unit_service = UNIT_SERVICE_OF_USER.get(service, service)
-    if unit_service not in table.index:
-        raise InputError.at(Location(path="--scenario"), f"the units of '{service}' use no premises in {loaded.data_display}",
-                            "a service whose units have premises: " + ", ".join(table.index),
-                            "give --places or --capacity for this service")
-    if table.at[unit_service, "shared_premises"]:
-        typer.echo(f"note: {table.at[unit_service, 'shared_premises']} premises of {unit_service} also host another "
-                   "service; their places are counted in full", err=True)
+    places, notes = service_places(load(scenario), service, "give --places or --capacity for this service")
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
     changes = _scenario_volume_changes(scenario, service)
     if changes:
         typer.echo(f"note: the scenario's projection.volume_changes for {service} ({changes}) change the projected "
                    "volume, not the places: for new premises, give the places month by month in a --capacity file "
-                   "(docs/forecasting.md §4)", err=True)
-    return float(table.at[unit_service, "places"])
+                   "(docs/forecasting.md §4; resmodel plan-premises writes one, docs/planning.md)", err=True)
+    return places
 
 
 def _scenario_volume_changes(scenario: Path, service: str) -> str:

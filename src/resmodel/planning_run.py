@@ -15,10 +15,9 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location
+from resmodel.forecast.queue import QueueParams
 from resmodel.planning.premises import PlanCosts, PlanResult
 
-#: the sanction fee's central value per month waited (public_parameters.md, RÅ 2010 not 93), for the warning
-FEE_PER_MONTH = 36_400
 EXTERNAL = "externa_platser"
 
 
@@ -29,8 +28,9 @@ class ScenarioInputs:
     places: float                 # today's places of the service (premises its units use)
     groups: pd.DataFrame          # the same by level range: min_level, max_level, premises, places
     own_cost_per_place: float     # staff and other costs per user-year, base-year average
+    users: float                  # the users that average is over
     external_price: float | None  # for adult housing: externa_platser's cost per place-year
-    notes: list[str]
+    notes: list[str]              # where the places come from
 
 
 @dataclass
@@ -46,10 +46,10 @@ class PlanRun:
     warnings: list[str]
 
 
-def scenario_inputs(loaded, result, service: str, display: str) -> ScenarioInputs:
-    """Today's places (in total and by level range), the running cost per user-year and, for adult
-    housing, the external place price, from a loaded scenario and its base-year run (``result``)."""
-    from resmodel.allocation.places import places_by_level_range, places_by_service
+def service_places(loaded, service: str, fix: str) -> tuple[float, list[str]]:
+    """Today's places of a user service — the capacity of the premises its units use — and a note when
+    some premises also host another service; ``fix`` says which options give places otherwise."""
+    from resmodel.allocation.places import places_by_service
     from resmodel.services import UNIT_SERVICE_OF_USER
 
     unit_service = UNIT_SERVICE_OF_USER.get(service, service)
@@ -57,23 +57,29 @@ def scenario_inputs(loaded, result, service: str, display: str) -> ScenarioInput
     if unit_service not in table.index:
         raise InputError.at(Location(path="--scenario"), f"the units of '{service}' use no premises in "
                             f"{loaded.data_display}", "a service whose units have premises: " + ", ".join(table.index),
-                            "give --places and --own-cost-per-place for this service")
-    places = float(table.at[unit_service, "places"])
+                            fix)
+    shared = int(table.at[unit_service, "shared_premises"])
+    notes = [f"{shared} premises of {unit_service} also host another service; their places are counted in full"]
+    return float(table.at[unit_service, "places"]), notes if shared else []
+
+
+def scenario_inputs(loaded, result, service: str, display: str) -> ScenarioInputs:
+    """Today's places (in total and by level range), the running cost per user-year and, for adult
+    housing, the external place price, from a loaded scenario and its base-year run (``result``)."""
+    from resmodel.allocation.places import places_by_level_range
+    from resmodel.services import UNIT_SERVICE_OF_USER
+
+    unit_service = UNIT_SERVICE_OF_USER.get(service, service)
+    places, shared = service_places(loaded, service, "give --places and --own-cost-per-place for this service")
     services = result.services.set_index("service")
     users = float(services.at[unit_service, "users"])
     own = float(services.at[unit_service, "staff_cost"] + services.at[unit_service, "other_cost"]) / users
-    notes = [f"today's places from the premises of {display}: {places:,.0f}",
-             f"running cost per user-year (staff and other costs, base year, average of {users:,.0f} users): "
-             f"{own:,.0f} SEK"]
-    if table.at[unit_service, "shared_premises"]:
-        notes.append(f"{table.at[unit_service, 'shared_premises']} premises of {unit_service} also host another "
-                     "service; their places are counted in full")
+    notes = [f"today's places from the premises of {display}: {places:,.0f}", *shared]
     external = None
     if service == "bostad_vuxna" and EXTERNAL in services.index and services.at[EXTERNAL, "users"]:
         ext = services.loc[EXTERNAL]
         external = float(ext["purchase_cost"] + ext["other_cost"]) / float(ext["users"])
-        notes.append(f"external place price per year (externa_platser, base year average): {external:,.0f} SEK")
-    return ScenarioInputs(places, places_by_level_range(loaded.data, unit_service), own, external, notes)
+    return ScenarioInputs(places, places_by_level_range(loaded.data, unit_service), own, users, external, notes)
 
 
 def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, costs: PlanCosts,
@@ -96,7 +102,7 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     result = optimise_plan(peak, base, candidates, costs)
     if result.status not in PLAN_FOUND:  # with the decided premises within the ceiling a plan always exists
         raise InputError.at(Location(candidates_source), f"the solver stopped without a plan (status "
-                            f"{result.status})", "a plan within the solver's time limit (120 s)",
+                            f"{result.status})", "a plan within the solver's time limit (120 s per solve)",
                             "plan fewer candidates at a time (one service, the candidates that are real options)")
     fixed = {"no_new_premises": pd.Series(0, index=candidates.index)}
     if candidates["decided_year"].notna().any():
@@ -106,8 +112,8 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     levels = {name: tables[1] for name, tables in evaluated.items()} | {"plan": result.by_level}
     warnings = [w for w in (_unmet_warning(result, peak, base, candidates, costs, candidates_source),) if w]
     if result.status == "Time limit":
-        warnings.append("the solver's time limit (120 s) ran out: the plan shown is the best found, not proven the "
-                        "least costly (a rerun may differ); plan fewer candidates or fewer years at a time")
+        warnings.append("the solver's time limit (120 s per solve) ran out: the plan shown is the best found, not "
+                        "proven the least costly (a rerun may differ); plan fewer candidates or fewer years at a time")
     return PlanRun(result=result, plan=_plan_table(result.plan, costs.investment_ceiling), options=options,
                    yearly=_stack(options),
                    by_level=_stack({n: _with_demand(t, peak) for n, t in levels.items()}) if by_level else None,
@@ -127,11 +133,9 @@ def _check_alternatives_dearer(own: float, external: float | None, waiting: floa
                                 "sanction fee), or lower --own-cost-per-place if it is too high")
 
 
-
 def plural(n: int, word: str) -> str:
     """'1 year', '2 years'."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
 
 
 def _unmet_warning(result, peak, base, table: pd.DataFrame, costs, display: str) -> str | None:
@@ -155,15 +159,23 @@ def _unmet_warning(result, peak, base, table: pd.DataFrame, costs, display: str)
             where = (f" (need level{'s' if len(levels) > 1 else ''} {names}: {wanted:,.1f} users at the peak against "
                      f"{suiting:,.1f} places that suit them)")
     ceiling = costs.investment_ceiling is not None
+    remedies = ["add candidates or bring them forward"]
+    if ceiling:
+        remedies.append("raise --investment-ceiling")
+    if costs.external_price is None:
+        remedies.append("allow external places (--external-price)")
+    elif costs.max_external is not None:
+        remedies.append("raise --max-external")
+    if costs.waiting_cost is None:
+        remedies.append("let cases wait at a cost (--waiting-cost, above the running cost of a place; for "
+                        f"reference, the sanction fee's central value is {QueueParams().fee_per_month * 12:,.0f} SEK "
+                        "per case-year)")
+    within = (" with the candidates the plan opens within --investment-ceiling" if ceiling
+              else " even with every candidate open as early as it can")
     return (f"{display}: no plan{' within --investment-ceiling' if ceiling else ''} meets all demand: in {year} "
-            f"{first['unmet']:,.1f} users have no place{where} even with every candidate open as early as it can"
-            f"{' within the ceiling' if ceiling else ''} ({short['unmet'].sum():,.1f} user-years in "
-            f"{plural(len(short), 'year')}; column 'unmet'). They would wait. To plan for them, add candidates or "
-            "bring them forward" + (", raise --investment-ceiling" if ceiling else "") +
-            ", allow external places (--external-price), or let cases wait at a cost (--waiting-cost, above the "
-            "running cost of a place; for reference, the sanction fee's central value is "
-            f"{FEE_PER_MONTH * 12:,} SEK per case-year)")
-
+            f"{first['unmet']:,.1f} users have no place{where}{within} ({short['unmet'].sum():,.1f} user-years in "
+            f"{plural(len(short), 'year')}; column 'unmet'). They would wait. To plan for them: "
+            + ", or ".join(remedies))
 
 
 def _plan_table(plan: pd.DataFrame, ceiling: float | None) -> pd.DataFrame:
@@ -181,7 +193,6 @@ def _plan_table(plan: pd.DataFrame, ceiling: float | None) -> pd.DataFrame:
     return out.assign(_order=order).sort_values(["_order", "premises_id"], kind="stable").drop(columns="_order")
 
 
-
 def _capacity_months(months: pd.Index, yearly: pd.DataFrame) -> pd.DataFrame:
     """The places the plan makes usable, month by month, in the format `resmodel queue --capacity`
     reads: own places plus the external places it buys, less own places that stand free while some
@@ -192,7 +203,6 @@ def _capacity_months(months: pd.Index, yearly: pd.DataFrame) -> pd.DataFrame:
     usable = (table["places"] + table["external_places"] - stranded).round(6)
     index = pd.DatetimeIndex(months)
     return pd.DataFrame({"month": index.strftime("%Y-%m"), "places": usable.reindex(index.year).to_numpy()})
-
 
 
 def _check_decided_within_ceiling(table: pd.DataFrame, ceiling: float | None, display: str) -> None:
@@ -209,12 +219,10 @@ def _check_decided_within_ceiling(table: pd.DataFrame, ceiling: float | None, di
                             "each year", "raise --investment-ceiling, or move a decided premises to another year")
 
 
-
 def _stack(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One table with an ``option`` column first."""
     out = pd.concat([t.assign(option=name) for name, t in tables.items()], ignore_index=True)
     return out[["option", *[c for c in out.columns if c != "option"]]]
-
 
 
 def _with_demand(flows: pd.DataFrame, peak: pd.DataFrame) -> pd.DataFrame:

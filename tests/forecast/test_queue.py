@@ -149,3 +149,12 @@ def test_demand_months_may_be_written_as_their_first_day():
     """As the volume history: an Excel date cell or 2025-01-01 is the month 2025-01."""
     table = pd.DataFrame({"service": "dv", "month": ["2025-01-01", "2025-02-01 00:00:00"], "volume": [10.0, 11.0]})
     assert demand_from_table(table, "dv").index.strftime("%Y-%m").tolist() == ["2025-01", "2025-02"]
+
+
+def test_a_horizon_shorter_than_the_report_age_runs():
+    """One month of demand (what a one-month plan hands to `resmodel queue`) crashed on the age array."""
+    months = pd.date_range("2025-01", periods=1, freq="MS")
+    result = simulate_queue(months, np.array([10.0]), demand=np.array([12.0]), params=QueueParams())
+    assert result.summary["executions"] == pytest.approx(10.0)
+    assert result.summary["still_waiting_at_end"] == pytest.approx(2.0)
+    assert result.summary["cases_over_3m"] == 0.0

@@ -328,7 +328,8 @@ def simulate_queue(
                                 f"{name} for {months[bad[0]]:%Y-%m} is {arr[bad[0]]:g}", "a number ≥ 0",
                                 f"correct {name}")
     init = initial or QueueState()
-    width = T + 1 + max(len(init.new), len(init.aiv), len(init.aiviv), 1)
+    # ages kept: the horizon plus the initial queue, and at least up to the report age (a short horizon)
+    width = max(T + 1 + max(len(init.new), len(init.aiv), len(init.aiviv), 1), p.report_after_months + 2)
     q = {c: np.zeros(width) for c in CATEGORIES}
     for c in CATEGORIES:
         vals = np.asarray(getattr(init, c), dtype=float)

@@ -270,8 +270,9 @@ def _solve(demand: pd.DataFrame, groups: pd.DataFrame, candidates: pd.DataFrame,
                 unmet = pulp.LpVariable(f"unmet_{y}_{lv}", lowBound=0)
                 cover.append(unmet)
                 unmet_vars.append(unmet)
-                if not minimise_unmet:  # never leave more unmet than needed, though it saves running cost
-                    cost += unmet_cost * unmet
+                if not minimise_unmet:  # never leave more unmet than needed, though it saves running cost;
+                    # undiscounted, so that no plan pays to push unavoidable unmet demand into later years
+                    objective.append(unmet_cost * unmet)
             model += pulp.lpSum(cover) == float(demand.at[y, lv]), f"demand_{y}_{lv}"
             objective.append(discount[y] * cost)
             flow_vars[y, lv] = ([v for (level, _g), v in served.items() if level == lv], ext, wait, unmet)
