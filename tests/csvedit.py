@@ -26,6 +26,16 @@ def edit_csv(source: Path, target: Path, row: int | None = None, column: str | N
     return target
 
 
+def insert_empty_row(path: Path, at: int) -> Path:
+    """Rewrite a CSV with an empty row (',,,,') as spreadsheet row ``at``; the rows from there on move down one."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    rows.insert(at - 1, [""] * len(rows[0]))
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return path
+
+
 def assert_located_refusal(err: str, where: str, texts, out: Path) -> None:
     """A user mistake: one located error line with Expected and Fix, no traceback, no output."""
     assert "Traceback" not in err and err.startswith("error: ")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import ROOT
-from tests.csvedit import assert_located_refusal, edit_csv
+from tests.csvedit import assert_located_refusal, edit_csv, insert_empty_row
 
 DEMO = ROOT / "data" / "demokommun"
 
@@ -128,16 +128,6 @@ def test_inyear_broken_input_is_located_and_writes_nothing(tmp_path, monkeypatch
 # the rows after it keep their spreadsheet numbers in messages.
 
 
-def _insert_empty_row(path, at: int):
-    """Rewrite a CSV with an empty row (',,,,') as spreadsheet row ``at``; the rows from there on move down one."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
-    rows.insert(at - 1, [""] * len(rows[0]))
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-    return path
-
-
 def _as_xlsx(source, target, empty_row: int):
     """An .xlsx copy of a CSV with nothing in spreadsheet row ``empty_row`` (as Excel leaves it)."""
     from openpyxl import Workbook
@@ -171,7 +161,7 @@ def _outputs(monkeypatch, out, actuals, frames, changes):
 
 def test_an_empty_row_inside_the_csv_files_is_skipped(tmp_path, monkeypatch):
     expected = _outputs(monkeypatch, tmp_path / "plain", ACTUALS, FRAMES, CHANGES)
-    files = {which: _insert_empty_row(shutil.copy(source, tmp_path / f"{which}.csv"), at)
+    files = {which: insert_empty_row(shutil.copy(source, tmp_path / f"{which}.csv"), at)
              for which, source, at in (("actuals", ACTUALS, 100), ("frames", FRAMES, 10), ("changes", CHANGES, 4))}
     assert ",,,,\n" in files["actuals"].read_text(encoding="utf-8")
     got = _outputs(monkeypatch, tmp_path / "gap", files["actuals"], files["frames"], files["changes"])
@@ -218,7 +208,7 @@ AFTER_EMPTY_ROW = [
 def test_a_bad_cell_after_an_empty_row_names_its_spreadsheet_row(tmp_path, monkeypatch, capsys, name, which, edit,
                                                                  at, where, texts):
     files = {"actuals": ACTUALS, "frames": FRAMES, "changes": CHANGES}
-    files[which] = _insert_empty_row(edit_csv(files[which], tmp_path / f"{which}.csv", **edit), at)
+    files[which] = insert_empty_row(edit_csv(files[which], tmp_path / f"{which}.csv", **edit), at)
     with pytest.raises(SystemExit) as exc:
         _outputs(monkeypatch, tmp_path / "out", files["actuals"], files["frames"], files["changes"])
     assert exc.value.code == 2

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 import sys
 
@@ -10,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import ROOT
-from tests.csvedit import assert_located_refusal, edit_csv
+from tests.csvedit import assert_located_refusal, edit_csv, insert_empty_row
 
 
 def _run(monkeypatch, *args):
@@ -110,16 +109,6 @@ def test_a_ten_digit_volume_or_cost_is_an_amount_not_an_identity_number(tmp_path
 # their spreadsheet numbers in messages.
 
 
-def _insert_empty_row(path, at: int):
-    """Rewrite a CSV with an empty row (',,,,') as spreadsheet row ``at``; the rows from there on move down one."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
-    rows.insert(at - 1, [""] * len(rows[0]))
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-    return path
-
-
 OUTPUTS = ("omraden.csv", "tjanster.csv", "avstamning.csv")
 
 
@@ -128,7 +117,7 @@ def test_an_empty_row_inside_the_tables_is_skipped(tmp_path, monkeypatch):
     folder = tmp_path / "topdown"
     shutil.copytree(ROOT / "data" / "topdown_2024", folder)
     for file, at in (("services.csv", 4), ("items.csv", 5), ("targets.csv", 3)):
-        _insert_empty_row(folder / file, at)
+        insert_empty_row(folder / file, at)
     assert ",,,,\n" in (folder / "targets.csv").read_text(encoding="utf-8")
     _run(monkeypatch, folder, "--out", tmp_path / "gap")
     for name in OUTPUTS:
@@ -171,7 +160,7 @@ def test_a_bad_cell_after_an_empty_row_names_its_spreadsheet_row(tmp_path, monke
                                                                  at, where, texts):
     folder = tmp_path / "topdown"
     shutil.copytree(ROOT / "data" / "topdown_2024", folder)
-    _insert_empty_row(edit_csv(folder / file, folder / file, **edit), at)
+    insert_empty_row(edit_csv(folder / file, folder / file, **edit), at)
     with pytest.raises(SystemExit) as exc:
         _run(monkeypatch, folder, "--out", tmp_path / "out")
     assert exc.value.code == 2
