@@ -1,7 +1,8 @@
 """Small HTTP API over resmodel (FastAPI), one router per resource: run a shipped scenario and get
 its per-service summary (``POST /runs``), project its net cost, frame and deviation per report
-area and year with optional Monte Carlo percentiles (``POST /projections``), or forecast any
-series sent as a long table (``POST /forecasts``).
+area and year with optional Monte Carlo percentiles (``POST /projections``), forecast any
+series sent as a long table (``POST /forecasts``), or plan which premises to open
+(``POST /premises-plans``).
 
 Settings come from the environment: RESMODEL_SCENARIOS (folder of scenario files, default
 ./scenarios). User mistakes are 4xx in one shape (``api.problems``) with the location of each
@@ -13,14 +14,14 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import forecasts, projections, runs
+from api import forecasts, premises_plans, projections, runs
 from api.problems import http_error_handler, request_validation_handler
 from resmodel import __version__
 
 app = FastAPI(title="resmodel", version=__version__)
 app.add_exception_handler(RequestValidationError, request_validation_handler)
 app.add_exception_handler(StarletteHTTPException, http_error_handler)
-for module in (runs, projections, forecasts):
+for module in (runs, projections, forecasts, premises_plans):
     app.include_router(module.router)
 
 

@@ -53,7 +53,7 @@ def plan_premises(
     from resmodel.io.series import csv_writer, read_demand_table, write_atomically
     from resmodel.io.writers import check_output_folder
     from resmodel.planning.premises import PlanCosts
-    from resmodel.planning_run import premises_plan, scenario_inputs
+    from resmodel.planning_run import cost_notes, premises_plan, scenario_inputs
     from resmodel.run import load, run
 
     check_output_folder(out, PLAN_OUTPUTS)
@@ -84,7 +84,7 @@ def plan_premises(
     if scenario is not None:
         loaded = load(scenario)
         inputs = scenario_inputs(loaded, run(loaded), service, str(scenario))
-        base, notes = (inputs.groups if by_level else inputs.places), [*inputs.notes, *_cost_notes(
+        base, notes = (inputs.groups if by_level else inputs.places), [*inputs.notes, *cost_notes(
             inputs, own_cost_per_place, external_price, no_external)]
         own_cost_per_place = inputs.own_cost_per_place if own_cost_per_place is None else own_cost_per_place
         if external_price is None and not no_external:
@@ -116,21 +116,6 @@ def plan_premises(
     column = f" --demand-column {demand_column}" if demand_column != "volume" else ""
     typer.echo(f"wrote {', '.join(files)} to {out}; the queue under the plan, month by month: resmodel queue "
                f"--demand {demand} --service {service}{column} --capacity {out / 'capacity_plan.csv'}")
-
-
-def _cost_notes(inputs, own: float | None, external: float | None, no_external: bool) -> list[str]:
-    """Notes on the unit costs used: the scenario's averages, or the option that replaced them."""
-    average = f"{inputs.own_cost_per_place:,.0f} SEK (staff and other costs, base-year average of " \
-              f"{inputs.users:,.0f} users)"
-    notes = [f"running cost per user-year: {own:,.0f} SEK from --own-cost-per-place (the scenario's is {average})"
-             if own is not None else f"running cost per user-year: {average}"]
-    if inputs.external_price is not None:
-        price = f"{inputs.external_price:,.0f} SEK (externa_platser, base-year average)"
-        notes.append("no external places (--no-external); the scenario's price per place-year is " + price
-                     if no_external else
-                     f"external price per place-year: {external:,.0f} SEK from --external-price (the scenario's is "
-                     f"{price})" if external is not None else f"external price per place-year: {price}")
-    return notes
 
 
 def _echo_levels(level_table: pd.DataFrame, groups: pd.DataFrame) -> None:

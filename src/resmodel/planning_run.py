@@ -82,6 +82,21 @@ def scenario_inputs(loaded, result, service: str, display: str) -> ScenarioInput
     return ScenarioInputs(places, places_by_level_range(loaded.data, unit_service), own, users, external, notes)
 
 
+def cost_notes(inputs: ScenarioInputs, own: float | None, external: float | None, no_external: bool) -> list[str]:
+    """Notes on the unit costs used: the scenario's averages, or the option that replaced them."""
+    average = f"{inputs.own_cost_per_place:,.0f} SEK (staff and other costs, base-year average of " \
+              f"{inputs.users:,.0f} users)"
+    notes = [f"running cost per user-year: {own:,.0f} SEK from --own-cost-per-place (the scenario's is {average})"
+             if own is not None else f"running cost per user-year: {average}"]
+    if inputs.external_price is not None:
+        price = f"{inputs.external_price:,.0f} SEK (externa_platser, base-year average)"
+        notes.append("no external places (--no-external); the scenario's price per place-year is " + price
+                     if no_external else
+                     f"external price per place-year: {external:,.0f} SEK from --external-price (the scenario's is "
+                     f"{price})" if external is not None else f"external price per place-year: {price}")
+    return notes
+
+
 def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, costs: PlanCosts,
                   base: float | pd.DataFrame, demand_column: str = "volume", demand_source: str | None = None,
                   candidates_source: str = "candidates") -> PlanRun:

@@ -31,11 +31,18 @@ CANDIDATES = TableSchema("premises_candidates", "Lokalalternativ — candidate p
 
 
 def read_candidates(path: Path, service: str, display: str | None = None) -> pd.DataFrame:
-    """The candidates of ``service`` (index = spreadsheet row), with defaults filled in: no one-off
-    cost, no lead time. A file without rows for the service is an error naming the services it has."""
+    """The candidates of ``service`` in a file (index = spreadsheet row), checked and with defaults
+    filled in (``prepare_candidates``)."""
     display = display or str(path)
     table = read_table(path, CANDIDATES, display)
     require_rows(table, display, "one row per candidate premises", "add the candidates")
+    return prepare_candidates(table, service, display)
+
+
+def prepare_candidates(table: pd.DataFrame, service: str, display: str) -> pd.DataFrame:
+    """The rows of ``service`` from a typed candidates table (the columns of ``CANDIDATES``; rows are
+    named by the index in messages), checked, with defaults filled in: no one-off cost, no lead time.
+    A table without rows for the service is an error naming the services it has."""
     for idx in table.index[table["places"].le(0).to_numpy()][:1]:
         raise InputError.at(Location(display, row=int(idx), column="places"), "a candidate with 0 places",
                             "places > 0", "give the places it adds, or remove the row")

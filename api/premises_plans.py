@@ -1,0 +1,166 @@
+"""``POST /premises-plans``: which candidate premises to open, when and for which need levels, for a
+shipped scenario and a demand sent as JSON (as ``resmodel plan-premises``, docs/planning.md);
+problems at their JSON path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.problems import RequestBody, one_problem, problem_response
+from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error
+from resmodel import __version__
+from resmodel.errors import Problem, ResmodelError
+
+router = APIRouter()
+DEMAND, CANDIDATES = "body.demand", "body.candidates"  # the source names the checks put in locations
+#: the CLI's words in shared messages, as this endpoint's
+WORDING = {"give --places and --own-cost-per-place for this service":
+           "plan a service whose units have premises (this endpoint takes today's places from the scenario)",
+           "--own-cost-per-place": "own_cost_per_place", "--external-price": "external_price",
+           "--max-external": "max_external", "--waiting-cost": "waiting_cost",
+           "--investment-ceiling": "investment_ceiling", "--service": "service"}
+FIELDS = {"--scenario": "scenario", **{k: v for k, v in WORDING.items() if k.startswith("--")}}
+
+
+class DemandPoint(RequestBody):
+    month: str = Field(max_length=10, description="month YYYY-MM")
+    level: int | None = Field(None, description="need level 1–8; on every row (a plan by level range) or none")
+    volume: float = Field(ge=0, le=1e6, allow_inf_nan=False, description="demand in the month: users with a "
+                          "decision (a forecast's volume, or an interval bound for a high-demand case)")
+
+
+class Candidate(RequestBody):
+    premises_id: str = Field(max_length=100, pattern=r"^[A-Za-z0-9_\-]+$", description="candidate's id")
+    places: float = Field(gt=0, le=10_000, allow_inf_nan=False)
+    annual_rent_sek: float = Field(ge=0, le=1e9, allow_inf_nan=False, description="yearly rent once open")
+    one_off_cost_sek: float = Field(0.0, ge=0, le=1e10, allow_inf_nan=False, description="in the opening year")
+    earliest_year: int | None = Field(None, ge=1990, le=2200)
+    lead_time_months: float | None = Field(None, ge=0, le=240, allow_inf_nan=False)
+    decided_year: int | None = Field(None, ge=1990, le=2200, description="already decided: opens this year")
+    min_level: int | None = Field(None, ge=1, le=8, description="need levels it suits (both or neither, on every "
+                                  "candidate or on none)")
+    max_level: int | None = Field(None, ge=1, le=8)
+    source: str | None = Field(None, max_length=500, description="where the figures come from")
+
+
+class PlanRequest(RequestBody):
+    scenario: str = SCENARIO_NAME
+    service: str = Field(max_length=40, pattern=r"^[a-z_]+$", description="service whose premises are planned, "
+                         "e.g. daglig_verksamhet")
+    demand: list[DemandPoint] = Field(min_length=1, max_length=20_000, description="monthly demand, consecutive "
+                                      "months (per level for a plan by level range)")
+    candidates: list[Candidate] = Field(min_length=1, max_length=500)
+    own_cost_per_place: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False,
+                                             description="running cost per user-year (default: the scenario's "
+                                             "base-year average)")
+    external_price: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False, description="per external "
+                                         "place-year (default for bostad_vuxna: the scenario's; otherwise none)")
+    no_external: bool = Field(False, description="allow no external places")
+    max_external: float | None = Field(None, ge=0, le=1e6, allow_inf_nan=False)
+    waiting_cost: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False, description="per case-year left "
+                                       "waiting (default: nobody may wait)")
+    investment_ceiling: float | None = Field(None, ge=0, le=1e12, allow_inf_nan=False,
+                                             description="one-off costs allowed per year")
+    discount_rate: float = Field(0.0, ge=0, le=0.5, allow_inf_nan=False)
+
+
+class PlanResponse(BaseModel):
+    resmodel_version: str
+    scenario: str
+    service: str
+    status: str = Field(description="'Optimal', or 'Time limit' for the best plan found in the solver's time")
+    plan: list[dict[str, Any]] = Field(description="one row per candidate: open_year (null = not opened), decision")
+    yearly: list[dict[str, Any]] = Field(description="per option (no_new_premises, decided_only, plan) and year: "
+                                         "demand, places, served_own, external_places, waiting, unmet, costs")
+    by_level: list[dict[str, Any]] = Field(description="per option, year and level (a plan by level range only)")
+    capacity: list[dict[str, Any]] = Field(description="month, places the plan makes usable (for the queue)")
+    notes: list[str]
+    warnings: list[str]
+
+
+def _worded(text: str) -> str:
+    """A shared message in this endpoint's words (its fields for the CLI's options)."""
+    for cli, api in WORDING.items():
+        text = text.replace(cli, api)
+    return text
+
+
+def _msg(p: Problem) -> str:
+    return _worded(f"{p.problem}. Expected {p.expected}. Fix: {p.fix}")
+
+
+def _json_problem(p: Problem) -> dict[str, Any]:
+    """A check's problem at its JSON path: table rows as body.demand[i] / body.candidates[i], request
+    fields (the CLI's options in shared checks) at body.<field>."""
+    loc = p.location
+    if loc.file in (DEMAND, CANDIDATES):
+        where: list[Any] = ["body", loc.file.split(".")[1]]
+        if loc.row is not None:
+            where += [loc.row, *([loc.column] if loc.column else [])]
+        return {"loc": where, "msg": _msg(p)}
+    field = FIELDS.get(loc.path or "")
+    return {"loc": ["body", field] if field else ["body"], "msg": _msg(p)}
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON objects, missing values as null."""
+    return [{k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in frame.to_dict(orient="records")]
+
+
+@router.post("/premises-plans", response_model=PlanResponse)
+def create_premises_plan(request: PlanRequest) -> PlanResponse:
+    """The least-cost premises plan over the months of the demand, compared with opening nothing."""
+    from resmodel.io.candidates import CANDIDATES as SCHEMA
+    from resmodel.io.candidates import prepare_candidates
+    from resmodel.io.pnr import check_frame_for_pnr
+    from resmodel.planning.premises import PlanCosts
+    from resmodel.planning_run import cost_notes, premises_plan, scenario_inputs
+    from resmodel.run import run
+
+    if request.no_external and request.external_price is not None:
+        raise one_problem(422, ["body", "no_external"], "no_external with an external_price. Expected one of them. "
+                          "Fix: drop external_price, or no_external")
+    loaded = load_scenario(request.scenario)
+    try:
+        result = run(loaded)
+    except ResmodelError as exc:
+        raise scenario_error(exc) from None
+    try:
+        inputs = scenario_inputs(loaded, result, request.service, request.scenario)
+    except ResmodelError as exc:
+        raise problem_response(422, [_json_problem(p) for p in exc.problems]) from None
+    columns = [c.name for c in SCHEMA.columns]
+    candidates = pd.DataFrame([{**c.model_dump(), "service": request.service} for c in request.candidates])[columns]
+    demand = pd.DataFrame([{"month": d.month, "service": request.service,
+                            "level": "" if d.level is None else str(d.level), "volume": str(d.volume)}
+                           for d in request.demand])
+    by_level = bool(candidates["min_level"].notna().any())
+    own = inputs.own_cost_per_place if request.own_cost_per_place is None else request.own_cost_per_place
+    external = None if request.no_external else (
+        inputs.external_price if request.external_price is None else request.external_price)
+    if request.max_external is not None and external is None:
+        raise one_problem(422, ["body", "max_external"], "max_external without an external price. Expected "
+                          "external_price with it. Fix: add external_price, or drop max_external")
+    costs = PlanCosts(own_cost_per_place=own, external_price=external, max_external=request.max_external,
+                      waiting_cost=request.waiting_cost, investment_ceiling=request.investment_ceiling,
+                      discount_rate=request.discount_rate)
+    try:
+        check_frame_for_pnr(candidates[["premises_id", "source"]].astype("string"), CANDIDATES, first_row=0)
+        check_frame_for_pnr(demand[["month"]], DEMAND, first_row=0)
+        table = prepare_candidates(candidates, request.service, CANDIDATES)
+        plan = premises_plan(demand, request.service, table, costs, inputs.groups if by_level else inputs.places,
+                             "volume", DEMAND, CANDIDATES)
+    except ResmodelError as exc:
+        raise problem_response(422, [_json_problem(p) for p in exc.problems]) from None
+    return PlanResponse(resmodel_version=__version__, scenario=loaded.scenario.name, service=request.service,
+                        status=plan.result.status, plan=_records(plan.plan), yearly=_records(plan.yearly),
+                        by_level=_records(plan.by_level) if plan.by_level is not None else [],
+                        capacity=_records(plan.capacity),
+                        notes=[_worded(n) for n in (*inputs.notes, *cost_notes(
+                            inputs, request.own_cost_per_place, request.external_price, request.no_external))],
+                        warnings=[_worded(w) for w in plan.warnings])

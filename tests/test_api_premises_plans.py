@@ -1,0 +1,96 @@
+"""POST /premises-plans: the same plan as `resmodel plan-premises`, and every mistake a located 422."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import app
+from tests.conftest import ROOT
+
+SERVICE = "daglig_verksamhet"
+MONTHS = pd.date_range("2025-01", periods=72, freq="MS").strftime("%Y-%m")
+
+
+@pytest.fixture(scope="module")
+def api():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RESMODEL_SCENARIOS", str(ROOT / "scenarios"))
+        yield TestClient(app)
+
+
+def totals() -> list[dict]:
+    """Daily activity growing from 1 000 to 1 420 users over 2025–2030 (the demo has 1 295 places)."""
+    return [{"month": m, "volume": float(v)} for m, v in zip(MONTHS, np.linspace(1000, 1420, 72), strict=True)]
+
+
+def candidates(n: int = 6, **extra) -> list[dict]:
+    return [{"premises_id": f"N{i}", "places": 25, "annual_rent_sek": 834_000, **extra} for i in range(1, n + 1)]
+
+
+def post(api, **body):
+    return api.post("/premises-plans", json={"scenario": "base", "service": SERVICE, "demand": totals(),
+                                             "candidates": candidates(), **body})
+
+
+def test_plan_on_totals_matches_the_cli_case(api, tmp_path):
+    response = post(api)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "Optimal"
+    opened = sorted(row["open_year"] for row in body["plan"] if row["open_year"] is not None)
+    assert opened == [2029, 2029, 2029, 2030, 2030]  # as tests/test_cli_premises_plan.py works out by hand
+    plan = [row for row in body["yearly"] if row["option"] == "plan"]
+    assert [row["year"] for row in plan] == list(range(2025, 2031))
+    assert all(row["unmet"] == 0 for row in plan)
+    assert len(body["capacity"]) == 72 and body["capacity"][-1] == {"month": "2030-12", "places": 1420.0}
+    assert body["by_level"] == []
+    assert body["notes"][0] == "today's places from the premises of base: 1,295"
+    assert body["notes"][1].startswith("running cost per user-year: 269,366 SEK")
+    # deterministic
+    assert post(api).json() == body
+
+
+def test_plan_by_level_range_with_the_demo_candidates(api):
+    demand = [{"month": m, "level": level, "volume": 170.0 if level <= 6 else 70 + 30 * i / 71}
+              for level in range(1, 9) for i, m in enumerate(MONTHS)]
+    table = pd.read_csv(ROOT / "data" / "demokommun" / "premises_candidates.csv")
+    rows = [{k: (None if pd.isna(v) else v) for k, v in r.items() if k != "service"}
+            for r in table.to_dict(orient="records")]
+    response = post(api, demand=demand, candidates=rows)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    opened = [r for r in body["plan"] if r["open_year"] is not None]
+    assert sorted(r["open_year"] for r in opened) == [2027, 2028]  # as the CLI test of the same case
+    assert {(r["min_level"], r["max_level"]) for r in opened} == {(6, 8)}
+    assert any("need levels 7–8" in w for w in body["warnings"])
+    assert {r["level"] for r in body["by_level"]} == set(range(1, 9))
+
+
+@pytest.mark.parametrize(("body", "loc", "text"), [
+    ({"candidates": candidates(decided_year=2031)}, ["body", "candidates", 0, "decided_year"],
+     "outside the plan's years 2025–2030"),
+    ({"candidates": [{**candidates(1)[0], "min_level": 7, "max_level": 6}]}, ["body", "candidates", 0, "min_level"],
+     "min_level 7 is above max_level 6"),
+    ({"candidates": [{**candidates(1)[0], "premises_id": "19121212-1212"}]}, ["body", "candidates", 0,
+                                                                             "premises_id"], "identity number"),
+    ({"demand": totals()[:5] + totals()[6:]}, ["body", "demand"], "month 2025-06 is missing"),
+    ({"demand": [{**totals()[0], "level": 9}, *totals()[1:]]}, ["body", "demand", 0, "level"], "need level"),
+    ({"external_price": 100_000}, ["body", "external_price"], "external_price 100,000 SEK is not above"),
+    ({"max_external": 5}, ["body", "max_external"], "max_external without an external price"),
+    ({"service": "personlig_assistans_sfb"}, ["body", "scenario"], "this endpoint takes today's places"),
+    ({"discount_rate": 3}, ["body", "discount_rate"], "less than or equal to 0.5"),
+    ({"candidates": [{**candidates(1)[0], "places": "many"}]}, ["body", "candidates", 0, "places"], "number"),
+])
+def test_mistakes_are_located_422s(api, body, loc, text):
+    response = post(api, **body)
+    assert response.status_code == 422, response.text
+    problems = response.json()["detail"]["problems"]
+    assert any(p["loc"] == loc and text in p["msg"] for p in problems), problems
+    assert "19121212-1212" not in response.text
+
+
+def test_unknown_scenario_is_404(api):
+    assert post(api, scenario="nope").status_code == 404
