@@ -4,6 +4,7 @@ problems at their JSON path."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pandas as pd
@@ -11,7 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.problems import RequestBody, one_problem, problem_response
-from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error
+from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import Problem, ResmodelError
 
@@ -22,7 +23,8 @@ WORDING = {"give --places and --own-cost-per-place for this service":
            "plan a service whose units have premises (this endpoint takes today's places from the scenario)",
            "--own-cost-per-place": "own_cost_per_place", "--external-price": "external_price",
            "--max-external": "max_external", "--waiting-cost": "waiting_cost",
-           "--investment-ceiling": "investment_ceiling", "--service": "service"}
+           "--investment-ceiling": "investment_ceiling", "--service": "service",
+           "in today's places (--places)": "in the scenario's premises", "(--no-external)": "(no_external)"}
 FIELDS = {"--scenario": "scenario", **{k: v for k, v in WORDING.items() if k.startswith("--")}}
 
 
@@ -53,7 +55,8 @@ class PlanRequest(RequestBody):
                          "e.g. daglig_verksamhet")
     demand: list[DemandPoint] = Field(min_length=1, max_length=20_000, description="monthly demand, consecutive "
                                       "months (per level for a plan by level range)")
-    candidates: list[Candidate] = Field(min_length=1, max_length=500)
+    candidates: list[Candidate] = Field(min_length=1, max_length=200, description="at most 200 (the solver has "
+                                        "120 s per solve)")
     own_cost_per_place: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False,
                                              description="running cost per user-year (default: the scenario's "
                                              "base-year average)")
@@ -132,8 +135,10 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
         raise scenario_error(exc) from None
     try:
         inputs = scenario_inputs(loaded, result, request.service, request.scenario)
-    except ResmodelError as exc:
-        raise problem_response(422, [_json_problem(p) for p in exc.problems]) from None
+    except ResmodelError as exc:  # a service without premises: at the service, without the server's paths
+        prefix = str(scenario_folder().resolve().parent) + os.sep
+        raise problem_response(422, [{"loc": ["body", "service"], "msg": _msg(p).replace(prefix, "")}
+                                     for p in exc.problems]) from None
     columns = [c.name for c in SCHEMA.columns]
     candidates = pd.DataFrame([{**c.model_dump(), "service": request.service} for c in request.candidates])[columns]
     demand = pd.DataFrame([{"month": d.month, "service": request.service,
@@ -151,7 +156,7 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
                       discount_rate=request.discount_rate)
     try:
         check_frame_for_pnr(candidates[["premises_id", "source"]].astype("string"), CANDIDATES, first_row=0)
-        check_frame_for_pnr(demand[["month"]], DEMAND, first_row=0)
+        check_frame_for_pnr(demand[["month", "level"]], DEMAND, first_row=0)
         table = prepare_candidates(candidates, request.service, CANDIDATES)
         plan = premises_plan(demand, request.service, table, costs, inputs.groups if by_level else inputs.places,
                              "volume", DEMAND, CANDIDATES)
@@ -163,4 +168,4 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
                         capacity=_records(plan.capacity),
                         notes=[_worded(n) for n in (*inputs.notes, *cost_notes(
                             inputs, request.own_cost_per_place, request.external_price, request.no_external))],
-                        warnings=[_worded(w) for w in plan.warnings])
+                        warnings=[_worded(w.removeprefix(f"{CANDIDATES}: ")) for w in plan.warnings])

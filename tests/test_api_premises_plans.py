@@ -80,7 +80,14 @@ def test_plan_by_level_range_with_the_demo_candidates(api):
     ({"demand": [{**totals()[0], "level": 9}, *totals()[1:]]}, ["body", "demand", 0, "level"], "need level"),
     ({"external_price": 100_000}, ["body", "external_price"], "external_price 100,000 SEK is not above"),
     ({"max_external": 5}, ["body", "max_external"], "max_external without an external price"),
-    ({"service": "personlig_assistans_sfb"}, ["body", "scenario"], "this endpoint takes today's places"),
+    ({"service": "personlig_assistans_sfb"}, ["body", "service"], "this endpoint takes today's places"),
+    ({"demand": [{**totals()[0], "level": 191212121212}, *totals()[1:]]}, ["body", "demand", 0, "level"],
+     "identity number"),
+    ({"candidates": candidates(1) * 2}, ["body", "candidates", 1, "premises_id"], "duplicate id 'N1'"),
+    ({"candidates": candidates(decided_year=2024)}, ["body", "candidates", 0, "decided_year"],
+     "outside the plan's years 2025–2030"),
+    ({"demand": [{"month": f"{2025 + i // 12}-{i % 12 + 1:02d}", "volume": 1.0} for i in range(12 * 51)]},
+     ["body", "demand"], "over at most 50 years"),
     ({"discount_rate": 3}, ["body", "discount_rate"], "less than or equal to 0.5"),
     ({"candidates": [{**candidates(1)[0], "places": "many"}]}, ["body", "candidates", 0, "places"], "number"),
 ])
@@ -89,7 +96,8 @@ def test_mistakes_are_located_422s(api, body, loc, text):
     assert response.status_code == 422, response.text
     problems = response.json()["detail"]["problems"]
     assert any(p["loc"] == loc and text in p["msg"] for p in problems), problems
-    assert "19121212-1212" not in response.text
+    assert "19121212-1212" not in response.text and "191212121212" not in response.text
+    assert str(ROOT) not in response.text
 
 
 def test_unknown_scenario_is_404(api):

@@ -201,7 +201,7 @@ def test_the_real_entry_point_exits_2_without_a_traceback(demand, tmp_path):
 
 @pytest.mark.parametrize(("row", "expected"), [
     ("N1,daglig_verksamhet,25,800000,2030,,2026", "decided year 2026 is before the row's earliest year 2030"),
-    ("N1,daglig_verksamhet,25,800000,,30,2026", "a lead time of 30 months (open 2028 at the earliest)"),
+    ("N1,daglig_verksamhet,25,800000,,30,2026", "before the row's lead time of 30 months (open 2028 at the earliest)"),
     ("N1,daglig_verksamhet,inf,800000,,,", "row 2, column 'places': 'inf' is not a number"),
     ("N1,daglig_verksamhet,25,1e12,,,", "row 2, column 'annual_rent_sek'"),
 ])
@@ -265,7 +265,8 @@ def test_decided_premises_above_the_investment_ceiling_are_a_located_error(app, 
     code, _, message = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
                               "--scenario", BASE, "--investment-ceiling", 6_000_000, "--out", out)
     assert code == 2
-    assert "at 'rows 2, 3'" in message and "decided for 2026 have one-off costs of 10,000,000 SEK" in message
+    assert "row 2, column 'decided_year'" in message
+    assert "decided for 2026 (rows 2, 3) have one-off costs of 10,000,000 SEK" in message
     assert not out.exists()
     code, _, _ = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
                         "--scenario", BASE, "--investment-ceiling", 10_000_000, "--out", out)

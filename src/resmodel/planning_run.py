@@ -19,6 +19,7 @@ from resmodel.forecast.queue import QueueParams
 from resmodel.planning.premises import PlanCosts, PlanResult
 
 EXTERNAL = "externa_platser"
+MAX_YEARS = 50  # a longer horizon is no premises plan, and makes the programme slow
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,11 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
 
     by_level = isinstance(base, pd.DataFrame)
     monthly = demand_from_table(demand, service, demand_source, column=demand_column)
+    first, last = monthly.index[0], monthly.index[-1]
+    if first.year < 1990 or last.year - first.year + 1 > MAX_YEARS:
+        raise InputError.at(Location(demand_source, path=service), f"the demand covers {first:%Y-%m}–{last:%Y-%m}",
+                            f"months from 1990 on, over at most {MAX_YEARS} years (a premises plan's horizon)",
+                            "plan over the forecast's years (resmodel forecast gives ten)")
     peak = yearly_peak(demand_by_level(demand, service, demand_source, demand_column) if by_level else monthly)
     check_candidate_years(candidates, int(peak.index[0]), int(peak.index[-1]), candidates_source)
     _check_alternatives_dearer(costs.own_cost_per_place, costs.external_price, costs.waiting_cost)
@@ -227,9 +233,10 @@ def _check_decided_within_ceiling(table: pd.DataFrame, ceiling: float | None, di
     decided = table[table["decided_year"].notna()]
     by_year = decided.groupby("decided_year")["one_off_cost_sek"].sum()
     for year, total in by_year[by_year > ceiling].items():
-        rows = ", ".join(str(int(r)) for r in decided.index[decided["decided_year"].eq(year).to_numpy()])
-        raise InputError.at(Location(display, column="decided_year", path=f"rows {rows}"),
-                            f"the premises decided for {int(year)} have one-off costs of {total:,.0f} SEK, above "
+        rows = [int(r) for r in decided.index[decided["decided_year"].eq(year).to_numpy()]]
+        raise InputError.at(Location(display, row=rows[0], column="decided_year"),
+                            f"the premises decided for {int(year)} (rows {', '.join(map(str, rows))}) have one-off "
+                            f"costs of {total:,.0f} SEK, above "
                             f"--investment-ceiling {ceiling:,.0f}", "decided one-off costs within the ceiling in "
                             "each year", "raise --investment-ceiling, or move a decided premises to another year")
 

@@ -46,6 +46,12 @@ def prepare_candidates(table: pd.DataFrame, service: str, display: str) -> pd.Da
     for idx in table.index[table["places"].le(0).to_numpy()][:1]:
         raise InputError.at(Location(display, row=int(idx), column="places"), "a candidate with 0 places",
                             "places > 0", "give the places it adds, or remove the row")
+    repeated = table["premises_id"].duplicated()
+    for idx in table.index[repeated.to_numpy()][:1]:
+        first = table.index[table["premises_id"].eq(table.at[idx, "premises_id"]).to_numpy()][0]
+        raise InputError.at(Location(display, row=int(idx), column="premises_id"),
+                            f"duplicate id '{table.at[idx, 'premises_id']}' (first on row {first})",
+                            "each premises_id once", "give the candidate its own id, or remove the repeat")
     rows = table[table["service"].str.strip().eq(service).to_numpy()].copy()
     if rows.empty:
         known = sorted(table["service"].str.strip().unique())
@@ -65,18 +71,6 @@ def check_candidate_years(candidates: pd.DataFrame, first_year: int, last_year: 
     places; one after it does not matter to the plan) and agree with the row's own earliest year and
     lead time (a contradiction there is a mistake in the file, not something to choose between)."""
     decided = candidates["decided_year"]
-    earliest = candidates["earliest_year"].fillna(first_year).astype(int)
-    by_lead = first_year + np.ceil(candidates["lead_time_months"].fillna(0).astype(float) / 12.0).astype(int)
-    for column, limit in (("earliest_year", earliest), ("lead_time_months", by_lead)):
-        early = decided.notna() & (decided < limit)
-        for idx in candidates.index[early.to_numpy()][:1]:
-            what = (f"earliest year {limit[idx]}" if column == "earliest_year"
-                    else f"a lead time of {candidates.at[idx, 'lead_time_months']:g} months (open {limit[idx]} at the "
-                         "earliest)")
-            raise InputError.at(Location(display, row=int(idx), column="decided_year"),
-                                f"decided year {decided[idx]} is before the row's {what}",
-                                "a decided year no earlier than the premises can open",
-                                f"correct the decided year, or empty '{column}' (a decided premises needs neither)")
     outside = decided.notna() & ((decided < first_year) | (decided > last_year))
     for idx in candidates.index[outside.to_numpy()][:1]:
         raise InputError.at(Location(display, row=int(idx), column="decided_year"),
@@ -84,6 +78,18 @@ def check_candidate_years(candidates: pd.DataFrame, first_year: int, last_year: 
                             f"a year from {first_year} to {last_year}",
                             "count a premises that is already open in today's places (--places), and leave out "
                             "one that opens after the demand forecast ends")
+    earliest = candidates["earliest_year"].fillna(first_year).astype(int)
+    by_lead = first_year + np.ceil(candidates["lead_time_months"].fillna(0).astype(float) / 12.0).astype(int)
+    for column, limit in (("earliest_year", earliest), ("lead_time_months", by_lead)):
+        early = decided.notna() & (decided < limit)
+        for idx in candidates.index[early.to_numpy()][:1]:
+            what = (f"row's earliest year {limit[idx]}" if column == "earliest_year"
+                    else f"row's lead time of {candidates.at[idx, 'lead_time_months']:g} months (open "
+                         f"{limit[idx]} at the earliest)")
+            raise InputError.at(Location(display, row=int(idx), column="decided_year"),
+                                f"decided year {decided[idx]} is before the {what}",
+                                "a decided year no earlier than the premises can open",
+                                f"correct the decided year, or empty '{column}' (a decided premises needs neither)")
 
 
 def _check_levels(rows: pd.DataFrame, display: str) -> None:
