@@ -65,6 +65,10 @@ def test_plan_on_totals_opens_premises_only_when_demand_needs_them(app, demand, 
     opened = plan.dropna(subset=["open_year"])
     assert sorted(opened["open_year"].astype(int).tolist()) == [2029, 2029, 2029, 2030, 2030]
     assert (plan["decision"] == "not opened").sum() == 1
+    # why: each opened one is needed; the sixth, open from 2025, would only add its rent for six years
+    assert opened["reason"].str.startswith("without it ").all() and opened["reason"].str.contains("no place").all()
+    assert plan.loc[plan["open_year"].isna(), "reason"].tolist() == [
+        "not needed: opening it from its earliest year (2025) would add 5,004,000 SEK"]
     assert (peak["places"] >= peak["demand"] - 1e-9).all()
     assert peak.loc[2030, "places"] == 1295 + 5 * 25
     assert peak["unmet"].eq(0).all()
@@ -271,3 +275,24 @@ def test_decided_premises_above_the_investment_ceiling_are_a_located_error(app, 
     code, _, _ = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
                         "--scenario", BASE, "--investment-ceiling", 10_000_000, "--out", out)
     assert code == 0
+
+
+def test_each_candidate_says_why_it_is_in_the_plan_or_not(app, demand, tmp_path):
+    path = write_candidates(tmp_path / "c.csv", [
+        "A,daglig_verksamhet,60,800000,5000000,,",      # opened when the places run out (2029)
+        "B,daglig_verksamhet,60,800000,20000000,,",     # one-off above the ceiling
+        "C,daglig_verksamhet,60,800000,0,2040,",        # cannot open within 2025–2030
+        "D,daglig_verksamhet,10,100000,0,,2026",        # decided
+    ], header="premises_id,service,places,annual_rent_sek,one_off_cost_sek,earliest_year,decided_year")
+    out = tmp_path / "o"
+    code, _, stderr = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
+                             "--places", 1295, "--own-cost-per-place", 270_000, "--external-price", 5_000_000,
+                             "--investment-ceiling", 10_000_000, "--out", out)
+    assert code == 0, stderr
+    reasons = pd.read_csv(out / "premises_plan.csv").set_index("premises_id")["reason"]
+    assert reasons["D"] == "decided for 2026"
+    assert reasons["B"] == "its one-off cost is above the investment ceiling"
+    assert reasons["C"] == "cannot open before 2040, after the plan's last year"
+    # without A, 2029–2030 would buy external places at 5 MSEK instead: far dearer than rent and one-off
+    assert reasons["A"].startswith("without it the plan would cost ")
+    assert float(reasons["A"].split("cost ")[1].split(" SEK")[0].replace(",", "")) > 400e6

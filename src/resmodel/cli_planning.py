@@ -138,7 +138,8 @@ def _echo(service: str, column: str, plan: pd.DataFrame, options: dict[str, pd.D
                    (", and none can take the unmet demand in time (see the warning)"
                     if options["plan"]["unmet"].sum() > 1e-6 else " of meeting demand"))
     else:
-        shown = plan[opened].astype(object).where(plan[opened].notna(), "–")
+        shown = plan[opened].drop(columns="reason")
+        shown = shown.astype(object).where(shown.notna(), "–")
         money = ("annual_rent_sek", "one_off_cost_sek")
 
         def cell(v, thousands: bool) -> str:
@@ -146,7 +147,8 @@ def _echo(service: str, column: str, plan: pd.DataFrame, options: dict[str, pd.D
         typer.echo(shown.to_string(index=False, formatters={c: (lambda v, t=c in money: cell(v, t))
                                                              for c in shown.columns}))
     if (~opened).any():
-        typer.echo(f"  ({plural(int((~opened).sum()), 'candidate')} not opened; all in premises_plan.csv)")
+        typer.echo(f"  ({plural(int((~opened).sum()), 'candidate')} not opened; premises_plan.csv says why for each, "
+                   "in column 'reason')")
     yearly = options["plan"][["year", "demand", "places", "served_own", "external_places", "waiting", "unmet",
                               "free_places", "total_sek"]]
     typer.echo("\nThe plan year by year:")

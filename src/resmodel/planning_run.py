@@ -135,7 +135,9 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     if result.status == "Time limit":
         warnings.append("the solver's time limit (120 s per solve) ran out: the plan shown is the best found, not "
                         "proven the least costly (a rerun may differ); plan fewer candidates or fewer years at a time")
-    return PlanRun(result=result, plan=_plan_table(result.plan, costs.investment_ceiling), options=options,
+    plan_table = _plan_table(result.plan, costs.investment_ceiling).assign(
+        reason=lambda t: _reasons(result, peak, base, candidates, costs).reindex(t.index))
+    return PlanRun(result=result, plan=plan_table, options=options,
                    yearly=_stack(options),
                    by_level=_stack({n: _with_demand(t, peak) for n, t in levels.items()}) if by_level else None,
                    capacity=_capacity_months(monthly.index, result.yearly), warnings=warnings)
@@ -212,6 +214,45 @@ def _plan_table(plan: pd.DataFrame, ceiling: float | None) -> pd.DataFrame:
     out["open_year"] = out["open_year"].where(out["open_year"] > 0).astype("Int64")
     order = out["open_year"].fillna(10_000).astype(int)
     return out.assign(_order=order).sort_values(["_order", "premises_id"], kind="stable").drop(columns="_order")
+
+
+def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts) -> pd.Series:
+    """Why each candidate is in the plan or not, found by pricing the plan with that one decision
+    changed: an opened premises without which demand would go unmet (or cost more), one left out
+    that would add cost (or break the ceiling) from its earliest year, or one that cannot open."""
+    from resmodel.planning.premises import NOT_OPENED, evaluate_plan
+
+    chosen = result.plan["open_year"].astype(int)
+    unmet, total = result.yearly["unmet"].sum(), result.yearly["discounted_sek"].sum()
+    spent = result.yearly.set_index("year")["one_off_sek"]
+    out = {}
+    for idx in candidates.index:
+        year, start = int(chosen[idx]), int(result.plan.at[idx, "earliest_possible"])
+        one_off = float(candidates.at[idx, "one_off_cost_sek"])
+        if pd.notna(candidates.at[idx, "decided_year"]):
+            out[idx] = f"decided for {year}"
+            continue
+        if year == NOT_OPENED and start > int(peak.index[-1]):
+            out[idx] = f"cannot open before {start}, after the plan's last year"
+            continue
+        if year == NOT_OPENED and costs.investment_ceiling is not None and \
+                spent.get(start, 0.0) + one_off > costs.investment_ceiling + 1e-6:
+            out[idx] = (f"its one-off cost would break the investment ceiling in {start}" if one_off <= \
+                        costs.investment_ceiling else "its one-off cost is above the investment ceiling")
+            continue
+        other = chosen.copy()
+        other[idx] = NOT_OPENED if year != NOT_OPENED else start
+        yearly, _ = evaluate_plan(peak, base, candidates, other, costs)
+        more_unmet, more_cost = yearly["unmet"].sum() - unmet, yearly["discounted_sek"].sum() - total
+        if year != NOT_OPENED:
+            out[idx] = (f"without it {more_unmet:,.1f} more user-years would have no place" if more_unmet > 1e-6
+                        else f"without it the plan would cost {more_cost:,.0f} SEK more")
+        elif more_unmet < -1e-6:  # only when the solver's time ran out before the least unmet was proven
+            out[idx] = (f"opening it from {start} would give {-more_unmet:,.1f} more user-years a place, at "
+                        f"{more_cost:,.0f} SEK more")
+        else:
+            out[idx] = f"not needed: opening it from its earliest year ({start}) would add {more_cost:,.0f} SEK"
+    return pd.Series(out, dtype="string")
 
 
 def _capacity_months(months: pd.Index, yearly: pd.DataFrame) -> pd.DataFrame:
