@@ -570,7 +570,8 @@ def queue(
     out: PathOpt = Path("results/queue"),
 ) -> None:
     """Simulate decisions not executed: queue, waiting times, quarterly >3-month counts, fee exposure."""
-    from resmodel.forecast.queue import QueueParams, QueueState, demand_from_table, simulate_queue
+    from resmodel.forecast.demand import demand_from_table
+    from resmodel.forecast.queue import QueueParams, QueueState, simulate_queue
     from resmodel.io.series import csv_writer, read_capacity, read_demand_table, write_atomically
 
     check_output_folder(out, QUEUE_OUTPUTS)

@@ -105,7 +105,7 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     column), ``candidates`` the service's rows of the candidates table, ``base`` today's places (a
     number, or by level range when the candidates have level ranges). Raises located errors for
     inputs no plan can take."""
-    from resmodel.forecast.queue import demand_by_level, demand_from_table
+    from resmodel.forecast.demand import demand_by_level, demand_from_table
     from resmodel.io.candidates import check_candidate_years
     from resmodel.planning.premises import PLAN_FOUND, evaluate_plan, optimise_plan, yearly_peak
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from resmodel.errors import InputError, PersonalDataError
-from resmodel.forecast.queue import demand_by_level, demand_from_table
+from resmodel.forecast.demand import demand_by_level, demand_from_table
 from resmodel.io.series import read_demand_table
 from tests.forecast.conftest import ROOT, run_cli
 

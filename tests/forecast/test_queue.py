@@ -7,13 +7,8 @@ import pandas as pd
 import pytest
 
 from resmodel.errors import InputError
-from resmodel.forecast.queue import (
-    QueueParams,
-    QueueState,
-    capacity_from_staff,
-    demand_from_table,
-    simulate_queue,
-)
+from resmodel.forecast.demand import demand_from_table
+from resmodel.forecast.queue import QueueParams, QueueState, capacity_from_staff, simulate_queue
 
 MONTHS = pd.date_range("2025-01-01", periods=12, freq="MS")
 
