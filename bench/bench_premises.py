@@ -34,7 +34,6 @@ from resmodel.io.blas import one_blas_thread
 one_blas_thread()  # as the resmodel command does (src/resmodel/cli.py), before numpy loads
 
 import argparse  # noqa: E402
-import itertools  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
@@ -53,11 +52,10 @@ from resmodel.planning import premises  # noqa: E402
 from resmodel.planning.premises import (  # noqa: E402
     NOT_OPENED,
     PlanCosts,
-    earliest_open_year,
-    evaluate_plan,
     optimise_plan,
     yearly_peak,
 )
+from resmodel.planning.reference import brute_force_plan  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demokommun"
@@ -116,28 +114,13 @@ def totals_instance(n: int, seed: int, years: int = 5):
     return demand, 100.0, table, costs
 
 
-def brute_force(demand: pd.Series, base: float, table: pd.DataFrame, costs: PlanCosts) -> tuple[float, float, int]:
-    """As tests/test_premises_plan.py: every plan (each candidate not opened or opened in an allowed
-    year) priced by ``evaluate_plan``; the least unmet demand, the least cost among the plans leaving
-    that little, and the number of plans."""
-    years = list(demand.index)
-    earliest = earliest_open_year(table, years[0])
-    choices = [[NOT_OPENED, *[y for y in years if y >= earliest.iloc[pos]]] for pos in range(len(table))]
-    results = []
-    for combo in itertools.product(*choices):
-        yearly, _ = evaluate_plan(demand, base, table, pd.Series(combo, index=table.index), costs)
-        results.append((yearly["unmet"].sum(), yearly["discounted_sek"].sum()))
-    least_unmet = min(u for u, _ in results)
-    return least_unmet, min(c for u, c in results if u <= least_unmet + 1e-6), len(results)
-
-
 def reference(sizes: tuple[int, ...]) -> None:
     rows = []
     for n in sizes:
         demand, base, table, costs = totals_instance(n, seed=n)
         instance = (demand, base, table, costs)
         t_mip, result = median_time(lambda args=instance: optimise_plan(*args), 5)
-        t_bf, (unmet, cost, plans) = median_time(lambda args=instance: brute_force(*args), 1)
+        t_bf, (unmet, cost, plans) = median_time(lambda args=instance: brute_force_plan(*args), 1)
         assert result.status == "Optimal", result.status
         assert abs(result.yearly["unmet"].sum() - unmet) < 1e-6, (result.yearly["unmet"].sum(), unmet)
         assert np.isclose(result.objective, cost, rtol=1e-9, atol=0), (result.objective, cost)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,6 +14,7 @@ from resmodel.planning.premises import (
     optimise_plan,
     yearly_peak,
 )
+from resmodel.planning.reference import brute_force_plan
 
 
 def candidates(*rows) -> pd.DataFrame:
@@ -126,29 +125,6 @@ def test_discounting_can_make_external_places_cheaper_than_an_opening_cost_paid_
     assert discounted.objective == pytest.approx(sum(450_000 / 1.1 ** k for k in range(1, 6)))
 
 
-def _brute_force(demand, base, table, costs):
-    """Over every plan (each candidate: not opened, or one allowed year; the ceiling checked per
-    year): the least unmet demand any plan leaves, and the least cost among the plans leaving that
-    little — the reference the MIP must equal. (inf, inf) when no plan keeps to the ceiling."""
-    years = list(demand.index)
-    earliest = earliest_open_year(table, years[0])
-    choices = []
-    for pos in range(len(table)):
-        decided = table["decided_year"].iloc[pos]
-        choices.append([int(decided)] if pd.notna(decided) else
-                       [NOT_OPENED, *[y for y in years if y >= earliest.iloc[pos]]])
-    results = []
-    for combo in itertools.product(*choices):
-        yearly, _ = evaluate_plan(demand, base, table, pd.Series(combo, index=table.index), costs)
-        if costs.investment_ceiling is not None and yearly["one_off_sek"].max() > costs.investment_ceiling + 1e-6:
-            continue
-        results.append((yearly["unmet"].sum(), yearly["discounted_sek"].sum()))
-    if not results:
-        return np.inf, np.inf
-    least_unmet = min(u for u, _ in results)
-    return least_unmet, min(c for u, c in results if u <= least_unmet + 1e-6)
-
-
 @pytest.mark.parametrize("seed", range(24))
 def test_the_mip_finds_the_brute_force_optimum(seed):
     rng = np.random.default_rng(seed)
@@ -167,7 +143,7 @@ def test_the_mip_finds_the_brute_force_optimum(seed):
                       waiting_cost=float(rng.uniform(2e5, 3e6)) if rng.uniform() < 0.5 else None,
                       investment_ceiling=6e6 if rng.uniform() < 0.4 else None,
                       discount_rate=float(rng.choice([0.0, 0.03])))
-    unmet, cost = _brute_force(demand, base, table, costs)
+    unmet, cost, _ = brute_force_plan(demand, base, table, costs)
     result = optimise_plan(demand, base, table, costs)
     if not np.isfinite(cost):
         assert result.status == "Infeasible"
@@ -262,7 +238,7 @@ def test_unavoidable_unmet_demand_is_not_pushed_into_discounted_years():
                                                                                max_level=[1, 2, 3])
     costs = PlanCosts(300_000, investment_ceiling=6e6, discount_rate=0.3)
     base = groups((1, 3, 0.0))
-    unmet, cost = _brute_force(demand, base, table, costs)
+    unmet, cost, _ = brute_force_plan(demand, base, table, costs)
     result = optimise_plan(demand, base, table, costs)
     assert result.yearly["unmet"].sum() == pytest.approx(unmet) == pytest.approx(15.0)
     assert result.objective == pytest.approx(cost, rel=1e-9)
