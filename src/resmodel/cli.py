@@ -19,6 +19,7 @@ from resmodel import __version__
 from resmodel.cli_budget import register as register_budget
 from resmodel.cli_forecast import register as register_forecast
 from resmodel.cli_planning import register as register_planning
+from resmodel.cli_shifts import register as register_shifts
 from resmodel.errors import InputError, Location, ResmodelError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -182,6 +183,7 @@ def demo(out: Annotated[Path, typer.Option(help="folder to write the demo tables
 register_budget(app)
 register_forecast(app)
 register_planning(app)
+register_shifts(app)
 
 
 class _PipeSafeStdout:

@@ -9,7 +9,9 @@ import json
 import sys
 from pathlib import Path
 
+from resmodel.io.candidates import CANDIDATES
 from resmodel.io.dictionary import OTHER_SERVICES, TABLES, TARIFF
+from resmodel.io.shifts import ATTENDANCE, ROSTER
 from resmodel.scenario.schema import ScenarioFile
 
 
@@ -22,12 +24,13 @@ def scenario_schema() -> str:
 
 def data_dictionary() -> str:
     lines = ["# Data dictionary", "",
-             "Generated from `src/resmodel/io/dictionary.py` by `python -m resmodel.schema_docs`; do not edit by hand.",
+             "Generated from the table schemas in `src/resmodel/io/` (dictionary.py, candidates.py, shifts.py) by "
+             "`python -m resmodel.schema_docs`; do not edit by hand.",
              "Tables are CSV (UTF-8, comma separated, header in row 1) or Excel `.xlsx` (first sheet), not both at",
              "once (a folder holding `users.csv` and `users.xlsx` is refused: which one is current?). Rows in error",
              "messages are spreadsheet rows: the header is row 1. Ids are pseudonymous; a cell that looks like a",
              "Swedish personal identity number is refused.", ""]
-    for schema in (*TABLES.values(), TARIFF, OTHER_SERVICES):
+    for schema in (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, ATTENDANCE, ROSTER):
         lines += [f"## `{schema.name}`", "", schema.description, "",
                   "| column | type | unit | required | allowed / range | description |", "|---|---|---|---|---|---|"]
         for c in schema.columns:

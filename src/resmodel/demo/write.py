@@ -9,6 +9,7 @@ from resmodel.demo.budget_inputs import generate_budget_inputs
 from resmodel.demo.forecast_inputs import generate_forecast_inputs
 from resmodel.demo.generate import BASE_DATE, generate
 from resmodel.demo.planning_inputs import premises_candidates
+from resmodel.demo.shift_inputs import DEMO_UNIT, demo_attendance, demo_roster
 from resmodel.io.parameters import load_parameters
 from resmodel.io.writers import write_csv
 
@@ -18,11 +19,13 @@ BUDGET_SEED = 2024  # the seed docs/forecast-accuracy.md (in-year section) docum
 
 def demo_tables(folder: Path, seed: int) -> dict:
     """Generate the demo tables (municipality, volume history, population, flows, invoice triangle,
-    candidate premises) with the parameters in ``folder/parameters`` (in memory)."""
+    candidate premises, a unit's attendance and roster) with the parameters in ``folder/parameters`` (in memory)."""
     tree = load_parameters(folder / "parameters", str(folder / "parameters"))
     tables = generate(seed, tree.snapshot(DEMO_PARAMETER_DATE))
     tables.update(generate_forecast_inputs(tables["volume_history"], seed))
     tables["premises_candidates"] = premises_candidates(tables["premises"])
+    tables[f"attendance_{DEMO_UNIT}"] = demo_attendance(tables["users"], seed)
+    tables[f"roster_{DEMO_UNIT}"] = demo_roster()
     budget = generate_budget_inputs(BUDGET_SEED)
     tables.update({"budget_actuals": budget["actuals"], "budget_frames": budget["frames"],
                    "budget_changes": budget["known_changes"]})

@@ -1,0 +1,120 @@
+"""Section-manager command for the main CLI: ``shift-plan`` — staff needed per time slot from a
+unit's attendance schedule, the least-hours shift plan that covers it, and the actual staff schedule
+against both (model.md §5, docs/shift-plan.md).
+
+Reads the scenario (users' levels, parameters, base-year allocation), the attendance and the
+roster, calls ``shift_run``, prints the result and writes it atomically. User mistakes raise
+``ResmodelError``; the main entry point turns them into a located message and exit status 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+SHIFT_OUTPUTS = ("shift_need.csv", "shift_plan.csv", "shift_summary.csv", "shift_comparison.csv",
+                 "roster_short.csv", "shift_chart.png")
+
+
+def shift_plan(
+    unit: Annotated[str, typer.Option(help="daily-activity unit (unit_id of units.csv)")],
+    attendance: Annotated[Path, typer.Option(help="attendance schedule CSV/XLSX: user_id, weekday, start, end "
+                                                  "[, level] (docs/shift-plan.md)")],
+    scenario: Annotated[Path, typer.Option(help="scenario giving the users' levels, the parameters and the "
+                                                "allocation")] = Path("scenarios/base.yaml"),
+    roster: Annotated[Path | None, typer.Option(help="the unit's staff schedule CSV/XLSX: weekday, start, end "
+                                                     "[, staff_id, break_start, break_end]")] = None,
+    slot_minutes: Annotated[int, typer.Option(help="length of a time slot: 15, 30 or 60 minutes")] = 30,
+    min_staff: Annotated[int, typer.Option(help="fewest staff on duty while any user is present")] = 1,
+    out: Annotated[Path | None, typer.Option(help="output folder (default results/shift_plan/<unit>; new, empty, or "
+                                                  "an earlier output of this command, which is replaced)")] = None,
+) -> None:
+    """Shift plan for a unit: staff needed per slot, the least-hours shifts (integer programme, CBC),
+    and the roster against both."""
+    from resmodel.allocation.engine import constants
+    from resmodel.errors import InputError, Location
+    from resmodel.io.pnr import check_option_for_pnr
+    from resmodel.io.series import csv_writer, write_atomically
+    from resmodel.io.shifts import check_slot_grid, read_attendance, read_roster
+    from resmodel.io.writers import check_output_folder
+    from resmodel.planning.charts import shift_chart_png
+    from resmodel.run import load, run
+    from resmodel.shift_run import shift_plan as plan_unit
+    from resmodel.shift_run import shift_rules, unit_attendance
+
+    check_option_for_pnr(unit, "--unit")
+    out = out or Path("results/shift_plan") / unit
+    check_output_folder(out, SHIFT_OUTPUTS)
+    if slot_minutes not in (15, 30, 60):
+        raise InputError.at(Location(path="--slot-minutes"), f"--slot-minutes {slot_minutes}", "15, 30 or 60",
+                            "choose one of 15, 30 or 60")
+    if not 0 <= min_staff <= 50:
+        raise InputError.at(Location(path="--min-staff"), f"--min-staff {min_staff}", "a whole number from 0 to 50",
+                            "correct --min-staff")
+    loaded = load(scenario)
+    rules = shift_rules(loaded.snapshot, slot_minutes, min_staff)
+    table = read_attendance(attendance, str(attendance))
+    table, warnings = unit_attendance(loaded.data.users, loaded.data.units, unit, table, str(attendance))
+    shifts = None
+    if roster is not None:
+        shifts = read_roster(roster, str(roster))
+        check_slot_grid(shifts, ("start", "end", "break_start", "break_end"), slot_minutes, str(roster))
+    result = run(loaded)
+    units = result.allocation.units
+    unit_row = units[units["unit_id"].eq(unit).to_numpy()].iloc[0]
+    plan = plan_unit(table, shifts, unit_row, loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), rules,
+                     constants(loaded.snapshot))
+    for warning in [*warnings, *plan.warnings]:
+        typer.echo(f"warning: {warning}", err=True)
+    _echo(plan)
+    writers = {"shift_need.csv": csv_writer(_with_clock(plan.need, ("slot_start", "slot_end"))),
+               "shift_plan.csv": csv_writer(_with_clock(plan.plan, ("start", "end", "break_start"))),
+               "shift_summary.csv": csv_writer(plan.summary),
+               "shift_comparison.csv": csv_writer(plan.comparison)}
+    if plan.short is not None:
+        writers["roster_short.csv"] = csv_writer(_with_clock(plan.short, ("start", "end")))
+    png = shift_chart_png(plan.need, unit)
+    writers["shift_chart.png"] = lambda path: path.write_bytes(png)
+    files = write_atomically(out, writers, SHIFT_OUTPUTS)
+    typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+def _with_clock(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    from resmodel.io.shifts import clock
+
+    return table.assign(**{c: table[c].map(clock) for c in columns})
+
+
+def _echo(plan) -> None:
+    from resmodel.io.shifts import clock
+
+    rules = plan.rules
+    typer.echo(f"Shift plan for {plan.unit_id} ({rules.slot_minutes}-minute slots; shifts "
+               f"{rules.min_shift_minutes / 60:g}–{rules.max_shift_minutes / 60:g} h, a {rules.break_minutes}-minute "
+               f"break in shifts over {rules.max_work_without_break / 60:g} h of work)\n")
+    typer.echo("Per weekday, staff-hours:")
+    typer.echo(plan.summary.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    typer.echo("\nThe least-hours plan (staff on each shift):")
+    for day, shifts in plan.plan.groupby("weekday", sort=False):
+        parts = [f"{s.staff}× {clock(s.start)}–{clock(s.end)}" + (f" (rast {clock(s.break_start)})"
+                 if not pd.isna(s.break_start) else "") for s in shifts.itertuples()]
+        typer.echo(f"  {day}: " + ", ".join(parts))
+    typer.echo("\nWeekly figures beside the allocation (hours a week; per year × open weeks; FTE; SEK a year):")
+    typer.echo(plan.comparison.drop(columns="label").to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    if plan.short is not None:
+        if plan.short.empty:
+            typer.echo("\nThe roster covers the need in every slot.")
+        else:
+            worst = plan.short.sort_values(["staff_hours", "short_by"], ascending=False, kind="stable").head(5)
+            typer.echo(f"\nThe roster falls short in {len(plan.short)} period(s), "
+                       f"{plan.short['staff_hours'].sum():,.1f} staff-hours a week; the largest:")
+            for s in worst.itertuples():
+                typer.echo(f"  {s.weekday} {clock(s.start)}–{clock(s.end)}: {s.short_by} staff short at most, "
+                           f"{s.staff_hours:g} staff-hours")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the shift-plan command to the main CLI."""
+    app.command("shift-plan")(shift_plan)

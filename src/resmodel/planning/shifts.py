@@ -1,0 +1,232 @@
+"""Shift plan (*bemanningsplan*, model.md §5): from an attendance schedule (*beläggningsschema*:
+which users are present per weekday and time), the staff needed in each time slot, and the set of
+shifts that covers that need with the fewest working hours — an integer programme (set covering,
+Dantzig 1954) solved with CBC through PuLP. ``roster_coverage`` counts the staff an actual schedule
+puts in each slot, so that the plan and the roster can be compared slot by slot.
+
+Need in a slot = staff present for the users present: Σ staff_ratio[level] over the users whose
+attendance overlaps the slot (the daily-activity ratio of model.md §2 is staff per user present),
+rounded up to whole staff, and at least ``min_staff`` while any user is present.
+
+Shifts start and end on the slot grid; a shift longer than ``max_work_without_break`` includes one
+unpaid break (*rast*, Arbetstidslagen 15 §) placed anywhere that leaves no stretch of work longer
+than that and at least ``min_work_around_break`` of work on each side; staff on break do not count. Times are minutes after midnight; weekdays are
+``WEEKDAYS`` keys. Each weekday is planned on its own (weekly contracts are outside the model)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_MINUTES = 24 * 60
+#: solver outcomes with a plan: proven least hours, or the best found when the time limit stopped the search
+SHIFTS_FOUND = ("Optimal", "Time limit")
+
+
+@dataclass(frozen=True)
+class ShiftRules:
+    """Slot grid and shift rules, all in minutes (``ShiftRules.check`` says what is wrong, if anything)."""
+
+    slot_minutes: int = 30
+    min_shift_minutes: int = 180
+    max_shift_minutes: int = 600
+    max_work_without_break: int = 300
+    break_minutes: int = 30
+    min_work_around_break: int = 90
+    min_staff: int = 1
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(field, problem) for each rule that cannot be planned with; empty when the rules are usable."""
+        out = []
+        slot = self.slot_minutes
+        if slot <= 0 or DAY_MINUTES % slot:
+            out.append(("slot_minutes", f"a slot of {slot} minutes does not divide the day"))
+            return out
+        for name in ("min_shift_minutes", "max_shift_minutes", "max_work_without_break", "break_minutes",
+                     "min_work_around_break"):
+            value = getattr(self, name)
+            if value <= 0 or value % slot:
+                out.append((name, f"{value:g} minutes is not a positive whole number of {slot}-minute slots"))
+        if not out and self.min_shift_minutes > self.max_shift_minutes:
+            out.append(("min_shift_minutes", f"the shortest shift ({self.min_shift_minutes} min) is longer than "
+                        f"the longest ({self.max_shift_minutes} min)"))
+        if not out and self.min_work_around_break > self.max_work_without_break:
+            out.append(("min_work_around_break", f"at least {self.min_work_around_break} min of work on each side "
+                        f"of a break, but at most {self.max_work_without_break} min in a row"))
+        if not out and self.max_shift_minutes > 2 * self.max_work_without_break + self.break_minutes:
+            out.append(("max_shift_minutes", f"a {self.max_shift_minutes}-minute shift needs more than one break "
+                        f"(at most {self.max_work_without_break} min of work in a row, one "
+                        f"{self.break_minutes}-minute break)"))
+        if self.min_staff < 0:
+            out.append(("min_staff", f"min_staff {self.min_staff} is negative"))
+        return out
+
+
+def slot_need(attendance: pd.DataFrame, staff_ratio: np.ndarray, rules: ShiftRules) -> pd.DataFrame:
+    """Staff needed per weekday and slot, from ``attendance`` (weekday, start, end in minutes, level
+    1–8). Slots run from each weekday's first arrival to its last departure; weekdays without
+    attendance have no rows. Columns: weekday, slot_start, slot_end, users_present, staff_need_exact
+    (Σ ratio of the users present), staff_needed (whole staff)."""
+    frames = []
+    slot = rules.slot_minutes
+    for day in WEEKDAYS:
+        rows = attendance[attendance["weekday"].eq(day).to_numpy()]
+        if rows.empty:
+            continue
+        first = int(rows["start"].min()) // slot * slot
+        last = -(-int(rows["end"].max()) // slot) * slot
+        starts = np.arange(first, last, slot)
+        present = (rows["start"].to_numpy()[:, None] < starts[None, :] + slot) & (
+            rows["end"].to_numpy()[:, None] > starts[None, :])
+        ratio = staff_ratio[rows["level"].to_numpy(dtype=int) - 1]
+        exact = ratio @ present
+        users = present.sum(axis=0)
+        needed = np.ceil(np.round(exact, 9)).astype(int)
+        needed = np.where(users > 0, np.maximum(needed, rules.min_staff), 0)
+        frames.append(pd.DataFrame({"weekday": day, "slot_start": starts, "slot_end": starts + slot,
+                                    "users_present": users, "staff_need_exact": exact, "staff_needed": needed}))
+    columns = ["weekday", "slot_start", "slot_end", "users_present", "staff_need_exact", "staff_needed"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def shift_types(first: int, last: int, rules: ShiftRules) -> pd.DataFrame:
+    """Every shift the rules allow within [first, last) minutes, with its break if it needs one:
+    columns start, end, break_start (NaN: none), work_minutes."""
+    slot, brk = rules.slot_minutes, rules.break_minutes
+    rows = []
+    for length in range(rules.min_shift_minutes, rules.max_shift_minutes + 1, slot):
+        for start in range(first, last - length + 1, slot):
+            if length <= rules.max_work_without_break:
+                rows.append((start, start + length, math.nan, length))
+                continue
+            for before in range(rules.min_work_around_break, length - brk - rules.min_work_around_break + 1, slot):
+                after = length - before - brk
+                if before <= rules.max_work_without_break and after <= rules.max_work_without_break:
+                    rows.append((start, start + length, start + before, length - brk))
+    return pd.DataFrame(rows, columns=["start", "end", "break_start", "work_minutes"])
+
+
+def cover_matrix(types: pd.DataFrame, slot_starts: np.ndarray, rules: ShiftRules) -> np.ndarray:
+    """(shift type × slot) true where a staff member on that shift works the whole slot (not on break)."""
+    start, end = types["start"].to_numpy()[:, None], types["end"].to_numpy()[:, None]
+    slots = slot_starts[None, :]
+    on_shift = (start <= slots) & (slots + rules.slot_minutes <= end)
+    brk = types["break_start"].to_numpy()[:, None]
+    on_break = (brk <= slots) & (slots < brk + rules.break_minutes)  # NaN compares false: no break
+    return on_shift & ~on_break
+
+
+def plan_day(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules,
+             time_limit_s: int = 60) -> tuple[str, pd.DataFrame]:
+    """Least-hours shifts covering ``need`` (whole staff per slot starting at ``slot_starts``, one
+    weekday), then the fewest shifts among those. Shifts may start before the first slot or end
+    after the last one when the shortest shift is longer than the need (within the day).
+    Returns (status, shifts: start, end, break_start, work_minutes, staff)."""
+    import pulp  # heavy; only planning needs it
+
+    empty = pd.DataFrame(columns=["start", "end", "break_start", "work_minutes", "staff"])
+    if not need.any():
+        return "Optimal", empty
+    slot = rules.slot_minutes
+    reach = rules.min_shift_minutes - slot
+    first, last = max(0, int(slot_starts[0]) - reach), min(DAY_MINUTES, int(slot_starts[-1]) + slot + reach)
+    types = shift_types(first, last, rules)
+    if types.empty:
+        return "Infeasible", empty
+    covers = cover_matrix(types, slot_starts, rules)
+    weight = int(need.sum()) + 1  # hours first; the number of shifts only breaks ties (at most Σ need shifts)
+    model = pulp.LpProblem("shifts", pulp.LpMinimize)
+    x = [pulp.LpVariable(f"x{i}", lowBound=0, cat="Integer") for i in range(len(types))]
+    work_slots = (types["work_minutes"].to_numpy() // slot).astype(int)
+    model += pulp.lpSum((int(w) * weight + 1) * v for w, v in zip(work_slots, x, strict=True))
+    for t in np.flatnonzero(need > 0):
+        model += pulp.lpSum(x[i] for i in np.flatnonzero(covers[:, t])) >= int(need[t])
+    model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, threads=1))
+    status = pulp.LpStatus[model.status]
+    if status != "Optimal":
+        return status, empty
+    if model.sol_status != pulp.constants.LpSolutionOptimal:
+        status = "Time limit"
+    staff = np.array([round(v.value() or 0) for v in x], dtype=int)
+    chosen = types[staff > 0].assign(staff=staff[staff > 0])
+    return status, chosen.sort_values(["start", "end", "break_start"]).reset_index(drop=True)
+
+
+def plan_shifts(need: pd.DataFrame, rules: ShiftRules, time_limit_s: int = 60) -> tuple[dict[str, str], pd.DataFrame]:
+    """``plan_day`` for each weekday of ``slot_need``'s table; returns (status per weekday, shifts with
+    a weekday column)."""
+    statuses, frames = {}, []
+    for day in WEEKDAYS:
+        rows = need[need["weekday"].eq(day).to_numpy()]
+        if rows.empty:
+            continue
+        status, shifts = plan_day(rows["staff_needed"].to_numpy(dtype=int), rows["slot_start"].to_numpy(dtype=int),
+                                  rules, time_limit_s)
+        statuses[day] = status
+        frames.append(shifts.assign(weekday=day))
+    columns = ["weekday", "start", "end", "break_start", "work_minutes", "staff"]
+    shifts = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    return statuses, shifts.astype({"start": int, "end": int, "work_minutes": int, "staff": int})
+
+
+def coverage(shifts: pd.DataFrame, need: pd.DataFrame, rules: ShiftRules) -> np.ndarray:
+    """Staff working each slot of ``need`` (weekday, slot_start) under ``shifts`` (weekday, start, end,
+    break_start, staff); a shift counts in a slot it works whole, not in one it only touches."""
+    out = np.zeros(len(need), dtype=int)
+    for day in WEEKDAYS:
+        rows = need["weekday"].eq(day).to_numpy()
+        day_shifts = shifts[shifts["weekday"].eq(day).to_numpy()]
+        if not rows.any() or day_shifts.empty:
+            continue
+        covers = cover_matrix(day_shifts, need["slot_start"].to_numpy(dtype=int)[rows], rules)
+        out[rows] = day_shifts["staff"].to_numpy(dtype=int) @ covers
+    return out
+
+
+def day_summary(need: pd.DataFrame, planned: pd.DataFrame, roster: pd.DataFrame | None,
+                rules: ShiftRules) -> pd.DataFrame:
+    """Per weekday and for the week: hours of need (whole staff × slot), the plan's working hours, the
+    roster's, and the roster's understaffed and overstaffed staff-hours within the slots users are
+    present. ``roster``: shifts as ``planned`` (staff 1 per row), or None."""
+    hours = rules.slot_minutes / 60.0
+    table = need.assign(planned=coverage(planned, need, rules))
+    grouped = {"need_hours": table.groupby("weekday")["staff_needed"].sum() * hours}
+    grouped["plan_hours"] = (planned["work_minutes"] * planned["staff"]).groupby(planned["weekday"]).sum() / 60.0
+    grouped["plan_shifts"] = planned.groupby("weekday")["staff"].sum()
+    if roster is not None:
+        table["actual"] = coverage(roster, need, rules)
+        short = (table["staff_needed"] - table["actual"]).clip(lower=0)
+        extra = (table["actual"] - table["staff_needed"]).clip(lower=0)
+        grouped["roster_hours"] = (roster["work_minutes"] * roster["staff"]).groupby(roster["weekday"]).sum() / 60.0
+        grouped["roster_shifts"] = roster.groupby("weekday")["staff"].sum()
+        grouped["understaffed_hours"] = short.groupby(table["weekday"]).sum() * hours
+        grouped["understaffed_slots"] = (short > 0).groupby(table["weekday"]).sum()
+        grouped["overstaffed_hours"] = extra.groupby(table["weekday"]).sum() * hours
+        grouped["roster_hours_without_users"] = grouped["roster_hours"].sub(
+            (table["actual"] * table["users_present"].gt(0)).groupby(table["weekday"]).sum() * hours, fill_value=0.0)
+    days = [d for d in WEEKDAYS if d in set(table["weekday"]) | set(planned["weekday"])
+            | (set(roster["weekday"]) if roster is not None else set())]
+    summary = pd.DataFrame({k: v.reindex(days) for k, v in grouped.items()}).fillna(0.0)
+    summary.index.name = "weekday"
+    summary.loc["week"] = summary.sum()
+    return summary.reset_index()
+
+
+def short_periods(need: pd.DataFrame) -> pd.DataFrame:
+    """Runs of consecutive slots where ``actual`` staff fall short of ``staff_needed``, per weekday:
+    weekday, start, end (minutes), short_by (most staff missing), staff_hours missing."""
+    short = (need["staff_needed"] - need["actual"]).clip(lower=0).to_numpy()
+    day = need["weekday"].to_numpy()
+    starts, ends = need["slot_start"].to_numpy(), need["slot_end"].to_numpy()
+    rows = []
+    for i in np.flatnonzero(short > 0):
+        if rows and rows[-1][0] == day[i] and rows[-1][2] == starts[i]:
+            rows[-1][2], rows[-1][3] = ends[i], max(rows[-1][3], short[i])
+            rows[-1][4] += short[i] * (ends[i] - starts[i]) / 60.0
+        else:
+            rows.append([day[i], starts[i], ends[i], short[i], short[i] * (ends[i] - starts[i]) / 60.0])
+    return pd.DataFrame(rows, columns=["weekday", "start", "end", "short_by", "staff_hours"])

@@ -1,0 +1,150 @@
+"""`resmodel shift-plan`: the demo run and its files, determinism, and located errors with nothing
+written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from resmodel.cli_shifts import register
+from resmodel.errors import ResmodelError
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demokommun"
+BASE = ROOT / "scenarios" / "base.yaml"
+ATTENDANCE, ROSTER = DEMO / "attendance_DV001.csv", DEMO / "roster_DV001.csv"
+
+
+@pytest.fixture(scope="module")
+def app():
+    app = typer.Typer()
+    register(app)
+    app.command("noop")(lambda: None)  # a second command keeps typer's subcommand syntax
+    return app
+
+
+def invoke(app, *args):
+    """(exit code, stdout, stderr or the located error) — 2 for a user mistake, as resmodel.cli.main gives."""
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    if isinstance(result.exception, ResmodelError):
+        return 2, result.stdout, "\n".join(str(p) for p in result.exception.problems)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def run_demo(app, out: Path, *extra):
+    return invoke(app, "shift-plan", "--unit", "DV001", "--attendance", ATTENDANCE, "--roster", ROSTER,
+                  "--scenario", BASE, "--out", out, *extra)
+
+
+@pytest.fixture(scope="module")
+def demo_out(app, tmp_path_factory):
+    out = tmp_path_factory.mktemp("shift") / "DV001"
+    code, stdout, stderr = run_demo(app, out)
+    assert code == 0, stderr
+    return out, stdout
+
+
+def test_demo_writes_every_file_and_the_printed_week_matches_them(demo_out):
+    out, stdout = demo_out
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["shift_need.csv", "shift_plan.csv", "shift_summary.csv", "shift_comparison.csv", "roster_short.csv",
+         "shift_chart.png"])
+    summary = pd.read_csv(out / "shift_summary.csv").set_index("weekday")
+    plan = pd.read_csv(out / "shift_plan.csv")
+    need = pd.read_csv(out / "shift_need.csv")
+    assert summary.at["week", "plan_hours"] == pytest.approx((plan["work_minutes"] * plan["staff"]).sum() / 60)
+    assert summary.at["week", "need_hours"] == pytest.approx(need["staff_needed"].sum() / 2)
+    assert (need["planned"] >= need["staff_needed"]).all()
+    assert plan["start"].str.fullmatch(r"\d\d:\d\d").all()
+    short = pd.read_csv(out / "roster_short.csv")
+    assert short["staff_hours"].sum() == pytest.approx(summary.at["week", "understaffed_hours"])
+    assert f"falls short in {len(short)} period(s)" in stdout
+    assert (out / "shift_chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_two_runs_give_identical_files(app, demo_out, tmp_path):
+    first, _ = demo_out
+    code, _, stderr = run_demo(app, tmp_path / "again")
+    assert code == 0, stderr
+    for path in first.iterdir():
+        assert (tmp_path / "again" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_without_a_roster_there_is_no_comparison_with_it(app, tmp_path):
+    code, stdout, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", ATTENDANCE,
+                                  "--scenario", BASE, "--out", tmp_path / "o", "--slot-minutes", "15")
+    assert code == 0, stderr
+    assert not (tmp_path / "o" / "roster_short.csv").exists()
+    need = pd.read_csv(tmp_path / "o" / "shift_need.csv")
+    assert "actual" not in need.columns
+    assert (pd.to_datetime(need["slot_end"], format="%H:%M") - pd.to_datetime(need["slot_start"], format="%H:%M")
+            ).dt.total_seconds().eq(15 * 60).all()
+
+
+def edited(tmp_path: Path, source: Path, row: int, column: str, value: str) -> Path:
+    table = pd.read_csv(source, dtype=str, keep_default_na=False)
+    table.loc[row - 2, column] = value
+    path = tmp_path / source.name
+    table.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(("which", "row", "column", "value", "message"), [
+    ("attendance", 3, "weekday", "monday-ish", "unknown weekday 'monday-ish'"),
+    ("attendance", 4, "start", "8 am", "'8 am' is not a time of day"),
+    ("attendance", 5, "end", "07:00", "not after its start"),
+    ("attendance", 2, "user_id", "19121212-1212", "personal identity number"),
+    ("attendance", 6, "level", "9", "above 8"),
+    ("roster", 3, "break_end", "", "only one of its times"),
+    ("roster", 4, "break_start", "06:00", "not inside the shift"),
+    ("roster", 5, "start", "07:45", "not on the 30-minute grid"),
+    ("roster", 7, "staff_id", "P01", "overlap"),
+])
+def test_bad_files_are_refused_at_their_row_and_nothing_is_written(app, tmp_path, which, row, column, value,
+                                                                 message):
+    attendance = edited(tmp_path, ATTENDANCE, row, column, value) if which == "attendance" else ATTENDANCE
+    roster = edited(tmp_path, ROSTER, row, column, value) if which == "roster" else ROSTER
+    out = tmp_path / "out"
+    code, _, error = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", attendance, "--roster", roster,
+                            "--scenario", BASE, "--out", out)
+    assert code == 2
+    assert message in error
+    if "identity" not in message:
+        assert f"row {row}" in error
+    assert not out.exists()
+
+
+def test_swedish_weekdays_and_dotted_times_are_read(app, tmp_path):
+    table = pd.read_csv(ATTENDANCE, dtype=str, keep_default_na=False)
+    swedish = table.assign(weekday=table["weekday"].map({"mon": "måndag", "tue": "tis", "wed": "3", "thu": "Tor",
+                                                         "fri": "fredag"}),
+                           start=table["start"].str.replace(":", "."))
+    path = tmp_path / "a.csv"
+    swedish.to_csv(path, index=False)
+    code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", path, "--scenario", BASE,
+                             "--out", tmp_path / "sv")
+    assert code == 0, stderr
+    code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", ATTENDANCE, "--scenario", BASE,
+                             "--out", tmp_path / "en")
+    assert (tmp_path / "sv" / "shift_need.csv").read_bytes() == (tmp_path / "en" / "shift_need.csv").read_bytes()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--slot-minutes", "20"], "15, 30 or 60"),
+    (["--min-staff", "-1"], "0 to 50"),
+    (["--unit", "DV9999"], "unknown unit 'DV9999'"),
+    (["--unit", "19121212-1212"], "personal identity number"),
+])
+def test_bad_options_are_refused(app, tmp_path, args, message):
+    base = {"--unit": "DV001", "--attendance": str(ATTENDANCE), "--scenario": str(BASE),
+            "--out": str(tmp_path / "o")}
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    code, _, error = invoke(app, "shift-plan", *[x for kv in base.items() for x in kv])
+    assert code == 2 and message in error
+    assert not (tmp_path / "o").exists()

@@ -1,0 +1,272 @@
+"""The shift plan's core: need per slot, the least-hours shifts (against an exhaustive reference and
+hand cases), coverage of a roster, the weekly summaries, and the join of attendance to the users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from resmodel.errors import InputError
+from resmodel.planning.reference import brute_force_shifts
+from resmodel.planning.shifts import (
+    ShiftRules,
+    coverage,
+    day_summary,
+    plan_day,
+    plan_shifts,
+    short_periods,
+    slot_need,
+)
+from resmodel.shift_run import shift_plan, shift_rules, unit_attendance
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demokommun"
+RATIO = np.array([0.14, 0.20, 0.29, 0.38, 0.49, 0.64, 0.99, 1.39])
+RULES = ShiftRules()  # 30-min slots, shifts 3–10 h, a 30-min break after at most 5 h, 1.5 h of work each side
+H = 60
+
+
+def attend(*rows) -> pd.DataFrame:
+    """(weekday, start h, end h, level) → an attendance table in minutes."""
+    return pd.DataFrame([{"user_id": f"U{i}", "weekday": d, "start": int(s * H), "end": int(e * H), "level": lv}
+                         for i, (d, s, e, lv) in enumerate(rows)])
+
+
+def day_need(hours: list[int], start: float = 8, slot: int = 30) -> tuple[np.ndarray, np.ndarray]:
+    """A need per slot from a list, starting at ``start`` o'clock."""
+    return np.array(hours), np.arange(len(hours)) * slot + int(start * H)
+
+
+def plan_totals(shifts: pd.DataFrame) -> tuple[int, int]:
+    return int((shifts["work_minutes"] * shifts["staff"]).sum()), int(shifts["staff"].sum())
+
+
+# --- need per slot ---------------------------------------------------------------------------------
+
+def test_need_sums_ratios_of_users_present_and_rounds_up_to_whole_staff():
+    need = slot_need(attend(("mon", 8, 10, 8), ("mon", 8, 10, 8), ("mon", 9, 10, 1)), RATIO, RULES)
+    assert need["slot_start"].tolist() == [480, 510, 540, 570]
+    assert need["users_present"].tolist() == [2, 2, 3, 3]
+    assert need["staff_need_exact"].tolist() == pytest.approx([2.78, 2.78, 2.92, 2.92])
+    assert need["staff_needed"].tolist() == [3, 3, 3, 3]
+
+
+def test_a_user_counts_in_every_slot_their_attendance_touches():
+    table = attend(("tue", 8.25, 9, 1))  # 08:15–09:00
+    need = slot_need(table, RATIO, RULES)
+    assert need[["slot_start", "users_present"]].values.tolist() == [[480, 1], [510, 1]]
+
+
+def test_min_staff_applies_only_while_users_are_present():
+    table = attend(("mon", 8, 9, 1), ("mon", 10, 11, 1))
+    need = slot_need(table, RATIO, ShiftRules(min_staff=2))
+    assert need["staff_needed"].tolist() == [2, 2, 0, 0, 2, 2]
+
+
+def test_float_sums_that_are_whole_are_not_rounded_up_to_the_next_staff():
+    ratio = RATIO.copy()
+    ratio[:3] = [0.1, 0.2, 0.7]  # 0.1 + 0.2 + 0.7 is 1.0000000000000002 in floating point
+    need = slot_need(attend(("mon", 8, 9, 1), ("mon", 8, 9, 2), ("mon", 8, 9, 3)), ratio, RULES)
+    assert need["staff_needed"].tolist() == [1, 1]
+
+
+def test_weekdays_are_planned_in_week_order_and_days_without_attendance_have_no_rows():
+    need = slot_need(attend(("fri", 8, 9, 1), ("mon", 8, 9, 1)), RATIO, RULES)
+    assert need["weekday"].unique().tolist() == ["mon", "fri"]
+
+
+# --- the integer programme: hand cases ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("hours", "minutes", "shifts", "why"), [
+    (6, 3 * H, 1, "one 3-hour shift"),
+    (4, 3 * H, 1, "a 2-hour need still takes the shortest shift, 3 hours"),
+    (10, 5 * H, 1, "5 hours of work need no break"),
+    (12, 6 * H, 2, "6 hours need two people: one would need a break that leaves the slot empty"),
+])
+def test_hand_cases_for_one_person_on_duty(hours, minutes, shifts, why):
+    need, starts = day_need([1] * hours)
+    status, plan = plan_day(need, starts, RULES)
+    assert status == "Optimal"
+    assert plan_totals(plan) == (minutes, shifts), why
+
+
+def test_a_long_shift_has_its_break_inside_the_allowed_window():
+    need, starts = day_need([2] * 16)  # two staff 08:00–16:00
+    _, plan = plan_day(need, starts, RULES)
+    assert plan_totals(plan)[0] == 16 * H  # no hour wasted: the need itself
+    with_break = plan[plan["break_start"].notna()]
+    for s in with_break.itertuples():
+        before, after = s.break_start - s.start, s.end - s.break_start - RULES.break_minutes
+        assert RULES.min_work_around_break <= before <= RULES.max_work_without_break
+        assert RULES.min_work_around_break <= after <= RULES.max_work_without_break
+    for s in plan[plan["break_start"].isna()].itertuples():
+        assert s.end - s.start <= RULES.max_work_without_break
+
+
+def test_the_plan_covers_the_need_in_every_slot():
+    rng = np.random.default_rng(7)
+    need, starts = day_need(list(rng.integers(0, 6, 18)))
+    _, plan = plan_day(need, starts, RULES)
+    table = pd.DataFrame({"weekday": "mon", "slot_start": starts})
+    assert (coverage(plan.assign(weekday="mon"), table, RULES) >= need).all()
+
+
+SMALL = ShiftRules(slot_minutes=60, min_shift_minutes=120, max_shift_minutes=300, max_work_without_break=180,
+                   break_minutes=60, min_work_around_break=60)
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_plan_equals_exhaustive_search(seed):
+    rng = np.random.default_rng(seed)
+    need, starts = day_need(list(rng.integers(0, 4, int(rng.integers(3, 9)))), slot=60)
+    status, plan = plan_day(need, starts, SMALL)
+    least, fewest, _ = brute_force_shifts(need, starts, SMALL)
+    assert status == "Optimal"
+    assert plan_totals(plan) == (least, fewest)
+
+
+def test_no_need_gives_no_shifts():
+    status, plan = plan_day(*day_need([0, 0, 0]), RULES)
+    assert status == "Optimal" and plan.empty
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"slot_minutes": 25}, "slot_minutes"),
+    ({"break_minutes": 45}, "break_minutes"),
+    ({"min_shift_minutes": 660}, "min_shift_minutes"),
+    ({"max_shift_minutes": 720}, "max_shift_minutes"),
+    ({"min_work_around_break": 330}, "min_work_around_break"),
+])
+def test_rules_that_cannot_be_planned_with_are_named(change, field):
+    rules = ShiftRules(**{**RULES.__dict__, **change})
+    assert [f for f, _ in rules.problems()][:1] == [field]
+
+
+# --- roster coverage and summaries -----------------------------------------------------------------------
+
+def roster(*rows) -> pd.DataFrame:
+    """(weekday, start h, end h, break start h or None) → roster shifts, one staff each."""
+    out = pd.DataFrame([{"weekday": d, "start": int(s * H), "end": int(e * H),
+                         "break_start": np.nan if b is None else int(b * H)} for d, s, e, b in rows])
+    brk = out["break_start"].notna() * RULES.break_minutes
+    return out.assign(work_minutes=out["end"] - out["start"] - brk, break_minutes=brk, staff=1)
+
+
+def test_roster_counts_whole_slots_and_not_the_break():
+    need = slot_need(attend(("mon", 8, 16, 8)), RATIO, RULES)  # 2 staff 08–16
+    shifts = roster(("mon", 8, 16.5, 12), ("mon", 9, 14, None))
+    actual = coverage(shifts, need, RULES)
+    expected = [1, 1] + [2] * 6 + [1] + [2] * 3 + [1] * 4
+    assert actual.tolist() == expected
+
+
+def test_summary_and_short_periods_by_hand():
+    need = slot_need(attend(("mon", 8, 16, 8)), RATIO, RULES)   # 2 staff for 8 h: 16 staff-hours
+    shifts = roster(("mon", 8, 16.5, 12), ("mon", 9, 14, None))  # 8 h + 5 h = 13 h of work
+    _, plan = plan_shifts(need, RULES)
+    summary = day_summary(need, plan, shifts, RULES).set_index("weekday")
+    mon = summary.loc["mon"]
+    assert mon["need_hours"] == 16 and mon["plan_hours"] == 16
+    assert mon["roster_hours"] == 13 and mon["roster_shifts"] == 2
+    assert mon["understaffed_hours"] == 3.5  # 08–09 one short (1 h), 12:00–12:30 (0.5), 14–16 (2)
+    assert mon["understaffed_slots"] == 7
+    assert mon["overstaffed_hours"] == 0
+    assert mon["roster_hours_without_users"] == 0.5  # 16:00–16:30
+    assert summary.loc["week"].equals(mon.rename("week"))
+    short = short_periods(need.assign(actual=coverage(shifts, need, RULES)))
+    assert short[["start", "end", "short_by", "staff_hours"]].values.tolist() == [
+        [480, 540, 1, 1.0], [720, 750, 1, 0.5], [840, 960, 1, 2.0]]
+
+
+# --- attendance joined to the users -------------------------------------------------------------------
+
+def demo_attendance(demo_loaded):
+    from resmodel.io.shifts import read_attendance
+
+    return read_attendance(DEMO / "attendance_DV001.csv")
+
+
+def test_levels_come_from_users_csv_unless_the_row_gives_one(demo_loaded):
+    table = demo_attendance(demo_loaded)
+    users = demo_loaded.data.users.set_index("user_id")
+    joined, warnings = unit_attendance(demo_loaded.data.users, demo_loaded.data.units, "DV001", table, "a.csv")
+    assert (joined["level"].to_numpy() == users.loc[joined["user_id"], "level"].to_numpy()).all()
+    assert warnings == []
+    first = table.index[0]
+    table.loc[first, "level"] = 8.0 if users.at[table.at[first, "user_id"], "level"] != 8 else 1.0
+    joined, warnings = unit_attendance(demo_loaded.data.users, demo_loaded.data.units, "DV001", table, "a.csv")
+    assert joined.at[first, "level"] == table.at[first, "level"]
+    assert len(warnings) == 1 and "level other than in users.csv" in warnings[0] and f"row {first}" in warnings[0]
+
+
+def test_attendance_warnings_name_the_users(demo_loaded):
+    table = demo_attendance(demo_loaded)
+    dropped = table["user_id"].iloc[0]
+    table = table[table["user_id"].ne(dropped)]
+    short_user = table["user_id"].iloc[0]
+    table = table.drop(index=table.index[table["user_id"].eq(short_user)][1:])  # one day left
+    _, warnings = unit_attendance(demo_loaded.data.users, demo_loaded.data.units, "DV001", table, "a.csv")
+    text = "\n".join(warnings)
+    assert f"without attendance ({dropped})" in text
+    assert short_user in text and "far from their time extent" in text
+
+
+@pytest.mark.parametrize(("unit", "message"), [("DV9999", "unknown unit"), ("BV001", "not daily activity")])
+def test_unit_must_be_a_daily_activity_unit(demo_loaded, unit, message):
+    if unit == "BV001":
+        units = demo_loaded.data.units
+        unit = units.loc[units["service"].eq("bostad_vuxna"), "unit_id"].iloc[0]
+    with pytest.raises(InputError) as err:
+        unit_attendance(demo_loaded.data.users, demo_loaded.data.units, unit, demo_attendance(demo_loaded), "a.csv")
+    assert message in str(err.value.problems[0]) and "--unit" in str(err.value.problems[0])
+
+
+def test_a_user_without_a_level_anywhere_is_refused_at_the_row(demo_loaded):
+    table = demo_attendance(demo_loaded)
+    table.loc[table.index[3], "user_id"] = "NEW1"
+    with pytest.raises(InputError) as err:
+        unit_attendance(demo_loaded.data.users, demo_loaded.data.units, "DV001", table, "a.csv")
+    problem = err.value.problems[0]
+    assert problem.location.row == table.index[3] and "NEW1" in problem.problem
+
+
+# --- the whole unit on the demo ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_run(demo_loaded, demo_result):
+    from resmodel.allocation.engine import constants
+    from resmodel.io.shifts import read_roster
+
+    table, _ = unit_attendance(demo_loaded.data.users, demo_loaded.data.units, "DV001",
+                               demo_attendance(demo_loaded), "a.csv")
+    units = demo_result.allocation.units
+    unit = units[units["unit_id"].eq("DV001")].iloc[0]
+    rules = shift_rules(demo_loaded.snapshot)
+    return shift_plan(table, read_roster(DEMO / "roster_DV001.csv"), unit,
+                      demo_loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), rules,
+                      constants(demo_loaded.snapshot)), unit
+
+
+def test_demo_need_agrees_with_the_allocation_and_the_plan_with_the_need(demo_run):
+    run, unit = demo_run
+    figures = run.comparison.set_index("measure")
+    # the demo's attendance is each user's weekly_hours: Σ ratio × attended hours is the allocation's direct time
+    assert figures.at["need_exact", "hours_per_year"] == pytest.approx(unit["direct_hours"])
+    assert figures.at["allocation_total", "fte"] == pytest.approx(unit["fte_required"])
+    assert figures.at["allocation_total", "cost_sek"] == pytest.approx(unit["staff_cost"])
+    assert figures.at["staff_csv", "fte"] == unit["fte_roster"]
+    assert figures.at["need_exact", "hours_per_week"] <= figures.at["need_whole_staff", "hours_per_week"]
+    assert figures.at["need_whole_staff", "hours_per_week"] <= figures.at["plan", "hours_per_week"]
+    assert (run.need["planned"] >= run.need["staff_needed"]).all()
+    assert set(run.statuses.values()) == {"Optimal"}
+
+
+def test_shift_rules_come_from_the_parameters(demo_loaded):
+    rules = shift_rules(demo_loaded.snapshot, 15, 2)
+    assert (rules.slot_minutes, rules.max_work_without_break, rules.break_minutes, rules.min_staff) == (15, 300, 30, 2)
+    changed = demo_loaded.snapshot.with_values({"shift_rules.break_hours": 0.75})
+    with pytest.raises(InputError) as err:
+        shift_rules(changed, 30)
+    assert "shift_rules.break_hours" in str(err.value.problems[0])
