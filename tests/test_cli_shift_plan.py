@@ -148,3 +148,24 @@ def test_bad_options_are_refused(app, tmp_path, args, message):
     code, _, error = invoke(app, "shift-plan", *[x for kv in base.items() for x in kv])
     assert code == 2 and message in error
     assert not (tmp_path / "o").exists()
+
+
+def test_an_excel_attendance_with_time_cells_reads_as_the_csv(app, tmp_path):
+    """Excel keeps a typed 08:30 as a time of day; it must read as the CSV's text does."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    table = pd.read_csv(ATTENDANCE, dtype=str, keep_default_na=False)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(table.columns))
+    for row in table.itertuples(index=False):
+        sheet.append([row.user_id, row.weekday, dt.time(int(row.start[:2]), int(row.start[3:])),
+                      dt.time(int(row.end[:2]), int(row.end[3:])), None])
+    book.save(tmp_path / "a.xlsx")
+    for name, path in (("xlsx", tmp_path / "a.xlsx"), ("csv", ATTENDANCE)):
+        code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", path, "--scenario", BASE,
+                                 "--out", tmp_path / name)
+        assert code == 0, stderr
+    assert (tmp_path / "xlsx" / "shift_need.csv").read_bytes() == (tmp_path / "csv" / "shift_need.csv").read_bytes()

@@ -41,7 +41,7 @@ _DAY_NAMES = {name: key for key, names in zip(WEEKDAYS, (
     ("wed", "wednesday", "ons", "onsdag", "3"), ("thu", "thursday", "tor", "torsdag", "4"),
     ("fri", "friday", "fre", "fredag", "5"), ("sat", "saturday", "lör", "lördag", "6"),
     ("sun", "sunday", "sön", "söndag", "7")), strict=True) for name in names}
-_CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})")
+_CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})([:.]00)?")  # seconds only as :00 (a CSV saved from Excel)
 
 
 def clock(minutes: float) -> str:
@@ -52,7 +52,7 @@ def clock(minutes: float) -> str:
 
 
 def _minutes(text: str | None) -> float:
-    """HH:MM or HH.MM as minutes after midnight, NaN when it is not a time from 00:00 to 24:00."""
+    """HH:MM or HH.MM (or HH:MM:00) as minutes after midnight, NaN when it is not a time from 00:00 to 24:00."""
     if text is None or pd.isna(text):
         return np.nan
     match = _CLOCK.fullmatch(str(text).strip())

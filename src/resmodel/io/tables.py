@@ -138,6 +138,18 @@ def _check_header(header: list[str], display: str) -> None:
         seen.add(name)
 
 
+def _excel_text(value) -> str:
+    """A cell as the text a CSV would hold: dates as YYYY-MM-DD, times of day as HH:MM (Excel keeps a
+    typed 08:30 as a time, which str() would write 08:30:00)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M" if not value.second else "%H:%M:%S")
+    return str(value)
+
+
 def _read_excel(path: Path, display: str) -> pd.DataFrame:
     from openpyxl import load_workbook
 
@@ -149,8 +161,7 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
             "a valid .xlsx workbook", "re-save the file from Excel as .xlsx",
         ) from None
     ws = wb.worksheets[0]
-    rows = [["" if v is None else (v.date().isoformat() if isinstance(v, dt.datetime) else str(v)) for v in row]
-            for row in ws.iter_rows(values_only=True)]
+    rows = [[_excel_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
     wb.close()
     if not rows:
         raise InputError.at(
