@@ -54,7 +54,7 @@ def test_demo_writes_every_file_and_the_printed_week_matches_them(demo_out):
     out, stdout = demo_out
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["shift_need.csv", "shift_plan.csv", "shift_summary.csv", "shift_comparison.csv", "roster_short.csv",
-         "shift_chart.png"])
+         "shift_chart.png", "shift_plan.xlsx"])
     summary = pd.read_csv(out / "shift_summary.csv").set_index("weekday")
     plan = pd.read_csv(out / "shift_plan.csv")
     need = pd.read_csv(out / "shift_need.csv")
@@ -66,6 +66,22 @@ def test_demo_writes_every_file_and_the_printed_week_matches_them(demo_out):
     assert short["staff_hours"].sum() == pytest.approx(summary.at["week", "understaffed_hours"])
     assert f"falls short in {len(short)} period(s)" in stdout
     assert (out / "shift_chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # the slots span the roster too: its first shift starts at 07:30, half an hour before the first user
+    first = need[need["weekday"].eq("mon")].iloc[0]
+    assert (first["slot_start"], first["staff_needed"], first["actual"]) == ("07:30", 0, 3)
+
+
+def test_the_workbook_has_the_figures_in_swedish_sheets(demo_out):
+    out, _ = demo_out
+    sheets = pd.read_excel(out / "shift_plan.xlsx", sheet_name=None)
+    assert list(sheets) == ["Veckan", "Jämförelse", "Per halvtimme", "Bemanningsplan", "Underbemanning"]
+    grid = sheets["Per halvtimme"].set_index("slot_start")
+    need = pd.read_csv(out / "shift_need.csv")
+    tuesday = need[need["weekday"].eq("tue")].set_index("slot_start")
+    assert grid.loc[tuesday.index, "tisdag behov"].tolist() == tuesday["staff_needed"].tolist()
+    assert grid.loc[tuesday.index, "tisdag schema"].tolist() == tuesday["actual"].tolist()
+    week = sheets["Veckan"].set_index("weekday").loc["week"]
+    assert week["plan_hours"] == pd.read_csv(out / "shift_summary.csv").set_index("weekday").at["week", "plan_hours"]
 
 
 def test_two_runs_give_identical_files(app, demo_out, tmp_path):

@@ -15,7 +15,7 @@ import pandas as pd
 import typer
 
 SHIFT_OUTPUTS = ("shift_need.csv", "shift_plan.csv", "shift_summary.csv", "shift_comparison.csv",
-                 "roster_short.csv", "shift_chart.png")
+                 "roster_short.csv", "shift_chart.png", "shift_plan.xlsx")
 
 
 def shift_plan(
@@ -38,7 +38,7 @@ def shift_plan(
     from resmodel.io.pnr import check_option_for_pnr
     from resmodel.io.series import csv_writer, write_atomically
     from resmodel.io.shifts import check_slot_grid, read_attendance, read_roster
-    from resmodel.io.writers import check_output_folder
+    from resmodel.io.writers import check_output_folder, write_workbook
     from resmodel.planning.charts import shift_chart_png
     from resmodel.run import load, run
     from resmodel.shift_run import shift_plan as plan_unit
@@ -75,6 +75,8 @@ def shift_plan(
                "shift_comparison.csv": csv_writer(plan.comparison)}
     if plan.short is not None:
         writers["roster_short.csv"] = csv_writer(_with_clock(plan.short, ("start", "end")))
+    workbook = _workbook(plan)
+    writers["shift_plan.xlsx"] = lambda path: write_workbook(workbook, path)
     png = shift_chart_png(plan.need, unit)
     writers["shift_chart.png"] = lambda path: path.write_bytes(png)
     files = write_atomically(out, writers, SHIFT_OUTPUTS)
@@ -85,6 +87,21 @@ def _with_clock(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     from resmodel.io.shifts import clock
 
     return table.assign(**{c: table[c].map(clock) for c in columns})
+
+
+def _workbook(plan) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
+    """The results as sheets with Swedish names, for the manager who works in Excel."""
+    from resmodel.shift_run import need_grid
+
+    sheets = {"Veckan": (plan.summary, {}),
+              "Jämförelse": (plan.comparison, {"hours_per_week": "0.0", "hours_per_year": "#,##0",
+                                                "fte": "0.00", "cost_sek": "#,##0"}),
+              "Per halvtimme" if plan.rules.slot_minutes == 30 else "Per tidslucka": (
+                  _with_clock(need_grid(plan.need), ("slot_start",)), {}),
+              "Bemanningsplan": (_with_clock(plan.plan, ("start", "end", "break_start")), {})}
+    if plan.short is not None:
+        sheets["Underbemanning"] = (_with_clock(plan.short, ("start", "end")), {})
+    return sheets
 
 
 def _echo(plan) -> None:

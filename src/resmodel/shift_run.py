@@ -21,6 +21,7 @@ from resmodel.planning.shifts import (
     plan_shifts,
     short_periods,
     slot_need,
+    widen_to,
 )
 
 SERVICE = "daglig_verksamhet"
@@ -138,6 +139,8 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, unit: pd.S
     every row (``unit_attendance``); ``unit`` is the unit's row of the base-year allocation;
     ``constants`` the allocation's (open weeks, available hours per FTE, cost per FTE)."""
     need = slot_need(attendance, staff_ratio, rules)
+    if roster is not None:
+        need = widen_to(need, roster, rules)
     statuses, plan = plan_shifts(need, rules, time_limit_s)
     warnings = []
     failed = {d: s for d, s in statuses.items() if s not in SHIFTS_FOUND}
@@ -193,3 +196,18 @@ def _comparison(need: pd.DataFrame, summary: pd.DataFrame, unit: pd.Series, cons
                                unit["roster_cost"])], columns=table.columns)
     return pd.concat([table, staff_csv], ignore_index=True)
 
+
+
+def need_grid(need: pd.DataFrame) -> pd.DataFrame:
+    """The slot table as a grid a manager reads like a schedule: one row per time slot of the week's
+    longest day, per weekday the staff needed, planned and (with a roster) on the roster."""
+    from resmodel.planning.charts import DAY_LABELS
+
+    measures = [c for c in ("staff_needed", "planned", "actual") if c in need]
+    words = {"staff_needed": "behov", "planned": "plan", "actual": "schema"}
+    wide = need.pivot(index="slot_start", columns="weekday", values=measures)
+    days = [d for d in DAY_LABELS if d in set(need["weekday"])]
+    wide = wide.reindex(columns=pd.MultiIndex.from_product([measures, days])).fillna(0).astype(int)
+    wide.columns = [f"{DAY_LABELS[d]} {words[m]}" for m, d in wide.columns]
+    order = [f"{DAY_LABELS[d]} {words[m]}" for d in days for m in measures]
+    return wide[order].rename_axis("slot_start").reset_index()

@@ -200,7 +200,7 @@ def day_summary(need: pd.DataFrame, planned: pd.DataFrame, roster: pd.DataFrame 
     if roster is not None:
         table["actual"] = coverage(roster, need, rules)
         short = (table["staff_needed"] - table["actual"]).clip(lower=0)
-        extra = (table["actual"] - table["staff_needed"]).clip(lower=0)
+        extra = (table["actual"] - table["staff_needed"]).clip(lower=0).where(table["users_present"] > 0, 0)
         grouped["roster_hours"] = (roster["work_minutes"] * roster["staff"]).groupby(roster["weekday"]).sum() / 60.0
         grouped["roster_shifts"] = roster.groupby("weekday")["staff"].sum()
         grouped["understaffed_hours"] = short.groupby(table["weekday"]).sum() * hours
@@ -230,3 +230,24 @@ def short_periods(need: pd.DataFrame) -> pd.DataFrame:
         else:
             rows.append([day[i], starts[i], ends[i], short[i], short[i] * (ends[i] - starts[i]) / 60.0])
     return pd.DataFrame(rows, columns=["weekday", "start", "end", "short_by", "staff_hours"])
+
+
+def widen_to(need: pd.DataFrame, shifts: pd.DataFrame, rules: ShiftRules) -> pd.DataFrame:
+    """``need`` with zero-need slots added on each weekday so that it spans ``shifts`` too (a roster
+    that starts before the first user arrives is then shown, slot by slot, from its first shift)."""
+    frames = []
+    slot = rules.slot_minutes
+    for day in WEEKDAYS:
+        rows = need[need["weekday"].eq(day).to_numpy()]
+        day_shifts = shifts[shifts["weekday"].eq(day).to_numpy()]
+        if rows.empty or day_shifts.empty:
+            frames.append(rows)
+            continue
+        first = min(int(rows["slot_start"].min()), int(day_shifts["start"].min()) // slot * slot)
+        last = max(int(rows["slot_end"].max()), -(-int(day_shifts["end"].max()) // slot) * slot)
+        starts = np.arange(first, last, slot)
+        full = pd.DataFrame({"weekday": day, "slot_start": starts, "slot_end": starts + slot})
+        full = full.merge(rows, on=["weekday", "slot_start", "slot_end"], how="left")
+        frames.append(full.fillna({"users_present": 0, "staff_need_exact": 0.0, "staff_needed": 0}).astype(
+            {"users_present": int, "staff_needed": int}))
+    return pd.concat(frames, ignore_index=True)
