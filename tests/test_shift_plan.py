@@ -270,3 +270,14 @@ def test_shift_rules_come_from_the_parameters(demo_loaded):
     with pytest.raises(InputError) as err:
         shift_rules(changed, 30)
     assert "shift_rules.break_hours" in str(err.value.problems[0])
+
+
+def test_roster_on_a_day_without_users_counts_entirely_as_hours_without_users():
+    need = slot_need(attend(("mon", 8, 12, 1)), RATIO, RULES)
+    shifts = roster(("mon", 8, 12, None), ("tue", 8, 16.5, 12))
+    _, plan = plan_shifts(need, RULES)
+    summary = day_summary(need, plan, shifts, RULES).set_index("weekday")
+    assert summary.loc["tue"].to_dict() == {
+        "need_hours": 0, "plan_hours": 0, "plan_shifts": 0, "roster_hours": 8, "roster_shifts": 1,
+        "understaffed_hours": 0, "understaffed_slots": 0, "overstaffed_hours": 0, "roster_hours_without_users": 8}
+    assert summary["plan_shifts"].dtype == int and summary.at["week", "roster_shifts"] == 2

@@ -211,6 +211,8 @@ def day_summary(need: pd.DataFrame, planned: pd.DataFrame, roster: pd.DataFrame 
     days = [d for d in WEEKDAYS if d in set(table["weekday"]) | set(planned["weekday"])
             | (set(roster["weekday"]) if roster is not None else set())]
     summary = pd.DataFrame({k: v.reindex(days) for k, v in grouped.items()}).fillna(0.0)
+    counts = [c for c in ("plan_shifts", "roster_shifts", "understaffed_slots") if c in summary]
+    summary[counts] = summary[counts].astype(int)
     summary.index.name = "weekday"
     summary.loc["week"] = summary.sum()
     return summary.reset_index()
