@@ -26,7 +26,8 @@ def shift_plan(
                                                 "allocation")] = Path("scenarios/base.yaml"),
     roster: Annotated[Path | None, typer.Option(help="the unit's staff schedule CSV/XLSX: weekday, start, end "
                                                      "[, staff_id, break_start, break_end]")] = None,
-    slot_minutes: Annotated[int, typer.Option(help="length of a time slot: 15, 30 or 60 minutes")] = 30,
+    slot_minutes: Annotated[int, typer.Option(help="length of a time slot: 15, 30 or 60 minutes (60 only with shift "
+                                                   "rules in whole hours; the default break is 30 minutes)")] = 30,
     min_staff: Annotated[int, typer.Option(help="fewest staff on duty while any user is present")] = 1,
     out: Annotated[Path | None, typer.Option(help="output folder (default results/shift_plan/<unit>; new, empty, or "
                                                   "an earlier output of this command, which is replaced)")] = None,
