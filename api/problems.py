@@ -20,8 +20,8 @@ from resmodel import __version__
 from resmodel.errors import ResmodelError, shown
 from resmodel.io.pnr import looks_like_pnr
 
-ENDPOINTS = ("POST /runs, POST /projections, POST /forecasts, POST /premises-plans, GET /version (the schema: "
-             "GET /docs)")
+ENDPOINTS = ("POST /runs, POST /projections, POST /forecasts, POST /premises-plans, POST /shift-plans, "
+             "GET /version (the schema: GET /docs)")
 SCHEMA_HINT = "see the request schema at GET /docs"
 
 

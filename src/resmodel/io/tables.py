@@ -258,7 +258,13 @@ def read_table(path: Path, schema: TableSchema, display: str | None = None,
     ``amounts``: columns read as text that still hold amounts (the identity-number check treats
     them as the numbers they are)."""
     display = display or str(path)
-    raw = read_raw(path, display)
+    return type_table(read_raw(path, display), schema, display, amounts)
+
+
+def type_table(raw: pd.DataFrame, schema: TableSchema, display: str, amounts: Collection[str] = ()) -> pd.DataFrame:
+    """``read_table``'s checks and typing on a table of text cells already in memory (a request body
+    as well as a file): identity numbers, unknown and missing columns, each cell against its column.
+    Rows are named by ``raw``'s index in messages."""
     check_frame_for_pnr(raw, display,
                         numeric={*amounts, *(c.name for c in schema.columns if c.kind in ("int", "float"))})
     problems = ProblemCollector()

@@ -1,0 +1,215 @@
+"""``POST /shift-plans``: a daily-activity unit's staff need per time slot, the least-hours shift plan
+that covers it and the unit's staff schedule against both, for a shipped scenario and an attendance
+schedule (and optionally a roster) sent as JSON (as ``resmodel shift-plan``, docs/shift-plan.md);
+problems at their JSON path."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any, Literal
+
+import pandas as pd
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.problems import RequestBody, one_problem, problem_response
+from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
+from resmodel import __version__
+from resmodel.errors import Problem, ResmodelError
+
+router = APIRouter()
+ATTENDANCE, ROSTER = "body.attendance", "body.roster"  # the source names the checks put in locations
+SOURCES = {ATTENDANCE: "attendance", ROSTER: "roster"}
+#: the CLI's options in shared messages, as this endpoint's fields
+FIELDS = {"--unit": "unit_id", "--slot-minutes": "slot_minutes", "--min-staff": "min_staff",
+          "--scenario": "scenario"}
+#: seconds the solver has per weekday (the CLI's 60 would let one request run for 7 minutes)
+TIME_LIMIT_S = 20
+
+
+class AttendanceRow(RequestBody):
+    user_id: str = Field(max_length=100, description="pseudonymous user id (as users.csv; personal "
+                         "identity numbers are refused)")
+    weekday: str = Field(max_length=20, description="day of the week: mon … sun (or mån … sön, or 1–7)")
+    start: str = Field(max_length=10, description="arrival, HH:MM")
+    end: str = Field(max_length=10, description="departure, HH:MM (24:00 for midnight)")
+    level: int | None = Field(None, ge=1, le=8, description="need level 1–8 (null: the user's level in the "
+                              "scenario's users.csv; give it for a user not yet there, or to test a changed "
+                              "level)")
+
+
+class RosterRow(RequestBody):
+    staff_id: str | None = Field(None, max_length=100, description="pseudonymous staff id (with it, "
+                                 "overlapping shifts of the same person are refused)")
+    weekday: str = Field(max_length=20, description="day of the week: mon … sun (or mån … sön, or 1–7)")
+    start: str = Field(max_length=10, description="shift start, HH:MM")
+    end: str = Field(max_length=10, description="shift end, HH:MM (24:00 for midnight)")
+    break_start: str | None = Field(None, max_length=10, description="start of the unpaid break (rast), "
+                                    "HH:MM (null: no break)")
+    break_end: str | None = Field(None, max_length=10, description="end of the break, HH:MM")
+
+
+class ShiftPlanRequest(RequestBody):
+    scenario: str = SCENARIO_NAME
+    unit_id: str = Field(max_length=100, description="a daily-activity unit (unit_id of the scenario's "
+                         "units.csv)")
+    attendance: list[AttendanceRow] = Field(min_length=1, max_length=5000, description="the unit's "
+                                            "attendance schedule (beläggningsschema): one row per user and "
+                                            "weekday present")
+    roster: list[RosterRow] | None = Field(None, min_length=1, max_length=2000, description="the unit's "
+                                           "staff schedule (arbetsschema) in a typical week, one row per "
+                                           "shift (null: no comparison)")
+    slot_minutes: Literal[15, 30, 60] = Field(30, description="length of a time slot: 15, 30 or 60 minutes "
+                                              "(the shift rules must be whole slots: 60 needs whole-hour "
+                                              "breaks)")
+    min_staff: int = Field(1, ge=0, le=50, description="fewest staff on duty while any user is present")
+
+
+class ShiftPlanResponse(BaseModel):
+    resmodel_version: str
+    scenario: str
+    scenario_hash: str
+    unit_id: str
+    rules: dict[str, int] = Field(description="the shift rules used, in minutes (the scenario's "
+                                  "shift_rules.*), with slot_minutes and min_staff")
+    need: list[dict[str, Any]] = Field(description="per weekday and slot (HH:MM): users_present, "
+                                       "staff_need_exact (Σ staff ratio), staff_needed (whole staff), "
+                                       "planned, actual (with a roster)")
+    plan: list[dict[str, Any]] = Field(description="the least-hours shifts: weekday, start, end, "
+                                       "break_start (null: none), work_minutes, staff")
+    summary: list[dict[str, Any]] = Field(description="staff-hours per weekday and for the week ('week')")
+    comparison: list[dict[str, Any]] = Field(description="weekly figures beside the unit's allocation: "
+                                             "hours per week and year, FTE, SEK a year")
+    short: list[dict[str, Any]] | None = Field(description="the roster's understaffed periods (null "
+                                               "without a roster, [] when it covers the need)")
+    statuses: dict[str, str] = Field(description="the solver's status per weekday: 'Optimal', or 'Time "
+                                     f"limit' ({TIME_LIMIT_S} s per weekday; the plan covers the need)")
+    warnings: list[str]
+
+
+def _worded(text: str) -> str:
+    """A shared message in this endpoint's words (its fields for the CLI's options)."""
+    for cli, api in FIELDS.items():
+        text = text.replace(cli, api)
+    return text
+
+
+def _msg(p: Problem) -> str:
+    return _worded(f"{p.problem}. Expected {p.expected}. Fix: {p.fix}")
+
+
+def _json_problem(p: Problem) -> dict[str, Any]:
+    """A check's problem at its JSON path: table rows as body.attendance[i] / body.roster[i], the CLI's
+    options in shared checks at the request's fields."""
+    loc = p.location
+    if loc.file in SOURCES:
+        where: list[Any] = ["body", SOURCES[loc.file]]
+        if loc.row is not None:
+            where += [loc.row, *([loc.column] if loc.column else [])]
+        return {"loc": where, "msg": _msg(p)}
+    field = FIELDS.get(loc.path or "")
+    return {"loc": ["body", field] if field else ["body"], "msg": _msg(p)}
+
+
+def _typed(rows: list[BaseModel], schema, display: str) -> pd.DataFrame:
+    """The rows typed and checked as ``read_table`` does a file of ``schema`` (``type_table``: identity
+    numbers, empty cells, ids); index = the row's position in the request."""
+    from resmodel.io.tables import type_table
+
+    raw = pd.DataFrame([{c.name: "" if (v := getattr(r, c.name)) is None else str(v) for c in schema.columns}
+                        for r in rows], dtype="object")
+    return type_table(raw, schema, display)
+
+
+def _records(frame: pd.DataFrame, clocks: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Rows as JSON objects: minute columns in ``clocks`` as HH:MM, missing values as null."""
+    from resmodel.io.shifts import clock
+
+    def value(column: str, v: Any) -> Any:
+        if pd.isna(v):
+            return None
+        if column in clocks:
+            return clock(v)
+        return v.item() if hasattr(v, "item") else v
+
+    return [{k: value(k, v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def _rules(loaded, slot_minutes: int, min_staff: int):
+    """The scenario's shift rules on the request's slot grid. A rule that is not whole slots of
+    ``slot_minutes`` but is of 15 minutes is the request's (at slot_minutes); any other is the
+    scenario's (at scenario, its file named without the server's paths)."""
+    from resmodel.shift_run import shift_rules
+
+    try:
+        return shift_rules(loaded.snapshot, slot_minutes, min_staff)
+    except ResmodelError as exc:
+        try:
+            shift_rules(loaded.snapshot, 15, min_staff)
+            field = "slot_minutes"
+        except ResmodelError:
+            field = "scenario"
+        prefix = str(scenario_folder().resolve().parent) + os.sep
+        raise problem_response(422, [
+            {"loc": ["body", FIELDS.get(p.location.path or "", field) if p.location.file is None else field],
+             "msg": _worded(str(p)).replace(prefix, "")} for p in exc.problems]) from None
+
+
+@router.post("/shift-plans", response_model=ShiftPlanResponse)
+def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
+    """The staff needed per slot, the least-hours shifts that cover it, and the roster against both."""
+    from resmodel.allocation.engine import constants
+    from resmodel.io.pnr import looks_like_pnr
+    from resmodel.io.shifts import ATTENDANCE as ATTENDANCE_SCHEMA
+    from resmodel.io.shifts import ROSTER as ROSTER_SCHEMA
+    from resmodel.io.shifts import check_slot_grid, prepare_attendance, prepare_roster
+    from resmodel.run import run
+    from resmodel.shift_run import shift_plan, unit_attendance
+
+    if looks_like_pnr(request.unit_id):
+        raise one_problem(422, ["body", "unit_id"], "the unit_id looks like a Swedish personal identity "
+                          "number (personnummer); it is not shown here. Expected a unit_id of the scenario's "
+                          "units.csv. Fix: correct unit_id")
+    loaded = load_scenario(request.scenario)
+    rules = _rules(loaded, request.slot_minutes, request.min_staff)
+    try:
+        attendance = prepare_attendance(_typed(request.attendance, ATTENDANCE_SCHEMA, ATTENDANCE), ATTENDANCE)
+        attendance, warnings = unit_attendance(loaded.data.users, loaded.data.units, request.unit_id,
+                                               attendance, ATTENDANCE)
+        roster = None
+        if request.roster is not None:
+            roster = prepare_roster(_typed(request.roster, ROSTER_SCHEMA, ROSTER), ROSTER)
+            check_slot_grid(roster, ("start", "end", "break_start", "break_end"), request.slot_minutes,
+                            ROSTER)
+    except ResmodelError as exc:
+        raise problem_response(422, [_json_problem(p) for p in exc.problems]) from None
+    try:
+        result = run(loaded)
+    except ResmodelError as exc:
+        raise scenario_error(exc) from None
+    units = result.allocation.units
+    unit_rows = units[units["unit_id"].eq(request.unit_id).to_numpy()]
+    if unit_rows.empty:  # a daily-activity unit of units.csv the allocation has no row for
+        raise one_problem(422, ["body", "unit_id"], f"unit '{request.unit_id}' has no row in the scenario's "
+                          "allocation. Expected a daily-activity unit the allocation covers. Fix: choose "
+                          "another unit, or check the scenario's units.csv and users.csv")
+    try:
+        plan = shift_plan(attendance, roster, unit_rows.iloc[0],
+                          loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), rules,
+                          constants(loaded.snapshot), TIME_LIMIT_S)
+    except RuntimeError as exc:  # no plan found in the solver's time: too large a request to plan here
+        raise one_problem(422, ["body", "attendance"], f"{exc}. Expected an attendance schedule the solver "
+                          f"can plan in {TIME_LIMIT_S} s a weekday. Fix: use longer slots (slot_minutes), "
+                          "or plan fewer users at a time") from None
+    return ShiftPlanResponse(
+        resmodel_version=__version__, scenario=loaded.scenario.name,
+        scenario_hash=loaded.scenario.content_hash, unit_id=plan.unit_id,
+        rules=dataclasses.asdict(plan.rules),
+        need=_records(plan.need, ("slot_start", "slot_end")),
+        plan=_records(plan.plan, ("start", "end", "break_start")),
+        summary=_records(plan.summary), comparison=_records(plan.comparison),
+        short=None if plan.short is None else _records(plan.short, ("start", "end")),
+        statuses=dict(plan.statuses),
+        warnings=[_worded(w.replace(ATTENDANCE, "attendance").replace(ROSTER, "roster"))
+                  for w in [*warnings, *plan.warnings]])
