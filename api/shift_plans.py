@@ -77,7 +77,7 @@ class ShiftPlanResponse(BaseModel):
                                        "staff_need_exact (Σ staff ratio), staff_needed (whole staff), "
                                        "planned, actual (with a roster)")
     plan: list[dict[str, Any]] = Field(description="the least-hours shifts: weekday, start, end, "
-                                       "break_start (null: none), work_minutes, staff")
+                                       "break_start and break_end (null: none), work_minutes, staff")
     summary: list[dict[str, Any]] = Field(description="staff-hours per weekday and for the week ('week')")
     comparison: list[dict[str, Any]] = Field(description="weekly figures beside the unit's allocation: "
                                              "hours per week and year, FTE, SEK a year")
@@ -207,7 +207,7 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
         scenario_hash=loaded.scenario.content_hash, unit_id=plan.unit_id,
         rules=dataclasses.asdict(plan.rules),
         need=_records(plan.need, ("slot_start", "slot_end")),
-        plan=_records(plan.plan, ("start", "end", "break_start")),
+        plan=_records(plan.plan, ("start", "end", "break_start", "break_end")),
         summary=_records(plan.summary), comparison=_records(plan.comparison),
         short=None if plan.short is None else _records(plan.short, ("start", "end")),
         statuses=dict(plan.statuses),

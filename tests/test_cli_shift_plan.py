@@ -185,3 +185,24 @@ def test_an_excel_attendance_with_time_cells_reads_as_the_csv(app, tmp_path):
                                  "--out", tmp_path / name)
         assert code == 0, stderr
     assert (tmp_path / "xlsx" / "shift_need.csv").read_bytes() == (tmp_path / "csv" / "shift_need.csv").read_bytes()
+
+
+def test_the_plan_does_not_depend_on_the_roster(app, demo_out, tmp_path):
+    out, _ = demo_out
+    code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", ATTENDANCE, "--scenario", BASE,
+                             "--out", tmp_path / "alone")
+    assert code == 0, stderr
+    assert (tmp_path / "alone" / "shift_plan.csv").read_bytes() == (out / "shift_plan.csv").read_bytes()
+
+
+def test_off_grid_times_and_unknown_users_are_planned_with_a_warning(app, tmp_path):
+    table = pd.read_csv(ATTENDANCE, dtype=str, keep_default_na=False)
+    table.loc[0, "start"] = "09:15"
+    table.loc[1, ["user_id", "level"]] = ["NEWUSER", "7"]
+    path = tmp_path / "a.csv"
+    table.to_csv(path, index=False)
+    result = CliRunner().invoke(app, ["shift-plan", "--unit", "DV001", "--attendance", str(path), "--scenario",
+                                      str(BASE), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "1 attendance row(s) off the 30-minute grid (first on row 2: 09:15–15:00)" in result.stderr
+    assert "1 user not among the daily-activity users of users.csv (NEWUSER)" in result.stderr

@@ -146,11 +146,12 @@ def test_rules_that_cannot_be_planned_with_are_named(change, field):
 
 # --- roster coverage and summaries -----------------------------------------------------------------------
 
-def roster(*rows) -> pd.DataFrame:
+def roster(*rows, break_hours: float = 0.5) -> pd.DataFrame:
     """(weekday, start h, end h, break start h or None) → roster shifts, one staff each."""
     out = pd.DataFrame([{"weekday": d, "start": int(s * H), "end": int(e * H),
-                         "break_start": np.nan if b is None else int(b * H)} for d, s, e, b in rows])
-    brk = out["break_start"].notna() * RULES.break_minutes
+                         "break_start": np.nan if b is None else int(b * H),
+                         "break_end": np.nan if b is None else int((b + break_hours) * H)} for d, s, e, b in rows])
+    brk = (out["break_end"] - out["break_start"]).fillna(0).astype(int)
     return out.assign(work_minutes=out["end"] - out["start"] - brk, break_minutes=brk, staff=1)
 
 
@@ -281,3 +282,11 @@ def test_roster_on_a_day_without_users_counts_entirely_as_hours_without_users():
         "need_hours": 0, "plan_hours": 0, "plan_shifts": 0, "roster_hours": 8, "roster_shifts": 1,
         "understaffed_hours": 0, "understaffed_slots": 0, "overstaffed_hours": 0, "roster_hours_without_users": 8}
     assert summary["plan_shifts"].dtype == int and summary.at["week", "roster_shifts"] == 2
+
+
+def test_a_roster_break_counts_for_its_own_length_not_the_rules():
+    need = slot_need(attend(("mon", 8, 16, 1)), RATIO, RULES)
+    hour_break = roster(("mon", 8, 16.5, 11.5), break_hours=1.0)
+    actual = coverage(hour_break, need, RULES)
+    assert actual.tolist() == [1] * 7 + [0, 0] + [1] * 7  # away 11:30–12:30
+    assert hour_break["work_minutes"].tolist() == [450]

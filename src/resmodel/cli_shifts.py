@@ -71,7 +71,7 @@ def shift_plan(
         typer.echo(f"warning: {warning}", err=True)
     _echo(plan)
     writers = {"shift_need.csv": csv_writer(_with_clock(plan.need, ("slot_start", "slot_end"))),
-               "shift_plan.csv": csv_writer(_with_clock(plan.plan, ("start", "end", "break_start"))),
+               "shift_plan.csv": csv_writer(_with_clock(plan.plan, ("start", "end", "break_start", "break_end"))),
                "shift_summary.csv": csv_writer(plan.summary),
                "shift_comparison.csv": csv_writer(plan.comparison)}
     if plan.short is not None:
@@ -96,10 +96,11 @@ def _workbook(plan) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
 
     sheets = {"Veckan": (plan.summary, {}),
               "Jämförelse": (plan.comparison, {"hours_per_week": "0.0", "hours_per_year": "#,##0",
-                                                "fte": "0.00", "cost_sek": "#,##0"}),
+                                                "full_time_staff": "0.0", "fte": "0.00",
+                                                "cost_sek": "#,##0"}),
               "Per halvtimme" if plan.rules.slot_minutes == 30 else "Per tidslucka": (
                   _with_clock(need_grid(plan.need), ("slot_start",)), {}),
-              "Bemanningsplan": (_with_clock(plan.plan, ("start", "end", "break_start")), {})}
+              "Bemanningsplan": (_with_clock(plan.plan, ("start", "end", "break_start", "break_end")), {})}
     if plan.short is not None:
         sheets["Underbemanning"] = (_with_clock(plan.short, ("start", "end")), {})
     return sheets
@@ -119,8 +120,12 @@ def _echo(plan) -> None:
         parts = [f"{s.staff}× {clock(s.start)}–{clock(s.end)}" + (f" (rast {clock(s.break_start)})"
                  if not pd.isna(s.break_start) else "") for s in shifts.itertuples()]
         typer.echo(f"  {day}: " + ", ".join(parts))
-    typer.echo("\nWeekly figures beside the allocation (hours a week; per year × open weeks; FTE; SEK a year):")
-    typer.echo(plan.comparison.drop(columns="label").to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    typer.echo("\nWeekly figures beside the allocation (hours a week; full-time staff that is, all present; hours a "
+               "year × open weeks; FTE to cover it all year with leave and sickness; SEK a year):")
+    shown = plan.comparison.drop(columns="label")
+    formats = {"hours_per_week": "{:,.1f}", "full_time_staff": "{:,.2f}", "hours_per_year": "{:,.0f}",
+               "fte": "{:,.2f}", "cost_sek": "{:,.0f}"}
+    typer.echo(shown.to_string(index=False, formatters={c: f.format for c, f in formats.items()}))
     if plan.short is not None:
         if plan.short.empty:
             typer.echo("\nThe roster covers the need in every slot.")

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, did_you_mean
+from resmodel.io.shifts import clock
 from resmodel.planning.shifts import (
     SHIFTS_FOUND,
     ShiftRules,
@@ -109,11 +110,15 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_id: str, atte
     if other.any():
         ids = sorted(table.loc[other, "user_id"].unique())
         warnings.append(f"{display}: {_count(ids)} in another unit in users.csv ({_names(ids)}); planned here")
+    new = sorted(table.loc[listed.isna().to_numpy(), "user_id"].unique())
+    if new:
+        warnings.append(f"{display}: {_count(new)} not among the daily-activity users of users.csv ({_names(new)}), "
+                        "planned at the level in the file (check the id if the user is not new)")
     unit_users = own.index[own["unit_id"].eq(unit_id).to_numpy()]
     absent = sorted(set(unit_users) - set(table["user_id"]))
     if absent:
-        warnings.append(f"{_count(absent)} of {unit_id} in users.csv without attendance ({_names(absent)}); the plan "
-                        "has no need for them")
+        warnings.append(f"{display}: {_count(absent)} of {unit_id} in users.csv without attendance "
+                        f"({_names(absent)}); the plan has no need for them")
     attended = (table["end"] - table["start"]).groupby(table["user_id"]).sum() / 60.0
     extent = own["weekly_hours"].reindex(attended.index)
     far = extent.notna() & ((attended - extent).abs() > np.maximum(1.0, HOURS_TOLERANCE * extent))
@@ -138,11 +143,17 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, unit: pd.S
     """Need, plan, roster comparison and weekly figures for one unit. ``attendance`` has a level on
     every row (``unit_attendance``); ``unit`` is the unit's row of the base-year allocation;
     ``constants`` the allocation's (open weeks, available hours per FTE, cost per FTE)."""
-    need = slot_need(attendance, staff_ratio, rules)
-    if roster is not None:
-        need = widen_to(need, roster, rules)
-    statuses, plan = plan_shifts(need, rules, time_limit_s)
+    off = attendance[((attendance["start"] % rules.slot_minutes) + (attendance["end"] % rules.slot_minutes)).gt(0)
+                     .to_numpy()]
     warnings = []
+    if not off.empty:
+        first = off.iloc[0]
+        warnings.append(f"{len(off)} attendance row(s) off the {rules.slot_minutes}-minute grid (first on row "
+                        f"{off.index[0]}: {clock(first['start'])}–{clock(first['end'])}); a user counts in every slot "
+                        "their attendance touches, so the need is rounded outwards (a smaller --slot-minutes "
+                        "follows the times more closely)")
+    need = slot_need(attendance, staff_ratio, rules)
+    statuses, plan = plan_shifts(need, rules, time_limit_s)  # on the users' hours, whatever the roster
     failed = {d: s for d, s in statuses.items() if s not in SHIFTS_FOUND}
     if failed:  # every need can be covered by enough shifts; a failure is the solver's
         raise RuntimeError(f"the shift plan could not be solved ({failed})")
@@ -150,6 +161,8 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, unit: pd.S
     if slow:
         warnings.append(f"the solver stopped at its time limit on {', '.join(slow)}: the plan covers the need, "
                         "but fewer hours may be possible")
+    if roster is not None:
+        need = widen_to(need, roster, rules)
     need = need.assign(planned=coverage(plan, need, rules))
     short = None
     if roster is not None:
@@ -167,12 +180,16 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, unit: pd.S
 
 def _comparison(need: pd.DataFrame, summary: pd.DataFrame, unit: pd.Series, constants,
                 rules: ShiftRules) -> pd.DataFrame:
-    """Weekly staff hours of the need, the plan and the roster beside the allocation's, each also per
-    year (× open weeks), in FTE (÷ available hours per FTE) and SEK (× cost per FTE)."""
+    """Weekly staff hours of the need, the plan and the roster beside the allocation's, each also as
+    full-time staff on the schedule (÷ contract hours a week, everyone present), per year (× open
+    weeks), in FTE (÷ available hours per FTE: the staff it takes all year, leave and sickness
+    covered) and SEK (× cost per FTE). The staff.csv row is the other way round: employed FTE, their
+    contract hours a week and the hours they deliver in a year."""
     week = summary.set_index("weekday").loc["week"]
     weeks = constants.open_weeks
     awt = constants.working_time.available_hours
     cost_per_fte = constants.rates[SERVICE].cost_per_fte
+    contract = constants.working_time.hours_per_day * 5  # a full-time employee's hours a week
     slot_hours = rules.slot_minutes / 60.0
     rows = [
         ("allocation_direct", "Fördelning, direkt tid — the allocation's direct hours (users.csv time extent × "
@@ -188,12 +205,14 @@ def _comparison(need: pd.DataFrame, summary: pd.DataFrame, unit: pd.Series, cons
     rows.append(("allocation_total", "Fördelning, totalt — the allocation's hours with indirect time and fixed "
                  "hours", unit["total_hours"] / weeks))
     table = pd.DataFrame(rows, columns=["measure", "label", "hours_per_week"])
+    table["full_time_staff"] = table["hours_per_week"] / contract
     table["hours_per_year"] = table["hours_per_week"] * weeks
     table["fte"] = table["hours_per_year"] / awt
     table["cost_sek"] = table["fte"] * cost_per_fte
-    staff_csv = pd.DataFrame([("staff_csv", "Bemanning i staff.csv — the unit's FTE on the roster file",
-                               unit["fte_roster"] * awt / weeks, unit["fte_roster"] * awt, unit["fte_roster"],
-                               unit["roster_cost"])], columns=table.columns)
+    staff_csv = pd.DataFrame([("staff_csv", "Anställda enligt staff.csv — the unit's employed FTE: their contract "
+                               "hours a week, and the hours they deliver in a year after leave and sickness",
+                               unit["fte_roster"] * contract, unit["fte_roster"], unit["fte_roster"] * awt,
+                               unit["fte_roster"], unit["roster_cost"])], columns=table.columns)
     return pd.concat([table, staff_csv], ignore_index=True)
 
 

@@ -7,7 +7,7 @@ as it takes, arriving at 08:00, 08:30 or 09:00 (drawn with the seed). The source
 schedules: the occupancy-schedule template (seed 002:899-909) is described, not published.
 
 The roster is the kind of fixed schedule the sources say was being rebuilt from the needs
-assessments (brief §8.2, 001:1786-1793): the unit's staff.csv FTE (7.25) as whole-week shifts,
+assessments (brief §8.2, 001:1786-1793): seven full-time staff (staff.csv has 7.25 FTE) on whole-week shifts,
 everyone on 07:30–16:00 or 08:30–17:00, breaks at 11:30 or 12:00. It is not fitted to the
 attendance, so the shift plan has something to find."""
 
@@ -21,7 +21,8 @@ from resmodel.planning.shifts import WEEKDAYS
 DEMO_UNIT = "DV001"
 ARRIVALS = (8 * 60, 8 * 60 + 30, 9 * 60)  # minutes after midnight
 WORKDAYS = WEEKDAYS[:5]
-#: (start, end, break start, break end, staff on it every weekday) — 7 staff full time ≈ staff.csv's 7.25 FTE
+#: (start, end, break start, break end, staff on it every weekday) — 7 full-time staff on the schedule
+#: (staff.csv has 7.25 FTE for the unit)
 ROSTER_SHIFTS = (("07:30", "16:00", "11:30", "12:00", 3), ("08:30", "17:00", "12:00", "12:30", 4))
 
 

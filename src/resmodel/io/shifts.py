@@ -103,11 +103,11 @@ def _check_overlaps(table: pd.DataFrame, person: str, display: str, what: str,
         "correct the times, or join the two rows"))
 
 
-def read_attendance(path: Path, display: str | None = None) -> pd.DataFrame:
+def read_attendance(path: Path | str, display: str | None = None) -> pd.DataFrame:
     """The attendance schedule: user_id, weekday (``WEEKDAYS`` key), start and end (minutes), level
     (float, NaN when empty); index = spreadsheet row."""
     display = display or str(path)
-    table = read_table(path, ATTENDANCE, display)
+    table = read_table(Path(path), ATTENDANCE, display)
     require_rows(table, display, "one row per user and weekday present (user_id, weekday, start, end)",
                  "add the users' attendance")
     return prepare_attendance(table, display)
@@ -124,11 +124,11 @@ def prepare_attendance(table: pd.DataFrame, display: str) -> pd.DataFrame:
     return out
 
 
-def read_roster(path: Path, display: str | None = None) -> pd.DataFrame:
+def read_roster(path: Path | str, display: str | None = None) -> pd.DataFrame:
     """The staff schedule as shifts: staff_id, weekday, start, end, break_start (NaN: none), break_end,
     work_minutes, staff (1 per row); index = spreadsheet row."""
     display = display or str(path)
-    table = read_table(path, ROSTER, display)
+    table = read_table(Path(path), ROSTER, display)
     require_rows(table, display, "one row per staff shift (weekday, start, end)", "add the unit's shifts")
     return prepare_roster(table, display)
 

@@ -83,9 +83,9 @@ def slot_need(attendance: pd.DataFrame, staff_ratio: np.ndarray, rules: ShiftRul
         present = (rows["start"].to_numpy()[:, None] < starts[None, :] + slot) & (
             rows["end"].to_numpy()[:, None] > starts[None, :])
         ratio = staff_ratio[rows["level"].to_numpy(dtype=int) - 1]
-        exact = ratio @ present
+        exact = np.round(ratio @ present, 9)  # 0.57, not 0.5700000000000001
         users = present.sum(axis=0)
-        needed = np.ceil(np.round(exact, 9)).astype(int)
+        needed = np.ceil(exact).astype(int)
         needed = np.where(users > 0, np.maximum(needed, rules.min_staff), 0)
         frames.append(pd.DataFrame({"weekday": day, "slot_start": starts, "slot_end": starts + slot,
                                     "users_present": users, "staff_need_exact": exact, "staff_needed": needed}))
@@ -95,19 +95,19 @@ def slot_need(attendance: pd.DataFrame, staff_ratio: np.ndarray, rules: ShiftRul
 
 def shift_types(first: int, last: int, rules: ShiftRules) -> pd.DataFrame:
     """Every shift the rules allow within [first, last) minutes, with its break if it needs one:
-    columns start, end, break_start (NaN: none), work_minutes."""
+    columns start, end, break_start and break_end (NaN: none), work_minutes."""
     slot, brk = rules.slot_minutes, rules.break_minutes
     rows = []
     for length in range(rules.min_shift_minutes, rules.max_shift_minutes + 1, slot):
         for start in range(first, last - length + 1, slot):
             if length <= rules.max_work_without_break:
-                rows.append((start, start + length, math.nan, length))
+                rows.append((start, start + length, math.nan, math.nan, length))
                 continue
             for before in range(rules.min_work_around_break, length - brk - rules.min_work_around_break + 1, slot):
                 after = length - before - brk
                 if before <= rules.max_work_without_break and after <= rules.max_work_without_break:
-                    rows.append((start, start + length, start + before, length - brk))
-    return pd.DataFrame(rows, columns=["start", "end", "break_start", "work_minutes"])
+                    rows.append((start, start + length, start + before, start + before + brk, length - brk))
+    return pd.DataFrame(rows, columns=["start", "end", "break_start", "break_end", "work_minutes"])
 
 
 def cover_matrix(types: pd.DataFrame, slot_starts: np.ndarray, rules: ShiftRules) -> np.ndarray:
@@ -115,8 +115,8 @@ def cover_matrix(types: pd.DataFrame, slot_starts: np.ndarray, rules: ShiftRules
     start, end = types["start"].to_numpy()[:, None], types["end"].to_numpy()[:, None]
     slots = slot_starts[None, :]
     on_shift = (start <= slots) & (slots + rules.slot_minutes <= end)
-    brk = types["break_start"].to_numpy()[:, None]
-    on_break = (brk <= slots) & (slots < brk + rules.break_minutes)  # NaN compares false: no break
+    brk, brk_end = types["break_start"].to_numpy()[:, None], types["break_end"].to_numpy()[:, None]
+    on_break = (brk < slots + rules.slot_minutes) & (slots < brk_end)  # NaN compares false: no break
     return on_shift & ~on_break
 
 
@@ -125,10 +125,10 @@ def plan_day(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules,
     """Least-hours shifts covering ``need`` (whole staff per slot starting at ``slot_starts``, one
     weekday), then the fewest shifts among those. Shifts may start before the first slot or end
     after the last one when the shortest shift is longer than the need (within the day).
-    Returns (status, shifts: start, end, break_start, work_minutes, staff)."""
+    Returns (status, shifts: start, end, break_start, break_end, work_minutes, staff)."""
     import pulp  # heavy; only planning needs it
 
-    empty = pd.DataFrame(columns=["start", "end", "break_start", "work_minutes", "staff"])
+    empty = pd.DataFrame(columns=["start", "end", "break_start", "break_end", "work_minutes", "staff"])
     if not need.any():
         return "Optimal", empty
     slot = rules.slot_minutes
@@ -168,14 +168,15 @@ def plan_shifts(need: pd.DataFrame, rules: ShiftRules, time_limit_s: int = 60) -
                                   rules, time_limit_s)
         statuses[day] = status
         frames.append(shifts.assign(weekday=day))
-    columns = ["weekday", "start", "end", "break_start", "work_minutes", "staff"]
+    columns = ["weekday", "start", "end", "break_start", "break_end", "work_minutes", "staff"]
     shifts = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
     return statuses, shifts.astype({"start": int, "end": int, "work_minutes": int, "staff": int})
 
 
 def coverage(shifts: pd.DataFrame, need: pd.DataFrame, rules: ShiftRules) -> np.ndarray:
     """Staff working each slot of ``need`` (weekday, slot_start) under ``shifts`` (weekday, start, end,
-    break_start, staff); a shift counts in a slot it works whole, not in one it only touches."""
+    break_start, break_end, staff); a shift counts in a slot it works whole, not in one it only touches
+    or breaks in."""
     out = np.zeros(len(need), dtype=int)
     for day in WEEKDAYS:
         rows = need["weekday"].eq(day).to_numpy()
