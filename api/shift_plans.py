@@ -22,7 +22,7 @@ router = APIRouter()
 ATTENDANCE, ROSTER = "body.attendance", "body.roster"  # the source names the checks put in locations
 SOURCES = {ATTENDANCE: "attendance", ROSTER: "roster"}
 #: the CLI's options in shared messages, as this endpoint's fields
-FIELDS = {"--unit": "unit_id", "--slot-minutes": "slot_minutes", "--min-staff": "min_staff",
+FIELDS = {"--unit": "unit_ids", "--slot-minutes": "slot_minutes", "--min-staff": "min_staff",
           "--scenario": "scenario"}
 #: seconds the solver has per weekday (the CLI's 60 would let one request run for 7 minutes)
 TIME_LIMIT_S = 20
@@ -37,6 +37,8 @@ class AttendanceRow(RequestBody):
     level: int | None = Field(None, ge=1, le=8, description="need level 1–8 (null: the user's level in the "
                               "scenario's users.csv; give it for a user not yet there, or to test a changed "
                               "level)")
+    unit_id: str | None = Field(None, max_length=100, description="the user's unit when several units are "
+                                "planned together (null: the unit in users.csv)")
 
 
 class RosterRow(RequestBody):
@@ -52,8 +54,9 @@ class RosterRow(RequestBody):
 
 class ShiftPlanRequest(RequestBody):
     scenario: str = SCENARIO_NAME
-    unit_id: str = Field(max_length=100, description="a daily-activity unit (unit_id of the scenario's "
-                         "units.csv)")
+    unit_ids: list[str] = Field(min_length=1, max_length=20, description="daily-activity units (unit_id of the "
+                                "scenario's units.csv); several are planned as staffed together (their users' "
+                                "need summed before rounding to whole staff), each alone beside it in 'pooling'")
     attendance: list[AttendanceRow] = Field(min_length=1, max_length=5000, description="the unit's "
                                             "attendance schedule (beläggningsschema): one row per user and "
                                             "weekday present")
@@ -70,7 +73,7 @@ class ShiftPlanResponse(BaseModel):
     resmodel_version: str
     scenario: str
     scenario_hash: str
-    unit_id: str
+    unit_ids: list[str]
     rules: dict[str, int] = Field(description="the shift rules used, in minutes (the scenario's "
                                   "shift_rules.*), with slot_minutes and min_staff")
     need: list[dict[str, Any]] = Field(description="per weekday and slot (HH:MM): users_present, "
@@ -83,6 +86,9 @@ class ShiftPlanResponse(BaseModel):
                                              "hours per week and year, FTE, SEK a year")
     short: list[dict[str, Any]] | None = Field(description="the roster's understaffed periods (null "
                                                "without a roster, [] when it covers the need)")
+    pooling: list[dict[str, Any]] | None = Field(description="several units: each planned alone, 'apart' (their "
+                                                 "sum), 'together' and 'saving': need and plan hours, shifts, FTE "
+                                                 "and SEK a year (null for one unit)")
     statuses: dict[str, str] = Field(description="the solver's status per weekday: 'Optimal', or 'Time "
                                      f"limit' ({TIME_LIMIT_S} s per weekday; the plan covers the need)")
     warnings: list[str]
@@ -165,18 +171,20 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
     from resmodel.io.shifts import ROSTER as ROSTER_SCHEMA
     from resmodel.io.shifts import check_slot_grid, prepare_attendance, prepare_roster
     from resmodel.run import run
-    from resmodel.shift_run import shift_plan, unit_attendance
+    from resmodel.shift_run import check_units, shift_plan, unit_attendance
 
-    if looks_like_pnr(request.unit_id):
-        raise one_problem(422, ["body", "unit_id"], "the unit_id looks like a Swedish personal identity "
-                          "number (personnummer); it is not shown here. Expected a unit_id of the scenario's "
-                          "units.csv. Fix: correct unit_id")
+    for i, unit_id in enumerate(request.unit_ids):
+        if looks_like_pnr(unit_id):
+            raise one_problem(422, ["body", "unit_ids", i], "the unit id looks like a Swedish personal identity "
+                              "number (personnummer); it is not shown here. Expected a unit_id of the scenario's "
+                              "units.csv. Fix: correct unit_ids")
     loaded = load_scenario(request.scenario)
     rules = _rules(loaded, request.slot_minutes, request.min_staff)
     try:
+        check_units(loaded.data.units, request.unit_ids)
         attendance = prepare_attendance(_typed(request.attendance, ATTENDANCE_SCHEMA, ATTENDANCE), ATTENDANCE)
-        attendance, warnings = unit_attendance(loaded.data.users, loaded.data.units, request.unit_id,
-                                               attendance, ATTENDANCE)
+        attendance, warnings = unit_attendance(loaded.data.users, loaded.data.units, request.unit_ids,
+                                               attendance.assign(source=ATTENDANCE, row=attendance.index))
         roster = None
         if request.roster is not None:
             roster = prepare_roster(_typed(request.roster, ROSTER_SCHEMA, ROSTER), ROSTER)
@@ -189,13 +197,14 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
     except ResmodelError as exc:
         raise scenario_error(exc) from None
     units = result.allocation.units
-    unit_rows = units[units["unit_id"].eq(request.unit_id).to_numpy()]
-    if unit_rows.empty:  # a daily-activity unit of units.csv the allocation has no row for
-        raise one_problem(422, ["body", "unit_id"], f"unit '{request.unit_id}' has no row in the scenario's "
-                          "allocation. Expected a daily-activity unit the allocation covers. Fix: choose "
-                          "another unit, or check the scenario's units.csv and users.csv")
+    missing = [u for u in request.unit_ids if u not in set(units["unit_id"])]
+    if missing:  # a daily-activity unit of units.csv the allocation has no row for
+        raise one_problem(422, ["body", "unit_ids", request.unit_ids.index(missing[0])], f"unit '{missing[0]}' has "
+                          "no row in the scenario's allocation. Expected a daily-activity unit the allocation "
+                          "covers. Fix: choose another unit, or check the scenario's units.csv and users.csv")
+    unit_rows = units.set_index("unit_id").loc[request.unit_ids].reset_index()
     try:
-        plan = shift_plan(attendance, roster, unit_rows.iloc[0],
+        plan = shift_plan(attendance, roster, unit_rows,
                           loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), rules,
                           constants(loaded.snapshot), TIME_LIMIT_S)
     except RuntimeError as exc:  # no plan found in the solver's time: too large a request to plan here
@@ -204,12 +213,13 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
                           "or plan fewer users at a time") from None
     return ShiftPlanResponse(
         resmodel_version=__version__, scenario=loaded.scenario.name,
-        scenario_hash=loaded.scenario.content_hash, unit_id=plan.unit_id,
+        scenario_hash=loaded.scenario.content_hash, unit_ids=list(plan.unit_ids),
         rules=dataclasses.asdict(plan.rules),
         need=_records(plan.need, ("slot_start", "slot_end")),
         plan=_records(plan.plan, ("start", "end", "break_start", "break_end")),
         summary=_records(plan.summary), comparison=_records(plan.comparison),
         short=None if plan.short is None else _records(plan.short, ("start", "end")),
+        pooling=None if plan.pooling is None else _records(plan.pooling),
         statuses=dict(plan.statuses),
         warnings=[_worded(w.replace(ATTENDANCE, "attendance").replace(ROSTER, "roster"))
                   for w in [*warnings, *plan.warnings]])

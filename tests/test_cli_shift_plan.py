@@ -204,5 +204,22 @@ def test_off_grid_times_and_unknown_users_are_planned_with_a_warning(app, tmp_pa
     result = CliRunner().invoke(app, ["shift-plan", "--unit", "DV001", "--attendance", str(path), "--scenario",
                                       str(BASE), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
-    assert "1 attendance row(s) off the 30-minute grid (first on row 2: 09:15–15:00)" in result.stderr
+    end = table.loc[0, "end"]
+    assert f"1 attendance row(s) off the 30-minute grid (first: row 2 of {path}, 09:15–{end})" in result.stderr
     assert "1 user not among the daily-activity users of users.csv (NEWUSER)" in result.stderr
+
+
+def test_two_units_staffed_together(app, tmp_path):
+    out = tmp_path / "pooled"
+    code, stdout, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--unit", "DV002", "--attendance", ATTENDANCE,
+                                  "--attendance", DEMO / "attendance_DV002.csv", "--scenario", BASE, "--out", out)
+    assert code == 0, stderr
+    pooled = pd.read_csv(out / "shift_pooling.csv").set_index("units")
+    assert list(pooled.index) == ["DV001", "DV002", "apart", "together", "saving"]
+    assert f"need {pooled.at['saving', 'plan_hours']:,.1f} fewer staff-hours a week" in stdout
+    assert "Samplanering" in pd.read_excel(out / "shift_plan.xlsx", sheet_name=None)
+    need = pd.read_csv(out / "shift_need.csv")
+    assert (need["staff_needed"] <= need["staff_needed_apart"]).all()
+    code, _, error = invoke(app, "shift-plan", "--unit", "DV001", "--unit", "DV001", "--attendance", ATTENDANCE,
+                            "--scenario", BASE, "--out", tmp_path / "twice")
+    assert code == 2 and "named twice" in error

@@ -183,71 +183,102 @@ def test_summary_and_short_periods_by_hand():
 
 # --- attendance joined to the users -------------------------------------------------------------------
 
-def demo_attendance(demo_loaded):
-    from resmodel.io.shifts import read_attendance
+def demo_attendance(*units: str) -> pd.DataFrame:
+    from resmodel.io.shifts import read_attendances
 
-    return read_attendance(DEMO / "attendance_DV001.csv")
+    return read_attendances([DEMO / f"attendance_{u}.csv" for u in units or ("DV001",)])
+
+
+def join(demo_loaded, table: pd.DataFrame, units: tuple[str, ...] = ("DV001",)):
+    return unit_attendance(demo_loaded.data.users, demo_loaded.data.units, list(units), table)
 
 
 def test_levels_come_from_users_csv_unless_the_row_gives_one(demo_loaded):
-    table = demo_attendance(demo_loaded)
+    table = demo_attendance()
     users = demo_loaded.data.users.set_index("user_id")
-    joined, warnings = unit_attendance(demo_loaded.data.users, demo_loaded.data.units, "DV001", table, "a.csv")
+    joined, warnings = join(demo_loaded, table)
     assert (joined["level"].to_numpy() == users.loc[joined["user_id"], "level"].to_numpy()).all()
+    assert (joined["unit_id"] == "DV001").all()
     assert warnings == []
-    first = table.index[0]
-    table.loc[first, "level"] = 8.0 if users.at[table.at[first, "user_id"], "level"] != 8 else 1.0
-    joined, warnings = unit_attendance(demo_loaded.data.users, demo_loaded.data.units, "DV001", table, "a.csv")
-    assert joined.at[first, "level"] == table.at[first, "level"]
-    assert len(warnings) == 1 and "level other than in users.csv" in warnings[0] and f"row {first}" in warnings[0]
+    table.loc[0, "level"] = 8.0 if users.at[table.at[0, "user_id"], "level"] != 8 else 1.0
+    joined, warnings = join(demo_loaded, table)
+    assert joined.at[0, "level"] == table.at[0, "level"]
+    assert len(warnings) == 1 and "level other than in users.csv" in warnings[0]
+    assert f"row {table.at[0, 'row']})" in warnings[0] and "attendance_DV001.csv" in warnings[0]
 
 
 def test_attendance_warnings_name_the_users(demo_loaded):
-    table = demo_attendance(demo_loaded)
+    table = demo_attendance()
     dropped = table["user_id"].iloc[0]
     table = table[table["user_id"].ne(dropped)]
     short_user = table["user_id"].iloc[0]
     table = table.drop(index=table.index[table["user_id"].eq(short_user)][1:])  # one day left
-    _, warnings = unit_attendance(demo_loaded.data.users, demo_loaded.data.units, "DV001", table, "a.csv")
+    _, warnings = join(demo_loaded, table)
     text = "\n".join(warnings)
     assert f"without attendance ({dropped})" in text
     assert short_user in text and "far from their time extent" in text
 
 
-@pytest.mark.parametrize(("unit", "message"), [("DV9999", "unknown unit"), ("BV001", "not daily activity")])
-def test_unit_must_be_a_daily_activity_unit(demo_loaded, unit, message):
-    if unit == "BV001":
-        units = demo_loaded.data.units
-        unit = units.loc[units["service"].eq("bostad_vuxna"), "unit_id"].iloc[0]
+@pytest.mark.parametrize(("units", "message"), [(("DV9999",), "unknown unit"), (("housing",), "not daily activity"),
+                                                (("DV001", "DV001"), "named twice")])
+def test_units_must_be_daily_activity_units_named_once(demo_loaded, units, message):
+    if units == ("housing",):
+        frame = demo_loaded.data.units
+        units = (frame.loc[frame["service"].eq("bostad_vuxna"), "unit_id"].iloc[0],)
     with pytest.raises(InputError) as err:
-        unit_attendance(demo_loaded.data.users, demo_loaded.data.units, unit, demo_attendance(demo_loaded), "a.csv")
+        join(demo_loaded, demo_attendance(), units)
     assert message in str(err.value.problems[0]) and "--unit" in str(err.value.problems[0])
 
 
 def test_a_user_without_a_level_anywhere_is_refused_at_the_row(demo_loaded):
-    table = demo_attendance(demo_loaded)
-    table.loc[table.index[3], "user_id"] = "NEW1"
+    table = demo_attendance()
+    table.loc[3, "user_id"] = "NEW1"
     with pytest.raises(InputError) as err:
-        unit_attendance(demo_loaded.data.users, demo_loaded.data.units, "DV001", table, "a.csv")
+        join(demo_loaded, table)
     problem = err.value.problems[0]
-    assert problem.location.row == table.index[3] and "NEW1" in problem.problem
+    assert problem.location.row == table.at[3, "row"] and "NEW1" in problem.problem
+
+
+def test_with_several_units_a_user_of_none_of_them_must_say_its_unit(demo_loaded):
+    table = demo_attendance("DV001", "DV002")
+    table.loc[5, ["user_id", "level"]] = ["NEW1", 3.0]
+    with pytest.raises(InputError) as err:
+        join(demo_loaded, table, ("DV001", "DV002"))
+    assert err.value.problems[0].location.column == "unit_id"
+    table.loc[5, "unit_id"] = "DV002"
+    joined, _ = join(demo_loaded, table, ("DV001", "DV002"))
+    assert joined.at[5, "unit_id"] == "DV002"
+    table.loc[5, "unit_id"] = "DV003"
+    with pytest.raises(InputError) as err:
+        join(demo_loaded, table, ("DV001", "DV002"))
+    assert "not among the units planned" in err.value.problems[0].problem
+
+
+def test_a_user_in_two_files_at_once_is_refused(demo_loaded):
+    one = demo_attendance()
+    twice = pd.concat([one, one.iloc[:1].assign(source="other.csv", row=2)], ignore_index=True)
+    with pytest.raises(InputError) as err:
+        join(demo_loaded, twice)
+    assert "overlap" in err.value.problems[0].problem
 
 
 # --- the whole unit on the demo ---------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def demo_run(demo_loaded, demo_result):
+def plan_demo(demo_loaded, demo_result, units: tuple[str, ...], roster: bool):
     from resmodel.allocation.engine import constants
     from resmodel.io.shifts import read_roster
 
-    table, _ = unit_attendance(demo_loaded.data.users, demo_loaded.data.units, "DV001",
-                               demo_attendance(demo_loaded), "a.csv")
-    units = demo_result.allocation.units
-    unit = units[units["unit_id"].eq("DV001")].iloc[0]
-    rules = shift_rules(demo_loaded.snapshot)
-    return shift_plan(table, read_roster(DEMO / "roster_DV001.csv"), unit,
-                      demo_loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), rules,
-                      constants(demo_loaded.snapshot)), unit
+    table, _ = join(demo_loaded, demo_attendance(*units), units)
+    rows = demo_result.allocation.units.set_index("unit_id").loc[list(units)].reset_index()
+    return shift_plan(table, read_roster(DEMO / "roster_DV001.csv") if roster else None, rows,
+                      demo_loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), shift_rules(demo_loaded.snapshot),
+                      constants(demo_loaded.snapshot)), rows
+
+
+@pytest.fixture(scope="module")
+def demo_run(demo_loaded, demo_result):
+    run, rows = plan_demo(demo_loaded, demo_result, ("DV001",), roster=True)
+    return run, rows.iloc[0]
 
 
 def test_demo_need_agrees_with_the_allocation_and_the_plan_with_the_need(demo_run):
@@ -261,7 +292,48 @@ def test_demo_need_agrees_with_the_allocation_and_the_plan_with_the_need(demo_ru
     assert figures.at["need_exact", "hours_per_week"] <= figures.at["need_whole_staff", "hours_per_week"]
     assert figures.at["need_whole_staff", "hours_per_week"] <= figures.at["plan", "hours_per_week"]
     assert (run.need["planned"] >= run.need["staff_needed"]).all()
-    assert set(run.statuses.values()) == {"Optimal"}
+    assert set(run.statuses.values()) == {"Optimal"} and run.pooling is None
+
+
+def test_units_staffed_together_never_need_more_than_apart(demo_loaded, demo_result):
+    together, rows = plan_demo(demo_loaded, demo_result, ("DV001", "DV002"), roster=False)
+    pooled = together.pooling.set_index("units")
+    for unit_id in ("DV001", "DV002"):  # each unit's own row is its plan alone
+        alone, _ = plan_demo(demo_loaded, demo_result, (unit_id,), roster=False)
+        week = alone.summary.set_index("weekday").loc["week"]
+        assert pooled.at[unit_id, "plan_hours"] == week["plan_hours"]
+        assert pooled.at[unit_id, "need_hours"] == week["need_hours"]
+    assert (together.need["staff_needed"] <= together.need["staff_needed_apart"]).all()
+    assert pooled.at["apart", "plan_hours"] == pooled.loc[["DV001", "DV002"], "plan_hours"].sum()
+    assert pooled.at["saving", "plan_hours"] == pooled.at["apart", "plan_hours"] - pooled.at["together", "plan_hours"]
+    assert pooled.at["saving", "plan_hours"] >= 0
+    figures = together.comparison.set_index("measure")
+    assert figures.at["allocation_direct", "hours_per_year"] == pytest.approx(rows["direct_hours"].sum())
+    assert figures.at["staff_csv", "fte"] == pytest.approx(rows["fte_roster"].sum())
+
+
+def test_pooling_by_hand_two_small_units_share_one_person():
+    table = attend(("mon", 8, 11, 1), ("mon", 8, 11, 1)).assign(unit_id=["A", "B"], source="a.csv", row=[2, 3])
+    rows = pd.DataFrame({"unit_id": ["A", "B"], "direct_hours": 0.0, "total_hours": 0.0, "fte_roster": 0.0,
+                         "roster_cost": 0.0})
+    run = shift_plan(table, None, rows, RATIO, RULES, _FakeConstants())
+    pooled = run.pooling.set_index("units")
+    # apart each unit needs a whole person for 0.14 of one; together 0.28 still rounds to one
+    assert pooled["plan_hours"].to_dict() == {"A": 3.0, "B": 3.0, "apart": 6.0, "together": 3.0, "saving": 3.0}
+    assert pooled.at["saving", "plan_fte"] == pytest.approx(3.0 * 40 / 1600)
+    assert pooled.at["saving", "plan_cost_sek"] == pytest.approx(3.0 * 40 / 1600 * 500_000)
+
+
+class _FakeConstants:
+    """The allocation constants the comparison reads, with round numbers."""
+
+    open_weeks = 40.0
+
+    class working_time:  # noqa: N801 — mirrors the attribute name of EngineConstants
+        available_hours = 1600.0
+        hours_per_day = 8.0
+
+    rates = {"daglig_verksamhet": type("Rates", (), {"cost_per_fte": 500_000.0})()}
 
 
 def test_shift_rules_come_from_the_parameters(demo_loaded):

@@ -15,38 +15,42 @@ import pandas as pd
 import typer
 
 SHIFT_OUTPUTS = ("shift_need.csv", "shift_plan.csv", "shift_summary.csv", "shift_comparison.csv",
-                 "roster_short.csv", "shift_chart.png", "shift_plan.xlsx")
+                 "roster_short.csv", "shift_pooling.csv", "shift_chart.png", "shift_plan.xlsx")
 
 
 def shift_plan(
-    unit: Annotated[str, typer.Option(help="daily-activity unit (unit_id of units.csv)")],
-    attendance: Annotated[Path, typer.Option(help="attendance schedule CSV/XLSX: user_id, weekday, start, end "
-                                                  "[, level] (docs/shift-plan.md)")],
+    unit: Annotated[list[str], typer.Option(help="daily-activity unit (unit_id of units.csv); repeat it to plan "
+                                                 "units staffed together, e.g. in the same premises")],
+    attendance: Annotated[list[Path], typer.Option(help="attendance schedule CSV/XLSX: user_id, weekday, start, end "
+                                                        "[, level, unit_id] (docs/shift-plan.md); repeat it for "
+                                                        "one file per unit")],
     scenario: Annotated[Path, typer.Option(help="scenario giving the users' levels, the parameters and the "
                                                 "allocation")] = Path("scenarios/base.yaml"),
-    roster: Annotated[Path | None, typer.Option(help="the unit's staff schedule CSV/XLSX: weekday, start, end "
+    roster: Annotated[Path | None, typer.Option(help="the staff schedule CSV/XLSX: weekday, start, end "
                                                      "[, staff_id, break_start, break_end]")] = None,
     slot_minutes: Annotated[int, typer.Option(help="length of a time slot: 15, 30 or 60 minutes (60 only with shift "
                                                    "rules in whole hours; the default break is 30 minutes)")] = 30,
     min_staff: Annotated[int, typer.Option(help="fewest staff on duty while any user is present")] = 1,
-    out: Annotated[Path | None, typer.Option(help="output folder (default results/shift_plan/<unit>; new, empty, or "
-                                                  "an earlier output of this command, which is replaced)")] = None,
+    out: Annotated[Path | None, typer.Option(help="output folder (default results/shift_plan/<unit>[+<unit>…]; new, "
+                                                  "empty, or an earlier output of this command, which is "
+                                                  "replaced)")] = None,
 ) -> None:
-    """Shift plan for a unit: staff needed per slot, the least-hours shifts (integer programme, CBC),
-    and the roster against both."""
+    """Shift plan for a unit (or units staffed together): staff needed per slot, the least-hours shifts
+    (integer programme, CBC), and the roster against both."""
     from resmodel.allocation.engine import constants
     from resmodel.errors import InputError, Location
     from resmodel.io.pnr import check_option_for_pnr
     from resmodel.io.series import csv_writer, write_atomically
-    from resmodel.io.shifts import check_slot_grid, read_attendance, read_roster
+    from resmodel.io.shifts import check_slot_grid, read_attendances, read_roster
     from resmodel.io.writers import check_output_folder, write_workbook
     from resmodel.planning.charts import shift_chart_png
     from resmodel.run import load, run
-    from resmodel.shift_run import shift_plan as plan_unit
-    from resmodel.shift_run import shift_rules, unit_attendance
+    from resmodel.shift_run import check_units, shift_rules, unit_attendance
+    from resmodel.shift_run import shift_plan as plan_units
 
-    check_option_for_pnr(unit, "--unit")
-    out = out or Path("results/shift_plan") / unit
+    for unit_id in unit:
+        check_option_for_pnr(unit_id, "--unit")
+    out = out or Path("results/shift_plan") / "+".join(unit)
     check_output_folder(out, SHIFT_OUTPUTS)
     if slot_minutes not in (15, 30, 60):
         raise InputError.at(Location(path="--slot-minutes"), f"--slot-minutes {slot_minutes}", "15, 30 or 60",
@@ -55,18 +59,17 @@ def shift_plan(
         raise InputError.at(Location(path="--min-staff"), f"--min-staff {min_staff}", "a whole number from 0 to 50",
                             "correct --min-staff")
     loaded = load(scenario)
+    check_units(loaded.data.units, unit)
     rules = shift_rules(loaded.snapshot, slot_minutes, min_staff)
-    table = read_attendance(attendance, str(attendance))
-    table, warnings = unit_attendance(loaded.data.users, loaded.data.units, unit, table, str(attendance))
+    table, warnings = unit_attendance(loaded.data.users, loaded.data.units, unit, read_attendances(attendance))
     shifts = None
     if roster is not None:
         shifts = read_roster(roster, str(roster))
         check_slot_grid(shifts, ("start", "end", "break_start", "break_end"), slot_minutes, str(roster))
-    result = run(loaded)
-    units = result.allocation.units
-    unit_row = units[units["unit_id"].eq(unit).to_numpy()].iloc[0]
-    plan = plan_unit(table, shifts, unit_row, loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), rules,
-                     constants(loaded.snapshot))
+    units = run(loaded).allocation.units
+    rows = units.set_index("unit_id").loc[unit].reset_index()
+    plan = plan_units(table, shifts, rows, loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), rules,
+                      constants(loaded.snapshot))
     for warning in [*warnings, *plan.warnings]:
         typer.echo(f"warning: {warning}", err=True)
     _echo(plan)
@@ -74,11 +77,13 @@ def shift_plan(
                "shift_plan.csv": csv_writer(_with_clock(plan.plan, ("start", "end", "break_start", "break_end"))),
                "shift_summary.csv": csv_writer(plan.summary),
                "shift_comparison.csv": csv_writer(plan.comparison)}
+    if plan.pooling is not None:
+        writers["shift_pooling.csv"] = csv_writer(plan.pooling)
     if plan.short is not None:
         writers["roster_short.csv"] = csv_writer(_with_clock(plan.short, ("start", "end")))
     workbook = _workbook(plan)
     writers["shift_plan.xlsx"] = lambda path: write_workbook(workbook, path)
-    png = shift_chart_png(plan.need, unit)
+    png = shift_chart_png(plan.need, "+".join(plan.unit_ids))
     writers["shift_chart.png"] = lambda path: path.write_bytes(png)
     files = write_atomically(out, writers, SHIFT_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
@@ -101,6 +106,8 @@ def _workbook(plan) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
               "Per halvtimme" if plan.rules.slot_minutes == 30 else "Per tidslucka": (
                   _with_clock(need_grid(plan.need), ("slot_start",)), {}),
               "Bemanningsplan": (_with_clock(plan.plan, ("start", "end", "break_start", "break_end")), {})}
+    if plan.pooling is not None:
+        sheets["Samplanering"] = (plan.pooling, {})
     if plan.short is not None:
         sheets["Underbemanning"] = (_with_clock(plan.short, ("start", "end")), {})
     return sheets
@@ -110,7 +117,7 @@ def _echo(plan) -> None:
     from resmodel.io.shifts import clock
 
     rules = plan.rules
-    typer.echo(f"Shift plan for {plan.unit_id} ({rules.slot_minutes}-minute slots; shifts "
+    typer.echo(f"Shift plan for {' + '.join(plan.unit_ids)} ({rules.slot_minutes}-minute slots; shifts "
                f"{rules.min_shift_minutes / 60:g}–{rules.max_shift_minutes / 60:g} h, a {rules.break_minutes}-minute "
                f"break in shifts over {rules.max_work_without_break / 60:g} h of work)\n")
     typer.echo("Per weekday, staff-hours:")
@@ -120,6 +127,17 @@ def _echo(plan) -> None:
         parts = [f"{s.staff}× {clock(s.start)}–{clock(s.end)}" + (f" (rast {clock(s.break_start)})"
                  if not pd.isna(s.break_start) else "") for s in shifts.itertuples()]
         typer.echo(f"  {day}: " + ", ".join(parts))
+    if plan.pooling is not None:
+        pooled = plan.pooling.set_index("units")
+        saving, apart = pooled.loc["saving"], pooled.loc["apart"]
+        typer.echo(f"\nStaffed together, the {len(plan.unit_ids)} units need {saving['plan_hours']:,.1f} fewer staff-hours "
+                   f"a week than each on its own ({pooled.at['together', 'plan_hours']:,.1f} against "
+                   f"{apart['plan_hours']:,.1f} in the least-hours plans; {saving['plan_fte']:,.2f} FTE, "
+                   f"{saving['plan_cost_sek'] / 1000:,.0f} kSEK a year). This assumes staff can move between the "
+                   "units during the day:")
+        typer.echo(plan.pooling.to_string(index=False, formatters={
+            "need_hours": "{:,.1f}".format, "plan_hours": "{:,.1f}".format, "plan_fte": "{:,.2f}".format,
+            "plan_cost_sek": "{:,.0f}".format}))
     typer.echo("\nWeekly figures beside the allocation (hours a week; full-time staff that is, all present; hours a "
                "year × open weeks; FTE to cover it all year with leave and sickness; SEK a year):")
     shown = plan.comparison.drop(columns="label")

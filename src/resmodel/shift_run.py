@@ -32,15 +32,16 @@ HOURS_TOLERANCE = 0.10
 
 @dataclass(frozen=True)
 class ShiftRun:
-    """Everything ``resmodel shift-plan`` reports for one unit."""
+    """Everything ``resmodel shift-plan`` reports for one unit or several staffed together."""
 
-    unit_id: str
+    unit_ids: tuple[str, ...]
     rules: ShiftRules
     need: pd.DataFrame          # per weekday and slot: users, need, planned (and actual) staff
     plan: pd.DataFrame          # the least-hours shifts
     summary: pd.DataFrame       # per weekday and the week
     comparison: pd.DataFrame    # weekly figures beside the allocation: hours, FTE, SEK
     short: pd.DataFrame | None  # the roster's understaffed periods (None without a roster)
+    pooling: pd.DataFrame | None  # several units: each alone, apart, together, saving (None for one unit)
     statuses: dict[str, str]
     warnings: list[str]
 
@@ -71,60 +72,93 @@ def shift_rules(snapshot, slot_minutes: int = 30, min_staff: int = 1) -> ShiftRu
     return rules
 
 
-def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_id: str, attendance: pd.DataFrame,
-                    display: str) -> tuple[pd.DataFrame, list[str]]:
-    """``attendance`` (read_attendance) with every row's need level: the row's own, else the user's
-    level in ``users``. Refuses a unit that is not daily activity and a user with no level to use;
-    warns about users listed elsewhere, changed levels, users of the unit without attendance, and
-    attended hours far from the time extent in users.csv."""
+def check_units(units: pd.DataFrame, unit_ids: list[str]) -> None:
+    """Each planned unit must be a daily-activity unit of units.csv, named once."""
     known = units.set_index("unit_id")["service"]
-    if unit_id not in known.index:
-        raise InputError.at(Location(path="--unit"), f"unknown unit '{unit_id}'", "a unit_id of units.csv",
-                            did_you_mean(unit_id, sorted(known.index)) + "correct --unit")
-    if known[unit_id] != SERVICE:
-        raise InputError.at(Location(path="--unit"), f"unit '{unit_id}' is {known[unit_id]}, not daily activity",
-                            "a daily-activity unit (daglig_verksamhet): its need per slot is the staff ratio of "
-                            "the users present", "choose a daily-activity unit; housing is staffed by shifts "
-                            "around the clock (bostad_vuxna.shifts) and is not planned by attendance")
+    for unit_id in unit_ids:
+        if unit_id not in known.index:
+            raise InputError.at(Location(path="--unit"), f"unknown unit '{unit_id}'", "a unit_id of units.csv",
+                                did_you_mean(unit_id, sorted(known.index)) + "correct --unit")
+        if known[unit_id] != SERVICE:
+            raise InputError.at(Location(path="--unit"), f"unit '{unit_id}' is {known[unit_id]}, not daily activity",
+                                "a daily-activity unit (daglig_verksamhet): its need per slot is the staff ratio of "
+                                "the users present", "choose a daily-activity unit; housing is staffed by shifts "
+                                "around the clock (bostad_vuxna.shifts) and is not planned by attendance")
+    repeated = sorted({u for u in unit_ids if unit_ids.count(u) > 1})
+    if repeated:
+        raise InputError.at(Location(path="--unit"), f"unit '{repeated[0]}' is named twice", "each unit once",
+                            "remove the repeated --unit")
+
+
+def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str],
+                    attendance: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``attendance`` (rows of one or more ``read_attendance`` files, with the columns ``source`` and
+    ``row`` that name them) with every row's need level and unit: the row's own, else the user's in
+    users.csv; a user outside the planned units counts in the only one planned (with a warning), or
+    must say its unit when several are. Refuses a user with no level and a user in two files at once;
+    warns about changed levels, new users, users of the units without attendance, and attended hours
+    far from users.csv's time extent."""
+    check_units(units, unit_ids)
     own = users[users["service"].eq(SERVICE).to_numpy()].drop_duplicates("user_id").set_index("user_id")
-    table = attendance.copy()
+    table = attendance.reset_index(drop=True)
     listed = table["user_id"].map(own["level"])
-    missing = table["level"].isna() & listed.isna()
-    for row in table.index[missing.to_numpy()][:1]:
-        user = table.at[row, "user_id"]
-        where = "has no need level there" if user in own.index else "is not a daily-activity user in users.csv"
-        raise InputError.at(Location(display, row=int(row), column="level"),
-                            f"user '{user}' {where} and the row gives none", "a level 1–8 in the row, or the user "
-                            "with a level in users.csv", "fill in 'level' for this user (a new user, or a "
-                            "changed assessment)")
+
+    def refuse(mask: pd.Series, column: str, problem, expected: str, fix: str) -> None:
+        for i in np.flatnonzero(mask.to_numpy())[:1]:
+            raise InputError.at(Location(table.at[i, "source"], row=int(table.at[i, "row"]), column=column),
+                                problem(i), expected, fix)
+
+    refuse(table["level"].isna() & listed.isna(), "level", lambda i: (
+        f"user '{table.at[i, 'user_id']}' " + ("has no need level in users.csv" if table.at[i, "user_id"] in own.index
+                                                else "is not a daily-activity user in users.csv")
+        + " and the row gives none"), "a level 1–8 in the row, or the user with a level in users.csv",
+        "fill in 'level' for this user (a new user, or a changed assessment)")
+    listed_unit = table["user_id"].map(own["unit_id"])
+    unit = table["unit_id"].fillna(listed_unit.where(listed_unit.isin(unit_ids)))
+    refuse(table["unit_id"].notna() & ~table["unit_id"].isin(unit_ids), "unit_id", lambda i: (
+        f"unit '{table.at[i, 'unit_id']}' is not among the units planned ({', '.join(unit_ids)})"),
+        "one of the units given with --unit", "correct unit_id, or add the unit with --unit")
+    if len(unit_ids) > 1:
+        refuse(unit.isna(), "unit_id", lambda i: (
+            f"user '{table.at[i, 'user_id']}' is in none of the units planned in users.csv and the row names none"),
+            "the unit_id the user belongs to when several units are planned",
+            "fill in 'unit_id' (one of " + ", ".join(unit_ids) + ")")
+    sources = table["source"].nunique()
+    if sources > 1:  # one user in two files on the same day at the same time would count twice
+        order = table.sort_values(["user_id", "weekday", "start"], kind="stable")
+        same = order["user_id"].eq(order["user_id"].shift()) & order["weekday"].eq(order["weekday"].shift())
+        clash = (same & (order["start"] < order["end"].shift())).reindex(table.index)
+        refuse(clash, "start", lambda i: (f"user '{table.at[i, 'user_id']}' is present in two rows that overlap on "
+                                          f"{table.at[i, 'weekday']} (the other in another file)"),
+               "each user's attendance once", "remove the user from one of the files")
     warnings = []
     changed = table["level"].notna() & listed.notna() & table["level"].ne(listed)
     if changed.any():
-        first = table.index[changed.to_numpy()][0]
-        warnings.append(f"{display}: {_count(table.loc[changed, 'user_id'].unique())} with a level other than in "
-                        f"users.csv (first: '{table.at[first, 'user_id']}' level {int(table.at[first, 'level'])}"
-                        f", users.csv {int(listed[first])}, row {first}); the plan uses the attendance file's")
+        i = np.flatnonzero(changed.to_numpy())[0]
+        warnings.append(f"{table.at[i, 'source']}: {_count(table.loc[changed, 'user_id'].unique())} with a level "
+                        f"other than in users.csv (first: '{table.at[i, 'user_id']}' level {int(table.at[i, 'level'])}"
+                        f", users.csv {int(listed[i])}, row {table.at[i, 'row']}); the plan uses the attendance's")
     table["level"] = table["level"].fillna(listed).astype(int)
-    elsewhere = table["user_id"].map(own["unit_id"])
-    other = elsewhere.notna() & elsewhere.ne(unit_id)
+    other = listed_unit.notna() & ~listed_unit.isin(unit_ids) & table["unit_id"].isna()
     if other.any():
         ids = sorted(table.loc[other, "user_id"].unique())
-        warnings.append(f"{display}: {_count(ids)} in another unit in users.csv ({_names(ids)}); planned here")
+        warnings.append(f"{_count(ids)} in another unit in users.csv ({_names(ids)}); planned in {unit_ids[0]}")
+    table["unit_id"] = unit.fillna(unit_ids[0])
     new = sorted(table.loc[listed.isna().to_numpy(), "user_id"].unique())
     if new:
-        warnings.append(f"{display}: {_count(new)} not among the daily-activity users of users.csv ({_names(new)}), "
-                        "planned at the level in the file (check the id if the user is not new)")
-    unit_users = own.index[own["unit_id"].eq(unit_id).to_numpy()]
-    absent = sorted(set(unit_users) - set(table["user_id"]))
-    if absent:
-        warnings.append(f"{display}: {_count(absent)} of {unit_id} in users.csv without attendance "
-                        f"({_names(absent)}); the plan has no need for them")
+        warnings.append(f"{_count(new)} not among the daily-activity users of users.csv ({_names(new)}), planned at "
+                        "the level in the attendance (check the id if the user is not new)")
+    for unit_id in unit_ids:
+        absent = sorted(set(own.index[own["unit_id"].eq(unit_id).to_numpy()]) - set(table["user_id"]))
+        if absent:
+            warnings.append(f"{_count(absent)} of {unit_id} in users.csv without attendance ({_names(absent)}); "
+                            "the plan has no need for them")
     attended = (table["end"] - table["start"]).groupby(table["user_id"]).sum() / 60.0
     extent = own["weekly_hours"].reindex(attended.index)
     far = extent.notna() & ((attended - extent).abs() > np.maximum(1.0, HOURS_TOLERANCE * extent))
     if far.any():
         ids = list(attended.index[far.to_numpy()])
-        warnings.append(f"{display}: {_count(ids)} attend hours far from their time extent in users.csv (" + ", ".join(
+        warnings.append(f"{_count(ids)} attend hours far from their time extent in users.csv (" + ", ".join(
             f"{u} {attended[u]:g} h against {extent[u]:g} h" for u in ids[:5]) + (", …" if len(ids) > 5 else "")
             + "); the plan follows the attendance, the allocation users.csv")
     return table, warnings
@@ -138,29 +172,28 @@ def _names(ids: list[str]) -> str:
     return ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
 
 
-def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, unit: pd.Series, staff_ratio: np.ndarray,
+def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.DataFrame, staff_ratio: np.ndarray,
                rules: ShiftRules, constants, time_limit_s: int = 60) -> ShiftRun:
-    """Need, plan, roster comparison and weekly figures for one unit. ``attendance`` has a level on
-    every row (``unit_attendance``); ``unit`` is the unit's row of the base-year allocation;
-    ``constants`` the allocation's (open weeks, available hours per FTE, cost per FTE)."""
+    """Need, plan, roster comparison and weekly figures for one unit, or for several units staffed
+    together (their users' need summed before rounding to whole staff, one plan for all; each unit's
+    own plan beside it in ``pooling``, with the plans' FTE and cost a year). ``attendance`` has a level and a unit on every row
+    (``unit_attendance``); ``units`` are the units' rows of the base-year allocation; ``constants``
+    the allocation's (open weeks, available hours per FTE, cost per FTE)."""
     off = attendance[((attendance["start"] % rules.slot_minutes) + (attendance["end"] % rules.slot_minutes)).gt(0)
                      .to_numpy()]
     warnings = []
     if not off.empty:
         first = off.iloc[0]
-        warnings.append(f"{len(off)} attendance row(s) off the {rules.slot_minutes}-minute grid (first on row "
-                        f"{off.index[0]}: {clock(first['start'])}–{clock(first['end'])}); a user counts in every slot "
-                        "their attendance touches, so the need is rounded outwards (a smaller --slot-minutes "
-                        "follows the times more closely)")
+        warnings.append(f"{len(off)} attendance row(s) off the {rules.slot_minutes}-minute grid (first: row "
+                        f"{first['row']} of {first['source']}, {clock(first['start'])}–{clock(first['end'])}); a "
+                        "user counts in every slot their attendance touches, so the need is rounded outwards (a "
+                        "smaller --slot-minutes follows the times more closely)")
     need = slot_need(attendance, staff_ratio, rules)
-    statuses, plan = plan_shifts(need, rules, time_limit_s)  # on the users' hours, whatever the roster
-    failed = {d: s for d, s in statuses.items() if s not in SHIFTS_FOUND}
-    if failed:  # every need can be covered by enough shifts; a failure is the solver's
-        raise RuntimeError(f"the shift plan could not be solved ({failed})")
-    slow = [d for d, s in statuses.items() if s == "Time limit"]
-    if slow:
-        warnings.append(f"the solver stopped at its time limit on {', '.join(slow)}: the plan covers the need, "
-                        "but fewer hours may be possible")
+    statuses, plan = _solved(need, rules, time_limit_s, warnings, "")
+    pooling = None
+    unit_ids = tuple(units["unit_id"])
+    if len(unit_ids) > 1:
+        need, pooling = _apart(attendance, need, plan, unit_ids, staff_ratio, rules, time_limit_s, warnings)
     if roster is not None:
         need = widen_to(need, roster, rules)
     need = need.assign(planned=coverage(plan, need, rules))
@@ -174,11 +207,56 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, unit: pd.S
             warnings.append(f"{len(long)} roster shift(s) longer than {rules.max_work_without_break / 60:g} h without "
                             f"a break (Arbetstidslagen 15 §), first on row {long.index[0]}")
     summary = day_summary(need, plan, roster, rules)
-    comparison = _comparison(need, summary, unit, constants, rules)
-    return ShiftRun(str(unit["unit_id"]), rules, need, plan, summary, comparison, short, statuses, warnings)
+    comparison = _comparison(need, summary, units, constants, rules)
+    if pooling is not None:
+        pooling["plan_fte"] = pooling["plan_hours"] * constants.open_weeks / constants.working_time.available_hours
+        pooling["plan_cost_sek"] = pooling["plan_fte"] * constants.rates[SERVICE].cost_per_fte
+    return ShiftRun(unit_ids, rules, need, plan, summary, comparison, short, pooling, statuses, warnings)
 
 
-def _comparison(need: pd.DataFrame, summary: pd.DataFrame, unit: pd.Series, constants,
+def _solved(need: pd.DataFrame, rules: ShiftRules, time_limit_s: int, warnings: list[str],
+            whose: str) -> tuple[dict[str, str], pd.DataFrame]:
+    """``plan_shifts``, with a warning for a weekday stopped at the time limit."""
+    statuses, plan = plan_shifts(need, rules, time_limit_s)
+    failed = {d: s for d, s in statuses.items() if s not in SHIFTS_FOUND}
+    if failed:  # every need can be covered by enough shifts; a failure is the solver's
+        raise RuntimeError(f"the shift plan could not be solved ({failed})")
+    slow = [d for d, s in statuses.items() if s == "Time limit"]
+    if slow:
+        warnings.append(f"the solver stopped at its time limit on {', '.join(slow)}{whose}: the plan covers the "
+                        "need, but fewer hours may be possible")
+    return statuses, plan
+
+
+def _apart(attendance: pd.DataFrame, need: pd.DataFrame, plan: pd.DataFrame, unit_ids: tuple[str, ...],
+           staff_ratio: np.ndarray, rules: ShiftRules, time_limit_s: int,
+           warnings: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each unit planned on its own: the need table gains ``staff_needed_apart`` (the units' whole-staff
+    needs summed), and a table per unit and for the units apart and together: need hours, plan hours
+    and shifts."""
+    hours = rules.slot_minutes / 60.0
+    keys = ["weekday", "slot_start"]
+    apart = need[keys].assign(staff_needed_apart=0)
+    rows = []
+    for unit_id in unit_ids:
+        own = slot_need(attendance[attendance["unit_id"].eq(unit_id).to_numpy()], staff_ratio, rules)
+        _, own_plan = _solved(own, rules, time_limit_s, warnings, f" for {unit_id} alone")
+        matched = apart[keys].merge(own[[*keys, "staff_needed"]], on=keys, how="left")["staff_needed"]
+        apart["staff_needed_apart"] += matched.fillna(0).astype(int).to_numpy()
+        rows.append((unit_id, own["staff_needed"].sum() * hours, (own_plan["work_minutes"] * own_plan["staff"]).sum()
+                     / 60.0, int(own_plan["staff"].sum())))
+    table = pd.DataFrame(rows, columns=["units", "need_hours", "plan_hours", "plan_shifts"])
+    alone = table[["need_hours", "plan_hours", "plan_shifts"]].sum()
+    together = (need["staff_needed"].sum() * hours, (plan["work_minutes"] * plan["staff"]).sum() / 60.0,
+                int(plan["staff"].sum()))
+    table.loc[len(table)] = ["apart", *alone]
+    table.loc[len(table)] = ["together", *together]
+    table.loc[len(table)] = ["saving", *(alone - pd.Series(together, index=alone.index))]
+    table["plan_shifts"] = table["plan_shifts"].astype(int)
+    return need.merge(apart, on=keys, how="left"), table
+
+
+def _comparison(need: pd.DataFrame, summary: pd.DataFrame, units: pd.DataFrame, constants,
                 rules: ShiftRules) -> pd.DataFrame:
     """Weekly staff hours of the need, the plan and the roster beside the allocation's, each also as
     full-time staff on the schedule (÷ contract hours a week, everyone present), per year (× open
@@ -186,6 +264,7 @@ def _comparison(need: pd.DataFrame, summary: pd.DataFrame, unit: pd.Series, cons
     covered) and SEK (× cost per FTE). The staff.csv row is the other way round: employed FTE, their
     contract hours a week and the hours they deliver in a year."""
     week = summary.set_index("weekday").loc["week"]
+    unit = units[["direct_hours", "total_hours", "fte_roster", "roster_cost"]].sum()
     weeks = constants.open_weeks
     awt = constants.working_time.available_hours
     cost_per_fte = constants.rates[SERVICE].cost_per_fte
@@ -222,8 +301,9 @@ def need_grid(need: pd.DataFrame) -> pd.DataFrame:
     longest day, per weekday the staff needed, planned and (with a roster) on the roster."""
     from resmodel.planning.charts import DAY_LABELS
 
-    measures = [c for c in ("staff_needed", "planned", "actual") if c in need]
-    words = {"staff_needed": "behov", "planned": "plan", "actual": "schema"}
+    measures = [c for c in ("staff_needed", "staff_needed_apart", "planned", "actual") if c in need]
+    words = {"staff_needed": "behov", "staff_needed_apart": "behov var för sig", "planned": "plan",
+             "actual": "schema"}
     wide = need.pivot(index="slot_start", columns="weekday", values=measures)
     days = [d for d in DAY_LABELS if d in set(need["weekday"])]
     wide = wide.reindex(columns=pd.MultiIndex.from_product([measures, days])).fillna(0).astype(int)

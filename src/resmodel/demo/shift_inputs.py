@@ -1,5 +1,6 @@
-"""Demo attendance schedule (*beläggningsschema*) and staff schedule (*arbetsschema*) for one
-daily-activity unit, for the shift plan (``attendance_DV001.csv``, ``roster_DV001.csv``).
+"""Demo attendance schedules (*beläggningsschema*) for the two daily-activity units in one premises
+and a staff schedule (*arbetsschema*) for one of them, for the shift plan (``attendance_DV001.csv``,
+``attendance_DV002.csv``, ``roster_DV001.csv``).
 
 Synthetic, like the rest of the demo: each user of the unit attends their time extent from
 users.csv (weekly_hours): 25 hours or more spread over the five weekdays, less on as many 5-hour days
@@ -19,6 +20,7 @@ import pandas as pd
 from resmodel.planning.shifts import WEEKDAYS
 
 DEMO_UNIT = "DV001"
+POOLED_UNITS = ("DV001", "DV002")  # the two units in premises L-DV001: attendance for both, a roster for DV001
 ARRIVALS = (8 * 60, 8 * 60 + 30, 9 * 60)  # minutes after midnight
 WORKDAYS = WEEKDAYS[:5]
 #: (start, end, break start, break end, staff on it every weekday) — 7 full-time staff on the schedule
@@ -32,7 +34,7 @@ def _at(minutes: int) -> str:
 
 def demo_attendance(users: pd.DataFrame, seed: int, unit_id: str = DEMO_UNIT) -> pd.DataFrame:
     """One row per user and weekday attended; levels are left to users.csv."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([seed, int(unit_id.removeprefix("DV"))])
     unit = users[(users["unit_id"] == unit_id) & (users["service"] == "daglig_verksamhet")].sort_values("user_id")
     rows = []
     for user in unit.itertuples():

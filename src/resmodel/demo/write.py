@@ -9,7 +9,7 @@ from resmodel.demo.budget_inputs import generate_budget_inputs
 from resmodel.demo.forecast_inputs import generate_forecast_inputs
 from resmodel.demo.generate import BASE_DATE, generate
 from resmodel.demo.planning_inputs import premises_candidates
-from resmodel.demo.shift_inputs import DEMO_UNIT, demo_attendance, demo_roster
+from resmodel.demo.shift_inputs import DEMO_UNIT, POOLED_UNITS, demo_attendance, demo_roster
 from resmodel.io.parameters import load_parameters
 from resmodel.io.writers import write_csv
 
@@ -24,7 +24,8 @@ def demo_tables(folder: Path, seed: int) -> dict:
     tables = generate(seed, tree.snapshot(DEMO_PARAMETER_DATE))
     tables.update(generate_forecast_inputs(tables["volume_history"], seed))
     tables["premises_candidates"] = premises_candidates(tables["premises"])
-    tables[f"attendance_{DEMO_UNIT}"] = demo_attendance(tables["users"], seed)
+    for unit_id in POOLED_UNITS:
+        tables[f"attendance_{unit_id}"] = demo_attendance(tables["users"], seed, unit_id)
     tables[f"roster_{DEMO_UNIT}"] = demo_roster()
     budget = generate_budget_inputs(BUDGET_SEED)
     tables.update({"budget_actuals": budget["actuals"], "budget_frames": budget["frames"],

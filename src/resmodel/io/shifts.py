@@ -24,6 +24,8 @@ ATTENDANCE = TableSchema("attendance", "Beläggningsschema — when each user of
     Column("end", "str", "departure, HH:MM (24:00 for midnight)"),
     Column("level", "int", "need level 1–8 (empty: the user's level in users.csv; give it for a user not yet "
            "there, or to test a changed level)", "level", required=False, minimum=1, maximum=8),
+    Column("unit_id", "id", "the user's unit when several units are planned together (empty: the unit in "
+           "users.csv)", required=False),
 ))
 
 ROSTER = TableSchema("roster", "Arbetsschema — the unit's staff shifts in a typical week, one row per shift", (
@@ -111,6 +113,13 @@ def read_attendance(path: Path | str, display: str | None = None) -> pd.DataFram
     require_rows(table, display, "one row per user and weekday present (user_id, weekday, start, end)",
                  "add the users' attendance")
     return prepare_attendance(table, display)
+
+
+def read_attendances(paths: list[Path]) -> pd.DataFrame:
+    """Several attendance files (one per unit, say) as one table, each row named by ``source`` (the
+    file) and ``row`` (its spreadsheet row) for later messages."""
+    tables = [read_attendance(path).assign(source=str(path)).rename_axis("row").reset_index() for path in paths]
+    return pd.concat(tables, ignore_index=True)
 
 
 def prepare_attendance(table: pd.DataFrame, display: str) -> pd.DataFrame:

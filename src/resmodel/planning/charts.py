@@ -34,6 +34,9 @@ def shift_chart_png(need: pd.DataFrame, unit_id: str) -> bytes:
 
             ax.fill_between(edges, steps("staff_needed"), step="post", color="#c6dbef",
                             label="behov — staff needed")
+            if "staff_needed_apart" in rows:
+                ax.step(edges, steps("staff_needed_apart"), where="post", color="#737373", linewidth=1.2,
+                        linestyle=":", label="behov var för sig — need, each unit alone")
             ax.step(edges, steps("planned"), where="post", color="#08519c", linewidth=1.4,
                     label="plan — least-hours shifts")
             if "actual" in rows:
@@ -47,7 +50,8 @@ def shift_chart_png(need: pd.DataFrame, unit_id: str) -> bytes:
         fig.suptitle(f"{unit_id}: personal per {minutes} minuter — staff per {minutes}-minute slot")
         handles, labels = axes[0].get_legend_handles_labels()
         top = 1 - 0.75 / fig.get_figheight()
-        fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, top + 0.01), ncol=3, fontsize=8,
+        fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, top + 0.01), ncol=min(3, len(labels)),
+                   fontsize=8,
                    frameon=False)
         fig.tight_layout(rect=(0, 0, 1, top - 0.01))
     return _png(fig)

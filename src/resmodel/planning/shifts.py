@@ -251,6 +251,7 @@ def widen_to(need: pd.DataFrame, shifts: pd.DataFrame, rules: ShiftRules) -> pd.
         starts = np.arange(first, last, slot)
         full = pd.DataFrame({"weekday": day, "slot_start": starts, "slot_end": starts + slot})
         full = full.merge(rows, on=["weekday", "slot_start", "slot_end"], how="left")
-        frames.append(full.fillna({"users_present": 0, "staff_need_exact": 0.0, "staff_needed": 0}).astype(
-            {"users_present": int, "staff_needed": int}))
+        counts = [c for c in rows.columns if c in ("users_present", "staff_needed", "staff_needed_apart")]
+        frames.append(full.fillna({"staff_need_exact": 0.0, **dict.fromkeys(counts, 0)}).astype(
+            dict.fromkeys(counts, int)))
     return pd.concat(frames, ignore_index=True)
