@@ -1,6 +1,7 @@
-"""The section manager's shift plan for one daily-activity unit (model.md §5): the unit's attendance
-schedule joined to its users' need levels, the staff needed per slot, the least-hours shift plan, the
-actual staff schedule against both, and the weekly figures set beside the unit's allocation.
+"""The section manager's shift plan for a daily-activity unit, or several staffed together (model.md
+§5): the attendance schedules joined to the users' need levels, the staff needed per slot, the
+least-hours shift plan, the actual staff schedule against both, the weekly figures set beside the
+units' allocation, and — for several units — what staffing them together saves.
 
 Works on in-memory tables and a loaded scenario (its users, parameters and base-year allocation);
 the CLI and the API read the files and write the results."""
@@ -176,9 +177,10 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
                rules: ShiftRules, constants, time_limit_s: int = 60) -> ShiftRun:
     """Need, plan, roster comparison and weekly figures for one unit, or for several units staffed
     together (their users' need summed before rounding to whole staff, one plan for all; each unit's
-    own plan beside it in ``pooling``, with the plans' FTE and cost a year). ``attendance`` has a level and a unit on every row
-    (``unit_attendance``); ``units`` are the units' rows of the base-year allocation; ``constants``
-    the allocation's (open weeks, available hours per FTE, cost per FTE)."""
+    own plan beside it in ``pooling``, with the plans' FTE and cost a year). ``attendance`` has a
+    level and a unit on every row (``unit_attendance``); ``units`` are the units' rows of the
+    base-year allocation; ``constants`` the allocation's (open weeks, available hours per FTE, cost
+    per FTE)."""
     off = attendance[((attendance["start"] % rules.slot_minutes) + (attendance["end"] % rules.slot_minutes)).gt(0)
                      .to_numpy()]
     warnings = []
