@@ -11,10 +11,10 @@ import pandas as pd
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.problems import RequestBody, one_problem, problem_response
+from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
-from resmodel.errors import Problem, ResmodelError
+from resmodel.errors import ResmodelError
 
 router = APIRouter()
 DEMAND, CANDIDATES = "body.demand", "body.candidates"  # the source names the checks put in locations
@@ -25,7 +25,7 @@ WORDING = {"give --places and --own-cost-per-place for this service":
            "--max-external": "max_external", "--waiting-cost": "waiting_cost",
            "--investment-ceiling": "investment_ceiling", "--service": "service",
            "in today's places (--places)": "in the scenario's premises", "(--no-external)": "(no_external)"}
-FIELDS = {"--scenario": "scenario", **{k: v for k, v in WORDING.items() if k.startswith("--")}}
+BODY = BodyWording({DEMAND: "demand", CANDIDATES: "candidates"}, {**WORDING, "--scenario": "scenario"})
 
 
 class DemandPoint(RequestBody):
@@ -85,30 +85,6 @@ class PlanResponse(BaseModel):
     warnings: list[str]
 
 
-def _worded(text: str) -> str:
-    """A shared message in this endpoint's words (its fields for the CLI's options)."""
-    for cli, api in WORDING.items():
-        text = text.replace(cli, api)
-    return text
-
-
-def _msg(p: Problem) -> str:
-    return _worded(f"{p.problem}. Expected {p.expected}. Fix: {p.fix}")
-
-
-def _json_problem(p: Problem) -> dict[str, Any]:
-    """A check's problem at its JSON path: table rows as body.demand[i] / body.candidates[i], request
-    fields (the CLI's options in shared checks) at body.<field>."""
-    loc = p.location
-    if loc.file in (DEMAND, CANDIDATES):
-        where: list[Any] = ["body", loc.file.split(".")[1]]
-        if loc.row is not None:
-            where += [loc.row, *([loc.column] if loc.column else [])]
-        return {"loc": where, "msg": _msg(p)}
-    field = FIELDS.get(loc.path or "")
-    return {"loc": ["body", field] if field else ["body"], "msg": _msg(p)}
-
-
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON objects, missing values as null."""
     return [{k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for k, v in row.items()}
@@ -137,7 +113,7 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
         inputs = scenario_inputs(loaded, result, request.service, request.scenario)
     except ResmodelError as exc:  # a service without premises: at the service, without the server's paths
         prefix = str(scenario_folder().resolve().parent) + os.sep
-        raise problem_response(422, [{"loc": ["body", "service"], "msg": _msg(p).replace(prefix, "")}
+        raise problem_response(422, [{"loc": ["body", "service"], "msg": BODY.message(p).replace(prefix, "")}
                                      for p in exc.problems]) from None
     columns = [c.name for c in SCHEMA.columns]
     candidates = pd.DataFrame([{**c.model_dump(), "service": request.service} for c in request.candidates])[columns]
@@ -161,11 +137,11 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
         plan = premises_plan(demand, request.service, table, costs, inputs.groups if by_level else inputs.places,
                              "volume", DEMAND, CANDIDATES)
     except ResmodelError as exc:
-        raise problem_response(422, [_json_problem(p) for p in exc.problems]) from None
+        raise problem_response(422, [BODY.json_problem(p) for p in exc.problems]) from None
     return PlanResponse(resmodel_version=__version__, scenario=loaded.scenario.name, service=request.service,
                         status=plan.result.status, plan=_records(plan.plan), yearly=_records(plan.yearly),
                         by_level=_records(plan.by_level) if plan.by_level is not None else [],
                         capacity=_records(plan.capacity),
-                        notes=[_worded(n) for n in (*inputs.notes, *cost_notes(
+                        notes=[BODY.worded(n) for n in (*inputs.notes, *cost_notes(
                             inputs, request.own_cost_per_place, request.external_price, request.no_external))],
-                        warnings=[_worded(w.removeprefix(f"{CANDIDATES}: ")) for w in plan.warnings])
+                        warnings=[BODY.worded(w.removeprefix(f"{CANDIDATES}: ")) for w in plan.warnings])

@@ -6,6 +6,7 @@ message echoes a submitted value that looks like a personal identity number."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from pydantic_core import PydanticCustomError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from resmodel import __version__
-from resmodel.errors import ResmodelError, shown
+from resmodel.errors import Problem, ResmodelError, shown
 from resmodel.io.pnr import looks_like_pnr
 
 ENDPOINTS = ("POST /runs, POST /projections, POST /forecasts, POST /premises-plans, POST /shift-plans, "
@@ -55,6 +56,34 @@ def _body(problems: list[dict[str, Any]]) -> dict[str, Any]:
              [part if isinstance(part, int) else shown(part, 100) for part in value] if key == "loc" else value
              for key, value in p.items()} for p in problems]
     return {"problems": safe, "resmodel_version": __version__}
+
+
+@dataclass(frozen=True)
+class BodyWording:
+    """How an endpoint shows the core's problems: rows of a table sent in the body (the source name the
+    checks put in locations) at ``body.<field>[row].<column>``, and the CLI's words in shared messages
+    (``--unit``) in the endpoint's (``unit_ids``); an option-located problem at its request field."""
+
+    sources: dict[str, str]  # source name in locations → body field
+    words: dict[str, str]    # CLI wording → the endpoint's; '--option' keys also locate problems
+
+    def worded(self, text: str) -> str:
+        for cli, api in self.words.items():
+            text = text.replace(cli, api)
+        return text
+
+    def message(self, p: Problem) -> str:
+        return self.worded(f"{p.problem}. Expected {p.expected}. Fix: {p.fix}")
+
+    def json_problem(self, p: Problem) -> dict[str, Any]:
+        loc = p.location
+        if loc.file in self.sources:
+            where: list[Any] = ["body", self.sources[loc.file]]
+            if loc.row is not None:
+                where += [loc.row, *([loc.column] if loc.column else [])]
+            return {"loc": where, "msg": self.message(p)}
+        field = self.words.get(loc.path or "") if (loc.path or "").startswith("--") else None
+        return {"loc": ["body", field] if field else ["body"], "msg": self.message(p)}
 
 
 def problem_response(status: int, problems: list[dict[str, Any]]) -> HTTPException:

@@ -13,17 +13,17 @@ import pandas as pd
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.problems import RequestBody, one_problem, problem_response
+from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
-from resmodel.errors import Problem, ResmodelError
+from resmodel.errors import ResmodelError
 
 router = APIRouter()
 ATTENDANCE, ROSTER = "body.attendance", "body.roster"  # the source names the checks put in locations
-SOURCES = {ATTENDANCE: "attendance", ROSTER: "roster"}
 #: the CLI's options in shared messages, as this endpoint's fields
 FIELDS = {"--unit": "unit_ids", "--slot-minutes": "slot_minutes", "--min-staff": "min_staff",
           "--scenario": "scenario"}
+BODY = BodyWording({ATTENDANCE: "attendance", ROSTER: "roster"}, FIELDS)
 #: seconds the solver has per weekday (the CLI's 60 would let one request run for 7 minutes)
 TIME_LIMIT_S = 20
 
@@ -94,30 +94,6 @@ class ShiftPlanResponse(BaseModel):
     warnings: list[str]
 
 
-def _worded(text: str) -> str:
-    """A shared message in this endpoint's words (its fields for the CLI's options)."""
-    for cli, api in FIELDS.items():
-        text = text.replace(cli, api)
-    return text
-
-
-def _msg(p: Problem) -> str:
-    return _worded(f"{p.problem}. Expected {p.expected}. Fix: {p.fix}")
-
-
-def _json_problem(p: Problem) -> dict[str, Any]:
-    """A check's problem at its JSON path: table rows as body.attendance[i] / body.roster[i], the CLI's
-    options in shared checks at the request's fields."""
-    loc = p.location
-    if loc.file in SOURCES:
-        where: list[Any] = ["body", SOURCES[loc.file]]
-        if loc.row is not None:
-            where += [loc.row, *([loc.column] if loc.column else [])]
-        return {"loc": where, "msg": _msg(p)}
-    field = FIELDS.get(loc.path or "")
-    return {"loc": ["body", field] if field else ["body"], "msg": _msg(p)}
-
-
 def _typed(rows: list[BaseModel], schema, display: str) -> pd.DataFrame:
     """The rows typed and checked as ``read_table`` does a file of ``schema`` (``type_table``: identity
     numbers, empty cells, ids); index = the row's position in the request."""
@@ -159,7 +135,7 @@ def _rules(loaded, slot_minutes: int, min_staff: int):
         prefix = str(scenario_folder().resolve().parent) + os.sep
         raise problem_response(422, [
             {"loc": ["body", FIELDS.get(p.location.path or "", field) if p.location.file is None else field],
-             "msg": _worded(str(p)).replace(prefix, "")} for p in exc.problems]) from None
+             "msg": BODY.worded(str(p)).replace(prefix, "")} for p in exc.problems]) from None
 
 
 @router.post("/shift-plans", response_model=ShiftPlanResponse)
@@ -191,7 +167,7 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
             check_slot_grid(roster, ("start", "end", "break_start", "break_end"), request.slot_minutes,
                             ROSTER)
     except ResmodelError as exc:
-        raise problem_response(422, [_json_problem(p) for p in exc.problems]) from None
+        raise problem_response(422, [BODY.json_problem(p) for p in exc.problems]) from None
     try:
         result = run(loaded)
     except ResmodelError as exc:
@@ -221,5 +197,5 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
         short=None if plan.short is None else _records(plan.short, ("start", "end")),
         pooling=None if plan.pooling is None else _records(plan.pooling),
         statuses=dict(plan.statuses),
-        warnings=[_worded(w.replace(ATTENDANCE, "attendance").replace(ROSTER, "roster"))
+        warnings=[BODY.worded(w.replace(ATTENDANCE, "attendance").replace(ROSTER, "roster"))
                   for w in [*warnings, *plan.warnings]])
