@@ -11,11 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import typer
-from typer.testing import CliRunner
 
 from resmodel.cli_forecast import register as register_forecast
 from resmodel.cli_planning import register
-from resmodel.errors import ResmodelError
+from tests.clirun import invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demokommun"
@@ -29,16 +28,6 @@ def app():
     register(app)
     register_forecast(app)
     return app
-
-
-def invoke(app, *args):
-    """(exit code, stdout, stderr or the located error) — 2 for a user mistake, as resmodel.cli.main gives."""
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    if isinstance(result.exception, ResmodelError):
-        return 2, result.stdout, "\n".join(str(p) for p in result.exception.problems)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from resmodel.cli_shifts import register
-from resmodel.errors import ResmodelError
+from tests.clirun import invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demokommun"
@@ -25,16 +25,6 @@ def app():
     register(app)
     app.command("noop")(lambda: None)  # a second command keeps typer's subcommand syntax
     return app
-
-
-def invoke(app, *args):
-    """(exit code, stdout, stderr or the located error) — 2 for a user mistake, as resmodel.cli.main gives."""
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    if isinstance(result.exception, ResmodelError):
-        return 2, result.stdout, "\n".join(str(p) for p in result.exception.problems)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def run_demo(app, out: Path, *extra):

@@ -1,0 +1,17 @@
+"""CLI test helper: run a typer app in-process and report as ``resmodel.cli.main`` would."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from resmodel.errors import ResmodelError
+
+
+def invoke(app, *args):
+    """(exit code, stdout, stderr or the located error) — 2 for a user mistake, as resmodel.cli.main gives."""
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    if isinstance(result.exception, ResmodelError):
+        return 2, result.stdout, "\n".join(str(p) for p in result.exception.problems)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
