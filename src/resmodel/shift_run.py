@@ -16,7 +16,9 @@ import pandas as pd
 from resmodel.errors import InputError, Location, did_you_mean
 from resmodel.io.shifts import clock
 from resmodel.planning.shifts import (
+    LEAST_HOURS,
     SHIFTS_FOUND,
+    TIME_LIMIT,
     ShiftRules,
     coverage,
     day_summary,
@@ -223,10 +225,14 @@ def _solved(need: pd.DataFrame, rules: ShiftRules, time_limit_s: int, warnings: 
     failed = {d: s for d, s in statuses.items() if s not in SHIFTS_FOUND}
     if failed:  # every need can be covered by enough shifts; a failure is the solver's
         raise RuntimeError(f"the shift plan could not be solved ({failed})")
-    slow = [d for d, s in statuses.items() if s == "Time limit"]
+    slow = [d for d, s in statuses.items() if s == TIME_LIMIT]
     if slow:
         warnings.append(f"the solver stopped at its time limit on {', '.join(slow)}{whose}: the plan covers the "
                         "need, but fewer hours may be possible")
+    ties = [d for d, s in statuses.items() if s == LEAST_HOURS]
+    if ties:
+        warnings.append(f"on {', '.join(ties)}{whose} the plan has the least hours possible, but the solver's time "
+                        "ran out before it proved that no plan with those hours has fewer shifts")
     return statuses, plan
 
 

@@ -23,8 +23,10 @@ import pandas as pd
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_MINUTES = 24 * 60
-#: solver outcomes with a plan: proven least hours, or the best found when the time limit stopped the search
-SHIFTS_FOUND = ("Optimal", "Time limit")
+OPTIMAL, LEAST_HOURS, TIME_LIMIT = "Optimal", "Least hours", "Time limit"
+#: solver outcomes with a plan: proven least hours and fewest shifts; least hours, fewest shifts not proven
+#: within the time limit; a covering plan whose hours were not proven least when the time limit stopped it
+SHIFTS_FOUND = (OPTIMAL, LEAST_HOURS, TIME_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -123,14 +125,17 @@ def cover_matrix(types: pd.DataFrame, slot_starts: np.ndarray, rules: ShiftRules
 def plan_day(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules,
              time_limit_s: int = 60) -> tuple[str, pd.DataFrame]:
     """Least-hours shifts covering ``need`` (whole staff per slot starting at ``slot_starts``, one
-    weekday), then the fewest shifts among those. Shifts may start before the first slot or end
-    after the last one when the shortest shift is longer than the need (within the day).
-    Returns (status, shifts: start, end, break_start, break_end, work_minutes, staff)."""
+    weekday), then the fewest shifts among those: two solves, the second held to the first's hours.
+    Shifts may start before the first slot or end after the last one when the shortest shift is longer
+    than the need (within the day). Returns (status, shifts: start, end, break_start, break_end,
+    work_minutes, staff); the status is ``OPTIMAL``, ``LEAST_HOURS`` (hours proven least, fewest shifts
+    not proven within the time limit), ``TIME_LIMIT`` (a covering plan, hours not proven least) or the
+    solver's word for a failure."""
     import pulp  # heavy; only planning needs it
 
     empty = pd.DataFrame(columns=["start", "end", "break_start", "break_end", "work_minutes", "staff"])
     if not need.any():
-        return "Optimal", empty
+        return OPTIMAL, empty
     slot = rules.slot_minutes
     reach = rules.min_shift_minutes - slot
     first, last = max(0, int(slot_starts[0]) - reach), min(DAY_MINUTES, int(slot_starts[-1]) + slot + reach)
@@ -138,22 +143,34 @@ def plan_day(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules,
     if types.empty:
         return "Infeasible", empty
     covers = cover_matrix(types, slot_starts, rules)
-    weight = int(need.sum()) + 1  # hours first; the number of shifts only breaks ties (at most Σ need shifts)
     model = pulp.LpProblem("shifts", pulp.LpMinimize)
     x = [pulp.LpVariable(f"x{i}", lowBound=0, cat="Integer") for i in range(len(types))]
     work_slots = (types["work_minutes"].to_numpy() // slot).astype(int)
-    model += pulp.lpSum((int(w) * weight + 1) * v for w, v in zip(work_slots, x, strict=True))
+    hours = pulp.lpSum(int(w) * v for w, v in zip(work_slots, x, strict=True))
     for t in np.flatnonzero(need > 0):
         model += pulp.lpSum(x[i] for i in np.flatnonzero(covers[:, t])) >= int(need[t])
+    model.setObjective(hours)
     model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, threads=1))
-    status = pulp.LpStatus[model.status]
-    if status != "Optimal":
-        return status, empty
+    if pulp.LpStatus[model.status] != "Optimal":  # PuLP says 'Optimal' also for a plan found before the limit
+        return pulp.LpStatus[model.status], empty
+    first_pass = np.array([round(v.value() or 0) for v in x], dtype=int)
     if model.sol_status != pulp.constants.LpSolutionOptimal:
-        status = "Time limit"
+        return TIME_LIMIT, _chosen(types, first_pass)
+    model += hours <= int(work_slots @ first_pass)
+    model.setObjective(pulp.lpSum(x))
+    model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, threads=1, warmStart=True))
+    if pulp.LpStatus[model.status] != "Optimal":  # cannot happen: the first plan is feasible; keep it
+        return LEAST_HOURS, _chosen(types, first_pass)
     staff = np.array([round(v.value() or 0) for v in x], dtype=int)
-    chosen = types[staff > 0].assign(staff=staff[staff > 0])
-    return status, chosen.sort_values(["start", "end", "break_start"]).reset_index(drop=True)
+    if staff.sum() > first_pass.sum():  # a time-limited second pass that found nothing better
+        staff = first_pass
+    proven = model.sol_status == pulp.constants.LpSolutionOptimal
+    return (OPTIMAL if proven else LEAST_HOURS), _chosen(types, staff)
+
+
+def _chosen(types: pd.DataFrame, staff: np.ndarray) -> pd.DataFrame:
+    return types[staff > 0].assign(staff=staff[staff > 0]).sort_values(
+        ["start", "end", "break_start"]).reset_index(drop=True)
 
 
 def plan_shifts(need: pd.DataFrame, rules: ShiftRules, time_limit_s: int = 60) -> tuple[dict[str, str], pd.DataFrame]:
