@@ -196,7 +196,7 @@ def test_off_grid_times_and_unknown_users_are_planned_with_a_warning(app, tmp_pa
     assert result.exit_code == 0, result.output
     end = table.loc[0, "end"]
     assert f"1 attendance row(s) off the 30-minute grid (first: row 2 of {path}, 09:15–{end})" in result.stderr
-    assert "1 user not among the daily-activity users of users.csv (NEWUSER)" in result.stderr
+    assert f"{path}: 1 user not among the daily-activity users of users.csv (NEWUSER)" in result.stderr
 
 
 def test_two_units_staffed_together(app, tmp_path):
@@ -213,3 +213,11 @@ def test_two_units_staffed_together(app, tmp_path):
     code, _, error = invoke(app, "shift-plan", "--unit", "DV001", "--unit", "DV001", "--attendance", ATTENDANCE,
                             "--scenario", BASE, "--out", tmp_path / "twice")
     assert code == 2 and "named twice" in error
+
+
+def test_one_units_roster_against_two_units_is_flagged(app, tmp_path):
+    result = CliRunner().invoke(app, ["shift-plan", "--unit", "DV001", "--unit", "DV002", "--attendance",
+                                      str(ATTENDANCE), "--attendance", str(DEMO / "attendance_DV002.csv"),
+                                      "--roster", str(ROSTER), "--scenario", str(BASE), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "the roster is compared with the need of DV001, DV002 together" in result.stderr

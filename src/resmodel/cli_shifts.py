@@ -144,6 +144,8 @@ def _echo(plan) -> None:
     formats = {"hours_per_week": "{:,.1f}", "full_time_staff": "{:,.2f}", "hours_per_year": "{:,.0f}",
                "fte": "{:,.2f}", "cost_sek": "{:,.0f}"}
     typer.echo(shown.to_string(index=False, formatters={c: f.format for c, f in formats.items()}))
+    typer.echo("(staff_csv: the FTE employed, and the hours they deliver after leave and sickness; the other rows: "
+               "hours on the schedule, and the FTE it takes to deliver them every open week)")
     if plan.short is not None:
         if plan.short.empty:
             typer.echo("\nThe roster covers the need in every slot.")

@@ -145,12 +145,15 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
     other = listed_unit.notna() & ~listed_unit.isin(unit_ids) & table["unit_id"].isna()
     if other.any():
         ids = sorted(table.loc[other, "user_id"].unique())
-        warnings.append(f"{_count(ids)} in another unit in users.csv ({_names(ids)}); planned in {unit_ids[0]}")
+        files = ", ".join(table.loc[other, "source"].unique())
+        warnings.append(f"{files}: {_count(ids)} in another unit in users.csv ({_names(ids)}); planned in "
+                        f"{unit_ids[0]}")
     table["unit_id"] = unit.fillna(unit_ids[0])
-    new = sorted(table.loc[listed.isna().to_numpy(), "user_id"].unique())
-    if new:
-        warnings.append(f"{_count(new)} not among the daily-activity users of users.csv ({_names(new)}), planned at "
-                        "the level in the attendance (check the id if the user is not new)")
+    unlisted = table[listed.isna().to_numpy()]
+    for source, rows in unlisted.groupby("source", sort=False):
+        new = sorted(rows["user_id"].unique())
+        warnings.append(f"{source}: {_count(new)} not among the daily-activity users of users.csv ({_names(new)}), "
+                        "planned at the level in the file (check the id if the user is not new)")
     for unit_id in unit_ids:
         absent = sorted(set(own.index[own["unit_id"].eq(unit_id).to_numpy()]) - set(table["user_id"]))
         if absent:
@@ -161,7 +164,8 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
     far = extent.notna() & ((attended - extent).abs() > np.maximum(1.0, HOURS_TOLERANCE * extent))
     if far.any():
         ids = list(attended.index[far.to_numpy()])
-        warnings.append(f"{_count(ids)} attend hours far from their time extent in users.csv (" + ", ".join(
+        files = ", ".join(table.loc[table["user_id"].isin(ids), "source"].unique())
+        warnings.append(f"{files}: {_count(ids)} attend hours far from their time extent in users.csv (" + ", ".join(
             f"{u} {attended[u]:g} h against {extent[u]:g} h" for u in ids[:5]) + (", …" if len(ids) > 5 else "")
             + "); the plan follows the attendance, the allocation users.csv")
     return table, warnings
@@ -203,6 +207,9 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
     need = need.assign(planned=coverage(plan, need, rules))
     short = None
     if roster is not None:
+        if len(unit_ids) > 1:
+            warnings.append(f"the roster is compared with the need of {', '.join(unit_ids)} together: it must hold "
+                            "the staff of all of them (one unit's roster shows the others' need as shortfall)")
         need["actual"] = coverage(roster, need, rules)
         short = short_periods(need)
         long = roster[(roster["break_minutes"].eq(0) & (roster["work_minutes"] > rules.max_work_without_break))
@@ -269,8 +276,8 @@ def _comparison(need: pd.DataFrame, summary: pd.DataFrame, units: pd.DataFrame, 
     """Weekly staff hours of the need, the plan and the roster beside the allocation's, each also as
     full-time staff on the schedule (÷ contract hours a week, everyone present), per year (× open
     weeks), in FTE (÷ available hours per FTE: the staff it takes all year, leave and sickness
-    covered) and SEK (× cost per FTE). The staff.csv row is the other way round: employed FTE, their
-    contract hours a week and the hours they deliver in a year."""
+    covered) and SEK (× cost per FTE). The staff.csv row is the other way round: employed FTE as
+    full-time staff and the hours they deliver (FTE × available hours), a year and per open week."""
     week = summary.set_index("weekday").loc["week"]
     unit = units[["direct_hours", "total_hours", "fte_roster", "roster_cost"]].sum()
     weeks = constants.open_weeks
@@ -296,9 +303,9 @@ def _comparison(need: pd.DataFrame, summary: pd.DataFrame, units: pd.DataFrame, 
     table["hours_per_year"] = table["hours_per_week"] * weeks
     table["fte"] = table["hours_per_year"] / awt
     table["cost_sek"] = table["fte"] * cost_per_fte
-    staff_csv = pd.DataFrame([("staff_csv", "Anställda enligt staff.csv — the unit's employed FTE: their contract "
-                               "hours a week, and the hours they deliver in a year after leave and sickness",
-                               unit["fte_roster"] * contract, unit["fte_roster"], unit["fte_roster"] * awt,
+    staff_csv = pd.DataFrame([("staff_csv", "Anställda enligt staff.csv — the employed FTE (full_time_staff) and "
+                               "the hours they deliver after leave and sickness, a year and per open week",
+                               unit["fte_roster"] * awt / weeks, unit["fte_roster"], unit["fte_roster"] * awt,
                                unit["fte_roster"], unit["roster_cost"])], columns=table.columns)
     return pd.concat([table, staff_csv], ignore_index=True)
 
