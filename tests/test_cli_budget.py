@@ -71,6 +71,23 @@ def test_compare_and_waterfall_close(app, tmp_path):
     assert {"scenario_a", "scenario_b", "period", "area", "measure", "difference"} <= set(diff.columns)
 
 
+def test_compare_per_unit_shows_what_the_tariff_changes(app, tmp_path, demo_result):
+    out = tmp_path / "u"
+    res = invoke(app, "compare", SC / "base.yaml", SC / "tariff_stockholm.yaml", "--out", out)
+    assert res.exit_code == 0, res.output
+    units = pd.read_csv(out / "jamforelse_enheter.csv")
+    allocation = units[units["measure"].eq("allocation")].set_index("unit_id")
+    base = demo_result.allocation.units.set_index("unit_id")
+    assert allocation["value_a"].to_dict() == pytest.approx(base["allocation"].to_dict())
+    changed = allocation[allocation["difference"].abs() > 0.5]
+    # the Stockholm tariff prices housing only: daily activity and assistance keep their allocation
+    assert set(base.loc[changed.index, "service"]) <= {"bostad_vuxna", "bostad_barn"} and len(changed) > 0
+    assert (units["difference"] == units["value_b"] - units["value_a"]).all()
+    biggest = changed["difference"].abs().idxmax()
+    assert biggest in res.output and "sheet 'Per enhet'" in res.output
+    assert "Per enhet" in pd.read_excel(out / "jamforelse.xlsx", sheet_name=None)
+
+
 def test_tornado(app, tmp_path):
     res = invoke(app, "tornado", SC / "base.yaml", "--out", tmp_path / "t")
     assert res.exit_code == 0, res.output

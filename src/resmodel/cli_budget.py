@@ -25,18 +25,20 @@ OutOpt = Annotated[Path | None, typer.Option(help="output folder (default: a fol
 # the files each command writes: an existing output folder may hold only these (io.writers.check_output_folder)
 PROJECT_OUTPUTS = ("prognos_per_ar.csv", "prognos_tjanster.csv", "prognos_manad.csv", "percentiler.csv",
                    "prognos.xlsx", "prognos.png", "sammanfattning.html")
-COMPARE_OUTPUTS = ("jamforelse.csv", "vattenfall.csv", "jamforelse.xlsx", "vattenfall_*.png")
+COMPARE_OUTPUTS = ("jamforelse.csv", "vattenfall.csv", "jamforelse_enheter.csv", "jamforelse.xlsx", "vattenfall_*.png")
 TORNADO_OUTPUTS = ("tornado.csv", "tornado.png")
 INYEAR_OUTPUTS = ("helarsprognos.csv", "backtest.csv")
 TOPDOWN_OUTPUTS = ("omraden.csv", "tjanster.csv", "avstamning.csv")
 
 
 def _load(path: Path):
+    """The scenario loaded, its base-year run, and the projection set up from them."""
     from resmodel.projection_run import build_setup
     from resmodel.run import load, run
 
     loaded = load(path)
-    return loaded, build_setup(loaded, run(loaded))
+    result = run(loaded)
+    return loaded, result, build_setup(loaded, result)
 
 
 def _msek(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -152,7 +154,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     from resmodel.projection_run import run_setup, uncertainty_spec, yearly_by_area
 
     check_output_folder(out, PROJECT_OUTPUTS)
-    loaded, setup = _load(scenario)
+    loaded, _, setup = _load(scenario)
     result = run_setup(setup)
     by_area = yearly_by_area(result)
     mc_table = None
@@ -206,10 +208,11 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         raise InputError.at(Location(path="--measure"), f"unknown measure '{measure}'",
                             "deviation, net_cost or frame", "choose one of them")
     check_output_folder(out, COMPARE_OUTPUTS)
-    runs = []
+    runs, units = [], []
     for path in scenarios:
-        loaded, setup = _load(path)
+        loaded, base, setup = _load(path)
         runs.append((loaded.scenario.name, setup, run_setup(setup)))
+        units.append(base.allocation.units)
     names = [n for n, _, _ in runs]
     dup = next((i for i, n in enumerate(names) if n in names[:i]), None)
     if dup is not None:
@@ -217,9 +220,10 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
                             f"two scenarios are named '{names[dup]}'", "a distinct 'name:' per scenario",
                             "rename one of them, or compare different scenarios")
     ref_name, ref_setup, ref = runs[0]
-    diffs, falls, files = [], [], {}
-    for name, setup, result in runs[1:]:
+    diffs, falls, files, by_unit = [], [], {}, []
+    for (name, setup, result), unit_table in zip(runs[1:], units[1:], strict=True):
         diffs.append(cmp.compare(ref, result))
+        by_unit.append(cmp.compare_units(units[0], unit_table, ref_name, name))
         fall = cmp.waterfall(ref_setup.case, setup.case, measure=measure, year=year)
         fall.insert(0, "scenario_b", name)
         fall.insert(0, "scenario_a", ref_name)
@@ -228,18 +232,37 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
                                                                title=f"Vattenfall {ref_name} → {name}: {measure}")
     diff = pd.concat(diffs, ignore_index=True)
     fall = pd.concat(falls, ignore_index=True)
+    unit_diff = pd.concat(by_unit, ignore_index=True)
     sheets = {"Jämförelse": (diff, {"value_a": "#,##0", "value_b": "#,##0", "difference": "#,##0"}),
-              "Vattenfall": (fall, {"value": "#,##0", "cumulative": "#,##0"})}
+              "Vattenfall": (fall, {"value": "#,##0", "cumulative": "#,##0"}),
+              "Per enhet": (unit_diff, {"value_a": "#,##0.00", "value_b": "#,##0.00", "difference": "#,##0.00"})}
     target = out or Path("results") / ("jamforelse_" + "_".join(names))
-    written = _write(target, {"jamforelse.csv": diff, "vattenfall.csv": fall, "jamforelse.xlsx": sheets, **files},
-                     COMPARE_OUTPUTS)
+    written = _write(target, {"jamforelse.csv": diff, "vattenfall.csv": fall, "jamforelse_enheter.csv": unit_diff,
+                              "jamforelse.xlsx": sheets, **files}, COMPARE_OUTPUTS)
     sel = diff[(diff["area"] == "total") & (diff["measure"] == "deviation")]
     table = sel.pivot_table(index="period", columns="scenario_b", values="difference", sort=False) / MSEK
     typer.echo(f"difference in the board's deviation against '{ref_name}' (MSEK per year)")
     typer.echo(table.to_string(float_format=lambda v: f"{v:,.1f}"))
     typer.echo(f"\nwaterfall of {measure} ({fall['period'].iat[0]}, MSEK)")
     _echo(_msek(fall[["scenario_b", "driver", "label", "value", "cumulative"]], ["value", "cumulative"]))
+    _echo_units(unit_diff, ref_name)
     typer.echo(f"wrote {', '.join(written)} to {target}")
+
+
+def _echo_units(unit_diff: pd.DataFrame, ref_name: str, shown: int = 5) -> None:
+    """The units whose base-year allocation changes most, per compared scenario."""
+    allocation = unit_diff[unit_diff["measure"].eq("allocation")]
+    for name, rows in allocation.groupby("scenario_b", sort=False):
+        moved = rows[rows["difference"].abs() > 0.5]
+        typer.echo(f"\nbase-year allocation per unit, '{name}' against '{ref_name}': {len(moved)} of {len(rows)} "
+                   "units change" + (f"; the {min(shown, len(moved))} largest (kSEK):" if len(moved) else ""))
+        if len(moved):
+            top = moved.reindex(moved["difference"].abs().sort_values(ascending=False, kind="stable").index)
+            table = top.head(shown)[["unit_id", "name", "section", "value_a", "value_b", "difference"]].copy()
+            table[["value_a", "value_b", "difference"]] /= 1000
+            _echo(table)
+    typer.echo("(every unit and measure — allocation, cost, FTE, staffing gap — in jamforelse_enheter.csv, "
+               "sheet 'Per enhet')")
 
 
 def tornado(scenario: ScenarioArg, out: OutOpt = None,
@@ -248,7 +271,7 @@ def tornado(scenario: ScenarioArg, out: OutOpt = None,
     from resmodel.budget import charts, sensitivity
 
     check_output_folder(out, TORNADO_OUTPUTS)
-    loaded, setup = _load(scenario)
+    loaded, _, setup = _load(scenario)
     table = sensitivity.tornado(setup.case, year=year)
     name = loaded.scenario.name
     target = out or Path("results") / f"{name}_tornado"

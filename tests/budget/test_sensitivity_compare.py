@@ -93,3 +93,19 @@ def test_frame_indexation_is_a_driver_when_the_frame_is_a_fixed_uppräkning(smal
     t = se.tornado(small, year=2027).set_index("driver")
     assert t.loc["frame_growth", "effect_high"] > 0        # a higher uppräkning: a larger frame, a better deviation
     assert t.attrs["not_applicable"] == []
+
+
+def test_compare_units_by_hand():
+    from resmodel.budget.compare import compare_units
+
+    a = pd.DataFrame({"unit_id": ["U1", "U2"], "name": ["a", "b"], "service": "daglig_verksamhet",
+                      "section": "S", "allocation": [100.0, 200.0], "fte_required": [1.0, 2.0]})
+    b = a.assign(allocation=[100.0, 260.0], fte_required=[1.5, 2.0])
+    table = compare_units(a, b, "base", "alt", ("allocation", "fte_required"))
+    assert table[["unit_id", "measure", "difference"]].values.tolist() == [
+        ["U1", "allocation", 0.0], ["U1", "fte_required", 0.5], ["U2", "allocation", 60.0],
+        ["U2", "fte_required", 0.0]]
+    assert set(table["scenario_a"]) == {"base"} and set(table["scenario_b"]) == {"alt"}
+    only_b = pd.concat([b, b.iloc[:1].assign(unit_id="U3", name="c")], ignore_index=True)
+    extra = compare_units(a, only_b, "base", "alt", ("allocation",)).set_index("unit_id")
+    assert extra.loc["U3", "value_b"] == 100.0 and pd.isna(extra.loc["U3", "value_a"])

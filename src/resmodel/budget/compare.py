@@ -51,6 +51,31 @@ def compare(a: BudgetResult, b: BudgetResult, measures: tuple[str, ...] = ("net_
     return merged.reset_index(drop=True)
 
 
+#: base-year measures per unit a section manager compares between scenarios
+UNIT_MEASURES = ("allocation", "net_cost", "staff_cost", "fte_required", "staffing_gap_fte", "staffing_gap_sek")
+
+
+def compare_units(units_a: pd.DataFrame, units_b: pd.DataFrame, name_a: str, name_b: str,
+                  measures: tuple[str, ...] = UNIT_MEASURES) -> pd.DataFrame:
+    """Per unit and measure, the base-year allocation's value_a, value_b and difference = B − A
+    (units in A's order; a unit in one scenario only has the other's value empty)."""
+    keys = ["unit_id", "name", "service", "section"]
+
+    def long(units: pd.DataFrame) -> pd.DataFrame:
+        return units[[*keys, *measures]].melt(id_vars=keys, var_name="measure", value_name="value")
+
+    merged = long(units_a).merge(long(units_b), on=[*keys, "measure"], how="outer", suffixes=("_a", "_b"),
+                                 sort=False)
+    order = {u: i for i, u in enumerate(units_a["unit_id"])}
+    merged["_unit"] = merged["unit_id"].map(order).fillna(len(order))
+    merged["_measure"] = merged["measure"].map({m: i for i, m in enumerate(measures)})
+    merged = merged.sort_values(["_unit", "unit_id", "_measure"], kind="stable").drop(columns=["_unit", "_measure"])
+    merged["difference"] = merged["value_b"] - merged["value_a"]
+    merged.insert(0, "scenario_a", name_a)
+    merged.insert(1, "scenario_b", name_b)
+    return merged.reset_index(drop=True)
+
+
 def _check_comparable(a: BudgetCase, b: BudgetCase) -> None:
     for name in _SAME:
         va, vb = getattr(a.inputs, name), getattr(b.inputs, name)
