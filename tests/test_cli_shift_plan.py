@@ -221,3 +221,18 @@ def test_one_units_roster_against_two_units_is_flagged(app, tmp_path):
                                       "--roster", str(ROSTER), "--scenario", str(BASE), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
     assert "the roster is compared with the need of DV001, DV002 together" in result.stderr
+
+
+def test_an_excel_date_in_a_time_cell_is_explained(app, tmp_path):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["user_id", "weekday", "start", "end"])
+    sheet.append(["U0147", "måndag", dt.datetime(2024, 1, 1, 8, 30), dt.time(14, 30)])
+    book.save(tmp_path / "a.xlsx")
+    code, _, error = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", tmp_path / "a.xlsx", "--scenario",
+                            BASE, "--out", tmp_path / "o")
+    assert code == 2 and "row 2" in error and "holds a date" in error and "format the cell as a time" in error

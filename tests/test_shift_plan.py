@@ -216,7 +216,7 @@ def test_attendance_warnings_name_the_users(demo_loaded):
     _, warnings = join(demo_loaded, table)
     text = "\n".join(warnings)
     assert f"without attendance ({dropped})" in text
-    assert short_user in text and "far from their time extent" in text
+    assert short_user in text and "far from the time extent" in text
 
 
 @pytest.mark.parametrize(("units", "message"), [(("DV9999",), "unknown unit"), (("housing",), "not daily activity"),
@@ -362,3 +362,50 @@ def test_a_roster_break_counts_for_its_own_length_not_the_rules():
     actual = coverage(hour_break, need, RULES)
     assert actual.tolist() == [1] * 7 + [0, 0] + [1] * 7  # away 11:30–12:30
     assert hour_break["work_minutes"].tolist() == [450]
+
+
+def test_the_same_rows_twice_are_refused_even_from_one_file(demo_loaded):
+    one = demo_attendance()
+    twice = pd.concat([one, one], ignore_index=True)  # the same file given twice
+    with pytest.raises(InputError) as err:
+        join(demo_loaded, twice)
+    problem = err.value.problems[0]
+    assert "overlap" in problem.problem and f"row {one.at[0, 'row']} of {one.at[0, 'source']}" in problem.problem
+
+
+def test_attendance_of_another_unit_is_refused_with_the_unit_it_belongs_to(demo_loaded):
+    with pytest.raises(InputError) as err:
+        join(demo_loaded, demo_attendance("DV002"), ("DV001",))
+    problem = err.value.problems[0]
+    assert "none of the attendance's users are in DV001" in problem.problem and "--unit DV002" in problem.fix
+
+
+def test_two_levels_for_one_user_are_refused(demo_loaded):
+    table = demo_attendance()
+    user = table.at[0, "user_id"]
+    rows = table.index[table["user_id"].eq(user)]
+    table.loc[rows[0], "level"], table.loc[rows[1], "level"] = 5.0, 6.0
+    with pytest.raises(InputError) as err:
+        join(demo_loaded, table)
+    assert "two different levels in the attendance (5 and 6)" in err.value.problems[0].problem
+
+
+def test_units_in_different_premises_are_planned_together_with_a_warning(demo_loaded):
+    units = demo_loaded.data.units.set_index("unit_id")
+    other = next(u for u in units.index if units.at[u, "service"] == "daglig_verksamhet"
+                 and units.at[u, "premises_id"] != units.at["DV001", "premises_id"])
+    table = demo_attendance().assign(unit_id=None)
+    _, warnings = join(demo_loaded, table, ("DV001", other))
+    assert any("different premises" in w and other in w for w in warnings)
+    _, same = join(demo_loaded, demo_attendance("DV001", "DV002"), ("DV001", "DV002"))
+    assert not any("different premises" in w for w in same)
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"break_minutes": 45 * 60}, "break_minutes"),            # '45' typed as hours for minutes
+    ({"max_work_without_break": 300 * 60}, "max_work_without_break"),
+    ({"break_minutes": 480}, "break_minutes"),                # an 8-hour break fits no 10-hour shift
+])
+def test_rules_typed_in_minutes_or_that_leave_no_room_for_a_break_are_refused(change, field):
+    rules = ShiftRules(**{**RULES.__dict__, **change})
+    assert [f for f, _ in rules.problems()][:1] == [field]

@@ -101,13 +101,14 @@ def _workbook(plan) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
 
     sheets = {"Veckan": (plan.summary, {}),
               "Jämförelse": (plan.comparison, {"hours_per_week": "0.0", "hours_per_year": "#,##0",
-                                                "full_time_staff": "0.0", "fte": "0.00",
+                                                "full_time_staff": "0.00", "fte": "0.00",
                                                 "cost_sek": "#,##0"}),
               "Per halvtimme" if plan.rules.slot_minutes == 30 else "Per tidslucka": (
                   _with_clock(need_grid(plan.need), ("slot_start",)), {}),
               "Bemanningsplan": (_with_clock(plan.plan, ("start", "end", "break_start", "break_end")), {})}
     if plan.pooling is not None:
-        sheets["Samplanering"] = (plan.pooling, {})
+        sheets["Samplanering"] = (plan.pooling, {"need_hours": "0.00", "plan_hours": "0.00", "plan_fte": "0.00",
+                                                 "plan_cost_sek": "#,##0"})
     if plan.short is not None:
         sheets["Underbemanning"] = (_with_clock(plan.short, ("start", "end")), {})
     return sheets
@@ -121,7 +122,7 @@ def _echo(plan) -> None:
                f"{rules.min_shift_minutes / 60:g}–{rules.max_shift_minutes / 60:g} h, a {rules.break_minutes}-minute "
                f"break in shifts over {rules.max_work_without_break / 60:g} h of work)\n")
     typer.echo("Per weekday, staff-hours:")
-    typer.echo(plan.summary.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    typer.echo(plan.summary.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
     typer.echo("\nThe least-hours plan (staff on each shift):")
     for day, shifts in plan.plan.groupby("weekday", sort=False):
         parts = [f"{s.staff}× {clock(s.start)}–{clock(s.end)}" + (f" (rast {clock(s.break_start)})"
@@ -138,14 +139,15 @@ def _echo(plan) -> None:
         typer.echo(plan.pooling.to_string(index=False, formatters={
             "need_hours": "{:,.1f}".format, "plan_hours": "{:,.1f}".format, "plan_fte": "{:,.2f}".format,
             "plan_cost_sek": "{:,.0f}".format}))
-    typer.echo("\nWeekly figures beside the allocation (hours a week; full-time staff that is, all present; hours a "
-               "year × open weeks; FTE to cover it all year with leave and sickness; SEK a year):")
+    typer.echo("\nWeekly figures beside the allocation: hours a week; the same as full-time staff at work (÷ 40); "
+               "hours a year (× open weeks); the FTE it takes to deliver them all year, leave and sickness covered; "
+               "SEK a year:")
     shown = plan.comparison.drop(columns="label")
     formats = {"hours_per_week": "{:,.1f}", "full_time_staff": "{:,.2f}", "hours_per_year": "{:,.0f}",
                "fte": "{:,.2f}", "cost_sek": "{:,.0f}"}
     typer.echo(shown.to_string(index=False, formatters={c: f.format for c, f in formats.items()}))
-    typer.echo("(staff_csv: the FTE employed, and the hours they deliver after leave and sickness; the other rows: "
-               "hours on the schedule, and the FTE it takes to deliver them every open week)")
+    typer.echo("(staff_csv is the other way round: the FTE employed, and the hours they deliver after leave and "
+               "sickness, per open week and a year)")
     if plan.short is not None:
         if plan.short.empty:
             typer.echo("\nThe roster covers the need in every slot.")

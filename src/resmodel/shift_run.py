@@ -8,6 +8,7 @@ the CLI and the API read the files and write the results."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,10 +69,13 @@ def shift_rules(snapshot, slot_minutes: int = 30, min_staff: int = 1) -> ShiftRu
         path = "shift_rules." + {"min_shift_minutes": "min_shift_hours", "max_shift_minutes": "max_shift_hours",
                                  "break_minutes": "break_hours"}.get(field, field)
         trace = snapshot.trace(path)
+        fits = [s for s in (60, 30, 15) if s != slot_minutes
+                and not dataclasses.replace(rules, slot_minutes=s).problems()]
+        other = f", or use --slot-minutes {fits[0]}" if fits else ""
         raise InputError.at(trace.location or Location(path=path), problem,
-                            f"shift rules in whole {slot_minutes}-minute slots that allow a shift with one break",
-                            f"correct '{path}' (in a scenario's parameters block, or the parameter file), or "
-                            "choose another --slot-minutes")
+                            f"shift rules in hours, in whole {slot_minutes}-minute slots, that allow a shift with "
+                            "one break", f"set '{path}' in the parameters block of a scenario (docs/shift-plan.md "
+                            f"§4){other}")
     return rules
 
 
@@ -126,15 +130,38 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
             f"user '{table.at[i, 'user_id']}' is in none of the units planned in users.csv and the row names none"),
             "the unit_id the user belongs to when several units are planned",
             "fill in 'unit_id' (one of " + ", ".join(unit_ids) + ")")
-    sources = table["source"].nunique()
-    if sources > 1:  # one user in two files on the same day at the same time would count twice
-        order = table.sort_values(["user_id", "weekday", "start"], kind="stable")
-        same = order["user_id"].eq(order["user_id"].shift()) & order["weekday"].eq(order["weekday"].shift())
-        clash = (same & (order["start"] < order["end"].shift())).reindex(table.index)
-        refuse(clash, "start", lambda i: (f"user '{table.at[i, 'user_id']}' is present in two rows that overlap on "
-                                          f"{table.at[i, 'weekday']} (the other in another file)"),
-               "each user's attendance once", "remove the user from one of the files")
+    # one user twice at the same time (in two files, or one file given twice) would count twice
+    order = table.sort_values(["user_id", "weekday", "start"], kind="stable")
+    same = order["user_id"].eq(order["user_id"].shift()) & order["weekday"].eq(order["weekday"].shift())
+    clash = (same & (order["start"] < order["end"].shift())).reindex(table.index)
+    before = pd.Series(order.index, index=order.index).shift().reindex(table.index)
+    refuse(clash, "start", lambda i: (
+        f"user '{table.at[i, 'user_id']}' is present in two rows that overlap on {table.at[i, 'weekday']} (the other "
+        f"is row {table.at[int(before[i]), 'row']} of {table.at[int(before[i]), 'source']})"),
+        "each user's attendance once", "remove the repeated rows (or the file given twice)")
+    levels = table.groupby("user_id")["level"].transform(lambda v: v.nunique())
+
+    def two_levels(i: int) -> str:
+        given = table.loc[table["user_id"].eq(table.at[i, "user_id"]), "level"].dropna().unique()
+        return (f"user '{table.at[i, 'user_id']}' has two different levels in the attendance ("
+                + " and ".join(f"{v:g}" for v in sorted(given)) + ")")
+
+    refuse(levels > 1, "level", two_levels, "one need level per user (the assessed level)",
+           "give the same level on every row of the user, or none (users.csv's)")
+    listed_units = listed_unit.notna() & table["unit_id"].isna()
+    if listed_units.any() and not listed_unit[listed_units].isin(unit_ids).any():
+        elsewhere = sorted(listed_unit[listed_units].unique())
+        raise InputError.at(Location(path="--unit"), f"none of the attendance's users are in {', '.join(unit_ids)} "
+                            f"in users.csv: they are in {', '.join(elsewhere[:5])}", "the unit(s) the attendance "
+                            "belongs to", f"did you mean --unit {elsewhere[0]}? (or give unit_id on the rows of "
+                            "users who are moving)")
     warnings = []
+    if len(unit_ids) > 1:
+        premises = units.set_index("unit_id").loc[unit_ids, "premises_id"]
+        if premises.nunique() > 1:
+            warnings.append("the units are in different premises (" + ", ".join(
+                f"{u} {p}" for u, p in premises.items()) + "): planning them together assumes staff move between "
+                "them during the day")
     changed = table["level"].notna() & listed.notna() & table["level"].ne(listed)
     if changed.any():
         i = np.flatnonzero(changed.to_numpy())[0]
@@ -146,8 +173,9 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
     if other.any():
         ids = sorted(table.loc[other, "user_id"].unique())
         files = ", ".join(table.loc[other, "source"].unique())
-        warnings.append(f"{files}: {_count(ids)} in another unit in users.csv ({_names(ids)}); planned in "
-                        f"{unit_ids[0]}")
+        where = ", ".join(sorted(listed_unit[other].unique()))
+        warnings.append(f"{files}: {_count(ids)} in another unit in users.csv ({_names(ids)}; in {where}); planned "
+                        f"in {unit_ids[0]}")
     table["unit_id"] = unit.fillna(unit_ids[0])
     unlisted = table[listed.isna().to_numpy()]
     for source, rows in unlisted.groupby("source", sort=False):
@@ -165,7 +193,7 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
     if far.any():
         ids = list(attended.index[far.to_numpy()])
         files = ", ".join(table.loc[table["user_id"].isin(ids), "source"].unique())
-        warnings.append(f"{files}: {_count(ids)} attend hours far from their time extent in users.csv (" + ", ".join(
+        warnings.append(f"{files}: {_count(ids)} with attended hours far from the time extent in users.csv (" + ", ".join(
             f"{u} {attended[u]:g} h against {extent[u]:g} h" for u in ids[:5]) + (", …" if len(ids) > 5 else "")
             + "); the plan follows the attendance, the allocation users.csv")
     return table, warnings
@@ -222,6 +250,7 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
     if pooling is not None:
         pooling["plan_fte"] = pooling["plan_hours"] * constants.open_weeks / constants.working_time.available_hours
         pooling["plan_cost_sek"] = pooling["plan_fte"] * constants.rates[SERVICE].cost_per_fte
+        pooling = pooling.round(6)
     return ShiftRun(unit_ids, rules, need, plan, summary, comparison, short, pooling, statuses, warnings)
 
 
@@ -276,8 +305,9 @@ def _comparison(need: pd.DataFrame, summary: pd.DataFrame, units: pd.DataFrame, 
     """Weekly staff hours of the need, the plan and the roster beside the allocation's, each also as
     full-time staff on the schedule (÷ contract hours a week, everyone present), per year (× open
     weeks), in FTE (÷ available hours per FTE: the staff it takes all year, leave and sickness
-    covered) and SEK (× cost per FTE). The staff.csv row is the other way round: employed FTE as
-    full-time staff and the hours they deliver (FTE × available hours), a year and per open week."""
+    covered) and SEK (× cost per FTE). The staff.csv row is the other way round: the employed FTE and
+    the hours they deliver (FTE × available hours), a year and per open week. Values are rounded to six
+    decimals (no float noise in the files)."""
     week = summary.set_index("weekday").loc["week"]
     unit = units[["direct_hours", "total_hours", "fte_roster", "roster_cost"]].sum()
     weeks = constants.open_weeks
@@ -303,11 +333,12 @@ def _comparison(need: pd.DataFrame, summary: pd.DataFrame, units: pd.DataFrame, 
     table["hours_per_year"] = table["hours_per_week"] * weeks
     table["fte"] = table["hours_per_year"] / awt
     table["cost_sek"] = table["fte"] * cost_per_fte
-    staff_csv = pd.DataFrame([("staff_csv", "Anställda enligt staff.csv — the employed FTE (full_time_staff) and "
-                               "the hours they deliver after leave and sickness, a year and per open week",
-                               unit["fte_roster"] * awt / weeks, unit["fte_roster"], unit["fte_roster"] * awt,
-                               unit["fte_roster"], unit["roster_cost"])], columns=table.columns)
-    return pd.concat([table, staff_csv], ignore_index=True)
+    staff_csv = pd.DataFrame([("staff_csv", "Anställda enligt staff.csv — the employed FTE (fte) and the hours "
+                               "they deliver after leave and sickness, a year and per open week",
+                               unit["fte_roster"] * awt / weeks, unit["fte_roster"] * awt / weeks / contract,
+                               unit["fte_roster"] * awt, unit["fte_roster"], unit["roster_cost"])],
+                             columns=table.columns)
+    return pd.concat([table, staff_csv], ignore_index=True).round(6)
 
 
 

@@ -39,10 +39,10 @@ ROSTER = TableSchema("roster", "Arbetsschema — the unit's staff shifts in a ty
 ))
 
 _DAY_NAMES = {name: key for key, names in zip(WEEKDAYS, (
-    ("mon", "monday", "mån", "måndag", "1"), ("tue", "tuesday", "tis", "tisdag", "2"),
-    ("wed", "wednesday", "ons", "onsdag", "3"), ("thu", "thursday", "tor", "torsdag", "4"),
-    ("fri", "friday", "fre", "fredag", "5"), ("sat", "saturday", "lör", "lördag", "6"),
-    ("sun", "sunday", "sön", "söndag", "7")), strict=True) for name in names}
+    ("mon", "monday", "må", "mån", "måndag", "1"), ("tue", "tuesday", "ti", "tis", "tisdag", "2"),
+    ("wed", "wednesday", "on", "ons", "onsdag", "3"), ("thu", "thursday", "to", "tor", "tors", "torsdag", "4"),
+    ("fri", "friday", "fr", "fre", "fredag", "5"), ("sat", "saturday", "lö", "lör", "lördag", "6"),
+    ("sun", "sunday", "sö", "sön", "söndag", "7")), strict=True) for name in names}
 _CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})([:.]00)?")  # seconds only as :00 (a CSV saved from Excel)
 
 
@@ -79,8 +79,11 @@ def _parse_common(table: pd.DataFrame, display: str, problems: ProblemCollector,
         minutes = text.map(_minutes)
         bad = text.notna() & minutes.isna()
         problems.add_rows(table.index[bad.to_numpy()], 5, lambda row, column=column, text=text: (
-            Location(display, row=row, column=column), f"'{text[row]}' is not a time of day",
-            "a time HH:MM from 00:00 to 24:00, e.g. 08:30", "write the time as HH:MM"))
+            Location(display, row=row, column=column), f"'{text[row]}' is not a time of day"
+            + (" (the cell holds a date: Excel stores a date with the time)"
+               if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(text[row]).strip()) else ""),
+            "a time HH:MM or HH.MM from 00:00 to 24:00, e.g. 08:30",
+            "write the time as HH:MM (in Excel: format the cell as a time, tt:mm, or as text)"))
         out[column] = minutes
     ends = out["end"] <= out["start"]
     problems.add_rows(table.index[ends.to_numpy()], 5, lambda row: (
@@ -101,7 +104,8 @@ def _check_overlaps(table: pd.DataFrame, person: str, display: str, what: str,
     problems.add_rows(rows.index[overlap.to_numpy()], 5, lambda row: (
         Location(display, row=row, column="start"),
         f"{person} '{rows.at[row, person]}' has two {what} on {rows.at[row, 'weekday']} that overlap (rows "
-        f"{int(previous[row])} and {row})", f"one {what[:-1]} at a time for each {person.split('_')[0]}",
+        f"{int(previous[row])} and {row})",
+        f"one {what[:-1]} at a time for each " + ("user" if person == "user_id" else "staff member"),
         "correct the times, or join the two rows"))
 
 

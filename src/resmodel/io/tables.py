@@ -27,6 +27,9 @@ SWEDISH_COLUMN_NAMES = {
     "insats": "service", "tjänst": "service", "veckotimmar": "weekly_hours", "timmar_per_vecka": "weekly_hours",
     "tidsomfattning": "weekly_hours", "dygnspris": "day_price", "födelseår": "birth_year", "startdatum": "start_date",
     "brukare": "user_id", "brukar_id": "user_id", "lokal": "premises_id", "lokal_id": "premises_id",
+    "veckodag": "weekday", "dag": "weekday", "starttid": "start", "från": "start", "slut": "end", "sluttid": "end",
+    "till": "end", "rast_start": "break_start", "rast_slut": "break_end", "personal": "staff_id",
+    "medarbetare": "staff_id",
     "kapacitet": "capacity", "årshyra": "annual_rent", "hyra": "annual_rent", "befattning": "role",
     "årsarbetare": "fte", "regi": "regi", "sektion": "section", "namn": "name", "boendeform": "housing_type",
 }

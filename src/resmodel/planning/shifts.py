@@ -51,7 +51,9 @@ class ShiftRules:
         for name in ("min_shift_minutes", "max_shift_minutes", "max_work_without_break", "break_minutes",
                      "min_work_around_break"):
             value = getattr(self, name)
-            if value <= 0 or value % slot:
+            if value > DAY_MINUTES:  # typed in minutes where hours were meant (a 45-hour break)
+                out.append((name, f"{value / 60:g} hours is more than a day"))
+            elif value <= 0 or value % slot:
                 out.append((name, f"{value:g} minutes is not a positive whole number of {slot}-minute slots"))
         if not out and self.min_shift_minutes > self.max_shift_minutes:
             out.append(("min_shift_minutes", f"the shortest shift ({self.min_shift_minutes} min) is longer than "
@@ -59,6 +61,11 @@ class ShiftRules:
         if not out and self.min_work_around_break > self.max_work_without_break:
             out.append(("min_work_around_break", f"at least {self.min_work_around_break} min of work on each side "
                         f"of a break, but at most {self.max_work_without_break} min in a row"))
+        if not out and self.max_shift_minutes > self.max_work_without_break and (
+                self.break_minutes + 2 * self.min_work_around_break > self.max_shift_minutes):
+            out.append(("break_minutes", f"no shift can hold its break: {self.break_minutes} min of break and "
+                        f"{self.min_work_around_break} min of work on each side exceed the longest shift "
+                        f"({self.max_shift_minutes} min)"))
         if not out and self.max_shift_minutes > 2 * self.max_work_without_break + self.break_minutes:
             out.append(("max_shift_minutes", f"a {self.max_shift_minutes}-minute shift needs more than one break "
                         f"(at most {self.max_work_without_break} min of work in a row, one "
