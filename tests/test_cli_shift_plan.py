@@ -236,3 +236,41 @@ def test_an_excel_date_in_a_time_cell_is_explained(app, tmp_path):
     code, _, error = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", tmp_path / "a.xlsx", "--scenario",
                             BASE, "--out", tmp_path / "o")
     assert code == 2 and "row 2" in error and "holds a date" in error and "format the cell as a time" in error
+
+
+@pytest.mark.parametrize("variant", ["cr", "trailing_commas", "excel_24"])
+def test_files_from_other_spreadsheet_habits_read_as_the_plain_csv(app, tmp_path, variant):
+    """Old-Mac CR line endings, empty columns after the table, Excel's 24:00 (a duration cell)."""
+    rows = [["user_id", "weekday", "start", "end"], ["U0147", "mon", "16:00", "24:00"]]
+    plain = tmp_path / "plain.csv"
+    plain.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    if variant == "excel_24":
+        import datetime as dt
+
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.append(rows[0])
+        sheet.append(["U0147", "mon", dt.time(16, 0), dt.timedelta(days=1)])
+        sheet["D2"].number_format = "[h]:mm"
+        other = tmp_path / "other.xlsx"
+        book.save(other)
+    else:
+        other = tmp_path / "other.csv"
+        other.write_text("\r".join(",".join(r) for r in rows) + "\r" if variant == "cr"
+                         else "\n".join(",".join(r) + ",," for r in rows) + "\n")
+    for name, path in (("plain", plain), ("other", other)):
+        code, _, error = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", path, "--scenario", BASE,
+                                "--out", tmp_path / name)
+        assert code == 0, error
+    assert (tmp_path / "other" / "shift_need.csv").read_bytes() == (tmp_path / "plain" / "shift_need.csv").read_bytes()
+
+
+def test_a_level_that_looks_like_an_identity_number_is_not_repeated(app, tmp_path):
+    table = pd.read_csv(ATTENDANCE, dtype=str, keep_default_na=False)
+    table.loc[0, "level"] = "8112189876"
+    table.to_csv(tmp_path / "a.csv", index=False)
+    code, _, error = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", tmp_path / "a.csv", "--scenario",
+                            BASE, "--out", tmp_path / "o")
+    assert code == 2 and "8112189876" not in error and "not shown" in error

@@ -409,3 +409,77 @@ def test_units_in_different_premises_are_planned_together_with_a_warning(demo_lo
 def test_rules_typed_in_minutes_or_that_leave_no_room_for_a_break_are_refused(change, field):
     rules = ShiftRules(**{**RULES.__dict__, **change})
     assert [f for f, _ in rules.problems()][:1] == [field]
+
+
+@pytest.mark.parametrize(("rules", "need", "starts", "minutes"), [
+    # every shift needs a break with 5 h of work on each side: the shortest possible shift is 10.5 h
+    (ShiftRules(30, 330, 630, 300, 30, 300, 1), [1, 1], [600, 630], 600),
+    (ShiftRules(30, 330, 630, 300, 30, 300, 1), [1], [600], 600),
+    (ShiftRules(30, 360, 540, 300, 60, 180, 1), [1], [0], 360),  # at midnight: the shift runs 00:00–07:00
+])
+def test_rules_that_make_every_shift_long_still_give_the_least_hours(rules, need, starts, minutes):
+    status, plan = plan_day(np.array(need), np.array(starts), rules)
+    assert status == "Optimal" and plan_totals(plan) == (minutes, 1)
+    assert brute_force_shifts(np.array(need), np.array(starts), rules)[:2] == (minutes, 1)
+
+
+def test_useful_types_keep_one_least_work_type_per_covered_pattern():
+    from resmodel.planning.shifts import shift_span, shift_types, useful_types
+
+    need, starts = day_need([1, 2, 2, 1, 0, 1])
+    types, covers = useful_types(need, starts, RULES)
+    everything = shift_types(*shift_span(starts, RULES), RULES)
+    patterns = [tuple(row) for row in covers[:, need > 0]]
+    assert len(set(patterns)) == len(patterns) and all(any(p) for p in patterns)
+    assert len(types) < len(everything)
+
+
+def test_solve_seconds_keeps_to_the_deadline_and_gives_a_late_solve_one_second():
+    import time
+
+    from resmodel.planning.shifts import solve_seconds
+
+    assert solve_seconds(60, None) == 60
+    assert solve_seconds(60, time.monotonic() + 10) == 10
+    assert solve_seconds(60, time.monotonic() - 5) == 1
+
+
+def _demo_with_statuses(monkeypatch, demo_loaded, demo_result, status: str):
+    import resmodel.shift_run as run_module
+
+    real = run_module.plan_shifts
+
+    def stopped(need, rules, *limit):
+        statuses, plan = real(need, rules, *limit)
+        return {d: (status if d == "tue" else s) for d, s in statuses.items()}, plan
+
+    monkeypatch.setattr(run_module, "plan_shifts", stopped)
+    return plan_demo(demo_loaded, demo_result, ("DV001",), roster=False)[0]
+
+
+def test_a_day_stopped_at_the_time_limit_is_reported_with_its_hours_and_the_bound(monkeypatch, demo_loaded,
+                                                                                 demo_result):
+    run = _demo_with_statuses(monkeypatch, demo_loaded, demo_result, "Time limit")
+    tuesday = run.summary.set_index("weekday").loc["tue"]
+    assert any(f"time limit on tue: the plan covers the need with {tuesday['plan_hours']:g} h, and no plan can "
+               f"have fewer than {tuesday['need_hours']:g} h" in w for w in run.warnings)
+
+
+def test_a_day_without_any_plan_is_a_located_error(monkeypatch, demo_loaded, demo_result):
+    with pytest.raises(InputError) as err:
+        _demo_with_statuses(monkeypatch, demo_loaded, demo_result, "Not Solved")
+    problem = err.value.problems[0]
+    assert problem.location.path == "--slot-minutes" and "no shift plan for tue" in problem.problem
+
+
+def test_widen_to_spans_the_roster_and_adds_days_only_the_roster_works():
+    from resmodel.planning.shifts import widen_to
+
+    need = slot_need(attend(("mon", 9, 10, 1)), RATIO, RULES)
+    shifts = roster(("mon", 8, 11, None), ("sat", 10, 13, None))
+    wide = widen_to(need, shifts, RULES)
+    monday, saturday = wide[wide["weekday"].eq("mon")], wide[wide["weekday"].eq("sat")]
+    assert monday["slot_start"].tolist() == list(range(480, 660, 30))
+    assert monday["staff_needed"].tolist() == [0, 0, 1, 1, 0, 0] and monday["staff_needed"].dtype == int
+    assert saturday["slot_start"].tolist() == list(range(600, 780, 30)) and (saturday["staff_needed"] == 0).all()
+    assert coverage(shifts, wide, RULES)[wide["weekday"].eq("sat").to_numpy()].tolist() == [1] * 6

@@ -9,6 +9,7 @@ the CLI and the API read the files and write the results."""
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +73,8 @@ def shift_rules(snapshot, slot_minutes: int = 30, min_staff: int = 1) -> ShiftRu
         fits = [s for s in (60, 30, 15) if s != slot_minutes
                 and not dataclasses.replace(rules, slot_minutes=s).problems()]
         other = f", or use --slot-minutes {fits[0]}" if fits else ""
+        if field == "break_minutes" and "no shift can hold its break" in problem:  # three rules together
+            other = " (or shift_rules.min_work_around_break, or shift_rules.max_shift_hours)" + other
         raise InputError.at(trace.location or Location(path=path), problem,
                             f"shift rules in hours, in whole {slot_minutes}-minute slots, that allow a shift with "
                             "one break", f"set '{path}' in the parameters block of a scenario (docs/shift-plan.md "
@@ -208,13 +211,14 @@ def _names(ids: list[str]) -> str:
 
 
 def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.DataFrame, staff_ratio: np.ndarray,
-               rules: ShiftRules, constants, time_limit_s: int = 60) -> ShiftRun:
+               rules: ShiftRules, constants, time_limit_s: float = 60, budget_s: float | None = None) -> ShiftRun:
     """Need, plan, roster comparison and weekly figures for one unit, or for several units staffed
     together (their users' need summed before rounding to whole staff, one plan for all; each unit's
     own plan beside it in ``pooling``, with the plans' FTE and cost a year). ``attendance`` has a
     level and a unit on every row (``unit_attendance``); ``units`` are the units' rows of the
     base-year allocation; ``constants`` the allocation's (open weeks, available hours per FTE, cost
-    per FTE)."""
+    per FTE). Each solve has ``time_limit_s``; with ``budget_s`` all of them together have that much
+    (then a late solve gets a second and returns the best plan it has)."""
     off = attendance[((attendance["start"] % rules.slot_minutes) + (attendance["end"] % rules.slot_minutes)).gt(0)
                      .to_numpy()]
     warnings = []
@@ -225,11 +229,12 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
                         "user counts in every slot their attendance touches, so the need is rounded outwards (a "
                         "smaller --slot-minutes follows the times more closely)")
     need = slot_need(attendance, staff_ratio, rules)
-    statuses, plan = _solved(need, rules, time_limit_s, warnings, "")
+    time_limit = (time_limit_s, None if budget_s is None else time.monotonic() + budget_s)
+    statuses, plan = _solved(need, rules, time_limit, warnings, "")
     pooling = None
     unit_ids = tuple(units["unit_id"])
     if len(unit_ids) > 1:
-        need, pooling = _apart(attendance, need, plan, unit_ids, staff_ratio, rules, time_limit_s, warnings)
+        need, pooling = _apart(attendance, need, plan, unit_ids, staff_ratio, rules, time_limit, warnings)
     if roster is not None:
         need = widen_to(need, roster, rules)
     need = need.assign(planned=coverage(plan, need, rules))
@@ -254,17 +259,24 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
     return ShiftRun(unit_ids, rules, need, plan, summary, comparison, short, pooling, statuses, warnings)
 
 
-def _solved(need: pd.DataFrame, rules: ShiftRules, time_limit_s: int, warnings: list[str],
+def _solved(need: pd.DataFrame, rules: ShiftRules, time_limit: tuple[float, float | None], warnings: list[str],
             whose: str) -> tuple[dict[str, str], pd.DataFrame]:
-    """``plan_shifts``, with a warning for a weekday stopped at the time limit."""
-    statuses, plan = plan_shifts(need, rules, time_limit_s)
-    failed = {d: s for d, s in statuses.items() if s not in SHIFTS_FOUND}
-    if failed:  # every need can be covered by enough shifts; a failure is the solver's
-        raise RuntimeError(f"the shift plan could not be solved ({failed})")
-    slow = [d for d, s in statuses.items() if s == TIME_LIMIT]
-    if slow:
-        warnings.append(f"the solver stopped at its time limit on {', '.join(slow)}{whose}: the plan covers the "
-                        "need, but fewer hours may be possible")
+    """``plan_shifts``, with a warning for a weekday stopped at the time limit (naming its hours and
+    the least any plan could have); a weekday with no plan at all is a located error."""
+    statuses, plan = plan_shifts(need, rules, *time_limit)
+    failed = [d for d, s in statuses.items() if s not in SHIFTS_FOUND]
+    if failed:  # the solver's time ran out before any covering plan: too large a problem for the limit
+        raise InputError.at(Location(path="--slot-minutes"), f"the solver found no shift plan for "
+                            f"{', '.join(failed)}{whose} within its time", "an attendance schedule the solver "
+                            "can plan in its time", "use 30-minute slots (15-minute ones make the programme "
+                            "about seven times larger), or plan fewer units at a time")
+    hours = rules.slot_minutes / 60.0
+    for day in (d for d, s in statuses.items() if s == TIME_LIMIT):
+        planned = plan[plan["weekday"].eq(day).to_numpy()]
+        warnings.append(
+            f"the solver stopped at its time limit on {day}{whose}: the plan covers the need with "
+            f"{(planned['work_minutes'] * planned['staff']).sum() / 60:g} h, and no plan can have fewer than "
+            f"{need.loc[need['weekday'].eq(day), 'staff_needed'].sum() * hours:g} h (the need); fewer may be possible")
     ties = [d for d, s in statuses.items() if s == LEAST_HOURS]
     if ties:
         warnings.append(f"on {', '.join(ties)}{whose} the plan has the least hours possible, but the solver's time "
@@ -273,7 +285,7 @@ def _solved(need: pd.DataFrame, rules: ShiftRules, time_limit_s: int, warnings: 
 
 
 def _apart(attendance: pd.DataFrame, need: pd.DataFrame, plan: pd.DataFrame, unit_ids: tuple[str, ...],
-           staff_ratio: np.ndarray, rules: ShiftRules, time_limit_s: int,
+           staff_ratio: np.ndarray, rules: ShiftRules, time_limit: tuple[float, float | None],
            warnings: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each unit planned on its own: the need table gains ``staff_needed_apart`` (the units' whole-staff
     needs summed), and a table per unit and for the units apart and together: need hours, plan hours
@@ -284,7 +296,7 @@ def _apart(attendance: pd.DataFrame, need: pd.DataFrame, plan: pd.DataFrame, uni
     rows = []
     for unit_id in unit_ids:
         own = slot_need(attendance[attendance["unit_id"].eq(unit_id).to_numpy()], staff_ratio, rules)
-        _, own_plan = _solved(own, rules, time_limit_s, warnings, f" for {unit_id} alone")
+        _, own_plan = _solved(own, rules, time_limit, warnings, f" for {unit_id} alone")
         matched = apart[keys].merge(own[[*keys, "staff_needed"]], on=keys, how="left")["staff_needed"]
         apart["staff_needed_apart"] += matched.fillna(0).astype(int).to_numpy()
         rows.append((unit_id, own["staff_needed"].sum() * hours, (own_plan["work_minutes"] * own_plan["staff"]).sum()

@@ -16,7 +16,7 @@ import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.forecast.frame import parse_month  # re-exported: the month columns of io tables
-from resmodel.io.pnr import check_frame_for_pnr, check_value_for_pnr
+from resmodel.io.pnr import check_frame_for_pnr, check_value_for_pnr, looks_like_pnr
 from resmodel.io.text import read_utf8
 
 MAX_PROBLEMS = 25
@@ -95,13 +95,15 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
             "save the table as CSV (UTF-8, comma separated) or Excel .xlsx",
         )
     text = read_utf8(path, display, "CSV", "save as 'CSV UTF-8 (comma delimited)'", as_row=True, bom=True)
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text, newline=None)))  # universal newlines: CR-only files from old Macs
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError.at(
             Location(file=display, row=1), "the file is empty or has no header row",
             "a header row naming the columns", "add the header row described in docs/data-dictionary.md",
         )
     header = [h.strip() for h in rows[0]]
+    while len(header) > 1 and header[-1] == "":  # empty columns after the table (',,' at line ends)
+        header.pop()
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         separator = "';'" if ";" in header[0] else "a tab"
         raise InputError.at(
@@ -110,7 +112,7 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
         )
     _check_header(header, display)
     for i, r in enumerate(rows[1:], start=2):
-        if len(r) != len(header) and any(c.strip() for c in r):
+        if (len(r) < len(header) or any(c.strip() for c in r[len(header):])) and any(c.strip() for c in r):
             raise InputError.at(
                 Location(file=display, row=i), f"row has {len(r)} cells but the header has {len(header)}",
                 "the same number of comma-separated cells on every row",
@@ -142,14 +144,17 @@ def _check_header(header: list[str], display: str) -> None:
 
 
 def _excel_text(value) -> str:
-    """A cell as the text a CSV would hold: dates as YYYY-MM-DD, times of day as HH:MM (Excel keeps a
-    typed 08:30 as a time, which str() would write 08:30:00)."""
+    """A cell as the text a CSV would hold: dates as YYYY-MM-DD, times of day and durations as HH:MM
+    (Excel keeps a typed 08:30 as a time, which str() would write 08:30:00, and 24:00 as a duration)."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.time):
         return value.strftime("%H:%M" if not value.second else "%H:%M:%S")
+    if isinstance(value, dt.timedelta):  # a duration-formatted cell ([h]:mm), e.g. 24:00
+        minutes = round(value.total_seconds() / 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
     return str(value)
 
 
@@ -176,6 +181,12 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
         header.pop()
     _check_header(header, display)
     return _without_blank_rows(rows[1:], header)
+
+
+def _echoed(text: str) -> str:
+    """A cell's value for a message, unless it could be a personal identity number (a 10-digit
+    number in a numeric column passes the amount-tolerant check, but must not be repeated back)."""
+    return "(not shown: it looks like a personal identity number)" if looks_like_pnr(text) else text
 
 
 def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCollector) -> pd.Series:
@@ -213,12 +224,12 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
         if col.minimum is not None:
             low = numbers.notna() & (numbers < col.minimum)
             problems.add_rows(text.index[low.to_numpy()], 5, lambda row: (
-                Location(display, row=row, column=col.name), f"value {text[row]} is below {col.minimum:g}",
+                Location(display, row=row, column=col.name), f"value {_echoed(text[row])} is below {col.minimum:g}",
                 col.expected(), f"correct the value; '{col.name}' cannot be below {col.minimum:g}"))
         if col.maximum is not None:
             high = numbers.notna() & (numbers > col.maximum)
             problems.add_rows(text.index[high.to_numpy()], 5, lambda row: (
-                Location(display, row=row, column=col.name), f"value {text[row]} is above {col.maximum:g}",
+                Location(display, row=row, column=col.name), f"value {_echoed(text[row])} is above {col.maximum:g}",
                 col.expected(), f"correct the value; '{col.name}' cannot exceed {col.maximum:g}"))
         return numbers.astype("float64")
     if col.kind in ("date", "month"):

@@ -41,13 +41,14 @@ def brute_force_plan(demand: pd.Series | pd.DataFrame, base: float | pd.DataFram
 
 def brute_force_shifts(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules,
                        max_nodes: int = 2_000_000) -> tuple[int, int, int]:
-    """Exhaustive search over the shift types ``plan_day`` may use: at the first slot still short of
+    """Exhaustive search over every shift type the rules allow that can work one of the slots (without
+    ``plan_day``'s reduction to useful types): at the first slot still short of
     ``need``, try each type that works it (every covering plan holds one of them), depth first,
     pruning branches that cannot beat the best plan found (each staff-slot still missing needs at
     least one more worked slot, and the largest shortfall as many more shifts). Returns (least
     working minutes, fewest shifts at that, search nodes)."""
     slot = rules.slot_minutes
-    reach = rules.min_shift_minutes - slot
+    reach = rules.max_shift_minutes - slot  # every shift that can work one of the slots
     first, last = max(0, int(slot_starts[0]) - reach), min(DAY_MINUTES, int(slot_starts[-1]) + slot + reach)
     types = shift_types(first, last, rules)
     covers = cover_matrix(types, slot_starts, rules).astype(int)

@@ -16,6 +16,7 @@ than that and at least ``min_work_around_break`` of work on each side; staff on 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,12 +130,20 @@ def cover_matrix(types: pd.DataFrame, slot_starts: np.ndarray, rules: ShiftRules
     return on_shift & ~on_break
 
 
+def solve_seconds(time_limit_s: float, deadline: float | None) -> int:
+    """Seconds for the next solve: ``time_limit_s``, or what is left before ``deadline`` (a
+    ``time.monotonic`` instant) if that is less — at least one, so a late solve still returns a plan."""
+    if deadline is None:
+        return max(1, round(time_limit_s))
+    return max(1, round(min(time_limit_s, deadline - time.monotonic())))
+
+
 def plan_day(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules,
-             time_limit_s: int = 60) -> tuple[str, pd.DataFrame]:
+             time_limit_s: float = 60, deadline: float | None = None) -> tuple[str, pd.DataFrame]:
     """Least-hours shifts covering ``need`` (whole staff per slot starting at ``slot_starts``, one
     weekday), then the fewest shifts among those: two solves, the second held to the first's hours.
-    Shifts may start before the first slot or end after the last one when the shortest shift is longer
-    than the need (within the day). Returns (status, shifts: start, end, break_start, break_end,
+    Shifts may start before the first slot or end after the last one (within the day) when the rules
+    make them longer than the need. Returns (status, shifts: start, end, break_start, break_end,
     work_minutes, staff); the status is ``OPTIMAL``, ``LEAST_HOURS`` (hours proven least, fewest shifts
     not proven within the time limit), ``TIME_LIMIT`` (a covering plan, hours not proven least) or the
     solver's word for a failure."""
@@ -144,12 +153,9 @@ def plan_day(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules,
     if not need.any():
         return OPTIMAL, empty
     slot = rules.slot_minutes
-    reach = rules.min_shift_minutes - slot
-    first, last = max(0, int(slot_starts[0]) - reach), min(DAY_MINUTES, int(slot_starts[-1]) + slot + reach)
-    types = shift_types(first, last, rules)
+    types, covers = useful_types(need, slot_starts, rules)
     if types.empty:
         return "Infeasible", empty
-    covers = cover_matrix(types, slot_starts, rules)
     model = pulp.LpProblem("shifts", pulp.LpMinimize)
     x = [pulp.LpVariable(f"x{i}", lowBound=0, cat="Integer") for i in range(len(types))]
     work_slots = (types["work_minutes"].to_numpy() // slot).astype(int)
@@ -157,7 +163,7 @@ def plan_day(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules,
     for t in np.flatnonzero(need > 0):
         model += pulp.lpSum(x[i] for i in np.flatnonzero(covers[:, t])) >= int(need[t])
     model.setObjective(hours)
-    model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, threads=1))
+    model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=solve_seconds(time_limit_s, deadline), threads=1))
     if pulp.LpStatus[model.status] != "Optimal":  # PuLP says 'Optimal' also for a plan found before the limit
         return pulp.LpStatus[model.status], empty
     first_pass = np.array([round(v.value() or 0) for v in x], dtype=int)
@@ -165,7 +171,8 @@ def plan_day(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules,
         return TIME_LIMIT, _chosen(types, first_pass)
     model += hours <= int(work_slots @ first_pass)
     model.setObjective(pulp.lpSum(x))
-    model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, threads=1, warmStart=True))
+    model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=solve_seconds(time_limit_s, deadline), threads=1,
+                                  warmStart=True))
     if pulp.LpStatus[model.status] != "Optimal":  # cannot happen: the first plan is feasible; keep it
         return LEAST_HOURS, _chosen(types, first_pass)
     staff = np.array([round(v.value() or 0) for v in x], dtype=int)
@@ -175,12 +182,36 @@ def plan_day(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules,
     return (OPTIMAL if proven else LEAST_HOURS), _chosen(types, staff)
 
 
+def shift_span(slot_starts: np.ndarray, rules: ShiftRules) -> tuple[int, int]:
+    """The minutes any shift that works one of the slots can lie in: the longest shift before the first
+    slot to the longest shift after the last, within the day."""
+    reach = rules.max_shift_minutes - rules.slot_minutes
+    return (max(0, int(slot_starts[0]) - reach),
+            min(DAY_MINUTES, int(slot_starts[-1]) + rules.slot_minutes + reach))
+
+
+def useful_types(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules) -> tuple[pd.DataFrame, np.ndarray]:
+    """The shift types worth a variable, with their cover matrix over the slots: every type the rules
+    allow that works at least one needed slot, and of types working the same needed slots only the
+    one with the least work (the first such): any plan using another can swap it for that one at no
+    more hours and the same number of shifts."""
+    types = shift_types(*shift_span(slot_starts, rules), rules)
+    covers = cover_matrix(types, slot_starts, rules)
+    pattern = covers[:, need > 0]
+    keep = pattern.any(axis=1)
+    keys = pd.Series([row.tobytes() for row in np.packbits(pattern, axis=1)], index=types.index)
+    order = pd.DataFrame({"key": keys, "work": types["work_minutes"]})[keep]
+    best = order.sort_values(["key", "work"], kind="stable").drop_duplicates("key").index.sort_values()
+    return types.loc[best].reset_index(drop=True), covers[best.to_numpy()]
+
+
 def _chosen(types: pd.DataFrame, staff: np.ndarray) -> pd.DataFrame:
     return types[staff > 0].assign(staff=staff[staff > 0]).sort_values(
         ["start", "end", "break_start"]).reset_index(drop=True)
 
 
-def plan_shifts(need: pd.DataFrame, rules: ShiftRules, time_limit_s: int = 60) -> tuple[dict[str, str], pd.DataFrame]:
+def plan_shifts(need: pd.DataFrame, rules: ShiftRules, time_limit_s: float = 60,
+                deadline: float | None = None) -> tuple[dict[str, str], pd.DataFrame]:
     """``plan_day`` for each weekday of ``slot_need``'s table; returns (status per weekday, shifts with
     a weekday column)."""
     statuses, frames = {}, []
@@ -189,7 +220,7 @@ def plan_shifts(need: pd.DataFrame, rules: ShiftRules, time_limit_s: int = 60) -
         if rows.empty:
             continue
         status, shifts = plan_day(rows["staff_needed"].to_numpy(dtype=int), rows["slot_start"].to_numpy(dtype=int),
-                                  rules, time_limit_s)
+                                  rules, time_limit_s, deadline)
         statuses[day] = status
         frames.append(shifts.assign(weekday=day))
     columns = ["weekday", "start", "end", "break_start", "break_end", "work_minutes", "staff"]
@@ -261,21 +292,23 @@ def short_periods(need: pd.DataFrame) -> pd.DataFrame:
 
 def widen_to(need: pd.DataFrame, shifts: pd.DataFrame, rules: ShiftRules) -> pd.DataFrame:
     """``need`` with zero-need slots added on each weekday so that it spans ``shifts`` too (a roster
-    that starts before the first user arrives is then shown, slot by slot, from its first shift)."""
+    that starts before the first user arrives, or works a day no user comes, is then shown slot by slot)."""
     frames = []
     slot = rules.slot_minutes
     for day in WEEKDAYS:
         rows = need[need["weekday"].eq(day).to_numpy()]
         day_shifts = shifts[shifts["weekday"].eq(day).to_numpy()]
-        if rows.empty or day_shifts.empty:
+        if day_shifts.empty:
             frames.append(rows)
             continue
-        first = min(int(rows["slot_start"].min()), int(day_shifts["start"].min()) // slot * slot)
-        last = max(int(rows["slot_end"].max()), -(-int(day_shifts["end"].max()) // slot) * slot)
+        first = int(day_shifts["start"].min()) // slot * slot
+        last = -(-int(day_shifts["end"].max()) // slot) * slot
+        if not rows.empty:
+            first, last = min(first, int(rows["slot_start"].min())), max(last, int(rows["slot_end"].max()))
         starts = np.arange(first, last, slot)
         full = pd.DataFrame({"weekday": day, "slot_start": starts, "slot_end": starts + slot})
         full = full.merge(rows, on=["weekday", "slot_start", "slot_end"], how="left")
-        counts = [c for c in rows.columns if c in ("users_present", "staff_needed", "staff_needed_apart")]
+        counts = [c for c in need.columns if c in ("users_present", "staff_needed", "staff_needed_apart")]
         frames.append(full.fillna({"staff_need_exact": 0.0, **dict.fromkeys(counts, 0)}).astype(
             dict.fromkeys(counts, int)))
     return pd.concat(frames, ignore_index=True)
