@@ -13,6 +13,7 @@ from resmodel.errors import InputError
 from resmodel.planning.reference import brute_force_shifts
 from resmodel.planning.shifts import (
     ShiftRules,
+    cover_matrix,
     coverage,
     day_summary,
     plan_day,
@@ -97,6 +98,7 @@ def test_a_long_shift_has_its_break_inside_the_allowed_window():
     _, plan = plan_day(need, starts, RULES)
     assert plan_totals(plan)[0] == 16 * H  # no hour wasted: the need itself
     with_break = plan[plan["break_start"].notna()]
+    assert not with_break.empty  # 8 hours with two people take shifts over 5 hours
     for s in with_break.itertuples():
         before, after = s.break_start - s.start, s.end - s.break_start - RULES.break_minutes
         assert RULES.min_work_around_break <= before <= RULES.max_work_without_break
@@ -432,6 +434,22 @@ def test_useful_types_keep_one_least_work_type_per_covered_pattern():
     patterns = [tuple(row) for row in covers[:, need > 0]]
     assert len(set(patterns)) == len(patterns) and all(any(p) for p in patterns)
     assert len(types) < len(everything)
+    full = cover_matrix(everything, starts, RULES)[:, need > 0]
+    least = {}
+    for row, work in zip(map(tuple, full), everything["work_minutes"], strict=True):
+        if any(row):
+            least[row] = min(work, least.get(row, work))
+    assert dict(zip(patterns, types["work_minutes"], strict=True)) == least
+
+
+def test_the_slot_table_shows_plan_hours_outside_the_users_hours():
+    from resmodel.planning.shifts import widen_to
+
+    need = slot_need(attend(("mon", 9, 10, 1)), RATIO, RULES)  # one hour of need; the shortest shift is 3 hours
+    _, plan = plan_shifts(need, RULES)
+    assert plan_totals(plan) == (180, 1)
+    wide = widen_to(need, plan, RULES)
+    assert coverage(plan, wide, RULES).sum() * RULES.slot_minutes == 180  # every planned hour has its slot
 
 
 def test_solve_seconds_keeps_to_the_deadline_and_gives_a_late_solve_one_second():
@@ -483,3 +501,14 @@ def test_widen_to_spans_the_roster_and_adds_days_only_the_roster_works():
     assert monday["staff_needed"].tolist() == [0, 0, 1, 1, 0, 0] and monday["staff_needed"].dtype == int
     assert saturday["slot_start"].tolist() == list(range(600, 780, 30)) and (saturday["staff_needed"] == 0).all()
     assert coverage(shifts, wide, RULES)[wide["weekday"].eq("sat").to_numpy()].tolist() == [1] * 6
+
+
+def test_a_roster_break_placed_too_late_is_flagged(demo_loaded, demo_result):
+    from resmodel.allocation.engine import constants
+
+    table, _ = join(demo_loaded, demo_attendance())
+    rows = demo_result.allocation.units.set_index("unit_id").loc[["DV001"]].reset_index()
+    late = roster(("mon", 7, 17, 7.5), ("mon", 8, 12, None))  # 07:00–17:00, break at 07:30: 9 h in a row after it
+    run = shift_plan(table, late, rows, demo_loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), RULES,
+                     constants(demo_loaded.snapshot))
+    assert any("1 roster shift(s) with more than 5 h of work in a row" in w for w in run.warnings)

@@ -196,7 +196,8 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
             measure: Annotated[str, typer.Option(help="waterfall measure: deviation, net_cost or frame")] = "deviation",
             year: Annotated[int | None, typer.Option(help="waterfall year (default: the whole horizon)")] = None
             ) -> None:
-    """Differences per year and area against the first scenario, and a waterfall by driver."""
+    """Differences per year and area against the first scenario, a waterfall by driver, and each unit's
+    base-year allocation."""
     from resmodel.budget import charts
     from resmodel.budget import compare as cmp
     from resmodel.projection_run import run_setup
@@ -254,8 +255,10 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, shown: int = 5) -> None:
     allocation = unit_diff[unit_diff["measure"].eq("allocation")]
     for name, rows in allocation.groupby("scenario_b", sort=False):
         moved = rows[rows["difference"].abs() > 0.5]
+        one_sided = int(rows["difference"].isna().sum())
         typer.echo(f"\nbase-year allocation per unit, '{name}' against '{ref_name}': {len(moved)} of {len(rows)} "
-                   "units change" + (f"; the {min(shown, len(moved))} largest (kSEK):" if len(moved) else ""))
+                   "units change" + (f", {one_sided} are in one scenario only" if one_sided else "")
+                   + (f"; the {min(shown, len(moved))} largest (kSEK):" if len(moved) else ""))
         if len(moved):
             top = moved.reindex(moved["difference"].abs().sort_values(ascending=False, kind="stable").index)
             table = top.head(shown)[["unit_id", "name", "section", "value_a", "value_b", "difference"]].copy()

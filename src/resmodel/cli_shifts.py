@@ -72,7 +72,7 @@ def shift_plan(
                       constants(loaded.snapshot))
     for warning in [*warnings, *plan.warnings]:
         typer.echo(f"warning: {warning}", err=True)
-    _echo(plan)
+    _echo(plan, loaded.snapshot["working_time.contract_hours_per_week"])
     writers = {"shift_need.csv": csv_writer(_with_clock(plan.need, ("slot_start", "slot_end"))),
                "shift_plan.csv": csv_writer(_with_clock(plan.plan, ("start", "end", "break_start", "break_end"))),
                "shift_summary.csv": csv_writer(plan.summary),
@@ -114,7 +114,7 @@ def _workbook(plan) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
     return sheets
 
 
-def _echo(plan) -> None:
+def _echo(plan, contract_hours: float) -> None:
     from resmodel.io.shifts import clock
 
     rules = plan.rules
@@ -139,9 +139,9 @@ def _echo(plan) -> None:
         typer.echo(plan.pooling.to_string(index=False, formatters={
             "need_hours": "{:,.1f}".format, "plan_hours": "{:,.1f}".format, "plan_fte": "{:,.2f}".format,
             "plan_cost_sek": "{:,.0f}".format}))
-    typer.echo("\nWeekly figures beside the allocation: hours a week; the same as full-time staff at work (÷ 40); "
-               "hours a year (× open weeks); the FTE it takes to deliver them all year, leave and sickness covered; "
-               "SEK a year:")
+    typer.echo(f"\nWeekly figures beside the allocation: hours a week; the same as full-time staff at work "
+               f"(÷ {contract_hours:g}); hours a year (× open weeks); the FTE it takes to deliver them all year, leave "
+               "and sickness covered; SEK a year:")
     shown = plan.comparison.drop(columns="label")
     formats = {"hours_per_week": "{:,.1f}", "full_time_staff": "{:,.2f}", "hours_per_year": "{:,.0f}",
                "fte": "{:,.2f}", "cost_sek": "{:,.0f}"}

@@ -235,8 +235,8 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
     unit_ids = tuple(units["unit_id"])
     if len(unit_ids) > 1:
         need, pooling = _apart(attendance, need, plan, unit_ids, staff_ratio, rules, time_limit, warnings)
-    if roster is not None:
-        need = widen_to(need, roster, rules)
+    # the slot table spans the plan's shifts (a rule may make one longer than the need) and the roster's
+    need = widen_to(need, plan if roster is None else pd.concat([plan, roster[plan.columns]]), rules)
     need = need.assign(planned=coverage(plan, need, rules))
     short = None
     if roster is not None:
@@ -245,11 +245,12 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
                             "the staff of all of them (one unit's roster shows the others' need as shortfall)")
         need["actual"] = coverage(roster, need, rules)
         short = short_periods(need)
-        long = roster[(roster["break_minutes"].eq(0) & (roster["work_minutes"] > rules.max_work_without_break))
-                      .to_numpy()]
+        before = (roster["break_start"] - roster["start"]).fillna(roster["end"] - roster["start"])
+        after = (roster["end"] - roster["break_end"]).fillna(0)
+        long = roster[((before > rules.max_work_without_break) | (after > rules.max_work_without_break)).to_numpy()]
         if not long.empty:
-            warnings.append(f"{len(long)} roster shift(s) longer than {rules.max_work_without_break / 60:g} h without "
-                            f"a break (Arbetstidslagen 15 §), first on row {long.index[0]}")
+            warnings.append(f"{len(long)} roster shift(s) with more than {rules.max_work_without_break / 60:g} h of "
+                            f"work in a row without a break (Arbetstidslagen 15 §), first on row {long.index[0]}")
     summary = day_summary(need, plan, roster, rules)
     comparison = _comparison(need, summary, units, constants, rules)
     if pooling is not None:
@@ -266,10 +267,11 @@ def _solved(need: pd.DataFrame, rules: ShiftRules, time_limit: tuple[float, floa
     statuses, plan = plan_shifts(need, rules, *time_limit)
     failed = [d for d, s in statuses.items() if s not in SHIFTS_FOUND]
     if failed:  # the solver's time ran out before any covering plan: too large a problem for the limit
+        coarser = " use 30-minute slots (15-minute ones make the programme about five times larger), or" \
+            if rules.slot_minutes == 15 else ""
         raise InputError.at(Location(path="--slot-minutes"), f"the solver found no shift plan for "
-                            f"{', '.join(failed)}{whose} within its time", "an attendance schedule the solver "
-                            "can plan in its time", "use 30-minute slots (15-minute ones make the programme "
-                            "about seven times larger), or plan fewer units at a time")
+                            f"{', '.join(failed)}{whose} (status {statuses[failed[0]]})", "an attendance schedule "
+                            "the solver can plan in its time", f"{coarser} plan fewer units at a time".strip())
     hours = rules.slot_minutes / 60.0
     for day in (d for d, s in statuses.items() if s == TIME_LIMIT):
         planned = plan[plan["weekday"].eq(day).to_numpy()]
@@ -355,8 +357,8 @@ def _comparison(need: pd.DataFrame, summary: pd.DataFrame, units: pd.DataFrame, 
 
 
 def need_grid(need: pd.DataFrame) -> pd.DataFrame:
-    """The slot table as a grid a manager reads like a schedule: one row per time slot of the week's
-    longest day, per weekday the staff needed, planned and (with a roster) on the roster."""
+    """The slot table as a grid a manager reads like a schedule: one row per time slot of any weekday,
+    per weekday the staff needed (and, for several units, needed apart), planned and on the roster."""
     from resmodel.planning.charts import DAY_LABELS
 
     measures = [c for c in ("staff_needed", "staff_needed_apart", "planned", "actual") if c in need]

@@ -109,3 +109,14 @@ def test_compare_units_by_hand():
     only_b = pd.concat([b, b.iloc[:1].assign(unit_id="U3", name="c")], ignore_index=True)
     extra = compare_units(a, only_b, "base", "alt", ("allocation",)).set_index("unit_id")
     assert extra.loc["U3", "value_b"] == 100.0 and pd.isna(extra.loc["U3", "value_a"])
+
+
+def test_compare_units_matches_a_unit_moved_to_another_section():
+    from resmodel.budget.compare import compare_units
+
+    a = pd.DataFrame({"unit_id": ["U1"], "name": ["a"], "service": "daglig_verksamhet", "section": "S1",
+                      "allocation": [100.0]})
+    moved = a.assign(section="S2", allocation=[90.0])
+    table = compare_units(a, moved, "base", "alt", ("allocation",))
+    assert table[["unit_id", "section", "value_a", "value_b", "difference"]].values.tolist() == [
+        ["U1", "S1", 100.0, 90.0, -10.0]]

@@ -58,14 +58,17 @@ UNIT_MEASURES = ("allocation", "net_cost", "staff_cost", "fte_required", "staffi
 def compare_units(units_a: pd.DataFrame, units_b: pd.DataFrame, name_a: str, name_b: str,
                   measures: tuple[str, ...] = UNIT_MEASURES) -> pd.DataFrame:
     """Per unit and measure, the base-year allocation's value_a, value_b and difference = B − A
-    (units in A's order; a unit in one scenario only has the other's value empty)."""
+    (units in A's order, matched on unit_id; a unit in one scenario only has the other's value empty)."""
     keys = ["unit_id", "name", "service", "section"]
 
     def long(units: pd.DataFrame) -> pd.DataFrame:
-        return units[[*keys, *measures]].melt(id_vars=keys, var_name="measure", value_name="value")
+        return units[["unit_id", *measures]].melt(id_vars="unit_id", var_name="measure", value_name="value")
 
-    merged = long(units_a).merge(long(units_b), on=[*keys, "measure"], how="outer", suffixes=("_a", "_b"),
+    merged = long(units_a).merge(long(units_b), on=["unit_id", "measure"], how="outer", suffixes=("_a", "_b"),
                                  sort=False)
+    labels = pd.concat([units_a[keys], units_b[keys]]).drop_duplicates("unit_id").set_index("unit_id")
+    for column in keys[:0:-1]:  # a unit renamed or moved between the scenarios keeps A's labels
+        merged.insert(1, column, merged["unit_id"].map(labels[column]))
     order = {u: i for i, u in enumerate(units_a["unit_id"])}
     merged["_unit"] = merged["unit_id"].map(order).fillna(len(order))
     merged["_measure"] = merged["measure"].map({m: i for i, m in enumerate(measures)})

@@ -184,4 +184,5 @@ def check_slot_grid(table: pd.DataFrame, columns: tuple[str, ...], slot_minutes:
                                 f"{column} {clock(values[row])} is not on the {slot_minutes}-minute grid",
                                 f"times on whole {slot_minutes}-minute slots (e.g. 07:00, 07:{slot_minutes:02d})"
                                 if slot_minutes < 60 else "times on whole hours",
-                                "round the time to the grid, or choose a smaller --slot-minutes (15)")
+                                "round the time to the grid" + (", or use --slot-minutes 15" if slot_minutes > 15
+                                                                  else ""))

@@ -1,8 +1,8 @@
 """Shift plan (*bemanningsplan*, model.md §5): from an attendance schedule (*beläggningsschema*:
 which users are present per weekday and time), the staff needed in each time slot, and the set of
-shifts that covers that need with the fewest working hours — an integer programme (set covering,
-Dantzig 1954) solved with CBC through PuLP. ``roster_coverage`` counts the staff an actual schedule
-puts in each slot, so that the plan and the roster can be compared slot by slot.
+shifts that covers that need with the fewest working hours, then the fewest shifts — an integer programme
+(set covering, Dantzig 1954) solved with CBC through PuLP. ``coverage`` counts the staff an actual
+schedule puts in each slot, so that the plan and the roster can be compared slot by slot.
 
 Need in a slot = staff present for the users present: Σ staff_ratio[level] over the users whose
 attendance overlaps the slot (the daily-activity ratio of model.md §2 is staff per user present),
@@ -32,7 +32,7 @@ SHIFTS_FOUND = (OPTIMAL, LEAST_HOURS, TIME_LIMIT)
 
 @dataclass(frozen=True)
 class ShiftRules:
-    """Slot grid and shift rules, all in minutes (``ShiftRules.check`` says what is wrong, if anything)."""
+    """Slot grid and shift rules, all in minutes (``ShiftRules.problems`` says what is wrong, if anything)."""
 
     slot_minutes: int = 30
     min_shift_minutes: int = 180
@@ -193,15 +193,18 @@ def shift_span(slot_starts: np.ndarray, rules: ShiftRules) -> tuple[int, int]:
 def useful_types(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules) -> tuple[pd.DataFrame, np.ndarray]:
     """The shift types worth a variable, with their cover matrix over the slots: every type the rules
     allow that works at least one needed slot, and of types working the same needed slots only the
-    one with the least work (the first such): any plan using another can swap it for that one at no
-    more hours and the same number of shifts."""
+    one with the least work, then the least time outside the slots (the first such): any plan using
+    another can swap it for that one at no more hours and the same number of shifts."""
     types = shift_types(*shift_span(slot_starts, rules), rules)
     covers = cover_matrix(types, slot_starts, rules)
     pattern = covers[:, need > 0]
     keep = pattern.any(axis=1)
     keys = pd.Series([row.tobytes() for row in np.packbits(pattern, axis=1)], index=types.index)
-    order = pd.DataFrame({"key": keys, "work": types["work_minutes"]})[keep]
-    best = order.sort_values(["key", "work"], kind="stable").drop_duplicates("key").index.sort_values()
+    outside = ((int(slot_starts[0]) - types["start"]).clip(lower=0)
+               + (types["end"] - int(slot_starts[-1]) - rules.slot_minutes).clip(lower=0))
+    order = pd.DataFrame({"key": keys, "work": types["work_minutes"], "outside": outside})[keep]
+    best = (order.sort_values(["key", "work", "outside"], kind="stable").drop_duplicates("key")
+            .index.sort_values())
     return types.loc[best].reset_index(drop=True), covers[best.to_numpy()]
 
 
