@@ -6,12 +6,11 @@ Run: python bench/bench_allocation.py"""
 
 from __future__ import annotations
 
-import statistics
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from timing import median_time
 
 from resmodel.allocation.engine import Municipality, allocate, constants
 from resmodel.allocation.reference import reference_units
@@ -35,15 +34,6 @@ def scaled(data: Municipality, factor: int) -> Municipality:
                         rep(data.users, ["user_id", "unit_id"]), rep(data.staff, ["unit_id"]))
 
 
-def median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     loaded = load(ROOT / "scenarios" / "base.yaml")
     c = constants(loaded.snapshot)
@@ -53,8 +43,8 @@ def main() -> None:
         vec = allocate(data, loaded.snapshot).units.set_index("unit_id")
         ref = reference_units(data, loaded.snapshot, c).set_index("unit_id")
         assert np.allclose(vec.loc[ref.index, "net_cost"], ref["net_cost"], rtol=1e-9)
-        t_vec = median_time(lambda d=data: allocate(d, loaded.snapshot), repeats)
-        t_ref = median_time(lambda d=data: reference_units(d, loaded.snapshot, c), max(1, repeats - 2))
+        t_vec = median_time(lambda d=data: allocate(d, loaded.snapshot), repeats)[0]
+        t_ref = median_time(lambda d=data: reference_units(d, loaded.snapshot, c), max(1, repeats - 2))[0]
         rows.append((label, len(data.users), len(data.units), t_vec, t_ref, t_ref / t_vec))
     print("| municipality | users | units | vectorised (s) | per-user reference (s) | ratio |")
     print("|---|---|---|---|---|---|")

@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
+from timing import median_time
 
 from resmodel.budget import montecarlo as mc
 from resmodel.budget.case import run_budget
@@ -53,15 +52,6 @@ def load_case():
     return reference_case(data)
 
 
-def timed(fn, repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", choices=("topdown", "demo"), default="topdown")
@@ -73,9 +63,9 @@ def main() -> int:
     spec = mc.load_uncertainty(SPEC)
     services = len(case.inputs.volumes.columns)
 
-    t_projection, result = timed(lambda: run_budget(case), args.repeat)
-    t_vector, vec = timed(lambda: mc.run(case, spec, draws=args.draws, seed=1), max(1, args.repeat // 2))
-    t_loop, loop = timed(lambda: mc.run_loop(case, spec, draws=args.loop_draws, seed=1), 1)
+    t_projection, result = median_time(lambda: run_budget(case), args.repeat)
+    t_vector, vec = median_time(lambda: mc.run(case, spec, draws=args.draws, seed=1), max(1, args.repeat // 2))
+    t_loop, loop = median_time(lambda: mc.run_loop(case, spec, draws=args.loop_draws, seed=1), 1)
     per_draw_loop = t_loop / args.loop_draws
     loop_for_draws = per_draw_loop * args.draws
     if args.loop_draws == args.draws:

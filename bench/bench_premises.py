@@ -47,6 +47,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pulp  # noqa: E402
+from timing import median_time, recorded_calls  # noqa: E402
 
 from resmodel.planning import premises  # noqa: E402
 from resmodel.planning.premises import (  # noqa: E402
@@ -67,33 +68,14 @@ FIRST_YEAR = 2025
 
 # --- timing -------------------------------------------------------------------------------------
 
-def median_time(fn, repeats: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 @contextmanager
 def counted_solves():
     """Record every CBC solve of the plan code: ("MIP" or "LP", seconds, status). ``evaluate_plan``
     by level prices a fixed plan as a linear programme (``fixed`` given); the rest are the MIP."""
     solves: list[tuple[str, float, str]] = []
-    original = premises._solve
-
-    def solve(*args, **kwargs):
-        start = time.perf_counter()
-        out = original(*args, **kwargs)
-        solves.append(("LP" if kwargs.get("fixed") is not None else "MIP", time.perf_counter() - start, out[0]))
-        return out
-
-    premises._solve = solve
-    try:
+    with recorded_calls(premises, "_solve") as calls:
         yield solves
-    finally:
-        premises._solve = original
+        solves.extend(("LP" if kw.get("fixed") is not None else "MIP", t, out[0]) for _, kw, t, out in calls)
 
 
 # --- 1. the MIP against brute force -------------------------------------------------------------

@@ -56,6 +56,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pulp  # noqa: E402
 import yaml  # noqa: E402
+from timing import median_time, recorded_calls  # noqa: E402
 
 from resmodel.planning import shifts  # noqa: E402
 from resmodel.planning.reference import brute_force_shifts  # noqa: E402
@@ -89,32 +90,13 @@ REFERENCE_RULES = {
 
 # --- timing -------------------------------------------------------------------------------------
 
-def median_time(fn, repeats: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 @contextmanager
 def counted_solves():
     """Record every ``plan_day`` call that ``plan_shifts`` makes: (seconds, status)."""
     solves: list[tuple[float, str]] = []
-    original = shifts.plan_day
-
-    def solve(*args, **kwargs):
-        start = time.perf_counter()
-        out = original(*args, **kwargs)
-        solves.append((time.perf_counter() - start, out[0]))
-        return out
-
-    shifts.plan_day = solve
-    try:
+    with recorded_calls(shifts, "plan_day") as calls:
         yield solves
-    finally:
-        shifts.plan_day = original
+        solves.extend((t, out[0]) for _, _, t, out in calls)
 
 
 def times_fmt(ratio: float) -> str:
