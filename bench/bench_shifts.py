@@ -80,11 +80,11 @@ RESHORT = 5  # seconds: the second solve of a weekday stopped at the time limit
 #: rule sets of part 1, on one-hour slots (a 30-minute break does not fit the hour grid)
 REFERENCE_RULES = {
     "short shifts: 2–6 h, 1 h break after ≤ 4 h, ≥ 1 h each side": (
-        ShiftRules(slot_minutes=60, min_shift_minutes=120, max_shift_minutes=360, max_work_without_break=240,
-                   break_minutes=60, min_work_around_break=60), (6, 7, 8, 9, 10)),
+        ShiftRules(slot_minutes=60, min_shift_minutes=120, max_shift_minutes=360, max_work_without_break_minutes=240,
+                   break_minutes=60, min_work_around_break_minutes=60), (6, 7, 8, 9, 10)),
     "product-like: 3–10 h, 1 h break after ≤ 5 h, ≥ 2 h each side": (
-        ShiftRules(slot_minutes=60, min_shift_minutes=180, max_shift_minutes=600, max_work_without_break=300,
-                   break_minutes=60, min_work_around_break=120), (6, 7)),
+        ShiftRules(slot_minutes=60, min_shift_minutes=180, max_shift_minutes=600, max_work_without_break_minutes=300,
+                   break_minutes=60, min_work_around_break_minutes=120), (6, 7)),
 }
 
 
@@ -203,9 +203,9 @@ def product_rules(slot_minutes: int) -> ShiftRules:
 
     rules = ShiftRules(slot_minutes=slot_minutes, min_shift_minutes=minutes("min_shift_hours"),
                        max_shift_minutes=minutes("max_shift_hours"),
-                       max_work_without_break=minutes("max_work_without_break"),
+                       max_work_without_break_minutes=minutes("max_work_without_break"),
                        break_minutes=minutes("break_hours"),
-                       min_work_around_break=minutes("min_work_around_break"))
+                       min_work_around_break_minutes=minutes("min_work_around_break"))
     assert rules == ShiftRules(slot_minutes=slot_minutes), rules  # the parameters are the defaults
     return rules
 

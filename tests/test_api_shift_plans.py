@@ -58,7 +58,7 @@ def test_demo_plan_matches_the_core(demo, demo_loaded, demo_result):
 
     assert demo["scenario"] == "base" and demo["unit_ids"] == ["DV001"] and len(demo["scenario_hash"]) == 64
     assert demo["rules"] == {"slot_minutes": 30, "min_shift_minutes": 180, "max_shift_minutes": 600,
-                             "max_work_without_break": 300, "break_minutes": 30, "min_work_around_break": 90,
+                             "max_work_without_break_minutes": 300, "break_minutes": 30, "min_work_around_break_minutes": 90,
                              "min_staff": 1}
     week = demo["summary"][-1]
     assert week["weekday"] == "week"

@@ -101,10 +101,10 @@ def test_a_long_shift_has_its_break_inside_the_allowed_window():
     assert not with_break.empty  # 8 hours with two people take shifts over 5 hours
     for s in with_break.itertuples():
         before, after = s.break_start - s.start, s.end - s.break_start - RULES.break_minutes
-        assert RULES.min_work_around_break <= before <= RULES.max_work_without_break
-        assert RULES.min_work_around_break <= after <= RULES.max_work_without_break
+        assert RULES.min_work_around_break_minutes <= before <= RULES.max_work_without_break_minutes
+        assert RULES.min_work_around_break_minutes <= after <= RULES.max_work_without_break_minutes
     for s in plan[plan["break_start"].isna()].itertuples():
-        assert s.end - s.start <= RULES.max_work_without_break
+        assert s.end - s.start <= RULES.max_work_without_break_minutes
 
 
 def test_the_plan_covers_the_need_in_every_slot():
@@ -115,8 +115,8 @@ def test_the_plan_covers_the_need_in_every_slot():
     assert (coverage(plan.assign(weekday="mon"), table, RULES) >= need).all()
 
 
-SMALL = ShiftRules(slot_minutes=60, min_shift_minutes=120, max_shift_minutes=300, max_work_without_break=180,
-                   break_minutes=60, min_work_around_break=60)
+SMALL = ShiftRules(slot_minutes=60, min_shift_minutes=120, max_shift_minutes=300, max_work_without_break_minutes=180,
+                   break_minutes=60, min_work_around_break_minutes=60)
 
 
 @pytest.mark.parametrize("seed", range(16))
@@ -139,7 +139,7 @@ def test_no_need_gives_no_shifts():
     ({"break_minutes": 45}, "break_minutes"),
     ({"min_shift_minutes": 660}, "min_shift_minutes"),
     ({"max_shift_minutes": 720}, "max_shift_minutes"),
-    ({"min_work_around_break": 330}, "min_work_around_break"),
+    ({"min_work_around_break_minutes": 330}, "min_work_around_break_minutes"),
 ])
 def test_rules_that_cannot_be_planned_with_are_named(change, field):
     rules = ShiftRules(**{**RULES.__dict__, **change})
@@ -340,11 +340,11 @@ class _FakeConstants:
 
 def test_shift_rules_come_from_the_parameters(demo_loaded):
     rules = shift_rules(demo_loaded.snapshot, 15, 2)
-    assert (rules.slot_minutes, rules.max_work_without_break, rules.break_minutes, rules.min_staff) == (15, 300, 30, 2)
-    changed = demo_loaded.snapshot.with_values({"shift_rules.break_hours": 0.75})
-    with pytest.raises(InputError) as err:
-        shift_rules(changed, 30)
-    assert "shift_rules.break_hours" in str(err.value.problems[0])
+    assert (rules.slot_minutes, rules.max_work_without_break_minutes, rules.break_minutes, rules.min_staff) == (15, 300, 30, 2)
+    for path, value in (("shift_rules.break_hours", 0.75), ("shift_rules.min_work_around_break", 6)):
+        with pytest.raises(InputError) as err:
+            shift_rules(demo_loaded.snapshot.with_values({path: value}), 30)
+        assert path in str(err.value.problems[0])
 
 
 def test_roster_on_a_day_without_users_counts_entirely_as_hours_without_users():
@@ -405,7 +405,7 @@ def test_units_in_different_premises_are_planned_together_with_a_warning(demo_lo
 
 @pytest.mark.parametrize(("change", "field"), [
     ({"break_minutes": 45 * 60}, "break_minutes"),            # '45' typed as hours for minutes
-    ({"max_work_without_break": 300 * 60}, "max_work_without_break"),
+    ({"max_work_without_break_minutes": 300 * 60}, "max_work_without_break_minutes"),
     ({"break_minutes": 480}, "break_minutes"),                # an 8-hour break fits no 10-hour shift
 ])
 def test_rules_typed_in_minutes_or_that_leave_no_room_for_a_break_are_refused(change, field):

@@ -120,7 +120,7 @@ def _echo(plan, contract_hours: float) -> None:
     rules = plan.rules
     typer.echo(f"Shift plan for {' + '.join(plan.unit_ids)} ({rules.slot_minutes}-minute slots; shifts "
                f"{rules.min_shift_minutes / 60:g}–{rules.max_shift_minutes / 60:g} h, a {rules.break_minutes}-minute "
-               f"break in shifts over {rules.max_work_without_break / 60:g} h of work)\n")
+               f"break in shifts over {rules.max_work_without_break_minutes / 60:g} h of work)\n")
     typer.echo("Per weekday, staff-hours:")
     typer.echo(plan.summary.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
     typer.echo("\nThe least-hours plan (staff on each shift):")

@@ -59,16 +59,16 @@ def shift_rules(snapshot, slot_minutes: int = 30, min_staff: int = 1) -> ShiftRu
 
     rules = ShiftRules(slot_minutes=slot_minutes, min_shift_minutes=minutes("min_shift_hours"),
                        max_shift_minutes=minutes("max_shift_hours"),
-                       max_work_without_break=minutes("max_work_without_break"),
+                       max_work_without_break_minutes=minutes("max_work_without_break"),
                        break_minutes=minutes("break_hours"),
-                       min_work_around_break=minutes("min_work_around_break"), min_staff=min_staff)
+                       min_work_around_break_minutes=minutes("min_work_around_break"), min_staff=min_staff)
     for field, problem in rules.problems()[:1]:
         if field in ("slot_minutes", "min_staff"):
             raise InputError.at(Location(path=f"--{field.replace('_', '-')}"), problem,
                                 "15, 30 or 60 minutes" if field == "slot_minutes" else "0 or more staff",
                                 f"correct --{field.replace('_', '-')}")
         path = "shift_rules." + {"min_shift_minutes": "min_shift_hours", "max_shift_minutes": "max_shift_hours",
-                                 "break_minutes": "break_hours"}.get(field, field)
+                                 "break_minutes": "break_hours"}.get(field, field.removesuffix("_minutes"))
         trace = snapshot.trace(path)
         fits = [s for s in (60, 30, 15) if s != slot_minutes
                 and not dataclasses.replace(rules, slot_minutes=s).problems()]
@@ -247,10 +247,11 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
         short = short_periods(need)
         before = (roster["break_start"] - roster["start"]).fillna(roster["end"] - roster["start"])
         after = (roster["end"] - roster["break_end"]).fillna(0)
-        long = roster[((before > rules.max_work_without_break) | (after > rules.max_work_without_break)).to_numpy()]
+        most = rules.max_work_without_break_minutes
+        long = roster[((before > most) | (after > most)).to_numpy()]
         if not long.empty:
-            warnings.append(f"{len(long)} roster shift(s) with more than {rules.max_work_without_break / 60:g} h of "
-                            f"work in a row without a break (Arbetstidslagen 15 §), first on row {long.index[0]}")
+            warnings.append(f"{len(long)} roster shift(s) with more than {most / 60:g} h of work in a row without a "
+                            f"break (Arbetstidslagen 15 §), first on row {long.index[0]}")
     summary = day_summary(need, plan, roster, rules)
     comparison = _comparison(need, summary, units, constants, rules)
     if pooling is not None:

@@ -8,9 +8,10 @@ Need in a slot = staff present for the users present: Σ staff_ratio[level] over
 attendance overlaps the slot (the daily-activity ratio of model.md §2 is staff per user present),
 rounded up to whole staff, and at least ``min_staff`` while any user is present.
 
-Shifts start and end on the slot grid; a shift longer than ``max_work_without_break`` includes one
-unpaid break (*rast*, Arbetstidslagen 15 §) placed anywhere that leaves no stretch of work longer
-than that and at least ``min_work_around_break`` of work on each side; staff on break do not count. Times are minutes after midnight; weekdays are
+Shifts start and end on the slot grid; a shift longer than ``max_work_without_break_minutes``
+includes one unpaid break (*rast*, Arbetstidslagen 15 §) placed anywhere that leaves no stretch of
+work longer than that and at least ``min_work_around_break_minutes`` of work on each side; staff on
+break do not count. Times are minutes after midnight; weekdays are
 ``WEEKDAYS`` keys. Each weekday is planned on its own (weekly contracts are outside the model)."""
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ class ShiftRules:
     slot_minutes: int = 30
     min_shift_minutes: int = 180
     max_shift_minutes: int = 600
-    max_work_without_break: int = 300
+    max_work_without_break_minutes: int = 300
     break_minutes: int = 30
-    min_work_around_break: int = 90
+    min_work_around_break_minutes: int = 90
     min_staff: int = 1
 
     def problems(self) -> list[tuple[str, str]]:
@@ -49,8 +50,8 @@ class ShiftRules:
         if slot <= 0 or DAY_MINUTES % slot:
             out.append(("slot_minutes", f"a slot of {slot} minutes does not divide the day"))
             return out
-        for name in ("min_shift_minutes", "max_shift_minutes", "max_work_without_break", "break_minutes",
-                     "min_work_around_break"):
+        for name in ("min_shift_minutes", "max_shift_minutes", "max_work_without_break_minutes",
+                     "break_minutes", "min_work_around_break_minutes"):
             value = getattr(self, name)
             if value > DAY_MINUTES:  # typed in minutes where hours were meant (a 45-hour break)
                 out.append((name, f"{value / 60:g} hours is more than a day"))
@@ -59,17 +60,17 @@ class ShiftRules:
         if not out and self.min_shift_minutes > self.max_shift_minutes:
             out.append(("min_shift_minutes", f"the shortest shift ({self.min_shift_minutes} min) is longer than "
                         f"the longest ({self.max_shift_minutes} min)"))
-        if not out and self.min_work_around_break > self.max_work_without_break:
-            out.append(("min_work_around_break", f"at least {self.min_work_around_break} min of work on each side "
-                        f"of a break, but at most {self.max_work_without_break} min in a row"))
-        if not out and self.max_shift_minutes > self.max_work_without_break and (
-                self.break_minutes + 2 * self.min_work_around_break > self.max_shift_minutes):
+        if not out and self.min_work_around_break_minutes > self.max_work_without_break_minutes:
+            out.append(("min_work_around_break_minutes", f"at least {self.min_work_around_break_minutes} min of work "
+                        f"on each side of a break, but at most {self.max_work_without_break_minutes} min in a row"))
+        if not out and self.max_shift_minutes > self.max_work_without_break_minutes and (
+                self.break_minutes + 2 * self.min_work_around_break_minutes > self.max_shift_minutes):
             out.append(("break_minutes", f"no shift can hold its break: {self.break_minutes} min of break and "
-                        f"{self.min_work_around_break} min of work on each side exceed the longest shift "
+                        f"{self.min_work_around_break_minutes} min of work on each side exceed the longest shift "
                         f"({self.max_shift_minutes} min)"))
-        if not out and self.max_shift_minutes > 2 * self.max_work_without_break + self.break_minutes:
+        if not out and self.max_shift_minutes > 2 * self.max_work_without_break_minutes + self.break_minutes:
             out.append(("max_shift_minutes", f"a {self.max_shift_minutes}-minute shift needs more than one break "
-                        f"(at most {self.max_work_without_break} min of work in a row, one "
+                        f"(at most {self.max_work_without_break_minutes} min of work in a row, one "
                         f"{self.break_minutes}-minute break)"))
         if self.min_staff < 0:
             out.append(("min_staff", f"min_staff {self.min_staff} is negative"))
@@ -110,12 +111,13 @@ def shift_types(first: int, last: int, rules: ShiftRules) -> pd.DataFrame:
     rows = []
     for length in range(rules.min_shift_minutes, rules.max_shift_minutes + 1, slot):
         for start in range(first, last - length + 1, slot):
-            if length <= rules.max_work_without_break:
+            if length <= rules.max_work_without_break_minutes:
                 rows.append((start, start + length, math.nan, math.nan, length))
                 continue
-            for before in range(rules.min_work_around_break, length - brk - rules.min_work_around_break + 1, slot):
+            least, most = rules.min_work_around_break_minutes, rules.max_work_without_break_minutes
+            for before in range(least, length - brk - least + 1, slot):
                 after = length - before - brk
-                if before <= rules.max_work_without_break and after <= rules.max_work_without_break:
+                if before <= most and after <= most:
                     rows.append((start, start + length, start + before, start + before + brk, length - brk))
     return pd.DataFrame(rows, columns=["start", "end", "break_start", "break_end", "work_minutes"])
 
