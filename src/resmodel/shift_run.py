@@ -16,12 +16,13 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, did_you_mean
-from resmodel.io.shifts import clock
 from resmodel.planning.shifts import (
+    DAY_LABELS,
     LEAST_HOURS,
     SHIFTS_FOUND,
     TIME_LIMIT,
     ShiftRules,
+    clock,
     coverage,
     day_summary,
     plan_shifts,
@@ -360,8 +361,6 @@ def _comparison(need: pd.DataFrame, summary: pd.DataFrame, units: pd.DataFrame, 
 def need_grid(need: pd.DataFrame) -> pd.DataFrame:
     """The slot table as a grid a manager reads like a schedule: one row per time slot of any weekday,
     per weekday the staff needed (and, for several units, needed apart), planned and on the roster."""
-    from resmodel.planning.charts import DAY_LABELS
-
     measures = [c for c in ("staff_needed", "staff_needed_apart", "planned", "actual") if c in need]
     words = {"staff_needed": "behov", "staff_needed_apart": "behov var för sig", "planned": "plan",
              "actual": "schema"}

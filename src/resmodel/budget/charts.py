@@ -18,12 +18,13 @@ from resmodel.budget.areas import AREA_BY_KEY
 from resmodel.budget.projection import TOTAL
 from resmodel.errors import InputError, Location
 
-_RC = {"font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
+CHART_STYLE = {"font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
        "svg.hashsalt": "resmodel", "path.simplify": True}
 MSEK = 1e6
 
 
-def _png(fig: Figure) -> bytes:
+def figure_png(fig: Figure) -> bytes:
+    """A figure as PNG bytes without software or time stamps (the same figure, the same bytes)."""
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
@@ -31,7 +32,7 @@ def _png(fig: Figure) -> bytes:
 
 
 def _figure(width: float = 7.5, height: float = 4.2) -> tuple[Figure, object]:
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(CHART_STYLE):
         fig = Figure(figsize=(width, height))
         ax = fig.add_subplot(1, 1, 1)
     return fig, ax
@@ -55,7 +56,7 @@ def fan_chart_png(percentiles: pd.DataFrame, area: str = TOTAL, title: str | Non
         raise InputError.at(Location(path=f"chart.area.{area}"), f"no net cost for area '{area}'",
                             "an area present in the results", "choose a report area key or 'total'")
     years = net["period"].astype(int).to_numpy()
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(CHART_STYLE):
         fig, ax = _figure()
         ax.fill_between(years, net["p05"] / MSEK, net["p95"] / MSEK, color="#9ecae1", label="Nettokostnad 5–95 %")
         ax.fill_between(years, net["p25"] / MSEK, net["p75"] / MSEK, color="#4292c6", label="Nettokostnad 25–75 %")
@@ -69,7 +70,7 @@ def fan_chart_png(percentiles: pd.DataFrame, area: str = TOTAL, title: str | Non
         ax.legend(loc="upper left", frameon=False, fontsize=8)
         ax.grid(axis="y", color="#dddddd", lw=0.6)
         fig.tight_layout()
-        return _png(fig)
+        return figure_png(fig)
 
 
 def waterfall_png(waterfall: pd.DataFrame, title: str | None = None) -> bytes:
@@ -80,7 +81,7 @@ def waterfall_png(waterfall: pd.DataFrame, title: str | None = None) -> bytes:
                             "the output of resmodel.budget.compare.waterfall", "pass the waterfall table")
     t = waterfall.reset_index(drop=True)
     labels = [str(x).split(" — ")[0] for x in t["label"]]
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(CHART_STYLE):
         fig, ax = _figure(8.0, 4.4)
         for i, row in t.iterrows():
             if row["driver"] in ("start", "end"):
@@ -98,7 +99,7 @@ def waterfall_png(waterfall: pd.DataFrame, title: str | None = None) -> bytes:
         ax.set_title(title or f"Vattenfall — waterfall of {measure}, {period}")
         ax.grid(axis="y", color="#dddddd", lw=0.6)
         fig.tight_layout()
-        return _png(fig)
+        return figure_png(fig)
 
 
 def tornado_png(tornado: pd.DataFrame, title: str | None = None) -> bytes:
@@ -109,7 +110,7 @@ def tornado_png(tornado: pd.DataFrame, title: str | None = None) -> bytes:
                             "the output of resmodel.budget.sensitivity.tornado", "pass the tornado table")
     t = tornado.iloc[::-1].reset_index(drop=True)
     y = np.arange(len(t))
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(CHART_STYLE):
         fig, ax = _figure(8.0, 0.45 * len(t) + 1.6)
         ax.barh(y, t["effect_low"] / MSEK, color="#ef3b2c", height=0.6, label="−")
         ax.barh(y, t["effect_high"] / MSEK, color="#41ab5d", height=0.6, label="+")
@@ -124,4 +125,4 @@ def tornado_png(tornado: pd.DataFrame, title: str | None = None) -> bytes:
         ax.legend(loc="lower right", frameon=False, fontsize=8)
         ax.grid(axis="x", color="#dddddd", lw=0.6)
         fig.tight_layout()
-        return _png(fig)
+        return figure_png(fig)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from resmodel.planning.shifts import WEEKDAYS
+from resmodel.planning.shifts import WEEKDAYS, clock
 
 DEMO_UNIT = "DV001"
 POOLED_UNITS = ("DV001", "DV002")  # the two units in premises L-DV001: attendance for both, a roster for DV001
@@ -26,10 +26,6 @@ WORKDAYS = WEEKDAYS[:5]
 #: (start, end, break start, break end, staff on it every weekday) — 7 full-time staff on the schedule
 #: (staff.csv has 7.25 FTE for the unit)
 ROSTER_SHIFTS = (("07:30", "16:00", "11:30", "12:00", 3), ("08:30", "17:00", "12:00", "12:30", 4))
-
-
-def _at(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def demo_attendance(users: pd.DataFrame, seed: int, unit_id: str = DEMO_UNIT) -> pd.DataFrame:
@@ -45,8 +41,8 @@ def demo_attendance(users: pd.DataFrame, seed: int, unit_id: str = DEMO_UNIT) ->
         arrival = ARRIVALS[int(rng.integers(len(ARRIVALS)))]
         for day in chosen:
             key = day if isinstance(day, str) else WORKDAYS[int(day)]
-            rows.append({"user_id": user.user_id, "weekday": key, "start": _at(arrival),
-                         "end": _at(arrival + int(daily * 60)), "level": None})
+            rows.append({"user_id": user.user_id, "weekday": key, "start": clock(arrival),
+                         "end": clock(arrival + int(daily * 60)), "level": None})
     order = {d: i for i, d in enumerate(WEEKDAYS)}
     table = pd.DataFrame(rows)
     return table.sort_values(["weekday", "user_id"], key=lambda c: c.map(order) if c.name == "weekday" else c,

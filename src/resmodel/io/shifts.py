@@ -15,7 +15,7 @@ import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector
 from resmodel.io.tables import Column, TableSchema, read_table, require_rows
-from resmodel.planning.shifts import DAY_MINUTES, WEEKDAYS
+from resmodel.planning.shifts import DAY_MINUTES, WEEKDAYS, clock
 
 ATTENDANCE = TableSchema("attendance", "Beläggningsschema — when each user of a unit is present, per weekday", (
     Column("user_id", "id", "pseudonymous user id (as users.csv)"),
@@ -44,13 +44,6 @@ _DAY_NAMES = {name: key for key, names in zip(WEEKDAYS, (
     ("fri", "friday", "fr", "fre", "fredag", "5"), ("sat", "saturday", "lö", "lör", "lördag", "6"),
     ("sun", "sunday", "sö", "sön", "söndag", "7")), strict=True) for name in names}
 _CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})([:.]00)?")  # seconds only as :00 (a CSV saved from Excel)
-
-
-def clock(minutes: float) -> str:
-    """Minutes after midnight as HH:MM (empty for NaN: no break)."""
-    if pd.isna(minutes):
-        return ""
-    return f"{int(minutes) // 60:02d}:{int(minutes) % 60:02d}"
 
 
 def _minutes(text: str | None) -> float:

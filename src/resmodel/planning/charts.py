@@ -11,17 +11,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from resmodel.budget.charts import _RC, _png
-
-DAY_LABELS = {"mon": "måndag", "tue": "tisdag", "wed": "onsdag", "thu": "torsdag", "fri": "fredag",
-              "sat": "lördag", "sun": "söndag"}
+from resmodel.budget.charts import CHART_STYLE, figure_png
+from resmodel.planning.shifts import DAY_LABELS
 
 
 def shift_chart_png(need: pd.DataFrame, unit_id: str) -> bytes:
     """One panel per weekday of ``need`` (weekday, slot_start, slot_end, staff_needed, planned and,
     if present, actual): staff over the day as steps."""
     days = [d for d in DAY_LABELS if d in set(need["weekday"])]
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(CHART_STYLE):
         fig = Figure(figsize=(7.5, 1.6 + 1.5 * len(days)))
         axes = fig.subplots(len(days), 1, sharex=True, squeeze=False)[:, 0]
         for ax, day in zip(axes, days, strict=True):
@@ -54,4 +52,4 @@ def shift_chart_png(need: pd.DataFrame, unit_id: str) -> bytes:
                    fontsize=8,
                    frameon=False)
         fig.tight_layout(rect=(0, 0, 1, top - 0.01))
-    return _png(fig)
+    return figure_png(fig)

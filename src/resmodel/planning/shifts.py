@@ -24,11 +24,21 @@ import numpy as np
 import pandas as pd
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: Swedish names of the weekdays, for headings and sheets
+DAY_LABELS = dict(zip(WEEKDAYS, ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
+                      strict=True))
 DAY_MINUTES = 24 * 60
 OPTIMAL, LEAST_HOURS, TIME_LIMIT = "Optimal", "Least hours", "Time limit"
 #: solver outcomes with a plan: proven least hours and fewest shifts; least hours, fewest shifts not proven
 #: within the time limit; a covering plan whose hours were not proven least when the time limit stopped it
 SHIFTS_FOUND = (OPTIMAL, LEAST_HOURS, TIME_LIMIT)
+
+
+def clock(minutes: float) -> str:
+    """Minutes after midnight as HH:MM (empty for NaN: no break)."""
+    if pd.isna(minutes):
+        return ""
+    return f"{int(minutes) // 60:02d}:{int(minutes) % 60:02d}"
 
 
 @dataclass(frozen=True)
