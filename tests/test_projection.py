@@ -3,7 +3,9 @@ wiring of engine results, parameter tree and volume forecast into the budget cor
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -105,6 +107,48 @@ def test_sfb_rule_uses_the_state_rate_of_the_year(base_budget, demo_loaded):
     days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
     expected = float((m * 20.0 * days / 7.0).sum() * rate)
     assert sel["net_cost"] == pytest.approx(expected, rel=1e-9)
+
+
+def _monthly(result, service: str, year: str, measure: str) -> np.ndarray:
+    m = result.monthly
+    return m[(m["service"] == service) & m["period"].str.startswith(year) & (m["measure"] == measure)]["value"].to_numpy()
+
+
+@pytest.mark.parametrize("year", ["2025", "2028"])  # 2024, the base year, is a leap year; 2025 is not, 2028 is
+def test_assistance_hours_follow_each_years_days(base_budget, demo_loaded, year):
+    """LSS hours are the users' weekly hours per case × the year's own days / 7, as the SFB rule's are
+    (not the base year's 366 days in every year); the own provider's hours per SFB case likewise."""
+    users = demo_loaded.data.users
+    lss = users[users["service"] == "personlig_assistans_lss"]["weekly_hours"]
+    days = np.array([calendar.monthrange(int(year), m)[1] for m in range(1, 13)], dtype=float)
+    cases = _monthly(base_budget, "personlig_assistans_lss", year, "volume")
+    hours = _monthly(base_budget, "personlig_assistans_lss", year, "hours")
+    np.testing.assert_allclose(hours, cases * lss.mean() * days / 7.0, rtol=1e-12)
+    sfb_cases = _monthly(base_budget, "personlig_assistans_sfb", year, "volume")
+    own = _monthly(base_budget, "personlig_assistans_egen_utforare", year, "hours")
+    per_case_week = own / (sfb_cases * days / 7.0)
+    np.testing.assert_allclose(per_case_week, per_case_week[0], rtol=1e-12)  # the same weekly hours every month
+
+
+def test_sfb_cases_under_the_cap_pay_their_own_hours(tmp_path):
+    """The municipality pays min(20, weekly hours) per SFB case (F0179), in the projection as in the
+    engine: cases under 20 h lower the projected share."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    users = pd.read_csv(data / "users.csv", dtype=str, keep_default_na=False)
+    sfb = users.index[users["service"] == "personlig_assistans_sfb"]
+    users.loc[sfb[:100], "weekly_hours"] = "10.0"
+    users.to_csv(data / "users.csv", index=False)
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: s\npurpose: t\ndata: {data}\nbase_date: 2024-07-01\nseed: 1\n"
+                    f"projection:\n  frame: {DATA / 'frame.yaml'}\n  default_model: drift\n")
+    result = project(*run_file(path))
+    hours = _monthly(result, "personlig_assistans_sfb", "2025", "hours")
+    cases = _monthly(result, "personlig_assistans_sfb", "2025", "volume")
+    n = len(sfb)
+    paid = (100 * 10.0 + (n - 100) * 20.0) / n
+    days = np.array([calendar.monthrange(2025, m)[1] for m in range(1, 13)], dtype=float)
+    np.testing.assert_allclose(hours, cases * paid * days / 7.0, rtol=1e-12)
 
 
 def test_extrapolated_indices_are_flagged(base_budget):

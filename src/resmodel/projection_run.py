@@ -248,10 +248,12 @@ def _growth(tree, path: str, name: str, years: range, declared: float | None) ->
 
 def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: int, last: int,
              lss_hours_per_case: float = 0.0, base_volumes: Mapping[str, float] | None = None,
-             users: Mapping[str, float] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+             users: Mapping[str, float] | None = None, base_days: int = 365,
+             ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Monthly volumes per service: forecast from the history, fixed by the scenario, or — for a
     service without history — held at ``base_volumes`` (other_services.csv), then the scenario's
-    growth and changes; forecast services are checked against their ``users`` count (history_vs_users)."""
+    growth and changes; forecast services are checked against their ``users`` count (history_vs_users).
+    ``lss_hours_per_case`` are hours over the base year's ``base_days``."""
     from resmodel.forecast.interface import forecast_volumes
 
     base_volumes = base_volumes or {}
@@ -303,7 +305,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     t = np.arange(len(months)) + 1.0
     for sv, g in s.volume_growth.items():
         wide[sv] = wide[sv] * (1.0 + g) ** (t / 12.0)
-    weeks = 365.25 / 7.0
+    weeks = base_days / 7.0  # the weeks lss_hours_per_case were counted over
     for i, c in enumerate(s.volume_changes):
         change = c.change
         if c.hours_per_week is not None:
@@ -343,6 +345,13 @@ def _services_at_observed_sick_leave(loaded, result) -> tuple[float, pd.DataFram
     return observed, service_table(allocate(loaded.data, tree.snapshot(loaded.scenario.base_date), loaded.tariff))
 
 
+def _sfb_paid_hours_per_case(users: pd.DataFrame, cap: float) -> float:
+    """The municipality's hours a week per SFB case: the mean of min(cap, the case's weekly hours),
+    as the engine costs each case (a case under the cap pays only its own hours); the cap with no case."""
+    hours = users.loc[users["service"] == SFB, "weekly_hours"].astype(float)
+    return float(np.minimum(cap, hours).mean()) if len(hours) else cap
+
+
 def build_setup(loaded, result) -> ProjectionSetup:
     """The budget case of a loaded scenario and its base-year engine result."""
     resolved = _settings(loaded)
@@ -369,13 +378,14 @@ def build_setup(loaded, result) -> ProjectionSetup:
     lss_hours = float(users.loc[users["service"] == LSS, "weekly_hours"].sum()) * days / 7.0
     volumes, models, notes = _volumes(loaded, resolved, volume_services, first, last,
                                       lss_hours / lss_cases if lss_cases else 0.0, base_volumes,
-                                      engine.loc[engine["users"] > 0, "users"].to_dict())
+                                      engine.loc[engine["users"] > 0, "users"].to_dict(), days)
     assistance = None
     if SFB in engine.index or LSS in engine.index:
         lss_net = float(engine.at[LSS, "net_cost"]) if LSS in engine.index else 0.0
         own_hours = float(engine.at[SFB, "total_hours"]) if SFB in engine.index else 0.0
         own_cost = float(engine.at[SFB, "staff_cost"] + engine.at[SFB, "other_cost"]) if SFB in engine.index else 0.0
         sfb_cases = float(engine.at[SFB, "users"]) if SFB in engine.index else 0.0
+        cap = float(loaded.snapshot["personlig_assistans.municipal_hours_per_week"])
         rates, extrapolated = {}, []
         for y in range(base_year, last + 1):
             try:
@@ -390,11 +400,11 @@ def build_setup(loaded, result) -> ProjectionSetup:
             notes.append(f"{STATE_RATE}: {tree.parameters[STATE_RATE].indexation} extended beyond its data for "
                          + ", ".join(map(str, extrapolated)))
         assistance = AssistanceParams(
-            lss_hours_per_case=lss_hours / lss_cases if lss_cases else 0.0,
+            lss_hours_per_case=lss_hours / lss_cases if lss_cases else 0.0, hours_base_days=days,
             lss_cost_per_hour=lss_net / lss_hours if lss_hours else 0.0,
             own_provider_cost_per_hour=own_cost / own_hours if own_hours else 0.0,
-            sfb_hours_per_week=float(loaded.snapshot["personlig_assistans.municipal_hours_per_week"]),
-            sfb_cap_hours_per_week=float(loaded.snapshot["personlig_assistans.municipal_hours_per_week"]),
+            sfb_hours_per_week=_sfb_paid_hours_per_case(users, cap),
+            sfb_cap_hours_per_week=cap,
             own_provider_rate_factor=s.own_provider_rate_factor,
             state_rate=pd.Series(rates), state_rate_extension=s.extensions.get("state_rate"),
             lss_service=LSS if LSS in volume_services else None)

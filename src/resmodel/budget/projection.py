@@ -49,6 +49,9 @@ class AssistanceParams:
     """Personal-assistance rule inputs; amounts in base-year prices, the state rate in SEK/h by year."""
 
     lss_hours_per_case: float = 0.0        # assistance hours per LSS case and year
+    hours_base_days: float | None = None   # days of the year those hours (and the own provider's) were
+    #                                        counted over; a year's hours then scale with its own days.
+    #                                        None = the same hours every year (e.g. published yearly figures)
     lss_cost_per_hour: float = 0.0         # SEK per LSS hour at base-year wages
     own_provider_cost_per_hour: float = 0.0  # SEK per hour of the own provider at base-year wages
     sfb_hours_per_week: float = SFB_MUNICIPAL_HOURS_PER_WEEK  # basic-needs hours per SFB case (> 20 for eligibility)
@@ -264,6 +267,10 @@ def _check_assistance(inputs: ProjectionInputs, services: list[str]) -> None:
         if not np.isfinite(value) or value < 0:
             raise InputError.at(_loc(inputs, "assistance", path=f"assistance.{name}"), f"'{name}' is {value!r}",
                                 "a number ≥ 0", f"correct '{name}'")
+    if a.hours_base_days is not None and not 1.0 <= a.hours_base_days <= 366.0:
+        raise InputError.at(_loc(inputs, "assistance", path="assistance.hours_base_days"),
+                            f"'hours_base_days' is {a.hours_base_days!r}", "the days of a year (365 or 366)",
+                            "give the length of the year the hours were counted over, or None")
     if not 1.0 <= a.own_provider_rate_factor <= MAX_RATE_FACTOR:
         raise InputError.at(_loc(inputs, "assistance", path="assistance.own_provider_rate_factor"),
                             f"rate factor {a.own_provider_rate_factor:g}", "between 1 and 1.12",
@@ -453,6 +460,8 @@ def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.
 
     a = p.inputs.assistance
     hours_factor = shocks.assistance_hours[:, None]                       # (D, 1)
+    # hours per year measured over hours_base_days: a month carries days / hours_base_days of them
+    hours_share = w if a is None or a.hours_base_days is None else days / a.hours_base_days
     rate = p.state_rate[yom][None, :]                                       # (1, M)
     for s, rule in enumerate(p.rule):
         if rule == "generic":
@@ -466,11 +475,11 @@ def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.
             out["hours"][:, s, :] = hours
             out["other_cost"][:, s, :] = hours * rate
         elif rule == "lss":
-            hours = v * a.lss_hours_per_case * hours_factor * w[None, :]
+            hours = v * a.lss_hours_per_case * hours_factor * hours_share[None, :]
             out["hours"][:, s, :] = hours
             out["staff_cost"][:, s, :] = hours * a.lss_cost_per_hour * staff_factor
         elif rule == "own_provider":
-            hours = v * w[None, :]
+            hours = v * hours_share[None, :]
             out["hours"][:, s, :] = hours
             out["staff_cost"][:, s, :] = hours * a.own_provider_cost_per_hour * staff_factor
             out["revenue"][:, s, :] = hours * rate * a.own_provider_rate_factor
