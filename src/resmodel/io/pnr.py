@@ -1,8 +1,20 @@
 """Detection of Swedish personal identity numbers (personnummer/samordningsnummer).
 
-Any input cell that looks like one (10 or 12 digits, optional '-', '+', space or '_' separator and
-optional '-' inside the date,
-a plausible date and a valid Luhn check digit) is refused; the number itself is never echoed.
+A number is read as YYMMDD or YYYYMMDD (an optional '-' inside the date, as in ``1990-01-01``)
+followed by four digits; its date part must be plausible (month 1-12, day 1-31, or 61-91 for a
+samordningsnummer). An input cell that contains one is refused, and the number itself is never echoed:
+
+* written the way people write an identity number -- a '-' or '+' between the date and the last four
+  digits (``19900101-2389``, ``900101-2389``, ``19900101+2389``) -- it is refused whatever its check
+  digit: a mistyped number is still personal data;
+* a 12-digit number whose century is 18, 19 or 20 (``199001012389``, with or without a separator) is
+  likewise refused whatever its check digit;
+* 10 digits without a '-'/'+' separator (``9001012389``, ``900101 2389``, ``900101_2389``), and 12 digits
+  with another century, are refused only with a valid Luhn check digit: ids and 10-digit amounts
+  would otherwise be refused by chance.
+
+A date written with only one of its two '-' (``191201-191231``, a range of dates) or a number directly
+followed by '-' and a digit (``2019-12-01-2019-12-31``) is refused only with a valid check digit.
 Digits after a decimal point or comma are a number's fraction, not an identity number
 (``1694.868905674316`` is not refused for its twelve decimals)."""
 
@@ -19,9 +31,12 @@ from resmodel.errors import Location, PersonalDataError
 
 # Zero-width (lookahead) matches, one pattern with the century and one without, so that every
 # place a number could start is tried: an earlier non-match such as '01-19121212' in
-# 'M01-19121212-1212' must not consume the digits of the real number after it.
-_PNR_FORMS = tuple(re.compile(r"(?=(?<!\d)(?<!\d[.,])" + century + r"(\d{2})-?(\d{2})-?(\d{2})[-+ _]?(\d{3})(\d)(?!\d))")
+# 'M01-19121212-1212' must not consume the digits of the real number after it. The groups are
+# century, YY, '-', MM, '-', DD, separator, serial, check digit and whether '-' and a digit follow.
+_PNR_FORMS = tuple(re.compile(r"(?=(?<!\d)(?<!\d[.,])" + century
+                              + r"(\d{2})(-?)(\d{2})(-?)(\d{2})([-+ _]?)(\d{3})(\d)(?!\d)(-\d)?)")
                    for century in (r"(\d{2})", r"()"))
+_CENTURIES = ("18", "19", "20")
 
 
 def _luhn_ok(nine_digits: str, check: str) -> bool:
@@ -33,14 +48,18 @@ def _luhn_ok(nine_digits: str, check: str) -> bool:
 
 
 def looks_like_pnr(text: str) -> bool:
-    """True if ``text`` contains a 10/12-digit number with a valid date part and check digit."""
+    """True if ``text`` contains a personal identity number in the sense of the module docstring:
+    a plausible date part and either a valid check digit or a form that needs none."""
     for m in (m for form in _PNR_FORMS for m in form.finditer(text)):
-        _, yy, mm, dd, serial, check = m.groups()
+        century, yy, dash1, mm, dash2, dd, separator, serial, check, range_follows = m.groups()
         month, day = int(mm), int(dd)
         if day > 60:  # samordningsnummer: day + 60
             day -= 60
         if not (1 <= month <= 12 and 1 <= day <= 31):
             continue
+        written_as_pnr = (century in _CENTURIES if century else separator in ("-", "+"))
+        if written_as_pnr and dash1 == dash2 and range_follows is None:
+            return True  # whatever its check digit: a mistyped number is still personal data
         if _luhn_ok(yy + mm + dd + serial, check):
             return True
     return False
@@ -61,14 +80,15 @@ def check_value_for_pnr(value: Any, location: Location) -> None:
         raise PersonalDataError.at(location, *_refusal("value"))
 
 
-_PLAIN_NUMBER = re.compile(r"\s*(\d+)(?:\.(\d*))?\s*")
+_PLAIN_NUMBER = re.compile(r"\s*[-+]?(\d+)(?:\.(\d*))?\s*")  # a sign: credits are negative amounts
 
 
 def number_looks_like_pnr(text: str) -> bool:
     """The test for a cell of a numeric column (amounts, counts). A plain number is a personal
     identity number only in the 12-digit form a register stores as a number (century 18–20, no
     fraction): 10-digit amounts (1 206 643 841.66 SEK) would otherwise be refused by chance, about
-    one in 140. Anything that is not a plain number gets the full test."""
+    one in 140 (negative amounts too). Such a 12-digit number with a plausible date is refused
+    whatever its check digit. Anything that is not a plain number gets the full test."""
     m = _PLAIN_NUMBER.fullmatch(text)
     if m is None:
         return looks_like_pnr(text)
