@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,33 +93,52 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
     if suffix != ".csv":
         raise InputError.at(
             Location(file=display), f"unsupported file type '{suffix}'", "a .csv or .xlsx file",
-            "save the table as CSV (UTF-8, comma separated) or Excel .xlsx",
+            "save the table as CSV UTF-8 or Excel .xlsx",
         )
-    text = read_utf8(path, display, "CSV", "save as 'CSV UTF-8 (comma delimited)'", as_row=True, bom=True)
+    text = read_utf8(path, display, "CSV", "save as 'CSV UTF-8' or as Excel .xlsx", as_row=True, bom=True)
     rows = list(csv.reader(io.StringIO(text, newline=None)))  # universal newlines: CR-only files from old Macs
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError.at(
             Location(file=display, row=1), "the file is empty or has no header row",
             "a header row naming the columns", "add the header row described in docs/data-dictionary.md",
         )
+    separator = ","
+    if len(rows[0]) == 1 and ";" in rows[0][0]:  # Swedish Excel's CSV: ';' between cells, decimal comma
+        separator = ";"
+        rows = [[_swedish_number(c) for c in r] for r in csv.reader(io.StringIO(text, newline=None), delimiter=";")]
     header = [h.strip() for h in rows[0]]
     while len(header) > 1 and header[-1] == "":  # empty columns after the table (',,' at line ends)
         header.pop()
-    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-        separator = "';'" if ";" in header[0] else "a tab"
+    if len(header) == 1 and "\t" in header[0]:
         raise InputError.at(
-            Location(file=display, row=1), f"the header is one cell separated by {separator}",
-            "comma-separated cells", "save as 'CSV UTF-8 (comma delimited)' (Swedish Excel uses ';' by default)",
+            Location(file=display, row=1), "the header is one cell separated by a tab",
+            "cells separated by ',' (or ';' as Swedish Excel writes them)",
+            "save as 'CSV UTF-8' or as Excel .xlsx, not as tab-separated text",
         )
     _check_header(header, display)
     for i, r in enumerate(rows[1:], start=2):
         if (len(r) < len(header) or any(c.strip() for c in r[len(header):])) and any(c.strip() for c in r):
             raise InputError.at(
                 Location(file=display, row=i), f"row has {len(r)} cells but the header has {len(header)}",
-                "the same number of comma-separated cells on every row",
-                "check for a missing or extra comma, or quote cells that contain commas",
+                f"the same number of '{separator}'-separated cells on every row",
+                f"check for a missing or extra '{separator}', or quote cells that contain '{separator}'",
             )
     return _without_blank_rows(rows[1:], header)
+
+
+#: a number as Swedish Excel writes it: decimal comma, optional space (or no-break space) between
+#: thousands, '−' or '-' for minus — e.g. '1 234 567,50', '0,074', '−12,5'
+_SWEDISH_NUMBER = re.compile(r"\s*[-\u2212]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,\d+)?\s*")
+
+
+def _swedish_number(cell: str) -> str:
+    """A cell of a ';'-separated file: a number with decimal comma and thousands spaces as the
+    plain number the columns read ('1 234,5' → '1234.5'); any other cell unchanged."""
+    if "," not in cell and not any(space in cell.strip() for space in " \u00a0\u202f") and "\u2212" not in cell:
+        return cell
+    if _SWEDISH_NUMBER.fullmatch(cell) is None:
+        return cell
+    return re.sub(r"[ \u00a0\u202f]", "", cell.strip()).replace(",", ".").replace("\u2212", "-")
 
 
 def _without_blank_rows(body: list[list], header: list[str]) -> pd.DataFrame:
@@ -170,6 +190,7 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
         ) from None
     ws = wb.worksheets[0]
     rows = [[_excel_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    sheets = list(wb.sheetnames)
     wb.close()
     if not rows:
         raise InputError.at(
@@ -180,7 +201,19 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
     while header and header[-1] == "":
         header.pop()
     _check_header(header, display)
-    return _without_blank_rows(rows[1:], header)
+    frame = _without_blank_rows(rows[1:], header)
+    frame.attrs["sheets"] = sheets  # named in column messages: the table may be on another sheet
+    return frame
+
+
+def _sheet_hint(raw: pd.DataFrame) -> str:
+    """For a column problem in a workbook of several sheets: which sheet was read, and the others."""
+    sheets = raw.attrs.get("sheets", [])
+    if len(sheets) < 2:
+        return ""
+    others = ", ".join(f"'{name}'" for name in sheets[1:])
+    return f"; the table is read from the first sheet, '{sheets[0]}' (the workbook also has {others}): " \
+           "move the table to the first sheet"
 
 
 def _echoed(text: str) -> str:
@@ -289,11 +322,13 @@ def type_table(raw: pd.DataFrame, schema: TableSchema, display: str, amounts: Co
             hint = (f"'{name}' is '{swedish}' here: " if swedish in known else did_you_mean(name, sorted(known)))
             problems.add(Location(display, row=1, column=name), f"unknown column '{name}' in table '{schema.name}'",
                          "only the columns " + ", ".join(sorted(known)),
-                         f"{hint}rename or remove the column (a silently ignored column would be a bug)")
+                         f"{hint}rename or remove the column (a silently ignored column would be a bug)"
+                         + _sheet_hint(raw))
     for col in schema.columns:
         if col.required and col.name not in raw.columns:
             problems.add(Location(display, row=1, column=col.name), f"required column '{col.name}' is missing",
-                         f"a column '{col.name}': {col.description}", "add the column to the header row")
+                         f"a column '{col.name}': {col.description}", "add the column to the header row"
+                         + _sheet_hint(raw))
     problems.raise_if_any()
     out = {}
     for col in schema.columns:

@@ -1,0 +1,93 @@
+"""CSV as Swedish Excel writes it (';' between cells, decimal comma, spaces between thousands) reads as
+the same table as a comma-separated file; and a column problem in a workbook names the sheet read."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from resmodel.errors import InputError
+from resmodel.io.tables import _swedish_number, read_raw
+from resmodel.run import load, run
+from tests.conftest import ROOT
+
+
+def _swedish(value: str) -> str:
+    """A cell as Swedish Excel exports it: decimal comma, a no-break space between thousands."""
+    whole, _, fraction = value.partition(".")
+    digits = whole.removeprefix("-")
+    if not digits.isdigit() or not (fraction == "" or fraction.isdigit()):
+        return value
+    sign = "−" if whole.startswith("-") else ""
+    return sign + f"{int(digits):,}".replace(",", "\u00a0") + ("," + fraction if fraction else "")
+
+
+@pytest.mark.parametrize("cell, read", [
+    ("1,5", "1.5"), ("0,074", "0.074"), ("1 120 000,0", "1120000.0"), ("1\u00a0120\u00a0000", "1120000"),
+    ("−12,5", "-12.5"), ("-3", "-3"), ("42", "42"), (" 7,25 ", "7.25"),
+    ("DV001", "DV001"), ("08:30", "08:30"), ("2024-07-01", "2024-07-01"), ("Grupp 1 000", "Grupp 1 000"),
+    ("1,5x", "1,5x"), ("12 34", "12 34"), ("1,2,3", "1,2,3"), ("900101-2389", "900101-2389"),
+])
+def test_swedish_number_cells(cell, read):
+    assert _swedish_number(cell) == read
+
+
+def test_swedish_excel_csv_gives_identical_results(tmp_path, demo_result):
+    """The demo's users, staff and premises written with ';', decimal commas and thousands spaces."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    for table in ("users", "staff", "premises"):
+        frame = pd.read_csv(data / f"{table}.csv", dtype=str, keep_default_na=False)
+        frame = frame.apply(lambda column: column.map(_swedish))
+        frame.to_csv(data / f"{table}.csv", sep=";", index=False)
+    assert "\u00a0" in (data / "premises.csv").read_text(encoding="utf-8")  # rents have thousands
+    assert ";" in (data / "staff.csv").read_text(encoding="utf-8").splitlines()[0]
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: Swedish CSV\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    result = run(load(scenario))
+    pd.testing.assert_frame_equal(result.allocation.units, demo_result.allocation.units)
+
+
+def test_a_bad_number_in_a_semicolon_file_is_located(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    (data / "staff.csv").write_text("unit_id;role;fte\nDV001;omsorgspedagog;2,25\nDV001;aktivitetsledare;5,0 st\n",
+                                    encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: bad\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    with pytest.raises(InputError) as err:
+        load(scenario)
+    text = str(err.value)
+    assert "staff.csv, row 3, column 'fte'" in text and "'5,0 st' is not a number" in text
+
+
+def test_a_row_with_a_missing_cell_names_the_semicolon(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a;b;c\n1;2;3\n4;5\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 3.*row has 2 cells but the header has 3.*';'-separated"):
+        read_raw(path, "t.csv")
+
+
+def test_semicolon_table_reads_as_the_comma_table(tmp_path):
+    comma, semicolon = tmp_path / "c.csv", tmp_path / "s.csv"
+    comma.write_text("id,amount,note\nA,1234567.5,x\nB,-0.25,\"a, b\"\n", encoding="utf-8")
+    semicolon.write_text("id;amount;note\nA;1 234 567,5;x\nB;−0,25;a, b\n", encoding="utf-8")
+    pd.testing.assert_frame_equal(read_raw(semicolon, "s.csv"), read_raw(comma, "c.csv"))
+
+
+def test_table_on_the_second_sheet_names_the_sheets(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    staff = pd.read_csv(data / "staff.csv")
+    (data / "staff.csv").unlink()
+    with pd.ExcelWriter(data / "staff.xlsx") as writer:
+        pd.DataFrame({"Info": ["Bemanning 2024"]}).to_excel(writer, sheet_name="Info", index=False)
+        staff.to_excel(writer, sheet_name="Bemanning", index=False)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: sheets\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    with pytest.raises(InputError) as err:
+        load(scenario)
+    assert "read from the first sheet, 'Info' (the workbook also has 'Bemanning'): move the table to the first " \
+           "sheet" in str(err.value)
