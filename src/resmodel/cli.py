@@ -180,6 +180,19 @@ def demo(out: Annotated[Path, typer.Option(help="folder to write the demo tables
     typer.echo(f"wrote {len(files)} files to {out}")
 
 
+@app.command()
+def init(folder: Annotated[Path, typer.Argument(help="new folder for your board's files, e.g. min_namnd")]) -> None:
+    """Start your own board: a folder with example tables, the parameters a run needs (the demo's
+    values, marked as templates), a base scenario and a checklist (README.md)."""
+    from resmodel.io.scenario import display_path
+    from resmodel.io.starter import write_starter_kit
+
+    files = write_starter_kit(folder, display_path(folder))
+    typer.echo(f"wrote {len(files)} files to {folder}: example tables and the demo's parameter values "
+               "(marked 'template: true') — replace them with your board's, as README.md there explains")
+    typer.echo(f"next: cd {folder} && resmodel run scenarios/base.yaml")
+
+
 register_budget(app)
 register_forecast(app)
 register_planning(app)

@@ -16,7 +16,7 @@ from resmodel.allocation.working_time import open_weeks, working_time
 from resmodel.errors import InputError, Location, Warning_
 from resmodel.io.dictionary import TARIFF
 from resmodel.io.municipality import data_quality_warnings, read_municipality, table_files
-from resmodel.io.parameters import check_required, load_parameters, national_parameter_root
+from resmodel.io.parameters import check_required, load_parameters, national_parameter_root, template_warnings
 from resmodel.io.scenario import display_path, effective, overrides, read_chain
 from resmodel.io.tables import read_table
 from resmodel.io.writers import write_csv, write_folder_atomically, write_json, write_workbook
@@ -80,7 +80,8 @@ def load(scenario_path: Path | str) -> LoadedScenario:
     data_display = display_path(data_dir)
     data = read_municipality(data_dir, data_display, scenario.base_date)
     tariff = _read_tariff(Path(scenario.tariff), scenario.base_date) if scenario.allocation_key == "tariff" else None
-    warnings = data_quality_warnings(data, scenario.base_date, table_files(data_dir, data_display))
+    warnings = [*data_quality_warnings(data, scenario.base_date, table_files(data_dir, data_display)),
+                *template_warnings(tree, set(data.units["service"]))]
     national = national_parameter_root()
     parameter_hash = hashlib.sha256(
         (_hash_files(list(national.rglob("*.yaml")), national) + _hash_files(list(params_dir.rglob("*.yaml")), params_dir)).encode()

@@ -10,12 +10,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from resmodel.errors import Location, ProblemCollector, did_you_mean
+from resmodel.errors import Location, ProblemCollector, Warning_, did_you_mean
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.params.ranges import UnitRange, out_of_range, unit_range, unknown_unit
 from resmodel.params.tree import LEVELS, Parameter, ParameterTree
 
-LEAF_KEYS = {"description", "unit", "reference", "values", "kind", "indexation", "extend"}
+LEAF_KEYS = {"description", "unit", "reference", "values", "kind", "indexation", "extend", "template"}
 REQUIRED = ("description", "unit", "reference", "values")
 KINDS = ("scalar", "levels", "index", "text")
 
@@ -54,6 +54,10 @@ def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: Pr
         if key not in raw or raw[key] in (None, ""):
             problems.add(loc, f"parameter '{path}' lacks '{key}'", f"a non-empty '{key}'",
                          f"add '{key}:' to the leaf (description: Swedish term + English gloss; reference: facts id or public source)")
+    if "template" in raw and not isinstance(raw["template"], bool):
+        problems.add(doc.location(_sub(key_path, "template")), f"'template' of '{path}' is {raw['template']!r}",
+                     "true (the value is still the starter kit's) or false",
+                     "remove the line once the value is your board's own")
     if raw.get("indexation") is not None and not isinstance(raw["indexation"], str):
         problems.add(doc.location(_sub(key_path, "indexation")), f"indexation of '{path}' is not a parameter path",
                      "the path of an index leaf (kind: index), e.g. indices.wage_growth", "write one index path")
@@ -104,6 +108,7 @@ def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: Pr
         reference=str(raw.get("reference", "")), values=tuple((d, v) for d, v, _ in parsed), kind=kind,
         indexation=raw.get("indexation"), extend=extend, file=doc.file, line=doc.line_of(key_path),
         lines=tuple(line for _, _, line in parsed),
+        template_line=doc.line_of(_sub(key_path, "template")) if raw.get("template") is True else None,
     )
 
 
@@ -233,13 +238,40 @@ def check_required(tree: ParameterTree, required: dict[str, str], local_display:
             problems.add(Location(leaf.file, line=leaf.line, path=path), f"parameter '{path}' has kind '{leaf.kind}'",
                          f"kind '{kind}'" + (" (a table for levels 1–8)" if kind == "levels" else ""),
                          f"set 'kind: {kind}' and give values of that shape")
+    files = {leaf.file for leaf in tree.parameters.values()}
     for parent, paths in sorted(missing.items()):
-        if len(paths) > 1:
-            file = f"{local_display}/{parent.replace('.', '/')}.yaml"
-        else:
-            file = f"{local_display}/{paths[0].replace('.', '/')}.yaml"
+        candidates = [f"{local_display}/{parent.replace('.', '/')}.yaml"]  # a file of leaves named by the parent
+        if len(paths) == 1:
+            candidates.insert(0, f"{local_display}/{paths[0].replace('.', '/')}.yaml")  # or a file of its own
+        existing = [f for f in candidates if f in files]
+        file = existing[0] if existing else candidates[0]
+        others = [f for f in candidates if f != file]
         problems.add(Location(file=file), "required parameter(s) missing: " + ", ".join(paths),
                      "every parameter the model uses, each with description, unit, reference and values",
-                     f"add the leaf/leaves to {file} (or to {local_display}/{parent.split('.')[0]}.yaml); "
-                     "see docs/parameters.md and the demo's data/demokommun/parameters")
+                     f"add the leaf/leaves to {file}" + (f" (or to {others[0]})" if others else "")
+                     + "; see docs/parameters.md, or start from `resmodel init`'s parameter templates")
     problems.raise_if_any()
+
+
+def template_warnings(tree: ParameterTree, services: set[str]) -> list[Warning_]:
+    """One warning per parameter file whose leaves, in use by the board's ``services``, still carry
+    ``template: true``: the starter kit's values are the demo municipality's, not the board's."""
+    from resmodel.allocation.staff_cost import SERVICE_ROLES
+
+    def in_use(path: str) -> bool:
+        head, _, rest = path.partition(".")
+        if head in SERVICE_ROLES:
+            return head in services
+        if head == "salaries":
+            return any(rest in SERVICE_ROLES[s] for s in services if s in SERVICE_ROLES)
+        return True
+
+    by_file: dict[str, list[Parameter]] = {}
+    for leaf in tree.parameters.values():
+        if leaf.template_line is not None and in_use(leaf.path):
+            by_file.setdefault(leaf.file, []).append(leaf)
+    return [Warning_("template_parameter", Location(file=file, line=min(leaf.template_line for leaf in leaves)),
+                     "the demo municipality's value is still in use (template: true) for "
+                     + ", ".join(leaf.path for leaf in leaves)
+                     + ": set your board's value and reference, then delete the 'template: true' line")
+            for file, leaves in sorted(by_file.items())]

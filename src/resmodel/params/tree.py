@@ -37,6 +37,8 @@ class Parameter:
     file: str = ""
     line: int | None = None
     lines: tuple[int | None, ...] = ()  # line of each value, in the order of ``values``
+    template_line: int | None = None  # line of its 'template: true': still the starter kit's value
+    #                                  (resmodel init), not the board's own, and warned; None = the board's own
 
     def value_location(self, index: int) -> Location:
         """File and line of the ``index``-th value (the leaf's line when not known)."""

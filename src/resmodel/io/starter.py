@@ -1,0 +1,45 @@
+"""The starter kit `resmodel init` writes: a board folder with example tables, the parameters a run
+needs (the demo municipality's values, marked ``template: true``), a base scenario and a checklist."""
+
+from __future__ import annotations
+
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+
+from resmodel.errors import InputError, Location
+from resmodel.io.writers import write_folder_atomically
+
+
+def _files(folder: Traversable, prefix: str = "") -> list[tuple[str, bytes]]:
+    """Every file below ``folder`` as (relative path, bytes), in a fixed order."""
+    out: list[tuple[str, bytes]] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.startswith((".", "__")):
+            continue
+        name = f"{prefix}{entry.name}"
+        out += _files(entry, f"{name}/") if entry.is_dir() else [(name, entry.read_bytes())]
+    return out
+
+
+def starter_files() -> list[tuple[str, bytes]]:
+    """The kit's files, as shipped in the package (resmodel/templates/board)."""
+    return _files(resources.files("resmodel") / "templates" / "board")
+
+
+def write_starter_kit(target: Path, display: str) -> list[str]:
+    """Write the kit into ``target``, which must be new or empty: a board's own files are never replaced."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise InputError.at(Location(file=display), "the folder already exists and is not empty",
+                            "a new or empty folder for the board's files",
+                            "give a new folder name, e.g. resmodel init min_namnd (init never overwrites files)")
+    files = starter_files()
+
+    def write(tmp: Path) -> None:
+        for name, content in files:
+            path = tmp / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+
+    write_folder_atomically(target, write, ())
+    return [name for name, _ in files]
