@@ -16,7 +16,7 @@ from resmodel.allocation.staff_cost import SERVICE_ROLES
 from resmodel.errors import InputError, Location, ProblemCollector, Warning_
 from resmodel.io.dictionary import PREMISES, STAFF, UNITS, USERS
 from resmodel.io.tables import MAX_PROBLEMS, TableSchema, check_references, read_table, require_rows
-from resmodel.services import HOUSING_SERVICES, LEVEL_SERVICES, UNIT_SERVICE_OF_USER
+from resmodel.services import HOUSING_SERVICES, HOUSING_TYPES, LEVEL_SERVICES, UNIT_SERVICE_OF_USER
 
 STALE_ASSESSMENT_DAYS = 730
 DV_MAX_WEEKLY_HOURS = 40  # a full working week; daily activity is scheduled within it
@@ -118,7 +118,8 @@ def _check_units(units: pd.DataFrame, file: str, problems: ProblemCollector) -> 
     for column in ("housing_type", "day_staff", "evening_staff", "night_awake_staff", "night_sleeping_staff"):
         problems.add_rows(units.index[(housing & units[column].isna()).to_numpy()], 5, lambda row, column=column: (
             Location(file, row=row, column=column), f"housing unit without '{column}'",
-            f"'{column}' for every housing unit (0 if none)", f"fill in '{column}'"))
+            f"'{column}' for every housing unit" + ("" if column == "housing_type" else " (0 if none)"),
+            f"fill in '{column}'" + (" (one of " + ", ".join(HOUSING_TYPES) + ")" if column == "housing_type" else "")))
 
 
 def _check_users(users: pd.DataFrame, units: pd.DataFrame, file: str, base_date: dt.date,
