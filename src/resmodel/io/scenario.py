@@ -1,11 +1,15 @@
 """Reading scenario files: the `extends` chain, whole-file validation, overrides and content hash.
 
 Every file of the chain is validated completely (schema, parameter paths with near-miss
-suggestions, value shapes, overlapping or inverted periods) before anything is applied."""
+suggestions, value shapes, ranges, overlapping or inverted periods) before anything is applied, and
+the problems of all of them are reported together: a file with a problem is read on as meant where
+the rest does not depend on the problem (docs/scenarios.md promises one report, not one run per slip)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import difflib
 import hashlib
 import json
 import os
@@ -15,12 +19,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from resmodel.errors import InputError, Location, Problem, ProblemCollector, did_you_mean
+from resmodel.errors import InputError, Location, Problem, ProblemCollector, ResmodelError, did_you_mean
+from resmodel.io.parameters import load_parameters
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.params.tree import LEVELS, Override, ParameterTree
 from resmodel.scenario.schema import EffectiveScenario, ParameterChange, ScenarioFile
 
 MAX_CHAIN = 20
+#: the keys that following the chain and checking parameter changes read: a file with a problem in one of
+#: them is not read further
+READ_BY_THE_REST = ("extends", "data", "parameters_dir", "base_date")
 
 
 @dataclass(frozen=True)
@@ -54,46 +62,106 @@ def _allowed_keys(loc: list[str]) -> list[str]:
     return ["value", "from", "until", "indexed", "reason"]
 
 
-def _validate(doc: LocatedDocument) -> ScenarioFile:
+def _validate(doc: LocatedDocument, problems: ProblemCollector) -> tuple[LocatedDocument, ScenarioFile] | None:
+    """The file and its schema model, its schema problems added to ``problems``. A file with problems
+    is given as read as meant (``_as_meant``), so that the files it extends and its other parameter
+    changes are checked in the same run; None when it cannot be (the rest may depend on its problems)."""
     if not isinstance(doc.data, dict) or not doc.data:
-        raise InputError.at(Location(file=doc.file, line=1), "the scenario file is empty or not a mapping",
-                            "'key: value' lines: name, purpose, and extends or data, base_date, seed",
-                            "start from an existing scenario, e.g. scenarios/base.yaml")
+        problems.add(Location(file=doc.file, line=1), "the scenario file is empty or not a mapping",
+                     "'key: value' lines: name, purpose, and extends or data, base_date, seed",
+                     "start from an existing scenario, e.g. scenarios/base.yaml")
+        return None
     try:
-        return ScenarioFile.model_validate(doc.data)
+        return doc, ScenarioFile.model_validate(doc.data)
     except ValidationError as exc:
-        problems = ProblemCollector()
-        for err in exc.errors():
-            loc = _input_path(doc.data, err["loc"])
-            if loc is None:  # the error of a union branch that does not fit the shape of the input
-                continue
-            path = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(loc))
-            loc = [str(p) for p in loc]
-            kind = err["type"]
-            if kind == "extra_forbidden":
-                key = loc[-1] if loc else "?"
-                allowed = _allowed_keys(loc)
-                hint = did_you_mean(key, allowed)
-                problems.add(doc.location(path), f"unknown key '{key}'", "one of " + ", ".join(allowed),
-                             f"{hint}remove or rename the key (unknown keys are never ignored)")
-            elif kind == "missing":
-                problems.add(doc.location(path), f"required key '{loc[-1]}' is missing",
-                             f"'{loc[-1]}:' ({ScenarioFile.model_fields[loc[-1]].description})" if loc[-1] in ScenarioFile.model_fields
-                             else f"a '{loc[-1]}' entry", f"add '{loc[-1]}:'")
-            else:
-                problems.add(doc.location(path), err["msg"].replace("Value error, ", ""),
-                             _expected_for(path), "correct the value (see docs/scenarios.md)")
-        # a union failure reports once per branch; keep one message per location
-        seen, unique = set(), []
-        for p in problems.problems:
-            key = (str(p.location), p.problem)
-            if key not in seen:
-                seen.add(key)
-                unique.append(p)
-        problems.problems = unique or [Problem(doc.location(""), exc.errors()[0]["msg"], "a scenario file as "
-                                               "described in docs/scenarios.md", "correct the file")]
-        problems.raise_if_any()
-        raise
+        errors = exc.errors()
+    problems.problems += _schema_problems(doc, errors)
+    meant = _as_meant(doc, errors)
+    if meant is None:
+        return None
+    try:
+        return meant, ScenarioFile.model_validate(meant.data)
+    except ValidationError:
+        return None
+
+
+def _dotted(loc: list[str | int]) -> str:
+    """A key path as the located document records it: 'parameters.x[0].from'."""
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(loc))
+
+
+def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
+    """One located problem per pydantic error: unknown keys with a near-miss suggestion, missing keys,
+    wrong values."""
+    problems = ProblemCollector()
+    for err in errors:
+        loc = _input_path(doc.data, err["loc"])
+        if loc is None:  # the error of a union branch that does not fit the shape of the input
+            continue
+        path = _dotted(loc)
+        loc = [str(p) for p in loc]
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            key = loc[-1] if loc else "?"
+            allowed = _allowed_keys(loc)
+            hint = did_you_mean(key, allowed)
+            problems.add(doc.location(path), f"unknown key '{key}'", "one of " + ", ".join(allowed),
+                         f"{hint}remove or rename the key (unknown keys are never ignored)")
+        elif kind == "missing":
+            problems.add(doc.location(path), f"required key '{loc[-1]}' is missing",
+                         f"'{loc[-1]}:' ({ScenarioFile.model_fields[loc[-1]].description})" if loc[-1] in ScenarioFile.model_fields
+                         else f"a '{loc[-1]}' entry", f"add '{loc[-1]}:'")
+        else:
+            problems.add(doc.location(path), err["msg"].replace("Value error, ", ""),
+                         _expected_for(path), "correct the value (see docs/scenarios.md)")
+    # a union failure reports once per branch; keep one message per location
+    seen, unique = set(), []
+    for p in problems.problems:
+        key = (str(p.location), p.problem)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique or [Problem(doc.location(""), errors[0]["msg"], "a scenario file as described in "
+                              "docs/scenarios.md", "correct the file")]
+
+
+def _as_meant(doc: LocatedDocument, errors: list) -> LocatedDocument | None:
+    """The file as its author most likely meant it, only for checking what does not depend on its
+    problems (never for a run): an unknown key renamed to its near miss ('extend' → 'extends') when
+    that key is not set too, otherwise left out; a parameter change with a problem left out; a wrong
+    value of a key the rest does not read (seed, strict, projection, …) left out. None when a key the
+    rest reads (``READ_BY_THE_REST``) is wrong or a required key is missing."""
+    data = copy.deepcopy(doc.data)
+    lines = dict(doc.lines)
+    unknown, left_out = [], set()
+    for err in errors:
+        loc = _input_path(doc.data, err["loc"])
+        if loc is None:
+            continue
+        if err["type"] == "extra_forbidden":
+            if loc not in unknown:  # union branches can report one key twice
+                unknown.append(loc)
+        elif loc and loc[0] == "parameters":  # the change with the problem (or all of them)
+            left_out.add(tuple(str(p) for p in loc[:2]))
+        elif not loc or err["type"] == "missing" or loc[0] in READ_BY_THE_REST:
+            return None
+        else:
+            left_out.add((str(loc[0]),))
+    for loc in unknown:
+        parent = data
+        for part in loc[:-1]:
+            parent = parent[part]
+        key = str(loc[-1])
+        value = parent.pop(key)
+        close = difflib.get_close_matches(key, _allowed_keys([str(p) for p in loc]), n=1, cutoff=0.6)
+        if close and close[0] not in parent:
+            parent[close[0]] = value
+            old, new = _dotted(loc), _dotted([*loc[:-1], close[0]])
+            lines.update({new + k[len(old):]: line for k, line in doc.lines.items()
+                          if k == old or k.startswith((old + ".", old + "["))})
+    for key in sorted(left_out, key=len, reverse=True):  # single changes before a whole block
+        (data["parameters"] if len(key) == 2 else data).pop(key[-1], None)
+    return LocatedDocument(doc.file, data, lines)
 
 
 def _input_path(data: Any, loc: tuple) -> list[str | int] | None:
@@ -130,36 +198,64 @@ def _expected_for(path: str) -> str:
 
 
 def read_chain(path: Path) -> list[ScenarioSource]:
-    """The scenario and its ancestors, root first; cycles and missing parents are located errors."""
+    """The scenario and its ancestors, root first. Problems do not stop the reading while the rest can be
+    read as meant, so that one run reports every problem of the chain's files — their keys, values and
+    parameter changes — together; a cycle, a missing parent or a file that cannot be read as meant ends it."""
+    problems = ProblemCollector()
     chain: list[ScenarioSource] = []
     seen: set[Path] = set()
     current, referrer = path, None
     while current is not None:
-        resolved = current.resolve()
-        if resolved in seen:
-            raise InputError.at(referrer or Location(file=display_path(current)), "scenario 'extends' forms a cycle",
-                                "a chain of scenarios ending at one without 'extends'", "remove the circular 'extends'")
-        if len(chain) >= MAX_CHAIN:
-            raise InputError.at(Location(file=display_path(current)), "scenario chain is too long",
-                                f"at most {MAX_CHAIN} levels of 'extends'", "shorten the chain")
-        seen.add(resolved)
         display = display_path(current)
+        if current.resolve() in seen:
+            problems.add(referrer or Location(file=display), "scenario 'extends' forms a cycle",
+                         "a chain of scenarios ending at one without 'extends'", "remove the circular 'extends'")
+            break
+        if len(chain) >= MAX_CHAIN:
+            problems.add(Location(file=display), "scenario chain is too long",
+                         f"at most {MAX_CHAIN} levels of 'extends'", "shorten the chain")
+            break
+        seen.add(current.resolve())
         if current.is_dir():
-            raise InputError.at(referrer or Location(file=display), f"'{display}' is a folder, not a scenario file",
-                                "a scenario YAML file", "name the .yaml file inside it (e.g. scenarios/base.yaml)")
+            problems.add(referrer or Location(file=display), f"'{display}' is a folder, not a scenario file",
+                         "a scenario YAML file", "name the .yaml file inside it (e.g. scenarios/base.yaml)")
+            break
         if not current.is_file():
-            raise InputError.at(referrer or Location(file=display), f"scenario file '{display}' not found",
-                                "an existing scenario YAML file", "check the path (relative to the extending file)"
-                                if referrer else "check the path (relative to the current folder)")
-        doc = read_yaml(current, display)
-        model = _validate(doc)
+            problems.add(referrer or Location(file=display), f"scenario file '{display}' not found",
+                         "an existing scenario YAML file", "check the path (relative to the extending file)"
+                         if referrer else "check the path (relative to the current folder)")
+            break
+        read = _validate(read_yaml(current, display), problems)
+        if read is None:
+            break
+        doc, model = read
         chain.append(ScenarioSource(current, display, doc, model))
         if model.extends:
             referrer = doc.location("extends")
             current = current.parent / model.extends
         else:
             current = None
-    return list(reversed(chain))
+    chain.reverse()
+    if problems.problems and current is None:  # the whole chain was read: its parameter changes can be checked
+        problems.problems += _change_problems(chain)
+    problems.raise_if_any()
+    return chain
+
+
+def _change_problems(chain: list[ScenarioSource]) -> list[Problem]:
+    """The problems of the parameter changes of a chain whose files have other problems, so that they
+    are reported in the same run; none when the chain's settings or its parameter files have problems of
+    their own (the changes cannot be checked without the tree, and those problems are reported once
+    the files are corrected)."""
+    try:
+        scenario = effective(chain)
+        params_dir = Path(scenario.parameters_dir)
+        tree = load_parameters(params_dir, display_path(params_dir))
+    except ResmodelError:
+        return []
+    problems = ProblemCollector()
+    _collect_overrides(chain, tree, scenario.base_date, problems)
+    return problems.problems
 
 
 def content_hash(chain: list[ScenarioSource]) -> str:
@@ -208,11 +304,19 @@ def effective(chain: list[ScenarioSource]) -> EffectiveScenario:
 
 
 def overrides(chain: list[ScenarioSource], tree: ParameterTree, base_date: dt.date) -> list[Override]:
-    """Turn every file's parameter changes into overrides, after validating their paths, shapes and
-    periods (their values' ranges and role-mix sums are checked together by ``with_overrides``). A change
-    without ``from`` holds from 1 January of the base year, in base-year prices: indexed from the base
-    year, not from a year the index has no data for (and an index leaf's rate applies to that year)."""
+    """Turn every file's parameter changes into overrides, after validating their paths, shapes,
+    periods, values' ranges and role-mix sums, all reported together. A change without ``from`` holds
+    from 1 January of the base year, in base-year prices: indexed from the base year, not from a year
+    the index has no data for (and an index leaf's rate applies to that year)."""
     problems = ProblemCollector()
+    result = _collect_overrides(chain, tree, base_date, problems)
+    problems.raise_if_any()
+    return result
+
+
+def _collect_overrides(chain: list[ScenarioSource], tree: ParameterTree, base_date: dt.date,
+                       problems: ProblemCollector) -> list[Override]:
+    """The overrides of the chain's well-formed changes, every problem of the changes added to ``problems``."""
     result: list[Override] = []
     for src in chain:
         for path, spec in src.model.parameters.items():
@@ -248,5 +352,8 @@ def overrides(chain: list[ScenarioSource], tree: ParameterTree, base_date: dt.da
                                      "adjust 'from'/'until' so the periods do not overlap")
                 periods.append((start, end, i))
                 result.append(Override(path, value, start, end, change.indexed, cloc))
-    problems.raise_if_any()
+    try:  # values' ranges and role-mix sums: with_overrides checks them, here to join the problems above
+        tree.with_overrides(result)
+    except InputError as exc:
+        problems.problems += exc.problems
     return result

@@ -1,0 +1,82 @@
+"""A scenario file's independent problems are reported together, in one run of `resmodel validate`
+(docs/scenarios.md: "all reported together"); reading stops only where the rest depends on a problem,
+such as a parent file that does not exist."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from resmodel.cli import main
+from tests.conftest import ROOT
+
+DATA = ROOT / "data" / "demokommun"
+
+
+def validate(monkeypatch, capsys, tmp_path, body: str) -> tuple[int, list[str]]:
+    """`resmodel validate` on s.yaml (``body``) beside a base.yaml on the demo data: exit code and error lines."""
+    (tmp_path / "base.yaml").write_text(f"name: base\npurpose: test root\ndata: {DATA}\nbase_date: 2024-07-01\n"
+                                        "seed: 1\n", encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("name: s\npurpose: test\n" + body, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["resmodel", "validate", "s.yaml"])
+    try:
+        main()
+        code = 0
+    except SystemExit as exit_info:
+        code = exit_info.code
+    return code, [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+
+
+UNKNOWN_PARAMETER = ("s.yaml, line 5, at 'parameters.salaries.stodassistant': unknown parameter "
+                     "'salaries.stodassistant'", "Fix: did you mean 'salaries.stodassistent'?")
+PERCENTAGE = ("s.yaml, line 6, at 'parameters.working_time.sick_leave_rate': new value 7.4 for "
+              "'working_time.sick_leave_rate' is above 1 (unit 'share')", "Fix: 7.4 looks like a percentage: write 0.074")
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # the review's file: a misspelt key, a misspelt parameter and a percentage, each found in one run
+    ("extend: base.yaml\nparameters:\n  salaries.stodassistant: 30000\n  working_time.sick_leave_rate: 7.4\n",
+     [("s.yaml, line 3, at 'extend': unknown key 'extend'", "Fix: did you mean 'extends'?"),
+      UNKNOWN_PARAMETER, PERCENTAGE]),
+    # the parameter changes alone: a path and a value problem together
+    ("extends: base.yaml\nparameters:\n  salaries.stodassistant: 30000\n  working_time.sick_leave_rate: 7.4\n",
+     [UNKNOWN_PARAMETER, PERCENTAGE]),
+    # a wrong value of a key the changes do not read does not hide them
+    ("extends: base.yaml\nseed: -1\nparameters:\n  salaries.stodassistant: 30000\n",
+     [("s.yaml, line 4, at 'seed': Input should be greater than or equal to 0", "Fix: correct the value"),
+      ("s.yaml, line 6, at 'parameters.salaries.stodassistant': unknown parameter", "did you mean")]),
+    # an inverted period leaves that change out; a misspelt 'from' is read as 'from' for the overlap check
+    ("extends: base.yaml\nparameters:\n  working_time.training_days:\n    - {value: 3, from: 2027-01-01, "
+     "until: 2026-01-01}\n  working_time.sick_leave_rate:\n    - {value: 0.06, form: 2025-01-01, until: 2026-12-31}\n"
+     "    - {value: 0.05, from: 2026-01-01}\n",
+     [("s.yaml, line 6, at 'parameters.working_time.training_days[0]': period is inverted", "Fix: correct the value"),
+      ("s.yaml, line 8, at 'parameters.working_time.sick_leave_rate[0].form': unknown key 'form'",
+       "Fix: did you mean 'from'?"),
+      ("s.yaml, line 9, at 'parameters.working_time.sick_leave_rate[1]': the period of change 2 for "
+       "'working_time.sick_leave_rate' overlaps change 1", "Fix: adjust 'from'/'until'")]),
+    # an unknown parent: the changes cannot be checked without the parameter tree it names
+    ("extends: nosuch.yaml\nparameters:\n  salaries.stodassistant: 30000\n",
+     [("s.yaml, line 3, at 'extends': scenario file 'nosuch.yaml' not found", "relative to the extending file")]),
+    # ... but a misspelt key before it is still reported with it
+    ("extend: nosuch.yaml\nparameters:\n  salaries.stodassistant: 30000\n",
+     [("s.yaml, line 3, at 'extend': unknown key 'extend'", "did you mean 'extends'?"),
+      ("s.yaml, line 3, at 'extends': scenario file 'nosuch.yaml' not found", "relative to the extending file")]),
+    # a bad base date is read by the changes (their default start): nothing after it is checked
+    ("extends: base.yaml\nbase_date: soon\nparameters:\n  salaries.stodassistant: 30000\n",
+     [("s.yaml, line 4, at 'base_date'", "Fix: correct the value")]),
+], ids=["review_three_slips", "path_and_range", "seed_and_path", "periods", "missing_parent",
+        "unknown_key_and_missing_parent", "bad_base_date"])
+def test_independent_problems_are_reported_in_one_run(monkeypatch, capsys, tmp_path, body, expected):
+    code, errors = validate(monkeypatch, capsys, tmp_path, body)
+    assert code == 2
+    assert len(errors) == len(expected), errors
+    for error, (where_and_what, fix) in zip(errors, expected, strict=True):
+        assert error.startswith(f"error: {where_and_what}") and fix in error, error
+
+
+def test_a_scenario_without_problems_still_validates(monkeypatch, capsys, tmp_path):
+    code, errors = validate(monkeypatch, capsys, tmp_path, "extends: base.yaml\nparameters:\n"
+                            "  salaries.stodassistent: 30000\n  working_time.sick_leave_rate: 0.074\n")
+    assert (code, errors) == (0, [])
