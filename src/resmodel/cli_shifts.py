@@ -14,6 +14,8 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+#: the scenario used when --scenario is not given: the shipped example, relative to the current folder
+DEFAULT_SCENARIO = Path("scenarios/base.yaml")
 SHIFT_OUTPUTS = ("shift_need.csv", "shift_plan.csv", "shift_summary.csv", "shift_comparison.csv",
                  "roster_short.csv", "shift_pooling.csv", "shift_chart.png", "shift_plan.xlsx")
 
@@ -25,7 +27,7 @@ def shift_plan(
                                                         "[, level, unit_id] (docs/shift-plan.md); repeat it for "
                                                         "one file per unit")],
     scenario: Annotated[Path, typer.Option(help="scenario giving the users' levels, the parameters and the "
-                                                "allocation")] = Path("scenarios/base.yaml"),
+                                                "allocation")] = DEFAULT_SCENARIO,
     roster: Annotated[Path | None, typer.Option(help="the staff schedule CSV/XLSX: weekday, start, end "
                                                      "[, staff_id, break_start, break_end]")] = None,
     slot_minutes: Annotated[int, typer.Option(help="length of a time slot: 15, 30 or 60 minutes (60 only with shift "
@@ -58,6 +60,12 @@ def shift_plan(
     if not 0 <= min_staff <= 50:
         raise InputError.at(Location(path="--min-staff"), f"--min-staff {min_staff}", "a whole number from 0 to 50",
                             "correct --min-staff")
+    if scenario == DEFAULT_SCENARIO and not scenario.exists():
+        raise InputError.at(Location(path="--scenario"), f"the default scenario '{DEFAULT_SCENARIO}' (used when "
+                            f"--scenario is not given) is not in the current folder {Path.cwd()}",
+                            "a scenario file giving the users' levels, the parameters and the allocation",
+                            "pass --scenario YOUR_SCENARIO.yaml, or run from the folder that holds "
+                            f"{DEFAULT_SCENARIO}")
     loaded = load(scenario)
     check_units(loaded.data.units, unit)
     rules = shift_rules(loaded.snapshot, slot_minutes, min_staff)
