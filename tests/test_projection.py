@@ -339,3 +339,18 @@ def test_index_without_extension_is_an_error_unless_declared(tmp_path):
     path = scenario(tmp_path, "ext2", f"parameters_dir: {params}\nprojection:\n  extensions: {{wage_growth: 0.025}}\n")
     result = project(*run_file(path))
     assert any("wage_growth: no data for 2027–2034" in n for n in result.notes)
+
+
+def test_the_demo_notes_say_what_was_done_in_an_economists_words(base_budget):
+    # a note reads as a record of expected behaviour, not as a problem: the rule behind a service's cost,
+    # why a volume is held, what fills the state rate's missing years
+    notes = base_budget.notes
+    assert "personlig_assistans_lss: projected by its own rule (cases × hours per case × cost per hour), as " \
+           "intended; its base-year average cost is not used" in notes
+    assert "externa_platser: projected by its own rule (places × day price, new places dearer), as intended; " \
+           "its base-year average cost is not used" in notes
+    assert ("personlig_assistans.state_hourly_rate: the state rate's yearly uplift (indices.state_rate_uplift) has "
+            "no data for 2025–2034; the last known uplift is carried forward (flagged as an assumption)") in notes
+    assert any(n.startswith("volume held at its base-year level in other_services.csv, as there is no history to "
+                            "forecast from: ") for n in notes)
+    assert not any("unit-cost row" in n or "(base year)" in n for n in notes)

@@ -270,7 +270,8 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     held = {sv: v for sv, v in base_volumes.items() if sv not in known and sv not in fixed}
     fixed.update(held)
     if held:
-        notes.append("held at the base-year volume of other_services.csv (no history): " + ", ".join(sorted(held)))
+        notes.append("volume held at its base-year level in other_services.csv, as there is no history to forecast "
+                     "from: " + ", ".join(sorted(held)))
     models = pd.DataFrame({"service": pd.Series(dtype=object), "model_used": pd.Series(dtype=object)})
     wide = pd.DataFrame(index=months)
     if history is not None and spec:
@@ -397,8 +398,9 @@ def build_setup(loaded, result) -> ProjectionSetup:
             rates[y] = float(r.value)
             extrapolated = list(r.extrapolated_years) or extrapolated
         if extrapolated:
-            notes.append(f"{STATE_RATE}: {tree.parameters[STATE_RATE].indexation} extended beyond its data for "
-                         + ", ".join(map(str, extrapolated)))
+            span = f"{extrapolated[0]}–{extrapolated[-1]}" if len(extrapolated) > 1 else str(extrapolated[0])
+            notes.append(f"{STATE_RATE}: the state rate's yearly uplift ({tree.parameters[STATE_RATE].indexation}) "
+                         f"has no data for {span}; the last known uplift is carried forward (flagged as an assumption)")
         assistance = AssistanceParams(
             lss_hours_per_case=lss_hours / lss_cases if lss_cases else 0.0, hours_base_days=days,
             lss_cost_per_hour=lss_net / lss_hours if lss_hours else 0.0,
@@ -410,8 +412,8 @@ def build_setup(loaded, result) -> ProjectionSetup:
             lss_service=LSS if LSS in volume_services else None)
         if own_hours and sfb_cases and SFB in volumes:
             volumes[OWN] = volumes[SFB] * (own_hours / sfb_cases)
-            notes.append(f"{OWN}: own-provider hours follow SFB cases at {own_hours / sfb_cases:,.0f} h per case "
-                         "(base year)")
+            notes.append(f"{OWN}: the own provider's hours are projected from the SFB cases, at the base year's "
+                         f"{own_hours / sfb_cases:,.0f} h per case")
     external = ()
     if EXTERNAL in volume_services:
         places = float(engine.at[EXTERNAL, "users"])

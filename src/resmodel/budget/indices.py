@@ -29,7 +29,8 @@ class IndexPath:
         if not self.extended:
             return None
         span = f"{self.extended[0]}–{self.extended[-1]}" if len(self.extended) > 1 else str(self.extended[0])
-        return f"{self.name}: no data for {span}; extended by the declared rate (flagged)"
+        return (f"{self.name}: no data for {span}; the last known rate, or the rate the scenario declares in "
+                "projection.extensions, is carried forward (flagged as an assumption)")
 
 
 def _as_series(values: pd.Series | Mapping[int, float] | float, name: str,

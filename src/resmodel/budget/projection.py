@@ -236,6 +236,13 @@ def _check_volumes(inputs: ProjectionInputs, horizon: Horizon) -> pd.DataFrame:
     return pd.DataFrame(values, index=needed, columns=[str(c) for c in volumes.columns])
 
 
+#: how each rule prices its service, in the note that says the service is not priced by its unit cost
+RULE_NOTES = {"external": "places × day price, new places dearer",
+              "sfb": "cases × up to 20 hours a week each × the state rate",
+              "lss": "cases × hours per case × cost per hour",
+              "own_provider": "hours × cost per hour, less the state's payment for them"}
+
+
 def _rule_of(service: str, inputs: ProjectionInputs) -> str:
     a = inputs.assistance
     if any(e.service == service for e in inputs.external):
@@ -319,7 +326,8 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
     for i, (s, rule) in enumerate(zip(services, rules, strict=True)):
         if rule != "generic":
             if s in by_service.index:
-                notes.append(f"{s}: priced by its rule ({rule}); its unit-cost row is not used")
+                notes.append(f"{s}: projected by its own rule ({RULE_NOTES[rule]}), as intended; its base-year "
+                             "average cost is not used")
             continue
         if s not in by_service.index:
             raise InputError.at(_loc(inputs, "unit_costs", path=f"unit_costs.{s}"),
