@@ -354,3 +354,36 @@ def test_the_demo_notes_say_what_was_done_in_an_economists_words(base_budget):
     assert any(n.startswith("volume held at its base-year level in other_services.csv, as there is no history to "
                             "forecast from: ") for n in notes)
     assert not any("unit-cost row" in n or "(base year)" in n for n in notes)
+
+
+def _own_data(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    return data
+
+
+def _validate(tmp_path: Path, data: Path):
+    from resmodel.projection_run import check_projection
+    from resmodel.run import load
+
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: s\npurpose: t\ndata: {data}\nbase_date: 2024-07-01\nseed: 1\n"
+                    f"projection:\n  frame: {DATA / 'frame.yaml'}\n  default_model: drift\n")
+    return check_projection(load(path))
+
+
+def test_validate_finds_a_history_that_stops_before_the_base_years_december(tmp_path):
+    """What `resmodel project` would refuse, `resmodel validate` refuses first."""
+    data = _own_data(tmp_path)
+    history = pd.read_csv(data / "volume_history.csv", dtype=str, keep_default_na=False)
+    history[history["month"] <= "2024-06"].to_csv(data / "volume_history.csv", index=False)
+    with pytest.raises(InputError, match=r"volume_history.csv: the volume history ends in 2024-06.*up to 2024-12"):
+        _validate(tmp_path, data)
+
+
+def test_validate_finds_volume_compensation_for_a_service_not_projected(tmp_path):
+    data = _own_data(tmp_path)
+    (data / "other_services.csv").unlink()  # boendestod, which the demo frame compensates, is no longer projected
+    with pytest.raises(InputError, match=r"volume_compensation\[\d\]\.service.*'boendestod', which has no volume"):
+        _validate(tmp_path, data)
+    assert _validate(tmp_path, _own_data(tmp_path / "b"))[0].startswith("projection 2025–2034")

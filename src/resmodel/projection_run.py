@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.budget.case import BudgetCase, BudgetResult, run_budget
-from resmodel.budget.frame import load_frame
+from resmodel.budget.frame import check_compensated_services, load_frame
 from resmodel.budget.projection import AssistanceParams, ExternalPlacesParams, ProjectionInputs
 from resmodel.budget.topdown import unit_costs_from_averages
 from resmodel.budget.volumes import from_long
@@ -126,6 +126,16 @@ def _history_for(loaded, resolved: ResolvedProjection, services, base_volumes: M
     return history
 
 
+def _history_end(history: pd.DataFrame, first: int, source: str) -> pd.Period:
+    """The history's last month, which must reach December before the first projected year."""
+    last = history["month"].max().to_period("M")
+    if last < pd.Period(f"{first - 1}-12", "M"):
+        raise InputError.at(Location(file=source), f"the volume history ends in {last}",
+                            f"history up to {first - 1}-12 at least (the base year's December)",
+                            "extend the history, or fix the services' volumes in projection.volumes")
+    return last
+
+
 def history_scale_warnings(history: pd.DataFrame, users: Mapping[str, float], base_year: int,
                            source: str | None = None) -> list[Warning_]:
     """``history_vs_users`` for each service whose users.csv count lies outside the history's monthly
@@ -196,9 +206,11 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     base_volumes = dict.fromkeys(other["service"], 1.0) if other is not None else {}
     services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # engine users > 0 ⇔ in users.csv
     _check_service_keys(resolved, services)
+    check_compensated_services(frame, {*services, *([OWN] if SFB in services else [])}, file)
     history = _history_for(loaded, resolved, services, base_volumes)
     warnings: list[Warning_] = []
     if history is not None:
+        _history_end(history, loaded.scenario.base_date.year + 1, _history_display(loaded))
         models = _models(resolved.settings, history["service"].unique())
         _model_inputs(loaded, resolved, models, int(history["month"].max().year))
         counts = loaded.data.users["service"].astype(str).value_counts()
@@ -276,10 +288,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     wide = pd.DataFrame(index=months)
     if history is not None and spec:
         source = _history_display(loaded)
-        last_hist = history["month"].max().to_period("M")
-        if last_hist < start - 1:
-            raise InputError.at(Location(file=source), f"the volume history ends in {last_hist}",
-                                f"history up to {start - 1} at least", "extend the history")
+        last_hist = _history_end(history, first, source)
         hist = history[history["service"].isin(list(spec))]
         forecast = {sv for sv, v in spec.items() if isinstance(v, str)}
         notes += [str(w) for w in history_scale_warnings(

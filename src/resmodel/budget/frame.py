@@ -12,7 +12,7 @@ supplement applied. Budget deviation = frame − net cost (negative = overspend,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -230,6 +230,15 @@ class FrameSetup:
     notes: tuple[str, ...]
 
 
+def check_compensated_services(config: FrameConfig, services: Collection[str], file: str | None = None) -> None:
+    """Every volume-compensation rule must name a projected service (one with a volume path)."""
+    for i, rule in enumerate(config.volume_compensation):
+        if rule.service not in services:
+            raise InputError.at(Location(file=file, path=f"frame.volume_compensation[{i}].service"),
+                                f"volume compensation for '{rule.service}', which has no volume path",
+                                "a service present in the projection", "add its volumes or remove the rule")
+
+
 def setup_frame(config: FrameConfig, years: np.ndarray, services: tuple[str, ...], areas: tuple[str, ...],
                 base_volumes: Mapping[str, float], file: str | None = None) -> FrameSetup:
     """Resolve the config for a horizon and a projection's services (located errors)."""
@@ -246,12 +255,9 @@ def setup_frame(config: FrameConfig, years: np.ndarray, services: tuple[str, ...
         raise InputError.at(Location(file=file, path="frame.base_year"),
                             f"frame base year {config.base_year} is after the first projected year {int(years[0])}",
                             "a frame base year on or before the horizon start", "correct the base year")
+    check_compensated_services(config, services, file)
     idx, refs, area_idx = [], [], []
     for i, rule in enumerate(config.volume_compensation):
-        if rule.service not in services:
-            raise InputError.at(Location(file=file, path=f"frame.volume_compensation[{i}].service"),
-                                f"volume compensation for '{rule.service}', which has no volume path",
-                                "a service present in the projection", "add its volumes or remove the rule")
         idx.append(services.index(rule.service))
         area_idx.append(AREA_KEYS.index(areas[services.index(rule.service)]))
         ref = rule.reference_volume if rule.reference_volume is not None else base_volumes.get(rule.service)
