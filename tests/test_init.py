@@ -111,3 +111,19 @@ def test_the_kit_holds_the_demos_parameter_values_leaf_by_leaf(kit, tmp_path):
     for file in DEMO_PARAMETERS.rglob("*.yaml"):
         text = (kit / "data/parameters" / file.relative_to(DEMO_PARAMETERS)).read_text(encoding="utf-8")
         assert re.sub(r"[ ]*template: true.*\n", "", text) == file.read_text(encoding="utf-8"), file
+
+
+def test_validate_shows_the_parameter_hash_that_changes_with_a_parameter(kit):
+    """An edited parameter file changes the parameters hash validate prints (the scenario's does not)."""
+    def hashes() -> dict[str, str]:
+        code, out, err = invoke(app, "validate", kit / "scenarios/base.yaml")
+        assert code == 0, err
+        return dict(re.findall(r"(scenario|parameters|data) ([0-9a-f]{12})", out))
+
+    before = hashes()
+    ratio = kit / "data/parameters/daglig_verksamhet/staff_ratio.yaml"
+    ratio.write_text(ratio.read_text().replace("1: 0.14,", "1: 0.15,"))
+    after = hashes()
+    assert after["scenario"] == before["scenario"] and after["data"] == before["data"]
+    assert after["parameters"] != before["parameters"]
+    assert _run(kit).manifest["parameter_hash"].startswith(after["parameters"])

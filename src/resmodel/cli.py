@@ -68,7 +68,9 @@ def validate(scenario: ScenarioArg) -> None:
     projection, projection_warnings = check_projection(loaded)
     typer.echo(f"ok: scenario '{loaded.scenario.name}' ({' → '.join(loaded.scenario.chain)}), "
                f"{len(loaded.tree.parameters)} parameters, {len(loaded.data.users)} users in "
-               f"{len(loaded.data.units)} units, hash {loaded.scenario.content_hash[:12]}"
+               f"{len(loaded.data.units)} units; hashes (as in a run's manifest): scenario "
+               f"{loaded.scenario.content_hash[:12]}, parameters {loaded.parameter_hash[:12]}, "
+               f"data {loaded.data_hash[:12]}"
                + (f"; {projection}" if projection else ""))
     for warning in [*loaded.warnings, *projection_warnings]:
         typer.echo(f"warning: {warning}", err=True)
