@@ -3,6 +3,7 @@ still uses, never overwrites a folder, and keeps the demo's parameter values (ch
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from pathlib import Path
@@ -127,3 +128,34 @@ def test_validate_shows_the_parameter_hash_that_changes_with_a_parameter(kit):
     assert after["scenario"] == before["scenario"] and after["data"] == before["data"]
     assert after["parameters"] != before["parameters"]
     assert _run(kit).manifest["parameter_hash"].startswith(after["parameters"])
+
+
+def test_validate_refuses_what_strict_run_refuses_listing_every_warning(kit):
+    scenario = kit / "scenarios/base.yaml"
+    scenario.write_text(scenario.read_text().replace("# strict: true", "strict: true"))
+    code, _, err = invoke(app, "validate", scenario)
+    assert code == 2
+    assert err.count("[template_parameter]") == 23 and err.count("refused because the scenario is strict") == 23
+
+
+def test_projection_commands_say_the_figures_rest_on_demo_values(kit):
+    """project's notes (console, Noter sheet, HTML) and compare's console say the kit's values are the demo's;
+    the Parametrar sheet marks each such value."""
+    frame = kit / "frame.yaml"
+    frame.write_text("base_year: 2024\nbase: {lss_boende: 30000000, daglig_verksamhet: 2000000, personlig_assistans: "
+                     "1100000, ovriga_lss: 0, ovrig_vard_omsorg: 0, forvaltningsovergripande: 0}\n")
+    scenario = kit / "scenarios/base.yaml"
+    scenario.write_text(scenario.read_text() + "projection:\n  horizon_years: 2\n  frame: ../frame.yaml\n  volumes: "
+                        "{daglig_verksamhet: 4, bostad_vuxna: 3, bostad_barn: 1, externa_platser: 1, "
+                        "personlig_assistans_lss: 1, personlig_assistans_sfb: 2}\n")
+    (kit / "scenarios/other.yaml").write_text("name: other\npurpose: t\nextends: base.yaml\n")
+    said = "23 parameter file(s) still hold the demo municipality's values"
+    code, out, err = invoke(app, "project", scenario, "--out", kit / "p")
+    assert code == 0 and (out + err).count(said) == 1
+    assert html.escape(said) in (kit / "p" / "sammanfattning.html").read_text(encoding="utf-8")
+    code, out, err = invoke(app, "compare", scenario, kit / "scenarios/other.yaml", "--out", kit / "c")
+    assert code == 0 and (out + err).count(said) == 2  # once per scenario
+    code, _, err = invoke(app, "run", scenario, "--out", kit / "r")
+    sheet = pd.read_excel(kit / "r" / "resmodel_base.xlsx", sheet_name="Parametrar").fillna("")
+    marked = set(sheet.loc[sheet["demo_template"] == "yes", "parameter"])
+    assert "daglig_verksamhet.staff_ratio" in marked and "payroll.po_rate" not in marked  # national: not a template

@@ -62,10 +62,11 @@ def validate(scenario: ScenarioArg) -> None:
     """Check a scenario, its parameters and data (and its projection block, frame and other services)
     without running anything."""
     from resmodel.projection_run import check_projection
-    from resmodel.run import load
+    from resmodel.run import load, refuse_in_strict
 
     loaded = load(scenario)
     projection, projection_warnings = check_projection(loaded)
+    refuse_in_strict(loaded.scenario, list(loaded.warnings))  # what run would refuse (its tariff gaps aside)
     typer.echo(f"ok: scenario '{loaded.scenario.name}' ({' → '.join(loaded.scenario.chain)}), "
                f"{len(loaded.tree.parameters)} parameters, {len(loaded.data.users)} users in "
                f"{len(loaded.data.units)} units; hashes (as in a run's manifest): scenario "

@@ -31,13 +31,17 @@ INYEAR_OUTPUTS = ("helarsprognos.csv", "backtest.csv")
 TOPDOWN_OUTPUTS = ("omraden.csv", "tjanster.csv", "avstamning.csv")
 
 
-def _load(path: Path):
-    """The scenario loaded, its base-year run, and the projection set up from them."""
-    from resmodel.projection_run import build_setup
+def _load(path: Path, say_templates: bool = True):
+    """The scenario loaded, its base-year run, and the projection set up from them; unless the command
+    prints the projection's notes itself, a scenario still on the starter kit's values says so."""
+    from resmodel.projection_run import build_setup, template_notes
     from resmodel.run import load, run
 
     loaded = load(path)
     result = run(loaded)
+    if say_templates:
+        for note in template_notes(loaded):
+            typer.echo(f"note: '{loaded.scenario.name}': {note}", err=True)
     return loaded, result, build_setup(loaded, result)
 
 
@@ -154,7 +158,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     from resmodel.projection_run import run_setup, uncertainty_spec, yearly_by_area
 
     check_output_folder(out, PROJECT_OUTPUTS)
-    loaded, _, setup = _load(scenario)
+    loaded, _, setup = _load(scenario, say_templates=False)  # the notes it prints include it
     result = run_setup(setup)
     by_area = yearly_by_area(result)
     mc_table = None

@@ -462,7 +462,16 @@ def build_setup(loaded, result) -> ProjectionSetup:
     data, file, line_of = frame_document(resolved)
     frame = load_frame(data, file, prefix="frame", line_of=line_of)
     case = BudgetCase(inputs, frame)
-    return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys(notes)))
+    return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded), *notes])))
+
+
+def template_notes(loaded) -> list[str]:
+    """A projection built on the starter kit's demo values says so first (the run's warnings list them)."""
+    files = [str(w.location.file) for w in loaded.warnings if w.check == "template_parameter"]
+    if not files:
+        return []
+    return [f"{len(files)} parameter file(s) still hold the demo municipality's values (template: true), so these "
+            "figures are not yet your board's: " + ", ".join(files)]
 
 
 def _uncertainty_block(s: ResolvedProjection):

@@ -13,12 +13,12 @@ import pandas as pd
 from resmodel import __version__
 from resmodel.allocation.engine import AllocationResult, Municipality, Tariff, allocate, required_parameters
 from resmodel.allocation.working_time import open_weeks, working_time
-from resmodel.errors import InputError, Location, Warning_
+from resmodel.errors import InputError, Location, ProblemCollector, Warning_
 from resmodel.io.dictionary import TARIFF
 from resmodel.io.municipality import data_quality_warnings, read_municipality, table_files
 from resmodel.io.parameters import check_required, load_parameters, national_parameter_root, template_warnings
 from resmodel.io.scenario import display_path, effective, overrides, read_chain
-from resmodel.io.tables import read_table
+from resmodel.io.tables import MAX_PROBLEMS, read_table
 from resmodel.io.writers import write_csv, write_folder_atomically, write_json, write_workbook
 from resmodel.params.tree import ParameterTree, Snapshot
 from resmodel.report import ID_LABELS, MEASURE_LABELS, SUMMARY_MEASURES, service_table, tidy
@@ -103,6 +103,18 @@ class RunResult:
     manifest: dict
 
 
+def refuse_in_strict(scenario: EffectiveScenario, warnings: list[Warning_]) -> None:
+    """A strict scenario refuses every data-quality warning, each a located problem (validate and run alike)."""
+    if not scenario.strict or not warnings:
+        return
+    problems = ProblemCollector()
+    for w in warnings:
+        problems.add(w.location, f"[{w.check}] {w.message} (a warning, refused because the scenario is strict)",
+                     "no warnings when 'strict: true'", "fix the data or set 'strict: false'")
+    problems.cap(MAX_PROBLEMS, Location(file=scenario.chain[-1]))
+    problems.raise_if_any()
+
+
 def run(loaded: LoadedScenario) -> RunResult:
     """Compute the base-year allocation; strict scenarios turn warnings into a located error."""
     result = allocate(loaded.data, loaded.snapshot, loaded.tariff)
@@ -111,10 +123,7 @@ def run(loaded: LoadedScenario) -> RunResult:
         warnings.append(Warning_("tariff_missing_price", Location(file=loaded.tariff.file if loaded.tariff else None),
                                  f"no tariff price for {gap.housing_type} level {gap.level} ({gap.users} residents): "
                                  "the need-based price is used"))
-    if loaded.scenario.strict and warnings:
-        raise InputError.at(warnings[0].location, f"{len(warnings)} data-quality warning(s) in a strict scenario, "
-                            f"first: [{warnings[0].check}] {warnings[0].message}",
-                            "no warnings when 'strict: true'", "fix the data or set 'strict: false'")
+    refuse_in_strict(loaded.scenario, warnings)
     period = str(loaded.snapshot.on.year)
     scenario = loaded.scenario
     manifest = {
@@ -135,15 +144,19 @@ def run(loaded: LoadedScenario) -> RunResult:
                      manifest)
 
 
-def parameter_table(snapshot: Snapshot) -> pd.DataFrame:
-    """Every parameter in force: path, value, unit, valid-from, source, indexation and reference."""
+def parameter_table(snapshot: Snapshot, tree: ParameterTree) -> pd.DataFrame:
+    """Every parameter in force: path, value, unit, valid-from, source, indexation and reference, and
+    whether the value is still the starter kit's demo value (``template: true`` in its file)."""
     rows = []
     for path in snapshot.paths():
         r = snapshot.trace(path)
+        leaf = tree.parameters[path]
         value = r.value
         text = ", ".join(f"{v:g}" for v in value) if hasattr(value, "__len__") and not isinstance(value, str) else value
         rows.append({"parameter": path, "value": text, "unit": r.unit, "valid_from": r.valid_from.isoformat(),
-                     "source": r.source, "index_factor": r.index_factor, "reference": r.reference})
+                     "source": r.source, "index_factor": r.index_factor, "reference": r.reference,
+                     "demo_template": "yes" if leaf.template_line is not None and r.source.startswith(leaf.file)
+                     else ""})
     return pd.DataFrame(rows)
 
 
@@ -184,7 +197,7 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
             "Enheter": (units, formats),
             "Brukare": (users, formats),
             "Arbetstid": (working_time_table, {"värde (value)": "#,##0.00"}),
-            "Parametrar": (parameter_table(result.loaded.snapshot), {}),
+            "Parametrar": (parameter_table(result.loaded.snapshot, result.loaded.tree), {}),
             "Varningar": (warnings, {}),
             "Manifest": (manifest, {}),
         }, folder / f"resmodel_{name}.xlsx")
