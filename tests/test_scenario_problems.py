@@ -66,8 +66,21 @@ PERCENTAGE = ("s.yaml, line 6, at 'parameters.working_time.sick_leave_rate': new
     # a bad base date is read by the changes (their default start): nothing after it is checked
     ("extends: base.yaml\nbase_date: soon\nparameters:\n  salaries.stodassistant: 30000\n",
      [("s.yaml, line 4, at 'base_date'", "Fix: correct the value")]),
+    # a role mix with one share misspelt or malformed: no false 'sum' problem from the other share alone
+    ("extends: base.yaml\nparameters:\n  bostad_vuxna.role_mix.stodpedagog: 0.4\n"
+     "  bostad_vuxna.role_mix.stodassistant: 0.6\n",
+     [("s.yaml, line 6, at 'parameters.bostad_vuxna.role_mix.stodassistant': unknown parameter", "did you mean")]),
+    ("extends: base.yaml\nparameters:\n  bostad_vuxna.role_mix.stodpedagog: 0.4\n"
+     "  bostad_vuxna.role_mix.stodassistent: 60%\n",
+     [("s.yaml, line 6, at 'parameters.bostad_vuxna.role_mix.stodassistent'", "Fix:")]),
+    # a complete role mix that does not sum to 1 is still found
+    ("extends: base.yaml\nparameters:\n  bostad_vuxna.role_mix.stodpedagog: 0.4\n"
+     "  bostad_vuxna.role_mix.stodassistent: 0.7\n",
+     [("s.yaml, line 6, at 'parameters.bostad_vuxna.role_mix.stodassistent': the shares of "
+       "'bostad_vuxna.role_mix' sum to 1.1", "Fix: adjust the values so they add up to 1")]),
 ], ids=["review_three_slips", "path_and_range", "seed_and_path", "periods", "missing_parent",
-        "unknown_key_and_missing_parent", "bad_base_date"])
+        "unknown_key_and_missing_parent", "bad_base_date", "role_mix_misspelt_share", "role_mix_malformed_share",
+        "role_mix_sum"])
 def test_independent_problems_are_reported_in_one_run(monkeypatch, capsys, tmp_path, body, expected):
     code, errors = validate(monkeypatch, capsys, tmp_path, body)
     assert code == 2

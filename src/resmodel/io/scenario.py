@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from resmodel.errors import InputError, Location, Problem, ProblemCollector, ResmodelError, did_you_mean
 from resmodel.io.parameters import load_parameters
 from resmodel.io.yamlio import LocatedDocument, read_yaml
-from resmodel.params.tree import LEVELS, Override, ParameterTree
+from resmodel.params.tree import LEVELS, Override, ParameterTree, value_problems
 from resmodel.scenario.schema import EffectiveScenario, ParameterChange, ScenarioFile
 
 MAX_CHAIN = 20
@@ -254,7 +254,7 @@ def _change_problems(chain: list[ScenarioSource]) -> list[Problem]:
     except ResmodelError:
         return []
     problems = ProblemCollector()
-    _collect_overrides(chain, tree, scenario.base_date, problems)
+    _collect_overrides(chain, tree, scenario.base_date, problems, check_shares=False)
     return problems.problems
 
 
@@ -315,8 +315,9 @@ def overrides(chain: list[ScenarioSource], tree: ParameterTree, base_date: dt.da
 
 
 def _collect_overrides(chain: list[ScenarioSource], tree: ParameterTree, base_date: dt.date,
-                       problems: ProblemCollector) -> list[Override]:
-    """The overrides of the chain's well-formed changes, every problem of the changes added to ``problems``."""
+                       problems: ProblemCollector, check_shares: bool = True) -> list[Override]:
+    """The overrides of the chain's well-formed changes, every problem of the changes added to ``problems``;
+    ``check_shares`` False when some changes were left out for problems of their own (a chain read as meant)."""
     result: list[Override] = []
     for src in chain:
         for path, spec in src.model.parameters.items():
@@ -352,8 +353,12 @@ def _collect_overrides(chain: list[ScenarioSource], tree: ParameterTree, base_da
                                      "adjust 'from'/'until' so the periods do not overlap")
                 periods.append((start, end, i))
                 result.append(Override(path, value, start, end, change.indexed, cloc))
-    try:  # values' ranges and role-mix sums: with_overrides checks them, here to join the problems above
-        tree.with_overrides(result)
-    except InputError as exc:
-        problems.problems += exc.problems
+    for ov in result:  # values' ranges, to join the problems above
+        for found in value_problems(tree.parameters[ov.path], ov.value):
+            problems.add(ov.location, *found)
+    if check_shares and not problems.problems:  # role-mix sums only on a complete set of changes: a share
+        try:                                    # left out for its own problem would make a false sum
+            tree.with_overrides(result)
+        except InputError as exc:
+            problems.problems += exc.problems
     return result
