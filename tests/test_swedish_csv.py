@@ -1,9 +1,10 @@
 """CSV as Swedish Excel writes it (';' between cells, decimal comma, spaces between thousands) reads as
-the same table as a comma-separated file; and a column problem in a workbook names the sheet read."""
+the same table as a comma-separated file; and a workbook whose table is on another sheet names it."""
 
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -61,6 +62,7 @@ def test_a_bad_number_in_a_semicolon_file_is_located(tmp_path):
         load(scenario)
     text = str(err.value)
     assert "staff.csv, row 3, column 'fte'" in text and "'5,0 st' is not a number" in text
+    assert "row 2" not in text  # the column's other cells are still read as the numbers they are
 
 
 def test_a_row_with_a_missing_cell_names_the_semicolon(tmp_path):
@@ -77,17 +79,34 @@ def test_semicolon_table_reads_as_the_comma_table(tmp_path):
     pd.testing.assert_frame_equal(read_raw(semicolon, "s.csv"), read_raw(comma, "c.csv"))
 
 
-def test_table_on_the_second_sheet_names_the_sheets(tmp_path):
+def _staff_workbook(data: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    (data / "staff.csv").unlink()
+    with pd.ExcelWriter(data / "staff.xlsx") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+
+
+def test_a_table_on_another_sheet_is_one_problem_naming_it(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data" / "demokommun", data)
     staff = pd.read_csv(data / "staff.csv")
-    (data / "staff.csv").unlink()
-    with pd.ExcelWriter(data / "staff.xlsx") as writer:
-        pd.DataFrame({"Info": ["Bemanning 2024"]}).to_excel(writer, sheet_name="Info", index=False)
-        staff.to_excel(writer, sheet_name="Bemanning", index=False)
+    _staff_workbook(data, {"Instruktioner": pd.DataFrame({"Info": ["Bemanning 2024"]}), "Personal": staff})
     scenario = tmp_path / "s.yaml"
     scenario.write_text("name: x\npurpose: sheets\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
     with pytest.raises(InputError) as err:
         load(scenario)
-    assert "read from the first sheet, 'Info' (the workbook also has 'Bemanning'): move the table to the first " \
-           "sheet" in str(err.value)
+    assert len(err.value.problems) == 1
+    assert ("the table is on the sheet 'Personal', but the first sheet, 'Instruktioner', is read" in str(err.value)
+            and "Fix: move the sheet 'Personal' first" in str(err.value))
+
+
+def test_a_column_problem_on_the_first_sheet_has_no_sheet_hint(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    staff = pd.read_csv(data / "staff.csv").rename(columns={"fte": "ftes"})
+    _staff_workbook(data, {"Bemanning": staff, "Anteckningar": pd.DataFrame({"not": ["x"]})})
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: sheets\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    with pytest.raises(InputError) as err:
+        load(scenario)
+    assert "unknown column 'ftes'" in str(err.value) and "sheet" not in str(err.value)

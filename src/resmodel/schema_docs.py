@@ -28,8 +28,10 @@ def data_dictionary() -> str:
              "`python -m resmodel.schema_docs`; do not edit by hand.",
              "Tables are CSV (UTF-8, header in row 1) or Excel `.xlsx` (first sheet), not both at",
              "once (a folder holding `users.csv` and `users.xlsx` is refused: which one is current?). A CSV has",
-             "',' between cells and '.' as decimal point, or — as Swedish Excel saves it — ';' between cells, a",
-             "decimal comma and spaces between thousands (`1 120 000,50`); both read the same. Rows in error",
+             "',' between cells and '.' as decimal point, or — as Swedish Excel saves 'CSV UTF-8' — ';' between",
+             "cells, a decimal comma and spaces between thousands (`1 120 000,50`): in a ';' file the number cells",
+             "of a column of numbers (at least half its filled cells) are read as numbers, text columns as typed.",
+             "Rows in error",
              "messages are spreadsheet rows: the header is row 1. Ids are pseudonymous; a cell that looks like a",
              "Swedish personal identity number is refused.", ""]
     for schema in (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, ATTENDANCE, ROSTER):

@@ -103,9 +103,9 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
             "a header row naming the columns", "add the header row described in docs/data-dictionary.md",
         )
     separator = ","
-    if len(rows[0]) == 1 and ";" in rows[0][0]:  # Swedish Excel's CSV: ';' between cells, decimal comma
+    if _semicolon_separated(text, rows[0]):  # Swedish Excel's CSV: ';' between cells, decimal comma
         separator = ";"
-        rows = [[_swedish_number(c) for c in r] for r in csv.reader(io.StringIO(text, newline=None), delimiter=";")]
+        rows = _swedish_numbers(list(csv.reader(io.StringIO(text, newline=None), delimiter=";")))
     header = [h.strip() for h in rows[0]]
     while len(header) > 1 and header[-1] == "":  # empty columns after the table (',,' at line ends)
         header.pop()
@@ -129,6 +129,34 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
 #: a number as Swedish Excel writes it: decimal comma, optional space (or no-break space) between
 #: thousands, '−' or '-' for minus — e.g. '1 234 567,50', '0,074', '−12,5'
 _SWEDISH_NUMBER = re.compile(r"\s*[-\u2212]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,\d+)?\s*")
+
+
+def _semicolon_separated(text: str, comma_header: list[str]) -> bool:
+    """Whether the header row is ';'-separated: more cells split at ';' than at ',' (quotes respected),
+    so that a header cell with a comma in it ('kommentar, fri text') does not hide the ';'."""
+    first_line = text.splitlines()[0] if text else ""
+    semicolon_header = next(csv.reader([first_line], delimiter=";"), [])
+    return len(semicolon_header) > max(len(comma_header), 1)
+
+
+def _swedish_numbers(rows: list[list[str]]) -> list[list[str]]:
+    """The rows of a ';' file with the number cells of its number columns as plain numbers. A column is
+    one of numbers when at least half its filled cells are numbers; its odd cell ('5,0 st') is left as
+    typed, for its own located error. Text columns are left as typed ('Grupp 1,5')."""
+    width = max((len(r) for r in rows), default=0)
+    body = rows[1:]
+    for j in range(width):
+        cells = [r[j] for r in body if j < len(r) and r[j].strip()]
+        converted = [_swedish_number(c) for c in cells]
+        numbers = sum(1 for c in converted if _PLAIN_NUMBER_TEXT.fullmatch(c))
+        if cells and 2 * numbers >= len(cells):
+            for r in body:
+                if j < len(r):
+                    r[j] = _swedish_number(r[j])
+    return rows
+
+
+_PLAIN_NUMBER_TEXT = re.compile(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*")
 
 
 def _swedish_number(cell: str) -> str:
@@ -190,7 +218,8 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
         ) from None
     ws = wb.worksheets[0]
     rows = [[_excel_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    sheets = list(wb.sheetnames)
+    other_headers = {sheet.title: [_excel_text(v).strip() for v in next(sheet.iter_rows(values_only=True), ())]
+                     for sheet in wb.worksheets[1:]}
     wb.close()
     if not rows:
         raise InputError.at(
@@ -202,18 +231,22 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
         header.pop()
     _check_header(header, display)
     frame = _without_blank_rows(rows[1:], header)
-    frame.attrs["sheets"] = sheets  # named in column messages: the table may be on another sheet
+    frame.attrs["first_sheet"] = ws.title
+    frame.attrs["other_headers"] = other_headers  # a table on another sheet is named, not 'missing columns'
     return frame
 
 
-def _sheet_hint(raw: pd.DataFrame) -> str:
-    """For a column problem in a workbook of several sheets: which sheet was read, and the others."""
-    sheets = raw.attrs.get("sheets", [])
-    if len(sheets) < 2:
-        return ""
-    others = ", ".join(f"'{name}'" for name in sheets[1:])
-    return f"; the table is read from the first sheet, '{sheets[0]}' (the workbook also has {others}): " \
-           "move the table to the first sheet"
+def _table_on_another_sheet(raw: pd.DataFrame, schema: TableSchema, display: str) -> None:
+    """A workbook whose first sheet lacks required columns that another sheet has: one problem naming
+    that sheet, instead of a column problem for each of them."""
+    required = {c.name for c in schema.columns if c.required}
+    if required <= set(raw.columns):
+        return
+    for name, header in raw.attrs.get("other_headers", {}).items():
+        if required <= set(header) and not looks_like_pnr(name) and not looks_like_pnr(raw.attrs["first_sheet"]):
+            raise InputError.at(Location(file=display), f"the table is on the sheet '{name}', but the first sheet, "
+                                f"'{raw.attrs['first_sheet']}', is read", f"the {schema.name} table on the first sheet",
+                                f"move the sheet '{name}' first (or delete '{raw.attrs['first_sheet']}')")
 
 
 def _echoed(text: str) -> str:
@@ -314,6 +347,7 @@ def type_table(raw: pd.DataFrame, schema: TableSchema, display: str, amounts: Co
     Rows are named by ``raw``'s index in messages."""
     check_frame_for_pnr(raw, display,
                         numeric={*amounts, *(c.name for c in schema.columns if c.kind in ("int", "float"))})
+    _table_on_another_sheet(raw, schema, display)
     problems = ProblemCollector()
     known = {c.name for c in schema.columns}
     for name in raw.columns:
@@ -322,13 +356,11 @@ def type_table(raw: pd.DataFrame, schema: TableSchema, display: str, amounts: Co
             hint = (f"'{name}' is '{swedish}' here: " if swedish in known else did_you_mean(name, sorted(known)))
             problems.add(Location(display, row=1, column=name), f"unknown column '{name}' in table '{schema.name}'",
                          "only the columns " + ", ".join(sorted(known)),
-                         f"{hint}rename or remove the column (a silently ignored column would be a bug)"
-                         + _sheet_hint(raw))
+                         f"{hint}rename or remove the column (a silently ignored column would be a bug)")
     for col in schema.columns:
         if col.required and col.name not in raw.columns:
             problems.add(Location(display, row=1, column=col.name), f"required column '{col.name}' is missing",
-                         f"a column '{col.name}': {col.description}", "add the column to the header row"
-                         + _sheet_hint(raw))
+                         f"a column '{col.name}': {col.description}", "add the column to the header row")
     problems.raise_if_any()
     out = {}
     for col in schema.columns:
