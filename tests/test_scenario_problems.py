@@ -18,7 +18,8 @@ def validate(monkeypatch, capsys, tmp_path, body: str) -> tuple[int, list[str]]:
     """`resmodel validate` on s.yaml (``body``) beside a base.yaml on the demo data: exit code and error lines."""
     (tmp_path / "base.yaml").write_text(f"name: base\npurpose: test root\ndata: {DATA}\nbase_date: 2024-07-01\n"
                                         "seed: 1\n", encoding="utf-8")
-    (tmp_path / "s.yaml").write_text("name: s\npurpose: test\n" + body, encoding="utf-8")
+    head = "name: s\n" if body.startswith("PURPOSE_MISSING ") else "name: s\npurpose: test\n"
+    (tmp_path / "s.yaml").write_text(head + body.removeprefix("PURPOSE_MISSING "), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", ["resmodel", "validate", "s.yaml"])
     try:
@@ -66,6 +67,10 @@ PERCENTAGE = ("s.yaml, line 6, at 'parameters.working_time.sick_leave_rate': new
     # a bad base date is read by the changes (their default start): nothing after it is checked
     ("extends: base.yaml\nbase_date: soon\nparameters:\n  salaries.stodassistant: 30000\n",
      [("s.yaml, line 4, at 'base_date'", "Fix: correct the value")]),
+    # a missing purpose does not hide the other problems (written without 'purpose:' by replacing it)
+    ("PURPOSE_MISSING extends: base.yaml\nparameters:\n  salaries.stodassistant: 30000\n",
+     [("s.yaml, line 1, at 'purpose': required key 'purpose' is missing", "Fix: add 'purpose:'"),
+      ("s.yaml, line 4, at 'parameters.salaries.stodassistant': unknown parameter", "did you mean")]),
     # a role mix with one share misspelt or malformed: no false 'sum' problem from the other share alone
     ("extends: base.yaml\nparameters:\n  bostad_vuxna.role_mix.stodpedagog: 0.4\n"
      "  bostad_vuxna.role_mix.stodassistant: 0.6\n",
@@ -79,7 +84,7 @@ PERCENTAGE = ("s.yaml, line 6, at 'parameters.working_time.sick_leave_rate': new
      [("s.yaml, line 6, at 'parameters.bostad_vuxna.role_mix.stodassistent': the shares of "
        "'bostad_vuxna.role_mix' sum to 1.1", "Fix: adjust the values so they add up to 1")]),
 ], ids=["review_three_slips", "path_and_range", "seed_and_path", "periods", "missing_parent",
-        "unknown_key_and_missing_parent", "bad_base_date", "role_mix_misspelt_share", "role_mix_malformed_share",
+        "unknown_key_and_missing_parent", "bad_base_date", "missing_purpose", "role_mix_misspelt_share", "role_mix_malformed_share",
         "role_mix_sum"])
 def test_independent_problems_are_reported_in_one_run(monkeypatch, capsys, tmp_path, body, expected):
     code, errors = validate(monkeypatch, capsys, tmp_path, body)

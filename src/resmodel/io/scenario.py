@@ -143,6 +143,8 @@ def _as_meant(doc: LocatedDocument, errors: list) -> LocatedDocument | None:
                 unknown.append(loc)
         elif loc and loc[0] == "parameters":  # the change with the problem (or all of them)
             left_out.add(tuple(str(p) for p in loc[:2]))
+        elif err["type"] == "missing" and loc in (["name"], ["purpose"]):  # nothing else reads them
+            data[loc[0]] = "(missing)"
         elif not loc or err["type"] == "missing" or loc[0] in READ_BY_THE_REST:
             return None
         else:
@@ -319,14 +321,17 @@ def _collect_overrides(chain: list[ScenarioSource], tree: ParameterTree, base_da
     """The overrides of the chain's well-formed changes, every problem of the changes added to ``problems``;
     ``check_shares`` False when some changes were left out for problems of their own (a chain read as meant)."""
     result: list[Override] = []
+    doubtful: set[str] = set()  # paths with a problem: their share group's sum is not checked
     for src in chain:
         for path, spec in src.model.parameters.items():
             key_path = f"parameters.{path}"
             loc = src.doc.location(key_path)
+            before = len(problems.problems)
             if path not in tree.parameters:
                 problems.add(loc, f"unknown parameter '{path}'", "the path of a parameter in the tree "
                              "(see `resmodel params`)", did_you_mean(path, tree.parameters).strip()
                              or "check the spelling against docs/parameters.md")
+                doubtful.add(path)
                 continue
             changes = spec if isinstance(spec, list) else [ParameterChange(value=spec)]
             param = tree.parameters[path]
@@ -353,12 +358,15 @@ def _collect_overrides(chain: list[ScenarioSource], tree: ParameterTree, base_da
                                      "adjust 'from'/'until' so the periods do not overlap")
                 periods.append((start, end, i))
                 result.append(Override(path, value, start, end, change.indexed, cloc))
+            if len(problems.problems) > before:
+                doubtful.add(path)
     for ov in result:  # values' ranges, to join the problems above
         for found in value_problems(tree.parameters[ov.path], ov.value):
             problems.add(ov.location, *found)
-    if check_shares and not problems.problems:  # role-mix sums only on a complete set of changes: a share
-        try:                                    # left out for its own problem would make a false sum
-            tree.with_overrides(result)
-        except InputError as exc:
-            problems.problems += exc.problems
+            doubtful.add(ov.path)
+    if check_shares:  # role-mix sums, except of a mix one of whose shares has a problem of its own (a false sum)
+        groups = {path.rsplit(".", 1)[0] for path in doubtful}
+        sound = {path: leaf for path, leaf in tree.parameters.items() if path.rsplit(".", 1)[0] not in groups}
+        problems.problems += ParameterTree(sound, [*tree.overrides, *(o for o in result if o.path in sound)]
+                                           ).share_problems()
     return result
