@@ -159,3 +159,14 @@ def test_projection_commands_say_the_figures_rest_on_demo_values(kit):
     sheet = pd.read_excel(kit / "r" / "resmodel_base.xlsx", sheet_name="Parametrar").fillna("")
     marked = set(sheet.loc[sheet["demo_template"] == "yes", "parameter"])
     assert "daglig_verksamhet.staff_ratio" in marked and "payroll.po_rate" not in marked  # national: not a template
+
+
+@pytest.mark.parametrize("make, name, said", [
+    (lambda tmp: (tmp / "afile").write_text("x"), "afile", "a file of that name exists"),
+    (lambda tmp: (tmp / "afile").write_text("x"), "afile/sub", "which is a file"),
+    (lambda tmp: ((tmp / "real").mkdir(), (tmp / "link").symlink_to(tmp / "real")), "link", "the name is a link"),
+])
+def test_init_names_a_path_that_cannot_be_a_new_folder(tmp_path, make, name, said):
+    make(tmp_path)
+    code, _, err = invoke(app, "init", tmp_path / name)
+    assert code == 2 and said in err and "--out" not in err

@@ -387,3 +387,20 @@ def test_validate_finds_volume_compensation_for_a_service_not_projected(tmp_path
     with pytest.raises(InputError, match=r"volume_compensation\[\d\]\.service.*'boendestod', which has no volume"):
         _validate(tmp_path, data)
     assert _validate(tmp_path, _own_data(tmp_path / "b"))[0].startswith("projection 2025–2034")
+
+
+def test_a_short_history_is_fine_when_every_volume_is_fixed(tmp_path):
+    """A history that stops early matters only for services forecast from it."""
+    from resmodel.projection_run import check_projection
+    from resmodel.run import load
+
+    data = _own_data(tmp_path)
+    history = pd.read_csv(data / "volume_history.csv", dtype=str, keep_default_na=False)
+    history[history["month"] <= "2024-10"].to_csv(data / "volume_history.csv", index=False)
+    services = sorted({*pd.read_csv(data / "users.csv")["service"], *pd.read_csv(data / "other_services.csv")["service"]})
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: s\npurpose: t\ndata: {data}\nbase_date: 2024-07-01\nseed: 1\nprojection:\n"
+                    f"  frame: {DATA / 'frame.yaml'}\n  volumes: {{{', '.join(f'{sv}: 10' for sv in services)}}}\n")
+    loaded = load(path)
+    assert check_projection(loaded)[0].startswith("projection 2025–2034")
+    assert len(yearly_by_area(project(loaded, run_file(path)[1]))) > 0

@@ -62,7 +62,8 @@ def _settings(loaded) -> ResolvedProjection:
         last = chain[-1]
         raise InputError.at(Location(file=last.display, line=1), "the scenario has no 'projection:' block",
                             "a 'projection:' block in the scenario or a scenario it extends",
-                            "add one (see scenarios/base.yaml and docs/projection.md)")
+                            "add one: docs/projection.md, \"Minimum for your own board\" (the resmodel "
+                            "repository's scenarios/base.yaml has a full one)")
     return resolved
 
 
@@ -210,7 +211,10 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     history = _history_for(loaded, resolved, services, base_volumes)
     warnings: list[Warning_] = []
     if history is not None:
-        _history_end(history, loaded.scenario.base_date.year + 1, _history_display(loaded))
+        volumes = resolved.settings.volumes
+        if any(sv in services and (sv not in volumes or isinstance(volumes[sv], str))  # forecast, as _volumes does
+               for sv in history["service"].unique()):
+            _history_end(history, loaded.scenario.base_date.year + 1, _history_display(loaded))
         models = _models(resolved.settings, history["service"].unique())
         _model_inputs(loaded, resolved, models, int(history["month"].max().year))
         counts = loaded.data.users["service"].astype(str).value_counts()
@@ -288,9 +292,10 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     wide = pd.DataFrame(index=months)
     if history is not None and spec:
         source = _history_display(loaded)
-        last_hist = _history_end(history, first, source)
-        hist = history[history["service"].isin(list(spec))]
         forecast = {sv for sv, v in spec.items() if isinstance(v, str)}
+        last_hist = (_history_end(history, first, source) if forecast  # fixed volumes need no recent history
+                     else history["month"].max().to_period("M"))
+        hist = history[history["service"].isin(list(spec))]
         notes += [str(w) for w in history_scale_warnings(
             hist, {sv: n for sv, n in (users or {}).items() if sv in forecast}, first - 1, source)]
         inputs = _model_inputs(loaded, resolved, _models(s, list(spec)), int(last_hist.year))

@@ -271,7 +271,8 @@ def template_warnings(tree: ParameterTree, services: set[str]) -> list[Warning_]
         if leaf.template_line is not None and in_use(leaf.path):
             by_file.setdefault(leaf.file, []).append(leaf)
     return [Warning_("template_parameter", Location(file=file, line=min(leaf.template_line for leaf in leaves)),
-                     "the demo municipality's value is still in use (template: true) for "
+                     "the file still holds the demo municipality's value (template: true) for "
                      + ", ".join(leaf.path for leaf in leaves)
-                     + ": set your board's value and reference, then delete the 'template: true' line")
+                     + ": set your board's value and reference, then delete the 'template: true' line "
+                     "(a scenario's override replaces the value only in that scenario)")
             for file, leaves in sorted(by_file.items())]

@@ -29,10 +29,19 @@ def starter_files() -> list[tuple[str, bytes]]:
 
 def write_starter_kit(target: Path, display: str) -> list[str]:
     """Write the kit into ``target``, which must be new or empty: a board's own files are never replaced."""
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise InputError.at(Location(file=display), "the folder already exists and is not empty",
-                            "a new or empty folder for the board's files",
-                            "give a new folder name, e.g. resmodel init min_namnd (init never overwrites files)")
+    expected = "a new or empty folder for the board's files"
+    fix = "give a new folder name, e.g. resmodel init min_namnd (init never overwrites files)"
+    blocking = next((parent for parent in target.absolute().parents if parent.exists() and not parent.is_dir()), None)
+    if blocking is not None:
+        raise InputError.at(Location(file=display), f"the folder would be inside {blocking}, which is a file",
+                            expected, fix)
+    if target.is_symlink():
+        raise InputError.at(Location(file=display), "the name is a link", expected,
+                            f"give the folder it points to ({target.resolve()}) or a new folder name")
+    if target.exists() and not target.is_dir():
+        raise InputError.at(Location(file=display), "a file of that name exists", expected, fix)
+    if target.exists() and any(target.iterdir()):
+        raise InputError.at(Location(file=display), "the folder already exists and is not empty", expected, fix)
     files = starter_files()
 
     def write(tmp: Path) -> None:
