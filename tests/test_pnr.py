@@ -1,9 +1,15 @@
 """Personal identity numbers are recognised (a plausible date; the Luhn check digit only where ordinary
 numbers would otherwise be flagged by chance), without flagging ordinary numbers."""
 
+import datetime as dt
+import shutil
+
 import pytest
 
-from resmodel.io.pnr import looks_like_pnr
+from resmodel.errors import PersonalDataError
+from resmodel.io.municipality import read_municipality
+from resmodel.io.pnr import id_looks_like_pnr, looks_like_pnr
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize("text", ["19121212-1212", "121212-1212", "1212121212", "191212121212", "121272-1219",
@@ -78,3 +84,25 @@ def test_numeric_cells_refuse_only_the_twelve_digit_form(text, refused):
 
     assert looks_like_pnr("1206643841")  # in a text column the 10-digit form is refused
     assert number_looks_like_pnr(text) is refused
+
+
+@pytest.mark.parametrize("cell, refused", [
+    ("8503121235", True),    # a mistyped 10-digit identity number (check digit wrong) in an id column
+    ("198503121235", True),
+    ("8503721235", True),    # a coordination number's day + 60
+    ("U00042", False), ("DV001", False), ("1234567890", False),  # month 56: no date
+    ("2024000001", False),   # month 00
+    ("850312", False),       # six digits: not a number of ten
+])
+def test_id_columns_refuse_bare_date_numbers_whatever_the_check_digit(cell, refused):
+    assert id_looks_like_pnr(cell) is refused
+
+
+def test_a_mistyped_identity_number_as_user_id_is_refused(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "tests" / "broken" / "_valid" / "data", data)
+    users = (data / "users.csv").read_text().replace("U003,", "8503121235,")
+    (data / "users.csv").write_text(users)
+    with pytest.raises(PersonalDataError) as err:
+        read_municipality(data, "data", dt.date(2024, 7, 1))
+    assert "users.csv, row 4, column 'user_id'" in str(err.value) and "8503121235" not in str(err.value)

@@ -96,15 +96,32 @@ def number_looks_like_pnr(text: str) -> bool:
     return fraction.strip("0") == "" and len(whole) == 12 and whole[:2] in ("18", "19", "20") and looks_like_pnr(whole)
 
 
+_ID_DIGITS = re.compile(r"\s*(?:\d{2})?(\d{2})(\d{2})(\d{2})\d{4}\s*")
+
+
+def id_looks_like_pnr(text: str) -> bool:
+    """The test for an id cell (user_id, …): besides ``looks_like_pnr``, any id that is 10 or 12 digits
+    with a plausible date is refused whatever its check digit — a pseudonymous id is never a bare
+    date-and-serial number, so a mistyped identity number (8503121235) cannot pass as one."""
+    m = _ID_DIGITS.fullmatch(text)
+    if m is not None:
+        month, day = int(m.group(2)), int(m.group(3))
+        if 1 <= month <= 12 and (1 <= day <= 31 or 61 <= day <= 91):
+            return True
+    return looks_like_pnr(text)
+
+
 def check_frame_for_pnr(frame: pd.DataFrame, file: str, first_row: int | None = None,
-                        numeric: Collection[str] = ()) -> None:
+                        numeric: Collection[str] = (), ids: Collection[str] = ()) -> None:
     """Scan every cell of a raw (string) table; refuse the first cell that looks like a pnr. Rows are
     named by the frame's index (spreadsheet rows, as read_raw gives them) or, with ``first_row``, by
-    position. Columns named in ``numeric`` hold amounts or counts and get ``number_looks_like_pnr``."""
+    position. Columns named in ``numeric`` hold amounts or counts and get ``number_looks_like_pnr``;
+    columns named in ``ids`` hold ids and get the stricter ``id_looks_like_pnr``."""
     digits = re.compile(r"\d{6}")
     for column in frame.columns:
         values = frame[column].astype("string").fillna("")
-        test = number_looks_like_pnr if column in numeric else looks_like_pnr
+        test = (number_looks_like_pnr if column in numeric else id_looks_like_pnr if column in ids
+                else looks_like_pnr)
         candidates = np.flatnonzero(values.str.contains(digits, regex=True).to_numpy(dtype=bool))
         for i in candidates:
             if test(values.iloc[i]):

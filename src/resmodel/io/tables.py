@@ -346,7 +346,8 @@ def type_table(raw: pd.DataFrame, schema: TableSchema, display: str, amounts: Co
     as well as a file): identity numbers, unknown and missing columns, each cell against its column.
     Rows are named by ``raw``'s index in messages."""
     check_frame_for_pnr(raw, display,
-                        numeric={*amounts, *(c.name for c in schema.columns if c.kind in ("int", "float"))})
+                        numeric={*amounts, *(c.name for c in schema.columns if c.kind in ("int", "float"))},
+                        ids={c.name for c in schema.columns if c.kind == "id"})
     _table_on_another_sheet(raw, schema, display)
     problems = ProblemCollector()
     known = {c.name for c in schema.columns}
