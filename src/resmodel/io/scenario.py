@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,13 +99,18 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
         loc = _input_path(doc.data, err["loc"])
         if loc is None:  # the error of a union branch that does not fit the shape of the input
             continue
-        path = _dotted(loc)
+        path, raw_loc = _dotted(loc), loc
         loc = [str(p) for p in loc]
         kind = err["type"]
         if kind == "extra_forbidden":
             key = loc[-1] if loc else "?"
             allowed = _allowed_keys(loc)
             hint = did_you_mean(key, allowed)
+            if key.isdigit() and len(loc) > 1:  # {value: 2,5} reads in YAML as value 2 and a key '5'
+                before = _value_at(doc.data, raw_loc[:-1])
+                if isinstance(before, int | float) and not isinstance(before, bool):
+                    hint = (f"a decimal comma? In YAML '{before},{key}' is two entries: write {before}.{key} "
+                            "(decimal point '.'); else ")
             problems.add(doc.location(path), f"unknown key '{key}'", "one of " + ", ".join(allowed),
                          f"{hint}remove or rename the key (unknown keys are never ignored)")
         elif kind == "missing":
@@ -113,7 +119,8 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
                          else f"a '{loc[-1]}' entry", f"add '{loc[-1]}:'")
         else:
             problems.add(doc.location(path), err["msg"].replace("Value error, ", ""),
-                         _expected_for(path), "correct the value (see docs/scenarios.md)")
+                         _expected_for(path), _decimal_comma_fix(err.get("input"))
+                         or "correct the value (see docs/scenarios.md)")
     # a union failure reports once per branch; keep one message per location
     seen, unique = set(), []
     for p in problems.problems:
@@ -123,6 +130,24 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
             unique.append(p)
     return unique or [Problem(doc.location(""), errors[0]["msg"], "a scenario file as described in "
                               "docs/scenarios.md", "correct the file")]
+
+
+def _decimal_comma_fix(value: Any) -> str | None:
+    """The fix for a number written with a decimal comma ('0,074'), None for any other value."""
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+,\d+\s*", value):
+        return (f"write {value.strip().replace(',', '.')} (decimal point '.'; percentages as fractions, "
+                "e.g. 0.074)")
+    return None
+
+
+def _value_at(data: Any, loc: list) -> Any:
+    """The value at a key path of the parsed file, or the value of a 'value' key in the mapping there."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data.get("value") if isinstance(data, dict) else data
 
 
 def _as_meant(doc: LocatedDocument, errors: list) -> LocatedDocument | None:
