@@ -125,8 +125,30 @@ class FrameConfig(_Model):
 
 FRAME_COMPONENTS = ("frame_base", "frame_demographic", "frame_volume", "frame_expansion", "frame_supplement")
 
-_FIELDS = sorted({f for m in (FrameConfig, FixedIndexation, CostWeightedIndexation, DemographicRule, VolumeRule,
-                              ExpansionItem, Supplement) for f in m.model_fields})
+#: the model of each list item or indexation kind, by the key (or pydantic's kind tag) that leads to it
+_MODEL_AT = {"indexation": None, "none": NoIndexation, "fixed": FixedIndexation, "cost_weighted": CostWeightedIndexation,
+             "demographic": DemographicRule, "volume_compensation": VolumeRule, "expansion": ExpansionItem,
+             "supplements": Supplement}
+
+
+#: words a budget office may use for a key, and the key (difflib would not find them)
+_SYNONYMS = {"rate": "growth", "growth_rate": "growth", "uppräkning": "growth", "weight": "wage_weight"}
+#: what a missing key holds, for its message
+_FIELD_SHAPES = {"growth": "the yearly rate as a fraction, 0.025 for 2.5 %, or year → fraction",
+                 "kind": "none, fixed or cost_weighted", "base": "report area → SEK in the base year",
+                 "base_year": "the year of the base amounts", "wage_weight": "a share 0–1, with price_weight summing to 1",
+                 "price_weight": "a share 0–1, with wage_weight summing to 1"}
+
+
+def _keys_at(loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed in the mapping that holds the key at ``loc`` (an indexation's kind, a rule, the frame)."""
+    model: type[_Model] | None = FrameConfig
+    for part in loc[:-1]:
+        if isinstance(part, str) and part in _MODEL_AT:
+            model = _MODEL_AT[part]
+    if model is None:  # an indexation whose kind is not known yet
+        return sorted({"kind", *FixedIndexation.model_fields, *CostWeightedIndexation.model_fields})
+    return list(model.model_fields)
 
 
 def _path(prefix: str, loc: tuple[Any, ...]) -> str:
@@ -156,13 +178,17 @@ def load_frame(data: Mapping[str, Any], file: str | None = None, prefix: str = "
         problems = ProblemCollector()
         for err in exc.errors():
             path = _path(prefix, err["loc"])
+            keys = _keys_at(err["loc"])
             if err["type"] == "extra_forbidden":
                 key = str(err["loc"][-1])
-                problems.add(where(path), f"unknown key '{key}'", "only the documented frame keys",
-                             f"remove or rename the key ({suggest(key, _FIELDS)}); misspelt keys are never ignored")
+                hint = (f"did you mean '{_SYNONYMS[key]}'?" if _SYNONYMS.get(key) in keys else suggest(key, keys))
+                problems.add(where(path), f"unknown key '{key}'", "one of " + ", ".join(keys) + " here",
+                             f"remove or rename the key ({hint}); misspelt keys are never ignored")
             elif err["type"] == "missing":
-                problems.add(where(path), f"'{err['loc'][-1]}' is missing", "the key (see docs/budget.md)",
-                             "add it")
+                name = str(err["loc"][-1])
+                shape = f" ({_FIELD_SHAPES[name]})" if name in _FIELD_SHAPES else ""
+                problems.add(where(path), f"'{name}' is missing", f"'{name}'{shape} among the keys "
+                             + ", ".join(keys) + " (docs/budget.md §2)", f"add '{name}:'")
             else:
                 problems.add(where(path), err["msg"], "a valid value (see docs/budget.md, frame config)",
                              "correct the value")
