@@ -77,6 +77,10 @@ PERCENTAGE = ("s.yaml, line 6, at 'parameters.working_time.sick_leave_rate': new
      [("s.yaml, line 5, at 'parameters.working_time.sick_leave_rate'", "Fix: write 0.074 (decimal point '.'"),
       ("s.yaml, line 7, at 'parameters.working_time.training_days[0].5': unknown key '5'",
        "Fix: a decimal comma? In YAML '2,5' is two entries: write 2.5")]),
+    # reported in the order of the file's lines (a key problem below a parameter problem comes second)
+    ("extends: base.yaml\nparameters:\n  salaries.stodassistant: 30000\nstrikt: true\n",
+     [("s.yaml, line 5, at 'parameters.salaries.stodassistant': unknown parameter", "did you mean"),
+      ("s.yaml, line 6, at 'strikt': unknown key 'strikt'", "did you mean 'strict'?")]),
     # a role mix with one share misspelt or malformed: no false 'sum' problem from the other share alone
     ("extends: base.yaml\nparameters:\n  bostad_vuxna.role_mix.stodpedagog: 0.4\n"
      "  bostad_vuxna.role_mix.stodassistant: 0.6\n",
@@ -90,7 +94,7 @@ PERCENTAGE = ("s.yaml, line 6, at 'parameters.working_time.sick_leave_rate': new
      [("s.yaml, line 6, at 'parameters.bostad_vuxna.role_mix.stodassistent': the shares of "
        "'bostad_vuxna.role_mix' sum to 1.1", "Fix: adjust the values so they add up to 1")]),
 ], ids=["review_three_slips", "path_and_range", "seed_and_path", "periods", "missing_parent",
-        "unknown_key_and_missing_parent", "bad_base_date", "missing_purpose", "decimal_commas", "role_mix_misspelt_share", "role_mix_malformed_share",
+        "unknown_key_and_missing_parent", "bad_base_date", "missing_purpose", "decimal_commas", "line_order", "role_mix_misspelt_share", "role_mix_malformed_share",
         "role_mix_sum"])
 def test_independent_problems_are_reported_in_one_run(monkeypatch, capsys, tmp_path, body, expected):
     code, errors = validate(monkeypatch, capsys, tmp_path, body)

@@ -265,6 +265,7 @@ def read_chain(path: Path) -> list[ScenarioSource]:
     chain.reverse()
     if problems.problems and current is None:  # the whole chain was read: its parameter changes can be checked
         problems.problems += _change_problems(chain)
+    problems.problems.sort(key=lambda p: (p.location.file or "", p.location.line or 0))  # as the file reads
     problems.raise_if_any()
     return chain
 
