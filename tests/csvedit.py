@@ -4,7 +4,10 @@ check that the CLI refused it with one located message and wrote nothing."""
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
+
+VALID_DATA = Path(__file__).parent / "broken" / "_valid" / "data"
 
 
 def edit_csv(source: Path, target: Path, row: int | None = None, column: str | None = None, value: str | None = None,
@@ -43,3 +46,15 @@ def assert_located_refusal(err: str, where: str, texts, out: Path) -> None:
     for text in texts:
         assert text in err, err
     assert not out.exists()
+
+
+def valid_data_with(folder: Path, table: str, old: str, new: str) -> Path:
+    """A copy of the tiny valid municipality's data in ``folder``/data with ``old`` replaced by ``new`` in
+    ``table``.csv (the text must occur)."""
+    data = folder / "data"
+    shutil.copytree(VALID_DATA, data)
+    path = data / f"{table}.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {table}.csv"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return data

@@ -4,14 +4,13 @@ as a scenario, and identity numbers outside tables."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 
 from resmodel.errors import InputError, Location, PersonalDataError
 from resmodel.io.municipality import read_municipality
 from resmodel.io.tables import Column, TableSchema, read_table
-from tests.conftest import ROOT
+from tests.csvedit import valid_data_with
 
 SCHEMA = TableSchema("t", "test", (Column("level", "int", "need level"), Column("start_date", "date", "a date")))
 
@@ -55,10 +54,7 @@ def test_an_identity_number_in_a_yaml_value_is_called_a_value():
 
 def test_a_housing_unit_without_housing_type_is_told_the_allowed_forms(tmp_path):
     """housing_type is text: '0 if none' (the staff columns' advice) would be wrong for it."""
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "tests" / "broken" / "_valid" / "data", data)
-    units = (data / "units.csv").read_text().replace(",L-GB1,gruppbostad,", ",L-GB1,,")
-    (data / "units.csv").write_text(units)
+    data = valid_data_with(tmp_path, "units", ",L-GB1,gruppbostad,", ",L-GB1,,")
     with pytest.raises(InputError) as err:
         read_municipality(data, "data", dt.date(2024, 7, 1))
     text = str(err.value)

@@ -2,14 +2,13 @@
 numbers would otherwise be flagged by chance), without flagging ordinary numbers."""
 
 import datetime as dt
-import shutil
 
 import pytest
 
 from resmodel.errors import PersonalDataError
 from resmodel.io.municipality import read_municipality
 from resmodel.io.pnr import id_looks_like_pnr, looks_like_pnr
-from tests.conftest import ROOT
+from tests.csvedit import valid_data_with
 
 
 @pytest.mark.parametrize("text", ["19121212-1212", "121212-1212", "1212121212", "191212121212", "121272-1219",
@@ -99,10 +98,7 @@ def test_id_columns_refuse_bare_date_numbers_whatever_the_check_digit(cell, refu
 
 
 def test_a_mistyped_identity_number_as_user_id_is_refused(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "tests" / "broken" / "_valid" / "data", data)
-    users = (data / "users.csv").read_text().replace("U003,", "8503121235,")
-    (data / "users.csv").write_text(users)
+    data = valid_data_with(tmp_path, "users", "U003,", "8503121235,")
     with pytest.raises(PersonalDataError) as err:
         read_municipality(data, "data", dt.date(2024, 7, 1))
     assert "users.csv, row 4, column 'user_id'" in str(err.value) and "8503121235" not in str(err.value)
