@@ -162,8 +162,6 @@ _PLAIN_NUMBER_TEXT = re.compile(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*"
 def _swedish_number(cell: str) -> str:
     """A cell of a ';'-separated file: a number with decimal comma and thousands spaces as the
     plain number the columns read ('1 234,5' → '1234.5'); any other cell unchanged."""
-    if "," not in cell and not any(space in cell.strip() for space in " \u00a0\u202f") and "\u2212" not in cell:
-        return cell
     if _SWEDISH_NUMBER.fullmatch(cell) is None:
         return cell
     return re.sub(r"[ \u00a0\u202f]", "", cell.strip()).replace(",", ".").replace("\u2212", "-")
