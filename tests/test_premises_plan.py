@@ -243,3 +243,54 @@ def test_unavoidable_unmet_demand_is_not_pushed_into_discounted_years():
     assert result.yearly["unmet"].sum() == pytest.approx(unmet) == pytest.approx(15.0)
     assert result.objective == pytest.approx(cost, rel=1e-9)
     assert result.plan["open_year"].tolist() == [2027, 2025, 2026]
+
+
+def test_a_plan_that_must_leave_demand_unmet_is_found_despite_rounded_flows():
+    """A planner's board (review): the least unmet demand is summed from flows rounded to 6 decimals, so
+    the second solve must allow that rounding, or it is falsely 'Infeasible'. Levels 6–8 outgrow their
+    places and the only candidates suit levels 1–5."""
+    peak = pd.DataFrame({
+        1: [8.756911592, 9.461216271, 10.190159879, 10.86573836, 11.48606476, 12.054510513, 12.577463475,
+            13.06715356, 13.522100101, 13.943514719],
+        2: [10.992738938, 11.876867708, 12.791926253, 13.639994411, 14.418703444, 15.13228559, 15.78875966,
+            16.403478126, 16.974582278, 17.503593085],
+        3: [11.042886568, 11.931048633, 12.850281572, 13.70221852, 14.484479936, 15.201317363, 15.860786193,
+            16.478308935, 17.052018399, 17.583442494],
+        4: [10.006817612, 10.811650274, 11.644638669, 12.416644938, 13.125512793, 13.775094887, 14.372690838,
+            14.93227618, 15.452158906, 15.933723573],
+        5: [8.537397438, 9.224046939, 9.93471773, 10.593361126, 11.198137475, 11.752333696, 12.262177518,
+            12.739592282, 13.183134437, 13.59398523],
+        6: [7.598785197, 8.209943585, 8.842482333, 9.428713644, 9.967000117, 10.460267307, 10.914058257,
+            11.338985439, 11.73376401, 12.099445349],
+        7: [5.588149094, 6.03759517, 6.50276437, 6.933879066, 7.329735113, 7.692483964, 8.026201975,
+            8.338693563, 8.629013852, 8.897936027],
+        8: [3.303120299, 3.568785089, 3.843743721, 4.098572946, 4.332561002, 4.5469796, 4.744238249,
+            4.928950089, 5.100556613, 5.259514844]}, index=range(2025, 2035))
+    base = pd.DataFrame({"min_level": [1, 4, 6], "max_level": [5, 8, 8], "places": [44.0, 12.0, 8.0]})
+    candidates = pd.DataFrame({"places": [15.0, 20.0], "annual_rent_sek": [450_000.0, 600_000.0],
+                               "one_off_cost_sek": [200_000.0, 1_000_000.0], "earliest_year": [2026, 2029],
+                               "lead_time_months": [0.0, 0.0], "decided_year": [2026, None],
+                               "min_level": [1, 1], "max_level": [5, 5]})
+    result = optimise_plan(peak, base, candidates, PlanCosts(own_cost_per_place=297_810.61))
+    assert result.status == "Optimal"
+    assert list(result.plan["open_year"]) == [2026, 2029]
+    assert result.by_level.query("year == 2034 and level >= 6")["unmet"].sum() > 5.0  # levels 6–8 stay short
+    assert (result.yearly["free_places"] >= 0).all() and (result.yearly["served_own"] <= result.yearly["places"]).all()
+
+
+def test_a_candidate_with_a_misspelt_service_is_refused_not_dropped(tmp_path):
+    """Review: 'daglig verksamhet' (a space) silently left the candidate out of the plan."""
+    from resmodel.errors import InputError
+    from resmodel.io.candidates import read_candidates
+    from tests.conftest import ROOT
+
+    table = pd.read_csv(ROOT / "data" / "demokommun" / "premises_candidates.csv", dtype=str, keep_default_na=False)
+    table.loc[2, "service"] = "daglig verksamhet"
+    path = tmp_path / "c.csv"
+    table.to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"c.csv, row 4, column 'service': service 'daglig verksamhet' is almost "
+                                         r"'daglig_verksamhet'.*did you mean 'daglig_verksamhet'\?"):
+        read_candidates(path, "daglig_verksamhet", "c.csv")
+    table.loc[2, "service"] = "bostad_vuxna"  # another service's candidate is simply not this plan's
+    table.to_csv(path, index=False)
+    assert len(read_candidates(path, "daglig_verksamhet", "c.csv")) == len(table) - 1

@@ -122,9 +122,15 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     _check_decided_within_ceiling(candidates, costs.investment_ceiling, candidates_source)
     result = optimise_plan(peak, base, candidates, costs)
     if result.status not in PLAN_FOUND:  # with the decided premises within the ceiling a plan always exists
-        raise InputError.at(Location(candidates_source), f"the solver stopped without a plan (status "
-                            f"{result.status})", "a plan within the solver's time limit (120 s per solve)",
-                            "plan fewer candidates at a time (one service, the candidates that are real options)")
+        if result.status == "Not Solved":  # stopped by the time limit before any plan
+            raise InputError.at(Location(candidates_source), "the solver stopped without a plan (status Not Solved)",
+                                "a plan within the solver's time limit (120 s per solve)",
+                                "plan fewer candidates at a time (one service, the candidates that are real options)")
+        raise InputError.at(Location(candidates_source), f"the solver found no plan (status {result.status}), "
+                            "although the plan may leave demand unmet and so always has one: a numerical problem "
+                            "in the solver, not a mistake in your files", "a plan",
+                            "report it with the demand and candidates files; planning on --demand-column volume "
+                            "or with fewer candidates may get round it meanwhile")
     fixed = {"no_new_premises": pd.Series(0, index=candidates.index)}
     if candidates["decided_year"].notna().any():
         fixed["decided_only"] = candidates["decided_year"].fillna(0).astype(int)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from resmodel.errors import InputError, Location
+from resmodel.errors import InputError, Location, did_you_mean
 from resmodel.io.tables import Column, TableSchema, read_table, require_rows
 
 CANDIDATES = TableSchema("premises_candidates", "Lokalalternativ — candidate premises a plan may open", (
@@ -52,7 +52,14 @@ def prepare_candidates(table: pd.DataFrame, service: str, display: str) -> pd.Da
         raise InputError.at(Location(display, row=int(idx), column="premises_id"),
                             f"duplicate id '{table.at[idx, 'premises_id']}' (first on row {first})",
                             "each premises_id once", "give the candidate its own id, or remove the repeat")
-    rows = table[table["service"].str.strip().eq(service).to_numpy()].copy()
+    services = table["service"].str.strip()
+    misspelt = services.ne(service) & services.map(lambda v: bool(did_you_mean(v, [service], cutoff=0.85)))
+    for idx in table.index[misspelt.to_numpy()][:1]:  # a typo would drop the candidate without a word
+        raise InputError.at(Location(display, row=int(idx), column="service"),
+                            f"service '{services[idx]}' is almost '{service}', the service planned",
+                            f"'{service}' for a candidate of this plan, or another service's key",
+                            f"did you mean '{service}'? Correct the spelling")
+    rows = table[services.eq(service).to_numpy()].copy()
     if rows.empty:
         known = sorted(table["service"].str.strip().unique())
         raise InputError.at(Location(display, column="service", path=service), f"no candidates for '{service}'",

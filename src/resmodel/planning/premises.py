@@ -106,11 +106,12 @@ def _yearly(demand: pd.DataFrame, base_places: float, candidates: pd.DataFrame, 
     years = demand.index.to_numpy()
     active, opening = _active(open_years, years)
     new = candidates["places"].to_numpy(float) @ active
-    sums = flows.groupby("year")[["served_own", "external_places", "waiting", "unmet"]].sum().reindex(years)
+    # sums of per-level flows each rounded to 6 decimals: to 5, so the solver's noise (64.000001) is gone
+    sums = flows.groupby("year")[["served_own", "external_places", "waiting", "unmet"]].sum().reindex(years).round(5)
     table = pd.DataFrame({"year": years, "demand": demand.sum(axis=1).to_numpy(float),
                           "base_places": base_places, "new_places": new, "places": base_places + new})
     table = pd.concat([table, sums.reset_index(drop=True)], axis=1)
-    table["free_places"] = table["places"] - table["served_own"]
+    table["free_places"] = (table["places"] - table["served_own"]).round(5) + 0.0  # no -0.0
     table["rent_new_sek"] = candidates["annual_rent_sek"].to_numpy(float) @ active
     table["one_off_sek"] = candidates["one_off_cost_sek"].to_numpy(float) @ opening
     table["own_running_sek"] = table["served_own"] * costs.own_cost_per_place
@@ -334,7 +335,8 @@ def optimise_plan(demand: pd.Series | pd.DataFrame, base: float | pd.DataFrame, 
     earliest = earliest_open_year(candidates, int(levels.index[0]))
     within = earliest.where(earliest <= levels.index[-1], NOT_OPENED)
     at_earliest = evaluate_plan(demand, base, candidates, within, costs)[1]["unmet"].sum()
-    tolerance = 1e-9 * max(1.0, float(levels.to_numpy().sum()))
+    # the least unmet is a sum of flows rounded to 6 decimals (evaluate_plan): each may be 5e-7 off
+    tolerance = 1e-9 * max(1.0, float(levels.to_numpy().sum())) + 1e-6 * levels.size
     solve = dict(time_limit_s=time_limit_s)
     status = "Not Solved"
     if at_earliest <= tolerance:
