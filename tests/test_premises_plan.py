@@ -271,11 +271,19 @@ def test_a_plan_that_must_leave_demand_unmet_is_found_despite_rounded_flows():
                                "one_off_cost_sek": [200_000.0, 1_000_000.0], "earliest_year": [2026, 2029],
                                "lead_time_months": [0.0, 0.0], "decided_year": [2026, None],
                                "min_level": [1, 1], "max_level": [5, 5]})
-    result = optimise_plan(peak, base, candidates, PlanCosts(own_cost_per_place=297_810.61))
+    costs = PlanCosts(own_cost_per_place=297_810.61)
+    result = optimise_plan(peak, base, candidates, costs)
     assert result.status == "Optimal"
     assert list(result.plan["open_year"]) == [2026, 2029]
     assert result.by_level.query("year == 2034 and level >= 6")["unmet"].sum() > 5.0  # levels 6–8 stay short
     assert (result.yearly["free_places"] >= 0).all() and (result.yearly["served_own"] <= result.yearly["places"]).all()
+    # the warning names each shortage period with its levels, not only the first year's
+    from resmodel.planning_run import _unmet_warning
+
+    warning = _unmet_warning(result, peak, base, candidates, costs, "c.csv")
+    assert "in 2025 1.8 users have no place (need levels 1–8" in warning
+    assert "; in 2029–2034 24.3 user-years (need levels 6–8: 26.3 users at the peak against 20.0 places that suit " \
+           "them in 2034)" in warning
 
 
 def test_a_candidate_with_a_misspelt_service_is_refused_not_dropped(tmp_path):

@@ -177,16 +177,33 @@ def _unmet_warning(result, peak, base, table: pd.DataFrame, costs, display: str)
     short = yearly[yearly["unmet"] > 1e-6]
     if short.empty:
         return None
+    def lacking(year: int) -> tuple[tuple[int, ...], str]:
+        """The levels whose places are too few in ``year`` and how it reads."""
+        if not isinstance(peak, pd.DataFrame):
+            return (), ""
+        levels, wanted, suiting = shortage(peak.loc[year], places_by_range(base, table, result.plan["open_year"], year))
+        if not levels:
+            return (), ""
+        names = f"{levels[0]}–{levels[-1]}" if list(levels) == list(range(levels[0], levels[-1] + 1)) else \
+            ", ".join(map(str, levels))
+        return tuple(levels), (f"need level{'s' if len(levels) > 1 else ''} {names}: {wanted:,.1f} users at the peak "
+                               f"against {suiting:,.1f} places that suit them")
+
+    periods: list[list] = []  # consecutive years short at the same levels: [first, last, user-years, text of last]
+    for row in short.itertuples():
+        levels, text = lacking(int(row.year))
+        if periods and periods[-1][1] == row.year - 1 and periods[-1][4] == levels:
+            periods[-1][1:4] = [int(row.year), periods[-1][2] + row.unmet, text]
+        else:
+            periods.append([int(row.year), int(row.year), row.unmet, text, levels])
     first = short.iloc[0]
     year = int(first["year"])
-    where = ""
-    if isinstance(peak, pd.DataFrame):
-        levels, wanted, suiting = shortage(peak.loc[year], places_by_range(base, table, result.plan["open_year"], year))
-        if levels:
-            names = f"{levels[0]}–{levels[-1]}" if list(levels) == list(range(levels[0], levels[-1] + 1)) else \
-                ", ".join(map(str, levels))
-            where = (f" (need level{'s' if len(levels) > 1 else ''} {names}: {wanted:,.1f} users at the peak against "
-                     f"{suiting:,.1f} places that suit them)")
+    where = f" ({periods[0][3]})" if periods[0][3] and periods[0][1] == year else ""
+    if periods[0][1] > year:  # the first shortage lasts: its last year says how far it has grown
+        where = f" and {periods[0][2]:,.1f} user-years to {periods[0][1]}" + (
+            f" (in {periods[0][1]} {periods[0][3]})" if periods[0][3] else "")
+    later = "".join(f"; in {a}{f'–{b}' if b > a else ''} {n:,.1f} user-year{'s' if round(n, 1) != 1 else ''}"
+                    + (f" ({text}{f' in {b}' if b > a else ''})" if text else "") for a, b, n, text, _ in periods[1:])
     ceiling = costs.investment_ceiling is not None
     remedies = ["add candidates or bring them forward"]
     if ceiling:
@@ -202,8 +219,8 @@ def _unmet_warning(result, peak, base, table: pd.DataFrame, costs, display: str)
     within = (" with the candidates the plan opens within --investment-ceiling" if ceiling
               else " even with every candidate open as early as it can")
     return (f"{display}: no plan{' within --investment-ceiling' if ceiling else ''} meets all demand: in {year} "
-            f"{first['unmet']:,.1f} users have no place{where}{within} ({short['unmet'].sum():,.1f} user-years in "
-            f"{plural(len(short), 'year')}; column 'unmet'). They would wait. To plan for them: "
+            f"{first['unmet']:,.1f} users have no place{where}{later}{within} ({short['unmet'].sum():,.1f} user-years "
+            f"in {plural(len(short), 'year')}; column 'unmet'). They would wait. To plan for them: "
             + ", or ".join(remedies))
 
 
