@@ -629,6 +629,8 @@ def queue(
                f"{params.report_after_months} months) and sanction-fee exposure (SEK)")
     _table(result.quarterly)
     typer.echo("\nWhole horizon: " + "; ".join(f"{k} {v:,.1f}" for k, v in result.summary.items()))
+    typer.echo("(mean_wait_months is the mean wait of the decisions executed within the horizon; the "
+               f"{result.summary['still_waiting_at_end']:,.1f} still waiting at the end are not in it)")
     if not any((exit_rate, aiv_rate, aiviv_rate, aiviv_resume_rate)):
         typer.echo("note: --exit-rate, --aiv-rate, --aiviv-rate and --aiviv-resume-rate are all 0 (the defaults): "
                    "nobody leaves or pauses, so places free up only as capacity grows (docs/forecasting.md §4)")

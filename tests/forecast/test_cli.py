@@ -191,6 +191,7 @@ def test_nowcast_and_queue_commands(cli, tmp_path):
                "--out", tmp_path / "q"])
     assert res.exit_code == 0, res.stderr
     assert "are all 0 (the defaults): nobody leaves" in res.stdout  # the zero-turnover assumption is said
+    assert "the 20.0 still waiting at the end are not in it" in res.stdout  # the mean wait says whose it is
     m = pd.read_csv(tmp_path / "q" / "queue_monthly.csv")
     assert m["queue_new"].tolist() == [0.0, 5.0, 20.0]  # demand 1000, 1015, 1030 against 1010 places
     assert pd.read_csv(tmp_path / "q" / "queue_quarterly.csv")["quarter"].tolist() == ["2025-Q1"]

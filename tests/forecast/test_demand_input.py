@@ -216,3 +216,10 @@ def test_queue_refuses_a_demand_file_with_an_identity_number_and_writes_nothing(
     assert f"error: {demand}, row 3, column 'note': this cell looks like a Swedish personal identity number" in res.stderr
     assert PNR not in res.stdout + res.stderr and "19121212" not in res.stdout + res.stderr
     assert not out.exists()
+
+
+def test_a_misspelt_demand_column_is_told_the_close_one(tmp_path):
+    path = _file(tmp_path, ["month,service,volume,volume_hi_80", "2025-01,dv,10,12"])
+    with pytest.raises(InputError) as err:
+        demand_from_table(read_demand_table(path, "fc.csv"), "dv", "fc.csv", column="volume_hi80")
+    assert "Fix: did you mean 'volume_hi_80'? correct --demand-column" in str(err.value)
