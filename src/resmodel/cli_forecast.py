@@ -201,6 +201,15 @@ def backtest(
         if windows is None and g_windows < 8:
             typer.echo(f"note: {FREQ_NAMES[freq]} series allow only {g_windows} window(s) with h={g_h}, step={g_step}",
                        err=True)
+        short = [m.name for m in chosen if m.min_length(freq) > min(len(all_series[u].y) for u in uids) - g_h
+                 - (g_windows - 1) * g_step]
+        if windows is None and short:  # the earliest origins have too little history for these models
+            need = max(m.min_length(freq) for m in chosen)
+            fitted = (min(len(all_series[u].y) for u in uids) - g_h - need) // g_step + 1
+            typer.echo(f"note: {', '.join(short)} fall back to naive at the earliest origins ({FREQ_NAMES[freq]} "
+                       "history too short there; warnings below), so their rows are partly naive's"
+                       + (f"; --windows {fitted} backtests only origins where every model is fitted" if fitted >= 1
+                          else "; no origin has enough history for every model"), err=True)
     metrics = pd.concat(tables, ignore_index=True)
     cv_all = pd.concat(cvs, ignore_index=True)
     shown = metrics[["unique_id", "model", "windows", "mape", "mase", "relative_mase", "bias", "bias_pct",

@@ -253,3 +253,19 @@ def test_dates_beyond_pandas_range_are_located_not_tracebacks(cli, tmp_path):
     res = cli(["forecast", "--series", HIST, "--h", "3000", "--model", "naive", "--out", tmp_path / "c"])
     assert res.exit_code == 2 and "at '--h'" in res.stderr and "runs past 2260" in res.stderr
     assert "Traceback" not in res.stderr and not (tmp_path / "a").exists() and not (tmp_path / "b").exists() and not (tmp_path / "c").exists()
+
+
+def test_backtest_says_which_models_fall_back_at_early_origins_and_the_windows_that_avoid_it(cli, tmp_path):
+    """A planner's five years of monthly history: 8 default origins start after 6 months, where ETS,
+    ARIMA and comb cannot be fitted; the command says so and which --windows fits every model."""
+    months = pd.period_range("2020-01", "2024-12", freq="M").astype(str)
+    y = [40 + 0.3 * i + (3 if i % 12 in (5, 6) else 0) for i in range(len(months))]
+    path = tmp_path / "h.csv"
+    pd.DataFrame({"unique_id": "dv", "ds": months, "y": y}).to_csv(path, index=False)
+    res = cli(["backtest", "--series", path, "--models", "naive,ets,arima", "--out", tmp_path / "b"])
+    assert res.exit_code == 0, res.stderr
+    assert ("note: ets, arima fall back to naive at the earliest origins (monthly history too short there; "
+            "warnings below), so their rows are partly naive's; --windows 2 backtests only origins where every "
+            "model is fitted") in res.stderr
+    res = cli(["backtest", "--series", path, "--models", "naive,ets,arima", "--windows", "2", "--out", tmp_path / "c"])
+    assert res.exit_code == 0 and "fall back" not in res.stderr and "short_series" not in res.stderr
