@@ -126,3 +126,20 @@ def test_a_horizon_past_the_last_date_pandas_holds_is_located():
     with pytest.raises(InputError, match="runs past 2260") as err:
         forecast_volumes(history(), {}, 3000)
     assert err.value.problems[0].location.path == "horizon_months"
+
+
+@pytest.mark.parametrize("fast, warned", [(0.08, True), (0.05, False)])
+def test_a_moving_level_mix_is_warned_because_the_forecast_keeps_the_last_mix(fast, warned):
+    """Level 8 growing 8 % a year against 5 % for level 1 moves its share by more than half a point in
+    three years: the forecast (which keeps the last twelve months' mix) says so; an even growth does not."""
+    months = pd.date_range("2020-01-01", periods=60, freq="MS")
+    years = np.arange(60) / 12
+    h = pd.concat([pd.DataFrame({"month": months, "service": "daglig_verksamhet", "level": level,
+                                 "volume": base * (1 + rate) ** years})
+                   for level, base, rate in ((1, 80.0, 0.05), (8, 20.0, fast))], ignore_index=True)
+    res = forecast_volumes(h, {"daglig_verksamhet": "drift"}, 12)
+    shifts = [w for w in res.warnings if w.check == "level_mix_shift"]
+    assert bool(shifts) is warned
+    if warned:
+        assert "level 1 was" in shifts[0].message or "level 8 was" in shifts[0].message
+        assert "2021-01–2021-12" in shifts[0].message and "2024-01–2024-12" in shifts[0].message

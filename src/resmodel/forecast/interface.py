@@ -174,6 +174,31 @@ def _override(service: str, value: SpecValue, dates: pd.DatetimeIndex, warns: li
                         "a model name, a volume, or a mapping year → volume", "correct the entry for this service")
 
 
+MIX_SHIFT_PP = 0.5  # percentage points a level's share must have moved in three years to be told
+
+
+def _mix_shift_warning(h: pd.DataFrame, service: str, source: str | None) -> list[Warning_]:
+    """A warning when the mix the forecast keeps (the last twelve months') has moved: the level whose share
+    changed most between the twelve months three years earlier and the last twelve, if by MIX_SHIFT_PP or more."""
+    g = h[h["service"] == service]
+    wide = g.pivot_table(index="month", columns="level", values="volume", aggfunc="sum").sort_index().fillna(0.0)
+    if len(wide) < 48:
+        return []
+    before, last = wide.iloc[-48:-36].mean(), wide.tail(12).mean()
+    before, last = before / before.sum(), last / last.sum()
+    moved = (last - before).abs()
+    level = moved.idxmax()
+    if moved[level] * 100 < MIX_SHIFT_PP:
+        return []
+    earlier = f"{wide.index[-48]:%Y-%m}–{wide.index[-37]:%Y-%m}"
+    recent = f"{wide.index[-12]:%Y-%m}–{wide.index[-1]:%Y-%m}"
+    return [Warning_("level_mix_shift", Location(file=source, path=service),
+                     f"the level mix has moved: level {int(level)} was {before[level] * 100:.1f} % of the volume in "
+                     f"{earlier} and {last[level] * 100:.1f} % in {recent}; the forecast splits every future month by "
+                     "the last twelve months' mix, so a continuing shift is not in it (give --flows for a projected "
+                     "mix, or plan by level on the levels' own history)")]
+
+
 def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows: pd.DataFrame | None,
                   ages: pd.DataFrame | None, exit_age: int) -> pd.DataFrame:
     """Monthly share of each level: the last twelve months' mix, or the stock–flow projected mix
@@ -291,6 +316,8 @@ def forecast_volumes(
             parts.append(total.assign(service=service, level=pd.NA))
             continue
         shares = _level_shares(h, service, dates, flows, user_ages, exit_age)
+        if flows is None or flows[flows["service"] == service].empty:
+            warns += _mix_shift_warning(h, service, source)
         for lv in shares.columns:
             share = shares[lv].to_numpy()
             part = total.copy()
