@@ -45,7 +45,8 @@ def test_plan_on_totals_matches_the_cli_case(api, tmp_path):
     plan = [row for row in body["yearly"] if row["option"] == "plan"]
     assert [row["year"] for row in plan] == list(range(2025, 2031))
     assert all(row["unmet"] == 0 for row in plan)
-    assert len(body["capacity"]) == 72 and body["capacity"][-1] == {"month": "2030-12", "places": 1420.0}
+    assert len(body["capacity"]) == 72 and body["capacity"][-1] == {"month": "2030-12", "places": 1420.0,
+                                                                  "planned_for": "volume"}
     assert body["by_level"] == []
     assert body["notes"][0] == "today's places from the premises of base: 1,295"
     assert body["notes"][1].startswith("running cost per user-year: 269,366 SEK")

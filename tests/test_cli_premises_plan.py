@@ -68,7 +68,8 @@ def test_plan_on_totals_opens_premises_only_when_demand_needs_them(app, demand, 
     assert not (out / "premises_by_level.csv").exists()
     # the capacity file is what `resmodel queue --capacity` reads
     capacity = pd.read_csv(out / "capacity_plan.csv")
-    assert list(capacity.columns) == ["month", "places"] and len(capacity) == 72
+    assert list(capacity.columns) == ["month", "places", "planned_for"] and len(capacity) == 72
+    assert set(capacity["planned_for"]) == {"volume"}  # the queue warns when run on another demand column
     queue_out = tmp_path / "queue"
     code, _, stderr = invoke(app, "queue", "--demand", demand, "--service", SERVICE, "--capacity",
                              out / "capacity_plan.csv", "--out", queue_out)
@@ -285,3 +286,23 @@ def test_each_candidate_says_why_it_is_in_the_plan_or_not(app, demand, tmp_path)
     # without A, 2029–2030 would buy external places at 5 MSEK instead: far dearer than rent and one-off
     assert reasons["A"].startswith("without it the plan would cost ")
     assert float(reasons["A"].split("cost ")[1].split(" SEK")[0].replace(",", "")) > 400e6
+
+
+def test_the_queue_warns_when_the_capacity_is_a_plan_for_another_demand_column(app, demand, tmp_path):
+    """Planner review: a plan made on the central forecast, queued on the upper bound, ran silently."""
+    from resmodel.cli import app as main_app
+
+    path = write_candidates(tmp_path / "c.csv", ["N1,daglig_verksamhet,200,800000,"])
+    code, _, err = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
+                          "--scenario", BASE, "--out", tmp_path / "o")
+    assert code == 0, err
+    capacity = tmp_path / "o" / "capacity_plan.csv"
+    high = tmp_path / "high.csv"
+    pd.read_csv(demand).assign(volume_hi_80=lambda t: t["volume"] * 1.05).to_csv(high, index=False)
+    code, _, err = invoke(main_app, "queue", "--demand", high, "--service", SERVICE, "--capacity", capacity,
+                          "--demand-column", "volume_hi_80", "--out", tmp_path / "q")
+    assert code == 0 and "is the capacity of a premises plan made for --demand-column volume, but this queue runs " \
+                          "on volume_hi_80" in err
+    code, _, err = invoke(main_app, "queue", "--demand", demand, "--service", SERVICE, "--capacity", capacity,
+                          "--out", tmp_path / "q2")
+    assert code == 0 and "premises plan made for" not in err

@@ -605,6 +605,11 @@ def queue(
         typer.echo(f"places from the premises of {scenario}: {places:,.0f} ({service})")
     if capacity is not None:
         cap = read_capacity(capacity, users_per_fte)
+        planned_for = cap.attrs.get("planned_for")
+        if planned_for and planned_for != demand_column:  # a plan for another demand than the one queued
+            typer.echo(f"warning: {capacity} is the capacity of a premises plan made for --demand-column "
+                       f"{planned_for}, but this queue runs on {demand_column}: use the same column (or plan again) "
+                       "so the queue shows that plan's consequences", err=True)
         staff = cap.attrs.get("column") == "staff_fte"
         cap = cap.reindex(months)
         if cap.isna().any():

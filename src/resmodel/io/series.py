@@ -59,6 +59,8 @@ CAPACITY = TableSchema("capacity", "Kapacitet — places, or staff, available pe
     Column("month", "month", "month", minimum=1990, maximum=2200),
     Column("places", "float", "places available", "places", required=False, minimum=0),
     Column("staff_fte", "float", "staff available", "FTE", required=False, minimum=0),
+    Column("planned_for", "str", "the demand column a premises plan was made for (plan-premises writes it; the "
+           "queue warns when its --demand-column differs)", required=False),
 ))
 
 
@@ -380,6 +382,7 @@ def read_capacity(path: Path, users_per_fte: float | None, display: str | None =
     values = t[col].to_numpy() if has_places else capacity_from_staff(t[col].to_numpy(), float(users_per_fte))
     cap = pd.Series(values, index=pd.DatetimeIndex(t["month"]), name="capacity").sort_index()
     cap.attrs["column"] = col  # places or staff_fte: which column the capacity came from
+    cap.attrs["planned_for"] = ", ".join(sorted(t["planned_for"].dropna().unique()))  # '' when not from a plan
     return cap
 
 
