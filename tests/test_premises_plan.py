@@ -302,3 +302,19 @@ def test_a_candidate_with_a_misspelt_service_is_refused_not_dropped(tmp_path):
     table.loc[2, "service"] = "bostad_vuxna"  # another service's candidate is simply not this plan's
     table.to_csv(path, index=False)
     assert len(read_candidates(path, "daglig_verksamhet", "c.csv")) == len(table) - 1
+
+
+@pytest.mark.parametrize("decided, said", [
+    (2031, "is --demand a history rather than a forecast?"),
+    (2019, "count a premises that is already open in today's places (the scenario's premises, or --places)"),
+])
+def test_a_decided_year_outside_the_demand_says_what_to_check(decided, said):
+    from resmodel.errors import InputError
+    from resmodel.io.candidates import check_candidate_years
+
+    table = pd.DataFrame({"decided_year": [decided], "earliest_year": [None], "lead_time_months": [None]},
+                         index=[2])
+    with pytest.raises(InputError) as err:
+        check_candidate_years(table, 2020, 2024, "c.csv")
+    assert "outside the plan's years 2020–2024 (the years of the --demand file)" in str(err.value)
+    assert said in str(err.value)

@@ -80,11 +80,14 @@ def check_candidate_years(candidates: pd.DataFrame, first_year: int, last_year: 
     decided = candidates["decided_year"]
     outside = decided.notna() & ((decided < first_year) | (decided > last_year))
     for idx in candidates.index[outside.to_numpy()][:1]:
+        after = decided[idx] > last_year
         raise InputError.at(Location(display, row=int(idx), column="decided_year"),
-                            f"decided year {decided[idx]} is outside the plan's years {first_year}–{last_year}",
-                            f"a year from {first_year} to {last_year}",
-                            "count a premises that is already open in today's places (--places), and leave out "
-                            "one that opens after the demand forecast ends")
+                            f"decided year {decided[idx]} is outside the plan's years {first_year}–{last_year} "
+                            "(the years of the --demand file)", f"a year from {first_year} to {last_year}",
+                            ("is --demand a history rather than a forecast? The plan needs a forecast "
+                             "(`resmodel forecast`); otherwise leave out a premises that opens after it ends"
+                             if after else "count a premises that is already open in today's places (the "
+                             "scenario's premises, or --places) and leave it out of the candidates"))
     earliest = candidates["earliest_year"].fillna(first_year).astype(int)
     by_lead = first_year + np.ceil(candidates["lead_time_months"].fillna(0).astype(float) / 12.0).astype(int)
     for column, limit in (("earliest_year", earliest), ("lead_time_months", by_lead)):
