@@ -306,3 +306,17 @@ def test_the_queue_warns_when_the_capacity_is_a_plan_for_another_demand_column(a
     code, _, err = invoke(main_app, "queue", "--demand", demand, "--service", SERVICE, "--capacity", capacity,
                           "--out", tmp_path / "q2")
     assert code == 0 and "premises plan made for" not in err
+
+
+def test_the_queue_shows_only_quarters_with_someone_over_the_limit(demand, tmp_path):
+    """Planner review: 40 printed quarters, nearly all zero. The file keeps every quarter."""
+    from resmodel.cli import app as main_app
+
+    code, out, err = invoke(main_app, "queue", "--demand", demand, "--service", SERVICE, "--places", "1295",
+                            "--out", tmp_path / "q")
+    assert code == 0, err
+    quarterly = pd.read_csv(tmp_path / "q" / "queue_quarterly.csv")
+    quiet = int(quarterly.drop(columns="quarter").abs().sum(axis=1).le(1e-9).sum())
+    assert 0 < quiet < len(quarterly)
+    assert f"({quiet} of {len(quarterly)} quarters with nobody waiting over 3 months are not shown" in out
+    assert out.count("\n20") == len(quarterly) - quiet  # one printed row per quarter that is not quiet

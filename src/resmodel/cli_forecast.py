@@ -641,7 +641,11 @@ def queue(
     result = simulate_queue(months, cap_values, demand=dem.to_numpy(), params=params, initial=initial)
     typer.echo(f"Decisions not executed, {service} (demand: {demand_column}): quarterly report (waiting more than "
                f"{params.report_after_months} months) and sanction-fee exposure (SEK)")
-    _table(result.quarterly)
+    quiet = result.quarterly.drop(columns="quarter").abs().sum(axis=1).le(1e-9)  # nobody over the limit or fee
+    _table(result.quarterly[~quiet] if quiet.any() and not quiet.all() else result.quarterly)
+    if quiet.any() and not quiet.all():
+        typer.echo(f"({int(quiet.sum())} of {len(quiet)} quarters with nobody waiting over "
+                   f"{params.report_after_months} months are not shown; queue_quarterly.csv has every quarter)")
     typer.echo("\nWhole horizon: " + "; ".join(f"{k} {v:,.1f}" for k, v in result.summary.items()))
     typer.echo("(mean_wait_months is the mean wait of the decisions executed within the horizon; the "
                f"{result.summary['still_waiting_at_end']:,.1f} still waiting at the end are not in it)")
