@@ -345,8 +345,8 @@ def test_the_demo_notes_say_what_was_done_in_an_economists_words(base_budget):
     # a note reads as a record of expected behaviour, not as a problem: the rule behind a service's cost,
     # why a volume is held, what fills the state rate's missing years
     notes = base_budget.notes
-    assert "personlig_assistans_lss: projected by its own rule (cases × hours per case × cost per hour), as " \
-           "intended; its base-year average cost is not used" in notes
+    assert "personlig_assistans_lss: projected by its own rule (cases × hours per case × the own staff's cost per " \
+           "hour, or the providers' price for bought hours), as intended; its base-year average cost is not used" in notes
     assert "externa_platser: projected by its own rule (places × day price, new places dearer), as intended; " \
            "its base-year average cost is not used" in notes
     assert ("personlig_assistans.state_hourly_rate: the state rate's yearly uplift (indices.state_rate_uplift) has "
@@ -404,3 +404,32 @@ def test_a_short_history_is_fine_when_every_volume_is_fixed(tmp_path):
     loaded = load(path)
     assert check_projection(loaded)[0].startswith("projection 2025–2034")
     assert len(yearly_by_area(project(loaded, run_file(path)[1]))) > 0
+
+
+def test_bought_lss_hours_follow_the_state_rate_not_wages_or_sick_leave(base_budget, demo_loaded, demo_result):
+    """Economist review: LSS assistance bought from providers (priced by lss_purchase_price_per_hour, indexed
+    like the state rate) was projected with the own staff's wage growth and sick leave."""
+    engine = demo_result.services.set_index("service").loc["personlig_assistans_lss"]
+    users = demo_loaded.data.users
+    base_hours = float(users.loc[users["service"] == "personlig_assistans_lss", "weekly_hours"].sum()) * 366 / 7
+    per_hour = float(engine["purchase_cost"]) / base_hours
+    y = base_budget.yearly
+    lss = y[(y["service"] == "personlig_assistans_lss") & (y["period"] == "2027")].set_index("measure")["value"]
+    rate = {yr: demo_loaded.tree.snapshot(dt.date(yr, 1, 1))["personlig_assistans.state_hourly_rate"]
+            for yr in (2024, 2027)}
+    assert lss["other_cost"] == pytest.approx(lss["hours"] * per_hour * rate[2027] / rate[2024], rel=1e-9)
+    assert lss["net_cost"] == pytest.approx(lss["staff_cost"] + lss["other_cost"], rel=1e-12)
+    assert 0 < lss["staff_cost"] < lss["other_cost"]  # the demo buys most of its LSS hours
+
+
+def test_sick_leave_moves_the_own_lss_staff_but_not_the_bought_hours(tmp_path):
+    base = project(*run_file(scenario(tmp_path, "s", "parameters:\n  working_time.sick_leave_rate: 0.074\n")))
+    sick = project(*run_file(scenario(tmp_path, "t", "parameters:\n  working_time.sick_leave_rate: 0.12\n")))
+
+    def lss(result, measure):
+        y = result.yearly
+        return y[(y["service"] == "personlig_assistans_lss") & (y["period"] == "2026") & (y["measure"] == measure)][
+            "value"].iloc[0]
+
+    assert lss(sick, "other_cost") == pytest.approx(lss(base, "other_cost"), rel=1e-12)
+    assert lss(sick, "staff_cost") > lss(base, "staff_cost") * 1.04

@@ -30,6 +30,7 @@ from resmodel.params.tree import ParameterTree
 from resmodel.scenario.projection import ResolvedProjection, frame_document, resolve
 
 SFB, LSS, OWN = "personlig_assistans_sfb", "personlig_assistans_lss", "personlig_assistans_egen_utforare"
+LSS_PRICE = "personlig_assistans.lss_purchase_price_per_hour"  # what providers charge per LSS hour
 EXTERNAL = "externa_platser"
 STATE_RATE = "personlig_assistans.state_hourly_rate"
 INDEX_PATHS = {"wage_growth": "indices.wage_growth", "price_growth": "indices.price_growth"}
@@ -396,7 +397,8 @@ def build_setup(loaded, result) -> ProjectionSetup:
                                       engine.loc[engine["users"] > 0, "users"].to_dict(), days)
     assistance = None
     if SFB in engine.index or LSS in engine.index:
-        lss_net = float(engine.at[LSS, "net_cost"]) if LSS in engine.index else 0.0
+        lss_bought = float(engine.at[LSS, "purchase_cost"]) if LSS in engine.index else 0.0  # at providers' prices
+        lss_own = float(engine.at[LSS, "net_cost"]) - lss_bought if LSS in engine.index else 0.0
         own_hours = float(engine.at[SFB, "total_hours"]) if SFB in engine.index else 0.0
         own_cost = float(engine.at[SFB, "staff_cost"] + engine.at[SFB, "other_cost"]) if SFB in engine.index else 0.0
         sfb_cases = float(engine.at[SFB, "users"]) if SFB in engine.index else 0.0
@@ -417,13 +419,18 @@ def build_setup(loaded, result) -> ProjectionSetup:
                          f"has no data for {span}; the last known uplift is carried forward (flagged as an assumption)")
         assistance = AssistanceParams(
             lss_hours_per_case=lss_hours / lss_cases if lss_cases else 0.0, hours_base_days=days,
-            lss_cost_per_hour=lss_net / lss_hours if lss_hours else 0.0,
+            lss_cost_per_hour=lss_own / lss_hours if lss_hours else 0.0,
+            lss_purchase_cost_per_hour=lss_bought / lss_hours if lss_hours else 0.0,
             own_provider_cost_per_hour=own_cost / own_hours if own_hours else 0.0,
             sfb_hours_per_week=_sfb_paid_hours_per_case(users, cap),
             sfb_cap_hours_per_week=cap,
             own_provider_rate_factor=s.own_provider_rate_factor,
             state_rate=pd.Series(rates), state_rate_extension=s.extensions.get("state_rate"),
             lss_service=LSS if LSS in volume_services else None)
+        price, rate = (tree.parameters.get(path) for path in (LSS_PRICE, STATE_RATE))
+        if lss_bought and price is not None and price.indexation != rate.indexation:
+            notes.append(f"{LSS}: bought hours are projected with the state hourly rate's index "
+                         f"({rate.indexation}), not {LSS_PRICE}'s own ({price.indexation})")
         if own_hours and sfb_cases and SFB in volumes:
             volumes[OWN] = volumes[SFB] * (own_hours / sfb_cases)
             notes.append(f"{OWN}: the own provider's hours are projected from the SFB cases, at the base year's "

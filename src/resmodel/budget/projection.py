@@ -52,7 +52,9 @@ class AssistanceParams:
     hours_base_days: float | None = None   # days of the year those hours (and the own provider's) were
     #                                        counted over; a year's hours then scale with its own days.
     #                                        None = the same hours every year (e.g. published yearly figures)
-    lss_cost_per_hour: float = 0.0         # SEK per LSS hour at base-year wages
+    lss_cost_per_hour: float = 0.0         # SEK per LSS hour of the own staff at base-year wages
+    lss_purchase_cost_per_hour: float = 0.0  # SEK per LSS hour bought from providers (averaged over all LSS
+    #                                          hours) at the base year's price, which follows the state rate
     own_provider_cost_per_hour: float = 0.0  # SEK per hour of the own provider at base-year wages
     sfb_hours_per_week: float = SFB_MUNICIPAL_HOURS_PER_WEEK  # basic-needs hours per SFB case (> 20 for eligibility)
     sfb_cap_hours_per_week: float = SFB_MUNICIPAL_HOURS_PER_WEEK  # the municipality pays the first 20 h (F0179)
@@ -126,6 +128,7 @@ class Prepared:
     mix_flag: np.ndarray               # (S,) 1.0 where the level mix applies
     sick: np.ndarray                   # (Y,) horizon sick-leave rate
     state_rate: np.ndarray             # (Y,) SEK/h
+    state_rate_base: float             # SEK/h in the base year: bought LSS hours follow state_rate / this
     external: tuple[tuple[int, ExternalPlacesParams, np.ndarray], ...]  # (service index, params, growth (Yi,))
     adjustments: np.ndarray            # (S, Y) nominal SEK
     notes: tuple[str, ...]
@@ -239,7 +242,8 @@ def _check_volumes(inputs: ProjectionInputs, horizon: Horizon) -> pd.DataFrame:
 #: how each rule prices its service, in the note that says the service is not priced by its unit cost
 RULE_NOTES = {"external": "places × day price, new places dearer",
               "sfb": "cases × up to 20 hours a week each × the state rate",
-              "lss": "cases × hours per case × cost per hour",
+              "lss": "cases × hours per case × the own staff's cost per hour, or the providers' price for bought "
+                     "hours",
               "own_provider": "hours × cost per hour, less the state's payment for them"}
 
 
@@ -268,8 +272,8 @@ def _check_assistance(inputs: ProjectionInputs, services: list[str]) -> None:
                                     "assistance parameters (state rate, hours, cost per hour)",
                                     "pass AssistanceParams, or drop the service's volume path")
         return
-    for name in ("lss_hours_per_case", "lss_cost_per_hour", "own_provider_cost_per_hour", "sfb_hours_per_week",
-                 "sfb_cap_hours_per_week"):
+    for name in ("lss_hours_per_case", "lss_cost_per_hour", "lss_purchase_cost_per_hour", "own_provider_cost_per_hour",
+                 "sfb_hours_per_week", "sfb_cap_hours_per_week"):
         value = getattr(a, name)
         if not np.isfinite(value) or value < 0:
             raise InputError.at(_loc(inputs, "assistance", path=f"assistance.{name}"), f"'{name}' is {value!r}",
@@ -282,7 +286,8 @@ def _check_assistance(inputs: ProjectionInputs, services: list[str]) -> None:
         raise InputError.at(_loc(inputs, "assistance", path="assistance.own_provider_rate_factor"),
                             f"rate factor {a.own_provider_rate_factor:g}", "between 1 and 1.12",
                             "the higher hourly rate is at most 12 % above the standard rate")
-    if a.lss_service in services and (a.lss_hours_per_case <= 0 or a.lss_cost_per_hour <= 0):
+    if a.lss_service in services and (a.lss_hours_per_case <= 0
+                                      or a.lss_cost_per_hour + a.lss_purchase_cost_per_hour <= 0):
         raise InputError.at(_loc(inputs, "assistance", path="assistance.lss_hours_per_case"),
                             "LSS assistance has a volume path but no hours per case or cost per hour",
                             "hours per case and cost per hour > 0", "give both")
@@ -375,13 +380,15 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
                                 "rates as fractions below 1", "write 7.4 % as 0.074")
 
     a = inputs.assistance
-    if a is not None and any(r in ("sfb", "own_provider") for r in rules):
-        path = state_rate_path(years, a.state_rate, a.state_rate_extension, _loc(inputs, "state_rate"))
+    bought = a is not None and "lss" in rules and a.lss_purchase_cost_per_hour > 0
+    if a is not None and (bought or any(r in ("sfb", "own_provider") for r in rules)):
+        path = state_rate_path(np.concatenate([[inputs.base_year], years]) if bought else years, a.state_rate,
+                               a.state_rate_extension, _loc(inputs, "state_rate"))
         if path.note():
             notes.append(path.note())
-        state_rate = path.values
+        state_rate, state_rate_base = (path.values[1:], float(path.values[0])) if bought else (path.values, 0.0)
     else:
-        state_rate = np.zeros(len(years))
+        state_rate, state_rate_base = np.zeros(len(years)), 0.0
 
     external = []
     for e in inputs.external:
@@ -410,7 +417,8 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
             adjustments[services.index(row["service"]), int(row["year"]) - horizon.start_year] += float(row["amount"])
 
     return Prepared(inputs, horizon, tuple(services), tuple(areas), tuple(rules), volumes.to_numpy().T.copy(),
-                    unit, wage, price, rent, mix, mix_flag, sick, state_rate, tuple(external), adjustments,
+                    unit, wage, price, rent, mix, mix_flag, sick, state_rate, state_rate_base, tuple(external),
+                    adjustments,
                     tuple(dict.fromkeys(notes)))
 
 
@@ -486,6 +494,8 @@ def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.
             hours = v * a.lss_hours_per_case * hours_factor * hours_share[None, :]
             out["hours"][:, s, :] = hours
             out["staff_cost"][:, s, :] = hours * a.lss_cost_per_hour * staff_factor
+            if a.lss_purchase_cost_per_hour > 0:  # bought hours: the providers' price follows the state rate
+                out["other_cost"][:, s, :] = hours * a.lss_purchase_cost_per_hour * rate / p.state_rate_base
         elif rule == "own_provider":
             hours = v * hours_share[None, :]
             out["hours"][:, s, :] = hours

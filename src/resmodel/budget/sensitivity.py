@@ -54,6 +54,8 @@ def _state_rate(case: BudgetCase, delta: float) -> BudgetCase:
     p = prepare_case(case).projection
     years = p.horizon.year_list
     rate = pd.Series(p.state_rate * (1.0 + delta) ** (years - case.inputs.base_year).clip(min=0), index=years)
+    if p.state_rate_base > 0:  # bought LSS hours follow the rate relative to the base year's
+        rate = pd.concat([pd.Series({case.inputs.base_year: p.state_rate_base}), rate])
     return dataclasses.replace(case, inputs=dataclasses.replace(case.inputs, assistance=dataclasses.replace(
         a, state_rate=rate, state_rate_extension=None)))
 
