@@ -80,7 +80,8 @@ class PlanResponse(BaseModel):
     yearly: list[dict[str, Any]] = Field(description="per option (no_new_premises, decided_only, plan) and year: "
                                          "demand, places, served_own, external_places, waiting, unmet, costs")
     by_level: list[dict[str, Any]] = Field(description="per option, year and level (a plan by level range only)")
-    capacity: list[dict[str, Any]] = Field(description="month, places the plan makes usable (for the queue)")
+    capacity: list[dict[str, Any]] = Field(description="month, places the plan makes usable (for the queue), "
+                                                       "planned_for (the demand column the plan was made for)")
     notes: list[str]
     warnings: list[str]
 
@@ -131,7 +132,8 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
                       waiting_cost=request.waiting_cost, investment_ceiling=request.investment_ceiling,
                       discount_rate=request.discount_rate)
     try:
-        check_frame_for_pnr(candidates[["premises_id", "source"]].astype("string"), CANDIDATES, first_row=0)
+        check_frame_for_pnr(candidates[["premises_id", "source"]].astype("string"), CANDIDATES, first_row=0,
+                            ids={"premises_id"})
         check_frame_for_pnr(demand[["month", "level"]], DEMAND, first_row=0)
         table = prepare_candidates(candidates, request.service, CANDIDATES)
         plan = premises_plan(demand, request.service, table, costs, inputs.groups if by_level else inputs.places,

@@ -318,3 +318,17 @@ def test_a_decided_year_outside_the_demand_says_what_to_check(decided, said):
         check_candidate_years(table, 2020, 2024, "c.csv")
     assert "outside the plan's years 2020–2024 (the years of the --demand file)" in str(err.value)
     assert said in str(err.value)
+
+
+def test_a_misspelt_service_to_plan_is_not_blamed_on_a_correct_file(tmp_path):
+    """Code review: --service daglig_verksamhe told the user to 'correct' the file's daglig_verksamhet."""
+    from resmodel.errors import InputError
+    from resmodel.io.candidates import read_candidates
+    from tests.conftest import ROOT
+
+    path = ROOT / "data" / "demokommun" / "premises_candidates.csv"
+    with pytest.raises(InputError) as err:
+        read_candidates(path, "daglig_verksamhe", "c.csv")
+    text = str(err.value)
+    assert "no candidates for 'daglig_verksamhe'" in text and "did you mean 'daglig_verksamhet'?" in text
+    assert "is almost" not in text

@@ -81,6 +81,20 @@ PERCENTAGE = ("s.yaml, line 6, at 'parameters.working_time.sick_leave_rate': new
     ("extends: base.yaml\nparameters:\n  salaries.stodassistant: 30000\nstrikt: true\n",
      [("s.yaml, line 5, at 'parameters.salaries.stodassistant': unknown parameter", "did you mean"),
       ("s.yaml, line 6, at 'strikt': unknown key 'strikt'", "did you mean 'strict'?")]),
+    # a sum problem is still found beside a problem elsewhere in the file (here a misspelt key)
+    ("extends: base.yaml\nstrikt: true\nparameters:\n  bostad_vuxna.role_mix.stodpedagog: 0.4\n"
+     "  bostad_vuxna.role_mix.stodassistent: 0.7\n",
+     [("s.yaml, line 4, at 'strikt': unknown key 'strikt'", "did you mean 'strict'?"),
+      ("s.yaml, line 7, at 'parameters.bostad_vuxna.role_mix.stodassistent': the shares of "
+       "'bostad_vuxna.role_mix' sum to 1.1", "Fix: adjust the values so they add up to 1")]),
+    # a misspelt group ('rolemix') is not a reason to call the real mix's sum false
+    ("extends: base.yaml\nparameters:\n  bostad_vuxna.role_mix.stodpedagog: 0.4\n"
+     "  bostad_vuxna.rolemix.stodassistent: 0.6\n",
+     [("s.yaml, line 6, at 'parameters.bostad_vuxna.rolemix.stodassistent': unknown parameter", "did you mean")]),
+    # the changes' own problems in line order too (a range on line 5, an unknown path on line 6)
+    ("extends: base.yaml\nparameters:\n  working_time.sick_leave_rate: 7.4\n  salaries.stodassistant: 30000\n",
+     [("s.yaml, line 5, at 'parameters.working_time.sick_leave_rate'", "write 0.074"),
+      ("s.yaml, line 6, at 'parameters.salaries.stodassistant': unknown parameter", "did you mean")]),
     # a role mix with one share misspelt or malformed: no false 'sum' problem from the other share alone
     ("extends: base.yaml\nparameters:\n  bostad_vuxna.role_mix.stodpedagog: 0.4\n"
      "  bostad_vuxna.role_mix.stodassistant: 0.6\n",
@@ -94,7 +108,8 @@ PERCENTAGE = ("s.yaml, line 6, at 'parameters.working_time.sick_leave_rate': new
      [("s.yaml, line 6, at 'parameters.bostad_vuxna.role_mix.stodassistent': the shares of "
        "'bostad_vuxna.role_mix' sum to 1.1", "Fix: adjust the values so they add up to 1")]),
 ], ids=["review_three_slips", "path_and_range", "seed_and_path", "periods", "missing_parent",
-        "unknown_key_and_missing_parent", "bad_base_date", "missing_purpose", "decimal_commas", "line_order", "role_mix_misspelt_share", "role_mix_malformed_share",
+        "unknown_key_and_missing_parent", "bad_base_date", "missing_purpose", "decimal_commas", "line_order", "sum_beside_key_problem", "misspelt_group",
+        "change_line_order", "role_mix_misspelt_share", "role_mix_malformed_share",
         "role_mix_sum"])
 def test_independent_problems_are_reported_in_one_run(monkeypatch, capsys, tmp_path, body, expected):
     code, errors = validate(monkeypatch, capsys, tmp_path, body)

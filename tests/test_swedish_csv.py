@@ -110,3 +110,13 @@ def test_a_column_problem_on_the_first_sheet_has_no_sheet_hint(tmp_path):
     with pytest.raises(InputError) as err:
         load(scenario)
     assert "unknown column 'ftes'" in str(err.value) and "sheet" not in str(err.value)
+
+
+def test_a_two_column_semicolon_header_with_a_comma_is_told_apart_by_its_rows(tmp_path):
+    """Code review: 'id;kommentar, fri text' splits into two cells either way; the rows decide."""
+    path = tmp_path / "t.csv"
+    path.write_text("id;kommentar, fri text\nA;1,5\nB;ny, från mars\n", encoding="utf-8")
+    assert list(read_raw(path, "t.csv").columns) == ["id", "kommentar, fri text"]
+    comma = tmp_path / "c.csv"
+    comma.write_text("a;b,c\n1,2\n3,4\n", encoding="utf-8")  # a comma file with a ';' in a header cell
+    assert list(read_raw(comma, "c.csv").columns) == ["a;b", "c"]

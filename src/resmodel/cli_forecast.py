@@ -201,13 +201,14 @@ def backtest(
         if windows is None and g_windows < 8:
             typer.echo(f"note: {FREQ_NAMES[freq]} series allow only {g_windows} window(s) with h={g_h}, step={g_step}",
                        err=True)
-        short = [m.name for m in chosen if m.min_length(freq) > min(len(all_series[u].y) for u in uids) - g_h
-                 - (g_windows - 1) * g_step]
+        short = list(dict.fromkeys(w.message.split(" needs at least")[0] for w in fc.warnings
+                                   if w.check == "short_series" and w.location.path in uids))
         if windows is None and short:  # the earliest origins have too little history for these models
-            need = max(m.min_length(freq) for m in chosen)
+            need = max(m.min_length(freq) for m in chosen)  # the largest single model's need covers the ensembles'
             fitted = (min(len(all_series[u].y) for u in uids) - g_h - need) // g_step + 1
             typer.echo(f"note: {', '.join(short)} fall back to naive at the earliest origins ({FREQ_NAMES[freq]} "
-                       "history too short there; warnings below), so their rows are partly naive's"
+                       "history too short there; the warnings below say in how many windows), so their rows are "
+                       "partly or wholly naive's"
                        + (f"; --windows {fitted} backtests only origins where every model is fitted" if fitted >= 1
                           else "; no origin has enough history for every model"), err=True)
     metrics = pd.concat(tables, ignore_index=True)
@@ -647,8 +648,9 @@ def queue(
         typer.echo(f"({int(quiet.sum())} of {len(quiet)} quarters with nobody waiting over "
                    f"{params.report_after_months} months are not shown; queue_quarterly.csv has every quarter)")
     typer.echo("\nWhole horizon: " + "; ".join(f"{k} {v:,.1f}" for k, v in result.summary.items()))
-    typer.echo("(mean_wait_months is the mean wait of the decisions executed within the horizon; the "
-               f"{result.summary['still_waiting_at_end']:,.1f} still waiting at the end are not in it)")
+    if result.summary["still_waiting_at_end"] > 0.05:
+        typer.echo("(mean_wait_months is the mean wait of the decisions executed within the horizon; the "
+                   f"{result.summary['still_waiting_at_end']:,.1f} still waiting at the end are not in it)")
     if not any((exit_rate, aiv_rate, aiviv_rate, aiviv_resume_rate)):
         typer.echo("note: --exit-rate, --aiv-rate, --aiviv-rate and --aiviv-resume-rate are all 0 (the defaults): "
                    "nobody leaves or pauses, so places free up only as capacity grows (docs/forecasting.md §4)")

@@ -143,3 +143,13 @@ def test_a_moving_level_mix_is_warned_because_the_forecast_keeps_the_last_mix(fa
     if warned:
         assert "level 1 was" in shifts[0].message or "level 8 was" in shifts[0].message
         assert "2021-01–2021-12" in shifts[0].message and "2024-01–2024-12" in shifts[0].message
+
+
+def test_no_mix_warning_and_no_crash_when_a_service_had_no_users_three_years_ago():
+    """Code review: a service started less than four years ago (zeros before) made the mix comparison divide by 0."""
+    months = pd.date_range("2020-01-01", periods=60, freq="MS")
+    volume = np.where(np.arange(60) < 30, 0.0, 10.0 + np.arange(60) * 0.1)
+    h = pd.concat([pd.DataFrame({"month": months, "service": "daglig_verksamhet", "level": level, "volume": volume})
+                   for level in (1, 2, 3)], ignore_index=True)
+    res = forecast_volumes(h, {"daglig_verksamhet": "drift"}, 24)
+    assert not [w for w in res.warnings if w.check == "level_mix_shift"] and len(res.table) == 3 * 24

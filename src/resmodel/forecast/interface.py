@@ -185,6 +185,8 @@ def _mix_shift_warning(h: pd.DataFrame, service: str, source: str | None) -> lis
     if len(wide) < 48:
         return []
     before, last = wide.iloc[-48:-36].mean(), wide.tail(12).mean()
+    if before.sum() <= 0 or last.sum() <= 0:  # no users then: no mix to compare
+        return []
     before, last = before / before.sum(), last / last.sum()
     moved = (last - before).abs()
     level = moved.idxmax()

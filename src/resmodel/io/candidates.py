@@ -54,6 +54,7 @@ def prepare_candidates(table: pd.DataFrame, service: str, display: str) -> pd.Da
                             "each premises_id once", "give the candidate its own id, or remove the repeat")
     services = table["service"].str.strip()
     misspelt = services.ne(service) & services.map(lambda v: bool(did_you_mean(v, [service], cutoff=0.85)))
+    misspelt &= services.eq(service).any()  # with no row of the service, the typo may be in --service instead
     for idx in table.index[misspelt.to_numpy()][:1]:  # a typo would drop the candidate without a word
         raise InputError.at(Location(display, row=int(idx), column="service"),
                             f"service '{services[idx]}' is almost '{service}', the service planned",
@@ -64,7 +65,8 @@ def prepare_candidates(table: pd.DataFrame, service: str, display: str) -> pd.Da
         known = sorted(table["service"].str.strip().unique())
         raise InputError.at(Location(display, column="service", path=service), f"no candidates for '{service}'",
                             "rows whose service is " + repr(service) + " (the file has " + ", ".join(known) + ")",
-                            "add candidates for the service, or choose --service accordingly")
+                            did_you_mean(service, known) + "add candidates for the service, or choose the service "
+                            "to plan accordingly (and check the spelling of both)")
     _check_levels(rows, display)
     rows["one_off_cost_sek"] = rows["one_off_cost_sek"].astype(float).fillna(0.0)
     rows["lead_time_months"] = rows["lead_time_months"].astype(float).fillna(0.0)

@@ -264,25 +264,29 @@ def read_chain(path: Path) -> list[ScenarioSource]:
             current = None
     chain.reverse()
     if problems.problems and current is None:  # the whole chain was read: its parameter changes can be checked
-        problems.problems += _change_problems(chain)
-    problems.problems.sort(key=lambda p: (p.location.file or "", p.location.line or 0))  # as the file reads
+        problems.problems += _change_problems(chain, [str(p.location.path or "") for p in problems.problems])
+    _in_file_order(problems)
     problems.raise_if_any()
     return chain
 
 
-def _change_problems(chain: list[ScenarioSource]) -> list[Problem]:
+def _change_problems(chain: list[ScenarioSource], found: list[str]) -> list[Problem]:
     """The problems of the parameter changes of a chain whose files have other problems, so that they
     are reported in the same run; none when the chain's settings or its parameter files have problems of
     their own (the changes cannot be checked without the tree, and those problems are reported once
-    the files are corrected)."""
+    the files are corrected). ``found`` are the key paths of the problems already found: a change left
+    out for one of them keeps its share group out of the sum check."""
     try:
         scenario = effective(chain)
         params_dir = Path(scenario.parameters_dir)
         tree = load_parameters(params_dir, display_path(params_dir))
     except ResmodelError:
         return []
+    left_out = {path for path in tree.parameters
+                if any(f == f"parameters.{path}" or f.startswith((f"parameters.{path}[", f"parameters.{path}."))
+                       for f in found)}
     problems = ProblemCollector()
-    _collect_overrides(chain, tree, scenario.base_date, problems, check_shares=False)
+    _collect_overrides(chain, tree, scenario.base_date, problems, doubtful=left_out)
     return problems.problems
 
 
@@ -338,16 +342,23 @@ def overrides(chain: list[ScenarioSource], tree: ParameterTree, base_date: dt.da
     the index has no data for (and an index leaf's rate applies to that year)."""
     problems = ProblemCollector()
     result = _collect_overrides(chain, tree, base_date, problems)
+    _in_file_order(problems)
     problems.raise_if_any()
     return result
 
 
+def _in_file_order(problems: ProblemCollector) -> None:
+    """Problems sorted as the files read: by file, then line."""
+    problems.problems.sort(key=lambda p: (p.location.file or "", p.location.line or 0))
+
+
 def _collect_overrides(chain: list[ScenarioSource], tree: ParameterTree, base_date: dt.date,
-                       problems: ProblemCollector, check_shares: bool = True) -> list[Override]:
-    """The overrides of the chain's well-formed changes, every problem of the changes added to ``problems``;
-    ``check_shares`` False when some changes were left out for problems of their own (a chain read as meant)."""
+                       problems: ProblemCollector, doubtful: set[str] | None = None) -> list[Override]:
+    """The overrides of the chain's well-formed changes, every problem of the changes added to ``problems``.
+    ``doubtful``: paths of changes left out for problems of their own (a chain read as meant); with the
+    paths of changes found faulty here, their share groups' sums are not checked (it would be a false sum)."""
     result: list[Override] = []
-    doubtful: set[str] = set()  # paths with a problem: their share group's sum is not checked
+    doubtful = set(doubtful or ())
     for src in chain:
         for path, spec in src.model.parameters.items():
             key_path = f"parameters.{path}"
@@ -390,9 +401,12 @@ def _collect_overrides(chain: list[ScenarioSource], tree: ParameterTree, base_da
         for found in value_problems(tree.parameters[ov.path], ov.value):
             problems.add(ov.location, *found)
             doubtful.add(ov.path)
-    if check_shares:  # role-mix sums, except of a mix one of whose shares has a problem of its own (a false sum)
-        groups = {path.rsplit(".", 1)[0] for path in doubtful}
-        sound = {path: leaf for path, leaf in tree.parameters.items() if path.rsplit(".", 1)[0] not in groups}
-        problems.problems += ParameterTree(sound, [*tree.overrides, *(o for o in result if o.path in sound)]
-                                           ).share_problems()
+    # role-mix sums, except of a mix one of whose shares has a problem of its own (or a misspelt path that
+    # names the mix's leaf): its sum would be a false one
+    groups = {path.rsplit(".", 1)[0] for path in doubtful}
+    groups |= {close.rsplit(".", 1)[0] for path in doubtful if path not in tree.parameters
+               for close in difflib.get_close_matches(path, list(tree.parameters), n=1, cutoff=0.6)}
+    sound = {path: leaf for path, leaf in tree.parameters.items() if path.rsplit(".", 1)[0] not in groups}
+    problems.problems += ParameterTree(sound, [*tree.overrides, *(o for o in result if o.path in sound)]
+                                       ).share_problems()
     return result

@@ -343,7 +343,7 @@ def read_users_ages(path: Path, display: str | None = None) -> pd.DataFrame:
     """Service, level and birth year of each user (the other columns of users.csv are not needed)."""
     display = display or str(path)
     raw = read_raw(path, display)
-    check_frame_for_pnr(raw, display)
+    check_frame_for_pnr(raw, display, ids={"user_id", "unit_id"})
     problems = ProblemCollector()
     for col in ("service", "birth_year"):
         if col not in raw.columns:

@@ -132,11 +132,20 @@ _SWEDISH_NUMBER = re.compile(r"\s*[-\u2212]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|
 
 
 def _semicolon_separated(text: str, comma_header: list[str]) -> bool:
-    """Whether the header row is ';'-separated: more cells split at ';' than at ',' (quotes respected),
-    so that a header cell with a comma in it ('kommentar, fri text') does not hide the ';'."""
-    first_line = text.splitlines()[0] if text else ""
-    semicolon_header = next(csv.reader([first_line], delimiter=";"), [])
-    return len(semicolon_header) > max(len(comma_header), 1)
+    """Whether the file is ';'-separated: its header splits into more cells at ';' than at ',' (quotes
+    respected), so that a header cell with a comma in it ('kommentar, fri text') does not hide the ';';
+    on a tie, whichever separator gives more of the first rows the header's number of cells, and if that
+    ties too, ';' when a ','-split column name holds a ';' (a name with ';' in it is rarer than one with ',')."""
+    lines = text.splitlines()[:21]
+    semicolon_header = next(csv.reader(lines[:1], delimiter=";"), [])
+    if len(semicolon_header) != len(comma_header) or len(comma_header) < 2:
+        return len(semicolon_header) > max(len(comma_header), 1)
+
+    def fitting(delimiter: str) -> int:
+        return sum(len(row) == len(comma_header) for row in csv.reader(lines[1:], delimiter=delimiter))
+
+    semicolon, comma = fitting(";"), fitting(",")
+    return semicolon > comma or (semicolon == comma and any(";" in cell for cell in comma_header))
 
 
 def _swedish_numbers(rows: list[list[str]]) -> list[list[str]]:
