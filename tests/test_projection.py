@@ -433,3 +433,29 @@ def test_sick_leave_moves_the_own_lss_staff_but_not_the_bought_hours(tmp_path):
 
     assert lss(sick, "other_cost") == pytest.approx(lss(base, "other_cost"), rel=1e-12)
     assert lss(sick, "staff_cost") > lss(base, "staff_cost") * 1.04
+
+
+def test_a_one_off_adjustment_adds_its_amount_in_its_year_only(tmp_path):
+    """Economist review: no way to put a new home's start-up cost into the projection."""
+    base = yearly_by_area(project(*run_file(scenario(tmp_path, "a", ""))))
+    body = ("projection:\n  adjustments:\n    - {service: bostad_vuxna, year: 2027, amount: 5000000, "
+            "reason: start-up of a new group home}\n")
+    result = project(*run_file(scenario(tmp_path, "b", body)))
+    changed = yearly_by_area(result)
+    diff = (changed.set_index(["year", "area"])["net_cost"] - base.set_index(["year", "area"])["net_cost"])
+    assert diff.loc[("2027", "lss_boende")] == pytest.approx(5e6) and diff.loc[("2027", "total")] == pytest.approx(5e6)
+    assert diff.drop([("2027", "lss_boende"), ("2027", "total")]).abs().max() < 1e-3
+    assert "one-off bostad_vuxna 2027: +5,000,000 SEK — start-up of a new group home" in result.notes
+
+
+@pytest.mark.parametrize("entry, said", [
+    ("{service: bostad_vuxna, year: 2040, amount: 1}", "adjustments[0].year': year 2040 is not projected"),
+    ("{service: hemtjanst, year: 2027, amount: 1}", "adjustments[0].service': 'hemtjanst' is not a projected service"),
+    ("{service: bostad_vuxna, year: 2027, amount: 1, reson: x}",
+     "unknown key 'reson'. Expected one of amount, reason, service, year. Fix: did you mean 'reason'?"),
+])
+def test_a_wrong_adjustment_is_located(tmp_path, entry, said):
+    path = scenario(tmp_path, "b", f"projection:\n  adjustments:\n    - {entry}\n")
+    with pytest.raises(InputError) as err:
+        project(*run_file(path))
+    assert "b.yaml, line 6" in str(err.value) and said in str(err.value)

@@ -92,16 +92,17 @@ def volume_history(loaded, needed_by: Sequence[str] = ()) -> pd.DataFrame:
 
 
 def _check_service_keys(resolved: ResolvedProjection, services) -> None:
-    """Every service named in volumes, volume_growth and volume_changes is a projected service."""
+    """Every service named in volumes, volume_growth, volume_changes and adjustments is a projected service."""
     s = resolved.settings
-    for key in [*s.volumes, *s.volume_growth, *(c.service for c in s.volume_changes)]:
+    named = [*((k, f"volumes.{k}") for k in s.volumes), *((k, f"volume_growth.{k}") for k in s.volume_growth),
+             *((c.service, f"volume_changes[{i}].service") for i, c in enumerate(s.volume_changes)),
+             *((a.service, f"adjustments[{i}].service") for i, a in enumerate(s.adjustments))]
+    for key, path in named:
         if key not in services:
-            raise InputError.at(resolved.location(f"volumes.{key}" if key in s.volumes else
-                                                  f"volume_growth.{key}" if key in s.volume_growth else
-                                                  "volume_changes"),
-                                f"'{key}' is not a projected service",
+            raise InputError.at(resolved.location(path), f"'{key}' is not a projected service",
                                 "one of " + ", ".join(services),
-                                did_you_mean(key, services) + "correct the service name")
+                                did_you_mean(key, services) + "correct the service name, or (a service the engine "
+                                "does not cost) add it to other_services.csv to project it")
 
 
 def _needs_history(settings, services, base_volumes: Mapping[str, float]) -> list[str]:
@@ -460,11 +461,18 @@ def build_setup(loaded, result) -> ProjectionSetup:
     sick = {y: float(tree.resolve(SICK_LEAVE, dt.date(y, 7, 1)).value) for y in range(first, last + 1)}
 
     param_file = {n: tree.parameters[p].file for n, p in INDEX_PATHS.items()}
+    for i, a in enumerate(s.adjustments):
+        if not first <= a.year <= last:
+            raise InputError.at(resolved.location(f"adjustments[{i}].year"), f"year {a.year} is not projected",
+                                f"a year from {first} to {last}", "correct the year, or lengthen horizon_years")
+        notes.append(f"one-off {a.service} {a.year}: {a.amount:+,.0f} SEK" + (f" — {a.reason}" if a.reason else ""))
+    adjustments = pd.DataFrame([a.model_dump(include={"service", "year", "amount"}) for a in s.adjustments],
+                               columns=["service", "year", "amount"])
     inputs = ProjectionInputs(
         scenario=loaded.scenario.name, base_year=base_year, volumes=volumes,
         unit_costs=costs.sort_values("service", ignore_index=True),
         wage_growth=growth["wage_growth"], price_growth=growth["price_growth"], rent_growth=growth["rent_growth"],
-        years=s.horizon_years, sick_leave=sick, sick_leave_base=observed_sick,
+        years=s.horizon_years, sick_leave=sick, sick_leave_base=observed_sick, adjustments=adjustments,
         level_mix_drift=s.level_mix_drift, assistance=assistance, external=external, extensions=ext,
         fixed_volume_services=tuple(models.loc[models["model_used"] == "base volume", "service"]),
         sources={**param_file, "volumes": str(Path(loaded.scenario.data) / HISTORY_FILE),

@@ -57,9 +57,9 @@ def _allowed_keys(loc: list[str]) -> list[str]:
     if len(loc) == 1:
         return sorted(ScenarioFile.model_fields)
     if loc[0] == "projection":
-        from resmodel.scenario.projection import ProjectionSettings
+        from resmodel.scenario.projection import projection_keys
 
-        return sorted(f.alias or name for name, f in ProjectionSettings.model_fields.items())
+        return projection_keys(loc[1:])
     return ["value", "from", "until", "indexed", "reason"]
 
 

@@ -48,6 +48,16 @@ class VolumeChange(_Strict):
     reason: str | None = Field(None, description="why (shown in the results' notes)")
 
 
+class Adjustment(_Strict):
+    """A known one-off net cost of a service in one year (nominal SEK), e.g. a new home's start-up."""
+
+    service: str = Field(description="service key, e.g. bostad_vuxna")
+    year: int = Field(ge=2000, le=2100, description="the projected year it falls in")
+    amount: Number = Field(ge=-1e10, le=1e10, description="SEK of net cost in that year's prices (negative: a "
+                           "saving or an income)")
+    reason: str | None = Field(None, description="why (shown in the results' notes)")
+
+
 class ExternalSettings(_Strict):
     """External places: priced per day, new places dearer than existing ones (F0165)."""
 
@@ -55,6 +65,16 @@ class ExternalSettings(_Strict):
                                       description="fraction by which a new place's day price exceeds an existing one")
     turnover: Number = Field(0.0, ge=0.0, le=1.0,
                              description="annual share of existing places that end and are re-bought as new")
+
+
+#: the model of the items under each list or mapping key of the projection block
+NESTED = {"volume_changes": VolumeChange, "adjustments": Adjustment, "external": ExternalSettings}
+
+
+def projection_keys(loc: list[str]) -> list[str]:
+    """The keys allowed where the unknown key at ``loc`` (below ``projection``) stands."""
+    nested = next((NESTED[part] for part in loc[:-1] if part in NESTED), None)
+    return sorted((nested or ProjectionSettings).model_fields)
 
 
 class ProjectionSettings(_Strict):
@@ -70,6 +90,8 @@ class ProjectionSettings(_Strict):
         default_factory=dict, description="service → added annual volume growth (fraction), compounded monthly")
     volume_changes: list[VolumeChange] = Field(
         default_factory=list, description="step changes of volume from a year on (e.g. a shift of cases)")
+    adjustments: list[Adjustment] = Field(
+        default_factory=list, description="known one-off net costs per service and year (e.g. start-up costs)")
     level_mix_drift: Number | dict[int, Number] = Field(
         0.0, description="annual unit-cost drift of the level services (fraction; one number or per year)")
     rent_growth: Number | dict[int, Number] | None = Field(
@@ -146,7 +168,7 @@ class ResolvedProjection:
 
     def location(self, path: str) -> Location:
         """Location of ``projection.<path>`` in the file that set its top-level key."""
-        key = path.split(".", 1)[0]
+        key = path.split(".", 1)[0].split("[", 1)[0]
         src = self.set_by.get(key) or self.chain[-1]
         return src.doc.location(f"projection.{path}" if path else "projection")
 
@@ -179,8 +201,7 @@ def _validate(data: dict[str, Any], where) -> ProjectionSettings:
             path = ".".join(str(p) for p in loc)
             if err["type"] == "extra_forbidden":
                 key = str(loc[-1])
-                allowed = sorted(ProjectionSettings.model_fields) if len(loc) == 1 else \
-                    sorted(ExternalSettings.model_fields) if loc[0] == "external" else sorted(VolumeChange.model_fields)
+                allowed = projection_keys([str(p) for p in loc])
                 hint = did_you_mean(key, allowed)
                 item = (path, f"unknown key '{key}'")
                 if item not in seen:
