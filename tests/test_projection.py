@@ -459,3 +459,42 @@ def test_a_wrong_adjustment_is_located(tmp_path, entry, said):
     with pytest.raises(InputError) as err:
         project(*run_file(path))
     assert "b.yaml, line 6" in str(err.value) and said in str(err.value)
+
+
+def test_a_volume_change_below_zero_names_the_service_month_and_volume(tmp_path):
+    body = "projection:\n  volume_changes:\n    - {service: bostad_barn, from_year: 2027, change: -500}\n"
+    with pytest.raises(InputError) as err:
+        project(*run_file(scenario(tmp_path, "b", body)))
+    text = str(err.value)
+    assert "b.yaml, line 6, at 'projection.volume_changes[0].change'" in text
+    assert "the volume changes make bostad_barn's volume negative from 2027-01 (" in text
+    assert "reduce the change for bostad_barn" in text
+
+
+def test_project_refuses_a_seed_without_draws(tmp_path):
+    from resmodel.cli import app
+    from tests.clirun import invoke
+
+    code, _, err = invoke(app, "project", ROOT / "scenarios" / "base.yaml", "--seed", "1", "--out", tmp_path / "p")
+    assert code == 2 and "a seed without draws" in err and not (tmp_path / "p").exists()
+
+
+def test_a_horizon_beyond_the_history_is_one_note_for_all_services(tmp_path):
+    """Economist review: eight separate notes for an ordinary ten-year run on six years of history."""
+    data = _own_data(tmp_path)
+    history = pd.read_csv(data / "volume_history.csv", dtype=str, keep_default_na=False)
+    history[history["month"] >= "2020-01"].to_csv(data / "volume_history.csv", index=False)
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: s\npurpose: t\ndata: {data}\nbase_date: 2024-07-01\nseed: 1\n"
+                    f"projection:\n  frame: {DATA / 'frame.yaml'}\n  default_model: drift\n")
+    notes = [n for n in project(*run_file(path)).notes if "horizon_beyond_history" in n]
+    assert len(notes) == 1
+    assert "the horizon (120 months) is longer than the history of " in notes[0] and "daglig_verksamhet" in notes[0]
+
+
+def test_explain_suggests_the_area_meant(tmp_path):
+    from resmodel.cli import app
+    from tests.clirun import invoke
+
+    code, _, err = invoke(app, "explain", ROOT / "scenarios" / "base.yaml", "--year", "2027", "--area", "lss_boendet")
+    assert code == 2 and "did you mean 'lss_boende'?" in err

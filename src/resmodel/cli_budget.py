@@ -157,6 +157,9 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     from resmodel.budget import montecarlo
     from resmodel.projection_run import run_setup, uncertainty_spec, yearly_by_area
 
+    if seed is not None and not draws:  # as the API: a seed without draws would have no effect
+        raise InputError.at(Location(path="--seed"), "a seed without draws (it would have no effect)",
+                            "--seed with --draws N", "add --draws N (e.g. 1000), or drop --seed")
     check_output_folder(out, PROJECT_OUTPUTS)
     loaded, _, setup = _load(scenario, say_templates=False)  # the notes it prints include it
     result = run_setup(setup)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from resmodel.allocation.reference import Step, unit_reference
-from resmodel.errors import InputError, Location
+from resmodel.errors import InputError, Location, did_you_mean
 from resmodel.params.tree import Resolved
 from resmodel.run import RunResult
 
@@ -77,7 +77,8 @@ def explain_budget(budget, unit_costs, tree, year: int, area: str) -> BudgetExpl
                             f"a year from {years[0]} to {years[-1]}", "choose a projected year")
     if area not in areas and area != TOTAL:
         raise InputError.at(Location(path=f"--area {area}"), f"unknown area '{area}'",
-                            "one of " + ", ".join(areas + [TOTAL]), "choose a report area")
+                            "one of " + ", ".join(areas + [TOTAL]), did_you_mean(area, [*areas, TOTAL])
+                            + "choose a report area")
     rows = yearly[(yearly["period"].astype(int) == year) & ((yearly["area"] == area) | (area == TOTAL))]
     per_service = rows[rows["service"] != TOTAL].pivot_table(index="service", columns="measure", values="value",
                                                              aggfunc="sum", fill_value=0.0)

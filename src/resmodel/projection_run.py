@@ -91,6 +91,19 @@ def volume_history(loaded, needed_by: Sequence[str] = ()) -> pd.DataFrame:
     return read_volume_history(path, display)
 
 
+def _joined_horizon_notes(warnings: list[Warning_], months: int) -> list[str]:
+    """The forecast's warnings as notes, its horizon-beyond-history ones (one per service) in one line."""
+    beyond = [w for w in warnings if w.check == "horizon_beyond_history"]
+    notes = [str(w) for w in warnings if w.check != "horizon_beyond_history"]
+    if len(beyond) == 1:
+        notes.append(str(beyond[0]))
+    elif beyond:
+        notes.append(f"[horizon_beyond_history] {beyond[0].location.file}: the horizon ({months} months) is longer "
+                     "than the history of " + ", ".join(str(w.location.path) for w in beyond)
+                     + ": the forecast extrapolates the models far beyond what the data show")
+    return notes
+
+
 def _check_service_keys(resolved: ResolvedProjection, services) -> None:
     """Every service named in volumes, volume_growth, volume_changes and adjustments is a projected service."""
     s = resolved.settings
@@ -308,7 +321,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
             raise InputError([replace(p, location=resolved.location(p.location.path.removeprefix("projection.")))
                               if p.location.file is None and (p.location.path or "").startswith("projection.")
                               else p for p in exc.problems]) from None
-        notes += [str(w) for w in fc.warnings]
+        notes += _joined_horizon_notes(fc.warnings, (pd.Period(f"{last}-12", "M") - last_hist).n)
         table = fc.table.groupby(["service", "month"], as_index=False)["volume"].sum()
         table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")
         wide = from_long(table, service="service", period="month", value="volume").reindex(months)
@@ -337,9 +350,15 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
         wide.loc[mask, c.service] = wide.loc[mask, c.service] + change
         if c.reason:
             notes.append(f"volume change {c.service} {c.change:+g} from {c.from_year}: {c.reason}")
-    if (wide[services].to_numpy() < 0).any():
-        raise InputError.at(resolved.location("volume_changes"), "a volume change makes a volume negative",
-                            "changes that leave every volume ≥ 0", "reduce the change")
+    negative = wide[services].lt(0)
+    if negative.to_numpy().any():
+        sv = negative.any().idxmax()
+        month = negative[sv].idxmax()
+        i = next((i for i, c in enumerate(s.volume_changes) if c.service == sv), None)
+        raise InputError.at(resolved.location("volume_changes" if i is None else f"volume_changes[{i}].change"),
+                            f"the volume changes make {sv}'s volume negative from {month} "
+                            f"({wide.at[month, sv]:,.1f})", "changes that leave every volume ≥ 0",
+                            f"reduce the change for {sv}, or move it to a year its volume can take")
     models = pd.concat([models, pd.DataFrame({"service": list(fixed),
                                               "model_used": ["base volume" if sv in held else "fixed" for sv in fixed]})],
                        ignore_index=True)
