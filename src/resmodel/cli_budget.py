@@ -237,7 +237,9 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         fall.insert(0, "scenario_a", ref_name)
         falls.append(fall)
         files[f"vattenfall_{name}.png"] = charts.waterfall_png(fall.drop(columns=["scenario_a", "scenario_b"]),
-                                                               title=f"Vattenfall {ref_name} → {name}: {measure}")
+                                                               title=f"Vattenfall {ref_name} → {name}: {measure}, "
+                                                                     + ("summed over " if year is None else "")
+                                                                     + str(fall["period"].iloc[0]))
     diff = pd.concat(diffs, ignore_index=True)
     fall = pd.concat(falls, ignore_index=True)
     unit_diff = pd.concat(by_unit, ignore_index=True)

@@ -125,8 +125,10 @@ def waterfall(a: BudgetCase, b: BudgetCase, measure: str = "deviation", area: st
     for i, driver in enumerate(DRIVER_ORDER, start=1):
         current = _substitute(current, b, driver)
         new = runner(current).value(measure, area, year)
-        rows.append({"step": i, "driver": driver, "label": DRIVERS[driver][0], "value": new - value,
-                     "cumulative": new})
+        label = DRIVERS[driver][0]
+        if driver == "volume" and measure == "deviation":  # the frame's volume compensation moves with volumes
+            label += " (net of the frame's volume compensation)"
+        rows.append({"step": i, "driver": driver, "label": label, "value": new - value, "cumulative": new})
         value = new
     end = runner(b).value(measure, area, year)
     if not np.isclose(value, end, rtol=1e-9, atol=1e-3):
