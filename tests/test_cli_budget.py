@@ -56,6 +56,14 @@ def test_project_monte_carlo_seeded(app, tmp_path):
     assert (a / "percentiler.csv").read_bytes() == (b / "percentiler.csv").read_bytes()
     mc = pd.read_csv(a / "percentiler.csv")
     assert (mc["p05"] <= mc["p50"] + 1e-6).all() and (mc["p50"] <= mc["p95"] + 1e-6).all()
+    # the workbook: years as numbers (they sort and compute), the draws' median named so
+    from openpyxl import load_workbook
+
+    wb = load_workbook(a / "prognos.xlsx", read_only=True)
+    assert next(wb["Prognos per år"].iter_rows(min_row=2, max_row=2, values_only=True))[0] == 2025
+    header = next(wb["Percentiler"].iter_rows(max_row=1, values_only=True))
+    assert "median" in header and "value" not in header
+    wb.close()
 
 
 def test_compare_and_waterfall_close(app, tmp_path):

@@ -174,15 +174,18 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     name = loaded.scenario.name
     chart = _chart(result, mc_table, name)
     money = {"net_cost": "#,##0", "frame": "#,##0", "deviation": "#,##0"}
+    wide = _deviation_wide(by_area)
     sheets = {"Prognos per år": (by_area, money),
-              "Avvikelse per område": (_deviation_wide(by_area), {}),
+              "Avvikelse per område": (wide, dict.fromkeys(wide.select_dtypes("number").columns, "#,##0")),
               "Prognos per tjänst": (result.yearly, {"value": "#,##0"}),
               "Volymmodeller": (setup.volume_models, {}),
               "Noter": (pd.DataFrame({"note": list(result.notes)}), {})}
     files: dict[str, object] = {"prognos_per_ar.csv": by_area, "prognos_tjanster.csv": result.yearly,
                                 "prognos_manad.csv": result.monthly}
     if mc_table is not None:
-        sheets["Percentiler"] = (mc_table, {})
+        sheets["Percentiler"] = (mc_table.rename(columns={"value": "median"}),  # 'value' in the CSV and the API
+                                 dict.fromkeys(["median", "mean", *(c for c in mc_table.columns if c[:1] == "p"
+                                                                   and c[1:].isdigit())], "#,##0.0"))
         files["percentiler.csv"] = mc_table
     files["prognos.xlsx"] = sheets
     files["prognos.png"] = chart

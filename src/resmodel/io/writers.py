@@ -42,6 +42,18 @@ def _normalise_zip(path: Path) -> None:
             dst.writestr(info, data)
 
 
+def _years_as_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """A 'year' or 'period' column of years written as text ('2025') as whole numbers, so that the sheet
+    sorts and computes on them; a span ('2025–2034') keeps the column as text."""
+    out = frame
+    for column in ("year", "period"):
+        if column in frame.columns and not pd.api.types.is_numeric_dtype(frame[column]):
+            text = frame[column].astype(str)
+            if text.str.fullmatch(r"\d{4}").all():
+                out = out.assign(**{column: text.astype(int)})
+    return out
+
+
 def write_workbook(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], path: Path) -> None:
     """Sheets: name → (table, column → Excel number format). Header bold, columns sized, panes frozen."""
     from openpyxl import Workbook
@@ -51,6 +63,7 @@ def write_workbook(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], path:
     wb = Workbook()
     wb.remove(wb.active)
     for name, (frame, formats) in sheets.items():
+        frame = _years_as_numbers(frame)
         ws = wb.create_sheet(title=name[:31])
         ws.append([str(c) for c in frame.columns])
         for cell in ws[1]:
