@@ -41,6 +41,7 @@ def test_project_writes_report_and_prints_table(app, tmp_path):
     html = (out / "sammanfattning.html").read_text()
     assert "Budgetprognos" in html and "prognos.png" in html
     assert "Avvikelse per område" in html and "Förvaltningsövergripande verksamhet" in html and "-0.0<" not in html
+    assert "Antaganden — assumptions" in html and "Löneökning — wage growth" in html  # the rates are stated
     # byte-identical on a second run
     out2 = tmp_path / "p2"
     invoke(app, "project", SC / "base.yaml", "--out", out2)

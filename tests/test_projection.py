@@ -498,3 +498,20 @@ def test_explain_suggests_the_area_meant(tmp_path):
 
     code, _, err = invoke(app, "explain", ROOT / "scenarios" / "base.yaml", "--year", "2027", "--area", "lss_boendet")
     assert code == 2 and "did you mean 'lss_boende'?" in err
+
+
+def test_the_assumptions_table_shows_the_rates_and_volumes_the_projection_used(demo_loaded, demo_result):
+    """Economist review: the summary stated no assumption (no rate, no volume)."""
+    from resmodel.projection_run import assumptions, run_setup
+
+    setup = build_setup(demo_loaded, demo_result)
+    result = run_setup(setup)
+    table = assumptions(setup, result).set_index("antagande")
+    assert list(table.columns) == ["enhet", "2025", "2030", "2034"]
+    wage = demo_loaded.tree.index_growth("indices.wage_growth", 2025)[0]
+    assert table.at["Löneökning — wage growth", "2025"] == pytest.approx(100 * wage)
+    assert table.at["Sjukfrånvaro — sick leave", "2030"] == pytest.approx(7.4)
+    y = result.yearly
+    dv = y[(y["service"] == "daglig_verksamhet") & (y["measure"] == "volume") & (y["period"] == "2034")]["value"].sum()
+    assert table.at["Volym daglig_verksamhet (drift)", "2034"] == pytest.approx(dv)
+    assert not any(label.startswith("Volym ovriga_lss") for label in table.index)  # lumps held at 1 are left out

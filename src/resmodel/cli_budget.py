@@ -98,7 +98,7 @@ def _chart(result, mc: pd.DataFrame | None, name: str) -> bytes:
 
 
 def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...], chart: str,
-          mc: pd.DataFrame | None) -> str:
+          mc: pd.DataFrame | None, assumed: pd.DataFrame) -> str:
     from resmodel.budget.areas import AREA_BY_KEY
 
     total = _msek(by_area[by_area["area"] == "total"], ["net_cost", "frame", "deviation"])
@@ -122,6 +122,11 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
             band = (f"<p>Osäkerhet (Monte Carlo): avvikelsen {r['period']} ligger med 90 % sannolikhet mellan "
                     f"{r['p05'] / MSEK:,.1f} och {r['p95'] / MSEK:,.1f} MSEK.</p>")
     note_items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    shown = list(assumed.columns[2:])
+    assumed_rows = "".join(
+        f"<tr><td style=\"text-align:left\">{html.escape(r['antagande'])}</td><td>{html.escape(r['enhet'])}</td>"
+        + "".join(f"<td>{r[y]:,.1f}</td>" for y in shown) + "</tr>" for _, r in assumed.iterrows())
+    assumed_head = "".join(f"<th>{y}</th>" for y in shown)
     wide = _deviation_wide(by_area)
     years = [c for c in wide.columns if c not in ("area", "område")]
     head = "".join(f"<th>{html.escape(str(y))}</th>" for y in years)
@@ -143,6 +148,8 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
 <h2>Avvikelse per område — deviation by report area (MSEK)</h2>
 <table><tr><th style="text-align:left">Område</th>{head}</tr>{area_rows}</table>
 <p>Varje belopp kan spåras: <code>resmodel explain SCENARIO --year ÅR --area OMRÅDE</code>.</p>
+<h2>Antaganden — assumptions</h2>
+<table><tr><th style="text-align:left">Antagande</th><th>Enhet</th>{assumed_head}</tr>{assumed_rows}</table>
 <h2>Noter — notes (extrapolated inputs, pricing rules, held volumes)</h2><ul>{note_items}</ul>
 </body></html>
 """
@@ -155,7 +162,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
             ) -> None:
     """Project net cost, frame and deviation per year and area; CSV, workbook, chart and HTML summary."""
     from resmodel.budget import montecarlo
-    from resmodel.projection_run import run_setup, uncertainty_spec, yearly_by_area
+    from resmodel.projection_run import assumptions, run_setup, uncertainty_spec, yearly_by_area
 
     if seed is not None and not draws:  # as the API: a seed without draws would have no effect
         raise InputError.at(Location(path="--seed"), "a seed without draws (it would have no effect)",
@@ -175,10 +182,12 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     chart = _chart(result, mc_table, name)
     money = {"net_cost": "#,##0", "frame": "#,##0", "deviation": "#,##0"}
     wide = _deviation_wide(by_area)
+    assumed = assumptions(setup, result)
     sheets = {"Prognos per år": (by_area, money),
               "Avvikelse per område": (wide, dict.fromkeys(wide.select_dtypes("number").columns, "#,##0")),
               "Prognos per tjänst": (result.yearly, {"value": "#,##0"}),
               "Volymmodeller": (setup.volume_models, {}),
+              "Antaganden": (assumed, dict.fromkeys(assumed.columns[2:], "#,##0.00")),
               "Noter": (pd.DataFrame({"note": list(result.notes)}), {})}
     files: dict[str, object] = {"prognos_per_ar.csv": by_area, "prognos_tjanster.csv": result.yearly,
                                 "prognos_manad.csv": result.monthly}
@@ -189,7 +198,8 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
         files["percentiler.csv"] = mc_table
     files["prognos.xlsx"] = sheets
     files["prognos.png"] = chart
-    files["sammanfattning.html"] = _html(name, loaded.scenario.purpose, by_area, result.notes, "prognos.png", mc_table)
+    files["sammanfattning.html"] = _html(name, loaded.scenario.purpose, by_area, result.notes, "prognos.png", mc_table,
+                                         assumed)
     target = out or Path("results") / f"{name}_prognos"
     written = _write(target, files, PROJECT_OUTPUTS)
     total = _msek(by_area[by_area["area"] == "total"], ["net_cost", "frame", "deviation"]).drop(columns="area")

@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from resmodel.budget.case import BudgetCase, BudgetResult, run_budget
+from resmodel.budget.case import BudgetCase, BudgetResult, prepare_case, run_budget
 from resmodel.budget.frame import check_compensated_services, load_frame
-from resmodel.budget.projection import AssistanceParams, ExternalPlacesParams, ProjectionInputs
+from resmodel.budget.projection import TOTAL, AssistanceParams, ExternalPlacesParams, ProjectionInputs
 from resmodel.budget.topdown import unit_costs_from_averages
 from resmodel.budget.volumes import from_long
 from resmodel.errors import InputError, Location, Warning_, did_you_mean
@@ -557,3 +557,32 @@ def yearly_by_area(result: BudgetResult) -> pd.DataFrame:
     wide.columns.name = None
     wide = wide.rename(columns={"period": "year"})
     return wide[["year", "area", "net_cost", "frame", "deviation"]].reset_index(drop=True)
+
+
+def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
+    """The assumptions behind a projection, for a reader of its summary: the yearly index rates, the state
+    hourly rate, the sick-leave rate and each service's volume (average per month) with the model behind
+    it, in the first, middle and last projected year."""
+    p = prepare_case(setup.case).projection
+    years = [int(y) for y in p.horizon.year_list]
+    shown = sorted({years[0], years[len(years) // 2], years[-1]})
+    growth_at = {y: y - setup.case.inputs.base_year - 1 for y in shown}  # growth arrays start after the base year
+    rows = [("Löneökning — wage growth", "% per år", [100 * p.wage_growth[growth_at[y]] for y in shown]),
+            ("Prisökning — price growth", "% per år", [100 * p.price_growth[growth_at[y]] for y in shown]),
+            ("Hyresökning — rent growth", "% per år", [100 * p.rent_growth[growth_at[y]] for y in shown]),
+            ("Sjukfrånvaro — sick leave", "%", [100 * p.sick[years.index(y)] for y in shown])]
+    if p.state_rate.any():
+        rows.append(("Schablonbelopp — state hourly rate", "SEK/h", [p.state_rate[years.index(y)] for y in shown]))
+    y = result.yearly
+    volume = y[(y["measure"] == "volume") & (y["service"] != TOTAL)]
+    models = dict(zip(setup.volume_models["service"], setup.volume_models["model_used"], strict=True))
+    for service, g in volume.groupby("service", sort=True):
+        if models.get(service) == "base volume":  # held constant (the notes say so); lumps have a volume of 1
+            continue
+        by_year = g.groupby(g["period"].astype(int))["value"].sum()
+        unit = "timmar per år" if service == OWN else "per månad"  # the own provider's volume is its hours
+        rows.append((f"Volym {service} ({models.get(service, 'follows SFB cases')})", unit,
+                     [float(by_year.get(yr, np.nan)) for yr in shown]))
+    return pd.DataFrame([{"antagande": label, "enhet": unit, **{str(yr): v for yr, v in zip(shown, values,
+                                                                                             strict=True)}}
+                         for label, unit, values in rows])
