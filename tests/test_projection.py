@@ -515,3 +515,11 @@ def test_the_assumptions_table_shows_the_rates_and_volumes_the_projection_used(d
     dv = y[(y["service"] == "daglig_verksamhet") & (y["measure"] == "volume") & (y["period"] == "2034")]["value"].sum()
     assert table.at["Volym daglig_verksamhet (drift)", "2034"] == pytest.approx(dv)
     assert not any(label.startswith("Volym ovriga_lss") for label in table.index)  # lumps held at 1 are left out
+
+
+def test_the_notes_state_the_base_years_frame_and_net_cost(base_budget, demo_result):
+    """Economist review: a frame with a built-in surplus in the base year was invisible in every output."""
+    other = pd.read_csv(DATA / "other_services.csv")
+    net = demo_result.services["net_cost"].sum() + (other["volume"] * other["average_cost"]).sum()
+    note = next(n for n in base_budget.notes if n.startswith("base year 2024: frame "))
+    assert f"against a net cost of {net / 1e6:,.1f} MSEK" in note and "frame 2,713.0 MSEK" in note

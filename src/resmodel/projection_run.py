@@ -501,7 +501,12 @@ def build_setup(loaded, result) -> ProjectionSetup:
     data, file, line_of = frame_document(resolved)
     frame = load_frame(data, file, prefix="frame", line_of=line_of)
     case = BudgetCase(inputs, frame)
-    return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded), *notes])))
+    base_net = float((costs["staff_cost"] + costs["premises_cost"] + costs["other_cost"] - costs["revenue"]).sum())
+    base_frame = float(sum(frame.base.values()))
+    start = (f"base year {base_year}: frame {base_frame / 1e6:,.1f} MSEK against a net cost of {base_net / 1e6:,.1f} "
+             f"MSEK (the engine and other_services.csv), a deviation of {(base_frame - base_net) / 1e6:+,.1f} MSEK "
+             "that the projected years start from")
+    return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded), start, *notes])))
 
 
 def template_notes(loaded) -> list[str]:
