@@ -133,3 +133,13 @@ def test_one_earlier_year_still_gives_an_interval_at_month_one(demo):
     frames = demo["frames"][demo["frames"]["year"] == 2020]
     f = iy.forecast(two_years, frames, 2020, 1)
     assert (f["hi"] - f["lo"] > 0.01 * f["forecast"]).all(), f[["area", "lo", "forecast", "hi"]]
+
+
+def test_a_month_missing_in_every_area_is_reported_for_every_area():
+    """Economist review: a month missing for all six areas named only the first."""
+    rows = [{"year": 2024, "month": m, "area": a, "cost": 100.0, "volume": 1.0}
+            for a in AREA_KEYS for m in (1, 2, 4)]
+    with pytest.raises(InputError) as err:
+        iy.check_actuals(pd.DataFrame(rows), "a.csv")
+    assert len(err.value.problems) == len(AREA_KEYS)
+    assert all("2024: month 3 is missing while later months are present" in str(p) for p in err.value.problems)

@@ -106,13 +106,15 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFram
         i = int(np.flatnonzero(dup.to_numpy())[0])
         raise InputError.at(_loc(file, rows[i]), f"{t['area'].iat[i]} {t['year'].iat[i]}-{t['month'].iat[i]:02d} "
                             "appears twice", "one row per year, month and area", "merge or remove the duplicate")
+    gaps = ProblemCollector()  # every area and year with a gap, in one report
     for (y, a), g in t.groupby(["year", "area"]):
         months = sorted(g["month"])
         if months != list(range(1, len(months) + 1)):
             gap = next(m for m in range(1, 13) if m not in months)
-            raise InputError.at(Location(file=file, path=f"{a}.{y}-{gap:02d}"),
-                                f"{a} {y}: month {gap} is missing while later months are present",
-                                "consecutive months from January", "add the missing month (0 if nothing was booked)")
+            gaps.add(Location(file=file, path=f"{a}.{y}-{gap:02d}"),
+                     f"{a} {y}: month {gap} is missing while later months are present",
+                     "consecutive months from January", "add the missing month (0 if nothing was booked)")
+    gaps.raise_if_any()
     _check_volume_measure(t, empty_volume, rows, file)
     return t.sort_values(["area", "year", "month"], kind="mergesort").reset_index(drop=True)
 
