@@ -4,6 +4,7 @@ wiring of engine results, parameter tree and volume forecast into the budget cor
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import shutil
 import textwrap
@@ -523,3 +524,26 @@ def test_the_notes_state_the_base_years_frame_and_net_cost(base_budget, demo_res
     net = demo_result.services["net_cost"].sum() + (other["volume"] * other["average_cost"]).sum()
     note = next(n for n in base_budget.notes if n.startswith("base year 2024: frame "))
     assert f"against a net cost of {net / 1e6:,.1f} MSEK" in note and "frame 2,713.0 MSEK" in note
+
+
+def test_the_sfb_cap_acts_per_case_when_assistance_hours_move(demo_loaded, demo_result):
+    """Review: 10 % fewer hours took 2 h/week off every SFB case's municipal 20 hours, although each
+    demo case has at least 45 hours a week (the cap applied to the capped mean, not to each case)."""
+    from resmodel.budget.case import run_budget
+    from resmodel.budget.sensitivity import standard_drivers
+
+    case = build_setup(demo_loaded, demo_result).case
+    hours = next(d for d in standard_drivers() if d.key == "assistance_hours")
+
+    def sfb(result) -> float:
+        y = result.yearly
+        return y[(y["service"] == "personlig_assistans_sfb") & (y["measure"] == "other_cost")]["value"].sum()
+
+    base = sfb(run_budget(case))
+    assert sfb(run_budget(hours.apply(case, -0.1))) == pytest.approx(base, rel=1e-12)
+    assert sfb(run_budget(hours.apply(case, 0.1))) == pytest.approx(base, rel=1e-12)
+    # a case under the cap pays fewer hours when its hours fall
+    a = case.inputs.assistance
+    small = dataclasses.replace(case, inputs=dataclasses.replace(case.inputs, assistance=dataclasses.replace(
+        a, sfb_case_hours=(10.0,) * len(a.sfb_case_hours), sfb_hours_per_week=10.0)))
+    assert sfb(run_budget(hours.apply(small, -0.1))) == pytest.approx(0.9 * sfb(run_budget(small)), rel=1e-9)

@@ -443,6 +443,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
             lss_purchase_cost_per_hour=lss_bought / lss_hours if lss_hours else 0.0,
             own_provider_cost_per_hour=own_cost / own_hours if own_hours else 0.0,
             sfb_hours_per_week=_sfb_paid_hours_per_case(users, cap),
+            sfb_case_hours=tuple(users.loc[users["service"] == SFB, "weekly_hours"].astype(float)),
             sfb_cap_hours_per_week=cap,
             own_provider_rate_factor=s.own_provider_rate_factor,
             state_rate=pd.Series(rates), state_rate_extension=s.extensions.get("state_rate"),

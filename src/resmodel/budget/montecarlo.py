@@ -315,7 +315,8 @@ def perturbed_case(case: BudgetCase, shocks: Shocks, draw: int) -> BudgetCase:
     factor = float(shocks.assistance_hours[draw])
     if assistance is not None:
         assistance = dataclasses.replace(assistance, lss_hours_per_case=assistance.lss_hours_per_case * factor,
-                                         sfb_hours_per_week=assistance.sfb_hours_per_week * factor)
+                                         sfb_hours_per_week=assistance.sfb_hours_per_week * factor,
+                                         sfb_case_hours=tuple(h * factor for h in assistance.sfb_case_hours))
         if assistance.own_provider_service in volumes.columns:
             volumes[assistance.own_provider_service] *= factor
     external = tuple(

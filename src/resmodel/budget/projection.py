@@ -58,6 +58,8 @@ class AssistanceParams:
     own_provider_cost_per_hour: float = 0.0  # SEK per hour of the own provider at base-year wages
     sfb_hours_per_week: float = SFB_MUNICIPAL_HOURS_PER_WEEK  # basic-needs hours per SFB case (> 20 for eligibility)
     sfb_cap_hours_per_week: float = SFB_MUNICIPAL_HOURS_PER_WEEK  # the municipality pays the first 20 h (F0179)
+    sfb_case_hours: tuple[float, ...] = ()  # each SFB case's weekly hours: the cap then acts per case when the
+    #                                        hours move (Monte Carlo, tornado); () = sfb_hours_per_week for all
     own_provider_rate_factor: float = 1.0  # compensation relative to the standard rate (≤ 1.12)
     state_rate: pd.Series | Mapping[int, float] | None = None  # None = public series 2012–2024
     state_rate_extension: float | None = None  # declared growth beyond the data (flagged)
@@ -486,7 +488,11 @@ def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.
             out[key][:, s, :] = 0.0
         v = volume[:, s, :]
         if rule == "sfb":
-            paid = np.minimum(a.sfb_cap_hours_per_week, a.sfb_hours_per_week * hours_factor)
+            if a.sfb_case_hours:  # the mean over the cases of min(cap, the case's hours × the factor)
+                cases = np.asarray(a.sfb_case_hours, dtype=float)[None, :]
+                paid = np.minimum(a.sfb_cap_hours_per_week, cases * hours_factor).mean(axis=1, keepdims=True)
+            else:
+                paid = np.minimum(a.sfb_cap_hours_per_week, a.sfb_hours_per_week * hours_factor)
             hours = v * paid * days[None, :] / 7.0
             out["hours"][:, s, :] = hours
             out["other_cost"][:, s, :] = hours * rate
