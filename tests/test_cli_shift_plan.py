@@ -285,3 +285,31 @@ def test_a_missing_default_scenario_says_it_was_the_default(app, tmp_path, monke
                             f"not given) is not in the current folder {tmp_path}")
     assert "Fix: pass --scenario YOUR_SCENARIO.yaml" in error
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_fte_the_roster_takes_is_set_against_the_employed(demo_out):
+    """Section-manager review: the terminal showed 8.13 and 7.25 FTE and left the conclusion to the reader."""
+    _, stdout = demo_out
+    assert ("The schedule takes 8.13 FTE to keep staffed all year; 7.25 are employed: 0.88 FTE (about 1,465 hours "
+            "a year) must come from substitutes or extra hours.") in stdout
+
+
+def test_weekend_attendance_is_questioned(app, tmp_path):
+    """Section-manager review: a 'lördag' typed for a Friday passed silently and added a Saturday shift."""
+    attendance = edited(tmp_path, ATTENDANCE, 2, "weekday", "lördag")
+    code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", attendance, "--scenario", BASE,
+                             "--out", tmp_path / "o")
+    assert code == 0 and "1 attendance row(s) on sat (first: row 2); is the unit open then?" in stderr
+
+
+def test_a_kit_with_demo_parameters_says_so_in_the_shift_plan(app, tmp_path):
+    """Section-manager review: shift-plan hid the starter kit's template warnings that run prints."""
+    from resmodel.cli import app as main_app
+
+    kit = tmp_path / "kit"
+    assert invoke(main_app, "init", kit)[0] == 0
+    attendance = tmp_path / "a.csv"
+    attendance.write_text("user_id,weekday,start,end\nU001,mon,08:00,14:00\nU002,mon,09:00,15:00\n")
+    code, _, stderr = invoke(app, "shift-plan", "--unit", "DV01", "--attendance", attendance,
+                             "--scenario", kit / "scenarios" / "base.yaml", "--out", tmp_path / "o")
+    assert code == 0 and "[template_parameter]" in stderr and "daglig_verksamhet.staff_ratio" in stderr

@@ -60,3 +60,10 @@ def test_a_housing_unit_without_housing_type_is_told_the_allowed_forms(tmp_path)
     text = str(err.value)
     assert "housing unit without 'housing_type'" in text and "(0 if none)" not in text
     assert "Fix: fill in 'housing_type' (one of gruppbostad, servicebostad, barnboende)" in text
+
+
+def test_a_column_name_in_other_case_or_with_spaces_is_read_as_the_column(tmp_path):
+    """Section-manager review: 'User_ID' was refused without a hint; case and surrounding spaces do not matter."""
+    (tmp_path / "t.csv").write_text("LEVEL, Start_Date \n3,2024-01-01\n")
+    table = read_table(tmp_path / "t.csv", SCHEMA, "t.csv")
+    assert table.iloc[0]["level"] == 3 and str(table.iloc[0]["start_date"])[:10] == "2024-01-01"

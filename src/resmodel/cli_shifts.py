@@ -78,7 +78,8 @@ def shift_plan(
     rows = units.set_index("unit_id").loc[unit].reset_index()
     plan = plan_units(table, shifts, rows, loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), rules,
                       constants(loaded.snapshot))
-    for warning in [*warnings, *plan.warnings]:
+    templates = [w for w in loaded.warnings if w.check == "template_parameter"]  # the need rests on the parameters
+    for warning in [*templates, *warnings, *plan.warnings]:
         typer.echo(f"warning: {warning}", err=True)
     _echo(plan, loaded.snapshot["working_time.contract_hours_per_week"])
     writers = {"shift_need.csv": csv_writer(_with_clock(plan.need, ("slot_start", "slot_end"))),
@@ -156,6 +157,14 @@ def _echo(plan, contract_hours: float) -> None:
     typer.echo(shown.to_string(index=False, formatters={c: f.format for c, f in formats.items()}))
     typer.echo("(staff_csv is the other way round: the FTE employed, and the hours they deliver after leave and "
                "sickness, per open week and a year)")
+    figures = plan.comparison.set_index("measure")
+    if "roster" in figures.index and "staff_csv" in figures.index:
+        gap = figures.at["roster", "fte"] - figures.at["staff_csv", "fte"]
+        typer.echo(f"The schedule takes {figures.at['roster', 'fte']:,.2f} FTE to keep staffed all year; "
+                   f"{figures.at['staff_csv', 'fte']:,.2f} are employed: "
+                   + (f"{gap:,.2f} FTE (about {gap * figures.at['roster', 'hours_per_year'] / figures.at['roster', 'fte']:,.0f}"
+                      " hours a year) must come from substitutes or extra hours." if gap > 0.005 else
+                      f"{-gap:,.2f} FTE more than the schedule uses." if gap < -0.005 else "they match."))
     if plan.short is not None:
         if plan.short.empty:
             typer.echo("\nThe roster covers the need in every slot.")

@@ -191,6 +191,12 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
         if absent:
             warnings.append(f"{_count(absent)} of {unit_id} in users.csv without attendance ({_names(absent)}); "
                             "the plan has no need for them")
+    weekend = table["weekday"].isin(("sat", "sun"))
+    if weekend.any():  # daily activity is a weekday service: a Saturday may be a slip for a Friday
+        days = ", ".join(sorted(table.loc[weekend, "weekday"].unique(), key=("sat", "sun").index))
+        files = ", ".join(table.loc[weekend, "source"].unique())
+        warnings.append(f"{files}: {int(weekend.sum())} attendance row(s) on {days} (first: row "
+                        f"{table.loc[weekend, 'row'].iloc[0]}); is the unit open then? The plan staffs those days too")
     attended = (table["end"] - table["start"]).groupby(table["user_id"]).sum() / 60.0
     extent = own["weekly_hours"].reindex(attended.index)
     far = extent.notna() & ((attended - extent).abs() > np.maximum(1.0, HOURS_TOLERANCE * extent))

@@ -355,9 +355,12 @@ def type_table(raw: pd.DataFrame, schema: TableSchema, display: str, amounts: Co
     check_frame_for_pnr(raw, display,
                         numeric={*amounts, *(c.name for c in schema.columns if c.kind in ("int", "float"))},
                         ids={c.name for c in schema.columns if c.kind == "id"})
+    known = {c.name for c in schema.columns}
+    folded = pd.Series([str(c).strip().lower() for c in raw.columns])
+    raw = raw.rename(columns={c: f for c, f in zip(raw.columns, folded, strict=True)  # 'User_ID ' is user_id
+                              if c not in known and f in known and f not in raw.columns and (folded == f).sum() == 1})
     _table_on_another_sheet(raw, schema, display)
     problems = ProblemCollector()
-    known = {c.name for c in schema.columns}
     for name in raw.columns:
         if name not in known:
             swedish = SWEDISH_COLUMN_NAMES.get(name.strip().lower())
