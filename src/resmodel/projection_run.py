@@ -381,13 +381,6 @@ def _services_at_observed_sick_leave(loaded, result) -> tuple[float, pd.DataFram
     return observed, service_table(allocate(loaded.data, tree.snapshot(loaded.scenario.base_date), loaded.tariff))
 
 
-def _sfb_paid_hours_per_case(users: pd.DataFrame, cap: float) -> float:
-    """The municipality's hours a week per SFB case: the mean of min(cap, the case's weekly hours),
-    as the engine costs each case (a case under the cap pays only its own hours); the cap with no case."""
-    hours = users.loc[users["service"] == SFB, "weekly_hours"].astype(float)
-    return float(np.minimum(cap, hours).mean()) if len(hours) else cap
-
-
 def build_setup(loaded, result) -> ProjectionSetup:
     """The budget case of a loaded scenario and its base-year engine result."""
     resolved = _settings(loaded)
@@ -442,8 +435,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
             lss_cost_per_hour=lss_own / lss_hours if lss_hours else 0.0,
             lss_purchase_cost_per_hour=lss_bought / lss_hours if lss_hours else 0.0,
             own_provider_cost_per_hour=own_cost / own_hours if own_hours else 0.0,
-            sfb_hours_per_week=_sfb_paid_hours_per_case(users, cap),
-            sfb_case_hours=tuple(users.loc[users["service"] == SFB, "weekly_hours"].astype(float)),
+            sfb_case_hours=tuple(users.loc[users["service"] == SFB, "weekly_hours"].astype(float)),  # capped each
             sfb_cap_hours_per_week=cap,
             own_provider_rate_factor=s.own_provider_rate_factor,
             state_rate=pd.Series(rates), state_rate_extension=s.extensions.get("state_rate"),
