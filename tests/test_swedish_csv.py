@@ -51,6 +51,33 @@ def test_swedish_excel_csv_gives_identical_results(tmp_path, demo_result):
     pd.testing.assert_frame_equal(result.allocation.units, demo_result.allocation.units)
 
 
+def test_windows_1252_csv_gives_identical_results(tmp_path, demo_result):
+    """Swedish Excel's plain 'CSV (semikolonavgränsad)': ';', decimal commas and Windows-1252 bytes."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    for table in ("units", "users", "staff", "premises"):
+        frame = pd.read_csv(data / f"{table}.csv", dtype=str, keep_default_na=False)
+        frame = frame.apply(lambda column: column.map(lambda cell: _swedish(cell).replace("−", "-")))
+        frame.to_csv(data / f"{table}.csv", sep=";", index=False, encoding="cp1252")
+    assert b"K\xf6pta" in (data / "units.csv").read_bytes()  # 'ö' as one byte: not UTF-8
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: Windows CSV\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    result = run(load(scenario))
+    pd.testing.assert_frame_equal(result.allocation.units, demo_result.allocation.units)
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("id;namn\nA;Köpta\n".encode() + b"B;utf\xf6rare\n", "it mixes UTF-8 characters with other bytes"),
+    (b"id;namn\nA;x\nB;\x81\n", "file is not UTF-8 text"),  # 0x81: undefined in Windows-1252 too
+])
+def test_a_file_in_neither_encoding_is_refused_at_the_bad_byte(tmp_path, content, problem):
+    path = tmp_path / "t.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=r"t\.csv, row 3") as err:
+        read_raw(path, "t.csv")
+    assert problem in str(err.value)
+
+
 def test_a_bad_number_in_a_semicolon_file_is_located(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data" / "demokommun", data)

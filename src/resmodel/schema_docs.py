@@ -26,7 +26,8 @@ def data_dictionary() -> str:
     lines = ["# Data dictionary", "",
              "Generated from the table schemas in `src/resmodel/io/` (dictionary.py, candidates.py, shifts.py) by "
              "`python -m resmodel.schema_docs`; do not edit by hand.",
-             "Tables are CSV (UTF-8, header in row 1) or Excel `.xlsx` (first sheet), not both at",
+             "Tables are CSV (UTF-8, or Windows-1252 as Swedish Excel's plain 'CSV (semikolonavgränsad)' writes",
+             "it; header in row 1) or Excel `.xlsx` (first sheet), not both at",
              "once (a folder holding `users.csv` and `users.xlsx` is refused: which one is current?). A CSV has",
              "',' between cells and '.' as decimal point, or — as Swedish Excel saves 'CSV UTF-8' — ';' between",
              "cells, a decimal comma and spaces between thousands (`1 120 000,50`): in a ';' file the number cells",

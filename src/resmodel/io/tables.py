@@ -95,7 +95,8 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
             Location(file=display), f"unsupported file type '{suffix}'", "a .csv or .xlsx file",
             "save the table as CSV UTF-8 or Excel .xlsx",
         )
-    text = read_utf8(path, display, "CSV", "save as 'CSV UTF-8' or as Excel .xlsx", as_row=True, bom=True)
+    text = read_utf8(path, display, "CSV", "save as 'CSV UTF-8' or as Excel .xlsx", as_row=True, bom=True,
+                     windows_1252=True)
     rows = list(csv.reader(io.StringIO(text, newline=None)))  # universal newlines: CR-only files from old Macs
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError.at(

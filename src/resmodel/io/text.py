@@ -1,18 +1,44 @@
-"""Reading a text file as UTF-8, with the line of the first bad byte in the error."""
+"""Reading a text file as UTF-8 (or, for CSV, Windows-1252), with the line of the first bad byte in the error."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from resmodel.errors import InputError, Location
 
+#: a UTF-8 sequence for a non-ASCII character (e.g. 'ö' = C3 B6): a file holding one is UTF-8 at heart,
+#: so a bad byte elsewhere in it is damage, not another encoding
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
-def read_utf8(path: Path, display: str, kind: str, fix: str, as_row: bool = False, bom: bool = False) -> str:
-    """Decode ``path`` as UTF-8; a decoding error names the line (or spreadsheet row) of the bad byte."""
+
+def read_utf8(path: Path, display: str, kind: str, fix: str, as_row: bool = False, bom: bool = False,
+              windows_1252: bool = False) -> str:
+    """Decode ``path`` as UTF-8; a decoding error names the line (or spreadsheet row) of the bad byte.
+
+    With ``windows_1252``, a file that is not UTF-8 and holds no UTF-8 sequence at all is read as
+    Windows-1252, the encoding Swedish Excel's 'CSV (semikolonavgränsad)' writes (å ä ö as single bytes).
+    """
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError as exc:
+        mixed = bool(_UTF8_SEQUENCE.search(data))
+        text = _windows_1252(data) if windows_1252 and not mixed else None
+        if text is not None:
+            return text
         where = data.count(b"\n", 0, exc.start) + 1
         location = Location(file=display, row=where) if as_row else Location(file=display, line=where)
-        raise InputError.at(location, "file is not UTF-8 text", f"a UTF-8 encoded {kind} file", fix) from None
+        expected = f"a UTF-8 encoded {kind} file" + (" (or Windows-1252, as Excel's 'CSV (semikolonavgränsad)')"
+                                                     if windows_1252 else "")
+        problem = "file is not UTF-8 text" + (": it mixes UTF-8 characters with other bytes"
+                                               if windows_1252 and mixed else "")
+        raise InputError.at(location, problem, expected, fix) from None
+
+
+def _windows_1252(data: bytes) -> str | None:
+    """The bytes as Windows-1252 text, or None when they hold a byte that encoding leaves undefined."""
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
