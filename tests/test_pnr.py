@@ -32,13 +32,16 @@ def test_not_flagged(text):
                                   "1990-01-01-2389", "90-01-01-2389", "Ärende 19900101-2389 avslutat",
                                   "900161-2389", "19900161-2389",          # samordningsnummer: day + 60
                                   # the 12-digit form with century 18-20, with or without a separator
-                                  "199001012389", "19900101 2389", "19900101_2389", "200101151530", "180101011234"])
+                                  "199001012389", "19900101 2389", "19900101_2389", "200101151530", "180101011234",
+                                  # dashes a word processor writes for '-': en dash, minus sign, non-breaking hyphen
+                                  "900101\u20132389", "19900101\u22122389", "1990\u201301\u201301\u20132389",
+                                  "900101\u20112389"])
 def test_a_mistyped_number_written_as_one_is_refused(text):
     assert looks_like_pnr(text)
 
 
 @pytest.mark.parametrize("text", ["19900101-2385", "900101-2385", "199001012385", "9001012385", "900101 2385",
-                                  "900101_2385", "19900101+2385"])
+                                  "900101_2385", "19900101+2385", "900101\t2385"])
 def test_a_valid_number_is_refused(text):
     assert looks_like_pnr(text)
 

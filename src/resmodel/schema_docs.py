@@ -34,7 +34,7 @@ def data_dictionary() -> str:
              "of a column of numbers (at least half its filled cells) are read as numbers, text columns as typed.",
              "Rows in error",
              "messages are spreadsheet rows: the header is row 1. Ids are pseudonymous; a cell that looks like a",
-             "Swedish personal identity number is refused: written with '-' or '+' before the last four digits, or",
+             "Swedish personal identity number is refused: written with '-' (or an en dash) or '+' before the last four digits, or",
              "as an id of 10 or 12 digits that begins with a date, whatever its check digit (a mistyped number is",
              "still personal data); a plain 10-digit number elsewhere (an amount) only with a valid one.", ""]
     for schema in (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, ATTENDANCE, ROSTER):

@@ -5,11 +5,12 @@ followed by four digits; its date part must be plausible (month 1-12, day 1-31, 
 samordningsnummer). An input cell that contains one is refused, and the number itself is never echoed:
 
 * written the way people write an identity number -- a '-' or '+' between the date and the last four
-  digits (``19900101-2389``, ``900101-2389``, ``19900101+2389``) -- it is refused whatever its check
-  digit: a mistyped number is still personal data;
+  digits (``19900101-2389``, ``900101-2389``, ``19900101+2389``; an en dash, minus sign or other dash a
+  word processor puts for '-' counts as '-') -- it is refused whatever its check digit: a mistyped
+  number is still personal data;
 * a 12-digit number whose century is 18, 19 or 20 (``199001012389``, with or without a separator) is
   likewise refused whatever its check digit;
-* 10 digits without a '-'/'+' separator (``9001012389``, ``900101 2389``, ``900101_2389``), and 12 digits
+* 10 digits without a '-'/'+' separator (``9001012389``, ``900101 2389``, ``900101_2389``, a tab), and 12 digits
   with another century, are refused only with a valid Luhn check digit: ids and 10-digit amounts
   would otherwise be refused by chance.
 
@@ -34,9 +35,12 @@ from resmodel.errors import Location, PersonalDataError
 # 'M01-19121212-1212' must not consume the digits of the real number after it. The groups are
 # century, YY, '-', MM, '-', DD, separator, serial, check digit and whether '-' and a digit follow.
 _PNR_FORMS = tuple(re.compile(r"(?=(?<!\d)(?<!\d[.,])" + century
-                              + r"(\d{2})(-?)(\d{2})(-?)(\d{2})([-+ _]?)(\d{3})(\d)(?!\d)(-\d)?)")
+                              + r"(\d{2})(-?)(\d{2})(-?)(\d{2})([-+ _\t]?)(\d{3})(\d)(?!\d)(-\d)?)")
                    for century in (r"(\d{2})", r"()"))
 _CENTURIES = ("18", "19", "20")
+#: dashes a word processor or spreadsheet puts in place of a typed '-' (hyphen, non-breaking hyphen,
+#: figure dash, en dash, em dash, minus sign): read as '-', so '900101–2389' is written as a number too
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
 
 
 def _luhn_ok(nine_digits: str, check: str) -> bool:
@@ -50,6 +54,7 @@ def _luhn_ok(nine_digits: str, check: str) -> bool:
 def looks_like_pnr(text: str) -> bool:
     """True if ``text`` contains a personal identity number in the sense of the module docstring:
     a plausible date part and either a valid check digit or a form that needs none."""
+    text = text.translate(_DASHES)
     for m in (m for form in _PNR_FORMS for m in form.finditer(text)):
         century, yy, dash1, mm, dash2, dd, separator, serial, check, range_follows = m.groups()
         month, day = int(mm), int(dd)
