@@ -103,6 +103,38 @@ def test_tornado(app, tmp_path):
     assert (tmp_path / "t" / "tornado.png").exists()
 
 
+def test_manifests_say_what_each_result_rests_on(app, tmp_path, demo_result):
+    """project, compare and tornado write the run's hashes, the frame's hash, the volume models and what the
+    command adds (draws and seed, the tornado year), as manifest.json and a Manifest sheet."""
+    import json
+
+    from openpyxl import load_workbook
+
+    res = invoke(app, "project", SC / "base.yaml", "--draws", 20, "--seed", 5, "--out", tmp_path / "p")
+    assert res.exit_code == 0, res.output
+    base = json.loads((tmp_path / "p" / "manifest.json").read_text())
+    for key in ("scenario_hash", "parameter_hash", "data_hash", "seed", "resmodel_version"):
+        assert base[key] == demo_result.manifest[key], key
+    assert base["monte_carlo_draws"] == 20 and base["monte_carlo_seed"] == 5
+    assert base["projected_years"] == "2025–2034" and base["volume_models"]["daglig_verksamhet"] == "drift"
+    sheet = dict(load_workbook(tmp_path / "p" / "prognos.xlsx", read_only=True)["Manifest"].iter_rows(
+        min_row=2, values_only=True))
+    assert sheet["scenario_hash"] == base["scenario_hash"] and sheet["volume_models.daglig_verksamhet"] == "drift"
+    assert base["scenario_hash"][:12] in (tmp_path / "p" / "sammanfattning.html").read_text()
+    # another frame (no_indexation.yaml overrides it) gives another frame hash; compare records both scenarios
+    res = invoke(app, "compare", SC / "base.yaml", SC / "no_indexation.yaml", "--out", tmp_path / "c")
+    assert res.exit_code == 0, res.output
+    both = json.loads((tmp_path / "c" / "manifest.json").read_text())
+    assert both["reference"] == "base" and set(both["scenarios"]) == {"base", "no_indexation"}
+    assert both["scenarios"]["base"]["frame_hash"] == base["frame_hash"]
+    assert both["scenarios"]["no_indexation"]["frame_hash"] != base["frame_hash"]
+    assert "monte_carlo_draws" not in both["scenarios"]["base"]
+    res = invoke(app, "tornado", SC / "base.yaml", "--year", 2027, "--out", tmp_path / "t")
+    assert res.exit_code == 0, res.output
+    tornado = json.loads((tmp_path / "t" / "manifest.json").read_text())
+    assert tornado["tornado_year"] == 2027 and tornado["scenario_hash"] == base["scenario_hash"]
+
+
 def test_user_error_writes_nothing(app, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(f"name: bad\npurpose: x\nextends: {SC / 'base.yaml'}\nprojection:\n  frame:\n"

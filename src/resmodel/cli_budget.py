@@ -24,9 +24,10 @@ OutOpt = Annotated[Path | None, typer.Option(help="output folder (default: a fol
                                                   "earlier output of the same command, which is replaced")]
 # the files each command writes: an existing output folder may hold only these (io.writers.check_output_folder)
 PROJECT_OUTPUTS = ("prognos_per_ar.csv", "prognos_tjanster.csv", "prognos_manad.csv", "percentiler.csv",
-                   "prognos.xlsx", "prognos.png", "sammanfattning.html")
-COMPARE_OUTPUTS = ("jamforelse.csv", "vattenfall.csv", "jamforelse_enheter.csv", "jamforelse.xlsx", "vattenfall_*.png")
-TORNADO_OUTPUTS = ("tornado.csv", "tornado.png")
+                   "prognos.xlsx", "prognos.png", "sammanfattning.html", "manifest.json")
+COMPARE_OUTPUTS = ("jamforelse.csv", "vattenfall.csv", "jamforelse_enheter.csv", "jamforelse.xlsx", "vattenfall_*.png",
+                   "manifest.json")
+TORNADO_OUTPUTS = ("tornado.csv", "tornado.png", "manifest.json")
 INYEAR_OUTPUTS = ("helarsprognos.csv", "backtest.csv")
 TOPDOWN_OUTPUTS = ("omraden.csv", "tjanster.csv", "avstamning.csv")
 
@@ -98,7 +99,7 @@ def _chart(result, mc: pd.DataFrame | None, name: str) -> bytes:
 
 
 def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...], chart: str,
-          mc: pd.DataFrame | None, assumed: pd.DataFrame) -> str:
+          mc: pd.DataFrame | None, assumed: pd.DataFrame, manifest: dict) -> str:
     from resmodel.budget.areas import AREA_BY_KEY
 
     total = _msek(by_area[by_area["area"] == "total"], ["net_cost", "frame", "deviation"])
@@ -151,6 +152,10 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
 <h2>Antaganden — assumptions</h2>
 <table><tr><th style="text-align:left">Antagande</th><th>Enhet</th>{assumed_head}</tr>{assumed_rows}</table>
 <h2>Noter — notes (extrapolated inputs, pricing rules, held volumes)</h2><ul>{note_items}</ul>
+<p><small>resmodel {html.escape(str(manifest["resmodel_version"]))} · scenario-hash
+{html.escape(str(manifest["scenario_hash"]))[:12]} · parameter-hash {html.escape(str(manifest["parameter_hash"]))[:12]}
+· data-hash {html.escape(str(manifest["data_hash"]))[:12]} · ram-hash {html.escape(str(manifest["frame_hash"]))[:12]}
+(hela värden i manifest.json — full values in manifest.json)</small></p>
 </body></html>
 """
 
@@ -162,13 +167,21 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
             ) -> None:
     """Project net cost, frame and deviation per year and area; CSV, workbook, chart and HTML summary."""
     from resmodel.budget import montecarlo
-    from resmodel.projection_run import assumptions, run_setup, uncertainty_spec, yearly_by_area
+    from resmodel.io.writers import json_text
+    from resmodel.projection_run import (
+        assumptions,
+        projection_manifest,
+        run_setup,
+        uncertainty_spec,
+        yearly_by_area,
+    )
+    from resmodel.run import manifest_table
 
     if seed is not None and not draws:  # as the API: a seed without draws would have no effect
         raise InputError.at(Location(path="--seed"), "a seed without draws (it would have no effect)",
                             "--seed with --draws N", "add --draws N (e.g. 1000), or drop --seed")
     check_output_folder(out, PROJECT_OUTPUTS)
-    loaded, _, setup = _load(scenario, say_templates=False)  # the notes it prints include it
+    loaded, base, setup = _load(scenario, say_templates=False)  # the notes it prints include it
     result = run_setup(setup)
     by_area = yearly_by_area(result)
     mc_table = None
@@ -178,6 +191,8 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
             mc = montecarlo.run(setup.case, spec, draws=draws, seed=loaded.scenario.seed if seed is None else seed,
                                 progress=lambda done, total: bar.update(done - bar.pos))
         mc_table = mc.table
+    manifest = projection_manifest(base.manifest, setup, monte_carlo_draws=draws,
+                                   monte_carlo_seed=(loaded.scenario.seed if seed is None else seed) if draws else None)
     name = loaded.scenario.name
     chart = _chart(result, mc_table, name)
     money = {"net_cost": "#,##0", "frame": "#,##0", "deviation": "#,##0"}
@@ -188,7 +203,8 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
               "Prognos per tjänst": (result.yearly, {"value": "#,##0"}),
               "Volymmodeller": (setup.volume_models, {}),
               "Antaganden": (assumed, dict.fromkeys(assumed.columns[2:], "#,##0.00")),
-              "Noter": (pd.DataFrame({"note": list(result.notes)}), {})}
+              "Noter": (pd.DataFrame({"note": list(result.notes)}), {}),
+              "Manifest": (manifest_table(manifest), {})}
     files: dict[str, object] = {"prognos_per_ar.csv": by_area, "prognos_tjanster.csv": result.yearly,
                                 "prognos_manad.csv": result.monthly}
     if mc_table is not None:
@@ -199,7 +215,8 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     files["prognos.xlsx"] = sheets
     files["prognos.png"] = chart
     files["sammanfattning.html"] = _html(name, loaded.scenario.purpose, by_area, result.notes, "prognos.png", mc_table,
-                                         assumed)
+                                         assumed, manifest)
+    files["manifest.json"] = json_text(manifest)
     target = out or Path("results") / f"{name}_prognos"
     written = _write(target, files, PROJECT_OUTPUTS)
     total = _msek(by_area[by_area["area"] == "total"], ["net_cost", "frame", "deviation"]).drop(columns="area")
@@ -218,9 +235,12 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
             ) -> None:
     """Differences per year and area against the first scenario, a waterfall by driver, and each unit's
     base-year allocation."""
+    from resmodel import __version__
     from resmodel.budget import charts
     from resmodel.budget import compare as cmp
-    from resmodel.projection_run import run_setup
+    from resmodel.io.writers import json_text
+    from resmodel.projection_run import projection_manifest, run_setup
+    from resmodel.run import manifest_table
 
     if len(scenarios) < 2:
         raise InputError.at(Location(path="SCENARIOS"), "compare needs at least two scenarios",
@@ -229,17 +249,23 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         raise InputError.at(Location(path="--measure"), f"unknown measure '{measure}'",
                             "deviation, net_cost or frame", "choose one of them")
     check_output_folder(out, COMPARE_OUTPUTS)
-    runs, units = [], []
+    runs, units, bases = [], [], []
     for path in scenarios:
         loaded, base, setup = _load(path)
         runs.append((loaded.scenario.name, setup, run_setup(setup)))
         units.append(base.allocation.units)
+        bases.append(base)
     names = [n for n, _, _ in runs]
     dup = next((i for i, n in enumerate(names) if n in names[:i]), None)
     if dup is not None:
         raise InputError.at(Location(file=str(scenarios[dup]), path="name"),
                             f"two scenarios are named '{names[dup]}'", "a distinct 'name:' per scenario",
                             "rename one of them, or compare different scenarios")
+    manifest = {"resmodel_version": __version__, "reference": names[0], "waterfall_measure": measure,
+                "waterfall_year": year if year is not None else "summed over the horizon",
+                "scenarios": {name: {k: v for k, v in projection_manifest(base.manifest, setup).items()
+                                     if k != "resmodel_version"}
+                              for name, base, setup in zip(names, bases, (r[1] for r in runs), strict=True)}}
     ref_name, ref_setup, ref = runs[0]
     diffs, falls, files, by_unit = [], [], {}, []
     for (name, setup, result), unit_table in zip(runs[1:], units[1:], strict=True):
@@ -258,10 +284,12 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     unit_diff = pd.concat(by_unit, ignore_index=True)
     sheets = {"Jämförelse": (diff, {"value_a": "#,##0", "value_b": "#,##0", "difference": "#,##0"}),
               "Vattenfall": (fall, {"value": "#,##0", "cumulative": "#,##0"}),
-              "Per enhet": (unit_diff, {"value_a": "#,##0.00", "value_b": "#,##0.00", "difference": "#,##0.00"})}
+              "Per enhet": (unit_diff, {"value_a": "#,##0.00", "value_b": "#,##0.00", "difference": "#,##0.00"}),
+              "Manifest": (manifest_table(manifest), {})}
     target = out or Path("results") / ("jamforelse_" + "_".join(names))
     written = _write(target, {"jamforelse.csv": diff, "vattenfall.csv": fall, "jamforelse_enheter.csv": unit_diff,
-                              "jamforelse.xlsx": sheets, **files}, COMPARE_OUTPUTS)
+                              "jamforelse.xlsx": sheets, **files, "manifest.json": json_text(manifest)},
+                     COMPARE_OUTPUTS)
     sel = diff[(diff["area"] == "total") & (diff["measure"] == "deviation")]
     table = sel.pivot_table(index="period", columns="scenario_b", values="difference", sort=False) / MSEK
     typer.echo(f"difference in the board's deviation against '{ref_name}' (MSEK per year)")
@@ -294,13 +322,18 @@ def tornado(scenario: ScenarioArg, out: OutOpt = None,
             year: Annotated[int | None, typer.Option(help="year (default: summed over the horizon)")] = None) -> None:
     """Tornado: each driver ± a stated amount → effect on the board's deviation (CSV + PNG)."""
     from resmodel.budget import charts, sensitivity
+    from resmodel.io.writers import json_text
+    from resmodel.projection_run import projection_manifest
 
     check_output_folder(out, TORNADO_OUTPUTS)
-    loaded, _, setup = _load(scenario)
+    loaded, base, setup = _load(scenario)
     table = sensitivity.tornado(setup.case, year=year)
     name = loaded.scenario.name
+    manifest = projection_manifest(base.manifest, setup,
+                                   tornado_year=year if year is not None else "summed over the horizon")
     target = out or Path("results") / f"{name}_tornado"
-    written = _write(target, {"tornado.csv": table, "tornado.png": charts.tornado_png(table)}, TORNADO_OUTPUTS)
+    written = _write(target, {"tornado.csv": table, "tornado.png": charts.tornado_png(table),
+                              "manifest.json": json_text(manifest)}, TORNADO_OUTPUTS)
     typer.echo(f"tornado of the board's deviation, scenario '{name}' (MSEK)")
     shown = _msek(table[["label", "amount", "unit", "effect_low", "effect_high", "swing"]],
                   ["effect_low", "effect_high", "swing"])

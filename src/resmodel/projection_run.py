@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -54,6 +56,7 @@ class ProjectionSetup:
     settings: ResolvedProjection
     volume_models: pd.DataFrame   # service, model_used
     notes: tuple[str, ...] = ()   # forecast warnings, extrapolated state-rate years, volume changes
+    frame_hash: str = ""          # sha256 of the composed council frame (it may live outside the data folder)
 
 
 def _settings(loaded) -> ResolvedProjection:
@@ -499,7 +502,22 @@ def build_setup(loaded, result) -> ProjectionSetup:
     start = (f"base year {base_year}: frame {base_frame / 1e6:,.1f} MSEK against a net cost of {base_net / 1e6:,.1f} "
              f"MSEK (the engine and other_services.csv), a deviation of {(base_frame - base_net) / 1e6:+,.1f} MSEK "
              "that the projected years start from")
-    return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded), start, *notes])))
+    frame_hash = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded), start, *notes])),
+                           frame_hash)
+
+
+def projection_manifest(run_manifest: Mapping, setup: ProjectionSetup, **extra) -> dict:
+    """What a projection rests on, for its manifest.json and Manifest sheet: the base-year run's manifest
+    (version, scenario, parameter and data hashes) with the frame's hash, the projected years and each
+    service's volume model; ``extra`` adds what the command adds (Monte Carlo draws and seed, a year)."""
+    inputs = setup.case.inputs
+    return {**{k: v for k, v in run_manifest.items() if k != "allocation_key"},
+            "frame_hash": setup.frame_hash,
+            "projected_years": f"{inputs.base_year + 1}–{inputs.base_year + inputs.years}",
+            "volume_models": dict(zip(setup.volume_models["service"], setup.volume_models["model_used"],
+                                      strict=True)),
+            **extra}
 
 
 def template_notes(loaded) -> list[str]:

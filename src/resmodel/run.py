@@ -160,6 +160,16 @@ def parameter_table(snapshot: Snapshot, tree: ParameterTree) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def manifest_table(manifest: dict) -> pd.DataFrame:
+    """The manifest as the workbooks' Manifest sheet: one row per key, nested mappings' keys as 'key.sub'."""
+    def flat(prefix: str, value) -> list[tuple[str, str]]:
+        if isinstance(value, dict):
+            return [row for k, v in value.items() for row in flat(f"{prefix}.{k}" if prefix else str(k), v)]
+        return [(prefix, str(value))]
+
+    return pd.DataFrame(sorted(flat("", manifest)), columns=["nyckel (key)", "värde (value)"])
+
+
 RUN_OUTPUTS = ("resultat.csv", "enheter.csv", "brukare.csv", "resmodel_*.xlsx", "manifest.json")  # see write_outputs
 
 
@@ -185,7 +195,7 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
                for key, label in MEASURE_LABELS.items() if key != "users"}
     warnings = pd.DataFrame([(w.check, str(w.location), w.message, ", ".join(w.units)) for w in result.warnings],
                             columns=["kontroll (check)", "plats (location)", "meddelande (message)", "enheter (units)"])
-    manifest = pd.DataFrame(sorted((k, str(v)) for k, v in result.manifest.items()), columns=["nyckel (key)", "värde (value)"])
+    manifest = manifest_table(result.manifest)
     files = ["resultat.csv", "enheter.csv", "brukare.csv", f"resmodel_{name}.xlsx", "manifest.json"]
 
     def write(folder: Path) -> None:

@@ -88,8 +88,13 @@ def write_workbook(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], path:
     _normalise_zip(path)
 
 
+def json_text(data: dict) -> str:
+    """JSON as every output writes it: sorted keys, indented, UTF-8 characters as they are."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def write_json(data: dict, path: Path) -> None:
-    path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json_text(data), encoding="utf-8")
 
 
 OS_CLUTTER = (".DS_Store", "Thumbs.db", "desktop.ini")  # files a file browser leaves in any folder it shows
