@@ -44,7 +44,7 @@ def test_demo_writes_every_file_and_the_printed_week_matches_them(demo_out):
     out, stdout = demo_out
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["shift_need.csv", "shift_plan.csv", "shift_summary.csv", "shift_comparison.csv", "roster_short.csv",
-         "shift_chart.png", "shift_plan.xlsx"])
+         "shift_chart.png", "shift_plan.xlsx", "manifest.json"])
     summary = pd.read_csv(out / "shift_summary.csv").set_index("weekday")
     plan = pd.read_csv(out / "shift_plan.csv")
     need = pd.read_csv(out / "shift_need.csv")

@@ -22,10 +22,11 @@ from resmodel.io.writers import check_output_folder
 PathOpt = Annotated[Path, typer.Option(help="output folder (new, empty, or an earlier output of the same command, "
                                             "which is replaced)")]
 # the files each command writes: an existing --out folder may hold only these (io.writers.check_output_folder)
-BACKTEST_OUTPUTS = ("backtest_metrics.csv", "backtest_cv.csv", "backtest.png")
-FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast.png", "forecast.csv")
-NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_backtest.csv", "nowcast_backtest_detail.csv", "nowcast.png")
-QUEUE_OUTPUTS = ("queue_monthly.csv", "queue_quarterly.csv", "queue_waits.csv")
+BACKTEST_OUTPUTS = ("backtest_metrics.csv", "backtest_cv.csv", "backtest.png", "manifest.json")
+FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast.png", "forecast.csv", "manifest.json")
+NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_backtest.csv", "nowcast_backtest_detail.csv", "nowcast.png",
+                   "manifest.json")
+QUEUE_OUTPUTS = ("queue_monthly.csv", "queue_quarterly.csv", "queue_waits.csv", "manifest.json")
 
 
 def _warn(warnings: list[Warning_], limit: int = 15) -> None:
@@ -137,6 +138,7 @@ def _parse_models(text: str, freq: str, driver: bool, flows: dict) -> list:
 
 
 def backtest(
+    ctx: typer.Context,
     series: Annotated[Path, typer.Option(help="series file: unique_id,ds,y or a volume history")],
     h: Annotated[int | None, typer.Option(help="horizon in periods (default 12 monthly, 1 yearly)")] = None,
     windows: Annotated[int | None, typer.Option(help="rolling origins (default up to 8)")] = None,
@@ -155,6 +157,7 @@ def backtest(
     from resmodel.forecast.crossval import MIN_POINTS
     from resmodel.forecast.forecaster import Forecaster
     from resmodel.forecast.frame import DS, FREQ_NAMES, ID, MONTHLY, format_ds, split_series
+    from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_series, write_atomically
 
     check_output_folder(out, BACKTEST_OUTPUTS)
@@ -221,7 +224,8 @@ def backtest(
     _echo_verdict(metrics)
     fig = _backtest_figure(metrics)
     files = write_atomically(out, {"backtest_metrics.csv": csv_writer(metrics), "backtest_cv.csv": csv_writer(cv_all),
-                                   "backtest.png": _png_writer(fig)}, BACKTEST_OUTPUTS)
+                                   "backtest.png": _png_writer(fig),
+                                   "manifest.json": manifest_writer(ctx.info_name, ctx.params)}, BACKTEST_OUTPUTS)
     _warn(warns)
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
@@ -302,6 +306,7 @@ def _parse_spec(items: list[str]) -> tuple[dict, str | None]:
 
 
 def forecast(
+    ctx: typer.Context,
     series: Annotated[Path, typer.Option(help="volume history (month,service,level,volume) or unique_id,ds,y file")],
     h: Annotated[int | None, typer.Option(help="horizon in periods (default 120 months for a volume history)")] = None,
     model: Annotated[list[str] | None, typer.Option(
@@ -319,6 +324,7 @@ def forecast(
     from resmodel.forecast.frame import format_ds
     from resmodel.forecast.interface import age_shares_from_users, forecast_volumes, user_ages_by_level
     from resmodel.forecast.stockflow import DEFAULT_EXIT_AGE
+    from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import (
         csv_writer,
         read_flows,
@@ -371,8 +377,8 @@ def forecast(
         typer.echo(f"(the first five years; every month and level is in volume_forecast.csv. How far to trust the "
                    f"intervals: resmodel backtest --series {series} — docs/forecast-accuracy.md)")
         fig = _forecast_figure(history, result.table)
-        files = write_atomically(out, {"volume_forecast.csv": csv_writer(table), "volume_forecast.png": _png_writer(fig)},
-                                 FORECAST_OUTPUTS)
+        files = write_atomically(out, {"volume_forecast.csv": csv_writer(table), "volume_forecast.png": _png_writer(fig),
+                                       "manifest.json": manifest_writer(ctx.info_name, ctx.params)}, FORECAST_OUTPUTS)
         _warn(result.warnings)
     else:
         if spec:
@@ -389,7 +395,9 @@ def forecast(
             parts.append(res.assign(ds=format_ds(res["ds"], freq)))
         table = pd.concat(parts, ignore_index=True)
         _table(table)
-        files = write_atomically(out, {"forecast.csv": csv_writer(table)}, FORECAST_OUTPUTS)
+        files = write_atomically(out, {"forecast.csv": csv_writer(table),
+                                       "manifest.json": manifest_writer(ctx.info_name, ctx.params)},
+                                 FORECAST_OUTPUTS)
         _warn(warns)
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
@@ -426,6 +434,7 @@ def _forecast_figure(history: pd.DataFrame, table: pd.DataFrame):
 
 
 def nowcast(
+    ctx: typer.Context,
     triangle: Annotated[Path, typer.Option(help="invoices: service_month, reporting_month, cases/amount_sek")],
     value: Annotated[str, typer.Option(help="column to complete: amount_sek or cases")] = "amount_sek",
     as_of: Annotated[str | None, typer.Option(help="complete as known at this month YYYY-MM (default: last)")] = None,
@@ -436,6 +445,7 @@ def nowcast(
     """Complete recent months of a late-reporting invoice triangle (chain ladder) and backtest it."""
     from resmodel.forecast.nowcast import NowcastParams, backtest_nowcast, build_triangle
     from resmodel.forecast.nowcast import nowcast as run_nowcast
+    from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_triangle, write_atomically
 
     check_output_folder(out, NOWCAST_OUTPUTS)
@@ -480,7 +490,8 @@ def nowcast(
     det = detail.assign(service_month=detail["service_month"].dt.strftime("%Y-%m"),
                         origin=detail["origin"].dt.strftime("%Y-%m"))
     files = write_atomically(out, {"nowcast.csv": csv_writer(out_table), "nowcast_backtest.csv": csv_writer(summary),
-                                   "nowcast_backtest_detail.csv": csv_writer(det), "nowcast.png": _png_writer(fig)},
+                                   "nowcast_backtest_detail.csv": csv_writer(det), "nowcast.png": _png_writer(fig),
+                                   "manifest.json": manifest_writer(ctx.info_name, ctx.params)},
                              NOWCAST_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
@@ -561,6 +572,7 @@ def _scenario_volume_changes(scenario: Path, service: str) -> str:
 
 
 def queue(
+    ctx: typer.Context,
     demand: Annotated[Path, typer.Option(help="volume forecast or history (month, service, volume)")],
     service: Annotated[str, typer.Option(help="service whose demand is simulated")],
     demand_column: Annotated[str, typer.Option(
@@ -582,6 +594,7 @@ def queue(
     """Simulate decisions not executed: queue, waiting times, quarterly >3-month counts, fee exposure."""
     from resmodel.forecast.demand import demand_from_table
     from resmodel.forecast.queue import QueueParams, QueueState, simulate_queue
+    from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_capacity, read_demand_table, write_atomically
 
     check_output_folder(out, QUEUE_OUTPUTS)
@@ -660,7 +673,8 @@ def queue(
     monthly = result.monthly.assign(month=result.monthly["month"].dt.strftime("%Y-%m"))
     files = write_atomically(out, {"queue_monthly.csv": csv_writer(monthly),
                                    "queue_quarterly.csv": csv_writer(result.quarterly),
-                                   "queue_waits.csv": csv_writer(result.waits)}, QUEUE_OUTPUTS)
+                                   "queue_waits.csv": csv_writer(result.waits),
+                                   "manifest.json": manifest_writer(ctx.info_name, ctx.params)}, QUEUE_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
 

@@ -16,7 +16,8 @@ import typer
 
 from resmodel.errors import InputError, Location
 
-PLAN_OUTPUTS = ("premises_plan.csv", "premises_yearly.csv", "premises_by_level.csv", "capacity_plan.csv")
+PLAN_OUTPUTS = ("premises_plan.csv", "premises_yearly.csv", "premises_by_level.csv", "capacity_plan.csv",
+                "manifest.json")
 
 
 def _non_negative(option: str, value: float | None) -> None:
@@ -26,6 +27,7 @@ def _non_negative(option: str, value: float | None) -> None:
 
 
 def plan_premises(
+    ctx: typer.Context,
     demand: Annotated[Path, typer.Option(help="volume forecast (month, service, volume), e.g. from resmodel forecast")],
     service: Annotated[str, typer.Option(help="service whose premises are planned")],
     candidates: Annotated[Path, typer.Option(help="candidate premises CSV/XLSX (docs/planning.md)")],
@@ -49,6 +51,7 @@ def plan_premises(
 ) -> None:
     """Premises plan: which candidate premises to open and when, at the least cost (MIP, CBC)."""
     from resmodel.io.candidates import read_candidates
+    from resmodel.io.manifest import manifest_writer
     from resmodel.io.pnr import check_option_for_pnr
     from resmodel.io.series import csv_writer, read_demand_table, write_atomically
     from resmodel.io.writers import check_output_folder
@@ -81,9 +84,12 @@ def plan_premises(
                             "on totals")
     notes: list[str] = []
     base: float | pd.DataFrame = float(places) if places is not None else 0.0
+    run_manifest = None
     if scenario is not None:
         loaded = load(scenario)
-        inputs = scenario_inputs(loaded, run(loaded), service, str(scenario))
+        base_run = run(loaded)
+        run_manifest = base_run.manifest
+        inputs = scenario_inputs(loaded, base_run, service, str(scenario))
         base, notes = (inputs.groups if by_level else inputs.places), [*inputs.notes, *cost_notes(
             inputs, own_cost_per_place, external_price, no_external)]
         own_cost_per_place = inputs.own_cost_per_place if own_cost_per_place is None else own_cost_per_place
@@ -112,7 +118,9 @@ def plan_premises(
     writers = {"premises_plan.csv": csv_writer(plan.plan), "premises_yearly.csv": csv_writer(plan.yearly)}
     if plan.by_level is not None:
         writers["premises_by_level.csv"] = csv_writer(plan.by_level)
-    files = write_atomically(out, writers | {"capacity_plan.csv": csv_writer(plan.capacity)}, PLAN_OUTPUTS)
+    writers["capacity_plan.csv"] = csv_writer(plan.capacity)
+    writers["manifest.json"] = manifest_writer(ctx.info_name, ctx.params, run_manifest)
+    files = write_atomically(out, writers, PLAN_OUTPUTS)
     column = f" --demand-column {demand_column}" if demand_column != "volume" else ""
     typer.echo(f"wrote {', '.join(files)} to {out}; the queue under the plan, month by month: resmodel queue "
                f"--demand {demand} --service {service}{column} --capacity {out / 'capacity_plan.csv'}")

@@ -17,10 +17,11 @@ import typer
 #: the scenario used when --scenario is not given: the shipped example, relative to the current folder
 DEFAULT_SCENARIO = Path("scenarios/base.yaml")
 SHIFT_OUTPUTS = ("shift_need.csv", "shift_plan.csv", "shift_summary.csv", "shift_comparison.csv",
-                 "roster_short.csv", "shift_pooling.csv", "shift_chart.png", "shift_plan.xlsx")
+                 "roster_short.csv", "shift_pooling.csv", "shift_chart.png", "shift_plan.xlsx", "manifest.json")
 
 
 def shift_plan(
+    ctx: typer.Context,
     unit: Annotated[list[str], typer.Option(help="daily-activity unit (unit_id of units.csv); repeat it to plan "
                                                  "units staffed together, e.g. in the same premises")],
     attendance: Annotated[list[Path], typer.Option(help="attendance schedule CSV/XLSX: user_id, weekday, start, end "
@@ -41,6 +42,7 @@ def shift_plan(
     (integer programme, CBC), and the roster against both."""
     from resmodel.allocation.engine import constants
     from resmodel.errors import InputError, Location
+    from resmodel.io.manifest import manifest_writer
     from resmodel.io.pnr import check_option_for_pnr
     from resmodel.io.series import csv_writer, write_atomically
     from resmodel.io.shifts import check_slot_grid, read_attendances, read_roster
@@ -74,7 +76,8 @@ def shift_plan(
     if roster is not None:
         shifts = read_roster(roster, str(roster))
         check_slot_grid(shifts, ("start", "end", "break_start", "break_end"), slot_minutes, str(roster))
-    units = run(loaded).allocation.units
+    base_run = run(loaded)
+    units = base_run.allocation.units
     rows = units.set_index("unit_id").loc[unit].reset_index()
     plan = plan_units(table, shifts, rows, loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), rules,
                       constants(loaded.snapshot))
@@ -94,6 +97,7 @@ def shift_plan(
     writers["shift_plan.xlsx"] = lambda path: write_workbook(workbook, path)
     png = shift_chart_png(plan.need, "+".join(plan.unit_ids))
     writers["shift_chart.png"] = lambda path: path.write_bytes(png)
+    writers["manifest.json"] = manifest_writer(ctx.info_name, ctx.params, base_run.manifest)
     files = write_atomically(out, writers, SHIFT_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
 

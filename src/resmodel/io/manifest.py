@@ -1,0 +1,52 @@
+"""The manifest of a file-based command (forecast, backtest, nowcast, queue, plan-premises, shift-plan):
+what its outputs rest on — the resmodel version, every option, each input file's content hash and, where
+a scenario was read, its run's scenario, parameter and data hashes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from resmodel import __version__
+from resmodel.io.scenario import display_path
+from resmodel.io.writers import json_text
+
+#: the run manifest's keys a command that reads a scenario records under 'scenario'
+SCENARIO_KEYS = ("scenario", "scenario_chain", "scenario_hash", "parameter_hash", "data_hash", "base_date")
+
+
+def _file(path: Path) -> dict[str, str]:
+    """A file (or a folder's files, in name order) by its shown path and sha256."""
+    digest = hashlib.sha256()
+    for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+        if file.is_file():
+            digest.update(file.relative_to(path).as_posix().encode() if path.is_dir() else b"")
+            digest.update(file.read_bytes())
+    return {"file": display_path(path), "sha256": digest.hexdigest()}
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, Path):
+        return _file(value)
+    if isinstance(value, list | tuple):
+        return [_value(v) for v in value]
+    return value
+
+
+def command_manifest(command: str, params: Mapping[str, Any], run_manifest: Mapping | None = None) -> dict:
+    """``params`` are the command's options by name (click's ``ctx.params``; the output folder is left
+    out, as it does not change the results); file options become {file, sha256}."""
+    manifest = {"resmodel_version": __version__, "command": command,
+                "options": {name: _value(v) for name, v in params.items() if name != "out"}}
+    if run_manifest is not None:
+        manifest["scenario"] = {k: run_manifest[k] for k in SCENARIO_KEYS}
+    return manifest
+
+
+def manifest_writer(command: str, params: Mapping[str, Any], run_manifest: Mapping | None = None
+                    ) -> Callable[[Path], None]:
+    """A writer for write_atomically: the command's manifest.json, as every output writes JSON."""
+    text = json_text(command_manifest(command, params, run_manifest))
+    return lambda path: path.write_text(text, encoding="utf-8")

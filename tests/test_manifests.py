@@ -1,0 +1,68 @@
+"""Every command that writes results writes a manifest.json saying what they rest on: the file-based
+commands record their options, each input file's sha256 and, where a scenario was read, its run's hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+
+from resmodel.cli_forecast import register as register_forecast
+from resmodel.cli_planning import register as register_planning
+from resmodel.cli_shifts import register as register_shifts
+from tests.clirun import invoke
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demokommun"
+BASE = ROOT / "scenarios" / "base.yaml"
+
+
+@pytest.fixture(scope="module")
+def app():
+    app = typer.Typer()
+    for register in (register_forecast, register_planning, register_shifts):
+        register(app)
+    return app
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_forecast_records_its_options_and_the_series_hash(app, tmp_path):
+    series = tmp_path / "history.csv"
+    series.write_bytes((DEMO / "volume_history.csv").read_bytes())
+    out = tmp_path / "fc"
+    code, _, stderr = invoke(app, "forecast", "--series", series, "--model", "daglig_verksamhet=ets", "--h", 24,
+                             "--out", out)
+    assert code == 0, stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["command"] == "forecast" and manifest["resmodel_version"]
+    assert manifest["options"]["series"] == {"file": str(series), "sha256": _sha(series)}
+    assert manifest["options"]["model"] == ["daglig_verksamhet=ets"] and manifest["options"]["h"] == 24
+    assert "out" not in manifest["options"] and "scenario" not in manifest
+    # another history gives another hash: the manifest tells the two forecasts apart
+    table = pd.read_csv(series)
+    table.loc[0, "volume"] += 1
+    table.to_csv(series, index=False)
+    code, _, stderr = invoke(app, "forecast", "--series", series, "--model", "daglig_verksamhet=ets", "--h", 24,
+                             "--out", out)
+    assert code == 0, stderr
+    assert json.loads((out / "manifest.json").read_text())["options"]["series"]["sha256"] == _sha(series) != \
+        manifest["options"]["series"]["sha256"]
+
+
+def test_commands_that_read_a_scenario_record_its_run_hashes(app, tmp_path, demo_result):
+    code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", DEMO / "attendance_DV001.csv",
+                             "--scenario", BASE, "--out", tmp_path / "s")
+    assert code == 0, stderr
+    manifest = json.loads((tmp_path / "s" / "manifest.json").read_text())
+    for key in ("scenario_hash", "parameter_hash", "data_hash"):
+        assert manifest["scenario"][key] == demo_result.manifest[key], key
+    assert manifest["options"]["unit"] == ["DV001"] and manifest["options"]["slot_minutes"] == 30
+    assert manifest["options"]["attendance"][0]["sha256"] == _sha(DEMO / "attendance_DV001.csv")
+    assert manifest["options"]["roster"] is None
