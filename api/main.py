@@ -1,31 +1,46 @@
-"""Small HTTP API over resmodel (FastAPI), one router per resource: run a shipped scenario and get
-its per-service summary (``POST /runs``), project its net cost, frame and deviation per report
-area and year with optional Monte Carlo percentiles (``POST /projections``), forecast any
+"""Small HTTP API over resmodel (FastAPI), one router per resource: list the shipped scenarios
+(``GET /scenarios``), run one and get its per-service and per-unit results (``POST /runs``), project its net cost, frame and deviation per report
+area and year with optional Monte Carlo percentiles (``POST /projections``), compare scenarios by year,
+driver and unit (``POST /comparisons``), forecast any
 series sent as a long table (``POST /forecasts``), plan which premises to open
 (``POST /premises-plans``), or plan a daily-activity unit's shifts against its attendance
 (``POST /shift-plans``).
 
 Settings come from the environment: RESMODEL_SCENARIOS (folder of scenario files, default
-./scenarios). User mistakes are 4xx in one shape (``api.problems``) with the location of each
+./scenarios) and RESMODEL_CORS_ORIGINS (comma-separated origins a browser page may call from, e.g.
+https://intranat.kommun.se; default none). User mistakes are 4xx in one shape (``api.problems``) with the location of each
 problem; the model version is in every response."""
 
 from __future__ import annotations
 
+import os
+
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import forecasts, premises_plans, projections, runs, shift_plans
-from api.problems import http_error_handler, request_validation_handler
+from api import comparisons, forecasts, meta, premises_plans, projections, runs, scenarios, shift_plans
+from api.problems import PROBLEM_RESPONSES, http_error_handler, request_validation_handler
 from resmodel import __version__
 
-app = FastAPI(title="resmodel", version=__version__)
-app.add_exception_handler(RequestValidationError, request_validation_handler)
-app.add_exception_handler(StarletteHTTPException, http_error_handler)
-for module in (runs, projections, forecasts, premises_plans, shift_plans):
-    app.include_router(module.router)
+
+def create_app() -> FastAPI:
+    """The application, with CORS for the origins in RESMODEL_CORS_ORIGINS (read when it is created)."""
+    app = FastAPI(title="resmodel", version=__version__, responses=PROBLEM_RESPONSES,
+                  description="Need-level resource allocation, volume forecasts, budget projection, premises and "
+                              "shift plans for a Swedish disability-support board (funktionsstödsnämnd). Every error "
+                              "response has the one shape ProblemBody: each problem's JSON path, what was expected and "
+                              "how to fix it. Amounts are SEK.")
+    app.add_exception_handler(RequestValidationError, request_validation_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    origins = [o.strip() for o in os.environ.get("RESMODEL_CORS_ORIGINS", "").split(",") if o.strip()]
+    if origins:  # a browser page on another origin (an intranet page) may call the API
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type"])
+    for module in (scenarios, runs, projections, comparisons, forecasts, premises_plans, shift_plans, meta):
+        app.include_router(module.router)
+    return app
 
 
-@app.get("/version")
-def version() -> dict[str, str]:
-    return {"resmodel_version": __version__}
+app = create_app()

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import HTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -21,8 +21,8 @@ from resmodel import __version__
 from resmodel.errors import Problem, ResmodelError, shown
 from resmodel.io.pnr import looks_like_pnr
 
-ENDPOINTS = ("POST /runs, POST /projections, POST /forecasts, POST /premises-plans, POST /shift-plans, "
-             "GET /version (the schema: GET /docs)")
+ENDPOINTS = ("GET /scenarios, POST /runs, POST /projections, POST /comparisons, POST /forecasts, POST /premises-plans, "
+             "POST /shift-plans, GET /version (the schema: GET /docs)")
 SCHEMA_HINT = "see the request schema at GET /docs"
 
 
@@ -44,6 +44,33 @@ class RequestBody(BaseModel):
                     "unknown_field", "unknown field {names}. Expected only: {allowed}. Fix: correct the spelling "
                     "or remove the field", {"names": names, "allowed": ", ".join(cls.model_fields)})
         return data
+
+
+class ProblemItem(BaseModel):
+    """One problem: where (the JSON path in the request, e.g. ["body", "series", 3, "y"]) and a message
+    saying what was wrong, what was expected and how to fix it."""
+
+    loc: list[str | int]
+    msg: str
+    series: str | None = Field(None, description="POST /forecasts only: the unique_id of the series concerned")
+
+
+class ProblemDetail(BaseModel):
+    problems: list[ProblemItem] = Field(description="at most 20, then one line counting the rest")
+    resmodel_version: str
+
+
+class ProblemBody(BaseModel):
+    """Every error response (400, 404, 405, 422) has this one shape."""
+
+    detail: ProblemDetail
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ProblemBody, "description": "the body could not be read (not UTF-8 JSON)"},
+    404: {"model": ProblemBody, "description": "no such scenario (the message lists those there) or endpoint"},
+    422: {"model": ProblemBody, "description": "a problem in the request or in the scenario's files, located"},
+}
 
 
 MAX_MESSAGE = 2000  # characters of one problem message; a message repeats some of the request

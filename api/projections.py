@@ -35,13 +35,27 @@ class VolumeModel(BaseModel):
     model_used: str
 
 
+class ServiceYear(BaseModel):
+    year: int
+    service: str = Field(description="service (insats), or 'total' for an area's total")
+    area: str = Field(description="the report area the service belongs to")
+    measure: str = Field(description="volume (users or cases, mean of the months; the own provider's: hours), "
+                         "hours, staff_cost, premises_cost, other_cost, revenue, adjustment, gross_cost, net_cost (SEK "
+                         "per year); on the area totals also frame, its parts frame_* and deviation")
+    value: float
+
+
 class Percentiles(BaseModel):
     year: int
     area: str
-    measure: str
+    measure: str = Field(description="net_cost, frame or deviation (SEK per year)")
     mean: float
     p05: float
-    p50: float
+    p10: float
+    p25: float
+    p50: float = Field(description="the median of the draws (not the deterministic figure of 'years')")
+    p75: float
+    p90: float
     p95: float
 
 
@@ -49,7 +63,9 @@ class ProjectionResponse(BaseModel):
     resmodel_version: str
     scenario: str
     scenario_hash: str
-    years: list[AreaYear]
+    years: list[AreaYear] = Field(description="the deterministic projection per report area and year (amounts "
+                                  "in SEK, current prices), as prognos_per_ar.csv")
+    services: list[ServiceYear] = Field(description="per year, service and measure, as prognos_tjanster.csv")
     volume_models: list[VolumeModel]
     notes: list[str]
     draws: int
@@ -87,11 +103,15 @@ def create_projection(request: ProjectionRequest) -> ProjectionResponse:
         t = mc.table
         t = t[(t["service"] == "total") & t["measure"].isin(["net_cost", "frame", "deviation"])]
         percentiles = [Percentiles(year=int(r.period), area=r.area, measure=r.measure, mean=r.mean, p05=r.p05,
-                                   p50=r.p50, p95=r.p95) for r in t.itertuples(index=False)]
+                                   p10=r.p10, p25=r.p25, p50=r.p50, p75=r.p75, p90=r.p90, p95=r.p95)
+                       for r in t.itertuples(index=False)]
     years = [AreaYear(year=int(r.year), area=r.area, net_cost=r.net_cost, frame=r.frame, deviation=r.deviation)
              for r in yearly_by_area(result).itertuples(index=False)]
+    services = [ServiceYear(year=int(r.period), service=r.service, area=r.area, measure=r.measure, value=r.value)
+                for r in result.yearly.itertuples(index=False)]
     models = [VolumeModel(service=r.service, model_used=r.model_used)
               for r in setup.volume_models.itertuples(index=False)]
     return ProjectionResponse(resmodel_version=__version__, scenario=loaded.scenario.name,
-                              scenario_hash=loaded.scenario.content_hash, years=years, volume_models=models,
+                              scenario_hash=loaded.scenario.content_hash, years=years, services=services,
+                              volume_models=models,
                               notes=list(result.notes), draws=request.draws, seed=seed, percentiles=percentiles)

@@ -1,16 +1,18 @@
-"""``POST /runs``: the base-year allocation of a shipped scenario, per service."""
+"""``POST /runs``: the base-year allocation of a shipped scenario, per service and per unit (as
+`resmodel run`'s summary and enheter.csv)."""
 
 from __future__ import annotations
 
 import os
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, create_model
 
 from api.problems import RequestBody
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
+from resmodel.report import ID_LABELS, MEASURE_LABELS
 from resmodel.run import run
 
 router = APIRouter()
@@ -20,34 +22,40 @@ class RunRequest(RequestBody):
     scenario: str = SCENARIO_NAME
 
 
-class ServiceRow(BaseModel):
-    service: str
-    users: float
-    fte_required: float
-    fte_roster: float
-    staffing_gap_fte: float
-    net_cost: float
-    allocation: float
+#: every measure of a run, described with the workbook's Swedish label and English gloss; amounts are SEK
+#: for the base year, hours per year, users the count on the base date
+_MEASURES = {key: (float, Field(description=label + (" — per year" if "kr" in label or "timmar" in label else "")))
+             for key, label in MEASURE_LABELS.items()}
+ServiceRow = create_model("ServiceRow", service=(str, Field(description=ID_LABELS["service"])), **_MEASURES)
+UnitRow = create_model("UnitRow", **{key: (str, Field(description=ID_LABELS[key]))
+                                     for key in ("unit_id", "name", "service", "regi", "section")}, **_MEASURES)
 
 
 class RunResponse(BaseModel):
     resmodel_version: str
     scenario: str
     scenario_hash: str
-    services: list[ServiceRow]
-    warnings: list[str]  # data-quality warnings, as `resmodel run` prints them (paths relative to the project)
+    base_date: str = Field(description="the date the base-year snapshot of the parameters is taken at")
+    services: list[ServiceRow] = Field(description="per service, by the users' service (the personal-assistance "
+                                       "units' roster is shared among LSS and SFB users), as `resmodel run` prints")
+    units: list[UnitRow] = Field(description="per unit, as enheter.csv and the Enheter sheet: a section manager's "
+                                 "need against roster (staffing_gap_* = roster − need; negative = understaffed)")
+    warnings: list[str] = Field(description="data-quality warnings as `resmodel run` prints them: '[check] file, "
+                                "location: message' (paths relative to the project)")
 
 
 @router.post("/runs", response_model=RunResponse)
 def create_run(request: RunRequest) -> RunResponse:
+    """The base-year allocation: hours, FTE, cost, allocated budget and staffing gap per service and unit."""
     loaded = load_scenario(request.scenario)
     try:
         result = run(loaded)
     except ResmodelError as exc:
         raise scenario_error(exc) from None
-    rows = result.services[["service", "users", "fte_required", "fte_roster", "staffing_gap_fte", "net_cost",
-                            "allocation"]].to_dict(orient="records")
     project = str(scenario_folder().resolve().parent) + os.sep
     return RunResponse(resmodel_version=__version__, scenario=result.loaded.scenario.name,
-                       scenario_hash=result.loaded.scenario.content_hash, services=[ServiceRow(**r) for r in rows],
+                       scenario_hash=result.loaded.scenario.content_hash,
+                       base_date=result.loaded.scenario.base_date.isoformat(),
+                       services=[ServiceRow(**r) for r in result.services.to_dict(orient="records")],
+                       units=[UnitRow(**r) for r in result.allocation.units.to_dict(orient="records")],
                        warnings=[str(w).replace(project, "") for w in result.warnings])

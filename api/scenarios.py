@@ -1,17 +1,22 @@
-"""Shipped scenarios by name, from the folder in RESMODEL_SCENARIOS (default ./scenarios)."""
+"""Shipped scenarios by name, from the folder in RESMODEL_SCENARIOS (default ./scenarios), and
+``GET /scenarios``: what a front-end can offer — each scenario's name, purpose, parent, hash and whether it
+can be projected (a frame) with Monte Carlo draws (an uncertainty block)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from fastapi import HTTPException
-from pydantic import Field
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
 
 from api.problems import one_problem, scenario_problems
+from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.io.pnr import looks_like_pnr
 from resmodel.run import LoadedScenario, load
+
+router = APIRouter()
 
 SCENARIO_NAME = Field(description="name of a scenario file in the scenario folder, without .yaml (letters, "
                       "digits, '_' and '-')", pattern=r"^[A-Za-z0-9_\-]+$", max_length=100)
@@ -48,3 +53,49 @@ def scenario_error(exc: ResmodelError) -> HTTPException:
     """A 422 for a broken scenario or its data, with paths shown relative to the folder that holds
     the scenario folder (the project folder), never as the server's absolute paths."""
     return scenario_problems(exc, scenario_folder().resolve().parent)
+
+
+class ScenarioInfo(BaseModel):
+    scenario: str = Field(description="the name to send as 'scenario' (the file name without .yaml)")
+    name: str | None = Field(description="the scenario's own 'name:' (output folders, reports)")
+    purpose: str | None = Field(description="one line saying what question the scenario answers")
+    extends: str | None = Field(description="the scenario it modifies, as its file names it ('base.yaml')")
+    scenario_hash: str | None = Field(description="sha256 of the parsed chain, as in every result")
+    projection: bool = Field(description="has a council frame: POST /projections works")
+    uncertainty: bool = Field(description="has a projection.uncertainty block: POST /projections takes draws")
+    problems: list[str] = Field(description="why the file cannot be read (located); empty when it can")
+
+
+class ScenarioList(BaseModel):
+    resmodel_version: str
+    scenarios: list[ScenarioInfo]
+
+
+def _info(path: Path) -> ScenarioInfo:
+    """One scenario file read without its data (fast): settings, hash and projection capabilities."""
+    from resmodel.io.scenario import content_hash, read_chain
+    from resmodel.scenario.projection import resolve
+
+    try:
+        chain = read_chain(path)
+        projection = resolve(chain)
+    except ResmodelError as exc:
+        prefix = str(scenario_folder().resolve().parent) + os.sep
+        return ScenarioInfo(scenario=path.stem, name=None, purpose=None, extends=None, scenario_hash=None,
+                            projection=False, uncertainty=False,
+                            problems=[str(p).replace(prefix, "") for p in exc.problems])
+    model = chain[-1].model
+    settings = projection.settings if projection is not None else None
+    return ScenarioInfo(scenario=path.stem, name=model.name, purpose=model.purpose, extends=model.extends,
+                        scenario_hash=content_hash(chain), projection=bool(settings and settings.frame is not None),
+                        uncertainty=bool(settings and settings.uncertainty is not None), problems=[])
+
+
+@router.get("/scenarios", response_model=ScenarioList)
+def list_scenarios() -> ScenarioList:
+    """The scenarios the server holds (RESMODEL_SCENARIOS), by name, with what each can be used for; a
+    file with problems is listed with them, so that a front-end can show why it cannot be run."""
+    folder = scenario_folder()
+    paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    return ScenarioList(resmodel_version=__version__,
+                        scenarios=[_info(p) for p in paths if not looks_like_pnr(p.stem)])

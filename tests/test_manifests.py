@@ -66,3 +66,13 @@ def test_commands_that_read_a_scenario_record_its_run_hashes(app, tmp_path, demo
     assert manifest["options"]["unit"] == ["DV001"] and manifest["options"]["slot_minutes"] == 30
     assert manifest["options"]["attendance"][0]["sha256"] == _sha(DEMO / "attendance_DV001.csv")
     assert manifest["options"]["roster"] is None
+
+
+def test_the_version_the_manifests_record_is_printed_by_version():
+    from typer.testing import CliRunner
+
+    from resmodel import __version__
+    from resmodel.cli import app as main_app
+
+    result = CliRunner().invoke(main_app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"resmodel {__version__}"

@@ -28,6 +28,18 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file, e.g. scenarios/base.yaml")]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"resmodel {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", help="print the version (as in every manifest) and "
+                                                "exit", callback=_print_version, is_eager=True)] = False) -> None:
+    """resmodel — need-level allocation, volume forecasts and budget projection for LSS boards."""
+
+
 def _echo_table(table) -> None:
     typer.echo(table.to_string(float_format=lambda v: f"{v:,.1f}"))
 

@@ -249,39 +249,24 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         raise InputError.at(Location(path="--measure"), f"unknown measure '{measure}'",
                             "deviation, net_cost or frame", "choose one of them")
     check_output_folder(out, COMPARE_OUTPUTS)
-    runs, units, bases = [], [], []
+    compared, manifests = [], {}
     for path in scenarios:
         loaded, base, setup = _load(path)
-        runs.append((loaded.scenario.name, setup, run_setup(setup)))
-        units.append(base.allocation.units)
-        bases.append(base)
-    names = [n for n, _, _ in runs]
-    dup = next((i for i, n in enumerate(names) if n in names[:i]), None)
-    if dup is not None:
-        raise InputError.at(Location(file=str(scenarios[dup]), path="name"),
-                            f"two scenarios are named '{names[dup]}'", "a distinct 'name:' per scenario",
-                            "rename one of them, or compare different scenarios")
+        name = loaded.scenario.name
+        if name in manifests:
+            raise InputError.at(Location(file=str(path), path="name"), f"two scenarios are named '{name}'",
+                                "a distinct 'name:' per scenario", "rename one of them, or compare different scenarios")
+        compared.append(cmp.Compared(name, setup.case, run_setup(setup), base.allocation.units))
+        manifests[name] = {k: v for k, v in projection_manifest(base.manifest, setup).items() if k != "resmodel_version"}
+    names = list(manifests)
     manifest = {"resmodel_version": __version__, "reference": names[0], "waterfall_measure": measure,
-                "waterfall_year": year if year is not None else "summed over the horizon",
-                "scenarios": {name: {k: v for k, v in projection_manifest(base.manifest, setup).items()
-                                     if k != "resmodel_version"}
-                              for name, base, setup in zip(names, bases, (r[1] for r in runs), strict=True)}}
-    ref_name, ref_setup, ref = runs[0]
-    diffs, falls, files, by_unit = [], [], {}, []
-    for (name, setup, result), unit_table in zip(runs[1:], units[1:], strict=True):
-        diffs.append(cmp.compare(ref, result))
-        by_unit.append(cmp.compare_units(units[0], unit_table, ref_name, name))
-        fall = cmp.waterfall(ref_setup.case, setup.case, measure=measure, year=year)
-        fall.insert(0, "scenario_b", name)
-        fall.insert(0, "scenario_a", ref_name)
-        falls.append(fall)
-        files[f"vattenfall_{name}.png"] = charts.waterfall_png(fall.drop(columns=["scenario_a", "scenario_b"]),
-                                                               title=f"Vattenfall {ref_name} → {name}: {measure}, "
-                                                                     + ("summed over " if year is None else "")
-                                                                     + str(fall["period"].iloc[0]))
-    diff = pd.concat(diffs, ignore_index=True)
-    fall = pd.concat(falls, ignore_index=True)
-    unit_diff = pd.concat(by_unit, ignore_index=True)
+                "waterfall_year": year if year is not None else "summed over the horizon", "scenarios": manifests}
+    ref_name = names[0]
+    diff, fall, unit_diff = cmp.compare_scenarios(compared, measure=measure, year=year)
+    files = {f"vattenfall_{name}.png": charts.waterfall_png(
+        steps.drop(columns=["scenario_a", "scenario_b"]),
+        title=f"Vattenfall {ref_name} → {name}: {measure}, " + ("summed over " if year is None else "")
+        + str(steps["period"].iloc[0])) for name, steps in fall.groupby("scenario_b", sort=False)}
     sheets = {"Jämförelse": (diff, {"value_a": "#,##0", "value_b": "#,##0", "difference": "#,##0"}),
               "Vattenfall": (fall, {"value": "#,##0", "cumulative": "#,##0"}),
               "Per enhet": (unit_diff, {"value_a": "#,##0.00", "value_b": "#,##0.00", "difference": "#,##0.00"}),

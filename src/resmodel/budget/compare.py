@@ -140,3 +140,31 @@ def waterfall(a: BudgetCase, b: BudgetCase, measure: str = "deviation", area: st
     table.insert(3, "area", area)
     return table
 
+
+
+@dataclasses.dataclass(frozen=True)
+class Compared:
+    """One scenario in a comparison: its name, case, projection and base-year unit table."""
+
+    name: str
+    case: BudgetCase
+    result: BudgetResult
+    units: pd.DataFrame
+
+
+def compare_scenarios(scenarios: list[Compared], measure: str = "deviation",
+                      year: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Every scenario after the first against the first (the reference): the differences per year, area
+    and measure, the waterfall of ``measure`` by driver, and each unit's base-year measures — the three
+    tables of `resmodel compare` and ``POST /comparisons``, with scenario_a/scenario_b columns."""
+    ref = scenarios[0]
+    diffs, falls, units = [], [], []
+    for other in scenarios[1:]:
+        diffs.append(compare(ref.result, other.result))
+        units.append(compare_units(ref.units, other.units, ref.name, other.name))
+        fall = waterfall(ref.case, other.case, measure=measure, year=year)
+        fall.insert(0, "scenario_b", other.name)
+        fall.insert(0, "scenario_a", ref.name)
+        falls.append(fall)
+    return (pd.concat(diffs, ignore_index=True), pd.concat(falls, ignore_index=True),
+            pd.concat(units, ignore_index=True))

@@ -1,0 +1,103 @@
+"""``POST /comparisons``: two or more shipped scenarios against the first, as ``resmodel compare``:
+the differences per year, area and measure, the waterfall by driver, and each unit's base-year figures."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.problems import RequestBody, one_problem
+from api.scenarios import load_scenario, scenario_error
+from resmodel import __version__
+from resmodel.errors import ResmodelError
+from resmodel.run import run
+
+router = APIRouter()
+
+
+class ComparisonRequest(RequestBody):
+    scenarios: list[str] = Field(min_length=2, max_length=6, description="two to six scenario names; the first is "
+                                 "the reference the others are compared with")
+    measure: Literal["deviation", "net_cost", "frame"] = Field("deviation", description="the waterfall's measure")
+    year: int | None = Field(None, ge=1900, le=2200, description="the waterfall's year (default: summed over the "
+                             "horizon)")
+
+
+class Difference(BaseModel):
+    scenario_a: str
+    scenario_b: str
+    year: int
+    area: str = Field(description="report area, or 'total' for the board")
+    measure: str = Field(description="net_cost, frame or deviation (SEK per year)")
+    value_a: float
+    value_b: float
+    difference: float = Field(description="value_b − value_a")
+
+
+class WaterfallStep(BaseModel):
+    scenario_a: str
+    scenario_b: str
+    step: int
+    period: str = Field(description="the year, or the years summed ('2025–2034')")
+    driver: str = Field(description="start, volume, level_mix, wages, prices, assistance, other, frame, end")
+    label: str = Field(description="the driver in Swedish with an English gloss")
+    value: float = Field(description="the start and end values, or the driver's contribution (SEK)")
+    cumulative: float
+
+
+class UnitDifference(BaseModel):
+    scenario_a: str
+    scenario_b: str
+    unit_id: str
+    name: str
+    service: str
+    section: str
+    measure: str = Field(description="a base-year measure of POST /runs' units (allocation, net_cost, FTE, …)")
+    value_a: float | None = Field(description="null when the unit is in scenario B only")
+    value_b: float | None = Field(description="null when the unit is in scenario A only")
+    difference: float | None
+
+
+class ComparisonResponse(BaseModel):
+    resmodel_version: str
+    scenario_hashes: dict[str, str] = Field(description="each scenario's hash, by name")
+    differences: list[Difference]
+    waterfall: list[WaterfallStep] = Field(description="per compared scenario: start, one step per driver, end; "
+                                           "the steps add up to end − start")
+    units: list[UnitDifference]
+
+
+@router.post("/comparisons", response_model=ComparisonResponse)
+def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
+    """What each scenario changes against the first: per year and area, by driver, and per unit."""
+    from resmodel.budget import compare as cmp
+    from resmodel.projection_run import build_setup, run_setup
+
+    compared, hashes = [], {}
+    for i, name in enumerate(request.scenarios):
+        loaded = load_scenario(name)
+        if loaded.scenario.name in hashes:
+            raise one_problem(422, ["body", "scenarios", i], f"scenario '{name}' is named "
+                              f"'{loaded.scenario.name}' like an earlier one. Expected distinct scenarios. Fix: "
+                              "compare different scenarios")
+        try:
+            base = run(loaded)
+            setup = build_setup(loaded, base)
+            compared.append(cmp.Compared(loaded.scenario.name, setup.case, run_setup(setup), base.allocation.units))
+        except ResmodelError as exc:
+            raise scenario_error(exc) from None
+        hashes[loaded.scenario.name] = loaded.scenario.content_hash
+    try:
+        diff, fall, units = cmp.compare_scenarios(compared, measure=request.measure, year=request.year)
+    except ResmodelError as exc:  # a year outside the horizon, or scenarios over different years
+        p = exc.problems[0]
+        field = "year" if p.location.path == "compare.year" else "scenarios"
+        raise one_problem(422, ["body", field], f"{p.problem}. Expected {p.expected}. Fix: {p.fix}") from None
+    diff = diff.rename(columns={"period": "year"}).astype({"year": int})
+    units = units.astype(object).where(units.notna(), None)
+    return ComparisonResponse(resmodel_version=__version__, scenario_hashes=hashes,
+                              differences=diff.to_dict(orient="records"),
+                              waterfall=fall.drop(columns=["measure", "area"]).to_dict(orient="records"),
+                              units=units.to_dict(orient="records"))

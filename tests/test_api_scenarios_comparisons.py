@@ -1,0 +1,111 @@
+"""What a front-end for economists needs from the API: the scenarios there, per-unit run results, the
+per-service projection, comparisons, the declared error shape and CORS for an intranet page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import app, create_app
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def client(monkeypatch) -> TestClient:
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(ROOT / "scenarios"))
+    return TestClient(app)
+
+
+def test_the_scenarios_are_listed_with_what_each_can_do(client, monkeypatch, tmp_path):
+    listed = {s["scenario"]: s for s in client.get("/scenarios").json()["scenarios"]}
+    assert set(listed) == {p.stem for p in (ROOT / "scenarios").glob("*.yaml")}
+    base = listed["base"]
+    assert base["purpose"] and base["extends"] is None and base["projection"] and base["problems"] == []
+    assert base["scenario_hash"] == client.post("/runs", json={"scenario": "base"}).json()["scenario_hash"]
+    assert all(s["extends"] == "base.yaml" for name, s in listed.items() if name != "base" and s["extends"])
+    # a file with a problem is listed with it (located, no server path), not left out
+    (tmp_path / "ok.yaml").write_text("name: ok\npurpose: runs only\ndata: data\n")
+    (tmp_path / "broken.yaml").write_text("name: broken\npurpose: x\nextends: missing.yaml\n")
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
+    listed = {s["scenario"]: s for s in TestClient(app).get("/scenarios").json()["scenarios"]}
+    assert listed["ok"]["problems"] == [] and not listed["ok"]["projection"] and not listed["ok"]["uncertainty"]
+    assert len(listed["broken"]["problems"]) == 1 and "missing.yaml" in listed["broken"]["problems"][0]
+    assert str(tmp_path.parent) not in listed["broken"]["problems"][0]
+
+
+def test_a_run_gives_every_unit_as_enheter_csv(client, demo_result):
+    body = client.post("/runs", json={"scenario": "base"}).json()
+    units = pd.DataFrame(body["units"])
+    expected = demo_result.allocation.units
+    assert list(units.columns) == list(expected.columns) and len(units) == len(expected)
+    pd.testing.assert_frame_equal(units, expected.astype({c: object for c in expected.select_dtypes("string")}),
+                                  check_dtype=False)
+    services = pd.DataFrame(body["services"]).set_index("service")
+    assert services["net_cost"].sum() == pytest.approx(units["net_cost"].sum())
+    assert body["base_date"] == "2024-07-01"
+
+
+def test_a_projection_gives_the_per_service_table_and_ordered_percentiles(client):
+    body = client.post("/projections", json={"scenario": "base", "draws": 40, "seed": 3}).json()
+    services = pd.DataFrame(body["services"])
+    years = pd.DataFrame(body["years"])
+    totals = services[services["service"].eq("total") & services["measure"].eq("net_cost")]
+    by_area = years[years["area"].ne("total")].set_index(["year", "area"])["net_cost"]
+    assert totals.set_index(["year", "area"])["value"].reindex(by_area.index).to_numpy() == pytest.approx(
+        by_area.to_numpy())
+    bands = pd.DataFrame(body["percentiles"])[["p05", "p10", "p25", "p50", "p75", "p90", "p95"]].to_numpy()
+    assert (bands[:, :-1] <= bands[:, 1:] + 1e-6).all()
+
+
+def test_a_comparison_matches_the_projections_and_its_waterfall_closes(client):
+    body = client.post("/comparisons", json={"scenarios": ["base", "wage_above_state_rate"]}).json()
+    a = pd.DataFrame(client.post("/projections", json={"scenario": "base"}).json()["years"])
+    b = pd.DataFrame(client.post("/projections", json={"scenario": "wage_above_state_rate"}).json()["years"])
+    diff = pd.DataFrame(body["differences"])
+    board = diff[diff["area"].eq("total") & diff["measure"].eq("deviation")].set_index("year")["difference"]
+    expected = (b[b["area"].eq("total")].set_index("year")["deviation"]
+                - a[a["area"].eq("total")].set_index("year")["deviation"])
+    assert board.to_numpy() == pytest.approx(expected.reindex(board.index).to_numpy())
+    fall = pd.DataFrame(body["waterfall"])
+    steps = fall[~fall["driver"].isin(["start", "end"])]["value"].sum()
+    assert fall["value"].iloc[0] + steps == pytest.approx(fall["value"].iloc[-1])
+    assert set(body["scenario_hashes"]) == {"base", "wage_above_state_rate"}
+    assert {u["unit_id"] for u in body["units"]} >= {"DV001"}
+
+
+@pytest.mark.parametrize("body, loc, message", [
+    ({"scenarios": ["base"]}, ["body", "scenarios"], "at least 2 items"),
+    ({"scenarios": ["base", "base"]}, ["body", "scenarios", 1], "like an earlier one"),
+    ({"scenarios": ["base", "no_indexation"], "year": 2040}, ["body", "year"], "a year from 2025 to 2034"),
+    ({"scenarios": ["base", "nope"]}, ["body", "scenario"], "no scenario 'nope'"),
+    ({"scenarios": ["base", "no_indexation"], "measure": "cost"}, ["body", "measure"], "deviation"),
+])
+def test_comparison_mistakes_are_located(client, body, loc, message):
+    response = client.post("/comparisons", json=body)
+    problem = response.json()["detail"]["problems"][0]
+    assert response.status_code in (404, 422) and problem["loc"] == loc and message in problem["msg"]
+
+
+def test_the_schema_declares_the_one_error_shape_everywhere(client):
+    schema = client.get("/openapi.json").json()
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status in ("400", "404", "422"):
+                ref = operation["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+                assert ref.endswith("/ProblemBody"), (method, path, status)
+
+
+def test_cors_only_for_the_configured_origins(monkeypatch):
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(ROOT / "scenarios"))
+    preflight = {"Origin": "https://intranat.kommun.se", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "Content-Type"}
+    assert "access-control-allow-origin" not in TestClient(app).options("/runs", headers=preflight).headers
+    monkeypatch.setenv("RESMODEL_CORS_ORIGINS", "https://intranat.kommun.se, https://annan.kommun.se")
+    configured = TestClient(create_app())
+    allowed = configured.options("/runs", headers=preflight)
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://intranat.kommun.se"
+    other = configured.options("/runs", headers={**preflight, "Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
