@@ -19,7 +19,11 @@ from resmodel.errors import ResmodelError
 router = APIRouter()
 DEMAND, CANDIDATES = "body.demand", "body.candidates"  # the source names the checks put in locations
 #: the CLI's words in shared messages, as this endpoint's
-WORDING = {"give --places and --own-cost-per-place for this service":
+WORDING = {"(the years of the --demand file)": "(the years of the demand)",
+           "is --demand a history rather than a forecast? The plan needs a forecast (`resmodel forecast`)":
+           "is the demand a history rather than a forecast? The plan needs a forecast (POST /forecasts)",
+           "(the scenario's premises, or --places)": "(the scenario's premises)",
+           "give --places and --own-cost-per-place for this service":
            "plan a service whose units have premises (this endpoint takes today's places from the scenario)",
            "--own-cost-per-place": "own_cost_per_place", "--external-price": "external_price",
            "--max-external": "max_external", "--waiting-cost": "waiting_cost",

@@ -197,8 +197,9 @@ def _mix_shift_warning(h: pd.DataFrame, service: str, source: str | None) -> lis
     return [Warning_("level_mix_shift", Location(file=source, path=service),
                      f"the level mix has moved: level {int(level)} was {before[level] * 100:.1f} % of the volume in "
                      f"{earlier} and {last[level] * 100:.1f} % in {recent}; the forecast splits every future month by "
-                     "the last twelve months' mix, so a continuing shift is not in it (give --flows for a projected "
-                     "mix, or plan by level on the levels' own history)")]
+                     "the last twelve months' mix, so a continuing shift is not in it (yearly flows by level give a "
+                     "projected mix: --flows to resmodel forecast, or flows.csv in the data folder with the stockflow "
+                     "model in a scenario's projection.volumes; or plan by level on the levels' own history)")]
 
 
 def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows: pd.DataFrame | None,
