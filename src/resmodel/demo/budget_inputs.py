@@ -3,7 +3,7 @@ report area), the yearly frame per area, and the known volume changes — the in
 forecast and its backtest (resmodel.budget.inyear). Pure: returns DataFrames, writes nothing.
 
 The numbers are synthetic but shaped like a large board (facts.csv): total net cost about 2.7
-billion SEK in 2024 (F0110), daily activity 820 → 1 002 users (F0374, F0174) at about 300 000 SEK
+billion SEK in 2024 (F0110), daily activity from 820 users in 2019 (our own starting value) to 1 002 (F0174) at about 300 000 SEK
 per user (F0370), housing support rising to 953 persons (F0206), SFB cases to 435 (F0181).
 Seasonality: daily-activity units merge while users take two weeks off between weeks 26 and 32
 (F0356), so July is cheap; 24-hour services pay holiday substitutes and the holiday supplement in
