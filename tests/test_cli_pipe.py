@@ -18,4 +18,4 @@ def test_output_files_are_written_when_the_reader_closes_the_pipe(tmp_path):
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0, stderr
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
-    assert sorted(p.name for p in out.iterdir()) == ["forecast.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["forecast.csv", "manifest.json"]
