@@ -65,6 +65,9 @@ class ProjectionResponse(BaseModel):
     scenario_hash: str
     years: list[AreaYear] = Field(description="the deterministic projection per report area and year (amounts "
                                   "in SEK, current prices), as prognos_per_ar.csv")
+    base_year: list[AreaYear] = Field(description="the base year per area as the model computes it (the run's net "
+                                      "cost and other_services.csv against the base frame): the balance the "
+                                      "projection starts from; prognos_per_ar.csv's rows of kind base_year")
     services: list[ServiceYear] = Field(description="per year, service and measure, as prognos_tjanster.csv")
     volume_models: list[VolumeModel]
     notes: list[str]
@@ -77,7 +80,13 @@ class ProjectionResponse(BaseModel):
 def create_projection(request: ProjectionRequest) -> ProjectionResponse:
     """Net cost, frame and deviation per report area and year over the scenario's horizon."""
     from resmodel.budget import montecarlo
-    from resmodel.projection_run import build_setup, run_setup, uncertainty_spec, yearly_by_area
+    from resmodel.projection_run import (
+        base_year_by_area,
+        build_setup,
+        run_setup,
+        uncertainty_spec,
+        yearly_by_area,
+    )
 
     if request.seed is not None and not request.draws:
         raise one_problem(422, ["body", "seed"], "a seed without draws has no effect. Expected draws > 0 with a "
@@ -107,11 +116,14 @@ def create_projection(request: ProjectionRequest) -> ProjectionResponse:
                        for r in t.itertuples(index=False)]
     years = [AreaYear(year=int(r.year), area=r.area, net_cost=r.net_cost, frame=r.frame, deviation=r.deviation)
              for r in yearly_by_area(result).itertuples(index=False)]
+    base_year = [AreaYear(year=int(r.year), area=r.area, net_cost=r.net_cost, frame=r.frame, deviation=r.deviation)
+                 for r in base_year_by_area(setup, result).itertuples(index=False)]
     services = [ServiceYear(year=int(r.period), service=r.service, area=r.area, measure=r.measure, value=r.value)
                 for r in result.yearly.itertuples(index=False)]
     models = [VolumeModel(service=r.service, model_used=r.model_used)
               for r in setup.volume_models.itertuples(index=False)]
     return ProjectionResponse(resmodel_version=__version__, scenario=loaded.scenario.name,
-                              scenario_hash=loaded.scenario.content_hash, years=years, services=services,
+                              scenario_hash=loaded.scenario.content_hash, years=years, base_year=base_year,
+                              services=services,
                               volume_models=models,
                               notes=list(result.notes), draws=request.draws, seed=seed, percentiles=percentiles)

@@ -54,6 +54,9 @@ def test_a_projection_gives_the_per_service_table_and_ordered_percentiles(client
     by_area = years[years["area"].ne("total")].set_index(["year", "area"])["net_cost"]
     assert totals.set_index(["year", "area"])["value"].reindex(by_area.index).to_numpy() == pytest.approx(
         by_area.to_numpy())
+    base = pd.DataFrame(body["base_year"]).set_index("area")
+    assert set(base["year"]) == {2024} and base.loc["total", "net_cost"] == pytest.approx(
+        base.drop(index="total")["net_cost"].sum())
     bands = pd.DataFrame(body["percentiles"])[["p05", "p10", "p25", "p50", "p75", "p90", "p95"]].to_numpy()
     assert (bands[:, :-1] <= bands[:, 1:] + 1e-6).all()
 

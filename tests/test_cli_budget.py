@@ -35,7 +35,17 @@ def test_project_writes_report_and_prints_table(app, tmp_path):
     files = {p.name for p in out.iterdir()}
     assert {"prognos_per_ar.csv", "prognos.xlsx", "prognos.png", "sammanfattning.html"} <= files
     table = pd.read_csv(out / "prognos_per_ar.csv")
-    assert list(table.columns) == ["year", "area", "net_cost", "frame", "deviation"]
+    assert list(table.columns) == ["year", "area", "net_cost", "frame", "deviation", "kind"]
+    # the base year first, marked: its total is the run's net cost plus other_services.csv against the base frame
+    base = table[table["kind"].eq("base_year")].set_index("area")
+    assert set(base["year"]) == {2024} and set(table.loc[table["kind"].eq("projection"), "year"]) == set(range(2025, 2035))
+    assert base.loc["total", "frame"] == pytest.approx(base.drop(index="total")["frame"].sum())
+    note = pd.read_excel(out / "prognos.xlsx", sheet_name="Noter")["note"]
+    stated = note[note.str.startswith("base year 2024:")].iloc[0]
+    assert f"net cost of {base.loc['total', 'net_cost'] / 1e6:,.1f} MSEK" in stated
+    assert f"frame {base.loc['total', 'frame'] / 1e6:,.1f} MSEK" in stated
+    assert (base["deviation"] == base["frame"] - base["net_cost"]).all()
+    assert "2024 (base)" in res.output
     from openpyxl import load_workbook
     assert {"Prognos per år", "Avvikelse per område"} <= set(load_workbook(out / "prognos.xlsx").sheetnames)
     html = (out / "sammanfattning.html").read_text()
@@ -61,7 +71,7 @@ def test_project_monte_carlo_seeded(app, tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(a / "prognos.xlsx", read_only=True)
-    assert next(wb["Prognos per år"].iter_rows(min_row=2, max_row=2, values_only=True))[0] == 2025
+    assert next(wb["Prognos per år"].iter_rows(min_row=2, max_row=2, values_only=True))[0] == 2024  # the base year
     header = next(wb["Percentiler"].iter_rows(max_row=1, values_only=True))
     assert "median" in header and "value" not in header
     wb.close()

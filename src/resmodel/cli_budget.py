@@ -103,11 +103,13 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
     from resmodel.budget.areas import AREA_BY_KEY
 
     total = _msek(by_area[by_area["area"] == "total"], ["net_cost", "frame", "deviation"])
+    base_rows = total[total["kind"] == "base_year"]
+    total, by_area = total[total["kind"] != "base_year"], by_area[by_area["kind"] != "base_year"]
     last = by_area["year"].max()
     worst = by_area[(by_area["year"] == last) & (by_area["area"] != "total")].sort_values("deviation").head(1)
-    rows = "".join(f"<tr><td>{r.year}</td><td>{r.net_cost:,.1f}</td><td>{r.frame:,.1f}</td>"
-                   f"<td class=\"{'neg' if r.deviation < 0 else 'pos'}\">{r.deviation:,.1f}</td></tr>"
-                   for r in total.itertuples())
+    rows = "".join(f"<tr><td>{r.year}{' (basår)' if r.kind == 'base_year' else ''}</td><td>{r.net_cost:,.1f}</td>"
+                   f"<td>{r.frame:,.1f}</td><td class=\"{'neg' if r.deviation < 0 else 'pos'}\">{r.deviation:,.1f}</td>"
+                   "</tr>" for r in pd.concat([base_rows, total]).itertuples())
     first_def = total[total["deviation"] < 0]["year"].min() if (total["deviation"] < 0).any() else None
     lead = (f"Med dessa antaganden överskrids ramen första gången {first_def}. " if first_def
             else "Med dessa antaganden håller nämnden ramen varje år. ")
@@ -170,6 +172,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     from resmodel.io.writers import json_text
     from resmodel.projection_run import (
         assumptions,
+        base_year_by_area,
         projection_manifest,
         run_setup,
         uncertainty_spec,
@@ -184,6 +187,9 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     loaded, base, setup = _load(scenario, say_templates=False)  # the notes it prints include it
     result = run_setup(setup)
     by_area = yearly_by_area(result)
+    # the base year first, marked, so the step into the first projected year shows; sums over years skip it
+    with_base = pd.concat([base_year_by_area(setup, result).assign(kind="base_year"),
+                           by_area.assign(kind="projection")], ignore_index=True)
     mc_table = None
     if draws:
         spec = uncertainty_spec(setup)
@@ -198,14 +204,14 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     money = {"net_cost": "#,##0", "frame": "#,##0", "deviation": "#,##0"}
     wide = _deviation_wide(by_area)
     assumed = assumptions(setup, result)
-    sheets = {"Prognos per år": (by_area, money),
+    sheets = {"Prognos per år": (with_base, money),
               "Avvikelse per område": (wide, dict.fromkeys(wide.select_dtypes("number").columns, "#,##0")),
               "Prognos per tjänst": (result.yearly, {"value": "#,##0"}),
               "Volymmodeller": (setup.volume_models, {}),
               "Antaganden": (assumed, dict.fromkeys(assumed.columns[2:], "#,##0.00")),
               "Noter": (pd.DataFrame({"note": list(result.notes)}), {}),
               "Manifest": (manifest_table(manifest), {})}
-    files: dict[str, object] = {"prognos_per_ar.csv": by_area, "prognos_tjanster.csv": result.yearly,
+    files: dict[str, object] = {"prognos_per_ar.csv": with_base, "prognos_tjanster.csv": result.yearly,
                                 "prognos_manad.csv": result.monthly}
     if mc_table is not None:
         sheets["Percentiler"] = (mc_table.rename(columns={"value": "median"}),  # 'value' in the CSV and the API
@@ -214,14 +220,17 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
         files["percentiler.csv"] = mc_table
     files["prognos.xlsx"] = sheets
     files["prognos.png"] = chart
-    files["sammanfattning.html"] = _html(name, loaded.scenario.purpose, by_area, result.notes, "prognos.png", mc_table,
-                                         assumed, manifest)
+    files["sammanfattning.html"] = _html(name, loaded.scenario.purpose, with_base, result.notes, "prognos.png",
+                                         mc_table, assumed, manifest)
     files["manifest.json"] = json_text(manifest)
     target = out or Path("results") / f"{name}_prognos"
     written = _write(target, files, PROJECT_OUTPUTS)
-    total = _msek(by_area[by_area["area"] == "total"], ["net_cost", "frame", "deviation"]).drop(columns="area")
-    typer.echo(f"scenario '{name}': net cost, frame and deviation (MSEK; negative = overspend)")
-    _echo(total)
+    total = _msek(with_base[with_base["area"] == "total"], ["net_cost", "frame", "deviation"])
+    total["year"] = [f"{y} (base)" if k == "base_year" else str(y) for y, k in zip(total["year"], total["kind"],
+                                                                                   strict=True)]
+    typer.echo(f"scenario '{name}': net cost, frame and deviation (MSEK; negative = overspend; the base year as "
+               "the model computes it)")
+    _echo(total.drop(columns=["area", "kind"]))
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"wrote {', '.join(written)} to {target}")

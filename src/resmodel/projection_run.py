@@ -575,6 +575,25 @@ def yearly_by_area(result: BudgetResult) -> pd.DataFrame:
     return wide[["year", "area", "net_cost", "frame", "deviation"]].reset_index(drop=True)
 
 
+def base_year_by_area(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
+    """The base year in the columns of ``yearly_by_area``: each area's net cost as the base-year run and
+    other_services.csv give it (the unit costs the projection starts from), its frame and the deviation
+    — the balance the projected years start from, so that a reader sees the step into the first year."""
+    costs = setup.case.inputs.unit_costs
+    net = (costs["staff_cost"] + costs["premises_cost"] + costs["other_cost"] - costs["revenue"]).to_numpy()
+    y = result.yearly
+    area_of = dict(zip(y["service"], y["area"], strict=False))
+    by_service = pd.Series(net, index=costs["service"])
+    areas = list(dict.fromkeys(a for a in y.loc[y["service"] == TOTAL, "area"] if a != TOTAL))
+    net_cost = by_service.groupby(by_service.index.map(area_of)).sum().reindex(areas, fill_value=0.0)
+    frame = pd.Series(setup.case.frame.base).reindex(areas, fill_value=0.0)
+    table = pd.DataFrame({"year": setup.case.inputs.base_year, "area": areas, "net_cost": net_cost.to_numpy(),
+                          "frame": frame.to_numpy()})
+    table.loc[len(table)] = [setup.case.inputs.base_year, TOTAL, table["net_cost"].sum(), table["frame"].sum()]
+    table["deviation"] = table["frame"] - table["net_cost"]
+    return table
+
+
 def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
     """The assumptions behind a projection, for a reader of its summary: the yearly index rates, the state
     hourly rate, the sick-leave rate and each service's volume (average per month) with the model behind
