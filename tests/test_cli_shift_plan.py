@@ -65,13 +65,18 @@ def test_the_workbook_has_the_figures_in_swedish_sheets(demo_out):
     out, _ = demo_out
     sheets = pd.read_excel(out / "shift_plan.xlsx", sheet_name=None)
     assert list(sheets) == ["Veckan", "Jämförelse", "Per halvtimme", "Bemanningsplan", "Underbemanning"]
-    grid = sheets["Per halvtimme"].set_index("slot_start")
+    grid = sheets["Per halvtimme"].set_index("Tid (slot start)")
     need = pd.read_csv(out / "shift_need.csv")
     tuesday = need[need["weekday"].eq("tue")].set_index("slot_start")
     assert grid.loc[tuesday.index, "tisdag behov"].tolist() == tuesday["staff_needed"].tolist()
     assert grid.loc[tuesday.index, "tisdag schema"].tolist() == tuesday["actual"].tolist()
-    week = sheets["Veckan"].set_index("weekday").loc["week"]
-    assert week["plan_hours"] == pd.read_csv(out / "shift_summary.csv").set_index("weekday").at["week", "plan_hours"]
+    week = sheets["Veckan"].set_index("Veckodag (weekday)").loc["hela veckan"]
+    summary = pd.read_csv(out / "shift_summary.csv").set_index("weekday")
+    assert week["Plan, personaltimmar (plan hours)"] == summary.at["week", "plan_hours"]
+    # every column has a Swedish label with an English gloss, weekdays in Swedish; the CSVs keep the keys
+    assert all(" (" in str(c) for sheet in sheets.values() for c in sheet.columns if "behov" not in str(c)
+               and "plan" != str(c).split()[-1] and "schema" not in str(c))
+    assert sheets["Bemanningsplan"]["Veckodag (weekday)"].iloc[0] == "måndag" and "weekday" in summary.index.name
 
 
 def test_two_runs_give_identical_files(app, demo_out, tmp_path):

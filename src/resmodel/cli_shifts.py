@@ -108,22 +108,52 @@ def _with_clock(table: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return table.assign(**{c: table[c].map(clock) for c in columns})
 
 
+#: the workbook's column labels: the Swedish term and an English gloss, as the run's workbook (report.py)
+WORKBOOK_LABELS = {
+    "weekday": "Veckodag (weekday)", "slot_start": "Tid (slot start)", "start": "Start (start)",
+    "end": "Slut (end)", "break_start": "Rast från (break start)", "break_end": "Rast till (break end)",
+    "work_minutes": "Arbetstid, minuter (work minutes, break excluded)", "staff": "Antal personal (staff)",
+    "need_hours": "Behov, personaltimmar (need, staff-hours)", "plan_hours": "Plan, personaltimmar (plan hours)",
+    "plan_shifts": "Plan, pass (plan shifts)", "roster_hours": "Schema, personaltimmar (roster hours)",
+    "roster_shifts": "Schema, pass (roster shifts)",
+    "understaffed_hours": "Underbemanning, personaltimmar (understaffed hours)",
+    "understaffed_slots": "Underbemannade tidsluckor (understaffed slots)",
+    "overstaffed_hours": "Överbemanning, personaltimmar (overstaffed hours)",
+    "roster_hours_without_users": "Schema utan brukare, timmar (roster hours with no user present)",
+    "measure": "Mått (measure)", "label": "Beskrivning (description)",
+    "hours_per_week": "Timmar per vecka (hours a week)", "full_time_staff": "Heltider i tjänst (full-time staff)",
+    "hours_per_year": "Timmar per år (hours a year)", "fte": "Årsarbetare (FTE)", "cost_sek": "Kostnad, kr (SEK a year)",
+    "units": "Enheter (units)", "plan_fte": "Plan, årsarbetare (plan FTE)",
+    "plan_cost_sek": "Plan, kostnad kr (plan SEK a year)", "short_by": "Saknas högst, personal (staff short at most)",
+    "staff_hours": "Saknade personaltimmar (staff-hours short)",
+}
+
+
+def _sheet(table: pd.DataFrame, formats: dict[str, str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """A table with Swedish column labels and weekday names (the CSVs keep the keys), its formats relabelled."""
+    from resmodel.planning.shifts import DAY_LABELS
+
+    days = {**DAY_LABELS, "week": "hela veckan"}
+    shown = table.assign(weekday=table["weekday"].map(lambda d: days.get(d, d))) if "weekday" in table else table
+    return (shown.rename(columns=WORKBOOK_LABELS),
+            {WORKBOOK_LABELS.get(column, column): f for column, f in formats.items()})
+
+
 def _workbook(plan) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
-    """The results as sheets with Swedish names, for the manager who works in Excel."""
+    """The results as sheets with Swedish names and column labels, for the manager who works in Excel."""
     from resmodel.shift_run import need_grid
 
-    sheets = {"Veckan": (plan.summary, {}),
-              "Jämförelse": (plan.comparison, {"hours_per_week": "0.0", "hours_per_year": "#,##0",
-                                                "full_time_staff": "0.00", "fte": "0.00",
-                                                "cost_sek": "#,##0"}),
-              "Per halvtimme" if plan.rules.slot_minutes == 30 else "Per tidslucka": (
+    sheets = {"Veckan": _sheet(plan.summary, {}),
+              "Jämförelse": _sheet(plan.comparison, {"hours_per_week": "0.0", "hours_per_year": "#,##0",
+                                                      "full_time_staff": "0.00", "fte": "0.00", "cost_sek": "#,##0"}),
+              "Per halvtimme" if plan.rules.slot_minutes == 30 else "Per tidslucka": _sheet(
                   _with_clock(need_grid(plan.need), ("slot_start",)), {}),
-              "Bemanningsplan": (_with_clock(plan.plan, ("start", "end", "break_start", "break_end")), {})}
+              "Bemanningsplan": _sheet(_with_clock(plan.plan, ("start", "end", "break_start", "break_end")), {})}
     if plan.pooling is not None:
-        sheets["Samplanering"] = (plan.pooling, {"need_hours": "0.00", "plan_hours": "0.00", "plan_fte": "0.00",
-                                                 "plan_cost_sek": "#,##0"})
+        sheets["Samplanering"] = _sheet(plan.pooling, {"need_hours": "0.00", "plan_hours": "0.00", "plan_fte": "0.00",
+                                                       "plan_cost_sek": "#,##0"})
     if plan.short is not None:
-        sheets["Underbemanning"] = (_with_clock(plan.short, ("start", "end")), {})
+        sheets["Underbemanning"] = _sheet(_with_clock(plan.short, ("start", "end")), {})
     return sheets
 
 
