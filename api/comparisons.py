@@ -25,9 +25,12 @@ class ComparisonRequest(RequestBody):
                              "horizon)")
 
 
-class Difference(BaseModel):
-    scenario_a: str
-    scenario_b: str
+class Pair(BaseModel):
+    scenario_a: str = Field(description="the reference (the first scenario sent)")
+    scenario_b: str = Field(description="the scenario compared with it")
+
+
+class Difference(Pair):
     year: int
     area: str = Field(description="report area, or 'total' for the board")
     measure: str = Field(description="net_cost, frame or deviation (SEK per year)")
@@ -36,9 +39,7 @@ class Difference(BaseModel):
     difference: float = Field(description="value_b − value_a")
 
 
-class WaterfallStep(BaseModel):
-    scenario_a: str
-    scenario_b: str
+class WaterfallStep(Pair):
     step: int
     period: str = Field(description="the year, or the years summed ('2025–2034')")
     driver: str = Field(description="start, volume, level_mix, wages, prices, assistance, other, frame, end")
@@ -47,9 +48,7 @@ class WaterfallStep(BaseModel):
     cumulative: float
 
 
-class UnitDifference(BaseModel):
-    scenario_a: str
-    scenario_b: str
+class UnitDifference(Pair):
     unit_id: str
     name: str
     service: str
