@@ -3,13 +3,13 @@ the differences per year, area and measure, the waterfall by driver, and each un
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from api.problems import RequestBody, one_problem
-from api.scenarios import load_scenario, scenario_error
+from api.scenarios import NAME_LENGTH, NAME_PATTERN, load_scenario, scenario_error
 from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.run import run
@@ -18,8 +18,9 @@ router = APIRouter()
 
 
 class ComparisonRequest(RequestBody):
-    scenarios: list[str] = Field(min_length=2, max_length=6, description="two to six scenario names; the first is "
-                                 "the reference the others are compared with")
+    scenarios: list[Annotated[str, StringConstraints(pattern=NAME_PATTERN, max_length=NAME_LENGTH)]] = Field(
+        min_length=2, max_length=6, description="two to six scenario names (as GET /scenarios lists them); the first "
+        "is the reference the others are compared with")
     measure: Literal["deviation", "net_cost", "frame"] = Field("deviation", description="the waterfall's measure")
     year: int | None = Field(None, ge=1900, le=2200, description="the waterfall's year (default: summed over the "
                              "horizon)")
@@ -76,7 +77,7 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
 
     compared, hashes = [], {}
     for i, name in enumerate(request.scenarios):
-        loaded = load_scenario(name)
+        loaded = load_scenario(name, ["body", "scenarios", i])
         if loaded.scenario.name in hashes:
             raise one_problem(422, ["body", "scenarios", i], f"scenario '{name}' is named "
                               f"'{loaded.scenario.name}' like an earlier one. Expected distinct scenarios. Fix: "
@@ -86,7 +87,7 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
             setup = build_setup(loaded, base)
             compared.append(cmp.Compared(loaded.scenario.name, setup.case, run_setup(setup), base.allocation.units))
         except ResmodelError as exc:
-            raise scenario_error(exc) from None
+            raise scenario_error(exc, ["body", "scenarios", i]) from None
         hashes[loaded.scenario.name] = loaded.scenario.content_hash
     try:
         diff, fall, units = cmp.compare_scenarios(compared, measure=request.measure, year=request.year)

@@ -34,7 +34,8 @@ def create_app() -> FastAPI:
                               "how to fix it. Amounts are SEK.")
     app.add_exception_handler(RequestValidationError, request_validation_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
-    origins = [o.strip() for o in os.environ.get("RESMODEL_CORS_ORIGINS", "").split(",") if o.strip()]
+    # an origin is scheme://host[:port]; a trailing '/' (as a browser's address bar shows it) never matches
+    origins = [o.strip().rstrip("/") for o in os.environ.get("RESMODEL_CORS_ORIGINS", "").split(",") if o.strip()]
     if origins:  # a browser page on another origin (an intranet page) may call the API
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type"])

@@ -121,13 +121,12 @@ def one_problem(status: int, loc: list[Any], msg: str) -> HTTPException:
     return problem_response(status, [{"loc": loc, "msg": msg}])
 
 
-def scenario_problems(exc: ResmodelError, root: Path) -> HTTPException:
+def scenario_problems(exc: ResmodelError, root: Path, loc: list[Any]) -> HTTPException:
     """A broken scenario, its data or parameters: each problem names the file and line, relative to
     the absolute folder ``root`` (the one holding the scenario folder), so the server's own paths
     are not shown."""
     prefix = str(root) + os.sep
-    return problem_response(422, [{"loc": ["body", "scenario"], "msg": str(p).replace(prefix, "")}
-                                  for p in exc.problems])
+    return problem_response(422, [{"loc": loc, "msg": str(p).replace(prefix, "")} for p in exc.problems])
 
 
 _EXPECTED = {  # pydantic error type → what was expected

@@ -5,54 +5,71 @@ can be projected (a frame) with Monte Carlo draws (an uncertainty block)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 from api.problems import one_problem, scenario_problems
 from resmodel import __version__
-from resmodel.errors import ResmodelError
+from resmodel.errors import ResmodelError, shown
 from resmodel.io.pnr import looks_like_pnr
 from resmodel.run import LoadedScenario, load
 
 router = APIRouter()
 
+NAME_PATTERN, NAME_LENGTH = r"^[A-Za-z0-9_\-]+$", 100  # a file name in the folder: no path, no '.yaml'
 SCENARIO_NAME = Field(description="name of a scenario file in the scenario folder, without .yaml (letters, "
-                      "digits, '_' and '-')", pattern=r"^[A-Za-z0-9_\-]+$", max_length=100)
+                      "digits, '_' and '-')", pattern=NAME_PATTERN, max_length=NAME_LENGTH)
+
+
+def sendable(name: str) -> bool:
+    """A name a request may carry: the pattern (so never a path) and not an identity number."""
+    return len(name) <= NAME_LENGTH and re.fullmatch(NAME_PATTERN, name) is not None and not looks_like_pnr(name)
 
 
 def scenario_folder() -> Path:
     return Path(os.environ.get("RESMODEL_SCENARIOS", "scenarios"))
 
 
-def load_scenario(name: str) -> LoadedScenario:
-    """404 when there is no such scenario, 422 with located problems when it is broken."""
+def load_scenario(name: str, loc: list[Any] | None = None) -> LoadedScenario:
+    """404 when there is no such scenario, 422 with located problems (at ``loc``, default the body's
+    'scenario') when it is broken; a name that is not a plain file name is refused here too, whatever
+    the endpoint's schema checked, so that no request reaches a file outside the folder."""
+    loc = loc or ["body", "scenario"]
     if looks_like_pnr(name):
-        raise one_problem(422, ["body", "scenario"], "the name looks like a personal identity number; it is not "
+        raise one_problem(422, loc, "the name looks like a personal identity number; it is not "
                           "shown here. Fix: use a scenario name")
+    if not sendable(name):
+        raise one_problem(422, loc, f"'{shown(name, 100)}' is not a scenario name. Expected letters, digits, '_' "
+                          "and '-' (at most 100; no folder, no '.yaml'). Fix: send a name GET /scenarios lists")
     folder = scenario_folder()
     path = folder / f"{name}.yaml"
     if not path.is_file():
-        names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        names = sorted(p.stem for p in folder.glob("*.yaml") if sendable(p.stem)) if folder.is_dir() else []
         if names:
             expected, fix = f"one of {', '.join(names)}", "use one of these names, or start the server with " \
                 "RESMODEL_SCENARIOS set to the folder holding your scenario files"
         else:
             expected, fix = "a scenario file, but the server's scenario folder holds none", "start the server " \
                 "with RESMODEL_SCENARIOS set to the folder holding the scenario files (default ./scenarios)"
-        raise one_problem(404, ["body", "scenario"], f"no scenario '{name}' in the scenario folder. Expected "
+        raise one_problem(404, loc, f"no scenario '{name}' in the scenario folder. Expected "
                           f"{expected}. Fix: {fix}")
     try:
         return load(path)
     except ResmodelError as exc:
-        raise scenario_error(exc) from None
+        raise scenario_error(exc, loc) from None
+    except (OSError, RuntimeError) as exc:  # unreadable, a link loop: the server's files, said without paths
+        raise one_problem(422, loc, f"scenario '{name}' cannot be read ({type(exc).__name__}). Expected a "
+                          "readable scenario file. Fix: ask the server's administrator to check the file") from None
 
 
-def scenario_error(exc: ResmodelError) -> HTTPException:
+def scenario_error(exc: ResmodelError, loc: list[Any] | None = None) -> HTTPException:
     """A 422 for a broken scenario or its data, with paths shown relative to the folder that holds
     the scenario folder (the project folder), never as the server's absolute paths."""
-    return scenario_problems(exc, scenario_folder().resolve().parent)
+    return scenario_problems(exc, scenario_folder().resolve().parent, loc or ["body", "scenario"])
 
 
 class ScenarioInfo(BaseModel):
@@ -76,14 +93,21 @@ def _info(path: Path) -> ScenarioInfo:
     from resmodel.io.scenario import content_hash, read_chain
     from resmodel.scenario.projection import resolve
 
+    def broken(problems: list[str]) -> ScenarioInfo:
+        return ScenarioInfo(scenario=path.stem, name=None, purpose=None, extends=None, scenario_hash=None,
+                            projection=False, uncertainty=False, problems=problems)
+
+    if not sendable(path.stem):
+        return broken([f"the file name '{path.stem}' cannot be sent as a scenario name: rename the file to letters, "
+                       "digits, '_' and '-'"])
     try:
         chain = read_chain(path)
         projection = resolve(chain)
     except ResmodelError as exc:
         prefix = str(scenario_folder().resolve().parent) + os.sep
-        return ScenarioInfo(scenario=path.stem, name=None, purpose=None, extends=None, scenario_hash=None,
-                            projection=False, uncertainty=False,
-                            problems=[str(p).replace(prefix, "") for p in exc.problems])
+        return broken([str(p).replace(prefix, "") for p in exc.problems])
+    except (OSError, RuntimeError) as exc:  # unreadable, a link loop
+        return broken([f"the file cannot be read ({type(exc).__name__})"])
     model = chain[-1].model
     settings = projection.settings if projection is not None else None
     return ScenarioInfo(scenario=path.stem, name=model.name, purpose=model.purpose, extends=model.extends,
@@ -98,4 +122,4 @@ def list_scenarios() -> ScenarioList:
     folder = scenario_folder()
     paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     return ScenarioList(resmodel_version=__version__,
-                        scenarios=[_info(p) for p in paths if not looks_like_pnr(p.stem)])
+                        scenarios=[_info(p) for p in paths if not looks_like_pnr(p.stem)])  # never shown

@@ -81,13 +81,46 @@ def test_a_comparison_matches_the_projections_and_its_waterfall_closes(client):
     ({"scenarios": ["base"]}, ["body", "scenarios"], "at least 2 items"),
     ({"scenarios": ["base", "base"]}, ["body", "scenarios", 1], "like an earlier one"),
     ({"scenarios": ["base", "no_indexation"], "year": 2040}, ["body", "year"], "a year from 2025 to 2034"),
-    ({"scenarios": ["base", "nope"]}, ["body", "scenario"], "no scenario 'nope'"),
+    ({"scenarios": ["base", "nope"]}, ["body", "scenarios", 1], "no scenario 'nope'"),
+    # never a file outside the scenario folder (a code review read one with an absolute or '..' path)
+    ({"scenarios": ["base", "/etc/hosts"]}, ["body", "scenarios", 1], "should match pattern"),
+    ({"scenarios": ["base", "../../scenarios/base"]}, ["body", "scenarios", 1], "should match pattern"),
+    ({"scenarios": ["base", "x" * 300]}, ["body", "scenarios", 1], "at most 100 characters"),
     ({"scenarios": ["base", "no_indexation"], "measure": "cost"}, ["body", "measure"], "deviation"),
 ])
 def test_comparison_mistakes_are_located(client, body, loc, message):
     response = client.post("/comparisons", json=body)
     problem = response.json()["detail"]["problems"][0]
     assert response.status_code in (404, 422) and problem["loc"] == loc and message in problem["msg"]
+
+
+def test_the_scenario_loader_refuses_paths_whatever_the_endpoint_checked(client):
+    from fastapi import HTTPException
+
+    from api.scenarios import load_scenario
+
+    for name in ("../scenarios/base", "/etc/hosts", "base.yaml", "a b"):
+        with pytest.raises(HTTPException) as err:
+            load_scenario(name, ["body", "x"])
+        assert err.value.status_code == 422 and err.value.detail["problems"][0]["loc"] == ["body", "x"]
+
+
+def test_odd_files_in_the_folder_are_listed_with_their_problem_never_a_500(monkeypatch, tmp_path):
+    (tmp_path / "ok.yaml").write_text("name: ok\npurpose: runs only\ndata: data\n")
+    (tmp_path / "min plan.yaml").write_text("name: min_plan\npurpose: x\n")
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    (tmp_path / "19900101-2389.yaml").write_text("name: x\npurpose: x\n")
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
+    api = TestClient(app)
+    response = api.get("/scenarios")
+    assert response.status_code == 200, response.text
+    listed = {s["scenario"]: s for s in response.json()["scenarios"]}
+    assert set(listed) == {"ok", "min plan", "loop"} and "19900101" not in response.text
+    assert "cannot be sent as a scenario name" in listed["min plan"]["problems"][0]
+    assert "cannot be read" in listed["loop"]["problems"][0]
+    missing = api.post("/runs", json={"scenario": "nope"})
+    assert missing.status_code == 404 and "19900101" not in missing.text and "min plan" not in missing.text
+    assert api.post("/runs", json={"scenario": "loop"}).status_code in (404, 422)  # not a 500
 
 
 def test_the_schema_declares_the_one_error_shape_everywhere(client):

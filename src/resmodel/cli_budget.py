@@ -163,7 +163,8 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
 
 
 def project(scenario: ScenarioArg, out: OutOpt = None,
-            draws: Annotated[int, typer.Option(help="Monte Carlo draws (0 = deterministic only)", min=0)] = 0,
+            draws: Annotated[int, typer.Option(help="Monte Carlo draws, up to 10 000 (0 = deterministic only)", min=0,
+                                               max=10_000)] = 0,
             seed: Annotated[int | None, typer.Option(help="Monte Carlo seed, 0 to 2³²−1 (default: the scenario's)",
                                                      min=0, max=2**32 - 1)] = None
             ) -> None:

@@ -543,12 +543,14 @@ def _parse_ages(text: str | None) -> list[float]:
     return arr.tolist()
 
 
-def _premises_places(scenario: Path, service: str) -> float:
-    """Today's places for a user service: the capacity of the premises its units use."""
+def _premises_places(scenario: Path, service: str) -> tuple[float, dict]:
+    """Today's places for a user service: the capacity of the premises its units use; with the scenario's
+    identity for the manifest."""
     from resmodel.planning_run import service_places
-    from resmodel.run import load
+    from resmodel.run import load, scenario_identity
 
-    places, notes = service_places(load(scenario), service, "give --places or --capacity for this service")
+    loaded = load(scenario)
+    places, notes = service_places(loaded, service, "give --places or --capacity for this service")
     for note in notes:
         typer.echo(f"note: {note}", err=True)
     changes = _scenario_volume_changes(scenario, service)
@@ -556,7 +558,7 @@ def _premises_places(scenario: Path, service: str) -> float:
         typer.echo(f"note: the scenario's projection.volume_changes for {service} ({changes}) change the projected "
                    "volume, not the places: for new premises, give the places month by month in a --capacity file "
                    "(docs/forecasting.md §4; resmodel plan-premises writes one, docs/planning.md)", err=True)
-    return places
+    return places, scenario_identity(loaded)
 
 
 def _scenario_volume_changes(scenario: Path, service: str) -> str:
@@ -614,8 +616,9 @@ def queue(
         raise InputError.at(Location(path="--capacity/--places/--scenario"),
                             "give one of a capacity file, --places or --scenario",
                             "exactly one of --capacity FILE, --places N, --scenario FILE", "choose one")
+    identity = None
     if scenario is not None:
-        places = _premises_places(scenario, service)
+        places, identity = _premises_places(scenario, service)
         typer.echo(f"places from the premises of {scenario}: {places:,.0f} ({service})")
     if capacity is not None:
         cap = read_capacity(capacity, users_per_fte)
@@ -674,7 +677,8 @@ def queue(
     files = write_atomically(out, {"queue_monthly.csv": csv_writer(monthly),
                                    "queue_quarterly.csv": csv_writer(result.quarterly),
                                    "queue_waits.csv": csv_writer(result.waits),
-                                   "manifest.json": manifest_writer(ctx.info_name, ctx.params)}, QUEUE_OUTPUTS)
+                                   "manifest.json": manifest_writer(ctx.info_name, ctx.params, identity)},
+                             QUEUE_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.budget.case import BudgetCase, BudgetResult, prepare_case, run_budget
-from resmodel.budget.frame import check_compensated_services, load_frame
+from resmodel.budget.frame import check_base_year, check_compensated_services, load_frame
 from resmodel.budget.projection import TOTAL, AssistanceParams, ExternalPlacesParams, ProjectionInputs
 from resmodel.budget.topdown import unit_costs_from_averages
 from resmodel.budget.volumes import from_long
@@ -221,11 +221,12 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
         return None, []
     data, file, line_of = frame_document(resolved)
     frame = load_frame(data, file, prefix="frame", line_of=line_of)
+    check_base_year(frame, loaded.snapshot.on.year, file, line_of)
     other, _ = read_other_services(Path(loaded.scenario.data))
     base_volumes = dict.fromkeys(other["service"], 1.0) if other is not None else {}
     services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # engine users > 0 ⇔ in users.csv
     _check_service_keys(resolved, services)
-    check_compensated_services(frame, {*services, *([OWN] if SFB in services else [])}, file)
+    check_compensated_services(frame, {*services, *([OWN] if SFB in services else [])}, file, line_of)
     history = _history_for(loaded, resolved, services, base_volumes)
     warnings: list[Warning_] = []
     if history is not None:
@@ -476,6 +477,14 @@ def build_setup(loaded, result) -> ProjectionSetup:
     sick = {y: float(tree.resolve(SICK_LEAVE, dt.date(y, 7, 1)).value) for y in range(first, last + 1)}
 
     param_file = {n: tree.parameters[p].file for n, p in INDEX_PATHS.items()}
+    for name in ("level_mix_drift", "rent_growth"):  # rates by year set in the scenario: years it projects
+        rates = getattr(s, name)
+        for year in sorted(rates) if isinstance(rates, dict) else []:
+            if not first <= year <= last:
+                raise InputError.at(resolved.location(f"{name}.{year}"), f"year {year} is not projected",
+                                    f"a year from {first} to {last}", "correct the year, or lengthen horizon_years")
+        if name in resolved.set_by:
+            param_file[name] = resolved.set_by[name].display
     for i, a in enumerate(s.adjustments):
         if not first <= a.year <= last:
             raise InputError.at(resolved.location(f"adjustments[{i}].year"), f"year {a.year} is not projected",
@@ -496,8 +505,10 @@ def build_setup(loaded, result) -> ProjectionSetup:
     )
     data, file, line_of = frame_document(resolved)
     frame = load_frame(data, file, prefix="frame", line_of=line_of)
+    check_base_year(frame, base_year, file, line_of)
+    inputs = replace(inputs, sources={**inputs.sources, "frame": file})
     case = BudgetCase(inputs, frame)
-    base_net = float((costs["staff_cost"] + costs["premises_cost"] + costs["other_cost"] - costs["revenue"]).sum())
+    base_net = float(base_net_costs(costs).sum())
     base_frame = float(sum(frame.base.values()))
     start = (f"base year {base_year}: frame {base_frame / 1e6:,.1f} MSEK against a net cost of {base_net / 1e6:,.1f} "
              f"MSEK (the engine and other_services.csv), a deviation of {(base_frame - base_net) / 1e6:+,.1f} MSEK "
@@ -575,15 +586,20 @@ def yearly_by_area(result: BudgetResult) -> pd.DataFrame:
     return wide[["year", "area", "net_cost", "frame", "deviation"]].reset_index(drop=True)
 
 
+def base_net_costs(costs: pd.DataFrame) -> pd.Series:
+    """Each service's base-year net cost (staff, premises and other costs less revenue) from the unit costs
+    the projection starts from — the note's base-year net cost and the base-year rows both use it."""
+    net = costs["staff_cost"] + costs["premises_cost"] + costs["other_cost"] - costs["revenue"]
+    return pd.Series(net.to_numpy(), index=costs["service"].to_numpy())
+
+
 def base_year_by_area(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
     """The base year in the columns of ``yearly_by_area``: each area's net cost as the base-year run and
     other_services.csv give it (the unit costs the projection starts from), its frame and the deviation
     — the balance the projected years start from, so that a reader sees the step into the first year."""
-    costs = setup.case.inputs.unit_costs
-    net = (costs["staff_cost"] + costs["premises_cost"] + costs["other_cost"] - costs["revenue"]).to_numpy()
     y = result.yearly
     area_of = dict(zip(y["service"], y["area"], strict=False))
-    by_service = pd.Series(net, index=costs["service"])
+    by_service = base_net_costs(setup.case.inputs.unit_costs)
     areas = list(dict.fromkeys(a for a in y.loc[y["service"] == TOTAL, "area"] if a != TOTAL))
     net_cost = by_service.groupby(by_service.index.map(area_of)).sum().reindex(areas, fill_value=0.0)
     frame = pd.Series(setup.case.frame.base).reindex(areas, fill_value=0.0)

@@ -115,6 +115,14 @@ def refuse_in_strict(scenario: EffectiveScenario, warnings: list[Warning_]) -> N
     problems.raise_if_any()
 
 
+def scenario_identity(loaded: LoadedScenario) -> dict:
+    """What identifies a loaded scenario's inputs in a manifest: its name and chain, the scenario,
+    parameter and data hashes and the base date."""
+    return {"scenario": loaded.scenario.name, "scenario_chain": list(loaded.scenario.chain),
+            "scenario_hash": loaded.scenario.content_hash, "parameter_hash": loaded.parameter_hash,
+            "data_hash": loaded.data_hash, "base_date": loaded.scenario.base_date.isoformat()}
+
+
 def run(loaded: LoadedScenario) -> RunResult:
     """Compute the base-year allocation; strict scenarios turn warnings into a located error."""
     result = allocate(loaded.data, loaded.snapshot, loaded.tariff)
@@ -128,14 +136,9 @@ def run(loaded: LoadedScenario) -> RunResult:
     scenario = loaded.scenario
     manifest = {
         "resmodel_version": __version__,
-        "scenario": scenario.name,
+        **scenario_identity(loaded),
         "purpose": scenario.purpose,
-        "scenario_chain": list(scenario.chain),
-        "scenario_hash": scenario.content_hash,
-        "parameter_hash": loaded.parameter_hash,
-        "data_hash": loaded.data_hash,
         "seed": scenario.seed,
-        "base_date": scenario.base_date.isoformat(),
         "allocation_key": scenario.allocation_key,
         "warnings": len(warnings),
         "index_extrapolations": loaded.snapshot.extrapolations(),

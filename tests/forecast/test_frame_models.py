@@ -146,3 +146,13 @@ def test_the_statistical_models_do_not_depend_on_the_unit(model, freq, y):
         assert scaled.mean == pytest.approx(base.mean * factor, rel=tolerance)
         assert scaled.lo[80] == pytest.approx(base.lo[80] * factor, rel=tolerance)
         assert scaled.hi[80] == pytest.approx(base.hi[80] * factor, rel=tolerance)
+
+
+@pytest.mark.parametrize("model", [ETS(), ARIMA(), Theta()], ids=repr)
+@pytest.mark.parametrize("freq, y", [(MONTHLY, np.full(48, 820.0)), (YEARLY, np.full(14, 15.0))])
+def test_a_constant_series_is_forecast_as_that_constant(model, freq, y):
+    """Code review: the scaled fit had made Theta (and comb) forecast 547 for a constant 820; statsmodels'
+    Theta alone drifted (15 → 19.1)."""
+    fit = model.predict(_series(y, freq), 6, (80,))
+    assert fit.mean == pytest.approx(np.full(6, y[0]), rel=1e-6)
+    assert fit.lo[80] == pytest.approx(fit.mean, rel=1e-3) and fit.hi[80] == pytest.approx(fit.mean, rel=1e-3)

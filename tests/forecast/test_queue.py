@@ -99,8 +99,11 @@ def test_demand_from_a_forecast_table_sums_levels_and_accepts_text_or_dates():
 
 @pytest.mark.parametrize(("change", "where", "message"), [
     (lambda t: t.drop(columns="volume"), "fc.csv, row 1, column 'volume'", "required column 'volume' is missing"),
-    (lambda t: t.assign(service=["bostad_vuxen", "bostad_vuxen", None]), "fc.csv, column 'service'",
+    (lambda t: t.assign(service=["bostad_vuxen", "bostad_vuxen", "bostad_vuxen"]), "fc.csv, column 'service'",
      "did you mean 'bostad_vuxen'"),
+    # a row of no service would leave its month out of the demand (fuzz review: January dropped silently)
+    (lambda t: t.assign(service=["bostad_vuxna", None, "bostad_vuxna"]), "fc.csv, row 3, column 'service'",
+     "the service is empty"),
     (lambda t: t.assign(volume=[1.0, -1.0, 2.0]), "fc.csv, row 3, column 'volume'", "is not a valid volume"),
     (lambda t: t.assign(month=["2025-01", "2025-02-15", "2025-03"]), "fc.csv, row 3, column 'month'",
      "'2025-02-15' is not a month"),

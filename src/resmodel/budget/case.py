@@ -10,7 +10,14 @@ import numpy as np
 import pandas as pd
 
 from resmodel.budget.areas import AREA_KEYS
-from resmodel.budget.frame import FRAME_COMPONENTS, FrameConfig, FrameSetup, frame_arrays, setup_frame
+from resmodel.budget.frame import (
+    FRAME_COMPONENTS,
+    FrameConfig,
+    FrameSetup,
+    check_base_year,
+    frame_arrays,
+    setup_frame,
+)
 from resmodel.budget.projection import (
     TOTAL,
     Prepared,
@@ -27,7 +34,6 @@ from resmodel.budget.projection import (
     sort_order,
     year_labels,
 )
-from resmodel.errors import InputError, Location
 
 FRAME_MEASURES = (*FRAME_COMPONENTS, "frame", "deviation")
 
@@ -67,11 +73,7 @@ class BudgetResult(ProjectionResult):
 def prepare_case(case: BudgetCase) -> PreparedCase:
     """Validate the projection inputs and the frame together (located errors)."""
     p = prepare(case.inputs)
-    if case.frame.base_year != case.inputs.base_year:
-        raise InputError.at(Location(file=case.inputs.sources.get("frame"), path="frame.base_year"),
-                            f"frame base year {case.frame.base_year} differs from the cost base year "
-                            f"{case.inputs.base_year}", "the same base year for costs and frame",
-                            "express the base frame in the same year's prices as the unit costs")
+    check_base_year(case.frame, case.inputs.base_year, case.inputs.sources.get("frame"))
     uc = case.inputs.unit_costs
     base_volumes = dict(zip(uc["service"].astype(str), uc["volume"].astype(float), strict=True))
     for s in p.services:  # rule-priced services: their base volume is their first horizon month's volume

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
+from resmodel.limits import MAX_TABLE_NUMBER
 
 PLAIN_NUMBER = "write a plain number with '.' as decimal point and no spaces, units or thousands separators"
 
@@ -18,7 +19,8 @@ def floats(values: pd.Series) -> np.ndarray:
     """A column read as text (or numbers) as floats; NaN where a cell is empty or not a number."""
     numbers = pd.to_numeric(pd.Series(values).astype(object), errors="coerce")
     out = numbers.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    return np.where(np.isinf(out), np.nan, out)  # 'inf' is not a number a table can hold
+    # 'inf' is not a number a table can hold, nor 1e308 (it overflows in sums): both read as not a number
+    return np.where(np.abs(out) > MAX_TABLE_NUMBER, np.nan, out)
 
 
 def blank(values: pd.Series) -> np.ndarray:

@@ -43,8 +43,13 @@ def compare(a: BudgetResult, b: BudgetResult, measures: tuple[str, ...] = ("net_
     merged = pick(a).merge(pick(b), on=["period", "area", "measure"], how="outer", suffixes=("_a", "_b"),
                            sort=False)
     if merged[["value_a", "value_b"]].isna().any().any():
-        raise InputError.at(Location(path="compare"), "the two results cover different years or areas",
-                            "results over the same horizon", "run both scenarios over the same years")
+        def years(r: BudgetResult) -> str:
+            p = r.yearly["period"].astype(int)
+            return f"{p.min()}–{p.max()}"
+
+        raise InputError.at(Location(path="compare"), f"'{a.scenario}' covers {years(a)} and '{b.scenario}' "
+                            f"{years(b)} (or other areas)", "scenarios over the same horizon",
+                            f"give '{b.scenario}' the horizon_years of '{a.scenario}'")
     merged["difference"] = merged["value_b"] - merged["value_a"]
     merged.insert(0, "scenario_a", a.scenario)
     merged.insert(1, "scenario_b", b.scenario)

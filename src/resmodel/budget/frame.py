@@ -256,13 +256,26 @@ class FrameSetup:
     notes: tuple[str, ...]
 
 
-def check_compensated_services(config: FrameConfig, services: Collection[str], file: str | None = None) -> None:
+def check_compensated_services(config: FrameConfig, services: Collection[str], file: str | None = None,
+                               line_of: Callable[[str], int | None] | None = None) -> None:
     """Every volume-compensation rule must name a projected service (one with a volume path)."""
     for i, rule in enumerate(config.volume_compensation):
         if rule.service not in services:
-            raise InputError.at(Location(file=file, path=f"frame.volume_compensation[{i}].service"),
+            key = f"volume_compensation[{i}].service"
+            raise InputError.at(Location(file=file, line=line_of(key) if line_of else None, path=f"frame.{key}"),
                                 f"volume compensation for '{rule.service}', which has no volume path",
-                                "a service present in the projection", "add its volumes or remove the rule")
+                                "a service present in the projection (users in users.csv, a row in "
+                                "other_services.csv or a volume history)", "add its volumes or remove the rule")
+
+
+def check_base_year(config: FrameConfig, base_year: int, file: str | None = None,
+                    line_of: Callable[[str], int | None] | None = None) -> None:
+    """The frame's base year is the cost base year (the base frame is in that year's prices)."""
+    if config.base_year != base_year:
+        raise InputError.at(Location(file=file, line=line_of("base_year") if line_of else None, path="frame.base_year"),
+                            f"frame base year {config.base_year} differs from the cost base year {base_year}",
+                            "the same base year for costs and frame",
+                            "express the base frame in the same year's prices as the unit costs")
 
 
 def setup_frame(config: FrameConfig, years: np.ndarray, services: tuple[str, ...], areas: tuple[str, ...],

@@ -31,9 +31,10 @@ DEFAULT_PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 
 
 class _Dist(BaseModel):
-    """Common settings of the distributions; each defines ``sample(rng, size)``."""
+    """Common settings of the distributions (finite numbers only: .nan would give empty percentiles);
+    each defines ``sample(rng, size)``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Fixed(_Dist):
@@ -206,7 +207,7 @@ def load_uncertainty(data: Mapping[str, Any], file: str | None = None, prefix: s
                              f"a rate shock within ±{RATE_BAND:g}", "correct the distribution")
             else:
                 problems.add(loc, f"invalid distribution: {err['msg'].removeprefix('Value error, ')}",
-                             "valid parameters (sd ≥ 0, low ≤ mode ≤ high, median > 0)", "correct the parameters")
+                             "valid parameters (finite numbers, sd ≥ 0, low ≤ mode ≤ high, median > 0)", "correct the parameters")
         problems.raise_if_any()
         raise  # pragma: no cover
 

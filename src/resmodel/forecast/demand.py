@@ -89,6 +89,10 @@ def _require_columns(table: pd.DataFrame, column: str, where: Where) -> None:
 def _rows_of(table: pd.DataFrame, service: str, where: Where) -> pd.DataFrame:
     """The rows of ``service``; none is an error listing the services the table has."""
     names = table["service"].astype("string").fillna("").str.strip()
+    empty = table.index[names.eq("").to_numpy()]
+    if len(empty):  # a row of no service would silently leave a month out of every service's demand
+        raise InputError.at(where(int(empty[0]), "service"), "the service is empty",
+                            "a service key on every row, such as daglig_verksamhet", "fill in the service")
     rows = table[(names == service).to_numpy()]
     if rows.empty:
         known = sorted(n for n in names.unique() if n)

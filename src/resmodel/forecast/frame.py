@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector, shown
+from resmodel.limits import MAX_SERIES_VALUE
 
 ID, DS, Y = "unique_id", "ds", "y"
 MONTHLY, YEARLY = "M", "Y"
@@ -141,10 +142,14 @@ def validate_long(
 
     for col in (Y, *exog):
         numbers = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+        numbers = numbers.mask(numbers.abs() > MAX_SERIES_VALUE)  # 'inf', 1e308: no volume or amount is that large
         bad = numbers.isna()
         def not_a_number(idx, col=col):
             cell = frame[col][idx]
             what = "empty" if pd.isna(cell) or str(cell).strip() == "" else f"'{shown(cell)}'"
+            if pd.notna(pd.to_numeric(cell, errors="coerce")):  # 'inf' or a number too large to be a volume
+                return (loc(idx, col, uid[idx]), f"value {what} is not a finite number up to {MAX_SERIES_VALUE:.0e}",
+                        "a volume or amount", "correct the value (a typing mistake?)")
             return (loc(idx, col, uid[idx]), f"value {what} is not a number", "a number with '.' as decimal point",
                     "correct the value; do not leave gaps as empty cells")
 

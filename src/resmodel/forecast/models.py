@@ -128,10 +128,9 @@ def scale_free(predict):
     def wrapper(self, s, h, levels, X_future=None):
         changes = np.diff(s.y)
         spread = float(np.std(changes)) if len(changes) > 1 else 0.0
-        size = spread if spread > 0 else float(np.max(np.abs(s.y), initial=0.0))
-        if not (np.isfinite(size) and size > 0):
+        if not (np.isfinite(spread) and spread > 0):  # constant changes: nothing to condition, fit as given
             return predict(self, s, h, levels, X_future)
-        scale = 10.0 ** np.round(np.log10(size))
+        scale = 10.0 ** np.round(np.log10(spread))
         if scale == 1.0:
             return predict(self, s, h, levels, X_future)
         fit = predict(self, replace(s, y=s.y / scale), h, levels, X_future)
@@ -280,6 +279,9 @@ class Theta(Model):
     def predict(self, s, h, levels, X_future=None):
         from statsmodels.tsa.forecasting.theta import ThetaModel
 
+        if np.all(s.y == s.y[0]):  # the Theta method's forecast of a constant is that constant (no trend, a
+            flat = np.full(h, float(s.y[0]))  # level that does not move); statsmodels' fit drifts (15 → 19.1)
+            return Fit(flat, dict.fromkeys(levels, flat), dict.fromkeys(levels, flat), self.name)
         seasonal = s.season > 1
 
         def fit():

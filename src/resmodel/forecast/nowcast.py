@@ -179,8 +179,8 @@ def backtest_nowcast(invoices: pd.DataFrame, value: str, origins: int = 12, rece
     settle = settled_lag(full)
     last = full.as_of - pd.DateOffset(months=settle)
     first_possible = full.months[0] + pd.DateOffset(months=settle + p.prior_rows)  # factors up to the settled lag
-    ends = [last - pd.DateOffset(months=k) for k in range(origins - 1, -1, -1)]
-    ends = [e for e in ends if e >= first_possible]
+    span = max(0, (last.year - first_possible.year) * 12 + last.month - first_possible.month + 1)
+    ends = [last - pd.DateOffset(months=k) for k in range(min(origins, span) - 1, -1, -1)]  # those the data allow
     if len(ends) < 2:
         raise InputError.at(Location(path="triangle"),
                             f"the invoice history is too short for a backtest (amounts settle after {settle} months)",

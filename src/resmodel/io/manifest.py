@@ -17,8 +17,11 @@ from resmodel.io.writers import json_text
 SCENARIO_KEYS = ("scenario", "scenario_chain", "scenario_hash", "parameter_hash", "data_hash", "base_date")
 
 
-def _file(path: Path) -> dict[str, str]:
-    """A file (or a folder's files, in name order) by its shown path and sha256."""
+def _file(path: Path) -> dict[str, str | None]:
+    """A file (or a folder's files, in name order) by its shown path and sha256; None for a path that
+    does not exist (an option the command did not read)."""
+    if not path.exists():
+        return {"file": display_path(path), "sha256": None}
     digest = hashlib.sha256()
     for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
         if file.is_file():

@@ -39,8 +39,10 @@ _PNR_FORMS = tuple(re.compile(r"(?=(?<!\d)(?<!\d[.,])" + century
                    for century in (r"(\d{2})", r"()"))
 _CENTURIES = ("18", "19", "20")
 #: dashes a word processor or spreadsheet puts in place of a typed '-' (hyphen, non-breaking hyphen,
-#: figure dash, en dash, em dash, minus sign): read as '-', so '900101–2389' is written as a number too
-_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
+#: figure dash, en dash, em dash, minus sign, soft hyphen, small and full-width hyphen-minus) read as '-',
+#: so '900101–2389' is written as a number too; no-break spaces (Swedish Excel's) read as spaces
+_DASHES = str.maketrans({**dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\u00ad\ufe63\uff0d", "-"),
+                         **dict.fromkeys("\u00a0\u202f\u2007", " ")})
 
 
 def _luhn_ok(nine_digits: str, check: str) -> bool:

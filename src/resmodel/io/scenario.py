@@ -20,7 +20,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from resmodel.errors import InputError, Location, Problem, ProblemCollector, ResmodelError, did_you_mean
+from resmodel.errors import (
+    InputError,
+    Location,
+    Problem,
+    ProblemCollector,
+    ResmodelError,
+    did_you_mean,
+    shown,
+)
 from resmodel.io.parameters import load_parameters
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.params.tree import LEVELS, Override, ParameterTree, value_problems
@@ -117,6 +125,10 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
             problems.add(doc.location(path), f"required key '{loc[-1]}' is missing",
                          f"'{loc[-1]}:' ({ScenarioFile.model_fields[loc[-1]].description})" if loc[-1] in ScenarioFile.model_fields
                          else f"a '{loc[-1]}' entry", f"add '{loc[-1]}:'")
+        elif path == "name" and kind in ("string_pattern_mismatch", "string_too_long"):
+            problems.add(doc.location(path), f"name '{shown(err.get('input'), 100)}' cannot name an output folder",
+                         "letters, digits, '_' and '-' (at most 100): no spaces, dots or slashes",
+                         "write e.g. 'min_namnd_2025'")
         else:
             problems.add(doc.location(path), err["msg"].replace("Value error, ", ""),
                          _expected_for(path), _decimal_comma_fix(err.get("input"))

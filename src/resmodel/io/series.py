@@ -115,6 +115,7 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
         raise InputError.at(Location(display, row=1, column=missing[0]), f"required column '{missing[0]}' is missing",
                             "a header unique_id,ds,y (optionally more numeric columns), or month,service,level,volume",
                             "rename the columns as described in docs/forecasting.md")
+    require_rows(raw, display, "one row per series and period", "add the series' values below the header")
     problems = ProblemCollector()
     text = raw[DS].fillna("")
     parsed = pd.DataFrame(text.map(_parse_period).tolist(), index=raw.index, columns=[DS, "freq"])

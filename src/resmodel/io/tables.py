@@ -19,6 +19,7 @@ from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.forecast.frame import parse_month  # re-exported: the month columns of io tables
 from resmodel.io.pnr import check_frame_for_pnr, check_value_for_pnr, looks_like_pnr
 from resmodel.io.text import read_utf8
+from resmodel.limits import MAX_TABLE_NUMBER
 
 MAX_PROBLEMS = 25
 
@@ -83,6 +84,9 @@ class TableSchema:
 
 def read_raw(path: Path, display: str) -> pd.DataFrame:
     """Read a CSV or the first sheet of an .xlsx file as strings, with located format errors."""
+    if path.is_dir():
+        raise InputError.at(Location(file=display), "this is a folder, not a file", "a CSV or .xlsx file",
+                            "name the file inside the folder")
     if not path.is_file():
         raise InputError.at(
             Location(file=display), "file not found", "an existing CSV or .xlsx file", "check the path and file name"
@@ -290,6 +294,11 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
         problems.add_rows(text.index[bad.to_numpy()], 5, lambda row: (
             Location(display, row=row, column=col.name), f"'{text[row]}' is not a number", col.expected(),
             "write a plain number with '.' as decimal point and no units"))
+        huge = numbers.abs().gt(MAX_TABLE_NUMBER).fillna(False).astype(bool)
+        problems.add_rows(text.index[huge.to_numpy()], 5, lambda row: (
+            Location(display, row=row, column=col.name), f"value {_echoed(text[row])} is beyond any figure of a "
+            f"board (more than {MAX_TABLE_NUMBER:.0e})", col.expected(), "correct the value (a typing mistake?)"))
+        numbers = numbers.mask(huge)
         if col.kind == "int":
             frac = numbers.notna() & (numbers != numbers.round())
             problems.add_rows(text.index[frac.to_numpy()], 5, lambda row: (

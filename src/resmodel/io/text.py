@@ -17,18 +17,23 @@ def read_utf8(path: Path, display: str, kind: str, fix: str, as_row: bool = Fals
     """Decode ``path`` as UTF-8; a decoding error names the line (or spreadsheet row) of the bad byte.
 
     With ``windows_1252``, a file that is not UTF-8 and holds no UTF-8 sequence at all is read as
-    Windows-1252, the encoding Swedish Excel's 'CSV (semikolonavgränsad)' writes (å ä ö as single bytes).
+    Windows-1252, the encoding Swedish Excel's 'CSV (semikolonavgränsad)' writes (å ä ö as single bytes);
+    never one with NUL bytes (UTF-16, whose letters would come out spaced by NULs, past every check).
     """
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError as exc:
         mixed = bool(_UTF8_SEQUENCE.search(data))
-        text = _windows_1252(data) if windows_1252 and not mixed else None
+        utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data  # a text file never holds NUL bytes
+        text = _windows_1252(data) if windows_1252 and not mixed and not utf16 else None
         if text is not None:
             return text
         where = data.count(b"\n", 0, exc.start) + 1
         location = Location(file=display, row=where) if as_row else Location(file=display, line=where)
+        if utf16:
+            raise InputError.at(Location(file=display, row=1) if as_row else Location(file=display, line=1),
+                                "file is UTF-16 text (or binary)", f"a UTF-8 encoded {kind} file", fix) from None
         expected = f"a UTF-8 encoded {kind} file" + (" (or Windows-1252, as Excel's 'CSV (semikolonavgränsad)')"
                                                      if windows_1252 else "")
         problem = "file is not UTF-8 text" + (": it mixes UTF-8 characters with other bytes"

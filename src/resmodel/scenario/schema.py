@@ -46,13 +46,15 @@ class ParameterChange(Strict):
 class ScenarioFile(Strict):
     """One scenario file: what it is for, what it extends, the data it uses, and its changes."""
 
-    name: str = Field(description="short name used in output folders and reports")
+    name: str = Field(description="short name used in output folders and reports: letters, digits, '_' and '-' "
+                      "(no spaces, dots or slashes: it becomes a folder name)", pattern=r"^[\w\-]+$", max_length=100)
     purpose: str = Field(description="one line saying what question the scenario answers")
     extends: str | None = Field(None, description="path of the scenario this one modifies (relative to this file)")
     data: str | None = Field(None, description="folder with the municipality's tables (relative to this file)")
     parameters_dir: str | None = Field(None, description="folder of local parameters (default: <data>/parameters)")
     base_date: dt.date | None = Field(None, description="date of the parameter snapshot for the base-year run")
-    seed: int | None = Field(None, ge=0, description="random seed for everything stochastic")
+    seed: int | None = Field(None, ge=0, le=2**32 - 1, strict=True,
+                             description="random seed for everything stochastic, 0 to 2³²−1 (as --seed)")
     allocation_key: Literal["derived", "tariff"] | None = Field(
         None, description="derived: prices from the cost parameters; tariff: a level price list (housing)")
     tariff: str | None = Field(None, description="tariff CSV used when allocation_key is 'tariff'")

@@ -1,0 +1,7 @@
+"""Bounds on the numbers an input may hold: no count or amount a board enters comes near them, so a
+larger one is a typing mistake (1e308, a pasted id) that would otherwise overflow to 'inf' in results."""
+
+#: largest magnitude of a cell in a data table or a finance export (a trillion, 10¹², SEK or users)
+MAX_TABLE_NUMBER = 1e12
+#: largest value of a forecast series (as POST /forecasts' schema allows)
+MAX_SERIES_VALUE = 1e15

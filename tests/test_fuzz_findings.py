@@ -1,0 +1,129 @@
+"""Bad input found by a fuzzing review (2026-12-06): each is a located error with exit status 2 and
+nothing written, where it had been a silent wrong result, an 'inf' in the outputs or a traceback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from resmodel.cli import app
+from tests.clirun import invoke
+from tests.conftest import ROOT
+
+DEMO = ROOT / "data" / "demokommun"
+BASE = ROOT / "scenarios" / "base.yaml"
+
+
+def _data(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(DEMO, data)
+    return data
+
+
+def _scenario(tmp_path: Path, text: str, name: str = "s") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"name: {name}\npurpose: fuzz\nextends: {BASE}\n" + text, encoding="utf-8")
+    return path
+
+
+def _edit_line(path: Path, number: int, change) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[number - 1] = change(lines[number - 1])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _refused(tmp_path: Path, *args) -> str:
+    out = tmp_path / "out"
+    code, _, message = invoke(app, *args, "--out", out)
+    assert code == 2, message
+    assert not out.exists()
+    return message
+
+
+def test_inf_in_a_volume_history_is_refused_not_projected_as_zero(tmp_path):
+    data = _data(tmp_path)
+    _edit_line(data / "volume_history.csv", 2, lambda line: line.rsplit(",", 1)[0] + ",inf")
+    scenario = _scenario(tmp_path, f"data: {data}\nprojection:\n  frame: {data / 'frame.yaml'}\n")
+    message = _refused(tmp_path, "project", scenario)
+    assert "volume_history.csv, row 2, column 'volume'" in message and "'inf' is not a finite number" in message
+
+
+@pytest.mark.parametrize("value", ["inf", "1e308"])
+def test_inf_or_a_huge_value_in_a_series_is_refused(tmp_path, value):
+    series = tmp_path / "rate.csv"
+    series.write_text(f"unique_id,ds,y\nrate,2012,267\nrate,2013,{value}\nrate,2014,280\n", encoding="utf-8")
+    message = _refused(tmp_path, "forecast", "--series", series, "--model", "drift")
+    assert "rate.csv, row 3, column 'y'" in message and "is not a finite number up to 1e+15" in message
+
+
+def test_a_huge_cell_in_a_table_is_refused_not_summed_to_inf(tmp_path):
+    data = _data(tmp_path)
+    header = (data / "users.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    column = header.index("weekly_hours")
+    _edit_line(data / "users.csv", 2, lambda line: ",".join(
+        "1e308" if i == column else cell for i, cell in enumerate(line.split(","))))
+    message = _refused(tmp_path, "run", _scenario(tmp_path, f"data: {data}\n"))
+    assert "users.csv, row 2, column 'weekly_hours'" in message and "beyond any figure of a board" in message
+
+
+def test_nan_in_an_uncertainty_distribution_is_refused(tmp_path):
+    scenario = _scenario(tmp_path, "projection:\n  uncertainty:\n    sick_leave: {dist: uniform, low: .nan, "
+                                   "high: 0.01}\n")
+    message = _refused(tmp_path, "project", scenario, "--draws", 20)
+    assert "s.yaml, line 6, at 'projection.uncertainty.sick_leave.low'" in message and "finite" in message
+
+
+@pytest.mark.parametrize("name", ["a/b", "../x", "..", "min nämnd"])
+def test_a_scenario_name_that_cannot_name_a_folder_is_refused(tmp_path, name):
+    path = tmp_path / "n.yaml"
+    path.write_text(f"name: '{name}'\npurpose: fuzz\nextends: {BASE}\n", encoding="utf-8")
+    message = _refused(tmp_path, "run", path)
+    assert "n.yaml, line 1, at 'name'" in message and "cannot name an output folder" in message
+
+
+def test_yaml_aliases_of_mappings_or_lists_are_refused_before_they_multiply(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join([*lines, "name: bomb", "purpose: x"]) + "\n", encoding="utf-8")
+    code, _, message = invoke(app, "validate", path)
+    assert code == 2 and "bomb.yaml, line 1, at 'a1[0]'" in message and "anchor is used again" in message
+
+
+def test_a_header_only_series_is_a_located_error(tmp_path):
+    series = tmp_path / "h.csv"
+    series.write_text("unique_id,ds,y\n", encoding="utf-8")
+    for command in ("forecast", "backtest"):
+        message = _refused(tmp_path, command, "--series", series)
+        assert "h.csv, row 2" in message and "header but no rows" in message
+
+
+def test_more_nowcast_origins_than_the_data_allow_is_a_warning(tmp_path):
+    out = tmp_path / "n"
+    code, _, stderr = invoke(app, "nowcast", "--triangle", DEMO / "invoice_triangle.csv", "--value", "cases",
+                             "--origins", 100_000, "--out", out)
+    assert code == 0 and "[origins_limited]" in stderr and (out / "nowcast_backtest.csv").exists()
+
+
+def test_draws_are_capped_as_in_the_api(tmp_path):
+    code, _, _ = invoke(app, "project", BASE, "--draws", 100_000_000, "--out", tmp_path / "out")
+    assert code == 2 and not (tmp_path / "out").exists()
+
+
+def test_frame_mistakes_name_the_frame_file_and_line(tmp_path):
+    data = _data(tmp_path)
+    frame = data / "frame.yaml"
+    text = frame.read_text(encoding="utf-8")
+    frame.write_text(text.replace("  base_year: 2024", "  base_year: 2030", 1), encoding="utf-8")
+    line = next(i for i, row in enumerate(frame.read_text().splitlines(), 1) if row.startswith("  base_year:"))
+    scenario = _scenario(tmp_path, f"data: {data}\nprojection:\n  frame: {frame}\n")
+    message = _refused(tmp_path, "project", scenario)
+    assert f"frame.yaml, line {line}, at 'frame.base_year'" in message and "differs from the cost base year" in message
+
+
+def test_a_drift_rate_for_a_year_not_projected_is_located(tmp_path):
+    scenario = _scenario(tmp_path, "projection:\n  level_mix_drift: {2026: 0.01, 1999: 0.02}\n")
+    message = _refused(tmp_path, "project", scenario)
+    assert "s.yaml, line 5, at 'projection.level_mix_drift.1999'" in message and "not projected" in message
