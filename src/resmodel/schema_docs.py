@@ -32,6 +32,7 @@ def data_dictionary() -> str:
              "',' between cells and '.' as decimal point, or — as Swedish Excel saves 'CSV UTF-8' — ';' between",
              "cells, a decimal comma and spaces between thousands (`1 120 000,50`): in a ';' file the number cells",
              "of a column of numbers (at least half its filled cells) are read as numbers, text columns as typed.",
+             "A number beyond 10¹² (or 'inf') is refused as a typing mistake: no count or amount of a board is that large.",
              "Rows in error",
              "messages are spreadsheet rows: the header is row 1. Ids are pseudonymous; a cell that looks like a",
              "Swedish personal identity number is refused: written with '-' (or an en dash) or '+' before the last four digits, or",
