@@ -188,8 +188,9 @@ async def http_error_handler(request, exc: StarletteHTTPException) -> JSONRespon
     elif exc.status_code == 405:
         msg = f"{request.method} is not allowed here. Expected one of {ENDPOINTS}. Fix: use the method shown"
     elif exc.status_code == 400:
-        msg = ("the body could not be read. Expected a JSON object in UTF-8, sent with Content-Type: "
-               "application/json. Fix: save or send the body as UTF-8")
+        msg = ("the body could not be read: not UTF-8, or JSON nested or with numbers far beyond any request "
+               "(thousands of levels or digits). Expected a JSON object in UTF-8, sent with Content-Type: "
+               "application/json. Fix: send the body as UTF-8 JSON as the schema at GET /docs describes")
     else:
         msg = str(exc.detail)
     return JSONResponse(status_code=exc.status_code, content={"detail": _body([{"loc": [], "msg": msg}])},

@@ -252,6 +252,8 @@ def test_decimal_values_are_not_taken_for_identity_numbers():
     ("GET", "/forecasts", None, {}, 405, "GET is not allowed here"),
     ("POST", "/nothing", None, {}, 404, "no such endpoint"),
     ("POST", "/runs", b'{"scenario": "\xff"}', {"content-type": "application/json"}, 400, "UTF-8"),
+    ("POST", "/forecasts", b'{"h": ' + b"9" * 5000 + b"}", {"content-type": "application/json"}, 400, "digits"),
+    ("POST", "/runs", b"[" * 100_000, {"content-type": "application/json"}, 400, "nested"),
     ("POST", "/runs", b'{"scenario": ', {"content-type": "application/json"}, 422, "not valid JSON"),
     ("POST", "/runs", b'{"scenario": "base"}', {"content-type": "text/plain"}, 422, "Content-Type: application/json"),
 ])
