@@ -127,3 +127,15 @@ def test_a_drift_rate_for_a_year_not_projected_is_located(tmp_path):
     scenario = _scenario(tmp_path, "projection:\n  level_mix_drift: {2026: 0.01, 1999: 0.02}\n")
     message = _refused(tmp_path, "project", scenario)
     assert "s.yaml, line 5, at 'projection.level_mix_drift.1999'" in message and "not projected" in message
+
+
+def test_validate_finds_a_year_missing_from_a_rate_by_year(tmp_path):
+    """validate refuses what project refuses: a per-year drift without the first projected year."""
+    scenario = _scenario(tmp_path, "projection:\n  level_mix_drift: {2026: 0.01, 2027: 0.02}\n")
+    code, _, message = invoke(app, "validate", scenario)
+    assert code == 2 and "s.yaml, line 5, at 'projection.level_mix_drift'" in message
+    assert "no level_mix_drift for 2025 (given: 2026, 2027)" in message
+    # a declared extension carries rent growth past its last given year
+    ok = _scenario(tmp_path, "projection:\n  rent_growth: {2025: 0.01, 2026: 0.02}\n  extensions: {rent_growth: 0.01}\n",
+                   name="ok")
+    assert invoke(app, "validate", ok)[0] == 0

@@ -212,6 +212,33 @@ def _models(settings, services) -> dict[str, str]:
             if isinstance(m := settings.volumes.get(sv, settings.default_model), str)}
 
 
+RATES_BY_YEAR = ("level_mix_drift", "rent_growth")  # rates a scenario may give per year
+
+
+def check_rates_by_year(resolved: ResolvedProjection, first: int, last: int) -> None:
+    """A rate given per year in the scenario names only projected years and every one of them, except
+    years after its last that a declared projection.extensions rate covers (as the index paths read it)."""
+    s = resolved.settings
+    for name in RATES_BY_YEAR:
+        rates = getattr(s, name)
+        if not isinstance(rates, dict):
+            continue
+        for year in sorted(rates):
+            if not first <= year <= last:
+                raise InputError.at(resolved.location(f"{name}.{year}"), f"year {year} is not projected",
+                                    f"a year from {first} to {last}", "correct the year, or lengthen horizon_years")
+        given = sorted(rates)
+        extended = s.extensions.get(name) is not None
+        missing = [y for y in range(first, last + 1) if y not in rates and not (extended and given and y > given[-1])]
+        if missing:
+            raise InputError.at(resolved.location(name), f"no {name} for {missing[0]}"
+                                + (f" (given: {', '.join(map(str, given))})" if given else ""),
+                                f"a rate for every year from {first} to {last}",
+                                f"add {missing[0]}: <rate>, or give one number for every year"
+                                + (f", or declare projection.extensions.{name} for the years after the last given"
+                                   if name == "rent_growth" else ""))
+
+
 def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     """Validate a scenario's projection inputs without running anything (``resmodel validate``): the
     merged ``projection:`` block, its frame and other_services.csv. A one-line summary (None when
@@ -241,6 +268,7 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
                                           loaded.scenario.base_date.year, _history_display(loaded))
     uncertain = _uncertainty_block(resolved) is not None  # validated here, not first at `project --draws`
     first = loaded.scenario.base_date.year + 1
+    check_rates_by_year(resolved, first, first + resolved.settings.horizon_years - 1)
     return (f"projection {first}–{first + resolved.settings.horizon_years - 1}, frame for {len(frame.base)} areas"
             + (f", {len(other)} other services" if other is not None else "")
             + (", uncertainty block for Monte Carlo" if uncertain else "")
@@ -477,12 +505,8 @@ def build_setup(loaded, result) -> ProjectionSetup:
     sick = {y: float(tree.resolve(SICK_LEAVE, dt.date(y, 7, 1)).value) for y in range(first, last + 1)}
 
     param_file = {n: tree.parameters[p].file for n, p in INDEX_PATHS.items()}
-    for name in ("level_mix_drift", "rent_growth"):  # rates by year set in the scenario: years it projects
-        rates = getattr(s, name)
-        for year in sorted(rates) if isinstance(rates, dict) else []:
-            if not first <= year <= last:
-                raise InputError.at(resolved.location(f"{name}.{year}"), f"year {year} is not projected",
-                                    f"a year from {first} to {last}", "correct the year, or lengthen horizon_years")
+    check_rates_by_year(resolved, first, last)
+    for name in RATES_BY_YEAR:
         if name in resolved.set_by:
             param_file[name] = resolved.set_by[name].display
     for i, a in enumerate(s.adjustments):
