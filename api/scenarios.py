@@ -20,9 +20,9 @@ from resmodel.run import LoadedScenario, load
 
 router = APIRouter()
 
-NAME_PATTERN, NAME_LENGTH = r"^[A-Za-z0-9_\-]+$", 100  # a file name in the folder: no path, no '.yaml'
+NAME_PATTERN, NAME_LENGTH = r"^[\w\-]+$", 100  # a file name in the folder (å ä ö too): no path, no '.yaml'
 SCENARIO_NAME = Field(description="name of a scenario file in the scenario folder, without .yaml (letters, "
-                      "digits, '_' and '-')", pattern=NAME_PATTERN, max_length=NAME_LENGTH)
+                      "å ä ö too, digits, '_' and '-')", pattern=NAME_PATTERN, max_length=NAME_LENGTH)
 
 
 def sendable(name: str) -> bool:
@@ -48,7 +48,8 @@ def load_scenario(name: str, loc: list[Any] | None = None) -> LoadedScenario:
     folder = scenario_folder()
     path = folder / f"{name}.yaml"
     if not path.is_file():
-        names = sorted(p.stem for p in folder.glob("*.yaml") if sendable(p.stem)) if folder.is_dir() else []
+        names = sorted(p.stem for p in folder.glob("*.yaml") if p.is_file() and sendable(p.stem)) \
+            if folder.is_dir() else []
         if names:
             expected, fix = f"one of {', '.join(names)}", "use one of these names, or start the server with " \
                 "RESMODEL_SCENARIOS set to the folder holding your scenario files"

@@ -110,16 +110,20 @@ def test_odd_files_in_the_folder_are_listed_with_their_problem_never_a_500(monke
     (tmp_path / "min plan.yaml").write_text("name: min_plan\npurpose: x\n")
     (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
     (tmp_path / "19900101-2389.yaml").write_text("name: x\npurpose: x\n")
+    (tmp_path / "utökning.yaml").write_text("name: utokning\npurpose: x\ndata: data\n")  # å ä ö as in the CLI
+    (tmp_path / "dir.yaml").mkdir()
     monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
     api = TestClient(app)
     response = api.get("/scenarios")
     assert response.status_code == 200, response.text
     listed = {s["scenario"]: s for s in response.json()["scenarios"]}
-    assert set(listed) == {"ok", "min plan", "loop"} and "19900101" not in response.text
+    assert set(listed) == {"ok", "min plan", "loop", "utökning", "dir"} and "19900101" not in response.text
+    assert listed["utökning"]["problems"] == [] and "is a folder" in listed["dir"]["problems"][0]
     assert "cannot be sent as a scenario name" in listed["min plan"]["problems"][0]
     assert "cannot be read" in listed["loop"]["problems"][0]
     missing = api.post("/runs", json={"scenario": "nope"})
     assert missing.status_code == 404 and "19900101" not in missing.text and "min plan" not in missing.text
+    assert "'dir'" not in missing.text and "utökning" in missing.text
     assert api.post("/runs", json={"scenario": "loop"}).status_code in (404, 422)  # not a 500
 
 

@@ -139,3 +139,85 @@ def test_validate_finds_a_year_missing_from_a_rate_by_year(tmp_path):
     ok = _scenario(tmp_path, "projection:\n  rent_growth: {2025: 0.01, 2026: 0.02}\n  extensions: {rent_growth: 0.01}\n",
                    name="ok")
     assert invoke(app, "validate", ok)[0] == 0
+
+
+# A second fuzzing round, on the fixes of the first
+
+
+@pytest.mark.parametrize("frame, message", [
+    ("volume_compensation: [{service: daglig_verksamhet, amount_per_user: .inf, reference_volume: 1030}]",
+     "finite number"),
+    ("volume_compensation: [{service: daglig_verksamhet, amount_per_user: 1.0e+308, reference_volume: 1030}]",
+     "less than or equal to 1000000000000"),
+    ("expansion: [{area: lss_boende, year: 2026, amount: .inf}]", "finite number"),
+])
+def test_frame_numbers_are_finite_and_bounded(tmp_path, frame, message):
+    scenario = _scenario(tmp_path, f"projection:\n  frame:\n    {frame}\n")
+    text = _refused(tmp_path, "project", scenario)
+    assert "s.yaml, line 6, at 'frame." in text and message in text
+
+
+def test_a_parameter_beyond_any_amount_is_refused_at_its_line(tmp_path):
+    scenario = _scenario(tmp_path, "parameters:\n  salaries.aktivitetsledare: 1.0e+306\n")
+    message = _refused(tmp_path, "run", scenario)
+    assert "s.yaml, line 5, at 'parameters.salaries.aktivitetsledare'" in message and "above 1e+12" in message
+
+
+def test_an_assistance_hours_factor_is_bounded(tmp_path):
+    scenario = _scenario(tmp_path, "projection:\n  uncertainty:\n    assistance_hours: {dist: fixed, value: 1.0e+300}\n")
+    assert "stays at most 5" in _refused(tmp_path, "project", scenario, "--draws", 10)
+
+
+def test_plan_premises_options_have_the_api_bounds(tmp_path):
+    message = _refused(tmp_path, "plan-premises", "--demand", DEMO / "volume_history.csv", "--service",
+                       "daglig_verksamhet", "--candidates", DEMO / "premises_candidates.csv", "--scenario", BASE,
+                       "--external-price", "1e308")
+    assert "at '--external-price'" in message and "out of range" in message
+
+
+def test_a_nan_override_is_refused(tmp_path):
+    message = _refused(tmp_path, "forecast", "--series", DEMO / "volume_history.csv", "--h", 24, "--model", "drift",
+                       "--model", "daglig_verksamhet=2025:nan,2026:1000")
+    assert "nan is not a number" in message
+
+
+def test_a_year_typed_with_five_digits_in_the_known_changes_is_refused(tmp_path):
+    changes = tmp_path / "changes.csv"
+    lines = (DEMO / "budget_changes.csv").read_text(encoding="utf-8").splitlines()
+    lines[-1] = "20224," + lines[-1].split(",", 1)[1]
+    changes.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    message = _refused(tmp_path, "inyear", "--actuals", DEMO / "budget_actuals.csv", "--frames",
+                       DEMO / "budget_frames.csv", "--changes", changes, "--year", 2024, "--month", 8)
+    assert f"changes.csv, row {len(lines)}, column 'year'" in message and "'20224' is not a year" in message
+
+
+def test_yaml_nested_hundreds_deep_is_an_error_not_a_traceback(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("name: x\npurpose: y\nprojection: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    code, _, message = invoke(app, "validate", path)
+    assert code == 2 and "nested too deeply" in message
+
+
+def test_a_volume_too_large_is_named_at_its_row_not_at_the_sum_of_levels(tmp_path):
+    history = tmp_path / "history.csv"
+    lines = (DEMO / "volume_history.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ",6e14"
+    history.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    message = _refused(tmp_path, "forecast", "--series", history)
+    assert "history.csv, row 2, column 'volume'" in message and "too large" in message
+
+
+def test_hours_per_week_of_a_volume_change_is_bounded_at_the_scenario_line(tmp_path):
+    scenario = _scenario(tmp_path, "projection:\n  volume_changes: [{service: personlig_assistans_lss, from_year: "
+                                   "2026, change: 1, hours_per_week: 1.0e+308}]\n")
+    assert "s.yaml, line 5" in _refused(tmp_path, "project", scenario)
+
+
+def test_a_header_only_demand_and_a_single_nowcast_origin_are_told_so(tmp_path):
+    demand = tmp_path / "demand.csv"
+    demand.write_text("service,level,month,volume\n", encoding="utf-8")
+    message = _refused(tmp_path, "queue", "--demand", demand, "--service", "boendestod", "--places", 950)
+    assert "demand.csv, row 2" in message and "header but no rows" in message
+    message = _refused(tmp_path, "nowcast", "--triangle", DEMO / "invoice_triangle.csv", "--value", "cases",
+                       "--origins", 1)
+    assert "at '--origins'" in message and "at least 2 origins" in message

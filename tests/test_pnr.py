@@ -42,7 +42,10 @@ def test_a_mistyped_number_written_as_one_is_refused(text):
 
 @pytest.mark.parametrize("text", ["19900101-2385", "900101-2385", "199001012385", "9001012385", "900101 2385",
                                   "900101_2385", "19900101+2385", "900101\t2385",
-                                  "900101\u00a02385", "900101\u202f2385", "900101\u00ad2385", "900101\uff0d2385"])
+                                  "900101\u00a02385", "900101\u202f2385", "900101\u00ad2385", "900101\uff0d2385",
+                                  # a re-fuzz: spaces around the dash, two spaces, zero-width and thin spaces, '/'
+                                  "900101 - 2385", "Anna 900101 - 2385", "900101  2385", "900101-\u200b2385",
+                                  "19900101\u20092385", "900101/2385"])
 def test_a_valid_number_is_refused(text):
     assert looks_like_pnr(text)
 

@@ -72,6 +72,8 @@ def test_windows_1252_csv_gives_identical_results(tmp_path, demo_result):
     # UTF-16 has no UTF-8 sequence either, but read as Windows-1252 its letters come out spaced by NULs,
     # past every check — an identity number in a header was echoed in an 'unknown column' message
     ("id,19900101-2389\nA,x\n".encode("utf-16"), "file is UTF-16 text"),
+    ("id,19900101-2389\nA,x\n".encode("utf-16-be"), "file is UTF-16 text"),  # no byte-order mark: 'valid' UTF-8
+    ("id,19900101-2389\nA,x\n".encode("utf-16-le"), "file is UTF-16 text"),
 ])
 def test_a_file_in_neither_encoding_is_refused_at_the_bad_byte(tmp_path, content, problem):
     path = tmp_path / "t.csv"

@@ -20,10 +20,17 @@ PLAN_OUTPUTS = ("premises_plan.csv", "premises_yearly.csv", "premises_by_level.c
                 "manifest.json")
 
 
+#: the largest value of each option, as POST /premises-plans allows (beyond them, a typing mistake that
+#: the solver cannot take: 1e308 gave a traceback)
+OPTION_LIMITS = {"--places": 1e6, "--own-cost-per-place": 1e9, "--external-price": 1e9, "--max-external": 1e6,
+                 "--waiting-cost": 1e9, "--investment-ceiling": 1e12}
+
+
 def _non_negative(option: str, value: float | None) -> None:
-    if value is not None and not (np.isfinite(value) and value >= 0):
-        raise InputError.at(Location(path=option), f"{option} {value:g} is not a number ≥ 0",
-                            "SEK (or places) as a number ≥ 0", f"correct {option}, or leave it out")
+    high = OPTION_LIMITS[option]
+    if value is not None and not (np.isfinite(value) and 0 <= value <= high):
+        raise InputError.at(Location(path=option), f"{option} {value:.6g} is out of range",
+                            f"SEK (or places) as a number from 0 to {high:.0e}", f"correct {option}, or leave it out")
 
 
 def plan_premises(

@@ -23,10 +23,11 @@ from resmodel.budget.areas import AREA_KEYS, area_of, check_area, suggest
 from resmodel.budget.indices import growth_path
 from resmodel.budget.periods import Span, check_spans
 from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.limits import MAX_TABLE_NUMBER
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .inf would reach the outputs
 
 
 class NoIndexation(_Model):
@@ -81,8 +82,8 @@ class VolumeRule(_Model):
     """Volume compensation: the frame moves by an amount per user with the service's volume."""
 
     service: str
-    amount_per_user: float = Field(ge=0.0)       # SEK per user-year, base-year prices
-    reference_volume: float | None = Field(default=None, ge=0.0)  # volume funded by the base; None = base-year volume
+    amount_per_user: float = Field(ge=0.0, le=MAX_TABLE_NUMBER)   # SEK per user-year, base-year prices
+    reference_volume: float | None = Field(default=None, ge=0.0, le=MAX_TABLE_NUMBER)  # None = base-year volume
     from_year: int = 2025                         # F0042
     to_year: int | None = None
     basis: Literal["same_year", "previous_year"] = "same_year"
@@ -94,7 +95,7 @@ class ExpansionItem(_Model):
 
     area: str
     year: int
-    amount: float = Field(ge=0.0)                 # SEK per year, base-year prices
+    amount: float = Field(ge=0.0, le=MAX_TABLE_NUMBER)  # SEK per year, base-year prices
     recurring: bool = True
     description: str = ""
     reference: str = ""
@@ -105,7 +106,7 @@ class Supplement(_Model):
 
     area: str
     year: int
-    amount: float
+    amount: float = Field(ge=-MAX_TABLE_NUMBER, le=MAX_TABLE_NUMBER)
     description: str = ""
     reference: str = ""
 
@@ -213,9 +214,9 @@ def check_frame(config: FrameConfig, file: str | None = None, prefix: str = "fra
         if area not in AREA_KEYS:
             problems.add(where(f"{prefix}.base.{area}"), f"unknown report area '{area}'",
                          "one of " + ", ".join(AREA_KEYS), f"use a report area key ({suggest(area, AREA_KEYS)})")
-        elif not np.isfinite(amount) or amount < 0:
-            problems.add(where(f"{prefix}.base.{area}"), f"base frame {amount!r}", "an amount ≥ 0 in SEK",
-                         "correct the amount")
+        elif not np.isfinite(amount) or not 0 <= amount <= MAX_TABLE_NUMBER:
+            problems.add(where(f"{prefix}.base.{area}"), f"base frame {amount!r}",
+                         f"an amount ≥ 0 in SEK, below {MAX_TABLE_NUMBER:.0e}", "correct the amount")
     for group in ("demographic", "expansion", "supplements"):
         for i, item in enumerate(getattr(config, group)):
             try:

@@ -75,7 +75,7 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFram
     year, month, cost, volume = (floats(t[c]) for c in ("year", "month", "cost", "volume"))
     empty_cost, empty_volume = blank(t["cost"]), blank(t["volume"])
     for i, r in enumerate(rows):
-        if not np.isfinite(year[i]) or year[i] != int(year[i]):
+        if not np.isfinite(year[i]) or year[i] != int(year[i]) or not _RANGES["year"][0] <= year[i] <= _RANGES["year"][1]:
             problems.add(_loc(file, r, "year"), f"'{shown(t['year'].iat[i])}' is not a year", "a year such as 2024",
                          "correct the year")
         if not np.isfinite(month[i]) or not 1 <= month[i] <= 12 or month[i] != int(month[i]):
@@ -177,6 +177,9 @@ def check_frame_coverage(frames: pd.DataFrame, actuals: pd.DataFrame, year: int,
     problems.raise_if_any()
 
 
+_RANGES = {"year": (1900, 2200), "month": (1, 12)}  # a year outside is a typing mistake (20224), not a plan
+
+
 def _whole_numbers(t: pd.DataFrame, columns: tuple[str, ...], rows: Sequence[int], file: str | None) -> None:
     """Convert columns of a table read as text to integers in place; the first bad cell is located
     (``rows``: the spreadsheet row of each row of ``t``)."""
@@ -187,6 +190,13 @@ def _whole_numbers(t: pd.DataFrame, columns: tuple[str, ...], rows: Sequence[int
             i = int(np.flatnonzero(bad)[0])
             raise InputError.at(_loc(file, rows[i], c), f"'{shown(t[c].iat[i])}' is not a whole number",
                                 f"a whole number ({c})", f"correct the {c}")
+        noun = c.removeprefix("known_")
+        low, high = _RANGES[noun]
+        outside = (values < low) | (values > high)
+        if outside.any():  # a year of 20224 had been read and its change silently never applied
+            i = int(np.flatnonzero(outside)[0])
+            raise InputError.at(_loc(file, rows[i], c), f"'{shown(t[c].iat[i])}' is not a {noun}",
+                                f"a whole number {low}–{high}", f"correct the {c}")
         t[c] = values.astype(int)
 
 

@@ -111,6 +111,7 @@ class LogNormal(_Dist):
 Distribution = Annotated[Fixed | Normal | Uniform | Triangular | LogNormal, Field(discriminator="dist")]
 
 
+MAX_HOURS_FACTOR = 5.0  # assistance hours ×5 is far beyond any case's growth; above it, a typing mistake
 RATE_BAND = unit_range("share per year").high  # the band of growth-rate parameters (resmodel.params.ranges)
 
 
@@ -161,6 +162,10 @@ class UncertaintySpec(BaseModel):
         if low is None or low <= 0:
             raise ValueError("assistance_hours is a factor on hours and must stay > 0: use fixed, uniform or "
                              "triangular with low > 0, or lognormal (not normal)")
+        high = _range(factor)[1]
+        if high > MAX_HOURS_FACTOR:  # hours a case cannot have (1e300 overflowed the percentiles to inf)
+            raise ValueError(f"assistance_hours reaches {high:g} (the high end, or median × e^3σ); a factor on "
+                             f"hours per case stays at most {MAX_HOURS_FACTOR:g}")
         return self
 
 

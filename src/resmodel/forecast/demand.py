@@ -88,6 +88,9 @@ def _require_columns(table: pd.DataFrame, column: str, where: Where) -> None:
 
 def _rows_of(table: pd.DataFrame, service: str, where: Where) -> pd.DataFrame:
     """The rows of ``service``; none is an error listing the services the table has."""
+    if table.empty:
+        raise InputError.at(where(2), "the file has a header but no rows", "one row per month (and level) and "
+                            "service", "give the forecast's rows (resmodel forecast writes them)")
     names = table["service"].astype("string").fillna("").str.strip()
     empty = table.index[names.eq("").to_numpy()]
     if len(empty):  # a row of no service would silently leave a month out of every service's demand

@@ -127,6 +127,12 @@ def validate_history(history: pd.DataFrame, source: str | None = None) -> pd.Dat
                              labels={ID: "service", DS: "month", Y: "volume"})
     h = h.loc[frame.index]
     h["month"], h["volume"] = frame[DS].to_numpy(), frame[Y].to_numpy()
+    big = h.index[(h["volume"] > MAX_VOLUME).to_numpy()]
+    if len(big):  # users a month: checked per row here, before rows are summed to service totals
+        i = big[0]
+        raise InputError.at(Location(file=source, row=int(i) if source else None, column="volume",
+                                     path=str(uid[i])), f"volume {h['volume'][i]:,.0f} is too large",
+                            f"users, cases or places a month, up to {MAX_VOLUME:,}", "correct the volume")
     return h
 
 
@@ -139,7 +145,10 @@ def _override(service: str, value: SpecValue, dates: pd.DatetimeIndex, warns: li
               spec_where: str) -> np.ndarray:
     where = Location(path=spec_where.format(service=service))
     if isinstance(value, Real) and not isinstance(value, bool):
-        if not 0 <= value <= MAX_VOLUME:
+        if not 0 <= value <= MAX_VOLUME:  # NaN fails this too: it is neither
+            if value != value:
+                raise InputError.at(where, "override volume nan is not a number", "a volume from 0 to "
+                                    f"{MAX_VOLUME:,}", "correct the volume")
             raise InputError.at(where, f"override volume {value:g} is " + ("negative" if value < 0 else "too large"),
                                 f"a volume from 0 to {MAX_VOLUME:,} (users, cases or places a month)",
                                 "correct the volume")
@@ -150,6 +159,9 @@ def _override(service: str, value: SpecValue, dates: pd.DatetimeIndex, warns: li
         except (TypeError, ValueError):
             raise InputError.at(where, "override by year has a key that is not a year or a value that is not a number",
                                 "a mapping year → volume, e.g. {2025: 1050, 2026: 1100}", "correct the mapping") from None
+        if any(v != v for v in by_year.values()):  # 'nan' parses as a float; it would be written as empty cells
+            raise InputError.at(where, "override volume nan is not a number", "a mapping year → volume, e.g. "
+                                "{2025: 1050, 2026: 1100}", "correct the volumes")
         if any(v < 0 for v in by_year.values()):
             raise InputError.at(where, "override volume is negative", "volumes ≥ 0", "correct the volumes")
         if any(v > MAX_VOLUME for v in by_year.values()):

@@ -128,9 +128,13 @@ def scale_free(predict):
     def wrapper(self, s, h, levels, X_future=None):
         changes = np.diff(s.y)
         spread = float(np.std(changes)) if len(changes) > 1 else 0.0
-        if not (np.isfinite(spread) and spread > 0):  # constant changes: nothing to condition, fit as given
+        level = float(np.max(np.abs(s.y), initial=0.0))
+        # changes of no spread (a constant or a straight line): the level sets the scale instead (a constant
+        # 3e-5 unscaled got ARIMA intervals of ±10 %)
+        size = spread if np.isfinite(spread) and spread > 1e-9 * level else level
+        if not (np.isfinite(size) and size > 0):
             return predict(self, s, h, levels, X_future)
-        scale = 10.0 ** np.round(np.log10(spread))
+        scale = 10.0 ** np.round(np.log10(size))
         if scale == 1.0:
             return predict(self, s, h, levels, X_future)
         fit = predict(self, replace(s, y=s.y / scale), h, levels, X_future)

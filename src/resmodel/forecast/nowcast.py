@@ -181,6 +181,9 @@ def backtest_nowcast(invoices: pd.DataFrame, value: str, origins: int = 12, rece
     first_possible = full.months[0] + pd.DateOffset(months=settle + p.prior_rows)  # factors up to the settled lag
     span = max(0, (last.year - first_possible.year) * 12 + last.month - first_possible.month + 1)
     ends = [last - pd.DateOffset(months=k) for k in range(min(origins, span) - 1, -1, -1)]  # those the data allow
+    if len(ends) < 2 <= span:  # the data allow two, the option asked for fewer
+        raise InputError.at(Location(path="--origins"), f"{origins} backtest origin", "at least 2 origins (one "
+                            "nowcast is no error distribution)", "raise --origins, e.g. to 12 (the default)")
     if len(ends) < 2:
         raise InputError.at(Location(path="triangle"),
                             f"the invoice history is too short for a backtest (amounts settle after {settle} months)",

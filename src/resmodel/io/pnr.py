@@ -10,7 +10,8 @@ samordningsnummer). An input cell that contains one is refused, and the number i
   number is still personal data;
 * a 12-digit number whose century is 18, 19 or 20 (``199001012389``, with or without a separator) is
   likewise refused whatever its check digit;
-* 10 digits without a '-'/'+' separator (``9001012389``, ``900101 2389``, ``900101_2389``, a tab), and 12 digits
+* 10 digits without a '-'/'+' separator (``9001012389``, ``900101 2389``, ``900101_2389``, a tab or '/';
+  no-break, thin and zero-width spaces and spaces around the '-' read as a person reads them), and 12 digits
   with another century, are refused only with a valid Luhn check digit: ids and 10-digit amounts
   would otherwise be refused by chance.
 
@@ -35,14 +36,20 @@ from resmodel.errors import Location, PersonalDataError
 # 'M01-19121212-1212' must not consume the digits of the real number after it. The groups are
 # century, YY, '-', MM, '-', DD, separator, serial, check digit and whether '-' and a digit follow.
 _PNR_FORMS = tuple(re.compile(r"(?=(?<!\d)(?<!\d[.,])" + century
-                              + r"(\d{2})(-?)(\d{2})(-?)(\d{2})([-+ _\t]?)(\d{3})(\d)(?!\d)(-\d)?)")
+                              + r"(\d{2})(-?)(\d{2})(-?)(\d{2})([-+ _\t/]?)(\d{3})(\d)(?!\d)(-\d)?)")
                    for century in (r"(\d{2})", r"()"))
 _CENTURIES = ("18", "19", "20")
 #: dashes a word processor or spreadsheet puts in place of a typed '-' (hyphen, non-breaking hyphen,
 #: figure dash, en dash, em dash, minus sign, soft hyphen, small and full-width hyphen-minus) read as '-',
 #: so '900101–2389' is written as a number too; no-break spaces (Swedish Excel's) read as spaces
 _DASHES = str.maketrans({**dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\u00ad\ufe63\uff0d", "-"),
-                         **dict.fromkeys("\u00a0\u202f\u2007", " ")})
+                         **dict.fromkeys("\u00a0\u202f\u2007\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                                         "\u2008\u2009\u200a\u205f\u3000", " "),
+                         **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff", None)})  # zero-width: gone
+#: spaces around a '-'/'+' between digits ('900101 - 2385') and runs of spaces between digits are read as
+#: the separator alone, as a person reads them
+_BEFORE_SIGN, _AFTER_SIGN = re.compile(r"(?<=\d)\s+(?=[-+]\s*\d)"), re.compile(r"(?<=\d[-+])\s+(?=\d)")
+_LOOSE_SPACES = re.compile(r"(?<=\d)\s{2,}(?=\d)")
 
 
 def _luhn_ok(nine_digits: str, check: str) -> bool:
@@ -56,7 +63,7 @@ def _luhn_ok(nine_digits: str, check: str) -> bool:
 def looks_like_pnr(text: str) -> bool:
     """True if ``text`` contains a personal identity number in the sense of the module docstring:
     a plausible date part and either a valid check digit or a form that needs none."""
-    text = text.translate(_DASHES)
+    text = _LOOSE_SPACES.sub(" ", _AFTER_SIGN.sub("", _BEFORE_SIGN.sub("", text.translate(_DASHES))))
     for m in (m for form in _PNR_FORMS for m in form.finditer(text)):
         century, yy, dash1, mm, dash2, dd, separator, serial, check, range_follows = m.groups()
         month, day = int(mm), int(dd)

@@ -22,7 +22,7 @@ def read_utf8(path: Path, display: str, kind: str, fix: str, as_row: bool = Fals
     """
     data = path.read_bytes()
     try:
-        return data.decode("utf-8-sig" if bom else "utf-8")
+        text = data.decode("utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError as exc:
         mixed = bool(_UTF8_SEQUENCE.search(data))
         utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data  # a text file never holds NUL bytes
@@ -32,13 +32,20 @@ def read_utf8(path: Path, display: str, kind: str, fix: str, as_row: bool = Fals
         where = data.count(b"\n", 0, exc.start) + 1
         location = Location(file=display, row=where) if as_row else Location(file=display, line=where)
         if utf16:
-            raise InputError.at(Location(file=display, row=1) if as_row else Location(file=display, line=1),
-                                "file is UTF-16 text (or binary)", f"a UTF-8 encoded {kind} file", fix) from None
+            raise _utf16_error(display, as_row, kind, fix) from None
         expected = f"a UTF-8 encoded {kind} file" + (" (or Windows-1252, as Excel's 'CSV (semikolonavgränsad)')"
                                                      if windows_1252 else "")
         problem = "file is not UTF-8 text" + (": it mixes UTF-8 characters with other bytes"
                                                if windows_1252 and mixed else "")
         raise InputError.at(location, problem, expected, fix) from None
+    if "\x00" in text:  # UTF-16 without a byte-order mark decodes as UTF-8, its letters spaced by NULs
+        raise _utf16_error(display, as_row, kind, fix)
+    return text
+
+
+def _utf16_error(display: str, as_row: bool, kind: str, fix: str) -> InputError:
+    first = Location(file=display, row=1) if as_row else Location(file=display, line=1)
+    return InputError.at(first, "file is UTF-16 text (or binary)", f"a UTF-8 encoded {kind} file", fix)
 
 
 def _windows_1252(data: bytes) -> str | None:

@@ -102,8 +102,15 @@ def parse_yaml(text: str, file: str) -> LocatedDocument:
         raise InputError.at(
             Location(file=file), f"malformed YAML ({exc})", "valid YAML", "correct the file's syntax"
         ) from None
+    except RecursionError:  # '[' nested hundreds deep: no settings file nests so
+        raise InputError.at(Location(file=file), "the YAML is nested too deeply to read",
+                            "settings nested a few levels", "correct the brackets or indentation") from None
     lines: dict[str, int] = {}
-    data = {} if root is None else _walk(root, "", lines, file)
+    try:
+        data = {} if root is None else _walk(root, "", lines, file)
+    except RecursionError:
+        raise InputError.at(Location(file=file), "the YAML is nested too deeply to read",
+                            "settings nested a few levels", "correct the brackets or indentation") from None
     doc = LocatedDocument(file=file, data=data, lines=lines)
     _check_personal_numbers(doc, data, "")
     return doc

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from resmodel.errors import Location, Problem
+from resmodel.limits import MAX_TABLE_NUMBER
 
 #: leaf groups whose shares must sum to 1 on every date: the leaves below a path ending in one of these
 SUM_TO_ONE = ("role_mix",)
@@ -36,7 +37,8 @@ UNIT_RANGES: tuple[tuple[str, UnitRange], ...] = (
     (r"share per year", UnitRange(-0.5, 0.5, "an annual growth rate from -0.5 to 0.5 (−50 % to +50 % a year)")),
     (r"share( of .+)?", UnitRange(0.0, 1.0, "a share from 0 to 1")),
     (r"1 = yes, 0 = no", UnitRange(0.0, 1.0, "0 (no) or 1 (yes)", flag=True)),
-    (r"(SEK|hours|staff hours|days|months)([ /].*)?", UnitRange(0.0, math.inf, "a number ≥ 0")),
+    (r"(SEK|hours|staff hours|days|months)([ /].*)?",  # amounts and times: no upper limit a board could reach
+     UnitRange(0.0, MAX_TABLE_NUMBER, f"a number ≥ 0, below {MAX_TABLE_NUMBER:.0e} (beyond that, a typing mistake)")),
 )
 UNIT_FORMS = ("share", "share of …", "share per year", "1 = yes, 0 = no", "SEK…", "hours…", "staff hours…",
               "days…", "months…")

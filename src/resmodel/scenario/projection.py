@@ -43,7 +43,7 @@ class VolumeChange(_Strict):
     change: Number = Field(ge=-MAX_VOLUME, le=MAX_VOLUME,
                            description="users/cases/places added (negative: removed), average per month")
     hours_per_week: Number | None = Field(
-        None, gt=0.0, description="LSS assistance only: assistance hours per week of the cases that change; they "
+        None, gt=0.0, le=168.0, description="LSS assistance only: assistance hours per week (at most 168) of the cases that change; they "
         "count as change × hours / the base-year LSS hours per case (default: cases of average size)")
     reason: str | None = Field(None, description="why (shown in the results' notes)")
 
