@@ -23,6 +23,15 @@ def floats(values: pd.Series) -> np.ndarray:
     return np.where(np.abs(out) > MAX_TABLE_NUMBER, np.nan, out)
 
 
+def not_a(value: object, what: str) -> str:
+    """'X' is not <what> — or, for a number too large to be one (10¹² and more, 'inf'), that it is beyond
+    any figure of a board, so that '1e308' is not told to be written as a plain number."""
+    number = pd.to_numeric(pd.Series([value]).astype(object), errors="coerce").iat[0]
+    if pd.notna(number) and abs(number) > MAX_TABLE_NUMBER:
+        return f"'{shown(value)}' is beyond any figure of a board (more than {MAX_TABLE_NUMBER:.0e})"
+    return f"'{shown(value)}' is not {what}"
+
+
 def blank(values: pd.Series) -> np.ndarray:
     """True where a cell is empty (missing or only spaces)."""
     values = pd.Series(values)

@@ -29,7 +29,16 @@ import numpy as np
 import pandas as pd
 
 from resmodel.budget.areas import AREA_KEYS, suggest
-from resmodel.budget.cells import PLAIN_NUMBER, blank, check_header, floats, repeated_rows, sheet_rows, shown
+from resmodel.budget.cells import (
+    PLAIN_NUMBER,
+    blank,
+    check_header,
+    floats,
+    not_a,
+    repeated_rows,
+    sheet_rows,
+    shown,
+)
 from resmodel.budget.projection import TOTAL
 from resmodel.errors import InputError, Location, ProblemCollector
 
@@ -76,7 +85,7 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFram
     empty_cost, empty_volume = blank(t["cost"]), blank(t["volume"])
     for i, r in enumerate(rows):
         if not np.isfinite(year[i]) or year[i] != int(year[i]) or not _RANGES["year"][0] <= year[i] <= _RANGES["year"][1]:
-            problems.add(_loc(file, r, "year"), f"'{shown(t['year'].iat[i])}' is not a year", "a year such as 2024",
+            problems.add(_loc(file, r, "year"), not_a(t['year'].iat[i], "a year"), "a year such as 2024",
                          "correct the year")
         if not np.isfinite(month[i]) or not 1 <= month[i] <= 12 or month[i] != int(month[i]):
             problems.add(_loc(file, r, "month"), f"'{shown(t['month'].iat[i])}' is not a month",
@@ -88,10 +97,10 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFram
             problems.add(_loc(file, r, "cost"), "the cost is empty", "the month's net cost in SEK",
                          "fill in the month's net cost (0 if nothing was booked)")
         elif not np.isfinite(cost[i]):
-            problems.add(_loc(file, r, "cost"), f"'{shown(t['cost'].iat[i])}' is not an amount",
+            problems.add(_loc(file, r, "cost"), not_a(t['cost'].iat[i], "an amount"),
                          "the month's net cost in SEK, a number with '.' as decimal point", PLAIN_NUMBER)
         if not empty_volume[i] and not np.isfinite(volume[i]):
-            problems.add(_loc(file, r, "volume"), f"'{shown(t['volume'].iat[i])}' is not a number",
+            problems.add(_loc(file, r, "volume"), not_a(t['volume'].iat[i], "a number"),
                          "the month's average volume, a number ≥ 0 with '.' as decimal point "
                          "(0 or empty for an area without a volume measure)", PLAIN_NUMBER)
         elif volume[i] < 0:
@@ -151,7 +160,7 @@ def check_frames(frames: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
         if empty[i]:
             problems.add(where, "the frame is empty", "the year's frame in SEK", "fill in the frame (0 if none)")
         elif not np.isfinite(amounts[i]):
-            problems.add(where, f"'{shown(t['frame'].iat[i])}' is not an amount",
+            problems.add(where, not_a(t['frame'].iat[i], "an amount"),
                          "the year's frame in SEK, a number with '.' as decimal point", PLAIN_NUMBER)
         elif amounts[i] < 0:
             problems.add(where, f"negative frame {amounts[i]:g}", "a frame ≥ 0 SEK",
@@ -217,7 +226,7 @@ def check_changes(changes: pd.DataFrame | None, file: str | None = None) -> pd.D
     change, empty = floats(t["volume_change"]), blank(t["volume_change"])
     for i in np.flatnonzero(~np.isfinite(change)):
         problems.add(_loc(file, rows[i], "volume_change"),
-                     "the volume change is empty" if empty[i] else f"'{shown(t['volume_change'].iat[i])}' is not a number",
+                     "the volume change is empty" if empty[i] else not_a(t['volume_change'].iat[i], "a number"),
                      "the change in volume (users/places, negative for a closure), a number with '.' as decimal point",
                      "fill in the change" if empty[i] else PLAIN_NUMBER)
     problems.raise_if_any()

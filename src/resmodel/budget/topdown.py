@@ -19,7 +19,16 @@ import pandas as pd
 from resmodel.budget import volumes as vol
 from resmodel.budget.areas import AREA_KEYS, area_of
 from resmodel.budget.case import BudgetCase, BudgetResult, run_budget
-from resmodel.budget.cells import PLAIN_NUMBER, blank, check_header, floats, repeated_rows, sheet_rows, shown
+from resmodel.budget.cells import (
+    PLAIN_NUMBER,
+    blank,
+    check_header,
+    floats,
+    not_a,
+    repeated_rows,
+    sheet_rows,
+    shown,
+)
 from resmodel.budget.frame import FrameConfig
 from resmodel.budget.periods import Horizon
 from resmodel.budget.projection import (
@@ -221,7 +230,7 @@ def check_items(data: TopDownData, services: set[str]) -> pd.DataFrame:
                          "a service listed in the service table", "correct the service key")
         if not np.isfinite(amounts[i]):
             problems.add(Location(file=file, row=r, column="amount"),
-                         "the amount is empty" if no_amount[i] else f"'{shown(row['amount'])}' is not an amount",
+                         "the amount is empty" if no_amount[i] else not_a(row['amount'], "an amount"),
                          "SEK (positive = extra net cost), a number with '.' as decimal point",
                          "fill in the amount" if no_amount[i] else PLAIN_NUMBER)
         if no_source[i]:
@@ -295,7 +304,7 @@ def check_targets(targets: pd.DataFrame, services: set[str], file: str | None = 
     values, empty = floats(table["value"]), blank(table["value"])
     for i in np.flatnonzero(~np.isfinite(values)):
         problems.add(Location(file=file, row=rows[i], column="value"),
-                     "the value is empty" if empty[i] else f"'{shown(table['value'].iat[i])}' is not an amount",
+                     "the value is empty" if empty[i] else not_a(table['value'].iat[i], "an amount"),
                      "the published figure in SEK, a number with '.' as decimal point",
                      "fill in the value" if empty[i] else PLAIN_NUMBER)
     _non_negative(table, "tolerance", "tolerance", file, problems)
