@@ -95,7 +95,7 @@ def test_scenario_values_beyond_reason_are_refused_at_their_line(tmp_path, text,
     assert f"s.yaml, {where}" in refused and message in refused
 
 
-@pytest.mark.parametrize("name", ["a/b", "../x", "..", "min nämnd"])
+@pytest.mark.parametrize("name", ["a/b", "../x", "..", "a:b", " lead"])
 def test_a_scenario_name_that_cannot_name_a_folder_is_refused(tmp_path, name):
     path = tmp_path / "n.yaml"
     path.write_text(f"name: '{name}'\npurpose: fuzz\nextends: {BASE}\n", encoding="utf-8")
@@ -103,13 +103,18 @@ def test_a_scenario_name_that_cannot_name_a_folder_is_refused(tmp_path, name):
     assert "n.yaml, line 1, at 'name'" in message and "cannot name an output folder" in message
 
 
-def test_yaml_aliases_of_mappings_or_lists_are_refused_before_they_multiply(tmp_path):
+def test_yaml_aliases_that_multiply_are_stopped(tmp_path):
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join([*lines, "name: bomb", "purpose: x"]) + "\n", encoding="utf-8")
     code, _, message = invoke(app, "validate", path)
-    assert code == 2 and "bomb.yaml, line 1, at 'a1[0]'" in message and "anchor is used again" in message
+    assert code == 2 and "bomb.yaml, line 1" in message and "expands to more than 100,000 values" in message
+    # one reuse of a mapping is an ordinary YAML habit (a review found it refused by a stricter rule)
+    reuse = _scenario(tmp_path, "projection:\n  volume_growth: &g {daglig_verksamhet: 0.01}\n  rent_growth: 0.02\n"
+                                "x_note: *g\n", name="reuse")
+    code, _, message = invoke(app, "validate", reuse)
+    assert "x_note" in message and "expands" not in message  # read; only the unknown key is told
 
 
 def test_a_header_only_series_is_a_located_error(tmp_path):

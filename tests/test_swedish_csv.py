@@ -66,6 +66,14 @@ def test_windows_1252_csv_gives_identical_results(tmp_path, demo_result):
     pd.testing.assert_frame_equal(result.allocation.units, demo_result.allocation.units)
 
 
+def test_windows_1252_letters_before_dashes_and_quotes_are_read_as_written(tmp_path):
+    """A review: 'två–tre' and 'Trä”' in Windows-1252 had been taken for UTF-8 pairs and refused as mixed."""
+    names = ["Korttid två–tre dygn", "Boende ”Trä”", "Stöd på”plats”", "Ärende – Å\u00a0Ö"]
+    path = tmp_path / "t.csv"
+    path.write_bytes(("id;namn\n" + "".join(f"U{i};{n}\n" for i, n in enumerate(names))).encode("cp1252"))
+    assert read_raw(path, "t.csv")["namn"].tolist() == names
+
+
 @pytest.mark.parametrize("content, problem", [
     ("id;namn\nA;Köpta\n".encode() + b"B;utf\xf6rare\n", "it mixes UTF-8 characters with other bytes"),
     (b"id;namn\nA;x\nB;\x81\n", "file is not UTF-8 text"),  # 0x81: undefined in Windows-1252 too

@@ -10,13 +10,14 @@ samordningsnummer). An input cell that contains one is refused, and the number i
   number is still personal data;
 * a 12-digit number whose century is 18, 19 or 20 (``199001012389``, with or without a separator) is
   likewise refused whatever its check digit;
-* 10 digits without a '-'/'+' separator (``9001012389``, ``900101 2389``, ``900101_2389``, a tab or '/';
+* 10 digits without a '-'/'+' separator (``9001012389``, ``900101 2389``, ``900101_2389``, a tab;
   no-break, thin and zero-width spaces and spaces around the '-' read as a person reads them), and 12 digits
   with another century, are refused only with a valid Luhn check digit: ids and 10-digit amounts
   would otherwise be refused by chance.
 
-A date written with only one of its two '-' (``191201-191231``, a range of dates) or a number directly
-followed by '-' and a digit (``2019-12-01-2019-12-31``) is refused only with a valid check digit.
+A date written with only one of its two '-' (``191201-191231``, a range of dates) is refused only with a
+valid check digit; a number directly followed by '-' and a digit is a period (``2019-12-01-2019-12-31``,
+``2023-01-01 – 2023-12-31``) and never refused.
 Digits after a decimal point or comma are a number's fraction, not an identity number
 (``1694.868905674316`` is not refused for its twelve decimals)."""
 
@@ -36,7 +37,7 @@ from resmodel.errors import Location, PersonalDataError
 # 'M01-19121212-1212' must not consume the digits of the real number after it. The groups are
 # century, YY, '-', MM, '-', DD, separator, serial, check digit and whether '-' and a digit follow.
 _PNR_FORMS = tuple(re.compile(r"(?=(?<!\d)(?<!\d[.,])" + century
-                              + r"(\d{2})(-?)(\d{2})(-?)(\d{2})([-+ _\t/]?)(\d{3})(\d)(?!\d)(-\d)?)")
+                              + r"(\d{2})(-?)(\d{2})(-?)(\d{2})([-+ _\t]?)(\d{3})(\d)(?!\d)(-\d)?)")
                    for century in (r"(\d{2})", r"()"))
 _CENTURIES = ("18", "19", "20")
 #: dashes a word processor or spreadsheet puts in place of a typed '-' (hyphen, non-breaking hyphen,
@@ -71,8 +72,10 @@ def looks_like_pnr(text: str) -> bool:
             day -= 60
         if not (1 <= month <= 12 and 1 <= day <= 31):
             continue
+        if range_follows is not None:  # '2023-01-01-2023-12-31' (a period, en dash and spaces read as '-')
+            continue
         written_as_pnr = (century in _CENTURIES if century else separator in ("-", "+"))
-        if written_as_pnr and dash1 == dash2 and range_follows is None:
+        if written_as_pnr and dash1 == dash2:
             return True  # whatever its check digit: a mistyped number is still personal data
         if _luhn_ok(yy + mm + dd + serial, check):
             return True
@@ -131,7 +134,7 @@ def check_frame_for_pnr(frame: pd.DataFrame, file: str, first_row: int | None = 
     named by the frame's index (spreadsheet rows, as read_raw gives them) or, with ``first_row``, by
     position. Columns named in ``numeric`` hold amounts or counts and get ``number_looks_like_pnr``;
     columns named in ``ids`` hold ids and get the stricter ``id_looks_like_pnr``."""
-    digits = re.compile(r"\d{6}")
+    digits = re.compile(r"\d\d\D?\d\d\D?\d\d")  # six digits, or a date written with separators
     for column in frame.columns:
         values = frame[column].astype("string").fillna("")
         test = (number_looks_like_pnr if column in numeric else id_looks_like_pnr if column in ids

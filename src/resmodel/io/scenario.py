@@ -127,8 +127,8 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
                          else f"a '{loc[-1]}' entry", f"add '{loc[-1]}:'")
         elif path == "name" and kind in ("string_pattern_mismatch", "string_too_long"):
             problems.add(doc.location(path), f"name '{shown(err.get('input'), 100)}' cannot name an output folder",
-                         "letters, digits, '_' and '-' (at most 100): no spaces, dots or slashes",
-                         "write e.g. 'min_namnd_2025'")
+                         "a folder name of at most 100 characters: none of / \\ : * ? \" < > |, no space at "
+                         "either end, not '.' or '..'", "write e.g. 'min_namnd_2025' or 'FSN 2026 (förslag)'")
         else:
             problems.add(doc.location(path), err["msg"].replace("Value error, ", ""),
                          _expected_for(path), _decimal_comma_fix(err.get("input"))

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from resmodel.errors import InputError, Location
 
-#: a UTF-8 sequence for a non-ASCII character (e.g. 'ö' = C3 B6): a file holding one is UTF-8 at heart,
-#: so a bad byte elsewhere in it is damage, not another encoding
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+#: the UTF-8 forms of the characters a Swedish file holds — Latin-1 letters (å = C3 A5, é = C3 A9), the
+#: no-break space and Latin-1 signs (C2 A0–BF), dashes and quotes (E2 80 xx): a file holding one is UTF-8 at
+#: heart, so a bad byte elsewhere is damage. Windows-1252 text rarely has these pairs ('Ã¥'), while any
+#: two-byte rule would match its 'å–' or 'Ä”'.
+_UTF8_SEQUENCE = re.compile(rb"\xc3[\x80-\xbf]|\xc2[\xa0-\xbf]|\xe2\x80[\x80-\xbf]")
 
 
 def read_utf8(path: Path, display: str, kind: str, fix: str, as_row: bool = False, bom: bool = False,

@@ -43,15 +43,20 @@ def _construct_scalar_key(node: yaml.Node) -> str:
     return str(node.value)
 
 
-def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str, seen: set[int] | None = None) -> Any:
+#: values a settings file may expand to: the largest shipped file has a few hundred; aliases of aliases
+#: (&a [*b, *b, …]) multiply without bound (one such file ran for ten minutes at 7 GB)
+MAX_VALUES = 100_000
+
+
+def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str, count: list[int] | None = None) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
-    seen = set() if seen is None else seen
-    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
-        if id(node) in seen:  # an alias (*name) of a mapping or list: nested ones multiply without bound
-            raise InputError.at(Location(file=file, line=node.start_mark.line + 1, path=path or None),
-                                "a YAML anchor is used again (&name … *name)", "every value written out",
-                                "write the values out instead of repeating them with an alias")
-        seen.add(id(node))
+    count = [0] if count is None else count
+    count[0] += 1
+    if count[0] > MAX_VALUES:
+        raise InputError.at(Location(file=file, line=node.start_mark.line + 1, path=path or None),
+                            f"the YAML expands to more than {MAX_VALUES:,} values (aliases repeating aliases?)",
+                            "a settings file of at most that many values", "write the values out, without nested "
+                            "aliases (*name)")
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -67,10 +72,10 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str, seen: se
                     "remove or merge the duplicate key",
                 )
             lines[child] = key_node.start_mark.line + 1
-            out[key] = _walk(value_node, child, lines, file, seen)
+            out[key] = _walk(value_node, child, lines, file, count)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_walk(item, f"{path}[{i}]", lines, file, seen) for i, item in enumerate(node.value)]
+        return [_walk(item, f"{path}[{i}]", lines, file, count) for i, item in enumerate(node.value)]
     try:
         value = _Loader(" ").construct_object(node, deep=True)
     except (ValueError, yaml.YAMLError):  # e.g. a date that does not exist: 2024-13-01

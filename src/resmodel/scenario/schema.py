@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from resmodel.scenario.projection import ProjectionSettings
 
@@ -43,11 +44,19 @@ class ParameterChange(Strict):
         return self
 
 
+#: a name that can be a folder and file name on Windows, macOS and Linux: no separators or reserved signs,
+#: no control characters, no space at either end ('FSN 2026 (förslag)' is fine); '.' and '..' are refused
+#: by ScenarioFile._not_a_dot_name (the pattern language has no lookahead)
+_SAFE = r'[^/\\:*?"<>|\x00-\x1f]'
+FOLDER_NAME = rf"^[^\s/\\:*?\"<>|\x00-\x1f](?:{_SAFE}*[^\s/\\:*?\"<>|\x00-\x1f])?$"
+
+
 class ScenarioFile(Strict):
     """One scenario file: what it is for, what it extends, the data it uses, and its changes."""
 
-    name: str = Field(description="short name used in output folders and reports: letters, digits, '_' and '-' "
-                      "(no spaces, dots or slashes: it becomes a folder name)", pattern=r"^[\w\-]+$", max_length=100)
+    name: str = Field(description="short name used in output folders and reports; it becomes a folder and file "
+                      "name, so none of / \\ : * ? \" < > |, no space at either end, not '.' or '..'",
+                      pattern=FOLDER_NAME, max_length=100)
     purpose: str = Field(description="one line saying what question the scenario answers")
     extends: str | None = Field(None, description="path of the scenario this one modifies (relative to this file)")
     data: str | None = Field(None, description="folder with the municipality's tables (relative to this file)")
@@ -65,6 +74,13 @@ class ScenarioFile(Strict):
     )
     projection: ProjectionSettings | None = Field(
         None, description="multi-year budget projection settings (docs/projection.md); merged key by key over 'extends'")
+
+    @field_validator("name")
+    @classmethod
+    def _not_a_dot_name(cls, value: str) -> str:
+        if value.strip(".") == "":
+            raise PydanticCustomError("string_pattern_mismatch", "'.' and '..' name folders already")
+        return value
 
 
 class EffectiveScenario(BaseModel):
