@@ -191,15 +191,14 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     # the base year first, marked, so the step into the first projected year shows; sums over years skip it
     with_base = pd.concat([base_year_by_area(setup, result).assign(kind="base_year"),
                            by_area.assign(kind="projection")], ignore_index=True)
-    mc_table = None
+    mc_table, mc_seed = None, (loaded.scenario.seed if seed is None else seed) if draws else None
     if draws:
         spec = uncertainty_spec(setup)
         with typer.progressbar(length=draws, label="Monte Carlo") as bar:
-            mc = montecarlo.run(setup.case, spec, draws=draws, seed=loaded.scenario.seed if seed is None else seed,
+            mc = montecarlo.run(setup.case, spec, draws=draws, seed=mc_seed,
                                 progress=lambda done, total: bar.update(done - bar.pos))
         mc_table = mc.table
-    manifest = projection_manifest(base.manifest, setup, monte_carlo_draws=draws,
-                                   monte_carlo_seed=(loaded.scenario.seed if seed is None else seed) if draws else None)
+    manifest = projection_manifest(base.manifest, setup, monte_carlo_draws=draws, monte_carlo_seed=mc_seed)
     name = loaded.scenario.name
     chart = _chart(result, mc_table, name)
     money = {"net_cost": "#,##0", "frame": "#,##0", "deviation": "#,##0"}
