@@ -12,7 +12,8 @@ import pandas as pd
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.limits import MAX_TABLE_NUMBER
 
-PLAIN_NUMBER = "write a plain number with '.' as decimal point and no spaces, units or thousands separators"
+PLAIN_NUMBER = ("write a plain number (below 10¹²) with '.' as decimal point and no spaces, units or thousands "
+                "separators")
 
 
 def floats(values: pd.Series) -> np.ndarray:
