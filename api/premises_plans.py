@@ -4,14 +4,13 @@ problems at their JSON path."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pandas as pd
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.problems import BodyWording, RequestBody, one_problem, problem_response
+from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
@@ -78,6 +77,7 @@ class PlanRequest(RequestBody):
 class PlanResponse(BaseModel):
     resmodel_version: str
     scenario: str
+    scenario_hash: str
     service: str
     status: str = Field(description="'Optimal', or 'Time limit' for the best plan found in the solver's time")
     plan: list[dict[str, Any]] = Field(description="one row per candidate: open_year (null = not opened), decision")
@@ -117,8 +117,8 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
     try:
         inputs = scenario_inputs(loaded, result, request.service, request.scenario)
     except ResmodelError as exc:  # a service without premises: at the service, without the server's paths
-        prefix = str(scenario_folder().resolve().parent) + os.sep
-        raise problem_response(422, [{"loc": ["body", "service"], "msg": BODY.message(p).replace(prefix, "")}
+        project = scenario_folder().resolve().parent
+        raise problem_response(422, [{"loc": ["body", "service"], "msg": without_server_paths(BODY.message(p), project)}
                                      for p in exc.problems]) from None
     columns = [c.name for c in SCHEMA.columns]
     candidates = pd.DataFrame([{**c.model_dump(), "service": request.service} for c in request.candidates])[columns]
@@ -144,7 +144,8 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
                              "volume", DEMAND, CANDIDATES)
     except ResmodelError as exc:
         raise problem_response(422, [BODY.json_problem(p) for p in exc.problems]) from None
-    return PlanResponse(resmodel_version=__version__, scenario=loaded.scenario.name, service=request.service,
+    return PlanResponse(resmodel_version=__version__, scenario=loaded.scenario.name,
+                        scenario_hash=loaded.scenario.content_hash, service=request.service,
                         status=plan.result.status, plan=_records(plan.plan), yearly=_records(plan.yearly),
                         by_level=_records(plan.by_level) if plan.by_level is not None else [],
                         capacity=_records(plan.capacity),

@@ -6,6 +6,7 @@ message echoes a submitted value that looks like a personal identity number."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,12 +122,22 @@ def one_problem(status: int, loc: list[Any], msg: str) -> HTTPException:
     return problem_response(status, [{"loc": loc, "msg": msg}])
 
 
+#: an absolute path in a message: shown as its last folder and file only ('d2/premises.csv'), so that a data
+#: folder outside the project folder does not show the server's layout
+_ABSOLUTE = re.compile(r"(?<![\w.])/(?:[^\s/,:'\"]+/)*([^\s/,:'\"]+/[^\s/,:'\"]+)")
+
+
+def without_server_paths(text: str, root: Path) -> str:
+    """A message with paths relative to the project folder ``root``, and any other absolute path cut to its
+    last folder and file."""
+    return _ABSOLUTE.sub(r"\1", text.replace(str(root) + os.sep, ""))
+
+
 def scenario_problems(exc: ResmodelError, root: Path, loc: list[Any]) -> HTTPException:
     """A broken scenario, its data or parameters: each problem names the file and line, relative to
     the absolute folder ``root`` (the one holding the scenario folder), so the server's own paths
     are not shown."""
-    prefix = str(root) + os.sep
-    return problem_response(422, [{"loc": loc, "msg": str(p).replace(prefix, "")} for p in exc.problems])
+    return problem_response(422, [{"loc": loc, "msg": without_server_paths(str(p), root)} for p in exc.problems])
 
 
 _EXPECTED = {  # pydantic error type → what was expected

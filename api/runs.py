@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import os
-
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, create_model
 
-from api.problems import RequestBody
+from api.problems import RequestBody, without_server_paths
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
@@ -52,10 +50,10 @@ def create_run(request: RunRequest) -> RunResponse:
         result = run(loaded)
     except ResmodelError as exc:
         raise scenario_error(exc) from None
-    project = str(scenario_folder().resolve().parent) + os.sep
+    project = scenario_folder().resolve().parent
     return RunResponse(resmodel_version=__version__, scenario=result.loaded.scenario.name,
                        scenario_hash=result.loaded.scenario.content_hash,
                        base_date=result.loaded.scenario.base_date.isoformat(),
                        services=[ServiceRow(**r) for r in result.services.to_dict(orient="records")],
                        units=[UnitRow(**r) for r in result.allocation.units.to_dict(orient="records")],
-                       warnings=[str(w).replace(project, "") for w in result.warnings])
+                       warnings=[without_server_paths(str(w), project) for w in result.warnings])

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
-from api.problems import one_problem, scenario_problems
+from api.problems import one_problem, scenario_problems, without_server_paths
 from resmodel import __version__
 from resmodel.errors import ResmodelError, shown
 from resmodel.io.pnr import looks_like_pnr
@@ -105,8 +105,7 @@ def _info(path: Path) -> ScenarioInfo:
         chain = read_chain(path)
         projection = resolve(chain)
     except ResmodelError as exc:
-        prefix = str(scenario_folder().resolve().parent) + os.sep
-        return broken([str(p).replace(prefix, "") for p in exc.problems])
+        return broken([without_server_paths(str(p), scenario_folder().resolve().parent) for p in exc.problems])
     except (OSError, RuntimeError) as exc:  # unreadable, a link loop
         return broken([f"the file cannot be read ({type(exc).__name__})"])
     model = chain[-1].model

@@ -6,14 +6,13 @@ problems at their JSON path."""
 from __future__ import annotations
 
 import dataclasses
-import os
 from typing import Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.problems import BodyWording, RequestBody, one_problem, problem_response
+from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
@@ -138,10 +137,10 @@ def _rules(loaded, slot_minutes: int, min_staff: int):
             field = "slot_minutes"
         except ResmodelError:
             field = "scenario"
-        prefix = str(scenario_folder().resolve().parent) + os.sep
+        project = scenario_folder().resolve().parent
         raise problem_response(422, [
             {"loc": ["body", FIELDS.get(p.location.path or "", field) if p.location.file is None else field],
-             "msg": BODY.worded(str(p)).replace(prefix, "")} for p in exc.problems]) from None
+             "msg": without_server_paths(BODY.worded(str(p)), project)} for p in exc.problems]) from None
 
 
 @router.post("/shift-plans", response_model=ShiftPlanResponse)

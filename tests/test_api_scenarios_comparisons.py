@@ -149,3 +149,24 @@ def test_cors_only_for_the_configured_origins(monkeypatch):
     assert allowed.headers["access-control-allow-origin"] == "https://intranat.kommun.se"
     other = configured.options("/runs", headers={**preflight, "Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_a_data_folder_outside_the_project_is_not_shown_as_a_server_path(monkeypatch, tmp_path):
+    """A docs check: with data: /elsewhere/d2 the 422 and the run's warnings showed the absolute path."""
+    import shutil
+
+    data = tmp_path / "elsewhere" / "d2"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    folder = tmp_path / "server" / "scenarios"
+    folder.mkdir(parents=True)
+    base = (ROOT / "scenarios" / "base.yaml").read_text().replace("../data/demokommun", str(data))
+    (folder / "base.yaml").write_text(base)
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(folder))
+    ok = TestClient(app).post("/runs", json={"scenario": "base"})
+    assert ok.status_code == 200 and ok.json()["warnings"]
+    assert all(str(tmp_path) not in w and w.startswith("[capacity_exceeded] d2/premises.csv")
+               for w in ok.json()["warnings"])
+    lines = (data / "staff.csv").read_text().splitlines()
+    (data / "staff.csv").write_text("\n".join([lines[0], lines[1].rsplit(",", 1)[0] + ",many", *lines[2:]]) + "\n")
+    broken = TestClient(app).post("/runs", json={"scenario": "base"})
+    assert broken.status_code == 422 and str(tmp_path) not in broken.text and "d2/staff.csv, row 2" in broken.text

@@ -215,3 +215,12 @@ def test_a_negative_and_an_out_of_range_override_are_reported_together(tmp_path,
     errors = _cli(_municipality(tmp_path, scenario=scenario), "validate", monkeypatch, capsys)
     assert len(errors) == 2, errors
     assert "line 5" in errors[0] and "is negative" in errors[0] and "line 6" in errors[1] and "write 0.074" in errors[1]
+
+
+def test_an_amount_beyond_the_bound_gets_no_percentage_advice():
+    """A docs check: 1.1e12 SEK was told 'looks like a percentage: write 1.1e+10'."""
+    from resmodel.params.ranges import out_of_range, unit_range
+
+    problem, expected, fix = out_of_range("value {v}", 1.1e12, "SEK/month", unit_range("SEK/month"))
+    assert "above 1e+12" in problem and "percentage" not in fix
+    assert "percentage" in out_of_range("value {v}", 7.4, "share", unit_range("share"))[2]

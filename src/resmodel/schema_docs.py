@@ -37,7 +37,8 @@ def data_dictionary() -> str:
              "messages are spreadsheet rows: the header is row 1. Ids are pseudonymous; a cell that looks like a",
              "Swedish personal identity number is refused: written with '-' (or an en dash) or '+' before the last four digits, or",
              "as an id of 10 or 12 digits that begins with a date, whatever its check digit (a mistyped number is",
-             "still personal data); a plain 10-digit number elsewhere (an amount) only with a valid one.", ""]
+             "still personal data); in a text cell a 10-digit number only with a valid check digit; in a number",
+             "column only a 12-digit number beginning 18, 19 or 20 (10-digit amounts are amounts).", ""]
     for schema in (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, ATTENDANCE, ROSTER):
         lines += [f"## `{schema.name}`", "", schema.description, "",
                   "| column | type | unit | required | allowed / range | description |", "|---|---|---|---|---|---|"]

@@ -70,7 +70,7 @@ def out_of_range(what: str, value: float, unit: str, allowed: UnitRange) -> tupl
     if value < 0 <= allowed.low:
         return f"{subject} is negative", allowed.expected, "correct the sign"
     side = f"above {allowed.high:g}" if value > allowed.high else f"below {allowed.low:g}"
-    if abs(value) > 1 and allowed.low <= value / 100 <= allowed.high:  # 7.4 for 7.4 %, not -0.6 for -0.006
+    if allowed.high <= 1 and abs(value) > 1 and allowed.low <= value / 100 <= allowed.high:  # 7.4 for 7.4 %
         fix = f"{value:g} looks like a percentage: write {value / 100:g}"
     else:
         fix = "correct the value"
