@@ -26,7 +26,7 @@ OPTION_LIMITS = {"--places": 1e6, "--own-cost-per-place": 1e9, "--external-price
                  "--waiting-cost": 1e9, "--investment-ceiling": 1e12}
 
 
-def _non_negative(option: str, value: float | None) -> None:
+def _within_limits(option: str, value: float | None) -> None:
     high = OPTION_LIMITS[option]
     if value is not None and not (np.isfinite(value) and 0 <= value <= high):
         raise InputError.at(Location(path=option), f"{option} {value:.6g} is out of range",
@@ -71,7 +71,7 @@ def plan_premises(
     for option, value in (("--places", places), ("--own-cost-per-place", own_cost_per_place),
                           ("--external-price", external_price), ("--max-external", max_external),
                           ("--waiting-cost", waiting_cost), ("--investment-ceiling", investment_ceiling)):
-        _non_negative(option, value)
+        _within_limits(option, value)
     if not (np.isfinite(discount_rate) and 0 <= discount_rate <= 0.5):
         raise InputError.at(Location(path="--discount-rate"), f"--discount-rate {discount_rate:g} is out of range",
                             "a yearly rate from 0 to 0.5 (0.03 for 3 %)", "correct --discount-rate")

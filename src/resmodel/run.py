@@ -15,6 +15,7 @@ from resmodel.allocation.engine import AllocationResult, Municipality, Tariff, a
 from resmodel.allocation.working_time import open_weeks, working_time
 from resmodel.errors import InputError, Location, ProblemCollector, Warning_
 from resmodel.io.dictionary import TARIFF
+from resmodel.io.manifest import hash_files
 from resmodel.io.municipality import data_quality_warnings, read_municipality, table_files
 from resmodel.io.parameters import check_required, load_parameters, national_parameter_root, template_warnings
 from resmodel.io.scenario import display_path, effective, overrides, read_chain
@@ -39,14 +40,6 @@ class LoadedScenario:
     data_hash: str
     data_display: str
 
-
-
-def _hash_files(files: list[Path], root: Path) -> str:
-    digest = hashlib.sha256()
-    for file in sorted(files):
-        digest.update(file.relative_to(root).as_posix().encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()
 
 
 def _read_tariff(path: Path, on: dt.date) -> Tariff:
@@ -84,11 +77,11 @@ def load(scenario_path: Path | str) -> LoadedScenario:
                 *template_warnings(tree, set(data.units["service"]))]
     national = national_parameter_root()
     parameter_hash = hashlib.sha256(
-        (_hash_files(list(national.rglob("*.yaml")), national) + _hash_files(list(params_dir.rglob("*.yaml")), params_dir)).encode()
+        (hash_files(list(national.rglob("*.yaml")), national) + hash_files(list(params_dir.rglob("*.yaml")), params_dir)).encode()
     ).hexdigest()
     data_files = [f for f in data_dir.iterdir() if f.suffix in (".csv", ".xlsx")]
     return LoadedScenario(scenario, tree, snapshot, data, tariff, tuple(warnings), parameter_hash,
-                          _hash_files(data_files, data_dir), data_display)
+                          hash_files(data_files, data_dir), data_display)
 
 
 @dataclass(frozen=True)

@@ -17,17 +17,24 @@ from resmodel.io.writers import json_text
 SCENARIO_KEYS = ("scenario", "scenario_chain", "scenario_hash", "parameter_hash", "data_hash", "base_date")
 
 
+def hash_files(files: list[Path], root: Path) -> str:
+    """sha256 over files in name order, each by its path relative to ``root`` and its bytes (the data and
+    parameter hashes of a run's manifest; a folder option of a command)."""
+    digest = hashlib.sha256()
+    for file in sorted(files):
+        digest.update(file.relative_to(root).as_posix().encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
 def _file(path: Path) -> dict[str, str | None]:
-    """A file (or a folder's files, in name order) by its shown path and sha256; None for a path that
+    """A file (its sha256) or a folder (its files' hash_files) by its shown path; None for a path that
     does not exist (an option the command did not read)."""
     if not path.exists():
         return {"file": display_path(path), "sha256": None}
-    digest = hashlib.sha256()
-    for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
-        if file.is_file():
-            digest.update(file.relative_to(path).as_posix().encode() if path.is_dir() else b"")
-            digest.update(file.read_bytes())
-    return {"file": display_path(path), "sha256": digest.hexdigest()}
+    sha = (hash_files([f for f in path.rglob("*") if f.is_file()], path) if path.is_dir()
+           else hashlib.sha256(path.read_bytes()).hexdigest())
+    return {"file": display_path(path), "sha256": sha}
 
 
 def _value(value: Any) -> Any:
