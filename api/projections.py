@@ -41,7 +41,8 @@ class ServiceYear(BaseModel):
     area: str = Field(description="the report area the service belongs to")
     measure: str = Field(description="volume (users or cases, mean of the months; the own provider's: hours), "
                          "hours, staff_cost, premises_cost, other_cost, revenue, adjustment, gross_cost, net_cost (SEK "
-                         "per year); on the area totals also frame, its parts frame_* and deviation")
+                         "per year); on the area totals also frame, its parts frame_* and deviation; for a service "
+                         "with places (projection.capacity) also demand and over_capacity (users, mean of the months)")
     value: float
 
 

@@ -266,7 +266,7 @@ def test_routing_and_body_errors_have_the_one_error_shape(method, path, content,
 
 def test_unknown_scenario_lists_the_scenarios_there(monkeypatch):
     msg = client(monkeypatch).post("/runs", json={"scenario": "nope"}).json()["detail"]["problems"][0]["msg"]
-    assert "base, expansion" in msg and "RESMODEL_SCENARIOS" in msg
+    assert "base, capacity_limit, expansion" in msg and "RESMODEL_SCENARIOS" in msg
 
 
 def test_a_mistake_in_every_row_gives_a_bounded_list_of_problems():

@@ -22,7 +22,13 @@ import pandas as pd
 
 from resmodel.budget.case import BudgetCase, BudgetResult, prepare_case, run_budget
 from resmodel.budget.frame import check_base_year, check_compensated_services, load_frame
-from resmodel.budget.projection import TOTAL, AssistanceParams, ExternalPlacesParams, ProjectionInputs
+from resmodel.budget.projection import (
+    TOTAL,
+    AssistanceParams,
+    CapacityLimit,
+    ExternalPlacesParams,
+    ProjectionInputs,
+)
 from resmodel.budget.topdown import unit_costs_from_averages
 from resmodel.budget.volumes import from_long
 from resmodel.errors import InputError, Location, Warning_, did_you_mean
@@ -46,6 +52,7 @@ POPULATION_FILE, USERS_FILE, FLOWS_FILE = "population.csv", "users.csv", "flows.
 # against a month's average and services of a few users, and still catches every scale slip
 # (×2 double counting, ×10, months or days instead of users). docs/projection.md, "Volume history".
 SCALE_MARGIN, SCALE_SLACK = 0.25, 1.0
+WAITING = "waiting"  # capacity.<service>.overflow: the users above the places wait (no service takes them)
 
 
 @dataclass(frozen=True)
@@ -108,11 +115,14 @@ def _joined_horizon_notes(warnings: list[Warning_], months: int) -> list[str]:
 
 
 def _check_service_keys(resolved: ResolvedProjection, services) -> None:
-    """Every service named in volumes, volume_growth, volume_changes and adjustments is a projected service."""
+    """Every service named in volumes, volume_growth, volume_changes, adjustments and capacity is a projected
+    service."""
     s = resolved.settings
     named = [*((k, f"volumes.{k}") for k in s.volumes), *((k, f"volume_growth.{k}") for k in s.volume_growth),
              *((c.service, f"volume_changes[{i}].service") for i, c in enumerate(s.volume_changes)),
-             *((a.service, f"adjustments[{i}].service") for i, a in enumerate(s.adjustments))]
+             *((a.service, f"adjustments[{i}].service") for i, a in enumerate(s.adjustments)),
+             *((k, f"capacity.{k}") for k in s.capacity),
+             *((c.overflow, f"capacity.{k}.overflow") for k, c in s.capacity.items() if c.overflow != WAITING)]
     for key, path in named:
         if key not in services:
             raise InputError.at(resolved.location(path), f"'{key}' is not a projected service",
@@ -269,11 +279,86 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     uncertain = _uncertainty_block(resolved) is not None  # validated here, not first at `project --draws`
     first = loaded.scenario.base_date.year + 1
     check_rates_by_year(resolved, first, first + resolved.settings.horizon_years - 1)
+    capacity_limits(loaded, resolved, first, first + resolved.settings.horizon_years - 1)
     return (f"projection {first}–{first + resolved.settings.horizon_years - 1}, frame for {len(frame.base)} areas"
             + (f", {len(other)} other services" if other is not None else "")
             + (", uncertainty block for Monte Carlo" if uncertain else "")
             + (f", volume history of {history['service'].nunique()} services to {history['month'].max():%Y-%m}"
                if history is not None else ", no volume history (every volume fixed or held)")), warnings
+
+
+def capacity_limits(loaded, resolved: ResolvedProjection, first: int, last: int) -> tuple[CapacityLimit, ...]:
+    """The scenario's ``capacity`` block as places per projected year: a number, steps by year, or
+    today's places of the service's premises, plus places added from a year on (located errors)."""
+    from resmodel.allocation.places import places_by_service
+
+    limits = []
+    years = range(first, last + 1)
+    limited = resolved.settings.capacity
+    for service, c in limited.items():
+        key = f"capacity.{service}"
+        for name, named in (("", service), (".overflow", c.overflow)):
+            if named in (SFB, LSS, OWN):
+                raise InputError.at(resolved.location(key + name), f"'{named}' is priced by the assistance rules, "
+                                    "which have no places", "a service priced per user or place (e.g. "
+                                    f"daglig_verksamhet, bostad_vuxna, {EXTERNAL})", "remove it from capacity")
+        if c.overflow in limited:
+            raise InputError.at(resolved.location(f"{key}.overflow"), f"the users above {service}'s places go to "
+                                f"'{c.overflow}', which has places of its own",
+                                f"a service without places (e.g. {EXTERNAL}), or {WAITING}",
+                                "send them to a service without places, or let them wait")
+        if c.places == "premises":
+            today = places_by_service(loaded.data).set_index("service")["places"]
+            if service not in today.index:
+                raise InputError.at(resolved.location(f"{key}.places"), f"{service}'s units use no premises",
+                                    "a service whose units have a premises_id in units.csv (premises.csv gives "
+                                    "its places)", "give the places as a number instead")
+            by_year = dict.fromkeys(years, float(today[service]))
+        elif isinstance(c.places, dict):
+            steps = sorted(c.places)
+            if steps[0] > first:
+                raise InputError.at(resolved.location(f"{key}.places"),
+                                    f"the places start in {steps[0]}, after the first projected year {first}",
+                                    f"a first year at or before {first} (each year's places hold until the next)",
+                                    f"add {first}: <today's places>, or put today's places first and later ones "
+                                    "under 'added'")
+            by_year = {y: float(c.places[max(k for k in steps if k <= y)]) for y in years}
+        else:
+            by_year = dict.fromkeys(years, float(c.places))
+        for year, change in sorted(c.added.items()):
+            for y in years:
+                if y >= year:
+                    by_year[y] += change
+        low = min(by_year, key=by_year.get)
+        if by_year[low] < 0:
+            raise InputError.at(resolved.location(f"{key}.added"),
+                                f"the places closed leave {service} {by_year[low]:,.1f} places in {low}",
+                                "places ≥ 0 in every year", "close fewer places")
+        limits.append(CapacityLimit(service, by_year, None if c.overflow == WAITING else c.overflow))
+    return tuple(limits)
+
+
+def capacity_notes(resolved: ResolvedProjection, result) -> list[str]:
+    """One note per service with places: the places, where the users above them go, and when and
+    how many (from the yearly rows)."""
+    notes = []
+    y = result.yearly
+    for service, c in resolved.settings.capacity.items():
+        rows = y[(y["service"] == service)]
+        over = rows[rows["measure"] == "over_capacity"].set_index("period")["value"]
+        places = "today's places (premises.csv)" if c.places == "premises" else "the scenario's places"
+        places += " and those added" if c.added else ""
+        where = ("wait as decisions not executed (no cost in the projection; decisions waiting over three months "
+                 "risk a sanction fee: simulate the queue with `resmodel queue`)" if c.overflow == WAITING
+                 else f"are served as {c.overflow}")
+        if (over > 0.05).any():
+            first, peak = over[over > 0.05].index[0], over.idxmax()
+            text = (f"{service}: from {first}, demand is above {places}; the users above them {where} — "
+                    f"{over[peak]:,.1f} a month on average in {peak}, the most")
+        else:
+            text = f"{service}: demand stays within {places} in every projected year"
+        notes.append(text + (f" ({c.reason})" if c.reason else ""))
+    return notes
 
 
 def unit_costs(services: pd.DataFrame) -> pd.DataFrame:
@@ -522,10 +607,12 @@ def build_setup(loaded, result) -> ProjectionSetup:
         wage_growth=growth["wage_growth"], price_growth=growth["price_growth"], rent_growth=growth["rent_growth"],
         years=s.horizon_years, sick_leave=sick, sick_leave_base=observed_sick, adjustments=adjustments,
         level_mix_drift=s.level_mix_drift, assistance=assistance, external=external, extensions=ext,
+        capacity=capacity_limits(loaded, resolved, first, last),
         fixed_volume_services=tuple(models.loc[models["model_used"] == "base volume", "service"]),
         sources={**param_file, "volumes": str(Path(loaded.scenario.data) / HISTORY_FILE),
                  "state_rate": tree.parameters[STATE_RATE].file, "sick_leave": tree.parameters[SICK_LEAVE].file,
-                 **({"other_services": other_file} if other is not None else {})},
+                 **({"other_services": other_file} if other is not None else {}),
+                 **({"capacity": resolved.set_by["capacity"].display} if "capacity" in resolved.set_by else {})},
     )
     data, file, line_of = frame_document(resolved)
     frame = load_frame(data, file, prefix="frame", line_of=line_of)
@@ -592,7 +679,7 @@ def build_case(loaded, result) -> BudgetCase:
 
 def run_setup(setup: ProjectionSetup) -> BudgetResult:
     out = run_budget(setup.case)
-    return replace(out, notes=tuple(dict.fromkeys([*out.notes, *setup.notes])))
+    return replace(out, notes=tuple(dict.fromkeys([*out.notes, *setup.notes, *capacity_notes(setup.settings, out)])))
 
 
 def project(loaded, result) -> BudgetResult:
@@ -636,8 +723,9 @@ def base_year_by_area(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFr
 
 def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
     """The assumptions behind a projection, for a reader of its summary: the yearly index rates, the state
-    hourly rate, the sick-leave rate and each service's volume (average per month) with the model behind
-    it, in the first, middle and last projected year."""
+    hourly rate, the sick-leave rate, each service's volume (average per month) with the model behind
+    it, and the places and users above them of services with a capacity, in the first, middle and last
+    projected year."""
     p = prepare_case(setup.case).projection
     years = [int(y) for y in p.horizon.year_list]
     shown = sorted({years[0], years[len(years) // 2], years[-1]})
@@ -658,6 +746,13 @@ def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
         unit = "timmar per år" if service == OWN else "per månad"  # the own provider's volume is its hours
         rows.append((f"Volym {service} ({models.get(service, 'follows SFB cases')})", unit,
                      [float(by_year.get(yr, np.nan)) for yr in shown]))
+    for limit in setup.case.inputs.capacity:
+        over = y[(y["measure"] == "over_capacity") & (y["service"] == limit.service)]
+        over = over.set_index(over["period"].astype(int))["value"]
+        where = "väntar — waiting" if limit.overflow is None else f"till {limit.overflow}"
+        rows.append((f"Platser {limit.service} — places", "platser", [limit.places[yr] for yr in shown]))
+        rows.append((f"Över platserna {limit.service} ({where}) — above the places", "per månad",
+                     [float(over.get(yr, np.nan)) for yr in shown]))
     return pd.DataFrame([{"antagande": label, "enhet": unit, **{str(yr): v for yr, v in zip(shown, values,
                                                                                              strict=True)}}
                          for label, unit, values in rows])

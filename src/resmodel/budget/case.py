@@ -89,7 +89,7 @@ def yearly_arrays(pc: PreparedCase, shocks: Shocks) -> tuple[dict[str, np.ndarra
     costs = compute(p, shocks)
     wage = shocked_growth(p.wage_growth, shocks.wage_growth, p)
     price = shocked_growth(p.price_growth, shocks.price_growth, p)
-    frame = frame_arrays(pc.frame, costs["volume"], wage, price, p.index_offset)
+    frame = frame_arrays(pc.frame, costs.get("granted_volume", costs["volume"]), wage, price, p.index_offset)
     return costs, frame
 
 

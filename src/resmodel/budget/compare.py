@@ -18,7 +18,7 @@ from resmodel.errors import InputError, Location
 
 #: driver → (label, the ProjectionInputs fields it owns, the extension keys it owns)
 DRIVERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "volume": ("Volym — volumes", ("volumes",), ()),
+    "volume": ("Volym — volumes and places", ("volumes", "capacity"), ()),
     "level_mix": ("Nivåmix — level mix and base unit costs", ("unit_costs", "level_mix_drift", "level_mix_services"),
                   ("level_mix_drift",)),
     "wages": ("Löner — wages and sick leave", ("wage_growth", "sick_leave", "sick_leave_base"),

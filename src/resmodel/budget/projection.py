@@ -8,6 +8,12 @@ drift. Four services follow their own rules: external places (price per day, new
 than existing ones), and the three personal-assistance parts (SFB 20-hour share at the state rate,
 LSS hours × cost per hour, and the own provider's financing gap).
 
+Places (model.md §3): a service may have a capacity by year; its volume above the places is not
+executed in it — the users go to another service (external places, priced as new places) or wait
+(decisions not executed: no cost), and the rows ``demand`` and ``over_capacity`` show how many.
+The frame's volume compensation counts users under the service decided, wherever they are served,
+and leaves those waiting out.
+
 One kernel, vectorised over draws × services × months, serves the deterministic run (one draw,
 neutral shocks), Monte Carlo and sensitivity runs; see :func:`compute`."""
 
@@ -34,6 +40,11 @@ UNIT_COST_COLUMNS = ("service", "volume", *COST_COLUMNS)
 #: measures computed per service (volume is the day-weighted average per month, "i snitt per månad")
 SERVICE_MEASURES = ("volume", "hours", "staff_cost", "premises_cost", "other_cost", "adjustment",
                     "gross_cost", "revenue", "net_cost")
+#: measures of a service with places (CapacityLimit): the volume before the places cap it, and the part above them
+CAPACITY_MEASURES = ("demand", "over_capacity")
+#: measures averaged over a year's months (day-weighted), not summed; granted_volume (the frame's volumes: each
+#: service's users wherever served, those waiting left out) is computed for the frame, not written
+VOLUME_MEASURES = ("volume", *CAPACITY_MEASURES, "granted_volume")
 #: measures summed to area and board totals
 TOTAL_MEASURES = ("staff_cost", "premises_cost", "other_cost", "adjustment", "gross_cost", "revenue", "net_cost")
 OUTPUT_COLUMNS = ("scenario", "period", "service", "area", "measure", "value")
@@ -81,6 +92,17 @@ class ExternalPlacesParams:
 
 
 @dataclass(frozen=True)
+class CapacityLimit:
+    """A service's places by year (model.md §3): its volume above them is not executed in it. The users
+    above go to ``overflow`` (another projected service, e.g. external places) or, with None, wait as
+    decisions not executed (no cost; the queue and its sanction-fee risk are `resmodel queue`'s)."""
+
+    service: str
+    places: Mapping[int, float]      # places in each projected year (from January)
+    overflow: str | None = None
+
+
+@dataclass(frozen=True)
 class ProjectionInputs:
     """Everything a projection needs, as plain pandas/numpy objects (the lead wires the parameter
     tree and scenario files into these fields). Growth series are annual rates keyed by year for
@@ -103,6 +125,7 @@ class ProjectionInputs:
     assistance: AssistanceParams | None = None
     external: tuple[ExternalPlacesParams, ...] = ()
     adjustments: pd.DataFrame | None = None  # service, year, amount: known one-offs (nominal SEK net cost)
+    capacity: tuple[CapacityLimit, ...] = ()  # places that cap services' executed volume
     extensions: Mapping[str, float] = field(default_factory=dict)  # declared growth beyond index data
     service_areas: Mapping[str, str] = field(default_factory=dict)  # a board's own services → area
     sources: Mapping[str, str] = field(default_factory=dict)  # input name → file, for error locations
@@ -133,6 +156,7 @@ class Prepared:
     state_rate_base: float             # SEK/h in the base year: bought LSS hours follow state_rate / this
     external: tuple[tuple[int, ExternalPlacesParams, np.ndarray], ...]  # (service index, params, growth (Yi,))
     adjustments: np.ndarray            # (S, Y) nominal SEK
+    capacity: tuple[tuple[int, np.ndarray, int], ...]  # (service index, places (Y,), overflow index or -1)
     notes: tuple[str, ...]
 
     @property
@@ -316,6 +340,48 @@ def _check_external(inputs: ProjectionInputs, services: list[str]) -> None:
                                     f"a number from {low:g} to {high:g}", f"correct '{name}'")
 
 
+def _check_capacity(inputs: ProjectionInputs, services: list[str], rules: list[str],
+                    horizon: Horizon) -> tuple[tuple[int, np.ndarray, int], ...]:
+    """Each limit names a projected service priced by its unit cost or as external places, has places
+    ≥ 0 for every projected year, and sends its overflow to another such service that has no limit."""
+    limited = [c.service for c in inputs.capacity]
+    out = []
+    for c in inputs.capacity:
+        path = f"capacity.{c.service}"
+        if limited.count(c.service) > 1:
+            raise InputError.at(_loc(inputs, "capacity", path=path), f"places for '{c.service}' given twice",
+                                "one capacity per service", "merge them")
+        for name, key in (("service", c.service), ("overflow", c.overflow)):
+            if key is None:
+                continue
+            where = _loc(inputs, "capacity", path=path if name == "service" else f"{path}.overflow")
+            if key not in services:
+                raise InputError.at(where, f"'{key}' is not a projected service", "one of " + ", ".join(services),
+                                    "correct the service key")
+            if rules[services.index(key)] not in ("generic", "external"):
+                raise InputError.at(where, f"'{key}' is priced by the assistance rules, which have no places",
+                                    "a service priced per user or place (e.g. daglig_verksamhet, externa_platser)",
+                                    "remove it from capacity")
+        if c.overflow == c.service or c.overflow in limited:
+            raise InputError.at(_loc(inputs, "capacity", path=f"{path}.overflow"),
+                                f"the users above {c.service}'s places go to '{c.overflow}', which has places of "
+                                "its own", "a service without a capacity (e.g. externa_platser), or waiting",
+                                "send them to a service without places")
+        missing = [y for y in horizon.year_list if y not in c.places]
+        if missing:
+            raise InputError.at(_loc(inputs, "capacity", path=f"{path}.places"),
+                                f"no places for {c.service} in {missing[0]}",
+                                f"places for every year {horizon.start_year}–{horizon.end_year}",
+                                "give the places of every projected year")
+        places = np.array([float(c.places[y]) for y in horizon.year_list])
+        bad = np.flatnonzero(~np.isfinite(places) | (places < 0))
+        if len(bad):
+            raise InputError.at(_loc(inputs, "capacity", path=f"{path}.places.{horizon.year_list[bad[0]]}"),
+                                f"places {float(places[bad[0]]):g}", "a number of places ≥ 0", "correct the places")
+        out.append((services.index(c.service), places, -1 if c.overflow is None else services.index(c.overflow)))
+    return tuple(out)
+
+
 def prepare(inputs: ProjectionInputs) -> Prepared:
     """Validate the inputs (located errors) and turn them into the arrays the kernel uses."""
     horizon = check_horizon(inputs.first_year, inputs.years, inputs.base_year, _loc(inputs, "horizon"))
@@ -326,6 +392,7 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
     _check_assistance(inputs, services)
     _check_external(inputs, services)
     rules = [_rule_of(s, inputs) for s in services]
+    capacity = _check_capacity(inputs, services, rules, horizon)
     notes: list[str] = []
 
     by_service = unit_costs.set_index("service")
@@ -420,8 +487,7 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
 
     return Prepared(inputs, horizon, tuple(services), tuple(areas), tuple(rules), volumes.to_numpy().T.copy(),
                     unit, wage, price, rent, mix, mix_flag, sick, state_rate, state_rate_base, tuple(external),
-                    adjustments,
-                    tuple(dict.fromkeys(notes)))
+                    adjustments, capacity, tuple(dict.fromkeys(notes)))
 
 
 # ----------------------------------------------------------------------------- kernel
@@ -447,6 +513,24 @@ def _factors(growth: np.ndarray, shock: np.ndarray, p: Prepared) -> np.ndarray:
     return factors(shocked_growth(growth, shock, p), p)
 
 
+def _cap(volume: np.ndarray, p: Prepared) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Cap each limited service's volume (D, S, M) at its places, in place, moving the users above
+    them to the overflow service; returns the demand before the cap and the part above the places
+    (both None when no service has places)."""
+    if not p.capacity:
+        return None, None
+    demand = volume.copy()
+    over = np.zeros_like(volume)
+    yom = p.horizon.year_of_month
+    for s, places, _ in p.capacity:
+        over[:, s, :] = np.maximum(volume[:, s, :] - places[yom][None, :], 0.0)
+    for s, _, target in p.capacity:
+        volume[:, s, :] -= over[:, s, :]
+        if target >= 0:
+            volume[:, target, :] += over[:, s, :]
+    return demand, over
+
+
 def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.ndarray]:
     """Costs per draw, service and period: arrays (D, S, M) if ``monthly`` else (D, S, Y)."""
     h = p.horizon
@@ -457,6 +541,7 @@ def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.
     own = [s for s, r in enumerate(p.rule) if r == "own_provider"]
     if own:  # the own provider's volume is its hours, which move with hours per case
         volume[:, own, :] *= shocks.assistance_hours[:, None, None]
+    demand, over = _cap(volume, p)
     wage = _factors(p.wage_growth, shocks.wage_growth, p)
     sick = (1.0 - p.inputs.sick_leave_base) / (1.0 - (p.sick[None, :] + shocks.sick_leave))
     staff_factor = (wage * sick)[:, yom]                                    # (D, M)
@@ -515,11 +600,21 @@ def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.
         out["other_cost"][:, s, :] = (existing + new * (1.0 + e.new_place_premium)) * e.price_per_day \
             * days[None, :] * index
 
+    if p.capacity:
+        granted = volume.copy()  # the frame counts users under the service decided, wherever served
+        for s, _, target in p.capacity:
+            if target >= 0:
+                granted[:, s, :] += over[:, s, :]
+                granted[:, target, :] -= over[:, s, :]
+        out["demand"], out["over_capacity"], out["granted_volume"] = (x * w[None, None, :]
+                                                                      for x in (demand, over, granted))
     out["adjustment"] = np.broadcast_to((p.adjustments[:, yom] * w[None, :])[None], vw.shape).copy()
     out["gross_cost"] = out["staff_cost"] + out["premises_cost"] + out["other_cost"] + out["adjustment"]
     out["net_cost"] = out["gross_cost"] - out["revenue"]
     if monthly:
         out["volume"] = volume
+        if p.capacity:
+            out["demand"], out["over_capacity"], out["granted_volume"] = demand, over, granted
         return out
     return {k: v.reshape(draws, n_s, h.years, 12).sum(axis=3) for k, v in out.items()}
 
@@ -568,6 +663,10 @@ def rows(p: Prepared, arrays: dict[str, np.ndarray], periods: list[str]) -> RowB
     services, areas = list(p.services), list(p.areas)
     blocks = []
     assistance = [i for i, r in enumerate(p.rule) if r in ("sfb", "lss", "own_provider")]
+    limited = [c[0] for c in p.capacity]
+    for measure in CAPACITY_MEASURES if limited else ():
+        blocks.append(_block(periods, [services[i] for i in limited], [areas[i] for i in limited], measure,
+                             arrays[measure][:, limited, :]))
     for measure in SERVICE_MEASURES:
         values = arrays[measure]
         if measure == "hours":
@@ -586,7 +685,8 @@ def rows(p: Prepared, arrays: dict[str, np.ndarray], periods: list[str]) -> RowB
 def sort_order(keys: pd.DataFrame) -> np.ndarray:
     """Stable order: period, area (report order, total last), service (total last), measure."""
     area_rank = {a: i for i, a in enumerate([*AREA_KEYS, TOTAL])}
-    measure_rank = {m: i for i, m in enumerate(dict.fromkeys([*SERVICE_MEASURES, *TOTAL_MEASURES]))}
+    measure_rank = {m: i for i, m in enumerate(dict.fromkeys([*CAPACITY_MEASURES, *SERVICE_MEASURES,
+                                                              *TOTAL_MEASURES]))}
     ranks = pd.DataFrame({
         "p": keys["period"].astype(str).to_numpy(),
         "a": keys["area"].map(area_rank).fillna(len(area_rank)).to_numpy(),
@@ -635,10 +735,9 @@ def project(inputs: ProjectionInputs) -> ProjectionResult:
     shocks = Shocks.neutral(len(p.services), p.horizon.years)
     monthly_arrays = compute(p, shocks, monthly=True)
     monthly = rows(p, monthly_arrays, month_labels(p))
-    yearly_arrays = {k: v.reshape(1, len(p.services), p.horizon.years, 12).sum(axis=3)
-                     for k, v in monthly_arrays.items() if k != "volume"}
-    yearly_arrays["volume"] = (monthly_arrays["volume"] * p.horizon.month_weights[None, None, :]).reshape(
-        1, len(p.services), p.horizon.years, 12).sum(axis=3)
+    weights = {k: p.horizon.month_weights[None, None, :] if k in VOLUME_MEASURES else 1.0 for k in monthly_arrays}
+    yearly_arrays = {k: (v * weights[k]).reshape(1, len(p.services), p.horizon.years, 12).sum(axis=3)
+                     for k, v in monthly_arrays.items()}
     yearly = rows(p, yearly_arrays, year_labels(p))
     m_table = monthly.table(inputs.scenario).iloc[sort_order(monthly.keys)].reset_index(drop=True)
     y_table = yearly.table(inputs.scenario).iloc[sort_order(yearly.keys)].reset_index(drop=True)

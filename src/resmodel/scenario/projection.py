@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -67,8 +67,61 @@ class ExternalSettings(_Strict):
                              description="annual share of existing places that end and are re-bought as new")
 
 
+def _years_within(value: dict[int, float], what: str, example: str) -> None:
+    """Keys of a per-year mapping are years the projection can name."""
+    for year in value:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(f"{year} is not a year from {FIRST_YEAR} to {LAST_YEAR}; {what} maps years to "
+                             f"places, e.g. {example}")
+
+
+class CapacitySettings(_Strict):
+    """Places of a service (*platser*, model.md §3): its users above them are not served in it — they go
+    to another service (e.g. external places) or wait as decisions not executed (*ej verkställda*)."""
+
+    places: Number | dict[int, Number] | Literal["premises"] = Field(
+        description="places from January of the first projected year: a number, a mapping year → places (each "
+        "from January of that year until the next; the first year at or before the first projected year), or "
+        "'premises' — today's places of the premises the service's units use (premises.csv)")
+    added: dict[int, Number] = Field(
+        default_factory=dict, description="places added from January of a year on (e.g. a new home, 6); negative: "
+        "places closed")
+    overflow: str = Field("waiting", description="where the users above the places go: 'waiting' (decisions not "
+                          "executed: no cost, counted as over_capacity) or a projected service that takes them, "
+                          "e.g. externa_platser (priced as new external places)")
+    reason: str | None = Field(None, description="why (shown in the results' notes)")
+
+    @field_validator("places", mode="before")
+    @classmethod
+    def _places_form(cls, value):
+        if isinstance(value, str) and value != "premises":
+            raise ValueError(f"places '{value}' is not a number, a mapping year → places, or 'premises'")
+        return value
+
+    @field_validator("places")
+    @classmethod
+    def _places(cls, value):
+        values = value.items() if isinstance(value, dict) else [] if isinstance(value, str) else [(None, value)]
+        if isinstance(value, dict):
+            _years_within(value, "places", "{2025: 532, 2028: 544}")
+        for year, places in values:
+            if not 0 <= places <= MAX_VOLUME:
+                raise ValueError(f"places {places:g}{f' in {year}' if year else ''} is outside 0–{MAX_VOLUME:,}")
+        return value
+
+    @field_validator("added")
+    @classmethod
+    def _added(cls, value: dict[int, float]) -> dict[int, float]:
+        _years_within(value, "added", "{2026: 6, 2028: 6}")
+        for year, places in value.items():
+            if abs(places) > MAX_VOLUME:
+                raise ValueError(f"added {places:g} places in {year} is outside ±{MAX_VOLUME:,}")
+        return value
+
+
 #: the model of the items under each list or mapping key of the projection block
-NESTED = {"volume_changes": VolumeChange, "adjustments": Adjustment, "external": ExternalSettings}
+NESTED = {"volume_changes": VolumeChange, "adjustments": Adjustment, "external": ExternalSettings,
+          "capacity": CapacitySettings}
 
 
 def projection_keys(loc: list[str]) -> list[str]:
@@ -100,6 +153,9 @@ class ProjectionSettings(_Strict):
         default_factory=dict,
         description="declared growth beyond the index data: " + ", ".join(INDEX_NAMES) + " (flagged in results)")
     external: ExternalSettings = Field(default_factory=ExternalSettings, description="external-place pricing")
+    capacity: dict[str, CapacitySettings] = Field(
+        default_factory=dict, description="service → its places: users above them go to another service or wait "
+        "(model.md §3; docs/projection.md, \"Places\")")
     own_provider_rate_factor: Number = Field(1.0, ge=1.0, le=1.12,
                                              description="own provider's compensation relative to the state rate")
     frame: str | dict[str, Any] | None = Field(

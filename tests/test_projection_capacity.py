@@ -1,0 +1,113 @@
+"""`projection.capacity` in scenario files: places as a number, steps by year or today's premises,
+places added later, where the users above go; located errors; the shipped capacity_limit scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from resmodel.errors import InputError
+from resmodel.projection_run import build_setup, check_projection, project
+from resmodel.run import load, run
+
+from .test_projection import run_file, scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _limits(path: Path):
+    return {c.service: c for c in build_setup(*run_file(path)).case.inputs.capacity}
+
+
+def test_places_steps_added_places_and_premises(tmp_path):
+    path = scenario(tmp_path, "cap", """\
+        projection:
+          capacity:
+            daglig_verksamhet: {places: {2024: 1000, 2027: 1100}, added: {2028: 50, 2031: -20}}
+            bostad_vuxna: {places: premises, overflow: externa_platser}
+            bostad_barn: {places: 16, added: {2026: 4}}
+        """)
+    limits = _limits(path)
+    assert [limits["daglig_verksamhet"].places[y] for y in range(2025, 2035)] == \
+        [1000, 1000, 1100, 1150, 1150, 1150, 1130, 1130, 1130, 1130]
+    assert set(limits["bostad_vuxna"].places.values()) == {532.0}  # the premises its 80 units use
+    assert limits["bostad_vuxna"].overflow == "externa_platser" and limits["daglig_verksamhet"].overflow is None
+    assert limits["bostad_barn"].places[2025] == 16 and limits["bostad_barn"].places[2026] == 20
+
+
+def test_a_child_scenario_merges_its_places_over_the_parent(tmp_path):
+    parent = scenario(tmp_path, "parent", """\
+        projection:
+          capacity:
+            daglig_verksamhet: {places: {2025: 1000}, overflow: waiting}
+        """)
+    child = tmp_path / "child.yaml"
+    child.write_text(f"name: child\npurpose: test\nextends: {parent.name}\nprojection:\n  capacity:\n"
+                     "    daglig_verksamhet: {places: {2030: 1200}}\n")
+    places = _limits(child)["daglig_verksamhet"].places
+    assert places[2029] == 1000 and places[2030] == 1200
+
+
+@pytest.mark.parametrize("body, message, line", [
+    ("daglig: {places: 10}", "'daglig' is not a projected service", 6),
+    ("daglig_verksamhet: {places: 10, overflow: externa}", "'externa' is not a projected service", 6),
+    ("daglig_verksamhet: {places: lots}", "places 'lots' is not a number", 6),
+    ("daglig_verksamhet: {places: {2027: 1100}}", "the places start in 2027, after the first projected year 2025",
+     6),
+    ("boendestod: {places: premises}", "boendestod's units use no premises", 6),
+    ("bostad_barn: {places: 16, added: {2027: -20}}", "leave bostad_barn -4.0 places in 2027", 6),
+    ("personlig_assistans_sfb: {places: 400}", "priced by the assistance rules", 6),
+    ("daglig_verksamhet: {places: 10, overflow: personlig_assistans_lss}", "priced by the assistance rules", 6),
+    ("daglig_verksamhet: {places: 10, plces: 3}", "did you mean 'places'", 6),
+])
+def test_bad_capacity_is_located(tmp_path, body, message, line):
+    path = scenario(tmp_path, "bad", f"projection:\n  capacity:\n    {body}\n")
+    for check in (lambda: build_setup(*run_file(path)), lambda: check_projection(load(path))):
+        with pytest.raises(InputError) as err:
+            check()
+        text = str(err.value)
+        assert message in text and "bad.yaml" in text and f"line {line}" in text, text
+
+
+def test_overflow_to_a_service_with_places_is_refused(tmp_path):
+    path = scenario(tmp_path, "loop", """\
+        projection:
+          capacity:
+            bostad_barn: {places: 16, overflow: bostad_vuxna}
+            bostad_vuxna: {places: premises}
+        """)
+    with pytest.raises(InputError, match="which has places of its own"):
+        build_setup(*run_file(path))
+
+
+def test_the_shipped_scenario_holds_daily_activity_at_todays_places():
+    loaded = load(ROOT / "scenarios" / "capacity_limit.yaml")
+    result = project(loaded, run(loaded))
+    m = result.monthly.query("service == 'daglig_verksamhet'")
+    volume = m[m["measure"] == "volume"]["value"]
+    assert volume.max() == pytest.approx(1295.0)
+    y = result.yearly.query("service == 'daglig_verksamhet'").pivot_table(index="period", columns="measure",
+                                                                       values="value")
+    assert y.loc["2025", "over_capacity"] == 0.0 and y.loc["2034", "over_capacity"] > 100
+    assert (y["demand"] - y["over_capacity"] - y["volume"]).abs().max() < 1e-6
+    note = next(n for n in result.notes if n.startswith("daglig_verksamhet: from 2030, demand is above today's"))
+    assert "wait as decisions not executed" in note and "resmodel queue" in note
+
+
+def test_assumptions_show_the_places_and_a_service_within_them_is_said_to_be(tmp_path):
+    from resmodel.projection_run import assumptions, run_setup
+
+    path = scenario(tmp_path, "within", """\
+        projection:
+          capacity:
+            bostad_vuxna: {places: premises, overflow: externa_platser}
+            daglig_verksamhet: {places: 1000}
+        """)
+    setup = build_setup(*run_file(path))
+    result = run_setup(setup)
+    table = assumptions(setup, result).set_index("antagande")
+    assert table.loc["Platser bostad_vuxna — places"].iloc[1:].tolist() == [532.0, 532.0, 532.0]
+    waiting = table.loc["Över platserna daglig_verksamhet (väntar — waiting) — above the places"]
+    assert waiting.iloc[1] > 50  # 1 054 users a month on average in 2025 against 1 000 places
+    assert "bostad_vuxna: demand stays within today's places (premises.csv) in every projected year" in result.notes
