@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from resmodel.errors import InputError
@@ -49,25 +50,60 @@ def test_a_child_scenario_merges_its_places_over_the_parent(tmp_path):
     assert places[2029] == 1000 and places[2030] == 1200
 
 
+OK = "sarskilt_boende_sol: {places: 120}"  # a valid entry that moves the bad one down a line
+
+
 @pytest.mark.parametrize("body, message, line", [
-    ("daglig: {places: 10}", "'daglig' is not a projected service", 6),
-    ("daglig_verksamhet: {places: 10, overflow: externa}", "'externa' is not a projected service", 6),
-    ("daglig_verksamhet: {places: lots}", "places 'lots' is not a number", 6),
-    ("daglig_verksamhet: {places: {2027: 1100}}", "the places start in 2027, after the first projected year 2025",
-     6),
-    ("boendestod: {places: premises}", "boendestod's units use no premises", 6),
-    ("bostad_barn: {places: 16, added: {2027: -20}}", "leave bostad_barn -4.0 places in 2027", 6),
-    ("personlig_assistans_sfb: {places: 400}", "priced by the assistance rules", 6),
-    ("daglig_verksamhet: {places: 10, overflow: personlig_assistans_lss}", "priced by the assistance rules", 6),
-    ("daglig_verksamhet: {places: 10, plces: 3}", "did you mean 'places'", 6),
+    (["daglig: {places: 10}"], "'daglig' is not a projected service", 6),
+    ([OK, "lss_boende: {places: 10}"], "'lss_boende' is a report area, not a service", 7),
+    ([OK, "daglig_verksamhet:", "  places: 10", "  overflow: externa"], "did you mean 'externa_platser'", 9),
+    (["daglig_verksamhet:", "  places: 10", "  overflow: wating"], "did you mean 'waiting'", 8),
+    (["daglig_verksamhet:", "  places: 10", "  overflow: väntar"], "write waiting", 8),
+    (["daglig_verksamhet:", "  overflow: waiting", "  places: lots"], "places 'lots' is not a number", 8),
+    (["daglig_verksamhet:", "  places: '1295'"], "a number in quotes: write it without them", 7),
+    (["daglig_verksamhet:", "  places: [1295, 1320]"], "places [1295, 1320] is not a number", 7),
+    (["daglig_verksamhet:", "  places: {}"], "places {} names no year", 7),
+    ([OK, "daglig_verksamhet: 1295"], "not a mapping of keys", 7),
+    (["daglig_verksamhet: {places: {2027: 1100}}"], "the places start in 2027, after the first projected year", 6),
+    ([OK, OK.replace("sarskilt_boende_sol", "boendestod").replace("120", "premises")],
+     "boendestod's units use no premises", 7),
+    (["bostad_barn:", "  places: 16", "  added: {2027: -20}"], "leave bostad_barn -4.0 places in 2027", 8),
+    (["daglig_verksamhet:", "  places: premises", "  added: {2024: 25}"], "places added in 2024, before the first",
+     8),
+    (["personlig_assistans_sfb: {places: 400}"], "priced by the assistance rules", 6),
+    ([OK, "personlig_assistans_egen_utforare: {places: 400}"], "priced by the assistance rules", 7),
+    (["daglig_verksamhet:", "  places: 10", "  overflow: personlig_assistans_lss"], "priced by the assistance rules",
+     8),
+    (["daglig_verksamhet:", "  places: 10", "  overflow: ovriga_lss"], "a lump line of other_services.csv", 8),
+    (["ovriga_lss: {places: 1}"], "a lump line of other_services.csv", 6),
+    (["daglig_verksamhet:", "  places: 10", "  overflow: externa_platser"], "would be costed as externa_platser "
+     "in area lss_boende, while the frame counts them in daglig_verksamhet", 8),
+    (["daglig_verksamhet:", "  places: 10", "  plces: 3"], "did you mean 'places'", 8),
+    (["daglig_verksamhet:", "  plces: 3"], "did you mean 'places'", 7),
+    ([OK, "daglig_verksamhet: {added: {2026: 25}}"], "daglig_verksamhet has no places", 7),
 ])
 def test_bad_capacity_is_located(tmp_path, body, message, line):
-    path = scenario(tmp_path, "bad", f"projection:\n  capacity:\n    {body}\n")
+    path = scenario(tmp_path, "bad", "projection:\n  capacity:\n" + "".join(f"    {b}\n" for b in body))
     for check in (lambda: build_setup(*run_file(path)), lambda: check_projection(load(path))):
         with pytest.raises(InputError) as err:
             check()
         text = str(err.value)
-        assert message in text and "bad.yaml" in text and f"line {line}" in text, text
+        assert message in text and "bad.yaml" in text and f"line {line}," in text, text
+        assert "required key 'places' is missing" not in text and "CapacitySettings" not in text
+
+
+def test_an_error_in_a_parents_capacity_is_located_in_the_parent(tmp_path):
+    parent = scenario(tmp_path, "parent", """\
+        projection:
+          capacity:
+            daglig_verksamhet: {places: {2027: 1000}}
+        """)
+    child = tmp_path / "child.yaml"
+    child.write_text(f"name: child\npurpose: test\nextends: {parent.name}\nprojection:\n  capacity:\n"
+                     "    bostad_vuxna: {places: 500}\n")
+    with pytest.raises(InputError) as err:
+        build_setup(*run_file(child))
+    assert "parent.yaml, line 6," in str(err.value) and "the places start in 2027" in str(err.value)
 
 
 def test_overflow_to_a_service_with_places_is_refused(tmp_path):
@@ -91,8 +127,9 @@ def test_the_shipped_scenario_holds_daily_activity_at_todays_places():
                                                                        values="value")
     assert y.loc["2025", "over_capacity"] == 0.0 and y.loc["2034", "over_capacity"] > 100
     assert (y["demand"] - y["over_capacity"] - y["volume"]).abs().max() < 1e-6
-    note = next(n for n in result.notes if n.startswith("daglig_verksamhet: from 2030, demand is above today's"))
-    assert "wait as decisions not executed" in note and "resmodel queue" in note
+    note = next(n for n in result.notes if n.startswith("daglig_verksamhet (none of the six ordered premises"))
+    assert "1,295 places (today's premises); demand is above them from 2030-11" in note
+    assert "wait as decisions not executed" in note and "resmodel queue --demand" in note
 
 
 def test_assumptions_show_the_places_and_a_service_within_them_is_said_to_be(tmp_path):
@@ -108,6 +145,28 @@ def test_assumptions_show_the_places_and_a_service_within_them_is_said_to_be(tmp
     result = run_setup(setup)
     table = assumptions(setup, result).set_index("antagande")
     assert table.loc["Platser bostad_vuxna — places"].iloc[1:].tolist() == [532.0, 532.0, 532.0]
-    waiting = table.loc["Över platserna daglig_verksamhet (väntar — waiting) — above the places"]
-    assert waiting.iloc[1] > 50  # 1 054 users a month on average in 2025 against 1 000 places
-    assert "bostad_vuxna: demand stays within today's places (premises.csv) in every projected year" in result.notes
+    rows = {k: table.loc[k].iloc[1:].to_numpy(dtype=float) for k in (
+        "Efterfrågan daglig_verksamhet (drift) — demand", "Platser daglig_verksamhet — places",
+        "Över platserna daglig_verksamhet (väntar — waiting) — above the places",
+        "Volym daglig_verksamhet — served within the places")}
+    demand, places, waiting, served = rows.values()
+    assert waiting[0] > 50  # 1 054 users a month on average in 2025 against 1 000 places
+    assert (places == 1000).all() and np.allclose(served + waiting, demand)
+    assert "Volym externa_platser (drift, and from bostad_vuxna above its places)" in table.index
+    assert "bostad_vuxna: 532 places (today's premises); demand stays within them in every projected month" \
+        in result.notes
+
+
+def test_a_value_of_no_allowed_form_is_located_at_its_key(tmp_path):
+    path = scenario(tmp_path, "bad", "projection:\n  volumes:\n    daglig_verksamhet: [1, 2]\n")
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert "line 6," in str(err.value) and "projection.volumes.daglig_verksamhet" in str(err.value)
+
+
+def test_a_misspelt_required_key_is_reported_once_with_its_near_miss(tmp_path):
+    path = scenario(tmp_path, "bad", "projection:\n  volume_changes:\n"
+                    "    - {service: daglig_verksamhet, from_year: 2026, chnage: 5}\n")
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert "did you mean 'change'" in str(err.value) and "required key 'change' is missing" not in str(err.value)

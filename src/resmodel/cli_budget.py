@@ -288,6 +288,12 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     table = sel.pivot_table(index="period", columns="scenario_b", values="difference", sort=False) / MSEK
     typer.echo(f"difference in the board's deviation against '{ref_name}' (MSEK per year)")
     typer.echo(table.to_string(float_format=lambda v: f"{v:,.1f}"))
+    last = diff["period"].max()
+    parts = diff[(diff["area"] == "total") & (diff["period"] == last) & diff["measure"].isin(["net_cost", "frame"])]
+    for name, rows in parts.groupby("scenario_b", sort=False):
+        by = rows.set_index("measure")["difference"] / MSEK
+        typer.echo(f"{name} in {last}: net cost {by['net_cost']:+,.1f}, frame {by['frame']:+,.1f} MSEK against "
+                   f"'{ref_name}' (the deviation moves by frame − net cost)")
     typer.echo(f"\nwaterfall of {measure} ({fall['period'].iat[0]}, MSEK)")
     _echo(_msek(fall[["scenario_b", "driver", "label", "value", "cumulative"]], ["value", "cumulative"]))
     _echo_units(unit_diff, ref_name)

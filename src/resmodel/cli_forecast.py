@@ -543,22 +543,35 @@ def _parse_ages(text: str | None) -> list[float]:
     return arr.tolist()
 
 
-def _premises_places(scenario: Path, service: str) -> tuple[float, dict]:
-    """Today's places for a user service: the capacity of the premises its units use; with the scenario's
-    identity for the manifest."""
+def _scenario_places(scenario: Path, service: str, months: pd.DatetimeIndex) -> tuple[np.ndarray, dict]:
+    """A service's places month by month from a scenario: its ``projection.capacity`` when it has one for
+    the service (each projected year's places; months before the first and after the last projected
+    year take those years' places), else today's places of the premises its units use. With the
+    scenario's identity for the manifest."""
     from resmodel.planning_run import service_places
+    from resmodel.projection_run import scenario_capacity
     from resmodel.run import load, scenario_identity
 
     loaded = load(scenario)
+    limit = scenario_capacity(loaded, service)
+    if limit is not None:
+        years = sorted(limit.places)
+        by_month = np.array([limit.places[min(max(m.year, years[0]), years[-1])] for m in months], dtype=float)
+        changes = ", ".join(f"{limit.places[y]:,.0f} from {y}" for i, y in enumerate(years)
+                            if i == 0 or limit.places[y] != limit.places[years[i - 1]])
+        typer.echo(f"places from the scenario's projection.capacity ({service}): {changes}")
+        return by_month, scenario_identity(loaded)
     places, notes = service_places(loaded, service, "give --places or --capacity for this service")
+    typer.echo(f"places from the premises of {scenario}: {places:,.0f} ({service})")
     for note in notes:
         typer.echo(f"note: {note}", err=True)
     changes = _scenario_volume_changes(scenario, service)
     if changes:
         typer.echo(f"note: the scenario's projection.volume_changes for {service} ({changes}) change the projected "
                    "volume, not the places: for new premises, give the places month by month in a --capacity file "
-                   "(docs/forecasting.md §4; resmodel plan-premises writes one, docs/planning.md)", err=True)
-    return places, scenario_identity(loaded)
+                   "(docs/forecasting.md §4; resmodel plan-premises writes one, docs/planning.md), or give the "
+                   "scenario a projection.capacity (docs/projection.md, \"Places\")", err=True)
+    return np.full(len(months), places), scenario_identity(loaded)
 
 
 def _scenario_volume_changes(scenario: Path, service: str) -> str:
@@ -582,7 +595,8 @@ def queue(
     capacity: Annotated[Path | None, typer.Option(help="CSV month,places or month,staff_fte")] = None,
     places: Annotated[float | None, typer.Option(help="constant places instead of a capacity file")] = None,
     scenario: Annotated[Path | None, typer.Option(
-        help="scenario whose premises give today's places for the service (instead of --places)")] = None,
+        help="scenario whose projection.capacity gives the service's places by year, or else whose premises "
+        "give today's places (instead of --places)")] = None,
     users_per_fte: Annotated[float | None, typer.Option(help="users one FTE supports (with staff_fte)")] = None,
     exit_rate: Annotated[float, typer.Option(help="monthly share of executed users who end")] = 0.0,
     aiv_rate: Annotated[float, typer.Option(help="monthly share starting an AIV interruption (place released)")] = 0.0,
@@ -618,9 +632,9 @@ def queue(
                             "exactly one of --capacity FILE, --places N, --scenario FILE", "choose one")
     identity = None
     if scenario is not None:
-        places, identity = _premises_places(scenario, service)
-        typer.echo(f"places from the premises of {scenario}: {places:,.0f} ({service})")
-    if capacity is not None:
+        cap_values, identity = _scenario_places(scenario, service, months)
+        staff = False
+    elif capacity is not None:
         cap = read_capacity(capacity, users_per_fte)
         planned_for = cap.attrs.get("planned_for")
         if planned_for and planned_for != demand_column:  # a plan for another demand than the one queued

@@ -13,13 +13,14 @@ import calendar
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from resmodel.budget.areas import AREA_KEYS, area_of
 from resmodel.budget.case import BudgetCase, BudgetResult, prepare_case, run_budget
 from resmodel.budget.frame import check_base_year, check_compensated_services, load_frame
 from resmodel.budget.projection import (
@@ -115,20 +116,25 @@ def _joined_horizon_notes(warnings: list[Warning_], months: int) -> list[str]:
 
 
 def _check_service_keys(resolved: ResolvedProjection, services) -> None:
-    """Every service named in volumes, volume_growth, volume_changes, adjustments and capacity is a projected
-    service."""
+    """Every service named in volumes, volume_growth, volume_changes and adjustments is a projected service
+    (capacity's are checked by ``capacity_limits``)."""
     s = resolved.settings
     named = [*((k, f"volumes.{k}") for k in s.volumes), *((k, f"volume_growth.{k}") for k in s.volume_growth),
              *((c.service, f"volume_changes[{i}].service") for i, c in enumerate(s.volume_changes)),
-             *((a.service, f"adjustments[{i}].service") for i, a in enumerate(s.adjustments)),
-             *((k, f"capacity.{k}") for k in s.capacity),
-             *((c.overflow, f"capacity.{k}.overflow") for k, c in s.capacity.items() if c.overflow != WAITING)]
+             *((a.service, f"adjustments[{i}].service") for i, a in enumerate(s.adjustments))]
     for key, path in named:
         if key not in services:
-            raise InputError.at(resolved.location(path), f"'{key}' is not a projected service",
-                                "one of " + ", ".join(services),
-                                did_you_mean(key, services) + "correct the service name, or (a service the engine "
-                                "does not cost) add it to other_services.csv to project it")
+            _not_projected(resolved, key, path, services)
+
+
+def _not_projected(resolved: ResolvedProjection, key: str, path: str, services, also: Sequence[str] = ()) -> None:
+    """The located error for a name that is no projected service (``also``: other words allowed there)."""
+    area = f"'{key}' is a report area, not a service; " if key in AREA_KEYS else ""
+    raise InputError.at(resolved.location(path), f"'{key}' is not a projected service",
+                        "one of " + ", ".join([*also, *services]),
+                        area + (did_you_mean(key, [*also, *services]) if not area else "")
+                        + "correct the service name, or (a service the engine does not cost) add it to "
+                        "other_services.csv to project it")
 
 
 def _needs_history(settings, services, base_volumes: Mapping[str, float]) -> list[str]:
@@ -249,6 +255,31 @@ def check_rates_by_year(resolved: ResolvedProjection, first: int, last: int) -> 
                                    if name == "rent_growth" else ""))
 
 
+def _projected_services(loaded, resolved: ResolvedProjection):
+    """(other_services.csv table or None, the projected services, the volume history or None, the lump
+    lines held at their base volume), with the scenario's service names checked."""
+    other, _ = read_other_services(Path(loaded.scenario.data))
+    base_volumes = dict.fromkeys(other["service"], 1.0) if other is not None else {}
+    services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # engine users > 0 ⇔ in users.csv
+    _check_service_keys(resolved, services)
+    history = _history_for(loaded, resolved, services, base_volumes)
+    known = set(history["service"]) if history is not None else set()
+    held = [sv for sv in base_volumes if sv not in known and sv not in resolved.settings.volumes]
+    return other, services, history, held
+
+
+def scenario_capacity(loaded, service: str) -> CapacityLimit | None:
+    """A service's places by projected year from a scenario's ``projection.capacity`` (None when it gives
+    the service none) — what ``resmodel queue --scenario`` simulates the queue against."""
+    resolved = resolve(read_chain(Path(loaded.scenario.chain[-1])))
+    if resolved is None or service not in resolved.settings.capacity:
+        return None
+    _, services, _, held = _projected_services(loaded, resolved)
+    first = loaded.scenario.base_date.year + 1
+    limits, _ = capacity_limits(loaded, resolved, services, held, first, first + resolved.settings.horizon_years - 1)
+    return next(c for c in limits if c.service == service)
+
+
 def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     """Validate a scenario's projection inputs without running anything (``resmodel validate``): the
     merged ``projection:`` block, its frame and other_services.csv. A one-line summary (None when
@@ -259,12 +290,8 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     data, file, line_of = frame_document(resolved)
     frame = load_frame(data, file, prefix="frame", line_of=line_of)
     check_base_year(frame, loaded.snapshot.on.year, file, line_of)
-    other, _ = read_other_services(Path(loaded.scenario.data))
-    base_volumes = dict.fromkeys(other["service"], 1.0) if other is not None else {}
-    services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # engine users > 0 ⇔ in users.csv
-    _check_service_keys(resolved, services)
+    other, services, history, held = _projected_services(loaded, resolved)
     check_compensated_services(frame, {*services, *([OWN] if SFB in services else [])}, file, line_of)
-    history = _history_for(loaded, resolved, services, base_volumes)
     warnings: list[Warning_] = []
     if history is not None:
         volumes = resolved.settings.volumes
@@ -279,41 +306,73 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     uncertain = _uncertainty_block(resolved) is not None  # validated here, not first at `project --draws`
     first = loaded.scenario.base_date.year + 1
     check_rates_by_year(resolved, first, first + resolved.settings.horizon_years - 1)
-    capacity_limits(loaded, resolved, first, first + resolved.settings.horizon_years - 1)
+    limits, _ = capacity_limits(loaded, resolved, services, held, first, first + resolved.settings.horizon_years - 1)
     return (f"projection {first}–{first + resolved.settings.horizon_years - 1}, frame for {len(frame.base)} areas"
             + (f", {len(other)} other services" if other is not None else "")
             + (", uncertainty block for Monte Carlo" if uncertain else "")
+            + (f", places for {', '.join(c.service for c in limits)}" if limits else "")
             + (f", volume history of {history['service'].nunique()} services to {history['month'].max():%Y-%m}"
                if history is not None else ", no volume history (every volume fixed or held)")), warnings
 
 
-def capacity_limits(loaded, resolved: ResolvedProjection, first: int, last: int) -> tuple[CapacityLimit, ...]:
-    """The scenario's ``capacity`` block as places per projected year: a number, steps by year, or
-    today's places of the service's premises, plus places added from a year on (located errors)."""
+def capacity_limits(loaded, resolved: ResolvedProjection, services: Sequence[str], held: Collection[str],
+                    first: int, last: int) -> tuple[tuple[CapacityLimit, ...], list[str]]:
+    """The scenario's ``capacity`` block as places per projected year — a number, steps by year, or
+    today's places of the service's premises, plus places added from a projected year on — and notes
+    on shared premises. Located errors for a service or overflow that cannot have or take places: not
+    projected, priced by the assistance rules, a lump line held at its base volume (``held``), another
+    report area, or a service with places of its own."""
     from resmodel.allocation.places import places_by_service
+    from resmodel.planning_run import service_places
+    from resmodel.services import UNIT_SERVICE_OF_USER
 
-    limits = []
+    limits, notes = [], []
     years = range(first, last + 1)
     limited = resolved.settings.capacity
     for service, c in limited.items():
         key = f"capacity.{service}"
-        for name, named in (("", service), (".overflow", c.overflow)):
+        for path, named in ((key, service), (f"{key}.overflow", c.overflow)):
+            if named == WAITING and path != key:
+                continue
             if named in (SFB, LSS, OWN):
-                raise InputError.at(resolved.location(key + name), f"'{named}' is priced by the assistance rules, "
+                raise InputError.at(resolved.location(path), f"'{named}' is priced by the assistance rules, "
                                     "which have no places", "a service priced per user or place (e.g. "
-                                    f"daglig_verksamhet, bostad_vuxna, {EXTERNAL})", "remove it from capacity")
-        if c.overflow in limited:
-            raise InputError.at(resolved.location(f"{key}.overflow"), f"the users above {service}'s places go to "
-                                f"'{c.overflow}', which has places of its own",
-                                f"a service without places (e.g. {EXTERNAL}), or {WAITING}",
-                                "send them to a service without places, or let them wait")
+                                    f"daglig_verksamhet, bostad_vuxna, {EXTERNAL})",
+                                    "remove it from capacity" if path == key else f"use {WAITING} or {EXTERNAL}")
+            if named not in services:
+                if path != key and named.casefold() in (WAITING, "väntar", "vantar", "vänta", "kö"):
+                    raise InputError.at(resolved.location(path), f"overflow '{named}'", f"{WAITING} or a service",
+                                        f"write {WAITING} (lower case, English)")
+                _not_projected(resolved, named, path, services, also=(WAITING,) if path != key else ())
+            if named in held:
+                raise InputError.at(resolved.location(path), f"'{named}' is a lump line of other_services.csv held "
+                                    "at its base volume, which has no places and no price per user",
+                                    "a service priced per user or place", "remove it from capacity"
+                                    if path == key else f"use {WAITING}, or a service priced per place")
+        if c.overflow != WAITING:
+            if c.overflow in limited:
+                raise InputError.at(resolved.location(f"{key}.overflow"), f"the users above {service}'s places go "
+                                    f"to '{c.overflow}', which has places of its own",
+                                    f"a service without places (e.g. {EXTERNAL}), or {WAITING}",
+                                    "send them to a service without places, or let them wait")
+            own, other = (area_of(x, {}, resolved.location(key)) for x in (service, c.overflow))
+            if own != other:
+                raise InputError.at(resolved.location(f"{key}.overflow"), f"the users above {service}'s places "
+                                    f"would be costed as {c.overflow} in area {other}, while the frame counts them "
+                                    f"in {own}", f"a service of the area {own} (e.g. {EXTERNAL} for LSS housing), "
+                                    f"or {WAITING}", f"choose a service of {own}, or let them wait")
+        if c.places is None:
+            raise InputError.at(resolved.location(key), f"{service} has no places", "'places:' — a number, "
+                                "{year: places} or premises — in this file or the one it extends",
+                                f"add places under capacity.{service}")
         if c.places == "premises":
-            today = places_by_service(loaded.data).set_index("service")["places"]
-            if service not in today.index:
+            if UNIT_SERVICE_OF_USER.get(service, service) not in set(places_by_service(loaded.data)["service"]):
                 raise InputError.at(resolved.location(f"{key}.places"), f"{service}'s units use no premises",
                                     "a service whose units have a premises_id in units.csv (premises.csv gives "
                                     "its places)", "give the places as a number instead")
-            by_year = dict.fromkeys(years, float(today[service]))
+            today, shared = service_places(loaded, service, "give the places as a number instead")
+            notes += [f"capacity.{service}: {n}" for n in shared]
+            by_year = dict.fromkeys(years, today)
         elif isinstance(c.places, dict):
             steps = sorted(c.places)
             if steps[0] > first:
@@ -325,6 +384,12 @@ def capacity_limits(loaded, resolved: ResolvedProjection, first: int, last: int)
             by_year = {y: float(c.places[max(k for k in steps if k <= y)]) for y in years}
         else:
             by_year = dict.fromkeys(years, float(c.places))
+        early = [y for y in c.added if y < first]
+        if early:
+            raise InputError.at(resolved.location(f"{key}.added"), f"places added in {early[0]}, before the first "
+                                f"projected year {first}", f"years from {first} on (places open before it are part "
+                                "of 'places' — with 'premises', of today's premises)",
+                                "count them in 'places', or move them to the year they open")
         for year, change in sorted(c.added.items()):
             for y in years:
                 if y >= year:
@@ -335,29 +400,44 @@ def capacity_limits(loaded, resolved: ResolvedProjection, first: int, last: int)
                                 f"the places closed leave {service} {by_year[low]:,.1f} places in {low}",
                                 "places ≥ 0 in every year", "close fewer places")
         limits.append(CapacityLimit(service, by_year, None if c.overflow == WAITING else c.overflow))
-    return tuple(limits)
+    return tuple(limits), notes
 
 
-def capacity_notes(resolved: ResolvedProjection, result) -> list[str]:
-    """One note per service with places: the places, where the users above them go, and when and
-    how many (from the yearly rows)."""
+def capacity_notes(setup: ProjectionSetup, result) -> list[str]:
+    """One note per service with places: how many places, where the users above them go, from which
+    month, how many at the most and in user-years (from the result's rows)."""
     notes = []
-    y = result.yearly
-    for service, c in resolved.settings.capacity.items():
-        rows = y[(y["service"] == service)]
-        over = rows[rows["measure"] == "over_capacity"].set_index("period")["value"]
-        places = "today's places (premises.csv)" if c.places == "premises" else "the scenario's places"
-        places += " and those added" if c.added else ""
-        where = ("wait as decisions not executed (no cost in the projection; decisions waiting over three months "
-                 "risk a sanction fee: simulate the queue with `resmodel queue`)" if c.overflow == WAITING
-                 else f"are served as {c.overflow}")
-        if (over > 0.05).any():
-            first, peak = over[over > 0.05].index[0], over.idxmax()
-            text = (f"{service}: from {first}, demand is above {places}; the users above them {where} — "
-                    f"{over[peak]:,.1f} a month on average in {peak}, the most")
+    m, y = result.monthly, result.yearly
+    inputs = setup.case.inputs
+    premium = {e.service: e.new_place_premium for e in inputs.external}
+    for limit in inputs.capacity:
+        c = setup.settings.settings.capacity[limit.service]
+        reason = f" ({c.reason})" if c.reason else ""
+        over = y[(y["service"] == limit.service) & (y["measure"] == "over_capacity")].set_index("period")["value"]
+        monthly = m[(m["service"] == limit.service) & (m["measure"] == "over_capacity")].set_index("period")["value"]
+        counts = sorted(set(limit.places.values()))
+        places = (f"{counts[0]:,.0f} places" if len(counts) == 1 else
+                  f"{limit.places[inputs.base_year + 1]:,.0f}–{limit.places[inputs.base_year + inputs.years]:,.0f} "
+                  "places")
+        places += " (today's premises" + (" and those added)" if c.added else ")") if c.places == "premises" else ""
+        if limit.overflow is None:
+            where = ("wait as decisions not executed: no cost in the projection, but decisions waiting over three "
+                     "months are reported to IVO and risk a sanction fee — their waiting times and the fee exposure: "
+                     f"resmodel queue --demand <volume forecast> --service {limit.service} --scenario <this "
+                     "scenario> (docs/forecasting.md §4)")
         else:
-            text = f"{service}: demand stays within {places} in every projected year"
-        notes.append(text + (f" ({c.reason})" if c.reason else ""))
+            p = premium.get(limit.overflow)
+            where = f"are served as {limit.overflow} at its price" + (
+                "" if p is None else f" (beyond its existing stock as new places, day price +{p:.0%})" if p > 0 else
+                " (external.new_place_premium is 0: new places cost what existing ones do)")
+        if (monthly > 0.005).any():
+            first, peak = monthly[monthly > 0.005].index[0], over.idxmax()
+            text = (f"{limit.service}{reason}: {places}; demand is above them from {first} — {over[peak]:,.1f} users a month "
+                    f"on average in {peak}, {over.sum():,.1f} user-years over {over.index[0]}–{over.index[-1]}; the "
+                    f"users above them {where}")
+        else:
+            text = f"{limit.service}{reason}: {places}; demand stays within them in every projected month"
+        notes.append(text)
     return notes
 
 
@@ -573,6 +653,9 @@ def build_setup(loaded, result) -> ProjectionSetup:
                                          new_place_premium=s.external.new_place_premium,
                                          turnover=s.external.turnover),)
 
+    held = tuple(models.loc[models["model_used"] == "base volume", "service"])
+    capacity, shared = capacity_limits(loaded, resolved, volume_services, held, first, last)
+    notes += shared
     years = range(base_year + 1, last + 1)
     ext: dict[str, float] = {}
     growth = {}
@@ -607,8 +690,8 @@ def build_setup(loaded, result) -> ProjectionSetup:
         wage_growth=growth["wage_growth"], price_growth=growth["price_growth"], rent_growth=growth["rent_growth"],
         years=s.horizon_years, sick_leave=sick, sick_leave_base=observed_sick, adjustments=adjustments,
         level_mix_drift=s.level_mix_drift, assistance=assistance, external=external, extensions=ext,
-        capacity=capacity_limits(loaded, resolved, first, last),
-        fixed_volume_services=tuple(models.loc[models["model_used"] == "base volume", "service"]),
+        capacity=capacity,
+        fixed_volume_services=held,
         sources={**param_file, "volumes": str(Path(loaded.scenario.data) / HISTORY_FILE),
                  "state_rate": tree.parameters[STATE_RATE].file, "sick_leave": tree.parameters[SICK_LEAVE].file,
                  **({"other_services": other_file} if other is not None else {}),
@@ -679,7 +762,7 @@ def build_case(loaded, result) -> BudgetCase:
 
 def run_setup(setup: ProjectionSetup) -> BudgetResult:
     out = run_budget(setup.case)
-    return replace(out, notes=tuple(dict.fromkeys([*out.notes, *setup.notes, *capacity_notes(setup.settings, out)])))
+    return replace(out, notes=tuple(dict.fromkeys([*out.notes, *setup.notes, *capacity_notes(setup, out)])))
 
 
 def project(loaded, result) -> BudgetResult:
@@ -723,9 +806,9 @@ def base_year_by_area(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFr
 
 def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
     """The assumptions behind a projection, for a reader of its summary: the yearly index rates, the state
-    hourly rate, the sick-leave rate, each service's volume (average per month) with the model behind
-    it, and the places and users above them of services with a capacity, in the first, middle and last
-    projected year."""
+    hourly rate, the sick-leave rate and each service's volume (average per month) with the model behind
+    it — for a service with places its demand, places, users above them and volume served — in the
+    first, middle and last projected year."""
     p = prepare_case(setup.case).projection
     years = [int(y) for y in p.horizon.year_list]
     shown = sorted({years[0], years[len(years) // 2], years[-1]})
@@ -737,22 +820,33 @@ def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
     if p.state_rate.any():
         rows.append(("Schablonbelopp — state hourly rate", "SEK/h", [p.state_rate[years.index(y)] for y in shown]))
     y = result.yearly
-    volume = y[(y["measure"] == "volume") & (y["service"] != TOTAL)]
+    y = y[y["service"] != TOTAL]
+
+    def by_year(service: str, measure: str) -> list[float]:
+        sel = y[(y["service"] == service) & (y["measure"] == measure)]
+        return [float(v) for v in sel.set_index(sel["period"].astype(int))["value"].reindex(shown)]
+
     models = dict(zip(setup.volume_models["service"], setup.volume_models["model_used"], strict=True))
-    for service, g in volume.groupby("service", sort=True):
+    limits = {c.service: c for c in setup.case.inputs.capacity}
+    takers = {c.overflow: c.service for c in limits.values() if c.overflow is not None}
+    for service in sorted(y.loc[y["measure"] == "volume", "service"].unique()):
         if models.get(service) == "base volume":  # held constant (the notes say so); lumps have a volume of 1
             continue
-        by_year = g.groupby(g["period"].astype(int))["value"].sum()
         unit = "timmar per år" if service == OWN else "per månad"  # the own provider's volume is its hours
-        rows.append((f"Volym {service} ({models.get(service, 'follows SFB cases')})", unit,
-                     [float(by_year.get(yr, np.nan)) for yr in shown]))
-    for limit in setup.case.inputs.capacity:
-        over = y[(y["measure"] == "over_capacity") & (y["service"] == limit.service)]
-        over = over.set_index(over["period"].astype(int))["value"]
-        where = "väntar — waiting" if limit.overflow is None else f"till {limit.overflow}"
-        rows.append((f"Platser {limit.service} — places", "platser", [limit.places[yr] for yr in shown]))
-        rows.append((f"Över platserna {limit.service} ({where}) — above the places", "per månad",
-                     [float(over.get(yr, np.nan)) for yr in shown]))
+        model = models.get(service, "follows SFB cases")
+        if service in limits:  # the forecast is the demand; the places cap what is served
+            limit = limits[service]
+            where = "väntar — waiting" if limit.overflow is None else f"till {limit.overflow}"
+            rows += [(f"Efterfrågan {service} ({model}) — demand", unit, by_year(service, "demand")),
+                     (f"Platser {service} — places", "platser", by_year(service, "places")),
+                     (f"Över platserna {service} ({where}) — above the places", unit,
+                      by_year(service, "over_capacity")),
+                     (f"Volym {service} — served within the places", unit, by_year(service, "volume"))]
+        elif service in takers:
+            rows.append((f"Volym {service} ({model}, and from {takers[service]} above its places)", unit,
+                         by_year(service, "volume")))
+        else:
+            rows.append((f"Volym {service} ({model})", unit, by_year(service, "volume")))
     return pd.DataFrame([{"antagande": label, "enhet": unit, **{str(yr): v for yr, v in zip(shown, values,
                                                                                              strict=True)}}
                          for label, unit, values in rows])

@@ -11,14 +11,16 @@ import pandas as pd
 import pytest
 
 from resmodel.budget import montecarlo as mc
+from resmodel.budget.areas import AREA_KEYS
 from resmodel.budget.case import run_budget
 from resmodel.budget.compare import waterfall
+from resmodel.budget.frame import load_frame
 from resmodel.budget.projection import CapacityLimit, project
 from resmodel.errors import InputError
 
 from .conftest import small_case
 
-DV, EXT = "daglig_verksamhet", "externa_platser"
+DV, BV, EXT = "daglig_verksamhet", "bostad_vuxna", "externa_platser"
 PLACES = {2025: 1020.0, 2026: 1100.0, 2027: 1200.0}  # daily activity grows 5 % a year from 1 000
 
 
@@ -40,7 +42,8 @@ def _moved_by_hand(case, overflow=None, places=PLACES):
 
 def _rows(result, measures=None):
     t = result.yearly
-    t = t[~t["measure"].isin(["demand", "over_capacity"])] if measures is None else t[t["measure"].isin(measures)]
+    t = (t[~t["measure"].isin(["demand", "places", "over_capacity", "overflow_in"])] if measures is None
+         else t[t["measure"].isin(measures)])
     return t.set_index(["period", "service", "area", "measure"])["value"]
 
 
@@ -60,19 +63,48 @@ def test_waiting_users_cost_nothing_and_the_frame_leaves_them_out():
     assert over["2025"] == pytest.approx(float((above.iloc[:12] * weights[:12]).sum()), rel=1e-12)
 
 
-def test_users_above_the_places_go_to_external_places_priced_as_new_ones():
+def _housing_case(existing_places: float = 25.0, turnover: float = 0.1):
+    """small_case with flat adult housing (500) and external places (28) and a frame that compensates both."""
     case = small_case()
-    capped = run_budget(_capped(case, overflow=EXT))
-    by_hand, _ = _moved_by_hand(case, overflow=EXT)
+    volumes = case.inputs.volumes.copy()
+    volumes[BV], volumes[EXT] = 500.0, 28.0
+    external = (dataclasses.replace(case.inputs.external[0], existing_places=existing_places, turnover=turnover),)
+    rules = [*case.frame.volume_compensation,
+             *load_frame({"base_year": 2024, "base": {a: 1.0 for a in AREA_KEYS}, "volume_compensation": [
+                 {"service": BV, "amount_per_user": 1_900_000},
+                 {"service": EXT, "amount_per_user": 2_500_000, "reference_volume": 28}]}
+             ).volume_compensation]
+    return dataclasses.replace(case, inputs=dataclasses.replace(case.inputs, volumes=volumes, external=external),
+                               frame=case.frame.model_copy(update={"volume_compensation": rules}))
+
+
+def test_users_above_the_places_go_to_external_places_and_count_as_housing_in_the_frame():
+    case = _housing_case()
+    housing_places = {2025: 480.0, 2026: 490.0, 2027: 500.0}
+    capped = run_budget(dataclasses.replace(case, inputs=dataclasses.replace(
+        case.inputs, capacity=(CapacityLimit(BV, housing_places, EXT),))))
+    volumes = case.inputs.volumes.copy()
+    above = volumes[BV] - [housing_places[m.year] for m in volumes.index]
+    volumes[BV] -= above
+    volumes[EXT] += above
+    by_hand = run_budget(dataclasses.replace(case, inputs=dataclasses.replace(case.inputs, volumes=volumes)))
     costs = ["volume", "staff_cost", "other_cost", "gross_cost", "net_cost"]
-    pd.testing.assert_series_equal(_rows(capped, costs), _rows(run_budget(by_hand), costs), rtol=1e-12)
-    # the frame still counts them as daily-activity users: its volume compensation is the uncapped run's
-    uncapped = run_budget(case)
+    pd.testing.assert_series_equal(_rows(capped, costs), _rows(by_hand, costs), rtol=1e-12)
+    # the frame counts them under adult housing, not external places: the uncapped run's frame
     frame = ["frame_volume", "frame"]
-    pd.testing.assert_series_equal(_rows(capped, frame), _rows(uncapped, frame), rtol=1e-12)
-    ext, before = (r.yearly.query("service == @EXT and measure == 'other_cost'")["value"].to_numpy()
-                   for r in (capped, uncapped))
-    assert (ext[:2] > before[:2]).all() and ext[2] == before[2]  # none above the places in 2027
+    pd.testing.assert_series_equal(_rows(capped, frame), _rows(run_budget(case), frame), rtol=1e-12)
+    taken = capped.yearly.query("service == @EXT and measure == 'overflow_in'").set_index("period")["value"]
+    assert taken.round(9).tolist() == [20.0, 10.0, 0.0]
+
+
+def test_external_overflow_fills_the_existing_stock_before_new_places_are_bought():
+    case = _housing_case(existing_places=30.0, turnover=0.0)  # 28 own external users, 2 places free in the stock
+    capped = dataclasses.replace(case, inputs=dataclasses.replace(
+        case.inputs, capacity=(CapacityLimit(BV, 490.0, EXT),)))  # 10 housing users above the places
+    cost = {name: r.monthly.query("service == @EXT and measure == 'other_cost'")["value"].iat[0]
+            for name, r in (("uncapped", run_budget(case)), ("capped", run_budget(capped)))}
+    premium = case.inputs.external[0].new_place_premium
+    assert cost["capped"] / cost["uncapped"] == pytest.approx((30 + 8 * (1 + premium)) / 28, rel=1e-12)
 
 
 def test_constant_demand_above_the_places_is_exact():
@@ -98,7 +130,9 @@ def test_no_capacity_adds_no_rows():
 
 def test_monte_carlo_caps_every_draw_as_the_per_draw_loop():
     spec = mc.load_uncertainty({"volume_growth": {"dist": "normal", "mean": 0.0, "sd": 0.03}})
-    case = _capped(small_case(), overflow=EXT)
+    case = _housing_case()
+    case = dataclasses.replace(case, inputs=dataclasses.replace(case.inputs, capacity=(
+        CapacityLimit(DV, PLACES), CapacityLimit(BV, 495.0, EXT))))
     fast = mc.run(case, spec, draws=12, seed=7).table
     loop = mc.run_loop(case, spec, draws=12, seed=7).table
     pd.testing.assert_frame_equal(fast, loop, rtol=1e-9)
@@ -121,11 +155,14 @@ def test_the_waterfall_credits_places_to_volume_and_closes():
     (CapacityLimit(DV, {2025: 1.0, 2026: 1.0}), "no places for daglig_verksamhet in 2027"),
     (CapacityLimit(DV, {**PLACES, 2026: -1.0}), "places -1."),
     (CapacityLimit(DV, {**PLACES, 2026: float("nan")}), "places nan."),
+    (CapacityLimit(DV, PLACES, EXT), "'externa_platser' is in another report area than daglig_verksamhet"),
+    (CapacityLimit(DV, PLACES, "forvaltningsovergripande"), "held as a lump"),
 ])
 def test_bad_limits_are_located(limit, message):
     case = small_case()
-    case = dataclasses.replace(case, inputs=dataclasses.replace(case.inputs, capacity=(limit,),
-                                                                sources={"capacity": "scen.yaml"}))
+    case = dataclasses.replace(case, inputs=dataclasses.replace(
+        case.inputs, capacity=(limit,), fixed_volume_services=("forvaltningsovergripande",),
+        sources={"capacity": "scen.yaml"}))
     with pytest.raises(InputError) as err:
         run_budget(case)
     assert message in str(err.value) and "scen.yaml" in str(err.value) and "capacity." in str(err.value)

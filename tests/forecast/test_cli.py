@@ -242,6 +242,21 @@ def test_queue_takes_todays_places_from_the_scenario_premises(cli, tmp_path):
     assert not (tmp_path / "q2").exists()
 
 
+def test_queue_takes_the_places_of_a_scenarios_projection_capacity(cli, tmp_path):
+    scen = tmp_path / "plan.yaml"
+    scen.write_text(f"name: plan\npurpose: test\nextends: {ROOT / 'scenarios' / 'capacity_limit.yaml'}\n"
+                    "projection:\n  capacity:\n    daglig_verksamhet: {added: {2026: 25}}\n")
+    months = pd.period_range("2025-11", "2026-02", freq="M").strftime("%Y-%m")
+    pd.DataFrame({"service": "daglig_verksamhet", "month": months, "volume": 1300.0}).to_csv(
+        tmp_path / "d.csv", index=False)
+    res = cli(["queue", "--demand", tmp_path / "d.csv", "--service", "daglig_verksamhet", "--scenario", scen,
+               "--out", tmp_path / "q"])
+    assert res.exit_code == 0, res.stderr
+    assert "projection.capacity (daglig_verksamhet): 1,295 from 2025, 1,320 from 2026" in res.stdout
+    m = pd.read_csv(tmp_path / "q" / "queue_monthly.csv")
+    assert m["capacity"].tolist() == [1295.0, 1295.0, 1320.0, 1320.0]
+
+
 def test_dates_beyond_pandas_range_are_located_not_tracebacks(cli, tmp_path):
     (tmp_path / "old.csv").write_text("month,service,level,volume\n" + "".join(
         f"1600-0{m},dv,,5\n" for m in range(1, 5)))

@@ -9,8 +9,10 @@ than existing ones), and the three personal-assistance parts (SFB 20-hour share 
 LSS hours × cost per hour, and the own provider's financing gap).
 
 Places (model.md §3): a service may have a capacity by year; its volume above the places is not
-executed in it — the users go to another service (external places, priced as new places) or wait
-(decisions not executed: no cost), and the rows ``demand`` and ``over_capacity`` show how many.
+executed in it — the users go to another service of its area (e.g. external places at their day
+price, new places beyond the existing stock) or wait (decisions not executed: no cost); the rows
+``demand``, ``places`` and ``over_capacity`` show how many, and ``overflow_in`` how many of the
+receiving service's volume came from above the places.
 The frame's volume compensation counts users under the service decided, wherever they are served,
 and leaves those waiting out.
 
@@ -41,10 +43,12 @@ UNIT_COST_COLUMNS = ("service", "volume", *COST_COLUMNS)
 SERVICE_MEASURES = ("volume", "hours", "staff_cost", "premises_cost", "other_cost", "adjustment",
                     "gross_cost", "revenue", "net_cost")
 #: measures of a service with places (CapacityLimit): the volume before the places cap it, and the part above them
-CAPACITY_MEASURES = ("demand", "over_capacity")
+CAPACITY_MEASURES = ("demand", "places", "over_capacity")
+#: the measure of a service taking another's users above its places: how many of its volume they are
+OVERFLOW_MEASURE = "overflow_in"
 #: measures averaged over a year's months (day-weighted), not summed; granted_volume (the frame's volumes: each
 #: service's users wherever served, those waiting left out) is computed for the frame, not written
-VOLUME_MEASURES = ("volume", *CAPACITY_MEASURES, "granted_volume")
+VOLUME_MEASURES = ("volume", *CAPACITY_MEASURES, OVERFLOW_MEASURE, "granted_volume")
 #: measures summed to area and board totals
 TOTAL_MEASURES = ("staff_cost", "premises_cost", "other_cost", "adjustment", "gross_cost", "revenue", "net_cost")
 OUTPUT_COLUMNS = ("scenario", "period", "service", "area", "measure", "value")
@@ -98,7 +102,7 @@ class CapacityLimit:
     decisions not executed (no cost; the queue and its sanction-fee risk are `resmodel queue`'s)."""
 
     service: str
-    places: Mapping[int, float]      # places in each projected year (from January)
+    places: Mapping[int, float] | float  # places in each projected year (from January), or the same every year
     overflow: str | None = None
 
 
@@ -340,10 +344,11 @@ def _check_external(inputs: ProjectionInputs, services: list[str]) -> None:
                                     f"a number from {low:g} to {high:g}", f"correct '{name}'")
 
 
-def _check_capacity(inputs: ProjectionInputs, services: list[str], rules: list[str],
+def _check_capacity(inputs: ProjectionInputs, services: list[str], rules: list[str], areas: list[str],
                     horizon: Horizon) -> tuple[tuple[int, np.ndarray, int], ...]:
-    """Each limit names a projected service priced by its unit cost or as external places, has places
-    ≥ 0 for every projected year, and sends its overflow to another such service that has no limit."""
+    """Each limit names a projected service priced per user or as external places (not a lump line held
+    at its base volume), has places ≥ 0 for every projected year, and sends its overflow to another
+    such service of the same report area that has no limit."""
     limited = [c.service for c in inputs.capacity]
     out = []
     for c in inputs.capacity:
@@ -358,22 +363,28 @@ def _check_capacity(inputs: ProjectionInputs, services: list[str], rules: list[s
             if key not in services:
                 raise InputError.at(where, f"'{key}' is not a projected service", "one of " + ", ".join(services),
                                     "correct the service key")
-            if rules[services.index(key)] not in ("generic", "external"):
-                raise InputError.at(where, f"'{key}' is priced by the assistance rules, which have no places",
-                                    "a service priced per user or place (e.g. daglig_verksamhet, externa_platser)",
-                                    "remove it from capacity")
-        if c.overflow == c.service or c.overflow in limited:
+            if rules[services.index(key)] not in ("generic", "external") or key in inputs.fixed_volume_services:
+                raise InputError.at(where, f"'{key}' is priced by the assistance rules or held as a lump, and has "
+                                    "no places", "a service priced per user or place (e.g. daglig_verksamhet, "
+                                    "externa_platser)", "remove it from capacity")
+        if c.overflow is not None and areas[services.index(c.overflow)] != areas[services.index(c.service)]:
+            raise InputError.at(_loc(inputs, "capacity", path=f"{path}.overflow"),
+                                f"'{c.overflow}' is in another report area than {c.service}",
+                                "a service of the same area, so that cost and frame stay together",
+                                "choose a service of the same area, or let them wait (None)")
+        if c.overflow in limited:
             raise InputError.at(_loc(inputs, "capacity", path=f"{path}.overflow"),
                                 f"the users above {c.service}'s places go to '{c.overflow}', which has places of "
                                 "its own", "a service without a capacity (e.g. externa_platser), or waiting",
                                 "send them to a service without places")
-        missing = [y for y in horizon.year_list if y not in c.places]
+        by_year = c.places if isinstance(c.places, Mapping) else dict.fromkeys(horizon.year_list, c.places)
+        missing = [y for y in horizon.year_list if y not in by_year]
         if missing:
             raise InputError.at(_loc(inputs, "capacity", path=f"{path}.places"),
                                 f"no places for {c.service} in {missing[0]}",
                                 f"places for every year {horizon.start_year}–{horizon.end_year}",
                                 "give the places of every projected year")
-        places = np.array([float(c.places[y]) for y in horizon.year_list])
+        places = np.array([float(by_year[y]) for y in horizon.year_list])
         bad = np.flatnonzero(~np.isfinite(places) | (places < 0))
         if len(bad):
             raise InputError.at(_loc(inputs, "capacity", path=f"{path}.places.{horizon.year_list[bad[0]]}"),
@@ -392,7 +403,7 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
     _check_assistance(inputs, services)
     _check_external(inputs, services)
     rules = [_rule_of(s, inputs) for s in services]
-    capacity = _check_capacity(inputs, services, rules, horizon)
+    capacity = _check_capacity(inputs, services, rules, areas, horizon)
     notes: list[str] = []
 
     by_service = unit_costs.set_index("service")
@@ -531,6 +542,25 @@ def _cap(volume: np.ndarray, p: Prepared) -> tuple[np.ndarray | None, np.ndarray
     return demand, over
 
 
+def _capacity_arrays(volume: np.ndarray, demand: np.ndarray | None, over: np.ndarray | None,
+                     p: Prepared) -> dict[str, np.ndarray]:
+    """Monthly (D, S, M) rows of the services with places and those taking their overflow, and the
+    frame's volumes (granted_volume: users under the service decided, wherever served); {} without places."""
+    if not p.capacity:
+        return {}
+    granted = volume.copy()
+    places = np.zeros_like(volume)
+    overflow_in = np.zeros_like(volume)
+    for s, limit, target in p.capacity:
+        places[:, s, :] = limit[p.horizon.year_of_month][None, :]
+        if target >= 0:
+            granted[:, s, :] += over[:, s, :]
+            granted[:, target, :] -= over[:, s, :]
+            overflow_in[:, target, :] += over[:, s, :]
+    return {"demand": demand, "places": places, "over_capacity": over, "overflow_in": overflow_in,
+            "granted_volume": granted}
+
+
 def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.ndarray]:
     """Costs per draw, service and period: arrays (D, S, M) if ``monthly`` else (D, S, Y)."""
     h = p.horizon
@@ -600,23 +630,23 @@ def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.
         out["other_cost"][:, s, :] = (existing + new * (1.0 + e.new_place_premium)) * e.price_per_day \
             * days[None, :] * index
 
-    if p.capacity:
-        granted = volume.copy()  # the frame counts users under the service decided, wherever served
-        for s, _, target in p.capacity:
-            if target >= 0:
-                granted[:, s, :] += over[:, s, :]
-                granted[:, target, :] -= over[:, s, :]
-        out["demand"], out["over_capacity"], out["granted_volume"] = (x * w[None, None, :]
-                                                                      for x in (demand, over, granted))
+    places = _capacity_arrays(volume, demand, over, p)
+    out.update({k: v * w[None, None, :] for k, v in places.items()})
     out["adjustment"] = np.broadcast_to((p.adjustments[:, yom] * w[None, :])[None], vw.shape).copy()
     out["gross_cost"] = out["staff_cost"] + out["premises_cost"] + out["other_cost"] + out["adjustment"]
     out["net_cost"] = out["gross_cost"] - out["revenue"]
     if monthly:
         out["volume"] = volume
-        if p.capacity:
-            out["demand"], out["over_capacity"], out["granted_volume"] = demand, over, granted
+        out.update(places)
         return out
-    return {k: v.reshape(draws, n_s, h.years, 12).sum(axis=3) for k, v in out.items()}
+    return _exact_places({k: v.reshape(draws, n_s, h.years, 12).sum(axis=3) for k, v in out.items()}, p)
+
+
+def _exact_places(yearly: dict[str, np.ndarray], p: Prepared) -> dict[str, np.ndarray]:
+    """A year's places as given, not as the day-weighted sum of its months (1 295, not 1 294.9999…)."""
+    for s, limit, _ in p.capacity:
+        yearly["places"][:, s, :] = limit[None, :]
+    return yearly
 
 
 # ----------------------------------------------------------------------------- tidy tables
@@ -667,6 +697,10 @@ def rows(p: Prepared, arrays: dict[str, np.ndarray], periods: list[str]) -> RowB
     for measure in CAPACITY_MEASURES if limited else ():
         blocks.append(_block(periods, [services[i] for i in limited], [areas[i] for i in limited], measure,
                              arrays[measure][:, limited, :]))
+    takers = sorted({c[2] for c in p.capacity if c[2] >= 0})
+    if takers:
+        blocks.append(_block(periods, [services[i] for i in takers], [areas[i] for i in takers], OVERFLOW_MEASURE,
+                             arrays[OVERFLOW_MEASURE][:, takers, :]))
     for measure in SERVICE_MEASURES:
         values = arrays[measure]
         if measure == "hours":
@@ -685,8 +719,8 @@ def rows(p: Prepared, arrays: dict[str, np.ndarray], periods: list[str]) -> RowB
 def sort_order(keys: pd.DataFrame) -> np.ndarray:
     """Stable order: period, area (report order, total last), service (total last), measure."""
     area_rank = {a: i for i, a in enumerate([*AREA_KEYS, TOTAL])}
-    measure_rank = {m: i for i, m in enumerate(dict.fromkeys([*CAPACITY_MEASURES, *SERVICE_MEASURES,
-                                                              *TOTAL_MEASURES]))}
+    measure_rank = {m: i for i, m in enumerate(dict.fromkeys([*CAPACITY_MEASURES, OVERFLOW_MEASURE,
+                                                              *SERVICE_MEASURES, *TOTAL_MEASURES]))}
     ranks = pd.DataFrame({
         "p": keys["period"].astype(str).to_numpy(),
         "a": keys["area"].map(area_rank).fillna(len(area_rank)).to_numpy(),
@@ -736,8 +770,8 @@ def project(inputs: ProjectionInputs) -> ProjectionResult:
     monthly_arrays = compute(p, shocks, monthly=True)
     monthly = rows(p, monthly_arrays, month_labels(p))
     weights = {k: p.horizon.month_weights[None, None, :] if k in VOLUME_MEASURES else 1.0 for k in monthly_arrays}
-    yearly_arrays = {k: (v * weights[k]).reshape(1, len(p.services), p.horizon.years, 12).sum(axis=3)
-                     for k, v in monthly_arrays.items()}
+    yearly_arrays = _exact_places({k: (v * weights[k]).reshape(1, len(p.services), p.horizon.years, 12).sum(axis=3)
+                                   for k, v in monthly_arrays.items()}, p)
     yearly = rows(p, yearly_arrays, year_labels(p))
     m_table = monthly.table(inputs.scenario).iloc[sort_order(monthly.keys)].reset_index(drop=True)
     y_table = yearly.table(inputs.scenario).iloc[sort_order(yearly.keys)].reset_index(drop=True)

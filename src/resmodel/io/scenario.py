@@ -103,9 +103,16 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
     """One located problem per pydantic error: unknown keys with a near-miss suggestion, missing keys,
     wrong values."""
     problems = ProblemCollector()
+    unknown = {tuple(str(p) for p in loc) for err in errors if err["type"] == "extra_forbidden"
+               and (loc := _input_path(doc.data, err["loc"])) is not None}
     for err in errors:
         loc = _input_path(doc.data, err["loc"])
         if loc is None:  # the error of a union branch that does not fit the shape of the input
+            continue
+        if err["type"] == "missing" and any(  # 'plases:' is reported as an unknown key with the near miss only
+                u[:-1] == tuple(str(p) for p in loc[:-1]) and difflib.get_close_matches(u[-1], [str(loc[-1])],
+                                                                                          n=1, cutoff=0.6)
+                for u in unknown):
             continue
         path, raw_loc = _dotted(loc), loc
         loc = [str(p) for p in loc]
@@ -129,10 +136,13 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
             problems.add(doc.location(path), f"name '{shown(err.get('input'), 100)}' cannot name an output folder",
                          "a folder name of at most 100 characters: none of / \\ : * ? \" < > |, no space at "
                          "either end, not '.' or '..'", "write e.g. 'min_namnd_2025' or 'FSN 2026 (förslag)'")
+        elif kind == "model_type":  # a mapping expected, e.g. capacity.<service>: 1295
+            problems.add(doc.location(path), f"'{loc[-1]}' is {shown(err.get('input'), 60)!r}, not a mapping of keys",
+                         _expected_for(path), "indent the keys under it (see " + _doc_for(path) + ")")
         else:
             problems.add(doc.location(path), err["msg"].replace("Value error, ", ""),
                          _expected_for(path), _decimal_comma_fix(err.get("input"))
-                         or "correct the value (see docs/scenarios.md)")
+                         or f"correct the value (see {_doc_for(path)})")
     # a union failure reports once per branch; keep one message per location
     seen, unique = set(), []
     for p in problems.problems:
@@ -140,8 +150,20 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
         if key not in seen:
             seen.add(key)
             unique.append(p)
-    return unique or [Problem(doc.location(""), errors[0]["msg"], "a scenario file as described in "
-                              "docs/scenarios.md", "correct the file")]
+    if unique:
+        return unique
+    # every error belongs to a union branch whose shape the input does not have (a list where a number,
+    # a mapping or a word is meant): name the key, not line 1
+    loc = [p for p in errors[0]["loc"] if not (isinstance(p, str) and (p.startswith(("function-", "union["))
+                                                                      or "[" in p or p in ("float", "int", "str")))]
+    path = _dotted(loc)
+    return [Problem(doc.location(path), f"'{path}' has the value {shown(_value_at(doc.data, loc), 60)!r}, of a "
+                    "form it cannot take", _expected_for(path), f"correct the value (see {_doc_for(path)})")]
+
+
+def _doc_for(path: str) -> str:
+    """The document describing a key of a scenario file."""
+    return "docs/projection.md" if path.startswith("projection") else "docs/scenarios.md"
 
 
 def _decimal_comma_fix(value: Any) -> str | None:
@@ -233,7 +255,10 @@ def _expected_for(path: str) -> str:
         return "a mapping of parameter paths to new values"
     if path.startswith("parameters"):
         return "a number, a level mapping 1–8, or a list of {value, from, until} changes with from ≤ until"
-    return "a value of the documented type (see docs/scenarios.md)"
+    if path.startswith("projection.capacity."):
+        return "{places: <a number, {year: places} or premises>, added: {year: places}, overflow: waiting or a " \
+               "service} (docs/projection.md, \"Places\")"
+    return f"a value of the documented type (see {_doc_for(path)})"
 
 
 def read_chain(path: Path) -> list[ScenarioSource]:

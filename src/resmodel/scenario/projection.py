@@ -9,6 +9,7 @@ that set each key."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -79,23 +80,36 @@ class CapacitySettings(_Strict):
     """Places of a service (*platser*, model.md §3): its users above them are not served in it — they go
     to another service (e.g. external places) or wait as decisions not executed (*ej verkställda*)."""
 
-    places: Number | dict[int, Number] | Literal["premises"] = Field(
-        description="places from January of the first projected year: a number, a mapping year → places (each "
+    places: Number | dict[int, Number] | Literal["premises"] | None = Field(
+        None, description="(required, in this file or one it extends) places from January of the first projected "
+        "year: a number, a mapping year → places (each "
         "from January of that year until the next; the first year at or before the first projected year), or "
         "'premises' — today's places of the premises the service's units use (premises.csv)")
     added: dict[int, Number] = Field(
         default_factory=dict, description="places added from January of a year on (e.g. a new home, 6); negative: "
         "places closed")
     overflow: str = Field("waiting", description="where the users above the places go: 'waiting' (decisions not "
-                          "executed: no cost, counted as over_capacity) or a projected service that takes them, "
-                          "e.g. externa_platser (priced as new external places)")
+                          "executed: no cost, counted as over_capacity) or a service of the same report area that "
+                          "takes them at its own price, e.g. externa_platser for LSS housing (at the external day "
+                          "price; places beyond the existing stock as new places)")
     reason: str | None = Field(None, description="why (shown in the results' notes)")
 
     @field_validator("places", mode="before")
     @classmethod
     def _places_form(cls, value):
+        """One clear message for each shape that is not a number, a year mapping or 'premises'."""
         if isinstance(value, str) and value != "premises":
-            raise ValueError(f"places '{value}' is not a number, a mapping year → places, or 'premises'")
+            quoted = value.strip().replace(" ", "").replace("\u00a0", "").isdigit()
+            hint = did_you_mean(value, ["premises"]).strip()
+            raise ValueError(f"places '{value}' is " + ("a number in quotes: write it without them" if quoted else
+                                                        "not a number, a mapping year → places, or 'premises'"
+                                                        + (f" ({hint})" if hint else "")))
+        if value is None or isinstance(value, bool | list):
+            raise ValueError(f"places {value!r} is not a number, a mapping year → places, or 'premises'")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"places {value} is not a number of places")
+        if isinstance(value, dict) and not value:
+            raise ValueError("places {} names no year: give a number, or {<first projected year>: places}")
         return value
 
     @field_validator("places")
@@ -107,6 +121,14 @@ class CapacitySettings(_Strict):
         for year, places in values:
             if not 0 <= places <= MAX_VOLUME:
                 raise ValueError(f"places {places:g}{f' in {year}' if year else ''} is outside 0–{MAX_VOLUME:,}")
+        return value
+
+    @field_validator("added", mode="before")
+    @classmethod
+    def _added_form(cls, value):
+        for year, places in value.items() if isinstance(value, dict) else ():
+            if isinstance(places, bool) or places is None:
+                raise ValueError(f"added {places!r} in {year} is not a number of places")
         return value
 
     @field_validator("added")
@@ -223,13 +245,27 @@ class ResolvedProjection:
     chain: tuple[ScenarioSource, ...]
 
     def location(self, path: str) -> Location:
-        """Location of ``projection.<path>`` in the file that set its top-level key."""
-        key = path.split(".", 1)[0].split("[", 1)[0]
-        src = self.set_by.get(key) or self.chain[-1]
-        return src.doc.location(f"projection.{path}" if path else "projection")
+        """Location of ``projection.<path>`` in the file that set it (see ``source_of``)."""
+        return source_of(self.chain, self.set_by, path).doc.location(f"projection.{path}" if path else "projection")
 
     def frame_source(self) -> ScenarioSource | None:
         return self.set_by.get("frame")
+
+
+def source_of(chain, set_by: dict[str, ScenarioSource], path: str) -> ScenarioSource:
+    """The file that set ``projection.<path>``: of the files holding the deepest part of the path, the
+    last in the chain (mappings merge over ``extends``, so a parent's key may be the one that counts);
+    else the file that set its top-level key."""
+    full = f"projection.{path}" if path else "projection"
+    best, depth = None, 1  # every file with a projection block holds 'projection'
+    for src in chain:
+        part = full
+        while part and part not in src.doc.lines:
+            part = part.rsplit(".", 1)[0] if "." in part else ""
+        if part and part.count(".") + 1 >= depth and part != "projection":
+            best, depth = src, part.count(".") + 1
+    top = path.split(".", 1)[0].split("[", 1)[0]
+    return best or set_by.get(top) or chain[-1]
 
 
 def merge(parent: Any, child: Any) -> Any:
@@ -295,9 +331,7 @@ def resolve(chain: list[ScenarioSource] | tuple[ScenarioSource, ...]) -> Resolve
         return None
 
     def where(path: str) -> Location:
-        key = path.split(".", 1)[0]
-        src = set_by.get(key) or chain[-1]
-        return src.doc.location(f"projection.{path}" if path else "projection")
+        return source_of(chain, set_by, path).doc.location(f"projection.{path}" if path else "projection")
 
     return ResolvedProjection(_validate(merged, where), set_by, tuple(chain))
 
