@@ -167,3 +167,16 @@ def test_draws_without_uncertainty(app, tmp_path):
                  f"projection:\n  default_model: drift\n  frame: {ROOT / 'data/demokommun/frame.yaml'}\n")
     res = invoke(app, "project", s, "--draws", 10, "--out", tmp_path / "y")
     assert isinstance(res.exception, InputError) and "uncertainty" in str(res.exception)
+
+
+def test_places_in_the_summary_lead_and_compare_prints_net_cost_and_frame(app, tmp_path):
+    res = invoke(app, "project", SC / "capacity_limit.yaml", "--out", tmp_path / "p")
+    assert res.exit_code == 0, res.output
+    html = (tmp_path / "p" / "sammanfattning.html").read_text(encoding="utf-8")
+    assert "Över platserna daglig_verksamhet (väntar): 162.5 brukare i snitt per månad 2034." in html
+    tjanster = pd.read_csv(tmp_path / "p" / "prognos_tjanster.csv")
+    places = tjanster.query("service == 'daglig_verksamhet' and measure == 'places'")["value"]
+    assert places.tolist() == [1295.0] * 10  # exact, not a day-weighted sum of months
+    res = invoke(app, "compare", SC / "base.yaml", SC / "capacity_limit.yaml", "--out", tmp_path / "c")
+    assert res.exit_code == 0, res.output
+    assert "capacity_limit in 2034: net cost -66.8, frame -66.7 MSEK against 'base'" in res.output

@@ -117,6 +117,10 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
         w = worst.iloc[0]
         label = AREA_BY_KEY[w["area"]].label_sv if w["area"] in AREA_BY_KEY else w["area"]
         lead += f"Störst avvikelse {last}: {label} ({w['deviation'] / MSEK:,.1f} MSEK)."
+    over = assumed[assumed["antagande"].str.startswith("Över platserna")]
+    for _, r in over[over[str(last)] > 0.05].iterrows():  # services with places: how many are above them
+        label = r['antagande'].replace(' — waiting', '').rsplit(' — ', 1)[0]  # the Swedish part
+        lead += f" {label}: {r[str(last)]:,.1f} brukare i snitt per månad {last}."
     band = ""
     if mc is not None:
         sel = mc[(mc["area"] == "total") & (mc["service"] == "total") & (mc["measure"] == "deviation")]
