@@ -64,7 +64,9 @@ def test_waiting_users_cost_nothing_and_the_frame_leaves_them_out():
 
 
 def _housing_case(existing_places: float = 25.0, turnover: float = 0.1):
-    """small_case with flat adult housing (500) and external places (28) and a frame that compensates both."""
+    """small_case with flat adult housing (500) and external places (28) and a frame that compensates both
+    (external places without a reference volume: their first projected month's, which a Monte Carlo draw's
+    volume shock must not move)."""
     case = small_case()
     volumes = case.inputs.volumes.copy()
     volumes[BV], volumes[EXT] = 500.0, 28.0
@@ -72,7 +74,7 @@ def _housing_case(existing_places: float = 25.0, turnover: float = 0.1):
     rules = [*case.frame.volume_compensation,
              *load_frame({"base_year": 2024, "base": {a: 1.0 for a in AREA_KEYS}, "volume_compensation": [
                  {"service": BV, "amount_per_user": 1_900_000},
-                 {"service": EXT, "amount_per_user": 2_500_000, "reference_volume": 28}]}
+                 {"service": EXT, "amount_per_user": 2_500_000}]}
              ).volume_compensation]
     return dataclasses.replace(case, inputs=dataclasses.replace(case.inputs, volumes=volumes, external=external),
                                frame=case.frame.model_copy(update={"volume_compensation": rules}))

@@ -304,7 +304,8 @@ def run(case: BudgetCase, spec: UncertaintySpec, draws: int = 1000, seed: int = 
 def perturbed_case(case: BudgetCase, shocks: Shocks, draw: int) -> BudgetCase:
     """The deterministic case one draw describes, built by changing the pandas inputs themselves."""
     inputs = case.inputs
-    p = prepare_case(case).projection
+    pc = prepare_case(case)
+    p = pc.projection
     years = p.horizon.year_list
     index_years = np.arange(inputs.base_year + 1, p.horizon.end_year + 1)
     after_base = years > inputs.base_year  # shocks move the growth of horizon years after the base year
@@ -338,7 +339,11 @@ def perturbed_case(case: BudgetCase, shocks: Shocks, draw: int) -> BudgetCase:
         sick_leave=pd.Series(p.sick + shocks.sick_leave[draw], index=years),
         assistance=assistance, external=external, extensions={},
     )
-    return BudgetCase(new_inputs, case.frame)
+    # a volume rule without a reference volume takes the service's first projected month: the draw's
+    # shock must not move it (the vectorised run keeps the unshocked one)
+    rules = [r if r.reference_volume is not None else r.model_copy(update={"reference_volume": ref})
+             for r, ref in zip(case.frame.volume_compensation, pc.frame.rule_reference, strict=True)]
+    return BudgetCase(new_inputs, case.frame.model_copy(update={"volume_compensation": rules}))
 
 
 def run_loop(case: BudgetCase, spec: UncertaintySpec, draws: int = 1000, seed: int = 20240101,
