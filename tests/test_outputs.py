@@ -175,3 +175,9 @@ def test_unused_premises_missing_rosters_and_odd_user_values_are_warned_about(de
     assert [(w.location.file, w.location.row) for w in by_check["role_not_of_service"]] == [("staff.csv", 9999)]
     assert [w.location.row for w in by_check["weekly_hours_implausible"]] == sorted(dv)
     assert [(w.location.row, w.location.column) for w in by_check["value_ignored"]] == [(housing, "weekly_hours")]
+
+
+def test_a_workbook_cell_drops_control_characters_excel_cannot_store():
+    from resmodel.io.writers import _cell
+
+    assert _cell("a\x0bb\x1b[31m") == "ab[31m" and _cell(float("nan")) is None and _cell("å\tb") == "å\tb"

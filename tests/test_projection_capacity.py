@@ -79,6 +79,13 @@ OK = "sarskilt_boende_sol: {places: 120}"  # a valid entry that moves the bad on
     (["daglig_verksamhet:", "  places: 10", "  overflow: externa_platser"], "would be costed as externa_platser "
      "in area lss_boende, while the frame counts them in daglig_verksamhet", 8),
     (["daglig_verksamhet:", "  places: 10", "  plces: 3"], "did you mean 'places'", 8),
+    (["daglig_verksamhet:", "  places: {2025: true}"], "places true in 2025 is not a number of places", 7),
+    (["daglig_verksamhet:", "  places: {2025: 1000, 02025: 500}"], "places names 2025 twice", 7),
+    (["daglig_verksamhet:", "  places: 1.295e3"], "write 1295", 7),
+    (["daglig_verksamhet:", "  places: 1000001"], "places 1,000,001 is outside", 7),
+    (["daglig_verksamhet:", "  places: 10", "  reason: \"a\\x0bb\""], "a control character (U+000B)", 8),
+    (["? [a, b]", ": {places: 10}"], "a key that is a list or a mapping", 6),
+    ([OK, "bostad_vuxna:", "  places: 400", "  overflow: bostad_barn"], "is served in the board's own units", 9),
     (["daglig_verksamhet:", "  plces: 3"], "did you mean 'places'", 7),
     ([OK, "daglig_verksamhet: {added: {2026: 25}}"], "daglig_verksamhet has no places", 7),
 ])
@@ -170,3 +177,23 @@ def test_a_misspelt_required_key_is_reported_once_with_its_near_miss(tmp_path):
     with pytest.raises(InputError) as err:
         load(path)
     assert "did you mean 'change'" in str(err.value) and "required key 'change' is missing" not in str(err.value)
+
+
+def test_null_in_a_child_lifts_the_places_a_parent_set(tmp_path):
+    for body in ("capacity:\n    daglig_verksamhet: null\n", "capacity: null\n"):
+        child = tmp_path / "lifted.yaml"
+        child.write_text(f"name: lifted\npurpose: test\nextends: {ROOT / 'scenarios' / 'capacity_limit.yaml'}\n"
+                         f"projection:\n  {body}")
+        assert _limits(child) == {}
+
+
+def test_places_after_the_horizon_are_noted(tmp_path):
+    path = scenario(tmp_path, "late", """\
+        projection:
+          horizon_years: 2
+          capacity:
+            daglig_verksamhet: {places: 1000, added: {2030: 25}}
+        """)
+    notes = build_setup(*run_file(path)).notes
+    assert ("capacity.daglig_verksamhet: places in 2030, after the projected years 2025–2026, are not in this "
+            "projection") in notes

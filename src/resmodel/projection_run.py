@@ -355,6 +355,13 @@ def capacity_limits(loaded, resolved: ResolvedProjection, services: Sequence[str
                                     f"to '{c.overflow}', which has places of its own",
                                     f"a service without places (e.g. {EXTERNAL}), or {WAITING}",
                                     "send them to a service without places, or let them wait")
+            own_units = set(loaded.data.units["service"].astype(str)) - {EXTERNAL}
+            if c.overflow in own_units:
+                raise InputError.at(resolved.location(f"{key}.overflow"), f"'{c.overflow}' is served in the board's "
+                                    f"own units, at their own price and for their own users: the users above "
+                                    f"{service}'s places cannot be costed there", f"{EXTERNAL} (places bought at a "
+                                    f"day price), a bought service of other_services.csv, or {WAITING}",
+                                    f"use {EXTERNAL} for housing, or let them wait")
             own, other = (area_of(x, {}, resolved.location(key)) for x in (service, c.overflow))
             if own != other:
                 raise InputError.at(resolved.location(f"{key}.overflow"), f"the users above {service}'s places "
@@ -390,6 +397,10 @@ def capacity_limits(loaded, resolved: ResolvedProjection, services: Sequence[str
                                 f"projected year {first}", f"years from {first} on (places open before it are part "
                                 "of 'places' — with 'premises', of today's premises)",
                                 "count them in 'places', or move them to the year they open")
+        late = sorted(y for y in [*c.added, *(c.places if isinstance(c.places, dict) else ())] if y > last)
+        if late:
+            notes.append(f"capacity.{service}: places in {', '.join(map(str, late))}, after the projected years "
+                         f"{first}–{last}, are not in this projection")
         for year, change in sorted(c.added.items()):
             for y in years:
                 if y >= year:

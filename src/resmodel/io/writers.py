@@ -54,6 +54,18 @@ def _years_as_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _cell(value):
+    """A table value as a worksheet cell: NaN empty, numpy scalars plain, control characters (which Excel
+    cannot store; inputs refuse them, so only a note echoing one could carry it) removed."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value.item() if hasattr(value, "item") else value
+
+
 def write_workbook(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], path: Path) -> None:
     """Sheets: name → (table, column → Excel number format). Header bold, columns sized, panes frozen."""
     from openpyxl import Workbook
@@ -69,8 +81,7 @@ def write_workbook(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], path:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in frame.itertuples(index=False):
-            ws.append([None if (isinstance(v, float) and v != v) else (v.item() if hasattr(v, "item") else v)
-                       for v in row])
+            ws.append([_cell(v) for v in row])
         for i, column in enumerate(frame.columns, start=1):
             letter = get_column_letter(i)
             width = max([len(str(column))] + [len(f"{v:,.0f}" if isinstance(v, float) else str(v))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,12 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str, count: l
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError.at(Location(file=file, line=key_node.start_mark.line + 1, path=path or None),
+                                    "a key that is a list or a mapping", "a plain name or year before each ':'",
+                                    "write the key as a plain word or number")
             key = _construct_scalar_key(key_node)
+            _check_control_characters(key, Location(file=file, line=key_node.start_mark.line + 1, path=path or None))
             # keys are echoed in messages (duplicate or unknown key, unknown parameter): check them first
             check_value_for_pnr(key, Location(file=file, line=key_node.start_mark.line + 1))
             child = f"{path}.{key}" if path else key
@@ -88,7 +94,21 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str, count: l
         ) from None
     if isinstance(value, dt.datetime):
         value = value.date()
+    if isinstance(value, str):
+        _check_control_characters(value, Location(file=file, line=node.start_mark.line + 1, path=path or None))
     return value
+
+
+#: control characters no settings text needs (tab, line feed and carriage return are allowed): they
+#: garble the terminal and cannot be stored in a workbook
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _check_control_characters(text: str, where: Location) -> None:
+    found = CONTROL_CHARACTERS.search(text)
+    if found:
+        raise InputError.at(where, f"the text holds a control character (U+{ord(found.group()):04X})",
+                            "printable text (tab and line breaks allowed)", "delete the character (retype the text)")
 
 
 def parse_yaml(text: str, file: str) -> LocatedDocument:

@@ -76,6 +76,39 @@ def _years_within(value: dict[int, float], what: str, example: str) -> None:
                              f"places, e.g. {example}")
 
 
+def _yaml(value: Any) -> str:
+    """A value as it is written in YAML (null, true), for messages."""
+    return {None: "null", True: "true", False: "false"}.get(value, repr(value)) if not isinstance(value, list | dict) \
+        else repr(value)
+
+
+def _exponent_as_text(text: str) -> bool:
+    """'1.295e3' or '1e300': a number YAML 1.1 reads as text (it needs '1.295e+3')."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return "e" in text.lower()
+
+
+def _one_number_per_year(value: dict, what: str) -> None:
+    """Each year once (YAML keeps '2025' and '02025' apart, the year reads them alike) and each value a number."""
+    seen: dict[int, Any] = {}
+    for key, places in value.items():
+        if isinstance(places, bool) or places is None or isinstance(places, list | dict):
+            raise ValueError(f"{what} {_yaml(places)} in {key} is not a number of places")
+        if isinstance(places, str) and _exponent_as_text(places):
+            raise ValueError(f"{what} '{places}' in {key} is read as text: write {float(places):,.10g}"
+                             .replace(",", ""))
+        try:
+            year = int(str(key).replace("_", "x"))  # '2_025' is no way to write a year
+        except ValueError:
+            continue  # pydantic names the key that is not a year
+        if year in seen:
+            raise ValueError(f"{what} names {year} twice ('{seen[year]}' and '{key}')")
+        seen[year] = key
+
+
 class CapacitySettings(_Strict):
     """Places of a service (*platser*, model.md §3): its users above them are not served in it — they go
     to another service (e.g. external places) or wait as decisions not executed (*ej verkställda*)."""
@@ -99,17 +132,22 @@ class CapacitySettings(_Strict):
     def _places_form(cls, value):
         """One clear message for each shape that is not a number, a year mapping or 'premises'."""
         if isinstance(value, str) and value != "premises":
+            if _exponent_as_text(value):
+                raise ValueError(f"places '{value}' is read as text: YAML reads a number with an exponent only "
+                                 f"with a sign and a decimal point; write {float(value):,.10g}".replace(",", ""))
             quoted = value.strip().replace(" ", "").replace("\u00a0", "").isdigit()
             hint = did_you_mean(value, ["premises"]).strip()
             raise ValueError(f"places '{value}' is " + ("a number in quotes: write it without them" if quoted else
                                                         "not a number, a mapping year → places, or 'premises'"
                                                         + (f" ({hint})" if hint else "")))
         if value is None or isinstance(value, bool | list):
-            raise ValueError(f"places {value!r} is not a number, a mapping year → places, or 'premises'")
+            raise ValueError(f"places {_yaml(value)} is not a number, a mapping year → places, or 'premises'")
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"places {value} is not a number of places")
-        if isinstance(value, dict) and not value:
-            raise ValueError("places {} names no year: give a number, or {<first projected year>: places}")
+        if isinstance(value, dict):
+            if not value:
+                raise ValueError("places {} names no year: give a number, or {<first projected year>: places}")
+            _one_number_per_year(value, "places")
         return value
 
     @field_validator("places")
@@ -120,15 +158,14 @@ class CapacitySettings(_Strict):
             _years_within(value, "places", "{2025: 532, 2028: 544}")
         for year, places in values:
             if not 0 <= places <= MAX_VOLUME:
-                raise ValueError(f"places {places:g}{f' in {year}' if year else ''} is outside 0–{MAX_VOLUME:,}")
+                raise ValueError(f"places {places:,.10g}{f' in {year}' if year else ''} is outside 0–{MAX_VOLUME:,}")
         return value
 
     @field_validator("added", mode="before")
     @classmethod
     def _added_form(cls, value):
-        for year, places in value.items() if isinstance(value, dict) else ():
-            if isinstance(places, bool) or places is None:
-                raise ValueError(f"added {places!r} in {year} is not a number of places")
+        if isinstance(value, dict):
+            _one_number_per_year(value, "added")
         return value
 
     @field_validator("added")
@@ -137,7 +174,7 @@ class CapacitySettings(_Strict):
         _years_within(value, "added", "{2026: 6, 2028: 6}")
         for year, places in value.items():
             if abs(places) > MAX_VOLUME:
-                raise ValueError(f"added {places:g} places in {year} is outside ±{MAX_VOLUME:,}")
+                raise ValueError(f"added {places:,.10g} places in {year} is outside ±{MAX_VOLUME:,}")
         return value
 
 
@@ -175,9 +212,16 @@ class ProjectionSettings(_Strict):
         default_factory=dict,
         description="declared growth beyond the index data: " + ", ".join(INDEX_NAMES) + " (flagged in results)")
     external: ExternalSettings = Field(default_factory=ExternalSettings, description="external-place pricing")
-    capacity: dict[str, CapacitySettings] = Field(
+    capacity: dict[str, CapacitySettings | None] | None = Field(
         default_factory=dict, description="service → its places: users above them go to another service or wait "
-        "(model.md §3; docs/projection.md, \"Places\")")
+        "(model.md §3; docs/projection.md, \"Places\"); 'service: null' (or 'capacity: null') in a child removes "
+        "the places a file it extends set")
+
+    @field_validator("capacity")
+    @classmethod
+    def _capacity(cls, value):
+        """After composition null entries are gone; a single file's nulls mean 'no places'."""
+        return {k: v for k, v in (value or {}).items() if v is not None}
     own_provider_rate_factor: Number = Field(1.0, ge=1.0, le=1.12,
                                              description="own provider's compensation relative to the state rate")
     frame: str | dict[str, Any] | None = Field(
@@ -269,17 +313,27 @@ def source_of(chain, set_by: dict[str, ScenarioSource], path: str) -> ScenarioSo
 
 
 def merge(parent: Any, child: Any) -> Any:
-    """Key-by-key merge: mappings recursively, everything else replaced by the child. A mapping
-    with a ``kind`` key (a choice such as the frame's indexation) is replaced whole, and so is one
+    """Key-by-key merge: mappings recursively, everything else replaced by the child; a child's
+    ``key: null`` removes the key (back to its default). A mapping with a ``kind`` key (a choice such as the frame's indexation) is replaced whole, and so is one
     on either side with a ``dist`` key (a distribution: a child's per-service mapping of
     distributions replaces a parent's single one, and the reverse, instead of mixing the two)."""
     if isinstance(parent, dict) and isinstance(child, dict) and "kind" not in child and not (
             "dist" in child or "dist" in parent):
         out = dict(parent)
         for key, value in child.items():
-            out[key] = merge(parent[key], value) if key in parent else value
+            if value is None:  # 'key: null' removes what a file it extends set (e.g. a service's places)
+                out.pop(key, None)
+            else:
+                out[key] = merge(parent[key], value) if key in parent else without_nulls(value)
         return out
-    return child
+    return without_nulls(child)
+
+
+def without_nulls(value: Any) -> Any:
+    """A mapping without its ``key: null`` entries (at every depth): null means 'not set'."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    return value
 
 
 def _validate(data: dict[str, Any], where) -> ProjectionSettings:
