@@ -180,3 +180,13 @@ def test_places_in_the_summary_lead_and_compare_prints_net_cost_and_frame(app, t
     res = invoke(app, "compare", SC / "base.yaml", SC / "capacity_limit.yaml", "--out", tmp_path / "c")
     assert res.exit_code == 0, res.output
     assert "capacity_limit in 2034: net cost -66.8, frame -66.7 MSEK against 'base'" in res.output
+
+
+def test_monte_carlo_progress_goes_to_stderr_and_stdout_starts_with_the_table(tmp_path):
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-m", "resmodel.cli", "project", str(SC / "base.yaml"), "--draws", "20",
+                          "--out", str(tmp_path / "mc")], capture_output=True, text=True, check=False)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("scenario 'base'") and "Monte Carlo" in res.stderr

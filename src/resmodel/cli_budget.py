@@ -8,6 +8,7 @@ located message and exit status 2, and nothing is written."""
 from __future__ import annotations
 
 import html
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -198,7 +199,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     mc_table, mc_seed = None, (loaded.scenario.seed if seed is None else seed) if draws else None
     if draws:
         spec = uncertainty_spec(setup)
-        with typer.progressbar(length=draws, label="Monte Carlo") as bar:
+        with typer.progressbar(length=draws, label="Monte Carlo", file=sys.stderr) as bar:  # stdout: the table
             mc = montecarlo.run(setup.case, spec, draws=draws, seed=mc_seed,
                                 progress=lambda done, total: bar.update(done - bar.pos))
         mc_table = mc.table
