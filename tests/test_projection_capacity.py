@@ -197,3 +197,27 @@ def test_places_after_the_horizon_are_noted(tmp_path):
     notes = build_setup(*run_file(path)).notes
     assert ("capacity.daglig_verksamhet: places in 2030, after the projected years 2025–2026, are not in this "
             "projection") in notes
+
+
+def test_null_removes_only_what_a_parent_set():
+    from resmodel.scenario.projection import merge
+
+    assert merge({"capacity": {"a": {"places": 1}}}, {"capacity": {"a": None}}) == {"capacity": {}}
+    # a null nothing set before stays, so that validation refuses it where a value is needed
+    assert merge({}, {"frame": {"indexation": None}}) == {"frame": {"indexation": None}}
+
+
+def test_a_truly_missing_key_is_still_reported_beside_a_loosely_similar_unknown_one(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"purpose: test\ndata: {ROOT / 'data' / 'demokommun'}\nbase_date: 2024-07-01\nframe: x\n")
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert "required key 'name' is missing" in str(err.value) and "unknown key 'frame'" in str(err.value)
+
+
+def test_a_backslash_escape_in_double_quotes_is_explained(tmp_path):
+    path = scenario(tmp_path, "bad", 'projection:\n  capacity:\n    daglig_verksamhet: {places: 10, reason: '
+                    '"K:\\forvaltning"}\n')
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert "U+000C" in str(err.value) and "single quotes" in str(err.value) and "line 6," in str(err.value)

@@ -111,7 +111,7 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
             continue
         if err["type"] == "missing" and any(  # 'plases:' is reported as an unknown key with the near miss only
                 u[:-1] == tuple(str(p) for p in loc[:-1]) and difflib.get_close_matches(u[-1], [str(loc[-1])],
-                                                                                          n=1, cutoff=0.6)
+                                                                                          n=1, cutoff=0.8)
                 for u in unknown):
             continue
         path, raw_loc = _dotted(loc), loc

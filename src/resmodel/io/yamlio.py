@@ -108,7 +108,9 @@ def _check_control_characters(text: str, where: Location) -> None:
     found = CONTROL_CHARACTERS.search(text)
     if found:
         raise InputError.at(where, f"the text holds a control character (U+{ord(found.group()):04X})",
-                            "printable text (tab and line breaks allowed)", "delete the character (retype the text)")
+                            "printable text (tab and line breaks allowed)",
+                            "delete the character; in double quotes a backslash starts an escape ('\\f' in "
+                            "\"K:\\forvaltning\" is one): write such text in single quotes or with '/'")
 
 
 def parse_yaml(text: str, file: str) -> LocatedDocument:

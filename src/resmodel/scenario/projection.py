@@ -314,26 +314,19 @@ def source_of(chain, set_by: dict[str, ScenarioSource], path: str) -> ScenarioSo
 
 def merge(parent: Any, child: Any) -> Any:
     """Key-by-key merge: mappings recursively, everything else replaced by the child; a child's
-    ``key: null`` removes the key (back to its default). A mapping with a ``kind`` key (a choice such as the frame's indexation) is replaced whole, and so is one
+    ``key: null`` removes a key a parent set (back to its default). A mapping with a ``kind`` key (a choice such as the frame's indexation) is replaced whole, and so is one
     on either side with a ``dist`` key (a distribution: a child's per-service mapping of
     distributions replaces a parent's single one, and the reverse, instead of mixing the two)."""
     if isinstance(parent, dict) and isinstance(child, dict) and "kind" not in child and not (
             "dist" in child or "dist" in parent):
         out = dict(parent)
         for key, value in child.items():
-            if value is None:  # 'key: null' removes what a file it extends set (e.g. a service's places)
-                out.pop(key, None)
-            else:
-                out[key] = merge(parent[key], value) if key in parent else without_nulls(value)
+            if value is None and key in parent:  # 'key: null' removes what a file it extends set
+                del out[key]
+            else:  # a null nothing set before stays, for validation to refuse where a value is needed
+                out[key] = merge(parent[key], value) if key in parent else value
         return out
-    return without_nulls(child)
-
-
-def without_nulls(value: Any) -> Any:
-    """A mapping without its ``key: null`` entries (at every depth): null means 'not set'."""
-    if isinstance(value, dict):
-        return {k: without_nulls(v) for k, v in value.items() if v is not None}
-    return value
+    return child
 
 
 def _validate(data: dict[str, Any], where) -> ProjectionSettings:
