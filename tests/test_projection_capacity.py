@@ -164,21 +164,6 @@ def test_assumptions_show_the_places_and_a_service_within_them_is_said_to_be(tmp
         in result.notes
 
 
-def test_a_value_of_no_allowed_form_is_located_at_its_key(tmp_path):
-    path = scenario(tmp_path, "bad", "projection:\n  volumes:\n    daglig_verksamhet: [1, 2]\n")
-    with pytest.raises(InputError) as err:
-        load(path)
-    assert "line 6," in str(err.value) and "projection.volumes.daglig_verksamhet" in str(err.value)
-
-
-def test_a_misspelt_required_key_is_reported_once_with_its_near_miss(tmp_path):
-    path = scenario(tmp_path, "bad", "projection:\n  volume_changes:\n"
-                    "    - {service: daglig_verksamhet, from_year: 2026, chnage: 5}\n")
-    with pytest.raises(InputError) as err:
-        load(path)
-    assert "did you mean 'change'" in str(err.value) and "required key 'change' is missing" not in str(err.value)
-
-
 def test_null_in_a_child_lifts_the_places_a_parent_set(tmp_path):
     for body in ("capacity:\n    daglig_verksamhet: null\n", "capacity: null\n"):
         child = tmp_path / "lifted.yaml"
@@ -207,17 +192,26 @@ def test_null_removes_only_what_a_parent_set():
     assert merge({}, {"frame": {"indexation": None}}) == {"frame": {"indexation": None}}
 
 
+@pytest.mark.parametrize("text, present, absent", [
+    # a value of no allowed form is located at its key, not at line 1
+    ("projection:\n  volumes:\n    daglig_verksamhet: [1, 2]\n",
+     ["line 6,", "projection.volumes.daglig_verksamhet"], []),
+    # a misspelt required key is reported once, with its near miss
+    ("projection:\n  volume_changes:\n    - {service: daglig_verksamhet, from_year: 2026, chnage: 5}\n",
+     ["did you mean 'change'"], ["required key 'change' is missing"]),
+    # a backslash escape in double quotes that makes a control character is explained
+    ('projection:\n  capacity:\n    daglig_verksamhet: {places: 10, reason: "K:\\forvaltning"}\n',
+     ["U+000C", "single quotes", "line 6,"], []),
+])
+def test_scenario_file_messages(tmp_path, text, present, absent):
+    with pytest.raises(InputError) as err:
+        load(scenario(tmp_path, "bad", text))
+    assert all(p in str(err.value) for p in present) and not any(a in str(err.value) for a in absent)
+
+
 def test_a_truly_missing_key_is_still_reported_beside_a_loosely_similar_unknown_one(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text(f"purpose: test\ndata: {ROOT / 'data' / 'demokommun'}\nbase_date: 2024-07-01\nframe: x\n")
     with pytest.raises(InputError) as err:
         load(path)
     assert "required key 'name' is missing" in str(err.value) and "unknown key 'frame'" in str(err.value)
-
-
-def test_a_backslash_escape_in_double_quotes_is_explained(tmp_path):
-    path = scenario(tmp_path, "bad", 'projection:\n  capacity:\n    daglig_verksamhet: {places: 10, reason: '
-                    '"K:\\forvaltning"}\n')
-    with pytest.raises(InputError) as err:
-        load(path)
-    assert "U+000C" in str(err.value) and "single quotes" in str(err.value) and "line 6," in str(err.value)

@@ -42,7 +42,7 @@ UNIT_COST_COLUMNS = ("service", "volume", *COST_COLUMNS)
 #: measures computed per service (volume is the day-weighted average per month, "i snitt per månad")
 SERVICE_MEASURES = ("volume", "hours", "staff_cost", "premises_cost", "other_cost", "adjustment",
                     "gross_cost", "revenue", "net_cost")
-#: measures of a service with places (CapacityLimit): the volume before the places cap it, and the part above them
+#: measures of a service with places (CapacityLimit): the volume before the places cap it, the places, the part above
 CAPACITY_MEASURES = ("demand", "places", "over_capacity")
 #: the measure of a service taking another's users above its places: how many of its volume they are
 OVERFLOW_MEASURE = "overflow_in"
