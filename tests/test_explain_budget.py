@@ -43,3 +43,21 @@ def test_cli_needs_exactly_one_of_unit_and_year(monkeypatch, capsys):
     with pytest.raises(SystemExit) as exc:
         main()
     assert exc.value.code == 2 and "exactly one of --unit and --year" in capsys.readouterr().err
+
+
+def test_a_service_with_places_shows_its_demand_places_and_users_above_them(monkeypatch, capsys):
+    from resmodel.cli import main
+
+    scenario = BASE.parent / "capacity_limit.yaml"
+    monkeypatch.setattr(sys, "argv", ["resmodel", "explain", str(scenario), "--year", "2034", "--area",
+                                      "daglig_verksamhet"])
+    main()
+    out = capsys.readouterr().out
+    assert "Places (users a month on average" in out
+    assert "daglig_verksamhet 1,457.5 1,295.0          162.5" in out  # demand − places = users above them
+    assert "note: daglig_verksamhet (none of the six ordered premises" in out  # the projection's own notes
+
+
+def test_an_area_without_places_shows_no_places_block(setup_and_budget, demo_loaded):
+    setup, budget = setup_and_budget
+    assert explain_budget(budget, setup.case.inputs.unit_costs, demo_loaded.tree, 2030, "lss_boende").places is None

@@ -128,12 +128,11 @@ def explain(scenario: ScenarioArg,
 
 
 def _explain_budget(loaded, result, year: int, area: str) -> None:
-    from resmodel.budget.case import run_budget
     from resmodel.explain import explain_budget
-    from resmodel.projection_run import build_setup
+    from resmodel.projection_run import build_setup, run_setup
 
     setup = build_setup(loaded, result)
-    e = explain_budget(run_budget(setup.case), setup.case.inputs.unit_costs, loaded.tree, year, area)
+    e = explain_budget(run_setup(setup), setup.case.inputs.unit_costs, loaded.tree, year, area)
     agrees = abs(e.reported_deviation - e.recomputed_deviation) <= 1e-6 * max(1.0, abs(e.reported_deviation))
     typer.echo(f"deviation of {area} in {year}: reported {e.reported_deviation:,.0f} SEK; frame parts − net cost "
                f"of the services below = {e.recomputed_deviation:,.0f} ({'agrees' if agrees else 'DIFFERS'})")
@@ -144,6 +143,9 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     services = e.services.set_index("service")
     factor = services.pop("factor_vs_base")
     _echo_table(services.assign(factor_vs_base=[f"{f:.3f}" for f in factor]))
+    if e.places is not None:
+        typer.echo("\nPlaces (users a month on average; the volume above is what the places let be served):")
+        _echo_table(e.places.set_index("service"))
     typer.echo("\nIndices in force (path = value, valid from, source):")
     for r in e.indices:
         typer.echo(f"  {r.describe()}")

@@ -54,15 +54,19 @@ class BudgetExplanation:
     frame_parts: dict[str, float]
     indices: list[Resolved]
     notes: tuple[str, ...]
+    places: object = None  # DataFrame: service, demand, places, over_capacity (services with places), or None
 
 
 COST_PARTS = ("staff_cost", "premises_cost", "other_cost", "adjustment")
+#: a service with places (projection.capacity): why its volume is what it is
+PLACES_MEASURES = ("demand", "places", "over_capacity")
 FRAME_PARTS = ("frame_base", "frame_demographic", "frame_volume", "frame_expansion", "frame_supplement")
 
 
 def explain_budget(budget, unit_costs, tree, year: int, area: str) -> BudgetExplanation:
     """Deviation = frame parts − Σ services (staff + premises + other + adjustment − revenue); each
-    service's cost per volume unit is shown against its base-year unit cost, with the indices of the year."""
+    service's cost per volume unit is shown against its base-year unit cost, with the indices of the year,
+    and a service with places its demand, places and users above them (its volume is what was served)."""
     import datetime as dt
 
     import pandas as pd
@@ -100,5 +104,8 @@ def explain_budget(budget, unit_costs, tree, year: int, area: str) -> BudgetExpl
     on = dt.date(year, 1, 1)
     indices = [tree.resolve(p, on) for p in ("indices.wage_growth", "indices.price_growth",
                                               "personlig_assistans.state_hourly_rate") if p in tree.parameters]
+    limited = rows[rows["measure"].isin(PLACES_MEASURES)]
+    places = (limited.pivot_table(index="service", columns="measure", values="value", aggfunc="sum")
+              .reindex(columns=list(PLACES_MEASURES)).rename_axis(columns=None).reset_index() if len(limited) else None)
     return BudgetExplanation(year, area, float(totals.get("deviation", 0.0)), sum(frame_parts.values()) - net,
-                             table.reset_index(), frame_parts, indices, budget.notes)
+                             table.reset_index(), frame_parts, indices, budget.notes, places)
