@@ -36,7 +36,7 @@ from resmodel.errors import InputError, Location, Warning_, did_you_mean
 from resmodel.io.other_services import read_other_services
 from resmodel.io.scenario import read_chain
 from resmodel.params.tree import ParameterTree
-from resmodel.scenario.projection import ResolvedProjection, frame_document, resolve
+from resmodel.scenario.projection import CapacitySettings, ResolvedProjection, frame_document, resolve
 
 SFB, LSS, OWN = "personlig_assistans_sfb", "personlig_assistans_lss", "personlig_assistans_egen_utforare"
 LSS_PRICE = "personlig_assistans.lss_purchase_price_per_hour"  # what providers charge per LSS hour
@@ -322,12 +322,7 @@ def capacity_limits(loaded, resolved: ResolvedProjection, services: Sequence[str
     on shared premises. Located errors for a service or overflow that cannot have or take places: not
     projected, priced by the assistance rules, a lump line held at its base volume (``held``), another
     report area, or a service with places of its own."""
-    from resmodel.allocation.places import places_by_service
-    from resmodel.planning_run import service_places
-    from resmodel.services import UNIT_SERVICE_OF_USER
-
     limits, notes = [], []
-    years = range(first, last + 1)
     limited = resolved.settings.capacity
     for service, c in limited.items():
         key = f"capacity.{service}"
@@ -368,50 +363,64 @@ def capacity_limits(loaded, resolved: ResolvedProjection, services: Sequence[str
                                     f"would be costed as {c.overflow} in area {other}, while the frame counts them "
                                     f"in {own}", f"a service of the area {own} (e.g. {EXTERNAL} for LSS housing), "
                                     f"or {WAITING}", f"choose a service of {own}, or let them wait")
-        if c.places is None:
-            raise InputError.at(resolved.location(key), f"{service} has no places", "'places:' — a number, "
-                                "{year: places} or premises — in this file or the one it extends",
-                                f"add places under capacity.{service}")
-        if c.places == "premises":
-            if UNIT_SERVICE_OF_USER.get(service, service) not in set(places_by_service(loaded.data)["service"]):
-                raise InputError.at(resolved.location(f"{key}.places"), f"{service}'s units use no premises",
-                                    "a service whose units have a premises_id in units.csv (premises.csv gives "
-                                    "its places)", "give the places as a number instead")
-            today, shared = service_places(loaded, service, "give the places as a number instead")
-            notes += [f"capacity.{service}: {n}" for n in shared]
-            by_year = dict.fromkeys(years, today)
-        elif isinstance(c.places, dict):
-            steps = sorted(c.places)
-            if steps[0] > first:
-                raise InputError.at(resolved.location(f"{key}.places"),
-                                    f"the places start in {steps[0]}, after the first projected year {first}",
-                                    f"a first year at or before {first} (each year's places hold until the next)",
-                                    f"add {first}: <today's places>, or put today's places first and later ones "
-                                    "under 'added'")
-            by_year = {y: float(c.places[max(k for k in steps if k <= y)]) for y in years}
-        else:
-            by_year = dict.fromkeys(years, float(c.places))
-        early = [y for y in c.added if y < first]
-        if early:
-            raise InputError.at(resolved.location(f"{key}.added"), f"places added in {early[0]}, before the first "
-                                f"projected year {first}", f"years from {first} on (places open before it are part "
-                                "of 'places' — with 'premises', of today's premises)",
-                                "count them in 'places', or move them to the year they open")
-        late = sorted(y for y in [*c.added, *(c.places if isinstance(c.places, dict) else ())] if y > last)
-        if late:
-            notes.append(f"capacity.{service}: places in {', '.join(map(str, late))}, after the projected years "
-                         f"{first}–{last}, are not in this projection")
-        for year, change in sorted(c.added.items()):
-            for y in years:
-                if y >= year:
-                    by_year[y] += change
-        low = min(by_year, key=by_year.get)
-        if by_year[low] < 0:
-            raise InputError.at(resolved.location(f"{key}.added"),
-                                f"the places closed leave {service} {by_year[low]:,.1f} places in {low}",
-                                "places ≥ 0 in every year", "close fewer places")
+        by_year = _places_by_year(loaded, resolved, service, c, first, last, notes)
         limits.append(CapacityLimit(service, by_year, None if c.overflow == WAITING else c.overflow))
     return tuple(limits), notes
+
+
+def _places_by_year(loaded, resolved: ResolvedProjection, service: str, c: CapacitySettings, first: int, last: int,
+                    notes: list[str]) -> dict[int, float]:
+    """One service's places in each projected year from its ``places`` and ``added`` (located errors;
+    notes on shared premises and on years after the horizon are appended to ``notes``)."""
+    from resmodel.allocation.places import places_by_service
+    from resmodel.planning_run import service_places
+    from resmodel.services import UNIT_SERVICE_OF_USER
+
+    key = f"capacity.{service}"
+    years = range(first, last + 1)
+    if c.places is None:
+        raise InputError.at(resolved.location(key), f"{service} has no places", "'places:' — a number, "
+                            "{year: places} or premises — in this file or the one it extends",
+                            f"add places under capacity.{service}")
+    if c.places == "premises":
+        if UNIT_SERVICE_OF_USER.get(service, service) not in set(places_by_service(loaded.data)["service"]):
+            raise InputError.at(resolved.location(f"{key}.places"), f"{service}'s units use no premises",
+                                "a service whose units have a premises_id in units.csv (premises.csv gives "
+                                "its places)", "give the places as a number instead")
+        today, shared = service_places(loaded, service, "give the places as a number instead")
+        notes += [f"capacity.{service}: {n}" for n in shared]
+        by_year = dict.fromkeys(years, today)
+    elif isinstance(c.places, dict):
+        steps = sorted(c.places)
+        if steps[0] > first:
+            raise InputError.at(resolved.location(f"{key}.places"),
+                                f"the places start in {steps[0]}, after the first projected year {first}",
+                                f"a first year at or before {first} (each year's places hold until the next)",
+                                f"add {first}: <today's places>, or put today's places first and later ones "
+                                "under 'added'")
+        by_year = {y: float(c.places[max(k for k in steps if k <= y)]) for y in years}
+    else:
+        by_year = dict.fromkeys(years, float(c.places))
+    early = [y for y in c.added if y < first]
+    if early:
+        raise InputError.at(resolved.location(f"{key}.added"), f"places added in {early[0]}, before the first "
+                            f"projected year {first}", f"years from {first} on (places open before it are part "
+                            "of 'places' — with 'premises', of today's premises)",
+                            "count them in 'places', or move them to the year they open")
+    late = sorted(y for y in [*c.added, *(c.places if isinstance(c.places, dict) else ())] if y > last)
+    if late:
+        notes.append(f"capacity.{service}: places in {', '.join(map(str, late))}, after the projected years "
+                     f"{first}–{last}, are not in this projection")
+    for year, change in sorted(c.added.items()):
+        for y in years:
+            if y >= year:
+                by_year[y] += change
+    low = min(by_year, key=by_year.get)
+    if by_year[low] < 0:
+        raise InputError.at(resolved.location(f"{key}.added"),
+                            f"the places closed leave {service} {by_year[low]:,.1f} places in {low}",
+                            "places ≥ 0 in every year", "close fewer places")
+    return by_year
 
 
 def capacity_notes(setup: ProjectionSetup, result) -> list[str]:
