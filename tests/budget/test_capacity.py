@@ -15,7 +15,7 @@ from resmodel.budget.areas import AREA_KEYS
 from resmodel.budget.case import run_budget
 from resmodel.budget.compare import waterfall
 from resmodel.budget.frame import load_frame
-from resmodel.budget.projection import CapacityLimit, project
+from resmodel.budget.projection import CapacityLimit, PlannedPremises, project
 from resmodel.errors import InputError
 
 from .conftest import small_case
@@ -124,9 +124,73 @@ def test_constant_demand_above_the_places_is_exact():
     assert y.loc["2025", "volume"] == pytest.approx(8.0) and y.loc["2025", "over_capacity"] == pytest.approx(2.0)
 
 
+def _flat_dv(years: int = 2, level: float = 10.0):
+    case = small_case(years=years)
+    volumes = case.inputs.volumes.copy()
+    volumes[DV] = level
+    return dataclasses.replace(case, inputs=dataclasses.replace(case.inputs, volumes=volumes))
+
+
+def test_planned_premises_are_costed_at_their_rent_and_their_users_carry_no_premises_cost():
+    """10 users, 8 other places; a 5-place premises opens in 2026 at 100 000 SEK a year (base-year
+    prices) and 50 000 SEK once: in 2026 two users are in it and eight carry the per-user premises cost
+    (30 000 SEK), both indexed by the rent growth 1.5 %."""
+    plan = PlannedPremises("L-NEW", places=5.0, open_year=2026, annual_rent=100_000.0, one_off=50_000.0)
+    case = _flat_dv()
+    result = project(dataclasses.replace(case.inputs, capacity=(
+        CapacityLimit(DV, {2025: 8.0, 2026: 13.0}, premises=(plan,)),)))
+    y = result.yearly.query("service == @DV").pivot_table(index="period", columns="measure", values="value")
+    rent = {"2025": 1.015, "2026": 1.015 ** 2}
+    assert y.loc["2025", "premises_cost"] == pytest.approx(8 * 30_000 * rent["2025"], rel=1e-12)
+    assert y.loc["2025", "plan_rent"] == 0.0 and y.loc["2025", "adjustment"] == 0.0
+    assert y.loc["2026", "plan_rent"] == pytest.approx(100_000 * rent["2026"], rel=1e-12)
+    assert y.loc["2026", "premises_cost"] == pytest.approx((8 * 30_000 + 100_000) * rent["2026"], rel=1e-12)
+    assert y.loc["2026", "adjustment"] == pytest.approx(50_000, rel=1e-12)
+    assert y.loc["2026", "volume"] == pytest.approx(10.0) and y.loc["2026", "over_capacity"] == 0.0
+    unplanned = project(dataclasses.replace(case.inputs, capacity=(CapacityLimit(DV, {2025: 8.0, 2026: 13.0}),)))
+    other = ["staff_cost", "other_cost", "revenue", "volume"]
+    pd.testing.assert_series_equal(_rows(result, other), _rows(unplanned, other), rtol=1e-12)
+
+
+def test_an_empty_planned_premises_still_pays_its_rent():
+    plan = PlannedPremises("L-NEW", places=5.0, open_year=2025, annual_rent=100_000.0)
+    result = project(dataclasses.replace(_flat_dv(level=6.0).inputs, capacity=(
+        CapacityLimit(DV, 13.0, premises=(plan,)),)))
+    y = result.yearly.query("service == @DV and period == '2025'").set_index("measure")["value"]
+    assert y["premises_cost"] == pytest.approx((6 * 30_000 + 100_000) * 1.015, rel=1e-12)
+
+
+def test_monte_carlo_costs_planned_premises_as_the_per_draw_loop():
+    spec = mc.load_uncertainty({"volume_growth": {"dist": "normal", "mean": 0.0, "sd": 0.05}})
+    plan = (PlannedPremises("A", 40.0, 2026, 1e6, 2e5), PlannedPremises("B", 60.0, 2027, 1.5e6))
+    case = small_case()
+    case = dataclasses.replace(case, inputs=dataclasses.replace(case.inputs, capacity=(
+        CapacityLimit(DV, {2025: 1020.0, 2026: 1060.0, 2027: 1120.0}, premises=plan),)))
+    fast = mc.run(case, spec, draws=12, seed=3).table
+    pd.testing.assert_frame_equal(fast, mc.run_loop(case, spec, draws=12, seed=3).table, rtol=1e-9)
+    rent = fast.query("service == @DV and measure == 'plan_rent'").set_index("period")["value"]
+    assert rent["2025"] == 0.0 and rent["2027"] == pytest.approx(2.5e6 * 1.015 ** 3, rel=1e-12)
+
+
+@pytest.mark.parametrize("premises, message", [
+    ((PlannedPremises("A", 0.0, 2026, 1e6),), "'places' is 0.0"),
+    ((PlannedPremises("A", 5.0, 2026, -1.0),), "'annual_rent' is -1.0"),
+    ((PlannedPremises("A", 5.0, 2026, 1.0, float("nan")),), "'one_off' is nan"),
+    ((PlannedPremises("A", 5.0, 2026, 1.0), PlannedPremises("A", 5.0, 2027, 1.0)), "premises 'A' planned twice"),
+    ((PlannedPremises("A", 1500.0, 2026, 1.0),), "the planned premises have 1,500.0 places in 2026, more than"),
+])
+def test_bad_planned_premises_are_located(premises, message):
+    case = small_case()
+    inputs = dataclasses.replace(case.inputs, capacity=(CapacityLimit(DV, PLACES, premises=premises),),
+                                 sources={"capacity": "scen.yaml"})
+    with pytest.raises(InputError) as err:
+        project(inputs)
+    assert message in str(err.value) and "scen.yaml" in str(err.value)
+
+
 def test_no_capacity_adds_no_rows():
     measures = set(run_budget(small_case()).yearly["measure"])
-    assert not measures & {"demand", "over_capacity", "granted_volume"}
+    assert not measures & {"demand", "over_capacity", "granted_volume", "plan_rent"}
     assert "granted_volume" not in set(run_budget(_capped(small_case())).yearly["measure"])
 
 

@@ -12,7 +12,10 @@ Places (model.md §3): a service may have a capacity by year; its volume above t
 executed in it — the users go to another service of its area (e.g. external places at their day
 price, new places beyond the existing stock) or wait (decisions not executed: no cost); the rows
 ``demand``, ``places`` and ``over_capacity`` show how many, and ``overflow_in`` how many of the
-receiving service's volume came from above the places.
+receiving service's volume came from above the places. Premises a plan opens (PlannedPremises) add
+places and are costed at their own rent from January of their opening year, following the rent
+index, with their one-off cost in that year; the users in them — those above the service's other
+places — carry no per-user premises cost (the row ``plan_rent`` shows the rent, part of premises cost).
 The frame's volume compensation counts users under the service decided, wherever they are served,
 and leaves those waiting out.
 
@@ -46,6 +49,8 @@ SERVICE_MEASURES = ("volume", "hours", "staff_cost", "premises_cost", "other_cos
 CAPACITY_MEASURES = ("demand", "places", "over_capacity")
 #: the measure of a service taking another's users above its places: how many of its volume they are
 OVERFLOW_MEASURE = "overflow_in"
+#: the cost measure of a service with planned premises: their rent (part of its premises_cost), SEK
+PLAN_MEASURE = "plan_rent"
 #: measures averaged over a year's months (day-weighted), not summed; granted_volume (the frame's volumes: each
 #: service's users wherever served, those waiting left out) is computed for the frame, not written
 VOLUME_MEASURES = ("volume", *CAPACITY_MEASURES, OVERFLOW_MEASURE, "granted_volume")
@@ -96,6 +101,19 @@ class ExternalPlacesParams:
 
 
 @dataclass(frozen=True)
+class PlannedPremises:
+    """A premises a plan opens (``resmodel plan-premises``): its places from January of ``open_year``,
+    its yearly rent in base-year prices (following the rent index) and its one-off cost, nominal SEK
+    in the opening year."""
+
+    premises_id: str
+    places: float
+    open_year: int
+    annual_rent: float
+    one_off: float = 0.0
+
+
+@dataclass(frozen=True)
 class CapacityLimit:
     """A service's places by year (model.md §3): its volume above them is not executed in it. The users
     above go to ``overflow`` (another projected service, e.g. external places) or, with None, wait as
@@ -104,6 +122,7 @@ class CapacityLimit:
     service: str
     places: Mapping[int, float] | float  # places in each projected year (from January), or the same every year
     overflow: str | None = None
+    premises: tuple[PlannedPremises, ...] = ()  # premises a plan opens; their places are part of ``places``
 
 
 @dataclass(frozen=True)
@@ -161,6 +180,7 @@ class Prepared:
     external: tuple[tuple[int, ExternalPlacesParams, np.ndarray], ...]  # (service index, params, growth (Yi,))
     adjustments: np.ndarray            # (S, Y) nominal SEK
     capacity: tuple[tuple[int, np.ndarray, int], ...]  # (service index, places (Y,), overflow index or -1)
+    planned: tuple[tuple[int, np.ndarray, np.ndarray], ...]  # (service index, other places (Y,), rent (Y,) base-year SEK)
     notes: tuple[str, ...]
 
     @property
@@ -393,6 +413,46 @@ def _check_capacity(inputs: ProjectionInputs, services: list[str], rules: list[s
     return tuple(out)
 
 
+def _planned_premises(inputs: ProjectionInputs, services: list[str], horizon: Horizon,
+                      capacity: tuple[tuple[int, np.ndarray, int], ...]
+                      ) -> tuple[tuple[tuple[int, np.ndarray, np.ndarray], ...], np.ndarray]:
+    """Each limit's planned premises as (service index, the service's other places by year, their rent
+    by year in base-year SEK) and their one-off costs as (S, Y) nominal SEK. Located errors: a premises
+    without places, a negative or non-finite rent or one-off cost, an id twice, planned places above
+    the service's places."""
+    years = np.array(horizon.year_list)
+    planned, one_off = [], np.zeros((len(services), len(years)))
+    for c, (s, places, _) in zip(inputs.capacity, capacity, strict=True):
+        if not c.premises:
+            continue
+        path = f"capacity.{c.service}.premises"
+        ids = [pp.premises_id for pp in c.premises]
+        plan_places, rent = np.zeros(len(years)), np.zeros(len(years))
+        for pp in c.premises:
+            where = _loc(inputs, "capacity", path=f"{path}.{pp.premises_id}")
+            if ids.count(pp.premises_id) > 1:
+                raise InputError.at(where, f"premises '{pp.premises_id}' planned twice", "each premises once",
+                                    "remove the repeat")
+            for name, low in (("places", 1e-9), ("annual_rent", 0.0), ("one_off", 0.0)):
+                value = float(getattr(pp, name))
+                if not np.isfinite(value) or value < low:
+                    raise InputError.at(where, f"'{name}' is {value!r}", "a number > 0" if low else "a number ≥ 0",
+                                        f"correct '{name}'")
+            is_open = years >= pp.open_year
+            plan_places += np.where(is_open, pp.places, 0.0)
+            rent += np.where(is_open, pp.annual_rent, 0.0)
+            one_off[s] += np.where(years == pp.open_year, pp.one_off, 0.0)
+        above = np.flatnonzero(plan_places > places + 1e-9)
+        if len(above):
+            y = int(years[above[0]])
+            raise InputError.at(_loc(inputs, "capacity", path=f"capacity.{c.service}.places.{y}"),
+                                f"the planned premises have {plan_places[above[0]]:,.1f} places in {y}, more than "
+                                f"{c.service}'s {places[above[0]]:,.1f}", "the planned premises' places counted in "
+                                "the service's places", "add the planned places to the service's places")
+        planned.append((s, places - plan_places, rent))
+    return tuple(planned), one_off
+
+
 def prepare(inputs: ProjectionInputs) -> Prepared:
     """Validate the inputs (located errors) and turn them into the arrays the kernel uses."""
     horizon = check_horizon(inputs.first_year, inputs.years, inputs.base_year, _loc(inputs, "horizon"))
@@ -404,6 +464,7 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
     _check_external(inputs, services)
     rules = [_rule_of(s, inputs) for s in services]
     capacity = _check_capacity(inputs, services, rules, areas, horizon)
+    planned, one_off = _planned_premises(inputs, services, horizon, capacity)
     notes: list[str] = []
 
     by_service = unit_costs.set_index("service")
@@ -498,7 +559,7 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
 
     return Prepared(inputs, horizon, tuple(services), tuple(areas), tuple(rules), volumes.to_numpy().T.copy(),
                     unit, wage, price, rent, mix, mix_flag, sick, state_rate, state_rate_base, tuple(external),
-                    adjustments, capacity, tuple(dict.fromkeys(notes)))
+                    adjustments + one_off, capacity, planned, tuple(dict.fromkeys(notes)))
 
 
 # ----------------------------------------------------------------------------- kernel
@@ -630,6 +691,13 @@ def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.
         out["other_cost"][:, s, :] = (existing + new * (1.0 + e.new_place_premium)) * e.price_per_day \
             * days[None, :] * index
 
+    if p.planned:
+        out[PLAN_MEASURE] = np.zeros_like(vw)
+    for s, other_places, plan_rent in p.planned:  # users above the other places are in the planned premises
+        in_other = np.minimum(volume[:, s, :], other_places[yom][None, :])
+        out[PLAN_MEASURE][:, s, :] = plan_rent[yom][None, :] * w[None, :] * rent
+        out["premises_cost"][:, s, :] = in_other * w[None, :] * p.unit["premises_cost"][s] * rent \
+            + out[PLAN_MEASURE][:, s, :]
     places = _capacity_arrays(volume, demand, over, p)
     out.update({k: v * w[None, None, :] for k, v in places.items()})
     out["adjustment"] = np.broadcast_to((p.adjustments[:, yom] * w[None, :])[None], vw.shape).copy()
@@ -697,6 +765,10 @@ def rows(p: Prepared, arrays: dict[str, np.ndarray], periods: list[str]) -> RowB
     for measure in CAPACITY_MEASURES if limited else ():
         blocks.append(_block(periods, [services[i] for i in limited], [areas[i] for i in limited], measure,
                              arrays[measure][:, limited, :]))
+    planned = [c[0] for c in p.planned]
+    if planned:
+        blocks.append(_block(periods, [services[i] for i in planned], [areas[i] for i in planned], PLAN_MEASURE,
+                             arrays[PLAN_MEASURE][:, planned, :]))
     takers = sorted({c[2] for c in p.capacity if c[2] >= 0})
     if takers:
         blocks.append(_block(periods, [services[i] for i in takers], [areas[i] for i in takers], OVERFLOW_MEASURE,
@@ -719,7 +791,7 @@ def rows(p: Prepared, arrays: dict[str, np.ndarray], periods: list[str]) -> RowB
 def sort_order(keys: pd.DataFrame) -> np.ndarray:
     """Stable order: period, area (report order, total last), service (total last), measure."""
     area_rank = {a: i for i, a in enumerate([*AREA_KEYS, TOTAL])}
-    measure_rank = {m: i for i, m in enumerate(dict.fromkeys([*CAPACITY_MEASURES, OVERFLOW_MEASURE,
+    measure_rank = {m: i for i, m in enumerate(dict.fromkeys([*CAPACITY_MEASURES, PLAN_MEASURE, OVERFLOW_MEASURE,
                                                               *SERVICE_MEASURES, *TOTAL_MEASURES]))}
     ranks = pd.DataFrame({
         "p": keys["period"].astype(str).to_numpy(),
