@@ -42,7 +42,9 @@ class ServiceYear(BaseModel):
     measure: str = Field(description="volume (users or cases, mean of the months; the own provider's: hours), "
                          "hours, staff_cost, premises_cost, other_cost, revenue, adjustment, gross_cost, net_cost (SEK "
                          "per year); on the area totals also frame, its parts frame_* and deviation; for a service "
-                         "with places (projection.capacity) also demand and over_capacity (users, mean of the months)")
+                         "with places (projection.capacity) also demand, places and over_capacity (users, mean of "
+                         "the months), with a premises plan plan_rent (SEK per year, part of premises_cost), and on "
+                         "the service taking users above another's places overflow_in")
     value: float
 
 

@@ -28,6 +28,7 @@ from resmodel.budget.projection import (
     AssistanceParams,
     CapacityLimit,
     ExternalPlacesParams,
+    PlannedPremises,
     ProjectionInputs,
 )
 from resmodel.budget.topdown import unit_costs_from_averages
@@ -36,7 +37,13 @@ from resmodel.errors import InputError, Location, Warning_, did_you_mean
 from resmodel.io.other_services import read_other_services
 from resmodel.io.scenario import read_chain
 from resmodel.params.tree import ParameterTree
-from resmodel.scenario.projection import CapacitySettings, ResolvedProjection, frame_document, resolve
+from resmodel.scenario.projection import (
+    CapacitySettings,
+    ResolvedProjection,
+    frame_document,
+    resolve,
+    source_of,
+)
 
 SFB, LSS, OWN = "personlig_assistans_sfb", "personlig_assistans_lss", "personlig_assistans_egen_utforare"
 LSS_PRICE = "personlig_assistans.lss_purchase_price_per_hour"  # what providers charge per LSS hour
@@ -310,7 +317,8 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     return (f"projection {first}–{first + resolved.settings.horizon_years - 1}, frame for {len(frame.base)} areas"
             + (f", {len(other)} other services" if other is not None else "")
             + (", uncertainty block for Monte Carlo" if uncertain else "")
-            + (f", places for {', '.join(c.service for c in limits)}" if limits else "")
+            + (", places for " + ", ".join(c.service + (f" (with a plan of {len(c.premises)} premises)"
+                                                        if c.premises else "") for c in limits) if limits else "")
             + (f", volume history of {history['service'].nunique()} services to {history['month'].max():%Y-%m}"
                if history is not None else ", no volume history (every volume fixed or held)")), warnings
 
@@ -364,8 +372,76 @@ def capacity_limits(loaded, resolved: ResolvedProjection, services: Sequence[str
                                     f"in {own}", f"a service of the area {own} (e.g. {EXTERNAL} for LSS housing), "
                                     f"or {WAITING}", f"choose a service of {own}, or let them wait")
         by_year = _places_by_year(loaded, resolved, service, c, first, last, notes)
-        limits.append(CapacityLimit(service, by_year, None if c.overflow == WAITING else c.overflow))
+        premises = _plan_premises(loaded, resolved, service, c, first, last, notes)
+        for pp in premises:
+            for y in range(pp.open_year, last + 1):
+                by_year[y] += pp.places
+        limits.append(CapacityLimit(service, by_year, None if c.overflow == WAITING else c.overflow, premises))
     return tuple(limits), notes
+
+
+def plan_path(resolved: ResolvedProjection, service: str) -> Path:
+    """The premises plan of ``capacity.<service>.plan``, relative to the scenario file that sets it."""
+    src = source_of(resolved.chain, resolved.set_by, f"capacity.{service}.plan")
+    return src.path.parent / resolved.settings.capacity[service].plan
+
+
+def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: CapacitySettings, first: int, last: int,
+                   notes: list[str]) -> tuple[PlannedPremises, ...]:
+    """The premises a service's plan (``capacity.<service>.plan``) opens within the projected years, with
+    a note on them; located errors for a missing file, a plan of another service or of a service whose
+    units have no premises, and a premises opening before the first projected year."""
+    from resmodel.allocation.places import places_by_service
+    from resmodel.io.premises_plan import plan_service, read_premises_plan
+    from resmodel.io.scenario import display_path
+    from resmodel.services import UNIT_SERVICE_OF_USER
+
+    if c.plan is None:
+        return ()
+    key = f"capacity.{service}.plan"
+    path = plan_path(resolved, service)
+    if not path.is_file():
+        raise InputError.at(resolved.location(key), f"plan file '{c.plan}' not found", "the premises_plan.csv "
+                            "that resmodel plan-premises wrote (docs/planning.md)", "check the path (it is relative "
+                            "to the scenario file that sets it), or make the plan first: resmodel plan-premises "
+                            f"--service {service} …")
+    if UNIT_SERVICE_OF_USER.get(service, service) not in set(places_by_service(loaded.data)["service"]):
+        raise InputError.at(resolved.location(key), f"{service}'s units use no premises, so a premises plan "
+                            "cannot be costed against their premises cost", "a plan of a service whose units "
+                            "have premises (daglig_verksamhet, bostad_vuxna, …)",
+                            "give the new places under 'added' instead")
+    display = display_path(path)
+    made_for = plan_service(path)
+    if made_for is not None and made_for != service:
+        raise InputError.at(resolved.location(key), f"the plan {display} was made for {made_for} (its "
+                            "manifest.json)", f"a premises plan of {service}", f"make one: resmodel plan-premises "
+                            f"--service {service} …, or move the plan under capacity.{made_for}")
+    rows = read_premises_plan(path, display)
+    for idx in rows.index[(rows["open_year"] < first).to_numpy()][:1]:
+        raise InputError.at(Location(display, row=int(idx), column="open_year"),
+                            f"{rows.at[idx, 'premises_id']} opens in {rows.at[idx, 'open_year']}, before the first "
+                            f"projected year {first}", f"opening years from {first} on (a premises open before it "
+                            "is part of today's places)", f"make the plan on this scenario's years, or count the "
+                            f"premises in capacity.{service}.places and remove its row")
+    late = rows[rows["open_year"] > last]
+    within = rows[rows["open_year"] <= last]
+    premises = tuple(PlannedPremises(str(r.premises_id), float(r.places), int(r.open_year), float(r.annual_rent_sek),
+                                     float(r.one_off_cost_sek)) for r in within.itertuples())
+    if premises:
+        years = sorted({pp.open_year for pp in premises})
+        opened = ", ".join(f"{y} +{sum(pp.places for pp in premises if pp.open_year == y):,.0f}" for y in years)
+        notes.append(f"capacity.{service}.plan: {display} opens {len(premises)} premises with "
+                     f"{sum(pp.places for pp in premises):,.0f} places ({opened}); they are costed at their rent, "
+                     f"{sum(pp.annual_rent for pp in premises) / 1e6:,.1f} MSEK a year in base-year prices once all "
+                     "are open, from January of each opening year at the rent index, and their one-off costs, "
+                     f"{sum(pp.one_off for pp in premises) / 1e6:,.1f} MSEK, in the opening years; the users above "
+                     f"{service}'s other places are in them and carry no per-user premises cost")
+    else:
+        notes.append(f"capacity.{service}.plan: {display} opens no premises in {first}–{last}")
+    if len(late):
+        notes.append(f"capacity.{service}.plan: {', '.join(late['premises_id'])} of {display} open after "
+                     f"{last} and are not in this projection")
+    return premises
 
 
 def _places_by_year(loaded, resolved: ResolvedProjection, service: str, c: CapacitySettings, first: int, last: int,
@@ -439,7 +515,10 @@ def capacity_notes(setup: ProjectionSetup, result) -> list[str]:
         places = (f"{counts[0]:,.0f} places" if len(counts) == 1 else
                   f"{limit.places[inputs.base_year + 1]:,.0f}–{limit.places[inputs.base_year + inputs.years]:,.0f} "
                   "places")
-        places += " (today's premises" + (" and those added)" if c.added else ")") if c.places == "premises" else ""
+        parts = (["today's premises", *(["those added"] if c.added else [])] if c.places == "premises" else []) \
+            + (["the plan's premises"] if limit.premises else [])
+        places += (f" ({', '.join(parts[:-1])} and {parts[-1]})" if len(parts) > 1 else f" ({parts[0]})" if
+                   c.places == "premises" else " (including the plan's premises)" if parts else "")
         if limit.overflow is None:
             where = ("wait as decisions not executed: no cost in the projection, but decisions waiting over three "
                      "months are reported to IVO and risk a sanction fee — their waiting times and the fee exposure: "
@@ -736,9 +815,14 @@ def projection_manifest(run_manifest: Mapping, setup: ProjectionSetup, **extra) 
     """What a projection rests on, for its manifest.json and Manifest sheet: the base-year run's manifest
     (version, scenario, parameter and data hashes) with the frame's hash, the projected years and each
     service's volume model; ``extra`` adds what the command adds (Monte Carlo draws and seed, a year)."""
+    from resmodel.io.manifest import file_record
+
     inputs = setup.case.inputs
+    plans = [c.service for c in inputs.capacity if setup.settings.settings.capacity[c.service].plan is not None]
     return {**{k: v for k, v in run_manifest.items() if k != "allocation_key"},
             "frame_hash": setup.frame_hash,
+            **({"premises_plans": {service: file_record(plan_path(setup.settings, service)) for service in plans}}
+               if plans else {}),
             "projected_years": f"{inputs.base_year + 1}–{inputs.base_year + inputs.years}",
             "volume_models": dict(zip(setup.volume_models["service"], setup.volume_models["model_used"],
                                       strict=True)),
@@ -862,6 +946,9 @@ def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
                      (f"Över platserna {service} ({where}) — above the places", unit,
                       by_year(service, "over_capacity")),
                      (f"Volym {service} — served within the places", unit, by_year(service, "volume"))]
+            if limit.premises:
+                rows.append((f"Lokalplanens hyra {service} — the plan's premises' rent (in premises cost)", "kr per år",
+                             by_year(service, "plan_rent")))
         elif service in takers:
             rows.append((f"Volym {service} ({model}, and from {takers[service]} above its places)", unit,
                          by_year(service, "volume")))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from resmodel.io.candidates import CANDIDATES
 from resmodel.io.dictionary import OTHER_SERVICES, TABLES, TARIFF
+from resmodel.io.premises_plan import PREMISES_PLAN
 from resmodel.io.shifts import ATTENDANCE, ROSTER
 from resmodel.scenario.schema import ScenarioFile
 
@@ -24,7 +25,7 @@ def scenario_schema() -> str:
 
 def data_dictionary() -> str:
     lines = ["# Data dictionary", "",
-             "Generated from the table schemas in `src/resmodel/io/` (dictionary.py, candidates.py, shifts.py) by "
+             "Generated from the table schemas in `src/resmodel/io/` (dictionary.py, candidates.py, premises_plan.py, shifts.py) by "
              "`python -m resmodel.schema_docs`; do not edit by hand.",
              "Tables are CSV (UTF-8, or Windows-1252 as Swedish Excel's plain 'CSV (semikolonavgränsad)' writes",
              "it; header in row 1) or Excel `.xlsx` (first sheet), not both at",
@@ -39,7 +40,7 @@ def data_dictionary() -> str:
              "as an id of 10 or 12 digits that begins with a date, whatever its check digit (a mistyped number is",
              "still personal data); in a text cell a 10-digit number only with a valid check digit; in a number",
              "column only a 12-digit number beginning 18, 19 or 20 (10-digit amounts are amounts).", ""]
-    for schema in (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, ATTENDANCE, ROSTER):
+    for schema in (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, PREMISES_PLAN, ATTENDANCE, ROSTER):
         lines += [f"## `{schema.name}`", "", schema.description, "",
                   "| column | type | unit | required | allowed / range | description |", "|---|---|---|---|---|---|"]
         for c in schema.columns:

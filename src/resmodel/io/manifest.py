@@ -27,7 +27,7 @@ def hash_files(files: list[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-def _file(path: Path) -> dict[str, str | None]:
+def file_record(path: Path) -> dict[str, str | None]:
     """A file (its sha256) or a folder (its files' hash_files) by its shown path; None for a path that
     does not exist (an option the command did not read)."""
     if not path.exists():
@@ -39,7 +39,7 @@ def _file(path: Path) -> dict[str, str | None]:
 
 def _value(value: Any) -> Any:
     if isinstance(value, Path):
-        return _file(value)
+        return file_record(value)
     if isinstance(value, list | tuple):
         return [_value(v) for v in value]
     return value

@@ -121,6 +121,10 @@ class CapacitySettings(_Strict):
     added: dict[int, Number] = Field(
         default_factory=dict, description="places added from January of a year on (e.g. a new home, 6); negative: "
         "places closed")
+    plan: str | None = Field(None, description="a premises plan, the premises_plan.csv of `resmodel plan-premises` "
+                             "(a path relative to the scenario file that sets it): the premises it opens add their "
+                             "places from January of their open_year and are costed at their rent and one-off cost "
+                             "(docs/projection.md, \"From a premises plan\")")
     overflow: str = Field("waiting", description="where the users above the places go: 'waiting' (decisions not "
                           "executed: no cost, counted as over_capacity) or a service of the same report area that "
                           "takes them at its own price, e.g. externa_platser for LSS housing (at the external day "

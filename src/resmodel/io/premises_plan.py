@@ -1,0 +1,80 @@
+"""A premises plan as ``resmodel plan-premises`` writes it (``premises_plan.csv``), read back for the
+budget projection: the premises it opens, with their places, rents, one-off costs and opening years,
+and the service it was made for (from the ``manifest.json`` beside it, when there is one)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from resmodel.errors import InputError, Location
+from resmodel.io.candidates import CANDIDATES
+from resmodel.io.tables import Column, TableSchema, read_raw, require_rows, type_table
+
+#: decisions that open a premises (``not opened`` does not)
+OPENED = ("open", "decided")
+
+
+PREMISES_PLAN = TableSchema("premises_plan", "Lokalplan — the premises plan `resmodel plan-premises` writes "
+                            "(premises_plan.csv); `projection.capacity.<service>.plan` reads it", (
+    CANDIDATES.column("premises_id"),
+    Column("min_level", "int", "lowest need level it suits", "level", required=False, minimum=1, maximum=8),
+    Column("max_level", "int", "highest need level it suits", "level", required=False, minimum=1, maximum=8),
+    CANDIDATES.column("places"),
+    CANDIDATES.column("annual_rent_sek"),
+    CANDIDATES.column("one_off_cost_sek"),
+    Column("earliest_possible", "int", "first year it could open", required=False, minimum=1990, maximum=2200),
+    Column("decided_year", "int", "the year it was decided to open (empty: the plan decided)", required=False,
+           minimum=1990, maximum=2200),
+    Column("open_year", "int", "the year it opens, from January (empty: not opened)", required=False,
+           minimum=1990, maximum=2200),
+    Column("decision", "str", "the plan's decision", allowed=(*OPENED, "not opened")),
+    Column("reason", "str", "why", required=False),
+))
+
+
+def read_premises_plan(path: Path, display: str) -> pd.DataFrame:
+    """The premises a plan opens (decision ``open`` or ``decided``; index = spreadsheet row): premises_id,
+    places, annual_rent_sek, one_off_cost_sek (empty: 0) and open_year. Located errors for a table not in
+    the plan's format, and for a decision that contradicts its opening year."""
+    raw = read_raw(path, display)
+    table = type_table(raw, PREMISES_PLAN, display)
+    if "open_year" not in raw.columns:  # optional cells, but a plan without the column opens nothing
+        raise InputError.at(Location(display, row=1, column="open_year"), "required column 'open_year' is missing",
+                            f"a column 'open_year': {PREMISES_PLAN.column('open_year').description}",
+                            "use the premises_plan.csv plan-premises wrote")
+    require_rows(table, display, "one row per candidate premises, as plan-premises writes them",
+                 "write the plan again with resmodel plan-premises")
+    opened = table["decision"].isin(OPENED)
+    for idx in table.index[(opened & table["open_year"].isna()).to_numpy()][:1]:
+        raise InputError.at(Location(display, row=int(idx), column="open_year"),
+                            f"decision '{table.at[idx, 'decision']}' without an opening year",
+                            "the year it opens", "fill in open_year, or set the decision to 'not opened'")
+    for idx in table.index[(~opened & table["open_year"].notna()).to_numpy()][:1]:
+        raise InputError.at(Location(display, row=int(idx), column="decision"),
+                            f"an opening year ({int(table.at[idx, 'open_year'])}) on a premises 'not opened'",
+                            "open or decided for a premises with an opening year",
+                            "set the decision to 'open', or empty open_year")
+    rows = table[opened.to_numpy()][["premises_id", "places", "annual_rent_sek", "one_off_cost_sek",
+                                     "open_year"]].copy()
+    rows["one_off_cost_sek"] = rows["one_off_cost_sek"].astype(float).fillna(0.0)
+    rows["open_year"] = rows["open_year"].astype(int)
+    return rows
+
+
+def plan_service(path: Path) -> str | None:
+    """The service a plan was made for, from the manifest.json plan-premises wrote beside it (None when
+    there is none, or it is another command's)."""
+    manifest = path.parent / "manifest.json"
+    if not manifest.is_file():
+        return None
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # not plan-premises' manifest: the plan says nothing of its service
+        return None
+    if not isinstance(data, dict) or data.get("command") != "plan-premises":
+        return None
+    service = (data.get("options") or {}).get("service")
+    return service if isinstance(service, str) else None

@@ -1,0 +1,144 @@
+"""`projection.capacity.<service>.plan`: a premises plan written by `resmodel plan-premises` read into
+the budget projection — its premises add places from their opening year and are costed at their rent
+and one-off cost; located errors in the scenario or the plan file; the shipped premises_plan scenario."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from resmodel.cli import app
+from resmodel.errors import InputError
+from resmodel.projection_run import (
+    build_setup,
+    check_projection,
+    project,
+    projection_manifest,
+    scenario_capacity,
+)
+from resmodel.run import load, run
+
+from .test_projection import run_file, scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+DV = "daglig_verksamhet"
+HEADER = ("premises_id,min_level,max_level,places,annual_rent_sek,one_off_cost_sek,earliest_possible,decided_year,"
+          "open_year,decision,reason\n")
+PLAN = HEADER + ("A,1,6,25.0,1000000.0,200000.0,2026,,2027,open,without it 10 more user-years would have no place\n"
+                 "B,6,8,30.0,1500000.0,0.0,2027,2029,2029,decided,decided\n"
+                 "C,1,6,25.0,800000.0,0.0,2026,,,not opened,not needed\n")
+
+
+def _planned(tmp_path: Path, plan: str = PLAN, capacity: str = f"{DV}: {{places: 1000, plan: plan.csv}}",
+             manifest: str | None = None) -> Path:
+    (tmp_path / "plan.csv").write_text(plan)
+    if manifest is not None:
+        (tmp_path / "manifest.json").write_text(json.dumps({"command": "plan-premises",
+                                                            "options": {"service": manifest}}))
+    return scenario(tmp_path, "planned", f"projection:\n  capacity:\n    {capacity}\n")
+
+
+def _yearly(result, service: str, measure: str):
+    y = result.yearly
+    return y[(y["service"] == service) & (y["measure"] == measure)].set_index("period")["value"]
+
+
+def test_the_plans_premises_add_places_and_are_costed_at_their_rent_and_one_off(tmp_path):
+    path = _planned(tmp_path, manifest=DV)
+    loaded, result = run_file(path)
+    setup = build_setup(loaded, result)
+    limit = setup.case.inputs.capacity[0]
+    assert [limit.places[y] for y in range(2025, 2031)] == [1000, 1000, 1025, 1025, 1055, 1055]
+    assert [(p.premises_id, p.open_year, p.annual_rent, p.one_off) for p in limit.premises] == \
+        [("A", 2027, 1e6, 2e5), ("B", 2029, 1.5e6, 0.0)]  # C is not opened
+    assert any("plan.csv opens 2 premises with 55 places (2027 +25, 2029 +30)" in n for n in setup.notes)
+    budget = project(loaded, result)
+    rent, adjustment = _yearly(budget, DV, "plan_rent"), _yearly(budget, DV, "adjustment")
+    assert rent["2026"] == 0.0 and 1e6 < rent["2027"] < 1.1e6 and 2.5e6 < rent["2029"] < 2.8e6  # at the rent index
+    assert adjustment["2027"] == pytest.approx(2e5, rel=1e-12) and adjustment.drop("2027").abs().max() == 0.0
+    assert any("1,000–1,055 places (including the plan's premises)" in n for n in budget.notes)
+    manifest = projection_manifest({}, setup)
+    assert manifest["premises_plans"][DV]["sha256"] and manifest["premises_plans"][DV]["file"].endswith("plan.csv")
+    assert scenario_capacity(loaded, DV).places[2034] == 1055  # resmodel queue --scenario sees the same places
+
+
+def test_a_child_lifts_the_parents_plan_with_null(tmp_path):
+    parent = _planned(tmp_path)
+    child = tmp_path / "child.yaml"
+    child.write_text(f"name: child\npurpose: test\nextends: {parent.name}\nprojection:\n  capacity:\n"
+                     f"    {DV}: {{plan: null}}\n")
+    limit = build_setup(*run_file(child)).case.inputs.capacity[0]
+    assert limit.premises == () and set(limit.places.values()) == {1000.0}
+
+
+@pytest.mark.parametrize("plan, capacity, manifest, message, where", [
+    (PLAN, f"{DV}: {{places: 1000, plan: nope.csv}}", None, "plan file 'nope.csv' not found", "planned.yaml, line 6"),
+    (PLAN, f"{DV}: {{places: 1000, plan: plan.csv}}", "bostad_vuxna", "was made for bostad_vuxna",
+     "planned.yaml, line 6"),
+    (PLAN, "boendestod: {places: 1000, plan: plan.csv}", None, "boendestod's units use no premises",
+     "planned.yaml, line 6"),
+    (PLAN.replace(",2027,open", ",2024,open"), None, None, "A opens in 2024, before the first projected year 2025",
+     "plan.csv, row 2, column 'open_year'"),
+    (PLAN.replace(",2027,open", ",,open"), None, None, "decision 'open' without an opening year",
+     "plan.csv, row 2, column 'open_year'"),
+    (PLAN.replace(",,,not opened", ",,2030,not opened"), None, None, "an opening year (2030) on a premises 'not "
+     "opened'", "plan.csv, row 4, column 'decision'"),
+    (PLAN.replace(",open,", ",opened,"), None, None, "unknown value 'opened'", "plan.csv, row 2, column 'decision'"),
+    (PLAN.replace("premises_id,", "service,premises_id,").replace("\nA,", "\ndaglig_verksamhet,A,")
+     .replace("\nB,", "\ndaglig_verksamhet,B,").replace("\nC,", "\ndaglig_verksamhet,C,"), None, None,
+     "unknown column 'service'", "plan.csv, row 1, column 'service'"),
+    (PLAN.replace(",open_year,", ",").replace(",2027,open", ",open").replace(",2029,decided", ",decided")
+     .replace(",,not opened", ",not opened"), None, None, "required column 'open_year' is missing", "plan.csv, row 1"),
+    (HEADER, None, None, "the file has a header but no rows", "plan.csv, row 2"),
+    (PLAN.replace("not needed", "not needed 19121212-1212"), None, None, "personal identity number", "plan.csv"),
+])
+def test_bad_plans_are_located(tmp_path, plan, capacity, manifest, message, where):
+    path = _planned(tmp_path, plan, capacity or f"{DV}: {{places: 1000, plan: plan.csv}}", manifest)
+    for check in (lambda: build_setup(*run_file(path)), lambda: check_projection(load(path))):
+        with pytest.raises(InputError) as err:
+            check()
+        assert message in str(err.value) and where in str(err.value), str(err.value)
+
+
+def test_premises_opening_after_the_horizon_are_noted(tmp_path):
+    path = _planned(tmp_path, PLAN.replace(",2029,2029,decided", ",2029,2040,decided"))
+    setup = build_setup(*run_file(path))
+    assert [p.premises_id for p in setup.case.inputs.capacity[0].premises] == ["A"]
+    assert any("B of " in n and "open after 2034 and are not in this projection" in n for n in setup.notes)
+
+
+def test_the_shipped_plan_is_what_plan_premises_makes_of_the_base_forecast(tmp_path):
+    """scenarios/plans/daglig_verksamhet is the output of the commands in docs/projection.md; daily
+    activity's drift forecast does not depend on the other series, so its history alone gives it fast."""
+    history = (ROOT / "data/demokommun/volume_history.csv").read_text().splitlines()
+    (tmp_path / "dv.csv").write_text("\n".join([history[0], *(r for r in history[1:] if f",{DV}," in r)]) + "\n")
+    runner = CliRunner()
+    forecast = runner.invoke(app, ["forecast", "--series", str(tmp_path / "dv.csv"), "--model", f"{DV}=drift",
+                                   "--out", str(tmp_path / "forecast")])
+    assert forecast.exit_code == 0, forecast.output
+    plan = runner.invoke(app, ["plan-premises", "--demand", str(tmp_path / "forecast/volume_forecast.csv"),
+                               "--service", DV, "--candidates", str(ROOT / "data/demokommun/premises_candidates.csv"),
+                               "--scenario", str(ROOT / "scenarios/base.yaml"), "--out", str(tmp_path / "plan")])
+    assert plan.exit_code == 0, plan.output
+    shipped = ROOT / "scenarios/plans" / DV
+    for name in ("premises_plan.csv", "premises_yearly.csv", "capacity_plan.csv"):
+        assert (tmp_path / "plan" / name).read_bytes() == (shipped / name).read_bytes(), name
+
+
+def test_the_shipped_scenario_costs_the_plan_at_its_rents():
+    """Demand stays within today's places and the plan's, so daily activity's staff and other costs are
+    the base scenario's; only its premises cost moves (the plan's rents instead of the base-year average
+    per user for the users in the new premises)."""
+    loaded = load(ROOT / "scenarios" / "premises_plan.yaml")
+    planned = project(loaded, run(loaded))
+    base_loaded = load(ROOT / "scenarios" / "base.yaml")
+    base = project(base_loaded, run(base_loaded))
+    assert _yearly(planned, DV, "over_capacity").max() == 0.0
+    assert _yearly(planned, DV, "places")["2025"] == 1295 and _yearly(planned, DV, "places")["2034"] == 1495
+    for measure in ("volume", "staff_cost", "other_cost"):
+        assert (_yearly(planned, DV, measure) - _yearly(base, DV, measure)).abs().max() < 1e-6, measure
+    assert _yearly(planned, DV, "premises_cost")["2034"] != pytest.approx(_yearly(base, DV, "premises_cost")["2034"])
+    assert _yearly(planned, DV, "plan_rent")["2026"] == 0.0 and _yearly(planned, DV, "plan_rent")["2027"] > 0.0
