@@ -215,3 +215,37 @@ def test_a_truly_missing_key_is_still_reported_beside_a_loosely_similar_unknown_
     with pytest.raises(InputError) as err:
         load(path)
     assert "required key 'name' is missing" in str(err.value) and "unknown key 'frame'" in str(err.value)
+
+
+def test_an_error_in_a_parents_uncertainty_block_is_located_in_the_parent(tmp_path):
+    """The block merges over `extends`: a bad distribution the parent set is the parent's line, not the
+    child's file (which only added another driver)."""
+    parent = scenario(tmp_path, "parent", """\
+        projection:
+          uncertainty:
+            wage_growth: {dist: normal, mean: 0.0, sdev: 0.01}
+        """)
+    child = tmp_path / "child.yaml"
+    child.write_text(f"name: child\npurpose: test\nextends: {parent.name}\nprojection:\n  uncertainty:\n"
+                     "    price_growth: {dist: normal, mean: 0.0, sd: 0.01}\n")
+    with pytest.raises(InputError) as err:
+        check_projection(load(child))
+    assert "parent.yaml, line 6" in str(err.value) and "'sdev'" in str(err.value), str(err.value)
+
+
+def test_an_error_in_a_parents_inline_frame_is_located_in_the_parent(tmp_path):
+    """An inline frame merges key by key over the parent's: a bad key the parent set is the parent's
+    line, though the child changed the frame last."""
+    parent = scenario(tmp_path, "parent", """\
+        projection:
+          frame:
+            volume_compensation:
+              - {service: daglig_verksamhet, amount_per_usr: 240000}
+        """)
+    child = tmp_path / "child.yaml"
+    child.write_text(f"name: child\npurpose: test\nextends: {parent.name}\nprojection:\n  frame:\n"
+                     "    indexation: {kind: fixed, growth: 0.02}\n")
+    for check in (lambda: check_projection(load(child)), lambda: build_setup(*run_file(child))):
+        with pytest.raises(InputError) as err:
+            check()
+        assert "parent.yaml, line 7" in str(err.value) and "amount_per_usr" in str(err.value), str(err.value)

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Collection, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -41,6 +42,7 @@ from resmodel.scenario.projection import (
     CapacitySettings,
     ResolvedProjection,
     frame_document,
+    frame_location,
     resolve,
     source_of,
 )
@@ -295,10 +297,12 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     if resolved is None:
         return None, []
     data, file, line_of = frame_document(resolved)
-    frame = load_frame(data, file, prefix="frame", line_of=line_of)
-    check_base_year(frame, loaded.snapshot.on.year, file, line_of)
+    with _frame_errors_located(resolved):
+        frame = load_frame(data, file, prefix="frame", line_of=line_of)
+        check_base_year(frame, loaded.snapshot.on.year, file, line_of)
     other, services, history, held = _projected_services(loaded, resolved)
-    check_compensated_services(frame, {*services, *([OWN] if SFB in services else [])}, file, line_of)
+    with _frame_errors_located(resolved):
+        check_compensated_services(frame, {*services, *([OWN] if SFB in services else [])}, file, line_of)
     warnings: list[Warning_] = []
     if history is not None:
         volumes = resolved.settings.volumes
@@ -797,8 +801,9 @@ def build_setup(loaded, result) -> ProjectionSetup:
                  **({"capacity": resolved.set_by["capacity"].display} if "capacity" in resolved.set_by else {})},
     )
     data, file, line_of = frame_document(resolved)
-    frame = load_frame(data, file, prefix="frame", line_of=line_of)
-    check_base_year(frame, base_year, file, line_of)
+    with _frame_errors_located(resolved):
+        frame = load_frame(data, file, prefix="frame", line_of=line_of)
+        check_base_year(frame, base_year, file, line_of)
     inputs = replace(inputs, sources={**inputs.sources, "frame": file})
     case = BudgetCase(inputs, frame)
     base_net = float(base_net_costs(costs).sum())
@@ -809,6 +814,17 @@ def build_setup(loaded, result) -> ProjectionSetup:
     frame_hash = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded), start, *notes])),
                            frame_hash)
+
+
+@contextmanager
+def _frame_errors_located(resolved: ResolvedProjection):
+    """Frame problems located at the file and line that set their key (an inline frame merges over the
+    one it extends, so the last file that changed the frame need not hold the key)."""
+    try:
+        yield
+    except InputError as exc:
+        raise InputError([replace(p, location=frame_location(resolved, p.location.path))
+                          if (p.location.path or "").startswith("frame") else p for p in exc.problems]) from None
 
 
 def projection_manifest(run_manifest: Mapping, setup: ProjectionSetup, **extra) -> dict:
@@ -845,9 +861,11 @@ def _uncertainty_block(s: ResolvedProjection):
 
     if s.settings.uncertainty is None:
         return None
-    src = s.set_by["uncertainty"]
-    return montecarlo.load_uncertainty(s.settings.uncertainty, src.display, prefix="projection.uncertainty",
-                                       line_of=lambda k: src.doc.line_of(f"projection.uncertainty.{k}"))
+    try:
+        return montecarlo.load_uncertainty(s.settings.uncertainty, prefix="projection.uncertainty")
+    except InputError as exc:  # the block merges over 'extends': each problem at the file that set its key
+        raise InputError([replace(p, location=s.location(p.location.path.removeprefix("projection.")))
+                          for p in exc.problems]) from None
 
 
 def uncertainty_spec(setup: ProjectionSetup):

@@ -414,6 +414,40 @@ def _frame_layer(src: ScenarioSource, frame: str | dict[str, Any]):
     return data, doc.file, (lambda key: doc.line_of(f"frame.{key}" if nested else key))
 
 
+def _frame_layers(resolved: ResolvedProjection) -> list:
+    """The frame entries of the chain that make up its frame, root first: a path starts over, an inline
+    mapping is merged over what came before."""
+    layers = []
+    for src in resolved.chain:
+        block = src.doc.data.get("projection") if isinstance(src.doc.data, dict) else None
+        if isinstance(block, dict) and block.get("frame") is not None:
+            layer = _frame_layer(src, block["frame"])
+            layers = [layer] if isinstance(block["frame"], str) else [*layers, layer]
+    return layers
+
+
+def frame_location(resolved: ResolvedProjection, path: str) -> Location:
+    """Where ``frame.<key>`` was set: of the frame's layers holding the longest part of the key, the
+    last (as ``source_of`` does for the projection block), at the line of its nearest enclosing key."""
+    key = path.removeprefix("frame").removeprefix(".")
+    parts = [p for p in key.replace("[", ".[").split(".") if p]
+    best, depth = None, -1
+    for layer in _frame_layers(resolved):
+        node, held = layer[0], 0
+        for part in parts:
+            index = part[1:-1] if part.startswith("[") else None
+            if index is not None and isinstance(node, list) and index.isdigit() and int(index) < len(node):
+                node = node[int(index)]
+            elif index is None and isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                break
+            held += 1
+        if held >= depth:
+            best, depth = layer, held
+    return Location(file=best[1], line=best[2](key), path=path)
+
+
 def frame_document(resolved: ResolvedProjection) -> tuple[dict[str, Any], str, Any]:
     """The frame of the chain: a file's content or an inline mapping, composed root first (an inline
     mapping in a child is merged key by key over the parent's frame, a path replaces it). Returns
@@ -422,12 +456,7 @@ def frame_document(resolved: ResolvedProjection) -> tuple[dict[str, Any], str, A
         raise InputError.at(resolved.location(""), "the projection has no frame",
                             "'frame: <path to a frame YAML>' or an inline frame mapping",
                             "add e.g. 'frame: ../data/demokommun/frame.yaml' under 'projection:'")
-    layers = []
-    for src in resolved.chain:
-        block = src.doc.data.get("projection") if isinstance(src.doc.data, dict) else None
-        if isinstance(block, dict) and block.get("frame") is not None:
-            layer = _frame_layer(src, block["frame"])
-            layers = [layer] if isinstance(block["frame"], str) else [*layers, layer]
+    layers = _frame_layers(resolved)
     data: dict[str, Any] = {}
     for layer in layers:
         data = merge(data, layer[0])
