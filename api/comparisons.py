@@ -43,7 +43,7 @@ class Difference(Pair):
 class WaterfallStep(Pair):
     step: int
     period: str = Field(description="the year, or the years summed ('2025–2034')")
-    driver: str = Field(description="start, volume, level_mix, wages, prices, assistance, other, frame, end")
+    driver: str = Field(description="start, volume, capacity, level_mix, wages, prices, assistance, other, frame, end")
     label: str = Field(description="the driver in Swedish with an English gloss")
     value: float = Field(description="the start and end values, or the driver's contribution (SEK)")
     cumulative: float

@@ -206,12 +206,15 @@ def test_monte_carlo_caps_every_draw_as_the_per_draw_loop():
     assert float(over["p95"].iat[0]) > float(over["p05"].iat[0]) >= 0.0
 
 
-def test_the_waterfall_credits_places_to_volume_and_closes():
+def test_the_waterfall_credits_places_and_planned_premises_to_their_own_driver_and_closes():
     base = small_case()
-    fall = waterfall(base, _capped(base))
-    steps = fall.set_index("driver")["value"]
-    assert steps["volume"] != 0.0
-    assert steps.drop(["start", "volume", "end"]).abs().max() == 0.0
+    plan = (PlannedPremises("A", 40.0, 2026, 1e6, 5e5),)
+    planned = dataclasses.replace(base, inputs=dataclasses.replace(base.inputs, capacity=(
+        CapacityLimit(DV, {2025: 1020.0, 2026: 1060.0, 2027: 1060.0}, premises=plan),)))
+    for b in (_capped(base), planned):
+        steps = waterfall(base, b).set_index("driver")["value"]
+        assert steps["capacity"] != 0.0
+        assert steps.drop(["start", "capacity", "end"]).abs().max() == 0.0
 
 
 @pytest.mark.parametrize("limit, message", [

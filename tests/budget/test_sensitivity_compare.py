@@ -53,8 +53,8 @@ def test_waterfall_closes_and_isolates_a_single_driver(ref_case):
     assert (steps.set_index("driver").drop(index="wages")["value"].abs() < 1e-3).all()
     assert steps.set_index("driver").loc["wages", "value"] < 0
     # on the deviation the volume step is net of the frame's volume compensation, and says so
-    assert steps.set_index("driver").loc["volume", "label"] == "Volym — volumes and places (net of the frame's volume compensation)"
-    assert co.waterfall(ref_case, b, measure="net_cost").set_index("driver").loc["volume", "label"] == "Volym — volumes and places"
+    assert steps.set_index("driver").loc["volume", "label"] == "Volym — volumes (net of the frame's volume compensation)"
+    assert co.waterfall(ref_case, b, measure="net_cost").set_index("driver").loc["volume", "label"] == "Volym — volumes"
 
 
 def test_waterfall_of_several_drivers_closes(ref_case):

@@ -18,7 +18,8 @@ from resmodel.errors import InputError, Location
 
 #: driver → (label, the ProjectionInputs fields it owns, the extension keys it owns)
 DRIVERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "volume": ("Volym — volumes and places", ("volumes", "capacity"), ()),
+    "volume": ("Volym — volumes", ("volumes",), ()),
+    "capacity": ("Platser — places and planned premises", ("capacity",), ()),
     "level_mix": ("Nivåmix — level mix and base unit costs", ("unit_costs", "level_mix_drift", "level_mix_services"),
                   ("level_mix_drift",)),
     "wages": ("Löner — wages and sick leave", ("wage_growth", "sick_leave", "sick_leave_base"),
@@ -131,7 +132,7 @@ def waterfall(a: BudgetCase, b: BudgetCase, measure: str = "deviation", area: st
         current = _substitute(current, b, driver)
         new = runner(current).value(measure, area, year)
         label = DRIVERS[driver][0]
-        if driver == "volume" and measure == "deviation":  # the frame's volume compensation moves with volumes
+        if driver in ("volume", "capacity") and measure == "deviation":  # the frame's compensation follows them
             label += " (net of the frame's volume compensation)"
         rows.append({"step": i, "driver": driver, "label": label, "value": new - value, "cumulative": new})
         value = new
