@@ -43,7 +43,8 @@ class ServiceYear(BaseModel):
                          "hours, staff_cost, premises_cost, other_cost, revenue, adjustment, gross_cost, net_cost (SEK "
                          "per year); on the area totals also frame, its parts frame_* and deviation; for a service "
                          "with places (projection.capacity) also demand, places and over_capacity (users, mean of "
-                         "the months), with a premises plan plan_rent (SEK per year, part of premises_cost), and on "
+                         "the months), with a premises plan plan_users (users in its premises), plan_rent (SEK "
+                         "per year, part of premises_cost) and plan_one_off (SEK, part of adjustment), and on "
                          "the service taking users above another's places overflow_in")
     value: float
 

@@ -33,11 +33,11 @@ PLAN = HEADER + ("A,1,6,25.0,1000000.0,200000.0,2026,,2027,open,without it 10 mo
 
 
 def _planned(tmp_path: Path, plan: str = PLAN, capacity: str = f"{DV}: {{places: 1000, plan: plan.csv}}",
-             manifest: str | None = None) -> Path:
+             manifest: str | None = None, demand_column: str = "volume") -> Path:
     (tmp_path / "plan.csv").write_text(plan)
     if manifest is not None:
-        (tmp_path / "manifest.json").write_text(json.dumps({"command": "plan-premises",
-                                                            "options": {"service": manifest}}))
+        (tmp_path / "manifest.json").write_text(json.dumps({"command": "plan-premises", "options": {
+            "service": manifest, "demand_column": demand_column}}))
     return scenario(tmp_path, "planned", f"projection:\n  capacity:\n    {capacity}\n")
 
 
@@ -55,14 +55,30 @@ def test_the_plans_premises_add_places_and_are_costed_at_their_rent_and_one_off(
     assert [(p.premises_id, p.open_year, p.annual_rent, p.one_off) for p in limit.premises] == \
         [("A", 2027, 1e6, 2e5), ("B", 2029, 1.5e6, 0.0)]  # C is not opened
     assert any("plan.csv opens 2 premises with 55 places (2027 +25, 2029 +30)" in n for n in setup.notes)
+    assert not any("manifest.json" in n or "demand column" in n or "count twice" in n for n in setup.notes)
     budget = project(loaded, result)
     rent, adjustment = _yearly(budget, DV, "plan_rent"), _yearly(budget, DV, "adjustment")
     assert rent["2026"] == 0.0 and 1e6 < rent["2027"] < 1.1e6 and 2.5e6 < rent["2029"] < 2.8e6  # at the rent index
-    assert adjustment["2027"] == pytest.approx(2e5, rel=1e-12) and adjustment.drop("2027").abs().max() == 0.0
+    assert 2e5 < adjustment["2027"] < 2.2e5 and adjustment.drop("2027").abs().max() == 0.0  # at the price index
+    assert (_yearly(budget, DV, "plan_one_off") == adjustment).all()
     assert any("1,000–1,055 places (including the plan's premises)" in n for n in budget.notes)
     manifest = projection_manifest({}, setup)
     assert manifest["premises_plans"][DV]["sha256"] and manifest["premises_plans"][DV]["file"].endswith("plan.csv")
     assert scenario_capacity(loaded, DV).places[2034] == 1055  # resmodel queue --scenario sees the same places
+
+
+@pytest.mark.parametrize("manifest, demand_column, capacity, note", [
+    (None, "volume", f"{DV}: {{places: 1000, plan: plan.csv}}",
+     "no manifest.json of plan-premises beside"),
+    (DV, "volume_hi_80", f"{DV}: {{places: 1000, plan: plan.csv}}",
+     "the plan was made for the demand column volume_hi_80"),
+    (DV, "volume", f"{DV}: {{places: 1000, added: {{2027: 25}}, plan: plan.csv}}",
+     "places under both 'added' and 'plan'"),
+])
+def test_notes_on_how_the_plan_was_made_and_places_that_may_count_twice(tmp_path, manifest, demand_column,
+                                                                        capacity, note):
+    setup = build_setup(*run_file(_planned(tmp_path, PLAN, capacity, manifest, demand_column)))
+    assert any(note in n for n in setup.notes), setup.notes
 
 
 def test_a_child_lifts_the_parents_plan_with_null(tmp_path):
@@ -75,12 +91,13 @@ def test_a_child_lifts_the_parents_plan_with_null(tmp_path):
 
 
 @pytest.mark.parametrize("plan, capacity, manifest, message, where", [
-    (PLAN, f"{DV}: {{places: 1000, plan: nope.csv}}", None, "plan file 'nope.csv' not found", "planned.yaml, line 6"),
+    (PLAN, f"{DV}: {{places: 1000, plan: nope.csv}}", None, "plan file 'nope.csv' not found (looked for ",
+     "planned.yaml, line 6"),
     (PLAN, f"{DV}: {{places: 1000, plan: plan.csv}}", "bostad_vuxna", "was made for bostad_vuxna",
      "planned.yaml, line 6"),
     (PLAN, "boendestod: {places: 1000, plan: plan.csv}", None, "boendestod's units use no premises",
      "planned.yaml, line 6"),
-    (PLAN.replace(",2027,open", ",2024,open"), None, None, "A opens in 2024, before the first projected year 2025",
+    (PLAN.replace(",2026,,2027,open", ",,,2024,open"), None, None, "A opens in 2024, before the first projected year 2025",
      "plan.csv, row 2, column 'open_year'"),
     (PLAN.replace(",2027,open", ",,open"), None, None, "decision 'open' without an opening year",
      "plan.csv, row 2, column 'open_year'"),
@@ -94,6 +111,15 @@ def test_a_child_lifts_the_parents_plan_with_null(tmp_path):
      .replace(",,not opened", ",not opened"), None, None, "required column 'open_year' is missing", "plan.csv, row 1"),
     (HEADER, None, None, "the file has a header but no rows", "plan.csv, row 2"),
     (PLAN.replace("not needed", "not needed 19121212-1212"), None, None, "personal identity number", "plan.csv"),
+    (PLAN.replace(",2026,,2027,open", ",2028,,2027,open"), None, None, "opening year 2027 is before the premises' "
+     "earliest possible year 2028", "plan.csv, row 2, column 'open_year'"),
+    ("option,year,demand,places\nplan,2025,10,12\n", None, None, "this is plan-premises' premises_yearly.csv, "
+     "not its plan", "plan.csv, row 1"),
+    ("option,year,level,demand\nplan,2025,1,10\n", None, None, "premises_by_level.csv", "plan.csv, row 1"),
+    ("month,places,planned_for\n2025-01,1295,volume\n", None, None, "capacity_plan.csv", "plan.csv, row 1"),
+    ((ROOT / "data/demokommun/premises_candidates.csv").read_text(), None, None, "this is a candidates file, not a "
+     "plan", "plan.csv, row 1"),
+    (PLAN, f"{DV}: {{places: 1000, plan: .}}", None, "'.' is a folder", "planned.yaml, line 6"),
 ])
 def test_bad_plans_are_located(tmp_path, plan, capacity, manifest, message, where):
     path = _planned(tmp_path, plan, capacity or f"{DV}: {{places: 1000, plan: plan.csv}}", manifest)
@@ -142,3 +168,6 @@ def test_the_shipped_scenario_costs_the_plan_at_its_rents():
         assert (_yearly(planned, DV, measure) - _yearly(base, DV, measure)).abs().max() < 1e-6, measure
     assert _yearly(planned, DV, "premises_cost")["2034"] != pytest.approx(_yearly(base, DV, "premises_cost")["2034"])
     assert _yearly(planned, DV, "plan_rent")["2026"] == 0.0 and _yearly(planned, DV, "plan_rent")["2027"] > 0.0
+    # demand is above today's 1 295 places in every month of 2034: the users above them are in the plan's premises
+    assert _yearly(planned, DV, "plan_users")["2034"] == pytest.approx(_yearly(planned, DV, "volume")["2034"] - 1295)
+    assert _yearly(planned, DV, "plan_users")["2026"] == 0.0

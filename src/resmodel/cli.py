@@ -145,8 +145,9 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     _echo_table(services.assign(factor_vs_base=[f"{f:.3f}" for f in factor]))
     if e.places is not None:
         typer.echo("\nPlaces (users a month on average; the volume above is what the places let be served"
-                   + ("; plan_rent: the rent of the premises plan's premises, SEK, part of premises_cost)"
-                      if "plan_rent" in e.places.columns else ")") + ":")
+                   + ("; plan_users: users in the premises plan's premises; plan_rent and plan_one_off: their rent "
+                      "and one-off costs, SEK, part of premises_cost and adjustment)" if "plan_rent" in e.places.columns
+                      else ")") + ":")
         _echo_table(e.places.set_index("service"))
     typer.echo("\nIndices in force (path = value, valid from, source):")
     for r in e.indices:

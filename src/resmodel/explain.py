@@ -54,12 +54,12 @@ class BudgetExplanation:
     frame_parts: dict[str, float]
     indices: list[Resolved]
     notes: tuple[str, ...]
-    places: object = None  # DataFrame: service, demand, places, over_capacity[, plan_rent] (services with places), or None
+    places: object = None  # DataFrame: service, demand, places, over_capacity[, plan_*] (services with places), or None
 
 
 COST_PARTS = ("staff_cost", "premises_cost", "other_cost", "adjustment")
 #: a service with places (projection.capacity): why its volume is what it is, and the rent of a plan's premises
-PLACES_MEASURES = ("demand", "places", "over_capacity", "plan_rent")
+PLACES_MEASURES = ("demand", "places", "over_capacity", "plan_users", "plan_rent", "plan_one_off")
 FRAME_PARTS = ("frame_base", "frame_demographic", "frame_volume", "frame_expansion", "frame_supplement")
 
 
@@ -107,7 +107,7 @@ def explain_budget(budget, unit_costs, tree, year: int, area: str) -> BudgetExpl
     limited = rows[rows["measure"].isin(PLACES_MEASURES)]
     shown = [m for m in PLACES_MEASURES if m in set(limited["measure"])]
     places = (limited.pivot_table(index="service", columns="measure", values="value", aggfunc="sum")
-              .reindex(columns=shown).fillna({"plan_rent": 0.0}).rename_axis(columns=None).reset_index()
+              .reindex(columns=shown).fillna(dict.fromkeys(PLACES_MEASURES[3:], 0.0)).rename_axis(columns=None).reset_index()
               if len(limited) else None)
     return BudgetExplanation(year, area, float(totals.get("deviation", 0.0)), sum(frame_parts.values()) - net,
                              table.reset_index(), frame_parts, indices, budget.notes, places)

@@ -396,7 +396,7 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
     a note on them; located errors for a missing file, a plan of another service or of a service whose
     units have no premises, and a premises opening before the first projected year."""
     from resmodel.allocation.places import places_by_service
-    from resmodel.io.premises_plan import plan_service, read_premises_plan
+    from resmodel.io.premises_plan import plan_options, read_premises_plan
     from resmodel.io.scenario import display_path
     from resmodel.services import UNIT_SERVICE_OF_USER
 
@@ -404,22 +404,36 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
         return ()
     key = f"capacity.{service}.plan"
     path = plan_path(resolved, service)
+    if path.is_dir():
+        raise InputError.at(resolved.location(key), f"'{c.plan}' is a folder", "the premises_plan.csv that "
+                            "resmodel plan-premises wrote", f"point at the file: {Path(c.plan) / 'premises_plan.csv'}")
     if not path.is_file():
-        raise InputError.at(resolved.location(key), f"plan file '{c.plan}' not found", "the premises_plan.csv "
-                            "that resmodel plan-premises wrote (docs/planning.md)", "check the path (it is relative "
-                            "to the scenario file that sets it), or make the plan first: resmodel plan-premises "
-                            f"--service {service} …")
+        raise InputError.at(resolved.location(key), f"plan file '{c.plan}' not found (looked for "
+                            f"{display_path(path)})", "the premises_plan.csv that resmodel plan-premises wrote "
+                            "(docs/planning.md)", "check the path (it is relative to the scenario file that sets "
+                            f"it), or make the plan first: resmodel plan-premises --service {service} …")
     if UNIT_SERVICE_OF_USER.get(service, service) not in set(places_by_service(loaded.data)["service"]):
         raise InputError.at(resolved.location(key), f"{service}'s units use no premises, so a premises plan "
                             "cannot be costed against their premises cost", "a plan of a service whose units "
                             "have premises (daglig_verksamhet, bostad_vuxna, …)",
                             "give the new places under 'added' instead")
     display = display_path(path)
-    made_for = plan_service(path)
+    options = plan_options(path) or {}
+    made_for = options.get("service")
     if made_for is not None and made_for != service:
         raise InputError.at(resolved.location(key), f"the plan {display} was made for {made_for} (its "
                             "manifest.json)", f"a premises plan of {service}", f"make one: resmodel plan-premises "
                             f"--service {service} …, or move the plan under capacity.{made_for}")
+    if made_for is None:
+        notes.append(f"capacity.{service}.plan: no manifest.json of plan-premises beside {display}, so it is not "
+                     f"checked that the plan was made for {service}")
+    column = options.get("demand_column")
+    if isinstance(column, str) and column != "volume":
+        notes.append(f"capacity.{service}.plan: the plan was made for the demand column {column}; the projection "
+                     "serves the central forecast, so the plan's headroom shows as free places and their rent")
+    if c.added:
+        notes.append(f"capacity.{service}: places under both 'added' and 'plan' — a premises of the plan that is "
+                     "also under 'added' counts twice")
     rows = read_premises_plan(path, display)
     for idx in rows.index[(rows["open_year"] < first).to_numpy()][:1]:
         raise InputError.at(Location(display, row=int(idx), column="open_year"),
@@ -438,8 +452,10 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
                      f"{sum(pp.places for pp in premises):,.0f} places ({opened}); they are costed at their rent, "
                      f"{sum(pp.annual_rent for pp in premises) / 1e6:,.1f} MSEK a year in base-year prices once all "
                      "are open, from January of each opening year at the rent index, and their one-off costs, "
-                     f"{sum(pp.one_off for pp in premises) / 1e6:,.1f} MSEK, in the opening years; the users above "
-                     f"{service}'s other places are in them and carry no per-user premises cost")
+                     f"{sum(pp.one_off for pp in premises) / 1e6:,.1f} MSEK in base-year prices, in the opening years "
+                     f"at the price index; the users above {service}'s other places are in them and carry no "
+                     "per-user premises cost (rows plan_users, plan_rent, plan_one_off); staff and other costs "
+                     "follow the users, so a premises' fixed staffing from its first day is not in them")
     else:
         notes.append(f"capacity.{service}.plan: {display} opens no premises in {first}–{last}")
     if len(late):
@@ -540,6 +556,10 @@ def capacity_notes(setup: ProjectionSetup, result) -> list[str]:
                     f"users above them {where}")
         else:
             text = f"{limit.service}{reason}: {places}; demand stays within them in every projected month"
+        if limit.premises:
+            at = y[(y["service"] == limit.service) & (y["period"] == y["period"].max())].set_index("measure")["value"]
+            text += (f"; in {y['period'].max()} {at['plan_users']:,.1f} users a month on average are in the plan's "
+                     f"premises and {at['places'] - at['volume']:,.1f} places stand free")
         notes.append(text)
     return notes
 
@@ -965,8 +985,12 @@ def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
                       by_year(service, "over_capacity")),
                      (f"Volym {service} — served within the places", unit, by_year(service, "volume"))]
             if limit.premises:
-                rows.append((f"Lokalplanens hyra {service} — the plan's premises' rent (in premises cost)", "kr per år",
-                             by_year(service, "plan_rent")))
+                rows += [(f"I lokalplanens lokaler {service} — users in the plan's premises", unit,
+                          by_year(service, "plan_users")),
+                         (f"Lokalplanens hyra {service} — the plan's premises' rent (in premises cost)",
+                          "MSEK per år", [v / 1e6 for v in by_year(service, "plan_rent")]),
+                         (f"Lokalplanens engångskostnader {service} — one-off costs (in adjustment)", "MSEK",
+                          [v / 1e6 for v in by_year(service, "plan_one_off")])]
         elif service in takers:
             rows.append((f"Volym {service} ({model}, and from {takers[service]} above its places)", unit,
                          by_year(service, "volume")))

@@ -132,9 +132,9 @@ def _flat_dv(years: int = 2, level: float = 10.0):
 
 
 def test_planned_premises_are_costed_at_their_rent_and_their_users_carry_no_premises_cost():
-    """10 users, 8 other places; a 5-place premises opens in 2026 at 100 000 SEK a year (base-year
-    prices) and 50 000 SEK once: in 2026 two users are in it and eight carry the per-user premises cost
-    (30 000 SEK), both indexed by the rent growth 1.5 %."""
+    """10 users, 8 other places; a 5-place premises opens in 2026 at 100 000 SEK a year and 50 000 SEK
+    once (base-year prices): in 2026 two users are in it and eight carry the per-user premises cost
+    (30 000 SEK), both indexed by the rent growth 1.5 %; the one-off by the price growth 2 %."""
     plan = PlannedPremises("L-NEW", places=5.0, open_year=2026, annual_rent=100_000.0, one_off=50_000.0)
     case = _flat_dv()
     result = project(dataclasses.replace(case.inputs, capacity=(
@@ -143,9 +143,13 @@ def test_planned_premises_are_costed_at_their_rent_and_their_users_carry_no_prem
     rent = {"2025": 1.015, "2026": 1.015 ** 2}
     assert y.loc["2025", "premises_cost"] == pytest.approx(8 * 30_000 * rent["2025"], rel=1e-12)
     assert y.loc["2025", "plan_rent"] == 0.0 and y.loc["2025", "adjustment"] == 0.0
+    assert y.loc["2025", "plan_users"] == 0.0 and y.loc["2026", "plan_users"] == pytest.approx(2.0, rel=1e-12)
     assert y.loc["2026", "plan_rent"] == pytest.approx(100_000 * rent["2026"], rel=1e-12)
     assert y.loc["2026", "premises_cost"] == pytest.approx((8 * 30_000 + 100_000) * rent["2026"], rel=1e-12)
-    assert y.loc["2026", "adjustment"] == pytest.approx(50_000, rel=1e-12)
+    assert y.loc["2026", "adjustment"] == pytest.approx(50_000 * 1.02 ** 2, rel=1e-12)
+    assert y.loc["2026", "plan_one_off"] == y.loc["2026", "adjustment"] and y.loc["2025", "plan_one_off"] == 0.0
+    months = result.monthly.query("service == @DV and measure == 'plan_users'")["value"].to_numpy()
+    assert (months[:12] == 0.0).all() and np.allclose(months[12:], 2.0, rtol=1e-12)
     assert y.loc["2026", "volume"] == pytest.approx(10.0) and y.loc["2026", "over_capacity"] == 0.0
     unplanned = project(dataclasses.replace(case.inputs, capacity=(CapacityLimit(DV, {2025: 8.0, 2026: 13.0}),)))
     other = ["staff_cost", "other_cost", "revenue", "volume"]
@@ -190,7 +194,7 @@ def test_bad_planned_premises_are_located(premises, message):
 
 def test_no_capacity_adds_no_rows():
     measures = set(run_budget(small_case()).yearly["measure"])
-    assert not measures & {"demand", "over_capacity", "granted_volume", "plan_rent"}
+    assert not measures & {"demand", "over_capacity", "granted_volume", "plan_users", "plan_rent", "plan_one_off"}
     assert "granted_volume" not in set(run_budget(_capped(small_case())).yearly["measure"])
 
 

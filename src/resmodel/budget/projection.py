@@ -14,8 +14,9 @@ price, new places beyond the existing stock) or wait (decisions not executed: no
 ``demand``, ``places`` and ``over_capacity`` show how many, and ``overflow_in`` how many of the
 receiving service's volume came from above the places. Premises a plan opens (PlannedPremises) add
 places and are costed at their own rent from January of their opening year, following the rent
-index, with their one-off cost in that year; the users in them — those above the service's other
-places — carry no per-user premises cost (the row ``plan_rent`` shows the rent, part of premises cost).
+index, with their one-off cost in that year at the price index; the users in them — those above the
+service's other places — carry no per-user premises cost (rows ``plan_users``, ``plan_rent``, part of
+premises cost, and ``plan_one_off``, part of adjustment).
 The frame's volume compensation counts users under the service decided, wherever they are served,
 and leaves those waiting out.
 
@@ -49,11 +50,12 @@ SERVICE_MEASURES = ("volume", "hours", "staff_cost", "premises_cost", "other_cos
 CAPACITY_MEASURES = ("demand", "places", "over_capacity")
 #: the measure of a service taking another's users above its places: how many of its volume they are
 OVERFLOW_MEASURE = "overflow_in"
-#: the cost measure of a service with planned premises: their rent (part of its premises_cost), SEK
-PLAN_MEASURE = "plan_rent"
+#: measures of a service with planned premises (a premises plan): the users in them (a volume), their rent (SEK,
+#: part of premises_cost) and one-off costs (SEK, part of adjustment)
+PLAN_MEASURES = ("plan_users", "plan_rent", "plan_one_off")
 #: measures averaged over a year's months (day-weighted), not summed; granted_volume (the frame's volumes: each
 #: service's users wherever served, those waiting left out) is computed for the frame, not written
-VOLUME_MEASURES = ("volume", *CAPACITY_MEASURES, OVERFLOW_MEASURE, "granted_volume")
+VOLUME_MEASURES = ("volume", *CAPACITY_MEASURES, OVERFLOW_MEASURE, "granted_volume", "plan_users")
 #: measures summed to area and board totals
 TOTAL_MEASURES = ("staff_cost", "premises_cost", "other_cost", "adjustment", "gross_cost", "revenue", "net_cost")
 OUTPUT_COLUMNS = ("scenario", "period", "service", "area", "measure", "value")
@@ -103,8 +105,8 @@ class ExternalPlacesParams:
 @dataclass(frozen=True)
 class PlannedPremises:
     """A premises a plan opens (``resmodel plan-premises``): its places from January of ``open_year``,
-    its yearly rent in base-year prices (following the rent index) and its one-off cost, nominal SEK
-    in the opening year."""
+    its yearly rent (following the rent index) and its one-off cost in the opening year (following the
+    price index), both in base-year prices as the plan gives them."""
 
     premises_id: str
     places: float
@@ -180,7 +182,8 @@ class Prepared:
     external: tuple[tuple[int, ExternalPlacesParams, np.ndarray], ...]  # (service index, params, growth (Yi,))
     adjustments: np.ndarray            # (S, Y) nominal SEK
     capacity: tuple[tuple[int, np.ndarray, int], ...]  # (service index, places (Y,), overflow index or -1)
-    planned: tuple[tuple[int, np.ndarray, np.ndarray], ...]  # (service index, other places (Y,), rent (Y,) base-year SEK)
+    planned: tuple[tuple[int, np.ndarray, np.ndarray, np.ndarray], ...]  # (service index, other places, rent,
+    #                                                                      one-off) by year (Y,), base-year SEK
     notes: tuple[str, ...]
 
     @property
@@ -415,19 +418,18 @@ def _check_capacity(inputs: ProjectionInputs, services: list[str], rules: list[s
 
 def _planned_premises(inputs: ProjectionInputs, services: list[str], horizon: Horizon,
                       capacity: tuple[tuple[int, np.ndarray, int], ...]
-                      ) -> tuple[tuple[tuple[int, np.ndarray, np.ndarray], ...], np.ndarray]:
-    """Each limit's planned premises as (service index, the service's other places by year, their rent
-    by year in base-year SEK) and their one-off costs as (S, Y) nominal SEK. Located errors: a premises
-    without places, a negative or non-finite rent or one-off cost, an id twice, planned places above
-    the service's places."""
+                      ) -> tuple[tuple[int, np.ndarray, np.ndarray, np.ndarray], ...]:
+    """Each limit's planned premises as (service index, the service's other places, their rent and their
+    one-off costs, each by year, SEK in base-year prices). Located errors: a premises without places, a
+    negative or non-finite rent or one-off cost, an id twice, planned places above the service's places."""
     years = np.array(horizon.year_list)
-    planned, one_off = [], np.zeros((len(services), len(years)))
+    planned = []
     for c, (s, places, _) in zip(inputs.capacity, capacity, strict=True):
         if not c.premises:
             continue
         path = f"capacity.{c.service}.premises"
         ids = [pp.premises_id for pp in c.premises]
-        plan_places, rent = np.zeros(len(years)), np.zeros(len(years))
+        plan_places, rent, one_off = np.zeros(len(years)), np.zeros(len(years)), np.zeros(len(years))
         for pp in c.premises:
             where = _loc(inputs, "capacity", path=f"{path}.{pp.premises_id}")
             if ids.count(pp.premises_id) > 1:
@@ -441,7 +443,7 @@ def _planned_premises(inputs: ProjectionInputs, services: list[str], horizon: Ho
             is_open = years >= pp.open_year
             plan_places += np.where(is_open, pp.places, 0.0)
             rent += np.where(is_open, pp.annual_rent, 0.0)
-            one_off[s] += np.where(years == pp.open_year, pp.one_off, 0.0)
+            one_off += np.where(years == pp.open_year, pp.one_off, 0.0)
         above = np.flatnonzero(plan_places > places + 1e-9)
         if len(above):
             y = int(years[above[0]])
@@ -449,8 +451,8 @@ def _planned_premises(inputs: ProjectionInputs, services: list[str], horizon: Ho
                                 f"the planned premises have {plan_places[above[0]]:,.1f} places in {y}, more than "
                                 f"{c.service}'s {places[above[0]]:,.1f}", "the planned premises' places counted in "
                                 "the service's places", "add the planned places to the service's places")
-        planned.append((s, places - plan_places, rent))
-    return tuple(planned), one_off
+        planned.append((s, places - plan_places, rent, one_off))
+    return tuple(planned)
 
 
 def prepare(inputs: ProjectionInputs) -> Prepared:
@@ -464,7 +466,7 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
     _check_external(inputs, services)
     rules = [_rule_of(s, inputs) for s in services]
     capacity = _check_capacity(inputs, services, rules, areas, horizon)
-    planned, one_off = _planned_premises(inputs, services, horizon, capacity)
+    planned = _planned_premises(inputs, services, horizon, capacity)
     notes: list[str] = []
 
     by_service = unit_costs.set_index("service")
@@ -559,7 +561,7 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
 
     return Prepared(inputs, horizon, tuple(services), tuple(areas), tuple(rules), volumes.to_numpy().T.copy(),
                     unit, wage, price, rent, mix, mix_flag, sick, state_rate, state_rate_base, tuple(external),
-                    adjustments + one_off, capacity, planned, tuple(dict.fromkeys(notes)))
+                    adjustments, capacity, planned, tuple(dict.fromkeys(notes)))
 
 
 # ----------------------------------------------------------------------------- kernel
@@ -691,21 +693,26 @@ def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.
         out["other_cost"][:, s, :] = (existing + new * (1.0 + e.new_place_premium)) * e.price_per_day \
             * days[None, :] * index
 
-    if p.planned:
-        out[PLAN_MEASURE] = np.zeros_like(vw)
-    for s, other_places, plan_rent in p.planned:  # users above the other places are in the planned premises
-        in_other = np.minimum(volume[:, s, :], other_places[yom][None, :])
-        out[PLAN_MEASURE][:, s, :] = plan_rent[yom][None, :] * w[None, :] * rent
-        out["premises_cost"][:, s, :] = in_other * w[None, :] * p.unit["premises_cost"][s] * rent \
-            + out[PLAN_MEASURE][:, s, :]
+    plan = {m: np.zeros_like(vw) for m in PLAN_MEASURES} if p.planned else {}
+    for s, other_places, plan_rent, one_off in p.planned:  # users above the other places are in the planned premises
+        plan["plan_users"][:, s, :] = volume[:, s, :] - np.minimum(volume[:, s, :], other_places[yom][None, :])
+        plan["plan_rent"][:, s, :] = plan_rent[yom][None, :] * w[None, :] * rent
+        plan["plan_one_off"][:, s, :] = one_off[yom][None, :] * w[None, :] * price
+        out["premises_cost"][:, s, :] = (volume[:, s, :] - plan["plan_users"][:, s, :]) * w[None, :] \
+            * p.unit["premises_cost"][s] * rent + plan["plan_rent"][:, s, :]
+    out.update({k: v * w[None, None, :] if k == "plan_users" else v for k, v in plan.items()})
     places = _capacity_arrays(volume, demand, over, p)
     out.update({k: v * w[None, None, :] for k, v in places.items()})
     out["adjustment"] = np.broadcast_to((p.adjustments[:, yom] * w[None, :])[None], vw.shape).copy()
+    if plan:
+        out["adjustment"] += plan["plan_one_off"]
     out["gross_cost"] = out["staff_cost"] + out["premises_cost"] + out["other_cost"] + out["adjustment"]
     out["net_cost"] = out["gross_cost"] - out["revenue"]
     if monthly:
         out["volume"] = volume
         out.update(places)
+        if plan:
+            out["plan_users"] = plan["plan_users"]
         return out
     return _exact_places({k: v.reshape(draws, n_s, h.years, 12).sum(axis=3) for k, v in out.items()}, p)
 
@@ -766,9 +773,9 @@ def rows(p: Prepared, arrays: dict[str, np.ndarray], periods: list[str]) -> RowB
         blocks.append(_block(periods, [services[i] for i in limited], [areas[i] for i in limited], measure,
                              arrays[measure][:, limited, :]))
     planned = [c[0] for c in p.planned]
-    if planned:
-        blocks.append(_block(periods, [services[i] for i in planned], [areas[i] for i in planned], PLAN_MEASURE,
-                             arrays[PLAN_MEASURE][:, planned, :]))
+    for measure in PLAN_MEASURES if planned else ():
+        blocks.append(_block(periods, [services[i] for i in planned], [areas[i] for i in planned], measure,
+                             arrays[measure][:, planned, :]))
     takers = sorted({c[2] for c in p.capacity if c[2] >= 0})
     if takers:
         blocks.append(_block(periods, [services[i] for i in takers], [areas[i] for i in takers], OVERFLOW_MEASURE,
@@ -791,7 +798,7 @@ def rows(p: Prepared, arrays: dict[str, np.ndarray], periods: list[str]) -> RowB
 def sort_order(keys: pd.DataFrame) -> np.ndarray:
     """Stable order: period, area (report order, total last), service (total last), measure."""
     area_rank = {a: i for i, a in enumerate([*AREA_KEYS, TOTAL])}
-    measure_rank = {m: i for i, m in enumerate(dict.fromkeys([*CAPACITY_MEASURES, PLAN_MEASURE, OVERFLOW_MEASURE,
+    measure_rank = {m: i for i, m in enumerate(dict.fromkeys([*CAPACITY_MEASURES, *PLAN_MEASURES, OVERFLOW_MEASURE,
                                                               *SERVICE_MEASURES, *TOTAL_MEASURES]))}
     ranks = pd.DataFrame({
         "p": keys["period"].astype(str).to_numpy(),

@@ -40,6 +40,7 @@ def read_premises_plan(path: Path, display: str) -> pd.DataFrame:
     places, annual_rent_sek, one_off_cost_sek (empty: 0) and open_year. Located errors for a table not in
     the plan's format, and for a decision that contradicts its opening year."""
     raw = read_raw(path, display)
+    _not_another_table(set(raw.columns), display)
     table = type_table(raw, PREMISES_PLAN, display)
     if "open_year" not in raw.columns:  # optional cells, but a plan without the column opens nothing
         raise InputError.at(Location(display, row=1, column="open_year"), "required column 'open_year' is missing",
@@ -57,6 +58,12 @@ def read_premises_plan(path: Path, display: str) -> pd.DataFrame:
                             f"an opening year ({int(table.at[idx, 'open_year'])}) on a premises 'not opened'",
                             "open or decided for a premises with an opening year",
                             "set the decision to 'open', or empty open_year")
+    early = opened & table["earliest_possible"].notna() & (table["open_year"] < table["earliest_possible"])
+    for idx in table.index[early.to_numpy()][:1]:
+        raise InputError.at(Location(display, row=int(idx), column="open_year"),
+                            f"opening year {int(table.at[idx, 'open_year'])} is before the premises' earliest "
+                            f"possible year {int(table.at[idx, 'earliest_possible'])}", "an opening year no earlier "
+                            "than it can open", "correct open_year, or make the plan again with plan-premises")
     rows = table[opened.to_numpy()][["premises_id", "places", "annual_rent_sek", "one_off_cost_sek",
                                      "open_year"]].copy()
     rows["one_off_cost_sek"] = rows["one_off_cost_sek"].astype(float).fillna(0.0)
@@ -64,17 +71,37 @@ def read_premises_plan(path: Path, display: str) -> pd.DataFrame:
     return rows
 
 
-def plan_service(path: Path) -> str | None:
-    """The service a plan was made for, from the manifest.json plan-premises wrote beside it (None when
-    there is none, or it is another command's)."""
+def plan_options(path: Path) -> dict | None:
+    """The options a plan was made with (``service``, ``demand_column``, …), from the manifest.json
+    plan-premises wrote beside it; None when there is none, or it is another command's."""
     manifest = path.parent / "manifest.json"
     if not manifest.is_file():
         return None
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # not plan-premises' manifest: the plan says nothing of its service
+    except (OSError, ValueError):  # not plan-premises' manifest: the plan says nothing of how it was made
         return None
     if not isinstance(data, dict) or data.get("command") != "plan-premises":
         return None
-    service = (data.get("options") or {}).get("service")
-    return service if isinstance(service, str) else None
+    options = data.get("options")
+    return options if isinstance(options, dict) else None
+
+
+#: the other tables plan-premises writes (or reads), by columns only they have
+_OTHER_TABLES = ((("option", "level"), "premises_by_level.csv"), (("option", "year"), "premises_yearly.csv"),
+                 (("month", "places"), "capacity_plan.csv"), (("service", "earliest_year"), "candidates file"))
+
+
+def _not_another_table(columns: set, display: str) -> None:
+    """One clear error for plan-premises' other outputs or its candidates file in place of the plan."""
+    if "decision" in columns:
+        return
+    for needed, name in _OTHER_TABLES:
+        if set(needed) <= columns:
+            fix = ("make the plan from it first (resmodel plan-premises --candidates …) and point 'plan:' at the "
+                   "premises_plan.csv it writes" if name == "candidates file" else
+                   "point 'plan:' at premises_plan.csv in the same folder")
+            raise InputError.at(Location(display, row=1), f"this is plan-premises' {name}, not its plan"
+                                if name != "candidates file" else "this is a candidates file, not a plan",
+                                "the premises_plan.csv plan-premises writes: one row per candidate with its "
+                                "decision and open_year", fix)

@@ -256,8 +256,8 @@ def _expected_for(path: str) -> str:
     if path.startswith("parameters"):
         return "a number, a level mapping 1–8, or a list of {value, from, until} changes with from ≤ until"
     if path.startswith("projection.capacity."):
-        return "{places: <a number, {year: places} or premises>, added: {year: places}, overflow: waiting or a " \
-               "service} (docs/projection.md, \"Places\")"
+        return "{places: <a number, {year: places} or premises>, added: {year: places}, plan: <premises_plan.csv>, " \
+               "overflow: waiting or a service} (docs/projection.md, \"Places\")"
     return f"a value of the documented type (see {_doc_for(path)})"
 
 
