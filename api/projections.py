@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.problems import RequestBody, one_problem
-from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error
+from api.problems import RequestBody, one_problem, without_server_paths
+from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.run import run
@@ -130,4 +130,5 @@ def create_projection(request: ProjectionRequest) -> ProjectionResponse:
                               scenario_hash=loaded.scenario.content_hash, years=years, base_year=base_year,
                               services=services,
                               volume_models=models,
-                              notes=list(result.notes), draws=request.draws, seed=seed, percentiles=percentiles)
+                              notes=[without_server_paths(n, scenario_folder().resolve().parent) for n in result.notes],
+                              draws=request.draws, seed=seed, percentiles=percentiles)

@@ -284,3 +284,19 @@ def test_a_request_cannot_turn_its_own_error_into_a_500():
     assert response.status_code == 422 and "'\\\\ud800' is not a period" in response.text
     response = client.post("/forecasts", json={"h": 3, "series": [{"unique_id": "a", "ds": "x" * 20_000, "y": 1}]})
     assert response.status_code == 422 and len(response.text) < 1000 and "x" * 40 + "…" in response.text
+
+
+def test_projection_notes_show_no_server_paths(monkeypatch, tmp_path):
+    """A premises plan outside the project folder is named in the notes by its last folder and file."""
+    outside = tmp_path / "elsewhere" / "plans"
+    outside.mkdir(parents=True)
+    (outside / "premises_plan.csv").write_text(
+        "premises_id,places,annual_rent_sek,open_year,decision\nA,25,800000,2027,open\n")
+    folder = tmp_path / "served"
+    folder.mkdir()
+    response = post_own_scenario(monkeypatch, folder, "/projections", "planned", (
+        f"name: planned\npurpose: test\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nprojection:\n  capacity:\n"
+        f"    daglig_verksamhet: {{places: premises, plan: {outside / 'premises_plan.csv'}}}\n"))
+    assert response.status_code == 200, response.text
+    notes = " ".join(response.json()["notes"])
+    assert "plans/premises_plan.csv opens 1 premises" in notes and str(tmp_path) not in notes

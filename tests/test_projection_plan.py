@@ -74,11 +74,31 @@ def test_the_plans_premises_add_places_and_are_costed_at_their_rent_and_one_off(
      "the plan was made for the demand column volume_hi_80"),
     (DV, "volume", f"{DV}: {{places: 1000, added: {{2027: 25}}, plan: plan.csv}}",
      "places under both 'added' and 'plan'"),
+    (DV, "volume", f"{DV}: {{places: 1000, plan: plan.csv}}",
+     "the plan was made on today's premises (plan-premises --places), this scenario has places 1000"),
 ])
 def test_notes_on_how_the_plan_was_made_and_places_that_may_count_twice(tmp_path, manifest, demand_column,
                                                                         capacity, note):
     setup = build_setup(*run_file(_planned(tmp_path, PLAN, capacity, manifest, demand_column)))
     assert any(note in n for n in setup.notes), setup.notes
+
+
+def test_a_manifest_of_another_shape_is_no_manifest(tmp_path):
+    path = _planned(tmp_path)
+    (tmp_path / "manifest.json").write_text('{"command": "plan-premises", "options": "x"}')
+    setup = build_setup(*run_file(path))
+    assert any("no manifest.json of plan-premises beside" in n for n in setup.notes)
+
+
+def test_the_queue_on_the_scenario_records_the_plan_in_its_manifest(tmp_path):
+    path = _planned(tmp_path, manifest=DV)
+    demand = tmp_path / "demand.csv"
+    demand.write_text("month,service,volume\n" + "".join(f"2025-{m:02d},{DV},990\n" for m in range(1, 13)))
+    result = CliRunner().invoke(app, ["queue", "--demand", str(demand), "--service", DV, "--scenario", str(path),
+                                      "--out", str(tmp_path / "queue")])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "queue/manifest.json").read_text())
+    assert manifest["scenario"]["premises_plans"][DV]["sha256"]
 
 
 def test_a_child_lifts_the_parents_plan_with_null(tmp_path):
@@ -120,6 +140,10 @@ def test_a_child_lifts_the_parents_plan_with_null(tmp_path):
     ((ROOT / "data/demokommun/premises_candidates.csv").read_text(), None, None, "this is a candidates file, not a "
      "plan", "plan.csv, row 1"),
     (PLAN, f"{DV}: {{places: 1000, plan: .}}", None, "'.' is a folder", "planned.yaml, line 6"),
+    (PLAN.replace("A,1,6,25.0,", "A,1,6,0,"), None, None, "a premises opened with 0 places",
+     "plan.csv, row 2, column 'places'"),
+    (PLAN, f"{DV}: {{places: 1000, plan: [plan.csv]}}", None, "the path of a premises_plan.csv",
+     "planned.yaml, line 6"),
 ])
 def test_bad_plans_are_located(tmp_path, plan, capacity, manifest, message, where):
     path = _planned(tmp_path, plan, capacity or f"{DV}: {{places: 1000, plan: plan.csv}}", manifest)

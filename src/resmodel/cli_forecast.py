@@ -549,18 +549,19 @@ def _scenario_places(scenario: Path, service: str, months: pd.DatetimeIndex) -> 
     year take those years' places), else today's places of the premises its units use. With the
     scenario's identity for the manifest."""
     from resmodel.planning_run import service_places
-    from resmodel.projection_run import scenario_capacity
+    from resmodel.projection_run import plan_record, scenario_capacity
     from resmodel.run import load, scenario_identity
 
     loaded = load(scenario)
     limit = scenario_capacity(loaded, service)
     if limit is not None:
+        plan = plan_record(loaded, service)
         years = sorted(limit.places)
         by_month = np.array([limit.places[min(max(m.year, years[0]), years[-1])] for m in months], dtype=float)
         changes = ", ".join(f"{limit.places[y]:,.0f} from {y}" for i, y in enumerate(years)
                             if i == 0 or limit.places[y] != limit.places[years[i - 1]])
         typer.echo(f"places from the scenario's projection.capacity ({service}): {changes}")
-        return by_month, scenario_identity(loaded)
+        return by_month, {**scenario_identity(loaded), **({"premises_plans": {service: plan}} if plan else {})}
     places, notes = service_places(loaded, service, "give --places or --capacity for this service")
     typer.echo(f"places from the premises of {scenario}: {places:,.0f} ({service})")
     for note in notes:

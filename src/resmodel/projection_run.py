@@ -384,6 +384,16 @@ def capacity_limits(loaded, resolved: ResolvedProjection, services: Sequence[str
     return tuple(limits), notes
 
 
+def plan_record(loaded, service: str) -> dict | None:
+    """The premises plan a scenario gives a service, as {file, sha256} for a manifest; None without one."""
+    from resmodel.io.manifest import file_record
+
+    resolved = resolve(read_chain(Path(loaded.scenario.chain[-1])))
+    if resolved is None or getattr(resolved.settings.capacity.get(service), "plan", None) is None:
+        return None
+    return file_record(plan_path(resolved, service))
+
+
 def plan_path(resolved: ResolvedProjection, service: str) -> Path:
     """The premises plan of ``capacity.<service>.plan``, relative to the scenario file that sets it."""
     src = source_of(resolved.chain, resolved.set_by, f"capacity.{service}.plan")
@@ -419,7 +429,7 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
                             "give the new places under 'added' instead")
     display = display_path(path)
     options = plan_options(path) or {}
-    made_for = options.get("service")
+    made_for = options.get("service") if isinstance(options.get("service"), str) else None
     if made_for is not None and made_for != service:
         raise InputError.at(resolved.location(key), f"the plan {display} was made for {made_for} (its "
                             "manifest.json)", f"a premises plan of {service}", f"make one: resmodel plan-premises "
@@ -434,6 +444,13 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
     if c.added:
         notes.append(f"capacity.{service}: places under both 'added' and 'plan' — a premises of the plan that is "
                      "also under 'added' counts twice")
+    planned_on, scenario_on = options.get("places"), None if c.places == "premises" else c.places
+    if made_for is not None and planned_on != scenario_on:
+        def said(on):
+            return "today's premises" if on is None else f"places {on}"
+
+        notes.append(f"capacity.{service}.plan: the plan was made on {said(planned_on)} (plan-premises --places), "
+                     f"this scenario has {said(scenario_on)}: its premises may open too early or too late for them")
     rows = read_premises_plan(path, display)
     for idx in rows.index[(rows["open_year"] < first).to_numpy()][:1]:
         raise InputError.at(Location(display, row=int(idx), column="open_year"),

@@ -51,7 +51,8 @@ def command_manifest(command: str, params: Mapping[str, Any], run_manifest: Mapp
     manifest = {"resmodel_version": __version__, "command": command,
                 "options": {name: _value(v) for name, v in params.items() if name != "out"}}
     if run_manifest is not None:
-        manifest["scenario"] = {k: run_manifest[k] for k in SCENARIO_KEYS}
+        manifest["scenario"] = {**{k: run_manifest[k] for k in SCENARIO_KEYS},
+                                **{k: run_manifest[k] for k in ("premises_plans",) if k in run_manifest}}
     return manifest
 
 

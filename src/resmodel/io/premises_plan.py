@@ -48,6 +48,8 @@ def read_premises_plan(path: Path, display: str) -> pd.DataFrame:
                             "use the premises_plan.csv plan-premises wrote")
     require_rows(table, display, "one row per candidate premises, as plan-premises writes them",
                  "write the plan again with resmodel plan-premises")
+    for col in ("one_off_cost_sek", "earliest_possible", "decided_year"):  # an optional column left out: empty
+        table[col] = pd.to_numeric(table[col]).astype(float)
     opened = table["decision"].isin(OPENED)
     for idx in table.index[(opened & table["open_year"].isna()).to_numpy()][:1]:
         raise InputError.at(Location(display, row=int(idx), column="open_year"),
@@ -58,6 +60,10 @@ def read_premises_plan(path: Path, display: str) -> pd.DataFrame:
                             f"an opening year ({int(table.at[idx, 'open_year'])}) on a premises 'not opened'",
                             "open or decided for a premises with an opening year",
                             "set the decision to 'open', or empty open_year")
+    for idx in table.index[(opened & table["places"].le(0)).to_numpy()][:1]:
+        raise InputError.at(Location(display, row=int(idx), column="places"), "a premises opened with 0 places",
+                            "places > 0 for a premises the plan opens", "give the places it adds, or set the "
+                            "decision to 'not opened'")
     early = opened & table["earliest_possible"].notna() & (table["open_year"] < table["earliest_possible"])
     for idx in table.index[early.to_numpy()][:1]:
         raise InputError.at(Location(display, row=int(idx), column="open_year"),

@@ -255,6 +255,8 @@ def _expected_for(path: str) -> str:
         return "a mapping of parameter paths to new values"
     if path.startswith("parameters"):
         return "a number, a level mapping 1–8, or a list of {value, from, until} changes with from ≤ until"
+    if path.startswith("projection.capacity.") and path.endswith(".plan"):
+        return "the path of a premises_plan.csv that resmodel plan-premises wrote, relative to this file (or null)"
     if path.startswith("projection.capacity."):
         return "{places: <a number, {year: places} or premises>, added: {year: places}, plan: <premises_plan.csv>, " \
                "overflow: waiting or a service} (docs/projection.md, \"Places\")"
