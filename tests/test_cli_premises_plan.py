@@ -65,6 +65,7 @@ def test_plan_on_totals_opens_premises_only_when_demand_needs_them(app, demand, 
     no_new = yearly[yearly["option"] == "no_new_premises"].set_index("year")
     assert no_new.loc[2029, "unmet"] == pytest.approx(1000 + 420 * 59 / 71 - 1295)
     assert "user-years from 2029" in stdout
+    assert f"plan: <path of {out / 'premises_plan.csv'} from the scenario file>" in stdout  # how to budget it
     assert not (out / "premises_by_level.csv").exists()
     # the capacity file is what `resmodel queue --capacity` reads
     capacity = pd.read_csv(out / "capacity_plan.csv")

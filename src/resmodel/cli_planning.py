@@ -130,7 +130,10 @@ def plan_premises(
     files = write_atomically(out, writers, PLAN_OUTPUTS)
     column = f" --demand-column {demand_column}" if demand_column != "volume" else ""
     typer.echo(f"wrote {', '.join(files)} to {out}; the queue under the plan, month by month: resmodel queue "
-               f"--demand {demand} --service {service}{column} --capacity {out / 'capacity_plan.csv'}")
+               f"--demand {demand} --service {service}{column} --capacity {out / 'capacity_plan.csv'}; the plan in "
+               f"the budget: 'projection: capacity: {service}: {{places: premises, plan: <path of "
+               f"{out / 'premises_plan.csv'} from the scenario file>}}' in a scenario, then resmodel project "
+               "(docs/projection.md, \"From a premises plan\")")
 
 
 def _echo_levels(level_table: pd.DataFrame, groups: pd.DataFrame) -> None:
