@@ -127,10 +127,14 @@ def one_problem(status: int, loc: list[Any], msg: str) -> HTTPException:
 _ABSOLUTE = re.compile(r"(?<![\w.])/(?:[^\s/,:'\"]+/)*([^\s/,:'\"]+/[^\s/,:'\"]+)")
 
 
+#: an absolute path in quotes, which may hold spaces ('/srv/x y/plans/premises_plan.csv'): its last folder and file
+_QUOTED_ABSOLUTE = re.compile(r"'/(?:[^'/]+/)*([^'/]+/[^'/]+)'")
+
+
 def without_server_paths(text: str, root: Path) -> str:
     """A message with paths relative to the project folder ``root``, and any other absolute path cut to its
     last folder and file."""
-    return _ABSOLUTE.sub(r"\1", text.replace(str(root) + os.sep, ""))
+    return _ABSOLUTE.sub(r"\1", _QUOTED_ABSOLUTE.sub(r"'\1'", text.replace(str(root) + os.sep, "")))
 
 
 def scenario_problems(exc: ResmodelError, root: Path, loc: list[Any]) -> HTTPException:

@@ -300,3 +300,15 @@ def test_projection_notes_show_no_server_paths(monkeypatch, tmp_path):
     assert response.status_code == 200, response.text
     notes = " ".join(response.json()["notes"])
     assert "plans/premises_plan.csv opens 1 premises" in notes and str(tmp_path) not in notes
+
+
+def test_a_missing_plan_at_a_server_path_with_spaces_is_shown_by_its_last_folder_and_file(monkeypatch, tmp_path):
+    folder = tmp_path / "project" / "served"  # the project folder is tmp_path / "project"
+    folder.mkdir(parents=True)
+    missing = tmp_path / "kommun x" / "lokal planer" / "nope.csv"
+    response = post_own_scenario(monkeypatch, folder, "/projections", "planned", (
+        f"name: planned\npurpose: test\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nprojection:\n  capacity:\n"
+        f"    daglig_verksamhet: {{places: premises, plan: '{missing}'}}\n"))
+    assert response.status_code == 422
+    message = str(response.json())
+    assert "'lokal planer/nope.csv'" in message and str(tmp_path) not in message and "kommun x" not in message

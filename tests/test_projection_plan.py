@@ -83,11 +83,42 @@ def test_notes_on_how_the_plan_was_made_and_places_that_may_count_twice(tmp_path
     assert any(note in n for n in setup.notes), setup.notes
 
 
-def test_a_manifest_of_another_shape_is_no_manifest(tmp_path):
+@pytest.mark.parametrize("manifest, note", [
+    ('{"command": "plan-premises", "options": "x"}', "manifest.json has no options"),
+    ('{"command": "forecast", "options": {}}', "manifest.json is not the manifest of plan-premises"),
+    ("[" * 5000 + "]" * 5000, "manifest.json cannot be read (RecursionError)"),
+    ("{", "manifest.json cannot be read (JSONDecodeError)"),
+])
+def test_a_manifest_that_cannot_be_read_is_said_to_be_and_the_service_is_unchecked(tmp_path, manifest, note):
     path = _planned(tmp_path)
-    (tmp_path / "manifest.json").write_text('{"command": "plan-premises", "options": "x"}')
+    (tmp_path / "manifest.json").write_text(manifest)
     setup = build_setup(*run_file(path))
-    assert any("no manifest.json of plan-premises beside" in n for n in setup.notes)
+    assert any(note in n and "not checked that the plan was made for" in n for n in setup.notes), setup.notes
+
+
+def test_a_manifest_saved_with_a_byte_order_mark_is_read(tmp_path):
+    path = _planned(tmp_path)
+    (tmp_path / "manifest.json").write_text('\ufeff{"command": "plan-premises", "options": {"service": '
+                                            '"bostad_vuxna"}}', encoding="utf-8")
+    with pytest.raises(InputError, match="was made for bostad_vuxna"):
+        build_setup(*run_file(path))
+
+
+@pytest.mark.parametrize("key", ["service", "demand_column", "places"])
+def test_an_identity_number_in_the_manifest_is_refused_and_not_repeated(tmp_path, key):
+    path = _planned(tmp_path)
+    options = {"service": DV, "demand_column": "volume", "places": None, key: "19121212-1212"}
+    (tmp_path / "manifest.json").write_text(json.dumps({"command": "plan-premises", "options": options}))
+    with pytest.raises(InputError) as err:
+        build_setup(*run_file(path))
+    assert "personal identity number" in str(err.value) and "1212" not in str(err.value)
+    assert f"options.{key}" in str(err.value) and "manifest.json" in str(err.value)
+
+
+def test_column_names_in_another_case_are_read(tmp_path):
+    plan = PLAN.replace("open_year,decision", "Open_Year,DECISION").replace("places,", "Places,", 1)
+    limit = build_setup(*run_file(_planned(tmp_path, plan))).case.inputs.capacity[0]
+    assert [p.premises_id for p in limit.premises] == ["A", "B"]
 
 
 def test_the_queue_on_the_scenario_records_the_plan_in_its_manifest(tmp_path):
@@ -144,6 +175,16 @@ def test_a_child_lifts_the_parents_plan_with_null(tmp_path):
      "plan.csv, row 2, column 'places'"),
     (PLAN, f"{DV}: {{places: 1000, plan: [plan.csv]}}", None, "the path of a premises_plan.csv",
      "planned.yaml, line 6"),
+    (PLAN, f"{DV}: {{places: 1000, plan: planned.yaml}}", None, "'planned.yaml' is not a table (.yaml)",
+     "planned.yaml, line 6"),
+    (PLAN.replace(",2027,2029,2029,decided", ",2027,2031,2029,decided"), None, None, "opening year 2029 on a "
+     "premises decided for 2031", "plan.csv, row 3, column 'open_year'"),
+    (PLAN.replace(",2027,2029,2029,decided", ",2027,,2029,decided"), None, None, "decision 'decided' without a "
+     "decided year", "plan.csv, row 3, column 'decided_year'"),
+    (PLAN.replace(",2026,,,not opened", ",2026,2029,,not opened"), None, None, "decision 'not opened' with a "
+     "decided year", "plan.csv, row 4, column 'decided_year'"),
+    (PLAN.replace("A,1,6,", "A,6,1,"), None, None, "levels 6–1: min above max", "plan.csv, row 2, column "
+     "'min_level'"),
 ])
 def test_bad_plans_are_located(tmp_path, plan, capacity, manifest, message, where):
     path = _planned(tmp_path, plan, capacity or f"{DV}: {{places: 1000, plan: plan.csv}}", manifest)
@@ -154,7 +195,7 @@ def test_bad_plans_are_located(tmp_path, plan, capacity, manifest, message, wher
 
 
 def test_premises_opening_after_the_horizon_are_noted(tmp_path):
-    path = _planned(tmp_path, PLAN.replace(",2029,2029,decided", ",2029,2040,decided"))
+    path = _planned(tmp_path, PLAN.replace(",2029,2029,decided", ",2040,2040,decided"))
     setup = build_setup(*run_file(path))
     assert [p.premises_id for p in setup.case.inputs.capacity[0].premises] == ["A"]
     assert any("B of " in n and "open after 2034 and are not in this projection" in n for n in setup.notes)

@@ -419,24 +419,29 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
                             "resmodel plan-premises wrote", f"point at the file: {Path(c.plan) / 'premises_plan.csv'}")
     if not path.is_file():
         raise InputError.at(resolved.location(key), f"plan file '{c.plan}' not found (looked for "
-                            f"{display_path(path)})", "the premises_plan.csv that resmodel plan-premises wrote "
+                            f"'{display_path(path)}')", "the premises_plan.csv that resmodel plan-premises wrote "
                             "(docs/planning.md)", "check the path (it is relative to the scenario file that sets "
                             f"it), or make the plan first: resmodel plan-premises --service {service} …")
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise InputError.at(resolved.location(key), f"'{c.plan}' is not a table ({path.suffix or 'no suffix'})",
+                            "the premises_plan.csv that resmodel plan-premises wrote (or the same table as .xlsx)",
+                            "point 'plan:' at premises_plan.csv")
     if UNIT_SERVICE_OF_USER.get(service, service) not in set(places_by_service(loaded.data)["service"]):
         raise InputError.at(resolved.location(key), f"{service}'s units use no premises, so a premises plan "
                             "cannot be costed against their premises cost", "a plan of a service whose units "
                             "have premises (daglig_verksamhet, bostad_vuxna, …)",
                             "give the new places under 'added' instead")
     display = display_path(path)
-    options = plan_options(path) or {}
+    options, unreadable = plan_options(path)
+    options = options or {}
     made_for = options.get("service") if isinstance(options.get("service"), str) else None
     if made_for is not None and made_for != service:
         raise InputError.at(resolved.location(key), f"the plan {display} was made for {made_for} (its "
                             "manifest.json)", f"a premises plan of {service}", f"make one: resmodel plan-premises "
                             f"--service {service} …, or move the plan under capacity.{made_for}")
     if made_for is None:
-        notes.append(f"capacity.{service}.plan: no manifest.json of plan-premises beside {display}, so it is not "
-                     f"checked that the plan was made for {service}")
+        notes.append(f"capacity.{service}.plan: " + (unreadable or f"no manifest.json of plan-premises beside "
+                     f"{display}") + f", so it is not checked that the plan was made for {service}")
     column = options.get("demand_column")
     if isinstance(column, str) and column != "volume":
         notes.append(f"capacity.{service}.plan: the plan was made for the demand column {column}; the projection "
@@ -464,9 +469,9 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
                                      float(r.one_off_cost_sek)) for r in within.itertuples())
     if premises:
         years = sorted({pp.open_year for pp in premises})
-        opened = ", ".join(f"{y} +{sum(pp.places for pp in premises if pp.open_year == y):,.0f}" for y in years)
+        opened = ", ".join(f"{y} +{sum(pp.places for pp in premises if pp.open_year == y):,.10g}" for y in years)
         notes.append(f"capacity.{service}.plan: {display} opens {len(premises)} premises with "
-                     f"{sum(pp.places for pp in premises):,.0f} places ({opened}); they are costed at their rent, "
+                     f"{sum(pp.places for pp in premises):,.10g} places ({opened}); they are costed at their rent, "
                      f"{sum(pp.annual_rent for pp in premises) / 1e6:,.1f} MSEK a year in base-year prices once all "
                      "are open, from January of each opening year at the rent index, and their one-off costs, "
                      f"{sum(pp.one_off for pp in premises) / 1e6:,.1f} MSEK in base-year prices, in the opening years "

@@ -11,6 +11,8 @@ import pandas as pd
 
 from resmodel.errors import InputError, Location
 from resmodel.io.candidates import CANDIDATES
+from resmodel.io.pnr import check_value_for_pnr
+from resmodel.io.scenario import display_path
 from resmodel.io.tables import Column, TableSchema, read_raw, require_rows, type_table
 
 #: decisions that open a premises (``not opened`` does not)
@@ -40,57 +42,77 @@ def read_premises_plan(path: Path, display: str) -> pd.DataFrame:
     places, annual_rent_sek, one_off_cost_sek (empty: 0) and open_year. Located errors for a table not in
     the plan's format, and for a decision that contradicts its opening year."""
     raw = read_raw(path, display)
-    _not_another_table(set(raw.columns), display)
+    _not_another_table({str(c).strip().lower() for c in raw.columns}, display)
     table = type_table(raw, PREMISES_PLAN, display)
-    if "open_year" not in raw.columns:  # optional cells, but a plan without the column opens nothing
+    if "open_year" not in {str(c).strip().lower() for c in raw.columns}:  # optional cells, but a required column
         raise InputError.at(Location(display, row=1, column="open_year"), "required column 'open_year' is missing",
                             f"a column 'open_year': {PREMISES_PLAN.column('open_year').description}",
                             "use the premises_plan.csv plan-premises wrote")
     require_rows(table, display, "one row per candidate premises, as plan-premises writes them",
                  "write the plan again with resmodel plan-premises")
-    for col in ("one_off_cost_sek", "earliest_possible", "decided_year"):  # an optional column left out: empty
-        table[col] = pd.to_numeric(table[col]).astype(float)
-    opened = table["decision"].isin(OPENED)
-    for idx in table.index[(opened & table["open_year"].isna()).to_numpy()][:1]:
-        raise InputError.at(Location(display, row=int(idx), column="open_year"),
-                            f"decision '{table.at[idx, 'decision']}' without an opening year",
-                            "the year it opens", "fill in open_year, or set the decision to 'not opened'")
-    for idx in table.index[(~opened & table["open_year"].notna()).to_numpy()][:1]:
-        raise InputError.at(Location(display, row=int(idx), column="decision"),
-                            f"an opening year ({int(table.at[idx, 'open_year'])}) on a premises 'not opened'",
-                            "open or decided for a premises with an opening year",
-                            "set the decision to 'open', or empty open_year")
-    for idx in table.index[(opened & table["places"].le(0)).to_numpy()][:1]:
-        raise InputError.at(Location(display, row=int(idx), column="places"), "a premises opened with 0 places",
-                            "places > 0 for a premises the plan opens", "give the places it adds, or set the "
-                            "decision to 'not opened'")
-    early = opened & table["earliest_possible"].notna() & (table["open_year"] < table["earliest_possible"])
-    for idx in table.index[early.to_numpy()][:1]:
-        raise InputError.at(Location(display, row=int(idx), column="open_year"),
-                            f"opening year {int(table.at[idx, 'open_year'])} is before the premises' earliest "
-                            f"possible year {int(table.at[idx, 'earliest_possible'])}", "an opening year no earlier "
-                            "than it can open", "correct open_year, or make the plan again with plan-premises")
-    rows = table[opened.to_numpy()][["premises_id", "places", "annual_rent_sek", "one_off_cost_sek",
-                                     "open_year"]].copy()
+    for col in ("one_off_cost_sek", "earliest_possible", "decided_year", "min_level", "max_level"):
+        table[col] = pd.to_numeric(table[col]).astype(float)  # an optional column left out: empty
+    _check_rows(table, display)
+    rows = table[table["decision"].isin(OPENED).to_numpy()][["premises_id", "places", "annual_rent_sek",
+                                                             "one_off_cost_sek", "open_year"]].copy()
     rows["one_off_cost_sek"] = rows["one_off_cost_sek"].astype(float).fillna(0.0)
     rows["open_year"] = rows["open_year"].astype(int)
     return rows
 
 
-def plan_options(path: Path) -> dict | None:
-    """The options a plan was made with (``service``, ``demand_column``, …), from the manifest.json
-    plan-premises wrote beside it; None when there is none, or it is another command's."""
+def _check_rows(table: pd.DataFrame, display: str) -> None:
+    """Each row as plan-premises writes it: an opening year exactly on the premises it opens, not before
+    their earliest possible year, and on a decided one its decided year; places > 0; levels min ≤ max."""
+    opened = table["decision"].isin(OPENED)
+    decided = table["decision"].eq("decided")
+    year = table["open_year"]
+    checks = (
+        (opened & year.isna(), "open_year", lambda i: f"decision '{table.at[i, 'decision']}' without an opening "
+         "year", "the year it opens", "fill in open_year, or set the decision to 'not opened'"),
+        (~opened & year.notna(), "decision", lambda i: f"an opening year ({int(year[i])}) on a premises 'not "
+         "opened'", "open or decided for a premises with an opening year", "set the decision to 'open', or empty "
+         "open_year"),
+        (opened & table["places"].le(0), "places", lambda i: "a premises opened with 0 places", "places > 0 for a "
+         "premises the plan opens", "give the places it adds, or set the decision to 'not opened'"),
+        (opened & (year < table["earliest_possible"]), "open_year", lambda i: f"opening year {int(year[i])} is "
+         f"before the premises' earliest possible year {int(table.at[i, 'earliest_possible'])}", "an opening year "
+         "no earlier than it can open", "correct open_year, or make the plan again with plan-premises"),
+        (decided.ne(table["decided_year"].notna()), "decided_year", lambda i: f"decision '{table.at[i, 'decision']}'"
+         + (" with" if pd.notna(table.at[i, "decided_year"]) else " without") + " a decided year",
+         "a decided year exactly on the premises decided (decision 'decided')", "make the decision and "
+         "decided_year agree, or make the plan again with plan-premises"),
+        (decided & year.notna() & year.ne(table["decided_year"]), "open_year", lambda i: f"opening year "
+         f"{int(year[i])} on a premises decided for {int(table.at[i, 'decided_year'])}", "a decided premises "
+         "opening in its decided year", "make open_year and decided_year agree"),
+        (table["min_level"] > table["max_level"], "min_level", lambda i: f"levels {int(table.at[i, 'min_level'])}–"
+         f"{int(table.at[i, 'max_level'])}: min above max", "min_level ≤ max_level", "correct the level range"),
+    )
+    for bad, column, problem, expected, fix in checks:
+        for idx in table.index[bad.to_numpy()][:1]:
+            raise InputError.at(Location(display, row=int(idx), column=column), problem(idx), expected, fix)
+
+
+def plan_options(path: Path) -> tuple[dict | None, str | None]:
+    """The options a plan was made with (``service``, ``demand_column``, ``places``, …), from the
+    manifest.json plan-premises wrote beside it, and why there are none: (None, None) without a
+    manifest, (None, reason) for one that cannot be read or is another command's. A value that looks
+    like a personal identity number is refused (located at the manifest), never repeated."""
     manifest = path.parent / "manifest.json"
     if not manifest.is_file():
-        return None
+        return None, None
+    display = display_path(manifest)
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # not plan-premises' manifest: the plan says nothing of how it was made
-        return None
+        data = json.loads(manifest.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, RecursionError) as exc:  # RecursionError: JSON nested beyond Python's limit
+        return None, f"{display} cannot be read ({type(exc).__name__})"
     if not isinstance(data, dict) or data.get("command") != "plan-premises":
-        return None
+        return None, f"{display} is not the manifest of plan-premises"
     options = data.get("options")
-    return options if isinstance(options, dict) else None
+    if not isinstance(options, dict):
+        return None, f"{display} has no options"
+    for key in ("service", "demand_column", "places"):
+        check_value_for_pnr(options.get(key), Location(display, path=f"options.{key}"))
+    return options, None
 
 
 #: the other tables plan-premises writes (or reads), by columns only they have
