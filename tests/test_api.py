@@ -288,18 +288,19 @@ def test_a_request_cannot_turn_its_own_error_into_a_500():
 
 def test_projection_notes_show_no_server_paths(monkeypatch, tmp_path):
     """A premises plan outside the project folder is named in the notes by its last folder and file."""
-    outside = tmp_path / "elsewhere" / "plans"
+    outside = tmp_path / "else where" / "plans"  # a space: the note quotes the path, which is cut to its end
     outside.mkdir(parents=True)
     (outside / "premises_plan.csv").write_text(
         "premises_id,places,annual_rent_sek,open_year,decision\nA,25,800000,2027,open\n")
-    folder = tmp_path / "served"
-    folder.mkdir()
+    folder = tmp_path / "project" / "served"
+    folder.mkdir(parents=True)
     response = post_own_scenario(monkeypatch, folder, "/projections", "planned", (
         f"name: planned\npurpose: test\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nprojection:\n  capacity:\n"
-        f"    daglig_verksamhet: {{places: premises, plan: {outside / 'premises_plan.csv'}}}\n"))
+        f"    daglig_verksamhet: {{places: premises, plan: '{outside / 'premises_plan.csv'}'}}\n"))
     assert response.status_code == 200, response.text
     notes = " ".join(response.json()["notes"])
-    assert "plans/premises_plan.csv opens 1 premises" in notes and str(tmp_path) not in notes
+    assert "'plans/premises_plan.csv' opens 1 premises" in notes and str(tmp_path) not in notes
+    assert "else where" not in notes
 
 
 def test_a_missing_plan_at_a_server_path_with_spaces_is_shown_by_its_last_folder_and_file(monkeypatch, tmp_path):

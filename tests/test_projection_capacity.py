@@ -249,3 +249,39 @@ def test_an_error_in_a_parents_inline_frame_is_located_in_the_parent(tmp_path):
         with pytest.raises(InputError) as err:
             check()
         assert "parent.yaml, line 7" in str(err.value) and "amount_per_usr" in str(err.value), str(err.value)
+
+
+@pytest.mark.parametrize("parent_block, child_block, child_line, message", [
+    ("  frame:\n    indexation: {kind: fixed, growth: 0.02}\n",
+     "  frame:\n    indexation: {kind: fixed}\n", 6, "'growth' is missing"),
+    ("  frame:\n    volume_compensation:\n      - {service: daglig_verksamhet, amount_per_user: 240000}\n",
+     "  frame:\n    volume_compensation:\n      - {amount_per_user: 1}\n", 7, "'service' is missing"),
+    ("  uncertainty:\n    volume_growth: {dist: normal, mean: 0.0, sd: 0.01}\n",
+     "  uncertainty:\n    volume_growth: {dist: normal, mean: 0.0}\n", 6, "volume_growth.sd"),
+])
+def test_a_childs_value_that_replaces_the_parents_whole_is_where_its_error_is(tmp_path, parent_block, child_block,
+                                                                               child_line, message):
+    """Lists, a mapping with 'kind' and a distribution replace the parent's value whole: a key missing in the
+    child's is the child's line, though the parent holds that key."""
+    parent = scenario(tmp_path, "parent", "projection:\n" + parent_block)
+    child = tmp_path / "child.yaml"
+    child.write_text(f"name: child\npurpose: test\nextends: {parent.name}\nprojection:\n" + child_block)
+    with pytest.raises(InputError) as err:
+        check_projection(load(child))
+    assert f"child.yaml, line {child_line}" in str(err.value) and message in str(err.value), str(err.value)
+
+
+def test_a_parents_frame_rule_for_a_service_without_volumes_is_the_parents_line_in_project_too(tmp_path):
+    parent = scenario(tmp_path, "parent", """\
+        projection:
+          frame:
+            volume_compensation:
+              - {service: hemtjanst, amount_per_user: 1000}
+        """)
+    child = tmp_path / "child.yaml"
+    child.write_text(f"name: child\npurpose: test\nextends: {parent.name}\nprojection:\n  frame:\n"
+                     "    reference: test\n")
+    for check in (lambda: check_projection(load(child)), lambda: build_setup(*run_file(child))):
+        with pytest.raises(InputError) as err:
+            check()
+        assert "parent.yaml, line 7" in str(err.value) and "hemtjanst" in str(err.value), str(err.value)

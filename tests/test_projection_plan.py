@@ -54,7 +54,7 @@ def test_the_plans_premises_add_places_and_are_costed_at_their_rent_and_one_off(
     assert [limit.places[y] for y in range(2025, 2031)] == [1000, 1000, 1025, 1025, 1055, 1055]
     assert [(p.premises_id, p.open_year, p.annual_rent, p.one_off) for p in limit.premises] == \
         [("A", 2027, 1e6, 2e5), ("B", 2029, 1.5e6, 0.0)]  # C is not opened
-    assert any("plan.csv opens 2 premises with 55 places (2027 +25, 2029 +30)" in n for n in setup.notes)
+    assert any("plan.csv' opens 2 premises with 55 places (2027 +25, 2029 +30)" in n for n in setup.notes)
     assert not any("manifest.json" in n or "demand column" in n or "count twice" in n for n in setup.notes)
     budget = project(loaded, result)
     rent, adjustment = _yearly(budget, DV, "plan_rent"), _yearly(budget, DV, "adjustment")
@@ -75,7 +75,7 @@ def test_the_plans_premises_add_places_and_are_costed_at_their_rent_and_one_off(
     (DV, "volume", f"{DV}: {{places: 1000, added: {{2027: 25}}, plan: plan.csv}}",
      "places under both 'added' and 'plan'"),
     (DV, "volume", f"{DV}: {{places: 1000, plan: plan.csv}}",
-     "the plan was made on today's premises (plan-premises --places), this scenario has places 1000"),
+     "the plan was made on today's premises (plan-premises --places), this scenario has places 1,000"),
 ])
 def test_notes_on_how_the_plan_was_made_and_places_that_may_count_twice(tmp_path, manifest, demand_column,
                                                                         capacity, note):
@@ -84,10 +84,11 @@ def test_notes_on_how_the_plan_was_made_and_places_that_may_count_twice(tmp_path
 
 
 @pytest.mark.parametrize("manifest, note", [
-    ('{"command": "plan-premises", "options": "x"}', "manifest.json has no options"),
-    ('{"command": "forecast", "options": {}}', "manifest.json is not the manifest of plan-premises"),
-    ("[" * 5000 + "]" * 5000, "manifest.json cannot be read (RecursionError)"),
-    ("{", "manifest.json cannot be read (JSONDecodeError)"),
+    ('{"command": "plan-premises", "options": "x"}', "manifest.json' has no options"),
+    ('{"command": "forecast", "options": {}}', "manifest.json' is not the manifest of plan-premises"),
+    ("[" * 5000 + "]" * 5000, "manifest.json' cannot be read (RecursionError)"),
+    ("{", "manifest.json' cannot be read (JSONDecodeError)"),
+    ('{"command": "plan-premises", "options": {"places": null}}', "manifest.json' names no service"),
 ])
 def test_a_manifest_that_cannot_be_read_is_said_to_be_and_the_service_is_unchecked(tmp_path, manifest, note):
     path = _planned(tmp_path)

@@ -436,12 +436,12 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
     options = options or {}
     made_for = options.get("service") if isinstance(options.get("service"), str) else None
     if made_for is not None and made_for != service:
-        raise InputError.at(resolved.location(key), f"the plan {display} was made for {made_for} (its "
+        raise InputError.at(resolved.location(key), f"the plan '{display}' was made for {made_for} (its "
                             "manifest.json)", f"a premises plan of {service}", f"make one: resmodel plan-premises "
                             f"--service {service} …, or move the plan under capacity.{made_for}")
     if made_for is None:
         notes.append(f"capacity.{service}.plan: " + (unreadable or f"no manifest.json of plan-premises beside "
-                     f"{display}") + f", so it is not checked that the plan was made for {service}")
+                     f"'{display}'") + f", so it is not checked that the plan was made for {service}")
     column = options.get("demand_column")
     if isinstance(column, str) and column != "volume":
         notes.append(f"capacity.{service}.plan: the plan was made for the demand column {column}; the projection "
@@ -452,7 +452,8 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
     planned_on, scenario_on = options.get("places"), None if c.places == "premises" else c.places
     if made_for is not None and planned_on != scenario_on:
         def said(on):
-            return "today's premises" if on is None else f"places {on}"
+            return "today's premises" if on is None else f"places {on:,.10g}" if isinstance(on, int | float) \
+                else f"places {on}"
 
         notes.append(f"capacity.{service}.plan: the plan was made on {said(planned_on)} (plan-premises --places), "
                      f"this scenario has {said(scenario_on)}: its premises may open too early or too late for them")
@@ -470,7 +471,7 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
     if premises:
         years = sorted({pp.open_year for pp in premises})
         opened = ", ".join(f"{y} +{sum(pp.places for pp in premises if pp.open_year == y):,.10g}" for y in years)
-        notes.append(f"capacity.{service}.plan: {display} opens {len(premises)} premises with "
+        notes.append(f"capacity.{service}.plan: '{display}' opens {len(premises)} premises with "
                      f"{sum(pp.places for pp in premises):,.10g} places ({opened}); they are costed at their rent, "
                      f"{sum(pp.annual_rent for pp in premises) / 1e6:,.1f} MSEK a year in base-year prices once all "
                      "are open, from January of each opening year at the rent index, and their one-off costs, "
@@ -479,9 +480,9 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
                      "per-user premises cost (rows plan_users, plan_rent, plan_one_off); staff and other costs "
                      "follow the users, so a premises' fixed staffing from its first day is not in them")
     else:
-        notes.append(f"capacity.{service}.plan: {display} opens no premises in {first}–{last}")
+        notes.append(f"capacity.{service}.plan: '{display}' opens no premises in {first}–{last}")
     if len(late):
-        notes.append(f"capacity.{service}.plan: {', '.join(late['premises_id'])} of {display} open after "
+        notes.append(f"capacity.{service}.plan: {', '.join(late['premises_id'])} of '{display}' open after "
                      f"{last} and are not in this projection")
     return premises
 
@@ -581,7 +582,7 @@ def capacity_notes(setup: ProjectionSetup, result) -> list[str]:
         if limit.premises:
             at = y[(y["service"] == limit.service) & (y["period"] == y["period"].max())].set_index("measure")["value"]
             text += (f"; in {y['period'].max()} {at['plan_users']:,.1f} users a month on average are in the plan's "
-                     f"premises and {at['places'] - at['volume']:,.1f} places stand free")
+                     f"premises and {max(at['places'] - at['volume'], 0.0):,.1f} places stand free")
         notes.append(text)
     return notes
 
@@ -846,6 +847,8 @@ def build_setup(loaded, result) -> ProjectionSetup:
     with _frame_errors_located(resolved):
         frame = load_frame(data, file, prefix="frame", line_of=line_of)
         check_base_year(frame, base_year, file, line_of)
+        check_compensated_services(frame, {*volume_services, *([OWN] if SFB in volume_services else [])}, file,
+                                   line_of)
     inputs = replace(inputs, sources={**inputs.sources, "frame": file})
     case = BudgetCase(inputs, frame)
     base_net = float(base_net_costs(costs).sum())
@@ -990,6 +993,11 @@ def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
         sel = y[(y["service"] == service) & (y["measure"] == measure)]
         return [float(v) for v in sel.set_index(sel["period"].astype(int))["value"].reindex(shown)]
 
+    def one_off_years(service: str) -> str:
+        """The one-offs by year, as the columns show only some years."""
+        sel = y[(y["service"] == service) & (y["measure"] == "plan_one_off") & (y["value"] != 0)]
+        return ", ".join(f"{r.period}: {r.value / 1e6:,.1f}" for r in sel.itertuples()) or "none"
+
     models = dict(zip(setup.volume_models["service"], setup.volume_models["model_used"], strict=True))
     limits = {c.service: c for c in setup.case.inputs.capacity}
     takers = {c.overflow: c.service for c in limits.values() if c.overflow is not None}
@@ -1011,8 +1019,8 @@ def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
                           by_year(service, "plan_users")),
                          (f"Lokalplanens hyra {service} — the plan's premises' rent (in premises cost)",
                           "MSEK per år", [v / 1e6 for v in by_year(service, "plan_rent")]),
-                         (f"Lokalplanens engångskostnader {service} — one-off costs (in adjustment)", "MSEK",
-                          [v / 1e6 for v in by_year(service, "plan_one_off")])]
+                         (f"Lokalplanens engångskostnader {service} — one-off costs (in adjustment; "
+                          f"{one_off_years(service)})", "MSEK", [v / 1e6 for v in by_year(service, "plan_one_off")])]
         elif service in takers:
             rows.append((f"Volym {service} ({model}, and from {takers[service]} above its places)", unit,
                          by_year(service, "volume")))

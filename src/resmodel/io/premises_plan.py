@@ -104,14 +104,16 @@ def plan_options(path: Path) -> tuple[dict | None, str | None]:
     try:
         data = json.loads(manifest.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError, RecursionError) as exc:  # RecursionError: JSON nested beyond Python's limit
-        return None, f"{display} cannot be read ({type(exc).__name__})"
+        return None, f"'{display}' cannot be read ({type(exc).__name__})"
     if not isinstance(data, dict) or data.get("command") != "plan-premises":
-        return None, f"{display} is not the manifest of plan-premises"
+        return None, f"'{display}' is not the manifest of plan-premises"
     options = data.get("options")
     if not isinstance(options, dict):
-        return None, f"{display} has no options"
+        return None, f"'{display}' has no options"
     for key in ("service", "demand_column", "places"):
         check_value_for_pnr(options.get(key), Location(display, path=f"options.{key}"))
+    if not isinstance(options.get("service"), str):
+        return None, f"'{display}' names no service"
     return options, None
 
 

@@ -302,7 +302,8 @@ class ResolvedProjection:
 
 def source_of(chain, set_by: dict[str, ScenarioSource], path: str) -> ScenarioSource:
     """The file that set ``projection.<path>``: of the files holding the deepest part of the path, the
-    last in the chain (mappings merge over ``extends``, so a parent's key may be the one that counts);
+    last in the chain (mappings merge over ``extends``, so a parent's key may be the one that counts) —
+    or a later file whose value on the way replaces the parent's whole (a list, a ``kind``, a ``dist``);
     else the file that set its top-level key."""
     full = f"projection.{path}" if path else "projection"
     best, depth = None, 1  # every file with a projection block holds 'projection'
@@ -310,10 +311,35 @@ def source_of(chain, set_by: dict[str, ScenarioSource], path: str) -> ScenarioSo
         part = full
         while part and part not in src.doc.lines:
             part = part.rsplit(".", 1)[0] if "." in part else ""
-        if part and part.count(".") + 1 >= depth and part != "projection":
-            best, depth = src, part.count(".") + 1
+        held = part.count(".") + 1 if part and part != "projection" else 0
+        if held and (held >= depth or _held_along(src.doc.data, full)[1]):
+            best, depth = src, held
     top = path.split(".", 1)[0].split("[", 1)[0]
     return best or set_by.get(top) or chain[-1]
+
+
+def _replaces_whole(value: Any) -> bool:
+    """A value ``merge`` puts in place of the one before it instead of merging: a list, a choice (``kind``)
+    or a distribution (``dist``)."""
+    return isinstance(value, list) or isinstance(value, dict) and ("kind" in value or "dist" in value)
+
+
+def _held_along(data: Any, path: str) -> tuple[int, bool]:
+    """How many parts of the dotted ``path`` (list items as ``[i]``) ``data`` holds, and whether it holds
+    a value on the way that replaces the one before it whole (then the key's fate is this data's)."""
+    node, held = data, 0
+    for part in (p for p in path.replace("[", ".[").split(".") if p):
+        index = part[1:-1] if part.startswith("[") else None
+        if index is not None and isinstance(node, list) and index.isdigit() and int(index) < len(node):
+            node = node[int(index)]
+        elif index is None and isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return held, False
+        held += 1
+        if _replaces_whole(node):
+            return held, True
+    return held, False
 
 
 def merge(parent: Any, child: Any) -> Any:
@@ -428,22 +454,13 @@ def _frame_layers(resolved: ResolvedProjection) -> list:
 
 def frame_location(resolved: ResolvedProjection, path: str) -> Location:
     """Where ``frame.<key>`` was set: of the frame's layers holding the longest part of the key, the
-    last (as ``source_of`` does for the projection block), at the line of its nearest enclosing key."""
+    last — or a later one whose value on the way replaces the earlier ones whole (a list, a ``kind``) —
+    as ``source_of`` does for the projection block, at the line of its nearest enclosing key."""
     key = path.removeprefix("frame").removeprefix(".")
-    parts = [p for p in key.replace("[", ".[").split(".") if p]
     best, depth = None, -1
     for layer in _frame_layers(resolved):
-        node, held = layer[0], 0
-        for part in parts:
-            index = part[1:-1] if part.startswith("[") else None
-            if index is not None and isinstance(node, list) and index.isdigit() and int(index) < len(node):
-                node = node[int(index)]
-            elif index is None and isinstance(node, dict) and part in node:
-                node = node[part]
-            else:
-                break
-            held += 1
-        if held >= depth:
+        held, whole = _held_along(layer[0], key)
+        if held >= depth or whole:
             best, depth = layer, held
     return Location(file=best[1], line=best[2](key), path=path)
 
