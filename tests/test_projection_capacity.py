@@ -217,71 +217,34 @@ def test_a_truly_missing_key_is_still_reported_beside_a_loosely_similar_unknown_
     assert "required key 'name' is missing" in str(err.value) and "unknown key 'frame'" in str(err.value)
 
 
-def test_an_error_in_a_parents_uncertainty_block_is_located_in_the_parent(tmp_path):
-    """The block merges over `extends`: a bad distribution the parent set is the parent's line, not the
-    child's file (which only added another driver)."""
-    parent = scenario(tmp_path, "parent", """\
-        projection:
-          uncertainty:
-            wage_growth: {dist: normal, mean: 0.0, sdev: 0.01}
-        """)
-    child = tmp_path / "child.yaml"
-    child.write_text(f"name: child\npurpose: test\nextends: {parent.name}\nprojection:\n  uncertainty:\n"
-                     "    price_growth: {dist: normal, mean: 0.0, sd: 0.01}\n")
-    with pytest.raises(InputError) as err:
-        check_projection(load(child))
-    assert "parent.yaml, line 6" in str(err.value) and "'sdev'" in str(err.value), str(err.value)
-
-
-def test_an_error_in_a_parents_inline_frame_is_located_in_the_parent(tmp_path):
-    """An inline frame merges key by key over the parent's: a bad key the parent set is the parent's
-    line, though the child changed the frame last."""
-    parent = scenario(tmp_path, "parent", """\
-        projection:
-          frame:
-            volume_compensation:
-              - {service: daglig_verksamhet, amount_per_usr: 240000}
-        """)
-    child = tmp_path / "child.yaml"
-    child.write_text(f"name: child\npurpose: test\nextends: {parent.name}\nprojection:\n  frame:\n"
-                     "    indexation: {kind: fixed, growth: 0.02}\n")
-    for check in (lambda: check_projection(load(child)), lambda: build_setup(*run_file(child))):
-        with pytest.raises(InputError) as err:
-            check()
-        assert "parent.yaml, line 7" in str(err.value) and "amount_per_usr" in str(err.value), str(err.value)
-
-
-@pytest.mark.parametrize("parent_block, child_block, child_line, message", [
+@pytest.mark.parametrize("parent_block, child_block, where, message, in_project", [
+    # the blocks merge over 'extends': a key only the parent set is the parent's line
+    ("  uncertainty:\n    wage_growth: {dist: normal, mean: 0.0, sdev: 0.01}\n",
+     "  uncertainty:\n    price_growth: {dist: normal, mean: 0.0, sd: 0.01}\n", "parent.yaml, line 6", "'sdev'",
+     False),
+    ("  frame:\n    volume_compensation:\n      - {service: daglig_verksamhet, amount_per_usr: 240000}\n",
+     "  frame:\n    indexation: {kind: fixed, growth: 0.02}\n", "parent.yaml, line 7", "amount_per_usr", True),
+    ("  frame:\n    volume_compensation:\n      - {service: hemtjanst, amount_per_user: 1000}\n",
+     "  frame:\n    reference: test\n", "parent.yaml, line 7", "hemtjanst", True),
+    # a list, a 'kind' choice or a distribution in the child replaces the parent's whole: the child's line
     ("  frame:\n    indexation: {kind: fixed, growth: 0.02}\n",
-     "  frame:\n    indexation: {kind: fixed}\n", 6, "'growth' is missing"),
+     "  frame:\n    indexation: {kind: fixed}\n", "child.yaml, line 6", "'growth' is missing", True),
     ("  frame:\n    volume_compensation:\n      - {service: daglig_verksamhet, amount_per_user: 240000}\n",
-     "  frame:\n    volume_compensation:\n      - {amount_per_user: 1}\n", 7, "'service' is missing"),
+     "  frame:\n    volume_compensation:\n      - {amount_per_user: 1}\n", "child.yaml, line 7",
+     "'service' is missing", True),
     ("  uncertainty:\n    volume_growth: {dist: normal, mean: 0.0, sd: 0.01}\n",
-     "  uncertainty:\n    volume_growth: {dist: normal, mean: 0.0}\n", 6, "volume_growth.sd"),
+     "  uncertainty:\n    volume_growth: {dist: normal, mean: 0.0}\n", "child.yaml, line 6", "volume_growth.sd",
+     False),
 ])
-def test_a_childs_value_that_replaces_the_parents_whole_is_where_its_error_is(tmp_path, parent_block, child_block,
-                                                                               child_line, message):
-    """Lists, a mapping with 'kind' and a distribution replace the parent's value whole: a key missing in the
-    child's is the child's line, though the parent holds that key."""
+def test_an_error_in_a_merged_block_is_located_in_the_file_that_set_its_key(tmp_path, parent_block, child_block,
+                                                                            where, message, in_project):
+    """The uncertainty block and an inline frame merge over 'extends' (reported in the child, without a line,
+    before): each problem is at the file and line that set its key, in validate and (frame) project."""
     parent = scenario(tmp_path, "parent", "projection:\n" + parent_block)
     child = tmp_path / "child.yaml"
     child.write_text(f"name: child\npurpose: test\nextends: {parent.name}\nprojection:\n" + child_block)
-    with pytest.raises(InputError) as err:
-        check_projection(load(child))
-    assert f"child.yaml, line {child_line}" in str(err.value) and message in str(err.value), str(err.value)
-
-
-def test_a_parents_frame_rule_for_a_service_without_volumes_is_the_parents_line_in_project_too(tmp_path):
-    parent = scenario(tmp_path, "parent", """\
-        projection:
-          frame:
-            volume_compensation:
-              - {service: hemtjanst, amount_per_user: 1000}
-        """)
-    child = tmp_path / "child.yaml"
-    child.write_text(f"name: child\npurpose: test\nextends: {parent.name}\nprojection:\n  frame:\n"
-                     "    reference: test\n")
-    for check in (lambda: check_projection(load(child)), lambda: build_setup(*run_file(child))):
+    checks = [lambda: check_projection(load(child))] + ([lambda: build_setup(*run_file(child))] if in_project else [])
+    for check in checks:
         with pytest.raises(InputError) as err:
             check()
-        assert "parent.yaml, line 7" in str(err.value) and "hemtjanst" in str(err.value), str(err.value)
+        assert where in str(err.value) and message in str(err.value), str(err.value)

@@ -403,60 +403,16 @@ def plan_path(resolved: ResolvedProjection, service: str) -> Path:
 def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: CapacitySettings, first: int, last: int,
                    notes: list[str]) -> tuple[PlannedPremises, ...]:
     """The premises a service's plan (``capacity.<service>.plan``) opens within the projected years, with
-    a note on them; located errors for a missing file, a plan of another service or of a service whose
-    units have no premises, and a premises opening before the first projected year."""
-    from resmodel.allocation.places import places_by_service
-    from resmodel.io.premises_plan import plan_options, read_premises_plan
+    notes on them and on how the plan was made; located errors for a premises opening before the first
+    projected year (and, by the helpers, for the file and its manifest)."""
+    from resmodel.io.premises_plan import read_premises_plan
     from resmodel.io.scenario import display_path
-    from resmodel.services import UNIT_SERVICE_OF_USER
 
     if c.plan is None:
         return ()
-    key = f"capacity.{service}.plan"
-    path = plan_path(resolved, service)
-    if path.is_dir():
-        raise InputError.at(resolved.location(key), f"'{c.plan}' is a folder", "the premises_plan.csv that "
-                            "resmodel plan-premises wrote", f"point at the file: {Path(c.plan) / 'premises_plan.csv'}")
-    if not path.is_file():
-        raise InputError.at(resolved.location(key), f"plan file '{c.plan}' not found (looked for "
-                            f"'{display_path(path)}')", "the premises_plan.csv that resmodel plan-premises wrote "
-                            "(docs/planning.md)", "check the path (it is relative to the scenario file that sets "
-                            f"it), or make the plan first: resmodel plan-premises --service {service} …")
-    if path.suffix.lower() not in (".csv", ".xlsx"):
-        raise InputError.at(resolved.location(key), f"'{c.plan}' is not a table ({path.suffix or 'no suffix'})",
-                            "the premises_plan.csv that resmodel plan-premises wrote (or the same table as .xlsx)",
-                            "point 'plan:' at premises_plan.csv")
-    if UNIT_SERVICE_OF_USER.get(service, service) not in set(places_by_service(loaded.data)["service"]):
-        raise InputError.at(resolved.location(key), f"{service}'s units use no premises, so a premises plan "
-                            "cannot be costed against their premises cost", "a plan of a service whose units "
-                            "have premises (daglig_verksamhet, bostad_vuxna, …)",
-                            "give the new places under 'added' instead")
+    path = _plan_file(loaded, resolved, service, c)
     display = display_path(path)
-    options, unreadable = plan_options(path)
-    options = options or {}
-    made_for = options.get("service") if isinstance(options.get("service"), str) else None
-    if made_for is not None and made_for != service:
-        raise InputError.at(resolved.location(key), f"the plan '{display}' was made for {made_for} (its "
-                            "manifest.json)", f"a premises plan of {service}", f"make one: resmodel plan-premises "
-                            f"--service {service} …, or move the plan under capacity.{made_for}")
-    if made_for is None:
-        notes.append(f"capacity.{service}.plan: " + (unreadable or f"no manifest.json of plan-premises beside "
-                     f"'{display}'") + f", so it is not checked that the plan was made for {service}")
-    column = options.get("demand_column")
-    if isinstance(column, str) and column != "volume":
-        notes.append(f"capacity.{service}.plan: the plan was made for the demand column {column}; the projection "
-                     "serves the central forecast, so the plan's headroom shows as free places and their rent")
-    if c.added:
-        notes.append(f"capacity.{service}: places under both 'added' and 'plan' — a premises of the plan that is "
-                     "also under 'added' counts twice")
-    planned_on, scenario_on = options.get("places"), None if c.places == "premises" else c.places
-    if made_for is not None and planned_on != scenario_on:
-        def said(on):
-            return "today's premises" if on is None else f"places {on:,.10g}" if isinstance(on, int | float) \
-                else f"places {on}"
-
-        notes.append(f"capacity.{service}.plan: the plan was made on {said(planned_on)} (plan-premises --places), "
-                     f"this scenario has {said(scenario_on)}: its premises may open too early or too late for them")
+    notes += _plan_origin_notes(resolved, service, c, path, display)
     rows = read_premises_plan(path, display)
     for idx in rows.index[(rows["open_year"] < first).to_numpy()][:1]:
         raise InputError.at(Location(display, row=int(idx), column="open_year"),
@@ -485,6 +441,71 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
         notes.append(f"capacity.{service}.plan: {', '.join(late['premises_id'])} of '{display}' open after "
                      f"{last} and are not in this projection")
     return premises
+
+
+def _plan_file(loaded, resolved: ResolvedProjection, service: str, c: CapacitySettings) -> Path:
+    """The plan's path, checked: a file, a table, of a service whose units have premises (located at the
+    scenario key)."""
+    from resmodel.allocation.places import places_by_service
+    from resmodel.io.scenario import display_path
+    from resmodel.services import UNIT_SERVICE_OF_USER
+
+    key = f"capacity.{service}.plan"
+    path = plan_path(resolved, service)
+    if path.is_dir():
+        raise InputError.at(resolved.location(key), f"'{c.plan}' is a folder", "the premises_plan.csv that "
+                            "resmodel plan-premises wrote", f"point at the file: {Path(c.plan) / 'premises_plan.csv'}")
+    if not path.is_file():
+        raise InputError.at(resolved.location(key), f"plan file '{c.plan}' not found (looked for "
+                            f"'{display_path(path)}')", "the premises_plan.csv that resmodel plan-premises wrote "
+                            "(docs/planning.md)", "check the path (it is relative to the scenario file that sets "
+                            f"it), or make the plan first: resmodel plan-premises --service {service} …")
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise InputError.at(resolved.location(key), f"'{c.plan}' is not a table ({path.suffix or 'no suffix'})",
+                            "the premises_plan.csv that resmodel plan-premises wrote (or the same table as .xlsx)",
+                            "point 'plan:' at premises_plan.csv")
+    if UNIT_SERVICE_OF_USER.get(service, service) not in set(places_by_service(loaded.data)["service"]):
+        raise InputError.at(resolved.location(key), f"{service}'s units use no premises, so a premises plan "
+                            "cannot be costed against their premises cost", "a plan of a service whose units "
+                            "have premises (daglig_verksamhet, bostad_vuxna, …)",
+                            "give the new places under 'added' instead")
+    return path
+
+
+def _plan_origin_notes(resolved: ResolvedProjection, service: str, c: CapacitySettings, path: Path,
+                       display: str) -> list[str]:
+    """How the plan was made, from plan-premises' manifest beside it: a located error for a plan of another
+    service; notes when that cannot be checked, when it was made for another demand column or on other
+    places than the scenario's, and when the service also has places under 'added'."""
+    from resmodel.io.premises_plan import plan_options
+
+    options, unreadable = plan_options(path)
+    options = options or {}
+    made_for = options.get("service") if isinstance(options.get("service"), str) else None
+    if made_for is not None and made_for != service:
+        raise InputError.at(resolved.location(f"capacity.{service}.plan"), f"the plan '{display}' was made for "
+                            f"{made_for} (its manifest.json)", f"a premises plan of {service}", f"make one: resmodel "
+                            f"plan-premises --service {service} …, or move the plan under capacity.{made_for}")
+    notes = []
+    if made_for is None:
+        notes.append(f"capacity.{service}.plan: " + (unreadable or f"no manifest.json of plan-premises beside "
+                     f"'{display}'") + f", so it is not checked that the plan was made for {service}")
+    column = options.get("demand_column")
+    if isinstance(column, str) and column != "volume":
+        notes.append(f"capacity.{service}.plan: the plan was made for the demand column {column}; the projection "
+                     "serves the central forecast, so the plan's headroom shows as free places and their rent")
+    if c.added:
+        notes.append(f"capacity.{service}: places under both 'added' and 'plan' — a premises of the plan that is "
+                     "also under 'added' counts twice")
+    planned_on, scenario_on = options.get("places"), None if c.places == "premises" else c.places
+    if made_for is not None and planned_on != scenario_on:
+        def said(on):
+            return "today's premises" if on is None else f"places {on:,.10g}" if isinstance(on, int | float) \
+                else f"places {on}"
+
+        notes.append(f"capacity.{service}.plan: the plan was made on {said(planned_on)} (plan-premises --places), "
+                     f"this scenario has {said(scenario_on)}: its premises may open too early or too late for them")
+    return notes
 
 
 def _places_by_year(loaded, resolved: ResolvedProjection, service: str, c: CapacitySettings, first: int, last: int,
