@@ -99,20 +99,6 @@ def test_bad_capacity_is_located(tmp_path, body, message, line):
         assert "required key 'places' is missing" not in text and "CapacitySettings" not in text
 
 
-def test_an_error_in_a_parents_capacity_is_located_in_the_parent(tmp_path):
-    parent = scenario(tmp_path, "parent", """\
-        projection:
-          capacity:
-            daglig_verksamhet: {places: {2027: 1000}}
-        """)
-    child = tmp_path / "child.yaml"
-    child.write_text(f"name: child\npurpose: test\nextends: {parent.name}\nprojection:\n  capacity:\n"
-                     "    bostad_vuxna: {places: 500}\n")
-    with pytest.raises(InputError) as err:
-        build_setup(*run_file(child))
-    assert "parent.yaml, line 6," in str(err.value) and "the places start in 2027" in str(err.value)
-
-
 def test_overflow_to_a_service_with_places_is_refused(tmp_path):
     path = scenario(tmp_path, "loop", """\
         projection:
@@ -219,6 +205,8 @@ def test_a_truly_missing_key_is_still_reported_beside_a_loosely_similar_unknown_
 
 @pytest.mark.parametrize("parent_block, child_block, where, message, in_project", [
     # the blocks merge over 'extends': a key only the parent set is the parent's line
+    ("  capacity:\n    daglig_verksamhet: {places: {2027: 1000}}\n",
+     "  capacity:\n    bostad_vuxna: {places: 500}\n", "parent.yaml, line 6,", "the places start in 2027", True),
     ("  uncertainty:\n    wage_growth: {dist: normal, mean: 0.0, sdev: 0.01}\n",
      "  uncertainty:\n    price_growth: {dist: normal, mean: 0.0, sd: 0.01}\n", "parent.yaml, line 6", "'sdev'",
      False),
@@ -238,8 +226,8 @@ def test_a_truly_missing_key_is_still_reported_beside_a_loosely_similar_unknown_
 ])
 def test_an_error_in_a_merged_block_is_located_in_the_file_that_set_its_key(tmp_path, parent_block, child_block,
                                                                             where, message, in_project):
-    """The uncertainty block and an inline frame merge over 'extends' (reported in the child, without a line,
-    before): each problem is at the file and line that set its key, in validate and (frame) project."""
+    """Places, the uncertainty block and an inline frame merge over 'extends': each problem is at the file
+    and line that set its key, in validate and (places, frame) project."""
     parent = scenario(tmp_path, "parent", "projection:\n" + parent_block)
     child = tmp_path / "child.yaml"
     child.write_text(f"name: child\npurpose: test\nextends: {parent.name}\nprojection:\n" + child_block)

@@ -347,8 +347,7 @@ def merge(parent: Any, child: Any) -> Any:
     ``key: null`` removes a key a parent set (back to its default). A mapping with a ``kind`` key (a choice such as the frame's indexation) is replaced whole, and so is one
     on either side with a ``dist`` key (a distribution: a child's per-service mapping of
     distributions replaces a parent's single one, and the reverse, instead of mixing the two)."""
-    if isinstance(parent, dict) and isinstance(child, dict) and "kind" not in child and not (
-            "dist" in child or "dist" in parent):
+    if isinstance(parent, dict) and isinstance(child, dict) and not _replaces_whole(child) and "dist" not in parent:
         out = dict(parent)
         for key, value in child.items():
             if value is None and key in parent:  # 'key: null' removes what a file it extends set
