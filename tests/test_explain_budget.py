@@ -61,3 +61,29 @@ def test_a_service_with_places_shows_its_demand_places_and_users_above_them(monk
 def test_an_area_without_places_shows_no_places_block(setup_and_budget, demo_loaded):
     setup, budget = setup_and_budget
     assert explain_budget(budget, setup.case.inputs.unit_costs, demo_loaded.tree, 2030, "lss_boende").places is None
+
+
+@pytest.mark.parametrize(("year", "rate", "where"), [
+    (2025, "0.05", "rent.yaml, line 5, at 'projection.rent_growth')"),
+    (2027, "0.01", "rent.yaml, line 7, at 'projection.extensions.rent_growth' (declared extension))"),
+])
+def test_indices_in_force_name_the_rent_growth_and_where_it_is_set(tmp_path, monkeypatch, capsys, year, rate, where):
+    from resmodel.cli import main
+
+    scenario = tmp_path / "rent.yaml"
+    scenario.write_text(f"extends: {BASE}\nname: rent\npurpose: rent growth\nprojection:\n  rent_growth: {{2025: 0.05}}\n"
+                        "  extensions:\n    rent_growth: 0.01\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["resmodel", "explain", str(scenario), "--year", str(year), "--area", "total"])
+    main()
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if "projection.rent_growth =" in ln)
+    assert line.startswith(f"  projection.rent_growth = {rate} share per year in {year} (premises costs, a plan's rents; ")
+    assert line.endswith(where)
+
+
+def test_indices_in_force_say_rent_follows_the_price_index_when_not_set(monkeypatch, capsys):
+    from resmodel.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["resmodel", "explain", str(BASE), "--year", "2030", "--area", "total"])
+    main()
+    assert ("projection.rent_growth = 0.02 share per year in 2030 (premises costs, a plan's rents; not set: the price "
+            "index, indices.price_growth)") in capsys.readouterr().out

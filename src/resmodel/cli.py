@@ -129,7 +129,7 @@ def explain(scenario: ScenarioArg,
 
 def _explain_budget(loaded, result, year: int, area: str) -> None:
     from resmodel.explain import explain_budget
-    from resmodel.projection_run import build_setup, run_setup
+    from resmodel.projection_run import build_setup, rent_growth_in, run_setup
 
     setup = build_setup(loaded, result)
     e = explain_budget(run_setup(setup), setup.case.inputs.unit_costs, loaded.tree, year, area)
@@ -152,6 +152,7 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     typer.echo("\nIndices in force (path = value, valid from, source):")
     for r in e.indices:
         typer.echo(f"  {r.describe()}")
+    typer.echo(f"  {rent_growth_in(setup, year)}")
     for note in e.notes:
         typer.echo(f"note: {note}")
 

@@ -953,6 +953,24 @@ def run_setup(setup: ProjectionSetup) -> BudgetResult:
     return replace(out, notes=tuple(dict.fromkeys([*out.notes, *setup.notes, *capacity_notes(setup, out)])))
 
 
+def rent_growth_in(setup: ProjectionSetup, year: int) -> str:
+    """The rent growth premises costs follow in a projected year, and where it is set (explain's indices):
+    projection.rent_growth, a declared extension of it, or the price index when it is not set."""
+    from resmodel.budget.projection import prepare
+
+    prepared = prepare(setup.case.inputs)
+    rate = float(prepared.rent_growth[year - setup.case.inputs.base_year - 1])
+    resolved = setup.settings
+    if resolved.settings.rent_growth is None:
+        where = "not set: the price index, indices.price_growth"
+    else:
+        given = resolved.settings.rent_growth
+        extended = isinstance(given, dict) and year not in given
+        where = str(resolved.location("extensions.rent_growth" if extended else "rent_growth"))
+        where += " (declared extension)" if extended else ""
+    return f"projection.rent_growth = {rate:.10g} share per year in {year} (premises costs, a plan's rents; {where})"
+
+
 def project(loaded, result) -> BudgetResult:
     """Projection, frame and deviation of a loaded scenario (see module docstring)."""
     return run_setup(build_setup(loaded, result))
