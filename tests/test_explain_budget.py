@@ -86,4 +86,4 @@ def test_indices_in_force_say_rent_follows_the_price_index_when_not_set(monkeypa
     monkeypatch.setattr(sys, "argv", ["resmodel", "explain", str(BASE), "--year", "2030", "--area", "total"])
     main()
     assert ("projection.rent_growth = 0.02 share per year in 2030 (premises costs, a plan's rents; not set: the price "
-            "index, indices.price_growth)") in capsys.readouterr().out
+            "index, indices.price_growth, carried forward)") in capsys.readouterr().out  # its data end in 2025

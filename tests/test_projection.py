@@ -163,6 +163,16 @@ def test_deterministic(demo_loaded, demo_result, base_budget):
     assert again.yearly.to_csv() == base_budget.yearly.to_csv()
 
 
+def test_a_declared_rent_extension_applies_when_rent_follows_the_price_index(tmp_path):
+    """Without projection.rent_growth the rent follows the price index's data, and beyond it the declared
+    extensions.rent_growth (it used to be dropped without a word)."""
+    path = scenario(tmp_path, "rent", "projection:\n  extensions: {rent_growth: 0.05}\n")
+    inputs = build_setup(*run_file(path)).case.inputs
+    base = build_setup(*run_file(tmp_path / "base.yaml")).case.inputs
+    assert inputs.rent_growth == base.price_growth and inputs.extensions["rent_growth"] == 0.05
+    assert base.extensions["rent_growth"] == base.extensions["price_growth"]
+
+
 def test_volume_change_and_fixed_volumes(tmp_path):
     path = scenario(tmp_path, "shift", """\
         projection:

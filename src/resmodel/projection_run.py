@@ -831,8 +831,9 @@ def build_setup(loaded, result) -> ProjectionSetup:
         growth[name] = series
         if extension is not None:
             ext[name] = extension
-    if s.rent_growth is None:
-        growth["rent_growth"], rent_ext = growth["price_growth"], ext.get("price_growth")
+    if s.rent_growth is None:  # the price index's data, then a declared rent extension, else the price index's
+        growth["rent_growth"] = growth["price_growth"]
+        rent_ext = s.extensions.get("rent_growth", ext.get("price_growth"))
     else:
         growth["rent_growth"], rent_ext = s.rent_growth, s.extensions.get("rent_growth")
     if rent_ext is not None:
@@ -960,14 +961,13 @@ def rent_growth_in(setup: ProjectionSetup, year: int) -> str:
 
     prepared = prepare(setup.case.inputs)
     rate = float(prepared.rent_growth[year - setup.case.inputs.base_year - 1])
-    resolved = setup.settings
-    if resolved.settings.rent_growth is None:
-        where = "not set: the price index, indices.price_growth"
+    resolved, given = setup.settings, setup.case.inputs.rent_growth
+    if isinstance(given, Mapping) and year not in given and "rent_growth" in resolved.settings.extensions:
+        where = f"{resolved.location('extensions.rent_growth')} (declared extension)"
+    elif resolved.settings.rent_growth is not None:
+        where = str(resolved.location("rent_growth"))
     else:
-        given = resolved.settings.rent_growth
-        extended = isinstance(given, dict) and year not in given
-        where = str(resolved.location("extensions.rent_growth" if extended else "rent_growth"))
-        where += " (declared extension)" if extended else ""
+        where = "not set: the price index, indices.price_growth" + ("" if year in given else ", carried forward")
     return f"projection.rent_growth = {rate:.10g} share per year in {year} (premises costs, a plan's rents; {where})"
 
 
