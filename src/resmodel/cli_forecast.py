@@ -23,7 +23,7 @@ PathOpt = Annotated[Path, typer.Option(help="output folder (new, empty, or an ea
                                             "which is replaced)")]
 # the files each command writes: an existing --out folder may hold only these (io.writers.check_output_folder)
 BACKTEST_OUTPUTS = ("backtest_metrics.csv", "backtest_cv.csv", "backtest.png", "manifest.json")
-FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast.png", "forecast.csv", "manifest.json")
+FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast_yearly.csv", "volume_forecast.png", "forecast.csv", "manifest.json")
 NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_backtest.csv", "nowcast_backtest_detail.csv", "nowcast.png",
                    "manifest.json")
 QUEUE_OUTPUTS = ("queue_monthly.csv", "queue_quarterly.csv", "queue_waits.csv", "manifest.json")
@@ -322,7 +322,7 @@ def forecast(
     """Forecast volumes with prediction intervals per service and level (or per series)."""
     from resmodel.forecast.forecaster import Forecaster, make_model
     from resmodel.forecast.frame import format_ds
-    from resmodel.forecast.interface import age_shares_from_users, forecast_volumes, user_ages_by_level
+    from resmodel.forecast.interface import age_shares_from_users, forecast_volumes, user_ages_by_level, yearly_volumes
     from resmodel.forecast.stockflow import DEFAULT_EXIT_AGE
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import (
@@ -367,17 +367,21 @@ def forecast(
                 exit_age=DEFAULT_EXIT_AGE if exit_age is None else exit_age, source=str(series),
                 spec_where="--model {service}")
         table = result.table.assign(month=result.table["month"].dt.strftime("%Y-%m"))
-        yearly = (result.table.assign(year=result.table["month"].dt.year)
-                  .groupby(["service", "year"], as_index=False)[["volume", "volume_lo_80", "volume_hi_80"]].sum())
-        yearly[["volume", "volume_lo_80", "volume_hi_80"]] /= 12
-        used = result.table.groupby("service")["model_used"].first()
-        yearly["model_used"] = yearly["service"].map(used)
-        typer.echo("Average volume per month by year (80 % interval; levels summed):")
-        _table(yearly[yearly["year"] <= yearly["year"].min() + 4])
-        typer.echo(f"(the first five years; every month and level is in volume_forecast.csv. How far to trust the "
-                   f"intervals: resmodel backtest --series {series} — docs/forecast-accuracy.md)")
+        yearly = yearly_volumes(result.table)
+        totals = yearly[yearly["level"] == "total"].drop(columns=["level", "volume_lo_95", "volume_hi_95"])
+        typer.echo("Average volume per month by year (i snitt per månad, day-weighted as the projection; 80 % "
+                   "interval; levels summed; months: forecast months in the year):")
+        _table(totals[totals["year"] <= totals["year"].min() + 4])
+        partial = totals.loc[totals["months"] < 12, ["year", "months"]].drop_duplicates()
+        typer.echo("(the first five years; every year by level is in volume_forecast_yearly.csv, every month in "
+                   "volume_forecast.csv" + "".join(f"; {y} has {m} forecast months, averaged over those only"
+                                                   for y, m in partial.itertuples(index=False))
+                   + f". How far to trust the intervals: resmodel backtest --series {series} — "
+                   "docs/forecast-accuracy.md)")
         fig = _forecast_figure(history, result.table)
-        files = write_atomically(out, {"volume_forecast.csv": csv_writer(table), "volume_forecast.png": _png_writer(fig),
+        files = write_atomically(out, {"volume_forecast.csv": csv_writer(table),
+                                       "volume_forecast_yearly.csv": csv_writer(yearly),
+                                       "volume_forecast.png": _png_writer(fig),
                                        "manifest.json": manifest_writer(ctx.info_name, ctx.params)}, FORECAST_OUTPUTS)
         _warn(result.warnings)
     else:

@@ -285,3 +285,17 @@ def test_backtest_says_which_models_fall_back_at_early_origins_and_the_windows_t
             "model is fitted") in res.stderr
     res = cli(["backtest", "--series", path, "--models", "naive,ets,arima", "--windows", "2", "--out", tmp_path / "c"])
     assert res.exit_code == 0 and "fall back" not in res.stderr and "short_series" not in res.stderr
+
+
+def test_forecast_yearly_table_averages_a_part_year_over_its_months(cli, tmp_path):
+    """18 months from a December: 2026 has six forecast months; its average is theirs, not their sum / 12."""
+    res = cli(["forecast", "--series", HIST, "--h", "18", "--model", "drift", "--out", tmp_path])
+    assert res.exit_code == 0, res.stderr
+    assert "2026 has 6 forecast months, averaged over those only" in res.stdout
+    monthly = pd.read_csv(tmp_path / "volume_forecast.csv")
+    yearly = pd.read_csv(tmp_path / "volume_forecast_yearly.csv", dtype={"level": str})
+    sfb = yearly[(yearly["service"] == "personlig_assistans_sfb") & (yearly["year"] == 2026)].iloc[0]
+    months = monthly[(monthly["service"] == "personlig_assistans_sfb") & monthly["month"].str.startswith("2026")]
+    days = pd.to_datetime(months["month"]).dt.days_in_month
+    assert sfb["months"] == 6 and sfb["level"] == "total"
+    assert sfb["volume"] == pytest.approx((months["volume"] * days).sum() / days.sum())

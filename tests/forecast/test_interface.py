@@ -153,3 +153,25 @@ def test_no_mix_warning_and_no_crash_when_a_service_had_no_users_three_years_ago
                    for level in (1, 2, 3)], ignore_index=True)
     res = forecast_volumes(h, {"daglig_verksamhet": "drift"}, 24)
     assert not [w for w in res.warnings if w.check == "level_mix_shift"] and len(res.table) == 3 * 24
+
+
+def test_yearly_volumes_average_the_forecast_months_of_each_year_by_their_days():
+    """A year the forecast covers only in part is the average of its forecast months (it was their sum / 12),
+    day-weighted as the projection weighs months; the service total sums the levels month by month."""
+    from resmodel.forecast.interface import YEARLY_COLUMNS, yearly_volumes
+
+    months = pd.to_datetime(["2024-11", "2024-12", "2025-01", "2025-02"])
+    level_1 = pd.DataFrame({"service": "dv", "level": 1, "month": months, "volume": [10.0, 20.0, 30.0, 40.0]})
+    level_2 = level_1.assign(level=2, volume=[1.0, 2.0, 3.0, 4.0])
+    table = pd.concat([level_1, level_2], ignore_index=True)
+    for bound, factor in (("lo_80", 0.9), ("hi_80", 1.1), ("lo_95", 0.8), ("hi_95", 1.2)):
+        table[f"volume_{bound}"] = table["volume"] * factor
+    table["model_used"] = "drift"
+    yearly = yearly_volumes(table)
+    assert list(yearly.columns) == list(YEARLY_COLUMNS)
+    out = yearly.set_index(["level", "year"])
+    assert out.loc[("1", 2024), "months"] == 2 and out.loc[("total", 2025), "months"] == 2
+    assert out.loc[("1", 2024), "volume"] == pytest.approx((10 * 30 + 20 * 31) / 61)
+    assert out.loc[("total", 2025), "volume"] == pytest.approx((33 * 31 + 44 * 28) / 59)
+    assert out.loc[("total", 2025), "volume_hi_95"] == pytest.approx(1.2 * (33 * 31 + 44 * 28) / 59)
+    assert list(out.reset_index()["level"]) == ["1", "1", "2", "2", "total", "total"]

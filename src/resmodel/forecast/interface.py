@@ -55,6 +55,33 @@ class VolumeForecast:
     warnings: list[Warning_] = field(default_factory=list)
 
 
+YEARLY_COLUMNS = ("service", "level", "year", "months", "volume", "volume_lo_80", "volume_hi_80", "volume_lo_95",
+                  "volume_hi_95", "model_used")
+
+
+def yearly_volumes(table: pd.DataFrame) -> pd.DataFrame:
+    """Average volume per month by year (*i snitt per månad*) of a forecast table, per service and level and
+    for the service (``level`` "total"): over the forecast months in the year (``months``: fewer than 12 in
+    a year the forecast starts or ends in), weighted by their days as the projection weighs them. The
+    bounds are the averages of the monthly bounds (the level split keeps them additive)."""
+    value_columns = [c for c in OUTPUT_COLUMNS if c.startswith("volume")]
+    months = pd.to_datetime(table["month"])
+    days = months.dt.days_in_month.astype(float)
+    rows = table.assign(level=table["level"].astype("Int64").astype("string").fillna("total"),
+                        year=months.dt.year, days=days)
+    whole = rows.groupby(["service", "month", "year"], as_index=False).agg(
+        {**dict.fromkeys(value_columns, "sum"), "days": "first", "model_used": "first"}).assign(level="total")
+    both = pd.concat([rows[rows["level"] != "total"], whole], ignore_index=True)
+    both[value_columns] = both[value_columns].mul(both["days"], axis=0)
+    out = both.groupby(["service", "level", "year"], as_index=False, sort=False).agg(
+        {**dict.fromkeys(value_columns, "sum"), "days": "sum", "month": "nunique", "model_used": "first"})
+    out[value_columns] = out[value_columns].div(out["days"], axis=0)
+    out = out.rename(columns={"month": "months"})
+    out["level"] = pd.Categorical(out["level"], sorted(set(out["level"]) - {"total"}, key=int) + ["total"])
+    return out.sort_values(["service", "level", "year"], ignore_index=True)[list(YEARLY_COLUMNS)].astype(
+        {"level": str})
+
+
 def parse_band(band: str) -> tuple[int, int]:
     """Age band label 'lo-hi' or 'lo+' → inclusive (lo, hi)."""
     m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)|\+)\s*", str(band))
