@@ -1065,6 +1065,6 @@ def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
                          by_year(service, "volume")))
         else:
             rows.append((f"Volym {service} ({model})", unit, by_year(service, "volume")))
-    return pd.DataFrame([{"antagande": label, "enhet": unit, **{str(yr): v for yr, v in zip(shown, values,
-                                                                                             strict=True)}}
+    return pd.DataFrame([{"antagande": label, "enhet": unit,  # 12 digits: 100 × 0.074 shows as 7.4, not 7.399…
+                          **{str(yr): float(f"{v:.12g}") for yr, v in zip(shown, values, strict=True)}}
                          for label, unit, values in rows])
