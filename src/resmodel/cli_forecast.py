@@ -18,13 +18,14 @@ import typer
 from resmodel.errors import InputError, Location, Warning_
 from resmodel.io.pnr import check_option_for_pnr
 from resmodel.io.writers import check_output_folder
+from resmodel.services import USER_SERVICES
 
 PathOpt = Annotated[Path, typer.Option(help="output folder (new, empty, or an earlier output of the same command, "
                                             "which is replaced)")]
 # the files each command writes: an existing --out folder may hold only these (io.writers.check_output_folder)
 BACKTEST_OUTPUTS = ("backtest_metrics.csv", "backtest_cv.csv", "backtest.png", "manifest.json")
 FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast_yearly.csv", "volume_forecast.png", "forecast.csv", "manifest.json")
-NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_backtest.csv", "nowcast_backtest_detail.csv", "nowcast.png",
+NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_sums.csv", "nowcast_backtest.csv", "nowcast_backtest_detail.csv", "nowcast.png",
                    "manifest.json")
 QUEUE_OUTPUTS = ("queue_monthly.csv", "queue_quarterly.csv", "queue_waits.csv", "manifest.json")
 
@@ -322,7 +323,12 @@ def forecast(
     """Forecast volumes with prediction intervals per service and level (or per series)."""
     from resmodel.forecast.forecaster import Forecaster, make_model
     from resmodel.forecast.frame import format_ds
-    from resmodel.forecast.interface import age_shares_from_users, forecast_volumes, user_ages_by_level, yearly_volumes
+    from resmodel.forecast.interface import (
+        age_shares_from_users,
+        forecast_volumes,
+        user_ages_by_level,
+        yearly_volumes,
+    )
     from resmodel.forecast.stockflow import DEFAULT_EXIT_AGE
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import (
@@ -431,7 +437,9 @@ def _forecast_figure(history: pd.DataFrame, table: pd.DataFrame):
         ax.fill_between(fs["month"], fs["volume_lo_80"], fs["volume_hi_80"], color="tab:blue", alpha=0.3, lw=0,
                         label="80 % interval")
         ax.plot(fs["month"], fs["volume"], color="tab:blue", lw=1, label="forecast")
-        ax.set_title(f"{service} (model: {used})", fontsize=9, loc="left")
+        label = f"{USER_SERVICES[service]} ({service}; " if service in USER_SERVICES else f"{service} ("
+        ax.set_title(f"{label}model: {used})", fontsize=9, loc="left")
+        ax.set_ylabel("volym per månad\n(volume a month)", fontsize=8)
     axes[0, 0].legend(fontsize=7, loc="upper left", frameon=False)
     fig.tight_layout()
     return fig
@@ -447,7 +455,7 @@ def nowcast(
     out: PathOpt = Path("results/nowcast"),
 ) -> None:
     """Complete recent months of a late-reporting invoice triangle (chain ladder) and backtest it."""
-    from resmodel.forecast.nowcast import NowcastParams, backtest_nowcast, build_triangle
+    from resmodel.forecast.nowcast import NowcastParams, backtest_nowcast, build_triangle, nowcast_total
     from resmodel.forecast.nowcast import nowcast as run_nowcast
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_triangle, write_atomically
@@ -484,20 +492,48 @@ def nowcast(
         _warn([Warning_("origins_limited", Location(str(triangle), path="--origins"),
                         f"{origins} backtest origins asked for, the data allow {used}; used {used}")])
     shown = result.tail(recent).assign(service_month=lambda d: d["service_month"].dt.strftime("%Y-%m"))
-    typer.echo(f"Nowcast of '{value}' as known at {result['service_month'].max():%Y-%m}:")
-    _table(shown[["service_month", "reported", "completeness", "method", "nowcast", "lo-80", "hi-80", "lo-95", "hi-95"]])
+    typer.echo(f"Nowcast of '{value}' as known at {result['service_month'].max():%Y-%m} (still_to_come: the "
+               "invoices yet to arrive, *tillkommande*, = nowcast − reported):")
+    _table(shown[["service_month", "reported", "completeness", "method", "nowcast", "still_to_come", "lo-80", "hi-80",
+                  "lo-95", "hi-95"]])
+    tri = build_triangle(invoices, value, when)
+    open_months = int((result["completeness"] < 1 - 1e-12).sum())  # completeness grows with the lag: the last rows
+    shown_months = min(recent, len(result))
+    sums = []
+    for key, months, what in (("shown", shown_months, "the months shown" + (
+            ", every service month not yet complete among them: the amount to accrue"
+            if open_months <= shown_months else "")),
+            ("open", open_months, "every service month not yet complete: the amount to accrue")):
+        total, span = nowcast_total(tri, max(months, 1), params), result["service_month"].iloc[-max(months, 1):]
+        if key == "shown" or open_months > shown_months:
+            _echo_nowcast_total(total, span, value, what)
+        sums.append({"sum_of": key, "first_month": f"{span.iloc[0]:%Y-%m}", "last_month": f"{span.iloc[-1]:%Y-%m}",
+                     "months": max(months, 1), **total})
     typer.echo("\nBacktest (mean absolute % error against the settled amount):")
     _table(summary)
     _echo_nowcast_coverage(detail)
-    fig = _nowcast_figure(result)
+    fig = _nowcast_figure(result, value)
     out_table = result.assign(service_month=result["service_month"].dt.strftime("%Y-%m"))
     det = detail.assign(service_month=detail["service_month"].dt.strftime("%Y-%m"),
                         origin=detail["origin"].dt.strftime("%Y-%m"))
-    files = write_atomically(out, {"nowcast.csv": csv_writer(out_table), "nowcast_backtest.csv": csv_writer(summary),
+    files = write_atomically(out, {"nowcast.csv": csv_writer(out_table), "nowcast_sums.csv": csv_writer(pd.DataFrame(sums)),
+                                   "nowcast_backtest.csv": csv_writer(summary),
                                    "nowcast_backtest_detail.csv": csv_writer(det), "nowcast.png": _png_writer(fig),
                                    "manifest.json": manifest_writer(ctx.info_name, ctx.params)},
                              NOWCAST_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+def _echo_nowcast_total(total: dict[str, float], months: pd.Series, value: str, what: str) -> None:
+    """Service months together: reported, nowcast and the part still to come (*tillkommande*, to accrue:
+    *periodisera*) with its intervals; the months' errors are correlated, so these are not summed intervals."""
+    unit = " SEK" if value == "amount_sek" else f" {value}"
+    span = f"{months.iloc[0]:%Y-%m}–{months.iloc[-1]:%Y-%m}, {len(months)} months"
+    low = {lv: total[f"lo-{lv}"] - total["reported"] for lv in (80, 95)}
+    high = {lv: total[f"hi-{lv}"] - total["reported"] for lv in (80, 95)}
+    typer.echo(f"Sum of {what} ({span}): reported {total['reported']:,.0f}{unit}, nowcast {total['nowcast']:,.0f}; "
+               f"still to come {total['still_to_come']:,.0f}{unit}, 80 % interval {low[80]:,.0f}–{high[80]:,.0f}, "
+               f"95 % {low[95]:,.0f}–{high[95]:,.0f}")
 
 
 def _echo_nowcast_coverage(detail: pd.DataFrame) -> None:
@@ -513,7 +549,7 @@ def _echo_nowcast_coverage(detail: pd.DataFrame) -> None:
                f"(nominal 80 %; {lo:.0f}–{hi:.0f} % counts as calibrated): {judged} (docs/forecast-accuracy.md §5)")
 
 
-def _nowcast_figure(result: pd.DataFrame):
+def _nowcast_figure(result: pd.DataFrame, value: str):
     fig, axes = _figure(1, height=3.6)
     ax = axes[0, 0]
     r = result.tail(24)
@@ -521,7 +557,10 @@ def _nowcast_figure(result: pd.DataFrame):
     ax.fill_between(r["service_month"], r["lo-80"], r["hi-80"], color="tab:blue", alpha=0.3, lw=0, label="80 %")
     ax.plot(r["service_month"], r["nowcast"], color="tab:blue", label="nowcast")
     ax.plot(r["service_month"], r["reported"], color="black", ls="--", label="reported so far")
-    ax.set_title("Invoices per service month: reported so far and completed (nowcast)", fontsize=9, loc="left")
+    ax.set_title("Fakturor per tjänstemånad — invoices per service month: reported so far and completed (nowcast)",
+                 fontsize=9, loc="left")
+    ax.set_ylabel("SEK" if value == "amount_sek" else value, fontsize=8)
+    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}".replace(",", "\u202f"))
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

@@ -187,6 +187,15 @@ def test_nowcast_and_queue_commands(cli, tmp_path):
     det = pd.read_csv(tmp_path / "nc" / "nowcast_backtest_detail.csv")
     held = det["truth"].between(det["lo-80"], det["hi-80"]).mean() * 100
     assert f"80 % intervals held the settled amount in {held:.1f} % of the {len(det)} backtest nowcasts" in res.stdout
+    sums = pd.read_csv(tmp_path / "nc" / "nowcast_sums.csv").set_index("sum_of")
+    months = pd.read_csv(tmp_path / "nc" / "nowcast.csv")
+    assert sums.at["shown", "still_to_come"] == pytest.approx(months["still_to_come"].tail(6).sum())
+    open_months = int((months["completeness"] < 1 - 1e-12).sum())
+    assert sums.at["open", "months"] == open_months == 6  # the reporting pattern runs six months
+    assert sums.at["open", "still_to_come"] == pytest.approx(sums.at["shown", "still_to_come"])
+    assert (f"Sum of the months shown, every service month not yet complete among them: the amount to accrue "
+            f"({sums.at['shown', 'first_month']}–{sums.at['shown', 'last_month']}, 6 months): reported "
+            f"{sums.at['shown', 'reported']:,.0f} SEK") in res.stdout
     res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "1010",
                "--out", tmp_path / "q"])
     assert res.exit_code == 0, res.stderr

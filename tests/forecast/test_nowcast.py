@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from resmodel.errors import InputError
-from resmodel.forecast.nowcast import backtest_nowcast, build_triangle, development, nowcast
+from resmodel.forecast.nowcast import backtest_nowcast, build_triangle, development, nowcast, nowcast_total
 
 PATTERN = np.array([0.0, 0.50, 0.25, 0.10, 0.08, 0.05, 0.02])  # share reported at lags 0–6 months
 
@@ -75,3 +75,71 @@ def test_too_short_history_for_a_backtest_is_an_error():
     inv, _ = synthetic(14)
     with pytest.raises(InputError, match="too short for a backtest"):
         backtest_nowcast(inv, "amount_sek")
+
+
+def _mack_total_mse(tri, months: int) -> float:
+    """Reference: Mack's (1993) total-reserve mean squared error over the last ``months`` rows, term by term
+    from the development — each row's own error plus, for each pair, 2 · U_i · U_k · Σ over the lags both
+    still have to develop of σ²_j / f_j² / Σ C_j; and for a pair completed by Bornhuetter–Ferguson, the shared
+    prior's variance (of the last six chain-ladder ultimates) times both unreported shares."""
+    dev, table = development(tri), nowcast(tri)
+    prior_var = table.loc[table["method"] != "bornhuetter_ferguson", "nowcast"].tail(6).var(ddof=1)
+    table = table.tail(months)
+    u, lags, se = table["nowcast"].to_numpy(), table["lag"].to_numpy(), table["se"].to_numpy()
+    bf, share = (table["method"] == "bornhuetter_ferguson").to_numpy(), table["completeness"].to_numpy()
+    total = float((se ** 2).sum())
+    for a in range(months):
+        for b in range(a + 1, months):
+            shared = range(max(lags[a], lags[b]), len(dev.factors))
+            total += 2 * u[a] * u[b] * sum(dev.sigma2[j] / dev.factors[j] ** 2 / dev.denominators[j] for j in shared)
+            total += 2 * (1 - share[a]) * (1 - share[b]) * prior_var if bf[a] and bf[b] else 0.0
+    return total
+
+
+def test_the_sum_of_recent_months_carries_the_covariance_of_the_shared_development_factors():
+    inv, _ = synthetic(48, seed=3)
+    tri = build_triangle(inv, "amount_sek")
+    rows = nowcast(tri).tail(6)
+    assert rows["method"].tolist() == ["chain_ladder"] * 4 + ["bornhuetter_ferguson"] * 2  # a pair shares the prior
+    total = nowcast_total(tri, 6)
+    assert total["reported"] == pytest.approx(rows["reported"].sum())
+    assert total["nowcast"] == pytest.approx(rows["nowcast"].sum())
+    assert total["still_to_come"] == pytest.approx(rows["still_to_come"].sum())
+    assert total["se"] ** 2 == pytest.approx(_mack_total_mse(tri, 6), rel=1e-12)
+    assert np.sqrt((rows["se"] ** 2).sum()) < total["se"] < rows["se"].sum()  # positively, not fully, correlated
+    assert total["lo-80"] < total["nowcast"] < total["hi-80"] and total["lo-95"] < total["lo-80"]
+
+
+def _noisy_invoices(n_months: int, seed: int) -> tuple[pd.DataFrame, pd.DatetimeIndex]:
+    """Every invoice of ``n_months`` service months, fully reported: a month's amount varies by 3 %, each
+    invoice around its share of it by 5 %."""
+    rng = np.random.default_rng(seed)
+    months = pd.date_range("2020-01-01", periods=n_months, freq="MS")
+    rows = []
+    for i, month in enumerate(months):
+        amount = 1000 * 1.005 ** i * (1 + rng.normal(0, 0.03))
+        rows += [(month, month + pd.DateOffset(months=lag), amount * share * (1 + rng.normal(0, 0.05)))
+                 for lag, share in enumerate(PATTERN) if share > 0]
+    return pd.DataFrame(rows, columns=["service_month", "reporting_month", "amount_sek"]), months
+
+
+def test_the_sums_80_and_95_percent_intervals_cover_about_as_stated():
+    """Stated calibration, on 200 triangles of a known reporting pattern with noise (5 % per invoice, 3 % per
+    month): the sum of the last six months' realised amounts lies in the 80 % interval 70–90 % of the time
+    (measured 75.5 %; 71.5 % without the covariance terms) and in the 95 % interval 85–99 % (91.5 %)."""
+    cover = {80: 0, 95: 0}
+    for seed in range(200):
+        inv, months = _noisy_invoices(55, seed)
+        tri = build_triangle(inv, "amount_sek", months[47])
+        truth = inv.loc[inv["service_month"].isin(tri.months[-6:]), "amount_sek"].sum()
+        total = nowcast_total(tri, 6)
+        for level in cover:
+            cover[level] += total[f"lo-{level}"] <= truth <= total[f"hi-{level}"]
+    assert 0.70 <= cover[80] / 200 <= 0.90 and 0.85 <= cover[95] / 200 <= 0.99
+
+
+def test_the_backtest_reports_the_coverage_of_the_sum():
+    inv, _ = synthetic(72, seed=1)
+    _, summary = backtest_nowcast(inv, "amount_sek", origins=12, recent_months=6)
+    total = summary[summary["lag"] == "sum of recent months"].iloc[0]
+    assert 0 <= total["coverage_80"] <= total["coverage_95"] <= 100

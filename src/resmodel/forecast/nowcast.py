@@ -105,11 +105,23 @@ class NowcastParams:
     levels: tuple[int, ...] = (80, 95)
 
 
-def nowcast(tri: Triangle, params: NowcastParams | None = None) -> pd.DataFrame:
-    """Completed (ultimate) amount per service month with intervals, the reported amount and the
-    expected completeness. Columns: service_month, lag, reported, completeness, method, nowcast,
-    se, lo-<level>, hi-<level>."""
-    p = params or NowcastParams()
+@dataclass(frozen=True)
+class _Completion:
+    """The completed triangle's rows: lag, reported, expected completeness, which rows the chain ladder
+    completes (the rest by Bornhuetter–Ferguson), ultimates, their standard errors, the development
+    and the prior's variance (for the covariances of a total)."""
+
+    lag: np.ndarray
+    reported: np.ndarray
+    completeness: np.ndarray
+    chain_ladder: np.ndarray
+    ultimate: np.ndarray
+    se: np.ndarray
+    dev: Development
+    prior_var: float
+
+
+def _complete(tri: Triangle, p: NowcastParams) -> _Completion:
     dev = development(tri, p.recent_rows)
     C = tri.cumulative
     n = C.shape[0]
@@ -129,9 +141,8 @@ def nowcast(tri: Triangle, params: NowcastParams | None = None) -> pd.DataFrame:
     f, s2, den = dev.factors, dev.sigma2, dev.denominators
     mse = np.zeros(n)
     for i in range(n):
-        k0 = lag[i]
         terms = 0.0
-        for k in range(k0, n - 1):
+        for k in range(lag[i], n - 1):
             if not np.isfinite(f[k]) or den[k] <= 0 or dev.completeness[k] <= 0:
                 continue
             c_hat = ultimate[i] * dev.completeness[k]
@@ -140,14 +151,15 @@ def nowcast(tri: Triangle, params: NowcastParams | None = None) -> pd.DataFrame:
         mse[i] = ultimate[i] ** 2 * terms
         if not cl_rows[i]:
             mse[i] += (1 - g[i]) ** 2 * prior_var
-    se = np.sqrt(mse)
-    out = pd.DataFrame({
-        "service_month": tri.months, "lag": lag, "reported": reported, "completeness": g,
-        "method": np.where(cl_rows, "chain_ladder", "bornhuetter_ferguson"), "nowcast": ultimate, "se": se,
-    })
-    out.loc[g >= 1 - 1e-12, "method"] = "complete"
+    return _Completion(lag, reported, g, cl_rows, ultimate, np.sqrt(mse), dev, prior_var)
+
+
+def _bounds(reported, ultimate, se, levels: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """Interval bounds: the part still to come log-normal with the standard error (normal where none is)."""
+    reported, ultimate, se = (np.asarray(a, dtype=float) for a in (reported, ultimate, se))
     reserve = ultimate - reported
-    for lv in p.levels:
+    out = {}
+    for lv in levels:
         z = NormalDist().inv_cdf(0.5 + lv / 200)
         with np.errstate(divide="ignore", invalid="ignore"):
             s_ln = np.sqrt(np.log1p(np.where(reserve > 0, se**2 / reserve**2, 0.0)))
@@ -157,6 +169,45 @@ def nowcast(tri: Triangle, params: NowcastParams | None = None) -> pd.DataFrame:
         out[f"lo-{lv}"] = np.where(reserve > 0, lo_ln, ultimate - z * se)
         out[f"hi-{lv}"] = np.where(reserve > 0, hi_ln, ultimate + z * se)
     return out
+
+
+def nowcast(tri: Triangle, params: NowcastParams | None = None) -> pd.DataFrame:
+    """Completed (ultimate) amount per service month with intervals, the reported amount, the part still to
+    come and the expected completeness. Columns: service_month, lag, reported, completeness, method,
+    nowcast, still_to_come, se, lo-<level>, hi-<level>."""
+    p = params or NowcastParams()
+    c = _complete(tri, p)
+    out = pd.DataFrame({
+        "service_month": tri.months, "lag": c.lag, "reported": c.reported, "completeness": c.completeness,
+        "method": np.where(c.chain_ladder, "chain_ladder", "bornhuetter_ferguson"), "nowcast": c.ultimate,
+        "still_to_come": c.ultimate - c.reported, "se": c.se,
+    })
+    out.loc[c.completeness >= 1 - 1e-12, "method"] = "complete"
+    return out.assign(**_bounds(c.reported, c.ultimate, c.se, p.levels))
+
+
+def nowcast_total(tri: Triangle, months: int, params: NowcastParams | None = None) -> dict[str, float]:
+    """The sum over the last ``months`` service months — what is reported, the nowcast, the part still to
+    come (to accrue) — with its standard error and intervals. The months' errors are correlated through
+    the shared development factors (Mack 1993, the total reserve's covariance terms) and, for months
+    completed by Bornhuetter–Ferguson, through their shared prior level."""
+    p = params or NowcastParams()
+    c = _complete(tri, p)
+    rows = np.arange(len(c.lag))[-months:]
+    f, s2, den = c.dev.factors, c.dev.sigma2, c.dev.denominators
+    usable = np.isfinite(f) & (den > 0) & (c.dev.completeness[:-1] > 0)
+    per_lag = np.where(usable, s2 / np.where(usable, f, 1.0) ** 2 / np.where(usable, den, 1.0), 0.0)
+    tail = np.concatenate([np.cumsum(per_lag[::-1])[::-1], [0.0]])  # Σ over lags k ≥ j of σ²_k / f_k² / den_k
+    mse = float(np.sum(c.se[rows] ** 2))
+    for a, i in enumerate(rows):
+        for k in rows[a + 1:]:  # the older row's remaining lags are the pair's shared ones
+            mse += 2 * c.ultimate[i] * c.ultimate[k] * tail[max(c.lag[i], c.lag[k])]
+            if not (c.chain_ladder[i] or c.chain_ladder[k]):
+                mse += 2 * (1 - c.completeness[i]) * (1 - c.completeness[k]) * c.prior_var
+    reported, ultimate, se = float(c.reported[rows].sum()), float(c.ultimate[rows].sum()), float(np.sqrt(mse))
+    bounds = _bounds([reported], [ultimate], [se], p.levels)
+    return {"reported": reported, "nowcast": ultimate, "still_to_come": ultimate - reported, "se": se,
+            **{k: float(v[0]) for k, v in bounds.items()}}
 
 
 def settled_lag(tri: Triangle, share: float = 0.995) -> int:
@@ -190,11 +241,13 @@ def backtest_nowcast(invoices: pd.DataFrame, value: str, origins: int = 12, rece
                             f"at least {2 * settle + p.prior_rows + 2} service months", "supply a longer invoice history")
     truth = pd.Series(full.cumulative[np.arange(len(full.months)), len(full.months) - 1 - np.arange(len(full.months))],
                       index=full.months)
-    detail = []
+    detail, sums = [], []
     for origin in ends:
-        nc = nowcast(build_triangle(invoices, value, origin), p).tail(recent_months)
+        tri = build_triangle(invoices, value, origin)
+        nc = nowcast(tri, p).tail(recent_months)
         nc = nc.assign(origin=origin, truth=truth.reindex(nc["service_month"]).to_numpy())
         detail.append(nc)
+        sums.append({**nowcast_total(tri, recent_months, p), "truth": float(nc["truth"].sum())})
     d = pd.concat(detail, ignore_index=True)
     d["lag"] = d["lag"].astype(int)
 
@@ -208,11 +261,13 @@ def backtest_nowcast(invoices: pd.DataFrame, value: str, origins: int = 12, rece
         **{f"coverage_{lv}": ("truth", lambda s, lv=lv: float(
             ((s >= d.loc[s.index, f"lo-{lv}"]) & (s <= d.loc[s.index, f"hi-{lv}"])).mean() * 100)) for lv in p.levels},
     ).reset_index()
-    totals = d.groupby("origin")[["truth", "reported", "nowcast"]].sum()
+    totals = pd.DataFrame(sums)
     total_row = pd.DataFrame({
         "lag": ["sum of recent months"], "origins": [len(totals)],
         "mape_nowcast": [float(((totals["nowcast"] - totals["truth"]).abs() / totals["truth"]).mean() * 100)],
         "mape_last_reported": [float(((totals["reported"] - totals["truth"]).abs() / totals["truth"]).mean() * 100)],
+        **{f"coverage_{lv}": [float(totals["truth"].between(totals[f"lo-{lv}"], totals[f"hi-{lv}"]).mean() * 100)]
+           for lv in p.levels},
     })
     summary = pd.concat([by_lag.astype({"lag": str}), total_row], ignore_index=True)
     return d, summary
