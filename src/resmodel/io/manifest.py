@@ -5,11 +5,14 @@ a scenario was read, its run's scenario, parameter and data hashes."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from resmodel import __version__
+from resmodel.errors import Location
+from resmodel.io.pnr import check_value_for_pnr
 from resmodel.io.scenario import display_path
 from resmodel.io.writers import json_text
 
@@ -61,3 +64,26 @@ def manifest_writer(command: str, params: Mapping[str, Any], run_manifest: Mappi
     """A writer for write_atomically: the command's manifest.json, as every output writes JSON."""
     text = json_text(command_manifest(command, params, run_manifest))
     return lambda path: path.write_text(text, encoding="utf-8")
+
+
+def command_options(path: Path, command: str, checked: tuple[str, ...] = ()) -> tuple[dict | None, str | None]:
+    """The options an output beside ``path`` was made with, from the manifest.json ``command`` wrote next to
+    it, and why there are none: (None, None) without a manifest, (None, reason) for one that cannot be read
+    or is another command's. The ``checked`` options are refused (located at the manifest, never repeated)
+    when they look like a personal identity number."""
+    manifest = path.parent / "manifest.json"
+    if not manifest.is_file():
+        return None, None
+    display = display_path(manifest)
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, RecursionError) as exc:  # RecursionError: JSON nested beyond Python's limit
+        return None, f"'{display}' cannot be read ({type(exc).__name__})"
+    if not isinstance(data, dict) or data.get("command") != command:
+        return None, f"'{display}' is not the manifest of {command}"
+    options = data.get("options")
+    if not isinstance(options, dict):
+        return None, f"'{display}' has no options"
+    for key in checked:
+        check_value_for_pnr(options.get(key), Location(display, path=f"options.{key}"))
+    return options, None

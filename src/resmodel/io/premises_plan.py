@@ -4,14 +4,13 @@ and the service it was made for (from the ``manifest.json`` beside it, when ther
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from resmodel.errors import InputError, Location
 from resmodel.io.candidates import CANDIDATES
-from resmodel.io.pnr import check_value_for_pnr
+from resmodel.io.manifest import command_options
 from resmodel.io.scenario import display_path
 from resmodel.io.tables import Column, TableSchema, read_raw, require_rows, type_table
 
@@ -94,27 +93,12 @@ def _check_rows(table: pd.DataFrame, display: str) -> None:
 
 def plan_options(path: Path) -> tuple[dict | None, str | None]:
     """The options a plan was made with (``service``, ``demand_column``, ``places``, …), from the
-    manifest.json plan-premises wrote beside it, and why there are none: (None, None) without a
-    manifest, (None, reason) for one that cannot be read or is another command's. A value that looks
-    like a personal identity number is refused (located at the manifest), never repeated."""
-    manifest = path.parent / "manifest.json"
-    if not manifest.is_file():
-        return None, None
-    display = display_path(manifest)
-    try:
-        data = json.loads(manifest.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError, RecursionError) as exc:  # RecursionError: JSON nested beyond Python's limit
-        return None, f"'{display}' cannot be read ({type(exc).__name__})"
-    if not isinstance(data, dict) or data.get("command") != "plan-premises":
-        return None, f"'{display}' is not the manifest of plan-premises"
-    options = data.get("options")
-    if not isinstance(options, dict):
-        return None, f"'{display}' has no options"
-    for key in ("service", "demand_column", "places"):
-        check_value_for_pnr(options.get(key), Location(display, path=f"options.{key}"))
-    if not isinstance(options.get("service"), str):
-        return None, f"'{display}' names no service"
-    return options, None
+    manifest.json plan-premises wrote beside it, and why there are none (``command_options``); a manifest
+    that names no service has none either."""
+    options, reason = command_options(path, "plan-premises", ("service", "demand_column", "places"))
+    if options is not None and not isinstance(options.get("service"), str):
+        return None, f"'{display_path(path.parent / 'manifest.json')}' names no service"
+    return options, reason
 
 
 #: the other tables plan-premises writes (or reads), by columns only they have
