@@ -170,6 +170,52 @@ def _history_for(loaded, resolved: ResolvedProjection, services, base_volumes: M
     return history
 
 
+def forecast_file_path(resolved: ResolvedProjection) -> Path:
+    """The volume forecast of ``projection.volume_forecast``, relative to the scenario file that sets it."""
+    return source_of(resolved.chain, resolved.set_by, "volume_forecast").path.parent / resolved.settings.volume_forecast
+
+
+def read_forecast_file(loaded, resolved: ResolvedProjection, services: list[str], months: list[str],
+                       notes: list[str]):
+    """The volume forecast a scenario gives (``projection.volume_forecast``) over the projected ``months``,
+    or None; the path is checked at the scenario key, the file at its rows; notes say which services take
+    their volumes from it, which keep the volumes 'volumes' gives them, and how the file was made."""
+    from resmodel.io.scenario import display_path
+    from resmodel.io.volume_forecast import read_volume_forecast
+
+    s = resolved.settings
+    if s.volume_forecast is None:
+        return None
+    path = forecast_file_path(resolved)
+    where = resolved.location("volume_forecast")
+    if path.is_dir():
+        raise InputError.at(where, f"'{s.volume_forecast}' is a folder", "the volume_forecast.csv resmodel "
+                            "forecast wrote", f"point at the file: {Path(s.volume_forecast) / 'volume_forecast.csv'}")
+    if not path.is_file():
+        raise InputError.at(where, f"forecast file '{s.volume_forecast}' not found (looked for "
+                            f"'{display_path(path)}')", "the volume_forecast.csv resmodel forecast wrote "
+                            "(docs/forecasting.md)", "check the path (it is relative to the scenario file that "
+                            "sets it), or make the forecast first: resmodel forecast --series <volume history>")
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise InputError.at(where, f"'{s.volume_forecast}' is not a table ({path.suffix or 'no suffix'})",
+                            "the volume_forecast.csv resmodel forecast wrote (or the same table as .xlsx)",
+                            "point 'volume_forecast:' at volume_forecast.csv")
+    given = read_volume_forecast(path, services, months, Path(loaded.scenario.data) / HISTORY_FILE)
+    display = display_path(path)
+    used = [sv for sv in given.volumes.columns if sv not in s.volumes]
+    kept = [sv for sv in given.volumes.columns if sv in s.volumes]
+    if used:
+        by_model = {m: [sv for sv in used if given.models[sv] == m] for m in sorted({given.models[sv] for sv in used})}
+        notes.append(f"projection.volume_forecast: the volumes of {', '.join(used)} come from '{display}' (column "
+                     "volume, levels summed; forecast by " + "; ".join(
+                         m if len(by_model) == 1 else f"{m}: {', '.join(svs)}" for m, svs in by_model.items()) + ")")
+    if kept:
+        notes.append(f"projection.volume_forecast: {', '.join(kept)} keep{'s' if len(kept) == 1 else ''} what "
+                     f"projection.volumes gives, not the volumes in '{display}'")
+    notes += given.notes
+    return given
+
+
 def _history_end(history: pd.DataFrame, first: int, source: str) -> pd.Period:
     """The history's last month, which must reach December before the first projected year."""
     last = history["month"].max().to_period("M")
@@ -317,8 +363,13 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     uncertain = _uncertainty_block(resolved) is not None  # validated here, not first at `project --draws`
     first = loaded.scenario.base_date.year + 1
     check_rates_by_year(resolved, first, first + resolved.settings.horizon_years - 1)
-    limits, _ = capacity_limits(loaded, resolved, services, held, first, first + resolved.settings.horizon_years - 1)
-    return (f"projection {first}–{first + resolved.settings.horizon_years - 1}, frame for {len(frame.base)} areas"
+    last = first + resolved.settings.horizon_years - 1
+    limits, _ = capacity_limits(loaded, resolved, services, held, first, last)
+    given = read_forecast_file(loaded, resolved, services,
+                               list(pd.period_range(f"{first}-01", f"{last}-12", freq="M").strftime("%Y-%m")), [])
+    return (f"projection {first}–{last}, frame for {len(frame.base)} areas"
+            + (f", volumes of {sum(sv not in resolved.settings.volumes for sv in given.volumes.columns)} services "
+               "from a forecast file" if given is not None else "")
             + (f", {len(other)} other services" if other is not None else "")
             + (", uncertainty block for Monte Carlo" if uncertain else "")
             + (", places for " + ", ".join(c.service + (f" (with a plan of {len(c.premises)} premises)"
@@ -660,9 +711,11 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     known = sorted(history["service"].astype(str).unique()) if history is not None else []
     start = pd.Period(f"{first}-01", "M")
     months = pd.period_range(start, f"{last}-12", freq="M").strftime("%Y-%m")
-    spec = {sv: (s.volumes.get(sv, s.default_model)) for sv in services if sv in known}
+    given = read_forecast_file(loaded, resolved, services, list(months), notes)
+    from_file = [sv for sv in (given.volumes.columns if given else ()) if sv not in s.volumes]
+    spec = {sv: (s.volumes.get(sv, s.default_model)) for sv in services if sv in known and sv not in from_file}
     fixed = {sv: v for sv, v in s.volumes.items() if sv not in known}
-    held = {sv: v for sv, v in base_volumes.items() if sv not in known and sv not in fixed}
+    held = {sv: v for sv, v in base_volumes.items() if sv not in known and sv not in fixed and sv not in from_file}
     fixed.update(held)
     if held:
         notes.append("volume held at its base-year level in other_services.csv, as there is no history to forecast "
@@ -690,6 +743,8 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
         table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")
         wide = from_long(table, service="service", period="month", value="volume").reindex(months)
         models = fc.table.groupby("service", as_index=False)["model_used"].first()
+    for sv in from_file:
+        wide[sv] = given.volumes[sv].to_numpy()
     for sv, v in fixed.items():
         if isinstance(v, dict):
             ys = sorted(v)
@@ -724,7 +779,9 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
                             f"({wide.at[month, sv]:,.1f})", "changes that leave every volume ≥ 0",
                             f"reduce the change for {sv}, or move it to a year its volume can take")
     models = pd.concat([models, pd.DataFrame({"service": list(fixed),
-                                              "model_used": ["base volume" if sv in held else "fixed" for sv in fixed]})],
+                                              "model_used": ["base volume" if sv in held else "fixed" for sv in fixed]}),
+                        pd.DataFrame({"service": from_file,
+                                      "model_used": [f"forecast file: {given.models[sv]}" for sv in from_file]})],
                        ignore_index=True)
     return wide[services], models.sort_values("service", ignore_index=True), notes
 
@@ -906,6 +963,8 @@ def projection_manifest(run_manifest: Mapping, setup: ProjectionSetup, **extra) 
             "frame_hash": setup.frame_hash,
             **({"premises_plans": {service: file_record(plan_path(setup.settings, service)) for service in plans}}
                if plans else {}),
+            **({"volume_forecast": file_record(forecast_file_path(setup.settings))}
+               if setup.settings.settings.volume_forecast is not None else {}),
             "projected_years": f"{inputs.base_year + 1}–{inputs.base_year + inputs.years}",
             "volume_models": dict(zip(setup.volume_models["service"], setup.volume_models["model_used"],
                                       strict=True)),

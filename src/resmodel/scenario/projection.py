@@ -202,6 +202,11 @@ class ProjectionSettings(_Strict):
     volumes: dict[str, str | Number | dict[int, Number]] = Field(
         default_factory=dict,
         description="service → forecast model name, a fixed volume for every month, or a volume per year")
+    volume_forecast: str | None = Field(
+        None, description="a volume forecast `resmodel forecast` wrote (its volume_forecast.csv; a path relative to "
+        "the scenario file that sets it): the services in it take its monthly volume (levels summed) in every "
+        "projected month instead of a forecast made in the run; a service named in 'volumes' keeps that "
+        "(docs/projection.md, \"From a forecast file\")")
     volume_growth: dict[str, Number] = Field(
         default_factory=dict, description="service → added annual volume growth (fraction), compounded monthly")
     volume_changes: list[VolumeChange] = Field(

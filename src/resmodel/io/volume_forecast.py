@@ -1,0 +1,94 @@
+"""A volume forecast as ``resmodel forecast`` writes it (``volume_forecast.csv``), read back for the budget
+projection (``projection.volume_forecast``): each service's monthly volume over the projected months, the
+model behind it, and the history it was made from (from the ``manifest.json`` beside it)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from resmodel.errors import InputError, Location, did_you_mean, shown
+from resmodel.io.manifest import command_options
+from resmodel.io.scenario import display_path
+
+
+@dataclass(frozen=True)
+class VolumeForecastFile:
+    """The services of a volume forecast: monthly volumes (levels summed, column ``volume``; index = the
+    projected months YYYY-MM), the model each was forecast with, and notes on how the file was made."""
+
+    volumes: pd.DataFrame        # months × services
+    models: dict[str, str]       # service → model_used in the file ("?" when the file has no such column)
+    notes: tuple[str, ...]
+
+
+def read_volume_forecast(path: Path, projected: list[str], months: list[str],
+                         history: Path | None = None) -> VolumeForecastFile:
+    """The services of the forecast at ``path`` over ``months`` (YYYY-MM). Every service in the file must be
+    one the scenario projects (``projected``) and run over every projected month; errors are located at the
+    file's row (or service). ``history`` is the scenario's volume history: a forecast made from another
+    history (its manifest's hash) gets a note, as does one without a readable manifest."""
+    from resmodel.forecast.demand import demand_from_table
+    from resmodel.io.series import read_demand_table
+
+    display = display_path(path)
+    table = read_demand_table(path, display)
+    columns = {str(c) for c in table.columns}
+    if {"year", "months"} <= columns:
+        raise InputError.at(Location(display, row=1), "this is the forecast's yearly table, not its months",
+                            "the volume_forecast.csv resmodel forecast writes (month, service, level, volume, …)",
+                            "point projection.volume_forecast at volume_forecast.csv in the same folder")
+    for column in ("month", "service", "volume"):
+        if column not in columns:
+            raise InputError.at(Location(display, row=1, column=column), f"required column '{column}' is missing",
+                                "the volume_forecast.csv resmodel forecast writes (month, service, level, volume, …)",
+                                "point projection.volume_forecast at volume_forecast.csv (resmodel forecast "
+                                "--series <volume history> writes it)")
+    names = table["service"].astype("string").fillna("").str.strip()
+    for service in dict.fromkeys(n for n in names if n and n not in projected):
+        idx = int(table.index[names.eq(service).to_numpy()][0])
+        raise InputError.at(Location(display, row=idx, column="service"), f"service '{shown(service)}' is not "
+                            "one this scenario projects", "the services of the board's volume history or "
+                            f"other_services.csv: {', '.join(projected)}",
+                            did_you_mean(service, projected) + "forecast the board's own volume history, or remove "
+                            "the service's rows")
+    services = sorted(n for n in set(names) if n)
+    volumes = pd.DataFrame(index=months)
+    first, last = pd.Timestamp(f"{months[0]}-01"), pd.Timestamp(f"{months[-1]}-01")
+    for service in services:
+        monthly = demand_from_table(table, service, display)
+        if monthly.index[0] > first or monthly.index[-1] < last:
+            horizon = (last.year - monthly.index[0].year) * 12 + last.month - monthly.index[0].month + 1
+            raise InputError.at(Location(display, path=service), f"the forecast of {service} runs "
+                                f"{monthly.index[0]:%Y-%m} – {monthly.index[-1]:%Y-%m}; the projection needs every "
+                                f"month {months[0]} – {months[-1]}", "a forecast over every projected month",
+                                "forecast again from a history that ends before the first projected month, far "
+                                f"enough: resmodel forecast --series … --h {max(horizon, 1)} (or more)")
+        volumes[service] = monthly.reindex(pd.DatetimeIndex([f"{m}-01" for m in months])).to_numpy()
+    models = {}
+    for service in services:
+        used = (table.loc[names.eq(service).to_numpy(), "model_used"].astype("string").dropna().str.strip()
+                if "model_used" in table.columns else pd.Series(dtype="string"))
+        models[service] = str(used.iloc[0]) if len(used) and used.iloc[0] else "?"
+    return VolumeForecastFile(volumes, models, tuple(_origin_notes(path, display, history)))
+
+
+def _origin_notes(path: Path, display: str, history: Path | None) -> list[str]:
+    """How the forecast was made, from its manifest: a note when that cannot be told or when it was made
+    from another volume history than the scenario's."""
+    options, reason = command_options(path, "forecast")
+    if options is None:
+        why = reason or f"no manifest.json beside '{display}'"
+        return [f"projection.volume_forecast: {why}, so which history the forecast was made from cannot be checked"]
+    series = options.get("series")
+    sha = series.get("sha256") if isinstance(series, dict) else None
+    if history is None or not history.is_file() or not isinstance(sha, str):
+        return []
+    if hashlib.sha256(history.read_bytes()).hexdigest() != sha:
+        return [f"projection.volume_forecast: '{display}' was made from another volume history than this "
+                f"scenario's '{display_path(history)}' (its manifest's sha256 differs): make the forecast again "
+                "from the current history if the history has changed since"]
+    return []

@@ -1,0 +1,138 @@
+"""`projection.volume_forecast`: a volume forecast written by `resmodel forecast` read into the budget
+projection — its services take its monthly volumes (levels summed) instead of a forecast made in the run;
+located errors at the scenario key and the file's rows; notes on how the file was made."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from resmodel.cli import app
+from resmodel.errors import InputError
+from resmodel.projection_run import build_setup, check_projection, projection_manifest
+from tests.clirun import invoke
+
+from .test_projection import run_file, scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORY = ROOT / "data" / "demokommun" / "volume_history.csv"
+
+
+@pytest.fixture(scope="module")
+def forecast_dir(tmp_path_factory) -> Path:
+    """The ETS forecast of the demo history (not the scenarios' drift), as resmodel forecast writes it."""
+    out = tmp_path_factory.mktemp("forecast")
+    res = CliRunner().invoke(app, ["forecast", "--series", str(HISTORY), "--model", "ets", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def _copy(forecast_dir: Path, tmp_path: Path, edit=None, manifest: bool = True) -> Path:
+    folder = tmp_path / "fc"
+    folder.mkdir()
+    table = pd.read_csv(forecast_dir / "volume_forecast.csv", dtype=str, keep_default_na=False)
+    (edit(table) if edit else table).to_csv(folder / "volume_forecast.csv", index=False)
+    if manifest:
+        shutil.copy(forecast_dir / "manifest.json", folder / "manifest.json")
+    return folder / "volume_forecast.csv"
+
+
+def _with_file(tmp_path: Path, body: str = "") -> Path:
+    return scenario(tmp_path, "from_file", "projection:\n  volume_forecast: fc/volume_forecast.csv\n" + body)
+
+
+def test_the_services_in_the_file_take_its_monthly_volumes_levels_summed(forecast_dir, tmp_path):
+    _copy(forecast_dir, tmp_path)
+    setup = build_setup(*run_file(_with_file(tmp_path, "  volumes: {externa_platser: 30}\n")))
+    table = pd.read_csv(forecast_dir / "volume_forecast.csv")
+    monthly = table.groupby(["service", "month"])["volume"].sum().unstack(0).loc["2025-01":"2034-12"]
+    volumes = setup.case.inputs.volumes
+    for service in monthly.columns.drop("externa_platser"):
+        assert volumes[service].to_numpy() == pytest.approx(monthly[service].to_numpy(), rel=1e-12)
+    assert (volumes["externa_platser"] == 30).all()  # named in 'volumes': that wins over the file
+    models = setup.volume_models.set_index("service")["model_used"]
+    assert models["daglig_verksamhet"] == "forecast file: ets" and models["externa_platser"] == "override"
+    notes = "\n".join(setup.notes)
+    assert "volume_forecast.csv' (column volume, levels summed; forecast by ets)" in notes
+    assert "externa_platser keeps what projection.volumes gives" in notes
+    assert "made from another volume history" not in notes and "cannot be checked" not in notes
+
+
+def test_the_manifest_records_the_forecast_file(forecast_dir, tmp_path):
+    path = _copy(forecast_dir, tmp_path)
+    loaded, result = run_file(_with_file(tmp_path))
+    manifest = projection_manifest(result.manifest, build_setup(loaded, result))
+    assert manifest["volume_forecast"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert manifest["volume_models"]["bostad_vuxna"] == "forecast file: ets"
+
+
+@pytest.mark.parametrize(("why", "edit_manifest", "expected"), [
+    ("no manifest", None, "no manifest.json beside"),
+    ("another history", lambda m: m["options"]["series"].update(sha256="0" * 64), "made from another volume history"),
+    ("another command", lambda m: m.update(command="backtest"), "is not the manifest of forecast"),
+])
+def test_a_forecast_whose_history_cannot_be_checked_or_differs_is_said_to(forecast_dir, tmp_path, why,
+                                                                         edit_manifest, expected):
+    path = _copy(forecast_dir, tmp_path, manifest=edit_manifest is not None)
+    if edit_manifest is not None:
+        manifest = json.loads((path.parent / "manifest.json").read_text())
+        edit_manifest(manifest)
+        (path.parent / "manifest.json").write_text(json.dumps(manifest))
+    setup = build_setup(*run_file(_with_file(tmp_path)))
+    assert any(expected in note for note in setup.notes), why
+
+
+def _error(path: Path) -> str:
+    loaded, result = run_file(path)
+    with pytest.raises(InputError) as exc:
+        build_setup(loaded, result)
+    with pytest.raises(InputError) as again:  # validate finds the same
+        check_projection(loaded)
+    assert str(again.value) == str(exc.value)
+    return str(exc.value)
+
+
+def test_a_service_the_scenario_does_not_project_is_located_at_its_row(forecast_dir, tmp_path):
+    def rename(table):
+        table.loc[table["service"] == "boendestod", "service"] = "boendestöd"
+        return table
+    _copy(forecast_dir, tmp_path, rename)
+    message = _error(_with_file(tmp_path))
+    assert "volume_forecast.csv, row 2, column 'service': service 'boendestöd' is not one this scenario projects" \
+        in message and "did you mean 'boendestod'" in message
+
+
+def test_a_forecast_that_does_not_reach_the_last_projected_month_says_how_far_to_forecast(forecast_dir, tmp_path):
+    _copy(forecast_dir, tmp_path, lambda t: t[t["month"] <= "2030-12"])
+    message = _error(_with_file(tmp_path))
+    assert "the forecast of boendestod runs 2025-01 – 2030-12; the projection needs every month 2025-01 – 2034-12" \
+        in message and "--h 120" in message
+
+
+@pytest.mark.parametrize(("setup_file", "expected"), [
+    (lambda d: None, "forecast file 'fc/volume_forecast.csv' not found (looked for"),
+    (lambda d: (d / "volume_forecast.csv").mkdir(parents=True), "'fc/volume_forecast.csv' is a folder"),
+    (lambda d: (d.mkdir(), (d / "volume_forecast.csv").write_text("service,level,year,months,volume\n")),
+     "this is the forecast's yearly table, not its months"),
+    (lambda d: (d.mkdir(), (d / "volume_forecast.csv").write_text("unique_id,ds,y\na,2025-01,1\n")),
+     "required column 'month' is missing"),
+])
+def test_the_path_and_the_kind_of_table_are_checked(tmp_path, setup_file, expected):
+    setup_file(tmp_path / "fc")
+    message = _error(_with_file(tmp_path))
+    assert expected in message
+    if "not found" in expected or "folder" in expected:
+        assert "from_file.yaml, line 5, at 'projection.volume_forecast'" in message
+
+
+def test_project_uses_the_file_and_writes_nothing_on_a_bad_one(forecast_dir, tmp_path):
+    _copy(forecast_dir, tmp_path, lambda t: t[t["month"] <= "2030-12"])
+    out = tmp_path / "out"
+    code, _, err = invoke(app, "project", _with_file(tmp_path), "--out", out)
+    assert code == 2 and "the forecast of boendestod runs 2025-01 – 2030-12" in err and not out.exists()
