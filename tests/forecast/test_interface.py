@@ -10,7 +10,7 @@ from resmodel.demo.forecast_inputs import generate_forecast_inputs
 from resmodel.errors import InputError
 from resmodel.forecast.interface import OUTPUT_COLUMNS, age_shares_from_users, forecast_volumes
 from resmodel.forecast.stockflow import FLOW_COLUMNS, INFLOW_KINDS, OUTFLOW_KINDS
-from tests.forecast.conftest import trend_season
+from tests.forecast.conftest import ROOT, trend_season
 
 
 def history(n: int = 48) -> pd.DataFrame:
@@ -175,3 +175,23 @@ def test_yearly_volumes_average_the_forecast_months_of_each_year_by_their_days()
     assert out.loc[("total", 2025), "volume"] == pytest.approx((33 * 31 + 44 * 28) / 59)
     assert out.loc[("total", 2025), "volume_hi_95"] == pytest.approx(1.2 * (33 * 31 + 44 * 28) / 59)
     assert list(out.reset_index()["level"]) == ["1", "1", "2", "2", "total", "total"]
+
+
+@pytest.mark.parametrize(("drop", "expected"), [
+    (lambda h: (h["service"] == "externa_platser") & (h["month"] > "2018-06"),
+     "row 2923, column 'month', at 'externa_platser': externa_platser's history ends in 2018-06, the other services' "
+     "in 2024-12"),
+    (lambda h: (h["service"] == "daglig_verksamhet") & (h["level"] == "2") & (h["month"] > "2018-12"),
+     "row 379, column 'month', at 'daglig_verksamhet level 2': daglig_verksamhet level 2 runs 2015-01 – 2018-12, "
+     "the service's other levels 2015-01 – 2024-12"),
+])
+def test_a_service_or_level_that_stops_early_is_a_located_error(tmp_path, drop, expected):
+    """Fuzz review: a service ending in 2018-06 was forecast from 2025-01 on (its months mislabelled), and a level
+    ending early read as a fall of the service's total, both without a word."""
+    from resmodel.io.series import read_volume_history
+
+    history = pd.read_csv(ROOT / "data" / "demokommun" / "volume_history.csv", dtype=str, keep_default_na=False)
+    path = tmp_path / "history.csv"
+    history[~drop(history)].to_csv(path, index=False)
+    with pytest.raises(InputError, match=expected):
+        read_volume_history(path, "history.csv")

@@ -160,7 +160,34 @@ def validate_history(history: pd.DataFrame, source: str | None = None) -> pd.Dat
         raise InputError.at(Location(file=source, row=int(i) if source else None, column="volume",
                                      path=str(uid[i])), f"volume {h['volume'][i]:,.0f} is too large",
                             f"users, cases or places a month, up to {MAX_VOLUME:,}", "correct the volume")
+    _check_spans(h, uid, source)
     return h
+
+
+def _check_spans(h: pd.DataFrame, uid: pd.Series, source: str | None) -> None:
+    """The levels of a service over the same months (their sum is the service's volume: a level that stops
+    early would read as a fall), and every service up to the same last month (the forecast of every service
+    starts after the history's last month: one that stops early would be forecast from the wrong month)."""
+    span = h.assign(uid=uid).groupby("uid", sort=False).agg(service=("service", "first"), first=("month", "min"),
+                                                          last=("month", "max"), row=("month", "idxmax"))
+    for service, levels in span.groupby("service", sort=False):
+        common = levels.groupby(["first", "last"]).size().idxmax()  # what most levels cover
+        odd = levels[(levels["first"] != common[0]) | (levels["last"] != common[1])]
+        for name, r in odd.head(1).iterrows():
+            raise InputError.at(Location(file=source, row=int(r["row"]) if source else None, column="month",
+                                         path=str(name)),
+                                f"{name} runs {r['first']:%Y-%m} – {r['last']:%Y-%m}, the service's other levels "
+                                f"{common[0]:%Y-%m} – {common[1]:%Y-%m}", "every level of a service over the same "
+                                "months (their sum is the service's volume)", "add the level's missing months "
+                                "(volume 0 where it had no users), or remove the rows outside the others' months")
+    last = span["last"].max()
+    for name, r in span[span["last"] < last].head(1).iterrows():
+        raise InputError.at(Location(file=source, row=int(r["row"]) if source else None, column="month",
+                                     path=str(r["service"])),
+                            f"{r['service']}'s history ends in {r['last']:%Y-%m}, the other services' in {last:%Y-%m}",
+                            "every service up to the same last month (forecasts start after it)",
+                            f"add {r['service']}'s months up to {last:%Y-%m}, or remove its rows (a service without "
+                            "a history can have a fixed volume in a scenario's projection.volumes)")
 
 
 #: the largest volume an override may set: users, cases or places a month (no board has a million;
