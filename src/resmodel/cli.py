@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 
 from resmodel import __version__
 from resmodel.cli_budget import register as register_budget
@@ -22,7 +23,18 @@ from resmodel.cli_planning import register as register_planning
 from resmodel.cli_shifts import register as register_shifts
 from resmodel.errors import InputError, Location, ResmodelError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+
+class _Commands(typer.core.TyperGroup):
+    """The command group: a command line holding a personal identity number is refused before it is parsed."""
+
+    def parse_args(self, ctx, args):
+        from resmodel.io.pnr import check_arguments_for_pnr
+
+        check_arguments_for_pnr(list(args))
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
                   help="resmodel — need-level allocation, volume forecasts and budget projection for LSS boards.")
 
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file, e.g. scenarios/base.yaml")]

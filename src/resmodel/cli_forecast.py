@@ -566,10 +566,18 @@ def _nowcast_figure(result: pd.DataFrame, value: str):
     return fig
 
 
+MAX_WAIT_MONTHS = 240  # --initial-waiting: a decision waiting longer than 20 years is a typing mistake
+
+
 def _parse_ages(text: str | None) -> list[float]:
+    """--initial-waiting as counts by months waited (index = months)."""
+    from resmodel.forecast.interface import MAX_VOLUME
+
     if not text:
         return []
     out: dict[int, float] = {}
+    for part in text.split(","):  # each pair: '0:1,1912…' hides the number from a whole-text test
+        check_option_for_pnr(part, "--initial-waiting")
     try:
         for part in text.split(","):
             age, count = part.split(":")
@@ -577,9 +585,13 @@ def _parse_ages(text: str | None) -> list[float]:
     except ValueError:
         raise InputError.at(Location(path="--initial-waiting"), f"'{text}' is not a list of age:count",
                             "months waited:count pairs, e.g. 0:10,2:5,7:3", "correct the option") from None
-    if any(a < 0 or c < 0 for a, c in out.items()):
-        raise InputError.at(Location(path="--initial-waiting"), "negative age or count", "values ≥ 0",
-                            "correct the option")
+    for age, count in out.items():
+        if not 0 <= age <= MAX_WAIT_MONTHS:
+            raise InputError.at(Location(path="--initial-waiting"), f"a wait of {age} months",
+                                f"months waited from 0 to {MAX_WAIT_MONTHS} (20 years)", "correct the option")
+        if not (np.isfinite(count) and 0 <= count <= MAX_VOLUME):
+            raise InputError.at(Location(path="--initial-waiting"), f"{count:g} decisions waiting {age} months",
+                                f"a number of decisions from 0 to {MAX_VOLUME:,}", "correct the option")
     arr = np.zeros(max(out) + 1)
     for a, c in out.items():
         arr[a] = c

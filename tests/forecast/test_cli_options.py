@@ -104,3 +104,40 @@ def test_explain_refuses_an_identity_number_without_echo(monkeypatch, capsys, op
     assert exc.value.code == 2
     assert f"at '{option[-2]}'" in captured.err and "personal identity number" in captured.err
     assert "19121212" not in captured.out + captured.err
+
+
+WHOLE_LINE_CASES = [  # refused by the command group before any option is parsed (fuzz review: all were echoed)
+    ("nowcast value", ["nowcast", "--triangle", F / "demand.csv", "--value", PNR], "at '--value'"),
+    ("nowcast as-of", ["nowcast", "--triangle", F / "demand.csv", f"--as-of={PNR}"], "at '--as-of'"),
+    ("queue demand column", ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places",
+                             "10", "--demand-column", PNR], "at '--demand-column'"),
+    ("queue initial waiting", ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places",
+                               "10", "--initial-waiting", f"0:1,{PNR}"], "at '--initial-waiting'"),
+    ("a path", ["forecast", "--series", f"in/{PNR}.csv"], "at '--series'"),
+    ("an argument", ["validate", f"scenarios/{PNR}.yaml"], "at 'argument 2'"),
+]
+
+
+@pytest.mark.parametrize("name, args, where", WHOLE_LINE_CASES, ids=[c[0] for c in WHOLE_LINE_CASES])
+def test_any_argument_that_looks_like_an_identity_number_is_refused_without_echo(tmp_path, name, args, where):
+    from resmodel.cli import app
+    from tests.clirun import invoke
+
+    out = tmp_path / "out"
+    code, stdout, err = invoke(app, *args, *(["--out", out] if args[0] != "validate" else []))
+    assert code == 2 and where in err and "personal identity number" in err, err
+    assert "19121212" not in stdout + err and not out.exists()
+
+
+@pytest.mark.parametrize(("waiting", "expected"), [
+    ("999999999999:1", "a wait of 999999999999 months"), ("0:nan", "nan decisions waiting 0 months"),
+    ("0:inf", "inf decisions waiting 0 months"), ("0:1e300", "1e+300 decisions waiting 0 months"),
+    ("-1:2", "a wait of -1 months"),
+])
+def test_initial_waiting_out_of_range_is_refused(cli, tmp_path, waiting, expected):
+    """Fuzz review: a huge age allocated terabytes (a MemoryError traceback); nan or inf counts gave empty or
+    infinite results with exit 0."""
+    res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "1010",
+               "--initial-waiting", waiting, "--out", tmp_path / "q"])
+    assert res.exit_code == 2 and f"at '--initial-waiting': {expected}" in res.stderr
+    assert not (tmp_path / "q").exists()

@@ -170,7 +170,7 @@ def _check_spans(h: pd.DataFrame, uid: pd.Series, source: str | None) -> None:
     starts after the history's last month: one that stops early would be forecast from the wrong month)."""
     span = h.assign(uid=uid).groupby("uid", sort=False).agg(service=("service", "first"), first=("month", "min"),
                                                           last=("month", "max"), row=("month", "idxmax"))
-    for service, levels in span.groupby("service", sort=False):
+    for _, levels in span.groupby("service", sort=False):
         common = levels.groupby(["first", "last"]).size().idxmax()  # what most levels cover
         odd = levels[(levels["first"] != common[0]) | (levels["last"] != common[1])]
         for name, r in odd.head(1).iterrows():
@@ -181,7 +181,7 @@ def _check_spans(h: pd.DataFrame, uid: pd.Series, source: str | None) -> None:
                                 "months (their sum is the service's volume)", "add the level's missing months "
                                 "(volume 0 where it had no users), or remove the rows outside the others' months")
     last = span["last"].max()
-    for name, r in span[span["last"] < last].head(1).iterrows():
+    for _, r in span[span["last"] < last].head(1).iterrows():
         raise InputError.at(Location(file=source, row=int(r["row"]) if source else None, column="month",
                                      path=str(r["service"])),
                             f"{r['service']}'s history ends in {r['last']:%Y-%m}, the other services' in {last:%Y-%m}",

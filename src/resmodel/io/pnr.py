@@ -149,6 +149,20 @@ def check_frame_for_pnr(frame: pd.DataFrame, file: str, first_row: int | None = 
             raise PersonalDataError.at(Location(file=file, row=1, column="(header)"), *_refusal("column name"))
 
 
+def check_arguments_for_pnr(args: list[str]) -> None:
+    """Refuse a command line with an argument (an option's value, a file or folder path) that looks like a
+    personal identity number, before any of it is read, echoed or written to a manifest; the message
+    names the option (or the argument's position), never the value."""
+    for i, arg in enumerate(args):
+        option, _, value = arg.partition("=") if arg.startswith("--") and "=" in arg else ("", "", arg)
+        if any(looks_like_pnr(part) for part in (value, *re.split(r"[,:;=]", value))):  # lists: 'naive,1912…'
+            where = option or (args[i - 1] if i and args[i - 1].startswith("-") else f"argument {i + 1}")
+            raise PersonalDataError.at(
+                Location(path=where), f"the value of {where} looks like a Swedish personal identity number "
+                "(personnummer); it is not shown here", "pseudonymous ids, and file and folder names without "
+                "personal identity numbers", f"correct {where} (rename the file or folder if it is in its name)")
+
+
 def check_option_for_pnr(value: Any, option: str) -> None:
     """Refuse a command-line option value (``option`` such as ``--unit``) that looks like a personal
     identity number; the message names the option, never the value."""
