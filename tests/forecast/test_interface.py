@@ -195,3 +195,21 @@ def test_a_service_or_level_that_stops_early_is_a_located_error(tmp_path, drop, 
     history[~drop(history)].to_csv(path, index=False)
     with pytest.raises(InputError, match=expected):
         read_volume_history(path, "history.csv")
+
+
+def test_a_level_service_without_volume_in_its_last_year_splits_by_its_last_mix_with_a_warning(tmp_path):
+    """Fuzz review: twelve months of zeros at every level gave 0/0 level shares — empty cells in the forecast."""
+    from resmodel.io.series import read_volume_history
+
+    history = pd.read_csv(ROOT / "data" / "demokommun" / "volume_history.csv", dtype=str, keep_default_na=False)
+    history.loc[(history["service"] == "bostad_barn") & (history["month"] > "2023-12"), "volume"] = "0"
+    history.to_csv(tmp_path / "h.csv", index=False)
+    h = read_volume_history(tmp_path / "h.csv", "h.csv")
+    result = forecast_volumes(h, None, 12, source="h.csv", default_model="naive", services=["bostad_barn"])
+    barn = result.table[result.table["service"] == "bostad_barn"]
+    assert barn[["volume", "volume_lo_80", "volume_hi_95"]].notna().all().all()
+    mix_2023 = h[(h["service"] == "bostad_barn") & (h["month"].dt.year == 2023)].groupby("level")["volume"].sum()
+    hi = barn[barn["month"] == barn["month"].min()].set_index("level")["volume_hi_80"]
+    assert (hi / hi.sum()).to_numpy() == pytest.approx((mix_2023 / mix_2023.sum()).to_numpy())
+    warning = next(w for w in result.warnings if w.check == "level_mix_empty")
+    assert "splits by the mix of 2023-01 – 2023-12, the last months with volume" in str(warning)

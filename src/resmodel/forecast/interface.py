@@ -269,17 +269,29 @@ def _mix_shift_warning(h: pd.DataFrame, service: str, source: str | None) -> lis
 
 
 def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows: pd.DataFrame | None,
-                  ages: pd.DataFrame | None, exit_age: int) -> pd.DataFrame:
+                  ages: pd.DataFrame | None, exit_age: int, warns: list[Warning_],
+                  source: str | None = None) -> pd.DataFrame:
     """Monthly share of each level: the last twelve months' mix, or the stock–flow projected mix
-    (year-end shares interpolated month by month from the last observed month)."""
+    (year-end shares interpolated month by month from the last observed month). Where those months have
+    no volume at all, the mix of the last twelve months that had some (or equal shares), with a warning."""
     g = h[h["service"] == service]
     wide = g.pivot_table(index="month", columns="level", values="volume", aggfunc="sum").sort_index().fillna(0.0)
-    if flows is None or flows[flows["service"] == service].empty:
-        recent = wide.tail(12).mean()
-        shares = recent / recent.sum()
+    with_volume = wide[wide.sum(axis=1) > 0]
+    fallback = (with_volume.tail(12).mean() if len(with_volume) else pd.Series(1.0, index=wide.columns))
+    fallback = fallback / fallback.sum()
+    use_flows = flows is not None and not flows[flows["service"] == service].empty
+    empty = wide.iloc[-1].sum() == 0 if use_flows else wide.tail(12).sum().sum() == 0
+    if empty:
+        since = (f"the mix of {with_volume.index[-min(12, len(with_volume))]:%Y-%m} – {with_volume.index[-1]:%Y-%m}, "
+                 "the last months with volume" if len(with_volume) else "equal shares: no month has any volume")
+        warns.append(Warning_("level_mix_empty", Location(file=source, path=service),
+                              f"the levels have no volume in the {'last month' if use_flows else 'last twelve months'}"
+                              f", so the forecast splits by {since}"))
+    if not use_flows:
+        shares = fallback if empty else wide.tail(12).mean() / wide.tail(12).mean().sum()
         return pd.DataFrame(np.tile(shares.to_numpy(), (len(dates), 1)), index=dates, columns=shares.index)
     last_month = wide.index[-1]
-    start = wide.iloc[-1]
+    start = fallback if empty else wide.iloc[-1]
     f = flows[flows["service"] == service]
     ages_s = ages[ages["service"] == service].drop(columns="service") if ages is not None else None
     mix = project_level_mix(f, start, last_month.year if last_month.month == 12 else last_month.year - 1,
@@ -384,7 +396,7 @@ def forecast_volumes(
         if not has_levels:
             parts.append(total.assign(service=service, level=pd.NA))
             continue
-        shares = _level_shares(h, service, dates, flows, user_ages, exit_age)
+        shares = _level_shares(h, service, dates, flows, user_ages, exit_age, warns, source)
         if flows is None or flows[flows["service"] == service].empty:
             warns += _mix_shift_warning(h, service, source)
         for lv in shares.columns:
