@@ -199,3 +199,27 @@ def test_an_identity_number_in_a_volume_history_is_refused_unshown(tmp_path):
     with pytest.raises(PersonalDataError) as exc:
         read_volume_history(path)
     assert "h.csv, row 2, column 'month'" in str(exc.value) and "1212" not in str(exc.value).split("h.csv")[1]
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    (["2024-01,2024-02,5", "2024-03,2024-04,6"],
+     "row 3, column 'service_month': service month 2024-03 follows 2024-01 with no invoice for 2024-02."),
+    (["2024-01,2024-02,5", "2024-02,2024-03,6", "2150-01,2150-02,1"],
+     "row 4, column 'service_month': service month 2150-01 follows 2024-02 with no invoice for 2024-03 – 2149-12."),
+    (["2024-01,2024-02,5", "2024-02,2024-03,6", "2024-01,2150-02,1"],
+     "row 4, column 'reporting_month': reporting month 2150-02 follows 2024-03 with no invoice for 2024-04 – "
+     "2150-01."),
+])
+def test_a_month_without_invoices_inside_the_triangle_is_a_located_error(tmp_path, rows, expected):
+    """Fuzz review: a service month without invoices was taken as complete at 0, and one stray row in 2150 made
+    1 500 empty months to complete, with exit 0."""
+    path = write_csv(tmp_path / "t.csv", ["service_month,reporting_month,cases", *rows])
+    with pytest.raises(InputError) as exc:
+        read_triangle(path, "cases")
+    assert expected in str(exc.value)
+
+
+def test_the_newest_service_months_may_have_no_invoice_yet(tmp_path):
+    path = write_csv(tmp_path / "t.csv", ["service_month,reporting_month,cases", "2024-01,2024-02,5",
+                                          "2024-01,2024-03,1", "2024-02,2024-03,4"])  # 2024-03: nothing yet
+    assert len(read_triangle(path, "cases")) == 3

@@ -322,7 +322,26 @@ def read_triangle(path: Path, value: str, display: str | None = None) -> pd.Data
     problems.raise_if_any()
     _check_credits(t, value, display, problems)
     problems.raise_if_any()
+    _check_month_gaps(t, display)
     return t[["service_month", "reporting_month", value]].reset_index(drop=True)
+
+
+def _check_month_gaps(t: pd.DataFrame, display: str) -> None:
+    """Every service month from the first to the last has an invoice, and every month from the first report
+    to the last has a report: a service month without one would be taken as complete at 0, and a stray
+    far-off month would add years of empty months to complete."""
+    for column, what in (("service_month", "service month"), ("reporting_month", "reporting month")):
+        months = t[column].drop_duplicates().sort_values()
+        gaps = months.diff().dt.days.gt(31)  # month starts 31 days apart at most
+        for idx in months.index[gaps.to_numpy()][:1]:
+            before = months[months < months[idx]].iloc[-1]
+            missing, until = before + pd.DateOffset(months=1), months[idx] - pd.DateOffset(months=1)
+            raise InputError.at(Location(display, row=int(idx), column=column),
+                                f"{what} {months[idx]:%Y-%m} follows {before:%Y-%m} with no invoice for "
+                                f"{missing:%Y-%m}" + (f" – {until:%Y-%m}" if until > missing else ""),
+                                f"an invoice row for every {what} from the first to the last (a row of 0 for a "
+                                "month with nothing invoiced)", f"add the missing months' invoices, or correct this "
+                                f"row's {what}")
 
 
 def _check_credits(t: pd.DataFrame, value: str, display: str, problems: ProblemCollector) -> None:
