@@ -422,6 +422,17 @@ def _horizon_is_the_option():
                           else p for p in exc.problems]) from None
 
 
+@contextmanager
+def _in_the_triangle_file(triangle: Path):
+    """Errors the nowcast core locates at 'triangle' (the data as a whole) name the file."""
+    try:
+        yield
+    except InputError as exc:
+        raise InputError([replace(p, location=replace(p.location, file=str(triangle)))
+                          if p.location.path == "triangle" and p.location.file is None else p
+                          for p in exc.problems]) from None
+
+
 def _forecast_figure(history: pd.DataFrame, table: pd.DataFrame):
     services = sorted(table["service"].unique())
     fig, axes = _figure(len(services), height=2.4)
@@ -484,9 +495,11 @@ def nowcast(
                             f"a month up to {last_reported:%Y-%m} (the invoices say nothing about later months)",
                             "leave --as-of out for the last reporting month, or give the newer invoices")
     params = NowcastParams()
-    result = run_nowcast(build_triangle(invoices, value, when), params)
-    detail, summary = backtest_nowcast(invoices[invoices["reporting_month"] <= (when or invoices["reporting_month"].max())],
-                                       value, origins, recent, params)
+    with _in_the_triangle_file(triangle):
+        result = run_nowcast(build_triangle(invoices, value, when), params)
+        detail, summary = backtest_nowcast(invoices[invoices["reporting_month"]
+                                                    <= (when or invoices["reporting_month"].max())],
+                                           value, origins, recent, params)
     used = int(detail["origin"].nunique())
     if used < origins:
         _warn([Warning_("origins_limited", Location(str(triangle), path="--origins"),

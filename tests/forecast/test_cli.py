@@ -42,7 +42,7 @@ BROKEN = [
     ("bad override", ["forecast", "--series", HIST, "--model", "daglig_verksamhet=2025-1000"],
      "at '--model daglig_verksamhet=2025-1000'", "is not a model, a volume or year:volume pairs"),
     ("population ends before the horizon", ["forecast", "--series", HIST, "--population", F / "population_short.csv"],
-     "at 'population'", "the population covers 2020–2029"),
+     "population_short.csv, column 'year', at 'population'", "the population covers 2020–2029"),
     ("population missing band", ["forecast", "--series", HIST, "--population", F / "population_missing_band.csv"],
      "population_missing_band.csv, row 5, column 'age_band'", "has 2 of the 3 age bands"),
     ("flows unbalanced", ["forecast", "--series", HIST, "--flows", F / "flows_unbalanced.csv"],
@@ -53,6 +53,8 @@ BROKEN = [
      "triangle_reported_early.csv, row 3, column 'reporting_month'", "before the service month"),
     ("credits exceed invoices", ["nowcast", "--triangle", F / "triangle_credit_too_large.csv"],
      "triangle_credit_too_large.csv, row 3, column 'amount_sek'", "credits exceed what was invoiced"),
+    ("triangle too short", ["nowcast", "--triangle", F / "triangle_short.csv"],
+     "triangle_short.csv, at 'triangle'", "too short for a backtest"),
     ("bad as-of", ["nowcast", "--triangle", F / "triangle_credit_too_large.csv", "--as-of", "2024/03"], "at '--as-of'",
      "is not a month"),
     ("capacity missing month", ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet",
@@ -308,3 +310,14 @@ def test_forecast_yearly_table_averages_a_part_year_over_its_months(cli, tmp_pat
     days = pd.to_datetime(months["month"]).dt.days_in_month
     assert sfb["months"] == 6 and sfb["level"] == "total"
     assert sfb["volume"] == pytest.approx((months["volume"] * days).sum() / days.sum())
+
+
+def test_stockflow_with_flows_that_lack_a_service_names_the_services_they_have(cli, tmp_path):
+    """Fuzz review: flows spelling the service 'Boendestod' got "needs a flows table … give --flows", --flows given."""
+    flows = pd.read_csv(ROOT / "data" / "demokommun" / "flows.csv", dtype=str, keep_default_na=False)
+    flows["service"] = flows["service"].replace("boendestod", "Boendestod")
+    flows.to_csv(tmp_path / "flows.csv", index=False)
+    res = cli(["forecast", "--series", ROOT / "data" / "demokommun" / "volume_history.csv", "--model", "stockflow",
+               "--flows", tmp_path / "flows.csv", "--out", tmp_path / "out"])
+    assert res.exit_code == 2 and "the flows table has no rows for service 'boendestod'" in res.stderr
+    assert "it has: Boendestod, bostad_barn" in res.stderr and "did you mean 'Boendestod'" in res.stderr

@@ -24,7 +24,7 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from resmodel.errors import InputError, Location, Warning_
+from resmodel.errors import InputError, Location, Warning_, did_you_mean
 from resmodel.forecast.forecaster import LAST_FORECAST_YEAR, Forecaster, make_model
 from resmodel.forecast.frame import (
     DS,
@@ -117,7 +117,7 @@ def demographic_drivers(population: pd.DataFrame, age_shares: pd.DataFrame | Non
     data gets the whole population (equal prevalence at all ages), with a warning."""
     years = (int(population["year"].min()), int(population["year"].max()))
     if months[0].year < years[0] or months[-1].year > years[1]:
-        raise InputError.at(Location(path="population"),
+        raise InputError.at(Location(population.attrs.get("source"), column="year", path="population"),
                             f"the population covers {years[0]}–{years[1]} but the history and horizon "
                             f"span {months[0].year}–{months[-1].year}",
                             "population for every year of the history and the forecast horizon",
@@ -371,6 +371,13 @@ def forecast_volumes(
         series = totals[totals["service"] == service]
         if isinstance(choice, str):
             where = Location(path=spec_where.format(service=service))
+            if choice == "stockflow" and flows is not None and service not in flows_by_service:
+                known = sorted(flows_by_service)
+                raise InputError.at(where, f"the flows table has no rows for service '{service}'",
+                                    "flows rows for every service forecast with stockflow (it has: "
+                                    + (", ".join(known) or "none") + ")",
+                                    did_you_mean(service, known) + "correct the service in the flows table, or "
+                                    "choose another model for this service")
             model = make_model(choice, MONTHLY, driver=DRIVER if service in drivers else None,
                                flows={service: flows_by_service[service]} if service in flows_by_service else None,
                                where=where)

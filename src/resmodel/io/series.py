@@ -255,7 +255,9 @@ def read_population(path: Path, display: str | None = None) -> pd.DataFrame:
         raise InputError.at(Location(display, column="year"), f"year {gap} is missing",
                             "consecutive years", "add the missing year")
     t["year"] = t["year"].astype(int)
-    return t.reset_index(drop=True)
+    out = t.reset_index(drop=True)
+    out.attrs["source"] = display  # the file, for a later error about the years it covers
+    return out
 
 
 def read_flows(path: Path, display: str | None = None) -> pd.DataFrame:
