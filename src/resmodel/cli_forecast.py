@@ -37,6 +37,20 @@ def _warn(warnings: list[Warning_], limit: int = 15) -> None:
         typer.echo(f"warning: … and {len(warnings) - limit} more", err=True)
 
 
+def _unused_columns(data, series: Path) -> list[Warning_]:
+    """A warning for the extra (exogenous) columns of a generic series file: no model these commands run
+    uses them (ARIMA and the demographic model take them from Python, forecasting.md §3)."""
+    from resmodel.forecast.frame import DS, ID, Y
+
+    extra = [c for c in data.frame.columns if c not in (ID, DS, Y)]
+    if data.from_history or not extra:
+        return []
+    return [Warning_("columns_unused", Location(str(series), row=1, column=extra[0]),
+                     f"column(s) {', '.join(extra)} are checked but not used: no model of the command line takes "
+                     "exogenous regressors (from Python, ARIMA(exog=…) and the demographic model do; "
+                     "docs/forecasting.md §3)")]
+
+
 def _positive_option(option: str, value: int | None) -> None:
     """A whole-number option that, when given, must be ≥ 1 (leave it out for the default)."""
     if value is not None and value < 1:
@@ -173,6 +187,7 @@ def backtest(
                                     "remove the extra comma, or leave --models out for all models")
 
     data = read_series(series, by_level=by_level)
+    _warn(_unused_columns(data, series))
     all_series = {s.uid: s for s in split_series(data.frame, data.freqs)}
     months = None
     if population:
@@ -190,6 +205,11 @@ def backtest(
         g_windows = windows or max(1, min(8, feasible))
         names = [n for n in requested if not ((n == "demographic" and not drivers) or (n == "stockflow" and not flow_map)
                                               or (n == "snaive" and freq != MONTHLY))]
+        if models is not None and "snaive" in requested and freq != MONTHLY:  # named, yet left out: say so
+            warns.append(Warning_("model_skipped", Location(str(series), path="--models snaive"),
+                                  f"snaive repeats last year's month: it has no season to repeat on the "
+                                  f"{FREQ_NAMES[freq]} series ({', '.join(uids[:3])}{' …' if len(uids) > 3 else ''}), "
+                                  "so it is left out there (naive is the same forecast)"))
         chosen = _parse_models(",".join(names), freq, bool(drivers), flow_map)
         frame = data.frame[data.frame[ID].isin(uids)]
         if drivers:
@@ -352,6 +372,7 @@ def forecast(
 
     spec, default = _parse_spec(model or [])
     data = read_series(series)
+    _warn(_unused_columns(data, series))
     if exit_age is not None and not (data.from_history and flows and users):
         _warn([Warning_("option_ignored", Location(path="--exit-age"),
                         f"--exit-age {exit_age} has no effect: the age exit is used only by the stock–flow level mix "

@@ -321,3 +321,18 @@ def test_stockflow_with_flows_that_lack_a_service_names_the_services_they_have(c
                "--flows", tmp_path / "flows.csv", "--out", tmp_path / "out"])
     assert res.exit_code == 2 and "the flows table has no rows for service 'boendestod'" in res.stderr
     assert "it has: Boendestod, bostad_barn" in res.stderr and "did you mean 'Boendestod'" in res.stderr
+
+
+def test_extra_columns_and_a_named_snaive_on_yearly_series_are_said_to_be_unused(cli, tmp_path):
+    """Fuzz review: an extra numeric column was checked and then ignored, snaive named for a yearly series was
+    dropped from the backtest, and its forecast was labelled snaive though it is the naive one — all silently."""
+    rate = pd.read_csv(ROOT / "data" / "series" / "state_hourly_rate.csv")
+    rate.assign(kpi=range(len(rate))).to_csv(tmp_path / "rate.csv", index=False)
+    res = cli(["backtest", "--series", tmp_path / "rate.csv", "--models", "naive,snaive", "--out", tmp_path / "b"])
+    assert res.exit_code == 0, res.stderr
+    assert "[columns_unused] " in res.stderr and "column 'kpi': column(s) kpi are checked but not used" in res.stderr
+    assert "[model_skipped] " in res.stderr and "snaive repeats last year's month" in res.stderr
+    res = cli(["forecast", "--series", ROOT / "data" / "series" / "state_hourly_rate.csv", "--model", "snaive",
+               "--out", tmp_path / "f"])
+    assert res.exit_code == 0, res.stderr
+    assert set(pd.read_csv(tmp_path / "f" / "forecast.csv")["snaive-model_used"]) == {"naive"}

@@ -96,7 +96,7 @@ class SeasonalNaive(Model):
         mean = s.y[len(s.y) - m + (k - 1) % m]
         sigma = _rms(s.y[m:] - s.y[:-m]) * np.sqrt((k - 1) // m + 1)
         lo, hi = normal_intervals(mean, sigma, levels)
-        return Fit(mean, lo, hi, self.name)
+        return Fit(mean, lo, hi, self.name if m > 1 else "naive")  # no season to repeat: the naive forecast
 
 
 class Drift(Model):
