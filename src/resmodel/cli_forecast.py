@@ -664,6 +664,29 @@ def _scenario_places(scenario: Path, service: str, months: pd.DatetimeIndex) -> 
     return np.full(len(months), places), scenario_identity(loaded)
 
 
+def _exit_rate_hint(scenario: Path | None, service: str) -> str:
+    """The monthly exit rate the scenario's flows.csv gives the service over its last three years (outflows
+    over the mean stock), as a suggestion for --exit-rate; '' without such flows."""
+    from resmodel.forecast.stockflow import OUTFLOW_KINDS
+    from resmodel.io.series import read_flows
+    from resmodel.run import load
+
+    if scenario is None:
+        return ""
+    path = Path(load(scenario).scenario.data) / "flows.csv"
+    if not path.is_file():
+        return ""
+    flows = read_flows(path)
+    rows = flows[flows["service"] == service]
+    rows = rows[rows["year"] > rows["year"].max() - 3]
+    stock = ((rows["stock_start"] + rows["stock_end"]) / 2).sum()
+    if rows.empty or stock <= 0:
+        return ""
+    rate = rows[[f"outflow_{k}" for k in OUTFLOW_KINDS]].to_numpy().sum() / stock / 12
+    return (f"; the scenario's flows.csv gives {service} {rate:.4f} a month ({rate * 100:.2f} %: its outflows over the "
+            f"mean stock in {int(rows['year'].min())}–{int(rows['year'].max())}) — e.g. --exit-rate {rate:.4f}")
+
+
 def _scenario_volume_changes(scenario: Path, service: str) -> str:
     """The scenario's volume changes of ``service``, as text ('' when none or no projection block)."""
     from resmodel.io.scenario import read_chain
@@ -699,6 +722,7 @@ def queue(
 ) -> None:
     """Simulate decisions not executed: queue, waiting times, quarterly >3-month counts, fee exposure."""
     from resmodel.forecast.demand import demand_from_table
+    from resmodel.forecast.interface import MAX_VOLUME
     from resmodel.forecast.queue import QueueParams, QueueState, simulate_queue
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_capacity, read_demand_table, write_atomically
@@ -708,10 +732,14 @@ def queue(
     if users_per_fte is not None and not (np.isfinite(users_per_fte) and users_per_fte > 0):
         raise InputError.at(Location(path="--users-per-fte"), f"--users-per-fte {users_per_fte:g} is not a positive number",
                             "users one full-time employee supports, a number > 0", "correct --users-per-fte")
+    if users_per_fte is not None and users_per_fte > 1000:
+        raise InputError.at(Location(path="--users-per-fte"), f"--users-per-fte {users_per_fte:g} users per FTE",
+                            "users one full-time employee supports, at most 1 000", "correct --users-per-fte")
     for option, v in (("--places", places), ("--initial-executed", initial_executed)):
-        if v is not None and not (np.isfinite(v) and v >= 0):
-            raise InputError.at(Location(path=option), f"{option} {v:g} is negative" if v < 0 else f"{option} is {v}",
-                                "a number ≥ 0" + (" (0 for an empty start)" if option == "--initial-executed" else ""),
+        if v is not None and not (np.isfinite(v) and 0 <= v <= MAX_VOLUME):
+            raise InputError.at(Location(path=option), f"{option} {v:g} is negative" if v < 0 else f"{option} is {v:g}",
+                                f"a number from 0 to {MAX_VOLUME:,}" + (" (0 for an empty start)"
+                                                                      if option == "--initial-executed" else ""),
                                 f"correct {option}")
 
     dem = demand_from_table(read_demand_table(demand, str(demand)), service, str(demand), column=demand_column)
@@ -757,23 +785,38 @@ def queue(
         initial = QueueState(executed=initial_executed, new=waiting)
     else:
         initial = QueueState.filled(dem.iloc[0], cap_values[0], waiting)
+    rates = {"--exit-rate": exit_rate, "--aiv-rate": aiv_rate, "--aiviv-rate": aiviv_rate,
+             "--aiviv-resume-rate": aiviv_resume_rate}
+    for option, rate in rates.items():
+        if not (np.isfinite(rate) and 0 <= rate <= 1):
+            raise InputError.at(Location(path=option), f"{option} {rate:g} is outside 0–1",
+                                "a monthly share between 0 and 1 (e.g. 0.004 for 0.4 % a month)", f"correct {option}")
+    if exit_rate + aiv_rate + aiviv_rate > 1:
+        raise InputError.at(Location(path="--exit-rate/--aiv-rate/--aiviv-rate"), "the exit, AIV and AIViV rates "
+                            f"add up to {exit_rate + aiv_rate + aiviv_rate:g}", "monthly shares of the executed "
+                            "users summing to at most 1", "lower the rates")
     params = QueueParams(exit_rate=exit_rate, aiv_rate=aiv_rate, aiviv_rate=aiviv_rate,
                          aiviv_resume_rate=aiviv_resume_rate)
     result = simulate_queue(months, cap_values, demand=dem.to_numpy(), params=params, initial=initial)
-    typer.echo(f"Decisions not executed, {service} (demand: {demand_column}): quarterly report (waiting more than "
-               f"{params.report_after_months} months) and sanction-fee exposure (SEK)")
+    typer.echo(f"Ej verkställda beslut — decisions not executed, {service} (demand: {demand_column}): quarterly "
+               f"report to IVO (waiting more than {params.report_after_months} months) and särskild avgift — "
+               "sanction-fee exposure (SEK)")
     quiet = result.quarterly.drop(columns="quarter").abs().sum(axis=1).le(1e-9)  # nobody over the limit or fee
-    _table(result.quarterly[~quiet] if quiet.any() and not quiet.all() else result.quarterly)
+    shown = result.quarterly[~quiet] if quiet.any() and not quiet.all() else result.quarterly
+    _table(shown.assign(**{c: shown[c].map(lambda v: f"{v:,.0f}") for c in shown.columns if c.endswith("_sek")}))
     if quiet.any() and not quiet.all():
         typer.echo(f"({int(quiet.sum())} of {len(quiet)} quarters with nobody waiting over "
                    f"{params.report_after_months} months are not shown; queue_quarterly.csv has every quarter)")
-    typer.echo("\nWhole horizon: " + "; ".join(f"{k} {v:,.1f}" for k, v in result.summary.items()))
+    typer.echo("\nWhole horizon: " + "; ".join(
+        f"{k} " + ("–" if not np.isfinite(v) else f"{v:,.0f}" if k.endswith("_sek") else f"{v:,.1f}")
+        for k, v in result.summary.items()))
     if result.summary["still_waiting_at_end"] > 0.05:
         typer.echo("(mean_wait_months is the mean wait of the decisions executed within the horizon; the "
                    f"{result.summary['still_waiting_at_end']:,.1f} still waiting at the end are not in it)")
     if not any((exit_rate, aiv_rate, aiviv_rate, aiviv_resume_rate)):
         typer.echo("note: --exit-rate, --aiv-rate, --aiviv-rate and --aiviv-resume-rate are all 0 (the defaults): "
-                   "nobody leaves or pauses, so places free up only as capacity grows (docs/forecasting.md §4)")
+                   "nobody leaves or pauses, so places free up only as capacity grows (docs/forecasting.md §4)"
+                   + _exit_rate_hint(scenario, service))
     elif aiviv_rate and not aiviv_resume_rate:
         typer.echo(f"note: --aiviv-rate {aiviv_rate:g} with --aiviv-resume-rate 0: users who pause keep their place "
                    "and never resume, so those places are lost for good (docs/forecasting.md §4)")

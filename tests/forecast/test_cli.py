@@ -68,7 +68,7 @@ BROKEN = [
                         "--scenario", ROOT / "scenarios" / "base.yaml"], "at '--capacity/--places/--scenario'",
      "give one of"),
     ("queue rate", ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "10",
-                    "--exit-rate", "2"], "at 'queue.exit_rate'", "outside 0–1"),
+                    "--exit-rate", "2"], "at '--exit-rate'", "outside 0–1"),
     # options checked at the option (review items 1–7)
     ("as-of after the data", ["nowcast", "--triangle", TRIANGLE, "--as-of", "2030-01"],
      "invoice_triangle.csv, at '--as-of'", "as-of 2030-01 is after the last reporting month 2024-12"),
@@ -336,3 +336,32 @@ def test_extra_columns_and_a_named_snaive_on_yearly_series_are_said_to_be_unused
                "--out", tmp_path / "f"])
     assert res.exit_code == 0, res.stderr
     assert set(pd.read_csv(tmp_path / "f" / "forecast.csv")["snaive-model_used"]) == {"naive"}
+
+
+def test_queue_says_its_swedish_terms_rounds_fees_to_kronor_and_suggests_an_exit_rate(cli, tmp_path):
+    """Persona review: no Swedish term, fees to the öre, and the exit rate to be worked out by hand from flows.csv."""
+    res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "1000",
+               "--initial-waiting", "4:3", "--out", tmp_path / "q"])
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout.startswith("Ej verkställda beslut — decisions not executed, daglig_verksamhet")
+    assert "report to IVO" in res.stdout and "särskild avgift — sanction-fee exposure (SEK)" in res.stdout
+    central = pd.read_csv(tmp_path / "q" / "queue_quarterly.csv").loc[0, "exposure_central_sek"]
+    assert central > 0 and f" {central:,.0f}" in res.stdout and f"{central:,.2f}" not in res.stdout
+    assert "mean_wait_months –" in res.stdout  # nothing executed: no mean, not 'nan'
+    res = cli(["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--scenario",
+               ROOT / "scenarios" / "base.yaml", "--out", tmp_path / "q2"])
+    flows = pd.read_csv(ROOT / "data" / "demokommun" / "flows.csv")
+    dv = flows[(flows["service"] == "daglig_verksamhet") & (flows["year"] >= 2022)]
+    rate = dv.filter(like="outflow_").to_numpy().sum() / ((dv["stock_start"] + dv["stock_end"]) / 2).sum() / 12
+    assert f"the scenario's flows.csv gives daglig_verksamhet {rate:.4f} a month" in res.stdout
+
+
+@pytest.mark.parametrize(("option", "value", "expected"), [
+    ("--exit-rate", "2", "at '--exit-rate': --exit-rate 2 is outside 0–1"),
+    ("--aiviv-resume-rate", "nan", "at '--aiviv-resume-rate': --aiviv-resume-rate nan is outside 0–1"),
+    ("--places", "9e11", "at '--places': --places is 9e+11"),
+])
+def test_queue_options_out_of_range_are_located_at_the_option(cli, tmp_path, option, value, expected):
+    args = ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", option, value]
+    res = cli([*args, *([] if option == "--places" else ["--places", "1000"]), "--out", tmp_path / "q"])
+    assert res.exit_code == 2 and expected in res.stderr and not (tmp_path / "q").exists()
