@@ -188,6 +188,9 @@ def backtest(
 
     data = read_series(series, by_level=by_level)
     _warn(_unused_columns(data, series))
+    if by_level and not data.from_history:
+        _warn([Warning_("option_ignored", Location(path="--by-level"), "--by-level has no effect: it splits a "
+                        "volume history (month, service, level, volume) by level, and this is a unique_id, ds, y file")])
     all_series = {s.uid: s for s in split_series(data.frame, data.freqs)}
     months = None
     if population:
@@ -308,8 +311,16 @@ def _parse_spec(items: list[str]) -> tuple[dict, str | None]:
         check_option_for_pnr(item, "--model")
         where = Location(path=f"--model {item}")
         if not sep:
+            if default is not None and default != key.strip():
+                raise InputError.at(Location(path="--model"), f"two default models, '{default}' and '{key.strip()}'",
+                                    "one --model without a service (the default), and service=model for the others",
+                                    f"keep one, or write e.g. --model {default} --model "
+                                    f"<service>={key.strip()}")
             default = key.strip()
             continue
+        if key.strip() in spec:
+            raise InputError.at(where, f"service '{key.strip()}' is given twice", "one --model per service",
+                                "keep one of them")
         value = value.strip()
         if value in MODEL_NAMES or value.isidentifier():
             spec[key.strip()] = value

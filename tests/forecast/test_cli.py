@@ -6,6 +6,8 @@ fix, and write nothing."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -365,3 +367,40 @@ def test_queue_options_out_of_range_are_located_at_the_option(cli, tmp_path, opt
     args = ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", option, value]
     res = cli([*args, *([] if option == "--places" else ["--places", "1000"]), "--out", tmp_path / "q"])
     assert res.exit_code == 2 and expected in res.stderr and not (tmp_path / "q").exists()
+
+
+def _edited(source: Path, path: Path, edit) -> Path:
+    table = pd.read_csv(source, dtype=str, keep_default_na=False)
+    edit(table).to_csv(path, index=False)
+    return path
+
+
+DEMO = ROOT / "data" / "demokommun"
+
+
+@pytest.mark.parametrize(("name", "extra", "expected"), [
+    ("two defaults", lambda t: ["--model", "naive", "--model", "drift"], "at '--model': two default models"),
+    ("a service twice", lambda t: ["--model", "boendestod=ets", "--model", "boendestod=drift"],
+     "at '--model boendestod=drift': service 'boendestod' is given twice"),
+    ("a level in words", lambda t: ["--model", "drift", "--population", DEMO / "population.csv", "--users", _edited(
+        DEMO / "users.csv", t / "users.csv", lambda u: u.assign(level=u["level"].mask(u.index == 3, "nivå 3")))],
+     "users.csv, row 5, column 'level': 'nivå 3' is not a need level"),
+    ("overlapping bands", lambda t: ["--model", "drift", "--population", _edited(
+        DEMO / "population.csv", t / "pop.csv", lambda p: pd.concat([p, p.iloc[:1].assign(age_band="0-80")]))],
+     "column 'age_band': age band '0-80' overlaps '0-6'"),
+    ("a level on a service without", lambda t: ["--model", "drift", "--flows", _edited(
+        DEMO / "flows.csv", t / "flows.csv", lambda f: f.assign(level=f["level"].mask(f.index == 0, "2")))],
+     "flows.csv, row 2, column 'level', at 'boendestod': service 'boendestod' has no levels, but the level is 2"),
+])
+def test_forecast_inputs_that_were_silently_taken_are_located_errors(cli, tmp_path, name, extra, expected):
+    """Fuzz review: each of these ran with exit 0 — the last default model won, a level in words became missing,
+    an overlapping age band counted ages twice, a level on a service without levels was accepted."""
+    res = cli(["forecast", "--series", DEMO / "volume_history.csv", *extra(tmp_path), "--out", tmp_path / "out"])
+    assert res.exit_code == 2 and expected in res.stderr, res.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_by_level_on_a_generic_series_is_said_to_have_no_effect(cli, tmp_path):
+    res = cli(["backtest", "--series", ROOT / "data" / "series" / "state_hourly_rate.csv", "--models", "naive",
+               "--by-level", "--out", tmp_path / "b"])
+    assert res.exit_code == 0 and "[option_ignored] at '--by-level': --by-level has no effect" in res.stderr

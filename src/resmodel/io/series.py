@@ -240,6 +240,7 @@ def read_population(path: Path, display: str | None = None) -> pd.DataFrame:
         row = int(t.index[dup.to_numpy()][0])
         raise InputError.at(Location(display, row=row, column="age_band"), "year and age band appear twice",
                             "one row per year and age band", "remove the duplicate row")
+    _check_band_overlap(t, display)
     counts = t.groupby("year")["age_band"].nunique()
     bands = t["age_band"].nunique()
     short = counts[counts < bands]
@@ -260,6 +261,20 @@ def read_population(path: Path, display: str | None = None) -> pd.DataFrame:
     return out
 
 
+def _check_band_overlap(t: pd.DataFrame, display: str) -> None:
+    """Age bands that do not overlap: an age counted in two bands would be counted twice in the population."""
+    bands = {}
+    for idx, text in t["age_band"].items():
+        m = _AGE_BAND.fullmatch(str(text))
+        bands.setdefault(str(text).strip(), (int(m.group(1)), int(m.group(2)) if m.group(2) else 10**6, idx))
+    ordered = sorted(bands.items(), key=lambda kv: kv[1][:2])
+    for (before, (_, hi, _)), (band, (lo, _, idx)) in zip(ordered, ordered[1:], strict=False):
+        if lo <= hi:
+            raise InputError.at(Location(display, row=int(idx), column="age_band"),
+                                f"age band '{band}' overlaps '{before}'", "age bands that do not overlap (e.g. "
+                                "0-17, 18-64, 65+)", "correct the bands so that every age is in one band")
+
+
 def read_flows(path: Path, display: str | None = None) -> pd.DataFrame:
     """Yearly flows; each row must balance exactly and each year start where the previous ended."""
     display = display or str(path)
@@ -276,6 +291,12 @@ def read_flows(path: Path, display: str | None = None) -> pd.DataFrame:
         Location(display, row=idx, column="stock_end", path=str(t["service"][idx])),
         f"stock_end {t['stock_end'][idx]:g} ≠ stock_start + inflows − outflows = {t['stock_end'][idx] - gap[idx]:g}",
         "flows that balance exactly", "correct the flows or the stocks of this row"))
+    leveled = t["level"].notna() & ~t["service"].isin(LEVEL_SERVICES)
+    problems.add_rows(t.index[leveled.to_numpy()], 5, lambda idx: (
+        Location(display, row=idx, column="level", path=str(t["service"][idx])),
+        f"service '{t['service'][idx]}' has no levels, but the level is {t['level'][idx]}",
+        "an empty level; only " + ", ".join(LEVEL_SERVICES) + " have levels 1–8",
+        "leave the level empty, or correct the service"))
     key = ["service", t["level"].fillna(0)]
     for _, g in t.groupby(key, sort=True):
         g = g.sort_values("year")
@@ -375,8 +396,12 @@ def read_users_ages(path: Path, display: str | None = None) -> pd.DataFrame:
     problems.add_rows(raw.index[(year.isna() | (year < 1900) | (year > 2100)).to_numpy()], 5, lambda idx: (
         Location(display, row=idx, column="birth_year"), f"'{raw['birth_year'][idx]}' is not a year",
         "a birth year YYYY", "correct the birth year"))
+    text = raw["level"].fillna("").astype(str).str.strip() if "level" in raw.columns else pd.Series("", index=raw.index)
+    level = pd.to_numeric(text.where(text.ne(""), None), errors="coerce")
+    problems.add_rows(raw.index[(text.ne("") & ~level.isin(range(1, 9))).to_numpy()], 5, lambda idx: (
+        Location(display, row=idx, column="level"), f"'{text[idx]}' is not a need level",
+        "a whole number 1–8, or empty for a service without levels", "correct the level"))
     problems.raise_if_any()
-    level = pd.to_numeric(raw["level"], errors="coerce") if "level" in raw.columns else pd.Series(np.nan, index=raw.index)
     return pd.DataFrame({"service": raw["service"].str.strip(), "level": level.astype("Int64"),
                          "birth_year": year.astype(int)})
 
