@@ -404,3 +404,24 @@ def test_by_level_on_a_generic_series_is_said_to_have_no_effect(cli, tmp_path):
     res = cli(["backtest", "--series", ROOT / "data" / "series" / "state_hourly_rate.csv", "--models", "naive",
                "--by-level", "--out", tmp_path / "b"])
     assert res.exit_code == 0 and "[option_ignored] at '--by-level': --by-level has no effect" in res.stderr
+
+
+def test_backtest_explains_its_columns_and_names_the_best_model_per_series(cli, tmp_path):
+    """Persona review: no legend for mase/naive or cov80 %, no unit for bias, no best model per service."""
+    res = cli(["backtest", "--series", ROOT / "data" / "series" / "state_hourly_rate.csv", "--models",
+               "naive,drift,ets", "--out", tmp_path / "b"])
+    assert res.exit_code == 0, res.stderr
+    assert "mase/naive below 1: better than the naive model; bias: mean of forecast − actual in the series' units" \
+        in res.stdout
+    m = pd.read_csv(tmp_path / "b" / "backtest_metrics.csv").sort_values("mase").iloc[0]
+    assert (f"Lowest MASE per series: state_hourly_rate {m['model']} ({m['relative_mase']:.2f} of naive's, 80 % "
+            f"intervals cover {m['coverage_80']:.0f} %") in res.stdout
+
+
+def test_forecast_with_a_named_model_says_its_intervals_are_not_calibrated(cli, tmp_path):
+    res = cli(["forecast", "--series", HIST, "--model", "drift", "--model", "personlig_assistans_sfb=ets",
+               "--h", "12", "--out", tmp_path / "f"])
+    assert res.exit_code == 0 and "note: the intervals of drift, ets are the model's own, not widened by a " \
+        "backtest as auto's are" in res.stderr and "--models naive,drift,ets" in res.stderr
+    res = cli(["forecast", "--series", HIST, "--h", "12", "--out", tmp_path / "g"])  # auto: calibrated, no note
+    assert res.exit_code == 0 and "are the model's own" not in res.stderr
