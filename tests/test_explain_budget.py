@@ -87,3 +87,14 @@ def test_indices_in_force_say_rent_follows_the_price_index_when_not_set(monkeypa
     main()
     assert ("projection.rent_growth = 0.02 share per year in 2030 (premises costs, a plan's rents; not set: the price "
             "index, indices.price_growth, carried forward)") in capsys.readouterr().out  # its data end in 2025
+
+
+def test_the_services_show_where_their_volume_comes_from(monkeypatch, capsys):
+    """Persona review: explain did not say which volume model a service's volume came from."""
+    from resmodel.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["resmodel", "explain", str(BASE), "--year", "2027", "--area", "lss_boende"])
+    main()
+    rows = {line.split()[0]: line.split()[-1] for line in capsys.readouterr().out.splitlines()
+            if line.startswith(("bostad_barn ", "bostad_vuxna "))}
+    assert rows == {"bostad_barn": "drift", "bostad_vuxna": "drift"}  # base.yaml's default_model

@@ -151,10 +151,12 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     typer.echo("\nFrame parts (SEK):")
     for part, value in e.frame_parts.items():
         typer.echo(f"  {part}: {value:,.0f}")
-    typer.echo("\nServices (SEK; cost per unit against the base year's):")
+    typer.echo("\nServices (SEK; cost per unit against the base year's; volume_model: where the volume comes from):")
     services = e.services.set_index("service")
     factor = services.pop("factor_vs_base")
-    _echo_table(services.assign(factor_vs_base=[f"{f:.3f}" for f in factor]))
+    models = dict(zip(setup.volume_models["service"], setup.volume_models["model_used"], strict=True))
+    _echo_table(services.assign(factor_vs_base=[f"{f:.3f}" for f in factor],
+                                volume_model=[models.get(sv, "follows SFB cases") for sv in services.index]))
     if e.places is not None:
         typer.echo("\nPlaces (users a month on average; the volume above is what the places let be served"
                    + ("; plan_users: users in the premises plan's premises; plan_rent and plan_one_off: their rent "
