@@ -24,10 +24,10 @@ PathOpt = Annotated[Path, typer.Option(help="output folder (new, empty, or an ea
                                             "which is replaced)")]
 # the files each command writes: an existing --out folder may hold only these (io.writers.check_output_folder)
 BACKTEST_OUTPUTS = ("backtest_metrics.csv", "backtest_cv.csv", "backtest.png", "manifest.json")
-FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast_yearly.csv", "volume_forecast.png", "forecast.csv", "manifest.json")
-NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_sums.csv", "nowcast_backtest.csv", "nowcast_backtest_detail.csv", "nowcast.png",
+FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast_yearly.csv", "volume_forecast.xlsx", "volume_forecast.png", "forecast.csv", "manifest.json")
+NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_sums.csv", "nowcast.xlsx", "nowcast_backtest.csv", "nowcast_backtest_detail.csv", "nowcast.png",
                    "manifest.json")
-QUEUE_OUTPUTS = ("queue_monthly.csv", "queue_quarterly.csv", "queue_waits.csv", "manifest.json")
+QUEUE_OUTPUTS = ("queue_monthly.csv", "queue_quarterly.csv", "queue_waits.csv", "queue.xlsx", "manifest.json")
 
 
 def _warn(warnings: list[Warning_], limit: int = 15) -> None:
@@ -65,6 +65,21 @@ def _count(v: float) -> str:
 
 def _table(frame: pd.DataFrame) -> None:
     typer.echo(frame.to_string(index=False, float_format=lambda v: f"{v:,.2f}", na_rep="–"))
+
+
+def _xlsx_writer(sheets: dict[str, pd.DataFrame]):
+    """A writer of the tables as one workbook (Swedish Excel opens a comma CSV in one column): volumes to one
+    decimal, SEK in whole kronor, shares and coverage as given."""
+    from resmodel.io.writers import write_workbook
+
+    def formats(frame: pd.DataFrame) -> dict[str, str]:
+        sek = frame.attrs.get("value") == "amount_sek"  # a nowcast of amounts: its values are SEK
+
+        def money(column: str) -> bool:
+            return column.endswith("_sek") or sek and (column in ("reported", "nowcast", "still_to_come", "se")
+                                                       or column.startswith(("lo-", "hi-")))
+        return {c: "#,##0" if money(c) else "#,##0.0##" for c in frame.columns if pd.api.types.is_float_dtype(frame[c])}
+    return lambda path: write_workbook({name: (frame, formats(frame)) for name, frame in sheets.items()}, path)
 
 
 def _png_writer(fig):
@@ -446,6 +461,8 @@ def forecast(
         fig = _forecast_figure(history, result.table)
         files = write_atomically(out, {"volume_forecast.csv": csv_writer(table),
                                        "volume_forecast_yearly.csv": csv_writer(yearly),
+                                       "volume_forecast.xlsx": _xlsx_writer({"Per år — yearly": yearly,
+                                                                             "Per månad — monthly": table}),
                                        "volume_forecast.png": _png_writer(fig),
                                        "manifest.json": manifest_writer(ctx.info_name, ctx.params)}, FORECAST_OUTPUTS)
         _warn(result.warnings)
@@ -589,11 +606,22 @@ def nowcast(
     det = detail.assign(service_month=detail["service_month"].dt.strftime("%Y-%m"),
                         origin=detail["origin"].dt.strftime("%Y-%m"))
     files = write_atomically(out, {"nowcast.csv": csv_writer(out_table), "nowcast_sums.csv": csv_writer(pd.DataFrame(sums)),
+                                   "nowcast.xlsx": _xlsx_writer({
+                                       "Summor — sums": _valued(pd.DataFrame(sums), value),
+                                       "Per tjänstemånad — months": _valued(out_table, value),
+                                       "Backtest": summary}),
                                    "nowcast_backtest.csv": csv_writer(summary),
                                    "nowcast_backtest_detail.csv": csv_writer(det), "nowcast.png": _png_writer(fig),
                                    "manifest.json": manifest_writer(ctx.info_name, ctx.params)},
                              NOWCAST_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+def _valued(frame: pd.DataFrame, value: str) -> pd.DataFrame:
+    """The frame marked with the value it counts (its workbook then shows SEK in whole kronor)."""
+    frame = frame.copy()
+    frame.attrs["value"] = value
+    return frame
 
 
 def _echo_nowcast_total(total: dict[str, float], months: pd.Series, value: str, what: str) -> None:
@@ -862,6 +890,9 @@ def queue(
     files = write_atomically(out, {"queue_monthly.csv": csv_writer(monthly),
                                    "queue_quarterly.csv": csv_writer(result.quarterly),
                                    "queue_waits.csv": csv_writer(result.waits),
+                                   "queue.xlsx": _xlsx_writer({"Kvartal — quarterly (IVO)": result.quarterly,
+                                                               "Månad — monthly": monthly,
+                                                               "Väntetider — waits": result.waits}),
                                    "manifest.json": manifest_writer(ctx.info_name, ctx.params, identity)},
                              QUEUE_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")

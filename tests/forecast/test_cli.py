@@ -166,6 +166,7 @@ def test_forecast_per_service_and_level_with_overrides_is_deterministic(cli, tmp
     fa, fb = tmp_path / "a" / "volume_forecast.csv", tmp_path / "b" / "volume_forecast.csv"
     assert fa.read_bytes() == fb.read_bytes()
     assert (tmp_path / "a" / "volume_forecast.png").read_bytes() == (tmp_path / "b" / "volume_forecast.png").read_bytes()
+    assert (tmp_path / "a" / "volume_forecast.xlsx").read_bytes() == (tmp_path / "b" / "volume_forecast.xlsx").read_bytes()
     t = pd.read_csv(fa)
     assert list(t.columns) == ["service", "level", "month", "volume", "volume_lo_80", "volume_hi_80",
                                "volume_lo_95", "volume_hi_95", "model_used"]
@@ -425,3 +426,27 @@ def test_forecast_with_a_named_model_says_its_intervals_are_not_calibrated(cli, 
         "backtest as auto's are" in res.stderr and "--models naive,drift,ets" in res.stderr
     res = cli(["forecast", "--series", HIST, "--h", "12", "--out", tmp_path / "g"])  # auto: calibrated, no note
     assert res.exit_code == 0 and "are the model's own" not in res.stderr
+
+
+def test_forecast_nowcast_and_queue_write_workbooks_with_swedish_sheet_names(cli, tmp_path):
+    """Persona review: only comma CSVs, which Swedish Excel opens in one column."""
+    import openpyxl
+
+    from tests.forecast.test_cli_options import _triangle
+
+    runs = {"volume_forecast.xlsx": ["forecast", "--series", HIST, "--model", "drift", "--h", "12"],
+            "nowcast.xlsx": ["nowcast", "--triangle", _triangle(tmp_path)],
+            "queue.xlsx": ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet", "--places", "1010"]}
+    sheets = {}
+    for name, args in runs.items():
+        for out in ("a", "b"):
+            res = cli([*args, "--out", tmp_path / name / out])
+            assert res.exit_code == 0, res.stderr
+        assert (tmp_path / name / "a" / name).read_bytes() == (tmp_path / name / "b" / name).read_bytes()
+        sheets[name] = openpyxl.load_workbook(tmp_path / name / "a" / name).sheetnames
+    assert sheets == {"volume_forecast.xlsx": ["Per år — yearly", "Per månad — monthly"],
+                      "nowcast.xlsx": ["Summor — sums", "Per tjänstemånad — months", "Backtest"],
+                      "queue.xlsx": ["Kvartal — quarterly (IVO)", "Månad — monthly", "Väntetider — waits"]}
+    quarterly = openpyxl.load_workbook(tmp_path / "queue.xlsx" / "a" / "queue.xlsx")["Kvartal — quarterly (IVO)"]
+    header = [c.value for c in quarterly[1]]
+    assert quarterly.cell(2, header.index("exposure_central_sek") + 1).number_format == "#,##0"

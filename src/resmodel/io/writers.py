@@ -59,7 +59,7 @@ def _cell(value):
     cannot store; inputs refuse them, so only a note echoing one could carry it) removed."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    if isinstance(value, float) and value != value:
+    if value is pd.NA or value is pd.NaT or isinstance(value, float) and value != value:  # missing: an empty cell
         return None
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)
