@@ -255,12 +255,13 @@ def backtest(
                           else "; no origin has enough history for every model"), err=True)
     metrics = pd.concat(tables, ignore_index=True)
     cv_all = pd.concat(cvs, ignore_index=True)
-    shown = metrics[["unique_id", "model", "windows", "mape", "mase", "relative_mase", "bias", "bias_pct",
+    shown = metrics[["unique_id", "model", "windows", "mape", "mape_mean", "mase", "relative_mase", "bias", "bias_pct",
                      "coverage_80", "coverage_95", "model_used"]].rename(
         columns={"relative_mase": "mase/naive", "coverage_80": "cov80%", "coverage_95": "cov95%", "bias_pct": "bias%",
-                 "mape": "mape%"})
+                 "mape": "mape%", "mape_mean": "mape_avg%"})
     _table(shown)
-    typer.echo("(mape%: mean absolute error in % of the actual; mase: mean absolute error over the in-sample "
+    typer.echo("(mape%: mean absolute error in % of the actual; mape_avg%: the same for each window's average over "
+               "its horizon — with h = 12 months, how far off next year's average volume was, what a budget uses; mase: mean absolute error over the in-sample "
                "seasonal-naive error; mase/naive below 1: better than the naive model; bias: mean of forecast − "
                "actual in the series' units, bias% of the actual total; cov80%/cov95%: held-out values inside the "
                "80 %/95 % intervals — 70–90 % counts as calibrated for 80 %; model_used: what made the forecasts, "

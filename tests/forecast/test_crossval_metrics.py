@@ -64,6 +64,19 @@ def test_metrics_by_hand():
     assert ev.loc["drift", "relative_mase"] == pytest.approx(ev.loc["drift", "mase"] / ev.loc["naive", "mase"])
     inside = ((cv["y"] >= cv["naive-lo-80"]) & (cv["y"] <= cv["naive-hi-80"])).mean() * 100
     assert ev.loc["naive", "coverage_80"] == inside
+    assert ev.loc["naive", "mape_mean"] == ev.loc["naive", "mape"]  # h = 1: a window's average is its one point
+
+
+def test_the_error_of_a_windows_horizon_average_by_hand():
+    """mape_mean: next year's average volume, not each month's — errors of opposite sign within a window cancel."""
+    df = _yearly([10.0, 12, 11, 13, 12, 14, 13])
+    frame, freqs = validate_long(df)
+    series = {s.uid: s for s in split_series(frame, freqs)}
+    cv = Forecaster([Naive()]).cross_validation(df, h=2, n_windows=2, step=1)
+    ev = evaluate(cv, series, ["naive"]).set_index("model")
+    # windows: cut after 13 → 13, 13 vs 12, 14 (average 13 vs 13: 0 %); cut after 12 → 12, 12 vs 14, 13 (12 vs 13.5)
+    assert ev.loc["naive", "mape_mean"] == pytest.approx((0 + 1.5 / 13.5) / 2 * 100)
+    assert ev.loc["naive", "mape"] == pytest.approx((1 / 12 + 1 / 14 + 2 / 14 + 1 / 13) / 4 * 100)
 
 
 def test_auto_picks_the_model_that_backtests_best_and_uses_no_future_data():

@@ -45,7 +45,7 @@ def scales_for(cv: pd.DataFrame, series: dict[str, Series]) -> np.ndarray:
 def evaluate(cv: pd.DataFrame, series: dict[str, Series], models: Sequence[str], levels: Sequence[int] = (80, 95),
              baseline: str = "naive") -> pd.DataFrame:
     """One row per series and model: windows, points, MAPE, MASE, bias (forecast − actual, mean and
-    % of actuals), interval coverage, the baseline's MASE, the ratio and whether the model beats it,
+    % of actuals), the error of each window's horizon average (``mape_mean``), interval coverage, the baseline's MASE, the ratio and whether the model beats it,
     and which models actually produced the numbers (fallbacks show here)."""
     scale = scales_for(cv, series)
     rows = []
@@ -66,6 +66,7 @@ def evaluate(cv: pd.DataFrame, series: dict[str, Series], models: Sequence[str],
                 "mase": float(np.mean(scaled)) if np.all(np.isfinite(scaled)) else float("nan"),
                 "bias": float(np.mean(err)),
                 "bias_pct": float(err.sum() / y.sum() * 100) if y.sum() else float("nan"),
+                "mape_mean": _mape_of_means(g, name),
             }
             for lv in levels:
                 row[f"coverage_{lv}"] = coverage(y, g[f"{name}-lo-{lv}"].to_numpy(), g[f"{name}-hi-{lv}"].to_numpy())
@@ -79,6 +80,16 @@ def evaluate(cv: pd.DataFrame, series: dict[str, Series], models: Sequence[str],
             row["beats_naive"] = bool(base is not None and name != baseline and row["mase"] < base["mase"])
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _mape_of_means(g: pd.DataFrame, name: str) -> float:
+    """The error of each window's average over its horizon (what a budget year uses: next year's average
+    volume, not each month's), in % of the actual average, over the windows."""
+    means = g.groupby("cutoff")[[Y, name]].mean()
+    actual = means[Y].to_numpy(dtype=float)
+    if np.any(actual == 0):
+        return float("nan")
+    return float(np.mean(np.abs(means[name].to_numpy(dtype=float) - actual) / np.abs(actual)) * 100)
 
 
 CALIBRATED_80 = (70.0, 90.0)  # where a calibrated 80 % interval's coverage falls in a backtest of this size
