@@ -182,8 +182,8 @@ def test_yearly_volumes_average_the_forecast_months_of_each_year_by_their_days()
      "row 2923, column 'month', at 'externa_platser': externa_platser's history ends in 2018-06, the other services' "
      "in 2024-12"),
     (lambda h: (h["service"] == "daglig_verksamhet") & (h["level"] == "2") & (h["month"] > "2018-12"),
-     "row 379, column 'month', at 'daglig_verksamhet level 2': daglig_verksamhet level 2 runs 2015-01 – 2018-12, "
-     "the service's other levels 2015-01 – 2024-12"),
+     "row 379, column 'month', at 'daglig_verksamhet level 2': daglig_verksamhet level 2 ends in 2018-12, "
+     "the service's other levels in 2024-12"),
 ])
 def test_a_service_or_level_that_stops_early_is_a_located_error(tmp_path, drop, expected):
     """Fuzz review: a service ending in 2018-06 was forecast from 2025-01 on (its months mislabelled), and a level
@@ -213,3 +213,37 @@ def test_a_level_service_without_volume_in_its_last_year_splits_by_its_last_mix_
     assert (hi / hi.sum()).to_numpy() == pytest.approx((mix_2023 / mix_2023.sum()).to_numpy())
     warning = next(w for w in result.warnings if w.check == "level_mix_empty")
     assert "splits by the mix of 2023-01 – 2023-12, the last months with volume" in str(warning)
+
+
+def test_the_level_that_ends_early_is_blamed_and_a_level_may_start_later(tmp_path):
+    """Code review: with two levels, a tie picked the complete level as the odd one and advised deleting it."""
+    from resmodel.io.series import read_volume_history
+
+    history = pd.read_csv(ROOT / "data" / "demokommun" / "volume_history.csv", dtype=str, keep_default_na=False)
+    barn = history["service"] == "bostad_barn"
+    two = history[~barn | history["level"].isin(["3", "5"])]
+    late = two[~((two["service"] == "bostad_barn") & (two["level"] == "5") & (two["month"] < "2019-01"))]
+    late.to_csv(tmp_path / "late.csv", index=False)
+    assert len(read_volume_history(tmp_path / "late.csv", "late.csv")) == len(late)  # level 5 starts in 2019
+    early = two[~((two["service"] == "bostad_barn") & (two["level"] == "3") & (two["month"] > "2018-06"))]
+    early.to_csv(tmp_path / "early.csv", index=False)
+    with pytest.raises(InputError, match="at 'bostad_barn level 3': bostad_barn level 3 ends in 2018-06"):
+        read_volume_history(tmp_path / "early.csv", "early.csv")
+
+
+def test_with_flows_a_service_without_volume_in_its_last_month_starts_the_cohorts_from_its_last_counts(tmp_path):
+    """Code review: the fallback gave the cohort model shares (about one person), so the inflow mix took over."""
+    from resmodel.io.series import read_flows, read_volume_history
+
+    history = pd.read_csv(ROOT / "data" / "demokommun" / "volume_history.csv", dtype=str, keep_default_na=False)
+    vuxna = history["service"] == "bostad_vuxna"
+    history.loc[vuxna & (history["month"] == "2024-12"), "volume"] = "0"
+    history.to_csv(tmp_path / "h.csv", index=False)
+    h = read_volume_history(tmp_path / "h.csv", "h.csv")
+    flows = read_flows(ROOT / "data" / "demokommun" / "flows.csv")
+    result = forecast_volumes(h, None, 12, source="h.csv", default_model="naive", services=["bostad_vuxna"],
+                              flows=flows)
+    first = result.table[result.table["month"] == result.table["month"].min()].set_index("level")["volume_hi_80"]
+    november = h[(h["service"] == "bostad_vuxna") & (h["month"] == "2024-11-01")].set_index("level")["volume"]
+    assert (first / first.sum()).to_numpy() == pytest.approx((november / november.sum()).to_numpy(), abs=0.003)
+    assert any(w.check == "level_mix_empty" and "last month" in str(w) for w in result.warnings)

@@ -165,21 +165,21 @@ def validate_history(history: pd.DataFrame, source: str | None = None) -> pd.Dat
 
 
 def _check_spans(h: pd.DataFrame, uid: pd.Series, source: str | None) -> None:
-    """The levels of a service over the same months (their sum is the service's volume: a level that stops
-    early would read as a fall), and every service up to the same last month (the forecast of every service
-    starts after the history's last month: one that stops early would be forecast from the wrong month)."""
-    span = h.assign(uid=uid).groupby("uid", sort=False).agg(service=("service", "first"), first=("month", "min"),
-                                                          last=("month", "max"), row=("month", "idxmax"))
-    for _, levels in span.groupby("service", sort=False):
-        common = levels.groupby(["first", "last"]).size().idxmax()  # what most levels cover
-        odd = levels[(levels["first"] != common[0]) | (levels["last"] != common[1])]
-        for name, r in odd.head(1).iterrows():
+    """Every level of a service, and every service, up to the same last month: a level that stops early
+    would read as a fall of the service's total, and the forecast of every service starts after the
+    history's last month, so one that stops early would be forecast from the wrong month. A series may
+    start later (before it, it had no users)."""
+    span = h.assign(uid=uid).groupby("uid", sort=False).agg(service=("service", "first"), last=("month", "max"),
+                                                          row=("month", "idxmax"))
+    for name, r in span.iterrows():
+        service_last = span.loc[span["service"] == r["service"], "last"].max()
+        if r["last"] < service_last:
             raise InputError.at(Location(file=source, row=int(r["row"]) if source else None, column="month",
                                          path=str(name)),
-                                f"{name} runs {r['first']:%Y-%m} – {r['last']:%Y-%m}, the service's other levels "
-                                f"{common[0]:%Y-%m} – {common[1]:%Y-%m}", "every level of a service over the same "
-                                "months (their sum is the service's volume)", "add the level's missing months "
-                                "(volume 0 where it had no users), or remove the rows outside the others' months")
+                                f"{name} ends in {r['last']:%Y-%m}, the service's other levels in {service_last:%Y-%m}",
+                                "every level of a service up to the same last month (their sum is the service's "
+                                "volume)", f"add the level's months up to {service_last:%Y-%m} (volume 0 where it had "
+                                "no users)")
     last = span["last"].max()
     for _, r in span[span["last"] < last].head(1).iterrows():
         raise InputError.at(Location(file=source, row=int(r["row"]) if source else None, column="month",
@@ -291,7 +291,8 @@ def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows:
         shares = fallback if empty else wide.tail(12).mean() / wide.tail(12).mean().sum()
         return pd.DataFrame(np.tile(shares.to_numpy(), (len(dates), 1)), index=dates, columns=shares.index)
     last_month = wide.index[-1]
-    start = fallback if empty else wide.iloc[-1]
+    # the cohort model moves people: start from the last month with volume (counts, not shares), or one a level
+    start = (with_volume.iloc[-1] if len(with_volume) else fallback) if empty else wide.iloc[-1]
     f = flows[flows["service"] == service]
     ages_s = ages[ages["service"] == service].drop(columns="service") if ages is not None else None
     mix = project_level_mix(f, start, last_month.year if last_month.month == 12 else last_month.year - 1,
