@@ -141,3 +141,23 @@ def test_initial_waiting_out_of_range_is_refused(cli, tmp_path, waiting, expecte
                "--initial-waiting", waiting, "--out", tmp_path / "q"])
     assert res.exit_code == 2 and f"at '--initial-waiting': {expected}" in res.stderr
     assert not (tmp_path / "q").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["--seed", "4001010018"],            # a valid seed (0 … 2³²−1) with a date-like look and a valid check digit
+    ["--on", "2025-01-01"], ["--as-of", "2024-12"], ["--out", "results/2024-03-15T1430"],
+])
+def test_ordinary_arguments_are_not_taken_for_identity_numbers(args):
+    """Code review: the whole-line check refused a 10-digit seed (plain numbers are tested as numeric cells: only
+    the 12-digit form a register stores)."""
+    from resmodel.io.pnr import check_arguments_for_pnr
+
+    check_arguments_for_pnr(["project", "scenarios/base.yaml", *args])
+
+
+def test_a_date_time_stamp_in_the_form_of_an_identity_number_is_refused_with_a_way_out():
+    from resmodel.errors import PersonalDataError
+    from resmodel.io.pnr import check_arguments_for_pnr
+
+    with pytest.raises(PersonalDataError, match="rename the file or folder if it is in its name"):
+        check_arguments_for_pnr(["forecast", "--out", "results/20240315-1430"])  # YYYYMMDD-NNNN: indistinguishable

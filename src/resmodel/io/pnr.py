@@ -155,7 +155,8 @@ def check_arguments_for_pnr(args: list[str]) -> None:
     names the option (or the argument's position), never the value."""
     for i, arg in enumerate(args):
         option, _, value = arg.partition("=") if arg.startswith("--") and "=" in arg else ("", "", arg)
-        if any(looks_like_pnr(part) for part in (value, *re.split(r"[,:;=]", value))):  # lists: 'naive,1912…'
+        # a plain number (a seed, an amount) as a numeric cell is tested; the parts of a list ('naive,1912…') too
+        if any(number_looks_like_pnr(part) for part in (value, *re.split(r"[,:;=]", value))):
             where = option or (args[i - 1] if i and args[i - 1].startswith("-") else f"argument {i + 1}")
             raise PersonalDataError.at(
                 Location(path=where), f"the value of {where} looks like a Swedish personal identity number "
