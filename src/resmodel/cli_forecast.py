@@ -573,7 +573,8 @@ def nowcast(
                             "leave --as-of out for the last reporting month, or give the newer invoices")
     params = NowcastParams()
     with _in_the_triangle_file(triangle):
-        result = run_nowcast(build_triangle(invoices, value, when), params)
+        tri = build_triangle(invoices, value, when)
+        result = run_nowcast(tri, params)
         detail, summary = backtest_nowcast(invoices[invoices["reporting_month"]
                                                     <= (when or invoices["reporting_month"].max())],
                                            value, origins, recent, params)
@@ -586,19 +587,19 @@ def nowcast(
                "invoices yet to arrive, *tillkommande*, = nowcast − reported):")
     _table(shown[["service_month", "reported", "completeness", "method", "nowcast", "still_to_come", "lo-80", "hi-80",
                   "lo-95", "hi-95"]])
-    tri = build_triangle(invoices, value, when)
-    open_months = int((result["completeness"] < 1 - 1e-12).sum())  # completeness grows with the lag: the last rows
-    shown_months = min(recent, len(result))
+    shown_rows = np.arange(len(result))[-recent:]
+    open_rows = np.flatnonzero(result["completeness"].to_numpy() < 1 - 1e-12)  # credits can leave gaps among them
+    open_shown = set(open_rows) <= set(shown_rows)
     sums = []
-    for key, months, what in (("shown", shown_months, "the months shown" + (
-            ", every service month not yet complete among them: the amount to accrue"
-            if open_months <= shown_months else "")),
-            ("open", open_months, "every service month not yet complete: the amount to accrue")):
-        total, span = nowcast_total(tri, max(months, 1), params), result["service_month"].iloc[-max(months, 1):]
-        if key == "shown" or open_months > shown_months:
+    for key, rows, what in (("shown", shown_rows, "the months shown" + (
+            ", every service month not yet complete among them: the amount to accrue" if open_shown else "")),
+            ("open", open_rows, "every service month not yet complete: the amount to accrue")):
+        rows = rows if len(rows) else shown_rows[-1:]
+        total, span = nowcast_total(tri, rows, params), result["service_month"].iloc[rows]
+        if key == "shown" or not open_shown:
             _echo_nowcast_total(total, span, value, what)
         sums.append({"sum_of": key, "first_month": f"{span.iloc[0]:%Y-%m}", "last_month": f"{span.iloc[-1]:%Y-%m}",
-                     "months": max(months, 1), **total})
+                     "months": len(rows), **total})
     typer.echo("\nBacktest (mean absolute % error against the settled amount):")
     _table(summary)
     _echo_nowcast_coverage(detail)

@@ -450,3 +450,24 @@ def test_forecast_nowcast_and_queue_write_workbooks_with_swedish_sheet_names(cli
     quarterly = openpyxl.load_workbook(tmp_path / "queue.xlsx" / "a" / "queue.xlsx")["Kvartal — quarterly (IVO)"]
     header = [c.value for c in quarterly[1]]
     assert quarterly.cell(2, header.index("exposure_central_sek") + 1).number_format == "#,##0"
+
+
+def test_the_amount_to_accrue_sums_every_open_month_even_when_credits_leave_a_complete_one_between(cli, tmp_path):
+    """Code review: with a credit at lag 6 a month at lag 5 is more than complete; the sum took the last rows
+    by count, so it included that month and dropped an open one."""
+    pattern = [0, .5, .3, .1, .07, .05, -.03, .01]
+    months = pd.date_range("2020-01-01", periods=40, freq="MS")
+    rows = [(m, m + pd.DateOffset(months=lag), 1000 * share) for m in months for lag, share in enumerate(pattern)
+            if share and m + pd.DateOffset(months=lag) <= months[-1]]
+    table = pd.DataFrame(rows, columns=["service_month", "reporting_month", "amount_sek"])
+    table[["service_month", "reporting_month"]] = table[["service_month", "reporting_month"]].apply(
+        lambda c: c.dt.strftime("%Y-%m"))
+    table.to_csv(tmp_path / "t.csv", index=False)
+    res = cli(["nowcast", "--triangle", tmp_path / "t.csv", "--recent", "3", "--out", tmp_path / "n"])
+    assert res.exit_code == 0, res.stderr
+    months_out = pd.read_csv(tmp_path / "n" / "nowcast.csv")
+    open_rows = months_out[months_out["completeness"] < 1 - 1e-12]
+    assert not open_rows.index.equals(months_out.index[-len(open_rows):])  # the open months are not the newest n
+    sums = pd.read_csv(tmp_path / "n" / "nowcast_sums.csv").set_index("sum_of")
+    assert sums.at["open", "months"] == len(open_rows)
+    assert sums.at["open", "still_to_come"] == pytest.approx(open_rows["still_to_come"].sum())

@@ -139,7 +139,14 @@ def test_the_sums_80_and_95_percent_intervals_cover_about_as_stated():
 
 
 def test_the_backtest_reports_the_coverage_of_the_sum():
+    """The sum's coverage is that of its own interval (nowcast_total at each origin), against the settled sum."""
     inv, _ = synthetic(72, seed=1)
-    _, summary = backtest_nowcast(inv, "amount_sek", origins=12, recent_months=6)
+    detail, summary = backtest_nowcast(inv, "amount_sek", origins=12, recent_months=6)
     total = summary[summary["lag"] == "sum of recent months"].iloc[0]
-    assert 0 <= total["coverage_80"] <= total["coverage_95"] <= 100
+    held = {80: 0, 95: 0}
+    for origin, rows in detail.groupby("origin"):
+        interval = nowcast_total(build_triangle(inv, "amount_sek", origin), 6)
+        for level in held:
+            held[level] += interval[f"lo-{level}"] <= rows["truth"].sum() <= interval[f"hi-{level}"]
+    assert total["coverage_80"] == pytest.approx(held[80] / 12 * 100)
+    assert total["coverage_95"] == pytest.approx(held[95] / 12 * 100)

@@ -219,6 +219,13 @@ def test_a_month_without_invoices_inside_the_triangle_is_a_located_error(tmp_pat
     assert expected in str(exc.value)
 
 
+def test_a_quiet_reporting_month_is_a_zero_increment(tmp_path):
+    """Code review: a month in which nothing arrived was refused, though the triangle reads it as nothing added."""
+    path = write_csv(tmp_path / "t.csv", ["service_month,reporting_month,cases", "2024-01,2024-02,5",
+                                          "2024-02,2024-02,4", "2024-02,2024-04,1", "2024-03,2024-04,3"])
+    assert len(read_triangle(path, "cases")) == 4  # nothing reported in 2024-03
+
+
 def test_the_newest_service_months_may_have_no_invoice_yet(tmp_path):
     path = write_csv(tmp_path / "t.csv", ["service_month,reporting_month,cases", "2024-01,2024-02,5",
                                           "2024-01,2024-03,1", "2024-02,2024-03,4"])  # 2024-03: nothing yet

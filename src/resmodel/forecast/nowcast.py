@@ -10,6 +10,7 @@ chain ladder — with a log-normal distribution for the unreported part."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -186,14 +187,15 @@ def nowcast(tri: Triangle, params: NowcastParams | None = None) -> pd.DataFrame:
     return out.assign(**_bounds(c.reported, c.ultimate, c.se, p.levels))
 
 
-def nowcast_total(tri: Triangle, months: int, params: NowcastParams | None = None) -> dict[str, float]:
-    """The sum over the last ``months`` service months — what is reported, the nowcast, the part still to
-    come (to accrue) — with its standard error and intervals. The months' errors are correlated through
-    the shared development factors (Mack 1993, the total reserve's covariance terms) and, for months
-    completed by Bornhuetter–Ferguson, through their shared prior level."""
+def nowcast_total(tri: Triangle, months: int | Sequence[int], params: NowcastParams | None = None
+                  ) -> dict[str, float]:
+    """The sum over the last ``months`` service months (or over the rows at those positions) — what is
+    reported, the nowcast, the part still to come (to accrue) — with its standard error and intervals. The
+    months' errors are correlated through the shared development factors (Mack 1993, the total reserve's
+    covariance terms) and, for months completed by Bornhuetter–Ferguson, through their shared prior level."""
     p = params or NowcastParams()
     c = _complete(tri, p)
-    rows = np.arange(len(c.lag))[-months:]
+    rows = np.arange(len(c.lag))[-months:] if isinstance(months, int) else np.asarray(months, dtype=int)
     f, s2, den = c.dev.factors, c.dev.sigma2, c.dev.denominators
     usable = np.isfinite(f) & (den > 0) & (c.dev.completeness[:-1] > 0)
     per_lag = np.where(usable, s2 / np.where(usable, f, 1.0) ** 2 / np.where(usable, den, 1.0), 0.0)

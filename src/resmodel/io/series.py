@@ -349,22 +349,29 @@ def read_triangle(path: Path, value: str, display: str | None = None) -> pd.Data
     return t[["service_month", "reporting_month", value]].reset_index(drop=True)
 
 
+#: reporting months without invoices in a row that are still a quiet spell, not a stray far-off date
+MAX_REPORTING_GAP_MONTHS = 12
+
+
 def _check_month_gaps(t: pd.DataFrame, display: str) -> None:
-    """Every service month from the first to the last has an invoice, and every month from the first report
-    to the last has a report: a service month without one would be taken as complete at 0, and a stray
-    far-off month would add years of empty months to complete."""
-    for column, what in (("service_month", "service month"), ("reporting_month", "reporting month")):
+    """Every service month from the first to the last has an invoice (one without would be taken as complete
+    at 0), and no reporting month lies more than a year of silence beyond the one before (a stray far-off
+    date would add years of empty months to complete); a quieter spell of reporting is a zero increment."""
+    for column, what, allowed in (("service_month", "service month", 0),
+                                  ("reporting_month", "reporting month", MAX_REPORTING_GAP_MONTHS)):
         months = t[column].drop_duplicates().sort_values()
-        gaps = months.diff().dt.days.gt(31)  # month starts 31 days apart at most
+        steps = months.dt.year * 12 + months.dt.month
+        gaps = steps.diff().gt(allowed + 1)
         for idx in months.index[gaps.to_numpy()][:1]:
             before = months[months < months[idx]].iloc[-1]
             missing, until = before + pd.DateOffset(months=1), months[idx] - pd.DateOffset(months=1)
+            span = f"{missing:%Y-%m}" + (f" – {until:%Y-%m}" if until > missing else "")
             raise InputError.at(Location(display, row=int(idx), column=column),
-                                f"{what} {months[idx]:%Y-%m} follows {before:%Y-%m} with no invoice for "
-                                f"{missing:%Y-%m}" + (f" – {until:%Y-%m}" if until > missing else ""),
+                                f"{what} {months[idx]:%Y-%m} follows {before:%Y-%m} with no invoice for {span}",
                                 f"an invoice row for every {what} from the first to the last (a row of 0 for a "
-                                "month with nothing invoiced)", f"add the missing months' invoices, or correct this "
-                                f"row's {what}")
+                                "month with nothing invoiced)" if not allowed else
+                                f"reporting months at most {allowed} months apart", f"correct this row's {what}, or "
+                                "add the missing months' invoices")
 
 
 def _check_credits(t: pd.DataFrame, value: str, display: str, problems: ProblemCollector) -> None:
