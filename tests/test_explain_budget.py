@@ -98,3 +98,17 @@ def test_the_services_show_where_their_volume_comes_from(monkeypatch, capsys):
     rows = {line.split()[0]: line.split()[-1] for line in capsys.readouterr().out.splitlines()
             if line.startswith(("bostad_barn ", "bostad_vuxna "))}
     assert rows == {"bostad_barn": "drift", "bostad_vuxna": "drift"}  # base.yaml's default_model
+
+
+def test_rent_following_a_declared_price_extension_says_so(tmp_path, monkeypatch, capsys):
+    """Code review: the rent that followed a declared price extension was said to be the index carried forward."""
+    from resmodel.cli import main
+
+    scenario = tmp_path / "px.yaml"
+    scenario.write_text(f"extends: {BASE}\nname: px\npurpose: p\nprojection:\n  extensions: {{price_growth: 0.05}}\n",
+                        encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["resmodel", "explain", str(scenario), "--year", "2030", "--area", "total"])
+    main()
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if "projection.rent_growth =" in ln)
+    assert "= 0.05 share per year in 2030" in line and "not set: the price index's declared extension" in line
+    assert line.endswith("px.yaml, line 5, at 'projection.extensions.price_growth')")

@@ -136,3 +136,32 @@ def test_project_uses_the_file_and_writes_nothing_on_a_bad_one(forecast_dir, tmp
     out = tmp_path / "out"
     code, _, err = invoke(app, "project", _with_file(tmp_path), "--out", out)
     assert code == 2 and "the forecast of boendestod runs 2025-01 – 2030-12" in err and not out.exists()
+
+
+def test_the_forecasts_workbook_reads_as_its_csv(forecast_dir, tmp_path):
+    """Code review: the workbook forecast writes opened on its yearly sheet and was refused as the yearly table."""
+    (tmp_path / "fx").mkdir()
+    shutil.copy(forecast_dir / "volume_forecast.xlsx", tmp_path / "fx" / "volume_forecast.xlsx")
+    shutil.copy(forecast_dir / "manifest.json", tmp_path / "fx" / "manifest.json")
+    path = scenario(tmp_path, "from_xlsx", "projection:\n  volume_forecast: fx/volume_forecast.xlsx\n")
+    xlsx = build_setup(*run_file(path)).case.inputs.volumes
+    _copy(forecast_dir, tmp_path)
+    csv = build_setup(*run_file(_with_file(tmp_path))).case.inputs.volumes
+    pd.testing.assert_frame_equal(xlsx, csv)
+
+
+def test_a_forecast_file_without_rows_is_refused(tmp_path):
+    (tmp_path / "fc").mkdir()
+    (tmp_path / "fc" / "volume_forecast.csv").write_text("month,service,level,volume,model_used\n")
+    assert "the file has a header but no rows" in _error(_with_file(tmp_path))
+
+
+def test_validate_warns_of_a_forecast_made_from_another_history(forecast_dir, tmp_path):
+    """Code review: validate read the file but dropped the note that it was made from another history."""
+    path = _copy(forecast_dir, tmp_path)
+    manifest = json.loads((path.parent / "manifest.json").read_text())
+    manifest["options"]["series"]["sha256"] = "0" * 64
+    (path.parent / "manifest.json").write_text(json.dumps(manifest))
+    loaded, _ = run_file(_with_file(tmp_path))
+    _, warnings = check_projection(loaded)
+    assert any(w.check == "forecast_file" and "made from another volume history" in str(w) for w in warnings)

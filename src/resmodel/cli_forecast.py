@@ -425,7 +425,7 @@ def forecast(
     if own:  # only auto's (and select's) intervals are calibrated by their own backtest
         typer.echo(f"note: the intervals of {', '.join(own)} are the model's own, not widened by a backtest as auto's "
                    f"are; how often they held in the past: resmodel backtest --series {series} --models "
-                   f"naive,{','.join(own)} (on the demo history most of ETS's and ARIMA's 80 % intervals were too narrow; "
+                   f"{','.join(dict.fromkeys(['naive', *own]))} (on the demo history most of ETS's and ARIMA's 80 % intervals were too narrow; "
                    "docs/forecast-accuracy.md §1)", err=True)
     if exit_age is not None and not (data.from_history and flows and users):
         _warn([Warning_("option_ignored", Location(path="--exit-age"),
@@ -462,8 +462,8 @@ def forecast(
         fig = _forecast_figure(history, result.table)
         files = write_atomically(out, {"volume_forecast.csv": csv_writer(table),
                                        "volume_forecast_yearly.csv": csv_writer(yearly),
-                                       "volume_forecast.xlsx": _xlsx_writer({"Per år — yearly": yearly,
-                                                                             "Per månad — monthly": table}),
+                                       "volume_forecast.xlsx": _xlsx_writer({"Per månad — monthly": table,
+                                                                             "Per år — yearly": yearly}),
                                        "volume_forecast.png": _png_writer(fig),
                                        "manifest.json": manifest_writer(ctx.info_name, ctx.params)}, FORECAST_OUTPUTS)
         _warn(result.warnings)
@@ -678,8 +678,6 @@ def _parse_ages(text: str | None) -> list[float]:
     if not text:
         return []
     out: dict[int, float] = {}
-    for part in text.split(","):  # each pair: '0:1,1912…' hides the number from a whole-text test
-        check_option_for_pnr(part, "--initial-waiting")
     try:
         for part in text.split(","):
             age, count = part.split(":")
@@ -734,8 +732,9 @@ def _scenario_places(scenario: Path, service: str, months: pd.DatetimeIndex) -> 
 
 def _exit_rate_hint(scenario: Path | None, service: str) -> str:
     """The monthly exit rate the scenario's flows.csv gives the service over its last three years (outflows
-    over the mean stock), as a suggestion for --exit-rate; '' without such flows."""
-    from resmodel.forecast.stockflow import OUTFLOW_KINDS
+    over the stock at the start of the year, as the stock–flow model estimates it, / 12), as a suggestion
+    for --exit-rate; '' without such flows."""
+    from resmodel.forecast.stockflow import estimate_flow_params
     from resmodel.io.series import read_flows
     from resmodel.run import load
 
@@ -746,13 +745,13 @@ def _exit_rate_hint(scenario: Path | None, service: str) -> str:
         return ""
     flows = read_flows(path)
     rows = flows[flows["service"] == service]
-    rows = rows[rows["year"] > rows["year"].max() - 3]
-    stock = ((rows["stock_start"] + rows["stock_end"]) / 2).sum()
-    if rows.empty or stock <= 0:
+    estimate = estimate_flow_params(rows, int(rows["year"].max())) if len(rows) else None
+    if estimate is None or not estimate.rates["rate"].sum() > 0:
         return ""
-    rate = rows[[f"outflow_{k}" for k in OUTFLOW_KINDS]].to_numpy().sum() / stock / 12
-    return (f"; the scenario's flows.csv gives {service} {rate:.4f} a month ({rate * 100:.2f} %: its outflows over the "
-            f"mean stock in {int(rows['year'].min())}–{int(rows['year'].max())}) — e.g. --exit-rate {rate:.4f}")
+    rate = float(estimate.rates["rate"].sum()) / 12
+    years = f"{estimate.years[0]}–{estimate.years[-1]}"
+    return (f"; the scenario's flows.csv gives {service} {rate:.4f} a month ({rate * 100:.2f} %: its yearly outflows "
+            f"over the stock at the start of the year, {years}, / 12) — e.g. --exit-rate {rate:.4f}")
 
 
 def _scenario_volume_changes(scenario: Path, service: str) -> str:

@@ -367,6 +367,8 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     limits, _ = capacity_limits(loaded, resolved, services, held, first, last)
     given = read_forecast_file(loaded, resolved, services,
                                list(pd.period_range(f"{first}-01", f"{last}-12", freq="M").strftime("%Y-%m")), [])
+    if given is not None:  # how the file was made (another history, no manifest): as the run notes it
+        warnings += [Warning_("forecast_file", resolved.location("volume_forecast"), note) for note in given.notes]
     return (f"projection {first}–{last}, frame for {len(frame.base)} areas"
             + (f", volumes of {sum(sv not in resolved.settings.volumes for sv in given.volumes.columns)} services "
                "from a forecast file" if given is not None else "")
@@ -1025,8 +1027,12 @@ def rent_growth_in(setup: ProjectionSetup, year: int) -> str:
         where = f"{resolved.location('extensions.rent_growth')} (declared extension)"
     elif resolved.settings.rent_growth is not None:
         where = str(resolved.location("rent_growth"))
+    elif year in given:
+        where = "not set: the price index, indices.price_growth"
+    elif "price_growth" in resolved.settings.extensions:
+        where = f"not set: the price index's declared extension, {resolved.location('extensions.price_growth')}"
     else:
-        where = "not set: the price index, indices.price_growth" + ("" if year in given else ", carried forward")
+        where = "not set: the price index, indices.price_growth, carried forward"
     return f"projection.rent_growth = {rate:.10g} share per year in {year} (premises costs, a plan's rents; {where})"
 
 

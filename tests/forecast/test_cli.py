@@ -355,7 +355,7 @@ def test_queue_says_its_swedish_terms_rounds_fees_to_kronor_and_suggests_an_exit
                ROOT / "scenarios" / "base.yaml", "--out", tmp_path / "q2"])
     flows = pd.read_csv(ROOT / "data" / "demokommun" / "flows.csv")
     dv = flows[(flows["service"] == "daglig_verksamhet") & (flows["year"] >= 2022)]
-    rate = dv.filter(like="outflow_").to_numpy().sum() / ((dv["stock_start"] + dv["stock_end"]) / 2).sum() / 12
+    rate = dv.filter(like="outflow_").to_numpy().sum() / dv["stock_start"].sum() / 12  # as the stock–flow model
     assert f"the scenario's flows.csv gives daglig_verksamhet {rate:.4f} a month" in res.stdout
 
 
@@ -444,7 +444,7 @@ def test_forecast_nowcast_and_queue_write_workbooks_with_swedish_sheet_names(cli
             assert res.exit_code == 0, res.stderr
         assert (tmp_path / name / "a" / name).read_bytes() == (tmp_path / name / "b" / name).read_bytes()
         sheets[name] = openpyxl.load_workbook(tmp_path / name / "a" / name).sheetnames
-    assert sheets == {"volume_forecast.xlsx": ["Per år — yearly", "Per månad — monthly"],
+    assert sheets == {"volume_forecast.xlsx": ["Per månad — monthly", "Per år — yearly"],  # monthly first: an input
                       "nowcast.xlsx": ["Summor — sums", "Per tjänstemånad — months", "Backtest"],
                       "queue.xlsx": ["Kvartal — quarterly (IVO)", "Månad — monthly", "Väntetider — waits"]}
     quarterly = openpyxl.load_workbook(tmp_path / "queue.xlsx" / "a" / "queue.xlsx")["Kvartal — quarterly (IVO)"]

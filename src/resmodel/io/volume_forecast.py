@@ -47,6 +47,10 @@ def read_volume_forecast(path: Path, projected: list[str], months: list[str],
                                 "the volume_forecast.csv resmodel forecast writes (month, service, level, volume, …)",
                                 "point projection.volume_forecast at volume_forecast.csv (resmodel forecast "
                                 "--series <volume history> writes it)")
+    if table.empty:
+        raise InputError.at(Location(display, row=2), "the file has a header but no rows", "a forecast over every "
+                            "projected month (resmodel forecast writes one)", "make the forecast again, or remove "
+                            "projection.volume_forecast")
     names = table["service"].astype("string").fillna("").str.strip()
     for service in dict.fromkeys(n for n in names if n and n not in projected):
         idx = int(table.index[names.eq(service).to_numpy()][0])
