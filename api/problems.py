@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -137,11 +137,24 @@ def without_server_paths(text: str, root: Path) -> str:
     return _ABSOLUTE.sub(r"\1", _QUOTED_ABSOLUTE.sub(r"'\1'", text.replace(str(root) + os.sep, "")))
 
 
+def _file_shown(file: str | None, root: Path) -> str | None:
+    """A problem's file relative to ``root``, or (outside it) its last folder and file name — also when a
+    folder name holds a space, which the text patterns cannot see the end of."""
+    path = Path(file) if file else None
+    if path is None or not path.is_absolute():
+        return file
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return "/".join(path.parts[-2:])
+
+
 def scenario_problems(exc: ResmodelError, root: Path, loc: list[Any]) -> HTTPException:
     """A broken scenario, its data or parameters: each problem names the file and line, relative to
     the absolute folder ``root`` (the one holding the scenario folder), so the server's own paths
     are not shown."""
-    return problem_response(422, [{"loc": loc, "msg": without_server_paths(str(p), root)} for p in exc.problems])
+    return problem_response(422, [{"loc": loc, "msg": without_server_paths(str(replace(
+        p, location=replace(p.location, file=_file_shown(p.location.file, root)))), root)} for p in exc.problems])
 
 
 _EXPECTED = {  # pydantic error type → what was expected

@@ -313,3 +313,19 @@ def test_a_missing_plan_at_a_server_path_with_spaces_is_shown_by_its_last_folder
     assert response.status_code == 422
     message = str(response.json())
     assert "'lokal planer/nope.csv'" in message and str(tmp_path) not in message and "kommun x" not in message
+
+
+def test_a_bad_row_of_a_forecast_file_at_a_server_path_with_spaces_shows_no_server_path(monkeypatch, tmp_path):
+    """Fuzz review: a located error's file was cut by a text pattern that stops at the first space."""
+    outside = tmp_path / "Delade filer" / "LSS prognos"
+    outside.mkdir(parents=True)
+    (outside / "volume_forecast.csv").write_text("month,service,level,volume\n2025-01,boendestod,,-5\n")
+    folder = tmp_path / "project" / "served"
+    folder.mkdir(parents=True)
+    response = post_own_scenario(monkeypatch, folder, "/projections", "from_file", (
+        f"name: from_file\npurpose: test\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nprojection:\n"
+        f"  volume_forecast: '{outside / 'volume_forecast.csv'}'\n"))
+    assert response.status_code == 422
+    message = str(response.json())
+    assert "LSS prognos/volume_forecast.csv, row 2, column 'volume'" in message
+    assert str(tmp_path) not in message and "Delade filer" not in message
