@@ -165,3 +165,31 @@ def test_validate_warns_of_a_forecast_made_from_another_history(forecast_dir, tm
     loaded, _ = run_file(_with_file(tmp_path))
     _, warnings = check_projection(loaded)
     assert any(w.check == "forecast_file" and "made from another volume history" in str(w) for w in warnings)
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), [
+    ("volume_forecast", "''", "the path is empty"),
+    ("volume_forecast", "a" * 300 + ".csv", "the path is too long for the file system"),
+    ("frame", "a" * 300 + ".yaml", "the path is too long for the file system"),
+])
+def test_an_empty_or_too_long_path_is_located_at_its_key(tmp_path, key, value, expected):
+    """Fuzz review: a 300-character name crashed with OSError (exit 1, an API 500); '' was called a folder."""
+    path = scenario(tmp_path, "paths", f"projection:\n  {key}: {value}\n")
+    code, _, err = invoke(app, "validate", path)
+    assert code == 2 and f"paths.yaml, line 5, at 'projection.{key}': {expected}" in err, err
+
+
+@pytest.mark.parametrize("body", ["extends: {long}.yaml\nname: x\npurpose: p\n",
+                                  "name: x\npurpose: p\ndata: {long}\nbase_date: 2024-07-01\nseed: 1\n"])
+def test_a_too_long_extends_or_data_path_is_a_located_error(tmp_path, body):
+    path = tmp_path / "x.yaml"
+    path.write_text(body.format(long="a" * 300))
+    code, _, err = invoke(app, "validate", path)
+    assert code == 2 and "x.yaml, line " in err, err
+
+
+@pytest.mark.parametrize("args", [["forecast", "--series", "a" * 300 + ".csv"],
+                                  ["project", "scenarios/base.yaml", "--out=out/" + "b" * 300]])
+def test_a_command_line_name_longer_than_file_systems_allow_is_refused_at_its_option(args):
+    code, _, err = invoke(app, *args)
+    assert code == 2 and "has a name of more than 255 characters" in err and "a" * 50 not in err

@@ -31,7 +31,20 @@ class _Commands(typer.core.TyperGroup):
         from resmodel.io.pnr import check_arguments_for_pnr
 
         check_arguments_for_pnr(list(args))
+        _check_name_lengths(list(args))
         return super().parse_args(ctx, args)
+
+
+def _check_name_lengths(args: list[str]) -> None:
+    """An argument with a name (a path's part) longer than file systems allow is refused at its option, before
+    a file is looked for under it: the file system would answer with an OSError, not a message."""
+    for i, arg in enumerate(args):
+        option, _, value = arg.partition("=") if arg.startswith("--") and "=" in arg else ("", "", arg)
+        if any(len(part) > 255 for part in value.replace("\\", "/").split("/")):
+            where = option or (args[i - 1] if i and args[i - 1].startswith("-") else f"argument {i + 1}")
+            raise InputError.at(Location(path=where), f"the value of {where} has a name of more than 255 characters",
+                                "a path whose every folder and file name the file system accepts (at most 255 "
+                                "characters)", f"shorten {where}")
 
 
 app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,

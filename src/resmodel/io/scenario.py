@@ -50,6 +50,15 @@ class ScenarioSource:
     model: ScenarioFile
 
 
+def path_kind(path: Path) -> str:
+    """'dir', 'file', 'missing', or why the path cannot be looked at (a name too long for the file system):
+    so that checking a path a user wrote gives a located answer, never an OSError."""
+    try:
+        return "dir" if path.is_dir() else "file" if path.is_file() else "missing"
+    except OSError as exc:
+        return f"unusable: {exc.strerror or type(exc).__name__}"
+
+
 def display_path(path: Path) -> str:
     """A path as the user should see it in messages and provenance: relative to the working folder
     when inside it, otherwise absolute (without '..')."""
@@ -281,12 +290,17 @@ def read_chain(path: Path) -> list[ScenarioSource]:
             problems.add(Location(file=display), "scenario chain is too long",
                          f"at most {MAX_CHAIN} levels of 'extends'", "shorten the chain")
             break
+        kind = path_kind(current)
+        if kind.startswith("unusable"):
+            problems.add(referrer or Location(file=display[:200]), f"the scenario path cannot be used ({kind[10:]})",
+                         "a scenario YAML file with a path the file system accepts", "shorten or correct the path")
+            break
         seen.add(current.resolve())
-        if current.is_dir():
+        if kind == "dir":
             problems.add(referrer or Location(file=display), f"'{display}' is a folder, not a scenario file",
                          "a scenario YAML file", "name the .yaml file inside it (e.g. scenarios/base.yaml)")
             break
-        if not current.is_file():
+        if kind != "file":
             problems.add(referrer or Location(file=display), f"scenario file '{display}' not found",
                          "an existing scenario YAML file", "check the path (relative to the extending file)"
                          if referrer else "check the path (relative to the current folder)")
@@ -355,12 +369,12 @@ def effective(chain: list[ScenarioSource]) -> EffectiveScenario:
         raise InputError.at(Location(file=last.display, line=1), "the scenario chain sets no " + ", ".join(missing),
                             "data, base_date and seed set in the scenario or a scenario it extends",
                             "add them to the root scenario (e.g. scenarios/base.yaml)")
-    if not Path(values["data"]).is_dir():
+    if path_kind(Path(values["data"])) != "dir":
         src = set_by["data"]
-        raise InputError.at(src.doc.location("data"), f"data folder '{src.model.data}' not found",
+        raise InputError.at(src.doc.location("data"), f"data folder '{shown(src.model.data, 200)}' not found",
                             "a folder with premises, units, users and staff tables",
                             "check the 'data:' path (it is relative to the scenario file that sets it)")
-    if values["parameters_dir"] is not None and not Path(values["parameters_dir"]).is_dir():
+    if values["parameters_dir"] is not None and path_kind(Path(values["parameters_dir"])) != "dir":
         src = set_by["parameters_dir"]
         raise InputError.at(src.doc.location("parameters_dir"), f"parameter folder '{src.model.parameters_dir}' not found",
                             "a folder of YAML parameter files",

@@ -131,6 +131,11 @@ class CapacitySettings(_Strict):
                           "price; places beyond the existing stock as new places)")
     reason: str | None = Field(None, description="why (shown in the results' notes)")
 
+    @field_validator("plan")
+    @classmethod
+    def _plan_path(cls, value):
+        return _file_path(value)
+
     @field_validator("places", mode="before")
     @classmethod
     def _places_form(cls, value):
@@ -253,6 +258,11 @@ class ProjectionSettings(_Strict):
                 raise ValueError(f"unknown index '{key}' (one of {', '.join(INDEX_NAMES)})")
         return value
 
+    @field_validator("volume_forecast", "frame")
+    @classmethod
+    def _paths(cls, value):
+        return _file_path(value)
+
     @field_validator("extensions", "volume_growth", "level_mix_drift", "rent_growth")
     @classmethod
     def _annual_rates(cls, value):
@@ -321,6 +331,18 @@ def source_of(chain, set_by: dict[str, ScenarioSource], path: str) -> ScenarioSo
             best, depth = src, held
     top = path.split(".", 1)[0].split("[", 1)[0]
     return best or set_by.get(top) or chain[-1]
+
+
+def _file_path(value):
+    """A path to a file, written as text: not empty and short enough for the file system (255 characters a
+    name, 1 024 in all), so that checking it is an answer, not an OSError."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("the path is empty: give a file path, or remove the key")
+        if len(value) > 1024 or any(len(part) > 255 for part in value.replace("\\", "/").split("/")):
+            raise ValueError("the path is too long for the file system (at most 255 characters a name, 1 024 in "
+                             "all): shorten it")
+    return value
 
 
 def _replaces_whole(value: Any) -> bool:
