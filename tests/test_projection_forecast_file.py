@@ -193,3 +193,36 @@ def test_a_too_long_extends_or_data_path_is_a_located_error(tmp_path, body):
 def test_a_command_line_name_longer_than_file_systems_allow_is_refused_at_its_option(args):
     code, _, err = invoke(app, *args)
     assert code == 2 and "has a name of more than 255 characters" in err and "a" * 50 not in err
+
+
+def test_a_forecast_on_another_scale_than_the_base_year_is_noted(forecast_dir, tmp_path):
+    """Fuzz review: daily activity ×10 in the file, or a lump line given a service's volumes, doubled the net cost
+    (or multiplied it by 100) with exit 0 and no word; the history route warns of this (history_vs_users)."""
+    def scaled(table):
+        dv = table["service"] == "daglig_verksamhet"
+        table.loc[dv, "volume"] = (table.loc[dv, "volume"].astype(float) * 10).astype(str)
+        return pd.concat([table, table[table["service"] == "boendestod"].assign(service="ovriga_lss")])
+    _copy(forecast_dir, tmp_path, scaled)
+    loaded, _ = run_file(_with_file(tmp_path))
+    _, warnings = check_projection(loaded)
+    texts = [str(w) for w in warnings if w.check == "forecast_file"]
+    assert any("gives daglig_verksamhet" in t and "times its 1,030 in the base year (users.csv" in t for t in texts)
+    assert any("gives ovriga_lss" in t and "(other_services.csv" in t for t in texts)
+    assert not any("boendestod" in t for t in texts)  # on its own scale: no note
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (lambda t: t[~((t["service"] == "daglig_verksamhet") & (t["level"] == "8"))],
+     "the forecast of daglig_verksamhet has no level 8, which had"),
+    (lambda t: t[t["month"] > "2025-02"], "starting after the first projected month"),
+])
+def test_a_forecast_missing_a_level_or_the_projected_months_says_what_to_do(forecast_dir, tmp_path, edit, expected):
+    _copy(forecast_dir, tmp_path, edit)
+    assert expected in _error(_with_file(tmp_path))
+
+
+def test_the_volume_history_given_as_the_forecast_is_said_to_be_one(tmp_path):
+    (tmp_path / "fc").mkdir()
+    shutil.copy(HISTORY, tmp_path / "fc" / "volume_forecast.csv")
+    assert "all before the first projected month: it forecasts no projected year (is it the volume history?)" \
+        in _error(_with_file(tmp_path))

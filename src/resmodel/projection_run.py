@@ -176,7 +176,7 @@ def forecast_file_path(resolved: ResolvedProjection) -> Path:
 
 
 def read_forecast_file(loaded, resolved: ResolvedProjection, services: list[str], months: list[str],
-                       notes: list[str]):
+                       notes: list[str], history: pd.DataFrame | None = None):
     """The volume forecast a scenario gives (``projection.volume_forecast``) over the projected ``months``,
     or None; the path is checked at the scenario key, the file at its rows; notes say which services take
     their volumes from it, which keep the volumes 'volumes' gives them, and how the file was made."""
@@ -202,6 +202,8 @@ def read_forecast_file(loaded, resolved: ResolvedProjection, services: list[str]
                             "point 'volume_forecast:' at volume_forecast.csv")
     given = read_volume_forecast(path, services, months, Path(loaded.scenario.data) / HISTORY_FILE)
     display = display_path(path)
+    _check_forecast_levels(given, history, display)
+    given = replace(given, notes=given.notes + tuple(_forecast_scale_notes(loaded, given, display)))
     used = [sv for sv in given.volumes.columns if sv not in s.volumes]
     kept = [sv for sv in given.volumes.columns if sv in s.volumes]
     if used:
@@ -214,6 +216,46 @@ def read_forecast_file(loaded, resolved: ResolvedProjection, services: list[str]
                      f"projection.volumes gives, not the volumes in '{display}'")
     notes += given.notes
     return given
+
+
+def _check_forecast_levels(given, history: pd.DataFrame | None, display: str) -> None:
+    """A forecast by level gives every level the history had users at in its last twelve months: the
+    service's volume is the sum of its levels, so one left out would cut it without a word."""
+    if history is None:
+        return
+    recent = history[history["month"] > history["month"].max() - pd.DateOffset(months=12)]
+    for service, levels in given.levels.items():
+        had = recent[(recent["service"] == service) & recent["level"].notna()].groupby("level")["volume"].mean()
+        missing = [int(lv) for lv, v in had.items() if v > 0 and int(lv) not in levels]
+        if levels and missing:
+            raise InputError.at(Location(display, column="level", path=service),
+                                f"the forecast of {service} has no level {missing[0]}, which had "
+                                f"{had[missing[0]]:,.1f} a month in the history's last twelve months",
+                                "every level the history has (the service's volume is their sum)",
+                                "forecast the service again from the whole history, or give its totals without levels")
+
+
+def _forecast_scale_notes(loaded, given, display: str) -> list[str]:
+    """A note for each service whose first forecast month lies far from its base-year volume — the users of
+    users.csv, or the volume of other_services.csv (a lump line has 1) — by the history_vs_users margin:
+    the file is costed per unit of that volume, so a file on another scale scales the cost."""
+    other, _ = read_other_services(Path(loaded.scenario.data))
+    base = {**(dict(zip(other["service"], other["volume"].astype(float), strict=True)) if other is not None else {}),
+            **loaded.data.users["service"].astype(str).value_counts().astype(float).to_dict()}
+    notes = []
+    for service in given.volumes.columns:
+        first, n = float(given.volumes[service].iloc[0]), base.get(service)
+        if n is None or n <= 0:
+            continue
+        low, high = min(n / (1 + SCALE_MARGIN), n - SCALE_SLACK), max(n * (1 + SCALE_MARGIN), n + SCALE_SLACK)
+        if not low <= first <= high:
+            notes.append(f"projection.volume_forecast: '{display}' gives {service} {first:,.1f} in "
+                         f"{given.volumes.index[0]}, {first / n:.3g} times its {n:,.0f} in the base year ("
+                         + (USERS_FILE if service in set(loaded.data.users["service"].astype(str)) else
+                            "other_services.csv") + f"; tolerance {SCALE_MARGIN:.0%} and {SCALE_SLACK:g}): it is "
+                         "costed per unit of that volume, so check that the file counts the same thing (users, "
+                         "cases or places, average per month) for the same municipality")
+    return notes
 
 
 def _history_end(history: pd.DataFrame, first: int, source: str) -> pd.Period:
@@ -366,9 +408,11 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     last = first + resolved.settings.horizon_years - 1
     limits, _ = capacity_limits(loaded, resolved, services, held, first, last)
     given = read_forecast_file(loaded, resolved, services,
-                               list(pd.period_range(f"{first}-01", f"{last}-12", freq="M").strftime("%Y-%m")), [])
+                               list(pd.period_range(f"{first}-01", f"{last}-12", freq="M").strftime("%Y-%m")), [],
+                               history)
     if given is not None:  # how the file was made (another history, no manifest): as the run notes it
-        warnings += [Warning_("forecast_file", resolved.location("volume_forecast"), note) for note in given.notes]
+        warnings += [Warning_("forecast_file", resolved.location("volume_forecast"),
+                              note.removeprefix("projection.volume_forecast: ")) for note in given.notes]
     return (f"projection {first}–{last}, frame for {len(frame.base)} areas"
             + (f", volumes of {sum(sv not in resolved.settings.volumes for sv in given.volumes.columns)} services "
                "from a forecast file" if given is not None else "")
@@ -713,7 +757,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     known = sorted(history["service"].astype(str).unique()) if history is not None else []
     start = pd.Period(f"{first}-01", "M")
     months = pd.period_range(start, f"{last}-12", freq="M").strftime("%Y-%m")
-    given = read_forecast_file(loaded, resolved, services, list(months), notes)
+    given = read_forecast_file(loaded, resolved, services, list(months), notes, history)
     from_file = [sv for sv in (given.volumes.columns if given else ()) if sv not in s.volumes]
     spec = {sv: (s.volumes.get(sv, s.default_model)) for sv in services if sv in known and sv not in from_file}
     fixed = {sv: v for sv, v in s.volumes.items() if sv not in known}

@@ -5,7 +5,7 @@ model behind it, and the history it was made from (from the ``manifest.json`` be
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +23,7 @@ class VolumeForecastFile:
     volumes: pd.DataFrame        # months × services
     models: dict[str, str]       # service → model_used in the file ("?" when the file has no such column)
     notes: tuple[str, ...]
+    levels: dict[str, tuple[int, ...]] = field(default_factory=dict)  # service → its levels in the file (none: totals)
 
 
 def read_volume_forecast(path: Path, projected: list[str], months: list[str],
@@ -45,8 +46,8 @@ def read_volume_forecast(path: Path, projected: list[str], months: list[str],
         if column not in columns:
             raise InputError.at(Location(display, row=1, column=column), f"required column '{column}' is missing",
                                 "the volume_forecast.csv resmodel forecast writes (month, service, level, volume, …)",
-                                "point projection.volume_forecast at volume_forecast.csv (resmodel forecast "
-                                "--series <volume history> writes it)")
+                                did_you_mean(column, sorted(columns)) + "point projection.volume_forecast at "
+                                "volume_forecast.csv (resmodel forecast --series <volume history> writes it)")
     if table.empty:
         raise InputError.at(Location(display, row=2), "the file has a header but no rows", "a forecast over every "
                             "projected month (resmodel forecast writes one)", "make the forecast again, or remove "
@@ -64,20 +65,33 @@ def read_volume_forecast(path: Path, projected: list[str], months: list[str],
     first, last = pd.Timestamp(f"{months[0]}-01"), pd.Timestamp(f"{months[-1]}-01")
     for service in services:
         monthly = demand_from_table(table, service, display)
-        if monthly.index[0] > first or monthly.index[-1] < last:
-            horizon = (last.year - monthly.index[0].year) * 12 + last.month - monthly.index[0].month + 1
-            raise InputError.at(Location(display, path=service), f"the forecast of {service} runs "
-                                f"{monthly.index[0]:%Y-%m} – {monthly.index[-1]:%Y-%m}; the projection needs every "
-                                f"month {months[0]} – {months[-1]}", "a forecast over every projected month",
-                                "forecast again from a history that ends before the first projected month, far "
-                                f"enough: resmodel forecast --series … --h {max(horizon, 1)} (or more)")
+        start, end = monthly.index[0], monthly.index[-1]
+        if start > first or end < last:
+            ran = f"the forecast of {service} runs {start:%Y-%m} – {end:%Y-%m}"
+            needs = f"the projection needs every month {months[0]} – {months[-1]}"
+            before = first - pd.DateOffset(months=1)
+            horizon = (last.year - start.year) * 12 + last.month - start.month + 1
+            problem, fix = (
+                (f"{ran}, all before the first projected month: it forecasts no projected year (is it the volume "
+                 "history?)", "point projection.volume_forecast at the volume_forecast.csv resmodel forecast writes")
+                if end < first else
+                (f"{ran}, starting after the first projected month; {needs}", f"forecast from a history that ends "
+                 f"in {before:%Y-%m} (resmodel forecast --series …)") if start > first else
+                (f"{ran}; {needs}", f"forecast again with a horizon that reaches {months[-1]}: resmodel forecast "
+                 f"--series … --h {max(horizon, 1)} (or more)"))
+            raise InputError.at(Location(display, path=service), problem, "a forecast over every projected month",
+                                fix)
         volumes[service] = monthly.reindex(pd.DatetimeIndex([f"{m}-01" for m in months])).to_numpy()
-    models = {}
+    models, levels = {}, {}
     for service in services:
-        used = (table.loc[names.eq(service).to_numpy(), "model_used"].astype("string").dropna().str.strip()
-                if "model_used" in table.columns else pd.Series(dtype="string"))
-        models[service] = str(used.iloc[0]) if len(used) and used.iloc[0] else "?"
-    return VolumeForecastFile(volumes, models, tuple(_origin_notes(path, display, history)))
+        rows = table[names.eq(service).to_numpy()]
+        used = (rows["model_used"].astype("string").dropna().str.strip() if "model_used" in table.columns
+                else pd.Series(dtype="string"))
+        used = list(dict.fromkeys(u for u in used if u))
+        models[service] = ", ".join(used) if used else "not stated (no model_used)"
+        level = pd.to_numeric(rows["level"], errors="coerce").dropna() if "level" in table.columns else []
+        levels[service] = tuple(sorted({int(v) for v in level}))
+    return VolumeForecastFile(volumes, models, tuple(_origin_notes(path, display, history)), levels)
 
 
 def _origin_notes(path: Path, display: str, history: Path | None) -> list[str]:
@@ -89,8 +103,11 @@ def _origin_notes(path: Path, display: str, history: Path | None) -> list[str]:
         return [f"projection.volume_forecast: {why}, so which history the forecast was made from cannot be checked"]
     series = options.get("series")
     sha = series.get("sha256") if isinstance(series, dict) else None
-    if history is None or not history.is_file() or not isinstance(sha, str):
+    if history is None or not history.is_file():
         return []
+    if not isinstance(sha, str):
+        return [f"projection.volume_forecast: the manifest beside '{display}' names no history file's sha256, so "
+                "which history the forecast was made from cannot be checked"]
     if hashlib.sha256(history.read_bytes()).hexdigest() != sha:
         return [f"projection.volume_forecast: '{display}' was made from another volume history than this "
                 f"scenario's '{display_path(history)}' (its manifest's sha256 differs): make the forecast again "
