@@ -74,10 +74,24 @@ class ProjectionResponse(BaseModel):
                                       "projection starts from; prognos_per_ar.csv's rows of kind base_year")
     services: list[ServiceYear] = Field(description="per year, service and measure, as prognos_tjanster.csv")
     volume_models: list[VolumeModel]
+    input_hashes: dict[str, str] = Field(description="sha256 of what the figures rest on besides the scenario: "
+                                         "'data', 'parameters', 'frame', and where the scenario names them "
+                                         "'volume_forecast' and 'premises_plan <service>' — so that two answers "
+                                         "can be told apart when a file changed")
     notes: list[str]
     draws: int
     seed: int | None
     percentiles: list[Percentiles] = Field(description="per year, area and measure; empty without draws")
+
+
+def input_hashes(manifest: dict) -> dict[str, str]:
+    """The hashes of a projection's manifest by input: data, parameters, frame, a forecast file, premises plans."""
+    hashes = {"data": manifest["data_hash"], "parameters": manifest["parameter_hash"], "frame": manifest["frame_hash"]}
+    if manifest.get("volume_forecast", {}).get("sha256"):
+        hashes["volume_forecast"] = manifest["volume_forecast"]["sha256"]
+    hashes.update({f"premises_plan {service}": record["sha256"]
+                   for service, record in manifest.get("premises_plans", {}).items() if record.get("sha256")})
+    return hashes
 
 
 @router.post("/projections", response_model=ProjectionResponse)
@@ -87,6 +101,7 @@ def create_projection(request: ProjectionRequest) -> ProjectionResponse:
     from resmodel.projection_run import (
         base_year_by_area,
         build_setup,
+        projection_manifest,
         run_setup,
         uncertainty_spec,
         yearly_by_area,
@@ -98,7 +113,8 @@ def create_projection(request: ProjectionRequest) -> ProjectionResponse:
     loaded = load_scenario(request.scenario)
     seed = (loaded.scenario.seed if request.seed is None else request.seed) if request.draws else None
     try:
-        setup = build_setup(loaded, run(loaded))
+        base = run(loaded)
+        setup = build_setup(loaded, base)
         result = run_setup(setup)
     except ResmodelError as exc:
         raise scenario_error(exc) from None
@@ -129,6 +145,6 @@ def create_projection(request: ProjectionRequest) -> ProjectionResponse:
     return ProjectionResponse(resmodel_version=__version__, scenario=loaded.scenario.name,
                               scenario_hash=loaded.scenario.content_hash, years=years, base_year=base_year,
                               services=services,
-                              volume_models=models,
+                              volume_models=models, input_hashes=input_hashes(projection_manifest(base.manifest, setup)),
                               notes=[without_server_paths(n, scenario_folder().resolve().parent) for n in result.notes],
                               draws=request.draws, seed=seed, percentiles=percentiles)

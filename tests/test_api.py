@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -329,3 +331,24 @@ def test_a_bad_row_of_a_forecast_file_at_a_server_path_with_spaces_shows_no_serv
     message = str(response.json())
     assert "LSS prognos/volume_forecast.csv, row 2, column 'volume'" in message
     assert str(tmp_path) not in message and "Delade filer" not in message
+
+
+def test_a_projection_answer_carries_the_hashes_of_its_input_files(monkeypatch, tmp_path):
+    """Fuzz review: two answers after a forecast file changed had the same scenario hash and nothing else."""
+    folder = tmp_path / "project" / "served"
+    folder.mkdir(parents=True)
+    forecast = tmp_path / "fc" / "volume_forecast.csv"
+    forecast.parent.mkdir()
+    months = pd.period_range("2025-01", "2034-12", freq="M").strftime("%Y-%m")
+    pd.DataFrame({"month": months, "service": "boendestod", "volume": 990.0}).to_csv(forecast, index=False)
+    body = (f"name: ff\npurpose: test\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nprojection:\n"
+            f"  volume_forecast: '{forecast}'\n")
+    first = post_own_scenario(monkeypatch, folder, "/projections", "ff", body)
+    assert first.status_code == 200, first.text
+    hashes = first.json()["input_hashes"]
+    assert set(hashes) == {"data", "parameters", "frame", "volume_forecast"}
+    assert hashes["volume_forecast"] == hashlib.sha256(forecast.read_bytes()).hexdigest()
+    forecast.write_text(forecast.read_text().replace("990.0", "995.0"))
+    second = post_own_scenario(monkeypatch, folder, "/projections", "ff", body)
+    assert second.json()["input_hashes"]["volume_forecast"] != hashes["volume_forecast"]
+    assert second.json()["scenario_hash"] == first.json()["scenario_hash"]
