@@ -24,9 +24,10 @@ PathOpt = Annotated[Path, typer.Option(help="output folder (new, empty, or an ea
                                             "which is replaced)")]
 # the files each command writes: an existing --out folder may hold only these (io.writers.check_output_folder)
 BACKTEST_OUTPUTS = ("backtest_metrics.csv", "backtest_cv.csv", "backtest.png", "manifest.json")
-FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast_yearly.csv", "volume_forecast.xlsx", "volume_forecast.png", "forecast.csv", "manifest.json")
-NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_sums.csv", "nowcast.xlsx", "nowcast_backtest.csv", "nowcast_backtest_detail.csv", "nowcast.png",
-                   "manifest.json")
+FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast_yearly.csv", "volume_forecast.xlsx", "volume_forecast.png",
+                    "forecast.csv", "manifest.json")
+NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_sums.csv", "nowcast.xlsx", "nowcast_backtest.csv",
+                   "nowcast_backtest_detail.csv", "nowcast.png", "manifest.json")
 QUEUE_OUTPUTS = ("queue_monthly.csv", "queue_quarterly.csv", "queue_waits.csv", "queue.xlsx", "manifest.json")
 
 
@@ -261,8 +262,8 @@ def backtest(
                  "mape": "mape%", "mape_mean": "mape_avg%"})
     _table(shown)
     typer.echo("(mape%: mean absolute error in % of the actual; mape_avg%: the same for each window's average over "
-               "its horizon — with h = 12 months, how far off next year's average volume was, what a budget uses; mase: mean absolute error over the in-sample "
-               "seasonal-naive error; mase/naive below 1: better than the naive model; bias: mean of forecast − "
+               "its horizon — with h = 12 months, how far off next year's average volume was, what a budget uses; "
+               "mase: mean absolute error over the in-sample seasonal-naive error; mase/naive below 1: better than the naive model; bias: mean of forecast − "
                "actual in the series' units, bias% of the actual total; cov80%/cov95%: held-out values inside the "
                "80 %/95 % intervals — 70–90 % counts as calibrated for 80 %; model_used: what made the forecasts, "
                "fallbacks included; all over the held-out points of every window)")
@@ -425,8 +426,8 @@ def forecast(
     if own:  # only auto's (and select's) intervals are calibrated by their own backtest
         typer.echo(f"note: the intervals of {', '.join(own)} are the model's own, not widened by a backtest as auto's "
                    f"are; how often they held in the past: resmodel backtest --series {series} --models "
-                   f"{','.join(dict.fromkeys(['naive', *own]))} (on the demo history most of ETS's and ARIMA's 80 % intervals were too narrow; "
-                   "docs/forecast-accuracy.md §1)", err=True)
+                   f"{','.join(dict.fromkeys(['naive', *own]))} (on the demo history most of ETS's and ARIMA's 80 % "
+                   "intervals were too narrow; docs/forecast-accuracy.md §1)", err=True)
     if exit_age is not None and not (data.from_history and flows and users):
         _warn([Warning_("option_ignored", Location(path="--exit-age"),
                         f"--exit-age {exit_age} has no effect: the age exit is used only by the stock–flow level mix "
@@ -607,7 +608,8 @@ def nowcast(
     out_table = result.assign(service_month=result["service_month"].dt.strftime("%Y-%m"))
     det = detail.assign(service_month=detail["service_month"].dt.strftime("%Y-%m"),
                         origin=detail["origin"].dt.strftime("%Y-%m"))
-    files = write_atomically(out, {"nowcast.csv": csv_writer(out_table), "nowcast_sums.csv": csv_writer(pd.DataFrame(sums)),
+    files = write_atomically(out, {"nowcast.csv": csv_writer(out_table),
+                                   "nowcast_sums.csv": csv_writer(pd.DataFrame(sums)),
                                    "nowcast.xlsx": _xlsx_writer({
                                        "Summor — sums": _valued(pd.DataFrame(sums), value),
                                        "Per tjänstemånad — months": _valued(out_table, value),
@@ -698,16 +700,15 @@ def _parse_ages(text: str | None) -> list[float]:
     return arr.tolist()
 
 
-def _scenario_places(scenario: Path, service: str, months: pd.DatetimeIndex) -> tuple[np.ndarray, dict]:
+def _scenario_places(loaded, scenario: Path, service: str, months: pd.DatetimeIndex) -> tuple[np.ndarray, dict]:
     """A service's places month by month from a scenario: its ``projection.capacity`` when it has one for
     the service (each projected year's places; months before the first and after the last projected
     year take those years' places), else today's places of the premises its units use. With the
     scenario's identity for the manifest."""
     from resmodel.planning_run import service_places
     from resmodel.projection_run import plan_record, scenario_capacity
-    from resmodel.run import load, scenario_identity
+    from resmodel.run import scenario_identity
 
-    loaded = load(scenario)
     limit = scenario_capacity(loaded, service)
     if limit is not None:
         plan = plan_record(loaded, service)
@@ -730,17 +731,16 @@ def _scenario_places(scenario: Path, service: str, months: pd.DatetimeIndex) -> 
     return np.full(len(months), places), scenario_identity(loaded)
 
 
-def _exit_rate_hint(scenario: Path | None, service: str) -> str:
+def _exit_rate_hint(loaded, service: str) -> str:
     """The monthly exit rate the scenario's flows.csv gives the service over its last three years (outflows
     over the stock at the start of the year, as the stock–flow model estimates it, / 12), as a suggestion
-    for --exit-rate; '' without such flows."""
+    for --exit-rate; '' without a scenario or such flows."""
     from resmodel.forecast.stockflow import estimate_flow_params
     from resmodel.io.series import read_flows
-    from resmodel.run import load
 
-    if scenario is None:
+    if loaded is None:
         return ""
-    path = Path(load(scenario).scenario.data) / "flows.csv"
+    path = Path(loaded.scenario.data) / "flows.csv"
     if not path.is_file():
         return ""
     flows = read_flows(path)
@@ -815,9 +815,12 @@ def queue(
         raise InputError.at(Location(path="--capacity/--places/--scenario"),
                             "give one of a capacity file, --places or --scenario",
                             "exactly one of --capacity FILE, --places N, --scenario FILE", "choose one")
-    identity = None
+    identity, loaded = None, None
     if scenario is not None:
-        cap_values, identity = _scenario_places(scenario, service, months)
+        from resmodel.run import load
+
+        loaded = load(scenario)
+        cap_values, identity = _scenario_places(loaded, scenario, service, months)
         staff = False
     elif capacity is not None:
         cap = read_capacity(capacity, users_per_fte)
@@ -883,7 +886,7 @@ def queue(
     if not any((exit_rate, aiv_rate, aiviv_rate, aiviv_resume_rate)):
         typer.echo("note: --exit-rate, --aiv-rate, --aiviv-rate and --aiviv-resume-rate are all 0 (the defaults): "
                    "nobody leaves or pauses, so places free up only as capacity grows (docs/forecasting.md §4)"
-                   + _exit_rate_hint(scenario, service))
+                   + _exit_rate_hint(loaded, service))
     elif aiviv_rate and not aiviv_resume_rate:
         typer.echo(f"note: --aiviv-rate {aiviv_rate:g} with --aiviv-resume-rate 0: users who pause keep their place "
                    "and never resume, so those places are lost for good (docs/forecasting.md §4)")
