@@ -170,6 +170,23 @@ def _history_for(loaded, resolved: ResolvedProjection, services, base_volumes: M
     return history
 
 
+def _check_table_path(resolved: ResolvedProjection, key: str, value: str, path: Path, name: str, made_by: str,
+                      make_it: str, noun: str) -> None:
+    """A table a scenario key names (a forecast file, a premises plan): located errors at the key for a
+    folder, a path that is not there, and a file that is no table."""
+    from resmodel.io.scenario import display_path
+
+    where, expected = resolved.location(key), f"the {name} {made_by}"
+    if path.is_dir():
+        raise InputError.at(where, f"'{value}' is a folder", expected, f"point at the file: {Path(value) / name}")
+    if not path.is_file():
+        raise InputError.at(where, f"{noun} '{value}' not found (looked for '{display_path(path)}')", expected,
+                            f"check the path (it is relative to the scenario file that sets it), or {make_it}")
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise InputError.at(where, f"'{value}' is not a table ({path.suffix or 'no suffix'})",
+                            f"{expected} (or the same table as .xlsx)", f"point '{key.split('.')[-1]}:' at {name}")
+
+
 def forecast_file_path(resolved: ResolvedProjection) -> Path:
     """The volume forecast of ``projection.volume_forecast``, relative to the scenario file that sets it."""
     return source_of(resolved.chain, resolved.set_by, "volume_forecast").path.parent / resolved.settings.volume_forecast
@@ -187,19 +204,9 @@ def read_forecast_file(loaded, resolved: ResolvedProjection, services: list[str]
     if s.volume_forecast is None:
         return None
     path = forecast_file_path(resolved)
-    where = resolved.location("volume_forecast")
-    if path.is_dir():
-        raise InputError.at(where, f"'{s.volume_forecast}' is a folder", "the volume_forecast.csv resmodel "
-                            "forecast wrote", f"point at the file: {Path(s.volume_forecast) / 'volume_forecast.csv'}")
-    if not path.is_file():
-        raise InputError.at(where, f"forecast file '{s.volume_forecast}' not found (looked for "
-                            f"'{display_path(path)}')", "the volume_forecast.csv resmodel forecast wrote "
-                            "(docs/forecasting.md)", "check the path (it is relative to the scenario file that "
-                            "sets it), or make the forecast first: resmodel forecast --series <volume history>")
-    if path.suffix.lower() not in (".csv", ".xlsx"):
-        raise InputError.at(where, f"'{s.volume_forecast}' is not a table ({path.suffix or 'no suffix'})",
-                            "the volume_forecast.csv resmodel forecast wrote (or the same table as .xlsx)",
-                            "point 'volume_forecast:' at volume_forecast.csv")
+    _check_table_path(resolved, "volume_forecast", s.volume_forecast, path, "volume_forecast.csv",
+                      "resmodel forecast wrote (docs/forecasting.md)",
+                      "make the forecast first: resmodel forecast --series <volume history>", "forecast file")
     given = read_volume_forecast(path, services, months, Path(loaded.scenario.data) / HISTORY_FILE)
     display = display_path(path)
     _check_forecast_levels(given, history, display)
@@ -247,7 +254,7 @@ def _forecast_scale_notes(loaded, given, display: str) -> list[str]:
         first, n = float(given.volumes[service].iloc[0]), base.get(service)
         if n is None or n <= 0:
             continue
-        low, high = min(n / (1 + SCALE_MARGIN), n - SCALE_SLACK), max(n * (1 + SCALE_MARGIN), n + SCALE_SLACK)
+        low, high = scale_band(n, n)
         if not low <= first <= high:
             notes.append(f"projection.volume_forecast: '{display}' gives {service} {first:,.1f} in "
                          f"{given.volumes.index[0]}, {first / n:.3g} times its {n:,.0f} in the base year ("
@@ -268,6 +275,13 @@ def _history_end(history: pd.DataFrame, first: int, source: str) -> pd.Period:
     return last
 
 
+def scale_band(low, high):
+    """The band a volume on the same scale as [low, high] lies in: SCALE_MARGIN beyond it, and at least
+    SCALE_SLACK (services of a few users)."""
+    return (np.minimum(low / (1 + SCALE_MARGIN), low - SCALE_SLACK),
+            np.maximum(high * (1 + SCALE_MARGIN), high + SCALE_SLACK))
+
+
 def history_scale_warnings(history: pd.DataFrame, users: Mapping[str, float], base_year: int,
                            source: str | None = None) -> list[Warning_]:
     """``history_vs_users`` for each service whose users.csv count lies outside the history's monthly
@@ -275,8 +289,7 @@ def history_scale_warnings(history: pd.DataFrame, users: Mapping[str, float], ba
     h = history[(history["month"].dt.year == base_year) & history["service"].isin(list(users))]
     span = h.groupby(["service", "month"])["volume"].sum().groupby(level="service").agg(["min", "max"])
     n = pd.Series(users, dtype=float).reindex(span.index)
-    low = np.minimum(span["min"] / (1 + SCALE_MARGIN), span["min"] - SCALE_SLACK)
-    high = np.maximum(span["max"] * (1 + SCALE_MARGIN), span["max"] + SCALE_SLACK)
+    low, high = scale_band(span["min"], span["max"])
     off = span[(n < low) | (n > high)]
     return [Warning_("history_vs_users", Location(file=source, path=sv),
                      f"{n[sv]:,.0f} users in {USERS_FILE}, but {r['min']:,.1f}–{r['max']:,.1f} a month in "
@@ -544,23 +557,13 @@ def _plan_file(loaded, resolved: ResolvedProjection, service: str, c: CapacitySe
     """The plan's path, checked: a file, a table, of a service whose units have premises (located at the
     scenario key)."""
     from resmodel.allocation.places import places_by_service
-    from resmodel.io.scenario import display_path
     from resmodel.services import UNIT_SERVICE_OF_USER
 
     key = f"capacity.{service}.plan"
     path = plan_path(resolved, service)
-    if path.is_dir():
-        raise InputError.at(resolved.location(key), f"'{c.plan}' is a folder", "the premises_plan.csv that "
-                            "resmodel plan-premises wrote", f"point at the file: {Path(c.plan) / 'premises_plan.csv'}")
-    if not path.is_file():
-        raise InputError.at(resolved.location(key), f"plan file '{c.plan}' not found (looked for "
-                            f"'{display_path(path)}')", "the premises_plan.csv that resmodel plan-premises wrote "
-                            "(docs/planning.md)", "check the path (it is relative to the scenario file that sets "
-                            f"it), or make the plan first: resmodel plan-premises --service {service} …")
-    if path.suffix.lower() not in (".csv", ".xlsx"):
-        raise InputError.at(resolved.location(key), f"'{c.plan}' is not a table ({path.suffix or 'no suffix'})",
-                            "the premises_plan.csv that resmodel plan-premises wrote (or the same table as .xlsx)",
-                            "point 'plan:' at premises_plan.csv")
+    _check_table_path(resolved, key, c.plan, path, "premises_plan.csv", "resmodel plan-premises wrote "
+                      "(docs/planning.md)", f"make the plan first: resmodel plan-premises --service {service} …",
+                      "plan file")
     if UNIT_SERVICE_OF_USER.get(service, service) not in set(places_by_service(loaded.data)["service"]):
         raise InputError.at(resolved.location(key), f"{service}'s units use no premises, so a premises plan "
                             "cannot be costed against their premises cost", "a plan of a service whose units "
