@@ -61,29 +61,14 @@ def read_volume_forecast(path: Path, projected: list[str], months: list[str],
                             did_you_mean(service, projected) + "forecast the board's own volume history, or remove "
                             "the service's rows")
     services = sorted(n for n in set(names) if n)
-    volumes = pd.DataFrame(index=months)
-    first, last = pd.Timestamp(f"{months[0]}-01"), pd.Timestamp(f"{months[-1]}-01")
+    volumes, models, levels = pd.DataFrame(index=months), {}, {}
     for service in services:
         monthly = demand_from_table(table, service, display)
-        start, end = monthly.index[0], monthly.index[-1]
-        if start > first or end < last:
-            ran = f"the forecast of {service} runs {start:%Y-%m} – {end:%Y-%m}"
-            needs = f"the projection needs every month {months[0]} – {months[-1]}"
-            before = first - pd.DateOffset(months=1)
-            horizon = (last.year - start.year) * 12 + last.month - start.month + 1
-            problem, fix = (
-                (f"{ran}, all before the first projected month: it forecasts no projected year (is it the volume "
-                 "history?)", "point projection.volume_forecast at the volume_forecast.csv resmodel forecast writes")
-                if end < first else
-                (f"{ran}, starting after the first projected month; {needs}", f"forecast from a history that ends "
-                 f"in {before:%Y-%m} (resmodel forecast --series …)") if start > first else
-                (f"{ran}; {needs}", f"forecast again with a horizon that reaches {months[-1]}: resmodel forecast "
-                 f"--series … --h {max(horizon, 1)} (or more)"))
-            raise InputError.at(Location(display, path=service), problem, "a forecast over every projected month",
-                                fix)
+        uncovered = _not_covered(service, monthly.index[0], monthly.index[-1], months)
+        if uncovered:
+            raise InputError.at(Location(display, path=service), uncovered[0], "a forecast over every projected "
+                                "month", uncovered[1])
         volumes[service] = monthly.reindex(pd.DatetimeIndex([f"{m}-01" for m in months])).to_numpy()
-    models, levels = {}, {}
-    for service in services:
         rows = table[names.eq(service).to_numpy()]
         used = (rows["model_used"].astype("string").dropna().str.strip() if "model_used" in table.columns
                 else pd.Series(dtype="string"))
@@ -92,6 +77,25 @@ def read_volume_forecast(path: Path, projected: list[str], months: list[str],
         level = pd.to_numeric(rows["level"], errors="coerce").dropna() if "level" in table.columns else []
         levels[service] = tuple(sorted({int(v) for v in level}))
     return VolumeForecastFile(volumes, models, tuple(_origin_notes(path, display, history)), levels)
+
+
+def _not_covered(service: str, start: pd.Timestamp, end: pd.Timestamp, months: list[str]) -> tuple[str, str] | None:
+    """What is wrong, and the fix, when a service's forecast from ``start`` to ``end`` does not cover the
+    projected ``months``; None when it does."""
+    first, last = pd.Timestamp(f"{months[0]}-01"), pd.Timestamp(f"{months[-1]}-01")
+    ran = f"the forecast of {service} runs {start:%Y-%m} – {end:%Y-%m}"
+    needs = f"the projection needs every month {months[0]} – {months[-1]}"
+    if end < first:
+        return (f"{ran}, all before the first projected month: it forecasts no projected year (is it the volume "
+                "history?)", "point projection.volume_forecast at the volume_forecast.csv resmodel forecast writes")
+    if start > first:
+        return (f"{ran}, starting after the first projected month; {needs}", "forecast from a history that ends in "
+                f"{first - pd.DateOffset(months=1):%Y-%m} (resmodel forecast --series …)")
+    if end < last:
+        horizon = (last.year - start.year) * 12 + last.month - start.month + 1
+        return (f"{ran}; {needs}", f"forecast again with a horizon that reaches {months[-1]}: resmodel forecast "
+                f"--series … --h {horizon} (or more)")
+    return None
 
 
 def _origin_notes(path: Path, display: str, history: Path | None) -> list[str]:
