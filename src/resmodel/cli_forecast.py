@@ -32,10 +32,16 @@ QUEUE_OUTPUTS = ("queue_monthly.csv", "queue_quarterly.csv", "queue_waits.csv", 
 
 
 def _warn(warnings: list[Warning_], limit: int = 15) -> None:
-    for w in warnings[:limit]:
+    """Print the warnings; the same one for several series (file and message alike) once, naming them all."""
+    groups: dict[tuple, list[Warning_]] = {}
+    for w in warnings:
+        groups.setdefault((w.check, w.location.file, w.location.row, w.location.column, w.message), []).append(w)
+    merged = [ws[0] if len(ws) == 1 else replace(ws[0], location=replace(
+        ws[0].location, path="', '".join(dict.fromkeys(str(w.location.path) for w in ws)))) for ws in groups.values()]
+    for w in merged[:limit]:
         typer.echo(f"warning: {w}", err=True)
-    if len(warnings) > limit:
-        typer.echo(f"warning: … and {len(warnings) - limit} more", err=True)
+    if len(merged) > limit:
+        typer.echo(f"warning: … and {len(merged) - limit} more", err=True)
 
 
 def _unused_columns(data, series: Path) -> list[Warning_]:
@@ -378,7 +384,9 @@ def _parse_spec(items: list[str]) -> tuple[dict, str | None]:
 def forecast(
     ctx: typer.Context,
     series: Annotated[Path, typer.Option(help="volume history (month,service,level,volume) or unique_id,ds,y file")],
-    h: Annotated[int | None, typer.Option(help="horizon in periods (default 120 months for a volume history)")] = None,
+    h: Annotated[int | None, typer.Option(help="horizon in periods (default for a volume history: through December of "
+                                             "the tenth year after its last, as a ten-year projection needs — 120 "
+                                             "months from a December)")] = None,
     model: Annotated[list[str] | None, typer.Option(
         help="model for all series (e.g. auto) or per service: service=ets, service=1050, service=2025:1050,2026:1100")] = None,
     population: Annotated[Path | None, typer.Option(help="population by age band (demographic model)")] = None,
@@ -443,7 +451,7 @@ def forecast(
             if (pop is not None and ages is not None) else None
         with _horizon_is_the_option():
             result = forecast_volumes(
-                history, spec, h or 120, population=pop, age_shares=shares,
+                history, spec, h or 120 + 12 - int(history["month"].max().month), population=pop, age_shares=shares,
                 flows=read_flows(flows) if flows else None,
                 user_ages=user_ages_by_level(ages, base_year) if (ages is not None and flows) else None,
                 exit_age=DEFAULT_EXIT_AGE if exit_age is None else exit_age, source=str(series),

@@ -471,3 +471,16 @@ def test_the_amount_to_accrue_sums_every_open_month_even_when_credits_leave_a_co
     sums = pd.read_csv(tmp_path / "n" / "nowcast_sums.csv").set_index("sum_of")
     assert sums.at["open", "months"] == len(open_rows)
     assert sums.at["open", "still_to_come"] == pytest.approx(open_rows["still_to_come"].sum())
+
+
+def test_a_forecast_from_a_mid_year_history_reaches_the_december_a_ten_year_projection_needs(cli, tmp_path):
+    """Persona review: from a September history 120 months ended in 2034-09, three months short of the projection
+    its budget scenario runs to; the same warning for every service was printed once per service."""
+    history = pd.read_csv(DEMO / "volume_history.csv", dtype=str, keep_default_na=False)
+    history[history["month"] <= "2018-09"].to_csv(tmp_path / "h.csv", index=False)
+    res = cli(["forecast", "--series", tmp_path / "h.csv", "--model", "drift", "--out", tmp_path / "f"])
+    assert res.exit_code == 0, res.stderr
+    months = pd.read_csv(tmp_path / "f" / "volume_forecast.csv")["month"]
+    assert (months.min(), months.max()) == ("2018-10", "2028-12")
+    beyond = [line for line in res.stderr.splitlines() if "horizon_beyond_history" in line]
+    assert len(beyond) == 1 and "at 'boendestod', 'bostad_barn', 'bostad_vuxna'" in beyond[0]

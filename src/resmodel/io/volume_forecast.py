@@ -114,6 +114,6 @@ def _origin_notes(path: Path, display: str, history: Path | None) -> list[str]:
                 "which history the forecast was made from cannot be checked"]
     if hashlib.sha256(history.read_bytes()).hexdigest() != sha:
         return [f"projection.volume_forecast: '{display}' was made from another volume history than this "
-                f"scenario's '{display_path(history)}' (its manifest's sha256 differs): make the forecast again "
-                "from the current history if the history has changed since"]
+                f"scenario's '{display_path(history)}' (its manifest's sha256 differs): as expected from a history "
+                "cut on purpose (e.g. in the autumn); otherwise make the forecast again from the current history"]
     return []
