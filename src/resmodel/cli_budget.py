@@ -88,14 +88,12 @@ def _deviation_wide(by_area: pd.DataFrame) -> pd.DataFrame:
 
 
 def _chart(result, mc: pd.DataFrame | None, name: str) -> bytes:
-    """Fan chart of the board's net cost vs frame; without Monte Carlo the band is the line itself."""
+    """Fan chart of the board's net cost vs frame; without Monte Carlo the net cost line alone (no band that
+    would suggest an uncertainty that was not drawn)."""
     from resmodel.budget import charts
 
     if mc is None:
-        t = result.yearly
-        mc = t[t["service"] == "total"].copy()
-        for p in ("p05", "p25", "p75", "p95"):
-            mc[p] = mc["value"]
+        mc = result.yearly[result.yearly["service"] == "total"]
     return charts.fan_chart_png(mc, "total", title=f"Nettokostnad mot ram — net cost vs frame: {name}")
 
 

@@ -42,3 +42,22 @@ def test_demo_generator_is_seeded_and_shaped():
     dv24 = dv[dv["year"] == 2024]["volume"].mean()
     assert abs(dv24 - 1002) < 5  # F0174
     assert np.isfinite(a["frames"]["frame"]).all()
+
+
+def test_a_deterministic_projection_draws_no_uncertainty_band(ref_case, monkeypatch):
+    """Persona review: without --draws the chart's legend listed 5–95 % and 25–75 % bands of no width."""
+    from resmodel.budget.case import run_budget
+
+    labels = []
+
+    def capture(fig):
+        labels.extend(t.get_text() for t in fig.axes[0].get_legend().get_texts())
+        return PNG
+    monkeypatch.setattr(charts, "figure_png", capture)
+    yearly = run_budget(ref_case).yearly
+    charts.fan_chart_png(yearly[yearly["service"] == "total"])
+    assert labels == ["Nettokostnad — net cost", "Kommunbidrag (ram) — council frame"]
+    labels.clear()
+    spec = mc.load_uncertainty({"wage_growth": {"dist": "normal", "sd": 0.01}})
+    charts.fan_chart_png(mc.run(ref_case, spec, draws=20, seed=1).table)
+    assert labels[:2] == ["Nettokostnad 5–95 %", "Nettokostnad 25–75 %"]

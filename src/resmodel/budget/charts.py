@@ -42,13 +42,20 @@ def _area_label(area: str) -> str:
     return "Hela nämnden — whole board" if area == TOTAL else f"{AREA_BY_KEY[area].label_sv}"
 
 
+BANDS = ("p05", "p25", "p75", "p95")
+
+
 def fan_chart_png(percentiles: pd.DataFrame, area: str = TOTAL, title: str | None = None) -> bytes:
-    """Net cost percentile bands (5–95, 25–75, median) and the frame for one area (MSEK per year)."""
-    need = {"period", "area", "service", "measure", "value", "p05", "p25", "p75", "p95"}
+    """Net cost percentile bands (5–95, 25–75, median) and the frame for one area (MSEK per year); a table
+    without the percentile columns (a deterministic run) draws the net cost line alone, with no band."""
+    need = {"period", "area", "service", "measure", "value"}
     missing = need - set(percentiles.columns)
-    if missing:
-        raise InputError.at(Location(path="chart.percentiles"), f"percentile table lacks {sorted(missing)}",
-                            "a Monte Carlo table with p05, p25, p75, p95", "run the Monte Carlo with the defaults")
+    bands = set(BANDS) <= set(percentiles.columns)
+    if missing or not bands and set(BANDS) & set(percentiles.columns):
+        raise InputError.at(Location(path="chart.percentiles"),
+                            f"percentile table lacks {sorted(missing or set(BANDS) - set(percentiles.columns))}",
+                            "a projection table, or a Monte Carlo table with p05, p25, p75, p95",
+                            "run the Monte Carlo with the defaults")
     sel = percentiles[(percentiles["area"] == area) & (percentiles["service"] == TOTAL)]
     net = sel[sel["measure"] == "net_cost"].sort_values("period")
     frame = sel[sel["measure"] == "frame"].sort_values("period")
@@ -58,9 +65,12 @@ def fan_chart_png(percentiles: pd.DataFrame, area: str = TOTAL, title: str | Non
     years = net["period"].astype(int).to_numpy()
     with matplotlib.rc_context(CHART_STYLE):
         fig, ax = _figure()
-        ax.fill_between(years, net["p05"] / MSEK, net["p95"] / MSEK, color="#9ecae1", label="Nettokostnad 5–95 %")
-        ax.fill_between(years, net["p25"] / MSEK, net["p75"] / MSEK, color="#4292c6", label="Nettokostnad 25–75 %")
-        ax.plot(years, net["value"] / MSEK, color="#08306b", lw=1.8, label="Nettokostnad, median — net cost")
+        if bands:
+            ax.fill_between(years, net["p05"] / MSEK, net["p95"] / MSEK, color="#9ecae1", label="Nettokostnad 5–95 %")
+            ax.fill_between(years, net["p25"] / MSEK, net["p75"] / MSEK, color="#4292c6",
+                            label="Nettokostnad 25–75 %")
+        ax.plot(years, net["value"] / MSEK, color="#08306b", lw=1.8,
+                label="Nettokostnad, median — net cost" if bands else "Nettokostnad — net cost")
         if not frame.empty:
             ax.plot(years, frame["value"] / MSEK, color="#cb181d", lw=1.8, ls="--",
                     label="Kommunbidrag (ram) — council frame")
