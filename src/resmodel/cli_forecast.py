@@ -83,8 +83,8 @@ def _xlsx_writer(sheets: dict[str, pd.DataFrame]):
         sek = frame.attrs.get("value") == "amount_sek"  # a nowcast of amounts: its values are SEK
 
         def money(column: str) -> bool:
-            return column.endswith("_sek") or sek and (column in ("reported", "nowcast", "still_to_come", "se")
-                                                       or column.startswith(("lo-", "hi-")))
+            return column.endswith("_sek") or sek and (column in ("reported", "nowcast", "se")
+                                                       or column.startswith(("lo-", "hi-", "still_to_come")))
         return {c: "#,##0" if money(c) else "#,##0.0##" for c in frame.columns if pd.api.types.is_float_dtype(frame[c])}
     return lambda path: write_workbook({name: (frame, formats(frame)) for name, frame in sheets.items()}, path)
 
@@ -594,21 +594,27 @@ def nowcast(
     shown = result.tail(recent).assign(service_month=lambda d: d["service_month"].dt.strftime("%Y-%m"))
     typer.echo(f"Nowcast of '{value}' as known at {result['service_month'].max():%Y-%m} (still_to_come: the "
                "invoices yet to arrive, *tillkommande*, = nowcast − reported):")
-    _table(shown[["service_month", "reported", "completeness", "method", "nowcast", "still_to_come", "lo-80", "hi-80",
-                  "lo-95", "hi-95"]])
+    columns = ["service_month", "reported", "completeness", "method", "nowcast", "still_to_come", "lo-80", "hi-80",
+               "lo-95", "hi-95"]
+    amounts = [c for c in columns[4:] + ["reported"] if value == "amount_sek"]  # SEK in whole kronor
+    _table(shown[columns].assign(**{c: shown[c].map(lambda v: f"{v:,.0f}") for c in amounts}))
     shown_rows = np.arange(len(result))[-recent:]
     open_rows = np.flatnonzero(result["completeness"].to_numpy() < 1 - 1e-12)  # credits can leave gaps among them
     open_shown = set(open_rows) <= set(shown_rows)
+    years = result["service_month"].dt.year.to_numpy()
     sums = []
     for key, rows, what in (("shown", shown_rows, "the months shown" + (
             ", every service month not yet complete among them: the amount to accrue" if open_shown else "")),
-            ("open", open_rows, "every service month not yet complete: the amount to accrue")):
+            ("open", open_rows, "every service month not yet complete: the amount to accrue"),
+            *((f"year {y}", open_rows[years[open_rows] == y], f"the open months of {y}")
+              for y in sorted(set(years[open_rows])))):
         rows = rows if len(rows) else shown_rows[-1:]
         total, span = nowcast_total(tri, rows, params), result["service_month"].iloc[rows]
-        if key == "shown" or not open_shown:
+        if key == "shown" or key == "open" and not open_shown or key.startswith("year") and len(set(years[open_rows])) > 1:
             _echo_nowcast_total(total, span, value, what)
+        bounds = {f"still_to_come_{b}": total[b] - total["reported"] for b in ("lo-80", "hi-80", "lo-95", "hi-95")}
         sums.append({"sum_of": key, "first_month": f"{span.iloc[0]:%Y-%m}", "last_month": f"{span.iloc[-1]:%Y-%m}",
-                     "months": len(rows), **total})
+                     "months": len(rows), **total, **bounds})
     typer.echo("\nBacktest (mean absolute % error against the settled amount):")
     _table(summary)
     _echo_nowcast_coverage(detail)

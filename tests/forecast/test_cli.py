@@ -198,6 +198,9 @@ def test_nowcast_and_queue_commands(cli, tmp_path):
     open_months = int((months["completeness"] < 1 - 1e-12).sum())
     assert sums.at["open", "months"] == open_months == 6  # the reporting pattern runs six months
     assert sums.at["open", "still_to_come"] == pytest.approx(sums.at["shown", "still_to_come"])
+    assert sums.at["open", "still_to_come_hi-80"] == pytest.approx(sums.at["open", "hi-80"] - sums.at["open", "reported"])
+    by_year = sums.loc[sums.index.str.startswith("year ")]  # the amount to accrue per calendar year of service
+    assert by_year["still_to_come"].sum() == pytest.approx(sums.at["open", "still_to_come"])
     assert (f"Sum of the months shown, every service month not yet complete among them: the amount to accrue "
             f"({sums.at['shown', 'first_month']}–{sums.at['shown', 'last_month']}, 6 months): reported "
             f"{sums.at['shown', 'reported']:,.0f} SEK") in res.stdout
