@@ -886,8 +886,14 @@ def queue(
                f"report to IVO (waiting more than {params.report_after_months} months) and särskild avgift — "
                "sanction-fee exposure (SEK)")
     quiet = result.quarterly.drop(columns="quarter").abs().sum(axis=1).le(1e-9)  # nobody over the limit or fee
-    shown = result.quarterly[~quiet] if quiet.any() and not quiet.all() else result.quarterly
-    _table(shown.assign(**{c: shown[c].map(lambda v: f"{v:,.0f}") for c in shown.columns if c.endswith("_sek")}))
+    shown = result.quarterly[~quiet]
+    if result.quarterly.empty:
+        typer.echo("No quarter ends within the horizon, so there is no quarterly count.")
+    elif quiet.all():
+        typer.echo(f"No quarter of {result.quarterly['quarter'].iloc[0]} – {result.quarterly['quarter'].iloc[-1]} has "
+                   f"anyone waiting over {params.report_after_months} months (queue_quarterly.csv has every quarter).")
+    else:
+        _table(shown.assign(**{c: shown[c].map(lambda v: f"{v:,.0f}") for c in shown.columns if c.endswith("_sek")}))
     if quiet.any() and not quiet.all():
         typer.echo(f"({int(quiet.sum())} of {len(quiet)} quarters with nobody waiting over "
                    f"{params.report_after_months} months are not shown; queue_quarterly.csv has every quarter)")
@@ -908,12 +914,26 @@ def queue(
     files = write_atomically(out, {"queue_monthly.csv": csv_writer(monthly),
                                    "queue_quarterly.csv": csv_writer(result.quarterly),
                                    "queue_waits.csv": csv_writer(result.waits),
-                                   "queue.xlsx": _xlsx_writer({"Kvartal — quarterly (IVO)": result.quarterly,
+                                   "queue.xlsx": _xlsx_writer({"Sammanfattning — summary": _queue_summary(
+                                       service, demand, demand_column, capacity, places, scenario, rates, result),
+                                                               "Kvartal — quarterly (IVO)": result.quarterly,
                                                                "Månad — monthly": monthly,
                                                                "Väntetider — waits": result.waits}),
                                    "manifest.json": manifest_writer(ctx.info_name, ctx.params, identity)},
                              QUEUE_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+def _queue_summary(service: str, demand: Path, demand_column: str, capacity: Path | None, places: float | None,
+                   scenario: Path | None, rates: dict[str, float], result) -> pd.DataFrame:
+    """The workbook's first sheet: what the queue was run on and its whole-horizon figures, so that a
+    central run can be told from a high-demand one without the terminal."""
+    given = (f"capacity file {capacity}" if capacity is not None else f"{places:,.10g} places" if places is not None
+             else f"scenario {scenario}")
+    rows = [("Insats — service", service), ("Efterfrågan — demand", f"{demand} (column {demand_column})"),
+            ("Kapacitet — capacity", given), *((f"Andel per månad — {option[2:]}", rate) for option, rate in rates.items()),
+            *((f"Hela perioden — {key}", value) for key, value in result.summary.items())]
+    return pd.DataFrame({"uppgift — item": [r[0] for r in rows], "värde — value": [r[1] for r in rows]})
 
 
 def register(app: typer.Typer) -> None:

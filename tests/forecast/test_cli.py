@@ -449,7 +449,12 @@ def test_forecast_nowcast_and_queue_write_workbooks_with_swedish_sheet_names(cli
         sheets[name] = openpyxl.load_workbook(tmp_path / name / "a" / name).sheetnames
     assert sheets == {"volume_forecast.xlsx": ["Per månad — monthly", "Per år — yearly"],  # monthly first: an input
                       "nowcast.xlsx": ["Summor — sums", "Per tjänstemånad — months", "Backtest"],
-                      "queue.xlsx": ["Kvartal — quarterly (IVO)", "Månad — monthly", "Väntetider — waits"]}
+                      "queue.xlsx": ["Sammanfattning — summary", "Kvartal — quarterly (IVO)", "Månad — monthly",
+                                     "Väntetider — waits"]}
+    summary = dict(openpyxl.load_workbook(tmp_path / "queue.xlsx" / "a" / "queue.xlsx")["Sammanfattning — summary"]
+                   .iter_rows(min_row=2, values_only=True))  # what the run rests on, without the terminal
+    assert summary["Kapacitet — capacity"] == "1,010 places" and summary["Andel per månad — exit-rate"] == 0
+    assert summary["Efterfrågan — demand"].endswith("demand.csv (column volume)")
     quarterly = openpyxl.load_workbook(tmp_path / "queue.xlsx" / "a" / "queue.xlsx")["Kvartal — quarterly (IVO)"]
     header = [c.value for c in quarterly[1]]
     assert quarterly.cell(2, header.index("exposure_central_sek") + 1).number_format == "#,##0"
