@@ -23,7 +23,7 @@ from resmodel.services import USER_SERVICES
 PathOpt = Annotated[Path, typer.Option(help="output folder (new, empty, or an earlier output of the same command, "
                                             "which is replaced)")]
 # the files each command writes: an existing --out folder may hold only these (io.writers.check_output_folder)
-BACKTEST_OUTPUTS = ("backtest_metrics.csv", "backtest_cv.csv", "backtest.png", "manifest.json")
+BACKTEST_OUTPUTS = ("backtest_metrics.csv", "backtest_cv.csv", "backtest.xlsx", "backtest.png", "manifest.json")
 FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast_yearly.csv", "volume_forecast.xlsx", "volume_forecast.png",
                     "forecast.csv", "manifest.json")
 NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_sums.csv", "nowcast.xlsx", "nowcast_backtest.csv",
@@ -265,9 +265,9 @@ def backtest(
     shown = metrics[["unique_id", "model", "windows", "mape", "mape_mean", "mase", "relative_mase", "bias", "bias_pct",
                      "coverage_80", "coverage_95", "model_used"]].rename(
         columns={"relative_mase": "mase/naive", "coverage_80": "cov80%", "coverage_95": "cov95%", "bias_pct": "bias%",
-                 "mape": "mape%", "mape_mean": "mape_avg%"})
+                 "mape": "mape%", "mape_mean": "mape_mean%"})
     _table(shown)
-    typer.echo("(mape%: mean absolute error in % of the actual; mape_avg%: the same for each window's average over "
+    typer.echo("(mape%: mean absolute error in % of the actual; mape_mean%: the same for each window's average over "
                "its horizon — with h = 12 months, how far off next year's average volume was, what a budget uses; "
                "mase: mean absolute error over the in-sample seasonal-naive error; mase/naive below 1: better than the naive model; bias: mean of forecast − "
                "actual in the series' units, bias% of the actual total; cov80%/cov95%: held-out values inside the "
@@ -277,6 +277,8 @@ def backtest(
     _echo_verdict(metrics)
     fig = _backtest_figure(metrics)
     files = write_atomically(out, {"backtest_metrics.csv": csv_writer(metrics), "backtest_cv.csv": csv_writer(cv_all),
+                                   "backtest.xlsx": _xlsx_writer({"Mått — metrics": metrics,
+                                                                  "Fönster — windows": cv_all}),
                                    "backtest.png": _png_writer(fig),
                                    "manifest.json": manifest_writer(ctx.info_name, ctx.params)}, BACKTEST_OUTPUTS)
     _warn(warns)
@@ -292,7 +294,8 @@ def _echo_best(metrics: pd.DataFrame) -> None:
     if best.empty or metrics["model"].nunique() < 2:
         return
     lo, hi = CALIBRATED_80
-    typer.echo("Lowest MASE per series: " + "; ".join(
+    typer.echo("Lowest MASE per series (to forecast a service with its model: resmodel forecast --model auto "
+               "--model <service>=<model>): " + "; ".join(
         f"{r.unique_id} {r.model} ({r.relative_mase:.2f} of naive's"
         + (f", 80 % intervals cover {r.coverage_80:.0f} %" + ("" if lo <= r.coverage_80 <= hi else " — not calibrated")
            if np.isfinite(r.coverage_80) else "") + ")" for r in best.itertuples()))

@@ -418,8 +418,9 @@ def test_backtest_explains_its_columns_and_names_the_best_model_per_series(cli, 
     assert "mase/naive below 1: better than the naive model; bias: mean of forecast − actual in the series' units" \
         in res.stdout
     m = pd.read_csv(tmp_path / "b" / "backtest_metrics.csv").sort_values("mase").iloc[0]
-    assert (f"Lowest MASE per series: state_hourly_rate {m['model']} ({m['relative_mase']:.2f} of naive's, 80 % "
+    assert (f"<service>=<model>): state_hourly_rate {m['model']} ({m['relative_mase']:.2f} of naive's, 80 % "
             f"intervals cover {m['coverage_80']:.0f} %") in res.stdout
+    assert (tmp_path / "b" / "backtest.xlsx").is_file()
 
 
 def test_forecast_with_a_named_model_says_its_intervals_are_not_calibrated(cli, tmp_path):
