@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import typer
 
+from resmodel.budget.areas import SERVICE_LABELS
 from resmodel.errors import InputError, Location, Warning_
 from resmodel.io.pnr import check_option_for_pnr
 from resmodel.io.writers import check_output_folder
-from resmodel.services import USER_SERVICES
 
 PathOpt = Annotated[Path, typer.Option(help="output folder (new, empty, or an earlier output of the same command, "
                                             "which is replaced)")]
@@ -537,7 +537,7 @@ def _forecast_figure(history: pd.DataFrame, table: pd.DataFrame):
         ax.fill_between(fs["month"], fs["volume_lo_80"], fs["volume_hi_80"], color="tab:blue", alpha=0.3, lw=0,
                         label="80 % interval")
         ax.plot(fs["month"], fs["volume"], color="tab:blue", lw=1, label="forecast")
-        label = f"{USER_SERVICES[service]} ({service}; " if service in USER_SERVICES else f"{service} ("
+        label = f"{SERVICE_LABELS[service]} ({service}; " if service in SERVICE_LABELS else f"{service} ("
         ax.set_title(f"{label}model: {used})", fontsize=9, loc="left")
         ax.set_ylabel("volym per månad\n(volume a month)", fontsize=8)
     axes[0, 0].legend(fontsize=7, loc="upper left", frameon=False)

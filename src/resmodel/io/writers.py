@@ -85,7 +85,7 @@ def write_workbook(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], path:
         for i, column in enumerate(frame.columns, start=1):
             letter = get_column_letter(i)
             width = max([len(str(column))] + [len(f"{v:,.0f}" if isinstance(v, float) else str(v))
-                                              for v in frame[column].head(200)])
+                                              for v in frame[column]])  # every row: a long name may come late
             ws.column_dimensions[letter].width = min(60, width + 2)
             fmt = formats.get(column)
             if fmt:
