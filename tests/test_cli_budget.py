@@ -88,6 +88,8 @@ def test_compare_and_waterfall_close(app, tmp_path):
     assert (out / "vattenfall_wage_above_state_rate.png").stat().st_size > 0
     diff = pd.read_csv(out / "jamforelse.csv")
     assert {"scenario_a", "scenario_b", "period", "area", "measure", "difference"} <= set(diff.columns)
+    services = pd.read_csv(out / "jamforelse_tjanster.csv")
+    assert {"service", "measure", "value_a", "value_b", "difference"} <= set(services.columns)
 
 
 def test_compare_per_unit_shows_what_the_tariff_changes(app, tmp_path, demo_result):

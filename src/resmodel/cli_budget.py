@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import pandas as pd
 import typer
 
@@ -26,8 +27,8 @@ OutOpt = Annotated[Path | None, typer.Option(help="output folder (default: a fol
 # the files each command writes: an existing output folder may hold only these (io.writers.check_output_folder)
 PROJECT_OUTPUTS = ("prognos_per_ar.csv", "prognos_tjanster.csv", "prognos_manad.csv", "percentiler.csv",
                    "prognos.xlsx", "prognos.png", "sammanfattning.html", "manifest.json")
-COMPARE_OUTPUTS = ("jamforelse.csv", "vattenfall.csv", "jamforelse_enheter.csv", "jamforelse.xlsx", "vattenfall_*.png",
-                   "manifest.json")
+COMPARE_OUTPUTS = ("jamforelse.csv", "vattenfall.csv", "jamforelse_tjanster.csv", "jamforelse_enheter.csv",
+                   "jamforelse.xlsx", "vattenfall_*.png", "manifest.json")
 TORNADO_OUTPUTS = ("tornado.csv", "tornado.png", "manifest.json")
 INYEAR_OUTPUTS = ("helarsprognos.csv", "backtest.csv")
 TOPDOWN_OUTPUTS = ("omraden.csv", "tjanster.csv", "avstamning.csv")
@@ -275,16 +276,20 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
                 "waterfall_year": year if year is not None else "summed over the horizon", "scenarios": manifests}
     ref_name = names[0]
     diff, fall, unit_diff = cmp.compare_scenarios(compared, measure=measure, year=year)
+    services = pd.concat([cmp.compare_services(compared[0].result, other.result) for other in compared[1:]],
+                         ignore_index=True)
     files = {f"vattenfall_{name}.png": charts.waterfall_png(
         steps.drop(columns=["scenario_a", "scenario_b"]),
         title=f"Vattenfall {ref_name} → {name}: {measure}, " + ("summed over " if year is None else "")
         + str(steps["period"].iloc[0])) for name, steps in fall.groupby("scenario_b", sort=False)}
     sheets = {"Jämförelse": (diff, {"value_a": "#,##0", "value_b": "#,##0", "difference": "#,##0"}),
               "Vattenfall": (fall, {"value": "#,##0", "cumulative": "#,##0"}),
+              "Per tjänst": (services, {"value_a": "#,##0.0", "value_b": "#,##0.0", "difference": "#,##0.0"}),
               "Per enhet": (unit_diff, {"value_a": "#,##0.00", "value_b": "#,##0.00", "difference": "#,##0.00"}),
               "Manifest": (manifest_table(manifest), {})}
     target = out or Path("results") / ("jamforelse_" + "_".join(names))
-    written = _write(target, {"jamforelse.csv": diff, "vattenfall.csv": fall, "jamforelse_enheter.csv": unit_diff,
+    written = _write(target, {"jamforelse.csv": diff, "vattenfall.csv": fall, "jamforelse_tjanster.csv": services,
+                              "jamforelse_enheter.csv": unit_diff,
                               "jamforelse.xlsx": sheets, **files, "manifest.json": json_text(manifest)},
                      COMPARE_OUTPUTS)
     sel = diff[(diff["area"] == "total") & (diff["measure"] == "deviation")]
@@ -297,10 +302,27 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         by = rows.set_index("measure")["difference"] / MSEK
         typer.echo(f"{name} in {last}: net cost {by['net_cost']:+,.1f}, frame {by['frame']:+,.1f} MSEK against "
                    f"'{ref_name}' (the deviation moves by frame − net cost)")
+    _echo_services(services, last, ref_name)
     typer.echo(f"\nwaterfall of {measure} ({fall['period'].iat[0]}, MSEK)")
     _echo(_msek(fall[["scenario_b", "driver", "label", "value", "cumulative"]], ["value", "cumulative"]))
     _echo_units(unit_diff, ref_name)
     typer.echo(f"wrote {', '.join(written)} to {target}")
+
+
+def _echo_services(services: pd.DataFrame, year: str, ref_name: str, shown: int = 5) -> None:
+    """The services whose volume differs most in the last year, per compared scenario (all in the CSV)."""
+    volume = services[(services["measure"] == "volume") & (services["period"] == year)]
+    for name, rows in volume.groupby("scenario_b", sort=False):
+        moved = rows[rows["difference"].abs() > 0.05].assign(
+            difference_pct=lambda t: 100 * t["difference"] / t["value_a"].where(t["value_a"] > 0))
+        if moved.empty:
+            continue
+        order = moved["difference_pct"].abs().fillna(np.inf).sort_values(ascending=False, kind="stable").index
+        top = moved.reindex(order).head(shown)
+        typer.echo(f"\nvolume per service in {year}, '{name}' against '{ref_name}' (a month on average — the own "
+                   f"assistance provider's in hours; the {len(top)} largest differences in %, every service and its "
+                   "net cost in jamforelse_tjanster.csv):")
+        _echo(top[["service", "value_a", "value_b", "difference", "difference_pct"]])
 
 
 def _echo_units(unit_diff: pd.DataFrame, ref_name: str, shown: int = 5) -> None:

@@ -77,6 +77,25 @@ def test_compare_per_year_and_area(ref_case):
     np.testing.assert_allclose(t["difference"], t["value_b"] - t["value_a"])
 
 
+def test_compare_per_service_shows_where_an_areas_difference_comes_from(ref_case):
+    """Persona review: a scenario on another forecast differed by 154 MSEK, and only one volume bar said why."""
+    volumes = ref_case.inputs.volumes.copy()
+    service = volumes.columns[0]
+    volumes[service] = volumes[service] * 1.10
+    a, b = run_budget(ref_case), run_budget(_variant(ref_case, scenario="more", volumes=volumes))
+    t = co.compare_services(a, b)
+    assert set(t["measure"]) == {"volume", "net_cost"} and "total" not in set(t["service"])
+    volume = t[t["measure"] == "volume"].set_index(["period", "service"])
+    moved = volume[volume["difference"].abs() > 1e-9].index.get_level_values("service").unique().tolist()
+    assert moved == [service]
+    np.testing.assert_allclose(volume.xs(service, level="service")["difference"],
+                               0.10 * volume.xs(service, level="service")["value_a"], rtol=1e-9)
+    area_diff = co.compare(a, b)
+    net = t[t["measure"] == "net_cost"].groupby("period")["difference"].sum()
+    board = area_diff[(area_diff["area"] == "total") & (area_diff["measure"] == "net_cost")].set_index("period")
+    np.testing.assert_allclose(net.to_numpy(), board["difference"].reindex(net.index).to_numpy(), rtol=1e-9)
+
+
 def test_scenarios_over_different_horizons_cannot_be_compared(ref_case):
     with pytest.raises(InputError, match="'years' differs"):
         co.waterfall(ref_case, _variant(ref_case, years=5))

@@ -57,6 +57,23 @@ def compare(a: BudgetResult, b: BudgetResult, measures: tuple[str, ...] = ("net_
     return merged.reset_index(drop=True)
 
 
+def compare_services(a: BudgetResult, b: BudgetResult, measures: tuple[str, ...] = ("volume", "net_cost")
+                     ) -> pd.DataFrame:
+    """Per year, service and measure: value_a, value_b and difference = B − A — where a difference in an
+    area's total comes from (a forecast of other volumes shows here service by service)."""
+    def pick(result: BudgetResult) -> pd.DataFrame:
+        t = result.yearly
+        return t[(t["service"] != TOTAL) & t["measure"].isin(measures)][["period", "service", "area", "measure",
+                                                                            "value"]]
+
+    merged = pick(a).merge(pick(b), on=["period", "service", "area", "measure"], how="outer", suffixes=("_a", "_b"),
+                           sort=False).fillna({"value_a": 0.0, "value_b": 0.0})  # a service in one scenario only
+    merged["difference"] = merged["value_b"] - merged["value_a"]
+    merged.insert(0, "scenario_a", a.scenario)
+    merged.insert(1, "scenario_b", b.scenario)
+    return merged.reset_index(drop=True)
+
+
 #: base-year measures per unit a section manager compares between scenarios
 UNIT_MEASURES = ("allocation", "net_cost", "staff_cost", "fte_required", "staffing_gap_fte", "staffing_gap_sek")
 
