@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import pandas as pd
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -40,6 +41,16 @@ class Difference(Pair):
     difference: float = Field(description="value_b − value_a")
 
 
+class ServiceDifference(Pair):
+    year: int
+    service: str
+    area: str = Field(description="the service's report area")
+    measure: str = Field(description="volume (a month on average) or net_cost (SEK per year)")
+    value_a: float
+    value_b: float
+    difference: float = Field(description="value_b − value_a")
+
+
 class WaterfallStep(Pair):
     step: int
     period: str = Field(description="the year, or the years summed ('2025–2034')")
@@ -64,6 +75,8 @@ class ComparisonResponse(BaseModel):
     resmodel_version: str
     scenario_hashes: dict[str, str] = Field(description="each scenario's hash, by name")
     differences: list[Difference]
+    services: list[ServiceDifference] = Field(description="volume and net cost per year and service in both: where "
+                                              "an area's difference comes from")
     waterfall: list[WaterfallStep] = Field(description="per compared scenario: start, one step per driver, end; "
                                            "the steps add up to end − start")
     units: list[UnitDifference]
@@ -96,8 +109,11 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
         field = "year" if p.location.path == "compare.year" else "scenarios"
         raise one_problem(422, ["body", field], f"{p.problem}. Expected {p.expected}. Fix: {p.fix}") from None
     diff = diff.rename(columns={"period": "year"}).astype({"year": int})
+    services = pd.concat([cmp.compare_services(compared[0].result, other.result) for other in compared[1:]],
+                         ignore_index=True).rename(columns={"period": "year"}).astype({"year": int})
     units = units.astype(object).where(units.notna(), None)
     return ComparisonResponse(resmodel_version=__version__, scenario_hashes=hashes,
                               differences=diff.to_dict(orient="records"),
+                              services=services.to_dict(orient="records"),
                               waterfall=fall.drop(columns=["measure", "area"]).to_dict(orient="records"),
                               units=units.to_dict(orient="records"))

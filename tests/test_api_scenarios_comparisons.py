@@ -75,6 +75,10 @@ def test_a_comparison_matches_the_projections_and_its_waterfall_closes(client):
     assert fall["value"].iloc[0] + steps == pytest.approx(fall["value"].iloc[-1])
     assert set(body["scenario_hashes"]) == {"base", "wage_above_state_rate"}
     assert {u["unit_id"] for u in body["units"]} >= {"DV001"}
+    services = pd.DataFrame(body["services"])  # per service: they add up to the board's net cost difference
+    net = services[services["measure"].eq("net_cost")].groupby("year")["difference"].sum()
+    board_net = diff[diff["area"].eq("total") & diff["measure"].eq("net_cost")].set_index("year")["difference"]
+    assert net.to_numpy() == pytest.approx(board_net.reindex(net.index).to_numpy())
 
 
 @pytest.mark.parametrize("body, loc, message", [
