@@ -188,11 +188,29 @@ def test_a_too_long_extends_or_data_path_is_a_located_error(tmp_path, body):
     assert code == 2 and "x.yaml, line " in err, err
 
 
-@pytest.mark.parametrize("args", [["forecast", "--series", "a" * 300 + ".csv"],
-                                  ["project", "scenarios/base.yaml", "--out=out/" + "b" * 300]])
-def test_a_command_line_name_longer_than_file_systems_allow_is_refused_at_its_option(args):
+@pytest.mark.parametrize(("args", "where"), [
+    (["forecast", "--series", "a" * 300 + ".csv"], "--series"),
+    (["forecast", "--series", "abcdefgh/" * 500 + "x.csv"], "--series"),  # short names, too long in all
+    (["project", "scenarios/base.yaml", "--out=out/" + "b" * 300], "--out"),
+    (["validate", "c" * 300 + ".yaml"], "SCENARIO"),
+])
+def test_a_command_line_path_longer_than_file_systems_allow_is_refused_at_its_option(args, where):
     code, _, err = invoke(app, *args)
-    assert code == 2 and "has a name of more than 255 characters" in err and "a" * 50 not in err
+    assert code == 2 and f"at '{where}': the path given to {where} is longer than the file system allows" in err
+
+
+def test_a_long_value_that_is_no_path_is_not_taken_for_one():
+    """Review: a list of 40 waiting ages (309 characters) was refused as a path with a too-long name."""
+    import typer.main
+
+    from resmodel.cli import _check_path_lengths
+    from resmodel.cli import app as cli_app
+
+    queue = typer.main.get_command(cli_app).commands["queue"]
+    waiting = ",".join(f"{i}:{1.5 + i / 10:.2f}" for i in range(40))
+    _check_path_lengths(queue, ["--initial-waiting", waiting, "--places", "1010"])  # no error
+    with pytest.raises(InputError, match="the path given to --out"):
+        _check_path_lengths(queue, ["--initial-waiting", waiting, "--out", "d" * 300])
 
 
 def test_a_forecast_on_another_scale_than_the_base_year_is_noted(forecast_dir, tmp_path):
@@ -226,3 +244,18 @@ def test_the_volume_history_given_as_the_forecast_is_said_to_be_one(tmp_path):
     shutil.copy(HISTORY, tmp_path / "fc" / "volume_forecast.csv")
     assert "all before the first projected month: it forecasts no projected year (is it the volume history?)" \
         in _error(_with_file(tmp_path))
+
+
+def test_a_too_long_path_anywhere_else_is_a_message_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """Review: a tariff path of 300 characters crashed validate with OSError (exit 1)."""
+    import sys
+
+    from resmodel.cli import main
+
+    path = tmp_path / "t.yaml"
+    path.write_text(f"extends: {ROOT / 'scenarios' / 'base.yaml'}\nname: t\npurpose: p\nallocation_key: tariff\n"
+                    f"tariff: {'t' * 300}.csv\n")
+    monkeypatch.setattr(sys, "argv", ["resmodel", "validate", str(path)])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    assert exc.value.code == 2 and "a path is longer than the file system allows" in capsys.readouterr().err

@@ -8,9 +8,10 @@ from resmodel.io.blas import one_blas_thread
 one_blas_thread()  # before numpy loads
 
 import datetime as dt
+import errno
 import os
 import sys
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated
 
 import typer
@@ -25,26 +26,47 @@ from resmodel.errors import InputError, Location, ResmodelError
 
 
 class _Commands(typer.core.TyperGroup):
-    """The command group: a command line holding a personal identity number is refused before it is parsed."""
+    """The command group: a command line holding a personal identity number, or a path the file system cannot
+    take, is refused before it is parsed."""
 
     def parse_args(self, ctx, args):
         from resmodel.io.pnr import check_arguments_for_pnr
 
         check_arguments_for_pnr(list(args))
-        _check_name_lengths(list(args))
+        command = self.get_command(ctx, args[0]) if args else None
+        if command is not None:
+            _check_path_lengths(command, list(args[1:]))
         return super().parse_args(ctx, args)
 
 
-def _check_name_lengths(args: list[str]) -> None:
-    """An argument with a name (a path's part) longer than file systems allow is refused at its option, before
-    a file is looked for under it: the file system would answer with an OSError, not a message."""
+def _check_path_lengths(command, args: list[str]) -> None:
+    """A path argument or option value with a name over 255 characters, or longer than 4 096 in all, is
+    refused at its option before a file is looked for under it (the file system would answer with an
+    OSError, not a message). Only the command's path parameters are checked."""
+    def is_path(p) -> bool:  # a Path parameter, as click types it or (newer typer) as its annotation says
+        if getattr(getattr(p, "type", None), "name", None) == "path":
+            return True
+        annotation = getattr(getattr(p, "type_descriptor", None), "annotation", None)
+        return isinstance(annotation, type) and issubclass(annotation, PurePath)
+
+    paths = {opt for p in command.params if is_path(p) for opt in p.opts}
+    valued = {opt for p in command.params if p.param_type_name == "option" and not p.is_flag for opt in p.opts}
+    positional = next((p.name.upper() for p in command.params if p.param_type_name == "argument" and is_path(p)), None)
     for i, arg in enumerate(args):
         option, _, value = arg.partition("=") if arg.startswith("--") and "=" in arg else ("", "", arg)
-        if any(len(part) > 255 for part in value.replace("\\", "/").split("/")):
-            where = option or (args[i - 1] if i and args[i - 1].startswith("-") else f"argument {i + 1}")
-            raise InputError.at(Location(path=where), f"the value of {where} has a name of more than 255 characters",
-                                "a path whose every folder and file name the file system accepts (at most 255 "
-                                "characters)", f"shorten {where}")
+        before = args[i - 1] if i else ""
+        if option:
+            checked, where = option in paths, option
+        elif arg.startswith("-"):
+            continue
+        elif before in valued:
+            checked, where = before in paths, before
+        else:
+            checked, where = positional is not None, positional
+        if checked and (len(value) > 4096 or any(len(part) > 255 for part in value.replace("\\", "/").split("/"))):
+            raise InputError.at(Location(path=where), f"the path given to {where} is longer than the file system "
+                                "allows", "a path of at most 4 096 characters whose every folder and file name has "
+                                "at most 255", f"shorten {where}")
 
 
 app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
@@ -287,6 +309,13 @@ def main() -> None:
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        typer.echo("error: a path is longer than the file system allows (File name too long). Expected paths of at "
+                   "most 4 096 characters whose every folder and file name has at most 255. Fix: shorten the path "
+                   "(in the command line or a scenario file)", err=True)
+        sys.exit(2)
     except Exception as exc:  # usage errors (click's or typer's own ClickException) carry their own exit code
         show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
         if callable(show) and isinstance(exit_code, int):
