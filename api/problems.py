@@ -140,9 +140,9 @@ def without_server_paths(text: str, root: Path) -> str:
 def _file_shown(file: str | None, root: Path) -> str | None:
     """A problem's file relative to ``root``, or (outside it) its last folder and file name — also when a
     folder name holds a space, which the text patterns cannot see the end of."""
-    path = Path(file) if file else None
-    if path is None or not path.is_absolute():
+    if not file:
         return file
+    path = Path(file) if Path(file).is_absolute() else Path.cwd() / file  # shown relative to the server's folder
     try:
         return path.relative_to(root).as_posix()
     except ValueError:

@@ -259,3 +259,16 @@ def test_a_too_long_path_anywhere_else_is_a_message_not_a_traceback(tmp_path, mo
     with pytest.raises(SystemExit) as exc:
         main()
     assert exc.value.code == 2 and "a path is longer than the file system allows" in capsys.readouterr().err
+
+
+def test_a_level_without_users_or_a_service_kept_by_volumes_needs_no_rows(forecast_dir, tmp_path):
+    """Review: a file without children's housing level 3 (0.04 a month in the last year) was refused, and so was
+    a file whose service the scenario keeps through 'volumes' (its rows are never used)."""
+    _copy(forecast_dir, tmp_path, lambda t: t[~((t["service"] == "bostad_barn") & (t["level"] == "3"))])
+    build_setup(*run_file(_with_file(tmp_path)))  # no error
+    path = scenario(tmp_path, "kept", "projection:\n  volume_forecast: fc/volume_forecast.csv\n  volumes: {"
+                    "daglig_verksamhet: 1000}\n")
+    shutil.rmtree(tmp_path / "fc")
+    _copy(forecast_dir, tmp_path, lambda t: t[~((t["service"] == "daglig_verksamhet") & (t["level"] == "8"))])
+    setup = build_setup(*run_file(path))
+    assert (setup.case.inputs.volumes["daglig_verksamhet"] == 1000).all()

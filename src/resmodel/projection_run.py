@@ -209,9 +209,9 @@ def read_forecast_file(loaded, resolved: ResolvedProjection, services: list[str]
                       "make the forecast first: resmodel forecast --series <volume history>", "forecast file")
     given = read_volume_forecast(path, services, months, Path(loaded.scenario.data) / HISTORY_FILE)
     display = display_path(path)
-    _check_forecast_levels(given, history, display)
-    given = replace(given, notes=given.notes + tuple(_forecast_scale_notes(loaded, given, display)))
-    used = [sv for sv in given.volumes.columns if sv not in s.volumes]
+    used = [sv for sv in given.volumes.columns if sv not in s.volumes]  # the others keep what 'volumes' gives
+    _check_forecast_levels(given, history, display, used)
+    given = replace(given, notes=given.notes + tuple(_forecast_scale_notes(loaded, given, display, used)))
     kept = [sv for sv in given.volumes.columns if sv in s.volumes]
     if used:
         by_model = {m: [sv for sv in used if given.models[sv] == m] for m in sorted({given.models[sv] for sv in used})}
@@ -225,15 +225,22 @@ def read_forecast_file(loaded, resolved: ResolvedProjection, services: list[str]
     return given
 
 
-def _check_forecast_levels(given, history: pd.DataFrame | None, display: str) -> None:
-    """A forecast by level gives every level the history had users at in its last twelve months: the
-    service's volume is the sum of its levels, so one left out would cut it without a word."""
+#: a level with at least this many users a month on average in the history's last year must be in a forecast by level
+LEVEL_IN_USE = 0.5
+
+
+def _check_forecast_levels(given, history: pd.DataFrame | None, display: str, used: list[str]) -> None:
+    """A forecast by level of a service it gives volumes for has every level the history had users at in its
+    last twelve months (LEVEL_IN_USE a month on average): the service's volume is the sum of its levels, so
+    one left out would cut it without a word."""
     if history is None:
         return
     recent = history[history["month"] > history["month"].max() - pd.DateOffset(months=12)]
     for service, levels in given.levels.items():
+        if service not in used:
+            continue
         had = recent[(recent["service"] == service) & recent["level"].notna()].groupby("level")["volume"].mean()
-        missing = [int(lv) for lv, v in had.items() if v > 0 and int(lv) not in levels]
+        missing = [int(lv) for lv, v in had.items() if v >= LEVEL_IN_USE and int(lv) not in levels]
         if levels and missing:
             raise InputError.at(Location(display, column="level", path=service),
                                 f"the forecast of {service} has no level {missing[0]}, which had "
@@ -242,7 +249,7 @@ def _check_forecast_levels(given, history: pd.DataFrame | None, display: str) ->
                                 "forecast the service again from the whole history, or give its totals without levels")
 
 
-def _forecast_scale_notes(loaded, given, display: str) -> list[str]:
+def _forecast_scale_notes(loaded, given, display: str, used: list[str]) -> list[str]:
     """A note for each service whose first forecast month lies far from its base-year volume — the users of
     users.csv, or the volume of other_services.csv (a lump line has 1) — by the history_vs_users margin:
     the file is costed per unit of that volume, so a file on another scale scales the cost."""
@@ -250,7 +257,7 @@ def _forecast_scale_notes(loaded, given, display: str) -> list[str]:
     base = {**(dict(zip(other["service"], other["volume"].astype(float), strict=True)) if other is not None else {}),
             **loaded.data.users["service"].astype(str).value_counts().astype(float).to_dict()}
     notes = []
-    for service in given.volumes.columns:
+    for service in used:
         first, n = float(given.volumes[service].iloc[0]), base.get(service)
         if n is None or n <= 0:
             continue
