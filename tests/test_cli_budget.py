@@ -192,3 +192,25 @@ def test_monte_carlo_progress_goes_to_stderr_and_stdout_starts_with_the_table(tm
                           "--out", str(tmp_path / "mc")], capture_output=True, text=True, check=False)
     assert res.returncode == 0, res.stderr
     assert res.stdout.startswith("scenario 'base'") and "Monte Carlo" in res.stderr
+
+
+def test_project_chart_without_draws_has_no_band_and_compare_names_the_services_that_differ(app, tmp_path,
+                                                                                          monkeypatch):
+    """Review: the band test called the chart directly, and the per-service block of compare was untested."""
+    from resmodel import cli_budget
+    from resmodel.budget import charts
+    from resmodel.projection_run import run_setup
+
+    labels = []
+
+    def capture(fig):
+        labels.extend(t.get_text() for t in fig.axes[0].get_legend().get_texts())
+        return b"\\x89PNG\\r\\n\\x1a\\n"
+    monkeypatch.setattr(charts, "figure_png", capture)
+    _, _, setup = cli_budget._load(SC / "base.yaml")
+    cli_budget._chart(run_setup(setup), None, "base")
+    assert labels == ["Nettokostnad — net cost", "Kommunbidrag (ram) — council frame"]
+    monkeypatch.undo()
+    res = invoke(app, "compare", SC / "base.yaml", SC / "high_volume_growth.yaml", "--out", tmp_path / "c")
+    assert res.exit_code == 0, res.output
+    assert "volume per service in 2034, 'high_volume_growth' against 'base'" in res.output

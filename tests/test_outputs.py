@@ -181,3 +181,16 @@ def test_a_workbook_cell_drops_control_characters_excel_cannot_store():
     from resmodel.io.writers import _cell
 
     assert _cell("a\x0bb\x1b[31m") == "ab[31m" and _cell(float("nan")) is None and _cell("å\tb") == "å\tb"
+
+
+def test_workbook_columns_are_as_wide_as_their_longest_value_in_any_row(tmp_path):
+    """Persona review: sized on the first 200 rows, a service name that came later was cut."""
+    import openpyxl
+    import pandas as pd
+
+    from resmodel.io.writers import write_workbook
+
+    frame = pd.DataFrame({"service": ["dv"] * 300 + ["personlig_assistans_sfb"], "volume": [1.0] * 301})
+    write_workbook({"t": (frame, {})}, tmp_path / "t.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
+    assert sheet.column_dimensions["A"].width >= len("personlig_assistans_sfb")

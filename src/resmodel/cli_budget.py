@@ -320,7 +320,7 @@ def _echo_services(services: pd.DataFrame, year: str, ref_name: str, shown: int 
         order = moved["difference_pct"].abs().fillna(np.inf).sort_values(ascending=False, kind="stable").index
         top = moved.reindex(order).head(shown)
         typer.echo(f"\nvolume per service in {year}, '{name}' against '{ref_name}' (a month on average — the own "
-                   f"assistance provider's in hours; the {len(top)} largest differences in %, every service and its "
+                   f"assistance provider's in hours a year; the {len(top)} largest differences in %, every service and its "
                    "net cost in jamforelse_tjanster.csv):")
         _echo(top[["service", "value_a", "value_b", "difference", "difference_pct"]])
 

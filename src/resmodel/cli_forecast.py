@@ -36,8 +36,8 @@ def _warn(warnings: list[Warning_], limit: int = 15) -> None:
     groups: dict[tuple, list[Warning_]] = {}
     for w in warnings:
         groups.setdefault((w.check, w.location.file, w.location.row, w.location.column, w.message), []).append(w)
-    merged = [ws[0] if len(ws) == 1 else replace(ws[0], location=replace(
-        ws[0].location, path="', '".join(dict.fromkeys(str(w.location.path) for w in ws)))) for ws in groups.values()]
+    merged = [ws[0] if len(ws) == 1 else replace(ws[0], location=replace(ws[0].location, path="', '".join(
+        dict.fromkeys(str(w.location.path) for w in ws if w.location.path)) or None)) for ws in groups.values()]
     for w in merged[:limit]:
         typer.echo(f"warning: {w}", err=True)
     if len(merged) > limit:
@@ -273,7 +273,7 @@ def backtest(
                "actual in the series' units, bias% of the actual total; cov80%/cov95%: held-out values inside the "
                "80 %/95 % intervals — 70–90 % counts as calibrated for 80 %; model_used: what made the forecasts, "
                "fallbacks included; all over the held-out points of every window)")
-    _echo_best(metrics)
+    _echo_best(metrics, data.from_history)
     _echo_verdict(metrics)
     fig = _backtest_figure(metrics)
     files = write_atomically(out, {"backtest_metrics.csv": csv_writer(metrics), "backtest_cv.csv": csv_writer(cv_all),
@@ -285,7 +285,7 @@ def backtest(
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
 
-def _echo_best(metrics: pd.DataFrame) -> None:
+def _echo_best(metrics: pd.DataFrame, from_history: bool) -> None:
     """Per series, the model with the lowest MASE, and whether its 80 % intervals are calibrated."""
     from resmodel.forecast.metrics import CALIBRATED_80
 
@@ -294,8 +294,8 @@ def _echo_best(metrics: pd.DataFrame) -> None:
     if best.empty or metrics["model"].nunique() < 2:
         return
     lo, hi = CALIBRATED_80
-    typer.echo("Lowest MASE per series (to forecast a service with its model: resmodel forecast --model auto "
-               "--model <service>=<model>): " + "; ".join(
+    typer.echo("Lowest MASE per series" + (" (to forecast a service with its model: resmodel forecast --model auto "
+               "--model <service>=<model>)" if from_history else "") + ": " + "; ".join(
         f"{r.unique_id} {r.model} ({r.relative_mase:.2f} of naive's"
         + (f", 80 % intervals cover {r.coverage_80:.0f} %" + ("" if lo <= r.coverage_80 <= hi else " — not calibrated")
            if np.isfinite(r.coverage_80) else "") + ")" for r in best.itertuples()))
@@ -935,7 +935,8 @@ def _queue_summary(service: str, demand: Path, demand_column: str, capacity: Pat
              else f"scenario {scenario}")
     rows = [("Insats — service", service), ("Efterfrågan — demand", f"{demand} (column {demand_column})"),
             ("Kapacitet — capacity", given), *((f"Andel per månad — {option[2:]}", rate) for option, rate in rates.items()),
-            *((f"Hela perioden — {key}", value) for key, value in result.summary.items())]
+            *((f"Hela perioden — {key}", round(float(value), 0 if key.endswith("_sek") else 2))
+              for key, value in result.summary.items())]
     return pd.DataFrame({"uppgift — item": [r[0] for r in rows], "värde — value": [r[1] for r in rows]})
 
 

@@ -376,7 +376,7 @@ def effective(chain: list[ScenarioSource]) -> EffectiveScenario:
                             "check the 'data:' path (it is relative to the scenario file that sets it)")
     if values["parameters_dir"] is not None and path_kind(Path(values["parameters_dir"])) != "dir":
         src = set_by["parameters_dir"]
-        raise InputError.at(src.doc.location("parameters_dir"), f"parameter folder '{src.model.parameters_dir}' not found",
+        raise InputError.at(src.doc.location("parameters_dir"), f"parameter folder '{shown(src.model.parameters_dir, 200)}' not found",
                             "a folder of YAML parameter files",
                             "check the 'parameters_dir:' path (relative to the scenario file), or remove it to use <data>/parameters")
     if values["allocation_key"] == "tariff" and not values["tariff"]:
