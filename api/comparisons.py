@@ -41,14 +41,10 @@ class Difference(Pair):
     difference: float = Field(description="value_b − value_a")
 
 
-class ServiceDifference(Pair):
-    year: int
+class ServiceDifference(Difference):
     service: str
     area: str = Field(description="the service's report area")
     measure: str = Field(description="volume (a month on average) or net_cost (SEK per year)")
-    value_a: float
-    value_b: float
-    difference: float = Field(description="value_b − value_a")
 
 
 class WaterfallStep(Pair):
