@@ -23,7 +23,8 @@ from resmodel.io.writers import check_output_folder
 PathOpt = Annotated[Path, typer.Option(help="output folder (new, empty, or an earlier output of the same command, "
                                             "which is replaced)")]
 # the files each command writes: an existing --out folder may hold only these (io.writers.check_output_folder)
-BACKTEST_OUTPUTS = ("backtest_metrics.csv", "backtest_cv.csv", "backtest.xlsx", "backtest.png", "manifest.json")
+BACKTEST_OUTPUTS = ("backtest_metrics.csv", "backtest_cv.csv", "backtest_levels.csv", "backtest.xlsx", "backtest.png",
+                    "manifest.json")
 FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast_yearly.csv", "volume_forecast.xlsx", "volume_forecast.png",
                     "forecast.csv", "manifest.json")
 NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_sums.csv", "nowcast.xlsx", "nowcast_backtest.csv",
@@ -221,7 +222,7 @@ def backtest(
     requested = list(dict.fromkeys(n.strip() for n in (models or DEFAULT_BACKTEST_MODELS).split(",")))
     if models is not None:  # a model named on the command line must get its inputs
         _check_model_inputs(requested, drivers, flows, flow_map, sorted(all_series))
-    cvs, tables = [], []
+    cvs, tables, level_tables = [], [], []
     for freq in sorted(set(data.freqs.values())):
         uids = sorted(u for u, f in data.freqs.items() if f == freq)
         g_h = h or (12 if freq == MONTHLY else 1)
@@ -247,6 +248,8 @@ def backtest(
         ev.insert(2, "h", g_h)
         tables.append(ev)
         cvs.append(cv.assign(ds=format_ds(cv["ds"], freq), cutoff=format_ds(cv["cutoff"], freq)))
+        if data.from_history and not by_level:  # the level split forecast writes, scored level by level
+            level_tables.append(_level_split_metrics(series, cv, [m.name for m in chosen]))
         if windows is None and g_windows < 8:
             typer.echo(f"note: {FREQ_NAMES[freq]} series allow only {g_windows} window(s) with h={g_h}, step={g_step}",
                        err=True)
@@ -275,10 +278,18 @@ def backtest(
                "fallbacks included; all over the held-out points of every window)")
     _echo_best(metrics, data.from_history)
     _echo_verdict(metrics)
+    levels = pd.concat(level_tables, ignore_index=True) if level_tables else pd.DataFrame()
+    if len(levels):
+        typer.echo("By level, as resmodel forecast splits a service total (the mix of the twelve months before the "
+                   "origin), against each level's own naive forecast (its last value):")
+        _echo_verdict(levels, "level split of ")
     fig = _backtest_figure(metrics)
     files = write_atomically(out, {"backtest_metrics.csv": csv_writer(metrics), "backtest_cv.csv": csv_writer(cv_all),
                                    "backtest.xlsx": _xlsx_writer({"Mått — metrics": metrics,
-                                                                  "Fönster — windows": cv_all}),
+                                                                  "Fönster — windows": cv_all,
+                                                                  **({"Nivåer — levels": levels} if len(levels)
+                                                                     else {})}),
+                                   **({"backtest_levels.csv": csv_writer(levels)} if len(levels) else {}),
                                    "backtest.png": _png_writer(fig),
                                    "manifest.json": manifest_writer(ctx.info_name, ctx.params)}, BACKTEST_OUTPUTS)
     _warn(warns)
@@ -301,7 +312,25 @@ def _echo_best(metrics: pd.DataFrame, from_history: bool) -> None:
            if np.isfinite(r.coverage_80) else "") + ")" for r in best.itertuples()))
 
 
-def _echo_verdict(metrics: pd.DataFrame) -> None:
+def _level_split_metrics(series: Path, cv: pd.DataFrame, models: list[str]) -> pd.DataFrame:
+    """The metrics of the level split of each model's service-total forecasts (forecast.levelsplit), per level
+    series with the level's own naive as the baseline; empty when the history has no levels."""
+    from resmodel.forecast.frame import split_series
+    from resmodel.forecast.levelsplit import level_split_cv
+    from resmodel.forecast.metrics import evaluate
+    from resmodel.io.series import read_series
+
+    by_level = read_series(series, by_level=True)
+    level_frame = by_level.frame[by_level.frame["unique_id"].str.contains("|", regex=False)]
+    split = level_split_cv(cv, level_frame, models)
+    if split.empty:
+        return split
+    ids = set(split["unique_id"])
+    level_series = {s.uid: s for s in split_series(level_frame, by_level.freqs) if s.uid in ids}
+    return evaluate(split, level_series, ["naive", *[m for m in models if m != "naive"]])
+
+
+def _echo_verdict(metrics: pd.DataFrame, prefix: str = "") -> None:
     """One line on each non-naive model: on how many series it beats naive and covers as it should."""
     from resmodel.forecast.metrics import CALIBRATED_80, verdict
 
@@ -314,7 +343,7 @@ def _echo_verdict(metrics: pd.DataFrame) -> None:
         worse = ", ".join(f"{u} {r:.2f}" if np.isfinite(r) else f"{u} (no naive MASE)" for u, r, b in ratios if not b)
         off = ", ".join(f"{u} {c:.1f} %" for u, c, ok in zip(v["unique_id"], v["coverage_80"], v["calibrated_80"],
                                                             strict=True) if not ok)
-        typer.echo(f"{name}: beats naive on {int(v['beats_naive'].sum())} of {n} series"
+        typer.echo(f"{prefix}{name}: beats naive on {int(v['beats_naive'].sum())} of {n} series"
                    + (f" (not: {worse})" if worse else "")
                    + f"; 80 % intervals cover {CALIBRATED_80[0]:.0f}–{CALIBRATED_80[1]:.0f} % on "
                    f"{int(v['calibrated_80'].sum())} of {n}" + (f" (not: {off})" if off else ""))
