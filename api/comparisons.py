@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import pandas as pd
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -99,14 +98,13 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
             raise scenario_error(exc, ["body", "scenarios", i]) from None
         hashes[loaded.scenario.name] = loaded.scenario.content_hash
     try:
-        diff, fall, units = cmp.compare_scenarios(compared, measure=request.measure, year=request.year)
+        diff, fall, units, services = cmp.compare_scenarios(compared, measure=request.measure, year=request.year)
     except ResmodelError as exc:  # a year outside the horizon, or scenarios over different years
         p = exc.problems[0]
         field = "year" if p.location.path == "compare.year" else "scenarios"
         raise one_problem(422, ["body", field], f"{p.problem}. Expected {p.expected}. Fix: {p.fix}") from None
     diff = diff.rename(columns={"period": "year"}).astype({"year": int})
-    services = pd.concat([cmp.compare_services(compared[0].result, other.result) for other in compared[1:]],
-                         ignore_index=True).rename(columns={"period": "year"}).astype({"year": int})
+    services = services.rename(columns={"period": "year"}).astype({"year": int})
     units = units.astype(object).where(units.notna(), None)
     return ComparisonResponse(resmodel_version=__version__, scenario_hashes=hashes,
                               differences=diff.to_dict(orient="records"),

@@ -275,9 +275,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     manifest = {"resmodel_version": __version__, "reference": names[0], "waterfall_measure": measure,
                 "waterfall_year": year if year is not None else "summed over the horizon", "scenarios": manifests}
     ref_name = names[0]
-    diff, fall, unit_diff = cmp.compare_scenarios(compared, measure=measure, year=year)
-    services = pd.concat([cmp.compare_services(compared[0].result, other.result) for other in compared[1:]],
-                         ignore_index=True)
+    diff, fall, unit_diff, services = cmp.compare_scenarios(compared, measure=measure, year=year)
     files = {f"vattenfall_{name}.png": charts.waterfall_png(
         steps.drop(columns=["scenario_a", "scenario_b"]),
         title=f"Vattenfall {ref_name} → {name}: {measure}, " + ("summed over " if year is None else "")

@@ -34,15 +34,27 @@ DRIVER_ORDER = tuple(DRIVERS)
 _SAME = ("base_year", "years", "start_year")
 
 
+def _paired(a: BudgetResult, b: BudgetResult, keys: list[str], rows: pd.Series) -> pd.DataFrame:
+    """The yearly rows ``rows`` selects (a mask over a result's yearly table) of both results side by side on
+    ``keys``: value_a, value_b (NaN where one result has no such row)."""
+    def pick(result: BudgetResult) -> pd.DataFrame:
+        return result.yearly[rows(result.yearly)][[*keys, "value"]]
+
+    return pick(a).merge(pick(b), on=keys, how="outer", suffixes=("_a", "_b"), sort=False)
+
+
+def _with_difference(merged: pd.DataFrame, a: BudgetResult, b: BudgetResult) -> pd.DataFrame:
+    merged["difference"] = merged["value_b"] - merged["value_a"]
+    merged.insert(0, "scenario_a", a.scenario)
+    merged.insert(1, "scenario_b", b.scenario)
+    return merged.reset_index(drop=True)
+
+
 def compare(a: BudgetResult, b: BudgetResult, measures: tuple[str, ...] = ("net_cost", "frame", "deviation"),
             ) -> pd.DataFrame:
     """Per year, area and measure: value_a, value_b and difference = B − A (areas in report order)."""
-    def pick(result: BudgetResult) -> pd.DataFrame:
-        t = result.yearly
-        return t[(t["service"] == TOTAL) & t["measure"].isin(measures)][["period", "area", "measure", "value"]]
-
-    merged = pick(a).merge(pick(b), on=["period", "area", "measure"], how="outer", suffixes=("_a", "_b"),
-                           sort=False)
+    merged = _paired(a, b, ["period", "area", "measure"],
+                     lambda t: (t["service"] == TOTAL) & t["measure"].isin(measures))
     if merged[["value_a", "value_b"]].isna().any().any():
         def years(r: BudgetResult) -> str:
             p = r.yearly["period"].astype(int)
@@ -51,27 +63,16 @@ def compare(a: BudgetResult, b: BudgetResult, measures: tuple[str, ...] = ("net_
         raise InputError.at(Location(path="compare"), f"'{a.scenario}' covers {years(a)} and '{b.scenario}' "
                             f"{years(b)} (or other areas)", "scenarios over the same horizon",
                             f"give '{b.scenario}' the horizon_years of '{a.scenario}'")
-    merged["difference"] = merged["value_b"] - merged["value_a"]
-    merged.insert(0, "scenario_a", a.scenario)
-    merged.insert(1, "scenario_b", b.scenario)
-    return merged.reset_index(drop=True)
+    return _with_difference(merged, a, b)
 
 
 def compare_services(a: BudgetResult, b: BudgetResult, measures: tuple[str, ...] = ("volume", "net_cost")
                      ) -> pd.DataFrame:
     """Per year, service and measure: value_a, value_b and difference = B − A — where a difference in an
     area's total comes from (a forecast of other volumes shows here service by service)."""
-    def pick(result: BudgetResult) -> pd.DataFrame:
-        t = result.yearly
-        return t[(t["service"] != TOTAL) & t["measure"].isin(measures)][["period", "service", "area", "measure",
-                                                                            "value"]]
-
-    merged = pick(a).merge(pick(b), on=["period", "service", "area", "measure"], how="outer", suffixes=("_a", "_b"),
-                           sort=False).fillna({"value_a": 0.0, "value_b": 0.0})  # a service in one scenario only
-    merged["difference"] = merged["value_b"] - merged["value_a"]
-    merged.insert(0, "scenario_a", a.scenario)
-    merged.insert(1, "scenario_b", b.scenario)
-    return merged.reset_index(drop=True)
+    merged = _paired(a, b, ["period", "service", "area", "measure"],
+                     lambda t: (t["service"] != TOTAL) & t["measure"].isin(measures))
+    return _with_difference(merged.fillna({"value_a": 0.0, "value_b": 0.0}), a, b)  # a service in one only
 
 
 #: base-year measures per unit a section manager compares between scenarios
@@ -175,19 +176,21 @@ class Compared:
     units: pd.DataFrame
 
 
-def compare_scenarios(scenarios: list[Compared], measure: str = "deviation",
-                      year: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def compare_scenarios(scenarios: list[Compared], measure: str = "deviation", year: int | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Every scenario after the first against the first (the reference): the differences per year, area
-    and measure, the waterfall of ``measure`` by driver, and each unit's base-year measures — the three
-    tables of `resmodel compare` and ``POST /comparisons``, with scenario_a/scenario_b columns."""
+    and measure, the waterfall of ``measure`` by driver, each unit's base-year measures, and volume and net
+    cost per year and service — the tables of `resmodel compare` and ``POST /comparisons``, with
+    scenario_a/scenario_b columns."""
     ref = scenarios[0]
-    diffs, falls, units = [], [], []
+    diffs, falls, units, services = [], [], [], []
     for other in scenarios[1:]:
         diffs.append(compare(ref.result, other.result))
+        services.append(compare_services(ref.result, other.result))
         units.append(compare_units(ref.units, other.units, ref.name, other.name))
         fall = waterfall(ref.case, other.case, measure=measure, year=year)
         fall.insert(0, "scenario_b", other.name)
         fall.insert(0, "scenario_a", ref.name)
         falls.append(fall)
     return (pd.concat(diffs, ignore_index=True), pd.concat(falls, ignore_index=True),
-            pd.concat(units, ignore_index=True))
+            pd.concat(units, ignore_index=True), pd.concat(services, ignore_index=True))
