@@ -584,7 +584,7 @@ def nowcast(
     out: PathOpt = Path("results/nowcast"),
 ) -> None:
     """Complete recent months of a late-reporting invoice triangle (chain ladder) and backtest it."""
-    from resmodel.forecast.nowcast import NowcastParams, backtest_nowcast, build_triangle, nowcast_total
+    from resmodel.forecast.nowcast import NowcastParams, backtest_nowcast, build_triangle, nowcast_totals
     from resmodel.forecast.nowcast import nowcast as run_nowcast
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_triangle, write_atomically
@@ -634,14 +634,16 @@ def nowcast(
     open_rows = np.flatnonzero(result["completeness"].to_numpy() < 1 - 1e-12)  # credits can leave gaps among them
     open_shown = set(open_rows) <= set(shown_rows)
     years = result["service_month"].dt.year.to_numpy()
+    groups = [("shown", shown_rows, "the months shown" + (
+              ", every service month not yet complete among them: the amount to accrue" if open_shown else "")),
+              ("open", open_rows, "every service month not yet complete: the amount to accrue"),
+              *((f"year {y}", open_rows[years[open_rows] == y], f"the open months of {y}")
+                for y in sorted(set(years[open_rows])))]
+    groups = [(key, rows if len(rows) else shown_rows[-1:], what) for key, rows, what in groups]
+    totals = nowcast_totals(tri, {key: rows for key, rows, _ in groups}, params)
     sums = []
-    for key, rows, what in (("shown", shown_rows, "the months shown" + (
-            ", every service month not yet complete among them: the amount to accrue" if open_shown else "")),
-            ("open", open_rows, "every service month not yet complete: the amount to accrue"),
-            *((f"year {y}", open_rows[years[open_rows] == y], f"the open months of {y}")
-              for y in sorted(set(years[open_rows])))):
-        rows = rows if len(rows) else shown_rows[-1:]
-        total, span = nowcast_total(tri, rows, params), result["service_month"].iloc[rows]
+    for key, rows, what in groups:
+        total, span = totals[key], result["service_month"].iloc[rows]
         if key == "shown" or key == "open" and not open_shown or key.startswith("year") and len(set(years[open_rows])) > 1:
             _echo_nowcast_total(total, span, value, what)
         bounds = {f"still_to_come_{b}": total[b] - total["reported"] for b in ("lo-80", "hi-80", "lo-95", "hi-95")}

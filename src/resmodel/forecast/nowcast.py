@@ -10,7 +10,7 @@ chain ladder — with a log-normal distribution for the unreported part."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -177,7 +177,10 @@ def nowcast(tri: Triangle, params: NowcastParams | None = None) -> pd.DataFrame:
     come and the expected completeness. Columns: service_month, lag, reported, completeness, method,
     nowcast, still_to_come, se, lo-<level>, hi-<level>."""
     p = params or NowcastParams()
-    c = _complete(tri, p)
+    return _table(tri, _complete(tri, p), p)
+
+
+def _table(tri: Triangle, c: _Completion, p: NowcastParams) -> pd.DataFrame:
     out = pd.DataFrame({
         "service_month": tri.months, "lag": c.lag, "reported": c.reported, "completeness": c.completeness,
         "method": np.where(c.chain_ladder, "chain_ladder", "bornhuetter_ferguson"), "nowcast": c.ultimate,
@@ -193,8 +196,18 @@ def nowcast_total(tri: Triangle, months: int | Sequence[int], params: NowcastPar
     reported, the nowcast, the part still to come (to accrue) — with its standard error and intervals. The
     months' errors are correlated through the shared development factors (Mack 1993, the total reserve's
     covariance terms) and, for months completed by Bornhuetter–Ferguson, through their shared prior level."""
+    return nowcast_totals(tri, {"": months}, params)[""]
+
+
+def nowcast_totals(tri: Triangle, groups: Mapping[str, int | Sequence[int]], params: NowcastParams | None = None
+                   ) -> dict[str, dict[str, float]]:
+    """``nowcast_total`` for several groups of months at once (the triangle completed once)."""
     p = params or NowcastParams()
     c = _complete(tri, p)
+    return {key: _total(c, months, p) for key, months in groups.items()}
+
+
+def _total(c: _Completion, months: int | Sequence[int], p: NowcastParams) -> dict[str, float]:
     rows = np.arange(len(c.lag))[-months:] if isinstance(months, int) else np.asarray(months, dtype=int)
     f, s2, den = c.dev.factors, c.dev.sigma2, c.dev.denominators
     usable = np.isfinite(f) & (den > 0) & (c.dev.completeness[:-1] > 0)
@@ -246,10 +259,11 @@ def backtest_nowcast(invoices: pd.DataFrame, value: str, origins: int = 12, rece
     detail, sums = [], []
     for origin in ends:
         tri = build_triangle(invoices, value, origin)
-        nc = nowcast(tri, p).tail(recent_months)
+        completed = _complete(tri, p)  # once for the months and their sum
+        nc = _table(tri, completed, p).tail(recent_months)
         nc = nc.assign(origin=origin, truth=truth.reindex(nc["service_month"]).to_numpy())
         detail.append(nc)
-        sums.append({**nowcast_total(tri, recent_months, p), "truth": float(nc["truth"].sum())})
+        sums.append({**_total(completed, recent_months, p), "truth": float(nc["truth"].sum())})
     d = pd.concat(detail, ignore_index=True)
     d["lag"] = d["lag"].astype(int)
 
