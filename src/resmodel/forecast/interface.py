@@ -171,15 +171,14 @@ def _check_spans(h: pd.DataFrame, uid: pd.Series, source: str | None) -> None:
     start later (before it, it had no users)."""
     span = h.assign(uid=uid).groupby("uid", sort=False).agg(service=("service", "first"), last=("month", "max"),
                                                           row=("month", "idxmax"))
-    for name, r in span.iterrows():
-        service_last = span.loc[span["service"] == r["service"], "last"].max()
-        if r["last"] < service_last:
-            raise InputError.at(Location(file=source, row=int(r["row"]) if source else None, column="month",
-                                         path=str(name)),
-                                f"{name} ends in {r['last']:%Y-%m}, the service's other levels in {service_last:%Y-%m}",
-                                "every level of a service up to the same last month (their sum is the service's "
-                                "volume)", f"add the level's months up to {service_last:%Y-%m} (volume 0 where it had "
-                                "no users)")
+    service_last = span.groupby("service")["last"].transform("max")
+    for name, r in span[span["last"] < service_last].head(1).iterrows():
+        raise InputError.at(Location(file=source, row=int(r["row"]) if source else None, column="month",
+                                     path=str(name)),
+                            f"{name} ends in {r['last']:%Y-%m}, the service's other levels in "
+                            f"{service_last[name]:%Y-%m}", "every level of a service up to the same last month "
+                            "(their sum is the service's volume)", f"add the level's months up to "
+                            f"{service_last[name]:%Y-%m} (volume 0 where it had no users)")
     last = span["last"].max()
     for _, r in span[span["last"] < last].head(1).iterrows():
         raise InputError.at(Location(file=source, row=int(r["row"]) if source else None, column="month",
