@@ -292,7 +292,8 @@ def read_chain(path: Path) -> list[ScenarioSource]:
             break
         kind = path_kind(current)
         if kind.startswith("unusable"):
-            problems.add(referrer or Location(file=display[:200]), f"the scenario path cannot be used ({kind[10:]})",
+            why = kind.removeprefix("unusable: ")
+            problems.add(referrer or Location(file=display[:200]), f"the scenario path cannot be used ({why})",
                          "a scenario YAML file with a path the file system accepts", "shorten or correct the path")
             break
         seen.add(current.resolve())
