@@ -584,8 +584,7 @@ def nowcast(
     out: PathOpt = Path("results/nowcast"),
 ) -> None:
     """Complete recent months of a late-reporting invoice triangle (chain ladder) and backtest it."""
-    from resmodel.forecast.nowcast import NowcastParams, backtest_nowcast, build_triangle, nowcast_totals
-    from resmodel.forecast.nowcast import nowcast as run_nowcast
+    from resmodel.forecast.nowcast_report import as_of_month, nowcast_report, sums_to_print
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_triangle, write_atomically
 
@@ -601,28 +600,14 @@ def nowcast(
         if v < 1:
             raise InputError.at(Location(path=f"--{name}"), f"{name} = {v}", "a whole number ≥ 1", f"raise --{name}")
     invoices = read_triangle(triangle, value)
-    last_reported, first_reported = invoices["reporting_month"].max(), invoices["reporting_month"].min()
-    if when is not None and when < first_reported:
-        raise InputError.at(Location(str(triangle), path="--as-of"),
-                            f"as-of {when:%Y-%m} is before the first reporting month {first_reported:%Y-%m}",
-                            f"a month from {first_reported:%Y-%m} to {last_reported:%Y-%m}",
-                            "choose a later --as-of, or leave it out for the last reporting month")
-    if when is not None and when > last_reported:
-        raise InputError.at(Location(str(triangle), path="--as-of"),
-                            f"as-of {when:%Y-%m} is after the last reporting month {last_reported:%Y-%m} in {triangle}",
-                            f"a month up to {last_reported:%Y-%m} (the invoices say nothing about later months)",
-                            "leave --as-of out for the last reporting month, or give the newer invoices")
-    params = NowcastParams()
+    when = as_of_month(invoices, when, Location(str(triangle), path="--as-of"))
     with _in_the_triangle_file(triangle):
-        tri = build_triangle(invoices, value, when)
-        result = run_nowcast(tri, params)
-        detail, summary = backtest_nowcast(invoices[invoices["reporting_month"]
-                                                    <= (when or invoices["reporting_month"].max())],
-                                           value, origins, recent, params)
-    used = int(detail["origin"].nunique())
-    if used < origins:
+        report = nowcast_report(invoices, value, when, recent, origins)
+    if report.origins_used < origins:
         _warn([Warning_("origins_limited", Location(str(triangle), path="--origins"),
-                        f"{origins} backtest origins asked for, the data allow {used}; used {used}")])
+                        f"{origins} backtest origins asked for, the data allow {report.origins_used}; "
+                        f"used {report.origins_used}")])
+    result = report.months
     shown = result.tail(recent).assign(service_month=lambda d: d["service_month"].dt.strftime("%Y-%m"))
     typer.echo(f"Nowcast of '{value}' as known at {result['service_month'].max():%Y-%m} (still_to_come: the "
                "invoices yet to arrive, *tillkommande*, = nowcast − reported):")
@@ -630,39 +615,24 @@ def nowcast(
                "lo-95", "hi-95"]
     amounts = [c for c in columns[4:] + ["reported"] if value == "amount_sek"]  # SEK in whole kronor
     _table(shown[columns].assign(**{c: shown[c].map(lambda v: f"{v:,.0f}") for c in amounts}))
-    shown_rows = np.arange(len(result))[-recent:]
-    open_rows = np.flatnonzero(result["completeness"].to_numpy() < 1 - 1e-12)  # credits can leave gaps among them
-    open_shown = set(open_rows) <= set(shown_rows)
-    years = result["service_month"].dt.year.to_numpy()
-    groups = [("shown", shown_rows, "the months shown" + (
-              ", every service month not yet complete among them: the amount to accrue" if open_shown else "")),
-              ("open", open_rows, "every service month not yet complete: the amount to accrue"),
-              *((f"year {y}", open_rows[years[open_rows] == y], f"the open months of {y}")
-                for y in sorted(set(years[open_rows])))]
-    groups = [(key, rows if len(rows) else shown_rows[-1:], what) for key, rows, what in groups]
-    totals = nowcast_totals(tri, {key: rows for key, rows, _ in groups}, params)
-    sums = []
-    for key, rows, what in groups:
-        total, span = totals[key], result["service_month"].iloc[rows]
-        if key == "shown" or key == "open" and not open_shown or key.startswith("year") and len(set(years[open_rows])) > 1:
-            _echo_nowcast_total(total, span, value, what)
-        bounds = {f"still_to_come_{b}": total[b] - total["reported"] for b in ("lo-80", "hi-80", "lo-95", "hi-95")}
-        sums.append({"sum_of": key, "first_month": f"{span.iloc[0]:%Y-%m}", "last_month": f"{span.iloc[-1]:%Y-%m}",
-                     "months": len(rows), **total, **bounds})
+    sums = report.sums.set_index("sum_of", drop=False)
+    for key in sums_to_print(report):
+        _echo_nowcast_total(sums.loc[key], value, report.described[key])
     typer.echo("\nBacktest (mean absolute % error against the settled amount):")
-    _table(summary)
-    _echo_nowcast_coverage(detail)
+    _table(report.backtest)
+    _echo_nowcast_coverage(report.coverage_80, len(report.backtest_detail))
     fig = _nowcast_figure(result, value)
     out_table = result.assign(service_month=result["service_month"].dt.strftime("%Y-%m"))
+    detail = report.backtest_detail
     det = detail.assign(service_month=detail["service_month"].dt.strftime("%Y-%m"),
                         origin=detail["origin"].dt.strftime("%Y-%m"))
     files = write_atomically(out, {"nowcast.csv": csv_writer(out_table),
-                                   "nowcast_sums.csv": csv_writer(pd.DataFrame(sums)),
+                                   "nowcast_sums.csv": csv_writer(report.sums),
                                    "nowcast.xlsx": _xlsx_writer({
-                                       "Summor — sums": _valued(pd.DataFrame(sums), value),
+                                       "Summor — sums": _valued(report.sums, value),
                                        "Per tjänstemånad — months": _valued(out_table, value),
-                                       "Backtest": summary}),
-                                   "nowcast_backtest.csv": csv_writer(summary),
+                                       "Backtest": report.backtest}),
+                                   "nowcast_backtest.csv": csv_writer(report.backtest),
                                    "nowcast_backtest_detail.csv": csv_writer(det), "nowcast.png": _png_writer(fig),
                                    "manifest.json": manifest_writer(ctx.info_name, ctx.params)},
                              NOWCAST_OUTPUTS)
@@ -676,28 +646,26 @@ def _valued(frame: pd.DataFrame, value: str) -> pd.DataFrame:
     return frame
 
 
-def _echo_nowcast_total(total: dict[str, float], months: pd.Series, value: str, what: str) -> None:
+def _echo_nowcast_total(total: pd.Series, value: str, what: str) -> None:
     """Service months together: reported, nowcast and the part still to come (*tillkommande*, to accrue:
     *periodisera*) with its intervals; the months' errors are correlated, so these are not summed intervals."""
     unit = " SEK" if value == "amount_sek" else f" {value}"
-    span = f"{months.iloc[0]:%Y-%m}–{months.iloc[-1]:%Y-%m}, {len(months)} months"
-    low = {lv: total[f"lo-{lv}"] - total["reported"] for lv in (80, 95)}
-    high = {lv: total[f"hi-{lv}"] - total["reported"] for lv in (80, 95)}
+    span = f"{total['first_month']}–{total['last_month']}, {total['months']} months"
     typer.echo(f"Sum of {what} ({span}): reported {total['reported']:,.0f}{unit}, nowcast {total['nowcast']:,.0f}; "
-               f"still to come {total['still_to_come']:,.0f}{unit}, 80 % interval {low[80]:,.0f}–{high[80]:,.0f}, "
-               f"95 % {low[95]:,.0f}–{high[95]:,.0f}")
+               f"still to come {total['still_to_come']:,.0f}{unit}, 80 % interval {total['still_to_come_lo-80']:,.0f}–"
+               f"{total['still_to_come_hi-80']:,.0f}, 95 % {total['still_to_come_lo-95']:,.0f}–"
+               f"{total['still_to_come_hi-95']:,.0f}")
 
 
-def _echo_nowcast_coverage(detail: pd.DataFrame) -> None:
+def _echo_nowcast_coverage(covered: float, nowcasts: int) -> None:
     """One line judging the nowcast's 80 % intervals by how often they held the settled amount."""
     from resmodel.forecast.metrics import CALIBRATED_80
 
-    covered = float(detail["truth"].between(detail["lo-80"], detail["hi-80"]).mean() * 100)
     lo, hi = CALIBRATED_80
     judged = ("wider than the errors need: read them as conservative" if covered > hi else
               "narrower than the errors need: the uncertainty is understated" if covered < lo else
               "about as wide as the errors need")
-    typer.echo(f"80 % intervals held the settled amount in {covered:.1f} % of the {len(detail)} backtest nowcasts "
+    typer.echo(f"80 % intervals held the settled amount in {covered:.1f} % of the {nowcasts} backtest nowcasts "
                f"(nominal 80 %; {lo:.0f}–{hi:.0f} % counts as calibrated): {judged} (docs/forecast-accuracy.md §5)")
 
 

@@ -25,7 +25,15 @@ from resmodel.forecast.interface import validate_history
 from resmodel.forecast.queue import capacity_from_staff
 from resmodel.forecast.stockflow import FLOW_COLUMNS, INFLOW_KINDS, OUTFLOW_KINDS
 from resmodel.io.pnr import check_frame_for_pnr
-from resmodel.io.tables import Column, TableSchema, parse_month, read_raw, read_table, require_rows
+from resmodel.io.tables import (
+    Column,
+    TableSchema,
+    parse_month,
+    read_raw,
+    read_table,
+    require_rows,
+    type_table,
+)
 from resmodel.io.writers import write_csv, write_folder_atomically
 from resmodel.services import LEVEL_SERVICES
 
@@ -321,13 +329,19 @@ TRIANGLE_VALUES = ("cases", "amount_sek")
 
 
 def read_triangle(path: Path, value: str, display: str | None = None) -> pd.DataFrame:
-    """Invoices (service_month, reporting_month, value); reporting cannot precede the service month.
-    Only the ``value`` column is checked: the other one is not used and may hold anything."""
+    """Invoices (service_month, reporting_month, value) from a file, as ``triangle_from_raw`` checks them."""
     display = display or str(path)
+    return triangle_from_raw(read_raw(path, display), value, display)
+
+
+def triangle_from_raw(raw: pd.DataFrame, value: str, display: str) -> pd.DataFrame:
+    """Invoices (service_month, reporting_month, value) from a table of text cells (a file's or a request's;
+    its index names the rows); reporting cannot precede the service month. Only the ``value`` column is
+    checked: the other one is not used and may hold anything."""
     unused = [c for c in TRIANGLE_VALUES if c != value]
     schema = replace(TRIANGLE, columns=tuple(replace(c, kind="str") if c.name in unused else c
                                              for c in TRIANGLE.columns))
-    t = read_table(path, schema, display, amounts=unused)
+    t = type_table(raw, schema, display, amounts=unused)
     require_rows(t, display, "one row per invoice (service_month, reporting_month, amount)",
                   "add the invoices, or check that the right file was given")
     if value not in TRIANGLE_VALUES or t[value].isna().all():

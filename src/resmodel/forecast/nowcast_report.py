@@ -1,0 +1,91 @@
+"""A nowcast as the SFB economist reads it: the completed months, the sums to accrue and the backtest,
+from the invoices alone — what ``resmodel nowcast`` prints and writes and ``POST /nowcasts`` answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from resmodel.errors import InputError, Location
+from resmodel.forecast.nowcast import NowcastParams, backtest_nowcast, build_triangle, nowcast, nowcast_totals
+
+
+@dataclass(frozen=True)
+class NowcastReport:
+    """``months``: every service month completed (nowcast per month); ``sums``: groups of months together
+    (``shown``: the last ``recent`` months, ``open``: every month not yet complete — the amount to accrue —
+    and ``year YYYY``: the open months of a year), with what each group is in ``described``; the backtest's
+    ``detail`` and ``summary``; the origins it used and how often its 80 % intervals held the settled amount."""
+
+    months: pd.DataFrame
+    sums: pd.DataFrame
+    described: dict[str, str]
+    backtest_detail: pd.DataFrame
+    backtest: pd.DataFrame
+    origins_used: int
+    coverage_80: float
+    open_shown: bool  # every open month is among those shown
+
+
+def as_of_month(invoices: pd.DataFrame, as_of: pd.Timestamp | None, where: Location) -> pd.Timestamp:
+    """The month the nowcast is made at: ``as_of`` when the invoices' reporting months reach it, else a
+    located error (``where`` names the option or field); the last reporting month when not given."""
+    last, first = invoices["reporting_month"].max(), invoices["reporting_month"].min()
+    if as_of is None:
+        return last
+    if as_of < first:
+        raise InputError.at(where, f"as-of {as_of:%Y-%m} is before the first reporting month {first:%Y-%m}",
+                            f"a month from {first:%Y-%m} to {last:%Y-%m}",
+                            "choose a later as-of month, or leave it out for the last reporting month")
+    if as_of > last:
+        raise InputError.at(where, f"as-of {as_of:%Y-%m} is after the last reporting month {last:%Y-%m}",
+                            f"a month up to {last:%Y-%m} (the invoices say nothing about later months)",
+                            "leave the as-of month out for the last reporting month, or give the newer invoices")
+    return as_of
+
+
+def nowcast_report(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, recent: int = 6, origins: int = 12,
+                   params: NowcastParams | None = None, origins_at: Location | None = None) -> NowcastReport:
+    """Complete the triangle as known at ``as_of``, sum the groups of months and backtest on the invoices
+    known then. Errors the core locates at 'triangle' keep that path (the caller names the data); one about
+    the number of origins is located at ``origins_at`` (the caller's option or field)."""
+    params = params or NowcastParams()
+    tri = build_triangle(invoices, value, as_of)
+    result = nowcast(tri, params)
+    try:
+        detail, summary = backtest_nowcast(invoices[invoices["reporting_month"] <= as_of], value, origins, recent,
+                                           params)
+    except InputError as exc:
+        if origins_at is None:
+            raise
+        raise InputError([replace(p, location=origins_at) if p.location.path == "--origins" else p
+                          for p in exc.problems]) from None
+    shown_rows = np.arange(len(result))[-recent:]
+    open_rows = np.flatnonzero(result["completeness"].to_numpy() < 1 - 1e-12)  # credits can leave gaps among them
+    open_shown = set(open_rows) <= set(shown_rows)
+    years = result["service_month"].dt.year.to_numpy()
+    groups = [("shown", shown_rows, "the months shown" + (
+              ", every service month not yet complete among them: the amount to accrue" if open_shown else "")),
+              ("open", open_rows, "every service month not yet complete: the amount to accrue"),
+              *((f"year {y}", open_rows[years[open_rows] == y], f"the open months of {y}")
+                for y in sorted(set(years[open_rows])))]
+    groups = [(key, rows if len(rows) else shown_rows[-1:], what) for key, rows, what in groups]
+    totals = nowcast_totals(tri, {key: rows for key, rows, _ in groups}, params)
+    sums = []
+    for key, rows, _ in groups:
+        total, span = totals[key], result["service_month"].iloc[rows]
+        bounds = {f"still_to_come_{b}": total[b] - total["reported"] for b in ("lo-80", "hi-80", "lo-95", "hi-95")}
+        sums.append({"sum_of": key, "first_month": f"{span.iloc[0]:%Y-%m}", "last_month": f"{span.iloc[-1]:%Y-%m}",
+                     "months": len(rows), **total, **bounds})
+    covered = float(detail["truth"].between(detail["lo-80"], detail["hi-80"]).mean() * 100)
+    return NowcastReport(result, pd.DataFrame(sums), {key: what for key, _, what in groups}, detail, summary,
+                         int(detail["origin"].nunique()), covered, open_shown)
+
+
+def sums_to_print(report: NowcastReport) -> list[str]:
+    """The sums worth a line of their own: the months shown; every open month when some lie before them; each
+    year's open months when they span more than one year."""
+    years = [k for k in report.sums["sum_of"] if k.startswith("year ")]
+    return ["shown", *(["open"] if not report.open_shown else []), *(years if len(years) > 1 else [])]
