@@ -2,7 +2,8 @@
 (``GET /scenarios``), run one and get its per-service and per-unit results (``POST /runs``), project its net cost, frame and deviation per report
 area and year with optional Monte Carlo percentiles (``POST /projections``), compare scenarios by year,
 driver and unit (``POST /comparisons``), forecast any
-series sent as a long table (``POST /forecasts``), plan which premises to open
+series sent as a long table (``POST /forecasts``), complete the recent months of a late-reporting invoice
+triangle (``POST /nowcasts``), plan which premises to open
 (``POST /premises-plans``), or plan a daily-activity unit's shifts against its attendance
 (``POST /shift-plans``).
 
@@ -20,7 +21,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import comparisons, forecasts, meta, premises_plans, projections, runs, scenarios, shift_plans
+from api import (
+    comparisons,
+    forecasts,
+    meta,
+    nowcasts,
+    premises_plans,
+    projections,
+    runs,
+    scenarios,
+    shift_plans,
+)
 from api.problems import PROBLEM_RESPONSES, http_error_handler, request_validation_handler
 from resmodel import __version__
 
@@ -39,7 +50,7 @@ def create_app() -> FastAPI:
     if origins:  # a browser page on another origin (an intranet page) may call the API
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type"])
-    for module in (scenarios, runs, projections, comparisons, forecasts, premises_plans, shift_plans, meta):
+    for module in (scenarios, runs, projections, comparisons, forecasts, nowcasts, premises_plans, shift_plans, meta):
         app.include_router(module.router)
     return app
 

@@ -1,0 +1,166 @@
+"""``POST /nowcasts``: complete the recent service months of a state-assistance invoice triangle sent as
+JSON (as ``resmodel nowcast`` does a triangle file): per month and summed (the amount still to come, to
+accrue), with intervals and the backtest against 'last reported as final'; problems at their JSON path."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Literal
+
+import pandas as pd
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.problems import BodyWording, RequestBody, one_problem, problem_response
+from resmodel import __version__
+from resmodel.errors import Location, ResmodelError
+
+router = APIRouter()
+INVOICES = "body.invoices"  # the source name the reader puts in locations
+BODY = BodyWording({INVOICES: "invoices"}, {"--as-of": "as_of", "--origins": "origins", "--recent": "recent", "--value": "value"})
+#: service months a request may span: the completion is quadratic in them, and 30 years is more history than
+#: any development pattern needs
+MAX_SERVICE_MONTHS = 360
+
+
+class InvoiceRow(RequestBody):
+    service_month: str = Field(max_length=20, description="month the assistance was given, YYYY-MM")
+    reporting_month: str = Field(max_length=20, description="month the invoice was received, YYYY-MM (on or "
+                                 "after the service month)")
+    amount_sek: float | None = Field(None, allow_inf_nan=False, ge=-1e12, le=1e12, description="invoiced amount "
+                                     "in SEK (negative for a credit); needed on every row when value is amount_sek")
+    cases: float | None = Field(None, allow_inf_nan=False, ge=-1e9, le=1e9, description="case-months invoiced "
+                                "(negative for a credit); needed on every row when value is cases")
+
+
+class NowcastRequest(RequestBody):
+    invoices: list[InvoiceRow] = Field(min_length=1, max_length=20_000, description="the invoice triangle: one row "
+                                       "per invoice (or per service and reporting month), every service month from "
+                                       "the first to the last, as in docs/forecasting.md §5 (the triangle file)")
+    value: Literal["amount_sek", "cases"] = Field("amount_sek", description="the column to complete")
+    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="complete as known at this month, "
+                              "YYYY-MM (null: the last reporting month); later invoices are left out")
+    recent: int = Field(6, ge=1, le=120, description="the recent service months summed as 'shown' and backtested")
+    origins: int = Field(12, ge=1, le=120, description="backtest origins (past months to nowcast again)")
+
+
+class NowcastMonth(BaseModel):
+    service_month: str
+    lag: int = Field(description="months of reporting since the service month")
+    reported: float = Field(description="reported so far")
+    completeness: float = Field(description="expected share reported by this lag (1: complete)")
+    method: str = Field(description="chain_ladder, bornhuetter_ferguson (mostly unreported months) or complete")
+    nowcast: float = Field(description="the completed (final) amount")
+    still_to_come: float = Field(description="nowcast − reported: invoices yet to arrive (tillkommande)")
+    se: float = Field(description="standard error of the nowcast (Mack 1993)")
+    lo_80: float
+    hi_80: float
+    lo_95: float
+    hi_95: float
+
+
+class NowcastSum(BaseModel):
+    sum_of: str = Field(description="'shown' (the recent months), 'open' (every month not yet complete: the "
+                        "amount to accrue) or 'year YYYY' (that year's open months)")
+    description: str
+    first_month: str
+    last_month: str
+    months: int
+    reported: float
+    nowcast: float
+    still_to_come: float
+    se: float = Field(description="standard error of the sum, with the covariance of its months (Mack's total "
+                      "reserve error)")
+    lo_80: float
+    hi_80: float
+    lo_95: float
+    hi_95: float
+    still_to_come_lo_80: float
+    still_to_come_hi_80: float
+    still_to_come_lo_95: float
+    still_to_come_hi_95: float
+
+
+class NowcastBacktestRow(BaseModel):
+    lag: str = Field(description="months of reporting at the origin, or 'sum of recent months'")
+    origins: int
+    mape_nowcast: float = Field(description="mean absolute % error of the nowcast against the settled amount")
+    mape_last_reported: float = Field(description="the same for 'last reported as final'")
+    coverage_80: float = Field(description="% of settled amounts inside the 80 % interval")
+    coverage_95: float
+
+
+class NowcastResponse(BaseModel):
+    resmodel_version: str
+    value: str
+    as_of: str = Field(description="the month the triangle was completed at")
+    months: list[NowcastMonth] = Field(description="every service month, oldest first")
+    sums: list[NowcastSum]
+    backtest: list[NowcastBacktestRow] = Field(description="by lag and for the sum of the recent months")
+    backtest_origins: int = Field(description="the origins the data allowed (at most 'origins')")
+    backtest_coverage_80: float = Field(description="% of backtest nowcasts whose 80 % interval held the settled "
+                                        "amount (70–90 counts as calibrated)")
+    warnings: list[str]
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain values, interval columns as lo_80 (a Python name), months as YYYY-MM."""
+    frame = frame.rename(columns=lambda c: c.replace("-", "_"))
+    if "service_month" in frame:
+        frame = frame.assign(service_month=frame["service_month"].dt.strftime("%Y-%m"))
+    return frame.to_dict(orient="records")
+
+
+def _invoices(request: NowcastRequest) -> pd.DataFrame:
+    """The invoice rows typed and checked as a triangle file is (index = the row's position in the request)."""
+    from resmodel.io.series import triangle_from_raw
+
+    if all(getattr(row, request.value) is None for row in request.invoices):
+        other = "cases" if request.value == "amount_sek" else "amount_sek"
+        raise one_problem(422, ["body", "invoices"], f"no invoice row has a value in '{request.value}' (value is "
+                          f"'{request.value}'). Expected '{request.value}' on every row. Fix: give it, or set "
+                          f"value to '{other}' to complete that column")
+    raw = pd.DataFrame([{k: "" if v is None else str(v) for k, v in row.model_dump().items()}
+                        for row in request.invoices], dtype="object")
+    invoices = triangle_from_raw(raw, request.value, INVOICES)
+    first, last = invoices["service_month"].min(), invoices["service_month"].max()
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    if span > MAX_SERVICE_MONTHS:
+        raise one_problem(422, ["body", "invoices"], f"the service months span {span} months ({first:%Y-%m}–"
+                          f"{last:%Y-%m}). Expected at most {MAX_SERVICE_MONTHS} (30 years). Fix: send the last "
+                          "years' invoices (ten years are plenty for the reporting pattern), or use "
+                          "`resmodel nowcast`")
+    return invoices
+
+
+@router.post("/nowcasts", response_model=NowcastResponse)
+def create_nowcast(request: NowcastRequest) -> NowcastResponse:
+    """Complete every service month of the triangle as known at ``as_of``, sum the recent and the open months,
+    and backtest the method on the same invoices."""
+    from resmodel.forecast.nowcast_report import as_of_month, nowcast_report
+
+    as_of = None
+    if request.as_of is not None:
+        as_of = pd.to_datetime(request.as_of, format="%Y-%m", errors="coerce")
+        if pd.isna(as_of):
+            raise one_problem(422, ["body", "as_of"], f"'{request.as_of}' is not a month. Expected YYYY-MM with a "
+                              "month 01–12. Fix: write the month as 2024-12")
+    try:
+        invoices = _invoices(request)
+        when = as_of_month(invoices, as_of, Location(path="--as-of"))
+        report = nowcast_report(invoices, request.value, when, request.recent, request.origins)
+    except ResmodelError as exc:  # the core's problems of the data as a whole are the invoices'
+        raise problem_response(422, [BODY.json_problem(replace(p, location=Location(INVOICES))
+                                                       if p.location.path == "triangle" else p)
+                                     for p in exc.problems]) from None
+    warnings = []
+    if report.origins_used < request.origins:
+        warnings.append(f"origins: {request.origins} backtest origins asked for, the data allow "
+                        f"{report.origins_used}; used {report.origins_used}")
+    sums = report.sums.assign(description=report.sums["sum_of"].map(report.described))
+    return NowcastResponse(
+        resmodel_version=__version__, value=request.value, as_of=f"{when:%Y-%m}",
+        months=[NowcastMonth(**r) for r in _records(report.months)],
+        sums=[NowcastSum(**r) for r in _records(sums)],
+        backtest=[NowcastBacktestRow(**r) for r in _records(report.backtest)],
+        backtest_origins=report.origins_used, backtest_coverage_80=report.coverage_80, warnings=warnings)
