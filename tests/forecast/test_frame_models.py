@@ -68,9 +68,9 @@ def test_naive_drift_and_seasonal_naive_follow_the_textbook_formulas():
     np.testing.assert_allclose(naive.hi[80] - naive.mean, z_value(80) * sigma * np.sqrt(k))
     drift = Drift().predict(_series(y, YEARLY), 3, (80,))
     np.testing.assert_allclose(drift.mean, 14 + k * 1.0)
-    resid = np.diff(y) - 1.0
+    resid = np.diff(y) - 1.0  # T − 1 = 4 residuals; FPP3 §5.5: σ̂² = Σe² / (T − K − M), K = 1 slope, M = 1 lost
     np.testing.assert_allclose(drift.hi[80] - drift.mean,
-                               z_value(80) * np.sqrt(np.mean(resid**2)) * np.sqrt(k * (1 + k / 4)))
+                               z_value(80) * np.sqrt(np.sum(resid**2) / 3) * np.sqrt(k * (1 + k / 4)))
     m = np.tile(np.arange(12.0), 2)
     sn = SeasonalNaive().predict(_series(m), 14, (80,))
     assert sn.mean[:12].tolist() == list(range(12)) and sn.mean[12:].tolist() == [0.0, 1.0]

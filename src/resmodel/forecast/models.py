@@ -100,7 +100,8 @@ class SeasonalNaive(Model):
 
 
 class Drift(Model):
-    """Straight line from the first to the last observation; intervals σ√(k(1+k/(T−1)))."""
+    """Straight line from the first to the last observation; intervals σ√(k(1+k/(T−1))), σ² the residuals'
+    sum of squares over T − 2."""
 
     name = "drift"
 
@@ -112,7 +113,8 @@ class Drift(Model):
         slope = (s.y[-1] - s.y[0]) / (T - 1)
         k = np.arange(1, h + 1)
         mean = s.y[-1] + slope * k
-        sigma = _rms(np.diff(s.y) - slope) * np.sqrt(k * (1 + k / (T - 1)))
+        # residual variance over T − 2: T − 1 residuals, one slope estimated (FPP3 §5.5, T − K − M)
+        sigma = np.sqrt(np.sum((np.diff(s.y) - slope) ** 2) / (T - 2)) * np.sqrt(k * (1 + k / (T - 1)))
         lo, hi = normal_intervals(mean, sigma, levels)
         return Fit(mean, lo, hi, self.name)
 
