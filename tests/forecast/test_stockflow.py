@@ -110,3 +110,13 @@ def test_balance_path_solves_the_stock_equation():
     t = np.array([0.0, 1.0, 10.0])
     np.testing.assert_allclose(balance_path(100.0, 20.0, 0.1, t), 200 - 100 * np.exp(-0.1 * t))
     np.testing.assert_allclose(balance_path(100.0, 20.0, 0.0, t), 100 + 20 * t)
+
+
+def test_every_outflow_rate_is_a_share_of_the_start_of_year_stock():
+    """Rates are estimated as outflows over the start-of-year stock, so four 5 % rates on 1 000 users take 200
+    (applied one after another to what the last left, they took 185.5)."""
+    initial = pd.DataFrame({"level": [1], "stock": [1000.0]})
+    rates = pd.DataFrame({"kind": ["work_studies", "moves_out", "deaths", "age_exit"], "rate": [0.05] * 4})
+    out = project_cohorts(initial, [2025], _inflows([]), rates).iloc[0]
+    assert [out[f"outflow_{k}"] for k in rates["kind"]] == [50.0] * 4
+    assert out["stock_end"] == 800.0

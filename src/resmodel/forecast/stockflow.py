@@ -108,7 +108,7 @@ def project_cohorts(
 
     rows = []
     for year in years:
-        start = stock.sum(axis=1)
+        start, at_start = stock.sum(axis=1), stock.copy()  # rates are shares of the start-of-year stock
         out = {}
         for kind in OUTFLOW_KINDS:
             if kind == "age_exit" and with_ages:
@@ -121,7 +121,7 @@ def project_cohorts(
                         r[lidx[lv]] = rate
                 elif len(sel):
                     r[:] = float(sel["rate"].iloc[0])
-                cells = stock * r[:, None]
+                cells = at_start * r[:, None]  # every kind on the same stock: four 5 % rates take 20 %
             else:
                 sel = outflows[(outflows["year"] == year) & (outflows["kind"] == kind)]
                 counts = np.zeros(L)
