@@ -110,7 +110,7 @@ class NowcastParams:
 class _Completion:
     """The completed triangle's rows: lag, reported, expected completeness, which rows the chain ladder
     completes (the rest by Bornhuetter–Ferguson), ultimates, their standard errors, the development
-    and the prior's variance (for the covariances of a total)."""
+    and the variance of the prior's error, which the BF months share (for the covariances of a total)."""
 
     lag: np.ndarray
     reported: np.ndarray
@@ -119,7 +119,7 @@ class _Completion:
     ultimate: np.ndarray
     se: np.ndarray
     dev: Development
-    prior_var: float
+    prior_error_var: float
 
 
 def _complete(tri: Triangle, p: NowcastParams) -> _Completion:
@@ -137,7 +137,9 @@ def _complete(tri: Triangle, p: NowcastParams) -> _Completion:
                             f"at least one month with more than {p.bf_below:.0%} reported",
                             "supply a longer invoice history")
     prior = float(prior_src.mean())
+    # τ², the months' spread around the level; the prior (their mean) errs by τ²/m, an error every BF month shares
     prior_var = float(prior_src.var(ddof=1)) if len(prior_src) > 1 else 0.0
+    shared_var = prior_var / len(prior_src)
     ultimate = np.where(cl_rows, ultimate, reported + (1 - g) * prior)
     f, s2, den = dev.factors, dev.sigma2, dev.denominators
     mse = np.zeros(n)
@@ -150,9 +152,9 @@ def _complete(tri: Triangle, p: NowcastParams) -> _Completion:
             if c_hat > 0:
                 terms += s2[k] / f[k] ** 2 * (1 / c_hat + 1 / den[k])
         mse[i] = ultimate[i] ** 2 * terms
-        if not cl_rows[i]:
-            mse[i] += (1 - g[i]) ** 2 * prior_var
-    return _Completion(lag, reported, g, cl_rows, ultimate, np.sqrt(mse), dev, prior_var)
+        if not cl_rows[i]:  # the month's own deviation from the level, and the prior's error
+            mse[i] += (1 - g[i]) ** 2 * (prior_var + shared_var)
+    return _Completion(lag, reported, g, cl_rows, ultimate, np.sqrt(mse), dev, shared_var)
 
 
 def _bounds(reported, ultimate, se, levels: tuple[int, ...]) -> dict[str, np.ndarray]:
@@ -218,7 +220,7 @@ def _total(c: _Completion, months: int | Sequence[int], p: NowcastParams) -> dic
         for k in rows[a + 1:]:  # the older row's remaining lags are the pair's shared ones
             mse += 2 * c.ultimate[i] * c.ultimate[k] * tail[max(c.lag[i], c.lag[k])]
             if not (c.chain_ladder[i] or c.chain_ladder[k]):
-                mse += 2 * (1 - c.completeness[i]) * (1 - c.completeness[k]) * c.prior_var
+                mse += 2 * (1 - c.completeness[i]) * (1 - c.completeness[k]) * c.prior_error_var
     reported, ultimate, se = float(c.reported[rows].sum()), float(c.ultimate[rows].sum()), float(np.sqrt(mse))
     bounds = _bounds([reported], [ultimate], [se], p.levels)
     return {"reported": reported, "nowcast": ultimate, "still_to_come": ultimate - reported, "se": se,
