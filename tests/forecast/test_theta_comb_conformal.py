@@ -156,3 +156,36 @@ def test_new_models_by_name_in_the_long_table_api():
         assert [c for c in out.columns if c.startswith(name)] == [
             name, f"{name}-lo-95", f"{name}-lo-80", f"{name}-hi-80", f"{name}-hi-95", f"{name}-model_used"]
     assert out["theta-model_used"].tolist() == ["theta"] * 2 and out["comb-model_used"].tolist() == ["comb"] * 2
+
+
+def test_widths_beyond_the_backtest_horizon_grow_as_the_models_own_and_at_least_with_root_k():
+    from resmodel.forecast.crossval import extend_widths
+
+    width, k = np.array([1.0, 2.0, 2.0]), np.arange(4, 10)
+    np.testing.assert_allclose(extend_widths(width, 9)[3:], 2.0 * np.sqrt(k / 3))  # no model intervals: √k
+    linear = np.arange(1.0, 10.0)  # a trend's error: proportional to k
+    np.testing.assert_allclose(extend_widths(width, 9, linear)[3:], 2.0 * k / 3)
+    flat = np.ones(9)  # growth slower than a random walk's is not taken
+    np.testing.assert_allclose(extend_widths(width, 9, flat)[3:], 2.0 * np.sqrt(k / 3))
+    np.testing.assert_allclose(extend_widths(width, 9, linear)[:3], [1.0, 2.0, 2.0])  # the backtest's own steps
+
+
+def test_the_combination_carries_its_members_mean_half_width():
+    s = _series(trend_season(60, seed=4))
+    fit = Combination().predict(s, 24, (80, 95))
+    members = [m.predict(s, 24, (80, 95)) for m in (ETS(), ARIMA(), Theta())]
+    np.testing.assert_allclose(fit.spread, np.mean([f.hi[80] - f.mean for f in members], axis=0))
+
+
+def test_auto_intervals_keep_widening_with_the_trend_beyond_a_year():
+    """Past the one-year backtest the default's intervals grew with √k alone: at ten years exactly √10 × the
+    one-year width on the demo's daily activity, where its members' own widths grew 7–12× (a review found the
+    members' ten-year forecasts outside auto's 80 % band). Now they grow as the members' do."""
+    rng = np.random.default_rng(11)
+    y = 300 + np.cumsum(1.5 + rng.normal(0, 2.0, 72))  # a random walk with drift, six years monthly
+    s = _series(y)
+    fit = run_model(make_model("auto", MONTHLY), s, 72, (80,)).fit
+    half = fit.hi[80] - fit.mean
+    spread = Combination().predict(s, 72, (80,)).spread
+    assert half[71] / half[11] > np.sqrt(6) * 1.2
+    np.testing.assert_allclose(half[71] / half[11], max(np.sqrt(6), spread[71] / spread[11]), rtol=1e-9)

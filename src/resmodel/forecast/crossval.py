@@ -95,18 +95,35 @@ def backtest_errors(s: Series, lengths: Sequence[int], runs: Sequence[Run], h_e:
     return np.array([s.y[n:n + h_e] - r.fit.mean for n, r in zip(lengths, runs, strict=True)])
 
 
-def extend_widths(width: np.ndarray, h: int) -> np.ndarray:
-    """Widths per horizon step made non-decreasing; steps beyond the backtest horizon widen with √k."""
+def interval_growth(fit: Fit) -> np.ndarray | None:
+    """Half-widths per step whose growth backtest-based widths follow beyond their horizon: the model's own
+    (a combination: its members' mean, ``Fit.spread``); None for a model with neither (demographic,
+    stock–flow), whose widths then grow with √k alone."""
+    if fit.spread is not None:
+        return np.asarray(fit.spread, dtype=float)
+    if fit.hi:
+        level = min(fit.hi)
+        return np.asarray(fit.hi[level] - fit.mean, dtype=float)
+    return None
+
+
+def extend_widths(width: np.ndarray, h: int, growth: np.ndarray | None = None) -> np.ndarray:
+    """Widths per horizon step made non-decreasing; steps beyond the backtest horizon widen as ``growth`` does
+    from the horizon's last step on (the model's own intervals: a trend's error grows about with k), and at
+    least with √k (a random walk's)."""
     width = np.maximum.accumulate(np.asarray(width, dtype=float))
     h_e = len(width)
     k = np.arange(1, h + 1)
-    return np.where(k <= h_e, width[np.minimum(k, h_e) - 1], width[-1] * np.sqrt(k / h_e))
+    factor = np.sqrt(k / h_e)
+    if growth is not None and len(growth) >= h > h_e and np.all(np.isfinite(growth[:h])) and growth[h_e - 1] > 0:
+        factor = np.maximum(factor, growth[:h] / growth[h_e - 1])
+    return np.where(k <= h_e, width[np.minimum(k, h_e) - 1], width[-1] * factor)
 
 
-def empirical_sigma(errors: np.ndarray, h: int) -> np.ndarray:
+def empirical_sigma(errors: np.ndarray, h: int, growth: np.ndarray | None = None) -> np.ndarray:
     """Standard deviation per horizon step: the root-mean-square backtest error per step,
-    non-decreasing, extended with √k beyond the backtest horizon."""
-    return extend_widths(np.sqrt(np.mean(errors**2, axis=0)), h)
+    non-decreasing, extended beyond the backtest horizon by ``extend_widths``."""
+    return extend_widths(np.sqrt(np.mean(errors**2, axis=0)), h, growth)
 
 
 def naive_widths(fit: Fit, s: Series, h: int, levels: tuple[int, ...], fallback: Model) -> Fit:
@@ -121,12 +138,13 @@ def _with_empirical_intervals(model: Model, s: Series, h: int, levels: tuple[int
                               fallback: Model) -> Fit:
     """Normal intervals whose width per horizon step is the root-mean-square error of the model's
     own backtest on this series (one-period step between origins, up to 12 origins); steps beyond
-    the backtest horizon widen with √k. Too short a history borrows the naive model's widths."""
+    the backtest horizon widen as ``extend_widths`` says. Too short a history borrows the naive model's widths."""
     h_e, lengths = empirical_design(model, s, h)
     if len(lengths) < 3:
         return naive_widths(fit, s, h, levels, fallback)
     runs = window_forecasts(model, s, h_e, lengths)
-    lo, hi = normal_intervals(fit.mean, empirical_sigma(backtest_errors(s, lengths, runs, h_e), h), levels)
+    sigma = empirical_sigma(backtest_errors(s, lengths, runs, h_e), h, interval_growth(fit))
+    lo, hi = normal_intervals(fit.mean, sigma, levels)
     return replace(fit, lo=lo, hi=hi)
 
 

@@ -48,6 +48,7 @@ from resmodel.forecast.crossval import (
     empirical_design,
     empirical_sigma,
     extend_widths,
+    interval_growth,
     naive_widths,
     run_model,
     training_lengths,
@@ -75,16 +76,19 @@ class Choice:
     fallback_reason: str | None = None  # why no candidate could be chosen (the fallback is used)
 
 
-def conformal_halfwidths(errors: np.ndarray, levels: Sequence[int], h: int) -> dict[int, np.ndarray]:
+def conformal_halfwidths(errors: np.ndarray, levels: Sequence[int], h: int,
+                         growth: np.ndarray | None = None) -> dict[int, np.ndarray]:
     """Split-conformal half-widths per level from backtest errors (origins × horizon steps): at each
-    step the ⌈(n+1)·level/100⌉-th smallest absolute error of the n origins (the largest if that rank
-    exceeds n), made non-decreasing over the steps and widened with √k beyond them."""
+    step the ⌈(n+1)·level/100⌉-th smallest absolute error of the n origins, made non-decreasing over
+    the steps and widened beyond them as ``extend_widths`` says. Where that rank exceeds n (95 % with
+    12 origins) there is no finite conformal bound: the largest error is used, a floor that holds at
+    most n/(n+1) of exchangeable errors (92.3 %), not a 95 % bound."""
     a = np.sort(np.abs(np.asarray(errors, dtype=float)), axis=0)
     n = a.shape[0]
     out = {}
     for lv in levels:
         rank = min(n, math.ceil((n + 1) * lv / 100 - 1e-9))
-        out[lv] = extend_widths(a[rank - 1], h)
+        out[lv] = extend_widths(a[rank - 1], h, growth)
     return out
 
 
@@ -233,29 +237,31 @@ class AutoSelect(Model):
         if run.fallback_reason:  # the chosen model failed on the whole series: the fallback with its intervals
             return replace(run_model(choice.model, s, h, levels, X_future).fit, fallback_reason=run.fallback_reason)
         fit = run.fit
+        growth = interval_growth(fit)
         errors = None
         if fit.lo is None or self.intervals != "widen":
             errors = self._errors(choice.model, s, h, memo)
         if fit.lo is None:  # no error model: normal intervals from its own backtest (as run_model gives)
-            fit = self._empirical(fit, errors, s, h, levels)
+            fit = self._empirical(fit, errors, s, h, levels, growth)
         widened = self._widen(fit, choice.interval_scale)
         if self.intervals == "widen":
             return widened
         if self.intervals == "empirical":
-            return self._empirical(fit, errors, s, h, levels)
+            return self._empirical(fit, errors, s, h, levels, growth)
         if errors is None or len(errors) < MIN_CONFORMAL:
             return widened
-        width = conformal_halfwidths(errors, levels, h)
+        width = conformal_halfwidths(errors, levels, h, growth)
         if self.intervals == "conformal_or_widen":
             width = {lv: np.maximum(width[lv], widened.hi[lv] - widened.mean) for lv in levels}
         return replace(fit, lo={lv: fit.mean - width[lv] for lv in levels},
                        hi={lv: fit.mean + width[lv] for lv in levels})
 
     @staticmethod
-    def _empirical(fit: Fit, errors: np.ndarray | None, s: Series, h: int, levels) -> Fit:
-        """Normal intervals with the backtest's root-mean-square error per step (naive widths when
-        fewer than three origins fit)."""
+    def _empirical(fit: Fit, errors: np.ndarray | None, s: Series, h: int, levels,
+                   growth: np.ndarray | None) -> Fit:
+        """Normal intervals with the backtest's root-mean-square error per step, grown beyond it with
+        ``growth`` (naive widths when fewer than three origins fit)."""
         if errors is None or len(errors) < 3:
             return naive_widths(fit, s, h, levels, FALLBACK)
-        lo, hi = normal_intervals(fit.mean, empirical_sigma(errors, h), levels)
+        lo, hi = normal_intervals(fit.mean, empirical_sigma(errors, h, growth), levels)
         return replace(fit, lo=lo, hi=hi)

@@ -35,6 +35,7 @@ class Fit:
     hi: dict[int, np.ndarray] | None = None
     used: str = ""
     fallback_reason: str | None = None  # why a model fell back internally (``used`` is then the fallback)
+    spread: np.ndarray | None = None  # a combination's members' mean half-width per step (see ``interval_growth``)
 
 
 def z_value(level: int) -> float:
@@ -309,7 +310,8 @@ class Combination(Model):
     robust combination of the M competitions: Makridakis & Hibon 2000, Makridakis et al. 2020).
     Members' forecasts are clipped at zero before averaging. It needs every member (its minimum
     length is the largest member's; a member that cannot be estimated makes it fall back). No
-    error model: intervals come from the combination's own backtest residuals."""
+    error model: intervals come from the combination's own backtest residuals, and grow beyond the
+    backtest's horizon as the members' own intervals do (``spread``)."""
 
     name = "comb"
 
@@ -326,8 +328,12 @@ class Combination(Model):
         return np.mean([np.maximum(np.asarray(m, dtype=float), 0.0) for m in means], axis=0)
 
     def predict(self, s, h, levels, X_future=None):
-        means = [m.predict(s, h, levels, X_future if m.exog else None).mean for m in self.members]
-        return Fit(self.combine(means), used=self.name)
+        fits = [m.predict(s, h, levels, X_future if m.exog else None) for m in self.members]
+        spread = None
+        if levels and all(f.hi for f in fits):  # how the members' own uncertainty grows with the horizon
+            level = 80 if 80 in levels else levels[0]
+            spread = np.mean([f.hi[level] - f.mean for f in fits], axis=0)
+        return Fit(self.combine([f.mean for f in fits]), used=self.name, spread=spread)
 
 
 def seasonal_profile(y: np.ndarray, m: int, h: int) -> np.ndarray:
