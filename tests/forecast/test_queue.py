@@ -42,10 +42,27 @@ def test_turnover_moves_the_queue_first_in_first_out():
     assert m["queue_new"].eq(20).all() and m["new_decisions"].iloc[1:].eq(10).all()
     assert m["over_3m_total"].eq(0).all()
     steady = r.waits[r.waits["category"] == "new"].set_index("wait_months")["executions"]
-    assert steady.index.tolist() == [0.5, 1.5, 2.5]
-    assert steady[0.5] == 100  # placed in the first month
-    assert steady[1.5] == 10  # half of the first month's excess waited one month
-    assert steady[2.5] == 10 * 10  # everyone else two months (months 3–12)
+    assert steady.index.tolist() == [0.0, 1.0, 2.0]  # decided and placed mid-month: whole months
+    assert steady[0.0] == 100  # placed in the first month
+    assert steady[1.0] == 10  # half of the first month's excess waited one month
+    assert steady[2.0] == 10 * 10  # everyone else two months (months 3–12)
+
+
+def test_a_queue_placed_at_exactly_three_months_counts_half_of_them_late():
+    """Steady FIFO: 30 waiting (10 from each of the last three months), 10 new decisions and 10 places a
+    month. Little's law: W = L / λ = 30 / 10 = 3 months. Each month's 10 are placed in the month their
+    three months run out, on average at the mark: half count as late, with the fee for three months'
+    wait. (Placed at the month's end, all 120 counted late at 3.5 months: 43.7 MSEK of central exposure.)"""
+    p = QueueParams(exit_rate=0.1)
+    r = simulate_queue(MONTHS, np.full(12, 100.0), demand=np.full(12, 130.0), params=p,
+                       initial=QueueState(executed=100, new=[10, 10, 10]))
+    assert r.monthly["executions"].eq(10).all() and r.monthly["queue_new"].eq(30).all()
+    assert r.waits.set_index("wait_months")["executions"].to_dict() == {3.0: 120.0}
+    assert r.summary["mean_wait_months"] == 3.0
+    assert r.quarterly["over_3m_total"].eq(0).all()  # nobody still waiting at a quarter's end is over three months
+    assert r.summary["cases_over_3m"] == 60 and r.monthly["executed_after_3m"].eq(5).all()
+    assert r.summary["exposure_central_sek"] == pytest.approx(60 * 36_400 * 3)
+    assert r.quarterly["passed_3m_in_quarter"].tolist() == [15, 15, 15, 15]
 
 
 def test_interruptions_are_separate_states():

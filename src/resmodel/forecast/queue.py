@@ -8,7 +8,10 @@ absence, the place is kept and the user resumes in the same unit, F0334). Each s
 of monthly cohorts, so waiting times are exact: a decision from month d is counted as waiting
 more than three months (reported quarterly to IVO, F0314) at the end of month d + 3 and later.
 Decisions are taken as dated mid-month, so at a month end a cohort of age a has waited a + ½
-months. Places go to the longest-waiting first (new decisions before AIV at equal age).
+months; places free up during the month, so executions are mid-month too: a decision executed in
+the month it reaches age a has waited a months, and of those executed at age 3, half are taken to
+be executed after the three-month mark (counted as half a late case, with its fee). Places go to
+the longest-waiting first (new decisions before AIV at equal age).
 
 Sanction-fee exposure for cases over three months uses the bounds of LSS 28 c § (at least
 10 000 and at most 1 000 000 SEK per case) and, as a central value, court practice of about
@@ -85,8 +88,15 @@ def capacity_from_staff(fte: np.ndarray, users_per_fte: float) -> np.ndarray:
     return np.asarray(fte, dtype=float) * users_per_fte
 
 
-def _fee(age: np.ndarray, p: QueueParams) -> np.ndarray:
-    return np.clip(p.fee_per_month * (age + 0.5), p.fee_min, p.fee_max)
+def _fee(waited: np.ndarray, p: QueueParams) -> np.ndarray:
+    """The central fee for a case that has waited ``waited`` months (36 400 SEK a month, within the bounds)."""
+    return np.clip(p.fee_per_month * waited, p.fee_min, p.fee_max)
+
+
+def _late_share(ages: np.ndarray, report_after: int) -> np.ndarray:
+    """The share of executions at each age that come after the report age: all beyond it, half at it
+    (mid-month executions of a decision whose anniversary is mid-month)."""
+    return np.where(ages > report_after, 1.0, np.where(ages == report_after, 0.5, 0.0))
 
 
 def simulate_queue(
@@ -128,16 +138,16 @@ def simulate_queue(
     people = executed + sum(float(v.sum()) for v in q.values())
     ages = np.arange(width)
     R = p.report_after_months
+    late_share = _late_share(ages, R)
     rows, wait_rows = [], []
     crossed = float(sum(q[c][R:].sum() for c in CATEGORIES))  # already over R months at the start
-    crossed_total = crossed
+    crossed_total = 0.0  # each month's crossed (the first month's with those already over) is added to it
     fee_central_total = 0.0
     for t in range(T):
         if t > 0 or initial is not None:
             for c in CATEGORIES:
                 q[c] = np.concatenate([[0.0], q[c][:-1]])
             crossed += sum(q[c][R] for c in CATEGORIES)
-            crossed_total += sum(q[c][R] for c in CATEGORIES)
         exits = p.exit_rate * executed
         aiv_new, aiviv_new = p.aiv_rate * executed, p.aiviv_rate * executed
         executed -= exits + aiv_new + aiviv_new
@@ -162,10 +172,11 @@ def simulate_queue(
                     done[c][a] += take
                     free -= take
         n_exec = done["new"].sum() + done["aiv"].sum()
-        late = float(done["new"][R:].sum() + done["aiv"][R:].sum())
+        late = float(sum((done[c] * late_share).sum() for c in ("new", "aiv")))
+        crossed -= float(done["new"][R] + done["aiv"][R]) / 2  # half of those placed at age R were placed in time
         executed += n_exec
         for c in ("new", "aiv"):
-            fee_central_total += float((done[c][R:] * _fee(ages[R:], p)).sum())
+            fee_central_total += float((done[c] * late_share * _fee(ages, p)).sum())
             for a in np.flatnonzero(done[c]):
                 wait_rows.append((months[t], c, int(a), done[c][a]))
         over = {c: float(q[c][R:].sum()) for c in CATEGORIES}
@@ -179,10 +190,11 @@ def simulate_queue(
             **{f"over_{R}m_{c}": over[c] for c in CATEGORIES},
             f"over_{R}m_total": sum(over.values()),
             f"passed_{R}m": crossed_now, f"executed_after_{R}m": late,
-            "fee_central_open": float(sum((q[c][R:] * _fee(ages[R:], p)).sum() for c in CATEGORIES)),
+            "fee_central_open": float(sum((q[c][R:] * _fee(ages[R:] + 0.5, p)).sum() for c in CATEGORIES)),
         })
+        crossed_total += crossed_now
     monthly = pd.DataFrame(rows)
-    fee_central_total += float(sum((q[c][R:] * _fee(ages[R:], p)).sum() for c in CATEGORIES))
+    fee_central_total += float(sum((q[c][R:] * _fee(ages[R:] + 0.5, p)).sum() for c in CATEGORIES))
     qe = monthly[monthly["month"].dt.month.isin([3, 6, 9, 12])]
     in_quarter = monthly.groupby(monthly["month"].dt.to_period("Q"))[[f"passed_{R}m", f"executed_after_{R}m"]].sum()
     in_quarter = in_quarter.reindex(qe["month"].dt.to_period("Q"))
@@ -197,7 +209,7 @@ def simulate_queue(
         "exposure_max_sek": qe[f"over_{R}m_total"].to_numpy() * p.fee_max,
     })
     waits = pd.DataFrame(wait_rows, columns=["month", "category", "wait_months", "executions"])
-    waits["wait_months"] = waits["wait_months"] + 0.5
+    waits["wait_months"] = waits["wait_months"].astype(float)  # mid-month to mid-month: the age in months
     dist = waits.groupby(["category", "wait_months"], as_index=False)["executions"].sum()
     executed_total = float(dist["executions"].sum())
     summary = {
