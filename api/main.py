@@ -3,7 +3,8 @@
 area and year with optional Monte Carlo percentiles (``POST /projections``), compare scenarios by year,
 driver and unit (``POST /comparisons``), forecast any
 series sent as a long table (``POST /forecasts``), complete the recent months of a late-reporting invoice
-triangle (``POST /nowcasts``), plan which premises to open
+triangle (``POST /nowcasts``), simulate the queue of decisions not executed against a demand and its places
+(``POST /queues``), plan which premises to open
 (``POST /premises-plans``), or plan a daily-activity unit's shifts against its attendance
 (``POST /shift-plans``).
 
@@ -28,6 +29,7 @@ from api import (
     nowcasts,
     premises_plans,
     projections,
+    queues,
     runs,
     scenarios,
     shift_plans,
@@ -50,7 +52,8 @@ def create_app() -> FastAPI:
     if origins:  # a browser page on another origin (an intranet page) may call the API
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type"])
-    for module in (scenarios, runs, projections, comparisons, forecasts, nowcasts, premises_plans, shift_plans, meta):
+    for module in (scenarios, runs, projections, comparisons, forecasts, nowcasts, queues, premises_plans, shift_plans,
+                   meta):
         app.include_router(module.router)
     return app
 

@@ -22,7 +22,7 @@ from resmodel import __version__
 from resmodel.errors import Problem, ResmodelError, shown
 from resmodel.io.pnr import looks_like_pnr
 
-ENDPOINTS = ("GET /scenarios, POST /runs, POST /projections, POST /comparisons, POST /forecasts, POST /nowcasts, POST /premises-plans, "
+ENDPOINTS = ("GET /scenarios, POST /runs, POST /projections, POST /comparisons, POST /forecasts, POST /nowcasts, POST /queues, POST /premises-plans, "
              "POST /shift-plans, GET /version (the schema: GET /docs)")
 SCHEMA_HINT = "see the request schema at GET /docs"
 

@@ -1,0 +1,158 @@
+"""``POST /queues``: the queue of decisions not executed (*ej verkställda beslut*) for a demand and the places
+sent as JSON — a forecast's months and a premises plan's ``capacity`` as POST /premises-plans answers it (as
+``resmodel queue``, docs/forecasting.md §4); problems at their JSON path."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.problems import BodyWording, RequestBody, one_problem, problem_response
+from resmodel import __version__
+from resmodel.errors import ResmodelError
+
+router = APIRouter()
+DEMAND, CAPACITY = "body.demand", "body.capacity"  # the source names the checks put in locations
+BODY = BodyWording({DEMAND: "demand", CAPACITY: "capacity"}, {})
+MAX_WAIT_MONTHS = 240  # a decision waiting longer than 20 years is a typing mistake (as --initial-waiting)
+
+
+class DemandPoint(RequestBody):
+    month: str = Field(max_length=10, description="month YYYY-MM")
+    level: int | None = Field(None, ge=1, le=8, description="need level 1–8 (levels of a month are summed; "
+                              "on every row or on none)")
+    volume: float = Field(ge=0, le=1e6, allow_inf_nan=False, description="users with a decision in the month (a "
+                          "forecast's volume, or an interval bound such as volume_hi_80 for a high-demand case)")
+
+
+class CapacityPoint(RequestBody):
+    month: str = Field(max_length=10, description="month YYYY-MM")
+    places: float = Field(ge=0, le=1e6, allow_inf_nan=False, description="places available in the month")
+    planned_for: str | None = Field(None, max_length=40, description="the demand column a premises plan was made "
+                                    "for (POST /premises-plans gives it; not used here)")
+
+
+class QueueRequest(RequestBody):
+    service: str = Field(max_length=40, pattern=r"^[a-z_]+$", description="the service queued, e.g. "
+                         "daglig_verksamhet (names it in messages)")
+    demand: list[DemandPoint] = Field(min_length=1, max_length=20_000, description="monthly demand, consecutive "
+                                      "months (per level or in total)")
+    capacity: list[CapacityPoint] | None = Field(None, min_length=1, max_length=5_000, description="places month "
+                                                 "by month, for every month of the demand (a premises plan's "
+                                                 "capacity); or give places")
+    places: float | None = Field(None, ge=0, le=1e6, allow_inf_nan=False, description="the same places every "
+                                 "month, instead of capacity")
+    exit_rate: float = Field(0.0, ge=0, le=1, allow_inf_nan=False, description="monthly share of executed users "
+                             "whose decision ends (0.004: 0.4 % a month)")
+    aiv_rate: float = Field(0.0, ge=0, le=1, allow_inf_nan=False, description="monthly share starting an AIV "
+                            "interruption (avbrott i verkställighet: the place is released)")
+    aiviv_rate: float = Field(0.0, ge=0, le=1, allow_inf_nan=False, description="monthly share starting an AIViV "
+                              "absence (the place is kept)")
+    aiviv_resume_rate: float = Field(0.0, ge=0, le=1, allow_inf_nan=False, description="monthly share of AIViV "
+                                     "users resuming")
+    initial_executed: float | None = Field(None, ge=0, le=1e6, allow_inf_nan=False, description="users served at "
+                                           "the start (null: the first month's demand, up to its places)")
+    initial_waiting: list[Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]] = Field(
+        default_factory=list, max_length=MAX_WAIT_MONTHS + 1, description="new decisions waiting at the start by "
+        "months waited: [waited 0 months, 1 month, …]")
+
+
+class QueueResponse(BaseModel):
+    resmodel_version: str
+    service: str
+    monthly: list[dict[str, Any]] = Field(description="per month: demand, capacity, executed, the queue by state "
+                                          "(new decisions, AIV, AIViV), those over three months, flows")
+    quarterly: list[dict[str, Any]] = Field(description="the IVO quarter-end counts (over_3m_*), the quarter's "
+                                            "flows and the sanction-fee (särskild avgift) exposure in SEK: "
+                                            "min, central, max")
+    waits: list[dict[str, Any]] = Field(description="executions by category and months waited")
+    summary: dict[str, float | None] = Field(description="the whole horizon: executions, mean wait (null when "
+                                             "nobody was executed), cases over three months, exposure, still "
+                                             "waiting at the end")
+    notes: list[str]
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON objects; months as YYYY-MM."""
+    if "month" in frame:
+        frame = frame.assign(month=frame["month"].dt.strftime("%Y-%m"))
+    return [{k: v.item() if hasattr(v, "item") else v for k, v in row.items()}
+            for row in frame.to_dict(orient="records")]
+
+
+def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
+    """Places for every month of the demand: constant, or from the capacity rows (each month once)."""
+    from resmodel.forecast.frame import parse_month
+
+    if (request.capacity is None) == (request.places is None):
+        raise one_problem(422, ["body"], "give capacity or places. Expected exactly one of them. Fix: send a "
+                          "premises plan's capacity (month, places), or places for the same places every month")
+    if request.places is not None:
+        return np.full(len(months), request.places)
+    parsed = parse_month(pd.Series([c.month for c in request.capacity]))
+    for i, month in enumerate(parsed):
+        if pd.isna(month):
+            raise one_problem(422, ["body", "capacity", i, "month"], f"'{request.capacity[i].month}' is not a month. "
+                              "Expected YYYY-MM. Fix: write the month as 2025-01")
+    repeated = np.flatnonzero(parsed.duplicated().to_numpy())
+    if len(repeated):
+        raise one_problem(422, ["body", "capacity", int(repeated[0]), "month"], f"{parsed[repeated[0]]:%Y-%m} "
+                          "appears twice. Expected one row per month. Fix: remove the repeated month")
+    places = pd.Series([c.places for c in request.capacity], index=pd.DatetimeIndex(parsed)).reindex(months)
+    if places.isna().any():
+        first = places.index[places.isna().to_numpy()][0]
+        raise one_problem(422, ["body", "capacity"], f"no places for {first:%Y-%m}. Expected places for every month "
+                          f"of the demand, {months[0]:%Y-%m}–{months[-1]:%Y-%m}. Fix: add the missing months")
+    return places.to_numpy()
+
+
+@router.post("/queues", response_model=QueueResponse)
+def create_queue(request: QueueRequest) -> QueueResponse:
+    """Simulate the months of the demand against the places: queue, waits, quarterly counts, fee exposure."""
+    from resmodel.forecast.demand import demand_from_table
+    from resmodel.forecast.queue import QueueParams, QueueState, simulate_queue
+    from resmodel.io.pnr import check_frame_for_pnr
+
+    rows = pd.DataFrame([{"month": d.month, "service": request.service,
+                          "level": "" if d.level is None else str(d.level), "volume": str(d.volume)}
+                         for d in request.demand])
+    try:
+        check_frame_for_pnr(rows[["month"]], DEMAND, first_row=0)
+        if request.capacity is not None:
+            check_frame_for_pnr(pd.DataFrame({"month": [c.month for c in request.capacity]}), CAPACITY, first_row=0)
+        demand = demand_from_table(rows, request.service, DEMAND)
+    except ResmodelError as exc:
+        raise problem_response(422, [BODY.json_problem(p) for p in exc.problems]) from None
+    months = pd.DatetimeIndex(demand.index)
+    capacity = _capacity(request, months)
+    if request.initial_executed is not None and request.initial_executed > capacity[0]:
+        raise one_problem(422, ["body", "initial_executed"], f"{request.initial_executed:,.10g} users served at the "
+                          f"start exceed the {capacity[0]:,.10g} places of {months[0]:%Y-%m}. Expected at most the "
+                          "places. Fix: lower initial_executed, or leave it null to fill the places demand can fill")
+    if request.exit_rate + request.aiv_rate + request.aiviv_rate > 1:
+        raise one_problem(422, ["body"], "exit_rate, aiv_rate and aiviv_rate add up to "
+                          f"{request.exit_rate + request.aiv_rate + request.aiviv_rate:g}. Expected monthly shares of "
+                          "the executed users summing to at most 1. Fix: lower the rates")
+    waiting = list(request.initial_waiting)
+    initial = (QueueState(executed=request.initial_executed, new=waiting) if request.initial_executed is not None
+               else QueueState.filled(demand.iloc[0], capacity[0], waiting))
+    params = QueueParams(exit_rate=request.exit_rate, aiv_rate=request.aiv_rate, aiviv_rate=request.aiviv_rate,
+                         aiviv_resume_rate=request.aiviv_resume_rate)
+    result = simulate_queue(months, capacity, demand=demand.to_numpy(), params=params, initial=initial)
+    notes = []
+    if not any((request.exit_rate, request.aiv_rate, request.aiviv_rate, request.aiviv_resume_rate)):
+        notes.append("exit_rate, aiv_rate, aiviv_rate and aiviv_resume_rate are all 0: nobody leaves or pauses, so "
+                     "places free up only as capacity grows (docs/forecasting.md §4)")
+    elif request.aiviv_rate and not request.aiviv_resume_rate:
+        notes.append(f"aiviv_rate {request.aiviv_rate:g} with aiviv_resume_rate 0: users who pause keep their "
+                     "place and never resume, so those places are lost for good")
+    if result.summary["still_waiting_at_end"] > 0.05:
+        notes.append("mean_wait_months is the mean wait of the decisions executed within the horizon; the "
+                     f"{result.summary['still_waiting_at_end']:,.1f} still waiting at the end are not in it")
+    return QueueResponse(resmodel_version=__version__, service=request.service, monthly=_records(result.monthly),
+                         quarterly=_records(result.quarterly), waits=_records(result.waits),
+                         summary={k: float(v) if np.isfinite(v) else None for k, v in result.summary.items()}, notes=notes)

@@ -1,0 +1,115 @@
+"""POST /queues simulates the queue of decisions not executed for a demand and places sent as JSON, as
+`resmodel queue` does, and puts every user mistake at its JSON path as a 422."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import app
+from resmodel.forecast.queue import QueueParams, QueueState, simulate_queue
+
+MONTHS = [f"{m:%Y-%m}" for m in pd.date_range("2025-01", periods=12, freq="MS")]
+
+
+def post(body: dict):
+    return TestClient(app).post("/queues", json=body)
+
+
+def demand(volume: float | list[float]) -> list[dict]:
+    volumes = volume if isinstance(volume, list) else [volume] * len(MONTHS)
+    return [{"month": m, "volume": v} for m, v in zip(MONTHS, volumes, strict=True)]
+
+
+def test_demand_above_constant_places_queues_the_excess_and_reports_it_after_three_months():
+    """The hand case of the queue's tests: 120 with a decision, 100 places: 20 wait from January, over three
+    months from the end of April; 10 000 / 1 000 000 SEK per case at the quarter's end."""
+    response = post({"service": "daglig_verksamhet", "demand": demand(120), "places": 100})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    monthly = pd.DataFrame(body["monthly"])
+    assert monthly["month"].tolist() == MONTHS and monthly["queue_new"].eq(20).all()
+    assert monthly["over_3m_new"].tolist() == [0, 0, 0] + [20] * 9
+    quarterly = pd.DataFrame(body["quarterly"])
+    assert quarterly["over_3m_total"].tolist() == [0, 20, 20, 20]
+    assert quarterly["exposure_min_sek"].tolist() == [0, 200_000, 200_000, 200_000]
+    assert body["summary"]["cases_over_3m"] == 20 and body["summary"]["still_waiting_at_end"] == 20
+    assert any("all 0" in n for n in body["notes"])
+
+
+def test_a_plans_capacity_by_level_demand_and_rates_give_the_library_queue():
+    levels = [{"month": m, "level": lv, "volume": v} for m in MONTHS for lv, v in ((1, 70.0), (8, 45.0))]
+    capacity = [{"month": m, "places": 100.0 + 5 * i, "planned_for": "volume_hi_80"} for i, m in enumerate(MONTHS)]
+    body = {"service": "daglig_verksamhet", "demand": levels, "capacity": capacity, "exit_rate": 0.01,
+            "aiv_rate": 0.005, "aiviv_rate": 0.002, "aiviv_resume_rate": 0.1, "initial_waiting": [3, 0, 2]}
+    response = post(body)
+    assert response.status_code == 200, response.text
+    got = response.json()
+    months = pd.date_range("2025-01", periods=12, freq="MS")
+    cap = 100.0 + 5 * np.arange(12)
+    expected = simulate_queue(months, cap, demand=np.full(12, 115.0), initial=QueueState.filled(115, 100, [3, 0, 2]),
+                              params=QueueParams(exit_rate=0.01, aiv_rate=0.005, aiviv_rate=0.002,
+                                                 aiviv_resume_rate=0.1))
+    np.testing.assert_allclose(pd.DataFrame(got["monthly"])["not_executed_total"],
+                               expected.monthly["not_executed_total"], rtol=1e-12)
+    assert got["summary"]["exposure_central_sek"] == pytest.approx(expected.summary["exposure_central_sek"])
+    assert got["notes"] == [] or all("all 0" not in n for n in got["notes"])
+
+
+def test_nobody_executed_gives_a_null_mean_wait_not_an_error():
+    response = post({"service": "daglig_verksamhet", "demand": demand(5), "places": 0})
+    assert response.status_code == 200, response.text
+    assert response.json()["summary"]["mean_wait_months"] is None
+
+
+def test_the_same_request_gives_the_same_bytes():
+    body = {"service": "daglig_verksamhet", "demand": demand(120), "places": 100, "exit_rate": 0.004}
+    assert post(body).content == post(body).content
+
+
+def _body(**fields) -> dict:
+    return {"service": "daglig_verksamhet", "demand": demand(120), "places": 100, **fields}
+
+
+@pytest.mark.parametrize(("body", "loc", "message"), [
+    (_body(places=None), ["body"], "give capacity or places"),
+    (_body(capacity=[{"month": m, "places": 100} for m in MONTHS]), ["body"], "give capacity or places"),
+    (_body(places=None, capacity=[{"month": m, "places": 100} for m in MONTHS[:-1]]), ["body", "capacity"],
+     "no places for 2025-12"),
+    (_body(places=None, capacity=[{"month": m, "places": 100} for m in MONTHS + ["2025-02"]]),
+     ["body", "capacity", 12, "month"], "2025-02 appears twice"),
+    (_body(places=None, capacity=[{"month": "jan", "places": 100}]), ["body", "capacity", 0, "month"],
+     "'jan' is not a month"),
+    (_body(demand=demand(120)[:5] + demand(120)[6:]), ["body", "demand"], "month 2025-06 is missing"),
+    (_body(demand=[{**d, "month": "2025-13"} if i == 3 else d for i, d in enumerate(demand(120))]),
+     ["body", "demand", 3, "month"], "is not a month"),
+    (_body(demand=demand(120) + [demand(120)[0]]), ["body", "demand", 12, "month"], "appears twice"),
+    (_body(exit_rate=1.5), ["body", "exit_rate"], "less than or equal to 1"),
+    (_body(exit_rate=0.6, aiv_rate=0.6), ["body"], "add up to 1.2"),
+    (_body(initial_executed=101), ["body", "initial_executed"], "exceed the 100 places of 2025-01"),
+    (_body(initial_waiting=[1.0] * 242), ["body", "initial_waiting"], "at most 241 items"),
+    (_body(initial_waiting=[-1.0]), ["body", "initial_waiting", 0], "greater than or equal to 0"),
+    (_body(service="Daglig verksamhet"), ["body", "service"], "String should match pattern"),
+    (_body(place=100), ["body"], "unknown field 'place'"),
+])
+def test_bad_requests_are_422_at_their_json_path(body, loc, message):
+    body = {k: v for k, v in body.items() if v is not None}
+    response = post(body)
+    assert response.status_code == 422, response.text
+    problems = response.json()["detail"]["problems"]
+    assert any(p["loc"][:len(loc)] == loc and message in p["msg"] for p in problems), problems
+
+
+def test_an_identity_number_in_a_month_is_refused_and_not_echoed():
+    capacity = [{"month": m, "places": 100} for m in MONTHS]
+    capacity[4]["month"] = "1212121212"  # ten digits: the form without century and dash (a valid check digit)
+    rows = demand(120)
+    rows[2]["month"] = "900101-1234"  # longer than a month may be: refused by the schema, unechoed
+    for body, loc in ((_body(demand=rows), ["body", "demand", 2, "month"]),
+                      (_body(places=None, capacity=capacity), ["body", "capacity", 4, "month"])):
+        response = post({k: v for k, v in body.items() if v is not None})
+        assert response.status_code == 422
+        assert response.json()["detail"]["problems"][0]["loc"] == loc
+        assert "1234" not in response.text and "1212121212" not in response.text
