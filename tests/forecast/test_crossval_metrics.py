@@ -151,3 +151,32 @@ def test_verdict_reads_the_metrics_table():
 def test_too_short_for_any_window_says_what_would_fit(n, h, fix):
     with pytest.raises(InputError, match=fix):
         Forecaster([Naive()]).cross_validation(_yearly(np.arange(n) + 1.0), h=h)
+
+
+def test_monthly_mase_is_scaled_by_each_origins_own_lag_12_differences():
+    """Hyndman & Koehler (2006) with a seasonal naive scale: at each cutoff, the mean absolute 12-month
+    difference of the data up to it; the MASE is the mean of the scaled absolute errors of every point."""
+    rng = np.random.default_rng(5)
+    y = 100 + np.arange(30.0) + 8 * np.sin(2 * np.pi * np.arange(30) / 12) + rng.normal(0, 2, 30)
+    df = monthly_frame("m", y)
+    frame, freqs = validate_long(df)
+    series = {s.uid: s for s in split_series(frame, freqs)}
+    cv = Forecaster([Naive()]).cross_validation(df, h=2, n_windows=3, step=2)
+    ev = evaluate(cv, series, ["naive"]).set_index("model")
+    scaled = []
+    for n in (24, 26, 28):  # training lengths at the three cutoffs
+        scale = np.mean(np.abs(y[12:n] - y[:n - 12]))
+        scaled += list(np.abs(y[n:n + 2] - y[n - 1]) / scale)  # naive: the last value carried forward
+    assert ev.loc["naive", "mase"] == pytest.approx(np.mean(scaled), rel=1e-12)
+    assert mase_scale(y[:24], 12) != pytest.approx(mase_scale(y[:24], 1))  # the lag matters on this series
+
+
+def test_coverage_counts_a_value_on_a_bound_as_inside_and_a_zero_scale_gives_no_mase():
+    from resmodel.forecast.metrics import coverage
+
+    assert coverage(np.array([1.0, 2, 3]), np.array([1.0, 0, 4]), np.array([2.0, 2, 5])) == pytest.approx(200 / 3)
+    df = _yearly([5.0, 5, 5, 5, 5, 8])  # flat training data: no scale to divide by
+    frame, freqs = validate_long(df)
+    series = {s.uid: s for s in split_series(frame, freqs)}
+    cv = Forecaster([Naive()]).cross_validation(df, h=1, n_windows=1)
+    assert np.isnan(evaluate(cv, series, ["naive"]).set_index("model").loc["naive", "mase"])

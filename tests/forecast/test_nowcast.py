@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 
 from resmodel.errors import InputError
-from resmodel.forecast.nowcast import backtest_nowcast, build_triangle, development, nowcast, nowcast_total
+from resmodel.forecast.nowcast import (
+    NowcastParams,
+    backtest_nowcast,
+    build_triangle,
+    development,
+    nowcast,
+    nowcast_total,
+)
 
 PATTERN = np.array([0.0, 0.50, 0.25, 0.10, 0.08, 0.05, 0.02])  # share reported at lags 0–6 months
 
@@ -151,3 +158,38 @@ def test_the_backtest_reports_the_coverage_of_the_sum():
             held[level] += interval[f"lo-{level}"] <= rows["truth"].sum() <= interval[f"hi-{level}"]
     assert total["coverage_80"] == pytest.approx(held[80] / 12 * 100)
     assert total["coverage_95"] == pytest.approx(held[95] / 12 * 100)
+
+
+#: Taylor & Ashe's cumulative triangle, as in Mack (1993, ASTIN Bulletin 23:2, Table 1), origin years as rows
+TAYLOR_ASHE = [
+    [357848, 1124788, 1735330, 2218270, 2745596, 3319994, 3466336, 3606286, 3833515, 3901463],
+    [352118, 1236139, 2170033, 3353322, 3799067, 4120063, 4647867, 4914039, 5339085],
+    [290507, 1292306, 2218525, 3235179, 3985995, 4132918, 4628910, 4909315],
+    [310608, 1418858, 2195047, 3757447, 4029929, 4381982, 4588268],
+    [443160, 1136350, 2128333, 2897821, 3402672, 3873311],
+    [396132, 1333217, 2180715, 2985752, 3691712],
+    [440832, 1288463, 2419861, 3483130],
+    [359480, 1421128, 2864498],
+    [376686, 1363294],
+    [344014],
+]
+#: Mack (1993), Table 2: the standard error of each origin year's reserve (years 2–10) and of the total
+MACK_SE = [75_535, 121_699, 133_549, 261_406, 411_010, 558_317, 875_328, 971_258, 1_363_155]
+MACK_TOTAL_RESERVE, MACK_TOTAL_SE = 18_680_856, 2_447_095
+
+
+def test_chain_ladder_standard_errors_are_macks_published_ones():
+    """Every origin's reserve standard error (process and parameter error, Mack's extrapolated last σ²) and the
+    total's (with the covariances), against the paper, with the chain ladder on every row (no BF)."""
+    rows = []
+    for i, cumulative in enumerate(TAYLOR_ASHE):
+        month = pd.Timestamp("2000-01-01") + pd.DateOffset(months=i)
+        rows += [(month, month + pd.DateOffset(months=j), float(v))
+                 for j, v in enumerate(np.diff([0, *cumulative]))]
+    tri = build_triangle(pd.DataFrame(rows, columns=["service_month", "reporting_month", "amount_sek"]), "amount_sek")
+    params = NowcastParams(bf_below=0.0)
+    table = nowcast(tri, params)
+    np.testing.assert_allclose(table["se"].to_numpy()[1:], MACK_SE, rtol=5e-5)
+    total = nowcast_total(tri, 10, params)
+    assert total["still_to_come"] == pytest.approx(MACK_TOTAL_RESERVE, abs=1.0)
+    assert total["se"] == pytest.approx(MACK_TOTAL_SE, rel=5e-6)

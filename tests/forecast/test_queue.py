@@ -154,6 +154,7 @@ def test_quarterly_flows_add_up_to_the_horizon_total():
     q = r.quarterly.set_index("quarter")
     assert q["over_3m_total"].tolist() == [0, 0, 0, 0]          # executed in June, before the Q2 count
     assert q["passed_3m_in_quarter"].tolist() == [0, 20, 0, 0]  # they passed three months at the end of April
+    assert r.monthly["passed_3m"].tolist() == [0, 0, 0, 20] + [0] * 8
     assert q["executed_after_3m_in_quarter"].tolist() == [0, 20, 0, 0]
     assert q["passed_3m_in_quarter"].sum() == r.summary["cases_over_3m"] == 20
     late = r.waits[r.waits["wait_months"] > 3]["executions"].sum()
@@ -173,3 +174,22 @@ def test_a_horizon_shorter_than_the_report_age_runs():
     assert result.summary["executions"] == pytest.approx(10.0)
     assert result.summary["still_waiting_at_end"] == pytest.approx(2.0)
     assert result.summary["cases_over_3m"] == 0.0
+
+
+def test_an_aiviv_absence_keeps_its_place_while_others_wait():
+    """10 % of the 100 served start an absence in the first month; their places stay theirs, so the 10 new
+    decisions waiting since January are not placed (had the absence released its place they would be)."""
+    r = simulate_queue(MONTHS[:3], np.full(3, 100.0), demand=np.full(3, 110.0),
+                       params=QueueParams(aiviv_rate=0.1), initial=QueueState(executed=100, new=[10]))
+    assert r.monthly["executions"].eq(0).all() and r.monthly["queue_new"].eq(10).all()
+    assert r.monthly["aiviv"].iloc[0] == pytest.approx(10)
+
+
+def test_new_decisions_go_before_aiv_at_equal_age_and_absences_resume_at_their_rate():
+    r = simulate_queue(MONTHS[:1], np.full(1, 100.0), demand=np.full(1, 105.0),
+                       initial=QueueState(executed=95, new=[0, 0, 5], aiv=[0, 0, 5]))
+    assert r.monthly["queue_new"].iloc[0] == 0 and r.monthly["queue_aiv"].iloc[0] == pytest.approx(5)
+    back = simulate_queue(MONTHS[:3], np.full(3, 100.0), demand=np.full(3, 100.0),
+                          params=QueueParams(aiviv_resume_rate=0.5), initial=QueueState(executed=90, aiviv=[10]))
+    assert back.monthly["aiviv"].tolist() == [5.0, 2.5, 1.25]
+    assert (back.monthly["executed"] + back.monthly["aiviv"]).eq(100).all()

@@ -120,3 +120,27 @@ def test_every_outflow_rate_is_a_share_of_the_start_of_year_stock():
     out = project_cohorts(initial, [2025], _inflows([]), rates).iloc[0]
     assert [out[f"outflow_{k}"] for k in rates["kind"]] == [50.0] * 4
     assert out["stock_end"] == 800.0
+
+
+def test_the_stockflow_forecast_follows_the_balance_equation_from_the_current_level():
+    """Yearly series: from the last value (a one-year mean centred on it), the stock after t years of the last
+    three complete years' mean inflow I and pooled outflow rate r: S* + (S0 − S*)·e^(−r·t), S* = I / r."""
+    from resmodel.forecast.frame import YEARLY, Series
+    from resmodel.forecast.stockflow import StockFlow
+
+    years = np.arange(2015, 2025)
+    flows = pd.DataFrame({"year": years, "stock_start": 400.0 + 10 * (years - 2015)})
+    for kind in INFLOW_KINDS:
+        flows[f"inflow_{kind}"] = 0.0
+    flows["inflow_new_decisions"] = 30.0 + (years - 2015)  # the last three years: 37, 38, 39
+    for kind in OUTFLOW_KINDS:
+        flows[f"outflow_{kind}"] = 0.0
+    flows["outflow_moves_out"] = 0.05 * flows["stock_start"]
+    ds = pd.date_range("2015-01-01", periods=10, freq="YS")
+    y = flows["stock_start"].to_numpy() + 5
+    s = Series("s", YEARLY, ds, y, pd.DataFrame(index=range(10)))
+    fit = StockFlow({"s": flows}).predict(s, 4, (80,))
+    t = np.arange(1, 5)
+    np.testing.assert_allclose(fit.mean, balance_path(y[-1], 38.0, 0.05, t), rtol=1e-12)
+    equilibrium = 38.0 / 0.05
+    np.testing.assert_allclose(fit.mean, equilibrium + (y[-1] - equilibrium) * np.exp(-0.05 * t), rtol=1e-12)

@@ -189,3 +189,23 @@ def test_auto_intervals_keep_widening_with_the_trend_beyond_a_year():
     spread = Combination().predict(s, 72, (80,)).spread
     assert half[71] / half[11] > np.sqrt(6) * 1.2
     np.testing.assert_allclose(half[71] / half[11], max(np.sqrt(6), spread[71] / spread[11]), rtol=1e-9)
+
+
+def test_empirical_sigma_is_the_rms_error_per_step_made_non_decreasing():
+    from resmodel.forecast.crossval import empirical_sigma
+
+    errors = np.array([[3.0, 1.0], [0.0, -1.0], [0.0, 1.0]])  # RMS per step √3, then 1: kept at √3
+    np.testing.assert_allclose(empirical_sigma(errors, 4), np.sqrt(3) * np.sqrt([1, 1, 3 / 2, 2]))
+
+
+def test_a_model_without_intervals_borrows_naives_widths_below_three_backtest_origins():
+    """Seven yearly points and a three-year horizon leave two origins for the model's own backtest: too few for
+    an error estimate, so the naive model's half-widths are used; with eight points there are three."""
+    comb = Combination([Naive(), Drift()])
+    y = [10.0, 12, 11, 14, 13, 15, 16, 18]
+    short = run_model(comb, _series(y[:7], YEARLY), 3, (80,)).fit
+    naive = Naive().predict(_series(y[:7], YEARLY), 3, (80,))
+    np.testing.assert_allclose(short.hi[80] - short.mean, naive.hi[80] - naive.mean)
+    longer = run_model(comb, _series(y, YEARLY), 3, (80,)).fit
+    naive8 = Naive().predict(_series(y, YEARLY), 3, (80,))
+    assert not np.allclose(longer.hi[80] - longer.mean, naive8.hi[80] - naive8.mean)
