@@ -114,7 +114,7 @@ def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
 def create_queue(request: QueueRequest) -> QueueResponse:
     """Simulate the months of the demand against the places: queue, waits, quarterly counts, fee exposure."""
     from resmodel.forecast.demand import demand_from_table
-    from resmodel.forecast.queue import QueueParams, QueueState, simulate_queue
+    from resmodel.forecast.queue import QueueParams, QueueState, rate_note, simulate_queue, waiting_note
     from resmodel.io.pnr import check_frame_for_pnr
 
     rows = pd.DataFrame([{"month": d.month, "service": request.service,
@@ -143,16 +143,8 @@ def create_queue(request: QueueRequest) -> QueueResponse:
     params = QueueParams(exit_rate=request.exit_rate, aiv_rate=request.aiv_rate, aiviv_rate=request.aiviv_rate,
                          aiviv_resume_rate=request.aiviv_resume_rate)
     result = simulate_queue(months, capacity, demand=demand.to_numpy(), params=params, initial=initial)
-    notes = []
-    if not any((request.exit_rate, request.aiv_rate, request.aiviv_rate, request.aiviv_resume_rate)):
-        notes.append("exit_rate, aiv_rate, aiviv_rate and aiviv_resume_rate are all 0: nobody leaves or pauses, so "
-                     "places free up only as capacity grows (docs/forecasting.md §4)")
-    elif request.aiviv_rate and not request.aiviv_resume_rate:
-        notes.append(f"aiviv_rate {request.aiviv_rate:g} with aiviv_resume_rate 0: users who pause keep their "
-                     "place and never resume, so those places are lost for good")
-    if result.summary["still_waiting_at_end"] > 0.05:
-        notes.append("mean_wait_months is the mean wait of the decisions executed within the horizon; the "
-                     f"{result.summary['still_waiting_at_end']:,.1f} still waiting at the end are not in it")
+    names = {name: name for name in ("exit_rate", "aiv_rate", "aiviv_rate", "aiviv_resume_rate")}
+    notes = [n for n in (rate_note(params, names), waiting_note(result.summary)) if n]
     return QueueResponse(resmodel_version=__version__, service=request.service, monthly=_records(result.monthly),
                          quarterly=_records(result.quarterly), waits=_records(result.waits),
                          summary={k: float(v) if np.isfinite(v) else None for k, v in result.summary.items()}, notes=notes)

@@ -806,7 +806,7 @@ def queue(
     """Simulate decisions not executed: queue, waiting times, quarterly >3-month counts, fee exposure."""
     from resmodel.forecast.demand import demand_from_table
     from resmodel.forecast.interface import MAX_VOLUME
-    from resmodel.forecast.queue import QueueParams, QueueState, simulate_queue
+    from resmodel.forecast.queue import QueueParams, QueueState, rate_note, simulate_queue, waiting_note
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_capacity, read_demand_table, write_atomically
 
@@ -902,16 +902,14 @@ def queue(
     typer.echo("\nWhole horizon: " + "; ".join(
         f"{k} " + ("–" if not np.isfinite(v) else f"{v:,.0f}" if k.endswith("_sek") else f"{v:,.1f}")
         for k, v in result.summary.items()))
-    if result.summary["still_waiting_at_end"] > 0.05:
-        typer.echo("(mean_wait_months is the mean wait of the decisions executed within the horizon; the "
-                   f"{result.summary['still_waiting_at_end']:,.1f} still waiting at the end are not in it)")
-    if not any((exit_rate, aiv_rate, aiviv_rate, aiviv_resume_rate)):
-        typer.echo("note: --exit-rate, --aiv-rate, --aiviv-rate and --aiviv-resume-rate are all 0 (the defaults): "
-                   "nobody leaves or pauses, so places free up only as capacity grows (docs/forecasting.md §4)"
-                   + _exit_rate_hint(loaded, service))
-    elif aiviv_rate and not aiviv_resume_rate:
-        typer.echo(f"note: --aiviv-rate {aiviv_rate:g} with --aiviv-resume-rate 0: users who pause keep their place "
-                   "and never resume, so those places are lost for good (docs/forecasting.md §4)")
+    waiting = waiting_note(result.summary)
+    if waiting:
+        typer.echo(f"({waiting})")
+    note = rate_note(params, {name: f"--{name.replace('_', '-')}" for name in ("exit_rate", "aiv_rate", "aiviv_rate",
+                                                                             "aiviv_resume_rate")})
+    if note:
+        typer.echo(f"note: {note}" + ("" if any((exit_rate, aiv_rate, aiviv_rate, aiviv_resume_rate))
+                                      else _exit_rate_hint(loaded, service)))
     monthly = result.monthly.assign(month=result.monthly["month"].dt.strftime("%Y-%m"))
     files = write_atomically(out, {"queue_monthly.csv": csv_writer(monthly),
                                    "queue_quarterly.csv": csv_writer(result.quarterly),

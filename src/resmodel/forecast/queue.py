@@ -83,6 +83,27 @@ class QueueResult:
     summary: dict
 
 
+def waiting_note(summary: dict) -> str | None:
+    """How to read the mean wait when decisions are still waiting at the end (it counts only those executed)."""
+    if summary["still_waiting_at_end"] <= 0.05:
+        return None
+    return ("mean_wait_months is the mean wait of the decisions executed within the horizon; the "
+            f"{summary['still_waiting_at_end']:,.1f} still waiting at the end are not in it")
+
+
+def rate_note(p: QueueParams, names: dict[str, str]) -> str | None:
+    """A note when the rates leave places locked: all 0 (nobody leaves or pauses) or AIViV absences that never
+    resume. ``names`` gives each rate's name as the caller's user writes it (an option, a field)."""
+    if not any((p.exit_rate, p.aiv_rate, p.aiviv_rate, p.aiviv_resume_rate)):
+        listed = ", ".join(names[k] for k in ("exit_rate", "aiv_rate", "aiviv_rate"))
+        return (f"{listed} and {names['aiviv_resume_rate']} are all 0 (the defaults): nobody leaves or pauses, so "
+                "places free up only as capacity grows (docs/forecasting.md §4)")
+    if p.aiviv_rate and not p.aiviv_resume_rate:
+        return (f"{names['aiviv_rate']} {p.aiviv_rate:g} with {names['aiviv_resume_rate']} 0: users who pause keep "
+                "their place and never resume, so those places are lost for good (docs/forecasting.md §4)")
+    return None
+
+
 def capacity_from_staff(fte: np.ndarray, users_per_fte: float) -> np.ndarray:
     """Places that a staff level supports: FTE × users per FTE."""
     return np.asarray(fte, dtype=float) * users_per_fte
