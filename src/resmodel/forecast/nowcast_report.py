@@ -3,7 +3,7 @@ from the invoices alone — what ``resmodel nowcast`` prints and writes and ``PO
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -47,21 +47,14 @@ def as_of_month(invoices: pd.DataFrame, as_of: pd.Timestamp | None, where: Locat
 
 
 def nowcast_report(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, recent: int = 6, origins: int = 12,
-                   params: NowcastParams | None = None, origins_at: Location | None = None) -> NowcastReport:
+                   params: NowcastParams | None = None) -> NowcastReport:
     """Complete the triangle as known at ``as_of``, sum the groups of months and backtest on the invoices
-    known then. Errors the core locates at 'triangle' keep that path (the caller names the data); one about
-    the number of origins is located at ``origins_at`` (the caller's option or field)."""
+    known then. The core's errors keep their locations: 'triangle' for the data as a whole, '--origins' for
+    too few origins (the caller names its file or field)."""
     params = params or NowcastParams()
     tri = build_triangle(invoices, value, as_of)
     result = nowcast(tri, params)
-    try:
-        detail, summary = backtest_nowcast(invoices[invoices["reporting_month"] <= as_of], value, origins, recent,
-                                           params)
-    except InputError as exc:
-        if origins_at is None:
-            raise
-        raise InputError([replace(p, location=origins_at) if p.location.path == "--origins" else p
-                          for p in exc.problems]) from None
+    detail, summary = backtest_nowcast(invoices[invoices["reporting_month"] <= as_of], value, origins, recent, params)
     shown_rows = np.arange(len(result))[-recent:]
     open_rows = np.flatnonzero(result["completeness"].to_numpy() < 1 - 1e-12)  # credits can leave gaps among them
     open_shown = set(open_rows) <= set(shown_rows)
