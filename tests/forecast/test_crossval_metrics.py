@@ -180,3 +180,19 @@ def test_coverage_counts_a_value_on_a_bound_as_inside_and_a_zero_scale_gives_no_
     series = {s.uid: s for s in split_series(frame, freqs)}
     cv = Forecaster([Naive()]).cross_validation(df, h=1, n_windows=1)
     assert np.isnan(evaluate(cv, series, ["naive"]).set_index("model").loc["naive", "mase"])
+
+
+def test_the_selections_interval_scale_is_the_rms_of_errors_over_the_models_own_sigma():
+    """The widening factor of the chosen model: √(mean over inner origins and steps of (error / σ_k)²), σ_k the
+    model's own standard deviation at step k — for naive √(mean of squared one-step differences) · √k."""
+    from resmodel.forecast.crossval import training_lengths
+    from resmodel.forecast.frame import YEARLY, Series
+
+    y = np.array([10.0, 13, 11, 16, 12, 17, 15, 21, 16, 22, 24, 19])
+    s = Series("r", YEARLY, pd.date_range("2010-01-01", periods=12, freq="YS"), y, pd.DataFrame(index=range(12)))
+    choice = AutoSelect([Naive()], windows=3).choose(s, 2)
+    ratios = []
+    for n in training_lengths(12, 2, 3, 1):
+        sigma = np.sqrt(np.mean(np.diff(y[:n]) ** 2))
+        ratios += [(y[n + k - 1] - y[n - 1]) / (sigma * np.sqrt(k)) for k in (1, 2)]
+    assert choice.interval_scale == pytest.approx(np.sqrt(np.mean(np.square(ratios))), rel=1e-12)

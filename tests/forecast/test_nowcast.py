@@ -193,3 +193,19 @@ def test_chain_ladder_standard_errors_are_macks_published_ones():
     total = nowcast_total(tri, 10, params)
     assert total["still_to_come"] == pytest.approx(MACK_TOTAL_RESERVE, abs=1.0)
     assert total["se"] == pytest.approx(MACK_TOTAL_SE, rel=5e-6)
+
+
+def test_the_part_still_to_come_is_log_normal_with_the_nowcasts_mean_and_standard_error():
+    """The interval's log-normal, recovered from its two bounds, has mean = the amount still to come and
+    standard deviation = its standard error (moment matching, so the nowcast is its expectation, not its median)."""
+    from statistics import NormalDist
+
+    from resmodel.forecast.nowcast import _bounds
+
+    reported, still, se = 50.0, 100.0, 30.0
+    bounds = _bounds([reported], [reported + still], [se], (80,))
+    z = NormalDist().inv_cdf(0.9)
+    low, high = np.log(bounds["lo-80"][0] - reported), np.log(bounds["hi-80"][0] - reported)
+    mu, s = (low + high) / 2, (high - low) / (2 * z)
+    assert np.exp(mu + s**2 / 2) == pytest.approx(still, rel=1e-12)
+    assert np.sqrt(np.expm1(s**2)) * np.exp(mu + s**2 / 2) == pytest.approx(se, rel=1e-12)

@@ -144,3 +144,32 @@ def test_the_stockflow_forecast_follows_the_balance_equation_from_the_current_le
     np.testing.assert_allclose(fit.mean, balance_path(y[-1], 38.0, 0.05, t), rtol=1e-12)
     equilibrium = 38.0 / 0.05
     np.testing.assert_allclose(fit.mean, equilibrium + (y[-1] - equilibrium) * np.exp(-0.05 * t), rtol=1e-12)
+
+
+def test_outflow_rates_may_differ_by_level():
+    initial = pd.DataFrame({"level": [1, 2], "stock": [100.0, 50.0]})
+    rates = pd.DataFrame({"kind": ["deaths", "deaths"], "level": [1, 2], "rate": [0.1, 0.2]})
+    out = project_cohorts(initial, [2025], _inflows([]), rates).set_index("level")
+    assert out.loc[1, "outflow_deaths"] == pytest.approx(10.0) and out.loc[2, "outflow_deaths"] == pytest.approx(10.0)
+    assert out["stock_end"].tolist() == [90.0, 40.0]
+
+
+def test_a_monthly_stockflow_forecast_keeps_the_seasonal_pattern_around_the_balance_path():
+    """A level of 500 with an exact ±20 summer pattern and flows in balance (inflow = rate × stock): the forecast
+    is the pattern around a flat 500."""
+    from resmodel.forecast.frame import MONTHLY, Series
+    from resmodel.forecast.stockflow import StockFlow
+
+    years = np.arange(2019, 2025)
+    flows = pd.DataFrame({"year": years, "stock_start": 500.0})
+    for kind in INFLOW_KINDS:
+        flows[f"inflow_{kind}"] = 0.0
+    flows["inflow_new_decisions"] = 50.0
+    for kind in OUTFLOW_KINDS:
+        flows[f"outflow_{kind}"] = 0.0
+    flows["outflow_moves_out"] = 50.0  # 10 % a year: equilibrium 50 / 0.1 = 500
+    pattern = 20 * np.cos(2 * np.pi * np.arange(12) / 12)
+    y = 500 + np.tile(pattern, 6)
+    ds = pd.date_range("2019-01-01", periods=72, freq="MS")
+    fit = StockFlow({"s": flows}).predict(Series("s", MONTHLY, ds, y, pd.DataFrame(index=range(72))), 24, (80,))
+    np.testing.assert_allclose(fit.mean, 500 + np.tile(pattern, 2), atol=1e-9)
