@@ -209,3 +209,11 @@ def test_the_part_still_to_come_is_log_normal_with_the_nowcasts_mean_and_standar
     mu, s = (low + high) / 2, (high - low) / (2 * z)
     assert np.exp(mu + s**2 / 2) == pytest.approx(still, rel=1e-12)
     assert np.sqrt(np.expm1(s**2)) * np.exp(mu + s**2 / 2) == pytest.approx(se, rel=1e-12)
+
+
+def test_a_month_is_settled_when_99_5_percent_is_reported():
+    """Cumulative shares 0, .50, .75, .85, .93, .98, 1: 99.5 % is reached at lag 6 (90 % would be lag 4)."""
+    from resmodel.forecast.nowcast import settled_lag
+
+    inv, _ = synthetic(60, noise=0.0)
+    assert settled_lag(build_triangle(inv, "amount_sek")) == 6

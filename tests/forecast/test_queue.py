@@ -193,3 +193,12 @@ def test_new_decisions_go_before_aiv_at_equal_age_and_absences_resume_at_their_r
                           params=QueueParams(aiviv_resume_rate=0.5), initial=QueueState(executed=90, aiviv=[10]))
     assert back.monthly["aiviv"].tolist() == [5.0, 2.5, 1.25]
     assert (back.monthly["executed"] + back.monthly["aiviv"]).eq(100).all()
+
+
+def test_the_central_fee_stops_at_the_legal_maximum():
+    """36 400 SEK a month waited passes 1 000 000 SEK (LSS 28 c §) after 27.5 months: a case waiting 30 months
+    at the start is at the cap from the first quarter on."""
+    r = simulate_queue(MONTHS[:3], np.full(3, 100.0), demand=np.full(3, 101.0),
+                       initial=QueueState(executed=100, new=[0.0] * 30 + [1.0]))
+    assert r.quarterly["exposure_central_sek"].tolist() == [1_000_000.0]
+    assert r.quarterly["exposure_max_sek"].tolist() == [1_000_000.0]
