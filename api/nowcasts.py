@@ -40,8 +40,9 @@ class NowcastRequest(RequestBody):
     value: Literal["amount_sek", "cases"] = Field("amount_sek", description="the column to complete")
     as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="complete as known at this month, "
                               "YYYY-MM (null: the last reporting month); later invoices are left out")
-    recent: int = Field(6, ge=1, le=120, description="the recent service months summed as 'shown' and backtested")
-    origins: int = Field(12, ge=1, le=120, description="backtest origins (past months to nowcast again)")
+    recent: int = Field(6, ge=1, le=36, description="the recent service months summed as 'shown' and backtested")
+    origins: int = Field(12, ge=1, le=36, description="backtest origins (past months to nowcast again; each "
+                         "completes the triangle again, so 36 keep the answer within seconds)")
 
 
 class NowcastMonth(BaseModel):
@@ -84,8 +85,9 @@ class NowcastSum(BaseModel):
 class NowcastBacktestRow(BaseModel):
     lag: str = Field(description="months of reporting at the origin, or 'sum of recent months'")
     origins: int
-    mape_nowcast: float = Field(description="mean absolute % error of the nowcast against the settled amount")
-    mape_last_reported: float = Field(description="the same for 'last reported as final'")
+    mape_nowcast: float | None = Field(description="mean absolute % error of the nowcast against the settled "
+                                       "amount, over months settled above 0 (null: none was)")
+    mape_last_reported: float | None = Field(description="the same for 'last reported as final'")
     coverage_80: float = Field(description="% of settled amounts inside the 80 % interval")
     coverage_95: float
 
@@ -142,9 +144,9 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
     as_of = None
     if request.as_of is not None:
         as_of = pd.to_datetime(request.as_of, format="%Y-%m", errors="coerce")
-        if pd.isna(as_of):
-            raise one_problem(422, ["body", "as_of"], f"'{request.as_of}' is not a month. Expected YYYY-MM with a "
-                              "month 01–12. Fix: write the month as 2024-12")
+        if pd.isna(as_of) or not 1990 <= as_of.year <= 2200:  # the years of the triangle's months
+            raise one_problem(422, ["body", "as_of"], f"'{request.as_of}' is not a month of 1990–2200. Expected "
+                              "YYYY-MM with a month 01–12. Fix: write the month as 2024-12")
     try:
         invoices = _invoices(request)
         when = as_of_month(invoices, as_of, Location(path="--as-of"))

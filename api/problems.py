@@ -166,8 +166,9 @@ _EXPECTED = {  # pydantic error type → what was expected
     "list_type": "a list",
     "model_type": "a JSON object",
     "missing": "this field, which is required",
-    "string_pattern_mismatch": "a name of letters, digits, '_' and '-' only (no folder, no '.yaml')",
 }
+#: the pattern of a scenario name, said in words (other patterns: the schema's own)
+SCENARIO_PATTERN = "a name of letters, digits, '_' and '-' only (no folder, no '.yaml')"
 
 
 def _schema_problem(error: dict[str, Any]) -> dict[str, Any]:
@@ -188,6 +189,8 @@ def _schema_problem(error: dict[str, Any]) -> dict[str, Any]:
     if "Fix:" in msg:  # our own validators' messages are complete
         return {"loc": loc, "msg": msg}
     expected = _EXPECTED.get(kind)
+    if kind == "string_pattern_mismatch":
+        expected = SCENARIO_PATTERN if {"scenario", "scenarios"} & set(map(str, loc)) else "a value of the form the pattern gives"
     text = f"{msg}. Expected {expected}" if expected else msg
     return {"loc": loc, "msg": f"{text}. Fix: correct the value at this path ({SCHEMA_HINT})"}
 

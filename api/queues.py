@@ -19,6 +19,7 @@ router = APIRouter()
 DEMAND, CAPACITY = "body.demand", "body.capacity"  # the source names the checks put in locations
 BODY = BodyWording({DEMAND: "demand", CAPACITY: "capacity"}, {})
 MAX_WAIT_MONTHS = 240  # a decision waiting longer than 20 years is a typing mistake (as --initial-waiting)
+MAX_MONTHS = 600  # months a request may simulate: 50 years answer in a few seconds
 
 
 class DemandPoint(RequestBody):
@@ -86,7 +87,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
     """Places for every month of the demand: constant, or from the capacity rows (each month once)."""
-    from resmodel.forecast.frame import parse_month
+    from resmodel.forecast.frame import FIRST_YEAR, LAST_YEAR, parse_month
 
     if (request.capacity is None) == (request.places is None):
         raise one_problem(422, ["body"], "give capacity or places. Expected exactly one of them. Fix: send a "
@@ -95,9 +96,9 @@ def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
         return np.full(len(months), request.places)
     parsed = parse_month(pd.Series([c.month for c in request.capacity]))
     for i, month in enumerate(parsed):
-        if pd.isna(month):
-            raise one_problem(422, ["body", "capacity", i, "month"], f"'{request.capacity[i].month}' is not a month. "
-                              "Expected YYYY-MM. Fix: write the month as 2025-01")
+        if pd.isna(month) or not FIRST_YEAR <= month.year <= LAST_YEAR:
+            raise one_problem(422, ["body", "capacity", i, "month"], f"'{request.capacity[i].month}' is not a month "
+                              f"of {FIRST_YEAR}–{LAST_YEAR}. Expected YYYY-MM. Fix: write the month as 2025-01")
     repeated = np.flatnonzero(parsed.duplicated().to_numpy())
     if len(repeated):
         raise one_problem(422, ["body", "capacity", int(repeated[0]), "month"], f"{parsed[repeated[0]]:%Y-%m} "
@@ -123,11 +124,17 @@ def create_queue(request: QueueRequest) -> QueueResponse:
     try:
         check_frame_for_pnr(rows[["month"]], DEMAND, first_row=0)
         if request.capacity is not None:
-            check_frame_for_pnr(pd.DataFrame({"month": [c.month for c in request.capacity]}), CAPACITY, first_row=0)
+            check_frame_for_pnr(pd.DataFrame({"month": [c.month for c in request.capacity],
+                                              "planned_for": [c.planned_for or "" for c in request.capacity]}),
+                                CAPACITY, first_row=0)
         demand = demand_from_table(rows, request.service, DEMAND)
     except ResmodelError as exc:
         raise problem_response(422, [BODY.json_problem(p) for p in exc.problems]) from None
     months = pd.DatetimeIndex(demand.index)
+    if len(months) > MAX_MONTHS:
+        raise one_problem(422, ["body", "demand"], f"the demand spans {len(months)} months ({months[0]:%Y-%m}–"
+                          f"{months[-1]:%Y-%m}). Expected at most {MAX_MONTHS} (50 years; the simulation is quadratic "
+                          "in the months). Fix: send the months to plan for, or use `resmodel queue`")
     capacity = _capacity(request, months)
     if request.initial_executed is not None and request.initial_executed > capacity[0]:
         raise one_problem(422, ["body", "initial_executed"], f"{request.initial_executed:,.10g} users served at the "

@@ -93,6 +93,11 @@ def _body(**fields) -> dict:
     (_body(initial_waiting=[-1.0]), ["body", "initial_waiting", 0], "greater than or equal to 0"),
     (_body(service="Daglig verksamhet"), ["body", "service"], "String should match pattern"),
     (_body(place=100), ["body"], "unknown field 'place'"),
+    (_body(demand=[{"month": "0400-01", "volume": 1.0}]), ["body", "demand", 0, "month"], "outside the years"),
+    (_body(demand=[{"month": f"{m:%Y-%m}", "volume": 1.0} for m in pd.date_range("1950-01", periods=601, freq="MS")]),
+     ["body", "demand"], "spans 601 months"),
+    (_body(places=None, capacity=[{"month": "0001-01", "places": 1.0}]), ["body", "capacity", 0, "month"],
+     "not a month of 1900–2200"),
 ])
 def test_bad_requests_are_422_at_their_json_path(body, loc, message):
     body = {k: v for k, v in body.items() if v is not None}
@@ -113,3 +118,12 @@ def test_an_identity_number_in_a_month_is_refused_and_not_echoed():
         assert response.status_code == 422
         assert response.json()["detail"]["problems"][0]["loc"] == loc
         assert "1234" not in response.text and "1212121212" not in response.text
+
+
+def test_an_identity_number_in_a_plans_label_is_refused():
+    capacity = [{"month": m, "places": 100, "planned_for": "19121212-1212" if i == 2 else "volume"}
+                for i, m in enumerate(MONTHS)]
+    response = post({"service": "daglig_verksamhet", "demand": demand(100), "capacity": capacity})
+    assert response.status_code == 422
+    assert response.json()["detail"]["problems"][0]["loc"][:3] == ["body", "capacity", 2]
+    assert "1212" not in response.text

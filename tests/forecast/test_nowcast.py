@@ -217,3 +217,16 @@ def test_a_month_is_settled_when_99_5_percent_is_reported():
 
     inv, _ = synthetic(60, noise=0.0)
     assert settled_lag(build_triangle(inv, "amount_sek")) == 6
+
+
+def test_a_month_settled_at_zero_has_no_percentage_error_and_spoils_no_mean():
+    """A month with nothing invoiced (a row of 0, as the triangle format allows) settles at 0: its percentage
+    error is undefined, so the means are over the other months (an infinite mean became null in the API)."""
+    inv, _ = synthetic(40, noise=0.02, seed=4)
+    detail, _ = backtest_nowcast(inv, "amount_sek", origins=4, recent_months=3)
+    zero = detail["service_month"].iloc[-1]
+    inv.loc[inv["service_month"] == zero, "amount_sek"] = 0.0
+    detail, summary = backtest_nowcast(inv, "amount_sek", origins=4, recent_months=3)
+    assert (detail["truth"] == 0).any()
+    values = summary[["mape_nowcast", "mape_last_reported"]].to_numpy(dtype=float)
+    assert np.isfinite(values).all()

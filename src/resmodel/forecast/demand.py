@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, did_you_mean, shown
-from resmodel.forecast.frame import parse_month
+from resmodel.forecast.frame import FIRST_YEAR, LAST_YEAR, parse_month
 from resmodel.forecast.interface import MAX_VOLUME  # the largest volume the projection allows
 
 Where = Callable[..., Location]
@@ -114,6 +114,11 @@ def _months(rows: pd.DataFrame, where: Where, service: str) -> pd.Series:
         idx = rows.index[month.isna().to_numpy()][0]
         raise InputError.at(where(idx, "month", service), f"'{shown(rows['month'][idx])}' is not a month",
                             "a month YYYY-MM (or a date on the first of the month)", "correct the month")
+    outside = ~month.dt.year.between(FIRST_YEAR, LAST_YEAR)
+    if outside.any():  # a typing mistake, and centuries of months to simulate
+        idx = rows.index[outside.to_numpy()][0]
+        raise InputError.at(where(idx, "month", service), f"the month {month[idx]:%Y-%m} is outside the years "
+                            f"{FIRST_YEAR}–{LAST_YEAR}", f"a month in {FIRST_YEAR}–{LAST_YEAR}", "correct the year")
     return month
 
 

@@ -269,8 +269,8 @@ def backtest_nowcast(invoices: pd.DataFrame, value: str, origins: int = 12, rece
     d = pd.concat(detail, ignore_index=True)
     d["lag"] = d["lag"].astype(int)
 
-    def pct(col):
-        return (d[col] - d["truth"]).abs() / d["truth"] * 100
+    def pct(col):  # over months with a settled amount: a month settled at 0 has no percentage error
+        return (d[col] - d["truth"]).abs() / d["truth"].where(d["truth"] != 0) * 100
 
     d["err_nowcast_pct"], d["err_reported_pct"] = pct("nowcast"), pct("reported")
     by_lag = d.groupby("lag").agg(
@@ -282,8 +282,9 @@ def backtest_nowcast(invoices: pd.DataFrame, value: str, origins: int = 12, rece
     totals = pd.DataFrame(sums)
     total_row = pd.DataFrame({
         "lag": ["sum of recent months"], "origins": [len(totals)],
-        "mape_nowcast": [float(((totals["nowcast"] - totals["truth"]).abs() / totals["truth"]).mean() * 100)],
-        "mape_last_reported": [float(((totals["reported"] - totals["truth"]).abs() / totals["truth"]).mean() * 100)],
+        **{f"mape_{name}": [float(((totals[col] - totals["truth"]).abs()
+                                   / totals["truth"].where(totals["truth"] != 0)).mean() * 100)]
+           for name, col in (("nowcast", "nowcast"), ("last_reported", "reported"))},
         **{f"coverage_{lv}": [float(totals["truth"].between(totals[f"lo-{lv}"], totals[f"hi-{lv}"]).mean() * 100)]
            for lv in p.levels},
     })

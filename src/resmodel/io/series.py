@@ -350,7 +350,7 @@ def triangle_from_raw(raw: pd.DataFrame, value: str, display: str) -> pd.DataFra
     problems = ProblemCollector()
     problems.add_rows(t.index[t[value].isna().to_numpy()], 5, lambda idx: (
         Location(display, row=idx, column=value), "the value is empty", "a number",
-        "fill in the amount (0 if nothing was invoiced)"))
+        f"fill in the {value} (0 if nothing was invoiced)"))
     early = t["reporting_month"] < t["service_month"]
     problems.add_rows(t.index[early.to_numpy()], 5, lambda idx: (
         Location(display, row=idx, column="reporting_month"),
