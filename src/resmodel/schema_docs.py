@@ -36,7 +36,8 @@ def data_dictionary() -> str:
              "A number beyond 10¹² (or 'inf') is refused as a typing mistake: no count or amount of a board is that large.",
              "Rows in error",
              "messages are spreadsheet rows: the header is row 1. Ids are pseudonymous; a cell that looks like a",
-             "Swedish personal identity number is refused: written with '-' (or an en dash) or '+' before the last four digits, or",
+             "Swedish personal identity number is refused: written with '-' (or an en dash, or '--') or '+' before the last four",
+             "digits (the date part also with '.', '/' or spaces between year, month and day: 1912.12.12-1212), or",
              "as an id of 10 or 12 digits that begins with a date, whatever its check digit (a mistyped number is",
              "still personal data); in a text cell a 10-digit number only with a valid check digit; in a number",
              "column only a 12-digit number beginning 18, 19 or 20 (10-digit amounts are amounts).", ""]

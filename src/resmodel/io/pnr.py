@@ -35,9 +35,10 @@ from resmodel.errors import Location, PersonalDataError
 # Zero-width (lookahead) matches, one pattern with the century and one without, so that every
 # place a number could start is tried: an earlier non-match such as '01-19121212' in
 # 'M01-19121212-1212' must not consume the digits of the real number after it. The groups are
-# century, YY, '-', MM, '-', DD, separator, serial, check digit and whether '-' and a digit follow.
+# century, YY, '-', MM, '-', DD, separator, serial, check digit and whether '-' and a digit follow; the date's
+# separators may also be '.', '/' or a space ('1912.12.12-1212'), the serial's a doubled '-'.
 _PNR_FORMS = tuple(re.compile(r"(?=(?<!\d)(?<!\d[.,])" + century
-                              + r"(\d{2})(-?)(\d{2})(-?)(\d{2})([-+ _\t]?)(\d{3})(\d)(?!\d)(-\d)?)")
+                              + r"(\d{2})([-./ ]?)(\d{2})([-./ ]?)(\d{2})((?:--?|[+ _\t])?)(\d{3})(\d)(?!\d)(-\d)?)")
                    for century in (r"(\d{2})", r"()"))
 _CENTURIES = ("18", "19", "20")
 #: dashes a word processor or spreadsheet puts in place of a typed '-' (hyphen, non-breaking hyphen,
@@ -74,7 +75,7 @@ def looks_like_pnr(text: str) -> bool:
             continue
         if range_follows is not None:  # '2023-01-01-2023-12-31' (a period, en dash and spaces read as '-')
             continue
-        written_as_pnr = (century in _CENTURIES if century else separator in ("-", "+"))
+        written_as_pnr = (century in _CENTURIES if century else separator in ("-", "--", "+"))
         if written_as_pnr and dash1 == dash2:
             return True  # whatever its check digit: a mistyped number is still personal data
         if _luhn_ok(yy + mm + dd + serial, check):
