@@ -224,5 +224,6 @@ async def http_error_handler(request, exc: StarletteHTTPException) -> JSONRespon
                "application/json. Fix: send the body as UTF-8 JSON as the schema at GET /docs describes")
     else:
         msg = str(exc.detail)
-    return JSONResponse(status_code=exc.status_code, content={"detail": _body([{"loc": [], "msg": msg}])},
+    where = ["body"] if exc.status_code == 400 else []  # an unreadable body is the body's problem; a route has none
+    return JSONResponse(status_code=exc.status_code, content={"detail": _body([{"loc": where, "msg": msg}])},
                         headers=exc.headers)

@@ -264,6 +264,7 @@ def test_routing_and_body_errors_have_the_one_error_shape(method, path, content,
     assert response.status_code == status, response.text
     detail = response.json()["detail"]
     assert message in detail["problems"][0]["msg"] and detail["resmodel_version"]
+    assert detail["problems"][0]["loc"] == (["body"] if status in (400, 422) else [])
 
 
 def test_unknown_scenario_lists_the_scenarios_there(monkeypatch):
