@@ -254,8 +254,10 @@ def backtest_nowcast(invoices: pd.DataFrame, value: str, origins: int = 12, rece
                             "nowcast is no error distribution)", "raise --origins, e.g. to 12 (the default)")
     if len(ends) < 2:
         raise InputError.at(Location(path="triangle"),
-                            f"the invoice history is too short for a backtest (amounts settle after {settle} months)",
-                            f"at least {2 * settle + p.prior_rows + 2} service months", "supply a longer invoice history")
+                            f"the invoice history known at {full.as_of:%Y-%m} is too short for a backtest ({len(full.months)} "
+                            f"service months; amounts settle after {settle} months)",
+                            f"at least {2 * settle + p.prior_rows + 2} service months",
+                            "supply a longer invoice history, or a later as-of month")
     truth = pd.Series(full.cumulative[np.arange(len(full.months)), len(full.months) - 1 - np.arange(len(full.months))],
                       index=full.months)
     detail, sums = [], []
