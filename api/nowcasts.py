@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.problems import BodyWording, RequestBody, one_problem, problem_response
+from api.records import json_records
 from resmodel import __version__
 from resmodel.errors import Location, ResmodelError
 
@@ -105,12 +106,9 @@ class NowcastResponse(BaseModel):
     warnings: list[str]
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain values, interval columns as lo_80 (a Python name), months as YYYY-MM."""
-    frame = frame.rename(columns=lambda c: c.replace("-", "_"))
-    if "service_month" in frame:
-        frame = frame.assign(service_month=frame["service_month"].dt.strftime("%Y-%m"))
-    return frame.to_dict(orient="records")
+def _dashless(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON objects with the interval columns as Python names (lo-80 → lo_80)."""
+    return json_records(frame.rename(columns=lambda c: c.replace("-", "_")))
 
 
 def _invoices(request: NowcastRequest) -> pd.DataFrame:
@@ -162,7 +160,7 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
     sums = report.sums.assign(description=report.sums["sum_of"].map(report.described))
     return NowcastResponse(
         resmodel_version=__version__, value=request.value, as_of=f"{when:%Y-%m}",
-        months=[NowcastMonth(**r) for r in _records(report.months)],
-        sums=[NowcastSum(**r) for r in _records(sums)],
-        backtest=[NowcastBacktestRow(**r) for r in _records(report.backtest)],
+        months=[NowcastMonth(**r) for r in _dashless(report.months)],
+        sums=[NowcastSum(**r) for r in _dashless(sums)],
+        backtest=[NowcastBacktestRow(**r) for r in _dashless(report.backtest)],
         backtest_origins=report.origins_used, backtest_coverage_80=report.coverage_80, warnings=warnings)

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
+from api.records import json_records
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
@@ -90,12 +91,6 @@ class PlanResponse(BaseModel):
     warnings: list[str]
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON objects, missing values as null."""
-    return [{k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-            for row in frame.to_dict(orient="records")]
-
-
 @router.post("/premises-plans", response_model=PlanResponse)
 def create_premises_plan(request: PlanRequest) -> PlanResponse:
     """The least-cost premises plan over the months of the demand, compared with opening nothing."""
@@ -146,9 +141,9 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
         raise problem_response(422, [BODY.json_problem(p) for p in exc.problems]) from None
     return PlanResponse(resmodel_version=__version__, scenario=loaded.scenario.name,
                         scenario_hash=loaded.scenario.content_hash, service=request.service,
-                        status=plan.result.status, plan=_records(plan.plan), yearly=_records(plan.yearly),
-                        by_level=_records(plan.by_level) if plan.by_level is not None else [],
-                        capacity=_records(plan.capacity),
+                        status=plan.result.status, plan=json_records(plan.plan), yearly=json_records(plan.yearly),
+                        by_level=json_records(plan.by_level) if plan.by_level is not None else [],
+                        capacity=json_records(plan.capacity),
                         notes=[BODY.worded(n) for n in (*inputs.notes, *cost_notes(
                             inputs, request.own_cost_per_place, request.external_price, request.no_external))],
                         warnings=[BODY.worded(w.removeprefix(f"{CANDIDATES}: ")) for w in plan.warnings])

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.problems import BodyWording, RequestBody, one_problem, problem_response
+from api.records import json_records
 from resmodel import __version__
 from resmodel.errors import ResmodelError
 
@@ -75,14 +76,6 @@ class QueueResponse(BaseModel):
                                              "nobody was executed), cases over three months, exposure, still "
                                              "waiting at the end")
     notes: list[str]
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON objects; months as YYYY-MM."""
-    if "month" in frame:
-        frame = frame.assign(month=frame["month"].dt.strftime("%Y-%m"))
-    return [{k: v.item() if hasattr(v, "item") else v for k, v in row.items()}
-            for row in frame.to_dict(orient="records")]
 
 
 def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
@@ -152,6 +145,6 @@ def create_queue(request: QueueRequest) -> QueueResponse:
     result = simulate_queue(months, capacity, demand=demand.to_numpy(), params=params, initial=initial)
     names = {name: name for name in ("exit_rate", "aiv_rate", "aiviv_rate", "aiviv_resume_rate")}
     notes = [n for n in (rate_note(params, names), waiting_note(result.summary)) if n]
-    return QueueResponse(resmodel_version=__version__, service=request.service, monthly=_records(result.monthly),
-                         quarterly=_records(result.quarterly), waits=_records(result.waits),
+    return QueueResponse(resmodel_version=__version__, service=request.service, monthly=json_records(result.monthly),
+                         quarterly=json_records(result.quarterly), waits=json_records(result.waits),
                          summary={k: float(v) if np.isfinite(v) else None for k, v in result.summary.items()}, notes=notes)

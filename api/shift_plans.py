@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
+from api.records import json_records
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
@@ -109,20 +110,6 @@ def _typed(rows: list[BaseModel], schema, display: str) -> pd.DataFrame:
     return type_table(raw, schema, display)
 
 
-def _records(frame: pd.DataFrame, clocks: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """Rows as JSON objects: minute columns in ``clocks`` as HH:MM, missing values as null."""
-    from resmodel.io.shifts import clock
-
-    def value(column: str, v: Any) -> Any:
-        if pd.isna(v):
-            return None
-        if column in clocks:
-            return clock(v)
-        return v.item() if hasattr(v, "item") else v
-
-    return [{k: value(k, v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
 def _rules(loaded, slot_minutes: int, min_staff: int):
     """The scenario's shift rules on the request's slot grid. A rule that is not whole slots of
     ``slot_minutes`` but is of 15 minutes is the request's (at slot_minutes); any other is the
@@ -188,11 +175,11 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
         resmodel_version=__version__, scenario=loaded.scenario.name,
         scenario_hash=loaded.scenario.content_hash, unit_ids=list(plan.unit_ids),
         rules=dataclasses.asdict(plan.rules),
-        need=_records(plan.need, ("slot_start", "slot_end")),
-        plan=_records(plan.plan, ("start", "end", "break_start", "break_end")),
-        summary=_records(plan.summary), comparison=_records(plan.comparison),
-        short=None if plan.short is None else _records(plan.short, ("start", "end")),
-        pooling=None if plan.pooling is None else _records(plan.pooling),
+        need=json_records(plan.need, ("slot_start", "slot_end")),
+        plan=json_records(plan.plan, ("start", "end", "break_start", "break_end")),
+        summary=json_records(plan.summary), comparison=json_records(plan.comparison),
+        short=None if plan.short is None else json_records(plan.short, ("start", "end")),
+        pooling=None if plan.pooling is None else json_records(plan.pooling),
         statuses=dict(plan.statuses),
         warnings=[BODY.worded(w.replace(ATTENDANCE, "attendance").replace(ROSTER, "roster"))
                   for w in [*warnings, *plan.warnings]])

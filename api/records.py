@@ -1,0 +1,26 @@
+"""Result tables as JSON rows, one way for every endpoint: months as YYYY-MM, missing values as null,
+numpy scalars as plain numbers, and minute columns named in ``clocks`` as HH:MM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+
+def json_records(frame: pd.DataFrame, clocks: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as JSON objects."""
+    from resmodel.io.shifts import clock
+
+    months = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+    if months:
+        frame = frame.assign(**{c: frame[c].dt.strftime("%Y-%m") for c in months})
+
+    def value(column: str, v: Any) -> Any:
+        if pd.isna(v):
+            return None
+        if column in clocks:
+            return clock(v)
+        return v.item() if hasattr(v, "item") else v
+
+    return [{k: value(k, v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
