@@ -230,3 +230,37 @@ def test_a_month_settled_at_zero_has_no_percentage_error_and_spoils_no_mean():
     assert (detail["truth"] == 0).any()
     values = summary[["mape_nowcast", "mape_last_reported"]].to_numpy(dtype=float)
     assert np.isfinite(values).all()
+
+
+def test_a_month_exactly_at_the_bf_threshold_is_completed_by_the_chain_ladder():
+    """"Rows less complete than bf_below" use Bornhuetter–Ferguson: a month exactly at the threshold does not."""
+    inv, _ = synthetic(36, noise=0.0)
+    tri = build_triangle(inv, "amount_sek")
+    at_lag_1 = development(tri).completeness[1]
+    methods = nowcast(tri, NowcastParams(bf_below=at_lag_1))["method"].tolist()
+    assert methods[-2:] == ["chain_ladder", "bornhuetter_ferguson"]
+    above = nowcast(tri, NowcastParams(bf_below=np.nextafter(at_lag_1, 1.0)))["method"].tolist()
+    assert above[-2:] == ["bornhuetter_ferguson", "bornhuetter_ferguson"]
+
+
+def _invoices(patterns: list[np.ndarray]) -> pd.DataFrame:
+    """One service month of 1 000 per pattern, reported exactly by that pattern, observed at the last month."""
+    months = pd.date_range("2020-01-01", periods=len(patterns), freq="MS")
+    rows = [(m, m + pd.DateOffset(months=lag), 1000 * share)
+            for m, pattern in zip(months, patterns, strict=True) for lag, share in enumerate(pattern)
+            if share > 0 and m + pd.DateOffset(months=lag) <= months[-1]]
+    return pd.DataFrame(rows, columns=["service_month", "reporting_month", "amount_sek"])
+
+
+def test_recent_rows_follow_a_changed_reporting_pattern():
+    """Invoices came slower for 24 months, then by PATTERN: the development from the 12 latest rows
+    observed at each lag recovers PATTERN exactly, and the nowcast follows it; all rows mix the two."""
+    slow = np.array([0.0, 0.20, 0.30, 0.20, 0.15, 0.10, 0.05])
+    inv = _invoices([slow] * 24 + [PATTERN] * 24)
+    tri = build_triangle(inv, "amount_sek")
+    recent = development(tri, recent_rows=12)
+    np.testing.assert_allclose(recent.completeness[1:7], np.cumsum(PATTERN)[1:7], rtol=1e-12)
+    assert development(tri).completeness[1] < 0.45
+    out = nowcast(tri, NowcastParams(recent_rows=12)).set_index("lag")
+    np.testing.assert_allclose(out.loc[[1, 2, 3, 4, 5, 6], "nowcast"], 1000.0, rtol=1e-12)  # chain-ladder months exact
+    assert abs(nowcast(tri).set_index("lag").loc[2, "nowcast"] - 1000.0) > 50

@@ -73,3 +73,24 @@ def test_the_rule_decides_between_a_steady_and_an_erratic_candidate():
 def test_unknown_selection_rule_is_refused():
     with pytest.raises(ValueError, match="selection must be one of"):
         AutoSelect([Naive()], selection="best")
+
+
+def test_a_candidate_exactly_one_standard_error_behind_is_within():
+    # paired differences 0 and 2: mean 1, standard error √2 / √2 = 1 — "at most one SE" includes it
+    scores = {"naive": np.array([1.0, 3.0]), "ets": np.array([1.0, 1.0])}
+    assert one_se_choice(scores, ["naive", "ets"]) == "naive"
+    scores["naive"] = np.array([1.1, 3.0])  # differences 0.1 and 2: mean 1.05 against a standard error of 0.95
+    assert one_se_choice(scores, ["naive", "ets"]) == "ets"
+
+
+def test_the_empirical_interval_rule_uses_the_rms_backtest_error_per_step():
+    """On a line y = 100 + 3t the naive forecast misses by exactly 3k at step k from every origin, so
+    the empirical rule's 80 % half-width is z₀.₉ · 3k (z₀.₉ = 1.2816), whatever naive's own intervals say."""
+    from statistics import NormalDist
+
+    y = 100 + 3.0 * np.arange(60)
+    fit = AutoSelect([Naive()], intervals="empirical").predict(_series(y), 12, (80, 95))
+    k = np.arange(1, 13)
+    np.testing.assert_allclose(fit.mean, y[-1])
+    np.testing.assert_allclose(fit.hi[80] - fit.mean, NormalDist().inv_cdf(0.9) * 3 * k, rtol=1e-12)
+    np.testing.assert_allclose(fit.mean - fit.lo[95], NormalDist().inv_cdf(0.975) * 3 * k, rtol=1e-12)

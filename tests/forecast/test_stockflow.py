@@ -173,3 +173,23 @@ def test_a_monthly_stockflow_forecast_keeps_the_seasonal_pattern_around_the_bala
     ds = pd.date_range("2019-01-01", periods=72, freq="MS")
     fit = StockFlow({"s": flows}).predict(Series("s", MONTHLY, ds, y, pd.DataFrame(index=range(72))), 24, (80,))
     np.testing.assert_allclose(fit.mean, 500 + np.tile(pattern, 2), atol=1e-9)
+
+
+def test_projected_mix_with_ages_exits_at_the_exit_age_and_enters_new_decisions_at_the_stocks_ages():
+    """Level 1: 50 users aged 40 and 50 aged 70 (older than the exit age 67: counted as 66, so they leave
+    in the first year); every year 20 new decisions at level 1, entering at the stock's ages (half at 40,
+    half at 66, who leave a year later), and 10 school leavers at level 2 aged 20; no other outflows.
+    Level 1 ends the years at 50 + 20 = 70, then 50 + 10 + 20 = 80, then 90; level 2 at 10, 20, 30."""
+    flows = pd.DataFrame({
+        "year": [2022, 2022, 2023, 2023, 2024, 2024], "level": [1, 2] * 3, "stock_start": [100.0, 0.0] * 3,
+        "inflow_new_decisions": [20.0, 0.0] * 3, "inflow_school_leavers": [0.0, 10.0] * 3, "inflow_moves_in": 0.0,
+        "outflow_age_exit": [30.0, 0.0] * 3, "outflow_work_studies": 0.0, "outflow_moves_out": 0.0,
+        "outflow_deaths": 0.0,
+    })
+    ages = pd.DataFrame({"level": [1, 1], "age": [40, 70], "share": [0.5, 0.5]})
+    mix = project_level_mix(flows, pd.Series([100.0, 0.0], index=[1, 2]), 2024, 2027, ages=ages, exit_age=67)
+    share2 = mix[mix["level"] == 2].set_index("year")["share"]
+    np.testing.assert_allclose(share2.to_numpy(), [0.0, 10 / 80, 20 / 100, 30 / 120], rtol=1e-12)
+    # without ages, age exit is a rate (30 of 100 a year) and the 70-year-olds are not singled out
+    by_rate = project_level_mix(flows, pd.Series([100.0, 0.0], index=[1, 2]), 2024, 2025)
+    assert by_rate[by_rate["level"] == 2].set_index("year").loc[2025, "share"] == pytest.approx(10 / 100)
