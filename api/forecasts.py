@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from api.problems import RequestBody, one_problem, problem_response
+from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from resmodel import __version__
 from resmodel.errors import Location, Problem, ResmodelError
 
@@ -66,15 +66,15 @@ class ForecastResponse(BaseModel):
     warnings: list[str]
 
 
-def _message(p: Problem) -> str:
-    return f"{p.problem}. Expected {p.expected}. Fix: {p.fix}"
+#: the core's problems in the words of a request (no endpoint-specific words)
+WORDING = BodyWording({}, {})
 
 
 def _json_problem(p: Problem) -> dict[str, Any]:
     """A reader's problem at its JSON path: rows of the table as body.series[i].field, the model
     and horizon at body.model and body.h, series-wide problems at body.series with the series name."""
     loc = p.location
-    msg = _message(p)
+    msg = WORDING.message(p)
     if loc.row is not None:
         return {"loc": ["body", "series", loc.row, loc.column or "unique_id"], "msg": msg,
                 **({"series": loc.path} if loc.path else {})}

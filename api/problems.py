@@ -86,6 +86,11 @@ def _body(problems: list[dict[str, Any]]) -> dict[str, Any]:
     return {"problems": safe, "resmodel_version": __version__}
 
 
+#: the core's words for a file, which a request's body is not (the identity-number refusal of a table cell)
+REQUEST_WORDS = {"this cell looks like": "this value looks like",
+                 "before loading the file": "before sending the request"}
+
+
 @dataclass(frozen=True)
 class BodyWording:
     """How an endpoint shows the core's problems: rows of a table sent in the body (the source name the
@@ -96,7 +101,7 @@ class BodyWording:
     words: dict[str, str]    # CLI wording → the endpoint's; '--option' keys also locate problems
 
     def worded(self, text: str) -> str:
-        for cli, api in self.words.items():
+        for cli, api in (REQUEST_WORDS | self.words).items():
             text = text.replace(cli, api)
         return text
 

@@ -163,6 +163,8 @@ def test_identity_numbers_anywhere_in_a_series_are_refused_and_not_echoed(body):
     response = TestClient(app).post("/forecasts", json=body)
     assert response.status_code == 422, response.text
     assert "121212" not in response.text and response.json()["detail"]["resmodel_version"]
+    msg = response.json()["detail"]["problems"][0]["msg"]  # a request's words, not a file's
+    assert msg.startswith("this value looks like") and "before sending the request" in msg and "file" not in msg
 
 
 def test_scenario_name_that_looks_like_an_identity_number_is_not_echoed(monkeypatch):

@@ -142,3 +142,4 @@ def test_an_identity_number_in_a_month_is_refused_and_not_echoed():
     assert response.status_code == 422
     assert response.json()["detail"]["problems"][0]["loc"] == ["body", "invoices", 7, "reporting_month"]
     assert "1234" not in response.text
+    assert "this value" in response.text and "cell" not in response.text and "the file" not in response.text

@@ -99,6 +99,7 @@ def test_mistakes_are_located_422s(api, body, loc, text):
     assert any(p["loc"] == loc and text in p["msg"] for p in problems), problems
     assert "19121212-1212" not in response.text and "191212121212" not in response.text
     assert str(ROOT) not in response.text
+    assert "this cell" not in response.text and "loading the file" not in response.text  # a request, not a file
     assert " --" not in response.text and "(--" not in response.text  # no CLI option the API has not got
 
 

@@ -118,6 +118,7 @@ def test_an_identity_number_in_a_month_is_refused_and_not_echoed():
         assert response.status_code == 422
         assert response.json()["detail"]["problems"][0]["loc"] == loc
         assert "1234" not in response.text and "1212121212" not in response.text
+        assert "cell" not in response.text and "the file" not in response.text
 
 
 def test_an_identity_number_in_a_plans_label_is_refused():

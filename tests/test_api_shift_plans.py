@@ -165,6 +165,7 @@ def test_mistakes_are_located_4xx(api, body, status, loc, text):
     assert any(p["loc"] == loc and text in p["msg"] for p in problems), problems
     assert PNR not in response.text and "191212121212" not in response.text
     assert str(ROOT) not in response.text and "--" not in response.text  # the request's words, not the CLI's
+    assert "this cell" not in response.text and "loading the file" not in response.text  # nor a file's
 
 
 def test_a_roster_on_the_grid_of_15_minutes_only_is_refused_at_30_but_planned_at_15(api):
