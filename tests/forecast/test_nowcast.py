@@ -264,3 +264,17 @@ def test_recent_rows_follow_a_changed_reporting_pattern():
     out = nowcast(tri, NowcastParams(recent_rows=12)).set_index("lag")
     np.testing.assert_allclose(out.loc[[1, 2, 3, 4, 5, 6], "nowcast"], 1000.0, rtol=1e-12)  # chain-ladder months exact
     assert abs(nowcast(tri).set_index("lag").loc[2, "nowcast"] - 1000.0) > 50
+
+
+def test_an_all_zero_triangle_says_so_instead_of_asking_for_more_history():
+    inv, _ = synthetic(36, noise=0.0)
+    with pytest.raises(InputError, match=r"amount_sek is 0 in every invoice reported by 2022-12.*check that amount_sek holds the invoiced "
+                       r"amounts in SEK"):
+        build_triangle(inv.assign(amount_sek=0.0), "amount_sek")
+    build_triangle(inv.assign(amount_sek=np.where(np.arange(len(inv)) == 5, -3.0, 0.0)), "amount_sek")  # a credit
+
+
+def test_too_little_history_for_a_level_names_the_threshold_and_a_later_as_of():
+    inv, _ = synthetic(36, noise=0.0)
+    with pytest.raises(InputError, match=r"with 150% or more of its amount reported.*or a later as-of month"):
+        nowcast(build_triangle(inv, "amount_sek"), NowcastParams(bf_below=1.5))  # no month can reach it

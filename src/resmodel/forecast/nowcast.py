@@ -30,6 +30,9 @@ class Triangle:
     as_of: pd.Timestamp
 
 
+_WHAT = {"amount_sek": "amounts in SEK", "cases": "case counts"}
+
+
 def build_triangle(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp | None = None) -> Triangle:
     """Sum incremental amounts (``service_month``, ``reporting_month``, ``value``) into a cumulative
     triangle as known at ``as_of`` (default: the last reporting month); later rows are ignored."""
@@ -38,6 +41,10 @@ def build_triangle(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp | Non
     if known.empty:
         raise InputError.at(Location(path="triangle"), f"no invoices reported by {as_of:%Y-%m}",
                             "invoices reported on or before the as-of month", "check the as-of month")
+    if not (known[value] != 0).any():
+        raise InputError.at(Location(path="triangle"), f"{value} is 0 in every invoice reported by {as_of:%Y-%m}: "
+                            "there is nothing to complete", f"{value} above 0 for the invoiced service months",
+                            f"check that {value} holds the invoiced {_WHAT.get(value, 'amounts')}")
     first = known["service_month"].min()
     rows = pd.date_range(first, as_of, freq="MS")
     n = len(rows)
@@ -134,8 +141,8 @@ def _complete(tri: Triangle, p: NowcastParams) -> _Completion:
     prior_src = ultimate[cl_rows][-p.prior_rows:]
     if len(prior_src) == 0:
         raise InputError.at(Location(path="triangle"), "no service month is complete enough to set a level",
-                            f"at least one month with more than {p.bf_below:.0%} reported",
-                            "supply a longer invoice history")
+                            f"at least one service month with {p.bf_below:.0%} or more of its amount reported",
+                            "supply a longer invoice history, or a later as-of month")
     prior = float(prior_src.mean())
     # τ², the months' spread around the level; the prior (their mean) errs by τ²/m, an error every BF month shares
     prior_var = float(prior_src.var(ddof=1)) if len(prior_src) > 1 else 0.0
