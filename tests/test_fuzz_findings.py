@@ -86,6 +86,9 @@ def test_a_huge_cell_in_a_table_is_refused_not_summed_to_inf(tmp_path):
      "above 1e+12"),
     ("projection:\n  level_mix_drift: {2026: 0.01, 1999: 0.02}\n", (), "line 5, at 'projection.level_mix_drift.1999'",
      "not projected"),
+    # YAML 1.1 read digits with ':' as base 60: a year's places '1:30' were 90
+    ("projection:\n  frame:\n    expansion: [{area: lss_boende, year: 2026, amount: 1:30}]\n", (),
+     "line 6, at 'frame.expansion[0].amount'", "number"),
     # blamed on the volume history before
     ("projection:\n  volume_changes: [{service: personlig_assistans_lss, from_year: 2026, change: 1, "
      "hours_per_week: 1.0e+308}]\n", (), "line 5", "less than or equal to 168"),

@@ -40,6 +40,14 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that keeps dates as ISO strings' native types and rejects duplicate keys."""
 
 
+#: YAML 1.1 reads digits with ':' as a base-60 number (1:30 as 90, 10:30 as 630, a ratio 1:3 as 63); YAML 1.2
+#: dropped that, and so does this loader: such a value stays text, which a number field then refuses, located
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, re.compile(r"(?!.*:)" + rx.pattern, rx.flags))
+            if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") else (tag, rx) for tag, rx in resolvers]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def _construct_scalar_key(node: yaml.Node) -> str:
     return str(node.value)
 
