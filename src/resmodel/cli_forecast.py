@@ -462,12 +462,6 @@ def forecast(
     spec, default = _parse_spec(model or [])
     data = read_series(series)
     _warn(_unused_columns(data, series))
-    own = sorted({m for m in [default, *spec.values()] if isinstance(m, str) and m not in ("auto", "select")})
-    if own:  # only auto's (and select's) intervals are calibrated by their own backtest
-        typer.echo(f"note: the intervals of {', '.join(own)} are the model's own, not widened by a backtest as auto's "
-                   f"are; how often they held in the past: resmodel backtest --series {series} --models "
-                   f"{','.join(dict.fromkeys(['naive', *own]))} (on the demo history most of ETS's and ARIMA's 80 % "
-                   "intervals were too narrow; docs/forecast-accuracy.md §1)", err=True)
     if exit_age is not None and not (data.from_history and flows and users):
         _warn([Warning_("option_ignored", Location(path="--exit-age"),
                         f"--exit-age {exit_age} has no effect: the age exit is used only by the stock–flow level mix "
@@ -527,6 +521,12 @@ def forecast(
                                        "manifest.json": manifest_writer(ctx.info_name, ctx.params)},
                                  FORECAST_OUTPUTS)
         _warn(warns)
+    own = sorted({m for m in [default, *spec.values()] if isinstance(m, str) and m not in ("auto", "select")})
+    if own:  # only auto's (and select's) intervals are calibrated by their own backtest; said once the names held
+        typer.echo(f"note: the intervals of {', '.join(own)} are the model's own, not widened by a backtest as auto's "
+                   f"are; how often they held in the past: resmodel backtest --series {series} --models "
+                   f"{','.join(dict.fromkeys(['naive', *own]))} (on the demo history most of ETS's and ARIMA's 80 % "
+                   "intervals were too narrow; docs/forecast-accuracy.md §1)", err=True)
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
 

@@ -430,6 +430,9 @@ def test_forecast_with_a_named_model_says_its_intervals_are_not_calibrated(cli, 
         "backtest as auto's are" in res.stderr and "--models naive,drift,ets" in res.stderr
     res = cli(["forecast", "--series", HIST, "--h", "12", "--out", tmp_path / "g"])  # auto: calibrated, no note
     assert res.exit_code == 0 and "are the model's own" not in res.stderr
+    for bad in (["--model", "etss"], ["--model", "naive,drift"], ["--model", "daglig_verksmhet=ets"]):
+        res = cli(["forecast", "--series", HIST, "--h", "12", *bad, "--out", tmp_path / "h"])
+        assert res.exit_code == 2 and "note:" not in res.stderr, res.stderr  # the error alone, no advice on it
 
 
 def test_forecast_nowcast_and_queue_write_workbooks_with_swedish_sheet_names(cli, tmp_path):
