@@ -22,7 +22,7 @@ BROKEN = [
     # (name, args, location that must appear, message fragment)
     ("gap", ["backtest", "--series", F / "gap.csv"], "gap.csv, row 4, column 'ds'", "2022 is missing before 2023"),
     ("duplicate date", ["backtest", "--series", F / "duplicate_date.csv"], "duplicate_date.csv, row 4", "appears more than once"),
-    ("non-numeric", ["backtest", "--series", F / "non_numeric.csv"], "non_numeric.csv, row 3, column 'y'", "'12,5' is not a number"),
+    ("non-numeric", ["backtest", "--series", F / "non_numeric.csv"], "non_numeric.csv, row 3, column 'y'", "'12,5' has a decimal comma"),
     ("empty value", ["backtest", "--series", F / "empty_value.csv"], "empty_value.csv, row 3, column 'y'", "empty is not a number"),
     ("negative", ["backtest", "--series", F / "negative.csv"], "negative.csv, row 4, column 'y'", "is negative"),
     ("mixed frequency", ["backtest", "--series", F / "mixed_frequency.csv"], "mixed_frequency.csv, row 4, column 'ds'",

@@ -31,7 +31,7 @@ def test_validate_sorts_and_infers_frequencies():
     (lambda d: pd.concat([d, d.iloc[[2]]]), "appears more than once"),
     (lambda d: d.drop(index=3), "gap in series 'a': 2015-04 is missing"),
     (lambda d: d.assign(y=d["y"].where(d.index != 1, -1.0)), "is negative"),
-    (lambda d: d.assign(y=d["y"].astype(object).where(d.index != 1, "12,5")), "'12,5' is not a number"),
+    (lambda d: d.assign(y=d["y"].astype(object).where(d.index != 1, "12,5")), "'12,5' has a decimal comma"),
     (lambda d: d.assign(ds=d["ds"].where(d.index != 2, pd.Timestamp("2015-03-15"))), "not the first day"),
 ])
 def test_validation_messages_name_series_and_problem(mutate, message):

@@ -230,3 +230,43 @@ def test_the_newest_service_months_may_have_no_invoice_yet(tmp_path):
     path = write_csv(tmp_path / "t.csv", ["service_month,reporting_month,cases", "2024-01,2024-02,5",
                                           "2024-01,2024-03,1", "2024-02,2024-03,4"])  # 2024-03: nothing yet
     assert len(read_triangle(path, "cases")) == 3
+
+
+@pytest.mark.parametrize(("header", "where", "fix"), [
+    ("month,service,level,volym", "column 'volym'", "rename the column 'volym' to 'volume'"),
+    ("month,servce,level,volume", "column 'servce'", "rename the column 'servce' to 'service'"),
+    ("month,service,level,antal", "column 'volume'", "add the column 'volume'"),
+])
+def test_a_volume_history_header_with_one_wrong_column_names_that_column(tmp_path, header, where, fix):
+    """Persona review: a typo in 'volume' was reported as a missing 'unique_id' (the other format)."""
+    path = write_csv(tmp_path / "v.csv", [header, "2024-01,daglig_verksamhet,1,10"])
+    with pytest.raises(InputError) as exc:
+        read_series(path)
+    assert problems(exc) == [f"{path}, row 1, {where}: required column '{fix.split()[-1].strip(chr(39))}' of a "
+                             f"volume history is missing. Expected a header month,service,level,volume "
+                             f"(docs/forecasting.md §6). Fix: {fix}"]
+
+
+def test_a_yearly_series_written_as_first_of_year_dates_is_told_to_write_years(tmp_path):
+    """Persona review: 2016-01-01, 2017-01-01, … read as months with gaps; the fix said to add months."""
+    path = write_csv(tmp_path / "y.csv", ["unique_id,ds,y", *[f"a,{y}-01-01,{y - 2000}" for y in range(2016, 2023)]])
+    with pytest.raises(InputError) as exc:
+        read_series(path)
+    assert problems(exc)[0].endswith("Fix: for a yearly series write each period as the year alone (2016, not "
+                                     "2016-01-01)")
+    gap = write_csv(tmp_path / "m.csv", ["unique_id,ds,y", "a,2016-01,1", "a,2016-02,1", "a,2016-04,1"])
+    with pytest.raises(InputError) as exc:  # a real gap in a monthly series keeps its fix
+        read_series(gap)
+    assert problems(exc)[0].endswith("Fix: add the missing periods (use 0 if the volume really was zero)")
+
+
+def test_a_decimal_comma_in_a_comma_separated_file_points_to_the_semicolon_format(tmp_path):
+    path = write_csv(tmp_path / "d.csv", ["unique_id,ds,y", 'a,2016,"40300,5"', "a,2017,5"])
+    with pytest.raises(InputError) as exc:
+        read_series(path)
+    assert problems(exc) == [f"{path}, row 2, column 'y', at 'a': value '40300,5' has a decimal comma. Expected a "
+                             "number with '.' as decimal point (decimal commas are read in a CSV file with ';' between "
+                             "cells, as Swedish Excel saves 'CSV UTF-8'). Fix: write the number with '.', or save the "
+                             "file from Excel as 'CSV UTF-8' with ';' between cells"]
+    swedish = write_csv(tmp_path / "s.csv", ["unique_id;ds;y", "a;2016;40300,5", "a;2017;5"])
+    assert read_series(swedish).frame["y"].tolist() == [40300.5, 5.0]  # which the fix offers

@@ -7,6 +7,7 @@ the row the user sees; for in-memory tables the location names the series and th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -42,6 +43,10 @@ class Series:
     def head(self, n: int) -> Series:
         """The first ``n`` points (training part of a backtest window)."""
         return Series(self.uid, self.freq, self.ds[:n], self.y[:n], self.X.iloc[:n])
+
+
+#: a number written with a decimal comma ('40300,5'): text in a file read with '.' as decimal point
+_DECIMAL_COMMA = re.compile(r"\s*-?\d+,\d+\s*")
 
 
 def step(freq: str) -> pd.DateOffset:
@@ -150,6 +155,11 @@ def validate_long(
             if pd.notna(pd.to_numeric(cell, errors="coerce")):  # 'inf' or a number too large to be a volume
                 return (loc(idx, col, uid[idx]), f"value {what} is not a finite number up to {MAX_SERIES_VALUE:.0e}",
                         "a volume or amount", "correct the value (a typing mistake?)")
+            if _DECIMAL_COMMA.fullmatch(str(cell)):
+                return (loc(idx, col, uid[idx]), f"value {what} has a decimal comma",
+                        "a number with '.' as decimal point (decimal commas are read in a CSV file with ';' between "
+                        "cells, as Swedish Excel saves 'CSV UTF-8')", "write the number with '.', or save the file "
+                        "from Excel as 'CSV UTF-8' with ';' between cells")
             return (loc(idx, col, uid[idx]), f"value {what} is not a number", "a number with '.' as decimal point",
                     "correct the value; do not leave gaps as empty cells")
 
@@ -193,11 +203,13 @@ def validate_long(
         if len(gaps):
             i = gaps[0]
             missing = g[DS].iloc[i] + step(freq)
+            yearly_as_dates = freq == MONTHLY and len(diffs) > 0 and bool((diffs == 12).all())
             problems.add(loc(g.index[i + 1], DS, name),
                          f"gap in series '{name}': {format_ds([missing], freq)[0]} is missing before "
                          f"{format_ds([g[DS].iloc[i + 1]], freq)[0]}",
                          f"consecutive {FREQ_NAMES[freq]} periods without gaps",
-                         "add the missing periods (use 0 if the volume really was zero)")
+                         "for a yearly series write each period as the year alone (2016, not 2016-01-01)"
+                         if yearly_as_dates else "add the missing periods (use 0 if the volume really was zero)")
         if len(problems.problems) >= MAX_PROBLEMS:
             break
     problems.cap(MAX_PROBLEMS, Location(file=source) if source else Location(path="series"))

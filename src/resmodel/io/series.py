@@ -11,6 +11,7 @@ Problems are reported with file, spreadsheet row (header = row 1), column and se
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -106,6 +107,17 @@ def read_series(path: Path, display: str | None = None, by_level: bool = False) 
     return series_from_raw(raw, display, by_level, path)
 
 
+def _missing_history_column(raw: pd.DataFrame, display: str) -> None:
+    """A header that is a volume history's but for one column (a typo, 'volym'): name that column."""
+    column = next(c for c in HISTORY_COLUMNS if c not in raw.columns)
+    others = [str(c) for c in raw.columns if c not in HISTORY_COLUMNS]
+    close = difflib.get_close_matches(column, others, n=1, cutoff=0.6)
+    raise InputError.at(Location(display, row=1, column=close[0] if close else column),
+                        f"required column '{column}' of a volume history is missing",
+                        "a header month,service,level,volume (docs/forecasting.md §6)",
+                        f"rename the column '{close[0]}' to '{column}'" if close else f"add the column '{column}'")
+
+
 def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, path: Path | None = None) -> SeriesInput:
     """A raw text table (unique_id, ds, y — or a volume history when ``path`` is its file) as a
     validated long table; the index of ``raw`` is what errors call the row. The caller scans for
@@ -118,6 +130,8 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
         long = pd.DataFrame({ID: uid, DS: history["month"], Y: history["volume"]})
         long = long.groupby([ID, DS], as_index=False, sort=True)[Y].sum()
         return SeriesInput(long, dict.fromkeys(long[ID].unique(), MONTHLY), True)
+    if path is not None and ID not in raw.columns and len(set(HISTORY_COLUMNS) & set(raw.columns)) >= 2:
+        _missing_history_column(raw, display)
     missing = [c for c in (ID, DS, Y) if c not in raw.columns]
     if missing:
         raise InputError.at(Location(display, row=1, column=missing[0]), f"required column '{missing[0]}' is missing",
