@@ -213,3 +213,14 @@ def test_a_header_only_demand_and_a_single_nowcast_origin_are_told_so(tmp_path):
     message = _refused(tmp_path, "nowcast", "--triangle", DEMO / "invoice_triangle.csv", "--value", "cases",
                        "--origins", 1)
     assert "at '--origins'" in message and "at least 2 origins" in message
+
+
+@pytest.mark.parametrize(("text", "where", "hint"), [
+    ("projection:\n  volumes: {daglig_verksamhet: etss}\n", "projection.volumes", "'etss' (did you mean 'ets'? one of "),
+    ("projection:\n  default_model: ARIMA\n", "projection.default_model", "'ARIMA' (did you mean 'arima'? one of "),
+])
+def test_a_misspelt_forecast_model_in_a_scenario_lists_the_models(tmp_path, text, where, hint):
+    """Persona review: the CLI listed the model names for this mistake, the scenario did not."""
+    code, _, message = invoke(app, "validate", _scenario(tmp_path, text))
+    assert code == 2 and f"at '{where}'" in message and hint in message
+    assert "naive, snaive, drift, ets, arima, theta, comb, demographic, stockflow, select, auto" in message

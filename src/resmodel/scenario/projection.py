@@ -82,6 +82,11 @@ def _yaml(value: Any) -> str:
         else repr(value)
 
 
+def _unknown_model(name: str) -> str:
+    """The message for a model name forecast_volumes does not know, with the names it does."""
+    return f"unknown forecast model '{name}' ({did_you_mean(name.lower(), MODEL_NAMES)}one of {', '.join(MODEL_NAMES)})"
+
+
 def _exponent_as_text(text: str) -> bool:
     """'1.295e3' or '1e300': a number YAML 1.1 reads as text (it needs '1.295e+3')."""
     try:
@@ -247,7 +252,7 @@ class ProjectionSettings(_Strict):
     @classmethod
     def _model(cls, value: str) -> str:
         if value not in MODEL_NAMES:
-            raise ValueError(f"unknown forecast model '{value}'")
+            raise ValueError(_unknown_model(value))
         return value
 
     @field_validator("extensions")
@@ -281,7 +286,7 @@ class ProjectionSettings(_Strict):
     def _volumes(cls, value: dict[str, str | float | dict[int, float]]) -> dict[str, str | float | dict[int, float]]:
         for service, spec in value.items():
             if isinstance(spec, str) and spec not in MODEL_NAMES:
-                raise ValueError(f"volumes.{service}: unknown forecast model '{spec}'")
+                raise ValueError(f"volumes.{service}: {_unknown_model(spec)}")
             if isinstance(spec, dict):
                 for year, volume in spec.items():
                     if not FIRST_YEAR <= year <= LAST_YEAR:
