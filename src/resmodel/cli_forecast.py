@@ -620,7 +620,7 @@ def nowcast(
         _echo_nowcast_total(sums.loc[key], value, report.described[key])
     typer.echo("\nBacktest (mean absolute % error against the settled amount):")
     _table(report.backtest)
-    _echo_nowcast_coverage(report.coverage_80, len(report.backtest_detail))
+    _echo_nowcast_coverage(report.coverage_80, len(report.backtest_detail), report.origins_used)
     fig = _nowcast_figure(result, value)
     out_table = result.assign(service_month=result["service_month"].dt.strftime("%Y-%m"))
     detail = report.backtest_detail
@@ -657,14 +657,18 @@ def _echo_nowcast_total(total: pd.Series, value: str, what: str) -> None:
                f"{total['still_to_come_hi-95']:,.0f}")
 
 
-def _echo_nowcast_coverage(covered: float, nowcasts: int) -> None:
-    """One line judging the nowcast's 80 % intervals by how often they held the settled amount."""
+def _echo_nowcast_coverage(covered: float, nowcasts: int, origins: int) -> None:
+    """One line judging the nowcast's 80 % intervals by how often they held the settled amount; with fewer
+    than 8 origins (whose nowcasts err together) the judgement is only a rough guide, and says so."""
     from resmodel.forecast.metrics import CALIBRATED_80
 
     lo, hi = CALIBRATED_80
     judged = ("wider than the errors need: read them as conservative" if covered > hi else
               "narrower than the errors need: the uncertainty is understated" if covered < lo else
               "about as wide as the errors need")
+    if origins < 8:
+        judged += (f" — but on {origins} backtest origins only, whose nowcasts err together, so read this as a rough "
+                   "guide")
     typer.echo(f"80 % intervals held the settled amount in {covered:.1f} % of the {nowcasts} backtest nowcasts "
                f"(nominal 80 %; {lo:.0f}–{hi:.0f} % counts as calibrated): {judged} (docs/forecast-accuracy.md §5)")
 

@@ -161,3 +161,13 @@ def test_a_date_time_stamp_in_the_form_of_an_identity_number_is_refused_with_a_w
 
     with pytest.raises(PersonalDataError, match="rename the file or folder if it is in its name"):
         check_arguments_for_pnr(["forecast", "--out", "results/20240315-1430"])  # YYYYMMDD-NNNN: indistinguishable
+
+
+def test_a_nowcast_backtest_on_few_origins_calls_its_coverage_a_rough_guide(cli, tmp_path):
+    """Persona review: two origins still printed 'about as wide as the errors need', with no caveat."""
+    tri = _triangle(tmp_path)
+    res = cli(["nowcast", "--triangle", tri, "--origins", "3", "--out", tmp_path / "a"])
+    assert res.exit_code == 0 and "but on 3 backtest origins only, whose nowcasts err together, so read this as " \
+        "a rough guide" in res.stdout
+    res = cli(["nowcast", "--triangle", tri, "--out", tmp_path / "b"])  # the default 12 origins
+    assert res.exit_code == 0 and "rough guide" not in res.stdout
