@@ -99,10 +99,11 @@ class NowcastResponse(BaseModel):
     as_of: str = Field(description="the month the triangle was completed at")
     months: list[NowcastMonth] = Field(description="every service month, oldest first")
     sums: list[NowcastSum]
-    backtest: list[NowcastBacktestRow] = Field(description="by lag and for the sum of the recent months")
-    backtest_origins: int = Field(description="the origins the data allowed (at most 'origins')")
-    backtest_coverage_80: float = Field(description="% of backtest nowcasts whose 80 % interval held the settled "
-                                        "amount (70–90 counts as calibrated)")
+    backtest: list[NowcastBacktestRow] = Field(description="by lag and for the sum of the recent months; empty when "
+                                               "the history is too short for a backtest (a warning says so)")
+    backtest_origins: int = Field(description="the origins the data allowed (at most 'origins'; 0: no backtest)")
+    backtest_coverage_80: float | None = Field(description="% of backtest nowcasts whose 80 % interval held the "
+                                               "settled amount (70–90 counts as calibrated); null: no backtest")
     warnings: list[str]
 
 
@@ -154,7 +155,9 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
                                                        if p.location.path == "triangle" else p)
                                      for p in exc.problems]) from None
     warnings = []
-    if report.origins_used < request.origins:
+    if report.no_backtest:
+        warnings.append(report.no_backtest)
+    elif report.origins_used < request.origins:
         warnings.append(f"origins: {request.origins} backtest origins asked for, the data allow "
                         f"{report.origins_used}; used {report.origins_used}")
     sums = report.sums.assign(description=report.sums["sum_of"].map(report.described))

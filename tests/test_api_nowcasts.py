@@ -122,7 +122,6 @@ ROWS, _TRUTH = synthetic_invoices()
     ({"invoices": _changed(ROWS, 3, amount_sek=None)}, ["body", "invoices", 3, "amount_sek"], "the value is empty"),
     ({"invoices": [r for r in ROWS if r["service_month"] != "2022-03"]}, ["body", "invoices"],
      "no invoice for 2022-03"),
-    ({"invoices": ROWS[:40]}, ["body", "invoices"], "too short for a backtest"),
     ({"invoices": [{"service_month": f"{m:%Y-%m}", "reporting_month": "2024-12", "amount_sek": 1.0}
                    for m in pd.date_range("1994-01", "2024-12", freq="MS")]}, ["body", "invoices"], "span 372 months"),
     ({"invoices": ROWS, "recnet": 3}, ["body"], "unknown field 'recnet'"),
@@ -143,3 +142,12 @@ def test_an_identity_number_in_a_month_is_refused_and_not_echoed():
     assert response.json()["detail"]["problems"][0]["loc"] == ["body", "invoices", 7, "reporting_month"]
     assert "1234" not in response.text
     assert "this value" in response.text and "cell" not in response.text and "the file" not in response.text
+
+
+def test_a_history_too_short_for_a_backtest_is_nowcast_with_a_warning():
+    response = post({"invoices": ROWS[:40]})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["backtest"] == [] and body["backtest_origins"] == 0 and body["backtest_coverage_80"] is None
+    assert len(body["warnings"]) == 1 and body["warnings"][0].startswith("no backtest: the invoice history known at ")
+    assert body["months"] and all(m["nowcast"] >= m["reported"] for m in body["months"])

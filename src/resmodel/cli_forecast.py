@@ -603,7 +603,9 @@ def nowcast(
     when = as_of_month(invoices, when, Location(str(triangle), path="--as-of"))
     with _in_the_triangle_file(triangle):
         report = nowcast_report(invoices, value, when, recent, origins)
-    if report.origins_used < origins:
+    if report.no_backtest:
+        _warn([Warning_("no_backtest", Location(str(triangle)), report.no_backtest)])
+    elif report.origins_used < origins:
         _warn([Warning_("origins_limited", Location(str(triangle), path="--origins"),
                         f"{origins} backtest origins asked for, the data allow {report.origins_used}; "
                         f"used {report.origins_used}")])
@@ -618,9 +620,12 @@ def nowcast(
     sums = report.sums.set_index("sum_of", drop=False)
     for key in sums_to_print(report):
         _echo_nowcast_total(sums.loc[key], value, report.described[key])
-    typer.echo("\nBacktest (mean absolute % error against the settled amount):")
-    _table(report.backtest)
-    _echo_nowcast_coverage(report.coverage_80, len(report.backtest_detail), report.origins_used)
+    if report.no_backtest:
+        typer.echo("\nBacktest: none — the invoice history is too short for one (the warning says why)")
+    else:
+        typer.echo("\nBacktest (mean absolute % error against the settled amount):")
+        _table(report.backtest)
+        _echo_nowcast_coverage(report.coverage_80, len(report.backtest_detail), report.origins_used)
     fig = _nowcast_figure(result, value)
     out_table = result.assign(service_month=result["service_month"].dt.strftime("%Y-%m"))
     detail = report.backtest_detail

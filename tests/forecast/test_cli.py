@@ -55,8 +55,6 @@ BROKEN = [
      "triangle_reported_early.csv, row 3, column 'reporting_month'", "before the service month"),
     ("credits exceed invoices", ["nowcast", "--triangle", F / "triangle_credit_too_large.csv"],
      "triangle_credit_too_large.csv, row 3, column 'amount_sek'", "credits exceed what was invoiced"),
-    ("triangle too short", ["nowcast", "--triangle", F / "triangle_short.csv"],
-     "triangle_short.csv, at 'triangle'", "too short for a backtest"),
     ("bad as-of", ["nowcast", "--triangle", F / "triangle_credit_too_large.csv", "--as-of", "2024/03"], "at '--as-of'",
      "is not a month"),
     ("capacity missing month", ["queue", "--demand", F / "demand.csv", "--service", "daglig_verksamhet",

@@ -171,3 +171,18 @@ def test_a_nowcast_backtest_on_few_origins_calls_its_coverage_a_rough_guide(cli,
         "a rough guide" in res.stdout
     res = cli(["nowcast", "--triangle", tri, "--out", tmp_path / "b"])  # the default 12 origins
     assert res.exit_code == 0 and "rough guide" not in res.stdout
+
+
+def test_a_history_too_short_for_a_backtest_still_gets_its_nowcast_with_a_warning(cli, tmp_path):
+    """Persona review: a board with a few years of invoices got an error and no nowcast at all."""
+    res = cli(["nowcast", "--triangle", F / "triangle_short.csv", "--out", tmp_path / "nc"])
+    assert res.exit_code == 0, res.stderr
+    assert "warning: [no_backtest]" in res.stderr and "too short for a backtest (4 service months" in res.stderr
+    assert "knows the reporting pattern only up to a lag of 3 months" in res.stderr
+    assert "Backtest: none" in res.stdout and "backtest nowcasts" not in res.stdout
+    months = pd.read_csv(tmp_path / "nc" / "nowcast.csv")
+    assert months["service_month"].tolist() == ["2024-01", "2024-02", "2024-03", "2024-04"]
+    assert months["nowcast"].iloc[2] == pytest.approx(90 * 222 / 200)  # 2024-03: 90 at lag 1, × (110 + 112) / (100 + 100)
+    for name in ("nowcast_backtest.csv", "nowcast_backtest_detail.csv"):
+        table = pd.read_csv(tmp_path / "nc" / name)
+        assert table.empty and "mape_nowcast" in table.columns or "truth" in table.columns

@@ -241,6 +241,10 @@ def settled_lag(tri: Triangle, share: float = 0.995) -> int:
     return int(hit[0]) if len(hit) else len(g) - 1
 
 
+class HistoryTooShort(InputError):
+    """The invoice history is too short for a backtest (the nowcast itself can still be made)."""
+
+
 def backtest_nowcast(invoices: pd.DataFrame, value: str, origins: int = 12, recent_months: int = 6,
                      params: NowcastParams | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Nowcast as known at past months and compare with the settled amounts.
@@ -260,7 +264,7 @@ def backtest_nowcast(invoices: pd.DataFrame, value: str, origins: int = 12, rece
         raise InputError.at(Location(path="--origins"), f"{origins} backtest origin", "at least 2 origins (one "
                             "nowcast is no error distribution)", "raise --origins, e.g. to 12 (the default)")
     if len(ends) < 2:
-        raise InputError.at(Location(path="triangle"),
+        raise HistoryTooShort.at(Location(path="triangle"),
                             f"the invoice history known at {full.as_of:%Y-%m} is too short for a backtest ({len(full.months)} "
                             f"service months; amounts settle after {settle} months)",
                             f"at least {2 * settle + p.prior_rows + 2} service months",

@@ -9,7 +9,14 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location
-from resmodel.forecast.nowcast import NowcastParams, backtest_nowcast, build_triangle, nowcast, nowcast_totals
+from resmodel.forecast.nowcast import (
+    HistoryTooShort,
+    NowcastParams,
+    backtest_nowcast,
+    build_triangle,
+    nowcast,
+    nowcast_totals,
+)
 
 
 @dataclass(frozen=True)
@@ -17,7 +24,8 @@ class NowcastReport:
     """``months``: every service month completed (nowcast per month); ``sums``: groups of months together
     (``shown``: the last ``recent`` months, ``open``: every month not yet complete — the amount to accrue —
     and ``year YYYY``: the open months of a year), with what each group is in ``described``; the backtest's
-    ``detail`` and ``summary``; the origins it used and how often its 80 % intervals held the settled amount."""
+    ``detail`` and ``summary``; the origins it used and how often its 80 % intervals held the settled amount —
+    or, for a history too short for a backtest, empty tables, no coverage and ``no_backtest`` saying why."""
 
     months: pd.DataFrame
     sums: pd.DataFrame
@@ -25,8 +33,9 @@ class NowcastReport:
     backtest_detail: pd.DataFrame
     backtest: pd.DataFrame
     origins_used: int
-    coverage_80: float
+    coverage_80: float | None
     open_shown: bool  # every open month is among those shown
+    no_backtest: str | None = None
 
 
 def as_of_month(invoices: pd.DataFrame, as_of: pd.Timestamp | None, where: Location) -> pd.Timestamp:
@@ -54,7 +63,19 @@ def nowcast_report(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, rece
     params = params or NowcastParams()
     tri = build_triangle(invoices, value, as_of)
     result = nowcast(tri, params)
-    detail, summary = backtest_nowcast(invoices[invoices["reporting_month"] <= as_of], value, origins, recent, params)
+    no_backtest = None
+    try:
+        detail, summary = backtest_nowcast(invoices[invoices["reporting_month"] <= as_of], value, origins, recent,
+                                           params)
+    except HistoryTooShort as exc:  # the nowcast stands; it only cannot be checked on these invoices
+        p = exc.problems[0]
+        no_backtest = (f"no backtest: {p.problem}; a backtest needs {p.expected}. The nowcast's accuracy is not "
+                       f"measured, and it knows the reporting pattern only up to a lag of {len(tri.months) - 1} "
+                       "months: amounts invoiced later than that are not in it")
+        detail = result.iloc[:0].assign(origin=pd.NaT, truth=np.nan, err_nowcast_pct=np.nan, err_reported_pct=np.nan)
+        summary = pd.DataFrame(
+            columns=["lag", "origins", "mape_nowcast", "mape_last_reported",
+                     *(f"coverage_{lv}" for lv in params.levels)])
     shown_rows = np.arange(len(result))[-recent:]
     open_rows = np.flatnonzero(result["completeness"].to_numpy() < 1 - 1e-12)  # credits can leave gaps among them
     open_shown = set(open_rows) <= set(shown_rows)
@@ -72,9 +93,9 @@ def nowcast_report(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, rece
         bounds = {f"still_to_come_{b}": total[b] - total["reported"] for b in ("lo-80", "hi-80", "lo-95", "hi-95")}
         sums.append({"sum_of": key, "first_month": f"{span.iloc[0]:%Y-%m}", "last_month": f"{span.iloc[-1]:%Y-%m}",
                      "months": len(rows), **total, **bounds})
-    covered = float(detail["truth"].between(detail["lo-80"], detail["hi-80"]).mean() * 100)
+    covered = float(detail["truth"].between(detail["lo-80"], detail["hi-80"]).mean() * 100) if len(detail) else None
     return NowcastReport(result, pd.DataFrame(sums), {key: what for key, _, what in groups}, detail, summary,
-                         int(detail["origin"].nunique()), covered, open_shown)
+                         int(detail["origin"].nunique()), covered, open_shown, no_backtest)
 
 
 def sums_to_print(report: NowcastReport) -> list[str]:
