@@ -107,6 +107,9 @@ higher by at least ⌈0.05·90⌉ = 5 and |C − 80| is at most the larger of th
 points, and on F its B is not lower by more than 3 and its |C − 80| is not larger than the larger of
 the current |C − 80| and 3 points by more than 1 point. Point forecasts are the same (reported: M, W).
 The demo history is not part of this study.
+Result (first run, 38 min on 2 cores shared with a test run): A — ``auto`` M 0.813, W 64, B 58, C 76.9;
+with the floor B 56, C 83.5. F — ``auto`` M 0.801, W 53, B 36, C 85.4; with the floor B 24, C 90.2.
+The floor fails on both sets (A: B −2; F: B −12) and is not adopted (docs/forecasting.md, "members' floor").
 
 Backtests: monthly series 120 months, 8 origins 6 months apart, h = 12 (as ``resmodel backtest``
 on a volume history); yearly series 14–24 years, 8 origins one year apart, h = 2.
