@@ -18,7 +18,8 @@ from resmodel.errors import Location, ResmodelError
 
 router = APIRouter()
 INVOICES = "body.invoices"  # the source name the reader puts in locations
-BODY = BodyWording({INVOICES: "invoices"}, {"--as-of": "as_of", "--origins": "origins", "--recent": "recent", "--value": "value"})
+BODY = BodyWording({INVOICES: "invoices"}, {"--value cases": '"value": "cases"', "--value amount_sek": '"value": "amount_sek"',
+                                            "--as-of": "as_of", "--origins": "origins", "--recent": "recent", "--value": "value"})
 #: service months a request may span: the completion is quadratic in them, and 30 years is more history than
 #: any development pattern needs
 MAX_SERVICE_MONTHS = 360

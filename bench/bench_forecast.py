@@ -38,7 +38,7 @@ floor      — the default ``auto`` (``comb`` with ``conformal_or_widen``) on th
              demographic series of ``m3`` (whose intervals no earlier study measured: ``m3`` had the
              selection, ``default`` other series), and the same with each step's half-width at least
              the members' mean own half-width (``_MembersFloor``), on those series and on 63 M3
-             monthly series not used by any earlier study (``_m3_fresh_monthly``). About 25 minutes on 2 cores.
+             monthly series not used by any earlier study (``_m3_fresh_monthly``). About 40 minutes on 2 cores.
 nowcast    — interval coverage of the nowcast by lag on 20 synthetic triangles whose cells have
              independent multiplicative noise (the assumption of Mack's model), against the
              demo triangle's (docs/forecast-accuracy.md §5). Under a minute.

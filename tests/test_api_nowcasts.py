@@ -151,3 +151,12 @@ def test_a_history_too_short_for_a_backtest_is_nowcast_with_a_warning():
     assert body["backtest"] == [] and body["backtest_origins"] == 0 and body["backtest_coverage_80"] is None
     assert len(body["warnings"]) == 1 and body["warnings"][0].startswith("no backtest: the invoice history known at ")
     assert body["months"] and all(m["nowcast"] >= m["reported"] for m in body["months"])
+
+
+def test_an_all_zero_value_column_points_to_the_other_one_in_the_requests_words():
+    rows = [{**r, "amount_sek": 0.0, "cases": 5.0} for r in ROWS]
+    response = post({"invoices": rows})
+    assert response.status_code == 422
+    problem = response.json()["detail"]["problems"][0]
+    assert problem["loc"] == ["body", "invoices"] and problem["msg"].endswith(
+        'or complete cases instead ("value": "cases")')

@@ -636,7 +636,8 @@ def nowcast(
                                    "nowcast.xlsx": _xlsx_writer({
                                        "Summor — sums": _valued(report.sums, value),
                                        "Per tjänstemånad — months": _valued(out_table, value),
-                                       "Backtest": report.backtest}),
+                                       "Backtest": pd.DataFrame({"note": [report.no_backtest]})
+                                       if report.no_backtest else report.backtest}),
                                    "nowcast_backtest.csv": csv_writer(report.backtest),
                                    "nowcast_backtest_detail.csv": csv_writer(det), "nowcast.png": _png_writer(fig),
                                    "manifest.json": manifest_writer(ctx.info_name, ctx.params)},

@@ -183,6 +183,10 @@ def test_a_history_too_short_for_a_backtest_still_gets_its_nowcast_with_a_warnin
     months = pd.read_csv(tmp_path / "nc" / "nowcast.csv")
     assert months["service_month"].tolist() == ["2024-01", "2024-02", "2024-03", "2024-04"]
     assert months["nowcast"].iloc[2] == pytest.approx(90 * 222 / 200)  # 2024-03: 90 at lag 1, × (110 + 112) / (100 + 100)
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "nc" / "nowcast.xlsx")["Backtest"]
+    assert sheet["A1"].value == "note" and sheet["A2"].value.startswith("no backtest: the invoice history known at")
     for name, column in (("nowcast_backtest.csv", "mape_nowcast"), ("nowcast_backtest_detail.csv", "truth")):
         table = pd.read_csv(tmp_path / "nc" / name)
         assert table.empty and column in table.columns  # a header, no rows

@@ -278,3 +278,20 @@ def test_too_little_history_for_a_level_names_the_threshold_and_a_later_as_of():
     inv, _ = synthetic(36, noise=0.0)
     with pytest.raises(InputError, match=r"with 150% or more of its amount reported.*or a later as-of month"):
         nowcast(build_triangle(inv, "amount_sek"), NowcastParams(bf_below=1.5))  # no month can reach it
+
+
+def test_backtest_origins_with_nothing_to_complete_are_left_out():
+    """Review finding: a history starting with months of zeros failed the whole nowcast at a backtest origin
+    the user never asked about ("0 in every invoice reported by 2024-07"). Such origins are left out; with fewer
+    than two left there is no backtest (HistoryTooShort, which the report turns into a warning)."""
+    from resmodel.forecast.nowcast import HistoryTooShort
+
+    def zeroed(months: int) -> pd.DataFrame:
+        inv, _ = synthetic(72, seed=3)
+        return inv.assign(amount_sek=inv["amount_sek"].where(inv["service_month"] >= inv["service_month"].min()
+                                                             + pd.DateOffset(months=months), 0.0))
+
+    detail, _ = backtest_nowcast(zeroed(55), "amount_sek")
+    assert detail["origin"].nunique() == 10 and detail["origin"].min() == pd.Timestamp("2024-09-01")
+    with pytest.raises(HistoryTooShort, match="only 1 of the 12 backtest origins"):
+        backtest_nowcast(zeroed(64), "amount_sek")

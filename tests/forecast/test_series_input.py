@@ -254,6 +254,10 @@ def test_a_yearly_series_written_as_first_of_year_dates_is_told_to_write_years(t
         read_series(path)
     assert problems(exc)[0].endswith("Fix: for a yearly series write each period as the year alone (2016, not "
                                      "2016-01-01)")
+    with_gap = write_csv(tmp_path / "g.csv", ["unique_id,ds,y", *[f"a,{y}-01-01,1" for y in (2016, 2017, 2019, 2020)]])
+    with pytest.raises(InputError) as exc:  # review finding: a yearly gap as well got the monthly advice
+        read_series(with_gap)
+    assert problems(exc)[0].endswith("write each period as the year alone (2016, not 2016-01-01)")
     gap = write_csv(tmp_path / "m.csv", ["unique_id,ds,y", "a,2016-01,1", "a,2016-02,1", "a,2016-04,1"])
     with pytest.raises(InputError) as exc:  # a real gap in a monthly series keeps its fix
         read_series(gap)
@@ -268,5 +272,22 @@ def test_a_decimal_comma_in_a_comma_separated_file_points_to_the_semicolon_forma
                              "number with '.' as decimal point (decimal commas are read in a CSV file with ';' between "
                              "cells, as Swedish Excel saves 'CSV UTF-8'). Fix: write the number with '.', or save the "
                              "file from Excel as 'CSV UTF-8' with ';' between cells"]
+    thousands = write_csv(tmp_path / "t.csv", ["unique_id,ds,y", 'a,2016,"40,300"', 'a,2017,"1,250,000"'])
+    with pytest.raises(InputError) as exc:  # review finding: '40,300' is as likely forty thousand three hundred
+        read_series(thousands)
+    assert [m.split(": ", 1)[1].split(". Fix: ")[1].split(" (")[0] for m in problems(exc)] == [
+        "write 40300 if the comma separates thousands, or 40.300 if it is a decimal comma",
+        "write 1250000 if the comma separates thousands"]
     swedish = write_csv(tmp_path / "s.csv", ["unique_id;ds;y", "a;2016;40300,5", "a;2017;5"])
     assert read_series(swedish).frame["y"].tolist() == [40300.5, 5.0]  # which the fix offers
+
+
+def test_an_all_zero_invoice_column_says_so_and_points_to_the_other_one(tmp_path):
+    lines = TRIANGLE.read_text(encoding="utf-8").splitlines()
+    zeroed = write_csv(tmp_path / "t.csv", [lines[0], *[",".join(r.split(",")[:3] + ["0"]) for r in lines[1:]]])
+    with pytest.raises(InputError) as exc:
+        read_triangle(zeroed, "amount_sek")
+    assert problems(exc) == [f"{zeroed}, column 'amount_sek': amount_sek is 0 on every row: there is nothing to "
+                             "complete. Expected amount_sek above 0 for the invoiced service months. Fix: check that "
+                             "amount_sek holds the invoiced amounts, or complete cases instead (--value cases)"]
+    assert len(read_triangle(zeroed, "cases")) == len(lines) - 1

@@ -47,6 +47,8 @@ class Series:
 
 #: a number written with a decimal comma ('40300,5'): text in a file read with '.' as decimal point
 _DECIMAL_COMMA = re.compile(r"\s*-?\d+,\d+\s*")
+#: one that may as well be a thousands separator ('40,300', '1,250,000')
+_THOUSANDS_COMMA = re.compile(r"\s*-?\d{1,3}(?:,\d{3})+\s*")
 
 
 def step(freq: str) -> pd.DateOffset:
@@ -155,6 +157,14 @@ def validate_long(
             if pd.notna(pd.to_numeric(cell, errors="coerce")):  # 'inf' or a number too large to be a volume
                 return (loc(idx, col, uid[idx]), f"value {what} is not a finite number up to {MAX_SERIES_VALUE:.0e}",
                         "a volume or amount", "correct the value (a typing mistake?)")
+            text = str(cell).strip()
+            if _THOUSANDS_COMMA.fullmatch(text):  # 40,300: a thousands separator, or a decimal comma
+                decimal = f", or {text.replace(',', '.')} if it is a decimal comma" if text.count(",") == 1 else ""
+                kind = "a thousands separator or a decimal comma" if decimal else "thousands separators"
+                return (loc(idx, col, uid[idx]), f"value {what} has a comma: {kind}",
+                        "a plain number with '.' as decimal point and no thousands separator",
+                        f"write {text.replace(',', '')} if the comma separates thousands{decimal} (decimal commas are "
+                        "read in a CSV file with ';' between cells, as Swedish Excel saves 'CSV UTF-8')")
             if _DECIMAL_COMMA.fullmatch(str(cell)):
                 return (loc(idx, col, uid[idx]), f"value {what} has a decimal comma",
                         "a number with '.' as decimal point (decimal commas are read in a CSV file with ';' between "
@@ -203,7 +213,7 @@ def validate_long(
         if len(gaps):
             i = gaps[0]
             missing = g[DS].iloc[i] + step(freq)
-            yearly_as_dates = freq == MONTHLY and len(diffs) > 0 and bool((diffs == 12).all())
+            yearly_as_dates = freq == MONTHLY and len(g) > 1 and bool((g[DS].dt.month == 1).all())
             problems.add(loc(g.index[i + 1], DS, name),
                          f"gap in series '{name}': {format_ds([missing], freq)[0]} is missing before "
                          f"{format_ds([g[DS].iloc[i + 1]], freq)[0]}",

@@ -265,20 +265,29 @@ def backtest_nowcast(invoices: pd.DataFrame, value: str, origins: int = 12, rece
                             "nowcast is no error distribution)", "raise --origins, e.g. to 12 (the default)")
     if len(ends) < 2:
         raise HistoryTooShort.at(Location(path="triangle"),
-                            f"the invoice history known at {full.as_of:%Y-%m} is too short for a backtest ({len(full.months)} "
-                            f"service months; amounts settle after {settle} months)",
-                            f"at least {2 * settle + p.prior_rows + 2} service months",
-                            "supply a longer invoice history, or a later as-of month")
+                                 f"the invoice history known at {full.as_of:%Y-%m} is too short for a backtest "
+                                 f"({len(full.months)} service months; amounts settle after {settle} months)",
+                                 f"at least {2 * settle + p.prior_rows + 2} service months",
+                                 "supply a longer invoice history, or a later as-of month")
     truth = pd.Series(full.cumulative[np.arange(len(full.months)), len(full.months) - 1 - np.arange(len(full.months))],
                       index=full.months)
     detail, sums = [], []
     for origin in ends:
-        tri = build_triangle(invoices, value, origin)
-        completed = _complete(tri, p)  # once for the months and their sum
+        try:
+            tri = build_triangle(invoices, value, origin)
+            completed = _complete(tri, p)  # once for the months and their sum
+        except InputError:  # nothing to complete as known then (a history that starts with zeros): no origin
+            continue
         nc = _table(tri, completed, p).tail(recent_months)
         nc = nc.assign(origin=origin, truth=truth.reindex(nc["service_month"]).to_numpy())
         detail.append(nc)
         sums.append({**_total(completed, recent_months, p), "truth": float(nc["truth"].sum())})
+    if len(detail) < 2:
+        raise HistoryTooShort.at(Location(path="triangle"),
+                                 f"only {len(detail)} of the {len(ends)} backtest origins ({ends[0]:%Y-%m}–"
+                                 f"{ends[-1]:%Y-%m}) have amounts to complete as known then",
+                                 "at least 2 backtest origins with amounts reported",
+                                 "supply a longer invoice history, or a later as-of month")
     d = pd.concat(detail, ignore_index=True)
     d["lag"] = d["lag"].astype(int)
 

@@ -71,7 +71,7 @@ def nowcast_report(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, rece
         p = exc.problems[0]
         no_backtest = (f"no backtest: {p.problem}; a backtest needs {p.expected}. The nowcast's accuracy is not "
                        f"measured, and it knows the reporting pattern only up to a lag of {len(tri.months) - 1} "
-                       "months: amounts invoiced later than that are not in it")
+                       f"months: amounts invoiced later than that are not in it. For a backtest: {p.fix}")
         detail = result.iloc[:0].assign(origin=pd.NaT, truth=np.nan, err_nowcast_pct=np.nan, err_reported_pct=np.nan)
         summary = pd.DataFrame(
             columns=["lag", "origins", "mape_nowcast", "mape_last_reported",

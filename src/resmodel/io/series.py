@@ -374,6 +374,13 @@ def triangle_from_raw(raw: pd.DataFrame, value: str, display: str) -> pd.DataFra
     _check_credits(t, value, display, problems)
     problems.raise_if_any()
     _check_month_gaps(t, display)
+    if (t[value] == 0).all():
+        other = next((c for c in unused if c in t.columns and (pd.to_numeric(t[c], errors="coerce").fillna(0) != 0).any()),
+                     None)
+        raise InputError.at(Location(display, column=value), f"{value} is 0 on every row: there is nothing to complete",
+                            f"{value} above 0 for the invoiced service months",
+                            f"check that {value} holds the invoiced amounts" + (
+                                f", or complete {other} instead (--value {other})" if other else ""))
     return t[["service_month", "reporting_month", value]].reset_index(drop=True)
 
 
