@@ -247,3 +247,22 @@ def test_with_flows_a_service_without_volume_in_its_last_month_starts_the_cohort
     november = h[(h["service"] == "bostad_vuxna") & (h["month"] == "2024-11-01")].set_index("level")["volume"]
     assert (first / first.sum()).to_numpy() == pytest.approx((november / november.sum()).to_numpy(), abs=0.003)
     assert any(w.check == "level_mix_empty" and "last month" in str(w) for w in result.warnings)
+
+
+def test_the_exit_age_drives_only_daily_activitys_level_mix():
+    """Persona review: with users' ages the stock–flow mix of adult housing lost its 60–66-year-olds at 67 (a
+    daily-activity rule; the demo's adult housing has no age exits), moving level 2 from 11.5 % to 13.2 % in a
+    year. The ages drive the age exit of daily activity only; other services keep their flows' rates."""
+    from resmodel.forecast.interface import user_ages_by_level
+    from resmodel.io.series import read_flows, read_users_ages, read_volume_history
+
+    data = ROOT / "data" / "demokommun"
+    hist, flows = read_volume_history(data / "volume_history.csv"), read_flows(data / "flows.csv")
+    ages = user_ages_by_level(read_users_ages(data / "users.csv"), 2024)
+    spec = dict.fromkeys(("daglig_verksamhet", "bostad_vuxna"), "naive")
+    hist = hist[hist["service"].isin(spec)]
+    with_ages, without = (forecast_volumes(hist, spec, 12, flows=flows, user_ages=a).table for a in (ages, None))
+    housing = [t[t["service"] == "bostad_vuxna"].reset_index(drop=True) for t in (with_ages, without)]
+    pd.testing.assert_frame_equal(*housing)
+    daily = [t[t["service"] == "daglig_verksamhet"]["volume"].to_numpy() for t in (with_ages, without)]
+    assert np.abs(daily[0] - daily[1]).max() > 0.01  # daily activity's age exit follows its users' ages

@@ -40,6 +40,9 @@ from resmodel.forecast.frame import (
 from resmodel.forecast.models import demographic_driver, monthly_driver
 from resmodel.forecast.stockflow import DEFAULT_EXIT_AGE, project_level_mix
 
+#: services whose users leave at the exit age (daily activity, F0401): the users' ages drive their age exit
+AGE_EXIT_SERVICES = ("daglig_verksamhet",)
+
 DRIVER = "population"
 OUTPUT_COLUMNS = ("service", "level", "month", "volume", "volume_lo_80", "volume_hi_80", "volume_lo_95",
                   "volume_hi_95", "model_used")
@@ -403,7 +406,8 @@ def forecast_volumes(
         if not has_levels:
             parts.append(total.assign(service=service, level=pd.NA))
             continue
-        shares = _level_shares(h, service, dates, flows, user_ages, exit_age, warns, source)
+        ages = user_ages if service in AGE_EXIT_SERVICES else None  # elsewhere an age exit in flows is a rate
+        shares = _level_shares(h, service, dates, flows, ages, exit_age, warns, source)
         if flows is None or flows[flows["service"] == service].empty:
             warns += _mix_shift_warning(h, service, source)
         for lv in shares.columns:
