@@ -160,3 +160,20 @@ def test_a_two_column_semicolon_header_with_a_comma_is_told_apart_by_its_rows(tm
     comma = tmp_path / "c.csv"
     comma.write_text("a;b,c\n1,2\n3,4\n", encoding="utf-8")  # a comma file with a ';' in a header cell
     assert list(read_raw(comma, "c.csv").columns) == ["a;b", "c"]
+
+
+@pytest.mark.parametrize("cell, message", [
+    ("1.100", "row 3, column 'places': '1.100' in a file with ';' between cells: its '.' may separate thousands "
+              "(1100) or be a decimal point (1,100)"),
+    ("1.250.000", "row 3, column 'places': '1.250.000' in a file with ';' between cells: its dots separate "
+                  "thousands"),
+])
+def test_a_dot_between_groups_of_three_digits_in_a_semicolon_file_is_refused(tmp_path, cell, message):
+    """Persona review: '1.100' places in a ';' file were read as 1.1 places, without a word."""
+    path = tmp_path / "capacity.csv"
+    path.write_text(f"month;places\n2025-01;1 100\n2025-02;{cell}\n2025-03;0.074\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_raw(path, "capacity.csv")
+    assert str(exc.value).startswith(f"capacity.csv, {message}")
+    path.write_text("month;places\n2025-01;1 100\n2025-02;0.074\n", encoding="utf-8")  # a leading 0: a decimal
+    assert read_raw(path, "capacity.csv")["places"].tolist() == ["1100", "0.074"]

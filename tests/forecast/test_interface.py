@@ -93,7 +93,7 @@ def test_demographic_model_and_projected_level_mix_with_demo_inputs():
                            population=inputs["population"], age_shares=shares, flows=inputs["flows"])
     t = res.table
     assert set(t["model_used"]) == {"demographic", "stockflow"}
-    assert any(w.check == "no_age_structure" for w in res.warnings)  # SFB has no users' ages here
+    assert not any(w.check == "no_age_structure" for w in res.warnings)  # SFB has no ages, but uses stock–flow
     dv = t[t["service"] == "daglig_verksamhet"].pivot(index="month", columns="level", values="volume")
     assert dv.notna().all().all() and (dv.sum(axis=1).diff().dropna().abs() < 200).all()
 
@@ -266,3 +266,13 @@ def test_the_exit_age_drives_only_daily_activitys_level_mix():
     pd.testing.assert_frame_equal(*housing)
     daily = [t[t["service"] == "daglig_verksamhet"]["volume"].to_numpy() for t in (with_ages, without)]
     assert np.abs(daily[0] - daily[1]).max() > 0.01  # daily activity's age exit follows its users' ages
+
+
+def test_no_age_structure_is_said_only_where_the_demographic_model_may_forecast():
+    """Persona review: services forecast with naive were told their demographic model followed the whole
+    population."""
+    h = history(60)
+    inputs = generate_forecast_inputs(h, seed=1)
+    spec = {"daglig_verksamhet": "naive", "personlig_assistans_sfb": "demographic"}
+    res = forecast_volumes(h, spec, 12, population=inputs["population"])
+    assert [w.location.path for w in res.warnings if w.check == "no_age_structure"] == ["personlig_assistans_sfb"]

@@ -365,7 +365,8 @@ def forecast_volumes(
     if population is not None:
         drivers, w = demographic_drivers(population, age_shares, services,
                                          pd.date_range(totals["month"].min(), dates[-1], freq="MS"))
-        warns += w
+        # said only where the demographic model may forecast: named, or among select's candidates
+        warns += [x for x in w if spec.get(x.location.path, default_model) in ("demographic", "select")]
     flows_by_service = {str(s): g.groupby("year", as_index=False).sum(numeric_only=True)
                         for s, g in flows.groupby("service")} if flows is not None else {}
     parts = []

@@ -110,7 +110,7 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
     separator = ","
     if _semicolon_separated(text, rows[0]):  # Swedish Excel's CSV: ';' between cells, decimal comma
         separator = ";"
-        rows = _swedish_numbers(list(csv.reader(io.StringIO(text, newline=None), delimiter=";")))
+        rows = _swedish_numbers(list(csv.reader(io.StringIO(text, newline=None), delimiter=";")), display)
     header = [h.strip() for h in rows[0]]
     while len(header) > 1 and header[-1] == "":  # empty columns after the table (',,' at line ends)
         header.pop()
@@ -153,10 +153,11 @@ def _semicolon_separated(text: str, comma_header: list[str]) -> bool:
     return semicolon > comma or (semicolon == comma and any(";" in cell for cell in comma_header))
 
 
-def _swedish_numbers(rows: list[list[str]]) -> list[list[str]]:
+def _swedish_numbers(rows: list[list[str]], display: str) -> list[list[str]]:
     """The rows of a ';' file with the number cells of its number columns as plain numbers. A column is
     one of numbers when at least half its filled cells are numbers; its odd cell ('5,0 st') is left as
-    typed, for its own located error. Text columns are left as typed ('Grupp 1,5')."""
+    typed, for its own located error. Text columns are left as typed ('Grupp 1,5'). A '.' between groups
+    of three digits ('1.100') is refused: beside decimal commas it may be a thousands separator."""
     width = max((len(r) for r in rows), default=0)
     body = rows[1:]
     for j in range(width):
@@ -164,10 +165,31 @@ def _swedish_numbers(rows: list[list[str]]) -> list[list[str]]:
         converted = [_swedish_number(c) for c in cells]
         numbers = sum(1 for c in converted if _PLAIN_NUMBER_TEXT.fullmatch(c))
         if cells and 2 * numbers >= len(cells):
-            for r in body:
+            for i, r in enumerate(body, start=2):
+                if j < len(r) and _DOT_THOUSANDS.fullmatch(r[j]):
+                    _refuse_dot_thousands(r[j].strip(), Location(file=display, row=i, column=rows[0][j].strip()
+                                                                 if j < len(rows[0]) else None))
                 if j < len(r):
                     r[j] = _swedish_number(r[j])
     return rows
+
+
+def _refuse_dot_thousands(cell: str, where: Location) -> None:
+    """A number of a ';' file with '.' between groups of three digits: a thousands separator (1.250.000 can be
+    nothing else) or, with one '.', maybe a decimal point — either way not how Swedish Excel writes it."""
+    check_value_for_pnr(cell, where)  # never echoed if it is one
+    plain = cell.replace(".", "")
+    decimal = cell.replace(".", ",") if cell.count(".") == 1 else None
+    raise InputError.at(where, f"'{cell}' in a file with ';' between cells: " + (
+                            f"its '.' may separate thousands ({plain}) or be a decimal point ({decimal})" if decimal
+                            else "its dots separate thousands"),
+                        "numbers as Swedish Excel writes them: a decimal comma, thousands apart by a space or not "
+                        "at all (1100, 1 100, 1,1)",
+                        f"write {plain}" + (f" or {decimal}, as the number is meant" if decimal else ""))
+
+
+#: '1.100', '25.000', '1.250.000': beside decimal commas a '.' between groups of three digits is ambiguous
+_DOT_THOUSANDS = re.compile(r"\s*-?[1-9]\d{0,2}(?:\.\d{3})+\s*")
 
 
 _PLAIN_NUMBER_TEXT = re.compile(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*")
