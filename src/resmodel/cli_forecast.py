@@ -523,8 +523,11 @@ def forecast(
         _warn(warns)
     own = sorted({m for m in [default, *spec.values()] if isinstance(m, str) and m not in ("auto", "select")})
     if own:  # only auto's (and select's) intervals are calibrated by their own backtest; said once the names held
+        inputs = "".join(f" --{name} {path}" for name, path, model in (
+            ("population", population, "demographic"), ("users", users, "demographic"), ("flows", flows, "stockflow"))
+            if path and model in own)  # the tables those models need in the backtest too
         typer.echo(f"note: the intervals of {', '.join(own)} are the model's own, not widened by a backtest as auto's "
-                   f"are; how often they held in the past: resmodel backtest --series {series} --models "
+                   f"are; how often they held in the past: resmodel backtest --series {series}{inputs} --models "
                    f"{','.join(dict.fromkeys(['naive', *own]))} (on the demo history most of ETS's and ARIMA's 80 % "
                    "intervals were too narrow; docs/forecast-accuracy.md §1)", err=True)
     typer.echo(f"wrote {', '.join(files)} to {out}")

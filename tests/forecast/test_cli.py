@@ -428,6 +428,12 @@ def test_forecast_with_a_named_model_says_its_intervals_are_not_calibrated(cli, 
         "backtest as auto's are" in res.stderr and "--models naive,drift,ets" in res.stderr
     res = cli(["forecast", "--series", HIST, "--h", "12", "--out", tmp_path / "g"])  # auto: calibrated, no note
     assert res.exit_code == 0 and "are the model's own" not in res.stderr
+    demo = ROOT / "data" / "demokommun"
+    res = cli(["forecast", "--series", demo / "volume_history.csv", "--flows", demo / "flows.csv", "--model", "naive",
+               "--model", "bostad_vuxna=stockflow", "--h", "12", "--out", tmp_path / "s"])
+    suggested = f"resmodel backtest --series {demo / 'volume_history.csv'} --flows {demo / 'flows.csv'} --models " \
+                "naive,stockflow"
+    assert res.exit_code == 0 and suggested in res.stderr  # the suggested backtest has the flows it needs
     for bad in (["--model", "etss"], ["--model", "naive,drift"], ["--model", "daglig_verksmhet=ets"]):
         res = cli(["forecast", "--series", HIST, "--h", "12", *bad, "--out", tmp_path / "h"])
         assert res.exit_code == 2 and "note:" not in res.stderr, res.stderr  # the error alone, no advice on it
