@@ -276,3 +276,11 @@ def test_no_age_structure_is_said_only_where_the_demographic_model_may_forecast(
     spec = {"daglig_verksamhet": "naive", "personlig_assistans_sfb": "demographic"}
     res = forecast_volumes(h, spec, 12, population=inputs["population"])
     assert [w.location.path for w in res.warnings if w.check == "no_age_structure"] == ["personlig_assistans_sfb"]
+
+
+def test_a_population_that_starts_after_the_history_asks_for_the_first_years():
+    h = history(60)
+    population = generate_forecast_inputs(h, seed=1)["population"]
+    late = population[population["year"] >= 2023]
+    with pytest.raises(InputError, match=r"Fix: add the population of 2021–2022 \(the history's first years\)"):
+        forecast_volumes(h, {"daglig_verksamhet": "demographic"}, 12, population=late)

@@ -291,3 +291,30 @@ def test_an_all_zero_invoice_column_says_so_and_points_to_the_other_one(tmp_path
                              "complete. Expected amount_sek above 0 for the invoiced service months. Fix: check that "
                              "amount_sek holds the invoiced amounts, or complete cases instead (--value cases)"]
     assert len(read_triangle(zeroed, "cases")) == len(lines) - 1
+
+
+def test_a_year_missing_from_flows_is_named_even_where_the_stocks_join_up(tmp_path):
+    """Persona review: with 2021 deleted and 2022 starting where 2020 ended, the message said 2022 'does not start
+    where the previous year ended (872)' — it does; the year is missing."""
+    from resmodel.io.series import read_flows
+
+    head = ("year,service,level,stock_start,inflow_new_decisions,inflow_school_leavers,inflow_moves_in,"
+            "outflow_age_exit,outflow_work_studies,outflow_moves_out,outflow_deaths,stock_end")
+    path = write_csv(tmp_path / "f.csv", [head, "2020,boendestod,,860,20,0,0,0,0,8,0,872",
+                                          "2022,boendestod,,872,20,0,0,0,0,8,0,884"])
+    with pytest.raises(InputError) as exc:
+        read_flows(path)
+    assert problems(exc) == [f"{path}, row 3, column 'year', at 'boendestod': year 2021 is missing between 2020 and "
+                             "2022. Expected a row for every year from the first to the last, per service and level. "
+                             "Fix: add the row for 2021"]
+
+
+def test_a_birth_year_out_of_range_is_called_so(tmp_path):
+    from resmodel.io.series import read_users_ages
+
+    path = write_csv(tmp_path / "u.csv", ["user_id,service,level,birth_year", "U1,daglig_verksamhet,1,1850",
+                                          "U2,daglig_verksamhet,1,19x0"])
+    with pytest.raises(InputError) as exc:
+        read_users_ages(path)
+    assert [p.split(": ", 1)[1].split(". Expected")[0] for p in problems(exc)] == [
+        "birth year 1850 is outside 1900–2100", "'19x0' is not a year"]

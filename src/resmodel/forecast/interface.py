@@ -124,7 +124,8 @@ def demographic_drivers(population: pd.DataFrame, age_shares: pd.DataFrame | Non
                             f"the population covers {years[0]}–{years[1]} but the history and horizon "
                             f"span {months[0].year}–{months[-1].year}",
                             "population for every year of the history and the forecast horizon",
-                            "extend the population projection or shorten the horizon")
+                            f"add the population of {months[0].year}–{years[0] - 1} (the history's first years)"
+                            if months[0].year < years[0] else "extend the population projection or shorten the horizon")
     base = population[population["year"] == years[0]].groupby("age_band")["population"].sum()
     known = dict(tuple(age_shares.groupby("service"))) if age_shares is not None else {}
     drivers, warns = {}, []

@@ -329,7 +329,17 @@ def read_flows(path: Path, display: str | None = None) -> pd.DataFrame:
                          f"year {g['year'][idx]} appears twice", "one row per year, service and level",
                          "remove the duplicate row")
             continue
-        broken = (g["stock_start"].to_numpy()[1:] != g["stock_end"].to_numpy()[:-1]) | (np.diff(g["year"]) != 1)
+        gap = np.diff(g["year"].to_numpy()) != 1
+        if gap.any():  # a missing year, whatever the stocks say (they may well join up across it)
+            idx, before = g.index[1:][gap][0], int(g["year"].to_numpy()[:-1][gap][0])
+            level = g["level"][idx]
+            problems.add(Location(display, row=int(idx), column="year", path=str(g["service"][idx])),
+                         f"year {before + 1} is missing between {before} and {g['year'][idx]}"
+                         + ("" if pd.isna(level) else f" (level {int(level)})"),
+                         "a row for every year from the first to the last, per service and level",
+                         f"add the row for {before + 1}")
+            continue
+        broken = g["stock_start"].to_numpy()[1:] != g["stock_end"].to_numpy()[:-1]
         previous_end = pd.Series(g["stock_end"].to_numpy()[:-1], index=g.index[1:])
         problems.add_rows(g.index[1:][broken], 3, lambda idx, g=g, previous_end=previous_end: (
             Location(display, row=idx, column="stock_start", path=str(g["service"][idx])),
@@ -436,8 +446,9 @@ def read_users_ages(path: Path, display: str | None = None) -> pd.DataFrame:
                                 "a users table with service, level and birth_year", "add the column")
     year = pd.to_numeric(raw["birth_year"], errors="coerce")
     problems.add_rows(raw.index[(year.isna() | (year < 1900) | (year > 2100)).to_numpy()], 5, lambda idx: (
-        Location(display, row=idx, column="birth_year"), f"'{raw['birth_year'][idx]}' is not a year",
-        "a birth year YYYY", "correct the birth year"))
+        Location(display, row=idx, column="birth_year"),
+        f"'{raw['birth_year'][idx]}' is not a year" if pd.isna(year[idx]) else f"birth year {raw['birth_year'][idx]} is "
+        "outside 1900–2100", "a birth year YYYY from 1900 to 2100", "correct the birth year"))
     text = raw["level"].fillna("").astype(str).str.strip() if "level" in raw.columns else pd.Series("", index=raw.index)
     level = pd.to_numeric(text.where(text.ne(""), None), errors="coerce")
     problems.add_rows(raw.index[(text.ne("") & ~level.isin(range(1, 9))).to_numpy()], 5, lambda idx: (
