@@ -281,7 +281,9 @@ def backtest(
     levels = pd.concat(level_tables, ignore_index=True) if level_tables else pd.DataFrame()
     if len(levels):
         typer.echo("By level, as resmodel forecast splits a service total (the mix of the twelve months before the "
-                   "origin), against each level's own naive forecast (its last value):")
+                   "origin), against each level's own naive forecast (its last value)" + (
+                       "; with --flows, resmodel forecast splits by the stock–flow mix instead, which this does not "
+                       "score" if flows else "") + ":")
         _echo_verdict(levels, "level split of ")
     fig = _backtest_figure(metrics)
     files = write_atomically(out, {"backtest_metrics.csv": csv_writer(metrics), "backtest_cv.csv": csv_writer(cv_all),
