@@ -318,3 +318,12 @@ def test_a_birth_year_out_of_range_is_called_so(tmp_path):
         read_users_ages(path)
     assert [p.split(": ", 1)[1].split(". Expected")[0] for p in problems(exc)] == [
         "birth year 1850 is outside 1900–2100", "'19x0' is not a year"]
+
+
+def test_an_age_band_with_an_en_dash_is_told_to_use_a_hyphen(tmp_path):
+    from resmodel.io.series import read_population
+
+    path = write_csv(tmp_path / "p.csv", ["year,age_band,population,kind", "2024,0\u20136,100,observed"])
+    with pytest.raises(InputError) as exc:
+        read_population(path)
+    assert problems(exc)[0].endswith("Fix: write '0-6' with a hyphen '-'")

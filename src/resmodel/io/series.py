@@ -253,10 +253,12 @@ def read_population(path: Path, display: str | None = None) -> pd.DataFrame:
     bad = t["age_band"].map(bad_band).astype(bool)
     if bad.any():
         row = int(t.index[bad.to_numpy()][0])
-        raise InputError.at(Location(display, row=row, column="age_band"),
-                            f"'{t['age_band'][row]}' is not an age band",
+        text = str(t["age_band"][row])
+        dashed = re.sub("[\u2010-\u2015\u2212]", "-", text)  # an en dash or minus sign a word processor put
+        raise InputError.at(Location(display, row=row, column="age_band"), f"'{text}' is not an age band",
                             "an age band written as 20-29 (from-to, years) or 80+ (and older)",
-                            "write the band as e.g. 0-6 or 80+")
+                            f"write '{dashed}' with a hyphen '-'" if dashed != text and not bad_band(dashed)
+                            else "write the band as e.g. 0-6 or 80+")
     dup = t.duplicated(["year", "age_band"], keep="first")
     if dup.any():
         row = int(t.index[dup.to_numpy()][0])
