@@ -284,3 +284,18 @@ def test_a_population_that_starts_after_the_history_asks_for_the_first_years():
     late = population[population["year"] >= 2023]
     with pytest.raises(InputError, match=r"Fix: add the population of 2021–2022 \(the history's first years\)"):
         forecast_volumes(h, {"daglig_verksamhet": "demographic"}, 12, population=late)
+
+
+def test_flows_that_end_before_the_history_are_warned_about():
+    """Persona review: flows ending in 2022 under a history to 2024 were used without a word."""
+    from resmodel.io.series import read_flows, read_volume_history
+
+    data = ROOT / "data" / "demokommun"
+    hist = read_volume_history(data / "volume_history.csv")
+    flows = read_flows(data / "flows.csv")
+    spec = {"daglig_verksamhet": "naive"}
+    hist = hist[hist["service"] == "daglig_verksamhet"]
+    old = flows[flows["year"] <= 2022]
+    stale = [w for w in forecast_volumes(hist, spec, 12, flows=old).warnings if w.check == "flows_stale"]
+    assert len(stale) == 1 and "the flows end in 2022, the history's last complete year is 2024" in stale[0].message
+    assert not [w for w in forecast_volumes(hist, spec, 12, flows=flows).warnings if w.check == "flows_stale"]

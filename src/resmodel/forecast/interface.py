@@ -298,8 +298,13 @@ def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows:
     start = (with_volume.iloc[-1] if len(with_volume) else fallback) if empty else wide.iloc[-1]
     f = flows[flows["service"] == service]
     ages_s = ages[ages["service"] == service].drop(columns="service") if ages is not None else None
-    mix = project_level_mix(f, start, last_month.year if last_month.month == 12 else last_month.year - 1,
-                            dates[-1].year, ages=ages_s, exit_age=exit_age)
+    base_year = last_month.year if last_month.month == 12 else last_month.year - 1
+    if int(f["year"].max()) < base_year:
+        warns.append(Warning_("flows_stale", Location(file=flows.attrs.get("source"), path=service),
+                              f"the flows end in {int(f['year'].max())}, the history's last complete year is "
+                              f"{base_year}: the stock–flow level mix uses the flows of the years up to "
+                              f"{int(f['year'].max())}; add the later years' flows"))
+    mix = project_level_mix(f, start, base_year, dates[-1].year, ages=ages_s, exit_age=exit_age)
     table = mix.pivot_table(index="year", columns="level", values="share").reindex(columns=wide.columns, fill_value=0)
     year_ends = pd.DatetimeIndex([pd.Timestamp(int(y), 12, 1) for y in table.index])
     later = year_ends > last_month

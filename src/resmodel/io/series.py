@@ -348,7 +348,9 @@ def read_flows(path: Path, display: str | None = None) -> pd.DataFrame:
             f"year {g['year'][idx]} does not start where the previous year ended ({previous_end[idx]:g})",
             "consecutive years, stock_start = previous stock_end", "correct the stock or add the missing year"))
     problems.raise_if_any()
-    return t.reset_index(drop=True)
+    out = t.reset_index(drop=True)
+    out.attrs["source"] = display  # the file, for a later warning about the years it covers
+    return out
 
 
 TRIANGLE_VALUES = ("cases", "amount_sek")
