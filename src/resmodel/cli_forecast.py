@@ -930,7 +930,8 @@ def queue(
                                    "queue_quarterly.csv": csv_writer(result.quarterly),
                                    "queue_waits.csv": csv_writer(result.waits),
                                    "queue.xlsx": _xlsx_writer({"Sammanfattning — summary": _queue_summary(
-                                       service, demand, demand_column, capacity, places, scenario, rates, result),
+                                       service, demand, demand_column, capacity, places, scenario, rates, result,
+                                       users_per_fte if staff else None),
                                                                "Kvartal — quarterly (IVO)": result.quarterly,
                                                                "Månad — monthly": monthly,
                                                                "Väntetider — waits": result.waits}),
@@ -940,11 +941,12 @@ def queue(
 
 
 def _queue_summary(service: str, demand: Path, demand_column: str, capacity: Path | None, places: float | None,
-                   scenario: Path | None, rates: dict[str, float], result) -> pd.DataFrame:
+                   scenario: Path | None, rates: dict[str, float], result,
+                   users_per_fte: float | None = None) -> pd.DataFrame:
     """The workbook's first sheet: what the queue was run on and its whole-horizon figures, so that a
     central run can be told from a high-demand one without the terminal."""
-    given = (f"capacity file {capacity}" if capacity is not None else f"{places:,.10g} places" if places is not None
-             else f"scenario {scenario}")
+    given = (f"capacity file {capacity}" + (f" (staff_fte × {users_per_fte:g} users per FTE)" if users_per_fte else "")
+             if capacity is not None else f"{places:,.10g} places" if places is not None else f"scenario {scenario}")
     rows = [("Insats — service", service), ("Efterfrågan — demand", f"{demand} (column {demand_column})"),
             ("Kapacitet — capacity", given), *((f"Andel per månad — {option[2:]}", rate) for option, rate in rates.items()),
             *((f"Hela perioden — {key}", round(float(value), 0 if key.endswith("_sek") else 2))

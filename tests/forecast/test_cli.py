@@ -227,6 +227,8 @@ def test_nowcast_and_queue_commands(cli, tmp_path):
     assert res.exit_code == 0 and "--aiviv-resume-rate 0: users who pause keep their place" in res.stdout
     m = pd.read_csv(tmp_path / "q2" / "queue_monthly.csv")
     assert m["capacity"].eq(1000).all() and m["queue_new"].tolist() == [0.0, 15.0, 30.0]
+    summary = pd.read_excel(tmp_path / "q2" / "queue.xlsx", sheet_name=0).set_index("uppgift — item")["värde — value"]
+    assert summary["Kapacitet — capacity"].endswith("capacity_staff.csv (staff_fte × 4 users per FTE)")
 
 
 def test_queue_takes_todays_places_from_the_scenario_premises(cli, tmp_path):
