@@ -436,6 +436,12 @@ def test_forecast_with_a_named_model_says_its_intervals_are_not_calibrated(cli, 
     suggested = f"resmodel backtest --series {demo / 'volume_history.csv'} --flows {demo / 'flows.csv'} --models " \
                 "naive,stockflow"
     assert res.exit_code == 0 and suggested in res.stderr  # the suggested backtest has the flows it needs
+    assert "Levels: the service totals are split by the stock–flow projected mix (bostad_barn, bostad_vuxna, " \
+        "daglig_verksamhet)." in res.stdout  # which mix, said (persona review)
+    res = cli(["forecast", "--series", demo / "volume_history.csv", "--model", "naive", "--h", "12",
+               "--out", tmp_path / "k"])
+    assert "split by the mix of the last twelve months, kept (bostad_barn, bostad_vuxna, daglig_verksamhet)" \
+        in res.stdout
     for bad in (["--model", "etss"], ["--model", "naive,drift"], ["--model", "daglig_verksmhet=ets"]):
         res = cli(["forecast", "--series", HIST, "--h", "12", *bad, "--out", tmp_path / "h"])
         assert res.exit_code == 2 and "note:" not in res.stderr, res.stderr  # the error alone, no advice on it
