@@ -477,11 +477,10 @@ def forecast(
         base_year = int(history["month"].max().year)
         shares = age_shares_from_users(ages, sorted(pop["age_band"].unique()), base_year) \
             if (pop is not None and ages is not None) else None
-        flow_table = read_flows(flows) if flows else None
         with _horizon_is_the_option():
             result = forecast_volumes(
                 history, spec, h or 120 + 12 - int(history["month"].max().month), population=pop, age_shares=shares,
-                flows=flow_table,
+                flows=read_flows(flows) if flows else None,
                 user_ages=user_ages_by_level(ages, base_year) if (ages is not None and flows) else None,
                 exit_age=DEFAULT_EXIT_AGE if exit_age is None else exit_age, source=str(series),
                 spec_where="--model {service}")
@@ -497,7 +496,7 @@ def forecast(
                                                    for y, m in partial.itertuples(index=False))
                    + f". How far to trust the intervals: resmodel backtest --series {series} — "
                    "docs/forecast-accuracy.md)")
-        _echo_level_mix(result.table, flow_table)
+        _echo_level_mix(result.level_mix)
         fig = _forecast_figure(history, result.table)
         files = write_atomically(out, {"volume_forecast.csv": csv_writer(table),
                                        "volume_forecast_yearly.csv": csv_writer(yearly),
@@ -558,14 +557,13 @@ def _in_the_triangle_file(triangle: Path):
                           for p in exc.problems]) from None
 
 
-def _echo_level_mix(table: pd.DataFrame, flows: pd.DataFrame | None) -> None:
-    """One line saying how each level service's total was split by level: the stock–flow projected mix where
-    the flows cover the service, else the mix of the last twelve months (forecast_volumes' rule)."""
-    leveled = sorted(table.loc[table["level"].notna(), "service"].unique())
-    if not leveled:
+def _echo_level_mix(level_mix: dict[str, str]) -> None:
+    """One line saying how each level service's total was split by level: the stock–flow projected mix, or
+    the mix of the last twelve months, kept (``VolumeForecast.level_mix``)."""
+    if not level_mix:
         return
-    by_flows = [s for s in leveled if flows is not None and (flows["service"] == s).any()]
-    frozen = [s for s in leveled if s not in by_flows]
+    by_flows = sorted(s for s, how in level_mix.items() if how == "stockflow")
+    frozen = sorted(s for s, how in level_mix.items() if how != "stockflow")
     parts = ([f"the stock–flow projected mix ({', '.join(by_flows)})"] if by_flows else []) + (
         [f"the mix of the last twelve months, kept ({', '.join(frozen)})"] if frozen else [])
     typer.echo(f"Levels: the service totals are split by {' and by '.join(parts)}.")

@@ -299,3 +299,24 @@ def test_flows_that_end_before_the_history_are_warned_about():
     stale = [w for w in forecast_volumes(hist, spec, 12, flows=old).warnings if w.check == "flows_stale"]
     assert len(stale) == 1 and "the flows end in 2022, the history's last complete year is 2024" in stale[0].message
     assert not [w for w in forecast_volumes(hist, spec, 12, flows=flows).warnings if w.check == "flows_stale"]
+
+
+def test_flows_without_levels_leave_the_mix_to_the_last_twelve_months_and_say_so():
+    """Persona review: total-only flows of daily activity were 'used' for its level mix, which they cannot
+    move; the forecast said nothing of it."""
+    from resmodel.io.series import read_flows, read_volume_history
+
+    data = ROOT / "data" / "demokommun"
+    hist = read_volume_history(data / "volume_history.csv")
+    hist = hist[hist["service"].isin(["daglig_verksamhet", "bostad_vuxna"])]
+    flows = read_flows(data / "flows.csv")
+    dv = flows[flows["service"] == "daglig_verksamhet"]
+    totals = dv.groupby(["year", "service"], as_index=False).sum(numeric_only=True).assign(level=pd.NA)
+    mixed = pd.concat([flows[flows["service"] == "bostad_vuxna"], totals[flows.columns]], ignore_index=True)
+    spec = dict.fromkeys(("daglig_verksamhet", "bostad_vuxna"), "naive")
+    res = forecast_volumes(hist, spec, 12, flows=mixed)
+    assert res.level_mix == {"bostad_vuxna": "stockflow", "daglig_verksamhet": "last_twelve_months"}
+    assert [w.location.path for w in res.warnings if w.check == "flows_without_levels"] == ["daglig_verksamhet"]
+    frozen = forecast_volumes(hist, spec, 12).table
+    pd.testing.assert_frame_equal(res.table[res.table["service"] == "daglig_verksamhet"].reset_index(drop=True),
+                                  frozen[frozen["service"] == "daglig_verksamhet"].reset_index(drop=True))

@@ -52,10 +52,12 @@ SpecValue = str | float | int | Mapping[int | str, float]
 
 @dataclass
 class VolumeForecast:
-    """Forecast volumes (see ``OUTPUT_COLUMNS``) and the data-quality warnings of the run."""
+    """Forecast volumes (see ``OUTPUT_COLUMNS``), the data-quality warnings of the run and, per service with
+    levels, how its total was split: ``"stockflow"`` (the projected mix) or ``"last_twelve_months"`` (kept)."""
 
     table: pd.DataFrame
     warnings: list[Warning_] = field(default_factory=list)
+    level_mix: dict[str, str] = field(default_factory=dict)
 
 
 YEARLY_COLUMNS = ("service", "level", "year", "months", "volume", "volume_lo_80", "volume_hi_80", "volume_lo_95",
@@ -375,7 +377,7 @@ def forecast_volumes(
         warns += [x for x in w if spec.get(x.location.path, default_model) in ("demographic", "select")]
     flows_by_service = {str(s): g.groupby("year", as_index=False).sum(numeric_only=True)
                         for s, g in flows.groupby("service")} if flows is not None else {}
-    parts = []
+    parts, level_mix = [], {}
     for service in services:
         choice = spec.get(service, default_model)
         series = totals[totals["service"] == service]
@@ -414,8 +416,15 @@ def forecast_volumes(
             parts.append(total.assign(service=service, level=pd.NA))
             continue
         ages = user_ages if service in AGE_EXIT_SERVICES else None  # elsewhere an age exit in flows is a rate
-        shares = _level_shares(h, service, dates, flows, ages, exit_age, warns, source)
-        if flows is None or flows[flows["service"] == service].empty:
+        service_flows = flows[flows["service"] == service] if flows is not None else None
+        by_flows = service_flows is not None and service_flows["level"].notna().any()
+        if service_flows is not None and len(service_flows) and not by_flows:
+            warns.append(Warning_("flows_without_levels", Location(file=flows.attrs.get("source"), path=service),
+                                  "the flows of this service have no levels, so they cannot move its level mix: the "
+                                  "forecast splits by the last twelve months' mix; give the flows by level"))
+        shares = _level_shares(h, service, dates, flows if by_flows else None, ages, exit_age, warns, source)
+        level_mix[service] = "stockflow" if by_flows else "last_twelve_months"
+        if not by_flows:
             warns += _mix_shift_warning(h, service, source)
         for lv in shares.columns:
             share = shares[lv].to_numpy()
@@ -425,4 +434,5 @@ def forecast_volumes(
             parts.append(part.assign(service=service, level=lv))
     table = pd.concat(parts, ignore_index=True)[list(OUTPUT_COLUMNS)]
     table["level"] = table["level"].astype("Int64")
-    return VolumeForecast(table.sort_values(["service", "level", "month"], kind="stable", ignore_index=True), warns)
+    return VolumeForecast(table.sort_values(["service", "level", "month"], kind="stable", ignore_index=True), warns,
+                          level_mix)
