@@ -327,3 +327,12 @@ def test_an_age_band_with_an_en_dash_is_told_to_use_a_hyphen(tmp_path):
     with pytest.raises(InputError) as exc:
         read_population(path)
     assert problems(exc)[0].endswith("Fix: write '0-6' with a hyphen '-'")
+
+
+def test_a_workbook_with_a_title_above_the_header_says_where_the_header_is(tmp_path):
+    """Persona review: a title row above the header gave a list of unknown and missing columns."""
+    path = write_xlsx(tmp_path / "c.xlsx", ["Kapacitet 2025"], [[], ["month", "places"], ["2025-01", 1100]])
+    with pytest.raises(InputError) as exc:
+        read_capacity(path, None)
+    assert problems(exc) == [f"{path}, row 1: the header is in row 3, not in row 1. Expected the column names in row 1 "
+                             "(month). Fix: delete the rows above row 3 (a title or a note) so that the header is row 1"]

@@ -371,6 +371,21 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
     raise ValueError(f"unknown column kind {col.kind}")
 
 
+def _header_lower_down(raw: pd.DataFrame, schema: TableSchema, display: str) -> None:
+    """Refuse a table whose header is not in row 1 but in one of the next rows (a title or note above it, as
+    reports often have): row 1 names none of the required columns, that row names at least half of them."""
+    required = {c.name for c in schema.columns if c.required}
+    if not required or required & {str(c).strip().lower() for c in raw.columns}:
+        return
+    for row, values in raw.head(10).iterrows():
+        found = required & {str(v).strip().lower() for v in values if pd.notna(v)}
+        if 2 * len(found) >= len(required):
+            raise InputError.at(Location(display, row=1), f"the header is in row {row}, not in row 1",
+                                "the column names in row 1 (" + ", ".join(c.name for c in schema.columns
+                                                                          if c.required) + ")",
+                                f"delete the rows above row {row} (a title or a note) so that the header is row 1")
+
+
 def read_table(path: Path, schema: TableSchema, display: str | None = None,
                amounts: Collection[str] = ()) -> pd.DataFrame:
     """Read and validate one table; returns typed columns in schema order, index = spreadsheet row.
@@ -392,6 +407,7 @@ def type_table(raw: pd.DataFrame, schema: TableSchema, display: str, amounts: Co
     raw = raw.rename(columns={c: f for c, f in zip(raw.columns, folded, strict=True)  # 'User_ID ' is user_id
                               if c not in known and f in known and f not in raw.columns and (folded == f).sum() == 1})
     _table_on_another_sheet(raw, schema, display)
+    _header_lower_down(raw, schema, display)
     problems = ProblemCollector()
     for name in raw.columns:
         if name not in known:
