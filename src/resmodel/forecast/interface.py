@@ -417,7 +417,8 @@ def forecast_volumes(
             continue
         ages = user_ages if service in AGE_EXIT_SERVICES else None  # elsewhere an age exit in flows is a rate
         service_flows = flows[flows["service"] == service] if flows is not None else None
-        by_flows = service_flows is not None and service_flows["level"].notna().any()
+        by_flows = (service_flows is not None and "level" in service_flows.columns
+                    and bool(service_flows["level"].notna().any()))
         if service_flows is not None and len(service_flows) and not by_flows:
             warns.append(Warning_("flows_without_levels", Location(file=flows.attrs.get("source"), path=service),
                                   "the flows of this service have no levels, so they cannot move its level mix: the "
