@@ -121,6 +121,9 @@ default only if on A its B is higher by at least 5 and |C − 80| is at most the
 current |C − 80| and 3 points, and on F its B is not lower by more than 3 and its |C − 80| is not
 larger than the larger of the current |C − 80| and 3 points by more than 1 point. Point forecasts
 are the same. The demo history is not part of this study.
+Result (first run, 36 min): A — ``auto`` B 58, C 76.9 (as in ``floor``: the same numbers); with origins 3
+months apart B 57, C 82.1. F — ``auto`` B 36, C 85.4; spread B 30, C 87.6. It fails (A: B −1; F: B −6) and
+is not adopted (docs/forecasting.md, "members' floor" and "spread origins").
 
 Backtests: monthly series 120 months, 8 origins 6 months apart, h = 12 (as ``resmodel backtest``
 on a volume history); yearly series 14–24 years, 8 origins one year apart, h = 2.
