@@ -276,15 +276,16 @@ def _mix_shift_warning(h: pd.DataFrame, service: str, source: str | None) -> lis
 def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows: pd.DataFrame | None,
                   ages: pd.DataFrame | None, exit_age: int, warns: list[Warning_],
                   source: str | None = None) -> pd.DataFrame:
-    """Monthly share of each level: the last twelve months' mix, or the stock–flow projected mix
-    (year-end shares interpolated month by month from the last observed month). Where those months have
+    """Monthly share of each level: the last twelve months' mix, or — with ``flows``, which the caller gives
+    only for a service whose flows have levels — the stock–flow projected mix (year-end shares interpolated
+    month by month from the last observed month). Where those months have
     no volume at all, the mix of the last twelve months that had some (or equal shares), with a warning."""
     g = h[h["service"] == service]
     wide = g.pivot_table(index="month", columns="level", values="volume", aggfunc="sum").sort_index().fillna(0.0)
     with_volume = wide[wide.sum(axis=1) > 0]
     fallback = (with_volume.tail(12).mean() if len(with_volume) else pd.Series(1.0, index=wide.columns))
     fallback = fallback / fallback.sum()
-    use_flows = flows is not None and not flows[flows["service"] == service].empty
+    use_flows = flows is not None
     empty = wide.iloc[-1].sum() == 0 if use_flows else wide.tail(12).sum().sum() == 0
     if empty:
         since = (f"the mix of {with_volume.index[-min(12, len(with_volume))]:%Y-%m} – {with_volume.index[-1]:%Y-%m}, "
