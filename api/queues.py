@@ -4,7 +4,7 @@ sent as JSON — a forecast's months and a premises plan's ``capacity`` as POST 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -56,6 +56,10 @@ class QueueRequest(RequestBody):
                               "absence (the place is kept)")
     aiviv_resume_rate: float = Field(0.0, ge=0, le=1, allow_inf_nan=False, description="monthly share of AIViV "
                                      "users resuming")
+    fee_states: list[Literal["new", "aiv", "aiviv"]] = Field(
+        ["new", "aiv", "aiviv"], min_length=1, max_length=3, description="states whose cases over three months "
+        "count in the sanction-fee exposure (new decisions, AIV, AIViV); [\"new\", \"aiv\"] leaves out AIViV "
+        "absences, the user's own with the place kept")
     initial_executed: float | None = Field(None, ge=0, le=1e6, allow_inf_nan=False, description="users served at "
                                            "the start (null: the first month's demand, up to its places)")
     initial_waiting: list[Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]] = Field(
@@ -108,7 +112,14 @@ def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
 def create_queue(request: QueueRequest) -> QueueResponse:
     """Simulate the months of the demand against the places: queue, waits, quarterly counts, fee exposure."""
     from resmodel.forecast.demand import demand_from_table
-    from resmodel.forecast.queue import QueueParams, QueueState, rate_note, simulate_queue, waiting_note
+    from resmodel.forecast.queue import (
+        QueueParams,
+        QueueState,
+        fee_note,
+        rate_note,
+        simulate_queue,
+        waiting_note,
+    )
     from resmodel.io.pnr import check_frame_for_pnr
 
     rows = pd.DataFrame([{"month": d.month, "service": request.service,
@@ -141,10 +152,11 @@ def create_queue(request: QueueRequest) -> QueueResponse:
     initial = (QueueState(executed=request.initial_executed, new=waiting) if request.initial_executed is not None
                else QueueState.filled(demand.iloc[0], capacity[0], waiting))
     params = QueueParams(exit_rate=request.exit_rate, aiv_rate=request.aiv_rate, aiviv_rate=request.aiviv_rate,
-                         aiviv_resume_rate=request.aiviv_resume_rate)
+                         aiviv_resume_rate=request.aiviv_resume_rate, fee_states=tuple(dict.fromkeys(request.fee_states)))
     result = simulate_queue(months, capacity, demand=demand.to_numpy(), params=params, initial=initial)
     names = {name: name for name in ("exit_rate", "aiv_rate", "aiviv_rate", "aiviv_resume_rate")}
-    notes = [n for n in (rate_note(params, names), waiting_note(result.summary)) if n]
+    notes = [n for n in (rate_note(params, names), waiting_note(result.summary),
+                         fee_note(params, result, 'fee_states ["new", "aiv"]')) if n]
     return QueueResponse(resmodel_version=__version__, service=request.service, monthly=json_records(result.monthly),
                          quarterly=json_records(result.quarterly), waits=json_records(result.waits),
                          summary={k: float(v) if np.isfinite(v) else None for k, v in result.summary.items()}, notes=notes)

@@ -128,3 +128,21 @@ def test_an_identity_number_in_a_plans_label_is_refused():
     assert response.status_code == 422
     assert response.json()["detail"]["problems"][0]["loc"][:3] == ["body", "capacity", 2]
     assert "1212" not in response.text
+
+
+def test_fee_states_leave_aiviv_absences_out_of_the_exposure_and_a_note_says_how():
+    body = {"service": "daglig_verksamhet", "demand": demand(100), "places": 100, "aiviv_rate": 0.1}
+    every = post(body).json()
+    assert every["summary"]["exposure_min_sek"] > 0
+    assert any('fee_states ["new", "aiv"] leaves them out' in n for n in every["notes"])
+    without = post({**body, "fee_states": ["new", "aiv"]}).json()
+    assert without["summary"]["exposure_min_sek"] == 0 and without["summary"]["exposure_central_sek"] == 0
+    assert without["summary"]["cases_over_3m"] == every["summary"]["cases_over_3m"] > 0
+    assert not any("fee_states" in n for n in without["notes"])
+
+
+@pytest.mark.parametrize(("states", "loc"), [([], ["body", "fee_states"]), (["new", "aivv"], ["body", "fee_states", 1])])
+def test_fee_states_outside_the_queue_states_are_422_at_their_path(states, loc):
+    response = post({"service": "daglig_verksamhet", "demand": demand(100), "places": 100, "fee_states": states})
+    assert response.status_code == 422
+    assert [p["loc"] for p in response.json()["detail"]["problems"]] == [loc]

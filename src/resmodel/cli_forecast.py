@@ -16,7 +16,7 @@ import pandas as pd
 import typer
 
 from resmodel.budget.areas import SERVICE_LABELS
-from resmodel.errors import InputError, Location, Warning_
+from resmodel.errors import InputError, Location, Warning_, did_you_mean
 from resmodel.io.pnr import check_option_for_pnr
 from resmodel.io.writers import check_output_folder
 
@@ -826,6 +826,9 @@ def queue(
     aiv_rate: Annotated[float, typer.Option(help="monthly share starting an AIV interruption (place released)")] = 0.0,
     aiviv_rate: Annotated[float, typer.Option(help="monthly share starting an AIViV absence (place kept)")] = 0.0,
     aiviv_resume_rate: Annotated[float, typer.Option(help="monthly share of AIViV users resuming")] = 0.0,
+    fee_states: Annotated[str, typer.Option(
+        help="states whose cases over three months count in the sanction-fee exposure: new, aiv, aiviv "
+        "(comma-separated; new,aiv leaves out AIViV absences, the user's own)")] = "new,aiv,aiviv",
     initial_executed: Annotated[float | None, typer.Option(
         help="executed users at the start (default: the first month's demand, up to capacity; 0 for an empty start)")] = None,
     initial_waiting: Annotated[str | None, typer.Option(help="new decisions waiting at the start, age:count,…")] = None,
@@ -834,7 +837,14 @@ def queue(
     """Simulate decisions not executed: queue, waiting times, quarterly >3-month counts, fee exposure."""
     from resmodel.forecast.demand import demand_from_table
     from resmodel.forecast.interface import MAX_VOLUME
-    from resmodel.forecast.queue import QueueParams, QueueState, rate_note, simulate_queue, waiting_note
+    from resmodel.forecast.queue import (
+        QueueParams,
+        QueueState,
+        fee_note,
+        rate_note,
+        simulate_queue,
+        waiting_note,
+    )
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_capacity, read_demand_table, write_atomically
 
@@ -910,7 +920,7 @@ def queue(
                             f"add up to {exit_rate + aiv_rate + aiviv_rate:g}", "monthly shares of the executed "
                             "users summing to at most 1", "lower the rates")
     params = QueueParams(exit_rate=exit_rate, aiv_rate=aiv_rate, aiviv_rate=aiviv_rate,
-                         aiviv_resume_rate=aiviv_resume_rate)
+                         aiviv_resume_rate=aiviv_resume_rate, fee_states=_fee_states(fee_states))
     result = simulate_queue(months, cap_values, demand=dem.to_numpy(), params=params, initial=initial)
     typer.echo(f"Ej verkställda beslut — decisions not executed, {service} (demand: {demand_column}): quarterly "
                f"report to IVO (waiting more than {params.report_after_months} months) and särskild avgift — "
@@ -938,13 +948,16 @@ def queue(
     if note:
         typer.echo(f"note: {note}" + ("" if any((exit_rate, aiv_rate, aiviv_rate, aiviv_resume_rate))
                                       else _exit_rate_hint(loaded, service)))
+    fees = fee_note(params, result, "--fee-states new,aiv")
+    if fees:
+        typer.echo(f"note: {fees}")
     monthly = result.monthly.assign(month=result.monthly["month"].dt.strftime("%Y-%m"))
     files = write_atomically(out, {"queue_monthly.csv": csv_writer(monthly),
                                    "queue_quarterly.csv": csv_writer(result.quarterly),
                                    "queue_waits.csv": csv_writer(result.waits),
                                    "queue.xlsx": _xlsx_writer({"Sammanfattning — summary": _queue_summary(
                                        service, demand, demand_column, capacity, places, scenario, rates, result,
-                                       users_per_fte if staff else None),
+                                       users_per_fte if staff else None, params.fee_states),
                                                                "Kvartal — quarterly (IVO)": result.quarterly,
                                                                "Månad — monthly": monthly,
                                                                "Väntetider — waits": result.waits}),
@@ -953,15 +966,31 @@ def queue(
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
 
+def _fee_states(text: str) -> tuple[str, ...]:
+    """``--fee-states`` as a tuple of queue states, each known (a typo is named with the states to choose from)."""
+    from resmodel.forecast.queue import CATEGORIES
+
+    states = tuple(dict.fromkeys(s.strip().lower() for s in text.split(",") if s.strip()))
+    unknown = [s for s in states if s not in CATEGORIES]
+    if unknown or not states:
+        raise InputError.at(Location(path="--fee-states"),
+                            f"'{unknown[0]}' is not a queue state" if unknown else "--fee-states names no state",
+                            f"one or more of {', '.join(CATEGORIES)}, comma-separated",
+                            (did_you_mean(unknown[0], CATEGORIES) if unknown else "")
+                            + "write e.g. --fee-states new,aiv (AIViV absences left out of the exposure)")
+    return states
+
+
 def _queue_summary(service: str, demand: Path, demand_column: str, capacity: Path | None, places: float | None,
                    scenario: Path | None, rates: dict[str, float], result,
-                   users_per_fte: float | None = None) -> pd.DataFrame:
+                   users_per_fte: float | None = None, fee_states: tuple[str, ...] = ()) -> pd.DataFrame:
     """The workbook's first sheet: what the queue was run on and its whole-horizon figures, so that a
     central run can be told from a high-demand one without the terminal."""
     given = (f"capacity file {capacity}" + (f" (staff_fte × {users_per_fte:g} users per FTE)" if users_per_fte else "")
              if capacity is not None else f"{places:,.10g} places" if places is not None else f"scenario {scenario}")
     rows = [("Insats — service", service), ("Efterfrågan — demand", f"{demand} (column {demand_column})"),
             ("Kapacitet — capacity", given), *((f"Andel per månad — {option[2:]}", rate) for option, rate in rates.items()),
+            ("Avgiftsgrundande — fee states", ", ".join(fee_states)),
             *((f"Hela perioden — {key}", round(float(value), 0 if key.endswith("_sek") else 2))
               for key, value in result.summary.items())]
     return pd.DataFrame({"uppgift — item": [r[0] for r in rows], "värde — value": [r[1] for r in rows]})

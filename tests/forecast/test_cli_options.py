@@ -190,3 +190,23 @@ def test_a_history_too_short_for_a_backtest_still_gets_its_nowcast_with_a_warnin
     for name, column in (("nowcast_backtest.csv", "mape_nowcast"), ("nowcast_backtest_detail.csv", "truth")):
         table = pd.read_csv(tmp_path / "nc" / name)
         assert table.empty and column in table.columns  # a header, no rows
+
+
+def test_fee_states_leave_aiviv_out_of_the_exposure_and_a_typo_is_named(cli, tmp_path):
+    pd.DataFrame({"service": "daglig_verksamhet", "month": pd.date_range("2025-01", periods=12, freq="MS")
+                  .strftime("%Y-%m"), "volume": 100}).to_csv(tmp_path / "demand.csv", index=False)
+    base = ["queue", "--demand", tmp_path / "demand.csv", "--service", "daglig_verksamhet", "--places", "100",
+            "--aiviv-rate", "0.05"]
+    every = cli([*base, "--out", tmp_path / "a"])
+    assert every.exit_code == 0, every.stderr
+    assert "--fee-states new,aiv leaves them out" in every.stdout
+    without = cli([*base, "--fee-states", "new, aiv", "--out", tmp_path / "b"])
+    assert without.exit_code == 0, without.stderr
+    assert "leaves them out" not in without.stdout
+    a, b = (pd.read_csv(tmp_path / d / "queue_quarterly.csv") for d in ("a", "b"))
+    assert a["over_3m_aiviv"].max() > 0 and a["exposure_max_sek"].max() > 0 and b["exposure_max_sek"].eq(0).all()
+    summary = pd.read_excel(tmp_path / "b" / "queue.xlsx", sheet_name=0)
+    assert "new, aiv" in summary.iloc[:, 1].astype(str).tolist()
+    typo = cli([*base, "--fee-states", "nwe,aiv", "--out", tmp_path / "c"])
+    assert typo.exit_code == 2 and "at '--fee-states': 'nwe' is not a queue state" in typo.stderr
+    assert "did you mean 'new'" in typo.stderr and not (tmp_path / "c").exists()

@@ -202,3 +202,36 @@ def test_the_central_fee_stops_at_the_legal_maximum():
                        initial=QueueState(executed=100, new=[0.0] * 30 + [1.0]))
     assert r.quarterly["exposure_central_sek"].tolist() == [1_000_000.0]
     assert r.quarterly["exposure_max_sek"].tolist() == [1_000_000.0]
+
+
+def test_aiviv_absences_count_as_reported_but_can_be_left_out_of_the_fee_exposure():
+    """10 absences over three months (waited 4 at the start) with the place kept: IVO's counts hold them either
+    way; the exposure holds them by default (10 × 10 000 … 10 × 1 000 000 SEK) and not with fee_states new, aiv."""
+    kwargs = {"demand": np.full(3, 100.0), "initial": QueueState(executed=90, aiviv=[0, 0, 0, 0, 10])}
+    every = simulate_queue(MONTHS[:3], np.full(3, 100.0), **kwargs)
+    without = simulate_queue(MONTHS[:3], np.full(3, 100.0), params=QueueParams(fee_states=("new", "aiv")), **kwargs)
+    for r in (every, without):
+        assert r.quarterly["over_3m_aiviv"].tolist() == [10] and r.summary["cases_over_3m"] == 10
+    assert every.quarterly["exposure_min_sek"].tolist() == [100_000]
+    assert every.quarterly["exposure_max_sek"].tolist() == [10_000_000]
+    assert every.quarterly["exposure_central_sek"].tolist() == [pytest.approx(10 * 36_400 * 7.5)]  # aged 7 by March
+    assert every.summary["exposure_min_sek"] == 100_000
+    for key in ("exposure_min_sek", "exposure_central_sek", "exposure_max_sek"):
+        assert without.quarterly[key].tolist() == [0] and without.summary[key] == 0
+
+
+def test_the_fee_note_speaks_only_of_aiviv_absences_in_the_exposure():
+    from resmodel.forecast.queue import fee_note
+
+    kwargs = {"demand": np.full(3, 100.0), "initial": QueueState(executed=90, aiviv=[0, 0, 0, 0, 10])}
+    r = simulate_queue(MONTHS[:3], np.full(3, 100.0), **kwargs)
+    assert "up to 10.0 AIViV absences over 3 months count in the fee exposure" in fee_note(QueueParams(), r, "X")
+    assert fee_note(QueueParams(fee_states=("new", "aiv")), r, "X") is None
+    late_new = simulate_queue(MONTHS, np.full(12, 100.0), demand=np.full(12, 120.0))
+    assert fee_note(QueueParams(), late_new, "X") is None
+
+
+@pytest.mark.parametrize("states", [(), ("new", "aivv")])
+def test_fee_states_must_name_queue_states(states):
+    with pytest.raises(InputError, match="fee_states"):
+        simulate_queue(MONTHS[:3], np.full(3, 100.0), demand=np.full(3, 100.0), params=QueueParams(fee_states=states))

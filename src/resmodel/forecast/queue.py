@@ -15,7 +15,9 @@ the longest-waiting first (new decisions before AIV at equal age).
 
 Sanction-fee exposure for cases over three months uses the bounds of LSS 28 c § (at least
 10 000 and at most 1 000 000 SEK per case) and, as a central value, court practice of about
-36 400 SEK per month of waiting (RÅ 2010 not 93), all from public_parameters.md."""
+36 400 SEK per month of waiting (RÅ 2010 not 93), all from public_parameters.md. It counts the
+states in ``QueueParams.fee_states`` (all three by default): an AIViV absence is the user's own, so
+whether a fee can follow is for IVO and the court, and the caller may leave it out."""
 
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ class QueueParams:
     fee_min: float = 10_000.0  # LSS 28 c §, public_parameters.md
     fee_max: float = 1_000_000.0  # LSS 28 c §, public_parameters.md
     fee_per_month: float = 36_400.0  # RÅ 2010 not 93, public_parameters.md
+    fee_states: tuple[str, ...] = CATEGORIES  # the states whose cases over the report age count in the exposure
 
     def validate(self) -> None:
         rates = {"exit_rate": self.exit_rate, "aiv_rate": self.aiv_rate, "aiviv_rate": self.aiviv_rate,
@@ -55,6 +58,11 @@ class QueueParams:
         if not 0 < self.fee_min <= self.fee_max:
             raise InputError.at(Location(path="queue.fee_min"), "fee bounds are not 0 < min ≤ max",
                                 "10 000 ≤ fee ≤ 1 000 000 SEK (LSS 28 c §)", "correct the fee bounds")
+        unknown = [s for s in self.fee_states if s not in CATEGORIES]
+        if unknown or not self.fee_states:
+            raise InputError.at(Location(path="queue.fee_states"),
+                                f"fee states {', '.join(unknown)} unknown" if unknown else "no fee states",
+                                f"one or more of {', '.join(CATEGORIES)}", "name the states whose cases can draw a fee")
 
 
 @dataclass
@@ -102,6 +110,17 @@ def rate_note(p: QueueParams, names: dict[str, str]) -> str | None:
         return (f"{names['aiviv_rate']} {p.aiviv_rate:g} with {names['aiviv_resume_rate']} 0: users who pause keep "
                 "their place and never resume, so those places are lost for good (docs/forecasting.md §4)")
     return None
+
+
+def fee_note(p: QueueParams, result: QueueResult, option: str) -> str | None:
+    """A note when AIViV absences over the report age are in the fee exposure: the delay is the user's own
+    absence (the place is kept), so the exposure may overstate; ``option`` is how the caller's user leaves them out."""
+    over = result.monthly[f"over_{p.report_after_months}m_aiviv"]
+    if "aiviv" not in p.fee_states or over.max() <= 0.05:
+        return None
+    return (f"up to {over.max():,.1f} AIViV absences over {p.report_after_months} months count in the fee exposure; "
+            "they are the user's own absence with the place kept, so whether a fee can follow is for IVO and the "
+            f"court: {option} leaves them out (docs/forecasting.md §4)")
 
 
 def capacity_from_staff(fte: np.ndarray, users_per_fte: float) -> np.ndarray:
@@ -161,14 +180,16 @@ def simulate_queue(
     R = p.report_after_months
     late_share = _late_share(ages, R)
     rows, wait_rows = [], []
-    crossed = float(sum(q[c][R:].sum() for c in CATEGORIES))  # already over R months at the start
-    crossed_total = 0.0  # each month's crossed (the first month's with those already over) is added to it
+    fee_states = [c for c in CATEGORIES if c in p.fee_states]
+    crossed = {c: float(q[c][R:].sum()) for c in CATEGORIES}  # already over R months at the start
+    crossed_total = dict.fromkeys(CATEGORIES, 0.0)  # each month's crossed (the first with those already over)
     fee_central_total = 0.0
     for t in range(T):
         if t > 0 or initial is not None:
             for c in CATEGORIES:
                 q[c] = np.concatenate([[0.0], q[c][:-1]])
-            crossed += sum(q[c][R] for c in CATEGORIES)
+            for c in CATEGORIES:
+                crossed[c] += q[c][R]
         exits = p.exit_rate * executed
         aiv_new, aiviv_new = p.aiv_rate * executed, p.aiviv_rate * executed
         executed -= exits + aiv_new + aiviv_new
@@ -194,14 +215,18 @@ def simulate_queue(
                     free -= take
         n_exec = done["new"].sum() + done["aiv"].sum()
         late = float(sum((done[c] * late_share).sum() for c in ("new", "aiv")))
-        crossed -= float(done["new"][R] + done["aiv"][R]) / 2  # half of those placed at age R were placed in time
         executed += n_exec
         for c in ("new", "aiv"):
-            fee_central_total += float((done[c] * late_share * _fee(ages, p)).sum())
+            crossed[c] -= float(done[c][R]) / 2  # half of those placed at age R were placed in time
+            if c in fee_states:
+                fee_central_total += float((done[c] * late_share * _fee(ages, p)).sum())
             for a in np.flatnonzero(done[c]):
                 wait_rows.append((months[t], c, int(a), done[c][a]))
         over = {c: float(q[c][R:].sum()) for c in CATEGORIES}
-        crossed_now, crossed = crossed, 0.0
+        crossed_now = sum(crossed.values())
+        for c in CATEGORIES:
+            crossed_total[c] += crossed[c]
+            crossed[c] = 0.0
         rows.append({
             "month": months[t], "demand": float(drive[t]) if demand is not None else people,
             "capacity": cap[t], "executed": executed, "exits": exits, "new_decisions": new_dec,
@@ -211,11 +236,12 @@ def simulate_queue(
             **{f"over_{R}m_{c}": over[c] for c in CATEGORIES},
             f"over_{R}m_total": sum(over.values()),
             f"passed_{R}m": crossed_now, f"executed_after_{R}m": late,
-            "fee_central_open": float(sum((q[c][R:] * _fee(ages[R:] + 0.5, p)).sum() for c in CATEGORIES)),
+            "fee_cases_open": sum(over[c] for c in fee_states),
+            "fee_central_open": float(sum((q[c][R:] * _fee(ages[R:] + 0.5, p)).sum() for c in fee_states)),
         })
-        crossed_total += crossed_now
     monthly = pd.DataFrame(rows)
-    fee_central_total += float(sum((q[c][R:] * _fee(ages[R:] + 0.5, p)).sum() for c in CATEGORIES))
+    fee_central_total += float(sum((q[c][R:] * _fee(ages[R:] + 0.5, p)).sum() for c in fee_states))
+    fee_cases = sum(crossed_total[c] for c in fee_states)
     qe = monthly[monthly["month"].dt.month.isin([3, 6, 9, 12])]
     in_quarter = monthly.groupby(monthly["month"].dt.to_period("Q"))[[f"passed_{R}m", f"executed_after_{R}m"]].sum()
     in_quarter = in_quarter.reindex(qe["month"].dt.to_period("Q"))
@@ -225,9 +251,9 @@ def simulate_queue(
         f"over_{R}m_total": qe[f"over_{R}m_total"].to_numpy(),
         f"passed_{R}m_in_quarter": in_quarter[f"passed_{R}m"].to_numpy(),
         f"executed_after_{R}m_in_quarter": in_quarter[f"executed_after_{R}m"].to_numpy(),
-        "exposure_min_sek": qe[f"over_{R}m_total"].to_numpy() * p.fee_min,
+        "exposure_min_sek": qe["fee_cases_open"].to_numpy() * p.fee_min,
         "exposure_central_sek": qe["fee_central_open"].to_numpy(),
-        "exposure_max_sek": qe[f"over_{R}m_total"].to_numpy() * p.fee_max,
+        "exposure_max_sek": qe["fee_cases_open"].to_numpy() * p.fee_max,
     })
     waits = pd.DataFrame(wait_rows, columns=["month", "category", "wait_months", "executions"])
     waits["wait_months"] = waits["wait_months"].astype(float)  # mid-month to mid-month: the age in months
@@ -238,10 +264,10 @@ def simulate_queue(
         "executions": executed_total,
         "mean_wait_months": float((dist["wait_months"] * dist["executions"]).sum() / executed_total)
         if executed_total else float("nan"),
-        f"cases_over_{R}m": float(crossed_total),
-        "exposure_min_sek": float(crossed_total * p.fee_min),
+        f"cases_over_{R}m": float(sum(crossed_total.values())),
+        "exposure_min_sek": float(fee_cases * p.fee_min),
         "exposure_central_sek": fee_central_total,
-        "exposure_max_sek": float(crossed_total * p.fee_max),
+        "exposure_max_sek": float(fee_cases * p.fee_max),
         "still_waiting_at_end": float(sum(q[c].sum() for c in CATEGORIES)),
     }
-    return QueueResult(monthly.drop(columns="fee_central_open"), quarterly, dist, summary)
+    return QueueResult(monthly.drop(columns=["fee_cases_open", "fee_central_open"]), quarterly, dist, summary)
