@@ -33,7 +33,10 @@ class DemandPoint(RequestBody):
 
 class CapacityPoint(RequestBody):
     month: str = Field(max_length=10, description="month YYYY-MM")
-    places: float = Field(ge=0, le=1e6, allow_inf_nan=False, description="places available in the month")
+    places: float | None = Field(None, ge=0, le=1e6, allow_inf_nan=False, description="places available in the "
+                                 "month (or staff_fte)")
+    staff_fte: float | None = Field(None, ge=0, le=1e5, allow_inf_nan=False, description="staff in full-time "
+                                    "equivalents in the month, instead of places: places = staff_fte × users_per_fte")
     planned_for: str | None = Field(None, max_length=40, description="the demand column a premises plan was made "
                                     "for (POST /premises-plans gives it; not used here)")
 
@@ -45,9 +48,11 @@ class QueueRequest(RequestBody):
                                       "months (per level or in total)")
     capacity: list[CapacityPoint] | None = Field(None, min_length=1, max_length=5_000, description="places month "
                                                  "by month, for every month of the demand (a premises plan's "
-                                                 "capacity); or give places")
+                                                 "capacity, or staff_fte with users_per_fte); or give places")
     places: float | None = Field(None, ge=0, le=1e6, allow_inf_nan=False, description="the same places every "
                                  "month, instead of capacity")
+    users_per_fte: float | None = Field(None, gt=0, le=1000, allow_inf_nan=False, description="users one "
+                                        "full-time employee supports (with capacity given as staff_fte)")
     exit_rate: float = Field(0.0, ge=0, le=1, allow_inf_nan=False, description="monthly share of executed users "
                              "whose decision ends (0.004: 0.4 % a month)")
     aiv_rate: float = Field(0.0, ge=0, le=1, allow_inf_nan=False, description="monthly share starting an AIV "
@@ -83,14 +88,25 @@ class QueueResponse(BaseModel):
 
 
 def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
-    """Places for every month of the demand: constant, or from the capacity rows (each month once)."""
+    """Places for every month of the demand: constant, or from the capacity rows (each month once), given as
+    places or as staff FTE × users per FTE (as a capacity file of ``resmodel queue``)."""
     from resmodel.forecast.frame import FIRST_YEAR, LAST_YEAR, parse_month
+    from resmodel.forecast.queue import capacity_from_staff
 
     if (request.capacity is None) == (request.places is None):
         raise one_problem(422, ["body"], "give capacity or places. Expected exactly one of them. Fix: send a "
                           "premises plan's capacity (month, places), or places for the same places every month")
     if request.places is not None:
         return np.full(len(months), request.places)
+    staff = request.capacity[0].staff_fte is not None
+    for i, c in enumerate(request.capacity):
+        if (c.places is None) == (c.staff_fte is None) or (c.staff_fte is not None) != staff:
+            raise one_problem(422, ["body", "capacity", i], "give places or staff_fte" + (
+                f" as the first row does ({'staff_fte' if staff else 'places'})" if i else "") + ". Expected one of "
+                "the two on every row, the same on all. Fix: send places, or staff_fte with users_per_fte")
+    if staff and request.users_per_fte is None:
+        raise one_problem(422, ["body", "users_per_fte"], "the capacity is given as staff_fte but not how many users "
+                          "one FTE supports. Expected users_per_fte, a number > 0. Fix: add users_per_fte")
     parsed = parse_month(pd.Series([c.month for c in request.capacity]))
     for i, month in enumerate(parsed):
         if pd.isna(month) or not FIRST_YEAR <= month.year <= LAST_YEAR:
@@ -100,7 +116,9 @@ def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
     if len(repeated):
         raise one_problem(422, ["body", "capacity", int(repeated[0]), "month"], f"{parsed[repeated[0]]:%Y-%m} "
                           "appears twice. Expected one row per month. Fix: remove the repeated month")
-    places = pd.Series([c.places for c in request.capacity], index=pd.DatetimeIndex(parsed)).reindex(months)
+    values = (capacity_from_staff([c.staff_fte for c in request.capacity], request.users_per_fte) if staff
+              else [c.places for c in request.capacity])
+    places = pd.Series(values, index=pd.DatetimeIndex(parsed)).reindex(months)
     if places.isna().any():
         first = places.index[places.isna().to_numpy()][0]
         raise one_problem(422, ["body", "capacity"], f"no places for {first:%Y-%m}. Expected places for every month "
@@ -155,8 +173,11 @@ def create_queue(request: QueueRequest) -> QueueResponse:
                          aiviv_resume_rate=request.aiviv_resume_rate, fee_states=tuple(dict.fromkeys(request.fee_states)))
     result = simulate_queue(months, capacity, demand=demand.to_numpy(), params=params, initial=initial)
     names = {name: name for name in ("exit_rate", "aiv_rate", "aiviv_rate", "aiviv_resume_rate")}
+    ignored = (None if request.users_per_fte is None or (request.capacity and request.capacity[0].staff_fte is not None)
+               else f"users_per_fte {request.users_per_fte:g} has no effect: the capacity is given as places (it "
+               "converts a capacity given as staff_fte)")
     notes = [n for n in (rate_note(params, names), waiting_note(result.summary),
-                         fee_note(params, result, 'fee_states ["new", "aiv"]')) if n]
+                         fee_note(params, result, 'fee_states ["new", "aiv"]'), ignored) if n]
     return QueueResponse(resmodel_version=__version__, service=request.service, monthly=json_records(result.monthly),
                          quarterly=json_records(result.quarterly), waits=json_records(result.waits),
                          summary={k: float(v) if np.isfinite(v) else None for k, v in result.summary.items()}, notes=notes)

@@ -146,3 +146,33 @@ def test_fee_states_outside_the_queue_states_are_422_at_their_path(states, loc):
     response = post({"service": "daglig_verksamhet", "demand": demand(100), "places": 100, "fee_states": states})
     assert response.status_code == 422
     assert [p["loc"] for p in response.json()["detail"]["problems"]] == [loc]
+
+
+def test_capacity_as_staff_fte_times_users_per_fte_queues_as_the_same_places():
+    """25 FTE × 4 users per FTE are the 100 places of the hand case: the same queue, month for month."""
+    staff = [{"month": m, "staff_fte": 25.0} for m in MONTHS]
+    by_staff = post({"service": "daglig_verksamhet", "demand": demand(120), "capacity": staff, "users_per_fte": 4})
+    assert by_staff.status_code == 200, by_staff.text
+    by_places = post({"service": "daglig_verksamhet", "demand": demand(120), "places": 100}).json()
+    assert by_staff.json()["monthly"] == by_places["monthly"]
+    assert pd.DataFrame(by_staff.json()["monthly"])["capacity"].eq(100).all()
+
+
+@pytest.mark.parametrize(("capacity", "extra", "loc", "words"), [
+    ([{"month": m, "staff_fte": 25.0} for m in MONTHS], {}, ["body", "users_per_fte"], "users one FTE supports"),
+    ([{"month": m, **({"places": 100.0} if i else {"staff_fte": 25.0})} for i, m in enumerate(MONTHS)],
+     {"users_per_fte": 4}, ["body", "capacity", 1], "as the first row does (staff_fte)"),
+    ([{"month": m, "places": 100.0, "staff_fte": 25.0} for m in MONTHS], {"users_per_fte": 4},
+     ["body", "capacity", 0], "give places or staff_fte"),
+    ([{"month": m} for m in MONTHS], {}, ["body", "capacity", 0], "give places or staff_fte"),
+])
+def test_staff_capacity_mistakes_are_422_at_their_path(capacity, extra, loc, words):
+    response = post({"service": "daglig_verksamhet", "demand": demand(120), "capacity": capacity, **extra})
+    assert response.status_code == 422
+    problems = response.json()["detail"]["problems"]
+    assert [p["loc"] for p in problems] == [loc] and words in problems[0]["msg"]
+
+
+def test_users_per_fte_with_places_is_noted_as_having_no_effect():
+    body = post({"service": "daglig_verksamhet", "demand": demand(120), "places": 100, "users_per_fte": 4}).json()
+    assert any("users_per_fte 4 has no effect" in n for n in body["notes"])
