@@ -557,3 +557,55 @@ def test_the_sfb_cap_acts_per_case_when_assistance_hours_move(demo_loaded, demo_
     small = dataclasses.replace(case, inputs=dataclasses.replace(case.inputs, assistance=dataclasses.replace(
         a, sfb_case_hours=(10.0,) * len(a.sfb_case_hours), sfb_hours_per_week=10.0)))
     assert sfb(run_budget(hours.apply(small, -0.1))) == pytest.approx(0.9 * sfb(run_budget(small)), rel=1e-9)
+
+
+def _sfb_cost(result) -> pd.Series:
+    y = result.yearly
+    return y[(y["service"] == "personlig_assistans_sfb") & (y["measure"] == "other_cost")].set_index("period")["value"]
+
+
+def test_a_20_hour_rule_changed_on_a_date_acts_from_that_month(tmp_path):
+    """Economist review: municipal_hours_per_week 25 from 2026-01-01 left the projection at 20 hours (read once at
+    the base date). Now 2025 is the base's and 2026 on are those of 25 hours throughout; a change on 1 July moves
+    half of its year's extra hours (the demo's SFB cases all have more than 25 hours a week)."""
+    dated = scenario(tmp_path, "dated", """\
+        parameters:
+          personlig_assistans.municipal_hours_per_week: [{value: 25, from: 2026-01-01}]
+        """)
+    throughout = tmp_path / "all.yaml"
+    throughout.write_text("name: all\npurpose: test\nextends: base.yaml\n"
+                          "parameters:\n  personlig_assistans.municipal_hours_per_week: 25\n")
+    mid = tmp_path / "mid.yaml"
+    mid.write_text("name: mid\npurpose: test\nextends: base.yaml\nparameters:\n"
+                   "  personlig_assistans.municipal_hours_per_week: [{value: 25, from: 2026-07-01}]\n")
+    base, d, a, m = (project(*run_file(p)) for p in (tmp_path / "base.yaml", dated, throughout, mid))
+    b, d_cost, a_cost, m_cost = (_sfb_cost(r) for r in (base, d, a, m))
+    assert d_cost["2025"] == pytest.approx(b["2025"], rel=1e-12)
+    assert d_cost["2025"] < a_cost["2025"]
+    for year in map(str, range(2026, 2035)):
+        assert d_cost[year] == pytest.approx(a_cost[year], rel=1e-12)
+    monthly = m.monthly[(m.monthly["service"] == "personlig_assistans_sfb") & (m.monthly["measure"] == "hours")]
+    hours = monthly.set_index("period")["value"]
+    per_day = hours / pd.to_datetime(hours.index).days_in_month.to_numpy()
+    assert per_day["2026-07"] / per_day["2026-06"] == pytest.approx(25 / 20, rel=1e-3)  # cases move little in a month
+    assert any("20-hour rule's municipal hours per week change during the horizon — 20 h at the base date, 25 h "
+               "from 2026-07" in n for n in m.notes)
+    assert not any("dated_change_not_projected" in n for n in d.notes)
+
+
+def test_a_dated_change_the_projection_reads_at_the_base_date_is_named(tmp_path):
+    """Economist review: a salary override from 2026 changed nothing in project/compare/tornado, silently."""
+    from resmodel.projection_run import check_projection, dated_changes_not_projected
+    from resmodel.run import load
+
+    path = scenario(tmp_path, "sal", """\
+        parameters:
+          salaries.stodassistent: [{value: 34000, from: 2026-01-01, reason: "lönesatsning"}]
+        """)
+    loaded = load(path)
+    warnings = dated_changes_not_projected(loaded, 2034)
+    assert [(w.check, w.location.line) for w in warnings] == [("dated_change_not_projected", 5)]
+    assert "salaries.stodassistent changes on 2026-01-01, after the base date 2024-07-01" in warnings[0].message
+    assert dated_changes_not_projected(loaded, 2025) == []  # after the horizon: nothing to say
+    assert any(w.check == "dated_change_not_projected" for w in check_projection(loaded)[1])
+    assert dated_changes_not_projected(load(tmp_path / "base.yaml"), 2034) == []

@@ -53,6 +53,7 @@ EXTERNAL = "externa_platser"
 STATE_RATE = "personlig_assistans.state_hourly_rate"
 INDEX_PATHS = {"wage_growth": "indices.wage_growth", "price_growth": "indices.price_growth"}
 SICK_LEAVE = "working_time.sick_leave_rate"
+SFB_CAP = "personlig_assistans.municipal_hours_per_week"  # the 20-hour rule, read month by month
 HISTORY_FILE = "volume_history.csv"
 POPULATION_FILE, USERS_FILE, FLOWS_FILE = "population.csv", "users.csv", "flows.csv"  # demographic, stock–flow
 # history_vs_users: users.csv is the stock on one day of the base year, the history's months are
@@ -397,6 +398,32 @@ def scenario_capacity(loaded, service: str) -> CapacityLimit | None:
     return next(c for c in limits if c.service == service)
 
 
+def dated_changes_not_projected(loaded, last: int) -> list[Warning_]:
+    """Parameter values that start or end after the base date and by the end of ``last``, on a parameter the
+    projection reads only at the base date (unit costs, salaries …; the indices, sick leave, the state rate and
+    the 20-hour rule are read year by year or month by month): such a change has no effect on the projection,
+    so it is named."""
+    base, end = loaded.scenario.base_date, dt.date(last, 12, 31)
+    tree = loaded.tree
+    by_year = {SICK_LEAVE, STATE_RATE, SFB_CAP, *INDEX_PATHS.values()}
+    changes: dict[str, tuple[dt.date, Location]] = {}
+    for path, param in tree.parameters.items():
+        later = [i for i, (on, _) in enumerate(param.values) if base < on <= end]
+        if later and path not in by_year and param.kind != "index":
+            changes[path] = (param.values[later[0]][0], param.value_location(later[0]))
+    for o in tree.overrides:
+        dates = [d for d in (o.start, o.end and o.end + dt.timedelta(days=1)) if d is not None and base < d <= end]
+        if dates and o.path not in by_year and o.path in tree.parameters and tree.parameters[o.path].kind != "index":
+            if o.path not in changes or min(dates) < changes[o.path][0]:
+                changes[o.path] = (min(dates), o.location)
+    return [Warning_("dated_change_not_projected", location,
+                     f"{path} changes on {on:%Y-%m-%d}, after the base date {base:%Y-%m-%d}; the projection reads it at "
+                     "the base date (money amounts then grow with the indices), so the change has no effect on "
+                     "project, compare or tornado. To project it, move base_date to the change, or write it in the projection block "
+                     "(wage_growth or price_growth for that year, volume_changes, adjustments)")
+            for path, (on, location) in sorted(changes.items())]
+
+
 def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     """Validate a scenario's projection inputs without running anything (``resmodel validate``): the
     merged ``projection:`` block, its frame and other_services.csv. A one-line summary (None when
@@ -426,6 +453,7 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     first = loaded.scenario.base_date.year + 1
     check_rates_by_year(resolved, first, first + resolved.settings.horizon_years - 1)
     last = first + resolved.settings.horizon_years - 1
+    warnings += dated_changes_not_projected(loaded, last)
     limits, _ = capacity_limits(loaded, resolved, services, held, first, last)
     given = read_forecast_file(loaded, resolved, services,
                                list(pd.period_range(f"{first}-01", f"{last}-12", freq="M").strftime("%Y-%m")), [],
@@ -892,7 +920,14 @@ def build_setup(loaded, result) -> ProjectionSetup:
         own_hours = float(engine.at[SFB, "total_hours"]) if SFB in engine.index else 0.0
         own_cost = float(engine.at[SFB, "staff_cost"] + engine.at[SFB, "other_cost"]) if SFB in engine.index else 0.0
         sfb_cases = float(engine.at[SFB, "users"]) if SFB in engine.index else 0.0
-        cap = float(loaded.snapshot["personlig_assistans.municipal_hours_per_week"])
+        cap = float(loaded.snapshot[SFB_CAP])
+        cap_by_month = [float(tree.resolve(SFB_CAP, dt.date(y, m, 1)).value) for y in range(first, last + 1)
+                        for m in range(1, 13)]
+        if any(c != cap for c in cap_by_month):
+            steps = [(i, c) for i, c in enumerate(cap_by_month) if c != (cap_by_month[i - 1] if i else cap)]
+            notes.append(f"{SFB_CAP}: the 20-hour rule's municipal hours per week change during the horizon — "
+                         f"{cap:g} h at the base date, " + ", ".join(
+                             f"{c:g} h from {first + i // 12}-{i % 12 + 1:02d}" for i, c in steps))
         rates, extrapolated = {}, []
         for y in range(base_year, last + 1):
             try:
@@ -913,7 +948,8 @@ def build_setup(loaded, result) -> ProjectionSetup:
             lss_purchase_cost_per_hour=lss_bought / lss_hours if lss_hours else 0.0,
             own_provider_cost_per_hour=own_cost / own_hours if own_hours else 0.0,
             sfb_case_hours=tuple(users.loc[users["service"] == SFB, "weekly_hours"].astype(float)),  # capped each
-            sfb_cap_hours_per_week=cap,
+            sfb_cap_hours_per_week=cap, sfb_cap_by_month=tuple(cap_by_month) if any(c != cap for c in cap_by_month)
+            else (),
             own_provider_rate_factor=s.own_provider_rate_factor,
             state_rate=pd.Series(rates), state_rate_extension=s.extensions.get("state_rate"),
             lss_service=LSS if LSS in volume_services else None)
@@ -992,6 +1028,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
              f"MSEK (the engine and other_services.csv), a deviation of {(base_frame - base_net) / 1e6:+,.1f} MSEK "
              "that the projected years start from")
     frame_hash = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    notes += [str(w) for w in dated_changes_not_projected(loaded, last)]
     return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded), start, *notes])),
                            frame_hash)
 

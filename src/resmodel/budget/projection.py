@@ -80,6 +80,8 @@ class AssistanceParams:
     own_provider_cost_per_hour: float = 0.0  # SEK per hour of the own provider at base-year wages
     sfb_hours_per_week: float = SFB_MUNICIPAL_HOURS_PER_WEEK  # basic-needs hours per SFB case (> 20 for eligibility)
     sfb_cap_hours_per_week: float = SFB_MUNICIPAL_HOURS_PER_WEEK  # the municipality pays the first 20 h (F0179)
+    sfb_cap_by_month: tuple[float, ...] = ()  # the cap in force in each projected month (a rule changed on a date);
+    #                                           () = sfb_cap_hours_per_week throughout
     sfb_case_hours: tuple[float, ...] = ()  # each SFB case's weekly hours: the cap then acts per case when the
     #                                        hours move (Monte Carlo, tornado); () = sfb_hours_per_week for all
     own_provider_rate_factor: float = 1.0  # compensation relative to the standard rate (≤ 1.12)
@@ -331,6 +333,13 @@ def _check_assistance(inputs: ProjectionInputs, services: list[str]) -> None:
         if not np.isfinite(value) or value < 0:
             raise InputError.at(_loc(inputs, "assistance", path=f"assistance.{name}"), f"'{name}' is {value!r}",
                                 "a number ≥ 0", f"correct '{name}'")
+    cap_months = np.asarray(a.sfb_cap_by_month, dtype=float)
+    if len(cap_months) and (len(cap_months) != inputs.years * 12 or not np.all(np.isfinite(cap_months))
+                            or cap_months.min() < 0):
+        raise InputError.at(_loc(inputs, "assistance", path="assistance.sfb_cap_by_month"),
+                            f"{len(cap_months)} monthly caps for {inputs.years * 12} months" if len(cap_months)
+                            != inputs.years * 12 else "a monthly cap is negative or not a number",
+                            "one number ≥ 0 per projected month", "give the cap of every month, or ()")
     if a.hours_base_days is not None and not 1.0 <= a.hours_base_days <= 366.0:
         raise InputError.at(_loc(inputs, "assistance", path="assistance.hours_base_days"),
                             f"'hours_base_days' is {a.hours_base_days!r}", "the days of a year (365 or 366)",
@@ -666,11 +675,15 @@ def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.
             out[key][:, s, :] = 0.0
         v = volume[:, s, :]
         if rule == "sfb":
-            if a.sfb_case_hours:  # the mean over the cases of min(cap, the case's hours × the factor)
-                cases = np.asarray(a.sfb_case_hours, dtype=float)[None, :]
-                paid = np.minimum(a.sfb_cap_hours_per_week, cases * hours_factor).mean(axis=1, keepdims=True)
-            else:
-                paid = np.minimum(a.sfb_cap_hours_per_week, a.sfb_hours_per_week * hours_factor)
+            cap = np.asarray(a.sfb_cap_by_month or (a.sfb_cap_hours_per_week,) * len(days), dtype=float)
+            paid = np.zeros((draws, len(days)))
+            for c in np.unique(cap):  # one mean over the cases per distinct cap (a rule changes rarely)
+                if a.sfb_case_hours:  # the mean over the cases of min(cap, the case's hours × the factor)
+                    cases = np.asarray(a.sfb_case_hours, dtype=float)[None, :]
+                    paid_c = np.minimum(c, cases * hours_factor).mean(axis=1, keepdims=True)
+                else:
+                    paid_c = np.minimum(c, a.sfb_hours_per_week * hours_factor)
+                paid[:, cap == c] = paid_c
             hours = v * paid * days[None, :] / 7.0
             out["hours"][:, s, :] = hours
             out["other_cost"][:, s, :] = hours * rate
