@@ -925,7 +925,7 @@ def queue(
     typer.echo(f"Ej verkställda beslut — decisions not executed, {service} (demand: {demand_column}): quarterly "
                f"report to IVO (waiting more than {params.report_after_months} months) and särskild avgift — "
                "sanction-fee exposure (SEK)")
-    quiet = result.quarterly.drop(columns="quarter").abs().sum(axis=1).le(1e-9)  # nobody over the limit or fee
+    quiet = result.quarterly.select_dtypes("number").abs().sum(axis=1).le(1e-9)  # nobody over the limit or fee
     shown = result.quarterly[~quiet]
     if result.quarterly.empty:
         typer.echo("No quarter ends within the horizon, so there is no quarterly count.")
@@ -933,10 +933,15 @@ def queue(
         typer.echo(f"No quarter of {result.quarterly['quarter'].iloc[0]} – {result.quarterly['quarter'].iloc[-1]} has "
                    f"anyone waiting over {params.report_after_months} months (queue_quarterly.csv has every quarter).")
     else:
+        shown = shown.drop(columns=["complete", "count_month"])  # a partial quarter is said below the table
         _table(shown.assign(**{c: shown[c].map(lambda v: f"{v:,.0f}") for c in shown.columns if c.endswith("_sek")}))
     if quiet.any() and not quiet.all():
         typer.echo(f"({int(quiet.sum())} of {len(quiet)} quarters with nobody waiting over "
                    f"{params.report_after_months} months are not shown; queue_quarterly.csv has every quarter)")
+    partial = result.quarterly[~result.quarterly["complete"]]
+    for _, row in partial.iterrows():
+        typer.echo(f"({row['quarter']} is partial: the horizon ends within it, so its counts are taken at the end of "
+                   f"{row['count_month']})")
     typer.echo("\nWhole horizon: " + "; ".join(
         f"{k} " + ("–" if not np.isfinite(v) else f"{v:,.0f}" if k.endswith("_sek") else f"{v:,.1f}")
         for k, v in result.summary.items()))

@@ -210,3 +210,14 @@ def test_fee_states_leave_aiviv_out_of_the_exposure_and_a_typo_is_named(cli, tmp
     typo = cli([*base, "--fee-states", "nwe,aiv", "--out", tmp_path / "c"])
     assert typo.exit_code == 2 and "at '--fee-states': 'nwe' is not a queue state" in typo.stderr
     assert "did you mean 'new'" in typo.stderr and not (tmp_path / "c").exists()
+
+
+def test_a_partial_last_quarter_is_shown_and_said_to_be_partial(cli, tmp_path):
+    pd.DataFrame({"service": "daglig_verksamhet", "month": ["2025-01", "2025-02", "2025-03", "2025-04"],
+                  "volume": 120}).to_csv(tmp_path / "d.csv", index=False)
+    res = cli(["queue", "--demand", tmp_path / "d.csv", "--service", "daglig_verksamhet", "--places", "100",
+               "--out", tmp_path / "q"])
+    assert res.exit_code == 0, res.stderr
+    assert "No quarter" not in res.stdout
+    assert "(2025-Q2 is partial: the horizon ends within it, so its counts are taken at the end of 2025-04)" in res.stdout
+    assert pd.read_csv(tmp_path / "q" / "queue_quarterly.csv")["over_3m_total"].tolist() == [0, 20]

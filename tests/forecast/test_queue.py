@@ -235,3 +235,16 @@ def test_the_fee_note_speaks_only_of_aiviv_absences_in_the_exposure():
 def test_fee_states_must_name_queue_states(states):
     with pytest.raises(InputError, match="fee_states"):
         simulate_queue(MONTHS[:3], np.full(3, 100.0), demand=np.full(3, 100.0), params=QueueParams(fee_states=states))
+
+
+def test_a_horizon_ending_within_a_quarter_reports_that_partial_quarter_at_its_last_month():
+    """API review: January–April gave only 2025-Q1 (nobody over three months) while the summary held the 20
+    cases over three months at the end of April; the partial quarter is now reported, marked."""
+    r = simulate_queue(MONTHS[:4], np.full(4, 100.0), demand=np.full(4, 120.0))
+    q = r.quarterly
+    assert q["quarter"].tolist() == ["2025-Q1", "2025-Q2"] and q["complete"].tolist() == [True, False]
+    assert q["count_month"].tolist() == ["2025-03", "2025-04"]
+    assert q["over_3m_total"].tolist() == [0, 20] and q["exposure_min_sek"].tolist() == [0, 200_000]
+    assert q["passed_3m_in_quarter"].sum() == r.summary["cases_over_3m"] == 20
+    full = simulate_queue(MONTHS, np.full(12, 100.0), demand=np.full(12, 120.0)).quarterly
+    assert full["complete"].all() and full["count_month"].tolist() == ["2025-03", "2025-06", "2025-09", "2025-12"]

@@ -242,11 +242,15 @@ def simulate_queue(
     monthly = pd.DataFrame(rows)
     fee_central_total += float(sum((q[c][R:] * _fee(ages[R:] + 0.5, p)).sum() for c in fee_states))
     fee_cases = sum(crossed_total[c] for c in fee_states)
-    qe = monthly[monthly["month"].dt.month.isin([3, 6, 9, 12])]
+    # quarter ends, and the last month when the horizon ends within a quarter (a partial quarter, so that cases
+    # over the report age at the end are in the report as they are in the summary)
+    qe = monthly[monthly["month"].dt.month.isin([3, 6, 9, 12]) | (monthly.index == len(monthly) - 1)]
     in_quarter = monthly.groupby(monthly["month"].dt.to_period("Q"))[[f"passed_{R}m", f"executed_after_{R}m"]].sum()
     in_quarter = in_quarter.reindex(qe["month"].dt.to_period("Q"))
     quarterly = pd.DataFrame({
         "quarter": [f"{m.year}-Q{(m.month - 1) // 3 + 1}" for m in qe["month"]],
+        "complete": (qe["month"].dt.month % 3 == 0).to_numpy(),  # False: the horizon ends within the quarter
+        "count_month": qe["month"].dt.strftime("%Y-%m").to_numpy(),  # the month end the counts are taken at
         **{f"over_{R}m_{c}": qe[f"over_{R}m_{c}"].to_numpy() for c in CATEGORIES},
         f"over_{R}m_total": qe[f"over_{R}m_total"].to_numpy(),
         f"passed_{R}m_in_quarter": in_quarter[f"passed_{R}m"].to_numpy(),
