@@ -609,3 +609,30 @@ def test_a_dated_change_the_projection_reads_at_the_base_date_is_named(tmp_path)
     assert dated_changes_not_projected(loaded, 2025) == []  # after the horizon: nothing to say
     assert any(w.check == "dated_change_not_projected" for w in check_projection(loaded)[1])
     assert dated_changes_not_projected(load(tmp_path / "base.yaml"), 2034) == []
+
+
+@pytest.mark.parametrize(("body", "path", "words"), [
+    ("projection:\n  volume_changes: [{service: bostad_vuxna, from_year: 2020, change: 6}]\n",
+     "volume_changes[0].from_year", "year 2020 is not projected"),
+    ("projection:\n  volume_changes: [{service: bostad_barn, from_year: 2045, change: 2}]\n",
+     "volume_changes[0].from_year", "year 2045 is not projected"),
+    ("projection:\n  adjustments: [{service: bostad_vuxna, year: 2040, amount: 100}]\n",
+     "adjustments[0].year", "year 2040 is not projected"),
+    ("projection:\n  volumes: {personlig_assistans_sfb: {2027: 440}}\n",
+     "volumes.personlig_assistans_sfb", "the override starts in 2027 but the projection starts in 2025"),
+    ("projection:\n  uncertainty:\n    volume_growth:\n      daglig_verksamhett: {dist: normal, mean: 0, sd: 0.01}\n",
+     "uncertainty.volume_growth.daglig_verksamhett", "did you mean 'daglig_verksamhet'"),
+])
+def test_validate_refuses_what_project_would_at_the_same_place(tmp_path, body, path, words):
+    """Economist review: validate said ok to years outside the projection and to a misspelt service in the
+    uncertainty block; project then failed (the block's typo only with --draws, and without file or line)."""
+    from resmodel.projection_run import check_projection
+    from resmodel.run import load
+
+    loaded = load(scenario(tmp_path, "s", body))
+    for attempt in (lambda: check_projection(loaded), lambda: project(*run_file(tmp_path / "s.yaml"))):
+        with pytest.raises(InputError) as err:
+            attempt()
+        problem = err.value.problems[0]
+        assert problem.location.path == f"projection.{path}" and problem.location.line is not None
+        assert words in str(err.value)

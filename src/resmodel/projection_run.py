@@ -126,15 +126,21 @@ def _joined_horizon_notes(warnings: list[Warning_], months: int) -> list[str]:
 
 
 def _check_service_keys(resolved: ResolvedProjection, services) -> None:
-    """Every service named in volumes, volume_growth, volume_changes and adjustments is a projected service
-    (capacity's are checked by ``capacity_limits``)."""
+    """Every service named in volumes, volume_growth, volume_changes, adjustments and the uncertainty block's
+    per-service volume growth is a projected service (capacity's are checked by ``capacity_limits``)."""
     s = resolved.settings
+    drawn = (s.uncertainty or {}).get("volume_growth")
+    per_service = drawn if isinstance(drawn, Mapping) and "dist" not in drawn else {}  # as montecarlo reads it
     named = [*((k, f"volumes.{k}") for k in s.volumes), *((k, f"volume_growth.{k}") for k in s.volume_growth),
              *((c.service, f"volume_changes[{i}].service") for i, c in enumerate(s.volume_changes)),
              *((a.service, f"adjustments[{i}].service") for i, a in enumerate(s.adjustments))]
     for key, path in named:
         if key not in services:
             _not_projected(resolved, key, path, services)
+    drawn_services = [*services, *([OWN] if SFB in services else [])]  # the own provider's hours are projected too
+    for key in per_service:
+        if str(key) not in drawn_services:
+            _not_projected(resolved, str(key), f"uncertainty.volume_growth.{key}", drawn_services)
 
 
 def _not_projected(resolved: ResolvedProjection, key: str, path: str, services, also: Sequence[str] = ()) -> None:
@@ -373,6 +379,25 @@ def check_rates_by_year(resolved: ResolvedProjection, first: int, last: int) -> 
                                    if name == "rent_growth" else ""))
 
 
+def check_years(resolved: ResolvedProjection, first: int, last: int) -> None:
+    """The years a scenario's volume changes, adjustments and yearly volume overrides name are projected ones
+    (a change before the first year is in the history already; one after the last would never act), and a yearly
+    override starts by the first year — checked by ``validate`` as by ``project``."""
+    s = resolved.settings
+    years = [*((c.from_year, f"volume_changes[{i}].from_year") for i, c in enumerate(s.volume_changes)),
+             *((a.year, f"adjustments[{i}].year") for i, a in enumerate(s.adjustments))]
+    for year, path in years:
+        if not first <= year <= last:
+            raise InputError.at(resolved.location(path), f"year {year} is not projected",
+                                f"a year from {first} to {last}", "correct the year (the history holds what came "
+                                f"before {first}), or lengthen horizon_years")
+    for sv, value in s.volumes.items():
+        if isinstance(value, dict) and value and all(isinstance(y, int) for y in value) and min(value) > first:
+            raise InputError.at(resolved.location(f"volumes.{sv}"), f"the override starts in {min(value)} but the "
+                                f"projection starts in {first}", f"a volume for {first} and later years",
+                                f"add {first}: <volume>")
+
+
 def _projected_services(loaded, resolved: ResolvedProjection):
     """(other_services.csv table or None, the projected services, the volume history or None, the lump
     lines held at their base volume), with the scenario's service names checked."""
@@ -451,8 +476,9 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
                                           loaded.scenario.base_date.year, _history_display(loaded))
     uncertain = _uncertainty_block(resolved) is not None  # validated here, not first at `project --draws`
     first = loaded.scenario.base_date.year + 1
-    check_rates_by_year(resolved, first, first + resolved.settings.horizon_years - 1)
     last = first + resolved.settings.horizon_years - 1
+    check_rates_by_year(resolved, first, last)
+    check_years(resolved, first, last)
     warnings += dated_changes_not_projected(loaded, last)
     limits, _ = capacity_limits(loaded, resolved, services, held, first, last)
     given = read_forecast_file(loaded, resolved, services,
@@ -910,6 +936,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     users = loaded.data.users
     lss_cases = float(engine.at[LSS, "users"]) if LSS in engine.index else 0.0
     lss_hours = float(users.loc[users["service"] == LSS, "weekly_hours"].sum()) * days / 7.0
+    check_years(resolved, first, last)
     volumes, models, notes = _volumes(loaded, resolved, volume_services, first, last,
                                       lss_hours / lss_cases if lss_cases else 0.0, base_volumes,
                                       engine.loc[engine["users"] > 0, "users"].to_dict(), days)
@@ -994,10 +1021,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     for name in RATES_BY_YEAR:
         if name in resolved.set_by:
             param_file[name] = resolved.set_by[name].display
-    for i, a in enumerate(s.adjustments):
-        if not first <= a.year <= last:
-            raise InputError.at(resolved.location(f"adjustments[{i}].year"), f"year {a.year} is not projected",
-                                f"a year from {first} to {last}", "correct the year, or lengthen horizon_years")
+    for a in s.adjustments:
         notes.append(f"one-off {a.service} {a.year}: {a.amount:+,.0f} SEK" + (f" — {a.reason}" if a.reason else ""))
     adjustments = pd.DataFrame([a.model_dump(include={"service", "year", "amount"}) for a in s.adjustments],
                                columns=["service", "year", "amount"])
