@@ -59,6 +59,10 @@ class PlanRequest(RequestBody):
                          "e.g. daglig_verksamhet")
     demand: list[DemandPoint] = Field(min_length=1, max_length=20_000, description="monthly demand, consecutive "
                                       "months (per level for a plan by level range)")
+    demand_column: str = Field("volume", max_length=20, pattern=r"^volume(_(lo|hi)_[0-9]{1,2})?$", description=(
+        "the forecast column the demand's volumes were taken from (volume, or a bound such as volume_hi_80)"
+        "; it labels the plan's capacity as planned_for, so that POST /queues can tell a plan made for another "
+        "demand"))
     candidates: list[Candidate] = Field(min_length=1, max_length=200, description="at most 200 (the solver has "
                                         "120 s per solve)")
     own_cost_per_place: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False,
@@ -118,7 +122,7 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
     columns = [c.name for c in SCHEMA.columns]
     candidates = pd.DataFrame([{**c.model_dump(), "service": request.service} for c in request.candidates])[columns]
     demand = pd.DataFrame([{"month": d.month, "service": request.service,
-                            "level": "" if d.level is None else str(d.level), "volume": str(d.volume)}
+                            "level": "" if d.level is None else str(d.level), request.demand_column: str(d.volume)}
                            for d in request.demand])
     by_level = bool(candidates["min_level"].notna().any())
     own = inputs.own_cost_per_place if request.own_cost_per_place is None else request.own_cost_per_place
@@ -136,7 +140,7 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
         check_frame_for_pnr(demand[["month", "level"]], DEMAND, first_row=0)
         table = prepare_candidates(candidates, request.service, CANDIDATES)
         plan = premises_plan(demand, request.service, table, costs, inputs.groups if by_level else inputs.places,
-                             "volume", DEMAND, CANDIDATES)
+                             request.demand_column, DEMAND, CANDIDATES)
     except ResmodelError as exc:
         raise problem_response(422, [BODY.json_problem(p) for p in exc.problems]) from None
     return PlanResponse(resmodel_version=__version__, scenario=loaded.scenario.name,

@@ -38,7 +38,7 @@ class CapacityPoint(RequestBody):
     staff_fte: float | None = Field(None, ge=0, le=1e5, allow_inf_nan=False, description="staff in full-time "
                                     "equivalents in the month, instead of places: places = staff_fte × users_per_fte")
     planned_for: str | None = Field(None, max_length=40, description="the demand column a premises plan was made "
-                                    "for (POST /premises-plans gives it; not used here)")
+                                    "for (POST /premises-plans gives it; a note when it is not demand_column)")
 
 
 class QueueRequest(RequestBody):
@@ -46,6 +46,9 @@ class QueueRequest(RequestBody):
                          "daglig_verksamhet (names it in messages)")
     demand: list[DemandPoint] = Field(min_length=1, max_length=20_000, description="monthly demand, consecutive "
                                       "months (per level or in total)")
+    demand_column: str = Field("volume", max_length=20, pattern=r"^volume(_(lo|hi)_[0-9]{1,2})?$", description=(
+        "the forecast column the demand's volumes were taken from (volume, or a bound such as volume_hi_80)"
+        "; a capacity planned for another column gets a note"))
     capacity: list[CapacityPoint] | None = Field(None, min_length=1, max_length=5_000, description="places month "
                                                  "by month, for every month of the demand (a premises plan's "
                                                  "capacity, or staff_fte with users_per_fte); or give places")
@@ -176,8 +179,12 @@ def create_queue(request: QueueRequest) -> QueueResponse:
     ignored = (None if request.users_per_fte is None or (request.capacity and request.capacity[0].staff_fte is not None)
                else f"users_per_fte {request.users_per_fte:g} has no effect: the capacity is given as places (it "
                "converts a capacity given as staff_fte)")
+    planned = sorted({c.planned_for for c in request.capacity or [] if c.planned_for} - {request.demand_column})
+    other_plan = (f"the capacity is a premises plan made for {', '.join(planned)}, but this queue runs on "
+                  f"{request.demand_column}: send the same demand_column (or plan again) so the queue shows that "
+                  "plan's consequences") if planned else None
     notes = [n for n in (rate_note(params, names), waiting_note(result.summary),
-                         fee_note(params, result, 'fee_states ["new", "aiv"]'), ignored) if n]
+                         fee_note(params, result, 'fee_states ["new", "aiv"]'), ignored, other_plan) if n]
     return QueueResponse(resmodel_version=__version__, service=request.service, monthly=json_records(result.monthly),
                          quarterly=json_records(result.quarterly), waits=json_records(result.waits),
                          summary={k: float(v) if np.isfinite(v) else None for k, v in result.summary.items()}, notes=notes)

@@ -105,3 +105,16 @@ def test_mistakes_are_located_422s(api, body, loc, text):
 
 def test_unknown_scenario_is_404(api):
     assert post(api, scenario="nope").status_code == 404
+
+
+def test_the_plans_capacity_is_labelled_with_the_demand_column_sent_and_the_queue_notes_another(api):
+    """API review: the capacity always said planned_for 'volume', even for a plan on volume_hi_80, so POST /queues
+    could not tell a plan made for another demand (the CLI warns)."""
+    body = post(api, demand_column="volume_hi_80").json()
+    assert {row["planned_for"] for row in body["capacity"]} == {"volume_hi_80"}
+    queue = {"service": SERVICE, "demand": totals(), "capacity": body["capacity"]}
+    other = api.post("/queues", json=queue).json()
+    assert any("a premises plan made for volume_hi_80, but this queue runs on volume" in n for n in other["notes"])
+    same = api.post("/queues", json={**queue, "demand_column": "volume_hi_80"}).json()
+    assert not any("premises plan made for" in n for n in same["notes"])
+    assert post(api, demand_column="volym").status_code == 422
