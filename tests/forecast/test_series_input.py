@@ -336,3 +336,14 @@ def test_a_workbook_with_a_title_above_the_header_says_where_the_header_is(tmp_p
         read_capacity(path, None)
     assert problems(exc) == [f"{path}, row 1: the header is in row 3, not in row 1. Expected the column names in row 1 "
                              "(month). Fix: delete the rows above row 3 (a title or a note) so that the header is row 1"]
+
+
+def test_a_csv_with_a_title_above_the_header_is_told_so_not_about_cell_counts(tmp_path):
+    """API review: a title row above a CSV's header gave 'row has 2 cells but the header has 1 … check for a
+    missing or extra ','"; the title is not echoed (it may hold anything)."""
+    path = write_csv(tmp_path / "c.csv", ["Kapacitet 19121212-1212", "month,places", "2025-01,100"])
+    with pytest.raises(InputError) as exc:
+        read_capacity(path, None)
+    assert problems(exc) == [f"{path}, row 1: row 1 has one cell but row 2 has 2: row 1 looks like a title above the "
+                             "header. Expected the column names in row 1. Fix: delete the rows above the header so "
+                             "that it is row 1"]

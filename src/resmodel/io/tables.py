@@ -123,6 +123,12 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
     _check_header(header, display)
     for i, r in enumerate(rows[1:], start=2):
         if (len(r) < len(header) or any(c.strip() for c in r[len(header):])) and any(c.strip() for c in r):
+            if sum(1 for h in header if h) == 1 and sum(1 for c in r if c.strip()) > 1 and i <= 11:
+                raise InputError.at(  # a report's title above the table, not a header of one column
+                    Location(file=display, row=1), f"row 1 has one cell but row {i} has "  # the cell is not echoed: it may hold anything
+                    f"{sum(1 for c in r if c.strip())}: row 1 looks like a title above the header",
+                    "the column names in row 1", "delete the rows above the header so that it is row 1",
+                )
             raise InputError.at(
                 Location(file=display, row=i), f"row has {len(r)} cells but the header has {len(header)}",
                 f"the same number of '{separator}'-separated cells on every row",
