@@ -176,3 +176,9 @@ def test_staff_capacity_mistakes_are_422_at_their_path(capacity, extra, loc, wor
 def test_users_per_fte_with_places_is_noted_as_having_no_effect():
     body = post({"service": "daglig_verksamhet", "demand": demand(120), "places": 100, "users_per_fte": 4}).json()
     assert any("users_per_fte 4 has no effect" in n for n in body["notes"])
+
+
+def test_minus_zero_in_a_request_is_answered_as_zero():
+    """API review: places and volumes of -0.0 (which ge=0 lets through) came back as -0.0 in the monthly rows."""
+    response = post({"service": "daglig_verksamhet", "demand": demand(-0.0), "places": -0.0})
+    assert response.status_code == 200 and "-0.0" not in response.text

@@ -221,3 +221,12 @@ def test_a_partial_last_quarter_is_shown_and_said_to_be_partial(cli, tmp_path):
     assert "No quarter" not in res.stdout
     assert "(2025-Q2 is partial: the horizon ends within it, so its counts are taken at the end of 2025-04)" in res.stdout
     assert pd.read_csv(tmp_path / "q" / "queue_quarterly.csv")["over_3m_total"].tolist() == [0, 20]
+
+
+def test_a_demand_column_not_in_the_file_lists_the_files_volume_columns(cli, tmp_path):
+    (tmp_path / "f.csv").write_text("month,service,level,volume,volume_lo_80,volume_hi_80\n"
+                                    "2025-01,daglig_verksamhet,1,10,9,11\n")
+    res = cli(["queue", "--demand", tmp_path / "f.csv", "--service", "daglig_verksamhet", "--demand-column", "foo",
+               "--places", "5", "--out", tmp_path / "q"])
+    assert res.exit_code == 2
+    assert "Fix: choose --demand-column from the file's volume, volume_lo_80, volume_hi_80" in res.stderr

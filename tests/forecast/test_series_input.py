@@ -347,3 +347,11 @@ def test_a_csv_with_a_title_above_the_header_is_told_so_not_about_cell_counts(tm
     assert problems(exc) == [f"{path}, row 1: row 1 has one cell but row 2 has 2: row 1 looks like a title above the "
                              "header. Expected the column names in row 1. Fix: delete the rows above the header so "
                              "that it is row 1"]
+
+
+def test_capacity_above_the_largest_places_is_refused_at_its_row(tmp_path):
+    """API review: the API and --places refuse more than 1 000 000 places; a capacity file took 1e7."""
+    path = write_csv(tmp_path / "c.csv", ["month,places", "2025-01,100", "2025-02,1e7"])
+    with pytest.raises(InputError) as exc:
+        read_capacity(path, None)
+    assert problems(exc)[0].startswith(f"{path}, row 3, column 'places': value 1e7 is above 1e+06")

@@ -80,10 +80,12 @@ def _require_columns(table: pd.DataFrame, column: str, where: Where) -> None:
     for col in ("month", "service", column):
         if col not in table.columns:
             hint = did_you_mean(col, [str(c) for c in table.columns]) if col == column else ""
+            volumes = [str(c) for c in table.columns if str(c).startswith("volume")] if col == column else []
             raise InputError.at(where(1, col), f"required column '{col}' is missing",
                                 f"a volume forecast or history with month, service, {column}",
                                 (f"{hint}correct --demand-column, or " if hint else "")
-                                + "use what `resmodel forecast` writes (or `forecast_volumes` returns)")
+                                + (f"choose --demand-column from the file's {', '.join(volumes)}, or " if volumes
+                                   else "") + "use what `resmodel forecast` writes (or `forecast_volumes` returns)")
 
 
 def _rows_of(table: pd.DataFrame, service: str, where: Where) -> pd.DataFrame:

@@ -153,11 +153,11 @@ def simulate_queue(
     p = params or QueueParams()
     p.validate()
     T = len(months)
-    cap = np.asarray(capacity, dtype=float)
+    cap = np.asarray(capacity, dtype=float) + 0.0  # + 0.0: a -0 read from a file or request is written as 0
     if (demand is None) == (arrivals is None):
         raise InputError.at(Location(path="queue"), "give either demand or arrivals", "exactly one of the two",
                             "pass the forecast demand, or the new decisions per month")
-    drive = np.asarray(demand if demand is not None else arrivals, dtype=float)
+    drive = np.asarray(demand if demand is not None else arrivals, dtype=float) + 0.0
     for name, arr in (("capacity", cap), ("demand" if demand is not None else "arrivals", drive)):
         if arr.shape != (T,):
             raise InputError.at(Location(path=f"queue.{name}"), f"{name} has {arr.size} values for {T} months",

@@ -66,8 +66,8 @@ TRIANGLE = TableSchema("invoice_triangle", "Fakturor — invoices by service mon
 
 CAPACITY = TableSchema("capacity", "Kapacitet — places, or staff, available per month", (
     Column("month", "month", "month", minimum=1990, maximum=2200),
-    Column("places", "float", "places available", "places", required=False, minimum=0),
-    Column("staff_fte", "float", "staff available", "FTE", required=False, minimum=0),
+    Column("places", "float", "places available", "places", required=False, minimum=0, maximum=1_000_000),
+    Column("staff_fte", "float", "staff available", "FTE", required=False, minimum=0, maximum=100_000),
     Column("planned_for", "str", "the demand column a premises plan was made for (plan-premises writes it; the "
            "queue warns when its --demand-column differs)", required=False),
 ))
