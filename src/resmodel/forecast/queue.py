@@ -173,8 +173,8 @@ def simulate_queue(
     q = {c: np.zeros(width) for c in CATEGORIES}
     for c in CATEGORIES:
         vals = np.asarray(getattr(init, c), dtype=float)
-        q[c][: len(vals)] = vals
-    executed = float(init.executed)
+        q[c][: len(vals)] = vals + 0.0
+    executed = float(init.executed) + 0.0
     people = executed + sum(float(v.sum()) for v in q.values())
     ages = np.arange(width)
     R = p.report_after_months
