@@ -123,3 +123,35 @@ def test_a_scenario_without_problems_still_validates(monkeypatch, capsys, tmp_pa
     code, errors = validate(monkeypatch, capsys, tmp_path, "extends: base.yaml\nparameters:\n"
                             "  salaries.stodassistent: 30000\n  working_time.sick_leave_rate: 0.074\n")
     assert (code, errors) == (0, [])
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("extends: base.yaml\nprojection:\n  volume_growth: {bostad_vuxna: 0,02}\n",
+     ["s.yaml, line 5, at 'projection.volume_growth.02': '02' is a piece of a number split at a comma",
+      "Fix: in a {…} mapping '0,02' is split at the comma: write 0.02 (decimal point '.')"]),
+    ("extends: base.yaml\nprojection:\n  volume_growth: {bostad_vuxna: 12,500,000}\n",
+     ["at 'projection.volume_growth.500': '500' is a piece", "write 12500000 (no thousands separator)"]),
+    ("extends: base.yaml\nprojection:\n  volumes: {daglig_verksamhet: 1 100}\n",
+     ["s.yaml, line 5, at 'projection.volumes'", "'1 100' is read as text, not a volume: write 1100 (no space"]),
+    (f"extends: base.yaml\nprojection:\n  frame: {DATA / 'frame.yaml'}\n  volumes: {{daglig_verksamhet: 1 100}}\n",
+     ["'1 100' is read as text"]),
+])
+def test_swedish_number_forms_in_flow_mappings_get_the_number_to_write(monkeypatch, capsys, tmp_path, body, expected):
+    """Economist review: '{bostad_vuxna: 0,02}' was 'at projection.volume_growth.02: Input should be a valid
+    number … correct the value'; '{daglig_verksamhet: 1 100}' was an unknown forecast model."""
+    code, errors = validate(monkeypatch, capsys, tmp_path, body)
+    assert code == 2 and len(errors) == 1, errors
+    assert all(part in errors[0] for part in expected), errors[0]
+
+
+def test_a_frame_amount_with_thousands_commas_is_one_message_with_the_number_to_write():
+    """'{lss_boende: 1,067,700,000}' reads in YAML as lss_boende 1 and empty keys '067', '700', '000': one
+    message, not three 'Input should be a valid number'."""
+    from resmodel.budget.frame import load_frame
+    from resmodel.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        load_frame({"base": {"lss_boende": 1, "067": None, "700": None, "000": None}}, "frame.yaml")
+    split = [p for p in err.value.problems if "split at a comma" in p.problem]
+    assert len(split) == 1 and "write 1067700000 (no thousands separator)" in split[0].fix
+    assert split[0].location.path == "frame.base.067"

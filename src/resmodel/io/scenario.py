@@ -26,6 +26,7 @@ from resmodel.errors import (
     Problem,
     ProblemCollector,
     ResmodelError,
+    comma_split_fix,
     did_you_mean,
     shown,
 )
@@ -149,9 +150,12 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
             problems.add(doc.location(path), f"'{loc[-1]}' is {shown(err.get('input'), 60)!r}, not a mapping of keys",
                          _expected_for(path), "indent the keys under it (see " + _doc_for(path) + ")")
         else:
-            problems.add(doc.location(path), err["msg"].replace("Value error, ", ""),
-                         _expected_for(path), _decimal_comma_fix(err.get("input"))
-                         or f"correct the value (see {_doc_for(path)})")
+            split = comma_split_fix(doc.data, raw_loc)
+            if split == "":  # a later piece of a number already reported at its first piece
+                continue
+            problems.add(doc.location(path), split and f"'{loc[-1]}' is a piece of a number split at a comma"
+                         or err["msg"].replace("Value error, ", ""), _expected_for(path),
+                         split or _decimal_comma_fix(err.get("input")) or f"correct the value (see {_doc_for(path)})")
     # a union failure reports once per branch; keep one message per location
     seen, unique = set(), []
     for p in problems.problems:

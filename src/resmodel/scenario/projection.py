@@ -10,6 +10,7 @@ that set each key."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -83,7 +84,11 @@ def _yaml(value: Any) -> str:
 
 
 def _unknown_model(name: str) -> str:
-    """The message for a model name forecast_volumes does not know, with the names it does."""
+    """The message for a model name forecast_volumes does not know, with the names it does (a number with a space
+    between thousands, '1 100', is YAML text: it is told to drop the space)."""
+    if re.fullmatch(r"\s*\d{1,3}([ \u00a0]\d{3})+([.,]\d+)?\s*", name):
+        plain = re.sub(r"[ \u00a0]", "", name.strip()).replace(",", ".")
+        return f"'{name}' is read as text, not a volume: write {plain} (no space between thousands)"
     return f"unknown forecast model '{name}' ({did_you_mean(name.lower(), MODEL_NAMES)}one of {', '.join(MODEL_NAMES)})"
 
 
