@@ -66,7 +66,7 @@ PERCENTAGE = ("s.yaml, line 6, at 'parameters.working_time.sick_leave_rate': new
       ("s.yaml, line 3, at 'extends': scenario file 'nosuch.yaml' not found", "relative to the extending file")]),
     # a bad base date is read by the changes (their default start): nothing after it is checked
     ("extends: base.yaml\nbase_date: soon\nparameters:\n  salaries.stodassistant: 30000\n",
-     [("s.yaml, line 4, at 'base_date'", "Fix: correct the value")]),
+     [("s.yaml, line 4, at 'base_date'", "Fix: write the date as YYYY-MM-DD")]),
     # a missing purpose does not hide the other problems (written without 'purpose:' by replacing it)
     ("PURPOSE_MISSING extends: base.yaml\nparameters:\n  salaries.stodassistant: 30000\n",
      [("s.yaml, line 1, at 'purpose': required key 'purpose' is missing", "Fix: add 'purpose:'"),
@@ -155,3 +155,15 @@ def test_a_frame_amount_with_thousands_commas_is_one_message_with_the_number_to_
     split = [p for p in err.value.problems if "split at a comma" in p.problem]
     assert len(split) == 1 and "write 1067700000 (no thousands separator)" in split[0].fix
     assert split[0].location.path == "frame.base.067"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2025", "at 'base_date': 2025 is not a date. Expected a date written YYYY-MM-DD, e.g. 2025-01-01. Fix: write "
+             "2025-01-01 for the start of 2025"),
+    ('"1 juli 2024"', "at 'base_date': '1 juli 2024' is not a date. Expected a date written YYYY-MM-DD, e.g. "
+                      "2025-01-01. Fix: write the date as YYYY-MM-DD, e.g. 2024-07-01"),
+])
+def test_a_date_that_is_a_year_or_words_gets_the_date_to_write(monkeypatch, capsys, tmp_path, value, expected):
+    """Economist review: 'base_date: 2025' gave pydantic's 'Datetimes provided to dates should have zero time'."""
+    code, errors = validate(monkeypatch, capsys, tmp_path, f"extends: base.yaml\nbase_date: {value}\n")
+    assert code == 2 and len(errors) == 1 and expected in errors[0], errors

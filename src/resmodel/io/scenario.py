@@ -153,6 +153,14 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
             split = comma_split_fix(doc.data, raw_loc)
             if split == "":  # a later piece of a number already reported at its first piece
                 continue
+            if kind.startswith(("date_", "datetime_")):  # 2025, '1 juli 2024': pydantic's words are of datetimes
+                value = err.get("input")
+                problems.add(doc.location(path), f"{shown(value, 40)!r} is not a date" if isinstance(value, str)
+                             else f"{shown(value, 40)} is not a date",
+                             "a date written YYYY-MM-DD, e.g. 2025-01-01",
+                             f"write {value}-01-01 for the start of {value}" if isinstance(value, int)
+                             and 1900 <= value <= 2200 else "write the date as YYYY-MM-DD, e.g. 2024-07-01")
+                continue
             problems.add(doc.location(path), split and f"'{loc[-1]}' is a piece of a number split at a comma"
                          or err["msg"].replace("Value error, ", ""), _expected_for(path),
                          split or _decimal_comma_fix(err.get("input")) or f"correct the value (see {_doc_for(path)})")
