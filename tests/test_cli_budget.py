@@ -48,6 +48,15 @@ def test_project_writes_report_and_prints_table(app, tmp_path):
     assert "2024 (base)" in res.output
     from openpyxl import load_workbook
     assert {"Prognos per år", "Avvikelse per område"} <= set(load_workbook(out / "prognos.xlsx").sheetnames)
+    # economist review: the workbook's amounts and volumes said no unit
+    yearly = pd.read_excel(out / "prognos.xlsx", sheet_name="Prognos per år")
+    assert "Avvikelse, kr (deviation = frame − net cost, SEK; negative = overspend)" in yearly.columns
+    per_service = pd.read_excel(out / "prognos.xlsx", sheet_name="Prognos per tjänst")
+    units = per_service.groupby(["service", "measure"])["enhet — unit"].first()
+    assert units["daglig_verksamhet", "volume"] == "brukare, medel per månad (users, monthly average)"
+    assert units["personlig_assistans_egen_utforare", "volume"] == "timmar per år (hours a year)"
+    assert units["personlig_assistans_sfb", "hours"].startswith("kommunens timmar per år")
+    assert units["externa_platser", "volume"].startswith("platser") and units["bostad_vuxna", "net_cost"] == "kr (SEK)"
     html = (out / "sammanfattning.html").read_text()
     assert "Budgetprognos" in html and "prognos.png" in html
     assert "Avvikelse per område" in html and "Förvaltningsövergripande verksamhet" in html and "-0.0<" not in html

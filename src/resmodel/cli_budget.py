@@ -18,6 +18,7 @@ import typer
 
 from resmodel.errors import InputError, Location
 from resmodel.io.writers import check_output_folder
+from resmodel.report import with_units
 
 MSEK = 1e6
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
@@ -77,6 +78,11 @@ def _write(target: Path, files: dict[str, object], replaceable: tuple[str, ...])
 
     write_folder_atomically(target, write, replaceable)
     return list(files)
+
+
+#: the yearly table's amounts as the workbook heads them (the CSV keeps the names)
+YEARLY_LABELS = {"net_cost": "Nettokostnad, kr (net cost, SEK)", "frame": "Ram, kr (frame, SEK)",
+                 "deviation": "Avvikelse, kr (deviation = frame − net cost, SEK; negative = overspend)"}
 
 
 def _deviation_wide(by_area: pd.DataFrame) -> pd.DataFrame:
@@ -208,9 +214,10 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     money = {"net_cost": "#,##0", "frame": "#,##0", "deviation": "#,##0"}
     wide = _deviation_wide(by_area)
     assumed = assumptions(setup, result)
-    sheets = {"Prognos per år": (with_base, money),
-              "Avvikelse per område": (wide, dict.fromkeys(wide.select_dtypes("number").columns, "#,##0")),
-              "Prognos per tjänst": (result.yearly, {"value": "#,##0"}),
+    sheets = {"Prognos per år": (with_base.rename(columns=YEARLY_LABELS), {YEARLY_LABELS[c]: f for c, f in money.items()}),
+              "Avvikelse per område": (wide.assign(**{"enhet — unit": "kr (SEK; negative = overspend)"}),
+                                       dict.fromkeys(wide.select_dtypes("number").columns, "#,##0")),
+              "Prognos per tjänst": (with_units(result.yearly), {"value": "#,##0.0"}),
               "Volymmodeller": (setup.volume_models, {}),
               "Antaganden": (assumed, dict.fromkeys(assumed.columns[2:], "#,##0.00")),
               "Noter": (pd.DataFrame({"note": list(result.notes)}), {}),
@@ -280,10 +287,12 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         steps.drop(columns=["scenario_a", "scenario_b"]),
         title=f"Vattenfall {ref_name} → {name}: {measure}, " + ("summed over " if year is None else "")
         + str(steps["period"].iloc[0])) for name, steps in fall.groupby("scenario_b", sort=False)}
-    sheets = {"Jämförelse": (diff, {"value_a": "#,##0", "value_b": "#,##0", "difference": "#,##0"}),
-              "Vattenfall": (fall, {"value": "#,##0", "cumulative": "#,##0"}),
-              "Per tjänst": (services, {"value_a": "#,##0.0", "value_b": "#,##0.0", "difference": "#,##0.0"}),
-              "Per enhet": (unit_diff, {"value_a": "#,##0.00", "value_b": "#,##0.00", "difference": "#,##0.00"}),
+    sheets = {"Jämförelse": (with_units(diff), {"value_a": "#,##0", "value_b": "#,##0", "difference": "#,##0"}),
+              "Vattenfall": (fall.assign(**{"enhet — unit": "kr (SEK)"}), {"value": "#,##0", "cumulative": "#,##0"}),
+              "Per tjänst": (with_units(services), {"value_a": "#,##0.0", "value_b": "#,##0.0",
+                                                    "difference": "#,##0.0"}),
+              "Per enhet": (with_units(unit_diff), {"value_a": "#,##0.00", "value_b": "#,##0.00",
+                                                    "difference": "#,##0.00"}),
               "Manifest": (manifest_table(manifest), {})}
     target = out or Path("results") / ("jamforelse_" + "_".join(names))
     written = _write(target, {"jamforelse.csv": diff, "vattenfall.csv": fall, "jamforelse_tjanster.csv": services,

@@ -43,6 +43,39 @@ ID_LABELS = {
     "level": "Nivå (need level)",
     "weekly_hours": "Tidsomfattning, timmar per vecka (weekly hours)",
 }
+#: services whose projected volume is not users: the own provider's hours, bought places, assistance cases
+VOLUME_UNITS = {
+    "personlig_assistans_egen_utforare": "timmar per år (hours a year)",
+    "externa_platser": "platser, medel per månad (places, monthly average)",
+    "personlig_assistans_sfb": "ärenden, medel per månad (cases, monthly average)",
+    "personlig_assistans_lss": "ärenden, medel per månad (cases, monthly average)",
+}
+COUNT_UNITS = {"users": "brukare (users)", "fte_required": "årsarbetare (FTE)", "fte_roster": "årsarbetare (FTE)",
+               "staffing_gap_fte": "årsarbetare (FTE)", "total_hours": "timmar per år (hours a year)",
+               "direct_hours": "timmar per år (hours a year)", "indirect_hours": "timmar per år (hours a year)",
+               "fixed_hours": "timmar per år (hours a year)"}
+
+
+def measure_unit(measure: str, service: str = "") -> str:
+    """The unit of a measure in the reports' long tables, Swedish with an English gloss: kronor for amounts, and
+    for a volume what the service counts (users, cases, places or hours)."""
+    if measure == "volume":
+        return VOLUME_UNITS.get(service, "brukare, medel per månad (users, monthly average)")
+    if measure == "hours":
+        return ("kommunens timmar per år, högst 20 i veckan per ärende (municipal hours a year)"
+                if service == "personlig_assistans_sfb" else "timmar per år (hours a year)")
+    return COUNT_UNITS.get(measure, "kr (SEK)")
+
+
+def with_units(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (with ``measure`` and, where it has one, ``service``) with a unit column after ``measure``."""
+    services = table["service"] if "service" in table else pd.Series("", index=table.index)
+    units = [measure_unit(str(m), str(sv)) for m, sv in zip(table["measure"], services, strict=True)]
+    out = table.copy()
+    out.insert(out.columns.get_loc("measure") + 1, "enhet — unit", units)
+    return out
+
+
 SUMMARY_MEASURES = ("users", "total_hours", "fte_required", "fte_roster", "staffing_gap_fte", "net_cost",
                     "allocation", "staffing_gap_sek")
 
