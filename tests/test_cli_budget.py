@@ -138,6 +138,10 @@ def test_manifests_say_what_each_result_rests_on(app, tmp_path, demo_result):
         assert base[key] == demo_result.manifest[key], key
     assert base["monte_carlo_draws"] == 20 and base["monte_carlo_seed"] == 5
     assert base["projected_years"] == "2025–2034" and base["volume_models"]["daglig_verksamhet"] == "drift"
+    # economist review: the projection's carried-forward rates were missing (the base-year run's empty list)
+    assert base["index_extrapolations"]["wage_growth"] == "2027–2034"
+    assert base["index_extrapolations"]["state_rate"] == "2025–2034"
+    assert base["base_year_warnings"] == len(demo_result.warnings) and "warnings" not in base
     sheet = dict(load_workbook(tmp_path / "p" / "prognos.xlsx", read_only=True)["Manifest"].iter_rows(
         min_row=2, values_only=True))
     assert sheet["scenario_hash"] == base["scenario_hash"] and sheet["volume_models.daglig_verksamhet"] == "drift"

@@ -75,6 +75,7 @@ class ProjectionSetup:
     volume_models: pd.DataFrame   # service, model_used
     notes: tuple[str, ...] = ()   # forecast warnings, extrapolated state-rate years, volume changes
     frame_hash: str = ""          # sha256 of the composed council frame (it may live outside the data folder)
+    state_rate_extrapolated: tuple[int, ...] = ()  # years the tree carries the state rate's uplift forward
 
 
 def _settings(loaded) -> ResolvedProjection:
@@ -940,7 +941,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     volumes, models, notes = _volumes(loaded, resolved, volume_services, first, last,
                                       lss_hours / lss_cases if lss_cases else 0.0, base_volumes,
                                       engine.loc[engine["users"] > 0, "users"].to_dict(), days)
-    assistance = None
+    assistance, extrapolated = None, []
     if SFB in engine.index or LSS in engine.index:
         lss_bought = float(engine.at[LSS, "purchase_cost"]) if LSS in engine.index else 0.0  # at providers' prices
         lss_own = float(engine.at[LSS, "net_cost"]) - lss_bought if LSS in engine.index else 0.0
@@ -955,7 +956,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
             notes.append(f"{SFB_CAP}: the 20-hour rule's municipal hours per week change during the horizon — "
                          f"{cap:g} h at the base date, " + ", ".join(
                              f"{c:g} h from {first + i // 12}-{i % 12 + 1:02d}" for i, c in steps))
-        rates, extrapolated = {}, []
+        rates = {}
         for y in range(base_year, last + 1):
             try:
                 r = tree.resolve(STATE_RATE, dt.date(y, 1, 1))  # one leaf: only its own index must reach y
@@ -1054,7 +1055,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     frame_hash = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     notes += [str(w) for w in dated_changes_not_projected(loaded, last)]
     return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded), start, *notes])),
-                           frame_hash)
+                           frame_hash, tuple(extrapolated))
 
 
 @contextmanager
@@ -1072,11 +1073,18 @@ def projection_manifest(run_manifest: Mapping, setup: ProjectionSetup, **extra) 
     """What a projection rests on, for its manifest.json and Manifest sheet: the base-year run's manifest
     (version, scenario, parameter and data hashes) with the frame's hash, the projected years and each
     service's volume model; ``extra`` adds what the command adds (Monte Carlo draws and seed, a year)."""
+    from resmodel.budget.projection import prepare
     from resmodel.io.manifest import file_record
 
     inputs = setup.case.inputs
     plans = [c.service for c in inputs.capacity if setup.settings.settings.capacity[c.service].plan is not None]
-    return {**{k: v for k, v in run_manifest.items() if k != "allocation_key"},
+    base_year_only = {"warnings", "index_extrapolations"}  # the run's: of the base-year snapshot and data
+    extrapolated = {**prepare(inputs).extrapolated,
+                    **({"state_rate": setup.state_rate_extrapolated} if setup.state_rate_extrapolated else {})}
+    return {**{k: v for k, v in run_manifest.items() if k != "allocation_key" and k not in base_year_only},
+            **{f"base_year_{k}": run_manifest[k] for k in sorted(base_year_only) if k in run_manifest},
+            "index_extrapolations": {name: f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+                                     for name, years in sorted(extrapolated.items()) if years},
             "frame_hash": setup.frame_hash,
             **({"premises_plans": {service: file_record(plan_path(setup.settings, service)) for service in plans}}
                if plans else {}),

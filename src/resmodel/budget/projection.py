@@ -187,6 +187,7 @@ class Prepared:
     planned: tuple[tuple[int, np.ndarray, np.ndarray, np.ndarray], ...]  # (service index, other places, rent,
     #                                                                      one-off) by year (Y,), base-year SEK
     notes: tuple[str, ...]
+    extrapolated: dict[str, tuple[int, ...]] = field(default_factory=dict)  # driver → years beyond its data
 
     @property
     def index_offset(self) -> int:
@@ -502,11 +503,13 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
 
     index_years = np.arange(inputs.base_year + 1, horizon.end_year + 1)
     ext = inputs.extensions
+    extrapolated: dict[str, tuple[int, ...]] = {}
 
     def growth(name: str, values) -> np.ndarray:
         path = growth_path(values, index_years, name, ext.get(name), _loc(inputs, name))
         if path.note():
             notes.append(path.note())
+            extrapolated[name] = tuple(int(y) for y in path.extended)
         return path.values
 
     wage = growth("wage_growth", inputs.wage_growth)
@@ -526,6 +529,7 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
         path = level_path(inputs.sick_leave, years, "sick_leave", ext.get("sick_leave"), _loc(inputs, "sick_leave"))
         if path.note():
             notes.append(path.note())
+            extrapolated["sick_leave"] = tuple(int(y) for y in path.extended)
         sick = path.values
         if np.any(sick >= 1.0):
             raise InputError.at(_loc(inputs, "sick_leave"), "a sick-leave rate of 100 % or more",
@@ -538,6 +542,7 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
                                a.state_rate_extension, _loc(inputs, "state_rate"))
         if path.note():
             notes.append(path.note())
+            extrapolated["state_rate"] = tuple(int(y) for y in path.extended)
         state_rate, state_rate_base = (path.values[1:], float(path.values[0])) if bought else (path.values, 0.0)
     else:
         state_rate, state_rate_base = np.zeros(len(years)), 0.0
@@ -570,7 +575,7 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
 
     return Prepared(inputs, horizon, tuple(services), tuple(areas), tuple(rules), volumes.to_numpy().T.copy(),
                     unit, wage, price, rent, mix, mix_flag, sick, state_rate, state_rate_base, tuple(external),
-                    adjustments, capacity, planned, tuple(dict.fromkeys(notes)))
+                    adjustments, capacity, planned, tuple(dict.fromkeys(notes)), extrapolated)
 
 
 # ----------------------------------------------------------------------------- kernel
