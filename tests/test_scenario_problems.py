@@ -167,3 +167,21 @@ def test_a_date_that_is_a_year_or_words_gets_the_date_to_write(monkeypatch, caps
     """Economist review: 'base_date: 2025' gave pydantic's 'Datetimes provided to dates should have zero time'."""
     code, errors = validate(monkeypatch, capsys, tmp_path, f"extends: base.yaml\nbase_date: {value}\n")
     assert code == 2 and len(errors) == 1 and expected in errors[0], errors
+
+
+def test_a_value_fifty_times_off_the_parameters_is_warned_at_its_line(tmp_path):
+    """Economist review: sick leave 0.0006 (6 % written as a fraction twice) and 0.03 training days passed the
+    ranges silently and moved the 2025 deviation from −2 to +170 MSEK."""
+    from resmodel.run import load
+
+    (tmp_path / "base.yaml").write_text(f"name: base\npurpose: root\ndata: {DATA}\nbase_date: 2024-07-01\nseed: 1\n",
+                                        encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("name: s\npurpose: test\nextends: base.yaml\nparameters:\n"
+                                     "  working_time.sick_leave_rate: 0.0006\n  working_time.training_days: 3\n"
+                                     "  daglig_verksamhet.staff_ratio: {1: 0.14, 2: 0.2, 3: 29, 4: 0.38, 5: 0.49, "
+                                     "6: 0.64, 7: 0.99, 8: 1.39}\n", encoding="utf-8")
+    warned = [w for w in load(tmp_path / "s.yaml").warnings if w.check == "implausible_change"]
+    assert [(w.location.line, w.message.split(":")[0]) for w in warned] == [
+        (5, "working_time.sick_leave_rate"), (7, "daglig_verksamhet.staff_ratio")]
+    assert "0.0006 is 1/123 of the parameter's 0.074" in warned[0].message
+    assert not [w for w in load(tmp_path / "base.yaml").warnings if w.check == "implausible_change"]

@@ -17,7 +17,13 @@ from resmodel.errors import InputError, Location, ProblemCollector, Warning_
 from resmodel.io.dictionary import TARIFF
 from resmodel.io.manifest import hash_files
 from resmodel.io.municipality import data_quality_warnings, read_municipality, table_files
-from resmodel.io.parameters import check_required, load_parameters, national_parameter_root, template_warnings
+from resmodel.io.parameters import (
+    check_required,
+    load_parameters,
+    national_parameter_root,
+    override_scale_warnings,
+    template_warnings,
+)
 from resmodel.io.scenario import display_path, effective, overrides, read_chain
 from resmodel.io.tables import MAX_PROBLEMS, read_table
 from resmodel.io.writers import write_csv, write_folder_atomically, write_json, write_workbook
@@ -74,7 +80,7 @@ def load(scenario_path: Path | str) -> LoadedScenario:
     data = read_municipality(data_dir, data_display, scenario.base_date)
     tariff = _read_tariff(Path(scenario.tariff), scenario.base_date) if scenario.allocation_key == "tariff" else None
     warnings = [*data_quality_warnings(data, scenario.base_date, table_files(data_dir, data_display)),
-                *template_warnings(tree, set(data.units["service"]))]
+                *template_warnings(tree, set(data.units["service"])), *override_scale_warnings(tree)]
     national = national_parameter_root()
     parameter_hash = hashlib.sha256(
         (hash_files(list(national.rglob("*.yaml")), national) + hash_files(list(params_dir.rglob("*.yaml")), params_dir)).encode()

@@ -276,3 +276,32 @@ def template_warnings(tree: ParameterTree, services: set[str]) -> list[Warning_]
                      + ": set your board's value and reference, then delete the 'template: true' line "
                      "(a scenario's override replaces the value only in that scenario)")
             for file, leaves in sorted(by_file.items())]
+
+
+SCALE_SLIP = 50.0  # a scenario value this many times larger or smaller than the parameter's is told
+
+
+def override_scale_warnings(tree: ParameterTree) -> list[Warning_]:
+    """A scenario value 50 or more times larger or smaller than the parameter file's value on the same date (each
+    level of a level table alike): a percentage written twice as a fraction (0.0006 for 6 %) or a unit slip
+    passes the ranges but moves the results by as much."""
+    warnings = []
+    for o in tree.overrides:
+        leaf = tree.parameters.get(o.path)
+        own = leaf.key_in_force(o.start) if leaf is not None else None
+        if own is None:
+            continue
+        bases, values = (list(v.values()) if isinstance(v, dict) else list(v) if isinstance(v, list | tuple) else [v]
+                         for v in (own[1], o.value))  # a level table level by level
+        for base, value in zip(bases, values, strict=False):
+            if not all(isinstance(x, int | float) and not isinstance(x, bool) and x > 0 for x in (base, value)):
+                continue
+            ratio = value / base
+            if ratio >= SCALE_SLIP or ratio <= 1 / SCALE_SLIP:
+                times = f"{ratio:,.0f} times" if ratio > 1 else f"1/{1 / ratio:,.0f} of"
+                warnings.append(Warning_("implausible_change", o.location,
+                                         f"{o.path}: {value:g} is {times} the parameter's {base:g} "
+                                         f"({leaf.file}); a percentage written as a fraction twice, or another "
+                                         "unit? Check the value (the ranges allow it)"))
+                break
+    return warnings
