@@ -227,3 +227,12 @@ def test_project_chart_without_draws_has_no_band_and_compare_names_the_services_
     res = invoke(app, "compare", SC / "base.yaml", SC / "high_volume_growth.yaml", "--out", tmp_path / "c")
     assert res.exit_code == 0, res.output
     assert "volume per service in 2034, 'high_volume_growth' against 'base'" in res.output
+
+
+@pytest.mark.parametrize("command", [["compare", SC / "base.yaml", SC / "no_indexation.yaml"], ["tornado", SC / "base.yaml"]])
+def test_a_year_outside_the_projection_is_named_at_the_option(app, tmp_path, command):
+    """Economist review: --year 2040 was located at 'compare.year' / 'sensitivity.year', not at --year."""
+    res = invoke(app, *command, "--year", 2040, "--out", tmp_path / "x")
+    assert isinstance(res.exception, InputError) and not (tmp_path / "x").exists()
+    problem = res.exception.problems[0]
+    assert problem.location.path == "--year" and "a year from 2025 to 2034" in str(res.exception)

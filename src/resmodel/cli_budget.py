@@ -49,6 +49,16 @@ def _load(path: Path, say_templates: bool = True):
     return loaded, result, build_setup(loaded, result)
 
 
+def _check_year(year: int | None, setup) -> None:
+    """``--year`` names a projected year of the scenario (the core's own check names its parameter, not the option)."""
+    inputs = setup.case.inputs
+    first, last = inputs.base_year + 1, inputs.base_year + inputs.years
+    if year is not None and not first <= year <= last:
+        raise InputError.at(Location(path="--year"), f"--year {year} is not projected",
+                            f"a year from {first} to {last}", "choose a projected year, or leave --year out for the "
+                            "whole horizon")
+
+
 def _msek(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     out = frame.copy()
     for c in columns:
@@ -272,6 +282,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     compared, manifests = [], {}
     for path in scenarios:
         loaded, base, setup = _load(path)
+        _check_year(year, setup)
         name = loaded.scenario.name
         if name in manifests:
             raise InputError.at(Location(file=str(path), path="name"), f"two scenarios are named '{name}'",
@@ -359,6 +370,7 @@ def tornado(scenario: ScenarioArg, out: OutOpt = None,
 
     check_output_folder(out, TORNADO_OUTPUTS)
     loaded, base, setup = _load(scenario)
+    _check_year(year, setup)
     table = sensitivity.tornado(setup.case, year=year)
     name = loaded.scenario.name
     manifest = projection_manifest(base.manifest, setup,
