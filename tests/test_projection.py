@@ -636,3 +636,26 @@ def test_validate_refuses_what_project_would_at_the_same_place(tmp_path, body, p
         problem = err.value.problems[0]
         assert problem.location.path == f"projection.{path}" and problem.location.line is not None
         assert words in str(err.value)
+
+
+def test_misspelt_services_across_the_projection_block_are_reported_together(tmp_path):
+    """Economist review: five misspelt services needed five runs of validate, one error each."""
+    from resmodel.projection_run import check_projection
+    from resmodel.run import load
+
+    path = scenario(tmp_path, "s", """\
+        projection:
+          volumes: {korttidsvistelse: 50}
+          volume_growth: {bostad_vuxen: 0.01}
+          volume_changes: [{service: gruppbostad, from_year: 2026, change: 6}]
+          adjustments: [{service: bostad_vuxnaa, year: 2026, amount: 100}]
+          uncertainty:
+            volume_growth:
+              daglig_verksamhett: {dist: normal, mean: 0.0, sd: 0.01}
+        """)
+    with pytest.raises(InputError) as err:
+        check_projection(load(path))
+    assert [p.location.path for p in err.value.problems] == [
+        "projection.volumes.korttidsvistelse", "projection.volume_growth.bostad_vuxen",
+        "projection.volume_changes[0].service", "projection.adjustments[0].service",
+        "projection.uncertainty.volume_growth.daglig_verksamhett"]

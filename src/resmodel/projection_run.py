@@ -34,7 +34,7 @@ from resmodel.budget.projection import (
 )
 from resmodel.budget.topdown import unit_costs_from_averages
 from resmodel.budget.volumes import from_long
-from resmodel.errors import InputError, Location, Warning_, did_you_mean
+from resmodel.errors import InputError, Location, Problem, Warning_, did_you_mean
 from resmodel.io.other_services import read_other_services
 from resmodel.io.scenario import read_chain
 from resmodel.params.tree import ParameterTree
@@ -135,23 +135,28 @@ def _check_service_keys(resolved: ResolvedProjection, services) -> None:
     named = [*((k, f"volumes.{k}") for k in s.volumes), *((k, f"volume_growth.{k}") for k in s.volume_growth),
              *((c.service, f"volume_changes[{i}].service") for i, c in enumerate(s.volume_changes)),
              *((a.service, f"adjustments[{i}].service") for i, a in enumerate(s.adjustments))]
-    for key, path in named:
-        if key not in services:
-            _not_projected(resolved, key, path, services)
     drawn_services = [*services, *([OWN] if SFB in services else [])]  # the own provider's hours are projected too
-    for key in per_service:
-        if str(key) not in drawn_services:
-            _not_projected(resolved, str(key), f"uncertainty.volume_growth.{key}", drawn_services)
+    problems = [_not_projected_problem(resolved, key, path, services) for key, path in named if key not in services]
+    problems += [_not_projected_problem(resolved, str(key), f"uncertainty.volume_growth.{key}", drawn_services)
+                 for key in per_service if str(key) not in drawn_services]
+    if problems:  # all of them at once, as a file's problems are reported
+        raise InputError(problems)
+
+
+def _not_projected_problem(resolved: ResolvedProjection, key: str, path: str, services,
+                           also: Sequence[str] = ()) -> Problem:
+    """The located problem of a name that is no projected service (``also``: other words allowed there)."""
+    area = f"'{key}' is a report area, not a service; " if key in AREA_KEYS else ""
+    return Problem(resolved.location(path), f"'{key}' is not a projected service",
+                   "one of " + ", ".join([*also, *services]),
+                   area + (did_you_mean(key, [*also, *services]) if not area else "")
+                   + "correct the service name, or (a service the engine does not cost) add it to "
+                   "other_services.csv to project it")
 
 
 def _not_projected(resolved: ResolvedProjection, key: str, path: str, services, also: Sequence[str] = ()) -> None:
-    """The located error for a name that is no projected service (``also``: other words allowed there)."""
-    area = f"'{key}' is a report area, not a service; " if key in AREA_KEYS else ""
-    raise InputError.at(resolved.location(path), f"'{key}' is not a projected service",
-                        "one of " + ", ".join([*also, *services]),
-                        area + (did_you_mean(key, [*also, *services]) if not area else "")
-                        + "correct the service name, or (a service the engine does not cost) add it to "
-                        "other_services.csv to project it")
+    """Raise the located error for a name that is no projected service."""
+    raise InputError([_not_projected_problem(resolved, key, path, services, also)])
 
 
 def _needs_history(settings, services, base_volumes: Mapping[str, float]) -> list[str]:
