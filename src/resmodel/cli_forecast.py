@@ -501,7 +501,8 @@ def forecast(
         files = write_atomically(out, {"volume_forecast.csv": csv_writer(table),
                                        "volume_forecast_yearly.csv": csv_writer(yearly),
                                        "volume_forecast.xlsx": _xlsx_writer({"Per månad — monthly": table,
-                                                                             "Per år — yearly": yearly}),
+                                                                             "Per år — yearly": yearly.assign(
+                                           level=[int(v) if str(v).isdigit() else v for v in yearly["level"]])}),
                                        "volume_forecast.png": _png_writer(fig),
                                        "manifest.json": manifest_writer(ctx.info_name, ctx.params)}, FORECAST_OUTPUTS)
         _warn(result.warnings)

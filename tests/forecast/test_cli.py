@@ -474,6 +474,12 @@ def test_forecast_nowcast_and_queue_write_workbooks_with_swedish_sheet_names(cli
     quarterly = openpyxl.load_workbook(tmp_path / "queue.xlsx" / "a" / "queue.xlsx")["Kvartal — quarterly (IVO)"]
     header = [c.value for c in quarterly[1]]
     assert quarterly.cell(2, header.index("exposure_central_sek") + 1).number_format == "#,##0"
+    yearly = openpyxl.load_workbook(tmp_path / "volume_forecast.xlsx" / "a" / "volume_forecast.xlsx")["Per år — yearly"]
+    header = [c.value for c in yearly[1]]
+    levels = {c.value for c in next(yearly.iter_cols(min_col=header.index("level") + 1, max_col=header.index("level") + 1,
+                                                     min_row=2))}
+    assert "total" in levels and any(isinstance(v, int) for v in levels)  # economist review: levels stored as text
+    assert not any(isinstance(v, str) and v.isdigit() for v in levels)
 
 
 def test_the_amount_to_accrue_sums_every_open_month_even_when_credits_leave_a_complete_one_between(cli, tmp_path):
