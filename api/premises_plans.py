@@ -28,7 +28,9 @@ WORDING = {"(the years of the --demand file)": "(the years of the demand)",
            "--own-cost-per-place": "own_cost_per_place", "--external-price": "external_price",
            "--max-external": "max_external", "--waiting-cost": "waiting_cost",
            "--investment-ceiling": "investment_ceiling", "--service": "service",
-           "in today's places (--places)": "in the scenario's premises", "(--no-external)": "(no_external)"}
+           "in today's places (--places)": "in the scenario's premises", "(--no-external)": "(no_external)",
+           "a forecast with a level column (resmodel forecast writes one for level services)":
+           "a level on every demand row (a forecast by level, as resmodel forecast writes for level services)"}
 BODY = BodyWording({DEMAND: "demand", CANDIDATES: "candidates"}, {**WORDING, "--scenario": "scenario"})
 
 

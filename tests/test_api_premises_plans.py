@@ -118,3 +118,11 @@ def test_the_plans_capacity_is_labelled_with_the_demand_column_sent_and_the_queu
     same = api.post("/queues", json={**queue, "demand_column": "volume_hi_80"}).json()
     assert not any("premises plan made for" in n for n in same["notes"])
     assert post(api, demand_column="volym").status_code == 422
+
+
+def test_totals_sent_for_candidates_with_level_ranges_are_told_in_the_requests_words(api):
+    """API review: the message asked for 'a forecast with a level column (resmodel forecast writes one…)'."""
+    response = post(api, candidates=candidates(2, min_level=1, max_level=6))
+    assert response.status_code == 422
+    message = response.json()["detail"]["problems"][0]["msg"]
+    assert "a level on every demand row" in message and "level column" not in message
