@@ -81,3 +81,16 @@ def test_volume_rule_for_a_service_without_volumes_is_located(small):
                         "volume_compensation": [{"service": "sarskilt_boende_sol", "amount_per_user": 1}]})
     with pytest.raises(InputError, match=r"frame.volume_compensation\[0\].service"):
         run_budget(dataclasses.replace(small, frame=frame))
+
+
+def test_a_fixed_indexation_carried_beyond_its_years_names_the_frames_extension():
+    """Economist review: the note pointed to projection.extensions for the frame's own declared extension."""
+    import numpy as np
+
+    from resmodel.budget.frame import setup_frame
+
+    config = load_frame({"base_year": 2024, "base": BASE,
+                         "indexation": {"kind": "fixed", "growth": {2025: 0.03}, "extension": 0.028}})
+    frame = setup_frame(config, np.arange(2025, 2028), (), (), {})
+    assert any("frame.indexation: no data for 2026–2027" in n and "declares in frame.indexation.extension" in n
+               for n in frame.notes), frame.notes

@@ -298,7 +298,7 @@ def setup_frame(config: FrameConfig, years: np.ndarray, services: tuple[str, ...
                            config.indexation.extension, Location(file=file, path="frame.indexation.growth"))
         fixed = path.values
         if path.note():
-            notes.append(path.note())
+            notes.append(path.note(declared_in="frame.indexation.extension"))
     if int(years[0]) < config.base_year:
         raise InputError.at(Location(file=file, path="frame.base_year"),
                             f"frame base year {config.base_year} is after the first projected year {int(years[0])}",

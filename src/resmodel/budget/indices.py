@@ -25,12 +25,13 @@ class IndexPath:
     values: np.ndarray  # growth rates (growth series) or levels (level series)
     extended: tuple[int, ...]
 
-    def note(self) -> str | None:
+    def note(self, declared_in: str = "projection.extensions") -> str | None:
+        """The flag for the years beyond the data; ``declared_in`` names where an extension rate is declared."""
         if not self.extended:
             return None
         span = f"{self.extended[0]}–{self.extended[-1]}" if len(self.extended) > 1 else str(self.extended[0])
         return (f"{self.name}: no data for {span}; the last known rate, or the rate the scenario declares in "
-                "projection.extensions, is carried forward (flagged as an assumption)")
+                f"{declared_in}, is carried forward (flagged as an assumption)")
 
 
 def _as_series(values: pd.Series | Mapping[int, float] | float, name: str,
