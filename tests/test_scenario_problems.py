@@ -185,3 +185,26 @@ def test_a_value_fifty_times_off_the_parameters_is_warned_at_its_line(tmp_path):
         (5, "working_time.sick_leave_rate"), (7, "daglig_verksamhet.staff_ratio")]
     assert "0.0006 is 1/123 of the parameter's 0.074" in warned[0].message
     assert not [w for w in load(tmp_path / "base.yaml").warnings if w.check == "implausible_change"]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("extends: base.yaml\nprojection:\n  external:\n    new_place_premium: 15\n",
+     "Fix: 15 looks like a percentage: write 0.15"),
+    ("extends: base.yaml\nprojection:\n  horizon_years: 90\n", "Fix: correct the value"),  # a horizon is no percentage
+])
+def test_a_rate_written_as_a_percentage_above_its_bound_gets_the_fraction(monkeypatch, capsys, tmp_path, body,
+                                                                          expected):
+    """Economist review: new_place_premium 15 and a frame growth of 1 got only 'Input should be ≤ 5 / < 0.5'."""
+    code, errors = validate(monkeypatch, capsys, tmp_path, body)
+    assert code == 2 and len(errors) == 1 and expected in errors[0], errors
+
+
+def test_a_frame_rate_written_as_a_percentage_gets_the_fraction():
+    from resmodel.budget.areas import AREA_KEYS
+    from resmodel.budget.frame import load_frame
+    from resmodel.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        load_frame({"base_year": 2024, "base": dict.fromkeys(AREA_KEYS, 1e8), "indexation": {"kind": "fixed",
+                    "growth": 0.03}, "demographic": [{"area": "lss_boende", "growth": 1, "from_year": 2025}]})
+    assert "Fix: 1 looks like a percentage: write 0.01" in str(err.value)

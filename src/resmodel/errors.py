@@ -4,7 +4,7 @@ what was expected, and how to fix it. The CLI turns them into exit status 2, the
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,3 +158,14 @@ def comma_split_fix(data: Any, loc: tuple) -> str | None:
         return f"in a {{…}} mapping '{written}' is split at the commas: write {head}{''.join(pieces)} (no thousands separator)"
     return (f"in a {{…}} mapping '{written}' is split at the comma: write {head}.{pieces[0]} (decimal point '.'"
             + (f"; or {head}{pieces[0]} without a thousands separator)" if len(pieces[0]) == 3 else ")"))
+
+
+def percentage_fix(err: Mapping[str, Any]) -> str | None:
+    """For a pydantic error of a rate above its bound (at most 5: a fraction or a factor) written as a percentage,
+    3 for 3 %: the value to write; None for any other error (a horizon of 40 years is no percentage)."""
+    value, ctx = err.get("input"), err.get("ctx") or {}
+    bound = ctx.get("le", ctx.get("lt"))
+    if (err.get("type") in ("less_than", "less_than_equal") and isinstance(bound, int | float) and bound <= 5
+            and isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= 100):
+        return f"{value:g} looks like a percentage: write {value / 100:g}"
+    return None

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from resmodel.budget.areas import AREA_KEYS, area_of, check_area, suggest
 from resmodel.budget.indices import growth_path
 from resmodel.budget.periods import Span, check_spans
-from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.errors import InputError, Location, ProblemCollector, percentage_fix
 from resmodel.limits import MAX_TABLE_NUMBER
 
 
@@ -200,7 +200,7 @@ def load_frame(data: Mapping[str, Any], file: str | None = None, prefix: str = "
                                  "comma: write 1067700000 (no thousands separator) or 0.02 (decimal point '.')")
             else:
                 problems.add(where(path), err["msg"], "a valid value (see docs/budget.md, frame config)",
-                             "correct the value")
+                             percentage_fix(err) or "correct the value")
         problems.raise_if_any()
         raise  # pragma: no cover  (raise_if_any always raises here)
     check_frame(config, file, prefix, where, service_areas)

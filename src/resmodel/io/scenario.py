@@ -28,6 +28,7 @@ from resmodel.errors import (
     ResmodelError,
     comma_split_fix,
     did_you_mean,
+    percentage_fix,
     shown,
 )
 from resmodel.io.parameters import load_parameters
@@ -163,7 +164,8 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
                 continue
             problems.add(doc.location(path), split and f"'{loc[-1]}' is a piece of a number split at a comma"
                          or err["msg"].replace("Value error, ", ""), _expected_for(path),
-                         split or _decimal_comma_fix(err.get("input")) or f"correct the value (see {_doc_for(path)})")
+                         split or _decimal_comma_fix(err.get("input")) or percentage_fix(err)
+                         or f"correct the value (see {_doc_for(path)})")
     # a union failure reports once per branch; keep one message per location
     seen, unique = set(), []
     for p in problems.problems:
