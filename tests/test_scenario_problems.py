@@ -208,3 +208,16 @@ def test_a_frame_rate_written_as_a_percentage_gets_the_fraction():
         load_frame({"base_year": 2024, "base": dict.fromkeys(AREA_KEYS, 1e8), "indexation": {"kind": "fixed",
                     "growth": 0.03}, "demographic": [{"area": "lss_boende", "growth": 1, "from_year": 2025}]})
     assert "Fix: 1 looks like a percentage: write 0.01" in str(err.value)
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("extends: base.yaml\nprojection:\n  volume_changes:\n    - {service: bostad_vuxna, from_year: 2026, "
+     "change: 6 platser}\n", ["at 'projection.volume_changes[0].change'", "Fix: write the number alone: 6"]),
+    ("extends: base.yaml\nprojection:\n  volumes:\n    bostad_vuxna:\n", ["at 'projection.volumes.bostad_vuxna': "
+     "'bostad_vuxna' has no value", "Fix: write the value after the colon, or delete the line"]),
+])
+def test_a_number_with_words_or_no_value_is_told_what_to_write(monkeypatch, capsys, tmp_path, body, expected):
+    """Economist review: '6 platser' gave only 'Input should be a valid number'; an empty value gave two
+    contradictory errors (a valid string, a valid number)."""
+    code, errors = validate(monkeypatch, capsys, tmp_path, body)
+    assert code == 2 and len(errors) == 1 and all(part in errors[0] for part in expected), errors

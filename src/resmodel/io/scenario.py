@@ -162,10 +162,14 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
                              f"write {value}-01-01 for the start of {value}" if isinstance(value, int)
                              and 1900 <= value <= 2200 else "write the date as YYYY-MM-DD, e.g. 2024-07-01")
                 continue
+            if err.get("input", "") is None and not split:  # 'bostad_vuxna:' with nothing after it
+                problems.add(doc.location(path), f"'{loc[-1] if loc else path}' has no value", _expected_for(path),
+                             "write the value after the colon, or delete the line")
+                continue
             problems.add(doc.location(path), split and f"'{loc[-1]}' is a piece of a number split at a comma"
                          or err["msg"].replace("Value error, ", ""), _expected_for(path),
                          split or _decimal_comma_fix(err.get("input")) or percentage_fix(err)
-                         or f"correct the value (see {_doc_for(path)})")
+                         or _number_with_words_fix(err.get("input")) or f"correct the value (see {_doc_for(path)})")
     # a union failure reports once per branch; keep one message per location
     seen, unique = set(), []
     for p in problems.problems:
@@ -195,6 +199,12 @@ def _decimal_comma_fix(value: Any) -> str | None:
         return (f"write {value.strip().replace(',', '.')} (decimal point '.'; percentages as fractions, "
                 "e.g. 0.074)")
     return None
+
+
+def _number_with_words_fix(value: Any) -> str | None:
+    """The fix for a number written with its unit or a word ('6 platser'), None for any other value."""
+    match = re.fullmatch(r"\s*(-?\d+(?:[.,]\d+)?)\s+[^\d\s].*", value) if isinstance(value, str) else None
+    return f"write the number alone: {match.group(1).replace(',', '.')} (the unit is the key's)" if match else None
 
 
 def _value_at(data: Any, loc: list) -> Any:
