@@ -24,8 +24,8 @@ def test_workbook_opens_with_swedish_sheets(demo_result, tmp_path):
     assert wb.sheetnames == ["Sammanfattning", "Enheter", "Brukare", "Arbetstid", "Parametrar", "Varningar", "Manifest"]
     rows = list(wb["Sammanfattning"].iter_rows(values_only=True))
     header = rows[0]
-    assert "Nettokostnad, kr (net cost, SEK)" in header and "Bemanningsgap årsarbetare (staffing gap FTE, + = over)" in header
-    net = header.index("Nettokostnad, kr (net cost, SEK)")
+    assert "Nettokostnad, kr per år (net cost, SEK a year)" in header and "Bemanningsgap årsarbetare (staffing gap FTE, + = over)" in header
+    net = header.index("Nettokostnad, kr per år (net cost, SEK a year)")
     assert rows[-1][0] == "total" and rows[-1][net] == pytest.approx(sum(r[net] for r in rows[1:-1]))
     assert next(wb["Enheter"].iter_rows(values_only=True))[:5] == (
         "Enhet (unit id)", "Namn (name)", "Insats (service)", "Regi (egen = own, extern = bought)", "Sektion (section)")

@@ -178,14 +178,21 @@ RUN_OUTPUTS = ("resultat.csv", "enheter.csv", "brukare.csv", "resmodel_*.xlsx", 
 def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
     """Write CSVs, the Excel workbook and the manifest atomically; returns the file names."""
     name = result.loaded.scenario.name
-    wt = result.allocation.constants.working_time
-    working_time_table = pd.DataFrame([
-        ("Vardagar (weekdays)", wt.weekdays), ("Semesterdagar (annual leave)", wt.annual_leave_days),
-        ("Helgdagar på vardagar (public holidays on weekdays)", wt.holidays_on_weekdays),
-        ("Utbildningsdagar (training)", wt.training_days), ("Timmar per dag (hours per day)", wt.hours_per_day),
-        ("Sjukfrånvaro (sick-leave rate)", wt.sick_leave_rate),
-        ("Tillgänglig arbetstid, timmar (available working time)", wt.available_hours),
-    ], columns=["del (part)", "värde (value)"])
+    constants = result.allocation.constants
+    wt = constants.working_time
+    working_time_table = pd.DataFrame([  # what every unit's hours and FTE rest on, with units
+        ("Vardagar (weekdays)", wt.weekdays, "dagar per år (days a year)"),
+        ("Semesterdagar (annual leave)", wt.annual_leave_days, "dagar per år (days a year)"),
+        ("Helgdagar på vardagar (public holidays on weekdays)", wt.holidays_on_weekdays, "dagar per år (days a year)"),
+        ("Utbildningsdagar (training)", wt.training_days, "dagar per år (days a year)"),
+        ("Timmar per dag (hours per day)", wt.hours_per_day, "timmar (hours)"),
+        ("Sjukfrånvaro (sick-leave rate)", wt.sick_leave_rate, "andel (share; 0.074 = 7.4 %)"),
+        ("Tillgänglig arbetstid, timmar (available working time)", wt.available_hours,
+         "timmar per årsarbetare och år (hours per FTE a year)"),
+        ("Öppna veckor daglig verksamhet (daily activity's open weeks)", constants.open_weeks,
+         "veckor (weeks: weekdays less holidays and closure days, / 5)"),
+        ("Dygn per år, boende (days a year, housing)", constants.days, "dygn (days)"),
+    ], columns=["del (part)", "värde (value)", "enhet (unit)"])
     labels = {**ID_LABELS, **MEASURE_LABELS}
     board = result.services.drop(columns="service").sum(numeric_only=True).to_frame().T.assign(service="total")
     services = pd.concat([result.services, board[result.services.columns]], ignore_index=True).rename(columns=labels)
@@ -208,7 +215,7 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
             "Sammanfattning": (services, formats),
             "Enheter": (units, formats),
             "Brukare": (users, formats),
-            "Arbetstid": (working_time_table, {"värde (value)": "#,##0.00"}),
+            "Arbetstid": (working_time_table, {"värde (value)": "#,##0.0##"}),
             "Parametrar": (parameter_table(result.loaded.snapshot, result.loaded.tree), {}),
             "Varningar": (warnings, {}),
             "Manifest": (manifest, {}),
