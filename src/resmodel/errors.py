@@ -127,39 +127,6 @@ def did_you_mean(value: object, choices: Iterable[object], cutoff: float = 0.6) 
     return f"did you mean '{close[0]}'? " if close else ""
 
 
-def comma_split_fix(data: Any, loc: tuple) -> str | None:
-    """In a {…} mapping YAML splits '0,02' into 0 and an empty key '02', and '1,067,700,000' into 1 and keys '067',
-    '700', '000': the fix for the first such key (a decimal comma, or thousands separators), '' for a later one
-    of the same number, None when the key at ``loc`` is no such piece."""
-    parent = data
-    for part in loc[:-1]:
-        try:
-            parent = parent[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    key = loc[-1] if loc else None
-    if not isinstance(parent, dict) or not isinstance(key, str) or not key.isdigit() or parent.get(key) is not None:
-        return None
-    keys = list(parent)
-    start = keys.index(key)
-    while start > 0 and str(keys[start - 1]).isdigit() and parent[keys[start - 1]] is None:
-        start -= 1
-    if start == 0 or not isinstance(parent[keys[start - 1]], int) or isinstance(parent[keys[start - 1]], bool):
-        return None
-    if start != keys.index(key):
-        return ""
-    pieces = [str(keys[start])]
-    for k in keys[start + 1:]:
-        if not (str(k).isdigit() and parent[k] is None):
-            break
-        pieces.append(str(k))
-    head, written = parent[keys[start - 1]], ",".join([str(parent[keys[start - 1]]), *pieces])
-    if len(pieces) > 1 or (len(pieces[0]) == 3 and abs(head) >= 10):
-        return f"in a {{…}} mapping '{written}' is split at the commas: write {head}{''.join(pieces)} (no thousands separator)"
-    return (f"in a {{…}} mapping '{written}' is split at the comma: write {head}.{pieces[0]} (decimal point '.'"
-            + (f"; or {head}{pieces[0]} without a thousands separator)" if len(pieces[0]) == 3 else ")"))
-
-
 def percentage_fix(err: Mapping[str, Any]) -> str | None:
     """For a pydantic error of a rate above its bound (at most 5: a fraction or a factor) written as a percentage,
     3 for 3 %: the value to write; None for any other error (a horizon of 40 years is no percentage)."""

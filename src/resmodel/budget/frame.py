@@ -176,7 +176,7 @@ def load_frame(data: Mapping[str, Any], file: str | None = None, prefix: str = "
     try:
         config = FrameConfig.model_validate(dict(data))
     except ValidationError as exc:
-        problems, split_at = ProblemCollector(), set()
+        problems = ProblemCollector()
         for err in exc.errors():
             path = _path(prefix, err["loc"])
             keys = _keys_at(err["loc"])
@@ -190,14 +190,6 @@ def load_frame(data: Mapping[str, Any], file: str | None = None, prefix: str = "
                 shape = f" ({_FIELD_SHAPES[name]})" if name in _FIELD_SHAPES else ""
                 problems.add(where(path), f"'{name}' is missing", f"'{name}'{shape} among the keys "
                              + ", ".join(keys) + " (docs/budget.md §2)", f"add '{name}:'")
-            elif str(err["loc"][-1]).isdigit() and err.get("input", 0) is None:  # {a: 1,067,700,000} in YAML
-                parent = path.rsplit(".", 1)[0]
-                if parent not in split_at:  # one message for the pieces of one number
-                    split_at.add(parent)
-                    problems.add(where(path), f"'{err['loc'][-1]}' is a piece of a number split at a comma",
-                                 "a number without separators (see docs/budget.md, frame config)",
-                                 "in a {…} mapping YAML splits '1,067,700,000' at the commas and '0,02' at the "
-                                 "comma: write 1067700000 (no thousands separator) or 0.02 (decimal point '.')")
             else:
                 problems.add(where(path), err["msg"], "a valid value (see docs/budget.md, frame config)",
                              percentage_fix(err) or "correct the value")

@@ -26,7 +26,6 @@ from resmodel.errors import (
     Problem,
     ProblemCollector,
     ResmodelError,
-    comma_split_fix,
     did_you_mean,
     percentage_fix,
     shown,
@@ -125,18 +124,13 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
                                                                                           n=1, cutoff=0.8)
                 for u in unknown):
             continue
-        path, raw_loc = _dotted(loc), loc
+        path = _dotted(loc)
         loc = [str(p) for p in loc]
         kind = err["type"]
         if kind == "extra_forbidden":
             key = loc[-1] if loc else "?"
             allowed = _allowed_keys(loc)
             hint = did_you_mean(key, allowed)
-            if key.isdigit() and len(loc) > 1:  # {value: 2,5} reads in YAML as value 2 and a key '5'
-                before = _value_at(doc.data, raw_loc[:-1])
-                if isinstance(before, int | float) and not isinstance(before, bool):
-                    hint = (f"a decimal comma? In YAML '{before},{key}' is two entries: write {before}.{key} "
-                            "(decimal point '.'); else ")
             problems.add(doc.location(path), f"unknown key '{key}'", "one of " + ", ".join(allowed),
                          f"{hint}remove or rename the key (unknown keys are never ignored)")
         elif kind == "missing":
@@ -151,9 +145,6 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
             problems.add(doc.location(path), f"'{loc[-1]}' is {shown(err.get('input'), 60)!r}, not a mapping of keys",
                          _expected_for(path), "indent the keys under it (see " + _doc_for(path) + ")")
         else:
-            split = comma_split_fix(doc.data, raw_loc)
-            if split == "":  # a later piece of a number already reported at its first piece
-                continue
             if kind.startswith(("date_", "datetime_")):  # 2025, '1 juli 2024': pydantic's words are of datetimes
                 value = err.get("input")
                 problems.add(doc.location(path), f"{shown(value, 40)!r} is not a date" if isinstance(value, str)
@@ -162,13 +153,12 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
                              f"write {value}-01-01 for the start of {value}" if isinstance(value, int)
                              and 1900 <= value <= 2200 else "write the date as YYYY-MM-DD, e.g. 2024-07-01")
                 continue
-            if err.get("input", "") is None and not split:  # 'bostad_vuxna:' with nothing after it
+            if err.get("input", "") is None:  # 'bostad_vuxna:' with nothing after it
                 problems.add(doc.location(path), f"'{loc[-1] if loc else path}' has no value", _expected_for(path),
                              "write the value after the colon, or delete the line")
                 continue
-            problems.add(doc.location(path), split and f"'{loc[-1]}' is a piece of a number split at a comma"
-                         or err["msg"].replace("Value error, ", ""), _expected_for(path),
-                         split or _decimal_comma_fix(err.get("input")) or percentage_fix(err)
+            problems.add(doc.location(path), err["msg"].replace("Value error, ", ""), _expected_for(path),
+                         _decimal_comma_fix(err.get("input")) or percentage_fix(err)
                          or _number_with_words_fix(err.get("input")) or f"correct the value (see {_doc_for(path)})")
     # a union failure reports once per branch; keep one message per location
     seen, unique = set(), []

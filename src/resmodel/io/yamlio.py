@@ -57,6 +57,46 @@ def _construct_scalar_key(node: yaml.Node) -> str:
 MAX_VALUES = 100_000
 
 
+def _is_number_piece(key: yaml.Node, value: yaml.Node) -> bool:
+    """A plain digit key without a value: what YAML makes of the ',02' of '{a: 0,02}'."""
+    return (isinstance(key, yaml.ScalarNode) and key.style is None and key.value.isdigit()
+            and isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:null" and value.value == "")
+
+
+def _refuse_comma_numbers(node: yaml.MappingNode, path: str, file: str) -> None:
+    """In a {…} mapping YAML splits '0,02' into 0 and a key '02', and '1,067,700,000' into 1 and keys '067', '700',
+    '000' (a duplicate key, an unknown key or a wrong value later): refuse it here, at the number as written, with
+    the number to write. Only pieces that follow a number with no space after the comma count."""
+    buffer, pairs = node.start_mark.buffer, node.value
+    if not node.flow_style or buffer is None:
+        return
+    for i in range(1, len(pairs)):
+        head_key, head = pairs[i - 1]
+        if not (_is_number_piece(*pairs[i]) and isinstance(head, yaml.ScalarNode) and head.style is None
+                and re.fullmatch(r"-?\d+", head.value) and buffer[head.end_mark.index:pairs[i][0].start_mark.index] == ","):
+            continue
+        pieces, end = [pairs[i][0].value], i + 1
+        while (end < len(pairs) and _is_number_piece(*pairs[end])
+               and buffer[pairs[end - 1][1].end_mark.index:pairs[end][0].start_mark.index] == ","):
+            pieces.append(pairs[end][0].value)
+            end += 1
+        written = f"{head.value},{','.join(pieces)}"
+        where = Location(file=file, line=head.start_mark.line + 1, path=f"{path}.{head_key.value}" if path
+                         else str(head_key.value))
+        check_value_for_pnr(head.value + "".join(pieces), where)  # the number is echoed: never an identity number
+        if len(pieces) > 1 and all(len(p) == 3 for p in pieces):
+            fix = f"write {head.value}{''.join(pieces)} (no thousands separator)"
+        elif len(pieces) == 1:
+            fix = f"write {head.value}.{pieces[0]} (decimal point '.')" + (
+                f", or {head.value}{pieces[0]} if ',' separated thousands"
+                if len(pieces[0]) == 3 and head.value.lstrip("-") != "0" else "")
+        else:
+            fix = "write the number with '.' as the decimal point and no thousands separator"
+        raise InputError.at(where, f"'{written}' in a {{…}} mapping is read as {len(pieces) + 1} entries (YAML "
+                            "splits at the comma)", "a number with '.' as the decimal point and no thousands "
+                            "separator", fix)
+
+
 def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str, count: list[int] | None = None) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
     count = [0] if count is None else count
@@ -67,6 +107,7 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str, count: l
                             "a settings file of at most that many values", "write the values out, without nested "
                             "aliases (*name)")
     if isinstance(node, yaml.MappingNode):
+        _refuse_comma_numbers(node, path, file)
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
