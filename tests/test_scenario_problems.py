@@ -226,3 +226,10 @@ def test_a_number_with_words_or_no_value_is_told_what_to_write(monkeypatch, caps
     contradictory errors (a valid string, a valid number)."""
     code, errors = validate(monkeypatch, capsys, tmp_path, body)
     assert code == 2 and len(errors) == 1 and all(part in errors[0] for part in expected), errors
+
+
+def test_a_long_number_with_spaces_is_not_echoed_joined(monkeypatch, capsys, tmp_path):
+    """Review: '191 212 121 212' passed the identity-number check (spaces) and its fix echoed 191212121212."""
+    code, errors = validate(monkeypatch, capsys, tmp_path, "extends: base.yaml\nprojection:\n"
+                                                           "  volumes: {daglig_verksamhet: '191 212 121 212'}\n")
+    assert code == 2 and "write it without spaces" in errors[0] and "191212121212" not in errors[0]

@@ -88,6 +88,8 @@ def _unknown_model(name: str) -> str:
     between thousands, '1 100', is YAML text: it is told to drop the space)."""
     if re.fullmatch(r"\s*\d{1,3}([ \u00a0]\d{3})+([.,]\d+)?\s*", name):
         plain = re.sub(r"[ \u00a0]", "", name.strip()).replace(",", ".")
+        if len(plain.split(".")[0]) >= 10:  # not a volume, and it could be an identity number: not echoed
+            return "a number with spaces is read as text, not a volume: write it without spaces"
         return f"'{name}' is read as text, not a volume: write {plain} (no space between thousands)"
     return f"unknown forecast model '{name}' ({did_you_mean(name.lower(), MODEL_NAMES)}one of {', '.join(MODEL_NAMES)})"
 
