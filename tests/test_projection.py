@@ -622,6 +622,8 @@ def test_a_dated_change_the_projection_reads_at_the_base_date_is_named(tmp_path)
      "volumes.personlig_assistans_sfb", "the override starts in 2027 but the projection starts in 2025"),
     ("projection:\n  uncertainty:\n    volume_growth:\n      daglig_verksamhett: {dist: normal, mean: 0, sd: 0.01}\n",
      "uncertainty.volume_growth.daglig_verksamhett", "did you mean 'daglig_verksamhet'"),
+    ("projection:\n  volumes: {daglig_verksamhet: {}}\n", "volumes.daglig_verksamhet",
+     "the override by year is empty"),  # review: validate said ok, project raised an IndexError
 ])
 def test_validate_refuses_what_project_would_at_the_same_place(tmp_path, body, path, words):
     """Economist review: validate said ok to years outside the projection and to a misspelt service in the

@@ -398,7 +398,11 @@ def check_years(resolved: ResolvedProjection, first: int, last: int) -> None:
                                 f"a year from {first} to {last}", "correct the year (the history holds what came "
                                 f"before {first}), or lengthen horizon_years")
     for sv, value in s.volumes.items():
-        if isinstance(value, dict) and value and all(isinstance(y, int) for y in value) and min(value) > first:
+        if isinstance(value, dict) and not value:
+            raise InputError.at(resolved.location(f"volumes.{sv}"), "the override by year is empty",
+                                "a mapping year → volume, e.g. {2025: 1050, 2026: 1100}",
+                                "give the volume of each year it changes, or remove it")
+        if isinstance(value, dict) and all(isinstance(y, int) for y in value) and min(value) > first:
             raise InputError.at(resolved.location(f"volumes.{sv}"), f"the override starts in {min(value)} but the "
                                 f"projection starts in {first}", f"a volume for {first} and later years",
                                 f"add {first}: <volume>")

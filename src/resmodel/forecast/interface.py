@@ -218,6 +218,9 @@ def _override(service: str, value: SpecValue, dates: pd.DatetimeIndex, warns: li
         except (TypeError, ValueError):
             raise InputError.at(where, "override by year has a key that is not a year or a value that is not a number",
                                 "a mapping year → volume, e.g. {2025: 1050, 2026: 1100}", "correct the mapping") from None
+        if not by_year:
+            raise InputError.at(where, "the override by year is empty", "a mapping year → volume, e.g. "
+                                "{2025: 1050, 2026: 1100}", "give the volume of each year it changes, or remove it")
         if any(v != v for v in by_year.values()):  # 'nan' parses as a float; it would be written as empty cells
             raise InputError.at(where, "override volume nan is not a number", "a mapping year → volume, e.g. "
                                 "{2025: 1050, 2026: 1100}", "correct the volumes")
