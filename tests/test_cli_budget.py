@@ -236,3 +236,15 @@ def test_a_year_outside_the_projection_is_named_at_the_option(app, tmp_path, com
     assert isinstance(res.exception, InputError) and not (tmp_path / "x").exists()
     problem = res.exception.problems[0]
     assert problem.location.path == "--year" and "a year from 2025 to 2034" in str(res.exception)
+
+
+def test_capacity_and_plan_measures_carry_the_volume_unit_not_kronor():
+    """Review: demand, places, over_capacity and plan_users fell through to 'kr (SEK)' in the workbooks."""
+    from resmodel.report import with_units
+
+    table = pd.DataFrame({"service": ["bostad_vuxna"] * 5 + ["externa_platser"],
+                          "measure": ["demand", "places", "over_capacity", "plan_users", "plan_rent", "overflow_in"]})
+    units = dict(zip(table["measure"], with_units(table)["enhet — unit"], strict=True))
+    assert {units[m] for m in ("demand", "places", "over_capacity", "plan_users")} == {
+        "brukare, medel per månad (users, monthly average)"}
+    assert units["plan_rent"] == "kr (SEK)" and units["overflow_in"].startswith("platser")

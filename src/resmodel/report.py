@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.allocation.engine import UNIT_MEASURES, USER_MEASURES, AllocationResult
+from resmodel.budget.projection import VOLUME_MEASURES
 
 MEASURE_LABELS = {
     "users": "Brukare (users)",
@@ -59,10 +60,11 @@ COUNT_UNITS = {"users": "brukare (users)", "fte_required": "årsarbetare (FTE)",
 def measure_unit(measure: str, service: str = "") -> str:
     """The unit of a measure in the reports' long tables, Swedish with an English gloss: kronor for amounts, and
     for a volume what the service counts (users, cases, places or hours)."""
-    if measure == "volume":
+    if measure in VOLUME_MEASURES:  # volume, demand, places, over_capacity, overflow_in, plan_users …
         return VOLUME_UNITS.get(service, "brukare, medel per månad (users, monthly average)")
     if measure == "hours":
-        return ("kommunens timmar per år, högst 20 i veckan per ärende (municipal hours a year)"
+        return ("kommunens timmar per år, upp till spärren per vecka och ärende (municipal hours a year, up to "
+                "the weekly cap per case)"
                 if service == "personlig_assistans_sfb" else "timmar per år (hours a year)")
     return COUNT_UNITS.get(measure, "kr (SEK)")
 
