@@ -248,3 +248,16 @@ def test_a_horizon_ending_within_a_quarter_reports_that_partial_quarter_at_its_l
     assert q["passed_3m_in_quarter"].sum() == r.summary["cases_over_3m"] == 20
     full = simulate_queue(MONTHS, np.full(12, 100.0), demand=np.full(12, 120.0)).quarterly
     assert full["complete"].all() and full["count_month"].tolist() == ["2025-03", "2025-06", "2025-09", "2025-12"]
+
+
+def test_an_absence_resuming_after_three_months_has_its_central_fee_as_a_late_execution():
+    """Review: 10 AIViV absences over three months that resume counted in cases and in the min/max exposure, but
+    the central total left them out (0 SEK, below the minimum)."""
+    r = simulate_queue(MONTHS[:3], np.full(3, 100.0), demand=np.full(3, 100.0),
+                       params=QueueParams(aiviv_resume_rate=1.0), initial=QueueState(executed=90, aiviv=[0, 0, 0, 0, 10]))
+    assert r.summary["cases_over_3m"] == 10 and r.summary["exposure_min_sek"] == 100_000
+    assert r.summary["exposure_central_sek"] == pytest.approx(10 * 36_400 * 5)  # all resume in January at age 5
+    left_out = simulate_queue(MONTHS[:3], np.full(3, 100.0), demand=np.full(3, 100.0),
+                              params=QueueParams(aiviv_resume_rate=1.0, fee_states=("new", "aiv")),
+                              initial=QueueState(executed=90, aiviv=[0, 0, 0, 0, 10]))
+    assert left_out.summary["exposure_central_sek"] == 0 and left_out.summary["exposure_min_sek"] == 0

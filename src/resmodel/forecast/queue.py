@@ -196,6 +196,9 @@ def simulate_queue(
         resumed = p.aiviv_resume_rate * q["aiviv"]
         q["aiviv"] = q["aiviv"] - resumed
         executed += resumed.sum()
+        crossed["aiviv"] -= float(resumed[R]) / 2  # mid-month, as executions: half of those at age R were in time
+        if "aiviv" in fee_states:  # an absence that ends after the report age has its fee, as a late execution
+            fee_central_total += float((resumed * late_share * _fee(ages, p)).sum())
         q["aiv"][0] += aiv_new
         q["aiviv"][0] += aiviv_new
         people -= exits
