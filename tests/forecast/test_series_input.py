@@ -355,3 +355,11 @@ def test_capacity_above_the_largest_places_is_refused_at_its_row(tmp_path):
     with pytest.raises(InputError) as exc:
         read_capacity(path, None)
     assert problems(exc)[0].startswith(f"{path}, row 3, column 'places': value 1e7 is above 1e+06")
+
+
+def test_a_missing_column_name_is_not_taken_for_a_title_row(tmp_path):
+    """Review: 'month,' over '2025-01,100' was called a title row, whose fix deletes the real header."""
+    path = write_csv(tmp_path / "c.csv", ["month,", "2025-01,100"])
+    with pytest.raises(InputError) as exc:
+        read_capacity(path, None)
+    assert "title" not in problems(exc)[0] and "row has 2 cells but the header has 1" in problems(exc)[0]

@@ -123,7 +123,7 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
     _check_header(header, display)
     for i, r in enumerate(rows[1:], start=2):
         if (len(r) < len(header) or any(c.strip() for c in r[len(header):])) and any(c.strip() for c in r):
-            if sum(1 for h in header if h) == 1 and sum(1 for c in r if c.strip()) > 1 and i <= 11:
+            if sum(1 for h in header if h) == 1 and i <= 11 and _looks_like_a_header(r):
                 raise InputError.at(  # a report's title above the table, not a header of one column
                     Location(file=display, row=1), f"row 1 has one cell but row {i} has "  # the cell is not echoed: it may hold anything
                     f"{sum(1 for c in r if c.strip())}: row 1 looks like a title above the header",
@@ -135,6 +135,12 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
                 f"check for a missing or extra '{separator}', or quote cells that contain '{separator}'",
             )
     return _without_blank_rows(rows[1:], header)
+
+
+def _looks_like_a_header(row: list[str]) -> bool:
+    """Two or more cells, every one text that is not a number: column names, not a data row."""
+    cells = [c.strip() for c in row if c.strip()]
+    return len(cells) > 1 and not any(re.fullmatch(r"[-+\u2212]?[\d\s.,]+", c) for c in cells)
 
 
 #: a number as Swedish Excel writes it: decimal comma, optional space (or no-break space) between
