@@ -124,7 +124,7 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
     columns = [c.name for c in SCHEMA.columns]
     candidates = pd.DataFrame([{**c.model_dump(), "service": request.service} for c in request.candidates])[columns]
     demand = pd.DataFrame([{"month": d.month, "service": request.service,
-                            "level": "" if d.level is None else str(d.level), request.demand_column: str(d.volume)}
+                            "level": "" if d.level is None else str(d.level), "volume": str(d.volume)}
                            for d in request.demand])
     by_level = bool(candidates["min_level"].notna().any())
     own = inputs.own_cost_per_place if request.own_cost_per_place is None else request.own_cost_per_place
@@ -142,14 +142,14 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
         check_frame_for_pnr(demand[["month", "level"]], DEMAND, first_row=0)
         table = prepare_candidates(candidates, request.service, CANDIDATES)
         plan = premises_plan(demand, request.service, table, costs, inputs.groups if by_level else inputs.places,
-                             request.demand_column, DEMAND, CANDIDATES)
+                             "volume", DEMAND, CANDIDATES)  # the rows' field; demand_column only labels the plan
     except ResmodelError as exc:
         raise problem_response(422, [BODY.json_problem(p) for p in exc.problems]) from None
     return PlanResponse(resmodel_version=__version__, scenario=loaded.scenario.name,
                         scenario_hash=loaded.scenario.content_hash, service=request.service,
                         status=plan.result.status, plan=json_records(plan.plan), yearly=json_records(plan.yearly),
                         by_level=json_records(plan.by_level) if plan.by_level is not None else [],
-                        capacity=json_records(plan.capacity),
+                        capacity=json_records(plan.capacity.assign(planned_for=request.demand_column)),
                         notes=[BODY.worded(n) for n in (*inputs.notes, *cost_notes(
                             inputs, request.own_cost_per_place, request.external_price, request.no_external))],
                         warnings=[BODY.worded(w.removeprefix(f"{CANDIDATES}: ")) for w in plan.warnings])

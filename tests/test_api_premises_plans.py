@@ -126,3 +126,13 @@ def test_totals_sent_for_candidates_with_level_ranges_are_told_in_the_requests_w
     assert response.status_code == 422
     message = response.json()["detail"]["problems"][0]["msg"]
     assert "a level on every demand row" in message and "level column" not in message
+
+
+def test_a_demand_problem_is_located_at_the_volume_field_whatever_the_demand_column(api):
+    """Review: with demand_column volume_hi_80 a demand problem came back at a field 'volume_hi_80' the request
+    does not have."""
+    demand = [{"month": m, "level": lv, "volume": 200_000.0} for m in MONTHS[:12] for lv in range(1, 9)]
+    response = post(api, demand=demand, demand_column="volume_hi_80",
+                    candidates=candidates(2, min_level=1, max_level=8))
+    assert response.status_code == 422
+    assert all(p["loc"][-1] != "volume_hi_80" for p in response.json()["detail"]["problems"]), response.text

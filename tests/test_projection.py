@@ -661,3 +661,21 @@ def test_misspelt_services_across_the_projection_block_are_reported_together(tmp
         "projection.volumes.korttidsvistelse", "projection.volume_growth.bostad_vuxen",
         "projection.volume_changes[0].service", "projection.adjustments[0].service",
         "projection.uncertainty.volume_growth.daglig_verksamhett"]
+
+
+def test_a_later_file_value_a_scenario_replaces_is_no_dated_change(tmp_path):
+    """Review: a parameter file's 2026 salary, replaced by the scenario's own value, was warned as a change."""
+    from resmodel.projection_run import dated_changes_not_projected
+    from resmodel.run import load
+
+    params = tmp_path / "params"
+    shutil.copytree(DATA / "parameters", params)
+    salaries = params / "salaries.yaml"
+    salaries.write_text(salaries.read_text(encoding="utf-8").replace("    2023-01-01: 28500\n",
+                                                                      "    2023-01-01: 28500\n    2026-01-01: 30500\n"),
+                        encoding="utf-8")
+    body = f"parameters_dir: {params}\n"
+    warned = dated_changes_not_projected(load(scenario(tmp_path, "file", body)), 2034)
+    assert [w.message.split(" changes")[0] for w in warned] == ["salaries.stodassistent"]
+    replaced = scenario(tmp_path, "replaced", body + "parameters:\n  salaries.stodassistent: 29000\n")
+    assert dated_changes_not_projected(load(replaced), 2034) == []

@@ -233,3 +233,9 @@ def test_a_long_number_with_spaces_is_not_echoed_joined(monkeypatch, capsys, tmp
     code, errors = validate(monkeypatch, capsys, tmp_path, "extends: base.yaml\nprojection:\n"
                                                            "  volumes: {daglig_verksamhet: '191 212 121 212'}\n")
     assert code == 2 and "write it without spaces" in errors[0] and "191212121212" not in errors[0]
+
+
+def test_a_year_given_for_until_is_told_the_years_last_day(monkeypatch, capsys, tmp_path):
+    code, errors = validate(monkeypatch, capsys, tmp_path, "extends: base.yaml\nparameters:\n  salaries.stodassistent:"
+                                                           " [{value: 30000, from: 2026-01-01, until: 2026}]\n")
+    assert code == 2 and "Fix: write 2026-12-31 for the end of 2026" in errors[0], errors

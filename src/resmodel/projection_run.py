@@ -443,7 +443,8 @@ def dated_changes_not_projected(loaded, last: int) -> list[Warning_]:
     by_year = {SICK_LEAVE, STATE_RATE, SFB_CAP, *INDEX_PATHS.values()}
     changes: dict[str, tuple[dt.date, Location]] = {}
     for path, param in tree.parameters.items():
-        later = [i for i, (on, _) in enumerate(param.values) if base < on <= end]
+        covered = [o for o in tree.overrides if o.path == path]  # a file's later value a scenario replaces is no change
+        later = [i for i, (on, _) in enumerate(param.values) if base < on <= end and not any(o.covers(on) for o in covered)]
         if later and path not in by_year and param.kind != "index":
             changes[path] = (param.values[later[0]][0], param.value_location(later[0]))
     for o in tree.overrides:

@@ -150,7 +150,8 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
                 problems.add(doc.location(path), f"{shown(value, 40)!r} is not a date" if isinstance(value, str)
                              else f"{shown(value, 40)} is not a date",
                              "a date written YYYY-MM-DD, e.g. 2025-01-01",
-                             f"write {value}-01-01 for the start of {value}" if isinstance(value, int)
+                             (f"write {value}-12-31 for the end of {value}" if loc and loc[-1] == "until"
+                              else f"write {value}-01-01 for the start of {value}") if isinstance(value, int)
                              and 1900 <= value <= 2200 else "write the date as YYYY-MM-DD, e.g. 2024-07-01")
                 continue
             if err.get("input", "") is None:  # 'bostad_vuxna:' with nothing after it
