@@ -187,7 +187,7 @@ def test_a_value_fifty_times_off_the_parameters_is_warned_at_its_line(tmp_path):
                                      "6: 0.64, 7: 0.99, 8: 1.39}\n", encoding="utf-8")
     warned = [w for w in load(tmp_path / "s.yaml").warnings if w.check == "implausible_change"]
     assert [(w.location.line, w.message.split(":")[0]) for w in warned] == [
-        (5, "working_time.sick_leave_rate"), (7, "daglig_verksamhet.staff_ratio")]
+        (5, "working_time.sick_leave_rate"), (7, "daglig_verksamhet.staff_ratio level 3")]
     assert "0.0006 is 1/123 of the parameter's 0.074" in warned[0].message
     assert not [w for w in load(tmp_path / "base.yaml").warnings if w.check == "implausible_change"]
 

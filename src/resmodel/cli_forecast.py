@@ -939,7 +939,7 @@ def queue(
     if quiet.any() and not quiet.all():
         typer.echo(f"({int(quiet.sum())} of {len(quiet)} quarters with nobody waiting over "
                    f"{params.report_after_months} months are not shown; queue_quarterly.csv has every quarter)")
-    partial = result.quarterly[~result.quarterly["complete"]]
+    partial = result.quarterly[~result.quarterly["complete"] & ~quiet]  # a hidden quarter needs no note
     for _, row in partial.iterrows():
         typer.echo(f"({row['quarter']} is partial: the horizon ends within it, so its counts are taken at the end of "
                    f"{row['count_month']})")

@@ -293,14 +293,16 @@ def override_scale_warnings(tree: ParameterTree) -> list[Warning_]:
             continue
         bases, values = (list(v.values()) if isinstance(v, dict) else list(v) if isinstance(v, list | tuple) else [v]
                          for v in (own[1], o.value))  # a level table level by level
-        for base, value in zip(bases, values, strict=False):
+        table = len(values) > 1
+        for level, (base, value) in enumerate(zip(bases, values, strict=False), start=1):
             if not all(isinstance(x, int | float) and not isinstance(x, bool) and x > 0 for x in (base, value)):
                 continue
             ratio = value / base
             if ratio >= SCALE_SLIP or ratio <= 1 / SCALE_SLIP:
                 times = f"{ratio:,.0f} times" if ratio > 1 else f"1/{1 / ratio:,.0f} of"
                 warnings.append(Warning_("implausible_change", o.location,
-                                         f"{o.path}: {value:g} is {times} the parameter's {base:g} "
+                                         f"{o.path}{f' level {level}' if table else ''}: {value:g} is {times} the "
+                                         f"parameter's {base:g} "
                                          f"({leaf.file}); a percentage written as a fraction twice, or another "
                                          "unit? Check the value (the ranges allow it)"))
                 break
