@@ -76,6 +76,22 @@ def test_explain_shows_the_staffing_gap_from_the_roster_rows(demo_result, unit, 
     assert steps["staffing gap in SEK (+ = over, − = under)"] == pytest.approx(reported["staffing_gap_sek"])
 
 
+def test_explain_shows_a_units_budget_under_the_derived_key_and_a_tariff(demo_result):
+    """Section-manager review: 'why does unit X get this budget?' — explain refused --measure allocation."""
+    from resmodel.run import load, run
+
+    derived = explain_unit(demo_result, "DV002", "allocation")
+    assert derived.recomputed == pytest.approx(derived.reported)
+    assert any(step.formula.startswith("= net cost") for step in derived.steps)
+    tariff = run(load(BASE.parent / "tariff_stockholm.yaml"))
+    e = explain_unit(tariff, "SB001", "allocation")
+    assert e.recomputed == pytest.approx(e.reported, rel=1e-12)
+    residents = [step for step in e.steps if step.label.endswith("tariff price")]
+    assert len(residents) == len(tariff.loaded.data.users.query("unit_id == 'SB001'"))
+    net = tariff.allocation.units.set_index("unit_id").at["SB001", "net_cost"]
+    assert e.reported != pytest.approx(net)  # under the tariff the budget is not the need-based cost
+
+
 def test_explain_lists_parameter_path_valid_from_and_value(demo_result):
     e = explain_unit(demo_result, "DV001", "net_cost")
     ratio = next(r for r in e.parameters if r.path == "daglig_verksamhet.staff_ratio")

@@ -10,7 +10,7 @@ from resmodel.errors import InputError, Location, did_you_mean
 from resmodel.params.tree import Resolved
 from resmodel.run import RunResult
 
-EXPLAINABLE = ("net_cost", "total_cost", "staff_cost", "total_hours", "fte_required", "premises_cost", "other_cost",
+EXPLAINABLE = ("net_cost", "allocation", "total_cost", "staff_cost", "total_hours", "fte_required", "premises_cost", "other_cost",
                "purchase_cost", "revenue", "direct_hours", "fixed_hours", "indirect_hours", "fte_roster", "roster_cost",
                "staffing_gap_fte", "staffing_gap_sek")
 
@@ -36,7 +36,7 @@ def explain_unit(result: RunResult, unit_id: str, measure: str) -> Explanation:
         raise InputError.at(Location(path=f"--measure {measure}"), f"measure '{measure}' cannot be explained",
                             "one of " + ", ".join(EXPLAINABLE), "choose a listed measure")
     loaded = result.loaded
-    trace = unit_reference(loaded.data, loaded.snapshot, result.allocation.constants, unit_id)
+    trace = unit_reference(loaded.data, loaded.snapshot, result.allocation.constants, unit_id, loaded.tariff)
     paths = sorted({p for step in trace.steps for p in step.parameters})
     return Explanation(unit_id, measure, float(units.at[unit_id, measure]), trace.measures[measure], trace.steps,
                        [loaded.snapshot.trace(p) for p in paths])

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from resmodel.allocation.engine import EngineConstants, Municipality
+from resmodel.allocation.engine import EngineConstants, Municipality, Tariff
 from resmodel.allocation.staff_cost import SERVICE_ROLES, role_cost_per_fte
+from resmodel.errors import InputError, Location
 from resmodel.params.tree import Snapshot
 
 
@@ -31,8 +32,10 @@ class UnitTrace:
     measures: dict[str, float]
 
 
-def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, unit_id: str) -> UnitTrace:
-    """Hours, FTE and cost of one unit computed user by user, with each step recorded."""
+def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, unit_id: str,
+                   tariff: Tariff | None = None) -> UnitTrace:
+    """Hours, FTE, cost and allocation of one unit computed user by user, with each step recorded (``tariff``:
+    the level price list of a scenario with ``allocation_key: tariff``)."""
     unit = data.units.set_index("unit_id").loc[unit_id]
     users = data.users[data.users["unit_id"] == unit_id]
     service, own = unit["service"], unit["regi"] == "egen"
@@ -155,8 +158,39 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
         "total_cost": total_cost, "net_cost": total_cost - revenue,
     }
     steps.append(Step("net cost", "staff + premises + other + purchases − revenue", measures["net_cost"]))
+    measures["allocation"] = _allocation_step(unit, users, c, tariff, measures, steps, unit_id)
     measures.update(_roster_steps(data, snapshot, unit_id, service, measures, steps))
     return UnitTrace(unit_id, steps, measures)
+
+
+def _allocation_step(unit: pd.Series, users: pd.DataFrame, c: EngineConstants, tariff: Tariff | None,
+                     measures: dict[str, float], steps: list[Step], unit_id: str) -> float:
+    """The unit's budget (resursfördelning): its net cost under the derived key; under a tariff, for housing, each
+    resident's (base + level price) × days plus the premises, row by row from the price list."""
+    if tariff is None or unit["service"] not in ("bostad_vuxna", "bostad_barn") or users.empty:
+        steps.append(Step("allocation (resursfördelning)", "= net cost: the derived key prices each level from the "
+                          "same parameters as the cost", measures["net_cost"]))
+        return measures["net_cost"]
+    prices = tariff.prices.set_index(["housing_type", "level"])["price_per_day"]
+    housing_type = unit["housing_type"]
+    unpriced = [u.user_id for u in users.itertuples() if (housing_type, int(u.level)) not in prices.index]
+    if unpriced:
+        raise InputError.at(Location(file=tariff.file, path=f"--unit {unit_id}"),
+                            f"{len(unpriced)} resident(s) of {unit_id} have no price in the tariff for "
+                            f"{housing_type} (the run warned: tariff_missing_price)",
+                            "a tariff price for every resident's level",
+                            "their budget is their need-based cost: explain net_cost, or add the levels to the tariff")
+    base = float(prices.get((housing_type, 0), 0.0))
+    total = 0.0
+    for user in users.itertuples():
+        price = float(prices[(housing_type, int(user.level))])
+        total += (base + price) * c.days
+        steps.append(Step(f"resident {user.user_id} (level {int(user.level)}) tariff price",
+                          f"({base:,.0f} base + {price:,.0f} level {int(user.level)}) SEK/day × {c.days} days "
+                          f"({tariff.file})", (base + price) * c.days))
+    steps.append(Step("allocation (resursfördelning)", f"{total:,.0f} tariff + {measures['premises_cost']:,.0f} "
+                      "premises", total + measures["premises_cost"]))
+    return total + measures["premises_cost"]
 
 
 def _roster_steps(data: Municipality, snapshot: Snapshot, unit_id: str, service: str, measures: dict[str, float],
