@@ -210,3 +210,15 @@ def test_workbook_columns_are_as_wide_as_their_longest_value_in_any_row(tmp_path
     write_workbook({"t": (frame, {})}, tmp_path / "t.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
     assert sheet.column_dimensions["A"].width >= len("personlig_assistans_sfb")
+
+
+def test_a_unit_without_users_or_roster_is_warned_as_costed_vacant(demo_loaded):
+    """Section-manager review: a unit row with no users and no staff was costed silently (fixed hours, rent share)."""
+    import pandas as pd
+
+    data = demo_loaded.data
+    units = pd.concat([data.units, data.units.head(1).assign(unit_id="DV900")], ignore_index=True)
+    found = [w for w in data_quality_warnings(replace(data, units=units), demo_loaded.scenario.base_date, FILES)
+             if w.check == "unit_empty"]
+    assert [(w.location.path, w.units) for w in found] == [("DV900", ("DV900",))]
+    assert not [w for w in data_quality_warnings(data, demo_loaded.scenario.base_date, FILES) if w.check == "unit_empty"]

@@ -199,13 +199,20 @@ def data_quality_warnings(data: Municipality, base_date: dt.date, files: dict[st
 
 
 def _unused_and_unstaffed(data: Municipality, files: dict[str, str]) -> list[Warning_]:
-    """Premises no unit uses (their rent is in no cost), own units with users but no roster rows
-    (their whole need shows as a gap), and roster roles the unit's service does not use."""
+    """Premises no unit uses (their rent is in no cost), units with neither users nor roster rows (costed as
+    vacant), own units with users but no roster rows (their whole need shows as a gap), and roster roles the
+    unit's service does not use."""
     users, units, premises, staff = data.users, data.units, data.premises, data.staff
     found = [Warning_("premises_unused", Location(file=files["premises"], path=str(pid)),
                       f"no unit uses these premises: their rent ({rent:,.0f} SEK/year) is in no unit's cost")
              for pid, rent in zip(premises["premises_id"], premises["annual_rent"], strict=True)
              if pid not in set(units["premises_id"].dropna())]
+    empty = units[~units["unit_id"].isin(users["unit_id"]) & ~units["unit_id"].isin(staff["unit_id"])]
+    found += [Warning_("unit_empty", Location(file=files["units"], path=str(uid)),
+                       f"unit '{uid}' has no users and no roster rows, yet its fixed hours, fixed costs and a share of "
+                       "its premises' rent are costed (as a vacant unit): a misspelt unit_id, or a unit not yet "
+                       "open? Remove the row if it is not a unit of the base year", (str(uid),))
+              for uid in empty["unit_id"]]
     own = units[(units["regi"] == "egen") & units["unit_id"].isin(users["unit_id"])]
     found += [Warning_("no_roster", Location(file=files["staff"], path=str(uid)),
                        f"unit '{uid}' has users but no roster rows: its whole need shows as a staffing gap", (str(uid),))
