@@ -222,3 +222,25 @@ def test_a_unit_without_users_or_roster_is_warned_as_costed_vacant(demo_loaded):
              if w.check == "unit_empty"]
     assert [(w.location.path, w.units) for w in found] == [("DV900", ("DV900",))]
     assert not [w for w in data_quality_warnings(data, demo_loaded.scenario.base_date, FILES) if w.check == "unit_empty"]
+
+
+@pytest.mark.parametrize("column", ["level", "weekly_hours"])
+def test_a_deleted_column_some_users_need_is_one_problem_not_one_per_row(tmp_path, column):
+    """Section-manager review: deleting 'level' from users.csv gave 1 497 'fill in the level' problems."""
+    import datetime as dt
+    import shutil
+
+    import pandas as pd
+
+    from resmodel.errors import InputError
+    from resmodel.io.municipality import read_municipality
+
+    data = tmp_path / "data"
+    shutil.copytree(BASE.parents[1] / "data" / "demokommun", data)
+    users = pd.read_csv(data / "users.csv", dtype=str)
+    users.drop(columns=[column]).to_csv(data / "users.csv", index=False)
+    with pytest.raises(InputError) as err:
+        read_municipality(data, "data", dt.date(2024, 7, 1))
+    about = [p for p in err.value.problems if p.location.column == column]
+    assert len(about) == 1 and about[0].location.row == 1
+    assert f"no user has a value in '{column}' (is the column missing or empty?)" in about[0].problem

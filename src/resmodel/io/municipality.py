@@ -122,6 +122,17 @@ def _check_units(units: pd.DataFrame, file: str, problems: ProblemCollector) -> 
             f"fill in '{column}'" + (" (one of " + ", ".join(HOUSING_TYPES) + ")" if column == "housing_type" else "")))
 
 
+def _column_absent(users: pd.DataFrame, needed: pd.Series, column: str, file: str, what: str,
+                   problems: ProblemCollector) -> bool:
+    """One problem, not one per row, when no user has a value in a column that some need (the column deleted
+    or left empty): True when it was added."""
+    if needed.sum() < 2 or users[column].notna().any():
+        return False
+    problems.add(Location(file, row=1, column=column), f"no user has a value in '{column}' (is the column missing "
+                 "or empty?)", what, f"add the column '{column}' to the header row and fill it in")
+    return True
+
+
 def _check_users(users: pd.DataFrame, units: pd.DataFrame, file: str, base_date: dt.date,
                  problems: ProblemCollector) -> None:
     unit_service = users["unit_id"].map(dict(zip(units["unit_id"], units["service"], strict=True)))
@@ -131,20 +142,24 @@ def _check_users(users: pd.DataFrame, units: pd.DataFrame, file: str, base_date:
         f"a {users.at[row, 'service']} user in unit '{users.at[row, 'unit_id']}', which provides {unit_service[row]}",
         f"a unit providing {expected[row]}", "correct the unit id or the user's service"))
     level_service = users["service"].isin(LEVEL_SERVICES)
-    problems.add_rows(users.index[(level_service & users["level"].isna()).to_numpy()], 5, lambda row: (
-        Location(file, row=row, column="level"), f"a {users.at[row, 'service']} user without a level",
-        "a need level 1–8 (nivåbedömning)", "fill in the user's assessed level"))
+    if not _column_absent(users, level_service, "level", file, "each daily-activity and housing user's need level "
+                          "1–8 (nivåbedömning)", problems):
+        problems.add_rows(users.index[(level_service & users["level"].isna()).to_numpy()], 5, lambda row: (
+            Location(file, row=row, column="level"), f"a {users.at[row, 'service']} user without a level",
+            "a need level 1–8 (nivåbedömning)", "fill in the user's assessed level"))
     problems.add_rows(users.index[(~level_service & users["level"].notna()).to_numpy()], 5, lambda row: (
         Location(file, row=row, column="level"),
         f"a level given for a {users.at[row, 'service']} user, where levels are not used",
         "an empty level for external places and personal assistance",
         "clear the cell (levels apply to daily activity and housing)"))
     needs_hours = users["service"].isin(HOURS_SERVICES)
-    problems.add_rows(users.index[(needs_hours & users["weekly_hours"].isna()).to_numpy()], 5, lambda row: (
-        Location(file, row=row, column="weekly_hours"),
-        f"a {users.at[row, 'service']} user without weekly hours",
-        "hours per week (daily activity: scheduled attendance; assistance: granted hours)",
-        "fill in weekly_hours"))
+    if not _column_absent(users, needs_hours, "weekly_hours", file, "hours per week of each daily-activity and "
+                          "personal-assistance user (tidsomfattning)", problems):
+        problems.add_rows(users.index[(needs_hours & users["weekly_hours"].isna()).to_numpy()], 5, lambda row: (
+            Location(file, row=row, column="weekly_hours"),
+            f"a {users.at[row, 'service']} user without weekly hours",
+            "hours per week (daily activity: scheduled attendance; assistance: granted hours)",
+            "fill in weekly_hours"))
     ext = users["service"] == "externa_platser"
     problems.add_rows(users.index[(ext & users["day_price"].isna()).to_numpy()], 5, lambda row: (
         Location(file, row=row, column="day_price"), "an external place without a day price",
