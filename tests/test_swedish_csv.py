@@ -177,3 +177,23 @@ def test_a_dot_between_groups_of_three_digits_in_a_semicolon_file_is_refused(tmp
     assert str(exc.value).startswith(f"capacity.csv, {message}")
     path.write_text("month;places\n2025-01;1 100\n2025-02;0.074\n", encoding="utf-8")  # a leading 0: a decimal
     assert read_raw(path, "capacity.csv")["places"].tolist() == ["1100", "0.074"]
+
+
+def test_messages_on_a_swedish_file_show_and_ask_for_the_decimal_comma(tmp_path):
+    """Section-manager review: a ';' file's '4,5' was echoed as '4.5', and the fix asked for a decimal point."""
+    from resmodel.io.dictionary import USERS
+    from resmodel.io.tables import read_table
+
+    path = tmp_path / "users.csv"
+    path.write_text("user_id;service;unit_id;level;weekly_hours;day_price;birth_year;start_date;level_assessed\n"
+                    "U1;daglig_verksamhet;DV001;4,5;25 h;;1990;2015-03-01;2024-01-15\n"
+                    "U2;daglig_verksamhet;DV001;3;12,5;;1990;2015-03-01;2024-01-15\n"
+                    "U1;daglig_verksamhet;DV001;3;400,5;;1990;2015-03-01;2024-01-15\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_table(path, USERS, "users.csv")
+    text = str(err.value)
+    assert "'4,5' is not a whole number" in text
+    assert ("'25 h' is not a number. Expected a number (decimal comma ',', as in this ';' file) from 0 to 336. "
+            "Fix: write a plain number with ',' as decimal comma and no units") in text
+    assert "value 400,5 is above 336" in text
+    assert "row 4, column 'user_id': duplicate id 'U1' (first in row 2)" in text

@@ -134,7 +134,9 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
                 f"the same number of '{separator}'-separated cells on every row",
                 f"check for a missing or extra '{separator}', or quote cells that contain '{separator}'",
             )
-    return _without_blank_rows(rows[1:], header)
+    frame = _without_blank_rows(rows[1:], header)
+    frame.attrs["decimal_comma"] = separator == ";"  # its numbers were written with ',' (messages say so)
+    return frame
 
 
 def _looks_like_a_header(row: list[str]) -> bool:
@@ -301,7 +303,10 @@ def _echoed(text: str) -> str:
     return "(not shown: it looks like a personal identity number)" if looks_like_pnr(text) else text
 
 
-def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCollector) -> pd.Series:
+def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCollector,
+                  decimal_comma: bool = False) -> pd.Series:
+    """One column typed and checked; ``decimal_comma``: the file is Swedish Excel's ';' CSV, whose numbers were
+    read from '4,5' to '4.5', so messages show and ask for the comma the user wrote."""
     text = raw.fillna("").str.strip()
     empty = text == ""
     if col.required:
@@ -322,32 +327,36 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
                 "use only letters, digits, '-' and '_' in ids"))
         return out
     if col.kind in ("int", "float"):
+        expected = col.expected().replace("(decimal point '.')", "(decimal comma ',', as in this ';' file)") \
+            if decimal_comma else col.expected()
+        typed = text.str.replace(".", ",", regex=False) if decimal_comma else text  # as the user wrote it
         numbers = pd.to_numeric(text.where(~empty, None), errors="coerce")
         numbers = numbers.mask(numbers.abs().eq(float("inf")))  # 'inf' is no number a table can hold
         bad = ~empty & numbers.isna()
         problems.add_rows(text.index[bad.to_numpy()], 5, lambda row: (
-            Location(display, row=row, column=col.name), f"'{text[row]}' is not a number", col.expected(),
-            "write a plain number with '.' as decimal point and no units"))
+            Location(display, row=row, column=col.name), f"'{typed[row]}' is not a number", expected,
+            "write a plain number with " + ("',' as decimal comma" if decimal_comma else "'.' as decimal point")
+            + " and no units"))
         huge = numbers.abs().gt(MAX_TABLE_NUMBER).fillna(False).astype(bool)
         problems.add_rows(text.index[huge.to_numpy()], 5, lambda row: (
-            Location(display, row=row, column=col.name), f"value {_echoed(text[row])} is beyond any figure of a "
-            f"board (more than {MAX_TABLE_NUMBER:.0e})", col.expected(), "correct the value (a typing mistake?)"))
+            Location(display, row=row, column=col.name), f"value {_echoed(typed[row])} is beyond any figure of a "
+            f"board (more than {MAX_TABLE_NUMBER:.0e})", expected, "correct the value (a typing mistake?)"))
         numbers = numbers.mask(huge)
         if col.kind == "int":
             frac = numbers.notna() & (numbers != numbers.round())
             problems.add_rows(text.index[frac.to_numpy()], 5, lambda row: (
-                Location(display, row=row, column=col.name), f"'{text[row]}' is not a whole number", col.expected(),
+                Location(display, row=row, column=col.name), f"'{typed[row]}' is not a whole number", expected,
                 "write a whole number"))
         if col.minimum is not None:
             low = numbers.notna() & (numbers < col.minimum)
             problems.add_rows(text.index[low.to_numpy()], 5, lambda row: (
-                Location(display, row=row, column=col.name), f"value {_echoed(text[row])} is below {col.minimum:g}",
-                col.expected(), f"correct the value; '{col.name}' cannot be below {col.minimum:g}"))
+                Location(display, row=row, column=col.name), f"value {_echoed(typed[row])} is below {col.minimum:g}",
+                expected, f"correct the value; '{col.name}' cannot be below {col.minimum:g}"))
         if col.maximum is not None:
             high = numbers.notna() & (numbers > col.maximum)
             problems.add_rows(text.index[high.to_numpy()], 5, lambda row: (
-                Location(display, row=row, column=col.name), f"value {_echoed(text[row])} is above {col.maximum:g}",
-                col.expected(), f"correct the value; '{col.name}' cannot exceed {col.maximum:g}"))
+                Location(display, row=row, column=col.name), f"value {_echoed(typed[row])} is above {col.maximum:g}",
+                expected, f"correct the value; '{col.name}' cannot exceed {col.maximum:g}"))
         return numbers.astype("float64")
     if col.kind in ("date", "month"):
         if col.kind == "date":
@@ -438,13 +447,15 @@ def type_table(raw: pd.DataFrame, schema: TableSchema, display: str, amounts: Co
         if col.name not in raw.columns:
             out[col.name] = pd.Series([None] * len(raw), index=raw.index, dtype="object")
             continue
-        out[col.name] = _parse_column(raw[col.name], col, display, problems)
+        out[col.name] = _parse_column(raw[col.name], col, display, problems, raw.attrs.get("decimal_comma", False))
         if col.unique:  # on the parsed values: ids that differ only in surrounding spaces are the same id
             parsed = out[col.name]
             dup = parsed.duplicated(keep="first") & parsed.notna()
-            problems.add_rows(raw.index[dup.to_numpy()], 5, lambda row, parsed=parsed, col=col: (
-                Location(display, row=row, column=col.name), f"duplicate id '{parsed[row]}'",
-                f"each '{col.name}' to appear once", "remove the duplicate row or give it its own id"))
+            first_row = {v: row for row, v in reversed(list(parsed[parsed.notna()].items()))}  # the earliest row
+            problems.add_rows(raw.index[dup.to_numpy()], 5, lambda row, parsed=parsed, col=col, first_row=first_row: (
+                Location(display, row=row, column=col.name), f"duplicate id '{parsed[row]}' (first in row "
+                f"{first_row[parsed[row]]})", f"each '{col.name}' to appear once",
+                "remove the duplicate row or give it its own id"))
         if len(problems.problems) > MAX_PROBLEMS:  # more than the limit: cap() then says there are more
             break
     problems.cap(MAX_PROBLEMS, Location(display))
