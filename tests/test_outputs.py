@@ -244,3 +244,17 @@ def test_a_deleted_column_some_users_need_is_one_problem_not_one_per_row(tmp_pat
     about = [p for p in err.value.problems if p.location.column == column]
     assert len(about) == 1 and about[0].location.row == 1
     assert f"no user has a value in '{column}' (is the column missing or empty?)" in about[0].problem
+
+
+def test_data_warnings_say_what_the_run_did_and_how_to_fix(demo_loaded):
+    """Section-manager review: warnings gave no fix and did not say what the run did with the value."""
+    data = demo_loaded.data
+    users = data.users.copy()
+    dv = users.index[users["service"] == "daglig_verksamhet"][:2]
+    users.loc[dv[0], "weekly_hours"] = 60.0
+    users.loc[dv[1], "level_assessed"] = None
+    found = {w.check: w.message for w in data_quality_warnings(replace(data, users=users),
+                                                                demo_loaded.scenario.base_date, FILES)}
+    assert found["weekly_hours_implausible"].endswith("the run allocates them as given; correct weekly_hours if it is "
+                                                      "a typing mistake")
+    assert found["stale_level_assessment"].startswith("no level assessment date (the cell is empty): the level is used")

@@ -191,7 +191,9 @@ def data_quality_warnings(data: Municipality, base_date: dt.date, files: dict[st
     for pid, n in counts.items():
         if pid in capacity.index and n > capacity[pid]:
             warnings.append(Warning_("capacity_exceeded", Location(file=files["premises"], path=str(pid)),
-                                     f"{n} users in premises with capacity {capacity[pid]:g}",
+                                     f"{n} users in premises with capacity {capacity[pid]:g}: the run costs them "
+                                     "as they are; correct the capacity in premises.csv or the users' unit_id if "
+                                     "either is wrong",
                                      tuple(sorted(units.loc[units["premises_id"] == pid, "unit_id"]))))
     bounds = premises.set_index("premises_id")[["min_level", "max_level"]]
     lo = premises_of_user.map(bounds["min_level"])
@@ -208,7 +210,10 @@ def data_quality_warnings(data: Municipality, base_date: dt.date, files: dict[st
     stale = users["service"].isin(LEVEL_SERVICES) & (assessed.isna() | (age_days > STALE_ASSESSMENT_DAYS))
     for row in users.index[np.asarray(stale, dtype=bool)]:
         warnings.append(Warning_("stale_level_assessment", Location(file=users_file, row=int(row), column="level_assessed"),
-                                 f"no level assessment within {STALE_ASSESSMENT_DAYS} days of {base_date}",
+                                 ("no level assessment date (the cell is empty)" if pd.isna(assessed[row]) else
+                                  f"no level assessment within {STALE_ASSESSMENT_DAYS} days of {base_date}")
+                                 + ": the level is used as it is; reassess it, or fill in the date of the latest "
+                                 "assessment",
                                  (str(users.at[row, "unit_id"]),)))
     return warnings
 
@@ -254,6 +259,7 @@ def _implausible_user_values(users: pd.DataFrame, users_file: str) -> list[Warni
     odd = dv & ((users["weekly_hours"] == 0) | (users["weekly_hours"] > DV_MAX_WEEKLY_HOURS))
     found += [Warning_("weekly_hours_implausible", Location(file=users_file, row=int(i), column="weekly_hours"),
                        f"a daily-activity user with {users.at[i, 'weekly_hours']:g} hours a week (expected above 0 and "
-                       f"at most a working week, {DV_MAX_WEEKLY_HOURS} h)", (str(users.at[i, "unit_id"]),))
+                       f"at most a working week, {DV_MAX_WEEKLY_HOURS} h): the run allocates them as given; correct "
+                       "weekly_hours if it is a typing mistake", (str(users.at[i, "unit_id"]),))
               for i in users.index[odd.fillna(False).to_numpy(dtype=bool)]]
     return found
