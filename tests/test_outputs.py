@@ -258,3 +258,32 @@ def test_data_warnings_say_what_the_run_did_and_how_to_fix(demo_loaded):
     assert found["weekly_hours_implausible"].endswith("the run allocates them as given; correct weekly_hours if it is "
                                                       "a typing mistake")
     assert found["stale_level_assessment"].startswith("no level assessment date (the cell is empty): the level is used")
+
+
+def test_a_unit_id_in_another_case_is_offered_the_known_id(tmp_path):
+    """Section-manager review: 'dv001' got no 'did you mean DV001', though unknown service names get one."""
+    import datetime as dt
+    import shutil
+
+    from resmodel.errors import InputError
+    from resmodel.io.municipality import read_municipality
+
+    data = tmp_path / "data"
+    shutil.copytree(BASE.parents[1] / "data" / "demokommun", data)
+    lines = (data / "users.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(lines[1].split(",")[2], lines[1].split(",")[2].lower(), 1)
+    (data / "users.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_municipality(data, "data", dt.date(2024, 7, 1))
+    unit = lines[1].split(",")[2]
+    assert f"'{unit}' is not a known unit" in str(err.value) and f"did you mean '{unit.upper()}'?" in str(err.value)
+
+
+def test_the_users_csv_writes_levels_and_counts_as_whole_numbers(tmp_path, demo_result):
+    from resmodel.run import write_outputs
+
+    write_outputs(demo_result, tmp_path / "r")
+    users = (tmp_path / "r" / "brukare.csv").read_text(encoding="utf-8").splitlines()
+    header = users[0].split(",")
+    level = [row.split(",")[header.index("level")] for row in users[1:]]
+    assert set(level) - {""} <= {str(n) for n in range(1, 9)} and "" in level

@@ -210,7 +210,8 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
     def write(folder: Path) -> None:
         write_csv(result.tidy, folder / "resultat.csv")
         write_csv(result.allocation.units, folder / "enheter.csv")
-        write_csv(result.allocation.users, folder / "brukare.csv")
+        write_csv(result.allocation.users.astype({"level": "Int64", "users": "Int64"}),  # 6, not 6.0
+                  folder / "brukare.csv")
         write_workbook({
             "Sammanfattning": (services, formats),
             "Enheter": (units, formats),

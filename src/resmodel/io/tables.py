@@ -474,11 +474,15 @@ def check_references(child: pd.DataFrame, column: str, parent_ids: pd.Series, di
                      parent_name: str) -> None:
     """Every value of ``child[column]`` must exist among ``parent_ids``; report the rows that don't."""
     known = set(parent_ids.dropna())
+    by_case = {str(k).lower(): k for k in known}  # 'dv001' for 'DV001': ids are case-sensitive
     values = child[column]
     bad = values.notna() & ~values.isin(known)
     if bad.any():
         problems = ProblemCollector()
         problems.add_rows(child.index[bad.to_numpy()], MAX_PROBLEMS, lambda row: (
             Location(display, row=row, column=column), f"'{values[row]}' is not a known {parent_name}",
-            f"an id listed in the {parent_name} table", f"add '{values[row]}' to the {parent_name} table or correct the id"))
+            f"an id listed in the {parent_name} table",
+            (f"did you mean '{by_case[str(values[row]).lower()]}'? " if str(values[row]).lower() in by_case
+             else did_you_mean(values[row], sorted(map(str, known)), cutoff=0.8))
+            + f"add '{values[row]}' to the {parent_name} table or correct the id"))
         problems.raise_if_any()
