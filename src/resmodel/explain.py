@@ -33,8 +33,7 @@ def explain_unit(result: RunResult, unit_id: str, measure: str) -> Explanation:
         close = [u for u in units.index if u.lower().startswith(unit_id.lower()[:3])][:5]
         raise InputError.at(Location(path=f"--unit {unit_id}"), f"unknown unit '{unit_id}'",
                             "a unit_id from the units table", f"did you mean '{same[0]}'? (ids are case-sensitive)"
-                            if same else did_you_mean(unit_id, list(units.index))
-                            + "use one of: " + ", ".join(close or units.index[:5]))
+                            if same else "use one of: " + ", ".join(close or units.index[:5]))
     if measure not in EXPLAINABLE:
         raise InputError.at(Location(path=f"--measure {measure}"), f"measure '{measure}' cannot be explained",
                             "one of " + ", ".join(EXPLAINABLE), "choose a listed measure")

@@ -483,6 +483,6 @@ def check_references(child: pd.DataFrame, column: str, parent_ids: pd.Series, di
             Location(display, row=row, column=column), f"'{values[row]}' is not a known {parent_name}",
             f"an id listed in the {parent_name} table",
             (f"did you mean '{by_case[str(values[row]).lower()]}'? " if str(values[row]).lower() in by_case
-             else did_you_mean(values[row], sorted(map(str, known)), cutoff=0.8))
+             else "")  # only a case slip: ids one digit apart are different units
             + f"add '{values[row]}' to the {parent_name} table or correct the id"))
         problems.raise_if_any()
