@@ -157,7 +157,7 @@ def test_projection_commands_say_the_figures_rest_on_demo_values(kit):
     assert code == 0 and (out + err).count(said) == 2  # once per scenario
     code, _, err = invoke(app, "run", scenario, "--out", kit / "r")
     sheet = pd.read_excel(kit / "r" / "resmodel_base.xlsx", sheet_name="Parametrar").fillna("")
-    marked = set(sheet.loc[sheet["demo_template"] == "yes", "parameter"])
+    marked = set(sheet.loc[sheet["demovärde (starter kit's demo value)"] == "ja (yes)", "parameter"])
     assert "daglig_verksamhet.staff_ratio" in marked and "payroll.po_rate" not in marked  # national: not a template
 
 

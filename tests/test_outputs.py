@@ -287,3 +287,21 @@ def test_the_users_csv_writes_levels_and_counts_as_whole_numbers(tmp_path, demo_
     header = users[0].split(",")
     level = [row.split(",")[header.index("level")] for row in users[1:]]
     assert set(level) - {""} <= {str(n) for n in range(1, 9)} and "" in level
+
+
+def test_the_parameter_sheet_has_a_row_per_level_with_numbers_and_the_manifest_keeps_numbers(tmp_path, demo_result):
+    """Section-manager review: level tables were one text cell ('0.14, 0.2, …'), headers English only, and the
+    Manifest sheet stored the seed and the warning count as text."""
+    from openpyxl import load_workbook
+
+    from resmodel.run import write_outputs
+
+    write_outputs(demo_result, tmp_path / "r")
+    wb = load_workbook(tmp_path / "r" / "resmodel_base.xlsx", read_only=True)
+    rows = list(wb["Parametrar"].iter_rows(values_only=True))
+    header = rows[0]
+    ratio = [r for r in rows[1:] if r[0] == "daglig_verksamhet.staff_ratio"]
+    assert [r[header.index("nivå (level)")] for r in ratio] == list(range(1, 9))
+    assert ratio[7][header.index("värde (value)")] == 1.39
+    manifest = dict(wb["Manifest"].iter_rows(min_row=2, values_only=True))
+    assert manifest["seed"] == demo_result.manifest["seed"] and isinstance(manifest["seed"], int)

@@ -147,18 +147,21 @@ def run(loaded: LoadedScenario) -> RunResult:
 
 
 def parameter_table(snapshot: Snapshot, tree: ParameterTree) -> pd.DataFrame:
-    """Every parameter in force: path, value, unit, valid-from, source, indexation and reference, and
-    whether the value is still the starter kit's demo value (``template: true`` in its file)."""
+    """Every parameter in force: path, need level (a level table has one row per level), value as a number,
+    unit, valid-from, source, indexation and reference, and whether the value is still the starter kit's demo
+    value (``template: true`` in its file); headed in Swedish with an English gloss, as the other sheets."""
     rows = []
     for path in snapshot.paths():
         r = snapshot.trace(path)
         leaf = tree.parameters[path]
-        value = r.value
-        text = ", ".join(f"{v:g}" for v in value) if hasattr(value, "__len__") and not isinstance(value, str) else value
-        rows.append({"parameter": path, "value": text, "unit": r.unit, "valid_from": r.valid_from.isoformat(),
-                     "source": r.source, "index_factor": r.index_factor, "reference": r.reference,
-                     "demo_template": "yes" if leaf.template_line is not None and r.source.startswith(leaf.file)
-                     else ""})
+        values = list(r.value) if hasattr(r.value, "__len__") and not isinstance(r.value, str) else [r.value]
+        for level, value in enumerate(values, start=1):
+            rows.append({"parameter": path, "nivå (level)": level if len(values) > 1 else None, "värde (value)": value,
+                         "enhet (unit)": r.unit, "gäller från (valid from)": r.valid_from.isoformat(),
+                         "källa (source)": r.source, "indexfaktor (index factor)": r.index_factor,
+                         "referens (reference)": r.reference,
+                         "demovärde (starter kit's demo value)": "ja (yes)" if leaf.template_line is not None
+                         and r.source.startswith(leaf.file) else ""})
     return pd.DataFrame(rows)
 
 
@@ -167,9 +170,9 @@ def manifest_table(manifest: dict) -> pd.DataFrame:
     def flat(prefix: str, value) -> list[tuple[str, str]]:
         if isinstance(value, dict):
             return [row for k, v in value.items() for row in flat(f"{prefix}.{k}" if prefix else str(k), v)]
-        return [(prefix, str(value))]
+        return [(prefix, value if isinstance(value, int | float) and not isinstance(value, bool) else str(value))]
 
-    return pd.DataFrame(sorted(flat("", manifest)), columns=["nyckel (key)", "värde (value)"])
+    return pd.DataFrame(sorted(flat("", manifest), key=lambda row: row[0]), columns=["nyckel (key)", "värde (value)"])
 
 
 RUN_OUTPUTS = ("resultat.csv", "enheter.csv", "brukare.csv", "resmodel_*.xlsx", "manifest.json")  # see write_outputs
