@@ -54,7 +54,7 @@ def test_project_writes_report_and_prints_table(app, tmp_path):
     per_service = pd.read_excel(out / "prognos.xlsx", sheet_name="Prognos per tjänst")
     units = per_service.groupby(["service", "measure"])["enhet — unit"].first()
     assert units["daglig_verksamhet", "volume"] == "brukare, medel per månad (users, monthly average)"
-    assert units["personlig_assistans_egen_utforare", "volume"] == "timmar per år (hours a year)"
+    assert units["personlig_assistans_egen_utforare", "volume"].startswith("timmar per år räknat på basårets dagar")
     assert units["personlig_assistans_sfb", "hours"].startswith("kommunens timmar per år")
     assert units["externa_platser", "volume"].startswith("platser") and units["bostad_vuxna", "net_cost"] == "kr (SEK)"
     html = (out / "sammanfattning.html").read_text()

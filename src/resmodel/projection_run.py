@@ -1241,7 +1241,8 @@ def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
     for service in sorted(y.loc[y["measure"] == "volume", "service"].unique()):
         if models.get(service) == "base volume":  # held constant (the notes say so); lumps have a volume of 1
             continue
-        unit = "timmar per år" if service == OWN else "per månad"  # the own provider's volume is its hours
+        unit = ("timmar per basårslängd (hours a year of the base year's days; the year's hours row follows its "
+                "own days)" if service == OWN else "per månad")  # the own provider's volume is its hours
         model = models.get(service, "follows SFB cases")
         if service in limits:  # the forecast is the demand; the places cap what is served
             limit = limits[service]

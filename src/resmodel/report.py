@@ -46,7 +46,8 @@ ID_LABELS = {
 }
 #: services whose projected volume is not users: the own provider's hours, bought places, assistance cases
 VOLUME_UNITS = {
-    "personlig_assistans_egen_utforare": "timmar per år (hours a year)",
+    "personlig_assistans_egen_utforare": "timmar per år räknat på basårets dagar (hours a year at the base "
+                                         "year's days; its hours row counts the year's own days)",
     "externa_platser": "platser, medel per månad (places, monthly average)",
     "personlig_assistans_sfb": "ärenden, medel per månad (cases, monthly average)",
     "personlig_assistans_lss": "ärenden, medel per månad (cases, monthly average)",
