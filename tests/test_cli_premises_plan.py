@@ -280,7 +280,11 @@ def test_each_candidate_says_why_it_is_in_the_plan_or_not(app, demand, tmp_path)
                              "--places", 1295, "--own-cost-per-place", 270_000, "--external-price", 5_000_000,
                              "--investment-ceiling", 10_000_000, "--out", out)
     assert code == 0, stderr
-    reasons = pd.read_csv(out / "premises_plan.csv").set_index("premises_id")["reason"]
+    plan = pd.read_csv(out / "premises_plan.csv").set_index("premises_id")
+    reasons = plan["reason"]
+    assert plan.at["B", "decision"] == "not opened"  # planner review: 'not opened: one-off above …' broke project
+    from resmodel.io.premises_plan import read_premises_plan
+    assert list(read_premises_plan(out / "premises_plan.csv", "premises_plan.csv")["premises_id"]) == ["D", "A"]
     assert reasons["D"] == "decided for 2026"
     assert reasons["B"] == "its one-off cost is above the investment ceiling"
     assert reasons["C"] == "cannot open before 2040, after the plan's last year"

@@ -141,7 +141,7 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     if result.status == "Time limit":
         warnings.append("the solver's time limit (120 s per solve) ran out: the plan shown is the best found, not "
                         "proven the least costly (a rerun may differ); plan fewer candidates or fewer years at a time")
-    plan_table = _plan_table(result.plan, costs.investment_ceiling).assign(
+    plan_table = _plan_table(result.plan).assign(
         reason=lambda t: _reasons(result, peak, base, candidates, costs).reindex(t.index))
     return PlanRun(result=result, plan=plan_table, options=options,
                    yearly=_stack(options),
@@ -224,16 +224,14 @@ def _unmet_warning(result, peak, base, table: pd.DataFrame, costs, display: str)
             + ", or ".join(remedies))
 
 
-def _plan_table(plan: pd.DataFrame, ceiling: float | None) -> pd.DataFrame:
-    """The candidates with the plan's decision, opened first (by year), then the rest; a candidate
-    whose one-off cost exceeds the investment ceiling can never open and says so."""
+def _plan_table(plan: pd.DataFrame) -> pd.DataFrame:
+    """The candidates with the plan's decision (decided, open, not opened: the reason column says why), opened
+    first (by year), then the rest."""
     levels = ["min_level", "max_level"] if plan["min_level"].notna().any() else []
     out = plan[["premises_id", *levels, "places", "annual_rent_sek", "one_off_cost_sek", "earliest_possible",
                 "decided_year", "open_year"]].copy()
-    above = out["one_off_cost_sek"] > ceiling if ceiling is not None else False
-    out["decision"] = np.where(out["decided_year"].notna(), "decided",
-                               np.where(out["open_year"] > 0, "open",
-                                        np.where(above, "not opened: one-off above the ceiling", "not opened")))
+    out["decision"] = np.where(out["decided_year"].notna(), "decided",  # values read_premises_plan takes back
+                               np.where(out["open_year"] > 0, "open", "not opened"))
     out["open_year"] = out["open_year"].where(out["open_year"] > 0).astype("Int64")
     order = out["open_year"].fillna(10_000).astype(int)
     return out.assign(_order=order).sort_values(["_order", "premises_id"], kind="stable").drop(columns="_order")
