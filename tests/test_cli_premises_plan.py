@@ -311,6 +311,13 @@ def test_the_queue_warns_when_the_capacity_is_a_plan_for_another_demand_column(a
     code, _, err = invoke(main_app, "queue", "--demand", demand, "--service", SERVICE, "--capacity", capacity,
                           "--out", tmp_path / "q2")
     assert code == 0 and "premises plan made for" not in err
+    # planner review: another service's demand on this plan's capacity ran without a word
+    other = tmp_path / "other.csv"
+    pd.read_csv(demand).assign(service="bostad_vuxna").to_csv(other, index=False)
+    code, _, err = invoke(main_app, "queue", "--demand", other, "--service", "bostad_vuxna", "--capacity", capacity,
+                          "--out", tmp_path / "q3")
+    assert code == 2 and "the capacity of a premises plan made for daglig_verksamhet (its manifest.json), but this " \
+                          "queue is of bostad_vuxna" in err and not (tmp_path / "q3").exists()
 
 
 def test_the_queue_shows_only_quarters_with_someone_over_the_limit(demand, tmp_path):

@@ -880,6 +880,7 @@ def queue(
     elif capacity is not None:
         cap = read_capacity(capacity, users_per_fte)
         planned_for = cap.attrs.get("planned_for")
+        _check_plan_service(capacity, service)
         if planned_for and planned_for != demand_column:  # a plan for another demand than the one queued
             typer.echo(f"warning: {capacity} is the capacity of a premises plan made for --demand-column "
                        f"{planned_for}, but this queue runs on {demand_column}: use the same column (or plan again) "
@@ -970,6 +971,20 @@ def queue(
                                    "manifest.json": manifest_writer(ctx.info_name, ctx.params, identity)},
                              QUEUE_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+def _check_plan_service(capacity: Path, service: str) -> None:
+    """A plan-premises capacity file is of the service its manifest.json (beside it) names: queueing another
+    service's demand on it is refused (the file itself has no service column)."""
+    from resmodel.io.premises_plan import plan_options
+
+    options, _ = plan_options(capacity)
+    made_for = (options or {}).get("service")
+    if isinstance(made_for, str) and made_for != service:
+        raise InputError.at(Location(str(capacity), path="--capacity"), f"the capacity of a premises plan made for "
+                            f"{made_for} (its manifest.json), but this queue is of {service}",
+                            f"the capacity of a plan of {service}", f"queue {made_for} on it, or make a plan of "
+                            f"{service}: resmodel plan-premises --service {service} …")
 
 
 def _fee_states(text: str) -> tuple[str, ...]:
