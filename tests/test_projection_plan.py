@@ -237,3 +237,28 @@ def test_the_shipped_scenario_costs_the_plan_at_its_rents():
     # demand is above today's 1 295 places in every month of 2034: the users above them are in the plan's premises
     assert _yearly(planned, DV, "plan_users")["2034"] == pytest.approx(_yearly(planned, DV, "volume")["2034"] - 1295)
     assert _yearly(planned, DV, "plan_users")["2026"] == 0.0
+
+
+def test_a_plan_ending_before_the_projection_says_so(tmp_path):
+    """Planner review: a plan made for 2025–2028 projected to 2034 without a word; the waiting from 2031 read as
+    the plan's verdict."""
+    import shutil
+
+    import pandas as pd
+
+    from resmodel.projection_run import build_setup
+
+    plans = tmp_path / "plans"
+    shutil.copytree(ROOT / "scenarios" / "plans" / "daglig_verksamhet", plans)
+    yearly = pd.read_csv(plans / "premises_yearly.csv")
+    shipped_loaded = load(ROOT / "scenarios" / "premises_plan.yaml")
+    shipped = build_setup(shipped_loaded, run(shipped_loaded))
+    assert not any("the plan covers" in n for n in shipped.notes)
+    yearly[yearly["year"] <= 2028].to_csv(plans / "premises_yearly.csv", index=False)
+    (tmp_path / "s.yaml").write_text(f"name: s\npurpose: test\nextends: {ROOT / 'scenarios' / 'premises_plan.yaml'}\n"
+                                     "projection:\n  capacity:\n    daglig_verksamhet:\n"
+                                     f"      plan: {plans / 'premises_plan.csv'}\n", encoding="utf-8")
+    loaded = load(tmp_path / "s.yaml")
+    notes = build_setup(loaded, run(loaded)).notes
+    assert any("the plan covers 2025–2028 (its premises_yearly.csv); no premises are planned for 2029–2034" in n
+               for n in notes), notes

@@ -587,7 +587,7 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
     """The premises a service's plan (``capacity.<service>.plan``) opens within the projected years, with
     notes on them and on how the plan was made; located errors for a premises opening before the first
     projected year (and, by the helpers, for the file and its manifest)."""
-    from resmodel.io.premises_plan import read_premises_plan
+    from resmodel.io.premises_plan import plan_years, read_premises_plan
     from resmodel.io.scenario import display_path
 
     if c.plan is None:
@@ -595,6 +595,11 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
     path = _plan_file(loaded, resolved, service, c)
     display = display_path(path)
     notes += _plan_origin_notes(resolved, service, c, path, display)
+    years = plan_years(path)
+    if years is not None and years[1] < last:
+        notes.append(f"capacity.{service}.plan: the plan covers {years[0]}–{years[1]} (its premises_yearly.csv); no "
+                     f"premises are planned for {years[1] + 1}–{last}, so demand above the places then is beyond the "
+                     "plan, not its verdict — plan over the whole projection to see what it would open")
     rows = read_premises_plan(path, display)
     for idx in rows.index[(rows["open_year"] < first).to_numpy()][:1]:
         raise InputError.at(Location(display, row=int(idx), column="open_year"),

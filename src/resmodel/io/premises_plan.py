@@ -101,6 +101,18 @@ def plan_options(path: Path) -> tuple[dict | None, str | None]:
     return options, reason
 
 
+def plan_years(path: Path) -> tuple[int, int] | None:
+    """The first and last year a plan was made for, from the premises_yearly.csv plan-premises wrote beside it
+    (None when it is not there or cannot be read: the plan is then used without this check)."""
+    yearly = path.parent / "premises_yearly.csv"
+    try:
+        years = pd.read_csv(yearly, usecols=["year"])["year"]
+    except (OSError, ValueError, pd.errors.ParserError):
+        return None
+    years = pd.to_numeric(years, errors="coerce").dropna()
+    return (int(years.min()), int(years.max())) if len(years) else None
+
+
 #: the other tables plan-premises writes (or reads), by columns only they have
 _OTHER_TABLES = ((("option", "level"), "premises_by_level.csv"), (("option", "year"), "premises_yearly.csv"),
                  (("month", "places"), "capacity_plan.csv"), (("service", "earliest_year"), "candidates file"))
