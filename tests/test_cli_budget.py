@@ -245,6 +245,7 @@ def test_capacity_and_plan_measures_carry_the_volume_unit_not_kronor():
     table = pd.DataFrame({"service": ["bostad_vuxna"] * 5 + ["externa_platser"],
                           "measure": ["demand", "places", "over_capacity", "plan_users", "plan_rent", "overflow_in"]})
     units = dict(zip(table["measure"], with_units(table)["enhet — unit"], strict=True))
-    assert {units[m] for m in ("demand", "places", "over_capacity", "plan_users")} == {
+    assert {units[m] for m in ("demand", "over_capacity", "plan_users")} == {
         "brukare, medel per månad (users, monthly average)"}
+    assert units["places"] == "platser, medel per månad (places, monthly average)"  # planner review
     assert units["plan_rent"] == "kr (SEK)" and units["overflow_in"].startswith("platser")

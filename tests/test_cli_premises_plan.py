@@ -217,6 +217,7 @@ def test_an_alternative_cheaper_than_an_own_place_is_refused(app, demand, tmp_pa
                               "--scenario", BASE, option, value, "--out", tmp_path / "o")
     assert code == 2
     assert f"{option} {value:,} SEK is not above the running cost of a user in own premises, 269,366" in message
+    assert ("penalty reflecting the board's policy" in message) == (option == "--waiting-cost")  # planner review
 
 
 def test_the_capacity_for_the_queue_counts_external_places_and_not_stranded_ones(app, demand, tmp_path):

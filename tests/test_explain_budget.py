@@ -53,7 +53,7 @@ def test_a_service_with_places_shows_its_demand_places_and_users_above_them(monk
                                       "daglig_verksamhet"])
     main()
     out = capsys.readouterr().out
-    assert "Places (users a month on average" in out
+    assert "Places (demand and users above the places in users, places in places" in out
     assert "daglig_verksamhet 1,457.5 1,295.0          162.5" in out  # demand − places = users above them
     assert "note: daglig_verksamhet (none of the six ordered premises" in out  # the projection's own notes
 

@@ -193,7 +193,8 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     _echo_table(services.assign(factor_vs_base=[f"{f:.3f}" for f in factor],
                                 volume_model=[models.get(sv, "follows SFB cases") for sv in services.index]))
     if e.places is not None:
-        typer.echo("\nPlaces (users a month on average; the volume above is what the places let be served"
+        typer.echo("\nPlaces (demand and users above the places in users, places in places, each a month on "
+                   "average; the volume above is what the places let be served"
                    + ("; plan_users: users in the premises plan's premises; plan_rent and plan_one_off: their rent "
                       "and one-off costs, SEK, part of premises_cost and adjustment)" if "plan_rent" in e.places.columns
                       else ")") + ":")

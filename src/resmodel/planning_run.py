@@ -158,8 +158,9 @@ def _check_alternatives_dearer(own: float, external: float | None, waiting: floa
             raise InputError.at(Location(path=option), f"{option} {value:,.0f} SEK is not above the running cost of "
                                 f"a user in own premises, {own:,.0f} SEK a year: the plan would move today's "
                                 "users out of their premises", f"{option} above {own:,.0f}",
-                                f"raise {option} (for waiting: a penalty reflecting the board's policy, not just the "
-                                "sanction fee), or lower --own-cost-per-place if it is too high")
+                                f"raise {option}" + (" (a penalty reflecting the board's policy, not just the "
+                                                     "sanction fee)" if option == "--waiting-cost" else "")
+                                + ", or lower --own-cost-per-place if it is too high")
 
 
 def plural(n: int, word: str) -> str:

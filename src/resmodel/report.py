@@ -61,7 +61,9 @@ COUNT_UNITS = {"users": "brukare (users)", "fte_required": "årsarbetare (FTE)",
 def measure_unit(measure: str, service: str = "") -> str:
     """The unit of a measure in the reports' long tables, Swedish with an English gloss: kronor for amounts, and
     for a volume what the service counts (users, cases, places or hours)."""
-    if measure in VOLUME_MEASURES:  # volume, demand, places, over_capacity, overflow_in, plan_users …
+    if measure == "places":
+        return "platser, medel per månad (places, monthly average)"
+    if measure in VOLUME_MEASURES:  # volume, demand, over_capacity, overflow_in, plan_users …
         return VOLUME_UNITS.get(service, "brukare, medel per månad (users, monthly average)")
     if measure == "hours":
         return ("kommunens timmar per år, upp till spärren per vecka och ärende (municipal hours a year, up to "

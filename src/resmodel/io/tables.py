@@ -56,7 +56,7 @@ class Column:
         if self.allowed:
             return "one of " + ", ".join(repr(a) for a in self.allowed)
         kind = {
-            "id": "a pseudonymous id (letters, digits, '-' or '_')",
+            "id": "a pseudonymous id (letters a–z without å, ä, ö; digits, '-' or '_')",
             "str": "text",
             "int": "a whole number",
             "float": "a number (decimal point '.')",
@@ -324,7 +324,7 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
             bad = ~empty & ~text.str.fullmatch(r"[A-Za-z0-9_\-]+").fillna(False)
             problems.add_rows(text.index[bad.to_numpy()], 5, lambda row: (
                 Location(display, row=row, column=col.name), "id contains spaces or symbols", col.expected(),
-                "use only letters, digits, '-' and '_' in ids"))
+                "use only letters, digits, '-' and '_' in ids (write å, ä, ö as a, a, o)"))
         return out
     if col.kind in ("int", "float"):
         expected = col.expected().replace("(decimal point '.')", "(decimal comma ',', as in this ';' file)") \
