@@ -230,3 +230,11 @@ def test_a_demand_column_not_in_the_file_lists_the_files_volume_columns(cli, tmp
                "--places", "5", "--out", tmp_path / "q"])
     assert res.exit_code == 2
     assert "Fix: choose --demand-column from the file's volume, volume_lo_80, volume_hi_80" in res.stderr
+
+
+def test_the_yearly_forecast_given_as_demand_points_to_the_monthly_file(cli, tmp_path):
+    """Planner review: volume_forecast_yearly.csv got 'use what resmodel forecast writes' — it is what it writes."""
+    (tmp_path / "y.csv").write_text("year,service,level,volume,months\n2025,daglig_verksamhet,total,1000,12\n")
+    res = cli(["queue", "--demand", tmp_path / "y.csv", "--service", "daglig_verksamhet", "--places", "5",
+               "--out", tmp_path / "q"])
+    assert res.exit_code == 2 and "Fix: give volume_forecast.csv from the same folder" in res.stderr

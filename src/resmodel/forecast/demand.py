@@ -81,6 +81,10 @@ def _require_columns(table: pd.DataFrame, column: str, where: Where) -> None:
         if col not in table.columns:
             hint = did_you_mean(col, [str(c) for c in table.columns]) if col == column else ""
             volumes = [str(c) for c in table.columns if str(c).startswith("volume")] if col == column else []
+            if col == "month" and "year" in table.columns:  # volume_forecast_yearly.csv: averages by year
+                raise InputError.at(where(1, col), "the table has years, not months (resmodel forecast's "
+                                    "volume_forecast_yearly.csv?)", "a monthly forecast: month, service, volume",
+                                    "give volume_forecast.csv from the same folder, which has every month")
             raise InputError.at(where(1, col), f"required column '{col}' is missing",
                                 f"a volume forecast or history with month, service, {column}",
                                 (f"{hint}correct --demand-column, or " if hint else "")
