@@ -106,12 +106,13 @@ def _yearly(demand: pd.DataFrame, base_places: float, candidates: pd.DataFrame, 
     years = demand.index.to_numpy()
     active, opening = _active(open_years, years)
     new = candidates["places"].to_numpy(float) @ active
-    # sums of per-level flows each rounded to 6 decimals: to 5, so the solver's noise (64.000001) is gone
-    sums = flows.groupby("year")[["served_own", "external_places", "waiting", "unmet"]].sum().reindex(years).round(5)
+    # sums of up to eight per-level flows, each within the solver's tolerance (about 1e-6): to 4 decimals, so its
+    # noise (1294.99999 for 1 295 full places) is gone; a ten-thousandth of a user-year is below any decision
+    sums = flows.groupby("year")[["served_own", "external_places", "waiting", "unmet"]].sum().reindex(years).round(4)
     table = pd.DataFrame({"year": years, "demand": demand.sum(axis=1).to_numpy(float),
                           "base_places": base_places, "new_places": new, "places": base_places + new})
     table = pd.concat([table, sums.reset_index(drop=True)], axis=1)
-    table["free_places"] = (table["places"] - table["served_own"]).round(5) + 0.0  # no -0.0
+    table["free_places"] = (table["places"] - table["served_own"]).round(4) + 0.0  # no -0.0
     table["rent_new_sek"] = candidates["annual_rent_sek"].to_numpy(float) @ active
     table["one_off_sek"] = candidates["one_off_cost_sek"].to_numpy(float) @ opening
     table["own_running_sek"] = table["served_own"] * costs.own_cost_per_place
