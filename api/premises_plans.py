@@ -43,7 +43,7 @@ class DemandPoint(RequestBody):
 
 class Candidate(RequestBody):
     premises_id: str = Field(max_length=100, pattern=r"^[A-Za-z0-9_\-]+$", description="candidate's id")
-    places: float = Field(gt=0, le=10_000, allow_inf_nan=False)
+    places: int = Field(gt=0, le=10_000, description="whole places it adds")
     annual_rent_sek: float = Field(ge=0, le=1e9, allow_inf_nan=False, description="yearly rent once open")
     one_off_cost_sek: float = Field(0.0, ge=0, le=1e10, allow_inf_nan=False, description="in the opening year")
     earliest_year: int | None = Field(None, ge=1990, le=2200)

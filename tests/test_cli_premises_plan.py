@@ -132,6 +132,7 @@ def write_candidates(path: Path, rows: list[str],
 @pytest.mark.parametrize(("rows", "extra", "expected"), [
     (["N1,daglig_verksamhet,25,800000,2031"], [], "row 2, column 'decided_year'"),
     (["N1,daglig_verksamhet,0,800000,"], [], "row 2, column 'places'"),
+    (["N1,daglig_verksamhet,20.5,800000,"], [], "row 2, column 'places': '20.5' is not a whole number"),  # review
     (["N1,bostad_vuxna,25,800000,"], [], "no candidates for 'daglig_verksamhet'"),
     (["N1,daglig_verksamhet,25,-5,"], [], "row 2, column 'annual_rent_sek'"),
     (["19121212-1212,daglig_verksamhet,25,800000,"], [], "identity number"),

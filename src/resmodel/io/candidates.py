@@ -13,7 +13,7 @@ from resmodel.io.tables import Column, TableSchema, read_table, require_rows
 CANDIDATES = TableSchema("premises_candidates", "Lokalalternativ — candidate premises a plan may open", (
     Column("premises_id", "id", "candidate's id", unique=True),
     Column("service", "str", "service the premises would house (user service key)"),
-    Column("places", "float", "places it adds", "places", minimum=0, maximum=10_000),
+    Column("places", "int", "places it adds (whole places)", "places", minimum=0, maximum=10_000),
     Column("annual_rent_sek", "float", "yearly rent once open (base-year prices)", "SEK", minimum=0, maximum=1e9),
     Column("one_off_cost_sek", "float", "one-off cost in the opening year (fit-out, furnishing, start-up)",
            "SEK", required=False, minimum=0, maximum=1e10),
