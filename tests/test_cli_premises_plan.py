@@ -67,6 +67,12 @@ def test_plan_on_totals_opens_premises_only_when_demand_needs_them(app, demand, 
     assert "user-years from 2029" in stdout
     assert f"plan: <path of {out / 'premises_plan.csv'} from the scenario file>" in stdout  # how to budget it
     assert not (out / "premises_by_level.csv").exists()
+    # planner review: no workbook, though Swedish Excel opens a comma CSV in one column
+    from openpyxl import load_workbook
+    book = load_workbook(out / "premises_plan.xlsx", read_only=True)
+    assert book.sheetnames == ["Lokalplan — plan", "Per år — yearly", "Kapacitet — capacity"]
+    rows = list(book["Per år — yearly"].iter_rows(values_only=True))
+    assert len(rows) - 1 == len(yearly) and isinstance(rows[1][rows[0].index("total_sek")], float)
     # the capacity file is what `resmodel queue --capacity` reads
     capacity = pd.read_csv(out / "capacity_plan.csv")
     assert list(capacity.columns) == ["month", "places", "planned_for"] and len(capacity) == 72

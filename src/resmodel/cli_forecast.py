@@ -18,7 +18,7 @@ import typer
 from resmodel.budget.areas import SERVICE_LABELS
 from resmodel.errors import InputError, Location, Warning_, did_you_mean
 from resmodel.io.pnr import check_option_for_pnr
-from resmodel.io.writers import check_output_folder
+from resmodel.io.writers import check_output_folder, workbook_writer
 
 PathOpt = Annotated[Path, typer.Option(help="output folder (new, empty, or an earlier output of the same command, "
                                             "which is replaced)")]
@@ -73,21 +73,6 @@ def _count(v: float) -> str:
 
 def _table(frame: pd.DataFrame) -> None:
     typer.echo(frame.to_string(index=False, float_format=lambda v: f"{v:,.2f}", na_rep="–"))
-
-
-def _xlsx_writer(sheets: dict[str, pd.DataFrame]):
-    """A writer of the tables as one workbook (Swedish Excel opens a comma CSV in one column): volumes to one
-    decimal, SEK in whole kronor, shares and coverage as given."""
-    from resmodel.io.writers import write_workbook
-
-    def formats(frame: pd.DataFrame) -> dict[str, str]:
-        sek = frame.attrs.get("value") == "amount_sek"  # a nowcast of amounts: its values are SEK
-
-        def money(column: str) -> bool:
-            return column.endswith("_sek") or sek and (column in ("reported", "nowcast", "se")
-                                                       or column.startswith(("lo-", "hi-", "still_to_come")))
-        return {c: "#,##0" if money(c) else "#,##0.0##" for c in frame.columns if pd.api.types.is_float_dtype(frame[c])}
-    return lambda path: write_workbook({name: (frame, formats(frame)) for name, frame in sheets.items()}, path)
 
 
 def _png_writer(fig):
@@ -287,7 +272,7 @@ def backtest(
         _echo_verdict(levels, "level split of ")
     fig = _backtest_figure(metrics)
     files = write_atomically(out, {"backtest_metrics.csv": csv_writer(metrics), "backtest_cv.csv": csv_writer(cv_all),
-                                   "backtest.xlsx": _xlsx_writer({"Mått — metrics": metrics,
+                                   "backtest.xlsx": workbook_writer({"Mått — metrics": metrics,
                                                                   "Fönster — windows": cv_all,
                                                                   **({"Nivåer — levels": levels} if len(levels)
                                                                      else {})}),
@@ -500,7 +485,7 @@ def forecast(
         fig = _forecast_figure(history, result.table)
         files = write_atomically(out, {"volume_forecast.csv": csv_writer(table),
                                        "volume_forecast_yearly.csv": csv_writer(yearly),
-                                       "volume_forecast.xlsx": _xlsx_writer({"Per månad — monthly": table,
+                                       "volume_forecast.xlsx": workbook_writer({"Per månad — monthly": table,
                                                                              "Per år — yearly": yearly.assign(
                                            level=[int(v) if str(v).isdigit() else v for v in yearly["level"]])}),
                                        "volume_forecast.png": _png_writer(fig),
@@ -652,7 +637,7 @@ def nowcast(
                         origin=detail["origin"].dt.strftime("%Y-%m"))
     files = write_atomically(out, {"nowcast.csv": csv_writer(out_table),
                                    "nowcast_sums.csv": csv_writer(report.sums),
-                                   "nowcast.xlsx": _xlsx_writer({
+                                   "nowcast.xlsx": workbook_writer({
                                        "Summor — sums": _valued(report.sums, value),
                                        "Per tjänstemånad — months": _valued(out_table, value),
                                        "Backtest": pd.DataFrame({"note": [report.no_backtest]})
@@ -962,7 +947,7 @@ def queue(
     files = write_atomically(out, {"queue_monthly.csv": csv_writer(monthly),
                                    "queue_quarterly.csv": csv_writer(result.quarterly),
                                    "queue_waits.csv": csv_writer(result.waits),
-                                   "queue.xlsx": _xlsx_writer({"Sammanfattning — summary": _queue_summary(
+                                   "queue.xlsx": workbook_writer({"Sammanfattning — summary": _queue_summary(
                                        service, demand, demand_column, capacity, places, scenario, rates, result,
                                        users_per_fte if staff else None, params.fee_states),
                                                                "Kvartal — quarterly (IVO)": result.quarterly,

@@ -17,7 +17,7 @@ import typer
 from resmodel.errors import InputError, Location
 
 PLAN_OUTPUTS = ("premises_plan.csv", "premises_yearly.csv", "premises_by_level.csv", "capacity_plan.csv",
-                "manifest.json")
+                "premises_plan.xlsx", "manifest.json")
 
 
 #: the largest value of each option, as POST /premises-plans allows (beyond them, a typing mistake that
@@ -61,7 +61,7 @@ def plan_premises(
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.pnr import check_option_for_pnr
     from resmodel.io.series import csv_writer, read_demand_table, write_atomically
-    from resmodel.io.writers import check_output_folder
+    from resmodel.io.writers import check_output_folder, workbook_writer
     from resmodel.planning.premises import PlanCosts
     from resmodel.planning_run import cost_notes, premises_plan, scenario_inputs
     from resmodel.run import load, run
@@ -126,6 +126,10 @@ def plan_premises(
     if plan.by_level is not None:
         writers["premises_by_level.csv"] = csv_writer(plan.by_level)
     writers["capacity_plan.csv"] = csv_writer(plan.capacity)
+    writers["premises_plan.xlsx"] = workbook_writer({  # the same tables for Swedish Excel (a comma CSV is one column)
+        "Lokalplan — plan": plan.plan, "Per år — yearly": plan.yearly,
+        **({"Per nivå — by level": plan.by_level} if plan.by_level is not None else {}),
+        "Kapacitet — capacity": plan.capacity})
     writers["manifest.json"] = manifest_writer(ctx.info_name, ctx.params, run_manifest)
     files = write_atomically(out, writers, PLAN_OUTPUTS)
     column = f" --demand-column {demand_column}" if demand_column != "volume" else ""

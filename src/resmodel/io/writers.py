@@ -182,3 +182,16 @@ def write_folder_atomically(target: Path, write: Callable[[Path], None], replace
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def workbook_writer(sheets: dict[str, pd.DataFrame]):
+    """A writer (for ``write_atomically``) of the tables as one workbook — Swedish Excel opens a comma CSV in one
+    column: numbers to up to three decimals, columns ending in _sek (and a nowcast's amounts) in whole kronor."""
+    def formats(frame: pd.DataFrame) -> dict[str, str]:
+        sek = frame.attrs.get("value") == "amount_sek"  # a nowcast of amounts: its values are SEK
+
+        def money(column: str) -> bool:
+            return column.endswith("_sek") or sek and (column in ("reported", "nowcast", "se")
+                                                       or column.startswith(("lo-", "hi-", "still_to_come")))
+        return {c: "#,##0" if money(c) else "#,##0.0##" for c in frame.columns if pd.api.types.is_float_dtype(frame[c])}
+    return lambda path: write_workbook({name: (frame, formats(frame)) for name, frame in sheets.items()}, path)
