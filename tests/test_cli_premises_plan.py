@@ -340,3 +340,15 @@ def test_the_queue_shows_only_quarters_with_someone_over_the_limit(demand, tmp_p
     assert 0 < quiet < len(quarterly)
     assert f"({quiet} of {len(quarterly)} quarters with nobody waiting over 3 months are not shown" in out
     assert out.count("\n20") == len(quarterly) - quiet  # one printed row per quarter that is not quiet
+
+
+def test_a_demand_starting_in_the_base_year_is_warned_at_plan_time(app, tmp_path):
+    """Planner review: a plan on a demand from 2023 opened premises in 2023; project refused it only later."""
+    months = pd.date_range("2024-01", periods=36, freq="MS")
+    early = tmp_path / "early.csv"
+    pd.DataFrame({"month": months.strftime("%Y-%m"), "service": SERVICE,
+                  "volume": np.linspace(1000, 1420, 36)}).to_csv(early, index=False)
+    path = write_candidates(tmp_path / "c.csv", ["N1,daglig_verksamhet,200,800000,"])
+    code, _, err = invoke(app, "plan-premises", "--demand", early, "--service", SERVICE, "--candidates", path,
+                          "--scenario", BASE, "--out", tmp_path / "o")
+    assert code == 0 and "the demand starts in 2024, not after the scenario's base year 2024" in err

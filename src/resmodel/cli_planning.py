@@ -115,6 +115,12 @@ def plan_premises(
     plan = premises_plan(read_demand_table(demand, str(demand)), service, table, costs, base, demand_column,
                          str(demand), str(candidates))
 
+    first_year = int(plan.yearly["year"].min())
+    if scenario is not None and first_year <= loaded.scenario.base_date.year:
+        typer.echo(f"warning: the demand starts in {first_year}, not after the scenario's base year "
+                   f"{loaded.scenario.base_date.year}: premises the plan opens before "
+                   f"{loaded.scenario.base_date.year + 1} cannot be brought into the budget (project starts then); "
+                   "plan on a forecast from the year after the base year", err=True)
     for note in notes:
         typer.echo(f"note: {note}", err=True)
     for warning in plan.warnings:
