@@ -235,7 +235,8 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     files: dict[str, object] = {"prognos_per_ar.csv": with_base, "prognos_tjanster.csv": result.yearly,
                                 "prognos_manad.csv": result.monthly}
     if mc_table is not None:
-        sheets["Percentiler"] = (mc_table.rename(columns={"value": "median"}),  # 'value' in the CSV and the API
+        sheets["Percentiler"] = (mc_table.rename(columns={"value": "median"})  # 'value' in the CSV and the API
+                                 .drop(columns="p50", errors="ignore"),  # the median again
                                  dict.fromkeys(["median", "mean", *(c for c in mc_table.columns if c[:1] == "p"
                                                                    and c[1:].isdigit())], "#,##0.0"))
         files["percentiler.csv"] = mc_table
