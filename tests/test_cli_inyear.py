@@ -222,3 +222,18 @@ def test_a_bad_cell_after_an_empty_xlsx_row_names_its_spreadsheet_row(tmp_path, 
         _outputs(monkeypatch, tmp_path / "out", ACTUALS, frames, CHANGES)
     assert_located_refusal(capsys.readouterr().err, "frames.xlsx, row 8, column 'frame'", ["negative frame"],
                            tmp_path / "out")
+
+
+def test_an_incomplete_earlier_year_is_left_out_of_the_backtest_with_a_note(tmp_path, monkeypatch, capsys):
+    """Economist review: 2023 with only January–June made the run fail in the backtest, at 'inyear.…2023-07',
+    with advice to forecast from an earlier month."""
+    actuals = pd.read_csv(DEMO / "budget_actuals.csv")
+    cut = actuals[~((actuals["year"] == 2023) & (actuals["month"] > 6))]
+    cut.to_csv(tmp_path / "a.csv", index=False)
+    out = tmp_path / "iy"
+    _run(monkeypatch, "--actuals", tmp_path / "a.csv", "--frames", DEMO / "budget_frames.csv",
+         "--year", 2024, "--month", 9, "--out", out)
+    captured = capsys.readouterr()
+    assert "2023 in " in captured.err and "is not complete (12 months in every area), so the backtest leaves it out" \
+        in captured.err
+    assert 2023 not in set(pd.read_csv(out / "backtest.csv")["year"])

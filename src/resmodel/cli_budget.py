@@ -427,9 +427,15 @@ def inyear(actuals: Annotated[Path, typer.Option(help="monthly actuals CSV: year
     forecast = method.forecast(actual_table, frame_table, year, month, change_table, file=actual_file,
                                frames_file=frame_file, changes_file=change_file)
     history = method.check_actuals(actual_table, actual_file)
-    earlier = sorted(int(y) for y in history["year"].unique() if y < year)
+    months = history.groupby(["year", "area"])["month"].count().unstack().fillna(0)
+    complete = [int(y) for y in months.index if y < year and (months.loc[y] == 12).all()]
+    partial = sorted(int(y) for y in months.index if y < year and int(y) not in complete)
+    if partial:  # a backtest needs each earlier year's outcome
+        typer.echo(f"note: {', '.join(map(str, partial))} in {actual_file} {'is' if len(partial) == 1 else 'are'} "
+                   "not complete (12 months in every area), so the backtest leaves "
+                   f"{'it' if len(partial) == 1 else 'them'} out", err=True)
     backtest = method.backtest(actual_table, frame_table, change_table,
-                               years=[y for y in earlier if y > earlier[0]]) if len(earlier) > 1 else None
+                               years=[y for y in complete if y > complete[0]]) if len(complete) > 1 else None
     target = out or Path("results") / f"helarsprognos_{year}_{month:02d}"
     files: dict[str, object] = {"helarsprognos.csv": forecast}
     if backtest is not None:

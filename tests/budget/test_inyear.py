@@ -143,3 +143,43 @@ def test_a_month_missing_in_every_area_is_reported_for_every_area():
         iy.check_actuals(pd.DataFrame(rows), "a.csv")
     assert len(err.value.problems) == len(AREA_KEYS)
     assert all("2024: month 3 is missing while later months are present" in str(p) for p in err.value.problems)
+
+
+def _with_change(row: dict) -> pd.DataFrame:
+    return pd.DataFrame([{"year": 2024, "month": 11, "known_year": 2024, "known_month": 9, **row}])
+
+
+def test_a_volume_change_on_an_area_without_volumes_is_refused_at_its_row(demo):
+    """Economist review: 30 'users' on administration were added to its run rate's 1 a month: its forecast
+    multiplied by about seven, exit 0."""
+    with pytest.raises(InputError) as err:
+        iy.forecast(demo["actuals"], demo["frames"], 2024, 9,
+                    _with_change({"area": "forvaltningsovergripande", "volume_change": 30}), changes_file="ch.csv")
+    problem = err.value.problems[0]
+    assert (problem.location.file, problem.location.row, problem.location.column) == ("ch.csv", 2, "area")
+    assert "a volume change for forvaltningsovergripande, which has no volumes in the actuals" in problem.problem
+
+
+def test_a_closure_larger_than_the_volume_is_refused(demo):
+    """Economist review: a change of -2000 (a typo) cut daily activity's volume to 0 silently."""
+    with pytest.raises(InputError, match="the volume changes take daglig_verksamhet's volume to .* below zero"):
+        iy.forecast(demo["actuals"], demo["frames"], 2024, 9,
+                    _with_change({"area": "daglig_verksamhet", "volume_change": -2000}))
+
+
+def test_a_framed_area_without_actuals_this_year_is_refused(demo):
+    """Economist review: an export that left ovriga_lss out dropped its 182 MSEK frame from the board."""
+    a = demo["actuals"]
+    without = a[~((a["year"] == 2024) & (a["area"] == "ovriga_lss"))]
+    with pytest.raises(InputError) as err:
+        iy.forecast(without, demo["frames"], 2024, 9, file="actuals.csv", frames_file="frames.csv")
+    assert "a frame for ovriga_lss 2024" in str(err.value) and "but no actuals for ovriga_lss in 2024" in str(err.value)
+
+
+def test_volumes_dropped_in_the_forecast_year_are_refused(demo):
+    """Economist review: the method switched silently from cost per user to a cost run rate (deviation sign flip)."""
+    a = demo["actuals"].copy()
+    this = (a["year"] == 2024) & (a["area"] == "daglig_verksamhet")
+    a.loc[this, "volume"] = 0.0
+    with pytest.raises(InputError, match="daglig_verksamhet has volumes in .* but none in 2024"):
+        iy.forecast(a, demo["frames"], 2024, 9)

@@ -122,7 +122,8 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFram
             gap = next(m for m in range(1, 13) if m not in months)
             gaps.add(Location(file=file, path=f"{a}.{y}-{gap:02d}"),
                      f"{a} {y}: month {gap} is missing while later months are present",
-                     "consecutive months from January", "add the missing month (0 if nothing was booked)")
+                     "consecutive months from January", "add the missing month (0 if nothing was booked); for an "
+                     "earlier year the export starts in the middle of, leave that year out instead")
     gaps.raise_if_any()
     _check_volume_measure(t, empty_volume, rows, file)
     return t.sort_values(["area", "year", "month"], kind="mergesort").reset_index(drop=True)
@@ -238,7 +239,40 @@ def check_changes(changes: pd.DataFrame | None, file: str | None = None) -> pd.D
         if (int(row["known_year"]), int(row["known_month"])) > (int(row["year"]), int(row["month"])):
             raise InputError.at(_loc(file, r, "known_month"), "change known only after it takes effect",
                                 "a known date on or before the effective month", "correct the dates")
+    t.index = pd.Index(rows)  # the spreadsheet rows, for check_against_actuals' messages
     return t
+
+
+def check_against_actuals(t: pd.DataFrame, fr: pd.DataFrame, ch: pd.DataFrame, year: int, file: str | None = None,
+                          frames_file: str | None = None, changes_file: str | None = None) -> None:
+    """What the actuals make wrong in the other inputs: a frame for an area with no actuals in ``year`` (an export
+    that left it out would drop its frame from the board), a volume change on an area without volumes (it would
+    be added to the run rate's 1 a month), and volumes in earlier years but none in ``year`` (the profile would
+    be per user and the run rate plain cost)."""
+    problems = ProblemCollector()
+    this_year = t[t["year"] == year]
+    framed = fr[(fr["year"] == year) & (fr["frame"] > 0)]
+    for area, frame in zip(framed["area"], framed["frame"], strict=True):
+        if area not in set(this_year["area"]):
+            problems.add(Location(file=frames_file, path=f"{area}.{year}"), f"a frame for {area} {year} "
+                         f"({frame / 1e6:,.1f} MSEK) but no actuals for {area} in {year} ({file or 'the actuals'})",
+                         f"actuals for every area with a frame in {year}", f"add {area}'s months to the actuals (an "
+                         "export that left the area out?), or remove its frame row")
+    volume = t.groupby(["area", "year"])["volume"].sum()
+    for area in sorted(set(this_year["area"])):
+        earlier = [y for (a, y), v in volume.items() if a == area and y < year and v > 0]
+        if earlier and volume.get((area, year), 0.0) == 0:
+            problems.add(Location(file=file, path=f"{area}.{year}", column="volume"), f"{area} has volumes in "
+                         f"{_years_text(earlier)} but none in {year}", f"volumes in {year} too (the forecast is "
+                         "cost per user), or in no year (a plain cost run rate)", f"fill in {area}'s volumes for "
+                         f"{year}, or clear them in the earlier years")
+    for row, area, y in zip(ch.index, ch["area"], ch["year"], strict=True):
+        if volume.get((area, int(y)), volume.get((area, year), 0.0)) == 0:
+            problems.add(Location(file=changes_file, row=int(row), column="area"), f"a volume change for {area}, "
+                         "which has no volumes in the actuals", "changes only for areas with a volume measure",
+                         "remove the row (an area without volumes is forecast as a cost run rate), or add "
+                         f"{area}'s volumes to the actuals")
+    problems.raise_if_any()
 
 
 # ----------------------------------------------------------------------------- method
@@ -359,7 +393,15 @@ def _point(data: _AreaData, changes: pd.DataFrame, area: str, year: int, k: int,
     base = (v[:k] * shape[:k]).sum()
     rho = ytd / base if base > 0 else 0.0
     trend = _trend(data, changes, area, year, k) if s.volume_trend else 0.0
-    v_hat = v[k - 1] + trend * (np.arange(1, 13) - k) + _changes(changes, area, year, k, after=True)
+    known = _changes(changes, area, year, k, after=True)
+    v_hat = v[k - 1] + trend * (np.arange(1, 13) - k) + known
+    below = np.flatnonzero((v_hat[k:] < 0) & (known[k:] < 0))
+    if len(below):  # a closure larger than the volume: a typing mistake, not a forecast of nobody
+        month = k + int(below[0]) + 1
+        raise InputError.at(Location(path=f"changes.{area}.{year}-{month:02d}"), f"the volume changes take {area}'s "
+                            f"volume to {v_hat[month - 1]:,.1f} in {year}-{month:02d}, below zero",
+                            f"changes that leave a volume ≥ 0 (its volume in month {k}: {v[k - 1]:,.1f})",
+                            "correct the change (a typing mistake?)")
     rest = rho * np.maximum(v_hat[k:], 0.0) * shape[k:]
     sigma = _sigma(data, history, shape, c, v, k, s.default_sigma)
     drift = _drift(data, history, shape)
@@ -460,7 +502,9 @@ def forecast(actuals: pd.DataFrame, frames: pd.DataFrame, year: int, month: int,
     check_year(t, year, file)
     fr = check_frames(frames, frames_file)
     check_frame_coverage(fr, t, year, frames_file)
-    return _forecast(t, _by_area(t), fr, check_changes(changes, changes_file), year, month, s, {}, file)
+    ch = check_changes(changes, changes_file)
+    check_against_actuals(t, fr, ch, year, file, frames_file, changes_file)
+    return _forecast(t, _by_area(t), fr, ch, year, month, s, {}, file)
 
 
 def check_year(actuals: pd.DataFrame, year: int, file: str | None = None) -> None:
