@@ -136,10 +136,28 @@ _ABSOLUTE = re.compile(r"(?<![\w.])/(?:[^\s/,:'\"]+/)*([^\s/,:'\"]+/[^\s/,:'\"]+
 _QUOTED_ABSOLUTE = re.compile(r"'/(?:[^'/]+/)*([^'/]+/[^'/]+)'")
 
 
+def _existing_folders_cut(text: str) -> str:
+    """Each absolute path whose folders exist on this server cut to its last folder, found folder by folder so
+    that a folder name with a space ('/srv/resmodel data/kommun x/dk/premises.csv' → 'dk/premises.csv') is cut
+    whole; the patterns below cannot see where such a path ends."""
+    out, done = [], 0
+    for start in (m.start() for m in re.finditer(r"(?<![\w.])/", text)):
+        if start < done:
+            continue
+        end, slash = None, text.find("/", start + 1)
+        while slash != -1 and os.path.isdir(text[start:slash]):
+            end, slash = slash, text.find("/", slash + 1)
+        if end is not None and end > start + 1:
+            out.append(text[done:start] + os.path.basename(text[start:end]))
+            done = end
+    return "".join(out) + text[done:]
+
+
 def without_server_paths(text: str, root: Path) -> str:
     """A message with paths relative to the project folder ``root``, and any other absolute path cut to its
     last folder and file."""
-    return _ABSOLUTE.sub(r"\1", _QUOTED_ABSOLUTE.sub(r"'\1'", text.replace(str(root) + os.sep, "")))
+    text = _existing_folders_cut(text.replace(str(root) + os.sep, ""))
+    return _ABSOLUTE.sub(r"\1", _QUOTED_ABSOLUTE.sub(r"'\1'", text))
 
 
 def _file_shown(file: str | None, root: Path) -> str | None:

@@ -359,3 +359,17 @@ def test_a_projection_answer_carries_the_hashes_of_its_input_files(monkeypatch, 
     second = post_own_scenario(monkeypatch, folder, "/projections", "ff", body)
     assert second.json()["input_hashes"]["volume_forecast"] != hashes["volume_forecast"]
     assert second.json()["scenario_hash"] == first.json()["scenario_hash"]
+
+
+def test_server_paths_with_spaces_in_folder_names_are_cut_whole(tmp_path):
+    """API review: '/tmp/h6_srv2/resmodel data/kommun x/dk/premises.csv' came back as 'h6_srv2/resmodel data/kommun
+    x/dk/premises.csv' in warnings (the pattern stopped at the first space)."""
+    from api.problems import without_server_paths
+
+    folder = tmp_path / "resmodel data" / "kommun x" / "dk"
+    folder.mkdir(parents=True)
+    text = f"[capacity_exceeded] {folder}/premises.csv, at 'L-DV029': 34 users; see {folder}/units.csv"
+    shown = without_server_paths(text, ROOT)
+    assert shown == "[capacity_exceeded] dk/premises.csv, at 'L-DV029': 34 users; see dk/units.csv"
+    assert without_server_paths(f"{ROOT}/scenarios/base.yaml, line 3: ratio 5/7", ROOT) == \
+        "scenarios/base.yaml, line 3: ratio 5/7"
