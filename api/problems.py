@@ -156,8 +156,8 @@ def _existing_folders_cut(text: str) -> str:
 def without_server_paths(text: str, root: Path) -> str:
     """A message with paths relative to the project folder ``root``, and any other absolute path cut to its
     last folder and file."""
-    text = _existing_folders_cut(text.replace(str(root) + os.sep, ""))
-    return _ABSOLUTE.sub(r"\1", _QUOTED_ABSOLUTE.sub(r"'\1'", text))
+    text = _QUOTED_ABSOLUTE.sub(r"'\1'", text.replace(str(root) + os.sep, ""))  # quoted: its end is known
+    return _ABSOLUTE.sub(r"\1", _existing_folders_cut(text))
 
 
 def _file_shown(file: str | None, root: Path) -> str | None:
