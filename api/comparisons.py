@@ -84,8 +84,9 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
     from resmodel.projection_run import build_setup, run_setup
 
     compared, hashes = [], {}
-    for i, name in enumerate(request.scenarios):
-        loaded = load_scenario(name, ["body", "scenarios", i])
+    every = [load_scenario(name, ["body", "scenarios", i]) for i, name in enumerate(request.scenarios)]  # all
+    for i, loaded in enumerate(every):  # found and readable before any is run (a bad last name answers fast)
+        name = request.scenarios[i]
         if loaded.scenario.name in hashes:
             raise one_problem(422, ["body", "scenarios", i], f"scenario '{name}' is named "
                               f"'{loaded.scenario.name}' like an earlier one. Expected distinct scenarios. Fix: "

@@ -40,7 +40,8 @@ class RequestBody(BaseModel):
             unknown = [k for k in data if k not in cls.model_fields]
             if unknown:
                 names = ", ".join("(a name that looks like a personal identity number)" if looks_like_pnr(str(k))
-                                  else repr(shown(k)) for k in unknown[:5])
+                                  else repr(shown(k)) for k in unknown[:5]) + (
+                    f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
                 raise PydanticCustomError(
                     "unknown_field", "unknown field {names}. Expected only: {allowed}. Fix: correct the spelling "
                     "or remove the field", {"names": names, "allowed": ", ".join(cls.model_fields)})

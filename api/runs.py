@@ -22,7 +22,8 @@ class RunRequest(RequestBody):
 
 #: every measure of a run, described with the workbook's Swedish label and English gloss; amounts are SEK
 #: for the base year, hours per year, users the count on the base date
-_MEASURES = {key: (float, Field(description=label + (" — per year" if "kr" in label or "timmar" in label else "")))
+_MEASURES = {key: (float, Field(description=label + (" — per year" if ("kr" in label or "timmar" in label)
+                                                     and "per år" not in label else "")))
              for key, label in MEASURE_LABELS.items()}
 ServiceRow = create_model("ServiceRow", service=(str, Field(description=ID_LABELS["service"])), **_MEASURES)
 UnitRow = create_model("UnitRow", **{key: (str, Field(description=ID_LABELS[key]))

@@ -174,3 +174,22 @@ def test_a_data_folder_outside_the_project_is_not_shown_as_a_server_path(monkeyp
     (data / "staff.csv").write_text("\n".join([lines[0], lines[1].rsplit(",", 1)[0] + ",many", *lines[2:]]) + "\n")
     broken = TestClient(app).post("/runs", json={"scenario": "base"})
     assert broken.status_code == 422 and str(tmp_path) not in broken.text and "d2/staff.csv, row 2" in broken.text
+
+
+def test_a_comparison_with_an_unknown_last_scenario_answers_before_running_the_others(monkeypatch):
+    """Integrator review: five scenarios were run (3 s) before the sixth name was found unknown; and the list of
+    unknown fields stopped at five without saying so."""
+    from fastapi.testclient import TestClient
+
+    from api.main import app
+    from resmodel import projection_run
+
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(ROOT / "scenarios"))
+    calls = []
+    monkeypatch.setattr(projection_run, "build_setup", lambda *a: calls.append(a))
+    client = TestClient(app)
+    response = client.post("/comparisons", json={"scenarios": ["base", "high_volume_growth", "nosuch"]})
+    assert response.status_code == 404 and response.json()["detail"]["problems"][0]["loc"] == ["body", "scenarios", 2]
+    assert calls == []  # nothing was projected
+    extra = client.post("/projections", json={"scenario": "base", **{f"x{i}": 1 for i in range(7)}})
+    assert extra.status_code == 422 and "and 2 more" in extra.text
