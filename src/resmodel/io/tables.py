@@ -451,10 +451,9 @@ def type_table(raw: pd.DataFrame, schema: TableSchema, display: str, amounts: Co
         if col.unique:  # on the parsed values: ids that differ only in surrounding spaces are the same id
             parsed = out[col.name]
             dup = parsed.duplicated(keep="first") & parsed.notna()
-            first_row = {v: row for row, v in reversed(list(parsed[parsed.notna()].items()))}  # the earliest row
-            problems.add_rows(raw.index[dup.to_numpy()], 5, lambda row, parsed=parsed, col=col, first_row=first_row: (
+            problems.add_rows(raw.index[dup.to_numpy()], 5, lambda row, parsed=parsed, col=col: (
                 Location(display, row=row, column=col.name), f"duplicate id '{parsed[row]}' (first in row "
-                f"{first_row[parsed[row]]})", f"each '{col.name}' to appear once",
+                f"{parsed.index[(parsed == parsed[row]).to_numpy()][0]})", f"each '{col.name}' to appear once",
                 "remove the duplicate row or give it its own id"))
         if len(problems.problems) > MAX_PROBLEMS:  # more than the limit: cap() then says there are more
             break
