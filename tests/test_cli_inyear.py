@@ -89,6 +89,8 @@ BROKEN = [
      "frames.csv, row 2", ["the file has a header but no rows"]),
     ("frame-duplicate-row", "frames", dict(append=7), (), "frames.csv, row 38",
      ["lss_boende 2024 appears twice (rows 7 and 38)"]),
+    ("actuals-duplicate-row", "actuals", dict(append=7), (), "actuals.csv, row 434",
+     ["lss_boende 2019-06 appears twice (rows 7 and 434)", "costs are not summed"]),
     ("frame-negative", "frames", dict(row=7, column="frame", value="-1050903759"), (),
      "frames.csv, row 7, column 'frame'",
      ["negative frame"]),
@@ -184,7 +186,8 @@ AFTER_EMPTY_ROW = [
      "actuals.csv, row 65, column 'cost'", ["'abc' is not an amount"]),
     ("volume-empty-among-volumes", "actuals", dict(row=64, column="volume", value=""), 5,
      "actuals.csv, row 65, column 'volume'", ["the volume is empty while other months"]),
-    ("actuals-duplicate-row", "actuals", dict(append=7), 5, "actuals.csv, row 435", ["appears twice"]),
+    ("actuals-duplicate-row", "actuals", dict(append=7), 5, "actuals.csv, row 435",
+     ["lss_boende 2019-06 appears twice (rows 8 and 435)"]),
     ("frame-negative", "frames", dict(row=7, column="frame", value="-1"), 3,
      "frames.csv, row 8, column 'frame'", ["negative frame"]),
     ("frame-area", "frames", dict(row=7, column="area", value="lss_boend"), 3,
@@ -237,3 +240,29 @@ def test_an_incomplete_earlier_year_is_left_out_of_the_backtest_with_a_note(tmp_
     assert "2023 in " in captured.err and "is not complete (12 months in every area), so the backtest leaves it out" \
         in captured.err
     assert 2023 not in set(pd.read_csv(out / "backtest.csv")["year"])
+
+
+def test_a_total_row_under_the_actuals_is_one_problem(tmp_path, monkeypatch, capsys):
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text(ACTUALS.read_text(encoding="utf-8") + "Summa,,,2716700000,\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        _run(monkeypatch, "--actuals", actuals, "--frames", FRAMES, "--year", 2024, "--month", 8,
+             "--out", tmp_path / "out")
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert_located_refusal(err, "actuals.csv, row 434", ["row 'Summa' has no month and no area",
+                                                         "remove the row"], tmp_path / "out")
+    assert err.count("error:") == 1  # not also 'not a month' and 'unknown report area'
+
+
+def test_actuals_after_the_forecast_month_are_named_as_not_used(tmp_path, monkeypatch, capsys):
+    _run(monkeypatch, "--actuals", ACTUALS, "--frames", FRAMES, "--year", 2024, "--month", 8,
+         "--out", tmp_path / "out")
+    err = capsys.readouterr().err
+    assert "actuals.csv has months 9–12 of 2024, which this forecast from month 8 does not use" in err
+    assert "--month 12" in err
+    cut = edit_csv(ACTUALS, tmp_path / "to_august.csv",
+                   keep_rows=[i for i, line in enumerate(ACTUALS.read_text(encoding="utf-8").splitlines(), start=1)
+                              if not line.startswith("2024,") or int(line.split(",")[1]) <= 8])
+    _run(monkeypatch, "--actuals", cut, "--frames", FRAMES, "--year", 2024, "--month", 8, "--out", tmp_path / "o2")
+    assert "does not use" not in capsys.readouterr().err

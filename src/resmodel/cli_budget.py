@@ -427,6 +427,12 @@ def inyear(actuals: Annotated[Path, typer.Option(help="monthly actuals CSV: year
     forecast = method.forecast(actual_table, frame_table, year, month, change_table, file=actual_file,
                                frames_file=frame_file, changes_file=change_file)
     history = method.check_actuals(actual_table, actual_file)
+    later = sorted(set(history.loc[(history["year"] == year) & (history["month"] > month), "month"]))
+    if later:  # a forecast as at an earlier month-end is allowed (to compare with one made then), but said
+        span = f"months {later[0]}–{later[-1]}" if len(later) > 1 else f"month {later[0]}"
+        typer.echo(f"note: {actual_file} has {span} of {year}, which this forecast from month {month} does not use "
+                   f"(it forecasts as at the end of month {month}); give --month {later[-1]} to forecast from the "
+                   "latest actuals", err=True)
     months = history.groupby(["year", "area"])["month"].count().unstack().fillna(0)
     complete = [int(y) for y in months.index if y < year and (months.loc[y] == 12).all()]
     partial = sorted(int(y) for y in months.index if y < year and int(y) not in complete)

@@ -83,7 +83,13 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFram
     rows, t = sheet_rows(actuals), actuals.reset_index(drop=True)
     year, month, cost, volume = (floats(t[c]) for c in ("year", "month", "cost", "volume"))
     empty_cost, empty_volume = blank(t["cost"]), blank(t["volume"])
+    keyless = blank(t["month"]) & blank(t["area"])
     for i, r in enumerate(rows):
+        if keyless[i] and not np.isfinite(year[i]):  # 'Summa' under a ledger export: one problem, not three
+            problems.add(_loc(file, r), f"row '{shown(t['year'].iat[i])}' has no month and no area — a total or "
+                         "comment row?", "one row per year, month and area, nothing else",
+                         "remove the row (the forecast makes its own totals)")
+            continue
         if not np.isfinite(year[i]) or year[i] != int(year[i]) or not _RANGES["year"][0] <= year[i] <= _RANGES["year"][1]:
             problems.add(_loc(file, r, "year"), not_a(t['year'].iat[i], "a year"), "a year such as 2024",
                          "correct the year")
@@ -110,11 +116,10 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFram
     problems.raise_if_any()
     t = pd.DataFrame({"year": year.astype(int), "month": month.astype(int), "area": t["area"].astype(str),
                       "cost": cost, "volume": np.where(empty_volume, 0.0, volume)})
-    dup = t.duplicated(["year", "month", "area"])
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise InputError.at(_loc(file, rows[i]), f"{t['area'].iat[i]} {t['year'].iat[i]}-{t['month'].iat[i]:02d} "
-                            "appears twice", "one row per year, month and area", "merge or remove the duplicate")
+    for row, first, (y, m, a) in repeated_rows(zip(t["year"], t["month"], t["area"], strict=True), rows):
+        problems.add(_loc(file, row), f"{a} {y}-{m:02d} appears twice (rows {first} and {row})",
+                     "one row per year, month and area", "merge the two rows into one (costs are not summed)")
+    problems.raise_if_any()
     gaps = ProblemCollector()  # every area and year with a gap, in one report
     for (y, a), g in t.groupby(["year", "area"]):
         months = sorted(g["month"])
