@@ -165,3 +165,36 @@ def test_a_bad_cell_after_an_empty_row_names_its_spreadsheet_row(tmp_path, monke
         _run(monkeypatch, folder, "--out", tmp_path / "out")
     assert exc.value.code == 2
     assert_located_refusal(capsys.readouterr().err, where, texts, tmp_path / "out")
+
+
+def _csv_as_xlsx(source, target):
+    """An .xlsx copy of a CSV, numbers as numbers (as Excel holds them)."""
+    from openpyxl import Workbook
+
+    table = pd.read_csv(source, dtype=str, keep_default_na=False)
+    workbook = Workbook()
+    workbook.active.append(list(table.columns))
+    for row in table.itertuples(index=False):
+        workbook.active.append([float(v) if v.replace(".", "", 1).lstrip("-").isdigit() else v for v in row])
+    workbook.save(target)
+
+
+def test_topdown_reads_its_tables_as_xlsx(tmp_path, monkeypatch):
+    folder = shutil.copytree(ROOT / "data" / "topdown_2024", tmp_path / "board")
+    _run(monkeypatch, folder, "--out", tmp_path / "csv")
+    for name in ("services", "items", "targets"):
+        _csv_as_xlsx(folder / f"{name}.csv", folder / f"{name}.xlsx")
+        (folder / f"{name}.csv").unlink()
+    _run(monkeypatch, folder, "--out", tmp_path / "xlsx")
+    for name in ("omraden.csv", "avstamning.csv"):
+        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "xlsx" / name), pd.read_csv(tmp_path / "csv" / name))
+
+
+def test_topdown_refuses_a_table_given_both_as_csv_and_xlsx(tmp_path, monkeypatch, capsys):
+    folder = shutil.copytree(ROOT / "data" / "topdown_2024", tmp_path / "board")
+    _csv_as_xlsx(folder / "services.csv", folder / "services.xlsx")
+    with pytest.raises(SystemExit) as exc:
+        _run(monkeypatch, folder, "--out", tmp_path / "out")
+    assert exc.value.code == 2
+    assert_located_refusal(capsys.readouterr().err, "services.xlsx", ["both services.csv and services.xlsx"],
+                           tmp_path / "out")

@@ -458,8 +458,8 @@ def inyear(actuals: Annotated[Path, typer.Option(help="monthly actuals CSV: year
     typer.echo(f"wrote {', '.join(written)} to {target}")
 
 
-def topdown(folder: Annotated[Path, typer.Argument(help="folder with services.csv, frame.yaml, items.csv, "
-                                                      "targets.csv (e.g. data/topdown_2024)")],
+def topdown(folder: Annotated[Path, typer.Argument(help="folder with services, frame.yaml, items and targets "
+                                                      "(tables as .csv or .xlsx; e.g. data/topdown_2024)")],
             year: Annotated[int, typer.Option(help="the base year the figures describe")] = 2024,
             out: OutOpt = None) -> None:
     """Top-down mode for a board with only aggregates: net cost, frame and deviation per area from

@@ -29,9 +29,21 @@ def _table(path: Path) -> pd.DataFrame:
     return frame
 
 
+def _table_path(folder: Path, stem: str) -> Path:
+    """``stem``.csv or ``stem``.xlsx in the folder (the one that is there; the .csv name when neither is, for
+    the not-found message); both at once are refused, as which one is meant cannot be told."""
+    csv_path, xlsx_path = folder / f"{stem}.csv", folder / f"{stem}.xlsx"
+    if csv_path.is_file() and xlsx_path.is_file():
+        raise InputError.at(Location(file=display_path(xlsx_path)), f"both {stem}.csv and {stem}.xlsx are in the folder",
+                            f"one {stem} table, as .csv or .xlsx", "remove or rename the one that is not current")
+    if not csv_path.is_file() and xlsx_path.is_file():
+        return xlsx_path
+    return csv_path
+
+
 def read_topdown(folder: Path, year: int) -> tuple[TopDownData, pd.DataFrame | None]:
-    """services.csv, items.csv (optional), frame.yaml and targets.csv (optional) of one base year,
-    each validated against the others (located errors naming the file, row and column)."""
+    """services, items (optional), frame.yaml and targets (optional) of one base year, each table as .csv
+    or .xlsx, each validated against the others (located errors naming the file, row and column)."""
     if not folder.is_dir():
         raise InputError.at(Location(file=display_path(folder)), "top-down folder not found",
                             "a folder with services.csv, frame.yaml and optionally items.csv and targets.csv",
@@ -39,15 +51,15 @@ def read_topdown(folder: Path, year: int) -> tuple[TopDownData, pd.DataFrame | N
     doc = read_yaml(folder / "frame.yaml", display_path(folder / "frame.yaml"))
     frame = load_frame(doc.data, doc.file, line_of=doc.line_of)
     _check_year(year, frame.base_year, doc)
-    items_path = folder / "items.csv"
+    items_path, services_path = _table_path(folder, "items"), _table_path(folder, "services")
     items = _table(items_path) if items_path.is_file() else pd.DataFrame(
         columns=["service", "kind", "amount", "source"])
-    data = TopDownData(year=year, services=_table(folder / "services.csv"), items=items, frame=frame,
-                       files={"services": display_path(folder / "services.csv"), "items": display_path(items_path)})
+    data = TopDownData(year=year, services=_table(services_path), items=items, frame=frame,
+                       files={"services": display_path(services_path), "items": display_path(items_path)})
     services = set(check_services(data)["service"].astype(str))
     if len(items):
         check_items(data, services)
-    targets_path = folder / "targets.csv"
+    targets_path = _table_path(folder, "targets")
     if not targets_path.is_file():
         return data, None
     targets = _table(targets_path)
