@@ -70,6 +70,9 @@ BROKEN = [
      "services.csv, row 1, column 'extra'", ["unknown column 'extra'"]),
     ("service-volume-decimal-comma", "services.csv", dict(row=3, column="outcome_volume", value="15,5"), (),
      "services.csv, row 3, column 'outcome_volume'", ["'15,5' is not a volume", "'.' as decimal point"]),
+    ("service-sfb-unit-cost", "services.csv", dict(row=7, column="budget_unit_cost", value="332.6"), (),
+     "services.csv, row 7, column 'budget_unit_cost'", ["a unit cost on a line with rule 'sfb' ('332.6')",
+                                                        "set the rule to 'generic'"]),
     ("service-header-only", "services.csv", dict(keep_rows=[]), (), "services.csv, row 2",
      ["the file has a header but no rows"]),
     ("year-outside-folder", "frame.yaml", None, ("--year", 1900), "frame.yaml, line 6",
@@ -151,7 +154,7 @@ AFTER_EMPTY_ROW = [
     ("service-unknown-rule", "services.csv", dict(row=3, column="rule", value="generc"), 2,
      "services.csv, row 4, column 'rule'", ["unknown rule 'generc'"]),
     ("service-duplicate", "services.csv", dict(append=3), 2,
-     "services.csv, row 14, column 'service'", ["service 'bostad_barn' appears twice"]),
+     "services.csv, row 14, column 'service'", ["service 'bostad_barn' appears twice (rows 4 and 14)"]),
 ]
 
 

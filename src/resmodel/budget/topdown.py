@@ -159,10 +159,16 @@ def check_services(data: TopDownData) -> pd.DataFrame:
     _non_negative(table, "outcome_unit_cost", "unit cost", file, problems, required=False)
     if "new_place_premium" in table.columns:
         _non_negative(table, "new_place_premium", "premium", file, problems, required=False)
-    if table["service"].duplicated().any():
-        i = int(np.flatnonzero(table["service"].duplicated().to_numpy())[0])
-        problems.add(Location(file=file, row=rows[i], column="service"), f"service '{table['service'].iat[i]}' "
-                     "appears twice", "one line per service", "merge the lines")
+    for i in np.flatnonzero((table["rule"] == "sfb").to_numpy()):
+        for c in ("budget_unit_cost", "outcome_unit_cost"):
+            if not blank(table[c])[i]:  # the rule prices the line itself: a unit cost here would be ignored
+                problems.add(Location(file=file, row=rows[i], column=c), f"a unit cost on a line with rule 'sfb' "
+                             f"('{shown(table[c].iat[i])}')", "no unit cost: the sfb rule prices the line as cases × "
+                             "min(20, hours) a week × weeks × the state hourly rate", "leave the cell empty, or set "
+                             "the rule to 'generic' to price the line by your own unit cost")
+    for row, first, service in repeated_rows(table["service"], rows):
+        problems.add(Location(file=file, row=row, column="service"), f"service '{service}' appears twice "
+                     f"(rows {first} and {row})", "one line per service", "merge the lines")
     problems.raise_if_any()
     return table
 
