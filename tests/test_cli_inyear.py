@@ -266,3 +266,15 @@ def test_actuals_after_the_forecast_month_are_named_as_not_used(tmp_path, monkey
                               if not line.startswith("2024,") or int(line.split(",")[1]) <= 8])
     _run(monkeypatch, "--actuals", cut, "--frames", FRAMES, "--year", 2024, "--month", 8, "--out", tmp_path / "o2")
     assert "does not use" not in capsys.readouterr().err
+
+
+def test_actuals_of_the_forecast_year_only_say_what_the_method_cannot_learn(tmp_path, monkeypatch, capsys):
+    lines = ACTUALS.read_text(encoding="utf-8").splitlines()
+    this_year = edit_csv(ACTUALS, tmp_path / "a.csv", keep_rows=[i for i, line in enumerate(lines, start=1)
+                                                                 if line.startswith("2024,")])
+    frames = edit_csv(FRAMES, tmp_path / "f.csv", keep_rows=[i for i, line in enumerate(
+        FRAMES.read_text(encoding="utf-8").splitlines(), start=1) if line.startswith("2024,")])
+    _run(monkeypatch, "--actuals", this_year, "--frames", frames, "--year", 2024, "--month", 12, "--out", tmp_path / "o")
+    assert "no complete year before 2024, so the seasonal profile is flat" in capsys.readouterr().err
+    _run(monkeypatch, "--actuals", ACTUALS, "--frames", FRAMES, "--year", 2024, "--month", 12, "--out", tmp_path / "o2")
+    assert "seasonal profile is flat" not in capsys.readouterr().err

@@ -440,6 +440,10 @@ def inyear(actuals: Annotated[Path, typer.Option(help="monthly actuals CSV: year
         typer.echo(f"note: {', '.join(map(str, partial))} in {actual_file} {'is' if len(partial) == 1 else 'are'} "
                    "not complete (12 months in every area), so the backtest leaves "
                    f"{'it' if len(partial) == 1 else 'them'} out", err=True)
+    if not complete:  # the method's history-based parts fall back without a word otherwise
+        typer.echo(f"note: {actual_file} has no complete year before {year}, so the seasonal profile is flat (no "
+                   "summer closures or year-end bookings), the volume trend is not carried forward and the interval "
+                   "rests on this year's months only; add earlier years' months to learn them", err=True)
     backtest = method.backtest(actual_table, frame_table, change_table,
                                years=[y for y in complete if y > complete[0]]) if len(complete) > 1 else None
     target = out or Path("results") / f"helarsprognos_{year}_{month:02d}"
