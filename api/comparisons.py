@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field, StringConstraints
 
 from api.problems import RequestBody, one_problem
+from api.projections import input_hashes
 from api.scenarios import NAME_LENGTH, NAME_PATTERN, load_scenario, scenario_error
 from resmodel import __version__
 from resmodel.errors import ResmodelError
@@ -69,6 +70,9 @@ class UnitDifference(Pair):
 class ComparisonResponse(BaseModel):
     resmodel_version: str
     scenario_hashes: dict[str, str] = Field(description="each scenario's hash, by name")
+    input_hashes: dict[str, dict[str, str]] = Field(description="by scenario name, the sha256 of what its figures "
+                                                    "rest on besides the scenario, as POST /projections' "
+                                                    "input_hashes ('data', 'parameters', 'frame', …)")
     differences: list[Difference]
     services: list[ServiceDifference] = Field(description="volume and net cost per year and service in both: where "
                                               "an area's difference comes from")
@@ -81,9 +85,9 @@ class ComparisonResponse(BaseModel):
 def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
     """What each scenario changes against the first: per year and area, by driver, and per unit."""
     from resmodel.budget import compare as cmp
-    from resmodel.projection_run import build_setup, run_setup
+    from resmodel.projection_run import build_setup, projection_manifest, run_setup
 
-    compared, hashes = [], {}
+    compared, hashes, inputs = [], {}, {}
     every = [load_scenario(name, ["body", "scenarios", i]) for i, name in enumerate(request.scenarios)]  # all
     for i, loaded in enumerate(every):  # found and readable before any is run (a bad last name answers fast)
         name = request.scenarios[i]
@@ -98,6 +102,7 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
         except ResmodelError as exc:
             raise scenario_error(exc, ["body", "scenarios", i]) from None
         hashes[loaded.scenario.name] = loaded.scenario.content_hash
+        inputs[loaded.scenario.name] = input_hashes(projection_manifest(base.manifest, setup))
     try:
         diff, fall, units, services = cmp.compare_scenarios(compared, measure=request.measure, year=request.year)
     except ResmodelError as exc:  # a year outside the horizon, or scenarios over different years
@@ -107,7 +112,7 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
     diff = diff.rename(columns={"period": "year"}).astype({"year": int})
     services = services.rename(columns={"period": "year"}).astype({"year": int})
     units = units.astype(object).where(units.notna(), None)
-    return ComparisonResponse(resmodel_version=__version__, scenario_hashes=hashes,
+    return ComparisonResponse(resmodel_version=__version__, scenario_hashes=hashes, input_hashes=inputs,
                               differences=diff.to_dict(orient="records"),
                               services=services.to_dict(orient="records"),
                               waterfall=fall.drop(columns=["measure", "area"]).to_dict(orient="records"),

@@ -35,6 +35,10 @@ class RunResponse(BaseModel):
     scenario: str
     scenario_hash: str
     base_date: str = Field(description="the date the base-year snapshot of the parameters is taken at")
+    input_hashes: dict[str, str] = Field(description="sha256 of what the figures rest on besides the scenario: "
+                                         "'data' (the municipality's tables) and 'parameters' (the parameter "
+                                         "snapshot), as the run's manifest.json — two answers differ only if "
+                                         "one of these or the scenario hash does")
     services: list[ServiceRow] = Field(description="per service, by the users' service (the personal-assistance "
                                        "units' roster is shared among LSS and SFB users), as `resmodel run` prints")
     units: list[UnitRow] = Field(description="per unit, as enheter.csv and the Enheter sheet: a section manager's "
@@ -55,6 +59,7 @@ def create_run(request: RunRequest) -> RunResponse:
     return RunResponse(resmodel_version=__version__, scenario=result.loaded.scenario.name,
                        scenario_hash=result.loaded.scenario.content_hash,
                        base_date=result.loaded.scenario.base_date.isoformat(),
+                       input_hashes={"data": result.loaded.data_hash, "parameters": result.loaded.parameter_hash},
                        services=[ServiceRow(**r) for r in result.services.to_dict(orient="records")],
                        units=[UnitRow(**r) for r in result.allocation.units.to_dict(orient="records")],
                        warnings=[without_server_paths(str(w), project) for w in result.warnings])

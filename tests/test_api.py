@@ -30,6 +30,10 @@ def test_run_base(monkeypatch):
     assert response.status_code == 200
     body = response.json()
     assert body["scenario"] == "base" and len(body["scenario_hash"]) == 64
+    from resmodel.run import load  # the hashes the run's manifest.json records
+
+    loaded = load(ROOT / "scenarios" / "base.yaml")
+    assert body["input_hashes"] == {"data": loaded.data_hash, "parameters": loaded.parameter_hash}
     services = {row["service"]: row for row in body["services"]}
     assert services["daglig_verksamhet"]["users"] == 1030
     # the warnings `resmodel run` prints, with paths relative to the project, never the server's

@@ -63,8 +63,10 @@ def test_a_projection_gives_the_per_service_table_and_ordered_percentiles(client
 
 def test_a_comparison_matches_the_projections_and_its_waterfall_closes(client):
     body = client.post("/comparisons", json={"scenarios": ["base", "wage_above_state_rate"]}).json()
-    a = pd.DataFrame(client.post("/projections", json={"scenario": "base"}).json()["years"])
-    b = pd.DataFrame(client.post("/projections", json={"scenario": "wage_above_state_rate"}).json()["years"])
+    answers = {name: client.post("/projections", json={"scenario": name}).json()
+               for name in ("base", "wage_above_state_rate")}
+    assert body["input_hashes"] == {name: answer["input_hashes"] for name, answer in answers.items()}
+    a, b = (pd.DataFrame(answers[name]["years"]) for name in ("base", "wage_above_state_rate"))
     diff = pd.DataFrame(body["differences"])
     board = diff[diff["area"].eq("total") & diff["measure"].eq("deviation")].set_index("year")["difference"]
     expected = (b[b["area"].eq("total")].set_index("year")["deviation"]
