@@ -42,9 +42,11 @@ class RequestBody(BaseModel):
                 names = ", ".join("(a name that looks like a personal identity number)" if looks_like_pnr(str(k))
                                   else repr(shown(k)) for k in unknown[:5]) + (
                     f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+                single = unknown[0] if len(unknown) == 1 and isinstance(unknown[0], str) and not looks_like_pnr(
+                    unknown[0]) else None  # one misspelt name is located at itself; several at their object
                 raise PydanticCustomError(
                     "unknown_field", "unknown field {names}. Expected only: {allowed}. Fix: correct the spelling "
-                    "or remove the field", {"names": names, "allowed": ", ".join(cls.model_fields)})
+                    "or remove the field", {"names": names, "allowed": ", ".join(cls.model_fields), "field": single})
         return data
 
 
@@ -210,6 +212,8 @@ def _schema_problem(error: dict[str, Any]) -> dict[str, Any]:
     if kind == "missing":
         what = "the body" if loc == ["body"] else f"the field '{loc[-1]}'"
         return {"loc": loc, "msg": f"{what} is missing. Expected it, it is required. Fix: add it ({SCHEMA_HINT})"}
+    if kind == "unknown_field" and (error.get("ctx") or {}).get("field"):
+        return {"loc": [*loc, shown(error["ctx"]["field"], 100)], "msg": msg}
     if "Fix:" in msg:  # our own validators' messages are complete
         return {"loc": loc, "msg": msg}
     expected = _EXPECTED.get(kind)

@@ -214,9 +214,9 @@ def test_projection_seed_and_missing_uncertainty_are_located(monkeypatch, tmp_pa
 
 
 @pytest.mark.parametrize(("route", "body", "loc", "message"), [
-    ("/projections", {"scenario": "base", "draw": 1000}, ["body"], "unknown field 'draw'. Expected only: scenario, draws, seed"),
-    ("/forecasts", {"series": RATE, "h": 1, "modle": "naive"}, ["body"], "unknown field 'modle'"),
-    ("/forecasts", {"series": [{**RATE[0], "note": "x"}] + RATE[1:], "h": 1}, ["body", "series", 0], "unknown field 'note'"),
+    ("/projections", {"scenario": "base", "draw": 1000}, ["body", "draw"], "unknown field 'draw'. Expected only: scenario, draws, seed"),
+    ("/forecasts", {"series": RATE, "h": 1, "modle": "naive"}, ["body", "modle"], "unknown field 'modle'"),
+    ("/forecasts", {"series": [{**RATE[0], "note": "x"}] + RATE[1:], "h": 1}, ["body", "series", 0, "note"], "unknown field 'note'"),
     ("/forecasts", {"series": RATE, "h": "3"}, ["body", "h"], "Expected a whole number"),
     ("/forecasts", {"series": RATE, "h": True}, ["body", "h"], "Expected a whole number"),
     ("/forecasts", {"series": [{**p, "y": str(p["y"])} for p in RATE], "h": 1}, ["body", "series", 0, "y"], "Expected a number"),
@@ -225,7 +225,7 @@ def test_projection_seed_and_missing_uncertainty_are_located(monkeypatch, tmp_pa
     ("/projections", {"scenario": "base", "seed": 7}, ["body", "seed"], "a seed without draws has no effect"),
     ("/runs", {"scenario": "a" * 300}, ["body", "scenario"], "at most 100 characters"),
     ("/forecasts", {"series": RATE, "h": 1, "model": "x" * 5000}, ["body", "model"], "at most 40 characters"),
-    ("/forecasts", {"series": RATE, "h": 1, "y" * 500: 1}, ["body"], "unknown field 'yyyyyyyy"),
+    ("/forecasts", {"series": RATE, "h": 1, "y" * 500: 1}, ["body", "y" * 100 + "…"], "unknown field 'yyyyyyyy"),
     ("/runs", {}, ["body", "scenario"], "the field 'scenario' is missing"),
 ])
 def test_mistyped_fields_and_loose_types_are_422_not_silently_used(monkeypatch, route, body, loc, message):

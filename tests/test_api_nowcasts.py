@@ -124,7 +124,7 @@ ROWS, _TRUTH = synthetic_invoices()
      "no invoice for 2022-03"),
     ({"invoices": [{"service_month": f"{m:%Y-%m}", "reporting_month": "2024-12", "amount_sek": 1.0}
                    for m in pd.date_range("1994-01", "2024-12", freq="MS")]}, ["body", "invoices"], "span 372 months"),
-    ({"invoices": ROWS, "recnet": 3}, ["body"], "unknown field 'recnet'"),
+    ({"invoices": ROWS, "recnet": 3}, ["body", "recnet"], "unknown field 'recnet'"),
     ({"invoices": ROWS, "as_of": "0000-01"}, ["body", "as_of"], "is not a month of 1990–2200"),
     ({"invoices": ROWS, "as_of": "2024/12"}, ["body", "as_of"], "Expected a value of the form the pattern gives"),
     ({"invoices": ROWS, "origins": 37}, ["body", "origins"], "less than or equal to 36"),

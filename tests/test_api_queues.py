@@ -92,7 +92,7 @@ def _body(**fields) -> dict:
     (_body(initial_waiting=[1.0] * 242), ["body", "initial_waiting"], "at most 241 items"),
     (_body(initial_waiting=[-1.0]), ["body", "initial_waiting", 0], "greater than or equal to 0"),
     (_body(service="Daglig verksamhet"), ["body", "service"], "String should match pattern"),
-    (_body(place=100), ["body"], "unknown field 'place'"),
+    (_body(place=100), ["body", "place"], "unknown field 'place'"),
     (_body(demand=[{"month": "0400-01", "volume": 1.0}]), ["body", "demand", 0, "month"], "outside the years"),
     (_body(demand=[{"month": f"{m:%Y-%m}", "volume": 1.0} for m in pd.date_range("1950-01", periods=601, freq="MS")]),
      ["body", "demand"], "spans 601 months"),

@@ -139,7 +139,7 @@ def _one(rows: list[dict], i: int, **change) -> list[dict]:
      "id contains spaces or symbols"),
     ({"attendance": _one(ATTENDANCE, 1, level=9)}, 422, ["body", "attendance", 1, "level"],
      "less than or equal to 8"),
-    ({"attendance": _one(ATTENDANCE, 0, lunch="12:00")}, 422, ["body", "attendance", 0],
+    ({"attendance": _one(ATTENDANCE, 0, lunch="12:00")}, 422, ["body", "attendance", 0, "lunch"],
      "unknown field 'lunch'"),
     ({"attendance": []}, 422, ["body", "attendance"], "at least 1"),
     ({"roster": _one(ROSTER, 6, break_start="06:00")}, 422, ["body", "roster", 6, "break_start"],
@@ -155,7 +155,7 @@ def _one(rows: list[dict], i: int, **change) -> list[dict]:
     ({"slot_minutes": 60}, 422, ["body", "slot_minutes"],  # the demo's 30-minute break is no whole hour
      "shift_rules.break_hours': 30 minutes is not a positive whole number of 60-minute slots"),
     ({"min_staff": 51}, 422, ["body", "min_staff"], "less than or equal to 50"),
-    ({"colour": "red"}, 422, ["body"], "unknown field 'colour'"),
+    ({"colour": "red"}, 422, ["body", "colour"], "unknown field 'colour'"),
     ({"scenario": "nope"}, 404, ["body", "scenario"], "no scenario 'nope'"),
 ])
 def test_mistakes_are_located_4xx(api, body, status, loc, text):
