@@ -377,3 +377,22 @@ def test_server_paths_with_spaces_in_folder_names_are_cut_whole(tmp_path):
     assert shown == "[capacity_exceeded] dk/premises.csv, at 'L-DV029': 34 users; see dk/units.csv"
     assert without_server_paths(f"{ROOT}/scenarios/base.yaml, line 3: ratio 5/7", ROOT) == \
         "scenarios/base.yaml, line 3: ratio 5/7"
+
+
+@pytest.mark.parametrize("text, loc", [
+    ('{"scenario": "base", "draws": 0, "draws": 200}', ["body", "draws"]),
+    ('{"series": [{"unique_id": "a", "ds": "2020", "y": 1, "y": 2}], "h": 1}', ["body", "series", 0, "y"]),
+])
+def test_a_field_given_twice_in_one_object_is_refused_at_its_path(monkeypatch, text, loc):
+    """Integrator review: {"draws": 0, "draws": 200} ran with 200 draws without a word (the last value wins)."""
+    route = "/projections" if "scenario" in text else "/forecasts"
+    response = client(monkeypatch).post(route, content=text, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    problems = response.json()["detail"]["problems"]
+    assert [p["loc"] for p in problems] == [loc]
+    assert f"the field '{loc[-1]}' is given twice in one object" in problems[0]["msg"] and "Fix:" in problems[0]["msg"]
+
+
+def test_a_body_that_is_not_json_still_gets_the_endpoint_own_message(monkeypatch):
+    response = client(monkeypatch).post("/runs", content="{not json", headers={"Content-Type": "application/json"})
+    assert response.status_code == 422 and "is not valid JSON" in response.json()["detail"]["problems"][0]["msg"]
