@@ -56,3 +56,18 @@ def test_backtest_of_a_volume_history_scores_the_level_split(cli, tmp_path):
     assert set(levels["unique_id"]) == {"daglig_verksamhet|1", "daglig_verksamhet|2"}
     assert set(levels["model"]) == {"naive", "drift"}
     assert "level split of drift: beats naive on" in res.stdout
+
+
+def test_backtest_of_a_history_of_service_totals_only_has_no_level_split(cli, tmp_path):
+    """Economist walkthrough: a history with the level column empty on every row (service totals, as the docs
+    allow) crashed the backtest with a KeyError in the level split."""
+    from tests.forecast.conftest import FIXTURES
+
+    history = pd.read_csv(FIXTURES / "history_valid.csv", dtype=str, keep_default_na=False)
+    totals = history.assign(volume=pd.to_numeric(history["volume"])).groupby(["month", "service"], as_index=False)[
+        "volume"].sum().assign(level="")[["month", "service", "level", "volume"]]
+    totals.to_csv(tmp_path / "totals.csv", index=False)
+    res = cli(["backtest", "--series", tmp_path / "totals.csv", "--models", "naive,drift", "--out", tmp_path / "bt"])
+    assert res.exit_code == 0, res.stderr
+    assert set(pd.read_csv(tmp_path / "bt" / "backtest_metrics.csv")["unique_id"]) == set(totals["service"])
+    assert not (tmp_path / "bt" / "backtest_levels.csv").exists() and "level split" not in res.stdout

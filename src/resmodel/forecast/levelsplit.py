@@ -19,6 +19,8 @@ def level_split_cv(cv: pd.DataFrame, levels: pd.DataFrame, models: list[str]) ->
     model's forecast and bounds times the level's share of the twelve months up to the cutoff, and ``naive``
     the level's own last value (its interval the total naive's, split). ``levels`` is the long table of the
     level series (unique_id ``service|level``, ds, y)."""
+    if levels.empty:  # a history of service totals only: no level to split to
+        return pd.DataFrame()
     split = [m for m in models if m != "naive"]
     bounds = sorted({c.split("-", 1)[1] for c in cv.columns if c.startswith("naive-lo-") or c.startswith("naive-hi-")})
     level_of = levels[ID].str.partition("|")
