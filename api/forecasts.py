@@ -87,6 +87,7 @@ def _json_problem(p: Problem) -> dict[str, Any]:
 def create_forecast(request: ForecastRequest) -> ForecastResponse:
     """Forecast every series ``h`` periods ahead; series of each frequency get the model built for it."""
     from resmodel.forecast import Forecaster, make_model
+    from resmodel.forecast.anomalies import suspicious_warnings
     from resmodel.forecast.frame import format_ds
     from resmodel.io.pnr import check_frame_for_pnr, looks_like_pnr
     from resmodel.io.series import series_from_raw
@@ -103,6 +104,7 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     try:
         check_frame_for_pnr(raw, TABLE, first_row=0, numeric=("y",))
         data = series_from_raw(raw, TABLE)
+        warnings += [str(w) for w in suspicious_warnings(data.frame, data.freqs, TABLE)]
         for freq in sorted(set(data.freqs.values())):
             uids = [u for u, f in data.freqs.items() if f == freq]
             model = make_model(request.model, freq, where=Location(path="model"))

@@ -177,6 +177,7 @@ def backtest(
     out: PathOpt = Path("results/backtest"),
 ) -> None:
     """Rolling-origin backtest: MAPE, MASE, bias and interval coverage per series and model, against naive."""
+    from resmodel.forecast.anomalies import suspicious_warnings
     from resmodel.forecast.crossval import MIN_POINTS
     from resmodel.forecast.forecaster import Forecaster
     from resmodel.forecast.frame import DS, FREQ_NAMES, ID, MONTHLY, format_ds, split_series
@@ -195,7 +196,7 @@ def backtest(
                                     "remove the extra comma, or leave --models out for all models")
 
     data = read_series(series, by_level=by_level)
-    _warn(_unused_columns(data, series))
+    _warn(_unused_columns(data, series) + suspicious_warnings(data.frame, data.freqs, str(series)))
     if by_level and not data.from_history:
         _warn([Warning_("option_ignored", Location(path="--by-level"), "--by-level has no effect: it splits a "
                         "volume history (month, service, level, volume) by level, and this is a unique_id, ds, y file")])
@@ -417,6 +418,7 @@ def forecast(
     out: PathOpt = Path("results/forecast"),
 ) -> None:
     """Forecast volumes with prediction intervals per service and level (or per series)."""
+    from resmodel.forecast.anomalies import suspicious_warnings
     from resmodel.forecast.forecaster import Forecaster, make_model
     from resmodel.forecast.frame import format_ds
     from resmodel.forecast.interface import (
@@ -448,7 +450,8 @@ def forecast(
 
     spec, default = _parse_spec(model or [])
     data = read_series(series)
-    _warn(_unused_columns(data, series))
+    _warn(_unused_columns(data, series) + ([] if data.from_history else  # forecast_volumes warns of its own
+                                           suspicious_warnings(data.frame, data.freqs, str(series))))
     if exit_age is not None and not (data.from_history and flows and users):
         _warn([Warning_("option_ignored", Location(path="--exit-age"),
                         f"--exit-age {exit_age} has no effect: the age exit is used only by the stock–flow level mix "

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, Warning_, did_you_mean
+from resmodel.forecast.anomalies import suspicious_warnings
 from resmodel.forecast.forecaster import LAST_FORECAST_YEAR, Forecaster, make_model
 from resmodel.forecast.frame import (
     DS,
@@ -370,7 +371,8 @@ def forecast_volumes(
             raise InputError.at(Location(path=spec_where.format(service=key)), f"'{key}' is not a service in the history",
                                 "one of " + ", ".join(services), "correct the service name or remove the entry")
     totals = h.groupby(["service", "month"], as_index=False)["volume"].sum()
-    warns: list[Warning_] = []
+    long = pd.DataFrame({ID: totals["service"], DS: totals["month"], Y: totals["volume"]})
+    warns: list[Warning_] = suspicious_warnings(long, dict.fromkeys(services, MONTHLY), source or "volume history")
     drivers: dict[str, pd.Series] = {}
     last = totals["month"].max()
     dates = future_dates(last, horizon_months, MONTHLY)

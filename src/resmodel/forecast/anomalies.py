@@ -1,0 +1,88 @@
+"""Values a forecast should not start from without the user's say: a last period far below or above
+the ones before it (a month exported before all of it was booked) and a lone value far from both its
+neighbours (a typing slip, '1002,5' among values near 311). Both are warnings, not errors — a closure
+or a new unit can be real — because every model carries the last values forward and a partial month
+looks like a fall the seasonal models repeat a year later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from resmodel.errors import Location, Warning_
+from resmodel.forecast.frame import Series, format_ds, split_series
+
+MIN_POINTS = 8        # fewer points give no spread to compare with
+REFERENCE = 12        # the last value is compared with the one before plus the median change of (at most) this many
+RELATIVE = 0.30       # a last value departs by at least this share of the reference …
+SPIKE = 0.50          # … a lone value by at least this share of its neighbours' mean …
+SPREADS = 6.0         # … and this many robust spreads of the period-to-period changes
+
+
+@dataclass(frozen=True)
+class Suspicious:
+    """One value a forecast would start from or learn from that departs from its series."""
+
+    uid: str
+    period: str
+    value: float
+    reference: float
+    kind: str  # 'last' (the last period) or 'spike' (a lone value between two close neighbours)
+
+    @property
+    def change(self) -> float:
+        """The departure as a share of the reference (−0.7 = 70 % below)."""
+        return self.value / self.reference - 1.0
+
+    def message(self) -> str:
+        """What stands out, what it does to a forecast and what to do, for a warning."""
+        side = "below" if self.change < 0 else "above"
+        if self.kind == "last":
+            return (f"the last value, {self.period}: {self.value:,.1f}, is {abs(self.change) * 100:.0f} % {side} what the "
+                    f"periods before it lead to ({self.reference:,.1f}) — a month exported before all of it was "
+                    "booked? Every model starts from the last value (a seasonal one repeats it a year later): remove "
+                    "the row if the period is not complete, keep it if the change is real")
+        return (f"{self.period}: {self.value:,.1f} is {abs(self.change) * 100:.0f} % {side} both its neighbours (their mean "
+                f"{self.reference:,.1f}) — a typing slip? Correct it, or keep it if it is real (the models learn "
+                "from it)")
+
+
+def _spread(changes: np.ndarray) -> float:
+    """A robust standard deviation of period-to-period changes (1.4826 × their median absolute deviation)."""
+    return float(1.4826 * np.median(np.abs(changes - np.median(changes)))) if len(changes) else 0.0
+
+
+def _departs(value: float, reference: float, spread: float, relative: float = RELATIVE) -> bool:
+    gap = abs(value - reference)
+    return reference > 0 and gap > relative * reference and gap > SPREADS * spread
+
+
+def suspicious_values(series: list[Series]) -> list[Suspicious]:
+    """The last value of each series (of at least ``MIN_POINTS``) when it departs from the median of the
+    values before it, and lone spikes inside it; in series order, a series' spikes before its last value."""
+    found = []
+    for s in series:
+        y = np.asarray(s.y, dtype=float)
+        if len(y) < MIN_POINTS:
+            continue
+        periods = format_ds(s.ds, s.freq)
+        changes = np.diff(y)
+        for t in range(1, len(y) - 1):  # a spike: far from both neighbours, which are close to each other
+            left, right = y[t - 1], y[t + 1]
+            reference = (left + right) / 2
+            others = np.delete(changes, [t - 1, t])
+            if (_departs(y[t], reference, _spread(others), SPIKE) and np.sign(y[t] - left) == np.sign(y[t] - right)
+                    and abs(right - left) < abs(y[t] - reference) / 3):
+                found.append(Suspicious(s.uid, periods[t], float(y[t]), float(reference), "spike"))
+        earlier = changes[-1 - REFERENCE:-1]  # the last value against the one before plus the typical change
+        reference = float(y[-2] + np.median(earlier))
+        if _departs(y[-1], reference, _spread(earlier)):
+            found.append(Suspicious(s.uid, periods[-1], float(y[-1]), reference, "last"))
+    return found
+
+
+def suspicious_warnings(frame, freqs, source: str) -> list[Warning_]:
+    """``suspicious_values`` of a validated long table as warnings located at the source and series."""
+    return [Warning_("suspicious_value", Location(source, path=s.uid), s.message())
+            for s in suspicious_values(split_series(frame, freqs))]
