@@ -514,3 +514,19 @@ def test_a_forecast_from_a_mid_year_history_reaches_the_december_a_ten_year_proj
     assert (months.min(), months.max()) == ("2018-10", "2028-12")
     beyond = [line for line in res.stderr.splitlines() if "horizon_beyond_history" in line]
     assert len(beyond) == 1 and "at 'boendestod', 'bostad_barn', 'bostad_vuxna'" in beyond[0]
+
+
+def test_a_comment_column_is_refused_once_with_remove_as_the_fix(cli, tmp_path):
+    """Economist walkthrough: a mostly empty 'kommentar' column gave five 'value empty is not a number … do not leave
+    gaps as empty cells' messages and '77 more rows' — for a column to remove."""
+    rate = pd.read_csv(ROOT / "data" / "series" / "state_hourly_rate.csv")
+    rate.assign(kommentar=["", "", "ny taxa", *[""] * (len(rate) - 3)]).to_csv(tmp_path / "rate.csv", index=False)
+    res = cli(["forecast", "--series", tmp_path / "rate.csv", "--model", "naive", "--out", tmp_path / "f"])
+    assert res.exit_code == 2
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [next(e for e in errors if "rate.csv, row 1, column 'kommentar'" in e)], res.stderr
+    assert "column 'kommentar' holds text ('ny taxa' on row 4)" in errors[0] and "remove the column" in errors[0]
+    rate.assign(kpi=[*range(len(rate) - 1), "abc"]).to_csv(tmp_path / "kpi.csv", index=False)  # a regressor's slip
+    res = cli(["forecast", "--series", tmp_path / "kpi.csv", "--model", "naive", "--out", tmp_path / "g"])
+    assert res.exit_code == 2 and f"kpi.csv, row {len(rate) + 1}, column 'kpi'" in res.stderr
+    assert "value 'abc' is not a number" in res.stderr

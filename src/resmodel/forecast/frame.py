@@ -147,6 +147,16 @@ def validate_long(
                      "the first day of a month (or of a year for yearly series)",
                      "write the period as YYYY or YYYY-MM")
 
+    for col in _text_columns(frame, exog):  # a comment column is not a regressor with bad cells: said once
+        cells = frame[col].astype("string").str.strip().fillna("")
+        text = cells[(cells != "") & pd.to_numeric(cells, errors="coerce").isna()]
+        what = (f"holds text ('{shown(text.iloc[0])}' on row {text.index[0]})" if len(text) and source
+                else f"holds text ('{shown(text.iloc[0])}')" if len(text) else "is empty")
+        problems.add(Location(file=source, row=1 if source else None, column=labels.get(col, col)),
+                     f"column '{col}' {what}", "besides unique_id, ds and y only numeric columns (exogenous "
+                     "regressors, docs/forecasting.md §6)", "remove the column (a comment column cannot be kept in a "
+                     "series file)")
+    exog = tuple(c for c in exog if c not in _text_columns(frame, exog))
     for col in (Y, *exog):
         numbers = pd.to_numeric(frame[col], errors="coerce").astype("float64")
         numbers = numbers.mask(numbers.abs() > MAX_SERIES_VALUE)  # 'inf', 1e308: no volume or amount is that large
@@ -225,6 +235,21 @@ def validate_long(
     problems.cap(MAX_PROBLEMS, Location(file=source) if source else Location(path="series"))
     problems.raise_if_any()
     return frame, out_freqs
+
+
+def _text_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[str]:
+    """The extra columns that are comments, not regressors: empty, or holding text where fewer than half the rows
+    hold a number (a regressor with a stray word gets its cell reported; a decimal or thousands comma counts as a
+    number written the wrong way)."""
+    out = []
+    for col in columns:
+        cells = frame[col].astype("string").str.strip().fillna("")
+        filled = cells[cells != ""]
+        numeric = pd.to_numeric(filled, errors="coerce").notna() | filled.str.fullmatch(_DECIMAL_COMMA.pattern) \
+            | filled.str.fullmatch(_THOUSANDS_COMMA.pattern)
+        if filled.empty or (not numeric.all() and numeric.sum() < len(cells) / 2):
+            out.append(col)
+    return out
 
 
 def split_series(df: pd.DataFrame, freqs: Mapping[str, str]) -> list[Series]:
