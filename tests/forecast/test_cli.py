@@ -530,3 +530,36 @@ def test_a_comment_column_is_refused_once_with_remove_as_the_fix(cli, tmp_path):
     res = cli(["forecast", "--series", tmp_path / "kpi.csv", "--model", "naive", "--out", tmp_path / "g"])
     assert res.exit_code == 2 and f"kpi.csv, row {len(rate) + 1}, column 'kpi'" in res.stderr
     assert "value 'abc' is not a number" in res.stderr
+
+
+@pytest.mark.parametrize("command, header, row, texts", [
+    ("forecast", "month,daglig_verksamhet,boendestod", "2024-01,620,311",
+     ["column 'daglig_verksamhet': the table is wide: one column per series", "unique_id,ds,y",
+      "Unpivot Other Columns"]),
+    ("nowcast", "service_month,2024-01,2024-02,2024-03", "2024-01,100,50,10",
+     ["column '2024-01': the table is wide: one column per period (2024-01, 2024-02, 2024-03)",
+      "service_month,reporting_month,amount_sek"]),
+    ("nowcast", "service_month,lag_0,lag_1,lag_2", "2024-01,100,50,10",
+     ["one column per lag", "write each lag as its reporting month"]),
+])
+def test_a_wide_table_is_refused_once_with_the_long_form_to_write(cli, tmp_path, command, header, row, texts):
+    """Economist walkthrough: a wide series file was told to 'rename the columns', a wide triangle got one
+    'unknown column' line per month (59 of them)."""
+    path = tmp_path / "wide.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    option = "--series" if command == "forecast" else "--triangle"
+    res = cli([command, option, path, "--out", tmp_path / "out"])
+    assert res.exit_code == 2
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and all(t in errors[0] for t in texts), res.stderr
+
+
+def test_many_unknown_columns_are_named_five_then_counted(cli, tmp_path):
+    path = tmp_path / "tri.csv"
+    extra = [f"note{i}" for i in range(8)]
+    path.write_text("service_month,reporting_month,amount_sek," + ",".join(extra) + "\n2024-01,2024-01,1"
+                    + ",x" * 8 + "\n", encoding="utf-8")
+    res = cli(["nowcast", "--triangle", path, "--out", tmp_path / "out"])
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert res.exit_code == 2 and len(errors) == 6, res.stderr
+    assert "3 more unknown columns (note5, note6, note7)" in errors[-1]

@@ -107,6 +107,28 @@ def read_series(path: Path, display: str | None = None, by_level: bool = False) 
     return series_from_raw(raw, display, by_level, path)
 
 
+_WIDE_HEADER = re.compile(r"^(\d{4}(-\d{1,2})?|lag_?\d+|\d+)$")  # a period or a development lag as a column name
+
+
+def refuse_wide_table(raw: pd.DataFrame, display: str, row_key: str, long_form: str, docs: str) -> None:
+    """A table laid out wide — one column per series, or per reporting month or lag of a triangle, as a pivot
+    in Excel shows it — is refused once, with the long form to write, instead of a message per column."""
+    names = [str(c) for c in raw.columns]
+    periods = [c for c in names[1:] if _WIDE_HEADER.match(c.strip())]
+    numeric_columns = [c for c in names[1:] if len(raw) and pd.to_numeric(
+        raw[c].astype("string").str.strip().replace("", pd.NA).dropna(), errors="coerce").notna().all()]
+    if len(periods) >= 2 or (len(names) >= 3 and len(numeric_columns) == len(names) - 1 and row_key not in names):
+        lags = any(c.strip().lower().startswith("lag") for c in periods)
+        kind = "series" if len(periods) < 2 else "lag" if lags else "period"
+        raise InputError.at(Location(display, row=1, column=names[1]), f"the table is wide: one column per {kind} "
+                            f"({', '.join(names[1:4])}{', …' if len(names) > 4 else ''})",
+                            f"a long table, one row per value: {long_form} ({docs})",
+                            "unpivot the columns into rows (in Excel: Data › From Table/Range, then in Power Query "
+                            "select the first column and 'Unpivot Other Columns')"
+                            + (", and write each lag as its reporting month (the service month + the lag)" if lags
+                               else ""))
+
+
 def _missing_history_column(raw: pd.DataFrame, display: str) -> None:
     """A header that is a volume history's but for one column (a typo, 'volym'): name that column."""
     column = next(c for c in HISTORY_COLUMNS if c not in raw.columns)
@@ -134,6 +156,7 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
         _missing_history_column(raw, display)
     missing = [c for c in (ID, DS, Y) if c not in raw.columns]
     if missing:
+        refuse_wide_table(raw, display, ID, "unique_id,ds,y", "docs/forecasting.md §6")
         raise InputError.at(Location(display, row=1, column=missing[0]), f"required column '{missing[0]}' is missing",
                             "a header unique_id,ds,y (optionally more numeric columns), or month,service,level,volume",
                             "rename the columns as described in docs/forecasting.md")
@@ -366,6 +389,9 @@ def triangle_from_raw(raw: pd.DataFrame, value: str, display: str) -> pd.DataFra
     """Invoices (service_month, reporting_month, value) from a table of text cells (a file's or a request's;
     its index names the rows); reporting cannot precede the service month. Only the ``value`` column is
     checked: the other one is not used and may hold anything."""
+    if "reporting_month" not in raw.columns:
+        refuse_wide_table(raw, display, "reporting_month", "service_month,reporting_month,amount_sek (or cases)",
+                          "docs/forecasting.md §6")
     unused = [c for c in TRIANGLE_VALUES if c != value]
     schema = replace(TRIANGLE, columns=tuple(replace(c, kind="str") if c.name in unused else c
                                              for c in TRIANGLE.columns))

@@ -22,6 +22,7 @@ from resmodel.io.text import read_utf8
 from resmodel.limits import MAX_TABLE_NUMBER
 
 MAX_PROBLEMS = 25
+MAX_UNKNOWN_COLUMNS = 5  # unknown columns named one by one; the rest in one line
 
 #: column names as a Swedish export may head them, and the dictionary's name for each
 SWEDISH_COLUMN_NAMES = {
@@ -430,13 +431,19 @@ def type_table(raw: pd.DataFrame, schema: TableSchema, display: str, amounts: Co
     _table_on_another_sheet(raw, schema, display)
     _header_lower_down(raw, schema, display)
     problems = ProblemCollector()
-    for name in raw.columns:
-        if name not in known:
-            swedish = SWEDISH_COLUMN_NAMES.get(name.strip().lower())
-            hint = (f"'{name}' is '{swedish}' here: " if swedish in known else did_you_mean(name, sorted(known)))
-            problems.add(Location(display, row=1, column=name), f"unknown column '{name}' in table '{schema.name}'",
-                         "only the columns " + ", ".join(sorted(known)),
-                         f"{hint}rename or remove the column (a silently ignored column would be a bug)")
+    unknown = [name for name in raw.columns if name not in known]
+    for name in unknown[:MAX_UNKNOWN_COLUMNS]:
+        swedish = SWEDISH_COLUMN_NAMES.get(name.strip().lower())
+        hint = (f"'{name}' is '{swedish}' here: " if swedish in known else did_you_mean(name, sorted(known)))
+        problems.add(Location(display, row=1, column=name), f"unknown column '{name}' in table '{schema.name}'",
+                     "only the columns " + ", ".join(sorted(known)),
+                     f"{hint}rename or remove the column (a silently ignored column would be a bug)")
+    if len(unknown) > MAX_UNKNOWN_COLUMNS:  # a pivot's 59 month columns: listed in one line, not 59
+        rest = unknown[MAX_UNKNOWN_COLUMNS:]
+        names = ", ".join(map(str, rest[:3])) + (", …" if len(rest) > 3 else "")
+        problems.add(Location(display, row=1, column=rest[0]), f"{len(rest)} more unknown columns ({names}) in "
+                     f"table '{schema.name}'", "only the columns " + ", ".join(sorted(known)),
+                     "remove them (a table laid out wide, one column per month, is written one row per value)")
     for col in schema.columns:
         if col.required and col.name not in raw.columns:
             problems.add(Location(display, row=1, column=col.name), f"required column '{col.name}' is missing",
