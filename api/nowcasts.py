@@ -161,6 +161,8 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
     elif report.origins_used < request.origins:
         warnings.append(f"origins: {request.origins} backtest origins asked for, the data allow "
                         f"{report.origins_used}; used {report.origins_used}")
+    if report.no_interval:
+        warnings.append(report.no_interval)
     sums = report.sums.assign(description=report.sums["sum_of"].map(report.described))
     return NowcastResponse(
         resmodel_version=__version__, value=request.value, as_of=f"{when:%Y-%m}",

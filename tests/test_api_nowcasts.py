@@ -160,3 +160,11 @@ def test_an_all_zero_value_column_points_to_the_other_one_in_the_requests_words(
     problem = response.json()["detail"]["problems"][0]
     assert problem["loc"] == ["body", "invoices"] and problem["msg"].endswith(
         'or complete cases instead ("value": "cases")')
+
+
+def test_a_triangle_too_short_for_its_intervals_says_so():
+    body = post({"invoices": [{"service_month": "2024-01", "reporting_month": "2024-02", "amount_sek": 100},
+                              {"service_month": "2024-01", "reporting_month": "2024-03", "amount_sek": 50}]}).json()
+    said = [w for w in body["warnings"] if "too short to estimate" in w]
+    assert len(said) == 1 and "2024-02 and 2024-03" in said[0] and "too narrow" in said[0], body["warnings"]
+    assert not [w for w in post({"invoices": ROWS}).json()["warnings"] if "too short to estimate" in w]

@@ -612,6 +612,8 @@ def nowcast(
         report = nowcast_report(invoices, value, when, recent, origins)
     if report.no_backtest:
         _warn([Warning_("no_backtest", Location(str(triangle)), report.no_backtest)])
+    if report.no_interval:
+        _warn([Warning_("interval_not_estimated", Location(str(triangle)), report.no_interval)])
     elif report.origins_used < origins:
         _warn([Warning_("origins_limited", Location(str(triangle), path="--origins"),
                         f"{origins} backtest origins asked for, the data allow {report.origins_used}; "

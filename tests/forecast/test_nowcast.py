@@ -14,6 +14,7 @@ from resmodel.forecast.nowcast import (
     development,
     nowcast,
     nowcast_total,
+    unestimated_months,
 )
 
 PATTERN = np.array([0.0, 0.50, 0.25, 0.10, 0.08, 0.05, 0.02])  # share reported at lags 0–6 months
@@ -295,3 +296,15 @@ def test_backtest_origins_with_nothing_to_complete_are_left_out():
     assert detail["origin"].nunique() == 10 and detail["origin"].min() == pd.Timestamp("2024-09-01")
     with pytest.raises(HistoryTooShort, match="only 1 of the 12 backtest origins"):
         backtest_nowcast(zeroed(64), "amount_sek")
+
+
+def test_intervals_a_short_triangle_cannot_estimate_are_named():
+    """Integrator review: two invoices of one service month gave 0-width intervals (se 0) without a word."""
+    inv = pd.DataFrame({"service_month": pd.to_datetime(["2024-01-01", "2024-01-01"]),
+                        "reporting_month": pd.to_datetime(["2024-02-01", "2024-03-01"]), "amount_sek": [100.0, 50.0]})
+    tri = build_triangle(inv, "amount_sek")
+    months = unestimated_months(tri)
+    out = nowcast(tri).set_index("service_month")
+    assert months and (out.loc[months, "se"] == 0).all() and (out.loc[months, "still_to_come"] > 0).all()
+    synthetic_invoices, _ = synthetic()  # five years of invoices estimate every variance they use
+    assert unestimated_months(build_triangle(synthetic_invoices, "amount_sek")) == []

@@ -67,6 +67,7 @@ class Development:
     sigma2: np.ndarray
     completeness: np.ndarray
     denominators: np.ndarray
+    estimated: np.ndarray  # σ²_j from two or more rows, or extrapolated from two such lags; else set to 0
 
 
 def development(tri: Triangle, recent_rows: int | None = None) -> Development:
@@ -90,15 +91,17 @@ def development(tri: Triangle, recent_rows: int | None = None) -> Development:
                 s2[j] = float(np.sum(a[pos] * (b[pos] / a[pos] - f[j]) ** 2) / (pos.sum() - 1))
         elif b.sum() > 0:
             f[j] = np.nan  # nothing is reported by lag j: the row cannot be projected multiplicatively
+    estimated = ~np.isnan(s2)
     # Mack's extrapolation for the last factors with a single observation; zeros once fully developed
     for j in range(n - 1):
         if np.isnan(s2[j]) and not np.isnan(f[j]):
             prev = s2[:j][~np.isnan(s2[:j])]
             s2[j] = min(prev[-1] ** 2 / prev[-2], prev[-2], prev[-1]) if len(prev) >= 2 and prev[-2] > 0 else 0.0
+            estimated[j] = len(prev) >= 2
     tail = np.ones(n)
     for j in range(n - 2, -1, -1):
         tail[j] = tail[j + 1] / f[j] if np.isfinite(f[j]) and f[j] > 0 else 0.0
-    return Development(f, np.nan_to_num(s2), tail, den)
+    return Development(f, np.nan_to_num(s2), tail, den, estimated)
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,7 @@ class _Completion:
     se: np.ndarray
     dev: Development
     prior_error_var: float
+    unestimated: np.ndarray  # rows whose interval rests on a variance the data cannot give (set to 0)
 
 
 def _complete(tri: Triangle, p: NowcastParams) -> _Completion:
@@ -150,18 +154,21 @@ def _complete(tri: Triangle, p: NowcastParams) -> _Completion:
     ultimate = np.where(cl_rows, ultimate, reported + (1 - g) * prior)
     f, s2, den = dev.factors, dev.sigma2, dev.denominators
     mse = np.zeros(n)
+    unestimated = np.zeros(n, dtype=bool)
     for i in range(n):
         terms = 0.0
         for k in range(lag[i], n - 1):
             if not np.isfinite(f[k]) or den[k] <= 0 or dev.completeness[k] <= 0:
                 continue
+            unestimated[i] |= not dev.estimated[k] and f[k] != 1.0
             c_hat = ultimate[i] * dev.completeness[k]
             if c_hat > 0:
                 terms += s2[k] / f[k] ** 2 * (1 / c_hat + 1 / den[k])
         mse[i] = ultimate[i] ** 2 * terms
         if not cl_rows[i]:  # the month's own deviation from the level, and the prior's error
             mse[i] += (1 - g[i]) ** 2 * (prior_var + shared_var)
-    return _Completion(lag, reported, g, cl_rows, ultimate, np.sqrt(mse), dev, shared_var)
+            unestimated[i] |= len(prior_src) < 2 and g[i] < 1
+    return _Completion(lag, reported, g, cl_rows, ultimate, np.sqrt(mse), dev, shared_var, unestimated)
 
 
 def _bounds(reported, ultimate, se, levels: tuple[int, ...]) -> dict[str, np.ndarray]:
@@ -187,6 +194,13 @@ def nowcast(tri: Triangle, params: NowcastParams | None = None) -> pd.DataFrame:
     nowcast, still_to_come, se, lo-<level>, hi-<level>."""
     p = params or NowcastParams()
     return _table(tri, _complete(tri, p), p)
+
+
+def unestimated_months(tri: Triangle, params: NowcastParams | None = None) -> list[pd.Timestamp]:
+    """The service months whose interval rests on a variance the triangle is too short to estimate (a
+    development step seen in one row only, a prior from one month): set to 0, so their intervals are too narrow."""
+    c = _complete(tri, params or NowcastParams())
+    return list(tri.months[c.unestimated])
 
 
 def _table(tri: Triangle, c: _Completion, p: NowcastParams) -> pd.DataFrame:

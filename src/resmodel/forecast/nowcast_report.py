@@ -16,6 +16,7 @@ from resmodel.forecast.nowcast import (
     build_triangle,
     nowcast,
     nowcast_totals,
+    unestimated_months,
 )
 
 
@@ -36,6 +37,13 @@ class NowcastReport:
     coverage_80: float | None
     open_shown: bool  # every open month is among those shown
     no_backtest: str | None = None
+    no_interval: str | None = None  # months whose intervals the invoices are too short to estimate
+
+
+def _months_text(months: list[pd.Timestamp]) -> str:
+    """2024-02 and 2024-03; 2024-01 – 2024-06 for more than two."""
+    text = [f"{m:%Y-%m}" for m in months]
+    return " and ".join(text) if len(text) <= 2 else f"{len(text)} service months, {text[0]} – {text[-1]}"
 
 
 def as_of_month(invoices: pd.DataFrame, as_of: pd.Timestamp | None, where: Location) -> pd.Timestamp:
@@ -63,6 +71,12 @@ def nowcast_report(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, rece
     params = params or NowcastParams()
     tri = build_triangle(invoices, value, as_of)
     result = nowcast(tri, params)
+    thin = unestimated_months(tri, params)
+    no_interval = None if not thin else (
+        f"the intervals of {_months_text(thin)} (and of sums holding them) rest on variances these invoices are "
+        "too short to estimate — a reporting lag seen in one service month only, or a level from one complete "
+        "month — which are set to 0: they are too narrow, read them as the nowcast alone. More service months "
+        "of invoices give them")
     no_backtest = None
     try:
         detail, summary = backtest_nowcast(invoices[invoices["reporting_month"] <= as_of], value, origins, recent,
@@ -95,7 +109,7 @@ def nowcast_report(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, rece
                      "months": len(rows), **total, **bounds})
     covered = float(detail["truth"].between(detail["lo-80"], detail["hi-80"]).mean() * 100) if len(detail) else None
     return NowcastReport(result, pd.DataFrame(sums), {key: what for key, _, what in groups}, detail, summary,
-                         int(detail["origin"].nunique()), covered, open_shown, no_backtest)
+                         int(detail["origin"].nunique()), covered, open_shown, no_backtest, no_interval)
 
 
 def sums_to_print(report: NowcastReport) -> list[str]:
