@@ -4,17 +4,18 @@ sent as JSON — a forecast's months and a premises plan's ``capacity`` as POST 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from api.records import json_records
 from resmodel import __version__
 from resmodel.errors import ResmodelError
+from resmodel.forecast import queue_columns
 
 router = APIRouter()
 DEMAND, CAPACITY = "body.demand", "body.capacity"  # the source names the checks put in locations
@@ -75,18 +76,30 @@ class QueueRequest(RequestBody):
         "months waited: [waited 0 months, 1 month, …]")
 
 
+def _row_model(name: str, columns: dict[str, str]) -> type[BaseModel]:
+    """A typed row of one of the queue's tables, each field described with its unit (queue_columns)."""
+    kinds = {"month": str, "quarter": str, "count_month": str, "category": str, "complete": bool}
+    return create_model(name, **{c: (kinds.get(c, float), Field(description=d)) for c, d in columns.items()})
+
+
+QueueMonth = _row_model("QueueMonth", queue_columns.MONTHLY)
+QueueQuarter = _row_model("QueueQuarter", queue_columns.QUARTERLY)
+QueueWait = _row_model("QueueWait", queue_columns.WAITS)
+QueueSummary = create_model("QueueSummary", **{c: (float | None, Field(description=d))
+                                               for c, d in queue_columns.SUMMARY.items()})
+
+
 class QueueResponse(BaseModel):
     resmodel_version: str
     service: str
-    monthly: list[dict[str, Any]] = Field(description="per month: demand, capacity, executed, the queue by state "
-                                          "(new decisions, AIV, AIViV), those over three months, flows")
-    quarterly: list[dict[str, Any]] = Field(description="the IVO quarter-end counts (over_3m_*), the quarter's "
-                                            "flows and the sanction-fee (särskild avgift) exposure in SEK: "
-                                            "min, central, max")
-    waits: list[dict[str, Any]] = Field(description="executions by category and months waited")
-    summary: dict[str, float | None] = Field(description="the whole horizon: executions, mean wait (null when "
-                                             "nobody was executed), cases over three months, exposure, still "
-                                             "waiting at the end")
+    monthly: list[QueueMonth] = Field(description="per month: demand, capacity, executed, the queue by state "
+                                      "(new decisions, AIV, AIViV), those over three months, flows")
+    quarterly: list[QueueQuarter] = Field(description="the IVO quarter-end counts (over_3m_*), the quarter's "
+                                          "flows and the sanction-fee (särskild avgift) exposure in SEK: "
+                                          "min, central, max")
+    waits: list[QueueWait] = Field(description="executions by category and months waited")
+    summary: QueueSummary = Field(description="the whole horizon: executions, mean wait (null when nobody was "
+                                  "executed), cases over three months, exposure, still waiting at the end")
     notes: list[str]
 
 
@@ -187,4 +200,5 @@ def create_queue(request: QueueRequest) -> QueueResponse:
                          fee_note(params, result, 'fee_states ["new", "aiv"]'), ignored, other_plan) if n]
     return QueueResponse(resmodel_version=__version__, service=request.service, monthly=json_records(result.monthly),
                          quarterly=json_records(result.quarterly), waits=json_records(result.waits),
-                         summary={k: float(v) if np.isfinite(v) else None for k, v in result.summary.items()}, notes=notes)
+                         summary=QueueSummary(**{k: float(v) if np.isfinite(v) else None
+                                                 for k, v in result.summary.items()}), notes=notes)

@@ -182,3 +182,43 @@ def test_minus_zero_in_a_request_is_answered_as_zero():
     """API review: places and volumes of -0.0 (which ge=0 lets through) came back as -0.0 in the monthly rows."""
     response = post({"service": "daglig_verksamhet", "demand": demand(-0.0), "places": -0.0})
     assert response.status_code == 200 and "-0.0" not in response.text
+
+
+def test_every_column_of_the_queue_tables_is_typed_and_described_in_the_schema():
+    """Integrator review: monthly, quarterly and waits were untyped objects in /openapi.json, so a BI connector
+    saw no columns; a column added to the core without a description would vanish from the answer."""
+    from resmodel.forecast import queue_columns
+
+    body = post(_body(demand=demand(130.0), exit_rate=0.01)).json()
+    for table, columns in (("monthly", queue_columns.MONTHLY), ("quarterly", queue_columns.QUARTERLY),
+                           ("waits", queue_columns.WAITS)):
+        assert body[table] and all(list(row) == list(columns) for row in body[table]), table
+    assert list(body["summary"]) == list(queue_columns.SUMMARY)
+    schemas = TestClient(app).get("/openapi.json").json()["components"]["schemas"]
+    for name, columns in (("QueueMonth", queue_columns.MONTHLY), ("QueueQuarter", queue_columns.QUARTERLY),
+                          ("QueueWait", queue_columns.WAITS), ("QueueSummary", queue_columns.SUMMARY)):
+        fields = schemas[name]["properties"]
+        assert list(fields) == list(columns) and all(f.get("description") for f in fields.values()), name
+
+
+def test_the_core_tables_have_exactly_the_described_columns():
+    from resmodel.forecast import queue_columns
+
+    months = pd.date_range("2025-01-01", periods=14, freq="MS")
+    result = simulate_queue(months, np.full(14, 100.0), demand=np.linspace(100, 130, 14),
+                            params=QueueParams(exit_rate=0.01))
+    assert list(result.monthly.columns) == list(queue_columns.MONTHLY)
+    assert list(result.quarterly.columns) == list(queue_columns.QUARTERLY)
+    assert list(result.waits.columns) == list(queue_columns.WAITS)
+    assert list(result.summary) == list(queue_columns.SUMMARY)
+
+
+def test_the_docs_table_lists_every_queue_column_with_its_description():
+    from resmodel.forecast import queue_columns
+    from tests.conftest import ROOT
+
+    docs = (ROOT / "docs" / "forecasting.md").read_text(encoding="utf-8")
+    for table, columns in (("monthly", queue_columns.MONTHLY), ("quarterly", queue_columns.QUARTERLY),
+                           ("waits", queue_columns.WAITS), ("summary", queue_columns.SUMMARY)):
+        for column, description in columns.items():
+            assert f"| {table} | `{column}` | {description} |" in docs, (table, column)
