@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, StringConstraints
 
+from api.fields import Version, Year
 from api.problems import RequestBody, one_problem
 from api.projections import input_hashes
 from api.scenarios import NAME_LENGTH, NAME_PATTERN, load_scenario, scenario_error
@@ -33,52 +34,52 @@ class Pair(BaseModel):
 
 
 class Difference(Pair):
-    year: int
+    year: Year
     area: str = Field(description="report area, or 'total' for the board")
     measure: str = Field(description="net_cost, frame or deviation (SEK per year)")
-    value_a: float
-    value_b: float
+    value_a: float = Field(description="the measure in scenario A")
+    value_b: float = Field(description="the measure in scenario B")
     difference: float = Field(description="value_b − value_a")
 
 
 class ServiceDifference(Difference):
-    service: str
+    service: str = Field(description="the service (insats)")
     area: str = Field(description="the service's report area")
     measure: str = Field(description="volume (a month on average) or net_cost (SEK per year)")
 
 
 class WaterfallStep(Pair):
-    step: int
+    step: int = Field(description="the step's place in the waterfall, from 0 (start)")
     period: str = Field(description="the year, or the years summed ('2025–2034')")
     driver: str = Field(description="start, volume, capacity, level_mix, wages, prices, assistance, other, frame, end")
     label: str = Field(description="the driver in Swedish with an English gloss")
     value: float = Field(description="the start and end values, or the driver's contribution (SEK)")
-    cumulative: float
+    cumulative: float = Field(description="start plus the steps up to this one (SEK)")
 
 
 class UnitDifference(Pair):
-    unit_id: str
-    name: str
-    service: str
-    section: str
+    unit_id: str = Field(description="the unit's id (units.csv)")
+    name: str = Field(description="the unit's name")
+    service: str = Field(description="the unit's service")
+    section: str = Field(description="the section (sektion) the unit belongs to")
     measure: str = Field(description="a base-year measure of POST /runs' units (allocation, net_cost, FTE, …)")
     value_a: float | None = Field(description="null when the unit is in scenario B only")
     value_b: float | None = Field(description="null when the unit is in scenario A only")
-    difference: float | None
+    difference: float | None = Field(description="value_b − value_a (null when the unit is in one scenario only)")
 
 
 class ComparisonResponse(BaseModel):
-    resmodel_version: str
+    resmodel_version: Version
     scenario_hashes: dict[str, str] = Field(description="each scenario's hash, by name")
     input_hashes: dict[str, dict[str, str]] = Field(description="by scenario name, the sha256 of what its figures "
                                                     "rest on besides the scenario, as POST /projections' "
                                                     "input_hashes ('data', 'parameters', 'frame', …)")
-    differences: list[Difference]
+    differences: list[Difference] = Field(description="per year, area and measure: each scenario against the first")
     services: list[ServiceDifference] = Field(description="volume and net cost per year and service in both: where "
                                               "an area's difference comes from")
     waterfall: list[WaterfallStep] = Field(description="per compared scenario: start, one step per driver, end; "
                                            "the steps add up to end − start")
-    units: list[UnitDifference]
+    units: list[UnitDifference] = Field(description="each unit's base-year measures in both scenarios")
 
 
 @router.post("/comparisons", response_model=ComparisonResponse)

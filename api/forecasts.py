@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from api.fields import Version
 from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from resmodel import __version__
 from resmodel.errors import Location, Problem, ResmodelError
@@ -49,21 +50,24 @@ class ForecastRequest(RequestBody):
 
 
 class ForecastRow(BaseModel):
-    unique_id: str
-    ds: str
-    forecast: float
-    lo_80: float
-    hi_80: float
-    lo_95: float
-    hi_95: float
+    unique_id: str = Field(description="the series, as sent")
+    ds: str = Field(description="the forecast period: YYYY-MM for a monthly, YYYY for a yearly series")
+    forecast: float = Field(description="the point forecast, in the series' unit (y's)")
+    lo_80: float = Field(description="lower bound of the 80 % prediction interval, in y's unit")
+    hi_80: float = Field(description="upper bound of the 80 % prediction interval, in y's unit")
+    lo_95: float = Field(description="lower bound of the 95 % prediction interval, in y's unit")
+    hi_95: float = Field(description="upper bound of the 95 % prediction interval, in y's unit")
     model_used: str = Field(description="the model that produced the numbers (the fallback for too short a series)")
 
 
 class ForecastResponse(BaseModel):
-    resmodel_version: str
-    model: str
-    forecasts: list[ForecastRow]
-    warnings: list[str]
+    resmodel_version: Version
+    model: str = Field(description="the model asked for ('auto' unless the request named one); model_used of each "
+                       "row says what made it")
+    forecasts: list[ForecastRow] = Field(description="h rows per series: monthly series first, then yearly, each "
+                                         "sorted by unique_id")
+    warnings: list[str] = Field(description="'[check] where: message' — fallbacks for short series, suspicious "
+                                "values, horizons beyond the history (docs/forecasting.md §8)")
 
 
 #: the core's problems in the words of a request (no endpoint-specific words)

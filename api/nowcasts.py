@@ -11,6 +11,7 @@ import pandas as pd
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from api.fields import Version
 from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from api.records import json_records
 from resmodel import __version__
@@ -48,7 +49,7 @@ class NowcastRequest(RequestBody):
 
 
 class NowcastMonth(BaseModel):
-    service_month: str
+    service_month: str = Field(description="the month the service was given, YYYY-MM")
     lag: int = Field(description="months of reporting since the service month")
     reported: float = Field(description="reported so far")
     completeness: float = Field(description="expected share reported by this lag (1: complete)")
@@ -56,56 +57,59 @@ class NowcastMonth(BaseModel):
     nowcast: float = Field(description="the completed (final) amount")
     still_to_come: float = Field(description="nowcast − reported: invoices yet to arrive (tillkommande)")
     se: float = Field(description="standard error of the nowcast (Mack 1993)")
-    lo_80: float
-    hi_80: float
-    lo_95: float
-    hi_95: float
+    lo_80: float = Field(description="lower bound of the nowcast's 80 % interval (of the completed amount)")
+    hi_80: float = Field(description="upper bound of the nowcast's 80 % interval")
+    lo_95: float = Field(description="lower bound of the nowcast's 95 % interval")
+    hi_95: float = Field(description="upper bound of the nowcast's 95 % interval")
 
 
 class NowcastSum(BaseModel):
     sum_of: str = Field(description="'shown' (the recent months), 'open' (every month not yet complete: the "
                         "amount to accrue) or 'year YYYY' (that year's open months)")
-    description: str
-    first_month: str
-    last_month: str
-    months: int
-    reported: float
-    nowcast: float
-    still_to_come: float
+    description: str = Field(description="what the group of months is, in words")
+    first_month: str = Field(description="the group's first service month, YYYY-MM")
+    last_month: str = Field(description="the group's last service month, YYYY-MM")
+    months: int = Field(description="service months in the group")
+    reported: float = Field(description="reported so far over the group's months")
+    nowcast: float = Field(description="their completed (final) amount")
+    still_to_come: float = Field(description="nowcast − reported: what is still to be invoiced — the amount to accrue")
     se: float = Field(description="standard error of the sum, with the covariance of its months (Mack's total "
                       "reserve error)")
-    lo_80: float
-    hi_80: float
-    lo_95: float
-    hi_95: float
-    still_to_come_lo_80: float
-    still_to_come_hi_80: float
-    still_to_come_lo_95: float
-    still_to_come_hi_95: float
+    lo_80: float = Field(description="lower bound of the 80 % interval of nowcast (the completed amount)")
+    hi_80: float = Field(description="upper bound of the 80 % interval of nowcast")
+    lo_95: float = Field(description="lower bound of the 95 % interval of nowcast")
+    hi_95: float = Field(description="upper bound of the 95 % interval of nowcast")
+    still_to_come_lo_80: float = Field(description="lower bound of the 80 % interval of still_to_come (what to "
+                                       "accrue): lo_80 − reported")
+    still_to_come_hi_80: float = Field(description="upper bound of the 80 % interval of still_to_come")
+    still_to_come_lo_95: float = Field(description="lower bound of the 95 % interval of still_to_come")
+    still_to_come_hi_95: float = Field(description="upper bound of the 95 % interval of still_to_come")
 
 
 class NowcastBacktestRow(BaseModel):
     lag: str = Field(description="months of reporting at the origin, or 'sum of recent months'")
-    origins: int
+    origins: int = Field(description="backtest origins the row averages over")
     mape_nowcast: float | None = Field(description="mean absolute % error of the nowcast against the settled "
                                        "amount, over months settled above 0 (null: none was)")
     mape_last_reported: float | None = Field(description="the same for 'last reported as final'")
     coverage_80: float = Field(description="% of settled amounts inside the 80 % interval")
-    coverage_95: float
+    coverage_95: float = Field(description="% of settled amounts inside the 95 % interval")
 
 
 class NowcastResponse(BaseModel):
-    resmodel_version: str
-    value: str
+    resmodel_version: Version
+    value: str = Field(description="the column completed: amount_sek (SEK) or cases (case-months)")
     as_of: str = Field(description="the month the triangle was completed at")
     months: list[NowcastMonth] = Field(description="every service month, oldest first")
-    sums: list[NowcastSum]
+    sums: list[NowcastSum] = Field(description="groups of months summed with the covariance of their errors: "
+                                   "'shown', 'open' and one 'year YYYY' per year with open months")
     backtest: list[NowcastBacktestRow] = Field(description="by lag and for the sum of the recent months; empty when "
                                                "the history is too short for a backtest (a warning says so)")
     backtest_origins: int = Field(description="the origins the data allowed (at most 'origins'; 0: no backtest)")
     backtest_coverage_80: float | None = Field(description="% of backtest nowcasts whose 80 % interval held the "
                                                "settled amount (70–90 counts as calibrated); null: no backtest")
-    warnings: list[str]
+    warnings: list[str] = Field(description="no backtest, fewer origins than asked, intervals the invoices are "
+                                "too short to estimate")
 
 
 def _dashless(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ import pandas as pd
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from api.fields import Notes, ScenarioHash, ScenarioName, Version, Warnings
 from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
 from api.records import json_records
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
@@ -46,12 +47,14 @@ class Candidate(RequestBody):
     places: int = Field(gt=0, le=10_000, description="whole places it adds")
     annual_rent_sek: float = Field(ge=0, le=1e9, allow_inf_nan=False, description="yearly rent once open")
     one_off_cost_sek: float = Field(0.0, ge=0, le=1e10, allow_inf_nan=False, description="in the opening year")
-    earliest_year: int | None = Field(None, ge=1990, le=2200)
-    lead_time_months: float | None = Field(None, ge=0, le=240, allow_inf_nan=False)
+    earliest_year: int | None = Field(None, ge=1990, le=2200, description="the first year it can open (null: "
+                                      "from the lead time, or the first year)")
+    lead_time_months: float | None = Field(None, ge=0, le=240, allow_inf_nan=False, description="months from "
+                                           "decision to opening (null: none)")
     decided_year: int | None = Field(None, ge=1990, le=2200, description="already decided: opens this year")
     min_level: int | None = Field(None, ge=1, le=8, description="need levels it suits (both or neither, on every "
                                   "candidate or on none)")
-    max_level: int | None = Field(None, ge=1, le=8)
+    max_level: int | None = Field(None, ge=1, le=8, description="the highest need level it suits (with min_level)")
     source: str | None = Field(None, max_length=500, description="where the figures come from")
 
 
@@ -73,19 +76,21 @@ class PlanRequest(RequestBody):
     external_price: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False, description="per external "
                                          "place-year (default for bostad_vuxna: the scenario's; otherwise none)")
     no_external: bool = Field(False, description="allow no external places")
-    max_external: float | None = Field(None, ge=0, le=1e6, allow_inf_nan=False)
+    max_external: float | None = Field(None, ge=0, le=1e6, allow_inf_nan=False, description="external places "
+                                       "available per year (null: as many as needed, at external_price)")
     waiting_cost: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False, description="per case-year left "
                                        "waiting (default: nobody may wait)")
     investment_ceiling: float | None = Field(None, ge=0, le=1e12, allow_inf_nan=False,
                                              description="one-off costs allowed per year")
-    discount_rate: float = Field(0.0, ge=0, le=0.5, allow_inf_nan=False)
+    discount_rate: float = Field(0.0, ge=0, le=0.5, allow_inf_nan=False, description="yearly discount rate "
+                                 "for the plan's total cost (0.03 for 3 %)")
 
 
 class PlanResponse(BaseModel):
-    resmodel_version: str
-    scenario: str
-    scenario_hash: str
-    service: str
+    resmodel_version: Version
+    scenario: ScenarioName
+    scenario_hash: ScenarioHash
+    service: str = Field(description="the service planned for")
     status: str = Field(description="'Optimal', or 'Time limit' for the best plan found in the solver's time")
     plan: list[dict[str, Any]] = Field(description="one row per candidate: open_year (null = not opened), decision")
     yearly: list[dict[str, Any]] = Field(description="per option (no_new_premises, decided_only, plan) and year: "
@@ -93,8 +98,8 @@ class PlanResponse(BaseModel):
     by_level: list[dict[str, Any]] = Field(description="per option, year and level (a plan by level range only)")
     capacity: list[dict[str, Any]] = Field(description="month, places the plan makes usable (for the queue), "
                                                        "planned_for (the demand column the plan was made for)")
-    notes: list[str]
-    warnings: list[str]
+    notes: Notes
+    warnings: Warnings
 
 
 @router.post("/premises-plans", response_model=PlanResponse)

@@ -54,20 +54,20 @@ class ProblemItem(BaseModel):
     """One problem: where (the JSON path in the request, e.g. ["body", "series", 3, "y"]) and a message
     saying what was wrong, what was expected and how to fix it."""
 
-    loc: list[str | int]
-    msg: str
+    loc: list[str | int] = Field(description="the JSON path of the problem in the request ([] for a route)")
+    msg: str = Field(description="what was wrong. Expected … Fix: …")
     series: str | None = Field(None, description="POST /forecasts only: the unique_id of the series concerned")
 
 
 class ProblemDetail(BaseModel):
     problems: list[ProblemItem] = Field(description="at most 20, then one line counting the rest")
-    resmodel_version: str
+    resmodel_version: str = Field(description="the resmodel version that answered")
 
 
 class ProblemBody(BaseModel):
     """Every error response (400, 404, 405, 422) has this one shape."""
 
-    detail: ProblemDetail
+    detail: ProblemDetail = Field(description="the problems found, each located")
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from api.fields import Notes, ScenarioHash, ScenarioName, Version, Year
 from api.problems import RequestBody, one_problem, without_server_paths
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
@@ -23,20 +24,21 @@ class ProjectionRequest(RequestBody):
 
 
 class AreaYear(BaseModel):
-    year: int
+    year: Year
     area: str = Field(description="report area (the annual report's rows), or 'total' for the board")
-    net_cost: float
+    net_cost: float = Field(description="net cost, SEK per year (current prices)")
     frame: float = Field(description="the council's frame (kommunbidrag)")
     deviation: float = Field(description="frame − net cost (negative = overspend, budgetavvikelse)")
 
 
 class VolumeModel(BaseModel):
-    service: str
-    model_used: str
+    service: str = Field(description="the service (insats)")
+    model_used: str = Field(description="what made its volumes: a forecast model (with the fallback used), "
+                            "an override or the forecast file")
 
 
 class ServiceYear(BaseModel):
-    year: int
+    year: Year
     service: str = Field(description="service (insats), or 'total' for an area's total")
     area: str = Field(description="the report area the service belongs to")
     measure: str = Field(description="volume (users or cases, mean of the months; the own provider's: hours), "
@@ -46,41 +48,41 @@ class ServiceYear(BaseModel):
                          "the months), with a premises plan plan_users (users in its premises), plan_rent (SEK "
                          "per year, part of premises_cost) and plan_one_off (SEK, part of adjustment), and on "
                          "the service taking users above another's places overflow_in")
-    value: float
+    value: float = Field(description="the measure's value, in the unit the measure names")
 
 
 class Percentiles(BaseModel):
-    year: int
-    area: str
+    year: Year
+    area: str = Field(description="report area, or 'total' for the board")
     measure: str = Field(description="net_cost, frame or deviation (SEK per year)")
-    mean: float
-    p05: float
-    p10: float
-    p25: float
+    mean: float = Field(description="the mean of the draws")
+    p05: float = Field(description="5th percentile of the draws")
+    p10: float = Field(description="10th percentile of the draws")
+    p25: float = Field(description="25th percentile of the draws")
     p50: float = Field(description="the median of the draws (not the deterministic figure of 'years')")
-    p75: float
-    p90: float
-    p95: float
+    p75: float = Field(description="75th percentile of the draws")
+    p90: float = Field(description="90th percentile of the draws")
+    p95: float = Field(description="95th percentile of the draws")
 
 
 class ProjectionResponse(BaseModel):
-    resmodel_version: str
-    scenario: str
-    scenario_hash: str
+    resmodel_version: Version
+    scenario: ScenarioName
+    scenario_hash: ScenarioHash
     years: list[AreaYear] = Field(description="the deterministic projection per report area and year (amounts "
                                   "in SEK, current prices), as prognos_per_ar.csv")
     base_year: list[AreaYear] = Field(description="the base year per area as the model computes it (the run's net "
                                       "cost and other_services.csv against the base frame): the balance the "
                                       "projection starts from; prognos_per_ar.csv's rows of kind base_year")
     services: list[ServiceYear] = Field(description="per year, service and measure, as prognos_tjanster.csv")
-    volume_models: list[VolumeModel]
+    volume_models: list[VolumeModel] = Field(description="per service, what made its projected volumes")
     input_hashes: dict[str, str] = Field(description="sha256 of what the figures rest on besides the scenario: "
                                          "'data', 'parameters', 'frame', and where the scenario names them "
                                          "'volume_forecast' and 'premises_plan <service>' — so that two answers "
                                          "can be told apart when a file changed")
-    notes: list[str]
-    draws: int
-    seed: int | None
+    notes: Notes
+    draws: int = Field(description="Monte Carlo draws made (0: the deterministic projection only)")
+    seed: int | None = Field(description="the seed of the draws (null without draws)")
     percentiles: list[Percentiles] = Field(description="per year, area and measure; empty without draws")
 
 

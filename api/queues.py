@@ -11,6 +11,7 @@ import pandas as pd
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, create_model
 
+from api.fields import Notes, Version
 from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from api.records import json_records
 from resmodel import __version__
@@ -90,8 +91,8 @@ QueueSummary = create_model("QueueSummary", **{c: (float | None, Field(descripti
 
 
 class QueueResponse(BaseModel):
-    resmodel_version: str
-    service: str
+    resmodel_version: Version
+    service: str = Field(description="the service queued, as sent")
     monthly: list[QueueMonth] = Field(description="per month: demand, capacity, executed, the queue by state "
                                       "(new decisions, AIV, AIViV), those over three months, flows")
     quarterly: list[QueueQuarter] = Field(description="the IVO quarter-end counts (over_3m_*), the quarter's "
@@ -100,7 +101,7 @@ class QueueResponse(BaseModel):
     waits: list[QueueWait] = Field(description="executions by category and months waited")
     summary: QueueSummary = Field(description="the whole horizon: executions, mean wait (null when nobody was "
                                   "executed), cases over three months, exposure, still waiting at the end")
-    notes: list[str]
+    notes: Notes
 
 
 def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:

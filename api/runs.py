@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, create_model
 
+from api.fields import ScenarioHash, ScenarioName, Version
 from api.problems import RequestBody, without_server_paths
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
@@ -31,9 +32,9 @@ UnitRow = create_model("UnitRow", **{key: (str, Field(description=ID_LABELS[key]
 
 
 class RunResponse(BaseModel):
-    resmodel_version: str
-    scenario: str
-    scenario_hash: str
+    resmodel_version: Version
+    scenario: ScenarioName
+    scenario_hash: ScenarioHash
     base_date: str = Field(description="the date the base-year snapshot of the parameters is taken at")
     input_hashes: dict[str, str] = Field(description="sha256 of what the figures rest on besides the scenario: "
                                          "'data' (the municipality's tables) and 'parameters' (the parameter "

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
+from api.fields import Version
 from api.problems import one_problem, scenario_problems, without_server_paths
 from resmodel import __version__
 from resmodel.errors import ResmodelError, shown
@@ -85,8 +86,8 @@ class ScenarioInfo(BaseModel):
 
 
 class ScenarioList(BaseModel):
-    resmodel_version: str
-    scenarios: list[ScenarioInfo]
+    resmodel_version: Version
+    scenarios: list[ScenarioInfo] = Field(description="every scenario file served, by file name")
 
 
 def _info(path: Path) -> ScenarioInfo:

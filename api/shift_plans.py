@@ -12,6 +12,7 @@ import pandas as pd
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from api.fields import ScenarioHash, ScenarioName, Version, Warnings
 from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
 from api.records import json_records
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
@@ -72,10 +73,10 @@ class ShiftPlanRequest(RequestBody):
 
 
 class ShiftPlanResponse(BaseModel):
-    resmodel_version: str
-    scenario: str
-    scenario_hash: str
-    unit_ids: list[str]
+    resmodel_version: Version
+    scenario: ScenarioName
+    scenario_hash: ScenarioHash
+    unit_ids: list[str] = Field(description="the units planned together, as sent")
     rules: dict[str, int] = Field(description="the shift rules used, in minutes (the scenario's "
                                   "shift_rules.*), with slot_minutes and min_staff")
     need: list[dict[str, Any]] = Field(description="per weekday and slot (HH:MM): users_present, "
@@ -97,7 +98,7 @@ class ShiftPlanResponse(BaseModel):
                                      "time) or 'Time limit' (a covering plan, least hours not proven; a warning "
                                      f"gives its hours and the bound) — {TIME_LIMIT_S} s a solve, {BUDGET_S} s a "
                                      "request")
-    warnings: list[str]
+    warnings: Warnings
 
 
 def _typed(rows: list[BaseModel], schema, display: str) -> pd.DataFrame:

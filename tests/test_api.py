@@ -396,3 +396,12 @@ def test_a_field_given_twice_in_one_object_is_refused_at_its_path(monkeypatch, t
 def test_a_body_that_is_not_json_still_gets_the_endpoint_own_message(monkeypatch):
     response = client(monkeypatch).post("/runs", content="{not json", headers={"Content-Type": "application/json"})
     assert response.status_code == 422 and "is not valid JSON" in response.json()["detail"]["problems"][0]["msg"]
+
+
+def test_every_field_of_the_schema_is_described():
+    """Integrator review: several OpenAPI fields (forecast bounds, nowcast sums, hashes, versions) had no
+    description, so a generated client or a BI connector could not tell what or in which unit they are."""
+    schemas = TestClient(app).get("/openapi.json").json()["components"]["schemas"]
+    undescribed = {name: [f for f, v in schema.get("properties", {}).items() if not v.get("description")]
+                   for name, schema in schemas.items() if name not in ("HTTPValidationError", "ValidationError")}
+    assert {name: fields for name, fields in undescribed.items() if fields} == {}

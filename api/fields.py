@@ -1,0 +1,16 @@
+"""Response fields every endpoint shares, each described once for the OpenAPI schema."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+Version = Annotated[str, Field(description="the resmodel version that made the answer (the same inputs and "
+                                           "version give the same bytes)")]
+ScenarioName = Annotated[str, Field(description="the scenario's own name (its 'name:')")]
+ScenarioHash = Annotated[str, Field(description="sha256 of the scenario's parsed chain (it and its 'extends')")]
+Notes = Annotated[list[str], Field(description="how to read the answer: what the run assumed or left out")]
+Warnings = Annotated[list[str], Field(description="data-quality findings: '[check] where: message' (the run went "
+                                                  "on; docs/forecasting.md §8, docs/data-dictionary.md)")]
+Year = Annotated[int, Field(description="calendar year")]
