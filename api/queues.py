@@ -15,12 +15,13 @@ from api.fields import Notes, Version
 from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from api.records import json_records
 from resmodel import __version__
-from resmodel.errors import ResmodelError
+from resmodel.errors import ResmodelError, shown
 from resmodel.forecast import queue_columns
 
 router = APIRouter()
 DEMAND, CAPACITY = "body.demand", "body.capacity"  # the source names the checks put in locations
 BODY = BodyWording({DEMAND: "demand", CAPACITY: "capacity"}, {})
+FROM_FORECASTS = BodyWording({DEMAND: "forecasts", CAPACITY: "capacity"}, {})
 MAX_WAIT_MONTHS = 240  # a decision waiting longer than 20 years is a typing mistake (as --initial-waiting)
 MAX_MONTHS = 600  # months a request may simulate: 50 years answer in a few seconds
 
@@ -31,6 +32,25 @@ class DemandPoint(RequestBody):
                               "on every row or on none)")
     volume: float = Field(ge=0, le=1e6, allow_inf_nan=False, description="users with a decision in the month (a "
                           "forecast's volume, or an interval bound such as volume_hi_80 for a high-demand case)")
+
+
+class ForecastPoint(RequestBody):
+    """A row of POST /forecasts' answer, sent on as it came."""
+
+    unique_id: str = Field(max_length=100, description="the service, or 'service|level' for one level (levels of a "
+                           "month are summed)")
+    ds: str = Field(max_length=10, description="month YYYY-MM")
+    forecast: float = Field(ge=0, le=1e6, allow_inf_nan=False, description="the point forecast (users)")
+    lo_80: float | None = Field(None, ge=0, le=1e6, allow_inf_nan=False, description="80 % lower bound")
+    hi_80: float | None = Field(None, ge=0, le=1e6, allow_inf_nan=False, description="80 % upper bound")
+    lo_95: float | None = Field(None, ge=0, le=1e6, allow_inf_nan=False, description="95 % lower bound")
+    hi_95: float | None = Field(None, ge=0, le=1e6, allow_inf_nan=False, description="95 % upper bound")
+    model_used: str | None = Field(None, max_length=100, description="as POST /forecasts answers it (not used)")
+
+
+#: demand_column → the column of a POST /forecasts row that holds it
+FORECAST_COLUMN = {"volume": "forecast", "volume_lo_80": "lo_80", "volume_hi_80": "hi_80", "volume_lo_95": "lo_95",
+                   "volume_hi_95": "hi_95"}
 
 
 class CapacityPoint(RequestBody):
@@ -46,8 +66,13 @@ class CapacityPoint(RequestBody):
 class QueueRequest(RequestBody):
     service: str = Field(max_length=40, pattern=r"^[a-z_]+$", description="the service queued, e.g. "
                          "daglig_verksamhet (names it in messages)")
-    demand: list[DemandPoint] = Field(min_length=1, max_length=20_000, description="monthly demand, consecutive "
-                                      "months (per level or in total)")
+    demand: list[DemandPoint] | None = Field(None, min_length=1, max_length=20_000, description="monthly demand, "
+                                             "consecutive months (per level or in total); or give forecasts")
+    forecasts: list[ForecastPoint] | None = Field(None, min_length=1, max_length=20_000, description="instead of "
+                                                  "demand: POST /forecasts' 'forecasts' rows as they came, for this "
+                                                  "service (unique_id the service or 'service|level'); "
+                                                  "demand_column picks forecast (volume) or a bound (volume_hi_80 "
+                                                  "→ hi_80)")
     demand_column: str = Field("volume", max_length=20, pattern=r"^volume(_(lo|hi)_[0-9]{1,2})?$", description=(
         "the forecast column the demand's volumes were taken from (volume, or a bound such as volume_hi_80)"
         "; a capacity planned for another column gets a note"))
@@ -143,6 +168,48 @@ def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
     return places.to_numpy()
 
 
+def _located(request: QueueRequest, problem) -> dict:
+    """A problem of the demand at its JSON path: in the demand rows, or in the forecast rows' own columns."""
+    if request.forecasts is None:
+        return BODY.json_problem(problem)
+    out = FROM_FORECASTS.json_problem(problem)
+    names = {"month": "ds", "level": "unique_id", "volume": FORECAST_COLUMN.get(request.demand_column, "forecast")}
+    if len(out["loc"]) == 4 and out["loc"][3] in names:
+        out["loc"] = [*out["loc"][:3], names[out["loc"][3]]]
+    return out
+
+
+def _demand_rows(request: QueueRequest) -> pd.DataFrame:
+    """The demand as text rows (month, service, level, volume): the demand rows, or the forecast rows of this
+    service with the column demand_column names (a forecast of another series or without that bound is refused)."""
+    if (request.demand is None) == (request.forecasts is None):
+        raise one_problem(422, ["body"], "give demand or forecasts. Expected exactly one of them. Fix: send the "
+                          "demand rows (month, volume), or the 'forecasts' of a POST /forecasts answer")
+    if request.demand is not None:
+        return pd.DataFrame([{"month": d.month, "service": request.service,
+                              "level": "" if d.level is None else str(d.level), "volume": str(d.volume)}
+                             for d in request.demand])
+    column = FORECAST_COLUMN.get(request.demand_column)
+    if column is None:
+        raise one_problem(422, ["body", "demand_column"], f"'{request.demand_column}' has no column in a forecast "
+                          f"row. Expected one of {', '.join(FORECAST_COLUMN)} (forecast, lo_80, hi_80, lo_95, hi_95). "
+                          "Fix: choose one of them")
+    rows = []
+    for i, f in enumerate(request.forecasts):
+        service, _, level = f.unique_id.partition("|")
+        if service != request.service:
+            raise one_problem(422, ["body", "forecasts", i, "unique_id"], f"'{shown(f.unique_id)}' is not a series "
+                              f"of {request.service}. Expected unique_id '{request.service}' or "
+                              f"'{request.service}|<level>'. Fix: send only this service's forecast rows")
+        value = getattr(f, column)
+        if value is None:
+            raise one_problem(422, ["body", "forecasts", i, column], f"the row has no {column}, which demand_column "
+                              f"'{request.demand_column}' takes. Expected {column} on every row. Fix: send the rows "
+                              "with their bounds, as POST /forecasts answers them")
+        rows.append({"month": f.ds, "service": service, "level": level, "volume": str(value)})
+    return pd.DataFrame(rows)
+
+
 @router.post("/queues", response_model=QueueResponse)
 def create_queue(request: QueueRequest) -> QueueResponse:
     """Simulate the months of the demand against the places: queue, waits, quarterly counts, fee exposure."""
@@ -157,9 +224,7 @@ def create_queue(request: QueueRequest) -> QueueResponse:
     )
     from resmodel.io.pnr import check_frame_for_pnr
 
-    rows = pd.DataFrame([{"month": d.month, "service": request.service,
-                          "level": "" if d.level is None else str(d.level), "volume": str(d.volume)}
-                         for d in request.demand])
+    rows = _demand_rows(request)
     try:
         check_frame_for_pnr(rows[["month"]], DEMAND, first_row=0)
         if request.capacity is not None:
@@ -168,7 +233,7 @@ def create_queue(request: QueueRequest) -> QueueResponse:
                                 CAPACITY, first_row=0)
         demand = demand_from_table(rows, request.service, DEMAND)
     except ResmodelError as exc:
-        raise problem_response(422, [BODY.json_problem(p) for p in exc.problems]) from None
+        raise problem_response(422, [_located(request, p) for p in exc.problems]) from None
     months = pd.DatetimeIndex(demand.index)
     if len(months) > MAX_MONTHS:
         raise one_problem(422, ["body", "demand"], f"the demand spans {len(months)} months ({months[0]:%Y-%m}–"

@@ -222,3 +222,39 @@ def test_the_docs_table_lists_every_queue_column_with_its_description():
                            ("waits", queue_columns.WAITS), ("summary", queue_columns.SUMMARY)):
         for column, description in columns.items():
             assert f"| {table} | `{column}` | {description} |" in docs, (table, column)
+
+
+def test_a_forecast_answer_is_queued_as_it_came_on_the_bound_demand_column_names():
+    """Integrator review: POST /forecasts' rows could not be sent to POST /queues without renaming ds, forecast,
+    hi_80 — and demand_column 'hi_80' was refused, its name there being volume_hi_80."""
+    client = TestClient(app)
+    history = [{"unique_id": "daglig_verksamhet|3", "ds": f"{m:%Y-%m}", "y": 90.0 + i}
+               for i, m in enumerate(pd.date_range("2019-01-01", periods=72, freq="MS"))]
+    answer = client.post("/forecasts", json={"series": history, "h": 24, "model": "drift"}).json()
+    queued = client.post("/queues", json={"service": "daglig_verksamhet", "places": 150,
+                                          "forecasts": answer["forecasts"], "demand_column": "volume_hi_80"})
+    assert queued.status_code == 200, queued.text
+    by_hand = client.post("/queues", json={"service": "daglig_verksamhet", "places": 150, "demand": [
+        {"month": r["ds"], "level": 3, "volume": r["hi_80"]} for r in answer["forecasts"]]}).json()
+    assert queued.json()["monthly"] == by_hand["monthly"]
+    assert [m["demand"] for m in queued.json()["monthly"]] == [r["hi_80"] for r in answer["forecasts"]]
+
+
+@pytest.mark.parametrize("change, loc, message", [
+    (dict(unique_id="boendestod"), ["body", "forecasts", 1, "unique_id"], "'boendestod' is not a series of"),
+    (dict(hi_80=None), ["body", "forecasts", 1, "hi_80"], "the row has no hi_80"),
+    (dict(ds="2027-13"), ["body", "forecasts", 1, "ds"], ""),
+])
+def test_a_bad_forecast_row_is_located_in_the_forecast_rows(change, loc, message):
+    rows = [{"unique_id": "daglig_verksamhet", "ds": f"2026-{m:02d}", "forecast": 100.0, "lo_80": 95.0,
+             "hi_80": 105.0, "lo_95": 90.0, "hi_95": 110.0, "model_used": "drift"} for m in range(1, 13)]
+    rows[1] = {**rows[1], **change}
+    response = post({"service": "daglig_verksamhet", "places": 100, "forecasts": rows, "demand_column": "volume_hi_80"})
+    assert response.status_code == 422, response.text
+    problems = response.json()["detail"]["problems"]
+    assert any(p["loc"] == loc and message in p["msg"] for p in problems), problems
+
+
+def test_demand_and_forecasts_together_are_refused():
+    response = post(_body(forecasts=[{"unique_id": "daglig_verksamhet", "ds": "2025-01", "forecast": 1.0}]))
+    assert response.status_code == 422 and "give demand or forecasts" in response.text
