@@ -13,7 +13,7 @@ from pydantic_core import PydanticCustomError
 from api.fields import Version
 from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from resmodel import __version__
-from resmodel.errors import Location, Problem, ResmodelError
+from resmodel.errors import InputError, Location, Problem, ResmodelError
 
 router = APIRouter()
 TABLE = "body.series"  # the source name the readers put in locations
@@ -109,11 +109,16 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
         check_frame_for_pnr(raw, TABLE, first_row=0, numeric=("y",))
         data = series_from_raw(raw, TABLE)
         warnings += [str(w) for w in suspicious_warnings(data.frame, data.freqs, TABLE)]
+        found: list = []  # the problems of every frequency's series, reported together
         for freq in sorted(set(data.freqs.values())):
             uids = [u for u, f in data.freqs.items() if f == freq]
             model = make_model(request.model, freq, where=Location(path="model"))
             fc = Forecaster([model], source=TABLE)
-            out = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)], request.h, freqs=data.freqs)
+            try:
+                out = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)], request.h, freqs=data.freqs)
+            except InputError as exc:
+                found += exc.problems
+                continue
             n = model.name
             out = out.assign(ds=format_ds(out["ds"], freq))
             rows += [ForecastRow(unique_id=r[0], ds=r[1], forecast=r[2], lo_80=r[3], hi_80=r[4], lo_95=r[5],
@@ -121,6 +126,8 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
                      for r in out[["unique_id", "ds", n, f"{n}-lo-80", f"{n}-hi-80", f"{n}-lo-95", f"{n}-hi-95",
                                    f"{n}-model_used"]].itertuples(index=False)]
             warnings += [str(w) for w in fc.warnings]
+        if found:
+            raise InputError(found)
     except ResmodelError as exc:
         raise problem_response(422, [_json_problem(p) for p in exc.problems]) from None
     return ForecastResponse(resmodel_version=__version__, model=request.model, forecasts=rows, warnings=warnings)

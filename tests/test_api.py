@@ -405,3 +405,15 @@ def test_every_field_of_the_schema_is_described():
     undescribed = {name: [f for f, v in schema.get("properties", {}).items() if not v.get("description")]
                    for name, schema in schemas.items() if name not in ("HTTPValidationError", "ValidationError")}
     assert {name: fields for name, fields in undescribed.items() if fields} == {}
+
+
+def test_every_short_series_of_a_batch_is_reported_at_once():
+    """Integrator review: a batch of 50 series was answered one problem per round trip (the first short series
+    stopped the check, and the yearly series were not looked at after a monthly one)."""
+    series = ([{"unique_id": u, "ds": str(2020 + i), "y": 1.0} for u in ("a", "b") for i in range(2)]
+              + [{"unique_id": "m", "ds": f"2020-{i + 1:02d}", "y": 1.0} for i in range(2)])
+    response = TestClient(app).post("/forecasts", json={"series": series, "h": 2, "model": "naive"})
+    assert response.status_code == 422
+    problems = response.json()["detail"]["problems"]
+    assert sorted(p["series"] for p in problems) == ["a", "b", "m"]
+    assert all("has 2 point(s)" in p["msg"] for p in problems)

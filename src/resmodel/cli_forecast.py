@@ -498,15 +498,21 @@ def forecast(
         if spec:
             raise InputError.at(Location(path="--model"), "per-service models apply to a volume history",
                                 "a single model name for a unique_id,ds,y file", "write e.g. --model ets")
-        parts, warns = [], []
+        parts, warns, found = [], [], []
         for freq in sorted(set(data.freqs.values())):
             uids = [u for u, f in data.freqs.items() if f == freq]
             fc = Forecaster([make_model(default or "auto", freq, where=Location(path="--model"))], source=str(series))
-            with _horizon_is_the_option():
-                res = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)], h or (12 if freq == "M" else 2),
-                                  freqs=data.freqs)
+            try:
+                with _horizon_is_the_option():
+                    res = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)], h or (12 if freq == "M" else 2),
+                                      freqs=data.freqs)
+            except InputError as exc:  # the monthly series' problems and the yearly ones, reported together
+                found += exc.problems
+                continue
             warns += fc.warnings
             parts.append(res.assign(ds=format_ds(res["ds"], freq)))
+        if found:
+            raise InputError(found)
         table = pd.concat(parts, ignore_index=True)
         _table(table)
         files = write_atomically(out, {"forecast.csv": csv_writer(table),

@@ -15,11 +15,19 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from resmodel.errors import InputError, Location, Warning_
+from resmodel.errors import InputError, Location, ProblemCollector, Warning_
 from resmodel.forecast.crossval import check_windows, cross_validation_series, forecast_series
 from resmodel.forecast.ensemble import AutoSelect
 from resmodel.forecast.fitcache import shared_fits
-from resmodel.forecast.frame import MIN_POINTS, MONTHLY, Series, split_series, validate_future, validate_long
+from resmodel.forecast.frame import (
+    MAX_PROBLEMS,
+    MIN_POINTS,
+    MONTHLY,
+    Series,
+    split_series,
+    validate_future,
+    validate_long,
+)
 from resmodel.forecast.metrics import evaluate
 from resmodel.forecast.models import (
     ARIMA,
@@ -121,18 +129,20 @@ class Forecaster:
     def _load(self, df: pd.DataFrame, freqs: Mapping[str, str] | None) -> list[Series]:
         frame, found = validate_long(df, freqs=freqs, source=self.source)
         series = split_series(frame, found)
+        problems = ProblemCollector()  # every series' problems at once: a batch of 50 is fixed in one round
         for s in series:
             if len(s.y) < MIN_POINTS:
-                raise InputError.at(Location(file=self.source, path=s.uid),
-                                    f"series '{s.uid}' has {len(s.y)} point(s)",
-                                    f"at least {MIN_POINTS} points to forecast with an interval",
-                                    "add history or leave the series out")
+                problems.add(Location(file=self.source, path=s.uid), f"series '{s.uid}' has {len(s.y)} point(s)",
+                             f"at least {MIN_POINTS} points to forecast with an interval",
+                             "add history or leave the series out")
             missing = [c for m in self.models for c in m.exog if c not in s.X.columns]
             if missing:
-                raise InputError.at(Location(file=self.source, path=s.uid),
-                                    f"exogenous column(s) {', '.join(dict.fromkeys(missing))} missing in the history",
-                                    "every exogenous column a model uses, for every period",
-                                    "add the column to the series table or drop the model")
+                problems.add(Location(file=self.source, path=s.uid),
+                             f"exogenous column(s) {', '.join(dict.fromkeys(missing))} missing in the history",
+                             "every exogenous column a model uses, for every period",
+                             "add the column to the series table or drop the model")
+        problems.cap(MAX_PROBLEMS, Location(file=self.source))
+        problems.raise_if_any()
         return series
 
     def fit(self, df: pd.DataFrame, freqs: Mapping[str, str] | None = None) -> Forecaster:
