@@ -256,14 +256,19 @@ def backtest(
         columns={"relative_mase": "mase/naive", "coverage_80": "cov80%", "coverage_95": "cov95%", "bias_pct": "bias%",
                  "mape": "mape%", "mape_mean": "mape_mean%"})
     _table(shown)
+    horizons = " and ".join(f"h = {h} {'months' if f == 'monthly' else 'year' if h == 1 else 'years'}"
+                            for f, h in metrics[["frequency", "h"]].drop_duplicates().itertuples(index=False))
     typer.echo("(mape%: mean absolute error in % of the actual; mape_mean%: the same for each window's average over "
-               "its horizon — with h = 12 months, how far off next year's average volume was, what a budget uses; "
-               "mase: mean absolute error over the in-sample seasonal-naive error; mase/naive below 1: better than the naive model; bias: mean of forecast − "
+               f"its horizon ({horizons}) — with 12 months, how far off next year's average volume was, what a budget "
+               "uses; mase: mean absolute error over the in-sample naive error at the season's lag (12 months; 1 for "
+               "yearly series and for training spans of 12 months or less); mase/naive below 1: better than the "
+               "naive model; bias: mean of forecast − "
                "actual in the series' units, bias% of the actual total; cov80%/cov95%: held-out values inside the "
                "80 %/95 % intervals — 70–90 % counts as calibrated for 80 %; model_used: what made the forecasts, "
                "fallbacks included; all over the held-out points of every window)")
     _echo_best(metrics, data.from_history)
-    _echo_verdict(metrics)
+    _echo_verdict(metrics, fallbacks={(w.message.split(" needs at least")[0], w.location.path) for w in warns
+                                      if w.check == "short_series"})
     levels = pd.concat(level_tables, ignore_index=True) if level_tables else pd.DataFrame()
     if len(levels):
         typer.echo("By level, as resmodel forecast splits a service total (the mix of the twelve months before the "
@@ -318,14 +323,26 @@ def _level_split_metrics(series: Path, cv: pd.DataFrame, models: list[str]) -> p
     return evaluate(split, level_series, ["naive", *[m for m in models if m != "naive"]])
 
 
-def _echo_verdict(metrics: pd.DataFrame, prefix: str = "") -> None:
-    """One line on each non-naive model: on how many series it beats naive and covers as it should."""
+def _echo_verdict(metrics: pd.DataFrame, prefix: str = "", fallbacks: set[tuple[str, str]] = frozenset()) -> None:
+    """One line on each non-naive model: on how many series it beats naive and covers as it should — not judged
+    where its fallback made every forecast (``fallbacks``: the (model, series) a short_series warning names)."""
     from resmodel.forecast.metrics import CALIBRATED_80, verdict
 
     for name in dict.fromkeys(metrics["model"]):
         if name == "naive":
             continue
         v = verdict(metrics, name)
+        used = metrics.loc[metrics["model"] == name, "model_used"].astype(str).to_numpy()
+        own = [{p.split("×")[0].strip() for p in m.split(",")} for m in used]  # what made the row's forecasts
+        unfitted = [u for u, parts in zip(v["unique_id"], own, strict=True)  # wholly its fallback: nothing to judge
+                    if (name not in ("select", "auto") and name not in parts)
+                    or (parts == {"naive"} and (name, u) in fallbacks)]
+        if unfitted:
+            v = v[~v["unique_id"].isin(unfitted)]
+            typer.echo(f"{prefix}{name}: not fitted on {', '.join(unfitted)} (its fallback, naive, made every "
+                       "forecast: the history is too short there), so not judged there")
+            if v.empty:
+                continue
         n = len(v)
         ratios = list(zip(v["unique_id"], v["relative_mase"], v["beats_naive"], strict=True))
         worse = ", ".join(f"{u} {r:.2f}" if np.isfinite(r) else f"{u} (no naive MASE)" for u, r, b in ratios if not b)

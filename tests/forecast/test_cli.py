@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -563,3 +564,18 @@ def test_many_unknown_columns_are_named_five_then_counted(cli, tmp_path):
     errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
     assert res.exit_code == 2 and len(errors) == 6, res.stderr
     assert "3 more unknown columns (note5, note6, note7)" in errors[-1]
+
+
+def test_a_model_that_fell_back_in_every_window_is_not_judged(cli, tmp_path):
+    """Economist walkthrough: on 20 months ETS, snaive and auto were never fitted (naive made every forecast), yet
+    the verdict lines credited them with calibrated intervals."""
+    months = pd.date_range("2024-01-01", periods=20, freq="MS")
+    pd.DataFrame({"unique_id": "dv", "ds": months.strftime("%Y-%m"), "y": 300 + 2.0 * np.arange(20)
+                  + np.tile([0.0, 1.5, -1.0, 0.5], 5)}).to_csv(tmp_path / "short.csv", index=False)
+    res = cli(["backtest", "--series", tmp_path / "short.csv", "--models", "naive,drift,ets,auto", "--out", tmp_path / "b"])
+    assert res.exit_code == 0, res.stderr
+    for name in ("ets", "auto"):
+        assert f"{name}: not fitted on dv (its fallback, naive, made every forecast" in res.stdout, res.stdout
+        assert f"{name}: beats naive" not in res.stdout
+    assert "drift: beats naive on 1 of 1 series" in res.stdout
+    assert "(h = 12 months)" in res.stdout and "1 for yearly series and for training spans of 12 months" in res.stdout
