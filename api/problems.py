@@ -197,8 +197,15 @@ _EXPECTED = {  # pydantic error type → what was expected
 SCENARIO_PATTERN = "a name of letters, digits, '_' and '-' only (no folder, no '.yaml')"
 
 
-def _schema_problem(error: dict[str, Any]) -> dict[str, Any]:
-    """One pydantic/FastAPI schema error as a located problem with what was expected and a fix."""
+#: fields that hold a month, YYYY-MM: their pattern and length errors are said as a month
+MONTH_FIELDS = {"month", "ds", "as_of", "service_month", "reporting_month"}
+MONTH = ("a month written YYYY-MM, e.g. 2025-01 (a date or timestamp such as 2025-01-01T00:00:00 is not "
+         "read: send the month alone)")
+
+
+def _schema_problem(error: dict[str, Any], path: str = "") -> dict[str, Any]:
+    """One pydantic/FastAPI schema error as a located problem with what was expected and a fix (``path``: the
+    endpoint's, for the schema to look at)."""
     kind, loc, msg = error["type"], list(error["loc"]), error["msg"]
     if kind == "json_invalid":
         position = loc[1] if len(loc) > 1 else "?"
@@ -206,9 +213,9 @@ def _schema_problem(error: dict[str, Any]) -> dict[str, Any]:
         return {"loc": ["body"], "msg": f"the body is not valid JSON ({reason} at character {position}). Expected a "
                 "JSON object. Fix: check the brackets, quotes and commas near that character"}
     if loc == ["body"] and kind in ("model_attributes_type", "dict_type", "model_type"):
-        return {"loc": loc, "msg": "the body is not a JSON object. Expected a JSON object such as "
-                '{"scenario": "base"}, sent with the header Content-Type: application/json. Fix: send a JSON '
-                "object with that header"}
+        return {"loc": loc, "msg": "the body is not a JSON object. Expected a JSON object as the request schema of "
+                f"POST {path or 'the endpoint'} at GET /docs describes it, sent with the header Content-Type: "
+                "application/json. Fix: send a JSON object with that header"}
     if kind == "missing":
         what = "the body" if loc == ["body"] else f"the field '{loc[-1]}'"
         return {"loc": loc, "msg": f"{what} is missing. Expected it, it is required. Fix: add it ({SCHEMA_HINT})"}
@@ -216,6 +223,8 @@ def _schema_problem(error: dict[str, Any]) -> dict[str, Any]:
         return {"loc": [*loc, shown(error["ctx"]["field"], 100)], "msg": msg}
     if "Fix:" in msg:  # our own validators' messages are complete
         return {"loc": loc, "msg": msg}
+    if loc and loc[-1] in MONTH_FIELDS and kind in ("string_pattern_mismatch", "string_too_long"):
+        return {"loc": loc, "msg": f"not a month. Expected {MONTH}. Fix: write the month as 2025-01"}
     expected = _EXPECTED.get(kind)
     if kind == "string_pattern_mismatch":
         expected = SCENARIO_PATTERN if {"scenario", "scenarios"} & set(map(str, loc)) else "a value of the form the pattern gives"
@@ -226,10 +235,10 @@ def _schema_problem(error: dict[str, Any]) -> dict[str, Any]:
 MAX_PROBLEMS = 20  # a table with one mistake in every row should not give thousands of lines
 
 
-async def request_validation_handler(_request, exc: RequestValidationError) -> JSONResponse:
+async def request_validation_handler(request, exc: RequestValidationError) -> JSONResponse:
     """FastAPI's schema errors in the same shape, without the submitted values (``input``); at most
     ``MAX_PROBLEMS``, then one line counting the rest."""
-    problems = [_schema_problem(e) for e in exc.errors()]
+    problems = [_schema_problem(e, request.url.path) for e in exc.errors()]
     if len(problems) > MAX_PROBLEMS:
         rest = len(problems) - MAX_PROBLEMS
         problems = problems[:MAX_PROBLEMS] + [{"loc": ["body"], "msg": f"... and {rest} more problems (not shown). "

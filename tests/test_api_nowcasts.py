@@ -110,7 +110,7 @@ ROWS, _TRUTH = synthetic_invoices()
     ({"invoices": ROWS, "as_of": "2030-01"}, ["body", "as_of"], "after the last reporting month 2024-12"),
     ({"invoices": ROWS, "as_of": "2001-01"}, ["body", "as_of"], "before the first reporting month 2020-02"),
     ({"invoices": ROWS, "as_of": "2024-13"}, ["body", "as_of"], "is not a month"),
-    ({"invoices": ROWS, "as_of": "2024-1"}, ["body", "as_of"], "String should match pattern"),
+    ({"invoices": ROWS, "as_of": "2024-1"}, ["body", "as_of"], "not a month. Expected a month written YYYY-MM"),
     ({"invoices": ROWS, "origins": 1}, ["body", "origins"], "Fix: raise origins"),
     ({"invoices": ROWS, "origins": 0}, ["body", "origins"], "greater than or equal to 1"),
     ({"invoices": ROWS, "value": "cases"}, ["body", "invoices"], "no invoice row has a value in 'cases'"),
@@ -126,7 +126,7 @@ ROWS, _TRUTH = synthetic_invoices()
                    for m in pd.date_range("1994-01", "2024-12", freq="MS")]}, ["body", "invoices"], "span 372 months"),
     ({"invoices": ROWS, "recnet": 3}, ["body", "recnet"], "unknown field 'recnet'"),
     ({"invoices": ROWS, "as_of": "0000-01"}, ["body", "as_of"], "is not a month of 1990–2200"),
-    ({"invoices": ROWS, "as_of": "2024/12"}, ["body", "as_of"], "Expected a value of the form the pattern gives"),
+    ({"invoices": ROWS, "as_of": "2024/12"}, ["body", "as_of"], "not a month. Expected a month written YYYY-MM"),
     ({"invoices": ROWS, "origins": 37}, ["body", "origins"], "less than or equal to 36"),
 ])
 def test_bad_requests_are_422_at_their_json_path(body, loc, message):

@@ -258,3 +258,20 @@ def test_a_bad_forecast_row_is_located_in_the_forecast_rows(change, loc, message
 def test_demand_and_forecasts_together_are_refused():
     response = post(_body(forecasts=[{"unique_id": "daglig_verksamhet", "ds": "2025-01", "forecast": 1.0}]))
     assert response.status_code == 422 and "give demand or forecasts" in response.text
+
+
+def test_a_timestamp_for_a_month_is_told_to_be_a_month():
+    """Integrator review: '2025-01-01T00:00:00' (as BI tools send dates) got 'String should have at most 10
+    characters'."""
+    rows = demand(100.0)
+    rows[2] = {**rows[2], "month": "2025-03-01T00:00:00"}
+    problems = post(_body(demand=rows)).json()["detail"]["problems"]
+    assert problems[0]["loc"] == ["body", "demand", 2, "month"]
+    assert "not a month. Expected a month written YYYY-MM" in problems[0]["msg"] and "2025-01" in problems[0]["msg"]
+
+
+def test_a_body_that_is_not_an_object_points_to_this_endpoint_schema():
+    response = TestClient(app).post("/queues", content="[1, 2]", headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    msg = response.json()["detail"]["problems"][0]["msg"]
+    assert "the request schema of POST /queues" in msg and "scenario" not in msg
