@@ -87,7 +87,9 @@ class NowcastSum(BaseModel):
 
 
 class NowcastBacktestRow(BaseModel):
-    lag: str = Field(description="months of reporting at the origin, or 'sum of recent months'")
+    row: Literal["lag", "sum of recent months"] = Field(description="a row per lag, and one for the sum of the "
+                                                         "recent months")
+    lag: int | None = Field(description="months of reporting at the origin (null on the sum's row)")
     origins: int = Field(description="backtest origins the row averages over")
     mape_nowcast: float | None = Field(description="mean absolute % error of the nowcast against the settled "
                                        "amount, over months settled above 0 (null: none was)")
@@ -172,5 +174,7 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
         resmodel_version=__version__, value=request.value, as_of=f"{when:%Y-%m}",
         months=[NowcastMonth(**r) for r in _dashless(report.months)],
         sums=[NowcastSum(**r) for r in _dashless(sums)],
-        backtest=[NowcastBacktestRow(**r) for r in _dashless(report.backtest)],
+        backtest=[NowcastBacktestRow(**{**r, "row": "lag" if str(r["lag"]).isdigit() else "sum of recent months",
+                                        "lag": int(r["lag"]) if str(r["lag"]).isdigit() else None})
+                  for r in _dashless(report.backtest)],
         backtest_origins=report.origins_used, backtest_coverage_80=report.coverage_80, warnings=warnings)
