@@ -31,13 +31,17 @@ def _text_or_whole_number(value: Any) -> Any:
 
 TextOrWholeNumber = Annotated[str, BeforeValidator(_text_or_whole_number),
                               WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}]})]
+#: a series name: at most 100 characters, said in the schema too (WithJsonSchema replaces what Field adds)
+SeriesName = Annotated[str, BeforeValidator(_text_or_whole_number),
+                       WithJsonSchema({"anyOf": [{"type": "string", "maxLength": 100}, {"type": "integer"}]})]
 
 
 class SeriesPoint(RequestBody):
-    unique_id: TextOrWholeNumber = Field(max_length=100, description="series name (a pseudonymous id; personal "
-                                         "identity numbers are refused)")
+    unique_id: SeriesName = Field(max_length=100, description="series name (a pseudonymous id; personal "
+                                  "identity numbers are refused)")
     ds: TextOrWholeNumber = Field(description="period: YYYY (yearly, also as a number) or YYYY-MM (monthly)")
-    y: float = Field(allow_inf_nan=False, le=1e15, description="value for the period (≥ 0)")
+    y: float = Field(allow_inf_nan=False, le=1e15, json_schema_extra={"minimum": 0}, description="value for the "
+                     "period (≥ 0; a negative value is refused with its row named)")
 
 
 class ForecastRequest(RequestBody):

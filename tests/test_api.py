@@ -417,3 +417,10 @@ def test_every_short_series_of_a_batch_is_reported_at_once():
     problems = response.json()["detail"]["problems"]
     assert sorted(p["series"] for p in problems) == ["a", "b", "m"]
     assert all("has 2 point(s)" in p["msg"] for p in problems)
+
+
+def test_the_series_schema_says_what_the_server_checks():
+    """Integrator review: a client generated from the schema let negative y and 200-character ids through."""
+    point = TestClient(app).get("/openapi.json").json()["components"]["schemas"]["SeriesPoint"]["properties"]
+    assert point["y"]["minimum"] == 0
+    assert {"type": "string", "maxLength": 100} in point["unique_id"]["anyOf"]
