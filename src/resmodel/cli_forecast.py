@@ -423,7 +423,8 @@ def forecast(
     series: Annotated[Path, typer.Option(help="volume history (month,service,level,volume) or unique_id,ds,y file")],
     h: Annotated[int | None, typer.Option(help="horizon in periods (default for a volume history: through December of "
                                              "the tenth year after its last, as a ten-year projection needs — 120 "
-                                             "months from a December)")] = None,
+                                             "months from a December; for a unique_id,ds,y file: 12 months for "
+                                             "monthly, 2 years for yearly series)")] = None,
     model: Annotated[list[str] | None, typer.Option(
         help="model for all series (e.g. auto) or per service: service=ets, service=1050, service=2025:1050,2026:1100")] = None,
     population: Annotated[Path | None, typer.Option(help="population by age band (demographic model)")] = None,
@@ -497,7 +498,7 @@ def forecast(
         _table(totals[totals["year"] <= totals["year"].min() + 4])
         partial = totals.loc[totals["months"] < 12, ["year", "months"]].drop_duplicates()
         typer.echo("(the first five years; every year by level is in volume_forecast_yearly.csv, every month in "
-                   "volume_forecast.csv" + "".join(f"; {y} has {m} forecast months, averaged over those only"
+                   "volume_forecast.csv" + "".join(f"; {y} has {m} forecast month{'s' if m != 1 else ''}, averaged over {'those' if m != 1 else 'it'} only"
                                                    for y, m in partial.itertuples(index=False))
                    + f". How far to trust the intervals: resmodel backtest --series {series} — "
                    "docs/forecast-accuracy.md)")

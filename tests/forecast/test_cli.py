@@ -579,3 +579,16 @@ def test_a_model_that_fell_back_in_every_window_is_not_judged(cli, tmp_path):
         assert f"{name}: beats naive" not in res.stdout
     assert "drift: beats naive on 1 of 1 series" in res.stdout
     assert "(h = 12 months)" in res.stdout and "1 for yearly series and for training spans of 12 months" in res.stdout
+
+
+def test_a_volume_history_without_a_level_column_is_read_as_service_totals(cli, tmp_path):
+    """Economist walkthrough: month,service,volume was refused with 'add the column level', though the docs
+    allow a history of totals (the level empty on every row)."""
+    history = pd.read_csv(F / "history_valid.csv").groupby(["month", "service"], as_index=False)["volume"].sum()
+    history.to_csv(tmp_path / "no_level.csv", index=False)
+    history.assign(level="")[["month", "service", "level", "volume"]].to_csv(tmp_path / "empty_level.csv", index=False)
+    for name in ("no_level", "empty_level"):
+        res = cli(["forecast", "--series", tmp_path / f"{name}.csv", "--model", "naive", "--out", tmp_path / name])
+        assert res.exit_code == 0, res.stderr
+    assert (tmp_path / "no_level" / "volume_forecast.csv").read_bytes() == \
+        (tmp_path / "empty_level" / "volume_forecast.csv").read_bytes()

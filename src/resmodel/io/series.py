@@ -39,6 +39,7 @@ from resmodel.io.writers import write_csv, write_folder_atomically
 from resmodel.services import LEVEL_SERVICES
 
 HISTORY_COLUMNS = ("month", "service", "level", "volume")
+HISTORY_REQUIRED = ("month", "service", "volume")  # without a level column every service is read as totals
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2})(?: 00:00:00)?)?$")
 _AGE_BAND = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)|\+)\s*")  # as interface.parse_band reads it
 
@@ -131,7 +132,7 @@ def refuse_wide_table(raw: pd.DataFrame, display: str, row_key: str, long_form: 
 
 def _missing_history_column(raw: pd.DataFrame, display: str) -> None:
     """A header that is a volume history's but for one column (a typo, 'volym'): name that column."""
-    column = next(c for c in HISTORY_COLUMNS if c not in raw.columns)
+    column = next(c for c in HISTORY_REQUIRED if c not in raw.columns)
     others = [str(c) for c in raw.columns if c not in HISTORY_COLUMNS]
     close = difflib.get_close_matches(column, others, n=1, cutoff=0.6)
     raise InputError.at(Location(display, row=1, column=close[0] if close else column),
@@ -144,7 +145,7 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
     """A raw text table (unique_id, ds, y — or a volume history when ``path`` is its file) as a
     validated long table; the index of ``raw`` is what errors call the row. The caller scans for
     identity numbers first."""
-    if path is not None and set(HISTORY_COLUMNS) <= set(raw.columns) and ID not in raw.columns:
+    if path is not None and set(HISTORY_REQUIRED) <= set(raw.columns) and ID not in raw.columns:
         history = read_volume_history(path, display, raw=raw)
         uid = history["service"].astype("string")
         if by_level:
@@ -219,6 +220,8 @@ def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFram
             problems.add(Location(display, row=1, column=col), f"unknown column '{col}' in the volume history",
                          "columns month, service, level, volume", "remove or rename the column")
     problems.raise_if_any()
+    if "level" not in raw.columns:  # a history of service totals may leave the column out (docs: 'on none')
+        raw = raw.assign(level="")
     if raw.empty:
         raise InputError.at(Location(display), "the volume history has no rows",
                             "one row per month, service and level", "add the monthly volumes")
