@@ -592,3 +592,12 @@ def test_a_volume_history_without_a_level_column_is_read_as_service_totals(cli, 
         assert res.exit_code == 0, res.stderr
     assert (tmp_path / "no_level" / "volume_forecast.csv").read_bytes() == \
         (tmp_path / "empty_level" / "volume_forecast.csv").read_bytes()
+
+
+def test_digits_grouped_by_spaces_are_told_to_be_a_thousands_separator(cli, tmp_path):
+    (tmp_path / "s.csv").write_text("unique_id,ds,y\ndv,2024-01,1 020\ndv,2024-02,1\u00a0022\ndv,2024-03,1021\n",
+                                    encoding="utf-8")
+    res = cli(["forecast", "--series", tmp_path / "s.csv", "--model", "naive", "--out", tmp_path / "o"])
+    assert res.exit_code == 2
+    assert "row 2, column 'y'" in res.stderr and "'1 020' has spaces between its digits" in res.stderr
+    assert "Fix: write 1020" in res.stderr and "Fix: write 1022" in res.stderr

@@ -47,6 +47,9 @@ class Series:
 
 #: a number written with a decimal comma ('40300,5'): text in a file read with '.' as decimal point
 _DECIMAL_COMMA = re.compile(r"\s*-?\d+,\d+\s*")
+#: digits grouped by spaces ('1 020', '1 250 000'; also the no-break spaces Excel writes)
+_SPACED_THOUSANDS = re.compile(r"-?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?")
+_GROUP_SPACE = re.compile(r"[ \u00a0\u202f]")
 #: one that may as well be a thousands separator ('40,300', '1,250,000')
 _THOUSANDS_COMMA = re.compile(r"\s*-?\d{1,3}(?:,\d{3})+\s*")
 
@@ -175,6 +178,12 @@ def validate_long(
                         "a plain number with '.' as decimal point and no thousands separator",
                         f"write {text.replace(',', '')} if the comma separates thousands{decimal} (decimal commas are "
                         "read in a CSV file with ';' between cells, as Swedish Excel saves 'CSV UTF-8')")
+            if _SPACED_THOUSANDS.fullmatch(text):  # '1 020' as Swedish Excel shows thousands
+                return (loc(idx, col, uid[idx]), f"value {what} has spaces between its digits: a thousands separator",
+                        "a plain number without spaces or thousands separators",
+                        f"write {_GROUP_SPACE.sub('', text)} (in Excel: format the column as a number "
+                        "without a thousands separator before saving, or save as 'CSV UTF-8' with ';' between cells, "
+                        "which is read with Swedish number formats)")
             if _DECIMAL_COMMA.fullmatch(str(cell)):
                 return (loc(idx, col, uid[idx]), f"value {what} has a decimal comma",
                         "a number with '.' as decimal point (decimal commas are read in a CSV file with ';' between "
