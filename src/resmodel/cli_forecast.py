@@ -644,10 +644,11 @@ def nowcast(
                         f"used {report.origins_used}")])
     result = report.months
     shown = result.tail(recent).assign(service_month=lambda d: d["service_month"].dt.strftime("%Y-%m"))
-    typer.echo(f"Nowcast of '{value}' as known at {result['service_month'].max():%Y-%m} (still_to_come: the "
-               "invoices yet to arrive, *tillkommande*, = nowcast − reported):")
-    columns = ["service_month", "reported", "completeness", "method", "nowcast", "still_to_come", "lo-80", "hi-80",
-               "lo-95", "hi-95"]
+    typer.echo(f"Nowcast of '{value}' as known at {result['service_month'].max():%Y-%m} (lo/hi: the intervals of "
+               "the nowcast, the completed amount; still_to_come: the invoices yet to arrive, *tillkommande*, = "
+               "nowcast − reported, the amount to accrue):")
+    columns = ["service_month", "reported", "completeness", "method", "nowcast", "lo-80", "hi-80", "lo-95", "hi-95",
+               "still_to_come"]
     amounts = [c for c in columns[4:] + ["reported"] if value == "amount_sek"]  # SEK in whole kronor
     _table(shown[columns].assign(**{c: shown[c].map(lambda v: f"{v:,.0f}") for c in amounts}))
     sums = report.sums.set_index("sum_of", drop=False)
