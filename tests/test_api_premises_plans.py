@@ -77,7 +77,7 @@ def test_plan_by_level_range_with_the_demo_candidates(api):
      "min_level 7 is above max_level 6"),
     ({"candidates": [{**candidates(1)[0], "premises_id": "19121212-1212"}]}, ["body", "candidates", 0,
                                                                              "premises_id"], "identity number"),
-    ({"demand": totals()[:5] + totals()[6:]}, ["body", "demand"], "month 2025-06 is missing"),
+    ({"demand": totals()[:5] + totals()[6:]}, ["body", "demand", 5, "month"], "month 2025-06 is missing before 2025-07"),
     ({"demand": [{**totals()[0], "level": 9}, *totals()[1:]]}, ["body", "demand", 0, "level"], "need level"),
     ({"external_price": 100_000}, ["body", "external_price"], "external_price 100,000 SEK is not above"),
     ({"max_external": 5}, ["body", "max_external"], "max_external without an external price"),

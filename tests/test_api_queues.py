@@ -82,7 +82,7 @@ def _body(**fields) -> dict:
      ["body", "capacity", 12, "month"], "2025-02 appears twice"),
     (_body(places=None, capacity=[{"month": "jan", "places": 100}]), ["body", "capacity", 0, "month"],
      "'jan' is not a month"),
-    (_body(demand=demand(120)[:5] + demand(120)[6:]), ["body", "demand"], "month 2025-06 is missing"),
+    (_body(demand=demand(120)[:5] + demand(120)[6:]), ["body", "demand", 5, "month"], "month 2025-06 is missing before 2025-07"),
     (_body(demand=[{**d, "month": "2025-13"} if i == 3 else d for i, d in enumerate(demand(120))]),
      ["body", "demand", 3, "month"], "is not a month"),
     (_body(demand=demand(120) + [demand(120)[0]]), ["body", "demand", 12, "month"], "appears twice"),

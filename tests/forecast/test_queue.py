@@ -124,7 +124,8 @@ def test_demand_from_a_forecast_table_sums_levels_and_accepts_text_or_dates():
     (lambda t: t.assign(volume=[1.0, -1.0, 2.0]), "fc.csv, row 3, column 'volume'", "is not a valid volume"),
     (lambda t: t.assign(month=["2025-01", "2025-02-15", "2025-03"]), "fc.csv, row 3, column 'month'",
      "'2025-02-15' is not a month"),
-    (lambda t: t.assign(month=["2025-01", "2025-02", "2025-04"]), "fc.csv, at 'bostad_vuxna'", "month 2025-03 is missing"),
+    (lambda t: t.assign(month=["2025-01", "2025-02", "2025-04"]), "fc.csv, row 4, column 'month', at 'bostad_vuxna'",
+     "month 2025-03 is missing before 2025-04"),
 ])
 def test_bad_demand_tables_are_located(change, where, message):
     table = pd.DataFrame({"month": ["2025-01", "2025-02", "2025-03"], "service": "bostad_vuxna", "volume": 1.0},

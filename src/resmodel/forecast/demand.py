@@ -227,8 +227,10 @@ def _checked_months(demand: pd.Series, rows: pd.DataFrame, where: Where, service
     expected = pd.date_range(demand.index[0], demand.index[-1], freq="MS")
     if len(expected) != len(demand):
         missing = expected.difference(demand.index)[0]
-        raise InputError.at(where(path=service), f"month {missing:%Y-%m} is missing",
-                            "consecutive months", "supply demand for every month")
+        after = rows[rows["month"] > missing].sort_values("month", kind="stable")  # the row the gap comes before
+        idx = after.index[0]
+        raise InputError.at(where(idx, "month", service), f"month {missing:%Y-%m} is missing before "
+                            f"{after['month'].iat[0]:%Y-%m}", "consecutive months", "supply demand for every month")
     high = demand[demand > MAX_VOLUME]
     if len(high):
         month = high.index[0]
