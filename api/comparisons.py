@@ -49,6 +49,8 @@ class ServiceDifference(Difference):
 
 
 class WaterfallStep(Pair):
+    measure: str = Field(description="the measure the waterfall splits: deviation, net_cost or frame (SEK)")
+    area: str = Field(description="the report area it is of ('total': the board)")
     step: int = Field(description="the step's place in the waterfall, from 0 (start)")
     period: str = Field(description="the year, or the years summed ('2025–2034')")
     driver: str = Field(description="start, volume, capacity, level_mix, wages, prices, assistance, other, frame, end")
@@ -116,5 +118,5 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
     return ComparisonResponse(resmodel_version=__version__, scenario_hashes=hashes, input_hashes=inputs,
                               differences=diff.to_dict(orient="records"),
                               services=services.to_dict(orient="records"),
-                              waterfall=fall.drop(columns=["measure", "area"]).to_dict(orient="records"),
+                              waterfall=fall.to_dict(orient="records"),
                               units=units.to_dict(orient="records"))

@@ -73,6 +73,7 @@ def test_a_comparison_matches_the_projections_and_its_waterfall_closes(client):
                 - a[a["area"].eq("total")].set_index("year")["deviation"])
     assert board.to_numpy() == pytest.approx(expected.reindex(board.index).to_numpy())
     fall = pd.DataFrame(body["waterfall"])
+    assert set(fall["measure"]) == {"deviation"} and set(fall["area"]) == {"total"}  # what the steps are of
     steps = fall[~fall["driver"].isin(["start", "end"])]["value"].sum()
     assert fall["value"].iloc[0] + steps == pytest.approx(fall["value"].iloc[-1])
     assert set(body["scenario_hashes"]) == {"base", "wage_above_state_rate"}
