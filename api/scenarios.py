@@ -123,4 +123,5 @@ def list_scenarios() -> ScenarioList:
     folder = scenario_folder()
     paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     return ScenarioList(resmodel_version=__version__,
-                        scenarios=[_info(p) for p in paths if not looks_like_pnr(p.stem)])  # never shown
+                        scenarios=[_info(p) for p in paths  # a link to nowhere (or a loop) is no file to run
+                                   if p.is_file() and not looks_like_pnr(p.stem)])  # an identity number never shown

@@ -196,3 +196,17 @@ def test_a_comparison_with_an_unknown_last_scenario_answers_before_running_the_o
     assert calls == []  # nothing was projected
     extra = client.post("/projections", json={"scenario": "base", **{f"x{i}": 1 for i in range(7)}})
     assert extra.status_code == 422 and "and 2 more" in extra.text
+
+
+def test_a_scenario_link_to_nowhere_is_not_listed(monkeypatch, tmp_path):
+    """Integrator review: a symlink loop was listed by GET /scenarios and then answered 404 by POST /runs."""
+    from fastapi.testclient import TestClient
+
+    from api.main import app
+
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tmp_path / "ok.yaml").write_text("name: ok\npurpose: x\n")
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
+    listed = [s["scenario"] for s in TestClient(app).get("/scenarios").json()["scenarios"]]
+    assert listed == ["ok"]
