@@ -278,3 +278,18 @@ def test_actuals_of_the_forecast_year_only_say_what_the_method_cannot_learn(tmp_
     assert "no complete year before 2024, so the seasonal profile is flat" in capsys.readouterr().err
     _run(monkeypatch, "--actuals", ACTUALS, "--frames", FRAMES, "--year", 2024, "--month", 12, "--out", tmp_path / "o2")
     assert "seasonal profile is flat" not in capsys.readouterr().err
+
+
+def test_a_bad_number_in_a_swedish_semicolon_file_is_fixed_in_that_file_format(tmp_path, monkeypatch, capsys):
+    """Review: a bad cell in a ';' file with decimal commas was told to use '.' as decimal point — which would
+    break every other number of the file."""
+    lines = ACTUALS.read_text(encoding="utf-8").splitlines()
+    swedish = [line.replace(",", ";").replace(".", ",") for line in lines]
+    swedish[2] = swedish[2].rsplit(";", 2)[0] + ";abc;" + swedish[2].rsplit(";", 1)[1]
+    (tmp_path / "a.csv").write_text("\n".join(swedish) + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        _run(monkeypatch, "--actuals", tmp_path / "a.csv", "--frames", FRAMES, "--year", 2024, "--month", 8,
+             "--out", tmp_path / "out")
+    err = capsys.readouterr().err
+    assert "a.csv, row 3, column 'cost': 'abc' is not an amount" in err
+    assert "',' as decimal point (as in this ';' file)" in err and "'.' as decimal point" not in err

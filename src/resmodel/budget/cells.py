@@ -12,8 +12,17 @@ import pandas as pd
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.limits import MAX_TABLE_NUMBER
 
-PLAIN_NUMBER = ("write a plain number (below 10¹²) with '.' as decimal point and no spaces, units or thousands "
-                "separators")
+
+def decimal_point(table: pd.DataFrame) -> str:
+    """How the table's numbers are written: '.' as decimal point, or ',' in a Swedish ';' file (read_raw)."""
+    return "',' as decimal point (as in this ';' file)" if table.attrs.get("decimal_comma") else "'.' as decimal point"
+
+
+def plain_number(table: pd.DataFrame) -> str:
+    """The fix for a cell that is not a number, in the table's own number format."""
+    if table.attrs.get("decimal_comma"):
+        return "write a number (below 10¹²) such as 1234,5 (',' as decimal point, as in this ';' file), without units or letters"
+    return "write a plain number (below 10¹²) with '.' as decimal point and no spaces, units or thousands separators"
 
 
 def floats(values: pd.Series) -> np.ndarray:

@@ -30,11 +30,12 @@ import pandas as pd
 
 from resmodel.budget.areas import AREA_KEYS, suggest
 from resmodel.budget.cells import (
-    PLAIN_NUMBER,
     blank,
     check_header,
+    decimal_point,
     floats,
     not_a,
+    plain_number,
     repeated_rows,
     sheet_rows,
     shown,
@@ -104,11 +105,12 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFram
                          "fill in the month's net cost (0 if nothing was booked)")
         elif not np.isfinite(cost[i]):
             problems.add(_loc(file, r, "cost"), not_a(t['cost'].iat[i], "an amount"),
-                         "the month's net cost in SEK, a number with '.' as decimal point", PLAIN_NUMBER)
+                         f"the month's net cost in SEK, a number with {decimal_point(actuals)}",
+                         plain_number(actuals))
         if not empty_volume[i] and not np.isfinite(volume[i]):
             problems.add(_loc(file, r, "volume"), not_a(t['volume'].iat[i], "a number"),
-                         "the month's average volume, a number ≥ 0 with '.' as decimal point "
-                         "(0 or empty for an area without a volume measure)", PLAIN_NUMBER)
+                         f"the month's average volume, a number ≥ 0 with {decimal_point(actuals)} "
+                         "(0 or empty for an area without a volume measure)", plain_number(actuals))
         elif volume[i] < 0:
             problems.add(_loc(file, r, "volume"), "negative volume", "a volume ≥ 0", "correct the volume")
         if len(problems.problems) >= 25:
@@ -167,7 +169,7 @@ def check_frames(frames: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
             problems.add(where, "the frame is empty", "the year's frame in SEK", "fill in the frame (0 if none)")
         elif not np.isfinite(amounts[i]):
             problems.add(where, not_a(t['frame'].iat[i], "an amount"),
-                         "the year's frame in SEK, a number with '.' as decimal point", PLAIN_NUMBER)
+                         f"the year's frame in SEK, a number with {decimal_point(frames)}", plain_number(frames))
         elif amounts[i] < 0:
             problems.add(where, f"negative frame {amounts[i]:g}", "a frame ≥ 0 SEK",
                          "correct the frame (a frame, kommunbidrag, is never negative)")
@@ -233,8 +235,8 @@ def check_changes(changes: pd.DataFrame | None, file: str | None = None) -> pd.D
     for i in np.flatnonzero(~np.isfinite(change)):
         problems.add(_loc(file, rows[i], "volume_change"),
                      "the volume change is empty" if empty[i] else not_a(t['volume_change'].iat[i], "a number"),
-                     "the change in volume (users/places, negative for a closure), a number with '.' as decimal point",
-                     "fill in the change" if empty[i] else PLAIN_NUMBER)
+                     "the change in volume (users/places, negative for a closure), a number with "
+                     f"{decimal_point(changes)}", "fill in the change" if empty[i] else plain_number(changes))
     problems.raise_if_any()
     t["volume_change"] = change
     for r, (_, row) in zip(rows, t.iterrows(), strict=True):

@@ -20,11 +20,12 @@ from resmodel.budget import volumes as vol
 from resmodel.budget.areas import AREA_KEYS, area_of
 from resmodel.budget.case import BudgetCase, BudgetResult, run_budget
 from resmodel.budget.cells import (
-    PLAIN_NUMBER,
     blank,
     check_header,
+    decimal_point,
     floats,
     not_a,
+    plain_number,
     repeated_rows,
     sheet_rows,
     shown,
@@ -128,7 +129,7 @@ def _non_negative(table: pd.DataFrame, column: str, what: str, file: str | None,
                 problems.add(where, f"the {what} is empty", f"a {what}, a number ≥ 0", f"fill in the {what}")
         elif not np.isfinite(values[i]):
             problems.add(where, f"'{shown(table[column].iat[i])}' is not a {what}",
-                         f"a {what}, a number ≥ 0 with '.' as decimal point", PLAIN_NUMBER)
+                         f"a {what}, a number ≥ 0 with {decimal_point(table)}", plain_number(table))
         elif values[i] < 0:
             problems.add(where, f"negative {what} {values[i]:g}", f"a {what} ≥ 0", f"correct the {what}")
 
@@ -237,8 +238,8 @@ def check_items(data: TopDownData, services: set[str]) -> pd.DataFrame:
         if not np.isfinite(amounts[i]):
             problems.add(Location(file=file, row=r, column="amount"),
                          "the amount is empty" if no_amount[i] else not_a(row['amount'], "an amount"),
-                         "SEK (positive = extra net cost), a number with '.' as decimal point",
-                         "fill in the amount" if no_amount[i] else PLAIN_NUMBER)
+                         f"SEK (positive = extra net cost), a number with {decimal_point(items)}",
+                         "fill in the amount" if no_amount[i] else plain_number(items))
         if no_source[i]:
             problems.add(Location(file=file, row=r, column="source"), "item without a source",
                          "a facts.csv id or a public source", "say where the amount comes from")
@@ -311,8 +312,8 @@ def check_targets(targets: pd.DataFrame, services: set[str], file: str | None = 
     for i in np.flatnonzero(~np.isfinite(values)):
         problems.add(Location(file=file, row=rows[i], column="value"),
                      "the value is empty" if empty[i] else not_a(table['value'].iat[i], "an amount"),
-                     "the published figure in SEK, a number with '.' as decimal point",
-                     "fill in the value" if empty[i] else PLAIN_NUMBER)
+                     f"the published figure in SEK, a number with {decimal_point(table)}",
+                     "fill in the value" if empty[i] else plain_number(table))
     _non_negative(table, "tolerance", "tolerance", file, problems)
     circular = table["circular"].map(shown) if "circular" in table.columns else pd.Series("", index=table.index)
     for r, flag in zip(rows, circular, strict=True):
