@@ -57,3 +57,24 @@ def test_bad_history_is_located_and_nothing_is_written(tmp_path, monkeypatch, ca
     assert exit_.value.code == 2, err
     assert err.count("error:") == 1 and where in err and expected in err, err
     assert "Traceback" not in err and not out.exists()
+
+
+def test_a_history_running_into_the_first_projected_year_gives_those_months_their_actuals(tmp_path):
+    """Economist walkthrough: a history with this spring's months (2025-01–03) passed validate, and project then
+    failed with 'volume is missing or negative' on a correct row."""
+    from resmodel.projection_run import build_setup
+    from resmodel.run import load, run
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    lines = (data / "volume_history.csv").read_text(encoding="utf-8").splitlines()
+    december = [line for line in lines if line.startswith("2024-12,")]
+    spring = [f"2025-{m:02d}," + ",".join(line.split(",")[1:3] + [f"{float(line.split(',')[3]) + m:.2f}"])
+              for m in (1, 2, 3) for line in december]
+    (data / "volume_history.csv").write_text("\n".join(lines + spring) + "\n", encoding="utf-8")
+    loaded = load(projection_scenario(tmp_path, data, 2))
+    setup = build_setup(loaded, run(loaded))
+    volumes = setup.case.inputs.volumes
+    march = sum(float(line.split(",")[3]) + 3 for line in december if line.split(",")[1] == "boendestod")
+    assert volumes.loc["2025-03", "boendestod"] == pytest.approx(march)
+    assert any("volumes of 2025-01–2025-03 are the volume history's actuals" in n for n in setup.notes)

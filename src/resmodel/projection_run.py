@@ -868,6 +868,10 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
         table = fc.table.groupby(["service", "month"], as_index=False)["volume"].sum()
         table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")
         wide = from_long(table, service="service", period="month", value="volume").reindex(months)
+        wide, observed = _observed_months(wide, hist[hist["service"].isin(list(forecast))])
+        if observed:  # a history that runs into the projection (actuals of this spring): its months are used
+            notes.append(f"volumes of {observed[0]}–{observed[-1]} are the volume history's actuals ({source} runs "
+                         "past the base year); the forecast starts after them")
         models = fc.table.groupby("service", as_index=False)["model_used"].first()
     for sv in from_file:
         wide[sv] = given.volumes[sv].to_numpy()
@@ -910,6 +914,16 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
                                       "model_used": [f"forecast file: {given.models[sv]}" for sv in from_file]})],
                        ignore_index=True)
     return wide[services], models.sort_values("service", ignore_index=True), notes
+
+
+def _observed_months(wide: pd.DataFrame, history: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The projected months the history has actuals for (levels summed) set to those actuals; the months set."""
+    observed = history.assign(month=history["month"].dt.strftime("%Y-%m")).groupby(
+        ["month", "service"])["volume"].sum().unstack("service")
+    observed = observed.loc[observed.index.isin(wide.index)]
+    for service in observed.columns:
+        wide.loc[observed.index, service] = observed[service].to_numpy()
+    return wide, list(observed.index)
 
 
 def _services_at_observed_sick_leave(loaded, result) -> tuple[float, pd.DataFrame]:
