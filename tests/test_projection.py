@@ -622,6 +622,10 @@ def test_a_dated_change_the_projection_reads_at_the_base_date_is_named(tmp_path)
      "volumes.personlig_assistans_sfb", "the override starts in 2027 but the projection starts in 2025"),
     ("projection:\n  uncertainty:\n    volume_growth:\n      daglig_verksamhett: {dist: normal, mean: 0, sd: 0.01}\n",
      "uncertainty.volume_growth.daglig_verksamhett", "did you mean 'daglig_verksamhet'"),
+    ("projection:\n  volumes: {bostad_barn: {2025: 16, 2026: 18, 2040: 30}}\n", "volumes.bostad_barn",
+     "the override names 2040, which is not projected"),  # economist walkthrough: 2040 for 2030, held at 18 silently
+    ("projection:\n  volumes: {bostad_barn: {2020: 12, 2025: 16}}\n", "volumes.bostad_barn",
+     "the override names 2020, which is not projected"),
     ("projection:\n  volumes: {daglig_verksamhet: {}}\n", "volumes.daglig_verksamhet",
      "the override by year is empty"),  # review: validate said ok, project raised an IndexError
 ])

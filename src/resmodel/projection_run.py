@@ -406,6 +406,11 @@ def check_years(resolved: ResolvedProjection, first: int, last: int) -> None:
             raise InputError.at(resolved.location(f"volumes.{sv}"), f"the override starts in {min(value)} but the "
                                 f"projection starts in {first}", f"a volume for {first} and later years",
                                 f"add {first}: <volume>")
+        outside = [y for y in value if isinstance(y, int) and not first <= y <= last] if isinstance(value, dict) else []
+        if outside:  # 2040 for 2030 was held at the year before for good; 2020 silently dropped
+            raise InputError.at(resolved.location(f"volumes.{sv}"), f"the override names {outside[0]}, which is not "
+                                "projected", f"years from {first} to {last}", "correct the year (a typing slip?), "
+                                "remove it, or lengthen horizon_years")
 
 
 def _projected_services(loaded, resolved: ResolvedProjection):
