@@ -683,3 +683,20 @@ def test_a_later_file_value_a_scenario_replaces_is_no_dated_change(tmp_path):
     assert [w.message.split(" changes")[0] for w in warned] == ["salaries.stodassistent"]
     replaced = scenario(tmp_path, "replaced", body + "parameters:\n  salaries.stodassistent: 29000\n")
     assert dated_changes_not_projected(load(replaced), 2034) == []
+
+
+def test_a_fixed_volume_far_from_the_base_year_or_jumping_between_years_is_named(tmp_path):
+    """Economist walkthrough: {2025: 10600, 2026: 1100} (a ×10 slip) and externa_platser: 280 gave 6.6 billion of
+    net cost without a word, while a forecast file off by ×1.5 is noted."""
+    from resmodel.projection_run import build_setup, check_projection
+    from resmodel.run import load, run
+
+    loaded = load(scenario(tmp_path, "s", "projection:\n  volumes: {daglig_verksamhet: {2025: 10600, 2026: 1100}, "
+                                          "externa_platser: 280, bostad_barn: {2025: 15, 2027: 18}}\n"))
+    warnings = [w for w in check_projection(loaded)[1] if w.check == "override_scale"]
+    assert [w.message.split(" ")[0] for w in warnings] == ["daglig_verksamhet", "daglig_verksamhet", "externa_platser"]
+    assert "10.3 times its 1,030 in the base year" in warnings[0].message
+    assert "goes from 10,600 in 2025 to 1,100 in 2026" in warnings[1].message
+    assert warnings[0].location.path == "projection.volumes.daglig_verksamhet" and warnings[0].location.line
+    notes = build_setup(loaded, run(loaded)).notes
+    assert sum("projection.volumes: " in n and "typing slip" in n for n in notes) == 3

@@ -16,6 +16,7 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -262,13 +263,45 @@ def _check_forecast_levels(given, history: pd.DataFrame | None, display: str, us
                                 "forecast the service again from the whole history, or give its totals without levels")
 
 
+def _base_year_volumes(loaded) -> dict[str, float]:
+    """Each service's base-year volume: its users in users.csv, else its volume in other_services.csv."""
+    other, _ = read_other_services(Path(loaded.scenario.data))
+    return {**(dict(zip(other["service"], other["volume"].astype(float), strict=True)) if other is not None else {}),
+            **loaded.data.users["service"].astype(str).value_counts().astype(float).to_dict()}
+
+
+#: a yearly override whose volume changes by more than this factor from one given year to the next is named
+OVERRIDE_JUMP = 3.0
+
+
+def override_scale_warnings(loaded, resolved: ResolvedProjection) -> list[Warning_]:
+    """A warning for each fixed volume in projection.volumes whose first year lies far from the service's base-year
+    volume (the history_vs_users margin), or that jumps more than OVERRIDE_JUMP-fold between two given years: a
+    hand-typed ×10 or a dropped digit, costed per unit like any volume."""
+    base, out = _base_year_volumes(loaded), []
+    for service, value in resolved.settings.volumes.items():
+        if isinstance(value, str) or (isinstance(value, dict) and not value):
+            continue
+        years = sorted(value.items()) if isinstance(value, dict) else [(None, value)]
+        n, first = base.get(service), float(years[0][1])
+        where = resolved.location(f"volumes.{service}")
+        if n and n > 0 and not scale_band(n, n)[0] <= first <= scale_band(n, n)[1]:
+            out.append(Warning_("override_scale", where, f"{service} is fixed at {first:,.10g}"
+                                + (f" in {years[0][0]}" if years[0][0] else "") + f", {first / n:.3g} times its "
+                                f"{n:,.0f} in the base year (tolerance {SCALE_MARGIN:.0%} and {SCALE_SLACK:g}): "
+                                "check the figure (a typing slip?); it is costed per unit"))
+        for (y0, v0), (y1, v1) in pairwise(years):
+            if min(v0, v1) > 0 and max(v0, v1) / min(v0, v1) > OVERRIDE_JUMP:
+                out.append(Warning_("override_scale", where, f"{service} goes from {v0:,.10g} in {y0} to {v1:,.10g} "
+                                    f"in {y1}, {v1 / v0:.3g} times: check the figures (a typing slip?)"))
+    return out
+
+
 def _forecast_scale_notes(loaded, given, display: str, used: list[str]) -> list[str]:
     """A note for each service whose first forecast month lies far from its base-year volume — the users of
     users.csv, or the volume of other_services.csv (a lump line has 1) — by the history_vs_users margin:
     the file is costed per unit of that volume, so a file on another scale scales the cost."""
-    other, _ = read_other_services(Path(loaded.scenario.data))
-    base = {**(dict(zip(other["service"], other["volume"].astype(float), strict=True)) if other is not None else {}),
-            **loaded.data.users["service"].astype(str).value_counts().astype(float).to_dict()}
+    base = _base_year_volumes(loaded)
     notes = []
     for service in used:
         first, n = float(given.volumes[service].iloc[0]), base.get(service)
@@ -496,6 +529,7 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     check_rates_by_year(resolved, first, last)
     check_years(resolved, first, last)
     warnings += dated_changes_not_projected(loaded, last)
+    warnings += override_scale_warnings(loaded, resolved)
     limits, _ = capacity_limits(loaded, resolved, services, held, first, last)
     given = read_forecast_file(loaded, resolved, services,
                                list(pd.period_range(f"{first}-01", f"{last}-12", freq="M").strftime("%Y-%m")), [],
@@ -836,7 +870,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     base_volumes = base_volumes or {}
 
     s = resolved.settings
-    notes: list[str] = []
+    notes: list[str] = [f"projection.volumes: {w.message}" for w in override_scale_warnings(loaded, resolved)]
     _check_service_keys(resolved, services)
     history = _history_for(loaded, resolved, services, base_volumes)
     known = sorted(history["service"].astype(str).unique()) if history is not None else []
