@@ -219,14 +219,33 @@ def test_a_forecast_on_another_scale_than_the_base_year_is_noted(forecast_dir, t
     def scaled(table):
         dv = table["service"] == "daglig_verksamhet"
         table.loc[dv, "volume"] = (table.loc[dv, "volume"].astype(float) * 10).astype(str)
-        return pd.concat([table, table[table["service"] == "boendestod"].assign(service="ovriga_lss")])
+        ov = table["service"] == "ovriga_lss"
+        table.loc[ov, "volume"] = (table.loc[ov, "volume"].astype(float) * 3).astype(str)
+        return table
     _copy(forecast_dir, tmp_path, scaled)
     loaded, _ = run_file(_with_file(tmp_path))
     _, warnings = check_projection(loaded)
     texts = [str(w) for w in warnings if w.check == "forecast_file"]
     assert any("gives daglig_verksamhet" in t and "times its 1,030 in the base year (users.csv" in t for t in texts)
-    assert any("gives ovriga_lss" in t and "(other_services.csv" in t for t in texts)
     assert not any("boendestod" in t for t in texts)  # on its own scale: no note
+
+
+@pytest.mark.parametrize("command", ["validate", "project"])
+def test_a_forecast_in_another_unit_is_refused(forecast_dir, tmp_path, command):
+    """Economist walkthrough: a file with assistance hours (×474 the cases) was a note, and project wrote a
+    workbook with 24 billion of net cost; a lump line given a service's volumes (×1000) likewise."""
+    def other_unit(table):
+        pa = table["service"] == "personlig_assistans_lss"
+        table.loc[pa, "volume"] = (table.loc[pa, "volume"].astype(float) * 474).astype(str)
+        return pd.concat([table, table[table["service"] == "boendestod"].assign(service="ovriga_lss")])
+    _copy(forecast_dir, tmp_path, other_unit)
+    loaded, result = run_file(_with_file(tmp_path))
+    with pytest.raises(InputError) as err:
+        check_projection(loaded) if command == "validate" else build_setup(loaded, result)
+    texts = [str(p) for p in err.value.problems]
+    assert len(texts) == 2 and any("gives personlig_assistans_lss" in t and "times its 140 in the base year" in t
+                                   for t in texts) and any("gives ovriga_lss" in t for t in texts)
+    assert all("at 'projection.volume_forecast'" in t and "not hours, days or SEK" in t for t in texts)
 
 
 @pytest.mark.parametrize(("edit", "expected"), [

@@ -35,7 +35,7 @@ from resmodel.budget.projection import (
 )
 from resmodel.budget.topdown import unit_costs_from_averages
 from resmodel.budget.volumes import from_long
-from resmodel.errors import InputError, Location, Problem, Warning_, did_you_mean
+from resmodel.errors import InputError, Location, Problem, ProblemCollector, Warning_, did_you_mean
 from resmodel.io.other_services import read_other_services
 from resmodel.io.scenario import read_chain
 from resmodel.params.tree import ParameterTree
@@ -225,7 +225,8 @@ def read_forecast_file(loaded, resolved: ResolvedProjection, services: list[str]
     display = display_path(path)
     used = [sv for sv in given.volumes.columns if sv not in s.volumes]  # the others keep what 'volumes' gives
     _check_forecast_levels(given, history, display, used)
-    given = replace(given, notes=given.notes + tuple(_forecast_scale_notes(loaded, given, display, used)))
+    given = replace(given, notes=given.notes + tuple(_forecast_scale_notes(loaded, given, display, used,
+                                                                           resolved.location("volume_forecast"))))
     kept = [sv for sv in given.volumes.columns if sv in s.volumes]
     if used:
         by_model = {m: [sv for sv in used if given.models[sv] == m] for m in sorted({given.models[sv] for sv in used})}
@@ -297,15 +298,29 @@ def override_scale_warnings(loaded, resolved: ResolvedProjection) -> list[Warnin
     return out
 
 
-def _forecast_scale_notes(loaded, given, display: str, used: list[str]) -> list[str]:
+#: a forecast file's first month this many times (or this fraction of) the base-year volume, and at least
+#: OTHER_UNIT_SLACK apart, counts something else (hours, days, SEK): refused, as no board means it
+OTHER_UNIT_FACTOR, OTHER_UNIT_SLACK = 20.0, 20.0
+
+
+def _forecast_scale_notes(loaded, given, display: str, used: list[str],
+                          where: Location | None = None) -> list[str]:
     """A note for each service whose first forecast month lies far from its base-year volume — the users of
     users.csv, or the volume of other_services.csv (a lump line has 1) — by the history_vs_users margin:
-    the file is costed per unit of that volume, so a file on another scale scales the cost."""
+    the file is costed per unit of that volume, so a file on another scale scales the cost. One
+    OTHER_UNIT_FACTOR off or more counts another unit and is refused (at ``where``)."""
     base = _base_year_volumes(loaded)
-    notes = []
+    notes, problems = [], ProblemCollector()
     for service in used:
         first, n = float(given.volumes[service].iloc[0]), base.get(service)
         if n is None or n <= 0:
+            continue
+        if abs(first - n) > OTHER_UNIT_SLACK and not n / OTHER_UNIT_FACTOR <= first <= n * OTHER_UNIT_FACTOR:
+            problems.add(where or Location(file=display), f"'{display}' gives {service} {first:,.1f} in "
+                         f"{given.volumes.index[0]}, {first / n:.3g} times its {n:,.0f} in the base year",
+                         "volumes on the scale of the base year's users, cases or places (average per month)",
+                         "give the file's volume column in users, cases or places — not hours, days or SEK — "
+                         "or leave the service out of the file")
             continue
         low, high = scale_band(n, n)
         if not low <= first <= high:
@@ -315,6 +330,7 @@ def _forecast_scale_notes(loaded, given, display: str, used: list[str]) -> list[
                             "other_services.csv") + f"; tolerance {SCALE_MARGIN:.0%} and {SCALE_SLACK:g}): it is "
                          "costed per unit of that volume, so check that the file counts the same thing (users, "
                          "cases or places, average per month) for the same municipality")
+    problems.raise_if_any()
     return notes
 
 
