@@ -99,3 +99,29 @@ def test_the_api_forecast_warns_of_a_typing_slip():
               for d, v in zip(pd.date_range("2022-01-01", periods=30, freq="MS"), y, strict=True)]
     body = TestClient(app).post("/forecasts", json={"series": series, "h": 3, "model": "naive"}).json()
     assert [w for w in body["warnings"] if w.startswith("[suspicious_value]") and "2022-11:" in w], body["warnings"]
+
+
+def _summer(n: int, dip: float, seed: int = 1) -> np.ndarray:
+    y = 300 + np.random.default_rng(seed).normal(0, 2, n)
+    y[np.arange(n) % 12 == 6] *= dip  # every July (the series starts in January)
+    return y
+
+
+@pytest.mark.parametrize("dip", [0.5, 0.35])
+def test_a_summer_dip_every_year_is_the_season_not_a_slip_nor_a_partial_month(dip):
+    """Review: a July at half of June and August gave a 'typing slip?' every year and 'partial month?' whenever
+    the data ended in July."""
+    assert suspicious_values([_series(_summer(43, dip))]) == []  # ends in July
+    assert suspicious_values([_series(_summer(44, dip))]) == []  # ends in August
+
+
+def test_a_partial_month_after_seasonal_years_is_still_found():
+    y = _summer(45, 0.5)
+    y[-1] *= 0.3  # September, which has no dip
+    assert [(f.kind, f.period) for f in suspicious_values([_series(y)])] == [("last", "2022-09")]
+
+
+def test_a_slip_in_the_month_before_the_last_does_not_make_the_last_suspicious():
+    y = _growing(40)
+    y[-2] *= 3
+    assert [(f.kind, f.period) for f in suspicious_values([_series(y)])] == [("spike", "2022-03")]

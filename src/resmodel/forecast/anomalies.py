@@ -58,9 +58,25 @@ def _departs(value: float, reference: float, spread: float, relative: float = RE
     return reference > 0 and gap > relative * reference and gap > SPREADS * spread
 
 
+def _seasonal(y: np.ndarray, t: int, season: int) -> list[float]:
+    """The same period's departure from its neighbours' mean in the other seasons (years) of a series long
+    enough for two: a July half of June and August every year is the season, not a slip."""
+    out = []
+    for u in range(t % season, len(y), season):
+        if u != t and 0 < u < len(y) - 1 and y[u - 1] + y[u + 1] > 0:
+            out.append(y[u] / ((y[u - 1] + y[u + 1]) / 2) - 1.0)
+    return out if season > 1 and len(y) >= 2 * season else []
+
+
+def _season_explains(change: float, others: list[float]) -> bool:
+    """Another season departs the same way by at least half as much."""
+    return any(np.sign(o) == np.sign(change) and abs(o) >= abs(change) / 2 for o in others)
+
+
 def suspicious_values(series: list[Series]) -> list[Suspicious]:
-    """The last value of each series (of at least ``MIN_POINTS``) when it departs from the median of the
-    values before it, and lone spikes inside it; in series order, a series' spikes before its last value."""
+    """The last value of each series (of at least ``MIN_POINTS``) when it departs from the value before it plus
+    the median change, and lone spikes inside it — neither when the same month of other years departs alike
+    (a season); in series order, a series' spikes before its last value."""
     found = []
     for s in series:
         y = np.asarray(s.y, dtype=float)
@@ -68,16 +84,23 @@ def suspicious_values(series: list[Series]) -> list[Suspicious]:
             continue
         periods = format_ds(s.ds, s.freq)
         changes = np.diff(y)
+        spikes = set()
         for t in range(1, len(y) - 1):  # a spike: far from both neighbours, which are close to each other
             left, right = y[t - 1], y[t + 1]
             reference = (left + right) / 2
             others = np.delete(changes, [t - 1, t])
             if (_departs(y[t], reference, _spread(others), SPIKE) and np.sign(y[t] - left) == np.sign(y[t] - right)
-                    and abs(right - left) < abs(y[t] - reference) / 3):
+                    and abs(right - left) < abs(y[t] - reference) / 3
+                    and not _season_explains(y[t] / reference - 1.0, _seasonal(y, t, s.season))):
                 found.append(Suspicious(s.uid, periods[t], float(y[t]), float(reference), "spike"))
+                spikes.add(t)
+        if len(y) - 2 in spikes:  # the month before is the slip: the last one is measured against it
+            continue
         earlier = changes[-1 - REFERENCE:-1]  # the last value against the one before plus the typical change
         reference = float(y[-2] + np.median(earlier))
-        if _departs(y[-1], reference, _spread(earlier)):
+        season = [y[u] / (y[u - 1] + np.median(earlier)) - 1.0 for u in range(len(y) - 1 - s.season, 0, -s.season)
+                  if y[u - 1] > 0] if s.season > 1 and len(y) > 2 * s.season else []
+        if _departs(y[-1], reference, _spread(earlier)) and not _season_explains(y[-1] / reference - 1.0, season):
             found.append(Suspicious(s.uid, periods[-1], float(y[-1]), reference, "last"))
     return found
 
