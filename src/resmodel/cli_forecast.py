@@ -636,12 +636,12 @@ def nowcast(
         report = nowcast_report(invoices, value, when, recent, origins)
     if report.no_backtest:
         _warn([Warning_("no_backtest", Location(str(triangle)), report.no_backtest)])
-    if report.no_interval:
-        _warn([Warning_("interval_not_estimated", Location(str(triangle)), report.no_interval)])
     elif report.origins_used < origins:
         _warn([Warning_("origins_limited", Location(str(triangle), path="--origins"),
                         f"{origins} backtest origins asked for, the data allow {report.origins_used}; "
                         f"used {report.origins_used}")])
+    if report.no_interval:
+        _warn([Warning_("interval_not_estimated", Location(str(triangle)), report.no_interval)])
     result = report.months
     shown = result.tail(recent).assign(service_month=lambda d: d["service_month"].dt.strftime("%Y-%m"))
     typer.echo(f"Nowcast of '{value}' as known at {result['service_month'].max():%Y-%m} (lo/hi: the intervals of "

@@ -179,6 +179,7 @@ def test_a_history_too_short_for_a_backtest_still_gets_its_nowcast_with_a_warnin
     assert res.exit_code == 0, res.stderr
     assert "warning: [no_backtest]" in res.stderr and "too short for a backtest (4 service months" in res.stderr
     assert "knows the reporting pattern only up to a lag of 3 months" in res.stderr
+    assert "[origins_limited]" not in res.stderr  # review: the no_backtest warning says it; not also '0 origins'
     assert "Backtest: none" in res.stdout and "backtest nowcasts" not in res.stdout
     months = pd.read_csv(tmp_path / "nc" / "nowcast.csv")
     assert months["service_month"].tolist() == ["2024-01", "2024-02", "2024-03", "2024-04"]
