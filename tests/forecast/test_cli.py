@@ -601,3 +601,28 @@ def test_digits_grouped_by_spaces_are_told_to_be_a_thousands_separator(cli, tmp_
     assert res.exit_code == 2
     assert "row 2, column 'y'" in res.stderr and "'1 020' has spaces between its digits" in res.stderr
     assert "Fix: write 1020" in res.stderr and "Fix: write 1022" in res.stderr
+
+
+@pytest.mark.parametrize("command, text", [
+    ("forecast", "ds,y,befolkning\n2024-01,10,5\n2024-02,11,5\n2024-03,12,5\n"),       # unique_id forgotten
+    ("forecast", "ds,y,note\n2024-01,10,\n2024-02,11,\n2024-03,12,\n"),                 # and an empty column
+    ("forecast", "uniqe_id,ds,y\n1,2024,10\n1,2025,11\n1,2026,12\n"),                   # misspelt
+    ("nowcast", "service_month,lag,amount_sek\n2024-01,0,100\n2024-01,1,50\n"),         # long, by lag
+    ("nowcast", "service_month,amount_sek,cases\n2024-01,100,2\n2024-02,90,2\n"),        # reporting_month missing
+])
+def test_a_long_table_with_a_column_missing_is_not_called_wide(cli, tmp_path, command, text):
+    """Review: these long tables were told to be unpivoted in Power Query instead of to fix a column name."""
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    res = cli([command, "--series" if command == "forecast" else "--triangle", path, "--out", tmp_path / "o"])
+    assert res.exit_code == 2 and "the table is wide" not in res.stderr, res.stderr
+    assert "missing" in res.stderr or "unknown column" in res.stderr, res.stderr
+
+
+def test_a_regressor_written_with_spaced_thousands_is_a_regressor_told_how_to_write_its_numbers(cli, tmp_path):
+    """Review: befolkning '12 345' on every row was refused as a comment column ('remove the column')."""
+    rate = pd.read_csv(ROOT / "data" / "series" / "state_hourly_rate.csv")
+    rate.assign(befolkning=[f"{12 + i} 345" for i in range(len(rate))]).to_csv(tmp_path / "r.csv", index=False)
+    res = cli(["forecast", "--series", tmp_path / "r.csv", "--model", "naive", "--out", tmp_path / "o"])
+    assert res.exit_code == 2 and "remove the column" not in res.stderr
+    assert "'12 345' has spaces between its digits" in res.stderr and "Fix: write 12345" in res.stderr

@@ -150,7 +150,8 @@ def validate_long(
                      "the first day of a month (or of a year for yearly series)",
                      "write the period as YYYY or YYYY-MM")
 
-    for col in _text_columns(frame, exog):  # a comment column is not a regressor with bad cells: said once
+    comments = _text_columns(frame, exog)
+    for col in comments:  # a comment column is not a regressor with bad cells: said once
         cells = frame[col].astype("string").str.strip().fillna("")
         text = cells[(cells != "") & pd.to_numeric(cells, errors="coerce").isna()]
         what = (f"holds text ('{shown(text.iloc[0])}' on row {text.index[0]})" if len(text) and source
@@ -159,7 +160,7 @@ def validate_long(
                      f"column '{col}' {what}", "besides unique_id, ds and y only numeric columns (exogenous "
                      "regressors, docs/forecasting.md §6)", "remove the column (a comment column cannot be kept in a "
                      "series file)")
-    exog = tuple(c for c in exog if c not in _text_columns(frame, exog))
+    exog = tuple(c for c in exog if c not in comments)
     for col in (Y, *exog):
         numbers = pd.to_numeric(frame[col], errors="coerce").astype("float64")
         numbers = numbers.mask(numbers.abs() > MAX_SERIES_VALUE)  # 'inf', 1e308: no volume or amount is that large
@@ -255,7 +256,7 @@ def _text_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[str]:
         cells = frame[col].astype("string").str.strip().fillna("")
         filled = cells[cells != ""]
         numeric = pd.to_numeric(filled, errors="coerce").notna() | filled.str.fullmatch(_DECIMAL_COMMA.pattern) \
-            | filled.str.fullmatch(_THOUSANDS_COMMA.pattern)
+            | filled.str.fullmatch(_THOUSANDS_COMMA.pattern) | filled.str.fullmatch(_SPACED_THOUSANDS.pattern)
         if filled.empty or (not numeric.all() and numeric.sum() < len(cells) / 2):
             out.append(col)
     return out

@@ -111,14 +111,25 @@ def read_series(path: Path, display: str | None = None, by_level: bool = False) 
 _WIDE_HEADER = re.compile(r"^(\d{4}(-\d{1,2})?|lag_?\d+|\d+)$")  # a period or a development lag as a column name
 
 
+#: the column names of the long tables: a header holding one is a long table with a column missing, not a wide one
+LONG_NAMES = {"unique_id", "ds", "y", "month", "service", "level", "volume", "service_month", "reporting_month",
+              "amount_sek", "cases", "lag"}
+
+
 def refuse_wide_table(raw: pd.DataFrame, display: str, row_key: str, long_form: str, docs: str) -> None:
     """A table laid out wide — one column per series, or per reporting month or lag of a triangle, as a pivot
-    in Excel shows it — is refused once, with the long form to write, instead of a message per column."""
+    in Excel shows it — is refused once, with the long form to write, instead of a message per column. A header
+    with a long table's own names (y, amount_sek, lag, …) is a long table with a column missing or misspelt."""
     names = [str(c) for c in raw.columns]
     periods = [c for c in names[1:] if _WIDE_HEADER.match(c.strip())]
-    numeric_columns = [c for c in names[1:] if len(raw) and pd.to_numeric(
-        raw[c].astype("string").str.strip().replace("", pd.NA).dropna(), errors="coerce").notna().all()]
-    if len(periods) >= 2 or (len(names) >= 3 and len(numeric_columns) == len(names) - 1 and row_key not in names):
+
+    def numeric(column: str) -> bool:  # every cell a number, and at least one (an empty column is no series)
+        cells = raw[column].astype("string").str.strip().replace("", pd.NA).dropna()
+        return len(cells) > 0 and bool(pd.to_numeric(cells, errors="coerce").notna().all())
+
+    long = {n.strip().lower() for n in names[1:]} & LONG_NAMES
+    all_numeric = len(names) >= 3 and not long and all(numeric(c) for c in names[1:])
+    if len(periods) >= 2 or (all_numeric and row_key not in names):
         lags = any(c.strip().lower().startswith("lag") for c in periods)
         kind = "series" if len(periods) < 2 else "lag" if lags else "period"
         raise InputError.at(Location(display, row=1, column=names[1]), f"the table is wide: one column per {kind} "
