@@ -8,8 +8,9 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from starlette.routing import Match
 
-from api.problems import problem_response
+from api.problems import MAX_PROBLEMS, problem_response
 from resmodel.errors import shown
 from resmodel.io.pnr import looks_like_pnr
 
@@ -47,7 +48,8 @@ def repeated_keys(value: Any, path: list[str | int]) -> list[tuple[list[str | in
 async def refuse_repeated_keys(request: Request, call_next):
     """HTTP middleware: a POST body with a name repeated in one object is a 422 at that name's path;
     a body that is not JSON passes on to the endpoint, whose own checks report it."""
-    if request.method == "POST":
+    routed = any(route.matches(request.scope)[0] == Match.FULL for route in request.app.router.routes)
+    if request.method == "POST" and routed:  # an unknown route stays a 404
         try:
             parsed = json.loads(await request.body(), object_pairs_hook=_pairs)
         except (ValueError, RecursionError):
@@ -59,5 +61,9 @@ async def refuse_repeated_keys(request: Request, call_next):
                          "msg": f"the field '{'(identity number)' if looks_like_pnr(key) else shown(key)}' is given "
                                 "twice in one object. Expected each field once (a JSON parser keeps only the last "
                                 "value). Fix: remove one of the two"} for path, key in found]
+            if len(problems) > MAX_PROBLEMS:
+                problems = problems[:MAX_PROBLEMS] + [{"loc": ["body"], "msg": f"... and {len(problems) - MAX_PROBLEMS} "
+                                                       "more fields given twice (not shown). Fix: correct the ones "
+                                                       "shown and send again"}]
             return JSONResponse(status_code=422, content={"detail": problem_response(422, problems).detail})
     return await call_next(request)

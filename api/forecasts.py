@@ -13,7 +13,7 @@ from pydantic_core import PydanticCustomError
 from api.fields import Version
 from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from resmodel import __version__
-from resmodel.errors import InputError, Location, Problem, ResmodelError
+from resmodel.errors import InputError, Location, Problem, ProblemCollector, ResmodelError
 
 router = APIRouter()
 TABLE = "body.series"  # the source name the readers put in locations
@@ -96,7 +96,7 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     """Forecast every series ``h`` periods ahead; series of each frequency get the model built for it."""
     from resmodel.forecast import Forecaster, make_model
     from resmodel.forecast.anomalies import suspicious_warnings
-    from resmodel.forecast.frame import format_ds
+    from resmodel.forecast.frame import MAX_PROBLEMS, format_ds
     from resmodel.io.pnr import check_frame_for_pnr, looks_like_pnr
     from resmodel.io.series import series_from_raw
 
@@ -130,8 +130,10 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
                      for r in out[["unique_id", "ds", n, f"{n}-lo-80", f"{n}-hi-80", f"{n}-lo-95", f"{n}-hi-95",
                                    f"{n}-model_used"]].itertuples(index=False)]
             warnings += [str(w) for w in fc.warnings]
-        if found:
-            raise InputError(found)
+        if found:  # each frequency's problems were capped alone: cap them together
+            problems = ProblemCollector(found)
+            problems.cap(MAX_PROBLEMS, Location(file=TABLE))
+            problems.raise_if_any()
     except ResmodelError as exc:
         raise problem_response(422, [_json_problem(p) for p in exc.problems]) from None
     return ForecastResponse(resmodel_version=__version__, model=request.model, forecasts=rows, warnings=warnings)

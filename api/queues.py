@@ -236,7 +236,7 @@ def create_queue(request: QueueRequest) -> QueueResponse:
         raise problem_response(422, [_located(request, p) for p in exc.problems]) from None
     months = pd.DatetimeIndex(demand.index)
     if len(months) > MAX_MONTHS:
-        raise one_problem(422, ["body", "demand"], f"the demand spans {len(months)} months ({months[0]:%Y-%m}–"
+        raise one_problem(422, ["body", "forecasts" if request.forecasts else "demand"], f"the demand spans {len(months)} months ({months[0]:%Y-%m}–"
                           f"{months[-1]:%Y-%m}). Expected at most {MAX_MONTHS} (50 years; the simulation is quadratic "
                           "in the months). Fix: send the months to plan for, or use `resmodel queue`")
     capacity = _capacity(request, months)

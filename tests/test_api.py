@@ -424,3 +424,12 @@ def test_the_series_schema_says_what_the_server_checks():
     point = TestClient(app).get("/openapi.json").json()["components"]["schemas"]["SeriesPoint"]["properties"]
     assert point["y"]["minimum"] == 0
     assert {"type": "string", "maxLength": 100} in point["unique_id"]["anyOf"]
+
+
+def test_fields_given_twice_are_capped_and_an_unknown_route_stays_a_404(monkeypatch):
+    body = "{" + ", ".join(f'"k{i}": 1, "k{i}": 2' for i in range(30)) + "}"
+    response = client(monkeypatch).post("/runs", content=body, headers={"Content-Type": "application/json"})
+    problems = response.json()["detail"]["problems"]
+    assert response.status_code == 422 and len(problems) == 21 and "and 10 more fields given twice" in problems[-1]["msg"]
+    response = client(monkeypatch).post("/nope", content='{"a": 1, "a": 2}', headers={"Content-Type": "application/json"})
+    assert response.status_code == 404

@@ -16,7 +16,7 @@ import pandas as pd
 import typer
 
 from resmodel.budget.areas import SERVICE_LABELS
-from resmodel.errors import InputError, Location, Warning_, did_you_mean
+from resmodel.errors import InputError, Location, ProblemCollector, Warning_, did_you_mean
 from resmodel.io.pnr import check_option_for_pnr
 from resmodel.io.writers import check_output_folder, workbook_writer
 
@@ -438,7 +438,7 @@ def forecast(
     """Forecast volumes with prediction intervals per service and level (or per series)."""
     from resmodel.forecast.anomalies import suspicious_warnings
     from resmodel.forecast.forecaster import Forecaster, make_model
-    from resmodel.forecast.frame import format_ds
+    from resmodel.forecast.frame import MAX_PROBLEMS, format_ds
     from resmodel.forecast.interface import (
         age_shares_from_users,
         forecast_volumes,
@@ -529,8 +529,10 @@ def forecast(
                 continue
             warns += fc.warnings
             parts.append(res.assign(ds=format_ds(res["ds"], freq)))
-        if found:
-            raise InputError(found)
+        if found:  # each frequency's problems were capped alone: cap them together
+            problems = ProblemCollector(found)
+            problems.cap(MAX_PROBLEMS, Location(str(series)))
+            problems.raise_if_any()
         table = pd.concat(parts, ignore_index=True)
         _table(table)
         files = write_atomically(out, {"forecast.csv": csv_writer(table),
