@@ -86,6 +86,9 @@ class NowcastSum(BaseModel):
     still_to_come_hi_95: float = Field(description="upper bound of the 95 % interval of still_to_come")
 
 
+SUM_ROW = "sum of recent months"  # the backtest's row of the sum (its 'lag' in the core's table)
+
+
 class NowcastBacktestRow(BaseModel):
     row: Literal["lag", "sum of recent months"] = Field(description="a row per lag, and one for the sum of the "
                                                          "recent months")
@@ -174,7 +177,7 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
         resmodel_version=__version__, value=request.value, as_of=f"{when:%Y-%m}",
         months=[NowcastMonth(**r) for r in _dashless(report.months)],
         sums=[NowcastSum(**r) for r in _dashless(sums)],
-        backtest=[NowcastBacktestRow(**{**r, "row": "lag" if str(r["lag"]).isdigit() else "sum of recent months",
-                                        "lag": int(r["lag"]) if str(r["lag"]).isdigit() else None})
+        backtest=[NowcastBacktestRow(**{**r, "row": SUM_ROW if r["lag"] == SUM_ROW else "lag",
+                                        "lag": None if r["lag"] == SUM_ROW else int(r["lag"])})
                   for r in _dashless(report.backtest)],
         backtest_origins=report.origins_used, backtest_coverage_80=report.coverage_80, warnings=warnings)

@@ -256,11 +256,11 @@ def backtest(
         columns={"relative_mase": "mase/naive", "coverage_80": "cov80%", "coverage_95": "cov95%", "bias_pct": "bias%",
                  "mape": "mape%", "mape_mean": "mape_mean%"})
     _table(shown)
-    horizons = " and ".join(f"h = {h} {'months' if f == 'monthly' else 'year' if h == 1 else 'years'}"
+    horizons = " and ".join(f"h = {h} {'month' if f == 'monthly' else 'year'}{'s' if h != 1 else ''}"
                             for f, h in metrics[["frequency", "h"]].drop_duplicates().itertuples(index=False))
     typer.echo("(mape%: mean absolute error in % of the actual; mape_mean%: the same for each window's average over "
-               f"its horizon ({horizons}) — with 12 months, how far off next year's average volume was, what a budget "
-               "uses; mase: mean absolute error over the in-sample naive error at the season's lag (12 months; 1 for "
+               f"its horizon ({horizons}) — over 12 months or one year, how far off next year's average was, what a "
+               "budget uses; mase: mean absolute error over the in-sample naive error at the season's lag (12 months; 1 for "
                "yearly series and for training spans of 12 months or less); mase/naive below 1: better than the "
                "naive model; bias: mean of forecast − "
                "actual in the series' units, bias% of the actual total; cov80%/cov95%: held-out values inside the "
