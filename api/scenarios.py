@@ -48,6 +48,11 @@ def load_scenario(name: str, loc: list[Any] | None = None) -> LoadedScenario:
                           "and '-' (at most 100; no folder, no '.yaml'). Fix: send a name GET /scenarios lists")
     folder = scenario_folder()
     path = folder / f"{name}.yaml"
+    if path.is_symlink() or path.is_dir():  # listed with its problem by GET /scenarios: the same problem here
+        if not path.is_file():
+            what = "is a folder" if path.is_dir() else "is a link to nowhere (or to itself)"
+            raise one_problem(422, loc, f"scenario '{name}' {what}. Expected a readable scenario file. Fix: ask the "
+                              "server's administrator to replace it with the scenario file")
     if not path.is_file():
         names = sorted(p.stem for p in folder.glob("*.yaml") if p.is_file() and sendable(p.stem)) \
             if folder.is_dir() else []
@@ -123,5 +128,4 @@ def list_scenarios() -> ScenarioList:
     folder = scenario_folder()
     paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     return ScenarioList(resmodel_version=__version__,
-                        scenarios=[_info(p) for p in paths  # a link to nowhere (or a loop) is no file to run
-                                   if p.is_file() and not looks_like_pnr(p.stem)])  # an identity number never shown
+                        scenarios=[_info(p) for p in paths if not looks_like_pnr(p.stem)])  # never shown
