@@ -139,7 +139,14 @@ def test_a_scenario_without_problems_still_validates(monkeypatch, capsys, tmp_pa
     ("extends: base.yaml\nparameters:\n  daglig_verksamhet.staff_ratio: {1: 0,14, 2: 0,2, 3: 0,29, 4: 0,38, "
      "5: 0,49, 6: 0,64, 7: 0,99, 8: 1,39}\n", ["'0,14' in a {…} mapping", "write 0.14"]),  # was: key '2' twice
     ("extends: base.yaml\nprojection:\n  volumes: {daglig_verksamhet: 1 100}\n",
-     ["s.yaml, line 5, at 'projection.volumes'", "'1 100' is read as text, not a volume: write 1100 (no space"]),
+     ["s.yaml, line 5, at 'projection.volumes.daglig_verksamhet'", "'1 100' is read as text, not a volume.",
+      "Fix: write 1100 (no space"]),
+    ("extends: base.yaml\nprojection:\n  volumes:\n    boendestod: drift\n    externa_platser: 28,5\n",
+     ["s.yaml, line 7, at 'projection.volumes.externa_platser'", "'28,5' is read as text, not a volume.",
+      "Fix: write 28.5"]),  # economist walkthrough: 'unknown forecast model 28,5', at the volumes: line
+    ("extends: base.yaml\nprojection:\n  volumes:\n    boendestod: drift\n    externa_platser: etss\n",
+     ["s.yaml, line 7, at 'projection.volumes.externa_platser'", "did you mean 'ets'?",
+      "Expected a model name (ets, drift, …)"]),
     (f"extends: base.yaml\nprojection:\n  frame: {DATA / 'frame.yaml'}\n  volumes: {{daglig_verksamhet: 1 100}}\n",
      ["'1 100' is read as text"]),
 ])

@@ -158,8 +158,15 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
                 problems.add(doc.location(path), f"'{loc[-1] if loc else path}' has no value", _expected_for(path),
                              "write the value after the colon, or delete the line")
                 continue
-            problems.add(doc.location(path), err["msg"].replace("Value error, ", ""), _expected_for(path),
-                         _decimal_comma_fix(err.get("input")) or percentage_fix(err)
+            message = err["msg"].replace("Value error, ", "")
+            entry = re.match(rf"{re.escape(loc[-1])}\.([A-Za-z0-9_]+): ", message) if loc else None
+            if entry:  # a mapping's validator names the entry ('volumes.externa_platser: …'): located at it
+                path, message = f"{path}.{entry.group(1)}", message[entry.end():]
+            said = re.search(r": (write .+)$", message) if entry else None  # the entry's own fix, said once
+            if said:
+                message = message[:said.start()]
+            problems.add(doc.location(path), message, _expected_for(path), (said.group(1) if said else None)
+                         or _decimal_comma_fix(err.get("input")) or percentage_fix(err)
                          or _number_with_words_fix(err.get("input")) or f"correct the value (see {_doc_for(path)})")
     # a union failure reports once per branch; keep one message per location
     seen, unique = set(), []
@@ -281,6 +288,8 @@ def _expected_for(path: str) -> str:
         return "a number, a level mapping 1–8, or a list of {value, from, until} changes with from ≤ until"
     if path.startswith("projection.capacity.") and path.endswith(".plan"):
         return "the path of a premises_plan.csv that resmodel plan-premises wrote, relative to this file (or null)"
+    if path.startswith("projection.volumes."):
+        return "a model name (ets, drift, …), a volume for every month, or {year: volume} (docs/projection.md)"
     if path.startswith("projection.capacity."):
         return "{places: <a number, {year: places} or premises>, added: {year: places}, plan: <premises_plan.csv>, " \
                "overflow: waiting or a service} (docs/projection.md, \"Places\")"

@@ -91,6 +91,8 @@ def _unknown_model(name: str) -> str:
         if len(plain.split(".")[0]) >= 10:  # not a volume, and it could be an identity number: not echoed
             return "a number with spaces is read as text, not a volume: write it without spaces"
         return f"'{name}' is read as text, not a volume: write {plain} (no space between thousands)"
+    if re.fullmatch(r"\s*-?\d+,\d+\s*", name):  # '28,5': a decimal comma makes YAML text of a volume
+        return f"'{name}' is read as text, not a volume: write {name.strip().replace(',', '.')} ('.' as decimal point)"
     return f"unknown forecast model '{name}' ({did_you_mean(name.lower(), MODEL_NAMES)}one of {', '.join(MODEL_NAMES)})"
 
 
