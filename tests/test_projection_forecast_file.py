@@ -291,3 +291,16 @@ def test_a_level_without_users_or_a_service_kept_by_volumes_needs_no_rows(foreca
     _copy(forecast_dir, tmp_path, lambda t: t[~((t["service"] == "daglig_verksamhet") & (t["level"] == "8"))])
     setup = build_setup(*run_file(path))
     assert (setup.case.inputs.volumes["daglig_verksamhet"] == 1000).all()
+
+
+def test_a_service_left_out_of_the_file_is_named_as_forecast_in_the_run(forecast_dir, tmp_path):
+    """Economist walkthrough: a file without externa_platser was taken for the whole board; only the Volymmodeller
+    sheet showed that the run forecast that service itself."""
+    _copy(forecast_dir, tmp_path, lambda t: t[t["service"] != "externa_platser"])
+    notes = build_setup(*run_file(_with_file(tmp_path))).notes
+    said = [n for n in notes if "has no rows for" in n]
+    assert len(said) == 1 and "has no rows for externa_platser: its volumes are forecast from the history" in said[0]
+    whole = tmp_path / "whole"
+    whole.mkdir()
+    _copy(forecast_dir, whole)
+    assert not [n for n in build_setup(*run_file(_with_file(whole))).notes if "has no rows for" in n]

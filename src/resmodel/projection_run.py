@@ -236,6 +236,12 @@ def read_forecast_file(loaded, resolved: ResolvedProjection, services: list[str]
     if kept:
         notes.append(f"projection.volume_forecast: {', '.join(kept)} keep{'s' if len(kept) == 1 else ''} what "
                      f"projection.volumes gives, not the volumes in '{display}'")
+    forecastable = set(history["service"].astype(str)) if history is not None else set()
+    absent = [sv for sv in services if sv in forecastable and sv not in given.volumes.columns and sv not in s.volumes]
+    if absent:  # a reviewed file taken for the whole board: say which services it does not give
+        notes.append(f"projection.volume_forecast: '{display}' has no rows for {', '.join(absent)}: "
+                     f"{'its volumes are' if len(absent) == 1 else 'their volumes are'} forecast from the history "
+                     f"in this run ({s.default_model}), not taken from the file")
     notes += given.notes
     return given
 
