@@ -304,3 +304,9 @@ def test_a_service_left_out_of_the_file_is_named_as_forecast_in_the_run(forecast
     whole.mkdir()
     _copy(forecast_dir, whole)
     assert not [n for n in build_setup(*run_file(_with_file(whole))).notes if "has no rows for" in n]
+
+
+def test_an_empty_volume_forecast_key_says_no_file_is_used(tmp_path):
+    """Economist walkthrough: 'volume_forecast:' with nothing after it ran silently on an in-run forecast."""
+    notes = build_setup(*run_file(scenario(tmp_path, "s", "projection:\n  volume_forecast:\n"))).notes
+    assert any("projection.volume_forecast is empty (null): no forecast file is used" in n for n in notes)

@@ -216,6 +216,11 @@ def read_forecast_file(loaded, resolved: ResolvedProjection, services: list[str]
 
     s = resolved.settings
     if s.volume_forecast is None:
+        if "volume_forecast" in resolved.set_by:  # 'volume_forecast:' with nothing after it (or null)
+            notes.append("projection.volume_forecast is empty (null): no forecast file is used — "
+                         + ("it lifts the file the parent scenario gives; " if any(
+                             (src.doc.data.get("projection") or {}).get("volume_forecast") for src in resolved.chain)
+                            else "") + "the volumes are forecast from the history in this run")
         return None
     path = forecast_file_path(resolved)
     _check_table_path(resolved, "volume_forecast", s.volume_forecast, path, "volume_forecast.csv",
