@@ -310,3 +310,28 @@ def test_an_empty_volume_forecast_key_says_no_file_is_used(tmp_path):
     """Economist walkthrough: 'volume_forecast:' with nothing after it ran silently on an in-run forecast."""
     notes = build_setup(*run_file(scenario(tmp_path, "s", "projection:\n  volume_forecast:\n"))).notes
     assert any("projection.volume_forecast is empty (null): no forecast file is used" in n for n in notes)
+
+
+def test_a_forecast_from_another_history_says_how_the_histories_differ(forecast_dir, tmp_path):
+    """Economist walkthrough: a revised history and one with this spring's actuals both got 'as expected from a
+    history cut on purpose' — the projection then used forecast months where actuals existed, without a word."""
+    from tests.test_projection import DATA
+
+    revised = tmp_path / "revised"
+    revised.mkdir()
+    path = _copy(forecast_dir, revised)
+    manifest = json.loads((path.parent / "manifest.json").read_text())
+    manifest["options"]["series"]["sha256"] = "0" * 64  # same last month (2024-12), other content
+    (path.parent / "manifest.json").write_text(json.dumps(manifest))
+    notes = " ".join(build_setup(*run_file(_with_file(revised))).notes)
+    assert "both end in 2024-12, so the history was revised since the forecast was made" in notes
+
+    spring = tmp_path / "spring"
+    shutil.copytree(DATA, spring / "data")
+    history = (spring / "data" / "volume_history.csv").read_text(encoding="utf-8").splitlines()
+    history += [line.replace("2024-12,", "2025-01,", 1) for line in history if line.startswith("2024-12,")]
+    (spring / "data" / "volume_history.csv").write_text("\n".join(history) + "\n", encoding="utf-8")
+    _copy(forecast_dir, spring)
+    notes = " ".join(build_setup(*run_file(_with_file(spring, f"data: {spring / 'data'}\n"))).notes)
+    assert "the history now has actuals to 2025-01, and the file forecasts from 2025-01: its months " \
+           "2025-01–2025-01 stand in for actuals" in notes

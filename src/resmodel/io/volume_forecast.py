@@ -61,9 +61,10 @@ def read_volume_forecast(path: Path, projected: list[str], months: list[str],
                             did_you_mean(service, projected) + "forecast the board's own volume history, or remove "
                             "the service's rows")
     services = sorted(n for n in set(names) if n)
-    volumes, models, levels = pd.DataFrame(index=months), {}, {}
+    volumes, models, levels, starts = pd.DataFrame(index=months), {}, {}, []
     for service in services:
         monthly = demand_from_table(table, service, display)
+        starts.append(monthly.index[0])
         uncovered = _not_covered(service, monthly.index[0], monthly.index[-1], months)
         if uncovered:
             raise InputError.at(Location(display, path=service), uncovered[0], "a forecast over every projected "
@@ -76,7 +77,8 @@ def read_volume_forecast(path: Path, projected: list[str], months: list[str],
         models[service] = ", ".join(used) if used else "not stated (no model_used)"
         level = pd.to_numeric(rows["level"], errors="coerce").dropna() if "level" in table.columns else []
         levels[service] = tuple(sorted({int(v) for v in level}))
-    return VolumeForecastFile(volumes, models, tuple(_origin_notes(path, display, history)), levels)
+    return VolumeForecastFile(volumes, models, tuple(_origin_notes(path, display, history, min(starts), months[0])),
+                              levels)
 
 
 def _not_covered(service: str, start: pd.Timestamp, end: pd.Timestamp, months: list[str]) -> tuple[str, str] | None:
@@ -98,9 +100,10 @@ def _not_covered(service: str, start: pd.Timestamp, end: pd.Timestamp, months: l
     return None
 
 
-def _origin_notes(path: Path, display: str, history: Path | None) -> list[str]:
+def _origin_notes(path: Path, display: str, history: Path | None, start: pd.Timestamp, first: str) -> list[str]:
     """How the forecast was made, from its manifest: a note when that cannot be told or when it was made
-    from another volume history than the scenario's."""
+    from another volume history than the scenario's — saying how the two differ: the history now has actuals
+    for months the forecast forecasts, it was revised over the same months, or it is shorter (cut on purpose)."""
     options, reason = command_options(path, "forecast")
     if options is None:
         why = reason or f"no manifest.json beside '{display}'"
@@ -112,8 +115,23 @@ def _origin_notes(path: Path, display: str, history: Path | None) -> list[str]:
     if not isinstance(sha, str):
         return [f"projection.volume_forecast: the manifest beside '{display}' names no history file's sha256, so "
                 "which history the forecast was made from cannot be checked"]
-    if hashlib.sha256(history.read_bytes()).hexdigest() != sha:
-        return [f"projection.volume_forecast: '{display}' was made from another volume history than this "
-                f"scenario's '{display_path(history)}' (its manifest's sha256 differs): as expected from a history "
-                "cut on purpose (e.g. in the autumn); otherwise make the forecast again from the current history"]
-    return []
+    if hashlib.sha256(history.read_bytes()).hexdigest() == sha:
+        return []
+    from resmodel.io.series import read_volume_history
+
+    made_from = (start - pd.DateOffset(months=1)).strftime("%Y-%m")  # the forecast starts after its history
+    last = read_volume_history(history, display_path(history))["month"].max().strftime("%Y-%m")
+    head = (f"projection.volume_forecast: '{display}' was made from another volume history than this scenario's "
+            f"'{display_path(history)}' (its manifest's sha256 differs): ")
+    if last >= first:  # actuals of projected months the file forecasts
+        return [head + f"the history now has actuals to {last}, and the file forecasts from {start:%Y-%m}: its "
+                f"months {first}–{last} stand in for actuals — make the forecast again from the current history"]
+    if last > made_from:
+        return [head + f"the forecast was made from the history up to {made_from}, which now runs to {last}: as "
+                f"expected from a history cut on purpose (e.g. in the autumn); the projection takes the file's "
+                f"months from {first} on"]
+    if last == made_from:
+        return [head + f"both end in {last}, so the history was revised since the forecast was made — make the "
+                "forecast again unless the forecast's history was changed on purpose"]
+    return [head + f"the history ends in {last}, before the forecast's {made_from}: the forecast was made from a "
+            "longer history (expected when this scenario's history was cut on purpose)"]
