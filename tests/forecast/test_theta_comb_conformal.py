@@ -20,20 +20,30 @@ def _series(y, freq=MONTHLY) -> Series:
     return Series("s", freq, ds, np.asarray(y, dtype=float), pd.DataFrame(index=range(n)))
 
 
-def test_theta_is_statsmodels_theta_model_with_its_intervals():
+def test_theta_is_statsmodels_theta_model_with_the_arima_0_1_1_variance():
+    """Statistician review: statsmodels' ThetaModel.prediction_intervals uses σ²(1 + (h−1)(1 + (α−1)²)), the
+    variance of SES with drift only at α = 1; the method's ARIMA(0,1,1)-with-drift form is σ²(1 + (h−1)α²)."""
     from statsmodels.tsa.forecasting.theta import ThetaModel
+
+    from resmodel.forecast.models import z_value
 
     t = np.arange(60)
     y = 500 + 2 * t + 30 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(2).normal(0, 3, 60)
     fit = Theta().predict(_series(y), 12, (80, 95))
-    res = ThetaModel(y, period=12).fit()
-    np.testing.assert_allclose(fit.mean, res.forecast(12))
-    for lv in (80, 95):
-        pi = res.prediction_intervals(12, alpha=1 - lv / 100)
-        # fitted on the series ÷ 10 (models.scale_free): the variance estimate agrees to a few parts per million
-        np.testing.assert_allclose(fit.lo[lv], pi["lower"], rtol=1e-5)
-        np.testing.assert_allclose(fit.hi[lv], pi["upper"], rtol=1e-5)
+    np.testing.assert_allclose(fit.mean, ThetaModel(y, period=12).fit().forecast(12))
     assert fit.mean[3] > fit.mean[0] + 20 and fit.mean[9] < fit.mean[6] - 20  # deseasonalised and reseasonalised
+    y = 500 + 2 * t + 30 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(2).normal(0, 20, 60)
+    fit = Theta().predict(_series(y), 12, (80, 95))
+    res = ThetaModel(y, period=12).fit()
+    alpha, k = float(res.params["alpha"]), np.arange(12)
+    assert alpha < 0.9  # so that the two variances differ
+    for lv in (80, 95):
+        # fitted on the series ÷ 10 (models.scale_free): the variance estimate agrees to a few parts per million
+        expected = z_value(lv) * np.sqrt(res.sigma2 * (1 + k * alpha ** 2))
+        np.testing.assert_allclose(fit.hi[lv] - fit.mean, expected, rtol=1e-5)
+        np.testing.assert_allclose(fit.mean - fit.lo[lv], expected, rtol=1e-5)
+        statsmodels = res.prediction_intervals(12, alpha=1 - lv / 100)
+        assert np.all((fit.hi[lv] - fit.mean)[1:] < (statsmodels["upper"].to_numpy() - fit.mean)[1:])
     # yearly: no seasonal adjustment (a lag-1 "season" would be tested and removed otherwise)
     yy = 100 + 3 * np.arange(12.0) + np.random.default_rng(1).normal(0, 1, 12)
     yearly = Theta().predict(_series(yy, YEARLY), 3, (80,))

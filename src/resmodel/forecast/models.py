@@ -294,15 +294,22 @@ class Theta(Model):
         def fit():
             res = ThetaModel(np.asarray(s.y, dtype=float), period=s.season if seasonal else None,
                              deseasonalize=seasonal).fit()
-            frames = {lv: res.prediction_intervals(h, alpha=1 - lv / 100) for lv in levels}
-            return np.asarray(res.forecast(h), dtype=float), frames
+            return np.asarray(res.forecast(h), dtype=float), float(res.params["alpha"]), float(res.sigma2)
 
-        mean, frames = _quiet_fit(fit)
+        mean, alpha, sigma2 = _quiet_fit(fit)
         if not np.all(np.isfinite(mean)):
             raise ModelFitError("non-finite forecast")
-        lo = {lv: f["lower"].to_numpy(dtype=float) for lv, f in frames.items()}
-        hi = {lv: f["upper"].to_numpy(dtype=float) for lv, f in frames.items()}
+        sd = theta_sd(sigma2, alpha, h)
+        lo = {lv: mean - z_value(lv) * sd for lv in levels}
+        hi = {lv: mean + z_value(lv) * sd for lv in levels}
         return Fit(mean, lo, hi, self.name)
+
+
+def theta_sd(sigma2: float, alpha: float, h: int) -> np.ndarray:
+    """The h-step standard deviation of the Theta method, SES with drift: the ARIMA(0,1,1)-with-drift variance
+    σ²(1 + (k−1)α²) for k = 1…h (Hyndman & Billah 2003, with θ = α − 1). statsmodels' own
+    ``prediction_intervals`` uses 1 + (k−1)(1 + (α−1)²), which is the variance only at α = 1 and too wide below."""
+    return np.sqrt(sigma2 * (1.0 + np.arange(h) * alpha ** 2))
 
 
 class Combination(Model):
