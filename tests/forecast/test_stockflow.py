@@ -193,3 +193,25 @@ def test_projected_mix_with_ages_exits_at_the_exit_age_and_enters_new_decisions_
     # without ages, age exit is a rate (30 of 100 a year) and the 70-year-olds are not singled out
     by_rate = project_level_mix(flows, pd.Series([100.0, 0.0], index=[1, 2]), 2024, 2025)
     assert by_rate[by_rate["level"] == 2].set_index("year").loc[2025, "share"] == pytest.approx(10 / 100)
+
+
+def test_a_history_ending_mid_year_moves_the_mix_a_year_per_year_of_flows():
+    """Statistician review: a June stock was projected as if it were December's, so the first year-end share had a
+    full year of flows applied over six months (histories ending in June and December gave the same shares)."""
+    from resmodel.forecast.interface import _level_shares
+
+    flows = pd.DataFrame({"service": "dv", "year": [2022, 2022, 2023, 2023], "level": [1, 2] * 2,
+                          "stock_start": [50.0, 50, 45, 55], "inflow_new_decisions": [0.0, 10, 0, 10],
+                          "inflow_school_leavers": 0.0, "inflow_moves_in": 0.0, "outflow_age_exit": 5.0,
+                          "outflow_work_studies": 0.0, "outflow_moves_out": 0.0, "outflow_deaths": 0.0})
+    flows["stock_end"] = flows["stock_start"] + flows["inflow_new_decisions"] - 5
+    months = pd.date_range("2022-01-01", "2024-06-01", freq="MS")
+    history = pd.concat([pd.DataFrame({"service": "dv", "month": months, "level": level, "volume": 50.0})
+                         for level in (1, 2)], ignore_index=True)
+    dates = pd.date_range("2024-07-01", periods=30, freq="MS")
+    shares = _level_shares(history, "dv", dates, flows, None, 67, [])
+    mix = project_level_mix(flows[flows["service"] == "dv"].drop(columns="service"),
+                            pd.Series([50.0, 50.0], index=[1, 2]), 2023, 2026)
+    first_year = mix[mix["level"] == 2].set_index("year")["share"].loc[2024]
+    assert shares.loc["2025-06-01", 2] == pytest.approx(first_year)  # a year of flows on the June stock: June
+    assert shares.loc["2024-12-01", 2] == pytest.approx(0.5 + (first_year - 0.5) / 2)  # half of it by December

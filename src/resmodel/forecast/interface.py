@@ -313,7 +313,9 @@ def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows:
                               f"{int(f['year'].max())}; add the later years' flows"))
     mix = project_level_mix(f, start, base_year, dates[-1].year, ages=ages_s, exit_age=exit_age)
     table = mix.pivot_table(index="year", columns="level", values="share").reindex(columns=wide.columns, fill_value=0)
-    year_ends = pd.DatetimeIndex([pd.Timestamp(int(y), 12, 1) for y in table.index])
+    # a year of flows moves the stock one year on from the month it starts at (the last month, December or not):
+    # a June stock with the first year's flows is next June's, not December's (statistician review)
+    year_ends = pd.DatetimeIndex([last_month + pd.DateOffset(months=12 * (int(y) - base_year)) for y in table.index])
     later = year_ends > last_month
     anchors = year_ends[later].insert(0, last_month)
     values = np.vstack([start.to_numpy() / start.sum(), table.to_numpy()[later]])
