@@ -76,6 +76,11 @@ def test_project_monte_carlo_seeded(app, tmp_path):
     assert (a / "percentiler.csv").read_bytes() == (b / "percentiler.csv").read_bytes()
     mc = pd.read_csv(a / "percentiler.csv")
     assert (mc["p05"] <= mc["p50"] + 1e-6).all() and (mc["p50"] <= mc["p95"] + 1e-6).all()
+    # new-user walkthrough: the terminal showed only the deterministic table with --draws
+    board = mc[(mc["area"] == "total") & (mc["measure"] == "deviation") & (mc["period"] == 2034)].iloc[0]
+    assert "Monte Carlo, 200 draws (seed 3): the board's deviation" in res.stdout
+    assert f"2034 {board['p10'] / 1e6:,.1f}" in " ".join(res.stdout.split())
+    assert "volumes (Volymmodeller sheet): base volume:" in res.stdout and "drift: boendestod" in res.stdout
     # the workbook: years as numbers (they sort and compute), the draws' median named so
     from openpyxl import load_workbook
 

@@ -253,6 +253,14 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     typer.echo(f"scenario '{name}': net cost, frame and deviation (MSEK; negative = overspend; the base year as "
                "the model computes it)")
     _echo(total.drop(columns=["area", "kind"]))
+    if mc_table is not None:  # the spread the draws give, not only in percentiler.csv
+        spread = mc_table[(mc_table["area"] == "total") & (mc_table["measure"] == "deviation")]
+        typer.echo(f"Monte Carlo, {draws} draws (seed {mc_seed}): the board's deviation, MSEK — 80 % of the draws "
+                   "between p10 and p90 (the median of the draws, not the deterministic figure above)")
+        _echo(_msek(spread[["period", "p10", "p50", "p90"]].rename(columns={"period": "year", "p50": "median"}),
+                    ["p10", "median", "p90"]))
+    models = setup.volume_models.groupby("model_used")["service"].apply(", ".join)
+    typer.echo("volumes (Volymmodeller sheet): " + "; ".join(f"{m}: {svs}" for m, svs in models.items()))
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"wrote {', '.join(written)} to {target}")
