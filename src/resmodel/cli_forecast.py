@@ -975,6 +975,11 @@ def queue(
     fees = fee_note(params, result, "--fee-states new,aiv")
     if fees:
         typer.echo(f"note: {fees}")
+    typer.echo("note: the queue is of the service's total: any place takes any user, whatever the need level. "
+               "plan-premises matches places to the levels they suit (its no_new_premises option can show users "
+               "without a place earlier), and project uses the scenario's own volume forecast "
+               "(projection.default_model) and yearly averages — so their figures of users without a place differ "
+               "from this one (docs/planning.md)")
     monthly = result.monthly.assign(month=result.monthly["month"].dt.strftime("%Y-%m"))
     files = write_atomically(out, {"queue_monthly.csv": csv_writer(monthly),
                                    "queue_quarterly.csv": csv_writer(result.quarterly),
