@@ -112,3 +112,18 @@ def test_rent_following_a_declared_price_extension_says_so(tmp_path, monkeypatch
     line = next(ln for ln in capsys.readouterr().out.splitlines() if "projection.rent_growth =" in ln)
     assert "= 0.05 share per year in 2030" in line and "not set: the price index's declared extension" in line
     assert line.endswith("px.yaml, line 5, at 'projection.extensions.price_growth')")
+
+
+def test_a_service_priced_by_a_rule_of_another_quantity_gets_no_factor_against_the_base_year(monkeypatch, capsys):
+    """New-user walkthrough: SFB showed factor_vs_base 0.637 — the municipal 20-hour share per case against the
+    engine's cost of all the users' hours — which read as a 36 % cost fall."""
+    from resmodel.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["resmodel", "explain", str(BASE), "--year", "2026", "--area",
+                                      "personlig_assistans"])
+    main()
+    out = capsys.readouterr().out
+    sfb = next(line for line in out.splitlines() if line.startswith("personlig_assistans_sfb "))
+    lss = next(line for line in out.splitlines() if line.startswith("personlig_assistans_lss "))
+    assert " – " in sfb and "0.63" not in sfb and " 1.0" in lss  # LSS is still compared: gross against gross
+    assert "personlig_assistans_sfb: priced by its rule (cases × up to 20 hours a week each × the state rate)" in out

@@ -179,7 +179,10 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     from resmodel.projection_run import build_setup, rent_growth_in, run_setup
 
     setup = build_setup(loaded, result)
-    e = explain_budget(run_setup(setup), setup.case.inputs.unit_costs, loaded.tree, year, area)
+    from resmodel.budget.projection import RULE_NOTES, rule_of
+
+    rules = {sv: rule_of(sv, setup.case.inputs) for sv in setup.case.inputs.unit_costs["service"]}
+    e = explain_budget(run_setup(setup), setup.case.inputs.unit_costs, loaded.tree, year, area, rules)
     agrees = abs(e.reported_deviation - e.recomputed_deviation) <= 1e-6 * max(1.0, abs(e.reported_deviation))
     typer.echo(f"deviation of {area} in {year}: reported {e.reported_deviation:,.0f} SEK; frame parts − net cost "
                f"of the services below = {e.recomputed_deviation:,.0f} ({'agrees' if agrees else 'DIFFERS'})")
@@ -190,8 +193,13 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     services = e.services.set_index("service")
     factor = services.pop("factor_vs_base")
     models = dict(zip(setup.volume_models["service"], setup.volume_models["model_used"], strict=True))
-    _echo_table(services.assign(factor_vs_base=[f"{f:.3f}" for f in factor],
+    _echo_table(services.assign(factor_vs_base=[f"{f:.3f}" if f == f else "–" for f in factor],
                                 volume_model=[models.get(sv, "follows SFB cases") for sv in services.index]))
+    for sv in services.index[factor.isna().to_numpy()]:
+        rule = rules.get(sv, "generic")
+        if rule != "generic":  # why no factor: the rule prices another quantity than the base year's cost
+            typer.echo(f"  {sv}: priced by its rule ({RULE_NOTES[rule]}); its base-year cost per unit is the "
+                       "engine's cost of all the users' hours, so no factor against it is shown")
     if e.places is not None:
         typer.echo("\nPlaces (demand and users above the places in users, places in places, each a month on "
                    "average; the volume above is what the places let be served"

@@ -65,10 +65,18 @@ PLACES_MEASURES = ("demand", "places", "over_capacity", "plan_users", "plan_rent
 FRAME_PARTS = ("frame_base", "frame_demographic", "frame_volume", "frame_expansion", "frame_supplement")
 
 
-def explain_budget(budget, unit_costs, tree, year: int, area: str) -> BudgetExplanation:
+#: rules whose projected cost is another quantity than the base year's unit cost (the municipality's share of
+#: state assistance; a provider's financing gap): no factor against the base year is shown for them
+NOT_COMPARABLE = ("sfb", "own_provider")
+
+
+def explain_budget(budget, unit_costs, tree, year: int, area: str,
+                   rules: dict[str, str] | None = None) -> BudgetExplanation:
     """Deviation = frame parts − Σ services (staff + premises + other + adjustment − revenue); each
     service's cost per volume unit is shown against its base-year unit cost, with the indices of the year,
-    and a service with places its demand, places and users above them (its volume is what was served)."""
+    and a service with places its demand, places and users above them (its volume is what was served).
+    ``rules``: service → the rule that prices it (budget.projection.RULE_NOTES); a service whose rule
+    prices another quantity than the base year's cost gets no factor."""
     import datetime as dt
 
     import pandas as pd
@@ -100,6 +108,8 @@ def explain_budget(budget, unit_costs, tree, year: int, area: str) -> BudgetExpl
     table["cost_per_unit"] = (table["net_cost"] + table["revenue"]) / table["volume"].where(table["volume"] > 0)
     table["base_cost_per_unit"] = base_cost / base_volume.where(base_volume > 0)
     table["factor_vs_base"] = table["cost_per_unit"] / table["base_cost_per_unit"]
+    unlike = [sv for sv in table.index if (rules or {}).get(sv) in NOT_COMPARABLE]
+    table.loc[unlike, "factor_vs_base"] = float("nan")  # e.g. SFB: the 20-hour share against all hours' cost
     net = float((table["staff_cost"] + table["premises_cost"] + table["other_cost"] + table["adjustment"]
                  - table["revenue"]).sum())
     frame_parts = {part: float(totals.get(part, 0.0)) for part in FRAME_PARTS}

@@ -303,7 +303,8 @@ RULE_NOTES = {"external": "places × day price, new places dearer",
               "own_provider": "hours × cost per hour, less the state's payment for them"}
 
 
-def _rule_of(service: str, inputs: ProjectionInputs) -> str:
+def rule_of(service: str, inputs: ProjectionInputs) -> str:
+    """The rule that prices ``service`` in the projection: external, sfb, lss, own_provider or generic."""
     a = inputs.assistance
     if any(e.service == service for e in inputs.external):
         return "external"
@@ -474,7 +475,7 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
     areas = [area_of(s, inputs.service_areas, _loc(inputs, "volumes", path=f"volumes.{s}")) for s in services]
     _check_assistance(inputs, services)
     _check_external(inputs, services)
-    rules = [_rule_of(s, inputs) for s in services]
+    rules = [rule_of(s, inputs) for s in services]
     capacity = _check_capacity(inputs, services, rules, areas, horizon)
     planned = _planned_premises(inputs, services, horizon, capacity)
     notes: list[str] = []
