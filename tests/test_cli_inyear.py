@@ -293,3 +293,14 @@ def test_a_bad_number_in_a_swedish_semicolon_file_is_fixed_in_that_file_format(t
     err = capsys.readouterr().err
     assert "a.csv, row 3, column 'cost': 'abc' is not an amount" in err
     assert "',' as decimal point (as in this ';' file)" in err and "'.' as decimal point" not in err
+
+
+def test_the_forecast_folder_has_a_manifest_with_the_inputs_hashes(tmp_path, monkeypatch):
+    """New-user walkthrough: inyear was the only command without a manifest.json (which inputs made these numbers?)."""
+    import hashlib
+    import json
+
+    _run(monkeypatch, "--actuals", ACTUALS, "--frames", FRAMES, "--year", 2024, "--month", 8, "--out", tmp_path / "o")
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["command"] == "inyear" and manifest["options"]["month"] == 8
+    assert manifest["options"]["actuals"]["sha256"] == hashlib.sha256(ACTUALS.read_bytes()).hexdigest()

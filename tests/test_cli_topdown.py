@@ -201,3 +201,11 @@ def test_topdown_refuses_a_table_given_both_as_csv_and_xlsx(tmp_path, monkeypatc
     assert exc.value.code == 2
     assert_located_refusal(capsys.readouterr().err, "services.xlsx", ["both services.csv and services.xlsx"],
                            tmp_path / "out")
+
+
+def test_topdown_writes_a_manifest_with_the_folder_hash(tmp_path, monkeypatch):
+    import json
+
+    _run(monkeypatch, ROOT / "data" / "topdown_2024", "--out", tmp_path / "td")
+    manifest = json.loads((tmp_path / "td" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["command"] == "topdown" and len(manifest["options"]["folder"]["sha256"]) == 64

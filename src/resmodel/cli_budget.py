@@ -17,7 +17,8 @@ import pandas as pd
 import typer
 
 from resmodel.errors import InputError, Location
-from resmodel.io.writers import check_output_folder
+from resmodel.io.manifest import command_manifest
+from resmodel.io.writers import check_output_folder, json_text
 from resmodel.report import with_units
 
 MSEK = 1e6
@@ -31,8 +32,8 @@ PROJECT_OUTPUTS = ("prognos_per_ar.csv", "prognos_tjanster.csv", "prognos_manad.
 COMPARE_OUTPUTS = ("jamforelse.csv", "vattenfall.csv", "jamforelse_tjanster.csv", "jamforelse_enheter.csv",
                    "jamforelse.xlsx", "vattenfall_*.png", "manifest.json")
 TORNADO_OUTPUTS = ("tornado.csv", "tornado.png", "manifest.json")
-INYEAR_OUTPUTS = ("helarsprognos.csv", "backtest.csv")
-TOPDOWN_OUTPUTS = ("omraden.csv", "tjanster.csv", "avstamning.csv")
+INYEAR_OUTPUTS = ("helarsprognos.csv", "backtest.csv", "manifest.json")
+TOPDOWN_OUTPUTS = ("omraden.csv", "tjanster.csv", "avstamning.csv", "manifest.json")
 
 
 def _load(path: Path, say_templates: bool = True):
@@ -190,7 +191,6 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
             ) -> None:
     """Project net cost, frame and deviation per year and area; CSV, workbook, chart and HTML summary."""
     from resmodel.budget import montecarlo
-    from resmodel.io.writers import json_text
     from resmodel.projection_run import (
         assumptions,
         base_year_by_area,
@@ -277,7 +277,6 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     from resmodel import __version__
     from resmodel.budget import charts
     from resmodel.budget import compare as cmp
-    from resmodel.io.writers import json_text
     from resmodel.projection_run import projection_manifest, run_setup
     from resmodel.run import manifest_table
 
@@ -374,7 +373,6 @@ def tornado(scenario: ScenarioArg, out: OutOpt = None,
             year: Annotated[int | None, typer.Option(help="year (default: summed over the horizon)")] = None) -> None:
     """Tornado: each driver ± a stated amount → effect on the board's deviation (CSV + PNG)."""
     from resmodel.budget import charts, sensitivity
-    from resmodel.io.writers import json_text
     from resmodel.projection_run import projection_manifest
 
     check_output_folder(out, TORNADO_OUTPUTS)
@@ -415,7 +413,8 @@ def _read_csv(path: Path | None) -> tuple[pd.DataFrame | None, str | None]:
     return frame, display
 
 
-def inyear(actuals: Annotated[Path, typer.Option(help="monthly actuals CSV: year, month, area, cost, volume")],
+def inyear(ctx: typer.Context,
+           actuals: Annotated[Path, typer.Option(help="monthly actuals CSV: year, month, area, cost, volume")],
            frames: Annotated[Path, typer.Option(help="frame per area CSV: year, area, frame")],
            year: Annotated[int, typer.Option(help="the year to forecast")],
            month: Annotated[int, typer.Option(help="last month with actuals (1–12)", min=1, max=12)],
@@ -458,8 +457,10 @@ def inyear(actuals: Annotated[Path, typer.Option(help="monthly actuals CSV: year
     files: dict[str, object] = {"helarsprognos.csv": forecast}
     if backtest is not None:
         files["backtest.csv"] = backtest
+    files["manifest.json"] = json_text(command_manifest(ctx.info_name, ctx.params))  # the inputs' hashes
     written = _write(target, files, INYEAR_OUTPUTS)
-    typer.echo(f"helårsprognos {year} from actuals to month {month} (MSEK; deviation = frame − forecast)")
+    typer.echo(f"helårsprognos {year} from actuals to month {month} (MSEK; lo–hi: the {int(forecast['level'].iat[0])} "
+               "% interval; deviation = frame − forecast)")
     _echo(_msek(forecast[["area", "cost_to_date", "forecast", "lo", "hi", "frame", "deviation"]],
                 ["cost_to_date", "forecast", "lo", "hi", "frame", "deviation"]))
     if backtest is not None:
@@ -470,7 +471,8 @@ def inyear(actuals: Annotated[Path, typer.Option(help="monthly actuals CSV: year
     typer.echo(f"wrote {', '.join(written)} to {target}")
 
 
-def topdown(folder: Annotated[Path, typer.Argument(help="folder with services, frame.yaml, items and targets "
+def topdown(ctx: typer.Context,
+            folder: Annotated[Path, typer.Argument(help="folder with services, frame.yaml, items and targets "
                                                       "(tables as .csv or .xlsx; e.g. data/topdown_2024)")],
             year: Annotated[int, typer.Option(help="the base year the figures describe")] = 2024,
             out: OutOpt = None) -> None:
@@ -492,6 +494,7 @@ def topdown(folder: Annotated[Path, typer.Argument(help="folder with services, f
         shown = checked[["measure", "area", "value", "model", "difference", "tolerance", "within"]]
         _echo(_msek(shown, ["value", "model", "difference", "tolerance"]))
     target = out or Path("results") / f"topdown_{year}"
+    files["manifest.json"] = json_text(command_manifest(ctx.info_name, ctx.params))  # the folder's files' hash
     written = _write(target, files, TOPDOWN_OUTPUTS)
     typer.echo(f"wrote {', '.join(written)} to {target}")
 
