@@ -426,7 +426,9 @@ def forecast(
                                              "months from a December; for a unique_id,ds,y file: 12 months for "
                                              "monthly, 2 years for yearly series)")] = None,
     model: Annotated[list[str] | None, typer.Option(
-        help="model for all series (e.g. auto) or per service: service=ets, service=1050, service=2025:1050,2026:1100")] = None,
+        help="model for all series (default auto; naive, snaive, drift, ets, arima, theta, comb, demographic, "
+             "stockflow, select, auto) or per service: service=ets, service=1050, service=2025:1050,2026:1100; "
+             "repeat the option for several")] = None,
     population: Annotated[Path | None, typer.Option(help="population by age band (demographic model)")] = None,
     users: Annotated[Path | None, typer.Option(help="users.csv with birth years (age structure)")] = None,
     flows: Annotated[Path | None, typer.Option(help="yearly flows (stock–flow model and level mix)")] = None,

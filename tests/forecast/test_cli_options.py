@@ -239,3 +239,11 @@ def test_the_yearly_forecast_given_as_demand_points_to_the_monthly_file(cli, tmp
     res = cli(["queue", "--demand", tmp_path / "y.csv", "--service", "daglig_verksamhet", "--places", "5",
                "--out", tmp_path / "q"])
     assert res.exit_code == 2 and "Fix: give volume_forecast.csv from the same folder" in res.stderr
+
+
+def test_forecast_help_names_the_default_model_and_every_model(cli):
+    """New-user walkthrough: forecast --model stated neither its default nor the model names."""
+    from resmodel.forecast.forecaster import MODEL_NAMES
+
+    text = " ".join(cli(["forecast", "--help"]).stdout.split())
+    assert "default auto" in text and all(name in text for name in MODEL_NAMES)
