@@ -192,15 +192,21 @@ def nowcast(tri: Triangle, params: NowcastParams | None = None) -> pd.DataFrame:
     """Completed (ultimate) amount per service month with intervals, the reported amount, the part still to
     come and the expected completeness. Columns: service_month, lag, reported, completeness, method,
     nowcast, still_to_come, se, lo-<level>, hi-<level>."""
+    return nowcast_and_gaps(tri, params)[0]
+
+
+def nowcast_and_gaps(tri: Triangle, params: NowcastParams | None = None) -> tuple[pd.DataFrame, list[pd.Timestamp]]:
+    """``nowcast``'s table and the service months whose interval rests on a variance the triangle is too short to
+    estimate (a development step seen in one row only, a prior from one month): set to 0, so their intervals are
+    too narrow — from one completion of the triangle."""
     p = params or NowcastParams()
-    return _table(tri, _complete(tri, p), p)
+    c = _complete(tri, p)
+    return _table(tri, c, p), list(tri.months[c.unestimated])
 
 
 def unestimated_months(tri: Triangle, params: NowcastParams | None = None) -> list[pd.Timestamp]:
-    """The service months whose interval rests on a variance the triangle is too short to estimate (a
-    development step seen in one row only, a prior from one month): set to 0, so their intervals are too narrow."""
-    c = _complete(tri, params or NowcastParams())
-    return list(tri.months[c.unestimated])
+    """The months ``nowcast_and_gaps`` names."""
+    return nowcast_and_gaps(tri, params)[1]
 
 
 def _table(tri: Triangle, c: _Completion, p: NowcastParams) -> pd.DataFrame:

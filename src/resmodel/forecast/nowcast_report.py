@@ -14,9 +14,8 @@ from resmodel.forecast.nowcast import (
     NowcastParams,
     backtest_nowcast,
     build_triangle,
-    nowcast,
+    nowcast_and_gaps,
     nowcast_totals,
-    unestimated_months,
 )
 
 
@@ -70,8 +69,7 @@ def nowcast_report(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, rece
     too few origins (the caller names its file or field)."""
     params = params or NowcastParams()
     tri = build_triangle(invoices, value, as_of)
-    result = nowcast(tri, params)
-    thin = unestimated_months(tri, params)
+    result, thin = nowcast_and_gaps(tri, params)
     no_interval = None if not thin else (
         f"the intervals of {_months_text(thin)} (and of sums holding them) rest on variances these invoices are "
         "too short to estimate — a reporting lag seen in one service month only, or a level from one complete "
