@@ -76,6 +76,8 @@ def test_project_monte_carlo_seeded(app, tmp_path):
     assert (a / "percentiler.csv").read_bytes() == (b / "percentiler.csv").read_bytes()
     mc = pd.read_csv(a / "percentiler.csv")
     assert (mc["p05"] <= mc["p50"] + 1e-6).all() and (mc["p50"] <= mc["p95"] + 1e-6).all()
+    html = (a / "sammanfattning.html").read_text(encoding="utf-8")  # the probability is the scenario's assumption
+    assert "90 % sannolikhet" in html and "givet scenariots osäkerhetsantaganden (projection.uncertainty" in html
     # new-user walkthrough: the terminal showed only the deterministic table with --draws
     board = mc[(mc["area"] == "total") & (mc["measure"] == "deviation") & (mc["period"] == 2034)].iloc[0]
     assert "Monte Carlo, 200 draws (seed 3): the board's deviation" in res.stdout

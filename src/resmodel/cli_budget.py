@@ -144,7 +144,9 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
         if len(sel):
             r = sel.sort_values("period").iloc[-1]
             band = (f"<p>Osäkerhet (Monte Carlo): avvikelsen {r['period']} ligger med 90 % sannolikhet mellan "
-                    f"{r['p05'] / MSEK:,.1f} och {r['p95'] / MSEK:,.1f} MSEK.</p>")
+                    f"{r['p05'] / MSEK:,.1f} och {r['p95'] / MSEK:,.1f} MSEK — givet scenariots "
+                    "osäkerhetsantaganden (projection.uncertainty; uncertainty as the scenario states it, "
+                    "docs/budget.md §4: set it from the forecast's own intervals).</p>")
     note_items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     shown = list(assumed.columns[2:])
     assumed_rows = "".join(
