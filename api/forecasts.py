@@ -64,12 +64,21 @@ class ForecastRow(BaseModel):
     model_used: str = Field(description="the model that produced the numbers (the fallback for too short a series)")
 
 
+class WarningItem(BaseModel):
+    check: str = Field(description="the warning's name (short_series, suspicious_value, horizon_beyond_history, "
+                       "…; docs/forecasting.md §8)")
+    series: str | None = Field(description="the unique_id of the series concerned (null: the request as a whole)")
+    message: str = Field(description="what was found and what the run did")
+
+
 class ForecastResponse(BaseModel):
     resmodel_version: Version
     model: str = Field(description="the model asked for ('auto' unless the request named one); model_used of each "
                        "row says what made it")
     forecasts: list[ForecastRow] = Field(description="h rows per series: monthly series first, then yearly, each "
                                          "sorted by unique_id")
+    warning_items: list[WarningItem] = Field(description="the same warnings with their check and series apart, "
+                                             "for a client that flags series (e.g. those that fell back to naive)")
     warnings: list[str] = Field(description="'[check] where: message' — fallbacks for short series, suspicious "
                                 "values, horizons beyond the history (docs/forecasting.md §8)")
 
@@ -112,7 +121,7 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     try:
         check_frame_for_pnr(raw, TABLE, first_row=0, numeric=("y",))
         data = series_from_raw(raw, TABLE)
-        warnings += [str(w) for w in suspicious_warnings(data.frame, data.freqs, TABLE)]
+        warnings += suspicious_warnings(data.frame, data.freqs, TABLE)
         found: list = []  # the problems of every frequency's series, reported together
         for freq in sorted(set(data.freqs.values())):
             uids = [u for u, f in data.freqs.items() if f == freq]
@@ -129,11 +138,13 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
                                  hi_95=r[6], model_used=r[7])
                      for r in out[["unique_id", "ds", n, f"{n}-lo-80", f"{n}-hi-80", f"{n}-lo-95", f"{n}-hi-95",
                                    f"{n}-model_used"]].itertuples(index=False)]
-            warnings += [str(w) for w in fc.warnings]
+            warnings += fc.warnings
         if found:  # each frequency's problems were capped alone: cap them together
             problems = ProblemCollector(found)
             problems.cap(MAX_PROBLEMS, Location(file=TABLE))
             problems.raise_if_any()
     except ResmodelError as exc:
         raise problem_response(422, [_json_problem(p) for p in exc.problems]) from None
-    return ForecastResponse(resmodel_version=__version__, model=request.model, forecasts=rows, warnings=warnings)
+    items = [WarningItem(check=w.check, series=w.location.path, message=w.message) for w in warnings]
+    return ForecastResponse(resmodel_version=__version__, model=request.model, forecasts=rows,
+                            warning_items=items, warnings=[str(w) for w in warnings])

@@ -433,3 +433,14 @@ def test_fields_given_twice_are_capped_and_an_unknown_route_stays_a_404(monkeypa
     assert response.status_code == 422 and len(problems) == 21 and "and 10 more fields given twice" in problems[-1]["msg"]
     response = client(monkeypatch).post("/nope", content='{"a": 1, "a": 2}', headers={"Content-Type": "application/json"})
     assert response.status_code == 404
+
+
+def test_forecast_warnings_come_with_their_check_and_series_apart():
+    """Integrator review: to flag series that fell back to naive, a client had to parse '[short_series]
+    body.series, at 'b': …' out of text."""
+    series = ([{"unique_id": "a", "ds": str(2015 + i), "y": 100.0 + i} for i in range(5)]
+              + [{"unique_id": "b", "ds": f"2020-{i + 1:02d}", "y": 5.0} for i in range(12)])
+    body = TestClient(app).post("/forecasts", json={"series": series, "h": 2, "model": "ets"}).json()
+    items = {(w["check"], w["series"]) for w in body["warning_items"]}
+    assert {("short_series", "a"), ("short_series", "b")} <= items
+    assert len(body["warning_items"]) == len(body["warnings"])
