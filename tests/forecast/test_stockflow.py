@@ -106,10 +106,17 @@ def test_estimated_parameters_and_projected_mix_follow_recent_flows():
     assert np.all(np.diff(share2) > 0)
 
 
-def test_balance_path_solves_the_stock_equation():
-    t = np.array([0.0, 1.0, 10.0])
-    np.testing.assert_allclose(balance_path(100.0, 20.0, 0.1, t), 200 - 100 * np.exp(-0.1 * t))
-    np.testing.assert_allclose(balance_path(100.0, 20.0, 0.0, t), 100 + 20 * t)
+def test_balance_path_is_the_yearly_stock_recursion_at_whole_years():
+    """Statistician review: the rate is a share of the start-of-year stock, but the path read it as a continuous
+    rate (e^(−rt)), so the total model and the cohort projection disagreed (426.4 against 434.5 after 5 years)."""
+    stock, path = [300.0], balance_path(300.0, 100.0, 0.2, np.arange(6.0))
+    for _ in range(5):
+        stock.append(stock[-1] * (1 - 0.2) + 100)  # S₁ = S₀(1 − r) + I, as project_cohorts moves people
+    np.testing.assert_allclose(path, stock)
+    assert path[5] == pytest.approx(434.464, abs=1e-3)
+    half = balance_path(300.0, 100.0, 0.2, np.array([0.5]))[0]
+    assert 300 < half < stock[1] and half == pytest.approx(500 - 200 * 0.8 ** 0.5)  # geometric within the year
+    np.testing.assert_allclose(balance_path(100.0, 20.0, 0.0, np.array([0.0, 1.0, 10.0])), [100, 120, 300])
 
 
 def test_every_outflow_rate_is_a_share_of_the_start_of_year_stock():
@@ -124,7 +131,7 @@ def test_every_outflow_rate_is_a_share_of_the_start_of_year_stock():
 
 def test_the_stockflow_forecast_follows_the_balance_equation_from_the_current_level():
     """Yearly series: from the last value (a one-year mean centred on it), the stock after t years of the last
-    three complete years' mean inflow I and pooled outflow rate r: S* + (S0 − S*)·e^(−r·t), S* = I / r."""
+    three complete years' mean inflow I and pooled outflow rate r: S* + (S0 − S*)·(1 − r)^t, S* = I / r."""
     from resmodel.forecast.frame import YEARLY, Series
     from resmodel.forecast.stockflow import StockFlow
 
@@ -143,7 +150,7 @@ def test_the_stockflow_forecast_follows_the_balance_equation_from_the_current_le
     t = np.arange(1, 5)
     np.testing.assert_allclose(fit.mean, balance_path(y[-1], 38.0, 0.05, t), rtol=1e-12)
     equilibrium = 38.0 / 0.05
-    np.testing.assert_allclose(fit.mean, equilibrium + (y[-1] - equilibrium) * np.exp(-0.05 * t), rtol=1e-12)
+    np.testing.assert_allclose(fit.mean, equilibrium + (y[-1] - equilibrium) * 0.95 ** t, rtol=1e-12)
 
 
 def test_outflow_rates_may_differ_by_level():

@@ -195,12 +195,14 @@ def estimate_flow_params(flows: pd.DataFrame, through_year: int, years_back: int
 
 
 def balance_path(start: float, inflow: float, rate: float, t: np.ndarray) -> np.ndarray:
-    """Stock after ``t`` years (fractional allowed) of constant yearly ``inflow`` and outflow ``rate``:
-    the continuous-time solution of dS/dt = inflow − rate·S."""
+    """Stock after ``t`` years (fractional allowed) of constant yearly ``inflow`` and outflow ``rate``, the yearly
+    share of the start-of-year stock that leaves: S(t) = I/r + (S₀ − I/r)(1 − r)^t, which at whole years is the
+    cohort projection's S₁ = S₀(1 − r) + I exactly (e^(−rt), the solution of dS/dt = I − rS with r read as a
+    continuous rate, drifted from it: 426.4 against 434.5 after five years of I = 100, r = 0.2, S₀ = 300)."""
     if rate <= 0:
         return start + inflow * t
     eq = inflow / rate
-    return eq + (start - eq) * np.exp(-rate * t)
+    return eq + (start - eq) * np.exp(np.log1p(-min(rate, 1.0 - 1e-12)) * t)
 
 
 def complete_years(ds: pd.DatetimeIndex, freq: str) -> int:
