@@ -72,9 +72,14 @@ def test_a_history_running_into_the_first_projected_year_gives_those_months_thei
     spring = [f"2025-{m:02d}," + ",".join(line.split(",")[1:3] + [f"{float(line.split(',')[3]) + m:.2f}"])
               for m in (1, 2, 3) for line in december]
     (data / "volume_history.csv").write_text("\n".join(lines + spring) + "\n", encoding="utf-8")
-    loaded = load(projection_scenario(tmp_path, data, 2))
+    path = projection_scenario(tmp_path, data, 2)
+    path.write_text(path.read_text() + "  volume_growth: {boendestod: 0.05}\n"
+                    "  volume_changes: [{service: boendestod, from_year: 2025, change: 10}]\n")
+    loaded = load(path)
     setup = build_setup(loaded, run(loaded))
     volumes = setup.case.inputs.volumes
     march = sum(float(line.split(",")[3]) + 3 for line in december if line.split(",")[1] == "boendestod")
+    # review: growth and volume changes were applied on top of the actuals (which hold what happened)
     assert volumes.loc["2025-03", "boendestod"] == pytest.approx(march)
+    assert volumes.loc["2025-04", "boendestod"] > march + 10  # from the forecast on, the change acts
     assert any("volumes of 2025-01–2025-03 are the volume history's actuals" in n for n in setup.notes)

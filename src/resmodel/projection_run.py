@@ -914,6 +914,8 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
                      "from: " + ", ".join(sorted(held)))
     models = pd.DataFrame({"service": pd.Series(dtype=object), "model_used": pd.Series(dtype=object)})
     wide = pd.DataFrame(index=months)
+    observed: list[str] = []  # projected months the history has actuals for: growth and changes leave them be
+    forecast_services: set[str] = set()  # the services whose observed months are actuals
     if history is not None and spec:
         source = _history_display(loaded)
         forecast = {sv for sv, v in spec.items() if isinstance(v, str)}
@@ -935,6 +937,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
         table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")
         wide = from_long(table, service="service", period="month", value="volume").reindex(months)
         wide, observed = _observed_months(wide, hist[hist["service"].isin(list(forecast))])
+        forecast_services = forecast
         if observed:  # a history that runs into the projection (actuals of this spring): its months are used
             notes.append(f"volumes of {observed[0]}–{observed[-1]} are the volume history's actuals ({source} runs "
                          "past the base year); the forecast starts after them")
@@ -947,9 +950,10 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
             wide[sv] = [float(v[ys[max(np.searchsorted(ys, int(m[:4]), side="right") - 1, 0)]]) for m in months]
         else:
             wide[sv] = float(v)
+    actual = np.isin(np.asarray(months), observed)
     t = np.arange(len(months)) + 1.0
     for sv, g in s.volume_growth.items():
-        wide[sv] = wide[sv] * (1.0 + g) ** (t / 12.0)
+        wide[sv] = wide[sv] * np.where(actual & (sv in forecast_services), 1.0, (1.0 + g) ** (t / 12.0))
     weeks = base_days / 7.0  # the weeks lss_hours_per_case were counted over
     for i, c in enumerate(s.volume_changes):
         change = c.change
@@ -961,7 +965,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
             change = c.change * c.hours_per_week * weeks / lss_hours_per_case
             notes.append(f"volume change {c.service}: {c.change:+g} cases of {c.hours_per_week:g} h/week "
                          f"= {change:+.1f} cases of the base-year average size ({lss_hours_per_case:,.0f} h/yr)")
-        mask = np.array([int(m[:4]) >= c.from_year for m in months])
+        mask = np.array([int(m[:4]) >= c.from_year for m in months]) & ~(actual & (c.service in forecast_services))
         wide.loc[mask, c.service] = wide.loc[mask, c.service] + change
         if c.reason:
             notes.append(f"volume change {c.service} {c.change:+g} from {c.from_year}: {c.reason}")

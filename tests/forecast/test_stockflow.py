@@ -222,3 +222,39 @@ def test_a_history_ending_mid_year_moves_the_mix_a_year_per_year_of_flows():
     first_year = mix[mix["level"] == 2].set_index("year")["share"].loc[2024]
     assert shares.loc["2025-06-01", 2] == pytest.approx(first_year)  # a year of flows on the June stock: June
     assert shares.loc["2024-12-01", 2] == pytest.approx(0.5 + (first_year - 0.5) / 2)  # half of it by December
+
+
+def _turnover_flows() -> pd.DataFrame:
+    """A small high-turnover service: more leave in a year than were there at its start (rate 2.5)."""
+    flows = pd.DataFrame({"service": "kv", "year": [2022, 2023, 2024], "level": [np.nan] * 3, "stock_start": 2.0})
+    for kind in INFLOW_KINDS:
+        flows[f"inflow_{kind}"] = 0.0
+    flows["inflow_new_decisions"] = 5.0
+    for kind in OUTFLOW_KINDS:
+        flows[f"outflow_{kind}"] = 0.0
+    flows["outflow_moves_out"] = 5.0
+    flows["stock_end"] = 2.0
+    return flows
+
+
+def test_outflows_above_the_stock_make_the_total_model_fall_back_and_the_level_mix_a_located_error():
+    """Review: a rate above 1 gave the total model I/r at once while the level mix failed at 'stockflow.outflow_rates',
+    a setting the user never wrote."""
+    from resmodel.forecast.frame import YEARLY, Series
+    from resmodel.forecast.interface import _level_shares
+    from resmodel.forecast.models import ModelFitError
+    from resmodel.forecast.stockflow import StockFlow
+
+    flows = _turnover_flows()
+    s = Series("kv", YEARLY, pd.date_range("2022-01-01", periods=3, freq="YS"), np.array([2.0, 2.0, 2.0]),
+               pd.DataFrame(index=range(3)))
+    with pytest.raises(ModelFitError, match="outflows exceed the start-of-year stock"):
+        StockFlow({"kv": flows.drop(columns="service")}).predict(s, 2, (80,))
+    levelled = pd.concat([flows.assign(level=1), flows.assign(level=2)], ignore_index=True)
+    levelled.attrs["source"] = "flows.csv"
+    months = pd.date_range("2022-01-01", "2024-12-01", freq="MS")
+    history = pd.concat([pd.DataFrame({"service": "kv", "month": months, "level": lv, "volume": 2.0})
+                         for lv in (1, 2)], ignore_index=True)
+    with pytest.raises(InputError) as err:
+        _level_shares(history, "kv", pd.date_range("2025-01-01", periods=12, freq="MS"), levelled, None, 67, [])
+    assert "flows.csv, at 'kv'" in str(err.value) and "outflows above the start-of-year stock" in str(err.value)

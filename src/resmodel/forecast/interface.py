@@ -39,7 +39,7 @@ from resmodel.forecast.frame import (
     validate_long,
 )
 from resmodel.forecast.models import demographic_driver, monthly_driver
-from resmodel.forecast.stockflow import DEFAULT_EXIT_AGE, project_level_mix
+from resmodel.forecast.stockflow import DEFAULT_EXIT_AGE, estimate_flow_params, project_level_mix
 
 #: services whose users leave at the exit age (daily activity, F0401): the users' ages drive their age exit
 AGE_EXIT_SERVICES = ("daglig_verksamhet",)
@@ -311,6 +311,13 @@ def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows:
                               f"the flows end in {int(f['year'].max())}, the history's last complete year is "
                               f"{base_year}: the stock–flow level mix uses the flows of the years up to "
                               f"{int(f['year'].max())}; add the later years' flows"))
+    params = estimate_flow_params(f, base_year)
+    if params is not None and params.total_rate >= 1:  # the cohort projection cannot move a stock by a rate above 1
+        raise InputError.at(Location(file=flows.attrs.get("source"), path=service), f"the flows of {service} have "
+                            f"outflows above the start-of-year stock (a yearly rate of {params.total_rate:.2f} over "
+                            f"{', '.join(map(str, params.years))})", "outflows a share (below 1) of stock_start",
+                            "check stock_start and the outflows of those years in the flows table, or leave the "
+                            "service's rows out (its level mix is then the last twelve months')")
     mix = project_level_mix(f, start, base_year, dates[-1].year, ages=ages_s, exit_age=exit_age)
     table = mix.pivot_table(index="year", columns="level", values="share").reindex(columns=wide.columns, fill_value=0)
     # a year of flows moves the stock one year on from the month it starts at (the last month, December or not):

@@ -232,6 +232,9 @@ class StockFlow(Model):
         params = estimate_flow_params(flows, complete_years(s.ds, s.freq), self.years_back)
         if params is None:
             raise ModelFitError("no complete year of flows before the cutoff")
+        if params.total_rate >= 1:  # more leave in a year than were there at its start: no balance to move to
+            raise ModelFitError(f"the flows' outflows exceed the start-of-year stock (a yearly rate of "
+                                f"{params.total_rate:.2f})")
         m = s.season
         level, centre = level_anchor(s.y, m)
         t = (centre + np.arange(1, h + 1)) / m
