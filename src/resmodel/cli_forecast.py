@@ -267,8 +267,7 @@ def backtest(
                "80 %/95 % intervals — 70–90 % counts as calibrated for 80 %; model_used: what made the forecasts, "
                "fallbacks included; all over the held-out points of every window)")
     _echo_best(metrics, data.from_history)
-    _echo_verdict(metrics, fallbacks={(w.message.split(" needs at least")[0], w.location.path) for w in warns
-                                      if w.check == "short_series"})
+    _echo_verdict(metrics, fallbacks={(w.model, w.location.path) for w in warns if w.check == "short_series"})
     levels = pd.concat(level_tables, ignore_index=True) if level_tables else pd.DataFrame()
     if len(levels):
         typer.echo("By level, as resmodel forecast splits a service total (the mix of the twelve months before the "

@@ -75,6 +75,7 @@ class Warning_:
     location: Location
     message: str
     units: tuple[str, ...] = ()  # the units the finding concerns, so a section manager can filter on them
+    model: str | None = None     # the forecast model the finding concerns (a fallback's), for the code that reads it
 
     def __str__(self) -> str:
         units = f" (units: {', '.join(self.units)})" if self.units else ""

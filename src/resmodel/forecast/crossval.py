@@ -193,7 +193,7 @@ def fallback_warnings(uid: str, name: str, runs: list[Run], source: str | None) 
     where = f"in {len(reasons)} of {len(runs)} backtest windows" if len(runs) > 1 else ""
     check = "short_series" if "needs at least" in reasons[0] else "model_failed"
     msg = f"{reasons[0]}; used {FALLBACK.name} instead {where}".strip()
-    return [Warning_(check, Location(file=source, path=uid), msg)]
+    return [Warning_(check, Location(file=source, path=uid), msg, model=name)]
 
 
 def cross_validation_series(s: Series, models: Sequence[Model], h: int, lengths: list[int],
