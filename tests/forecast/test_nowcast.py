@@ -13,8 +13,8 @@ from resmodel.forecast.nowcast import (
     build_triangle,
     development,
     nowcast,
+    nowcast_and_gaps,
     nowcast_total,
-    unestimated_months,
 )
 
 PATTERN = np.array([0.0, 0.50, 0.25, 0.10, 0.08, 0.05, 0.02])  # share reported at lags 0–6 months
@@ -303,8 +303,8 @@ def test_intervals_a_short_triangle_cannot_estimate_are_named():
     inv = pd.DataFrame({"service_month": pd.to_datetime(["2024-01-01", "2024-01-01"]),
                         "reporting_month": pd.to_datetime(["2024-02-01", "2024-03-01"]), "amount_sek": [100.0, 50.0]})
     tri = build_triangle(inv, "amount_sek")
-    months = unestimated_months(tri)
-    out = nowcast(tri).set_index("service_month")
+    table, months = nowcast_and_gaps(tri)
+    out = table.set_index("service_month")
     assert months and (out.loc[months, "se"] == 0).all() and (out.loc[months, "still_to_come"] > 0).all()
     synthetic_invoices, _ = synthetic()  # five years of invoices estimate every variance they use
-    assert unestimated_months(build_triangle(synthetic_invoices, "amount_sek")) == []
+    assert nowcast_and_gaps(build_triangle(synthetic_invoices, "amount_sek"))[1] == []

@@ -204,10 +204,6 @@ def nowcast_and_gaps(tri: Triangle, params: NowcastParams | None = None) -> tupl
     return _table(tri, c, p), list(tri.months[c.unestimated])
 
 
-def unestimated_months(tri: Triangle, params: NowcastParams | None = None) -> list[pd.Timestamp]:
-    """The months ``nowcast_and_gaps`` names."""
-    return nowcast_and_gaps(tri, params)[1]
-
 
 def _table(tri: Triangle, c: _Completion, p: NowcastParams) -> pd.DataFrame:
     out = pd.DataFrame({
