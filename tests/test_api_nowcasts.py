@@ -97,6 +97,11 @@ def test_as_of_leaves_later_invoices_out():
     assert early["months"] == same["months"] and early["sums"] == same["sums"]
 
 
+def test_a_one_digit_as_of_month_is_that_month():
+    """'2023-6' is June 2023, as in the invoice rows and every file reader (it was refused here alone)."""
+    assert post({"invoices": ROWS, "as_of": "2023-6"}).json() == post({"invoices": ROWS, "as_of": "2023-06"}).json()
+
+
 def test_the_same_request_gives_the_same_bytes():
     rows, _ = synthetic_invoices()
     assert post({"invoices": rows}).content == post({"invoices": rows}).content
@@ -113,7 +118,6 @@ ROWS, _TRUTH = synthetic_invoices()
     ({"invoices": ROWS, "as_of": "2030-01"}, ["body", "as_of"], "after the last reporting month 2024-12"),
     ({"invoices": ROWS, "as_of": "2001-01"}, ["body", "as_of"], "before the first reporting month 2020-02"),
     ({"invoices": ROWS, "as_of": "2024-13"}, ["body", "as_of"], "is not a month"),
-    ({"invoices": ROWS, "as_of": "2024-1"}, ["body", "as_of"], "not a month. Expected a month written YYYY-MM"),
     ({"invoices": ROWS, "origins": 1}, ["body", "origins"], "Fix: raise origins"),
     ({"invoices": ROWS, "origins": 0}, ["body", "origins"], "greater than or equal to 1"),
     ({"invoices": ROWS, "value": "cases"}, ["body", "invoices"], "no invoice row has a value in 'cases'"),

@@ -363,3 +363,16 @@ def test_a_missing_column_name_is_not_taken_for_a_title_row(tmp_path):
     with pytest.raises(InputError) as exc:
         read_capacity(path, None)
     assert "title" not in problems(exc)[0] and "row has 2 cells but the header has 1" in problems(exc)[0]
+
+
+def test_a_one_digit_month_is_read_alike_by_every_reader(tmp_path):
+    """'2024-3' (Excel drops the leading zero of a text month) was a month in a volume history, a demand or a
+    triangle file but not a period in a series file: one rule now, the month it plainly is."""
+    lines = ["unique_id,ds,y"] + [f"a,2024-{m},{10 + m}" for m in range(1, 13)]
+    padded = ["unique_id,ds,y"] + [f"a,2024-{m:02d},{10 + m}" for m in range(1, 13)]
+    one_digit = read_series(write_csv(tmp_path / "one.csv", lines)).frame
+    two_digit = read_series(write_csv(tmp_path / "two.csv", padded)).frame
+    pd.testing.assert_frame_equal(one_digit, two_digit)
+    with pytest.raises(InputError) as exc:
+        read_series(write_csv(tmp_path / "bad.csv", ["unique_id,ds,y", "a,2024-13,1", "a,2024-123,1"]))
+    assert [p.location.row for p in exc.value.problems] == [2, 3]

@@ -40,7 +40,7 @@ from resmodel.services import LEVEL_SERVICES
 
 HISTORY_COLUMNS = ("month", "service", "level", "volume")
 HISTORY_REQUIRED = ("month", "service", "volume")  # without a level column every service is read as totals
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2})(?: 00:00:00)?)?$")
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{2})(?: 00:00:00)?)?$")  # '2025-1' too, as parse_month
 _AGE_BAND = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)|\+)\s*")  # as interface.parse_band reads it
 
 
