@@ -19,6 +19,7 @@ import typer.core
 
 from resmodel import __version__
 from resmodel.cli_budget import register as register_budget
+from resmodel.cli_examples import add_examples
 from resmodel.cli_forecast import register as register_forecast
 from resmodel.cli_planning import register as register_planning
 from resmodel.cli_shifts import register as register_shifts
@@ -276,6 +277,7 @@ register_budget(app)
 register_forecast(app)
 register_planning(app)
 register_shifts(app)
+add_examples(app)
 
 
 class _PipeSafeStdout:
