@@ -23,8 +23,17 @@ from resmodel.errors import InputError, Location
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1)
 
 
+SIGNIFICANT_DIGITS = 12  # far below any figure's meaning (öre on billions), far above the sums' rounding noise
+
+
+def _float_text(value: float) -> str:
+    """A float as the shortest text of its value to 12 significant digits: 830.0, not 830.0000000000003 (the
+    rounding noise of summing hours and shares, which a reader of the CSV takes for a real decimal)."""
+    return repr(float(f"{value:.{SIGNIFICANT_DIGITS}g}"))
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, lineterminator="\n")
+    frame.to_csv(path, index=False, lineterminator="\n", float_format=_float_text)
 
 
 def _normalise_zip(path: Path) -> None:
