@@ -68,6 +68,33 @@ def test_project_writes_report_and_prints_table(app, tmp_path):
         assert (out / name).read_bytes() == (out2 / name).read_bytes(), name
 
 
+def test_a_one_year_change_and_its_reason_show_in_the_workbook_html_and_explain(app, tmp_path):
+    """Economist review: a 2026 wage agreement was in no output — the assumptions showed 2025, 2030 and 2034 only
+    and no sheet listed the scenario's changes (nor did explain give the 'reason:' its schema promises)."""
+    path = tmp_path / "meeting.yaml"
+    path.write_text(f"name: meeting\npurpose: budget meeting\nextends: {SC / 'base.yaml'}\nparameters:\n"
+                    "  indices.wage_growth:\n    - {value: 0.04, from: 2026-01-01, until: 2026-12-31, "
+                    "reason: 'agreement 1 pp above'}\n", encoding="utf-8")
+    out = tmp_path / "p"
+    assert invoke(app, "project", path, "--out", out).exit_code == 0
+    assumed = pd.read_excel(out / "prognos.xlsx", sheet_name="Antaganden").set_index("antagande")
+    assert assumed.loc["Löneökning — wage growth", ["2025", "2026", "2027"]].tolist() == [3.4, 4.0, 3.0]
+    changes = pd.read_excel(out / "prognos.xlsx", sheet_name="Scenarioändringar")
+    row = changes[changes["parameter"] == "indices.wage_growth"].iloc[0]
+    assert (row["värde (value)"], row["från (from)"], row["till (until)"], row["skäl (reason)"]) == (
+        0.04, "2026-01-01", "2026-12-31", "agreement 1 pp above")
+    assert "meeting.yaml, line 6" in row["källa (source)"]
+    html = (out / "sammanfattning.html").read_text()
+    assert "Scenariots ändringar" in html and "agreement 1 pp above" in html and "<th>2026</th>" in html
+    from resmodel.cli import app as main_app
+
+    res = invoke(main_app, "explain", path, "--year", "2026", "--area", "daglig_verksamhet")
+    assert "indices.wage_growth = 0.04" in res.output and "— agreement 1 pp above" in res.output
+    base = tmp_path / "b"
+    invoke(app, "project", SC / "base.yaml", "--out", base)
+    assert "Inga — none" in (base / "sammanfattning.html").read_text()
+
+
 def test_project_monte_carlo_seeded(app, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     for out in (a, b):

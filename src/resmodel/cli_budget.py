@@ -116,7 +116,7 @@ def _chart(result, mc: pd.DataFrame | None, name: str) -> bytes:
 
 
 def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...], chart: str,
-          mc: pd.DataFrame | None, assumed: pd.DataFrame, manifest: dict) -> str:
+          mc: pd.DataFrame | None, assumed: pd.DataFrame, changes: pd.DataFrame, manifest: dict) -> str:
     from resmodel.budget.areas import AREA_BY_KEY
 
     total = _msek(by_area[by_area["area"] == "total"], ["net_cost", "frame", "deviation"])
@@ -153,6 +153,12 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
         f"<tr><td style=\"text-align:left\">{html.escape(r['antagande'])}</td><td>{html.escape(r['enhet'])}</td>"
         + "".join(f"<td>{r[y]:,.1f}</td>" for y in shown) + "</tr>" for _, r in assumed.iterrows())
     assumed_head = "".join(f"<th>{y}</th>" for y in shown)
+    change_rows = "".join("<tr>" + "".join(f"<td style=\"text-align:left\">{html.escape(str(v))}</td>" for v in r)
+                          + "</tr>" for r in changes.drop(columns="källa (source)").itertuples(index=False))
+    change_head = "".join(f"<th style=\"text-align:left\">{html.escape(c)}</th>" for c in changes.columns
+                          if c != "källa (source)")
+    changed = (f"<table><tr>{change_head}</tr>{change_rows}</table>" if len(changes) else
+               "<p>Inga — none: every parameter has its parameter file's value.</p>")
     wide = _deviation_wide(by_area)
     years = [c for c in wide.columns if c not in ("area", "område")]
     head = "".join(f"<th>{html.escape(str(y))}</th>" for y in years)
@@ -176,6 +182,8 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
 <p>Varje belopp kan spåras: <code>resmodel explain SCENARIO --year ÅR --area OMRÅDE</code>.</p>
 <h2>Antaganden — assumptions</h2>
 <table><tr><th style="text-align:left">Antagande</th><th>Enhet</th>{assumed_head}</tr>{assumed_rows}</table>
+<h2>Scenariots ändringar — the scenario's parameter changes</h2>
+{changed}
 <h2>Noter — notes (extrapolated inputs, pricing rules, held volumes)</h2><ul>{note_items}</ul>
 <p><small>resmodel {html.escape(str(manifest["resmodel_version"]))} · scenario-hash
 {html.escape(str(manifest["scenario_hash"]))[:12]} · parameter-hash {html.escape(str(manifest["parameter_hash"]))[:12]}
@@ -201,7 +209,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
         uncertainty_spec,
         yearly_by_area,
     )
-    from resmodel.run import manifest_table
+    from resmodel.run import manifest_table, scenario_changes
 
     if seed is not None and not draws:  # as the API: a seed without draws would have no effect
         raise InputError.at(Location(path="--seed"), "a seed without draws (it would have no effect)",
@@ -226,12 +234,14 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     money = {"net_cost": "#,##0", "frame": "#,##0", "deviation": "#,##0"}
     wide = _deviation_wide(by_area)
     assumed = assumptions(setup, result)
+    changes = scenario_changes(loaded.tree)
     sheets = {"Prognos per år": (with_base.rename(columns=YEARLY_LABELS), {YEARLY_LABELS[c]: f for c, f in money.items()}),
               "Avvikelse per område": (wide.assign(**{"enhet — unit": "kr (SEK; negative = overspend)"}),
                                        dict.fromkeys(wide.select_dtypes("number").columns, "#,##0")),
               "Prognos per tjänst": (with_units(result.yearly), {"value": "#,##0.0"}),
               "Volymmodeller": (setup.volume_models, {}),
               "Antaganden": (assumed, dict.fromkeys(assumed.columns[2:], "#,##0.00")),
+              "Scenarioändringar": (changes, {}),
               "Noter": (pd.DataFrame({"note": list(result.notes)}), {}),
               "Manifest": (manifest_table(manifest), {})}
     files: dict[str, object] = {"prognos_per_ar.csv": with_base, "prognos_tjanster.csv": result.yearly,
@@ -245,7 +255,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     files["prognos.xlsx"] = sheets
     files["prognos.png"] = chart
     files["sammanfattning.html"] = _html(name, loaded.scenario.purpose, with_base, result.notes, "prognos.png",
-                                         mc_table, assumed, manifest)
+                                         mc_table, assumed, changes, manifest)
     files["manifest.json"] = json_text(manifest)
     target = out or Path("results") / f"{name}_prognos"
     written = _write(target, files, PROJECT_OUTPUTS)

@@ -967,8 +967,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
                          f"= {change:+.1f} cases of the base-year average size ({lss_hours_per_case:,.0f} h/yr)")
         mask = np.array([int(m[:4]) >= c.from_year for m in months]) & ~(actual & (c.service in forecast_services))
         wide.loc[mask, c.service] = wide.loc[mask, c.service] + change
-        if c.reason:
-            notes.append(f"volume change {c.service} {c.change:+g} from {c.from_year}: {c.reason}")
+        notes.append(f"volume change {c.service} {c.change:+g} from {c.from_year}" + (f": {c.reason}" if c.reason else ""))
     negative = wide[services].lt(0)
     if negative.to_numpy().any():
         sv = negative.any().idxmax()
@@ -1300,29 +1299,23 @@ def base_year_by_area(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFr
 def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
     """The assumptions behind a projection, for a reader of its summary: the yearly index rates, the state
     hourly rate, the sick-leave rate and each service's volume (average per month) with the model behind
-    it — for a service with places its demand, places, users above them and volume served — in the
-    first, middle and last projected year."""
+    it — for a service with places its demand, places, users above them and volume served — in every
+    projected year (a scenario's one-year change, a 2026 wage agreement, must show)."""
     p = prepare_case(setup.case).projection
     years = [int(y) for y in p.horizon.year_list]
-    shown = sorted({years[0], years[len(years) // 2], years[-1]})
-    growth_at = {y: y - setup.case.inputs.base_year - 1 for y in shown}  # growth arrays start after the base year
-    rows = [("Löneökning — wage growth", "% per år", [100 * p.wage_growth[growth_at[y]] for y in shown]),
-            ("Prisökning — price growth", "% per år", [100 * p.price_growth[growth_at[y]] for y in shown]),
-            ("Hyresökning — rent growth", "% per år", [100 * p.rent_growth[growth_at[y]] for y in shown]),
-            ("Sjukfrånvaro — sick leave", "%", [100 * p.sick[years.index(y)] for y in shown])]
+    growth_at = {y: y - setup.case.inputs.base_year - 1 for y in years}  # growth arrays start after the base year
+    rows = [("Löneökning — wage growth", "% per år", [100 * p.wage_growth[growth_at[y]] for y in years]),
+            ("Prisökning — price growth", "% per år", [100 * p.price_growth[growth_at[y]] for y in years]),
+            ("Hyresökning — rent growth", "% per år", [100 * p.rent_growth[growth_at[y]] for y in years]),
+            ("Sjukfrånvaro — sick leave", "%", [100 * p.sick[years.index(y)] for y in years])]
     if p.state_rate.any():
-        rows.append(("Schablonbelopp — state hourly rate", "SEK/h", [p.state_rate[years.index(y)] for y in shown]))
+        rows.append(("Schablonbelopp — state hourly rate", "SEK/h", [p.state_rate[years.index(y)] for y in years]))
     y = result.yearly
     y = y[y["service"] != TOTAL]
 
     def by_year(service: str, measure: str) -> list[float]:
         sel = y[(y["service"] == service) & (y["measure"] == measure)]
-        return [float(v) for v in sel.set_index(sel["period"].astype(int))["value"].reindex(shown)]
-
-    def one_off_years(service: str) -> str:
-        """The one-offs by year, as the columns show only some years."""
-        sel = y[(y["service"] == service) & (y["measure"] == "plan_one_off") & (y["value"] != 0)]
-        return ", ".join(f"{r.period}: {r.value / 1e6:,.1f}" for r in sel.itertuples()) or "none"
+        return [float(v) for v in sel.set_index(sel["period"].astype(int))["value"].reindex(years)]
 
     models = dict(zip(setup.volume_models["service"], setup.volume_models["model_used"], strict=True))
     limits = {c.service: c for c in setup.case.inputs.capacity}
@@ -1346,13 +1339,13 @@ def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
                           by_year(service, "plan_users")),
                          (f"Lokalplanens hyra {service} — the plan's premises' rent (in premises cost)",
                           "MSEK per år", [v / 1e6 for v in by_year(service, "plan_rent")]),
-                         (f"Lokalplanens engångskostnader {service} — one-off costs (in adjustment; "
-                          f"{one_off_years(service)})", "MSEK", [v / 1e6 for v in by_year(service, "plan_one_off")])]
+                         (f"Lokalplanens engångskostnader {service} — one-off costs (in adjustment)", "MSEK",
+                          [v / 1e6 for v in by_year(service, "plan_one_off")])]
         elif service in takers:
             rows.append((f"Volym {service} ({model}, and from {takers[service]} above its places)", unit,
                          by_year(service, "volume")))
         else:
             rows.append((f"Volym {service} ({model})", unit, by_year(service, "volume")))
     return pd.DataFrame([{"antagande": label, "enhet": unit,  # 12 digits: 100 × 0.074 shows as 7.4, not 7.399…
-                          **{str(yr): float(f"{v:.12g}") for yr, v in zip(shown, values, strict=True)}}
+                          **{str(yr): float(f"{v:.12g}") for yr, v in zip(years, values, strict=True)}}
                          for label, unit, values in rows])

@@ -165,6 +165,18 @@ def parameter_table(snapshot: Snapshot, tree: ParameterTree) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def scenario_changes(tree: ParameterTree) -> pd.DataFrame:
+    """The scenario chain's parameter changes, as written: parameter, value, period, where (file and line) and
+    why — what makes this scenario differ from the parameter files, for a reader of its results."""
+    rows = [{"parameter": ov.path,
+             "värde (value)": ", ".join(f"{v:g}" for v in ov.value) if isinstance(ov.value, tuple) else ov.value,
+             "från (from)": ov.start.isoformat(), "till (until)": ov.end.isoformat() if ov.end else "",
+             "indexeras (indexed)": "ja (yes)" if ov.indexed else "nej (no)",
+             "skäl (reason)": ov.reason or "", "källa (source)": str(ov.location)} for ov in tree.overrides]
+    return pd.DataFrame(rows, columns=["parameter", "värde (value)", "från (from)", "till (until)",
+                                       "indexeras (indexed)", "skäl (reason)", "källa (source)"])
+
+
 def manifest_table(manifest: dict) -> pd.DataFrame:
     """The manifest as the workbooks' Manifest sheet: one row per key, nested mappings' keys as 'key.sub'."""
     def flat(prefix: str, value) -> list[tuple[str, str]]:
@@ -221,6 +233,7 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
             "Brukare": (users, formats),
             "Arbetstid": (working_time_table, {"värde (value)": "#,##0.0##"}),
             "Parametrar": (parameter_table(result.loaded.snapshot, result.loaded.tree), {}),
+            "Scenarioändringar": (scenario_changes(result.loaded.tree), {}),
             "Varningar": (warnings, {}),
             "Manifest": (manifest, {}),
         }, folder / f"resmodel_{name}.xlsx")

@@ -472,7 +472,7 @@ def _collect_overrides(chain: list[ScenarioSource], tree: ParameterTree, base_da
                                      "non-overlapping periods for one parameter in one file",
                                      "adjust 'from'/'until' so the periods do not overlap")
                 periods.append((start, end, i))
-                result.append(Override(path, value, start, end, change.indexed, cloc))
+                result.append(Override(path, value, start, end, change.indexed, cloc, change.reason))
             if len(problems.problems) > before:
                 doubtful.add(path)
     for ov in result:  # values' ranges, to join the problems above

@@ -65,6 +65,7 @@ class Override:
     end: dt.date | None
     indexed: bool
     location: Location
+    reason: str | None = None  # the scenario's 'reason:', shown with the value wherever its source is
 
     def covers(self, on: dt.date) -> bool:
         return self.start <= on and (self.end is None or on <= self.end)
@@ -224,7 +225,8 @@ class ParameterTree:
         param = self.parameters[path]
         override = next((ov for ov in reversed(self.overrides) if ov.path == path and ov.covers(on)), None)
         if override is not None:
-            return InForce(override.start, override.value, str(override.location), override.indexed, override.location)
+            source = str(override.location) + (f" — {override.reason}" if override.reason else "")
+            return InForce(override.start, override.value, source, override.indexed, override.location)
         i = next((i for i in reversed(range(len(param.values))) if param.values[i][0] <= on), None)
         if i is None:
             return None
