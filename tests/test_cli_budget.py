@@ -117,6 +117,10 @@ def test_project_monte_carlo_seeded(app, tmp_path):
     assert next(wb["Prognos per år"].iter_rows(min_row=2, max_row=2, values_only=True))[0] == 2024  # the base year
     header = next(wb["Percentiler"].iter_rows(max_row=1, values_only=True))
     assert "median" in header and "value" not in header and "p50" not in header  # p50 is the median again
+    rows = [dict(zip(header, r, strict=True)) for r in wb["Percentiler"].iter_rows(min_row=2, values_only=True)]
+    units = {(r["service"], r["measure"]): r["enhet — unit"] for r in rows}  # users, hours and kronor side by side
+    assert units["daglig_verksamhet", "net_cost"] == "kr (SEK)" and units["daglig_verksamhet", "volume"].startswith(
+        "brukare")
     wb.close()
 
 
@@ -283,3 +287,20 @@ def test_capacity_and_plan_measures_carry_the_volume_unit_not_kronor():
         "brukare, medel per månad (users, monthly average)"}
     assert units["places"] == "platser, medel per månad (places, monthly average)"  # planner review
     assert units["plan_rent"] == "kr (SEK)" and units["overflow_in"].startswith("platser")
+
+
+def test_volume_units_of_other_services_follow_their_volume_unit_column(app, tmp_path):
+    """Economist review: the lump lines (volume 1) and the SoL special housing (places) were labelled users."""
+    out = tmp_path / "p"
+    assert invoke(app, "project", SC / "base.yaml", "--out", out).exit_code == 0
+    sheet = pd.read_excel(out / "prognos.xlsx", sheet_name="Prognos per tjänst")
+    units = sheet[sheet["measure"] == "volume"].groupby("service")["enhet — unit"].first()
+    assert units["ovriga_lss"].startswith("klumpsumma, volym 1") and units["forvaltningsovergripande"] == units["ovriga_lss"]
+    assert units["sarskilt_boende_sol"].startswith("platser") and units["boendestod"].startswith("brukare")
+    assert units["daglig_verksamhet"].startswith("brukare") and units["externa_platser"].startswith("platser")
+
+
+def test_listed_volume_units_keep_an_unknown_unit_as_written():
+    from resmodel.report import listed_volume_units
+
+    assert listed_volume_units({"x": "hours a week"}) == {"x": "hours a week (volume_unit in other_services.csv)"}

@@ -50,6 +50,15 @@ def _load(path: Path, say_templates: bool = True):
     return loaded, result, build_setup(loaded, result)
 
 
+def _volume_units(loaded) -> dict[str, str]:
+    """The volume units other_services.csv states for its lines, as the reports label them."""
+    from resmodel.io.other_services import read_other_services
+    from resmodel.report import listed_volume_units
+
+    other, _ = read_other_services(Path(loaded.scenario.data))
+    return {} if other is None else listed_volume_units(dict(zip(other["service"], other["volume_unit"], strict=True)))
+
+
 def _check_year(year: int | None, setup) -> None:
     """``--year`` names a projected year of the scenario (the core's own check names its parameter, not the option)."""
     inputs = setup.case.inputs
@@ -235,10 +244,11 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     wide = _deviation_wide(by_area)
     assumed = assumptions(setup, result)
     changes = scenario_changes(loaded.tree)
+    volume_units = _volume_units(loaded)
     sheets = {"Prognos per år": (with_base.rename(columns=YEARLY_LABELS), {YEARLY_LABELS[c]: f for c, f in money.items()}),
               "Avvikelse per område": (wide.assign(**{"enhet — unit": "kr (SEK; negative = overspend)"}),
                                        dict.fromkeys(wide.select_dtypes("number").columns, "#,##0")),
-              "Prognos per tjänst": (with_units(result.yearly), {"value": "#,##0.0"}),
+              "Prognos per tjänst": (with_units(result.yearly, volume_units), {"value": "#,##0.0"}),
               "Volymmodeller": (setup.volume_models, {}),
               "Antaganden": (assumed, dict.fromkeys(assumed.columns[2:], "#,##0.00")),
               "Scenarioändringar": (changes, {}),
@@ -247,7 +257,8 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     files: dict[str, object] = {"prognos_per_ar.csv": with_base, "prognos_tjanster.csv": result.yearly,
                                 "prognos_manad.csv": result.monthly}
     if mc_table is not None:
-        sheets["Percentiler"] = (mc_table.rename(columns={"value": "median"})  # 'value' in the CSV and the API
+        sheets["Percentiler"] = (with_units(mc_table, volume_units)
+                                 .rename(columns={"value": "median"})  # 'value' in the CSV and the API
                                  .drop(columns="p50", errors="ignore"),  # the median again
                                  dict.fromkeys(["median", "mean", *(c for c in mc_table.columns if c[:1] == "p"
                                                                    and c[1:].isdigit())], "#,##0.0"))
@@ -299,10 +310,11 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         raise InputError.at(Location(path="--measure"), f"unknown measure '{measure}'",
                             "deviation, net_cost or frame", "choose one of them")
     check_output_folder(out, COMPARE_OUTPUTS)
-    compared, manifests = [], {}
+    compared, manifests, volume_units = [], {}, {}
     for path in scenarios:
         loaded, base, setup = _load(path)
         _check_year(year, setup)
+        volume_units = {**_volume_units(loaded), **volume_units}  # the reference's data first
         name = loaded.scenario.name
         if name in manifests:
             raise InputError.at(Location(file=str(path), path="name"), f"two scenarios are named '{name}'",
@@ -320,7 +332,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         + str(steps["period"].iloc[0])) for name, steps in fall.groupby("scenario_b", sort=False)}
     sheets = {"Jämförelse": (with_units(diff), {"value_a": "#,##0", "value_b": "#,##0", "difference": "#,##0"}),
               "Vattenfall": (fall.assign(**{"enhet — unit": "kr (SEK)"}), {"value": "#,##0", "cumulative": "#,##0"}),
-              "Per tjänst": (with_units(services), {"value_a": "#,##0.0", "value_b": "#,##0.0",
+              "Per tjänst": (with_units(services, volume_units), {"value_a": "#,##0.0", "value_b": "#,##0.0",
                                                     "difference": "#,##0.0"}),
               "Per enhet": (with_units(unit_diff), {"value_a": "#,##0.00", "value_b": "#,##0.00",
                                                     "difference": "#,##0.00"}),

@@ -5,6 +5,8 @@ Pure: takes in-memory results, returns DataFrames. Measures keep fixed names; Sw
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -58,13 +60,31 @@ COUNT_UNITS = {"users": "brukare (users)", "fte_required": "årsarbetare (FTE)",
                "fixed_hours": "timmar per år (hours a year)"}
 
 
-def measure_unit(measure: str, service: str = "") -> str:
+def listed_volume_units(volume_unit: Mapping[str, str]) -> dict[str, str]:
+    """The volume units other_services.csv states (service → its free-text ``volume_unit``) as the reports'
+    labels: a lump line's volume is 1, a bought line counts places, others persons."""
+    def label(text: str) -> str:
+        word = text.strip().lower()
+        if word.startswith("lump"):
+            return "klumpsumma, volym 1 (lump line: volume 1, held at the base year's)"
+        if word.startswith("place"):
+            return "platser, medel per månad (places, monthly average)"
+        if word.startswith(("person", "user")):
+            return "brukare, medel per månad (users, monthly average)"
+        return f"{text} (volume_unit in other_services.csv)"
+
+    return {service: label(text) for service, text in volume_unit.items()}
+
+
+def measure_unit(measure: str, service: str = "", volume_units: Mapping[str, str] | None = None) -> str:
     """The unit of a measure in the reports' long tables, Swedish with an English gloss: kronor for amounts, and
-    for a volume what the service counts (users, cases, places or hours)."""
+    for a volume what the service counts (users, cases, places or hours; ``volume_units`` for services the
+    engine does not know, from ``listed_volume_units``)."""
     if measure == "places":
         return "platser, medel per månad (places, monthly average)"
     if measure in VOLUME_MEASURES:  # volume, demand, over_capacity, overflow_in, plan_users …
-        return VOLUME_UNITS.get(service, "brukare, medel per månad (users, monthly average)")
+        return VOLUME_UNITS.get(service) or (volume_units or {}).get(service) or \
+            "brukare, medel per månad (users, monthly average)"
     if measure == "hours":
         return ("kommunens timmar per år, upp till spärren per vecka och ärende (municipal hours a year, up to "
                 "the weekly cap per case)"
@@ -72,10 +92,10 @@ def measure_unit(measure: str, service: str = "") -> str:
     return COUNT_UNITS.get(measure, "kr (SEK)")
 
 
-def with_units(table: pd.DataFrame) -> pd.DataFrame:
+def with_units(table: pd.DataFrame, volume_units: Mapping[str, str] | None = None) -> pd.DataFrame:
     """``table`` (with ``measure`` and, where it has one, ``service``) with a unit column after ``measure``."""
     services = table["service"] if "service" in table else pd.Series("", index=table.index)
-    units = [measure_unit(str(m), str(sv)) for m, sv in zip(table["measure"], services, strict=True)]
+    units = [measure_unit(str(m), str(sv), volume_units) for m, sv in zip(table["measure"], services, strict=True)]
     out = table.copy()
     out.insert(out.columns.get_loc("measure") + 1, "enhet — unit", units)
     return out
