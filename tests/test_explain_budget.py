@@ -127,3 +127,7 @@ def test_a_service_priced_by_a_rule_of_another_quantity_gets_no_factor_against_t
     lss = next(line for line in out.splitlines() if line.startswith("personlig_assistans_lss "))
     assert " – " in sfb and "0.63" not in sfb and " 1.0" in lss  # LSS is still compared: gross against gross
     assert "personlig_assistans_sfb: priced by its rule (cases × up to 20 hours a week each × the state rate)" in out
+    # economist walkthrough: the own provider showed base_cost_per_unit NaN and no line, though the docs promise one
+    own = next(line for line in out.splitlines() if line.startswith("personlig_assistans_egen_utforare "))
+    assert "NaN" not in own and own.split()[-5:-3] == ["–", "–"]
+    assert "personlig_assistans_egen_utforare: priced by its rule (hours × cost per hour, less the state's payment" in out

@@ -194,13 +194,18 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     services = e.services.set_index("service")
     factor = services.pop("factor_vs_base")
     models = dict(zip(setup.volume_models["service"], setup.volume_models["model_used"], strict=True))
-    _echo_table(services.assign(factor_vs_base=[f"{f:.3f}" if f == f else "–" for f in factor],
+    _echo_table(services.assign(base_cost_per_unit=[f"{v:,.1f}" if v == v else "–" for v in services["base_cost_per_unit"]],
+                                factor_vs_base=[f"{f:.3f}" if f == f else "–" for f in factor],
                                 volume_model=[models.get(sv, "follows SFB cases") for sv in services.index]))
+    why_no_factor = {  # the rule prices another quantity than the base year's cost
+        "sfb": "its base-year cost per unit is the engine's cost of all the users' hours",
+        "own_provider": "its volume is the provider's hours, and the base-year run has no cost per hour of its own "
+                        "(the hours' cost is in the assistance users' costs)"}
     for sv in services.index[factor.isna().to_numpy()]:
-        rule = rules.get(sv, "generic")
-        if rule != "generic":  # why no factor: the rule prices another quantity than the base year's cost
-            typer.echo(f"  {sv}: priced by its rule ({RULE_NOTES[rule]}); its base-year cost per unit is the "
-                       "engine's cost of all the users' hours, so no factor against it is shown")
+        rule = rule_of(sv, setup.case.inputs)  # the own provider has no unit cost row, so not in rules
+        if rule in why_no_factor:
+            typer.echo(f"  {sv}: priced by its rule ({RULE_NOTES[rule]}); {why_no_factor[rule]}, so no factor "
+                       "against it is shown")
     if e.places is not None:
         typer.echo("\nPlaces (demand and users above the places in users, places in places, each a month on "
                    "average; the volume above is what the places let be served"
