@@ -392,6 +392,34 @@ def test_two_levels_for_one_user_are_refused(demo_loaded):
     assert "two different levels in the attendance (5 and 6)" in err.value.problems[0].problem
 
 
+def test_a_level_on_one_row_of_a_user_is_the_users_level_on_every_row(demo_loaded):
+    """Section-manager walkthrough: a changed assessment typed on Monday's row left Tuesday at users.csv's level,
+    one user planned at two levels."""
+    table = demo_attendance()
+    user = table.at[0, "user_id"]
+    rows = table.index[table["user_id"].eq(user)]
+    table["level"] = np.nan
+    table.loc[rows[0], "level"] = 4.0
+    joined, warnings = join(demo_loaded, table)
+    assert set(joined.loc[joined["user_id"].eq(user), "level"]) == {4} and len(rows) > 1
+    assert any("the plan uses the attendance's on all of the user's rows" in w for w in warnings)
+
+
+def test_a_user_on_two_rows_within_one_slot_counts_once():
+    """Section-manager walkthrough: a day written as 08:30–10:15 and 10:15–14:30 counted the user twice in the
+    10:00 slot (17 of 16 users present); so did a user who steps out 10:05–10:20."""
+    split = pd.DataFrame([{"user_id": "A", "weekday": "mon", "start": 510, "end": 615, "level": 8},
+                          {"user_id": "A", "weekday": "mon", "start": 615, "end": 870, "level": 8},
+                          {"user_id": "B", "weekday": "mon", "start": 600, "end": 605, "level": 1},
+                          {"user_id": "B", "weekday": "mon", "start": 620, "end": 630, "level": 1}])
+    need = slot_need(split, RATIO, RULES).set_index("slot_start")
+    assert need.at[600, "users_present"] == 2 and need.at[600, "staff_need_exact"] == pytest.approx(RATIO[7] + RATIO[0])
+    whole = slot_need(pd.DataFrame([{"user_id": "A", "weekday": "mon", "start": 510, "end": 870, "level": 8},
+                                    {"user_id": "B", "weekday": "mon", "start": 600, "end": 630, "level": 1}]),
+                      RATIO, RULES).set_index("slot_start")
+    pd.testing.assert_frame_equal(need, whole)
+
+
 def test_units_in_different_premises_are_planned_together_with_a_warning(demo_loaded):
     units = demo_loaded.data.units.set_index("unit_id")
     other = next(u for u in units.index if units.at[u, "service"] == "daglig_verksamhet"

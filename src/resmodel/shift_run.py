@@ -113,6 +113,8 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
     own = users[users["service"].eq(SERVICE).to_numpy()].drop_duplicates("user_id").set_index("user_id")
     table = attendance.reset_index(drop=True)
     listed = table["user_id"].map(own["level"])
+    # a level written on some of a user's rows is the user's (a changed assessment), not that row's alone
+    table["level"] = table["level"].fillna(table.groupby("user_id")["level"].transform("first"))
 
     def refuse(mask: pd.Series, column: str, problem, expected: str, fix: str) -> None:
         for i in np.flatnonzero(mask.to_numpy())[:1]:
@@ -171,7 +173,8 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
         i = np.flatnonzero(changed.to_numpy())[0]
         warnings.append(f"{table.at[i, 'source']}: {_count(table.loc[changed, 'user_id'].unique())} with a level "
                         f"other than in users.csv (first: '{table.at[i, 'user_id']}' level {int(table.at[i, 'level'])}"
-                        f", users.csv {int(listed[i])}, row {table.at[i, 'row']}); the plan uses the attendance's")
+                        f", users.csv {int(listed[i])}, row {table.at[i, 'row']}); the plan uses the attendance's on "
+                        "all of the user's rows")
     table["level"] = table["level"].fillna(listed).astype(int)
     other = listed_unit.notna() & ~listed_unit.isin(unit_ids) & table["unit_id"].isna()
     if other.any():

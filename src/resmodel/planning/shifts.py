@@ -89,9 +89,10 @@ class ShiftRules:
 
 def slot_need(attendance: pd.DataFrame, staff_ratio: np.ndarray, rules: ShiftRules) -> pd.DataFrame:
     """Staff needed per weekday and slot, from ``attendance`` (weekday, start, end in minutes, level
-    1–8). Slots run from each weekday's first arrival to its last departure; weekdays without
-    attendance have no rows. Columns: weekday, slot_start, slot_end, users_present, staff_need_exact
-    (Σ ratio of the users present), staff_needed (whole staff)."""
+    1–8, and optionally user_id: a user on two rows that touch one slot — a day split at 10:15 — counts
+    once there; without it every row is a user). Slots run from each weekday's first arrival to its last
+    departure; weekdays without attendance have no rows. Columns: weekday, slot_start, slot_end,
+    users_present, staff_need_exact (Σ ratio of the users present), staff_needed (whole staff)."""
     frames = []
     slot = rules.slot_minutes
     for day in WEEKDAYS:
@@ -103,7 +104,12 @@ def slot_need(attendance: pd.DataFrame, staff_ratio: np.ndarray, rules: ShiftRul
         starts = np.arange(first, last, slot)
         present = (rows["start"].to_numpy()[:, None] < starts[None, :] + slot) & (
             rows["end"].to_numpy()[:, None] > starts[None, :])
-        ratio = staff_ratio[rows["level"].to_numpy(dtype=int) - 1]
+        level = rows["level"].to_numpy(dtype=int)
+        if "user_id" in rows.columns:  # presence per user: any of the user's rows in the slot
+            user = pd.factorize(rows["user_id"], sort=True)[0]
+            present = pd.DataFrame(present).groupby(user).max().to_numpy()
+            level = pd.Series(level).groupby(user).max().to_numpy()  # one level per user (the reader checks)
+        ratio = staff_ratio[level - 1]
         exact = np.round(ratio @ present, 9)  # 0.57, not 0.5700000000000001
         users = present.sum(axis=0)
         needed = np.ceil(exact).astype(int)
