@@ -187,6 +187,10 @@ def test_demand_no_plan_can_meet_is_a_warning_with_year_and_amount(app, demand, 
     # 1 295 + 25 places against a peak of 1 349.0 in 2029 and 1 420 in 2030
     assert "no plan meets all demand: in 2029 29.0 users have no place" in stderr
     assert "(129.0 user-years in 2 years" in stderr
+    # planner walkthrough: a ceiling that holds nothing back was blamed ('raise --investment-ceiling')
+    code, _, capped = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
+                             "--scenario", BASE, "--investment-ceiling", 1e9, "--out", tmp_path / "c")
+    assert code == 0 and "investment-ceiling" not in capped and "even with every candidate open as early" in capped
     yearly = pd.read_csv(tmp_path / "o" / "premises_yearly.csv")
     assert yearly[yearly["option"] == "plan"]["unmet"].sum() == pytest.approx(1000 + 420 * 59 / 71 + 1420 - 2 * 1320)
 

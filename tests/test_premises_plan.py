@@ -102,6 +102,11 @@ def test_investment_ceiling_spreads_openings_over_years():
                            PlanCosts(1_000_000, external_price=3_000_000, investment_ceiling=5_000_000))
     assert sorted(capped.plan["open_year"].tolist()) == [2026, 2027]
     assert capped.yearly["external_places"].tolist() == [0, 10, 0, 0, 0, 0]
+    # without external places the ceiling leaves 10 users unmet in 2026, against none at the earliest openings
+    held = optimise_plan(demand, 100, two, PlanCosts(1_000_000, investment_ceiling=5_000_000))
+    assert held.yearly["unmet"].sum() == pytest.approx(10.0) and held.unmet_at_earliest == 0.0
+    early = optimise_plan(demand, 100, candidates((20, 0, 0, 2027)), PlanCosts(1_000_000, investment_ceiling=1.0))
+    assert early.yearly["unmet"].sum() == pytest.approx(early.unmet_at_earliest) == pytest.approx(20.0)
 
 
 def test_a_decided_premises_opens_in_its_year_even_when_not_needed():

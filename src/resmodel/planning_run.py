@@ -205,7 +205,8 @@ def _unmet_warning(result, peak, base, table: pd.DataFrame, costs, display: str)
             f" (in {periods[0][1]} {periods[0][3]})" if periods[0][3] else "")
     later = "".join(f"; in {a}{f'–{b}' if b > a else ''} {n:,.1f} user-year{'s' if round(n, 1) != 1 else ''}"
                     + (f" ({text}{f' in {b}' if b > a else ''})" if text else "") for a, b, n, text, _ in periods[1:])
-    ceiling = costs.investment_ceiling is not None
+    # the ceiling is named only where it held openings back: more unmet (beyond rounding) than at the earliest openings
+    ceiling = costs.investment_ceiling is not None and short["unmet"].sum() > result.unmet_at_earliest + 1e-3
     remedies = ["add candidates or bring them forward"]
     if ceiling:
         remedies.append("raise --investment-ceiling")

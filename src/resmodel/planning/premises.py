@@ -43,13 +43,16 @@ class PlanCosts:
 @dataclass
 class PlanResult:
     """The optimised plan: one row per candidate (``open_year`` 0 when not opened), the yearly table
-    of the plan, the same per level, the solver status and the objective (discounted total cost)."""
+    of the plan, the same per level, the solver status and the objective (discounted total cost);
+    ``unmet_at_earliest``: the user-years unmet with every candidate open as early as it can, the least any
+    plan leaves without a ceiling (more unmet in the plan means the ceiling held openings back)."""
 
     plan: pd.DataFrame
     yearly: pd.DataFrame
     by_level: pd.DataFrame
     status: str
     objective: float
+    unmet_at_earliest: float = 0.0
 
 
 def yearly_peak(demand: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
@@ -354,9 +357,10 @@ def optimise_plan(demand: pd.Series | pd.DataFrame, base: float | pd.DataFrame, 
     if status not in PLAN_FOUND:
         empty = pd.DataFrame()
         return PlanResult(candidates.assign(earliest_possible=earliest, open_year=NOT_OPENED), empty, empty,
-                          status, math.nan)
+                          status, math.nan, float(at_earliest))
     # the flows of the chosen openings, priced again as a fixed plan: free of the solver's integer gap
     # and by the same rule as the options the plan is compared with
     yearly, flows = evaluate_plan(demand, base, candidates, chosen, costs)
     return PlanResult(plan=candidates.assign(earliest_possible=earliest, open_year=chosen), yearly=yearly,
-                      by_level=flows, status=status, objective=float(yearly["discounted_sek"].sum()))
+                      by_level=flows, status=status, objective=float(yearly["discounted_sek"].sum()),
+                      unmet_at_earliest=float(at_earliest))
