@@ -156,9 +156,10 @@ def test_a_child_lifts_the_parents_plan_with_null(tmp_path):
     (PLAN.replace(",,,not opened", ",,2030,not opened"), None, None, "an opening year (2030) on a premises 'not "
      "opened'", "plan.csv, row 4, column 'decision'"),
     (PLAN.replace(",open,", ",opened,"), None, None, "unknown value 'opened'", "plan.csv, row 2, column 'decision'"),
-    (PLAN.replace("premises_id,", "service,premises_id,").replace("\nA,", "\ndaglig_verksamhet,A,")
-     .replace("\nB,", "\ndaglig_verksamhet,B,").replace("\nC,", "\ndaglig_verksamhet,C,"), None, None,
-     "unknown column 'service'", "plan.csv, row 1, column 'service'"),
+    # planner walkthrough: a housing plan copied without its manifest was costed as daily activity (a note only)
+    (PLAN.replace("premises_id,", "service,premises_id,").replace("\nA,", "\nbostad_vuxna,A,")
+     .replace("\nB,", "\nbostad_vuxna,B,").replace("\nC,", "\nbostad_vuxna,C,"), None, None,
+     "was made for bostad_vuxna (its column 'service')", "planned.yaml, line 6"),
     (PLAN.replace(",open_year,", ",").replace(",2027,open", ",open").replace(",2029,decided", ",decided")
      .replace(",,not opened", ",not opened"), None, None, "required column 'open_year' is missing", "plan.csv, row 1"),
     (HEADER, None, None, "the file has a header but no rows", "plan.csv, row 2"),
@@ -193,6 +194,15 @@ def test_bad_plans_are_located(tmp_path, plan, capacity, manifest, message, wher
         with pytest.raises(InputError) as err:
             check()
         assert message in str(err.value) and where in str(err.value), str(err.value)
+
+
+def test_a_plan_that_names_its_service_needs_no_manifest_to_be_checked(tmp_path):
+    plan = PLAN.replace("premises_id,", "service,premises_id,")
+    for name in ("A", "B", "C"):
+        plan = plan.replace(f"\n{name},", f"\n{DV},{name},")
+    setup = build_setup(*run_file(_planned(tmp_path, plan)))
+    assert [p.premises_id for p in setup.case.inputs.capacity[0].premises] == ["A", "B"]
+    assert not any("not checked that the plan was made for" in n for n in setup.notes)
 
 
 def test_premises_opening_after_the_horizon_are_noted(tmp_path):

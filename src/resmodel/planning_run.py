@@ -143,6 +143,7 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
                         "proven the least costly (a rerun may differ); plan fewer candidates or fewer years at a time")
     plan_table = _plan_table(result.plan).assign(
         reason=lambda t: _reasons(result, peak, base, candidates, costs).reindex(t.index))
+    plan_table.insert(0, "service", service)  # the projection checks it, with or without the manifest beside it
     return PlanRun(result=result, plan=plan_table, options=options,
                    yearly=_stack(options),
                    by_level=_stack({n: _with_demand(t, peak) for n, t in levels.items()}) if by_level else None,

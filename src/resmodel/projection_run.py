@@ -660,13 +660,18 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
         return ()
     path = _plan_file(loaded, resolved, service, c)
     display = display_path(path)
-    notes += _plan_origin_notes(resolved, service, c, path, display)
+    rows, made_for = read_premises_plan(path, display)
+    if made_for and made_for != (service,):  # a plan copied without its manifest still says its service
+        raise InputError.at(resolved.location(f"capacity.{service}.plan"), f"the plan '{display}' was made for "
+                            f"{', '.join(made_for)} (its column 'service')", f"a premises plan of {service}",
+                            f"make one: resmodel plan-premises --service {service} …, or move the plan under "
+                            f"capacity.{made_for[0]}")
+    notes += _plan_origin_notes(resolved, service, c, path, display, checked=bool(made_for))
     years = plan_years(path)
     if years is not None and years[1] < last:
         notes.append(f"capacity.{service}.plan: the plan covers {years[0]}–{years[1]} (its premises_yearly.csv); no "
                      f"premises are planned for {years[1] + 1}–{last}, so demand above the places then is beyond the "
                      "plan, not its verdict — plan over the whole projection to see what it would open")
-    rows = read_premises_plan(path, display)
     for idx in rows.index[(rows["open_year"] < first).to_numpy()][:1]:
         raise InputError.at(Location(display, row=int(idx), column="open_year"),
                             f"{rows.at[idx, 'premises_id']} opens in {rows.at[idx, 'open_year']}, before the first "
@@ -716,10 +721,11 @@ def _plan_file(loaded, resolved: ResolvedProjection, service: str, c: CapacitySe
 
 
 def _plan_origin_notes(resolved: ResolvedProjection, service: str, c: CapacitySettings, path: Path,
-                       display: str) -> list[str]:
+                       display: str, checked: bool) -> list[str]:
     """How the plan was made, from plan-premises' manifest beside it: a located error for a plan of another
-    service; notes when that cannot be checked, when it was made for another demand column or on other
-    places than the scenario's, and when the service also has places under 'added'."""
+    service; notes when that cannot be checked (nor was by the plan's own service column, ``checked``), when it
+    was made for another demand column or on other places than the scenario's, and when the service also has
+    places under 'added'."""
     from resmodel.io.premises_plan import plan_options
 
     options, unreadable = plan_options(path)
@@ -730,7 +736,7 @@ def _plan_origin_notes(resolved: ResolvedProjection, service: str, c: CapacitySe
                             f"{made_for} (its manifest.json)", f"a premises plan of {service}", f"make one: resmodel "
                             f"plan-premises --service {service} …, or move the plan under capacity.{made_for}")
     notes = []
-    if made_for is None:
+    if made_for is None and not checked:
         notes.append(f"capacity.{service}.plan: " + (unreadable or f"no manifest.json of plan-premises beside "
                      f"'{display}'") + f", so it is not checked that the plan was made for {service}")
     column = options.get("demand_column")

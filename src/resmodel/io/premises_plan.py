@@ -20,6 +20,8 @@ OPENED = ("open", "decided")
 
 PREMISES_PLAN = TableSchema("premises_plan", "Lokalplan — the premises plan `resmodel plan-premises` writes "
                             "(premises_plan.csv); `projection.capacity.<service>.plan` reads it", (
+    Column("service", "str", "the service the plan was made for (checked against the scenario key it is given "
+           "under; plans written before the column have none)", required=False),
     CANDIDATES.column("premises_id"),
     Column("min_level", "int", "lowest need level it suits", "level", required=False, minimum=1, maximum=8),
     Column("max_level", "int", "highest need level it suits", "level", required=False, minimum=1, maximum=8),
@@ -36,10 +38,11 @@ PREMISES_PLAN = TableSchema("premises_plan", "Lokalplan — the premises plan `r
 ))
 
 
-def read_premises_plan(path: Path, display: str) -> pd.DataFrame:
+def read_premises_plan(path: Path, display: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """The premises a plan opens (decision ``open`` or ``decided``; index = spreadsheet row): premises_id,
-    places, annual_rent_sek, one_off_cost_sek (empty: 0) and open_year. Located errors for a table not in
-    the plan's format, and for a decision that contradicts its opening year."""
+    places, annual_rent_sek, one_off_cost_sek (empty: 0) and open_year; and the services its ``service``
+    column names (none in a plan written before the column). Located errors for a table not in the plan's
+    format, and for a decision that contradicts its opening year."""
     raw = read_raw(path, display)
     _not_another_table({str(c).strip().lower() for c in raw.columns}, display)
     table = type_table(raw, PREMISES_PLAN, display)
@@ -56,7 +59,9 @@ def read_premises_plan(path: Path, display: str) -> pd.DataFrame:
                                                              "one_off_cost_sek", "open_year"]].copy()
     rows["one_off_cost_sek"] = rows["one_off_cost_sek"].astype(float).fillna(0.0)
     rows["open_year"] = rows["open_year"].astype(int)
-    return rows
+    services = tuple(sorted(table["service"].dropna().astype(str).str.strip().replace("", None).dropna().unique())) \
+        if "service" in table.columns else ()
+    return rows, services
 
 
 def _check_rows(table: pd.DataFrame, display: str) -> None:

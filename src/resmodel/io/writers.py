@@ -23,11 +23,11 @@ from resmodel.errors import InputError, Location
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1)
 
 
-SIGNIFICANT_DIGITS = 12  # far below any figure's meaning (öre on billions), far above the sums' rounding noise
+SIGNIFICANT_DIGITS = 15  # 1e-5 SEK on billions (identities such as deviation = frame − net cost hold to it); float noise sits in digits 16–17
 
 
 def _float_text(value: float) -> str:
-    """A float as the shortest text of its value to 12 significant digits: 830.0, not 830.0000000000003 (the
+    """A float as the shortest text of its value to 15 significant digits: 830.0, not 830.0000000000003 (the
     rounding noise of summing hours and shares, which a reader of the CSV takes for a real decimal)."""
     return repr(float(f"{value:.{SIGNIFICANT_DIGITS}g}"))
 
