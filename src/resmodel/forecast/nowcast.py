@@ -6,7 +6,9 @@ figure of a recent month is not final. The triangle (service month × months of 
 is completed with the chain-ladder method (volume-weighted development factors); months that
 are still mostly unreported use Bornhuetter–Ferguson with the recent level as prior.
 Uncertainty follows Mack (1993, *ASTIN Bulletin* 23:2) — process and parameter error of the
-chain ladder — with a log-normal distribution for the unreported part."""
+chain ladder — and, for the Bornhuetter–Ferguson months, Mack (2008, "The prediction error of
+Bornhuetter/Ferguson", *ASTIN Bulletin* 38:1), with a log-normal distribution for the unreported
+part where it is positive and larger than its standard error (normal bounds otherwise)."""
 
 from __future__ import annotations
 
@@ -119,8 +121,9 @@ class NowcastParams:
 @dataclass(frozen=True)
 class _Completion:
     """The completed triangle's rows: lag, reported, expected completeness, which rows the chain ladder
-    completes (the rest by Bornhuetter–Ferguson), ultimates, their standard errors, the development
-    and the variance of the prior's error, which the BF months share (for the covariances of a total)."""
+    completes (the rest by Bornhuetter–Ferguson), ultimates, their standard errors, the development,
+    the prior (its level, the variance of its error, which the BF months share, and the chain-ladder rows
+    it averages) and Mack's (2008) incremental variances ŝ²_k (for the covariances of a total)."""
 
     lag: np.ndarray
     reported: np.ndarray
@@ -129,30 +132,27 @@ class _Completion:
     ultimate: np.ndarray
     se: np.ndarray
     dev: Development
+    prior: float
     prior_error_var: float
+    prior_rows: np.ndarray  # indices of the chain-ladder rows whose mean ultimate is the prior
+    incremental_var: np.ndarray  # Mack's (2008) ŝ²_k by lag
     unestimated: np.ndarray  # rows whose interval rests on a variance the data cannot give (set to 0)
 
 
-def _complete(tri: Triangle, p: NowcastParams) -> _Completion:
-    dev = development(tri, p.recent_rows)
-    C = tri.cumulative
-    n = C.shape[0]
-    lag = n - 1 - np.arange(n)
-    reported = C[np.arange(n), lag]
-    g = dev.completeness[lag]
-    cl_rows = (g >= p.bf_below) & (reported > 0)
-    ultimate = np.where(cl_rows, reported / np.where(g > 0, g, 1.0), np.nan)
-    prior_src = ultimate[cl_rows][-p.prior_rows:]
-    if len(prior_src) == 0:
-        raise InputError.at(Location(path="triangle"), "no service month is complete enough to set a level",
-                            f"at least one service month with {p.bf_below:.0%} or more of its amount reported",
-                            "supply a longer invoice history, or a later as-of month")
-    prior = float(prior_src.mean())
-    # τ², the months' spread around the level; the prior (their mean) errs by τ²/m, an error every BF month shares
-    prior_var = float(prior_src.var(ddof=1)) if len(prior_src) > 1 else 0.0
-    shared_var = prior_var / len(prior_src)
-    ultimate = np.where(cl_rows, ultimate, reported + (1 - g) * prior)
+def _relative_parameter_variance(dev: Development) -> np.ndarray:
+    """Σ over lags k ≥ j of σ²_k / f_k² / Σ C_k, by j (0 at the last lag): the squared relative error of the
+    estimated completeness at lag j, Var(ĝ_j) / ĝ_j² (Mack 1993's parameter error, per unit of ultimate)."""
     f, s2, den = dev.factors, dev.sigma2, dev.denominators
+    usable = np.isfinite(f) & (den > 0) & (dev.completeness[:-1] > 0)
+    per_lag = np.where(usable, s2 / np.where(usable, f, 1.0) ** 2 / np.where(usable, den, 1.0), 0.0)
+    return np.concatenate([np.cumsum(per_lag[::-1])[::-1], [0.0]])
+
+
+def _chain_ladder_mse(ultimate: np.ndarray, lag: np.ndarray, dev: Development) -> tuple[np.ndarray, np.ndarray]:
+    """Mack's (1993) mean squared error of each row's chain-ladder ultimate (process and parameter error over
+    the lags still to come), and which rows rest on a σ² the data cannot estimate."""
+    f, s2, den = dev.factors, dev.sigma2, dev.denominators
+    n = len(lag)
     mse = np.zeros(n)
     unestimated = np.zeros(n, dtype=bool)
     for i in range(n):
@@ -165,26 +165,88 @@ def _complete(tri: Triangle, p: NowcastParams) -> _Completion:
             if c_hat > 0:
                 terms += s2[k] / f[k] ** 2 * (1 / c_hat + 1 / den[k])
         mse[i] = ultimate[i] ** 2 * terms
-        if not cl_rows[i]:  # the month's own deviation from the level, and the prior's error
-            mse[i] += (1 - g[i]) ** 2 * (prior_var + shared_var)
-            unestimated[i] |= len(prior_src) < 2 and g[i] < 1
-    return _Completion(lag, reported, g, cl_rows, ultimate, np.sqrt(mse), dev, shared_var, unestimated)
+    return mse, unestimated
+
+
+def _incremental_variance(C: np.ndarray, lag: np.ndarray, ultimate: np.ndarray, rows: np.ndarray,
+                          completeness: np.ndarray, recent_rows: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Mack's (2008) ŝ²_k = Σ_j (S_jk − Û_j ŷ_k)² / Û_j / (n_k − 1): the variance of the amount reported at lag k
+    per unit of ultimate, over the ``rows`` (chain-ladder months, positive ultimate; the ``recent_rows`` latest)
+    observed at lag k, with S the increments and ŷ_k the expected share reported at lag k. Returns ŝ² (0 from
+    fewer than two rows) and which lags that leaves unestimated though an amount is expected there."""
+    n = C.shape[1]
+    S = np.diff(C, axis=1, prepend=0.0)
+    y = np.diff(completeness, prepend=0.0)
+    use = (rows & (ultimate > 0))[:, None] & (lag[:, None] >= np.arange(n)[None, :])
+    if recent_rows:
+        use &= np.cumsum(use[::-1], axis=0)[::-1] <= recent_rows
+    u = np.where(use, ultimate[:, None], 1.0)
+    count = use.sum(axis=0)
+    with np.errstate(invalid="ignore"):
+        ss = np.where(use, (np.where(use, S, 0.0) - u * y) ** 2 / u, 0.0).sum(axis=0)
+    return np.where(count >= 2, ss / np.maximum(count - 1, 1), 0.0), (count < 2) & (y != 0)
+
+
+def _bf_mse(prior: float, var_u: float, completeness: np.ndarray, lag: np.ndarray, incremental_var: np.ndarray,
+            relvar: np.ndarray) -> np.ndarray:
+    """Mack's (2008) mean squared error of a Bornhuetter–Ferguson ultimate reported + (1 − ĝ) Û: process error
+    Û Σ_{k>lag} ŝ²_k, the completeness's error (Û² + Var Û) Var(ĝ), and the prior's (1 − ĝ)² Var Û. The reported
+    amount is not scaled up, so the chain ladder's terms (Mack 1993) do not apply; Var(ĝ) = ĝ² · relvar."""
+    later = np.concatenate([np.cumsum(incremental_var[::-1])[::-1], [0.0]])  # Σ over lags k ≥ j of ŝ²_k
+    return (prior * later[lag + 1] + (prior**2 + var_u) * completeness**2 * relvar[lag]
+            + (1 - completeness) ** 2 * var_u)
+
+
+def _complete(tri: Triangle, p: NowcastParams) -> _Completion:
+    dev = development(tri, p.recent_rows)
+    C = tri.cumulative
+    n = C.shape[0]
+    lag = n - 1 - np.arange(n)
+    reported = C[np.arange(n), lag]
+    g = dev.completeness[lag]
+    cl_rows = (g >= p.bf_below) & (reported > 0)
+    # a month whose completeness is 1 up to rounding (later additions and credits that cancel) expects nothing
+    # more: reported / ĝ would put its nowcast a rounding error off what is reported, outside a 0-width interval
+    ultimate = np.where(np.abs(g - 1) <= 1e-12, reported, reported / np.where(g > 0, g, 1.0))
+    ultimate = np.where(cl_rows, ultimate, np.nan)
+    prior_rows = np.flatnonzero(cl_rows)[-p.prior_rows:]
+    if len(prior_rows) == 0:
+        raise InputError.at(Location(path="triangle"), "no service month is complete enough to set a level",
+                            f"at least one service month with {p.bf_below:.0%} or more of its amount reported",
+                            "supply a longer invoice history, or a later as-of month")
+    prior_src = ultimate[prior_rows]
+    prior = float(prior_src.mean())
+    # τ², the months' spread around the level; the prior (their mean) errs by τ²/m, an error every BF month shares
+    prior_var = float(prior_src.var(ddof=1)) if len(prior_src) > 1 else 0.0
+    shared_var = prior_var / len(prior_src)
+    s2inc, s2_missing = _incremental_variance(C, lag, ultimate, cl_rows, dev.completeness, p.recent_rows)
+    ultimate = np.where(cl_rows, ultimate, reported + (1 - g) * prior)
+    mse, unestimated = _chain_ladder_mse(ultimate, lag, dev)
+    bf = ~cl_rows
+    mse[bf] = _bf_mse(prior, prior_var + shared_var, g[bf], lag[bf], s2inc, _relative_parameter_variance(dev))
+    later_missing = np.concatenate([np.cumsum(s2_missing[::-1])[::-1], [0]]) > 0  # a lag > j lacks its ŝ²
+    unestimated[bf] |= later_missing[lag[bf] + 1] | ((len(prior_src) < 2) & (g[bf] < 1))
+    return _Completion(lag, reported, g, cl_rows, ultimate, np.sqrt(mse), dev, prior, shared_var, prior_rows,
+                       s2inc, unestimated)
 
 
 def _bounds(reported, ultimate, se, levels: tuple[int, ...]) -> dict[str, np.ndarray]:
-    """Interval bounds: the part still to come log-normal with the standard error (normal where none is)."""
+    """Interval bounds: the part still to come log-normal with the standard error where it is positive and larger
+    than that error; normal around the nowcast otherwise — a log-normal cannot reach 'nothing more arrives' or a
+    credit, which an uncertain small remainder (late batches and credits) can."""
     reported, ultimate, se = (np.asarray(a, dtype=float) for a in (reported, ultimate, se))
     reserve = ultimate - reported
+    use_ln = (reserve > 0) & (se < reserve)
     out = {}
     for lv in levels:
         z = NormalDist().inv_cdf(0.5 + lv / 200)
         with np.errstate(divide="ignore", invalid="ignore"):
-            s_ln = np.sqrt(np.log1p(np.where(reserve > 0, se**2 / reserve**2, 0.0)))
-            mu = np.log(np.where(reserve > 0, reserve, 1.0)) - s_ln**2 / 2
+            s_ln = np.sqrt(np.log1p(np.where(use_ln, se**2 / reserve**2, 0.0)))
+            mu = np.log(np.where(use_ln, reserve, 1.0)) - s_ln**2 / 2
             lo_ln = reported + np.exp(mu - z * s_ln)
             hi_ln = reported + np.exp(mu + z * s_ln)
-        out[f"lo-{lv}"] = np.where(reserve > 0, lo_ln, ultimate - z * se)
-        out[f"hi-{lv}"] = np.where(reserve > 0, hi_ln, ultimate + z * se)
+        out[f"lo-{lv}"] = np.where(use_ln, lo_ln, ultimate - z * se)
+        out[f"hi-{lv}"] = np.where(use_ln, hi_ln, ultimate + z * se)
     return out
 
 
@@ -220,7 +282,8 @@ def nowcast_total(tri: Triangle, months: int | Sequence[int], params: NowcastPar
     """The sum over the last ``months`` service months (or over the rows at those positions) — what is
     reported, the nowcast, the part still to come (to accrue) — with its standard error and intervals. The
     months' errors are correlated through the shared development factors (Mack 1993, the total reserve's
-    covariance terms) and, for months completed by Bornhuetter–Ferguson, through their shared prior level."""
+    covariance terms) and, for months completed by Bornhuetter–Ferguson, through their shared prior level and
+    the chain-ladder months it averages (Mack 2008)."""
     return nowcast_totals(tri, {"": months}, params)[""]
 
 
@@ -234,20 +297,36 @@ def nowcast_totals(tri: Triangle, groups: Mapping[str, int | Sequence[int]], par
 
 def _total(c: _Completion, months: int | Sequence[int], p: NowcastParams) -> dict[str, float]:
     rows = np.arange(len(c.lag))[-months:] if isinstance(months, int) else np.asarray(months, dtype=int)
-    f, s2, den = c.dev.factors, c.dev.sigma2, c.dev.denominators
-    usable = np.isfinite(f) & (den > 0) & (c.dev.completeness[:-1] > 0)
-    per_lag = np.where(usable, s2 / np.where(usable, f, 1.0) ** 2 / np.where(usable, den, 1.0), 0.0)
-    tail = np.concatenate([np.cumsum(per_lag[::-1])[::-1], [0.0]])  # Σ over lags k ≥ j of σ²_k / f_k² / den_k
-    mse = float(np.sum(c.se[rows] ** 2))
-    for a, i in enumerate(rows):
-        for k in rows[a + 1:]:  # the older row's remaining lags are the pair's shared ones
-            mse += 2 * c.ultimate[i] * c.ultimate[k] * tail[max(c.lag[i], c.lag[k])]
-            if not (c.chain_ladder[i] or c.chain_ladder[k]):
-                mse += 2 * (1 - c.completeness[i]) * (1 - c.completeness[k]) * c.prior_error_var
+    mse = float(np.sum(c.se[rows] ** 2)) + 2 * float(np.sum(np.triu(_covariances(c, rows), 1)))
     reported, ultimate, se = float(c.reported[rows].sum()), float(c.ultimate[rows].sum()), float(np.sqrt(mse))
     bounds = _bounds([reported], [ultimate], [se], p.levels)
     return {"reported": reported, "nowcast": ultimate, "still_to_come": ultimate - reported, "se": se,
             **{k: float(v[0]) for k, v in bounds.items()}}
+
+
+def _covariances(c: _Completion, rows: np.ndarray) -> np.ndarray:
+    """Covariances of the ``rows``' errors (the diagonal is not their variance). Shared development factors
+    (Mack 1993, and Mack 2008 for BF months): a_i a_k Σ over the lags both still have to develop, with a = Û for
+    a chain-ladder month and prior · ĝ for a BF month (its reserve moves with ĝ, not with Û / ĝ), plus Var(prior)
+    ĝ_i ĝ_k there for two BF months. The shared prior: (1 − ĝ_i)(1 − ĝ_k) τ²/m for two BF months. And a BF month
+    against a chain-ladder month j its prior averages (of m): the prior moves with Û_j = C_j / ĝ_j, whose own noise
+    errs against month j's, (1 − ĝ_i) / m · (1 − ĝ_j) Û_j Σ_{k ≤ lag j} ŝ²_k / ĝ_j² (Mack 2008's ŝ²)."""
+    lag, g, bf = c.lag[rows], c.completeness[rows], ~c.chain_ladder[rows]
+    relvar = _relative_parameter_variance(c.dev)
+    a = np.where(bf, c.prior * g, c.ultimate[rows])
+    shared = relvar[np.maximum(lag[:, None], lag[None, :])]
+    both_bf = bf[:, None] & bf[None, :]
+    cov = (np.outer(a, a) + both_bf * c.prior_error_var * np.outer(g, g)) * shared
+    cov += both_bf * c.prior_error_var * np.outer(1 - g, 1 - g)
+    m = len(c.prior_rows)
+    averaged = np.isin(rows, c.prior_rows)
+    earlier = np.cumsum(c.incremental_var)[lag]  # Σ over lags k ≤ lag of ŝ²_k
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.where(averaged & (g > 0), (1 - g) * c.ultimate[rows] * earlier / np.where(g > 0, g, 1.0) ** 2, 0.0)
+    prior_link = np.outer(np.where(bf, (1 - g) / m, 0.0), own)  # [BF month i, averaged month j]
+    cov += prior_link + prior_link.T
+    np.fill_diagonal(cov, 0.0)
+    return cov
 
 
 def settled_lag(tri: Triangle, share: float = 0.995) -> int:
