@@ -224,3 +224,18 @@ def test_a_misspelt_forecast_model_in_a_scenario_lists_the_models(tmp_path, text
     code, _, message = invoke(app, "validate", _scenario(tmp_path, text))
     assert code == 2 and f"at '{where}'" in message and hint in message
     assert "naive, snaive, drift, ets, arima, theta, comb, demographic, stockflow, select, auto" in message
+
+
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_a_stray_quote_that_swallows_a_large_file_is_located_not_a_traceback(tmp_path, separator):
+    """Second fuzzing review: an unclosed '"' that runs past the csv module's 131 072-character cell limit raised
+    _csv.Error (a traceback in the CLI, a 500 from the API); it is now located at the row it opens on."""
+    data = _data(tmp_path)
+    users = data / "users.csv"
+    if separator == ";":
+        users.write_text(users.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    assert len(users.read_text(encoding="utf-8")) > 131_072  # the limit that stops the run-on cell
+    _edit_line(users, 3, lambda line: '"' + line)
+    scenario = _scenario(tmp_path, f"data: {data}\n")
+    message = _refused(tmp_path, "run", scenario)
+    assert "users.csv, row 3: a double quote (\") opens a cell here that is never closed" in message

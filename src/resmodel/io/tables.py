@@ -83,6 +83,24 @@ class TableSchema:
         return next(c for c in self.columns if c.name == name)
 
 
+def _csv_rows(text: str, display: str, delimiter: str = ",") -> list[list[str]]:
+    """The CSV's rows (universal newlines: CR-only files from old Macs). A stray '"' opens a quoted cell that runs
+    on through the rest of the file until the csv module's cell limit stops it: located at the row it opens on."""
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    rows: list[list[str]] = []
+    line = 0  # the last line of the last row read (a quoted cell may span lines)
+    try:
+        for row in reader:
+            rows.append(row)
+            line = reader.line_num
+    except csv.Error:
+        start = line + 1
+        raise InputError.at(Location(file=display, row=start), "a double quote (\") opens a cell here that is "
+                            "never closed, so the rest of the file reads as one cell", "quotes in pairs around a "
+                            "cell (\"a, b\"), or none", f"remove the stray '\"' on row {start}, or close it") from None
+    return rows
+
+
 def read_raw(path: Path, display: str) -> pd.DataFrame:
     """Read a CSV or the first sheet of an .xlsx file as strings, with located format errors."""
     if path.is_dir():
@@ -102,7 +120,7 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
         )
     text = read_utf8(path, display, "CSV", "save as 'CSV UTF-8' or as Excel .xlsx", as_row=True, bom=True,
                      windows_1252=True)
-    rows = list(csv.reader(io.StringIO(text, newline=None)))  # universal newlines: CR-only files from old Macs
+    rows = _csv_rows(text, display)
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError.at(
             Location(file=display, row=1), "the file is empty or has no header row",
@@ -111,7 +129,7 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
     separator = ","
     if _semicolon_separated(text, rows[0]):  # Swedish Excel's CSV: ';' between cells, decimal comma
         separator = ";"
-        rows = _swedish_numbers(list(csv.reader(io.StringIO(text, newline=None), delimiter=";")), display)
+        rows = _swedish_numbers(_csv_rows(text, display, ";"), display)
     header = [h.strip() for h in rows[0]]
     while len(header) > 1 and header[-1] == "":  # empty columns after the table (',,' at line ends)
         header.pop()
