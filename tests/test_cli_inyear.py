@@ -304,3 +304,22 @@ def test_the_forecast_folder_has_a_manifest_with_the_inputs_hashes(tmp_path, mon
     manifest = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["command"] == "inyear" and manifest["options"]["month"] == 8
     assert manifest["options"]["actuals"]["sha256"] == hashlib.sha256(ACTUALS.read_bytes()).hexdigest()
+
+
+def test_an_area_without_cost_to_date_is_forecast_zero_with_a_note_not_nan(tmp_path, monkeypatch, capsys):
+    """Fuzzing review: an area whose cost was 0 every month leaked numpy's 0/0 warnings and left its interval
+    empty without a word."""
+    import warnings
+
+    actuals = pd.read_csv(DEMO / "budget_actuals.csv")
+    actuals.loc[actuals["area"] == "ovriga_lss", "cost"] = 0.0
+    actuals.to_csv(tmp_path / "a.csv", index=False)
+    out = tmp_path / "iy"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning (invalid value in divide) fails the test
+        _run(monkeypatch, "--actuals", tmp_path / "a.csv", "--frames", DEMO / "budget_frames.csv", "--year", 2024,
+             "--month", 5, "--out", out)
+    row = pd.read_csv(out / "helarsprognos.csv").set_index("area").loc["ovriga_lss"]
+    assert row[["forecast", "sd", "lo", "hi"]].tolist() == [0.0, 0.0, 0.0, 0.0]
+    err = capsys.readouterr().err
+    assert "note: ovriga_lss in " in err and "has no cost in months 1–5 of 2024, so the forecast is 0" in err

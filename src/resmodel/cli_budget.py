@@ -464,6 +464,12 @@ def inyear(ctx: typer.Context,
         typer.echo(f"note: {actual_file} has {span} of {year}, which this forecast from month {month} does not use "
                    f"(it forecasts as at the end of month {month}); give --month {later[-1]} to forecast from the "
                    "latest actuals", err=True)
+    to_date = history[(history["year"] == year) & (history["month"] <= month)].groupby("area")["cost"].sum()
+    costless = sorted(to_date.index[to_date == 0])
+    if costless:  # a run rate of nothing forecasts nothing: a missing booking, or an area that has closed
+        typer.echo(f"note: {', '.join(costless)} in {actual_file} {'has' if len(costless) == 1 else 'have'} no cost "
+                   f"in months 1–{month} of {year}, so the forecast is 0 with no interval; check the actuals (a "
+                   "booking missing from the export?)", err=True)
     months = history.groupby(["year", "area"])["month"].count().unstack().fillna(0)
     complete = [int(y) for y in months.index if y < year and (months.loc[y] == 12).all()]
     partial = sorted(int(y) for y in months.index if y < year and int(y) not in complete)

@@ -333,11 +333,11 @@ def _sigma(data: _AreaData, years: Sequence[int], shape: np.ndarray, c: np.ndarr
     res = []
     for y in (years if len(years) >= 2 else []):
         cy, vy = data.cost[y], _volume_basis(data.volume[y])
-        if np.isnan(cy).any():
+        if np.isnan(cy).any() or cy.sum() <= 0:  # a year without cost has no relative spread (0 / 0)
             continue
         rho = cy.sum() / (vy * shape).sum()
         res.extend(cy / (rho * vy * shape) - 1.0)
-    if k >= 2:
+    if k >= 2 and c[:k].sum() > 0:
         rho = c[:k].sum() / (v[:k] * shape[:k]).sum()
         res.extend(c[:k] / (rho * v[:k] * shape[:k]) - 1.0)
     if len(res) < 3:
