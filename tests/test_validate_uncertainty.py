@@ -83,3 +83,15 @@ def test_every_out_of_range_rate_shock_is_reported_at_its_own_line(monkeypatch, 
     assert code == 2 and len(errors) == 2, errors
     assert "line 6" in errors[0] and "line 7" in errors[1] and all("Expected a rate shock within ±0.5" in e
                                                                    for e in errors)
+
+
+@pytest.mark.parametrize("command", ["project", "tornado"])
+def test_a_block_validate_refuses_is_refused_without_draws_too(monkeypatch, capsys, tmp_path, command):
+    """Fuzzing review: `project` without --draws wrote every output for a scenario `validate` refused."""
+    path = scenario(tmp_path, volume_growth="{dist: poisson, lam: 3}")
+    out = tmp_path / "out"
+    monkeypatch.setattr(sys, "argv", ["resmodel", command, path, "--out", str(out)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2 and not out.exists()
+    assert "unknown distribution 'poisson'" in capsys.readouterr().err

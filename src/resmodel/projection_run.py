@@ -1018,8 +1018,10 @@ def _services_at_observed_sick_leave(loaded, result) -> tuple[float, pd.DataFram
 
 
 def build_setup(loaded, result) -> ProjectionSetup:
-    """The budget case of a loaded scenario and its base-year engine result."""
+    """The budget case of a loaded scenario and its base-year engine result. The uncertainty block is checked
+    here too, with or without draws: a scenario validate refuses is not projected by another command."""
     resolved = _settings(loaded)
+    _uncertainty_block(resolved)
     s = resolved.settings
     tree = loaded.tree
     base_year = loaded.scenario.base_date.year
