@@ -444,3 +444,11 @@ def test_forecast_warnings_come_with_their_check_and_series_apart():
     items = {(w["check"], w["series"]) for w in body["warning_items"]}
     assert {("short_series", "a"), ("short_series", "b")} <= items
     assert len(body["warning_items"]) == len(body["warnings"])
+
+
+def test_snaive_on_a_yearly_series_says_it_is_the_naive_forecast():
+    """Fuzzing review: model 'snaive' on a yearly series answered model_used 'naive' with no warning."""
+    body = {"series": [{"unique_id": "r", "ds": 2010 + i, "y": 200 + i} for i in range(10)], "h": 3, "model": "snaive"}
+    answer = TestClient(app).post("/forecasts", json=body).json()
+    assert {r["model_used"] for r in answer["forecasts"]} == {"naive"}
+    assert [(w["check"], w["series"]) for w in answer["warning_items"]] == [("no_season", "r")]

@@ -222,4 +222,7 @@ def forecast_series(s: Series, models: Sequence[Model], h: int, levels: tuple[in
         run = run_model(model, s, h, levels, X_future if model.exog else None)
         base.update(fit_columns(model.name, [run], levels))
         warns += fallback_warnings(s.uid, model.name, [run], source)
+        if model.name == "snaive" and s.season == 1:  # asked for by name: say it is the naive forecast here
+            warns.append(Warning_("no_season", Location(file=source, path=s.uid), "a yearly series has no season "
+                                  "to repeat, so snaive is the naive forecast (model_used naive)", model=model.name))
     return pd.DataFrame(base), warns
