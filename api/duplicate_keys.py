@@ -1,5 +1,6 @@
 """Refuse a JSON body that names a field twice in one object (``{"h": 12, "h": 24}``): JSON parsers
-keep the last value without a word, so a pasted-together request would run on one of the two."""
+keep the last value without a word, so a pasted-together request would run on one of the two. A body
+not in UTF-8 is refused here too (400), as docs/api.md says: Python's JSON parser would read UTF-16."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from api.problems import MAX_PROBLEMS, problem_response
+from api.problems import MAX_PROBLEMS, http_error_handler, problem_response
 from resmodel.errors import shown
 from resmodel.io.pnr import looks_like_pnr
 
@@ -50,8 +52,13 @@ async def refuse_repeated_keys(request: Request, call_next):
     a body that is not JSON passes on to the endpoint, whose own checks report it."""
     routed = any(route.matches(request.scope)[0] == Match.FULL for route in request.app.router.routes)
     if request.method == "POST" and routed:  # an unknown route stays a 404
+        body = await request.body()
         try:
-            parsed = json.loads(await request.body(), object_pairs_hook=_pairs)
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return await http_error_handler(request, StarletteHTTPException(400))
+        try:
+            parsed = json.loads(body, object_pairs_hook=_pairs)
         except (ValueError, RecursionError):
             parsed = None
         found = repeated_keys(parsed, ["body"])

@@ -452,3 +452,10 @@ def test_snaive_on_a_yearly_series_says_it_is_the_naive_forecast():
     answer = TestClient(app).post("/forecasts", json=body).json()
     assert {r["model_used"] for r in answer["forecasts"]} == {"naive"}
     assert [(w["check"], w["series"]) for w in answer["warning_items"]] == [("no_season", "r")]
+
+
+def test_a_utf16_body_is_refused_as_docs_api_says():
+    """Fuzzing review: Python's JSON parser reads UTF-16, so a UTF-16 body ran though docs/api.md promises a 400."""
+    response = TestClient(app).post("/runs", content='{"scenario": "base"}'.encode("utf-16"),
+                                    headers={"content-type": "application/json"})
+    assert response.status_code == 400 and "not UTF-8" in response.json()["detail"]["problems"][0]["msg"]
