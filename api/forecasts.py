@@ -107,7 +107,7 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     from resmodel.forecast.anomalies import suspicious_warnings
     from resmodel.forecast.frame import MAX_PROBLEMS, format_ds
     from resmodel.io.pnr import check_frame_for_pnr, looks_like_pnr
-    from resmodel.io.series import series_from_raw
+    from resmodel.io.series import SERIES_IDS, series_from_raw
 
     if looks_like_pnr(request.model):
         raise one_problem(422, ["body", "model"], "the model name looks like a personal identity number; it is "
@@ -119,7 +119,7 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     raw = pd.DataFrame([{k: str(v) for k, v in point.model_dump().items()} for point in request.series])
     rows, warnings = [], []
     try:
-        check_frame_for_pnr(raw, TABLE, first_row=0, numeric=("y",))
+        check_frame_for_pnr(raw, TABLE, first_row=0, numeric=("y",), ids=SERIES_IDS)
         data = series_from_raw(raw, TABLE)
         warnings += suspicious_warnings(data.frame, data.freqs, TABLE)
         found: list = []  # the problems of every frequency's series, reported together

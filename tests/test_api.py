@@ -459,3 +459,9 @@ def test_a_utf16_body_is_refused_as_docs_api_says():
     response = TestClient(app).post("/runs", content='{"scenario": "base"}'.encode("utf-16"),
                                     headers={"content-type": "application/json"})
     assert response.status_code == 400 and "not UTF-8" in response.json()["detail"]["problems"][0]["msg"]
+
+
+def test_a_series_id_that_is_a_bare_date_and_serial_is_refused_unechoed():
+    body = {"series": [{"unique_id": "8001011234", "ds": 2010 + i, "y": 1 + i} for i in range(8)], "h": 1}
+    response = TestClient(app).post("/forecasts", json=body)
+    assert response.status_code == 422 and "8001011234" not in response.text and "identity number" in response.text

@@ -125,3 +125,38 @@ def test_a_date_written_with_dashes_before_the_serial_is_found_in_a_table_cell()
 
     with pytest.raises(PersonalDataError, match="row 2, column 'note'"):
         check_frame_for_pnr(pd.DataFrame({"note": ["Kontakt 1990-01-01-2389"]}, index=[2]), "t.csv")
+
+
+@pytest.mark.parametrize("text", ["höjt från 2024-01-01 1500 kr/mån", "beslut 2024-03-15 1200 timmar",
+                                  "2024-01-01 0800 till 1600"])
+def test_a_date_then_a_number_in_free_text_is_not_flagged(text):
+    """Determinism/personal-data audit: a '-'-written date, a space and four digits read as century + serial."""
+    assert not looks_like_pnr(text)
+
+
+def test_yaml_numbers_are_amounts_text_and_comments_get_the_full_test(tmp_path):
+    """Audit: a frame of 1 101 300 000 SEK in frame.yaml was refused as an identity number (a CSV amount column
+    accepts it), 198001011234.0 passed, and a comment holding a number was never read."""
+    from resmodel.errors import Location
+    from resmodel.io.pnr import check_value_for_pnr
+    from resmodel.io.yamlio import parse_yaml
+
+    assert parse_yaml("frame:\n  lss_boende: 1101300000\n", "f.yaml").data["frame"]["lss_boende"] == 1101300000
+    for text, line in (("a: 198001011234.0\n", 1), ("a: 1\n# brukare 800101-1234\n", 2), ("a: 1  # 19800101-1234\n", 1)):
+        with pytest.raises(PersonalDataError) as err:
+            parse_yaml(text, "f.yaml")
+        assert err.value.problems[0].location.line == line and "1234" not in str(err.value)
+    assert "comment looks like" in str(err.value)
+    with pytest.raises(PersonalDataError):  # a manifest's nested option (a plan's places) is read and echoed
+        check_value_for_pnr({"places": ["800101-1234"]}, Location(path="options.places"))
+
+
+def test_a_series_id_that_is_a_bare_date_and_serial_is_refused(tmp_path):
+    """Audit: unique_id was tested as text, so 8001011234 (no valid check digit) passed and was echoed."""
+    from resmodel.io.series import read_series
+
+    path = tmp_path / "s.csv"
+    path.write_text("unique_id,ds,y\n" + "".join(f"8001011234,{2010 + i},{i + 1}\n" for i in range(8)), encoding="utf-8")
+    with pytest.raises(PersonalDataError) as err:
+        read_series(path)
+    assert "column 'unique_id'" in str(err.value) and "8001011234" not in str(err.value)

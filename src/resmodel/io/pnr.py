@@ -15,8 +15,9 @@ samordningsnummer). An input cell that contains one is refused, and the number i
   with another century, are refused only with a valid Luhn check digit: ids and 10-digit amounts
   would otherwise be refused by chance.
 
-A date written with only one of its two '-' (``191201-191231``, a range of dates) is refused only with a
-valid check digit; a number directly followed by '-' and a digit is a period (``2019-12-01-2019-12-31``,
+A date written with only one of its two '-' (``191201-191231``, a range of dates), and a date written with
+'-' followed by a space and four digits (``höjt 2024-01-01 1500 kr``, ``2024-01-01 0800``), are refused only
+with a valid check digit; a number directly followed by '-' and a digit is a period (``2019-12-01-2019-12-31``,
 ``2023-01-01 – 2023-12-31``) and never refused.
 Digits after a decimal point or comma are a number's fraction, not an identity number
 (``1694.868905674316`` is not refused for its twelve decimals)."""
@@ -76,6 +77,8 @@ def looks_like_pnr(text: str) -> bool:
         if range_follows is not None:  # '2023-01-01-2023-12-31' (a period, en dash and spaces read as '-')
             continue
         written_as_pnr = (century in _CENTURIES if century else separator in ("-", "--", "+"))
+        if dash1 == "-" and separator in (" ", "\t", "_"):  # a date, then a number: 'från 2024-01-01 1500 kr'
+            written_as_pnr = False
         if written_as_pnr and dash1 == dash2:
             return True  # whatever its check digit: a mistyped number is still personal data
         if _luhn_ok(yy + mm + dd + serial, check):
@@ -90,12 +93,24 @@ def _refusal(what: str) -> tuple[str, str, str]:
             "replace the value with a pseudonymous id before loading the file")
 
 
-def check_value_for_pnr(value: Any, location: Location) -> None:
-    """Raise PersonalDataError if a single value looks like a personal identity number."""
+def check_value_for_pnr(value: Any, location: Location, what: str = "value") -> None:
+    """Raise PersonalDataError if a value looks like a personal identity number: text by the full test, a number
+    (a YAML amount such as a frame of 1 101 300 000 SEK) as a numeric cell is (``number_looks_like_pnr``), and
+    every item of a list or mapping (a manifest's options) likewise."""
     if isinstance(value, bool) or value is None:
         return
-    if isinstance(value, int | str) and looks_like_pnr(str(value)):
-        raise PersonalDataError.at(location, *_refusal("value"))
+    if isinstance(value, dict):
+        for key, item in value.items():
+            check_value_for_pnr(key, location, what)
+            check_value_for_pnr(item, location, what)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            check_value_for_pnr(item, location, what)
+    elif isinstance(value, int | float):
+        if number_looks_like_pnr(f"{value:.0f}" if isinstance(value, float) and value.is_integer() else str(value)):
+            raise PersonalDataError.at(location, *_refusal(what))
+    elif isinstance(value, str) and looks_like_pnr(value):
+        raise PersonalDataError.at(location, *_refusal(what))
 
 
 _PLAIN_NUMBER = re.compile(r"\s*[-+]?(\d+)(?:\.(\d*))?\s*")  # a sign: credits are negative amounts

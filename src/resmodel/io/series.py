@@ -98,13 +98,14 @@ def _parse_period(text: str) -> tuple[pd.Timestamp | None, str | None]:
 
 
 SERIES_VALUES = ("y", "volume")  # the value columns of the two series formats (amounts or counts)
+SERIES_IDS = ("unique_id",)  # a series name is an id: a bare date-and-serial number is refused as user_id is
 
 
 def read_series(path: Path, display: str | None = None, by_level: bool = False) -> SeriesInput:
     """Read a series file in either format into a validated long table (index = spreadsheet row)."""
     display = display or str(path)
     raw = read_raw(path, display)
-    check_frame_for_pnr(raw, display, numeric=SERIES_VALUES)
+    check_frame_for_pnr(raw, display, numeric=SERIES_VALUES, ids=SERIES_IDS)
     return series_from_raw(raw, display, by_level, path)
 
 

@@ -189,7 +189,20 @@ def parse_yaml(text: str, file: str) -> LocatedDocument:
                             "settings nested a few levels", "correct the brackets or indentation") from None
     doc = LocatedDocument(file=file, data=data, lines=lines)
     _check_personal_numbers(doc, data, "")
+    _check_comments(text, file)
     return doc
+
+
+_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#.*")  # YAML: '#' at a line's start or after a space starts a comment
+
+
+def _check_comments(text: str, file: str) -> None:
+    """A comment is part of the file too (it is kept, copied and shared with it): one that holds what looks like a
+    personal identity number is refused at its line, as a value would be."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        comment = _COMMENT.search(line)
+        if comment and any(ch.isdigit() for ch in comment.group()):
+            check_value_for_pnr(comment.group(), Location(file=file, line=number), "comment")
 
 
 def _check_personal_numbers(doc: LocatedDocument, value: Any, path: str) -> None:
