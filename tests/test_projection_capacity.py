@@ -137,7 +137,7 @@ def test_assumptions_show_the_places_and_a_service_within_them_is_said_to_be(tmp
     setup = build_setup(*run_file(path))
     result = run_setup(setup)
     table = assumptions(setup, result).set_index("antagande")
-    assert table.loc["Platser bostad_vuxna — places"].iloc[1:].tolist() == [532.0, 532.0, 532.0]
+    assert table.loc["Platser bostad_vuxna — places"].iloc[1:].tolist() == [532.0] * 10  # every projected year
     rows = {k: table.loc[k].iloc[1:].to_numpy(dtype=float) for k in (
         "Efterfrågan daglig_verksamhet (drift) — demand", "Platser daglig_verksamhet — places",
         "Över platserna daglig_verksamhet (väntar — waiting) — above the places",
