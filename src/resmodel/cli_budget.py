@@ -520,8 +520,15 @@ def topdown(ctx: typer.Context,
     if targets is not None:
         checked = compare_targets(rec, targets)
         files["avstamning.csv"] = checked
-        typer.echo(f"\npublished targets within tolerance: {int(checked['within'].sum())} of {len(checked)}")
-        shown = checked[["measure", "area", "value", "model", "difference", "tolerance", "within"]]
+        circular = checked["circular"].astype(str).str.strip().str.lower().eq("yes") if "circular" in checked else \
+            pd.Series(False, index=checked.index)
+        independent = checked[~circular]
+        typer.echo(f"\npublished targets within tolerance: {int(independent['within'].sum())} of {len(independent)} "
+                   "independent ones" + (f"; {int(circular.sum())} more reproduced by construction (circular: yes, "
+                                        f"{int(checked.loc[circular, 'within'].sum())} within — no test of the model)"
+                                        if circular.any() else ""))
+        shown = checked[["measure", "area", "value", "model", "difference", "tolerance", "within"]].assign(
+            circular=circular.map({True: "yes", False: ""}))
         _echo(_msek(shown, ["value", "model", "difference", "tolerance"]))
     target = out or Path("results") / f"topdown_{year}"
     files["manifest.json"] = json_text(command_manifest(ctx.info_name, ctx.params))  # the folder's files' hash
