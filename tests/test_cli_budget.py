@@ -305,3 +305,21 @@ def test_listed_volume_units_keep_an_unknown_unit_as_written():
     from resmodel.report import listed_volume_units
 
     assert listed_volume_units({"x": "hours a week"}) == {"x": "hours a week (volume_unit in other_services.csv)"}
+
+
+def test_compare_waterfall_for_one_area_and_year_adds_up_to_that_areas_difference(app, tmp_path):
+    """Economist walkthrough: the waterfall was the board's only (a per-area one only from Python), and with
+    --year the volume table still spoke of the last year."""
+    out = tmp_path / "c"
+    res = invoke(app, "compare", SC / "base.yaml", SC / "high_volume_growth.yaml", "--year", 2027, "--area",
+                 "daglig_verksamhet", "--measure", "net_cost", "--out", out)
+    assert res.exit_code == 0, res.output
+    fall = pd.read_csv(out / "vattenfall.csv")
+    diff = pd.read_csv(out / "jamforelse.csv")
+    moved = diff[(diff["period"] == 2027) & (diff["area"] == "daglig_verksamhet") & (diff["measure"] == "net_cost")]
+    steps = fall[~fall["driver"].isin(["start", "end"])]["value"].sum()
+    assert steps == pytest.approx(moved["difference"].iat[0], abs=1.0) and abs(steps) > 1e5
+    assert "waterfall of net_cost in daglig_verksamhet (2027, MSEK)" in res.output
+    assert "volume per service in 2027" in res.output and "in 2034" not in res.output
+    assert invoke(app, "compare", SC / "base.yaml", SC / "high_volume_growth.yaml", "--area", "dv",
+                  "--out", tmp_path / "x").exit_code != 0

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import typer
 
-from resmodel.errors import InputError, Location
+from resmodel.errors import InputError, Location, did_you_mean
 from resmodel.io.manifest import command_manifest
 from resmodel.io.writers import check_output_folder, json_text
 from resmodel.report import with_units
@@ -293,13 +293,16 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
                                                             "reference", show_default=False)],
             out: OutOpt = None,
             measure: Annotated[str, typer.Option(help="waterfall measure: deviation, net_cost or frame")] = "deviation",
-            year: Annotated[int | None, typer.Option(help="waterfall year (default: the whole horizon)")] = None
+            year: Annotated[int | None, typer.Option(help="waterfall year (default: the whole horizon)")] = None,
+            area: Annotated[str, typer.Option(help="waterfall report area, e.g. daglig_verksamhet (default: the "
+                                                   "board, total)")] = "total"
             ) -> None:
     """Differences per year and area against the first scenario, a waterfall by driver, and each unit's
     base-year allocation."""
     from resmodel import __version__
     from resmodel.budget import charts
     from resmodel.budget import compare as cmp
+    from resmodel.budget.areas import AREA_KEYS
     from resmodel.projection_run import projection_manifest, run_setup
     from resmodel.run import manifest_table
 
@@ -309,6 +312,9 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     if measure not in ("deviation", "net_cost", "frame"):
         raise InputError.at(Location(path="--measure"), f"unknown measure '{measure}'",
                             "deviation, net_cost or frame", "choose one of them")
+    if area not in (*AREA_KEYS, "total"):
+        raise InputError.at(Location(path="--area"), f"unknown area '{area}'", "one of " + ", ".join(
+            (*AREA_KEYS, "total")), did_you_mean(area, [*AREA_KEYS, "total"]) + "choose a report area")
     check_output_folder(out, COMPARE_OUTPUTS)
     compared, manifests, volume_units = [], {}, {}
     for path in scenarios:
@@ -323,12 +329,14 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         manifests[name] = {k: v for k, v in projection_manifest(base.manifest, setup).items() if k != "resmodel_version"}
     names = list(manifests)
     manifest = {"resmodel_version": __version__, "reference": names[0], "waterfall_measure": measure,
+                "waterfall_area": area,
                 "waterfall_year": year if year is not None else "summed over the horizon", "scenarios": manifests}
     ref_name = names[0]
-    diff, fall, unit_diff, services = cmp.compare_scenarios(compared, measure=measure, year=year)
+    diff, fall, unit_diff, services = cmp.compare_scenarios(compared, measure=measure, year=year, area=area)
     files = {f"vattenfall_{name}.png": charts.waterfall_png(
         steps.drop(columns=["scenario_a", "scenario_b"]),
-        title=f"Vattenfall {ref_name} → {name}: {measure}, " + ("summed over " if year is None else "")
+        title=f"Vattenfall {ref_name} → {name}: {measure}" + ("" if area == "total" else f" ({area})") + ", "
+        + ("summed over " if year is None else "")
         + str(steps["period"].iloc[0])) for name, steps in fall.groupby("scenario_b", sort=False)}
     sheets = {"Jämförelse": (with_units(diff), {"value_a": "#,##0", "value_b": "#,##0", "difference": "#,##0"}),
               "Vattenfall": (fall.assign(**{"enhet — unit": "kr (SEK)"}), {"value": "#,##0", "cumulative": "#,##0"}),
@@ -346,14 +354,15 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     table = sel.pivot_table(index="period", columns="scenario_b", values="difference", sort=False) / MSEK
     typer.echo(f"difference in the board's deviation against '{ref_name}' (MSEK per year)")
     typer.echo(table.to_string(float_format=lambda v: f"{v:,.1f}"))
-    last = diff["period"].max()
+    last = str(year) if year is not None else diff["period"].max()  # the year the waterfall is of, when given
     parts = diff[(diff["area"] == "total") & (diff["period"] == last) & diff["measure"].isin(["net_cost", "frame"])]
     for name, rows in parts.groupby("scenario_b", sort=False):
         by = rows.set_index("measure")["difference"] / MSEK
         typer.echo(f"{name} in {last}: net cost {by['net_cost']:+,.1f}, frame {by['frame']:+,.1f} MSEK against "
                    f"'{ref_name}' (the deviation moves by frame − net cost)")
     _echo_services(services, last, ref_name)
-    typer.echo(f"\nwaterfall of {measure} ({fall['period'].iat[0]}, MSEK)")
+    typer.echo(f"\nwaterfall of {measure}" + ("" if area == "total" else f" in {area}")
+               + f" ({fall['period'].iat[0]}, MSEK)")
     _echo(_msek(fall[["scenario_b", "driver", "label", "value", "cumulative"]], ["value", "cumulative"]))
     _echo_units(unit_diff, ref_name)
     typer.echo(f"wrote {', '.join(written)} to {target}")

@@ -176,10 +176,10 @@ class Compared:
     units: pd.DataFrame
 
 
-def compare_scenarios(scenarios: list[Compared], measure: str = "deviation", year: int | None = None
-                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def compare_scenarios(scenarios: list[Compared], measure: str = "deviation", year: int | None = None,
+                      area: str = TOTAL) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Every scenario after the first against the first (the reference): the differences per year, area
-    and measure, the waterfall of ``measure`` by driver, each unit's base-year measures, and volume and net
+    and measure, the waterfall of ``measure`` by driver (in ``area``, default the board), each unit's base-year measures, and volume and net
     cost per year and service — the tables of `resmodel compare` and ``POST /comparisons``, with
     scenario_a/scenario_b columns."""
     ref = scenarios[0]
@@ -188,7 +188,7 @@ def compare_scenarios(scenarios: list[Compared], measure: str = "deviation", yea
         diffs.append(compare(ref.result, other.result))
         services.append(compare_services(ref.result, other.result))
         units.append(compare_units(ref.units, other.units, ref.name, other.name))
-        fall = waterfall(ref.case, other.case, measure=measure, year=year)
+        fall = waterfall(ref.case, other.case, measure=measure, area=area, year=year)
         fall.insert(0, "scenario_b", other.name)
         fall.insert(0, "scenario_a", ref.name)
         falls.append(fall)
