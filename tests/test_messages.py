@@ -67,3 +67,13 @@ def test_a_column_name_in_other_case_or_with_spaces_is_read_as_the_column(tmp_pa
     (tmp_path / "t.csv").write_text("LEVEL, Start_Date \n3,2024-01-01\n")
     table = read_table(tmp_path / "t.csv", SCHEMA, "t.csv")
     assert table.iloc[0]["level"] == 3 and str(table.iloc[0]["start_date"])[:10] == "2024-01-01"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("dv001", "DV001"), ("DV1", "DV001"), ("DV01", "DV001"),
+                                              ("sb01", "SB001")])
+def test_did_you_mean_sets_case_and_leading_zeros_aside(typed, meant):
+    """Section-manager walkthrough: shift-plan --unit dv001 suggested SB001 and DV01 suggested DV071."""
+    from resmodel.errors import did_you_mean
+
+    units = ["DV001", "DV002", "DV071", "SB001", "SB002", "GB001"]
+    assert did_you_mean(typed, units) == f"did you mean '{meant}'? "

@@ -4,6 +4,7 @@ what was expected, and how to fix it. The CLI turns them into exit status 2, the
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,10 +123,23 @@ def shown(value: object, limit: int = 40) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _plain(text: str) -> str:
+    """A name as a reader compares it: case and the leading zeros of its numbers aside ('dv1' is 'DV001')."""
+    return re.sub(r"\d+", lambda m: str(int(m.group())), text.casefold())
+
+
 def did_you_mean(value: object, choices: Iterable[object], cutoff: float = 0.6) -> str:
-    """"did you mean 'x'? " for the closest of ``choices`` to a misspelt ``value``, or "" when none is close."""
-    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=cutoff)
-    return f"did you mean '{close[0]}'? " if close else ""
+    """"did you mean 'x'? " for the closest of ``choices`` to a misspelt ``value``, or "" when none is close: the
+    one that differs only in case or leading zeros first ('dv001', 'DV1' → 'DV001', not 'SB001' or 'DV071')."""
+    names = [str(c) for c in choices]
+    same = [n for n in names if _plain(n) == _plain(str(value))]
+    if len(same) == 1:
+        return f"did you mean '{same[0]}'? "
+    by_plain = {}
+    for n in names:
+        by_plain.setdefault(_plain(n), n)
+    close = difflib.get_close_matches(_plain(str(value)), list(by_plain), n=1, cutoff=cutoff)
+    return f"did you mean '{by_plain[close[0]]}'? " if close else ""
 
 
 def percentage_fix(err: Mapping[str, Any]) -> str | None:
