@@ -29,11 +29,12 @@ def explain_unit(result: RunResult, unit_id: str, measure: str) -> Explanation:
     """Recompute ``measure`` of one unit from its listed parts; reported and recomputed must agree."""
     units = result.allocation.units.set_index("unit_id")
     if unit_id not in units.index:
-        same = [u for u in units.index if u.lower() == unit_id.lower()]  # ids are case-sensitive
-        close = [u for u in units.index if u.lower().startswith(unit_id.lower()[:3])][:5]
+        prefixes = units.index.str.extract(r"^(\D*)", expand=False).value_counts().sort_index()
+        kinds = ", ".join(f"{p or '(digits)'}… ({n})" for p, n in prefixes.items())
         raise InputError.at(Location(path=f"--unit {unit_id}"), f"unknown unit '{unit_id}'",
-                            "a unit_id from the units table", f"did you mean '{same[0]}'? (ids are case-sensitive)"
-                            if same else "use one of: " + ", ".join(close or units.index[:5]))
+                            "a unit_id from the units table (ids are case-sensitive)",
+                            (did_you_mean(unit_id, units.index) or f"the {len(units)} units' ids are {kinds}: ")
+                            + "see units.csv or the Enheter sheet of `resmodel run`")
     if measure not in EXPLAINABLE:
         raise InputError.at(Location(path=f"--measure {measure}"), f"measure '{measure}' cannot be explained",
                             "one of " + ", ".join(EXPLAINABLE), "choose a listed measure")
