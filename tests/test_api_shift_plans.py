@@ -144,6 +144,11 @@ def _one(rows: list[dict], i: int, **change) -> list[dict]:
     ({"attendance": []}, 422, ["body", "attendance"], "at least 1"),
     ({"roster": _one(ROSTER, 6, break_start="06:00")}, 422, ["body", "roster", 6, "break_start"],
      "is not inside the shift"),
+    # section-manager walkthrough: a break ending when or before it starts was 'not inside the shift'
+    ({"roster": _one(ROSTER, 6, break_start="12:00", break_end="11:30")}, 422, ["body", "roster", 6, "break_end"],
+     "ends before it starts"),
+    ({"roster": _one(ROSTER, 6, break_start="11:30", break_end="11:30")}, 422, ["body", "roster", 6, "break_end"],
+     "ends when it starts"),
     ({"roster": _one(ROSTER, 6, break_end=None)}, 422, ["body", "roster", 6, "break_end"],
      "a break with only one of its times"),
     ({"roster": _one(ROSTER, 2, start="07:40")}, 422, ["body", "roster", 2, "start"],

@@ -149,9 +149,14 @@ def prepare_roster(table: pd.DataFrame, display: str) -> pd.DataFrame:
         Location(display, row=row, column="break_end" if pd.isna(out.at[row, "break_end"]) else "break_start"),
         "a break with only one of its times", "both break_start and break_end, or neither",
         "give the break's start and end, or leave both empty"))
-    outside = out["break_start"].notna() & out["break_end"].notna() & (
-        (out["break_start"] <= out["start"]) | (out["break_end"] >= out["end"])
-        | (out["break_end"] <= out["break_start"]))
+    both = out["break_start"].notna() & out["break_end"].notna()
+    backwards = both & (out["break_end"] <= out["break_start"])
+    problems.add_rows(out.index[backwards.to_numpy()], 5, lambda row: (
+        Location(display, row=row, column="break_end"),
+        f"break {table.at[row, 'break_start']}–{table.at[row, 'break_end']} ends "
+        + ("when it starts" if out.at[row, "break_end"] == out.at[row, "break_start"] else "before it starts"),
+        "a break end after its start", "correct the break times (or leave both empty for no break)"))
+    outside = both & ~backwards & ((out["break_start"] <= out["start"]) | (out["break_end"] >= out["end"]))
     problems.add_rows(out.index[outside.to_numpy()], 5, lambda row: (
         Location(display, row=row, column="break_start"),
         f"break {table.at[row, 'break_start']}–{table.at[row, 'break_end']} is not inside the shift "
