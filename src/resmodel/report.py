@@ -30,8 +30,8 @@ MEASURE_LABELS = {
     "allocation": "Resursfördelning, kr per år (allocated budget, SEK a year)",
     "sfb_municipal_share": "Kommunens 20 timmar SFB, kr per år (municipal SFB share, SEK a year)",
     "own_provider_gap": "Finansieringsgap egen regi, kr per år (own-provider gap, SEK a year)",
-    "fte_roster": "Årsarbetare bemanning (FTE on roster)",
-    "roster_cost": "Kostnad bemanning, kr per år (roster cost, SEK a year)",
+    "fte_roster": "Årsarbetare bemanning (FTE employed, staff.csv — not shift-plan's week schedule)",
+    "roster_cost": "Kostnad bemanning, kr per år (cost of the employed staff, SEK a year)",
     "staffing_gap_fte": "Bemanningsgap årsarbetare (staffing gap FTE, + = over)",
     "staffing_gap_sek": "Bemanningsgap kronor per år (staffing gap SEK a year, + = over)",
 }
