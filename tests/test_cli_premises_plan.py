@@ -296,7 +296,7 @@ def test_each_candidate_says_why_it_is_in_the_plan_or_not(app, demand, tmp_path)
     reasons = plan["reason"]
     assert plan.at["B", "decision"] == "not opened"  # planner review: 'not opened: one-off above …' broke project
     from resmodel.io.premises_plan import read_premises_plan
-    opened, services = read_premises_plan(out / "premises_plan.csv", "premises_plan.csv")
+    opened, services, _ = read_premises_plan(out / "premises_plan.csv", "premises_plan.csv")
     assert list(opened["premises_id"]) == ["D", "A"] and services == (SERVICE,)
     assert reasons["D"] == "decided for 2026"
     assert reasons["B"] == "its one-off cost is above the investment ceiling"

@@ -205,6 +205,19 @@ def test_a_plan_that_names_its_service_needs_no_manifest_to_be_checked(tmp_path)
     assert not any("not checked that the plan was made for" in n for n in setup.notes)
 
 
+def test_a_plan_made_on_another_forecast_model_is_noted(tmp_path):
+    """Planner walkthrough: a plan made on comb's upper bound was said to leave headroom as free places, and the
+    next note said demand was above them — the projection forecast with drift, above comb's bound."""
+    plan = PLAN.replace("premises_id,", "service,demand_model,premises_id,")
+    for name in ("A", "B", "C"):
+        plan = plan.replace(f"\n{name},", f"\n{DV},comb,{name},")
+    setup = build_setup(*run_file(_planned(tmp_path, plan)))  # the test scenario projects with drift
+    note = next(n for n in setup.notes if "the plan was made on a comb forecast" in n)
+    assert f"this projection forecasts {DV} with drift" in note
+    same = build_setup(*run_file(_planned(tmp_path, plan.replace(",comb,", ",drift,"))))
+    assert not any("the plan was made on a" in n for n in same.notes)
+
+
 def test_premises_opening_after_the_horizon_are_noted(tmp_path):
     path = _planned(tmp_path, PLAN.replace(",2029,2029,decided", ",2040,2040,decided"))
     setup = build_setup(*run_file(path))

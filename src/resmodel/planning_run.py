@@ -98,6 +98,15 @@ def cost_notes(inputs: ScenarioInputs, own: float | None, external: float | None
     return notes
 
 
+def demand_model(demand: pd.DataFrame, service: str) -> str:
+    """The forecast model(s) of ``service``'s demand rows (a volume forecast's ``model_used``, '+'-joined when
+    its levels differ); empty for demand without that column (a history, a hand-made table)."""
+    if "model_used" not in demand.columns:
+        return ""
+    rows = demand[demand["service"].astype("string").str.strip().eq(service).fillna(False).to_numpy()]
+    return "+".join(sorted({str(m).strip() for m in rows["model_used"].dropna() if str(m).strip()}))
+
+
 def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, costs: PlanCosts,
                   base: float | pd.DataFrame, demand_column: str = "volume", demand_source: str | None = None,
                   candidates_source: str = "candidates") -> PlanRun:
@@ -144,6 +153,7 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     plan_table = _plan_table(result.plan).assign(
         reason=lambda t: _reasons(result, peak, base, candidates, costs).reindex(t.index))
     plan_table.insert(0, "service", service)  # the projection checks it, with or without the manifest beside it
+    plan_table.insert(1, "demand_model", demand_model(demand, service))  # the projection compares its own
     return PlanRun(result=result, plan=plan_table, options=options,
                    yearly=_stack(options),
                    by_level=_stack({n: _with_demand(t, peak) for n, t in levels.items()}) if by_level else None,

@@ -576,12 +576,14 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
 
 
 def capacity_limits(loaded, resolved: ResolvedProjection, services: Sequence[str], held: Collection[str],
-                    first: int, last: int) -> tuple[tuple[CapacityLimit, ...], list[str]]:
+                    first: int, last: int, volume_models: Mapping[str, str] | None = None
+                    ) -> tuple[tuple[CapacityLimit, ...], list[str]]:
     """The scenario's ``capacity`` block as places per projected year — a number, steps by year, or
     today's places of the service's premises, plus places added from a projected year on — and notes
     on shared premises. Located errors for a service or overflow that cannot have or take places: not
     projected, priced by the assistance rules, a lump line held at its base volume (``held``), another
-    report area, or a service with places of its own."""
+    report area, or a service with places of its own. With ``volume_models`` (service → the model that
+    projects it), a premises plan made on another forecast model is noted."""
     limits, notes = [], []
     limited = resolved.settings.capacity
     for service, c in limited.items():
@@ -624,7 +626,7 @@ def capacity_limits(loaded, resolved: ResolvedProjection, services: Sequence[str
                                     f"in {own}", f"a service of the area {own} (e.g. {EXTERNAL} for LSS housing), "
                                     f"or {WAITING}", f"choose a service of {own}, or let them wait")
         by_year = _places_by_year(loaded, resolved, service, c, first, last, notes)
-        premises = _plan_premises(loaded, resolved, service, c, first, last, notes)
+        premises = _plan_premises(loaded, resolved, service, c, first, last, notes, (volume_models or {}).get(service))
         for pp in premises:
             for y in range(pp.open_year, last + 1):
                 by_year[y] += pp.places
@@ -649,7 +651,7 @@ def plan_path(resolved: ResolvedProjection, service: str) -> Path:
 
 
 def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: CapacitySettings, first: int, last: int,
-                   notes: list[str]) -> tuple[PlannedPremises, ...]:
+                   notes: list[str], model: str | None = None) -> tuple[PlannedPremises, ...]:
     """The premises a service's plan (``capacity.<service>.plan``) opens within the projected years, with
     notes on them and on how the plan was made; located errors for a premises opening before the first
     projected year (and, by the helpers, for the file and its manifest)."""
@@ -660,13 +662,18 @@ def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: Capaci
         return ()
     path = _plan_file(loaded, resolved, service, c)
     display = display_path(path)
-    rows, made_for = read_premises_plan(path, display)
+    rows, made_for, made_on = read_premises_plan(path, display)
     if made_for and made_for != (service,):  # a plan copied without its manifest still says its service
         raise InputError.at(resolved.location(f"capacity.{service}.plan"), f"the plan '{display}' was made for "
                             f"{', '.join(made_for)} (its column 'service')", f"a premises plan of {service}",
                             f"make one: resmodel plan-premises --service {service} …, or move the plan under "
                             f"capacity.{made_for[0]}")
     notes += _plan_origin_notes(resolved, service, c, path, display, checked=bool(made_for))
+    if model is not None and made_on and made_on != (model,):  # the plan's openings answer another demand path
+        notes.append(f"capacity.{service}.plan: the plan was made on a {'+'.join(made_on)} forecast of the demand "
+                     f"(its column 'demand_model'), this projection forecasts {service} with {model}: its premises may "
+                     f"open too early or too late for this demand; plan on the same model (resmodel forecast --model "
+                     f"{service}={model}, then plan-premises) or project with it (projection.volumes)")
     years = plan_years(path)
     if years is not None and years[1] < last:
         notes.append(f"capacity.{service}.plan: the plan covers {years[0]}–{years[1]} (its premises_yearly.csv); no "
@@ -1104,7 +1111,8 @@ def build_setup(loaded, result) -> ProjectionSetup:
                                          turnover=s.external.turnover),)
 
     held = tuple(models.loc[models["model_used"] == "base volume", "service"])
-    capacity, shared = capacity_limits(loaded, resolved, volume_services, held, first, last)
+    capacity, shared = capacity_limits(loaded, resolved, volume_services, held, first, last,
+                                       dict(zip(models["service"], models["model_used"], strict=True)))
     notes += shared
     years = range(base_year + 1, last + 1)
     ext: dict[str, float] = {}

@@ -5,6 +5,7 @@ and the service it was made for (from the ``manifest.json`` beside it, when ther
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -22,6 +23,9 @@ PREMISES_PLAN = TableSchema("premises_plan", "Lokalplan — the premises plan `r
                             "(premises_plan.csv); `projection.capacity.<service>.plan` reads it", (
     Column("service", "str", "the service the plan was made for (checked against the scenario key it is given "
            "under; plans written before the column have none)", required=False),
+    Column("demand_model", "str", "the forecast model of the demand the plan was made for (model_used of a "
+           "volume forecast; empty: not known); the projection notes a plan made on another model than its own",
+           required=False),
     CANDIDATES.column("premises_id"),
     Column("min_level", "int", "lowest need level it suits", "level", required=False, minimum=1, maximum=8),
     Column("max_level", "int", "highest need level it suits", "level", required=False, minimum=1, maximum=8),
@@ -38,11 +42,20 @@ PREMISES_PLAN = TableSchema("premises_plan", "Lokalplan — the premises plan `r
 ))
 
 
-def read_premises_plan(path: Path, display: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+class PlanFile(NamedTuple):
+    """A premises plan as read back: the premises it opens, the services its ``service`` column names and the
+    demand models its ``demand_model`` column names (both empty in a plan written before the columns)."""
+
+    opened: pd.DataFrame
+    services: tuple[str, ...]
+    demand_models: tuple[str, ...]
+
+
+def read_premises_plan(path: Path, display: str) -> PlanFile:
     """The premises a plan opens (decision ``open`` or ``decided``; index = spreadsheet row): premises_id,
-    places, annual_rent_sek, one_off_cost_sek (empty: 0) and open_year; and the services its ``service``
-    column names (none in a plan written before the column). Located errors for a table not in the plan's
-    format, and for a decision that contradicts its opening year."""
+    places, annual_rent_sek, one_off_cost_sek (empty: 0) and open_year; with the services and demand models
+    the plan names. Located errors for a table not in the plan's format, and for a decision that contradicts
+    its opening year."""
     raw = read_raw(path, display)
     _not_another_table({str(c).strip().lower() for c in raw.columns}, display)
     table = type_table(raw, PREMISES_PLAN, display)
@@ -59,9 +72,14 @@ def read_premises_plan(path: Path, display: str) -> tuple[pd.DataFrame, tuple[st
                                                              "one_off_cost_sek", "open_year"]].copy()
     rows["one_off_cost_sek"] = rows["one_off_cost_sek"].astype(float).fillna(0.0)
     rows["open_year"] = rows["open_year"].astype(int)
-    services = tuple(sorted(table["service"].dropna().astype(str).str.strip().replace("", None).dropna().unique())) \
-        if "service" in table.columns else ()
-    return rows, services
+    return PlanFile(rows, _named(table, "service"), _named(table, "demand_model"))
+
+
+def _named(table: pd.DataFrame, column: str) -> tuple[str, ...]:
+    """The distinct non-empty values of an optional text column (none when the column is left out)."""
+    if column not in table.columns:
+        return ()
+    return tuple(sorted({str(v).strip() for v in table[column].dropna() if str(v).strip()}))
 
 
 def _check_rows(table: pd.DataFrame, display: str) -> None:
