@@ -131,3 +131,15 @@ def test_a_service_priced_by_a_rule_of_another_quantity_gets_no_factor_against_t
     own = next(line for line in out.splitlines() if line.startswith("personlig_assistans_egen_utforare "))
     assert "NaN" not in own and own.split()[-5:-3] == ["–", "–"]
     assert "personlig_assistans_egen_utforare: priced by its rule (hours × cost per hour, less the state's payment" in out
+
+
+@pytest.mark.parametrize(("args", "option"), [(["--year", "2026", "--measure", "fte_required"], "--measure"),
+                                              (["--unit", "DV001", "--area", "lss_boende"], "--area")])
+def test_an_option_of_the_other_kind_of_explanation_is_refused_not_ignored(monkeypatch, capsys, args, option):
+    """Fuzzing review: explain --year … --measure fte_required ran and ignored --measure."""
+    from resmodel.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["resmodel", "explain", str(BASE), *args])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2 and f"at '{option}': {option} goes with" in capsys.readouterr().err

@@ -140,9 +140,11 @@ def validate(scenario: ScenarioArg) -> None:
 @app.command()
 def explain(scenario: ScenarioArg,
             unit: Annotated[str | None, typer.Option(help="unit id, e.g. DV001 (base-year numbers)")] = None,
-            measure: Annotated[str, typer.Option(help="unit measure, e.g. net_cost or fte_required")] = "net_cost",
+            measure: Annotated[str | None, typer.Option(help="unit measure with --unit, e.g. net_cost (the default) "
+                                                            "or fte_required")] = None,
             year: Annotated[int | None, typer.Option(help="projected year (budget numbers), e.g. 2027")] = None,
-            area: Annotated[str, typer.Option(help="report area for --year, or 'total'")] = "total") -> None:
+            area: Annotated[str | None, typer.Option(help="report area with --year, or 'total' (the default)")] = None
+            ) -> None:
     """Show how a reported number was computed: a unit's base-year figure (--unit) or an area's
     projected deviation in a year (--year, --area), with the parts and parameters behind it."""
     from resmodel.io.pnr import check_option_for_pnr
@@ -153,10 +155,14 @@ def explain(scenario: ScenarioArg,
     check_option_for_pnr(area, "--area")
     check_option_for_pnr(measure, "--measure")
     if (unit is None) == (year is None):
-        from resmodel.errors import InputError, Location
         raise InputError.at(Location(path="--unit/--year"), "give either --unit (base-year unit figure) or --year "
                             "(projected area deviation)", "exactly one of --unit and --year",
                             "e.g. --unit DV001, or --year 2027 --area daglig_verksamhet")
+    for given, option, other in ((measure, "--measure", "--unit"), (area, "--area", "--year")):
+        if given is not None and (unit if other == "--unit" else year) is None:  # it would be ignored
+            raise InputError.at(Location(path=option), f"{option} goes with {other}", f"{option} only with {other}",
+                                f"drop {option}, or explain {'a unit: --unit' if other == '--unit' else 'a year: --year'}")
+    measure, area = measure or "net_cost", area or "total"
     loaded = load(scenario)
     result = run_scenario(loaded)
     if year is not None:

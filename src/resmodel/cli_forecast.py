@@ -517,6 +517,12 @@ def forecast(
         if spec:
             raise InputError.at(Location(path="--model"), "per-service models apply to a volume history",
                                 "a single model name for a unique_id,ds,y file", "write e.g. --model ets")
+        given = [name for name, value in (("--population", population), ("--flows", flows), ("--users", users))
+                 if value is not None]
+        if given:  # as backtest: the demographic and stock–flow drivers are keyed by a history's services
+            raise InputError.at(Location(path="/".join(given)), f"{', '.join(given)} {'applies' if len(given) == 1 else 'apply'} to a volume history "
+                                "(month, service, level, volume)", "a volume history file with them",
+                                f"drop {', '.join(given)}, or forecast the volume history")
         parts, warns, found = [], [], []
         for freq in sorted(set(data.freqs.values())):
             uids = [u for u, f in data.freqs.items() if f == freq]
@@ -613,7 +619,8 @@ def nowcast(
     triangle: Annotated[Path, typer.Option(help="invoices: service_month, reporting_month, cases/amount_sek")],
     value: Annotated[str, typer.Option(help="column to complete: amount_sek or cases")] = "amount_sek",
     as_of: Annotated[str | None, typer.Option(help="complete as known at this month YYYY-MM (default: last)")] = None,
-    recent: Annotated[int, typer.Option(help="recent service months to show and backtest")] = 6,
+    recent: Annotated[int, typer.Option(help="recent service months to show and backtest, 1–36 (as the API)",
+                                        min=1, max=36)] = 6,
     origins: Annotated[int, typer.Option(help="backtest origins (past months)")] = 12,
     out: PathOpt = Path("results/nowcast"),
 ) -> None:

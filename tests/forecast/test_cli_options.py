@@ -247,3 +247,19 @@ def test_forecast_help_names_the_default_model_and_every_model(cli):
 
     text = " ".join(cli(["forecast", "--help"]).stdout.split())
     assert "default auto" in text and all(name in text for name in MODEL_NAMES)
+
+
+def test_population_or_flows_with_a_generic_series_is_refused_as_backtest_does(cli, tmp_path):
+    """Fuzzing review: forecast ignored --population/--flows/--users given with a unique_id,ds,y file."""
+    series = tmp_path / "s.csv"
+    series.write_text("unique_id,ds,y\n" + "".join(f"a,{2010 + i},{10 + i}\n" for i in range(8)), encoding="utf-8")
+    res = cli(["forecast", "--series", series, "--model", "naive", "--population",
+               ROOT / "data/demokommun/population.csv", "--out", tmp_path / "f"])
+    assert res.exit_code == 2 and "--population applies to a volume history" in res.stderr
+    assert not (tmp_path / "f").exists()
+
+
+def test_nowcast_recent_is_bounded_as_in_the_api(cli, tmp_path):
+    """Fuzzing review: --recent 8001010001 was accepted and written to the manifest."""
+    res = cli(["nowcast", "--triangle", _triangle(tmp_path), "--recent", "37", "--out", tmp_path / "nc"])
+    assert res.exit_code == 2 and not (tmp_path / "nc").exists()
