@@ -4,11 +4,11 @@ problems at their JSON path."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from api.fields import Notes, ScenarioHash, ScenarioName, Version, Warnings
 from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
@@ -42,19 +42,28 @@ class DemandPoint(RequestBody):
                           "decision (a forecast's volume, or an interval bound for a high-demand case)")
 
 
+def _whole(value: Any) -> Any:
+    """25.0 as 25: a whole number as a JSON float (a plan's own CSV writes places 25.0) is the whole number."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+#: a whole number, also written as a float without a fraction (strict otherwise: no "25", no 25.5)
+WholeNumber = Annotated[int, BeforeValidator(_whole)]
+
+
 class Candidate(RequestBody):
     premises_id: str = Field(max_length=100, pattern=r"^[A-Za-z0-9_\-]+$", description="candidate's id")
-    places: int = Field(gt=0, le=10_000, description="whole places it adds")
+    places: WholeNumber = Field(gt=0, le=10_000, description="whole places it adds (25 or 25.0)")
     annual_rent_sek: float = Field(ge=0, le=1e9, allow_inf_nan=False, description="yearly rent once open")
     one_off_cost_sek: float = Field(0.0, ge=0, le=1e10, allow_inf_nan=False, description="in the opening year")
-    earliest_year: int | None = Field(None, ge=1990, le=2200, description="the first year it can open (null: "
+    earliest_year: WholeNumber | None = Field(None, ge=1990, le=2200, description="the first year it can open (null: "
                                       "from the lead time, or the first year)")
     lead_time_months: float | None = Field(None, ge=0, le=240, allow_inf_nan=False, description="months from "
                                            "decision to opening (null: none)")
-    decided_year: int | None = Field(None, ge=1990, le=2200, description="already decided: opens this year")
-    min_level: int | None = Field(None, ge=1, le=8, description="need levels it suits (both or neither, on every "
+    decided_year: WholeNumber | None = Field(None, ge=1990, le=2200, description="already decided: opens this year")
+    min_level: WholeNumber | None = Field(None, ge=1, le=8, description="need levels it suits (both or neither, on every "
                                   "candidate or on none)")
-    max_level: int | None = Field(None, ge=1, le=8, description="the highest need level it suits (with min_level)")
+    max_level: WholeNumber | None = Field(None, ge=1, le=8, description="the highest need level it suits (with min_level)")
     source: str | None = Field(None, max_length=500, description="where the figures come from")
 
 

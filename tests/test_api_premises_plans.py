@@ -91,6 +91,7 @@ def test_plan_by_level_range_with_the_demo_candidates(api):
      ["body", "demand"], "over at most 50 years"),
     ({"discount_rate": 3}, ["body", "discount_rate"], "less than or equal to 0.5"),
     ({"candidates": [{**candidates(1)[0], "places": "many"}]}, ["body", "candidates", 0, "places"], "number"),
+    ({"candidates": [{**candidates(1)[0], "places": 25.5}]}, ["body", "candidates", 0, "places"], "integer"),
 ])
 def test_mistakes_are_located_422s(api, body, loc, text):
     response = post(api, **body)
@@ -101,6 +102,13 @@ def test_mistakes_are_located_422s(api, body, loc, text):
     assert str(ROOT) not in response.text
     assert "this cell" not in response.text and "loading the file" not in response.text  # a request, not a file
     assert " --" not in response.text and "(--" not in response.text  # no CLI option the API has not got
+
+
+def test_whole_numbers_written_as_floats_are_taken_as_the_cli_takes_them(api):
+    """Fuzzing review: places 25.0 (as a plan's own CSV writes them) was a 422; the CLI reads 25.0."""
+    floats = [{**c, "places": 25.0, "earliest_year": 2026.0} for c in candidates()]
+    whole = [{**c, "earliest_year": 2026} for c in candidates()]
+    assert post(api, candidates=floats).json() == post(api, candidates=whole).json()
 
 
 def test_unknown_scenario_is_404(api):
