@@ -77,3 +77,13 @@ def test_did_you_mean_sets_case_and_leading_zeros_aside(typed, meant):
 
     units = ["DV001", "DV002", "DV071", "SB001", "SB002", "GB001"]
     assert did_you_mean(typed, units) == f"did you mean '{meant}'? "
+
+
+def test_a_yaml_date_with_a_time_of_day_is_refused_not_cut():
+    """Fuzzing review: base_date 2024-07-01T10:00:00 ran as 2024-07-01 without a word; midnight is the date."""
+    from resmodel.io.yamlio import parse_yaml
+
+    assert str(parse_yaml("base_date: 2024-07-01 00:00:00\n", "s.yaml").data["base_date"]) == "2024-07-01"
+    with pytest.raises(InputError) as err:
+        parse_yaml("name: x\nbase_date: 2024-07-01T10:00:00\n", "s.yaml")
+    assert "s.yaml, line 2, at 'base_date'" in str(err.value) and "write the date alone, 2024-07-01" in str(err.value)

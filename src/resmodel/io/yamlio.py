@@ -142,6 +142,10 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str, count: l
             "correct the date" if is_date else "correct the value, or quote it if it is text",
         ) from None
     if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0) or value.tzinfo is not None:  # a time of day would be dropped unseen
+            raise InputError.at(Location(file=file, line=node.start_mark.line + 1, path=path or None),
+                                f"'{node.value}' is a date with a time of day", "a date YYYY-MM-DD",
+                                f"write the date alone, {value.date().isoformat()}")
         value = value.date()
     if isinstance(value, str):
         _check_control_characters(value, Location(file=file, line=node.start_mark.line + 1, path=path or None))
