@@ -239,3 +239,19 @@ def test_a_stray_quote_that_swallows_a_large_file_is_located_not_a_traceback(tmp
     scenario = _scenario(tmp_path, f"data: {data}\n")
     message = _refused(tmp_path, "run", scenario)
     assert "users.csv, row 3: a double quote (\") opens a cell here that is never closed" in message
+
+
+@pytest.mark.parametrize("args", [["init", "8001010001"], ["run", str(BASE), "--out", "out/8001010001.d"]])
+def test_a_path_named_as_a_bare_identity_number_is_refused(tmp_path, monkeypatch, args):
+    """Determinism/personal-data audit: 10 digits pass the argument check as an amount, so `init 8001010001`
+    made the folder and `--out 8001010001` was echoed; a path's names are now tested as ids."""
+    monkeypatch.chdir(tmp_path)
+    code, _, message = invoke(app, *args)
+    assert code == 2 and "looks like a Swedish personal identity number" in message and "8001010001" not in message
+    assert not any(tmp_path.iterdir())
+
+
+def test_ordinary_paths_with_dates_and_years_pass(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, message = invoke(app, "init", "namnd_2024-01-01_1234")
+    assert code == 0, message

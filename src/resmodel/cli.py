@@ -23,7 +23,8 @@ from resmodel.cli_examples import add_examples
 from resmodel.cli_forecast import register as register_forecast
 from resmodel.cli_planning import register as register_planning
 from resmodel.cli_shifts import register as register_shifts
-from resmodel.errors import InputError, Location, ResmodelError
+from resmodel.errors import InputError, Location, PersonalDataError, ResmodelError
+from resmodel.io.pnr import id_looks_like_pnr
 
 
 class _Commands(typer.core.TyperGroup):
@@ -36,14 +37,16 @@ class _Commands(typer.core.TyperGroup):
         check_arguments_for_pnr(list(args))
         command = self.get_command(ctx, args[0]) if args else None
         if command is not None:
-            _check_path_lengths(command, list(args[1:]))
+            _check_paths(command, list(args[1:]))
         return super().parse_args(ctx, args)
 
 
-def _check_path_lengths(command, args: list[str]) -> None:
+def _check_paths(command, args: list[str]) -> None:
     """A path argument or option value with a name over 255 characters, or longer than 4 096 in all, is
     refused at its option before a file is looked for under it (the file system would answer with an
-    OSError, not a message). Only the command's path parameters are checked."""
+    OSError, not a message); so is one with a folder or file name that is a bare date-and-serial number, as
+    an id would be (the argument check lets 10-digit numbers pass as amounts). Only the command's path
+    parameters are checked."""
     def is_path(p) -> bool:  # a Path parameter, as click types it or (newer typer) as its annotation says
         if getattr(getattr(p, "type", None), "name", None) == "path":
             return True
@@ -64,10 +67,18 @@ def _check_path_lengths(command, args: list[str]) -> None:
             checked, where = before in paths, before
         else:
             checked, where = positional is not None, positional
-        if checked and (len(value) > 4096 or any(len(part) > 255 for part in value.replace("\\", "/").split("/"))):
+        if not checked:
+            continue
+        parts = value.replace("\\", "/").split("/")
+        if len(value) > 4096 or any(len(part) > 255 for part in parts):
             raise InputError.at(Location(path=where), f"the path given to {where} is longer than the file system "
                                 "allows", "a path of at most 4 096 characters whose every folder and file name has "
                                 "at most 255", f"shorten {where}")
+        if any(id_looks_like_pnr(Path(part).stem) for part in parts):  # a name is an id: 8001010001 is refused
+            raise PersonalDataError.at(Location(path=where), f"a folder or file name given to {where} looks like a "
+                                       "Swedish personal identity number (personnummer); it is not shown here",
+                                       "file and folder names without personal identity numbers",
+                                       f"rename it, or choose another name for {where}")
 
 
 app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
