@@ -23,6 +23,7 @@ def test_workbook_opens_with_swedish_sheets(demo_result, tmp_path):
     wb = load_workbook(tmp_path / "out" / "resmodel_base.xlsx", read_only=True)
     assert wb.sheetnames == ["Sammanfattning", "Enheter", "Brukare", "Arbetstid", "Parametrar", "Scenarioändringar",
                              "Varningar", "Manifest"]
+    assert load_workbook(tmp_path / "out" / "resmodel_base.xlsx")["Enheter"].auto_filter.ref == "A1:Y166"  # filter
     rows = list(wb["Sammanfattning"].iter_rows(values_only=True))
     header = rows[0]
     assert "Nettokostnad, kr per år (net cost, SEK a year)" in header and "Bemanningsgap årsarbetare (staffing gap FTE, + = over)" in header

@@ -76,7 +76,8 @@ def _cell(value):
 
 
 def write_workbook(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], path: Path) -> None:
-    """Sheets: name → (table, column → Excel number format). Header bold, columns sized, panes frozen."""
+    """Sheets: name → (table, column → Excel number format). Header bold, columns sized, panes frozen, a filter
+    on the header (a section manager picks a section's units in Enheter)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -101,6 +102,8 @@ def write_workbook(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], path:
                 for cell in ws[letter][1:]:
                     cell.number_format = fmt
         ws.freeze_panes = "A2"
+        if len(frame.columns):
+            ws.auto_filter.ref = ws.dimensions
     wb.properties.created = FIXED_TIMESTAMP
     wb.properties.modified = FIXED_TIMESTAMP
     wb.properties.creator = "resmodel"
