@@ -538,5 +538,6 @@ def test_a_roster_break_placed_too_late_is_flagged(demo_loaded, demo_result):
     rows = demo_result.allocation.units.set_index("unit_id").loc[["DV001"]].reset_index()
     late = roster(("mon", 7, 17, 7.5), ("mon", 8, 12, None))  # 07:00–17:00, break at 07:30: 9 h in a row after it
     run = shift_plan(table, late, rows, demo_loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), RULES,
-                     constants(demo_loaded.snapshot))
-    assert any("1 roster shift(s) with more than 5 h of work in a row" in w for w in run.warnings)
+                     constants(demo_loaded.snapshot), roster_source="roster_DV001.csv")
+    assert any("1 roster shift(s) with more than 5 h of work in a row" in w and w.endswith("of roster_DV001.csv")
+               for w in run.warnings)  # section-manager walkthrough: the file was not named

@@ -80,7 +80,7 @@ def shift_plan(
     units = base_run.allocation.units
     rows = units.set_index("unit_id").loc[unit].reset_index()
     plan = plan_units(table, shifts, rows, loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), rules,
-                      constants(loaded.snapshot))
+                      constants(loaded.snapshot), roster_source=str(roster))
     templates = [w for w in loaded.warnings if w.check == "template_parameter"]  # the need rests on the parameters
     for warning in [*templates, *warnings, *plan.warnings]:
         typer.echo(f"warning: {warning}", err=True)

@@ -221,7 +221,8 @@ def _names(ids: list[str]) -> str:
 
 
 def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.DataFrame, staff_ratio: np.ndarray,
-               rules: ShiftRules, constants, time_limit_s: float = 60, budget_s: float | None = None) -> ShiftRun:
+               rules: ShiftRules, constants, time_limit_s: float = 60, budget_s: float | None = None,
+               roster_source: str = "the roster") -> ShiftRun:
     """Need, plan, roster comparison and weekly figures for one unit, or for several units staffed
     together (their users' need summed before rounding to whole staff, one plan for all; each unit's
     own plan beside it in ``pooling``, with the plans' FTE and cost a year). ``attendance`` has a
@@ -261,7 +262,7 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
         long = roster[((before > most) | (after > most)).to_numpy()]
         if not long.empty:
             warnings.append(f"{len(long)} roster shift(s) with more than {most / 60:g} h of work in a row without a "
-                            f"break (Arbetstidslagen 15 §), first on row {long.index[0]}")
+                            f"break (Arbetstidslagen 15 §), first on row {long.index[0]} of {roster_source}")
     summary = day_summary(need, plan, roster, rules)
     comparison = _comparison(need, summary, units, constants, rules)
     if pooling is not None:
