@@ -95,3 +95,22 @@ def test_a_block_validate_refuses_is_refused_without_draws_too(monkeypatch, caps
         main()
     assert exit_info.value.code == 2 and not out.exists()
     assert "unknown distribution 'poisson'" in capsys.readouterr().err
+
+
+def test_a_volume_sd_narrower_than_the_forecast_interval_implies_is_noted():
+    """The Monte Carlo spread rested on base.yaml's sd 0.01 for every service, half what daily activity's own
+    forecast interval implies (docs/budget.md §4's worked 0.019); project now says so."""
+    import pandas as pd
+
+    from resmodel.budget.montecarlo import load_uncertainty
+    from resmodel.projection_run import volume_spread_notes
+
+    months = pd.date_range("2025-01", "2030-12", freq="MS").strftime("%Y-%m")
+    # in 2029 (k = 5) the 80 % interval is ± 12.816 % of the volume: an sd of 0.02 a year
+    table = pd.DataFrame({"service": "dv", "month": months, "volume": 100.0, "volume_lo_80": 87.184,
+                          "volume_hi_80": 112.816})
+    narrow = volume_spread_notes(table, load_uncertainty({"volume_growth": {"dist": "normal", "sd": 0.01}}), 2024)
+    assert len(narrow) == 1 and "in 2029" in narrow[0] and "dv 0.010 against ≈0.020" in narrow[0]
+    wide = load_uncertainty({"volume_growth": {"dv": {"dist": "uniform", "low": -0.03, "high": 0.03}}})
+    assert volume_spread_notes(table, wide, 2024) == []  # (0.06 / √12 = 0.017) ≥ 2/3 of 0.02
+    assert volume_spread_notes(table, None, 2024) == []

@@ -897,6 +897,39 @@ def _growth(tree, path: str, name: str, years: range, declared: float | None) ->
     return series, extension
 
 
+#: a draw's sd narrower than this share of what the forecast's own interval implies is noted
+NARROW_VOLUME_SD = 2 / 3
+
+
+def volume_spread_notes(table: pd.DataFrame, spec, base_year: int, k: int = 5) -> list[str]:
+    """A note when the uncertainty block's volume_growth is narrower than a service's forecast interval implies:
+    the 80 % interval of the forecast's yearly average k years on (± w of the volume) corresponds to an annual
+    growth sd of about w / (1.2816 k) (docs/budget.md §4); a block below two thirds of that leaves part of the
+    volume uncertainty out of the Monte Carlo spread."""
+    if spec is None:
+        return []
+    months = pd.to_datetime(table["month"])
+    year = min(base_year + k, int(months.dt.year.max()))
+    k = year - base_year
+    rows = table[(months.dt.year == year).to_numpy()]
+    if rows.empty or k < 1:
+        return []
+    by = rows.groupby("service")[["volume", "volume_lo_80", "volume_hi_80"]].sum()
+    implied = ((by["volume_hi_80"] - by["volume_lo_80"]) / 2 / by["volume"].where(by["volume"] > 0)) / (1.2816 * k)
+    drawn = spec.volume_growth
+    narrow = []
+    for service, need in implied.dropna().items():
+        dist = drawn.get(service) if isinstance(drawn, dict) else drawn
+        sd = 0.0 if dist is None else dist.spread()
+        if sd < NARROW_VOLUME_SD * need:
+            narrow.append(f"{service} {sd:.3f} against ≈{need:.3f}")
+    if not narrow:
+        return []
+    return [f"projection.uncertainty.volume_growth is narrower than the forecast's own 80 % intervals imply in {year} "
+            f"(sd a year, drawn against implied: {'; '.join(narrow)}): the Monte Carlo spread leaves part of the "
+            "volume uncertainty out — set the sd per service as docs/budget.md §4 shows"]
+
+
 def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: int, last: int,
              lss_hours_per_case: float = 0.0, base_volumes: Mapping[str, float] | None = None,
              users: Mapping[str, float] | None = None, base_days: int = 365,
@@ -955,6 +988,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
             notes.append(f"volumes of {observed[0]}–{observed[-1]} are the volume history's actuals ({source} runs "
                          "past the base year); the forecast starts after them")
         models = fc.table.groupby("service", as_index=False)["model_used"].first()
+        notes += volume_spread_notes(fc.table, _uncertainty_block(resolved), first - 1)
     for sv in from_file:
         wide[sv] = given.volumes[sv].to_numpy()
     for sv, v in fixed.items():

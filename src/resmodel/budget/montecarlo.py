@@ -13,6 +13,7 @@ per draw, used to check the vectorised path and to benchmark it."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -46,6 +47,10 @@ class Fixed(_Dist):
     def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
         return np.full(size, self.value)
 
+    def spread(self) -> float:
+        """The standard deviation: none."""
+        return 0.0
+
 
 class Normal(_Dist):
     """Normal(mean, sd); sd = 0 is degenerate."""
@@ -56,6 +61,10 @@ class Normal(_Dist):
 
     def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
         return rng.normal(self.mean, self.sd, size) if self.sd > 0 else np.full(size, self.mean)
+
+    def spread(self) -> float:
+        """The standard deviation (``sd`` is the field)."""
+        return self.sd
 
 
 class Uniform(_Dist):
@@ -73,6 +82,10 @@ class Uniform(_Dist):
 
     def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
         return rng.uniform(self.low, self.high, size) if self.high > self.low else np.full(size, self.low)
+
+    def spread(self) -> float:
+        """The standard deviation, (high − low) / √12."""
+        return (self.high - self.low) / math.sqrt(12)
 
 
 class Triangular(_Dist):
@@ -94,6 +107,11 @@ class Triangular(_Dist):
             return np.full(size, self.low)
         return rng.triangular(self.low, self.mode, self.high, size)
 
+    def spread(self) -> float:
+        """The standard deviation, √((a² + b² + c² − ab − ac − bc) / 18)."""
+        a, b, c = self.low, self.mode, self.high
+        return math.sqrt(max(0.0, a * a + b * b + c * c - a * b - a * c - b * c) / 18)
+
 
 class LogNormal(_Dist):
     """Log-normal with the given median and log-sd; for multiplicative factors (> 0)."""
@@ -106,6 +124,10 @@ class LogNormal(_Dist):
         if self.sigma == 0:
             return np.full(size, self.median)
         return self.median * np.exp(rng.normal(0.0, self.sigma, size))
+
+    def spread(self) -> float:
+        """The standard deviation of the factor, median · √((e^σ² − 1) e^σ²)."""
+        return self.median * math.sqrt((math.exp(self.sigma**2) - 1) * math.exp(self.sigma**2))
 
 
 Distribution = Annotated[Fixed | Normal | Uniform | Triangular | LogNormal, Field(discriminator="dist")]
