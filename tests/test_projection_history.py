@@ -83,3 +83,21 @@ def test_a_history_running_into_the_first_projected_year_gives_those_months_thei
     assert volumes.loc["2025-03", "boendestod"] == pytest.approx(march)
     assert volumes.loc["2025-04", "boendestod"] > march + 10  # from the forecast on, the change acts
     assert any("volumes of 2025-01–2025-03 are the volume history's actuals" in n for n in setup.notes)
+
+
+def test_a_last_month_typed_ten_times_too_high_is_told_by_validate(tmp_path, monkeypatch, capsys):
+    """New-user walkthrough: December typed 80 for 8 users passed validate and tripled the projected budget; the
+    users check compared the year's range (which then held 8) and suspicious_value was only a project note."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / "volume_history.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    i = next(k for k, line in enumerate(lines) if line.startswith("2024-12,personlig_assistans_sfb,"))
+    month, service, level, volume = lines[i].split(",")
+    lines[i] = ",".join([month, service, level, str(float(volume) * 10)])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["resmodel", "validate", str(projection_scenario(tmp_path, data, 2))])
+    main()
+    err = capsys.readouterr().err
+    assert "[history_vs_users]" in err and "the history's last month of 2024, 2024-12, has" in err
+    assert "[suspicious_value]" in err and "at 'personlig_assistans_sfb': the last value, 2024-12" in err

@@ -36,6 +36,7 @@ from resmodel.budget.projection import (
 from resmodel.budget.topdown import unit_costs_from_averages
 from resmodel.budget.volumes import from_long
 from resmodel.errors import InputError, Location, Problem, ProblemCollector, Warning_, did_you_mean
+from resmodel.forecast.interface import history_suspicious_warnings
 from resmodel.io.other_services import read_other_services
 from resmodel.io.scenario import read_chain
 from resmodel.params.tree import ParameterTree
@@ -378,7 +379,27 @@ def history_scale_warnings(history: pd.DataFrame, users: Mapping[str, float], ba
                      "from the history and is costed per user of users.csv, so its projected cost is off "
                      "by about that factor: check that both files count the same thing (users, cases or places, "
                      "average per month; not hours, days or a total over months) for the same municipality")
-            for sv, r in off.iterrows()]
+            for sv, r in off.iterrows()] + _last_month_warnings(h, n.drop(off.index), base_year, source)
+
+
+def _last_month_warnings(h: pd.DataFrame, users: pd.Series, base_year: int, source: str | None) -> list[Warning_]:
+    """``history_vs_users`` for a service whose last month of the base year is off its users.csv count by more
+    than the margin while the year's range holds it (8 users, a December typed 80): every model starts there."""
+    monthly = h.groupby(["service", "month"])["volume"].sum().reset_index()
+    last = monthly.sort_values("month").groupby("service").last()
+    out = []
+    for sv, n in users.items():
+        if sv not in last.index:
+            continue
+        value, month = float(last.at[sv, "volume"]), last.at[sv, "month"]
+        low, high = scale_band(value, value)
+        if not low <= n <= high:
+            out.append(Warning_("history_vs_users", Location(file=source, path=sv),
+                                f"the history's last month of {base_year}, {month:%Y-%m}, has {value:,.1f} against "
+                                f"{n:,.0f} users in {USERS_FILE} ({value / n:.2g} times as many; tolerance "
+                                f"{SCALE_MARGIN:.0%} and {SCALE_SLACK:g}); every forecast starts from that month, "
+                                "so check it for a typing slip or a partial export"))
+    return out
 
 
 def _model_inputs(loaded, resolved: ResolvedProjection, models: Mapping[str, str], base_year: int) -> dict:
@@ -550,6 +571,8 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
         counts = loaded.data.users["service"].astype(str).value_counts()
         warnings = history_scale_warnings(history, {sv: float(n) for sv, n in counts.items() if sv in models},
                                           loaded.scenario.base_date.year, _history_display(loaded))
+        forecast = [sv for sv in models if sv in services and not isinstance(volumes.get(sv, ""), int | float | dict)]
+        warnings += history_suspicious_warnings(history[history["service"].isin(forecast)], _history_display(loaded))
     uncertain = _uncertainty_block(resolved) is not None  # validated here, not first at `project --draws`
     first = loaded.scenario.base_date.year + 1
     last = first + resolved.settings.horizon_years - 1

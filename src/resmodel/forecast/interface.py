@@ -332,6 +332,14 @@ def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows:
     return pd.DataFrame(out, index=dates, columns=wide.columns)
 
 
+def history_suspicious_warnings(history: pd.DataFrame, source: str | None) -> list[Warning_]:
+    """``suspicious_value`` warnings of a volume history's service totals (levels summed): a last month far off
+    what the months before lead to (a typing slip or a partial export every model starts from), a lone spike."""
+    totals = history.groupby(["service", "month"], as_index=False)["volume"].sum()
+    long = pd.DataFrame({ID: totals["service"], DS: totals["month"], Y: totals["volume"]})
+    return suspicious_warnings(long, dict.fromkeys(totals["service"].unique(), MONTHLY), source or "volume history")
+
+
 def forecast_volumes(
     history: pd.DataFrame,
     spec: Mapping[str, SpecValue] | None = None,
@@ -380,8 +388,7 @@ def forecast_volumes(
             raise InputError.at(Location(path=spec_where.format(service=key)), f"'{key}' is not a service in the history",
                                 "one of " + ", ".join(services), "correct the service name or remove the entry")
     totals = h.groupby(["service", "month"], as_index=False)["volume"].sum()
-    long = pd.DataFrame({ID: totals["service"], DS: totals["month"], Y: totals["volume"]})
-    warns: list[Warning_] = suspicious_warnings(long, dict.fromkeys(services, MONTHLY), source or "volume history")
+    warns: list[Warning_] = history_suspicious_warnings(totals, source)
     drivers: dict[str, pd.Series] = {}
     last = totals["month"].max()
     dates = future_dates(last, horizon_months, MONTHLY)
