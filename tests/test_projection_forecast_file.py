@@ -203,14 +203,14 @@ def test_a_long_value_that_is_no_path_is_not_taken_for_one():
     """Review: a list of 40 waiting ages (309 characters) was refused as a path with a too-long name."""
     import typer.main
 
-    from resmodel.cli import _check_path_lengths
+    from resmodel.cli import _check_paths
     from resmodel.cli import app as cli_app
 
     queue = typer.main.get_command(cli_app).commands["queue"]
     waiting = ",".join(f"{i}:{1.5 + i / 10:.2f}" for i in range(40))
-    _check_path_lengths(queue, ["--initial-waiting", waiting, "--places", "1010"])  # no error
+    _check_paths(queue, ["--initial-waiting", waiting, "--places", "1010"])  # no error
     with pytest.raises(InputError, match="the path given to --out"):
-        _check_path_lengths(queue, ["--initial-waiting", waiting, "--out", "d" * 300])
+        _check_paths(queue, ["--initial-waiting", waiting, "--out", "d" * 300])
 
 
 def test_a_forecast_on_another_scale_than_the_base_year_is_noted(forecast_dir, tmp_path):

@@ -101,3 +101,23 @@ def test_a_last_month_typed_ten_times_too_high_is_told_by_validate(tmp_path, mon
     err = capsys.readouterr().err
     assert "[history_vs_users]" in err and "the history's last month of 2024, 2024-12, has" in err
     assert "[suspicious_value]" in err and "at 'personlig_assistans_sfb': the last value, 2024-12" in err
+
+
+def test_a_frame_in_tkr_is_refused_at_the_frame(tmp_path, monkeypatch, capsys):
+    """New-user walkthrough: a frame written in tkr (Swedish budgets are) projected a frame of 0.0 MSEK and a
+    deviation of the board's whole cost, with validate and project silent."""
+    import yaml
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    frame = yaml.safe_load((data / "frame.yaml").read_text(encoding="utf-8"))
+    frame["frame"]["base"] = {area: round(value / 1000) for area, value in frame["frame"]["base"].items()}
+    (data / "frame.yaml").write_text(yaml.safe_dump(frame, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    monkeypatch.setattr(sys, "argv", ["resmodel", "project", str(projection_scenario(tmp_path, data, 2)), "--out",
+                                      str(out)])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "frame.yaml, line" in err and "at 'frame.base'" in err
+    assert "amounts in tkr (thousands)?" in err and not out.exists()

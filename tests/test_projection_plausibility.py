@@ -30,8 +30,9 @@ def history(volumes: dict[str, list[float]], year: int = 2024) -> pd.DataFrame:
 
 def test_scale_margin_is_25_percent_and_one_user_beyond_the_base_year_range():
     h = history({"a": [80.0] * 6 + [100.0] * 6, "tiny": [1.0] * 12})
-    ok = {"a": [64.0, 125.0], "tiny": [2.0]}        # exactly on the margin: 80 / 1.25, 100 × 1.25, 1 + 1
-    off = {"a": [63.0, 126.0], "tiny": [3.0]}
+    # exactly on the margin: 100 / 1.25 (the last month, where every forecast starts), 100 × 1.25, 1 + 1
+    ok = {"a": [80.0, 125.0], "tiny": [2.0]}
+    off = {"a": [63.0, 79.0, 126.0], "tiny": [3.0]}  # 79: inside the year's range (64–125), off its last month
     for sv, counts in ok.items():
         assert all(history_scale_warnings(h, {sv: n}, 2024) == [] for n in counts), sv
     for sv, counts in off.items():

@@ -1081,6 +1081,26 @@ def _services_at_observed_sick_leave(loaded, result) -> tuple[float, pd.DataFram
     return observed, service_table(allocate(loaded.data, tree.snapshot(loaded.scenario.base_date), loaded.tariff))
 
 
+#: a base-year frame this many times off the base-year net cost is in another unit (tkr, MSEK), not a budget
+FRAME_SCALE_LIMIT = 20.0
+
+
+def _check_frame_scale(base_frame: float, base_net: float, base_year: int, file: str, line_of) -> None:
+    """A frame in tkr (14 000 for 14 MSEK) left the board 1/1000 of its cost and a deviation of its whole budget,
+    with validate and project silent: refused when the base-year frame is 20 times off the base-year net cost."""
+    if base_net <= 0 or base_frame <= 0:
+        return
+    ratio = base_frame / base_net
+    if 1 / FRAME_SCALE_LIMIT <= ratio <= FRAME_SCALE_LIMIT:
+        return
+    unit = "tkr (thousands)" if 1e-4 < ratio < 5e-3 else "MSEK (millions)" if 1e-7 < ratio < 5e-6 else "another unit"
+    raise InputError.at(Location(file=file, line=line_of("base"), path="frame.base"), f"the base-year frame sums to {base_frame:,.0f} "
+                        f"against a base-year net cost of {base_net:,.0f} SEK ({ratio:.2g} times as much): amounts in "
+                        f"{unit}?", "the frame in SEK (kronor), as every amount of the model",
+                        "write the frame's amounts in SEK (e.g. 14 000 tkr as 14000000)" if ratio < 1 else
+                        "check the frame's amounts and unit")
+
+
 def build_setup(loaded, result) -> ProjectionSetup:
     """The budget case of a loaded scenario and its base-year engine result. The uncertainty block is checked
     here too, with or without draws: a scenario validate refuses is not projected by another command."""
@@ -1220,6 +1240,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     case = BudgetCase(inputs, frame)
     base_net = float(base_net_costs(costs).sum())
     base_frame = float(sum(frame.base.values()))
+    _check_frame_scale(base_frame, base_net, base_year, file, line_of)
     start = (f"base year {base_year}: frame {base_frame / 1e6:,.1f} MSEK against a net cost of {base_net / 1e6:,.1f} "
              f"MSEK (the engine and other_services.csv), a deviation of {(base_frame - base_net) / 1e6:+,.1f} MSEK "
              "that the projected years start from")
