@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +85,23 @@ def test_every_leaf_has_metadata_and_a_reference():
     for leaf in TREE.parameters.values():
         assert leaf.description and leaf.unit and leaf.reference, leaf.path
         assert " — " in leaf.description, f"{leaf.path}: description needs 'Swedish term — English gloss'"
+
+
+def test_a_copied_or_renamed_parameter_file_is_refused_not_loaded_unused(tmp_path):
+    """New-user walkthrough: 'salaries - Kopia.yaml' (Explorer's copy) and a staff_ratio.yaml renamed
+    staff_ratios.yaml loaded as parameters nothing reads, validate said ok and the edits had no effect."""
+    import shutil
+
+    from resmodel.allocation.engine import required_parameters
+    from resmodel.errors import InputError
+    from resmodel.io.parameters import load_parameters
+
+    local = tmp_path / "parameters"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "demokommun" / "parameters", local)
+    assert load_parameters(local, "p", read=required_parameters()) is not None  # the demo's own: all read
+    shutil.copy(local / "salaries.yaml", local / "salaries - Kopia.yaml")
+    with pytest.raises(InputError) as err:
+        load_parameters(local, "p", read=required_parameters())
+    problem = err.value.problems[0]
+    assert problem.location.file == "p/salaries - Kopia.yaml" and "are not read by resmodel" in problem.problem
+    assert "did you mean 'salaries." in problem.fix

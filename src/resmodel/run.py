@@ -70,7 +70,7 @@ def load(scenario_path: Path | str) -> LoadedScenario:
         raise InputError.at(Location(file=params_display), "local parameter folder not found",
                             "a folder of YAML parameter files (default <data>/parameters)",
                             "create it or set 'parameters_dir:' in the scenario")
-    base_tree = load_parameters(params_dir, params_display)
+    base_tree = load_parameters(params_dir, params_display, read=required_parameters())
     check_required(base_tree, required_parameters(), params_display)
     tree = base_tree.with_overrides(overrides(chain, base_tree, scenario.base_date))
     snapshot = tree.snapshot(scenario.base_date)

@@ -6,6 +6,7 @@ the file's path below the tree root with '/' → '.', plus the leaf name for mul
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -216,13 +217,39 @@ def load_tree(root: Path, display_root: str | None = None, known: dict[str, Para
     return ParameterTree(parameters)
 
 
-def load_parameters(local_root: Path | None, local_display: str | None = None) -> ParameterTree:
-    """National parameters shipped with the package, with the municipality's local leaves on top."""
+def load_parameters(local_root: Path | None, local_display: str | None = None,
+                    read: Collection[str] | None = None) -> ParameterTree:
+    """National parameters shipped with the package, with the municipality's local leaves on top. With ``read``
+    (the paths the model reads besides the national ones), a local leaf that is neither is refused: a copied
+    file ('salaries - Kopia.yaml') or a renamed one would otherwise load as parameters nothing uses."""
     tree = load_tree(national_parameter_root(), "resmodel/parameters")
     if local_root is not None:
-        tree = tree.merged_with(load_tree(local_root, local_display, known=tree.parameters))
+        local = load_tree(local_root, local_display, known=tree.parameters)
+        if read is not None:
+            _refuse_unread(local, set(tree.parameters) | set(read))
+        tree = tree.merged_with(local)
     ProblemCollector(tree.share_problems()).raise_if_any()
     return tree
+
+
+def _refuse_unread(local: ParameterTree, known: set[str]) -> None:
+    """One problem per local file whose leaves resmodel does not read (each named, with the closest it does)."""
+    problems = ProblemCollector()
+    by_file: dict[str, list[Parameter]] = {}
+    for path, leaf in sorted(local.parameters.items()):
+        if path not in known:
+            by_file.setdefault(leaf.file, []).append(leaf)
+    for file, leaves in by_file.items():
+        first = leaves[0]
+        names = ", ".join(f"'{leaf.path}'" for leaf in leaves[:3]) + (f" and {len(leaves) - 3} more" if len(leaves) > 3
+                                                                      else "")
+        what = f"parameters {names} are" if len(leaves) > 1 else f"parameter {names} is"
+        close = did_you_mean(first.path, known)
+        problems.add(Location(file=file, line=first.line), f"{what} not read by resmodel",
+                     "parameters resmodel reads (`resmodel params` lists them; docs/parameters.md)",
+                     close + "a copy or a renamed file? Delete it, or put its values in the file the parameter "
+                     "belongs to")
+    problems.raise_if_any()
 
 
 def check_required(tree: ParameterTree, required: dict[str, str], local_display: str) -> None:
