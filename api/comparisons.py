@@ -13,6 +13,7 @@ from api.problems import RequestBody, one_problem
 from api.projections import input_hashes
 from api.scenarios import NAME_LENGTH, NAME_PATTERN, load_scenario, scenario_error
 from resmodel import __version__
+from resmodel.budget.areas import AREA_KEYS
 from resmodel.errors import ResmodelError
 from resmodel.run import run
 
@@ -26,6 +27,8 @@ class ComparisonRequest(RequestBody):
     measure: Literal["deviation", "net_cost", "frame"] = Field("deviation", description="the waterfall's measure")
     year: int | None = Field(None, ge=1900, le=2200, description="the waterfall's year (default: summed over the "
                              "horizon)")
+    area: Literal[AREA_KEYS + ("total",)] = Field("total", description="the waterfall's report area (default: the "
+                                                  "board, 'total'), as `resmodel compare --area`")
 
 
 class Pair(BaseModel):
@@ -107,7 +110,8 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
         hashes[loaded.scenario.name] = loaded.scenario.content_hash
         inputs[loaded.scenario.name] = input_hashes(projection_manifest(base.manifest, setup))
     try:
-        diff, fall, units, services = cmp.compare_scenarios(compared, measure=request.measure, year=request.year)
+        diff, fall, units, services = cmp.compare_scenarios(compared, measure=request.measure, year=request.year,
+                                                            area=request.area)
     except ResmodelError as exc:  # a year outside the horizon, or scenarios over different years
         p = exc.problems[0]
         field = "year" if p.location.path == "compare.year" else "scenarios"

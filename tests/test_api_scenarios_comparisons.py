@@ -199,3 +199,14 @@ def test_a_comparison_with_an_unknown_last_scenario_answers_before_running_the_o
     extra = client.post("/projections", json={"scenario": "base", **{f"x{i}": 1 for i in range(7)}})
     assert extra.status_code == 422 and "and 2 more" in extra.text
 
+
+
+def test_a_comparisons_waterfall_for_one_area_adds_up_to_that_areas_difference(client):
+    """Review: the CLI gained --area, the API kept the board's waterfall only."""
+    body = client.post("/comparisons", json={"scenarios": ["base", "high_volume_growth"], "area": "daglig_verksamhet",
+                                             "year": 2027, "measure": "net_cost"}).json()
+    fall = [s for s in body["waterfall"] if s["driver"] not in ("start", "end")]
+    moved = next(d for d in body["differences"] if d["year"] == 2027 and d["area"] == "daglig_verksamhet"
+                 and d["measure"] == "net_cost")
+    assert {s["area"] for s in body["waterfall"]} == {"daglig_verksamhet"}
+    assert sum(s["value"] for s in fall) == pytest.approx(moved["difference"], abs=1.0) and moved["difference"] > 1e5

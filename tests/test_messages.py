@@ -87,3 +87,21 @@ def test_a_yaml_date_with_a_time_of_day_is_refused_not_cut():
     with pytest.raises(InputError) as err:
         parse_yaml("name: x\nbase_date: 2024-07-01T10:00:00\n", "s.yaml")
     assert "s.yaml, line 2, at 'base_date'" in str(err.value) and "write the date alone, 2024-07-01" in str(err.value)
+
+
+def test_did_you_mean_suggests_nothing_when_several_are_as_close():
+    """Review: 'DV' suggested DV009, the last of nine equally close ids."""
+    from resmodel.errors import did_you_mean
+
+    assert did_you_mean("DV", [f"DV00{i}" for i in range(1, 10)]) == ""
+
+
+def test_a_csv_row_spanning_lines_is_counted_as_one_row_in_the_quote_message(tmp_path):
+    """Review: the unclosed-quote error gave a physical line where every other message gives a row."""
+    from resmodel.io.tables import read_raw
+
+    text = 'a,b\n"x\ny",2\n"' + "z" * 140_000 + "\n"
+    (tmp_path / "t.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_raw(tmp_path / "t.csv", "t.csv")
+    assert err.value.problems[0].location.row == 3 and "never closed" in str(err.value)

@@ -160,3 +160,13 @@ def test_a_series_id_that_is_a_bare_date_and_serial_is_refused(tmp_path):
     with pytest.raises(PersonalDataError) as err:
         read_series(path)
     assert "column 'unique_id'" in str(err.value) and "8001011234" not in str(err.value)
+
+
+def test_an_amount_in_a_yaml_comment_is_read_as_the_same_amount_as_a_value():
+    """Review: the comment check tested '# council total 1101300000 SEK' as text, refusing what the value rule accepts."""
+    from resmodel.io.yamlio import parse_yaml
+
+    assert parse_yaml("base:  # council total 1101300000 SEK, 8001011234 kr\n  a: 1\n", "f.yaml").data == {"base": {"a": 1}}
+    with pytest.raises(PersonalDataError) as err:
+        parse_yaml("a: 1  # 198001011234\n", "f.yaml")
+    assert err.value.problems[0].fix == "remove the number from the comment"

@@ -400,9 +400,11 @@ def test_a_level_on_one_row_of_a_user_is_the_users_level_on_every_row(demo_loade
     rows = table.index[table["user_id"].eq(user)]
     table["level"] = np.nan
     table.loc[rows[0], "level"] = 4.0
+    table.loc[rows[0], "level"], table.loc[rows[-1], "level"] = np.nan, 4.0  # written on the user's last row only
     joined, warnings = join(demo_loaded, table)
     assert set(joined.loc[joined["user_id"].eq(user), "level"]) == {4} and len(rows) > 1
-    assert any("the plan uses the attendance's on all of the user's rows" in w for w in warnings)
+    warning = next(w for w in warnings if "the plan uses the attendance's on all of the user's rows" in w)
+    assert f"row {table.at[rows[-1], 'row']})" in warning  # review: it named a row with no level written
 
 
 def test_a_user_on_two_rows_within_one_slot_counts_once():

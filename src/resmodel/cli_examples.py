@@ -55,5 +55,5 @@ def add_examples(app: typer.Typer) -> None:
     wrapped to the terminal)."""
     for info in app.registered_commands:
         name = info.name or info.callback.__name__.replace("_", "-")
-        lines = [f"[bold]Example[/bold] — {what}:\n\n[cyan]{line}[/cyan]" for what, line in EXAMPLES[name]]
+        lines = [f"[bold]Example[/bold] — {what}:\n\n[cyan]{line}[/cyan]" for what, line in EXAMPLES.get(name, [])]
         info.epilog = "\n\n".join(lines)

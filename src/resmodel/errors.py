@@ -135,11 +135,17 @@ def did_you_mean(value: object, choices: Iterable[object], cutoff: float = 0.6) 
     same = [n for n in names if _plain(n) == _plain(str(value))]
     if len(same) == 1:
         return f"did you mean '{same[0]}'? "
-    by_plain = {}
+    by_plain: dict[str, str] = {}
     for n in names:
         by_plain.setdefault(_plain(n), n)
-    close = difflib.get_close_matches(_plain(str(value)), list(by_plain), n=1, cutoff=cutoff)
+    close = difflib.get_close_matches(_plain(str(value)), list(by_plain), n=2, cutoff=cutoff)
+    if len(close) == 2 and _ratio(_plain(str(value)), close[0]) == _ratio(_plain(str(value)), close[1]):
+        return ""  # 'DV' is as close to DV001 as to DV009: no one of them is meant
     return f"did you mean '{by_plain[close[0]]}'? " if close else ""
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def percentage_fix(err: Mapping[str, Any]) -> str | None:

@@ -29,8 +29,9 @@ def explain_unit(result: RunResult, unit_id: str, measure: str) -> Explanation:
     """Recompute ``measure`` of one unit from its listed parts; reported and recomputed must agree."""
     units = result.allocation.units.set_index("unit_id")
     if unit_id not in units.index:
-        prefixes = units.index.str.extract(r"^(\D*)", expand=False).value_counts().sort_index()
-        kinds = ", ".join(f"{p or '(digits)'}… ({n})" for p, n in prefixes.items())
+        prefix = units.index.to_series().str.extract(r"^(\D*)", expand=False)
+        kinds = ", ".join(group.index[0] if len(group) == 1 else f"{p or '(digits)'}… ({len(group)})"
+                          for p, group in prefix.groupby(prefix, sort=True))
         raise InputError.at(Location(path=f"--unit {unit_id}"), f"unknown unit '{unit_id}'",
                             "a unit_id from the units table (ids are case-sensitive)",
                             (did_you_mean(unit_id, units.index) or f"the {len(units)} units' ids are {kinds}: ")

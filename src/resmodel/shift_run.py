@@ -113,6 +113,7 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
     own = users[users["service"].eq(SERVICE).to_numpy()].drop_duplicates("user_id").set_index("user_id")
     table = attendance.reset_index(drop=True)
     listed = table["user_id"].map(own["level"])
+    written = table["level"].notna()  # the rows that carry a level in the file (the warning names one of them)
     # a level written on some of a user's rows is the user's (a changed assessment), not that row's alone
     table["level"] = table["level"].fillna(table.groupby("user_id")["level"].transform("first"))
 
@@ -170,7 +171,7 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
                 "them during the day")
     changed = table["level"].notna() & listed.notna() & table["level"].ne(listed)
     if changed.any():
-        i = np.flatnonzero(changed.to_numpy())[0]
+        i = np.flatnonzero((changed & written).to_numpy())[0]
         warnings.append(f"{table.at[i, 'source']}: {_count(table.loc[changed, 'user_id'].unique())} with a level "
                         f"other than in users.csv (first: '{table.at[i, 'user_id']}' level {int(table.at[i, 'level'])}"
                         f", users.csv {int(listed[i])}, row {table.at[i, 'row']}); the plan uses the attendance's on "

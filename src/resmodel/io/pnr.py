@@ -87,10 +87,23 @@ def looks_like_pnr(text: str) -> bool:
 
 
 def _refusal(what: str) -> tuple[str, str, str]:
-    """The message for a ``what`` (cell, value) that looks like an identity number; never the number."""
+    """The message for a ``what`` (cell, value, comment) that looks like an identity number; never the number."""
     return (f"this {what} looks like a Swedish personal identity number (personnummer); it is not shown here",
             "pseudonymous ids only (e.g. 'U00042'); no personal data may enter the model",
+            "remove the number from the comment" if what == "comment" else
             "replace the value with a pseudonymous id before loading the file")
+
+
+#: a bare number of ten digits in text (an amount in SEK: '1101300000'), not part of a longer number or a date
+_BARE_TEN_DIGITS = re.compile(r"(?<![\w.,+-])\d{10}(?![\w.,+-])")
+
+
+def check_comment_for_pnr(text: str, location: Location) -> None:
+    """A comment is text, but a bare ten-digit number in it is an amount as a YAML number value is (refused only
+    in the 12-digit register form, ``number_looks_like_pnr``): frame files note amounts in their comments."""
+    masked = _BARE_TEN_DIGITS.sub(" ", text)
+    if looks_like_pnr(masked) or any(number_looks_like_pnr(n) for n in _BARE_TEN_DIGITS.findall(text)):
+        raise PersonalDataError.at(location, *_refusal("comment"))
 
 
 def check_value_for_pnr(value: Any, location: Location, what: str = "value") -> None:

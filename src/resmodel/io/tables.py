@@ -88,13 +88,15 @@ def _csv_rows(text: str, display: str, delimiter: str = ",") -> list[list[str]]:
     on through the rest of the file until the csv module's cell limit stops it: located at the row it opens on."""
     reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
     rows: list[list[str]] = []
-    line = 0  # the last line of the last row read (a quoted cell may span lines)
     try:
         for row in reader:
             rows.append(row)
-            line = reader.line_num
-    except csv.Error:
-        start = line + 1
+    except csv.Error as exc:
+        start = len(rows) + 1  # a spreadsheet row, as every other location of the table (a quoted cell may span lines)
+        if "field limit" not in str(exc):
+            raise InputError.at(Location(file=display, row=start), "the row cannot be read as CSV",
+                                "cells separated by ',' (or ';'), text in pairs of double quotes",
+                                "save the table again as 'CSV UTF-8' or as Excel .xlsx") from None
         raise InputError.at(Location(file=display, row=start), "a double quote (\") opens a cell here that is "
                             "never closed, so the rest of the file reads as one cell", "quotes in pairs around a "
                             "cell (\"a, b\"), or none", f"remove the stray '\"' on row {start}, or close it") from None

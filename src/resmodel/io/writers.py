@@ -29,7 +29,7 @@ SIGNIFICANT_DIGITS = 15  # 1e-5 SEK on billions (identities such as deviation = 
 def _float_text(value: float) -> str:
     """A float as the shortest text of its value to 15 significant digits: 830.0, not 830.0000000000003 (the
     rounding noise of summing hours and shares, which a reader of the CSV takes for a real decimal)."""
-    return repr(float(f"{value:.{SIGNIFICANT_DIGITS}g}"))
+    return repr(float(f"{value:.{SIGNIFICANT_DIGITS}g}") + 0.0)  # + 0.0: -0.0 as 0.0
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from resmodel.errors import InputError, Location
-from resmodel.io.pnr import check_value_for_pnr
+from resmodel.io.pnr import check_comment_for_pnr, check_value_for_pnr
 from resmodel.io.text import read_utf8
 
 
@@ -206,7 +206,7 @@ def _check_comments(text: str, file: str) -> None:
     for number, line in enumerate(text.splitlines(), start=1):
         comment = _COMMENT.search(line)
         if comment and any(ch.isdigit() for ch in comment.group()):
-            check_value_for_pnr(comment.group(), Location(file=file, line=number), "comment")
+            check_comment_for_pnr(comment.group(), Location(file=file, line=number))
 
 
 def _check_personal_numbers(doc: LocatedDocument, value: Any, path: str) -> None:
