@@ -42,6 +42,7 @@ from resmodel import __version__
 def create_app() -> FastAPI:
     """The application, with CORS for the origins in RESMODEL_CORS_ORIGINS (read when it is created)."""
     app = FastAPI(title="resmodel", version=__version__, responses=PROBLEM_RESPONSES,
+                  redirect_slashes=False,  # '/runs/' is a 404 in the problem shape, not a 307 to an internal http URL
                   description="Need-level resource allocation, volume forecasts, budget projection, premises and "
                               "shift plans for a Swedish disability-support board (funktionsstödsnämnd). Every error "
                               "response has the one shape ProblemBody: each problem's JSON path, what was expected and "

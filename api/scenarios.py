@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,20 @@ def sendable(name: str) -> bool:
     return len(name) <= NAME_LENGTH and re.fullmatch(NAME_PATTERN, name) is not None and not looks_like_pnr(name)
 
 
+def nfc(text: str) -> str:
+    """A name as it is compared: composed Unicode (NFC). A file copied from a Mac spells 'å' as 'a' and a combining
+    ring (NFD), which a request typed elsewhere does not."""
+    return unicodedata.normalize("NFC", text)
+
+
+def _scenario_file(folder: Path, name: str) -> Path:
+    """The file of scenario ``name`` (NFC): its own name, else the file whose name is ``name`` once composed."""
+    path = folder / f"{name}.yaml"
+    if path.exists() or path.is_symlink() or not folder.is_dir():
+        return path
+    return next((p for p in sorted(folder.glob("*.yaml")) if nfc(p.stem) == name), path)
+
+
 def scenario_folder() -> Path:
     return Path(os.environ.get("RESMODEL_SCENARIOS", "scenarios"))
 
@@ -40,6 +55,7 @@ def load_scenario(name: str, loc: list[Any] | None = None) -> LoadedScenario:
     'scenario') when it is broken; a name that is not a plain file name is refused here too, whatever
     the endpoint's schema checked, so that no request reaches a file outside the folder."""
     loc = loc or ["body", "scenario"]
+    name = nfc(name)
     if looks_like_pnr(name):
         raise one_problem(422, loc, "the name looks like a personal identity number; it is not "
                           "shown here. Fix: use a scenario name")
@@ -47,14 +63,14 @@ def load_scenario(name: str, loc: list[Any] | None = None) -> LoadedScenario:
         raise one_problem(422, loc, f"'{shown(name, 100)}' is not a scenario name. Expected letters, digits, '_' "
                           "and '-' (at most 100; no folder, no '.yaml'). Fix: send a name GET /scenarios lists")
     folder = scenario_folder()
-    path = folder / f"{name}.yaml"
+    path = _scenario_file(folder, name)
     if path.is_symlink() or path.is_dir():  # listed with its problem by GET /scenarios: the same problem here
         if not path.is_file():
             what = "is a folder" if path.is_dir() else "is a link to nowhere (or to itself)"
             raise one_problem(422, loc, f"scenario '{name}' {what}. Expected a readable scenario file. Fix: ask the "
                               "server's administrator to replace it with the scenario file")
     if not path.is_file():
-        names = sorted(p.stem for p in folder.glob("*.yaml") if p.is_file() and sendable(p.stem)) \
+        names = sorted(nfc(p.stem) for p in folder.glob("*.yaml") if p.is_file() and sendable(nfc(p.stem))) \
             if folder.is_dir() else []
         if names:
             expected, fix = f"one of {', '.join(names)}", "use one of these names, or start the server with " \
@@ -101,12 +117,12 @@ def _info(path: Path) -> ScenarioInfo:
     from resmodel.scenario.projection import resolve
 
     def broken(problems: list[str]) -> ScenarioInfo:
-        return ScenarioInfo(scenario=path.stem, name=None, purpose=None, extends=None, scenario_hash=None,
+        return ScenarioInfo(scenario=nfc(path.stem), name=None, purpose=None, extends=None, scenario_hash=None,
                             projection=False, uncertainty=False, problems=problems)
 
-    if not sendable(path.stem):
-        return broken([f"the file name '{path.stem}' cannot be sent as a scenario name: rename the file to letters, "
-                       "digits, '_' and '-'"])
+    if not sendable(nfc(path.stem)):
+        return broken([f"the file name '{nfc(path.stem)}' cannot be sent as a scenario name: rename the file to "
+                       "letters, digits, '_' and '-'"])
     try:
         chain = read_chain(path)
         projection = resolve(chain)
@@ -116,7 +132,7 @@ def _info(path: Path) -> ScenarioInfo:
         return broken([f"the file cannot be read ({type(exc).__name__})"])
     model = chain[-1].model
     settings = projection.settings if projection is not None else None
-    return ScenarioInfo(scenario=path.stem, name=model.name, purpose=model.purpose, extends=model.extends,
+    return ScenarioInfo(scenario=nfc(path.stem), name=model.name, purpose=model.purpose, extends=model.extends,
                         scenario_hash=content_hash(chain), projection=bool(settings and settings.frame is not None),
                         uncertainty=bool(settings and settings.uncertainty is not None), problems=[])
 

@@ -465,3 +465,9 @@ def test_a_series_id_that_is_a_bare_date_and_serial_is_refused_unechoed():
     body = {"series": [{"unique_id": "8001011234", "ds": 2010 + i, "y": 1 + i} for i in range(8)], "h": 1}
     response = TestClient(app).post("/forecasts", json=body)
     assert response.status_code == 422 and "8001011234" not in response.text and "identity number" in response.text
+
+
+def test_a_trailing_slash_is_a_404_problem_not_a_redirect():
+    """Integrator walkthrough: POST /runs/ answered 307 to http://<internal host>/runs behind a TLS proxy."""
+    response = TestClient(app).post("/runs/", json={"scenario": "base"}, follow_redirects=False)
+    assert response.status_code == 404 and response.json()["detail"]["problems"][0]["loc"] == []

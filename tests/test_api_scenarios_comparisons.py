@@ -210,3 +210,23 @@ def test_a_comparisons_waterfall_for_one_area_adds_up_to_that_areas_difference(c
                  and d["measure"] == "net_cost")
     assert {s["area"] for s in body["waterfall"]} == {"daglig_verksamhet"}
     assert sum(s["value"] for s in fall) == pytest.approx(moved["difference"], abs=1.0) and moved["difference"] > 1e5
+
+
+def test_a_scenario_file_named_in_decomposed_unicode_is_listed_and_run_by_its_composed_name(monkeypatch, tmp_path):
+    """Integrator walkthrough: 'årsbudget.yaml' copied from a Mac (NFD: 'a' + a combining ring) was listed as not
+    sendable, 404 by the typed name and 422 by the listed one."""
+    import unicodedata
+
+    from fastapi.testclient import TestClient
+
+    from api.main import app
+
+    name = "årsbudget"
+    text = (ROOT / "scenarios" / "base.yaml").read_text(encoding="utf-8").replace("name: base", f"name: {name}")
+    text = text.replace("data: ../data/demokommun", f"data: {ROOT / 'data' / 'demokommun'}")
+    (tmp_path / f"{unicodedata.normalize('NFD', name)}.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
+    client = TestClient(app)
+    listed = client.get("/scenarios").json()["scenarios"]
+    assert [(s["scenario"], s["problems"]) for s in listed] == [(name, [])]
+    assert client.post("/runs", json={"scenario": name}).status_code == 200
