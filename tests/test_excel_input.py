@@ -35,3 +35,24 @@ def test_a_table_given_both_as_csv_and_xlsx_is_refused(tmp_path):
     scenario.write_text("name: x\npurpose: both\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
     with pytest.raises(InputError, match="has both users.csv and users.xlsx"):
         load(scenario)
+
+
+def test_a_decimal_comma_number_stored_as_text_in_excel_is_told_to_be_converted(tmp_path):
+    """New-user walkthrough: '32,5' typed into a text cell was told to be written with '.' — which Swedish Excel
+    turns into a date or text; the cell needs converting to a number."""
+    import pytest
+    from openpyxl import Workbook
+
+    from resmodel.errors import InputError
+    from resmodel.io.tables import Column, TableSchema, read_table
+
+    schema = TableSchema("t", "test", (Column("unit_id", "id", "unit"), Column("weekly_hours", "float", "hours")))
+    wb = Workbook()
+    wb.active.append(["unit_id", "weekly_hours"])
+    wb.active.append(["U1", "32,5"])  # a text cell
+    wb.active.append(["U2", "tio"])
+    wb.save(tmp_path / "t.xlsx")
+    with pytest.raises(InputError) as err:
+        read_table(tmp_path / "t.xlsx", schema, "t.xlsx")
+    first, second = err.value.problems
+    assert "the cell holds text, not a number" in first.fix and "'.' as decimal point" in second.fix

@@ -87,6 +87,7 @@ def test_init_never_writes_into_a_folder_with_files(tmp_path):
     (board / "users.csv").write_text("mine\n")
     code, _, err = invoke(app, "init", board)
     assert code == 2 and "already exists and is not empty" in err
+    assert "e.g. resmodel init board_2" in err  # new-user walkthrough: it suggested the very name it refused
     assert sorted(p.name for p in board.iterdir()) == ["users.csv"] and (board / "users.csv").read_text() == "mine\n"
 
 
@@ -149,7 +150,7 @@ def test_projection_commands_say_the_figures_rest_on_demo_values(kit):
                         "{daglig_verksamhet: 4, bostad_vuxna: 3, bostad_barn: 1, externa_platser: 1, "
                         "personlig_assistans_lss: 1, personlig_assistans_sfb: 2}\n")
     (kit / "scenarios/other.yaml").write_text("name: other\npurpose: t\nextends: base.yaml\n")
-    said = "23 parameter file(s) still hold the demo municipality's values"
+    said = "23 parameter file(s) are marked as the demo municipality's values"
     code, out, err = invoke(app, "project", scenario, "--out", kit / "p")
     assert code == 0 and (out + err).count(said) == 1
     assert html.escape(said) in (kit / "p" / "sammanfattning.html").read_text(encoding="utf-8")

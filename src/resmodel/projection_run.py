@@ -1293,8 +1293,8 @@ def template_notes(loaded) -> list[str]:
     files = [str(w.location.file) for w in loaded.warnings if w.check == "template_parameter"]
     if not files:
         return []
-    return [f"{len(files)} parameter file(s) still hold the demo municipality's values (template: true), so these "
-            "figures are not yet your board's: " + ", ".join(files)]
+    return [f"{len(files)} parameter file(s) are marked as the demo municipality's values (template: true), so "
+            "these figures may not yet be your board's: " + ", ".join(files)]
 
 
 def _uncertainty_block(s: ResolvedProjection):

@@ -298,10 +298,10 @@ def template_warnings(tree: ParameterTree, services: set[str]) -> list[Warning_]
         if leaf.template_line is not None and in_use(leaf.path):
             by_file.setdefault(leaf.file, []).append(leaf)
     return [Warning_("template_parameter", Location(file=file, line=min(leaf.template_line for leaf in leaves)),
-                     "the file still holds the demo municipality's value (template: true) for "
+                     "marked 'template: true' — the starter kit's demo value, until you say otherwise — for "
                      + ", ".join(leaf.path for leaf in leaves)
-                     + ": set your board's value and reference, then delete the 'template: true' line "
-                     "(a scenario's override replaces the value only in that scenario)")
+                     + ": set your board's value and reference, then delete the 'template: true' line (a value "
+                     "already yours: delete the line; a scenario's override replaces the value only in that scenario)")
             for file, leaves in sorted(by_file.items())]
 
 

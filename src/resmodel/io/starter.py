@@ -30,7 +30,8 @@ def starter_files() -> list[tuple[str, bytes]]:
 def write_starter_kit(target: Path, display: str) -> list[str]:
     """Write the kit into ``target``, which must be new or empty: a board's own files are never replaced."""
     expected = "a new or empty folder for the board's files"
-    fix = "give a new folder name, e.g. resmodel init min_namnd (init never overwrites files)"
+    fix = (f"give a new folder name, e.g. resmodel init {target.name or 'min_namnd'}_2 (init never overwrites "
+           "files)")
     blocking = next((parent for parent in target.absolute().parents if parent.exists() and not parent.is_dir()), None)
     if blocking is not None:
         raise InputError.at(Location(file=display), f"the folder would be inside {blocking}, which is a file",

@@ -354,10 +354,18 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
         numbers = pd.to_numeric(text.where(~empty, None), errors="coerce")
         numbers = numbers.mask(numbers.abs().eq(float("inf")))  # 'inf' is no number a table can hold
         bad = ~empty & numbers.isna()
-        problems.add_rows(text.index[bad.to_numpy()], 5, lambda row: (
-            Location(display, row=row, column=col.name), f"'{typed[row]}' is not a number", expected,
-            "write a plain number with " + ("',' as decimal comma" if decimal_comma else "'.' as decimal point")
-            + " and no units"))
+        excel = display.lower().endswith(".xlsx")
+
+        def not_a_number(row: int) -> tuple[Location, str, str, str]:
+            if excel and re.fullmatch(r"\s*-?\d[\d\s]*,\d+\s*", str(text[row])):  # a number stored as text
+                fix = ("the cell holds text, not a number: in Excel make it a number (type it again in a cell "
+                       "formatted as Number, or Data › Text to Columns)")
+            else:
+                fix = ("write a plain number with " + ("',' as decimal comma" if decimal_comma else
+                                                        "'.' as decimal point") + " and no units")
+            return Location(display, row=row, column=col.name), f"'{typed[row]}' is not a number", expected, fix
+
+        problems.add_rows(text.index[bad.to_numpy()], 5, not_a_number)
         huge = numbers.abs().gt(MAX_TABLE_NUMBER).fillna(False).astype(bool)
         problems.add_rows(text.index[huge.to_numpy()], 5, lambda row: (
             Location(display, row=row, column=col.name), f"value {_echoed(typed[row])} is beyond any figure of a "
