@@ -57,9 +57,11 @@ class WaterfallStep(Pair):
     step: int = Field(description="the step's place in the waterfall, from 0 (start)")
     period: str = Field(description="the year, or the years summed ('2025–2034')")
     driver: str = Field(description="start, volume, capacity, level_mix, wages, prices, assistance, other, frame, end")
-    label: str = Field(description="the driver in Swedish with an English gloss")
-    value: float = Field(description="the start and end values, or the driver's contribution (SEK)")
-    cumulative: float = Field(description="start plus the steps up to this one (SEK)")
+    label: str = Field(description="the driver in Swedish with an English gloss (the scenario's name on start and "
+                       "end)")
+    value: float = Field(description="the start and end values, or the driver's contribution, SEK: of the year, or "
+                         "summed over the years of 'period' (unlike 'differences', which are per year)")
+    cumulative: float = Field(description="start plus the steps up to this one (SEK, as 'value')")
 
 
 class UnitDifference(Pair):

@@ -27,8 +27,8 @@ class AreaYear(BaseModel):
     year: Year
     area: str = Field(description="report area (the annual report's rows), or 'total' for the board")
     net_cost: float = Field(description="net cost, SEK per year (current prices)")
-    frame: float = Field(description="the council's frame (kommunbidrag)")
-    deviation: float = Field(description="frame − net cost (negative = overspend, budgetavvikelse)")
+    frame: float = Field(description="the council's frame (kommunbidrag), SEK per year (current prices)")
+    deviation: float = Field(description="frame − net cost, SEK per year (negative = overspend, budgetavvikelse)")
 
 
 class VolumeModel(BaseModel):
@@ -55,7 +55,7 @@ class Percentiles(BaseModel):
     year: Year
     area: str = Field(description="report area, or 'total' for the board")
     measure: str = Field(description="net_cost, frame or deviation (SEK per year)")
-    mean: float = Field(description="the mean of the draws")
+    mean: float = Field(description="the mean of the draws, SEK per year (as every percentile)")
     p05: float = Field(description="5th percentile of the draws")
     p10: float = Field(description="10th percentile of the draws")
     p25: float = Field(description="25th percentile of the draws")
