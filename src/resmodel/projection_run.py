@@ -955,12 +955,13 @@ def volume_spread_notes(table: pd.DataFrame, spec, base_year: int, k: int = 5) -
 
 def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: int, last: int,
              lss_hours_per_case: float = 0.0, base_volumes: Mapping[str, float] | None = None,
-             users: Mapping[str, float] | None = None, base_days: int = 365,
+             users: Mapping[str, float] | None = None, base_days: int = 365, uncertainty=None,
              ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Monthly volumes per service: forecast from the history, fixed by the scenario, or — for a
     service without history — held at ``base_volumes`` (other_services.csv), then the scenario's
-    growth and changes; forecast services are checked against their ``users`` count (history_vs_users).
-    ``lss_hours_per_case`` are hours over the base year's ``base_days``."""
+    growth and changes; forecast services are checked against their ``users`` count (history_vs_users), and their
+    forecast intervals against the ``uncertainty`` spec's volume draws. ``lss_hours_per_case`` are hours over the base
+    year's ``base_days``."""
     from resmodel.forecast.interface import forecast_volumes
 
     base_volumes = base_volumes or {}
@@ -1011,7 +1012,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
             notes.append(f"volumes of {observed[0]}–{observed[-1]} are the volume history's actuals ({source} runs "
                          "past the base year); the forecast starts after them")
         models = fc.table.groupby("service", as_index=False)["model_used"].first()
-        notes += volume_spread_notes(fc.table, _uncertainty_block(resolved), first - 1)
+        notes += volume_spread_notes(fc.table, uncertainty, first - 1)
     for sv in from_file:
         wide[sv] = given.volumes[sv].to_numpy()
     for sv, v in fixed.items():
@@ -1085,7 +1086,7 @@ def _services_at_observed_sick_leave(loaded, result) -> tuple[float, pd.DataFram
 FRAME_SCALE_LIMIT = 20.0
 
 
-def _check_frame_scale(base_frame: float, base_net: float, base_year: int, file: str, line_of) -> None:
+def _check_frame_scale(base_frame: float, base_net: float, file: str, line_of) -> None:
     """A frame in tkr (14 000 for 14 MSEK) left the board 1/1000 of its cost and a deviation of its whole budget,
     with validate and project silent: refused when the base-year frame is 20 times off the base-year net cost."""
     if base_net <= 0 or base_frame <= 0:
@@ -1094,9 +1095,10 @@ def _check_frame_scale(base_frame: float, base_net: float, base_year: int, file:
     if 1 / FRAME_SCALE_LIMIT <= ratio <= FRAME_SCALE_LIMIT:
         return
     unit = "tkr (thousands)" if 1e-4 < ratio < 5e-3 else "MSEK (millions)" if 1e-7 < ratio < 5e-6 else "another unit"
-    raise InputError.at(Location(file=file, line=line_of("base"), path="frame.base"), f"the base-year frame sums to {base_frame:,.0f} "
-                        f"against a base-year net cost of {base_net:,.0f} SEK ({ratio:.2g} times as much): amounts in "
-                        f"{unit}?", "the frame in SEK (kronor), as every amount of the model",
+    raise InputError.at(Location(file=file, line=line_of("base"), path="frame.base"),
+                        f"the base-year frame sums to {base_frame:,.0f} against a base-year net cost of "
+                        f"{base_net:,.0f} SEK ({ratio:.2g} times as much): amounts in {unit}?",
+                        "the frame in SEK (kronor), as every amount of the model",
                         "write the frame's amounts in SEK (e.g. 14 000 tkr as 14000000)" if ratio < 1 else
                         "check the frame's amounts and unit")
 
@@ -1105,7 +1107,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     """The budget case of a loaded scenario and its base-year engine result. The uncertainty block is checked
     here too, with or without draws: a scenario validate refuses is not projected by another command."""
     resolved = _settings(loaded)
-    _uncertainty_block(resolved)
+    uncertainty = _uncertainty_block(resolved)
     s = resolved.settings
     tree = loaded.tree
     base_year = loaded.scenario.base_date.year
@@ -1130,7 +1132,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     check_years(resolved, first, last)
     volumes, models, notes = _volumes(loaded, resolved, volume_services, first, last,
                                       lss_hours / lss_cases if lss_cases else 0.0, base_volumes,
-                                      engine.loc[engine["users"] > 0, "users"].to_dict(), days)
+                                      engine.loc[engine["users"] > 0, "users"].to_dict(), days, uncertainty)
     assistance, extrapolated = None, []
     if SFB in engine.index or LSS in engine.index:
         lss_bought = float(engine.at[LSS, "purchase_cost"]) if LSS in engine.index else 0.0  # at providers' prices
@@ -1240,7 +1242,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     case = BudgetCase(inputs, frame)
     base_net = float(base_net_costs(costs).sum())
     base_frame = float(sum(frame.base.values()))
-    _check_frame_scale(base_frame, base_net, base_year, file, line_of)
+    _check_frame_scale(base_frame, base_net, file, line_of)
     start = (f"base year {base_year}: frame {base_frame / 1e6:,.1f} MSEK against a net cost of {base_net / 1e6:,.1f} "
              f"MSEK (the engine and other_services.csv), a deviation of {(base_frame - base_net) / 1e6:+,.1f} MSEK "
              "that the projected years start from")
@@ -1401,9 +1403,9 @@ def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
     rows = [("Löneökning — wage growth", "% per år", [100 * p.wage_growth[growth_at[y]] for y in years]),
             ("Prisökning — price growth", "% per år", [100 * p.price_growth[growth_at[y]] for y in years]),
             ("Hyresökning — rent growth", "% per år", [100 * p.rent_growth[growth_at[y]] for y in years]),
-            ("Sjukfrånvaro — sick leave", "%", [100 * p.sick[years.index(y)] for y in years])]
+            ("Sjukfrånvaro — sick leave", "%", [100 * v for v in p.sick[:len(years)]])]
     if p.state_rate.any():
-        rows.append(("Schablonbelopp — state hourly rate", "SEK/h", [p.state_rate[years.index(y)] for y in years]))
+        rows.append(("Schablonbelopp — state hourly rate", "SEK/h", list(p.state_rate[:len(years)])))
     y = result.yearly
     y = y[y["service"] != TOTAL]
 
