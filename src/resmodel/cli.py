@@ -211,7 +211,8 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     services = e.services.set_index("service")
     factor = services.pop("factor_vs_base")
     models = dict(zip(setup.volume_models["service"], setup.volume_models["model_used"], strict=True))
-    _echo_table(services.assign(base_cost_per_unit=[f"{v:,.1f}" if v == v else "–" for v in services["base_cost_per_unit"]],
+    base = services["base_cost_per_unit"]
+    _echo_table(services.assign(base_cost_per_unit=[f"{v:,.1f}" if v == v else "–" for v in base],
                                 factor_vs_base=[f"{f:.3f}" if f == f else "–" for f in factor],
                                 volume_model=[models.get(sv, "follows SFB cases") for sv in services.index]))
     why_no_factor = {  # the rule prices another quantity than the base year's cost

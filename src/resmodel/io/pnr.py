@@ -101,12 +101,11 @@ _BARE_TEN_DIGITS = re.compile(r"(?<![\w.,+-])\d{10}(?![\w.,+-])")
 def check_comment_for_pnr(text: str, location: Location) -> None:
     """A comment is text, but a bare ten-digit number in it is an amount as a YAML number value is (refused only
     in the 12-digit register form, ``number_looks_like_pnr``): frame files note amounts in their comments."""
-    masked = _BARE_TEN_DIGITS.sub(" ", text)
-    if looks_like_pnr(masked) or any(number_looks_like_pnr(n) for n in _BARE_TEN_DIGITS.findall(text)):
+    if looks_like_pnr(_BARE_TEN_DIGITS.sub(" ", text)):  # ten digits are never the 12-digit register form
         raise PersonalDataError.at(location, *_refusal("comment"))
 
 
-def check_value_for_pnr(value: Any, location: Location, what: str = "value") -> None:
+def check_value_for_pnr(value: Any, location: Location) -> None:
     """Raise PersonalDataError if a value looks like a personal identity number: text by the full test, a number
     (a YAML amount such as a frame of 1 101 300 000 SEK) as a numeric cell is (``number_looks_like_pnr``), and
     every item of a list or mapping (a manifest's options) likewise."""
@@ -114,16 +113,16 @@ def check_value_for_pnr(value: Any, location: Location, what: str = "value") -> 
         return
     if isinstance(value, dict):
         for key, item in value.items():
-            check_value_for_pnr(key, location, what)
-            check_value_for_pnr(item, location, what)
+            check_value_for_pnr(key, location)
+            check_value_for_pnr(item, location)
     elif isinstance(value, list | tuple):
         for item in value:
-            check_value_for_pnr(item, location, what)
+            check_value_for_pnr(item, location)
     elif isinstance(value, int | float):
         if number_looks_like_pnr(f"{value:.0f}" if isinstance(value, float) and value.is_integer() else str(value)):
-            raise PersonalDataError.at(location, *_refusal(what))
+            raise PersonalDataError.at(location, *_refusal("value"))
     elif isinstance(value, str) and looks_like_pnr(value):
-        raise PersonalDataError.at(location, *_refusal(what))
+        raise PersonalDataError.at(location, *_refusal("value"))
 
 
 _PLAIN_NUMBER = re.compile(r"\s*[-+]?(\d+)(?:\.(\d*))?\s*")  # a sign: credits are negative amounts
