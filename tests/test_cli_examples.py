@@ -6,7 +6,6 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-import click
 import pytest
 import typer.main
 
@@ -29,8 +28,7 @@ def test_an_example_parses_and_names_existing_files(name, line, monkeypatch):
     words = shlex.split(line)
     assert words[:2] == ["resmodel", name]
     command = GROUP.commands[name]
-    with click.Context(GROUP) as parent:
-        ctx = command.make_context(name, words[2:], parent=parent)
+    ctx = command.make_context(name, words[2:])
     values = [v for k, v in ctx.params.items() if k not in OUTPUTS and f"{name}.{k}" not in OUTPUTS]
     paths = [p for v in values for p in (v if isinstance(v, list | tuple) else [v]) if isinstance(p, Path)]
     missing = [str(p) for p in paths if not p.exists() and not str(p).startswith(WRITTEN_BY_ANOTHER_COMMAND)]
