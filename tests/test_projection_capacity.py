@@ -236,3 +236,17 @@ def test_an_error_in_a_merged_block_is_located_in_the_file_that_set_its_key(tmp_
         with pytest.raises(InputError) as err:
             check()
         assert where in str(err.value) and message in str(err.value), str(err.value)
+
+
+def test_a_volume_passing_todays_places_without_a_capacity_block_is_noted():
+    """New-user walkthrough: 27.5 users projected into 26 places said nothing without projection.capacity, while
+    the projection costs every user as if the premises grew with them."""
+    import pandas as pd
+
+    from resmodel.projection_run import places_passed_notes
+
+    months = pd.period_range("2025-01", "2027-12", freq="M").strftime("%Y-%m")
+    volumes = pd.DataFrame({"dv": [24.0] * 12 + [25.5] * 12 + [27.5] * 12, "gb": 5.0}, index=months)
+    (note,) = places_passed_notes(volumes, {"dv": 26.0, "gb": 6.0}, capped=())
+    assert note.startswith("dv: the projected volume passes today's 26 places in 2027 (27.5 a month on average")
+    assert places_passed_notes(volumes, {"dv": 26.0}, capped={"dv"}) == []  # the cap shows the waiting instead

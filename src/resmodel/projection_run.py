@@ -920,6 +920,35 @@ def _growth(tree, path: str, name: str, years: range, declared: float | None) ->
     return series, extension
 
 
+def _places_today(loaded) -> dict[str, float]:
+    """Today's places per projected (user) service: the capacity of the premises its units use."""
+    from resmodel.allocation.places import places_by_service
+    from resmodel.services import UNIT_SERVICE_OF_USER
+
+    table = places_by_service(loaded.data).set_index("service")["places"]
+    return {sv: float(table[unit_sv]) for sv, unit_sv in {**{s: s for s in table.index}, **UNIT_SERVICE_OF_USER}.items()
+            if unit_sv in table.index and table[unit_sv] > 0}
+
+
+def places_passed_notes(volumes: pd.DataFrame, places: Mapping[str, float], capped: Collection[str]) -> list[str]:
+    """A note for each service whose projected volume (a year's monthly average) passes today's places while the
+    scenario sets no ``capacity`` for it: the projection then costs every user as if the premises grew with them
+    (premises cost per user), which a planner should know is an assumption, not a plan."""
+    notes = []
+    yearly = volumes.groupby(volumes.index.str[:4]).mean()
+    for sv, n in places.items():
+        if sv in capped or sv not in yearly.columns:
+            continue
+        over = yearly.loc[yearly[sv] > n, sv]
+        if len(over):
+            notes.append(f"{sv}: the projected volume passes today's {n:,.0f} places in {over.index[0]} "
+                         f"({yearly[sv].iloc[-1]:,.1f} a month on average in {yearly.index[-1]}); without "
+                         f"projection.capacity.{sv} every user is costed as if the premises grew with them — to see "
+                         "the users who would wait or a premises plan, set it (scenarios/capacity_limit.yaml, "
+                         "premises_plan.yaml; docs/projection.md, \"Places\")")
+    return notes
+
+
 #: a draw's sd narrower than this share of what the forecast's own interval implies is noted
 NARROW_VOLUME_SD = 2 / 3
 
@@ -1133,6 +1162,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     volumes, models, notes = _volumes(loaded, resolved, volume_services, first, last,
                                       lss_hours / lss_cases if lss_cases else 0.0, base_volumes,
                                       engine.loc[engine["users"] > 0, "users"].to_dict(), days, uncertainty)
+    notes += places_passed_notes(volumes, _places_today(loaded), set(s.capacity))
     assistance, extrapolated = None, []
     if SFB in engine.index or LSS in engine.index:
         lss_bought = float(engine.at[LSS, "purchase_cost"]) if LSS in engine.index else 0.0  # at providers' prices
