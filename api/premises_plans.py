@@ -12,10 +12,11 @@ from pydantic import BaseModel, BeforeValidator, Field
 
 from api.fields import Notes, ScenarioHash, ScenarioName, Version, Warnings
 from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
-from api.records import json_records
+from api.records import json_records, row_model
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
+from resmodel.planning import premises_columns
 
 router = APIRouter()
 DEMAND, CANDIDATES = "body.demand", "body.candidates"  # the source names the checks put in locations
@@ -95,23 +96,41 @@ class PlanRequest(RequestBody):
                                  "for the plan's total cost (0.03 for 3 %)")
 
 
+def _plan_row() -> type[BaseModel]:
+    """A row of the plan: the columns of premises_plan.csv as its schema describes them (io/premises_plan.py)."""
+    from resmodel.io.premises_plan import PREMISES_PLAN
+
+    kinds = {c.name: {"int": int, "float": float}.get(c.kind, str) for c in PREMISES_PLAN.columns}
+    return row_model("PremisesPlanRow", {c.name: c.description for c in PREMISES_PLAN.columns}, kinds,
+                     frozenset(c.name for c in PREMISES_PLAN.columns if not c.required))
+
+
+#: the tables' columns that are not numbers (premises_columns describes each with its unit)
+KINDS = {"option": str, "year": int, "level": int, "month": str, "planned_for": str}
+PlanRow = _plan_row()
+PlanYear = row_model("PremisesPlanYear", premises_columns.YEARLY, KINDS)
+PlanLevel = row_model("PremisesPlanLevel", premises_columns.BY_LEVEL, KINDS)
+PlanCapacity = row_model("PremisesPlanCapacity", premises_columns.CAPACITY, KINDS)
+
+
 class PlanResponse(BaseModel):
     resmodel_version: Version
     scenario: ScenarioName
     scenario_hash: ScenarioHash
     service: str = Field(description="the service planned for")
     status: str = Field(description="'Optimal', or 'Time limit' for the best plan found in the solver's time")
-    plan: list[dict[str, Any]] = Field(description="one row per candidate: open_year (null = not opened), decision")
-    yearly: list[dict[str, Any]] = Field(description="per option (no_new_premises, decided_only, plan) and year: "
-                                         "demand, places, served_own, external_places, waiting, unmet, costs")
-    by_level: list[dict[str, Any]] = Field(description="per option, year and level (a plan by level range only)")
-    capacity: list[dict[str, Any]] = Field(description="month, places the plan makes usable (for the queue), "
-                                                       "planned_for (the demand column the plan was made for)")
+    plan: list[PlanRow] = Field(description="one row per candidate: open_year (null = not opened), decision, "
+                                "reason; min_level and max_level only in a plan by level range")
+    yearly: list[PlanYear] = Field(description="per option (no_new_premises, decided_only, plan) and year: "
+                                   "demand, places, served_own, external_places, waiting, unmet, costs")
+    by_level: list[PlanLevel] = Field(description="per option, year and level (a plan by level range only)")
+    capacity: list[PlanCapacity] = Field(description="month, places the plan makes usable (for the queue), "
+                                         "planned_for (the demand column the plan was made for)")
     notes: Notes
     warnings: Warnings
 
 
-@router.post("/premises-plans", response_model=PlanResponse)
+@router.post("/premises-plans", response_model=PlanResponse, response_model_exclude_unset=True)
 def create_premises_plan(request: PlanRequest) -> PlanResponse:
     """The least-cost premises plan over the months of the demand, compared with opening nothing."""
     from resmodel.io.candidates import CANDIDATES as SCHEMA

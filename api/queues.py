@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, create_model
 
 from api.fields import Notes, Version
 from api.problems import BodyWording, RequestBody, one_problem, problem_response
-from api.records import json_records
+from api.records import json_records, row_model
 from resmodel import __version__
 from resmodel.errors import ResmodelError, shown
 from resmodel.forecast import queue_columns
@@ -102,15 +102,11 @@ class QueueRequest(RequestBody):
         "months waited: [waited 0 months, 1 month, …]")
 
 
-def _row_model(name: str, columns: dict[str, str]) -> type[BaseModel]:
-    """A typed row of one of the queue's tables, each field described with its unit (queue_columns)."""
-    kinds = {"month": str, "quarter": str, "count_month": str, "category": str, "complete": bool}
-    return create_model(name, **{c: (kinds.get(c, float), Field(description=d)) for c, d in columns.items()})
-
-
-QueueMonth = _row_model("QueueMonth", queue_columns.MONTHLY)
-QueueQuarter = _row_model("QueueQuarter", queue_columns.QUARTERLY)
-QueueWait = _row_model("QueueWait", queue_columns.WAITS)
+#: the queue tables' columns that are not numbers (queue_columns describes each with its unit)
+KINDS = {"month": str, "quarter": str, "count_month": str, "category": str, "complete": bool}
+QueueMonth = row_model("QueueMonth", queue_columns.MONTHLY, KINDS)
+QueueQuarter = row_model("QueueQuarter", queue_columns.QUARTERLY, KINDS)
+QueueWait = row_model("QueueWait", queue_columns.WAITS, KINDS)
 QueueSummary = create_model("QueueSummary", **{c: (float | None, Field(description=d))
                                                for c, d in queue_columns.SUMMARY.items()})
 

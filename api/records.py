@@ -1,11 +1,13 @@
 """Result tables as JSON rows, one way for every endpoint: months as YYYY-MM, missing values as null,
-numpy scalars as plain numbers, and minute columns named in ``clocks`` as HH:MM."""
+numpy scalars as plain numbers, and minute columns named in ``clocks`` as HH:MM; and the typed row of
+such a table for the response schema."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel, Field, create_model
 
 
 def json_records(frame: pd.DataFrame, clocks: tuple[str, ...] = ()) -> list[dict[str, Any]]:
@@ -24,3 +26,15 @@ def json_records(frame: pd.DataFrame, clocks: tuple[str, ...] = ()) -> list[dict
         return v.item() if hasattr(v, "item") else v
 
     return [{k: value(k, v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def row_model(name: str, columns: dict[str, str], kinds: dict[str, type], optional=frozenset()) -> type[BaseModel]:
+    """A typed row of a result table, each field described (``columns``: name → description, in order);
+    fields are numbers unless ``kinds`` says otherwise; an ``optional`` column may be null or absent."""
+    def field(column: str, description: str):
+        kind = kinds.get(column, float)
+        if column in optional:
+            return kind | None, Field(None, description=description)
+        return kind, Field(description=description)
+
+    return create_model(name, **{c: field(c, d) for c, d in columns.items()})

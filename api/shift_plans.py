@@ -6,7 +6,7 @@ problems at their JSON path."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Literal
+from typing import Literal
 
 import pandas as pd
 from fastapi import APIRouter
@@ -14,10 +14,11 @@ from pydantic import BaseModel, Field
 
 from api.fields import ScenarioHash, ScenarioName, Version, Warnings
 from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
-from api.records import json_records
+from api.records import json_records, row_model
 from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
+from resmodel.planning import shift_columns
 
 router = APIRouter()
 ATTENDANCE, ROSTER = "body.attendance", "body.roster"  # the source names the checks put in locations
@@ -72,6 +73,21 @@ class ShiftPlanRequest(RequestBody):
     min_staff: int = Field(1, ge=0, le=50, description="fewest staff on duty while any user is present")
 
 
+#: the tables' columns that are not numbers (shift_columns describes each with its unit)
+KINDS = {**dict.fromkeys(("weekday", "slot_start", "slot_end", "start", "end", "break_start", "break_end",
+                          "measure", "label", "units"), str),
+         **dict.fromkeys(("users_present", "staff_needed", "staff_needed_apart", "planned", "actual",
+                          "work_minutes", "staff", "plan_shifts", "roster_shifts", "understaffed_slots",
+                          "short_by"), int)}
+OPTIONAL = shift_columns.OPTIONAL | {"break_start", "break_end"}
+NeedSlot = row_model("ShiftNeedSlot", shift_columns.NEED, KINDS, OPTIONAL)
+Shift = row_model("Shift", shift_columns.PLAN, KINDS, OPTIONAL)
+ShiftSummary = row_model("ShiftSummary", shift_columns.SUMMARY, KINDS, OPTIONAL)
+ShiftComparison = row_model("ShiftComparison", shift_columns.COMPARISON, KINDS)
+ShortPeriod = row_model("ShortPeriod", shift_columns.SHORT, KINDS)
+PoolingRow = row_model("PoolingRow", shift_columns.POOLING, KINDS)
+
+
 class ShiftPlanResponse(BaseModel):
     resmodel_version: Version
     scenario: ScenarioName
@@ -79,18 +95,18 @@ class ShiftPlanResponse(BaseModel):
     unit_ids: list[str] = Field(description="the units planned together, as sent")
     rules: dict[str, int] = Field(description="the shift rules used, in minutes (the scenario's "
                                   "shift_rules.*), with slot_minutes and min_staff")
-    need: list[dict[str, Any]] = Field(description="per weekday and slot (HH:MM): users_present, "
+    need: list[NeedSlot] = Field(description="per weekday and slot (HH:MM): users_present, "
                                        "staff_need_exact (Σ staff ratio), staff_needed (whole staff), "
                                        "staff_needed_apart (several units: each unit's whole staff, summed), "
                                        "planned, actual (with a roster)")
-    plan: list[dict[str, Any]] = Field(description="the least-hours shifts: weekday, start, end, "
+    plan: list[Shift] = Field(description="the least-hours shifts: weekday, start, end, "
                                        "break_start and break_end (null: none), work_minutes, staff")
-    summary: list[dict[str, Any]] = Field(description="staff-hours per weekday and for the week ('week')")
-    comparison: list[dict[str, Any]] = Field(description="weekly figures beside the unit's allocation: "
+    summary: list[ShiftSummary] = Field(description="staff-hours per weekday and for the week ('week')")
+    comparison: list[ShiftComparison] = Field(description="weekly figures beside the unit's allocation: "
                                              "hours per week and year, FTE, SEK a year")
-    short: list[dict[str, Any]] | None = Field(description="the roster's understaffed periods (null "
+    short: list[ShortPeriod] | None = Field(description="the roster's understaffed periods (null "
                                                "without a roster, [] when it covers the need)")
-    pooling: list[dict[str, Any]] | None = Field(description="several units: each planned alone, 'apart' (their "
+    pooling: list[PoolingRow] | None = Field(description="several units: each planned alone, 'apart' (their "
                                                  "sum), 'together' and 'saving': need and plan hours, shifts, FTE "
                                                  "and SEK a year (null for one unit)")
     statuses: dict[str, str] = Field(description="the solver's status per weekday: 'Optimal' (least hours, "
@@ -131,7 +147,7 @@ def _rules(loaded, slot_minutes: int, min_staff: int):
              "msg": without_server_paths(BODY.worded(str(p)), project)} for p in exc.problems]) from None
 
 
-@router.post("/shift-plans", response_model=ShiftPlanResponse)
+@router.post("/shift-plans", response_model=ShiftPlanResponse, response_model_exclude_unset=True)
 def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
     """The staff needed per slot, the least-hours shifts that cover it, and the roster against both."""
     from resmodel.allocation.engine import constants

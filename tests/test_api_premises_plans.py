@@ -68,6 +68,8 @@ def test_plan_by_level_range_with_the_demo_candidates(api):
     assert {(r["min_level"], r["max_level"]) for r in opened} == {(6, 8)}
     assert any("need levels 7–8" in w for w in body["warnings"])
     assert {r["level"] for r in body["by_level"]} == set(range(1, 9))
+    from resmodel.planning.premises_columns import BY_LEVEL
+    assert all(list(row) == list(BY_LEVEL) for row in body["by_level"])
 
 
 @pytest.mark.parametrize(("body", "loc", "text"), [
@@ -144,3 +146,39 @@ def test_a_demand_problem_is_located_at_the_volume_field_whatever_the_demand_col
                     candidates=candidates(2, min_level=1, max_level=8))
     assert response.status_code == 422
     assert all(p["loc"][-1] != "volume_hi_80" for p in response.json()["detail"]["problems"]), response.text
+
+
+def test_every_table_of_the_answer_is_typed_and_described_in_the_schema(api):
+    """Walkthrough: plan, yearly, by_level and capacity were free objects in /openapi.json (no columns for a
+    BI connector); the plan's rows are premises_plan.csv's, as its schema describes them."""
+    from resmodel.io.premises_plan import PREMISES_PLAN
+    from resmodel.planning import premises_columns as columns
+
+    plan_columns = {c.name: c.description for c in PREMISES_PLAN.columns}
+    body = post(api).json()  # on totals: no level columns
+    assert all(list(row) == [c for c in plan_columns if c not in ("min_level", "max_level")] for row in body["plan"])
+    for table, described in (("yearly", columns.YEARLY), ("capacity", columns.CAPACITY)):
+        assert body[table] and all(list(row) == list(described) for row in body[table]), table
+    schemas = api.get("/openapi.json").json()["components"]["schemas"]
+    for name, described in (("PremisesPlanRow", plan_columns), ("PremisesPlanYear", columns.YEARLY),
+                            ("PremisesPlanLevel", columns.BY_LEVEL), ("PremisesPlanCapacity", columns.CAPACITY)):
+        fields = schemas[name]["properties"]
+        assert list(fields) == list(described) and all(f.get("description") for f in fields.values()), name
+
+
+def test_the_core_tables_have_exactly_the_described_columns():
+    from resmodel.planning import premises_columns as columns
+    from resmodel.planning.premises import PlanCosts
+    from resmodel.planning_run import premises_plan
+
+    demand = pd.DataFrame({"month": MONTHS[:24], "service": SERVICE, "level": "",
+                           "volume": [str(v) for v in np.linspace(1000, 1100, 24)]})
+    table = pd.DataFrame(candidates(2)).assign(service=SERVICE, one_off_cost_sek=0.0, earliest_year=None,
+                                               lead_time_months=None, decided_year=None, min_level=None,
+                                               max_level=None, source=None)
+    run = premises_plan(demand, SERVICE, table, PlanCosts(own_cost_per_place=250_000.0, external_price=None,
+                                                         max_external=None, waiting_cost=None,
+                                                         investment_ceiling=None, discount_rate=0.0),
+                        1_050.0, "volume", "demand", "candidates")
+    assert list(run.yearly.columns) == list(columns.YEARLY)
+    assert list(run.capacity.columns) == list(columns.CAPACITY)

@@ -185,3 +185,38 @@ def test_a_roster_on_the_grid_of_15_minutes_only_is_refused_at_30_but_planned_at
     assert body["need"][1]["actual"] == body["need"][0]["actual"] + 1  # P01 from 07:45
     assert {n["weekday"] for n in body["need"]} == {"mon"}
     assert body["summary"][-1]["roster_hours"] == pytest.approx(55.75)  # P01 15 minutes shorter
+
+
+def _described(rows: list[dict], columns: dict[str, str], optional=frozenset()) -> bool:
+    """Every row has the table's columns in their order: all but the optional ones, and no others."""
+    return bool(rows) and all(list(row) == [c for c in columns if c in row] and
+                              set(columns) - set(optional) <= set(row) for row in rows)
+
+
+def test_every_table_of_the_answer_is_typed_and_described_in_the_schema(api, demo):
+    """Walkthrough: need, plan, summary, comparison, short and pooling were free objects in /openapi.json (no
+    columns for a BI connector); a core column without a description would vanish from the answer."""
+    from resmodel.planning import shift_columns as columns
+
+    optional = columns.OPTIONAL | {"break_start", "break_end"}
+    for table, described in (("need", columns.NEED), ("plan", columns.PLAN), ("summary", columns.SUMMARY),
+                             ("comparison", columns.COMPARISON)):
+        assert _described(demo[table], described, optional), table
+    assert "actual" in demo["need"][0] and "staff_needed_apart" not in demo["need"][0]  # one unit, a roster
+    assert demo["pooling"] is None and _described(demo["short"] or [{"weekday": "mon", "start": "", "end": "",
+                                                                       "short_by": 0, "staff_hours": 0}],
+                                                  columns.SHORT)
+    second = [{**r, "user_id": f"{r['user_id']}b", "unit_id": "DV002", "level": 3} for r in ATTENDANCE[:20]]
+    pooled = post(api, attendance=ATTENDANCE + second, unit_ids=["DV001", "DV002"], roster=None)
+    assert pooled.status_code == 200, pooled.text
+    body = pooled.json()
+    assert body["short"] is None and _described(body["pooling"], columns.POOLING)
+    assert "staff_needed_apart" in body["need"][0] and "actual" not in body["need"][0]
+    assert "roster_hours" not in body["summary"][0] and _described(body["summary"], columns.SUMMARY, optional)
+    schemas = api.get("/openapi.json").json()["components"]["schemas"]
+    for name, described in (("ShiftNeedSlot", columns.NEED), ("Shift", columns.PLAN),
+                            ("ShiftSummary", columns.SUMMARY), ("ShiftComparison", columns.COMPARISON),
+                            ("ShortPeriod", columns.SHORT), ("PoolingRow", columns.POOLING)):
+        fields = schemas[name]["properties"]
+        assert list(fields) == list(described) and all(f.get("description") for f in fields.values()), name
+        assert set(schemas[name].get("required", [])) == set(described) - optional, name
