@@ -43,7 +43,8 @@ STATE_RATE_SEK_PER_HOUR: dict[int, float] = {
 #: Offered as the declared extension for 2025 onwards (no public figure found; results flag it).
 STATE_RATE_MEAN_GROWTH_2012_2024 = (STATE_RATE_SEK_PER_HOUR[2024] / STATE_RATE_SEK_PER_HOUR[2012]) ** (1 / 12) - 1
 
-#: a higher hourly rate (förhöjt timbelopp) may be granted up to 12 % above the standard rate
+#: a higher hourly rate (förhöjt timbelopp) may be granted up to 12 % above the standard rate (SFB 51 kap. 11 §,
+#: public_parameters.md); a statutory bound the scenario schema also holds, so a constant, not a parameter file
 MAX_RATE_FACTOR = 1.12
 
 

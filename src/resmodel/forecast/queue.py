@@ -39,6 +39,7 @@ class QueueParams:
     aiv_rate: float = 0.0  # share of executed users starting an AIV interruption per month (place released)
     aiviv_rate: float = 0.0  # share of executed users starting an AIViV absence per month (place kept)
     aiviv_resume_rate: float = 0.0  # share of AIViV users resuming per month
+    # statutory figures, constants (not parameter files): the queue's column names carry the report age
     report_after_months: int = 3  # F0314: reported when not executed within three months
     fee_min: float = 10_000.0  # LSS 28 c §, public_parameters.md
     fee_max: float = 1_000_000.0  # LSS 28 c §, public_parameters.md
