@@ -147,6 +147,21 @@ def _rules(loaded, slot_minutes: int, min_staff: int):
              "msg": without_server_paths(BODY.worded(str(p)), project)} for p in exc.problems]) from None
 
 
+def _check_unit_ids(units: pd.DataFrame, unit_ids: list[str]) -> None:
+    """Each unit id checked as the CLI's --unit (check_units), its problem at its index in unit_ids (a repeated
+    id at its second place)."""
+    from resmodel.shift_run import check_units
+
+    problems = []
+    for i, unit_id in enumerate(unit_ids):
+        try:
+            check_units(units, unit_ids[:i + 1] if unit_id in unit_ids[:i] else [unit_id])
+        except ResmodelError as exc:
+            problems += [{"loc": ["body", "unit_ids", i], "msg": BODY.message(p)} for p in exc.problems]
+    if problems:
+        raise problem_response(422, problems)
+
+
 @router.post("/shift-plans", response_model=ShiftPlanResponse, response_model_exclude_unset=True)
 def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
     """The staff needed per slot, the least-hours shifts that cover it, and the roster against both."""
@@ -164,6 +179,7 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
                               "number (personnummer); it is not shown here. Expected a unit_id of the scenario's "
                               "units.csv. Fix: correct unit_ids")
     loaded = load_scenario(request.scenario)
+    _check_unit_ids(loaded.data.units, request.unit_ids)
     rules = _rules(loaded, request.slot_minutes, request.min_staff)
     try:
         attendance = prepare_attendance(_typed(request.attendance, ATTENDANCE_SCHEMA, ATTENDANCE), ATTENDANCE)

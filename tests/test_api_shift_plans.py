@@ -113,8 +113,11 @@ def _one(rows: list[dict], i: int, **change) -> list[dict]:
 
 
 @pytest.mark.parametrize(("body", "status", "loc", "text"), [
-    ({"unit_ids": ["DV999"]}, 422, ["body", "unit_ids"], "unknown unit 'DV999'"),
-    ({"unit_ids": ["GB001"]}, 422, ["body", "unit_ids"], "is bostad_vuxna, not daily activity"),
+    ({"unit_ids": ["DV999"]}, 422, ["body", "unit_ids", 0], "unknown unit 'DV999'"),
+    ({"unit_ids": ["GB001"]}, 422, ["body", "unit_ids", 0], "is bostad_vuxna, not daily activity"),
+    # integrator walkthrough: a wrong id in a list was located at the list, not at its index
+    ({"unit_ids": ["DV001", "DV999"]}, 422, ["body", "unit_ids", 1], "unknown unit 'DV999'"),
+    ({"unit_ids": ["DV001", "DV002", "DV001"]}, 422, ["body", "unit_ids", 2], "unit 'DV001' is named twice"),
     ({"unit_ids": ["DV001", PNR]}, 422, ["body", "unit_ids", 1], "identity number"),
     ({"unit_ids": ["DV001", "DV002"], "attendance": [{**ATTENDANCE[0], "user_id": "NEWX", "level": 3},
                                                       *ATTENDANCE[1:]]},
