@@ -109,6 +109,11 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
             compared.append(cmp.Compared(loaded.scenario.name, setup.case, run_setup(setup), base.allocation.units))
         except ResmodelError as exc:
             raise scenario_error(exc, ["body", "scenarios", i]) from None
+        try:  # over the first's years, or located at this scenario
+            cmp.check_comparable(compared[0].case, compared[-1].case)
+        except ResmodelError as exc:
+            p = exc.problems[0]
+            raise one_problem(422, ["body", "scenarios", i], f"{p.problem}. Expected {p.expected}. Fix: {p.fix}") from None
         hashes[loaded.scenario.name] = loaded.scenario.content_hash
         inputs[loaded.scenario.name] = input_hashes(projection_manifest(base.manifest, setup))
     try:

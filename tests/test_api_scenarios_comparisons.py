@@ -230,3 +230,18 @@ def test_a_scenario_file_named_in_decomposed_unicode_is_listed_and_run_by_its_co
     listed = client.get("/scenarios").json()["scenarios"]
     assert [(s["scenario"], s["problems"]) for s in listed] == [(name, [])]
     assert client.post("/runs", json={"scenario": name}).status_code == 200
+
+
+def test_scenarios_over_other_years_are_located_at_the_one_that_differs(monkeypatch, tmp_path):
+    """Integrator walkthrough: the problem of a third scenario with a shorter horizon was at 'scenarios', the list,
+    so a front-end could not mark which of the names to change."""
+    text = (ROOT / "scenarios" / "base.yaml").read_text(encoding="utf-8").replace("../data", str(ROOT / "data"))
+    (tmp_path / "base.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "copy.yaml").write_text(text.replace("name: base", "name: copy"), encoding="utf-8")
+    (tmp_path / "short.yaml").write_text(text.replace("name: base", "name: short")
+                                         .replace("horizon_years: 10", "horizon_years: 5"), encoding="utf-8")
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
+    response = TestClient(app).post("/comparisons", json={"scenarios": ["base", "copy", "short"]})
+    assert response.status_code == 422, response.text
+    problem = response.json()["detail"]["problems"][0]
+    assert problem["loc"] == ["body", "scenarios", 2] and "'years' differs: 10 in base, 5 in short" in problem["msg"]

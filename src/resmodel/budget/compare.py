@@ -103,7 +103,8 @@ def compare_units(units_a: pd.DataFrame, units_b: pd.DataFrame, name_a: str, nam
     return merged.reset_index(drop=True)
 
 
-def _check_comparable(a: BudgetCase, b: BudgetCase) -> None:
+def check_comparable(a: BudgetCase, b: BudgetCase) -> None:
+    """Two scenarios compare only over the same base year and horizon."""
     for name in _SAME:
         va, vb = getattr(a.inputs, name), getattr(b.inputs, name)
         if va != vb:
@@ -139,7 +140,7 @@ def waterfall(a: BudgetCase, b: BudgetCase, measure: str = "deviation", area: st
               year: int | None = None, runner: Callable[[BudgetCase], BudgetResult] = run_budget) -> pd.DataFrame:
     """Waterfall from A to B for one measure (default the board's deviation) in ``year`` or summed
     over the horizon: a start row, one row per driver in DRIVER_ORDER, an end row."""
-    _check_comparable(a, b)
+    check_comparable(a, b)
     start = runner(a)
     years = start.series(measure, area=area).index
     value = start.value(measure, area, year, where="compare.year")
