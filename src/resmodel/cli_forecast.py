@@ -417,6 +417,20 @@ def _parse_spec(items: list[str]) -> tuple[dict, str | None]:
     return spec, default
 
 
+def _unused_demography(spec: dict, population: Path | None, users: Path | None, flows: Path | None) -> list:
+    """--population and --users that no requested model uses: auto never picks the demographic model (it made the
+    selection worse, docs/forecasting.md §1), so a forecast given them only for that would silently not follow them."""
+    demographic = "demographic" in {v for v in spec.values() if isinstance(v, str)}
+    unused = [o for o, given in (("--population", population), ("--users", users and not flows)) if given]
+    if demographic or not unused:
+        return []
+    return [Warning_("option_ignored", Location(path=" and ".join(unused)),
+                     f"{' and '.join(unused)} {'have' if len(unused) > 1 else 'has'} no effect: only the demographic "
+                     "model uses the population (and the users' ages, which --flows also uses for the level mix), and "
+                     "the default forecast (auto) never chooses it; ask for it by name: --model demographic, or "
+                     "--model <service>=demographic")]
+
+
 def forecast(
     ctx: typer.Context,
     series: Annotated[Path, typer.Option(help="volume history (month,service,level,volume) or unique_id,ds,y file")],
@@ -479,6 +493,7 @@ def forecast(
         history = read_volume_history(series)
         if default:
             spec = {**dict.fromkeys(sorted(history["service"].unique()), default), **spec}
+        _warn(_unused_demography(spec, population, users, flows))
         pop = read_population(population) if population else None
         ages = read_users_ages(users) if users else None
         base_year = int(history["month"].max().year)

@@ -263,3 +263,17 @@ def test_nowcast_recent_is_bounded_as_in_the_api(cli, tmp_path):
     """Fuzzing review: --recent 8001010001 was accepted and written to the manifest."""
     res = cli(["nowcast", "--triangle", _triangle(tmp_path), "--recent", "37", "--out", tmp_path / "nc"])
     assert res.exit_code == 2 and not (tmp_path / "nc").exists()
+
+
+def test_population_and_users_without_the_demographic_model_warn_they_have_no_effect(cli, tmp_path):
+    """Docs audit: forecasting.md said adding --population/--users/--flows to forecast included the demographic
+    model; auto never chooses it, so the totals were those of a plain run and nothing said so."""
+    demo = ROOT / "data" / "demokommun"
+    given = ["--population", demo / "population.csv", "--users", demo / "users.csv"]
+    res = cli(["forecast", "--series", HIST, "--h", "12", *given, "--out", tmp_path / "f"])
+    assert res.exit_code == 0, res.stderr
+    assert "[option_ignored] at '--population and --users': --population and --users have no effect" in res.stderr
+    res = cli(["forecast", "--series", HIST, "--h", "12", *given, "--flows", demo / "flows.csv", "--out", tmp_path / "g"])
+    assert "at '--population': --population has no effect" in res.stderr  # the users' ages give the level mix
+    res = cli(["forecast", "--series", HIST, "--h", "12", "--model", "demographic", *given, "--out", tmp_path / "h"])
+    assert res.exit_code == 0 and "no effect" not in res.stderr, res.stderr
