@@ -246,7 +246,9 @@ def test_a_volume_passing_todays_places_without_a_capacity_block_is_noted():
     from resmodel.projection_run import places_passed_notes
 
     months = pd.period_range("2025-01", "2027-12", freq="M").strftime("%Y-%m")
-    volumes = pd.DataFrame({"dv": [24.0] * 12 + [25.5] * 12 + [27.5] * 12, "gb": 5.0}, index=months)
+    volumes = pd.DataFrame({"dv": [24.0] * 12 + [24.0, 27.0] * 6 + [27.5] * 12, "gb": 5.0}, index=months)
     (note,) = places_passed_notes(volumes, {"dv": 26.0, "gb": 6.0}, capped=())
-    assert note.startswith("dv: the projected volume passes today's 26 places in 2027 (27.5 a month on average")
+    # docs audit: the year of the average and a capacity block's first month differed without saying why
+    assert note.startswith("dv: the projected volume's yearly average passes today's 26 places in 2027 (the first "
+                           "month above them: 2026-02; 27.5 a month on average in 2027)")
     assert places_passed_notes(volumes, {"dv": 26.0}, capped={"dv"}) == []  # the cap shows the waiting instead

@@ -941,8 +941,10 @@ def places_passed_notes(volumes: pd.DataFrame, places: Mapping[str, float], capp
             continue
         over = yearly.loc[yearly[sv] > n, sv]
         if len(over):
-            notes.append(f"{sv}: the projected volume passes today's {n:,.0f} places in {over.index[0]} "
-                         f"({yearly[sv].iloc[-1]:,.1f} a month on average in {yearly.index[-1]}); without "
+            first = volumes.index[(volumes[sv] > n).to_numpy()][0]  # a capacity block counts from this month
+            notes.append(f"{sv}: the projected volume's yearly average passes today's {n:,.0f} places in "
+                         f"{over.index[0]} (the first month above them: {first}; {yearly[sv].iloc[-1]:,.1f} a month "
+                         f"on average in {yearly.index[-1]}); without "
                          f"projection.capacity.{sv} every user is costed as if the premises grew with them — to see "
                          "the users who would wait or a premises plan, set it (scenarios/capacity_limit.yaml, "
                          "premises_plan.yaml; docs/projection.md, \"Places\")")

@@ -124,7 +124,7 @@ def _one_number_per_year(value: dict, what: str) -> None:
 
 
 class CapacitySettings(_Strict):
-    """Places of a service (*platser*, model.md §3): its users above them are not served in it — they go
+    """Places of a service (*platser*, docs/projection.md, "Places"): its users above them are not served in it — they go
     to another service (e.g. external places) or wait as decisions not executed (*ej verkställda*)."""
 
     places: Number | dict[int, Number] | Literal["premises"] | None = Field(
@@ -242,7 +242,7 @@ class ProjectionSettings(_Strict):
     external: ExternalSettings = Field(default_factory=ExternalSettings, description="external-place pricing")
     capacity: dict[str, CapacitySettings | None] | None = Field(
         default_factory=dict, description="service → its places: users above them go to another service or wait "
-        "(model.md §3; docs/projection.md, \"Places\"); 'service: null' (or 'capacity: null') in a child removes "
+        "(docs/projection.md, \"Places\"); 'service: null' (or 'capacity: null') in a child removes "
         "the places a file it extends set")
 
     @field_validator("capacity")
