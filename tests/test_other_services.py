@@ -112,7 +112,7 @@ BAD = [
     ("daglig_verksamhet,persons,953,57023,F0206,illustrative,",
      "row 2, column 'service'", "one of 'lss_utbyggnad'"),
     ("boendestod,persons,0,57023,F0206,illustrative,",
-     "row 2, column 'volume'", "a base-year volume above 0"),
+     "row 2, column 'volume'", "is not above 0"),
     ("boendestod,persons,953,-5,F0206,illustrative,",
      "row 2, column 'average_cost'", "≥ 0"),
     ("boendestod,persons,953,57023,F0206,guessed,",

@@ -173,7 +173,7 @@ def test_a_child_lifts_the_parents_plan_with_null(tmp_path):
     ((ROOT / "data/demokommun/premises_candidates.csv").read_text(), None, None, "this is a candidates file, not a "
      "plan", "plan.csv, row 1"),
     (PLAN, f"{DV}: {{places: 1000, plan: .}}", None, "'.' is a folder", "planned.yaml, line 6"),
-    (PLAN.replace("A,1,6,25.0,", "A,1,6,0,"), None, None, "a premises opened with 0 places",
+    (PLAN.replace("A,1,6,25.0,", "A,1,6,0,"), None, None, "value 0 is not above 0",
      "plan.csv, row 2, column 'places'"),
     (PLAN, f"{DV}: {{places: 1000, plan: [plan.csv]}}", None, "the path of a premises_plan.csv",
      "planned.yaml, line 6"),

@@ -45,9 +45,7 @@ def data_dictionary() -> str:
         lines += [f"## `{schema.name}`", "", schema.description, "",
                   "| column | type | unit | required | allowed / range | description |", "|---|---|---|---|---|---|"]
         for c in schema.columns:
-            allowed = ", ".join(c.allowed) if c.allowed else (
-                f"{c.minimum:g}–{c.maximum:g}" if c.minimum is not None and c.maximum is not None
-                else (f"≥ {c.minimum:g}" if c.minimum is not None else ""))
+            allowed = ", ".join(c.allowed) if c.allowed else c.range_text()
             if c.unique:
                 allowed = (allowed + "; " if allowed else "") + "unique"
             if c.references:

@@ -13,7 +13,7 @@ from resmodel.io.tables import Column, TableSchema, read_table, require_rows
 CANDIDATES = TableSchema("premises_candidates", "Lokalalternativ — candidate premises a plan may open", (
     Column("premises_id", "id", "candidate's id", unique=True),
     Column("service", "str", "service the premises would house (user service key)"),
-    Column("places", "int", "places it adds (whole places)", "places", minimum=0, maximum=10_000),
+    Column("places", "int", "places it adds (whole places)", "places", minimum=0, maximum=10_000, above_minimum=True),
     Column("annual_rent_sek", "float", "yearly rent once open (base-year prices)", "SEK", minimum=0, maximum=1e9),
     Column("one_off_cost_sek", "float", "one-off cost in the opening year (fit-out, furnishing, start-up)",
            "SEK", required=False, minimum=0, maximum=1e10),
@@ -43,9 +43,6 @@ def prepare_candidates(table: pd.DataFrame, service: str, display: str) -> pd.Da
     """The rows of ``service`` from a typed candidates table (the columns of ``CANDIDATES``; rows are
     named by the index in messages), checked, with defaults filled in: no one-off cost, no lead time.
     A table without rows for the service is an error naming the services it has."""
-    for idx in table.index[table["places"].le(0).to_numpy()][:1]:
-        raise InputError.at(Location(display, row=int(idx), column="places"), "a candidate with 0 places",
-                            "places > 0", "give the places it adds, or remove the row")
     repeated = table["premises_id"].duplicated()
     for idx in table.index[repeated.to_numpy()][:1]:
         first = table.index[table["premises_id"].eq(table.at[idx, "premises_id"]).to_numpy()][0]

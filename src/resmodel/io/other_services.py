@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from resmodel.errors import Location, ProblemCollector
 from resmodel.io.dictionary import OTHER_SERVICES
 from resmodel.io.scenario import display_path
 from resmodel.io.tables import read_table
@@ -21,11 +20,4 @@ def read_other_services(folder: Path) -> tuple[pd.DataFrame | None, str]:
     display = display_path(path)
     if not path.is_file():
         return None, display
-    table = read_table(path, OTHER_SERVICES, display)
-    problems = ProblemCollector()
-    for row in table.index[table["volume"].to_numpy(dtype=float) <= 0]:
-        problems.add(Location(display, row=int(row), column="volume"), f"volume {table.at[row, 'volume']:g}",
-                     "a base-year volume above 0 (the average cost is per unit of it)",
-                     "give the volume the average cost refers to, or remove the row")
-    problems.raise_if_any()
-    return table, display
+    return read_table(path, OTHER_SERVICES, display), display

@@ -94,8 +94,6 @@ def _check_rows(table: pd.DataFrame, display: str) -> None:
         (~opened & year.notna(), "decision", lambda i: f"an opening year ({int(year[i])}) on a premises 'not "
          "opened'", "open or decided for a premises with an opening year", "set the decision to 'open', or empty "
          "open_year"),
-        (opened & table["places"].le(0), "places", lambda i: "a premises opened with 0 places", "places > 0 for a "
-         "premises the plan opens", "give the places it adds, or set the decision to 'not opened'"),
         (opened & (year < table["earliest_possible"]), "open_year", lambda i: f"opening year {int(year[i])} is "
          f"before the premises' earliest possible year {int(table.at[i, 'earliest_possible'])}", "an opening year "
          "no earlier than it can open", "correct open_year, or make the plan again with plan-premises"),

@@ -50,6 +50,7 @@ class Column:
     allowed: tuple[str, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    above_minimum: bool = False  # the minimum itself is refused: values must be above it (> 0)
     unique: bool = False
     references: str | None = None  # "table.column" that this column must match
 
@@ -65,10 +66,20 @@ class Column:
             "month": "a month written YYYY-MM (or a first-of-month date YYYY-MM-01)",
         }[self.kind]
         if self.minimum is not None and self.maximum is not None:
-            kind += f" from {self.minimum:g} to {self.maximum:g}"
-        elif self.minimum is not None:
-            kind += f" ≥ {self.minimum:g}"
+            return kind + (f" above {self.minimum:g}, at most {self.maximum:g}" if self.above_minimum
+                           else f" from {self.minimum:g} to {self.maximum:g}")
+        if self.minimum is not None:
+            return kind + f" {'>' if self.above_minimum else '≥'} {self.minimum:g}"
         return kind
+
+    def range_text(self) -> str:
+        """The allowed range as the data dictionary shows it: '0–10000', '≥ 0', '> 0' (empty without bounds)."""
+        low = "" if self.minimum is None else f"{'> ' if self.above_minimum else ''}{self.minimum:g}"
+        if self.minimum is not None and self.maximum is not None:
+            return f"{low}, ≤ {self.maximum:g}" if self.above_minimum else f"{low}–{self.maximum:g}"
+        if self.minimum is not None:
+            return low if self.above_minimum else f"≥ {low}"
+        return ""
 
 
 @dataclass(frozen=True)
@@ -377,10 +388,12 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
                 Location(display, row=row, column=col.name), f"'{typed[row]}' is not a whole number", expected,
                 "write a whole number"))
         if col.minimum is not None:
-            low = numbers.notna() & (numbers < col.minimum)
+            low = numbers.notna() & ((numbers <= col.minimum) if col.above_minimum else (numbers < col.minimum))
+            below = "not above" if col.above_minimum else "below"
             problems.add_rows(text.index[low.to_numpy()], 5, lambda row: (
-                Location(display, row=row, column=col.name), f"value {_echoed(typed[row])} is below {col.minimum:g}",
-                expected, f"correct the value; '{col.name}' cannot be below {col.minimum:g}"))
+                Location(display, row=row, column=col.name), f"value {_echoed(typed[row])} is {below} {col.minimum:g}",
+                expected, f"correct the value; '{col.name}' {'must be above' if col.above_minimum else 'cannot be below'} "
+                f"{col.minimum:g}"))
         if col.maximum is not None:
             high = numbers.notna() & (numbers > col.maximum)
             problems.add_rows(text.index[high.to_numpy()], 5, lambda row: (
