@@ -197,3 +197,36 @@ def test_messages_on_a_swedish_file_show_and_ask_for_the_decimal_comma(tmp_path)
             "Fix: write a plain number with ',' as decimal comma and no units") in text
     assert "value 400,5 is above 336" in text
     assert "row 4, column 'user_id': duplicate id 'U1' (first in row 2)" in text
+
+
+@pytest.mark.parametrize(("sheets", "where"), [
+    ({"Personal": None, "Anteckningar": pd.DataFrame({"namn": ["Anna"], "personnummer": ["19121212-1212"]})},
+     "staff.xlsx, sheet 'Anteckningar', row 2, column 'B'"),
+    ({"Personal": None, "Lista": pd.DataFrame({"nummer": [191212121212]})}, "staff.xlsx, sheet 'Lista', row 2, column 'A'"),
+    ({"Personal": None, "19121212-1212": pd.DataFrame({"x": [1]})}, "staff.xlsx, column '(sheet name)'"),
+])
+def test_a_personal_identity_number_on_a_sheet_not_read_refuses_the_workbook(tmp_path, sheets, where):
+    """Personal-data audit: only the first sheet was scanned, so a workbook carrying a list of identity numbers on
+    a second sheet was loaded; the file is an input whether or not its other sheets are read."""
+    from resmodel.errors import PersonalDataError
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    staff = pd.read_csv(data / "staff.csv")
+    _staff_workbook(data, {name: staff if frame is None else frame for name, frame in sheets.items()})
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: sheets\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    with pytest.raises(PersonalDataError) as err:
+        load(scenario)
+    assert where in str(err.value) and "1212" not in str(err.value).replace(where, "")
+
+
+def test_amounts_and_dates_on_other_sheets_are_not_taken_for_identity_numbers(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    staff = pd.read_csv(data / "staff.csv")
+    notes = pd.DataFrame({"belopp": [1_101_300_000, 1206643841.66], "datum": ["2024-01-01 1500 kr", "2024-12-31"]})
+    _staff_workbook(data, {"Personal": staff, "Anteckningar": notes})
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: sheets\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    assert load(scenario).data.staff.shape[0] == staff.shape[0]

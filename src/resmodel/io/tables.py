@@ -286,6 +286,21 @@ def _excel_text(value) -> str:
     return str(value)
 
 
+def _check_other_sheets_for_pnr(wb, display: str) -> None:
+    """The sheets after the first are not read, but the file is an input: a personal identity number on any of
+    them (or as a sheet's name) refuses it as one on the first would. Numbers are tested as amounts, text fully."""
+    from openpyxl.utils import get_column_letter
+
+    for sheet in wb.worksheets:
+        check_value_for_pnr(sheet.title, Location(file=display, column="(sheet name)"))
+    for sheet in wb.worksheets[1:]:
+        where = f"{display}, sheet '{sheet.title}'"
+        for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            for c, value in enumerate(row, start=1):
+                if isinstance(value, str | int | float):
+                    check_value_for_pnr(value, Location(file=where, row=r, column=get_column_letter(c)))
+
+
 def _read_excel(path: Path, display: str) -> pd.DataFrame:
     from openpyxl import load_workbook
 
@@ -300,7 +315,10 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
     rows = [[_excel_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
     other_headers = {sheet.title: [_excel_text(v).strip() for v in next(sheet.iter_rows(values_only=True), ())]
                      for sheet in wb.worksheets[1:]}
-    wb.close()
+    try:
+        _check_other_sheets_for_pnr(wb, display)
+    finally:
+        wb.close()
     if not rows:
         raise InputError.at(
             Location(file=display, row=1), "the first sheet is empty", "a header row naming the columns",
