@@ -34,6 +34,7 @@ from api import (
     scenarios,
     shift_plans,
 )
+from api.body_limit import limit_body_size
 from api.duplicate_keys import refuse_repeated_keys
 from api.problems import PROBLEM_RESPONSES, http_error_handler, request_validation_handler
 from resmodel import __version__
@@ -50,6 +51,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(RequestValidationError, request_validation_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.middleware("http")(refuse_repeated_keys)
+    app.middleware("http")(limit_body_size)  # added last, so it runs first: nothing larger is read
     # an origin is scheme://host[:port]; a trailing '/' (as a browser's address bar shows it) never matches
     origins = [o.strip().rstrip("/") for o in os.environ.get("RESMODEL_CORS_ORIGINS", "").split(",") if o.strip()]
     if origins:  # a browser page on another origin (an intranet page) may call the API

@@ -73,6 +73,7 @@ class ProblemBody(BaseModel):
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ProblemBody, "description": "the body could not be read (not UTF-8 JSON)"},
     404: {"model": ProblemBody, "description": "no such scenario (the message lists those there) or endpoint"},
+    413: {"model": ProblemBody, "description": "the body is larger than any request the row limits allow (16 MB)"},
     422: {"model": ProblemBody, "description": "a problem in the request or in the scenario's files, located"},
 }
 
