@@ -12,9 +12,16 @@ from typer.testing import CliRunner
 
 from resmodel.cli_budget import register
 from resmodel.errors import InputError
+from resmodel.report import COLUMN_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
 SC = ROOT / "scenarios"
+KEYS = {label: key for key, label in COLUMN_LABELS.items()}
+
+
+def workbook_sheet(path: Path, sheet: str) -> pd.DataFrame:
+    """A sheet of an output workbook with its labelled key columns named by their keys again, as in the CSVs."""
+    return pd.read_excel(path, sheet_name=sheet).rename(columns=KEYS)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +48,7 @@ def test_project_writes_report_and_prints_table(app, tmp_path):
     base = table[table["kind"].eq("base_year")].set_index("area")
     assert set(base["year"]) == {2024} and set(table.loc[table["kind"].eq("projection"), "year"]) == set(range(2025, 2035))
     assert base.loc["total", "frame"] == pytest.approx(base.drop(index="total")["frame"].sum())
-    note = pd.read_excel(out / "prognos.xlsx", sheet_name="Noter")["note"]
+    note = workbook_sheet(out / "prognos.xlsx", "Noter")["note"]
     stated = note[note.str.startswith("base year 2024:")].iloc[0]
     assert f"net cost of {base.loc['total', 'net_cost'] / 1e6:,.1f} MSEK" in stated
     assert f"frame {base.loc['total', 'frame'] / 1e6:,.1f} MSEK" in stated
@@ -52,7 +59,10 @@ def test_project_writes_report_and_prints_table(app, tmp_path):
     # economist review: the workbook's amounts and volumes said no unit
     yearly = pd.read_excel(out / "prognos.xlsx", sheet_name="Prognos per år")
     assert "Avvikelse, kr (deviation = frame − net cost, SEK; negative = overspend)" in yearly.columns
-    per_service = pd.read_excel(out / "prognos.xlsx", sheet_name="Prognos per tjänst")
+    # walkthrough: keys and Swedish labels mixed in one header ('year', 'area', 'Nettokostnad, kr …', 'kind')
+    assert list(yearly.columns[[0, 1, 5]]) == ["År (year)", "Område (report area key)",
+                                               "Typ (kind: base_year = basår, projection = prognos)"]
+    per_service = workbook_sheet(out / "prognos.xlsx", "Prognos per tjänst")
     units = per_service.groupby(["service", "measure"])["enhet — unit"].first()
     assert units["daglig_verksamhet", "volume"] == "brukare, medel per månad (users, monthly average)"
     assert units["personlig_assistans_egen_utforare", "volume"].startswith("timmar per år räknat på basårets dagar")
@@ -78,9 +88,9 @@ def test_a_one_year_change_and_its_reason_show_in_the_workbook_html_and_explain(
                     "reason: 'agreement 1 pp above'}\n", encoding="utf-8")
     out = tmp_path / "p"
     assert invoke(app, "project", path, "--out", out).exit_code == 0
-    assumed = pd.read_excel(out / "prognos.xlsx", sheet_name="Antaganden").set_index("antagande")
+    assumed = workbook_sheet(out / "prognos.xlsx", "Antaganden").set_index("antagande")
     assert assumed.loc["Löneökning — wage growth", ["2025", "2026", "2027"]].tolist() == [3.4, 4.0, 3.0]
-    changes = pd.read_excel(out / "prognos.xlsx", sheet_name="Scenarioändringar")
+    changes = workbook_sheet(out / "prognos.xlsx", "Scenarioändringar")
     row = changes[changes["parameter"] == "indices.wage_growth"].iloc[0]
     assert (row["värde (value)"], row["från (from)"], row["till (until)"], row["skäl (reason)"]) == (
         0.04, "2026-01-01", "2026-12-31", "agreement 1 pp above")
@@ -116,7 +126,7 @@ def test_project_monte_carlo_seeded(app, tmp_path):
 
     wb = load_workbook(a / "prognos.xlsx", read_only=True)
     assert next(wb["Prognos per år"].iter_rows(min_row=2, max_row=2, values_only=True))[0] == 2024  # the base year
-    header = next(wb["Percentiler"].iter_rows(max_row=1, values_only=True))
+    header = [KEYS.get(h, h) for h in next(wb["Percentiler"].iter_rows(max_row=1, values_only=True))]
     assert "median" in header and "value" not in header and "p50" not in header  # p50 is the median again
     rows = [dict(zip(header, r, strict=True)) for r in wb["Percentiler"].iter_rows(min_row=2, values_only=True)]
     units = {(r["service"], r["measure"]): r["enhet — unit"] for r in rows}  # users, hours and kronor side by side
@@ -294,7 +304,7 @@ def test_volume_units_of_other_services_follow_their_volume_unit_column(app, tmp
     """Economist review: the lump lines (volume 1) and the SoL special housing (places) were labelled users."""
     out = tmp_path / "p"
     assert invoke(app, "project", SC / "base.yaml", "--out", out).exit_code == 0
-    sheet = pd.read_excel(out / "prognos.xlsx", sheet_name="Prognos per tjänst")
+    sheet = workbook_sheet(out / "prognos.xlsx", "Prognos per tjänst")
     units = sheet[sheet["measure"] == "volume"].groupby("service")["enhet — unit"].first()
     assert units["ovriga_lss"].startswith("klumpsumma, volym 1") and units["forvaltningsovergripande"] == units["ovriga_lss"]
     assert units["sarskilt_boende_sol"].startswith("platser") and units["boendestod"].startswith("brukare")

@@ -80,7 +80,7 @@ def test_history_ten_times_users_is_warned_printed_and_recorded(tmp_path, monkey
     err = capsys.readouterr().err
     flagged = [line for line in err.splitlines() if "[history_vs_users]" in line]
     assert len(flagged) == 1 and "at 'bostad_barn'" in flagged[0] and "15 users in users.csv" in flagged[0], err
-    notes = pd.read_excel(out / "prognos.xlsx", sheet_name="Noter")["note"]
+    notes = pd.read_excel(out / "prognos.xlsx", sheet_name="Noter")["Not (note)"]
     assert notes.str.contains(r"\[history_vs_users\].*bostad_barn").sum() == 1
     assert "history_vs_users" in (out / "sammanfattning.html").read_text(encoding="utf-8")
     monkeypatch.setattr(sys, "argv", ["resmodel", "validate", str(projection_scenario(tmp_path, data, 2))])

@@ -19,7 +19,7 @@ import typer
 from resmodel.errors import InputError, Location, did_you_mean
 from resmodel.io.manifest import command_manifest
 from resmodel.io.writers import check_output_folder, json_text
-from resmodel.report import with_units
+from resmodel.report import labelled_sheets, with_units
 
 MSEK = 1e6
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
@@ -263,7 +263,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
                                  dict.fromkeys(["median", "mean", *(c for c in mc_table.columns if c[:1] == "p"
                                                                    and c[1:].isdigit())], "#,##0.0"))
         files["percentiler.csv"] = mc_table
-    files["prognos.xlsx"] = sheets
+    files["prognos.xlsx"] = labelled_sheets(sheets)
     files["prognos.png"] = chart
     files["sammanfattning.html"] = _html(name, loaded.scenario.purpose, with_base, result.notes, "prognos.png",
                                          mc_table, assumed, changes, manifest)
@@ -348,7 +348,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     target = out or Path("results") / ("jamforelse_" + "_".join(names))
     written = _write(target, {"jamforelse.csv": diff, "vattenfall.csv": fall, "jamforelse_tjanster.csv": services,
                               "jamforelse_enheter.csv": unit_diff,
-                              "jamforelse.xlsx": sheets, **files, "manifest.json": json_text(manifest)},
+                              "jamforelse.xlsx": labelled_sheets(sheets), **files, "manifest.json": json_text(manifest)},
                      COMPARE_OUTPUTS)
     sel = diff[(diff["area"] == "total") & (diff["measure"] == "deviation")]
     table = sel.pivot_table(index="period", columns="scenario_b", values="difference", sort=False) / MSEK

@@ -46,6 +46,19 @@ ID_LABELS = {
     "level": "Nivå (need level)",
     "weekly_hours": "Tidsomfattning, timmar per vecka (weekly hours)",
 }
+#: the key columns of the projection's and comparison's workbooks, Swedish term and English gloss as the
+#: measures (the CSVs keep the keys; columns not named here are labelled where the sheet is made)
+COLUMN_LABELS = {
+    **ID_LABELS,
+    "year": "År (year)", "period": "År (year, or the years summed)", "area": "Område (report area key)",
+    "kind": "Typ (kind: base_year = basår, projection = prognos)", "scenario": "Scenario",
+    "scenario_a": "Scenario A (reference)", "scenario_b": "Scenario B (compared)", "measure": "Mått (measure)",
+    "value": "Värde (value)", "value_a": "Värde A (value in A)", "value_b": "Värde B (value in B)",
+    "difference": "Skillnad B − A (difference)", "step": "Steg (step)", "driver": "Drivare (driver)",
+    "label": "Beskrivning (label)", "cumulative": "Ackumulerat (cumulative)", "note": "Not (note)",
+    "model_used": "Volymmodell (volume model used)", "median": "Median", "mean": "Medelvärde (mean)",
+    **{f"p{q:02d}": f"{q}:e percentilen (p{q:02d})" for q in (5, 10, 25, 75, 90, 95)},
+}
 #: services whose projected volume is not users: the own provider's hours, bought places, assistance cases
 VOLUME_UNITS = {
     "personlig_assistans_egen_utforare": "timmar per år räknat på basårets dagar (hours a year at the base "
@@ -139,3 +152,10 @@ def tidy(result: AllocationResult, scenario: str, period: str) -> pd.DataFrame:
     table.insert(0, "period", period)
     table.insert(0, "scenario", scenario)
     return table[["scenario", "period", "service", "unit", "measure", "value"]]
+
+
+def labelled_sheets(sheets: Mapping[str, tuple[pd.DataFrame, Mapping[str, str]]]
+                    ) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
+    """Workbook sheets (name → table, column → number format) with the key columns headed by ``COLUMN_LABELS``."""
+    return {name: (frame.rename(columns=COLUMN_LABELS), {COLUMN_LABELS.get(c, c): f for c, f in formats.items()})
+            for name, (frame, formats) in sheets.items()}
