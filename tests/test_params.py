@@ -105,3 +105,38 @@ def test_a_copied_or_renamed_parameter_file_is_refused_not_loaded_unused(tmp_pat
     problem = err.value.problems[0]
     assert problem.location.file == "p/salaries - Kopia.yaml" and "are not read by resmodel" in problem.problem
     assert "did you mean 'salaries." in problem.fix
+
+
+def test_an_index_keyed_within_a_year_is_refused_at_its_line(tmp_path):
+    """Code review: a local price_growth.yaml keyed 2024-07-01 loaded, and the run stopped on an AssertionError
+    traceback (keyed in April, every year silently took the previous year's rate)."""
+    local = tmp_path / "parameters" / "indices"
+    local.mkdir(parents=True)
+    (local / "price_growth.yaml").write_text(
+        "description: Prisutveckling\nunit: share per year\nkind: index\nextend: last\nreference: local\n"
+        "values:\n  2024-01-01: 0.037\n  2025-07-01: 0.02\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_parameters(tmp_path / "parameters", "p")
+    (problem,) = err.value.problems
+    assert problem.location.file == "p/indices/price_growth.yaml" and problem.location.line == 8
+    assert "index key 2025-07-01 is not a 1 January" in str(problem) and "write 2025-01-01" in str(problem)
+
+
+@pytest.mark.parametrize(("change", "text"), [
+    ("{value: 0.10, from: 2025-06-01}", "the change is dated 2025-06-01"),
+    ("{value: 0.10, from: 2025-01-01, until: 2025-06-30}", "the change is dated 2025-06-30"),
+])
+def test_an_index_change_dated_within_a_year_is_refused(tmp_path, change, text):
+    """Code review: wage_growth 0.10 from 2025-06-01 showed in `params` from June but the projection used it from
+    2026 (an index is read per January), without a word."""
+    from resmodel.run import load
+
+    base = (ROOT / "scenarios" / "base.yaml").read_text(encoding="utf-8").replace("../data", str(ROOT / "data"))
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(base + f"parameters:\n  indices.wage_growth: [{change}]\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load(scenario)
+    assert any(text in str(p) and p.location.file.endswith("s.yaml") for p in err.value.problems), str(err.value)
+    scenario.write_text(base + "parameters:\n  indices.wage_growth: [{value: 0.10, from: 2025-01-01}]\n",
+                        encoding="utf-8")
+    assert load(scenario).tree.index_growth("indices.wage_growth", 2025) == (0.10, False)

@@ -91,6 +91,11 @@ def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: Pr
             problems.add(doc.location(vpath), f"valid-from date {date} is out of range", "a date between 1970 and 2100",
                          "correct the year")
             continue
+        if kind == "index" and (date.month, date.day) != (1, 1):
+            problems.add(doc.location(vpath), f"index key {date} is not a 1 January", "one yearly growth rate per "
+                         "year, keyed YYYY-01-01 (the rate of that year)",
+                         f"write {date.year}-01-01 (a rise from a later date: its year's average)")
+            continue
         checked = _check_value(doc, vpath, path, kind, value, problems, str(raw.get("unit", "")), allowed)
         if checked is not None:
             parsed.append((date, checked, doc.line_of(vpath)))

@@ -466,6 +466,16 @@ def _collect_overrides(chain: list[ScenarioSource], tree: ParameterTree, base_da
                     continue
                 start = change.from_ or dt.date(base_date.year, 1, 1)
                 end = change.until
+                if param.kind == "index" and (start.timetuple().tm_yday != 1
+                                              or (end is not None and (end.month, end.day) != (12, 31))):
+                    bad = start if start.timetuple().tm_yday != 1 else end
+                    problems.add(cloc, f"'{path}' is an index, a yearly rate, but the change is dated {bad}",
+                                 "a change of whole years: 'from' a 1 January, 'until' a 31 December (a rate "
+                                 "dated within a year would take effect only from the next January)",
+                                 f"write from: {start.year}-01-01 (a wage agreement from April: its year's "
+                                 "average rise for that year)" if bad == start else
+                                 f"write until: {end.year}-12-31")
+                    continue
                 for other_start, other_end, other_i in periods:
                     if start <= (other_end or dt.date.max) and other_start <= (end or dt.date.max):
                         problems.add(cloc, f"the period of change {i + 1} for '{path}' overlaps change {other_i + 1}",
