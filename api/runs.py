@@ -37,7 +37,7 @@ class RunResponse(BaseModel):
     scenario_hash: ScenarioHash
     base_date: str = Field(description="the date the base-year snapshot of the parameters is taken at")
     input_hashes: dict[str, str] = Field(description="sha256 of what the figures rest on besides the scenario: "
-                                         "'data' (the municipality's tables) and 'parameters' (the parameter "
+                                         "'data' (the municipality's tables, and a tariff the scenario prices by) and 'parameters' (the parameter "
                                          "snapshot), as the run's manifest.json — two answers differ only if "
                                          "one of these or the scenario hash does")
     services: list[ServiceRow] = Field(description="per service, by the users' service (the personal-assistance "

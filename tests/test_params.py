@@ -140,3 +140,24 @@ def test_an_index_change_dated_within_a_year_is_refused(tmp_path, change, text):
     scenario.write_text(base + "parameters:\n  indices.wage_growth: [{value: 0.10, from: 2025-01-01}]\n",
                         encoding="utf-8")
     assert load(scenario).tree.index_growth("indices.wage_growth", 2025) == (0.10, False)
+
+
+def test_the_data_hash_covers_the_tariff_a_scenario_prices_by(tmp_path):
+    """Code review: doubling the tariff's prices changed enheter.csv but none of the manifest's hashes."""
+    import shutil
+
+    from resmodel.run import load
+
+    shutil.copy(ROOT / "data" / "tariffs" / "stockholm_lss_bostad.csv", tmp_path / "tariff.csv")
+    text = (ROOT / "scenarios" / "tariff_stockholm.yaml").read_text(encoding="utf-8")
+    scenario = tmp_path / "t.yaml"
+    scenario.write_text(text.replace("../data/tariffs/stockholm_lss_bostad.csv", "tariff.csv")
+                        .replace("../data", str(ROOT / "data")).replace("extends: base.yaml",
+                                                                        f"extends: {ROOT / 'scenarios' / 'base.yaml'}"),
+                        encoding="utf-8")
+    before = load(scenario).data_hash
+    lines = (tmp_path / "tariff.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "tariff.csv").write_text("\n".join([lines[0], lines[1].replace(",740,", ",1480,"), *lines[2:]]) + "\n",
+                                         encoding="utf-8")
+    assert load(scenario).data_hash != before
+    assert load(ROOT / "scenarios" / "base.yaml").data_hash == load(ROOT / "scenarios" / "base.yaml").data_hash

@@ -86,8 +86,12 @@ def load(scenario_path: Path | str) -> LoadedScenario:
         (hash_files(list(national.rglob("*.yaml")), national) + hash_files(list(params_dir.rglob("*.yaml")), params_dir)).encode()
     ).hexdigest()
     data_files = [f for f in data_dir.iterdir() if f.suffix in (".csv", ".xlsx")]
-    return LoadedScenario(scenario, tree, snapshot, data, tariff, tuple(warnings), parameter_hash,
-                          hash_files(data_files, data_dir), data_display)
+    data_hash = hash_files(data_files, data_dir)
+    if tariff is not None:  # the allocation's prices are data too, wherever the file lies
+        tariff_path = Path(scenario.tariff)
+        data_hash = hashlib.sha256((data_hash + hash_files([tariff_path], tariff_path.parent)).encode()).hexdigest()
+    return LoadedScenario(scenario, tree, snapshot, data, tariff, tuple(warnings), parameter_hash, data_hash,
+                          data_display)
 
 
 @dataclass(frozen=True)
