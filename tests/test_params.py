@@ -161,3 +161,21 @@ def test_the_data_hash_covers_the_tariff_a_scenario_prices_by(tmp_path):
                                          encoding="utf-8")
     assert load(scenario).data_hash != before
     assert load(ROOT / "scenarios" / "base.yaml").data_hash == load(ROOT / "scenarios" / "base.yaml").data_hash
+
+
+@pytest.mark.parametrize(("start", "year"), [("2025-09-01", 2026), ("2025-03-01", 2025)])
+def test_a_sick_leave_change_within_a_year_is_named_with_the_year_it_counts_from(tmp_path, start, year):
+    """Code review: sick leave from 2025-09-01 left September–December 2025 as the base (the projection reads it on
+    1 July each year), and one from March changed January and February too, without a word."""
+    from resmodel.projection_run import dated_changes_not_projected
+    from resmodel.run import load
+
+    base = (ROOT / "scenarios" / "base.yaml").read_text(encoding="utf-8").replace("../data", str(ROOT / "data"))
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(base + f"parameters:\n  working_time.sick_leave_rate: [{{value: 0.03, from: {start}}}]\n",
+                        encoding="utf-8")
+    (warning,) = [w for w in dated_changes_not_projected(load(scenario), 2034) if w.check == "dated_change_within_year"]
+    assert f"changes on {start}" in warning.message and f"counts for whole years from {year}" in warning.message
+    assert warning.location.file.endswith("s.yaml")
+    assert not [w for w in dated_changes_not_projected(load(ROOT / "scenarios" / "base.yaml"), 2034)
+                if w.check == "dated_change_within_year"]

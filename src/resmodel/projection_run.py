@@ -543,7 +543,35 @@ def dated_changes_not_projected(loaded, last: int) -> list[Warning_]:
                      "the base date (money amounts then grow with the indices), so the change has no effect on "
                      "project, compare or tornado. To project it, move base_date to the change, or write it in the projection block "
                      "(wage_growth or price_growth for that year, volume_changes, adjustments)")
-            for path, (on, location) in sorted(changes.items())]
+            for path, (on, location) in sorted(changes.items())] + _within_year_changes(tree, base, end)
+
+
+#: parameters the projection reads once a year, and on which day: a change dated on another day than 1 January
+#: counts for whole years, from the first such read on or after it
+READ_YEARLY_ON = {SICK_LEAVE: (7, "1 July"), STATE_RATE: (1, "1 January")}
+
+
+def _within_year_changes(tree, base: dt.date, end: dt.date) -> list[Warning_]:
+    """A change of a parameter read once a year (sick leave on 1 July, the state rate on 1 January) dated within a
+    year: the projection takes it for whole years, which is named with the year it counts from."""
+    warnings = []
+    for path, (month, day_text) in sorted(READ_YEARLY_ON.items()):
+        param = tree.parameters.get(path)
+        if param is None:
+            continue
+        dated = [(on, param.value_location(i)) for i, (on, _) in enumerate(param.values)]
+        dated += [(d, o.location) for o in tree.overrides if o.path == path
+                  for d in (o.start, o.end and o.end + dt.timedelta(days=1)) if d is not None]
+        odd = sorted(((on, loc) for on, loc in dated if base < on <= end and (on.month, on.day) != (1, 1)),
+                     key=lambda item: item[0])
+        if odd:
+            on, location = odd[0]
+            counts = on.year if on < dt.date(on.year, month, 1) or (on.month, on.day) == (month, 1) else on.year + 1
+            warnings.append(Warning_("dated_change_within_year", location,
+                                     f"{path} changes on {on:%Y-%m-%d}; the projection reads it once a year, on "
+                                     f"{day_text}, so the change counts for whole years from {counts} (date it 1 "
+                                     "January of the year it should count from)"))
+    return warnings
 
 
 def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
