@@ -929,12 +929,11 @@ def unit_costs(services: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _growth(tree, path: str, name: str, years: range, declared: float | None) -> tuple[dict[int, float], float | None]:
+def _growth(tree, path: str, years: range, declared: float | None) -> tuple[dict[int, float], float | None]:
     """Annual growth from the tree for ``years``: data and scenario overrides as a series; years the
     tree extrapolates (``extend: last``) become a declared extension, so the core flags them. A
     rate declared in the scenario (projection.extensions) is used beyond the data instead."""
     series: dict[int, float] = {}
-    extension = None
     for y in years:
         try:
             rate, extrapolated = tree.index_growth(path, y)
@@ -945,7 +944,7 @@ def _growth(tree, path: str, name: str, years: range, declared: float | None) ->
         if extrapolated:
             return series, declared if declared is not None else rate
         series[y] = rate
-    return series, extension
+    return series, None  # data for every year: no extension
 
 
 def _places_today(loaded) -> dict[str, float]:
@@ -1257,7 +1256,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     ext: dict[str, float] = {}
     growth = {}
     for name, path in INDEX_PATHS.items():
-        series, extension = _growth(tree, path, name, years, s.extensions.get(name))
+        series, extension = _growth(tree, path, years, s.extensions.get(name))
         growth[name] = series
         if extension is not None:
             ext[name] = extension

@@ -124,7 +124,6 @@ def allocate(data: Municipality, snapshot: Snapshot, tariff: Tariff | None = Non
     m["users"] = np.ones(n_users)
     unit_fixed_hours = np.zeros(n_units)
     unit_fixed_staff_cost = np.zeros(n_units)
-    unit_fixed_other = np.zeros(n_units)
 
     # daily activity: ratio[L] × hours/week × open weeks, plus indirect share and fixed unit hours
     dv = user_service == "daglig_verksamhet"
@@ -201,7 +200,6 @@ def allocate(data: Municipality, snapshot: Snapshot, tariff: Tariff | None = Non
     m["total_hours"] = m["total_hours"] + m["fixed_hours"]
     m["staff_cost"] = m["staff_cost"] + unit_fixed_staff_cost[code] * share
     m["premises_cost"] = unit_rent[code] * share
-    m["other_cost"] = m["other_cost"] + unit_fixed_other[code] * share
     m["fte_required"] = m["total_hours"] / c.working_time.available_hours
     m["total_cost"] = m["staff_cost"] + m["premises_cost"] + m["other_cost"] + m["purchase_cost"]
     m["net_cost"] = m["total_cost"] - m["revenue"]
@@ -215,7 +213,6 @@ def allocate(data: Municipality, snapshot: Snapshot, tariff: Tariff | None = Non
     vacant = users_per_unit == 0
     fixed = {
         "fixed_hours": unit_fixed_hours, "staff_cost": unit_fixed_staff_cost, "premises_cost": unit_rent,
-        "other_cost": unit_fixed_other,
     }
     for key in USER_MEASURES:
         total = _sum_by(code, m[key], n_units)
@@ -224,12 +221,12 @@ def allocate(data: Municipality, snapshot: Snapshot, tariff: Tariff | None = Non
         unit_table[key] = total
     for key in ("total_hours",):
         unit_table[key] = unit_table[key] + np.where(vacant, unit_fixed_hours, 0.0)
-    vacant_cost = np.where(vacant, unit_fixed_staff_cost + unit_rent + unit_fixed_other, 0.0)
+    vacant_cost = np.where(vacant, unit_fixed_staff_cost + unit_rent, 0.0)
     unit_table["total_cost"] = unit_table["total_cost"] + vacant_cost
     unit_table["net_cost"] = unit_table["net_cost"] + vacant_cost
     unit_table["allocation"] = unit_table["allocation"] + vacant_cost
     unit_table["fte_required"] = unit_table["total_hours"] / c.working_time.available_hours
-    _roster(unit_table, data.staff, snapshot, c)
+    _roster(unit_table, data.staff, snapshot)
     return AllocationResult(user_table, unit_table, c, tariff_gaps)
 
 
@@ -261,16 +258,19 @@ def _allocation(users: pd.DataFrame, units: pd.DataFrame, code: np.ndarray, m: d
     return allocation, gaps
 
 
-def _roster(unit_table: pd.DataFrame, staff: pd.DataFrame, snapshot: Snapshot, c: EngineConstants) -> None:
-    """Add roster FTE and cost per unit and the staffing gap (roster − need; negative = understaffed)."""
-    service_of_unit = dict(zip(unit_table["unit_id"], unit_table["service"], strict=True))
+def _roster(unit_table: pd.DataFrame, staff: pd.DataFrame, snapshot: Snapshot) -> None:
+    """Add roster FTE and cost per unit and the staffing gap (roster − need; negative = understaffed): each
+    unit's FTE per role at that role's cost in the unit's service (daily activity's for a service without roles)."""
+    by_role = staff.groupby(["unit_id", "role"], sort=True)["fte"].sum().reset_index()
+    service = by_role["unit_id"].map(dict(zip(unit_table["unit_id"], unit_table["service"], strict=True)))
+    by_role["rate_service"] = service.where(service.isin(list(SERVICE_ROLES)), "daglig_verksamhet")
+    pairs = sorted(set(zip(by_role["role"], by_role["rate_service"], strict=True)))
+    rates = {pair: role_cost_per_fte(snapshot, *pair) for pair in pairs}  # one cost per role and service
+    by_role["cost"] = by_role["fte"] * [rates[pair] for pair in zip(by_role["role"], by_role["rate_service"],
+                                                                     strict=True)]
+    cost = by_role.groupby("unit_id", sort=False)["cost"].sum()
     fte = staff.groupby("unit_id", sort=False)["fte"].sum()
-    cost = pd.Series(0.0, index=unit_table["unit_id"])
-    for (unit_id, role), group in staff.groupby(["unit_id", "role"], sort=True):
-        service = service_of_unit[unit_id]
-        rate_service = service if service in SERVICE_ROLES else "daglig_verksamhet"
-        cost[unit_id] += group["fte"].sum() * role_cost_per_fte(snapshot, role, rate_service)
     unit_table["fte_roster"] = unit_table["unit_id"].map(fte).fillna(0.0).to_numpy(dtype=float)
-    unit_table["roster_cost"] = cost.to_numpy(dtype=float)
+    unit_table["roster_cost"] = unit_table["unit_id"].map(cost).fillna(0.0).to_numpy(dtype=float)
     unit_table["staffing_gap_fte"] = unit_table["fte_roster"] - unit_table["fte_required"]
     unit_table["staffing_gap_sek"] = unit_table["roster_cost"] - unit_table["staff_cost"]

@@ -122,7 +122,3 @@ def area_of(service: str, extra: Mapping[str, str] | None = None, location: Loca
         f"correct the service key ({suggest(service, mapping)}) or map it to one of {', '.join(AREA_KEYS)}",
     )
 
-
-def areas_of(services: Iterable[str], extra: Mapping[str, str] | None = None, where: str = "services") -> list[str]:
-    """Report areas for several services (first unknown service raises, located by ``where``)."""
-    return [area_of(s, extra, Location(path=f"{where}.{s}")) for s in services]

@@ -108,7 +108,3 @@ def own_provider(hours, cost_per_hour, state_rate, rate_factor: float = 1.0) -> 
     revenue = hours * state_rate * rate_factor
     return OwnProvider(cost, revenue, cost - revenue)
 
-
-def financing_gap_per_hour(base_cost_per_hour: float, wage_factor, state_rate):
-    """Gap per hour in a year: base-year cost per hour × wage index factor − that year's state rate."""
-    return base_cost_per_hour * np.asarray(wage_factor, dtype=float) - state_rate

@@ -441,7 +441,7 @@ def _relative_errors(data: dict[str, _AreaData], changes: pd.DataFrame, year: in
     return out
 
 
-def _forecast(t: pd.DataFrame, data: dict[str, _AreaData], fr: pd.DataFrame, ch: pd.DataFrame, year: int,
+def _forecast(data: dict[str, _AreaData], fr: pd.DataFrame, ch: pd.DataFrame, year: int,
               month: int, s: InYearSettings, cache: dict, file: str | None = None) -> pd.DataFrame:
     z = Z[s.level]
     rows = []
@@ -511,7 +511,7 @@ def forecast(actuals: pd.DataFrame, frames: pd.DataFrame, year: int, month: int,
     check_frame_coverage(fr, t, year, frames_file)
     ch = check_changes(changes, changes_file)
     check_against_actuals(t, fr, ch, year, file, frames_file, changes_file)
-    return _forecast(t, _by_area(t), fr, ch, year, month, s, {}, file)
+    return _forecast(_by_area(t), fr, ch, year, month, s, {}, file)
 
 
 def check_year(actuals: pd.DataFrame, year: int, file: str | None = None) -> None:
@@ -538,7 +538,7 @@ def backtest(actuals: pd.DataFrame, frames: pd.DataFrame, changes: pd.DataFrame 
     out, cache = [], {}
     for y in candidates:
         for k in range(1, 13):
-            f = _forecast(t, data, fr, ch, y, k, s, cache)
+            f = _forecast(data, fr, ch, y, k, s, cache)
             f["outcome"] = [outcomes.loc[(y, a)] if a != TOTAL else outcomes.loc[y].sum() for a in f["area"]]
             out.append(f)
     table = pd.concat(out, ignore_index=True)

@@ -427,7 +427,7 @@ def _check_capacity(inputs: ProjectionInputs, services: list[str], rules: list[s
     return tuple(out)
 
 
-def _planned_premises(inputs: ProjectionInputs, services: list[str], horizon: Horizon,
+def _planned_premises(inputs: ProjectionInputs, horizon: Horizon,
                       capacity: tuple[tuple[int, np.ndarray, int], ...]
                       ) -> tuple[tuple[int, np.ndarray, np.ndarray, np.ndarray], ...]:
     """Each limit's planned premises as (service index, the service's other places, their rent and their
@@ -477,7 +477,7 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
     _check_external(inputs, services)
     rules = [rule_of(s, inputs) for s in services]
     capacity = _check_capacity(inputs, services, rules, areas, horizon)
-    planned = _planned_premises(inputs, services, horizon, capacity)
+    planned = _planned_premises(inputs, horizon, capacity)
     notes: list[str] = []
 
     by_service = unit_costs.set_index("service")

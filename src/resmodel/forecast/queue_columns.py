@@ -5,8 +5,6 @@ carry the report age of ``QueueParams.report_after_months`` (3, LSS 28 f §) in 
 
 from __future__ import annotations
 
-STATES = "new decisions (new), interrupted executions (AIV) and the user's own absences with the place kept (AIViV)"
-
 MONTHLY = {
     "month": "the month, YYYY-MM",
     "demand": "users the month's demand calls for (the demand column's volume; with arrivals instead, the users "

@@ -242,16 +242,6 @@ class StockFlow(Model):
         return Fit(mean, used=self.name)
 
 
-def flows_to_long(flows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split a wide flows table into long inflow and outflow count tables (year, kind, level, count)."""
-    def melt(prefix: str, kinds: tuple[str, ...]) -> pd.DataFrame:
-        cols = [f"{prefix}_{k}" for k in kinds]
-        m = flows.melt(id_vars=["year", "level"], value_vars=cols, var_name="kind", value_name="count")
-        m["kind"] = m["kind"].str.removeprefix(prefix + "_")
-        return m
-    return melt("inflow", INFLOW_KINDS), melt("outflow", OUTFLOW_KINDS)
-
-
 def project_level_mix(
     flows: pd.DataFrame,
     start_stock: pd.Series,

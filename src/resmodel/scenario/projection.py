@@ -325,9 +325,6 @@ class ResolvedProjection:
         """Location of ``projection.<path>`` in the file that set it (see ``source_of``)."""
         return source_of(self.chain, self.set_by, path).doc.location(f"projection.{path}" if path else "projection")
 
-    def frame_source(self) -> ScenarioSource | None:
-        return self.set_by.get("frame")
-
 
 def source_of(chain, set_by: dict[str, ScenarioSource], path: str) -> ScenarioSource:
     """The file that set ``projection.<path>``: of the files holding the deepest part of the path, the
