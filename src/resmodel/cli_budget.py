@@ -231,12 +231,14 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     with_base = pd.concat([base_year_by_area(setup, result).assign(kind="base_year"),
                            by_area.assign(kind="projection")], ignore_index=True)
     mc_table, mc_seed = None, (loaded.scenario.seed if seed is None else seed) if draws else None
+    notes = list(result.notes)
     if draws:
         spec = uncertainty_spec(setup)
         with typer.progressbar(length=draws, label="Monte Carlo", file=sys.stderr) as bar:  # stdout: the table
             mc = montecarlo.run(setup.case, spec, draws=draws, seed=mc_seed,
                                 progress=lambda done, total: bar.update(done - bar.pos))
         mc_table = mc.table
+        notes += [n for n in mc.notes if n not in notes]  # the draws' precision
     manifest = projection_manifest(base.manifest, setup, monte_carlo_draws=draws, monte_carlo_seed=mc_seed)
     name = loaded.scenario.name
     chart = _chart(result, mc_table, name)
@@ -252,7 +254,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
               "Volymmodeller": (setup.volume_models, {}),
               "Antaganden": (assumed, dict.fromkeys(assumed.columns[2:], "#,##0.00")),
               "Scenarioändringar": (changes, {}),
-              "Noter": (pd.DataFrame({"note": list(result.notes)}), {}),
+              "Noter": (pd.DataFrame({"note": notes}), {}),
               "Manifest": (manifest_table(manifest), {})}
     files: dict[str, object] = {"prognos_per_ar.csv": with_base, "prognos_tjanster.csv": result.yearly,
                                 "prognos_manad.csv": result.monthly}
@@ -265,7 +267,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
         files["percentiler.csv"] = mc_table
     files["prognos.xlsx"] = labelled_sheets(sheets)
     files["prognos.png"] = chart
-    files["sammanfattning.html"] = _html(name, loaded.scenario.purpose, with_base, result.notes, "prognos.png",
+    files["sammanfattning.html"] = _html(name, loaded.scenario.purpose, with_base, notes, "prognos.png",
                                          mc_table, assumed, changes, manifest)
     files["manifest.json"] = json_text(manifest)
     target = out or Path("results") / f"{name}_prognos"
@@ -284,7 +286,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
                     ["p10", "median", "p90"]))
     models = setup.volume_models.groupby("model_used")["service"].apply(", ".join)
     typer.echo("volumes (Volymmodeller sheet): " + "; ".join(f"{m}: {svs}" for m, svs in models.items()))
-    for note in result.notes:
+    for note in notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"wrote {', '.join(written)} to {target}")
 

@@ -1282,7 +1282,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
         scenario=loaded.scenario.name, base_year=base_year, volumes=volumes,
         unit_costs=costs.sort_values("service", ignore_index=True),
         wage_growth=growth["wage_growth"], price_growth=growth["price_growth"], rent_growth=growth["rent_growth"],
-        years=s.horizon_years, sick_leave=sick, sick_leave_base=observed_sick, adjustments=adjustments,
+        rent_follows_price=s.rent_growth is None, years=s.horizon_years, sick_leave=sick, sick_leave_base=observed_sick, adjustments=adjustments,
         level_mix_drift=s.level_mix_drift, assistance=assistance, external=external, extensions=ext,
         capacity=capacity,
         fixed_volume_services=held,

@@ -142,3 +142,19 @@ def test_compare_units_matches_a_unit_moved_to_another_section():
     table = compare_units(a, moved, "base", "alt", ("allocation",))
     assert table[["unit_id", "section", "value_a", "value_b", "difference"]].values.tolist() == [
         ["U1", "S1", 100.0, 90.0, -10.0]]
+
+
+@pytest.mark.parametrize("follows", [True, False])
+def test_a_price_shock_moves_rents_that_follow_the_price_index(ref_case, follows):
+    """Statistician review: rents grow with the price index when the scenario gives them no rent_growth of their
+    own, but the tornado's and the Monte Carlo's price shocks left them as they were (the price bar ~3× too long)."""
+
+    case = dataclasses.replace(ref_case, inputs=dataclasses.replace(ref_case.inputs, rent_follows_price=follows))
+
+    def premises(c) -> float:
+        yearly = run_budget(c).yearly
+        return yearly.loc[(yearly["measure"] == "premises_cost") & (yearly["area"] == "total"), "value"].sum()
+
+    raised = se.standard_drivers()[3].apply(case, 0.01)
+    assert se.standard_drivers()[3].key == "price_growth"
+    assert bool(premises(raised) > premises(case) * 1.001) == follows

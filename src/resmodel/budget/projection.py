@@ -143,6 +143,7 @@ class ProjectionInputs:
     price_growth: pd.Series | Mapping[int, float] | float
     rent_growth: pd.Series | Mapping[int, float] | float
     years: int = 10
+    rent_follows_price: bool = False  # rents grow with the price index (no rent_growth of their own): so do its shocks
     start_year: int | None = None  # default base_year + 1
     level_mix_drift: pd.Series | Mapping[int, float] | float = 0.0
     level_mix_services: tuple[str, ...] = LEVEL_SERVICES
@@ -654,7 +655,8 @@ def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.
     sick = (1.0 - p.inputs.sick_leave_base) / (1.0 - (p.sick[None, :] + shocks.sick_leave))
     staff_factor = (wage * sick)[:, yom]                                    # (D, M)
     price = _factors(p.price_growth, shocks.price_growth, p)[:, yom]
-    rent = _factors(p.rent_growth, np.zeros((draws, h.years)), p)[:, yom]
+    rent_shock = shocks.price_growth if p.inputs.rent_follows_price else np.zeros((draws, h.years))
+    rent = _factors(p.rent_growth, rent_shock, p)[:, yom]
     mix_shock = np.repeat(shocks.level_mix[:, None], h.years, axis=1)
     mix = _factors(p.mix_growth, mix_shock, p)[:, yom]
     mix_sf = 1.0 + p.mix_flag[None, :, None] * (mix[:, None, :] - 1.0)   # (D, S, M)
