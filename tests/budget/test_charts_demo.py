@@ -48,16 +48,20 @@ def test_a_deterministic_projection_draws_no_uncertainty_band(ref_case, monkeypa
     """Persona review: without --draws the chart's legend listed 5–95 % and 25–75 % bands of no width."""
     from resmodel.budget.case import run_budget
 
-    labels = []
+    labels, panels = [], []
 
     def capture(fig):
         labels.extend(t.get_text() for t in fig.axes[0].get_legend().get_texts())
+        panels.append([t.get_text() for ax in fig.axes[1:] for t in ax.get_legend().get_texts()])
         return PNG
     monkeypatch.setattr(charts, "figure_png", capture)
     yearly = run_budget(ref_case).yearly
     charts.fan_chart_png(yearly[yearly["service"] == "total"])
-    assert labels == ["Nettokostnad — net cost", "Kommunbidrag (ram) — council frame"]
+    assert labels == ["Nettokostnad — net cost", "Kommunbidrag (ram) — council frame"] and panels == [[]]
     labels.clear()
     spec = mc.load_uncertainty({"wage_growth": {"dist": "normal", "sd": 0.01}})
     charts.fan_chart_png(mc.run(ref_case, spec, draws=20, seed=1).table)
     assert labels[:2] == ["Nettokostnad 5–95 %", "Nettokostnad 25–75 %"]
+    # statistician review: the frame moves with the draws, so the overspend risk is read from the deviation's
+    # own fan, not from the net-cost band against the frame's median line
+    assert panels[-1] == ["Avvikelse 5–95 % — deviation", "25–75 %", "median"]

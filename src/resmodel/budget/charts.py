@@ -47,7 +47,9 @@ BANDS = ("p05", "p25", "p75", "p95")
 
 def fan_chart_png(percentiles: pd.DataFrame, area: str = TOTAL, title: str | None = None) -> bytes:
     """Net cost percentile bands (5–95, 25–75, median) and the frame for one area (MSEK per year); a table
-    without the percentile columns (a deterministic run) draws the net cost line alone, with no band."""
+    without the percentile columns (a deterministic run) draws the net cost line alone, with no band. With bands,
+    a second panel fans out the deviation itself: the frame moves with the draws too, so the net-cost band against
+    the frame's median line would misstate how likely an overspend is."""
     need = {"period", "area", "service", "measure", "value"}
     missing = need - set(percentiles.columns)
     bands = set(BANDS) <= set(percentiles.columns)
@@ -63,8 +65,12 @@ def fan_chart_png(percentiles: pd.DataFrame, area: str = TOTAL, title: str | Non
         raise InputError.at(Location(path=f"chart.area.{area}"), f"no net cost for area '{area}'",
                             "an area present in the results", "choose a report area key or 'total'")
     years = net["period"].astype(int).to_numpy()
+    deviation = sel[sel["measure"] == "deviation"].sort_values("period") if bands else sel.iloc[:0]
     with matplotlib.rc_context(CHART_STYLE):
-        fig, ax = _figure()
+        fig, ax = _figure(7.5, 7.0) if len(deviation) else _figure()
+        if len(deviation):
+            ax.set_position([0.1, 0.55, 0.85, 0.38])
+            _deviation_fan(fig.add_axes([0.1, 0.08, 0.85, 0.36]), years, deviation)
         if bands:
             ax.fill_between(years, net["p05"] / MSEK, net["p95"] / MSEK, color="#9ecae1", label="Nettokostnad 5–95 %")
             ax.fill_between(years, net["p25"] / MSEK, net["p75"] / MSEK, color="#4292c6",
@@ -79,8 +85,24 @@ def fan_chart_png(percentiles: pd.DataFrame, area: str = TOTAL, title: str | Non
         ax.set_title(title or f"Nettokostnad mot ram — net cost vs frame: {_area_label(area)}")
         ax.legend(loc="upper left", frameon=False, fontsize=8)
         ax.grid(axis="y", color="#dddddd", lw=0.6)
-        fig.tight_layout()
+        if not len(deviation):
+            fig.tight_layout()
         return figure_png(fig)
+
+
+def _deviation_fan(ax, years, deviation: pd.DataFrame) -> None:
+    """The deviation's own bands (frame − net cost per draw; below zero = overspend) with the zero line."""
+    ax.fill_between(years, deviation["p05"] / MSEK, deviation["p95"] / MSEK, color="#fcbba1",
+                    label="Avvikelse 5–95 % — deviation")
+    ax.fill_between(years, deviation["p25"] / MSEK, deviation["p75"] / MSEK, color="#fb6a4a", label="25–75 %")
+    ax.plot(years, deviation["value"] / MSEK, color="#67000d", lw=1.8, label="median")
+    ax.axhline(0.0, color="#333333", lw=0.9)
+    ax.set_xticks(years)
+    ax.set_ylabel("MSEK per år — per year")
+    ax.set_title("Avvikelse (ram − nettokostnad; under noll = underskott) — deviation, below zero = overspend",
+                 fontsize=9)
+    ax.legend(loc="lower left", frameon=False, fontsize=8)
+    ax.grid(axis="y", color="#dddddd", lw=0.6)
 
 
 def waterfall_png(waterfall: pd.DataFrame, title: str | None = None) -> bytes:
