@@ -134,6 +134,9 @@ Distribution = Annotated[Fixed | Normal | Uniform | Triangular | LogNormal, Fiel
 
 
 MAX_HOURS_FACTOR = 5.0  # assistance hours ×5 is far beyond any case's growth; above it, a typing mistake
+#: a sick-leave shock is added to a rate of a few percent: beyond ±0.2 the rate would leave 0–0.3 (negative, or a
+#: third of the working time lost), which no board's sick leave does
+MAX_SICK_LEAVE_SHOCK = 0.2
 RATE_BAND = unit_range("share per year").high  # the band of growth-rate parameters (resmodel.params.ranges)
 
 
@@ -184,6 +187,11 @@ class UncertaintySpec(BaseModel):
         if low is None or low <= 0:
             raise ValueError("assistance_hours is a factor on hours and must stay > 0: use fixed, uniform or "
                              "triangular with low > 0, or lognormal (not normal)")
+        low_sick, high_sick = _range(self.sick_leave)
+        if max(-low_sick, high_sick) > MAX_SICK_LEAVE_SHOCK:
+            raise ValueError(f"sick_leave ranges from {low_sick:g} to {high_sick:g} (mean ± 3 sd for normal); it is "
+                             f"added to the sick-leave rate (a few percent), so it stays within "
+                             f"±{MAX_SICK_LEAVE_SHOCK:g} (e.g. normal sd 0.01)")
         high = _range(factor)[1]
         if high > MAX_HOURS_FACTOR:  # hours a case cannot have (1e300 overflowed the percentiles to inf)
             raise ValueError(f"assistance_hours reaches {high:g} (the high end, or median × e^3σ); a factor on "
