@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -241,7 +242,8 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
                         "user counts in every slot their attendance touches, so the need is rounded outwards (a "
                         "smaller --slot-minutes follows the times more closely)")
     need = slot_need(attendance, staff_ratio, rules)
-    time_limit = (time_limit_s, None if budget_s is None else time.monotonic() + budget_s)
+    deadline = None if budget_s is None else time.monotonic() + budget_s  # the one clock: the core gets what is left
+    time_limit = (time_limit_s, None if deadline is None else lambda: deadline - time.monotonic())
     statuses, plan = _solved(need, rules, time_limit, warnings, "")
     pooling = None
     unit_ids = tuple(units["unit_id"])
@@ -273,7 +275,7 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
     return ShiftRun(unit_ids, rules, need, plan, summary, comparison, short, pooling, statuses, warnings)
 
 
-def _solved(need: pd.DataFrame, rules: ShiftRules, time_limit: tuple[float, float | None], warnings: list[str],
+def _solved(need: pd.DataFrame, rules: ShiftRules, time_limit: tuple[float, Callable[[], float] | None], warnings: list[str],
             whose: str) -> tuple[dict[str, str], pd.DataFrame]:
     """``plan_shifts``, with a warning for a weekday stopped at the time limit (naming its hours and
     the least any plan could have); a weekday with no plan at all is a located error."""
@@ -300,7 +302,7 @@ def _solved(need: pd.DataFrame, rules: ShiftRules, time_limit: tuple[float, floa
 
 
 def _apart(attendance: pd.DataFrame, need: pd.DataFrame, plan: pd.DataFrame, unit_ids: tuple[str, ...],
-           staff_ratio: np.ndarray, rules: ShiftRules, time_limit: tuple[float, float | None],
+           staff_ratio: np.ndarray, rules: ShiftRules, time_limit: tuple[float, Callable[[], float] | None],
            warnings: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each unit planned on its own: the need table gains ``staff_needed_apart`` (the units' whole-staff
     needs summed), and a table per unit and for the units apart and together: need hours, plan hours

@@ -17,7 +17,7 @@ break do not count. Times are minutes after midnight; weekdays are
 from __future__ import annotations
 
 import math
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -148,16 +148,16 @@ def cover_matrix(types: pd.DataFrame, slot_starts: np.ndarray, rules: ShiftRules
     return on_shift & ~on_break
 
 
-def solve_seconds(time_limit_s: float, deadline: float | None) -> int:
-    """Seconds for the next solve: ``time_limit_s``, or what is left before ``deadline`` (a
-    ``time.monotonic`` instant) if that is less — at least one, so a late solve still returns a plan."""
-    if deadline is None:
+def solve_seconds(time_limit_s: float, seconds_left: Callable[[], float] | None) -> int:
+    """Seconds for the next solve: ``time_limit_s``, or what ``seconds_left()`` says is left of the caller's
+    budget if that is less — at least one, so a late solve still returns a plan. The caller owns the clock."""
+    if seconds_left is None:
         return max(1, round(time_limit_s))
-    return max(1, round(min(time_limit_s, deadline - time.monotonic())))
+    return max(1, round(min(time_limit_s, seconds_left())))
 
 
 def plan_day(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules,
-             time_limit_s: float = 60, deadline: float | None = None) -> tuple[str, pd.DataFrame]:
+             time_limit_s: float = 60, seconds_left: Callable[[], float] | None = None) -> tuple[str, pd.DataFrame]:
     """Least-hours shifts covering ``need`` (whole staff per slot starting at ``slot_starts``, one
     weekday), then the fewest shifts among those: two solves, the second held to the first's hours.
     Shifts may start before the first slot or end after the last one (within the day) when the rules
@@ -181,7 +181,7 @@ def plan_day(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules,
     for t in np.flatnonzero(need > 0):
         model += pulp.lpSum(x[i] for i in np.flatnonzero(covers[:, t])) >= int(need[t])
     model.setObjective(hours)
-    model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=solve_seconds(time_limit_s, deadline), threads=1))
+    model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=solve_seconds(time_limit_s, seconds_left), threads=1))
     if pulp.LpStatus[model.status] != "Optimal":  # PuLP says 'Optimal' also for a plan found before the limit
         return pulp.LpStatus[model.status], empty
     first_pass = np.array([round(v.value() or 0) for v in x], dtype=int)
@@ -189,7 +189,7 @@ def plan_day(need: np.ndarray, slot_starts: np.ndarray, rules: ShiftRules,
         return TIME_LIMIT, _chosen(types, first_pass)
     model += hours <= int(work_slots @ first_pass)
     model.setObjective(pulp.lpSum(x))
-    model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=solve_seconds(time_limit_s, deadline), threads=1,
+    model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=solve_seconds(time_limit_s, seconds_left), threads=1,
                                   warmStart=True))
     if pulp.LpStatus[model.status] != "Optimal":  # cannot happen: the first plan is feasible; keep it
         return LEAST_HOURS, _chosen(types, first_pass)
@@ -232,7 +232,7 @@ def _chosen(types: pd.DataFrame, staff: np.ndarray) -> pd.DataFrame:
 
 
 def plan_shifts(need: pd.DataFrame, rules: ShiftRules, time_limit_s: float = 60,
-                deadline: float | None = None) -> tuple[dict[str, str], pd.DataFrame]:
+                seconds_left: Callable[[], float] | None = None) -> tuple[dict[str, str], pd.DataFrame]:
     """``plan_day`` for each weekday of ``slot_need``'s table; returns (status per weekday, shifts with
     a weekday column)."""
     statuses, frames = {}, []
@@ -241,7 +241,7 @@ def plan_shifts(need: pd.DataFrame, rules: ShiftRules, time_limit_s: float = 60,
         if rows.empty:
             continue
         status, shifts = plan_day(rows["staff_needed"].to_numpy(dtype=int), rows["slot_start"].to_numpy(dtype=int),
-                                  rules, time_limit_s, deadline)
+                                  rules, time_limit_s, seconds_left)
         statuses[day] = status
         frames.append(shifts.assign(weekday=day))
     columns = ["weekday", "start", "end", "break_start", "break_end", "work_minutes", "staff"]
