@@ -216,7 +216,8 @@ def _roster_steps(data: Municipality, snapshot: Snapshot, unit_id: str, service:
     return gaps
 
 
-def reference_units(data: Municipality, snapshot: Snapshot, c: EngineConstants) -> pd.DataFrame:
-    """All units by the reference implementation (for equality tests and benchmarks)."""
-    rows = [{"unit_id": u, **unit_reference(data, snapshot, c, u).measures} for u in data.units["unit_id"]]
+def reference_units(data: Municipality, snapshot: Snapshot, c: EngineConstants, tariff: Tariff | None = None
+                    ) -> pd.DataFrame:
+    """All units by the reference implementation (for equality tests and benchmarks; ``tariff`` as the run's)."""
+    rows = [{"unit_id": u, **unit_reference(data, snapshot, c, u, tariff).measures} for u in data.units["unit_id"]]
     return pd.DataFrame(rows)
