@@ -6,7 +6,11 @@ numpy arrays of any shape (draws × years × months …).
 - LSS: assistance financed fully by the municipality: cases × hours per case × cost per hour.
 - Own provider: it is paid the state rate per hour but its cost per hour follows wages; the
   difference (hours × (wage-based cost − state rate)) is the financing gap (F0189), which widens
-  whenever wages grow faster than the state rate."""
+  whenever wages grow faster than the state rate.
+
+``weeks_in_year``, ``sfb_municipal_cost``, ``lss_cost`` and ``own_provider`` state the rules in their plainest
+form: the projection's kernel (budget/projection.py) applies them month by month, and tests/budget/test_rules.py
+checks the kernel against these independent references — they are the check, not dead code."""
 
 from __future__ import annotations
 
