@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 
 from resmodel.errors import InputError
+from resmodel.io.scenario import read_chain
 from resmodel.projection_run import build_setup, project, unit_costs, yearly_by_area
-from resmodel.scenario.projection import ProjectionSettings, merge, resolve_file
+from resmodel.scenario.projection import ProjectionSettings, merge, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "demokommun"
@@ -68,7 +69,7 @@ def test_extends_composition(tmp_path):
           horizon_years: 5
           volumes: {daglig_verksamhet: 1100}
         """)
-    resolved = resolve_file(path)
+    resolved = resolve(read_chain(path))
     s = resolved.settings
     assert s.horizon_years == 5 and s.default_model == "drift" and s.volumes == {"daglig_verksamhet": 1100}
     assert str(s.frame).endswith("frame.yaml")                     # inherited from the root
@@ -205,7 +206,7 @@ def test_override_key_that_is_not_a_year_is_refused(tmp_path):
     """{3: 100} (a level, meant as one) must not silently replace the whole service from year 3 on."""
     path = scenario(tmp_path, "level", "projection:\n  volumes: {daglig_verksamhet: {3: 100}}\n")
     with pytest.raises(InputError) as err:
-        resolve_file(path)
+        resolve(read_chain(path))
     text = str(err.value)
     assert "level.yaml, line 5" in text and "3 is not a year" in text and "levels cannot be set" in text
 
@@ -213,7 +214,7 @@ def test_override_key_that_is_not_a_year_is_refused(tmp_path):
 def test_an_absurd_volume_is_refused_before_it_can_overflow(tmp_path):
     path = scenario(tmp_path, "huge", "projection:\n  volumes: {daglig_verksamhet: {2025: 1e306}}\n")
     with pytest.raises(InputError, match=r"1e\+306\) is outside 0–1,000,000"):
-        resolve_file(path)
+        resolve(read_chain(path))
 
 
 def test_late_override_names_the_scenario_file(tmp_path):
@@ -253,7 +254,7 @@ def test_demographic_without_population_is_located(tmp_path):
 def test_annual_rates_in_the_projection_block_are_fractions(tmp_path, body, text):
     path = scenario(tmp_path, "rates", "projection:\n" + body)
     with pytest.raises(InputError) as err:
-        resolve_file(path)
+        resolve(read_chain(path))
     assert "rates.yaml, line 5" in str(err.value) and text in str(err.value)
 
 
@@ -281,7 +282,7 @@ def test_sick_leave_acts_through_its_yearly_factor_from_any_start_date(tmp_path)
 def test_unknown_model_is_located(tmp_path):
     path = scenario(tmp_path, "model", "projection:\n  default_model: drfit\n")
     with pytest.raises(InputError) as err:
-        resolve_file(path)
+        resolve(read_chain(path))
     assert "model.yaml" in str(err.value) and "drfit" in str(err.value)
 
 

@@ -67,10 +67,11 @@ def test_a_parameter_of_another_distribution_is_named_as_such(monkeypatch, capsy
 def test_a_per_service_block_replaces_the_parents_single_distribution(monkeypatch, capsys, tmp_path):
     """The two forms of volume_growth used to be merged key by key through extends ('dist', 'mean',
     'sd' and 'daglig_verksamhet' in one mapping), so the per-service form never validated."""
-    from resmodel.scenario.projection import resolve_file
+    from resmodel.io.scenario import read_chain
+    from resmodel.scenario.projection import resolve
 
     path = scenario(tmp_path, volume_growth="{daglig_verksamhet: {dist: normal, mean: 0, sd: 0.02}}")
-    assert resolve_file(Path(path)).settings.uncertainty["volume_growth"] == {
+    assert resolve(read_chain(Path(path))).settings.uncertainty["volume_growth"] == {
         "daglig_verksamhet": {"dist": "normal", "mean": 0, "sd": 0.02}}
     monkeypatch.setattr(sys, "argv", ["resmodel", "validate", path])
     main()

@@ -37,17 +37,11 @@ from resmodel.budget.topdown import unit_costs_from_averages
 from resmodel.budget.volumes import from_long
 from resmodel.errors import InputError, Location, Problem, ProblemCollector, Warning_, did_you_mean
 from resmodel.forecast.interface import history_suspicious_warnings
+from resmodel.io.frame_file import frame_document, frame_location
 from resmodel.io.other_services import read_other_services
 from resmodel.io.scenario import read_chain
 from resmodel.params.tree import ParameterTree
-from resmodel.scenario.projection import (
-    CapacitySettings,
-    ResolvedProjection,
-    frame_document,
-    frame_location,
-    resolve,
-    source_of,
-)
+from resmodel.scenario.projection import CapacitySettings, ResolvedProjection, resolve, source_of
 
 SFB, LSS, OWN = "personlig_assistans_sfb", "personlig_assistans_lss", "personlig_assistans_egen_utforare"
 LSS_PRICE = "personlig_assistans.lss_purchase_price_per_hour"  # what providers charge per LSS hour

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -25,7 +24,6 @@ from resmodel.params.ranges import out_of_range, unit_range
 
 if TYPE_CHECKING:  # resmodel.io.scenario imports the schema, which imports this module
     from resmodel.io.scenario import ScenarioSource
-    from resmodel.io.yamlio import LocatedDocument
 
 Number = Annotated[float, Field(allow_inf_nan=False)]
 
@@ -338,7 +336,7 @@ def source_of(chain, set_by: dict[str, ScenarioSource], path: str) -> ScenarioSo
         while part and part not in src.doc.lines:
             part = part.rsplit(".", 1)[0] if "." in part else ""
         held = part.count(".") + 1 if part and part != "projection" else 0
-        if held and (held >= depth or _held_along(src.doc.data, full)[1]):
+        if held and (held >= depth or held_along(src.doc.data, full)[1]):
             best, depth = src, held
     top = path.split(".", 1)[0].split("[", 1)[0]
     return best or set_by.get(top) or chain[-1]
@@ -362,7 +360,7 @@ def _replaces_whole(value: Any) -> bool:
     return isinstance(value, list) or isinstance(value, dict) and ("kind" in value or "dist" in value)
 
 
-def _held_along(data: Any, path: str) -> tuple[int, bool]:
+def held_along(data: Any, path: str) -> tuple[int, bool]:
     """How many parts of the dotted ``path`` (list items as ``[i]``) ``data`` holds, and whether it holds
     a value on the way that replaces the one before it whole (then the key's fate is this data's)."""
     node, held = data, 0
@@ -448,78 +446,3 @@ def resolve(chain: list[ScenarioSource] | tuple[ScenarioSource, ...]) -> Resolve
         return source_of(chain, set_by, path).doc.location(f"projection.{path}" if path else "projection")
 
     return ResolvedProjection(_validate(merged, where), set_by, tuple(chain))
-
-
-def resolve_file(path: Path) -> ResolvedProjection | None:
-    from resmodel.io.scenario import read_chain
-
-    return resolve(read_chain(path))
-
-
-def _frame_layer(src: ScenarioSource, frame: str | dict[str, Any]):
-    """(mapping, file shown in messages, line_of(key)) of one file's frame entry."""
-    from resmodel.io.scenario import display_path
-    from resmodel.io.yamlio import read_yaml
-
-    if isinstance(frame, dict):
-        return frame, src.display, (lambda key: src.doc.line_of(f"projection.frame.{key}"))
-    path = src.path.parent / frame
-    if not path.is_file():
-        raise InputError.at(src.doc.location("projection.frame"), f"frame file '{frame}' not found",
-                            "a frame YAML file (docs/budget.md §2)",
-                            "check the path (it is relative to the scenario file that sets it)")
-    doc: LocatedDocument = read_yaml(path, display_path(path))
-    nested = isinstance(doc.data, dict) and "frame" in doc.data
-    data = doc.data["frame"] if nested else doc.data
-    if not isinstance(data, dict):
-        raise InputError.at(doc.location("frame" if nested else ""), "the frame file is not a mapping",
-                            "a 'frame:' mapping as in docs/budget.md §2", "correct the file")
-    return data, doc.file, (lambda key: doc.line_of(f"frame.{key}" if nested else key))
-
-
-def _frame_layers(resolved: ResolvedProjection) -> list:
-    """The frame entries of the chain that make up its frame, root first: a path starts over, an inline
-    mapping is merged over what came before."""
-    layers = []
-    for src in resolved.chain:
-        block = src.doc.data.get("projection") if isinstance(src.doc.data, dict) else None
-        if isinstance(block, dict) and block.get("frame") is not None:
-            layer = _frame_layer(src, block["frame"])
-            layers = [layer] if isinstance(block["frame"], str) else [*layers, layer]
-    return layers
-
-
-def frame_location(resolved: ResolvedProjection, path: str) -> Location:
-    """Where ``frame.<key>`` was set: of the frame's layers holding the longest part of the key, the
-    last — or a later one whose value on the way replaces the earlier ones whole (a list, a ``kind``) —
-    as ``source_of`` does for the projection block, at the line of its nearest enclosing key."""
-    key = path.removeprefix("frame").removeprefix(".")
-    best, depth = None, -1
-    for layer in _frame_layers(resolved):
-        held, whole = _held_along(layer[0], key)
-        if held >= depth or whole:
-            best, depth = layer, held
-    return Location(file=best[1], line=best[2](key), path=path)
-
-
-def frame_document(resolved: ResolvedProjection) -> tuple[dict[str, Any], str, Any]:
-    """The frame of the chain: a file's content or an inline mapping, composed root first (an inline
-    mapping in a child is merged key by key over the parent's frame, a path replaces it). Returns
-    (mapping, file shown in messages — the last file that changed it, line_of(key))."""
-    if resolved.settings.frame is None:
-        raise InputError.at(resolved.location(""), "the projection has no frame",
-                            "'frame: <path to a frame YAML>' or an inline frame mapping",
-                            "add e.g. 'frame: ../data/demokommun/frame.yaml' under 'projection:'")
-    layers = _frame_layers(resolved)
-    data: dict[str, Any] = {}
-    for layer in layers:
-        data = merge(data, layer[0])
-
-    last_data, last_file, last_line = layers[-1]
-
-    def line_of(key: str) -> int | None:
-        """Line in the last file that changed the frame; keys only set earlier get no line."""
-        top = key.split(".", 1)[0].split("[", 1)[0]
-        return last_line(key) if top in last_data or not key else None
-
-    return data, layers[-1][1], line_of
