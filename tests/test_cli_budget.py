@@ -333,3 +333,19 @@ def test_compare_waterfall_for_one_area_and_year_adds_up_to_that_areas_differenc
     assert "volume per service in 2027" in res.output and "in 2034" not in res.output
     assert invoke(app, "compare", SC / "base.yaml", SC / "high_volume_growth.yaml", "--area", "dv",
                   "--out", tmp_path / "x").exit_code != 0
+
+
+def test_the_projection_blocks_settings_are_in_the_workbook_and_the_summary(app, tmp_path):
+    """Economist walkthrough: a scenario's level-mix drift, fixed frame uppräkning or volume changes appeared in
+    no output (Scenarioändringar lists parameter changes only), so a board reader could not see why costs moved."""
+    out = tmp_path / "e"
+    assert invoke(app, "project", SC / "expansion.yaml", "--out", out).exit_code == 0
+    sheet = pd.read_excel(out / "prognos.xlsx", sheet_name="Prognosinställningar").set_index("inställning (setting)")
+    changes = sheet.loc["projection.volume_changes"]
+    assert "bostad_vuxna" in changes["värde (value)"] and "from_year: 2026, change: 6" in changes["värde (value)"]
+    assert changes["källa (source)"].startswith("scenarios/expansion.yaml, line 5")
+    assert sheet.loc["projection.horizon_years", "källa (source)"].startswith("scenarios/base.yaml, line 8")
+    assert sheet.loc["frame.indexation", "värde (value)"] == "{kind: cost_weighted, wage_weight: 0.77, price_weight: 0.23}"
+    assert "recurring: false" in sheet.loc["projection.frame", "värde (value)"]
+    page = (out / "sammanfattning.html").read_text(encoding="utf-8")
+    assert "Prognosinställningar" in page and "projection.volume_changes" in page

@@ -125,7 +125,8 @@ def _chart(result, mc: pd.DataFrame | None, name: str) -> bytes:
 
 
 def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...], chart: str,
-          mc: pd.DataFrame | None, assumed: pd.DataFrame, changes: pd.DataFrame, manifest: dict) -> str:
+          mc: pd.DataFrame | None, assumed: pd.DataFrame, changes: pd.DataFrame, settings: pd.DataFrame,
+          manifest: dict) -> str:
     from resmodel.budget.areas import AREA_BY_KEY
 
     total = _msek(by_area[by_area["area"] == "total"], ["net_cost", "frame", "deviation"])
@@ -168,6 +169,8 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
                           if c != "källa (source)")
     changed = (f"<table><tr>{change_head}</tr>{change_rows}</table>" if len(changes) else
                "<p>Inga — none: every parameter has its parameter file's value.</p>")
+    setting_rows = "".join(f"<tr><td style=\"text-align:left\">{html.escape(r[0])}</td><td style=\"text-align:left\">"
+                           f"{html.escape(r[1])}</td></tr>" for r in settings.itertuples(index=False))
     wide = _deviation_wide(by_area)
     years = [c for c in wide.columns if c not in ("area", "område")]
     head = "".join(f"<th>{html.escape(str(y))}</th>" for y in years)
@@ -193,6 +196,8 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
 <table><tr><th style="text-align:left">Antagande</th><th>Enhet</th>{assumed_head}</tr>{assumed_rows}</table>
 <h2>Scenariots ändringar — the scenario's parameter changes</h2>
 {changed}
+<h2>Prognosinställningar — the projection block's settings (file and line in the workbook)</h2>
+<table>{setting_rows}</table>
 <h2>Noter — notes (extrapolated inputs, pricing rules, held volumes)</h2><ul>{note_items}</ul>
 <p><small>resmodel {html.escape(str(manifest["resmodel_version"]))} · scenario-hash
 {html.escape(str(manifest["scenario_hash"]))[:12]} · parameter-hash {html.escape(str(manifest["parameter_hash"]))[:12]}
@@ -214,6 +219,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
         assumptions,
         base_year_by_area,
         projection_manifest,
+        projection_settings,
         run_setup,
         uncertainty_spec,
         yearly_by_area,
@@ -246,6 +252,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     wide = _deviation_wide(by_area)
     assumed = assumptions(setup, result)
     changes = scenario_changes(loaded.tree)
+    settings = projection_settings(setup)
     volume_units = _volume_units(loaded)
     sheets = {"Prognos per år": (with_base.rename(columns=YEARLY_LABELS), {YEARLY_LABELS[c]: f for c, f in money.items()}),
               "Avvikelse per område": (wide.assign(**{"enhet — unit": "kr (SEK; negative = overspend)"}),
@@ -254,6 +261,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
               "Volymmodeller": (setup.volume_models, {}),
               "Antaganden": (assumed, dict.fromkeys(assumed.columns[2:], "#,##0.00")),
               "Scenarioändringar": (changes, {}),
+              "Prognosinställningar": (settings, {}),
               "Noter": (pd.DataFrame({"note": notes}), {}),
               "Manifest": (manifest_table(manifest), {})}
     files: dict[str, object] = {"prognos_per_ar.csv": with_base, "prognos_tjanster.csv": result.yearly,
@@ -268,7 +276,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     files["prognos.xlsx"] = labelled_sheets(sheets)
     files["prognos.png"] = chart
     files["sammanfattning.html"] = _html(name, loaded.scenario.purpose, with_base, notes, "prognos.png",
-                                         mc_table, assumed, changes, manifest)
+                                         mc_table, assumed, changes, settings, manifest)
     files["manifest.json"] = json_text(manifest)
     target = out or Path("results") / f"{name}_prognos"
     written = _write(target, files, PROJECT_OUTPUTS)

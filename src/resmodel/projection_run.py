@@ -1445,6 +1445,42 @@ def base_year_by_area(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFr
     return table
 
 
+#: the projection settings table's columns (Swedish with an English gloss, as the parameter changes')
+SETTING_COLUMNS = ["inställning (setting)", "värde (value)", "källa (source)"]
+
+
+def _compact(value) -> str:
+    """A setting's value as one line of YAML flow style: {daglig_verksamhet: 0.019}, [..], 0.025."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_compact(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_compact(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def projection_settings(setup: ProjectionSetup) -> pd.DataFrame:
+    """The projection block's settings as the scenario chain wrote them (merged, later files winning), one row per
+    key with its file and line, and the composed frame's indexation: what a level-mix drift, a fixed frame
+    uppräkning or a volume change of this scenario is, for a reader of its results (economist walkthrough)."""
+    from resmodel.scenario.projection import merge
+
+    resolved = setup.settings
+    merged: dict = {}
+    for src in resolved.chain:
+        block = src.doc.data.get("projection") if isinstance(src.doc.data, dict) else None
+        if isinstance(block, dict):
+            merged = merge(merged, block)
+    rows = [(f"projection.{key}", _compact(value), str(resolved.location(key))) for key, value in merged.items()
+            if value is not None]
+    frame, _, _ = frame_document(resolved)
+    if isinstance(frame.get("indexation"), dict):
+        where = frame_location(resolved, "frame.indexation")
+        rows.append(("frame.indexation", _compact(frame["indexation"]), str(where)))
+    return pd.DataFrame(rows, columns=SETTING_COLUMNS)
+
+
 def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
     """The assumptions behind a projection, for a reader of its summary: the yearly index rates, the state
     hourly rate, the sick-leave rate and each service's volume (average per month) with the model behind
