@@ -179,3 +179,18 @@ def test_a_sick_leave_change_within_a_year_is_named_with_the_year_it_counts_from
     assert warning.location.file.endswith("s.yaml")
     assert not [w for w in dated_changes_not_projected(load(ROOT / "scenarios" / "base.yaml"), 2034)
                 if w.check == "dated_change_within_year"]
+
+
+def test_a_sick_leave_rate_of_a_half_in_a_projected_year_is_refused_at_the_change(tmp_path):
+    """Economist walkthrough: sick leave {value: 0.6, from: 2026-01-01} (6 % meant) doubled the 2026 net cost; the
+    'below 0.5' check ran only on the base date."""
+    from resmodel.projection_run import check_projection
+    from resmodel.run import load
+
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"name: s\npurpose: a slip\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nparameters:\n"
+                        "  working_time.sick_leave_rate: [{value: 0.6, from: 2026-01-01}]\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        check_projection(load(scenario))
+    assert "a sick-leave rate of 0.6 in 2026" in str(err.value) and "s.yaml" in str(err.value)
+    assert "write 0.06 for 6 %" in str(err.value)

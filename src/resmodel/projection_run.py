@@ -304,6 +304,72 @@ def override_scale_warnings(loaded, resolved: ResolvedProjection) -> list[Warnin
     return out
 
 
+#: yearly rates beyond these are possible but rarely meant: a rate typed in percentage points (−0.3 for −0.3 pp) or
+#: a slipped digit, which the band of 'share per year' (±0.5) lets through and which then compounds every year
+PLAUSIBLE_RATE = {"level_mix_drift": 0.05, "volume_growth": 0.10, "rent_growth": 0.15, "extensions": 0.15,
+                  "indices": 0.15, "frame": 0.15}
+
+
+def _rate_warning(where: Location, what: str, rate: float, limit: float) -> Warning_:
+    return Warning_("implausible_rate", where, f"{what} is {rate:g}, {rate:+.0%} a year, compounded over the horizon "
+                    f"(beyond ±{limit:.0%}): if you meant {rate:g} percentage points, write {rate / 100:g}; if the "
+                    "rate is meant, the results are as asked")
+
+
+def sick_leave_by_year(tree, first: int, last: int) -> dict[int, float]:
+    """The sick-leave rate of each projected year (read on 1 July); a rate of 0.5 or more is refused at the value
+    or change that sets it, as the base-year run refuses it (a change to 0.6 from 2026 doubled the staff cost)."""
+    sick = {}
+    for year in range(first, last + 1):
+        resolved = tree.resolve(SICK_LEAVE, dt.date(year, 7, 1))
+        if float(resolved.value) >= 0.5:
+            raise InputError.at(resolved.location or Location(path=SICK_LEAVE),
+                                f"a sick-leave rate of {float(resolved.value):g} in {year} leaves "
+                                f"{1 - float(resolved.value):.0%} of scheduled time",
+                                "the share of scheduled time lost to sickness, below 0.5 in every projected year "
+                                "(the board's was 0.074 in 2024, F0091)",
+                                f"correct '{SICK_LEAVE}' (a percentage? write 0.06 for 6 %)")
+        sick[year] = float(resolved.value)
+    return sick
+
+
+def implausible_rate_warnings(loaded, resolved: ResolvedProjection, frame: Mapping) -> list[Warning_]:
+    """A warning for each yearly rate of the projection block, the frame's fixed uppräkning and the scenario's
+    index changes beyond PLAUSIBLE_RATE: a level-mix drift of −0.3 (meant −0.3 pp) halved the 2034 net cost and
+    ran without a word (economist walkthrough)."""
+    s, out = resolved.settings, []
+
+    def check(what: str, value, limit: float, where: Location) -> None:
+        for year, rate in (value.items() if isinstance(value, dict) else [(None, value)]):
+            if rate is not None and abs(float(rate)) > limit:
+                out.append(_rate_warning(where, what + (f" for {year}" if year is not None else ""), float(rate),
+                                         limit))
+                return
+
+    check("projection.level_mix_drift", s.level_mix_drift, PLAUSIBLE_RATE["level_mix_drift"],
+          resolved.location("level_mix_drift"))
+    if s.rent_growth is not None:
+        check("projection.rent_growth", s.rent_growth, PLAUSIBLE_RATE["rent_growth"],
+              resolved.location("rent_growth"))
+    for service, rate in s.volume_growth.items():
+        check(f"projection.volume_growth.{service}", rate, PLAUSIBLE_RATE["volume_growth"],
+              resolved.location(f"volume_growth.{service}"))
+    for name, rate in s.extensions.items():
+        check(f"projection.extensions.{name}", rate, PLAUSIBLE_RATE["extensions"],
+              resolved.location(f"extensions.{name}"))
+    indexation = frame.get("indexation") if isinstance(frame, Mapping) else None
+    if isinstance(indexation, Mapping) and indexation.get("kind") == "fixed" and "growth" in indexation:
+        growth = indexation["growth"]
+        if isinstance(growth, int | float) or (isinstance(growth, Mapping) and all(
+                isinstance(v, int | float) for v in growth.values())):
+            check("frame.indexation.growth", growth, PLAUSIBLE_RATE["frame"],
+                  frame_location(resolved, "frame.indexation.growth"))
+    for o in loaded.tree.overrides:
+        if o.path.startswith("indices.") and isinstance(o.value, int | float):
+            check(o.path, o.value, PLAUSIBLE_RATE["indices"], o.location)
+    return out
+
+
 #: a forecast file's first month this many times (or this fraction of) the base-year volume, and at least
 #: OTHER_UNIT_SLACK apart, counts something else (hours, days, SEK): refused, as no board means it
 OTHER_UNIT_FACTOR, OTHER_UNIT_SLACK = 20.0, 20.0
@@ -600,8 +666,10 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     last = first + resolved.settings.horizon_years - 1
     check_rates_by_year(resolved, first, last)
     check_years(resolved, first, last)
+    sick_leave_by_year(loaded.tree, first, last)
     warnings += dated_changes_not_projected(loaded, last)
     warnings += override_scale_warnings(loaded, resolved)
+    warnings += implausible_rate_warnings(loaded, resolved, data)
     limits, _ = capacity_limits(loaded, resolved, services, held, first, last)
     given = read_forecast_file(loaded, resolved, services,
                                list(pd.period_range(f"{first}-01", f"{last}-12", freq="M").strftime("%Y-%m")), [],
@@ -1261,7 +1329,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
         growth["rent_growth"], rent_ext = s.rent_growth, s.extensions.get("rent_growth")
     if rent_ext is not None:
         ext["rent_growth"] = rent_ext
-    sick = {y: float(tree.resolve(SICK_LEAVE, dt.date(y, 7, 1)).value) for y in range(first, last + 1)}
+    sick = sick_leave_by_year(tree, first, last)
 
     param_file = {n: tree.parameters[p].file for n, p in INDEX_PATHS.items()}
     check_rates_by_year(resolved, first, last)
@@ -1300,7 +1368,8 @@ def build_setup(loaded, result) -> ProjectionSetup:
              f"MSEK (the engine and other_services.csv), a deviation of {(base_frame - base_net) / 1e6:+,.1f} MSEK "
              "that the projected years start from")
     frame_hash = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-    notes += [str(w) for w in dated_changes_not_projected(loaded, last)]
+    notes += [str(w) for w in [*dated_changes_not_projected(loaded, last),
+                               *implausible_rate_warnings(loaded, resolved, data)]]
     return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded), start, *notes])),
                            frame_hash, tuple(extrapolated))
 
