@@ -194,3 +194,17 @@ def test_a_sick_leave_rate_of_a_half_in_a_projected_year_is_refused_at_the_chang
         check_projection(load(scenario))
     assert "a sick-leave rate of 0.6 in 2026" in str(err.value) and "s.yaml" in str(err.value)
     assert "write 0.06 for 6 %" in str(err.value)
+
+
+def test_a_parameter_change_after_the_horizon_is_named(tmp_path):
+    """Economist walkthrough: sick leave from 2040-01-01 (a slip for 2026) was accepted without a word."""
+    from resmodel.projection_run import dated_changes_not_projected
+    from resmodel.run import load
+
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"name: s\npurpose: a slip\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nparameters:\n"
+                        "  working_time.sick_leave_rate: [{value: 0.06, from: 2040-01-01}]\n", encoding="utf-8")
+    (warning,) = [w for w in dated_changes_not_projected(load(scenario), 2034) if w.check == "beyond_horizon"]
+    assert "changes on 2040-01-01, after the horizon's last year 2034: the change has no effect" in warning.message
+    assert not [w for w in dated_changes_not_projected(load(ROOT / "scenarios" / "base.yaml"), 2034)
+                if w.check == "beyond_horizon"]

@@ -188,3 +188,25 @@ def test_a_rate_typed_in_percentage_points_is_warned(tmp_path, block, where, tex
     assert any(text in note for note in build_setup(loaded, run(loaded)).notes)
     plain = load(ROOT / "scenarios" / "base.yaml")
     assert not [w for w in check_projection(plain)[1] if w.check == "implausible_rate"]
+
+
+def test_a_fixed_uppräkning_missing_years_is_refused_by_validate_at_its_line(tmp_path):
+    """Economist walkthrough: growth {2025: 0.025, 2026: 0.025, 2040: 0.03} passed validate, and project then
+    stopped on 'no growth rate for 2027' without a line; the 2040 beyond the horizon was never named."""
+    from resmodel.errors import InputError
+    from resmodel.projection_run import check_projection
+
+    scenario = tmp_path / "s.yaml"
+    head = f"name: s\npurpose: frame\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nprojection:\n"
+    scenario.write_text(head + "  frame:\n    indexation: {kind: fixed, growth: {2025: 0.025, 2026: 0.025, 2040: 0.03}}\n",
+                        encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        check_projection(load(scenario))
+    (problem,) = err.value.problems
+    assert "has no growth rate for 2027" in problem.problem
+    assert problem.location.file.endswith("s.yaml") and problem.location.line == 6
+    every = ", ".join(f"{y}: 0.025" for y in range(2025, 2035))
+    scenario.write_text(head + f"  frame:\n    indexation: {{kind: fixed, growth: {{{every}, 2040: 0.03}}}}\n",
+                        encoding="utf-8")
+    (warning,) = [w for w in check_projection(load(scenario))[1] if w.check == "beyond_horizon"]
+    assert "gives 2040, after the horizon's last year 2034: it has no effect" in warning.message

@@ -316,6 +316,27 @@ def _rate_warning(where: Location, what: str, rate: float, limit: float) -> Warn
                     "rate is meant, the results are as asked")
 
 
+def check_frame_growth(frame, file: str, resolved: ResolvedProjection, last: int) -> list[Warning_]:
+    """A fixed frame uppräkning must give a rate for every projected year (or declare an extension): checked by
+    validate at the key's line as project would find it; a year beyond the horizon is named (it has no effect)."""
+    from resmodel.budget.frame import FixedIndexation
+    from resmodel.budget.indices import growth_path
+
+    ix = frame.indexation
+    if not isinstance(ix, FixedIndexation):
+        return []
+    with _frame_errors_located(resolved):
+        growth_path(ix.growth, np.arange(frame.base_year + 1, last + 1), "frame.indexation", ix.extension,
+                    Location(file=file, path="frame.indexation.growth"))
+    beyond = sorted(y for y in (ix.growth if isinstance(ix.growth, dict) else {}) if y > last)
+    if not beyond:
+        return []
+    return [Warning_("beyond_horizon", frame_location(resolved, "frame.indexation.growth"),
+                     f"frame.indexation.growth gives {', '.join(map(str, beyond))}, after the horizon's last year "
+                     f"{last}: {'it has' if len(beyond) == 1 else 'they have'} no effect (a typing slip for an "
+                     "earlier year? or a longer horizon_years meant)")]
+
+
 def sick_leave_by_year(tree, first: int, last: int) -> dict[int, float]:
     """The sick-leave rate of each projected year (read on 1 July); a rate of 0.5 or more is refused at the value
     or change that sets it, as the base-year run refuses it (a change to 0.6 from 2026 doubled the staff cost)."""
@@ -603,7 +624,11 @@ def dated_changes_not_projected(loaded, last: int) -> list[Warning_]:
                      "the base date (money amounts then grow with the indices), so the change has no effect on "
                      "project, compare or tornado. To project it, move base_date to the change, or write it in the projection block "
                      "(wage_growth or price_growth for that year, volume_changes, adjustments)")
-            for path, (on, location) in sorted(changes.items())] + _within_year_changes(tree, base, end)
+            for path, (on, location) in sorted(changes.items())] + _within_year_changes(tree, base, end) + [
+        Warning_("beyond_horizon", o.location, f"{o.path} changes on {o.start:%Y-%m-%d}, after the horizon's last "
+                 f"year {last}: the change has no effect on project, compare or tornado (a typing slip for an "
+                 "earlier year? or a longer horizon_years meant)")
+        for o in tree.overrides if o.start > end]
 
 
 #: parameters the projection reads once a year, and on which day: a change dated on another day than 1 January
@@ -667,6 +692,7 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     check_rates_by_year(resolved, first, last)
     check_years(resolved, first, last)
     sick_leave_by_year(loaded.tree, first, last)
+    warnings += check_frame_growth(frame, file, resolved, last)
     warnings += dated_changes_not_projected(loaded, last)
     warnings += override_scale_warnings(loaded, resolved)
     warnings += implausible_rate_warnings(loaded, resolved, data)
