@@ -472,8 +472,9 @@ def _collect_overrides(chain: list[ScenarioSource], tree: ParameterTree, base_da
                     problems.add(cloc, f"'{path}' is an index, a yearly rate, but the change is dated {bad}",
                                  "a change of whole years: 'from' a 1 January, 'until' a 31 December (a rate "
                                  "dated within a year would take effect only from the next January)",
-                                 f"write from: {start.year}-01-01 (a wage agreement from April: its year's "
-                                 "average rise for that year)" if bad == start else
+                                 f"write from: {start.year}-01-01 with the year's average rise (an agreement from "
+                                 "April: 0.25 × the previous rate + 0.75 × the new one, e.g. 3.3 % then 3.4 %: "
+                                 "0.03375; the next year likewise)" if bad == start else
                                  f"write until: {end.year}-12-31")
                     continue
                 for other_start, other_end, other_i in periods:
