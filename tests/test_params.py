@@ -208,3 +208,19 @@ def test_a_parameter_change_after_the_horizon_is_named(tmp_path):
     assert "changes on 2040-01-01, after the horizon's last year 2034: the change has no effect" in warning.message
     assert not [w for w in dated_changes_not_projected(load(ROOT / "scenarios" / "base.yaml"), 2034)
                 if w.check == "beyond_horizon"]
+
+
+def test_an_index_change_without_from_names_the_base_year_it_also_changes(tmp_path):
+    """Economist walkthrough: indices.wage_growth: 0.034 (meant for the projection) also replaced 2024's actual
+    3.3 % and moved the base year's net cost, without a note."""
+    from resmodel.projection_run import check_projection
+    from resmodel.run import load
+
+    scenario = tmp_path / "s.yaml"
+    head = f"name: s\npurpose: wages\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nparameters:\n"
+    scenario.write_text(head + "  indices.wage_growth: 0.034\n", encoding="utf-8")
+    (warning,) = [w for w in check_projection(load(scenario))[1] if w.check == "index_change_in_base_year"]
+    assert "indices.wage_growth 0.034 also replaces the base year's own rate (0.033 in 2024)" in warning.message
+    assert "from: 2025-01-01" in warning.message
+    scenario.write_text(head + "  indices.wage_growth: [{value: 0.034, from: 2025-01-01}]\n", encoding="utf-8")
+    assert not [w for w in check_projection(load(scenario))[1] if w.check == "index_change_in_base_year"]

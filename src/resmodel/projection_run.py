@@ -385,9 +385,18 @@ def implausible_rate_warnings(loaded, resolved: ResolvedProjection, frame: Mappi
                 isinstance(v, int | float) for v in growth.values())):
             check("frame.indexation.growth", growth, PLAUSIBLE_RATE["frame"],
                   frame_location(resolved, "frame.indexation.growth"))
+    base_year = loaded.scenario.base_date.year
+    written = ParameterTree(loaded.tree.parameters, [])  # the parameter files' own rates
     for o in loaded.tree.overrides:
         if o.path.startswith("indices.") and isinstance(o.value, int | float):
             check(o.path, o.value, PLAUSIBLE_RATE["indices"], o.location)
+            covers_base_year = o.start.year <= base_year and (o.end is None or o.end.year >= base_year)
+            own = written.index_growth(o.path, base_year)[0] if covers_base_year else None
+            if own is not None and own != float(o.value):
+                out.append(Warning_("index_change_in_base_year", o.location,
+                                    f"{o.path} {o.value:g} also replaces the base year's own rate ({own:g} in "
+                                    f"{base_year}), so the base-year costs change too; to change only the projected "
+                                    f"years write from: {base_year + 1}-01-01"))
     return out
 
 
