@@ -34,3 +34,14 @@ def test_a_rule_key_is_told_the_rules_keys():
 def test_a_top_level_key_is_told_the_frames_keys():
     (unknown,) = _problems(basis={})
     assert "one of base_year, base, indexation, demographic" in unknown
+
+
+@pytest.mark.parametrize(("growth", "where", "fix"), [
+    ({2025: "0,025", 2026: 0.025}, "'frame.indexation.growth.2025'", "write 0.025"),
+    ("0,025", "'frame.indexation.growth'", "write 0.025"),
+])
+def test_a_decimal_comma_in_a_growth_rate_is_one_problem_at_its_year_with_the_number_to_write(growth, where, fix):
+    """Economist walkthrough: a block-style growth '2025: 0,025' gave three problems at 'growth.float' and
+    'growth.dict[int,float].2025' (pydantic's union members) with 'correct the value'."""
+    (problem,) = _problems(indexation={"kind": "fixed", "growth": growth})
+    assert f"at {where}:" in problem and f"Fix: {fix}" in problem and "float" not in problem.split(":")[0]

@@ -12,6 +12,7 @@ supplement applied. Budget deviation = frame − net cost (negative = overspend,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -152,15 +153,28 @@ def _keys_at(loc: tuple[Any, ...]) -> list[str]:
     return list(model.model_fields)
 
 
+#: a union member's tag pydantic puts in an error's location ('float', 'dict[int,float]'): not a key of the file
+_TYPE_TAG = re.compile(r"^(float|int|str|bool|[a-z_-]+\[.*\])$")
+
+
+def _comma_fix(err: Mapping[str, Any]) -> str | None:
+    """A number written with a decimal comma or spaces between thousands ('0,025', '1 000 000'): the value to write."""
+    value = err.get("input")
+    if isinstance(value, str) and re.fullmatch(r"-?[\d\s]+(,\d+)?", value.strip()) and any(c in value for c in ", "):
+        return f"write {value.strip().replace(' ', '').replace(',', '.')} (a decimal point, no spaces)"
+    return None
+
+
 def _path(prefix: str, loc: tuple[Any, ...]) -> str:
-    out = prefix
+    out, mapping = prefix, False
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) and not mapping and part < 1900:  # a list's index; a year is a mapping's key
             out += f"[{part}]"
-        elif part in ("none", "fixed", "cost_weighted"):
-            continue  # discriminator tag inserted by pydantic
+        elif part in ("none", "fixed", "cost_weighted") or _TYPE_TAG.match(str(part)):
+            mapping = str(part).startswith("dict[")  # the next part is a key of that mapping (a year), no index
         else:
             out += f".{part}" if out else str(part)
+            mapping = False
     return out
 
 
@@ -177,8 +191,13 @@ def load_frame(data: Mapping[str, Any], file: str | None = None, prefix: str = "
         config = FrameConfig.model_validate(dict(data))
     except ValidationError as exc:
         problems = ProblemCollector()
-        for err in exc.errors():
+        errors = sorted(exc.errors(), key=lambda e: -len(_path(prefix, e["loc"])))  # a union's deepest miss first
+        seen: set[str] = set()
+        for err in errors:
             path = _path(prefix, err["loc"])
+            if any(s == path or s.startswith(path + ".") for s in seen):
+                continue  # the same value missed by another member of a union: one problem, the deepest
+            seen.add(path)
             keys = _keys_at(err["loc"])
             if err["type"] == "extra_forbidden":
                 key = str(err["loc"][-1])
@@ -192,7 +211,7 @@ def load_frame(data: Mapping[str, Any], file: str | None = None, prefix: str = "
                              + ", ".join(keys) + " (docs/budget.md §2)", f"add '{name}:'")
             else:
                 problems.add(where(path), err["msg"], "a valid value (see docs/budget.md, frame config)",
-                             percentage_fix(err) or "correct the value")
+                             percentage_fix(err) or _comma_fix(err) or "correct the value")
         problems.raise_if_any()
         raise  # pragma: no cover  (raise_if_any always raises here)
     check_frame(config, file, prefix, where, service_areas)
