@@ -45,3 +45,10 @@ def test_a_decimal_comma_in_a_growth_rate_is_one_problem_at_its_year_with_the_nu
     'growth.dict[int,float].2025' (pydantic's union members) with 'correct the value'."""
     (problem,) = _problems(indexation={"kind": "fixed", "growth": growth})
     assert f"at {where}:" in problem and f"Fix: {fix}" in problem and "float" not in problem.split(":")[0]
+
+
+def test_a_misspelt_indexation_kind_gets_the_kinds_and_a_suggestion():
+    """Economist walkthrough: 'kind: fixd' was told pydantic's 'Input tag … does not match', no suggestion."""
+    (problem,) = _problems(indexation={"kind": "fixd", "growth": 0.025})
+    assert "at 'frame.indexation.kind': unknown kind 'fixd'" in problem and "did you mean 'fixed'" in problem
+    assert "one of none, fixed, cost_weighted" in problem

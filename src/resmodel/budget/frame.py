@@ -209,6 +209,11 @@ def load_frame(data: Mapping[str, Any], file: str | None = None, prefix: str = "
                 shape = f" ({_FIELD_SHAPES[name]})" if name in _FIELD_SHAPES else ""
                 problems.add(where(path), f"'{name}' is missing", f"'{name}'{shape} among the keys "
                              + ", ".join(keys) + " (docs/budget.md §2)", f"add '{name}:'")
+            elif err["type"] == "union_tag_invalid":  # an unknown kind of indexation
+                tags = [t.strip(" '") for t in str(err["ctx"]["expected_tags"]).split(",")]
+                tag = str(err["ctx"]["tag"])
+                problems.add(where(f"{path}.kind"), f"unknown kind '{tag}'", "one of " + ", ".join(tags),
+                             f"correct the kind ({suggest(tag, tags)})")
             else:
                 problems.add(where(path), err["msg"], "a valid value (see docs/budget.md, frame config)",
                              percentage_fix(err) or _comma_fix(err) or "correct the value")
