@@ -210,3 +210,22 @@ def test_a_fixed_uppräkning_missing_years_is_refused_by_validate_at_its_line(tm
                         encoding="utf-8")
     (warning,) = [w for w in check_projection(load(scenario))[1] if w.check == "beyond_horizon"]
     assert "gives 2040, after the horizon's last year 2034: it has no effect" in warning.message
+
+
+def test_every_year_outside_the_horizon_is_one_problem_of_one_pass_with_its_own_hint(tmp_path):
+    """Economist walkthrough: out-of-horizon years in volume_changes[0], [1] and adjustments came one per validate
+    run, and a year after the horizon was told 'the history holds what came before 2025'."""
+    from resmodel.errors import InputError
+    from resmodel.projection_run import check_projection
+
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"name: s\npurpose: years\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nprojection:\n"
+                        "  volume_changes: [{service: bostad_barn, from_year: 2040, change: 2},\n"
+                        "                   {service: bostad_barn, from_year: 2020, change: 1}]\n"
+                        "  adjustments: [{service: bostad_vuxna, year: 2036, amount: 100}]\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        check_projection(load(scenario))
+    texts = [str(p) for p in err.value.problems]
+    assert len(texts) == 3 and all("is not projected" in t for t in texts)
+    assert "lengthen horizon_years to 16" in texts[0] and "the history holds what came before 2025" in texts[1]
+    assert "lengthen horizon_years to 12" in texts[2] and "history" not in texts[2]

@@ -563,11 +563,13 @@ def check_years(resolved: ResolvedProjection, first: int, last: int) -> None:
     s = resolved.settings
     years = [*((c.from_year, f"volume_changes[{i}].from_year") for i, c in enumerate(s.volume_changes)),
              *((a.year, f"adjustments[{i}].year") for i, a in enumerate(s.adjustments))]
+    problems = ProblemCollector()
     for year, path in years:
         if not first <= year <= last:
-            raise InputError.at(resolved.location(path), f"year {year} is not projected",
-                                f"a year from {first} to {last}", "correct the year (the history holds what came "
-                                f"before {first}), or lengthen horizon_years")
+            problems.add(resolved.location(path), f"year {year} is not projected", f"a year from {first} to {last}",
+                         f"correct the year (the history holds what came before {first})" if year < first else
+                         f"correct the year, or lengthen horizon_years to {year - first + 1}")
+    problems.raise_if_any()
     for sv, value in s.volumes.items():
         if isinstance(value, dict) and not value:
             raise InputError.at(resolved.location(f"volumes.{sv}"), "the override by year is empty",
