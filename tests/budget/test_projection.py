@@ -185,3 +185,48 @@ def test_flat_volume_helper_and_day_weights():
     h = Horizon(2024, 2)
     assert h.month_weights.reshape(2, 12).sum(axis=1) == pytest.approx([1.0, 1.0])
     assert flat({"x": 3}, h).shape == (24, 1)
+
+
+def _series(case, service: str, measure: str, area: str | None = None) -> pd.Series:
+    yearly = run_budget(case).yearly
+    rows = (yearly["measure"] == measure) & ((yearly["service"] == service) if area is None
+                                             else (yearly["area"] == area) & (yearly["service"] == "total"))
+    return yearly[rows].set_index("period")["value"]
+
+
+def test_the_own_providers_higher_rate_scales_its_revenue():
+    """Mutation check: dropping own_provider_rate_factor from the revenue (a scenario's förhöjt timbelopp, up to
+    1.12) failed no test — every reference case used 1.0."""
+    case = small_case(3)
+    higher = dataclasses.replace(case, inputs=dataclasses.replace(case.inputs, assistance=dataclasses.replace(
+        case.inputs.assistance, own_provider_rate_factor=1.12)))
+    own = "personlig_assistans_egen_utforare"
+    ratio = _series(higher, own, "revenue") / _series(case, own, "revenue")
+    np.testing.assert_allclose(ratio.to_numpy(), 1.12, rtol=1e-12)
+    np.testing.assert_allclose(_series(higher, own, "staff_cost"), _series(case, own, "staff_cost"), rtol=1e-12)
+
+
+def test_a_level_mix_drift_compounds_on_the_level_services_staff_and_other_costs_only():
+    """Mutation check: the level-mix factor dropped from other costs failed no test (every case had no drift);
+    docs/budget.md §3: staff and other costs × L_y of the level services, premises not, other services not."""
+    case = small_case(3)
+    drift = dataclasses.replace(case, inputs=dataclasses.replace(case.inputs, level_mix_drift=0.01))
+    for service, expected in (("bostad_vuxna", 1.01 ** np.arange(1, 4)), ("daglig_verksamhet", 1.01 ** np.arange(1, 4)),
+                              ("boendestod", np.ones(3))):
+        for measure in ("staff_cost", "other_cost"):
+            ratio = _series(drift, service, measure) / _series(case, service, measure)
+            np.testing.assert_allclose(ratio.to_numpy(), expected, rtol=1e-12, err_msg=f"{service} {measure}")
+        premises = _series(drift, service, "premises_cost") / _series(case, service, "premises_cost")
+        np.testing.assert_allclose(premises.to_numpy(), 1.0, rtol=1e-12)
+
+
+def test_a_supplementary_budget_is_nominal_under_a_fixed_uppräkning():
+    """Mutation check: multiplying tilläggsbudgetar by the frame index failed no test (the only case was in the
+    base year, index 1); they are nominal SEK for their year (F0134–F0137)."""
+    from resmodel.budget.frame import Supplement
+    case = small_case(3)  # fixed uppräkning 3 % a year
+    topped = dataclasses.replace(case, frame=case.frame.model_copy(update={"supplements": [
+        Supplement(area="daglig_verksamhet", year=2026, amount=4_100_000)]}))
+    assert _series(topped, "", "frame_supplement", "daglig_verksamhet").tolist() == [0.0, 4_100_000.0, 0.0]
+    difference = _series(topped, "", "frame", "daglig_verksamhet") - _series(case, "", "frame", "daglig_verksamhet")
+    np.testing.assert_allclose(difference.to_numpy(), [0.0, 4_100_000.0, 0.0], atol=1e-6)

@@ -262,3 +262,15 @@ def test_an_absence_resuming_after_three_months_has_its_central_fee_as_a_late_ex
                               params=QueueParams(aiviv_resume_rate=1.0, fee_states=("new", "aiv")),
                               initial=QueueState(executed=90, aiviv=[0, 0, 0, 0, 10]))
     assert left_out.summary["exposure_central_sek"] == 0 and left_out.summary["exposure_min_sek"] == 0
+
+
+def test_aiviv_absences_resuming_at_exactly_three_months_count_half_in_time():
+    """Mutation check: dropping the half-correction for AIViV absences that resume in the month they reach three
+    months failed no test (every AIViV cohort started past three months). By hand: 10 reach age 3, 5 of them
+    resume mid-month, half of those in time: 10 − 2.5 = 7.5 cases over three months; fee 7.5 × 10 000."""
+    months = pd.date_range("2025-01-01", periods=6, freq="MS")
+    result = simulate_queue(months, np.full(6, 100.0), demand=np.full(6, 100.0),
+                            params=QueueParams(aiviv_resume_rate=0.5), initial=QueueState(executed=100, aiviv=[0, 0, 10]))
+    assert result.summary["cases_over_3m"] == pytest.approx(7.5)
+    assert result.summary["exposure_min_sek"] == pytest.approx(75_000)
+    assert result.summary["exposure_max_sek"] == pytest.approx(7_500_000)
