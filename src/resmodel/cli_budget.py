@@ -215,6 +215,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
             ) -> None:
     """Project net cost, frame and deviation per year and area; CSV, workbook, chart and HTML summary."""
     from resmodel.budget import montecarlo
+    from resmodel.io.scenario import display_path
     from resmodel.projection_run import (
         assumptions,
         base_year_by_area,
@@ -237,7 +238,8 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     with_base = pd.concat([base_year_by_area(setup, result).assign(kind="base_year"),
                            by_area.assign(kind="projection")], ignore_index=True)
     mc_table, mc_seed = None, (loaded.scenario.seed if seed is None else seed) if draws else None
-    notes = list(result.notes)
+    own = display_path(Path(loaded.scenario.chain[-1]))  # the scenario's own notes before the data's many
+    notes = sorted(result.notes, key=lambda note: own not in note) if len(loaded.scenario.chain) > 1 else list(result.notes)
     if draws:
         spec = uncertainty_spec(setup)
         with typer.progressbar(length=draws, label="Monte Carlo", file=sys.stderr) as bar:  # stdout: the table
