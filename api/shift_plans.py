@@ -96,19 +96,19 @@ class ShiftPlanResponse(BaseModel):
     rules: dict[str, int] = Field(description="the shift rules used, in minutes (the scenario's "
                                   "shift_rules.*), with slot_minutes and min_staff")
     need: list[NeedSlot] = Field(description="per weekday and slot (HH:MM): users_present, "
-                                       "staff_need_exact (Σ staff ratio), staff_needed (whole staff), "
-                                       "staff_needed_apart (several units: each unit's whole staff, summed), "
-                                       "planned, actual (with a roster)")
+                                 "staff_need_exact (Σ staff ratio), staff_needed (whole staff), "
+                                 "staff_needed_apart (several units: each unit's whole staff, summed), "
+                                 "planned, actual (with a roster)")
     plan: list[Shift] = Field(description="the least-hours shifts: weekday, start, end, "
-                                       "break_start and break_end (null: none), work_minutes, staff")
+                              "break_start and break_end (null: none), work_minutes, staff")
     summary: list[ShiftSummary] = Field(description="staff-hours per weekday and for the week ('week')")
     comparison: list[ShiftComparison] = Field(description="weekly figures beside the unit's allocation: "
-                                             "hours per week and year, FTE, SEK a year")
+                                              "hours per week and year, FTE, SEK a year")
     short: list[ShortPeriod] | None = Field(description="the roster's understaffed periods (null "
-                                               "without a roster, [] when it covers the need)")
+                                            "without a roster, [] when it covers the need)")
     pooling: list[PoolingRow] | None = Field(description="several units: each planned alone, 'apart' (their "
-                                                 "sum), 'together' and 'saving': need and plan hours, shifts, FTE "
-                                                 "and SEK a year (null for one unit)")
+                                             "sum), 'together' and 'saving': need and plan hours, shifts, FTE "
+                                             "and SEK a year (null for one unit)")
     statuses: dict[str, str] = Field(description="the solver's status per weekday: 'Optimal' (least hours, "
                                      "then fewest shifts, proven), 'Least hours' (fewest shifts not proven in "
                                      "time) or 'Time limit' (a covering plan, least hours not proven; a warning "
