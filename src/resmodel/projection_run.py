@@ -1381,7 +1381,8 @@ def build_setup(loaded, result) -> ProjectionSetup:
         scenario=loaded.scenario.name, base_year=base_year, volumes=volumes,
         unit_costs=costs.sort_values("service", ignore_index=True),
         wage_growth=growth["wage_growth"], price_growth=growth["price_growth"], rent_growth=growth["rent_growth"],
-        rent_follows_price=s.rent_growth is None, years=s.horizon_years, sick_leave=sick, sick_leave_base=observed_sick, adjustments=adjustments,
+        rent_follows_price=s.rent_growth is None, years=s.horizon_years, sick_leave=sick,
+        sick_leave_base=observed_sick, adjustments=adjustments,
         level_mix_drift=s.level_mix_drift, assistance=assistance, external=external, extensions=ext,
         capacity=capacity,
         fixed_volume_services=held,
@@ -1405,7 +1406,8 @@ def build_setup(loaded, result) -> ProjectionSetup:
              f"MSEK (the engine and other_services.csv), a deviation of {(base_frame - base_net) / 1e6:+,.1f} MSEK "
              "that the projected years start from")
     frame_hash = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-    notes += [str(w) for w in [*dated_changes_not_projected(loaded, last),
+    notes += [str(w) for w in [*check_frame_growth(frame, file, resolved, last),
+                               *dated_changes_not_projected(loaded, last),
                                *implausible_rate_warnings(loaded, resolved, data)]]
     return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded), start, *notes])),
                            frame_hash, tuple(extrapolated))
