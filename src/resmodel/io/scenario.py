@@ -466,9 +466,9 @@ def _collect_overrides(chain: list[ScenarioSource], tree: ParameterTree, base_da
                     continue
                 start = change.from_ or dt.date(base_date.year, 1, 1)
                 end = change.until
-                if param.kind == "index" and (start.timetuple().tm_yday != 1
-                                              or (end is not None and (end.month, end.day) != (12, 31))):
-                    bad = start if start.timetuple().tm_yday != 1 else end
+                starts_in_january = (start.month, start.day) == (1, 1)
+                if param.kind == "index" and not (starts_in_january and (end is None or (end.month, end.day) == (12, 31))):
+                    bad = end if starts_in_january else start
                     problems.add(cloc, f"'{path}' is an index, a yearly rate, but the change is dated {bad}",
                                  "a change of whole years: 'from' a 1 January, 'until' a 31 December (a rate "
                                  "dated within a year would take effect only from the next January)",
