@@ -230,3 +230,63 @@ def test_amounts_and_dates_on_other_sheets_are_not_taken_for_identity_numbers(tm
     scenario = tmp_path / "s.yaml"
     scenario.write_text("name: x\npurpose: sheets\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
     assert load(scenario).data.staff.shape[0] == staff.shape[0]
+
+
+def test_a_hidden_first_sheet_is_refused_not_read(tmp_path):
+    """Data-steward walkthrough: a hidden 'gammal_export' first sheet was read (level 7, 10 h) while Excel showed the
+    visible 'users' sheet (level 2, 30 h); run said nothing."""
+    from openpyxl import load_workbook
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    staff = pd.read_csv(data / "staff.csv")
+    _staff_workbook(data, {"gammal_export": staff.assign(fte=staff["fte"] * 2), "Personal": staff})
+    wb = load_workbook(data / "staff.xlsx")
+    wb["gammal_export"].sheet_state = "hidden"
+    wb.save(data / "staff.xlsx")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: sheets\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    with pytest.raises(InputError) as err:
+        load(scenario)
+    assert "staff.xlsx: the first sheet is hidden" in str(err.value) and "move 'Personal' first" in str(err.value)
+
+
+def test_a_filled_xlsx_column_without_a_header_is_refused_as_the_csv_is(tmp_path):
+    """Data-steward walkthrough: clearing a header cell dropped its column silently in .xlsx (refused in CSV), and a
+    personal identity number in such a column was never scanned."""
+    from openpyxl import load_workbook
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    _staff_workbook(data, {"Personal": pd.read_csv(data / "staff.csv")})
+    wb = load_workbook(data / "staff.xlsx")
+    wb.active.cell(row=3, column=wb.active.max_column + 2, value="850312-2387")
+    wb.save(data / "staff.xlsx")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: sheets\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    with pytest.raises(InputError) as err:
+        load(scenario)
+    assert "staff.xlsx, row 3: a value in column" in str(err.value) and "which has no header" in str(err.value)
+    assert "2387" not in str(err.value)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_spreadsheet_error_value_is_refused_in_any_column(tmp_path, suffix):
+    """Data-steward walkthrough: '#N/A' of a failed VLOOKUP in units.csv's section and '#REF!' in a name were read
+    as text and shown in enheter.csv."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    units = pd.read_csv(data / "units.csv", dtype=str, keep_default_na=False)
+    units.loc[2, "section"] = "#N/A"
+    units.loc[5, "section"] = "#N/A"
+    (data / "units.csv").unlink()
+    if suffix == ".csv":
+        units.to_csv(data / "units.csv", index=False)
+    else:
+        units.to_excel(data / "units.xlsx", index=False)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: errors\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    with pytest.raises(InputError) as err:
+        load(scenario)
+    assert f"units{suffix}, row 4, column 'section': the cell holds the spreadsheet error #N/A (and 1 more rows)" \
+        in str(err.value)

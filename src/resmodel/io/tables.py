@@ -115,7 +115,32 @@ def _csv_rows(text: str, display: str, delimiter: str = ",") -> list[list[str]]:
 
 
 def read_raw(path: Path, display: str) -> pd.DataFrame:
-    """Read a CSV or the first sheet of an .xlsx file as strings, with located format errors."""
+    """Read a CSV or the first sheet of an .xlsx file as strings, with located format errors; a spreadsheet's
+    error value in any cell (#N/A of a failed lookup) is refused, as it would otherwise be read as text."""
+    frame = _read_raw(path, display)
+    _refuse_error_values(frame, display)
+    return frame
+
+
+#: the error values Excel writes into a cell whose formula failed (kept as text by a CSV or a cached xlsx value)
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
+
+
+def _refuse_error_values(frame: pd.DataFrame, display: str) -> None:
+    """One problem per column holding a spreadsheet error value, at its first row."""
+    problems = ProblemCollector()
+    for column in frame.columns:
+        hits = frame.index[frame[column].fillna("").str.strip().str.upper().isin(EXCEL_ERRORS).to_numpy()]
+        if len(hits):
+            problems.add(Location(file=display, row=int(hits[0]), column=str(column)),
+                         f"the cell holds the spreadsheet error {frame.at[hits[0], column].strip()}"
+                         + (f" (and {len(hits) - 1} more rows)" if len(hits) > 1 else ""),
+                         "a value: a formula that failed (a lookup that found nothing) has none",
+                         "correct the formula or type the value in the spreadsheet, then save again")
+    problems.raise_if_any()
+
+
+def _read_raw(path: Path, display: str) -> pd.DataFrame:
     if path.is_dir():
         raise InputError.at(Location(file=display), "this is a folder, not a file", "a CSV or .xlsx file",
                             "name the file inside the folder")
@@ -312,6 +337,12 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
             "a valid .xlsx workbook", "re-save the file from Excel as .xlsx",
         ) from None
     ws = wb.worksheets[0]
+    if getattr(ws, "sheet_state", "visible") != "visible":  # Excel shows another sheet; the first is the one read
+        visible = next((s.title for s in wb.worksheets if getattr(s, "sheet_state", "visible") == "visible"), None)
+        wb.close()
+        raise InputError.at(Location(file=display), "the first sheet is hidden, and the first sheet is the one read",
+                            "the table on the first sheet, visible", "delete the hidden sheet, or move "
+                            + (f"'{visible}'" if visible else "the table's sheet") + " first (Excel: unhide it to see it)")
     rows = [[_excel_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
     other_headers = {sheet.title: [_excel_text(v).strip() for v in next(sheet.iter_rows(values_only=True), ())]
                      for sheet in wb.worksheets[1:]}
@@ -328,6 +359,16 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
     while header and header[-1] == "":
         header.pop()
     _check_header(header, display)
+    titled = sum(1 for h in header if h) == 1  # one cell in row 1: a title above the header, told by type_table
+    for i, r in enumerate([] if titled else rows[1:], start=2):  # a filled cell right of the header: a cleared header
+        extra = next((j for j in range(len(header), len(r)) if str(r[j]).strip()), None)
+        if extra is not None:
+            from openpyxl.utils import get_column_letter
+
+            raise InputError.at(Location(file=display, row=i), f"a value in column {get_column_letter(extra + 1)}, "
+                                "which has no header (the table's header ends at column "
+                                f"{get_column_letter(len(header))})", "a header for every filled column",
+                                "name the column in row 1, or clear the column if it is not part of the table")
     frame = _without_blank_rows(rows[1:], header)
     frame.attrs["first_sheet"] = ws.title
     frame.attrs["other_headers"] = other_headers  # a table on another sheet is named, not 'missing columns'
