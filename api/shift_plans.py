@@ -155,7 +155,7 @@ def _check_unit_ids(units: pd.DataFrame, unit_ids: list[str]) -> None:
     problems = []
     for i, unit_id in enumerate(unit_ids):
         try:
-            check_units(units, unit_ids[:i + 1] if unit_id in unit_ids[:i] else [unit_id])
+            check_units(units, [unit_id] * (2 if unit_id in unit_ids[:i] else 1))  # twice: its 'named twice'
         except ResmodelError as exc:
             problems += [{"loc": ["body", "unit_ids", i], "msg": BODY.message(p)} for p in exc.problems]
     if problems:

@@ -244,4 +244,4 @@ def test_scenarios_over_other_years_are_located_at_the_one_that_differs(monkeypa
     response = TestClient(app).post("/comparisons", json={"scenarios": ["base", "copy", "short"]})
     assert response.status_code == 422, response.text
     problem = response.json()["detail"]["problems"][0]
-    assert problem["loc"] == ["body", "scenarios", 2] and "'years' differs: 10 in base, 5 in short" in problem["msg"]
+    assert problem["loc"] == ["body", "scenarios", 2] and "projection.horizon_years differs: 10 in base, 5 in short" in problem["msg"]

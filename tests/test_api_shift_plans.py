@@ -118,6 +118,8 @@ def _one(rows: list[dict], i: int, **change) -> list[dict]:
     # integrator walkthrough: a wrong id in a list was located at the list, not at its index
     ({"unit_ids": ["DV001", "DV999"]}, 422, ["body", "unit_ids", 1], "unknown unit 'DV999'"),
     ({"unit_ids": ["DV001", "DV002", "DV001"]}, 422, ["body", "unit_ids", 2], "unit 'DV001' is named twice"),
+    # review: an earlier unknown id was reported again at the repeat's index and the repeat was lost
+    ({"unit_ids": ["DVX", "DV001", "DV001"]}, 422, ["body", "unit_ids", 2], "unit 'DV001' is named twice"),
     ({"unit_ids": ["DV001", PNR]}, 422, ["body", "unit_ids", 1], "identity number"),
     ({"unit_ids": ["DV001", "DV002"], "attendance": [{**ATTENDANCE[0], "user_id": "NEWX", "level": 3},
                                                       *ATTENDANCE[1:]]},

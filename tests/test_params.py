@@ -224,3 +224,41 @@ def test_an_index_change_without_from_names_the_base_year_it_also_changes(tmp_pa
     assert "from: 2025-01-01" in warning.message
     scenario.write_text(head + "  indices.wage_growth: [{value: 0.034, from: 2025-01-01}]\n", encoding="utf-8")
     assert not [w for w in check_projection(load(scenario))[1] if w.check == "index_change_in_base_year"]
+
+
+def test_an_index_change_over_the_base_year_is_not_named_when_nothing_is_indexed_into_it(tmp_path):
+    """Review: indices.state_rate_uplift 0.05 without 'from' was said to change the base-year costs, but the state
+    rate and the LSS price are dated 2024-01-01: the base year's rate indexes nothing into 2024."""
+    from resmodel.projection_run import check_projection
+    from resmodel.run import load
+
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"name: s\npurpose: rate\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nparameters:\n"
+                        "  indices.state_rate_uplift: 0.05\n", encoding="utf-8")
+    assert not [w for w in check_projection(load(scenario))[1] if w.check == "index_change_in_base_year"]
+
+
+def test_a_files_within_year_sick_leave_date_a_scenario_replaces_is_not_named(tmp_path):
+    """Review: a parameter file's 2025-09-01 sick-leave value that the scenario's change from 2024-01-01 replaces
+    was still named as a within-year change (dated_change_not_projected already drops such covered dates)."""
+    import shutil
+
+    from resmodel.projection_run import dated_changes_not_projected
+    from resmodel.run import load
+
+    data = tmp_path / "demokommun"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    working_time = data / "parameters" / "working_time.yaml"
+    working_time.write_text(working_time.read_text(encoding="utf-8").replace(
+        "    2024-01-01: 0.074\n", "    2024-01-01: 0.074\n    2025-09-01: 0.07\n", 1), encoding="utf-8")
+    base = (ROOT / "scenarios" / "base.yaml").read_text(encoding="utf-8").replace("../data/demokommun", str(data))
+    base = base.replace("../data", str(ROOT / "data"))
+    (tmp_path / "base.yaml").write_text(base, encoding="utf-8")
+    named = [w for w in dated_changes_not_projected(load(tmp_path / "base.yaml"), 2034)
+             if w.check == "dated_change_within_year"]
+    assert len(named) == 1 and "changes on 2025-09-01" in named[0].message  # the file's own date, not replaced
+    (tmp_path / "s.yaml").write_text(base.replace("name: base", "name: s") + "parameters:\n"
+                                     "  working_time.sick_leave_rate: [{value: 0.06, from: 2024-01-01}]\n",
+                                     encoding="utf-8")
+    assert not [w for w in dated_changes_not_projected(load(tmp_path / "s.yaml"), 2034)
+                if w.check == "dated_change_within_year"]

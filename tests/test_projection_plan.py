@@ -173,7 +173,7 @@ def test_a_child_lifts_the_parents_plan_with_null(tmp_path):
     ((ROOT / "data/demokommun/premises_candidates.csv").read_text(), None, None, "this is a candidates file, not a "
      "plan", "plan.csv, row 1"),
     (PLAN, f"{DV}: {{places: 1000, plan: .}}", None, "'.' is a folder", "planned.yaml, line 6"),
-    (PLAN.replace("A,1,6,25.0,", "A,1,6,0,"), None, None, "value 0 is not above 0",
+    (PLAN.replace("A,1,6,25.0,", "A,1,6,0,"), None, None, "a premises opened with 0 places",
      "plan.csv, row 2, column 'places'"),
     (PLAN, f"{DV}: {{places: 1000, plan: [plan.csv]}}", None, "the path of a premises_plan.csv",
      "planned.yaml, line 6"),
@@ -292,3 +292,10 @@ def test_a_plan_ending_before_the_projection_says_so(tmp_path):
     notes = build_setup(loaded, run(loaded)).notes
     assert any("the plan covers 2025–2028 (its premises_yearly.csv); no premises are planned for 2029–2034" in n
                for n in notes), notes
+
+
+def test_a_premises_not_opened_may_have_0_places(tmp_path):
+    """Review: the data dictionary's '> 0' for candidate places also refused a hand-edited plan row that is not
+    opened with 0 places, which the plan reader had accepted (only an opened premises needs places)."""
+    path = _planned(tmp_path, PLAN.replace("C,1,6,25.0,", "C,1,6,0,"))
+    build_setup(*run_file(path))

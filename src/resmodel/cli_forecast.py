@@ -420,7 +420,7 @@ def _parse_spec(items: list[str]) -> tuple[dict, str | None]:
 def _unused_demography(spec: dict, population: Path | None, users: Path | None, flows: Path | None) -> list:
     """--population and --users that no requested model uses: auto never picks the demographic model (it made the
     selection worse, docs/forecasting.md §1), so a forecast given them only for that would silently not follow them."""
-    demographic = "demographic" in {v for v in spec.values() if isinstance(v, str)}
+    demographic = bool({"demographic", "select"} & {v for v in spec.values() if isinstance(v, str)})  # select may pick it
     unused = [o for o, given in (("--population", population), ("--users", users and not flows)) if given]
     if demographic or not unused:
         return []

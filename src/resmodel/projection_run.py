@@ -391,7 +391,10 @@ def implausible_rate_warnings(loaded, resolved: ResolvedProjection, frame: Mappi
         if o.path.startswith("indices.") and isinstance(o.value, int | float):
             check(o.path, o.value, PLAUSIBLE_RATE["indices"], o.location)
             covers_base_year = o.start.year <= base_year and (o.end is None or o.end.year >= base_year)
-            own = written.index_growth(o.path, base_year)[0] if covers_base_year else None
+            indexed_from_before = any(  # a value dated before the base year grows by the base year's rate into it
+                p.indexation == o.path and (held := written.in_force(path, loaded.scenario.base_date)) is not None
+                and held.valid_from.year < base_year for path, p in written.parameters.items())
+            own = written.index_growth(o.path, base_year)[0] if covers_base_year and indexed_from_before else None
             if own is not None and own != float(o.value):
                 out.append(Warning_("index_change_in_base_year", o.location,
                                     f"{o.path} {o.value:g} also replaces the base year's own rate ({own:g} in "
@@ -655,8 +658,10 @@ def _within_year_changes(tree, base: dt.date, end: dt.date) -> list[Warning_]:
         param = tree.parameters.get(path)
         if param is None:
             continue
-        dated = [(on, param.value_location(i)) for i, (on, _) in enumerate(param.values)]
-        dated += [(d, o.location) for o in tree.overrides if o.path == path
+        covered = [o for o in tree.overrides if o.path == path]  # a file's date a scenario replaces is no change
+        dated = [(on, param.value_location(i)) for i, (on, _) in enumerate(param.values)
+                 if not any(o.covers(on) for o in covered)]
+        dated += [(d, o.location) for o in covered
                   for d in (o.start, o.end and o.end + dt.timedelta(days=1)) if d is not None]
         odd = sorted(((on, loc) for on, loc in dated if base < on <= end and (on.month, on.day) != (1, 1)),
                      key=lambda item: item[0])

@@ -101,7 +101,8 @@ def test_progress_is_reported_per_chunk(ref_case, spec):
     ({"wage_growth": {"dist": "gamma", "shape": 2}}, "unknown distribution 'gamma'"),
     ({"wage_growht": {"dist": "fixed", "value": 0}}, "did you mean 'wage_growth'"),
     # statistician review: uniform(−0.3, 0.45) was accepted and drew sick-leave rates from −0.23 to 0.52
-    ({"sick_leave": {"dist": "uniform", "low": -0.3, "high": 0.45}}, "sick_leave ranges from -0.3 to 0.45"),
+    ({"sick_leave": {"dist": "uniform", "low": -0.3, "high": 0.45}}, "at 'uncertainty.sick_leave': invalid "
+     "distribution: sick_leave ranges from -0.3 to 0.45"),
     ({"sick_leave": {"dist": "normal", "mean": 0.0, "sd": 0.1}}, "stays within ±0.2"),
 ])
 def test_invalid_distributions_are_located(data, message):

@@ -97,7 +97,7 @@ def test_compare_per_service_shows_where_an_areas_difference_comes_from(ref_case
 
 
 def test_scenarios_over_different_horizons_cannot_be_compared(ref_case):
-    with pytest.raises(InputError, match="'years' differs"):
+    with pytest.raises(InputError, match="projection.horizon_years differs"):
         co.waterfall(ref_case, _variant(ref_case, years=5))
 
 

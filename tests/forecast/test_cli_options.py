@@ -277,3 +277,6 @@ def test_population_and_users_without_the_demographic_model_warn_they_have_no_ef
     assert "at '--population': --population has no effect" in res.stderr  # the users' ages give the level mix
     res = cli(["forecast", "--series", HIST, "--h", "12", "--model", "demographic", *given, "--out", tmp_path / "h"])
     assert res.exit_code == 0 and "no effect" not in res.stderr, res.stderr
+    # review: select takes the demographic model as a candidate when given a population
+    res = cli(["forecast", "--series", HIST, "--h", "12", "--model", "select", *given, "--out", tmp_path / "i"])
+    assert res.exit_code == 0 and "no effect" not in res.stderr, res.stderr

@@ -103,14 +103,19 @@ def compare_units(units_a: pd.DataFrame, units_b: pd.DataFrame, name_a: str, nam
     return merged.reset_index(drop=True)
 
 
+#: the scenario-file setting behind each compared input, as messages name it
+_SETTING = {"base_year": "base_date (its year)", "years": "projection.horizon_years",
+            "start_year": "projection.horizon_years (its first year)"}
+
+
 def check_comparable(a: BudgetCase, b: BudgetCase) -> None:
     """Two scenarios compare only over the same base year and horizon."""
     for name in _SAME:
         va, vb = getattr(a.inputs, name), getattr(b.inputs, name)
         if va != vb:
-            raise InputError.at(Location(path=f"scenario.{name}"), f"'{name}' differs: {va} in {a.scenario}, "
-                                f"{vb} in {b.scenario}", "scenarios over the same base year and horizon",
-                                f"give both scenarios the same {name}")
+            raise InputError.at(Location(path=f"scenario.{name}"), f"{_SETTING[name]} differs: {va} in "
+                                f"{a.scenario}, {vb} in {b.scenario}", "scenarios over the same base year and horizon",
+                                f"give '{b.scenario}' the {_SETTING[name]} of '{a.scenario}'")
 
 
 def _substitute(current: BudgetCase, target: BudgetCase, driver: str) -> BudgetCase:

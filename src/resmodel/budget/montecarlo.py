@@ -179,6 +179,17 @@ class UncertaintySpec(BaseModel):
                                  f"within ±{RATE_BAND:g} (mean ± 3 sd for normal and lognormal)")
         return value
 
+    @field_validator("sick_leave")
+    @classmethod
+    def _sick_leave_band(cls, value):
+        """A sick-leave shock is added to a rate of a few percent: its range stays within ±MAX_SICK_LEAVE_SHOCK."""
+        low, high = _range(value)
+        if max(-low, high) > MAX_SICK_LEAVE_SHOCK:
+            raise ValueError(f"sick_leave ranges from {low:g} to {high:g} (mean ± 3 sd for normal); it is added to "
+                             f"the sick-leave rate (a few percent), so it stays within ±{MAX_SICK_LEAVE_SHOCK:g} "
+                             "(e.g. normal sd 0.01)")
+        return value
+
     @model_validator(mode="after")
     def _positive_factor(self) -> UncertaintySpec:
         factor = self.assistance_hours
@@ -187,11 +198,6 @@ class UncertaintySpec(BaseModel):
         if low is None or low <= 0:
             raise ValueError("assistance_hours is a factor on hours and must stay > 0: use fixed, uniform or "
                              "triangular with low > 0, or lognormal (not normal)")
-        low_sick, high_sick = _range(self.sick_leave)
-        if max(-low_sick, high_sick) > MAX_SICK_LEAVE_SHOCK:
-            raise ValueError(f"sick_leave ranges from {low_sick:g} to {high_sick:g} (mean ± 3 sd for normal); it is "
-                             f"added to the sick-leave rate (a few percent), so it stays within "
-                             f"±{MAX_SICK_LEAVE_SHOCK:g} (e.g. normal sd 0.01)")
         high = _range(factor)[1]
         if high > MAX_HOURS_FACTOR:  # hours a case cannot have (1e300 overflowed the percentiles to inf)
             raise ValueError(f"assistance_hours reaches {high:g} (the high end, or median × e^3σ); a factor on "

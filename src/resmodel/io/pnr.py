@@ -141,6 +141,29 @@ def number_looks_like_pnr(text: str) -> bool:
     return fraction.strip("0") == "" and len(whole) == 12 and whole[:2] in ("18", "19", "20") and looks_like_pnr(whole)
 
 
+def check_unread_cell_for_pnr(value: Any, location: Location) -> None:
+    """A cell of a sheet nothing reads: text by the full test, a number by ``unread_number_looks_like_pnr``."""
+    if isinstance(value, str):
+        check_value_for_pnr(value, location)
+    elif isinstance(value, int | float) and not isinstance(value, bool) and unread_number_looks_like_pnr(value):
+        raise PersonalDataError.at(location, *_refusal("cell"))
+
+
+def unread_number_looks_like_pnr(value: int | float) -> bool:
+    """A number on a sheet nothing reads (no column to say amount or id): a personal identity number only in the
+    12-digit register form (century 18–20) with a plausible date and a valid check digit — 10-digit numbers are
+    amounts there as in number columns, and a reference or timestamp stored as a number (202403150012) does not
+    refuse the workbook unless its last digit happens to check."""
+    if isinstance(value, float) and not value.is_integer():
+        return False
+    digits = str(abs(int(value)))
+    if len(digits) != 12 or digits[:2] not in ("18", "19", "20"):
+        return False
+    digits = digits[2:]
+    month, day = int(digits[2:4]), int(digits[4:6])
+    return 1 <= month <= 12 and (1 <= day <= 31 or 61 <= day <= 91) and _luhn_ok(digits[:9], digits[9])
+
+
 _ID_DIGITS = re.compile(r"\s*(?:\d{2})?(\d{2})(\d{2})(\d{2})\d{4}\s*")
 
 

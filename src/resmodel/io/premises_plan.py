@@ -29,7 +29,8 @@ PREMISES_PLAN = TableSchema("premises_plan", "Lokalplan — the premises plan `r
     CANDIDATES.column("premises_id"),
     Column("min_level", "int", "lowest need level it suits", "level", required=False, minimum=1, maximum=8),
     Column("max_level", "int", "highest need level it suits", "level", required=False, minimum=1, maximum=8),
-    CANDIDATES.column("places"),
+    Column("places", "int", "places it adds (whole places; 0 only on a premises not opened)", "places", minimum=0,
+           maximum=10_000),
     CANDIDATES.column("annual_rent_sek"),
     CANDIDATES.column("one_off_cost_sek"),
     Column("earliest_possible", "int", "first year it could open", required=False, minimum=1990, maximum=2200),
@@ -91,6 +92,8 @@ def _check_rows(table: pd.DataFrame, display: str) -> None:
     checks = (
         (opened & year.isna(), "open_year", lambda i: f"decision '{table.at[i, 'decision']}' without an opening "
          "year", "the year it opens", "fill in open_year, or set the decision to 'not opened'"),
+        (opened & table["places"].le(0), "places", lambda i: "a premises opened with 0 places", "places > 0 for a "
+         "premises the plan opens", "give the places it adds, or set the decision to 'not opened'"),
         (~opened & year.notna(), "decision", lambda i: f"an opening year ({int(year[i])}) on a premises 'not "
          "opened'", "open or decided for a premises with an opening year", "set the decision to 'open', or empty "
          "open_year"),

@@ -17,7 +17,12 @@ import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.forecast.frame import parse_month  # re-exported: the month columns of io tables
-from resmodel.io.pnr import check_frame_for_pnr, check_value_for_pnr, looks_like_pnr
+from resmodel.io.pnr import (
+    check_frame_for_pnr,
+    check_unread_cell_for_pnr,
+    check_value_for_pnr,
+    looks_like_pnr,
+)
 from resmodel.io.text import read_utf8
 from resmodel.limits import MAX_TABLE_NUMBER
 
@@ -322,8 +327,7 @@ def _check_other_sheets_for_pnr(wb, display: str) -> None:
         where = f"{display}, sheet '{sheet.title}'"
         for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             for c, value in enumerate(row, start=1):
-                if isinstance(value, str | int | float):
-                    check_value_for_pnr(value, Location(file=where, row=r, column=get_column_letter(c)))
+                check_unread_cell_for_pnr(value, Location(file=where, row=r, column=get_column_letter(c)))
 
 
 def _read_excel(path: Path, display: str) -> pd.DataFrame:
