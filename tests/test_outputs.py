@@ -307,3 +307,33 @@ def test_the_parameter_sheet_has_a_row_per_level_with_numbers_and_the_manifest_k
     assert ratio[7][header.index("värde (value)")] == 1.39
     manifest = dict(wb["Manifest"].iter_rows(min_row=2, values_only=True))
     assert manifest["seed"] == demo_result.manifest["seed"] and isinstance(manifest["seed"], int)
+
+
+def test_fte_written_as_percent_and_a_monthly_day_price_are_warned(tmp_path):
+    """Data-steward walkthrough: staff FTE from an HR export as percent (25 and 75 for 0.25 and 0.75) gave a unit
+    100 FTE against 1 needed, and a monthly price typed as an external place's day price 49 MSEK a year, silently."""
+    import shutil
+
+    import pandas as pd
+
+    from resmodel.run import load, run
+
+    data = tmp_path / "data"
+    shutil.copytree(BASE.parents[1] / "data" / "demokommun", data)
+    staff = pd.read_csv(data / "staff.csv", dtype=str)
+    first = staff["unit_id"].iloc[0]
+    staff.loc[staff["unit_id"] == first, "fte"] = (staff.loc[staff["unit_id"] == first, "fte"].astype(float) * 100
+                                                   ).astype(str)
+    staff.to_csv(data / "staff.csv", index=False)
+    users = pd.read_csv(data / "users.csv", dtype=str, keep_default_na=False)
+    external = users.index[users["service"] == "externa_platser"][0]
+    users.loc[external, "day_price"] = "135000"
+    users.to_csv(data / "users.csv", index=False)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: slips\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    warnings = {w.check: w for w in run(load(scenario)).warnings}
+    assert f"unit '{first}' has" in warnings["roster_implausible"].message
+    assert "FTE written as percent" in warnings["roster_implausible"].message
+    assert "135,000 SEK a day, 49.3 MSEK a year" in warnings["day_price_implausible"].message
+    assert warnings["day_price_implausible"].location.row == external + 2 and "roster_implausible" not in {
+        w.check for w in run(load(BASE)).warnings}

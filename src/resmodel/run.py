@@ -126,6 +126,20 @@ def scenario_identity(loaded: LoadedScenario) -> dict:
             "data_hash": loaded.data_hash, "base_date": loaded.scenario.base_date.isoformat()}
 
 
+#: a unit's employed FTE this many times its need (and ROSTER_SLACK more) is a unit slip, not a staffing choice
+ROSTER_FACTOR, ROSTER_SLACK = 3.0, 5.0
+
+
+def roster_scale_warnings(units: pd.DataFrame, files: dict[str, str]) -> list[Warning_]:
+    """A unit whose staff.csv FTE are many times its need: FTE written as percent (25 for 0.25, as HR exports give
+    them) ran silently, a 100-FTE roster against 1 FTE needed (data-steward walkthrough)."""
+    far = units[units["fte_roster"] > ROSTER_FACTOR * units["fte_required"] + ROSTER_SLACK]
+    return [Warning_("roster_implausible", Location(file=files.get("staff"), path=str(r.unit_id)),
+                     f"unit '{r.unit_id}' has {r.fte_roster:,.1f} FTE in staff.csv against {r.fte_required:,.1f} "
+                     f"needed ({r.fte_roster / max(r.fte_required, 1e-9):,.0f} times): FTE written as percent (25 for "
+                     "0.25)? The run compares them as given", (str(r.unit_id),)) for r in far.itertuples()]
+
+
 def run(loaded: LoadedScenario) -> RunResult:
     """Compute the base-year allocation; strict scenarios turn warnings into a located error."""
     result = allocate(loaded.data, loaded.snapshot, loaded.tariff)
@@ -134,6 +148,7 @@ def run(loaded: LoadedScenario) -> RunResult:
         warnings.append(Warning_("tariff_missing_price", Location(file=loaded.tariff.file if loaded.tariff else None),
                                  f"no tariff price for {gap.housing_type} level {gap.level} ({gap.users} residents): "
                                  "the need-based price is used"))
+    warnings += roster_scale_warnings(result.units, table_files(Path(loaded.scenario.data), loaded.data_display))
     refuse_in_strict(loaded.scenario, warnings)
     period = str(loaded.snapshot.on.year)
     scenario = loaded.scenario

@@ -20,6 +20,9 @@ from resmodel.services import HOUSING_SERVICES, HOUSING_TYPES, LEVEL_SERVICES, U
 
 STALE_ASSESSMENT_DAYS = 730
 DV_MAX_WEEKLY_HOURS = 40  # a full working week; daily activity is scheduled within it
+#: SEK a day: above the highest need level's cost of almost 12 MSEK a year (F0155, ≈ 33 000 a day) with a margin —
+#: a monthly or yearly price typed as the day price
+MAX_DAY_PRICE = 40_000
 HOURS_SERVICES = ("daglig_verksamhet", "personlig_assistans_sfb", "personlig_assistans_lss")  # use weekly_hours
 
 
@@ -255,6 +258,13 @@ def _implausible_user_values(users: pd.DataFrame, users_file: str) -> list[Warni
                            f"{column} given for a {users.at[i, 'service']} user, where it is not used (only "
                            + ", ".join(services) + ")", (str(users.at[i, "unit_id"]),))
                   for i in users.index[ignored.to_numpy()]]
+    dear = (users["service"] == "externa_platser") & (users["day_price"] > MAX_DAY_PRICE)
+    found += [Warning_("day_price_implausible", Location(file=users_file, row=int(i), column="day_price"),
+                       f"an external place at {users.at[i, 'day_price']:,.0f} SEK a day, "
+                       f"{users.at[i, 'day_price'] * 365 / 1e6:,.1f} MSEK a year (above {MAX_DAY_PRICE:,} a day, "
+                       "more than the highest need level costs, F0155): a monthly or yearly price typed as the day "
+                       "price? The run costs it as given", (str(users.at[i, "unit_id"]),))
+              for i in users.index[dear.fillna(False).to_numpy(dtype=bool)]]
     dv = users["service"] == "daglig_verksamhet"
     odd = dv & ((users["weekly_hours"] == 0) | (users["weekly_hours"] > DV_MAX_WEEKLY_HOURS))
     found += [Warning_("weekly_hours_implausible", Location(file=users_file, row=int(i), column="weekly_hours"),
