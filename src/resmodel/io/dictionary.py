@@ -48,7 +48,12 @@ USERS = TableSchema(
     "users",
     "Brukare — users with their service, unit, need level and time extent (pseudonymous ids only)",
     (
-        Column("user_id", "id", "pseudonymous user id (never a personal identity number)", unique=True),
+        Column("user_id", "id", "pseudonymous user id (never a personal identity number); one row per user and "
+               "service: a person with daily activity and housing has two rows, each with its own id (U005-dv, "
+               "U005-bo)", unique=True,
+               duplicate_fix="remove the duplicate row; for a user in two services (daily activity and housing), "
+                             "give each service's row its own id, e.g. U005-dv and U005-bo: each row is costed in its "
+                             "own service"),
         Column("service", "str", "the user's service (insats)", allowed=tuple(USER_SERVICES)),
         Column("unit_id", "id", "unit that executes the decision", references="units.unit_id"),
         Column("level", "int", "assessed need level (nivå) 1–8; required for daily activity and housing", "level",

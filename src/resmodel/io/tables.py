@@ -56,6 +56,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     above_minimum: bool = False  # the minimum itself is refused: values must be above it (> 0)
+    duplicate_fix: str = "remove the duplicate row or give it its own id"  # what to do about a repeated unique value
     unique: bool = False
     references: str | None = None  # "table.column" that this column must match
 
@@ -565,7 +566,7 @@ def type_table(raw: pd.DataFrame, schema: TableSchema, display: str, amounts: Co
             problems.add_rows(raw.index[dup.to_numpy()], 5, lambda row, parsed=parsed, col=col: (
                 Location(display, row=row, column=col.name), f"duplicate id '{parsed[row]}' (first in row "
                 f"{parsed.index[(parsed == parsed[row]).to_numpy()][0]})", f"each '{col.name}' to appear once",
-                "remove the duplicate row or give it its own id"))
+                col.duplicate_fix))
         if len(problems.problems) > MAX_PROBLEMS:  # more than the limit: cap() then says there are more
             break
     problems.cap(MAX_PROBLEMS, Location(display))
