@@ -292,3 +292,17 @@ def test_a_spreadsheet_error_value_is_refused_in_any_column(tmp_path, suffix):
         load(scenario)
     assert f"units{suffix}, row 4, column 'section': the cell holds the spreadsheet error #N/A (and 1 more rows)" \
         in str(err.value)
+
+
+def test_a_total_row_under_the_table_is_told_to_be_deleted(tmp_path):
+    """Data-steward walkthrough: 'Summa,,49.5' under staff.csv was told to fill in 'role'."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    lines = (data / "staff.csv").read_text(encoding="utf-8").splitlines()
+    (data / "staff.csv").write_text("\n".join([*lines, "Summa,,49.5"]) + "\n", encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: totals\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    with pytest.raises(InputError) as err:
+        load(scenario)
+    assert f"staff.csv, row {len(lines) + 1}, column 'unit_id': row {len(lines) + 1} looks like a total row ('Summa')" \
+        in str(err.value) and "Fix: delete the total row" in str(err.value)

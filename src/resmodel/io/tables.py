@@ -125,7 +125,25 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
     error value in any cell (#N/A of a failed lookup) is refused, as it would otherwise be read as text."""
     frame = _read_raw(path, display)
     _refuse_error_values(frame, display)
+    _refuse_total_rows(frame, display)
     return frame
+
+
+#: words an export or a spreadsheet puts first on a row that sums the rows above it
+TOTAL_WORDS = frozenset({"summa", "summering", "total", "totalt", "totalsumma", "sum", "s:a"})
+
+
+def _refuse_total_rows(frame: pd.DataFrame, display: str) -> None:
+    """A row whose first cell says 'Summa' (or 'Totalt' …) is a total under the table, not a row of it: told so,
+    instead of a missing value in each of its empty cells."""
+    if frame.empty:
+        return
+    first = frame.iloc[:, 0].fillna("").str.strip().str.lower()
+    rows = frame.index[first.isin(TOTAL_WORDS).to_numpy()]
+    if len(rows):
+        raise InputError.at(Location(file=display, row=int(rows[0]), column=str(frame.columns[0])),
+                            f"row {int(rows[0])} looks like a total row ('{frame.iat[frame.index.get_loc(rows[0]), 0].strip()}')",
+                            "the table's rows only (resmodel sums them itself)", "delete the total row")
 
 
 #: the error values Excel writes into a cell whose formula failed (kept as text by a CSV or a cached xlsx value)
