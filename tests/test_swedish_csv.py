@@ -306,3 +306,16 @@ def test_a_total_row_under_the_table_is_told_to_be_deleted(tmp_path):
         load(scenario)
     assert f"staff.csv, row {len(lines) + 1}, column 'unit_id': row {len(lines) + 1} looks like a total row ('Summa')" \
         in str(err.value) and "Fix: delete the total row" in str(err.value)
+
+
+def test_a_database_exports_forms_of_a_day_are_read_as_that_day():
+    """Data-steward walkthrough: '2024-07-01 00:00:00', '2024-07-01T00:00:00' and '20240701' (unambiguous, common
+    in database exports) were refused; a time other than midnight still is (a timestamp, not a day)."""
+    from resmodel.io.tables import Column, TableSchema, type_table
+
+    schema = TableSchema("t", "t", (Column("d", "date", "a date"),))
+    raw = pd.DataFrame({"d": ["2024-07-01", "2024-07-01 00:00:00", "2024-07-01T00:00:00", "20240701"]},
+                       dtype="object", index=[2, 3, 4, 5])
+    assert set(type_table(raw, schema, "t.csv")["d"]) == {pd.Timestamp("2024-07-01")}
+    with pytest.raises(InputError, match="row 2, column 'd': '2024-07-01 12:30' is not a valid date"):
+        type_table(pd.DataFrame({"d": ["2024-07-01 12:30"]}, dtype="object", index=[2]), schema, "t.csv")

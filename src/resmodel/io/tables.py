@@ -483,8 +483,10 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
                 expected, f"correct the value; '{col.name}' cannot exceed {col.maximum:g}"))
         return numbers.astype("float64")
     if col.kind in ("date", "month"):
-        if col.kind == "date":
-            parsed = pd.to_datetime(text.where(~empty, None), format="%Y-%m-%d", errors="coerce")
+        if col.kind == "date":  # a database export's forms of the same day: 2024-07-01 00:00:00, 20240701
+            day = (text.str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00(\.0+)?)?$", r"\1", regex=True)
+                   .str.replace(r"^(\d{4})(\d{2})(\d{2})$", r"\1-\2-\3", regex=True))
+            parsed = pd.to_datetime(day.where(~empty, None), format="%Y-%m-%d", errors="coerce")
         else:
             parsed = parse_month(text.where(~empty, None))
         bad = ~empty & parsed.isna()
