@@ -37,31 +37,27 @@ def test_swedish_number_cells(cell, read):
 
 def test_swedish_excel_csv_gives_identical_results(tmp_path, demo_result):
     """The demo's users, staff and premises written with ';', decimal commas and thousands spaces."""
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data" / "demokommun", data)
+    data = _demo_copy(tmp_path)
     for table in ("users", "staff", "premises"):
         frame = pd.read_csv(data / f"{table}.csv", dtype=str, keep_default_na=False)
         frame = frame.apply(lambda column: column.map(_swedish))
         frame.to_csv(data / f"{table}.csv", sep=";", index=False)
     assert "\u00a0" in (data / "premises.csv").read_text(encoding="utf-8")  # rents have thousands
     assert ";" in (data / "staff.csv").read_text(encoding="utf-8").splitlines()[0]
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text("name: x\npurpose: Swedish CSV\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    scenario = _scenario(tmp_path)
     result = run(load(scenario))
     pd.testing.assert_frame_equal(result.allocation.units, demo_result.allocation.units)
 
 
 def test_windows_1252_csv_gives_identical_results(tmp_path, demo_result):
     """Swedish Excel's plain 'CSV (semikolonavgränsad)': ';', decimal commas and Windows-1252 bytes."""
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data" / "demokommun", data)
+    data = _demo_copy(tmp_path)
     for table in ("units", "users", "staff", "premises"):
         frame = pd.read_csv(data / f"{table}.csv", dtype=str, keep_default_na=False)
         frame = frame.apply(lambda column: column.map(lambda cell: _swedish(cell).replace("−", "-")))
         frame.to_csv(data / f"{table}.csv", sep=";", index=False, encoding="cp1252")
     assert b"K\xf6pta" in (data / "units.csv").read_bytes()  # 'ö' as one byte: not UTF-8
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text("name: x\npurpose: Windows CSV\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    scenario = _scenario(tmp_path)
     result = run(load(scenario))
     pd.testing.assert_frame_equal(result.allocation.units, demo_result.allocation.units)
 
@@ -92,12 +88,10 @@ def test_a_file_in_neither_encoding_is_refused_at_the_bad_byte(tmp_path, content
 
 
 def test_a_bad_number_in_a_semicolon_file_is_located(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data" / "demokommun", data)
+    data = _demo_copy(tmp_path)
     (data / "staff.csv").write_text("unit_id;role;fte\nDV001;omsorgspedagog;2,25\nDV001;aktivitetsledare;5,0 st\n",
                                     encoding="utf-8")
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text("name: x\npurpose: bad\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    scenario = _scenario(tmp_path)
     with pytest.raises(InputError) as err:
         load(scenario)
     text = str(err.value)
@@ -119,6 +113,20 @@ def test_semicolon_table_reads_as_the_comma_table(tmp_path):
     pd.testing.assert_frame_equal(read_raw(semicolon, "s.csv"), read_raw(comma, "c.csv"))
 
 
+def _demo_copy(tmp_path: Path) -> Path:
+    """A copy of the demo municipality's data folder to change a table of."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    return data
+
+
+def _scenario(tmp_path: Path) -> Path:
+    """A scenario on the copy ``_demo_copy`` made."""
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: a changed table\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    return scenario
+
+
 def _staff_workbook(data: Path, sheets: dict[str, pd.DataFrame]) -> None:
     (data / "staff.csv").unlink()
     with pd.ExcelWriter(data / "staff.xlsx") as writer:
@@ -127,12 +135,10 @@ def _staff_workbook(data: Path, sheets: dict[str, pd.DataFrame]) -> None:
 
 
 def test_a_table_on_another_sheet_is_one_problem_naming_it(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data" / "demokommun", data)
+    data = _demo_copy(tmp_path)
     staff = pd.read_csv(data / "staff.csv")
     _staff_workbook(data, {"Instruktioner": pd.DataFrame({"Info": ["Bemanning 2024"]}), "Personal": staff})
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text("name: x\npurpose: sheets\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    scenario = _scenario(tmp_path)
     with pytest.raises(InputError) as err:
         load(scenario)
     assert len(err.value.problems) == 1
@@ -141,12 +147,10 @@ def test_a_table_on_another_sheet_is_one_problem_naming_it(tmp_path):
 
 
 def test_a_column_problem_on_the_first_sheet_has_no_sheet_hint(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data" / "demokommun", data)
+    data = _demo_copy(tmp_path)
     staff = pd.read_csv(data / "staff.csv").rename(columns={"fte": "ftes"})
     _staff_workbook(data, {"Bemanning": staff, "Anteckningar": pd.DataFrame({"not": ["x"]})})
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text("name: x\npurpose: sheets\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    scenario = _scenario(tmp_path)
     with pytest.raises(InputError) as err:
         load(scenario)
     assert "unknown column 'ftes'" in str(err.value) and "sheet" not in str(err.value)
@@ -210,27 +214,23 @@ def test_a_personal_identity_number_on_a_sheet_not_read_refuses_the_workbook(tmp
     a second sheet was loaded; the file is an input whether or not its other sheets are read."""
     from resmodel.errors import PersonalDataError
 
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data" / "demokommun", data)
+    data = _demo_copy(tmp_path)
     staff = pd.read_csv(data / "staff.csv")
     _staff_workbook(data, {name: staff if frame is None else frame for name, frame in sheets.items()})
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text("name: x\npurpose: sheets\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    scenario = _scenario(tmp_path)
     with pytest.raises(PersonalDataError) as err:
         load(scenario)
     assert where in str(err.value) and "1212" not in str(err.value).replace(where, "")
 
 
 def test_amounts_and_dates_on_other_sheets_are_not_taken_for_identity_numbers(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data" / "demokommun", data)
+    data = _demo_copy(tmp_path)
     staff = pd.read_csv(data / "staff.csv")
     # review: a reference or timestamp stored as a number (202403150012) refused the workbook
     notes = pd.DataFrame({"belopp": [1_101_300_000, 1206643841.66, 202403150012],
                           "datum": ["2024-01-01 1500 kr", "2024-12-31", "x"]})
     _staff_workbook(data, {"Personal": staff, "Anteckningar": notes})
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text("name: x\npurpose: sheets\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    scenario = _scenario(tmp_path)
     assert load(scenario).data.staff.shape[0] == staff.shape[0]
 
 
@@ -239,15 +239,13 @@ def test_a_hidden_first_sheet_is_refused_not_read(tmp_path):
     visible 'users' sheet (level 2, 30 h); run said nothing."""
     from openpyxl import load_workbook
 
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data" / "demokommun", data)
+    data = _demo_copy(tmp_path)
     staff = pd.read_csv(data / "staff.csv")
     _staff_workbook(data, {"gammal_export": staff.assign(fte=staff["fte"] * 2), "Personal": staff})
     wb = load_workbook(data / "staff.xlsx")
     wb["gammal_export"].sheet_state = "hidden"
     wb.save(data / "staff.xlsx")
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text("name: x\npurpose: sheets\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    scenario = _scenario(tmp_path)
     with pytest.raises(InputError) as err:
         load(scenario)
     assert "staff.xlsx: the first sheet is hidden" in str(err.value) and "move 'Personal' first" in str(err.value)
@@ -258,14 +256,12 @@ def test_a_filled_xlsx_column_without_a_header_is_refused_as_the_csv_is(tmp_path
     personal identity number in such a column was never scanned."""
     from openpyxl import load_workbook
 
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data" / "demokommun", data)
+    data = _demo_copy(tmp_path)
     _staff_workbook(data, {"Personal": pd.read_csv(data / "staff.csv")})
     wb = load_workbook(data / "staff.xlsx")
     wb.active.cell(row=3, column=wb.active.max_column + 2, value="850312-2387")
     wb.save(data / "staff.xlsx")
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text("name: x\npurpose: sheets\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    scenario = _scenario(tmp_path)
     with pytest.raises(InputError) as err:
         load(scenario)
     assert "staff.xlsx, row 3: a value in column" in str(err.value) and "which has no header" in str(err.value)
@@ -276,8 +272,7 @@ def test_a_filled_xlsx_column_without_a_header_is_refused_as_the_csv_is(tmp_path
 def test_a_spreadsheet_error_value_is_refused_in_any_column(tmp_path, suffix):
     """Data-steward walkthrough: '#N/A' of a failed VLOOKUP in units.csv's section and '#REF!' in a name were read
     as text and shown in enheter.csv."""
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data" / "demokommun", data)
+    data = _demo_copy(tmp_path)
     units = pd.read_csv(data / "units.csv", dtype=str, keep_default_na=False)
     units.loc[2, "section"] = "#N/A"
     units.loc[5, "section"] = "#N/A"
@@ -286,8 +281,7 @@ def test_a_spreadsheet_error_value_is_refused_in_any_column(tmp_path, suffix):
         units.to_csv(data / "units.csv", index=False)
     else:
         units.to_excel(data / "units.xlsx", index=False)
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text("name: x\npurpose: errors\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    scenario = _scenario(tmp_path)
     with pytest.raises(InputError) as err:
         load(scenario)
     assert f"units{suffix}, row 4, column 'section': the cell holds the spreadsheet error #N/A (and 1 more rows)" \
@@ -296,12 +290,10 @@ def test_a_spreadsheet_error_value_is_refused_in_any_column(tmp_path, suffix):
 
 def test_a_total_row_under_the_table_is_told_to_be_deleted(tmp_path):
     """Data-steward walkthrough: 'Summa,,49.5' under staff.csv was told to fill in 'role'."""
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data" / "demokommun", data)
+    data = _demo_copy(tmp_path)
     lines = (data / "staff.csv").read_text(encoding="utf-8").splitlines()
     (data / "staff.csv").write_text("\n".join([*lines, "Summa,,49.5"]) + "\n", encoding="utf-8")
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text("name: x\npurpose: totals\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    scenario = _scenario(tmp_path)
     with pytest.raises(InputError) as err:
         load(scenario)
     assert f"staff.csv, row {len(lines) + 1}, column 'unit_id': row {len(lines) + 1} looks like a total row ('Summa')" \
