@@ -250,8 +250,8 @@ def test_a_total_row_under_the_actuals_is_one_problem(tmp_path, monkeypatch, cap
              "--out", tmp_path / "out")
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert_located_refusal(err, "actuals.csv, row 434", ["row 'Summa' has no month and no area",
-                                                         "remove the row"], tmp_path / "out")
+    assert_located_refusal(err, "actuals.csv, row 434", ["row 434 looks like a total row ('Summa')",
+                                                         "delete the total row"], tmp_path / "out")
     assert err.count("error:") == 1  # not also 'not a month' and 'unknown report area'
 
 
