@@ -311,3 +311,51 @@ def test_a_database_exports_forms_of_a_day_are_read_as_that_day():
     assert set(type_table(raw, schema, "t.csv")["d"]) == {pd.Timestamp("2024-07-01")}
     with pytest.raises(InputError, match="row 2, column 'd': '2024-07-01 12:30' is not a valid date"):
         type_table(pd.DataFrame({"d": ["2024-07-01 12:30"]}, dtype="object", index=[2]), schema, "t.csv")
+
+
+def test_a_merged_title_above_an_xlsx_header_is_told_as_a_title(tmp_path):
+    """Data-steward walkthrough: a merged 'Personal 2024' title across row 1 gave an unknown column and a missing
+    column for each of the table's columns, where the CSV says row 1 looks like a title."""
+    from openpyxl import Workbook
+
+    data = _demo_copy(tmp_path)
+    staff = pd.read_csv(data / "staff.csv", dtype=str, keep_default_na=False)
+    (data / "staff.csv").unlink()
+    wb = Workbook()
+    wb.active.append(["Personal 2024"])
+    wb.active.append(list(staff.columns))
+    for row in staff.itertuples(index=False):
+        wb.active.append(list(row))
+    wb.active.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(staff.columns))
+    wb.save(data / "staff.xlsx")
+    with pytest.raises(InputError) as err:
+        load(_scenario(tmp_path))
+    assert len(err.value.problems) == 1
+    assert f"staff.xlsx, row 1: row 1 has one cell but row 2 has {len(staff.columns)}: row 1 looks like a title " \
+        "above the header" in str(err.value) and "Personal 2024" not in str(err.value)
+
+
+def test_a_level_written_as_a_case_system_exports_it_reads_as_its_number(tmp_path, demo_result):
+    """Data-steward walkthrough: 'Nivå 3' (as case systems export a level) was refused while 3, 03 and 3.0 read."""
+    data = _demo_copy(tmp_path)
+    users = pd.read_csv(data / "users.csv", dtype=str, keep_default_na=False)
+    has_level = users["level"] != ""
+    users.loc[has_level, "level"] = [("Nivå {}", "nivå: {}", "NIVA {}", "level{}")[i % 4].format(v)
+                                     for i, v in enumerate(users.loc[has_level, "level"])]
+    users.to_csv(data / "users.csv", index=False)
+    result = run(load(_scenario(tmp_path)))
+    pd.testing.assert_series_equal(result.allocation.users["level"], demo_result.allocation.users["level"])
+    assert result.allocation.units["net_cost"].sum() == pytest.approx(demo_result.allocation.units["net_cost"].sum())
+
+
+@pytest.mark.parametrize("cell, message", [("Nivå", "'Nivå' is not a number"), ("Nivå 9", "value 9 is above 8"),
+                                           ("Nivå 3b", "'3b' is not a number")])
+def test_a_level_word_without_a_level_number_is_still_refused(tmp_path, cell, message):
+    data = _demo_copy(tmp_path)
+    users = pd.read_csv(data / "users.csv", dtype=str, keep_default_na=False)
+    row = int((users["level"] != "").idxmax())
+    users.loc[row, "level"] = cell
+    users.to_csv(data / "users.csv", index=False)
+    with pytest.raises(InputError) as err:
+        load(_scenario(tmp_path))
+    assert f"users.csv, row {row + 2}, column 'level': {message}" in str(err.value)

@@ -5,7 +5,7 @@ docs/data-dictionary.md is generated from these schemas; a test fails when they 
 from __future__ import annotations
 
 from resmodel.budget.areas import SERVICE_AREA
-from resmodel.io.tables import Column, TableSchema
+from resmodel.io.tables import LEVEL_WORDS, Column, TableSchema
 from resmodel.services import HOUSING_TYPES, REGI, UNIT_SERVICES, USER_SERVICES
 
 #: services costed as volume × average cost in a bottom-up projection (every service the board's
@@ -56,8 +56,8 @@ USERS = TableSchema(
                              "own service"),
         Column("service", "str", "the user's service (insats)", allowed=tuple(USER_SERVICES)),
         Column("unit_id", "id", "unit that executes the decision", references="units.unit_id"),
-        Column("level", "int", "assessed need level (nivå) 1–8; required for daily activity and housing", "level",
-               required=False, minimum=1, maximum=8),
+        Column("level", "int", "assessed need level (nivå) 1–8; required for daily activity and housing ('Nivå 3' "
+               "reads as 3)", "level", required=False, minimum=1, maximum=8, prefix_words=LEVEL_WORDS),
         Column("weekly_hours", "float",
                "daily activity: scheduled hours per week (tidsomfattning); personal assistance: granted hours per week (up to 336 with two assistants around the clock)",
                "hours/week", required=False, minimum=0, maximum=336),
@@ -89,7 +89,8 @@ TARIFF = TableSchema(
     (
         Column("year", "int", "year the prices apply", "year", minimum=1990, maximum=2100),
         Column("housing_type", "str", "housing form", allowed=HOUSING_TYPES),
-        Column("level", "int", "need level (0 = base amount)", "level", minimum=0, maximum=8),
+        Column("level", "int", "need level (0 = base amount)", "level", minimum=0, maximum=8,
+               prefix_words=LEVEL_WORDS),
         Column("price_per_day", "float", "price per resident and day", "SEK/day", minimum=0),
         Column("source", "str", "where the price comes from", required=False),
     ),

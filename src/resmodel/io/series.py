@@ -27,6 +27,7 @@ from resmodel.forecast.queue import capacity_from_staff
 from resmodel.forecast.stockflow import FLOW_COLUMNS, INFLOW_KINDS, OUTFLOW_KINDS
 from resmodel.io.pnr import check_frame_for_pnr
 from resmodel.io.tables import (
+    LEVEL_WORDS,
     Column,
     TableSchema,
     parse_month,
@@ -54,7 +55,8 @@ POPULATION = TableSchema("population", "Befolkning — population by age band, o
 FLOWS = TableSchema("flows", "Flöden — yearly flows into and out of each service and level", (
     Column("year", "int", "calendar year", minimum=FIRST_YEAR, maximum=LAST_YEAR),
     Column("service", "str", "service key"),
-    Column("level", "int", "need level (empty for services without levels)", required=False, minimum=1, maximum=8),
+    Column("level", "int", "need level (empty for services without levels)", required=False, minimum=1, maximum=8,
+           prefix_words=LEVEL_WORDS),
     *(Column(c, "float", c.replace("_", " "), "persons", minimum=0) for c in FLOW_COLUMNS),
 ))
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector
-from resmodel.io.tables import Column, TableSchema, read_table, require_rows
+from resmodel.io.tables import LEVEL_WORDS, Column, TableSchema, read_table, require_rows
 from resmodel.planning.shifts import DAY_MINUTES, WEEKDAYS, clock
 
 ATTENDANCE = TableSchema("attendance", "Beläggningsschema — when each user of a unit is present, per weekday", (
@@ -23,7 +23,8 @@ ATTENDANCE = TableSchema("attendance", "Beläggningsschema — when each user of
     Column("start", "str", "arrival, HH:MM"),
     Column("end", "str", "departure, HH:MM (24:00 for midnight)"),
     Column("level", "int", "need level 1–8 (empty: the user's level in users.csv; give it for a user not yet "
-           "there, or to test a changed level)", "level", required=False, minimum=1, maximum=8),
+           "there, or to test a changed level)", "level", required=False, minimum=1, maximum=8,
+           prefix_words=LEVEL_WORDS),
     Column("unit_id", "id", "the user's unit when several units are planned together (empty: the unit in "
            "users.csv)", required=False),
 ))

@@ -29,6 +29,9 @@ from resmodel.limits import MAX_TABLE_NUMBER
 MAX_PROBLEMS = 25
 MAX_UNKNOWN_COLUMNS = 5  # unknown columns named one by one; the rest in one line
 
+#: the words a case system writes before a need level ('Nivå 3'); a level column reads the number after them
+LEVEL_WORDS = ("nivå", "niva", "level")
+
 #: column names as a Swedish export may head them, and the dictionary's name for each
 SWEDISH_COLUMN_NAMES = {
     "nivå": "level", "niva": "level", "nivåbedömning": "level", "enhet": "unit_id", "enhets_id": "unit_id",
@@ -59,6 +62,8 @@ class Column:
     duplicate_fix: str = "remove the duplicate row or give it its own id"  # what to do about a repeated unique value
     unique: bool = False
     references: str | None = None  # "table.column" that this column must match
+    prefix_words: tuple[str, ...] = ()  # words an export writes before the value ('Nivå 3'), read past
+
 
     def expected(self) -> str:
         if self.allowed:
@@ -205,11 +210,7 @@ def _read_raw(path: Path, display: str) -> pd.DataFrame:
     for i, r in enumerate(rows[1:], start=2):
         if (len(r) < len(header) or any(c.strip() for c in r[len(header):])) and any(c.strip() for c in r):
             if sum(1 for h in header if h) == 1 and i <= 11 and _looks_like_a_header(r):
-                raise InputError.at(  # a report's title above the table, not a header of one column
-                    Location(file=display, row=1), f"row 1 has one cell but row {i} has "  # the cell is not echoed: it may hold anything
-                    f"{sum(1 for c in r if c.strip())}: row 1 looks like a title above the header",
-                    "the column names in row 1", "delete the rows above the header so that it is row 1",
-                )
+                _refuse_title_row(i, r, display)
             raise InputError.at(
                 Location(file=display, row=i), f"row has {len(r)} cells but the header has {len(header)}",
                 f"the same number of '{separator}'-separated cells on every row",
@@ -218,6 +219,16 @@ def _read_raw(path: Path, display: str) -> pd.DataFrame:
     frame = _without_blank_rows(rows[1:], header)
     frame.attrs["decimal_comma"] = separator == ";"  # its numbers were written with ',' (messages say so)
     return frame
+
+
+def _refuse_title_row(i: int, row: list[str], display: str) -> None:
+    """Row 1 holds one cell and row ``i`` names columns: a report's title above the table, not a header of one
+    column (the title is not echoed: it may hold anything)."""
+    raise InputError.at(
+        Location(file=display, row=1), f"row 1 has one cell but row {i} has "
+        f"{sum(1 for c in row if str(c).strip())}: row 1 looks like a title above the header",
+        "the column names in row 1", "delete the rows above the header so that it is row 1",
+    )
 
 
 def _looks_like_a_header(row: list[str]) -> bool:
@@ -382,7 +393,10 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
     while header and header[-1] == "":
         header.pop()
     _check_header(header, display)
-    titled = sum(1 for h in header if h) == 1  # one cell in row 1: a title above the header, told by type_table
+    titled = sum(1 for h in header if h) == 1  # one cell in row 1 (a merged title): told as in a CSV
+    for i, r in enumerate(rows[1:11] if titled else [], start=2):
+        if _looks_like_a_header(r):
+            _refuse_title_row(i, r, display)
     for i, r in enumerate([] if titled else rows[1:], start=2):  # a filled cell right of the header: a cleared header
         extra = next((j for j in range(len(header), len(r)) if str(r[j]).strip()), None)
         if extra is not None:
@@ -422,6 +436,9 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
     """One column typed and checked; ``decimal_comma``: the file is Swedish Excel's ';' CSV, whose numbers were
     read from '4,5' to '4.5', so messages show and ask for the comma the user wrote."""
     text = raw.fillna("").str.strip()
+    if col.prefix_words:  # 'Nivå 3', 'nivå: 3' as a case system exports them: the number after the word
+        words = "|".join(re.escape(w) for w in col.prefix_words)
+        text = text.str.replace(rf"(?i)^(?:{words})\s*:?\s*(?=\d)", "", regex=True)
     empty = text == ""
     if col.required:
         problems.add_rows(text.index[empty.to_numpy()], 5, lambda row: (
