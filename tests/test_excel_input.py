@@ -56,3 +56,24 @@ def test_a_decimal_comma_number_stored_as_text_in_excel_is_told_to_be_converted(
         read_table(tmp_path / "t.xlsx", schema, "t.xlsx")
     first, second = err.value.problems
     assert "the cell holds text, not a number" in first.fix and "'.' as decimal point" in second.fix
+
+
+def test_an_id_kept_as_a_number_with_leading_zeros_reads_as_excel_shows_it(tmp_path):
+    """Data-steward walkthrough: ids typed 007 into cells formatted '000' are the number 7 in the file; they were read
+    as '7', so they no longer matched '007' in the other tables."""
+    from openpyxl import Workbook
+
+    from resmodel.io.tables import Column, TableSchema, read_table
+
+    schema = TableSchema("t", "test", (Column("user_id", "id", "user"), Column("weekly_hours", "float", "hours")))
+    wb = Workbook()
+    wb.active.append(["user_id", "weekly_hours"])
+    for user_id, hours, id_format, hours_format in [(7, 30, "000", "General"), (12, 25, '"U"0000', "000"),
+                                                    (8, 10, "General", "General")]:
+        wb.active.append([user_id, hours])
+        wb.active.cell(row=wb.active.max_row, column=1).number_format = id_format
+        wb.active.cell(row=wb.active.max_row, column=2).number_format = hours_format
+    wb.save(tmp_path / "t.xlsx")
+    table = read_table(tmp_path / "t.xlsx", schema, "t.xlsx")
+    assert table["user_id"].tolist() == ["007", "U0012", "8"]
+    assert table["weekly_hours"].tolist() == [30.0, 25.0, 10.0]

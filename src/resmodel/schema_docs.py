@@ -37,6 +37,7 @@ def data_dictionary() -> str:
              "A date is YYYY-MM-DD; a database export's `2024-07-01 00:00:00` and `20240701` are read as that day.",
              "The first sheet of an `.xlsx` must be visible, every filled column must have a header, and a cell",
              "holding a spreadsheet error (`#N/A`, `#REF!` …) or a total row ('Summa', 'Totalt') is refused at its row.",
+             "A whole number shown with leading zeros by its number format (`000`: 7 shown as 007) is read as shown.",
              "Sheets after the first are not read, but a personal identity number on them refuses the workbook",
              "(text cells fully; numbers only as a 12-digit register number with a valid check digit).",
              "Rows in error",

@@ -331,11 +331,19 @@ def _check_header(header: list[str], display: str) -> None:
         seen.add(name)
 
 
-def _excel_text(value) -> str:
+#: a number format that shows a whole number with leading zeros, optionally after quoted text: 000, "U"000
+_ZERO_PADDED = re.compile(r'(?:"([^"]*)")?(0+)')
+
+
+def _excel_text(value, number_format: str | None = None) -> str:
     """A cell as the text a CSV would hold: dates as YYYY-MM-DD, times of day and durations as HH:MM
-    (Excel keeps a typed 08:30 as a time, which str() would write 08:30:00, and 24:00 as a duration)."""
+    (Excel keeps a typed 08:30 as a time, which str() would write 08:30:00, and 24:00 as a duration); a whole
+    number formatted with leading zeros (an id 007 kept as the number 7 under format 000) as Excel shows it."""
     if value is None:
         return ""
+    padded = _ZERO_PADDED.fullmatch(number_format or "")
+    if padded and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return (padded.group(1) or "") + f"{value:0{len(padded.group(2))}d}"
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.time):
@@ -377,7 +385,7 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
         raise InputError.at(Location(file=display), "the first sheet is hidden, and the first sheet is the one read",
                             "the table on the first sheet, visible", "delete the hidden sheet, or move "
                             + (f"'{visible}'" if visible else "the table's sheet") + " first (Excel: unhide it to see it)")
-    rows = [[_excel_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    rows = [[_excel_text(c.value, getattr(c, "number_format", None)) for c in row] for row in ws.iter_rows()]
     other_headers = {sheet.title: [_excel_text(v).strip() for v in next(sheet.iter_rows(values_only=True), ())]
                      for sheet in wb.worksheets[1:]}
     try:
