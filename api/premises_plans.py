@@ -106,7 +106,7 @@ def _plan_row() -> type[BaseModel]:
 
 
 #: the tables' columns that are not numbers (premises_columns describes each with its unit)
-KINDS = {"option": str, "year": int, "level": int, "month": str, "planned_for": str}
+KINDS = {"option": str, "year": int, "level": int, "month": str, "planned_for": str, "service": str}
 PlanRow = _plan_row()
 PlanYear = row_model("PremisesPlanYear", premises_columns.YEARLY, KINDS)
 PlanLevel = row_model("PremisesPlanLevel", premises_columns.BY_LEVEL, KINDS)
@@ -125,7 +125,7 @@ class PlanResponse(BaseModel):
                                    "demand, places, served_own, external_places, waiting, unmet, costs")
     by_level: list[PlanLevel] = Field(description="per option, year and level (a plan by level range only)")
     capacity: list[PlanCapacity] = Field(description="month, places the plan makes usable (for the queue), "
-                                         "planned_for (the demand column the plan was made for)")
+                                         "planned_for (the demand column the plan was made for), service")
     notes: Notes
     warnings: Warnings
 

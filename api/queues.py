@@ -61,6 +61,8 @@ class CapacityPoint(RequestBody):
                                     "equivalents in the month, instead of places: places = staff_fte × users_per_fte")
     planned_for: str | None = Field(None, max_length=40, description="the demand column a premises plan was made "
                                     "for (POST /premises-plans gives it; a note when it is not demand_column)")
+    service: str | None = Field(None, max_length=40, description="the service a premises plan was made for (POST "
+                                "/premises-plans gives it; refused when it is not the service queued)")
 
 
 class QueueRequest(RequestBody):
@@ -138,6 +140,11 @@ def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
         return np.full(len(months), request.places)
     staff = request.capacity[0].staff_fte is not None
     for i, c in enumerate(request.capacity):
+        if c.service is not None and c.service != request.service:
+            raise one_problem(422, ["body", "capacity", i, "service"], f"the capacity of a premises plan made for "
+                              f"{c.service[:40]}, but this queue is of {request.service}. Expected the capacity of a "
+                              f"plan of {request.service}. Fix: queue {c.service[:40]} on it, or make a plan of "
+                              f"{request.service} (POST /premises-plans)")
         if (c.places is None) == (c.staff_fte is None) or (c.staff_fte is not None) != staff:
             raise one_problem(422, ["body", "capacity", i], "give places or staff_fte" + (
                 f" as the first row does ({'staff_fte' if staff else 'places'})" if i else "") + ". Expected one of "

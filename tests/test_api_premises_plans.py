@@ -46,7 +46,7 @@ def test_plan_on_totals_matches_the_cli_case(api, tmp_path):
     assert [row["year"] for row in plan] == list(range(2025, 2031))
     assert all(row["unmet"] == 0 for row in plan)
     assert len(body["capacity"]) == 72 and body["capacity"][-1] == {"month": "2030-12", "places": 1420.0,
-                                                                  "planned_for": "volume"}
+                                                                  "planned_for": "volume", "service": SERVICE}
     assert body["by_level"] == []
     assert body["notes"][0] == "today's places from the premises of base: 1,295"
     assert body["notes"][1].startswith("running cost per user-year: 269,366 SEK")
@@ -128,6 +128,12 @@ def test_the_plans_capacity_is_labelled_with_the_demand_column_sent_and_the_queu
     same = api.post("/queues", json={**queue, "demand_column": "volume_hi_80"}).json()
     assert not any("premises plan made for" in n for n in same["notes"])
     assert post(api, demand_column="volym").status_code == 422
+    # planner walkthrough: a plan's capacity queued for another service ran (the CLI refuses it)
+    for_another = api.post("/queues", json={**queue, "service": "bostad_vuxna"})
+    assert for_another.status_code == 422
+    problem = for_another.json()["detail"]["problems"][0]
+    assert problem["loc"] == ["body", "capacity", 0, "service"] and \
+        f"a premises plan made for {SERVICE}, but this queue is of bostad_vuxna" in problem["msg"]
 
 
 def test_totals_sent_for_candidates_with_level_ranges_are_told_in_the_requests_words(api):

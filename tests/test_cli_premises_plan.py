@@ -75,8 +75,9 @@ def test_plan_on_totals_opens_premises_only_when_demand_needs_them(app, demand, 
     assert len(rows) - 1 == len(yearly) and isinstance(rows[1][rows[0].index("total_sek")], float)
     # the capacity file is what `resmodel queue --capacity` reads
     capacity = pd.read_csv(out / "capacity_plan.csv")
-    assert list(capacity.columns) == ["month", "places", "planned_for"] and len(capacity) == 72
+    assert list(capacity.columns) == ["month", "places", "planned_for", "service"] and len(capacity) == 72
     assert set(capacity["planned_for"]) == {"volume"}  # the queue warns when run on another demand column
+    assert set(capacity["service"]) == {SERVICE}  # the queue refuses another service's demand on it
     queue_out = tmp_path / "queue"
     code, _, stderr = invoke(app, "queue", "--demand", demand, "--service", SERVICE, "--capacity",
                              out / "capacity_plan.csv", "--out", queue_out)
@@ -329,8 +330,20 @@ def test_the_queue_warns_when_the_capacity_is_a_plan_for_another_demand_column(a
     pd.read_csv(demand).assign(service="bostad_vuxna").to_csv(other, index=False)
     code, _, err = invoke(main_app, "queue", "--demand", other, "--service", "bostad_vuxna", "--capacity", capacity,
                           "--out", tmp_path / "q3")
-    assert code == 2 and "the capacity of a premises plan made for daglig_verksamhet (its manifest.json), but this " \
-                          "queue is of bostad_vuxna" in err and not (tmp_path / "q3").exists()
+    assert code == 2 and "the capacity of a premises plan made for daglig_verksamhet (its 'service' column), but " \
+                          "this queue is of bostad_vuxna" in err and not (tmp_path / "q3").exists()
+    # planner walkthrough: the file copied away from its manifest.json queued another service's demand (895 cases)
+    copied = tmp_path / "mailed" / "capacity_plan.csv"
+    copied.parent.mkdir()
+    copied.write_bytes(capacity.read_bytes())
+    code, _, err = invoke(main_app, "queue", "--demand", other, "--service", "bostad_vuxna", "--capacity", copied,
+                          "--out", tmp_path / "q4")
+    assert code == 2 and "made for daglig_verksamhet (its 'service' column)" in err and not (tmp_path / "q4").exists()
+    # a capacity file written before it had a service column still has its manifest.json checked
+    pd.read_csv(capacity).drop(columns="service").to_csv(capacity, index=False)
+    code, _, err = invoke(main_app, "queue", "--demand", other, "--service", "bostad_vuxna", "--capacity", capacity,
+                          "--out", tmp_path / "q5")
+    assert code == 2 and "made for daglig_verksamhet (its manifest.json)" in err
 
 
 def test_the_queue_shows_only_quarters_with_someone_over_the_limit(demand, tmp_path):

@@ -920,7 +920,7 @@ def queue(
     elif capacity is not None:
         cap = read_capacity(capacity, users_per_fte)
         planned_for = cap.attrs.get("planned_for")
-        _check_plan_service(capacity, service)
+        _check_plan_service(capacity, cap.attrs["service"], service)
         if planned_for and planned_for != demand_column:  # a plan for another demand than the one queued
             typer.echo(f"warning: {capacity} is the capacity of a premises plan made for --demand-column "
                        f"{planned_for}, but this queue runs on {demand_column}: use the same column (or plan again) "
@@ -1018,16 +1018,18 @@ def queue(
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
 
-def _check_plan_service(capacity: Path, service: str) -> None:
-    """A plan-premises capacity file is of the service its manifest.json (beside it) names: queueing another
-    service's demand on it is refused (the file itself has no service column)."""
+def _check_plan_service(capacity: Path, planned_service: str, service: str) -> None:
+    """A plan-premises capacity file is of the service its ``service`` column names (or, in a file written before
+    it had one, its manifest.json beside it): queueing another service's demand on it is refused."""
     from resmodel.io.premises_plan import plan_options
 
-    options, _ = plan_options(capacity)
-    made_for = (options or {}).get("service")
-    if isinstance(made_for, str) and made_for != service:
+    made_for, where = planned_service, "its 'service' column"
+    if not made_for:
+        options, _ = plan_options(capacity)
+        made_for, where = (options or {}).get("service"), "its manifest.json"
+    if isinstance(made_for, str) and made_for and made_for != service:
         raise InputError.at(Location(str(capacity), path="--capacity"), f"the capacity of a premises plan made for "
-                            f"{made_for} (its manifest.json), but this queue is of {service}",
+                            f"{made_for} ({where}), but this queue is of {service}",
                             f"the capacity of a plan of {service}", f"queue {made_for} on it, or make a plan of "
                             f"{service}: resmodel plan-premises --service {service} …")
 

@@ -157,7 +157,7 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     return PlanRun(result=result, plan=plan_table, options=options,
                    yearly=_stack(options),
                    by_level=_stack({n: _with_demand(t, peak) for n, t in levels.items()}) if by_level else None,
-                   capacity=_capacity_months(monthly.index, result.yearly, demand_column), warnings=warnings)
+                   capacity=_capacity_months(monthly.index, result.yearly, demand_column, service), warnings=warnings)
 
 
 def _check_alternatives_dearer(own: float, external: float | None, waiting: float | None) -> None:
@@ -289,17 +289,18 @@ def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts) -> 
     return pd.Series(out, dtype="string")
 
 
-def _capacity_months(months: pd.Index, yearly: pd.DataFrame, demand_column: str) -> pd.DataFrame:
+def _capacity_months(months: pd.Index, yearly: pd.DataFrame, demand_column: str, service: str) -> pd.DataFrame:
     """The places the plan makes usable, month by month, in the format `resmodel queue --capacity`
     reads: own places plus the external places it buys, less own places that stand free while some
     demand goes unmet or waits (they suit none of those users' levels). So the queue sees the same
-    shortfall as the plan's peak month."""
+    shortfall as the plan's peak month. Each row names the service and demand column it was planned for, so a
+    copied file still refuses a queue of another service."""
     table = yearly.set_index("year")
     stranded = table["free_places"].where((table["unmet"] + table["waiting"]) > 1e-6, 0.0)
     usable = (table["places"] + table["external_places"] - stranded).round(6)
     index = pd.DatetimeIndex(months)
     return pd.DataFrame({"month": index.strftime("%Y-%m"), "places": usable.reindex(index.year).to_numpy(),
-                         "planned_for": demand_column})
+                         "planned_for": demand_column, "service": service})
 
 
 def _check_decided_within_ceiling(table: pd.DataFrame, ceiling: float | None, display: str) -> None:

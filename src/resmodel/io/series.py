@@ -73,6 +73,8 @@ CAPACITY = TableSchema("capacity", "Kapacitet — places, or staff, available pe
     Column("staff_fte", "float", "staff available", "FTE", required=False, minimum=0, maximum=100_000),
     Column("planned_for", "str", "the demand column a premises plan was made for (plan-premises writes it; the "
            "queue warns when its --demand-column differs)", required=False),
+    Column("service", "str", "the service a premises plan was made for (plan-premises writes it; a queue of "
+           "another service is refused)", required=False),
 ))
 
 
@@ -530,6 +532,7 @@ def read_capacity(path: Path, users_per_fte: float | None, display: str | None =
     cap = pd.Series(values, index=pd.DatetimeIndex(t["month"]), name="capacity").sort_index()
     cap.attrs["column"] = col  # places or staff_fte: which column the capacity came from
     cap.attrs["planned_for"] = ", ".join(sorted(t["planned_for"].dropna().unique()))  # '' when not from a plan
+    cap.attrs["service"] = ", ".join(sorted(t["service"].dropna().unique()))
     return cap
 
 

@@ -45,4 +45,5 @@ CAPACITY = {
     "places": "places the plan makes usable: own places plus external places bought, less own places standing "
               "free while some demand waits or is unmet (they suit none of those users' levels)",
     "planned_for": "the demand column the plan was made for (volume, or a bound such as volume_hi_80)",
+    "service": "the service the plan was made for (a queue of another service is refused)",
 }
