@@ -318,3 +318,25 @@ def test_a_kit_with_demo_parameters_says_so_in_the_shift_plan(app, tmp_path):
     code, _, stderr = invoke(app, "shift-plan", "--unit", "DV01", "--attendance", attendance,
                              "--scenario", kit / "scenarios" / "base.yaml", "--out", tmp_path / "o")
     assert code == 0 and "[template_parameter]" in stderr and "daglig_verksamhet.staff_ratio" in stderr
+
+
+@pytest.mark.parametrize("factor, refused", [(4, False), (100, True)])
+def test_a_roster_in_percent_is_warned_or_refused_in_the_shift_plan_as_in_run(app, tmp_path, factor, refused):
+    """Section-manager walkthrough: staff.csv FTE written as percent printed '725.00 are employed' without a word."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DEMO, data)
+    staff = pd.read_csv(data / "staff.csv", dtype=str)
+    dv001 = staff["unit_id"] == "DV001"
+    staff.loc[dv001, "fte"] = (staff.loc[dv001, "fte"].astype(float) * factor).astype(str)
+    staff.to_csv(data / "staff.csv", index=False)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: percent roster\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", ATTENDANCE, "--scenario", scenario,
+                             "--out", tmp_path / "o")
+    if refused:
+        assert code == 2 and "staff.csv, row 2, column 'fte': unit 'DV001' has 725.0 FTE in staff.csv (rows 2, 3)" \
+            in stderr and not (tmp_path / "o").exists()
+    else:
+        assert code == 0 and "[roster_implausible]" in stderr and "unit 'DV001' has 29.0 FTE" in stderr

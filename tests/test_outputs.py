@@ -322,8 +322,8 @@ def test_fte_written_as_percent_and_a_monthly_day_price_are_warned(tmp_path):
     shutil.copytree(BASE.parents[1] / "data" / "demokommun", data)
     staff = pd.read_csv(data / "staff.csv", dtype=str)
     first = staff["unit_id"].iloc[0]
-    staff.loc[staff["unit_id"] == first, "fte"] = (staff.loc[staff["unit_id"] == first, "fte"].astype(float) * 100
-                                                   ).astype(str)
+    staff.loc[staff["unit_id"] == first, "fte"] = (staff.loc[staff["unit_id"] == first, "fte"].astype(float) * 4
+                                                   ).astype(str)  # a slip within 20× the need: warned
     staff.to_csv(data / "staff.csv", index=False)
     users = pd.read_csv(data / "users.csv", dtype=str, keep_default_na=False)
     external = users.index[users["service"] == "externa_platser"][0]

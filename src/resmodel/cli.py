@@ -130,21 +130,22 @@ def run(scenario: ScenarioArg,
 
 @app.command()
 def validate(scenario: ScenarioArg) -> None:
-    """Check a scenario, its parameters and data (and its projection block, frame and other services)
-    without running anything."""
+    """Check a scenario, its parameters and data (and its projection block, frame and other services),
+    writing nothing: the base-year allocation is computed for the checks that need it, as ``run`` makes them."""
     from resmodel.projection_run import check_projection
-    from resmodel.run import load, refuse_in_strict
+    from resmodel.run import load
+    from resmodel.run import run as run_scenario
 
     loaded = load(scenario)
     projection, projection_warnings = check_projection(loaded)
-    refuse_in_strict(loaded.scenario, list(loaded.warnings))  # what run would refuse (its tariff gaps aside)
+    base_run = run_scenario(loaded)  # the checks that need the allocation (rosters, tariff gaps) refuse as in run
     typer.echo(f"ok: scenario '{loaded.scenario.name}' ({' → '.join(loaded.scenario.chain)}), "
                f"{len(loaded.tree.parameters)} parameters, {len(loaded.data.users)} users in "
                f"{len(loaded.data.units)} units; hashes (as in a run's manifest): scenario "
                f"{loaded.scenario.content_hash[:12]}, parameters {loaded.parameter_hash[:12]}, "
                f"data {loaded.data_hash[:12]}"
                + (f"; {projection}" if projection else ""))
-    for warning in [*loaded.warnings, *projection_warnings]:
+    for warning in [*base_run.warnings, *projection_warnings]:
         typer.echo(f"warning: {warning}", err=True)
 
 

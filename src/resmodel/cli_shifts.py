@@ -82,7 +82,8 @@ def shift_plan(
     plan = plan_units(table, shifts, rows, loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), rules,
                       constants(loaded.snapshot), roster_source=str(roster))
     templates = [w for w in loaded.warnings if w.check == "template_parameter"]  # the need rests on the parameters
-    for warning in [*templates, *warnings, *plan.warnings]:
+    rosters = [w for w in base_run.warnings if w.check == "roster_implausible" and set(w.units) & set(unit)]
+    for warning in [*templates, *rosters, *warnings, *plan.warnings]:
         typer.echo(f"warning: {warning}", err=True)
     _echo(plan, loaded.snapshot["working_time.contract_hours_per_week"])
     writers = {"shift_need.csv": csv_writer(_with_clock(plan.need, ("slot_start", "slot_end"))),

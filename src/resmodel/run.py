@@ -126,15 +126,37 @@ def scenario_identity(loaded: LoadedScenario) -> dict:
             "data_hash": loaded.data_hash, "base_date": loaded.scenario.base_date.isoformat()}
 
 
-#: a unit's employed FTE this many times its need (and ROSTER_SLACK more) is a unit slip, not a staffing choice
+#: a unit's employed FTE this many times its need (and ROSTER_SLACK more) is warned as a possible unit slip
 ROSTER_FACTOR, ROSTER_SLACK = 3.0, 5.0
+#: and this many times a need of at least ROSTER_REFUSE_MIN_NEED FTE is refused: no staffing choice, FTE in percent
+ROSTER_REFUSE_FACTOR, ROSTER_REFUSE_MIN_NEED = 20.0, 0.5
 
 
-def roster_scale_warnings(units: pd.DataFrame, files: dict[str, str]) -> list[Warning_]:
+def refuse_percent_rosters(units: pd.DataFrame, staff: pd.DataFrame, staff_file: str | None) -> None:
+    """A unit employing more than 20 times its need is refused at its staff.csv rows: FTE written as percent (225
+    for 2.25, as HR exports give them) put hundreds of MSEK of phantom surplus into a board report with exit 0
+    (section-manager walkthrough). A unit of little need (a new one, users not yet in users.csv) is only warned."""
+    far = units[(units["fte_required"] >= ROSTER_REFUSE_MIN_NEED)
+                & (units["fte_roster"] > ROSTER_REFUSE_FACTOR * units["fte_required"])]
+    problems = ProblemCollector()
+    for r in far.itertuples():
+        rows = staff.index[(staff["unit_id"] == r.unit_id).to_numpy()]
+        listed = ", ".join(str(i) for i in rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+        problems.add(Location(file=staff_file, row=int(rows[0]), column="fte"),
+                     f"unit '{r.unit_id}' has {r.fte_roster:,.1f} FTE in staff.csv (rows {listed}) against "
+                     f"{r.fte_required:,.1f} needed ({r.fte_roster / r.fte_required:,.0f} times): FTE written as "
+                     "percent?", "FTE as full-time equivalents: 0.75 for a 75 % post, 2.25 for two and a quarter",
+                     "divide percentages by 100 (or, if the unit's users are missing from users.csv, add them)")
+    problems.raise_if_any()
+
+
+def roster_scale_warnings(units: pd.DataFrame, staff: pd.DataFrame, files: dict[str, str]) -> list[Warning_]:
     """A unit whose staff.csv FTE are many times its need: FTE written as percent (25 for 0.25, as HR exports give
-    them) ran silently, a 100-FTE roster against 1 FTE needed (data-steward walkthrough)."""
+    them) ran silently, a 100-FTE roster against 1 FTE needed (data-steward walkthrough); at the unit's first row."""
     far = units[units["fte_roster"] > ROSTER_FACTOR * units["fte_required"] + ROSTER_SLACK]
-    return [Warning_("roster_implausible", Location(file=files.get("staff"), path=str(r.unit_id)),
+    first_row = staff.reset_index(names="row").groupby("unit_id")["row"].min()
+    return [Warning_("roster_implausible", Location(file=files.get("staff"), row=int(first_row[r.unit_id]),
+                                                    column="fte"),
                      f"unit '{r.unit_id}' has {r.fte_roster:,.1f} FTE in staff.csv against {r.fte_required:,.1f} "
                      f"needed ({r.fte_roster / max(r.fte_required, 1e-9):,.0f} times): FTE written as percent (25 for "
                      "0.25)? The run compares them as given", (str(r.unit_id),)) for r in far.itertuples()]
@@ -148,7 +170,9 @@ def run(loaded: LoadedScenario) -> RunResult:
         warnings.append(Warning_("tariff_missing_price", Location(file=loaded.tariff.file if loaded.tariff else None),
                                  f"no tariff price for {gap.housing_type} level {gap.level} ({gap.users} residents): "
                                  "the need-based price is used"))
-    warnings += roster_scale_warnings(result.units, table_files(Path(loaded.scenario.data), loaded.data_display))
+    files = table_files(Path(loaded.scenario.data), loaded.data_display)
+    refuse_percent_rosters(result.units, loaded.data.staff, files.get("staff"))
+    warnings += roster_scale_warnings(result.units, loaded.data.staff, files)
     refuse_in_strict(loaded.scenario, warnings)
     period = str(loaded.snapshot.on.year)
     scenario = loaded.scenario

@@ -76,7 +76,7 @@ STAFF = TableSchema(
         Column("unit_id", "id", "unit the staff work in", references="units.unit_id"),
         Column("role", "str", "role (befattning)",
                allowed=("omsorgspedagog", "aktivitetsledare", "stodpedagog", "stodassistent", "personlig_assistent")),
-        Column("fte", "float", "full-time equivalents (årsarbetare)", "FTE", minimum=0),
+        Column("fte", "float", "full-time equivalents (årsarbetare): 0.75 for a 75 % post, not 75", "FTE", minimum=0),
     ),
 )
 
