@@ -46,7 +46,8 @@ class RequestBody(BaseModel):
                     unknown[0]) else None  # one misspelt name is located at itself; several at their object
                 raise PydanticCustomError(
                     "unknown_field", "unknown field {names}. Expected only: {allowed}. Fix: correct the spelling "
-                    "or remove the field", {"names": names, "allowed": ", ".join(cls.model_fields), "field": single})
+                    "or remove the field", {"names": names, "allowed": ", ".join(cls.model_fields),
+                                            "field": shown(single, 100) if single else None})  # a lone surrogate: sendable
         return data
 
 
@@ -245,6 +246,14 @@ async def request_validation_handler(request, exc: RequestValidationError) -> JS
         problems = problems[:MAX_PROBLEMS] + [{"loc": ["body"], "msg": f"... and {rest} more problems (not shown). "
                                                "Fix: correct the ones shown and send again"}]
     return JSONResponse(status_code=422, content={"detail": _body(problems)})
+
+
+async def internal_error_handler(request, exc: Exception) -> JSONResponse:
+    """A fault of resmodel's own (never a user mistake: those are 4xx) answers 500 in the problem shape, without
+    a traceback: a client reads one shape for every error."""
+    msg = ("resmodel failed on this request: a fault of its own, not of the request. Expected an answer. Fix: "
+           "report the request to the model's maintainers (the server's log has the details)")
+    return JSONResponse(status_code=500, content={"detail": _body([{"loc": [], "msg": msg}])})
 
 
 async def http_error_handler(request, exc: StarletteHTTPException) -> JSONResponse:

@@ -148,5 +148,6 @@ def create_projection(request: ProjectionRequest) -> ProjectionResponse:
                               scenario_hash=loaded.scenario.content_hash, years=years, base_year=base_year,
                               services=services,
                               volume_models=models, input_hashes=input_hashes(projection_manifest(base.manifest, setup)),
-                              notes=[without_server_paths(n, scenario_folder().resolve().parent) for n in result.notes],
+                              notes=[without_server_paths(n, scenario_folder().resolve().parent) for n in
+                                     [*result.notes, *(n for n in (mc.notes if mc else ()) if n not in result.notes)]],
                               draws=request.draws, seed=seed, percentiles=percentiles)

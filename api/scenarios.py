@@ -22,7 +22,9 @@ from resmodel.run import LoadedScenario, load
 
 router = APIRouter()
 
-NAME_PATTERN, NAME_LENGTH = r"^[\w\-]+$", 100  # a file name in the folder (å ä ö too): no path, no '.yaml'
+#: a file name in the folder (å ä ö too): no path, no '.yaml'. Letters spelt out, as JavaScript's \w (Swagger UI, schema
+#: validators) is ASCII only where Python's is Unicode: the schema's rule is the server's
+NAME_PATTERN, NAME_LENGTH = r"^[A-Za-z0-9_\-À-ÖØ-öø-ÿ]+$", 100
 SCENARIO_NAME = Field(description="name of a scenario file in the scenario folder, without .yaml (letters, "
                       "å ä ö too, digits, '_' and '-')", pattern=NAME_PATTERN, max_length=NAME_LENGTH)
 

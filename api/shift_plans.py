@@ -6,11 +6,11 @@ problems at their JSON path."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Literal
+from typing import Annotated, Literal
 
 import pandas as pd
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from api.fields import ScenarioHash, ScenarioName, Version, Warnings
 from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
@@ -58,7 +58,8 @@ class RosterRow(RequestBody):
 
 class ShiftPlanRequest(RequestBody):
     scenario: str = SCENARIO_NAME
-    unit_ids: list[str] = Field(min_length=1, max_length=20, description="daily-activity units (unit_id of the "
+    unit_ids: list[Annotated[str, StringConstraints(max_length=100)]] = Field(
+        min_length=1, max_length=20, description="daily-activity units (unit_id of the "
                                 "scenario's units.csv); several are planned as staffed together (their users' "
                                 "need summed before rounding to whole staff), each alone beside it in 'pooling'")
     attendance: list[AttendanceRow] = Field(min_length=1, max_length=5000, description="the unit's "
@@ -69,7 +70,7 @@ class ShiftPlanRequest(RequestBody):
                                            "shift (null: no comparison)")
     slot_minutes: Literal[15, 30, 60] = Field(30, description="length of a time slot: 15, 30 or 60 minutes "
                                               "(the shift rules must be whole slots: 60 needs whole-hour "
-                                              "breaks)")
+                                              "breaks, which the shipped scenarios' 30-minute breaks are not)")
     min_staff: int = Field(1, ge=0, le=50, description="fewest staff on duty while any user is present")
 
 

@@ -98,6 +98,8 @@ def test_projection_percentiles_are_seeded_and_ordered(monkeypatch):
     assert set(p["measure"]) == {"net_cost", "frame", "deviation"} and "total" in set(p["area"])
     assert (p["p05"] <= p["p50"]).all() and (p["p50"] <= p["p95"]).all()
     assert (p.loc[p["measure"] == "net_cost", "p95"] > p.loc[p["measure"] == "net_cost", "p05"]).any()
+    # API consumer walkthrough: the percentiles' Monte Carlo precision, which project --draws prints, was left out
+    assert any(n.startswith("Monte Carlo precision with 30 draws") for n in first["notes"])
 
 
 def test_projection_without_a_projection_block_is_422_with_location(monkeypatch, tmp_path):
@@ -295,6 +297,37 @@ def test_a_request_cannot_turn_its_own_error_into_a_500():
     assert response.status_code == 422 and len(response.text) < 1000 and "x" * 40 + "…" in response.text
 
 
+@pytest.mark.parametrize("route, body", [
+    ("/runs", '{"scenario": "base", "\\udc80": 1}'),
+    ("/forecasts", '{"h": 3, "series": [{"unique_id": "a", "ds": "2024", "y": 1, "modle\\udc80": 2}]}'),
+    ("/queues", '{"service": "x", "places": 1, "\\ud83d": 2}'),
+])
+def test_an_unknown_field_name_with_a_lone_surrogate_is_a_422_at_its_path(monkeypatch, route, body):
+    """API consumer walkthrough: a field name cut in the middle of an emoji (a lone surrogate) was a 500."""
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(ROOT / "scenarios"))
+    response = TestClient(app, raise_server_exceptions=False).post(route, content=body,
+                                                                   headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    problem = response.json()["detail"]["problems"][0]
+    assert "unknown field" in problem["msg"] and "\\ud" in problem["loc"][-1] + problem["msg"]
+
+
+def test_a_fault_of_resmodels_own_is_a_500_in_the_problem_shape_without_a_traceback(monkeypatch):
+    """The one error shape holds for a fault of the model's own too (a client reads one shape)."""
+    import api.runs
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("an internal fault")
+
+    monkeypatch.setattr(api.runs, "run", broken)
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(ROOT / "scenarios"))
+    response = TestClient(app, raise_server_exceptions=False).post("/runs", json={"scenario": "base"})
+    assert response.status_code == 500
+    problem = response.json()["detail"]["problems"][0]
+    assert problem["loc"] == [] and "a fault of its own, not of the request" in problem["msg"]
+    assert "Traceback" not in response.text and "an internal fault" not in response.text
+
+
 def test_projection_notes_show_no_server_paths(monkeypatch, tmp_path):
     """A premises plan outside the project folder is named in the notes by its last folder and file."""
     outside = tmp_path / "else where" / "plans"  # a space: the note quotes the path, which is cut to its end
@@ -471,3 +504,14 @@ def test_a_trailing_slash_is_a_404_problem_not_a_redirect():
     """Integrator walkthrough: POST /runs/ answered 307 to http://<internal host>/runs behind a TLS proxy."""
     response = TestClient(app).post("/runs/", json={"scenario": "base"}, follow_redirects=False)
     assert response.status_code == 404 and response.json()["detail"]["problems"][0]["loc"] == []
+
+
+def test_the_scenario_name_pattern_means_the_same_in_a_javascript_client(monkeypatch):
+    """API consumer walkthrough: the schema's ^[\\w\\-]+$ refused 'förändring' in JavaScript (ASCII \\w) while the
+    server (Unicode \\w) listed and ran it; the letters are now spelt out."""
+    import re
+
+    schema = client(monkeypatch).get("/openapi.json").json()
+    pattern = schema["components"]["schemas"]["RunRequest"]["properties"]["scenario"]["pattern"]
+    assert "\\w" not in pattern and "\\d" not in pattern
+    assert re.fullmatch(pattern, "förändring_2025-Å") and not re.fullmatch(pattern, "../base")

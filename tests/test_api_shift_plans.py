@@ -121,6 +121,8 @@ def _one(rows: list[dict], i: int, **change) -> list[dict]:
     # review: an earlier unknown id was reported again at the repeat's index and the repeat was lost
     ({"unit_ids": ["DVX", "DV001", "DV001"]}, 422, ["body", "unit_ids", 2], "unit 'DV001' is named twice"),
     ({"unit_ids": ["DV001", PNR]}, 422, ["body", "unit_ids", 1], "identity number"),
+    # API consumer walkthrough: a 5 000-character id came back in the message (other ids are limited to 100)
+    ({"unit_ids": ["D" * 5000]}, 422, ["body", "unit_ids", 0], "at most 100 characters"),
     ({"unit_ids": ["DV001", "DV002"], "attendance": [{**ATTENDANCE[0], "user_id": "NEWX", "level": 3},
                                                       *ATTENDANCE[1:]]},
      422, ["body", "attendance", 0, "unit_id"], "in none of the units planned"),
