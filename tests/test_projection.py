@@ -702,3 +702,17 @@ def test_a_fixed_volume_far_from_the_base_year_or_jumping_between_years_is_named
     assert warnings[0].location.path == "projection.volumes.daglig_verksamhet" and warnings[0].location.line
     notes = build_setup(loaded, run(loaded)).notes
     assert sum("projection.volumes: " in n and "typing slip" in n for n in notes) == 3
+
+
+def test_a_higher_own_provider_rate_says_it_starts_after_the_base_year(tmp_path, base_budget):
+    """Controller's audit: a rate factor of 1.05 left the base year at the standard rate and showed 2025's net cost
+    falling 5.5 MSEK without a word; the note names the base year's gap at that rate."""
+    budget = project(*run_file(scenario(tmp_path, "rf", "projection:\n  own_provider_rate_factor: 1.05\n")))
+    note = next(n for n in budget.notes if n.startswith("projection.own_provider_rate_factor 1.05"))
+    assert "from 2025; the base year 2024 (and a frame built on it) is the run's, at the standard rate" in note
+    assert not any("own_provider_rate_factor" in n for n in base_budget.notes)
+    revenue_2025 = {b: float(x.yearly.query("period == '2025' and service == 'personlig_assistans_egen_utforare' and measure == 'revenue'")
+                             ["value"].sum()) for b, x in (("base", base_budget), ("rf", budget))}
+    extra_2025 = (revenue_2025["rf"] - revenue_2025["base"]) / 1e6
+    stated = float(note.split("its gap there is ")[1].split(" MSEK")[0])
+    assert 0 < stated < extra_2025  # the base year's hours at its (lower) rate: a little less than 2025's increase

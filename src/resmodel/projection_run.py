@@ -1344,6 +1344,13 @@ def build_setup(loaded, result) -> ProjectionSetup:
             volumes[OWN] = volumes[SFB] * (own_hours / sfb_cases)
             notes.append(f"{OWN}: the own provider's hours are projected from the SFB cases, at the base year's "
                          f"{own_hours / sfb_cases:,.0f} h per case")
+        if own_hours and s.own_provider_rate_factor != 1.0:  # the engine's base year knows the standard rate only
+            extra = own_hours * rates.get(base_year, 0.0) * (s.own_provider_rate_factor - 1.0)
+            notes.append(f"projection.own_provider_rate_factor {s.own_provider_rate_factor:g} raises the own provider's "
+                         f"compensation from {base_year + 1}; the base year {base_year} (and a frame built on it) is "
+                         f"the run's, at the standard rate. If the provider already had the higher rate in "
+                         f"{base_year}, its gap there is {extra / 1e6:,.1f} MSEK smaller than shown, and "
+                         f"{base_year + 1}'s fall in net cost is that rate, not a saving of the year")
     external = ()
     if EXTERNAL in volume_services:
         places = float(engine.at[EXTERNAL, "users"])
