@@ -148,6 +148,9 @@ def test_compare_and_waterfall_close(app, tmp_path):
     assert {"scenario_a", "scenario_b", "period", "area", "measure", "difference"} <= set(diff.columns)
     services = pd.read_csv(out / "jamforelse_tjanster.csv")
     assert {"service", "measure", "value_a", "value_b", "difference"} <= set(services.columns)
+    # section-manager walkthrough: '0 of 165 units change' and nothing said why (the changes start in 2025)
+    assert "0 of 165 units change" in res.output and "units are compared at the base date, 2024-07-01: " \
+        "'wage_above_state_rate' changes nothing there" in res.output
 
 
 def test_compare_per_unit_shows_what_the_tariff_changes(app, tmp_path, demo_result):

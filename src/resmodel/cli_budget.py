@@ -7,6 +7,7 @@ located message and exit status 2, and nothing is written."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import sys
 from pathlib import Path
@@ -328,9 +329,10 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         raise InputError.at(Location(path="--area"), f"unknown area '{area}'", "one of " + ", ".join(
             (*AREA_KEYS, "total")), did_you_mean(area, [*AREA_KEYS, "total"]) + "choose a report area")
     check_output_folder(out, COMPARE_OUTPUTS)
-    compared, manifests, volume_units = [], {}, {}
+    compared, manifests, volume_units, base_dates = [], {}, {}, []
     for path in scenarios:
         loaded, base, setup = _load(path)
+        base_dates.append(loaded.scenario.base_date)
         _check_year(year, setup)
         volume_units = {**_volume_units(loaded), **volume_units}  # the reference's data first
         name = loaded.scenario.name
@@ -376,7 +378,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     typer.echo(f"\nwaterfall of {measure}" + ("" if area == "total" else f" in {area}")
                + f" ({fall['period'].iat[0]}, MSEK)")
     _echo(_msek(fall[["scenario_b", "driver", "label", "value", "cumulative"]], ["value", "cumulative"]))
-    _echo_units(unit_diff, ref_name)
+    _echo_units(unit_diff, ref_name, base_dates[0])
     typer.echo(f"wrote {', '.join(written)} to {target}")
 
 
@@ -396,8 +398,9 @@ def _echo_services(services: pd.DataFrame, year: str, ref_name: str, shown: int 
         _echo(top[["service", "value_a", "value_b", "difference", "difference_pct"]])
 
 
-def _echo_units(unit_diff: pd.DataFrame, ref_name: str, shown: int = 5) -> None:
-    """The units whose base-year allocation changes most, per compared scenario."""
+def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_date: dt.date, shown: int = 5) -> None:
+    """The units whose base-year allocation changes most, per compared scenario; when none changes, why (a
+    scenario whose changes start after the base date moves the projected years only)."""
     allocation = unit_diff[unit_diff["measure"].eq("allocation")]
     for name, rows in allocation.groupby("scenario_b", sort=False):
         moved = rows[rows["difference"].abs() > 0.5]
@@ -410,6 +413,10 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, shown: int = 5) -> None:
             table = top.head(shown)[["unit_id", "name", "section", "value_a", "value_b", "difference"]].copy()
             table[["value_a", "value_b", "difference"]] /= 1000
             _echo(table)
+        elif not one_sided:
+            typer.echo(f"(units are compared at the base date, {base_date}: '{name}' changes nothing there — a "
+                       "change dated after it moves the projected years only, per service and year in "
+                       "jamforelse_tjanster.csv)")
     typer.echo("(every unit and measure — allocation, cost, FTE, staffing gap — in jamforelse_enheter.csv, "
                "sheet 'Per enhet')")
 

@@ -355,8 +355,9 @@ def _comparison(need: pd.DataFrame, summary: pd.DataFrame, units: pd.DataFrame, 
     ]
     if "roster_hours" in week:
         rows.append(("roster", "Arbetsschema — the unit's staff schedule", float(week["roster_hours"])))
-    rows.append(("allocation_total", "Fördelning, totalt — the allocation's hours with indirect time and fixed "
-                 "hours", unit["total_hours"] / weeks))
+    rows.append(("allocation_total", "Fördelning, personaldel — the allocation's staff hours with indirect time and "
+                 "fixed hours (its SEK is the staff part: the unit's allocation adds rent and other costs)",
+                 unit["total_hours"] / weeks))
     table = pd.DataFrame(rows, columns=["measure", "label", "hours_per_week"])
     table["full_time_staff"] = table["hours_per_week"] / contract
     table["hours_per_year"] = table["hours_per_week"] * weeks
