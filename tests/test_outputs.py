@@ -92,6 +92,14 @@ def test_explain_shows_a_units_budget_under_the_derived_key_and_a_tariff(demo_re
     assert len(residents) == len(tariff.loaded.data.users.query("unit_id == 'SB001'"))
     net = tariff.allocation.units.set_index("unit_id").at["SB001", "net_cost"]
     assert e.reported != pytest.approx(net)  # under the tariff the budget is not the need-based cost
+    # section-manager walkthrough: a unit with residents the tariff does not price (GB001) was refused, though the
+    # run allocated their need-based cost; every housing unit now explains its budget and agrees with the run
+    gb001 = explain_unit(tariff, "GB001", "allocation")
+    assert any("has no tariff price: its need-based cost" in step.label for step in gb001.steps)
+    units = tariff.allocation.units
+    for unit_id in units.loc[units["service"].isin(["bostad_vuxna", "bostad_barn"]) & (units["users"] > 0), "unit_id"]:
+        e = explain_unit(tariff, unit_id, "allocation")
+        assert e.recomputed == pytest.approx(e.reported, rel=1e-9), unit_id
 
 
 def test_explain_lists_parameter_path_valid_from_and_value(demo_result):

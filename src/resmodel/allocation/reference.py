@@ -11,7 +11,6 @@ import pandas as pd
 
 from resmodel.allocation.engine import EngineConstants, Municipality, Tariff
 from resmodel.allocation.staff_cost import SERVICE_ROLES, role_cost_per_fte
-from resmodel.errors import InputError, Location
 from resmodel.params.tree import Snapshot
 
 
@@ -42,6 +41,7 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
     steps: list[Step] = []
     direct = indirect = fixed = 0.0
     staff_cost = other = purchase = revenue = 0.0
+    resident_hours: dict[str, float] = {}  # a housing resident's support hours (a tariff's unpriced level keeps them)
     wt = c.working_time
     awt = wt.available_hours
     awt_formula = (f"({wt.weekdays} weekdays − {wt.annual_leave_days:g} leave − {wt.holidays_on_weekdays} holidays − "
@@ -74,6 +74,7 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
             per_day = snapshot.levels(f"{service}.support_hours_per_day")[int(user.level) - 1]
             d = per_day * c.days
             direct += d
+            resident_hours[user.user_id] = d
             other += snapshot[f"{service}.other_cost_per_resident"]
             steps.append(Step(f"resident {user.user_id} (level {int(user.level)}) support hours",
                               f"{per_day:g} h/day × {c.days} days", d, [f"{service}.support_hours_per_day"]))
@@ -158,39 +159,50 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
         "total_cost": total_cost, "net_cost": total_cost - revenue,
     }
     steps.append(Step("net cost", "staff + premises + other + purchases − revenue", measures["net_cost"]))
-    measures["allocation"] = _allocation_step(unit, users, c, tariff, measures, steps, unit_id)
+    measures["allocation"] = _allocation_step(unit, users, c, tariff, measures, steps, resident_hours)
     measures.update(_roster_steps(data, snapshot, unit_id, service, measures, steps))
     return UnitTrace(unit_id, steps, measures)
 
 
 def _allocation_step(unit: pd.Series, users: pd.DataFrame, c: EngineConstants, tariff: Tariff | None,
-                     measures: dict[str, float], steps: list[Step], unit_id: str) -> float:
+                     measures: dict[str, float], steps: list[Step], resident_hours: dict[str, float]) -> float:
     """The unit's budget (resursfördelning): its net cost under the derived key; under a tariff, for housing, each
-    resident's (base + level price) × days plus the premises, row by row from the price list."""
+    resident's (base + level price) × days plus its share of the premises, row by row from the price list — and a
+    resident whose level the tariff lacks keeps its need-based cost (its hours and its shares of the unit's fixed
+    hours, premises and other costs), as the run does and warns."""
     if tariff is None or unit["service"] not in ("bostad_vuxna", "bostad_barn") or users.empty:
         steps.append(Step("allocation (resursfördelning)", "= net cost: the derived key prices each level from the "
                           "same parameters as the cost", measures["net_cost"]))
         return measures["net_cost"]
     prices = tariff.prices.set_index(["housing_type", "level"])["price_per_day"]
     housing_type = unit["housing_type"]
-    unpriced = [u.user_id for u in users.itertuples() if (housing_type, int(u.level)) not in prices.index]
-    if unpriced:
-        raise InputError.at(Location(file=tariff.file, path=f"--unit {unit_id}"),
-                            f"{len(unpriced)} resident(s) of {unit_id} have no price in the tariff for "
-                            f"{housing_type} (the run warned: tariff_missing_price)",
-                            "a tariff price for every resident's level",
-                            "their budget is their need-based cost: explain net_cost, or add the levels to the tariff")
     base = float(prices.get((housing_type, 0), 0.0))
-    total = 0.0
+    n = len(users)
+    per_hour = measures["staff_cost"] / measures["total_hours"] if measures["total_hours"] else 0.0
+    tariffed = derived = 0.0
     for user in users.itertuples():
-        price = float(prices[(housing_type, int(user.level))])
-        total += (base + price) * c.days
-        steps.append(Step(f"resident {user.user_id} (level {int(user.level)}) tariff price",
-                          f"({base:,.0f} base + {price:,.0f} level {int(user.level)}) SEK/day × {c.days} days "
-                          f"({tariff.file})", (base + price) * c.days))
-    steps.append(Step("allocation (resursfördelning)", f"{total:,.0f} tariff + {measures['premises_cost']:,.0f} "
-                      "premises", total + measures["premises_cost"]))
-    return total + measures["premises_cost"]
+        level = int(user.level)
+        if (housing_type, level) in prices.index:
+            price = float(prices[(housing_type, level)])
+            tariffed += (base + price) * c.days
+            steps.append(Step(f"resident {user.user_id} (level {level}) tariff price",
+                              f"({base:,.0f} base + {price:,.0f} level {level}) SEK/day × {c.days} days "
+                              f"({tariff.file})", (base + price) * c.days))
+            continue
+        cost = ((resident_hours[user.user_id] + measures["fixed_hours"] / n) * per_hour
+                + (measures["premises_cost"] + measures["other_cost"]) / n)
+        derived += cost
+        steps.append(Step(f"resident {user.user_id} (level {level}) has no tariff price: its need-based cost (the "
+                          "run warned: tariff_missing_price)",
+                          f"({resident_hours[user.user_id]:,.1f} h + {measures['fixed_hours']:,.1f} fixed h / {n}) × "
+                          f"{per_hour:,.2f} + ({measures['premises_cost']:,.0f} premises + "
+                          f"{measures['other_cost']:,.0f} other) / {n}", cost))
+    priced = sum((housing_type, int(u.level)) in prices.index for u in users.itertuples())
+    premises = measures["premises_cost"] * priced / n
+    steps.append(Step("allocation (resursfördelning)", f"{tariffed:,.0f} tariff + {premises:,.0f} premises of the "
+                      f"{priced} priced residents" + (f" + {derived:,.0f} need-based" if priced < n else ""),
+                      tariffed + premises + derived))
+    return tariffed + premises + derived
 
 
 def _roster_steps(data: Municipality, snapshot: Snapshot, unit_id: str, service: str, measures: dict[str, float],
