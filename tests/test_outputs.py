@@ -345,3 +345,27 @@ def test_fte_written_as_percent_and_a_monthly_day_price_are_warned(tmp_path):
     assert "135,000 SEK a day, 49.3 MSEK a year" in warnings["day_price_implausible"].message
     assert warnings["day_price_implausible"].location.row == external + 2 and "roster_implausible" not in {
         w.check for w in run(load(BASE)).warnings}
+
+
+def test_a_unit_id_slip_of_leading_zeros_is_suggested_but_a_digit_apart_is_not(tmp_path):
+    """Section-manager walkthrough: a users.csv unit 'DV01' got no suggestion though 'DV001' is the only unit it can
+    mean; 'DV009' for 'DV001' is another unit and gets none."""
+    import shutil
+
+    import pandas as pd
+
+    from resmodel.errors import InputError
+    from resmodel.run import load
+
+    data = tmp_path / "data"
+    shutil.copytree(BASE.parents[1] / "data" / "demokommun", data)
+    users = pd.read_csv(data / "users.csv", dtype=str, keep_default_na=False)
+    first = int((users["unit_id"] == "DV001").idxmax())
+    users.loc[first, "unit_id"] = "DV01"
+    users.to_csv(data / "users.csv", index=False)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: x\npurpose: unit slip\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    with pytest.raises(InputError) as err:
+        load(scenario)
+    assert f"row {first + 2}, column 'unit_id': 'DV01' is not a known unit" in str(err.value)
+    assert "Fix: did you mean 'DV001'? add 'DV01' to the unit table" in str(err.value)

@@ -68,9 +68,9 @@ def read_municipality(folder: Path, display_folder: str, base_date: dt.date) -> 
     require_rows(users, users_file, "one row per user (brukare)", fix)
     if (units["regi"] == "egen").any():
         require_rows(staff, staff_file, "the roster of the in-house units, one row per unit and role", fix)
-    check_references(units, "premises_id", premises["premises_id"], units_file, "premises")
-    check_references(users, "unit_id", units["unit_id"], users_file, "unit")
-    check_references(staff, "unit_id", units["unit_id"], staff_file, "unit")
+    check_references(units, "premises_id", premises["premises_id"], units_file, "premises", premises_file)
+    check_references(users, "unit_id", units["unit_id"], users_file, "unit", units_file)
+    check_references(staff, "unit_id", units["unit_id"], staff_file, "unit", units_file)
     problems = ProblemCollector()
     _check_premises(premises, premises_file, problems)
     _check_units(units, units_file, problems)

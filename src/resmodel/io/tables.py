@@ -627,18 +627,28 @@ def require_rows(table: pd.DataFrame, display: str, expected: str, fix: str) -> 
 
 
 def check_references(child: pd.DataFrame, column: str, parent_ids: pd.Series, display: str,
-                     parent_name: str) -> None:
-    """Every value of ``child[column]`` must exist among ``parent_ids``; report the rows that don't."""
+                     parent_name: str, parent_display: str | None = None) -> None:
+    """Every value of ``child[column]`` must exist among ``parent_ids``; report the rows that don't. An unknown id
+    close to a parent id that no row here names ('DV003' here, 'DV03' there) points at that parent row
+    (``parent_ids`` indexed by its spreadsheet rows, in ``parent_display``): the typo may be there."""
     known = set(parent_ids.dropna())
-    by_case = {str(k).lower(): k for k in known}  # 'dv001' for 'DV001': ids are case-sensitive
     values = child[column]
     bad = values.notna() & ~values.isin(known)
     if bad.any():
+        unnamed = parent_ids[~parent_ids.isin(set(values.dropna()))].dropna()
+
+        def fix(value: str) -> str:
+            close = did_you_mean(value, unnamed.astype(str)) if parent_display else ""
+            if close:
+                twin = close.split("'")[1]
+                row = int(unnamed.index[(unnamed.astype(str) == twin).to_numpy()][0])
+                return (f"{parent_display} row {row} has '{twin}', which no row here names: correct the id there "
+                        f"(or here)")
+            # only a slip of case or leading zeros ('dv1' for 'DV001'): ids one digit apart are different units
+            return did_you_mean(value, known, cutoff=1.0) + f"add '{value}' to the {parent_name} table or correct the id"
+
         problems = ProblemCollector()
         problems.add_rows(child.index[bad.to_numpy()], MAX_PROBLEMS, lambda row: (
             Location(display, row=row, column=column), f"'{values[row]}' is not a known {parent_name}",
-            f"an id listed in the {parent_name} table",
-            (f"did you mean '{by_case[str(values[row]).lower()]}'? " if str(values[row]).lower() in by_case
-             else "")  # only a case slip: ids one digit apart are different units
-            + f"add '{values[row]}' to the {parent_name} table or correct the id"))
+            f"an id listed in the {parent_name} table", fix(str(values[row]))))
         problems.raise_if_any()
