@@ -63,7 +63,7 @@ def test_project_writes_report_and_prints_table(app, tmp_path):
     assert list(yearly.columns[[0, 1, 5]]) == ["År (year)", "Område (report area key)",
                                                "Typ (kind: base_year = basår, projection = prognos)"]
     per_service = workbook_sheet(out / "prognos.xlsx", "Prognos per tjänst")
-    units = per_service.groupby(["service", "measure"])["enhet — unit"].first()
+    units = per_service.groupby(["service", "measure"])["måttenhet — unit of measure"].first()
     assert units["daglig_verksamhet", "volume"] == "brukare, medel per månad (users, monthly average)"
     assert units["personlig_assistans_egen_utforare", "volume"].startswith("timmar per år räknat på basårets dagar")
     assert units["personlig_assistans_sfb", "hours"].startswith("kommunens timmar per år")
@@ -129,7 +129,7 @@ def test_project_monte_carlo_seeded(app, tmp_path):
     header = [KEYS.get(h, h) for h in next(wb["Percentiler"].iter_rows(max_row=1, values_only=True))]
     assert "median" in header and "value" not in header and "p50" not in header  # p50 is the median again
     rows = [dict(zip(header, r, strict=True)) for r in wb["Percentiler"].iter_rows(min_row=2, values_only=True)]
-    units = {(r["service"], r["measure"]): r["enhet — unit"] for r in rows}  # users, hours and kronor side by side
+    units = {(r["service"], r["measure"]): r["måttenhet — unit of measure"] for r in rows}  # users, hours and kronor side by side
     assert units["daglig_verksamhet", "net_cost"] == "kr (SEK)" and units["daglig_verksamhet", "volume"].startswith(
         "brukare")
     wb.close()
@@ -296,7 +296,7 @@ def test_capacity_and_plan_measures_carry_the_volume_unit_not_kronor():
 
     table = pd.DataFrame({"service": ["bostad_vuxna"] * 5 + ["externa_platser"],
                           "measure": ["demand", "places", "over_capacity", "plan_users", "plan_rent", "overflow_in"]})
-    units = dict(zip(table["measure"], with_units(table)["enhet — unit"], strict=True))
+    units = dict(zip(table["measure"], with_units(table)["måttenhet — unit of measure"], strict=True))
     assert {units[m] for m in ("demand", "over_capacity", "plan_users")} == {
         "brukare, medel per månad (users, monthly average)"}
     assert units["places"] == "platser, medel per månad (places, monthly average)"  # planner review
@@ -308,7 +308,7 @@ def test_volume_units_of_other_services_follow_their_volume_unit_column(app, tmp
     out = tmp_path / "p"
     assert invoke(app, "project", SC / "base.yaml", "--out", out).exit_code == 0
     sheet = workbook_sheet(out / "prognos.xlsx", "Prognos per tjänst")
-    units = sheet[sheet["measure"] == "volume"].groupby("service")["enhet — unit"].first()
+    units = sheet[sheet["measure"] == "volume"].groupby("service")["måttenhet — unit of measure"].first()
     assert units["ovriga_lss"].startswith("klumpsumma, volym 1") and units["forvaltningsovergripande"] == units["ovriga_lss"]
     assert units["sarskilt_boende_sol"].startswith("platser") and units["boendestod"].startswith("brukare")
     assert units["daglig_verksamhet"].startswith("brukare") and units["externa_platser"].startswith("platser")

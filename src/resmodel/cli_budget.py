@@ -258,7 +258,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     settings = projection_settings(setup)
     volume_units = _volume_units(loaded)
     sheets = {"Prognos per år": (with_base.rename(columns=YEARLY_LABELS), {YEARLY_LABELS[c]: f for c, f in money.items()}),
-              "Avvikelse per område": (wide.assign(**{"enhet — unit": "kr (SEK; negative = overspend)"}),
+              "Avvikelse per område": (wide.assign(**{"måttenhet — unit of measure": "kr (SEK; negative = overspend)"}),
                                        dict.fromkeys(wide.select_dtypes("number").columns, "#,##0")),
               "Prognos per tjänst": (with_units(result.yearly, volume_units), {"value": "#,##0.0"}),
               "Volymmodeller": (setup.volume_models, {}),
@@ -353,7 +353,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         + ("summed over " if year is None else "")
         + str(steps["period"].iloc[0])) for name, steps in fall.groupby("scenario_b", sort=False)}
     sheets = {"Jämförelse": (with_units(diff), {"value_a": "#,##0", "value_b": "#,##0", "difference": "#,##0"}),
-              "Vattenfall": (fall.assign(**{"enhet — unit": "kr (SEK)"}), {"value": "#,##0", "cumulative": "#,##0"}),
+              "Vattenfall": (fall.assign(**{"måttenhet — unit of measure": "kr (SEK)"}), {"value": "#,##0", "cumulative": "#,##0"}),
               "Per tjänst": (with_units(services, volume_units), {"value_a": "#,##0.0", "value_b": "#,##0.0",
                                                     "difference": "#,##0.0"}),
               "Per enhet": (with_units(unit_diff), {"value_a": "#,##0.00", "value_b": "#,##0.00",

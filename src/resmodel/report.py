@@ -110,7 +110,7 @@ def with_units(table: pd.DataFrame, volume_units: Mapping[str, str] | None = Non
     services = table["service"] if "service" in table else pd.Series("", index=table.index)
     units = [measure_unit(str(m), str(sv), volume_units) for m, sv in zip(table["measure"], services, strict=True)]
     out = table.copy()
-    out.insert(out.columns.get_loc("measure") + 1, "enhet — unit", units)
+    out.insert(out.columns.get_loc("measure") + 1, "måttenhet — unit of measure", units)
     return out
 
 
