@@ -122,7 +122,7 @@ WORKBOOK_LABELS = {
     "overstaffed_hours": "Överbemanning, personaltimmar (overstaffed hours)",
     "roster_hours_without_users": "Schema utan brukare, timmar (roster hours with no user present)",
     "measure": "Mått (measure)", "label": "Beskrivning (description)",
-    "hours_per_week": "Timmar per vecka (hours a week)", "full_time_staff": "Heltider i tjänst (full-time staff)",
+    "hours_per_week": "Timmar per vecka (hours a week)", "full_time_staff": "Heltidsanställda i arbete (full-time staff at work)",
     "hours_per_year": "Timmar per år (hours a year)", "fte": "Årsarbetare (FTE)", "cost_sek": "Kostnad, kr (SEK a year)",
     "units": "Enheter (units)", "plan_fte": "Plan, årsarbetare (plan FTE)",
     "plan_cost_sek": "Plan, kostnad kr (plan SEK a year)", "short_by": "Saknas högst, personal (staff short at most)",

@@ -150,7 +150,8 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
         prem = data.premises.set_index("premises_id").loc[unit["premises_id"]]
         sharing = int((data.units["premises_id"] == unit["premises_id"]).sum())
         premises = prem["annual_rent"] / sharing
-        steps.append(Step("premises cost", f"rent {prem['annual_rent']:,.0f} / {sharing} units in the premises", premises))
+        steps.append(Step("premises cost", f"rent {prem['annual_rent']:,.0f} / {sharing} unit{'s' if sharing > 1 else ''} "
+                          "in the premises", premises))
     total_cost = staff_cost + premises + other + purchase
     measures = {
         "users": float(len(users)), "direct_hours": direct, "indirect_hours": indirect, "fixed_hours": fixed,
