@@ -106,7 +106,7 @@ def _plan_row() -> type[BaseModel]:
 
 
 #: the tables' columns that are not numbers (premises_columns describes each with its unit)
-KINDS = {"option": str, "year": int, "level": int, "month": str, "planned_for": str, "service": str}
+KINDS = {"option": str, "year": int, "months": int, "level": int, "month": str, "planned_for": str, "service": str}
 PlanRow = _plan_row()
 PlanYear = row_model("PremisesPlanYear", premises_columns.YEARLY, KINDS)
 PlanLevel = row_model("PremisesPlanLevel", premises_columns.BY_LEVEL, KINDS)
@@ -184,5 +184,6 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
                         by_level=json_records(plan.by_level) if plan.by_level is not None else [],
                         capacity=json_records(plan.capacity.assign(planned_for=request.demand_column)),
                         notes=[BODY.worded(n) for n in (*inputs.notes, *cost_notes(
-                            inputs, request.own_cost_per_place, request.external_price, request.no_external))],
+                            inputs, request.own_cost_per_place, request.external_price, request.no_external),
+                            *plan.notes)],
                         warnings=[BODY.worded(w.removeprefix(f"{CANDIDATES}: ")) for w in plan.warnings])

@@ -370,3 +370,23 @@ def test_a_demand_starting_in_the_base_year_is_warned_at_plan_time(app, tmp_path
     code, _, err = invoke(app, "plan-premises", "--demand", early, "--service", SERVICE, "--candidates", path,
                           "--scenario", BASE, "--out", tmp_path / "o")
     assert code == 0 and "the demand starts in 2024, not after the scenario's base year 2024" in err
+
+
+def test_a_forecast_from_july_counts_lead_times_from_july_and_costs_2025_for_six_months(app, tmp_path):
+    """Planner walkthrough: 12 months' lead time from a forecast starting 2025-07 gave 2026, and 2025 cost as
+    much as a full year."""
+    months = pd.date_range("2025-07", periods=30, freq="MS")
+    demand = tmp_path / "demand.csv"
+    pd.DataFrame({"month": months.strftime("%Y-%m"), "service": SERVICE, "volume": 120.0}).to_csv(demand, index=False)
+    candidates = write_candidates(tmp_path / "c.csv", ["B,daglig_verksamhet,25,1800000,12"],
+                                  header="premises_id,service,places,annual_rent_sek,lead_time_months")
+    code, _, stderr = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates",
+                             candidates, "--places", "100", "--own-cost-per-place", "200000", "--external-price",
+                             "300000", "--out", tmp_path / "out")
+    assert code == 0, stderr
+    assert pd.read_csv(tmp_path / "out" / "premises_plan.csv")["earliest_possible"].tolist() == [2027]
+    yearly = pd.read_csv(tmp_path / "out" / "premises_yearly.csv").query("option == 'no_new_premises'")
+    assert yearly["months"].tolist() == [6, 12, 12]
+    assert yearly["total_sek"].tolist() == [13_000_000, 26_000_000, 26_000_000]
+    assert "the demand starts in 2025-07: 2025's rent and running costs are for its 6 months only" in stderr
+    assert "12 months' lead time opens in 2027" in stderr

@@ -337,3 +337,22 @@ def test_a_misspelt_service_to_plan_is_not_blamed_on_a_correct_file(tmp_path):
     text = str(err.value)
     assert "no candidates for 'daglig_verksamhe'" in text and "did you mean 'daglig_verksamhet'?" in text
     assert "is almost" not in text
+
+
+def test_lead_time_counts_from_the_demands_first_month_and_a_partial_year_is_costed_for_its_months():
+    """Planner walkthrough: demand from 2025-07 with 12 months' lead time gave 2026 (a decision in July opens in
+    July 2026, so 2027 on the yearly model), and 2025 was costed as a whole year for six months of demand."""
+    table = candidates((10, 1, 0, None, 12), (10, 1, 0, None, 6), (10, 1, 0, None, 0), (10, 1, 0, None, 18))
+    assert earliest_open_year(table, 2025, first_month=7).tolist() == [2027, 2026, 2025, 2027]
+    assert earliest_open_year(table, 2025).tolist() == [2026, 2026, 2025, 2027]  # from January as before
+    demand = series([120, 120, 120])
+    costs = PlanCosts(200_000, external_price=300_000, first_month=7, last_month=3)
+    result = optimise_plan(demand, 100, candidates((15, 1_000_000, 100_000, None, 12)), costs)
+    assert result.plan["earliest_possible"].tolist() == [2027] and result.plan["open_year"].tolist() == [2027]
+    yearly = result.yearly.set_index("year")
+    assert yearly["months"].tolist() == [6, 12, 3]
+    # 2025: 100 own and 20 external users for six months; 2027: the premises' one-off cost in full, its rent and
+    # the users for three months (the 15 places save 15 × 100 000 / 4 = 375 000 SEK against 250 000 of rent)
+    assert yearly.loc[2025, "total_sek"] == pytest.approx((100 * 200_000 + 20 * 300_000) / 2)
+    assert yearly.loc[2027, "total_sek"] == pytest.approx(100_000 + (1_000_000 + 115 * 200_000 + 5 * 300_000) / 4)
+    assert result.objective == pytest.approx(yearly["total_sek"].sum())

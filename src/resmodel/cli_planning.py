@@ -121,7 +121,7 @@ def plan_premises(
                    f"{loaded.scenario.base_date.year}: premises the plan opens before "
                    f"{loaded.scenario.base_date.year + 1} cannot be brought into the budget (project starts then); "
                    "plan on a forecast from the year after the base year", err=True)
-    for note in notes:
+    for note in [*notes, *plan.notes]:
         typer.echo(f"note: {note}", err=True)
     for warning in plan.warnings:
         typer.echo(f"warning: {warning}", err=True)

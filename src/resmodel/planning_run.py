@@ -9,7 +9,7 @@ writes around it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,7 @@ class PlanRun:
     by_level: pd.DataFrame | None      # per option, year and level (plans by level only)
     capacity: pd.DataFrame             # month, places the plan makes usable
     warnings: list[str]
+    notes: list[str]                   # how the plan's horizon was read (a partial first or last year)
 
 
 def service_places(loaded, service: str, fix: str) -> tuple[float, list[str]]:
@@ -126,7 +127,8 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
                             f"months from 1990 on, over at most {MAX_YEARS} years (a premises plan's horizon)",
                             "plan over the forecast's years (resmodel forecast gives ten)")
     peak = yearly_peak(demand_by_level(demand, service, demand_source, demand_column) if by_level else monthly)
-    check_candidate_years(candidates, int(peak.index[0]), int(peak.index[-1]), candidates_source)
+    costs = replace(costs, first_month=first.month, last_month=last.month)  # a partial first or last year
+    check_candidate_years(candidates, int(peak.index[0]), int(peak.index[-1]), candidates_source, first.month)
     _check_alternatives_dearer(costs.own_cost_per_place, costs.external_price, costs.waiting_cost)
     _check_decided_within_ceiling(candidates, costs.investment_ceiling, candidates_source)
     result = optimise_plan(peak, base, candidates, costs)
@@ -157,7 +159,25 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     return PlanRun(result=result, plan=plan_table, options=options,
                    yearly=_stack(options),
                    by_level=_stack({n: _with_demand(t, peak) for n, t in levels.items()}) if by_level else None,
-                   capacity=_capacity_months(monthly.index, result.yearly, demand_column, service), warnings=warnings)
+                   capacity=_capacity_months(monthly.index, result.yearly, demand_column, service), warnings=warnings,
+                   notes=_partial_year_notes(first, last, candidates))
+
+
+def _partial_year_notes(first: pd.Timestamp, last: pd.Timestamp, candidates: pd.DataFrame) -> list[str]:
+    """Say how a first or last year the demand covers only in part is read: its rent and running costs are for
+    the months covered, and lead times count from the first month (a yearly model opens on 1 January)."""
+    notes = []
+    months = (12 if last.year > first.year else last.month) - first.month + 1
+    if first.month > 1:
+        lead = (" and lead times count from it (12 months' lead time opens in "
+                f"{first.year + 2} on the yearly model, which opens premises on 1 January)"
+                if candidates["lead_time_months"].fillna(0).gt(0).any() else "")
+        notes.append(f"the demand starts in {first:%Y-%m}: {first.year}'s rent and running costs are for its "
+                     f"{months} months only (column 'months'; one-off costs in full){lead}")
+    if last.month < 12 and last.year > first.year:
+        notes.append(f"the demand ends in {last:%Y-%m}: {last.year}'s rent and running costs are for its "
+                     f"{last.month} months only (column 'months')")
+    return notes
 
 
 def _check_alternatives_dearer(own: float, external: float | None, waiting: float | None) -> None:

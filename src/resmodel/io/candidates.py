@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, did_you_mean
@@ -72,10 +71,14 @@ def prepare_candidates(table: pd.DataFrame, service: str, display: str) -> pd.Da
     return rows
 
 
-def check_candidate_years(candidates: pd.DataFrame, first_year: int, last_year: int, display: str) -> None:
+def check_candidate_years(candidates: pd.DataFrame, first_year: int, last_year: int, display: str,
+                          first_month: int = 1) -> None:
     """Decided years must fall in the plan's years (a premises open before it belongs in today's
     places; one after it does not matter to the plan) and agree with the row's own earliest year and
-    lead time (a contradiction there is a mistake in the file, not something to choose between)."""
+    lead time, counted from the demand's ``first_month`` (a contradiction there is a mistake in the file,
+    not something to choose between)."""
+    from resmodel.planning.premises import lead_time_year
+
     decided = candidates["decided_year"]
     outside = decided.notna() & ((decided < first_year) | (decided > last_year))
     for idx in candidates.index[outside.to_numpy()][:1]:
@@ -88,7 +91,8 @@ def check_candidate_years(candidates: pd.DataFrame, first_year: int, last_year: 
                              if after else "count a premises that is already open in today's places (the "
                              "scenario's premises, or --places) and leave it out of the candidates"))
     earliest = candidates["earliest_year"].fillna(first_year).astype(int)
-    by_lead = first_year + np.ceil(candidates["lead_time_months"].fillna(0).astype(float) / 12.0).astype(int)
+    by_lead = pd.Series(lead_time_year(candidates["lead_time_months"].fillna(0).to_numpy(float), first_year,
+                                       first_month), index=candidates.index)
     for column, limit in (("earliest_year", earliest), ("lead_time_months", by_lead)):
         early = decided.notna() & (decided < limit)
         for idx in candidates.index[early.to_numpy()][:1]:

@@ -4,9 +4,11 @@ new premises, the running cost of users served in own premises, external places 
 allowed) a cost per case left waiting. A mixed integer programme solved with CBC through PuLP;
 ``evaluate_plan`` prices any given plan by the same rules, so that options can be compared.
 
-Yearly model: a premises opened in year t gives its places from 1 January of t for the rest of the
-horizon; each year's demand is the peak month of that year (per level when planning by level);
-all amounts are in base-year prices, discounted to the first year at ``discount_rate``.
+Yearly model: a premises opened in year t gives its places from 1 January of t (in the first year, from
+the demand's first month) for the rest of the horizon; each year's demand is the peak month of that year
+(per level when planning by level); all amounts are in base-year prices, discounted to the first year at
+``discount_rate``. A first or last year the demand covers only in part (a forecast from July) has its
+running costs — rent, own running cost, external places, waiting — for the months covered only.
 
 By level: premises suit a range of need levels (``min_level``–``max_level``, as premises.csv);
 a user of level l can be served in any premises whose range holds l. On totals (no levels) the
@@ -30,7 +32,9 @@ ALL_LEVELS = 0  # the single demand column of a plan on totals
 
 @dataclass(frozen=True)
 class PlanCosts:
-    """Unit costs and limits of a premises plan (SEK, base-year prices)."""
+    """Unit costs and limits of a premises plan (SEK, base-year prices), and the months the demand covers
+    in its first and last year (lead times count from the first month; a partial year's running costs are
+    pro-rated)."""
 
     own_cost_per_place: float            # staff and other running cost per user-year served in own premises
     external_price: float | None = None  # per external place-year; None = no external places
@@ -38,6 +42,8 @@ class PlanCosts:
     waiting_cost: float | None = None    # per case-year left waiting; None = nobody may wait
     investment_ceiling: float | None = None  # one-off costs allowed per year; None = no ceiling
     discount_rate: float = 0.0
+    first_month: int = 1                 # the month (1–12) the demand starts in its first year
+    last_month: int = 12                 # the month it ends in its last year
 
 
 @dataclass
@@ -62,12 +68,30 @@ def yearly_peak(demand: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     return values.astype(float).groupby(level=0).max()
 
 
-def earliest_open_year(candidates: pd.DataFrame, first_year: int) -> pd.Series:
+def lead_time_year(lead_months: np.ndarray, first_year: int, first_month: int = 1) -> np.ndarray:
+    """The first year a premises can open after a lead time counted from the demand's first month: the
+    next 1 January after the lead time ends (openings are yearly), or the first year with no lead time.
+    A decision in July 2025 with 12 months' lead time opens in July 2026, so on the yearly model in 2027."""
+    lead = np.asarray(lead_months, dtype=float)
+    months_from_january = np.where(lead > 0, first_month - 1 + lead, 0.0)
+    return first_year + np.ceil(months_from_january / 12.0).astype(int)
+
+
+def year_shares(years: np.ndarray, costs: PlanCosts) -> np.ndarray:
+    """The share of each year the demand covers: 1, or months/12 in a partial first or last year, whose
+    rent and running costs are for those months only (one-off costs are paid whole)."""
+    months = np.full(len(years), 12.0)
+    months[0] -= costs.first_month - 1
+    months[-1] -= 12 - costs.last_month
+    return months / 12.0
+
+
+def earliest_open_year(candidates: pd.DataFrame, first_year: int, first_month: int = 1) -> pd.Series:
     """First year each candidate can open: its ``earliest_year`` (default the first year), and no
-    sooner than ``lead_time_months`` after the start of the first year (rounded up to a whole year);
-    a decided candidate opens in its ``decided_year``."""
+    sooner than ``lead_time_months`` after the demand's first month (``lead_time_year``); a decided
+    candidate opens in its ``decided_year``."""
     lead = candidates["lead_time_months"].fillna(0).to_numpy(float)
-    by_lead = first_year + np.ceil(lead / 12.0).astype(int)
+    by_lead = lead_time_year(lead, first_year, first_month)
     given = candidates["earliest_year"].fillna(first_year).to_numpy(float).astype(int)
     earliest = pd.Series(np.maximum(by_lead, given), index=candidates.index, name="earliest_year")
     decided = candidates["decided_year"].notna()
@@ -105,22 +129,25 @@ def _active(open_years: pd.Series, years: np.ndarray) -> tuple[np.ndarray, np.nd
 
 def _yearly(demand: pd.DataFrame, base_places: float, candidates: pd.DataFrame, open_years: pd.Series,
             flows: pd.DataFrame, costs: PlanCosts) -> pd.DataFrame:
-    """The yearly table from the flows per level (served_own, external_places, waiting, unmet)."""
+    """The yearly table from the flows per level (served_own, external_places, waiting, unmet); the costs of
+    a partial first or last year for its ``months`` only."""
     years = demand.index.to_numpy()
     active, opening = _active(open_years, years)
+    share = year_shares(years, costs)
     new = candidates["places"].to_numpy(float) @ active
     # sums of up to eight per-level flows, each within the solver's tolerance (about 1e-6): to 4 decimals, so its
     # noise (1294.99999 for 1 295 full places) is gone; a ten-thousandth of a user-year is below any decision
     sums = flows.groupby("year")[["served_own", "external_places", "waiting", "unmet"]].sum().reindex(years).round(4)
-    table = pd.DataFrame({"year": years, "demand": demand.sum(axis=1).to_numpy(float),
+    table = pd.DataFrame({"year": years, "months": np.rint(share * 12).astype(int),
+                          "demand": demand.sum(axis=1).to_numpy(float),
                           "base_places": base_places, "new_places": new, "places": base_places + new})
     table = pd.concat([table, sums.reset_index(drop=True)], axis=1)
     table["free_places"] = (table["places"] - table["served_own"]).round(4) + 0.0  # no -0.0
-    table["rent_new_sek"] = candidates["annual_rent_sek"].to_numpy(float) @ active
+    table["rent_new_sek"] = candidates["annual_rent_sek"].to_numpy(float) @ active * share
     table["one_off_sek"] = candidates["one_off_cost_sek"].to_numpy(float) @ opening
-    table["own_running_sek"] = table["served_own"] * costs.own_cost_per_place
-    table["external_sek"] = table["external_places"] * (costs.external_price or 0.0)
-    table["waiting_cost_sek"] = table["waiting"] * (costs.waiting_cost or 0.0)
+    table["own_running_sek"] = table["served_own"] * costs.own_cost_per_place * share
+    table["external_sek"] = table["external_places"] * (costs.external_price or 0.0) * share
+    table["waiting_cost_sek"] = table["waiting"] * (costs.waiting_cost or 0.0) * share
     parts = ["rent_new_sek", "one_off_sek", "own_running_sek", "external_sek", "waiting_cost_sek"]
     table["total_sek"] = table[parts].sum(axis=1)
     table["discounted_sek"] = table["total_sek"] * _discount(years, costs.discount_rate)
@@ -222,8 +249,9 @@ def _solve(demand: pd.DataFrame, groups: pd.DataFrame, candidates: pd.DataFrame,
     years = [int(y) for y in demand.index]
     levels = [int(level) for level in demand.columns]
     ranges = _ranges(candidates)
-    earliest = earliest_open_year(candidates, years[0])
+    earliest = earliest_open_year(candidates, years[0], costs.first_month)
     discount = dict(zip(years, _discount(np.array(years), costs.discount_rate), strict=True))
+    share = dict(zip(years, year_shares(np.array(years), costs), strict=True))
     model = pulp.LpProblem("premises_plan", pulp.LpMinimize)
 
     by_candidate: list[list[tuple[int, object]]] = []  # (year, binary variable or a fixed 1)
@@ -279,7 +307,7 @@ def _solve(demand: pd.DataFrame, groups: pd.DataFrame, candidates: pd.DataFrame,
                     # undiscounted, so that no plan pays to push unavoidable unmet demand into later years
                     objective.append(unmet_cost * unmet)
             model += pulp.lpSum(cover) == float(demand.at[y, lv]), f"demand_{y}_{lv}"
-            objective.append(discount[y] * cost)
+            objective.append(discount[y] * share[y] * cost)
             flow_vars[y, lv] = ([v for (level, _g), v in served.items() if level == lv], ext, wait, unmet)
         if costs.max_external is not None and external_total:
             model += pulp.lpSum(external_total) <= costs.max_external, f"external_limit_{y}"
@@ -288,7 +316,7 @@ def _solve(demand: pd.DataFrame, groups: pd.DataFrame, candidates: pd.DataFrame,
                                                          for p in range(len(candidates)) if ranges[p] == g)
             model += pulp.lpSum(v for (_lv, key), v in served.items() if key == g) <= capacity, f"cap_{y}_{g[0]}_{g[1]}"
         opening_cost = pulp.lpSum(one_off[p] * v for p, options in enumerate(by_candidate) for t, v in options if t == y)
-        objective.append(discount[y] * (pulp.lpSum(rent[p] * active[p, y] for p in range(len(candidates)))
+        objective.append(discount[y] * (share[y] * pulp.lpSum(rent[p] * active[p, y] for p in range(len(candidates)))
                                         + opening_cost))
         if costs.investment_ceiling is not None and fixed is None:
             model += opening_cost <= costs.investment_ceiling, f"ceiling_{y}"
@@ -336,7 +364,7 @@ def optimise_plan(demand: pd.Series | pd.DataFrame, base: float | pd.DataFrame, 
     found when the solver's time ran out (then not proven least-cost); only a plan found has tables."""
     levels = _levels(demand)
     groups = _base_groups(base)
-    earliest = earliest_open_year(candidates, int(levels.index[0]))
+    earliest = earliest_open_year(candidates, int(levels.index[0]), costs.first_month)
     within = earliest.where(earliest <= levels.index[-1], NOT_OPENED)
     at_earliest = evaluate_plan(demand, base, candidates, within, costs)[1]["unmet"].sum()
     # the least unmet is a sum of flows rounded to 6 decimals (evaluate_plan): each may be 5e-7 off

@@ -15,6 +15,8 @@ _FLOWS = {
 YEARLY = {
     "option": "no_new_premises, decided_only (when some premises are decided) or plan",
     "year": "the year",
+    "months": "months of the year the demand covers: 12, or fewer in a partial first or last year, whose rent and "
+              "running costs are for those months only (one-off costs in full)",
     "demand": _FLOWS["demand"],
     "base_places": "today's places (the scenario's premises)",
     "new_places": "places of the premises opened by the year",

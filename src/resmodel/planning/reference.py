@@ -20,7 +20,7 @@ def brute_force_plan(demand: pd.Series | pd.DataFrame, base: float | pd.DataFram
     demand any plan leaves, the least discounted cost among the plans leaving that little, and the
     number of plans tried. (inf, inf, n) when no plan keeps to the ceiling."""
     years = list(demand.index)
-    earliest = earliest_open_year(candidates, years[0])
+    earliest = earliest_open_year(candidates, years[0], costs.first_month)
     choices = []
     for pos in range(len(candidates)):
         decided = candidates["decided_year"].iloc[pos]
