@@ -55,9 +55,15 @@ def test_plan_on_totals_opens_premises_only_when_demand_needs_them(app, demand, 
     assert sorted(opened["open_year"].astype(int).tolist()) == [2029, 2029, 2029, 2030, 2030]
     assert (plan["decision"] == "not opened").sum() == 1
     # why: each opened one is needed; the sixth, open from 2025, would only add its rent for six years
-    assert opened["reason"].str.startswith("without it ").all() and opened["reason"].str.contains("no place").all()
+    # planner walkthrough: six alike candidates — each opened one could be replaced by the sixth, and says so
+    said = opened["reason"] + " " + opened["open_year"].astype(int).astype(str)
+    assert all(f"; interchangeable with N6 (same places, levels and costs, able to open by {r.split()[-1]}): left out, "
+               "the plan would open N6 in its place at the same cost" in r for r in said)
+    assert opened["reason"].str.startswith("own places fall short from 20").all()
     assert plan.loc[plan["open_year"].isna(), "reason"].tolist() == [
-        "not needed: opening it from its earliest year (2025) would add 5,004,000 SEK"]
+        "not needed: the plan opens N1 in 2029, N2 in 2029, N3 in 2029 and 2 more instead, alike in places, levels "
+        "and costs (interchangeable: the tie is broken by availability, then list order); opening it as well from its "
+        "earliest year (2025) would add 5,004,000 SEK"]
     assert (peak["places"] >= peak["demand"] - 1e-9).all()
     assert peak.loc[2030, "places"] == 1295 + 5 * 25
     assert peak["unmet"].eq(0).all()
@@ -126,6 +132,11 @@ def test_demo_candidates_plan_by_level_range(app, demand_by_level, tmp_path):
     # named as the levels that share the 154 places, not as whichever level the solver left unserved
     assert ("no plan meets all demand: in 2026 5.4 users have no place (need levels 7–8: 159.4 users at the peak "
             "against 154.0 places that suit them)") in stderr
+    # planner walkthrough: an opened premises says the first year its levels lack places, and why it opens then
+    reasons = plan.set_index("premises_id")["reason"]
+    assert reasons["L-DV-NY6"].startswith("its levels (6–8) lack places from 2026; it can open from 2027, and without "
+                                          "it 15.6 more users would lack an own place at the peak of 2027; left out")
+    assert reasons["L-DV-2028-68"].startswith("its levels (6–8) lack places from 2028: without it ")
     assert "Today's places by level range: levels 1–6: 1,141, levels 6–8: 154" in stdout
 
 
@@ -299,12 +310,18 @@ def test_each_candidate_says_why_it_is_in_the_plan_or_not(app, demand, tmp_path)
     from resmodel.io.premises_plan import read_premises_plan
     opened, services, _ = read_premises_plan(out / "premises_plan.csv", "premises_plan.csv")
     assert list(opened["premises_id"]) == ["D", "A"] and services == (SERVICE,)
-    assert reasons["D"] == "decided for 2026"
+    # planner walkthrough: the first year its places are needed, and why it opens then
+    assert reasons["D"] == ("decided for 2026; own places fall short from 2030: without it 10.0 more users would lack "
+                            "an own place at the peak of 2030 (it opens earlier, in 2026)")
     assert reasons["B"] == "its one-off cost is above the investment ceiling"
     assert reasons["C"] == "cannot open before 2040, after the plan's last year"
     # without A, 2029–2030 would buy external places at 5 MSEK instead: far dearer than rent and one-off
-    assert reasons["A"].startswith("without it the plan would cost ")
-    assert float(reasons["A"].split("cost ")[1].split(" SEK")[0].replace(",", "")) > 400e6
+    # (planner walkthrough: an upper bound, as the rest of the plan stays as chosen, and said so)
+    assert reasons["A"].startswith("own places fall short from 2029: without it ")
+    assert "; left out, with the rest of the plan as chosen: " in reasons["A"]
+    assert reasons["A"].endswith(" SEK more (an upper bound: a plan made again without it could open another premises "
+                                 "instead)")
+    assert float(reasons["A"].split("chosen: ")[1].split(" SEK")[0].replace(",", "")) > 400e6
 
 
 def test_the_queue_warns_when_the_capacity_is_a_plan_for_another_demand_column(app, demand, tmp_path):
@@ -390,3 +407,26 @@ def test_a_forecast_from_july_counts_lead_times_from_july_and_costs_2025_for_six
     assert yearly["total_sek"].tolist() == [13_000_000, 26_000_000, 26_000_000]
     assert "the demand starts in 2025-07: 2025's rent and running costs are for its 6 months only" in stderr
     assert "12 months' lead time opens in 2027" in stderr
+
+
+def test_an_opened_premises_with_an_identical_substitute_says_so(app, tmp_path):
+    """Planner walkthrough: T1 'without it the plan would cost 1,000,000 SEK more' while the identical T3 was 'not
+    needed' — either would do; the reason names the substitute and how the tie is broken."""
+    months = pd.date_range("2025-01", periods=36, freq="MS")
+    demand = tmp_path / "demand.csv"
+    pd.DataFrame({"month": months.strftime("%Y-%m"), "service": SERVICE, "volume": 120.0}).to_csv(demand, index=False)
+    candidates = write_candidates(tmp_path / "c.csv", ["T2,daglig_verksamhet,15,1000000,500000,2026",
+                                                       "T1,daglig_verksamhet,15,1000000,500000,2025",
+                                                       "T3,daglig_verksamhet,15,1000000,500000,2025"],
+                                  header="premises_id,service,places,annual_rent_sek,one_off_cost_sek,earliest_year")
+    code, _, stderr = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates",
+                             candidates, "--places", "100", "--own-cost-per-place", "200000", "--external-price",
+                             "300000", "--out", tmp_path / "out")
+    assert code == 0, stderr
+    reasons = pd.read_csv(tmp_path / "out" / "premises_plan.csv").set_index("premises_id")["reason"]
+    assert reasons["T1"] == ("own places fall short from 2025; interchangeable with T3 (same places, levels and costs, "
+                             "able to open by 2025): left out, the plan would open T3 in its place at the same cost — "
+                             "the tie is broken by availability, then list order")
+    assert reasons["T3"].startswith("not needed: the plan opens T1 in 2025 instead, alike in places, levels and costs")
+    # T2 could not open in 2025: it is no substitute for T1 in this plan
+    assert reasons["T2"] == "not needed: opening it from its earliest year (2026) would add 1,500,000 SEK"

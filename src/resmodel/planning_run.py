@@ -272,20 +272,20 @@ def _plan_table(plan: pd.DataFrame) -> pd.DataFrame:
 
 def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts) -> pd.Series:
     """Why each candidate is in the plan or not, found by pricing the plan with that one decision
-    changed: an opened premises without which demand would go unmet (or cost more), one left out
-    that would add cost (or break the ceiling) from its earliest year, or one that cannot open."""
-    from resmodel.planning.premises import NOT_OPENED, evaluate_plan
+    changed: an opened premises — the first year its levels lack places, and what leaving it out would
+    cost (an upper bound), or the interchangeable candidate that would take its place; one left out that
+    would add cost (or break the ceiling) from its earliest year, or one that cannot open."""
+    from resmodel.planning.premises import NOT_OPENED, evaluate_plan, interchangeable_keys
 
     chosen = result.plan["open_year"].astype(int)
+    earliest = result.plan["earliest_possible"].astype(int)
+    keys = pd.Series(interchangeable_keys(candidates), index=candidates.index, dtype=object)
     unmet, total = result.yearly["unmet"].sum(), result.yearly["discounted_sek"].sum()
     spent = result.yearly.set_index("year")["one_off_sek"]
     out = {}
     for idx in candidates.index:
-        year, start = int(chosen[idx]), int(result.plan.at[idx, "earliest_possible"])
+        year, start = int(chosen[idx]), int(earliest[idx])
         one_off = float(candidates.at[idx, "one_off_cost_sek"])
-        if pd.notna(candidates.at[idx, "decided_year"]):
-            out[idx] = f"decided for {year}"
-            continue
         if year == NOT_OPENED and start > int(peak.index[-1]):
             out[idx] = f"cannot open before {start}, after the plan's last year"
             continue
@@ -296,17 +296,75 @@ def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts) -> 
             continue
         other = chosen.copy()
         other[idx] = NOT_OPENED if year != NOT_OPENED else start
-        yearly, _ = evaluate_plan(peak, base, candidates, other, costs)
+        yearly, flows = evaluate_plan(peak, base, candidates, other, costs)
         more_unmet, more_cost = yearly["unmet"].sum() - unmet, yearly["discounted_sek"].sum() - total
-        if year != NOT_OPENED:
-            out[idx] = (f"without it {more_unmet:,.1f} more user-years would have no place" if more_unmet > 1e-6
-                        else f"without it the plan would cost {more_cost:,.0f} SEK more")
+        twins = keys.map(lambda k, key=keys[idx]: key is not None and k == key) & (keys.index != idx)
+        if pd.notna(candidates.at[idx, "decided_year"]):
+            out[idx] = f"decided for {year}; " + _needed(result, flows, candidates, idx, year, start)
+        elif year != NOT_OPENED:
+            spare = _by_availability(twins & chosen.eq(NOT_OPENED) & earliest.le(year), earliest)
+            out[idx] = _needed(result, flows, candidates, idx, year, start, lost=not spare) + "; " + (
+                f"interchangeable with {_names(candidates, spare)} (same places, levels and costs, able to open by "
+                f"{year}): left out, the plan would open {candidates.at[spare[0], 'premises_id']} in its place at "
+                "the same cost — the tie is broken by availability, then list order" if spare else
+                "left out, with the rest of the plan as chosen: " + (
+                    f"{more_unmet:,.1f} more user-years without a place" if more_unmet > 1e-6 else
+                    f"{more_cost:,.0f} SEK more") + " (an upper bound: a plan made again without it could open "
+                "another premises instead)")
         elif more_unmet < -1e-6:  # only when the solver's time ran out before the least unmet was proven
             out[idx] = (f"opening it from {start} would give {-more_unmet:,.1f} more user-years a place, at "
                         f"{more_cost:,.0f} SEK more")
         else:
-            out[idx] = f"not needed: opening it from its earliest year ({start}) would add {more_cost:,.0f} SEK"
+            rivals = _by_availability(twins & chosen.ne(NOT_OPENED) & chosen.ge(start), earliest)
+            out[idx] = "not needed: " + (
+                f"the plan opens {_names(candidates, rivals, chosen)} instead, alike in places, levels and costs "
+                "(interchangeable: the tie is broken by availability, then list order); opening it as well from its "
+                if rivals else "opening it from its ") + f"earliest year ({start}) would add {more_cost:,.0f} SEK"
     return pd.Series(out, dtype="string")
+
+
+def _by_availability(mask: pd.Series, earliest: pd.Series) -> list:
+    """The candidates in ``mask`` in the order the plan takes interchangeable ones: earliest able to open,
+    then listed first."""
+    rows = pd.DataFrame({"earliest": earliest[mask], "pos": np.flatnonzero(mask.to_numpy())}, index=mask.index[mask])
+    return list(rows.sort_values(["earliest", "pos"], kind="stable").index)
+
+
+def _names(candidates: pd.DataFrame, rows: list, open_years: pd.Series | None = None, shown: int = 3) -> str:
+    """'A, B, C and 4 more', with each opening year when given: 'A in 2032, B in 2033'."""
+    names = [str(candidates.at[r, "premises_id"]) + (f" in {int(open_years[r])}" if open_years is not None else "")
+             for r in rows]
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
+def _needed(result, without: pd.DataFrame, candidates: pd.DataFrame, idx, year: int, start: int,
+            lost: bool = True) -> str:
+    """The first year an opened premises' levels lack places, and why it opens then: the first year leaving it
+    out leaves users without an own place (``without``: the flows per level without it; how many with ``lost``),
+    and whether its levels lacked places earlier, before it could open."""
+    from resmodel.planning.premises import ALL_LEVELS, _ranges
+
+    low, high = _ranges(candidates.loc[[idx]])[0]
+    sources = ["external_places", "waiting", "unmet"]
+    short = without.groupby("year")[sources].sum().sum(axis=1) - result.by_level.groupby("year")[sources].sum().sum(
+        axis=1)
+    needed = short[short > 1e-6]
+    if needed.empty:
+        return "its places are not needed within the plan's years"
+    first, users = int(needed.index[0]), float(needed.iloc[0])
+    plan = result.by_level[result.by_level["level"].between(low, high) & result.by_level["year"].lt(first)]
+    lacking = set(plan.loc[plan[sources].sum(axis=1) > 1e-6, "year"].astype(int))
+    since = first
+    while since - 1 in lacking:  # the shortage at its levels that runs on into the year it is first needed
+        since -= 1
+    what = "own places fall short" if low == ALL_LEVELS else (
+        f"its level{'s' if high > low else ''} ({low}{f'–{high}' if high > low else ''}) lack places")
+    told = f"without it {users:,.1f} more users would lack an own place at the peak of {first}" if lost else ""
+    if since < first:
+        when = f"it can open from {start}" if year == start else f"it opens in {year}"
+        return f"{what} from {since}; {when}" + (f", and {told}" if told else "")
+    return f"{what} from {first}" + (f": {told}" if told else "") + (f" (it opens earlier, in {year})"
+                                                                     if year < first else "")
 
 
 def _capacity_months(months: pd.Index, yearly: pd.DataFrame, demand_column: str, service: str) -> pd.DataFrame:

@@ -218,17 +218,22 @@ def shortage(demand: pd.Series, places: dict[tuple[int, int], float]) -> tuple[t
     return best[1], best[2], best[3]
 
 
-def _identical_runs(candidates: pd.DataFrame, earliest: pd.Series) -> list[tuple[int, int]]:
-    """Pairs (i, j) of candidates alike in places, levels and costs, neither decided, i able to open
-    no later than j (then file order): the plan opens i no later than j. Any plan can swap two such
-    candidates without changing its cost, so this removes ties — the plan takes the earliest-available
-    (then first-listed) candidate on every machine — without changing the optimum."""
+def interchangeable_keys(candidates: pd.DataFrame) -> list[tuple | None]:
+    """Per candidate a key shared by the candidates alike in places, level range, rent and one-off cost and not
+    decided — any plan can swap two of them without changing its cost; None for a decided candidate."""
     key = candidates[["places", "annual_rent_sek", "one_off_cost_sek"]].assign(levels=_ranges(candidates))
     free = candidates["decided_year"].isna().to_numpy()
+    return [tuple(row) if is_free else None for row, is_free in zip(key.itertuples(index=False), free, strict=True)]
+
+
+def _identical_runs(candidates: pd.DataFrame, earliest: pd.Series) -> list[tuple[int, int]]:
+    """Pairs (i, j) of interchangeable candidates (``interchangeable_keys``), i able to open no later than j
+    (then file order): the plan opens i no later than j. This removes ties — the plan takes the
+    earliest-available (then first-listed) candidate on every machine — without changing the optimum."""
     chains: dict[tuple, list[int]] = {}
-    for pos, row in enumerate(key.itertuples(index=False)):
-        if free[pos]:
-            chains.setdefault(tuple(row), []).append(pos)
+    for pos, key in enumerate(interchangeable_keys(candidates)):
+        if key is not None:
+            chains.setdefault(key, []).append(pos)
     pairs = []
     for members in chains.values():
         ordered = sorted(members, key=lambda pos: (int(earliest.iloc[pos]), pos))
