@@ -76,9 +76,25 @@ def test_plan_on_totals_opens_premises_only_when_demand_needs_them(app, demand, 
     # planner review: no workbook, though Swedish Excel opens a comma CSV in one column
     from openpyxl import load_workbook
     book = load_workbook(out / "premises_plan.xlsx", read_only=True)
-    assert book.sheetnames == ["Lokalplan — plan", "Per år — yearly", "Kapacitet — capacity"]
+    assert book.sheetnames == ["Lokalplan — plan", "Per år — yearly", "Kapacitet — capacity", "Jämförelse — options",
+                               "Antaganden — assumptions"]
     rows = list(book["Per år — yearly"].iter_rows(values_only=True))
     assert len(rows) - 1 == len(yearly) and isinstance(rows[1][rows[0].index("total_sek")], float)
+    # planner walkthrough: the running cost, today's places, the notes and the options' sums were in the terminal
+    # only, and manifest.json said own_cost_per_place: null — the workbook and the manifest now keep what was used
+    import json
+    resolved = json.loads((out / "manifest.json").read_text())["resolved"]
+    assert resolved["places"] == 1295 and resolved["months"] == ["2025-01", "2030-12"]
+    assert resolved["own_cost_per_place"] > 100_000 and resolved["external_price"] is None
+    sheet = pd.read_excel(out / "premises_plan.xlsx", sheet_name="Antaganden — assumptions")
+    values = sheet.set_index("item")["value"]
+    assert float(values["own_cost_per_place"]) == pytest.approx(resolved["own_cost_per_place"])
+    assert values["external_price"] == "none: no external places" and float(values["places"]) == 1295
+    notes = sheet.loc[sheet["kind"] == "not — note", "about"]
+    assert notes.str.startswith("running cost per user-year: ").any() and notes.str.startswith("today's places").any()
+    sums = pd.read_excel(out / "premises_plan.xlsx", sheet_name="Jämförelse — options").set_index("option")
+    assert sums.at["plan", "total_sek"] == pytest.approx(yearly.query("option == 'plan'")["discounted_sek"].sum())
+    assert sums.at["no_new_premises", "unmet"].endswith("user-years from 2029") and sums.at["plan", "unmet"] == "none"
     # the capacity file is what `resmodel queue --capacity` reads
     capacity = pd.read_csv(out / "capacity_plan.csv")
     assert list(capacity.columns) == ["month", "places", "planned_for", "service"] and len(capacity) == 72
@@ -138,6 +154,11 @@ def test_demo_candidates_plan_by_level_range(app, demand_by_level, tmp_path):
                                           "it 15.6 more users would lack an own place at the peak of 2027; left out")
     assert reasons["L-DV-2028-68"].startswith("its levels (6–8) lack places from 2028: without it ")
     assert "Today's places by level range: levels 1–6: 1,141, levels 6–8: 154" in stdout
+    sheet = pd.read_excel(out / "premises_plan.xlsx", sheet_name="Antaganden — assumptions").set_index("item")
+    assert float(sheet.at["places, levels 1–6", "value"]) == 1141 and float(sheet.at["places, levels 6–8", "value"]) == 154
+    import json
+    assert json.loads((out / "manifest.json").read_text())["resolved"]["places_by_level_range"] == [
+        {"min_level": 1, "max_level": 6, "places": 1141.0}, {"min_level": 6, "max_level": 8, "places": 154.0}]
 
 
 def write_candidates(path: Path, rows: list[str],
@@ -205,6 +226,10 @@ def test_demand_no_plan_can_meet_is_a_warning_with_year_and_amount(app, demand, 
     assert code == 0 and "investment-ceiling" not in capped and "even with every candidate open as early" in capped
     yearly = pd.read_csv(tmp_path / "o" / "premises_yearly.csv")
     assert yearly[yearly["option"] == "plan"]["unmet"].sum() == pytest.approx(1000 + 420 * 59 / 71 + 1420 - 2 * 1320)
+    # planner walkthrough: the warning was in the terminal only; the workbook keeps it
+    sheet = pd.read_excel(tmp_path / "o" / "premises_plan.xlsx", sheet_name="Antaganden — assumptions")
+    warned = sheet.loc[sheet["kind"] == "varning — warning", "about"].tolist()
+    assert len(warned) == 1 and "no plan meets all demand: in 2029 29.0 users have no place" in warned[0]
 
 
 def test_the_real_entry_point_exits_2_without_a_traceback(demand, tmp_path):

@@ -58,7 +58,6 @@ def plan_premises(
 ) -> None:
     """Premises plan: which candidate premises to open and when, at the least cost (MIP, CBC)."""
     from resmodel.io.candidates import read_candidates
-    from resmodel.io.manifest import manifest_writer
     from resmodel.io.pnr import check_option_for_pnr
     from resmodel.io.series import csv_writer, read_demand_table, write_atomically
     from resmodel.io.writers import check_output_folder, workbook_writer
@@ -116,16 +115,19 @@ def plan_premises(
                          str(demand), str(candidates))
 
     first_year = int(plan.yearly["year"].min())
+    warnings = plan.warnings
     if scenario is not None and first_year <= loaded.scenario.base_date.year:
-        typer.echo(f"warning: the demand starts in {first_year}, not after the scenario's base year "
-                   f"{loaded.scenario.base_date.year}: premises the plan opens before "
-                   f"{loaded.scenario.base_date.year + 1} cannot be brought into the budget (project starts then); "
-                   "plan on a forecast from the year after the base year", err=True)
-    for note in [*notes, *plan.notes]:
+        warnings = [f"the demand starts in {first_year}, not after the scenario's base year "
+                    f"{loaded.scenario.base_date.year}: premises the plan opens before "
+                    f"{loaded.scenario.base_date.year + 1} cannot be brought into the budget (project starts then); "
+                    "plan on a forecast from the year after the base year", *warnings]
+    notes = [*notes, *plan.notes]
+    for note in notes:
         typer.echo(f"note: {note}", err=True)
-    for warning in plan.warnings:
+    for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
-    _echo(service, demand_column, plan.plan, plan.options, costs)
+    sums = _option_sums(plan.options, costs)
+    _echo(service, demand_column, plan.plan, plan.options, sums, costs)
     if plan.by_level is not None:
         _echo_levels(plan.by_level, base)
     writers = {"premises_plan.csv": csv_writer(plan.plan), "premises_yearly.csv": csv_writer(plan.yearly)}
@@ -135,8 +137,9 @@ def plan_premises(
     writers["premises_plan.xlsx"] = workbook_writer({  # the same tables for Swedish Excel (a comma CSV is one column)
         "Lokalplan — plan": plan.plan, "Per år — yearly": plan.yearly,
         **({"Per nivå — by level": plan.by_level} if plan.by_level is not None else {}),
-        "Kapacitet — capacity": plan.capacity})
-    writers["manifest.json"] = manifest_writer(ctx.info_name, ctx.params, run_manifest)
+        "Kapacitet — capacity": plan.capacity, "Jämförelse — options": sums,
+        "Antaganden — assumptions": _assumptions(plan, costs, base, notes, warnings)})
+    writers["manifest.json"] = _manifest_writer(ctx.info_name, ctx.params, run_manifest, _resolved(plan, costs, base))
     files = write_atomically(out, writers, PLAN_OUTPUTS)
     column = f" --demand-column {demand_column}" if demand_column != "volume" else ""
     typer.echo(f"wrote {', '.join(files)} to {out}; the queue under the plan, month by month: resmodel queue "
@@ -156,7 +159,74 @@ def _echo_levels(level_table: pd.DataFrame, groups: pd.DataFrame) -> None:
         index=False, float_format=lambda v: f"{v:,.1f}"))
 
 
-def _echo(service: str, column: str, plan: pd.DataFrame, options: dict[str, pd.DataFrame], costs) -> None:
+def _resolved(plan, costs, base: float | pd.DataFrame) -> dict:
+    """The values the plan was made with, defaults resolved (the options record only what was given): the
+    running cost per user-year, the external price, today's places (by level range) and the demand's months."""
+    groups = base if isinstance(base, pd.DataFrame) else None
+    return {"own_cost_per_place": costs.own_cost_per_place, "external_price": costs.external_price,
+            "places": float(plan.yearly["base_places"].iloc[0]),
+            "places_by_level_range": None if groups is None else [
+                {"min_level": int(r.min_level), "max_level": int(r.max_level), "places": float(r.places)}
+                for r in groups.itertuples()],
+            "months": [str(plan.capacity["month"].iloc[0]), str(plan.capacity["month"].iloc[-1])]}
+
+
+def _manifest_writer(command: str, params: dict, run_manifest, resolved: dict):
+    """manifest.json: the command's manifest (options as given) with the values the plan used under 'resolved'."""
+    from resmodel.io.manifest import command_manifest
+    from resmodel.io.writers import json_text
+
+    text = json_text({**command_manifest(command, params, run_manifest), "resolved": resolved})
+    return lambda path: path.write_text(text, encoding="utf-8")
+
+
+def _assumptions(plan, costs, base: float | pd.DataFrame, notes: list[str], warnings: list[str]) -> pd.DataFrame:
+    """The workbook's sheet of what the plan rests on — the values used (defaults resolved), today's places by
+    level range — and the notes and warnings the terminal shows, so that the workbook stands on its own."""
+    def amount(value: float | None, none: str) -> float | str:
+        return none if value is None else float(value)
+
+    months = plan.capacity["month"]
+    rows = [("service", str(plan.capacity["service"].iloc[0]), "the service planned"),
+            ("demand_column", str(plan.capacity["planned_for"].iloc[0]), "the forecast column planned for (each "
+             "year's peak month)"),
+            ("months", f"{months.iloc[0]}–{months.iloc[-1]}", "the demand's months (a partial first or last year "
+             "is costed for its months)"),
+            ("own_cost_per_place", float(costs.own_cost_per_place), "running cost per user-year in own premises, "
+             "SEK"),
+            ("external_price", amount(costs.external_price, "none: no external places"), "per external "
+             "place-year, SEK"),
+            ("max_external", amount(costs.max_external, "no limit"), "external places a year"),
+            ("waiting_cost", amount(costs.waiting_cost, "none: nobody may wait"), "per case-year waited, SEK"),
+            ("investment_ceiling", amount(costs.investment_ceiling, "none"), "one-off costs a year, SEK"),
+            ("discount_rate", float(costs.discount_rate), "a year"),
+            ("places", float(plan.yearly["base_places"].iloc[0]), "today's places")]
+    if isinstance(base, pd.DataFrame):
+        rows += [(f"places, levels {r.min_level}–{r.max_level}", float(r.places), "today's places suiting those "
+                  "need levels") for r in base.itertuples()]
+    table = [("antagande — assumption", *row) for row in rows]
+    table += [("not — note", "", "", n) for n in notes] + [("varning — warning", "", "", w) for w in warnings]
+    return pd.DataFrame(table, columns=["kind", "item", "value", "about"])
+
+
+def _option_sums(options: dict[str, pd.DataFrame], costs) -> pd.DataFrame:
+    """Per option its costs summed over the horizon (discounted, when a rate is given), the total and the
+    unmet demand — the comparison the terminal shows and the workbook keeps."""
+    parts = ["rent_new_sek", "one_off_sek", "own_running_sek", "external_sek", "waiting_cost_sek"]
+    rows = []
+    for name, table in options.items():
+        factor = table["discounted_sek"] / table["total_sek"].where(table["total_sek"] != 0, 1.0)
+        sums = {c: float((table[c] * factor).sum()) for c in parts}
+        short = table[table["unmet"] > 1e-6]
+        rows.append({"option": name, **sums, "total_sek": float(table["discounted_sek"].sum()),
+                     "unmet": (f"{short['unmet'].sum():,.1f} user-years from {int(short['year'].iloc[0])}"
+                               if not short.empty else "none"),
+                     "discount_rate": float(costs.discount_rate)})
+    return pd.DataFrame(rows)
+
+
+def _echo(service: str, column: str, plan: pd.DataFrame, options: dict[str, pd.DataFrame], sums: pd.DataFrame,
+          costs) -> None:
     from resmodel.planning_run import plural
 
     typer.echo(f"Premises plan for {service} (demand: peak month of each year, {column}; SEK in base-year prices)")
@@ -177,23 +247,16 @@ def _echo(service: str, column: str, plan: pd.DataFrame, options: dict[str, pd.D
     if (~opened).any():
         typer.echo(f"  ({plural(int((~opened).sum()), 'candidate')} not opened; premises_plan.csv says why for each, "
                    "in column 'reason')")
-    yearly = options["plan"][["year", "demand", "places", "served_own", "external_places", "waiting", "unmet",
-                              "free_places", "total_sek"]]
+    partial = ["months"] if options["plan"]["months"].ne(12).any() else []  # a partial year is costed for its months
+    yearly = options["plan"][["year", *partial, "demand", "places", "served_own", "external_places", "waiting",
+                              "unmet", "free_places", "total_sek"]]
     typer.echo("\nThe plan year by year:")
     typer.echo(yearly.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
     typer.echo("\nOptions compared (sums over the horizon, SEK" +
                (f", discounted at {costs.discount_rate:g} a year" if costs.discount_rate else "") + "):")
-    parts = ["rent_new_sek", "one_off_sek", "own_running_sek", "external_sek", "waiting_cost_sek"]
-    rows = []
-    for name, table in options.items():
-        factor = table["discounted_sek"] / table["total_sek"].where(table["total_sek"] != 0, 1.0)
-        sums = {c: float((table[c] * factor).sum()) for c in parts}
-        short = table[table["unmet"] > 1e-6]
-        rows.append({"option": name, **{c.removesuffix("_sek"): v for c, v in sums.items()},
-                     "total": table["discounted_sek"].sum(),
-                     "unmet": (f"{short['unmet'].sum():,.1f} user-years from {int(short['year'].iloc[0])}"
-                               if not short.empty else "none")})
-    typer.echo(pd.DataFrame(rows).to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
+    shown = sums.drop(columns="discount_rate")
+    typer.echo(shown.rename(columns=lambda c: c.removesuffix("_sek")).to_string(
+        index=False, float_format=lambda v: f"{v:,.0f}"))
     typer.echo("(own_running: staff and other costs of the users served in own premises; unmet: demand no allowed "
                "source meets — those users are not in the costs, so compare totals only between options that "
                "leave the same demand unmet)")
