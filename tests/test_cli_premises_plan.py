@@ -455,3 +455,27 @@ def test_an_opened_premises_with_an_identical_substitute_says_so(app, tmp_path):
     assert reasons["T3"].startswith("not needed: the plan opens T1 in 2025 instead, alike in places, levels and costs")
     # T2 could not open in 2025: it is no substitute for T1 in this plan
     assert reasons["T2"] == "not needed: opening it from its earliest year (2026) would add 1,500,000 SEK"
+
+
+def test_swedish_headers_are_named_with_their_column_and_an_optional_one_is_not_to_be_removed(app, demand, tmp_path):
+    """Planner walkthrough: 'engångskostnad_kr' and 'tidigast_år' got 'Fix: rename or remove the column' — removing
+    them makes every one-off cost 0 and every earliest year the first, without a word."""
+    path = write_candidates(tmp_path / "c.csv", ["A,daglig_verksamhet,15,1000000,500000,2026,12,x"],
+                            header="lokal_id,tjänst,platser,Årshyra (kr),engångskostnad_kr,tidigast_år,ledtid,anteckning")
+    out = tmp_path / "o"
+    code, _, message = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
+                              "--places", "100", "--own-cost-per-place", "200000", "--out", out)
+    assert code == 2 and not out.exists()
+    for header, column in (("lokal_id", "premises_id"), ("tjänst", "service"), ("platser", "places"),
+                           ("Årshyra (kr)", "annual_rent_sek")):  # required: renaming is the fix
+        assert f"column '{header}': unknown column '{header}'" in message
+        assert f"Fix: '{header}' is '{column}' here: rename it to '{column}'\n" in message + "\n"
+    assert ("'engångskostnad_kr' is 'one_off_cost_sek' here: rename it to 'one_off_cost_sek' — do not remove it: "
+            "without the column every one-off cost would be 0") in message
+    assert "'tidigast_år' is 'earliest_year' here: rename it to 'earliest_year' — do not remove it: without the " \
+           "column every candidate could open from the plan's first year" in message
+    assert "'ledtid' is 'lead_time_months' here: rename it to 'lead_time_months' — do not remove it" in message
+    # all at once (the reader stopped naming them after five), and no 'required column missing' for the renamed ones
+    assert "column 'anteckning': unknown column 'anteckning'" in message
+    assert "rename it to the column it holds; remove it only if it holds none of them" in message
+    assert "is missing" not in message and "rename or remove" not in message

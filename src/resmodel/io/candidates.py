@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
-from resmodel.errors import InputError, Location, did_you_mean
-from resmodel.io.tables import Column, TableSchema, read_table, require_rows
+from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
+from resmodel.io.pnr import check_frame_for_pnr
+from resmodel.io.tables import Column, TableSchema, read_raw, require_rows, type_table
 
 CANDIDATES = TableSchema("premises_candidates", "Lokalalternativ — candidate premises a plan may open", (
     Column("premises_id", "id", "candidate's id", unique=True),
@@ -29,13 +31,81 @@ CANDIDATES = TableSchema("premises_candidates", "Lokalalternativ — candidate p
 ))
 
 
+#: headers a candidates list kept in Swedish (or without the unit) may have, and the column each is
+SWEDISH_HEADERS = {
+    **dict.fromkeys(("lokal", "lokal_id", "lokalid", "lokalnamn", "id"), "premises_id"),
+    **dict.fromkeys(("tjänst", "insats", "verksamhet"), "service"),
+    **dict.fromkeys(("platser", "antal_platser", "platsantal"), "places"),
+    **dict.fromkeys(("årshyra", "årshyra_kr", "hyra", "hyra_kr", "hyra_per_år", "annual_rent", "rent"),
+                    "annual_rent_sek"),
+    **dict.fromkeys(("engångskostnad", "engångskostnad_kr", "engångskostnader", "engångskostnader_kr",
+                     "startkostnad", "startkostnad_kr", "investering", "investering_kr", "one_off_cost"),
+                    "one_off_cost_sek"),
+    **dict.fromkeys(("tidigast_år", "tidigaste_år", "tidigast", "år_tidigast", "öppnar_tidigast"), "earliest_year"),
+    **dict.fromkeys(("ledtid", "ledtid_mån", "ledtid_månader", "ledtid_i_månader", "lead_time"), "lead_time_months"),
+    **dict.fromkeys(("beslutat_år", "beslutsår", "beslutat", "beslutad", "beslutad_år"), "decided_year"),
+    **dict.fromkeys(("lägsta_nivå", "min_nivå", "från_nivå", "nivå_från"), "min_level"),
+    **dict.fromkeys(("högsta_nivå", "max_nivå", "till_nivå", "nivå_till"), "max_level"),
+    **dict.fromkeys(("källa", "underlag"), "source"),
+}
+
+#: what an optional column left out means, said where a Swedish header stands for it (removing it is no fix)
+LEFT_OUT = {"one_off_cost_sek": "every one-off cost would be 0",
+            "earliest_year": "every candidate could open from the plan's first year",
+            "lead_time_months": "every lead time would be 0",
+            "decided_year": "no premises would be decided",
+            "min_level": "the plan would be on totals, not by level range",
+            "max_level": "the plan would be on totals, not by level range",
+            "source": "where the figures come from would be lost"}
+
+
 def read_candidates(path: Path, service: str, display: str | None = None) -> pd.DataFrame:
     """The candidates of ``service`` in a file (index = spreadsheet row), checked and with defaults
     filled in (``prepare_candidates``)."""
     display = display or str(path)
-    table = read_table(path, CANDIDATES, display)
+    raw = read_raw(path, display)
+    _check_swedish_headers(raw, display)
+    table = type_table(raw, CANDIDATES, display)
     require_rows(table, display, "one row per candidate premises", "add the candidates")
     return prepare_candidates(table, service, display)
+
+
+def _plain_header(name: object) -> str:
+    """'Engångskostnad (kr)' as 'engångskostnad_kr': lower case, words joined by '_'."""
+    return re.sub(r"\W+", "_", str(name).strip().lower()).strip("_")
+
+
+def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
+    """A header row with Swedish names for the columns: every unknown column named with the column it stands
+    for (never 'remove it' for an optional column: the plan would then read it as empty, silently), the rest
+    as the reader would. Headers of which none is recognised are left to the reader's own messages."""
+    known = {c.name for c in CANDIDATES.columns}
+    present = {str(c).strip().lower() for c in raw.columns}
+    meant = {str(c): SWEDISH_HEADERS.get(_plain_header(c)) for c in raw.columns if str(c).strip().lower() not in known}
+    if not any(meant.values()):
+        return
+    kinds = {c.name: c.kind for c in CANDIDATES.columns}  # identity numbers first, as the reader checks them
+    check_frame_for_pnr(raw, display, numeric={c for c, t in meant.items() if kinds.get(t) in ("int", "float")},
+                        ids={c for c, t in meant.items() if t == "premises_id"})
+    problems = ProblemCollector()
+    expected = "only the columns " + ", ".join(sorted(known))
+    for name, target in meant.items():
+        where, problem = Location(display, row=1, column=name), f"unknown column '{name}' in table '{CANDIDATES.name}'"
+        if target is None:
+            fix = (did_you_mean(name, sorted(known)) + "rename it to the column it holds; remove it only if it holds "
+                   "none of them")
+        elif target in present:
+            fix = f"'{name}' looks like '{target}', which the file also has: keep one of the two"
+        else:
+            fix = f"'{name}' is '{target}' here: rename it to '{target}'" + (
+                "" if CANDIDATES.column(target).required else f" — do not remove it: without the column "
+                f"{LEFT_OUT[target]}")
+        problems.add(where, problem, expected, fix)
+    for column in CANDIDATES.columns:
+        if column.required and column.name not in present and column.name not in meant.values():
+            problems.add(Location(display, row=1, column=column.name), f"required column '{column.name}' is missing",
+                         f"a column '{column.name}': {column.description}", "add the column to the header row")
+    problems.raise_if_any()
 
 
 def prepare_candidates(table: pd.DataFrame, service: str, display: str) -> pd.DataFrame:
