@@ -479,3 +479,28 @@ def test_swedish_headers_are_named_with_their_column_and_an_optional_one_is_not_
     assert "column 'anteckning': unknown column 'anteckning'" in message
     assert "rename it to the column it holds; remove it only if it holds none of them" in message
     assert "is missing" not in message and "rename or remove" not in message
+
+
+@pytest.mark.parametrize(("rows", "header", "extra", "expected"), [
+    (["A,daglig_verksamhet,25,800000,2031", "B,daglig_verksamhet,25,800000,2019"], None, [],
+     ["row 2, column 'decided_year': decided year 2031 is outside", "row 3, column 'decided_year': decided year 2019"]),
+    (["A,daglig_verksamhet,25,800000,2025,2026", "B,daglig_verksamhet,25,800000,2025,2027"],
+     "premises_id,service,places,annual_rent_sek,decided_year,earliest_year", [],
+     ["row 2, column 'decided_year': decided year 2025 is before the row's earliest year 2026",
+      "row 3, column 'decided_year': decided year 2025 is before the row's earliest year 2027"]),
+    (["A,daglig_verksamhet,25,800000,,7,6", "B,daglig_verksamhet,25,800000,,1,", "C,daglig_verksamhet,25,800000,,,"],
+     None, [], ["row 2, column 'min_level': min_level 7 is above max_level 6",
+                "row 3, column 'max_level': half a level range", "row 4, column 'min_level': a candidate without"]),
+    (["A,daglig_verksamhet,25,800000,2026,5000000", "B,daglig_verksamhet,25,800000,2027,5000000"],
+     "premises_id,service,places,annual_rent_sek,decided_year,one_off_cost_sek", ["--investment-ceiling", "1000"],
+     ["row 2, column 'decided_year': the premises decided for 2026", "row 3, column 'decided_year': the premises "
+      "decided for 2027"]),
+])
+def test_every_bad_candidate_row_is_named_at_once(app, demand, tmp_path, rows, header, extra, expected):
+    """Planner walkthrough: two bad decided years in rows 2 and 3 — only row 2 was named, row 3 at the next run."""
+    path = write_candidates(tmp_path / "c.csv", rows, **({"header": header} if header else {}))
+    code, _, message = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
+                              "--places", "1295", "--own-cost-per-place", "270000", "--out", tmp_path / "o", *extra)
+    assert code == 2 and not (tmp_path / "o").exists()
+    for text in expected:
+        assert text in message

@@ -356,3 +356,15 @@ def test_lead_time_counts_from_the_demands_first_month_and_a_partial_year_is_cos
     assert yearly.loc[2025, "total_sek"] == pytest.approx((100 * 200_000 + 20 * 300_000) / 2)
     assert yearly.loc[2027, "total_sek"] == pytest.approx(100_000 + (1_000_000 + 115 * 200_000 + 5 * 300_000) / 4)
     assert result.objective == pytest.approx(yearly["total_sek"].sum())
+
+
+def test_a_decided_year_before_the_lead_time_counts_the_lead_time_from_the_demands_first_month():
+    """Planner walkthrough: from a forecast starting 2025-07, 12 months' lead time opens in 2027, not 2026."""
+    from resmodel.errors import InputError
+    from resmodel.io.candidates import check_candidate_years
+
+    table = pd.DataFrame({"decided_year": [2026], "earliest_year": [None], "lead_time_months": [12.0]}, index=[2])
+    check_candidate_years(table, 2025, 2030, "c.csv")  # from January: 2026 is possible
+    with pytest.raises(InputError, match=r"row 2, column 'decided_year': decided year 2026 is before the row's lead "
+                                         r"time of 12 months \(open 2027 at the earliest\)"):
+        check_candidate_years(table, 2025, 2030, "c.csv", first_month=7)

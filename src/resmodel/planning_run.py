@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from resmodel.errors import InputError, Location
+from resmodel.errors import InputError, Location, ProblemCollector
 from resmodel.forecast.queue import QueueParams
 from resmodel.planning.premises import PlanCosts, PlanResult
 
@@ -387,13 +387,15 @@ def _check_decided_within_ceiling(table: pd.DataFrame, ceiling: float | None, di
         return
     decided = table[table["decided_year"].notna()]
     by_year = decided.groupby("decided_year")["one_off_cost_sek"].sum()
+    problems = ProblemCollector()
     for year, total in by_year[by_year > ceiling].items():
         rows = [int(r) for r in decided.index[decided["decided_year"].eq(year).to_numpy()]]
-        raise InputError.at(Location(display, row=rows[0], column="decided_year"),
-                            f"the premises decided for {int(year)} (rows {', '.join(map(str, rows))}) have one-off "
-                            f"costs of {total:,.0f} SEK, above "
-                            f"--investment-ceiling {ceiling:,.0f}", "decided one-off costs within the ceiling in "
-                            "each year", "raise --investment-ceiling, or move a decided premises to another year")
+        problems.add(Location(display, row=rows[0], column="decided_year"),
+                     f"the premises decided for {int(year)} (rows {', '.join(map(str, rows))}) have one-off "
+                     f"costs of {total:,.0f} SEK, above --investment-ceiling {ceiling:,.0f}",
+                     "decided one-off costs within the ceiling in each year",
+                     "raise --investment-ceiling, or move a decided premises to another year")
+    problems.raise_if_any()
 
 
 def _stack(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -112,28 +112,30 @@ def prepare_candidates(table: pd.DataFrame, service: str, display: str) -> pd.Da
     """The rows of ``service`` from a typed candidates table (the columns of ``CANDIDATES``; rows are
     named by the index in messages), checked, with defaults filled in: no one-off cost, no lead time.
     A table without rows for the service is an error naming the services it has."""
+    problems = ProblemCollector()
     repeated = table["premises_id"].duplicated()
-    for idx in table.index[repeated.to_numpy()][:1]:
+    for idx in table.index[repeated.to_numpy()]:
         first = table.index[table["premises_id"].eq(table.at[idx, "premises_id"]).to_numpy()][0]
-        raise InputError.at(Location(display, row=int(idx), column="premises_id"),
-                            f"duplicate id '{table.at[idx, 'premises_id']}' (first on row {first})",
-                            "each premises_id once", "give the candidate its own id, or remove the repeat")
+        problems.add(Location(display, row=int(idx), column="premises_id"),
+                     f"duplicate id '{table.at[idx, 'premises_id']}' (first on row {first})",
+                     "each premises_id once", "give the candidate its own id, or remove the repeat")
     services = table["service"].str.strip()
     misspelt = services.ne(service) & services.map(lambda v: bool(did_you_mean(v, [service], cutoff=0.85)))
     misspelt &= services.eq(service).any()  # with no row of the service, the typo may be in --service instead
-    for idx in table.index[misspelt.to_numpy()][:1]:  # a typo would drop the candidate without a word
-        raise InputError.at(Location(display, row=int(idx), column="service"),
-                            f"service '{services[idx]}' is almost '{service}', the service planned",
-                            f"'{service}' for a candidate of this plan, or another service's key",
-                            f"did you mean '{service}'? Correct the spelling")
+    for idx in table.index[misspelt.to_numpy()]:  # a typo would drop the candidate without a word
+        problems.add(Location(display, row=int(idx), column="service"),
+                     f"service '{services[idx]}' is almost '{service}', the service planned",
+                     f"'{service}' for a candidate of this plan, or another service's key",
+                     f"did you mean '{service}'? Correct the spelling")
     rows = table[services.eq(service).to_numpy()].copy()
+    _check_levels(rows, display, problems)
+    problems.raise_if_any()
     if rows.empty:
         known = sorted(table["service"].str.strip().unique())
         raise InputError.at(Location(display, column="service", path=service), f"no candidates for '{service}'",
                             "rows whose service is " + repr(service) + " (the file has " + ", ".join(known) + ")",
                             did_you_mean(service, known) + "add candidates for the service, or choose the service "
                             "to plan accordingly (and check the spelling of both)")
-    _check_levels(rows, display)
     rows["one_off_cost_sek"] = rows["one_off_cost_sek"].astype(float).fillna(0.0)
     rows["lead_time_months"] = rows["lead_time_months"].astype(float).fillna(0.0)
     for col in ("earliest_year", "decided_year", "min_level", "max_level"):
@@ -151,45 +153,47 @@ def check_candidate_years(candidates: pd.DataFrame, first_year: int, last_year: 
 
     decided = candidates["decided_year"]
     outside = decided.notna() & ((decided < first_year) | (decided > last_year))
-    for idx in candidates.index[outside.to_numpy()][:1]:
+    problems = ProblemCollector()
+    for idx in candidates.index[outside.to_numpy()]:
         after = decided[idx] > last_year
-        raise InputError.at(Location(display, row=int(idx), column="decided_year"),
-                            f"decided year {decided[idx]} is outside the plan's years {first_year}–{last_year} "
-                            "(the years of the --demand file)", f"a year from {first_year} to {last_year}",
-                            ("is --demand a history rather than a forecast? The plan needs a forecast "
-                             "(`resmodel forecast`); otherwise leave out a premises that opens after it ends"
-                             if after else "count a premises that is already open in today's places (the "
-                             "scenario's premises, or --places) and leave it out of the candidates"))
+        problems.add(Location(display, row=int(idx), column="decided_year"),
+                     f"decided year {decided[idx]} is outside the plan's years {first_year}–{last_year} "
+                     "(the years of the --demand file)", f"a year from {first_year} to {last_year}",
+                     ("is --demand a history rather than a forecast? The plan needs a forecast "
+                      "(`resmodel forecast`); otherwise leave out a premises that opens after it ends"
+                      if after else "count a premises that is already open in today's places (the "
+                      "scenario's premises, or --places) and leave it out of the candidates"))
     earliest = candidates["earliest_year"].fillna(first_year).astype(int)
     by_lead = pd.Series(lead_time_year(candidates["lead_time_months"].fillna(0).to_numpy(float), first_year,
                                        first_month), index=candidates.index)
     for column, limit in (("earliest_year", earliest), ("lead_time_months", by_lead)):
-        early = decided.notna() & (decided < limit)
-        for idx in candidates.index[early.to_numpy()][:1]:
+        early = decided.notna() & ~outside & (decided < limit)
+        for idx in candidates.index[early.to_numpy()]:
             what = (f"row's earliest year {limit[idx]}" if column == "earliest_year"
                     else f"row's lead time of {candidates.at[idx, 'lead_time_months']:g} months (open "
                          f"{limit[idx]} at the earliest)")
-            raise InputError.at(Location(display, row=int(idx), column="decided_year"),
-                                f"decided year {decided[idx]} is before the {what}",
-                                "a decided year no earlier than the premises can open",
-                                f"correct the decided year, or empty '{column}' (a decided premises needs neither)")
+            problems.add(Location(display, row=int(idx), column="decided_year"),
+                         f"decided year {decided[idx]} is before the {what}",
+                         "a decided year no earlier than the premises can open",
+                         f"correct the decided year, or empty '{column}' (a decided premises needs neither)")
+    problems.raise_if_any()
 
 
-def _check_levels(rows: pd.DataFrame, display: str) -> None:
-    """Level ranges: on every candidate or on none (a plan is by level or on totals), min ≤ max."""
+def _check_levels(rows: pd.DataFrame, display: str, problems: ProblemCollector) -> None:
+    """Level ranges: on every candidate or on none (a plan is by level or on totals), min ≤ max; every row's
+    problem added to ``problems``."""
     has = rows["min_level"].notna() | rows["max_level"].notna()
     if not has.any():
         return
-    for idx in rows.index[~has.to_numpy()][:1]:
-        raise InputError.at(Location(display, row=int(idx), column="min_level"), "a candidate without a level range "
-                            "where other candidates have one", "min_level and max_level on every candidate of the "
-                            "service, or on none (a plan on totals)", "fill in the levels the premises suit")
+    for idx in rows.index[~has.to_numpy()]:
+        problems.add(Location(display, row=int(idx), column="min_level"), "a candidate without a level range "
+                     "where other candidates have one", "min_level and max_level on every candidate of the "
+                     "service, or on none (a plan on totals)", "fill in the levels the premises suit")
     for col in ("min_level", "max_level"):
-        for idx in rows.index[rows[col].isna().to_numpy()][:1]:
-            raise InputError.at(Location(display, row=int(idx), column=col), "half a level range",
-                                "both min_level and max_level", f"fill in {col}")
-    for idx in rows.index[(rows["min_level"].astype(float) > rows["max_level"].astype(float)).to_numpy()][:1]:
-        raise InputError.at(Location(display, row=int(idx), column="min_level"),
-                            f"min_level {int(rows.at[idx, 'min_level'])} is above max_level "
-                            f"{int(rows.at[idx, 'max_level'])}",
-                            "min_level ≤ max_level", "swap the two")
+        for idx in rows.index[(rows[col].isna() & has).to_numpy()]:
+            problems.add(Location(display, row=int(idx), column=col), "half a level range",
+                         "both min_level and max_level", f"fill in {col}")
+    for idx in rows.index[(rows["min_level"].astype(float) > rows["max_level"].astype(float)).to_numpy()]:
+        problems.add(Location(display, row=int(idx), column="min_level"),
+                     f"min_level {int(rows.at[idx, 'min_level'])} is above max_level "
+                     f"{int(rows.at[idx, 'max_level'])}", "min_level ≤ max_level", "swap the two")
