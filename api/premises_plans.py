@@ -118,7 +118,9 @@ class PlanResponse(BaseModel):
     scenario: ScenarioName
     scenario_hash: ScenarioHash
     service: str = Field(description="the service planned for")
-    status: str = Field(description="'Optimal', or 'Time limit' for the best plan found in the solver's time")
+    status: str = Field(description="the solver's status: 'Optimal' (the least-cost plan under the rules), or "
+                        "'Time limit' for the best plan found in the solver's time. It does not say whether the "
+                        "demand is met: the yearly rows' 'unmet' and a warning do")
     plan: list[PlanRow] = Field(description="one row per candidate: open_year (null = not opened), decision, "
                                 "reason; min_level and max_level only in a plan by level range")
     yearly: list[PlanYear] = Field(description="per option (no_new_premises, decided_only, plan) and year: "
