@@ -41,8 +41,9 @@ class NowcastRequest(RequestBody):
                                        "per invoice (or per service and reporting month), every service month from "
                                        "the first to the last, as in docs/forecasting.md §5 (the triangle file)")
     value: Literal["amount_sek", "cases"] = Field("amount_sek", description="the column to complete")
-    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{1,2}$", description="complete as known at this month, "
-                              "YYYY-MM (null: the last reporting month); later invoices are left out")
+    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{1,2}(-01)?$", description="complete as known at this "
+                              "month, YYYY-MM or its first day YYYY-MM-01 as the invoices' months (null: the last "
+                              "reporting month); later invoices are left out")
     recent: int = Field(6, ge=1, le=36, description="the recent service months summed as 'shown' and backtested")
     origins: int = Field(12, ge=1, le=36, description="backtest origins (past months to nowcast again; each "
                          "completes the triangle again, so 36 keep the answer within seconds)")
@@ -148,11 +149,12 @@ def _invoices(request: NowcastRequest) -> pd.DataFrame:
 def create_nowcast(request: NowcastRequest) -> NowcastResponse:
     """Complete every service month of the triangle as known at ``as_of``, sum the recent and the open months,
     and backtest the method on the same invoices."""
+    from resmodel.forecast.frame import parse_month
     from resmodel.forecast.nowcast_report import as_of_month, nowcast_report
 
     as_of = None
     if request.as_of is not None:
-        as_of = pd.to_datetime(request.as_of, format="%Y-%m", errors="coerce")
+        as_of = parse_month(pd.Series([request.as_of])).iloc[0]  # as the invoices' months are read
         if pd.isna(as_of) or not 1990 <= as_of.year <= 2200:  # the years of the triangle's months
             raise one_problem(422, ["body", "as_of"], f"'{request.as_of}' is not a month of 1990–2200. Expected "
                               "YYYY-MM with a month 01–12. Fix: write the month as 2024-12")

@@ -201,8 +201,8 @@ SCENARIO_PATTERN = "a name of letters, digits, '_' and '-' only (no folder, no '
 
 #: fields that hold a month, YYYY-MM: their pattern and length errors are said as a month
 MONTH_FIELDS = {"month", "ds", "as_of", "service_month", "reporting_month"}
-MONTH = ("a month written YYYY-MM, e.g. 2025-01 (a date or timestamp such as 2025-01-01T00:00:00 is not "
-         "read: send the month alone)")
+MONTH = ("a month written YYYY-MM, e.g. 2025-01, or its first day 2025-01-01 (a timestamp such as "
+         "2025-01-01T00:00:00 or another day is not read: send the month alone)")
 
 
 def _schema_problem(error: dict[str, Any], path: str = "") -> dict[str, Any]:

@@ -100,6 +100,8 @@ def test_as_of_leaves_later_invoices_out():
 def test_a_one_digit_as_of_month_is_that_month():
     """'2023-6' is June 2023, as in the invoice rows and every file reader (it was refused here alone)."""
     assert post({"invoices": ROWS, "as_of": "2023-6"}).json() == post({"invoices": ROWS, "as_of": "2023-06"}).json()
+    # API consumer walkthrough: invoices' months read 2023-06-01, as_of refused it
+    assert post({"invoices": ROWS, "as_of": "2023-06-01"}).json() == post({"invoices": ROWS, "as_of": "2023-06"}).json()
 
 
 def test_the_same_request_gives_the_same_bytes():
