@@ -168,6 +168,10 @@ def test_compare_per_unit_shows_what_the_tariff_changes(app, tmp_path, demo_resu
     biggest = changed["difference"].abs().idxmax()
     assert biggest in res.output and "sheet 'Per enhet'" in res.output
     assert "Per enhet" in pd.read_excel(out / "jamforelse.xlsx", sheet_name=None)
+    # section-manager walkthrough: a gap that moved with the roster showed no roster; both sides of it are there
+    wide = units.pivot_table(index="unit_id", columns="measure", values="value_b")
+    np.testing.assert_allclose(wide["staffing_gap_fte"], wide["fte_roster"] - wide["fte_required"], atol=1e-9)
+    np.testing.assert_allclose(wide["staffing_gap_sek"], wide["roster_cost"] - wide["staff_cost"], atol=1e-3)
 
 
 def test_tornado(app, tmp_path):

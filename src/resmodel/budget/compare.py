@@ -75,8 +75,10 @@ def compare_services(a: BudgetResult, b: BudgetResult, measures: tuple[str, ...]
     return _with_difference(merged.fillna({"value_a": 0.0, "value_b": 0.0}), a, b)  # a service in one only
 
 
-#: base-year measures per unit a section manager compares between scenarios
-UNIT_MEASURES = ("allocation", "net_cost", "staff_cost", "fte_required", "staffing_gap_fte", "staffing_gap_sek")
+#: base-year measures per unit a section manager compares between scenarios: the gap with both of its sides (the
+#: roster's FTE and cost beside the need's), so a gap that moves with the roster shows why
+UNIT_MEASURES = ("allocation", "net_cost", "staff_cost", "fte_required", "fte_roster", "roster_cost",
+                 "staffing_gap_fte", "staffing_gap_sek")
 
 
 def compare_units(units_a: pd.DataFrame, units_b: pd.DataFrame, name_a: str, name_b: str,
