@@ -24,30 +24,23 @@ def test_vectorised_equals_reference_on_demo(demo_loaded, demo_result):
 
 def test_vectorised_equals_reference_with_the_tariff():
     """Code review: the engine's tariff path (level prices instead of need-derived ones) had no reference check.
-    Units with a resident at a level the tariff lacks are costed by need in the run (warned); the reference
-    refuses them, so they are compared by count only."""
+    Units with a resident at a level the tariff lacks are costed by need for that resident in the run (warned),
+    and so in the reference: every unit is compared, those units included."""
     from resmodel.allocation.reference import unit_reference
-    from resmodel.errors import InputError
     from resmodel.run import load, run
 
     loaded = load(ROOT / "scenarios" / "tariff_stockholm.yaml")
     result = run(loaded)
     eng = result.allocation.units.set_index("unit_id")
-    compared, refused = 0, set()
     for unit_id in loaded.data.units["unit_id"]:
-        try:
-            ref = unit_reference(loaded.data, loaded.snapshot, result.allocation.constants, unit_id, loaded.tariff)
-        except InputError:
-            refused.add(unit_id)
-            continue
+        ref = unit_reference(loaded.data, loaded.snapshot, result.allocation.constants, unit_id, loaded.tariff)
         for column, value in ref.measures.items():
             np.testing.assert_allclose(eng.at[unit_id, column], value, rtol=1e-9, atol=1e-6, err_msg=f"{unit_id} {column}")
-        compared += 1
     residents = loaded.data.users.merge(loaded.data.units[["unit_id", "housing_type"]], on="unit_id")
     gaps = set(zip(result.allocation.tariff_gaps["housing_type"], result.allocation.tariff_gaps["level"], strict=True))
     lacking = {u for u, kind, level in zip(residents["unit_id"], residents["housing_type"], residents["level"],
                                            strict=True) if (kind, level) in gaps}
-    assert refused == lacking and len(lacking) > 0 and compared + len(refused) == len(eng) and compared >= 150
+    assert len(lacking) > 0  # the case the reference now follows is in the demo
 
 
 def _municipality(levels, hours, housing_levels, pa_hours):

@@ -332,7 +332,7 @@ def test_a_merged_title_above_an_xlsx_header_is_told_as_a_title(tmp_path):
         load(_scenario(tmp_path))
     assert len(err.value.problems) == 1
     assert f"staff.xlsx, row 1: row 1 has one cell but row 2 has {len(staff.columns)}: row 1 looks like a title " \
-        "above the header" in str(err.value) and "Personal 2024" not in str(err.value)
+        "above the header in row 2" in str(err.value) and "Personal 2024" not in str(err.value)
 
 
 def test_a_level_written_as_a_case_system_exports_it_reads_as_its_number(tmp_path, demo_result):

@@ -334,8 +334,9 @@ def test_a_workbook_with_a_title_above_the_header_says_where_the_header_is(tmp_p
     path = write_xlsx(tmp_path / "c.xlsx", ["Kapacitet 2025"], [[], ["month", "places"], ["2025-01", 1100]])
     with pytest.raises(InputError) as exc:
         read_capacity(path, None)
-    assert problems(exc) == [f"{path}, row 1: the header is in row 3, not in row 1. Expected the column names in row 1 "
-                             "(month). Fix: delete the rows above row 3 (a title or a note) so that the header is row 1"]
+    assert problems(exc) == [f"{path}, row 1: row 1 has one cell but row 3 has 2: row 1 looks like a title above the "
+                             "header in row 3. Expected the column names in row 1. Fix: delete the rows above row 3 (a "
+                             "title or a note) so that the header is row 1"]
 
 
 def test_a_csv_with_a_title_above_the_header_is_told_so_not_about_cell_counts(tmp_path):
@@ -345,8 +346,8 @@ def test_a_csv_with_a_title_above_the_header_is_told_so_not_about_cell_counts(tm
     with pytest.raises(InputError) as exc:
         read_capacity(path, None)
     assert problems(exc) == [f"{path}, row 1: row 1 has one cell but row 2 has 2: row 1 looks like a title above the "
-                             "header. Expected the column names in row 1. Fix: delete the rows above the header so "
-                             "that it is row 1"]
+                             "header in row 2. Expected the column names in row 1. Fix: delete the rows above row 2 (a "
+                             "title or a note) so that the header is row 1"]
 
 
 def test_capacity_above_the_largest_places_is_refused_at_its_row(tmp_path):

@@ -226,8 +226,8 @@ def _refuse_title_row(i: int, row: list[str], display: str) -> None:
     column (the title is not echoed: it may hold anything)."""
     raise InputError.at(
         Location(file=display, row=1), f"row 1 has one cell but row {i} has "
-        f"{sum(1 for c in row if str(c).strip())}: row 1 looks like a title above the header",
-        "the column names in row 1", "delete the rows above the header so that it is row 1",
+        f"{sum(1 for c in row if str(c).strip())}: row 1 looks like a title above the header in row {i}",
+        "the column names in row 1", f"delete the rows above row {i} (a title or a note) so that the header is row 1",
     )
 
 
