@@ -182,8 +182,8 @@ def test_coverage_counts_a_value_on_a_bound_as_inside_and_a_zero_scale_gives_no_
     assert np.isnan(evaluate(cv, series, ["naive"]).set_index("model").loc["naive", "mase"])
 
 
-def test_the_selections_interval_scale_is_the_rms_of_errors_over_the_models_own_sigma():
-    """The widening factor of the chosen model: √(mean over inner origins and steps of (error / σ_k)²), σ_k the
+def test_the_selections_interval_scale_is_a_ratio_of_root_mean_squares():
+    """The widening factor of the chosen model: √(mean e²) / √(mean σ_k²) over inner origins and steps, σ_k the
     model's own standard deviation at step k — for naive √(mean of squared one-step differences) · √k."""
     from resmodel.forecast.crossval import training_lengths
     from resmodel.forecast.frame import YEARLY, Series
@@ -191,8 +191,26 @@ def test_the_selections_interval_scale_is_the_rms_of_errors_over_the_models_own_
     y = np.array([10.0, 13, 11, 16, 12, 17, 15, 21, 16, 22, 24, 19])
     s = Series("r", YEARLY, pd.date_range("2010-01-01", periods=12, freq="YS"), y, pd.DataFrame(index=range(12)))
     choice = AutoSelect([Naive()], windows=3).choose(s, 2)
-    ratios = []
+    errors, sigmas = [], []
     for n in training_lengths(12, 2, 3, 1):
         sigma = np.sqrt(np.mean(np.diff(y[:n]) ** 2))
-        ratios += [(y[n + k - 1] - y[n - 1]) / (sigma * np.sqrt(k)) for k in (1, 2)]
-    assert choice.interval_scale == pytest.approx(np.sqrt(np.mean(np.square(ratios))), rel=1e-12)
+        errors += [y[n + k - 1] - y[n - 1] for k in (1, 2)]
+        sigmas += [sigma * np.sqrt(k) for k in (1, 2)]
+    expected = np.sqrt(np.mean(np.square(errors))) / np.sqrt(np.mean(np.square(sigmas)))
+    assert choice.interval_scale == pytest.approx(expected, rel=1e-12)
+
+
+def test_one_inner_origin_with_a_near_zero_sigma_does_not_blow_up_the_intervals():
+    """The audit's 7-point hourly rate: at the first inner origin drift's three points rise almost evenly
+    (σ ≈ 0.07) and the next change is larger, so that origin's error / σ is about 90; the root-mean-square of
+    such ratios widened drift's 80 % interval from ±3.6 to ±126. The ratio of root-mean-squares stays near 1."""
+    y = [295.4, 299.8, 304.3, 315.0, 319.7, 324.5, 332.6]
+    frame, freqs = validate_long(_yearly(y))
+    s = split_series(frame, freqs)[0]
+    auto = make_model("auto", "Y")
+    choice = auto.choose(s, 3)
+    assert choice.model.name == "drift"
+    assert choice.interval_scale == pytest.approx(0.99, abs=0.01)
+    fit = auto.predict(s, 3, (80,))
+    own = make_model("drift", "Y").predict(s, 3, (80,))
+    np.testing.assert_allclose(fit.hi[80], own.hi[80])  # not widened: its inner errors are about its own σ

@@ -11,11 +11,16 @@ Model-based intervals ignore parameter and selection uncertainty, so they can be
 ``auto`` therefore sets its intervals from backtest errors made before the origin, by one of
 these rules (``intervals=``):
 
-- ``"widen"`` — the chosen model's own intervals; the selection backtest's errors divided by the
-  model's predicted standard deviation should have unit root-mean-square, and when it is larger
-  the half-widths are multiplied by it (never narrowed: with three inner origins the scale is
-  noisy, and narrowing on a calm spell under-covers). Models without an error model (``comb``)
-  keep their empirical intervals.
+- ``"widen"`` — the chosen model's own intervals, widened by the scale r = √(mean e²) / √(mean σ²)
+  over the selection backtest's inner origins and horizon steps (e an error, σ the model's predicted
+  standard deviation for it): if the errors are normal with standard deviation c·σ, r estimates c.
+  When r exceeds 1 the half-widths are multiplied by it (never narrowed: with three inner origins
+  the scale is noisy, and narrowing on a calm spell under-covers). It is a ratio of root-mean-squares,
+  not the root-mean-square of e/σ, because one origin with a near-zero σ (drift on three points that
+  rise almost evenly) made a single ratio e/σ ≈ 90 dominate and widened a 7-point yearly series'
+  intervals 35-fold; in the ratio of sums such an origin adds its error but almost nothing to the
+  denominator, so no floor on σ is needed. Models without an error model (``comb``) keep their
+  empirical intervals.
 - ``"conformal"`` — split-conformal: the chosen model is backtested at up to 12 origins one period
   apart ending at the cutoff (the backtest of the empirical intervals, ``crossval.empirical_design``);
   the half-width at horizon step k is the ⌈(n+1)·level⌉-th smallest absolute error at step k
@@ -90,6 +95,16 @@ def conformal_halfwidths(errors: np.ndarray, levels: Sequence[int], h: int,
         rank = min(n, math.ceil((n + 1) * lv / 100 - 1e-9))
         out[lv] = extend_widths(a[rank - 1], h, growth)
     return out
+
+
+def interval_scale(errors: np.ndarray, sigma: np.ndarray) -> float | None:
+    """The factor by which backtest errors exceed a model's predicted standard deviations: √(mean e²) / √(mean σ²)
+    over every origin and step (a ratio of root-mean-squares, so one near-zero σ cannot dominate it); ``None``
+    when the model predicted no spread at all."""
+    e, s = np.asarray(errors, dtype=float).ravel(), np.asarray(sigma, dtype=float).ravel()
+    ok = np.isfinite(e) & np.isfinite(s) & (s >= 0)
+    spread = float(np.mean(s[ok] ** 2)) if ok.any() else 0.0
+    return float(np.sqrt(np.mean(e[ok] ** 2) / spread)) if spread > 0 else None
 
 
 def one_se_choice(per_origin: dict[str, np.ndarray], order: Sequence[str]) -> str:
@@ -187,8 +202,8 @@ class AutoSelect(Model):
 
     def _scores(self, candidates: Sequence[Model], s: Series, lengths: list[int], h_in: int,
                 actual: np.ndarray, scale: np.ndarray, memo: dict) -> tuple[dict[str, np.ndarray], dict]:
-        """Per eligible candidate: its MASE at each inner origin, and the root-mean-square of its
-        errors over its predicted standard deviation (``None`` without model intervals)."""
+        """Per eligible candidate: its MASE at each inner origin, and its interval scale ``interval_scale``
+        (``None`` without model intervals)."""
         per_origin: dict[str, np.ndarray] = {}
         z_scores: dict[str, float | None] = {}
         for cand in candidates:
@@ -202,9 +217,7 @@ class AutoSelect(Model):
             z_scores[cand.name] = None
             if all(r.fit.hi for r in runs) and len(runs) >= MIN_CALIBRATION_WINDOWS:
                 sigma = (np.array([r.fit.hi[CALIBRATION_LEVEL] for r in runs]) - means) / z_value(CALIBRATION_LEVEL)
-                ok = sigma > 0
-                if ok.any():
-                    z_scores[cand.name] = float(np.sqrt(np.mean(((actual - means)[ok] / sigma[ok]) ** 2)))
+                z_scores[cand.name] = interval_scale(actual - means, sigma)
         return per_origin, z_scores
 
     @staticmethod
