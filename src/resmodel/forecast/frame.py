@@ -90,6 +90,14 @@ def parse_month(text: pd.Series) -> pd.Series:
     return pd.to_datetime(month, format="%Y-%m", errors="coerce")
 
 
+def parse_periods(ds: pd.Series) -> pd.Series:
+    """Periods as the history's ``ds`` is read: YYYY (also the integer 2025, not 2025 ns after 1970) or YYYY-MM
+    or a date, as text; NaT where unreadable. Datetime columns are kept."""
+    if pd.api.types.is_datetime64_any_dtype(ds):
+        return ds
+    return pd.to_datetime(ds.astype("string"), errors="coerce", format="mixed")
+
+
 def validate_long(
     df: pd.DataFrame,
     *,
@@ -129,7 +137,7 @@ def validate_long(
 
     raw_ds = frame[DS].copy()
     if not pd.api.types.is_datetime64_any_dtype(frame[DS]):
-        parsed = pd.to_datetime(frame[DS].astype("string"), errors="coerce", format="mixed")
+        parsed = parse_periods(frame[DS])
         problems.add_rows(frame.index[(parsed.isna() & frame[DS].notna()).to_numpy()], 5, lambda idx: (
             loc(idx, DS, uid[idx]), f"'{shown(frame[DS][idx])}' is not a date",
             "a period YYYY (yearly) or YYYY-MM (monthly)", "write the period as YYYY or YYYY-MM"))
@@ -289,7 +297,7 @@ def validate_future(
     problems = ProblemCollector()
     if X_df is not None:
         X_df = X_df.copy()
-        X_df[DS] = pd.to_datetime(X_df[DS]).astype("datetime64[ns]")
+        X_df[DS] = parse_periods(X_df[DS]).astype("datetime64[ns]")  # integer years as the history's: 2025 is a year
     for s in series:
         cols = needed.get(s.uid, ())
         if not cols:
