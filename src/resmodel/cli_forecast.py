@@ -209,11 +209,13 @@ def backtest(
     if models is not None:  # a model named on the command line must get its inputs
         _check_model_inputs(requested, drivers, flows, flow_map, sorted(all_series))
     cvs, tables, level_tables = [], [], []
+    fallback_windows: dict[tuple[str, str], int] = {}
     for freq in sorted(set(data.freqs.values())):
         uids = sorted(u for u, f in data.freqs.items() if f == freq)
         g_h = h or (12 if freq == MONTHLY else 1)
         g_step = step or (6 if freq == MONTHLY else 1)
-        feasible = min((len(all_series[u].y) - g_h - MIN_POINTS) // g_step + 1 for u in uids)
+        fits = {u: (len(all_series[u].y) - g_h - MIN_POINTS) // g_step + 1 for u in uids}
+        feasible = min(fits.values())
         g_windows = windows or max(1, min(8, feasible))
         names = [n for n in requested if not ((n == "demographic" and not drivers) or (n == "stockflow" and not flow_map)
                                               or (n == "snaive" and freq != MONTHLY))]
@@ -229,6 +231,7 @@ def backtest(
         fc = Forecaster(chosen, source=str(series))
         cv = fc.cross_validation(frame, h=g_h, n_windows=g_windows, step=g_step, freqs=data.freqs)
         warns += fc.warnings
+        fallback_windows.update(fc.fallback_windows)
         ev = fc.evaluate(cv)
         ev.insert(1, "frequency", FREQ_NAMES[freq])
         ev.insert(2, "h", g_h)
@@ -237,8 +240,8 @@ def backtest(
         if data.from_history and not by_level:  # the level split forecast writes, scored level by level
             level_tables.append(_level_split_metrics(series, cv, [m.name for m in chosen]))
         if windows is None and g_windows < 8:
-            typer.echo(f"note: {FREQ_NAMES[freq]} series allow only {g_windows} window(s) with h={g_h}, step={g_step}",
-                       err=True)
+            typer.echo(f"note: {FREQ_NAMES[freq]} series allow only {_plural(g_windows, 'window')} with h={g_h}, "
+                       f"step={g_step}" + _limiting_series(fits, all_series), err=True)
         short = list(dict.fromkeys(w.message.split(" needs at least")[0] for w in fc.warnings
                                    if w.check == "short_series" and w.location.path in uids))
         if windows is None and short:  # the earliest origins have too little history for these models
@@ -266,8 +269,8 @@ def backtest(
                "actual in the series' units, bias% of the actual total; cov80%/cov95%: held-out values inside the "
                "80 %/95 % intervals — 70–90 % counts as calibrated for 80 %; model_used: what made the forecasts, "
                "fallbacks included; all over the held-out points of every window)")
-    _echo_best(metrics, data.from_history)
-    _echo_verdict(metrics, fallbacks={(w.model, w.location.path) for w in warns if w.check == "short_series"})
+    _echo_best(metrics, data.from_history, fallback_windows)
+    _echo_verdict(metrics, fallback_windows=fallback_windows)
     levels = pd.concat(level_tables, ignore_index=True) if level_tables else pd.DataFrame()
     if len(levels):
         typer.echo("By level, as resmodel forecast splits a service total (the mix of the twelve months before the "
@@ -288,20 +291,59 @@ def backtest(
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
 
-def _echo_best(metrics: pd.DataFrame, from_history: bool) -> None:
-    """Per series, the model with the lowest MASE, and whether its 80 % intervals are calibrated."""
-    from resmodel.forecast.metrics import CALIBRATED_80
+def _plural(n: int, noun: str) -> str:
+    """'1 window', '3 windows'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
-    ranked = metrics[np.isfinite(metrics["mase"])].sort_values(["unique_id", "mase", "model"], kind="stable")
+
+def _limiting_series(fits: dict[str, int], all_series: dict) -> str:
+    """For the window note of series of unequal length: which series set the window count (the shortest)."""
+    lengths = {u: len(all_series[u].y) for u in fits}
+    if len(set(lengths.values())) < 2:
+        return ""
+    fewest = min(fits.values())
+    short = [u for u in fits if fits[u] == fewest]
+    named = ", ".join(short[:3]) + (f" and {len(short) - 3} more" if len(short) > 3 else "")
+    return (f" — set by the shortest series ({named}: {lengths[short[0]]} points); every series of the file gets "
+            "that many, so backtest the longer ones in a file of their own for more")
+
+
+def _unfitted(metrics: pd.DataFrame, fallback_windows: dict[tuple[str, str], int]) -> np.ndarray:
+    """Per metrics row: whether the model's fallback made every forecast of the row (nothing of the model to judge).
+    A model other than select/auto whose model_used never names it, or any model whose fallback forecast every
+    window (``fallback_windows``: select and auto choosing naive are not fallbacks)."""
+    used = metrics["model_used"].astype(str).to_numpy()
+    own = [{p.split("×")[0].strip() for p in m.split(",")} for m in used]
+    return np.array([(name not in ("select", "auto") and name not in parts)
+                     or fallback_windows.get((name, uid), 0) >= windows
+                     for name, uid, windows, parts in zip(metrics["model"], metrics["unique_id"], metrics["windows"],
+                                                          own, strict=True)], dtype=bool)
+
+
+def _echo_best(metrics: pd.DataFrame, from_history: bool, fallback_windows: dict[tuple[str, str], int]) -> None:
+    """Per series, the model with the lowest MASE, and whether its 80 % intervals are calibrated. Rows its fallback
+    made wholly are left out (they are naive's numbers); ties go to the simpler model (naive first)."""
+    from resmodel.forecast.forecaster import MODEL_NAMES
+    from resmodel.forecast.metrics import CALIBRATED_80, MIN_COVERAGE_POINTS
+
+    fitted = metrics[np.isfinite(metrics["mase"]) & ~_unfitted(metrics, fallback_windows)]
+    order = fitted["model"].map(lambda m: MODEL_NAMES.index(m) if m in MODEL_NAMES else len(MODEL_NAMES))
+    ranked = fitted.assign(_order=order).sort_values(["unique_id", "mase", "_order"], kind="stable")
     best = ranked.groupby("unique_id", sort=False).head(1)
     if best.empty or metrics["model"].nunique() < 2:
         return
     lo, hi = CALIBRATED_80
+
+    def coverage(r) -> str:
+        if not np.isfinite(r.coverage_80):
+            return ""
+        if r.points < MIN_COVERAGE_POINTS:
+            return f", too few held-out points to judge coverage ({r.points})"
+        return f", 80 % intervals cover {r.coverage_80:.0f} %" + ("" if lo <= r.coverage_80 <= hi else " — not calibrated")
+
     typer.echo("Lowest MASE per series" + (" (to forecast a service with its model: resmodel forecast --model auto "
                "--model <service>=<model>)" if from_history else "") + ": " + "; ".join(
-        f"{r.unique_id} {r.model} ({r.relative_mase:.2f} of naive's"
-        + (f", 80 % intervals cover {r.coverage_80:.0f} %" + ("" if lo <= r.coverage_80 <= hi else " — not calibrated")
-           if np.isfinite(r.coverage_80) else "") + ")" for r in best.itertuples()))
+        f"{r.unique_id} {r.model} ({r.relative_mase:.2f} of naive's{coverage(r)})" for r in best.itertuples()))
 
 
 def _level_split_metrics(series: Path, cv: pd.DataFrame, models: list[str]) -> pd.DataFrame:
@@ -322,40 +364,54 @@ def _level_split_metrics(series: Path, cv: pd.DataFrame, models: list[str]) -> p
     return evaluate(split, level_series, ["naive", *[m for m in models if m != "naive"]])
 
 
-def _echo_verdict(metrics: pd.DataFrame, prefix: str = "", fallbacks: set[tuple[str, str]] = frozenset()) -> None:
+def _echo_verdict(metrics: pd.DataFrame, prefix: str = "",
+                  fallback_windows: dict[tuple[str, str], int] | None = None) -> None:
     """One line on each non-naive model: on how many series it beats naive and covers as it should — not judged
-    where its fallback made every forecast (``fallbacks``: the (model, series) a short_series warning names)."""
-    from resmodel.forecast.metrics import CALIBRATED_80, verdict
+    where its fallback made every forecast (``_unfitted``), nor its coverage on fewer than MIN_COVERAGE_POINTS
+    held-out points."""
+    from resmodel.forecast.metrics import CALIBRATED_80, MIN_COVERAGE_POINTS, verdict
 
+    unfitted_rows = _unfitted(metrics, fallback_windows or {})
     for name in dict.fromkeys(metrics["model"]):
         if name == "naive":
             continue
         v = verdict(metrics, name)
-        used = metrics.loc[metrics["model"] == name, "model_used"].astype(str).to_numpy()
-        own = [{p.split("×")[0].strip() for p in m.split(",")} for m in used]  # what made the row's forecasts
-        unfitted = [u for u, parts in zip(v["unique_id"], own, strict=True)  # wholly its fallback: nothing to judge
-                    if (name not in ("select", "auto") and name not in parts)
-                    or (parts == {"naive"} and (name, u) in fallbacks)]
+        rows = (metrics["model"] == name).to_numpy()
+        unfitted = list(metrics.loc[rows & unfitted_rows, "unique_id"])
         if unfitted:
             v = v[~v["unique_id"].isin(unfitted)]
             typer.echo(f"{prefix}{name}: not fitted on {', '.join(unfitted)} (its fallback, naive, made every "
-                       "forecast: the history is too short there), so not judged there")
+                       "forecast; the warnings below say why), so not judged there")
             if v.empty:
                 continue
         n = len(v)
         ratios = list(zip(v["unique_id"], v["relative_mase"], v["beats_naive"], strict=True))
         worse = ", ".join(f"{u} {r:.2f}" if np.isfinite(r) else f"{u} (no naive MASE)" for u, r, b in ratios if not b)
-        off = ", ".join(f"{u} {c:.1f} %" for u, c, ok in zip(v["unique_id"], v["coverage_80"], v["calibrated_80"],
-                                                            strict=True) if not ok)
+        judged = v[v["judged_80"]]
+        off = ", ".join(f"{u} {c:.1f} %" for u, c, ok in zip(judged["unique_id"], judged["coverage_80"],
+                                                            judged["calibrated_80"], strict=True) if not ok)
+        few = v[~v["judged_80"]]
+        coverage = (f"80 % intervals cover {CALIBRATED_80[0]:.0f}–{CALIBRATED_80[1]:.0f} % on "
+                    f"{int(judged['calibrated_80'].sum())} of {len(judged)}" + (f" (not: {off})" if off else "")
+                    if len(judged) else "")
+        if len(few):
+            counts = ", ".join(str(p) for p in sorted(set(few["points"])))
+            coverage += ("; " if coverage else "") + (
+                f"too few held-out points to judge coverage ({counts}; fewer than {MIN_COVERAGE_POINTS})"
+                + (f" on {', '.join(few['unique_id'])}" if len(judged) else ""))
         typer.echo(f"{prefix}{name}: beats naive on {int(v['beats_naive'].sum())} of {n} series"
-                   + (f" (not: {worse})" if worse else "")
-                   + f"; 80 % intervals cover {CALIBRATED_80[0]:.0f}–{CALIBRATED_80[1]:.0f} % on "
-                   f"{int(v['calibrated_80'].sum())} of {n}" + (f" (not: {off})" if off else ""))
-    few = int(metrics["windows"].min())
+                   + (f" (not: {worse})" if worse else "") + f"; {coverage}")
+    judged_any = metrics["points"] >= MIN_COVERAGE_POINTS
+    few = int(metrics.loc[judged_any, "windows"].min()) if judged_any.any() else 8
     if few < 8:
-        typer.echo(f"note: coverage rests on {few} origin(s) per series, and one origin's errors move together: "
-                   f"a calibrated 80 % interval can well fall outside {CALIBRATED_80[0]:.0f}–{CALIBRATED_80[1]:.0f} % "
-                   "at this size, so read the coverage as a rough guide (docs/forecast-accuracy.md §1)")
+        typer.echo(f"note: coverage rests on {_plural(few, 'origin')} per series, and one origin's errors move "
+                   f"together: a calibrated 80 % interval can well fall outside {CALIBRATED_80[0]:.0f}–"
+                   f"{CALIBRATED_80[1]:.0f} % at this size, so read the coverage as a rough guide "
+                   "(docs/forecast-accuracy.md §1)")
+    if not judged_any.all():
+        typer.echo(f"note: coverage is not judged on fewer than {MIN_COVERAGE_POINTS} held-out points: there a "
+                   "calibrated 80 % interval lands in 70–90 % at most 41 % of the time (never on 3 points), so "
+                   "\"not calibrated\" would say nothing (docs/forecasting.md §2)")
 
 
 def _backtest_figure(metrics: pd.DataFrame):
@@ -519,6 +575,7 @@ def forecast(
                    + f". How far to trust the intervals: resmodel backtest --series {series} — "
                    "docs/forecast-accuracy.md)")
         _echo_level_mix(result.level_mix)
+        used = set(result.table["model_used"])
         fig = _forecast_figure(history, result.table)
         files = write_atomically(out, {"volume_forecast.csv": csv_writer(table),
                                        "volume_forecast_yearly.csv": csv_writer(yearly),
@@ -556,13 +613,14 @@ def forecast(
             problems.cap(MAX_PROBLEMS, Location(str(series)))
             problems.raise_if_any()
         table = pd.concat(parts, ignore_index=True)
+        used = set(table[f"{default or 'auto'}-model_used"])
         _table(table)
         files = write_atomically(out, {"forecast.csv": csv_writer(table),
                                        "manifest.json": manifest_writer(ctx.info_name, ctx.params)},
                                  FORECAST_OUTPUTS)
         _warn(warns)
-    own = sorted({m for m in [default, *spec.values()] if isinstance(m, str) and m not in ("auto", "select")})
-    if own:  # only auto's (and select's) intervals are calibrated by their own backtest; said once the names held
+    own = sorted({m for m in [default, *spec.values()] if isinstance(m, str) and m not in ("auto", "select")} & used)
+    if own:  # only auto's (and select's) intervals are calibrated by their own backtest; said of the models that ran
         inputs = "".join(f" --{name} {path}" for name, path, model in (
             ("population", population, "demographic"), ("users", users, "demographic"), ("flows", flows, "stockflow"))
             if path and model in own)  # the tables those models need in the backtest too

@@ -23,7 +23,7 @@ def test_backtest_with_shared_fits_is_identical_to_one_without():
     models = [make_model(n, YEARLY) for n in ("naive", "ets", "arima", "theta", "comb", "select", "auto")]
     fc = Forecaster(models)
     cached = fc.cross_validation(_yearly(), h=2, n_windows=5, step=1)  # Forecaster shares fits per series
-    plain, _ = cross_validation_series(fc.series[0], models, 2, training_lengths(30, 2, 5, 1), (80, 95))
+    plain, _, _ = cross_validation_series(fc.series[0], models, 2, training_lengths(30, 2, 5, 1), (80, 95))
     pd.testing.assert_frame_equal(cached, plain, check_exact=True)
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from resmodel.forecast import Forecaster
-from resmodel.forecast.models import ARIMA
+from resmodel.forecast import Forecaster, make_model
+from resmodel.forecast.models import ARIMA, Naive
 from tests.forecast.conftest import FIXTURES
 
 RATE6 = FIXTURES / "short_annual.csv"  # the hourly rate 2019–2024
@@ -16,6 +16,54 @@ ZIGZAG = [100.0, 104, 100, 104, 100, 104, 100]  # no trend: select picks naive w
 
 def _yearly(y, uid="r", start=2015):
     return pd.DataFrame({"unique_id": uid, "ds": [str(start + i) for i in range(len(y))], "y": np.asarray(y, float)})
+
+
+def test_lowest_mase_skips_models_that_never_ran_and_ties_go_to_the_simpler_model(cli, tmp_path):
+    """ARIMA, too short at every origin, had naive's MASE and won the tie alphabetically."""
+    _yearly(ZIGZAG).to_csv(tmp_path / "z.csv", index=False)
+    res = cli(["backtest", "--series", tmp_path / "z.csv", "--models", "naive,arima,select", "--out", tmp_path / "b"])
+    assert res.exit_code == 0, res.stderr
+    m = pd.read_csv(tmp_path / "b" / "backtest_metrics.csv").set_index("model")
+    assert m.loc["arima", "mase"] == m.loc["naive", "mase"] == m.loc["select", "mase"]
+    assert "Lowest MASE per series: r naive (1.00 of naive's" in res.stdout, res.stdout
+
+
+def test_select_choosing_naive_is_judged_and_only_its_fallback_is_not(cli, tmp_path):
+    """select fell back at the first origin (too short to choose) and chose naive at the other three: the verdict
+    said "not fitted on r (its fallback, naive, made every forecast)"."""
+    _yearly(ZIGZAG).to_csv(tmp_path / "z.csv", index=False)
+    res = cli(["backtest", "--series", tmp_path / "z.csv", "--models", "naive,arima,select", "--out", tmp_path / "b"])
+    assert res.exit_code == 0, res.stderr
+    assert "select needs at least 4 points to choose among its models; used naive instead in 1 of 4" in res.stderr
+    assert "select: not fitted" not in res.stdout and "select: beats naive on 0 of 1 series" in res.stdout
+    assert "arima: not fitted on r (its fallback, naive, made every forecast" in res.stdout
+    fc = Forecaster([Naive(), make_model("select", "Y")])
+    fc.cross_validation(_yearly(ZIGZAG), h=1, n_windows=4)
+    assert fc.fallback_windows == {("naive", "r"): 0, ("select", "r"): 1}
+
+
+def test_coverage_on_too_few_points_is_not_judged(cli, tmp_path):
+    """Yearly h = 1 with 3 windows: coverage can only be 0/33/67/100 %, so every model was 'not calibrated'."""
+    res = cli(["backtest", "--series", RATE6, "--models", "naive,drift", "--out", tmp_path / "b"])
+    assert res.exit_code == 0, res.stderr
+    assert "drift: beats naive on 1 of 1 series; too few held-out points to judge coverage (3; fewer than 7)" \
+        in res.stdout, res.stdout
+    assert "too few held-out points to judge coverage (3))" in res.stdout  # the lowest-MASE line
+    assert "— not calibrated" not in res.stdout and "cover 70–90 %" not in res.stdout
+    assert "at most 41 % of the time" in res.stdout
+
+
+def test_the_window_note_names_the_series_that_set_the_count(cli, tmp_path):
+    """In a file of series of 6, 10 and 30 years every series got the 6-year one's 3 windows, unexplained."""
+    rng = np.random.default_rng(0)
+    pd.concat([_yearly(300 + np.cumsum(rng.normal(3, 2, n)), f"s{n}", 2025 - n) for n in (6, 10, 30)]).to_csv(
+        tmp_path / "mix.csv", index=False)
+    res = cli(["backtest", "--series", tmp_path / "mix.csv", "--models", "naive,drift", "--out", tmp_path / "b"])
+    assert res.exit_code == 0, res.stderr
+    assert "yearly series allow only 3 windows with h=1, step=1 — set by the shortest series (s6: 6 points)" \
+        in res.stderr, res.stderr
+    res = cli(["backtest", "--series", RATE6, "--models", "naive", "--h", "3", "--out", tmp_path / "one"])
+    assert "allow only 1 window with h=3" in res.stderr and "shortest" not in res.stderr  # one series: nothing to name
 
 
 def test_future_exogenous_years_may_be_integers_as_in_the_history():
@@ -28,3 +76,18 @@ def test_future_exogenous_years_may_be_integers_as_in_the_history():
     assert list(out["ds"].dt.year) == [2025, 2026] and set(out["arima-model_used"]) == {"arima"}
     as_text = Forecaster([ARIMA(exog=("pop",))]).forecast(df, h=2, X_df=future.assign(ds=["2025", "2026"]))
     pd.testing.assert_frame_equal(out, as_text)
+
+
+
+def test_a_period_written_the_same_wrong_way_on_every_row_is_one_error(cli, tmp_path):
+    """Years exported as 2019.0 gave one identical error per row; now one line per way of writing, with a count."""
+    (tmp_path / "s.csv").write_text("unique_id,ds,y\n" + "".join(f"a,{y}.0,{y - 2000}\n" for y in range(2019, 2025))
+                                    + "b,2024/1,3\n", encoding="utf-8")
+    res = cli(["backtest", "--series", tmp_path / "s.csv", "--out", tmp_path / "b"])
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert res.exit_code == 2 and len(errors) == 2, res.stderr
+    assert "row 2, column 'ds', at 'a': '2019.0' is not a period; so are 5 more written like it on later rows" \
+        in errors[0]
+    assert "row 8, column 'ds', at 'b': '2024/1' is not a period. Expected" in errors[1]
+    res = cli(["backtest", "--series", RATE6, "--h", "4", "--windows", "1", "--out", tmp_path / "c"])
+    assert "too few for 1 backtest window of horizon 4" in res.stderr, res.stderr

@@ -161,7 +161,8 @@ def check_windows(s: Series, h: int, n_windows: int, step: int, source: str | No
                else f"use a horizon of at most {len(s.y) - MIN_POINTS} periods" if len(s.y) > MIN_POINTS
                else f"give the series at least {MIN_POINTS + 1} points, or leave it out of the backtest")
         raise InputError.at(Location(file=source, path=s.uid),
-                            f"series '{s.uid}' has {len(s.y)} points: too few for {n_windows} backtest windows of "
+                            f"series '{s.uid}' has {len(s.y)} points: too few for {n_windows} backtest "
+                            f"window{'s' if n_windows != 1 else ''} of "
                             f"horizon {h} and step {step}",
                             f"at least {h + step * (n_windows - 1) + MIN_POINTS} points "
                             f"(each window needs {MIN_POINTS} training points)", fix)
@@ -197,9 +198,13 @@ def fallback_warnings(uid: str, name: str, runs: list[Run], source: str | None) 
 
 
 def cross_validation_series(s: Series, models: Sequence[Model], h: int, lengths: list[int],
-                            levels: tuple[int, ...], source: str | None = None) -> tuple[pd.DataFrame, list[Warning_]]:
-    """Cross-validation rows for one series: every origin × horizon step, actuals and each model."""
+                            levels: tuple[int, ...], source: str | None = None
+                            ) -> tuple[pd.DataFrame, list[Warning_], dict[str, int]]:
+    """Cross-validation rows for one series: every origin × horizon step, actuals and each model; and per model
+    the number of windows its fallback forecast (``select`` choosing naive is not one: ``model_used`` alone cannot
+    tell them apart)."""
     warns: list[Warning_] = []
+    fallbacks: dict[str, int] = {}
     base = {
         ID: [s.uid] * (h * len(lengths)),
         DS: np.concatenate([s.ds[n:n + h] for n in lengths]),
@@ -210,7 +215,8 @@ def cross_validation_series(s: Series, models: Sequence[Model], h: int, lengths:
         runs = window_forecasts(model, s, h, lengths, levels, intervals=True)
         base.update(fit_columns(model.name, runs, levels))
         warns += fallback_warnings(s.uid, model.name, runs, source)
-    return pd.DataFrame(base), warns
+        fallbacks[model.name] = sum(r.fallback_reason is not None for r in runs)
+    return pd.DataFrame(base), warns, fallbacks
 
 
 def forecast_series(s: Series, models: Sequence[Model], h: int, levels: tuple[int, ...],

@@ -113,7 +113,8 @@ class Forecaster:
     """Fit a set of models to every series of a long table; forecast and cross-validate them.
 
     ``warnings`` collects the data-quality findings of the last call (short series and the
-    fallback used, models that could not be estimated)."""
+    fallback used, models that could not be estimated); ``fallback_windows`` maps (model, series) to
+    the number of windows of the last ``cross_validation`` that the fallback forecast."""
 
     def __init__(self, models: Sequence[Model], levels: Sequence[int] = DEFAULT_LEVELS, source: str | None = None):
         names = [m.name for m in models]
@@ -125,6 +126,7 @@ class Forecaster:
         self.series: list[Series] = []
         self._cv_series: dict[str, Series] = {}  # the series of the last cross_validation, for evaluate
         self.warnings: list[Warning_] = []
+        self.fallback_windows: dict[tuple[str, str], int] = {}
 
     def _load(self, df: pd.DataFrame, freqs: Mapping[str, str] | None) -> list[Series]:
         frame, found = validate_long(df, freqs=freqs, source=self.source)
@@ -186,13 +188,15 @@ class Forecaster:
         self.series = self._load(df, freqs)
         self._cv_series = {s.uid: s for s in self.series}
         self.warnings = []
+        self.fallback_windows = {}
         parts = []
         for s in self.series:
             lengths = check_windows(s, h, n_windows, step, self.source)
             with shared_fits():
-                part, warns = cross_validation_series(s, self.models, h, lengths, self.levels, self.source)
+                part, warns, fallbacks = cross_validation_series(s, self.models, h, lengths, self.levels, self.source)
             parts.append(part)
             self.warnings += warns
+            self.fallback_windows.update({(name, s.uid): k for name, k in fallbacks.items()})
         return pd.concat(parts, ignore_index=True)
 
     def evaluate(self, cv: pd.DataFrame, baseline: str = "naive") -> pd.DataFrame:

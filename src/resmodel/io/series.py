@@ -184,8 +184,13 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
     ds, gran = pd.to_datetime(parsed[DS]), parsed["freq"].fillna("")
     year = pd.to_numeric(text.str.strip().str.extract(r"^(\d{4})", expand=False), errors="coerce")
     outside = ~year.between(FIRST_YEAR, LAST_YEAR) & year.notna()
-    problems.add_rows(raw.index[(ds.isna() & ~outside).to_numpy()], 10, lambda idx: (
-        Location(display, row=idx, column=DS, path=str(raw[ID][idx])), f"'{shown(text[idx])}' is not a period",
+    bad = raw.index[(ds.isna() & ~outside).to_numpy()]
+    form = text[bad].str.strip().str.replace(r"\d", "9", regex=True)  # 2019.0 and 2020.0 are one mistake
+    alike = form.map(form.value_counts()) - 1
+    problems.add_rows(bad[~form.duplicated().to_numpy()], 10, lambda idx: (
+        Location(display, row=idx, column=DS, path=str(raw[ID][idx])), f"'{shown(text[idx])}' is not a period"
+        + (f"; so {'are' if alike[idx] > 1 else 'is'} {alike[idx]} more written like it on later rows"
+           if alike[idx] else ""),
         f"YYYY for yearly or YYYY-MM for monthly series, years {FIRST_YEAR}–{LAST_YEAR}",
         "write the period as e.g. 2024 or 2024-03"))
     problems.add_rows(raw.index[(ds.isna() & outside).to_numpy()], 10, lambda idx: (
