@@ -38,8 +38,8 @@ from api.body_limit import limit_body_size
 from api.duplicate_keys import refuse_repeated_keys
 from api.problems import (
     PROBLEM_RESPONSES,
+    answer_internal_errors,
     http_error_handler,
-    internal_error_handler,
     request_validation_handler,
 )
 from resmodel import __version__
@@ -55,7 +55,7 @@ def create_app() -> FastAPI:
                               "how to fix it. Amounts are SEK.")
     app.add_exception_handler(RequestValidationError, request_validation_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
-    app.add_exception_handler(Exception, internal_error_handler)  # a fault of resmodel's own: 500 in the one shape
+    app.middleware("http")(answer_internal_errors)  # first added, innermost: inside CORS, so a page can read it
     app.middleware("http")(refuse_repeated_keys)
     app.middleware("http")(limit_body_size)  # added last, so it runs first: nothing larger is read
     # an origin is scheme://host[:port]; a trailing '/' (as a browser's address bar shows it) never matches

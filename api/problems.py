@@ -5,6 +5,7 @@ message echoes a submitted value that looks like a personal identity number."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass, replace
@@ -248,12 +249,17 @@ async def request_validation_handler(request, exc: RequestValidationError) -> JS
     return JSONResponse(status_code=422, content={"detail": _body(problems)})
 
 
-async def internal_error_handler(request, exc: Exception) -> JSONResponse:
+async def answer_internal_errors(request, call_next):
     """A fault of resmodel's own (never a user mistake: those are 4xx) answers 500 in the problem shape, without
-    a traceback: a client reads one shape for every error."""
-    msg = ("resmodel failed on this request: a fault of its own, not of the request. Expected an answer. Fix: "
-           "report the request to the model's maintainers (the server's log has the details)")
-    return JSONResponse(status_code=500, content={"detail": _body([{"loc": [], "msg": msg}])})
+    a traceback (logged on the server): a client reads one shape for every error. A middleware inside CORS, so
+    that a browser page on another origin can read the answer (an exception handler runs outside it)."""
+    try:
+        return await call_next(request)
+    except Exception:
+        logging.getLogger("resmodel.api").exception("internal error on %s %s", request.method, request.url.path)
+        msg = ("resmodel failed on this request: a fault of its own, not of the request. Expected an answer. Fix: "
+               "report the request to the model's maintainers (the server's log has the details)")
+        return JSONResponse(status_code=500, content={"detail": _body([{"loc": [], "msg": msg}])})
 
 
 async def http_error_handler(request, exc: StarletteHTTPException) -> JSONResponse:

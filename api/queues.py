@@ -61,7 +61,8 @@ class CapacityPoint(RequestBody):
                                     "equivalents in the month, instead of places: places = staff_fte × users_per_fte")
     planned_for: str | None = Field(None, max_length=40, description="the demand column a premises plan was made "
                                     "for (POST /premises-plans gives it; a note when it is not demand_column)")
-    service: str | None = Field(None, max_length=40, description="the service a premises plan was made for (POST "
+    service: str | None = Field(None, max_length=40, pattern=r"^[a-z_]+$", description="the service a premises "
+                                "plan was made for (POST "
                                 "/premises-plans gives it; refused when it is not the service queued)")
 
 

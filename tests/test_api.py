@@ -319,13 +319,19 @@ def test_a_fault_of_resmodels_own_is_a_500_in_the_problem_shape_without_a_traceb
     def broken(*args, **kwargs):
         raise RuntimeError("an internal fault")
 
+    from api.main import create_app
+
     monkeypatch.setattr(api.runs, "run", broken)
     monkeypatch.setenv("RESMODEL_SCENARIOS", str(ROOT / "scenarios"))
-    response = TestClient(app, raise_server_exceptions=False).post("/runs", json={"scenario": "base"})
+    monkeypatch.setenv("RESMODEL_CORS_ORIGINS", "https://intra.example")
+    response = TestClient(create_app(), raise_server_exceptions=False).post(
+        "/runs", json={"scenario": "base"}, headers={"Origin": "https://intra.example"})
     assert response.status_code == 500
     problem = response.json()["detail"]["problems"][0]
     assert problem["loc"] == [] and "a fault of its own, not of the request" in problem["msg"]
     assert "Traceback" not in response.text and "an internal fault" not in response.text
+    # diff review: an exception handler answers outside CORS, so a page on another origin could not read it
+    assert response.headers.get("access-control-allow-origin") == "https://intra.example"
 
 
 def test_projection_notes_show_no_server_paths(monkeypatch, tmp_path):

@@ -134,6 +134,10 @@ def test_the_plans_capacity_is_labelled_with_the_demand_column_sent_and_the_queu
     problem = for_another.json()["detail"]["problems"][0]
     assert problem["loc"] == ["body", "capacity", 0, "service"] and \
         f"a premises plan made for {SERVICE}, but this queue is of bostad_vuxna" in problem["msg"]
+    # diff review: an identity number in that field was repeated in the message
+    pnr = [{**row, "service": "19121212-1212"} for row in body["capacity"]]
+    refused = api.post("/queues", json={**queue, "capacity": pnr})
+    assert refused.status_code == 422 and "1212" not in refused.text
 
 
 def test_totals_sent_for_candidates_with_level_ranges_are_told_in_the_requests_words(api):
