@@ -369,3 +369,14 @@ def test_a_unit_id_slip_of_leading_zeros_is_suggested_but_a_digit_apart_is_not(t
         load(scenario)
     assert f"row {first + 2}, column 'unit_id': 'DV01' is not a known unit" in str(err.value)
     assert "Fix: did you mean 'DV001'? add 'DV01' to the unit table" in str(err.value)
+
+
+@pytest.mark.parametrize("a, b, slip", [("DV003", "DV03", True), ("DV03", "DV003", True), ("PA-EGN", "PA-EGEN", True),
+                                        ("DV003", "DV004", False), ("DV167", "DV016", False), ("DV003", "DV003", False),
+                                        ("GB01", "GBO1", True), ("DV1", "DV123", False)])
+def test_one_slip_apart_is_one_character_but_not_one_digit_for_another(a, b, slip):
+    """Diff review: the hint that a units.csv id is the mistyped one pointed a new unit 'DV167' at a vacated
+    'DV016' (renaming a real unit); only a slip of one character, not a digit for a digit, is taken for one."""
+    from resmodel.io.tables import one_slip_apart
+
+    assert one_slip_apart(a, b) is slip

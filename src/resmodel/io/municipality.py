@@ -68,9 +68,12 @@ def read_municipality(folder: Path, display_folder: str, base_date: dt.date) -> 
     require_rows(users, users_file, "one row per user (brukare)", fix)
     if (units["regi"] == "egen").any():
         require_rows(staff, staff_file, "the roster of the in-house units, one row per unit and role", fix)
-    check_references(units, "premises_id", premises["premises_id"], units_file, "premises", premises_file)
-    check_references(users, "unit_id", units["unit_id"], users_file, "unit", units_file)
-    check_references(staff, "unit_id", units["unit_id"], staff_file, "unit", units_file)
+    unnamed_premises = set(premises["premises_id"].dropna()) - set(units["premises_id"].dropna())
+    unnamed_units = set(units["unit_id"].dropna()) - set(users["unit_id"].dropna()) - set(staff["unit_id"].dropna())
+    check_references(units, "premises_id", premises["premises_id"], units_file, "premises", premises_file,
+                     unnamed_premises)
+    check_references(users, "unit_id", units["unit_id"], users_file, "unit", units_file, unnamed_units)
+    check_references(staff, "unit_id", units["unit_id"], staff_file, "unit", units_file, unnamed_units)
     problems = ProblemCollector()
     _check_premises(premises, premises_file, problems)
     _check_units(units, units_file, problems)
