@@ -41,7 +41,7 @@ class NowcastRequest(RequestBody):
                                        "per invoice (or per service and reporting month), every service month from "
                                        "the first to the last, as in docs/forecasting.md §5 (the triangle file)")
     value: Literal["amount_sek", "cases"] = Field("amount_sek", description="the column to complete")
-    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{1,2}(-01)?$", description="complete as known at this "
+    as_of: str | None = Field(None, pattern=r"^\d{4}-(\d{1,2}|\d{2}-01)$", description="complete as known at this "
                               "month, YYYY-MM or its first day YYYY-MM-01 as the invoices' months (null: the last "
                               "reporting month); later invoices are left out")
     recent: int = Field(6, ge=1, le=36, description="the recent service months summed as 'shown' and backtested")

@@ -68,12 +68,12 @@ def test_an_id_kept_as_a_number_with_leading_zeros_reads_as_excel_shows_it(tmp_p
     schema = TableSchema("t", "test", (Column("user_id", "id", "user"), Column("weekly_hours", "float", "hours")))
     wb = Workbook()
     wb.active.append(["user_id", "weekly_hours"])
-    for user_id, hours, id_format, hours_format in [(7, 30, "000", "General"), (12, 25, '"U"0000', "000"),
-                                                    (8, 10, "General", "General")]:
+    for user_id, hours, id_format, hours_format in [(7, 30, "000", "General"), (12, 25, "0000", "000"),
+                                                    (8, 10, "General", '"FTE "0')]:
         wb.active.append([user_id, hours])
         wb.active.cell(row=wb.active.max_row, column=1).number_format = id_format
         wb.active.cell(row=wb.active.max_row, column=2).number_format = hours_format
     wb.save(tmp_path / "t.xlsx")
     table = read_table(tmp_path / "t.xlsx", schema, "t.xlsx")
-    assert table["user_id"].tolist() == ["007", "U0012", "8"]
+    assert table["user_id"].tolist() == ["007", "0012", "8"]
     assert table["weekly_hours"].tolist() == [30.0, 25.0, 10.0]

@@ -174,7 +174,7 @@ def _partial_year_notes(first: pd.Timestamp, last: pd.Timestamp, candidates: pd.
                 if candidates["lead_time_months"].fillna(0).gt(0).any() else "")
         notes.append(f"the demand starts in {first:%Y-%m}: {first.year}'s rent and running costs are for its "
                      f"{months} months only (column 'months'; one-off costs in full){lead}")
-    if last.month < 12 and last.year > first.year:
+    if last.month < 12 and (last.year > first.year or first.month == 1):  # one year, Jan–Jun: said here
         notes.append(f"the demand ends in {last:%Y-%m}: {last.year}'s rent and running costs are for its "
                      f"{last.month} months only (column 'months')")
     return notes

@@ -144,8 +144,8 @@ def refuse_percent_rosters(units: pd.DataFrame, staff: pd.DataFrame, staff_file:
         listed = ", ".join(str(i) for i in rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
         problems.add(Location(file=staff_file, row=int(rows[0]), column="fte"),
                      f"unit '{r.unit_id}' has {r.fte_roster:,.1f} FTE in staff.csv (rows {listed}) against "
-                     f"{r.fte_required:,.1f} needed ({r.fte_roster / r.fte_required:,.0f} times): FTE written as "
-                     "percent?", "FTE as full-time equivalents: 0.75 for a 75 % post, 2.25 for two and a quarter",
+                     f"{r.fte_required:,.1f} needed ({r.fte_roster / r.fte_required:,.0f} times), as if FTE were "
+                     "written as percent", "FTE as full-time equivalents: 0.75 for a 75 % post, 2.25 for two and a quarter",
                      "divide percentages by 100 (or, if the unit's users are missing from users.csv, add them)")
     problems.raise_if_any()
 

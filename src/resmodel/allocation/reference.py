@@ -200,9 +200,10 @@ def _allocation_step(unit: pd.Series, users: pd.DataFrame, c: EngineConstants, t
                           f"{measures['other_cost']:,.0f} other) / {n}", cost))
     priced = sum((housing_type, int(u.level)) in prices.index for u in users.itertuples())
     premises = measures["premises_cost"] * priced / n
-    steps.append(Step("allocation (resursfördelning)", f"{tariffed:,.0f} tariff + {premises:,.0f} premises of the "
-                      f"{priced} priced residents" + (f" + {derived:,.0f} need-based" if priced < n else ""),
-                      tariffed + premises + derived))
+    formula = (f"{derived:,.0f} need-based: no resident has a tariff price" if not priced else
+               f"{tariffed:,.0f} tariff + {premises:,.0f} premises of the {priced} priced "
+               f"resident{'s' if priced > 1 else ''}" + (f" + {derived:,.0f} need-based" if priced < n else ""))
+    steps.append(Step("allocation (resursfördelning)", formula, tariffed + premises + derived))
     return tariffed + premises + derived
 
 

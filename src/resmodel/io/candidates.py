@@ -9,7 +9,7 @@ import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.io.pnr import check_frame_for_pnr
-from resmodel.io.tables import Column, TableSchema, read_raw, require_rows, type_table
+from resmodel.io.tables import LEVEL_WORDS, Column, TableSchema, read_raw, require_rows, type_table
 
 CANDIDATES = TableSchema("premises_candidates", "Lokalalternativ — candidate premises a plan may open", (
     Column("premises_id", "id", "candidate's id", unique=True),
@@ -25,8 +25,9 @@ CANDIDATES = TableSchema("premises_candidates", "Lokalalternativ — candidate p
     Column("decided_year", "int", "already decided: opens in this year whatever the plan says (empty: the "
            "plan decides)", required=False, minimum=1990, maximum=2200),
     Column("min_level", "int", "lowest need level it suits (empty with max_level: plan on totals)", "level",
-           required=False, minimum=1, maximum=8),
-    Column("max_level", "int", "highest need level it suits", "level", required=False, minimum=1, maximum=8),
+           required=False, minimum=1, maximum=8, prefix_words=LEVEL_WORDS),
+    Column("max_level", "int", "highest need level it suits", "level", required=False, minimum=1, maximum=8,
+           prefix_words=LEVEL_WORDS),
     Column("source", "str", "where the figures come from (facts.csv id, offer, estimate)", required=False),
 ))
 

@@ -20,8 +20,10 @@ PREMISES = TableSchema(
         Column("kind", "str", "premises type", allowed=("dv_lokal", *HOUSING_TYPES)),
         Column("capacity", "int", "places (users/residents) the premises can take", "places", minimum=0),
         Column("annual_rent", "float", "net annual rent paid by the board", "SEK/year", minimum=0),
-        Column("min_level", "int", "lowest need level the premises suit", "level", minimum=1, maximum=8),
-        Column("max_level", "int", "highest need level the premises suit", "level", minimum=1, maximum=8),
+        Column("min_level", "int", "lowest need level the premises suit", "level", minimum=1, maximum=8,
+               prefix_words=LEVEL_WORDS),
+        Column("max_level", "int", "highest need level the premises suit", "level", minimum=1, maximum=8,
+               prefix_words=LEVEL_WORDS),
     ),
 )
 

@@ -331,8 +331,9 @@ def _check_header(header: list[str], display: str) -> None:
         seen.add(name)
 
 
-#: a number format that shows a whole number with leading zeros, optionally after quoted text: 000, "U"000
-_ZERO_PADDED = re.compile(r'(?:"([^"]*)")?(0+)')
+#: a number format that shows a whole number with leading zeros only: 000 (one with text, "FTE "0, is kept as the
+#: number: a number column under it would otherwise read as text)
+_ZERO_PADDED = re.compile(r"0+")
 
 
 def _excel_text(value, number_format: str | None = None) -> str:
@@ -343,7 +344,7 @@ def _excel_text(value, number_format: str | None = None) -> str:
         return ""
     padded = _ZERO_PADDED.fullmatch(number_format or "")
     if padded and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return (padded.group(1) or "") + f"{value:0{len(padded.group(2))}d}"
+        return f"{value:0{len(padded.group())}d}"
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.time):
@@ -446,7 +447,7 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
     text = raw.fillna("").str.strip()
     if col.prefix_words:  # 'Nivå 3', 'nivå: 3' as a case system exports them: the number after the word
         words = "|".join(re.escape(w) for w in col.prefix_words)
-        text = text.str.replace(rf"(?i)^(?:{words})\s*:?\s*(?=\d)", "", regex=True)
+        text = text.str.normalize("NFC").str.replace(rf"(?i)^(?:{words})\s*:?\s*(?=\d)", "", regex=True)
     empty = text == ""
     if col.required:
         problems.add_rows(text.index[empty.to_numpy()], 5, lambda row: (
