@@ -64,7 +64,6 @@ class Column:
     references: str | None = None  # "table.column" that this column must match
     prefix_words: tuple[str, ...] = ()  # words an export writes before the value ('Nivå 3'), read past
 
-
     def expected(self) -> str:
         if self.allowed:
             return "one of " + ", ".join(repr(a) for a in self.allowed)
