@@ -41,7 +41,8 @@ class RunResponse(BaseModel):
                                          "snapshot), as the run's manifest.json — two answers differ only if "
                                          "one of these or the scenario hash does")
     services: list[ServiceRow] = Field(description="per service, by the users' service (the personal-assistance "
-                                       "units' roster is shared among LSS and SFB users), as `resmodel run` prints")
+                                       "units' roster is shared among LSS and SFB users), as `resmodel run` prints them — without its total "
+                                       "row, which is their sum")
     units: list[UnitRow] = Field(description="per unit, as enheter.csv and the Enheter sheet: a section manager's "
                                  "need against roster (staffing_gap_* = roster − need; negative = understaffed)")
     warnings: list[str] = Field(description="data-quality warnings as `resmodel run` prints them: '[check] file, "
