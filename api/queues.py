@@ -17,6 +17,7 @@ from api.records import json_records, row_model
 from resmodel import __version__
 from resmodel.errors import ResmodelError, shown
 from resmodel.forecast import queue_columns
+from resmodel.io.writers import tidy_float
 
 router = APIRouter()
 DEMAND, CAPACITY = "body.demand", "body.capacity"  # the source names the checks put in locations
@@ -270,5 +271,5 @@ def create_queue(request: QueueRequest) -> QueueResponse:
                          fee_note(params, result, 'fee_states ["new", "aiv"]'), ignored, other_plan) if n]
     return QueueResponse(resmodel_version=__version__, service=request.service, monthly=json_records(result.monthly),
                          quarterly=json_records(result.quarterly), waits=json_records(result.waits),
-                         summary=QueueSummary(**{k: float(v) if np.isfinite(v) else None
+                         summary=QueueSummary(**{k: tidy_float(float(v)) if np.isfinite(v) else None
                                                  for k, v in result.summary.items()}), notes=notes)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, create_model
 def json_records(frame: pd.DataFrame, clocks: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """The rows of ``frame`` as JSON objects."""
     from resmodel.io.shifts import clock
+    from resmodel.io.writers import tidy_float
 
     months = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
     if months:
@@ -23,7 +24,8 @@ def json_records(frame: pd.DataFrame, clocks: tuple[str, ...] = ()) -> list[dict
             return None
         if column in clocks:
             return clock(v)
-        return v.item() if hasattr(v, "item") else v
+        v = v.item() if hasattr(v, "item") else v
+        return tidy_float(v) if isinstance(v, float) else v  # as the CSVs: 1176.0, not 1175.9999999999998
 
     return [{k: value(k, v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 

@@ -275,3 +275,25 @@ def test_a_body_that_is_not_an_object_points_to_this_endpoint_schema():
     assert response.status_code == 422
     msg = response.json()["detail"]["problems"][0]["msg"]
     assert "the request schema of POST /queues" in msg and "scenario" not in msg
+
+
+def test_answers_carry_no_float_noise_beyond_fifteen_digits():
+    """API consumer walkthrough: 'executions': 1.6000000000000227 and 29999.999999999858 SEK; the answers' numbers
+    are now those of the CSVs (15 significant digits)."""
+    body = {"service": "daglig_verksamhet", "exit_rate": 0.1, "places": 3,
+            "demand": [{"month": f"2025-{m:02d}", "volume": v} for m, v in enumerate([3, 5, 7, 9, 4, 6, 8, 2, 2], 1)]}
+    answer = post(body).json()
+
+    def floats(node):
+        if isinstance(node, float):
+            yield node
+        elif isinstance(node, dict):
+            for v in node.values():
+                yield from floats(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from floats(v)
+
+    numbers = list(floats(answer))
+    assert len(numbers) > 50 and all(x == float(f"{x:.15g}") for x in numbers)
+    assert answer["summary"]["cases_over_3m"] == 5.85

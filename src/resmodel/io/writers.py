@@ -26,10 +26,15 @@ FIXED_TIMESTAMP = dt.datetime(2000, 1, 1)
 SIGNIFICANT_DIGITS = 15  # 1e-5 SEK on billions (identities such as deviation = frame − net cost hold to it); float noise sits in digits 16–17
 
 
+def tidy_float(value: float) -> float:
+    """A float to 15 significant digits: 830.0, not 830.0000000000003 (the rounding noise of summing hours and
+    shares, which a reader takes for a real decimal); -0.0 as 0.0. The CSVs and the API's answers alike."""
+    return float(f"{value:.{SIGNIFICANT_DIGITS}g}") + 0.0
+
+
 def _float_text(value: float) -> str:
-    """A float as the shortest text of its value to 15 significant digits: 830.0, not 830.0000000000003 (the
-    rounding noise of summing hours and shares, which a reader of the CSV takes for a real decimal)."""
-    return repr(float(f"{value:.{SIGNIFICANT_DIGITS}g}") + 0.0)  # + 0.0: -0.0 as 0.0
+    """A float as the shortest text of its value to 15 significant digits (``tidy_float``)."""
+    return repr(tidy_float(value))
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
