@@ -61,8 +61,10 @@ def create_app() -> FastAPI:
     # an origin is scheme://host[:port]; a trailing '/' (as a browser's address bar shows it) never matches
     origins = [o.strip().rstrip("/") for o in os.environ.get("RESMODEL_CORS_ORIGINS", "").split(",") if o.strip()]
     if origins:  # a browser page on another origin (an intranet page) may call the API
+        # credentials and Authorization: the login a reverse proxy in front of the API asks for (only to the
+        # origins listed, never '*')
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Content-Type"])
+                           allow_headers=["Content-Type", "Authorization"], allow_credentials=True)
     for module in (scenarios, runs, projections, comparisons, forecasts, nowcasts, queues, premises_plans, shift_plans,
                    meta):
         app.include_router(module.router)

@@ -158,6 +158,9 @@ def test_cors_only_for_the_configured_origins(monkeypatch):
     assert allowed.headers["access-control-allow-origin"] == "https://intranat.kommun.se"
     other = configured.options("/runs", headers={**preflight, "Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
+    # API consumer walkthrough: behind a login proxy a page sends its cookie or an Authorization header
+    login = configured.options("/runs", headers={**preflight, "Access-Control-Request-Headers": "Authorization"})
+    assert login.status_code == 200 and login.headers["access-control-allow-credentials"] == "true"
 
 
 def test_a_data_folder_outside_the_project_is_not_shown_as_a_server_path(monkeypatch, tmp_path):
