@@ -76,6 +76,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ProblemBody, "description": "the body could not be read (not UTF-8 JSON)"},
     404: {"model": ProblemBody, "description": "no such scenario (the message lists those there) or endpoint"},
     413: {"model": ProblemBody, "description": "the body is larger than any request the row limits allow (16 MB)"},
+    415: {"model": ProblemBody, "description": "the body is sent as another media type than JSON"},
     422: {"model": ProblemBody, "description": "a problem in the request or in the scenario's files, located"},
 }
 
@@ -240,7 +241,12 @@ MAX_PROBLEMS = 20  # a table with one mistake in every row should not give thous
 
 async def request_validation_handler(request, exc: RequestValidationError) -> JSONResponse:
     """FastAPI's schema errors in the same shape, without the submitted values (``input``); at most
-    ``MAX_PROBLEMS``, then one line counting the rest."""
+    ``MAX_PROBLEMS``, then one line counting the rest. A body sent as another media type than JSON is a 415."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media and "json" not in media and request.method == "POST":
+        return JSONResponse(status_code=415, content={"detail": _body([{"loc": ["body"], "msg": (
+            f"the body is sent as '{shown(media, 60)}', not as JSON. Expected Content-Type: application/json. Fix: "
+            "send the JSON body with the header Content-Type: application/json")}])})
     problems = [_schema_problem(e, request.url.path) for e in exc.errors()]
     if len(problems) > MAX_PROBLEMS:
         rest = len(problems) - MAX_PROBLEMS

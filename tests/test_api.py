@@ -265,14 +265,14 @@ def test_decimal_values_are_not_taken_for_identity_numbers():
     ("POST", "/forecasts", b'{"h": ' + b"9" * 5000 + b"}", {"content-type": "application/json"}, 400, "digits"),
     ("POST", "/runs", b"[" * 100_000, {"content-type": "application/json"}, 400, "nested"),
     ("POST", "/runs", b'{"scenario": ', {"content-type": "application/json"}, 422, "not valid JSON"),
-    ("POST", "/runs", b'{"scenario": "base"}', {"content-type": "text/plain"}, 422, "Content-Type: application/json"),
+    ("POST", "/runs", b'{"scenario": "base"}', {"content-type": "text/plain"}, 415, "Content-Type: application/json"),
 ])
 def test_routing_and_body_errors_have_the_one_error_shape(method, path, content, headers, status, message):
     response = TestClient(app).request(method, path, content=content, headers=headers)
     assert response.status_code == status, response.text
     detail = response.json()["detail"]
     assert message in detail["problems"][0]["msg"] and detail["resmodel_version"]
-    assert detail["problems"][0]["loc"] == (["body"] if status in (400, 422) else [])
+    assert detail["problems"][0]["loc"] == (["body"] if status in (400, 415, 422) else [])
 
 
 def test_unknown_scenario_lists_the_scenarios_there(monkeypatch):
