@@ -277,7 +277,9 @@ def backtest(
                    "origin), against each level's own naive forecast (its last value)" + (
                        "; with --flows, resmodel forecast splits by the stock–flow mix instead, which this does not "
                        "score" if flows else "") + ":")
-        _echo_verdict(levels, "level split of ")
+        by_service = {(m, uid): fallback_windows.get((m, uid.split("|")[0]), 0)  # a level row is its service's
+                      for m, uid in zip(levels["model"], levels["unique_id"], strict=True)}
+        _echo_verdict(levels, "level split of ", by_service, notes=False)
     fig = _backtest_figure(metrics)
     files = write_atomically(out, {"backtest_metrics.csv": csv_writer(metrics), "backtest_cv.csv": csv_writer(cv_all),
                                    "backtest.xlsx": workbook_writer({"Mått — metrics": metrics,
@@ -324,7 +326,7 @@ def _echo_best(metrics: pd.DataFrame, from_history: bool, fallback_windows: dict
     """Per series, the model with the lowest MASE, and whether its 80 % intervals are calibrated. Rows its fallback
     made wholly are left out (they are naive's numbers); ties go to the simpler model (naive first)."""
     from resmodel.forecast.forecaster import MODEL_NAMES
-    from resmodel.forecast.metrics import CALIBRATED_80, MIN_COVERAGE_POINTS
+    from resmodel.forecast.metrics import CALIBRATED_80, MIN_COVERAGE_ORIGINS
 
     fitted = metrics[np.isfinite(metrics["mase"]) & ~_unfitted(metrics, fallback_windows)]
     order = fitted["model"].map(lambda m: MODEL_NAMES.index(m) if m in MODEL_NAMES else len(MODEL_NAMES))
@@ -337,8 +339,8 @@ def _echo_best(metrics: pd.DataFrame, from_history: bool, fallback_windows: dict
     def coverage(r) -> str:
         if not np.isfinite(r.coverage_80):
             return ""
-        if r.points < MIN_COVERAGE_POINTS:
-            return f", too few held-out points to judge coverage ({r.points})"
+        if r.windows < MIN_COVERAGE_ORIGINS:
+            return f", too few backtest origins to judge coverage ({r.windows})"
         return f", 80 % intervals cover {r.coverage_80:.0f} %" + ("" if lo <= r.coverage_80 <= hi else " — not calibrated")
 
     typer.echo("Lowest MASE per series" + (" (to forecast a service with its model: resmodel forecast --model auto "
@@ -365,11 +367,11 @@ def _level_split_metrics(series: Path, cv: pd.DataFrame, models: list[str]) -> p
 
 
 def _echo_verdict(metrics: pd.DataFrame, prefix: str = "",
-                  fallback_windows: dict[tuple[str, str], int] | None = None) -> None:
+                  fallback_windows: dict[tuple[str, str], int] | None = None, notes: bool = True) -> None:
     """One line on each non-naive model: on how many series it beats naive and covers as it should — not judged
-    where its fallback made every forecast (``_unfitted``), nor its coverage on fewer than MIN_COVERAGE_POINTS
-    held-out points."""
-    from resmodel.forecast.metrics import CALIBRATED_80, MIN_COVERAGE_POINTS, verdict
+    where its fallback made every forecast (``_unfitted``), nor its coverage on fewer than MIN_COVERAGE_ORIGINS
+    backtest origins; ``notes``: then the notes on how far coverage can be read (once per backtest)."""
+    from resmodel.forecast.metrics import CALIBRATED_80, MIN_COVERAGE_ORIGINS, verdict
 
     unfitted_rows = _unfitted(metrics, fallback_windows or {})
     for name in dict.fromkeys(metrics["model"]):
@@ -395,13 +397,15 @@ def _echo_verdict(metrics: pd.DataFrame, prefix: str = "",
                     f"{int(judged['calibrated_80'].sum())} of {len(judged)}" + (f" (not: {off})" if off else "")
                     if len(judged) else "")
         if len(few):
-            counts = ", ".join(str(p) for p in sorted(set(few["points"])))
+            counts = ", ".join(str(p) for p in sorted(set(few["windows"])))
             coverage += ("; " if coverage else "") + (
-                f"too few held-out points to judge coverage ({counts}; fewer than {MIN_COVERAGE_POINTS})"
+                f"too few backtest origins to judge coverage ({counts}; fewer than {MIN_COVERAGE_ORIGINS})"
                 + (f" on {', '.join(few['unique_id'])}" if len(judged) else ""))
         typer.echo(f"{prefix}{name}: beats naive on {int(v['beats_naive'].sum())} of {n} series"
                    + (f" (not: {worse})" if worse else "") + f"; {coverage}")
-    judged_any = metrics["points"] >= MIN_COVERAGE_POINTS
+    if not notes:
+        return
+    judged_any = metrics["windows"] >= MIN_COVERAGE_ORIGINS
     few = int(metrics.loc[judged_any, "windows"].min()) if judged_any.any() else 8
     if few < 8:
         typer.echo(f"note: coverage rests on {_plural(few, 'origin')} per series, and one origin's errors move "
@@ -409,9 +413,10 @@ def _echo_verdict(metrics: pd.DataFrame, prefix: str = "",
                    f"{CALIBRATED_80[1]:.0f} % at this size, so read the coverage as a rough guide "
                    "(docs/forecast-accuracy.md §1)")
     if not judged_any.all():
-        typer.echo(f"note: coverage is not judged on fewer than {MIN_COVERAGE_POINTS} held-out points: there a "
-                   "calibrated 80 % interval lands in 70–90 % at most 41 % of the time (never on 3 points), so "
-                   "\"not calibrated\" would say nothing (docs/forecasting.md §2)")
+        typer.echo(f"note: coverage is not judged on fewer than {MIN_COVERAGE_ORIGINS} backtest origins: the points of "
+                   "one origin move together, and on fewer independent draws a calibrated 80 % interval lands in "
+                   "70–90 % at most 41 % of the time (never on 3), so \"not calibrated\" would say nothing "
+                   "(docs/forecasting.md §2)")
 
 
 def _backtest_figure(metrics: pd.DataFrame):

@@ -150,7 +150,7 @@ def test_six_point_series_gives_sensible_output(cli, tmp_path):
     res = cli(["backtest", "--series", F / "short_annual.csv", "--out", tmp_path])
     assert res.exit_code == 0, res.stderr
     assert "allow only 3 windows" in res.stderr
-    assert "too few held-out points to judge coverage (3" in res.stdout  # a coverage of 3 points is not judged
+    assert "too few backtest origins to judge coverage (3" in res.stdout  # a coverage of 3 origins is not judged
     m = pd.read_csv(tmp_path / "backtest_metrics.csv").set_index("model")
     assert m.loc["ets", "model_used"] == "naive" and m.loc["arima", "model_used"] == "naive"
     assert m["mape"].between(0, 5).all()

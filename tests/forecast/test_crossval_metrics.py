@@ -140,11 +140,11 @@ def test_verdict_reads_the_metrics_table():
 
     metrics = pd.DataFrame({"unique_id": ["a", "b", "a", "b"], "model": ["naive", "naive", "ets", "ets"],
                             "relative_mase": [1.0, 1.0, 0.8, 1.2], "beats_naive": [False, False, True, False],
-                            "coverage_80": [95.0, 60.0, 70.0, 90.1], "points": [8, 8, 8, 8]})
+                            "coverage_80": [95.0, 60.0, 70.0, 90.1], "points": [96, 96, 96, 96], "windows": [8, 8, 8, 8]})
     v = verdict(metrics, "ets").set_index("unique_id")
     assert v["beats_naive"].to_dict() == {"a": True, "b": False}
     assert v["calibrated_80"].to_dict() == {"a": True, "b": False}  # 70 is in the band, 90.1 is not
-    few = verdict(metrics.assign(points=6), "ets").set_index("unique_id")  # 6 points: coverage not judged
+    few = verdict(metrics.assign(windows=6), "ets").set_index("unique_id")  # 6 origins (72 points): not judged
     assert not few["judged_80"].any() and not few["calibrated_80"].any()
 
 

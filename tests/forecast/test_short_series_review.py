@@ -74,9 +74,9 @@ def test_coverage_on_too_few_points_is_not_judged(cli, tmp_path):
     """Yearly h = 1 with 3 windows: coverage can only be 0/33/67/100 %, so every model was 'not calibrated'."""
     res = cli(["backtest", "--series", RATE6, "--models", "naive,drift", "--out", tmp_path / "b"])
     assert res.exit_code == 0, res.stderr
-    assert "drift: beats naive on 1 of 1 series; too few held-out points to judge coverage (3; fewer than 7)" \
+    assert "drift: beats naive on 1 of 1 series; too few backtest origins to judge coverage (3; fewer than 7)" \
         in res.stdout, res.stdout
-    assert "too few held-out points to judge coverage (3))" in res.stdout  # the lowest-MASE line
+    assert "too few backtest origins to judge coverage (3))" in res.stdout  # the lowest-MASE line
     assert "— not calibrated" not in res.stdout and "cover 70–90 %" not in res.stdout
     assert "at most 41 % of the time" in res.stdout
 
@@ -119,3 +119,32 @@ def test_a_period_written_the_same_wrong_way_on_every_row_is_one_error(cli, tmp_
     assert "row 8, column 'ds', at 'b': '2024/1' is not a period. Expected" in errors[1]
     res = cli(["backtest", "--series", RATE6, "--h", "4", "--windows", "1", "--out", tmp_path / "c"])
     assert "too few for 1 backtest window of horizon 4" in res.stderr, res.stderr
+
+
+def test_coverage_is_judged_by_origins_not_by_points(cli, tmp_path):
+    """Forecast review: 3 origins × h = 3 (9 points) was judged 'not calibrated' while 6 one-step points were not —
+    the points of one origin move together, so the origins count."""
+    from tests.conftest import ROOT
+
+    rate = ROOT / "data" / "series" / "state_hourly_rate.csv"
+    res = cli(["backtest", "--series", rate, "--models", "naive,drift", "--h", "3", "--windows", "3",
+               "--out", tmp_path / "b"])
+    assert res.exit_code == 0, res.stderr
+    assert "too few backtest origins to judge coverage (3; fewer than 7)" in res.stdout, res.stdout
+    assert "— not calibrated" not in res.stdout and "cover 70–90 %" not in res.stdout
+
+
+def test_the_level_split_verdict_does_not_judge_a_model_its_fallback_made(cli, tmp_path):
+    """Forecast review: on 26 months auto fell back to naive at every origin; the service line said 'not fitted',
+    the level-split line credited auto with naive's numbers."""
+    from tests.conftest import ROOT
+
+    history = pd.read_csv(ROOT / "data" / "demokommun" / "volume_history.csv")
+    recent = history[(history["service"] == "daglig_verksamhet") & (history["month"] >= "2022-11")]
+    recent.to_csv(tmp_path / "dv26.csv", index=False)
+    res = cli(["backtest", "--series", tmp_path / "dv26.csv", "--models", "naive,auto", "--out", tmp_path / "b"])
+    assert res.exit_code == 0, res.stderr
+    assert "auto: not fitted on daglig_verksamhet" in res.stdout
+    assert "level split of auto: not fitted on daglig_verksamhet|1" in res.stdout, res.stdout
+    assert "level split of auto: beats naive" not in res.stdout
+    assert res.stdout.count("note: coverage") <= 1

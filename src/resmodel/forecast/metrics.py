@@ -93,23 +93,24 @@ def _mape_of_means(g: pd.DataFrame, name: str) -> float:
 
 
 CALIBRATED_80 = (70.0, 90.0)  # where a calibrated 80 % interval's coverage falls in a backtest of this size
-# fewest held-out points on which coverage is judged: below 7 a calibrated 80 % interval (independent points,
-# binomial) lands in 70–90 % at most 41 % of the time (0 % at 3 points, 41 % at 4 and 5, 39 % at 6), from 7 on in
-# 51–77 % (64 % at 7, 63 % at 8, 77 % at 10), so on fewer points "not calibrated" would be the likelier verdict
-MIN_COVERAGE_POINTS = 7
+# fewest backtest origins on which coverage is judged: the points of one origin move together, so a series'
+# coverage rests on about one independent draw per origin; below 7 a calibrated 80 % interval (independent draws,
+# binomial) lands in 70–90 % at most 41 % of the time (0 % at 3, 41 % at 4 and 5, 39 % at 6), at 7–19 draws in
+# 51–77 % (64 % at 7, 63 % at 8, 77 % at 10), so on fewer origins "not calibrated" would be the likelier verdict
+MIN_COVERAGE_ORIGINS = 7
 
 
 def verdict(metrics: pd.DataFrame, model: str) -> pd.DataFrame:
     """For ``model``, per series: its MASE relative to naive, whether it beats naive, its 80 %
     coverage and whether that lies in ``CALIBRATED_80`` — the two questions a user asks of a backtest.
-    ``judged_80`` is False where the series has fewer than ``MIN_COVERAGE_POINTS`` held-out points
+    ``judged_80`` is False where the series has fewer than ``MIN_COVERAGE_ORIGINS`` backtest origins
     (``calibrated_80`` is then False but says nothing)."""
     rows = metrics[metrics["model"] == model]
     lo, hi = CALIBRATED_80
-    judged = (rows["points"] >= MIN_COVERAGE_POINTS).to_numpy()
+    judged = (rows["windows"] >= MIN_COVERAGE_ORIGINS).to_numpy()
     return pd.DataFrame({
         ID: rows[ID].to_numpy(), "model": model, "relative_mase": rows["relative_mase"].to_numpy(),
         "beats_naive": rows["beats_naive"].to_numpy(), "coverage_80": rows["coverage_80"].to_numpy(),
-        "points": rows["points"].to_numpy(), "judged_80": judged,
+        "points": rows["points"].to_numpy(), "windows": rows["windows"].to_numpy(), "judged_80": judged,
         "calibrated_80": rows["coverage_80"].between(lo, hi).to_numpy() & judged,
     })
