@@ -245,7 +245,7 @@ def backtest(
         short = list(dict.fromkeys(w.message.split(" needs at least")[0] for w in fc.warnings
                                    if w.check == "short_series" and w.location.path in uids))
         if windows is None and short:  # the earliest origins have too little history for these models
-            need = max(m.min_length(freq) for m in chosen)  # the largest single model's need covers the ensembles'
+            need = max(m.min_length_for(freq, g_h) for m in chosen)  # the largest single need covers the ensembles'
             fitted = (min(len(all_series[u].y) for u in uids) - g_h - need) // g_step + 1
             typer.echo(f"note: {', '.join(short)} fall back to naive at the earliest origins ({FREQ_NAMES[freq]} "
                        "history too short there; the warnings below say in how many windows), so their rows are "

@@ -148,3 +148,11 @@ def test_the_level_split_verdict_does_not_judge_a_model_its_fallback_made(cli, t
     assert "level split of auto: not fitted on daglig_verksamhet|1" in res.stdout, res.stdout
     assert "level split of auto: beats naive" not in res.stdout
     assert res.stdout.count("note: coverage") <= 1
+
+
+def test_the_windows_advice_counts_what_select_and_auto_need():
+    """Forecast review: 'use --windows 2' was advised where auto could be fitted at no origin: a selection needs
+    MIN_POINTS and an inner horizon before its first origin."""
+    yearly, monthly = make_model("select", "Y"), make_model("auto", "M")
+    assert yearly.min_length_for("Y", 1) == 4 and yearly.min_length_for("Y", 3) == 5
+    assert monthly.min_length_for("M", 12) == 15 and Naive().min_length_for("M", 12) == Naive().min_length("M")

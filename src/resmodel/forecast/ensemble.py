@@ -153,6 +153,10 @@ class AutoSelect(Model):
     def min_length(self, freq):
         return MIN_POINTS
 
+    def min_length_for(self, freq, h):
+        """One inner backtest origin: MIN_POINTS to fit on and the inner horizon (up to 12 months or 2 years)."""
+        return MIN_POINTS + min(h, 12 if freq == MONTHLY else 2)
+
     def _run(self, model: Model, s: Series, n: int, h: int, memo: dict) -> Run:
         """``model`` fitted on the first ``n`` points, forecasting ``h`` (80 % model intervals only);
         memoised per call. A combination is computed from its members' memoised runs."""

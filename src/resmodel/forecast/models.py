@@ -59,6 +59,10 @@ class Model:
     def min_length(self, freq: str) -> int:
         return 2
 
+    def min_length_for(self, freq: str, h: int) -> int:
+        """The fewest points to forecast ``h`` ahead without the fallback (a selection needs room to backtest)."""
+        return self.min_length(freq)
+
     def predict(self, s: Series, h: int, levels: tuple[int, ...], X_future: pd.DataFrame | None = None) -> Fit:
         raise ModelFitError(f"{self.name} cannot forecast")
 
