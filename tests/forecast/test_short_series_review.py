@@ -9,7 +9,7 @@ import pytest
 
 from resmodel.forecast import Forecaster, make_model
 from resmodel.forecast.frame import split_series, validate_long
-from resmodel.forecast.models import ARIMA, ModelFitError, Naive, Theta, check_theta_variance
+from resmodel.forecast.models import ARIMA, Naive, Theta, plausible_theta_variance
 from tests.forecast.conftest import FIXTURES
 
 RATE6 = FIXTURES / "short_annual.csv"  # the hourly rate 2019–2024
@@ -20,28 +20,29 @@ def _yearly(y, uid="r", start=2015):
     return pd.DataFrame({"unique_id": uid, "ds": [str(start + i) for i in range(len(y))], "y": np.asarray(y, float)})
 
 
-def test_an_implausible_theta_variance_is_a_failed_fit_with_its_reason(cli, tmp_path):
-    """statsmodels' σ² on the 6-point rate was 4 990 (changes of sd 2.5): ±27 % intervals. Now the fallback, with
-    a model_failed warning saying why."""
+def test_an_implausible_theta_variance_is_replaced_and_the_point_forecast_kept(cli, tmp_path):
+    """statsmodels' σ² on the 6-point rate was 4 990 (changes of sd 2.75): ±27 % intervals. The forecast review
+    found the first fix (a failed fit) threw away Theta's sound point forecast, and comb's with it; now σ² is the
+    variance of the changes, the most an MA(1) innovation can have."""
     s = split_series(*validate_long(pd.read_csv(RATE6)))[0]
-    with pytest.raises(ModelFitError, match="implausible variance"):
-        Theta().predict(s, 3, (80,))
+    fit = Theta().predict(s, 3, (80,))
+    assert fit.used == "theta" and fit.mean[0] > s.y[-1]  # Theta's rising forecast, not naive's flat one
+    changes = np.var(np.diff(s.y), ddof=1)
+    assert fit.hi[80][0] - fit.mean[0] == pytest.approx(1.2815515655 * np.sqrt(changes), rel=1e-6)
     res = cli(["forecast", "--series", RATE6, "--model", "theta", "--h", "3", "--out", tmp_path / "f"])
     assert res.exit_code == 0, res.stderr
-    assert "[model_failed]" in res.stderr and "theta could not be estimated (implausible variance" in res.stderr
     out = pd.read_csv(tmp_path / "f" / "forecast.csv")
-    assert set(out["theta-model_used"]) == {"naive"}
+    assert set(out["theta-model_used"]) == {"theta"}
     assert ((out["theta-hi-80"] - out["theta"]) / out["theta"]).max() < 0.1
-    assert "are the model's own" not in res.stderr  # theta made no forecast: no note on its intervals
 
 
 def test_a_plausible_theta_variance_passes_and_a_straight_line_has_none_to_check():
     rng = np.random.default_rng(3)
     y = 100 + np.cumsum(0.5 + rng.normal(0, 1, 20))
-    check_theta_variance(y, 0.9 * np.var(np.diff(y), ddof=1))
-    with pytest.raises(ModelFitError):
-        check_theta_variance(y, 2.5 * np.var(np.diff(y), ddof=1))
-    check_theta_variance(5 + 3.0 * np.arange(10), 4.5e-12)  # statsmodels' σ² of a straight line
+    changes = np.var(np.diff(y), ddof=1)
+    assert plausible_theta_variance(y, 0.9 * changes) == 0.9 * changes
+    assert plausible_theta_variance(y, 2.5 * changes) == changes
+    assert plausible_theta_variance(5 + 3.0 * np.arange(10), 4.5e-12) == 4.5e-12  # statsmodels' σ² of a line
     line = split_series(*validate_long(_yearly(5 + 3.0 * np.arange(10))))[0]
     assert Theta().predict(line, 2, (80,)).used == "theta"
 

@@ -303,28 +303,27 @@ class Theta(Model):
         mean, alpha, sigma2 = _quiet_fit(fit)
         if not np.all(np.isfinite(mean)):
             raise ModelFitError("non-finite forecast")
-        check_theta_variance(s.y, sigma2)
-        sd = theta_sd(sigma2, alpha, h)
+        sd = theta_sd(plausible_theta_variance(s.y, sigma2), alpha, h)
         lo = {lv: mean - z_value(lv) * sd for lv in levels}
         hi = {lv: mean + z_value(lv) * sd for lv in levels}
         return Fit(mean, lo, hi, self.name)
 
 
-THETA_VARIANCE_BOUND = 2.0  # most a Theta fit's σ² may exceed the variance of the series' changes (``check_theta_variance``)
+THETA_VARIANCE_BOUND = 2.0  # most a Theta fit's σ² may exceed the variance of the series' changes
 
 
-def check_theta_variance(y: np.ndarray, sigma2: float) -> None:
-    """A failed fit (ModelFitError) when statsmodels' σ² exceeds ``THETA_VARIANCE_BOUND`` times the sample variance of
-    the series' changes. For ARIMA(0,1,1) with drift Var(Δy) = σ²(1 + θ²) ≥ σ², so a larger σ² means the optimiser did
-    not converge: on a 6-point hourly rate (changes of sd 2.5) it gave σ² = 4 990, intervals of ±27 %. On 2 400
-    simulated SES-with-drift series of 6–24 points the ratio stayed below 0.96 except on 6-point series, where 3.8 %
-    went above 1 and 1.5 % above 2 (failed fits, up to 8 000). A spread of 0.01 % of the level is tolerated
-    (a straight line's changes have none)."""
+def plausible_theta_variance(y: np.ndarray, sigma2: float) -> float:
+    """statsmodels' σ² (a separate ARIMA(0,1,1)-with-drift fit; the point forecast does not use it), or — where it
+    exceeds ``THETA_VARIANCE_BOUND`` times the sample variance of the series' changes, or is no number — that
+    variance, the most an MA(1) innovation can have: Var(Δy) = σ²(1 + θ²) ≥ σ², so a larger σ² is an unconverged
+    fit (on a 6-point hourly rate, changes of sd 2.75: σ² = 4 990 and ±27 % intervals). On 2 400 simulated
+    SES-with-drift series of 6–24 points the ratio stayed below 0.96 except on 6-point series (3.8 % above 1, 1.5 %
+    above 2, up to 8 000). The point forecast is kept (it rests on α and the trend only), and so is ``comb``,
+    which averages it. A spread of 0.01 % of the level is tolerated (a straight line's changes have none)."""
     changes = np.diff(np.asarray(y, dtype=float))
-    limit = THETA_VARIANCE_BOUND * float(np.var(changes, ddof=1)) + (1e-4 * float(np.max(np.abs(y)))) ** 2
-    if not (np.isfinite(sigma2) and 0 <= sigma2 <= limit):
-        raise ModelFitError(f"implausible variance: σ² = {sigma2:.4g}, more than {THETA_VARIANCE_BOUND:g} × the "
-                            f"variance of the series' changes ({float(np.var(changes, ddof=1)):.4g})")
+    bound = float(np.var(changes, ddof=1)) if len(changes) > 1 else 0.0
+    limit = THETA_VARIANCE_BOUND * bound + (1e-4 * float(np.max(np.abs(y)))) ** 2
+    return sigma2 if np.isfinite(sigma2) and 0 <= sigma2 <= limit else bound
 
 
 def theta_sd(sigma2: float, alpha: float, h: int) -> np.ndarray:
