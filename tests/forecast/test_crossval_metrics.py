@@ -204,7 +204,7 @@ def test_the_selections_interval_scale_is_a_ratio_of_root_mean_squares():
 
 def test_one_inner_origin_with_a_near_zero_sigma_does_not_blow_up_the_intervals():
     """The audit's 7-point hourly rate: at the first inner origin drift's three points rise almost evenly
-    (σ ≈ 0.07) and the next change is larger, so that origin's error / σ is about 90; the root-mean-square of
+    (predicted σ 0.09 and 0.14) and the next changes are larger, so that origin's errors / σ are 72 and 46; the RMS of
     such ratios widened drift's 80 % interval from ±3.6 to ±126. The ratio of root-mean-squares stays near 1."""
     y = [295.4, 299.8, 304.3, 315.0, 319.7, 324.5, 332.6]
     frame, freqs = validate_long(_yearly(y))

@@ -17,7 +17,7 @@ these rules (``intervals=``):
   When r exceeds 1 the half-widths are multiplied by it (never narrowed: with three inner origins
   the scale is noisy, and narrowing on a calm spell under-covers). It is a ratio of root-mean-squares,
   not the root-mean-square of e/σ, because one origin with a near-zero σ (drift on three points that
-  rise almost evenly) made a single ratio e/σ ≈ 90 dominate and widened a 7-point yearly series'
+  rise almost evenly: predicted σ 0.09 and 0.14) made ratios e/σ of 72 and 46 dominate and widened a 7-point yearly series'
   intervals 35-fold; in the ratio of sums such an origin adds its error but almost nothing to the
   denominator, so no floor on σ is needed. Models without an error model (``comb``) keep their
   empirical intervals.
