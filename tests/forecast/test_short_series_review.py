@@ -107,6 +107,21 @@ def test_future_exogenous_years_may_be_integers_as_in_the_history():
     pd.testing.assert_frame_equal(out, as_text)
 
 
+@pytest.mark.parametrize("ds, said", [(["2025.0", "2026.0"], "future period '2025.0' is not a date"),
+                                      (["2025-01-15", "2026-01-15"], "future period 2025-01-15 is not the first day")])
+def test_an_unreadable_future_period_is_said_so_not_called_missing(ds, said):
+    """Forecast review: future periods written 2025.0 or mid-month were reported as 'values missing from 2025'."""
+    from resmodel.errors import InputError
+
+    years = list(range(2010, 2025))
+    df = pd.DataFrame({"unique_id": "r", "ds": years, "y": 100 + 3.0 * np.arange(15) + np.sin(np.arange(15)),
+                       "pop": 1000 + 10.0 * np.arange(15)})
+    future = pd.DataFrame({"unique_id": "r", "ds": ds, "pop": [1150.0, 1160.0]})
+    with pytest.raises(InputError) as err:
+        Forecaster([ARIMA(exog=("pop",))]).forecast(df, h=2, X_df=future)
+    assert said in str(err.value) and "row 0" in str(err.value)
+
+
 
 def test_a_period_written_the_same_wrong_way_on_every_row_is_one_error(cli, tmp_path):
     """Years exported as 2019.0 gave one identical error per row; now one line per way of writing, with a count."""

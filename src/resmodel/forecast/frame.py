@@ -297,7 +297,14 @@ def validate_future(
     problems = ProblemCollector()
     if X_df is not None:
         X_df = X_df.copy()
-        X_df[DS] = parse_periods(X_df[DS]).astype("datetime64[ns]")  # integer years as the history's: 2025 is a year
+        parsed = parse_periods(X_df[DS]).astype("datetime64[ns]")  # integer years as the history's: 2025 is a year
+        problems.add_rows(X_df.index[(parsed.isna() & X_df[DS].notna()).to_numpy()], 5, lambda idx: (
+            Location(file=source, row=int(idx), column=DS, path="X_df"), f"future period '{shown(X_df[DS][idx])}' is not a date",
+            "a period YYYY (yearly) or YYYY-MM (monthly), as the history's", "write the period as YYYY or YYYY-MM"))
+        problems.add_rows(X_df.index[(parsed.notna() & (parsed.dt.day != 1)).to_numpy()], 5, lambda idx: (
+            Location(file=source, row=int(idx), column=DS, path="X_df"), f"future period {parsed[idx].date()} is not the first day of a period",
+            "the first day of a month (or of a year for yearly series)", "write the period as YYYY or YYYY-MM"))
+        X_df[DS] = parsed
     for s in series:
         cols = needed.get(s.uid, ())
         if not cols:
