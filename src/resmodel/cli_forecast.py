@@ -269,6 +269,7 @@ def backtest(
                "actual in the series' units, bias% of the actual total; cov80%/cov95%: held-out values inside the "
                "80 %/95 % intervals — 70–90 % counts as calibrated for 80 %; model_used: what made the forecasts, "
                "fallbacks included; all over the held-out points of every window)")
+    metrics = _with_judgement(metrics, fallback_windows)
     _echo_best(metrics, data.from_history, fallback_windows)
     _echo_verdict(metrics, fallback_windows=fallback_windows)
     levels = pd.concat(level_tables, ignore_index=True) if level_tables else pd.DataFrame()
@@ -308,6 +309,17 @@ def _limiting_series(fits: dict[str, int], all_series: dict) -> str:
     named = ", ".join(short[:3]) + (f" and {len(short) - 3} more" if len(short) > 3 else "")
     return (f" — set by the shortest series ({named}: {lengths[short[0]]} points); every series of the file gets "
             "that many, so backtest the longer ones in a file of their own for more")
+
+
+def _with_judgement(metrics: pd.DataFrame, fallback_windows: dict[tuple[str, str], int]) -> pd.DataFrame:
+    """The metrics with what the printed verdict reads besides them, so the file says it too: in how many windows
+    the model's fallback made the forecast, and whether its coverage rests on enough origins to be judged."""
+    from resmodel.forecast.metrics import MIN_COVERAGE_ORIGINS
+
+    return metrics.assign(
+        fallback_windows=[fallback_windows.get((m, u), 0) for m, u in zip(metrics["model"], metrics["unique_id"],
+                                                                          strict=True)],
+        coverage_judged=metrics["windows"] >= MIN_COVERAGE_ORIGINS)
 
 
 def _unfitted(metrics: pd.DataFrame, fallback_windows: dict[tuple[str, str], int]) -> np.ndarray:

@@ -66,6 +66,8 @@ def test_select_choosing_naive_is_judged_and_only_its_fallback_is_not(cli, tmp_p
     assert "select needs at least 4 points to choose among its models; used naive instead in 1 of 4" in res.stderr
     assert "select: not fitted" not in res.stdout and "select: beats naive on 0 of 1 series" in res.stdout
     assert "arima: not fitted on r (its fallback, naive, made every forecast" in res.stdout
+    m = pd.read_csv(tmp_path / "b" / "backtest_metrics.csv").set_index("model")
+    assert m.loc["select", "fallback_windows"] == 1 and m.loc["arima", "fallback_windows"] == 4
     fc = Forecaster([Naive(), make_model("select", "Y")])
     fc.cross_validation(_yearly(ZIGZAG), h=1, n_windows=4)
     assert fc.fallback_windows == {("naive", "r"): 0, ("select", "r"): 1}
@@ -80,6 +82,8 @@ def test_coverage_on_too_few_points_is_not_judged(cli, tmp_path):
     assert "too few backtest origins to judge coverage (3))" in res.stdout  # the lowest-MASE line
     assert "— not calibrated" not in res.stdout and "cover 70–90 %" not in res.stdout
     assert "at most 41 % of the time" in res.stdout
+    m = pd.read_csv(tmp_path / "b" / "backtest_metrics.csv")  # the file says what the verdict read
+    assert not m["coverage_judged"].any() and set(m["fallback_windows"]) == {0}
 
 
 def test_the_window_note_names_the_series_that_set_the_count(cli, tmp_path):
