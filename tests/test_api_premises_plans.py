@@ -57,7 +57,7 @@ def test_plan_on_totals_matches_the_cli_case(api, tmp_path):
 def test_plan_by_level_range_with_the_demo_candidates(api):
     demand = [{"month": m, "level": level, "volume": 170.0 if level <= 6 else 70 + 30 * i / 71}
               for level in range(1, 9) for i, m in enumerate(MONTHS)]
-    table = pd.read_csv(ROOT / "data" / "demokommun" / "premises_candidates.csv")
+    table = pd.read_csv(ROOT / "data" / "demokommun" / "premises_candidates.csv").query("service == @SERVICE")
     rows = [{k: (None if pd.isna(v) else v) for k, v in r.items() if k != "service"}
             for r in table.to_dict(orient="records")]
     response = post(api, demand=demand, candidates=rows)

@@ -504,3 +504,21 @@ def test_every_bad_candidate_row_is_named_at_once(app, demand, tmp_path, rows, h
     assert code == 2 and not (tmp_path / "o").exists()
     for text in expected:
         assert text in message
+
+
+def test_the_demo_candidates_plan_adult_housing_too(app, tmp_path):
+    """Planner walkthrough: the demo had no bostad_vuxna candidates, so the README's housing use could not be tried;
+    the three illustrative homes are planned by level range against the high-demand forecast."""
+    history = pd.read_csv(DEMO / "volume_history.csv")
+    history[history["service"] == "bostad_vuxna"].to_csv(tmp_path / "h.csv", index=False)
+    code, _, stderr = invoke(app, "forecast", "--series", tmp_path / "h.csv", "--model", "bostad_vuxna=drift",
+                             "--out", tmp_path / "f")
+    assert code == 0, stderr
+    code, stdout, stderr = invoke(app, "plan-premises", "--demand", tmp_path / "f" / "volume_forecast.csv",
+                                  "--service", "bostad_vuxna", "--demand-column", "volume_hi_80",
+                                  "--candidates", DEMO / "premises_candidates.csv", "--scenario", BASE,
+                                  "--out", tmp_path / "p")
+    assert code == 0, stderr
+    plan = pd.read_csv(tmp_path / "p" / "premises_plan.csv")
+    assert set(plan["premises_id"]) == {"L-GB-NY1", "L-GB-NY2", "L-SB-NY1"} and set(plan["service"]) == {"bostad_vuxna"}
+    assert plan["open_year"].notna().any() and plan["open_year"].min() >= 2027  # 24 months' lead time from 2025-01
