@@ -307,6 +307,18 @@ def test_weekend_attendance_is_questioned(app, tmp_path):
     assert code == 0 and "1 attendance row(s) on sat (first: row 2); is the unit open then?" in stderr
 
 
+def test_a_roster_shift_on_a_day_without_users_is_questioned(app, tmp_path):
+    """Section-manager walkthrough: a roster shift typed on 'lör' passed silently; its hours showed only as a
+    Saturday row of the summary."""
+    roster = edited(tmp_path, ROSTER, 3, "weekday", "lör")
+    code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", ATTENDANCE, "--roster", roster,
+                             "--scenario", BASE, "--out", tmp_path / "o")
+    assert code == 0 and "1 roster shift(s) on sat, when no user attends (first on row 3 of" in stderr, stderr
+    code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", ATTENDANCE, "--roster", ROSTER,
+                             "--scenario", BASE, "--out", tmp_path / "o2")
+    assert code == 0 and "when no user attends" not in stderr
+
+
 def test_a_kit_with_demo_parameters_says_so_in_the_shift_plan(app, tmp_path):
     """Section-manager review: shift-plan hid the starter kit's template warnings that run prints."""
     from resmodel.cli import app as main_app

@@ -266,6 +266,12 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
         if not long.empty:
             warnings.append(f"{len(long)} roster shift(s) with more than {most / 60:g} h of work in a row without a "
                             f"break (Arbetstidslagen 15 §), first on row {long.index[0]} of {roster_source}")
+        idle = roster[~roster["weekday"].isin(set(attendance["weekday"])).to_numpy()]
+        if not idle.empty:  # a 'lördag' typed for a Friday: hours that show only as a day row of the summary
+            days = ", ".join(dict.fromkeys(idle["weekday"]))
+            warnings.append(f"{len(idle)} roster shift(s) on {days}, when no user attends (first on row "
+                            f"{idle.index[0]} of {roster_source}): their hours are staffing beyond the need — a "
+                            "mistyped day, or a day the unit is open without users?")
     summary = day_summary(need, plan, roster, rules)
     comparison = _comparison(need, summary, units, constants, rules)
     if pooling is not None:
