@@ -181,11 +181,13 @@ def _allocation_step(unit: pd.Series, users: pd.DataFrame, c: EngineConstants, t
     n = len(users)
     per_hour = measures["staff_cost"] / measures["total_hours"] if measures["total_hours"] else 0.0
     tariffed = derived = 0.0
+    priced = 0
     for user in users.itertuples():
         level = int(user.level)
         if (housing_type, level) in prices.index:
             price = float(prices[(housing_type, level)])
             tariffed += (base + price) * c.days
+            priced += 1
             steps.append(Step(f"resident {user.user_id} (level {level}) tariff price",
                               f"({base:,.0f} base + {price:,.0f} level {level}) SEK/day × {c.days} days "
                               f"({tariff.file})", (base + price) * c.days))
@@ -198,7 +200,6 @@ def _allocation_step(unit: pd.Series, users: pd.DataFrame, c: EngineConstants, t
                           f"({resident_hours[user.user_id]:,.1f} h + {measures['fixed_hours']:,.1f} fixed h / {n}) × "
                           f"{per_hour:,.2f} + ({measures['premises_cost']:,.0f} premises + "
                           f"{measures['other_cost']:,.0f} other) / {n}", cost))
-    priced = sum((housing_type, int(u.level)) in prices.index for u in users.itertuples())
     premises = measures["premises_cost"] * priced / n
     formula = (f"{derived:,.0f} need-based: no resident has a tariff price" if not priced else
                f"{tariffed:,.0f} tariff + {premises:,.0f} premises of the {priced} priced "
