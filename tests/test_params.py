@@ -262,3 +262,20 @@ def test_a_files_within_year_sick_leave_date_a_scenario_replaces_is_not_named(tm
                                      encoding="utf-8")
     assert not [w for w in dated_changes_not_projected(load(tmp_path / "s.yaml"), 2034)
                 if w.check == "dated_change_within_year"]
+
+
+def test_the_data_hash_ignores_excels_lock_file_of_an_open_workbook(tmp_path):
+    """Code review: '~$users.xlsx' (Excel's lock file while users.xlsx is open) changed the data hash."""
+    import shutil
+
+    from resmodel.run import load
+
+    shutil.copytree(ROOT / "data" / "demokommun", tmp_path / "data", ignore=shutil.ignore_patterns("*.md"))
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: s\npurpose: a test\nbase_date: 2024-07-01\nseed: 1\ndata: data\n", encoding="utf-8")
+    before = load(scenario).data_hash
+    (tmp_path / "data" / "~$users.xlsx").write_bytes(b"\x0bsomeone   ")
+    assert load(scenario).data_hash == before
+    (tmp_path / "data" / "users.csv").write_text((tmp_path / "data" / "users.csv").read_text(encoding="utf-8") + "\n",
+                                                 encoding="utf-8")
+    assert load(scenario).data_hash != before

@@ -85,7 +85,8 @@ def load(scenario_path: Path | str) -> LoadedScenario:
     parameter_hash = hashlib.sha256(
         (hash_files(list(national.rglob("*.yaml")), national) + hash_files(list(params_dir.rglob("*.yaml")), params_dir)).encode()
     ).hexdigest()
-    data_files = [f for f in data_dir.iterdir() if f.suffix in (".csv", ".xlsx")]
+    data_files = [f for f in data_dir.iterdir()  # not Excel's lock file '~$users.xlsx' of an open workbook
+                  if f.suffix in (".csv", ".xlsx") and not f.name.startswith(("~$", "."))]
     data_hash = hash_files(data_files, data_dir)
     if tariff is not None:  # the allocation's prices are data too, wherever the file lies
         tariff_path = Path(scenario.tariff)
