@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from resmodel.demo.write import write_demo
+from resmodel.demo.tables import demo_tables
+from resmodel.io.parameters import load_parameters
+from resmodel.io.writers import write_csvs_into
 from tests.conftest import ROOT
 
 
 def test_regenerating_the_demo_gives_identical_files(tmp_path):
     committed = ROOT / "data" / "demokommun"
     (tmp_path / "parameters").symlink_to(committed / "parameters")
-    names = write_demo(tmp_path, 20241231)
+    names = write_csvs_into(tmp_path, demo_tables(load_parameters(tmp_path / "parameters", "parameters"), 20241231))
     assert "users.csv" in names and "volume_history.csv" in names
     for name in names:
         assert (tmp_path / name).read_bytes() == (committed / name).read_bytes(), name

@@ -134,3 +134,76 @@ def test_a_link_as_output_folder_is_refused_and_an_old_sibling_is_left_alone(mon
         assert backtest(monkeypatch, capsys, tmp_path / "bt")[0] == 0
     assert (tmp_path / ".bt.old" / "keep.txt").read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".bt.old", "bt", "link", "real"]
+
+
+def test_results_that_cannot_replace_the_earlier_ones_are_a_located_error_and_the_earlier_stay(
+        monkeypatch, capsys, tmp_path):
+    """Code review: results open in Excel (Windows refuses the rename) or a full disk ended in a traceback, and a
+    failed second rename lost the earlier results into a hidden folder."""
+    out = tmp_path / "bt"
+    assert backtest(monkeypatch, capsys, out)[0] == 0
+    before = snapshot(out)
+    real_replace, calls = os.replace, []
+
+    def second_rename_fails(src, dst):
+        calls.append(src)
+        if len(calls) == 2:  # the earlier results moved aside; the new ones cannot take their place
+            raise PermissionError(13, "Permission denied", str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", second_rename_fails)
+    code, output = backtest(monkeypatch, capsys, out)
+    assert code == 2 and "at '--out'" in output and "the results could not be written (Permission denied)" in output
+    assert "close the earlier results" in output and "Traceback" not in output
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert snapshot(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["bt"]  # no hidden leftovers
+
+
+def test_a_full_disk_while_writing_is_a_located_error_and_nothing_is_left(tmp_path):
+    def write(tmp: Path) -> None:
+        (tmp / "a.csv").write_text("x")
+        raise OSError(28, "No space left on device", str(tmp / "b.csv"))
+
+    with pytest.raises(InputError, match=r"could not be written \(No space left on device\)"):
+        write_folder_atomically(tmp_path / "out", write, ("*.csv",))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_input_the_system_will_not_read_is_a_located_error(monkeypatch, capsys, tmp_path):
+    """Code review: an unreadable users.csv (permissions, a lock) ended in a PermissionError traceback."""
+    real_read = Path.read_bytes
+
+    def locked(path: Path) -> bytes:
+        if path.name == "users.csv":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", locked)
+    code, output = cli(monkeypatch, capsys, "run", ROOT / "scenarios" / "base.yaml", "--out", tmp_path / "o")
+    assert code == 2 and "users.csv: the file cannot be read (Permission denied)" in output, output
+    assert "Traceback" not in output and not (tmp_path / "o").exists()
+
+
+def test_any_other_file_system_error_is_a_message_with_exit_status_2(monkeypatch, capsys, tmp_path):
+    import resmodel.run
+
+    def fails(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "data/demokommun/users.csv")
+
+    monkeypatch.setattr(resmodel.run, "hash_files", fails)
+    code, output = cli(monkeypatch, capsys, "run", ROOT / "scenarios" / "base.yaml", "--out", tmp_path / "o")
+    assert code == 2 and output.startswith("error: data/demokommun/users.csv: the file could not be read or written "
+                                           "(Permission denied)") and "Fix:" in output, output
+    assert "Traceback" not in output and not (tmp_path / "o").exists()
+
+
+def test_demo_tables_that_cannot_be_written_leave_the_folder_as_it_was(monkeypatch, capsys, tmp_path):
+    """Code review: a folder named units.csv gave an IsADirectoryError traceback after premises.csv was replaced,
+    and left .units.csv.tmp behind."""
+    (tmp_path / "parameters").symlink_to(ROOT / "data" / "demokommun" / "parameters")
+    (tmp_path / "premises.csv").write_text("old")
+    (tmp_path / "units.csv").mkdir()
+    code, output = cli(monkeypatch, capsys, "demo", "--out", tmp_path)
+    assert code == 2 and "at '--out'" in output and "units.csv" in output and "Traceback" not in output, output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["parameters", "premises.csv", "units.csv"]
+    assert (tmp_path / "premises.csv").read_text() == "old"

@@ -23,7 +23,7 @@ from resmodel.cli_examples import add_examples
 from resmodel.cli_forecast import register as register_forecast
 from resmodel.cli_planning import register as register_planning
 from resmodel.cli_shifts import register as register_shifts
-from resmodel.errors import InputError, Location, PersonalDataError, ResmodelError
+from resmodel.errors import InputError, Location, PersonalDataError, ResmodelError, shown
 from resmodel.io.pnr import id_looks_like_pnr
 
 
@@ -273,14 +273,17 @@ def demo(out: Annotated[Path, typer.Option(help="folder to write the demo tables
          seed: Annotated[int, typer.Option(help="random seed, 0 to 2³²−1", min=0,
                                            max=2**32 - 1)] = 20241231) -> None:
     """Regenerate the synthetic demo municipality's tables (deterministic for a seed)."""
-    from resmodel.demo.write import write_demo
+    from resmodel.demo.tables import demo_tables
+    from resmodel.io.parameters import load_parameters
+    from resmodel.io.writers import write_csvs_into
 
     if not (out / "parameters").is_dir():
         raise InputError.at(Location(file=str(out), path="--out"), "the folder has no parameters/ subfolder",
                             "a municipality data folder with its local parameters, such as data/demokommun "
                             "(the generator reads them)", "choose the demo data folder as --out")
 
-    files = write_demo(out, seed)
+    parameters = out / "parameters"
+    files = write_csvs_into(out, demo_tables(load_parameters(parameters, str(parameters)), seed))
     typer.echo(f"wrote {len(files)} files to {out}")
 
 
@@ -333,6 +336,18 @@ class _PipeSafeStdout:
         return getattr(self._stream, name)
 
 
+def _os_error_text(exc: OSError) -> str:
+    """A file the operating system would not read or write, as a message: what, which file, how to fix it."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return ("a path is longer than the file system allows (File name too long). Expected paths of at most 4 096 "
+                "characters whose every folder and file name has at most 255. Fix: shorten the path (in the command "
+                "line or a scenario file)")
+    file = f"{shown(exc.filename, 200)}: " if exc.filename else ""
+    return (f"{file}the file could not be read or written ({exc.strerror or type(exc).__name__}). Expected files you "
+            "may read and folders you may write to, with room on the disk. Fix: check the path and its permissions, "
+            "close a program that holds the file open (Excel), and run again")
+
+
 def main() -> None:
     """Entry point: user errors become a located message and exit status 2, never a traceback."""
     sys.stdout = _PipeSafeStdout(sys.stdout)
@@ -345,11 +360,7 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
     except OSError as exc:
-        if exc.errno != errno.ENAMETOOLONG:
-            raise
-        typer.echo("error: a path is longer than the file system allows (File name too long). Expected paths of at "
-                   "most 4 096 characters whose every folder and file name has at most 255. Fix: shorten the path "
-                   "(in the command line or a scenario file)", err=True)
+        typer.echo(f"error: {_os_error_text(exc)}", err=True)
         sys.exit(2)
     except Exception as exc:  # usage errors (click's or typer's own ClickException) carry their own exit code
         show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)

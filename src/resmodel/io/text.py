@@ -22,7 +22,12 @@ def read_utf8(path: Path, display: str, kind: str, fix: str, as_row: bool = Fals
     Windows-1252, the encoding Swedish Excel's 'CSV (semikolonavgränsad)' writes (å ä ö as single bytes);
     never one with NUL bytes (UTF-16, whose letters would come out spaced by NULs, past every check).
     """
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # no read permission, a folder of that name, a file another program has locked
+        raise InputError.at(Location(file=display), f"the file cannot be read ({exc.strerror or type(exc).__name__})",
+                            f"a {kind} file you may read", "check the file's permissions, or close the program "
+                            "that holds it open, and run again") from None
     try:
         text = data.decode("utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError as exc:

@@ -6,6 +6,7 @@ replaced when it is new, empty, or an earlier output of the same command (``chec
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fnmatch
 import json
 import os
@@ -189,16 +190,61 @@ def write_folder_atomically(target: Path, write: Callable[[Path], None], replace
     try:
         write(tmp)
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; results are ordinary folders
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent)) / "previous"
-            os.replace(target, old)  # into a fresh private folder: nothing of the user's is in the way
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old.parent)
+        _swap_in(tmp, target)
+    except OSError as exc:  # a full disk, or (Windows) the earlier results open in Excel
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise _out_error(target, f"the results could not be written ({exc.strerror or type(exc).__name__}); "
+                         "the folder is as it was", "a folder you can write to, with no file of it open in "
+                         "another program", "close the earlier results (in Excel or elsewhere) and run again, "
+                         "or choose another --out") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def write_csvs_into(folder: Path, tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Write each table as <name>.csv into an existing ``folder`` that holds other files too (the demo's data
+    folder, beside its parameters): every table to a temporary file first, then each renamed over its CSV, so a
+    failure while writing (a full disk, a folder named like a table) leaves the folder as it was."""
+    written: list[tuple[Path, Path]] = []
+    try:
+        for name, table in tables.items():
+            target = folder / f"{name}.csv"
+            if target.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "a folder has the table's name", str(target))
+            tmp = folder / f".{name}.csv.tmp"
+            written.append((tmp, target))
+            write_csv(table, tmp)
+        for tmp, target in written:
+            os.replace(tmp, target)
+    except OSError as exc:
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)
+        where = Path(exc.filename).name if exc.filename else folder.name
+        raise _out_error(folder, f"the tables could not be written ({where}: {exc.strerror or type(exc).__name__})",
+                         "a folder you can write to, with no folder named like a table", "free the name or the disk "
+                         "space, or choose another --out") from None
+    return [target.name for _, target in written]
+
+
+def _swap_in(tmp: Path, target: Path) -> None:
+    """Rename ``tmp`` to ``target``, replacing an earlier ``target``, which is put back if the rename fails."""
+    if not target.exists():
+        os.replace(tmp, target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent)) / "previous"
+    try:
+        os.replace(target, old)  # into a fresh private folder: nothing of the user's is in the way
+    except OSError:
+        shutil.rmtree(old.parent, ignore_errors=True)
+        raise
+    try:
+        os.replace(tmp, target)
+    except OSError:
+        os.replace(old, target)
+        shutil.rmtree(old.parent, ignore_errors=True)
+        raise
+    shutil.rmtree(old.parent, ignore_errors=True)  # the new results are in place; a leftover is only clutter
 
 
 def workbook_writer(sheets: dict[str, pd.DataFrame]):
