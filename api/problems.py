@@ -127,10 +127,12 @@ class BodyWording:
 
 
 def problem_response(status: int, problems: list[dict[str, Any]]) -> HTTPException:
+    """An error answer in the one problem shape: {"detail": {"problems": [...], "resmodel_version": ...}}."""
     return HTTPException(status, _body(problems))
 
 
 def one_problem(status: int, loc: list[Any], msg: str) -> HTTPException:
+    """``problem_response`` of a single problem at the JSON path ``loc``."""
     return problem_response(status, [{"loc": loc, "msg": msg}])
 
 

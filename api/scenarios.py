@@ -49,6 +49,7 @@ def _scenario_file(folder: Path, name: str) -> Path:
 
 
 def scenario_folder() -> Path:
+    """The folder of scenario files the API serves: RESMODEL_SCENARIOS, or ./scenarios."""
     return Path(os.environ.get("RESMODEL_SCENARIOS", "scenarios"))
 
 

@@ -111,6 +111,7 @@ class ProblemCollector:
                      "are listed", "input without these problems", "correct the problems above and run again")
 
     def raise_if_any(self, error_type: type[ResmodelError] = InputError) -> None:
+        """Raise every problem gathered so far as one error (all of them at once), or nothing."""
         if self.problems:
             raise error_type(self.problems)
 

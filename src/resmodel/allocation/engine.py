@@ -83,6 +83,7 @@ def required_parameters() -> dict[str, str]:
 
 
 def constants(snapshot: Snapshot) -> EngineConstants:
+    """The year's working time, calendar and per-service rates that every user's row is multiplied by."""
     wt = working_time(snapshot)
     days = days_in_year(snapshot.on.year)
     rates = {s: service_rates(snapshot, s, wt.available_hours) for s in SERVICE_ROLES}

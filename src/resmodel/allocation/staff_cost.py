@@ -39,6 +39,8 @@ class ServiceRates:
 
 
 def role_cost_per_fte(snapshot: Snapshot, role: str, service: str) -> float:
+    """A year's cost of one FTE of ``role`` in ``service``: monthly salary × 12 with holiday pay, the
+    service's unsocial-hours supplement and payroll overhead (PO), each a factor on the one before."""
     return (
         snapshot[f"salaries.{role}"] * 12.0
         * (1.0 + snapshot["staff_cost.holiday_pay_supplement"])

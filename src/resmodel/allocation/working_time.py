@@ -17,6 +17,7 @@ from resmodel.params.tree import Snapshot
 
 
 def weekdays_in_year(year: int) -> int:
+    """Monday–Friday days of the year, public holidays not yet taken off."""
     return int(np.busday_count(f"{year}-01-01", f"{year + 1}-01-01"))
 
 
@@ -100,4 +101,5 @@ def open_weeks(snapshot: Snapshot) -> float:
 
 
 def days_in_year(year: int) -> int:
+    """365, or 366 in a Gregorian leap year (a year's calendar days turn a day's hours into a year's)."""
     return 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365

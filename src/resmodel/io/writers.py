@@ -39,6 +39,7 @@ def _float_text(value: float) -> str:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """A table as UTF-8 CSV without its index, '\\n' line ends and floats to 15 digits (byte-identical reruns)."""
     frame.to_csv(path, index=False, lineterminator="\n", float_format=_float_text)
 
 
@@ -123,6 +124,7 @@ def json_text(data: dict) -> str:
 
 
 def write_json(data: dict, path: Path) -> None:
+    """``data`` as ``json_text`` writes it (sorted keys, indented), UTF-8."""
     path.write_text(json_text(data), encoding="utf-8")
 
 

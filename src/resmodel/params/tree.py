@@ -142,7 +142,7 @@ class Snapshot:
         ]
 
     def with_values(self, changes: dict[str, Any]) -> Snapshot:
-        """A copy with some values replaced (for property tests and sensitivity runs)."""
+        """A copy with some values replaced (for property tests that vary one parameter at a time)."""
         resolved = dict(self._resolved)
         for path, value in changes.items():
             old = self.trace(path)
