@@ -105,3 +105,19 @@ def test_a_csv_row_spanning_lines_is_counted_as_one_row_in_the_quote_message(tmp
     with pytest.raises(InputError) as err:
         read_raw(tmp_path / "t.csv", "t.csv")
     assert err.value.problems[0].location.row == 3 and "never closed" in str(err.value)
+
+
+@pytest.mark.parametrize(("text", "line", "code", "column"), [
+    ("name: x\nparameters:\n  reason: pasted \x1b[31mred\n", 3, "001B", 18),  # a terminal's colour code
+    ("name: x\n# a comment \x07\n", 2, "0007", 13),
+    ("name: x\npurpose: \x9f\n", 2, "009F", 10),
+])
+def test_a_raw_control_character_in_a_yaml_file_is_refused_at_its_line(text, line, code, column):
+    """Docs-truth check: scenarios.md promises a control character pasted from a terminal is refused at its line;
+    unescaped it was 'malformed YAML (unacceptable character #x001b …, position 130)' with no line."""
+    from resmodel.io.yamlio import parse_yaml
+
+    with pytest.raises(InputError) as caught:
+        parse_yaml(text, "s.yaml")
+    assert str(caught.value).startswith(f"s.yaml, line {line}: the text holds a control character (U+{code}) at "
+                                        f"character {column} of the line"), str(caught.value)

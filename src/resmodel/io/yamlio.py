@@ -170,6 +170,13 @@ def parse_yaml(text: str, file: str) -> LocatedDocument:
     """Parse YAML text into data plus a key-path → line map; malformed YAML is a located error."""
     try:
         root = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:  # a raw control character (pasted from a terminal), before any parsing
+        line = text.count("\n", 0, exc.position) + 1
+        raise InputError.at(Location(file=file, line=line), f"the text holds a control character "
+                            f"(U+{exc.character:04X}) at character {exc.position - text.rfind(chr(10), 0, exc.position)}"
+                            " of the line", "printable text (tab and line breaks allowed)",
+                            "delete the character (it may have come with text pasted from a terminal or a "
+                            "spreadsheet; an editor may show it as a box or not at all)") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise InputError.at(
