@@ -170,3 +170,26 @@ def test_an_amount_in_a_yaml_comment_is_read_as_the_same_amount_as_a_value():
     with pytest.raises(PersonalDataError) as err:
         parse_yaml("a: 1  # 198001011234\n", "f.yaml")
     assert err.value.problems[0].fix == "remove the number from the comment"
+
+
+def test_an_amount_in_the_register_form_is_told_to_check_the_column_not_to_use_a_pseudonymous_id(tmp_path):
+    """Audit: a 12-digit amount was told 'replace the value with a pseudonymous id' (an id's fix)."""
+    data = valid_data_with(tmp_path, "premises", "L-DV1,dv_lokal,20,600000,", "L-DV1,dv_lokal,20,198001011234,")
+    with pytest.raises(PersonalDataError) as err:
+        read_municipality(data, "data", dt.date(2024, 7, 1))
+    message = str(err.value)
+    assert "premises.csv, row 2, column 'annual_rent': this amount has the 12-digit form" in message, message
+    assert "pseudonymous id" not in message and "198001011234" not in message
+
+
+@pytest.mark.parametrize("option", ["--unit", "--area"])
+def test_a_mistyped_identity_number_as_an_option_id_is_refused_unechoed(option):
+    """Audit: 'explain … --unit 8001011234' (check digit wrong) was echoed as an unknown unit."""
+    from resmodel.cli import app
+    from tests.clirun import invoke
+    from tests.conftest import ROOT
+
+    code, _, err = invoke(app, "explain", ROOT / "scenarios" / "base.yaml", option, "8001011234",
+                          "--measure", "net_cost")
+    assert code == 2 and f"the value of {option} looks like a Swedish personal identity number" in err, err
+    assert "8001011234" not in err

@@ -64,7 +64,7 @@ def shift_plan(
                             "correct --min-staff")
     if scenario == DEFAULT_SCENARIO and not scenario.exists():
         raise InputError.at(Location(path="--scenario"), f"the default scenario '{DEFAULT_SCENARIO}' (used when "
-                            f"--scenario is not given) is not in the current folder {Path.cwd()}",
+                            f"--scenario is not given) is not in the current folder",
                             "a scenario file giving the users' levels, the parameters and the allocation",
                             "pass --scenario YOUR_SCENARIO.yaml, or run from the folder that holds "
                             f"{DEFAULT_SCENARIO}")

@@ -87,11 +87,17 @@ def looks_like_pnr(text: str) -> bool:
 
 
 def _refusal(what: str) -> tuple[str, str, str]:
-    """The message for a ``what`` (cell, value, comment) that looks like an identity number; never the number."""
+    """The message for a ``what`` (cell, value, comment, amount, column name) that looks like an identity number;
+    never the number."""
+    if what == "amount":  # a number column: 12 digits from 18…, 19… or 20… and a date, as a register stores one
+        return ("this amount has the 12-digit form of a Swedish personal identity number (personnummer: a date of "
+                "birth and four digits); it is not shown here", "an amount or count of this column, no personal data",
+                "check the cell: an identity number pasted into the column, or an amount with digits too many "
+                "(öre for kronor?)")
+    fix = {"comment": "remove the number from the comment", "column name": "rename the column"}
     return (f"this {what} looks like a Swedish personal identity number (personnummer); it is not shown here",
             "pseudonymous ids only (e.g. 'U00042'); no personal data may enter the model",
-            "remove the number from the comment" if what == "comment" else
-            "replace the value with a pseudonymous id before loading the file")
+            fix.get(what, "replace the value with a pseudonymous id before loading the file"))
 
 
 #: a bare number of ten digits in text (an amount in SEK: '1101300000'), not part of a longer number or a date
@@ -194,7 +200,8 @@ def check_frame_for_pnr(frame: pd.DataFrame, file: str, first_row: int | None = 
         for i in candidates:
             if test(values.iloc[i]):
                 row = int(frame.index[i]) if first_row is None else int(i) + first_row
-                raise PersonalDataError.at(Location(file=file, row=row, column=str(column)), *_refusal("cell"))
+                what = "amount" if column in numeric and _PLAIN_NUMBER.fullmatch(values.iloc[i]) else "cell"
+                raise PersonalDataError.at(Location(file=file, row=row, column=str(column)), *_refusal(what))
     for column in frame.columns:
         if looks_like_pnr(str(column)):
             raise PersonalDataError.at(Location(file=file, row=1, column="(header)"), *_refusal("column name"))
@@ -216,9 +223,10 @@ def check_arguments_for_pnr(args: list[str]) -> None:
 
 
 def check_option_for_pnr(value: Any, option: str) -> None:
-    """Refuse a command-line option value (``option`` such as ``--unit``) that looks like a personal
-    identity number; the message names the option, never the value."""
-    if value is not None and looks_like_pnr(str(value)):
+    """Refuse a command-line option value (``option`` such as ``--unit``: an id or a name, never an amount) that
+    looks like a personal identity number, by the id rule (a bare 10 or 12 digits with a date, whatever the check
+    digit: '--unit 8001011234' was echoed as an unknown unit); the message names the option, never the value."""
+    if value is not None and id_looks_like_pnr(str(value)):
         raise PersonalDataError.at(
             Location(path=option),
             f"the value of {option} looks like a Swedish personal identity number (personnummer); it is not shown here",
