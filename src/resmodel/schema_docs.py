@@ -46,7 +46,12 @@ def data_dictionary() -> str:
              "digits (the date part also with '.', '/' or spaces between year, month and day: 1912.12.12-1212), or",
              "as an id of 10 or 12 digits that begins with a date, whatever its check digit (a mistyped number is",
              "still personal data); in a text cell a 10-digit number only with a valid check digit; in a number",
-             "column only a 12-digit number beginning 18, 19 or 20 (10-digit amounts are amounts).", ""]
+             "column only a 12-digit number beginning 18, 19 or 20 (10-digit amounts are amounts). So a note",
+             "'kostnad 1206643841 kr' in a text cell is refused when its last digit happens to check (about one",
+             "10-digit number in 140): write it with spaces between thousands (1 206 643 841). A date and a time",
+             "run together ('20240315 1430', '202407010000') read as a number and are refused in text; write",
+             "2024-03-15 14:30. Only cells (and sheet names) are checked: an .xlsx file's cell comments and",
+             "document properties are not read, and should hold no personal data either.", ""]
     for schema in (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, PREMISES_PLAN, ATTENDANCE, ROSTER):
         lines += [f"## `{schema.name}`", "", schema.description, "",
                   "| column | type | unit | required | allowed / range | description |", "|---|---|---|---|---|---|"]
