@@ -21,6 +21,9 @@ router = APIRouter()
 
 
 class ComparisonRequest(RequestBody):
+    """The scenarios to compare — two to six that GET /scenarios lists, the first the reference (A) each of the
+    others (B) is compared with — and the measure, year and report area the waterfall splits by driver."""
+
     scenarios: list[Annotated[str, StringConstraints(pattern=NAME_PATTERN, max_length=NAME_LENGTH)]] = Field(
         min_length=2, max_length=6, description="two to six scenario names (as GET /scenarios lists them); the first "
         "is the reference the others are compared with")
@@ -32,11 +35,18 @@ class ComparisonRequest(RequestBody):
 
 
 class Pair(BaseModel):
-    scenario_a: str = Field(description="the reference (the first scenario sent)")
-    scenario_b: str = Field(description="the scenario compared with it")
+    """The two scenarios a comparison row is of, each by its own name (its 'name:', as scenario_hashes' keys)."""
+
+    scenario_a: str = Field(description="the reference A: the first scenario sent, by its own name ('name:')")
+    scenario_b: str = Field(description="the scenario B compared with it, by its own name ('name:')")
 
 
 class Difference(Pair):
+    """One report area's (or the board's, 'total') net cost, frame (*kommunbidrag*) or deviation
+    (*budgetavvikelse* = frame − net cost, negative = overspend) in one year in scenarios A and B, and B − A:
+    SEK a year, current prices. A positive difference is B costing more (net_cost), getting more (frame) or
+    ending better (deviation)."""
+
     year: Year
     area: str = Field(description="report area, or 'total' for the board")
     measure: str = Field(description="net_cost, frame or deviation (SEK per year)")
@@ -46,12 +56,22 @@ class Difference(Pair):
 
 
 class ServiceDifference(Difference):
+    """One service's (*insats*) volume or net cost in one year in scenarios A and B, and B − A: where a report
+    area's difference comes from. Volume is users, cases or places as a mean of the year's months (the own
+    provider's assistance: hours a year), net cost SEK a year in current prices; a service in one scenario
+    only counts 0 in the other."""
+
     service: str = Field(description="the service (insats)")
     area: str = Field(description="the service's report area")
     measure: str = Field(description="volume (a month on average) or net_cost (SEK per year)")
 
 
 class WaterfallStep(Pair):
+    """One step of the waterfall (*vattenfall*, as vattenfall.csv) from scenario A to B for one measure and
+    report area, SEK: the start (A's value); one step per driver group, B's inputs of that group put in A's
+    place in a fixed order, each step the change it makes (interactions go to the later driver); and the end
+    (B's value). The steps add up to end − start."""
+
     measure: str = Field(description="the measure the waterfall splits: deviation, net_cost or frame (SEK)")
     area: str = Field(description="the report area it is of ('total': the board)")
     step: int = Field(description="the step's place in the waterfall, from 0 (start)")
@@ -65,17 +85,29 @@ class WaterfallStep(Pair):
 
 
 class UnitDifference(Pair):
+    """One unit's (*enhet*) base-year measure in scenarios A and B, and B − A: the allocated budget, costs and
+    staffing of POST /runs' units, so a section manager sees what a scenario changes for the unit. Units are
+    matched on unit_id, in A's order; a unit whose name, service or section differs in B keeps A's."""
+
     unit_id: str = Field(description="the unit's id (units.csv)")
     name: str = Field(description="the unit's name")
     service: str = Field(description="the unit's service")
     section: str = Field(description="the section (sektion) the unit belongs to")
-    measure: str = Field(description="a base-year measure of POST /runs' units (allocation, net_cost, FTE, …)")
-    value_a: float | None = Field(description="null when the unit is in scenario B only")
-    value_b: float | None = Field(description="null when the unit is in scenario A only")
+    measure: str = Field(description="a base-year measure of POST /runs' units: allocation, net_cost, staff_cost, "
+                         "roster_cost, staffing_gap_sek (SEK a year) or fte_required, fte_roster, staffing_gap_fte "
+                         "(FTE, årsarbetare); staffing_gap_* = roster − need, negative = understaffed")
+    value_a: float | None = Field(description="the measure in scenario A, in its unit (null when the unit is in "
+                                  "scenario B only)")
+    value_b: float | None = Field(description="the measure in scenario B, in its unit (null when the unit is in "
+                                  "scenario A only)")
     difference: float | None = Field(description="value_b − value_a (null when the unit is in one scenario only)")
 
 
 class ComparisonResponse(BaseModel):
+    """What each scenario changes against the first (the reference A): per year, report area and measure, per
+    service, by driver (the waterfall) and per unit — with each scenario's hash and input hashes, so that two
+    answers can be told apart when a file changed."""
+
     resmodel_version: Version
     scenario_hashes: dict[str, str] = Field(description="each scenario's hash, by name")
     input_hashes: dict[str, dict[str, str]] = Field(description="by scenario name, the sha256 of what its figures "

@@ -37,6 +37,9 @@ SeriesName = Annotated[str, BeforeValidator(_text_or_whole_number),
 
 
 class SeriesPoint(RequestBody):
+    """One row of the long table to forecast: one series' value in one period (as a row of the series file
+    `resmodel forecast` reads; docs/forecasting.md)."""
+
     unique_id: SeriesName = Field(max_length=100, description="series name (a pseudonymous id; personal "
                                   "identity numbers are refused)")
     ds: TextOrWholeNumber = Field(description="period: YYYY (yearly, also as a number) or YYYY-MM (monthly)")
@@ -45,6 +48,9 @@ class SeriesPoint(RequestBody):
 
 
 class ForecastRequest(RequestBody):
+    """The series to forecast, as one long table, the horizon in each series' own periods (months or years)
+    and the model (docs/forecasting.md §1)."""
+
     series: list[SeriesPoint] = Field(min_length=1, max_length=10_000, description="the long table, one row per "
                                       "series and period, as in docs/forecasting.md (series file format)")
     h: int = Field(ge=1, le=240, description="periods to forecast after each series' last period")
@@ -54,6 +60,9 @@ class ForecastRequest(RequestBody):
 
 
 class ForecastRow(BaseModel):
+    """One forecast period of one series: the point forecast and its 80 % and 95 % prediction intervals, in
+    the series' own unit (that of y), and the model that made them."""
+
     unique_id: str = Field(description="the series, as sent")
     ds: str = Field(description="the forecast period: YYYY-MM for a monthly, YYYY for a yearly series")
     forecast: float = Field(description="the point forecast, in the series' unit (y's)")
@@ -65,6 +74,9 @@ class ForecastRow(BaseModel):
 
 
 class WarningItem(BaseModel):
+    """One data-quality warning (the forecast still ran) with its check, series and message apart: the same
+    finding as a line of 'warnings', for a client that flags series."""
+
     check: str = Field(description="the warning's name (short_series, suspicious_value, horizon_beyond_history, "
                        "…; docs/forecasting.md §8)")
     series: str | None = Field(description="the unique_id of the series concerned (null: the request as a whole)")
@@ -72,6 +84,9 @@ class WarningItem(BaseModel):
 
 
 class ForecastResponse(BaseModel):
+    """The forecasts of every series sent, h periods each, with the model asked for and the data-quality
+    warnings (docs/forecasting.md §8)."""
+
     resmodel_version: Version
     model: str = Field(description="the model asked for ('auto' unless the request named one); model_used of each "
                        "row says what made it")

@@ -27,6 +27,10 @@ MAX_SERVICE_MONTHS = 360
 
 
 class InvoiceRow(RequestBody):
+    """One row of the state-assistance invoice triangle: what was invoiced for a service month in a reporting
+    month — an increment, not a running total (rows of the same two months are summed), as a row of
+    invoice_triangle.csv (docs/forecasting.md)."""
+
     service_month: str = Field(max_length=20, description="month the assistance was given, YYYY-MM")
     reporting_month: str = Field(max_length=20, description="month the invoice was received, YYYY-MM (on or "
                                  "after the service month)")
@@ -37,6 +41,9 @@ class InvoiceRow(RequestBody):
 
 
 class NowcastRequest(RequestBody):
+    """The invoices to complete (service month × reporting month), the column to complete (SEK or
+    case-months), the month they are known at, and how many recent months to sum and past months to backtest."""
+
     invoices: list[InvoiceRow] = Field(min_length=1, max_length=20_000, description="the invoice triangle: one row "
                                        "per invoice (or per service and reporting month), every service month from "
                                        "the first to the last, as in docs/forecasting.md §5 (the triangle file)")
@@ -50,6 +57,10 @@ class NowcastRequest(RequestBody):
 
 
 class NowcastMonth(BaseModel):
+    """One service month completed as known at as_of: reported so far, the completed (final) amount with its
+    80 % and 95 % intervals, and what is still to come (*tillkommande fakturor*) — in the unit of value: SEK
+    (amount_sek) or case-months (cases)."""
+
     service_month: str = Field(description="the month the service was given, YYYY-MM")
     lag: int = Field(description="months of reporting since the service month")
     reported: float = Field(description="reported so far")
@@ -57,7 +68,8 @@ class NowcastMonth(BaseModel):
     method: str = Field(description="chain_ladder, bornhuetter_ferguson (mostly unreported months) or complete")
     nowcast: float = Field(description="the completed (final) amount")
     still_to_come: float = Field(description="nowcast − reported: invoices yet to arrive (tillkommande)")
-    se: float = Field(description="standard error of the nowcast (Mack 1993)")
+    se: float = Field(description="standard error of the nowcast (Mack 1993; a Bornhuetter–Ferguson month's: "
+                      "Mack 2008)")
     lo_80: float = Field(description="lower bound of the nowcast's 80 % interval (of the completed amount)")
     hi_80: float = Field(description="upper bound of the nowcast's 80 % interval")
     lo_95: float = Field(description="lower bound of the nowcast's 95 % interval")
@@ -65,6 +77,10 @@ class NowcastMonth(BaseModel):
 
 
 class NowcastSum(BaseModel):
+    """A group of service months summed — the recent months shown, every open month (the amount to accrue,
+    *periodisera*) or one year's open months — with intervals of the completed amount and of what is still to
+    come, from the covariance of the months' errors; in the unit of value (SEK or case-months)."""
+
     sum_of: str = Field(description="'shown' (the recent months), 'open' (every month not yet complete: the "
                         "amount to accrue) or 'year YYYY' (that year's open months)")
     description: str = Field(description="what the group of months is, in words")
@@ -91,6 +107,10 @@ SUM_ROW = "sum of recent months"  # the backtest's row of the sum (its 'lag' in 
 
 
 class NowcastBacktestRow(BaseModel):
+    """How the method did on these invoices: months nowcast again as known at past months (origins) against the
+    amounts since settled, per lag and for the sum of the recent months, beside taking the last reported amount
+    as final; errors and coverage in %."""
+
     row: Literal["lag", "sum of recent months"] = Field(description="a row per lag, and one for the sum of the "
                                                          "recent months")
     lag: int | None = Field(description="months of reporting at the origin (null on the sum's row)")
@@ -103,6 +123,9 @@ class NowcastBacktestRow(BaseModel):
 
 
 class NowcastResponse(BaseModel):
+    """The invoice triangle completed as known at as_of (docs/forecasting.md §5): every service month, the sums
+    to accrue and the backtest; amounts in the unit of value (SEK or case-months)."""
+
     resmodel_version: Version
     value: str = Field(description="the column completed: amount_sek (SEK) or cases (case-months)")
     as_of: str = Field(description="the month the triangle was completed at")

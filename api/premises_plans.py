@@ -37,6 +37,9 @@ BODY = BodyWording({DEMAND: "demand", CANDIDATES: "candidates"}, {**WORDING, "--
 
 
 class DemandPoint(RequestBody):
+    """One month's demand for the service planned: users with a decision (*beslut*) in the month, in total or,
+    for a plan by level range, for one need level."""
+
     month: str = Field(max_length=10, description="month YYYY-MM")
     level: int | None = Field(None, description="need level 1–8; on every row (a plan by level range) or none")
     volume: float = Field(ge=0, le=1e6, allow_inf_nan=False, description="demand in the month: users with a "
@@ -53,10 +56,15 @@ WholeNumber = Annotated[int, BeforeValidator(_whole)]
 
 
 class Candidate(RequestBody):
+    """A candidate premises the plan may open — or one already decided (decided_year): its places, its rent and
+    one-off cost (SEK, base-year prices), when it can open and which need levels it suits."""
+
     premises_id: str = Field(max_length=100, pattern=r"^[A-Za-z0-9_\-]+$", description="candidate's id")
     places: WholeNumber = Field(gt=0, le=10_000, description="whole places it adds (25 or 25.0)")
-    annual_rent_sek: float = Field(ge=0, le=1e9, allow_inf_nan=False, description="yearly rent once open")
-    one_off_cost_sek: float = Field(0.0, ge=0, le=1e10, allow_inf_nan=False, description="in the opening year")
+    annual_rent_sek: float = Field(ge=0, le=1e9, allow_inf_nan=False, description="rent once open, SEK a year "
+                                   "(base-year prices)")
+    one_off_cost_sek: float = Field(0.0, ge=0, le=1e10, allow_inf_nan=False, description="one-off cost in the "
+                                    "opening year (fit-out, furnishing, start-up), SEK")
     earliest_year: WholeNumber | None = Field(None, ge=1990, le=2200, description="the first year it can open (null: "
                                       "from the lead time, or the first year)")
     lead_time_months: float | None = Field(None, ge=0, le=240, allow_inf_nan=False, description="months from "
@@ -69,6 +77,9 @@ class Candidate(RequestBody):
 
 
 class PlanRequest(RequestBody):
+    """The premises plan to make: a shipped scenario (today's places and the default costs), the service, its
+    monthly demand, the candidate premises and the costs and limits the plan weighs (SEK, base-year prices)."""
+
     scenario: str = SCENARIO_NAME
     service: str = Field(max_length=40, pattern=r"^[a-z_]+$", description="service whose premises are planned, "
                          "e.g. daglig_verksamhet")
@@ -78,20 +89,21 @@ class PlanRequest(RequestBody):
         "the forecast column the demand's volumes were taken from (volume, or a bound such as volume_hi_80)"
         "; it labels the plan's capacity as planned_for, so that POST /queues can tell a plan made for another "
         "demand"))
-    candidates: list[Candidate] = Field(min_length=1, max_length=200, description="at most 200 (the solver has "
-                                        "120 s per solve)")
+    candidates: list[Candidate] = Field(min_length=1, max_length=200, description="the candidate premises, at "
+                                        "most 200 (the solver has 120 s per solve)")
     own_cost_per_place: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False,
-                                             description="running cost per user-year (default: the scenario's "
-                                             "base-year average)")
-    external_price: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False, description="per external "
+                                             description="running cost (staff and other) "
+                                             "per user-year served in own premises, SEK (default: the "
+                                             "scenario's base-year average)")
+    external_price: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False, description="SEK per external "
                                          "place-year (default for bostad_vuxna: the scenario's; otherwise none)")
     no_external: bool = Field(False, description="allow no external places")
     max_external: float | None = Field(None, ge=0, le=1e6, allow_inf_nan=False, description="external places "
                                        "available per year (null: as many as needed, at external_price)")
-    waiting_cost: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False, description="per case-year left "
-                                       "waiting (default: nobody may wait)")
+    waiting_cost: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False, description="SEK per case-year "
+                                       "left waiting (default: nobody may wait)")
     investment_ceiling: float | None = Field(None, ge=0, le=1e12, allow_inf_nan=False,
-                                             description="one-off costs allowed per year")
+                                             description="one-off costs allowed per year, SEK")
     discount_rate: float = Field(0.0, ge=0, le=0.5, allow_inf_nan=False, description="yearly discount rate "
                                  "for the plan's total cost (0.03 for 3 %)")
 
@@ -101,19 +113,31 @@ def _plan_row() -> type[BaseModel]:
     from resmodel.io.premises_plan import PREMISES_PLAN
 
     kinds = {c.name: {"int": int, "float": float}.get(c.kind, str) for c in PREMISES_PLAN.columns}
-    return row_model("PremisesPlanRow", {c.name: c.description for c in PREMISES_PLAN.columns}, kinds,
+    return row_model("PremisesPlanRow", "One candidate premises in the plan: whether and when it opens and why — a "
+                     "row of premises_plan.csv, which a scenario's projection.capacity.<service>.plan reads.",
+                     {c.name: c.description for c in PREMISES_PLAN.columns}, kinds,
                      frozenset(c.name for c in PREMISES_PLAN.columns if not c.required))
 
 
 #: the tables' columns that are not numbers (premises_columns describes each with its unit)
 KINDS = {"option": str, "year": int, "months": int, "level": int, "month": str, "planned_for": str, "service": str}
 PlanRow = _plan_row()
-PlanYear = row_model("PremisesPlanYear", premises_columns.YEARLY, KINDS)
-PlanLevel = row_model("PremisesPlanLevel", premises_columns.BY_LEVEL, KINDS)
-PlanCapacity = row_model("PremisesPlanCapacity", premises_columns.CAPACITY, KINDS)
+PlanYear = row_model("PremisesPlanYear", "One option and year: demand, places, how the demand is served (own "
+                     "premises, external places, waiting, unmet) and the year's costs in SEK — the plan beside "
+                     "opening nothing and, when some premises are decided, opening only those.",
+                     premises_columns.YEARLY, KINDS)
+PlanLevel = row_model("PremisesPlanLevel", "One option, year and need level of a plan by level range: the "
+                      "level's demand and how it is served (user-years).", premises_columns.BY_LEVEL, KINDS)
+PlanCapacity = row_model("PremisesPlanCapacity", "One month's places the plan makes usable — a row of the "
+                         "capacity POST /queues takes — with the demand column and service it was planned for.",
+                         premises_columns.CAPACITY, KINDS)
 
 
 class PlanResponse(BaseModel):
+    """The least-cost premises plan (*lokalplan*, docs/planning.md) for the demand: which candidates open when
+    (and for which levels), its yearly flows and costs (SEK) beside opening nothing, and the places it makes
+    usable month by month — the capacity POST /queues takes."""
+
     resmodel_version: Version
     scenario: ScenarioName
     scenario_hash: ScenarioHash

@@ -62,12 +62,16 @@ class ProblemItem(BaseModel):
 
 
 class ProblemDetail(BaseModel):
-    problems: list[ProblemItem] = Field(description="at most 20, then one line counting the rest")
+    """The problems of one error answer, each located at its JSON path in the request, and the version that
+    answered."""
+
+    problems: list[ProblemItem] = Field(description="schema problems: at most 20, then one line counting the rest; "
+                                        "the model's own checks: at most 25, then one line saying there are more")
     resmodel_version: str = Field(description="the resmodel version that answered")
 
 
 class ProblemBody(BaseModel):
-    """Every error response (400, 404, 405, 422) has this one shape."""
+    """Every error response (400, 404, 405, 413, 415, 422, and a 500 of resmodel's own) has this one shape."""
 
     detail: ProblemDetail = Field(description="the problems found, each located")
 

@@ -17,6 +17,9 @@ router = APIRouter()
 
 
 class ProjectionRequest(RequestBody):
+    """The shipped scenario to project over its horizon (it needs a council frame: GET /scenarios' 'projection'),
+    with optional Monte Carlo draws from its projection.uncertainty block; the same seed gives the same answer."""
+
     scenario: str = SCENARIO_NAME
     draws: int = Field(0, ge=0, le=10_000, description="Monte Carlo draws (0 = deterministic only); the "
                        "scenario's projection.uncertainty block gives the distributions")
@@ -24,6 +27,9 @@ class ProjectionRequest(RequestBody):
 
 
 class AreaYear(BaseModel):
+    """One report area's (or the board's, 'total') net cost, frame (*kommunbidrag*) and deviation
+    (*budgetavvikelse* = frame − net cost, negative = overspend) in one year: SEK a year, current prices."""
+
     year: Year
     area: str = Field(description="report area (the annual report's rows), or 'total' for the board")
     net_cost: float = Field(description="net cost, SEK per year (current prices)")
@@ -32,12 +38,20 @@ class AreaYear(BaseModel):
 
 
 class VolumeModel(BaseModel):
+    """What made one service's projected volumes — a forecast from its history, a volume the scenario fixes, its
+    base-year volume held, or a forecast file — so that a reader can tell a forecast from an assumption."""
+
     service: str = Field(description="the service (insats)")
-    model_used: str = Field(description="what made its volumes: a forecast model (with the fallback used), "
-                            "an override or the forecast file")
+    model_used: str = Field(description="a forecast model's name (with the fallback used), 'override' (the "
+                            "scenario's projection.volumes fixes a volume of a service with history), 'fixed' (of "
+                            "one without), 'base volume' (held at its other_services.csv level: no history to "
+                            "forecast from) or 'forecast file: <its model>'")
 
 
 class ServiceYear(BaseModel):
+    """One measure of one service (*insats*) — or of a report area's total — in one year: the volumes and costs
+    behind an area's net cost (as prognos_tjanster.csv); amounts SEK a year, current prices."""
+
     year: Year
     service: str = Field(description="service (insats), or 'total' for an area's total")
     area: str = Field(description="the report area the service belongs to")
@@ -52,6 +66,10 @@ class ServiceYear(BaseModel):
 
 
 class Percentiles(BaseModel):
+    """The spread over the Monte Carlo draws of one report area's net cost, frame or deviation in one year: the
+    mean and percentiles, SEK a year, current prices. Each measure's percentiles are of its own draws: the
+    deviation's of frame − net cost in each draw, not the difference of the other two's percentiles."""
+
     year: Year
     area: str = Field(description="report area, or 'total' for the board")
     measure: str = Field(description="net_cost, frame or deviation (SEK per year)")
@@ -66,6 +84,10 @@ class Percentiles(BaseModel):
 
 
 class ProjectionResponse(BaseModel):
+    """A scenario's budget projection over its horizon (as `resmodel project`, docs/projection.md): net cost,
+    frame and deviation per report area and year from the base year on, the services behind them, what made
+    their volumes and, with draws, the percentiles."""
+
     resmodel_version: Version
     scenario: ScenarioName
     scenario_hash: ScenarioHash

@@ -28,6 +28,9 @@ MAX_MONTHS = 600  # months a request may simulate: 50 years answer in a few seco
 
 
 class DemandPoint(RequestBody):
+    """One month's demand for the service queued: users with a decision (*beslut*), in total or for one need
+    level (the levels of a month are summed)."""
+
     month: str = Field(max_length=10, description="month YYYY-MM")
     level: int | None = Field(None, ge=1, le=8, description="need level 1–8 (levels of a month are summed; "
                               "on every row or on none)")
@@ -55,6 +58,9 @@ FORECAST_COLUMN = {"volume": "forecast", "volume_lo_80": "lo_80", "volume_hi_80"
 
 
 class CapacityPoint(RequestBody):
+    """The places the service has in one month — as places, or as staff FTE that users_per_fte turns into
+    places; a POST /premises-plans answer's capacity rows can be sent as they came."""
+
     month: str = Field(max_length=10, description="month YYYY-MM")
     places: float | None = Field(None, ge=0, le=1e6, allow_inf_nan=False, description="places available in the "
                                  "month (or staff_fte)")
@@ -68,6 +74,10 @@ class CapacityPoint(RequestBody):
 
 
 class QueueRequest(RequestBody):
+    """The queue to simulate for one service: its monthly demand (rows, or a POST /forecasts answer's rows), its
+    places (month by month, or the same every month), the monthly rates of exits, interruptions (AIV) and
+    absences (AIViV), the states the sanction-fee exposure counts and the queue at the start."""
+
     service: str = Field(max_length=40, pattern=r"^[a-z_]+$", description="the service queued, e.g. "
                          "daglig_verksamhet (names it in messages)")
     demand: list[DemandPoint] | None = Field(None, min_length=1, max_length=20_000, description="monthly demand, "
@@ -108,14 +118,27 @@ class QueueRequest(RequestBody):
 
 #: the queue tables' columns that are not numbers (queue_columns describes each with its unit)
 KINDS = {"month": str, "quarter": str, "count_month": str, "category": str, "complete": bool}
-QueueMonth = row_model("QueueMonth", queue_columns.MONTHLY, KINDS)
-QueueQuarter = row_model("QueueQuarter", queue_columns.QUARTERLY, KINDS)
-QueueWait = row_model("QueueWait", queue_columns.WAITS, KINDS)
-QueueSummary = create_model("QueueSummary", **{c: (float | None, Field(description=d))
-                                               for c, d in queue_columns.SUMMARY.items()})
+QueueMonth = row_model("QueueMonth", "One simulated month: demand, places, users in service, the month's flows and "
+                       "the queue by state (new decisions, AIV, AIViV) at its end, with those over three months; "
+                       "counts are expected cases, fractional.", queue_columns.MONTHLY, KINDS)
+QueueQuarter = row_model("QueueQuarter", "One quarter as reported to IVO (the Health and Social Care "
+                         "Inspectorate) and the council: the cases not executed for more than three months at its "
+                         "last month's end (count_month), its flows and the sanction-fee (*särskild avgift*) "
+                         "exposure, SEK: min, central, max.",
+                         queue_columns.QUARTERLY, KINDS)
+QueueWait = row_model("QueueWait", "How many decisions were executed after a given wait over the horizon, by "
+                      "category (a new decision, or an interrupted execution resumed).", queue_columns.WAITS, KINDS)
+QueueSummary = create_model("QueueSummary", __doc__="The whole horizon in one row: executions, mean wait, cases "
+                            "over three months, the sanction-fee exposure in SEK and the cases still waiting at the "
+                            "end.", **{c: (float | None, Field(description=d))
+                                       for c, d in queue_columns.SUMMARY.items()})
 
 
 class QueueResponse(BaseModel):
+    """The simulated queue of decisions not executed (*ej verkställda beslut*) for the service: month by month,
+    per quarter as reported to IVO with the sanction-fee (*särskild avgift*) exposure in SEK, the waits and the
+    horizon's summary (docs/forecasting.md §4); counts are expected cases, fractional."""
+
     resmodel_version: Version
     service: str = Field(description="the service queued, as sent")
     monthly: list[QueueMonth] = Field(description="per month: demand, capacity, executed, the queue by state "

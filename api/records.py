@@ -30,13 +30,15 @@ def json_records(frame: pd.DataFrame, clocks: tuple[str, ...] = ()) -> list[dict
     return [{k: value(k, v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
-def row_model(name: str, columns: dict[str, str], kinds: dict[str, type], optional=frozenset()) -> type[BaseModel]:
-    """A typed row of a result table, each field described (``columns``: name → description, in order);
-    fields are numbers unless ``kinds`` says otherwise; an ``optional`` column may be null or absent."""
+def row_model(name: str, doc: str, columns: dict[str, str], kinds: dict[str, type],
+              optional=frozenset()) -> type[BaseModel]:
+    """A typed row of a result table, described as a whole (``doc``, the schema's description) and field by
+    field (``columns``: name → description, in order); fields are numbers unless ``kinds`` says otherwise; an
+    ``optional`` column may be null or absent."""
     def field(column: str, description: str):
         kind = kinds.get(column, float)
         if column in optional:
             return kind | None, Field(None, description=description)
         return kind, Field(description=description)
 
-    return create_model(name, **{c: field(c, d) for c, d in columns.items()})
+    return create_model(name, __doc__=doc, **{c: field(c, d) for c, d in columns.items()})

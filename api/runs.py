@@ -18,6 +18,8 @@ router = APIRouter()
 
 
 class RunRequest(RequestBody):
+    """The shipped scenario to run for its base year (as `resmodel run`)."""
+
     scenario: str = SCENARIO_NAME
 
 
@@ -26,12 +28,21 @@ class RunRequest(RequestBody):
 _MEASURES = {key: (float, Field(description=label + (" — per year" if ("kr" in label or "timmar" in label)
                                                      and "per år" not in label else "")))
              for key, label in MEASURE_LABELS.items()}
-ServiceRow = create_model("ServiceRow", service=(str, Field(description=ID_LABELS["service"])), **_MEASURES)
-UnitRow = create_model("UnitRow", **{key: (str, Field(description=ID_LABELS[key]))
-                                     for key in ("unit_id", "name", "service", "regi", "section")}, **_MEASURES)
+ServiceRow = create_model("ServiceRow", __doc__="One service's (*insats*) base-year figures, by the users' service: "
+                          "users, staff hours, FTE (årsarbetare), costs, the allocated budget (*resursfördelning*) and "
+                          "the staffing gap (roster − need, negative = understaffed); SEK and hours a year.",
+                          service=(str, Field(description=ID_LABELS["service"])), **_MEASURES)
+UnitRow = create_model("UnitRow", __doc__="One unit's (*enhet*) base-year figures, as enheter.csv and the Enheter "
+                       "sheet: users, staff hours, FTE (årsarbetare), costs, the allocated budget "
+                       "(*resursfördelning*) and the staffing gap (roster − need, negative = understaffed); SEK and "
+                       "hours a year.", **{key: (str, Field(description=ID_LABELS[key]))
+                                           for key in ("unit_id", "name", "service", "regi", "section")}, **_MEASURES)
 
 
 class RunResponse(BaseModel):
+    """A scenario's base-year allocation (*resursfördelning*): per service and per unit the users, staff hours,
+    FTE, costs, allocated budget and staffing gap, with the hashes of the inputs and the data-quality warnings."""
+
     resmodel_version: Version
     scenario: ScenarioName
     scenario_hash: ScenarioHash

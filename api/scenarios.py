@@ -99,6 +99,9 @@ def scenario_error(exc: ResmodelError, loc: list[Any] | None = None) -> HTTPExce
 
 
 class ScenarioInfo(BaseModel):
+    """One scenario file the server holds: the name to send, what it is for, what it modifies, its hash and which
+    endpoints can use it — or, when the file cannot be read, why (the file is read, not run)."""
+
     scenario: str = Field(description="the name to send as 'scenario' (the file name without .yaml)")
     name: str | None = Field(description="the scenario's own 'name:' (output folders, reports)")
     purpose: str | None = Field(description="one line saying what question the scenario answers")
@@ -110,6 +113,9 @@ class ScenarioInfo(BaseModel):
 
 
 class ScenarioList(BaseModel):
+    """The scenarios a front-end can offer: one per scenario file in the server's folder (RESMODEL_SCENARIOS),
+    by file name."""
+
     resmodel_version: Version
     scenarios: list[ScenarioInfo] = Field(description="every scenario file served, by file name")
 

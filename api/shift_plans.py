@@ -33,6 +33,9 @@ TIME_LIMIT_S, BUDGET_S = 20, 120
 
 
 class AttendanceRow(RequestBody):
+    """One user's day in the unit's attendance schedule (*beläggningsschema*): the weekday, arrival and
+    departure (HH:MM)."""
+
     user_id: str = Field(max_length=100, description="pseudonymous user id (as users.csv; personal "
                          "identity numbers are refused)")
     weekday: str = Field(max_length=20, description="day of the week: mon … sun (or mån … sön, or 1–7)")
@@ -46,6 +49,9 @@ class AttendanceRow(RequestBody):
 
 
 class RosterRow(RequestBody):
+    """One shift of the unit's staff schedule (*arbetsschema*) in a typical week: the weekday, start, end and
+    unpaid break (*rast*), HH:MM."""
+
     staff_id: str | None = Field(None, max_length=100, description="pseudonymous staff id (with it, "
                                  "overlapping shifts of the same person are refused)")
     weekday: str = Field(max_length=20, description="day of the week: mon … sun (or mån … sön, or 1–7)")
@@ -57,6 +63,10 @@ class RosterRow(RequestBody):
 
 
 class ShiftPlanRequest(RequestBody):
+    """The shift plan to make for one or more daily-activity units (*daglig verksamhet*) of a shipped scenario:
+    their attendance schedule, optionally their staff schedule to compare, the slot length and the fewest staff
+    on duty."""
+
     scenario: str = SCENARIO_NAME
     unit_ids: list[Annotated[str, StringConstraints(max_length=100)]] = Field(
         min_length=1, max_length=20, description="daily-activity units (unit_id of the "
@@ -81,15 +91,31 @@ KINDS = {**dict.fromkeys(("weekday", "slot_start", "slot_end", "start", "end", "
                           "work_minutes", "staff", "plan_shifts", "roster_shifts", "understaffed_slots",
                           "short_by"), int)}
 OPTIONAL = shift_columns.OPTIONAL | {"break_start", "break_end"}
-NeedSlot = row_model("ShiftNeedSlot", shift_columns.NEED, KINDS, OPTIONAL)
-Shift = row_model("Shift", shift_columns.PLAN, KINDS, OPTIONAL)
-ShiftSummary = row_model("ShiftSummary", shift_columns.SUMMARY, KINDS, OPTIONAL)
-ShiftComparison = row_model("ShiftComparison", shift_columns.COMPARISON, KINDS)
-ShortPeriod = row_model("ShortPeriod", shift_columns.SHORT, KINDS)
-PoolingRow = row_model("PoolingRow", shift_columns.POOLING, KINDS)
+NeedSlot = row_model("ShiftNeedSlot", "One time slot of a weekday: the users present and the staff they need "
+                     "(their staff ratios summed, rounded up to whole staff, at least min_staff), beside the "
+                     "plan's staff and, with a roster, the roster's.", shift_columns.NEED, KINDS, OPTIONAL)
+Shift = row_model("Shift", "One shift of the least-hours plan: the weekday, start, end and unpaid break (HH:MM), "
+                  "and how many staff work it.", shift_columns.PLAN, KINDS, OPTIONAL)
+ShiftSummary = row_model("ShiftSummary", "Staff-hours of one weekday, or of the week ('week'): needed, planned "
+                         "and, with a roster, rostered, short of and above the need.", shift_columns.SUMMARY, KINDS,
+                         OPTIONAL)
+ShiftComparison = row_model("ShiftComparison", "One measure of the unit's staffing — the allocation's "
+                            "(*resursfördelning*), the need's, the plan's, the roster's or the staff employed "
+                            "(staff.csv) — as staff-hours a week and a year, full-time staff, FTE (*årsarbetare*) "
+                            "and SEK a year.", shift_columns.COMPARISON, KINDS)
+ShortPeriod = row_model("ShortPeriod", "A run of consecutive slots of a weekday in which the roster has fewer "
+                        "staff than the need: the most staff missing in a slot of it and the staff-hours missing.",
+                        shift_columns.SHORT, KINDS)
+PoolingRow = row_model("PoolingRow", "Several units: one planned alone, their sum ('apart'), the group planned "
+                       "together ('together') or the saving (apart − together) — need and plan staff-hours and "
+                       "shifts a week, FTE and SEK a year.", shift_columns.POOLING, KINDS)
 
 
 class ShiftPlanResponse(BaseModel):
+    """The staff the daily-activity units need per time slot, the least-hours shifts that cover it and the week's
+    hours beside their allocation (hours, FTE, SEK a year); with a roster, where it falls short; with several
+    units, what staffing them together (*gemensam bemanning*) saves (docs/shift-plan.md)."""
+
     resmodel_version: Version
     scenario: ScenarioName
     scenario_hash: ScenarioHash
