@@ -42,6 +42,7 @@ from api.problems import (
     http_error_handler,
     request_validation_handler,
 )
+from api.query import refuse_query_strings
 from resmodel import __version__
 
 
@@ -57,6 +58,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.middleware("http")(answer_internal_errors)  # first added, innermost: inside CORS, so a page can read it
     app.middleware("http")(refuse_repeated_keys)
+    app.middleware("http")(refuse_query_strings)
     app.middleware("http")(limit_body_size)  # added last, so it runs first: nothing larger is read
     # an origin is scheme://host[:port]; a trailing '/' (as a browser's address bar shows it) never matches
     origins = [o.strip().rstrip("/") for o in os.environ.get("RESMODEL_CORS_ORIGINS", "").split(",") if o.strip()]

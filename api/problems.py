@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from resmodel import __version__
 from resmodel.errors import Problem, ResmodelError, shown
-from resmodel.io.pnr import looks_like_pnr
+from resmodel.io.pnr import id_looks_like_pnr, looks_like_pnr
 
 ENDPOINTS = ("GET /scenarios, POST /runs, POST /projections, POST /comparisons, POST /forecasts, POST /nowcasts, POST /queues, POST /premises-plans, "
              "POST /shift-plans, GET /version (the schema: GET /docs)")
@@ -88,18 +88,36 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 MAX_MESSAGE = 2000  # characters of one problem message; a message repeats some of the request
 
 
+#: a number as an identity number is written: digits, with '-', '+', '.', '/' or an en dash between them
+_NUMBER_TOKEN = re.compile(r"\d[\d.+/\-–]*\d")
+NOT_SHOWN = "(a number that looks like a personal identity number, not shown)"
+
+
+def without_identity_numbers(text: str) -> str:
+    """``text`` with every number in it that looks like a personal identity number — by the id rule, so a
+    mistyped one too — replaced by NOT_SHOWN: the last guard that no answer repeats one, whichever check
+    quoted the request (a queue's unique_id, a month, a scenario name were quoted by the messages about them)."""
+    text = _NUMBER_TOKEN.sub(lambda m: NOT_SHOWN if id_looks_like_pnr(m.group()) or looks_like_pnr(m.group())
+                             else m.group(), text)
+    return "(a message that would repeat what looks like a personal identity number, not shown)" \
+        if looks_like_pnr(text) else text  # the number written with spaces ('19121212 1212')
+
+
 def _body(problems: list[dict[str, Any]]) -> dict[str, Any]:
     """The error body; messages and locations that repeat the request are made sendable (a lone
-    surrogate escaped) and bounded, so that no request can turn its own error into a 500."""
-    safe = [{key: shown(value, MAX_MESSAGE) if isinstance(value, str) else
-             [part if isinstance(part, int) else shown(part, 100) for part in value] if key == "loc" else value
-             for key, value in p.items()} for p in problems]
+    surrogate escaped), bounded and without identity numbers, so that no request can turn its own
+    error into a 500 or into an answer that repeats personal data."""
+    safe = [{key: without_identity_numbers(shown(value, MAX_MESSAGE)) if isinstance(value, str) else
+             [part if isinstance(part, int) else without_identity_numbers(shown(part, 100)) for part in value]
+             if key == "loc" else value for key, value in p.items()} for p in problems]
     return {"problems": safe, "resmodel_version": __version__}
 
 
 #: the core's words for a file, which a request's body is not (the identity-number refusal of a table cell)
 REQUEST_WORDS = {"this cell looks like": "this value looks like",
-                 "before loading the file": "before sending the request"}
+                 "before loading the file": "before sending the request",
+                 "check the cell: an identity number pasted into the column": "check the value: an identity number "
+                                                                              "pasted in"}
 
 
 @dataclass(frozen=True)

@@ -207,6 +207,21 @@ def _located(request: QueueRequest, problem) -> dict:
     return out
 
 
+def _refuse_identity_numbers(forecasts: list[ForecastPoint]) -> None:
+    """A forecast row's unique_id (its parts, by the id rule) or model_used that looks like a personal identity
+    number is refused at its path before any message could quote it (model_used is not read, but it was sent)."""
+    from resmodel.io.pnr import id_looks_like_pnr
+
+    for i, f in enumerate(forecasts):
+        found = next((name for name, bad in (("unique_id", any(id_looks_like_pnr(p) for p in f.unique_id.split("|"))),
+                                             ("model_used", f.model_used is not None and id_looks_like_pnr(f.model_used)))
+                      if bad), None)
+        if found:
+            raise one_problem(422, ["body", "forecasts", i, found], "this value looks like a Swedish personal "
+                              "identity number (personnummer); it is not shown here. Expected the series and model "
+                              "names of a POST /forecasts answer. Fix: send the rows as POST /forecasts answered them")
+
+
 def _demand_rows(request: QueueRequest) -> pd.DataFrame:
     """The demand as text rows (month, service, level, volume): the demand rows, or the forecast rows of this
     service with the column demand_column names (a forecast of another series or without that bound is refused)."""
@@ -222,6 +237,7 @@ def _demand_rows(request: QueueRequest) -> pd.DataFrame:
         raise one_problem(422, ["body", "demand_column"], f"'{request.demand_column}' has no column in a forecast "
                           f"row. Expected one of {', '.join(FORECAST_COLUMN)} (forecast, lo_80, hi_80, lo_95, hi_95). "
                           "Fix: choose one of them")
+    _refuse_identity_numbers(request.forecasts)
     rows = []
     for i, f in enumerate(request.forecasts):
         service, _, level = f.unique_id.partition("|")

@@ -170,7 +170,8 @@ def test_identity_numbers_anywhere_in_a_series_are_refused_and_not_echoed(body):
     assert response.status_code == 422, response.text
     assert "121212" not in response.text and response.json()["detail"]["resmodel_version"]
     msg = response.json()["detail"]["problems"][0]["msg"]  # a request's words, not a file's
-    assert msg.startswith("this value looks like") and "before sending the request" in msg and "file" not in msg
+    assert msg.startswith(("this value looks like", "this amount has the 12-digit form")), msg
+    assert ("before sending the request" in msg or "check the value" in msg) and "file" not in msg and "cell" not in msg
 
 
 def test_scenario_name_that_looks_like_an_identity_number_is_not_echoed(monkeypatch):
@@ -521,3 +522,28 @@ def test_the_scenario_name_pattern_means_the_same_in_a_javascript_client(monkeyp
     pattern = schema["components"]["schemas"]["RunRequest"]["properties"]["scenario"]["pattern"]
     assert "\\w" not in pattern and "\\d" not in pattern
     assert re.fullmatch(pattern, "förändring_2025-Å") and not re.fullmatch(pattern, "../base")
+
+
+def test_a_query_string_is_refused_and_not_echoed(monkeypatch):
+    """Audit: '?user=19121212-1212' was accepted silently (200), and a server's access log keeps the URL."""
+    c = client(monkeypatch)
+    for response in (c.get("/scenarios?user=19121212-1212"),
+                     c.post("/runs?scenario=19121212-1212", json={"scenario": "base"})):
+        assert response.status_code == 422 and response.json()["detail"]["problems"][0]["loc"] == ["query"]
+        assert "1212" not in response.text and "Fix: send the values in the body" in response.text
+    assert c.get("/scenarios").status_code == 200
+
+
+@pytest.mark.parametrize(("route", "body", "headers"), [
+    ("/runs", {"scenario": "8001011234"}, {}),  # a mistyped number (check digit wrong) as a scenario name
+    ("/runs", {"scenario": "base", "8001011234": 1}, {}),  # as an unknown field's name
+    ("/forecasts", {"series": [{"unique_id": "a", "ds": "8001011234", "y": 1.0}], "h": 1}, {}),  # as a month
+    ("/runs", b'{"scenario": "base"}', {"content-type": "text/x-19121212-1212"}),  # in a media type (a 415)
+])
+def test_no_error_answer_repeats_an_identity_number(monkeypatch, route, body, headers):
+    """Audit: these were quoted back ('no scenario '8001011234'', 'the body is sent as 'text/x-19121212-1212'')."""
+    c = client(monkeypatch)
+    response = (c.post(route, content=body, headers=headers) if isinstance(body, bytes)
+                else c.post(route, json=body, headers=headers))
+    assert 400 <= response.status_code < 500, response.text
+    assert "8001011234" not in response.text and "1212" not in response.text, response.text

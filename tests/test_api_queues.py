@@ -297,3 +297,16 @@ def test_answers_carry_no_float_noise_beyond_fifteen_digits():
     numbers = list(floats(answer))
     assert len(numbers) > 50 and all(x == float(f"{x:.15g}") for x in numbers)
     assert answer["summary"]["cases_over_3m"] == 5.85
+
+
+@pytest.mark.parametrize(("field", "value"), [("unique_id", "19121212-1212"), ("unique_id", "8001011234"),
+                                              ("unique_id", "daglig_verksamhet|19121212-1212"),
+                                              ("model_used", "191212121212")])
+def test_an_identity_number_in_a_forecast_row_is_refused_and_not_echoed(field, value):
+    """Audit: '19121212-1212' as a forecast row's unique_id was quoted ('… is not a series of daglig_verksamhet')."""
+    rows = [{"unique_id": "daglig_verksamhet", "ds": m, "forecast": 120.0} for m in MONTHS]
+    rows[3][field] = value
+    response = post({"service": "daglig_verksamhet", "places": 100, "forecasts": rows})
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"]["problems"][0]["loc"] == ["body", "forecasts", 3, field]
+    assert "1212" not in response.text and "8001011234" not in response.text
