@@ -30,6 +30,7 @@ from resmodel.io.tables import (
     LEVEL_WORDS,
     Column,
     TableSchema,
+    is_total_word,
     parse_month,
     read_raw,
     read_table,
@@ -157,6 +158,40 @@ def _missing_history_column(raw: pd.DataFrame, display: str) -> None:
                         f"rename the column '{close[0]}' to '{column}'" if close else f"add the column '{column}'")
 
 
+#: how near the sum of the other series a series named like a total must be to be their total (rounding of the parts)
+TOTAL_TOLERANCE = 0.005
+
+
+def refuse_total_series(name: pd.Series, period: pd.Series, value: pd.Series, display: str, column: str,
+                        what: str) -> None:
+    """A series named like a total ('Totalt', 'Summa') is refused, one problem per name at its first row: anything
+    summing the output would count it twice. When it is the sum of the other series in every ``what`` (period) it
+    holds, it is a total row per period, to delete; when it is not, it may be a series of its own, to rename."""
+    total = is_total_word(name).to_numpy() & period.notna().to_numpy()
+    if not total.any():
+        return
+    numbers = pd.to_numeric(value, errors="coerce")
+    others = numbers[~total].groupby(period[~total]).sum(min_count=1)
+    problems = ProblemCollector()
+    label = name[total].astype("string").str.strip()
+    for text, rows in label.groupby(label, sort=True).groups.items():
+        own = numbers[rows].to_numpy(dtype=float)
+        summed = others.reindex(period[rows]).to_numpy(dtype=float)
+        is_sum = bool(np.isclose(own, summed, rtol=TOTAL_TOLERANCE, atol=1e-9).all())
+        where = Location(display, row=int(rows[0]), column=column, path=str(text))
+        listed = ", ".join(str(int(r)) for r in rows[:3]) + (", …" if len(rows) > 3 else "")
+        if is_sum:
+            problems.add(where, f"'{text}' is the sum of the other series in every {what} ({len(rows)} rows: "
+                         f"{listed}): a total of the other series, which would be counted twice",
+                         "the series only (resmodel sums them itself)", f"delete the rows of '{text}'")
+        else:
+            problems.add(where, f"'{text}' ({len(rows)} rows: {listed}) is named like a total of the other "
+                         "series: anything summing the output would count it twice", "series, not their totals",
+                         f"if '{text}' is a total, delete its rows; if it is a series of its own (it is not the sum "
+                         f"of the others here), rename it after what it counts (only a bare total word such as '{text}' is read as a total)")
+    problems.raise_if_any()
+
+
 def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, path: Path | None = None) -> SeriesInput:
     """A raw text table (unique_id, ds, y — or a volume history when ``path`` is its file) as a
     validated long table; the index of ``raw`` is what errors call the row. The caller scans for
@@ -198,6 +233,7 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
         f"'{shown(text[idx])}' is outside the years {FIRST_YEAR}–{LAST_YEAR}", "a period in those years",
         "correct the year"))
     problems.raise_if_any()
+    refuse_total_series(raw[ID], ds, raw[Y], display, ID, "period")
     freqs: dict[str, str] = {}
     uid = raw[ID].fillna("").str.strip()
     for name, g in gran.groupby(uid, sort=True):
@@ -257,6 +293,7 @@ def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFram
         Location(display, row=idx, column="month", path=service[idx]), f"'{month_text[idx]}' is not a month",
         "a month written YYYY-MM (or a first-of-month date such as 2024-03-01)", "write the month as 2024-03"))
     level_text = frame["level"].fillna("").str.strip()
+    _refuse_level_totals(level_text, service, display, problems)
     level = pd.to_numeric(level_text.replace("", None), errors="coerce")
     bad_level = level_text.ne("") & (level.isna() | ~level.isin(range(1, 9)))
     problems.add_rows(frame.index[bad_level.to_numpy()], 10, lambda idx: (
@@ -264,9 +301,23 @@ def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFram
         "a whole number 1–8, or empty", "correct the level or leave it empty for services without levels"))
     _check_levels(service, level_text, display, problems)
     problems.raise_if_any()
+    refuse_total_series(service, month, frame["volume"], display, "service", "month")
     frame["month"], frame["level"] = month, level.astype("Int64")
     frame["service"] = service
     return validate_history(frame, display)
+
+
+def _refuse_level_totals(level: pd.Series, service: pd.Series, display: str, problems: ProblemCollector) -> None:
+    """A level 'Totalt' (or 'Summa' …) marks a service's subtotal over its levels in a month: it would be counted
+    twice beside the levels. Told once, at its first row, and nothing else is checked (its level is no level)."""
+    rows = level.index[is_total_word(level).to_numpy()]
+    if len(rows):
+        problems.add(Location(display, row=int(rows[0]), column="level", path=service[rows[0]]),
+                     f"the level '{level[rows[0]]}' marks a subtotal of the service's levels"
+                     + (f" (and {len(rows) - 1} more rows)" if len(rows) > 1 else "")
+                     + ": it would be counted twice beside them", "one row per month, service and level 1–8 (resmodel "
+                     "sums the levels itself)", "delete the subtotal rows")
+        problems.raise_if_any()
 
 
 def _check_levels(service: pd.Series, level: pd.Series, display: str, problems: ProblemCollector) -> None:

@@ -133,21 +133,49 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
     return frame
 
 
-#: words an export or a spreadsheet puts first on a row that sums the rows above it
+#: words an export or a spreadsheet puts on a row that sums the rows above it
 TOTAL_WORDS = frozenset({"summa", "summering", "total", "totalt", "totalsumma", "sum", "s:a"})
+#: the period columns and the columns naming a series of the forecasting's series-like tables (a series file, a
+#: volume history, a demand table): a total word may stand in any of them, not only in the first column
+SERIES_PERIODS = ("ds", "month", "service_month", "reporting_month")
+SERIES_NAMES = ("unique_id", "service", "level")
+
+
+def is_total_word(cells: pd.Series) -> pd.Series:
+    """Whether each cell is a total word ('Summa', ' Totalt'), case, surrounding spaces and Unicode form aside."""
+    return cells.astype("string").fillna("").str.strip().str.normalize("NFC").str.lower().isin(TOTAL_WORDS)
+
+
+def _total_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Which cells of the columns looked at hold a total word, on the rows that are totals. In a series-like table
+    (a period column and a column naming series) every period and name column is looked at, and a row is a
+    total when none of its period cells holds a period ('2024-01,Totalt,,…' is a series named 'Totalt', for the
+    series reader to judge); elsewhere the first column, whatever the row holds."""
+    names = {str(c).strip().lower(): c for c in frame.columns}
+    periods = [names[c] for c in SERIES_PERIODS if c in names]
+    looked = list(dict.fromkeys([frame.columns[0], *periods, *(names[c] for c in SERIES_NAMES if c in names)]))
+    if not periods or len(looked) == len(periods):  # no column naming series: the first cell says it
+        words = is_total_word(frame.iloc[:, 0]).to_frame(frame.columns[0])
+        return words[words.any(axis=1)]
+    words = pd.DataFrame({c: is_total_word(frame[c]) for c in looked}, index=frame.index)
+    no_period = pd.DataFrame({c: words[c] | frame[c].fillna("").str.strip().eq("") for c in periods}).all(axis=1)
+    return words[words.any(axis=1) & no_period]
 
 
 def _refuse_total_rows(frame: pd.DataFrame, display: str) -> None:
-    """A row whose first cell says 'Summa' (or 'Totalt' …) is a total under the table, not a row of it: told so,
-    instead of a missing value in each of its empty cells."""
+    """A row that says 'Summa' (or 'Totalt' …) is a total under the table, not a row of it: told so, instead of a
+    missing value in each of its empty cells."""
     if frame.empty:
         return
-    first = frame.iloc[:, 0].fillna("").str.strip().str.lower()
-    rows = frame.index[first.isin(TOTAL_WORDS).to_numpy()]
-    if len(rows):
-        raise InputError.at(Location(file=display, row=int(rows[0]), column=str(frame.columns[0])),
-                            f"row {int(rows[0])} looks like a total row ('{frame.iat[frame.index.get_loc(rows[0]), 0].strip()}')",
-                            "the table's rows only (resmodel sums them itself)", "delete the total row")
+    totals = _total_rows(frame)
+    if len(totals):
+        row = int(totals.index[0])
+        column = totals.columns[totals.iloc[0].to_numpy()][0]
+        raise InputError.at(Location(file=display, row=row, column=str(column)),
+                            f"row {row} looks like a total row ('{str(frame.at[row, column]).strip()}')"
+                            + (f" (and {len(totals) - 1} more rows)" if len(totals) > 1 else ""),
+                            "the table's rows only (resmodel sums them itself)", "delete the total row"
+                            + ("s" if len(totals) > 1 else ""))
 
 
 #: the error values Excel writes into a cell whose formula failed (kept as text by a CSV or a cached xlsx value)
