@@ -336,6 +336,35 @@ def settled_lag(tri: Triangle, share: float = 0.995) -> int:
     return int(hit[0]) if len(hit) else len(g) - 1
 
 
+def refuse_unreported_months(invoices: pd.DataFrame, tri: Triangle, p: NowcastParams) -> None:
+    """Service months without a single invoice row as known at ``tri.as_of``, although by their lag the reporting
+    pattern has usually brought ``p.bf_below`` (50 %) or more of a month's amount, are refused: an export filtered
+    on service month looks just like that, and Bornhuetter–Ferguson would complete each as (1 − ĝ) × the prior —
+    a tenth of a month at 90 %. A month with rows of 0 (nothing invoiced) is completed as its rows say."""
+    g = development(tri, p.recent_rows).completeness
+    lag = len(tri.months) - 1 - np.arange(len(tri.months))
+    known = invoices.loc[invoices["reporting_month"] <= tri.as_of, "service_month"]
+    empty = ~tri.months.isin(known) & (g[lag] >= p.bf_below)
+    if not empty.any():
+        return
+    months, lags, shares = tri.months[empty], lag[empty], g[lag[empty]]
+    one = len(months) == 1
+    raise InputError.at(Location(path="triangle"), f"service month{'' if one else 's'} "
+                        f"{_and([f'{m:%Y-%m}' for m in months])} {'has' if one else 'have'} no invoice row, though "
+                        f"by {tri.as_of:%Y-%m} {_and([f'{v * 100:.0f} %' for v in shares])} of a month's amount has "
+                        f"usually arrived (at a lag of {_and([str(k) for k in lags])} months): an export cut at a "
+                        "service month",
+                        f"invoice rows for every service month up to {tri.as_of:%Y-%m} that is {p.bf_below * 100:.0f} % or "
+                        "more reported by its lag (a row of 0 for a month with nothing invoiced)",
+                        "export the invoices again without a filter on the service month (or add a row of 0 for a "
+                        "month with nothing invoiced)")
+
+
+def _and(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 class HistoryTooShort(InputError):
     """The invoice history is too short for a backtest (the nowcast itself can still be made)."""
 

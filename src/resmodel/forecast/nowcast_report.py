@@ -16,6 +16,7 @@ from resmodel.forecast.nowcast import (
     build_triangle,
     nowcast_and_gaps,
     nowcast_totals,
+    refuse_unreported_months,
 )
 
 
@@ -69,6 +70,7 @@ def nowcast_report(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, rece
     too few origins (the caller names its file or field)."""
     params = params or NowcastParams()
     tri = build_triangle(invoices, value, as_of)
+    refuse_unreported_months(invoices, tri, params)
     result, thin = nowcast_and_gaps(tri, params)
     no_interval = None if not thin else (
         f"the intervals of {_months_text(thin)} (and of sums holding them) rest on variances these invoices are "
