@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from resmodel.forecast.nowcast_report import nowcast_report
 from tests.forecast.conftest import run_cli
@@ -59,3 +60,45 @@ def test_the_newest_month_without_rows_and_a_month_of_zero_rows_are_completed(tm
                                     "reporting_month": [pd.Timestamp("2024-10")], "amount_sek": [0.0]})])
     month = nowcast_report(zero, "amount_sek", pd.Timestamp("2024-12")).months.set_index("service_month").loc[pd.Timestamp("2024-10")]
     assert month["reported"] == 0 and month["method"] == "bornhuetter_ferguson"
+
+
+def with_credit(inv: pd.DataFrame, month: str, reported: str, share: float) -> pd.DataFrame:
+    """``inv`` with a credit of ``share`` of what ``month`` had been invoiced, reported at ``reported``."""
+    credit = -share * inv.loc[inv["service_month"] == month, "amount_sek"].sum()
+    row = pd.DataFrame({"service_month": [pd.Timestamp(month)], "reporting_month": [pd.Timestamp(reported)],
+                        "amount_sek": [credit]})
+    return pd.concat([inv, row], ignore_index=True)
+
+
+def test_one_old_months_full_reversal_is_left_out_of_the_factors_and_named():
+    """Finding 3: a full credit of 2023-02 at 2024-03 (lag 13) made that factor 0.957, applied to every open
+    month: 2024-06 became 'complete' at 1.046, below its reported amount, and the six months' accrual fell from
+    3.68 to 3.13 MSEK. Left out of the factors (a weight of 0, as MackChainLadder's weights allow), the open
+    months are completed as without the reversal, and a warning names the month, the credit and its effect."""
+    inv = invoices()
+    plain = nowcast_report(inv, "amount_sek", pd.Timestamp("2024-12"))
+    report = nowcast_report(with_credit(inv, "2023-02", "2024-03", 1.0), "amount_sek", pd.Timestamp("2024-12"))
+    recent, before = report.months.tail(12), plain.months.tail(12)
+    np.testing.assert_allclose(recent["nowcast"], before["nowcast"], rtol=1e-9)
+    assert (recent["completeness"] <= 1 + 1e-12).all()
+    shown = report.sums.set_index("sum_of").loc["shown"]
+    assert shown["still_to_come"] == pytest.approx(plain.sums.set_index("sum_of").loc["shown", "still_to_come"])
+    [(check, text)] = report.credits
+    assert check == "reversal_left_out" and "service month 2023-02 (net -2,0" in text and "at 2024-03, lag 13" in text
+    assert "it would have changed the nowcast of the open months by -5" in text
+    assert plain.credits == ()
+
+
+def test_a_factor_below_1_from_one_partial_credit_is_named_and_no_month_above_1_is_complete():
+    """Finding 3: 'complete' was given to any completeness ≥ 1, though a complete month has its reported amount as
+    nowcast; a partial credit (10 %) is kept in the factors, but the factor below 1 it alone makes is named."""
+    report = nowcast_report(with_credit(invoices(), "2023-02", "2024-03", 0.10), "amount_sek", pd.Timestamp("2024-12"))
+    months = report.months
+    above = months[months["completeness"] > 1 + 1e-12]
+    assert len(above) and (above["method"] == "chain_ladder").all() and (above["nowcast"] < above["reported"]).all()
+    assert (months.loc[months["method"] == "complete", "completeness"] == 1).all()
+    open_sum = report.sums.set_index("sum_of").loc["open"]
+    assert open_sum["months"] == len(months[(months["completeness"] - 1).abs() > 1e-12])
+    [(check, text)] = report.credits
+    assert check == "credit_in_factors" and "from lag 12 to 13 is 0.99" in text
+    assert "service month 2023-02's credit of -2" in text and "at reporting month 2024-03" in text

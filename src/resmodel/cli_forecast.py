@@ -742,6 +742,7 @@ def nowcast(
                         f"used {report.origins_used}")])
     if report.no_interval:
         _warn([Warning_("interval_not_estimated", Location(str(triangle)), report.no_interval)])
+    _warn([Warning_(check, Location(str(triangle)), text) for check, text in report.credits])
     result = report.months
     shown = result.tail(recent).assign(service_month=lambda d: d["service_month"].dt.strftime("%Y-%m"))
     typer.echo(f"Nowcast of '{value}' as known at {result['service_month'].max():%Y-%m} (lo/hi: the intervals of "

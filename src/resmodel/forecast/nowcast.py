@@ -72,16 +72,35 @@ class Development:
     estimated: np.ndarray  # σ²_j from two or more rows, or extrapolated from two such lags; else set to 0
 
 
-def development(tri: Triangle, recent_rows: int | None = None) -> Development:
+#: a service month whose cumulative amount falls to this share of its highest so far, or below, has been reversed
+#: in full by a credit (a decision revoked, an invoice cancelled)
+FULL_REVERSAL_SHARE = 0.05
+#: a month whose expected completeness is 1 within this is complete: its reported amount is its nowcast
+COMPLETE_WITHIN = 1e-12
+
+
+def reversed_cells(C: np.ndarray) -> np.ndarray:
+    """The cells of a cumulative triangle where a service month stands reversed in full: at or below
+    ``FULL_REVERSAL_SHARE`` of the highest (positive) amount it had reached, until it is invoiced again."""
+    peak = np.fmax.accumulate(C, axis=1)  # NaN (not yet known) is passed over
+    with np.errstate(invalid="ignore"):
+        return ~np.isnan(C) & (peak > 0) & (C <= FULL_REVERSAL_SHARE * peak)
+
+
+def development(tri: Triangle, recent_rows: int | None = None, keep_reversals: bool = False) -> Development:
     """Volume-weighted chain-ladder factors from rows observed at both lags (optionally only the
-    ``recent_rows`` latest such rows, to follow a changing reporting pattern)."""
+    ``recent_rows`` latest such rows, to follow a changing reporting pattern). A link from or into a cell where a
+    month stands reversed in full is left out (weight 0, as MackChainLadder's weights leave out an outlying
+    age-to-age factor): one month's cancellation is no reporting pattern of the others — unless
+    ``keep_reversals``, to measure what leaving it out changes."""
     C = tri.cumulative
     n = C.shape[1]
+    rev = np.zeros_like(C, dtype=bool) if keep_reversals else reversed_cells(C)
     f = np.ones(n - 1)
     s2 = np.full(n - 1, np.nan)
     den = np.zeros(n - 1)
     for j in range(n - 1):
-        both = np.flatnonzero(~np.isnan(C[:, j + 1]))
+        both = np.flatnonzero(~np.isnan(C[:, j + 1]) & ~rev[:, j] & ~rev[:, j + 1])
         if recent_rows:
             both = both[-recent_rows:]
         a, b = C[both, j], C[both, j + 1]
@@ -197,8 +216,9 @@ def _bf_mse(prior: float, var_u: float, completeness: np.ndarray, lag: np.ndarra
             + (1 - completeness) ** 2 * var_u)
 
 
-def _complete(tri: Triangle, p: NowcastParams) -> _Completion:
-    dev = development(tri, p.recent_rows)
+def _complete(tri: Triangle, p: NowcastParams, dev: Development | None = None) -> _Completion:
+    """The triangle completed on ``dev`` (default: its development with full reversals left out)."""
+    dev = dev or development(tri, p.recent_rows)
     C = tri.cumulative
     n = C.shape[0]
     lag = n - 1 - np.arange(n)
@@ -207,7 +227,7 @@ def _complete(tri: Triangle, p: NowcastParams) -> _Completion:
     cl_rows = (g >= p.bf_below) & (reported > 0)
     # a month whose completeness is 1 up to rounding (later additions and credits that cancel) expects nothing
     # more: reported / ĝ would put its nowcast a rounding error off what is reported, outside a 0-width interval
-    ultimate = np.where(np.abs(g - 1) <= 1e-12, reported, reported / np.where(g > 0, g, 1.0))
+    ultimate = np.where(np.abs(g - 1) <= COMPLETE_WITHIN, reported, reported / np.where(g > 0, g, 1.0))
     ultimate = np.where(cl_rows, ultimate, np.nan)
     prior_rows = np.flatnonzero(cl_rows)[-p.prior_rows:]
     if len(prior_rows) == 0:
@@ -273,7 +293,8 @@ def _table(tri: Triangle, c: _Completion, p: NowcastParams) -> pd.DataFrame:
         "method": np.where(c.chain_ladder, "chain_ladder", "bornhuetter_ferguson"), "nowcast": c.ultimate,
         "still_to_come": c.ultimate - c.reported, "se": c.se,
     })
-    out.loc[c.completeness >= 1 - 1e-12, "method"] = "complete"
+    # complete only at a completeness of 1: above it (a factor below 1) the chain ladder expects credits to come
+    out.loc[np.abs(c.completeness - 1) <= COMPLETE_WITHIN, "method"] = "complete"
     return out.assign(**_bounds(c.reported, c.ultimate, c.se, p.levels))
 
 
@@ -327,6 +348,50 @@ def _covariances(c: _Completion, rows: np.ndarray) -> np.ndarray:
     cov += prior_link + prior_link.T
     np.fill_diagonal(cov, 0.0)
     return cov
+
+
+def credit_warnings(tri: Triangle, params: NowcastParams | None = None) -> list[tuple[str, str]]:
+    """Named warnings (check, message) on credits that move the development factors: a service month reversed in
+    full, whose links are left out of them (the month, the credit, and what keeping it would have done to the
+    open months' nowcast); and a factor below 1 that rests on one month's credit alone, which lowers the nowcast
+    of every month still before that lag."""
+    p = params or NowcastParams()
+    used = development(tri, p.recent_rows)
+    out = []
+    C = tri.cumulative
+    rev = reversed_cells(C)
+    starts = np.argwhere(rev[:, 1:] & ~rev[:, :-1])  # (row, j): reversed from lag j + 1 on
+    if len(starts):
+        kept = _complete(tri, p, development(tri, p.recent_rows, keep_reversals=True))
+        left = _complete(tri, p, used)
+        open_rows = np.abs(left.completeness - 1) > COMPLETE_WITHIN
+        effect = float((kept.ultimate - left.ultimate)[open_rows].sum())
+        listed = _and([f"{tri.months[i]:%Y-%m} (net {C[i, j + 1] - C[i, j]:,.0f} reported at "
+                       f"{tri.months[i] + pd.DateOffset(months=j + 1):%Y-%m}, lag {j + 1})" for i, j in starts])
+        out.append(("reversal_left_out", f"service month{'s' if len(starts) > 1 else ''} {listed} fell to "
+                    f"{FULL_REVERSAL_SHARE * 100:.0f} % or less of what had been invoiced: a full reversal (a "
+                    "credit), left out of the development factors — one month's cancellation is no reporting pattern "
+                    f"of the others. Kept in, it would have changed the nowcast of the open months by {effect:,.0f} "
+                    "in total (docs/forecasting.md §5). The reversed month itself is completed from what it now "
+                    "reports (by Bornhuetter–Ferguson when that is 0: the share still to come of the level)"))
+    for j in np.flatnonzero(np.isfinite(used.factors) & (used.factors < 1)):
+        rows = np.flatnonzero(~np.isnan(C[:, j + 1]) & ~rev[:, j] & ~rev[:, j + 1])
+        if p.recent_rows:
+            rows = rows[-p.recent_rows:]
+        a, b = C[rows, j], C[rows, j + 1]
+        k = int(np.argmin(b - a))
+        rest = a.sum() - a[k]
+        without = (b.sum() - b[k]) / rest if rest > 0 else np.nan
+        if b[k] >= a[k] or not without >= 1 - 1e-9:  # other credits make it below 1 too: a pattern, not one month
+            continue
+        month = tri.months[rows[k]]
+        out.append(("credit_in_factors", f"the development factor from lag {j} to {j + 1} is {used.factors[j]:.4f}, "
+                    f"below 1 only through service month {month:%Y-%m}'s credit of {b[k] - a[k]:,.0f} at reporting "
+                    f"month {month + pd.DateOffset(months=j + 1):%Y-%m} ({without:.4f} without it): every month at a "
+                    f"lag of {j} or less is taken as {(without / used.factors[j] - 1) * 100:.1f} % more complete, and its "
+                    "nowcast as that much lower — credits of that size are expected of every month. If the credit "
+                    "corrects that month alone, read those nowcasts as too low (docs/forecasting.md §5)"))
+    return out
 
 
 def settled_lag(tri: Triangle, share: float = 0.995) -> int:

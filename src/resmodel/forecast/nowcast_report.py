@@ -10,10 +10,12 @@ import pandas as pd
 
 from resmodel.errors import InputError, Location
 from resmodel.forecast.nowcast import (
+    COMPLETE_WITHIN,
     HistoryTooShort,
     NowcastParams,
     backtest_nowcast,
     build_triangle,
+    credit_warnings,
     nowcast_and_gaps,
     nowcast_totals,
     refuse_unreported_months,
@@ -38,6 +40,7 @@ class NowcastReport:
     open_shown: bool  # every open month is among those shown
     no_backtest: str | None = None
     no_interval: str | None = None  # months whose intervals the invoices are too short to estimate
+    credits: tuple[tuple[str, str], ...] = ()  # (check, message): credits that move the development factors
 
 
 def _months_text(months: list[pd.Timestamp]) -> str:
@@ -91,7 +94,8 @@ def nowcast_report(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, rece
             columns=["lag", "origins", "mape_nowcast", "mape_last_reported",
                      *(f"coverage_{lv}" for lv in params.levels)])
     shown_rows = np.arange(len(result))[-recent:]
-    open_rows = np.flatnonzero(result["completeness"].to_numpy() < 1 - 1e-12)  # credits can leave gaps among them
+    # every month not complete, above 1 too (a factor below 1); credits can leave gaps among them
+    open_rows = np.flatnonzero(np.abs(result["completeness"].to_numpy() - 1) > COMPLETE_WITHIN)
     open_shown = set(open_rows) <= set(shown_rows)
     years = result["service_month"].dt.year.to_numpy()
     groups = [("shown", shown_rows, "the months shown" + (
@@ -109,7 +113,8 @@ def nowcast_report(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, rece
                      "months": len(rows), **total, **bounds})
     covered = float(detail["truth"].between(detail["lo-80"], detail["hi-80"]).mean() * 100) if len(detail) else None
     return NowcastReport(result, pd.DataFrame(sums), {key: what for key, _, what in groups}, detail, summary,
-                         int(detail["origin"].nunique()), covered, open_shown, no_backtest, no_interval)
+                         int(detail["origin"].nunique()), covered, open_shown, no_backtest, no_interval,
+                         tuple(credit_warnings(tri, params)))
 
 
 def sums_to_print(report: NowcastReport) -> list[str]:
