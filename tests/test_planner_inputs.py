@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from openpyxl import Workbook
 
 from resmodel.errors import InputError
-from resmodel.io.series import read_series
+from resmodel.forecast.interface import MAX_VOLUME
+from resmodel.io.series import CAPACITY, read_series, read_triangle
+from resmodel.limits import MAX_SERIES_VALUE, MAX_TABLE_NUMBER
+from tests.forecast.conftest import ROOT
 
 MONTHS = [f"{2020 + i // 12}-{i % 12 + 1:02d}" for i in range(30)]
 
@@ -86,3 +91,35 @@ def test_a_level_subtotal_per_month_is_refused_once(tmp_path):
         read_series(write(tmp_path / "h.csv", lines))
     [message] = problems(exc)
     assert "row 4, column 'level'" in message and "marks a subtotal of the service's levels (and 29 more rows)" in message
+
+
+def _power(value: float) -> str:
+    """10¹² for 1e12, as the docs write a limit."""
+    exponent = round(math.log10(value))
+    assert value == 10.0 ** exponent
+    return "10" + str(exponent).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def test_the_docs_state_each_tables_value_limit_as_the_code_enforces_it(tmp_path):
+    """Finding 4: docs/data-dictionary.md said 10¹², docs/forecasting.md §8 10¹⁵, and a series of 1.2e12 was forecast
+    while a triangle refused 5e12. Each table has one limit; §8 states each, as the code enforces it."""
+    errors = (ROOT / "docs" / "forecasting.md").read_text(encoding="utf-8").split("## 8. Errors and warnings")[1]
+    stated = " ".join(errors.split("one limit per table:")[1].split("—,")[0].split())
+    places, staff = CAPACITY.column("places").maximum, CAPACITY.column("staff_fte").maximum
+    def count(v: float) -> str:
+        return f"{v:,.0f}".replace(",", " ")
+
+    assert stated == (f"a series file's values up to {_power(MAX_SERIES_VALUE)} in magnitude (as POST /forecasts takes "
+                      f"them); a volume history's `volume` up to {count(MAX_VOLUME)} a row (users, cases or places a "
+                      "month); the numbers of the invoice triangle, population and flows up to "
+                      f"{_power(MAX_TABLE_NUMBER)} in magnitude (as the data dictionary's tables); capacity `places` "
+                      f"up to {count(places)} and `staff_fte` up to {count(staff)}")
+    big = 1.2 * MAX_TABLE_NUMBER
+    assert read_series(write(tmp_path / "g.csv", ["unique_id,ds,y", *(f"a,{m},{big}" for m in MONTHS)])).frame["y"].max() == big
+    with pytest.raises(InputError, match="not a finite number up to 1e"):
+        read_series(write(tmp_path / "g2.csv", ["unique_id,ds,y", *(f"a,{m},{2 * MAX_SERIES_VALUE}" for m in MONTHS)]))
+    with pytest.raises(InputError, match="is too large"):
+        read_series(write(tmp_path / "h.csv", ["month,service,volume", *(f"{m},a,{MAX_VOLUME + 1}" for m in MONTHS)]))
+    with pytest.raises(InputError, match="beyond any figure of a board"):
+        read_triangle(write(tmp_path / "t.csv", ["service_month,reporting_month,amount_sek", f"2024-01,2024-01,{big}"]),
+                      "amount_sek")
