@@ -957,6 +957,7 @@ def queue(
     from resmodel.forecast.queue import (
         QueueParams,
         QueueState,
+        capacity_notes,
         fee_note,
         rate_note,
         simulate_queue,
@@ -1040,6 +1041,9 @@ def queue(
     params = QueueParams(exit_rate=exit_rate, aiv_rate=aiv_rate, aiviv_rate=aiviv_rate,
                          aiviv_resume_rate=aiviv_resume_rate, fee_states=_fee_states(fee_states))
     result = simulate_queue(months, cap_values, demand=dem.to_numpy(), params=params, initial=initial)
+    given = Location(str(capacity)) if capacity is not None else Location(
+        path="--places" if places is not None else "--scenario")
+    _warn([Warning_(check, given, text) for check, text in capacity_notes(result)])
     typer.echo(f"Ej verkställda beslut — decisions not executed, {service} (demand: {demand_column}): quarterly "
                f"report to IVO (waiting more than {params.report_after_months} months) and särskild avgift — "
                "sanction-fee exposure (SEK)")

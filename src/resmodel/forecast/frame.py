@@ -77,6 +77,18 @@ def month_number(ds: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     return (ds.year * 12 + ds.month - 1).to_numpy(dtype=np.int64)
 
 
+def month_ranges(months: pd.Series | pd.DatetimeIndex | list) -> str:
+    """Months named as runs, so that a message names every one: '2020-10', '2020-10 – 2020-11',
+    '2020-10, 2021-03 – 2021-05'."""
+    numbers = np.unique(month_number(pd.DatetimeIndex(months)))
+    breaks = np.flatnonzero(np.diff(numbers) != 1) + 1
+    text = []
+    for run in np.split(numbers, breaks):
+        first, last = (f"{n // 12:04d}-{n % 12 + 1:02d}" for n in (run[0], run[-1]))
+        text.append(first if len(run) == 1 else f"{first} – {last}")
+    return ", ".join(text)
+
+
 def infer_freq(ds: pd.Series) -> str:
     """Yearly when every date is 1 January and there are at least two; otherwise monthly."""
     if len(ds) >= 2 and bool((ds.dt.month == 1).all()):

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location
+from resmodel.forecast.frame import month_ranges
 
 CATEGORIES = ("new", "aiv", "aiviv")
 
@@ -122,6 +123,29 @@ def fee_note(p: QueueParams, result: QueueResult, option: str) -> str | None:
     return (f"up to {over.max():,.1f} AIViV absences over {p.report_after_months} months count in the fee exposure; "
             "they are the user's own absence with the place kept, so whether a fee can follow is for IVO and the "
             f"court: {option} leaves them out (docs/forecasting.md §4)")
+
+
+def capacity_notes(result: QueueResult) -> list[tuple[str, str]]:
+    """Named warnings (check, message) on a capacity the simulation cannot follow or that looks like a wrong column:
+    months where the users already served exceed it (they keep their places: nobody is moved out when capacity
+    falls), and a capacity of 0 in every month while there is demand (every decision waits to the end)."""
+    m = result.monthly
+    out = []
+    over = m["executed"] > m["capacity"] + 1e-9
+    if over.any():
+        excess = (m["executed"] - m["capacity"])[over]
+        out.append(("executed_over_capacity", f"the capacity is below the users already served in "
+                    f"{month_ranges(m.loc[over, 'month'])} (up to {excess.max():,.1f} over): they keep their places "
+                    "— nobody is moved out when capacity falls —, so those months run over capacity and new "
+                    "decisions wait until places free up. Check the capacity of those months (a place count typed "
+                    "wrong, or a closure that moves users elsewhere, which the queue does not model; "
+                    "docs/forecasting.md §4)"))
+    if (m["capacity"] == 0).all() and (m["demand"] > 0).any():
+        out.append(("capacity_zero", f"the capacity is 0 in every month while the demand is up to "
+                    f"{m['demand'].max():,.1f}: every decision waits to the end of the horizon, and the exposure "
+                    "counts them all. A wrong capacity (another service's places, a column of zeros), "
+                    "or a service with no places yet?"))
+    return out
 
 
 def capacity_from_staff(fte: np.ndarray, users_per_fte: float) -> np.ndarray:
