@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import pytest
 from openpyxl import Workbook
 
 from resmodel.errors import InputError
+from resmodel.forecast.forecaster import make_model
 from resmodel.forecast.interface import MAX_VOLUME
-from resmodel.io.series import CAPACITY, read_series, read_triangle
+from resmodel.io.series import CAPACITY, read_series, read_triangle, read_users_ages
 from resmodel.limits import MAX_SERIES_VALUE, MAX_TABLE_NUMBER
-from tests.forecast.conftest import ROOT
+from tests.forecast.conftest import ROOT, run_cli
 
 MONTHS = [f"{2020 + i // 12}-{i % 12 + 1:02d}" for i in range(30)]
 
@@ -123,3 +125,53 @@ def test_the_docs_state_each_tables_value_limit_as_the_code_enforces_it(tmp_path
     with pytest.raises(InputError, match="beyond any figure of a board"):
         read_triangle(write(tmp_path / "t.csv", ["service_month,reporting_month,amount_sek", f"2024-01,2024-01,{big}"]),
                       "amount_sek")
+
+
+def test_a_level_written_niva_3_is_read_in_the_volume_history_as_in_users_csv(tmp_path):
+    """Finding 6: 'Nivå 3' was refused in a volume history while users.csv and flows.csv read it (NFC or not)."""
+    decomposed = unicodedata.normalize("NFD", "Nivå")
+    lines = ["month,service,level,volume", *(f"{m},daglig_verksamhet,{w} {k},{10 + k}" for m in MONTHS
+                                             for k, w in ((1, "Nivå"), (2, decomposed), (3, "nivå:")))]
+    data = read_series(write(tmp_path / "h.csv", lines), by_level=True)
+    assert set(data.freqs) == {"daglig_verksamhet|1", "daglig_verksamhet|2", "daglig_verksamhet|3"}
+    users = write(tmp_path / "users.csv", ["service,level,birth_year", "daglig_verksamhet,Nivå 3,1990",
+                                           f"daglig_verksamhet,{decomposed} 2,1985"])
+    assert list(read_users_ages(users)["level"]) == [3, 2]
+
+
+def test_model_names_are_read_whatever_their_case():
+    """Finding 6: `--model ETS` was an unknown model."""
+    from resmodel.cli_forecast import _parse_models, _parse_spec
+
+    assert type(make_model("ETS")).__name__ == type(make_model("ets")).__name__
+    assert _parse_spec(["ETS", "daglig_verksamhet=Naive", "korttidsvistelse=2025:10"]) == (
+        {"daglig_verksamhet": "naive", "korttidsvistelse": {2025: 10.0}}, "ets")
+    assert [m.name for m in _parse_models("Naive, THETA", "M", False, {})] == ["naive", "theta"]
+
+
+def test_a_constant_series_is_not_comparable_with_naive_rather_than_not_beating_it(tmp_path):
+    """Finding 6: on a series that does not change naive's MASE is undefined; the verdict said 'not (no naive MASE)'."""
+    series = write(tmp_path / "g.csv", ["unique_id,ds,y", *(f"konstant,{m},42" for m in MONTHS)])
+    res = run_cli(["backtest", "--series", series, "--models", "drift", "--out", tmp_path / "out"])
+    assert res.exit_code == 0, res.stderr
+    assert ("drift: not comparable with naive on konstant (naive's MASE undefined: the series does not change)"
+            in res.stdout)
+    assert "no naive MASE" not in res.stdout and "beats naive on" not in res.stdout
+
+
+def test_a_gap_of_several_periods_and_missing_capacity_months_are_named_in_full(tmp_path):
+    """Finding 6: '2020-09 is missing before 2020-11' when 2020-10 was missing too; 'no capacity for 2025-05' when
+    2025-06 was missing too."""
+    kept = [m for m in MONTHS if m not in ("2020-09", "2020-10", "2021-03")]
+    with pytest.raises(InputError) as exc:
+        read_series(write(tmp_path / "g.csv", ["unique_id,ds,y", *(f"a,{m},1" for m in kept)]))
+    assert "gap in series 'a': 2020-09 – 2020-10 are missing before 2020-11 (and 2021-03 later)" in problems(exc)[0]
+    with pytest.raises(InputError) as exc:
+        read_series(write(tmp_path / "y.csv", ["unique_id,ds,y", *(f"a,{y},1" for y in (2010, 2011, 2014, 2015))]))
+    assert "gap in series 'a': 2012 – 2013 are missing before 2014" in problems(exc)[0]
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    demand = write(tmp_path / "demand.csv", ["month,service,volume", *(f"{m},dv,10" for m in months)])
+    capacity = write(tmp_path / "cap.csv", ["month,places", *(f"{m},20" for m in months if m not in
+                                                              ("2025-05", "2025-06", "2025-09"))])
+    res = run_cli(["queue", "--demand", demand, "--service", "dv", "--capacity", capacity, "--out", tmp_path / "q"])
+    assert res.exit_code == 2 and "no capacity for 2025-05 – 2025-06, 2025-09" in res.stderr

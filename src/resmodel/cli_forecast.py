@@ -151,9 +151,9 @@ def _check_model_inputs(requested: list[str], drivers: dict, flows: Path | None,
 
 
 def _parse_models(text: str, freq: str, driver: bool, flows: dict) -> list:
-    from resmodel.forecast.forecaster import make_model
+    from resmodel.forecast.forecaster import make_model, model_name
 
-    names = [n.strip() for n in text.split(",") if n.strip()]
+    names = [model_name(n).strip() for n in text.split(",") if n.strip()]
     if "naive" not in names:
         names.insert(0, "naive")
     return [make_model(n, freq, driver="population" if driver else None, flows=flows or None,
@@ -398,9 +398,11 @@ def _echo_verdict(metrics: pd.DataFrame, prefix: str = "",
                        "forecast; the warnings below say why), so not judged there")
             if v.empty:
                 continue
-        n = len(v)
+        comparable = np.isfinite(v["relative_mase"].to_numpy(dtype=float))
+        flat = ", ".join(v.loc[~comparable, "unique_id"])  # naive's MASE undefined or 0: nothing to scale against
+        n = int(comparable.sum())
         ratios = list(zip(v["unique_id"], v["relative_mase"], v["beats_naive"], strict=True))
-        worse = ", ".join(f"{u} {r:.2f}" if np.isfinite(r) else f"{u} (no naive MASE)" for u, r, b in ratios if not b)
+        worse = ", ".join(f"{u} {r:.2f}" for u, r, b in ratios if not b and np.isfinite(r))
         judged = v[v["judged_80"]]
         off = ", ".join(f"{u} {c:.1f} %" for u, c, ok in zip(judged["unique_id"], judged["coverage_80"],
                                                             judged["calibrated_80"], strict=True) if not ok)
@@ -413,8 +415,10 @@ def _echo_verdict(metrics: pd.DataFrame, prefix: str = "",
             coverage += ("; " if coverage else "") + (
                 f"too few backtest origins to judge coverage ({counts}; fewer than {MIN_COVERAGE_ORIGINS})"
                 + (f" on {', '.join(few['unique_id'])}" if len(judged) else ""))
-        typer.echo(f"{prefix}{name}: beats naive on {int(v['beats_naive'].sum())} of {n} series"
-                   + (f" (not: {worse})" if worse else "") + f"; {coverage}")
+        parts = [f"beats naive on {int(v['beats_naive'].sum())} of {n} series" + (f" (not: {worse})" if worse else "")
+                 if n else "", f"not comparable with naive on {flat} (naive's MASE undefined: the series does not "
+                 "change)" if flat else "", coverage]
+        typer.echo(f"{prefix}{name}: " + "; ".join(part for part in parts if part))
     if not notes:
         return
     judged_any = metrics["windows"] >= MIN_COVERAGE_ORIGINS
@@ -456,11 +460,12 @@ def _backtest_figure(metrics: pd.DataFrame):
 
 def _parse_spec(items: list[str]) -> tuple[dict, str | None]:
     """``service=model``, ``service=volume`` or ``service=2025:1050,2026:1100``; a bare name is the default model."""
-    from resmodel.forecast.forecaster import MODEL_NAMES
+    from resmodel.forecast.forecaster import MODEL_NAMES, model_name
 
     spec, default = {}, None
     for item in items:
         key, sep, value = item.partition("=")
+        key, value = (model_name(key), value) if not sep else (key, model_name(value))  # 'ETS' is ets
         check_option_for_pnr(item, "--model")
         where = Location(path=f"--model {item}")
         if not sep:
@@ -953,6 +958,7 @@ def queue(
 ) -> None:
     """Simulate decisions not executed: queue, waiting times, quarterly >3-month counts, fee exposure."""
     from resmodel.forecast.demand import demand_from_table
+    from resmodel.forecast.frame import month_ranges
     from resmodel.forecast.interface import MAX_VOLUME
     from resmodel.forecast.queue import (
         QueueParams,
@@ -1005,8 +1011,8 @@ def queue(
         staff = cap.attrs.get("column") == "staff_fte"
         cap = cap.reindex(months)
         if cap.isna().any():
-            first = cap.index[cap.isna().to_numpy()][0]
-            raise InputError.at(Location(str(capacity), column="month"), f"no capacity for {first:%Y-%m}",
+            raise InputError.at(Location(str(capacity), column="month"),
+                                f"no capacity for {month_ranges(cap.index[cap.isna().to_numpy()])}",
                                 f"capacity for every month {months[0]:%Y-%m}–{months[-1]:%Y-%m}",
                                 "add the missing months")
         cap_values = cap.to_numpy()

@@ -65,10 +65,18 @@ def default_candidates(freq: str, *, driver: str | None = None,
     return cands
 
 
+def model_name(name: str) -> str:
+    """A model name as the models are known, case and surrounding spaces aside ('ETS' is ets); any other text as
+    given (a volume, or a name to refuse)."""
+    folded = name.strip().lower()
+    return folded if folded in MODEL_NAMES else name
+
+
 def make_model(name: str, freq: str = MONTHLY, *, driver: str | None = None,
                flows: Mapping[str, pd.DataFrame] | None = None, where: Location | None = None) -> Model:
-    """A model by name; unknown names and models whose inputs are missing are located errors."""
+    """A model by name (case aside); unknown names and models whose inputs are missing are located errors."""
     where = where or Location(path="model")
+    name = model_name(name)
     if name not in MODEL_NAMES:
         raise InputError.at(where, f"unknown model '{name}'", "one of " + ", ".join(MODEL_NAMES),
                             "use one of the listed model names")

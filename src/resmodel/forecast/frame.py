@@ -77,14 +77,16 @@ def month_number(ds: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     return (ds.year * 12 + ds.month - 1).to_numpy(dtype=np.int64)
 
 
-def month_ranges(months: pd.Series | pd.DatetimeIndex | list) -> str:
-    """Months named as runs, so that a message names every one: '2020-10', '2020-10 – 2020-11',
-    '2020-10, 2021-03 – 2021-05'."""
+def month_ranges(months: pd.Series | pd.DatetimeIndex | list, freq: str = MONTHLY) -> str:
+    """Periods named as runs, so that a message names every one: '2020-10', '2020-10 – 2020-11',
+    '2020-10, 2021-03 – 2021-05' (years for a yearly ``freq``: '2016 – 2017')."""
     numbers = np.unique(month_number(pd.DatetimeIndex(months)))
+    if freq == YEARLY:
+        numbers = np.unique(numbers // 12)
     breaks = np.flatnonzero(np.diff(numbers) != 1) + 1
     text = []
     for run in np.split(numbers, breaks):
-        first, last = (f"{n // 12:04d}-{n % 12 + 1:02d}" for n in (run[0], run[-1]))
+        first, last = (f"{n:04d}" if freq == YEARLY else f"{n // 12:04d}-{n % 12 + 1:02d}" for n in (run[0], run[-1]))
         text.append(first if len(run) == 1 else f"{first} – {last}")
     return ", ".join(text)
 
@@ -252,11 +254,14 @@ def validate_long(
         gaps = np.flatnonzero(diffs != expected)
         if len(gaps):
             i = gaps[0]
-            missing = g[DS].iloc[i] + step(freq)
+            first = pd.date_range(g[DS].iloc[i] + step(freq), g[DS].iloc[i + 1] - step(freq), freq=step(freq))
+            later = [d for k in gaps[1:] for d in pd.date_range(g[DS].iloc[k] + step(freq),
+                                                                g[DS].iloc[k + 1] - step(freq), freq=step(freq))]
             yearly_as_dates = freq == MONTHLY and len(g) > 1 and bool((g[DS].dt.month == 1).all())
             problems.add(loc(g.index[i + 1], DS, name),
-                         f"gap in series '{name}': {format_ds([missing], freq)[0]} is missing before "
-                         f"{format_ds([g[DS].iloc[i + 1]], freq)[0]}",
+                         f"gap in series '{name}': {month_ranges(first, freq)} {'is' if len(first) == 1 else 'are'} "
+                         f"missing before {format_ds([g[DS].iloc[i + 1]], freq)[0]}"
+                         + (f" (and {month_ranges(later, freq)} later)" if later else ""),
                          f"consecutive {FREQ_NAMES[freq]} periods without gaps",
                          "for a yearly series write each period as the year alone (2016, not 2016-01-01)"
                          if yearly_as_dates else "add the missing periods (use 0 if the volume really was zero)")

@@ -36,6 +36,7 @@ from resmodel.io.tables import (
     read_table,
     require_rows,
     type_table,
+    without_prefix_words,
 )
 from resmodel.io.writers import write_csv, write_folder_atomically
 from resmodel.services import LEVEL_SERVICES
@@ -292,7 +293,7 @@ def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFram
     problems.add_rows(frame.index[month.isna().to_numpy()], 10, lambda idx: (
         Location(display, row=idx, column="month", path=service[idx]), f"'{month_text[idx]}' is not a month",
         "a month written YYYY-MM (or a first-of-month date such as 2024-03-01)", "write the month as 2024-03"))
-    level_text = frame["level"].fillna("").str.strip()
+    level_text = without_prefix_words(frame["level"].fillna("").str.strip())  # 'Nivå 3', as users.csv reads it
     _refuse_level_totals(level_text, service, display, problems)
     level = pd.to_numeric(level_text.replace("", None), errors="coerce")
     bad_level = level_text.ne("") & (level.isna() | ~level.isin(range(1, 9)))
@@ -554,7 +555,8 @@ def read_users_ages(path: Path, display: str | None = None) -> pd.DataFrame:
         Location(display, row=idx, column="birth_year"),
         f"'{raw['birth_year'][idx]}' is not a year" if pd.isna(year[idx]) else f"birth year {raw['birth_year'][idx]} is "
         "outside 1900–2100", "a birth year YYYY from 1900 to 2100", "correct the birth year"))
-    text = raw["level"].fillna("").astype(str).str.strip() if "level" in raw.columns else pd.Series("", index=raw.index)
+    text = (without_prefix_words(raw["level"].fillna("").astype(str).str.strip()) if "level" in raw.columns
+            else pd.Series("", index=raw.index))
     level = pd.to_numeric(text.where(text.ne(""), None), errors="coerce")
     problems.add_rows(raw.index[(text.ne("") & ~level.isin(range(1, 9))).to_numpy()], 5, lambda idx: (
         Location(display, row=idx, column="level"), f"'{text[idx]}' is not a need level",

@@ -467,14 +467,21 @@ def _echoed(text: str) -> str:
     return "(not shown: it looks like a personal identity number)" if looks_like_pnr(text) else text
 
 
+def without_prefix_words(text: pd.Series, words: tuple[str, ...] = LEVEL_WORDS) -> pd.Series:
+    """'Nivå 3', 'nivå: 3' as a case system exports them: the number after the word (the cell in Unicode NFC, so
+    that an 'å' written as 'a' and a ring reads the same) — every table's level column reads them alike."""
+    pattern = "|".join(re.escape(w) for w in words)
+    return text.astype("string").str.normalize("NFC").str.replace(rf"(?i)^(?:{pattern})\s*:?\s*(?=\d)", "",
+                                                                  regex=True)
+
+
 def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCollector,
                   decimal_comma: bool = False) -> pd.Series:
     """One column typed and checked; ``decimal_comma``: the file is Swedish Excel's ';' CSV, whose numbers were
     read from '4,5' to '4.5', so messages show and ask for the comma the user wrote."""
     text = raw.fillna("").str.strip()
-    if col.prefix_words:  # 'Nivå 3', 'nivå: 3' as a case system exports them: the number after the word
-        words = "|".join(re.escape(w) for w in col.prefix_words)
-        text = text.str.normalize("NFC").str.replace(rf"(?i)^(?:{words})\s*:?\s*(?=\d)", "", regex=True)
+    if col.prefix_words:
+        text = without_prefix_words(text, col.prefix_words)
     empty = text == ""
     if col.required:
         problems.add_rows(text.index[empty.to_numpy()], 5, lambda row: (
