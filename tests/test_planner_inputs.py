@@ -175,3 +175,20 @@ def test_a_gap_of_several_periods_and_missing_capacity_months_are_named_in_full(
                                                               ("2025-05", "2025-06", "2025-09"))])
     res = run_cli(["queue", "--demand", demand, "--service", "dv", "--capacity", capacity, "--out", tmp_path / "q"])
     assert res.exit_code == 2 and "no capacity for 2025-05 – 2025-06, 2025-09" in res.stderr
+
+
+@pytest.mark.parametrize(("header", "written", "meant"), [
+    ("month,service,level,volume", lambda y, m: f"{['jan', 'feb', 'mar'][m - 1]} {y}", "jan 2020 → 2020-01"),
+    ("month,service,level,volume", lambda y, m: f"{y}{m:02d}", "202001 → 2020-01"),
+    ("unique_id,ds,y", lambda y, m: f"{['jan', 'feb', 'mar'][m - 1]}-{y % 100}", "jan-20 → 2020-01"),
+])
+def test_months_written_with_names_or_as_yyyymm_are_one_line_with_the_conversion(tmp_path, header, written, meant):
+    """Finding 6: 'jan 2024', 'jan-24' (Excel's re-save of a CSV's 2024-01) and '202401' got a line per row."""
+    rows = [(y, m) for y in (2020, 2021) for m in (1, 2, 3)]
+    body = ([f"{written(y, m)},daglig_verksamhet,,10" for y, m in rows] if header.startswith("month")
+            else [f"a,{written(y, m)},10" for y, m in rows])
+    with pytest.raises(InputError) as exc:
+        read_series(write(tmp_path / "h.csv", [header, *body]))
+    [message] = problems(exc)
+    assert "row 2" in message and f"6 rows write the month another way ({meant}, " in message
+    assert "write each month as YYYY-MM" in message

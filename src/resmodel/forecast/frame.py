@@ -104,6 +104,43 @@ def parse_month(text: pd.Series) -> pd.Series:
     return pd.to_datetime(month, format="%Y-%m", errors="coerce")
 
 
+#: the first three letters of a month's Swedish or English name, and its number
+MONTH_NAMES = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "maj": 5, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+               "okt": 10, "oct": 10, "nov": 11, "dec": 12}
+
+
+def month_written_otherwise(text: pd.Series) -> pd.Series:
+    """The YYYY-MM a month written another way means — a month name and year ('jan 2024', 'januari 2024', 'jan-24'
+    as Excel re-saves a CSV's 2024-01; a two-digit year as Excel reads it, 00–29 → 2000s, 30–99 → 1900s), YYYYMM
+    ('202401') or MM/YYYY ('01/2024') —, NA where it is none of them: for a message that gives the conversion."""
+    cells = text.astype("string").str.strip().str.lower()
+    named = cells.str.extract(r"^(?P<name>[a-zåäö]{3})[a-zåäö]*\.?[\s\-/]*(?P<year>\d{4}|\d{2})$")
+    month = named["name"].map(MONTH_NAMES).astype("Float64")
+    year = pd.to_numeric(named["year"], errors="coerce").astype("Float64")
+    year = year.where(named["year"].str.len() == 4, year + 2000 - 100 * (year >= 30))
+    packed = cells.str.extract(r"^(?P<year>\d{4})(?P<month>\d{2})$|^(?P<m2>\d{1,2})/(?P<y2>\d{4})$")
+    year = year.fillna(pd.to_numeric(packed["year"].fillna(packed["y2"]), errors="coerce").astype("Float64"))
+    month = month.fillna(pd.to_numeric(packed["month"].fillna(packed["m2"]), errors="coerce").astype("Float64"))
+    ok = month.between(1, 12) & year.between(FIRST_YEAR, LAST_YEAR)
+    out = year.astype("Int64").astype("string").str.zfill(4) + "-" + month.astype("Int64").astype("string").str.zfill(2)
+    return out.where(ok.fillna(False), pd.NA)
+
+
+def month_name_problem(text: pd.Series, rows: pd.Index) -> tuple[pd.Index, str, str]:
+    """Of the ``rows`` whose period could not be read, those written as a month name, YYYYMM or MM/YYYY, and one
+    problem and fix for them all with the conversion ('jan 2024 → 2024-01'), instead of a line per row."""
+    converted = month_written_otherwise(text[rows])
+    named = converted.index[converted.notna().to_numpy()]
+    if not len(named):
+        return named, "", ""
+    cells = text[named].astype("string").str.strip()
+    examples = ", ".join(f"{c} → {converted[r]}" for r, c in cells.drop_duplicates().head(3).items())
+    more = ", …" if cells.nunique() > 3 else ""
+    return (named, f"{len(named)} row{'s' if len(named) > 1 else ''} write the month another way ({examples}{more})",
+            "write each month as YYYY-MM (in Excel, which shows 2024-01 as jan-24 and saves it so: format the column "
+            "as Text, or as the custom format yyyy-mm, before saving — or save the workbook as .xlsx)")
+
+
 def parse_periods(ds: pd.Series) -> pd.Series:
     """Periods as the history's ``ds`` is read: YYYY (also the integer 2025, not 2025 ns after 1970) or YYYY-MM
     or a date, as text; NaT where unreadable. Datetime columns are kept."""

@@ -21,7 +21,17 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector, shown
-from resmodel.forecast.frame import DS, FIRST_YEAR, ID, LAST_YEAR, MONTHLY, YEARLY, Y, validate_long
+from resmodel.forecast.frame import (
+    DS,
+    FIRST_YEAR,
+    ID,
+    LAST_YEAR,
+    MONTHLY,
+    YEARLY,
+    Y,
+    month_name_problem,
+    validate_long,
+)
 from resmodel.forecast.interface import validate_history
 from resmodel.forecast.queue import capacity_from_staff
 from resmodel.forecast.stockflow import FLOW_COLUMNS, INFLOW_KINDS, OUTFLOW_KINDS
@@ -221,6 +231,11 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
     year = pd.to_numeric(text.str.strip().str.extract(r"^(\d{4})", expand=False), errors="coerce")
     outside = ~year.between(FIRST_YEAR, LAST_YEAR) & year.notna()
     bad = raw.index[(ds.isna() & ~outside).to_numpy()]
+    named, written, rewrite = month_name_problem(text, bad)  # 'jan-21', '202101': one line for them all
+    if len(named):
+        problems.add(Location(display, row=int(named[0]), column=DS, path=str(raw[ID][named[0]])), written,
+                     f"YYYY for yearly or YYYY-MM for monthly series, years {FIRST_YEAR}–{LAST_YEAR}", rewrite)
+    bad = bad.difference(named)
     form = text[bad].str.strip().str.replace(r"\d", "9", regex=True)  # 2019.0 and 2020.0 are one mistake
     alike = form.map(form.value_counts()) - 1
     problems.add_rows(bad[~form.duplicated().to_numpy()], 10, lambda idx: (
@@ -290,7 +305,12 @@ def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFram
         "a service key such as daglig_verksamhet", "fill in the service"))
     month_text = frame["month"].fillna("").str.strip()
     month = parse_month(month_text)
-    problems.add_rows(frame.index[month.isna().to_numpy()], 10, lambda idx: (
+    unread = frame.index[month.isna().to_numpy()]
+    named, written, rewrite = month_name_problem(month_text, unread)  # 'jan 2020', '202001': one line for them all
+    if len(named):
+        problems.add(Location(display, row=int(named[0]), column="month", path=service[named[0]]), written,
+                     "a month written YYYY-MM (or a first-of-month date such as 2024-03-01)", rewrite)
+    problems.add_rows(unread.difference(named), 10, lambda idx: (
         Location(display, row=idx, column="month", path=service[idx]), f"'{month_text[idx]}' is not a month",
         "a month written YYYY-MM (or a first-of-month date such as 2024-03-01)", "write the month as 2024-03"))
     level_text = without_prefix_words(frame["level"].fillna("").str.strip())  # 'Nivå 3', as users.csv reads it
