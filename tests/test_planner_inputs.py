@@ -192,3 +192,13 @@ def test_months_written_with_names_or_as_yyyymm_are_one_line_with_the_conversion
     [message] = problems(exc)
     assert "row 2" in message and f"6 rows write the month another way ({meant}, " in message
     assert "write each month as YYYY-MM" in message
+
+
+def test_series_names_that_differ_in_inner_spaces_or_unicode_form_are_one_series(tmp_path):
+    """Finding 6: '  Boende för  äldre Öst ' and 'Boende för äldre Öst' were two series (one of a single point, too
+    short to forecast); spaces around a name were already ignored, runs inside now read as one space."""
+    name = "Boende för äldre Öst"
+    typed = ["  Boende för  äldre Öst ", unicodedata.normalize("NFD", name), "Boende\tför äldre\u00a0Öst"]
+    lines = ["unique_id,ds,y", *(f'"{typed[i % 3]}",{m},{100 + i}' for i, m in enumerate(MONTHS))]
+    data = read_series(write(tmp_path / "g.csv", lines))
+    assert list(data.freqs) == [name] and len(data.frame) == len(MONTHS)

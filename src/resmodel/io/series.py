@@ -251,7 +251,7 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
     problems.raise_if_any()
     refuse_total_series(raw[ID], ds, raw[Y], display, ID, "period")
     freqs: dict[str, str] = {}
-    uid = raw[ID].fillna("").str.strip()
+    uid = series_ids(raw[ID])
     for name, g in gran.groupby(uid, sort=True):
         if name == "":
             continue
@@ -269,6 +269,13 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
     frame[ID] = uid
     frame, found = validate_long(frame, freqs=freqs, source=display)
     return SeriesInput(frame, found)
+
+
+def series_ids(cells: pd.Series) -> pd.Series:
+    """Series names as one series is named however its rows were typed: spaces around it dropped, a run of spaces
+    (or tabs, no-break spaces) inside read as one, Unicode NFC ('Ö' typed as 'O' and a diaeresis is 'Ö') — so
+    '  Boende för  äldre Öst ' and 'Boende för äldre Öst' are one series, not two with a row missing each."""
+    return cells.fillna("").astype("string").str.normalize("NFC").str.replace(r"\s+", " ", regex=True).str.strip()
 
 
 def read_demand_table(path: Path, display: str | None = None) -> pd.DataFrame:
