@@ -138,7 +138,9 @@ class NowcastResponse(BaseModel):
     backtest_coverage_80: float | None = Field(description="% of backtest nowcasts whose 80 % interval held the "
                                                "settled amount (70–90 counts as calibrated); null: no backtest")
     warnings: list[str] = Field(description="no backtest, fewer origins than asked, intervals the invoices are "
-                                "too short to estimate")
+                                "too short to estimate, credits that move the development factors (a month reversed "
+                                "in full left out: reversal_left_out; a factor below 1 from one credit: "
+                                "credit_in_factors)")
 
 
 def _dashless(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -197,6 +199,7 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
                         f"{report.origins_used}; used {report.origins_used}")
     if report.no_interval:
         warnings.append(report.no_interval)
+    warnings += [f"{check}: {text}" for check, text in report.credits]  # credits that move the factors
     sums = report.sums.assign(description=report.sums["sum_of"].map(report.described))
     return NowcastResponse(
         resmodel_version=__version__, value=request.value, as_of=f"{when:%Y-%m}",

@@ -261,6 +261,7 @@ def create_queue(request: QueueRequest) -> QueueResponse:
     from resmodel.forecast.queue import (
         QueueParams,
         QueueState,
+        capacity_notes,
         fee_note,
         rate_note,
         simulate_queue,
@@ -308,6 +309,7 @@ def create_queue(request: QueueRequest) -> QueueResponse:
                   "plan's consequences") if planned else None
     notes = [n for n in (rate_note(params, names), waiting_note(result.summary),
                          fee_note(params, result, 'fee_states ["new", "aiv"]'), ignored, other_plan) if n]
+    notes += [f"{check}: {text}" for check, text in capacity_notes(result)]  # a capacity below those served, or 0
     return QueueResponse(resmodel_version=__version__, service=request.service, monthly=json_records(result.monthly),
                          quarterly=json_records(result.quarterly), waits=json_records(result.waits),
                          summary=QueueSummary(**{k: tidy_float(float(v)) if np.isfinite(v) else None

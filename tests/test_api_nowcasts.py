@@ -154,7 +154,7 @@ def test_an_identity_number_in_a_month_is_refused_and_not_echoed():
 
 
 def test_a_history_too_short_for_a_backtest_is_nowcast_with_a_warning():
-    response = post({"invoices": ROWS[:40]})
+    response = post({"invoices": [r for r in ROWS if r["reporting_month"] <= "2020-12"]})  # the history to 2020
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["backtest"] == [] and body["backtest_origins"] == 0 and body["backtest_coverage_80"] is None
@@ -173,7 +173,21 @@ def test_an_all_zero_value_column_points_to_the_other_one_in_the_requests_words(
 
 def test_a_triangle_too_short_for_its_intervals_says_so():
     body = post({"invoices": [{"service_month": "2024-01", "reporting_month": "2024-02", "amount_sek": 100},
-                              {"service_month": "2024-01", "reporting_month": "2024-03", "amount_sek": 50}]}).json()
+                              {"service_month": "2024-01", "reporting_month": "2024-03", "amount_sek": 50},
+                              {"service_month": "2024-02", "reporting_month": "2024-03", "amount_sek": 100}]}).json()
     said = [w for w in body["warnings"] if "too short to estimate" in w]
     assert len(said) == 1 and "2024-02 and 2024-03" in said[0] and "too narrow" in said[0], body["warnings"]
     assert not [w for w in post({"invoices": ROWS}).json()["warnings"] if "too short to estimate" in w]
+
+
+def test_an_old_months_full_reversal_is_named_in_the_warnings_as_the_cli_names_it():
+    """The planner's reversal (a credit of a whole old service month) is left out of the factors and said."""
+    from tests.test_planner_inputs_nowcast import invoices, with_credit
+
+    inv = with_credit(invoices(), "2023-02", "2024-03", 1.0)
+    rows = [{"service_month": f"{s:%Y-%m}", "reporting_month": f"{r:%Y-%m}", "amount_sek": float(a)}
+            for s, r, a in inv.itertuples(index=False)]
+    response = post({"invoices": rows})
+    assert response.status_code == 200, response.text
+    warnings = response.json()["warnings"]
+    assert any(w.startswith("reversal_left_out: service month 2023-02") for w in warnings), warnings

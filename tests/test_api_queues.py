@@ -310,3 +310,13 @@ def test_an_identity_number_in_a_forecast_row_is_refused_and_not_echoed(field, v
     assert response.status_code == 422, response.text
     assert response.json()["detail"]["problems"][0]["loc"] == ["body", "forecasts", 3, field]
     assert "1212" not in response.text and "8001011234" not in response.text
+
+
+def test_a_capacity_below_the_users_served_is_noted_as_the_cli_warns():
+    """The planner's capacity dip (0 places in one month beside ~120 served) is named in the answer's notes."""
+    capacity = [{"month": m, "places": 0 if i == 3 else 130} for i, m in enumerate(MONTHS)]
+    response = post({k: v for k, v in _body(places=None, capacity=capacity).items() if v is not None})
+    assert response.status_code == 200, response.text
+    notes = response.json()["notes"]
+    assert any(n.startswith("executed_over_capacity: the capacity is below the users already served in 2025-04")
+               for n in notes), notes
