@@ -480,18 +480,23 @@ def inyear(ctx: typer.Context,
     actual_table, actual_file = _read_csv(actuals)
     frame_table, frame_file = _read_csv(frames)
     change_table, change_file = _read_csv(changes)
-    method.check_frames(frame_table, frame_file)
+    checked_frames = method.check_frames(frame_table, frame_file)
     if change_table is not None:
         method.check_changes(change_table, change_file)
     forecast = method.forecast(actual_table, frame_table, year, month, change_table, file=actual_file,
                                frames_file=frame_file, changes_file=change_file)
-    history = method.check_actuals(actual_table, actual_file)
+    method.check_frame_scale(forecast, checked_frames, frame_file, actual_file)
+    history = method.check_actuals(actual_table, actual_file, as_at=(year, month))
     later = sorted(set(history.loc[(history["year"] == year) & (history["month"] > month), "month"]))
     if later:  # a forecast as at an earlier month-end is allowed (to compare with one made then), but said
-        span = f"months {later[0]}–{later[-1]}" if len(later) > 1 else f"month {later[0]}"
-        typer.echo(f"note: {actual_file} has {span} of {year}, which this forecast from month {month} does not use "
-                   f"(it forecasts as at the end of month {month}); give --month {later[-1]} to forecast from the "
-                   "latest actuals", err=True)
+        typer.echo(f"note: {actual_file} has {method.months_text(later)} of {year}, which this forecast from month {month} "
+                   f"does not use (it forecasts as at the end of month {month}); give --month {later[-1]} to forecast "
+                   "from the latest actuals", err=True)
+    if history.attrs["unbooked"]:  # exported ahead at 0: not actuals
+        typer.echo(f"note: {actual_file} has {method.months_text(history.attrs['unbooked'])} of {year} booked at 0: months "
+                   f"after --month {month} look unbooked, so they are not used", err=True)
+    for warning in method.off_rate_months(history, year, month, actual_file):  # late invoices, double bookings
+        typer.echo(f"warning: {warning}", err=True)
     to_date = history[(history["year"] == year) & (history["month"] <= month)].groupby("area")["cost"].sum()
     costless = sorted(to_date.index[to_date == 0])
     if costless:  # a run rate of nothing forecasts nothing: a missing booking, or an area that has closed
@@ -509,8 +514,8 @@ def inyear(ctx: typer.Context,
         typer.echo(f"note: {actual_file} has no complete year before {year}, so the seasonal profile is flat (no "
                    "summer closures or year-end bookings), the volume trend is not carried forward and the interval "
                    "rests on this year's months only; add earlier years' months to learn them", err=True)
-    backtest = method.backtest(actual_table, frame_table, change_table,
-                               years=[y for y in complete if y > complete[0]]) if len(complete) > 1 else None
+    backtest = method.backtest(actual_table, frame_table, change_table, years=[y for y in complete if y > complete[0]],
+                               as_at=(year, month)) if len(complete) > 1 else None
     target = out or Path("results") / f"helarsprognos_{year}_{month:02d}"
     files: dict[str, object] = {"helarsprognos.csv": forecast}
     if backtest is not None:

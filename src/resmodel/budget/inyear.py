@@ -18,7 +18,9 @@ backtest forecasts every past year from each month-end and compares with the yea
 
 Actuals format (one row per year, month and area — docs/budget.md): year, month (1–12), area
 (report area key), cost (net cost booked in the month, SEK), volume (average users/cases/places
-in the month; 0 or empty for areas without a volume measure)."""
+in the month; 0 or empty for areas without a volume measure). The months up to k are taken as booked in full
+(accrued): ``check_booked`` refuses a month at 0 among months with cost, ``off_rate_months`` names months far off
+the run rate (late invoices, double bookings), ``check_frame_scale`` frames in other units than the actuals."""
 
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ from resmodel.budget.cells import (
     shown,
 )
 from resmodel.budget.projection import TOTAL
-from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.errors import InputError, Location, ProblemCollector, Warning_
 
 ACTUALS_COLUMNS = ("year", "month", "area", "cost", "volume")
 FRAME_COLUMNS = ("year", "area", "frame")
@@ -77,8 +79,11 @@ def _years_text(years: Sequence[int]) -> str:
     return ", ".join(map(str, years))
 
 
-def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
-    """Validate the actuals table (every problem located by row and column) and sort it."""
+def check_actuals(actuals: pd.DataFrame, file: str | None = None,
+                  as_at: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Validate the actuals table (every problem located by row and column) and sort it; indexed by spreadsheet
+    row. With ``as_at`` (year, month), the rows of that year after that month booked at 0 are months not yet
+    booked: left out (not checked, never used), their months named in ``attrs["unbooked"]``."""
     check_header(actuals, ACTUALS_COLUMNS, file, "one row per year, month and area", docs=DOCS)
     problems = ProblemCollector()
     rows, t = sheet_rows(actuals), actuals.reset_index(drop=True)
@@ -118,6 +123,11 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFram
     problems.raise_if_any()
     t = pd.DataFrame({"year": year.astype(int), "month": month.astype(int), "area": t["area"].astype(str),
                       "cost": cost, "volume": np.where(empty_volume, 0.0, volume)})
+    unbooked = (t["year"] == as_at[0]) & (t["month"] > as_at[1]) & (t["cost"] == 0) if as_at else t["year"] < 0
+    months_unbooked = sorted(set(t.loc[unbooked, "month"]))
+    kept = ~unbooked.to_numpy()
+    t, empty_volume = t[kept].reset_index(drop=True), empty_volume[kept]
+    rows = [r for r, keep in zip(rows, kept, strict=True) if keep]
     for row, first, (y, m, a) in repeated_rows(zip(t["year"], t["month"], t["area"], strict=True), rows):
         problems.add(_loc(file, row), f"{a} {y}-{m:02d} appears twice (rows {first} and {row})",
                      "one row per year, month and area", "merge the two rows into one (costs are not summed)")
@@ -133,7 +143,50 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None) -> pd.DataFram
                      "earlier year the export starts in the middle of, leave that year out instead")
     gaps.raise_if_any()
     _check_volume_measure(t, empty_volume, rows, file)
-    return t.sort_values(["area", "year", "month"], kind="mergesort").reset_index(drop=True)
+    t.index = pd.Index(rows)
+    _check_signs_and_scale(t, file)
+    t = t.sort_values(["area", "year", "month"], kind="mergesort")
+    t.attrs["unbooked"] = months_unbooked
+    return t
+
+
+#: a year whose mean monthly net cost in an area is this many times the area's median year (or this fraction of
+#: it) is in other units: tkr against SEK is 1 000×; no board's area moves 100-fold from one year to another
+SCALE_LIMIT = 100.0
+
+
+def _check_signs_and_scale(t: pd.DataFrame, file: str | None) -> None:
+    """Every year of an area in the same sign and units: a year of negative net cost among positive ones is an
+    export with the signs of a result report (costs negative), a year 100× off the area's median year is tkr among
+    SEK. ``t``: indexed by spreadsheet row, for the location."""
+    problems = ProblemCollector()
+    level = t.groupby(["area", "year"], sort=True)["cost"].agg(["mean", "count"])
+    first_row = pd.Series(t.index, index=pd.MultiIndex.from_frame(t[["area", "year"]])).groupby(level=[0, 1]).min()
+    for area in [a for a in AREA_KEYS if a in level.index.get_level_values(0)]:
+        g = level.loc[area]
+        positive = g.loc[g["mean"] > 0, "mean"]
+        for y in g.index[(g["mean"] < 0).to_numpy()] if len(positive) else []:
+            problems.add(_loc(file, int(first_row[(area, y)]), "cost"), f"{area} {y}: the net cost is negative "
+                         f"({g.at[y, 'mean'] * g.at[y, 'count'] / 1e6:,.1f} MSEK in {int(g.at[y, 'count'])} months) while "
+                         f"{_years_text(positive.index)} {'is' if len(positive) == 1 else 'are'} positive — the sign "
+                         "flips between years", "costs positive, income negative, in every year (net cost = costs − "
+                         "income)", f"export {y} with the same signs as the other years (a result report shows "
+                         "costs as negative amounts: change their sign)")
+        if len(positive) < 2:
+            continue
+        ratio = positive / positive.median()
+        for y in ratio.index[((ratio >= SCALE_LIMIT) | (ratio <= 1 / SCALE_LIMIT)).to_numpy()]:
+            problems.add(_loc(file, int(first_row[(area, y)]), "cost"), f"{area} {y}: the monthly net cost "
+                         f"({positive[y]:,.0f} on average) is {_times(ratio[y])} the area's median year's "
+                         f"({positive.median():,.0f}) — tkr and SEK mixed?", "amounts in SEK (kr) in every year",
+                         f"write {area}'s {y} amounts in SEK (tkr × 1 000)" if ratio[y] < 1 else
+                         f"write every year's amounts in SEK (kr); {y} looks like SEK among years in tkr")
+    problems.raise_if_any()
+
+
+def _times(ratio: float) -> str:
+    """'1/1 000 of' or '1 000 times' for a ratio, as a message says it."""
+    return f"1/{1 / ratio:,.0f} of" if ratio < 1 else f"{ratio:,.0f} times"
 
 
 def _check_volume_measure(t: pd.DataFrame, empty: np.ndarray, rows: Sequence[int], file: str | None) -> None:
@@ -179,6 +232,7 @@ def check_frames(frames: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
         problems.add(_loc(file, row), f"{area} {year} appears twice (rows {first} and {row})",
                      "one frame per year and area", "remove one of the two rows (frames are not summed)")
     problems.raise_if_any()
+    t.index = pd.Index(rows)  # the spreadsheet rows, for check_frame_scale's messages
     return t
 
 
@@ -329,17 +383,19 @@ def _sigma(data: _AreaData, years: Sequence[int], shape: np.ndarray, c: np.ndarr
            default: float) -> float:
     """Spread of monthly rates around the profile fit, from earlier years and the months to date.
     A profile learnt from one year fits that year exactly, so its residuals (all zero) say nothing:
-    earlier years count only when the profile rests on two or more."""
+    earlier years count only when the profile rests on two or more. A month the profile has at 0 (booked at 0
+    in every earlier year) has no relative residual and is left out."""
     res = []
     for y in (years if len(years) >= 2 else []):
         cy, vy = data.cost[y], _volume_basis(data.volume[y])
         if np.isnan(cy).any() or cy.sum() <= 0:  # a year without cost has no relative spread (0 / 0)
             continue
         rho = cy.sum() / (vy * shape).sum()
-        res.extend(cy / (rho * vy * shape) - 1.0)
+        fitted = rho * vy * shape
+        res.extend(cy[fitted > 0] / fitted[fitted > 0] - 1.0)
     if k >= 2 and c[:k].sum() > 0:
-        rho = c[:k].sum() / (v[:k] * shape[:k]).sum()
-        res.extend(c[:k] / (rho * v[:k] * shape[:k]) - 1.0)
+        fitted = c[:k].sum() / (v[:k] * shape[:k]).sum() * v[:k] * shape[:k]
+        res.extend(c[:k][fitted > 0] / fitted[fitted > 0] - 1.0)
     if len(res) < 3:
         return default
     return float(np.std(res, ddof=1))
@@ -505,13 +561,147 @@ def forecast(actuals: pd.DataFrame, frames: pd.DataFrame, year: int, month: int,
     (frame − forecast) and its interval (deviation_lo, deviation_hi). The sd is the larger of the
     model's (noise and rate error) and the method's own past error at this month (≥ 2 years)."""
     s = _settings(settings, month)
-    t = check_actuals(actuals, file)
+    t = check_actuals(actuals, file, as_at=(year, month))
     check_year(t, year, file)
     fr = check_frames(frames, frames_file)
     check_frame_coverage(fr, t, year, frames_file)
     ch = check_changes(changes, changes_file)
     check_against_actuals(t, fr, ch, year, file, frames_file, changes_file)
-    return _forecast(_by_area(t), fr, ch, year, month, s, {}, file)
+    data = _by_area(t)
+    check_booked(t, data, fr, year, month, s, file)
+    return _forecast(data, fr, ch, year, month, s, {}, file)
+
+
+def _rows_of(t: pd.DataFrame, area: str, year: int) -> pd.Series:
+    """Spreadsheet row by month of one area and year of the checked actuals (indexed by row)."""
+    sel = t[(t["area"] == area) & (t["year"] == year)]
+    return pd.Series(sel.index, index=sel["month"].to_numpy())
+
+
+def months_text(months: Sequence[int]) -> str:
+    """'month 9', 'months 9–12' (consecutive) or 'months 9, 11' as a message names months of a year."""
+    months = sorted(months)
+    if len(months) > 2 and months == list(range(months[0], months[-1] + 1)):
+        return f"months {months[0]}–{months[-1]}"
+    return ("month " if len(months) == 1 else "months ") + ", ".join(map(str, months))
+
+
+def check_booked(t: pd.DataFrame, data: dict[str, _AreaData], fr: pd.DataFrame, year: int, month: int,
+                 s: InYearSettings, file: str | None = None) -> None:
+    """The months the forecast takes as final are booked: an area's net cost to date is not negative against a
+    positive frame (an export with a result report's signs), and no month up to ``month`` is booked at 0 among
+    months with cost — a month not yet booked, which the run rate would read as a month that cost nothing.
+    A month at 0 is accepted where the earlier years booked nothing in it either (its seasonal profile is 0)."""
+    problems = ProblemCollector()
+    for area, d in ((a, data[a]) for a in AREA_KEYS if a in data):
+        if year not in d.cost:
+            continue
+        c, v, rows = d.cost[year][:month], d.volume[year][:month], _rows_of(t, area, year)
+        frame = float(fr.loc[(fr["area"] == area) & (fr["year"] == year), "frame"].sum())
+        if np.nansum(c) < 0 and frame > 0:
+            problems.add(_loc(file, int(rows[1]), "cost"), f"{area} {year}: the net cost of months 1–{month} is "
+                         f"{np.nansum(c) / 1e6:,.1f} MSEK, negative, while its frame is {frame / 1e6:,.1f} MSEK",
+                         "costs positive, income negative (net cost = costs − income), as the frame is",
+                         "export the amounts with the opposite sign (a result report shows costs as negative amounts)")
+            continue
+        shape = profile(d, [y for y in d.years if y < year][-s.lookback_years:])
+        zero = [m + 1 for m in np.flatnonzero((c == 0) & (shape[:month] > 0))]
+        if zero and np.nansum(np.abs(c)) > 0:
+            volume = "" if np.nansum(d.volume[year]) == 0 else " with a volume of " + ", ".join(
+                f"{v[m - 1]:,.1f}" for m in zero)
+            last = zero[0] - 1
+            problems.add(_loc(file, int(rows[zero[0]]), "cost"), f"{area} {year}: {months_text(zero)} booked at 0"
+                         f"{volume}, among months with cost — not yet booked? the forecast would take "
+                         f"{'it' if len(zero) == 1 else 'them'} as final",
+                         f"every month up to --month {month} booked in full, accrued (periodiserat)",
+                         (f"forecast from month {last} (--month {last}), the last month booked, or " if last else "")
+                         + "fill in the months' net cost, accrued (invoices still to come: resmodel nowcast's "
+                         "still_to_come)")
+    problems.raise_if_any()
+
+
+#: the band a frame lies in around its area's forecast net cost when both are in SEK (a board's deviations are
+#: a few per cent; a frame a third or three times the net cost is another unit or another area)
+FRAME_BAND = (1 / 3, 3.0)
+
+
+def check_frame_scale(table: pd.DataFrame, fr: pd.DataFrame, frames_file: str | None = None,
+                      file: str | None = None) -> None:
+    """Each area's frame within a third and three times its forecast net cost: beyond that the frames and the
+    actuals are in different units (tkr against SEK is 1 000×). ``table``: a forecast; ``fr``: the checked frames
+    (indexed by spreadsheet row)."""
+    problems = ProblemCollector()
+    year = int(table["year"].iat[0])
+    for area, forecast_, frame in zip(table["area"], table["forecast"], table["frame"], strict=True):
+        if area == TOTAL or frame <= 0 or forecast_ <= 0 or FRAME_BAND[0] <= frame / forecast_ <= FRAME_BAND[1]:
+            continue
+        row = fr.index[((fr["area"] == area) & (fr["year"] == year)).to_numpy()][0]
+        problems.add(_loc(frames_file, int(row), "frame"), f"the frame of {area} {year} ({frame:,.0f}) is "
+                     f"{_times(frame / forecast_)} its forecast net cost ({forecast_:,.0f}, from "
+                     f"{file or 'the actuals'}) — tkr and SEK mixed?", "a frame between a third and three times "
+                     "the area's net cost, amounts in SEK (kr) in both files",
+                     "write the frames and the actuals in SEK (kr): tkr × 1 000")
+    problems.raise_if_any()
+
+
+#: a month up to --month whose rate is off the run rate × seasonal profile by more than this many times the area's
+#: month-to-month spread of rates in earlier years — and by at least ``OFF_RATE_FLOOR`` — is named
+OFF_RATE_SIGMAS = 5.0
+OFF_RATE_FLOOR = 0.10
+
+
+def off_rate_months(t: pd.DataFrame, year: int, month: int, file: str | None = None,
+                    settings: InYearSettings | None = None) -> list[Warning_]:
+    """Months up to ``month`` whose rate (cost per volume unit, over the seasonal profile) is far from the area's
+    run rate — a month not yet fully booked (late invoices) or booked twice, which the forecast takes as final.
+    The yardstick is the median rate of the last 12 months (this year's to ``month`` and the previous year's
+    after it), so that a short month does not pull it down; the threshold is OFF_RATE_SIGMAS × σ (the interval's
+    spread of monthly rates in earlier years), at least OFF_RATE_FLOOR. Not checked without an earlier complete
+    year (a flat profile would name every seasonal month). ``t``: checked actuals, indexed by spreadsheet row."""
+    s = settings or InYearSettings()
+    out = []
+    data = _by_area(t)
+    for area, d in ((a, data[a]) for a in AREA_KEYS if a in data):
+        history = [y for y in d.years if y < year][-s.lookback_years:]
+        if year not in d.cost or not any(not np.isnan(d.cost[y]).any() for y in history):
+            continue
+        shape, c, v = profile(d, history), d.cost[year], _volume_basis(d.volume[year])
+        rate = np.full(12, np.nan)
+        usable = (shape > 0) & (v > 0)
+        rate[usable] = c[usable] / (v[usable] * shape[usable])
+        last = rate[:month]
+        if year - 1 in d.cost:  # the previous year's months after ``month``, on its own volumes
+            pc, pv = d.cost[year - 1], _volume_basis(d.volume[year - 1])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                last = np.concatenate([pc[month:] / (pv[month:] * shape[month:]), last])
+        last = last[np.isfinite(last)]
+        if not len(last) or np.median(last) <= 0 or c[:month].sum() <= 0:
+            continue
+        yardstick = float(np.median(last))
+        sigma = _sigma(d, history, shape, c, v, 0, s.default_sigma)
+        limit = max(OFF_RATE_SIGMAS * sigma, OFF_RATE_FLOOR)
+        off = rate[:month] / yardstick - 1.0
+        flagged = [m for m in range(month) if np.isfinite(off[m]) and abs(off[m]) > limit and c[m] != 0]
+        if flagged:
+            out.append(_off_rate_warning(t, area, year, flagged, off, c - yardstick * v * shape, limit, sigma, file))
+    return out
+
+
+def _off_rate_warning(t: pd.DataFrame, area: str, year: int, flagged: list[int], off: np.ndarray,
+                      gap: np.ndarray, limit: float, sigma: float, file: str | None) -> Warning_:
+    """One located warning for an area's months off its run rate: which, by how much (% and MSEK), and the likely
+    cause in the direction they are off."""
+    low = all(off[m] < 0 for m in flagged)
+    sizes = ", ".join(f"{m + 1} ({off[m] * 100:+.0f} %, {gap[m] / 1e6:+,.1f} MSEK)" for m in flagged)
+    cause = ("not yet booked or accrued? the forecast treats them as final" if low else
+             "booked twice, a one-off or another month's invoices? the forecast treats them as final and carries "
+             "the rate on")
+    rows = _rows_of(t, area, year)
+    return Warning_("inyear.month_off_run_rate", _loc(file, int(rows[flagged[0] + 1]), "cost"),
+                    f"{area} {year}: {'month' if len(flagged) == 1 else 'months'} {sizes} against the run rate × "
+                    f"seasonal profile, beyond ±{limit * 100:.0f} % ({OFF_RATE_SIGMAS:g} × the area's month-to-month "
+                    f"spread of {sigma * 100:.1f} %, at least {OFF_RATE_FLOOR * 100:.0f} %) — {cause}; accrue the "
+                    "months (periodisera), or forecast from an earlier --month")
 
 
 def check_year(actuals: pd.DataFrame, year: int, file: str | None = None) -> None:
@@ -524,12 +714,14 @@ def check_year(actuals: pd.DataFrame, year: int, file: str | None = None) -> Non
 
 
 def backtest(actuals: pd.DataFrame, frames: pd.DataFrame, changes: pd.DataFrame | None = None,
-             settings: InYearSettings | None = None, years: Sequence[int] | None = None) -> pd.DataFrame:
+             settings: InYearSettings | None = None, years: Sequence[int] | None = None,
+             as_at: tuple[int, int] | None = None) -> pd.DataFrame:
     """Forecast every complete year (with at least one earlier year) from each month-end 1–12 and
     compare with the year's outcome: year, month, area, forecast, lo, hi, outcome, error (forecast −
-    outcome), rel_error, covered. Only data before each forecast month is used."""
+    outcome), rel_error, covered. Only data before each forecast month is used. ``as_at``: as in
+    ``check_actuals`` (the months of a forecast's year not yet booked are left out)."""
     s = _settings(settings)
-    t = check_actuals(actuals)
+    t = check_actuals(actuals, as_at=as_at)
     fr, ch, data = check_frames(frames), check_changes(changes), _by_area(t)
     complete = t.groupby(["year", "area"])["month"].count().unstack().fillna(0)
     full_years = [int(y) for y in complete.index if (complete.loc[y] == 12).all()]
