@@ -1,5 +1,5 @@
 """`resmodel inyear` on the exports a controller actually gets (controller's walkthrough): months not yet booked
-or invoiced late, tkr mixed with SEK, a result report's signs."""
+or invoiced late, tkr mixed with SEK, a result report's signs, months and headers written another way."""
 
 from __future__ import annotations
 
@@ -171,3 +171,47 @@ def test_a_year_with_the_opposite_sign_is_refused(tmp_path, monkeypatch, capsys)
     assert_located_refusal(err, "a.csv, row 62, column 'cost'",
                            ["lss_boende 2024: the net cost is negative", "2019–2023 are positive",
                             "the sign flips between years"], tmp_path / "out")
+
+
+# ------------------------------------------------------------------ finding 4: months, headers and totals
+
+
+@pytest.mark.parametrize("written, shown", [(lambda y, m: f"{y}-{m:02d}", "'2019-01' → 1"),
+                                            (lambda y, m: f"{y}{m:02d}", "'201901' → 1"),
+                                            (lambda y, m: ["januari", "februari", "mars", "april", "maj", "juni", "juli",
+                                                           "augusti", "september", "oktober", "november",
+                                                           "december"][m - 1], "'januari' → 1")])
+def test_months_written_as_dates_or_names_are_one_message(tmp_path, monkeypatch, capsys, written, shown):
+    actuals = _actuals(tmp_path, lambda t: t.__setitem__("month", [written(y, m) for y, m in
+                                                                   zip(t["year"], t["month"], strict=True)]))
+    err = _refused(monkeypatch, capsys, tmp_path, actuals)
+    assert_located_refusal(err, "a.csv, row 2, column 'month'", ["432 rows write the month as a date or a name",
+                                                                 shown, "write the month number 1–12"],
+                           tmp_path / "out")
+    assert err.count("error:") == 1
+
+
+def test_capitalised_headers_are_read_and_swedish_ones_named_in_one_message(tmp_path, monkeypatch, capsys):
+    lines = ACTUALS.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "cap.csv").write_text("\n".join(["Year,Month,Area,Cost,Volume", *lines[1:]]) + "\n", encoding="utf-8")
+    frames = FRAMES.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "f.csv").write_text("\n".join(["YEAR, Area ,Frame", *frames[1:]]) + "\n", encoding="utf-8")
+    _run(monkeypatch, "--actuals", tmp_path / "cap.csv", "--frames", tmp_path / "f.csv", "--year", 2024,
+         "--month", 8, "--out", tmp_path / "o")
+    assert (tmp_path / "o" / "helarsprognos.csv").exists()
+    capsys.readouterr()
+    (tmp_path / "sv.csv").write_text("\n".join(["År,Månad,Område,Kostnad,Volym", *lines[1:]]) + "\n", encoding="utf-8")
+    err = _refused(monkeypatch, capsys, tmp_path, tmp_path / "sv.csv")
+    assert_located_refusal(err, "sv.csv, row 1", ["the header names the columns in Swedish",
+                                                  "År → year, Månad → month, Område → area, Kostnad → cost, "
+                                                  "Volym → volume"], tmp_path / "out")
+    assert err.count("error:") == 1
+
+
+def test_a_total_in_the_area_column_is_one_message(tmp_path, monkeypatch, capsys):
+    actuals = tmp_path / "a.csv"
+    actuals.write_text(ACTUALS.read_text(encoding="utf-8") + ",,Summa,2752300000,\n", encoding="utf-8")
+    err = _refused(monkeypatch, capsys, tmp_path, actuals)
+    assert_located_refusal(err, "a.csv, row 434, column 'area'", ["row 434 looks like a total row ('Summa')",
+                                                                  "delete the total row"], tmp_path / "out")
+    assert err.count("error:") == 1

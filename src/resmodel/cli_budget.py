@@ -454,14 +454,16 @@ def _read_csv(path: Path | None) -> tuple[pd.DataFrame | None, str | None]:
     spreadsheet row: empty rows are skipped and the checks name the row the user sees."""
     if path is None:
         return None, None
-    from resmodel.budget.inyear import AMOUNT_COLUMNS
+    from resmodel.budget.inyear import AMOUNT_COLUMNS, SWEDISH_HEADERS
     from resmodel.io.pnr import check_frame_for_pnr
     from resmodel.io.scenario import display_path
     from resmodel.io.tables import read_raw
 
     display = display_path(path)
     frame = read_raw(path, display)
-    check_frame_for_pnr(frame, display, numeric=AMOUNT_COLUMNS)
+    folded = {c: str(c).strip().lower() for c in frame.columns}  # 'Cost', 'Kostnad': amounts, not identity numbers
+    check_frame_for_pnr(frame, display, numeric={c for c, f in folded.items()
+                                                 if f in AMOUNT_COLUMNS or SWEDISH_HEADERS.get(f) in AMOUNT_COLUMNS})
     return frame, display
 
 

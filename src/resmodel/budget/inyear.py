@@ -24,6 +24,7 @@ the run rate (late invoices, double bookings), ``check_frame_scale`` frames in o
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,8 @@ from resmodel.budget.cells import (
 )
 from resmodel.budget.projection import TOTAL
 from resmodel.errors import InputError, Location, ProblemCollector, Warning_
+from resmodel.forecast.frame import MONTH_NAMES
+from resmodel.io.tables import is_total_word
 
 ACTUALS_COLUMNS = ("year", "month", "area", "cost", "volume")
 FRAME_COLUMNS = ("year", "area", "frame")
@@ -79,18 +82,74 @@ def _years_text(years: Sequence[int]) -> str:
     return ", ".join(map(str, years))
 
 
+#: the in-year tables' columns as a Swedish export heads them, and the name each has here
+SWEDISH_HEADERS = {"år": "year", "månad": "month", "område": "area", "rapportområde": "area", "kostnad": "cost",
+                   "nettokostnad": "cost", "volym": "volume", "ram": "frame", "kommunbidrag": "frame",
+                   "volymförändring": "volume_change"}
+
+
+def _header(table: pd.DataFrame, columns: tuple[str, ...], file: str | None) -> pd.DataFrame:
+    """The table with a column named as here but for case and surrounding spaces ('Year ') read as that column;
+    a header in Swedish ('År', 'Månad', 'Område') is one problem naming the header to write, not one per column."""
+    folded = {c: unicodedata.normalize("NFC", str(c).strip().lower()) for c in table.columns}
+    counts = pd.Series(list(folded.values()), dtype=object).value_counts()
+    table = table.rename(columns={c: f for c, f in folded.items()
+                                  if c != f and f in columns and f not in table.columns and counts[f] == 1})
+    swedish = {c: SWEDISH_HEADERS[f] for c, f in folded.items() if SWEDISH_HEADERS.get(f) in columns}
+    if swedish:
+        raise InputError.at(_loc(file, 1), "the header names the columns in Swedish ("
+                            + ", ".join(f"'{c}'" for c in swedish) + ")", "the header " + ",".join(columns)
+                            + f" ({DOCS})", "rename the columns: " + ", ".join(f"{c} → {n}" for c, n in swedish.items()))
+    return table
+
+
+def _month_written_otherwise(cells: pd.Series) -> pd.Series:
+    """The month number a month cell written as a date or a name means ('2024-08', '2024-08-01', '202408',
+    '08/2024', 'augusti', 'aug 2024'), NaN where it is none of them: for one message with the conversion."""
+    text = cells.astype("string").str.strip().str.lower()
+    dated = text.str.extract(r"^\d{4}[-/]?(\d{1,2})(?:-01(?: 00:00:00)?)?$|^(\d{1,2})/\d{4}$")
+    named = text.str.extract(r"^([a-zåäö]{3})[a-zåäö]*\.?(?:[\s\-/]*\d{2,4})?$")[0].map(MONTH_NAMES)
+    number = pd.to_numeric(dated[0].fillna(dated[1]), errors="coerce").astype(float)
+    number = number.fillna(pd.to_numeric(named, errors="coerce").astype(float))
+    return number.where(number.between(1, 12))
+
+
+def _month_problem(t: pd.DataFrame, written: np.ndarray, converted: pd.Series, rows: Sequence[int],
+                   file: str | None, problems: ProblemCollector) -> None:
+    """One problem for every month cell written as a date or a name, with the conversion, at its first row."""
+    if not written.any():
+        return
+    cells = t.loc[written, "month"].astype(str).str.strip()
+    examples = ", ".join(f"'{c}' → {int(converted[i])}" for i, c in cells.drop_duplicates().head(3).items())
+    first = int(np.flatnonzero(written)[0])
+    problems.add(_loc(file, rows[first], "month"), f"{int(written.sum())} row{'s' if written.sum() > 1 else ''} "
+                 f"write the month as a date or a name ({examples}{', …' if cells.nunique() > 3 else ''})",
+                 "the month number 1–12 (the year is in its own column)",
+                 "write the month number 1–12 in the column 'month' (in Excel: =MONTH(cell) of a date)")
+
+
 def check_actuals(actuals: pd.DataFrame, file: str | None = None,
                   as_at: tuple[int, int] | None = None) -> pd.DataFrame:
     """Validate the actuals table (every problem located by row and column) and sort it; indexed by spreadsheet
     row. With ``as_at`` (year, month), the rows of that year after that month booked at 0 are months not yet
     booked: left out (not checked, never used), their months named in ``attrs["unbooked"]``."""
+    actuals = _header(actuals, ACTUALS_COLUMNS, file)
     check_header(actuals, ACTUALS_COLUMNS, file, "one row per year, month and area", docs=DOCS)
     problems = ProblemCollector()
     rows, t = sheet_rows(actuals), actuals.reset_index(drop=True)
     year, month, cost, volume = (floats(t[c]) for c in ("year", "month", "cost", "volume"))
     empty_cost, empty_volume = blank(t["cost"]), blank(t["volume"])
     keyless = blank(t["month"]) & blank(t["area"])
+    total = is_total_word(t["area"]).to_numpy(dtype=bool)
+    converted = _month_written_otherwise(t["month"])
+    not_month = ~np.isfinite(month) | (month < 1) | (month > 12) | (month != np.round(month))
+    written = not_month & converted.notna().to_numpy(dtype=bool)
+    _month_problem(t, written, converted, rows, file, problems)
     for i, r in enumerate(rows):
+        if total[i]:  # 'Summa' in the area column: the total row it is, not four problems
+            problems.add(_loc(file, r, "area"), f"row {r} looks like a total row ('{shown(t['area'].iat[i]).strip()}')",
+                         "one row per year, month and area (the forecast makes its own totals)", "delete the total row")
+            continue
         if keyless[i] and not np.isfinite(year[i]):  # 'Summa' under a ledger export: one problem, not three
             problems.add(_loc(file, r), f"row '{shown(t['year'].iat[i])}' has no month and no area — a total or "
                          "comment row?", "one row per year, month and area, nothing else",
@@ -99,7 +158,7 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None,
         if not np.isfinite(year[i]) or year[i] != int(year[i]) or not _RANGES["year"][0] <= year[i] <= _RANGES["year"][1]:
             problems.add(_loc(file, r, "year"), not_a(t['year'].iat[i], "a year"), "a year such as 2024",
                          "correct the year")
-        if not np.isfinite(month[i]) or not 1 <= month[i] <= 12 or month[i] != int(month[i]):
+        if not_month[i] and not written[i]:
             problems.add(_loc(file, r, "month"), f"'{shown(t['month'].iat[i])}' is not a month",
                          "a whole number 1–12", "correct the month")
         if shown(t["area"].iat[i]) not in AREA_KEYS:
@@ -206,6 +265,7 @@ def _check_volume_measure(t: pd.DataFrame, empty: np.ndarray, rows: Sequence[int
 
 def check_frames(frames: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     """Validate the yearly frame per area (year, area, frame): one row per year and area, frame ≥ 0."""
+    frames = _header(frames, FRAME_COLUMNS, file)
     check_header(frames, FRAME_COLUMNS, file, "one row per year and area: year, area, frame (SEK)", docs=DOCS)
     rows, t = sheet_rows(frames), frames.reset_index(drop=True).copy()
     problems = ProblemCollector()
@@ -274,6 +334,7 @@ def _whole_numbers(t: pd.DataFrame, columns: tuple[str, ...], rows: Sequence[int
 def check_changes(changes: pd.DataFrame | None, file: str | None = None) -> pd.DataFrame:
     """Validate known volume changes: effective (year, month), area, change, and when it became known."""
     if changes is not None:
+        changes = _header(changes, CHANGE_COLUMNS, file)
         check_header(changes, CHANGE_COLUMNS, file, None, docs=DOCS)  # a header-only file: no changes known
     if changes is None or len(changes) == 0:
         return pd.DataFrame({c: pd.Series(dtype=float if c == "volume_change" else int if c != "area" else str)
