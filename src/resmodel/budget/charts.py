@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from resmodel.budget.areas import AREA_BY_KEY
 from resmodel.budget.projection import TOTAL
@@ -134,27 +135,65 @@ def waterfall_png(waterfall: pd.DataFrame, title: str | None = None) -> bytes:
         return figure_png(fig)
 
 
+#: the tornado's measures as its axis names them, and whether a higher value is better for the board
+TORNADO_MEASURES = {"deviation": ("avvikelsen (ram − nettokostnad)", True), "net_cost": ("nettokostnaden", False),
+                    "frame": ("ramen", True)}
+WORSE, BETTER = "#ef3b2c", "#41ab5d"
+
+
+def step_label(amount: float, unit: str) -> str:
+    """A driver's step with its unit as the tornado's labels say it, in Swedish: 0.01 per year → '1 pp/år',
+    0.1 as a factor or share → '10 %', 0.01 of working time → '1 pp'; another unit as given."""
+    if unit == "per year":
+        return f"{_sv_number(amount * 100)} pp/år"
+    if unit in ("factor", "share"):
+        return f"{_sv_number(amount * 100)} %"
+    if unit == "share of working time":
+        return f"{_sv_number(amount * 100)} pp"
+    return f"{_sv_number(amount)} {unit}".strip()
+
+
+def _sv_number(value: float) -> str:
+    """A number with a Swedish decimal comma, rounding error aside (0.5, not 0.49999999999999994)."""
+    return f"{round(value, 9):g}".replace(".", ",")
+
+
 def tornado_png(tornado: pd.DataFrame, title: str | None = None) -> bytes:
-    """Horizontal bars: effect of each driver at −amount and +amount (MSEK), largest swing on top."""
+    """Horizontal bars: effect of each driver at −amount and +amount (MSEK), largest swing on top; a bar is red
+    where the step worsens the measure for the board (a larger overspend), green where it improves it, and says
+    which step it is (−1 pp/år, +1 pp/år)."""
     need = {"driver", "label", "effect_low", "effect_high"}
     if need - set(tornado.columns):
         raise InputError.at(Location(path="chart.tornado"), "not a tornado table",
                             "the output of resmodel.budget.sensitivity.tornado", "pass the tornado table")
     t = tornado.iloc[::-1].reset_index(drop=True)
     y = np.arange(len(t))
+    measure = t["measure"].iat[0] if "measure" in t.columns else "deviation"
+    name, higher_is_better = TORNADO_MEASURES.get(measure, (measure, True))
+    steps = [step_label(a, u) if pd.notna(a) else "" for a, u in
+             zip(t.get("amount", pd.Series([np.nan] * len(t))), t.get("unit", pd.Series([""] * len(t))), strict=True)]
     with matplotlib.rc_context(CHART_STYLE):
         fig, ax = _figure(8.0, 0.45 * len(t) + 1.6)
-        ax.barh(y, t["effect_low"] / MSEK, color="#ef3b2c", height=0.6, label="−")
-        ax.barh(y, t["effect_high"] / MSEK, color="#41ab5d", height=0.6, label="+")
+        span = max(float(np.abs(t[["effect_low", "effect_high"]].to_numpy()).max()) / MSEK, 1e-9)
+        for sign, column in (("−", "effect_low"), ("+", "effect_high")):
+            effect = t[column].to_numpy() / MSEK
+            good = (effect >= 0) == higher_is_better
+            ax.barh(y, effect, color=np.where(good, BETTER, WORSE), height=0.6)
+            for i, (value, step) in enumerate(zip(effect, steps, strict=True)):
+                if step:
+                    ax.text(value + np.copysign(0.01 * span, value or 1.0), i, f"{sign}{step}", va="center",
+                            ha="left" if value >= 0 else "right", fontsize=7, color="#333333")
         ax.axvline(0, color="#444444", lw=0.8)
+        ax.set_xlim(-1.3 * span, 1.3 * span)
         ax.set_yticks(y)
-        ax.set_yticklabels([f"{str(lbl).split(' — ')[0]} (±{amt:g})" for lbl, amt in
-                            zip(t["label"], t.get("amount", pd.Series([np.nan] * len(t))), strict=True)])
-        measure = t["measure"].iat[0] if "measure" in t.columns else "deviation"
+        ax.set_yticklabels([f"{str(lbl).split(' — ')[0]} (±{step})" if step else str(lbl).split(" — ")[0]
+                            for lbl, step in zip(t["label"], steps, strict=True)])
         period = t["period"].iat[0] if "period" in t.columns else ""
-        ax.set_xlabel(f"Effekt på {measure}, MSEK — effect, {period}")
-        ax.set_title(title or "Känslighet — tornado")
-        ax.legend(loc="lower right", frameon=False, fontsize=8)
+        ax.set_xlabel(f"Effekt på {name}, MSEK, {period}\n— effect on the {measure.replace('_', ' ')}")
+        ax.set_title(title or "Känslighet — tornado", pad=22)
+        ax.legend(handles=[Patch(color=WORSE, label="större underskott — larger overspend"),
+                           Patch(color=BETTER, label="mindre underskott — smaller overspend")],
+                  loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
         ax.grid(axis="x", color="#dddddd", lw=0.6)
         fig.tight_layout()
         return figure_png(fig)
