@@ -21,10 +21,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pydantic_core import PydanticUndefined
 
 from resmodel.budget.areas import AREA_KEYS, area_of
 from resmodel.budget.case import BudgetCase, BudgetResult, prepare_case, run_budget
-from resmodel.budget.frame import check_base_year, check_compensated_services, load_frame
+from resmodel.budget.frame import (
+    DemographicRule,
+    ExpansionItem,
+    Supplement,
+    VolumeRule,
+    check_base_year,
+    check_compensated_services,
+    load_frame,
+)
 from resmodel.budget.projection import (
     TOTAL,
     AssistanceParams,
@@ -41,7 +50,15 @@ from resmodel.io.frame_file import frame_document, frame_location
 from resmodel.io.other_services import read_other_services
 from resmodel.io.scenario import read_chain
 from resmodel.params.tree import ParameterTree
-from resmodel.scenario.projection import CapacitySettings, ResolvedProjection, resolve, source_of
+from resmodel.scenario.projection import (
+    Adjustment,
+    CapacitySettings,
+    ResolvedProjection,
+    VolumeChange,
+    merge,
+    resolve,
+    source_of,
+)
 
 SFB, LSS, OWN = "personlig_assistans_sfb", "personlig_assistans_lss", "personlig_assistans_egen_utforare"
 LSS_PRICE = "personlig_assistans.lss_purchase_price_per_hour"  # what providers charge per LSS hour
@@ -72,6 +89,7 @@ class ProjectionSetup:
     notes: tuple[str, ...] = ()   # forecast warnings, extrapolated state-rate years, volume changes
     frame_hash: str = ""          # sha256 of the composed council frame (it may live outside the data folder)
     state_rate_extrapolated: tuple[int, ...] = ()  # years the tree carries the state rate's uplift forward
+    warnings: tuple[Warning_, ...] = ()  # the named checks among the notes (list_replaced, implausible_rate …)
 
 
 def _settings(loaded) -> ResolvedProjection:
@@ -335,6 +353,77 @@ def check_frame_growth(frame, file: str, resolved: ResolvedProjection, last: int
                      f"frame.indexation.growth gives {', '.join(map(str, beyond))}, after the horizon's last year "
                      f"{last}: {'it has' if len(beyond) == 1 else 'they have'} no effect (a typing slip for an "
                      "earlier year? or a longer horizon_years meant)")]
+
+
+#: the lists of the projection block and of the frame that a child's list replaces whole (docs/projection.md,
+#: "Composition over extends"), the model of their entries and the keys that name an entry: an entry of the
+#: parent's list that the child's list names nowhere no longer applies
+REPLACED_LISTS = {"volume_changes": (VolumeChange, ("service", "from_year")),
+                  "adjustments": (Adjustment, ("service", "year")),
+                  "frame.demographic": (DemographicRule, ("area", "from_year")),
+                  "frame.volume_compensation": (VolumeRule, ("service", "from_year")),
+                  "frame.expansion": (ExpansionItem, ("area", "year")),
+                  "frame.supplements": (Supplement, ("area", "year"))}
+
+
+def _entry_names(entries, model, keys: tuple[str, ...]) -> list[tuple]:
+    """Each mapping entry of a list as the keys that name it, a key left out taking the model's default."""
+    def value(entry, key):
+        default = model.model_fields[key].default
+        return entry.get(key, None if default is PydanticUndefined else default)
+
+    return [tuple(value(e, k) for k in keys) for e in entries if isinstance(e, Mapping)] \
+        if isinstance(entries, list) else []
+
+
+def _dropped_warning(key: str, before, after, parent_file: str, where: Location) -> list[Warning_]:
+    """A ``list_replaced`` warning when the list ``after`` a child wrote leaves out entries of the list ``before``
+    it (the composed parent's, set in ``parent_file``), naming them: a child giving one volume-compensation rule
+    silently dropped the parent's four others, moving the 2034 deviation by −245 MSEK (economist walkthrough)."""
+    model, keys = REPLACED_LISTS[key]
+    kept = set(_entry_names(after, model, keys))
+    dropped = [n for n in dict.fromkeys(_entry_names(before, model, keys)) if n not in kept]
+    if not dropped:
+        return []
+    names = [n[0] for n in dropped]
+    ambiguous = {n[0] for n in kept} | {n for n in names if names.count(n) > 1}
+    labels = [str(n[0]) if n[0] not in ambiguous else f"{n[0]} ({keys[1]} {n[1] if n[1] is not None else '–'})"
+              for n in dropped]
+    return [Warning_("list_replaced", where,
+                     f"{key.removeprefix('frame.')} no longer {'covers' if key.endswith('compensation') else 'holds'} "
+                     f"{', '.join(labels)}, which {parent_file} gives (a list replaces the whole list of the file it "
+                     "extends) — repeat them in this file to keep them")]
+
+
+def replaced_list_warnings(resolved: ResolvedProjection) -> list[Warning_]:
+    """A ``list_replaced`` warning for each list of the projection block or of an inline frame with which a file
+    of the chain replaces a list before it that had entries the new list leaves out (_dropped_warning)."""
+    out: list[Warning_] = []
+    merged: dict = {}
+    set_in: dict[str, str] = {}
+    for i, src in enumerate(resolved.chain):
+        block = src.doc.data.get("projection") if isinstance(src.doc.data, dict) else None
+        if not isinstance(block, dict):
+            continue
+        for key in ("volume_changes", "adjustments"):
+            if isinstance(block.get(key), list) and key in set_in:
+                out += _dropped_warning(key, merged.get(key), block[key], set_in[key],
+                                        src.doc.location(f"projection.{key}"))
+        frame = block.get("frame")
+        earlier = any(isinstance(s.doc.data, dict) and isinstance(s.doc.data.get("projection"), dict)
+                      and s.doc.data["projection"].get("frame") is not None for s in resolved.chain[:i])
+        if isinstance(frame, dict) and earlier:
+            before_resolved = replace(resolved, chain=resolved.chain[:i])
+            before, _, _ = frame_document(before_resolved)
+            for key in (k for k in REPLACED_LISTS if k.startswith("frame.")):
+                name = key.removeprefix("frame.")
+                if isinstance(frame.get(name), list) and before.get(name):
+                    out += _dropped_warning(key, before[name], frame[name],
+                                            str(frame_location(before_resolved, key).file),
+                                            src.doc.location(f"projection.{key}"))
+        merged = merge(merged, block)
+        set_in.update({key: src.display for key in block if block[key] is not None})
+    return out
 
 
 def sick_leave_by_year(tree, first: int, last: int) -> dict[int, float]:
@@ -708,6 +797,7 @@ def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
     check_rates_by_year(resolved, first, last)
     check_years(resolved, first, last)
     sick_leave_by_year(loaded.tree, first, last)
+    warnings += replaced_list_warnings(resolved)
     warnings += check_frame_growth(frame, file, resolved, last)
     warnings += dated_changes_not_projected(loaded, last)
     warnings += override_scale_warnings(loaded, resolved)
@@ -1418,11 +1508,11 @@ def build_setup(loaded, result) -> ProjectionSetup:
              f"MSEK (the engine and other_services.csv), a deviation of {(base_frame - base_net) / 1e6:+,.1f} MSEK "
              "that the projected years start from")
     frame_hash = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-    notes += [str(w) for w in [*check_frame_growth(frame, file, resolved, last),
-                               *dated_changes_not_projected(loaded, last),
-                               *implausible_rate_warnings(loaded, resolved, data)]]
+    warnings = [*replaced_list_warnings(resolved), *check_frame_growth(frame, file, resolved, last),
+                *dated_changes_not_projected(loaded, last), *implausible_rate_warnings(loaded, resolved, data)]
+    notes += [str(w) for w in warnings]
     return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded), start, *notes])),
-                           frame_hash, tuple(extrapolated))
+                           frame_hash, tuple(extrapolated), tuple(warnings))
 
 
 @contextmanager
@@ -1453,6 +1543,7 @@ def projection_manifest(run_manifest: Mapping, setup: ProjectionSetup, **extra) 
             "index_extrapolations": {name: f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
                                      for name, years in sorted(extrapolated.items()) if years},
             "frame_hash": setup.frame_hash,
+            "projection_warnings": [str(w) for w in setup.warnings],
             **({"premises_plans": {service: file_record(plan_path(setup.settings, service)) for service in plans}}
                if plans else {}),
             **({"volume_forecast": file_record(forecast_file_path(setup.settings))}
@@ -1582,10 +1673,10 @@ def _compact(value) -> str:
 
 def projection_settings(setup: ProjectionSetup) -> pd.DataFrame:
     """The projection block's settings as the scenario chain wrote them (merged, later files winning), one row per
-    key with its file and line, and the composed frame's indexation: what a level-mix drift, a fixed frame
-    uppräkning or a volume change of this scenario is, for a reader of its results (economist walkthrough)."""
-    from resmodel.scenario.projection import merge
-
+    key with its file and line, and the composed frame's rules — its indexation and one row per demographic,
+    volume-compensation, expansion and supplement entry — that the projection applies: what a level-mix drift, a
+    fixed frame uppräkning or a volume change of this scenario is, for a reader of its results; a child's inline
+    frame alone hid that its one rule had replaced the frame file's five (economist walkthroughs)."""
     resolved = setup.settings
     merged: dict = {}
     for src in resolved.chain:
@@ -1598,6 +1689,9 @@ def projection_settings(setup: ProjectionSetup) -> pd.DataFrame:
     if isinstance(frame.get("indexation"), dict):
         where = frame_location(resolved, "frame.indexation")
         rows.append(("frame.indexation", _compact(frame["indexation"]), str(where)))
+    for key in (k.removeprefix("frame.") for k in REPLACED_LISTS if k.startswith("frame.")):
+        rows += [(f"frame.{key}[{i}]", _compact(entry), str(frame_location(resolved, f"frame.{key}[{i}]")))
+                 for i, entry in enumerate(frame.get(key) or [])]
     return pd.DataFrame(rows, columns=SETTING_COLUMNS)
 
 

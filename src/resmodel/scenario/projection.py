@@ -4,8 +4,9 @@ are not parameters of the tree (docs/projection.md).
 Composition over ``extends``: the blocks of the chain are merged key by key, root first — a child
 value replaces the parent's value of the same key, mappings (``volumes``, ``volume_growth``,
 ``extensions``, an inline ``frame``, ``external``) are merged recursively, lists and scalars are
-replaced whole. The merged block is validated again as a whole, with the location of the file
-that set each key."""
+replaced whole (a list that leaves out entries of the one before it is warned of as ``list_replaced``:
+resmodel.projection_run.replaced_list_warnings). The merged block is validated again as a whole, with the
+location of the file that set each key."""
 
 from __future__ import annotations
 

@@ -1,0 +1,85 @@
+"""Findings of an economist's walkthrough of her own scenario files (children of scenarios/base.yaml): a frame
+list that silently replaced the parent's, a run that accepted what validate refused, errors reported in two
+rounds, messages and sheet labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from resmodel.projection_run import build_setup, check_projection, projection_manifest, projection_settings
+from resmodel.run import load, run
+
+ROOT = Path(__file__).resolve().parents[1]
+SC = ROOT / "scenarios"
+
+
+def child(tmp_path: Path, name: str, body: str, parent: Path = SC / "base.yaml") -> Path:
+    """A scenario file extending ``parent`` (by absolute path) with ``body`` below its header."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"name: {name}\npurpose: walkthrough\nextends: {parent}\n{body}", encoding="utf-8")
+    return path
+
+
+ONE_RULE = ("projection:\n  frame:\n    volume_compensation:\n"
+            "      - {service: daglig_verksamhet, amount_per_user: 300000, reference_volume: 1030, from_year: 2025}\n")
+
+
+def test_a_frame_list_that_drops_the_parents_rules_is_warned_at_its_line_and_the_sheet_shows_the_rules_applied(
+        tmp_path):
+    """Finding 1: one volume-compensation rule in a child ended the frame file's four others (2034: −57.0 →
+    −301.8 MSEK) with no word, and Prognosinställningar showed the child's rule only."""
+    loaded = load(child(tmp_path, "mine_frame2", ONE_RULE))
+    result = run(loaded)
+    setup = build_setup(loaded, result)
+    found = [w for w in setup.warnings if w.check == "list_replaced"]
+    assert len(found) == 1
+    w = found[0]
+    assert w.location.file.endswith("mine_frame2.yaml") and w.location.line == 6
+    assert w.location.path == "projection.frame.volume_compensation"
+    assert ("volume_compensation no longer covers bostad_vuxna, bostad_barn, boendestod, sarskilt_boende_sol, "
+            "which data/demokommun/frame.yaml gives") in w.message and "repeat them in this file" in w.message
+    assert str(w) in setup.notes  # printed with the projection's notes and in its Noter sheet
+    assert str(w) in projection_manifest(result.manifest, setup)["projection_warnings"]
+    assert str(w) in [str(v) for v in check_projection(loaded)[1]]  # validate prints it too
+    settings = projection_settings(setup).set_index("inställning (setting)")
+    rules = [key for key in settings.index if key.startswith("frame.volume_compensation")]
+    assert rules == ["frame.volume_compensation[0]"]  # what the projection applies: the composed frame's rules
+    assert "amount_per_user: 300000" in settings.loc["frame.volume_compensation[0]", "värde (value)"]
+
+
+def test_a_list_that_keeps_the_parents_entries_or_a_scenario_without_a_child_list_is_not_warned(
+        tmp_path, demo_loaded, demo_result):
+    """A changed amount for the same service and year replaces that rule; repeating the others keeps them."""
+    rules = "".join(f"      - {{service: {sv}, amount_per_user: {amount}, reference_volume: {ref}, from_year: 2025}}\n"
+                    for sv, amount, ref in (("daglig_verksamhet", 300000, 1030), ("bostad_vuxna", 1990294, 452),
+                                            ("bostad_barn", 5993832, 15), ("boendestod", 57023, 953),
+                                            ("sarskilt_boende_sol", 1276260, 102)))
+    loaded = load(child(tmp_path, "full", "projection:\n  frame:\n    volume_compensation:\n" + rules))
+    assert not [w for w in build_setup(loaded, run(loaded)).warnings if w.check == "list_replaced"]
+    base = build_setup(demo_loaded, demo_result)
+    assert not [w for w in base.warnings if w.check == "list_replaced"]
+    settings = projection_settings(base).set_index("inställning (setting)")
+    assert [k for k in settings.index if k.startswith("frame.volume_compensation")] == [
+        f"frame.volume_compensation[{i}]" for i in range(5)]
+    assert settings.loc["frame.volume_compensation[4]", "källa (source)"].startswith("data/demokommun/frame.yaml, line")
+
+
+def test_a_childs_volume_changes_that_leave_out_the_parents_are_warned(tmp_path):
+    """The projection block's own lists replace whole too: a child of expansion.yaml giving the 2026 home only."""
+    path = child(tmp_path, "one_home", "projection:\n  volume_changes:\n"
+                 "    - {service: bostad_vuxna, from_year: 2026, change: 6, reason: one home}\n",
+                 parent=SC / "expansion.yaml")
+    _, warnings = check_projection(load(path))
+    found = [w for w in warnings if w.check == "list_replaced"]
+    assert len(found) == 1 and found[0].location.path == "projection.volume_changes"
+    assert "volume_changes no longer holds bostad_vuxna (from_year 2028), which scenarios/expansion.yaml gives" \
+        in found[0].message
+
+
+@pytest.mark.parametrize("scenario", sorted(p.name for p in SC.glob("*.yaml") if "\nextends:" in p.read_text()))
+def test_no_shipped_scenario_drops_a_parents_list_entry(scenario):
+    """The shipped children add to lists (expansion money) or change no list: none is warned."""
+    loaded = load(SC / scenario)
+    assert not [w for w in check_projection(loaded)[1] if w.check == "list_replaced"]
