@@ -10,6 +10,7 @@ import pytest
 
 from resmodel.projection_run import build_setup, check_projection, projection_manifest, projection_settings
 from resmodel.run import load, run
+from tests.clirun import invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 SC = ROOT / "scenarios"
@@ -83,3 +84,34 @@ def test_no_shipped_scenario_drops_a_parents_list_entry(scenario):
     """The shipped children add to lists (expansion money) or change no list: none is warned."""
     loaded = load(SC / scenario)
     assert not [w for w in check_projection(loaded)[1] if w.check == "list_replaced"]
+
+
+#: a projection block validate refuses, and what its error says (economist walkthrough: run wrote output for each)
+INVALID_PROJECTIONS = {
+    "unknown_service": ("projection:\n  volumes: {daglig_verksamheten: 1200}\n",
+                        "'daglig_verksamheten' is not a projected service"),
+    "year_beyond_horizon": ("projection:\n  volumes:\n    daglig_verksamhet: {2025: 1054, 2036: 1200}\n",
+                            "the override names 2036, which is not projected"),
+    "unknown_frame_area": ("projection:\n  frame:\n    demographic:\n"
+                           "      - {area: daglig_verksamheten, growth: 0.015, from_year: 2026, to_year: 2030}\n",
+                           "unknown report area 'daglig_verksamheten'"),
+    "inverted_overlapping_periods": ("projection:\n  frame:\n    demographic:\n"
+                                     "      - {area: lss_boende, growth: 0.01, from_year: 2031, to_year: 2029}\n"
+                                     "      - {area: lss_boende, growth: 0.01, from_year: 2028, to_year: 2032}\n",
+                                     "ends before it starts"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INVALID_PROJECTIONS))
+def test_run_refuses_a_projection_block_validate_refuses_and_writes_nothing(tmp_path, case):
+    """Finding 2: run accepted an invalid projection block with exit 0 and wrote output, while validate and
+    project refused it; docs/scenarios.md says validate makes the same checks as run."""
+    from resmodel.cli import app
+
+    body, said = INVALID_PROJECTIONS[case]
+    path = child(tmp_path, case, body)
+    out = tmp_path / "out"
+    code, _, run_error = invoke(app, "run", path, "--out", out)
+    assert code == 2 and said in run_error and not out.exists()
+    code, _, validate_error = invoke(app, "validate", path)
+    assert code == 2 and validate_error == run_error

@@ -109,11 +109,14 @@ def run(scenario: ScenarioArg,
                                                   "an earlier output of run, which is replaced")] = None) -> None:
     """Run the base-year allocation: hours, FTE, cost, allocation and staffing gap per service and unit."""
     from resmodel.io.writers import check_output_folder
+    from resmodel.projection_run import check_projection
     from resmodel.run import RUN_OUTPUTS, load, summary_table, write_outputs
     from resmodel.run import run as run_scenario
 
     check_output_folder(out, RUN_OUTPUTS)
-    result = run_scenario(load(scenario))
+    loaded = load(scenario)
+    check_projection(loaded, warn=False)  # the projection block is part of the scenario: refused as validate refuses it
+    result = run_scenario(loaded)
     target = out or Path("results") / result.loaded.scenario.name
     files = write_outputs(result, target)
     typer.echo(f"resmodel {__version__} — scenario '{result.loaded.scenario.name}', base date "

@@ -764,48 +764,88 @@ def _within_year_changes(tree, base: dt.date, end: dt.date) -> list[Warning_]:
     return warnings
 
 
-def check_projection(loaded) -> tuple[str | None, list[Warning_]]:
-    """Validate a scenario's projection inputs without running anything (``resmodel validate``): the
-    merged ``projection:`` block, its frame and other_services.csv. A one-line summary (None when
-    the scenario has no projection block) and the history's scale warnings."""
-    resolved = resolve(read_chain(Path(loaded.scenario.chain[-1])))
-    if resolved is None:
-        return None, []
+def _attempt(problems: ProblemCollector, check, *args):
+    """``check(*args)``, or None with its located problems added to ``problems``: the projection's checks that do
+    not depend on each other all report, one run listing every problem (economist walkthrough: a service and a
+    frame area misspelt came only on the second run)."""
+    try:
+        return check(*args)
+    except InputError as exc:
+        problems.problems += exc.problems
+        return None
+
+
+def _checked_frame(loaded, resolved: ResolvedProjection):
+    """(the composed frame validated, its mapping, file, line_of), errors at the file and line that set each key."""
     data, file, line_of = frame_document(resolved)
     with _frame_errors_located(resolved):
         frame = load_frame(data, file, prefix="frame", line_of=line_of)
         check_base_year(frame, loaded.snapshot.on.year, file, line_of)
-    other, services, history, held = _projected_services(loaded, resolved)
+    return frame, data, file, line_of
+
+
+def _compensated_services_checked(resolved: ResolvedProjection, frame, services, file: str, line_of) -> None:
+    """Every volume-compensation rule of the frame names a projected service (the own provider's hours too)."""
     with _frame_errors_located(resolved):
         check_compensated_services(frame, {*services, *([OWN] if SFB in services else [])}, file, line_of)
+
+
+def _history_checked(loaded, resolved: ResolvedProjection, services, history, warn: bool) -> list[Warning_]:
+    """The history reaches the base year's December for the forecast services and their models' inputs exist;
+    with ``warn``, the history's scale and suspicious-value warnings."""
+    volumes = resolved.settings.volumes
+    if any(sv in services and (sv not in volumes or isinstance(volumes[sv], str))  # forecast, as _volumes does
+           for sv in history["service"].unique()):
+        _history_end(history, loaded.scenario.base_date.year + 1, _history_display(loaded))
+    models = _models(resolved.settings, history["service"].unique())
+    _model_inputs(loaded, resolved, models, int(history["month"].max().year))
+    if not warn:
+        return []
+    counts = loaded.data.users["service"].astype(str).value_counts()
+    warnings = history_scale_warnings(history, {sv: float(n) for sv, n in counts.items() if sv in models},
+                                      loaded.scenario.base_date.year, _history_display(loaded))
+    forecast = [sv for sv in models if sv in services and not isinstance(volumes.get(sv, ""), int | float | dict)]
+    return warnings + history_suspicious_warnings(history[history["service"].isin(forecast)], _history_display(loaded))
+
+
+def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warning_]]:
+    """Validate a scenario's projection inputs without running anything (``resmodel validate``, and ``run`` with
+    ``warn=False``, which skips what only warns): the merged ``projection:`` block, its frame and
+    other_services.csv, every independent check's problems reported together. A one-line summary (None when the
+    scenario has no projection block) and the warnings."""
+    resolved = resolve(read_chain(Path(loaded.scenario.chain[-1])))
+    if resolved is None:
+        return None, []
+    problems = ProblemCollector()
+    checked = _attempt(problems, _checked_frame, loaded, resolved)
+    frame, data, file, line_of = checked or (None, None, None, None)
+    other, _ = read_other_services(Path(loaded.scenario.data))
+    base_volumes = dict.fromkeys(other["service"], 1.0) if other is not None else {}
+    services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # as _projected_services
+    _attempt(problems, _check_service_keys, resolved, services)
+    history = _attempt(problems, _history_for, loaded, resolved, services, base_volumes)
+    known = set(history["service"]) if history is not None else set()
+    held = [sv for sv in base_volumes if sv not in known and sv not in resolved.settings.volumes]
+    if frame is not None:
+        _attempt(problems, _compensated_services_checked, resolved, frame, services, file, line_of)
     warnings: list[Warning_] = []
     if history is not None:
-        volumes = resolved.settings.volumes
-        if any(sv in services and (sv not in volumes or isinstance(volumes[sv], str))  # forecast, as _volumes does
-               for sv in history["service"].unique()):
-            _history_end(history, loaded.scenario.base_date.year + 1, _history_display(loaded))
-        models = _models(resolved.settings, history["service"].unique())
-        _model_inputs(loaded, resolved, models, int(history["month"].max().year))
-        counts = loaded.data.users["service"].astype(str).value_counts()
-        warnings = history_scale_warnings(history, {sv: float(n) for sv, n in counts.items() if sv in models},
-                                          loaded.scenario.base_date.year, _history_display(loaded))
-        forecast = [sv for sv in models if sv in services and not isinstance(volumes.get(sv, ""), int | float | dict)]
-        warnings += history_suspicious_warnings(history[history["service"].isin(forecast)], _history_display(loaded))
-    uncertain = _uncertainty_block(resolved) is not None  # validated here, not first at `project --draws`
+        warnings += _attempt(problems, _history_checked, loaded, resolved, services, history, warn) or []
+    uncertain = _attempt(problems, _uncertainty_block, resolved) is not None  # checked here, not first at --draws
     first = loaded.scenario.base_date.year + 1
     last = first + resolved.settings.horizon_years - 1
-    check_rates_by_year(resolved, first, last)
-    check_years(resolved, first, last)
-    sick_leave_by_year(loaded.tree, first, last)
-    warnings += replaced_list_warnings(resolved)
-    warnings += check_frame_growth(frame, file, resolved, last)
-    warnings += dated_changes_not_projected(loaded, last)
-    warnings += override_scale_warnings(loaded, resolved)
-    warnings += implausible_rate_warnings(loaded, resolved, data)
-    limits, _ = capacity_limits(loaded, resolved, services, held, first, last)
-    given = read_forecast_file(loaded, resolved, services,
-                               list(pd.period_range(f"{first}-01", f"{last}-12", freq="M").strftime("%Y-%m")), [],
-                               history)
+    _attempt(problems, check_rates_by_year, resolved, first, last)
+    _attempt(problems, check_years, resolved, first, last)
+    _attempt(problems, sick_leave_by_year, loaded.tree, first, last)
+    if frame is not None:
+        warnings += _attempt(problems, check_frame_growth, frame, file, resolved, last) or []
+    limits, _ = _attempt(problems, capacity_limits, loaded, resolved, services, held, first, last) or ((), [])
+    given = _attempt(problems, read_forecast_file, loaded, resolved, services,
+                     list(pd.period_range(f"{first}-01", f"{last}-12", freq="M").strftime("%Y-%m")), [], history)
+    problems.raise_if_any()
+    if warn:
+        warnings += [*replaced_list_warnings(resolved), *dated_changes_not_projected(loaded, last),
+                     *override_scale_warnings(loaded, resolved), *implausible_rate_warnings(loaded, resolved, data)]
     if given is not None:  # how the file was made (another history, no manifest): as the run notes it
         warnings += [Warning_("forecast_file", resolved.location("volume_forecast"),
                               note.removeprefix("projection.volume_forecast: ")) for note in given.notes]
