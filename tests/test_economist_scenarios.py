@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from resmodel.errors import InputError
 from resmodel.projection_run import build_setup, check_projection, projection_manifest, projection_settings
 from resmodel.run import load, run
 from tests.clirun import invoke
@@ -115,3 +116,50 @@ def test_run_refuses_a_projection_block_validate_refuses_and_writes_nothing(tmp_
     assert code == 2 and said in run_error and not out.exists()
     code, _, validate_error = invoke(app, "validate", path)
     assert code == 2 and validate_error == run_error
+
+
+SIX_MISTAKES = """parameters:
+  indices.wage_growth:
+    - {value: 4, from: 2027-01-01}
+  working_time.sick_leave_rate: 7.4
+  indices.price_grwth: 0.02
+projection:
+  volume_growth: {daglig_verksamhet: 2}
+  volumes:
+    daglig_verksamheten: 1200
+  frame:
+    demographic:
+      - {area: daglig_verksamheten, growth: 0.015, from_year: 2026, to_year: 2030}
+"""
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_six_mistakes_of_parameters_projection_and_frame_are_reported_in_one_run(tmp_path, command):
+    """Finding 3: of six mistakes only the four parameter and rate ones were reported; the misspelt service and
+    frame area came in the next run. Finding 4: the volume growth of 2 leads with its own hint, at its entry."""
+    from resmodel.cli import app
+
+    code, _, error = invoke(app, command, child(tmp_path, "b26_multi", SIX_MISTAKES), *(
+        ["--out", tmp_path / "out"] if command == "run" else []))
+    lines = error.splitlines()
+    assert code == 2 and len(lines) == 6, error
+    for line, said in zip(lines, ["line 6, at 'parameters.indices.wage_growth[0]'",
+                                  "line 7, at 'parameters.working_time.sick_leave_rate'",
+                                  "line 8, at 'parameters.indices.price_grwth'",
+                                  "line 10, at 'projection.volume_growth.daglig_verksamhet'",
+                                  "line 12, at 'projection.volumes.daglig_verksamheten'",
+                                  "line 15, at "], strict=True):
+        assert said in line, line
+    assert "frame.demographic[0].area': unknown report area 'daglig_verksamheten'" in lines[5]
+    assert lines[3].endswith("Fix: 2 looks like a percentage: write 0.02") and "documented type" not in lines[3]
+
+
+def test_an_unknown_frame_area_and_an_inverted_period_are_reported_together(tmp_path):
+    """The frame's area and service checks and its period checks ran one after the other."""
+    body = ("projection:\n  frame:\n    demographic:\n"
+            "      - {area: daglig_verksamheten, growth: 0.015, from_year: 2026, to_year: 2030}\n"
+            "      - {area: lss_boende, growth: 0.01, from_year: 2031, to_year: 2029}\n")
+    with pytest.raises(InputError) as caught:
+        check_projection(load(child(tmp_path, "b27_area", body)))
+    said = [str(p) for p in caught.value.problems]
+    assert len(said) == 2 and "unknown report area 'daglig_verksamheten'" in said[0] and "2031–2029" in said[1]

@@ -813,10 +813,10 @@ def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warnin
     ``warn=False``, which skips what only warns): the merged ``projection:`` block, its frame and
     other_services.csv, every independent check's problems reported together. A one-line summary (None when the
     scenario has no projection block) and the warnings."""
-    resolved = resolve(read_chain(Path(loaded.scenario.chain[-1])))
+    resolved = resolve(read_chain(Path(loaded.scenario.chain[-1])), as_meant=True)
     if resolved is None:
         return None, []
-    problems = ProblemCollector()
+    problems = ProblemCollector(list(resolved.problems))
     checked = _attempt(problems, _checked_frame, loaded, resolved)
     frame, data, file, line_of = checked or (None, None, None, None)
     other, _ = read_other_services(Path(loaded.scenario.data))
@@ -842,6 +842,7 @@ def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warnin
     limits, _ = _attempt(problems, capacity_limits, loaded, resolved, services, held, first, last) or ((), [])
     given = _attempt(problems, read_forecast_file, loaded, resolved, services,
                      list(pd.period_range(f"{first}-01", f"{last}-12", freq="M").strftime("%Y-%m")), [], history)
+    problems.problems.sort(key=lambda p: (p.location.file or "", p.location.line or 0))  # as the files read
     problems.raise_if_any()
     if warn:
         warnings += [*replaced_list_warnings(resolved), *dated_changes_not_projected(loaded, last),

@@ -13,7 +13,7 @@ import pandas as pd
 from resmodel import __version__
 from resmodel.allocation.engine import AllocationResult, Municipality, Tariff, allocate, required_parameters
 from resmodel.allocation.working_time import open_weeks, working_time
-from resmodel.errors import InputError, Location, ProblemCollector, Warning_
+from resmodel.errors import InputError, Location, Problem, ProblemCollector, Warning_
 from resmodel.io.dictionary import TARIFF
 from resmodel.io.manifest import hash_files
 from resmodel.io.municipality import data_quality_warnings, read_municipality, table_files
@@ -60,6 +60,23 @@ def _read_tariff(path: Path, on: dt.date) -> Tariff:
                   display)
 
 
+def _projection_problems(scenario: EffectiveScenario, base_tree: ParameterTree) -> list[Problem]:
+    """The problems of the scenario's projection block (its services, years, frame …), checked against the
+    parameter files' values, for a scenario whose parameter changes have problems of their own — so that they
+    are reported with them, not in a second run (economist walkthrough: a misspelt service and a misspelt frame
+    area came only after the parameter slips were corrected). None when the data cannot be read."""
+    from resmodel.projection_run import check_projection
+
+    data_dir = Path(scenario.data)
+    try:
+        data = read_municipality(data_dir, display_path(data_dir), scenario.base_date)
+        check_projection(LoadedScenario(scenario, base_tree, base_tree.snapshot(scenario.base_date), data, None, (),
+                                        "", "", display_path(data_dir)), warn=False)
+    except InputError as exc:
+        return exc.problems
+    return []
+
+
 def load(scenario_path: Path | str) -> LoadedScenario:
     """Read and validate a scenario chain, its parameters and data; nothing is computed yet."""
     chain = read_chain(Path(scenario_path))
@@ -72,7 +89,11 @@ def load(scenario_path: Path | str) -> LoadedScenario:
                             "create it or set 'parameters_dir:' in the scenario")
     base_tree = load_parameters(params_dir, params_display, read=required_parameters())
     check_required(base_tree, required_parameters(), params_display)
-    tree = base_tree.with_overrides(overrides(chain, base_tree, scenario.base_date))
+    try:
+        tree = base_tree.with_overrides(overrides(chain, base_tree, scenario.base_date))
+    except InputError as exc:  # with the projection block's problems: one run lists the scenario's every problem
+        problems = exc.problems + _projection_problems(scenario, base_tree)
+        raise InputError(sorted(problems, key=lambda p: (p.location.file or "", p.location.line or 0))) from None
     snapshot = tree.snapshot(scenario.base_date)
     working_time(snapshot), open_weeks(snapshot)  # parts that leave no working time are refused before a run
     data_dir = Path(scenario.data)

@@ -257,12 +257,15 @@ def check_frame(config: FrameConfig, file: str | None = None, prefix: str = "fra
             if item.year < config.base_year:
                 problems.add(where(f"{prefix}.{group}[{i}].year"), f"year {item.year} is before the base year "
                              f"{config.base_year}", f"a year ≥ {config.base_year}", "correct the year")
-    problems.raise_if_any()
     spans = [Span(r.from_year or config.base_year, r.to_year, f"demographic:{r.area}",
                   where(f"{prefix}.demographic[{i}]")) for i, r in enumerate(config.demographic)]
     spans += [Span(r.from_year, r.to_year, f"volume_compensation:{r.service}",
                    where(f"{prefix}.volume_compensation[{i}]")) for i, r in enumerate(config.volume_compensation)]
-    check_spans(spans)
+    try:  # reported with the unknown areas and services above, not in a second run
+        check_spans(spans)
+    except InputError as exc:
+        problems.problems.extend(exc.problems)
+    problems.raise_if_any()
 
 
 # ----------------------------------------------------------------------------- computation

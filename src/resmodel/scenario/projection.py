@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
-from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
+from resmodel.errors import InputError, Location, Problem, ProblemCollector, did_you_mean
 from resmodel.forecast.forecaster import MODEL_NAMES  # the names forecast_volumes accepts
 from resmodel.forecast.frame import FIRST_YEAR, LAST_YEAR  # the years a series (and an override) may name
 from resmodel.forecast.interface import MAX_VOLUME  # the largest volume an override may set
@@ -200,6 +201,9 @@ class CapacitySettings(_Strict):
         return value
 
 
+#: the validation context of a composed block (``resolve``), and the error type of a rate outside its band
+COMPOSED, RATE_ERROR = "composed", "rate_out_of_range"
+
 #: the model of the items under each list or mapping key of the projection block
 NESTED = {"volume_changes": VolumeChange, "adjustments": Adjustment, "external": ExternalSettings,
           "capacity": CapacitySettings}
@@ -278,15 +282,20 @@ class ProjectionSettings(_Strict):
 
     @field_validator("extensions", "volume_growth", "level_mix_drift", "rent_growth")
     @classmethod
-    def _annual_rates(cls, value):
-        """Annual rates are fractions, within the band parameters of unit 'share per year' allow."""
+    def _annual_rates(cls, value, info: ValidationInfo):
+        """Annual rates are fractions, within the band parameters of unit 'share per year' allow — checked on the
+        composed block (``resolve``), where a rate's problem is reported with the block's other problems (a
+        per-file check stopped the reading, and a misspelt service came only in a second run)."""
+        if not (info.context or {}).get(COMPOSED):
+            return value
         allowed = unit_range("share per year")
         rates = value.items() if isinstance(value, dict) else [("", value)] if value is not None else []
         for key, rate in rates:
             found = out_of_range(f"the rate {{v}}{f' for {key}' if key != '' else ''}", float(rate),
                                  "share per year", allowed)
             if found:
-                raise ValueError(f"{found[0]}: expected {found[1]}; {found[2]}")
+                raise PydanticCustomError(RATE_ERROR, "{problem}", {"problem": found[0], "expected": found[1],
+                                                                    "fix": found[2], "entry": str(key)})
         return value
 
     @field_validator("volumes")
@@ -319,6 +328,7 @@ class ResolvedProjection:
     settings: ProjectionSettings
     set_by: dict[str, ScenarioSource]   # top-level key → the file that set it last
     chain: tuple[ScenarioSource, ...]
+    problems: tuple[Problem, ...] = ()  # resolve(as_meant=True): the problems of the keys the settings leave out
 
     def location(self, path: str) -> Location:
         """Location of ``projection.<path>`` in the file that set it (see ``source_of``)."""
@@ -395,39 +405,61 @@ def merge(parent: Any, child: Any) -> Any:
     return child
 
 
-def _validate(data: dict[str, Any], where) -> ProjectionSettings:
+def _problems(errors: list, where) -> list[Problem]:
+    """One located problem per pydantic error of the composed block (unknown keys with the allowed ones)."""
+    problems = ProblemCollector()
+    seen = set()
+    for err in errors:
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in ("str", "float", "int")))]
+        path = ".".join(str(p) for p in loc)
+        if err["type"] == "extra_forbidden":
+            key = str(loc[-1])
+            allowed = projection_keys([str(p) for p in loc])
+            hint = did_you_mean(key, allowed)
+            item = (path, f"unknown key '{key}'")
+            if item not in seen:
+                seen.add(item)
+                problems.add(where(path), f"unknown key '{key}' in projection", "one of " + ", ".join(allowed),
+                             f"{hint}remove or rename the key")
+            continue
+        item = (path.split(".")[0], err["msg"])
+        if item in seen:
+            continue
+        seen.add(item)
+        if err["type"] == RATE_ERROR:  # the rate's own expectation and fix (2 for 2 %: write 0.02), at its entry
+            ctx = err["ctx"]
+            problems.add(where(f"{path}.{ctx['entry']}" if ctx["entry"] else path), ctx["problem"], ctx["expected"],
+                         ctx["fix"])
+            continue
+        field = ProjectionSettings.model_fields.get(str(loc[0])) if loc else None
+        problems.add(where(path), err["msg"].replace("Value error, ", ""),
+                     field.description if field is not None and field.description else "see docs/projection.md",
+                     "correct the value (see docs/projection.md)")
+    return problems.problems
+
+
+def _validate(data: dict[str, Any], where, as_meant: bool) -> tuple[ProjectionSettings, list[Problem]]:
+    """The composed block validated; ``as_meant``: with the keys that have problems left out, and the problems
+    (for a check that reports them with its own), else a located error."""
     try:
-        return ProjectionSettings.model_validate(data)
+        return ProjectionSettings.model_validate(data, context={COMPOSED: True}), []
     except ValidationError as exc:
-        problems = ProblemCollector()
-        seen = set()
-        for err in exc.errors():
-            loc = [p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in ("str", "float", "int")))]
-            path = ".".join(str(p) for p in loc)
-            if err["type"] == "extra_forbidden":
-                key = str(loc[-1])
-                allowed = projection_keys([str(p) for p in loc])
-                hint = did_you_mean(key, allowed)
-                item = (path, f"unknown key '{key}'")
-                if item not in seen:
-                    seen.add(item)
-                    problems.add(where(path), f"unknown key '{key}' in projection", "one of " + ", ".join(allowed),
-                                 f"{hint}remove or rename the key")
-                continue
-            item = (path.split(".")[0], err["msg"])
-            if item in seen:
-                continue
-            seen.add(item)
-            field = ProjectionSettings.model_fields.get(str(loc[0])) if loc else None
-            problems.add(where(path), err["msg"].replace("Value error, ", ""),
-                         field.description if field is not None and field.description else "see docs/projection.md",
-                         "correct the value (see docs/projection.md)")
-        problems.raise_if_any()
-        raise
+        problems = _problems(exc.errors(), where)
+        faulty = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
+    if as_meant:
+        try:
+            meant = {key: value for key, value in data.items() if key not in faulty}
+            return ProjectionSettings.model_validate(meant, context={COMPOSED: True}), problems
+        except ValidationError:
+            pass
+    raise InputError(problems)
 
 
-def resolve(chain: list[ScenarioSource] | tuple[ScenarioSource, ...]) -> ResolvedProjection | None:
-    """Merge the chain's ``projection:`` blocks (root first); None when no file has one."""
+def resolve(chain: list[ScenarioSource] | tuple[ScenarioSource, ...], as_meant: bool = False
+            ) -> ResolvedProjection | None:
+    """Merge the chain's ``projection:`` blocks (root first); None when no file has one. ``as_meant``: a block
+    with problems gives its settings without the faulty keys and the problems, for ``check_projection`` to
+    report with its own; otherwise they are a located error."""
     merged: dict[str, Any] | None = None
     set_by: dict[str, ScenarioSource] = {}
     for src in chain:
@@ -446,4 +478,5 @@ def resolve(chain: list[ScenarioSource] | tuple[ScenarioSource, ...]) -> Resolve
     def where(path: str) -> Location:
         return source_of(chain, set_by, path).doc.location(f"projection.{path}" if path else "projection")
 
-    return ResolvedProjection(_validate(merged, where), set_by, tuple(chain))
+    settings, problems = _validate(merged, where, as_meant)
+    return ResolvedProjection(settings, set_by, tuple(chain), tuple(problems))
