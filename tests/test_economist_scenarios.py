@@ -163,3 +163,30 @@ def test_an_unknown_frame_area_and_an_inverted_period_are_reported_together(tmp_
         check_projection(load(child(tmp_path, "b27_area", body)))
     said = [str(p) for p in caught.value.problems]
     assert len(said) == 2 and "unknown report area 'daglig_verksamheten'" in said[0] and "2031–2029" in said[1]
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    ("parameters:\n  indices.wage_growth:\n    - {value: 4%, from: 2027-01-01}\n",
+     "at 'parameters.indices.wage_growth[0].value': '4%' is a percentage written as text: write 0.04"),
+    ("parameters:\n  working_time.sick_leave_rate:\n    - value: 7,4 %\n      from: 2026-01-01\n",
+     "'7,4 %' is a percentage written as text: write 0.074"),
+    ("parameters:\n  working_time.sick_leave_rate:\n    - {value: 0.06, from: 2028-01-01, until: 2026-12-31}\n",
+     "until 2026-12-31 is before from 2028-01-01 — swap from and until"),
+    ("projection:\n  frame:\n    demographic:\n"
+     "      - {area: lss_boende, growth: 0.01, from_year: 2031, to_year: 2029}\n",
+     "ends before it starts. Expected an end year on or after the start year. Fix: swap from_year and to_year"),
+])
+def test_messages_lead_with_the_fix_the_mistake_needs(tmp_path, body, said):
+    """Finding 4: 'value: 4%' was 'unable to parse string as a number'; an inverted period said 'correct the
+    value' or 'swap or correct the years' without naming the keys to swap."""
+    from resmodel.cli import app
+
+    code, _, error = invoke(app, "validate", child(tmp_path, "slip", body))
+    assert code == 2 and said in error, error
+
+
+def test_a_wage_rise_of_0_4_is_also_offered_the_dropped_zero(tmp_path):
+    """Finding 4: 0.4 for a wage rise was offered 0.004 (percentage points) only; 0.04 is the likelier slip."""
+    path = child(tmp_path, "typo", "parameters:\n  indices.wage_growth:\n    - {value: 0.4, from: 2027-01-01}\n")
+    (warning,) = [w for w in check_projection(load(path))[1] if w.check == "implausible_rate"]
+    assert "write 0.004; if a zero was dropped, write 0.04;" in warning.message

@@ -329,9 +329,12 @@ PLAUSIBLE_RATE = {"level_mix_drift": 0.05, "volume_growth": 0.10, "rent_growth":
 
 
 def _rate_warning(where: Location, what: str, rate: float, limit: float) -> Warning_:
+    """The implausible_rate warning, offering the rate a percentage-point slip meant, and a dropped zero's (0.4 for
+    0.04) where that is a plausible rate (economist walkthrough: a wage rise of 0.4 was offered only 0.004)."""
+    dropped_zero = f"; if a zero was dropped, write {rate / 10:g}" if abs(rate / 10) <= limit else ""
     return Warning_("implausible_rate", where, f"{what} is {rate:g}, {rate:+.0%} a year, compounded over the horizon "
-                    f"(beyond ±{limit:.0%}): if you meant {rate:g} percentage points, write {rate / 100:g}; if the "
-                    "rate is meant, the results are as asked")
+                    f"(beyond ±{limit:.0%}): if you meant {rate:g} percentage points, write {rate / 100:g}"
+                    f"{dropped_zero}; if the rate is meant, the results are as asked")
 
 
 def check_frame_growth(frame, file: str, resolved: ResolvedProjection, last: int) -> list[Warning_]:

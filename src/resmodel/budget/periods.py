@@ -94,13 +94,14 @@ class Span:
     location: Location
 
 
-def check_spans(spans: Sequence[Span]) -> None:
-    """Refuse inverted periods (end before start) and overlapping periods for the same key."""
+def check_spans(spans: Sequence[Span], bounds: tuple[str, str] = ("from_year", "to_year")) -> None:
+    """Refuse inverted periods (end before start; the fix names the keys ``bounds`` of start and end) and
+    overlapping periods for the same key."""
     problems = ProblemCollector()
     for s in spans:
         if s.end is not None and s.end < s.start:
             problems.add(s.location, f"period {s.start}–{s.end} ends before it starts",
-                         "an end year on or after the start year", "swap or correct the years")
+                         "an end year on or after the start year", f"swap {bounds[0]} and {bounds[1]} (or correct them)")
     by_key: dict[str, list[Span]] = {}
     for s in spans:
         by_key.setdefault(s.key, []).append(s)

@@ -12,12 +12,25 @@ parameter's declared index, unless ``indexed: false``."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from resmodel.scenario.projection import ProjectionSettings
+
+
+def _percent_as_text(value):
+    """A value written with a percent sign ('4%', '7,4 %'), which YAML reads as text: refused with the fraction to
+    write, not only 'unable to parse string as a number' (economist walkthrough)."""
+    found = re.fullmatch(r"\s*(-?\d+(?:[.,]\d+)?)\s*%\s*", value) if isinstance(value, str) else None
+    if found:
+        fraction = float(found.group(1).replace(",", ".")) / 100
+        raise PydanticCustomError("percent_as_text", "'{text}' is a percentage written as text: write {fraction}",
+                                  {"text": value.strip(), "fraction": f"{fraction:g}"})
+    return value
+
 
 Number = Annotated[float, Field(allow_inf_nan=False)]
 
@@ -37,10 +50,16 @@ class ParameterChange(Strict):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
+    @field_validator("value", mode="before")
+    @classmethod
+    def _not_percent_text(cls, value):
+        return _percent_as_text(value)
+
     @model_validator(mode="after")
     def _ordered(self) -> ParameterChange:
         if self.from_ and self.until and self.until < self.from_:
-            raise ValueError(f"period is inverted: until {self.until} is before from {self.from_}")
+            raise ValueError(f"period is inverted: until {self.until} is before from {self.from_} — swap from and "
+                             "until")
         return self
 
 
