@@ -150,7 +150,7 @@ def test_six_mistakes_of_parameters_projection_and_frame_are_reported_in_one_run
                                   "line 12, at 'projection.volumes.daglig_verksamheten'",
                                   "line 15, at "], strict=True):
         assert said in line, line
-    assert "frame.demographic[0].area': unknown report area 'daglig_verksamheten'" in lines[5]
+    assert "at 'projection.frame.demographic[0].area': unknown report area 'daglig_verksamheten'" in lines[5]
     assert lines[3].endswith("Fix: 2 looks like a percentage: write 0.02") and "documented type" not in lines[3]
 
 
@@ -190,3 +190,22 @@ def test_a_wage_rise_of_0_4_is_also_offered_the_dropped_zero(tmp_path):
     path = child(tmp_path, "typo", "parameters:\n  indices.wage_growth:\n    - {value: 0.4, from: 2027-01-01}\n")
     (warning,) = [w for w in check_projection(load(path))[1] if w.check == "implausible_rate"]
     assert "write 0.004; if a zero was dropped, write 0.04;" in warning.message
+
+
+def test_a_frame_problem_in_a_scenarios_inline_frame_carries_its_whole_yaml_path_a_frame_files_its_own(tmp_path):
+    """Finding 4: an inline frame's mistake was located at 'frame.demographic[0].growth' in the scenario file, a
+    path the file does not have; in a frame file (data/demokommun/frame.yaml) 'frame.…' is the file's own path."""
+    body = ("projection:\n  frame:\n    demographic:\n"
+            "      - {area: lss_boende, growth: 1.5, from_year: 2026, to_year: 2030}\n")
+    with pytest.raises(InputError) as caught:
+        check_projection(load(child(tmp_path, "inline", body)))
+    (problem,) = caught.value.problems
+    assert problem.location.path == "projection.frame.demographic[0].growth" and problem.location.line == 7
+    frame = tmp_path / "frame.yaml"
+    frame.write_text((ROOT / "data" / "demokommun" / "frame.yaml").read_text(encoding="utf-8").replace(
+        "reference_volume: 1030", "reference_volume: -1030"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        check_projection(load(child(tmp_path, "file", f"projection:\n  frame: {frame}\n")))
+    (problem,) = caught.value.problems
+    assert problem.location.file.endswith("frame.yaml") and problem.location.path == \
+        "frame.volume_compensation[0].reference_volume"

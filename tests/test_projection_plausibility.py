@@ -170,7 +170,7 @@ def test_a_history_that_no_service_needs_is_not_forecast(tmp_path):
 @pytest.mark.parametrize(("block", "where", "text"), [
     ("  level_mix_drift: -0.3\n", "projection.level_mix_drift", "projection.level_mix_drift is -0.3, -30% a year"),
     ("  volume_growth: {daglig_verksamhet: 0.3}\n", "projection.volume_growth.daglig_verksamhet", "write 0.003"),
-    ("  frame: {indexation: {kind: fixed, growth: 0.25}}\n", "frame.indexation.growth", "+25% a year"),
+    ("  frame: {indexation: {kind: fixed, growth: 0.25}}\n", "projection.frame.indexation.growth", "+25% a year"),
 ])
 def test_a_rate_typed_in_percentage_points_is_warned(tmp_path, block, where, text):
     """Economist walkthrough: level_mix_drift -0.3 (meant -0.3 pp) halved the 2034 net cost, volume growth 0.3 gave

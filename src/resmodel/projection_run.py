@@ -352,7 +352,7 @@ def check_frame_growth(frame, file: str, resolved: ResolvedProjection, last: int
     beyond = sorted(y for y in (ix.growth if isinstance(ix.growth, dict) else {}) if y > last)
     if not beyond:
         return []
-    return [Warning_("beyond_horizon", frame_location(resolved, "frame.indexation.growth"),
+    return [Warning_("beyond_horizon", frame_where(resolved, "frame.indexation.growth"),
                      f"frame.indexation.growth gives {', '.join(map(str, beyond))}, after the horizon's last year "
                      f"{last}: {'it has' if len(beyond) == 1 else 'they have'} no effect (a typing slip for an "
                      "earlier year? or a longer horizon_years meant)")]
@@ -476,7 +476,7 @@ def implausible_rate_warnings(loaded, resolved: ResolvedProjection, frame: Mappi
         if isinstance(growth, int | float) or (isinstance(growth, Mapping) and all(
                 isinstance(v, int | float) for v in growth.values())):
             check("frame.indexation.growth", growth, PLAUSIBLE_RATE["frame"],
-                  frame_location(resolved, "frame.indexation.growth"))
+                  frame_where(resolved, "frame.indexation.growth"))
     base_year = loaded.scenario.base_date.year
     written = ParameterTree(loaded.tree.parameters, [])  # the parameter files' own rates
     for o in loaded.tree.overrides:
@@ -1559,6 +1559,16 @@ def build_setup(loaded, result) -> ProjectionSetup:
                            frame_hash, tuple(extrapolated), tuple(warnings))
 
 
+def frame_where(resolved: ResolvedProjection, path: str) -> Location:
+    """Where ``frame.<key>`` was set (``frame_location``), with its whole YAML path, projection.frame.<key>, when
+    a scenario file's inline frame sets it (a frame file's own path, frame.<key>, is right as it is)."""
+    where = frame_location(resolved, path)
+    inline = {src.display for src in resolved.chain if isinstance(src.doc.data, dict)
+              and isinstance(src.doc.data.get("projection"), dict)
+              and isinstance(src.doc.data["projection"].get("frame"), dict)}
+    return replace(where, path=f"projection.{where.path}") if where.file in inline and where.path else where
+
+
 @contextmanager
 def _frame_errors_located(resolved: ResolvedProjection):
     """Frame problems located at the file and line that set their key (an inline frame merges over the
@@ -1566,7 +1576,7 @@ def _frame_errors_located(resolved: ResolvedProjection):
     try:
         yield
     except InputError as exc:
-        raise InputError([replace(p, location=frame_location(resolved, p.location.path))
+        raise InputError([replace(p, location=frame_where(resolved, p.location.path))
                           if (p.location.path or "").startswith("frame") else p for p in exc.problems]) from None
 
 
@@ -1731,10 +1741,10 @@ def projection_settings(setup: ProjectionSetup) -> pd.DataFrame:
             if value is not None]
     frame, _, _ = frame_document(resolved)
     if isinstance(frame.get("indexation"), dict):
-        where = frame_location(resolved, "frame.indexation")
+        where = frame_where(resolved, "frame.indexation")
         rows.append(("frame.indexation", _compact(frame["indexation"]), str(where)))
     for key in (k.removeprefix("frame.") for k in REPLACED_LISTS if k.startswith("frame.")):
-        rows += [(f"frame.{key}[{i}]", _compact(entry), str(frame_location(resolved, f"frame.{key}[{i}]")))
+        rows += [(f"frame.{key}[{i}]", _compact(entry), str(frame_where(resolved, f"frame.{key}[{i}]")))
                  for i, entry in enumerate(frame.get(key) or [])]
     return pd.DataFrame(rows, columns=SETTING_COLUMNS)
 
