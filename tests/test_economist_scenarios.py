@@ -209,3 +209,33 @@ def test_a_frame_problem_in_a_scenarios_inline_frame_carries_its_whole_yaml_path
     (problem,) = caught.value.problems
     assert problem.location.file.endswith("frame.yaml") and problem.location.path == \
         "frame.volume_compensation[0].reference_volume"
+
+
+def test_the_workbooks_label_unit_and_sign_and_hold_years_as_numbers(tmp_path):
+    """Finding 5: 'Avvikelse per område' named no unit or sign in its headings (kr; the HTML is in MSEK), years were
+    text ('2025': Excel flags a number stored as text) in the long sheets, and the assumptions' volumes were 'per
+    månad' where the long sheets say 'brukare, medel per månad'."""
+    from openpyxl import load_workbook
+
+    from resmodel.cli import app
+
+    out = tmp_path / "p"
+    assert invoke(app, "project", SC / "base.yaml", "--out", out)[0] == 0
+    book = load_workbook(out / "prognos.xlsx", read_only=True)
+    head = next(book["Avvikelse per område"].iter_rows(max_row=1, values_only=True))
+    assert any("kr" in str(h) and "negative = overspend" in str(h) for h in head)
+    rows = book["Prognos per tjänst"].iter_rows(min_row=2, max_row=3, values_only=True)
+    assert all(isinstance(row[1], int) for row in rows)
+    units = {row[0]: row[1] for row in book["Antaganden"].iter_rows(min_row=2, values_only=True)}
+    assert units["Volym daglig_verksamhet (drift)"] == "brukare, medel per månad (users, monthly average)"
+    assert units["Volym personlig_assistans_sfb (drift)"] == "ärenden, medel per månad (cases, monthly average)"
+    assert not [unit for unit in units.values() if unit == "per månad"]
+    compared = tmp_path / "c"
+    assert invoke(app, "compare", SC / "base.yaml", SC / "no_indexation.yaml", "--out", compared)[0] == 0
+    book = load_workbook(compared / "jamforelse.xlsx", read_only=True)
+    for sheet in ("Jämförelse", "Per tjänst"):
+        head = next(book[sheet].iter_rows(max_row=1, values_only=True))
+        column = next(i for i, h in enumerate(head) if str(h).startswith("År"))
+        assert all(isinstance(row[column], int) for row in book[sheet].iter_rows(min_row=2, max_row=5,
+                                                                                values_only=True)), sheet
+

@@ -1749,11 +1749,16 @@ def projection_settings(setup: ProjectionSetup) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SETTING_COLUMNS)
 
 
-def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
+def assumptions(setup: ProjectionSetup, result: BudgetResult,
+                volume_units: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The assumptions behind a projection, for a reader of its summary: the yearly index rates, the state
     hourly rate, the sick-leave rate and each service's volume (average per month) with the model behind
     it — for a service with places its demand, places, users above them and volume served — in every
-    projected year (a scenario's one-year change, a 2026 wage agreement, must show)."""
+    projected year (a scenario's one-year change, a 2026 wage agreement, must show). Volumes are in the long
+    sheets' units (``measure_unit``; ``volume_units``: other_services.csv's), 'brukare, medel per månad' and so on,
+    not a bare 'per månad' (economist walkthrough)."""
+    from resmodel.report import measure_unit
+
     p = prepare_case(setup.case).projection
     years = [int(y) for y in p.horizon.year_list]
     growth_at = {y: y - setup.case.inputs.base_year - 1 for y in years}  # growth arrays start after the base year
@@ -1776,14 +1781,13 @@ def assumptions(setup: ProjectionSetup, result: BudgetResult) -> pd.DataFrame:
     for service in sorted(y.loc[y["measure"] == "volume", "service"].unique()):
         if models.get(service) == "base volume":  # held constant (the notes say so); lumps have a volume of 1
             continue
-        unit = ("timmar per basårslängd (hours a year of the base year's days; the year's hours row follows its "
-                "own days)" if service == OWN else "per månad")  # the own provider's volume is its hours
+        unit = measure_unit("volume", service, volume_units)
         model = models.get(service, "follows SFB cases")
         if service in limits:  # the forecast is the demand; the places cap what is served
             limit = limits[service]
             where = "väntar — waiting" if limit.overflow is None else f"till {limit.overflow}"
             rows += [(f"Efterfrågan {service} ({model}) — demand", unit, by_year(service, "demand")),
-                     (f"Platser {service} — places", "platser", by_year(service, "places")),
+                     (f"Platser {service} — places", measure_unit("places", service), by_year(service, "places")),
                      (f"Över platserna {service} ({where}) — above the places", unit,
                       by_year(service, "over_capacity")),
                      (f"Volym {service} — served within the places", unit, by_year(service, "volume"))]
