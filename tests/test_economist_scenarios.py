@@ -239,3 +239,24 @@ def test_the_workbooks_label_unit_and_sign_and_hold_years_as_numbers(tmp_path):
         assert all(isinstance(row[column], int) for row in book[sheet].iter_rows(min_row=2, max_row=5,
                                                                                 values_only=True)), sheet
 
+
+def test_the_wage_step_of_a_deviation_waterfall_says_it_is_net_of_the_frames_indexation(tmp_path, demo_loaded,
+                                                                                         demo_result):
+    """Finding 6: with a cost-weighted frame the wage step moves the frame too (+1 pp wages from 2027: 257.7 MSEK
+    of cost, 245.5 of frame in 2034), but only the volume step said it was net of the frame."""
+    from resmodel.budget.compare import waterfall
+
+    base = build_setup(demo_loaded, demo_result).case
+    loaded = load(child(tmp_path, "mine_wage", "parameters:\n  indices.wage_growth:\n"
+                        "    - {value: 0.04, from: 2027-01-01}\n"))
+    wage = build_setup(loaded, run(loaded)).case
+    steps = {m: waterfall(base, wage, measure=m, year=2034).set_index("driver") for m in
+             ("deviation", "frame", "net_cost")}
+    wages = steps["deviation"].loc["wages"]
+    assert wages["label"] == "Löner — wages and sick leave (net of the frame's indexation)"
+    assert wages["value"] == pytest.approx(steps["frame"].at["wages", "value"] - steps["net_cost"].at["wages", "value"])
+    assert steps["frame"].at["wages", "value"] > 1e8  # the frame follows wages: 0.77 of its index
+    assert "net of" not in steps["frame"].at["wages", "label"]
+    unindexed = build_setup(loaded := load(SC / "no_indexation.yaml"), run(loaded)).case  # A's frame: kind none
+    plain = waterfall(unindexed, base, measure="deviation").set_index("driver")
+    assert plain.at["wages", "label"] == "Löner — wages and sick leave"
