@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from resmodel.errors import InputError
@@ -260,3 +261,56 @@ def test_the_wage_step_of_a_deviation_waterfall_says_it_is_net_of_the_frames_ind
     unindexed = build_setup(loaded := load(SC / "no_indexation.yaml"), run(loaded)).case  # A's frame: kind none
     plain = waterfall(unindexed, base, measure="deviation").set_index("driver")
     assert plain.at["wages", "label"] == "Löner — wages and sick leave"
+
+
+PLAN = "projection:\n  volumes:\n    daglig_verksamhet: {2026: 1080, 2027: 1110, 2028: 1140}\n"
+
+
+def _yearly_volume(setup, service: str) -> pd.Series:
+    """A service's projected volume by year (average a month), as the workbooks give it."""
+    from resmodel.projection_run import run_setup
+
+    y = run_setup(setup).yearly
+    sel = y[(y["service"] == service) & (y["measure"] == "volume")]
+    return sel.set_index(sel["period"].astype(int))["value"]
+
+
+@pytest.mark.parametrize("after", ["hold", "trend"])
+def test_a_section_plan_for_later_years_follows_the_forecast_before_and_holds_or_trends_after(
+        tmp_path, demo_loaded, demo_result, after):
+    """Finding 7: an override for 2026–2028 only was refused ('add 2025') and could only hold flat after 2028;
+    economists want the section plan for 2026–28, then the trend."""
+    base = _yearly_volume(build_setup(demo_loaded, demo_result), "daglig_verksamhet")
+    body = PLAN + ("  volume_after_override: {daglig_verksamhet: trend}\n" if after == "trend" else "")
+    loaded = load(child(tmp_path, f"plan_{after}", body))
+    check_projection(loaded)  # validate accepts it
+    setup = build_setup(loaded, run(loaded))
+    volume = _yearly_volume(setup, "daglig_verksamhet")
+    assert volume[2025] == pytest.approx(base[2025])  # the forecast before the plan's first year
+    assert volume[[2026, 2027, 2028]].tolist() == pytest.approx([1080, 1110, 1140])
+    if after == "trend":  # the forecast's growth from the plan's last level
+        assert volume[2034] == pytest.approx(1140 * base[2034] / base[2028])
+    else:
+        assert volume[range(2029, 2035)].tolist() == pytest.approx([1140] * 6)
+    models = setup.volume_models.set_index("service")["model_used"]
+    assert models["daglig_verksamhet"] == f"drift → override 2026–2028 → {'trend' if after == 'trend' else 'held'}"
+    assert any(n.startswith("projection.volumes.daglig_verksamhet: before 2026 the forecast (drift)") for n in setup.notes)
+
+
+def test_an_override_from_the_first_year_without_the_option_is_as_before(tmp_path):
+    """The default is unchanged: an override from the first projected year steps and holds its last volume."""
+    loaded = load(child(tmp_path, "steps", "projection:\n  volumes:\n    daglig_verksamhet: {2025: 1054, 2027: 1110}\n"))
+    setup = build_setup(loaded, run(loaded))
+    assert _yearly_volume(setup, "daglig_verksamhet").tolist() == pytest.approx([1054, 1054] + [1110] * 8)
+    assert setup.volume_models.set_index("service").at["daglig_verksamhet", "model_used"] == "override"
+
+
+def test_a_late_override_or_a_trend_without_a_history_and_an_option_without_an_override_are_refused(tmp_path):
+    """A service with no volume history has no forecast to fill the years before or to carry a trend on."""
+    body = ("projection:\n  volumes:\n    ovriga_lss: {2026: 1}\n    boendestod: {2025: 950}\n"
+            "  volume_after_override: {ovriga_lss: trend, bostad_vuxna: trend}\n")
+    with pytest.raises(InputError) as caught:
+        check_projection(load(child(tmp_path, "late", body)))
+    said = [str(p) for p in caught.value.problems]
+    assert any("'projection.volumes.ovriga_lss'" in p and "add 2025: <volume>" in p for p in said), said
+    assert any("'projection.volume_after_override.bostad_vuxna'" in p and "no per-year override" in p for p in said)

@@ -218,7 +218,8 @@ def test_an_absurd_volume_is_refused_before_it_can_overflow(tmp_path):
 
 
 def test_late_override_names_the_scenario_file(tmp_path):
-    path = scenario(tmp_path, "late", "projection:\n  volumes: {daglig_verksamhet: {2027: 1100}}\n")
+    """A late override of a service without a volume history (none to forecast the years before from)."""
+    path = scenario(tmp_path, "late", "projection:\n  volumes: {ovriga_lss: {2027: 1}}\n")
     with pytest.raises(InputError) as err:
         project(*run_file(path))
     assert "late.yaml, line 5" in str(err.value) and "starts in 2027" in str(err.value)
@@ -620,8 +621,8 @@ def test_a_dated_change_the_projection_reads_at_the_base_date_is_named(tmp_path)
      "volume_changes[0].from_year", "year 2045 is not projected"),
     ("projection:\n  adjustments: [{service: bostad_vuxna, year: 2040, amount: 100}]\n",
      "adjustments[0].year", "year 2040 is not projected"),
-    ("projection:\n  volumes: {personlig_assistans_sfb: {2027: 440}}\n",
-     "volumes.personlig_assistans_sfb", "the override starts in 2027 but the projection starts in 2025"),
+    ("projection:\n  volumes: {ovriga_lss: {2027: 1}}\n",  # no history to forecast 2025–2026 from
+     "volumes.ovriga_lss", "the override starts in 2027 but the projection starts in 2025"),
     ("projection:\n  uncertainty:\n    volume_growth:\n      daglig_verksamhett: {dist: normal, mean: 0, sd: 0.01}\n",
      "uncertainty.volume_growth.daglig_verksamhett", "did you mean 'daglig_verksamhet'"),
     ("projection:\n  volumes: {bostad_barn: {2025: 16, 2026: 18, 2040: 30}}\n", "volumes.bostad_barn",

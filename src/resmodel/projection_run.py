@@ -618,10 +618,75 @@ def _model_inputs(loaded, resolved: ResolvedProjection, models: Mapping[str, str
     return kwargs
 
 
-def _models(settings, services) -> dict[str, str]:
-    """The forecast model of each service with a history (a name; overrides by volume left out)."""
+def _models(settings, services, first: int) -> dict[str, str]:
+    """The forecast model of each service with a history (a name; overrides by volume left out, but for one that
+    lies over the forecast, ``over_forecast``: the default model)."""
+    over = over_forecast(settings, first)
     return {sv: m for sv in services
-            if isinstance(m := settings.volumes.get(sv, settings.default_model), str)}
+            if isinstance(m := settings.default_model if sv in over else settings.volumes.get(sv, settings.default_model),
+                          str)}
+
+
+def over_forecast(settings, first: int) -> dict[str, bool]:
+    """The services whose per-year override in ``volumes`` lies over their forecast — it starts after the first
+    projected year ``first`` (the forecast fills the years before) or carries on by the forecast's trend after its
+    last year (``volume_after_override: trend``) — with whether it does the latter. Economists plan 'the section
+    plan for 2026–28, then the trend' (economist walkthrough); an override from ``first`` that holds is as before."""
+    trend = {sv for sv, after in settings.volume_after_override.items() if after == "trend"}
+    return {sv: sv in trend for sv, v in settings.volumes.items()
+            if isinstance(v, dict) and v and (min(v) > first or sv in trend)}
+
+
+def override_over_forecast(forecast: pd.Series, by_year: Mapping[int, float], trend: bool) -> pd.Series:
+    """A per-year override laid over a monthly forecast (index 'YYYY-MM'): the forecast before its first year, each
+    year's volume from January until the next year given, and after its last year that volume — held, or with
+    ``trend`` moved as the forecast moves from its average in that year (day-weighted, as the yearly tables average
+    months) — its growth and its months' shape."""
+    years = np.asarray([int(m[:4]) for m in forecast.index])
+    named = sorted(by_year)
+    step = np.searchsorted(named, years, side="right") - 1  # the named year in force, −1 before the first
+    out = forecast.to_numpy(dtype=float).copy()
+    out[step >= 0] = [float(by_year[named[i]]) for i in step[step >= 0]]
+    last = years == named[-1]
+    days = np.asarray([pd.Period(m, "M").days_in_month for m in forecast.index], dtype=float)  # as the years average
+    level = float(np.average(forecast.to_numpy(dtype=float)[last], weights=days[last])) if last.any() else 0.0
+    after = years > named[-1]
+    if trend and level > 0:
+        out[after] = float(by_year[named[-1]]) * forecast.to_numpy(dtype=float)[after] / level
+    return pd.Series(out, index=forecast.index, name=forecast.name)
+
+
+def _over_forecast_problems(resolved: ResolvedProjection, first: int, known: Collection[str]) -> list[Problem]:
+    """A per-year override that needs its service's forecast (over_forecast) for a service with no volume history,
+    and a volume_after_override for a service without a per-year override."""
+    s, problems = resolved.settings, []
+    for sv, trend in over_forecast(s, first).items():
+        if sv in known:
+            continue
+        start = min(s.volumes[sv])
+        if start > first:
+            problems.append(Problem(resolved.location(f"volumes.{sv}"), f"the override starts in {start} but the "
+                                    f"projection starts in {first}, and {sv} has no volume history to forecast the "
+                                    "years before from", f"a volume for {first} and later years, or a volume history",
+                                    f"add {first}: <volume>, or add the service's series to {HISTORY_FILE}"))
+        elif trend:
+            problems.append(Problem(resolved.location(f"volume_after_override.{sv}"), f"'trend' for {sv}, which has "
+                                    "no volume history to forecast a trend from", "'trend' for a service with a volume "
+                                    "history", f"remove it (the last volume is kept), or add the service's series to "
+                                    f"{HISTORY_FILE}"))
+    for sv in s.volume_after_override:
+        if not isinstance(s.volumes.get(sv), dict):
+            problems.append(Problem(resolved.location(f"volume_after_override.{sv}"), f"{sv} has no per-year "
+                                    "override in projection.volumes", "a service given {year: volume} in volumes",
+                                    f"give volumes.{sv} as {{year: volume}}, or remove the entry"))
+    return problems
+
+
+def _check_over_forecast(resolved: ResolvedProjection, first: int, known: Collection[str]) -> None:
+    """Raise the located problems of _over_forecast_problems, all at once."""
+    problems = _over_forecast_problems(resolved, first, known)
+    if problems:
+        raise InputError(problems)
 
 
 RATES_BY_YEAR = ("level_mix_drift", "rent_growth")  # rates a scenario may give per year
@@ -654,7 +719,8 @@ def check_rates_by_year(resolved: ResolvedProjection, first: int, last: int) -> 
 def check_years(resolved: ResolvedProjection, first: int, last: int) -> None:
     """The years a scenario's volume changes, adjustments and yearly volume overrides name are projected ones
     (a change before the first year is in the history already; one after the last would never act), and a yearly
-    override starts by the first year — checked by ``validate`` as by ``project``."""
+    override names projected years only (one that starts later follows the forecast before: _check_over_forecast) —
+    checked by ``validate`` as by ``project``."""
     s = resolved.settings
     years = [*((c.from_year, f"volume_changes[{i}].from_year") for i, c in enumerate(s.volume_changes)),
              *((a.year, f"adjustments[{i}].year") for i, a in enumerate(s.adjustments))]
@@ -670,10 +736,6 @@ def check_years(resolved: ResolvedProjection, first: int, last: int) -> None:
             raise InputError.at(resolved.location(f"volumes.{sv}"), "the override by year is empty",
                                 "a mapping year → volume, e.g. {2025: 1050, 2026: 1100}",
                                 "give the volume of each year it changes, or remove it")
-        if isinstance(value, dict) and all(isinstance(y, int) for y in value) and min(value) > first:
-            raise InputError.at(resolved.location(f"volumes.{sv}"), f"the override starts in {min(value)} but the "
-                                f"projection starts in {first}", f"a volume for {first} and later years",
-                                f"add {first}: <volume>")
         outside = [y for y in value if isinstance(y, int) and not first <= y <= last] if isinstance(value, dict) else []
         if outside:  # 2040 for 2030 was held at the year before for good; 2020 silently dropped
             raise InputError.at(resolved.location(f"volumes.{sv}"), f"the override names {outside[0]}, which is not "
@@ -796,11 +858,12 @@ def _compensated_services_checked(resolved: ResolvedProjection, frame, services,
 def _history_checked(loaded, resolved: ResolvedProjection, services, history, warn: bool) -> list[Warning_]:
     """The history reaches the base year's December for the forecast services and their models' inputs exist;
     with ``warn``, the history's scale and suspicious-value warnings."""
-    volumes = resolved.settings.volumes
-    if any(sv in services and (sv not in volumes or isinstance(volumes[sv], str))  # forecast, as _volumes does
+    volumes, first = resolved.settings.volumes, loaded.scenario.base_date.year + 1
+    over = over_forecast(resolved.settings, first)
+    if any(sv in services and (sv not in volumes or isinstance(volumes[sv], str) or sv in over)  # as _volumes does
            for sv in history["service"].unique()):
-        _history_end(history, loaded.scenario.base_date.year + 1, _history_display(loaded))
-    models = _models(resolved.settings, history["service"].unique())
+        _history_end(history, first, _history_display(loaded))
+    models = _models(resolved.settings, history["service"].unique(), first)
     _model_inputs(loaded, resolved, models, int(history["month"].max().year))
     if not warn:
         return []
@@ -829,6 +892,7 @@ def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warnin
     history = _attempt(problems, _history_for, loaded, resolved, services, base_volumes)
     known = set(history["service"]) if history is not None else set()
     held = [sv for sv in base_volumes if sv not in known and sv not in resolved.settings.volumes]
+    _attempt(problems, _check_over_forecast, resolved, loaded.scenario.base_date.year + 1, known)
     if frame is not None:
         _attempt(problems, _compensated_services_checked, resolved, frame, services, file, line_of)
     warnings: list[Warning_] = []
@@ -1271,7 +1335,10 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     months = pd.period_range(start, f"{last}-12", freq="M").strftime("%Y-%m")
     given = read_forecast_file(loaded, resolved, services, list(months), notes, history)
     from_file = [sv for sv in (given.volumes.columns if given else ()) if sv not in s.volumes]
-    spec = {sv: (s.volumes.get(sv, s.default_model)) for sv in services if sv in known and sv not in from_file}
+    _check_over_forecast(resolved, first, known)
+    over = {sv: trend for sv, trend in over_forecast(s, first).items() if sv in services}
+    spec = {sv: (s.default_model if sv in over else s.volumes.get(sv, s.default_model)) for sv in services
+            if sv in known and sv not in from_file}
     fixed = {sv: v for sv, v in s.volumes.items() if sv not in known}
     held = {sv: v for sv, v in base_volumes.items() if sv not in known and sv not in fixed and sv not in from_file}
     fixed.update(held)
@@ -1290,7 +1357,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
         hist = history[history["service"].isin(list(spec))]
         notes += [str(w) for w in history_scale_warnings(
             hist, {sv: n for sv, n in (users or {}).items() if sv in forecast}, first - 1, source)]
-        inputs = _model_inputs(loaded, resolved, _models(s, list(spec)), int(last_hist.year))
+        inputs = _model_inputs(loaded, resolved, _models(s, list(spec), first), int(last_hist.year))
         try:
             fc = forecast_volumes(hist, spec, (pd.Period(f"{last}-12", "M") - last_hist).n, source=source,
                                   spec_where="projection.volumes.{service}", **inputs)
@@ -1309,6 +1376,16 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
                          "past the base year); the forecast starts after them")
         models = fc.table.groupby("service", as_index=False)["model_used"].first()
         notes += volume_spread_notes(fc.table, uncertainty, first - 1)
+        for sv, trend in over.items():  # the override over the forecast, after the history's actuals
+            wide[sv] = override_over_forecast(wide[sv], s.volumes[sv], trend)
+            years, model = sorted(s.volumes[sv]), models.loc[models["service"] == sv, "model_used"].iat[0]
+            models.loc[models["service"] == sv, "model_used"] = \
+                f"{model} → override {years[0]}–{years[-1]} → {'trend' if trend else 'held'}"
+            notes.append(f"projection.volumes.{sv}: " + (f"before {years[0]} the forecast ({model}); " if years[0] > first
+                                                          else "") + f"after {years[-1]} its {s.volumes[sv][years[-1]]:g} "
+                         + ("moves on as the forecast moves from its average in that year (volume_after_override: "
+                            "trend)" if trend else "is kept (volume_after_override: trend would carry the forecast's "
+                            "growth on from it)"))
     for sv in from_file:
         wide[sv] = given.volumes[sv].to_numpy()
     for sv, v in fixed.items():

@@ -224,6 +224,10 @@ class ProjectionSettings(_Strict):
     volumes: dict[str, str | Number | dict[int, Number]] = Field(
         default_factory=dict,
         description="service → forecast model name, a fixed volume for every month, or a volume per year")
+    volume_after_override: dict[str, Literal["hold", "trend"]] = Field(
+        default_factory=dict, description="service → what its per-year override in 'volumes' does after its last "
+        "year: 'hold' (the default: that year's volume is kept) or 'trend' (the service's forecast's growth carries "
+        "on from that volume; the service needs a volume history)")
     volume_forecast: str | None = Field(
         None, description="a volume forecast `resmodel forecast` wrote (its volume_forecast.csv; a path relative to "
         "the scenario file that sets it): the services in it take its monthly volume (levels summed) in every "
