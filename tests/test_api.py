@@ -547,3 +547,12 @@ def test_no_error_answer_repeats_an_identity_number(monkeypatch, route, body, he
                 else c.post(route, json=body, headers=headers))
     assert 400 <= response.status_code < 500, response.text
     assert "8001011234" not in response.text and "1212" not in response.text, response.text
+
+
+def test_a_run_refuses_a_projection_block_the_cli_run_refuses(monkeypatch, tmp_path):
+    """POST /runs answered 200 for a scenario whose projection names an unknown service; `resmodel run` refuses it."""
+    text = (f"name: odd\npurpose: x\nextends: {ROOT / 'scenarios' / 'base.yaml'}\n"
+            "projection:\n  volumes:\n    daglig_verksamheten: {2025: 1000}\n")
+    response = post_own_scenario(monkeypatch, tmp_path, "/runs", "odd", text)
+    assert response.status_code == 422, response.text
+    assert "daglig_verksamheten" in response.text

@@ -76,19 +76,19 @@ def test_a_huge_cell_in_a_table_is_refused_not_summed_to_inf(tmp_path):
      "line 5, at 'projection.uncertainty'", "stays at most 5"),
     # frame numbers: .inf and 1e308 reached prognos_per_ar.csv with exit 0
     ("projection:\n  frame:\n    volume_compensation: [{service: daglig_verksamhet, amount_per_user: .inf, "
-     "reference_volume: 1030}]\n", (), "line 6, at 'frame.volume_compensation[0].amount_per_user'", "finite number"),
+     "reference_volume: 1030}]\n", (), "line 6, at 'projection.frame.volume_compensation[0].amount_per_user'", "finite number"),
     ("projection:\n  frame:\n    volume_compensation: [{service: daglig_verksamhet, amount_per_user: 1.0e+308, "
-     "reference_volume: 1030}]\n", (), "line 6, at 'frame.volume_compensation[0].amount_per_user'",
+     "reference_volume: 1030}]\n", (), "line 6, at 'projection.frame.volume_compensation[0].amount_per_user'",
      "less than or equal to 1000000000000"),
     ("projection:\n  frame:\n    expansion: [{area: lss_boende, year: 2026, amount: .inf}]\n", (),
-     "line 6, at 'frame.expansion[0].amount'", "finite number"),
+     "line 6, at 'projection.frame.expansion[0].amount'", "finite number"),
     ("parameters:\n  salaries.aktivitetsledare: 1.0e+306\n", (), "line 5, at 'parameters.salaries.aktivitetsledare'",
      "above 1e+12"),
     ("projection:\n  level_mix_drift: {2026: 0.01, 1999: 0.02}\n", (), "line 5, at 'projection.level_mix_drift.1999'",
      "not projected"),
     # YAML 1.1 read digits with ':' as base 60: a year's places '1:30' were 90
     ("projection:\n  frame:\n    expansion: [{area: lss_boende, year: 2026, amount: 1:30}]\n", (),
-     "line 6, at 'frame.expansion[0].amount'", "number"),
+     "line 6, at 'projection.frame.expansion[0].amount'", "number"),
     # blamed on the volume history before
     ("projection:\n  volume_changes: [{service: personlig_assistans_lss, from_year: 2026, change: 1, "
      "hours_per_week: 1.0e+308}]\n", (), "line 5", "less than or equal to 168"),
