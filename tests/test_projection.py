@@ -608,6 +608,9 @@ def test_a_dated_change_the_projection_reads_at_the_base_date_is_named(tmp_path)
     warnings = dated_changes_not_projected(loaded, 2034)
     assert [(w.check, w.location.line) for w in warnings] == [("dated_change_not_projected", 5)]
     assert "salaries.stodassistent changes on 2026-01-01, after the base date 2024-07-01" in warnings[0].message
+    # the advice names keys a scenario can have (controller: 'wage_growth' in the projection block is refused)
+    assert "parameters: indices.wage_growth (salaries)" in warnings[0].message
+    assert "wage_growth or price_growth for that year" not in warnings[0].message
     # after the horizon: not a change the projection reads at the base date, but one with no effect at all
     assert [w.check for w in dated_changes_not_projected(loaded, 2025)] == ["beyond_horizon"]
     assert any(w.check == "dated_change_not_projected" for w in check_projection(loaded)[1])

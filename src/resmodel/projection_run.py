@@ -790,8 +790,10 @@ def dated_changes_not_projected(loaded, last: int) -> list[Warning_]:
     return [Warning_("dated_change_not_projected", location,
                      f"{path} changes on {on:%Y-%m-%d}, after the base date {base:%Y-%m-%d}; the projection reads it at "
                      "the base date (money amounts then grow with the indices), so the change has no effect on "
-                     "project, compare or tornado. To project it, move base_date to the change, or write it in the projection block "
-                     "(wage_growth or price_growth for that year, volume_changes, adjustments)")
+                     "project, compare or tornado. To project it, move base_date to the change, or give that year's step as "
+                     "growth: parameters: indices.wage_growth (salaries) or indices.price_growth (prices), dated 1 "
+                     "January of the year, or as the projection block's volume_changes or adjustments (an amount "
+                     "per year)")
             for path, (on, location) in sorted(changes.items())] + _within_year_changes(tree, base, end) + [
         Warning_("beyond_horizon", o.location, f"{o.path} changes on {o.start:%Y-%m-%d}, after the horizon's last "
                  f"year {last}: the change has no effect on project, compare or tornado (a typing slip for an "
