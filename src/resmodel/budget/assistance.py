@@ -1,4 +1,4 @@
-"""Personal-assistance rules (docs/model.md §1), vectorised: every function broadcasts over
+"""Personal-assistance rules (docs/model.md, "Services"), vectorised: every function broadcasts over
 numpy arrays of any shape (draws × years × months …).
 
 - SFB: the municipality pays the first 20 assistance hours per week of every person with state
