@@ -168,11 +168,11 @@ def test_an_unknown_frame_area_and_an_inverted_period_are_reported_together(tmp_
 
 @pytest.mark.parametrize(("body", "said"), [
     ("parameters:\n  indices.wage_growth:\n    - {value: 4%, from: 2027-01-01}\n",
-     "at 'parameters.indices.wage_growth[0].value': '4%' is a percentage written as text: write 0.04"),
+     "at 'parameters.indices.wage_growth[0].value': '4%' is a percentage written as text. Expected"),
     ("parameters:\n  working_time.sick_leave_rate:\n    - value: 7,4 %\n      from: 2026-01-01\n",
-     "'7,4 %' is a percentage written as text: write 0.074"),
+     "'7,4 %' is a percentage written as text. Expected"),
     ("parameters:\n  working_time.sick_leave_rate:\n    - {value: 0.06, from: 2028-01-01, until: 2026-12-31}\n",
-     "until 2026-12-31 is before from 2028-01-01 — swap from and until"),
+     "until 2026-12-31 is before from 2028-01-01. Expected"),
     ("projection:\n  frame:\n    demographic:\n"
      "      - {area: lss_boende, growth: 0.01, from_year: 2031, to_year: 2029}\n",
      "ends before it starts. Expected an end year on or after the start year. Fix: swap from_year and to_year"),
@@ -184,6 +184,8 @@ def test_messages_lead_with_the_fix_the_mistake_needs(tmp_path, body, said):
 
     code, _, error = invoke(app, "validate", child(tmp_path, "slip", body))
     assert code == 2 and said in error, error
+    # the validator's own fix is the Fix, not 'correct the value' (the message no longer says it twice)
+    assert "Fix: correct the value" not in error and ("Fix: write 0.0" in error or "Fix: swap from" in error), error
 
 
 def test_a_wage_rise_of_0_4_is_also_offered_the_dropped_zero(tmp_path):

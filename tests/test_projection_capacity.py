@@ -60,7 +60,7 @@ OK = "sarskilt_boende_sol: {places: 120}"  # a valid entry that moves the bad on
     (["daglig_verksamhet:", "  places: 10", "  overflow: wating"], "did you mean 'waiting'", 8),
     (["daglig_verksamhet:", "  places: 10", "  overflow: väntar"], "write waiting", 8),
     (["daglig_verksamhet:", "  overflow: waiting", "  places: lots"], "places 'lots' is not a number", 8),
-    (["daglig_verksamhet:", "  places: '1295'"], "a number in quotes: write it without them", 7),
+    (["daglig_verksamhet:", "  places: '1295'"], "a number in quotes. Expected", 7),
     (["daglig_verksamhet:", "  places: [1295, 1320]"], "places [1295, 1320] is not a number", 7),
     (["daglig_verksamhet:", "  places: {}"], "places {} names no year", 7),
     ([OK, "daglig_verksamhet: 1295"], "not a mapping of keys", 7),

@@ -52,7 +52,7 @@ PERCENTAGE = ("s.yaml, line 6, at 'parameters.working_time.sick_leave_rate': new
     ("extends: base.yaml\nparameters:\n  working_time.training_days:\n    - {value: 3, from: 2027-01-01, "
      "until: 2026-01-01}\n  working_time.sick_leave_rate:\n    - {value: 0.06, form: 2025-01-01, until: 2026-12-31}\n"
      "    - {value: 0.05, from: 2026-01-01}\n",
-     [("s.yaml, line 6, at 'parameters.working_time.training_days[0]': period is inverted", "Fix: correct the value"),
+     [("s.yaml, line 6, at 'parameters.working_time.training_days[0]': period is inverted", "Fix: swap from and until"),
       ("s.yaml, line 8, at 'parameters.working_time.sick_leave_rate[0].form': unknown key 'form'",
        "Fix: did you mean 'from'?"),
       ("s.yaml, line 9, at 'parameters.working_time.sick_leave_rate[1]': the period of change 2 for "

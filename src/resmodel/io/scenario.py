@@ -162,7 +162,8 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
             entry = re.match(rf"{re.escape(loc[-1])}\.([A-Za-z0-9_]+): ", message) if loc else None
             if entry:  # a mapping's validator names the entry ('volumes.externa_platser: …'): located at it
                 path, message = f"{path}.{entry.group(1)}", message[entry.end():]
-            said = re.search(r": (write .+)$", message) if entry else None  # the entry's own fix, said once
+            # the validator's own fix ('…: write 0.04', '… — swap from and until'), said once, as the Fix
+            said = re.search(r"(?:: | — )((?:write|swap) .+)$", message)
             if said:
                 message = message[:said.start()]
             problems.add(doc.location(path), message, _expected_for(path), (said.group(1) if said else None)
