@@ -89,7 +89,7 @@ def test_a_one_year_change_and_its_reason_show_in_the_workbook_html_and_explain(
     out = tmp_path / "p"
     assert invoke(app, "project", path, "--out", out).exit_code == 0
     assumed = workbook_sheet(out / "prognos.xlsx", "Antaganden").set_index("antagande")
-    assert assumed.loc["Löneökning — wage growth", ["2025", "2026", "2027"]].tolist() == [3.4, 4.0, 3.0]
+    assert assumed.loc["Löneökning — wage growth", [2025, 2026, 2027]].tolist() == [3.4, 4.0, 3.0]  # years as numbers
     changes = workbook_sheet(out / "prognos.xlsx", "Scenarioändringar")
     row = changes[changes["parameter"] == "indices.wage_growth"].iloc[0]
     assert (row["värde (value)"], row["från (from)"], row["till (until)"], row["skäl (reason)"]) == (

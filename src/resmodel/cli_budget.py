@@ -19,7 +19,7 @@ import typer
 
 from resmodel.errors import InputError, Location, did_you_mean
 from resmodel.io.manifest import command_manifest
-from resmodel.io.writers import _years_as_numbers, check_output_folder, json_text
+from resmodel.io.writers import check_output_folder, json_text
 from resmodel.report import labelled_sheets, with_units
 
 MSEK = 1e6
@@ -262,7 +262,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     sheets = {"Prognos per år": (with_base.rename(columns=YEARLY_LABELS), {YEARLY_LABELS[c]: f for c, f in money.items()}),
               "Avvikelse per område": (wide.rename(columns={"område": DEVIATION_BY_AREA}),
                                        dict.fromkeys(wide.select_dtypes("number").columns, "#,##0")),
-              "Prognos per tjänst": (_years_as_numbers(with_units(result.yearly, volume_units)), {"value": "#,##0.0"}),
+              "Prognos per tjänst": (with_units(result.yearly, volume_units), {"value": "#,##0.0"}),
               "Volymmodeller": (setup.volume_models, {}),
               "Antaganden": (assumed, dict.fromkeys(assumed.columns[2:], "#,##0.00")),
               "Scenarioändringar": (changes, {}),
@@ -272,7 +272,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     files: dict[str, object] = {"prognos_per_ar.csv": with_base, "prognos_tjanster.csv": result.yearly,
                                 "prognos_manad.csv": result.monthly}
     if mc_table is not None:
-        sheets["Percentiler"] = (_years_as_numbers(with_units(mc_table, volume_units))
+        sheets["Percentiler"] = (with_units(mc_table, volume_units)
                                  .rename(columns={"value": "median"})  # 'value' in the CSV and the API
                                  .drop(columns="p50", errors="ignore"),  # the median again
                                  dict.fromkeys(["median", "mean", *(c for c in mc_table.columns if c[:1] == "p"
@@ -354,11 +354,11 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         title=f"Vattenfall {ref_name} → {name}: {measure}" + ("" if area == "total" else f" ({area})") + ", "
         + ("summed over " if year is None else "")
         + str(steps["period"].iloc[0])) for name, steps in fall.groupby("scenario_b", sort=False)}
-    sheets = {"Jämförelse": (_years_as_numbers(with_units(diff)), {"value_a": "#,##0", "value_b": "#,##0",
+    sheets = {"Jämförelse": (with_units(diff), {"value_a": "#,##0", "value_b": "#,##0",
                                                                     "difference": "#,##0"}),
-              "Vattenfall": (_years_as_numbers(fall.assign(**{"måttenhet — unit of measure": "kr (SEK)"})),
+              "Vattenfall": (fall.assign(**{"måttenhet — unit of measure": "kr (SEK)"}),
                              {"value": "#,##0", "cumulative": "#,##0"}),
-              "Per tjänst": (_years_as_numbers(with_units(services, volume_units)), {
+              "Per tjänst": (with_units(services, volume_units), {
                   "value_a": "#,##0.0", "value_b": "#,##0.0", "difference": "#,##0.0"}),
               "Per enhet": (with_units(unit_diff), {"value_a": "#,##0.00", "value_b": "#,##0.00",
                                                     "difference": "#,##0.00"}),

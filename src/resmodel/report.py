@@ -154,8 +154,21 @@ def tidy(result: AllocationResult, scenario: str, period: str) -> pd.DataFrame:
     return table[["scenario", "period", "service", "unit", "measure", "value"]]
 
 
+def years_as_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """A 'year' or 'period' column of years written as text ('2025') as whole numbers, so that the sheet
+    sorts and computes on them; a span ('2025–2034') keeps the column as text."""
+    out = frame
+    for column in ("year", "period"):
+        if column in frame.columns and not pd.api.types.is_numeric_dtype(frame[column]):
+            text = frame[column].astype(str)
+            if text.str.fullmatch(r"\d{4}").all():
+                out = out.assign(**{column: text.astype(int)})
+    return out
+
+
 def labelled_sheets(sheets: Mapping[str, tuple[pd.DataFrame, Mapping[str, str]]]
                     ) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
     """Workbook sheets (name → table, column → number format) with the key columns headed by ``COLUMN_LABELS``."""
-    return {name: (frame.rename(columns=COLUMN_LABELS), {COLUMN_LABELS.get(c, c): f for c, f in formats.items()})
+    return {name: (years_as_numbers(frame).rename(columns=COLUMN_LABELS),  # before 'period' is relabelled
+                   {COLUMN_LABELS.get(c, c): f for c, f in formats.items()})
             for name, (frame, formats) in sheets.items()}

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from resmodel.errors import InputError, Location
+from resmodel.report import years_as_numbers
 
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1)
 
@@ -58,18 +59,6 @@ def _normalise_zip(path: Path) -> None:
             dst.writestr(info, data)
 
 
-def _years_as_numbers(frame: pd.DataFrame) -> pd.DataFrame:
-    """A 'year' or 'period' column of years written as text ('2025') as whole numbers, so that the sheet
-    sorts and computes on them; a span ('2025–2034') keeps the column as text."""
-    out = frame
-    for column in ("year", "period"):
-        if column in frame.columns and not pd.api.types.is_numeric_dtype(frame[column]):
-            text = frame[column].astype(str)
-            if text.str.fullmatch(r"\d{4}").all():
-                out = out.assign(**{column: text.astype(int)})
-    return out
-
-
 def _cell(value):
     """A table value as a worksheet cell: NaN empty, numpy scalars plain, control characters (which Excel
     cannot store; inputs refuse them, so only a note echoing one could carry it) removed."""
@@ -92,9 +81,9 @@ def write_workbook(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], path:
     wb = Workbook()
     wb.remove(wb.active)
     for name, (frame, formats) in sheets.items():
-        frame = _years_as_numbers(frame)
+        frame = years_as_numbers(frame)
         ws = wb.create_sheet(title=name[:31])
-        ws.append([str(c) for c in frame.columns])
+        ws.append([int(c) if re.fullmatch(r"\d{4}", str(c)) else str(c) for c in frame.columns])  # a year heads as a number
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in frame.itertuples(index=False):
