@@ -41,10 +41,10 @@ class RequestBody(BaseModel):
             unknown = [k for k in data if k not in cls.model_fields]
             if unknown:
                 names = ", ".join("(a name that looks like a personal identity number)" if looks_like_pnr(str(k))
-                                  else repr(shown(k)) for k in unknown[:5]) + (
+                                  else repr(shown(without_identity_numbers(str(k)))) for k in unknown[:5]) + (
                     f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-                single = unknown[0] if len(unknown) == 1 and isinstance(unknown[0], str) and not looks_like_pnr(
-                    unknown[0]) else None  # one misspelt name is located at itself; several at their object
+                single = unknown[0] if len(unknown) == 1 and isinstance(unknown[0], str) and without_identity_numbers(
+                    unknown[0]) == unknown[0] else None  # one misspelt name is located at itself; several at their object
                 raise PydanticCustomError(
                     "unknown_field", "unknown field {names}. Expected only: {allowed}. Fix: correct the spelling "
                     "or remove the field", {"names": names, "allowed": ", ".join(cls.model_fields),
@@ -107,9 +107,9 @@ def _body(problems: list[dict[str, Any]]) -> dict[str, Any]:
     """The error body; messages and locations that repeat the request are made sendable (a lone
     surrogate escaped), bounded and without identity numbers, so that no request can turn its own
     error into a 500 or into an answer that repeats personal data."""
-    safe = [{key: without_identity_numbers(shown(value, MAX_MESSAGE)) if isinstance(value, str) else
-             [part if isinstance(part, int) else without_identity_numbers(shown(part, 100)) for part in value]
-             if key == "loc" else value for key, value in p.items()} for p in problems]
+    safe = [{key: shown(without_identity_numbers(value), MAX_MESSAGE) if isinstance(value, str) else  # masked, then cut:
+             [part if isinstance(part, int) else shown(without_identity_numbers(part), 100) for part in value]  # no part
+             if key == "loc" else value for key, value in p.items()} for p in problems]  # of a number is left at the cut
     return {"problems": safe, "resmodel_version": __version__}
 
 

@@ -556,3 +556,11 @@ def test_a_run_refuses_a_projection_block_the_cli_run_refuses(monkeypatch, tmp_p
     response = post_own_scenario(monkeypatch, tmp_path, "/runs", "odd", text)
     assert response.status_code == 422, response.text
     assert "daglig_verksamheten" in response.text
+
+
+@pytest.mark.parametrize("name", ["x" * 32 + "8001011235", "y" * 92 + "8001011235"])
+def test_a_long_name_ending_in_an_identity_number_leaves_no_part_of_it_at_the_cut(monkeypatch, name):
+    """Review: names were cut to length before the number was masked, so '…80010112…' (a birth date and two serial
+    digits) was left at the cut of the message and of the location."""
+    response = client(monkeypatch).post("/runs", json={"scenario": "base", name: 1})
+    assert response.status_code == 422 and "800101" not in response.text, response.text
