@@ -317,3 +317,24 @@ def test_a_late_override_or_a_trend_without_a_history_and_an_option_without_an_o
     said = [str(p) for p in caught.value.problems]
     assert any("'projection.volumes.ovriga_lss'" in p and "add 2025: <volume>" in p for p in said), said
     assert any("'projection.volume_after_override.bostad_vuxna'" in p and "no per-year override" in p for p in said)
+
+
+def test_a_trend_for_a_service_without_a_history_is_refused(tmp_path):
+    """Review: the test above reached the late-override refusal first, never the trend's own."""
+    body = ("projection:\n  volumes:\n    ovriga_lss: {2025: 1}\n"
+            "  volume_after_override: {ovriga_lss: trend}\n")
+    with pytest.raises(InputError) as caught:
+        check_projection(load(child(tmp_path, "trend_nohist", body)))
+    said = [str(p) for p in caught.value.problems]
+    assert any("'projection.volume_after_override.ovriga_lss'" in p and "no volume history to forecast a trend from"
+               in p for p in said), said
+
+
+def test_an_override_up_to_the_horizon_says_nothing_of_after(tmp_path):
+    """Review: '{2034: 1500}' with trend said 'after 2034 … moves on' though the horizon ends in 2034."""
+    body = ("projection:\n  volumes:\n    daglig_verksamhet: {2030: 1300, 2034: 1500}\n"
+            "  volume_after_override: {daglig_verksamhet: trend}\n")
+    loaded = load(child(tmp_path, "to_end", body))
+    setup = build_setup(loaded, run(loaded))
+    said = [n for n in setup.notes if n.startswith("projection.volumes.daglig_verksamhet:")]
+    assert said == ["projection.volumes.daglig_verksamhet: before 2030 the forecast (drift)"], said

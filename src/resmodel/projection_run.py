@@ -1383,11 +1383,12 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
             years, model = sorted(s.volumes[sv]), models.loc[models["service"] == sv, "model_used"].iat[0]
             models.loc[models["service"] == sv, "model_used"] = \
                 f"{model} → override {years[0]}–{years[-1]} → {'trend' if trend else 'held'}"
-            notes.append(f"projection.volumes.{sv}: " + (f"before {years[0]} the forecast ({model}); " if years[0] > first
-                                                          else "") + f"after {years[-1]} its {s.volumes[sv][years[-1]]:g} "
-                         + ("moves on as the forecast moves from its average in that year (volume_after_override: "
-                            "trend)" if trend else "is kept (volume_after_override: trend would carry the forecast's "
-                            "growth on from it)"))
+            after = ("" if years[-1] >= last else f"after {years[-1]} its {s.volumes[sv][years[-1]]:g} " + (
+                "moves on as the forecast moves from its average in that year (volume_after_override: trend)" if trend
+                else "is kept (volume_after_override: trend would carry the forecast's growth on from it)"))
+            before = f"before {years[0]} the forecast ({model})" if years[0] > first else ""
+            if before or after:  # an override of every projected year needs no word
+                notes.append(f"projection.volumes.{sv}: " + "; ".join(p for p in (before, after) if p))
     for sv in from_file:
         wide[sv] = given.volumes[sv].to_numpy()
     for sv, v in fixed.items():
