@@ -90,6 +90,27 @@ def empirical_design(model: Model, s: Series, h: int) -> tuple[int, list[int]]:
     return h_e, training_lengths(len(s.y), h_e, n_windows, 1) if n_windows > 0 else []
 
 
+def recent_design(model: Model, s: Series, h: int) -> tuple[int, list[int]]:
+    """The backtest behind ``auto``'s intervals: the horizon of ``empirical_design`` and every origin,
+    one period apart up to the period before the series end, whose forecast of some step falls in the
+    last ``EMPIRICAL_WINDOWS`` periods (``recent_errors`` keeps those errors); empty when no origin
+    observes every step, as ``empirical_design`` is."""
+    h_e, full = empirical_design(model, s, h)
+    return h_e, list(range(full[0], len(s.y))) if full else []
+
+
+def recent_errors(s: Series, lengths: Sequence[int], runs: Sequence[Run], h_e: int) -> np.ndarray:
+    """Errors (actual − forecast) per origin and horizon step, only where the actual is one of the last
+    ``EMPIRICAL_WINDOWS`` periods (NaN elsewhere): step k is calibrated on the forecasts of the same
+    recent periods, from the ``EMPIRICAL_WINDOWS`` origins ending k periods before the series end,
+    whatever the horizon asked for, so a level shift of the last months counts at every step."""
+    n = np.asarray(lengths)[:, None]
+    target = n + np.arange(h_e)[None, :]  # index of the period each error is about
+    keep = (target < len(s.y)) & (target >= len(s.y) - EMPIRICAL_WINDOWS)
+    actual = np.where(keep, s.y[np.minimum(target, len(s.y) - 1)], np.nan)
+    return actual - np.array([r.fit.mean[:h_e] for r in runs])
+
+
 def backtest_errors(s: Series, lengths: Sequence[int], runs: Sequence[Run], h_e: int) -> np.ndarray:
     """Errors (actual − forecast), one row per origin and one column per horizon step."""
     return np.array([s.y[n:n + h_e] - r.fit.mean for n, r in zip(lengths, runs, strict=True)])
@@ -122,8 +143,9 @@ def extend_widths(width: np.ndarray, h: int, growth: np.ndarray | None = None) -
 
 def empirical_sigma(errors: np.ndarray, h: int, growth: np.ndarray | None = None) -> np.ndarray:
     """Standard deviation per horizon step: the root-mean-square backtest error per step,
-    non-decreasing, extended beyond the backtest horizon by ``extend_widths``."""
-    return extend_widths(np.sqrt(np.mean(errors**2, axis=0)), h, growth)
+    non-decreasing, extended beyond the backtest horizon by ``extend_widths`` (NaN errors, steps not
+    observed, are left out)."""
+    return extend_widths(np.sqrt(np.nanmean(np.asarray(errors, dtype=float) ** 2, axis=0)), h, growth)
 
 
 def naive_widths(fit: Fit, s: Series, h: int, levels: tuple[int, ...], fallback: Model) -> Fit:
