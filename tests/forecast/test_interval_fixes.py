@@ -1,15 +1,22 @@
-"""Interval fixes from a planner's tests of ``forecast`` (docs/forecasting.md §1): the 95 % interval
-keeps a normal interval's shape against the 80 % one when the conformal rank makes both the largest error."""
+"""Interval fixes from a planner's tests of ``forecast`` (docs/forecasting.md §1) — the 95 % interval keeps
+a normal interval's shape against the 80 % one when the conformal rank makes both the largest error — and
+from a code review of the fit cache behind them."""
 
 from __future__ import annotations
 
+import traceback
+import warnings
+
 import numpy as np
 import pandas as pd
+import pytest
 
+from resmodel.forecast import models
 from resmodel.forecast.ensemble import conformal_halfwidths
+from resmodel.forecast.fitcache import memoised, shared_fits
 from resmodel.forecast.forecaster import default_model
 from resmodel.forecast.frame import MONTHLY, Series
-from resmodel.forecast.models import z_value
+from resmodel.forecast.models import ARIMA, Model, ModelFitError, z_value
 
 RATIO_95_80 = z_value(95) / z_value(80)  # 1.53
 
@@ -43,3 +50,47 @@ def test_the_floor_keeps_wider_conformal_95_bounds():
     errors = np.array([[1.0], [-1.0]] * 9 + [[1.0], [10.0]])  # 20 origins, one large error
     w = conformal_halfwidths(errors, (80, 95), 1)
     assert w[80][0] == 1.0 and w[95][0] == 10.0
+
+
+def test_a_memoised_failure_is_raised_as_a_fresh_exception_each_time():
+    """Code review: fitcache re-raised one stored exception object, whose traceback grew with every caller
+    and kept their frames alive."""
+    class Failing(Model):
+        name = "failing"
+
+        @memoised
+        def predict(self, s, h, levels, X_future=None):
+            raise ModelFitError("does not converge")
+
+    def depth(exc) -> int:
+        return len(traceback.extract_tb(exc.__traceback__))
+
+    s = _series(np.arange(5.0))
+    raised = []
+    with shared_fits():
+        for _ in range(4):
+            with pytest.raises(ModelFitError, match="converge") as info:
+                Failing().predict(s, 1, (80,))
+            raised.append(info.value)
+    assert len({id(e) for e in raised}) == 4
+    assert depth(raised[1]) == depth(raised[2]) == depth(raised[3])
+
+
+def test_statsmodels_chatter_is_silenced_without_catch_warnings(monkeypatch):
+    """Code review: ``warnings.catch_warnings()`` with ``simplefilter("ignore")`` around each fit swaps the
+    process-wide filter list and is not thread-safe under FastAPI's thread pool (overlapping fits could leave
+    every warning silenced); filters installed once silence ARIMA's warnings on an exactly linear series."""
+    class NoCatch:
+        """The ``warnings`` module as resmodel's models see it, without ``catch_warnings``/``simplefilter``."""
+
+        def __getattr__(self, name):
+            if name in ("catch_warnings", "simplefilter"):
+                raise AssertionError(f"warnings.{name} is not thread-safe")
+            return getattr(warnings, name)
+
+    s = _series(100 + 3 * np.arange(40.0))
+    monkeypatch.setattr(models, "warnings", NoCatch())
+    with warnings.catch_warnings(record=True) as record:
+        fit = ARIMA().predict(s, 3, (80,))
+    assert np.all(np.isfinite(fit.mean))
+    assert not [w for w in record if "statsmodels" in w.filename or "scipy" in w.filename]

@@ -8,6 +8,7 @@ values and horizon; outside it nothing is kept. The result is what the model wou
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,16 @@ def shared_fits() -> Iterator[None]:
         yield
     finally:
         _CACHE.reset(token)
+
+
+def _fresh(exc: Exception) -> Exception:
+    """A new instance of a memoised failure without a traceback, so that callers neither share one object
+    nor extend its traceback (re-raising one object appends each caller's frames to it); the object itself,
+    traceback cleared, for an exception class whose constructor takes other arguments than its ``args``."""
+    try:
+        return copy.copy(exc).with_traceback(None)
+    except TypeError:
+        return exc.with_traceback(None)
 
 
 def memoised(predict):
@@ -47,10 +58,11 @@ def memoised(predict):
                 for a in [hit.mean, *(hit.lo or {}).values(), *(hit.hi or {}).values()]:
                     a.flags.writeable = False  # shared between callers: nobody may change it in place
             except Exception as exc:  # noqa: BLE001 — the same failure is raised to every caller
-                hit = exc
+                cache[key] = _fresh(exc)  # without the traceback: the cache would keep its frames alive
+                raise
             cache[key] = hit
         if isinstance(hit, Exception):
-            raise hit
+            raise _fresh(hit)
         if hit.lo is None:
             return hit
         return replace(hit, lo={lv: hit.lo[lv] for lv in levels}, hi={lv: hit.hi[lv] for lv in levels})

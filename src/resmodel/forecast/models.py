@@ -152,14 +152,33 @@ def scale_free(predict):
     return wrapper
 
 
+_FIT_FILTERS: list[tuple] = []  # the filters silence_fit_warnings installed
+
+
+def silence_fit_warnings() -> None:
+    """Ignore the warnings statsmodels raises while fitting (ConvergenceWarning, EstimationWarning, numpy's
+    RuntimeWarnings in its and scipy's optimisers) by process-wide filters, installed before a fit after statsmodels'
+    own 'always' filters (set when it is first imported), which would otherwise come first. Not by
+    ``warnings.catch_warnings()`` around each fit, as until 2026-12-07: it swaps the process-wide filter list
+    and is not thread-safe (code review) — two fits overlapping in FastAPI's thread pool could restore each
+    other's state and leave every warning of the process silenced. (statsmodels' L-BFGS wrapper still uses
+    ``catch_warnings`` itself, with a narrow filter; such a restore can drop these filters, so they are installed
+    again before a fit when missing — pytest also restores the list per test.)"""
+    import statsmodels.tools.sm_exceptions  # noqa: F401 — its filters are inserted on import
+
+    warnings.filterwarnings("ignore", module=r"statsmodels(\.|$)")
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"scipy\.optimize(\.|$)")
+    _FIT_FILTERS[:] = warnings.filters[:2]
+
+
 def _quiet_fit(fn):
-    """Run a statsmodels fit with its convergence chatter silenced; failures become ModelFitError."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return fn()
-        except (ValueError, np.linalg.LinAlgError, IndexError, ZeroDivisionError) as exc:
-            raise ModelFitError(f"{type(exc).__name__}: {exc}") from None
+    """Run a statsmodels fit (its chatter silenced by ``silence_fit_warnings``); failures become ModelFitError."""
+    if not _FIT_FILTERS or any(f not in warnings.filters for f in _FIT_FILTERS):
+        silence_fit_warnings()
+    try:
+        return fn()
+    except (ValueError, np.linalg.LinAlgError, IndexError, ZeroDivisionError) as exc:
+        raise ModelFitError(f"{type(exc).__name__}: {exc}") from None
 
 
 SEASONALITY_RULES = ("always", "test")
