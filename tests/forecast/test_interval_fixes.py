@@ -14,11 +14,18 @@ import pytest
 from resmodel.forecast import models
 from resmodel.forecast.ensemble import conformal_halfwidths
 from resmodel.forecast.fitcache import memoised, shared_fits
-from resmodel.forecast.forecaster import default_model
-from resmodel.forecast.frame import MONTHLY, Series
+from resmodel.forecast.forecaster import Forecaster, default_model, make_model
+from resmodel.forecast.frame import MONTHLY, YEARLY, Series
 from resmodel.forecast.models import ARIMA, Model, ModelFitError, z_value
 
 RATIO_95_80 = z_value(95) / z_value(80)  # 1.53
+
+
+def _dates(n: int, freq: str) -> list[str]:
+    """Period labels of ``n`` months from 2019-01 or ``n`` years from 2015."""
+    if freq == MONTHLY:
+        return [f"{2019 + i // 12}-{i % 12 + 1:02d}" for i in range(n)]
+    return [str(2015 + i) for i in range(n)]
 
 
 def _series(y, uid: str = "s") -> Series:
@@ -94,3 +101,27 @@ def test_statsmodels_chatter_is_silenced_without_catch_warnings(monkeypatch):
         fit = ARIMA().predict(s, 3, (80,))
     assert np.all(np.isfinite(fit.mean))
     assert not [w for w in record if "statsmodels" in w.filename or "scipy" in w.filename]
+
+
+@pytest.mark.parametrize(("y", "freq", "model"), [
+    ([42.0] * 14, MONTHLY, "naive"),                  # a constant (the planner's g_const.csv: 42.00–42.00)
+    ([0.0] * 14, MONTHLY, "naive"),                   # all zeros
+    ([115.0 + 3 * i for i in range(9)], YEARLY, "drift"),  # exactly linear: drift 142–142
+    ([115.0 + 3 * i for i in range(9)], YEARLY, "auto"),
+])
+def test_a_zero_width_interval_is_warned_about(y, freq, model):
+    df = pd.DataFrame({"unique_id": "konstant", "ds": _dates(len(y), freq), "y": y})
+    fc = Forecaster([default_model(freq) if model == "auto" else make_model(model, freq)], source="g.csv")
+    out = fc.forecast(df, 2)
+    assert np.allclose(out[f"{model}-hi-95"], out[f"{model}-lo-95"])
+    warns = [w for w in fc.warnings if w.check == "interval_zero_width"]
+    assert len(warns) == 1 and warns[0].location.path == "konstant" and warns[0].location.file == "g.csv"
+    assert "no variation" in warns[0].message and "not a statement of certainty" in warns[0].message
+
+
+def test_an_interval_with_width_is_not_warned_about():
+    y = [42.0, 43.0, 41.0, 42.0, 44.0, 42.0, 41.0, 43.0, 42.0, 42.0, 43.0, 41.0, 42.0, 42.0]
+    df = pd.DataFrame({"unique_id": "s", "ds": _dates(len(y), MONTHLY), "y": y})
+    fc = Forecaster([make_model("naive")])
+    fc.forecast(df, 2)
+    assert not [w for w in fc.warnings if w.check == "interval_zero_width"]

@@ -219,6 +219,21 @@ def fallback_warnings(uid: str, name: str, runs: list[Run], source: str | None) 
     return [Warning_(check, Location(file=source, path=uid), msg, model=name)]
 
 
+def zero_width_warnings(uid: str, name: str, fit: Fit, source: str | None) -> list[Warning_]:
+    """A warning when a forecast's intervals have zero width at some step: the history (constant, all
+    zeros, exactly linear) has no variation for the model to measure, which is not certainty (a planner
+    got 42.00–42.00 at 95 % for a constant series, with no word that the interval meant nothing)."""
+    widest = max(fit.hi)
+    zero = (fit.hi[widest] - fit.lo[widest]) <= 1e-9 * np.maximum(1.0, np.abs(fit.mean))
+    if not zero.any():
+        return []
+    steps = "every step" if zero.all() else f"{int(zero.sum())} of {len(zero)} steps"
+    msg = (f"the prediction intervals have zero width at {steps}: the history has no variation "
+           "(constant or exactly linear), so the model measures no uncertainty — this is not a statement of "
+           "certainty; judge the range from what could change")
+    return [Warning_("interval_zero_width", Location(file=source, path=uid), msg, model=name)]
+
+
 def cross_validation_series(s: Series, models: Sequence[Model], h: int, lengths: list[int],
                             levels: tuple[int, ...], source: str | None = None
                             ) -> tuple[pd.DataFrame, list[Warning_], dict[str, int]]:
@@ -249,7 +264,8 @@ def forecast_series(s: Series, models: Sequence[Model], h: int, levels: tuple[in
     for model in models:
         run = run_model(model, s, h, levels, X_future if model.exog else None)
         base.update(fit_columns(model.name, [run], levels))
-        warns += fallback_warnings(s.uid, model.name, [run], source)
+        warns += fallback_warnings(s.uid, model.name, [run], source) + zero_width_warnings(s.uid, model.name, run.fit,
+                                                                                            source)
         if model.name == "snaive" and s.season == 1:  # asked for by name: say it is the naive forecast here
             warns.append(Warning_("no_season", Location(file=source, path=s.uid), "a yearly series has no season "
                                   "to repeat, so snaive is the naive forecast (model_used naive)", model=model.name))
