@@ -12,11 +12,12 @@ import pandas as pd
 import pytest
 
 from resmodel.forecast import models
-from resmodel.forecast.ensemble import conformal_halfwidths
+from resmodel.forecast.crossval import Run, recent_design, recent_errors
+from resmodel.forecast.ensemble import AutoSelect, conformal_halfwidths
 from resmodel.forecast.fitcache import memoised, shared_fits
 from resmodel.forecast.forecaster import Forecaster, default_model, make_model
 from resmodel.forecast.frame import MONTHLY, YEARLY, Series
-from resmodel.forecast.models import ARIMA, Model, ModelFitError, z_value
+from resmodel.forecast.models import ARIMA, Model, ModelFitError, Naive, z_value
 
 RATIO_95_80 = z_value(95) / z_value(80)  # 1.53
 
@@ -125,3 +126,43 @@ def test_an_interval_with_width_is_not_warned_about():
     fc = Forecaster([make_model("naive")])
     fc.forecast(df, 2)
     assert not [w for w in fc.warnings if w.check == "interval_zero_width"]
+
+
+def _shifted(rise: float = 25.0) -> np.ndarray:
+    """72 months around 100–115, the last three ``rise`` higher (the planner's g_shift.csv in shape)."""
+    rng = np.random.default_rng(5)
+    y = 100 + 15 * np.arange(72) / 71 + rng.normal(0, 1.5, 72)
+    y[-3:] += rise
+    return y
+
+
+def test_the_errors_behind_a_step_are_those_of_the_last_12_periods():
+    y = np.arange(40.0)
+    s = _series(y)
+    h_e, lengths = recent_design(Naive(), s, 5)
+    assert h_e == 5 and lengths == list(range(40 - 5 - 11, 40))  # 12 origins for step 5, up to the last period
+    runs = [Run(Naive().predict(s.head(n), h_e, (80,))) for n in lengths]
+    e = recent_errors(s, lengths, runs, h_e)
+    target = np.asarray(lengths)[:, None] + np.arange(h_e)[None, :]
+    np.testing.assert_array_equal(np.isfinite(e), (target >= 28) & (target < 40))
+    assert (np.isfinite(e).sum(axis=0) == 12).all()  # every step calibrated on 12 errors
+    naive_error = target - (np.asarray(lengths)[:, None] - 1.0)  # y = t; naive forecasts the last value, n − 1
+    np.testing.assert_allclose(e[np.isfinite(e)], naive_error[np.isfinite(e)])
+
+
+def test_intervals_after_a_recent_level_shift_do_not_depend_on_the_horizon():
+    """The planner's finding: a rise of 25 in the last three months gave January ±9 with h = 3, ±2 with h = 6;
+    the shift's errors entered only the steps whose origins reached it. Now step k is calibrated on the
+    forecasts of the last 12 periods whatever h is, so the shift counts from the first steps and every h agrees."""
+    s = _series(_shifted())
+    auto = AutoSelect([Naive()], intervals="conformal")
+    fits = {h: auto.predict(s, h, (80, 95)) for h in (3, 6, 12)}
+    for h in (6, 12):
+        for lv in (80, 95):
+            np.testing.assert_allclose(fits[h].hi[lv][:3], fits[3].hi[lv])
+            np.testing.assert_allclose(fits[h].lo[lv][:3], fits[3].lo[lv])
+    calm = auto.predict(_series(_shifted(rise=0.0)), 6, (80, 95))
+    width = {lv: fits[6].hi[lv] - fits[6].mean for lv in (80, 95)}
+    calm_width = {lv: calm.hi[lv] - calm.mean for lv in (80, 95)}
+    assert width[95][0] > 3 * calm_width[95][0]  # the one-step error of the shift month is the largest of 12
+    assert np.all(width[80][1:] > 3 * calm_width[80][1:])  # from step 2 on, two or more of the 12 errors

@@ -21,8 +21,11 @@ these rules (``intervals=``):
   intervals 35-fold; in the ratio of sums such an origin adds its error but almost nothing to the
   denominator, so no floor on σ is needed. Models without an error model (``comb``) keep their
   empirical intervals.
-- ``"conformal"`` — split-conformal: the chosen model is backtested at up to 12 origins one period
-  apart ending at the cutoff (the backtest of the empirical intervals, ``crossval.empirical_design``);
+- ``"conformal"`` — split-conformal: the chosen model is backtested at origins one period apart
+  before the cutoff, and at horizon step k its errors of the forecasts of the last 12 periods are used
+  (up to 12 origins, the last k periods before the cutoff; ``crossval.recent_design``, adopted on
+  2026-12-07 so that a level shift of the last months counts at every step whatever h is — until then
+  the 12 origins ended min(h, 12) periods before the cutoff, ``crossval.empirical_design``);
   the half-width at horizon step k is the ⌈(n+1)·level⌉-th smallest absolute error at step k
   (the largest when that rank exceeds n), made non-decreasing and widened with √k beyond the
   backtest horizon; the 95 % half-width is at least 1.53 × the 80 % one (``normal_shape_floor``).
@@ -50,12 +53,12 @@ import numpy as np
 from resmodel.forecast.crossval import (
     FALLBACK,
     Run,
-    backtest_errors,
-    empirical_design,
     empirical_sigma,
     extend_widths,
     interval_growth,
     naive_widths,
+    recent_design,
+    recent_errors,
     run_model,
     training_lengths,
 )
@@ -252,11 +255,12 @@ class AutoSelect(Model):
         return replace(fit, lo=lo, hi=hi)
 
     def _errors(self, model: Model, s: Series, h: int, memo: dict) -> np.ndarray | None:
-        """Errors of ``model``'s own backtest before the cutoff (``crossval.empirical_design``)."""
-        h_e, lengths = empirical_design(model, s, h)
+        """Errors of ``model``'s own backtest before the cutoff, at each horizon step those of its forecasts of
+        the last 12 periods (``crossval.recent_design``, ``recent_errors``; NaN elsewhere)."""
+        h_e, lengths = recent_design(model, s, h)
         if not lengths:
             return None
-        return backtest_errors(s, lengths, [self._run(model, s, n, h_e, memo) for n in lengths], h_e)
+        return recent_errors(s, lengths, [self._run(model, s, n, h_e, memo) for n in lengths], h_e)
 
     def predict(self, s, h, levels, X_future=None) -> Fit:
         """The chosen model's forecast; when none could be chosen, the fallback's, with the reason
