@@ -17,7 +17,7 @@ from resmodel.forecast.ensemble import AutoSelect, conformal_halfwidths
 from resmodel.forecast.fitcache import memoised, shared_fits
 from resmodel.forecast.forecaster import Forecaster, default_model, make_model
 from resmodel.forecast.frame import MONTHLY, YEARLY, Series
-from resmodel.forecast.models import ARIMA, Model, ModelFitError, Naive, z_value
+from resmodel.forecast.models import ARIMA, Fit, Model, ModelFitError, Naive, z_value
 
 RATIO_95_80 = z_value(95) / z_value(80)  # 1.53
 
@@ -166,3 +166,33 @@ def test_intervals_after_a_recent_level_shift_do_not_depend_on_the_horizon():
     calm_width = {lv: calm.hi[lv] - calm.mean for lv in (80, 95)}
     assert width[95][0] > 3 * calm_width[95][0]  # the one-step error of the shift month is the largest of 12
     assert np.all(width[80][1:] > 3 * calm_width[80][1:])  # from step 2 on, two or more of the 12 errors
+
+
+class _Driven(Model):
+    """A model with an exogenous regressor: its forecast is the regressor's future values, which must
+    cover the horizon (as the demographic model's population driver must)."""
+
+    name = "driven"
+    exog = ("x",)
+
+    def min_length(self, freq):
+        return 3
+
+    def predict(self, s, h, levels, X_future=None):
+        x = X_future["x"].to_numpy(dtype=float)
+        if len(x) != h:
+            raise ValueError(f"{len(x)} future regressor values for a horizon of {h}")
+        return Fit(x, None, None, self.name)
+
+
+def test_origins_near_the_end_forecast_a_model_with_a_regressor_only_as_far_as_it_is_known():
+    """The last 12 periods' errors need origins up to the period before the end, where the regressor is known
+    for fewer than h_e steps: those origins forecast only the observed steps (the demo backtest with a
+    population crashed when they asked for 12)."""
+    n = 40
+    x = 100 + np.arange(n + 6, dtype=float)
+    y = x[:n] + np.random.default_rng(1).normal(0, 1, n)
+    s = Series("s", MONTHLY, pd.date_range("2019-01-01", periods=n, freq="MS"), y, pd.DataFrame({"x": x[:n]}))
+    fit = AutoSelect([_Driven()], intervals="conformal").predict(s, 6, (80,), pd.DataFrame({"x": x[n:]}))
+    np.testing.assert_allclose(fit.mean, x[n:])
+    assert np.all(fit.hi[80] > fit.mean)

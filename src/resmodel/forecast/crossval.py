@@ -108,7 +108,9 @@ def recent_errors(s: Series, lengths: Sequence[int], runs: Sequence[Run], h_e: i
     target = n + np.arange(h_e)[None, :]  # index of the period each error is about
     keep = (target < len(s.y)) & (target >= len(s.y) - EMPIRICAL_WINDOWS)
     actual = np.where(keep, s.y[np.minimum(target, len(s.y) - 1)], np.nan)
-    return actual - np.array([r.fit.mean[:h_e] for r in runs])
+    means = np.array([np.pad(np.asarray(r.fit.mean[:h_e], dtype=float), (0, h_e - min(h_e, len(r.fit.mean))),
+                             constant_values=np.nan) for r in runs])  # a run may forecast only the observed steps
+    return actual - means
 
 
 def backtest_errors(s: Series, lengths: Sequence[int], runs: Sequence[Run], h_e: int) -> np.ndarray:

@@ -260,7 +260,10 @@ class AutoSelect(Model):
         h_e, lengths = recent_design(model, s, h)
         if not lengths:
             return None
-        return recent_errors(s, lengths, [self._run(model, s, n, h_e, memo) for n in lengths], h_e)
+        # exogenous values (a population driver) are known only up to the series end: shorter horizons there
+        steps = [min(h_e, len(s.y) - n) if model.exog else h_e for n in lengths]
+        runs = [self._run(model, s, n, k, memo) for n, k in zip(lengths, steps, strict=True)]
+        return recent_errors(s, lengths, runs, h_e)
 
     def predict(self, s, h, levels, X_future=None) -> Fit:
         """The chosen model's forecast; when none could be chosen, the fallback's, with the reason
