@@ -102,3 +102,50 @@ def test_a_factor_below_1_from_one_partial_credit_is_named_and_no_month_above_1_
     [(check, text)] = report.credits
     assert check == "credit_in_factors" and "from lag 12 to 13 is 0.99" in text
     assert "service month 2023-02's credit of -2" in text and "at reporting month 2024-03" in text
+
+
+def invoiced(inv: pd.DataFrame, month: str, reported: str, amount: float) -> pd.DataFrame:
+    """``inv`` with an invoice (or a credit, below 0) of ``amount`` for ``month`` at ``reported``."""
+    row = pd.DataFrame({"service_month": [pd.Timestamp(month)], "reporting_month": [pd.Timestamp(reported)],
+                        "amount_sek": [amount]})
+    return pd.concat([inv, row], ignore_index=True)
+
+
+@pytest.mark.parametrize("case", ["97 % credit of a recent month", "full credit, re-invoiced above 5 %"])
+def test_a_month_reversed_at_some_lag_is_left_out_of_the_prior_and_the_intervals_too(case):
+    """Review finding 1: a month reversed (almost) in full that does not end at 0 stayed a chain-ladder month, in the
+    prior's six months (the newest month's nowcast fell by about a sixth) and in Mack's (2008) ŝ² (its 10 MSEK
+    of increments on an ultimate of a few hundred thousand made the newest month's 80 % interval and the accrual's
+    several times wider). A month at 5 % or less of its peak at any lag is left out of the factors from then on,
+    of the prior and of ŝ², and is itself completed as a month of the size it now reports."""
+    inv = invoices()
+    plain = nowcast_report(inv, "amount_sek", pd.Timestamp("2024-12"))
+    if case.startswith("97"):  # 97 % of what 2024-08 has by lag 3 credited then; lag 4 brings it back to 8 %
+        had = inv.loc[(inv["service_month"] == "2024-08") & (inv["reporting_month"] <= "2024-11"), "amount_sek"].sum()
+        changed = invoiced(inv, "2024-08", "2024-11", -0.97 * had)
+    else:  # nothing left at lag 10 (2023-03), then a re-invoice of 6 % at lag 12
+        changed = invoiced(with_credit(inv, "2023-03", "2024-01", 1.0), "2023-03", "2024-03", 120_000.0)
+    report = nowcast_report(changed, "amount_sek", pd.Timestamp("2024-12"))
+    month = pd.Timestamp("2024-08" if case.startswith("97") else "2023-03")
+    own = report.months.set_index("service_month").loc[month]
+    peak = changed.loc[(changed["service_month"] == month) & (changed["amount_sek"] > 0), "amount_sek"].sum()
+    assert own["reported"] > 0.05 * peak  # not reversed at the end, only at some lag
+    newest, before = report.months.iloc[-1], plain.months.iloc[-1]
+    assert newest["method"] == "bornhuetter_ferguson"
+    assert newest["nowcast"] == pytest.approx(before["nowcast"], rel=0.02)
+    # within a quarter (another month among the prior's six changes τ²), not 14–18 times as wide as before the fix
+    assert newest["hi-80"] - newest["lo-80"] == pytest.approx(before["hi-80"] - before["lo-80"], rel=0.25)
+    width = {name: r.sums.set_index("sum_of").loc["open", "hi-80"] - r.sums.set_index("sum_of").loc["open", "lo-80"]
+             for name, r in (("plain", plain), ("changed", report))}
+    assert width["changed"] == pytest.approx(width["plain"], rel=0.25)
+    # the reversed month: what it now reports, scaled up as a month of that size, with an interval of that size
+    assert own["method"] != "bornhuetter_ferguson"
+    assert own["nowcast"] == pytest.approx(own["reported"] / own["completeness"], rel=1e-12)
+    assert own["hi-80"] - own["lo-80"] < 0.1 * (before["hi-80"] - before["lo-80"])
+    [(check, text)] = report.credits
+    assert check == "reversal_left_out" and f"service month {month:%Y-%m} (net -" in text
+    assert "of the months whose mean is the Bornhuetter–Ferguson prior and of the variances of the intervals" in text
+    shown = report.sums.set_index("sum_of").loc["open"]  # the warning's interval is the accrual's, as printed
+    assert ("the 80 % interval of what is still to come of the open months from "
+            f"{shown['still_to_come_lo-80']:,.0f}–{shown['still_to_come_hi-80']:,.0f} to ") in text
+    assert "the Bornhuetter–Ferguson prior (the level of a month) from " in text

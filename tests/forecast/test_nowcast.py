@@ -408,3 +408,14 @@ def test_a_month_complete_up_to_rounding_is_its_reported_amount():
     assert month["nowcast"] == month["reported"] == 1000 and month["still_to_come"] == 0
     assert month["lo-80"] <= month["reported"] <= month["hi-80"]
     assert nowcast_total(tri, [6])["still_to_come"] == 0  # the row at lag 1, in a sum too
+
+
+def test_months_reversed_in_full_set_no_level_and_the_error_says_so():
+    """Review finding 1: a month reversed in full is left out of the prior's months; when every month complete
+    enough to set the level is such a month, the error says what a month needs besides being reported."""
+    inv, _ = _amounts([[1000, 500, -1480, 0], [1000, 500, -1480], [], []])
+    with pytest.raises(InputError, match=r"50% or more of its amount reported, not reversed in full by a credit"):
+        nowcast(build_triangle(inv, "amount_sek"))
+    inv, _ = _amounts([[1000, 500, -1480, 0], [1000, 500, -1480], [1000, 500], []])
+    newest = nowcast(build_triangle(inv, "amount_sek")).iloc[-1]  # 2/3 usually reported at lag 0, none yet
+    assert newest["nowcast"] == pytest.approx((1 - 2 / 3) * 1500)  # the level: the one month not reversed

@@ -87,6 +87,13 @@ def reversed_cells(C: np.ndarray) -> np.ndarray:
         return ~np.isnan(C) & (peak > 0) & (C <= FULL_REVERSAL_SHARE * peak)
 
 
+def reversed_months(C: np.ndarray) -> np.ndarray:
+    """The service months reversed in full at any lag, invoiced again since or not: their increments (a credit the
+    size of the month, a re-invoice) and their ultimates (a re-invoice may restore the month's level or not) are no
+    reporting pattern or level of the others."""
+    return reversed_cells(C).any(axis=1)
+
+
 def development(tri: Triangle, recent_rows: int | None = None, keep_reversals: bool = False) -> Development:
     """Volume-weighted chain-ladder factors from rows observed at both lags (optionally only the
     ``recent_rows`` latest such rows, to follow a changing reporting pattern). A link from or into a cell where a
@@ -216,30 +223,36 @@ def _bf_mse(prior: float, var_u: float, completeness: np.ndarray, lag: np.ndarra
             + (1 - completeness) ** 2 * var_u)
 
 
-def _complete(tri: Triangle, p: NowcastParams, dev: Development | None = None) -> _Completion:
-    """The triangle completed on ``dev`` (default: its development with full reversals left out)."""
-    dev = dev or development(tri, p.recent_rows)
+def _complete(tri: Triangle, p: NowcastParams, keep_reversals: bool = False) -> _Completion:
+    """The triangle completed with the months reversed in full left out of the development factors (while they stand
+    reversed), of the prior's months and of the incremental variances ŝ² (reversed at any lag) — unless
+    ``keep_reversals``, to measure what leaving them out changes. A reversed month is itself completed as any
+    other month, from what it now reports."""
+    dev = development(tri, p.recent_rows, keep_reversals)
     C = tri.cumulative
     n = C.shape[0]
     lag = n - 1 - np.arange(n)
     reported = C[np.arange(n), lag]
     g = dev.completeness[lag]
     cl_rows = (g >= p.bf_below) & (reported > 0)
+    # the chain-ladder months whose amounts follow the reporting pattern: they set the level and the variances
+    pattern_rows = cl_rows if keep_reversals else cl_rows & ~reversed_months(C)
     # a month whose completeness is 1 up to rounding (later additions and credits that cancel) expects nothing
     # more: reported / ĝ would put its nowcast a rounding error off what is reported, outside a 0-width interval
     ultimate = np.where(np.abs(g - 1) <= COMPLETE_WITHIN, reported, reported / np.where(g > 0, g, 1.0))
     ultimate = np.where(cl_rows, ultimate, np.nan)
-    prior_rows = np.flatnonzero(cl_rows)[-p.prior_rows:]
+    prior_rows = np.flatnonzero(pattern_rows)[-p.prior_rows:]
     if len(prior_rows) == 0:
         raise InputError.at(Location(path="triangle"), "no service month is complete enough to set a level",
-                            f"at least one service month with {p.bf_below:.0%} or more of its amount reported",
+                            f"at least one service month with {p.bf_below:.0%} or more of its amount reported"
+                            + (", not reversed in full by a credit" if cl_rows.any() else ""),
                             "supply a longer invoice history, or a later as-of month")
     prior_src = ultimate[prior_rows]
     prior = float(prior_src.mean())
     # τ², the months' spread around the level; the prior (their mean) errs by τ²/m, an error every BF month shares
     prior_var = float(prior_src.var(ddof=1)) if len(prior_src) > 1 else 0.0
     shared_var = prior_var / len(prior_src)
-    s2inc, s2_missing = _incremental_variance(C, lag, ultimate, cl_rows, dev.completeness, p.recent_rows)
+    s2inc, s2_missing = _incremental_variance(C, lag, ultimate, pattern_rows, dev.completeness, p.recent_rows)
     ultimate = np.where(cl_rows, ultimate, reported + (1 - g) * prior)
     mse, unestimated = _chain_ladder_mse(ultimate, lag, dev)
     bf = ~cl_rows
@@ -352,9 +365,9 @@ def _covariances(c: _Completion, rows: np.ndarray) -> np.ndarray:
 
 def credit_warnings(tri: Triangle, params: NowcastParams | None = None) -> list[tuple[str, str]]:
     """Named warnings (check, message) on credits that move the development factors: a service month reversed in
-    full, whose links are left out of them (the month, the credit, and what keeping it would have done to the
-    open months' nowcast); and a factor below 1 that rests on one month's credit alone, which lowers the nowcast
-    of every month still before that lag."""
+    full, left out of them, of the prior and of the variances (the month, the credit, and what keeping it would
+    have done to the open months' nowcast, the prior and the interval); and a factor below 1 that rests on one
+    month's credit alone, which lowers the nowcast of every month still before that lag."""
     p = params or NowcastParams()
     used = development(tri, p.recent_rows)
     out = []
@@ -362,18 +375,16 @@ def credit_warnings(tri: Triangle, params: NowcastParams | None = None) -> list[
     rev = reversed_cells(C)
     starts = np.argwhere(rev[:, 1:] & ~rev[:, :-1])  # (row, j): reversed from lag j + 1 on
     if len(starts):
-        kept = _complete(tri, p, development(tri, p.recent_rows, keep_reversals=True))
-        left = _complete(tri, p, used)
-        open_rows = np.abs(left.completeness - 1) > COMPLETE_WITHIN
-        effect = float((kept.ultimate - left.ultimate)[open_rows].sum())
         listed = _and([f"{tri.months[i]:%Y-%m} (net {C[i, j + 1] - C[i, j]:,.0f} reported at "
                        f"{tri.months[i] + pd.DateOffset(months=j + 1):%Y-%m}, lag {j + 1})" for i, j in starts])
         out.append(("reversal_left_out", f"service month{'s' if len(starts) > 1 else ''} {listed} fell to "
                     f"{FULL_REVERSAL_SHARE * 100:.0f} % or less of what had been invoiced: a full reversal (a "
-                    "credit), left out of the development factors — one month's cancellation is no reporting pattern "
-                    f"of the others. Kept in, it would have changed the nowcast of the open months by {effect:,.0f} "
-                    "in total (docs/forecasting.md §5). The reversed month itself is completed from what it now "
-                    "reports (by Bornhuetter–Ferguson when that is 0: the share still to come of the level)"))
+                    "credit), left out of the development factors until it is invoiced again, of the months whose "
+                    "mean is the Bornhuetter–Ferguson prior and of the variances of the intervals — one month's "
+                    f"cancellation is no reporting pattern or level of the others. {_reversal_effect(tri, p)} "
+                    "(docs/forecasting.md §5). The reversed month itself is completed from what it now reports: by "
+                    "the chain ladder as a month of that size, by Bornhuetter–Ferguson when that is 0 (the share "
+                    "still to come of the level)"))
     for j in np.flatnonzero(np.isfinite(used.factors) & (used.factors < 1)):
         rows = np.flatnonzero(~np.isnan(C[:, j + 1]) & ~rev[:, j] & ~rev[:, j + 1])
         if p.recent_rows:
@@ -392,6 +403,20 @@ def credit_warnings(tri: Triangle, params: NowcastParams | None = None) -> list[
                     "nowcast as that much lower — credits of that size are expected of every month. If the credit "
                     "corrects that month alone, read those nowcasts as too low (docs/forecasting.md §5)"))
     return out
+
+
+def _reversal_effect(tri: Triangle, p: NowcastParams) -> str:
+    """What keeping the full reversals in would have changed: the open months' nowcast, the prior and the 80 %
+    interval of what is still to come of the open months."""
+    kept, left = _complete(tri, p, keep_reversals=True), _complete(tri, p)
+    open_rows = np.flatnonzero(np.abs(left.completeness - 1) > COMPLETE_WITHIN)
+    effect = float((kept.ultimate - left.ultimate)[open_rows].sum())
+    (lo_l, hi_l), (lo_k, hi_k) = ((t["lo-80"] - t["reported"], t["hi-80"] - t["reported"])
+                                  for t in (_total(left, open_rows, p), _total(kept, open_rows, p)))
+    return (f"Kept in, it would have changed the nowcast of the open months by {effect:,.0f} in total, the "
+            f"Bornhuetter–Ferguson prior (the level of a month) from {left.prior:,.0f} to {kept.prior:,.0f} and the "
+            f"80 % interval of what is still to come of the open months from {lo_l:,.0f}–{hi_l:,.0f} to "
+            f"{lo_k:,.0f}–{hi_k:,.0f}")
 
 
 def settled_lag(tri: Triangle, share: float = 0.995) -> int:
