@@ -66,6 +66,26 @@ def test_a_series_named_total_in_the_id_column_is_one_problem_not_a_total_row(tm
     assert set(read_series(write(tmp_path / "g2.csv", renamed)).freqs) == {"dv", "total_boende"}
 
 
+def test_a_table_of_one_series_named_like_a_total_is_read_as_nothing_can_be_counted_twice(tmp_path):
+    """Review finding 2: a file of one series 'Totalt' (the board's total, forecast on its own) was refused as
+    "named like a total of the other series", though there were none; POST /forecasts with one unique_id 'total'
+    too (it reads the rows with series_from_raw). Total-named series are judged only beside other series."""
+    import pandas as pd
+
+    from resmodel.io.series import series_from_raw
+
+    single = write(tmp_path / "single.csv", ["unique_id,ds,y", *(f"Totalt,{m},{100 + i}" for i, m in enumerate(MONTHS))])
+    res = run_cli(["forecast", "--series", single, "--out", tmp_path / "out"])
+    assert res.exit_code == 0, res.stderr
+    assert set(pd.read_csv(tmp_path / "out" / "forecast.csv")["unique_id"]) == {"Totalt"}
+    rows = pd.DataFrame({"unique_id": "total", "ds": MONTHS, "y": [str(100.0 + i) for i in range(len(MONTHS))]})
+    assert set(series_from_raw(rows, "series").freqs) == {"total"}  # as POST /forecasts reads its body
+    services = write(tmp_path / "h.csv", [line for line in history() if "Totalt" in line or line.startswith("month")])
+    res = run_cli(["forecast", "--series", services, "--out", tmp_path / "vol"])
+    assert res.exit_code == 0, res.stderr
+    assert set(pd.read_csv(tmp_path / "vol" / "volume_forecast.csv")["service"]) == {"Totalt"}
+
+
 @pytest.mark.parametrize("excel", [False, True])
 def test_a_bottom_total_row_in_the_second_column_is_a_total_row_not_an_empty_month(tmp_path, excel):
     lines = history(None) + [",Summa,,1234.5"]

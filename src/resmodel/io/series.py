@@ -175,11 +175,12 @@ TOTAL_TOLERANCE = 0.005
 
 def refuse_total_series(name: pd.Series, period: pd.Series, value: pd.Series, display: str, column: str,
                         what: str) -> None:
-    """A series named like a total ('Totalt', 'Summa') is refused, one problem per name at its first row: anything
-    summing the output would count it twice. When it is the sum of the other series in every ``what`` (period) it
-    holds, it is a total row per period, to delete; when it is not, it may be a series of its own, to rename."""
+    """A series named like a total ('Totalt', 'Summa') beside other series is refused, one problem per name at its
+    first row: anything summing the output would count it twice. When it is the sum of the other series in every
+    ``what`` (period) it holds, it is a total row per period, to delete; when it is not, it may be a series of its
+    own, to rename. A table of total-named series alone is read: there is nothing it could count twice."""
     total = is_total_word(name).to_numpy() & period.notna().to_numpy()
-    if not total.any():
+    if not total.any() or total.all():
         return
     numbers = pd.to_numeric(value, errors="coerce")
     others = numbers[~total].groupby(period[~total]).sum(min_count=1)
