@@ -222,3 +222,13 @@ def test_series_names_that_differ_in_inner_spaces_or_unicode_form_are_one_series
     lines = ["unique_id,ds,y", *(f'"{typed[i % 3]}",{m},{100 + i}' for i, m in enumerate(MONTHS))]
     data = read_series(write(tmp_path / "g.csv", lines))
     assert list(data.freqs) == [name] and len(data.frame) == len(MONTHS)
+
+
+def test_a_series_path_that_is_a_device_is_said_to_be_one():
+    """Review finding 3, for every reader of the forecasting inputs: /dev/null is a device, not 'file not found'."""
+    from pathlib import Path
+
+    with pytest.raises(InputError, match="/dev/null: this is not a regular file but a device"):
+        read_series(Path("/dev/null"))
+    with pytest.raises(InputError, match="not a regular file but a device"):
+        read_users_ages(Path("/dev/null"))

@@ -149,3 +149,17 @@ def test_a_month_reversed_at_some_lag_is_left_out_of_the_prior_and_the_intervals
     assert ("the 80 % interval of what is still to come of the open months from "
             f"{shown['still_to_come_lo-80']:,.0f}–{shown['still_to_come_hi-80']:,.0f} to ") in text
     assert "the Bornhuetter–Ferguson prior (the level of a month) from " in text
+
+
+def test_a_triangle_path_that_is_no_regular_file_is_said_to_be_what_it_is(tmp_path):
+    """Review finding 3: `--triangle /dev/null` said "file not found" for a path that exists: a device, a named pipe
+    or a folder is named as such (exit 2, nothing written)."""
+    import os
+
+    pipe = tmp_path / "invoices.csv"
+    os.mkfifo(pipe)
+    for path, said in (("/dev/null", "this is not a regular file but a device"),
+                       (pipe, "this is not a regular file but a named pipe"), (tmp_path, "this is a folder, not a file")):
+        res = run_cli(["nowcast", "--triangle", path, "--out", tmp_path / "out"])
+        assert res.exit_code == 2 and f"{path}: {said}" in res.stderr and "not found" not in res.stderr
+        assert not (tmp_path / "out").exists()
