@@ -121,3 +121,12 @@ def test_a_raw_control_character_in_a_yaml_file_is_refused_at_its_line(text, lin
         parse_yaml(text, "s.yaml")
     assert str(caught.value).startswith(f"s.yaml, line {line}: the text holds a control character (U+{code}) at "
                                         f"character {column} of the line"), str(caught.value)
+
+
+def test_a_table_path_that_is_a_device_is_said_to_be_one_by_every_reader():
+    """Review: '/dev/null' as a table (candidates, top-down, a municipality's users) said 'file not found'."""
+    from pathlib import Path
+
+    schema = TableSchema("t", "a table", [Column("a", "int", "a number")])
+    with pytest.raises(InputError, match=r"^cand\.csv: this is not a regular file but a device"):
+        read_table(Path("/dev/null"), schema, "cand.csv")

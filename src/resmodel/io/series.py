@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -119,24 +118,10 @@ SERIES_IDS = ("unique_id",)  # a series name is an id: a bare date-and-serial nu
 
 
 #: what a path that is neither a regular file nor a folder is, by its stat type
-_SPECIAL_FILES = {stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFIFO: "a named pipe",
-                  stat.S_IFSOCK: "a socket"}
-
-
-def regular_file(path: Path, display: str) -> Path:
-    """``path``, unless it exists as something other than a file or folder (/dev/null, a named pipe): that is said
-    for what it is, where the reader would call it 'file not found'."""
-    if path.exists() and not path.is_file() and not path.is_dir():
-        kind = _SPECIAL_FILES.get(stat.S_IFMT(path.stat().st_mode), "something other than a file")
-        raise InputError.at(Location(file=display), f"this is not a regular file but {kind}", "a CSV or .xlsx file",
-                            "give the path of the CSV or .xlsx file itself")
-    return path
-
-
 def read_series(path: Path, display: str | None = None, by_level: bool = False) -> SeriesInput:
     """Read a series file in either format into a validated long table (index = spreadsheet row)."""
     display = display or str(path)
-    raw = read_raw(regular_file(path, display), display)
+    raw = read_raw(path, display)
     check_frame_for_pnr(raw, display, numeric=SERIES_VALUES, ids=SERIES_IDS)
     return series_from_raw(raw, display, by_level, path)
 
@@ -301,7 +286,7 @@ def read_demand_table(path: Path, display: str | None = None) -> pd.DataFrame:
     is repeated in a message. The ``volume*`` columns hold counts (``number_looks_like_pnr``); every
     other column, level and month included, gets the full test (a 10-digit level would be echoed)."""
     display = display or str(path)
-    raw = read_raw(regular_file(path, display), display)
+    raw = read_raw(path, display)
     check_frame_for_pnr(raw, display, numeric=[c for c in raw.columns if str(c).strip().startswith("volume")])
     return raw
 
@@ -309,7 +294,7 @@ def read_demand_table(path: Path, display: str | None = None) -> pd.DataFrame:
 def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFrame | None = None) -> pd.DataFrame:
     """The volume history (month, service, level, volume), checked per service and level series."""
     display = display or str(path)
-    raw = read_raw(regular_file(path, display), display) if raw is None else raw
+    raw = read_raw(path, display) if raw is None else raw
     check_frame_for_pnr(raw, display, numeric=SERIES_VALUES)  # before any cell is repeated in a message
     problems = ProblemCollector()
     for col in raw.columns:
@@ -386,7 +371,7 @@ def _check_levels(service: pd.Series, level: pd.Series, display: str, problems: 
 def read_population(path: Path, display: str | None = None) -> pd.DataFrame:
     """Population by year and age band; one value per year and band, the same bands every year."""
     display = display or str(path)
-    t = read_table(regular_file(path, display), POPULATION, display)
+    t = read_table(path, POPULATION, display)
     require_rows(t, display, "one row per year and age band", "add the population rows, or drop --population")
 
     def bad_band(text) -> bool:
@@ -445,7 +430,7 @@ def _check_band_overlap(t: pd.DataFrame, display: str) -> None:
 def read_flows(path: Path, display: str | None = None) -> pd.DataFrame:
     """Yearly flows; each row must balance exactly and each year start where the previous ended."""
     display = display or str(path)
-    t = read_table(regular_file(path, display), FLOWS, display)
+    t = read_table(path, FLOWS, display)
     require_rows(t, display, "one row per year, service and level",
                   "add the yearly flows, or drop --flows (and the stockflow model)")
     t["year"] = t["year"].astype(int)
@@ -502,7 +487,7 @@ TRIANGLE_VALUES = ("cases", "amount_sek")
 def read_triangle(path: Path, value: str, display: str | None = None) -> pd.DataFrame:
     """Invoices (service_month, reporting_month, value) from a file, as ``triangle_from_raw`` checks them."""
     display = display or str(path)
-    return triangle_from_raw(read_raw(regular_file(path, display), display), value, display)
+    return triangle_from_raw(read_raw(path, display), value, display)
 
 
 def triangle_from_raw(raw: pd.DataFrame, value: str, display: str) -> pd.DataFrame:
@@ -587,7 +572,7 @@ def _check_credits(t: pd.DataFrame, value: str, display: str, problems: ProblemC
 def read_users_ages(path: Path, display: str | None = None) -> pd.DataFrame:
     """Service, level and birth year of each user (the other columns of users.csv are not needed)."""
     display = display or str(path)
-    raw = read_raw(regular_file(path, display), display)
+    raw = read_raw(path, display)
     check_frame_for_pnr(raw, display, ids={"user_id", "unit_id"})
     problems = ProblemCollector()
     for col in ("service", "birth_year"):
@@ -613,7 +598,7 @@ def read_users_ages(path: Path, display: str | None = None) -> pd.DataFrame:
 def read_capacity(path: Path, users_per_fte: float | None, display: str | None = None) -> pd.Series:
     """Places per month, given directly or as staff FTE × users per FTE."""
     display = display or str(path)
-    t = read_table(regular_file(path, display), CAPACITY, display)
+    t = read_table(path, CAPACITY, display)
     require_rows(t, display, "one row per month with places or staff_fte", "add the capacity for every month")
     has_places, has_staff = t["places"].notna().any(), t["staff_fte"].notna().any()
     if has_places == has_staff:

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import re
+import stat
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,10 +197,18 @@ def _refuse_error_values(frame: pd.DataFrame, display: str) -> None:
     problems.raise_if_any()
 
 
+_SPECIAL_FILES = {stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFIFO: "a named pipe",
+                  stat.S_IFSOCK: "a socket"}
+
+
 def _read_raw(path: Path, display: str) -> pd.DataFrame:
     if path.is_dir():
         raise InputError.at(Location(file=display), "this is a folder, not a file", "a CSV or .xlsx file",
                             "name the file inside the folder")
+    if path.exists() and not path.is_file():  # /dev/null, a named pipe: said for what it is, not 'not found'
+        kind = _SPECIAL_FILES.get(stat.S_IFMT(path.stat().st_mode), "something other than a file")
+        raise InputError.at(Location(file=display), f"this is not a regular file but {kind}", "a CSV or .xlsx file",
+                            "give the path of the CSV or .xlsx file itself")
     if not path.is_file():
         raise InputError.at(
             Location(file=display), "file not found", "an existing CSV or .xlsx file", "check the path and file name"
