@@ -183,3 +183,18 @@ def test_volumes_dropped_in_the_forecast_year_are_refused(demo):
     a.loc[this, "volume"] = 0.0
     with pytest.raises(InputError, match="daglig_verksamhet has volumes in .* but none in 2024"):
         iy.forecast(a, demo["frames"], 2024, 9)
+
+
+def test_months_written_otherwise_are_read_by_the_forecast_series_function():
+    """Review: inyear had its own month patterns beside forecast.frame.month_written_otherwise (different forms
+    read); the shared function now gives inyear the month number and a forecast series its YYYY-MM."""
+    from resmodel.forecast.frame import month_written_otherwise
+
+    cells = pd.Series(["jan-24", "januari 2024", "202401", "01/2024", "2024-01", "2024-01-01", "januari", "13"])
+    assert month_written_otherwise(cells, month_only=True).tolist() == [1] * 7 + [pd.NA]
+    assert month_written_otherwise(cells).tolist() == ["2024-01"] * 4 + [pd.NA] * 4  # a series' forms unchanged
+    rows = [{"year": 2024, "month": m, "area": "lss_boende", "cost": 100.0, "volume": 1.0}
+            for m in ("jan-24", "februari", "202403")]
+    with pytest.raises(InputError) as err:
+        iy.check_actuals(pd.DataFrame(rows), "a.csv")
+    assert "3 rows write the month as a date or a name ('jan-24' → 1, 'februari' → 2, '202403' → 3)" in str(err.value)

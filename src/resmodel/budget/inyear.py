@@ -45,7 +45,7 @@ from resmodel.budget.cells import (
 )
 from resmodel.budget.projection import TOTAL
 from resmodel.errors import InputError, Location, ProblemCollector, Warning_
-from resmodel.forecast.frame import MONTH_NAMES
+from resmodel.forecast.frame import month_written_otherwise
 from resmodel.io.tables import is_total_word
 
 ACTUALS_COLUMNS = ("year", "month", "area", "cost", "volume")
@@ -103,17 +103,6 @@ def _header(table: pd.DataFrame, columns: tuple[str, ...], file: str | None) -> 
     return table
 
 
-def _month_written_otherwise(cells: pd.Series) -> pd.Series:
-    """The month number a month cell written as a date or a name means ('2024-08', '2024-08-01', '202408',
-    '08/2024', 'augusti', 'aug 2024'), NaN where it is none of them: for one message with the conversion."""
-    text = cells.astype("string").str.strip().str.lower()
-    dated = text.str.extract(r"^\d{4}[-/]?(\d{1,2})(?:-01(?: 00:00:00)?)?$|^(\d{1,2})/\d{4}$")
-    named = text.str.extract(r"^([a-zåäö]{3})[a-zåäö]*\.?(?:[\s\-/]*\d{2,4})?$")[0].map(MONTH_NAMES)
-    number = pd.to_numeric(dated[0].fillna(dated[1]), errors="coerce").astype(float)
-    number = number.fillna(pd.to_numeric(named, errors="coerce").astype(float))
-    return number.where(number.between(1, 12))
-
-
 def _month_problem(t: pd.DataFrame, written: np.ndarray, converted: pd.Series, rows: Sequence[int],
                    file: str | None, problems: ProblemCollector) -> None:
     """One problem for every month cell written as a date or a name, with the conversion, at its first row."""
@@ -141,7 +130,7 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None,
     empty_cost, empty_volume = blank(t["cost"]), blank(t["volume"])
     keyless = blank(t["month"]) & blank(t["area"])
     total = is_total_word(t["area"]).to_numpy(dtype=bool)
-    converted = _month_written_otherwise(t["month"])
+    converted = month_written_otherwise(t["month"], month_only=True)  # as a forecast series reads them
     not_month = ~np.isfinite(month) | (month < 1) | (month > 12) | (month != np.round(month))
     written = not_month & converted.notna().to_numpy(dtype=bool)
     _month_problem(t, written, converted, rows, file, problems)

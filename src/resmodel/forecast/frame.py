@@ -109,19 +109,28 @@ MONTH_NAMES = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "maj": 5, "may": 5, "jun"
                "okt": 10, "oct": 10, "nov": 11, "dec": 12}
 
 
-def month_written_otherwise(text: pd.Series) -> pd.Series:
+def month_written_otherwise(text: pd.Series, month_only: bool = False) -> pd.Series:
     """The YYYY-MM a month written another way means — a month name and year ('jan 2024', 'januari 2024', 'jan-24'
     as Excel re-saves a CSV's 2024-01; a two-digit year as Excel reads it, 00–29 → 2000s, 30–99 → 1900s), YYYYMM
-    ('202401') or MM/YYYY ('01/2024') —, NA where it is none of them: for a message that gives the conversion."""
+    ('202401') or MM/YYYY ('01/2024') —, NA where it is none of them: for a message that gives the conversion.
+    ``month_only`` (a table with the year in its own column, resmodel inyear): the month number 1–12 instead,
+    also of a name without a year ('augusti') and of a date ('2024-08', '2024-08-01'), so both say one conversion."""
     cells = text.astype("string").str.strip().str.lower()
-    named = cells.str.extract(r"^(?P<name>[a-zåäö]{3})[a-zåäö]*\.?[\s\-/]*(?P<year>\d{4}|\d{2})$")
+    named = cells.str.extract(r"^(?P<name>[a-zåäö]{3})[a-zåäö]*\.?[\s\-/]*(?P<year>\d{4}|\d{2})"
+                              + ("?" if month_only else "") + "$")
     month = named["name"].map(MONTH_NAMES).astype("Float64")
     year = pd.to_numeric(named["year"], errors="coerce").astype("Float64")
     year = year.where(named["year"].str.len() == 4, year + 2000 - 100 * (year >= 30))
-    packed = cells.str.extract(r"^(?P<year>\d{4})(?P<month>\d{2})$|^(?P<m2>\d{1,2})/(?P<y2>\d{4})$")
-    year = year.fillna(pd.to_numeric(packed["year"].fillna(packed["y2"]), errors="coerce").astype("Float64"))
-    month = month.fillna(pd.to_numeric(packed["month"].fillna(packed["m2"]), errors="coerce").astype("Float64"))
+    dated = r"|^(?P<y3>\d{4})[-/](?P<m3>\d{1,2})(?:-01(?: 00:00:00)?)?$" if month_only else ""
+    packed = cells.str.extract(r"^(?P<year>\d{4})(?P<month>\d{2})$|^(?P<m2>\d{1,2})/(?P<y2>\d{4})$" + dated)
+    packed_year, packed_month = packed["year"].fillna(packed["y2"]), packed["month"].fillna(packed["m2"])
+    if month_only:
+        packed_year, packed_month = packed_year.fillna(packed["y3"]), packed_month.fillna(packed["m3"])
+    year = year.fillna(pd.to_numeric(packed_year, errors="coerce").astype("Float64"))
+    month = month.fillna(pd.to_numeric(packed_month, errors="coerce").astype("Float64"))
     ok = month.between(1, 12) & year.between(FIRST_YEAR, LAST_YEAR)
+    if month_only:
+        return month.where((ok | (month.between(1, 12) & year.isna())).fillna(False), pd.NA)
     out = year.astype("Int64").astype("string").str.zfill(4) + "-" + month.astype("Int64").astype("string").str.zfill(2)
     return out.where(ok.fillna(False), pd.NA)
 
