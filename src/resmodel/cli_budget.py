@@ -491,7 +491,7 @@ def inyear(ctx: typer.Context,
         method.check_changes(change_table, change_file)
     forecast = method.forecast(actual_table, frame_table, year, month, change_table, file=actual_file,
                                frames_file=frame_file, changes_file=change_file)
-    method.check_frame_scale(forecast, checked_frames, frame_file, actual_file)
+    frame_warnings = method.check_frame_scale(forecast, checked_frames, frame_file, actual_file)
     history = method.check_actuals(actual_table, actual_file, as_at=(year, month))
     later = sorted(set(history.loc[(history["year"] == year) & (history["month"] > month), "month"]))
     if later:  # a forecast as at an earlier month-end is allowed (to compare with one made then), but said
@@ -501,7 +501,8 @@ def inyear(ctx: typer.Context,
     if history.attrs["unbooked"]:  # exported ahead at 0: not actuals
         typer.echo(f"note: {actual_file} has {method.months_text(history.attrs['unbooked'])} of {year} booked at 0: months "
                    f"after --month {month} look unbooked, so they are not used", err=True)
-    for warning in method.off_rate_months(history, year, month, actual_file):  # late invoices, double bookings
+    for warning in [*forecast.attrs["warnings"], *frame_warnings,  # odd years, a reserve in a frame
+                    *method.off_rate_months(history, year, month, actual_file)]:  # late invoices, double bookings
         typer.echo(f"warning: {warning}", err=True)
     to_date = history[(history["year"] == year) & (history["month"] <= month)].groupby("area")["cost"].sum()
     costless = sorted(to_date.index[to_date == 0])

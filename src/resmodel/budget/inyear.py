@@ -20,7 +20,8 @@ Actuals format (one row per year, month and area — docs/budget.md): year, mont
 (report area key), cost (net cost booked in the month, SEK), volume (average users/cases/places
 in the month; 0 or empty for areas without a volume measure). The months up to k are taken as booked in full
 (accrued): ``check_booked`` refuses a month at 0 among months with cost, ``off_rate_months`` names months far off
-the run rate (late invoices, double bookings), ``check_frame_scale`` frames in other units than the actuals."""
+the run rate (late invoices, double bookings), ``check_signs_and_scale`` a result report's signs and tkr among SEK in
+the years the forecast uses, ``check_frame_scale`` frames in other units than the actuals."""
 
 from __future__ import annotations
 
@@ -192,49 +193,165 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None,
     gaps.raise_if_any()
     _check_volume_measure(t, empty_volume, rows, file)
     t.index = pd.Index(rows)
-    _check_signs_and_scale(t, file)
     t = t.sort_values(["area", "year", "month"], kind="mergesort")
     t.attrs["unbooked"] = months_unbooked
     return t
 
 
-#: a year whose mean monthly net cost in an area is this many times the area's median year (or this fraction of
-#: it) is in other units: tkr against SEK is 1 000×; no board's area moves 100-fold from one year to another
-SCALE_LIMIT = 100.0
+#: a year whose typical monthly amount in an area (the median of its absolute monthly net costs) is this many times
+#: the median over the years the forecast uses, or this fraction of it, is in other units — tkr among SEK is 1 000×,
+#: which no area's gross amounts move in a year: an error. Milder (from ``SCALE_WARNING`` times) is a warning: a
+#: reorganised area moves its amounts 10-fold; an area's net cost near 0 (central income booked in it) says nothing
+#: of its units, so the gross amounts are compared, not the net
+UNIT_MIX_LIMIT = 300.0
+SCALE_WARNING = 10.0
 
 
-def _check_signs_and_scale(t: pd.DataFrame, file: str | None) -> None:
-    """Every year of an area in the same sign and units: a year of negative net cost among positive ones is an
-    export with the signs of a result report (costs negative), a year 100× off the area's median year is tkr among
-    SEK. ``t``: indexed by spreadsheet row, for the location."""
-    problems = ProblemCollector()
-    level = t.groupby(["area", "year"], sort=True)["cost"].agg(["mean", "count"])
-    first_row = pd.Series(t.index, index=pd.MultiIndex.from_frame(t[["area", "year"]])).groupby(level=[0, 1]).min()
-    for area in [a for a in AREA_KEYS if a in level.index.get_level_values(0)]:
-        g = level.loc[area]
-        positive = g.loc[g["mean"] > 0, "mean"]
-        for y in g.index[(g["mean"] < 0).to_numpy()] if len(positive) else []:
-            problems.add(_loc(file, int(first_row[(area, y)]), "cost"), f"{area} {y}: the net cost is negative "
-                         f"({g.at[y, 'mean'] * g.at[y, 'count'] / 1e6:,.1f} MSEK in {int(g.at[y, 'count'])} months) while "
-                         f"{_years_text(positive.index)} {'is' if len(positive) == 1 else 'are'} positive — the sign "
-                         "flips between years", "costs positive, income negative, in every year (net cost = costs − "
-                         "income)", f"export {y} with the same signs as the other years (a result report shows "
-                         "costs as negative amounts: change their sign)")
-        if len(positive) < 2:
-            continue
-        ratio = positive / positive.median()
-        for y in ratio.index[((ratio >= SCALE_LIMIT) | (ratio <= 1 / SCALE_LIMIT)).to_numpy()]:
-            problems.add(_loc(file, int(first_row[(area, y)]), "cost"), f"{area} {y}: the monthly net cost "
-                         f"({positive[y]:,.0f} on average) is {_times(ratio[y])} the area's median year's "
-                         f"({positive.median():,.0f}) — tkr and SEK mixed?", "amounts in SEK (kr) in every year",
-                         f"write {area}'s {y} amounts in SEK (tkr × 1 000)" if ratio[y] < 1 else
-                         f"write every year's amounts in SEK (kr); {y} looks like SEK among years in tkr")
+def _judged_years(d: _AreaData, year: int, s: InYearSettings) -> list[int]:
+    """The years the forecast of ``year`` uses for an area: its profile years (``lookback_years`` earlier ones,
+    as ``profile`` is given them) and ``year``; an odd year outside them does not stop the forecast."""
+    return [y for y in d.years if y < year][-s.lookback_years:] + ([year] if year in d.cost else [])
+
+
+def _booked(d: _AreaData, y: int, year: int, month: int) -> np.ndarray:
+    """An area's booked monthly net costs of year ``y`` as the forecast of ``year`` from ``month`` sees them."""
+    c = d.cost[y][:month] if y == year else d.cost[y]
+    return c[~np.isnan(c)]
+
+
+def near_thousand(ratio: float) -> bool:
+    """Whether a ratio of two amounts is about 1 000 (or 1/1 000) — tkr against SEK — rather than another factor."""
+    return UNIT_MIX_LIMIT <= max(ratio, 1 / ratio) <= 1000 ** 2 / UNIT_MIX_LIMIT
+
+
+def check_signs_and_scale(t: pd.DataFrame, data: dict[str, _AreaData], fr: pd.DataFrame, year: int, month: int,
+                          s: InYearSettings, file: str | None = None) -> list[Warning_]:
+    """The years the forecast uses (``_judged_years``; ``year`` up to ``month``) in the area's sign and units:
+    refused are a year negative in every month among years mostly positive (a result report's signs), a net cost
+    to date negative against a positive frame (the run rate would carry it on) and a year's typical monthly
+    amount ``UNIT_MIX_LIMIT`` times off (tkr among SEK); milder findings are returned as warnings. ``t``: the
+    checked actuals, indexed by spreadsheet row, for the locations."""
+    problems, warnings = ProblemCollector(), []
+    for area, d in ((a, data[a]) for a in AREA_KEYS if a in data):
+        booked = {y: c for y in d.years if len(c := _booked(d, y, year, month))}
+        judged = [y for y in _judged_years(d, year, s) if y in booked]
+        frame = float(fr.loc[(fr["area"] == area) & (fr["year"] == year), "frame"].sum())
+        flipped = _sign_findings(t, area, booked, judged, year, file, problems, warnings)
+        warnings += [_left_out(t, area, y, d.cost[y], file) for y in judged if y < year and y not in flipped
+                     and np.median(booked[y]) > 0 and not np.isnan(d.cost[y]).any() and not _usable(d.cost[y])]
+        if year in booked and year not in flipped and booked[year].sum() < 0 < frame:
+            _negative_to_date(t, area, d, year, month, frame, file, problems)
+        _scale_findings(t, area, booked, judged, file, problems, warnings)
     problems.raise_if_any()
+    return warnings
+
+
+def _first_row(t: pd.DataFrame, area: str, y: int) -> int:
+    """The spreadsheet row of an area's first month of year ``y`` (``t`` indexed by spreadsheet row)."""
+    return int(_rows_of(t, area, y).min())
+
+
+def _sign_findings(t: pd.DataFrame, area: str, booked: dict[int, np.ndarray], judged: list[int], year: int,
+                   file: str | None, problems: ProblemCollector, warnings: list[Warning_]) -> set[int]:
+    """A judged year negative in every month while the area's other years are mostly positive: refused (an export
+    with a result report's signs, costs negative); mostly negative months only: a warning (central income booked
+    in the area?). Returns the refused years."""
+    positive = [y for y, c in booked.items() if np.median(c) > 0]
+    flipped = set()
+    for y in judged:
+        c, others = booked[y], [p for p in positive if p != y]
+        if not others or np.median(c) >= 0:
+            continue
+        where = _loc(file, _first_row(t, area, y), "cost")
+        span = " to --month" if y == year else ""
+        if (c <= 0).all():
+            flipped.add(y)
+            problems.add(where, f"{area} {y}: the net cost is negative in every month{span} ({c.sum() / 1e6:,.1f} "
+                         f"MSEK in {len(c)} months) while {_years_text(others)} {'is' if len(others) == 1 else 'are'} "
+                         "positive — the sign flips between years", "costs positive, income negative, in every year "
+                         "(net cost = costs − income)", f"export {y} with the same signs as the other years (a result "
+                         "report shows costs as negative amounts: change their sign)")
+        else:
+            warnings.append(Warning_("inyear.year_mostly_negative", where, f"{area} {y}: the net cost is negative in "
+                                     f"{int((c < 0).sum())} of {len(c)} months (median {np.median(c) / 1e6:,.2f} MSEK) "
+                                     f"while {_years_text(others)} {'is' if len(others) == 1 else 'are'} mostly "
+                                     "positive — income booked in the area, or part of the export with a result "
+                                     "report's signs (costs negative)? The forecast takes the amounts as they are"))
+    return flipped
+
+
+def _left_out(t: pd.DataFrame, area: str, y: int, c: np.ndarray, file: str | None) -> Warning_:
+    """A profile year whose months of net income outweigh a third of its costs (``_usable``): said, as the forecast
+    leaves it out of the area's profile, spread and past errors."""
+    income = np.flatnonzero(c < 0) + 1
+    sizes = ", ".join(f"{m} ({c[m - 1] / 1e6:,.1f} MSEK)" for m in income)
+    return Warning_("inyear.year_left_out", _loc(file, int(_rows_of(t, area, y)[income[0]]), "cost"),
+                    f"{area} {y}: {'month' if len(income) == 1 else 'months'} {sizes} of net income "
+                    f"{'leaves' if len(income) == 1 else 'leave'} a net cost "
+                    f"of {c.sum() / 1e6:,.1f} MSEK against {np.abs(c).sum() / 1e6:,.1f} MSEK booked in all — a one-off "
+                    "(a state grant, a retroactive reimbursement) booked in the area? The forecast leaves "
+                    f"{y} out of the area's seasonal profile, spread and past errors")
+
+
+def _negative_to_date(t: pd.DataFrame, area: str, d: _AreaData, year: int, month: int, frame: float,
+                      file: str | None, problems: ProblemCollector) -> None:
+    """An area whose net cost to date is negative against a positive frame: the run rate would forecast income for
+    the rest of the year. Every month negative is a result report's signs; else the negative months are a one-off
+    income (a retroactive reimbursement, a state grant) that the run rate would carry on."""
+    c, rows = d.cost[year][:month], _rows_of(t, area, year)
+    months = np.flatnonzero(~np.isnan(c)) + 1
+    span = f"months {months[0]}–{month}" if months[0] < month else f"month {month}"
+    total = f"{area} {year}: the net cost of {span} is {np.nansum(c) / 1e6:,.1f} MSEK, negative, while its frame is " \
+            f"{frame / 1e6:,.1f} MSEK"
+    if (c[months - 1] <= 0).all():
+        problems.add(_loc(file, int(rows[months[0]]), "cost"), total, "costs positive, income negative (net cost = "
+                     "costs − income), as the frame is", "export the amounts with the opposite sign (a result report "
+                     "shows costs as negative amounts)")
+        return
+    negative = [m for m in months if c[m - 1] < 0]
+    sizes = ", ".join(f"{m} ({c[m - 1] / 1e6:,.1f} MSEK)" for m in negative)
+    problems.add(_loc(file, int(rows[negative[0]]), "cost"), f"{total}: {'month' if len(negative) == 1 else 'months'} "
+                 f"{sizes} {'outweighs' if len(negative) == 1 else 'outweigh'} the other months' cost — a one-off income (a retroactive reimbursement, a state "
+                 "grant)? The run rate would carry it into the rest of the year", "a net cost to date that the run "
+                 "rate can carry on: the months' costs, with one-offs apart", "keep the signs; take the one-off out of "
+                 "the month (and add it to the full-year forecast yourself), or accrue it over the months it concerns "
+                 "(periodisera)")
+
+
+def _scale_findings(t: pd.DataFrame, area: str, booked: dict[int, np.ndarray], judged: list[int],
+                    file: str | None, problems: ProblemCollector, warnings: list[Warning_]) -> None:
+    """Each judged year's typical monthly amount (median of the absolute monthly net costs) against the median of
+    the judged years': about 1 000× off is refused (tkr among SEK), ``SCALE_WARNING``× off is a warning."""
+    level = pd.Series({y: float(np.median(np.abs(booked[y]))) for y in judged})
+    if len(level) < 2 or level.median() <= 0:
+        return
+    ratio = level / level.median()
+    for y in ratio.index[(ratio > 0).to_numpy()]:
+        r, where = float(ratio[y]), _loc(file, _first_row(t, area, y), "cost")
+        off = (f"{area} {y}: the monthly net cost (median {level[y]:,.0f} in absolute value) is {_times(r)} the median "
+               f"of {_years_text(judged)} ({level.median():,.0f})")
+        if max(r, 1 / r) >= UNIT_MIX_LIMIT:
+            problems.add(where, off + (" — tkr and SEK mixed?" if near_thousand(r) else " — amounts in another unit?"),
+                         "amounts in SEK (kr) in every year", _unit_fix(area, y, r))
+        elif max(r, 1 / r) >= SCALE_WARNING:
+            warnings.append(Warning_("inyear.year_off_scale", where, off + " — a reorganised area, or amounts in "
+                                     "another unit? The forecast uses them as they are (its seasonal profile and "
+                                     "spread are relative to each year)"))
+
+
+def _unit_fix(area: str, y: int, ratio: float) -> str:
+    """The fix for a year ``ratio`` times the area's typical year: tkr × 1 000 only where the ratio is about 1 000."""
+    if not near_thousand(ratio):
+        return "write every year's amounts in SEK (kr)"
+    return (f"write {area}'s {y} amounts in SEK (tkr × 1 000)" if ratio < 1 else
+            f"write every year's amounts in SEK (kr); {y} looks like SEK among years in tkr")
 
 
 def _times(ratio: float) -> str:
-    """'1/1 000 of' or '1 000 times' for a ratio, as a message says it."""
-    return f"1/{1 / ratio:,.0f} of" if ratio < 1 else f"{ratio:,.0f} times"
+    """'1/1,000 of', '3.2 times' or '1/3.5 of' for a ratio, as a message says it (a decimal below 10)."""
+    big = max(ratio, 1 / ratio)
+    size = f"{big:,.0f}" if big >= 10 else f"{big:.1f}"
+    return f"1/{size} of" if ratio < 1 else f"{size} times"
 
 
 def _check_volume_measure(t: pd.DataFrame, empty: np.ndarray, rows: Sequence[int], file: str | None) -> None:
@@ -416,6 +533,23 @@ def _volume_basis(v: np.ndarray) -> np.ndarray:
     return v if np.nansum(v) > 0 else np.where(np.isnan(v), np.nan, 1.0)
 
 
+#: a year enters an area's seasonal profile, spread and past errors only if its net cost is at least this share of
+#: its gross monthly amounts (Σ|c|): where income booked in the area (a state grant, a one-off reimbursement)
+#: outweighs a third of its costs, the year's shape and relative errors say nothing of the months to come
+NET_SHARE = 0.5
+
+
+def _usable(c: np.ndarray) -> bool:
+    """A complete year whose net cost is positive and at least ``NET_SHARE`` of its gross monthly amounts."""
+    return bool(not np.isnan(c).any() and c.sum() > 0 and c.sum() >= NET_SHARE * np.abs(c).sum())
+
+
+def _history(d: _AreaData, year: int, s: InYearSettings) -> list[int]:
+    """The earlier years the forecast of ``year`` learns an area's profile, spread and drift from: of the
+    ``lookback_years`` before it, the usable ones."""
+    return [y for y in _judged_years(d, year, s) if y < year and _usable(d.cost[y])]
+
+
 def profile(data: _AreaData, years: Sequence[int]) -> np.ndarray:
     """Seasonal profile of the rate (cost per volume unit) over complete earlier years; flat if none."""
     shapes = []
@@ -498,7 +632,7 @@ def _point(data: _AreaData, changes: pd.DataFrame, area: str, year: int, k: int,
            s: InYearSettings) -> tuple[float, float, float]:
     """(cost to date, full-year forecast, model sd) for one area from month k."""
     c, v = data.cost[year], _volume_basis(data.volume[year])
-    history = [y for y in data.years if y < year][-s.lookback_years:]
+    history = _history(data, year, s)
     shape = profile(data, history)
     ytd = float(c[:k].sum())
     if k == 12:
@@ -524,21 +658,25 @@ def _point(data: _AreaData, changes: pd.DataFrame, area: str, year: int, k: int,
 
 def _relative_errors(data: dict[str, _AreaData], changes: pd.DataFrame, year: int, k: int, s: InYearSettings,
                      cache: dict) -> dict[str, list[float]]:
-    """Relative errors of the same method from month k in earlier complete years (per area and total)."""
+    """Relative errors of the same method from month k in earlier complete years (per area and total). An area's
+    own errors come from its usable years (``_usable``: a relative error on a net cost near 0 says nothing); the
+    board's from every area complete in the year with an earlier one."""
     out: dict[str, list[float]] = {}
     years = sorted({y for d in data.values() for y in d.years if y < year})[-s.lookback_years:]
     for y in years:
-        if not all(y in d.cost and not np.isnan(d.cost[y]).any() for d in data.values()):
-            continue
-        if not all(any(yy < y for yy in d.years) for d in data.values()):
+        areas = [a for a, d in data.items() if y in d.cost and not np.isnan(d.cost[y]).any()
+                 and any(yy < y for yy in d.years)]
+        if not areas:
             continue
         key = (y, k)
         if key not in cache:
             errors, fc_total, out_total = {}, 0.0, 0.0
-            for area, d in data.items():
+            for area in areas:
+                d = data[area]
                 _, fc, _ = _point(d, changes, area, y, k, s)
                 outcome = float(d.cost[y].sum())
-                errors[area] = fc / outcome - 1.0 if outcome else 0.0
+                if _usable(d.cost[y]):
+                    errors[area] = fc / outcome - 1.0
                 fc_total, out_total = fc_total + fc, out_total + outcome
             errors[TOTAL] = fc_total / out_total - 1.0 if out_total else 0.0
             cache[key] = errors
@@ -609,7 +747,8 @@ def forecast(actuals: pd.DataFrame, frames: pd.DataFrame, year: int, month: int,
     """Full-year forecast per area and for the board from actuals up to ``month`` of ``year``:
     area, cost_to_date, forecast, sd, lo, hi (interval at settings.level %), frame, deviation
     (frame − forecast) and its interval (deviation_lo, deviation_hi). The sd is the larger of the
-    model's (noise and rate error) and the method's own past error at this month (≥ 2 years)."""
+    model's (noise and rate error) and the method's own past error at this month (≥ 2 years). Findings in the
+    actuals that do not stop the forecast are in ``attrs["warnings"]``."""
     s = _settings(settings, month)
     t = check_actuals(actuals, file, as_at=(year, month))
     check_year(t, year, file)
@@ -618,8 +757,11 @@ def forecast(actuals: pd.DataFrame, frames: pd.DataFrame, year: int, month: int,
     ch = check_changes(changes, changes_file)
     check_against_actuals(t, fr, ch, year, file, frames_file, changes_file)
     data = _by_area(t)
-    check_booked(t, data, fr, year, month, s, file)
-    return _forecast(data, fr, ch, year, month, s, {}, file)
+    warnings = check_signs_and_scale(t, data, fr, year, month, s, file)
+    check_booked(t, data, year, month, s, file)
+    table = _forecast(data, fr, ch, year, month, s, {}, file)
+    table.attrs["warnings"] = warnings
+    return table
 
 
 def _rows_of(t: pd.DataFrame, area: str, year: int) -> pd.Series:
@@ -636,25 +778,18 @@ def months_text(months: Sequence[int]) -> str:
     return ("month " if len(months) == 1 else "months ") + ", ".join(map(str, months))
 
 
-def check_booked(t: pd.DataFrame, data: dict[str, _AreaData], fr: pd.DataFrame, year: int, month: int,
-                 s: InYearSettings, file: str | None = None) -> None:
-    """The months the forecast takes as final are booked: an area's net cost to date is not negative against a
-    positive frame (an export with a result report's signs), and no month up to ``month`` is booked at 0 among
-    months with cost — a month not yet booked, which the run rate would read as a month that cost nothing.
-    A month at 0 is accepted where the earlier years booked nothing in it either (its seasonal profile is 0)."""
+def check_booked(t: pd.DataFrame, data: dict[str, _AreaData], year: int, month: int, s: InYearSettings,
+                 file: str | None = None) -> None:
+    """The months the forecast takes as final are booked: no month up to ``month`` is booked at 0 among months with
+    cost — a month not yet booked, which the run rate would read as a month that cost nothing. A month at 0 is
+    accepted where the earlier years booked nothing in it either (its seasonal profile is 0). (A net cost to date
+    below 0 is ``check_signs_and_scale``'s.)"""
     problems = ProblemCollector()
     for area, d in ((a, data[a]) for a in AREA_KEYS if a in data):
         if year not in d.cost:
             continue
         c, v, rows = d.cost[year][:month], d.volume[year][:month], _rows_of(t, area, year)
-        frame = float(fr.loc[(fr["area"] == area) & (fr["year"] == year), "frame"].sum())
-        if np.nansum(c) < 0 and frame > 0:
-            problems.add(_loc(file, int(rows[1]), "cost"), f"{area} {year}: the net cost of months 1–{month} is "
-                         f"{np.nansum(c) / 1e6:,.1f} MSEK, negative, while its frame is {frame / 1e6:,.1f} MSEK",
-                         "costs positive, income negative (net cost = costs − income), as the frame is",
-                         "export the amounts with the opposite sign (a result report shows costs as negative amounts)")
-            continue
-        shape = profile(d, [y for y in d.years if y < year][-s.lookback_years:])
+        shape = profile(d, _history(d, year, s))
         zero = [m + 1 for m in np.flatnonzero((c == 0) & (shape[:month] > 0))]
         if zero and np.nansum(np.abs(c)) > 0:
             volume = "" if np.nansum(d.volume[year]) == 0 else " with a volume of " + ", ".join(
@@ -670,28 +805,41 @@ def check_booked(t: pd.DataFrame, data: dict[str, _AreaData], fr: pd.DataFrame, 
     problems.raise_if_any()
 
 
-#: the band a frame lies in around its area's forecast net cost when both are in SEK (a board's deviations are
-#: a few per cent; a frame a third or three times the net cost is another unit or another area)
+#: a frame beyond this many times its area's forecast net cost (or this fraction of it) is in other units than the
+#: actuals (tkr against SEK is 1 000×): refused. Within it, outside ``FRAME_BAND``, a warning: a board's deviations
+#: are a few per cent, but a central reserve (nämndreserv) held in the administration's frame can be several times
+#: the area's own net cost
+FRAME_LIMIT = 30.0
 FRAME_BAND = (1 / 3, 3.0)
 
 
 def check_frame_scale(table: pd.DataFrame, fr: pd.DataFrame, frames_file: str | None = None,
-                      file: str | None = None) -> None:
-    """Each area's frame within a third and three times its forecast net cost: beyond that the frames and the
-    actuals are in different units (tkr against SEK is 1 000×). ``table``: a forecast; ``fr``: the checked frames
+                      file: str | None = None) -> list[Warning_]:
+    """Each area's frame within 1/30 and 30 times its forecast net cost (beyond, frames and actuals are in different
+    units: refused); outside a third to three times, a warning. ``table``: a forecast; ``fr``: the checked frames
     (indexed by spreadsheet row)."""
-    problems = ProblemCollector()
+    problems, warnings = ProblemCollector(), []
     year = int(table["year"].iat[0])
     for area, forecast_, frame in zip(table["area"], table["forecast"], table["frame"], strict=True):
         if area == TOTAL or frame <= 0 or forecast_ <= 0 or FRAME_BAND[0] <= frame / forecast_ <= FRAME_BAND[1]:
             continue
+        ratio = frame / forecast_
         row = fr.index[((fr["area"] == area) & (fr["year"] == year)).to_numpy()][0]
-        problems.add(_loc(frames_file, int(row), "frame"), f"the frame of {area} {year} ({frame:,.0f}) is "
-                     f"{_times(frame / forecast_)} its forecast net cost ({forecast_:,.0f}, from "
-                     f"{file or 'the actuals'}) — tkr and SEK mixed?", "a frame between a third and three times "
-                     "the area's net cost, amounts in SEK (kr) in both files",
-                     "write the frames and the actuals in SEK (kr): tkr × 1 000")
+        off = (f"the frame of {area} {year} ({frame:,.0f}) is {_times(ratio)} its forecast net cost ({forecast_:,.0f}, "
+               f"from {file or 'the actuals'})")
+        if max(ratio, 1 / ratio) <= FRAME_LIMIT:
+            warnings.append(Warning_("inyear.frame_off_forecast", _loc(frames_file, int(row), "frame"), off + " — a "
+                                     "central reserve (nämndreserv) held in the area, or a frame meant for another "
+                                     f"area? The deviation shows the difference as a {'surplus' if ratio > 1 else 'deficit'}"))
+            continue
+        tkr = near_thousand(ratio)
+        problems.add(_loc(frames_file, int(row), "frame"), off + (" — tkr and SEK mixed?" if tkr else " — frames and "
+                     "actuals in different units or areas?"), f"a frame between 1/{FRAME_LIMIT:g} and {FRAME_LIMIT:g} "
+                     "times the area's forecast net cost, amounts in SEK (kr) in both files",
+                     "write the frames and the actuals in SEK (kr): tkr × 1 000" if tkr else "check that the frame and "
+                     "the actuals are for the same area, both in SEK (kr)")
     problems.raise_if_any()
+    return warnings
 
 
 #: a month up to --month whose rate is off the run rate × seasonal profile by more than this many times the area's
@@ -712,7 +860,7 @@ def off_rate_months(t: pd.DataFrame, year: int, month: int, file: str | None = N
     out = []
     data = _by_area(t)
     for area, d in ((a, data[a]) for a in AREA_KEYS if a in data):
-        history = [y for y in d.years if y < year][-s.lookback_years:]
+        history = _history(d, year, s)
         if year not in d.cost or not any(not np.isnan(d.cost[y]).any() for y in history):
             continue
         shape, c, v = profile(d, history), d.cost[year], _volume_basis(d.volume[year])
