@@ -237,7 +237,7 @@ def test_an_incomplete_earlier_year_is_left_out_of_the_backtest_with_a_note(tmp_
     _run(monkeypatch, "--actuals", tmp_path / "a.csv", "--frames", DEMO / "budget_frames.csv",
          "--year", 2024, "--month", 9, "--out", out)
     captured = capsys.readouterr()
-    assert "2023 in " in captured.err and "is not complete (12 months in every area), so the backtest leaves it out" \
+    assert "2023 in " in captured.err and "is not complete (12 months in every area it has), so the backtest leaves it out" \
         in captured.err
     assert 2023 not in set(pd.read_csv(out / "backtest.csv")["year"])
 

@@ -323,3 +323,68 @@ def test_a_frame_fifty_times_the_net_cost_is_refused_without_tkr_advice(tmp_path
                             "frames and actuals in different units or areas?", "between 1/30 and 30 times"],
                            tmp_path / "out")
     assert "tkr" not in err
+
+
+def _new_admin(table, zero_rows=True):
+    """The administration only from 2024-03: no earlier years, its January and February at 0 (or left out)."""
+    keep = ~((table["area"] == ADMIN) & (table["year"] < 2024))
+    table.drop(table.index[~keep], inplace=True)
+    first = _in(table, 2024, ADMIN, [1, 2])
+    if zero_rows:
+        table.loc[first, "cost"] = 0.0
+    else:
+        table.drop(table.index[first], inplace=True)
+
+
+@pytest.mark.parametrize("zero_rows", [True, False], ids=["months-at-zero", "months-left-out"])
+def test_an_area_that_starts_in_march_is_forecast_from_its_own_months(tmp_path, monkeypatch, capsys, zero_rows):
+    """Review: an area new in March 2024 was refused — 'months 1, 2 booked at 0 … not yet booked?' with the months at
+    0, 'month 1 is missing … add the missing month (0 if nothing was booked)' without them."""
+    actuals = _actuals(tmp_path, lambda t: _new_admin(t, zero_rows))
+    out = tmp_path / "o"
+    _run(monkeypatch, "--actuals", actuals, "--frames", FRAMES, "--year", 2024, "--month", 8, "--out", out)
+    err = capsys.readouterr().err
+    assert f"note: {ADMIN} in {actuals} starts in March 2024 (no cost in months 1, 2): its run rate is taken from " \
+           "months 3–8 and carried on; the months before count as 0" in err and "error:" not in err
+    table = pd.read_csv(out / "helarsprognos.csv").set_index("area")
+    admin, demo = table.loc[ADMIN], pd.read_csv(ACTUALS)
+    booked = demo.loc[_in(demo, 2024, ADMIN, range(3, 9)), "cost"]
+    assert admin["cost_to_date"] == booked.sum()
+    # no earlier year: a flat profile, the run rate of its six months for the last four
+    assert admin["forecast"] == pytest.approx(booked.sum() * (1 + 4 / 6))
+    # the other areas as without the new area: its missing history does not drop the others' past errors
+    _run(monkeypatch, "--actuals", _actuals(tmp_path, lambda t: t.drop(t.index[t["area"] == ADMIN], inplace=True),
+                                            "without.csv"),
+         "--frames", _small_admin_frames(tmp_path, 0), "--year", 2024, "--month", 8, "--out", tmp_path / "without")
+    without = pd.read_csv(tmp_path / "without" / "helarsprognos.csv").set_index("area")
+    others = [a for a in without.index if a not in (ADMIN, "total")]
+    pd.testing.assert_frame_equal(table.loc[others], without.loc[others])
+    assert set(pd.read_csv(out / "backtest.csv")["year"]) == {2020, 2021, 2022, 2023}
+
+
+def test_a_new_area_still_needs_its_months_after_the_start_booked(tmp_path, monkeypatch, capsys):
+    def gap(table):
+        _new_admin(table)
+        table.loc[_in(table, 2024, ADMIN, [5]), "cost"] = 0.0
+
+    err = _refused(monkeypatch, capsys, tmp_path, _actuals(tmp_path, gap))
+    assert f"{ADMIN} 2024: month 5 booked at 0, among months with cost — not yet booked?" in err
+    assert "months 1, 2" not in err
+
+
+def test_an_area_with_cost_last_year_does_not_start_again_at_its_first_booked_month(tmp_path, monkeypatch, capsys):
+    """January and February at 0 in an area that cost 156 MSEK in 2023 are months not booked, not a start."""
+    actuals = _actuals(tmp_path, lambda t: t.__setitem__("cost", t["cost"].where(~_in(t, 2024, ADMIN, [1, 2]), 0.0)))
+    err = _refused(monkeypatch, capsys, tmp_path, actuals)
+    assert f"{ADMIN} 2024: months 1, 2 booked at 0, among months with cost — not yet booked?" in err
+
+
+def test_an_area_that_starts_after_the_forecast_month_is_forecast_zero_with_a_note(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "o"
+    _run(monkeypatch, "--actuals", _actuals(tmp_path, lambda t: _new_admin(t, False)), "--frames", FRAMES,
+         "--year", 2024, "--month", 2, "--out", out)
+    err = capsys.readouterr().err
+    assert "starts in March 2024 (no cost in months 1, 2): after --month 2, so it is forecast 0 as at month 2" in err
+    assert "has no cost in months" not in err
+    admin = pd.read_csv(out / "helarsprognos.csv").set_index("area").loc[ADMIN]
+    assert admin[["cost_to_date", "forecast", "sd"]].tolist() == [0.0, 0.0, 0.0]

@@ -504,18 +504,21 @@ def inyear(ctx: typer.Context,
     for warning in [*forecast.attrs["warnings"], *frame_warnings,  # odd years, a reserve in a frame
                     *method.off_rate_months(history, year, month, actual_file)]:  # late invoices, double bookings
         typer.echo(f"warning: {warning}", err=True)
-    to_date = history[(history["year"] == year) & (history["month"] <= month)].groupby("area")["cost"].sum()
-    costless = sorted(to_date.index[to_date == 0])
+    for (area, start_year), start in sorted(history.attrs["started"].items()):  # a new area: its months before
+        if year - method.InYearSettings().lookback_years <= start_year <= year:  # in the years the forecast uses
+            typer.echo(f"note: {area} in {actual_file} {method.start_note(start_year, start, year, month)}", err=True)
+    started_later = {a for (a, y), m in history.attrs["started"].items() if y == year and m > month}
+    areas = forecast[(forecast["area"] != method.TOTAL) & ~forecast["area"].isin(started_later)]
+    costless = sorted(areas.loc[areas["cost_to_date"] == 0, "area"])
     if costless:  # a run rate of nothing forecasts nothing: a missing booking, or an area that has closed
         typer.echo(f"note: {', '.join(costless)} in {actual_file} {'has' if len(costless) == 1 else 'have'} no cost "
                    f"in months 1–{month} of {year}, so the forecast is 0 with no interval; check the actuals (a "
                    "booking missing from the export?)", err=True)
-    months = history.groupby(["year", "area"])["month"].count().unstack().fillna(0)
-    complete = [int(y) for y in months.index if y < year and (months.loc[y] == 12).all()]
-    partial = sorted(int(y) for y in months.index if y < year and int(y) not in complete)
+    complete = [y for y in method.complete_years(history) if y < year]
+    partial = sorted(int(y) for y in history["year"].unique() if y < year and int(y) not in complete)
     if partial:  # a backtest needs each earlier year's outcome
         typer.echo(f"note: {', '.join(map(str, partial))} in {actual_file} {'is' if len(partial) == 1 else 'are'} "
-                   "not complete (12 months in every area), so the backtest leaves "
+                   "not complete (12 months in every area it has), so the backtest leaves "
                    f"{'it' if len(partial) == 1 else 'them'} out", err=True)
     if not complete:  # the method's history-based parts fall back without a word otherwise
         typer.echo(f"note: {actual_file} has no complete year before {year}, so the seasonal profile is flat (no "

@@ -122,7 +122,8 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None,
                   as_at: tuple[int, int] | None = None) -> pd.DataFrame:
     """Validate the actuals table (every problem located by row and column) and sort it; indexed by spreadsheet
     row. With ``as_at`` (year, month), the rows of that year after that month booked at 0 are months not yet
-    booked: left out (not checked, never used), their months named in ``attrs["unbooked"]``."""
+    booked: left out (not checked, never used), their months named in ``attrs["unbooked"]``. So are the months of a
+    year before a new area starts (``area_starts``, in ``attrs["started"]``): 0 or missing, they are no gap."""
     actuals = _header(actuals, ACTUALS_COLUMNS, file)
     check_header(actuals, ACTUALS_COLUMNS, file, "one row per year, month and area", docs=DOCS)
     problems = ProblemCollector()
@@ -181,21 +182,62 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None,
         problems.add(_loc(file, row), f"{a} {y}-{m:02d} appears twice (rows {first} and {row})",
                      "one row per year, month and area", "merge the two rows into one (costs are not summed)")
     problems.raise_if_any()
-    gaps = ProblemCollector()  # every area and year with a gap, in one report
-    for (y, a), g in t.groupby(["year", "area"]):
-        months = sorted(g["month"])
-        if months != list(range(1, len(months) + 1)):
-            gap = next(m for m in range(1, 13) if m not in months)
-            gaps.add(Location(file=file, path=f"{a}.{y}-{gap:02d}"),
-                     f"{a} {y}: month {gap} is missing while later months are present",
-                     "consecutive months from January", "add the missing month (0 if nothing was booked); for an "
-                     "earlier year the export starts in the middle of, leave that year out instead")
-    gaps.raise_if_any()
+    starts = area_starts(t)
+    start_of = t.join(starts.rename("start"), on=["area", "year"])["start"].fillna(1)
+    kept = (t["month"] >= start_of).to_numpy()  # the months before an area starts: not booked, not used
+    t, empty_volume = t[kept].reset_index(drop=True), empty_volume[kept]
+    rows = [r for r, keep in zip(rows, kept, strict=True) if keep]
+    _check_gaps(t, starts, file)
     _check_volume_measure(t, empty_volume, rows, file)
     t.index = pd.Index(rows)
     t = t.sort_values(["area", "year", "month"], kind="mergesort")
     t.attrs["unbooked"] = months_unbooked
+    t.attrs["started"] = starts.to_dict()
     return t
+
+
+def area_starts(t: pd.DataFrame) -> pd.Series:
+    """The month an area starts in, by (area, year), where it starts after January: its first month with cost, in
+    a year when it had none the year before while another area booked months before it (the export covers them).
+    Its months before (0 or left out) are no unbooked months but months before the area existed."""
+    booked = t[t["cost"] != 0]
+    first = booked.groupby(["area", "year"])["month"].min()
+    earliest = booked.groupby("year")["month"].min()  # of any area: the months the export covers
+    had_cost = set(zip(booked["area"], booked["year"] + 1, strict=True))
+    new = [(a, y) not in had_cost and m > earliest[y] for (a, y), m in first.items()]
+    return first[np.array(new, dtype=bool)]
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def start_note(start_year: int, start: int, year: int, month: int) -> str:
+    """What the forecast of ``year`` from ``month`` does with an area that starts in month ``start`` of
+    ``start_year`` (``area_starts``)."""
+    if start_year < year:
+        how = f"{start_year} is left out of its seasonal profile, spread and past errors (not a whole year)"
+    elif start <= month:
+        how = (f"its run rate is taken from {months_text(range(start, month + 1))} and carried on; the months before "
+               "count as 0")
+    else:
+        how = f"after --month {month}, so it is forecast 0 as at month {month}"
+    return f"starts in {MONTHS[start - 1]} {start_year} (no cost in {months_text(range(1, start))}): {how}"
+
+
+def _check_gaps(t: pd.DataFrame, starts: pd.Series, file: str | None) -> None:
+    """An area's months of a year consecutive from January, or from the month it starts in (``area_starts``)."""
+    gaps = ProblemCollector()  # every area and year with a gap, in one report
+    for (y, a), g in t.groupby(["year", "area"]):
+        months, start = sorted(g["month"]), int(starts.get((a, y), 1))
+        if months != list(range(start, start + len(months))):
+            gap = next(m for m in range(start, 13) if m not in months)
+            gaps.add(Location(file=file, path=f"{a}.{y}-{gap:02d}"),
+                     f"{a} {y}: month {gap} is missing while later months are present",
+                     "consecutive months from January (or from the month a new area starts in)",
+                     "add the missing month (0 if nothing was booked); for an earlier year the export starts in the "
+                     "middle of, leave that year out instead")
+    gaps.raise_if_any()
 
 
 #: a year whose typical monthly amount in an area (the median of its absolute monthly net costs) is this many times
@@ -577,9 +619,11 @@ def _sigma(data: _AreaData, years: Sequence[int], shape: np.ndarray, c: np.ndarr
         rho = cy.sum() / (vy * shape).sum()
         fitted = rho * vy * shape
         res.extend(cy[fitted > 0] / fitted[fitted > 0] - 1.0)
-    if k >= 2 and c[:k].sum() > 0:
-        fitted = c[:k].sum() / (v[:k] * shape[:k]).sum() * v[:k] * shape[:k]
-        res.extend(c[:k][fitted > 0] / fitted[fitted > 0] - 1.0)
+    booked = ~np.isnan(c[:k])  # the months to date from the area's start
+    ck, vk, sk = c[:k][booked], v[:k][booked], shape[:k][booked]
+    if len(ck) >= 2 and ck.sum() > 0:
+        fitted = ck.sum() / (vk * sk).sum() * vk * sk
+        res.extend(ck[fitted > 0] / fitted[fitted > 0] - 1.0)
     if len(res) < 3:
         return default
     return float(np.std(res, ddof=1))
@@ -621,7 +665,7 @@ def _trend(data: _AreaData, changes: pd.DataFrame, area: str, year: int, k: int)
     """Organic monthly volume growth over the last 12 months, net of the known (decided) changes."""
     prev = data.volume.get(year - 1)
     v = data.volume[year]
-    if prev is None or np.isnan(prev[k - 1]) or np.nansum(v) == 0:
+    if prev is None or np.isnan(prev[k - 1]) or np.isnan(v[0]) or np.nansum(v) == 0:  # v[0] NaN: started this year
         return 0.0
     decided = _changes(changes, area, year, k, after=False)[k - 1] + (
         _changes(changes, area, year - 1, 12, after=False)[11] - _changes(changes, area, year - 1, k, after=False)[k - 1])
@@ -634,10 +678,11 @@ def _point(data: _AreaData, changes: pd.DataFrame, area: str, year: int, k: int,
     c, v = data.cost[year], _volume_basis(data.volume[year])
     history = _history(data, year, s)
     shape = profile(data, history)
-    ytd = float(c[:k].sum())
+    booked = ~np.isnan(c[:k])  # the months to date from the area's start (``area_starts``)
+    ytd = float(c[:k][booked].sum())
     if k == 12:
         return ytd, ytd, 0.0
-    base = (v[:k] * shape[:k]).sum()
+    base = (v[:k] * shape[:k])[booked].sum()
     rho = ytd / base if base > 0 else 0.0
     trend = _trend(data, changes, area, year, k) if s.volume_trend else 0.0
     known = _changes(changes, area, year, k, after=True)
@@ -652,7 +697,7 @@ def _point(data: _AreaData, changes: pd.DataFrame, area: str, year: int, k: int,
     rest = rho * np.maximum(v_hat[k:], 0.0) * shape[k:]
     sigma = _sigma(data, history, shape, c, v, k, s.default_sigma)
     drift = _drift(data, history, shape)
-    sd = np.sqrt(sigma ** 2 * ((rest ** 2).sum() + rest.sum() ** 2 / k) + (drift * rest.sum()) ** 2)
+    sd = np.sqrt(sigma ** 2 * ((rest ** 2).sum() + rest.sum() ** 2 / booked.sum()) + (drift * rest.sum()) ** 2)
     return ytd, ytd + float(rest.sum()), float(sd)
 
 
@@ -693,12 +738,15 @@ def _forecast(data: dict[str, _AreaData], fr: pd.DataFrame, ch: pd.DataFrame, ye
         d = data.get(area)
         if d is None or year not in d.cost:
             continue
-        if np.isnan(d.cost[year][:month]).any():
-            first = int(np.flatnonzero(np.isnan(d.cost[year][:month]))[0]) + 1
+        c = d.cost[year][:month]
+        start = int(np.argmax(~np.isnan(c))) if (~np.isnan(c)).any() else month  # an area starting later in the year
+        if np.isnan(c[start:]).any():
+            first = start + int(np.flatnonzero(np.isnan(c[start:]))[0]) + 1
             raise InputError.at(Location(file=file, path=f"inyear.{area}.{year}-{first:02d}"),
                                 f"{area} {year}: month {first} has no actuals", f"actuals for months 1–{month}",
                                 "forecast from an earlier month or add the missing month")
-        ytd, fc, sd = _point(d, ch, area, year, month, s)
+        # not started by month ``month``: nothing to date to carry on (its later months are not known then)
+        ytd, fc, sd = _point(d, ch, area, year, month, s) if start < month else (0.0, 0.0, 0.0)
         frame = fr[(fr["area"] == area) & (fr["year"] == year)]["frame"].sum()
         rows.append({"area": area, "cost_to_date": ytd, "forecast": fc, "sd": sd, "frame": float(frame)})
     if not rows:
@@ -873,7 +921,7 @@ def off_rate_months(t: pd.DataFrame, year: int, month: int, file: str | None = N
             with np.errstate(divide="ignore", invalid="ignore"):
                 last = np.concatenate([pc[month:] / (pv[month:] * shape[month:]), last])
         last = last[np.isfinite(last)]
-        if not len(last) or np.median(last) <= 0 or c[:month].sum() <= 0:
+        if not len(last) or np.median(last) <= 0 or np.nansum(c[:month]) <= 0:
             continue
         yardstick = float(np.median(last))
         sigma = _sigma(d, history, shape, c, v, 0, s.default_sigma)
@@ -911,6 +959,13 @@ def check_year(actuals: pd.DataFrame, year: int, file: str | None = None) -> Non
                             f"or add the months of {year} to the file")
 
 
+def complete_years(t: pd.DataFrame) -> list[int]:
+    """The years of the checked actuals with 12 months in every area that has months in them (an area that
+    starts later, ``area_starts``, does not make the earlier years incomplete)."""
+    months = t.groupby(["year", "area"])["month"].count().unstack()
+    return [int(y) for y in months.index if (months.loc[y].dropna() == 12).all()]
+
+
 def backtest(actuals: pd.DataFrame, frames: pd.DataFrame, changes: pd.DataFrame | None = None,
              settings: InYearSettings | None = None, years: Sequence[int] | None = None,
              as_at: tuple[int, int] | None = None) -> pd.DataFrame:
@@ -921,8 +976,7 @@ def backtest(actuals: pd.DataFrame, frames: pd.DataFrame, changes: pd.DataFrame 
     s = _settings(settings)
     t = check_actuals(actuals, as_at=as_at)
     fr, ch, data = check_frames(frames), check_changes(changes), _by_area(t)
-    complete = t.groupby(["year", "area"])["month"].count().unstack().fillna(0)
-    full_years = [int(y) for y in complete.index if (complete.loc[y] == 12).all()]
+    full_years = complete_years(t)
     candidates = [y for y in full_years if y > min(full_years)] if years is None else list(years)
     outcomes = t.groupby(["year", "area"])["cost"].sum()
     out, cache = [], {}
