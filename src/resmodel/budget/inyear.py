@@ -353,8 +353,9 @@ def _negative_to_date(t: pd.DataFrame, area: str, d: _AreaData, year: int, month
     negative = [m for m in months if c[m - 1] < 0]
     sizes = ", ".join(f"{m} ({c[m - 1] / 1e6:,.1f} MSEK)" for m in negative)
     problems.add(_loc(file, int(rows[negative[0]]), "cost"), f"{total}: {'month' if len(negative) == 1 else 'months'} "
-                 f"{sizes} {'outweighs' if len(negative) == 1 else 'outweigh'} the other months' cost — a one-off income (a retroactive reimbursement, a state "
-                 "grant)? The run rate would carry it into the rest of the year", "a net cost to date that the run "
+                 f"{sizes} {'outweighs' if len(negative) == 1 else 'outweigh'} the other months' cost — a one-off "
+                 "income (a retroactive reimbursement, a state grant)? The run rate would carry it into the rest of "
+                 "the year", "a net cost to date that the run "
                  "rate can carry on: the months' costs, with one-offs apart", "keep the signs; take the one-off out of "
                  "the month (and add it to the full-year forecast yourself), or accrue it over the months it concerns "
                  "(periodisera)")
