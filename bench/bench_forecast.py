@@ -353,26 +353,12 @@ def _methods(job: tuple[str, int]) -> list[tuple]:
     freq = "Y" if kind == "yearly" else "M"
     s = _series(y, freq=freq)
     h, step = (12, 6) if freq == "M" else (2, 1)
-    lengths = training_lengths(len(y), h, 8, step)
     variants = _variants(freq)
     naive, theta = variants.pop("_naive")[0], variants.pop("_theta")[0]
     comb = variants["comb"][0]
     models = {f"{v}|{rule}": AutoSelect(c, intervals=rule) for v, c in variants.items() for rule in INTERVAL_RULES}
     models |= {"naive|own": naive, "theta|own": theta, "comb|own": comb}
-    out = []
-    for name, model in models.items():
-        err, c80, c95, used = [], [], [], []
-        for n in lengths:
-            fit = run_model(model, s.head(n), h, (80, 95)).fit
-            actual = y[n:n + h]
-            err.append(np.abs(actual - fit.mean) / mase_scale(y[:n], s.season))
-            c80.append((actual >= fit.lo[80]) & (actual <= fit.hi[80]))
-            c95.append((actual >= fit.lo[95]) & (actual <= fit.hi[95]))
-            used.append(fit.used)
-        variant, rule = name.split("|")
-        out.append((kind, seed, variant, rule, float(np.mean(err)), float(np.mean(c80)) * 100,
-                    float(np.mean(c95)) * 100, ",".join(used)))
-    return out
+    return [(kind, seed, *name.split("|"), *_score95(model, y, s, h, step)) for name, model in models.items()]
 
 
 def methods() -> None:
