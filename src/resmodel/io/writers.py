@@ -83,7 +83,8 @@ def write_workbook(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], path:
     for name, (frame, formats) in sheets.items():
         frame = years_as_numbers(frame)
         ws = wb.create_sheet(title=name[:31])
-        ws.append([int(c) if re.fullmatch(r"\d{4}", str(c)) else str(c) for c in frame.columns])  # a year heads as a number
+        ws.append([int(c) if re.fullmatch(r"(19|20|21)\d\d", str(c)) else str(c)  # a year heads as a number; an id
+                   for c in frame.columns])  # such as '0012' keeps its zeros
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in frame.itertuples(index=False):
