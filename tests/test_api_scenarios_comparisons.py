@@ -226,7 +226,7 @@ def test_a_scenario_file_named_in_decomposed_unicode_is_listed_and_run_by_its_co
 
     name = "årsbudget"
     text = (ROOT / "scenarios" / "base.yaml").read_text(encoding="utf-8").replace("name: base", f"name: {name}")
-    text = text.replace("data: ../data/demokommun", f"data: {ROOT / 'data' / 'demokommun'}")
+    text = text.replace("../data/demokommun", str(ROOT / "data" / "demokommun"))  # the data and the frame file
     (tmp_path / f"{unicodedata.normalize('NFD', name)}.yaml").write_text(text, encoding="utf-8")
     monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
     client = TestClient(app)
