@@ -18,6 +18,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SC = ROOT / "scenarios"
 
 
+def projection_problems(tmp_path: Path, name: str, body: str) -> list:
+    """The problems check_projection refuses a child scenario of base.yaml with (it must refuse it)."""
+    with pytest.raises(InputError) as caught:
+        check_projection(load(child(tmp_path, name, body)))
+    return caught.value.problems
+
+
 def child(tmp_path: Path, name: str, body: str, parent: Path = SC / "base.yaml") -> Path:
     """A scenario file extending ``parent`` (by absolute path) with ``body`` below its header."""
     path = tmp_path / f"{name}.yaml"
@@ -160,9 +167,7 @@ def test_an_unknown_frame_area_and_an_inverted_period_are_reported_together(tmp_
     body = ("projection:\n  frame:\n    demographic:\n"
             "      - {area: daglig_verksamheten, growth: 0.015, from_year: 2026, to_year: 2030}\n"
             "      - {area: lss_boende, growth: 0.01, from_year: 2031, to_year: 2029}\n")
-    with pytest.raises(InputError) as caught:
-        check_projection(load(child(tmp_path, "b27_area", body)))
-    said = [str(p) for p in caught.value.problems]
+    said = [str(p) for p in projection_problems(tmp_path, "b27_area", body)]
     assert len(said) == 2 and "unknown report area 'daglig_verksamheten'" in said[0] and "2031–2029" in said[1]
 
 
@@ -200,16 +205,12 @@ def test_a_frame_problem_in_a_scenarios_inline_frame_carries_its_whole_yaml_path
     path the file does not have; in a frame file (data/demokommun/frame.yaml) 'frame.…' is the file's own path."""
     body = ("projection:\n  frame:\n    demographic:\n"
             "      - {area: lss_boende, growth: 1.5, from_year: 2026, to_year: 2030}\n")
-    with pytest.raises(InputError) as caught:
-        check_projection(load(child(tmp_path, "inline", body)))
-    (problem,) = caught.value.problems
+    (problem,) = projection_problems(tmp_path, "inline", body)
     assert problem.location.path == "projection.frame.demographic[0].growth" and problem.location.line == 7
     frame = tmp_path / "frame.yaml"
     frame.write_text((ROOT / "data" / "demokommun" / "frame.yaml").read_text(encoding="utf-8").replace(
         "reference_volume: 1030", "reference_volume: -1030"), encoding="utf-8")
-    with pytest.raises(InputError) as caught:
-        check_projection(load(child(tmp_path, "file", f"projection:\n  frame: {frame}\n")))
-    (problem,) = caught.value.problems
+    (problem,) = projection_problems(tmp_path, "file", f"projection:\n  frame: {frame}\n")
     assert problem.location.file.endswith("frame.yaml") and problem.location.path == \
         "frame.volume_compensation[0].reference_volume"
 
@@ -312,9 +313,7 @@ def test_a_late_override_or_a_trend_without_a_history_and_an_option_without_an_o
     """A service with no volume history has no forecast to fill the years before or to carry a trend on."""
     body = ("projection:\n  volumes:\n    ovriga_lss: {2026: 1}\n    boendestod: {2025: 950}\n"
             "  volume_after_override: {ovriga_lss: trend, bostad_vuxna: trend}\n")
-    with pytest.raises(InputError) as caught:
-        check_projection(load(child(tmp_path, "late", body)))
-    said = [str(p) for p in caught.value.problems]
+    said = [str(p) for p in projection_problems(tmp_path, "late", body)]
     assert any("'projection.volumes.ovriga_lss'" in p and "add 2025: <volume>" in p for p in said), said
     assert any("'projection.volume_after_override.bostad_vuxna'" in p and "no per-year override" in p for p in said)
 
@@ -323,9 +322,7 @@ def test_a_trend_for_a_service_without_a_history_is_refused(tmp_path):
     """Review: the test above reached the late-override refusal first, never the trend's own."""
     body = ("projection:\n  volumes:\n    ovriga_lss: {2025: 1}\n"
             "  volume_after_override: {ovriga_lss: trend}\n")
-    with pytest.raises(InputError) as caught:
-        check_projection(load(child(tmp_path, "trend_nohist", body)))
-    said = [str(p) for p in caught.value.problems]
+    said = [str(p) for p in projection_problems(tmp_path, "trend_nohist", body)]
     assert any("'projection.volume_after_override.ovriga_lss'" in p and "no volume history to forecast a trend from"
                in p for p in said), said
 
