@@ -76,3 +76,19 @@ def test_the_version_the_manifests_record_is_printed_by_version():
 
     result = CliRunner().invoke(main_app, ["--version"])
     assert result.exit_code == 0 and result.stdout.strip() == f"resmodel {__version__}"
+
+
+def test_a_folder_hash_tells_a_moved_file_boundary_apart(tmp_path):
+    """Review: path and bytes were hashed back to back, so a folder with 'ab' holding 'c' and one with 'a'
+    holding 'bc' had the same hash — a changed folder a manifest would not tell apart."""
+    from resmodel.io.manifest import hash_files
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    (first / "ab").write_bytes(b"c")
+    (second / "a").write_bytes(b"bc")
+    assert hash_files([first / "ab"], first) != hash_files([second / "a"], second)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / "ab").write_bytes(b"c")
+    assert hash_files([copy / "ab"], copy) == hash_files([first / "ab"], first)

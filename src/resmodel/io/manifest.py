@@ -21,12 +21,14 @@ SCENARIO_KEYS = ("scenario", "scenario_chain", "scenario_hash", "parameter_hash"
 
 
 def hash_files(files: list[Path], root: Path) -> str:
-    """sha256 over files in name order, each by its path relative to ``root`` and its bytes (the data and
-    parameter hashes of a run's manifest; a folder option of a command)."""
+    """sha256 over files in name order, each by its path relative to ``root`` and its bytes, each part
+    preceded by its length so that no two different folders give the same stream (the data and parameter
+    hashes of a run's manifest; a folder option of a command)."""
     digest = hashlib.sha256()
     for file in sorted(files):
-        digest.update(file.relative_to(root).as_posix().encode())
-        digest.update(file.read_bytes())
+        for part in (file.relative_to(root).as_posix().encode(), file.read_bytes()):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
     return digest.hexdigest()
 
 
