@@ -6,6 +6,7 @@ located message and exit status 2."""
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -898,9 +899,10 @@ def _scenario_places(loaded, scenario: Path, service: str, months: pd.DatetimeIn
 
 
 def _exit_rate_hint(loaded, service: str) -> str:
-    """The monthly exit rate the scenario's flows.csv gives the service over its last three years (outflows
-    over the stock at the start of the year, as the stock–flow model estimates it, / 12), as a suggestion
-    for --exit-rate; '' without a scenario or such flows."""
+    """The monthly exit rate the scenario's flows.csv gives the service over its last three years (the yearly
+    outflows over the stock at the start of the year r, as the stock–flow model estimates it, as the monthly
+    rate 1 − (1 − r)^(1/12) that leaves the same share after twelve months), as a suggestion for --exit-rate;
+    '' without a scenario or such flows."""
     from resmodel.forecast.stockflow import estimate_flow_params
     from resmodel.io.series import read_flows
 
@@ -914,10 +916,12 @@ def _exit_rate_hint(loaded, service: str) -> str:
     estimate = estimate_flow_params(rows, int(rows["year"].max())) if len(rows) else None
     if estimate is None or not estimate.rates["rate"].sum() > 0:
         return ""
-    rate = float(estimate.rates["rate"].sum()) / 12
+    yearly = float(estimate.rates["rate"].sum())
+    rate = 1 - (1 - min(yearly, 1.0)) ** (1 / 12)
     years = f"{estimate.years[0]}–{estimate.years[-1]}"
     return (f"; the scenario's flows.csv gives {service} {rate:.4f} a month ({rate * 100:.2f} %: its yearly outflows "
-            f"over the stock at the start of the year, {years}, / 12) — e.g. --exit-rate {rate:.4f}")
+            f"over the stock at the start of the year, {years}, {yearly * 100:.2f} %, as a monthly rate) — "
+            f"e.g. --exit-rate {rate:.4f}")
 
 
 def _scenario_volume_changes(scenario: Path, service: str) -> str:
@@ -1004,6 +1008,7 @@ def queue(
         cap = read_capacity(capacity, users_per_fte)
         planned_for = cap.attrs.get("planned_for")
         _check_plan_service(capacity, cap.attrs["service"], service)
+        _check_plan_demand(capacity, demand)
         if planned_for and planned_for != demand_column:  # a plan for another demand than the one queued
             typer.echo(f"warning: {capacity} is the capacity of a premises plan made for --demand-column "
                        f"{planned_for}, but this queue runs on {demand_column}: use the same column (or plan again) "
@@ -1034,6 +1039,12 @@ def queue(
         initial = QueueState(executed=initial_executed, new=waiting)
     else:
         initial = QueueState.filled(dem.iloc[0], cap_values[0], waiting)
+        if dem.iloc[0] > cap_values[0] and not initial_waiting:
+            typer.echo(f"note: in {months[0]:%Y-%m} the demand of {_count(dem.iloc[0])} exceeds the capacity of "
+                       f"{_count(cap_values[0])}: the {_count(dem.iloc[0] - cap_values[0])} without a place start as "
+                       f"decisions of {months[0]:%Y-%m}, so none has waited three months before "
+                       f"{months[min(3, len(months) - 1)]:%Y-%m}; give --initial-waiting months:count for decisions "
+                       "already waiting at the start (docs/forecasting.md §4)", err=True)
     rates = {"--exit-rate": exit_rate, "--aiv-rate": aiv_rate, "--aiviv-rate": aiviv_rate,
              "--aiviv-resume-rate": aiviv_resume_rate}
     for option, rate in rates.items():
@@ -1118,6 +1129,26 @@ def _check_plan_service(capacity: Path, planned_service: str, service: str) -> N
                             f"{made_for} ({where}), but this queue is of {service}",
                             f"the capacity of a plan of {service}", f"queue {made_for} on it, or make a plan of "
                             f"{service}: resmodel plan-premises --service {service} …")
+
+
+def _check_plan_demand(capacity: Path, demand: Path) -> None:
+    """Warn when the premises plan beside ``capacity`` was made from another demand file than the one queued (its
+    manifest.json records the demand file's sha256): the queue would show the consequences of a plan made for
+    other volumes, typically an old plan kept after a new forecast."""
+    from resmodel.io.premises_plan import plan_options
+
+    options, _ = plan_options(capacity)
+    made_from = (options or {}).get("demand")
+    if not (isinstance(made_from, dict) and isinstance(made_from.get("sha256"), str)):
+        return
+    queued = hashlib.sha256(demand.read_bytes()).hexdigest()
+    if made_from["sha256"] != queued:
+        _warn([Warning_("plan_demand_differs", Location(str(capacity), path="--capacity"),
+                        f"the premises plan was made from a demand file with other contents "
+                        f"(its manifest.json: '{made_from.get('file')}', sha256 {made_from['sha256'][:12]}…) than "
+                        f"the {demand} queued here (sha256 {queued[:12]}…): the queue shows the consequences of a "
+                        "plan made for other volumes — plan again on this demand file (resmodel plan-premises "
+                        f"--demand {demand} …) or queue the demand the plan was made from")])
 
 
 def _fee_states(text: str) -> tuple[str, ...]:
