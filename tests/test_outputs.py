@@ -380,3 +380,23 @@ def test_one_slip_apart_is_one_character_but_not_one_digit_for_another(a, b, sli
     from resmodel.io.tables import one_slip_apart
 
     assert one_slip_apart(a, b) is slip
+
+
+def test_explain_says_shared_rent_is_split_by_unit_and_maps_swedish_measure_names(demo_result):
+    """Section-manager walk: DV052 (6 users) carries as much rent as DV051 (21 users) with no word why, and
+    --measure resursfördelning / fte got only the list of keys."""
+    from resmodel.errors import InputError
+
+    premises = next(s for s in explain_unit(demo_result, "DV052", "premises_cost").steps if s.label == "premises cost")
+    users = demo_result.loaded.data.users["unit_id"].value_counts()
+    assert (f"an equal split by unit, not by users — users: DV051 {users['DV051']}, DV052 {users['DV052']}"
+            in premises.formula)
+    fixes = {}
+    for typed in ("resursfördelning", "fte", "Årsarbetare", "net_cst"):
+        with pytest.raises(InputError) as raised:
+            explain_unit(demo_result, "DV052", typed)
+        fixes[typed] = str(raised.value)
+    assert "is --measure allocation" in fixes["resursfördelning"]
+    assert "fte_required, fte_roster, staffing_gap_fte" in fixes["fte"]
+    assert "is --measure fte_required" in fixes["Årsarbetare"] and "is --measure fte_roster" in fixes["Årsarbetare"]
+    assert "did you mean 'net_cost'?" in fixes["net_cst"]

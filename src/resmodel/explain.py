@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from resmodel.allocation.reference import Step, unit_reference
 from resmodel.errors import InputError, Location, did_you_mean
 from resmodel.params.tree import Resolved
+from resmodel.report import MEASURE_LABELS
 from resmodel.run import RunResult
 
 EXPLAINABLE = ("net_cost", "allocation", "total_cost", "staff_cost", "total_hours", "fte_required", "premises_cost", "other_cost",
@@ -25,6 +26,20 @@ class Explanation:
     parameters: list[Resolved]
 
 
+def _measure_hint(measure: str) -> str:
+    """The fix for an unknown measure (section-manager walk): a workbook's Swedish label ('resursfördelning')
+    names its key, a part of a key ('fte') lists the keys holding it, else the closest key."""
+    typed = measure.strip().lower()
+    swedish = {key: MEASURE_LABELS[key].split("(")[0].split(",")[0].strip().lower() for key in EXPLAINABLE}
+    named = [key for key, label in swedish.items() if typed and typed in label]
+    if named:
+        return "; ".join(f"'{swedish[key]}' is --measure {key}" for key in named)
+    holding = [key for key in EXPLAINABLE if typed and typed in key]
+    if holding:
+        return f"measures with '{typed}' in their name: {', '.join(holding)}"
+    return did_you_mean(measure, EXPLAINABLE) + "choose a listed measure"
+
+
 def explain_unit(result: RunResult, unit_id: str, measure: str) -> Explanation:
     """Recompute ``measure`` of one unit from its listed parts; reported and recomputed must agree."""
     units = result.allocation.units.set_index("unit_id")
@@ -38,7 +53,7 @@ def explain_unit(result: RunResult, unit_id: str, measure: str) -> Explanation:
                             + "see units.csv or the Enheter sheet of `resmodel run`")
     if measure not in EXPLAINABLE:
         raise InputError.at(Location(path=f"--measure {measure}"), f"measure '{measure}' cannot be explained",
-                            "one of " + ", ".join(EXPLAINABLE), "choose a listed measure")
+                            "one of " + ", ".join(EXPLAINABLE), _measure_hint(measure))
     loaded = result.loaded
     trace = unit_reference(loaded.data, loaded.snapshot, result.allocation.constants, unit_id, loaded.tariff)
     paths = sorted({p for step in trace.steps for p in step.parameters})

@@ -31,6 +31,17 @@ class UnitTrace:
     measures: dict[str, float]
 
 
+def _equal_split_note(data: Municipality, premises_id: str) -> str:
+    """Why a small unit sharing premises carries as much rent as a large one (section-manager walk): the split
+    is by unit, not by users, with each sharing unit's users; '' for premises of one unit."""
+    sharing = sorted(data.units.loc[data.units["premises_id"] == premises_id, "unit_id"])
+    if len(sharing) < 2:
+        return ""
+    users = data.users["unit_id"].value_counts()
+    listed = ", ".join(f"{u} {int(users.get(u, 0))}" for u in sharing)
+    return f" (an equal split by unit, not by users — users: {listed}; docs/model.md)"
+
+
 def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, unit_id: str,
                    tariff: Tariff | None = None) -> UnitTrace:
     """Hours, FTE, cost and allocation of one unit computed user by user, with each step recorded (``tariff``:
@@ -151,7 +162,7 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
         sharing = int((data.units["premises_id"] == unit["premises_id"]).sum())
         premises = prem["annual_rent"] / sharing
         steps.append(Step("premises cost", f"rent {prem['annual_rent']:,.0f} / {sharing} unit{'s' if sharing > 1 else ''} "
-                          "in the premises", premises))
+                          "in the premises" + _equal_split_note(data, unit["premises_id"]), premises))
     total_cost = staff_cost + premises + other + purchase
     measures = {
         "users": float(len(users)), "direct_hours": direct, "indirect_hours": indirect, "fixed_hours": fixed,
