@@ -179,7 +179,8 @@ def test_unused_premises_missing_rosters_and_odd_user_values_are_warned_about(de
 
     data = demo_loaded.data
     assert not {w.check for w in demo_result.warnings} & {"premises_unused", "no_roster", "role_not_of_service",
-                                                         "value_ignored", "weekly_hours_implausible"}
+                                                         "value_ignored", "weekly_hours_implausible",
+                                                         "start_before_adult_age"}
     premises = pd.concat([data.premises, data.premises.tail(1).assign(premises_id="L-NEW", annual_rent=900_000.0)])
     dv_unit = data.units.loc[data.units["service"] == "daglig_verksamhet", "unit_id"].iloc[0]
     staff = data.staff[data.staff["unit_id"] != dv_unit]
@@ -190,6 +191,8 @@ def test_unused_premises_missing_rosters_and_odd_user_values_are_warned_about(de
     dv, housing = users.index[users["service"] == "daglig_verksamhet"][:2], users.index[users["service"] == "bostad_vuxna"][0]
     users.loc[dv[0], "weekly_hours"], users.loc[dv[1], "weekly_hours"] = 0.0, 60.0
     users.loc[housing, "weekly_hours"] = 40.0
+    # section-manager walk: 172 demo daily-activity users started as children, one at age 5, unwarned
+    users.loc[dv[0], "start_date"] = pd.Timestamp(f"{int(users.at[dv[0], 'birth_year']) + 5}-03-01")
     found = data_quality_warnings(replace(data, premises=premises, staff=staff, users=users),
                                   demo_loaded.scenario.base_date, FILES)
     by_check = {}
@@ -201,6 +204,8 @@ def test_unused_premises_missing_rosters_and_odd_user_values_are_warned_about(de
     assert [(w.location.file, w.location.row) for w in by_check["role_not_of_service"]] == [("staff.csv", 9999)]
     assert [w.location.row for w in by_check["weekly_hours_implausible"]] == sorted(dv)
     assert [(w.location.row, w.location.column) for w in by_check["value_ignored"]] == [(housing, "weekly_hours")]
+    assert [(w.location.row, w.location.column) for w in by_check["start_before_adult_age"]] == [(dv[0], "start_date")]
+    assert "at about 5 years old" in by_check["start_before_adult_age"][0].message
 
 
 def test_a_workbook_cell_drops_control_characters_excel_cannot_store():

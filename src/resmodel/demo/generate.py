@@ -96,13 +96,18 @@ def _dates(rng: np.random.Generator, n: int, first_year: int) -> list[dt.date]:
     return [dt.date.fromordinal(int(d)) for d in rng.integers(start, BASE_DATE.toordinal(), n)]
 
 
-def _not_before_birth(date: dt.date, first_year: int, birth_year: int) -> dt.date:
-    """A start date drawn from first_year on, moved (same relative place, no new draw) into the
-    years from the user's birth when it fell before it."""
-    if date.year >= birth_year or birth_year <= first_year:
+#: the age from which a service is given: daily activity (LSS 9 § 10, people of working age), adult housing and
+#: adults' external places are for adults; the demo had 172 daily-activity users starting as children
+ADULT_AGE = 18
+
+
+def _not_before(date: dt.date, first_year: int, earliest_year: int) -> dt.date:
+    """A start date drawn from first_year on, moved (same relative place, no new draw) into the years from
+    earliest_year (the user's birth, or the year they come of age for an adults' service) when it fell before."""
+    if date.year >= earliest_year or earliest_year <= first_year:
         return date
-    lo, born, end = dt.date(first_year, 1, 1).toordinal(), dt.date(birth_year, 1, 1).toordinal(), BASE_DATE.toordinal()
-    return dt.date.fromordinal(born + (date.toordinal() - lo) * (end - born) // (end - lo))
+    lo, start, end = dt.date(first_year, 1, 1).toordinal(), dt.date(earliest_year, 1, 1).toordinal(), BASE_DATE.toordinal()
+    return dt.date.fromordinal(start + (date.toordinal() - lo) * (end - start) // (end - lo))
 
 
 def _users(seed: int, units: pd.DataFrame, premises: pd.DataFrame) -> pd.DataFrame:
@@ -164,8 +169,9 @@ def _users(seed: int, units: pd.DataFrame, premises: pd.DataFrame) -> pd.DataFra
     frame.insert(0, "user_id", _ids("U", len(frame)))
     first_year = np.where(frame["service"] == "bostad_barn", 2019, 2005)
     drawn = [_dates(rng, 1, int(fy))[0] for fy in first_year]
-    frame["start_date"] = [_not_before_birth(d, int(fy), int(by))
-                           for d, fy, by in zip(drawn, first_year, frame["birth_year"], strict=True)]
+    adult = frame["service"].isin(["daglig_verksamhet", "bostad_vuxna"]) | (frame["unit_id"] == "EXT-VUXEN")
+    earliest = frame["birth_year"] + np.where(adult, ADULT_AGE, 0)
+    frame["start_date"] = [_not_before(d, int(fy), int(ey)) for d, fy, ey in zip(drawn, first_year, earliest, strict=True)]
     assessed = []
     for service, start in zip(frame["service"], frame["start_date"], strict=True):
         if service in ("daglig_verksamhet", "bostad_vuxna", "bostad_barn"):

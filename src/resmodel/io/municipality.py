@@ -23,6 +23,9 @@ DV_MAX_WEEKLY_HOURS = 40  # a full working week; daily activity is scheduled wit
 #: SEK a day: above the highest need level's cost of almost 12 MSEK a year (F0155, ≈ 33 000 a day) with a margin —
 #: a monthly or yearly price typed as the day price
 MAX_DAY_PRICE = 40_000
+#: daily activity (LSS 9 § 10, people of working age) and adult housing are adults' services: a start more than
+#: two years before coming of age is a mistyped birth year or start date (section-manager walk of the demo)
+ADULT_SERVICE_MIN_START_AGE = 16
 HOURS_SERVICES = ("daglig_verksamhet", "personlig_assistans_sfb", "personlig_assistans_lss")  # use weekly_hours
 
 
@@ -268,6 +271,15 @@ def _implausible_user_values(users: pd.DataFrame, users_file: str) -> list[Warni
                        "more than the highest need level costs, F0155): a monthly or yearly price typed as the day "
                        "price? The run costs it as given", (str(users.at[i, "unit_id"]),))
               for i in users.index[dear.fillna(False).to_numpy(dtype=bool)]]
+    adult = users["service"].isin(["daglig_verksamhet", "bostad_vuxna"])
+    young = adult & (users["start_date"].dt.year - users["birth_year"] < ADULT_SERVICE_MIN_START_AGE)
+    found += [Warning_("start_before_adult_age", Location(file=users_file, row=int(i), column="start_date"),
+                       f"a {users.at[i, 'service']} user (born {users.at[i, 'birth_year']:g}) whose decision was first "
+                       f"executed on {users.at[i, 'start_date'].date()}, at about "
+                       f"{users.at[i, 'start_date'].year - users.at[i, 'birth_year']:g} years old: an adults' service "
+                       f"(from {ADULT_SERVICE_MIN_START_AGE} at the earliest); correct the birth year or the start date "
+                       "— the run does not use the start date", (str(users.at[i, "unit_id"]),))
+              for i in users.index[young.fillna(False).to_numpy(dtype=bool)]]
     dv = users["service"] == "daglig_verksamhet"
     odd = dv & ((users["weekly_hours"] == 0) | (users["weekly_hours"] > DV_MAX_WEEKLY_HOURS))
     found += [Warning_("weekly_hours_implausible", Location(file=users_file, row=int(i), column="weekly_hours"),
