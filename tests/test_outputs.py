@@ -23,16 +23,20 @@ def test_workbook_opens_with_swedish_sheets(demo_result, tmp_path):
     wb = load_workbook(tmp_path / "out" / "resmodel_base.xlsx", read_only=True)
     assert wb.sheetnames == ["Sammanfattning", "Enheter", "Brukare", "Arbetstid", "Parametrar", "Scenarioändringar",
                              "Varningar", "Manifest"]
-    assert load_workbook(tmp_path / "out" / "resmodel_base.xlsx")["Enheter"].auto_filter.ref == "A1:Y166"  # filter
+    assert load_workbook(tmp_path / "out" / "resmodel_base.xlsx")["Enheter"].auto_filter.ref == "A1:Z166"  # filter
     rows = list(wb["Sammanfattning"].iter_rows(values_only=True))
     header = rows[0]
     assert "Nettokostnad, kr per år (net cost, SEK a year)" in header and "Bemanningsgap årsarbetare (staffing gap FTE, + = over)" in header
     net = header.index("Nettokostnad, kr per år (net cost, SEK a year)")
     assert rows[-1][0] == "total" and rows[-1][net] == pytest.approx(sum(r[net] for r in rows[1:-1]))
     assert next(wb["Enheter"].iter_rows(values_only=True))[:5] == (
-        "Enhet (unit id)", "Namn (name)", "Insats (service)", "Regi (egen = own, extern = bought)", "Sektion (section)")
-    services = {r[0] for r in rows[1:]}
-    assert {"daglig_verksamhet", "bostad_vuxna", "personlig_assistans_sfb"} <= services
+        "Enhet (unit id)", "Namn (name)", "Insats (service)", "Insats, benämning (service name)",
+        "Regi (egen = own, extern = bought)")
+    services = {r[0]: r[1] for r in rows[1:]}
+    assert {"daglig_verksamhet", "bostad_vuxna", "personlig_assistans_sfb"} <= set(services)
+    # section-manager walk: the sheets showed only keys; the Swedish name now stands beside each
+    assert services["personlig_assistans_sfb"] == "Personlig assistans SFB" and services["total"] == "Totalt"
+    assert rows[0][1] == "Insats, benämning (service name)"
     units = list(wb["Enheter"].iter_rows(values_only=True))
     assert len(units) - 1 == len(demo_result.allocation.units)
 

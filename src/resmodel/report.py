@@ -41,6 +41,7 @@ ID_LABELS = {
     "user_id": "Brukare-id (pseudonymous user id)",
     "name": "Namn (name)",
     "service": "Insats (service)",
+    "service_name": "Insats, benämning (service name)",
     "regi": "Regi (egen = own, extern = bought)",
     "section": "Sektion (section)",
     "level": "Nivå (need level)",

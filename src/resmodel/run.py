@@ -13,6 +13,7 @@ import pandas as pd
 from resmodel import __version__
 from resmodel.allocation.engine import AllocationResult, Municipality, Tariff, allocate, required_parameters
 from resmodel.allocation.working_time import open_weeks, working_time
+from resmodel.budget.areas import SERVICE_LABELS
 from resmodel.errors import InputError, Location, Problem, ProblemCollector, Warning_
 from resmodel.io.dictionary import TARIFF
 from resmodel.io.manifest import hash_files
@@ -275,8 +276,9 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
     ], columns=["del (part)", "värde (value)", "enhet (unit)"])
     labels = {**ID_LABELS, **MEASURE_LABELS}
     board = result.services.drop(columns="service").sum(numeric_only=True).to_frame().T.assign(service="total")
-    services = pd.concat([result.services, board[result.services.columns]], ignore_index=True).rename(columns=labels)
-    units = result.allocation.units.rename(columns=labels)
+    services = _with_service_names(pd.concat([result.services, board[result.services.columns]], ignore_index=True))
+    services = services.rename(columns=labels)
+    units = _with_service_names(result.allocation.units).rename(columns=labels)
     users = result.allocation.users.rename(columns=labels)
     money = "#,##0"
     fte = "#,##0.00"
@@ -306,6 +308,15 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
 
     write_folder_atomically(out_dir, write, RUN_OUTPUTS)
     return files
+
+
+def _with_service_names(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with each service's Swedish name beside its key (section-manager walk: the workbook showed only
+    keys such as personlig_assistans_sfb); the board's total row is 'Totalt'."""
+    names = {key: label.split(" — ")[0] for key, label in SERVICE_LABELS.items()} | {"total": "Totalt"}
+    named = table.copy()
+    named.insert(named.columns.get_loc("service") + 1, "service_name", named["service"].map(names).fillna(named["service"]))
+    return named
 
 
 def summary_table(result: RunResult) -> pd.DataFrame:
