@@ -576,8 +576,9 @@ def forecast(
         pop = read_population(population) if population else None
         ages = read_users_ages(users) if users else None
         base_year = int(history["month"].max().year)
-        shares = age_shares_from_users(ages, sorted(pop["age_band"].unique()), base_year) \
-            if (pop is not None and ages is not None) else None
+        demographic = [sv for sv, m in spec.items() if m in ("demographic", "select")]  # select may pick it
+        shares = age_shares_from_users(ages[ages["service"].isin(demographic)], sorted(pop["age_band"].unique()),
+                                       base_year) if (pop is not None and ages is not None) else None
         with _horizon_is_the_option():
             result = forecast_volumes(
                 history, spec, h or 120 + 12 - int(history["month"].max().month), population=pop, age_shares=shares,

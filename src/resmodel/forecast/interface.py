@@ -98,15 +98,23 @@ def parse_band(band: str) -> tuple[int, int]:
 
 
 def age_shares_from_users(users: pd.DataFrame, bands: list[str], base_year: int) -> pd.DataFrame:
-    """Share of each service's users per population age band in ``base_year`` (from birth years)."""
+    """Share of each service's users per population age band by their age in ``base_year`` (from birth years).
+
+    Columns: service, age_band, users (how many), share (of the service's users in some band), year
+    (``base_year``: the population year the demographic driver divides by, so that share / population is a
+    prevalence). A row with no age_band counts the users in no band of the population (share 0): the
+    demographic model leaves them out, and ``demographic_drivers`` says so (statistician review, 2026-12-07)."""
     bounds = [(b, *parse_band(b)) for b in bands]
     age = base_year - users["birth_year"].astype(int)
     band = pd.Series(pd.NA, index=users.index, dtype="object")
     for name, lo, hi in bounds:
         band[(age >= lo) & (age <= hi)] = name
-    counts = pd.DataFrame({"service": users["service"], "age_band": band}).dropna().value_counts()
-    shares = counts / counts.groupby(level="service").transform("sum")
-    return shares.rename("share").reset_index()
+    counts = (pd.DataFrame({"service": users["service"], "age_band": band}).value_counts(dropna=False)
+              .rename("users").reset_index())
+    within = counts["users"].where(counts["age_band"].notna(), 0)
+    share = (within / within.groupby(counts["service"]).transform("sum")).fillna(0.0)
+    return (counts.assign(share=share, year=int(base_year))
+            .sort_values(["service", "age_band"], ignore_index=True, na_position="last"))
 
 
 def user_ages_by_level(users: pd.DataFrame, base_year: int) -> pd.DataFrame:
@@ -119,11 +127,14 @@ def user_ages_by_level(users: pd.DataFrame, base_year: int) -> pd.DataFrame:
 
 def demographic_drivers(population: pd.DataFrame, age_shares: pd.DataFrame | None, services: list[str],
                         months: pd.DatetimeIndex) -> tuple[dict[str, pd.Series], list[Warning_]]:
-    """Monthly prevalence-weighted population per service over ``months``. A service without age
-    data gets the whole population (equal prevalence at all ages), with a warning."""
+    """Monthly prevalence-weighted population per service over ``months``, from ``age_shares`` (as
+    ``age_shares_from_users`` gives them: each band's population divided by that of the shares' year). A service
+    without age data gets the whole population (equal prevalence at all ages), with a warning; one with users
+    outside every age band, a warning naming them (a located error when none of its users is in a band)."""
     years = (int(population["year"].min()), int(population["year"].max()))
+    source = population.attrs.get("source")
     if months[0].year < years[0] or months[-1].year > years[1]:
-        raise InputError.at(Location(population.attrs.get("source"), column="year", path="population"),
+        raise InputError.at(Location(source, column="year", path="population"),
                             f"the population covers {years[0]}–{years[1]} but the history and horizon "
                             f"span {months[0].year}–{months[-1].year}",
                             "population for every year of the history and the forecast horizon",
@@ -134,13 +145,43 @@ def demographic_drivers(population: pd.DataFrame, age_shares: pd.DataFrame | Non
     drivers, warns = {}, []
     for service in services:
         if service in known:
-            shares = known[service].set_index("age_band")["share"]
+            rows = known[service]
+            warns += _users_outside_bands(rows, service, population)
+            shares, base_year = rows.dropna(subset=["age_band"]).set_index("age_band")["share"], int(rows["year"].iloc[0])
+            if not years[0] <= base_year <= years[1]:
+                raise InputError.at(Location(source, column="year", path=service),
+                                    f"the age shares of {service} are of {base_year}, a year the population "
+                                    f"({years[0]}–{years[1]}) does not cover",
+                                    "the population of the year whose users' ages give the age shares",
+                                    f"add the population of {base_year}")
         else:
-            shares = base / base.sum()
+            shares, base_year = base / base.sum(), years[0]
             warns.append(Warning_("no_age_structure", Location(path=service),
                                   "no users' ages for this service: the demographic model follows the whole population"))
-        drivers[service] = monthly_driver(demographic_driver(population, shares), months)
+        drivers[service] = monthly_driver(demographic_driver(population, shares, base_year), months)
     return drivers, warns
+
+
+def _users_outside_bands(rows: pd.DataFrame, service: str, population: pd.DataFrame) -> list[Warning_]:
+    """A warning naming the users of ``service`` whose age is in no band of the population (the demographic model
+    leaves them out and weights the bands by the other users), or a located error when that is all of them: the
+    model would have no prevalence to project (statistician review, 2026-12-07)."""
+    outside = int(rows.loc[rows["age_band"].isna(), "users"].sum())
+    if not outside:
+        return []
+    total, year = int(rows["users"].sum()), int(rows["year"].iloc[0])
+    bands = ", ".join(sorted(population["age_band"].unique(), key=lambda b: parse_band(b)[0]))
+    where = Location(population.attrs.get("source"), column="age_band", path=service)
+    if outside == total:
+        raise InputError.at(where, f"none of the {total} users of {service} is, by their age in {year}, in an age "
+                            f"band of the population (its bands: {bands})",
+                            "age bands that cover the ages of the service's users",
+                            f"add the bands of those ages to the population, or choose another model for {service}")
+    return [Warning_("users_outside_age_bands", where,
+                     f"{outside} of the {total} users of {service} ({100 * outside / total:.1f} %) are, by their age "
+                     f"in {year}, in no age band of the population ({bands}): the demographic model leaves them out "
+                     "and weights the bands by the other users; add the bands of those ages to the population for "
+                     "them to count")]
 
 
 def validate_history(history: pd.DataFrame, source: str | None = None) -> pd.DataFrame:

@@ -428,15 +428,18 @@ class Demographic(Model):
         return Fit(mean, used=self.name)
 
 
-def demographic_driver(population: pd.DataFrame, age_shares: pd.Series) -> pd.Series:
-    """Prevalence-weighted population by year: Σ_b share_b · pop_b(year) / pop_b(first year).
+def demographic_driver(population: pd.DataFrame, age_shares: pd.Series, base_year: int) -> pd.Series:
+    """Prevalence-weighted population by year: Σ_b share_b · pop_b(year) / pop_b(base_year).
 
     ``population`` has columns ``year``, ``age_band``, ``population``; ``age_shares`` maps
-    age band → share of the service's users in that band (sums to 1). Dividing by each band's
-    base population turns user shares into relative prevalences."""
+    age band → share of the service's users in that band (sums to 1) in ``base_year``, the year
+    whose users' ages give the shares. Dividing by each band's population of that same year turns
+    the shares into relative prevalences (users_b / pop_b), so the driver's ratio between two years
+    is the demand at constant prevalence; another year's population would weight the bands wrongly
+    wherever a band grew faster than the others (statistician review, 2026-12-07)."""
     wide = population.pivot_table(index="year", columns="age_band", values="population", aggfunc="sum").sort_index()
     shares = age_shares.reindex(wide.columns).fillna(0.0)
-    base = wide.iloc[0].replace(0, np.nan)
+    base = wide.loc[base_year].replace(0, np.nan)
     return (wide.div(base) * shares).sum(axis=1)
 
 
