@@ -1,13 +1,15 @@
-"""Findings 1 and 5 of the statistician's review of 2026-12-07, on her hand-checkable cases: the demographic
-driver's base year, and users outside the population's age bands."""
+"""Findings 1, 5 and 6 of the statistician's review of 2026-12-07, on her hand-checkable cases: the demographic
+driver's base year, users outside the population's age bands, and the level-split backtest's split."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from resmodel.errors import InputError
-from resmodel.forecast.interface import age_shares_from_users, demographic_drivers
+from resmodel.forecast.interface import age_shares_from_users, demographic_drivers, forecast_volumes
+from resmodel.forecast.levelsplit import level_split_cv
 from resmodel.forecast.models import demographic_driver
 
 USERS_HEADER = "user_id,service,unit_id,level,weekly_hours,day_price,birth_year,start_date,level_assessed\n"
@@ -118,3 +120,27 @@ def test_shares_of_a_year_the_population_does_not_cover_are_a_located_error():
     shares = age_shares_from_users(pd.DataFrame({"service": ["a"], "birth_year": [2000]}), ["0-29", "30-64"], 2030)
     with pytest.raises(InputError, match="the age shares of a are of 2030, a year the population"):
         demographic_drivers(population, shares, ["a"], pd.date_range("2020-01-01", "2021-12-01", freq="MS"))
+
+
+def _new_level_history() -> pd.DataFrame:
+    """Her case ls: adult housing levels 1 and 2 at 50 through 2024, level 3 from 2024-12 with 60."""
+    months = pd.date_range("2024-01-01", periods=12, freq="MS")
+    return pd.concat([pd.DataFrame({"month": months, "service": "bostad_vuxna", "level": lv, "volume": 50.0})
+                      for lv in (1, 2)] + [pd.DataFrame({"month": months[-1:], "service": "bostad_vuxna",
+                                                         "level": 3, "volume": 60.0})], ignore_index=True)
+
+
+def test_the_level_split_backtest_scores_the_split_forecast_writes():
+    """A level absent before it starts counts as 0 in the twelve months' mix, as in forecast_volumes: level 3's
+    share is 5/105 (the backtest scored 60/160 of a total of 160, i.e. 60.0, against the 7.619 written)."""
+    h = _new_level_history()
+    written = forecast_volumes(h, {"bostad_vuxna": 160}, 2).table.set_index(["level", "month"])["volume"]
+    levels = pd.DataFrame({"unique_id": "bostad_vuxna|" + h["level"].astype(str), "ds": h["month"], "y": h["volume"]})
+    fut = pd.date_range("2025-01-01", periods=2, freq="MS")
+    cv = pd.DataFrame({"unique_id": "bostad_vuxna", "ds": fut, "cutoff": pd.Timestamp("2024-12-01"), "y": 160.0})
+    for model in ("naive", "drift"):
+        cv[model], cv[f"{model}-lo-80"], cv[f"{model}-hi-80"], cv[f"{model}-model_used"] = 160.0, 150.0, 170.0, model
+    split = level_split_cv(cv, levels, ["naive", "drift"]).set_index(["unique_id", "ds"])["drift"]
+    for lv in (1, 2, 3):
+        np.testing.assert_allclose(split[f"bostad_vuxna|{lv}"].to_numpy(), written[lv].to_numpy())
+    assert split[("bostad_vuxna|3", fut[0])] == pytest.approx(160 * 5 / 105)

@@ -30,7 +30,9 @@ def level_split_cv(cv: pd.DataFrame, levels: pd.DataFrame, models: list[str]) ->
         own = history[history["service"] == service]
         if own["level"].eq("").all():
             continue
-        wide = own.pivot(index=DS, columns="level", values=Y).sort_index()
+        # a level has no users before its first month, as forecast_volumes reads it (interface._level_shares):
+        # left NaN, the mean over the window would skip those months and overstate a new level's share
+        wide = own.pivot(index=DS, columns="level", values=Y).sort_index().fillna(0.0)
         window = wide.loc[cutoff - pd.DateOffset(months=MIX_MONTHS - 1):cutoff].mean()
         if not window.sum() > 0:
             continue
