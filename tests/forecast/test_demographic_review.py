@@ -1,5 +1,6 @@
-"""Findings 1, 5 and 6 of the statistician's review of 2026-12-07, on her hand-checkable cases: the demographic
-driver's base year, users outside the population's age bands, and the level-split backtest's split."""
+"""Findings 1, 5, 6 and 8 of the statistician's review of 2026-12-07, on her hand-checkable cases: the demographic
+driver's base year, users outside the population's age bands, the level-split backtest's split and the note on
+how the demographic model's intervals are formed."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from resmodel.cli_forecast import _intervals_note
 from resmodel.errors import InputError
 from resmodel.forecast.interface import age_shares_from_users, demographic_drivers, forecast_volumes
 from resmodel.forecast.levelsplit import level_split_cv
@@ -144,3 +146,40 @@ def test_the_level_split_backtest_scores_the_split_forecast_writes():
     for lv in (1, 2, 3):
         np.testing.assert_allclose(split[f"bostad_vuxna|{lv}"].to_numpy(), written[lv].to_numpy())
     assert split[("bostad_vuxna|3", fut[0])] == pytest.approx(160 * 5 / 105)
+
+
+def test_the_note_says_how_the_demographic_intervals_were_formed(cli, tmp_path):
+    """30 noisy months are too few for three backtest origins of the demographic model (24 months + 12 ahead):
+    its intervals have the naive model's widths, and the note says so; 48 months give its own backtest's."""
+    rng = np.random.default_rng(3)
+    y = np.round(100 + rng.normal(0, 4, 48))
+    population = _population(tmp_path / "population.csv")
+    users = _users(tmp_path / "users.csv", [("boendestod", 2014), ("boendestod", 1984)])
+    short = _history(tmp_path / "short.csv", pd.date_range("2022-07-01", periods=30, freq="MS"), y[-30:])
+    res = cli(["forecast", "--series", short, "--population", population, "--users", users, "--model", "demographic",
+               "--h", "12", "--out", tmp_path / "d"])
+    assert res.exit_code == 0, res.stderr
+    assert "are the model's own" not in res.stderr
+    assert ("note: demographic has no error model: its intervals are normal ones with the root-mean-square error of "
+            "its own backtest on the series") in res.stderr
+    assert "but for boendestod the naive model's widths (a history too short for three such origins)" in res.stderr
+    assert ("they do not include the uncertainty of the population projection or of the prevalences (the users' age "
+            "shares)") in res.stderr
+    naive = cli(["forecast", "--series", short, "--model", "naive", "--h", "12", "--out", tmp_path / "n"])
+    assert naive.exit_code == 0, naive.stderr
+    widths = [pd.read_csv(tmp_path / d / "volume_forecast.csv").eval("volume_hi_80 - volume") for d in ("d", "n")]
+    np.testing.assert_allclose(widths[0], widths[1])  # the widths the note says were borrowed
+    long = _history(tmp_path / "long.csv", pd.date_range("2021-01-01", periods=48, freq="MS"), y)
+    res = cli(["forecast", "--series", long, "--population", population, "--users", users, "--model",
+               "demographic", "--h", "12", "--out", tmp_path / "l"])
+    assert res.exit_code == 0, res.stderr
+    assert "note: demographic has no error model" in res.stderr and "naive model's widths" not in res.stderr
+
+
+def test_the_note_names_what_the_stock_flow_intervals_leave_out():
+    note = _intervals_note(["ets", "stockflow"], None, None)
+    assert note.startswith("note: the intervals of ets are the model's own, not widened by a backtest as auto's are; "
+                           "stockflow has no error model: its intervals are normal ones with the root-mean-square "
+                           "error of its own backtest")
+    assert ("or, with too short a history for three such origins, the naive model's widths; they do not include the "
+            "uncertainty of the flow parameters (mean inflows and outflow rates)") in note
