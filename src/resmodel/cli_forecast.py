@@ -172,7 +172,9 @@ def backtest(
         "auto); naive is always included. Default: all of them, demographic and stockflow only with --population "
         "and --flows, snaive only for monthly series; a model named here whose input is missing is an error")] = None,
     by_level: Annotated[bool, typer.Option("--by-level", help="volume history: one series per level")] = False,
-    population: Annotated[Path | None, typer.Option(help="population by age band (demographic model)")] = None,
+    population: Annotated[Path | None, typer.Option(
+        help="population by age band and year, each year's value as at 1 July (for 31 December counts enter the mean of "
+        "that year's and the year before's; docs/forecasting.md, population.csv) — demographic model")] = None,
     users: Annotated[Path | None, typer.Option(help="users.csv with birth years (age structure)")] = None,
     flows: Annotated[Path | None, typer.Option(help="yearly flows table (stock–flow model)")] = None,
     out: PathOpt = Path("results/backtest"),
@@ -521,7 +523,9 @@ def forecast(
         help="model for all series (default auto; naive, snaive, drift, ets, arima, theta, comb, demographic, "
              "stockflow, select, auto) or per service: service=ets, service=1050, service=2025:1050,2026:1100; "
              "repeat the option for several")] = None,
-    population: Annotated[Path | None, typer.Option(help="population by age band (demographic model)")] = None,
+    population: Annotated[Path | None, typer.Option(
+        help="population by age band and year, each year's value as at 1 July (for 31 December counts enter the mean of "
+        "that year's and the year before's; docs/forecasting.md, population.csv) — demographic model")] = None,
     users: Annotated[Path | None, typer.Option(help="users.csv with birth years (age structure)")] = None,
     flows: Annotated[Path | None, typer.Option(help="yearly flows (stock–flow model and level mix)")] = None,
     exit_age: Annotated[int | None, typer.Option(
