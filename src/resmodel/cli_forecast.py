@@ -681,8 +681,8 @@ def _intervals_note(own: list[str], table: pd.DataFrame | None, history: pd.Data
     for name in (m for m in own if m in EMPIRICAL_MODELS):
         borrowed = _naive_widths_services(name, table, history) if table is not None else []
         parts.append(f"{name} has no error model: its intervals are normal ones with the root-mean-square error of "
-                     "its own backtest on the series (up to 12 origins a month apart, up to 12 months ahead; wider "
-                     "beyond as " + ("its members' intervals, at least as " if name == "comb" else "") + "√k)" + (
+                     "its own backtest on the series (up to 12 origins one period apart, up to 12 months or 3 years ahead; "
+                     "wider beyond as " + ("its members' intervals, at least as " if name == "comb" else "") + "√k)" + (
                          f", but for {', '.join(borrowed)} the naive model's widths (a history too short for three "
                          "such origins)" if borrowed else ", or, with too short a history for three such origins, "
                          "the naive model's widths" if table is None else "")
