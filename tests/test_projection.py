@@ -234,6 +234,20 @@ def test_demographic_and_stockflow_read_the_data_folder(tmp_path):
     assert models["daglig_verksamhet"] == "stockflow" and models["bostad_vuxna"] == "demographic"
 
 
+def test_only_the_demographic_services_users_need_an_age_band(tmp_path):
+    """Review 2026-12-07: users of another service, all in no band of population.csv (children's housing once the
+    bands under 20 are gone), stopped a projection whose demographic model forecasts adult housing only."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("budget_*"))
+    population = pd.read_csv(data / "population.csv")
+    population[~population["age_band"].isin(["0-6", "7-15", "16-19"])].to_csv(data / "population.csv", index=False)
+    (tmp_path / "s.yaml").write_text(f"name: s\npurpose: test\ndata: {data}\nbase_date: 2024-07-01\nseed: 1\n"
+                                     f"projection:\n  default_model: drift\n  volumes: {{bostad_vuxna: demographic}}\n"
+                                     f"  frame: {DATA / 'frame.yaml'}\n")
+    models = build_setup(*run_file(tmp_path / "s.yaml")).volume_models.set_index("service")["model_used"]
+    assert models["bostad_vuxna"] == "demographic" and models["bostad_barn"] == "drift"
+
+
 def test_demographic_without_population_is_located(tmp_path):
     import shutil
 

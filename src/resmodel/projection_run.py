@@ -611,6 +611,7 @@ def _model_inputs(loaded, resolved: ResolvedProjection, models: Mapping[str, str
         if model == "demographic":
             pop = read_population(data / POPULATION_FILE, display_path(data / POPULATION_FILE))
             ages = read_users_ages(data / USERS_FILE, display_path(data / USERS_FILE))
+            ages = ages[ages["service"].isin(named)]  # another service's users outside the bands do not matter
             kwargs.update(population=pop,
                           age_shares=age_shares_from_users(ages, sorted(pop["age_band"].unique()), base_year))
         else:

@@ -60,7 +60,7 @@ _AGE_BAND = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)|\+)\s*")  # as interface.parse_
 POPULATION = TableSchema("population", "Befolkning — population by age band, observed and projected", (
     Column("year", "int", "calendar year", minimum=FIRST_YEAR, maximum=LAST_YEAR),
     Column("age_band", "str", "age band written as 20-29 or 80+"),
-    Column("population", "float", "persons (annual mean or 31 December)", "persons", minimum=0),
+    Column("population", "float", "persons at 1 July (mid-year) or the year's mean (SCB medelfolkmängd); for 31 December counts enter the mean of the year's and the previous year's", "persons", minimum=0),
     Column("kind", "str", "observed or projection", required=False, allowed=("observed", "projection")),
 ))
 
@@ -369,7 +369,8 @@ def _check_levels(service: pd.Series, level: pd.Series, display: str, problems: 
 
 
 def read_population(path: Path, display: str | None = None) -> pd.DataFrame:
-    """Population by year and age band; one value per year and band, the same bands every year."""
+    """Population by year and age band; one value per year and band, the same bands every year, each taken at
+    1 July of its year (the year's mean population; 31 December counts are half a year late)."""
     display = display or str(path)
     t = read_table(path, POPULATION, display)
     require_rows(t, display, "one row per year and age band", "add the population rows, or drop --population")
