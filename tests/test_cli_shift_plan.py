@@ -240,7 +240,7 @@ def test_an_excel_date_in_a_time_cell_is_explained(app, tmp_path):
     book.save(tmp_path / "a.xlsx")
     code, _, error = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", tmp_path / "a.xlsx", "--scenario",
                             BASE, "--out", tmp_path / "o")
-    assert code == 2 and "row 2" in error and "holds a date" in error and "format the cell as a time" in error
+    assert code == 2 and "row 2" in error and "holds a date" in error and "type the time alone" in error
 
 
 @pytest.mark.parametrize("variant", ["cr", "trailing_commas", "excel_24"])
