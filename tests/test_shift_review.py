@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from resmodel.errors import InputError
-from resmodel.io.shifts import read_attendance, read_roster
+from resmodel.io.shifts import read_attendance, read_attendances, read_roster
+from resmodel.planning.shifts import ShiftRules
+from resmodel.shift_run import roster_rule_warnings, unit_attendance
 
 HEADER = "user_id,weekday,start,end,level\n"
 ROSTER_HEADER = "staff_id,weekday,start,end,break_start,break_end\n"
@@ -51,6 +53,41 @@ def test_a_row_as_long_as_the_header_keeps_its_own_message(tmp_path):
     path = written(tmp_path, "a.csv", HEADER + "U0282,mon,8 am,14:00,\n")
     problem = problem_of(read_attendance, path)
     assert problem.location.column == "start" and problem.problem == "'8 am' is not a time of day"
+
+
+# --- finding 3: roster shifts the rules do not allow ------------------------------------------------------
+
+def rule_warnings(tmp_path: Path, rows: str) -> list[str]:
+    return roster_rule_warnings(read_roster(written(tmp_path, "r.csv", ROSTER_HEADER + rows)), ShiftRules(),
+                                "r.csv")
+
+
+def test_a_whole_day_shift_is_longer_than_the_rules_allow_and_its_break_is_counted(tmp_path):
+    long, stretch = rule_warnings(tmp_path, "S1,mon,00:00,24:00,12:00,12:30\n")
+    assert long.startswith("1 roster shift(s) longer than the longest shift of the rules "
+                           "(shift_rules.max_shift_hours, 10 h;")
+    assert "first: S1 on mon 00:00–24:00, 24 h, row 2 of r.csv" in long and "Arbetstidslagen 13 §" in long
+    assert "first: S1 on mon 00:00–12:00, 12 h of work before its break, row 2 of r.csv" in stretch
+    assert "no break" not in stretch
+
+
+def test_rows_of_one_person_that_follow_on_each_other_are_one_shift(tmp_path):
+    long, stretch = rule_warnings(tmp_path, "S1,mon,07:30,16:00,11:30,12:00\nS1,mon,16:00,20:00,,\n")
+    assert "first: S1 on mon 07:30–20:00, 12.5 h, rows 2 and 3 of r.csv" in long
+    assert "13 §" not in long  # 12.5 h leaves the 11 hours of rest
+    assert "first: S1 on mon 12:00–20:00, 8 h of work after its break, rows 2 and 3 of r.csv" in stretch
+    # two people, or rows without a staff_id, are two shifts
+    assert rule_warnings(tmp_path, "S1,mon,07:30,16:00,11:30,12:00\nS2,mon,16:00,20:00,,\n") == []
+    assert rule_warnings(tmp_path, ",mon,07:30,16:00,11:30,12:00\n,mon,16:00,20:00,,\n") == []
+
+
+def test_a_night_split_at_midnight_is_one_shift(tmp_path):
+    (stretch,) = rule_warnings(tmp_path, "N1,mon,21:30,24:00,,\nN1,tue,00:00,07:00,,\n")
+    assert "first: N1 on mon 21:30–tue 07:00, 9.5 h of work with no break, rows 2 and 3 of r.csv" in stretch
+
+
+def test_a_shift_within_the_rules_gives_no_warning(tmp_path):
+    assert rule_warnings(tmp_path, "S1,mon,07:30,16:00,11:30,12:00\nS1,tue,08:00,13:00,,\n") == []
 
 
 # --- finding 4 and Excel cells: midnight, a fraction of a day, a date ----------------------------------
@@ -127,3 +164,23 @@ def test_a_range_typed_into_one_cell_is_named_at_that_cell(tmp_path):
 def test_a_weekday_with_a_full_stop_is_read(tmp_path):
     path = written(tmp_path, "a.csv", HEADER + "U0282,mån.,09:00,14:00,\nU0282,Tis.,09:00,14:00,\n")
     assert read_attendance(path)["weekday"].tolist() == ["mon", "tue"]
+
+
+# --- the join to users.csv: an id in the wrong case, hours to two decimals ----------------------------------
+
+def joined(demo_loaded, tmp_path: Path, rows: str):
+    table = read_attendances([written(tmp_path, "a.csv", HEADER + rows)])
+    return unit_attendance(demo_loaded.data.users, demo_loaded.data.units, ["DV052"], table)
+
+
+def test_a_user_id_in_lower_case_is_suggested_in_upper_case(demo_loaded, tmp_path):
+    with pytest.raises(InputError) as err:
+        joined(demo_loaded, tmp_path, "u0282,mon,09:00,14:00,\n")
+    assert err.value.problems[0].fix.startswith("did you mean 'U0282'? correct the id")
+    _, warnings = joined(demo_loaded, tmp_path, "u0282,mon,09:00,14:00,3\n")
+    assert any("(u0282, users.csv has U0282)" in w for w in warnings)
+
+
+def test_attended_hours_are_shown_to_two_decimals(demo_loaded, tmp_path):
+    _, warnings = joined(demo_loaded, tmp_path, "U0282,mon,09:00,13:50,\n")
+    assert any("U0282 4.83 h against 15 h" in w for w in warnings), warnings

@@ -19,9 +19,11 @@ import pandas as pd
 from resmodel.errors import InputError, Location, did_you_mean
 from resmodel.planning.shifts import (
     DAY_LABELS,
+    DAY_MINUTES,
     LEAST_HOURS,
     SHIFTS_FOUND,
     TIME_LIMIT,
+    WEEKDAYS,
     ShiftRules,
     clock,
     coverage,
@@ -118,16 +120,20 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
     # a level written on some of a user's rows is the user's (a changed assessment), not that row's alone
     table["level"] = table["level"].fillna(table.groupby("user_id")["level"].transform("first"))
 
-    def refuse(mask: pd.Series, column: str, problem, expected: str, fix: str) -> None:
+    def refuse(mask: pd.Series, column: str, problem, expected: str, fix: str, hint=lambda i: "") -> None:
         for i in np.flatnonzero(mask.to_numpy())[:1]:
             raise InputError.at(Location(table.at[i, "source"], row=int(table.at[i, "row"]), column=column),
-                                problem(i), expected, fix)
+                                problem(i), expected, hint(i) + fix)
+
+    def mistyped(i: int) -> str:  # 'u0282' for U0282: the id, not the level, is what to correct
+        hint = did_you_mean(table.at[i, "user_id"], own.index)
+        return hint + "correct the id (ids are compared exactly, case included), or " if hint else ""
 
     refuse(table["level"].isna() & listed.isna(), "level", lambda i: (
         f"user '{table.at[i, 'user_id']}' " + ("has no need level in users.csv" if table.at[i, "user_id"] in own.index
                                                 else "is not a daily-activity user in users.csv")
         + " and the row gives none"), "a level 1–8 in the row, or the user with a level in users.csv",
-        "fill in 'level' for this user (a new user, or a changed assessment)")
+        "fill in 'level' for this user (a new user, or a changed assessment)", mistyped)
     listed_unit = table["user_id"].map(own["unit_id"])
     unit = table["unit_id"].fillna(listed_unit.where(listed_unit.isin(unit_ids)))
     refuse(table["unit_id"].notna() & ~table["unit_id"].isin(unit_ids), "unit_id", lambda i: (
@@ -189,7 +195,10 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
     unlisted = table[listed.isna().to_numpy()]
     for source, rows in unlisted.groupby("source", sort=False):
         new = sorted(rows["user_id"].unique())
-        warnings.append(f"{source}: {_count(new)} not among the daily-activity users of users.csv ({_names(new)}), "
+        # an id that differs from a listed one only in case is that user mistyped ('u0282' for U0282)
+        cased = {str(u).casefold(): u for u in own.index}
+        named = [f"{u}, users.csv has {cased[u.casefold()]}" if u.casefold() in cased else u for u in new]
+        warnings.append(f"{source}: {_count(new)} not among the daily-activity users of users.csv ({_names(named)}), "
                         "planned at the level in the file (check the id if the user is not new)")
     for unit_id in unit_ids:
         absent = sorted(set(own.index[own["unit_id"].eq(unit_id).to_numpy()]) - set(table["user_id"]))
@@ -209,7 +218,7 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
         ids = list(attended.index[far.to_numpy()])
         files = ", ".join(table.loc[table["user_id"].isin(ids), "source"].unique())
         warnings.append(f"{files}: {_count(ids)} with attended hours far from the time extent in users.csv (" + ", ".join(
-            f"{u} {attended[u]:g} h against {extent[u]:g} h" for u in ids[:5]) + (", …" if len(ids) > 5 else "")
+            f"{u} {_hours(attended[u])} h against {_hours(extent[u])} h" for u in ids[:5]) + (", …" if len(ids) > 5 else "")
             + "); the plan follows the attendance, the allocation users.csv")
     return table, warnings
 
@@ -259,13 +268,7 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
                             "the staff of all of them (one unit's roster shows the others' need as shortfall)")
         need["actual"] = coverage(roster, need, rules)
         short = short_periods(need)
-        before = (roster["break_start"] - roster["start"]).fillna(roster["end"] - roster["start"])
-        after = (roster["end"] - roster["break_end"]).fillna(0)
-        most = rules.max_work_without_break_minutes
-        long = roster[((before > most) | (after > most)).to_numpy()]
-        if not long.empty:
-            warnings.append(f"{len(long)} roster shift(s) with more than {most / 60:g} h of work in a row without a "
-                            f"break (Arbetstidslagen 15 §), first on row {long.index[0]} of {roster_source}")
+        warnings += roster_rule_warnings(roster, rules, roster_source)
         idle = roster[~roster["weekday"].isin(set(attendance["weekday"])).to_numpy()]
         if not idle.empty:  # a 'lördag' typed for a Friday: hours that show only as a day row of the summary
             days = ", ".join(dict.fromkeys(idle["weekday"]))
@@ -279,6 +282,87 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
         pooling["plan_cost_sek"] = pooling["plan_fte"] * constants.rates[SERVICE].cost_per_fte
         pooling = pooling.round(6)
     return ShiftRun(unit_ids, rules, need, plan, summary, comparison, short, pooling, statuses, warnings)
+
+
+#: the longest shift that leaves the 11 hours of daily rest in 24 of Arbetstidslagen (SFS 1982:673) 13 §
+DAILY_REST_LIMIT_MINUTES = 13 * 60
+
+
+def roster_rule_warnings(roster: pd.DataFrame, rules: ShiftRules, roster_source: str) -> list[str]:
+    """The roster's shifts against the shift rules, each shift as its person works it (``worked_shifts``: rows
+    of one staff_id that follow on each other are one shift): longer than ``shift_rules.max_shift_hours``, and
+    more work in a row than ``shift_rules.max_work_without_break`` between the breaks it has (Arbetstidslagen
+    15 §). The first shift of each is named, with its rows in ``roster_source``."""
+    shifts, stretches = worked_shifts(roster)
+    warnings = []
+    longest = rules.max_shift_minutes
+    long = shifts[(shifts["end"] - shifts["start"]).gt(longest).to_numpy()]
+    if not long.empty:
+        first = long.iloc[0]
+        span = first["end"] - first["start"]
+        rest = (f"; a shift over {DAILY_REST_LIMIT_MINUTES // 60} h leaves less than the 11 hours of daily rest of "
+                "Arbetstidslagen 13 §" if span > DAILY_REST_LIMIT_MINUTES else "")
+        warnings.append(f"{len(long)} roster shift(s) longer than the longest shift of the rules "
+                        f"(shift_rules.max_shift_hours, {longest / 60:g} h; rows of one staff_id that follow on each "
+                        f"other count as one shift), first: {_who(first)}{_span(first['start'], first['end'])}, "
+                        f"{_hours(span / 60)} h, {_rows(first['rows'])} of {roster_source}{rest}")
+    most = rules.max_work_without_break_minutes
+    over = stretches[(stretches["end"] - stretches["start"]).gt(most).to_numpy()]
+    if not over.empty:
+        first = over.loc[over["shift"].map(shifts["rows"].str[0]).idxmin()]
+        shift = shifts.loc[first["shift"]]
+        why = ("with no break" if not shift["breaks"] else "before its break" if first["start"] == shift["start"]
+               else "after its break" if first["end"] == shift["end"] else "between its breaks")
+        warnings.append(f"{over['shift'].nunique()} roster shift(s) with more than {most / 60:g} h of work in a row "
+                        f"(Arbetstidslagen 15 §), first: {_who(shift)}{_span(first['start'], first['end'])}, "
+                        f"{_hours((first['end'] - first['start']) / 60)} h of work {why}, {_rows(shift['rows'])} of "
+                        f"{roster_source}")
+    return warnings
+
+
+def worked_shifts(roster: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The roster's shifts as worked, in minutes of the week (Monday 00:00 is 0): rows of one staff_id where
+    one ends as the next starts (07:30–16:00 then 16:00–20:00, or 21:30–24:00 then Tuesday 00:00–07:00) are
+    one shift; a row without staff_id is a shift of its own. Returns (shifts: staff_id, start, end, breaks
+    (how many), rows (the spreadsheet rows, a list); stretches of work between breaks: shift, start, end)."""
+    day = roster["weekday"].map({d: i * DAY_MINUTES for i, d in enumerate(WEEKDAYS)}).to_numpy(dtype=float)
+    staff = roster["staff_id"] if "staff_id" in roster else pd.Series(None, index=roster.index, dtype=object)
+    rows = pd.DataFrame({"person": staff.astype(object).where(staff.notna(), [f"\0{i}" for i in roster.index]),
+                         "staff_id": staff, "start": day + roster["start"].to_numpy(), "end": day + roster["end"]
+                         .to_numpy(), "break_start": day + roster["break_start"].to_numpy(dtype=float),
+                         "break_end": day + roster["break_end"].to_numpy(dtype=float), "row": roster.index})
+    rows = rows.sort_values(["person", "start"], kind="stable").reset_index(drop=True)
+    rows["shift"] = (rows["person"].ne(rows["person"].shift()) | rows["start"].ne(rows["end"].shift())).cumsum() - 1
+    shifts = rows.groupby("shift").agg(staff_id=("staff_id", "first"), start=("start", "min"), end=("end", "max"),
+                                       breaks=("break_start", "count"), rows=("row", sorted))
+    shifts = shifts.sort_values("rows", key=lambda rows: rows.str[0], kind="stable")  # in the file's order
+    work = pd.concat([rows.assign(end=rows["break_start"].fillna(rows["end"])),
+                      rows[rows["break_end"].notna()].assign(start=lambda r: r["break_end"])])
+    work = work.sort_values(["shift", "start"], kind="stable")[["shift", "start", "end"]]
+    stretch = (work["shift"].ne(work["shift"].shift()) | work["start"].ne(work["end"].shift())).cumsum()
+    stretches = work.groupby(stretch.to_numpy()).agg(shift=("shift", "first"), start=("start", "min"),
+                                                    end=("end", "max")).reset_index(drop=True)
+    return shifts, stretches
+
+
+def _who(shift: pd.Series) -> str:
+    return "" if pd.isna(shift["staff_id"]) else f"{shift['staff_id']} on "
+
+
+def _span(start: float, end: float) -> str:
+    """Minutes of the week as 'mon 07:30–16:00', or 'mon 21:30–tue 07:00' across midnight."""
+    first, last = int(start) // DAY_MINUTES, (int(end) - 1) // DAY_MINUTES
+    return (f"{WEEKDAYS[first]} {clock(start - first * DAY_MINUTES)}–"
+            + ("" if last == first else f"{WEEKDAYS[last]} ") + clock(end - last * DAY_MINUTES))
+
+
+def _rows(rows: list) -> str:
+    return f"row {rows[0]}" if len(rows) == 1 else "rows " + ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
+
+
+def _hours(hours: float) -> str:
+    """Hours for a message, to at most two decimals: 4.83, not 4.83333."""
+    return f"{round(hours, 2):g}"
 
 
 def _solved(need: pd.DataFrame, rules: ShiftRules, time_limit: tuple[float, Callable[[], float] | None], warnings: list[str],
