@@ -64,7 +64,8 @@ def test_demo_writes_every_file_and_the_printed_week_matches_them(demo_out):
 def test_the_workbook_has_the_figures_in_swedish_sheets(demo_out):
     out, _ = demo_out
     sheets = pd.read_excel(out / "shift_plan.xlsx", sheet_name=None)
-    assert list(sheets) == ["Veckan", "Jämförelse", "Per halvtimme", "Bemanningsplan", "Underbemanning"]
+    assert list(sheets) == ["Veckan", "Jämförelse", "Per halvtimme", "Bemanningsplan", "Underbemanning",
+                            "Varningar"]
     grid = sheets["Per halvtimme"].set_index("Tid (slot start)")
     need = pd.read_csv(out / "shift_need.csv")
     tuesday = need[need["weekday"].eq("tue")].set_index("slot_start")

@@ -5,15 +5,33 @@ that quote what was typed and say what a bad cell most likely is. Inputs are sma
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
+import typer
 
+from resmodel.cli_shifts import register
 from resmodel.errors import InputError
 from resmodel.io.shifts import read_attendance, read_attendances, read_roster
 from resmodel.planning.shifts import ShiftRules
 from resmodel.shift_run import roster_rule_warnings, unit_attendance
+from tests.clirun import invoke
 
+BASE = Path(__file__).resolve().parents[1] / "scenarios" / "base.yaml"
+#: her attendance for the Easter week, as Swedish Excel saved it: BOM, ';', CRLF, seconds, Swedish weekdays
+EASTER = ("\ufeffuser_id;weekday;start;end;level\r\n" + "".join(f"{row}\r\n" for row in (
+    "U0282;onsdag;09:00:00;14:00:00;", "U0480;tisdag;09:00:00;14:00:00;", "U0480;torsdag;09:00:00;14:00:00;",
+    "U0659;tisdag;08:30:00;15:30:00;", "U0659;onsdag;08:30:00;15:30:00;", "U0659;torsdag;08:30:00;15:30:00;",
+    "U0842;tisdag;08:30:00;13:30:00;", "U0999;tisdag;08:00:00;14:00:00;", "U0999;onsdag;08:00:00;14:00:00;",
+    "U0999;torsdag;08:00:00;14:00:00;", "U1133;tisdag;09:00:00;14:00:00;", "U1133;onsdag;09:00:00;14:00:00;",
+    "U1133;torsdag;09:00:00;14:00:00;", "U9001;onsdag;10:00:00;15:00:00;4", "U9001;torsdag;10:00:00;15:00:00;4")))
+#: the unit's staff schedule: S1 and S2 every weekday, S3 Monday to Wednesday
+ROSTER = "staff_id,weekday,start,end,break_start,break_end\n" + "".join(
+    f"S1,{d},07:30,16:00,11:30,12:00\n" for d in ("mon", "tue", "wed", "thu", "fri")) + "".join(
+    f"S2,{d},08:30,15:30,12:00,12:30\n" for d in ("mon", "tue", "wed", "thu", "fri")) + "".join(
+    f"S3,{d},09:00,14:00,,\n" for d in ("mon", "tue", "wed"))
 HEADER = "user_id,weekday,start,end,level\n"
 ROSTER_HEADER = "staff_id,weekday,start,end,break_start,break_end\n"
 
@@ -29,6 +47,50 @@ def problem_of(read, path: Path):
         read(path)
     assert len(err.value.problems) == 1, err.value.problems
     return err.value.problems[0]
+
+
+# --- finding 1: the warnings are in the outputs, not only on the terminal -------------------------------
+
+@pytest.fixture(scope="module")
+def easter(tmp_path_factory):
+    app = typer.Typer()
+    register(app)
+    app.command("noop")(lambda: None)  # a second command keeps typer's subcommand syntax
+    folder = tmp_path_factory.mktemp("easter")
+    attendance, roster = written(folder, "att.csv", EASTER), written(folder, "roster.csv", ROSTER)
+    runs = []
+    for name in ("out", "again"):
+        code, stdout, stderr = invoke(app, "shift-plan", "--unit", "DV052", "--attendance", attendance, "--roster",
+                                      roster, "--scenario", BASE, "--out", folder / name)
+        assert code == 0, stderr
+        runs.append((folder / name, stdout, stderr))
+    return runs
+
+
+def test_the_printed_warnings_are_in_the_manifest_and_the_varningar_sheet(easter):
+    out, _, stderr = easter[0]
+    printed = [line.removeprefix("warning: ") for line in stderr.splitlines() if line.startswith("warning: ")]
+    assert len(printed) == 3 and "(U9001)" in printed[0] and "U0659 21 h against 35 h" in printed[1]
+    assert "5 roster shift(s) on mon, fri, when no user attends" in printed[2]
+    assert json.loads((out / "manifest.json").read_text())["warnings"] == printed
+    sheets = pd.read_excel(out / "shift_plan.xlsx", sheet_name=None)
+    assert list(sheets)[-1] == "Varningar"
+    listed = sheets["Varningar"]
+    assert listed["meddelande (message)"].tolist() == printed
+    assert set(listed["enheter (units)"]) == {"DV052"}
+    assert listed["kontroll (check)"].tolist() == ["shift_attendance", "shift_attendance", "shift_plan"]
+
+
+def test_the_outputs_with_warnings_are_the_same_on_a_second_run(easter):
+    (first, _, _), (again, _, _) = easter
+    for name in ("manifest.json", "shift_plan.xlsx"):
+        assert (first / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_one_staff_hour_is_singular(easter):
+    _, stdout, _ = easter[0]
+    assert "1 staff short at most, 1 staff-hour\n" in stdout and "1 staff-hours" not in stdout
+    assert "2 staff short at most, 5 staff-hours" in stdout
 
 
 # --- finding 2: a decimal comma in a ','-separated file ---------------------------------------------------

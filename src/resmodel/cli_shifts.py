@@ -41,12 +41,12 @@ def shift_plan(
     """Shift plan for a unit (or units staffed together): staff needed per slot, the least-hours shifts
     (integer programme, CBC), and the roster against both."""
     from resmodel.allocation.engine import constants
-    from resmodel.errors import InputError, Location
-    from resmodel.io.manifest import manifest_writer
+    from resmodel.errors import InputError, Location, Warning_
+    from resmodel.io.manifest import command_manifest
     from resmodel.io.pnr import check_option_for_pnr
     from resmodel.io.series import csv_writer, write_atomically
     from resmodel.io.shifts import check_slot_grid, read_attendances, read_roster
-    from resmodel.io.writers import check_output_folder, write_workbook
+    from resmodel.io.writers import check_output_folder, write_json, write_workbook
     from resmodel.planning.charts import shift_chart_png
     from resmodel.run import load, run
     from resmodel.shift_run import check_units, shift_rules, unit_attendance
@@ -83,8 +83,12 @@ def shift_plan(
                       constants(loaded.snapshot), roster_source=str(roster))
     templates = [w for w in loaded.warnings if w.check == "template_parameter"]  # the need rests on the parameters
     rosters = [w for w in base_run.warnings if w.check == "roster_implausible" and set(w.units) & set(unit)]
-    for warning in [*templates, *rosters, *warnings, *plan.warnings]:
+    printed = [str(w) for w in [*templates, *rosters, *warnings, *plan.warnings]]
+    for warning in printed:
         typer.echo(f"warning: {warning}", err=True)
+    # the command's own warnings name their file and row in the message; as run's, each concerns the units planned
+    listed = [*templates, *rosters, *(Warning_(check, Location(), text, tuple(unit)) for check, texts in
+                                      (("shift_attendance", warnings), ("shift_plan", plan.warnings)) for text in texts)]
     _echo(plan, loaded.snapshot["working_time.contract_hours_per_week"])
     writers = {"shift_need.csv": csv_writer(_with_clock(plan.need, ("slot_start", "slot_end"))),
                "shift_plan.csv": csv_writer(_with_clock(plan.plan, ("start", "end", "break_start", "break_end"))),
@@ -94,11 +98,12 @@ def shift_plan(
         writers["shift_pooling.csv"] = csv_writer(plan.pooling)
     if plan.short is not None:
         writers["roster_short.csv"] = csv_writer(_with_clock(plan.short, ("start", "end")))
-    workbook = _workbook(plan)
+    workbook = _workbook(plan, listed)
     writers["shift_plan.xlsx"] = lambda path: write_workbook(workbook, path)
     png = shift_chart_png(plan.need, "+".join(plan.unit_ids))
     writers["shift_chart.png"] = lambda path: path.write_bytes(png)
-    writers["manifest.json"] = manifest_writer(ctx.info_name, ctx.params, base_run.manifest)
+    manifest = {**command_manifest(ctx.info_name, ctx.params, base_run.manifest), "warnings": printed}
+    writers["manifest.json"] = lambda path: write_json(manifest, path)
     files = write_atomically(out, writers, SHIFT_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
@@ -140,8 +145,10 @@ def _sheet(table: pd.DataFrame, formats: dict[str, str]) -> tuple[pd.DataFrame, 
             {WORKBOOK_LABELS.get(column, column): f for column, f in formats.items()})
 
 
-def _workbook(plan) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
-    """The results as sheets with Swedish names and column labels, for the manager who works in Excel."""
+def _workbook(plan, warnings: list) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
+    """The results as sheets with Swedish names and column labels, for the manager who works in Excel; the
+    ``warnings`` last, in a Varningar sheet as ``resmodel run``'s workbook has them (empty when there are none)."""
+    from resmodel.report import warnings_table
     from resmodel.shift_run import need_grid
 
     sheets = {"Veckan": _sheet(plan.summary, {}),
@@ -155,6 +162,7 @@ def _workbook(plan) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
                                                        "plan_cost_sek": "#,##0"})
     if plan.short is not None:
         sheets["Underbemanning"] = _sheet(_with_clock(plan.short, ("start", "end")), {})
+    sheets["Varningar"] = (warnings_table(warnings), {})
     return sheets
 
 
@@ -209,7 +217,7 @@ def _echo(plan, contract_hours: float) -> None:
                        f"{plan.short['staff_hours'].sum():,.1f} staff-hours a week; the largest:")
             for s in worst.itertuples():
                 typer.echo(f"  {s.weekday} {clock(s.start)}–{clock(s.end)}: {s.short_by} staff short at most, "
-                           f"{s.staff_hours:g} staff-hours")
+                           f"{s.staff_hours:g} staff-hour" + ("" if s.staff_hours == 1 else "s"))
 
 
 def register(app: typer.Typer) -> None:

@@ -5,13 +5,14 @@ Pure: takes in-memory results, returns DataFrames. Measures keep fixed names; Sw
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from resmodel.allocation.engine import UNIT_MEASURES, USER_MEASURES, AllocationResult
 from resmodel.budget.projection import VOLUME_MEASURES
+from resmodel.errors import Warning_
 
 MEASURE_LABELS = {
     "users": "Brukare (users)",
@@ -173,3 +174,10 @@ def labelled_sheets(sheets: Mapping[str, tuple[pd.DataFrame, Mapping[str, str]]]
     return {name: (years_as_numbers(frame).rename(columns=COLUMN_LABELS),  # before 'period' is relabelled
                    {COLUMN_LABELS.get(c, c): f for c, f in formats.items()})
             for name, (frame, formats) in sheets.items()}
+
+
+def warnings_table(warnings: Sequence[Warning_]) -> pd.DataFrame:
+    """The warnings as the workbooks' Varningar sheet (``resmodel run``, ``shift-plan``): one row each with its
+    check, location, message and the units it concerns, so a section manager can filter on a unit."""
+    return pd.DataFrame([(w.check, str(w.location), w.message, ", ".join(w.units)) for w in warnings],
+                        columns=["kontroll (check)", "plats (location)", "meddelande (message)", "enheter (units)"])
