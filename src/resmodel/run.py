@@ -29,7 +29,7 @@ from resmodel.io.scenario import display_path, effective, overrides, read_chain
 from resmodel.io.tables import MAX_PROBLEMS, read_table
 from resmodel.io.writers import write_csv, write_folder_atomically, write_json, write_workbook
 from resmodel.params.tree import ParameterTree, Snapshot
-from resmodel.report import ID_LABELS, MEASURE_LABELS, SUMMARY_MEASURES, service_table, tidy
+from resmodel.report import ID_LABELS, MEASURE_LABELS, SUMMARY_MEASURES, service_table, tidy, warnings_table
 from resmodel.scenario.schema import EffectiveScenario
 
 
@@ -284,8 +284,7 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
     fte = "#,##0.00"
     formats = {label: (fte if key.startswith(("fte", "staffing_gap_fte")) else money)
                for key, label in MEASURE_LABELS.items() if key != "users"}
-    warnings = pd.DataFrame([(w.check, str(w.location), w.message, ", ".join(w.units)) for w in result.warnings],
-                            columns=["kontroll (check)", "plats (location)", "meddelande (message)", "enheter (units)"])
+    warnings = warnings_table(result.warnings)
     manifest = manifest_table(result.manifest)
     files = ["resultat.csv", "enheter.csv", "brukare.csv", f"resmodel_{name}.xlsx", "manifest.json"]
 
