@@ -36,6 +36,7 @@ from api import (
 )
 from api.body_limit import limit_body_size
 from api.duplicate_keys import refuse_repeated_keys
+from api.media_type import refuse_other_media_types
 from api.problems import (
     PROBLEM_RESPONSES,
     answer_internal_errors,
@@ -58,6 +59,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.middleware("http")(answer_internal_errors)  # first added, innermost: inside CORS, so a page can read it
     app.middleware("http")(refuse_repeated_keys)
+    app.middleware("http")(refuse_other_media_types)  # runs before the body is parsed for repeated keys
     app.middleware("http")(refuse_query_strings)
     app.middleware("http")(limit_body_size)  # added last, so it runs first: nothing larger is read
     # an origin is scheme://host[:port]; a trailing '/' (as a browser's address bar shows it) never matches

@@ -24,7 +24,7 @@ from resmodel.errors import Problem, ResmodelError, shown
 from resmodel.io.pnr import id_looks_like_pnr, looks_like_pnr
 
 ENDPOINTS = ("GET /scenarios, POST /runs, POST /projections, POST /comparisons, POST /forecasts, POST /nowcasts, POST /queues, POST /premises-plans, "
-             "POST /shift-plans, GET /version (the schema: GET /docs)")
+             "POST /shift-plans, GET or HEAD /version (the schema: GET /docs)")
 SCHEMA_HINT = "see the request schema at GET /docs"
 
 
@@ -58,7 +58,8 @@ class ProblemItem(BaseModel):
 
     loc: list[str | int] = Field(description="the JSON path of the problem in the request ([] for a route)")
     msg: str = Field(description="what was wrong. Expected … Fix: …")
-    series: str | None = Field(None, description="POST /forecasts only: the unique_id of the series concerned")
+    series: str | None = Field(None, description="POST /forecasts only: the unique_id of the series concerned (as "
+                               "sent; absent on a line counting further rows, which may belong to several series)")
 
 
 class ProblemDetail(BaseModel):
@@ -80,8 +81,12 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ProblemBody, "description": "the body could not be read (not UTF-8 JSON)"},
     404: {"model": ProblemBody, "description": "no such scenario (the message lists those there) or endpoint"},
     413: {"model": ProblemBody, "description": "the body is larger than any request the row limits allow (16 MB)"},
-    415: {"model": ProblemBody, "description": "the body is sent as another media type than JSON"},
+    405: {"model": ProblemBody, "description": "the method is not allowed on this path (at [])"},
+    415: {"model": ProblemBody, "description": "the body is sent as another media type than application/json or "
+                                               "application/*+json"},
     422: {"model": ProblemBody, "description": "a problem in the request or in the scenario's files, located"},
+    500: {"model": ProblemBody, "description": "a fault of resmodel's own, never of the request (at [], without a "
+                                               "traceback: the server's log has it)"},
 }
 
 
@@ -265,12 +270,8 @@ MAX_PROBLEMS = 20  # a table with one mistake in every row should not give thous
 
 async def request_validation_handler(request, exc: RequestValidationError) -> JSONResponse:
     """FastAPI's schema errors in the same shape, without the submitted values (``input``); at most
-    ``MAX_PROBLEMS``, then one line counting the rest. A body sent as another media type than JSON is a 415."""
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media and "json" not in media and request.method == "POST":
-        return JSONResponse(status_code=415, content={"detail": _body([{"loc": ["body"], "msg": (
-            f"the body is sent as '{shown(media, 60)}', not as JSON. Expected Content-Type: application/json. Fix: "
-            "send the JSON body with the header Content-Type: application/json")}])})
+    ``MAX_PROBLEMS``, then one line counting the rest (a body of another media type than JSON was a 415 before
+    it was read: api.media_type)."""
     problems = [_schema_problem(e, request.url.path) for e in exc.errors()]
     if len(problems) > MAX_PROBLEMS:
         rest = len(problems) - MAX_PROBLEMS
