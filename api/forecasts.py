@@ -3,6 +3,8 @@ series file), with 80 % and 95 % intervals and the model used; problems at their
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Annotated, Any
 
 import pandas as pd
@@ -17,6 +19,20 @@ from resmodel.errors import InputError, Location, Problem, ProblemCollector, Res
 
 router = APIRouter()
 TABLE = "body.series"  # the source name the readers put in locations
+
+#: estimated seconds of computing per 100 periods of one series, by frequency and model, on one idle core of the
+#: 2-core server the API was measured on (2026-12-07): auto took 3.6 s for a 120-month series at h 12, 4.4 s at
+#: h 60 and 17.4 s at 480 months; comb 2.3 s and select 1.2 s at 120 months (3.4 and 3.8 s at 240); a 20-year
+#: series 0.2–0.4 s with auto, select or comb; arima 0.6 s at 480 months; ets and theta under 0.2 s at any length
+SECONDS_PER_100_PERIODS = {
+    "M": {"auto": 4.0, "comb": 2.0, "select": 2.0, "arima": 0.2, "ets": 0.05, "theta": 0.05},
+    "Y": {"auto": 1.5, "comb": 2.0, "select": 2.0, "arima": 0.1, "ets": 0.1, "theta": 0.2},
+}
+OTHER_MODELS = 0.02  # naive, snaive, drift: no fitting
+#: the most computing a request may be estimated at (seconds on an idle core): a request above it is refused before
+#: it starts, as it would outlast a reverse proxy's timeout (often 60 s) on a busy 2-core server and run on unseen
+#: after the client gave up (a running forecast is not cancelled). The demo's eight ten-year services with auto: 38 s
+MAX_FORECAST_SECONDS = 45
 
 
 def _text_or_whole_number(value: Any) -> Any:
@@ -88,8 +104,8 @@ class ForecastResponse(BaseModel):
     warnings (docs/forecasting.md §8)."""
 
     resmodel_version: Version
-    model: str = Field(description="the model asked for ('auto' unless the request named one); model_used of each "
-                       "row says what made it")
+    model: str = Field(description="the model asked for, as the models are named ('auto' unless the request named "
+                       "one; 'ETS' or ' ets' is 'ets'); model_used of each row says what made it")
     forecasts: list[ForecastRow] = Field(description="h rows per series: monthly series first, then yearly, each "
                                          "sorted by unique_id")
     warning_items: list[WarningItem] = Field(description="the same warnings with their check and series apart, "
@@ -109,10 +125,67 @@ def _json_problem(p: Problem) -> dict[str, Any]:
     msg = WORDING.message(p)
     if loc.row is not None:
         return {"loc": ["body", "series", loc.row, loc.column or "unique_id"], "msg": msg,
-                **({"series": loc.path} if loc.path else {})}
+                **({"series": loc.path} if loc.path and not _MORE_ROWS.match(p.problem) else {})}
     if loc.file is None and loc.path in ("model", "h"):  # request arguments; series problems name the table
         return {"loc": ["body", loc.path], "msg": msg}
     return {"loc": ["body", "series"], "msg": msg, **({"series": loc.path} if loc.path else {})}
+
+
+def _refuse_renamed_ids(raw: pd.DataFrame) -> None:
+    """A unique_id the readers would read as another name (spaces at either end, a tab or run of spaces inside,
+    an accent typed as a separate character: Unicode NFD) is refused at its first row, so that the answer's
+    unique_id is always the name sent and two names the readers would merge never meet as one series."""
+    from resmodel.io.series import series_ids
+
+    sent = raw["unique_id"]
+    read = series_ids(sent)
+    odd = sent[(sent != read).to_numpy()].drop_duplicates()
+    if odd.empty:
+        return
+    spaced = sent.str.replace(r"\s+", " ", regex=True).str.strip() != sent
+    problems = [{"loc": ["body", "series", int(i), "unique_id"], "series": sent[i],
+                 "msg": (f"the series name {sent[i]!r} has spaces at its start or end, or a tab or a run of spaces "
+                         f"inside: it would be read as {read[i]!r}" if spaced[i] else f"the series name {sent[i]!r} "
+                         "has an accent sent as a character of its own (Unicode NFD): it would be read with the "
+                         "accented letter as one character (NFC)") + ". Expected a name without spaces at either end, "
+                 "single spaces inside, in Unicode NFC, so that the answer names the series as it was sent and no "
+                 f"two names are read as one. Fix: send it as {read[i]!r} on every row"}
+                for i in odd.index[:5]]
+    if len(odd) > 5:
+        problems.append({"loc": ["body", "series"], "msg": f"{len(odd) - 5} more series names, from row "
+                         f"{int(odd.index[5])} on, would be read as another name (only the first 5 are listed). "
+                         "Expected names as the readers read them. Fix: trim the names and send them in Unicode NFC"})
+    raise problem_response(422, problems)
+
+
+def estimated_seconds(frame: pd.DataFrame, freqs: dict[str, str], model: str) -> float:
+    """Seconds of computing a forecast of ``frame``'s series with ``model`` is estimated at on an idle core:
+    each series' periods / 100 × its frequency's SECONDS_PER_100_PERIODS."""
+    periods = frame.groupby("unique_id").size()
+    rate = periods.index.map(lambda uid: SECONDS_PER_100_PERIODS[freqs[uid]].get(model, OTHER_MODELS))
+    return float((periods.to_numpy() * rate.to_numpy(dtype=float)).sum() / 100)
+
+
+def _refuse_over_budget(frame: pd.DataFrame, freqs: dict[str, str], model: str) -> None:
+    """A request estimated above MAX_FORECAST_SECONDS is a 422 at body.series before any series is fitted, with
+    the estimate and how many series a request of these may hold."""
+    seconds = estimated_seconds(frame, freqs, model)
+    if seconds <= MAX_FORECAST_SECONDS:
+        return
+    series = frame["unique_id"].nunique()
+    per_request = math.floor(MAX_FORECAST_SECONDS / (seconds / series))
+    split = (f"split the series into {math.ceil(series / per_request)} requests of at most {per_request} series "
+             "each" if per_request else "send a shorter history (the last ten years, 120 months, are plenty)")
+    raise one_problem(422, ["body", "series"], f"this request is estimated at {seconds:,.0f} s of computing on an "
+                      f"idle core ({series} series, {len(frame)} periods, model '{model}'), and a request runs on to "
+                      "the end even when the client has given up. Expected an estimate of at most "
+                      f"{MAX_FORECAST_SECONDS} s (docs/api.md, 'Run time'). Fix: {split}, choose a cheaper model "
+                      "(theta or ets: about 0.05 s per 100 monthly periods), or forecast the batch with "
+                      "`resmodel forecast`")
+
+
+#: the line counting further rows with one problem (ProblemCollector.add_rows): it covers rows of several series
+_MORE_ROWS = re.compile(r"^\d+ more rows, from this one on")
 
 
 @router.post("/forecasts", response_model=ForecastResponse)
@@ -120,6 +193,7 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     """Forecast every series ``h`` periods ahead; series of each frequency get the model built for it."""
     from resmodel.forecast import Forecaster, make_model
     from resmodel.forecast.anomalies import suspicious_warnings
+    from resmodel.forecast.forecaster import model_name
     from resmodel.forecast.frame import MAX_PROBLEMS, format_ds
     from resmodel.io.pnr import check_frame_for_pnr, looks_like_pnr
     from resmodel.io.series import SERIES_IDS, series_from_raw
@@ -135,7 +209,9 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     rows, warnings = [], []
     try:
         check_frame_for_pnr(raw, TABLE, first_row=0, numeric=("y",), ids=SERIES_IDS)
+        _refuse_renamed_ids(raw)
         data = series_from_raw(raw, TABLE)
+        _refuse_over_budget(data.frame, data.freqs, model_name(request.model))
         warnings += suspicious_warnings(data.frame, data.freqs, TABLE)
         found: list = []  # the problems of every frequency's series, reported together
         for freq in sorted(set(data.freqs.values())):
@@ -161,5 +237,5 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     except ResmodelError as exc:
         raise problem_response(422, [_json_problem(p) for p in exc.problems]) from None
     items = [WarningItem(check=w.check, series=w.location.path, message=w.message) for w in warnings]
-    return ForecastResponse(resmodel_version=__version__, model=request.model, forecasts=rows,
+    return ForecastResponse(resmodel_version=__version__, model=model_name(request.model), forecasts=rows,
                             warning_items=items, warnings=[str(w) for w in warnings])

@@ -34,6 +34,11 @@ WORDING = {"(the years of the --demand file)": "(the years of the demand)",
            "a forecast with a level column (resmodel forecast writes one for level services)":
            "a level on every demand row (a forecast by level, as resmodel forecast writes for level services)"}
 BODY = BodyWording({DEMAND: "demand", CANDIDATES: "candidates"}, {**WORDING, "--scenario": "scenario"})
+#: candidates × years of demand a request may plan: the programme's size, which the solver's time grows with. On the
+#: 2-core server (2026-12-07; 8 level ranges, a waiting cost and an investment ceiling, the hardest form) 1 000
+#: took 4–9 s of computing (100 × 10, 40 × 25, 20 × 50, 200 × 5 years), 2 000 16 s, and 10 000 (200 × 50) ran
+#: into the solver's time limit twice, 4 minutes, while the request ran on after any client had given up
+MAX_CANDIDATE_YEARS = 1_000
 
 
 class DemandPoint(RequestBody):
@@ -90,7 +95,8 @@ class PlanRequest(RequestBody):
         "; it labels the plan's capacity as planned_for, so that POST /queues can tell a plan made for another "
         "demand"))
     candidates: list[Candidate] = Field(min_length=1, max_length=200, description="the candidate premises, at "
-                                        "most 200 (the solver has 120 s per solve)")
+                                        "most 200, and at most 1 000 candidates × years of demand (20 over 50 "
+                                        "years, 100 over 10; docs/api.md, 'Run time')")
     own_cost_per_place: float | None = Field(None, ge=0, le=1e9, allow_inf_nan=False,
                                              description="running cost (staff and other) "
                                              "per user-year served in own premises, SEK (default: the "
@@ -156,6 +162,19 @@ class PlanResponse(BaseModel):
     warnings: Warnings
 
 
+def _refuse_large_programme(request: PlanRequest) -> None:
+    """More than MAX_CANDIDATE_YEARS candidates × years of demand is a 422 at body.candidates before anything runs."""
+    years = len({d.month[:4] for d in request.demand if d.month[:4].isdigit()})
+    size = len(request.candidates) * years
+    if size > MAX_CANDIDATE_YEARS:
+        raise one_problem(422, ["body", "candidates"], f"{len(request.candidates)} candidates over {years} years of "
+                          f"demand are {size:,} candidate-years to plan. Expected at most {MAX_CANDIDATE_YEARS:,} "
+                          "(the solver's time grows fast with them, and a request runs on to the end even when the "
+                          "client has given up; docs/api.md, 'Run time'). Fix: plan the candidates that are real "
+                          f"options (at most {MAX_CANDIDATE_YEARS // years} over these years), or fewer years at a "
+                          "time (ten, as a forecast gives), or use `resmodel plan-premises`")
+
+
 @router.post("/premises-plans", response_model=PlanResponse, response_model_exclude_unset=True)
 def create_premises_plan(request: PlanRequest) -> PlanResponse:
     """The least-cost premises plan over the months of the demand, compared with opening nothing."""
@@ -166,6 +185,7 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
     from resmodel.planning_run import cost_notes, premises_plan, scenario_inputs
     from resmodel.run import run
 
+    _refuse_large_programme(request)
     if request.no_external and request.external_price is not None:
         raise one_problem(422, ["body", "no_external"], "no_external with an external_price. Expected one of them. "
                           "Fix: drop external_price, or no_external")

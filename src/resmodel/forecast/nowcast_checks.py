@@ -1,0 +1,107 @@
+"""Checks of an invoice triangle before it is completed, shared by ``resmodel nowcast`` and ``POST /nowcasts``:
+an amount far beyond what its lag usually brings (a figure keyed in kronor instead of thousands, a misplaced
+decimal) and a row that exactly repeats another (an export that doubled a row). Both are completed as sent —
+rows of the same two months are increments, summed — so the nowcast and the amount to accrue carry them in
+full; the warnings name the rows to check (docs/forecasting.md §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from resmodel.forecast.frame import month_number
+
+#: an amount (a service month's invoices at one lag, summed) above this many times the median of the other
+#: service months' amounts at that lag, and above a whole service month's usual amount, is far beyond its lag's
+#: usual level. The second condition spares the retroactive batches that reach a late lag now and then (the demo's
+#: 0.6 MSEK at lag 18 is 22 × that lag's median, a twentieth of a month's 12 MSEK)
+FAR_ABOVE = 10
+#: other service months at the lag needed for their median to judge by
+MIN_OTHERS = 3
+#: findings listed in one warning, and rows named in one finding; the rest are counted
+LISTED = 5
+ROWS_NAMED = 3
+
+
+def median_of_others(values: np.ndarray) -> np.ndarray:
+    """For each of two or more elements, the median of the other elements (the leave-one-out median), from one
+    sort."""
+    n = len(values)
+    order = np.argsort(values, kind="stable")
+    s = values[order]
+    k = np.arange(n)  # each element's position in the sorted values
+    m = n - 1  # the others: the sorted values without position k, r_j = s[j] for j < k, else s[j + 1]
+    lo, hi = (m - 1) // 2, m // 2
+    others = (np.where(lo < k, s[lo], s[lo + 1]) + np.where(hi < k, s[hi], s[hi + 1])) / 2
+    out = np.empty(n)
+    out[order] = others
+    return out
+
+
+def _rows(rows: list, where: Callable[[list], str]) -> str:
+    """The first ROWS_NAMED rows as the caller names them, and how many more."""
+    more = f" and {len(rows) - ROWS_NAMED} more rows" if len(rows) > ROWS_NAMED else ""
+    return where(rows[:ROWS_NAMED]) + more
+
+
+def _lag_cells(known: pd.DataFrame, value: str) -> pd.DataFrame:
+    """The triangle's increments: one row per service month and lag, the amount summed and its rows listed."""
+    cells = known.assign(lag=month_number(known["reporting_month"]) - month_number(known["service_month"]),
+                         row=known.index)
+    return cells.groupby(["service_month", "lag"], as_index=False, sort=True).agg(
+        amount=(value, "sum"), rows=("row", list))
+
+
+def far_above_lag(known: pd.DataFrame, value: str, where: Callable[[list], str]) -> list[tuple[str, str]]:
+    """A warning ``amount_far_above_lag`` for each service month whose amount at a lag is more than FAR_ABOVE
+    times the median of the other service months' amounts at that lag (sizes compared, credits too; at least
+    MIN_OTHERS others, their median above 0) and more than the median of the service months' reported totals."""
+    cells = _lag_cells(known, value)
+    size = cells["amount"].abs().to_numpy(dtype=float)
+    month = float(cells.groupby("service_month")["amount"].sum().abs().median())
+    usual = np.full(len(cells), np.nan)
+    for _, idx in cells.groupby("lag").indices.items():
+        if len(idx) > MIN_OTHERS:
+            usual[idx] = median_of_others(size[idx])
+    far = (usual > 0) & (size > FAR_ABOVE * usual) & (size > month)  # NaN (too few others) compares False
+    found = cells[far].assign(usual=usual[far])
+    if found.empty:
+        return []
+    unit = " SEK" if value == "amount_sek" else f" {value}"
+    listed = [f"{_rows(r.rows, where)} (service month {r.service_month:%Y-%m}, lag {r.lag}): {r.amount:,.0f}{unit}, "
+              f"{abs(r.amount) / r.usual:,.0f} × the median {r.usual:,.0f}{unit} of the other service months at "
+              "that lag" for r in found.head(LISTED).itertuples()]
+    more = f"; and {len(found) - LISTED} more" if len(found) > LISTED else ""
+    return [("amount_far_above_lag", f"{'; '.join(listed)}{more} — more than {FAR_ABOVE} × its lag's usual "
+             f"level and more than a service month's usual total ({month:,.0f}{unit}), as a figure keyed in kronor instead of thousands or with a misplaced decimal would be. It is "
+             "completed as sent, so the nowcast and the amount to accrue carry it in full: check the row against "
+             "the invoice, and correct it if it is a mistake (docs/forecasting.md §5)")]
+
+
+def repeated_rows(known: pd.DataFrame, value: str, where: Callable[[list], str]) -> list[tuple[str, str]]:
+    """A warning ``repeated_invoice_row`` for rows that exactly repeat another (the same service month,
+    reporting month and non-zero amount): summed as separate invoices, which an export that doubled a row
+    would also give."""
+    keys = ["service_month", "reporting_month", value]
+    twice = known[known.duplicated(keys, keep=False) & (known[value] != 0)]
+    if twice.empty:
+        return []
+    groups = twice.assign(row=twice.index).groupby(keys, sort=True)["row"].agg(list).reset_index()
+    unit = " SEK" if value == "amount_sek" else f" {value}"
+    listed = [f"{_rows(g.row, where)} (service month {g.service_month:%Y-%m}, reported {g.reporting_month:%Y-%m}, "
+              f"{g[2]:,.2f}{unit}, {len(g.row)} times)" for g in groups.head(LISTED).itertuples(index=False)]
+    more = f"; and {len(groups) - LISTED} more" if len(groups) > LISTED else ""
+    return [("repeated_invoice_row", f"{'; '.join(listed)}{more}: rows that repeat another exactly, summed as "
+             "separate invoices (rows of the same two months are increments). If they are one invoice exported "
+             "twice, remove the repeats; if they are separate invoices of the same amount, nothing is wrong")]
+
+
+def triangle_warnings(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp,
+                      where: Callable[[list], str]) -> list[tuple[str, str]]:
+    """(check, message) for the invoices known at ``as_of`` (those the triangle is built from): amounts far
+    beyond their lag's usual level, and exactly repeated rows; ``where`` names a list of rows ('rows 3 and 9')
+    as the caller's input names them."""
+    known = invoices[invoices["reporting_month"] <= as_of]
+    return far_above_lag(known, value, where) + repeated_rows(known, value, where)
