@@ -140,7 +140,9 @@ class NowcastResponse(BaseModel):
     warnings: list[str] = Field(description="no backtest, fewer origins than asked, intervals the invoices are "
                                 "too short to estimate, credits that move the development factors (a month reversed "
                                 "in full left out: reversal_left_out; a factor below 1 from one credit: "
-                                "credit_in_factors)")
+                                "credit_in_factors), an amount far beyond its lag's usual level "
+                                "(amount_far_above_lag) and rows sent twice (repeated_invoice_row), naming the rows "
+                                "(docs/forecasting.md §5)")
 
 
 def _dashless(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -175,6 +177,7 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
     """Complete every service month of the triangle as known at ``as_of``, sum the recent and the open months,
     and backtest the method on the same invoices."""
     from resmodel.forecast.frame import parse_month
+    from resmodel.forecast.nowcast_checks import triangle_warnings
     from resmodel.forecast.nowcast_report import as_of_month, nowcast_report
 
     as_of = None
@@ -200,6 +203,8 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
     if report.no_interval:
         warnings.append(report.no_interval)
     warnings += [f"{check}: {text}" for check, text in report.credits]  # credits that move the factors
+    warnings += [f"{check}: {text}" for check, text in  # amounts far beyond their lag, rows sent twice
+                 triangle_warnings(invoices, request.value, when, lambda rows: ", ".join(f"{INVOICES}[{r}]" for r in rows))]
     sums = report.sums.assign(description=report.sums["sum_of"].map(report.described))
     return NowcastResponse(
         resmodel_version=__version__, value=request.value, as_of=f"{when:%Y-%m}",

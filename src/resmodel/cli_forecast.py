@@ -774,6 +774,7 @@ def nowcast(
     out: PathOpt = Path("results/nowcast"),
 ) -> None:
     """Complete recent months of a late-reporting invoice triangle (chain ladder) and backtest it."""
+    from resmodel.forecast.nowcast_checks import triangle_warnings
     from resmodel.forecast.nowcast_report import as_of_month, nowcast_report, sums_to_print
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_triangle, write_atomically
@@ -802,6 +803,8 @@ def nowcast(
     if report.no_interval:
         _warn([Warning_("interval_not_estimated", Location(str(triangle)), report.no_interval)])
     _warn([Warning_(check, Location(str(triangle)), text) for check, text in report.credits])
+    _warn([Warning_(check, Location(str(triangle)), text) for check, text in triangle_warnings(
+        invoices, value, when, lambda rows: f"invoice rows {', '.join(str(r + 1) for r in rows)} below the header")])
     result = report.months
     shown = result.tail(recent).assign(service_month=lambda d: d["service_month"].dt.strftime("%Y-%m"))
     typer.echo(f"Nowcast of '{value}' as known at {result['service_month'].max():%Y-%m} (lo/hi: the intervals of "
