@@ -131,10 +131,13 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
     every = [load_scenario(name, ["body", "scenarios", i]) for i, name in enumerate(request.scenarios)]  # all
     for i, loaded in enumerate(every):  # found and readable before any is run (a bad last name answers fast)
         name = request.scenarios[i]
-        if loaded.scenario.name in hashes:
-            raise one_problem(422, ["body", "scenarios", i], f"scenario '{name}' is named "
-                              f"'{loaded.scenario.name}' like an earlier one. Expected distinct scenarios. Fix: "
-                              "compare different scenarios")
+        earlier = [n for n, seen in zip(request.scenarios[:i], every, strict=False)
+                   if seen.scenario.name == loaded.scenario.name]
+        if earlier:
+            raise one_problem(422, ["body", "scenarios", i], f"scenario file '{name}' is named "
+                              f"'{loaded.scenario.name}' (its name:) like the earlier '{earlier[0]}'; the answer keys "
+                              "each scenario by that name. Expected scenarios with distinct names. Fix: compare "
+                              "different scenarios, or give a copied file a name: of its own")
         try:
             base = run(loaded)
             setup = build_setup(loaded, base)

@@ -8,7 +8,10 @@ from pydantic import Field
 
 Version = Annotated[str, Field(description="the resmodel version that made the answer (the same inputs and "
                                            "version give the same bytes)")]
-ScenarioName = Annotated[str, Field(description="the scenario's own name (its 'name:')")]
+ScenarioName = Annotated[str, Field(description="the scenario's own name (its 'name:'), which a copied file keeps: "
+                                               "scenario_file says which file answered")]
+ScenarioFile = Annotated[str, Field(description="the scenario as sent: its file name without .yaml (Unicode NFC), "
+                                               "as GET /scenarios lists it")]
 ScenarioHash = Annotated[str, Field(description="sha256 of the scenario's parsed chain (it and its 'extends')")]
 Notes = Annotated[list[str], Field(description="how to read the answer: what the run assumed or left out")]
 Warnings = Annotated[list[str], Field(description="data-quality findings: '[check] where: message' (the run went "

@@ -15,6 +15,7 @@ problem; the model version is in every response."""
 
 from __future__ import annotations
 
+import logging
 import os
 
 from fastapi import FastAPI
@@ -44,6 +45,7 @@ from api.problems import (
     request_validation_handler,
 )
 from api.query import refuse_query_strings
+from api.scenarios import scenario_folder
 from resmodel import __version__
 
 
@@ -69,6 +71,10 @@ def create_app() -> FastAPI:
         # origins listed, never '*')
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "Authorization"], allow_credentials=True)
+    folder = scenario_folder()
+    if not folder.is_dir():  # said once at start (the log), and in GET /scenarios' notes
+        logging.getLogger("resmodel.api").warning("RESMODEL_SCENARIOS: %s is not a folder (from %s): no scenario "
+                                                  "can be run", folder, os.getcwd())
     for module in (scenarios, runs, projections, comparisons, forecasts, nowcasts, queues, premises_plans, shift_plans,
                    meta):
         app.include_router(module.router)

@@ -10,10 +10,10 @@ import pandas as pd
 from fastapi import APIRouter
 from pydantic import BaseModel, BeforeValidator, Field
 
-from api.fields import Notes, ScenarioHash, ScenarioName, Version, Warnings
+from api.fields import Notes, ScenarioFile, ScenarioHash, ScenarioName, Version, Warnings
 from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
 from api.records import json_records, row_model
-from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
+from api.scenarios import SCENARIO_NAME, load_scenario, nfc, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.planning import premises_columns
@@ -146,6 +146,7 @@ class PlanResponse(BaseModel):
 
     resmodel_version: Version
     scenario: ScenarioName
+    scenario_file: ScenarioFile
     scenario_hash: ScenarioHash
     service: str = Field(description="the service planned for")
     status: str = Field(description="the solver's status: 'Optimal' (the least-cost plan under the rules), or "
@@ -225,6 +226,7 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
     except ResmodelError as exc:
         raise problem_response(422, [BODY.json_problem(p) for p in exc.problems]) from None
     return PlanResponse(resmodel_version=__version__, scenario=loaded.scenario.name,
+                        scenario_file=nfc(request.scenario),
                         scenario_hash=loaded.scenario.content_hash, service=request.service,
                         status=plan.result.status, plan=json_records(plan.plan), yearly=json_records(plan.yearly),
                         by_level=json_records(plan.by_level) if plan.by_level is not None else [],

@@ -45,10 +45,12 @@ class RequestBody(BaseModel):
                     f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
                 single = unknown[0] if len(unknown) == 1 and isinstance(unknown[0], str) and without_identity_numbers(
                     unknown[0]) == unknown[0] else None  # one misspelt name is located at itself; several at their object
+                several = len(unknown) > 1
                 raise PydanticCustomError(
-                    "unknown_field", "unknown field {names}. Expected only: {allowed}. Fix: correct the spelling "
-                    "or remove the field", {"names": names, "allowed": ", ".join(cls.model_fields),
-                                            "field": shown(single, 100) if single else None})  # a lone surrogate: sendable
+                    "unknown_field", "unknown {word} {names}. Expected only: {allowed}. Fix: correct the spelling "
+                    "or remove the {word}", {"names": names, "allowed": ", ".join(cls.model_fields),
+                                             "word": "fields" if several else "field",
+                                             "field": shown(single, 100) if single else None})  # a lone surrogate: sendable
         return data
 
 

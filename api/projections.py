@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.fields import Notes, ScenarioHash, ScenarioName, Version, Year
+from api.fields import Notes, ScenarioFile, ScenarioHash, ScenarioName, Version, Year
 from api.problems import RequestBody, one_problem, without_server_paths
-from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
+from api.scenarios import SCENARIO_NAME, load_scenario, nfc, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.run import run
@@ -90,6 +90,7 @@ class ProjectionResponse(BaseModel):
 
     resmodel_version: Version
     scenario: ScenarioName
+    scenario_file: ScenarioFile
     scenario_hash: ScenarioHash
     years: list[AreaYear] = Field(description="the deterministic projection per report area and year (amounts "
                                   "in SEK, current prices), as prognos_per_ar.csv")
@@ -167,6 +168,7 @@ def create_projection(request: ProjectionRequest) -> ProjectionResponse:
     models = [VolumeModel(service=r.service, model_used=r.model_used)
               for r in setup.volume_models.itertuples(index=False)]
     return ProjectionResponse(resmodel_version=__version__, scenario=loaded.scenario.name,
+                              scenario_file=nfc(request.scenario),
                               scenario_hash=loaded.scenario.content_hash, years=years, base_year=base_year,
                               services=services,
                               volume_models=models, input_hashes=input_hashes(projection_manifest(base.manifest, setup)),

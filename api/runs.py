@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, create_model
 
-from api.fields import ScenarioHash, ScenarioName, Version
+from api.fields import ScenarioFile, ScenarioHash, ScenarioName, Version
 from api.problems import RequestBody, without_server_paths
-from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
+from api.scenarios import SCENARIO_NAME, load_scenario, nfc, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.report import ID_LABELS, MEASURE_LABELS
@@ -45,6 +45,7 @@ class RunResponse(BaseModel):
 
     resmodel_version: Version
     scenario: ScenarioName
+    scenario_file: ScenarioFile
     scenario_hash: ScenarioHash
     base_date: str = Field(description="the date the base-year snapshot of the parameters is taken at")
     input_hashes: dict[str, str] = Field(description="sha256 of what the figures rest on besides the scenario: "
@@ -73,6 +74,7 @@ def create_run(request: RunRequest) -> RunResponse:
         raise scenario_error(exc) from None
     project = scenario_folder().resolve().parent
     return RunResponse(resmodel_version=__version__, scenario=result.loaded.scenario.name,
+                       scenario_file=nfc(request.scenario),
                        scenario_hash=result.loaded.scenario.content_hash,
                        base_date=result.loaded.scenario.base_date.isoformat(),
                        input_hashes={"data": result.loaded.data_hash, "parameters": result.loaded.parameter_hash},

@@ -118,6 +118,8 @@ class ScenarioList(BaseModel):
 
     resmodel_version: Version
     scenarios: list[ScenarioInfo] = Field(description="every scenario file served, by file name")
+    notes: list[str] = Field(description="why the list is empty when the server's scenario folder is missing or "
+                             "holds no scenario file (a setting of the server, not of the request); else empty")
 
 
 def _info(path: Path) -> ScenarioInfo:
@@ -153,4 +155,13 @@ def list_scenarios() -> ScenarioList:
     folder = scenario_folder()
     paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     return ScenarioList(resmodel_version=__version__,
-                        scenarios=[_info(p) for p in paths if not looks_like_pnr(p.stem)])  # never shown
+                        scenarios=[_info(p) for p in paths if not looks_like_pnr(p.stem)],  # never shown
+                        notes=[] if paths else [folder_note(folder)])
+
+
+def folder_note(folder: Path) -> str:
+    """Why no scenario is served: the folder is missing or holds no .yaml file — said without the server's path."""
+    where = "is not a folder on the server" if not folder.is_dir() else "holds no scenario file (*.yaml)"
+    return (f"the scenario folder (RESMODEL_SCENARIOS, default ./scenarios, relative to the folder the server was "
+            f"started in) {where}: no scenario can be run. Fix: start the server with RESMODEL_SCENARIOS set to "
+            "the folder holding the scenario files")

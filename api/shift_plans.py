@@ -12,10 +12,10 @@ import pandas as pd
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.fields import ScenarioHash, ScenarioName, Version, Warnings
+from api.fields import ScenarioFile, ScenarioHash, ScenarioName, Version, Warnings
 from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
 from api.records import json_records, row_model
-from api.scenarios import SCENARIO_NAME, load_scenario, scenario_error, scenario_folder
+from api.scenarios import SCENARIO_NAME, load_scenario, nfc, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.planning import shift_columns
@@ -118,6 +118,7 @@ class ShiftPlanResponse(BaseModel):
 
     resmodel_version: Version
     scenario: ScenarioName
+    scenario_file: ScenarioFile
     scenario_hash: ScenarioHash
     unit_ids: list[str] = Field(description="the units planned together, as sent")
     rules: dict[str, int] = Field(description="the shift rules used, in minutes (the scenario's "
@@ -233,6 +234,7 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
         raise problem_response(422, [BODY.json_problem(p) for p in exc.problems]) from None
     return ShiftPlanResponse(
         resmodel_version=__version__, scenario=loaded.scenario.name,
+        scenario_file=nfc(request.scenario),
         scenario_hash=loaded.scenario.content_hash, unit_ids=list(plan.unit_ids),
         rules=dataclasses.asdict(plan.rules),
         need=json_records(plan.need, ("slot_start", "slot_end")),

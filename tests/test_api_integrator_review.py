@@ -160,3 +160,32 @@ def test_the_model_is_echoed_as_the_models_are_named(model):
     response = c.post("/forecasts", json={"h": 1, "model": model, "series": yearly("a")})
     assert response.status_code == 200, response.text
     assert response.json()["model"] == model.strip().lower()
+
+
+def test_two_unknown_fields_are_fields():
+    msg = c.post("/forecasts", json={"series": yearly("a"), "h": 1, "modle": "x", "hh": 2}).json()["detail"][
+        "problems"][0]["msg"]
+    assert msg.startswith("unknown fields 'modle', 'hh'") and "remove the fields" in msg
+
+
+# --- findings 5, 7: the scenario file and its folder --------------------------------------------------------
+
+def test_a_copied_scenario_is_echoed_by_its_file_and_named_in_a_comparison(monkeypatch, tmp_path):
+    """base.yaml copied to bås.yaml answered "scenario": "base" only; /comparisons said 'named 'base' like an
+    earlier one' without saying which."""
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
+    for name in ("base", "bås"):  # the same file twice, as a copy keeps its name:
+        (tmp_path / f"{name}.yaml").write_text(f"name: base\npurpose: x\nextends: {ROOT / 'scenarios' / 'base.yaml'}\n")
+    body = c.post("/runs", json={"scenario": "bås"}).json()
+    assert (body["scenario"], body["scenario_file"]) == ("base", "bås")
+    msg = c.post("/comparisons", json={"scenarios": ["base", "bås"]}).json()["detail"]["problems"][0]["msg"]
+    assert "scenario file 'bås' is named 'base' (its name:) like the earlier 'base'" in msg
+
+
+def test_a_missing_scenario_folder_is_said_in_the_list(monkeypatch, tmp_path):
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(tmp_path / "nowhere"))
+    body = c.get("/scenarios").json()
+    assert body["scenarios"] == [] and "is not a folder on the server" in body["notes"][0]
+    assert str(tmp_path) not in body["notes"][0]
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(ROOT / "scenarios"))
+    assert c.get("/scenarios").json()["notes"] == []

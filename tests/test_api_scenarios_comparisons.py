@@ -86,7 +86,7 @@ def test_a_comparison_matches_the_projections_and_its_waterfall_closes(client):
 
 @pytest.mark.parametrize("body, loc, message", [
     ({"scenarios": ["base"]}, ["body", "scenarios"], "at least 2 items"),
-    ({"scenarios": ["base", "base"]}, ["body", "scenarios", 1], "like an earlier one"),
+    ({"scenarios": ["base", "base"]}, ["body", "scenarios", 1], "like the earlier 'base'"),
     ({"scenarios": ["base", "no_indexation"], "year": 2040}, ["body", "year"], "a year from 2025 to 2034"),
     ({"scenarios": ["base", "nope"]}, ["body", "scenarios", 1], "no scenario 'nope'"),
     # never a file outside the scenario folder (a code review read one with an absolute or '..' path)
