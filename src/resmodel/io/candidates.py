@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
+from resmodel.errors import (
+    InputError,
+    Location,
+    PersonalDataError,
+    Problem,
+    ProblemCollector,
+    did_you_mean,
+    shown,
+)
 from resmodel.io.pnr import check_frame_for_pnr
 from resmodel.io.tables import LEVEL_WORDS, Column, TableSchema, read_raw, require_rows, type_table
 
@@ -50,6 +58,11 @@ SWEDISH_HEADERS = {
     **dict.fromkeys(("källa", "underlag"), "source"),
 }
 
+#: headers of one column holding a range of need levels, which the file gives as min_level and max_level
+LEVEL_RANGE_HEADERS = frozenset({"levels", "level", "level_range", "need_level", "need_levels", "nivå", "nivåer",
+                                 "niva", "nivaer", "nivåspann", "behovsnivå", "behovsnivåer", "nivåintervall"})
+BOTH_LEVELS = "min_level and max_level"
+
 #: what an optional column left out means, said where a Swedish header stands for it (removing it is no fix)
 LEFT_OUT = {"one_off_cost_sek": "every one-off cost would be 0",
             "earliest_year": "every candidate could open from the plan's first year",
@@ -60,15 +73,66 @@ LEFT_OUT = {"one_off_cost_sek": "every one-off cost would be 0",
             "source": "where the figures come from would be lost"}
 
 
-def read_candidates(path: Path, service: str, display: str | None = None) -> pd.DataFrame:
+def read_candidates(path: Path, service: str, display: str | None = None,
+                    problems: ProblemCollector | None = None) -> pd.DataFrame:
     """The candidates of ``service`` in a file (index = spreadsheet row), checked and with defaults
-    filled in (``prepare_candidates``)."""
+    filled in (``prepare_candidates``); every problem of its rows at once, by row. With ``problems``, they are
+    gathered there, not raised, and the rows whose cells passed are returned, so that the decided years can be
+    checked too once the demand's years are known (``planning_run.raise_candidate_problems``)."""
     display = display or str(path)
     raw = read_raw(path, display)
     _check_swedish_headers(raw, display)
-    table = type_table(raw, CANDIDATES, display)
-    require_rows(table, display, "one row per candidate premises", "add the candidates")
-    return prepare_candidates(table, service, display)
+    found = ProblemCollector() if problems is None else problems
+    table = _typed_rows(raw, display, found)
+    if not found.problems:  # rows left out for their cells are not 'no rows'
+        require_rows(table, display, "one row per candidate premises", "add the candidates")
+    rows = prepare_candidates(table, service, display, found)
+    if problems is None and found.problems:
+        raise InputError(by_row(found.problems))
+    return rows
+
+
+def _typed_rows(raw: pd.DataFrame, display: str, problems: ProblemCollector) -> pd.DataFrame:
+    """The rows whose cells type, their cells' problems added to ``problems`` (a level range in one cell told how to
+    write it). A problem of the header, or one line standing for more rows, cannot be told by row: raised at once."""
+    try:
+        return type_table(raw, CANDIDATES, display)
+    except PersonalDataError:
+        raise
+    except InputError as exc:
+        found = [_level_range_in_a_cell(p, raw) for p in exc.problems]
+    rows = {p.location.row for p in found}
+    if None in rows or 1 in rows or any("more rows, from this one on" in p.problem for p in found):
+        raise InputError(by_row(found))
+    problems.problems.extend(found)
+    return type_table(raw.drop(index=sorted(rows)), CANDIDATES, display)
+
+
+#: a level range written in one cell: '1-4', '1–4', '1 till 4', '1,2,3,4', 'nivå 1-4'
+LEVEL_RANGE = re.compile(r"\s*(?:(?:nivå|niva|level|levels|nivåer)\s*:?\s*)?([1-8](?:\s*(?:-|–|—|\.\.|,|;|/|to|till)\s*[1-8])+)\s*",
+                         re.IGNORECASE)
+
+
+def _level_range_in_a_cell(problem: Problem, raw: pd.DataFrame) -> Problem:
+    """A min_level or max_level cell holding a range ('1-4', '1,2,3,4') told to write the range in the two columns;
+    any other problem unchanged."""
+    where = problem.location
+    column = next((c for c in raw.columns if str(c).strip().lower() == where.column), None)
+    if where.column not in ("min_level", "max_level") or column is None or where.row not in raw.index:
+        return problem
+    cell = str(raw.at[where.row, column])
+    match = LEVEL_RANGE.fullmatch(cell)
+    if match is None:
+        return problem
+    levels = [int(d) for d in re.findall(r"[1-8]", match.group(1))]
+    return Problem(where, f"'{shown(cell)}' is a range of levels in one cell",
+                   "one whole number from 1 to 8 in min_level and one in max_level",
+                   f"write min_level {min(levels)} and max_level {max(levels)}")
+
+
+def by_row(problems: list[Problem]) -> list[Problem]:
+    """Problems in the order of the file's rows (file-wide ones first; a row's own in the order found)."""
+    return sorted(problems, key=lambda p: (p.location.file or "", p.location.row or 0))
 
 
 def _plain_header(name: object) -> str:
@@ -82,7 +146,8 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
     as the reader would. Headers of which none is recognised are left to the reader's own messages."""
     known = {c.name for c in CANDIDATES.columns}
     present = {str(c).strip().lower() for c in raw.columns}
-    meant = {str(c): SWEDISH_HEADERS.get(_plain_header(c)) for c in raw.columns if str(c).strip().lower() not in known}
+    meant = {str(c): BOTH_LEVELS if _plain_header(c) in LEVEL_RANGE_HEADERS else SWEDISH_HEADERS.get(_plain_header(c))
+             for c in raw.columns if str(c).strip().lower() not in known}
     if not any(meant.values()):
         return
     kinds = {c.name: c.kind for c in CANDIDATES.columns}  # identity numbers first, as the reader checks them
@@ -92,7 +157,13 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
     expected = "only the columns " + ", ".join(sorted(known))
     for name, target in meant.items():
         where, problem = Location(display, row=1, column=name), f"unknown column '{name}' in table '{CANDIDATES.name}'"
-        if target is None:
+        if target == BOTH_LEVELS:
+            has = " and ".join(sorted({"min_level", "max_level"} & present))
+            fix = (f"the need levels go in two columns, min_level and max_level (the file has {has}): remove "
+                   f"'{name}' if it repeats them" if has else
+                   f"a range of need levels goes in two columns: replace '{name}' by min_level and max_level "
+                   "('1-4' as min_level 1 and max_level 4)")
+        elif target is None:
             fix = (did_you_mean(name, sorted(known)) + "rename it to the column it holds; remove it only if it holds "
                    "none of them")
         elif target in present:
@@ -109,29 +180,22 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
     problems.raise_if_any()
 
 
-def prepare_candidates(table: pd.DataFrame, service: str, display: str) -> pd.DataFrame:
+def prepare_candidates(table: pd.DataFrame, service: str, display: str,
+                       problems: ProblemCollector | None = None) -> pd.DataFrame:
     """The rows of ``service`` from a typed candidates table (the columns of ``CANDIDATES``; rows are
     named by the index in messages), checked, with defaults filled in: no one-off cost, no lead time.
-    A table without rows for the service is an error naming the services it has."""
-    problems = ProblemCollector()
-    repeated = table["premises_id"].duplicated()
-    for idx in table.index[repeated.to_numpy()]:
-        first = table.index[table["premises_id"].eq(table.at[idx, "premises_id"]).to_numpy()][0]
-        problems.add(Location(display, row=int(idx), column="premises_id"),
-                     f"duplicate id '{table.at[idx, 'premises_id']}' (first on row {first})",
-                     "each premises_id once", "give the candidate its own id, or remove the repeat")
+    A table without rows for the service is an error naming the services it has. With ``problems``, the problems
+    are gathered there, not raised."""
+    own = problems is None
+    problems = ProblemCollector() if own else problems
+    _check_ids(table, display, problems)
     services = table["service"].str.strip()
-    misspelt = services.ne(service) & services.map(lambda v: bool(did_you_mean(v, [service], cutoff=0.85)))
-    misspelt &= services.eq(service).any()  # with no row of the service, the typo may be in --service instead
-    for idx in table.index[misspelt.to_numpy()]:  # a typo would drop the candidate without a word
-        problems.add(Location(display, row=int(idx), column="service"),
-                     f"service '{services[idx]}' is almost '{service}', the service planned",
-                     f"'{service}' for a candidate of this plan, or another service's key",
-                     f"did you mean '{service}'? Correct the spelling")
+    _check_services(services, service, display, problems)
     rows = table[services.eq(service).to_numpy()].copy()
     _check_levels(rows, display, problems)
-    problems.raise_if_any()
-    if rows.empty:
+    if own and problems.problems:
+        raise InputError(by_row(problems.problems))
+    if rows.empty and not problems.problems:
         known = sorted(table["service"].str.strip().unique())
         raise InputError.at(Location(display, column="service", path=service), f"no candidates for '{service}'",
                             "rows whose service is " + repr(service) + " (the file has " + ", ".join(known) + ")",
@@ -144,17 +208,54 @@ def prepare_candidates(table: pd.DataFrame, service: str, display: str) -> pd.Da
     return rows
 
 
+def _check_ids(table: pd.DataFrame, display: str, problems: ProblemCollector) -> None:
+    """Each premises_id once, in the words of the table reader's own check (a table typed elsewhere, as the API's,
+    comes here unchecked)."""
+    column = CANDIDATES.column("premises_id")
+    for idx in table.index[table["premises_id"].duplicated().to_numpy()]:
+        first = table.index[table["premises_id"].eq(table.at[idx, "premises_id"]).to_numpy()][0]
+        problems.add(Location(display, row=int(idx), column="premises_id"),
+                     f"duplicate id '{table.at[idx, 'premises_id']}' (first in row {first})",
+                     "each 'premises_id' to appear once", column.duplicate_fix)
+
+
+def _check_services(services: pd.Series, service: str, display: str, problems: ProblemCollector) -> None:
+    """Every row's service is a user service key (or the one planned): a typo or a housing type ('gruppbostad')
+    would drop the candidate without a word. A name almost the planned one is told so."""
+    from resmodel.services import HOUSING_SERVICES, HOUSING_TYPES, USER_SERVICES
+
+    keys = sorted({*USER_SERVICES, service})
+    misspelt = services.ne(service) & services.map(lambda v: bool(did_you_mean(v, [service], cutoff=0.85)))
+    misspelt &= services.eq(service).any()  # with no row of the service, the typo may be in --service instead
+    for idx in services.index[misspelt.to_numpy()]:
+        problems.add(Location(display, row=int(idx), column="service"),
+                     f"service '{services[idx]}' is almost '{service}', the service planned",
+                     f"'{service}' for a candidate of this plan, or another service's key",
+                     f"did you mean '{service}'? Correct the spelling")
+    unknown = ~services.isin(keys) & ~misspelt
+    for idx in services.index[unknown.to_numpy()]:
+        value = services[idx]
+        housing = str(value).strip().lower() in HOUSING_TYPES
+        problems.add(Location(display, row=int(idx), column="service"), f"'{shown(value)}' is not a service key"
+                     + (" but a housing type" if housing else ""),
+                     "a user service key: " + ", ".join(keys),
+                     (f"a {value} is housed under {' or '.join(HOUSING_SERVICES)}: write the service key"
+                      if housing else did_you_mean(value, keys) + "write the service key (rows of another service "
+                      "than --service are left out of the plan, so a wrong key would drop the candidate)"))
+
+
 def check_candidate_years(candidates: pd.DataFrame, first_year: int, last_year: int, display: str,
-                          first_month: int = 1) -> None:
+                          first_month: int = 1, problems: ProblemCollector | None = None) -> None:
     """Decided years must fall in the plan's years (a premises open before it belongs in today's
     places; one after it does not matter to the plan) and agree with the row's own earliest year and
     lead time, counted from the demand's ``first_month`` (a contradiction there is a mistake in the file,
-    not something to choose between)."""
+    not something to choose between). Raised by row, or added to ``problems`` when given."""
     from resmodel.planning.premises import lead_time_year
 
     decided = candidates["decided_year"]
     outside = decided.notna() & ((decided < first_year) | (decided > last_year))
-    problems = ProblemCollector()
+    own = problems is None
+    problems = ProblemCollector() if own else problems
     for idx in candidates.index[outside.to_numpy()]:
         after = decided[idx] > last_year
         problems.add(Location(display, row=int(idx), column="decided_year"),
@@ -177,7 +278,8 @@ def check_candidate_years(candidates: pd.DataFrame, first_year: int, last_year: 
                          f"decided year {decided[idx]} is before the {what}",
                          "a decided year no earlier than the premises can open",
                          f"correct the decided year, or empty '{column}' (a decided premises needs neither)")
-    problems.raise_if_any()
+    if own and problems.problems:
+        raise InputError(by_row(problems.problems))
 
 
 def _check_levels(rows: pd.DataFrame, display: str, problems: ProblemCollector) -> None:
