@@ -15,7 +15,7 @@ from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from api.records import json_records, row_model
 from api.scenarios import SCENARIO_NAME, load_scenario, nfc, scenario_error, scenario_folder
 from resmodel import __version__
-from resmodel.errors import ResmodelError
+from resmodel.errors import ProblemCollector, ResmodelError
 from resmodel.planning import premises_columns
 
 router = APIRouter()
@@ -183,7 +183,7 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
     from resmodel.io.candidates import prepare_candidates
     from resmodel.io.pnr import check_frame_for_pnr
     from resmodel.planning.premises import PlanCosts
-    from resmodel.planning_run import cost_notes, premises_plan, scenario_inputs
+    from resmodel.planning_run import cost_notes, premises_plan, raise_candidate_problems, scenario_inputs
     from resmodel.run import run
 
     _refuse_large_programme(request)
@@ -220,7 +220,9 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
         check_frame_for_pnr(candidates[["premises_id", "source"]].astype("string"), CANDIDATES, first_row=0,
                             ids={"premises_id"})
         check_frame_for_pnr(demand[["month", "level"]], DEMAND, first_row=0)
-        table = prepare_candidates(candidates, request.service, CANDIDATES)
+        problems = ProblemCollector()  # every problem of the candidates in one answer: level ranges and decided years
+        table = prepare_candidates(candidates, request.service, CANDIDATES, problems)
+        raise_candidate_problems(problems, table, demand, request.service, "volume", DEMAND, CANDIDATES)
         plan = premises_plan(demand, request.service, table, costs, inputs.groups if by_level else inputs.places,
                              "volume", DEMAND, CANDIDATES)  # the rows' field; demand_column only labels the plan
     except ResmodelError as exc:

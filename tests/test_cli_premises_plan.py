@@ -146,7 +146,7 @@ def test_demo_candidates_plan_by_level_range(app, demand_by_level, tmp_path):
     assert set(unmet["level"]) <= {6, 7, 8}
     assert unmet["unmet"].sum() == pytest.approx(2 * (70 + 30 * 23 / 71) - 154)
     # named as the levels that share the 154 places, not as whichever level the solver left unserved
-    assert ("no plan meets all demand: in 2026 5.4 users have no place (need levels 7–8: 159.4 users at the peak "
+    assert ("no plan meets all demand: 5.4 users have no place in 2026 (need levels 7–8: 159.4 users at the peak "
             "against 154.0 places that suit them)") in stderr
     # planner walkthrough: an opened premises says the first year its levels lack places, and why it opens then
     reasons = plan.set_index("premises_id")["reason"]
@@ -218,7 +218,7 @@ def test_demand_no_plan_can_meet_is_a_warning_with_year_and_amount(app, demand, 
                              "--scenario", BASE, "--out", tmp_path / "o")
     assert code == 0
     # 1 295 + 25 places against a peak of 1 349.0 in 2029 and 1 420 in 2030
-    assert "no plan meets all demand: in 2029 29.0 users have no place" in stderr
+    assert "no plan meets all demand: 29.0 users have no place in 2029" in stderr
     assert "(129.0 user-years in 2 years" in stderr
     # planner walkthrough: a ceiling that holds nothing back was blamed ('raise --investment-ceiling')
     code, _, capped = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
@@ -229,7 +229,7 @@ def test_demand_no_plan_can_meet_is_a_warning_with_year_and_amount(app, demand, 
     # planner walkthrough: the warning was in the terminal only; the workbook keeps it
     sheet = pd.read_excel(tmp_path / "o" / "premises_plan.xlsx", sheet_name="Antaganden — assumptions")
     warned = sheet.loc[sheet["kind"] == "varning — warning", "about"].tolist()
-    assert len(warned) == 1 and "no plan meets all demand: in 2029 29.0 users have no place" in warned[0]
+    assert len(warned) == 1 and "no plan meets all demand: 29.0 users have no place in 2029" in warned[0]
 
 
 def test_the_real_entry_point_exits_2_without_a_traceback(demand, tmp_path):

@@ -286,8 +286,8 @@ def test_a_plan_that_must_leave_demand_unmet_is_found_despite_rounded_flows():
     from resmodel.planning_run import _unmet_warning
 
     warning = _unmet_warning(result, peak, base, candidates, costs, "c.csv")
-    assert "in 2025 1.8 users have no place (need levels 1–8" in warning
-    assert "; in 2029–2034 24.3 user-years (need levels 6–8: 26.3 users at the peak against 20.0 places that suit " \
+    assert "1.8 users have no place in 2025 (need levels 1–8" in warning
+    assert "; 24.3 user-years in 2029–2034 (need levels 6–8: 26.3 users at the peak against 20.0 places that suit " \
            "them in 2034)" in warning
 
 

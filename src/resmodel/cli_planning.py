@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import typer
 
-from resmodel.errors import InputError, Location
+from resmodel.errors import InputError, Location, ProblemCollector, ResmodelError
 
 PLAN_OUTPUTS = ("premises_plan.csv", "premises_yearly.csv", "premises_by_level.csv", "capacity_plan.csv",
                 "premises_plan.xlsx", "manifest.json")
@@ -26,11 +26,16 @@ OPTION_LIMITS = {"--places": 1e6, "--own-cost-per-place": 1e9, "--external-price
                  "--waiting-cost": 1e9, "--investment-ceiling": 1e12}
 
 
+#: what each option counts (the others are SEK)
+OPTION_UNITS = {"--places": "places", "--max-external": "external places a year"}
+
+
 def _within_limits(option: str, value: float | None) -> None:
     high = OPTION_LIMITS[option]
     if value is not None and not (np.isfinite(value) and 0 <= value <= high):
         raise InputError.at(Location(path=option), f"{option} {value:.6g} is out of range",
-                            f"SEK (or places) as a number from 0 to {high:.0e}", f"correct {option}, or leave it out")
+                            f"{OPTION_UNITS.get(option, 'SEK')} as a number from 0 to {high:.0e}",
+                            f"correct {option}, or leave it out")
 
 
 def plan_premises(
@@ -62,7 +67,7 @@ def plan_premises(
     from resmodel.io.series import csv_writer, read_demand_table, write_atomically
     from resmodel.io.writers import check_output_folder, workbook_writer
     from resmodel.planning.premises import PlanCosts
-    from resmodel.planning_run import cost_notes, premises_plan, scenario_inputs
+    from resmodel.planning_run import cost_notes, premises_plan, raise_candidate_problems, scenario_inputs
     from resmodel.run import load, run
 
     check_output_folder(out, PLAN_OUTPUTS)
@@ -81,7 +86,11 @@ def plan_premises(
     if no_external and external_price is not None:
         raise InputError.at(Location(path="--no-external"), "--no-external with --external-price",
                             "one of them", "drop --external-price, or --no-external")
-    table = read_candidates(candidates, service, str(candidates))
+    problems = ProblemCollector()
+    table = read_candidates(candidates, service, str(candidates), problems)
+    if problems.problems:  # every problem of the file at once: the decided years too, on the demand's years
+        raise_candidate_problems(problems, table, _readable_demand(demand), service, demand_column, str(demand),
+                                 str(candidates))
     by_level = bool(table["min_level"].notna().any())
     if by_level and scenario is None:
         raise InputError.at(Location(str(candidates), column="min_level"), "candidates by level range with --places",
@@ -112,15 +121,9 @@ def plan_premises(
                       max_external=max_external, waiting_cost=waiting_cost,
                       investment_ceiling=investment_ceiling, discount_rate=discount_rate)
     plan = premises_plan(read_demand_table(demand, str(demand)), service, table, costs, base, demand_column,
-                         str(demand), str(candidates))
-
-    first_year = int(plan.yearly["year"].min())
+                         str(demand), str(candidates),
+                         base_year=loaded.scenario.base_date.year if scenario is not None else None)
     warnings = plan.warnings
-    if scenario is not None and first_year <= loaded.scenario.base_date.year:
-        warnings = [f"the demand starts in {first_year}, not after the scenario's base year "
-                    f"{loaded.scenario.base_date.year}: premises the plan opens before "
-                    f"{loaded.scenario.base_date.year + 1} cannot be brought into the budget (project starts then); "
-                    "plan on a forecast from the year after the base year", *warnings]
     notes = [*notes, *plan.notes]
     for note in notes:
         typer.echo(f"note: {note}", err=True)
@@ -147,6 +150,16 @@ def plan_premises(
                f"the budget: 'projection: capacity: {service}: {{places: premises, plan: <path of "
                f"{out / 'premises_plan.csv'} from the scenario file>}}' in a scenario, then resmodel project "
                "(docs/projection.md, \"From a premises plan\")")
+
+
+def _readable_demand(path: Path) -> pd.DataFrame | None:
+    """The demand table, or None when it cannot be read (its own errors come when the plan reads it)."""
+    from resmodel.io.series import read_demand_table
+
+    try:
+        return read_demand_table(path, str(path))
+    except ResmodelError:
+        return None
 
 
 def _echo_levels(level_table: pd.DataFrame, groups: pd.DataFrame) -> None:
@@ -231,10 +244,15 @@ def _echo(service: str, column: str, plan: pd.DataFrame, options: dict[str, pd.D
 
     typer.echo(f"Premises plan for {service} (demand: peak month of each year, {column}; SEK in base-year prices)")
     opened = plan["decision"].isin(["open", "decided"])
+    last_year = int(options["plan"]["year"].max())
+    late = ~opened & plan["earliest_possible"].gt(last_year)  # cannot open within the plan's years
     if not opened.any():
-        typer.echo("  no candidate opens: none lowers the cost" +
-                   (", and none can take the unmet demand in time (see the warning)"
-                    if options["plan"]["unmet"].sum() > 1e-6 else " of meeting demand"))
+        typer.echo("  no candidate opens: " + (
+            f"none can open within the plan's years (the first in {int(plan['earliest_possible'].min())}, after "
+            f"{last_year}; see the warning)" if late.all() else "none lowers the cost" +
+            (", and none can take the unmet demand in time (see the warning)"
+             if options["plan"]["unmet"].sum() > 1e-6 else " of meeting demand")
+            + (f"; {plural(int(late.sum()), 'candidate')} cannot open within the plan's years" if late.any() else "")))
     else:
         shown = plan[opened].drop(columns="reason")
         shown = shown.astype(object).where(shown.notna(), "–")
@@ -245,8 +263,9 @@ def _echo(service: str, column: str, plan: pd.DataFrame, options: dict[str, pd.D
         typer.echo(shown.to_string(index=False, formatters={c: (lambda v, t=c in money: cell(v, t))
                                                              for c in shown.columns}))
     if (~opened).any():
-        typer.echo(f"  ({plural(int((~opened).sum()), 'candidate')} not opened; premises_plan.csv says why for each, "
-                   "in column 'reason')")
+        later = f", {int(late.sum())} of them unable to open by {last_year}" if late.any() and opened.any() else ""
+        typer.echo(f"  ({plural(int((~opened).sum()), 'candidate')} not opened{later}; premises_plan.csv says why for "
+                   "each, in column 'reason')")
     partial = ["months"] if options["plan"]["months"].ne(12).any() else []  # a partial year is costed for its months
     yearly = options["plan"][["year", *partial, "demand", "places", "served_own", "external_places", "waiting",
                               "unmet", "free_places", "total_sek"]]

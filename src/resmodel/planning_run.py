@@ -9,6 +9,7 @@ writes around it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -110,22 +111,24 @@ def demand_model(demand: pd.DataFrame, service: str) -> str:
 
 def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, costs: PlanCosts,
                   base: float | pd.DataFrame, demand_column: str = "volume", demand_source: str | None = None,
-                  candidates_source: str = "candidates") -> PlanRun:
+                  candidates_source: str = "candidates", base_year: int | None = None) -> PlanRun:
     """The plan for ``service``: ``demand`` is a demand table (month, service[, level], the demand
     column), ``candidates`` the service's rows of the candidates table, ``base`` today's places (a
-    number, or by level range when the candidates have level ranges). Raises located errors for
+    number, or by level range when the candidates have level ranges), ``base_year`` the scenario's base year
+    when there is one (a demand that ends by then is a history, refused). Raises located errors for
     inputs no plan can take."""
-    from resmodel.forecast.demand import demand_by_level, demand_from_table
+    from resmodel.forecast.demand import demand_by_level
     from resmodel.io.candidates import check_candidate_years
     from resmodel.planning.premises import PLAN_FOUND, evaluate_plan, optimise_plan, yearly_peak
 
     by_level = isinstance(base, pd.DataFrame)
-    monthly = demand_from_table(demand, service, demand_source, column=demand_column)
+    monthly = demand_months(demand, service, demand_column, demand_source)
     first, last = monthly.index[0], monthly.index[-1]
     if first.year < 1990 or last.year - first.year + 1 > MAX_YEARS:
         raise InputError.at(Location(demand_source, path=service), f"the demand covers {first:%Y-%m}–{last:%Y-%m}",
                             f"months from 1990 on, over at most {MAX_YEARS} years (a premises plan's horizon)",
                             "plan over the forecast's years (resmodel forecast gives ten)")
+    early = _history_check(first, last, base_year, demand_source, service)
     peak = yearly_peak(demand_by_level(demand, service, demand_source, demand_column) if by_level else monthly)
     costs = replace(costs, first_month=first.month, last_month=last.month)  # a partial first or last year
     check_candidate_years(candidates, int(peak.index[0]), int(peak.index[-1]), candidates_source, first.month)
@@ -148,7 +151,10 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     evaluated = {name: evaluate_plan(peak, base, candidates, plan, costs) for name, plan in fixed.items()}
     options = {name: tables[0] for name, tables in evaluated.items()} | {"plan": result.yearly}
     levels = {name: tables[1] for name, tables in evaluated.items()} | {"plan": result.by_level}
-    warnings = [w for w in (_unmet_warning(result, peak, base, candidates, costs, candidates_source),) if w]
+    warnings = [w for w in (early, _lower_bound_warning(demand_column),
+                            _unmet_warning(result, peak, base, candidates, costs, candidates_source),
+                            _none_in_time_warning(result.plan, int(peak.index[0]), int(peak.index[-1]),
+                                                  candidates_source)) if w]
     if result.status == "Time limit":
         warnings.append("the solver's time limit (120 s per solve) ran out: the plan shown is the best found, not "
                         "proven the least costly (a rerun may differ); plan fewer candidates or fewer years at a time")
@@ -161,6 +167,105 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
                    by_level=_stack({n: _with_demand(t, peak) for n, t in levels.items()}) if by_level else None,
                    capacity=_capacity_months(monthly.index, result.yearly, demand_column, service), warnings=warnings,
                    notes=_partial_year_notes(first, last, candidates))
+
+
+#: columns of an older forecast file (forecast, lo_80, hi_80) or of the API's forecast (unique_id, ds, forecast), and
+#: the column of a demand table each one is
+RENAMED_COLUMNS = {"forecast": "volume", "ds": "month", "unique_id": "service"}
+#: columns of a forecast that hold no volume: planning on one would read a label or a level as users
+NOT_VOLUMES = ("month", "service", "level", "model_used", "unique_id", "ds")
+
+
+def _renamed(name: str) -> str | None:
+    """The demand table's name for an older or the API's forecast column: forecast → volume, hi_80 → volume_hi_80,
+    ds → month, unique_id → service; None for any other."""
+    bound = re.fullmatch(r"(lo|hi)_(\d{1,2})", name)
+    return f"volume_{bound[1]}_{bound[2]}" if bound else RENAMED_COLUMNS.get(name)
+
+
+def demand_months(demand: pd.DataFrame, service: str, column: str, source: str | None) -> pd.Series:
+    """The service's monthly demand (``demand_from_table``), its columns checked first: the demand column must hold
+    volumes, and a forecast with older or the API's column names is told how to rename them."""
+    from resmodel.forecast.demand import demand_from_table
+
+    columns = [str(c).strip() for c in demand.columns]
+    volumes = [c for c in columns if c.startswith("volume")]
+    if column in NOT_VOLUMES:
+        raise InputError.at(Location(source, row=1, column=column), f"--demand-column '{column}' is not a volume "
+                            "column", "a column of users a month: volume, or an interval bound such as volume_hi_80",
+                            "choose --demand-column from the file's " + (", ".join(volumes) if volumes else
+                                                                          "volume columns"))
+    missing = [c for c in ("month", "service", column) if c not in columns]
+    renames = {c: _renamed(c) for c in columns if _renamed(c) and _renamed(c) not in columns}
+    if any(new in missing for new in renames.values()):  # the missing ones first, in the order required
+        order = sorted(renames.items(), key=lambda pair: missing.index(pair[1]) if pair[1] in missing else len(missing))
+        told = [f"{old} to {new}" + (" (an id 'service|level' as service and level)" if old == "unique_id" else "")
+                for old, new in order]
+        api = {"ds", "unique_id"} & set(renames)
+        raise InputError.at(Location(source, row=1, column=missing[0]), f"required column '{missing[0]}' is "
+                            "missing; the file has the columns of " + ("the API's forecast" if api else
+                                                                       "an older forecast file")
+                            + " (" + ", ".join(renames) + ")", f"a demand table with month, service, {column}",
+                            "rename the columns: " + ", ".join(told) + ", or give what `resmodel forecast` writes")
+    return demand_from_table(demand, service, source, column=column)
+
+
+def raise_candidate_problems(problems: ProblemCollector, candidates: pd.DataFrame, demand: pd.DataFrame | None,
+                             service: str, demand_column: str, demand_source: str | None,
+                             candidates_source: str) -> None:
+    """Every problem of a candidates table at once, by row: those found in its cells, services and level ranges,
+    with the decided years of the rows that passed checked against the demand's years when the demand reads (its
+    own problems come when the plan reads it). Nothing when there are none."""
+    from resmodel.errors import ResmodelError
+    from resmodel.io.candidates import by_row, check_candidate_years
+
+    if not problems.problems:
+        return
+    try:
+        months = None if demand is None else demand_months(demand, service, demand_column, demand_source).index
+    except ResmodelError:
+        months = None
+    if months is not None and len(candidates):
+        check_candidate_years(candidates, months[0].year, months[-1].year, candidates_source, months[0].month,
+                              problems)
+    raise InputError(by_row(problems.problems))
+
+
+def _history_check(first: pd.Timestamp, last: pd.Timestamp, base_year: int | None, source: str | None,
+                   service: str) -> str | None:
+    """A demand all in or before the scenario's base year is its history, not a forecast: refused. One that starts
+    there gets a warning (premises opened before the year after it cannot be brought into the budget)."""
+    if base_year is None or first.year > base_year:
+        return None
+    if last.year <= base_year:
+        raise InputError.at(Location(source, path=service), f"the demand covers {first:%Y-%m}–{last:%Y-%m}, none "
+                            f"of it after the scenario's base year {base_year}: this looks like the volume history, "
+                            "not a forecast", f"a forecast of the years after {base_year}",
+                            "give --demand the forecast of the history (resmodel forecast writes "
+                            "volume_forecast.csv)")
+    return (f"the demand starts in {first.year}, not after the scenario's base year {base_year}: premises the plan "
+            f"opens before {base_year + 1} cannot be brought into the budget (project starts then); plan on a "
+            "forecast from the year after the base year")
+
+
+def _lower_bound_warning(column: str) -> str | None:
+    """Planning for the low end of a forecast interval: places for a low-demand case, said."""
+    bound = re.fullmatch(r"volume_lo_(\d{1,2})", column)
+    if bound is None:
+        return None
+    return (f"the plan is for the lower bound of the {bound[1]} % interval ({column}): places for a low-demand case, "
+            "too few if demand comes out at the forecast or above; a premises decision with a lead time of years is "
+            "usually planned for the upper bound (volume_hi_80) or the forecast itself (volume)")
+
+
+def _none_in_time_warning(plan: pd.DataFrame, first_year: int, last_year: int, display: str) -> str | None:
+    """Every candidate can open only after the plan's last year: the plan is today's places, not a choice."""
+    earliest = plan["earliest_possible"].astype(int)
+    if not earliest.gt(last_year).all():
+        return None
+    return (f"{display}: no candidate can open within the plan's years {first_year}–{last_year} (the first can open "
+            f"in {int(earliest.min())}): the plan is today's places only, whatever the costs; add candidates that can "
+            "open sooner, or plan on a forecast that reaches their years")
 
 
 def _partial_year_notes(first: pd.Timestamp, last: pd.Timestamp, candidates: pd.DataFrame) -> list[str]:
@@ -216,8 +321,8 @@ def _unmet_warning(result, peak, base, table: pd.DataFrame, costs, display: str)
         levels, wanted, suiting = shortage(peak.loc[year], places_by_range(base, table, result.plan["open_year"], year))
         if not levels:
             return (), ""
-        names = f"{levels[0]}–{levels[-1]}" if list(levels) == list(range(levels[0], levels[-1] + 1)) else \
-            ", ".join(map(str, levels))
+        names = str(levels[0]) if len(levels) == 1 else f"{levels[0]}–{levels[-1]}" \
+            if list(levels) == list(range(levels[0], levels[-1] + 1)) else ", ".join(map(str, levels))
         return tuple(levels), (f"need level{'s' if len(levels) > 1 else ''} {names}: {wanted:,.1f} users at the peak "
                                f"against {suiting:,.1f} places that suit them")
 
@@ -232,9 +337,9 @@ def _unmet_warning(result, peak, base, table: pd.DataFrame, costs, display: str)
     year = int(first["year"])
     where = f" ({periods[0][3]})" if periods[0][3] and periods[0][1] == year else ""
     if periods[0][1] > year:  # the first shortage lasts: its last year says how far it has grown
-        where = f" and {periods[0][2]:,.1f} user-years to {periods[0][1]}" + (
+        where = f", {periods[0][2]:,.1f} user-years over {year}–{periods[0][1]}" + (
             f" (in {periods[0][1]} {periods[0][3]})" if periods[0][3] else "")
-    later = "".join(f"; in {a}{f'–{b}' if b > a else ''} {n:,.1f} user-year{'s' if round(n, 1) != 1 else ''}"
+    later = "".join(f"; {n:,.1f} user-year{'s' if round(n, 1) != 1 else ''} in {a}{f'–{b}' if b > a else ''}"
                     + (f" ({text}{f' in {b}' if b > a else ''})" if text else "") for a, b, n, text, _ in periods[1:])
     # the ceiling is named only where it held openings back: more unmet (beyond rounding) than at the earliest openings
     ceiling = costs.investment_ceiling is not None and short["unmet"].sum() > result.unmet_at_earliest + 1e-3
@@ -251,8 +356,8 @@ def _unmet_warning(result, peak, base, table: pd.DataFrame, costs, display: str)
                         "per case-year)")
     within = (" with the candidates the plan opens within --investment-ceiling" if ceiling
               else " even with every candidate open as early as it can")
-    return (f"{display}: no plan{' within --investment-ceiling' if ceiling else ''} meets all demand: in {year} "
-            f"{first['unmet']:,.1f} users have no place{where}{later}{within} ({short['unmet'].sum():,.1f} user-years "
+    return (f"{display}: no plan{' within --investment-ceiling' if ceiling else ''} meets all demand: "
+            f"{first['unmet']:,.1f} users have no place in {year}{where}{later}{within} ({short['unmet'].sum():,.1f} user-years "
             f"in {plural(len(short), 'year')}; column 'unmet'). They would wait. To plan for them: "
             + ", or ".join(remedies))
 
@@ -266,6 +371,10 @@ def _plan_table(plan: pd.DataFrame) -> pd.DataFrame:
     out["decision"] = np.where(out["decided_year"].notna(), "decided",  # values read_premises_plan takes back
                                np.where(out["open_year"] > 0, "open", "not opened"))
     out["open_year"] = out["open_year"].where(out["open_year"] > 0).astype("Int64")
+    out["places"] = out["places"].astype(int)  # whole places (the candidates file allows no other)
+    for money in ("annual_rent_sek", "one_off_cost_sek"):  # whole kronor as whole numbers, as typed
+        if out[money].mod(1).eq(0).all():
+            out[money] = out[money].astype("int64")
     order = out["open_year"].fillna(10_000).astype(int)
     return out.assign(_order=order).sort_values(["_order", "premises_id"], kind="stable").drop(columns="_order")
 
@@ -390,8 +499,9 @@ def _check_decided_within_ceiling(table: pd.DataFrame, ceiling: float | None, di
     problems = ProblemCollector()
     for year, total in by_year[by_year > ceiling].items():
         rows = [int(r) for r in decided.index[decided["decided_year"].eq(year).to_numpy()]]
+        named = f"(row {rows[0]}) has" if len(rows) == 1 else f"(rows {', '.join(map(str, rows))}) have"
         problems.add(Location(display, row=rows[0], column="decided_year"),
-                     f"the premises decided for {int(year)} (rows {', '.join(map(str, rows))}) have one-off "
+                     f"the premises decided for {int(year)} {named} one-off "
                      f"costs of {total:,.0f} SEK, above --investment-ceiling {ceiling:,.0f}",
                      "decided one-off costs within the ceiling in each year",
                      "raise --investment-ceiling, or move a decided premises to another year")
