@@ -10,6 +10,7 @@ writes around it.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -21,6 +22,9 @@ from resmodel.planning.premises import PlanCosts, PlanResult
 
 EXTERNAL = "externa_platser"
 MAX_YEARS = 50  # a longer horizon is no premises plan, and makes the programme slow
+#: seconds the reasons may spend making the plan again without each opened premises, and per such plan: a hard
+#: instance (docs/benchmarks.md) would otherwise take the solver's 120 s once per opened premises
+RESOLVE_BUDGET_S, RESOLVE_LIMIT_S = 60.0, 30.0
 
 
 @dataclass(frozen=True)
@@ -381,9 +385,10 @@ def _plan_table(plan: pd.DataFrame) -> pd.DataFrame:
 
 def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts) -> pd.Series:
     """Why each candidate is in the plan or not, found by pricing the plan with that one decision
-    changed: an opened premises — the first year its levels lack places, and what leaving it out would
-    cost (an upper bound), or the interchangeable candidate that would take its place; one left out that
-    would add cost (or break the ceiling) from its earliest year, or one that cannot open."""
+    changed: an opened premises — the first year its levels lack places, what leaving it out costs (the plan made
+    again without it) or the interchangeable candidate that would take its place, and a neighbouring year that
+    costs the same; one left out that would add cost (and why: a place dearer than buying one, or no
+    shortage at its levels) or break the ceiling from its earliest year, or one that cannot open."""
     from resmodel.planning.premises import NOT_OPENED, evaluate_plan, interchangeable_keys
 
     chosen = result.plan["open_year"].astype(int)
@@ -391,6 +396,7 @@ def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts) -> 
     keys = pd.Series(interchangeable_keys(candidates), index=candidates.index, dtype=object)
     unmet, total = result.yearly["unmet"].sum(), result.yearly["discounted_sek"].sum()
     spent = result.yearly.set_index("year")["one_off_sek"]
+    deadline = time.monotonic() + RESOLVE_BUDGET_S
     out = {}
     for idx in candidates.index:
         year, start = int(chosen[idx]), int(earliest[idx])
@@ -416,10 +422,8 @@ def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts) -> 
                 f"interchangeable with {_names(candidates, spare)} (same places, levels and costs, able to open by "
                 f"{year}): left out, the plan would open {candidates.at[spare[0], 'premises_id']} in its place at "
                 "the same cost — the tie is broken by availability, then list order" if spare else
-                "left out, with the rest of the plan as chosen: " + (
-                    f"{more_unmet:,.1f} more user-years without a place" if more_unmet > 1e-6 else
-                    f"{more_cost:,.0f} SEK more") + " (an upper bound: a plan made again without it could open "
-                "another premises instead)")
+                _planned_without(result, peak, base, candidates, costs, idx, (more_unmet, more_cost), deadline)) \
+                + _timing_tie(result, peak, base, candidates, costs, idx)
         elif more_unmet < -1e-6:  # only when the solver's time ran out before the least unmet was proven
             out[idx] = (f"opening it from {start} would give {-more_unmet:,.1f} more user-years a place, at "
                         f"{more_cost:,.0f} SEK more")
@@ -428,8 +432,110 @@ def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts) -> 
             out[idx] = "not needed: " + (
                 f"the plan opens {_names(candidates, rivals, chosen)} instead, alike in places, levels and costs "
                 "(interchangeable: the tie is broken by availability, then list order); opening it as well from its "
-                if rivals else "opening it from its ") + f"earliest year ({start}) would add {more_cost:,.0f} SEK"
+                if rivals else "opening it from its ") + f"earliest year ({start}) would add {more_cost:,.0f} SEK" + (
+                "" if rivals else _why_not_needed(result, candidates, costs, idx, start))
     return pd.Series(out, dtype="string")
+
+
+def _difference(unmet: float, cost: float) -> str:
+    """'80.3 more user-years without a place', '600,000 SEK more', '… SEK less' or 'the same cost' (unmet users
+    carry no cost, so more of them is said before any cost)."""
+    if unmet > 1e-6:
+        return f"{unmet:,.1f} more user-years without a place"
+    return f"{cost:,.0f} SEK more" if cost >= 0.5 else f"{-cost:,.0f} SEK less" if cost <= -0.5 else "the same cost"
+
+
+def _planned_without(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts, idx,
+                     kept: tuple[float, float], deadline: float) -> str:
+    """What leaving an opened premises out costs: the plan made again without it (the true difference, with what it
+    does instead) and, where it differs, with the rest of the plan kept as chosen (``kept``: more unmet, more cost) —
+    an upper bound that can overstate the premises' value many times, and all that is said once ``deadline``
+    (time.monotonic) has passed."""
+    from resmodel.planning.premises import PLAN_FOUND, optimise_plan
+
+    as_chosen = f"with the rest of the plan kept as chosen, {_difference(*kept)}"
+    left = deadline - time.monotonic()
+    if left < 1.0:
+        return (f"left out, {as_chosen} (an upper bound: the {RESOLVE_BUDGET_S:.0f} s for making the plan again "
+                "without each opened premises ran out)")
+    again = optimise_plan(peak, base, candidates.drop(index=idx), costs, time_limit_s=min(RESOLVE_LIMIT_S, left))
+    if again.status not in PLAN_FOUND:
+        return f"left out, {as_chosen} (an upper bound: the plan could not be made again without it)"
+    more = (again.yearly["unmet"].sum() - result.yearly["unmet"].sum(),
+            again.yearly["discounted_sek"].sum() - result.yearly["discounted_sek"].sum())
+    told = (f"planned again without it: {_difference(*more)}, "
+            + _changes(candidates, result.plan["open_year"], again.plan["open_year"])
+            + (" (the best plan found in the solver's time)" if again.status == "Time limit" else ""))
+    same = abs(more[0] - kept[0]) <= 1e-6 and abs(more[1] - kept[1]) <= 0.5 + 1e-9 * abs(kept[1])
+    return told if same else f"{told}; {as_chosen}"
+
+
+def _changes(candidates: pd.DataFrame, before: pd.Series, after: pd.Series, shown: int = 3) -> str:
+    """How a plan made again differs from the plan for the candidates both hold: 'instead it would open S2 in 2031',
+    '… open S1 in 2027 (not 2026) and not open X'; or that the rest is unchanged."""
+    from resmodel.planning.premises import NOT_OPENED
+
+    opens, drops = [], []
+    for idx in after.index[after.ne(before.reindex(after.index)).to_numpy()]:
+        name, new, old = candidates.at[idx, "premises_id"], int(after[idx]), int(before[idx])
+        if new == NOT_OPENED:
+            drops.append(str(name))
+        else:
+            opens.append(f"{name} in {new}" + ("" if old == NOT_OPENED else f" (not {old})"))
+    told = ([f"open {_listed(opens, shown)}"] if opens else []) + ([f"not open {_listed(drops, shown)}"] if drops else [])
+    return "instead it would " + " and ".join(told) if told else "with the rest of the plan unchanged"
+
+
+def _listed(items: list[str], shown: int) -> str:
+    """'A', 'A and B', 'A, B and C', 'A, B, C and 2 more'."""
+    if len(items) > shown:
+        return ", ".join(items[:shown]) + f" and {len(items) - shown} more"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _timing_tie(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts, idx) -> str:
+    """'; opening it in 2031 instead costs the same …' when the year before or after its opening year, the rest of
+    the plan as chosen, leaves as much unmet at the same cost (within the ceiling): a tie the plan's year does not
+    decide. Ties that need other premises moved too are not looked for (docs/planning.md §5)."""
+    from resmodel.planning.premises import evaluate_plan
+
+    year, start = int(result.plan.at[idx, "open_year"]), int(result.plan.at[idx, "earliest_possible"])
+    unmet, total = result.yearly["unmet"].sum(), result.yearly["discounted_sek"].sum()
+    same = []
+    for other in (year - 1, year + 1):
+        if not start <= other <= int(peak.index[-1]):
+            continue
+        moved = result.plan["open_year"].astype(int).copy()
+        moved[idx] = other
+        yearly, _ = evaluate_plan(peak, base, candidates, moved, costs)
+        within = costs.investment_ceiling is None or yearly["one_off_sek"].max() <= costs.investment_ceiling + 1e-6
+        if within and abs(yearly["unmet"].sum() - unmet) <= 1e-6 and \
+                abs(yearly["discounted_sek"].sum() - total) <= 0.5 + 1e-9 * abs(total):
+            same.append(str(other))
+    return (f"; opening it in {' or '.join(same)} instead costs the same (a tie in timing: either year gives the "
+            "plan's cost)") if same else ""
+
+
+def _why_not_needed(result, candidates: pd.DataFrame, costs: PlanCosts, idx, start: int) -> str:
+    """Why a candidate would only add cost: a place in it (running cost and rent) dearer than an external place or
+    a case-year waiting, or no shortage at its levels from its earliest year; '' when neither."""
+    from resmodel.planning.premises import _ranges
+
+    places = float(candidates.at[idx, "places"])
+    rent = float(candidates.at[idx, "annual_rent_sek"]) / places
+    own = costs.own_cost_per_place
+    bought = [(price, what) for price, what in ((costs.external_price, "an external place"),
+                                                (costs.waiting_cost, "a case-year waiting")) if price is not None]
+    if bought and own + rent > min(bought)[0]:
+        price, what = min(bought)
+        return (f": a place in it costs {own + rent:,.0f} SEK a year (running {own:,.0f} + rent {rent:,.0f}), more "
+                f"than {what} ({price:,.0f})")
+    low, high = _ranges(candidates.loc[[idx]])[0]
+    flows = result.by_level[result.by_level["level"].between(low, high) & result.by_level["year"].ge(start)]
+    if flows[["external_places", "waiting", "unmet"]].to_numpy().sum() <= 1e-6:
+        levels = "" if not high else f" for its level{'s' if high > low else ''} ({low}{f'–{high}' if high > low else ''})"
+        return f": own places{levels} suffice in every year from {start}"
+    return ""
 
 
 def _by_availability(mask: pd.Series, earliest: pd.Series) -> list:
