@@ -39,6 +39,9 @@ BODY = BodyWording({DEMAND: "demand", CANDIDATES: "candidates"}, {**WORDING, "--
 #: took 4–9 s of computing (100 × 10, 40 × 25, 20 × 50, 200 × 5 years), 2 000 16 s, and 10 000 (200 × 50) ran
 #: into the solver's time limit twice, 4 minutes, while the request ran on after any client had given up
 MAX_CANDIDATE_YEARS = 1_000
+#: the solver's seconds per solve in a request (the CLI's 120 s would hold a request up to six minutes: up to two
+#: solves and the reasons' re-plans, which get as much again in all; docs/api.md, "Run time")
+API_SOLVER_LIMIT_S = 20.0
 
 
 class DemandPoint(RequestBody):
@@ -224,7 +227,8 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
         table = prepare_candidates(candidates, request.service, CANDIDATES, problems)
         raise_candidate_problems(problems, table, demand, request.service, "volume", DEMAND, CANDIDATES)
         plan = premises_plan(demand, request.service, table, costs, inputs.groups if by_level else inputs.places,
-                             "volume", DEMAND, CANDIDATES)  # the rows' field; demand_column only labels the plan
+                             "volume", DEMAND, CANDIDATES,  # the rows' field; demand_column only labels the plan
+                             time_limit_s=API_SOLVER_LIMIT_S)
     except ResmodelError as exc:
         raise problem_response(422, [BODY.json_problem(p) for p in exc.problems]) from None
     return PlanResponse(resmodel_version=__version__, scenario=loaded.scenario.name,

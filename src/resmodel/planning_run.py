@@ -25,6 +25,7 @@ MAX_YEARS = 50  # a longer horizon is no premises plan, and makes the programme 
 #: seconds the reasons may spend making the plan again without each opened premises, and per such plan: a hard
 #: instance (docs/benchmarks.md) would otherwise take the solver's 120 s once per opened premises
 RESOLVE_BUDGET_S, RESOLVE_LIMIT_S = 60.0, 30.0
+SOLVER_LIMIT_S = 120.0  # the solver's time per solve; the API gives less (docs/api.md, "Run time")
 
 
 @dataclass(frozen=True)
@@ -115,12 +116,13 @@ def demand_model(demand: pd.DataFrame, service: str) -> str:
 
 def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, costs: PlanCosts,
                   base: float | pd.DataFrame, demand_column: str = "volume", demand_source: str | None = None,
-                  candidates_source: str = "candidates", base_year: int | None = None) -> PlanRun:
+                  candidates_source: str = "candidates", base_year: int | None = None,
+                  time_limit_s: float = SOLVER_LIMIT_S) -> PlanRun:
     """The plan for ``service``: ``demand`` is a demand table (month, service[, level], the demand
     column), ``candidates`` the service's rows of the candidates table, ``base`` today's places (a
     number, or by level range when the candidates have level ranges), ``base_year`` the scenario's base year
-    when there is one (a demand that ends by then is a history, refused). Raises located errors for
-    inputs no plan can take."""
+    when there is one (a demand that ends by then is a history, refused), ``time_limit_s`` the solver's time per
+    solve (the reasons' re-plans get at most as much in all). Raises located errors for inputs no plan can take."""
     from resmodel.forecast.demand import demand_by_level
     from resmodel.io.candidates import check_candidate_years
     from resmodel.planning.premises import PLAN_FOUND, evaluate_plan, optimise_plan, yearly_peak
@@ -138,11 +140,11 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     check_candidate_years(candidates, int(peak.index[0]), int(peak.index[-1]), candidates_source, first.month)
     _check_alternatives_dearer(costs.own_cost_per_place, costs.external_price, costs.waiting_cost)
     _check_decided_within_ceiling(candidates, costs.investment_ceiling, candidates_source)
-    result = optimise_plan(peak, base, candidates, costs)
+    result = optimise_plan(peak, base, candidates, costs, time_limit_s=time_limit_s)
     if result.status not in PLAN_FOUND:  # with the decided premises within the ceiling a plan always exists
         if result.status == "Not Solved":  # stopped by the time limit before any plan
             raise InputError.at(Location(candidates_source), "the solver stopped without a plan (status Not Solved)",
-                                "a plan within the solver's time limit (120 s per solve)",
+                                f"a plan within the solver's time limit ({time_limit_s:.0f} s per solve)",
                                 "plan fewer candidates at a time (one service, the candidates that are real options)")
         raise InputError.at(Location(candidates_source), f"the solver found no plan (status {result.status}), "
                             "although the plan may leave demand unmet and so always has one: a numerical problem "
@@ -160,10 +162,12 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
                             _none_in_time_warning(result.plan, int(peak.index[0]), int(peak.index[-1]),
                                                   candidates_source)) if w]
     if result.status == "Time limit":
-        warnings.append("the solver's time limit (120 s per solve) ran out: the plan shown is the best found, not "
+        warnings.append(f"the solver's time limit ({time_limit_s:.0f} s per solve) ran out: the plan shown is the best "
+                        "found, not "
                         "proven the least costly (a rerun may differ); plan fewer candidates or fewer years at a time")
     plan_table = _plan_table(result.plan).assign(
-        reason=lambda t: _reasons(result, peak, base, candidates, costs).reindex(t.index))
+        reason=lambda t: _reasons(result, peak, base, candidates, costs,
+                                  min(RESOLVE_BUDGET_S, time_limit_s)).reindex(t.index))
     plan_table.insert(0, "service", service)  # the projection checks it, with or without the manifest beside it
     plan_table.insert(1, "demand_model", demand_model(demand, service))  # the projection compares its own
     return PlanRun(result=result, plan=plan_table, options=options,
@@ -383,7 +387,7 @@ def _plan_table(plan: pd.DataFrame) -> pd.DataFrame:
     return out.assign(_order=order).sort_values(["_order", "premises_id"], kind="stable").drop(columns="_order")
 
 
-def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts) -> pd.Series:
+def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts, budget_s: float) -> pd.Series:
     """Why each candidate is in the plan or not, found by pricing the plan with that one decision
     changed: an opened premises — the first year its levels lack places, what leaving it out costs (the plan made
     again without it) or the interchangeable candidate that would take its place, and a neighbouring year that
@@ -396,7 +400,7 @@ def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts) -> 
     keys = pd.Series(interchangeable_keys(candidates), index=candidates.index, dtype=object)
     unmet, total = result.yearly["unmet"].sum(), result.yearly["discounted_sek"].sum()
     spent = result.yearly.set_index("year")["one_off_sek"]
-    deadline = time.monotonic() + RESOLVE_BUDGET_S
+    deadline = time.monotonic() + budget_s
     out = {}
     for idx in candidates.index:
         year, start = int(chosen[idx]), int(earliest[idx])
@@ -422,7 +426,8 @@ def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts) -> 
                 f"interchangeable with {_names(candidates, spare)} (same places, levels and costs, able to open by "
                 f"{year}): left out, the plan would open {candidates.at[spare[0], 'premises_id']} in its place at "
                 "the same cost — the tie is broken by availability, then list order" if spare else
-                _planned_without(result, peak, base, candidates, costs, idx, (more_unmet, more_cost), deadline)) \
+                _planned_without(result, peak, base, candidates, costs, idx, (more_unmet, more_cost),
+                                 (deadline, budget_s))) \
                 + _timing_tie(result, peak, base, candidates, costs, idx)
         elif more_unmet < -1e-6:  # only when the solver's time ran out before the least unmet was proven
             out[idx] = (f"opening it from {start} would give {-more_unmet:,.1f} more user-years a place, at "
@@ -446,17 +451,18 @@ def _difference(unmet: float, cost: float) -> str:
 
 
 def _planned_without(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts, idx,
-                     kept: tuple[float, float], deadline: float) -> str:
+                     kept: tuple[float, float], time_left: tuple[float, float]) -> str:
     """What leaving an opened premises out costs: the plan made again without it (the true difference, with what it
     does instead) and, where it differs, with the rest of the plan kept as chosen (``kept``: more unmet, more cost) —
-    an upper bound that can overstate the premises' value many times, and all that is said once ``deadline``
-    (time.monotonic) has passed."""
+    an upper bound that can overstate the premises' value many times, and all that is said once the deadline of
+    ``time_left`` (time.monotonic, and the budget it ends) has passed."""
     from resmodel.planning.premises import PLAN_FOUND, optimise_plan
 
     as_chosen = f"with the rest of the plan kept as chosen, {_difference(*kept)}"
+    deadline, budget_s = time_left
     left = deadline - time.monotonic()
     if left < 1.0:
-        return (f"left out, {as_chosen} (an upper bound: the {RESOLVE_BUDGET_S:.0f} s for making the plan again "
+        return (f"left out, {as_chosen} (an upper bound: the {budget_s:.0f} s for making the plan again "
                 "without each opened premises ran out)")
     again = optimise_plan(peak, base, candidates.drop(index=idx), costs, time_limit_s=min(RESOLVE_LIMIT_S, left))
     if again.status not in PLAN_FOUND:
