@@ -73,3 +73,19 @@ def test_demand_above_the_first_months_capacity_is_said_to_start_as_new_decision
                              "--initial-waiting", "4:10", "--out", tmp_path / "q2")
     assert code == 0, stderr
     assert "exceeds the capacity" not in stderr
+
+
+def test_the_queue_reads_its_demand_as_plan_premises_does(app, tmp_path):
+    """Planner walk: an older forecast file's forecast/lo_80/hi_80 got only "required column 'volume' is missing" and
+    --demand-column model_used was read as users; the queue now shares plan-premises' checks."""
+    months = pd.date_range("2025-01", periods=12, freq="MS").strftime("%Y-%m")
+    older = tmp_path / "older.csv"
+    pd.DataFrame({"month": months, "service": SERVICE, "forecast": 100.0, "lo_80": 95.0, "hi_80": 105.0}).to_csv(
+        older, index=False)
+    code, _, stderr = invoke(app, "queue", "--demand", older, "--service", SERVICE, "--places", "100",
+                             "--demand-column", "volume_hi_80", "--out", tmp_path / "q")
+    assert code == 2 and "rename the columns: hi_80 to volume_hi_80" in stderr and not (tmp_path / "q").exists()
+    demand = _demand(tmp_path / "d.csv", 100, 100)
+    code, _, stderr = invoke(app, "queue", "--demand", demand, "--service", SERVICE, "--places", "100",
+                             "--demand-column", "service", "--out", tmp_path / "q2")
+    assert code == 2 and "--demand-column 'service' is not a volume column" in stderr

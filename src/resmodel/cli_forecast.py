@@ -1017,7 +1017,7 @@ def queue(
     out: PathOpt = Path("results/queue"),
 ) -> None:
     """Simulate decisions not executed: queue, waiting times, quarterly >3-month counts, fee exposure."""
-    from resmodel.forecast.demand import demand_from_table
+    from resmodel.forecast.demand import demand_months
     from resmodel.forecast.frame import month_ranges
     from resmodel.forecast.interface import MAX_VOLUME
     from resmodel.forecast.queue import (
@@ -1047,7 +1047,7 @@ def queue(
                                                                       if option == "--initial-executed" else ""),
                                 f"correct {option}")
 
-    dem = demand_from_table(read_demand_table(demand, str(demand)), service, str(demand), column=demand_column)
+    dem = demand_months(read_demand_table(demand, str(demand)), service, demand_column, str(demand))
     months = pd.DatetimeIndex(dem.index)
     if sum(x is not None for x in (capacity, places, scenario)) != 1:
         raise InputError.at(Location(path="--capacity/--places/--scenario"),

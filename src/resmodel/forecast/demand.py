@@ -5,6 +5,7 @@ level would otherwise be summed into a wrong demand."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 
@@ -241,3 +242,43 @@ def _checked_months(demand: pd.Series, rows: pd.DataFrame, where: Where, service
                             "correct the volumes of this month")
     demand.index = pd.DatetimeIndex(demand.index, name="month")
     return demand
+
+
+#: columns of an older forecast file (forecast, lo_80, hi_80) or of the API's forecast (unique_id, ds, forecast), and
+#: the column of a demand table each one is
+RENAMED_COLUMNS = {"forecast": "volume", "ds": "month", "unique_id": "service"}
+#: columns of a forecast that hold no volume: planning or queueing on one would read a label or a level as users
+NOT_VOLUMES = ("month", "service", "level", "model_used", "unique_id", "ds")
+
+
+def _renamed(name: str) -> str | None:
+    """The demand table's name for an older or the API's forecast column: forecast → volume, hi_80 → volume_hi_80,
+    ds → month, unique_id → service; None for any other."""
+    bound = re.fullmatch(r"(lo|hi)_(\d{1,2})", name)
+    return f"volume_{bound[1]}_{bound[2]}" if bound else RENAMED_COLUMNS.get(name)
+
+
+def demand_months(demand: pd.DataFrame, service: str, column: str, source: str | None) -> pd.Series:
+    """The service's monthly demand (``demand_from_table``) for plan-premises and queue, its columns checked first:
+    the demand column must hold volumes, and a forecast with older or the API's column names is told how to rename
+    them (planner walk)."""
+    columns = [str(c).strip() for c in demand.columns]
+    volumes = [c for c in columns if c.startswith("volume")]
+    if column in NOT_VOLUMES:
+        raise InputError.at(Location(source, row=1, column=column), f"--demand-column '{column}' is not a volume "
+                            "column", "a column of users a month: volume, or an interval bound such as volume_hi_80",
+                            "choose --demand-column from the file's " + (", ".join(volumes) if volumes else
+                                                                          "volume columns"))
+    missing = [c for c in ("month", "service", column) if c not in columns]
+    renames = {c: _renamed(c) for c in columns if _renamed(c) and _renamed(c) not in columns}
+    if any(new in missing for new in renames.values()):  # the missing ones first, in the order required
+        order = sorted(renames.items(), key=lambda pair: missing.index(pair[1]) if pair[1] in missing else len(missing))
+        told = [f"{old} to {new}" + (" (an id 'service|level' as service and level)" if old == "unique_id" else "")
+                for old, new in order]
+        api = {"ds", "unique_id"} & set(renames)
+        raise InputError.at(Location(source, row=1, column=missing[0]), f"required column '{missing[0]}' is "
+                            "missing; the file has the columns of " + ("the API's forecast" if api else
+                                                                       "an older forecast file")
+                            + " (" + ", ".join(renames) + ")", f"a demand table with month, service, {column}",
+                            "rename the columns: " + ", ".join(told) + ", or give what `resmodel forecast` writes")
+    return demand_from_table(demand, service, source, column=column)
