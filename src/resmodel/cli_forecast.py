@@ -94,10 +94,11 @@ def _figure(n_panels: int, width: float = 11.0, height: float = 3.2):
     return plt.subplots(n_panels, 1, figsize=(width, height * n_panels), squeeze=False)
 
 
-def _inputs_for(uids: list[str], from_history: bool, population: Path | None, users: Path | None,
+def _inputs_for(series: dict, from_history: bool, population: Path | None, users: Path | None,
                 flows: Path | None, months: pd.DatetimeIndex | None):
-    """Demographic drivers and flows keyed by series id (service or service|level)."""
-    from resmodel.forecast.interface import age_shares_from_users, demographic_drivers
+    """Demographic drivers and flows keyed by series id (service or service|level), with the warnings of reading
+    them (a flows table whose stock is of another scale than the series': statistician review, finding 7)."""
+    from resmodel.forecast.interface import age_shares_from_users, demographic_drivers, flows_scale_warnings
     from resmodel.io.series import read_flows, read_population, read_users_ages
 
     drivers, flow_map, warns = {}, {}, []
@@ -105,6 +106,7 @@ def _inputs_for(uids: list[str], from_history: bool, population: Path | None, us
         raise InputError.at(Location(path="--population/--flows"),
                             "population and flows apply to a volume history (month, service, level, volume)",
                             "a volume history file with --population or --flows", "drop the option")
+    uids = sorted(series)
     services = sorted({u.split("|")[0] for u in uids})
     if population:
         pop = read_population(population)
@@ -123,6 +125,8 @@ def _inputs_for(uids: list[str], from_history: bool, population: Path | None, us
                 g = g[g["level"] == int(level)]
             if len(g):
                 flow_map[u] = g.groupby("year", as_index=False).sum(numeric_only=True)
+                history = pd.DataFrame({"month": pd.DatetimeIndex(series[u].ds), "volume": series[u].y})
+                warns += flows_scale_warnings(u, flow_map[u], history, str(flows))
     return drivers, flow_map, warns
 
 
@@ -207,7 +211,7 @@ def backtest(
     months = None
     if population:
         months = pd.DatetimeIndex(sorted(data.frame[DS].unique()))
-    drivers, flow_map, warns = _inputs_for(sorted(all_series), data.from_history, population, users, flows, months)
+    drivers, flow_map, warns = _inputs_for(all_series, data.from_history, population, users, flows, months)
     requested = list(dict.fromkeys(n.strip() for n in (models or DEFAULT_BACKTEST_MODELS).split(",")))
     if models is not None:  # a model named on the command line must get its inputs
         _check_model_inputs(requested, drivers, flows, flow_map, sorted(all_series))

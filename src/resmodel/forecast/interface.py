@@ -39,7 +39,13 @@ from resmodel.forecast.frame import (
     validate_long,
 )
 from resmodel.forecast.models import demographic_driver, monthly_driver
-from resmodel.forecast.stockflow import DEFAULT_EXIT_AGE, estimate_flow_params, project_level_mix
+from resmodel.forecast.stockflow import (
+    DEFAULT_EXIT_AGE,
+    FlowParams,
+    balance_path,
+    estimate_flow_params,
+    project_level_mix,
+)
 
 #: services whose users leave at the exit age (daily activity, F0401): the users' ages drive their age exit
 AGE_EXIT_SERVICES = ("daglig_verksamhet",)
@@ -320,11 +326,13 @@ def _mix_shift_warning(h: pd.DataFrame, service: str, source: str | None) -> lis
 
 def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows: pd.DataFrame | None,
                   ages: pd.DataFrame | None, exit_age: int, warns: list[Warning_],
-                  source: str | None = None) -> pd.DataFrame:
-    """Monthly share of each level: the last twelve months' mix, or — with ``flows``, which the caller gives
-    only for a service whose flows have levels — the stock–flow projected mix (year-end shares interpolated
-    month by month from the last observed month). Where those months have
-    no volume at all, the mix of the last twelve months that had some (or equal shares), with a warning."""
+                  source: str | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Monthly share of each level, and by how much the cohort projection's service total departs from the
+    pooled balance path the stock–flow total model follows (zero without flows). The shares are the last
+    twelve months' mix, or — with ``flows``, which the caller gives only for a service whose flows have levels —
+    the stock–flow projected mix (year-end stocks interpolated month by month from the last observed month).
+    Where those months have no volume at all, the mix of the last twelve months that had some (or equal
+    shares), with a warning."""
     g = h[h["service"] == service]
     wide = g.pivot_table(index="month", columns="level", values="volume", aggfunc="sum").sort_index().fillna(0.0)
     with_volume = wide[wide.sum(axis=1) > 0]
@@ -340,37 +348,115 @@ def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows:
                               f", so the forecast splits by {since}"))
     if not use_flows:
         shares = fallback if empty else wide.tail(12).mean() / wide.tail(12).mean().sum()
-        return pd.DataFrame(np.tile(shares.to_numpy(), (len(dates), 1)), index=dates, columns=shares.index)
+        return (pd.DataFrame(np.tile(shares.to_numpy(), (len(dates), 1)), index=dates, columns=shares.index),
+                np.zeros(len(dates)))
     last_month = wide.index[-1]
-    # the cohort model moves people: start from the last month with volume (counts, not shares), or one a level
-    start = (with_volume.iloc[-1] if len(with_volume) else fallback) if empty else wide.iloc[-1]
     f = flows[flows["service"] == service]
+    where = flows.attrs.get("source")
+    levels = _flow_levels(wide.columns, f, service, where, warns)
+    # the cohort model moves people: start from the last month with volume (counts, not shares), or one a level
+    start = ((with_volume.iloc[-1] if len(with_volume) else fallback) if empty else wide.iloc[-1]).reindex(
+        levels, fill_value=0.0)
     ages_s = ages[ages["service"] == service].drop(columns="service") if ages is not None else None
+    if ages_s is not None and not ages_s.empty:
+        warns += _levels_without_ages(start, ages_s, service, last_month, exit_age)
     base_year = last_month.year if last_month.month == 12 else last_month.year - 1
     if int(f["year"].max()) < base_year:
-        warns.append(Warning_("flows_stale", Location(file=flows.attrs.get("source"), path=service),
+        warns.append(Warning_("flows_stale", Location(file=where, path=service),
                               f"the flows end in {int(f['year'].max())}, the history's last complete year is "
                               f"{base_year}: the stock–flow level mix uses the flows of the years up to "
                               f"{int(f['year'].max())}; add the later years' flows"))
     params = estimate_flow_params(f, base_year)
-    if params is not None and params.total_rate >= 1:  # the cohort projection cannot move a stock by a rate above 1
-        raise InputError.at(Location(file=flows.attrs.get("source"), path=service), f"the flows of {service} have "
-                            f"outflows above the start-of-year stock (a yearly rate of {params.total_rate:.2f} over "
-                            f"{', '.join(map(str, params.years))})", "outflows a share (below 1) of stock_start",
-                            "check stock_start and the outflows of those years in the flows table, or leave the "
-                            "service's rows out (its level mix is then the last twelve months')")
+    _check_flow_rates(params, service, where, age_exit_by_age=ages_s is not None and not ages_s.empty)
     mix = project_level_mix(f, start, base_year, dates[-1].year, ages=ages_s, exit_age=exit_age)
-    table = mix.pivot_table(index="year", columns="level", values="share").reindex(columns=wide.columns, fill_value=0)
+    table = mix.pivot_table(index="year", columns="level", values="stock").reindex(columns=levels).fillna(0.0)
     # a year of flows moves the stock one year on from the month it starts at (the last month, December or not):
     # a June stock with the first year's flows is next June's, not December's (statistician review)
-    year_ends = pd.DatetimeIndex([last_month + pd.DateOffset(months=12 * (int(y) - base_year)) for y in table.index])
+    after = table.index.to_numpy() - base_year
+    year_ends = pd.DatetimeIndex([last_month + pd.DateOffset(months=12 * int(k)) for k in after])
     later = year_ends > last_month
     anchors = year_ends[later].insert(0, last_month)
-    values = np.vstack([start.to_numpy() / start.sum(), table.to_numpy()[later]])
+    values = np.vstack([start.to_numpy(), table.to_numpy()[later]])
     x, t = month_number(anchors).astype(float), month_number(dates).astype(float)
-    out = np.column_stack([np.interp(t, x, values[:, j]) for j in range(values.shape[1])])
-    out = out / out.sum(axis=1, keepdims=True)
-    return pd.DataFrame(out, index=dates, columns=wide.columns)
+    counts = np.column_stack([np.interp(t, x, values[:, j]) for j in range(values.shape[1])])
+    # the stock–flow total model's path at the same year ends: one stock, pooled rates (balance_path)
+    pooled = balance_path(start.sum(), params.total_inflow, params.total_rate, after[later].astype(float))
+    gap = np.interp(t, x, np.concatenate([[0.0], values[1:].sum(axis=1) - pooled]))
+    return pd.DataFrame(counts / counts.sum(axis=1, keepdims=True), index=dates, columns=levels), gap
+
+
+#: a gap between the flows' last year-end stock and the history's volume that month, as a share of the volume,
+#: above which the flows are said to be of another scale (the demo's flows and history agree exactly)
+FLOWS_SCALE_TOLERANCE = 0.05
+
+
+def flows_scale_warnings(service: str, f: pd.DataFrame, series: pd.DataFrame, where: str | None) -> list[Warning_]:
+    """A warning when the flows' stock at the end of their last year the history has a December of differs from
+    that December's volume by more than FLOWS_SCALE_TOLERANCE: the stock–flow model drives the history's stock with
+    the flows' inflows and rates, so flows of another stock move it towards theirs (statistician review: a history
+    of 300 with flows holding a steady 500 rose 28 % in two years, unannounced)."""
+    stock = f.groupby("year")["stock_end"].sum()
+    december = series[series["month"].dt.month == 12]
+    volume = pd.Series(december["volume"].to_numpy(), index=december["month"].dt.year.to_numpy())
+    years = stock.index.intersection(volume.index)
+    if years.empty:
+        return []
+    year = int(years.max())
+    flow_stock, observed = float(stock[year]), float(volume[year])
+    if abs(flow_stock - observed) <= FLOWS_SCALE_TOLERANCE * observed:
+        return []
+    gap = f" ({(flow_stock / observed - 1) * 100:+.1f} %)" if observed > 0 else ""
+    return [Warning_("flows_scale", Location(file=where, path=service),
+                     f"the flows' stock at the end of {year} is {flow_stock:,.0f}, the history's volume in "
+                     f"{year}-12 {observed:,.0f}{gap}, more than {FLOWS_SCALE_TOLERANCE * 100:g} % apart: the stock–flow "
+                     "model moves the history's stock with the flows' inflows and outflow rates, so it drifts "
+                     "towards the flows' stock; check that both count the same users of the same service")]
+
+
+def _flow_levels(history_levels: pd.Index, f: pd.DataFrame, service: str, where: str | None,
+                 warns: list[Warning_]) -> pd.Index:
+    """The levels the projected mix splits into: the history's and, with a warning, those only the flows have
+    (statistician review: they were dropped and the other levels' shares renormalised over the rest)."""
+    extra = sorted(set(f["level"].dropna().astype(int)) - set(history_levels))
+    for lv in extra:
+        end = f[f["level"] == lv].sort_values("year").iloc[-1]
+        warns.append(Warning_("flows_level_not_in_history", Location(file=where, path=f"{service} level {lv}"),
+                              f"level {lv} is in the flows ({int(end['stock_end']):,} users at the end of "
+                              f"{int(end['year'])}) but not in the history, so it starts the forecast with no users "
+                              "and gains the flows' inflows at that level; add the level's months to the history "
+                              "(volume 0 where it had none), or correct the level in the flows"))
+    return pd.Index(sorted(set(history_levels) | set(extra)), name=history_levels.name)
+
+
+def _levels_without_ages(start: pd.Series, ages: pd.DataFrame, service: str, last_month: pd.Timestamp,
+                         exit_age: int) -> list[Warning_]:
+    """A warning for each level with users in the history's last month but none in the users' ages: its stock is
+    kept without ages (no age exit) instead of being lost, as it was before the statistician review."""
+    missing = start[(start > 0) & ~start.index.isin(ages["level"])]
+    return [Warning_("level_without_ages", Location(path=f"{service} level {lv}"),
+                     f"level {lv} has {n:g} users in {last_month:%Y-%m} but none in the users' file (users.csv): "
+                     f"they are kept without ages, so none of them leaves at the exit age {exit_age}; add the "
+                     "level's users (with birth years) to the users' file") for lv, n in missing.items()]
+
+
+def _check_flow_rates(params: FlowParams | None, service: str, where: str | None, age_exit_by_age: bool) -> None:
+    """A located error when the flows' outflows reach the start-of-year stock, pooled or at a level (after the
+    level's rate is shrunk towards the pooled one): the cohort projection cannot move a stock by a rate of 1 or
+    more. With the users' ages the age exit comes from them, so its rate is not counted."""
+    if params is None:
+        return
+    rates = params.level_rates if params.level_rates is not None else params.rates.assign(level=pd.NA)
+    rates = rates[rates["kind"] != "age_exit"] if age_exit_by_age else rates
+    by_level = rates.groupby("level", dropna=False)["rate"].sum()
+    if params.total_rate < 1 and by_level.max() < 1:
+        return
+    at, rate = (("", params.total_rate) if params.total_rate >= 1 else (f" level {int(by_level.idxmax())}",
+                                                                         by_level.max()))
+    raise InputError.at(Location(file=where, path=service), f"the flows of {service}{at} have outflows above the "
+                        f"start-of-year stock (a yearly rate of {rate:.2f} over {', '.join(map(str, params.years))})",
+                        "outflows a share (below 1) of stock_start",
+                        "check stock_start and the outflows of those years in the flows table, or leave the "
+                        "service's rows out (its level mix is then the last twelve months')")
 
 
 def history_suspicious_warnings(history: pd.DataFrame, source: str | None) -> list[Warning_]:
@@ -476,6 +562,9 @@ def forecast_volumes(
                                   "volume_lo_95": v, "volume_hi_95": v, "model_used": "override"})
         has_levels = h.loc[h["service"] == service, "level"].notna().any()
         if not has_levels:
+            if choice == "stockflow" and flows is not None:
+                warns += flows_scale_warnings(service, flows[flows["service"] == service], series,
+                                               flows.attrs.get("source"))
             parts.append(total.assign(service=service, level=pd.NA))
             continue
         ages = user_ages if service in AGE_EXIT_SERVICES else None  # elsewhere an age exit in flows is a rate
@@ -486,15 +575,19 @@ def forecast_volumes(
             warns.append(Warning_("flows_without_levels", Location(file=flows.attrs.get("source"), path=service),
                                   "the flows of this service have no levels, so they cannot move its level mix: the "
                                   "forecast splits by the last twelve months' mix; give the flows by level"))
-        shares = _level_shares(h, service, dates, flows if by_flows else None, ages, exit_age, warns, source)
+        if service_flows is not None and (by_flows or choice == "stockflow"):
+            warns += flows_scale_warnings(service, service_flows, series, flows.attrs.get("source"))
+        shares, gap = _level_shares(h, service, dates, flows if by_flows else None, ages, exit_age, warns, source)
         level_mix[service] = "stockflow" if by_flows else "last_twelve_months"
         if not by_flows:
             warns += _mix_shift_warning(h, service, source)
+        # a stock–flow total follows the cohort: its level counts, not their shares of the pooled path (review)
+        shift = np.where(total["model_used"].to_numpy() == "stockflow", gap, 0.0)
         for lv in shares.columns:
             share = shares[lv].to_numpy()
             part = total.copy()
             for col in ("volume", "volume_lo_80", "volume_hi_80", "volume_lo_95", "volume_hi_95"):
-                part[col] = total[col].to_numpy() * share
+                part[col] = np.maximum(total[col].to_numpy() + shift, 0.0) * share
             parts.append(part.assign(service=service, level=lv))
     table = pd.concat(parts, ignore_index=True)[list(OUTPUT_COLUMNS)]
     table["level"] = table["level"].astype("Int64")

@@ -54,7 +54,8 @@ def project_cohorts(
     start-of-year stock, or known counts (``year``, ``kind``, ``level``, ``count``) taken from
     each level in proportion to its age cells. With ages, everyone ages one year at year end and
     those reaching ``exit_age`` leave (``outflow_age_exit``); inflows enter at the ages given in
-    ``inflow_ages`` (``kind``, ``age``, ``share``).
+    ``inflow_ages`` (``kind``, ``age``, ``share``). An ``initial`` row whose age is missing (a level
+    without users' ages) is kept in a cell of unknown age that never ages, so it has no age exit.
 
     Returns one row per (year, level) with ``stock_start``, ``inflow_<kind>``, ``outflow_<kind>``
     and ``stock_end``; the accounting identity holds exactly per row."""
@@ -66,12 +67,12 @@ def project_cohorts(
     ages = np.arange(0, (exit_age or 1)) if with_ages else np.array([0])
     L, A = len(levels), len(ages)
     lidx = {lv: i for i, lv in enumerate(levels)}
-    stock = np.zeros((L, A))
+    stock = np.zeros((L, A + 1 if with_ages else A))  # with ages, column A holds the stock of unknown age
     if with_ages:
         if (initial["age"] >= exit_age).any() or (initial["age"] < 0).any():
             raise InputError.at(Location(path="stockflow.initial"), f"initial stock has ages outside 0–{exit_age - 1}",
                                 f"ages below the exit age {exit_age}", "remove users at or above the exit age")
-        np.add.at(stock, (initial["level"].map(lidx).to_numpy(), initial["age"].to_numpy(dtype=int)),
+        np.add.at(stock, (initial["level"].map(lidx).to_numpy(), initial["age"].fillna(A).to_numpy(dtype=int)),
                   initial["stock"].to_numpy(dtype=float))
     else:
         np.add.at(stock, (initial["level"].map(lidx).to_numpy(), 0), initial["stock"].to_numpy(dtype=float))
@@ -92,7 +93,7 @@ def project_cohorts(
     age_share = {}
     if with_ages:
         for kind in INFLOW_KINDS:
-            dist = np.zeros(A)
+            dist = np.zeros(A + 1)
             sub = inflow_ages[inflow_ages["kind"] == kind] if inflow_ages is not None else inflow_ages
             if sub is None or sub.empty:
                 if (inflows["kind"] == kind).any() and inflows.loc[inflows["kind"] == kind, "count"].sum() > 0:
@@ -135,9 +136,9 @@ def project_cohorts(
                 cells = np.divide(stock, tot, out=np.zeros_like(stock), where=tot > 0) * counts[:, None]
             out[kind] = cells.sum(axis=1)
             stock = stock - cells
-        if with_ages:
-            out["age_exit"] = stock[:, -1].copy()
-            stock = np.concatenate([np.zeros((L, 1)), stock[:, :-1]], axis=1)
+        if with_ages:  # the last age leaves, the others age a year; the unknown-age cell stays
+            out["age_exit"] = stock[:, A - 1].copy()
+            stock = np.concatenate([np.zeros((L, 1)), stock[:, :A - 1], stock[:, A:]], axis=1)
         inn = {}
         for kind in INFLOW_KINDS:
             sel = inflows[(inflows["year"] == year) & (inflows["kind"] == kind)]
@@ -158,14 +159,22 @@ def project_cohorts(
     return pd.DataFrame(rows)
 
 
+#: person-years at risk (Σ stock_start over the years estimated from) from which a level's own outflow rates
+#: are used unshrunk: about 33 users over three years. Below it a level's rate is shrunk towards the service's
+#: pooled rate by the square-root rule of limited-fluctuation credibility, Z = √(person-years / 100)
+FULL_CREDIBILITY_PERSON_YEARS = 100.0
+
+
 @dataclass(frozen=True)
 class FlowParams:
-    """Flow parameters estimated from recent years: inflow counts by kind and level (means) and
-    outflow rates by kind (pooled over levels: total outflow / total start-of-year stock)."""
+    """Flow parameters estimated from recent years: inflow counts by kind and level (means), outflow
+    rates by kind pooled over levels (total outflow / total start-of-year stock) and, for flows with
+    levels, each level's own rates shrunk towards the pooled ones (``level_rates``)."""
 
     inflows: pd.DataFrame  # kind, level, count
     rates: pd.DataFrame  # kind, rate
     years: tuple[int, ...]
+    level_rates: pd.DataFrame | None = None  # kind, level, rate
 
     @property
     def total_inflow(self) -> float:
@@ -190,8 +199,26 @@ def estimate_flow_params(flows: pd.DataFrame, through_year: int, years_back: int
         g = hist[f"inflow_{k}"].groupby(level.fillna(0)).sum() / len(chosen)
         long += [{"kind": k, "level": lv, "count": float(c)} for lv, c in g.items()]
     stock = float(hist["stock_start"].sum())
-    rates = [{"kind": k, "rate": float(hist[f"outflow_{k}"].sum()) / stock if stock > 0 else 0.0} for k in kinds]
-    return FlowParams(pd.DataFrame(long), pd.DataFrame(rates), tuple(int(y) for y in chosen))
+    rates = pd.DataFrame([{"kind": k, "rate": float(hist[f"outflow_{k}"].sum()) / stock if stock > 0 else 0.0}
+                          for k in kinds])
+    by_level = _level_rates(hist, rates) if "level" in hist.columns and hist["level"].notna().any() else None
+    return FlowParams(pd.DataFrame(long), rates, tuple(int(y) for y in chosen), by_level)
+
+
+def _level_rates(hist: pd.DataFrame, pooled: pd.DataFrame) -> pd.DataFrame:
+    """Each level's outflow rates (its outflows over its start-of-year stock, as ``--by-level`` estimates a level),
+    weighted Z = √(person-years / FULL_CREDIBILITY_PERSON_YEARS) ≤ 1 against the pooled rate, so that a level of a
+    few users (children's housing: 4 person-years and 5 leavers) does not get a rate above 1 from one year's chance;
+    a level with no stock takes the pooled rate."""
+    kinds = pooled["kind"].tolist()
+    exposure = hist.groupby("level")["stock_start"].sum()
+    out = hist.groupby("level")[[f"outflow_{k}" for k in kinds]].sum().to_numpy()
+    own = np.divide(out, exposure.to_numpy()[:, None], out=np.zeros_like(out, dtype=float),
+                    where=exposure.to_numpy()[:, None] > 0)
+    z = np.sqrt(exposure.to_numpy() / FULL_CREDIBILITY_PERSON_YEARS).clip(max=1.0)[:, None]
+    rate = z * own + (1 - z) * pooled["rate"].to_numpy()[None, :]
+    return pd.DataFrame({"kind": np.tile(kinds, len(exposure)), "level": np.repeat(exposure.index.to_numpy(), len(kinds)),
+                         "rate": rate.ravel()})
 
 
 def balance_path(start: float, inflow: float, rate: float, t: np.ndarray) -> np.ndarray:
@@ -252,18 +279,20 @@ def project_level_mix(
     exit_age: int = DEFAULT_EXIT_AGE,
     school_leaver_age: int = DEFAULT_SCHOOL_LEAVER_AGE,
 ) -> pd.DataFrame:
-    """Year-end level shares for ``base_year``…``end_year`` from a cohort projection with recent mean
-    inflows by level and pooled outflow rates. With ``ages`` (``level``, ``age``, ``share`` of the
-    level's users) the age exit follows the age structure at ``exit_age``; otherwise it is a rate."""
+    """Year-end stock and share of each level for ``base_year``…``end_year`` from a cohort projection with
+    recent mean inflows by level and each level's own outflow rates (``FlowParams.level_rates``: shrunk towards
+    the pooled rate for a level of few users). With ``ages`` (``level``, ``age``, ``share`` of the level's users)
+    the age exit follows the age structure at ``exit_age``, and a level of ``start_stock`` without ages keeps its
+    stock at an unknown age, with no age exit; without ``ages`` the age exit is a rate like the others."""
     with_ages = ages is not None and not ages.empty
     kinds = tuple(k for k in OUTFLOW_KINDS if not (with_ages and k == "age_exit"))
     params = estimate_flow_params(flows, base_year, years_back, kinds)
     years = list(range(base_year + 1, end_year + 1))
     if with_ages:
-        a = ages.merge(start_stock.rename("total").rename_axis("level").reset_index(), on="level")
+        a = ages.merge(start_stock.rename("total").rename_axis("level").reset_index(), on="level", how="right")
         initial = pd.DataFrame({"level": a["level"], "age": a["age"].clip(upper=exit_age - 1),
-                                "stock": a["share"] * a["total"]})
-        stock_ages = initial.groupby("age")["stock"].sum()
+                                "stock": a["share"].fillna(1.0) * a["total"]})
+        stock_ages = initial.dropna(subset=["age"]).groupby("age")["stock"].sum()
         entry = pd.concat([
             pd.DataFrame({"kind": "school_leavers", "age": [school_leaver_age], "share": [1.0]}),
             *[pd.DataFrame({"kind": k, "age": stock_ages.index, "share": stock_ages.to_numpy()})
@@ -273,11 +302,12 @@ def project_level_mix(
         initial = pd.DataFrame({"level": start_stock.index, "stock": start_stock.to_numpy(dtype=float)})
         entry = None
     inflows = pd.concat([params.inflows.assign(year=y) for y in years]) if years else params.inflows.assign(year=0)
-    proj = project_cohorts(initial, years, inflows, params.rates, exit_age=exit_age if with_ages else None,
+    rates = params.level_rates if params.level_rates is not None else params.rates
+    proj = project_cohorts(initial, years, inflows, rates, exit_age=exit_age if with_ages else None,
                            inflow_ages=entry)
-    shares = [pd.DataFrame({"year": base_year, "level": start_stock.index,
-                            "share": (start_stock / start_stock.sum()).to_numpy()})]
+    mix = [pd.DataFrame({"year": base_year, "level": start_stock.index, "stock": start_stock.to_numpy(dtype=float)})]
     if years:
-        tot = proj.groupby("year")["stock_end"].transform("sum")
-        shares.append(pd.DataFrame({"year": proj["year"], "level": proj["level"], "share": proj["stock_end"] / tot}))
-    return pd.concat(shares, ignore_index=True)
+        mix.append(pd.DataFrame({"year": proj["year"], "level": proj["level"], "stock": proj["stock_end"]}))
+    out = pd.concat(mix, ignore_index=True)
+    total = out.groupby("year")["stock"].transform("sum")
+    return out.assign(share=out["stock"] / total)
