@@ -386,7 +386,7 @@ def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows:
 
 
 #: a gap between the flows' last year-end stock and the history's volume that month, as a share of the volume,
-#: above which the flows are said to be of another scale (the demo's flows and history agree exactly)
+#: above which the flows are said to be of another scale (the demo's flows and history agree within 0.3 % in 2024)
 FLOWS_SCALE_TOLERANCE = 0.05
 
 
