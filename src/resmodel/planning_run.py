@@ -10,7 +10,6 @@ writes around it.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,9 +22,10 @@ from resmodel.planning.premises import PlanCosts, PlanResult
 
 EXTERNAL = "externa_platser"
 MAX_YEARS = 50  # a longer horizon is no premises plan, and makes the programme slow
-#: seconds the reasons may spend making the plan again without each opened premises, and per such plan: a hard
-#: instance (docs/benchmarks.md) would otherwise take the solver's 120 s once per opened premises
-RESOLVE_BUDGET_S, RESOLVE_LIMIT_S = 60.0, 30.0
+#: the reasons make the plan again without at most this many opened premises, each solve with at most a quarter of
+#: the solver's time (30 s in the CLI): a count, not a clock, so that the reasons do not depend on the machine's speed
+#: (a hard instance, docs/benchmarks.md, would otherwise take the solver's whole limit once per opened premises)
+RESOLVE_MAX_PLANS, RESOLVE_LIMIT_S = 6, 30.0
 SOLVER_LIMIT_S = 120.0  # the solver's time per solve; the API gives less (docs/api.md, "Run time")
 
 
@@ -168,7 +168,7 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
                         "proven the least costly (a rerun may differ); plan fewer candidates or fewer years at a time")
     plan_table = _plan_table(result.plan).assign(
         reason=lambda t: _reasons(result, peak, base, candidates, costs,
-                                  min(RESOLVE_BUDGET_S, time_limit_s)).reindex(t.index))
+                                  min(RESOLVE_LIMIT_S, time_limit_s / 4)).reindex(t.index))
     plan_table.insert(0, "service", service)  # the projection checks it, with or without the manifest beside it
     plan_table.insert(1, "demand_model", demand_model(demand, service))  # the projection compares its own
     return PlanRun(result=result, plan=plan_table, options=options,
@@ -347,7 +347,7 @@ def _plan_table(plan: pd.DataFrame) -> pd.DataFrame:
     return out.assign(_order=order).sort_values(["_order", "premises_id"], kind="stable").drop(columns="_order")
 
 
-def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts, budget_s: float) -> pd.Series:
+def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts, resolve_limit_s: float) -> pd.Series:
     """Why each candidate is in the plan or not, found by pricing the plan with that one decision
     changed: an opened premises — the first year its levels lack places, what leaving it out costs (the plan made
     again without it) or the interchangeable candidate that would take its place, and a neighbouring year that
@@ -360,7 +360,7 @@ def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts, bud
     keys = pd.Series(interchangeable_keys(candidates), index=candidates.index, dtype=object)
     unmet, total = result.yearly["unmet"].sum(), result.yearly["discounted_sek"].sum()
     spent = result.yearly.set_index("year")["one_off_sek"]
-    deadline = time.monotonic() + budget_s
+    replans = [0]  # plans made again so far (RESOLVE_MAX_PLANS at most), each with resolve_limit_s
     out = {}
     for idx in candidates.index:
         year, start = int(chosen[idx]), int(earliest[idx])
@@ -387,7 +387,7 @@ def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts, bud
                 f"{year}): left out, the plan would open {candidates.at[spare[0], 'premises_id']} in its place at "
                 "the same cost — the tie is broken by availability, then list order" if spare else
                 _planned_without(result, peak, base, candidates, costs, idx, (more_unmet, more_cost),
-                                 (deadline, budget_s))) \
+                                 (replans, resolve_limit_s))) \
                 + _timing_tie(result, peak, base, candidates, costs, idx)
         elif more_unmet < -1e-6:  # only when the solver's time ran out before the least unmet was proven
             out[idx] = (f"opening it from {start} would give {-more_unmet:,.1f} more user-years a place, at "
@@ -411,20 +411,20 @@ def _difference(unmet: float, cost: float) -> str:
 
 
 def _planned_without(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts, idx,
-                     kept: tuple[float, float], time_left: tuple[float, float]) -> str:
+                     kept: tuple[float, float], replanning: tuple[list[int], float]) -> str:
     """What leaving an opened premises out costs: the plan made again without it (the true difference, with what it
     does instead) and, where it differs, with the rest of the plan kept as chosen (``kept``: more unmet, more cost) —
-    an upper bound that can overstate the premises' value many times, and all that is said once the deadline of
-    ``time_left`` (time.monotonic, and the budget it ends) has passed."""
+    an upper bound that can overstate the premises' value many times, and all that is said once ``replanning``'s count
+    of plans made again (with its seconds per solve) has reached RESOLVE_MAX_PLANS."""
     from resmodel.planning.premises import PLAN_FOUND, optimise_plan
 
     as_chosen = f"with the rest of the plan kept as chosen, {_difference(*kept)}"
-    deadline, budget_s = time_left
-    left = deadline - time.monotonic()
-    if left < 1.0:
-        return (f"left out, {as_chosen} (an upper bound: the {budget_s:.0f} s for making the plan again "
-                "without each opened premises ran out)")
-    again = optimise_plan(peak, base, candidates.drop(index=idx), costs, time_limit_s=min(RESOLVE_LIMIT_S, left))
+    replans, limit_s = replanning
+    if replans[0] >= RESOLVE_MAX_PLANS:
+        return (f"left out, {as_chosen} (an upper bound: the plan is made again for the first {RESOLVE_MAX_PLANS} "
+                "opened premises only, to keep the run short)")
+    replans[0] += 1
+    again = optimise_plan(peak, base, candidates.drop(index=idx), costs, time_limit_s=limit_s)
     if again.status not in PLAN_FOUND:
         return f"left out, {as_chosen} (an upper bound: the plan could not be made again without it)"
     more = (again.yearly["unmet"].sum() - result.yearly["unmet"].sum(),
