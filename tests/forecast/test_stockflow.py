@@ -103,11 +103,12 @@ def test_estimated_parameters_and_projected_mix_follow_recent_flows():
     mix = project_level_mix(flows, pd.Series([86.0, 26.0], index=[1, 2]), 2024, 2040)
     share2 = mix[mix["level"] == 2].set_index("year")["share"]
     # each level moves by its own rate (statistician review, finding 3): level 1 24/246 (246 person-years: its
-    # own), level 2 24/66 over 66 person-years, weighted √0.66 against the pooled 48/312
+    # own), level 2 24/66 over 66 person-years, weighted √0.66 against the pooled 48/312, its inflow scaled by the
+    # same shrinkage so that its own steady state 10 / (24/66) is kept (diff review)
     z = np.sqrt(66 / 100)
     r2 = z * 24 / 66 + (1 - z) * 48 / 312
     t = np.arange(0, 17)
-    s1, s2 = balance_path(86.0, 10.0, 24 / 246, t), balance_path(26.0, 10.0, r2, t)
+    s1, s2 = balance_path(86.0, 10.0, 24 / 246, t), balance_path(26.0, 10.0 * r2 / (24 / 66), r2, t)
     np.testing.assert_allclose(share2.to_numpy(), s2 / (s1 + s2), rtol=1e-12)
 
 

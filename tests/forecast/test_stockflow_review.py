@@ -162,3 +162,35 @@ def test_the_backtest_warns_of_flows_of_another_scale_too(tmp_path):
     code, _, err = invoke(app, "backtest", "--series", tmp_path / "history.csv", "--flows", tmp_path / "flows.csv",
                           "--models", "naive,stockflow", "--out", tmp_path / "out")
     assert code == 0 and "[flows_scale]" in err and "flows.csv, at 'boendestod'" in err and "300" in err
+
+
+def _small_steady_level_flows() -> pd.DataFrame:
+    """Level 1: 400 users, 40 in and 40 out a year; level 2: 4 users, 2 in and 2 out a year (both steady)."""
+    return _flows("daglig_verksamhet", [(y, 1, 400.0, 40.0, 40.0) for y in (2022, 2023, 2024)]
+                  + [(y, 2, 4.0, 2.0, 2.0) for y in (2022, 2023, 2024)])
+
+
+def test_a_small_steady_level_stays_steady_with_its_rate_shrunk():
+    """Diff review: level 2's rate is shrunk from 0.5 to 0.241 but its inflows were not, so 4 users grew to 6.4 in
+    three years; its inflows are now scaled by the same factor, keeping its steady state I / r = 4."""
+    from resmodel.forecast.stockflow import project_level_mix
+
+    mix = project_level_mix(_small_steady_level_flows(), pd.Series({1: 400.0, 2: 4.0}), 2024, 2027)
+    stocks = mix.pivot_table(index="year", columns="level", values="stock")
+    np.testing.assert_allclose(stocks[2].to_numpy(), 4.0, rtol=1e-12)
+    np.testing.assert_allclose(stocks[1].to_numpy(), 400.0, rtol=1e-12)
+
+
+def test_a_level_the_flows_lack_takes_the_pooled_rate_and_is_warned_about():
+    """Diff review: a level of the history with no rows in the flows was left at rate 0 and never shrank (demo daily
+    activity without level 8 in the flows: 34.4 → 57.2 in 2034); it now leaves at the pooled rate, with a warning."""
+    from resmodel.forecast.stockflow import project_level_mix
+
+    pooled = (40 * 3 + 2 * 3) / (400 * 3 + 4 * 3)
+    mix = project_level_mix(_small_steady_level_flows(), pd.Series({1: 400.0, 2: 4.0, 3: 100.0}), 2024, 2026)
+    level3 = mix[mix["level"] == 3].set_index("year")["stock"]
+    np.testing.assert_allclose(level3.to_numpy(), 100.0 * (1 - pooled) ** np.arange(3), rtol=1e-12)
+    history = _history("daglig_verksamhet", {1: 400, 2: 4, 3: 100})
+    result = forecast_volumes(history, {"daglig_verksamhet": "naive"}, 12, flows=_small_steady_level_flows())
+    [warning] = [w for w in result.warnings if w.check == "level_not_in_flows"]
+    assert warning.location.path == "daglig_verksamhet level 3" and "pooled outflow rates" in warning.message

@@ -360,6 +360,7 @@ def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows:
     ages_s = ages[ages["service"] == service].drop(columns="service") if ages is not None else None
     if ages_s is not None and not ages_s.empty:
         warns += _levels_without_ages(start, ages_s, service, last_month, exit_age)
+    warns += _levels_without_flows(start, f, service, where, last_month)
     base_year = last_month.year if last_month.month == 12 else last_month.year - 1
     if int(f["year"].max()) < base_year:
         warns.append(Warning_("flows_stale", Location(file=where, path=service),
@@ -426,6 +427,18 @@ def _flow_levels(history_levels: pd.Index, f: pd.DataFrame, service: str, where:
                               "and gains the flows' inflows at that level; add the level's months to the history "
                               "(volume 0 where it had none), or correct the level in the flows"))
     return pd.Index(sorted(set(history_levels) | set(extra)), name=history_levels.name)
+
+
+def _levels_without_flows(start: pd.Series, f: pd.DataFrame, service: str, where: str | None,
+                          last_month: pd.Timestamp) -> list[Warning_]:
+    """A warning for each level with users in the history's last month but no rows in the flows: it takes the
+    service's pooled outflow rates and gets no inflows (review: it was left at rate 0 and never shrank)."""
+    known = set(f["level"].dropna().astype(float))
+    missing = start[(start > 0) & ~start.index.astype(float).isin(known)]
+    return [Warning_("level_not_in_flows", Location(file=where, path=f"{service} level {lv}"),
+                     f"level {lv} has {n:g} users in {last_month:%Y-%m} but no rows in the flows: it takes the "
+                     "service's pooled outflow rates and gets no inflows; add the level's rows to the flows")
+            for lv, n in missing.items()]
 
 
 def _levels_without_ages(start: pd.Series, ages: pd.DataFrame, service: str, last_month: pd.Timestamp,

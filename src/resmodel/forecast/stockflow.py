@@ -209,7 +209,8 @@ def _level_rates(hist: pd.DataFrame, pooled: pd.DataFrame) -> pd.DataFrame:
     """Each level's outflow rates (its outflows over its start-of-year stock, as ``--by-level`` estimates a level),
     weighted Z = √(person-years / FULL_CREDIBILITY_PERSON_YEARS) ≤ 1 against the pooled rate, so that a level of a
     few users (children's housing: 4 person-years and 5 leavers) does not get a rate above 1 from one year's chance;
-    a level with no stock takes the pooled rate."""
+    a level with no stock takes the pooled rate. Column ``own`` keeps the level's unshrunk rate (project_level_mix
+    scales the level's inflows by the shrinkage so that its steady state stays where its own flows put it)."""
     kinds = pooled["kind"].tolist()
     exposure = hist.groupby("level")["stock_start"].sum()
     out = hist.groupby("level")[[f"outflow_{k}" for k in kinds]].sum().to_numpy()
@@ -218,7 +219,24 @@ def _level_rates(hist: pd.DataFrame, pooled: pd.DataFrame) -> pd.DataFrame:
     z = np.sqrt(exposure.to_numpy() / FULL_CREDIBILITY_PERSON_YEARS).clip(max=1.0)[:, None]
     rate = z * own + (1 - z) * pooled["rate"].to_numpy()[None, :]
     return pd.DataFrame({"kind": np.tile(kinds, len(exposure)), "level": np.repeat(exposure.index.to_numpy(), len(kinds)),
-                         "rate": rate.ravel()})
+                         "rate": rate.ravel(), "own": own.ravel()})
+
+
+def _level_flows(params: FlowParams, levels: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The inflows and outflow rates the level mix projects with. Each level's inflows are scaled by its shrinkage
+    (shrunk rate / own rate), so that shrinking a small level's rate keeps its steady state I/r where its own flows
+    put it (review: 4 users, 2 in and 2 out a year, grew 4 → 6.4 in three years on the shrunk rate alone); a level
+    of ``levels`` the flows do not have takes the pooled rates (it was left at rate 0, never leaving)."""
+    if params.level_rates is None:
+        return params.inflows, params.rates
+    totals = params.level_rates.groupby("level")[["rate", "own"]].sum()
+    factor = (totals["rate"] / totals["own"].where(totals["own"] > 0)).fillna(1.0)
+    inflows = params.inflows.assign(count=params.inflows["count"] * params.inflows["level"].map(factor).fillna(1.0))
+    known = set(params.level_rates["level"].astype(float))
+    missing = [lv for lv in levels if float(lv) not in known]
+    rates = pd.concat([params.level_rates.drop(columns="own"), *[params.rates.assign(level=lv) for lv in missing]],
+                      ignore_index=True)
+    return inflows, rates
 
 
 def balance_path(start: float, inflow: float, rate: float, t: np.ndarray) -> np.ndarray:
@@ -301,8 +319,8 @@ def project_level_mix(
     else:
         initial = pd.DataFrame({"level": start_stock.index, "stock": start_stock.to_numpy(dtype=float)})
         entry = None
-    inflows = pd.concat([params.inflows.assign(year=y) for y in years]) if years else params.inflows.assign(year=0)
-    rates = params.level_rates if params.level_rates is not None else params.rates
+    level_inflows, rates = _level_flows(params, start_stock.index)
+    inflows = pd.concat([level_inflows.assign(year=y) for y in years]) if years else level_inflows.assign(year=0)
     proj = project_cohorts(initial, years, inflows, rates, exit_age=exit_age if with_ages else None,
                            inflow_ages=entry)
     mix = [pd.DataFrame({"year": base_year, "level": start_stock.index, "stock": start_stock.to_numpy(dtype=float)})]
