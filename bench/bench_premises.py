@@ -3,7 +3,7 @@ over every plan, the MIP on board-sized instances of 20–200 candidates, and th
 Deterministic instances (fixed seeds); ratios against a reference measured in the same run.
 
 Run:  python bench/bench_premises.py [--quick] [--sizes 20,50,100,200] [--instances 3] [--time-limit 30]
-                                    [--forecast auto|drift]
+                                    [--forecast auto|drift] [--parts reference,scaling,whole,demo]
 
 1. reference — on totals, 5 years, 3, 4 and 5 candidates: ``optimise_plan`` (median of 5) against
    brute force over every plan ((years + 1)^n of them) priced by ``evaluate_plan``, as
@@ -15,17 +15,23 @@ Run:  python bench/bench_premises.py [--quick] [--sizes 20,50,100,200] [--instan
    0, fit-out in the rent), so that the investment ceiling (3 MSEK a year) binds. ``--instances`` seeds
    per size, without and with the ceiling; each CBC solve is stopped at ``--time-limit`` seconds (30 by
    default, to keep the run near 3 minutes; the product's limit is 120 s: give ``--time-limit 120`` to see
-   what a user gets, about 4–5 minutes). Then the whole plan as ``plan-premises`` and ``POST
-   /premises-plans`` compute it (``planning_run.premises_plan``: the MIP, the options compared and each
-   candidate's reason, always with the product's 120 s) for the smallest and largest size, on seed 2,
-   whose MIP is quick at every size, so that the table shows what the pricing adds to a MIP.
+   what a user gets, about 4–5 minutes).
+2b. whole — the whole plan as ``plan-premises`` and ``POST /premises-plans`` compute it
+   (``planning_run.premises_plan``: the MIP, the options compared, each candidate's reason — the plan made again
+   without up to six opened premises, the year before and after each opening priced), with the command's solver
+   limit (120 s) and, for the sizes the API accepts over 10 years (api/premises_plans.py MAX_CANDIDATE_YEARS), the
+   API's (20 s); for the smallest size, the largest the API accepts and the largest size, on seed 2, whose MIP is
+   quick at every size, so that the table shows what the reasons add to a MIP. Wall and CPU time (this process and
+   CBC), and the solves by part.
 3. demo — ``resmodel plan-premises`` as docs/planning.md §1 runs it, as a command (wall time of a new
    process) and in process, on the forecast §1 makes (``auto`` for daily activity, volume_hi_80), made
    once beforehand in process with ``forecast_volumes`` for daily activity only (the plan reads only
-   its rows; about 2 s; ``--forecast drift`` for a cruder one in 0.05 s).
+   its rows; about 2 s; ``--forecast drift`` for a cruder one in 0.05 s). Wall and CPU time (for the command, the
+   new process and its CBC), and the solves by part.
 
 Prints markdown tables (for docs/benchmarks.md). ``--quick``: 3 and 4 candidates, 20 and 50
-candidates with one instance (seed 0), the demo."""
+candidates with one instance (seed 0), the whole plan at 20, the demo. ``--parts``: only those parts (``whole,demo``
+regenerates 2b and 3)."""
 
 from __future__ import annotations
 
@@ -42,13 +48,16 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from itertools import count  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pulp  # noqa: E402
-from timing import median_time, recorded_calls  # noqa: E402
+from timing import median_time  # noqa: E402
 
+from resmodel import planning_run  # noqa: E402
 from resmodel.planning import premises  # noqa: E402
 from resmodel.planning.premises import (  # noqa: E402
     NOT_OPENED,
@@ -64,18 +73,84 @@ SERVICE = "daglig_verksamhet"
 OWN_COST = 270_000.0  # about the demo's running cost per user-year of daily activity (269 366 SEK, base.yaml)
 CEILING = 3_000_000.0  # one-off costs allowed per year in the runs with a ceiling
 FIRST_YEAR = 2025
+BOARD_YEARS = 10  # the horizon of the board-sized instances, as a forecast gives
+PARTS = ("reference", "scaling", "whole", "demo")
 
 
 # --- timing -------------------------------------------------------------------------------------
 
 @contextmanager
 def counted_solves():
-    """Record every CBC solve of the plan code: ("MIP" or "LP", seconds, status). ``evaluate_plan``
-    by level prices a fixed plan as a linear programme (``fixed`` given); the rest are the MIP."""
-    solves: list[tuple[str, float, str]] = []
-    with recorded_calls(premises, "_solve") as calls:
+    """Record every CBC solve of the plan code: (kind, part, seconds, status). Kind: "LP" when ``evaluate_plan``
+    prices a fixed plan by level (``fixed`` given), else "MIP". Part: "replan N" within the reasons' Nth plan made
+    again without an opened premises (``planning_run._planned_without``), "timing" within the pricing of the year
+    before and after an opening (``planning_run._timing_tie``), else "plan"."""
+    solves: list[tuple[str, str, float, str]] = []
+    part, replans = ["plan"], count(1)
+
+    def within(label):
+        def wrap(function):
+            def tagged(*args, **kwargs):
+                part.append(label())
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    part.pop()
+            return tagged
+        return wrap
+
+    def recorded(function):
+        def solve(*args, **kwargs):
+            start = time.perf_counter()
+            out = function(*args, **kwargs)
+            solves.append(("LP" if kwargs.get("fixed") is not None else "MIP", part[-1], time.perf_counter() - start,
+                           out[0]))
+            return out
+        return solve
+
+    with patched(premises, "_solve", recorded), \
+            patched(planning_run, "_planned_without", within(lambda: f"replan {next(replans)}")), \
+            patched(planning_run, "_timing_tie", within(lambda: "timing")):
         yield solves
-        solves.extend(("LP" if kw.get("fixed") is not None else "MIP", t, out[0]) for _, kw, t, out in calls)
+
+
+@contextmanager
+def patched(owner, name: str, wrap):
+    """Within the block, ``owner.name`` replaced by ``wrap(owner.name)``."""
+    original = getattr(owner, name)
+    setattr(owner, name, wrap(original))
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
+@dataclass
+class SolveSummary:
+    """A premises_plan call's CBC solves in the parts the tables show."""
+
+    mip: float         # seconds in the plan's own MIP solve(s)
+    mips: int
+    replans: int       # plans made again for the reasons (each a MIP and two LPs, more with a ceiling)
+    replan_s: float
+    replan_limit: int  # of their MIP solves, those the time limit stopped
+    lps: int           # LP pricings outside the re-plans: the plan (2), the options, each reason, the timing ties
+    lp_s: float
+    timing_lps: int    # of which the year before and after each opening
+
+    @classmethod
+    def of(cls, solves: list[tuple[str, str, float, str]]) -> SolveSummary:
+        mip = [s for kind, part, s, _ in solves if kind == "MIP" and part == "plan"]
+        again = [(kind, s, status) for kind, part, s, status in solves if part.startswith("replan")]
+        lps = [(part, s) for kind, part, s, _ in solves if kind == "LP" and not part.startswith("replan")]
+        return cls(sum(mip), len(mip), len({part for _, part, _, _ in solves if part.startswith("replan")}),
+                   sum(s for _, s, _ in again), sum(k == "MIP" and st == "Time limit" for k, _, st in again),
+                   len(lps), sum(s for _, s in lps), sum(part == "timing" for part, _ in lps))
+
+
+def cpu_seconds(before: os.times_result, after: os.times_result) -> float:
+    """CPU seconds between two ``os.times()``: this process and its finished children (CBC, a command)."""
+    return sum(getattr(after, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system"))
 
 
 # --- 1. the MIP against brute force -------------------------------------------------------------
@@ -147,7 +222,7 @@ def board_instance(n: int, seed: int, shape) -> tuple[pd.DataFrame, pd.DataFrame
     """Demand by level over 10 years, today's places by range and ``n`` candidates (see the module docstring)."""
     peak, base, rent_per_place = shape
     rng = np.random.default_rng(seed)
-    years = np.arange(FIRST_YEAR, FIRST_YEAR + 10)
+    years = np.arange(FIRST_YEAR, FIRST_YEAR + BOARD_YEARS)
     growth = rng.uniform(0.02, 0.05, len(peak))
     demand = pd.DataFrame(np.round(peak.to_numpy()[None, :] * (1 + growth[None, :]) ** (years[:, None] - 2024), 1),
                           index=years, columns=peak.index)
@@ -183,7 +258,7 @@ def scaling(sizes: tuple[int, ...], instances: int, time_limit: float) -> list[t
                     start = time.perf_counter()
                     result = optimise_plan(demand, base, table, costs, time_limit_s=time_limit)
                     times.append(time.perf_counter() - start)
-                mip = [s for kind, s, _ in solves if kind == "MIP"]
+                mip = [s for kind, _, s, _ in solves if kind == "MIP"]
                 longest, mips = max([longest, *mip]), mips + len(mip)
                 statuses.append(result.status)
                 if n == sizes[-1]:  # what the plan changes (the running cost of met demand is the same for all)
@@ -223,27 +298,47 @@ def monthly_table(demand: pd.DataFrame) -> pd.DataFrame:
                          for m in months for level in demand.columns])
 
 
-def whole_plan(sizes: tuple[int, ...]) -> None:
-    """``planning_run.premises_plan`` (what the command and the API run) against its MIP, seed 2, no ceiling."""
-    from resmodel.planning_run import premises_plan
+def api_limits() -> tuple[float, int]:
+    """The API's solver seconds per solve and its most candidates × years (api/premises_plans.py)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from api.premises_plans import API_SOLVER_LIMIT_S, MAX_CANDIDATE_YEARS
 
+    return API_SOLVER_LIMIT_S, MAX_CANDIDATE_YEARS
+
+
+def whole_plan(sizes: tuple[int, ...]) -> None:
+    """``planning_run.premises_plan`` (what the command and the API run) against its MIP, seed 2, no ceiling: with
+    the command's solver limit, and with the API's for the sizes the API accepts over the instance's 10 years."""
+    from resmodel.planning_run import SOLVER_LIMIT_S, premises_plan
+
+    api_limit, api_most = api_limits()
     shape = demo_shape()
     costs = PlanCosts(own_cost_per_place=OWN_COST)
     print("\n### 2b. The whole plan as `plan-premises` and `POST /premises-plans` compute it (seed 2, no ceiling)\n")
-    print("| candidates | premises_plan (s) | MIP solves (s) | LP pricings | LP pricings (s) | ratio to the MIP |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| candidates | as | solver's limit (s) | premises_plan wall (s) | CPU (s) | the MIP (s) | plans made again "
+          "(s) | LP pricings | LP pricings (s) | wall to the MIP |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
         demand, base, table = board_instance(n, 2, shape)
-        with counted_solves() as solves:
-            start = time.perf_counter()
-            run = premises_plan(monthly_table(demand), SERVICE, table, costs, base, "volume")
-            total = time.perf_counter() - start
-        assert run.result.status == "Optimal", run.result.status
-        mip = sum(s for kind, s, _ in solves if kind == "MIP")
-        lps = [s for kind, s, _ in solves if kind == "LP"]
-        print(f"| {n} | {total:.2f} | {mip:.2f} | {len(lps)} | {sum(lps):.2f} | {total / mip:.1f}× |")
-    print("\nLP pricings: the plan, opening nothing, and the plan with each candidate's decision changed (its "
-          "reason) — one LP each, by level.")
+        runs = [("`plan-premises`", SOLVER_LIMIT_S)] + (
+            [("`POST /premises-plans`", api_limit)] if n * len(demand) <= api_most else [])
+        for label, limit in runs:
+            with counted_solves() as solves:
+                start, cpu = time.perf_counter(), os.times()
+                run = premises_plan(monthly_table(demand), SERVICE, table, costs, base, "volume", time_limit_s=limit)
+                total, cpu = time.perf_counter() - start, cpu_seconds(cpu, os.times())
+            assert run.result.status == "Optimal", run.result.status
+            got = SolveSummary.of(solves)
+            stopped = f", {got.replan_limit} stopped at the limit" if got.replan_limit else ""
+            print(f"| {n} | {label} | {limit:g} | {total:.2f} | {cpu:.2f} | {got.mip:.2f} | {got.replans}: "
+                  f"{got.replan_s:.2f}{stopped} | {got.lps} ({got.timing_lps} timing) | {got.lp_s:.2f} | "
+                  f"{total / got.mip:.1f}× |")
+    print(f"\nPlans made again: the reasons' plans without an opened premises (at most {planning_run.RESOLVE_MAX_PLANS}, "
+          "each a MIP with a quarter of the solver's limit and two LPs). LP pricings: the plan (two), opening nothing, "
+          "each candidate with its decision changed (its reason) and, in brackets, the year before and after each "
+          f"opening (timing) — one LP each, by level. The API takes at most {api_most:,} candidates × years: "
+          f"{api_most // len(demand)} over these {len(demand)} years. CPU: this process and CBC.")
 
 
 # --- 3. the demo end to end ---------------------------------------------------------------------
@@ -267,64 +362,78 @@ def demo(model: str) -> None:
         command = [str(Path(sys.executable).with_name("resmodel")), "plan-premises", "--demand", str(demand_file),
                    "--service", SERVICE, "--demand-column", "volume_hi_80", "--candidates", str(candidates_file),
                    "--scenario", str(ROOT / "scenarios" / "base.yaml"), "--out", str(out)]
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), os.times()
         subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-        t_command = time.perf_counter() - start
+        t_command, cpu_command = time.perf_counter() - start, cpu_seconds(cpu, os.times())
         written = pd.read_csv(out / "premises_plan.csv")
     written = written.set_index("premises_id")["open_year"].fillna(NOT_OPENED).astype(int)
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), os.times()
     loaded = load(ROOT / "scenarios" / "base.yaml")
     inputs = scenario_inputs(loaded, run(loaded), SERVICE, "scenarios/base.yaml")
-    t_scenario = time.perf_counter() - start
+    t_scenario, cpu_scenario = time.perf_counter() - start, cpu_seconds(cpu, os.times())
     candidates = read_candidates(candidates_file, SERVICE)
     costs = PlanCosts(own_cost_per_place=inputs.own_cost_per_place)
     with counted_solves() as solves:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), os.times()
         plan = premises_plan(table, SERVICE, candidates, costs, inputs.groups, "volume_hi_80")
-        t_plan = time.perf_counter() - start
+        t_plan, cpu_plan = time.perf_counter() - start, cpu_seconds(cpu, os.times())
     in_process = plan.result.plan.set_index("premises_id")["open_year"].astype(int)
     assert in_process.sort_index().equals(written.sort_index()), "the command and the in-process plan differ"
-    mip = [s for kind, s, _ in solves if kind == "MIP"]
-    lps = [s for kind, s, _ in solves if kind == "LP"]
+    got = SolveSummary.of(solves)
+    again = sum(part.startswith("replan") for _, part, _, _ in solves)
     opened = in_process[in_process != NOT_OPENED].sort_values()
     print(f"\n### 3. The demo end to end (docs/planning.md §1; forecast `{model}` of {SERVICE}, made once "
           f"beforehand in {t_forecast:.2f} s; volume_hi_80; {len(candidates)} candidates, by level)\n")
-    print("| step | time (s) | CBC solves | ratio to the MIP |")
-    print("|---|---:|---:|---:|")
+    print("| step | wall (s) | CPU (s) | CBC solves | wall to the MIP |")
+    print("|---|---:|---:|---:|---:|")
     print(f"| `resmodel plan-premises` as a command (new process: imports, scenario, plan, output) | {t_command:.2f} "
-          f"| as below | {t_command / sum(mip):.0f}× |")
-    print(f"| in process: load scenarios/base.yaml, base-year run, today's places and costs | {t_scenario:.2f} | – "
-          f"| {t_scenario / sum(mip):.0f}× |")
-    print(f"| in process: `planning_run.premises_plan` | {t_plan:.2f} | {len(solves)} | {t_plan / sum(mip):.0f}× |")
-    print(f"| of which the MIP | {sum(mip):.2f} | {len(mip)} | 1× |")
-    print(f"| of which LP pricings (plan, options, each candidate's reason) | {sum(lps):.2f} | {len(lps)} "
-          f"| {sum(lps) / sum(mip):.0f}× |")
-    print("\nOpened: " + ", ".join(f"{pid} {year}" for pid, year in opened.items())
+          f"| {cpu_command:.2f} | as below | {t_command / got.mip:.0f}× |")
+    print(f"| in process: load scenarios/base.yaml, base-year run, today's places and costs | {t_scenario:.2f} "
+          f"| {cpu_scenario:.2f} | – | {t_scenario / got.mip:.0f}× |")
+    print(f"| in process: `planning_run.premises_plan` | {t_plan:.2f} | {cpu_plan:.2f} | {len(solves)} "
+          f"| {t_plan / got.mip:.0f}× |")
+    print(f"| of which the MIP | {got.mip:.2f} | | {got.mips} | 1× |")
+    print(f"| of which the {got.replans} plans made again without an opened premises (each a MIP and two LPs) "
+          f"| {got.replan_s:.2f} | | {again} | {got.replan_s / got.mip:.0f}× |")
+    print(f"| of which LP pricings (the plan, the options, each candidate's reason, the year before and after each "
+          f"opening) | {got.lp_s:.2f} | | {got.lps} ({got.timing_lps} timing) | {got.lp_s / got.mip:.0f}× |")
+    print("\nCPU: this process and its finished children (CBC; for the command, the new process and its CBC). "
+          "Opened: " + ", ".join(f"{pid} {year}" for pid, year in opened.items())
           + f"; status {plan.result.status}; the command wrote the same plan (asserted).")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes only (about 15 s)")
+    parser.add_argument("--quick", action="store_true", help="small sizes only (about 40 s on a busy two-core machine)")
     parser.add_argument("--instances", type=int, default=3, help="instances (seeds) per size in the scaling runs")
     parser.add_argument("--sizes", default="20,50,100,200", help="candidates per instance in the scaling runs")
     parser.add_argument("--time-limit", type=float, default=30.0,
                         help="seconds per CBC solve in the scaling runs (the product's: 120)")
     parser.add_argument("--forecast", choices=("auto", "drift"), default="auto",
                         help="model of the demo forecast (auto: as docs/planning.md §1)")
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help="parts to run, comma-separated: reference (1), scaling (2), whole (2b), demo (3)")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    if parts - set(PARTS):
+        parser.error(f"--parts: unknown {', '.join(sorted(parts - set(PARTS)))}; expected some of {', '.join(PARTS)}")
     start = time.perf_counter()
     load = os.getloadavg()
     print(f"Premises plan benchmark — {platform.python_implementation()} {platform.python_version()}, "
           f"numpy {np.__version__}, pandas {pd.__version__}, PuLP {pulp.__version__} (bundled CBC, 1 thread), "
           f"{os.cpu_count()} CPU(s), {platform.machine()}; load average at start {load[0]:.2f} / {load[1]:.2f} / "
           f"{load[2]:.2f} (1 / 5 / 15 min)")
-    reference((3, 4) if args.quick else (3, 4, 5))
+    if "reference" in parts:
+        reference((3, 4) if args.quick else (3, 4, 5))
     sizes = (20, 50) if args.quick else tuple(int(n) for n in args.sizes.split(","))
-    scaling(sizes, 1 if args.quick else args.instances, args.time_limit)
-    whole_plan((sizes[0],) if args.quick else tuple(sorted({sizes[0], sizes[-1]})))
-    demo(args.forecast)
+    if "scaling" in parts:
+        scaling(sizes, 1 if args.quick else args.instances, args.time_limit)
+    if "whole" in parts:
+        in_api = [n for n in sizes if n * BOARD_YEARS <= api_limits()[1]]
+        whole_plan((sizes[0],) if args.quick else tuple(sorted({sizes[0], *in_api[-1:], sizes[-1]})))
+    if "demo" in parts:
+        demo(args.forecast)
     load = os.getloadavg()
     print(f"\nWhole run: {time.perf_counter() - start:.0f} s; load average at the end {load[0]:.2f} / {load[1]:.2f} / "
           f"{load[2]:.2f}")
