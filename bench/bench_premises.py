@@ -14,8 +14,8 @@ Run:  python bench/bench_premises.py [--quick] [--sizes 20,50,100,200] [--instan
    candidates' rent per place (× 0.8–1.25). Half have a one-off cost of 0.5–3 MSEK (the demo's are all
    0, fit-out in the rent), so that the investment ceiling (3 MSEK a year) binds. ``--instances`` seeds
    per size, without and with the ceiling; each CBC solve is stopped at ``--time-limit`` seconds (30 by
-   default, to keep the run near 3 minutes; the product's limit is 120 s: give ``--time-limit 120`` to see
-   what a user gets, about 4–5 minutes).
+   default, to keep the run near 3 minutes; plan-premises' limit is 120 s, the API's 20 s: give ``--time-limit 120``
+   to see what a user of the command gets, about 4–5 minutes).
 2b. whole — the whole plan as ``plan-premises`` and ``POST /premises-plans`` compute it
    (``planning_run.premises_plan``: the MIP, the options compared, each candidate's reason — the plan made again
    without up to six opened premises, the year before and after each opening priced), with the command's solver
@@ -26,8 +26,8 @@ Run:  python bench/bench_premises.py [--quick] [--sizes 20,50,100,200] [--instan
 3. demo — ``resmodel plan-premises`` as docs/planning.md §1 runs it, as a command (wall time of a new
    process) and in process, on the forecast §1 makes (``auto`` for daily activity, volume_hi_80), made
    once beforehand in process with ``forecast_volumes`` for daily activity only (the plan reads only
-   its rows; about 2 s; ``--forecast drift`` for a cruder one in 0.05 s). Wall and CPU time (for the command, the
-   new process and its CBC), and the solves by part.
+   its rows; about 3 s on an idle machine, 5–6 s on a busy one; ``--forecast drift`` for a cruder one in 0.05 s).
+   Wall and CPU time (for the command, the new process and its CBC), and the solves by part.
 
 Prints markdown tables (for docs/benchmarks.md). ``--quick``: 3 and 4 candidates, 20 and 50
 candidates with one instance (seed 0), the whole plan at 20, the demo. ``--parts``: only those parts (``whole,demo``
@@ -334,11 +334,12 @@ def whole_plan(sizes: tuple[int, ...]) -> None:
             print(f"| {n} | {label} | {limit:g} | {total:.2f} | {cpu:.2f} | {got.mip:.2f} | {got.replans}: "
                   f"{got.replan_s:.2f}{stopped} | {got.lps} ({got.timing_lps} timing) | {got.lp_s:.2f} | "
                   f"{total / got.mip:.1f}× |")
-    print(f"\nPlans made again: the reasons' plans without an opened premises (at most {planning_run.RESOLVE_MAX_PLANS}, "
-          "each a MIP with a quarter of the solver's limit and two LPs). LP pricings: the plan (two), opening nothing, "
-          "each candidate with its decision changed (its reason) and, in brackets, the year before and after each "
-          f"opening (timing) — one LP each, by level. The API takes at most {api_most:,} candidates × years: "
-          f"{api_most // len(demand)} over these {len(demand)} years. CPU: this process and CBC.")
+    print("\nPlans made again: the reasons' plans without an opened premises (at most "
+          f"{planning_run.RESOLVE_MAX_PLANS}, each a MIP with a quarter of the solver's limit and two LPs). "
+          "LP pricings: the plan (two), opening nothing, each candidate with its decision changed (its reason) "
+          "and, in brackets, the year before and after each opening (timing) — one LP each, by level. The API "
+          f"takes at most {api_most:,} candidates × years: {api_most // len(demand)} over these {len(demand)} "
+          "years. CPU: this process and CBC.")
 
 
 # --- 3. the demo end to end ---------------------------------------------------------------------
@@ -409,7 +410,7 @@ def main() -> int:
     parser.add_argument("--instances", type=int, default=3, help="instances (seeds) per size in the scaling runs")
     parser.add_argument("--sizes", default="20,50,100,200", help="candidates per instance in the scaling runs")
     parser.add_argument("--time-limit", type=float, default=30.0,
-                        help="seconds per CBC solve in the scaling runs (the product's: 120)")
+                        help="seconds per CBC solve in the scaling runs (plan-premises': 120, the API's: 20)")
     parser.add_argument("--forecast", choices=("auto", "drift"), default="auto",
                         help="model of the demo forecast (auto: as docs/planning.md §1)")
     parser.add_argument("--parts", default=",".join(PARTS),
