@@ -39,8 +39,8 @@ BODY = BodyWording({DEMAND: "demand", CANDIDATES: "candidates"}, {**WORDING, "--
 #: took 4–9 s of computing (100 × 10, 40 × 25, 20 × 50, 200 × 5 years), 2 000 16 s, and 10 000 (200 × 50) ran
 #: into the solver's time limit twice, 4 minutes, while the request ran on after any client had given up
 MAX_CANDIDATE_YEARS = 1_000
-#: the solver's seconds per solve in a request (the CLI's 120 s would hold a request up to six minutes: up to two
-#: solves and the reasons' re-plans, which get as much again in all; docs/api.md, "Run time")
+#: the solver's seconds per solve in a request (the CLI's 120 s would hold a request many minutes: up to three solves
+#: for the plan, and the reasons' at most six plans made again with a quarter of it a solve; docs/api.md, "Run time")
 API_SOLVER_LIMIT_S = 20.0
 
 

@@ -123,7 +123,8 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     column), ``candidates`` the service's rows of the candidates table, ``base`` today's places (a
     number, or by level range when the candidates have level ranges), ``base_year`` the scenario's base year
     when there is one (a demand that ends by then is a history, refused), ``time_limit_s`` the solver's time per
-    solve (the reasons' re-plans get at most as much in all). Raises located errors for inputs no plan can take."""
+    solve (the reasons' at most RESOLVE_MAX_PLANS plans made again a quarter of it, at most RESOLVE_LIMIT_S). Raises
+    located errors for inputs no plan can take."""
     from resmodel.forecast.demand import demand_by_level
     from resmodel.io.candidates import check_candidate_years
     from resmodel.planning.premises import PLAN_FOUND, evaluate_plan, optimise_plan, yearly_peak
