@@ -131,6 +131,25 @@ def _inputs_for(series: dict, from_history: bool, population: Path | None, users
 
 
 DEFAULT_BACKTEST_MODELS = "naive,snaive,drift,ets,arima,theta,comb,demographic,stockflow,select,auto"
+
+
+def _inputs_used(requested: list[str], population: Path | None, users: Path | None,
+                 flows: Path | None) -> tuple[Path | None, Path | None, Path | None]:
+    """The population, users and flows files a backtest's models use (demographic, stockflow, and select among
+    them), each one no model uses warned and left unread: `--models naive --population …` was refused for users
+    outside the age bands that no requested model needed (diff review)."""
+    uses = {"demographic": {"demographic", "select"}, "stockflow": {"stockflow", "select"}}
+    unused = [(option, model) for option, path, model in (("--population", population, "demographic"),
+                                                           ("--users", users, "demographic"),
+                                                           ("--flows", flows, "stockflow"))
+              if path is not None and not uses[model] & {n.lower() for n in requested}]
+    if unused:
+        _warn([Warning_("option_ignored", Location(path=option), f"{option} has no effect: none of the models "
+                        f"backtested ({', '.join(requested)}) uses it — it feeds the {model} model (and select) — "
+                        "so it is not read") for option, model in unused])
+    left_out = {option for option, _ in unused}
+    return tuple(None if option in left_out else path  # type: ignore[return-value]
+                 for option, path in (("--population", population), ("--users", users), ("--flows", flows)))
 EXIT_AGE_RANGE = (50, 100)  # --exit-age: a sensible age limit in years (daily activity: 67, F0401)
 
 
@@ -208,11 +227,12 @@ def backtest(
         _warn([Warning_("option_ignored", Location(path="--by-level"), "--by-level has no effect: it splits a "
                         "volume history (month, service, level, volume) by level, and this is a unique_id, ds, y file")])
     all_series = {s.uid: s for s in split_series(data.frame, data.freqs)}
+    requested = list(dict.fromkeys(n.strip() for n in (models or DEFAULT_BACKTEST_MODELS).split(",")))
+    population, users, flows = _inputs_used(requested, population, users, flows)
     months = None
     if population:
         months = pd.DatetimeIndex(sorted(data.frame[DS].unique()))
     drivers, flow_map, warns = _inputs_for(all_series, data.from_history, population, users, flows, months)
-    requested = list(dict.fromkeys(n.strip() for n in (models or DEFAULT_BACKTEST_MODELS).split(",")))
     if models is not None:  # a model named on the command line must get its inputs
         _check_model_inputs(requested, drivers, flows, flow_map, sorted(all_series))
     cvs, tables, level_tables = [], [], []

@@ -183,3 +183,17 @@ def test_the_note_names_what_the_stock_flow_intervals_leave_out():
                            "error of its own backtest")
     assert ("or, with too short a history for three such origins, the naive model's widths; they do not include the "
             "uncertainty of the flow parameters (mean inflows and outflow rates)") in note
+
+
+def test_a_backtest_without_the_demographic_model_does_not_read_the_population(cli, tmp_path):
+    """Diff review: `backtest --models naive --population … --users …` was refused because another service's users
+    were in no age band, though no requested model used them; the files are now said to have no effect."""
+    months = pd.date_range("2021-01-01", periods=48, freq="MS")
+    history = tmp_path / "history.csv"
+    pd.concat([pd.DataFrame({"month": months.strftime("%Y-%m"), "service": s, "level": "", "volume": 100.0 + np.arange(48)})
+               for s in ("boendestod", "ledsagarservice")]).to_csv(history, index=False)
+    users = _users(tmp_path / "users.csv", [("boendestod", 1950), ("ledsagarservice", 1950)])
+    res = cli(["backtest", "--series", history, "--models", "naive", "--population",
+               _population(tmp_path / "population.csv"), "--users", users, "--out", tmp_path / "bt"])
+    assert res.exit_code == 0, res.stderr
+    assert "--population has no effect" in res.stderr and "--users has no effect" in res.stderr

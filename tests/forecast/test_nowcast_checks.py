@@ -79,3 +79,18 @@ def test_the_cli_warns_of_the_same_rows(tmp_path):
     n = len(frame)
     assert f"[amount_far_above_lag] {path}: invoice rows {n - 1}, {n} below the header" in result.stderr
     assert f"[repeated_invoice_row] {path}: invoice rows {n - 1}, {n} below the header" in result.stderr
+
+
+def test_a_huge_amount_at_a_lag_whose_other_months_bring_nothing_is_warned_of():
+    """Diff review: with a full-grid export's zero rows at lags 25–36, 4 bn SEK at one of them passed unwarned (the
+    rule needed the lag's median above 0); the nowcast's amount to accrue went from 288 to 582 MSEK."""
+    rows = demo_rows()
+    months = pd.period_range("2015-01", "2020-12", freq="M")
+    zeros = [{"service_month": str(m), "reporting_month": str(m + lag), "amount_sek": 0.0}
+             for m in months for lag in range(25, 37) if m + lag <= pd.Period("2024-12", freq="M")]
+    assert warned(rows + zeros) == []  # the zero rows alone are no mistake
+    bad = [dict(r) for r in zeros]
+    at = next(i for i, r in enumerate(bad) if r["service_month"] == "2020-05" and r["reporting_month"] == "2022-11")
+    bad[at]["amount_sek"] = 4e9
+    far = [w for w in warned(rows + bad) if w.startswith("amount_far_above_lag")]
+    assert len(far) == 1 and "(service month 2020-05, lag 30)" in far[0] and "a median of 0" in far[0]

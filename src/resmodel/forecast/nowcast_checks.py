@@ -57,7 +57,9 @@ def _lag_cells(known: pd.DataFrame, value: str) -> pd.DataFrame:
 def far_above_lag(known: pd.DataFrame, value: str, where: Callable[[list], str]) -> list[tuple[str, str]]:
     """A warning ``amount_far_above_lag`` for each service month whose amount at a lag is more than FAR_ABOVE
     times the median of the other service months' amounts at that lag (sizes compared, credits too; at least
-    MIN_OTHERS others, their median above 0) and more than the median of the service months' reported totals."""
+    MIN_OTHERS others) and more than the median of the service months' reported totals; where the others' median
+    is 0 (a lag that usually brings nothing, as the zero rows of a full-grid export), more than FAR_ABOVE times
+    that total (review: 4 bn SEK at such a lag passed unwarned)."""
     cells = _lag_cells(known, value)
     size = cells["amount"].abs().to_numpy(dtype=float)
     month = float(cells.groupby("service_month")["amount"].sum().abs().median())
@@ -65,14 +67,16 @@ def far_above_lag(known: pd.DataFrame, value: str, where: Callable[[list], str])
     for _, idx in cells.groupby("lag").indices.items():
         if len(idx) > MIN_OTHERS:
             usual[idx] = median_of_others(size[idx])
-    far = (usual > 0) & (size > FAR_ABOVE * usual) & (size > month)  # NaN (too few others) compares False
+    far = (((usual > 0) & (size > FAR_ABOVE * usual) & (size > month))  # NaN (too few others) compares False
+           | ((usual == 0) & (size > FAR_ABOVE * month)))
     found = cells[far].assign(usual=usual[far])
     if found.empty:
         return []
     unit = " SEK" if value == "amount_sek" else f" {value}"
     listed = [f"{_rows(r.rows, where)} (service month {r.service_month:%Y-%m}, lag {r.lag}): {r.amount:,.0f}{unit}, "
-              f"{abs(r.amount) / r.usual:,.0f} × the median {r.usual:,.0f}{unit} of the other service months at "
-              "that lag" for r in found.head(LISTED).itertuples()]
+              + (f"{abs(r.amount) / r.usual:,.0f} × the median {r.usual:,.0f}{unit} of the other service months at "
+                 "that lag" if r.usual > 0 else "where the other service months at that lag have a median of 0")
+              for r in found.head(LISTED).itertuples()]
     more = f"; and {len(found) - LISTED} more" if len(found) > LISTED else ""
     return [("amount_far_above_lag", f"{'; '.join(listed)}{more} — more than {FAR_ABOVE} × its lag's usual "
              f"level and more than a service month's usual total ({month:,.0f}{unit}), as a figure keyed in kronor instead of thousands or with a misplaced decimal would be. It is "
