@@ -144,8 +144,8 @@ def _refuse_renamed_ids(raw: pd.DataFrame) -> None:
         return
     spaced = sent.str.replace(r"\s+", " ", regex=True).str.strip() != sent
     problems = [{"loc": ["body", "series", int(i), "unique_id"], "series": sent[i],
-                 "msg": (f"the series name {sent[i]!r} has spaces at its start or end, or a tab or a run of spaces "
-                         f"inside: it would be read as {read[i]!r}" if spaced[i] else f"the series name {sent[i]!r} "
+                 "msg": (f"the series name {sent[i]!r} has spaces at its start or end, or a tab, a no-break space or "
+                         f"a run of spaces inside: it would be read as {read[i]!r}" if spaced[i] else f"the series name {sent[i]!r} "
                          "has an accent sent as a character of its own (Unicode NFD): it would be read with the "
                          "accented letter as one character (NFC)") + ". Expected a name without spaces at either end, "
                  "single spaces inside, in Unicode NFC, so that the answer names the series as it was sent and no "

@@ -2,7 +2,9 @@
 read or parsed (docs/api.md, "Errors"): ``application/json`` or a JSON-based ``application/*+json``
 (``application/ld+json``), any parameters (``; charset=utf-8``) aside. ``text/json``, ``text/plain`` or a form
 is refused as such, even when it holds valid JSON, so that a client learns to send the header that every proxy
-and framework reads as JSON. A body without a Content-Type is read as JSON, as FastAPI reads it."""
+and framework reads as JSON. A body without a Content-Type is refused too (FastAPI does not read it as JSON, and
+answered 'the body is not a JSON object' for one that was: diff review); an empty body without one is left to the
+endpoint's own 422."""
 
 from __future__ import annotations
 
@@ -26,10 +28,13 @@ async def refuse_other_media_types(request: Request, call_next):
     route stays a 404 and a wrong method a 405."""
     content_type = request.headers.get("content-type")
     routed = any(route.matches(request.scope)[0] == Match.FULL for route in request.app.router.routes)
-    if request.method != "POST" or not routed or content_type is None or is_json_media_type(content_type):
+    empty = request.headers.get("content-length") == "0" or (
+        "content-length" not in request.headers and "transfer-encoding" not in request.headers)
+    if request.method != "POST" or not routed or (content_type is None and empty) or (
+            content_type is not None and is_json_media_type(content_type)):
         return await call_next(request)
-    media = content_type.split(";")[0].strip().lower()
-    problem = {"loc": ["body"], "msg": f"the body is sent as '{shown(media, 60)}', not as JSON. Expected "
+    media = "no Content-Type" if content_type is None else f"'{shown(content_type.split(';')[0].strip().lower(), 60)}'"
+    problem = {"loc": ["body"], "msg": f"the body is sent as {media}, not as JSON. Expected "
                "Content-Type: application/json (or an application/*+json type). Fix: send the JSON body with the "
                "header Content-Type: application/json"}
     return JSONResponse(status_code=415, content={"detail": problem_response(415, [problem]).detail})

@@ -189,3 +189,15 @@ def test_a_missing_scenario_folder_is_said_in_the_list(monkeypatch, tmp_path):
     assert str(tmp_path) not in body["notes"][0]
     monkeypatch.setenv("RESMODEL_SCENARIOS", str(ROOT / "scenarios"))
     assert c.get("/scenarios").json()["notes"] == []
+
+
+def test_a_body_without_a_content_type_is_a_415_that_says_so():
+    """Diff review: api.md said such a body is read as JSON, but it was answered 422 'the body is not a JSON
+    object' though it was one."""
+    from fastapi.testclient import TestClient
+
+    from api.main import app
+
+    response = TestClient(app).post("/runs", content=b'{"scenario": "base"}')
+    assert response.status_code == 415, response.text
+    assert "sent as no Content-Type" in response.text and "Content-Type: application/json" in response.text

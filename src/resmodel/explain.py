@@ -31,10 +31,11 @@ def _measure_hint(measure: str) -> str:
     names its key, a part of a key ('fte') lists the keys holding it, else the closest key."""
     typed = measure.strip().lower()
     swedish = {key: MEASURE_LABELS[key].split("(")[0].split(",")[0].strip().lower() for key in EXPLAINABLE}
-    named = [key for key, label in swedish.items() if typed and typed in label]
+    long_enough = len(typed) >= 3  # 'a' is in nearly every label and key: only the closest key is said then
+    named = [key for key, label in swedish.items() if long_enough and typed in label]
     if named:
         return "; ".join(f"'{swedish[key]}' is --measure {key}" for key in named)
-    holding = [key for key in EXPLAINABLE if typed and typed in key]
+    holding = [key for key in EXPLAINABLE if long_enough and typed in key]
     if holding:
         return f"measures with '{typed}' in their name: {', '.join(holding)}"
     return did_you_mean(measure, EXPLAINABLE) + "choose a listed measure"
