@@ -46,6 +46,9 @@ SWEDISH_COLUMN_NAMES = {
     "årsarbetare": "fte", "regi": "regi", "sektion": "section", "namn": "name", "boendeform": "housing_type",
 }
 
+#: units of a share of a whole (an FTE is one full-time post): a cell '80 %' in such a column is 0.8 of it
+SHARE_UNITS = frozenset({"FTE"})
+
 
 @dataclass(frozen=True)
 class Column:
@@ -484,6 +487,17 @@ def without_prefix_words(text: pd.Series, words: tuple[str, ...] = LEVEL_WORDS) 
                                                                   regex=True)
 
 
+def _share_fix(cell: str, col: Column, decimal_comma: bool) -> str | None:
+    """For a percentage ('80 %', '80%') in a column of a share (an FTE): the share to write, with a decimal comma in
+    a ';' file as the user writes there; None for any other cell or column."""
+    percent = re.fullmatch(r"\s*(-?\d+(?:[.,]\d+)?)\s*%\s*", cell)
+    if percent is None or col.unit not in SHARE_UNITS:
+        return None
+    share = f"{float(percent.group(1).replace(',', '.')) / 100:g}"
+    share = share.replace(".", ",") if decimal_comma else share
+    return f"write {share} ({percent.group(1)} % = {share} {col.unit})"
+
+
 def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCollector,
                   decimal_comma: bool = False) -> pd.Series:
     """One column typed and checked; ``decimal_comma``: the file is Swedish Excel's ';' CSV, whose numbers were
@@ -519,7 +533,10 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
         excel = display.lower().endswith(".xlsx")
 
         def not_a_number(row: int) -> tuple[Location, str, str, str]:
-            if excel and re.fullmatch(r"\s*-?\d[\d\s]*,\d+\s*", str(text[row])):  # a number stored as text
+            share = _share_fix(str(typed[row]), col, decimal_comma)
+            if share:
+                fix = share
+            elif excel and re.fullmatch(r"\s*-?\d[\d\s]*,\d+\s*", str(text[row])):  # a number stored as text
                 fix = ("the cell holds text, not a number: in Excel make it a number (type it again in a cell "
                        "formatted as Number, or Data › Text to Columns)")
             else:
