@@ -3,11 +3,19 @@ headers ('Brukar-ID', 'Årshyra (kr)'), which columns together are unique, and e
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from resmodel.errors import InputError
-from resmodel.io.dictionary import STAFF, USERS
-from resmodel.io.tables import read_table
+from resmodel.io.candidates import CANDIDATES
+from resmodel.io.dictionary import OTHER_SERVICES, PREMISES, STAFF, TABLES, TARIFF, UNITS, USERS
+from resmodel.io.premises_plan import PREMISES_PLAN
+from resmodel.io.shifts import ATTENDANCE, ROSTER
+from resmodel.io.tables import MANY_UNKNOWN_COLUMNS, SWEDISH_COLUMN_NAMES, header_key, read_table, type_table
+from resmodel.schema_docs import data_dictionary
+
+READ_BY_TYPE_TABLE = (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, PREMISES_PLAN, ATTENDANCE, ROSTER)
+WIDE = "one column per month"
 
 
 def _refusal(tmp_path, name: str, text: str, schema) -> str:
@@ -37,3 +45,90 @@ def test_a_percentage_in_a_column_that_is_no_share_keeps_the_plain_number_fix(tm
     schema = type(USERS)("t", "t", (USERS.column("weekly_hours"),))
     text = _refusal(tmp_path, "t.csv", "weekly_hours\n80 %\n", schema)
     assert "FTE" not in text and "write a plain number with '.' as decimal point and no units" in text
+
+
+@pytest.mark.parametrize(("header", "key"), [("Brukar-ID", "brukar_id"), ("Tidsomfattning (tim/v)", "tidsomfattning"),
+                                             ("Årshyra (kr)", "årshyra"), ("NIVÅ FRÅN", "nivå_från"),
+                                             (" Antal  platser ", "antal_platser"), ("Niva\u030a", "nivå")])
+def test_headers_are_compared_without_case_separators_or_a_unit(header, key):
+    assert header_key(header) == key
+
+
+def _raw_with(schema, header: str, target: str) -> pd.DataFrame:
+    """One row of text cells with every column of ``schema`` but ``target``, which ``header`` stands in for."""
+    columns = [header if c.name == target else c.name for c in schema.columns]
+    return pd.DataFrame([["x"] * len(columns)], columns=columns, index=[2], dtype="string")
+
+
+@pytest.mark.parametrize(("schema", "header", "target"), [
+    (PREMISES, "Lokal-ID", "premises_id"), (PREMISES, "Antal platser", "capacity"),
+    (PREMISES, "Årshyra (kr)", "annual_rent"), (PREMISES, "Nivå från", "min_level"),
+    (PREMISES, "Nivå till", "max_level"), (PREMISES, "Typ", "kind"),
+    (UNITS, "Enhets-ID", "unit_id"), (UNITS, "Enhetsnamn", "name"), (UNITS, "Lokal-ID", "premises_id"),
+    (UNITS, "Boendeform", "housing_type"), (UNITS, "Vaken natt", "night_awake_staff"),
+    (USERS, "Brukar-ID", "user_id"), (USERS, "Tidsomfattning (tim/v)", "weekly_hours"),
+    (USERS, "Nivåbedömning", "level_assessed"), (USERS, "Senaste nivåbedömning", "level_assessed"),
+    (USERS, "Födelseår", "birth_year"), (STAFF, "Sysselsättningsgrad", "fte"), (STAFF, "Enhet", "unit_id"),
+])
+def test_a_swedish_export_header_names_the_column_to_rename_it_to(schema, header, target):
+    """Finding 5: hyphens, capitals and a unit in brackets defeated the lookup; several names were missing."""
+    with pytest.raises(InputError) as err:
+        type_table(_raw_with(schema, header, target), schema, "t.csv")
+    text = str(err.value)
+    assert f"Fix: '{header}' is '{target}' here: rename it to '{target}'" in text
+    assert f"required column '{target}' is missing" not in text  # the hint says it already
+
+
+def test_nivabedomning_is_never_taken_for_the_level():
+    """Finding 5: her assessment-date column was told to be 'level' (it is level_assessed's gloss)."""
+    assert SWEDISH_COLUMN_NAMES["nivåbedömning"] == "level_assessed"
+    schema = type(USERS)("t", "t", (USERS.column("level"), USERS.column("birth_year")))
+    with pytest.raises(InputError) as err:
+        type_table(_raw_with(schema, "Nivåbedömning", "level"), schema, "t.csv")
+    assert "is 'level' here" not in str(err.value) and "required column 'level' is missing" not in str(err.value)
+
+
+def test_every_swedish_name_stands_for_a_column_of_a_table():
+    columns = {c.name for schema in READ_BY_TYPE_TABLE for c in schema.columns}
+    assert set(SWEDISH_COLUMN_NAMES.values()) <= columns
+    assert all(header_key(name) == name for name in SWEDISH_COLUMN_NAMES)  # written as the lookup compares them
+
+
+def test_a_swedish_header_beside_its_column_is_told_to_keep_one():
+    raw = _raw_with(USERS, "user_id", "user_id").assign(**{"Brukar-ID": "x"})
+    with pytest.raises(InputError) as err:
+        type_table(raw, USERS, "t.csv")
+    assert "'Brukar-ID' looks like 'user_id', which the table also has: remove one of the two" in str(err.value)
+
+
+def test_a_hinted_column_is_never_hidden_behind_the_count_of_the_others():
+    """Finding 5: after five unknown columns the rest were lumped, hiding hints for Födelseår and Startdatum,
+    with advice about tables laid out one column per month."""
+    raw = _raw_with(USERS, "user_id", "user_id").drop(columns=["birth_year", "start_date"])
+    for i in range(7):
+        raw[f"extra{i}"] = "x"
+    raw["Födelseår"], raw["Startdatum"] = "x", "x"
+    with pytest.raises(InputError) as err:
+        type_table(raw, USERS, "t.csv")
+    lines = [p.problem + " Fix: " + p.fix for p in err.value.problems]
+    assert any("'Födelseår' is 'birth_year' here" in line for line in lines)
+    assert any("'Startdatum' is 'start_date' here" in line for line in lines)
+    lump = next(line for line in lines if "more unknown columns" in line)
+    assert lump.startswith("2 more unknown columns (extra5, extra6)") and WIDE not in lump
+
+
+def test_a_table_laid_out_wide_is_still_told_so():
+    raw = _raw_with(USERS, "user_id", "user_id")
+    for month in range(1, MANY_UNKNOWN_COLUMNS + 2):
+        raw[f"2024-{month:02d}" if month <= 12 else f"2025-{month - 12:02d}"] = "1"
+    with pytest.raises(InputError) as err:
+        type_table(raw, USERS, "t.csv")
+    assert WIDE in err.value.problems[-1].fix
+
+
+def test_the_data_dictionary_lists_the_swedish_headers():
+    """Finding 5: the data dictionary listed no Swedish names."""
+    text = data_dictionary()
+    users = text[text.index("## `users`"):text.index("## `staff`")]
+    assert "`brukar_id`" in users and "`senaste_nivåbedömning`" in users and "`Tidsomfattning (tim/v)`" in text
+    assert "| `fte` | float | FTE | yes | ≥ 0 | `sysselsättningsgrad`" in text

@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 
 from resmodel.io.candidates import CANDIDATES
+from resmodel.io.candidates import SWEDISH_HEADERS as CANDIDATE_HEADERS
 from resmodel.io.dictionary import OTHER_SERVICES, TABLES, TARIFF
 from resmodel.io.premises_plan import PREMISES_PLAN
 from resmodel.io.shifts import ATTENDANCE, ROSTER
+from resmodel.io.tables import SWEDISH_COLUMN_NAMES, TableSchema
 from resmodel.scenario.schema import ScenarioFile
 
 
@@ -52,10 +54,19 @@ def data_dictionary() -> str:
              "10-digit number in 140): write it with spaces between thousands (1 206 643 841). A date and a time",
              "run together ('20240315 1430', '202407010000') read as a number and are refused in text; write",
              "2024-03-15 14:30. Only cells (and sheet names) are checked: an .xlsx file's cell comments and",
-             "document properties are not read, and should hold no personal data either.", ""]
+             "document properties are not read, and should hold no personal data either.",
+             "",
+             "A header that differs from a column's name only in case or surrounding spaces (`User_ID`) is read as",
+             "that column. A header in an export's Swedish (the column *Swedish header* below) is not read as the",
+             "column, but refused with the column to rename it to: it is compared in lower case, with '-' and",
+             "spaces as '_' and a unit in brackets at its end left out, so `Brukar-ID`, `brukar id` and",
+             "`Tidsomfattning (tim/v)` are `brukar_id`, `brukar_id` and `tidsomfattning` (in `premises_candidates`",
+             "a unit in brackets is part of the name: `Engångskostnad (kr)` is `engångskostnad_kr`).", ""]
     for schema in (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, PREMISES_PLAN, ATTENDANCE, ROSTER):
         lines += [f"## `{schema.name}`", "", schema.description, "",
-                  "| column | type | unit | required | allowed / range | description |", "|---|---|---|---|---|---|"]
+                  "| column | type | unit | required | allowed / range | Swedish header | description |",
+                  "|---|---|---|---|---|---|---|"]
+        swedish = _swedish_headers(schema)
         for c in schema.columns:
             allowed = ", ".join(c.allowed) if c.allowed else c.range_text()
             if c.unique:
@@ -63,9 +74,23 @@ def data_dictionary() -> str:
             if c.references:
                 allowed = (allowed + "; " if allowed else "") + f"must exist in {c.references}"
             lines.append(f"| `{c.name}` | {c.kind} | {c.unit} | {'yes' if c.required else 'no'} | {allowed} | "
-                         f"{c.description} |")
+                         f"{swedish.get(c.name, '')} | {c.description} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def _swedish_headers(schema: TableSchema) -> dict[str, str]:
+    """The Swedish headers recognised for each column of the table, as the lookup writes them (the candidates'
+    own list as well for premises_candidates, whose reader looks there first)."""
+    names = dict(SWEDISH_COLUMN_NAMES)
+    if schema is CANDIDATES:
+        names.update(CANDIDATE_HEADERS)
+    columns = {c.name for c in schema.columns}
+    found: dict[str, list[str]] = {}
+    for header, column in sorted(names.items()):
+        if column in columns and header != column:
+            found.setdefault(column, []).append(f"`{header}`")
+    return {column: ", ".join(headers) for column, headers in found.items()}
 
 
 def main(docs: Path) -> None:

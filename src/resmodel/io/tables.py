@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 import stat
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,21 +34,50 @@ MAX_UNKNOWN_COLUMNS = 5  # unknown columns named one by one; the rest in one lin
 #: the words a case system writes before a need level ('Nivå 3'); a level column reads the number after them
 LEVEL_WORDS = ("nivå", "niva", "level")
 
-#: column names as a Swedish export may head them, and the dictionary's name for each
+#: more unknown columns than this: a table laid out wide (one column per month), not a few extra columns
+MANY_UNKNOWN_COLUMNS = 12
+
+#: column names as a Swedish export may head them (compared as ``header_key`` writes them: 'Brukar-ID' is
+#: brukar_id, 'Årshyra (kr)' is årshyra), and the dictionary's name for each; the reader names the column to
+#: rename such a header to (it does not rename it itself), in the tables that have that column
 SWEDISH_COLUMN_NAMES = {
-    "nivå": "level", "niva": "level", "nivåbedömning": "level", "enhet": "unit_id", "enhets_id": "unit_id",
-    "insats": "service", "tjänst": "service", "veckotimmar": "weekly_hours", "timmar_per_vecka": "weekly_hours",
-    "tidsomfattning": "weekly_hours", "dygnspris": "day_price", "födelseår": "birth_year", "startdatum": "start_date",
-    "brukare": "user_id", "brukar_id": "user_id", "lokal": "premises_id", "lokal_id": "premises_id",
-    "veckodag": "weekday", "dag": "weekday", "starttid": "start", "från": "start", "slut": "end", "sluttid": "end",
-    "till": "end", "rast_start": "break_start", "rast_slut": "break_end", "personal": "staff_id",
-    "medarbetare": "staff_id",
-    "kapacitet": "capacity", "årshyra": "annual_rent", "hyra": "annual_rent", "befattning": "role",
-    "årsarbetare": "fte", "regi": "regi", "sektion": "section", "namn": "name", "boendeform": "housing_type",
+    **dict.fromkeys(("nivå", "niva", "behovsnivå"), "level"),
+    **dict.fromkeys(("nivåbedömning", "senaste_nivåbedömning", "nivåbedömd", "datum_nivåbedömning"),
+                    "level_assessed"),
+    **dict.fromkeys(("nivå_från", "lägsta_nivå", "från_nivå"), "min_level"),
+    **dict.fromkeys(("nivå_till", "högsta_nivå", "till_nivå"), "max_level"),
+    **dict.fromkeys(("enhet", "enhets_id", "enhetsid"), "unit_id"),
+    **dict.fromkeys(("enhetsnamn", "namn"), "name"),
+    **dict.fromkeys(("brukare", "brukar_id", "brukarid"), "user_id"),
+    **dict.fromkeys(("lokal", "lokal_id", "lokalid"), "premises_id"),
+    **dict.fromkeys(("typ", "lokaltyp"), "kind"),
+    **dict.fromkeys(("kapacitet", "antal_platser", "platser"), "capacity"),
+    **dict.fromkeys(("årshyra", "hyra"), "annual_rent"),
+    **dict.fromkeys(("insats", "tjänst"), "service"),
+    **dict.fromkeys(("veckotimmar", "timmar_per_vecka", "tidsomfattning"), "weekly_hours"),
+    "dygnspris": "day_price", "födelseår": "birth_year", "startdatum": "start_date",
+    "boendeform": "housing_type", "regi": "regi", "sektion": "section", "befattning": "role",
+    **dict.fromkeys(("årsarbetare", "sysselsättningsgrad", "tjänstgöringsgrad"), "fte"),
+    "personal_dag": "day_staff", "personal_kväll": "evening_staff", "vaken_natt": "night_awake_staff",
+    "sovande_jour": "night_sleeping_staff",
+    **dict.fromkeys(("veckodag", "dag"), "weekday"),
+    **dict.fromkeys(("starttid", "från"), "start"),
+    **dict.fromkeys(("slut", "sluttid", "till"), "end"),
+    "rast_start": "break_start", "rast_slut": "break_end",
+    **dict.fromkeys(("personal", "medarbetare"), "staff_id"),
 }
 
 #: units of a share of a whole (an FTE is one full-time post): a cell '80 %' in such a column is 0.8 of it
 SHARE_UNITS = frozenset({"FTE"})
+
+
+def header_key(name: object) -> str:
+    """A header as the Swedish-name lookup compares it: Unicode NFC, lower case, a unit in brackets at the end
+    dropped, '-' and spaces as '_' ('Tidsomfattning (tim/v)' → tidsomfattning, 'Brukar-ID' → brukar_id); å, ä
+    and ö kept."""
+    text = unicodedata.normalize("NFC", str(name)).strip().lower()
+    text = re.sub(r"\s*\([^()]*\)$", "", text).strip()
+    return re.sub(r"[\s\-]+", "_", text)
 
 
 @dataclass(frozen=True)
@@ -619,6 +649,47 @@ def _header_lower_down(raw: pd.DataFrame, schema: TableSchema, display: str) -> 
                                 f"delete the rows above row {row} (a title or a note) so that the header is row 1")
 
 
+#: the fix for an unknown column, after any hint of the column it may stand for
+UNKNOWN_COLUMN_FIX = "rename or remove the column (a silently ignored column would be a bug)"
+
+
+def _column_hint(name: str, known: set[str], present: Collection[str]) -> tuple[str | None, str | None]:
+    """(the column an unknown header stands for, or None; its fix, None without a hint): a Swedish export's name
+    for a column of the table ('Brukar-ID' is user_id), else a near spelling of one ('weekly_hour')."""
+    target = SWEDISH_COLUMN_NAMES.get(header_key(name))
+    if target in known and target in present:
+        return None, f"'{name}' looks like '{target}', which the table also has: remove one of the two"
+    if target in known:
+        return target, f"'{name}' is '{target}' here: rename it to '{target}'"
+    near = did_you_mean(name, sorted(known))
+    return None, (near + UNKNOWN_COLUMN_FIX) if near else None
+
+
+def _unknown_columns(raw: pd.DataFrame, schema: TableSchema, display: str, problems: ProblemCollector) -> set[str]:
+    """One problem for each unknown column with a hint (the column it may stand for) and for the first few
+    others, the rest of the others in one line — said to be a table laid out wide only when there are many.
+    Returns the columns the hints name, whose 'missing' problem the hint says already."""
+    known = {c.name for c in schema.columns}
+    unknown = [str(name) for name in raw.columns if name not in known]
+    hints = {name: _column_hint(name, known, raw.columns) for name in unknown}
+    plain = [name for name in unknown if hints[name][1] is None]
+    expected = "only the columns " + ", ".join(sorted(known))
+    for name in unknown:
+        if hints[name][1] or name in plain[:MAX_UNKNOWN_COLUMNS]:
+            problems.add(Location(display, row=1, column=name), f"unknown column '{name}' in table '{schema.name}'",
+                         expected, hints[name][1] or UNKNOWN_COLUMN_FIX)
+    rest = plain[MAX_UNKNOWN_COLUMNS:]
+    if rest:  # a pivot's 59 month columns: listed in one line, not 59
+        names = ", ".join(rest[:3]) + (", …" if len(rest) > 3 else "")
+        wide = len(unknown) > MANY_UNKNOWN_COLUMNS
+        problems.add(Location(display, row=1, column=rest[0]), f"{len(rest)} more unknown columns ({names}) in "
+                     f"table '{schema.name}'", expected,
+                     "remove them (a table laid out wide, one column per month, is written one row per value)" if wide
+                     else "rename each to the column it holds (docs/data-dictionary.md), or remove it (a silently "
+                     "ignored column would be a bug)")
+    return {target for target, _ in hints.values() if target}
+
+
 def read_table(path: Path, schema: TableSchema, display: str | None = None,
                amounts: Collection[str] = ()) -> pd.DataFrame:
     """Read and validate one table; returns typed columns in schema order, index = spreadsheet row.
@@ -642,21 +713,9 @@ def type_table(raw: pd.DataFrame, schema: TableSchema, display: str, amounts: Co
     _table_on_another_sheet(raw, schema, display)
     _header_lower_down(raw, schema, display)
     problems = ProblemCollector()
-    unknown = [name for name in raw.columns if name not in known]
-    for name in unknown[:MAX_UNKNOWN_COLUMNS]:
-        swedish = SWEDISH_COLUMN_NAMES.get(name.strip().lower())
-        hint = (f"'{name}' is '{swedish}' here: " if swedish in known else did_you_mean(name, sorted(known)))
-        problems.add(Location(display, row=1, column=name), f"unknown column '{name}' in table '{schema.name}'",
-                     "only the columns " + ", ".join(sorted(known)),
-                     f"{hint}rename or remove the column (a silently ignored column would be a bug)")
-    if len(unknown) > MAX_UNKNOWN_COLUMNS:  # a pivot's 59 month columns: listed in one line, not 59
-        rest = unknown[MAX_UNKNOWN_COLUMNS:]
-        names = ", ".join(map(str, rest[:3])) + (", …" if len(rest) > 3 else "")
-        problems.add(Location(display, row=1, column=rest[0]), f"{len(rest)} more unknown columns ({names}) in "
-                     f"table '{schema.name}'", "only the columns " + ", ".join(sorted(known)),
-                     "remove them (a table laid out wide, one column per month, is written one row per value)")
+    meant = _unknown_columns(raw, schema, display, problems)
     for col in schema.columns:
-        if col.required and col.name not in raw.columns:
+        if col.required and col.name not in raw.columns and col.name not in meant:
             problems.add(Location(display, row=1, column=col.name), f"required column '{col.name}' is missing",
                          f"a column '{col.name}': {col.description}", "add the column to the header row")
     problems.raise_if_any()
