@@ -3,16 +3,21 @@ headers ('Brukar-ID', 'Årshyra (kr)'), which columns together are unique, and e
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+
 import pandas as pd
 import pytest
 
 from resmodel.errors import InputError
 from resmodel.io.candidates import CANDIDATES
 from resmodel.io.dictionary import OTHER_SERVICES, PREMISES, STAFF, TABLES, TARIFF, UNITS, USERS
+from resmodel.io.municipality import read_municipality
 from resmodel.io.premises_plan import PREMISES_PLAN
 from resmodel.io.shifts import ATTENDANCE, ROSTER
 from resmodel.io.tables import MANY_UNKNOWN_COLUMNS, SWEDISH_COLUMN_NAMES, header_key, read_table, type_table
 from resmodel.schema_docs import data_dictionary
+from tests.csvedit import VALID_DATA
 
 READ_BY_TYPE_TABLE = (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, PREMISES_PLAN, ATTENDANCE, ROSTER)
 WIDE = "one column per month"
@@ -132,3 +137,25 @@ def test_the_data_dictionary_lists_the_swedish_headers():
     users = text[text.index("## `users`"):text.index("## `staff`")]
     assert "`brukar_id`" in users and "`senaste_nivåbedömning`" in users and "`Tidsomfattning (tim/v)`" in text
     assert "| `fte` | float | FTE | yes | ≥ 0 | `sysselsättningsgrad`" in text
+
+
+def test_the_data_dictionary_names_the_columns_that_together_are_unique():
+    """Finding 6: staff's one row per unit and role (an HR export is one row per employee) was nowhere in the
+    data dictionary."""
+    text = data_dictionary()
+    staff = text[text.index("## `staff`"):text.index("## `tariff`")]
+    assert "One row per `unit_id` and `role` (together unique)" in staff and "HR export" in staff
+    assert "One row per `user_id`." in text[text.index("## `users`"):text.index("## `staff`")]
+
+
+@pytest.mark.parametrize("schema", [s for s in TABLES.values() if s.key])
+def test_a_declared_key_is_enforced(tmp_path, schema):
+    """The data dictionary's 'together unique' is true: a repeated combination is refused."""
+    data = tmp_path / "data"
+    shutil.copytree(VALID_DATA, data)
+    path = data / f"{schema.name}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_municipality(data, "data", dt.date(2024, 7, 1))
+    assert f"data/{schema.name}.csv, row {len(lines) + 1}" in str(err.value)

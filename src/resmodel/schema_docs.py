@@ -61,9 +61,11 @@ def data_dictionary() -> str:
              "column, but refused with the column to rename it to: it is compared in lower case, with '-' and",
              "spaces as '_' and a unit in brackets at its end left out, so `Brukar-ID`, `brukar id` and",
              "`Tidsomfattning (tim/v)` are `brukar_id`, `brukar_id` and `tidsomfattning` (in `premises_candidates`",
-             "a unit in brackets is part of the name: `Engångskostnad (kr)` is `engångskostnad_kr`).", ""]
+             "a unit in brackets is part of the name: `Engångskostnad (kr)` is `engångskostnad_kr`). Each table's",
+             "*One row per* line names the columns that together must be unique: a second row with the same",
+             "values is refused.", ""]
     for schema in (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, PREMISES_PLAN, ATTENDANCE, ROSTER):
-        lines += [f"## `{schema.name}`", "", schema.description, "",
+        lines += [f"## `{schema.name}`", "", schema.description, "", *_row_identity(schema),
                   "| column | type | unit | required | allowed / range | Swedish header | description |",
                   "|---|---|---|---|---|---|---|"]
         swedish = _swedish_headers(schema)
@@ -77,6 +79,15 @@ def data_dictionary() -> str:
                          f"{swedish.get(c.name, '')} | {c.description} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def _row_identity(schema: TableSchema) -> list[str]:
+    """The table's 'One row per' line (the columns that together are unique), none for a table without."""
+    names = schema.row_identity()
+    if not names:
+        return []
+    together = " (together unique)" if len(names) > 1 else ""
+    return ["One row per " + " and ".join(f"`{n}`" for n in names) + together + ".", ""]
 
 
 def _swedish_headers(schema: TableSchema) -> dict[str, str]:

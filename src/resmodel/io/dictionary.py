@@ -73,13 +73,15 @@ USERS = TableSchema(
 
 STAFF = TableSchema(
     "staff",
-    "Bemanning — the actual staff roster per unit and role, in full-time equivalents",
+    "Bemanning — the actual staff roster per unit and role, in full-time equivalents; from an HR export (one row "
+    "per employee), add up the employees' FTE per unit and role into one row",
     (
         Column("unit_id", "id", "unit the staff work in", references="units.unit_id"),
         Column("role", "str", "role (befattning)",
                allowed=("omsorgspedagog", "aktivitetsledare", "stodpedagog", "stodassistent", "personlig_assistent")),
         Column("fte", "float", "full-time equivalents (årsarbetare): 0.75 for a 75 % post, not 75", "FTE", minimum=0),
     ),
+    key=("unit_id", "role"),  # refused twice by municipality._check_staff
 )
 
 TABLES = {"premises": PREMISES, "units": UNITS, "users": USERS, "staff": STAFF}

@@ -133,9 +133,14 @@ class TableSchema:
     name: str
     description: str
     columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()  # columns that together name one row (a repeated combination is refused by its reader)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    def row_identity(self) -> tuple[str, ...]:
+        """The columns whose values name one row, for the data dictionary: the key, else the unique columns."""
+        return self.key or tuple(c.name for c in self.columns if c.unique)
 
 
 def _csv_rows(text: str, display: str, delimiter: str = ",") -> list[list[str]]:
