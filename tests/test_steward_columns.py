@@ -17,7 +17,7 @@ from resmodel.io.premises_plan import PREMISES_PLAN
 from resmodel.io.shifts import ATTENDANCE, ROSTER
 from resmodel.io.tables import MANY_UNKNOWN_COLUMNS, SWEDISH_COLUMN_NAMES, header_key, read_table, type_table
 from resmodel.schema_docs import data_dictionary
-from tests.csvedit import VALID_DATA
+from tests.csvedit import VALID_DATA, valid_data_with
 
 READ_BY_TYPE_TABLE = (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, PREMISES_PLAN, ATTENDANCE, ROSTER)
 WIDE = "one column per month"
@@ -159,3 +159,20 @@ def test_a_declared_key_is_enforced(tmp_path, schema):
     with pytest.raises(InputError) as err:
         read_municipality(data, "data", dt.date(2024, 7, 1))
     assert f"data/{schema.name}.csv, row {len(lines) + 1}" in str(err.value)
+
+
+def test_every_table_s_problems_come_in_one_run(tmp_path):
+    """Finding 13: premises, staff and units took three rounds, one file each."""
+    data = valid_data_with(tmp_path, "premises", "L-DV1,dv_lokal,20,", "L-DV1,dv_lokal,tjugo,")
+    for table, old, new in (("units", "DV01,Daglig verksamhet 1,daglig_verksamhet,egen",
+                             "DV01,Daglig verksamhet 1,daglig_verksamhet,egne"),
+                            ("staff", "DV01,omsorgspedagog,1.0", "DV01,omsorgspedagog,100 %")):
+        path = data / f"{table}.csv"
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_municipality(data, "data", dt.date(2024, 7, 1))
+    files = [p.location.file for p in err.value.problems]
+    assert files == ["data/premises.csv", "data/units.csv", "data/staff.csv"], files
+    assert "write 1 (100 % = 1 FTE)" in str(err.value)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from resmodel.allocation.engine import Municipality
 from resmodel.allocation.staff_cost import SERVICE_ROLES
-from resmodel.errors import InputError, Location, ProblemCollector, Warning_
+from resmodel.errors import InputError, Location, PersonalDataError, ProblemCollector, Warning_
 from resmodel.io.dictionary import PREMISES, STAFF, UNITS, USERS
 from resmodel.io.tables import MAX_PROBLEMS, TableSchema, check_references, read_table, require_rows
 from resmodel.services import HOUSING_SERVICES, HOUSING_TYPES, LEVEL_SERVICES, UNIT_SERVICE_OF_USER
@@ -55,15 +55,30 @@ def _read(folder: Path, schema: TableSchema, display_folder: str) -> tuple[pd.Da
     return read_table(path, schema, display), display
 
 
+def _read_all(folder: Path, display_folder: str) -> list[tuple[pd.DataFrame, str]]:
+    """The four tables (premises, units, users, staff) and their files, each read even when one before it has
+    problems, so that one run names every file's problems (up to the usual cap), not one file per run; an
+    identity number stops the reading at once."""
+    problems, tables = ProblemCollector(), []
+    for schema in (PREMISES, UNITS, USERS, STAFF):
+        try:
+            tables.append(_read(folder, schema, display_folder))
+        except PersonalDataError:
+            raise
+        except InputError as exc:
+            problems.problems.extend(exc.problems)
+    problems.cap(MAX_PROBLEMS, Location(display_folder))
+    problems.raise_if_any()
+    return tables
+
+
 def read_municipality(folder: Path, display_folder: str, base_date: dt.date) -> Municipality:
     """Read and cross-validate all four tables; raises one InputError listing every problem found."""
     if not folder.is_dir():
         raise InputError.at(Location(file=display_folder), "data folder not found", "a folder with premises, units, "
                             "users and staff tables", "check the scenario's 'data:' path (relative to the scenario file)")
-    premises, premises_file = _read(folder, PREMISES, display_folder)
-    units, units_file = _read(folder, UNITS, display_folder)
-    users, users_file = _read(folder, USERS, display_folder)
-    staff, staff_file = _read(folder, STAFF, display_folder)
+    (premises, premises_file), (units, units_file), (users, users_file), (staff, staff_file) = _read_all(
+        folder, display_folder)
     fix = "fill in the table (did the export stop after the header?)"
     require_rows(units, units_file, "one row per unit", fix)
     if units["premises_id"].notna().any():
