@@ -176,3 +176,15 @@ def test_every_table_s_problems_come_in_one_run(tmp_path):
     files = [p.location.file for p in err.value.problems]
     assert files == ["data/premises.csv", "data/units.csv", "data/staff.csv"], files
     assert "write 1 (100 % = 1 FTE)" in str(err.value)
+
+
+def test_a_frame_percentage_written_as_text_is_told_the_fraction():
+    """Finding 11: frame.yaml's 'growth: {2025: 2.8 %}' got 'correct the value'; scenario values got 'write 0.028'."""
+    from resmodel.budget.frame import load_frame
+
+    frame = {"base_year": 2024, "base": {a: 0 for a in ("lss_boende", "daglig_verksamhet", "personlig_assistans",
+                                                        "ovriga_lss", "ovrig_vard_omsorg", "forvaltningsovergripande")},
+             "indexation": {"kind": "fixed", "growth": {2025: "2.8 %"}, "extension": 0.025}}
+    with pytest.raises(InputError) as err:
+        load_frame(frame, "frame.yaml")
+    assert "Fix: '2.8 %' is a percentage: write 0.028" in str(err.value)

@@ -149,10 +149,24 @@ def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
+#: a number written with a percent sign ('2.8 %', '4%', '7,4 %'), which YAML reads as text
+_PERCENT_TEXT = re.compile(r"\s*(-?\d+(?:[.,]\d+)?)\s*%\s*")
+
+
+def percent_text_fraction(value: object) -> str | None:
+    """The fraction to write for a percentage written as text ('2.8 %' → '0.028'); None for any other value."""
+    found = _PERCENT_TEXT.fullmatch(value) if isinstance(value, str) else None
+    return f"{float(found.group(1).replace(',', '.')) / 100:g}" if found else None
+
+
 def percentage_fix(err: Mapping[str, Any]) -> str | None:
-    """For a pydantic error of a rate above its bound (at most 5: a fraction or a factor) written as a percentage,
-    3 for 3 %: the value to write; None for any other error (a horizon of 40 years is no percentage)."""
+    """For a pydantic error of a rate written as a percentage — as text ('2.8 %') or as a number above its bound
+    (at most 5: a fraction or a factor), 3 for 3 % — the value to write; None for any other error (a horizon of 40
+    years is no percentage)."""
     value, ctx = err.get("input"), err.get("ctx") or {}
+    fraction = percent_text_fraction(value)
+    if fraction is not None:
+        return f"'{value.strip()}' is a percentage: write {fraction}"
     bound = ctx.get("le", ctx.get("lt"))
     if (err.get("type") in ("less_than", "less_than_equal") and isinstance(bound, int | float) and bound <= 5
             and isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= 100):

@@ -12,23 +12,22 @@ parameter's declared index, unless ``indexed: false``."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from resmodel.errors import percent_text_fraction
 from resmodel.scenario.projection import ProjectionSettings
 
 
 def _percent_as_text(value):
     """A value written with a percent sign ('4%', '7,4 %'), which YAML reads as text: refused with the fraction to
     write, not only 'unable to parse string as a number' (economist walkthrough)."""
-    found = re.fullmatch(r"\s*(-?\d+(?:[.,]\d+)?)\s*%\s*", value) if isinstance(value, str) else None
-    if found:
-        fraction = float(found.group(1).replace(",", ".")) / 100
+    fraction = percent_text_fraction(value)
+    if fraction is not None:
         raise PydanticCustomError("percent_as_text", "'{text}' is a percentage written as text: write {fraction}",
-                                  {"text": value.strip(), "fraction": f"{fraction:g}"})
+                                  {"text": value.strip(), "fraction": fraction})
     return value
 
 
