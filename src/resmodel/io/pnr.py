@@ -87,15 +87,19 @@ def looks_like_pnr(text: str) -> bool:
 
 
 def _refusal(what: str) -> tuple[str, str, str]:
-    """The message for a ``what`` (cell, value, comment, amount, column name) that looks like an identity number;
+    """The message for a ``what`` (cell, value, comment, amount, column name; text: a cell of a name or free-text
+    column, whose fix is to remove the number, not to replace it with an id) that looks like an identity number;
     never the number."""
     if what == "amount":  # a number column: 12 digits from 18…, 19… or 20… and a date, as a register stores one
         return ("this amount has the 12-digit form of a Swedish personal identity number (personnummer: a date of "
                 "birth and four digits); it is not shown here", "an amount or count of this column, no personal data",
                 "check the cell: an identity number pasted into the column, or an amount with digits too many "
                 "(öre for kronor?)")
-    fix = {"comment": "remove the number from the comment", "column name": "rename the column"}
-    return (f"this {what} looks like a Swedish personal identity number (personnummer); it is not shown here",
+    fix = {"comment": "remove the number from the comment", "column name": "rename the column",
+           "text": "remove the number from the text, or clear the value, before loading the file (a column resmodel "
+                   "does not read: delete the column)"}
+    noun = "cell" if what == "text" else what
+    return (f"this {noun} looks like a Swedish personal identity number (personnummer); it is not shown here",
             "pseudonymous ids only (e.g. 'U00042'); no personal data may enter the model",
             fix.get(what, "replace the value with a pseudonymous id before loading the file"))
 
@@ -190,7 +194,8 @@ def check_frame_for_pnr(frame: pd.DataFrame, file: str, first_row: int | None = 
     """Scan every cell of a raw (string) table; refuse the first cell that looks like a pnr. Rows are
     named by the frame's index (spreadsheet rows, as read_raw gives them) or, with ``first_row``, by
     position. Columns named in ``numeric`` hold amounts or counts and get ``number_looks_like_pnr``;
-    columns named in ``ids`` hold ids and get the stricter ``id_looks_like_pnr``."""
+    columns named in ``ids`` hold ids and get the stricter ``id_looks_like_pnr`` (and the fix of an id: replace
+    it with a pseudonymous one); in any other cell the fix is to remove the number."""
     digits = re.compile(r"\d\d\D?\d\d\D?\d\d")  # six digits, or a date written with separators
     for column in frame.columns:
         values = frame[column].astype("string").fillna("")
@@ -200,7 +205,8 @@ def check_frame_for_pnr(frame: pd.DataFrame, file: str, first_row: int | None = 
         for i in candidates:
             if test(values.iloc[i]):
                 row = int(frame.index[i]) if first_row is None else int(i) + first_row
-                what = "amount" if column in numeric and _PLAIN_NUMBER.fullmatch(values.iloc[i]) else "cell"
+                what = ("amount" if column in numeric and _PLAIN_NUMBER.fullmatch(values.iloc[i]) else
+                        "cell" if column in ids else "text")  # only an id is replaced by a pseudonymous one
                 raise PersonalDataError.at(Location(file=file, row=row, column=str(column)), *_refusal(what))
     for column in frame.columns:
         if looks_like_pnr(str(column)):
