@@ -6,12 +6,42 @@ year, and template values in `resmodel params`."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 
 from resmodel.errors import PersonalDataError
 from resmodel.io.municipality import read_municipality
-from tests.csvedit import valid_data_with
+from resmodel.run import load
+from tests.csvedit import VALID_DATA, valid_data_with
+
+
+def _valid_board(tmp_path: Path, table: str | None = None, old: str = "", new: str = "") -> Path:
+    """The tiny valid board in tmp_path, ``old`` replaced by ``new`` in ``table``.csv; its scenario's path."""
+    if table is None:
+        shutil.copytree(VALID_DATA, tmp_path / "data")
+    else:
+        valid_data_with(tmp_path, table, old, new)
+    shutil.copy(VALID_DATA.parent / "base.yaml", tmp_path / "base.yaml")
+    return tmp_path / "base.yaml"
+
+
+def test_a_dated_share_is_not_told_to_use_wage_or_price_growth(tmp_path):
+    """Finding 8: indirect_share changed from 2025 was told indices.wage_growth/price_growth, which grow money."""
+    from resmodel.projection_run import dated_changes_not_projected
+
+    base = _valid_board(tmp_path)
+    child = tmp_path / "plan.yaml"
+    child.write_text("name: plan\npurpose: t\nextends: base.yaml\nparameters:\n  daglig_verksamhet.indirect_share:\n"
+                     "    - {value: 0.10, from: 2025-01-01, reason: ny planeringsmodell}\n"
+                     "  salaries.stodassistent: [{value: 34000, from: 2026-01-01, reason: lönesatsning}]\n")
+    assert base.exists()
+    found = {w.message.split(" ")[0]: w.message for w in dated_changes_not_projected(load(child), 2030)}
+    share = found["daglig_verksamhet.indirect_share"]
+    assert "wage_growth" not in share and "price_growth" not in share
+    assert "(share of direct hours) is not money" in share and "projection block's adjustments" in share
+    assert "indices.wage_growth (salaries)" in found["salaries.stodassistent"]  # money keeps its index advice
 
 
 def test_an_identity_number_in_a_name_is_to_be_removed_not_replaced_by_an_id(tmp_path):

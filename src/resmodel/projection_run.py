@@ -769,6 +769,18 @@ def scenario_capacity(loaded, service: str) -> CapacityLimit | None:
     return next(c for c in limits if c.service == service)
 
 
+def _how_to_project(unit: str) -> str:
+    """How a change the projection reads only at the base date can still be projected: a money amount by an index
+    step; a share, ratio, hours or days by no index (steward walk: indirect_share was told wage_growth)."""
+    if "SEK" in unit:
+        return ("To project it, move base_date to the change, or give that year's step as growth: parameters: "
+                "indices.wage_growth (salaries) or indices.price_growth (prices), dated 1 January of the year, or as "
+                "the projection block's volume_changes or adjustments (an amount per year)")
+    return (f"Its unit ({unit}) is not money, so no index carries it; to project it, move base_date to the change, "
+            "or give its effect on the cost as the projection block's adjustments (an amount per year: the net cost "
+            "of a run with the new value less the base run's)")
+
+
 def dated_changes_not_projected(loaded, last: int) -> list[Warning_]:
     """Parameter values that start or end after the base date and by the end of ``last``, on a parameter the
     projection reads only at the base date (unit costs, salaries …; the indices, sick leave, the state rate and
@@ -791,10 +803,7 @@ def dated_changes_not_projected(loaded, last: int) -> list[Warning_]:
     return [Warning_("dated_change_not_projected", location,
                      f"{path} changes on {on:%Y-%m-%d}, after the base date {base:%Y-%m-%d}; the projection reads it at "
                      "the base date (money amounts then grow with the indices), so the change has no effect on "
-                     "project, compare or tornado. To project it, move base_date to the change, or give that year's step as "
-                     "growth: parameters: indices.wage_growth (salaries) or indices.price_growth (prices), dated 1 "
-                     "January of the year, or as the projection block's volume_changes or adjustments (an amount "
-                     "per year)")
+                     "project, compare or tornado. " + _how_to_project(tree.parameters[path].unit))
             for path, (on, location) in sorted(changes.items())] + _within_year_changes(tree, base, end) + [
         Warning_("beyond_horizon", o.location, f"{o.path} changes on {o.start:%Y-%m-%d}, after the horizon's last "
                  f"year {last}: the change has no effect on project, compare or tornado (a typing slip for an "
