@@ -11,10 +11,20 @@ from pathlib import Path
 
 import pytest
 
+from resmodel.cli import app
 from resmodel.errors import PersonalDataError
 from resmodel.io.municipality import read_municipality
+from resmodel.io.parameters import load_tree, national_parameter_root
 from resmodel.run import load
+from tests.clirun import invoke
+from tests.conftest import ROOT
 from tests.csvedit import VALID_DATA, valid_data_with
+
+
+@pytest.fixture()
+def kit(tmp_path) -> Path:
+    assert invoke(app, "init", tmp_path / "kit")[0] == 0
+    return tmp_path / "kit"
 
 
 def _valid_board(tmp_path: Path, table: str | None = None, old: str = "", new: str = "") -> Path:
@@ -25,6 +35,31 @@ def _valid_board(tmp_path: Path, table: str | None = None, old: str = "", new: s
         valid_data_with(tmp_path, table, old, new)
     shutil.copy(VALID_DATA.parent / "base.yaml", tmp_path / "base.yaml")
     return tmp_path / "base.yaml"
+
+
+def test_the_kit_ships_payroll_overhead_and_annual_leave_as_template_values(kit):
+    """Finding 2: PO (one board's 2024 ledger ratio) and 25 leave days (the legal minimum) came unflagged from the
+    national files, and the kit's README called PO a national figure."""
+    national = load_tree(national_parameter_root()).parameters
+    local = load_tree(kit / "data" / "parameters", "data/parameters", known=national).parameters
+    for path in ("payroll.po_rate", "working_time.annual_leave_days"):
+        assert local[path].template_line is not None, path
+        assert (local[path].values, local[path].unit, local[path].reference) == \
+               (national[path].values, national[path].unit, national[path].reference), path  # figures unchanged
+    code, _, err = invoke(app, "validate", kit / "scenarios" / "base.yaml")
+    assert code == 0 and "data/parameters/payroll/po_rate.yaml" in err
+    readme = (kit / "README.md").read_text(encoding="utf-8")
+    assert "National figures (payroll overhead" not in readme and "`payroll/po_rate.yaml`" in readme
+
+
+def test_params_marks_the_values_still_template(kit):
+    """Finding 14: the Parametrar sheet marked template values, `resmodel params` did not."""
+    code, out, _ = invoke(app, "params", kit / "scenarios" / "base.yaml", "--grep", "working_time")
+    marked = [line.split(" = ")[0] for line in out.splitlines() if "[template: true" in line]
+    assert code == 0 and marked == ["working_time.annual_leave_days", "working_time.sick_leave_rate",
+                                    "working_time.training_days"], out
+    code, out, _ = invoke(app, "params", ROOT / "scenarios" / "base.yaml", "--grep", "working_time")
+    assert code == 0 and "working_time.sick_leave_rate" in out and "template" not in out  # the demo's own
 
 
 def test_a_dated_share_is_not_told_to_use_wage_or_price_growth(tmp_path):

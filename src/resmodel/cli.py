@@ -247,9 +247,10 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
 def params(scenario: ScenarioArg,
            on: Annotated[str | None, typer.Option(help="date YYYY-MM-DD (default: the scenario's base date)")] = None,
            grep: Annotated[str | None, typer.Option(help="only paths containing this text")] = None) -> None:
-    """List the parameters in force on a date, with value, valid-from date and source."""
+    """List the parameters in force on a date, with value, valid-from date and source, and whether the value is
+    still the starter kit's (marked 'template: true')."""
     from resmodel.io.pnr import check_option_for_pnr
-    from resmodel.run import load
+    from resmodel.run import load, parameter_table
 
     check_option_for_pnr(grep, "--grep")
     loaded = load(scenario)
@@ -267,8 +268,11 @@ def params(scenario: ScenarioArg,
     if not shown:
         raise InputError.at(Location(path="--grep"), f"no parameter path contains '{grep}'",
                             "part of a path such as 'salaries' or 'working_time'", "run without --grep to see them all")
+    table = parameter_table(snapshot, loaded.tree)  # marks a value still the starter kit's, as the workbook does
+    template = set(table.loc[table["demovärde (starter kit's demo value)"] != "", "parameter"])
     for path in shown:
-        typer.echo(snapshot.trace(path).describe())
+        typer.echo(snapshot.trace(path).describe()
+                   + (" [template: true — the starter kit's demo value, not yet your board's]" if path in template else ""))
 
 
 @app.command()
