@@ -6,13 +6,16 @@ year, and template values in `resmodel params`."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from resmodel.cli import app
-from resmodel.errors import PersonalDataError
+from resmodel.errors import InputError, PersonalDataError
 from resmodel.io.municipality import read_municipality
 from resmodel.io.parameters import load_tree, national_parameter_root
 from resmodel.run import load
@@ -35,6 +38,55 @@ def _valid_board(tmp_path: Path, table: str | None = None, old: str = "", new: s
         valid_data_with(tmp_path, table, old, new)
     shutil.copy(VALID_DATA.parent / "base.yaml", tmp_path / "base.yaml")
     return tmp_path / "base.yaml"
+
+
+def _warning_lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("warning: ")]
+
+
+def test_run_prints_the_serious_warnings_first_and_many_of_a_kind_as_one_line(kit):
+    """Finding 1: 74 stale assessments filled the ten lines run printed; the roster in percent and the 20 template
+    files were '… and 83 more'. Now: roster, the template summary project prints, then one stale line."""
+    staff = kit / "data" / "staff.csv"
+    staff.write_text(staff.read_text().replace("DV01,omsorgspedagog,0.25", "DV01,omsorgspedagog,15"))
+    users = kit / "data" / "users.csv"
+    users.write_text(re.sub(r",20\d\d-\d\d-\d\d\n", ",2019-01-01\n", users.read_text()))  # 8 level users: stale
+    code, _, err = invoke(app, "run", kit / "scenarios" / "base.yaml", "--out", kit / "out")
+    assert code == 0, err
+    lines = _warning_lines(err)
+    assert len(lines) == 3, err
+    assert lines[0].startswith("warning: [roster_implausible] ") and "staff.csv, row 2, column 'fte': unit 'DV01'" \
+        in lines[0]
+    assert lines[1].startswith("warning: [template_parameter] 24 parameter file(s) are marked as the demo "
+                               "municipality's values (template: true)")
+    assert "data/parameters/payroll/po_rate.yaml" in lines[1] and "delete its 'template: true' line" in lines[1]
+    assert lines[2].startswith("warning: [stale_level_assessment] 8 warnings; the first at ")
+    assert "users.csv, row 2, column 'level_assessed': no level assessment within 730 days" in lines[2]
+    assert "the others at row 3, row 4, row 5, row 6 and 3 more — every one in the workbook's sheet 'Varningar'" \
+        in lines[2]
+    kept = pd.read_excel(kit / "out" / "resmodel_base.xlsx", sheet_name="Varningar")
+    assert len(kept) == 1 + 24 + 8  # the workbook and the manifest keep every warning
+    assert json.loads((kit / "out" / "manifest.json").read_text())["warnings"] == 33
+
+
+def test_validate_orders_and_groups_as_run_does(kit):
+    users = kit / "data" / "users.csv"
+    users.write_text(re.sub(r",20\d\d-\d\d-\d\d\n", ",2019-01-01\n", users.read_text()))
+    code, _, err = invoke(app, "validate", kit / "scenarios" / "base.yaml")
+    lines = _warning_lines(err)
+    assert code == 0 and [line.split("]")[0] for line in lines] == ["warning: [template_parameter",
+                                                                     "warning: [stale_level_assessment"], err
+    assert "every one in `resmodel run`'s workbook, sheet 'Varningar'" in lines[1]
+
+
+def test_the_demo_still_prints_its_three_capacity_warnings_in_full():
+    """README: 'The base run prints three capacity_exceeded warnings' — a check with three is not grouped, and the
+    demo has no unit in premises of another kind."""
+    code, _, err = invoke(app, "validate", ROOT / "scenarios" / "base.yaml")
+    lines = _warning_lines(err)
+    assert code == 0 and len(lines) == 3, err
+    assert all(line.startswith("warning: [capacity_exceeded] data/demokommun/premises.csv, at 'L-DV0")
+               for line in lines)
 
 
 def test_the_kit_ships_payroll_overhead_and_annual_leave_as_template_values(kit):
@@ -60,6 +112,43 @@ def test_params_marks_the_values_still_template(kit):
                                     "working_time.training_days"], out
     code, out, _ = invoke(app, "params", ROOT / "scenarios" / "base.yaml", "--grep", "working_time")
     assert code == 0 and "working_time.sick_leave_rate" in out and "template" not in out  # the demo's own
+
+
+@pytest.mark.parametrize("table, old, new, row, said", [
+    ("units", "DV02,Daglig verksamhet 2,daglig_verksamhet,egen,DV sektion,L-DV1,",
+     "DV02,Daglig verksamhet 2,daglig_verksamhet,egen,DV sektion,L-GB1,", 3,
+     "a daglig_verksamhet unit in premises 'L-GB1' of kind 'gruppbostad' (expected kind 'dv_lokal')"),
+    ("units", "SB01,Servicebostad 1,bostad_vuxna,egen,Bostad sektion,L-SB1,servicebostad,",
+     "SB01,Servicebostad 1,bostad_vuxna,egen,Bostad sektion,L-SB1,gruppbostad,", 5,
+     "a bostad_vuxna unit with housing_type 'gruppbostad' in premises 'L-SB1' of kind 'servicebostad'"),
+])
+def test_a_unit_in_premises_of_another_kind_is_warned(tmp_path, table, old, new, row, said):
+    """Finding 4: premises' kind was read nowhere: DV01 in a group home's premises validated ok."""
+    loaded = load(_valid_board(tmp_path, table, old, new))
+    found = [w for w in loaded.warnings if w.check == "premises_kind_mismatch"]
+    assert len(found) == 1 and (found[0].location.row, found[0].location.column) == (row, "premises_id")
+    assert said in found[0].message
+
+
+def test_the_valid_board_has_no_premises_of_another_kind(tmp_path):
+    assert not [w for w in load(_valid_board(tmp_path)).warnings if w.check == "premises_kind_mismatch"]
+
+
+def test_a_missing_level_assessed_column_is_one_warning(tmp_path):
+    """Finding 7: without the optional column, 440 identical 'the cell is empty' lines."""
+    path = _valid_board(tmp_path)
+    users = tmp_path / "data" / "users.csv"
+    pd.read_csv(users, dtype=str, keep_default_na=False).drop(columns="level_assessed").to_csv(users, index=False)
+    stale = [w for w in load(path).warnings if w.check == "stale_level_assessment"]
+    assert len(stale) == 1 and (stale[0].location.row, stale[0].location.column) == (None, "level_assessed")
+    assert "no user has a level assessment date" in stale[0].message and "the 8 daily-activity and housing" \
+        in stale[0].message
+
+
+def test_one_empty_assessment_cell_is_still_warned_at_its_row(tmp_path):
+    path = _valid_board(tmp_path, "users", "2024-01-15\n", "\n")
+    stale = [w for w in load(path).warnings if w.check == "stale_level_assessment"]
+    assert [(w.location.row, "the cell is empty" in w.message) for w in stale] == [(2, True)]
 
 
 def test_a_dated_share_is_not_told_to_use_wage_or_price_growth(tmp_path):
@@ -95,3 +184,19 @@ def test_an_identity_number_as_an_id_is_still_to_be_replaced_by_a_pseudonymous_o
     with pytest.raises(PersonalDataError) as err:
         read_municipality(data, "data", dt.date(2024, 7, 1))
     assert err.value.problems[0].fix.startswith("replace the value with a pseudonymous id")
+
+
+def test_a_level_assessed_after_the_base_year_is_refused_as_a_start_date_is(tmp_path):
+    """Finding 12: level_assessed 2025-03-01 with base date 2024-07-01 passed silently (and so never stale)."""
+    data = valid_data_with(tmp_path, "users", "2024-01-15\n", "2025-03-01\n")
+    with pytest.raises(InputError) as err:
+        read_municipality(data, "data", dt.date(2024, 7, 1))
+    problem = err.value.problems[0]
+    assert (problem.location.row, problem.location.column) == (2, "level_assessed")
+    assert "level assessment date 2025-03-01 is after the base year 2024" in problem.problem
+    assert "on or before 2024-12-31" in problem.expected
+
+
+def test_a_level_assessed_later_in_the_base_year_passes(tmp_path):
+    data = valid_data_with(tmp_path, "users", "2024-01-15\n", "2024-10-01\n")
+    assert len(read_municipality(data, "data", dt.date(2024, 7, 1)).users) == 12

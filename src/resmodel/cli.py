@@ -103,6 +103,55 @@ def _echo_table(table) -> None:
     typer.echo(table.to_string(float_format=lambda v: f"{v:,.1f}"))
 
 
+#: the console lists warnings most serious first, so that no routine line hides one that moves a figure by millions
+#: (steward walk: FTE typed as percent was line 94 of 94, behind 74 old assessments); "*" is any check not named
+WARNING_ORDER = ("roster_implausible", "template_parameter", "implausible_change", "day_price_implausible",
+                 "weekly_hours_implausible", "start_before_adult_age", "premises_kind_mismatch", "capacity_exceeded",
+                 "level_not_suitable", "no_roster", "tariff_missing_price", "unit_empty", "role_not_of_service",
+                 "value_ignored", "*", "premises_unused", "stale_level_assessment")
+#: a check with more warnings than this prints one line with its count (the demo's three capacity_exceeded stay)
+WARNINGS_IN_FULL = 3
+#: and that line names this many of the further warnings' locations
+LOCATIONS_SHOWN = 4
+
+
+def warning_lines(warnings, loaded, where_all: str) -> list[str]:
+    """The console's warning lines, most serious check first (WARNING_ORDER): a check with a few warnings prints
+    each, one with many a single line with its count and first locations, and template parameters always the
+    one summary ``project`` prints — every warning stays in ``where_all`` (the workbook) and the manifest."""
+    from resmodel.projection_run import template_notes
+
+    by_check: dict[str, list] = {}
+    for w in sorted(warnings, key=lambda w: WARNING_ORDER.index(w.check if w.check in WARNING_ORDER else "*")):
+        by_check.setdefault(w.check, []).append(w)
+    lines = []
+    for check, found in by_check.items():
+        if check == "template_parameter":
+            lines += [f"[{check}] {note}; in each, set your board's value and reference, then delete its "
+                      "'template: true' line" for note in template_notes(loaded)]
+        elif len(found) <= WARNINGS_IN_FULL:
+            lines += [str(w) for w in found]
+        else:
+            lines.append(_summary_line(found, where_all))
+    return lines
+
+
+def _summary_line(found: list, where_all: str) -> str:
+    """One line for many warnings of one check: how many, the first in full, where the next few are."""
+    first = found[0].location
+    def short(location: Location) -> str:  # the first's file and column are not repeated
+        same = Location(None if location.file == first.file else location.file, location.line, location.row,
+                        None if location.column == first.column else location.column, location.path)
+        return str(same if str(same) != "(no location)" else location)
+
+    w = found[0]
+    others = [short(other.location) for other in found[1:1 + LOCATIONS_SHOWN]]
+    rest = len(found) - 1 - len(others)
+    return (f"[{w.check}] {len(found)} warnings; the first at {w.location}: {w.message}"
+            + (f" (units: {', '.join(w.units)})" if w.units else "") + "; the others at " + ", ".join(others)
+            + (f" and {rest} more" if rest else "") + f" — every one {where_all}")
+
+
 @app.command()
 def run(scenario: ScenarioArg,
         out: Annotated[Path | None, typer.Option(help="output folder (default results/<scenario name>); new, empty, or "
@@ -122,10 +171,8 @@ def run(scenario: ScenarioArg,
     typer.echo(f"resmodel {__version__} — scenario '{result.loaded.scenario.name}', base date "
                f"{result.loaded.scenario.base_date}, allocation key {result.loaded.scenario.allocation_key}")
     _echo_table(summary_table(result))
-    for warning in result.warnings[:10]:
-        typer.echo(f"warning: {warning}", err=True)
-    if len(result.warnings) > 10:
-        typer.echo(f"warning: … and {len(result.warnings) - 10} more (sheet 'Varningar' in the workbook)", err=True)
+    for line in warning_lines(result.warnings, result.loaded, "in the workbook's sheet 'Varningar'"):
+        typer.echo(f"warning: {line}", err=True)
     for note in result.manifest["index_extrapolations"]:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"wrote {', '.join(files)} to {target}")
@@ -148,8 +195,10 @@ def validate(scenario: ScenarioArg) -> None:
                f"{loaded.scenario.content_hash[:12]}, parameters {loaded.parameter_hash[:12]}, "
                f"data {loaded.data_hash[:12]}"
                + (f"; {projection}" if projection else ""))
-    for warning in [*base_run.warnings, *projection_warnings]:
-        typer.echo(f"warning: {warning}", err=True)
+    for line in warning_lines([*base_run.warnings, *projection_warnings], loaded,
+                              "in `resmodel run`'s workbook, sheet 'Varningar' (a projection's: "
+                              "`resmodel project`'s, sheet 'Noter')"):
+        typer.echo(f"warning: {line}", err=True)
 
 
 @app.command()

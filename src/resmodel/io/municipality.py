@@ -200,12 +200,19 @@ def _check_users(users: pd.DataFrame, units: pd.DataFrame, file: str, base_date:
         Location(file, row=row, column="start_date"),
         f"start date {users.at[row, 'start_date'].date()} is after the base year {base_date.year}",
         f"a start date on or before {year_end}", "correct the date or remove users who have not started"))
+    assessed_late = users["level_assessed"] > pd.Timestamp(year_end)
+    problems.add_rows(users.index[assessed_late.to_numpy()], 5, lambda row: (
+        Location(file, row=row, column="level_assessed"),
+        f"level assessment date {users.at[row, 'level_assessed'].date()} is after the base year {base_date.year}",
+        f"the date of the latest assessment on or before {year_end}, whose level is in the 'level' column",
+        f"correct the date (the year?); a user reassessed after {base_date.year}: give the level and date in force "
+        "in the base year, or move the scenario's base_date"))
 
 
 def data_quality_warnings(data: Municipality, base_date: dt.date, files: dict[str, str]) -> list[Warning_]:
-    """Named, non-fatal checks: over-capacity premises, unsuitable levels, stale level assessments,
-    unused premises, units without a roster, and implausible or ignored user values. ``files``:
-    each table's file as messages show it (``table_files``)."""
+    """Named, non-fatal checks: over-capacity premises, unsuitable levels, units in premises of another kind,
+    stale level assessments, unused premises, units without a roster, and implausible or ignored user values.
+    ``files``: each table's file as messages show it (``table_files``)."""
     users_file = files["users"]
     warnings: list[Warning_] = []
     users, units, premises = data.users, data.units, data.premises
@@ -229,17 +236,46 @@ def data_quality_warnings(data: Municipality, base_date: dt.date, files: dict[st
                                  (str(users.at[row, "unit_id"]),)))
     warnings += _unused_and_unstaffed(data, files)
     warnings += _implausible_user_values(users, users_file)
+    warnings += _premises_kind_mismatches(units, premises, files["units"])
+    return warnings + _stale_assessments(users, base_date, users_file)
+
+
+def _stale_assessments(users: pd.DataFrame, base_date: dt.date, users_file: str) -> list[Warning_]:
+    """Level users whose latest assessment is missing or over STALE_ASSESSMENT_DAYS old, one warning each; one
+    warning in all when no level user has a date (the optional column left out or empty: 440 identical lines hid
+    the rest, steward walk)."""
+    level_users = users["service"].isin(LEVEL_SERVICES)
     assessed = pd.to_datetime(users["level_assessed"])
+    if level_users.sum() >= 2 and assessed[level_users].isna().all():
+        return [Warning_("stale_level_assessment", Location(file=users_file, column="level_assessed"),
+                         f"no user has a level assessment date (is the column 'level_assessed' missing or empty?): the "
+                         f"{int(level_users.sum())} daily-activity and housing users' levels are used as they are, "
+                         "unchecked for age; add the column with the date of each user's latest assessment "
+                         "(nivåbedömning)")]
     age_days = (pd.Timestamp(base_date) - assessed).dt.days
-    stale = users["service"].isin(LEVEL_SERVICES) & (assessed.isna() | (age_days > STALE_ASSESSMENT_DAYS))
-    for row in users.index[np.asarray(stale, dtype=bool)]:
-        warnings.append(Warning_("stale_level_assessment", Location(file=users_file, row=int(row), column="level_assessed"),
-                                 ("no level assessment date (the cell is empty)" if pd.isna(assessed[row]) else
-                                  f"no level assessment within {STALE_ASSESSMENT_DAYS} days of {base_date}")
-                                 + ": the level is used as it is; reassess it, or fill in the date of the latest "
-                                 "assessment",
-                                 (str(users.at[row, "unit_id"]),)))
-    return warnings
+    stale = level_users & (assessed.isna() | (age_days > STALE_ASSESSMENT_DAYS))
+    return [Warning_("stale_level_assessment", Location(file=users_file, row=int(row), column="level_assessed"),
+                     ("no level assessment date (the cell is empty)" if pd.isna(assessed[row]) else
+                      f"no level assessment within {STALE_ASSESSMENT_DAYS} days of {base_date}")
+                     + ": the level is used as it is; reassess it, or fill in the date of the latest assessment",
+                     (str(users.at[row, "unit_id"]),)) for row in users.index[np.asarray(stale, dtype=bool)]]
+
+
+def _premises_kind_mismatches(units: pd.DataFrame, premises: pd.DataFrame, units_file: str) -> list[Warning_]:
+    """A daily-activity unit in premises not of kind dv_lokal, or a housing unit whose housing_type is not its
+    premises' kind: a unit put in the wrong premises (a slipped premises_id) is costed with their rent and levels
+    without a word (steward walk: DV01 in a group home's premises)."""
+    kind = units["premises_id"].map(dict(zip(premises["premises_id"], premises["kind"], strict=True)))
+    housing = units["service"].isin(HOUSING_SERVICES)
+    expected = units["housing_type"].where(housing, "dv_lokal").where(housing | (units["service"] == "daglig_verksamhet"))
+    odd = expected.notna() & kind.notna() & (kind != expected)
+    return [Warning_("premises_kind_mismatch", Location(file=units_file, row=int(i), column="premises_id"),
+                     f"a {units.at[i, 'service']} unit" + (f" with housing_type '{expected[i]}'" if housing[i] else "")
+                     + f" in premises '{units.at[i, 'premises_id']}' of kind '{kind[i]}' (expected kind "
+                     f"'{expected[i]}'): the run costs the unit with these premises' rent and levels; correct the "
+                     "unit's premises_id" + (" or housing_type" if housing[i] else "") + ", or the premises' kind in "
+                     "premises.csv", (str(units.at[i, "unit_id"]),))
+            for i in units.index[odd.to_numpy(dtype=bool)]]
 
 
 def _unused_and_unstaffed(data: Municipality, files: dict[str, str]) -> list[Warning_]:
