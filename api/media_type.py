@@ -33,8 +33,9 @@ async def refuse_other_media_types(request: Request, call_next):
     if request.method != "POST" or not routed or (content_type is None and empty) or (
             content_type is not None and is_json_media_type(content_type)):
         return await call_next(request)
-    media = "no Content-Type" if content_type is None else f"'{shown(content_type.split(';')[0].strip().lower(), 60)}'"
-    problem = {"loc": ["body"], "msg": f"the body is sent as {media}, not as JSON. Expected "
+    media = ("without a Content-Type" if content_type is None
+             else f"as '{shown(content_type.split(';')[0].strip().lower(), 60)}'")
+    problem = {"loc": ["body"], "msg": f"the body is sent {media}, not as JSON. Expected "
                "Content-Type: application/json (or an application/*+json type). Fix: send the JSON body with the "
                "header Content-Type: application/json"}
     return JSONResponse(status_code=415, content={"detail": problem_response(415, [problem]).detail})

@@ -200,4 +200,4 @@ def test_a_body_without_a_content_type_is_a_415_that_says_so():
 
     response = TestClient(app).post("/runs", content=b'{"scenario": "base"}')
     assert response.status_code == 415, response.text
-    assert "sent as no Content-Type" in response.text and "Content-Type: application/json" in response.text
+    assert "sent without a Content-Type" in response.text and "Content-Type: application/json" in response.text

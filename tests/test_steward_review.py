@@ -200,3 +200,19 @@ def test_a_level_assessed_after_the_base_year_is_refused_as_a_start_date_is(tmp_
 def test_a_level_assessed_later_in_the_base_year_passes(tmp_path):
     data = valid_data_with(tmp_path, "users", "2024-01-15\n", "2024-10-01\n")
     assert len(read_municipality(data, "data", dt.date(2024, 7, 1)).users) == 12
+
+
+def test_warnings_whose_locations_do_not_tell_them_apart_are_each_printed():
+    """Second diff review: the tariff scenario's six tariff_missing_price warnings all name the tariff file, and the
+    grouped line hid five of them (the largest gap, gruppbostad level 8 with 12 residents, among them); a path-only
+    location read 'the others at at 'L-DV040''."""
+    from resmodel.cli import warning_lines
+    from resmodel.errors import Location, Warning_
+
+    code, _, err = invoke(app, "validate", ROOT / "scenarios" / "tariff_stockholm.yaml")
+    tariff = [line for line in _warning_lines(err) if "[tariff_missing_price]" in line]
+    assert code == 0 and len(tariff) == 6 and any("gruppbostad level 8 (12 residents)" in line for line in tariff)
+    many = [Warning_("capacity_exceeded", Location(file="premises.csv", path=f"L-{n}"), f"premises {n} is full")
+            for n in range(5)]
+    [line] = warning_lines(many, None, "in the workbook")
+    assert "the others at 'L-1', 'L-2'" in line and "at at" not in line

@@ -117,7 +117,8 @@ LOCATIONS_SHOWN = 4
 
 def warning_lines(warnings, loaded, where_all: str) -> list[str]:
     """The console's warning lines, most serious check first (WARNING_ORDER): a check with a few warnings prints
-    each, one with many a single line with its count and first locations, and template parameters always the
+    each, one with many a single line with its count and first locations (unless their locations do not tell them
+    apart: tariff_missing_price's all name the tariff file), and template parameters always the
     one summary ``project`` prints — every warning stays in ``where_all`` (the workbook) and the manifest."""
     from resmodel.projection_run import template_notes
 
@@ -129,8 +130,8 @@ def warning_lines(warnings, loaded, where_all: str) -> list[str]:
         if check == "template_parameter":
             lines += [f"[{check}] {note}; in each, set your board's value and reference, then delete its "
                       "'template: true' line" for note in template_notes(loaded)]
-        elif len(found) <= WARNINGS_IN_FULL:
-            lines += [str(w) for w in found]
+        elif len(found) <= WARNINGS_IN_FULL or len({str(w.location) for w in found}) < len(found):
+            lines += [str(w) for w in found]  # locations that do not tell them apart: each message is needed
         else:
             lines.append(_summary_line(found, where_all))
     return lines
@@ -139,10 +140,10 @@ def warning_lines(warnings, loaded, where_all: str) -> list[str]:
 def _summary_line(found: list, where_all: str) -> str:
     """One line for many warnings of one check: how many, the first in full, where the next few are."""
     first = found[0].location
-    def short(location: Location) -> str:  # the first's file and column are not repeated
+    def short(location: Location) -> str:  # the first's file and column are not repeated, nor a leading 'at '
         same = Location(None if location.file == first.file else location.file, location.line, location.row,
                         None if location.column == first.column else location.column, location.path)
-        return str(same if str(same) != "(no location)" else location)
+        return str(same if str(same) != "(no location)" else location).removeprefix("at ")
 
     w = found[0]
     others = [short(other.location) for other in found[1:1 + LOCATIONS_SHOWN]]

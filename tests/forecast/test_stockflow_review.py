@@ -194,3 +194,31 @@ def test_a_level_the_flows_lack_takes_the_pooled_rate_and_is_warned_about():
     result = forecast_volumes(history, {"daglig_verksamhet": "naive"}, 12, flows=_small_steady_level_flows())
     [warning] = [w for w in result.warnings if w.check == "level_not_in_flows"]
     assert warning.location.path == "daglig_verksamhet level 3" and "pooled outflow rates" in warning.message
+
+
+def test_a_level_whose_rate_shrinking_raises_keeps_its_inflows():
+    """Second diff review: the inflows were scaled by shrunk / own rate also when shrinking raised a rate (one leaver
+    in 15 person-years: factor 4), so a level of 5 users grew to 14.6 by 2034; the scaling now only lowers."""
+    from resmodel.forecast.stockflow import balance_path, project_level_mix
+
+    flows = _flows("bostad_barn", [(y, 1, 100.0, 40.0, 40.0) for y in (2022, 2023, 2024)]
+                   + [(2022, 2, 5.0, 1.0, 1.0), (2023, 2, 5.0, 1.0, 0.0), (2024, 2, 6.0, 1.0, 0.0)])
+    p = estimate_flow_params(flows, 2024)
+    shrunk = p.level_rates.query("level == 2")["rate"].sum()
+    assert shrunk > 1 / 16  # shrinking raised the level's own rate (1 leaver over 16 person-years)
+    mix = project_level_mix(flows, pd.Series({1: 100.0, 2: 6.0}), 2024, 2034)
+    level2 = mix[mix["level"] == 2].set_index("year")["stock"]
+    np.testing.assert_allclose(level2.to_numpy(), balance_path(6.0, 1.0, shrunk, np.arange(11.0)), rtol=1e-12)
+
+
+def test_a_cohort_whose_levels_all_leave_gives_no_empty_volumes():
+    """Second diff review: levels 1 and 2 of 10 users, all aged 66, no other flows — every level reached 0 and the
+    split divided by 0: NaN volumes at every level from 2025-12, unwarned. The shares before the last user left
+    are kept, so an override of 20 is still split."""
+    history = _history("daglig_verksamhet", {1: 10, 2: 10})
+    flows = _flows("daglig_verksamhet", [(y, lv, 10.0, 0.0, 0.0) for y in (2022, 2023, 2024) for lv in (1, 2)])
+    ages = pd.DataFrame({"service": "daglig_verksamhet", "level": [1, 2], "age": [66, 66], "share": [1.0, 1.0]})
+    result = forecast_volumes(history, {"daglig_verksamhet": 20}, 24, flows=flows, user_ages=ages)
+    volumes = result.table[result.table["level"].notna()]["volume"]
+    assert volumes.notna().all()
+    assert _levels(result, "2026-12").sum() == pytest.approx(20.0)

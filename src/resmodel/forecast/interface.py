@@ -383,7 +383,17 @@ def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows:
     # the stock–flow total model's path at the same year ends: one stock, pooled rates (balance_path)
     pooled = balance_path(start.sum(), params.total_inflow, params.total_rate, after[later].astype(float))
     gap = np.interp(t, x, np.concatenate([[0.0], values[1:].sum(axis=1) - pooled]))
-    return pd.DataFrame(counts / counts.sum(axis=1, keepdims=True), index=dates, columns=levels), gap
+    return _shares_of(counts, dates, levels), gap
+
+
+def _shares_of(counts: np.ndarray, dates: pd.DatetimeIndex, levels: pd.Index) -> pd.DataFrame:
+    """Each month's level shares of the projected counts; a month whose levels have all left keeps the last shares
+    before (equal shares if none), so that a total other than the cohort's is still split (review: NaN volumes,
+    unwarned, when every level's cohort reached 0)."""
+    total = counts.sum(axis=1, keepdims=True)
+    shares = pd.DataFrame(np.divide(counts, total, out=np.full_like(counts, np.nan), where=total > 0),
+                          index=dates, columns=levels)
+    return shares.ffill().fillna(1.0 / len(levels))
 
 
 #: a gap between the flows' last year-end stock and the history's volume that month, as a share of the volume,

@@ -223,14 +223,17 @@ def _level_rates(hist: pd.DataFrame, pooled: pd.DataFrame) -> pd.DataFrame:
 
 
 def _level_flows(params: FlowParams, levels: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The inflows and outflow rates the level mix projects with. Each level's inflows are scaled by its shrinkage
-    (shrunk rate / own rate), so that shrinking a small level's rate keeps its steady state I/r where its own flows
-    put it (review: 4 users, 2 in and 2 out a year, grew 4 → 6.4 in three years on the shrunk rate alone); a level
-    of ``levels`` the flows do not have takes the pooled rates (it was left at rate 0, never leaving)."""
+    """The inflows and outflow rates the level mix projects with. A level whose rate shrinking lowers has its inflows
+    scaled down by the same factor (shrunk rate / own rate), so that its steady state I/r stays where its own flows
+    put it (review: 4 users, 2 in and 2 out a year, grew 4 → 6.4 in three years on the shrunk rate alone); a rate
+    shrinking raises (few or no leavers) leaves the inflows as they are, since scaling them up would put the noisy own
+    rate back in the steady state (a second review: 5 users with one leaver in three years grew to 14.6 by 2034,
+    children's housing level 4 on the demo 5 → 11.6). A level of ``levels`` the flows do not have takes the pooled
+    rates (it was left at rate 0, never leaving)."""
     if params.level_rates is None:
         return params.inflows, params.rates
     totals = params.level_rates.groupby("level")[["rate", "own"]].sum()
-    factor = (totals["rate"] / totals["own"].where(totals["own"] > 0)).fillna(1.0)
+    factor = (totals["rate"] / totals["own"].where(totals["own"] > 0)).fillna(1.0).clip(upper=1.0)
     inflows = params.inflows.assign(count=params.inflows["count"] * params.inflows["level"].map(factor).fillna(1.0))
     known = set(params.level_rates["level"].astype(float))
     missing = [lv for lv in levels if float(lv) not in known]

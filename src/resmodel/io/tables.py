@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
+from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean, percent_text_fraction
 from resmodel.forecast.frame import parse_month  # re-exported: the month columns of io tables
 from resmodel.io.pnr import (
     check_frame_for_pnr,
@@ -525,12 +525,11 @@ def without_prefix_words(text: pd.Series, words: tuple[str, ...] = LEVEL_WORDS) 
 def _share_fix(cell: str, col: Column, decimal_comma: bool) -> str | None:
     """For a percentage ('80 %', '80%') in a column of a share (an FTE): the share to write, with a decimal comma in
     a ';' file as the user writes there; None for any other cell or column."""
-    percent = re.fullmatch(r"\s*(-?\d+(?:[.,]\d+)?)\s*%\s*", cell)
-    if percent is None or col.unit not in SHARE_UNITS:
+    share = percent_text_fraction(cell)
+    if share is None or col.unit not in SHARE_UNITS:
         return None
-    share = f"{float(percent.group(1).replace(',', '.')) / 100:g}"
     share = share.replace(".", ",") if decimal_comma else share
-    return f"write {share} ({percent.group(1)} % = {share} {col.unit})"
+    return f"write {share} ({cell.strip().rstrip('%').strip()} % = {share} {col.unit})"
 
 
 def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCollector,
