@@ -247,7 +247,7 @@ def test_the_workbooks_label_unit_and_sign_and_hold_years_as_numbers(tmp_path):
 
 def test_the_wage_step_of_a_deviation_waterfall_says_it_is_net_of_the_frames_indexation(tmp_path, demo_loaded,
                                                                                          demo_result):
-    """Finding 6: with a cost-weighted frame the wage step moves the frame too (+1 pp wages from 2027: 257.7 MSEK
+    """Finding 6: with a cost-weighted frame the wage step moves the frame too (+1 pp wages from 2027: 256.3 MSEK
     of cost, 245.5 of frame in 2034), but only the volume step said it was net of the frame."""
     from resmodel.budget.compare import waterfall
 

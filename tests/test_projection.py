@@ -444,7 +444,10 @@ def test_bought_lss_hours_follow_the_state_rate_not_wages_or_sick_leave(base_bud
     lss = y[(y["service"] == "personlig_assistans_lss") & (y["period"] == "2027")].set_index("measure")["value"]
     rate = {yr: demo_loaded.tree.snapshot(dt.date(yr, 1, 1))["personlig_assistans.state_hourly_rate"]
             for yr in (2024, 2027)}
-    assert lss["other_cost"] == pytest.approx(lss["hours"] * per_hour * rate[2027] / rate[2024], rel=1e-9)
+    inputs = build_setup(demo_loaded, demo_result).case.inputs  # the own staff's other cost follows prices (h16 #1)
+    price = np.prod([1 + inputs.price_growth.get(yr, inputs.extensions.get("price_growth")) for yr in (2025, 2026, 2027)])
+    own_other = lss["hours"] * float(engine["other_cost"]) / base_hours * price
+    assert lss["other_cost"] == pytest.approx(lss["hours"] * per_hour * rate[2027] / rate[2024] + own_other, rel=1e-9)
     assert lss["net_cost"] == pytest.approx(lss["staff_cost"] + lss["other_cost"], rel=1e-12)
     assert 0 < lss["staff_cost"] < lss["other_cost"]  # the demo buys most of its LSS hours
 

@@ -1523,9 +1523,13 @@ def build_setup(loaded, result) -> ProjectionSetup:
     assistance, extrapolated = None, []
     if SFB in engine.index or LSS in engine.index:
         lss_bought = float(engine.at[LSS, "purchase_cost"]) if LSS in engine.index else 0.0  # at providers' prices
-        lss_own = float(engine.at[LSS, "net_cost"]) - lss_bought if LSS in engine.index else 0.0
+        # the own staff's cost in two parts, as every service's (budget.md §1): staff cost follows wages and sick
+        # leave, the rest of the net cost less purchases (other cost) follows prices
+        lss_staff = float(engine.at[LSS, "staff_cost"]) if LSS in engine.index else 0.0
+        lss_other = float(engine.at[LSS, "net_cost"]) - lss_bought - lss_staff if LSS in engine.index else 0.0
         own_hours = float(engine.at[SFB, "total_hours"]) if SFB in engine.index else 0.0
-        own_cost = float(engine.at[SFB, "staff_cost"] + engine.at[SFB, "other_cost"]) if SFB in engine.index else 0.0
+        own_staff = float(engine.at[SFB, "staff_cost"]) if SFB in engine.index else 0.0
+        own_other = float(engine.at[SFB, "other_cost"]) if SFB in engine.index else 0.0
         sfb_cases = float(engine.at[SFB, "users"]) if SFB in engine.index else 0.0
         cap = float(loaded.snapshot[SFB_CAP])
         cap_by_month = [float(tree.resolve(SFB_CAP, dt.date(y, m, 1)).value) for y in range(first, last + 1)
@@ -1551,9 +1555,11 @@ def build_setup(loaded, result) -> ProjectionSetup:
                          f"has no data for {span}; the last known uplift is carried forward (flagged as an assumption)")
         assistance = AssistanceParams(
             lss_hours_per_case=lss_hours / lss_cases if lss_cases else 0.0, hours_base_days=days,
-            lss_cost_per_hour=lss_own / lss_hours if lss_hours else 0.0,
+            lss_cost_per_hour=lss_staff / lss_hours if lss_hours else 0.0,
+            lss_other_cost_per_hour=lss_other / lss_hours if lss_hours else 0.0,
             lss_purchase_cost_per_hour=lss_bought / lss_hours if lss_hours else 0.0,
-            own_provider_cost_per_hour=own_cost / own_hours if own_hours else 0.0,
+            own_provider_cost_per_hour=own_staff / own_hours if own_hours else 0.0,
+            own_provider_other_cost_per_hour=own_other / own_hours if own_hours else 0.0,
             sfb_case_hours=tuple(users.loc[users["service"] == SFB, "weekly_hours"].astype(float)),  # capped each
             sfb_cap_hours_per_week=cap, sfb_cap_by_month=tuple(cap_by_month) if any(c != cap for c in cap_by_month)
             else (),

@@ -74,10 +74,12 @@ class AssistanceParams:
     hours_base_days: float | None = None   # days of the year those hours (and the own provider's) were
     #                                        counted over; a year's hours then scale with its own days.
     #                                        None = the same hours every year (e.g. published yearly figures)
-    lss_cost_per_hour: float = 0.0         # SEK per LSS hour of the own staff at base-year wages
+    lss_cost_per_hour: float = 0.0         # SEK per LSS hour of the own staff's staff cost at base-year wages
+    lss_other_cost_per_hour: float = 0.0   # SEK per LSS hour of the own staff's other cost at base-year prices
     lss_purchase_cost_per_hour: float = 0.0  # SEK per LSS hour bought from providers (averaged over all LSS
     #                                          hours) at the base year's price, which follows the state rate
-    own_provider_cost_per_hour: float = 0.0  # SEK per hour of the own provider at base-year wages
+    own_provider_cost_per_hour: float = 0.0  # SEK per hour of the own provider's staff cost at base-year wages
+    own_provider_other_cost_per_hour: float = 0.0  # SEK per hour of the own provider's other cost, base-year prices
     sfb_hours_per_week: float = SFB_MUNICIPAL_HOURS_PER_WEEK  # basic-needs hours per SFB case (> 20 for eligibility)
     sfb_cap_hours_per_week: float = SFB_MUNICIPAL_HOURS_PER_WEEK  # the municipality pays the first 20 h (F0179)
     sfb_cap_by_month: tuple[float, ...] = ()  # the cap in force in each projected month (a rule changed on a date);
@@ -330,8 +332,9 @@ def _check_assistance(inputs: ProjectionInputs, services: list[str]) -> None:
                                     "assistance parameters (state rate, hours, cost per hour)",
                                     "pass AssistanceParams, or drop the service's volume path")
         return
-    for name in ("lss_hours_per_case", "lss_cost_per_hour", "lss_purchase_cost_per_hour", "own_provider_cost_per_hour",
-                 "sfb_hours_per_week", "sfb_cap_hours_per_week"):
+    for name in ("lss_hours_per_case", "lss_cost_per_hour", "lss_other_cost_per_hour", "lss_purchase_cost_per_hour",
+                 "own_provider_cost_per_hour", "own_provider_other_cost_per_hour", "sfb_hours_per_week",
+                 "sfb_cap_hours_per_week"):
         value = getattr(a, name)
         if not np.isfinite(value) or value < 0:
             raise InputError.at(_loc(inputs, "assistance", path=f"assistance.{name}"), f"'{name}' is {value!r}",
@@ -352,7 +355,8 @@ def _check_assistance(inputs: ProjectionInputs, services: list[str]) -> None:
                             f"rate factor {a.own_provider_rate_factor:g}", "between 1 and 1.12",
                             "the higher hourly rate is at most 12 % above the standard rate")
     if a.lss_service in services and (a.lss_hours_per_case <= 0
-                                      or a.lss_cost_per_hour + a.lss_purchase_cost_per_hour <= 0):
+                                      or a.lss_cost_per_hour + a.lss_other_cost_per_hour
+                                      + a.lss_purchase_cost_per_hour <= 0):
         raise InputError.at(_loc(inputs, "assistance", path="assistance.lss_hours_per_case"),
                             "LSS assistance has a volume path but no hours per case or cost per hour",
                             "hours per case and cost per hour > 0", "give both")
@@ -699,12 +703,14 @@ def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.
             hours = v * a.lss_hours_per_case * hours_factor * hours_share[None, :]
             out["hours"][:, s, :] = hours
             out["staff_cost"][:, s, :] = hours * a.lss_cost_per_hour * staff_factor
+            out["other_cost"][:, s, :] = hours * a.lss_other_cost_per_hour * price  # other cost follows prices
             if a.lss_purchase_cost_per_hour > 0:  # bought hours: the providers' price follows the state rate
-                out["other_cost"][:, s, :] = hours * a.lss_purchase_cost_per_hour * rate / p.state_rate_base
+                out["other_cost"][:, s, :] += hours * a.lss_purchase_cost_per_hour * rate / p.state_rate_base
         elif rule == "own_provider":
             hours = v * hours_share[None, :]
             out["hours"][:, s, :] = hours
             out["staff_cost"][:, s, :] = hours * a.own_provider_cost_per_hour * staff_factor
+            out["other_cost"][:, s, :] = hours * a.own_provider_other_cost_per_hour * price
             out["revenue"][:, s, :] = hours * rate * a.own_provider_rate_factor
     for s, e, growth in p.external:
         v = volume[:, s, :]
