@@ -74,3 +74,13 @@ def test_own_assistance_other_cost_follows_prices_and_staff_cost_wages(case, yea
         lss_hours / lss_base_hours * lss_other * price + bought, rel=1e-9)
     assert _cell(result, LSS, period, "staff_cost") == pytest.approx(
         lss_hours / lss_base_hours * float(engine.at[LSS, "staff_cost"]) * wage * sick, rel=1e-9)
+
+
+def test_a_resolved_parameter_cites_the_line_of_the_value_in_force(demo_loaded):
+    """Finding 7: explain cited wage_growth.yaml:1 (the leaf) while the value in force is written further down."""
+    resolved = demo_loaded.tree.resolve("indices.wage_growth", dt.date(2027, 1, 1))
+    file, line = resolved.source.rsplit(":", 1)
+    path = Path(file) if Path(file).is_absolute() else ROOT / "src" / file  # package files: relative to src
+    written = path.read_text(encoding="utf-8").splitlines()[int(line) - 1]
+    assert int(line) > 1 and written.strip().startswith(f"{resolved.valid_from.isoformat()}:")
+    assert float(written.split(":", 1)[1]) == resolved.value

@@ -230,8 +230,9 @@ class ParameterTree:
         i = next((i for i in reversed(range(len(param.values))) if param.values[i][0] <= on), None)
         if i is None:
             return None
-        source = f"{param.file}:{param.line}" if param.line else param.file
-        return InForce(*param.values[i], source, True, param.value_location(i))
+        location = param.value_location(i)  # the line of the value in force, not the leaf's first line
+        source = f"{param.file}:{location.line}" if location.line else param.file
+        return InForce(*param.values[i], source, True, location)
 
     def index_growth(self, index_path: str, year: int) -> tuple[float, bool]:
         """Annual growth rate of an index leaf for ``year`` and whether it was extrapolated."""
