@@ -67,7 +67,8 @@ VOLUME_UNITS = {
                                          "year's days; its hours row counts the year's own days)",
     "externa_platser": "platser, medel per månad (places, monthly average)",
     "personlig_assistans_sfb": "ärenden, medel per månad (cases, monthly average)",
-    "personlig_assistans_lss": "ärenden, medel per månad (cases, monthly average)",
+    "personlig_assistans_lss": "ärenden, medel per månad (cases, monthly average; cases moved from SFB count as "
+                               "case-equivalents, by their hours)",
 }
 COUNT_UNITS = {"users": "brukare (users)", "fte_required": "årsarbetare (FTE)", "fte_roster": "årsarbetare (FTE)",
                "staffing_gap_fte": "årsarbetare (FTE)", "total_hours": "timmar per år (hours a year)",
