@@ -168,15 +168,21 @@ def test_a_dated_share_is_not_told_to_use_wage_or_price_growth(tmp_path):
     assert "indices.wage_growth (salaries)" in found["salaries.stodassistent"]  # money keeps its index advice
 
 
+def _first_problem(data: Path, error: type[InputError]):
+    """The first problem of reading ``data`` at the base date 2024-07-01, which must raise ``error``; and the whole
+    message."""
+    with pytest.raises(error) as err:
+        read_municipality(data, "data", dt.date(2024, 7, 1))
+    return err.value.problems[0], str(err.value)
+
+
 def test_an_identity_number_in_a_name_is_to_be_removed_not_replaced_by_an_id(tmp_path):
     """Finding 10: a pnr in a name or notes cell was told 'replace the value with a pseudonymous id'."""
     data = valid_data_with(tmp_path, "units", "GB01,Gruppbostad 1,", "GB01,Gruppbostad 1 (kontakt 8112289874),")
-    with pytest.raises(PersonalDataError) as err:
-        read_municipality(data, "data", dt.date(2024, 7, 1))
-    problem = err.value.problems[0]
+    problem, err = _first_problem(data, PersonalDataError)
     assert (problem.location.row, problem.location.column) == (4, "name")
     assert problem.fix.startswith("remove the number from the text, or clear the value") and "pseudonymous" not in problem.fix
-    assert "8112289874" not in str(err.value)
+    assert "8112289874" not in err
 
 
 def test_an_identity_number_as_an_id_is_still_to_be_replaced_by_a_pseudonymous_one(tmp_path):
@@ -189,9 +195,7 @@ def test_an_identity_number_as_an_id_is_still_to_be_replaced_by_a_pseudonymous_o
 def test_a_level_assessed_after_the_base_year_is_refused_as_a_start_date_is(tmp_path):
     """Finding 12: level_assessed 2025-03-01 with base date 2024-07-01 passed silently (and so never stale)."""
     data = valid_data_with(tmp_path, "users", "2024-01-15\n", "2025-03-01\n")
-    with pytest.raises(InputError) as err:
-        read_municipality(data, "data", dt.date(2024, 7, 1))
-    problem = err.value.problems[0]
+    problem, _ = _first_problem(data, InputError)
     assert (problem.location.row, problem.location.column) == (2, "level_assessed")
     assert "level assessment date 2025-03-01 is after the base year 2024" in problem.problem
     assert "on or before 2024-12-31" in problem.expected
