@@ -274,3 +274,17 @@ def test_aiviv_absences_resuming_at_exactly_three_months_count_half_in_time():
     assert result.summary["cases_over_3m"] == pytest.approx(7.5)
     assert result.summary["exposure_min_sek"] == pytest.approx(75_000)
     assert result.summary["exposure_max_sek"] == pytest.approx(7_500_000)
+
+
+def test_the_queue_keeps_no_arithmetic_noise_in_its_counts_and_fees():
+    """API review: queue outputs carried 1.60000000000002 cases and 29 999.9999999999 SEK; a demand 0.2 above the
+    places each month gives counts in tenths and fees in whole kronor, exactly."""
+    months = pd.date_range("2025-01", periods=24, freq="MS")
+    demand = 100 + 0.2 * np.arange(24)
+    result = simulate_queue(months, np.full(24, 100.0), demand=demand, params=QueueParams(),
+                            initial=QueueState.filled(demand[0], 100.0, [0.0]))
+    for table in (result.monthly, result.quarterly, result.waits):
+        for column in table.select_dtypes("float").columns:
+            tenths = table[column].to_numpy() * 10
+            assert np.array_equal(tenths, np.round(tenths)), (column, table[column].tolist())
+    assert result.summary["still_waiting_at_end"] == 4.6 and result.summary["exposure_central_sek"] == 1_892_800.0
