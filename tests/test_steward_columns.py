@@ -188,3 +188,27 @@ def test_a_frame_percentage_written_as_text_is_told_the_fraction():
     with pytest.raises(InputError) as err:
         load_frame(frame, "frame.yaml")
     assert "Fix: '2.8 %' is a percentage: write 0.028" in str(err.value)
+
+
+@pytest.mark.parametrize(("schema", "header", "target", "told"), [
+    (PREMISES, "Årshyra (tkr)", "annual_rent", "multiply its values by 1 000"),
+    (STAFF, "Sysselsättningsgrad (%)", "fte", "divide its values by 100"),
+    (USERS, "Tidsomfattning (tim/mån)", "weekly_hours", "give its values in hours/week"),
+])
+def test_a_header_bracketing_another_unit_is_told_to_convert_before_renaming(schema, header, target, told):
+    """Steward re-walk: 'Årshyra (tkr)' was told to be renamed to annual_rent as it was — done, 17.7 MSEK of rent left
+    the board's cost without a word; monthly hours and percentages the same."""
+    with pytest.raises(InputError) as err:
+        type_table(_raw_with(schema, header, target), schema, "t.csv")
+    text = str(err.value)
+    assert f"'{header}' may be '{target}'" in text and told in text and f"then rename it to '{target}'" in text
+    assert f"is '{target}' here: rename it" not in text and f"required column '{target}' is missing" not in text
+
+
+def test_a_header_bracketing_another_unit_beside_the_column_is_not_told_to_remove_one():
+    """Steward re-walk: 'Nivå (datum)' beside level was told 'remove one of the two' — her assessment dates."""
+    raw = _raw_with(USERS, "level", "level").assign(**{"Nivå (datum)": "x"})
+    with pytest.raises(InputError) as err:
+        type_table(raw, USERS, "t.csv")
+    assert "'Nivå (datum)' is not the column 'level', which the table has" in str(err.value)
+    assert "remove one of the two" not in str(err.value)

@@ -61,7 +61,9 @@ def data_dictionary() -> str:
              "column, but refused with the column to rename it to: it is compared in lower case, with '-' and",
              "spaces as '_' and a unit in brackets at its end left out, so `Brukar-ID`, `brukar id` and",
              "`Tidsomfattning (tim/v)` are `brukar_id`, `brukar_id` and `tidsomfattning` (in `premises_candidates`",
-             "a unit in brackets is part of the name: `Engångskostnad (kr)` is `engångskostnad_kr`). Each table's",
+             "a unit in brackets is part of the name: `Engångskostnad (kr)` is `engångskostnad_kr`). A bracketed",
+             "unit other than the column's own (`Årshyra (tkr)`, `Sysselsättningsgrad (%)`) is told to be converted",
+             "first (× 1 000, ÷ 100, or into the unit above), never to be renamed as it is. Each table's",
              "*One row per* line names the columns that together must be unique: a second row with the same",
              "values is refused.", ""]
     for schema in (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, PREMISES_PLAN, ATTENDANCE, ROSTER):

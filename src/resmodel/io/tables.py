@@ -67,6 +67,22 @@ SWEDISH_COLUMN_NAMES = {
     **dict.fromkeys(("personal", "medarbetare"), "staff_id"),
 }
 
+#: a unit in brackets after an export's header that is the column's own unit (by the dictionary's unit): only such a
+#: header is told to be renamed as it is — 'Årshyra (tkr)' renamed to annual_rent took 17.7 MSEK of rent out of a
+#: board's cost without a word (steward re-walk)
+UNIT_SPELLINGS = {
+    "SEK/year": {"kr", "sek", "kronor", "kr/år", "sek/år", "kr per år"},
+    "SEK/day": {"kr", "sek", "kronor", "kr/dygn", "sek/dygn", "kr per dygn"},
+    "hours/week": {"tim/v", "h/v", "tim/vecka", "timmar/vecka", "h/vecka", "tim per vecka", "timmar per vecka",
+                   "h/week"},
+    "FTE": {"åa", "årsarbetare", "fte"},
+    "places": {"st", "antal", "platser"},
+}
+#: what to do with the values of a header bracketing another unit an export often uses
+UNIT_CONVERSIONS = {"tkr": "multiply its values by 1 000 (they are thousands of kronor)",
+                    "mkr": "multiply its values by 1 000 000 (they are millions of kronor)",
+                    "%": "divide its values by 100 (0.75 for 75 %)"}
+
 #: units of a share of a whole (an FTE is one full-time post): a cell '80 %' in such a column is 0.8 of it
 SHARE_UNITS = frozenset({"FTE"})
 
@@ -657,15 +673,34 @@ def _header_lower_down(raw: pd.DataFrame, schema: TableSchema, display: str) -> 
 UNKNOWN_COLUMN_FIX = "rename or remove the column (a silently ignored column would be a bug)"
 
 
-def _column_hint(name: str, known: set[str], present: Collection[str]) -> tuple[str | None, str | None]:
+def _bracketed_unit(name: str) -> str | None:
+    """The unit a header brackets at its end ('Årshyra (tkr)' → 'tkr'), lower case; None without one."""
+    found = re.search(r"\(([^()]*)\)\s*$", unicodedata.normalize("NFC", str(name)))
+    return found.group(1).strip().lower() if found else None
+
+
+def _column_hint(name: str, columns: dict[str, Column], present: Collection[str]) -> tuple[str | None, str | None]:
     """(the column an unknown header stands for, or None; its fix, None without a hint): a Swedish export's name
-    for a column of the table ('Brukar-ID' is user_id), else a near spelling of one ('weekly_hour')."""
+    for a column of the table ('Brukar-ID' is user_id), else a near spelling of one ('weekly_hour'). A header whose
+    bracketed unit is not the column's ('Årshyra (tkr)', 'Tidsomfattning (tim/mån)') is told to convert its values
+    before it is renamed, never to be renamed as it is."""
     target = SWEDISH_COLUMN_NAMES.get(header_key(name))
-    if target in known and target in present:
-        return None, f"'{name}' looks like '{target}', which the table also has: remove one of the two"
-    if target in known:
+    bracket = _bracketed_unit(name)
+    other_unit = target in columns and bracket is not None and \
+        bracket not in UNIT_SPELLINGS.get(columns[target].unit, set())
+    if target in columns and target in present:
+        return None, (f"'{name}' is not the column '{target}', which the table has: rename it to the column it "
+                      "holds, or remove it" if other_unit else
+                      f"'{name}' looks like '{target}', which the table also has: remove one of the two")
+    if other_unit:
+        column = columns[target]
+        convert = UNIT_CONVERSIONS.get(bracket, f"give its values in {column.unit or 'its own unit'}")
+        return target, (f"'{name}' may be '{target}' ({column.description}"
+                        + (f", in {column.unit}" if column.unit else "") + f"), but '({bracket})' says its values are "
+                        f"in another unit: {convert}, then rename it to '{target}'")
+    if target in columns:
         return target, f"'{name}' is '{target}' here: rename it to '{target}'"
-    near = did_you_mean(name, sorted(known))
+    near = did_you_mean(name, sorted(columns))
     return None, (near + UNKNOWN_COLUMN_FIX) if near else None
 
 
@@ -675,7 +710,7 @@ def _unknown_columns(raw: pd.DataFrame, schema: TableSchema, display: str, probl
     Returns the columns the hints name, whose 'missing' problem the hint says already."""
     known = {c.name for c in schema.columns}
     unknown = [str(name) for name in raw.columns if name not in known]
-    hints = {name: _column_hint(name, known, raw.columns) for name in unknown}
+    hints = {name: _column_hint(name, {c.name: c for c in schema.columns}, raw.columns) for name in unknown}
     plain = [name for name in unknown if hints[name][1] is None]
     expected = "only the columns " + ", ".join(sorted(known))
     for name in unknown:
