@@ -309,3 +309,15 @@ def test_making_the_plan_again_keeps_to_its_budget(tmp_path, monkeypatch):
     reason = plan.plan.set_index("premises_id").at["BIG", "reason"]
     assert "left out, with the rest of the plan kept as chosen, 8,000,000 SEK more (an upper bound: the plan is " \
            "made again for the first 0 opened premises only, to keep the run short)" in reason
+
+
+def test_a_level_range_on_many_rows_is_told_on_every_row_in_order(tmp_path):
+    """Docs review: with seven or more rows of '1-6'/'6-8' in min_level, the reader listed the first five, and the
+    rows after them came back from a second reading as 'not a number' — rows 2–7 and the hint were gone."""
+    rows = [f'G{n},bostad_vuxna,4,572000,0,,,,"{"1-6" if n % 2 else "6-8"}",' for n in range(1, 10)]
+    path = write(tmp_path / "c.csv", rows, HEADER + ",min_level,max_level")
+    with pytest.raises(InputError) as caught:
+        candidates_of(path)
+    said = [p for p in caught.value.problems if p.location.column == "min_level"]
+    assert [p.location.row for p in said] == list(range(2, 11))
+    assert all(p.problem.endswith("is a range of levels in one cell") for p in said)

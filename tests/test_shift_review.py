@@ -246,3 +246,9 @@ def test_a_user_id_in_lower_case_is_suggested_in_upper_case(demo_loaded, tmp_pat
 def test_attended_hours_are_shown_to_two_decimals(demo_loaded, tmp_path):
     _, warnings = joined(demo_loaded, tmp_path, "U0282,mon,09:00,13:50,\n")
     assert any("U0282 4.83 h against 15 h" in w for w in warnings), warnings
+
+
+def test_a_shift_over_13_hours_is_said_even_when_another_is_named_first(tmp_path):
+    """Docs review: X1 at 12.5 h named first, X3 at 24 h after it — no word of the daily rest."""
+    long, *_ = rule_warnings(tmp_path, "X1,mon,07:30,20:00,11:30,12:00\nX3,tis,00:00,24:00,12:00,12:30\n")
+    assert "first: X1" in long and "1 of them over 13 h, which leaves less than the 11 hours of daily rest" in long

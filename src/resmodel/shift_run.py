@@ -300,8 +300,10 @@ def roster_rule_warnings(roster: pd.DataFrame, rules: ShiftRules, roster_source:
     if not long.empty:
         first = long.iloc[0]
         span = first["end"] - first["start"]
-        rest = (f"; a shift over {DAILY_REST_LIMIT_MINUTES // 60} h leaves less than the 11 hours of daily rest of "
-                "Arbetstidslagen 13 §" if span > DAILY_REST_LIMIT_MINUTES else "")
+        spans = long["end"] - long["start"]
+        beyond = int(spans.gt(DAILY_REST_LIMIT_MINUTES).sum())  # any of them, not only the first named (docs review)
+        rest = (f"; {beyond} of them over {DAILY_REST_LIMIT_MINUTES // 60} h, which leaves less than the 11 hours of "
+                "daily rest of Arbetstidslagen 13 §" if beyond else "")
         warnings.append(f"{len(long)} roster shift(s) longer than the longest shift of the rules "
                         f"(shift_rules.max_shift_hours, {longest / 60:g} h; rows of one staff_id that follow on each "
                         f"other count as one shift), first: {_who(first)}{_span(first['start'], first['end'])}, "

@@ -94,18 +94,27 @@ def read_candidates(path: Path, service: str, display: str | None = None,
 
 def _typed_rows(raw: pd.DataFrame, display: str, problems: ProblemCollector) -> pd.DataFrame:
     """The rows whose cells type, their cells' problems added to ``problems`` (a level range in one cell told how to
-    write it). A problem of the header, or one line standing for more rows, cannot be told by row: raised at once."""
-    try:
-        return type_table(raw, CANDIDATES, display)
-    except PersonalDataError:
-        raise
-    except InputError as exc:
-        found = [_level_range_in_a_cell(p, raw) for p in exc.problems]
-    rows = {p.location.row for p in found}
-    if None in rows or 1 in rows or any("more rows, from this one on" in p.problem for p in found):
-        raise InputError(by_row(found))
-    problems.problems.extend(found)
-    return type_table(raw.drop(index=sorted(rows)), CANDIDATES, display)
+    write it). A problem of the header, or one line standing for more rows, cannot be told by row: raised at once.
+    The rows left are typed again until they all type: a reader stops listing a column's problems after a few, so
+    the rows after those came back untold the second time (docs review: seven rows of '1-6' gave only the last one,
+    as 'not a number')."""
+    found_before: list[Problem] = []
+    rest = raw
+    while True:
+        try:
+            typed = type_table(rest, CANDIDATES, display)
+            break
+        except PersonalDataError:
+            raise
+        except InputError as exc:
+            found = [_level_range_in_a_cell(p, rest) for p in exc.problems]
+        rows = {p.location.row for p in found}
+        if None in rows or 1 in rows or any("more rows, from this one on" in p.problem for p in found):
+            raise InputError(by_row(found_before + found))
+        found_before += found
+        rest = rest.drop(index=sorted(rows))
+    problems.problems.extend(found_before)
+    return typed
 
 
 #: a level range written in one cell: '1-4', '1–4', '1 till 4', '1,2,3,4', 'nivå 1-4'

@@ -269,7 +269,8 @@ def _wide_row(row: int, cells: list[str], attrs: dict, problem: Problem, display
                    f"empty){cause} ({problem.problem}{where})",
                    f"the same number of '{separator}'-separated cells on every row",
                    "a decimal comma splits a cell in a ','-separated file: write times as HH:MM (08:30, not 8,30) "
-                   "and numbers with '.', or save the file with ';' between cells (Swedish Excel's CSV)"
+                   "and numbers with '.' (a file saved with ';' between cells, Swedish Excel's CSV, takes a decimal "
+                   "comma in numbers, but times there too as HH:MM)"
                    if separator == "," else "check for an extra ';', or quote cells that contain ';'")
 
 
