@@ -212,3 +212,14 @@ def test_a_header_bracketing_another_unit_beside_the_column_is_not_told_to_remov
         type_table(raw, USERS, "t.csv")
     assert "'Nivå (datum)' is not the column 'level', which the table has" in str(err.value)
     assert "remove one of the two" not in str(err.value)
+
+
+def test_many_extra_export_columns_are_not_told_to_be_a_wide_table():
+    """Steward re-walk: 20 ordinary export columns (Kostnadsställe, Telefon, Adress …) got the advice for a table laid
+    out one column per month."""
+    raw = _raw_with(UNITS, "unit_id", "unit_id")
+    for name in [f"Extra fält {n}" for n in range(MANY_UNKNOWN_COLUMNS + 3)]:
+        raw[name] = "x"
+    with pytest.raises(InputError) as err:
+        type_table(raw, UNITS, "t.csv")
+    assert WIDE not in err.value.problems[-1].fix and "rename each to the column it holds" in err.value.problems[-1].fix

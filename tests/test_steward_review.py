@@ -62,7 +62,7 @@ def test_run_prints_the_serious_warnings_first_and_many_of_a_kind_as_one_line(ki
     assert "data/parameters/payroll/po_rate.yaml" in lines[1] and "delete its 'template: true' line" in lines[1]
     assert lines[2].startswith("warning: [stale_level_assessment] 8 warnings; the first at ")
     assert "users.csv, row 2, column 'level_assessed': no level assessment within 730 days" in lines[2]
-    assert "the others at row 3, row 4, row 5, row 6 and 3 more — every one in the workbook's sheet 'Varningar'" \
+    assert "the others at row 3 (DV01), row 4 (DV02), row 5 (DV02), row 6 (GB01) and 3 more — every one in the workbook's sheet 'Varningar'" \
         in lines[2]
     kept = pd.read_excel(kit / "out" / "resmodel_base.xlsx", sheet_name="Varningar")
     assert len(kept) == 1 + 24 + 8  # the workbook and the manifest keep every warning

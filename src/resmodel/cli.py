@@ -146,7 +146,8 @@ def _summary_line(found: list, where_all: str) -> str:
         return str(same if str(same) != "(no location)" else location).removeprefix("at ")
 
     w = found[0]
-    others = [short(other.location) for other in found[1:1 + LOCATIONS_SHOWN]]
+    others = [short(other.location) + (f" ({', '.join(other.units)})" if other.units else "")
+              for other in found[1:1 + LOCATIONS_SHOWN]]  # the units: a row alone does not say whose (re-walk)
     rest = len(found) - 1 - len(others)
     return (f"[{w.check}] {len(found)} warnings; the first at {w.location}: {w.message}"
             + (f" (units: {', '.join(w.units)})" if w.units else "") + "; the others at " + ", ".join(others)

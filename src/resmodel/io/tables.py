@@ -34,8 +34,12 @@ MAX_UNKNOWN_COLUMNS = 5  # unknown columns named one by one; the rest in one lin
 #: the words a case system writes before a need level ('Nivå 3'); a level column reads the number after them
 LEVEL_WORDS = ("nivå", "niva", "level")
 
-#: more unknown columns than this: a table laid out wide (one column per month), not a few extra columns
+#: more unknown columns than this, most of them named as months or years: a table laid out wide (one column per
+#: month), not an export's extra columns (Kostnadsställe, Telefon, Adress …, which the wide advice misread)
 MANY_UNKNOWN_COLUMNS = 12
+#: a header naming a month or a year ('2024-03', '2024', 'jan 2024', 'mars')
+_PERIOD_HEADER = re.compile(r"\s*(?:\d{4}(?:[-/. ]?\d{1,2})?|(?:jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec)"
+                            r"[a-zåäö]*\.?(?:\s*\d{2,4})?|\d{1,2}[-/.]\d{4})\s*", re.IGNORECASE)
 
 #: column names as a Swedish export may head them (compared as ``header_key`` writes them: 'Brukar-ID' is
 #: brukar_id, 'Årshyra (kr)' is årshyra), and the dictionary's name for each; the reader names the column to
@@ -720,7 +724,8 @@ def _unknown_columns(raw: pd.DataFrame, schema: TableSchema, display: str, probl
     rest = plain[MAX_UNKNOWN_COLUMNS:]
     if rest:  # a pivot's 59 month columns: listed in one line, not 59
         names = ", ".join(rest[:3]) + (", …" if len(rest) > 3 else "")
-        wide = len(unknown) > MANY_UNKNOWN_COLUMNS
+        periods = sum(bool(_PERIOD_HEADER.fullmatch(name)) for name in unknown)
+        wide = len(unknown) > MANY_UNKNOWN_COLUMNS and periods * 2 > len(unknown)
         problems.add(Location(display, row=1, column=rest[0]), f"{len(rest)} more unknown columns ({names}) in "
                      f"table '{schema.name}'", expected,
                      "remove them (a table laid out wide, one column per month, is written one row per value)" if wide
