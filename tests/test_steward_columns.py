@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -223,3 +224,24 @@ def test_many_extra_export_columns_are_not_told_to_be_a_wide_table():
     with pytest.raises(InputError) as err:
         type_table(raw, UNITS, "t.csv")
     assert WIDE not in err.value.problems[-1].fix and "rename each to the column it holds" in err.value.problems[-1].fix
+
+
+def test_one_tables_many_problems_do_not_hide_the_next_tables(monkeypatch):
+    """Steward re-walk: her premises, units and users exports filled the run's 25 problems and staff.xlsx's were never
+    named; each table now lists its first ten and says there are more."""
+    import resmodel.io.municipality as municipality
+    from resmodel.errors import Location, Problem
+
+    def read(folder, schema, display_folder):
+        count = 30 if schema.name == "premises" else 1 if schema.name == "staff" else 0
+        if count:
+            raise InputError([Problem(Location(f"data/{schema.name}.csv", row=r + 2, column="x"), "bad", "good", "fix")
+                              for r in range(count)])
+        return pd.DataFrame(), f"data/{schema.name}.csv"
+
+    monkeypatch.setattr(municipality, "_read", read)
+    with pytest.raises(InputError) as err:
+        municipality._read_all(Path("data"), "data")
+    files = [p.location.file for p in err.value.problems]
+    assert files.count("data/premises.csv") == 11 and "there are more problems" in err.value.problems[10].problem
+    assert files[-1] == "data/staff.csv"

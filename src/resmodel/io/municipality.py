@@ -55,10 +55,15 @@ def _read(folder: Path, schema: TableSchema, display_folder: str) -> tuple[pd.Da
     return read_table(path, schema, display), display
 
 
+#: problems listed from each data table when several have problems (four tables: at most 44 lines)
+PROBLEMS_PER_TABLE = 10
+
+
 def _read_all(folder: Path, display_folder: str) -> list[tuple[pd.DataFrame, str]]:
     """The four tables (premises, units, users, staff) and their files, each read even when one before it has
-    problems, so that one run names every file's problems (up to the usual cap), not one file per run; an
-    identity number stops the reading at once."""
+    problems, so that one run names every file's problems, not one file per run — each file's first
+    PROBLEMS_PER_TABLE, so that one file's many cannot hide the next file's (steward re-walk: the 25-problem cap
+    over all of them left staff.xlsx out); an identity number stops the reading at once."""
     problems, tables = ProblemCollector(), []
     for schema in (PREMISES, UNITS, USERS, STAFF):
         try:
@@ -66,8 +71,10 @@ def _read_all(folder: Path, display_folder: str) -> list[tuple[pd.DataFrame, str
         except PersonalDataError:
             raise
         except InputError as exc:
-            problems.problems.extend(exc.problems)
-    problems.cap(MAX_PROBLEMS, Location(display_folder))
+            found = ProblemCollector()
+            found.problems.extend(exc.problems)
+            found.cap(PROBLEMS_PER_TABLE, Location(exc.problems[0].location.file or display_folder))
+            problems.problems.extend(found.problems)
     problems.raise_if_any()
     return tables
 
