@@ -7,6 +7,19 @@ from typer.testing import CliRunner
 from resmodel.errors import ResmodelError
 
 
+def planning_app():
+    """A typer app with the planning and forecasting commands (plan-premises, queue, forecast …), as the CLI has them."""
+    import typer
+
+    from resmodel.cli_forecast import register as register_forecast
+    from resmodel.cli_planning import register as register_planning
+
+    app = typer.Typer()
+    register_planning(app)
+    register_forecast(app)
+    return app
+
+
 def invoke(app, *args):
     """(exit code, stdout, stderr or the located error) — 2 for a user mistake, as resmodel.cli.main gives."""
     result = CliRunner().invoke(app, [str(a) for a in args])

@@ -10,11 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import typer
 
-from resmodel.cli_forecast import register as register_forecast
-from resmodel.cli_planning import register
-from tests.clirun import invoke
+from tests.clirun import invoke, planning_app
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demokommun"
@@ -24,10 +21,7 @@ SERVICE = "daglig_verksamhet"
 
 @pytest.fixture(scope="module")
 def app():
-    app = typer.Typer()
-    register(app)
-    register_forecast(app)
-    return app
+    return planning_app()
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import typer
 
-from resmodel.cli_forecast import register as register_forecast
-from resmodel.cli_planning import register as register_planning
-from tests.clirun import invoke
+from tests.clirun import invoke, planning_app
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "base.yaml"
@@ -21,10 +18,7 @@ SERVICE = "daglig_verksamhet"
 
 @pytest.fixture(scope="module")
 def app():
-    app = typer.Typer()
-    register_planning(app)
-    register_forecast(app)
-    return app
+    return planning_app()
 
 
 def _demand(path: Path, start: float, end: float) -> Path:
