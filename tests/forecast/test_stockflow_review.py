@@ -222,3 +222,14 @@ def test_a_cohort_whose_levels_all_leave_gives_no_empty_volumes():
     volumes = result.table[result.table["level"].notna()]["volume"]
     assert volumes.notna().all()
     assert _levels(result, "2026-12").sum() == pytest.approx(20.0)
+
+
+def test_a_level_the_estimated_years_of_the_flows_lack_is_warned_about_too():
+    """Second diff review: a level with rows only before the three years the rates are estimated from took the pooled
+    rates unwarned (the warning looked at every year, the rates at the last three)."""
+    flows = pd.concat([_small_steady_level_flows(),
+                       _flows("daglig_verksamhet", [(2019, 3, 100.0, 0.0, 10.0)])], ignore_index=True)
+    history = _history("daglig_verksamhet", {1: 400, 2: 4, 3: 100})
+    result = forecast_volumes(history, {"daglig_verksamhet": "naive"}, 12, flows=flows)
+    [warning] = [w for w in result.warnings if w.check == "level_not_in_flows"]
+    assert warning.location.path == "daglig_verksamhet level 3" and "no rows in the flows of 2022–2024" in warning.message

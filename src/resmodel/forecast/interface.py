@@ -360,7 +360,6 @@ def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows:
     ages_s = ages[ages["service"] == service].drop(columns="service") if ages is not None else None
     if ages_s is not None and not ages_s.empty:
         warns += _levels_without_ages(start, ages_s, service, last_month, exit_age)
-    warns += _levels_without_flows(start, f, service, where, last_month)
     base_year = last_month.year if last_month.month == 12 else last_month.year - 1
     if int(f["year"].max()) < base_year:
         warns.append(Warning_("flows_stale", Location(file=where, path=service),
@@ -368,6 +367,7 @@ def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows:
                               f"{base_year}: the stock–flow level mix uses the flows of the years up to "
                               f"{int(f['year'].max())}; add the later years' flows"))
     params = estimate_flow_params(f, base_year)
+    warns += _levels_without_flows(start, params, service, where, last_month)
     _check_flow_rates(params, service, where, age_exit_by_age=ages_s is not None and not ages_s.empty)
     mix = project_level_mix(f, start, base_year, dates[-1].year, ages=ages_s, exit_age=exit_age)
     table = mix.pivot_table(index="year", columns="level", values="stock").reindex(columns=levels).fillna(0.0)
@@ -439,14 +439,17 @@ def _flow_levels(history_levels: pd.Index, f: pd.DataFrame, service: str, where:
     return pd.Index(sorted(set(history_levels) | set(extra)), name=history_levels.name)
 
 
-def _levels_without_flows(start: pd.Series, f: pd.DataFrame, service: str, where: str | None,
+def _levels_without_flows(start: pd.Series, params: FlowParams | None, service: str, where: str | None,
                           last_month: pd.Timestamp) -> list[Warning_]:
-    """A warning for each level with users in the history's last month but no rows in the flows: it takes the
-    service's pooled outflow rates and gets no inflows (review: it was left at rate 0 and never shrank)."""
-    known = set(f["level"].dropna().astype(float))
-    missing = start[(start > 0) & ~start.index.astype(float).isin(known)]
+    """A warning for each level with users in the history's last month but no rows in the flows' years the estimate
+    uses (``params.level_rates``, the levels the projection has rates of): it takes the service's pooled outflow
+    rates and gets no inflows (review: it was left at rate 0 and never shrank)."""
+    if params is None or params.level_rates is None:
+        return []
+    missing = start[(start > 0) & ~start.index.astype(float).isin(set(params.level_rates["level"].astype(float)))]
+    years = f"{params.years[0]}–{params.years[-1]}"
     return [Warning_("level_not_in_flows", Location(file=where, path=f"{service} level {lv}"),
-                     f"level {lv} has {n:g} users in {last_month:%Y-%m} but no rows in the flows: it takes the "
+                     f"level {lv} has {n:g} users in {last_month:%Y-%m} but no rows in the flows of {years}: it takes the "
                      "service's pooled outflow rates and gets no inflows; add the level's rows to the flows")
             for lv, n in missing.items()]
 
