@@ -6,7 +6,6 @@ located message and exit status 2."""
 
 from __future__ import annotations
 
-import hashlib
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -1215,13 +1214,14 @@ def _check_plan_demand(capacity: Path, demand: Path) -> None:
     """Warn when the premises plan beside ``capacity`` was made from another demand file than the one queued (its
     manifest.json records the demand file's sha256): the queue would show the consequences of a plan made for
     other volumes, typically an old plan kept after a new forecast."""
+    from resmodel.io.manifest import file_record
     from resmodel.io.premises_plan import plan_options
 
     options, _ = plan_options(capacity)
     made_from = (options or {}).get("demand")
     if not (isinstance(made_from, dict) and isinstance(made_from.get("sha256"), str)):
         return
-    queued = hashlib.sha256(demand.read_bytes()).hexdigest()
+    queued = file_record(demand)["sha256"]  # as the plan's manifest recorded its demand file
     if made_from["sha256"] != queued:
         _warn([Warning_("plan_demand_differs", Location(str(capacity), path="--capacity"),
                         f"the premises plan was made from a demand file with other contents "
