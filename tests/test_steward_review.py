@@ -104,6 +104,26 @@ def test_the_kit_ships_payroll_overhead_and_annual_leave_as_template_values(kit)
     assert "National figures (payroll overhead" not in readme and "`payroll/po_rate.yaml`" in readme
 
 
+def test_a_board_without_its_own_po_and_leave_days_is_told_the_bundled_ones_are_not_its(kit):
+    """A board made before the kit shipped PO and leave days (or that deleted its copies) ran on one board's ledger PO
+    and the legal minimum leave without a word; now the bundled leaves warn, and say to add the board's own file."""
+    (kit / "data" / "parameters" / "payroll" / "po_rate.yaml").unlink()
+    wt = kit / "data" / "parameters" / "working_time.yaml"
+    wt.write_text(wt.read_text(encoding="utf-8").split("annual_leave_days:\n")[0], encoding="utf-8")
+    code, _, err = invoke(app, "run", kit / "scenarios" / "base.yaml", "--out", kit / "out")
+    assert code == 0, err
+    line = next(line for line in _warning_lines(err) if "your parameters folder does not set" in line)
+    assert "payroll/po_rate.yaml, working_time.yaml" in line and "delete its 'template: true'" not in line, line
+    bundled = [w for w in load(kit / "scenarios" / "base.yaml").warnings if w.check == "template_parameter"
+               and str(w.location.file).startswith("resmodel/parameters/")]
+    assert [w.location.file for w in bundled] == ["resmodel/parameters/payroll/po_rate.yaml",
+                                                  "resmodel/parameters/working_time.yaml"]
+    assert "add it as payroll/po_rate.yaml in your parameters folder" in bundled[0].message
+    assert "for working_time.annual_leave_days," in bundled[1].message
+    code, _, err = invoke(app, "run", ROOT / "scenarios" / "base.yaml", "--out", kit / "demo_out")
+    assert code == 0 and "template_parameter" not in err  # the demo sets both itself
+
+
 def test_params_marks_the_values_still_template(kit):
     """Finding 14: the Parametrar sheet marked template values, `resmodel params` did not."""
     code, out, _ = invoke(app, "params", kit / "scenarios" / "base.yaml", "--grep", "working_time")

@@ -128,8 +128,7 @@ def warning_lines(warnings, loaded, where_all: str) -> list[str]:
     lines = []
     for check, found in by_check.items():
         if check == "template_parameter":
-            lines += [f"[{check}] {note}; in each, set your board's value and reference, then delete its "
-                      "'template: true' line" for note in template_notes(loaded)]
+            lines += [f"[{check}] {note}" for note in template_notes(loaded)]
         elif len(found) <= WARNINGS_IN_FULL or len({str(w.location) for w in found}) < len(found):
             lines += [str(w) for w in found]  # locations that do not tell them apart: each message is needed
         else:

@@ -1705,12 +1705,23 @@ def projection_manifest(run_manifest: Mapping, setup: ProjectionSetup, **extra) 
 
 
 def template_notes(loaded) -> list[str]:
-    """A projection built on the starter kit's demo values says so first (the run's warnings list them)."""
+    """A projection built on the starter kit's demo values, or on a bundled value a board sets itself (one board's
+    PO, the legal minimum leave), says so first with what to do (the run's warnings list each)."""
+    from resmodel.io.parameters import BUNDLED_DISPLAY
+
     files = [str(w.location.file) for w in loaded.warnings if w.check == "template_parameter"]
-    if not files:
-        return []
-    return [f"{len(files)} parameter file(s) are marked as the demo municipality's values (template: true), so "
-            "these figures may not yet be your board's: " + ", ".join(files)]
+    kit = [f for f in files if not f.startswith(BUNDLED_DISPLAY + "/")]
+    bundled = [f.removeprefix(BUNDLED_DISPLAY + "/") for f in files if f.startswith(BUNDLED_DISPLAY + "/")]
+    notes = []
+    if kit:
+        notes.append(f"{len(kit)} parameter file(s) are marked as the demo municipality's values (template: true), so "
+                     "these figures may not yet be your board's: " + ", ".join(kit) + "; in each, set your board's "
+                     "value and reference, then delete its 'template: true' line")
+    if bundled:
+        notes.append("your parameters folder does not set " + ", ".join(bundled) + ", so resmodel's bundled "
+                     "value is used — one board's payroll overhead or the legal minimum leave, not yours: add the "
+                     "file(s) to your parameters folder with your board's values (the warnings say which leaves)")
+    return notes
 
 
 def _uncertainty_block(s: ResolvedProjection):

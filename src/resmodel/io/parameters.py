@@ -21,6 +21,9 @@ REQUIRED = ("description", "unit", "reference", "values")
 KINDS = ("scalar", "levels", "index", "text")
 
 
+BUNDLED_DISPLAY = "resmodel/parameters"  # how files shipped with the package are named in messages
+
+
 def national_parameter_root() -> Path:
     """The folder of national parameters shipped inside the package."""
     return Path(str(resources.files("resmodel") / "parameters"))
@@ -227,7 +230,7 @@ def load_parameters(local_root: Path | None, local_display: str | None = None,
     """National parameters shipped with the package, with the municipality's local leaves on top. With ``read``
     (the paths the model reads besides the national ones), a local leaf that is neither is refused: a copied
     file ('salaries - Kopia.yaml') or a renamed one would otherwise load as parameters nothing uses."""
-    tree = load_tree(national_parameter_root(), "resmodel/parameters")
+    tree = load_tree(national_parameter_root(), BUNDLED_DISPLAY)
     if local_root is not None:
         local = load_tree(local_root, local_display, known=tree.parameters)
         if read is not None:
@@ -303,11 +306,22 @@ def template_warnings(tree: ParameterTree, services: set[str]) -> list[Warning_]
         if leaf.template_line is not None and in_use(leaf.path):
             by_file.setdefault(leaf.file, []).append(leaf)
     return [Warning_("template_parameter", Location(file=file, line=min(leaf.template_line for leaf in leaves)),
+                     _bundled_template_message(file, leaves) if file.startswith(BUNDLED_DISPLAY + "/") else
                      "marked 'template: true' — the starter kit's demo value, until you say otherwise — for "
                      + ", ".join(leaf.path for leaf in leaves)
                      + ": set your board's value and reference, then delete the 'template: true' line (a value "
                      "already yours: delete the line; a scenario's override replaces the value only in that scenario)")
             for file, leaves in sorted(by_file.items())]
+
+
+def _bundled_template_message(file: str, leaves: list[Parameter]) -> str:
+    """A board running on a value resmodel ships but cannot know (one board's PO, the legal minimum leave) is told to
+    set its own in its local parameters: boards made before the starter kit shipped a copy have none."""
+    rel = file.removeprefix(BUNDLED_DISPLAY + "/")
+    return ("resmodel's bundled value, not a national figure — one board's or the legal minimum (see its reference) — "
+            f"for {', '.join(leaf.path for leaf in leaves)}, since your parameters folder does not set it: add it as "
+            f"{rel} in your parameters folder (a board made by `resmodel init` has a template copy there) with your "
+            "board's value and reference; a scenario's override replaces the value only in that scenario")
 
 
 SCALE_SLIP = 50.0  # a scenario value this many times larger or smaller than the parameter's is told
