@@ -126,3 +126,21 @@ def test_demo_services_add_up_to_total(demo_result):
 def test_derived_allocation_equals_need(demo_result):
     units = demo_result.allocation.units
     np.testing.assert_allclose(units["allocation"], units["net_cost"], rtol=1e-12)
+
+
+def test_holiday_pay_follows_the_annual_leave_days(tmp_path, demo_loaded):
+    """AB § 27 pays 0.605 % of the monthly salary per paid leave day: 31 leave days cost 6 × 0.605 % / 12 more a year
+    than 25 (allocation audit: the supplement stayed at 25 days' 1.26 % whatever the leave days)."""
+    from resmodel.allocation.staff_cost import role_cost_per_fte
+    from resmodel.run import load
+
+    scenario = tmp_path / "leave.yaml"
+    scenario.write_text(f"name: leave\npurpose: more leave days\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nparameters:\n"
+                        "  working_time.annual_leave_days:\n    - value: 31\n      from: 2024-01-01\n"
+                        "      reason: staff-weighted average\n", encoding="utf-8")
+    more = load(scenario).snapshot
+    base = demo_loaded.snapshot
+    assert base["working_time.annual_leave_days"] == 25 and more["working_time.annual_leave_days"] == 31
+    ratio = role_cost_per_fte(more, "stodassistent", "bostad_vuxna") / role_cost_per_fte(base, "stodassistent",
+                                                                                           "bostad_vuxna")
+    assert abs(ratio - (1 + 0.00605 * 31 / 12) / (1 + 0.00605 * 25 / 12)) < 1e-12

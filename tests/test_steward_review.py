@@ -124,6 +124,18 @@ def test_a_board_without_its_own_po_and_leave_days_is_told_the_bundled_ones_are_
     assert code == 0 and "template_parameter" not in err  # the demo sets both itself
 
 
+def test_a_board_file_with_the_retired_holiday_pay_leaf_is_told_what_replaced_it(kit):
+    """A board's staff_cost.yaml from before holiday pay followed the leave days names the old leaf: refused at its
+    line with the new leaf's name and rate, not only 'not read by resmodel'."""
+    file = kit / "data" / "parameters" / "staff_cost.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("holiday_pay_per_leave_day:", "holiday_pay_supplement:"),
+                    encoding="utf-8")
+    code, _, err = invoke(app, "validate", kit / "scenarios" / "base.yaml")
+    assert code == 2 and "data/parameters/staff_cost.yaml, line 1" in err, err
+    assert "'staff_cost.holiday_pay_supplement' is not read by resmodel" in err
+    assert "replace the leaf by 'holiday_pay_per_leave_day' with 0.00605" in err, err
+
+
 def test_params_marks_the_values_still_template(kit):
     """Finding 14: the Parametrar sheet marked template values, `resmodel params` did not."""
     code, out, _ = invoke(app, "params", kit / "scenarios" / "base.yaml", "--grep", "working_time")

@@ -62,7 +62,7 @@ def required_parameters() -> dict[str, str]:
         "working_time.annual_leave_days": "scalar", "working_time.contract_hours_per_week": "scalar",
         "working_time.count_holiday_eves": "scalar", "working_time.sick_leave_rate": "scalar",
         "working_time.training_days": "scalar", "payroll.po_rate": "scalar",
-        "staff_cost.holiday_pay_supplement": "scalar", "daglig_verksamhet.staff_ratio": "levels",
+        "staff_cost.holiday_pay_per_leave_day": "scalar", "daglig_verksamhet.staff_ratio": "levels",
         "daglig_verksamhet.indirect_share": "scalar", "daglig_verksamhet.fixed_hours_per_unit": "scalar",
         "daglig_verksamhet.closure_days": "scalar", "daglig_verksamhet.other_cost_per_user": "scalar",
         "personlig_assistans.state_hourly_rate": "scalar", "personlig_assistans.municipal_hours_per_week": "scalar",

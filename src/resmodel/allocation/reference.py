@@ -13,6 +13,9 @@ from resmodel.allocation.engine import EngineConstants, Municipality, Tariff
 from resmodel.allocation.staff_cost import SERVICE_ROLES, role_cost_per_fte
 from resmodel.params.tree import Snapshot
 
+#: the parameters the holiday pay supplement is made of (allocation.staff_cost.holiday_pay_share)
+HOLIDAY_PAY = ("staff_cost.holiday_pay_per_leave_day", "working_time.annual_leave_days")
+
 
 @dataclass
 class Step:
@@ -64,11 +67,12 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
     if rates is not None and own:
         parts = " + ".join(f"{rates.role_share[r]:g} × {rates.role_cost_per_fte[r]:,.0f}" for r in rates.role_share)
         roles = list(rates.role_share)
-        params = [f"salaries.{r}" for r in roles] + ["staff_cost.holiday_pay_supplement",
+        params = [f"salaries.{r}" for r in roles] + [*HOLIDAY_PAY,
                                                      f"{service}.unsocial_hours_supplement", "payroll.po_rate"]
         if len(roles) > 1:
             params += [f"{service}.role_mix.{r}" for r in roles]
-        steps.append(Step("cost per FTE (salary × 12 × (1+holiday) × (1+OB) × (1+PO), by role mix)", parts,
+        steps.append(Step("cost per FTE (salary × 12 × (1+holiday) × (1+OB) × (1+PO), by role mix; holiday = "
+                          "holiday pay per leave day × leave days / 12)", parts,
                           rates.cost_per_fte, params))
         steps.append(Step("cost per staffed hour", f"{rates.cost_per_fte:,.0f} / {awt:,.1f}", rates.cost_per_hour))
     for user in users.itertuples():
@@ -229,7 +233,7 @@ def _roster_steps(data: Municipality, snapshot: Snapshot, unit_id: str, service:
         per_fte = role_cost_per_fte(snapshot, row.role, rate_service)
         steps.append(Step(f"roster: {row.role}", f"{row.fte:g} FTE × {per_fte:,.0f} SEK per FTE (the role's salary "
                           "× 12 × (1+holiday) × (1+OB) × (1+PO))", row.fte * per_fte,
-                          [f"salaries.{row.role}", "staff_cost.holiday_pay_supplement",
+                          [f"salaries.{row.role}", *HOLIDAY_PAY,
                            f"{rate_service}.unsocial_hours_supplement", "payroll.po_rate"]))
         fte, cost = fte + row.fte, cost + row.fte * per_fte
     gaps = {"fte_roster": fte, "roster_cost": cost, "staffing_gap_fte": fte - measures["fte_required"],

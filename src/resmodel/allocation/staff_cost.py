@@ -1,7 +1,8 @@
 """Staff cost per full-time equivalent and per available hour, derived from its parts.
 
 cost per FTE (role, service) = monthly salary × 12 × (1 + holiday-pay supplement)
-                               × (1 + unsocial-hours supplement of the service) × (1 + PO rate)
+                               × (1 + unsocial-hours supplement of the service) × (1 + PO rate),
+holiday-pay supplement = holiday pay per leave day × annual leave days / 12 (AB § 27).
 cost per hour = cost per FTE / available working time. Absence cover enters through AWT."""
 
 from __future__ import annotations
@@ -38,12 +39,18 @@ class ServiceRates:
         return self.cost_per_fte / self.available_hours
 
 
+def holiday_pay_share(snapshot: Snapshot) -> float:
+    """Holiday pay supplement as a share of the annual salary: AB § 27 pays a share of the monthly salary per paid
+    leave day, so a board with more leave days (31 from age 40) pays more (audit: it stayed at 25 days' 1.26 %)."""
+    return snapshot["staff_cost.holiday_pay_per_leave_day"] * snapshot["working_time.annual_leave_days"] / 12.0
+
+
 def role_cost_per_fte(snapshot: Snapshot, role: str, service: str) -> float:
     """A year's cost of one FTE of ``role`` in ``service``: monthly salary × 12 with holiday pay, the
     service's unsocial-hours supplement and payroll overhead (PO), each a factor on the one before."""
     return (
         snapshot[f"salaries.{role}"] * 12.0
-        * (1.0 + snapshot["staff_cost.holiday_pay_supplement"])
+        * (1.0 + holiday_pay_share(snapshot))
         * (1.0 + snapshot[f"{service}.unsocial_hours_supplement"])
         * (1.0 + snapshot["payroll.po_rate"])
     )

@@ -240,6 +240,12 @@ def load_parameters(local_root: Path | None, local_display: str | None = None,
     return tree
 
 
+#: leaves resmodel once read and no longer does: a board's file from before is told what replaced them
+RETIRED = {"staff_cost.holiday_pay_supplement": "since 2026-12-07 resmodel derives the holiday pay supplement from "
+           "the leave days (AB § 27: a share of the monthly salary per paid leave day), so that more leave days cost "
+           "more: replace the leaf by 'holiday_pay_per_leave_day' with 0.00605 (0.605 %) or your agreement's rate"}
+
+
 def _refuse_unread(local: ParameterTree, known: set[str]) -> None:
     """One problem per local file whose leaves resmodel does not read (each named, with the closest it does)."""
     problems = ProblemCollector()
@@ -255,8 +261,8 @@ def _refuse_unread(local: ParameterTree, known: set[str]) -> None:
         close = did_you_mean(first.path, known)
         problems.add(Location(file=file, line=first.line), f"{what} not read by resmodel",
                      "parameters resmodel reads (`resmodel params` lists them; docs/parameters.md)",
-                     close + "a copy or a renamed file? Delete it, or put its values in the file the parameter "
-                     "belongs to")
+                     RETIRED.get(first.path) or close + "a copy or a renamed file? Delete it, or put its values in "
+                     "the file the parameter belongs to")
     problems.raise_if_any()
 
 
