@@ -241,6 +241,12 @@ def test_the_shipped_plan_is_what_plan_premises_makes_of_the_base_forecast(tmp_p
     shipped = ROOT / "scenarios/plans" / DV
     for name in ("premises_plan.csv", "premises_yearly.csv", "capacity_plan.csv"):
         assert (tmp_path / "plan" / name).read_bytes() == (shipped / name).read_bytes(), name
+    # and its manifest ties it to today's inputs (docs-truth check: a parameter file's edit left a stale hash)
+    fresh, stored = (json.loads((folder / "manifest.json").read_text(encoding="utf-8")) for folder in
+                     (tmp_path / "plan", shipped))
+    for key in ("parameter_hash", "data_hash", "scenario_hash", "base_date"):
+        assert fresh["scenario"][key] == stored["scenario"][key], key
+    assert fresh["resolved"] == stored["resolved"]
     # planner review: the solver's noise showed (served 1295.00001 of 1 295 places, free places -1e-05)
     import pandas as pd
     yearly = pd.read_csv(shipped / "premises_yearly.csv")
