@@ -356,3 +356,13 @@ def test_a_roster_in_percent_is_warned_or_refused_in_the_shift_plan_as_in_run(ap
             in stderr and not (tmp_path / "o").exists()
     else:
         assert code == 0 and "[roster_implausible]" in stderr and "unit 'DV001' has 29.0 FTE" in stderr
+
+
+def test_every_rule_off_the_slot_grid_is_named_in_one_error(app, tmp_path):
+    """A 60-minute grid refused the 30-minute break, and only once that was set the 90 minutes around it: two runs to
+    learn two rules (docs-truth check). Both come in one error now, each at its line, and nothing is written."""
+    code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", ATTENDANCE, "--slot-minutes", "60",
+                             "--out", tmp_path / "out")
+    assert code == 2 and not (tmp_path / "out").exists()
+    assert "at 'shift_rules.break_hours': 30 minutes is not a positive whole number of 60-minute slots" in stderr
+    assert "at 'shift_rules.min_work_around_break': 90 minutes is not a positive whole number" in stderr, stderr

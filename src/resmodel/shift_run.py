@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from resmodel.errors import InputError, Location, did_you_mean
+from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.planning.shifts import (
     DAY_LABELS,
     DAY_MINUTES,
@@ -56,8 +56,9 @@ class ShiftRun:
 
 
 def shift_rules(snapshot, slot_minutes: int = 30, min_staff: int = 1) -> ShiftRules:
-    """The snapshot's shift rules (``shift_rules.*``, hours) in minutes on a ``slot_minutes`` grid; a rule
-    that cannot be planned with is a located error at its parameter."""
+    """The snapshot's shift rules (``shift_rules.*``, hours) in minutes on a ``slot_minutes`` grid; each rule
+    that cannot be planned with is a located error at its parameter, all in one error (a 60-minute grid refused the
+    30-minute break, then, once fixed, the 90 minutes around it — docs-truth check)."""
     def minutes(name: str) -> int:
         return int(round(snapshot[f"shift_rules.{name}"] * 60))
 
@@ -66,23 +67,24 @@ def shift_rules(snapshot, slot_minutes: int = 30, min_staff: int = 1) -> ShiftRu
                        max_work_without_break_minutes=minutes("max_work_without_break"),
                        break_minutes=minutes("break_hours"),
                        min_work_around_break_minutes=minutes("min_work_around_break"), min_staff=min_staff)
-    for field, problem in rules.problems()[:1]:
+    problems = ProblemCollector()
+    fits = [s for s in (60, 30, 15) if s != slot_minutes and not dataclasses.replace(rules, slot_minutes=s).problems()]
+    for field, problem in rules.problems():
         if field in ("slot_minutes", "min_staff"):
-            raise InputError.at(Location(path=f"--{field.replace('_', '-')}"), problem,
-                                "15, 30 or 60 minutes" if field == "slot_minutes" else "0 or more staff",
-                                f"correct --{field.replace('_', '-')}")
+            problems.add(Location(path=f"--{field.replace('_', '-')}"), problem,
+                         "15, 30 or 60 minutes" if field == "slot_minutes" else "0 or more staff",
+                         f"correct --{field.replace('_', '-')}")
+            continue
         path = "shift_rules." + {"min_shift_minutes": "min_shift_hours", "max_shift_minutes": "max_shift_hours",
                                  "break_minutes": "break_hours"}.get(field, field.removesuffix("_minutes"))
         trace = snapshot.trace(path)
-        fits = [s for s in (60, 30, 15) if s != slot_minutes
-                and not dataclasses.replace(rules, slot_minutes=s).problems()]
         other = f", or use --slot-minutes {fits[0]}" if fits else ""
         if field == "break_minutes" and "no shift can hold its break" in problem:  # three rules together
             other = " (or shift_rules.min_work_around_break, or shift_rules.max_shift_hours)" + other
-        raise InputError.at(trace.location or Location(path=path), problem,
-                            f"shift rules in hours, in whole {slot_minutes}-minute slots, that allow a shift with "
-                            "one break", f"set '{path}' in the parameters block of a scenario (docs/shift-plan.md "
-                            f"§4){other}")
+        problems.add(trace.location or Location(path=path), problem,
+                     f"shift rules in hours, in whole {slot_minutes}-minute slots, that allow a shift with one break",
+                     f"set '{path}' in the parameters block of a scenario (docs/shift-plan.md §4){other}")
+    problems.raise_if_any()
     return rules
 
 
