@@ -265,6 +265,7 @@ def create_queue(request: QueueRequest) -> QueueResponse:
         fee_note,
         rate_note,
         simulate_queue,
+        start_note,
         waiting_note,
     )
     from resmodel.io.pnr import check_frame_for_pnr
@@ -296,6 +297,8 @@ def create_queue(request: QueueRequest) -> QueueResponse:
     waiting = list(request.initial_waiting)
     initial = (QueueState(executed=request.initial_executed, new=waiting) if request.initial_executed is not None
                else QueueState.filled(demand.iloc[0], capacity[0], waiting))
+    start = (None if request.initial_executed is not None or waiting else  # the CLI's note on the first month
+             start_note(months, float(demand.iloc[0]), float(capacity[0]), "initial_waiting (counts by months waited)"))
     params = QueueParams(exit_rate=request.exit_rate, aiv_rate=request.aiv_rate, aiviv_rate=request.aiviv_rate,
                          aiviv_resume_rate=request.aiviv_resume_rate, fee_states=tuple(dict.fromkeys(request.fee_states)))
     result = simulate_queue(months, capacity, demand=demand.to_numpy(), params=params, initial=initial)
@@ -308,7 +311,7 @@ def create_queue(request: QueueRequest) -> QueueResponse:
                   f"{request.demand_column}: send the same demand_column (or plan again) so the queue shows that "
                   "plan's consequences") if planned else None
     notes = [n for n in (rate_note(params, names), waiting_note(result.summary),
-                         fee_note(params, result, 'fee_states ["new", "aiv"]'), ignored, other_plan) if n]
+                         fee_note(params, result, 'fee_states ["new", "aiv"]'), ignored, other_plan, start) if n]
     notes += [f"{check}: {text}" for check, text in capacity_notes(result)]  # a capacity below those served, or 0
     return QueueResponse(resmodel_version=__version__, service=request.service, monthly=json_records(result.monthly),
                          quarterly=json_records(result.quarterly), waits=json_records(result.waits),

@@ -37,6 +37,11 @@ def test_demand_above_constant_places_queues_the_excess_and_reports_it_after_thr
     assert quarterly["exposure_min_sek"].tolist() == [0, 200_000, 200_000, 200_000]
     assert body["summary"]["cases_over_3m"] == 20 and body["summary"]["still_waiting_at_end"] == 20
     assert any("all 0" in n for n in body["notes"])
+    # as `resmodel queue` notes (docs-truth check: a page built on the API lost it), and not when waits are given
+    assert ("in 2025-01 the demand of 120 exceeds the capacity of 100: the 20 without a place start as decisions of "
+            "2025-01, so none has waited three months before 2025-04; give initial_waiting") in "\n".join(body["notes"])
+    given = post({"service": "daglig_verksamhet", "demand": demand(120), "places": 100, "initial_waiting": [0, 20]})
+    assert given.status_code == 200 and not any("start as decisions" in n for n in given.json()["notes"])
 
 
 def test_a_plans_capacity_by_level_demand_and_rates_give_the_library_queue():

@@ -1050,6 +1050,7 @@ def queue(
         fee_note,
         rate_note,
         simulate_queue,
+        start_note,
         waiting_note,
     )
     from resmodel.io.manifest import manifest_writer
@@ -1118,12 +1119,10 @@ def queue(
         initial = QueueState(executed=initial_executed, new=waiting)
     else:
         initial = QueueState.filled(dem.iloc[0], cap_values[0], waiting)
-        if dem.iloc[0] > cap_values[0] and not initial_waiting:
-            typer.echo(f"note: in {months[0]:%Y-%m} the demand of {_count(dem.iloc[0])} exceeds the capacity of "
-                       f"{_count(cap_values[0])}: the {_count(dem.iloc[0] - cap_values[0])} without a place start as "
-                       f"decisions of {months[0]:%Y-%m}, so none has waited three months before "
-                       f"{months[min(3, len(months) - 1)]:%Y-%m}; give --initial-waiting months:count for decisions "
-                       "already waiting at the start (docs/forecasting.md §4)", err=True)
+        note = None if initial_waiting else start_note(months, dem.iloc[0], cap_values[0],
+                                                       "--initial-waiting months:count")
+        if note:
+            typer.echo(f"note: {note}", err=True)
     rates = {"--exit-rate": exit_rate, "--aiv-rate": aiv_rate, "--aiviv-rate": aiviv_rate,
              "--aiviv-resume-rate": aiviv_resume_rate}
     for option, rate in rates.items():

@@ -101,6 +101,20 @@ def waiting_note(summary: dict) -> str | None:
             f"{summary['still_waiting_at_end']:,.1f} still waiting at the end are not in it")
 
 
+def start_note(months: pd.DatetimeIndex, demand: float, capacity: float, waiting_option: str) -> str | None:
+    """When the first month's demand exceeds its places, those without one start as that month's decisions, so none
+    counts as waiting three months before the fourth month: say so, and how to give decisions already waiting
+    (``waiting_option``, as the caller's user writes it: an option or a field)."""
+    if demand <= capacity:
+        return None
+    def count(v: float) -> str:
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+    return (f"in {months[0]:%Y-%m} the demand of {count(demand)} exceeds the capacity of {count(capacity)}: the "
+            f"{count(demand - capacity)} without a place start as decisions of {months[0]:%Y-%m}, so none has waited "
+            f"three months before {months[min(3, len(months) - 1)]:%Y-%m}; give {waiting_option} for decisions already "
+            "waiting at the start (docs/forecasting.md §4)")
+
+
 def rate_note(p: QueueParams, names: dict[str, str]) -> str | None:
     """A note when the rates leave places locked: all 0 (nobody leaves or pauses) or AIViV absences that never
     resume. ``names`` gives each rate's name as the caller's user writes it (an option, a field)."""
