@@ -105,10 +105,11 @@ def _echo_table(table) -> None:
 
 #: the console lists warnings most serious first, so that no routine line hides one that moves a figure by millions
 #: (steward walk: FTE typed as percent was line 94 of 94, behind 74 old assessments); "*" is any check not named
-WARNING_ORDER = ("roster_implausible", "template_parameter", "implausible_change", "day_price_implausible",
-                 "weekly_hours_implausible", "start_before_adult_age", "premises_kind_mismatch", "capacity_exceeded",
-                 "level_not_suitable", "no_roster", "tariff_missing_price", "unit_empty", "role_not_of_service",
-                 "value_ignored", "*", "premises_unused", "stale_level_assessment")
+WARNING_ORDER = ("roster_implausible", "template_parameter", "implausible_change", "level_table_decreasing",
+                 "day_price_implausible", "weekly_hours_implausible", "start_before_adult_age",
+                 "premises_kind_mismatch", "capacity_exceeded", "level_not_suitable", "no_roster",
+                 "tariff_missing_price", "unit_empty", "role_not_of_service", "value_ignored", "*", "premises_unused",
+                 "stale_level_assessment")
 #: a check with more warnings than this prints one line with its count (the demo's three capacity_exceeded stay)
 WARNINGS_IN_FULL = 3
 #: and that line names this many of the further warnings' locations

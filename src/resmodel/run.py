@@ -20,6 +20,9 @@ from resmodel.io.manifest import hash_files
 from resmodel.io.municipality import data_quality_warnings, read_municipality, table_files
 from resmodel.io.parameters import (
     check_required,
+    decreasing_message,
+    level_drops,
+    level_order_warnings,
     load_parameters,
     national_parameter_root,
     override_scale_warnings,
@@ -49,7 +52,8 @@ class LoadedScenario:
 
 
 
-def _read_tariff(path: Path, on: dt.date) -> Tariff:
+def _read_tariff(path: Path, on: dt.date) -> tuple[Tariff, list[Warning_]]:
+    """The tariff's prices of the latest year on or before ``on``, and the warnings on their order by level."""
     display = display_path(path)
     table = read_table(path, TARIFF, display)
     years = table["year"][table["year"] <= on.year]
@@ -57,8 +61,25 @@ def _read_tariff(path: Path, on: dt.date) -> Tariff:
         raise InputError.at(Location(file=display, column="year"), f"the tariff has no prices for {on.year} or earlier",
                             f"rows with year ≤ {on.year}", "add prices for the base year or move the base date")
     chosen = table[table["year"] == years.max()]
-    return Tariff(chosen[["housing_type", "level", "price_per_day"]].astype({"level": int}).reset_index(drop=True),
-                  display)
+    return (Tariff(chosen[["housing_type", "level", "price_per_day"]].astype({"level": int}).reset_index(drop=True),
+                   display), tariff_order_warnings(chosen, display))
+
+
+def tariff_order_warnings(prices: pd.DataFrame, display: str) -> list[Warning_]:
+    """A housing type whose price per day falls from one need level to the next (level 0, the base amount added to
+    every level's price, aside), at the row of the first fall: a level price list grows with need like the level
+    tables (level_table_decreasing), so a fall is two rows in the wrong order or a slipped digit."""
+    warnings = []
+    rows = prices[prices["level"] > 0].sort_values(["housing_type", "level"], kind="stable")
+    for housing_type, group in rows.groupby("housing_type", sort=True):
+        levels, values = group["level"].astype(int).tolist(), group["price_per_day"].astype(float).tolist()
+        drops = level_drops(levels, values)
+        if drops:
+            where = Location(file=display, row=int(group.index[drops[0] + 1]), column="price_per_day")
+            what = f"the {housing_type} price per day of {int(group['year'].iloc[0])}"
+            warnings.append(Warning_("level_table_decreasing", where, decreasing_message(
+                what, levels, values, drops, "a higher need level's price is at least a lower one's")))
+    return warnings
 
 
 def _projection_problems(scenario: EffectiveScenario, base_tree: ParameterTree) -> list[Problem]:
@@ -100,9 +121,11 @@ def load(scenario_path: Path | str) -> LoadedScenario:
     data_dir = Path(scenario.data)
     data_display = display_path(data_dir)
     data = read_municipality(data_dir, data_display, scenario.base_date)
-    tariff = _read_tariff(Path(scenario.tariff), scenario.base_date) if scenario.allocation_key == "tariff" else None
+    tariff, tariff_warnings = (_read_tariff(Path(scenario.tariff), scenario.base_date)
+                               if scenario.allocation_key == "tariff" else (None, []))
     warnings = [*data_quality_warnings(data, scenario.base_date, table_files(data_dir, data_display)),
-                *template_warnings(tree, set(data.units["service"])), *override_scale_warnings(tree)]
+                *template_warnings(tree, set(data.units["service"])), *override_scale_warnings(tree),
+                *level_order_warnings(tree), *tariff_warnings]
     national = national_parameter_root()
     parameter_hash = hashlib.sha256(
         (hash_files(list(national.rglob("*.yaml")), national) + hash_files(list(params_dir.rglob("*.yaml")), params_dir)).encode()

@@ -11,6 +11,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from resmodel.errors import Location, ProblemCollector, Warning_, did_you_mean
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.params.ranges import UnitRange, out_of_range, unit_range, unknown_unit
@@ -359,3 +361,38 @@ def override_scale_warnings(tree: ParameterTree) -> list[Warning_]:
                                          "unit? Check the value (the ranges allow it)"))
                 break
     return warnings
+
+
+#: the level tables whose value grows with need — staff hours per user hour, support hours per day (the design
+#: spec, model.md §2: "monotone non-decreasing in L"): a higher level never needs less, so a fall is a slip. Every
+#: level table the model reads is one of these; a new one is placed here or left out as free to fall
+NON_DECREASING_LEVELS = frozenset({"daglig_verksamhet.staff_ratio", "bostad_vuxna.support_hours_per_day",
+                                   "bostad_barn.support_hours_per_day"})
+
+
+def level_drops(levels: list[int], values: list[float]) -> list[int]:
+    """The positions i where the table falls from levels[i] to levels[i + 1] (levels in ascending order)."""
+    return np.flatnonzero(np.diff(np.asarray(values, dtype=float)) < 0).tolist()
+
+
+def decreasing_message(what: str, levels: list[int], values: list[float], drops: list[int], grows: str) -> str:
+    """The level_table_decreasing warning's text: where the table falls, why it must not, the likely slips."""
+    where = " and ".join(f"from level {levels[i]} ({values[i]:g}) to level {levels[i + 1]} ({values[i + 1]:g})"
+                         for i in drops)
+    return (f"{what} falls {where}, but {grows}: two levels in the wrong order or a slipped decimal point (a tenth or "
+            "ten times the value meant) is the likely cause — check the table against its source (the run uses it as given)")
+
+
+def level_order_warnings(tree: ParameterTree) -> list[Warning_]:
+    """A level table that grows with need (NON_DECREASING_LEVELS) but falls from one level to the next, in a
+    parameter file (each dated value) or a scenario's override: levels 4 and 5 swapped and 0.139 typed for 1.39
+    passed every range and moved daily activity's net cost from 320.9 to 289.7 MSEK (allocation audit)."""
+    grows = "a higher need level needs at least as many staff hours"
+    levels = list(LEVELS)
+    leaves = [tree.parameters[path] for path in sorted(NON_DECREASING_LEVELS & tree.parameters.keys())]
+    found = [(f"{leaf.path} (valid from {valid_from})", leaf.value_location(i), list(value))
+             for leaf in leaves for i, (valid_from, value) in enumerate(leaf.values)]
+    found += [(f"the new {o.path} (from {o.start})", o.location, list(o.value))
+              for o in tree.overrides if o.path in NON_DECREASING_LEVELS]
+    return [Warning_("level_table_decreasing", location, decreasing_message(what, levels, values, drops, grows))
+            for what, location, values in found if (drops := level_drops(levels, values))]

@@ -1,0 +1,115 @@
+"""Level tables (a value per need level 1–8): a table that grows with need but falls from one level to the next is
+warned at its file and line (`level_table_decreasing`; strict refuses it), and a scenario's table that lacks or adds
+levels is refused naming them (allocation audit and economist walk: levels 4 and 5 swapped and 0.139 typed for
+1.39 moved daily activity's net cost from 320.9 to 289.7 MSEK without a word)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from resmodel.allocation.engine import required_parameters
+from resmodel.cli import app
+from resmodel.io.parameters import NON_DECREASING_LEVELS
+from resmodel.run import load
+from tests.clirun import invoke
+from tests.conftest import BASE, ROOT
+
+DEMO = ROOT / "data" / "demokommun"
+TARIFF = ROOT / "data" / "tariffs" / "stockholm_lss_bostad.csv"
+#: the audit's table: levels 4 and 5 swapped, level 8 written 0.139 for 1.39
+SLIPPED = "{1: 0.14, 2: 0.20, 3: 0.29, 4: 0.49, 5: 0.38, 6: 0.64, 7: 0.99, 8: 0.139}"
+
+
+def scenario(folder: Path, *lines: str) -> Path:
+    """s.yaml in ``folder`` extending the shipped base scenario, with ``lines`` after the head."""
+    path = folder / "s.yaml"
+    path.write_text("\n".join(["name: s", "purpose: level table test", f"extends: {BASE}", *lines]) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def decreasing(warnings) -> list:
+    return [w for w in warnings if w.check == "level_table_decreasing"]
+
+
+def test_a_scenario_table_with_swapped_levels_and_a_decimal_slip_is_warned_at_its_line(tmp_path):
+    warned = decreasing(load(scenario(tmp_path, "parameters:", f"  daglig_verksamhet.staff_ratio: {SLIPPED}")).warnings)
+    assert len(warned) == 1
+    assert (warned[0].location.file.endswith("s.yaml"), warned[0].location.line) == (True, 5)
+    assert ("falls from level 4 (0.49) to level 5 (0.38) and from level 7 (0.99) to level 8 (0.139)"
+            in warned[0].message)
+    assert "wrong order or a slipped decimal point" in warned[0].message
+
+
+def test_a_dated_change_is_warned_at_its_own_entry(tmp_path):
+    path = scenario(tmp_path, "parameters:", "  bostad_barn.support_hours_per_day:",
+                    "    - {value: {1: 10.5, 2: 13, 3: 16, 4: 19, 5: 23, 6: 27, 7: 34, 8: 45}, until: 2025-12-31}",
+                    "    - {value: {1: 10.5, 2: 13, 3: 16, 4: 19, 5: 23, 6: 27, 7: 34, 8: 4.5}, from: 2026-01-01}")
+    warned = decreasing(load(path).warnings)
+    assert [(w.location.line, w.location.path) for w in warned] == [
+        (7, "parameters.bostad_barn.support_hours_per_day[1]")]
+    assert "(from 2026-01-01) falls from level 7 (34) to level 8 (4.5)" in warned[0].message
+
+
+def test_a_parameter_file_table_that_falls_is_warned_at_its_value_line(tmp_path):
+    params = tmp_path / "parameters"
+    shutil.copytree(DEMO / "parameters", params)
+    table = params / "bostad_vuxna" / "support_hours_per_day.yaml"
+    text = table.read_text(encoding="utf-8")
+    table.write_text(text.replace("7: 13.0, 8: 72.0}", "7: 13.0, 8: 7.2}"), encoding="utf-8")
+    warned = decreasing(load(scenario(tmp_path, f"parameters_dir: {params}")).warnings)
+    line = next(i for i, row in enumerate(table.read_text(encoding="utf-8").splitlines(), start=1)
+                if row.strip().startswith("2023-01-01"))
+    assert [(Path(w.location.file).name, w.location.line) for w in warned] == [("support_hours_per_day.yaml", line)]
+    assert "bostad_vuxna.support_hours_per_day (valid from 2023-01-01) falls from level 7 (13) to level 8 (7.2)" \
+        in warned[0].message
+
+
+def test_validate_and_run_print_it_before_the_routine_warnings(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = scenario(tmp_path, "parameters:", f"  daglig_verksamhet.staff_ratio: {SLIPPED}")
+    for args in (("validate", path), ("run", path, "--out", tmp_path / "out")):
+        code, _, err = invoke(app, *args)
+        lines = [line for line in err.splitlines() if line.startswith("warning: [")]
+        assert code == 0, err
+        checks = [line.split("]")[0].removeprefix("warning: [") for line in lines]
+        assert checks.index("level_table_decreasing") < checks.index("capacity_exceeded"), checks  # WARNING_ORDER
+
+
+@pytest.mark.parametrize("command", ["validate", "run", "project"])
+def test_strict_refuses_it_in_every_command(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    path = scenario(tmp_path, "strict: true", "parameters:", f"  daglig_verksamhet.staff_ratio: {SLIPPED}")
+    code, _, err = invoke(app, command, path, *(("--out", tmp_path / "out") if command != "validate" else ()))
+    assert code == 2
+    assert "s.yaml, line 6, at 'parameters.daglig_verksamhet.staff_ratio': [level_table_decreasing]" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_tariff_whose_price_falls_with_the_level_is_warned_at_its_row(tmp_path):
+    rows = TARIFF.read_text(encoding="utf-8").splitlines()
+    swapped = [row.replace("2024,gruppbostad,4,3402,", "2024,gruppbostad,4,3883,")
+               .replace("2024,gruppbostad,5,3883,", "2024,gruppbostad,5,3402,")
+               .replace("2021,servicebostad,8,4565,", "2021,servicebostad,8,456,") for row in rows]
+    (tmp_path / "tariff.csv").write_text("\n".join(swapped) + "\n", encoding="utf-8")
+    warned = decreasing(load(scenario(tmp_path, "allocation_key: tariff", "tariff: tariff.csv")).warnings)
+    row = next(i for i, r in enumerate(swapped, start=1) if r.startswith("2024,gruppbostad,5,"))
+    assert [(w.location.row, w.location.column) for w in warned] == [(row, "price_per_day")]  # 2021: not in use
+    assert "gruppbostad price per day of 2024 falls from level 4 (3883) to level 5 (3402)" in warned[0].message
+
+
+def test_the_demo_the_kit_and_the_shipped_tariff_are_not_warned(demo_loaded, tmp_path, monkeypatch):
+    assert not decreasing(demo_loaded.warnings)
+    assert not decreasing(load(ROOT / "scenarios" / "tariff_stockholm.yaml").warnings)
+    code, _, err = invoke(app, "init", tmp_path / "kit")
+    assert code == 0, err
+    monkeypatch.chdir(tmp_path / "kit")
+    assert not decreasing(load(Path("scenarios/base.yaml")).warnings)
+
+
+def test_every_level_table_the_model_reads_grows_with_need():
+    """A new level table must be placed among those that may not fall, or this test says it was forgotten."""
+    assert {path for path, kind in required_parameters().items() if kind == "levels"} == NON_DECREASING_LEVELS
