@@ -113,3 +113,27 @@ def test_the_demo_the_kit_and_the_shipped_tariff_are_not_warned(demo_loaded, tmp
 def test_every_level_table_the_model_reads_grows_with_need():
     """A new level table must be placed among those that may not fall, or this test says it was forgotten."""
     assert {path for path, kind in required_parameters().items() if kind == "levels"} == NON_DECREASING_LEVELS
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ("{1: 0.14, 2: 0.2, 3: 0.29, 4: 0.38, 5: 0.49, 6: 0.64, 7: 0.99, 8: 1.39, 9: 2.0}",
+     "'daglig_verksamhet.staff_ratio' is a level table but the new value is not a complete table: it has level 9, "
+     "outside 1–8. Expected a mapping with exactly the levels 1–8, e.g. {1: 0.14, 2: 0.2, …, 8: 1.39}. Fix: give a "
+     "value for every level 1–8 and no other: remove level 9"),
+    ("{0: 0.1, 1: 0.14, 2: 0.2, 3: 0.29, 4: 0.38, 5: 0.49, 6: 0.64, 7: 0.99, 8: 1.39}",
+     "not a complete table: it has level 0, outside 1–8. Expected a mapping with exactly the levels 1–8, e.g. "
+     "{1: 0.14, 2: 0.2, …, 8: 1.39}. Fix: give a value for every level 1–8 and no other: remove level 0 (a tariff's "
+     "level 0, its base amount, has no place in a level table)"),
+    ("{1: 0.14, 2: 0.2}", "not a complete table: it lacks levels 3, 4, 5, 6, 7, 8. Expected a mapping with exactly "
+                          "the levels 1–8, e.g. {1: 0.14, 2: 0.2, …, 8: 1.39}. Fix: give a value for every level 1–8: "
+                          "add levels 3, 4, 5, 6, 7, 8"),
+    ("{1: 0.14, 2: 0.2, 9: 2.0}", "it lacks levels 3, 4, 5, 6, 7, 8 and has level 9, outside 1–8. Expected a mapping "
+                                  "with exactly the levels 1–8, e.g. {1: 0.14, 2: 0.2, …, 8: 1.39}. Fix: give a value "
+                                  "for every level 1–8 and no other: add levels 3, 4, 5, 6, 7, 8 and remove level 9"),
+    ("0.5", "not a complete table: it is the single number 0.5"),
+])
+def test_an_incomplete_scenario_table_names_its_missing_and_extra_levels(tmp_path, monkeypatch, value, said):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = invoke(app, "validate", scenario(tmp_path, "parameters:", f"  daglig_verksamhet.staff_ratio: {value}"))
+    assert code == 2
+    assert "s.yaml, line 5, at 'parameters.daglig_verksamhet.staff_ratio': " in err and said in err, err

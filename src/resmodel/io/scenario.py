@@ -426,6 +426,29 @@ def overrides(chain: list[ScenarioSource], tree: ParameterTree, base_date: dt.da
     return result
 
 
+def _incomplete_table(path: str, value: Any) -> tuple[str, str, str]:
+    """Problem, expected and fix for a level table's new value that is a number or lacks or adds levels, naming
+    them: 'not a complete table' alone was the same for a level 9, a level 0 and a table of levels 1–2."""
+    problem = f"'{path}' is a level table but the new value is not a complete table: "
+    expected = "a mapping with exactly the levels 1–8, e.g. {1: 0.14, 2: 0.2, …, 8: 1.39}"
+    if not isinstance(value, dict):
+        return (problem + f"it is the single number {shown(value, 40)}", expected,
+                "give a value for every level 1–8 (to change some levels, repeat the others' values)")
+    missing = [lvl for lvl in LEVELS if lvl not in value]
+    extra = sorted(lvl for lvl in value if lvl not in LEVELS)
+    named = [(missing, "lacks", "add"), (extra, "has", "remove")]
+    what = [f"{verb} {_levels_named(levels)}" for levels, verb, _ in named if levels]
+    fix = [f"{verb} {_levels_named(levels)}" for levels, _, verb in named if levels]
+    return (problem + "it " + " and ".join(what) + (", outside 1–8" if extra else ""), expected,
+            "give a value for every level 1–8" + (" and no other" if extra else "") + ": " + " and ".join(fix)
+            + (" (a tariff's level 0, its base amount, has no place in a level table)" if 0 in extra else ""))
+
+
+def _levels_named(levels: list[int]) -> str:
+    """'level 9' or 'levels 3, 4, 5'."""
+    return f"level{'s' if len(levels) > 1 else ''} {', '.join(map(str, levels))}"
+
+
 def _in_file_order(problems: ProblemCollector) -> None:
     """Problems sorted as the files read: by file, then line."""
     problems.problems.sort(key=lambda p: (p.location.file or "", p.location.line or 0))
@@ -457,8 +480,7 @@ def _collect_overrides(chain: list[ScenarioSource], tree: ParameterTree, base_da
                 value = change.value
                 if param.kind == "levels":
                     if not isinstance(value, dict) or sorted(value) != list(LEVELS):
-                        problems.add(cloc, f"'{path}' is a level table but the new value is not a complete table",
-                                     "a mapping with exactly the levels 1–8", "give a value for every level 1–8")
+                        problems.add(cloc, *_incomplete_table(path, value))
                         continue
                     value = tuple(float(value[lvl]) for lvl in LEVELS)
                 elif isinstance(value, dict):
