@@ -184,13 +184,16 @@ def run(scenario: ScenarioArg,
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario, its parameters and data (and its projection block, frame and other services),
     writing nothing: the base-year allocation is computed for the checks that need it, as ``run`` makes them."""
-    from resmodel.projection_run import check_projection
+    from resmodel.projection_run import build_setup, check_projection
     from resmodel.run import load
     from resmodel.run import run as run_scenario
 
     loaded = load(scenario)
     projection, projection_warnings = check_projection(loaded)
     base_run = run_scenario(loaded)  # the checks that need the allocation (rosters, tariff gaps) refuse as in run
+    if projection:  # built, not written: what project refuses (a volume change below 0 …), validate refuses too
+        said = {str(w) for w in projection_warnings}
+        projection_warnings += [w for w in build_setup(loaded, base_run).warnings if str(w) not in said]
     typer.echo(f"ok: scenario '{loaded.scenario.name}' ({' → '.join(loaded.scenario.chain)}), "
                f"{len(loaded.tree.parameters)} parameters, {len(loaded.data.users)} users in "
                f"{len(loaded.data.units)} units; hashes (as in a run's manifest): scenario "

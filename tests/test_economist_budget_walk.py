@@ -1,0 +1,107 @@
+"""Findings of a municipal economist's walk of the budget-scenario workflow (children of scenarios/base.yaml): a
+one-off typed 1000 times too large, a dated change wholly before the base date, validate accepting what project
+refuses, year errors in rounds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from resmodel.errors import InputError
+from resmodel.projection_run import build_setup, check_projection, run_setup
+from resmodel.run import load, run
+from tests.clirun import invoke
+
+SC = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def child(tmp_path: Path, name: str, body: str) -> Path:
+    """A scenario file extending scenarios/base.yaml (by absolute path) with ``body`` below its header."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"name: {name}\npurpose: budget walk\nextends: {SC / 'base.yaml'}\n{body}", encoding="utf-8")
+    return path
+
+
+def setup_of(path: Path):
+    """The projection setup of a scenario file."""
+    loaded = load(path)
+    return build_setup(loaded, run(loaded))
+
+
+def adjustment(amount: int) -> str:
+    return f"projection:\n  adjustments:\n    - {{service: daglig_verksamhet, year: 2026, amount: {amount}}}\n"
+
+
+def test_a_one_off_larger_than_the_services_net_cost_is_warned_at_its_amount_by_project_and_validate(tmp_path):
+    """Finding 1: −3 000 000 000 for −3 MSEK gave the board a 2026 net cost of −66.8 MSEK with a note only."""
+    from resmodel.cli import app
+
+    path = child(tmp_path, "typo", adjustment(-3_000_000_000))
+    setup = setup_of(path)
+    found = [w for w in setup.warnings if w.check == "adjustment_implausible"]
+    assert len(found) == 1
+    w = found[0]
+    assert w.location.file.endswith("typo.yaml") and w.location.line == 6
+    assert w.location.path == "projection.adjustments[0].amount"
+    assert "the one-off -3,000,000,000 SEK for daglig_verksamhet in 2026 is larger than" in w.message
+    assert "the board's -66,809,408 SEK" in w.message  # the figure the walk saw, −66.8 MSEK
+    assert str(w) in run_setup(setup).notes
+    code, _, error = invoke(app, "validate", path)
+    assert code == 0 and "[adjustment_implausible]" in error and "line 6" in error
+
+
+def test_a_one_off_of_a_plausible_size_is_not_warned(tmp_path):
+    """−3 MSEK, what was meant, is a saving of under 1 % of daily activity's cost."""
+    assert not [w for w in setup_of(child(tmp_path, "meant", adjustment(-3_000_000))).warnings
+                if w.check == "adjustment_implausible"]
+
+
+def wage_change(year: int) -> str:
+    return f"  indices.wage_growth:\n    - {{value: 0.035, from: {year}-01-01, until: {year}-12-31}}\n"
+
+
+def test_a_dated_change_wholly_before_the_base_date_is_warned_as_one_after_the_horizon_is(tmp_path):
+    """Finding 2: 2016 typed for 2026 did nothing and nothing said so, while 2036 is warned (beyond_horizon)."""
+    loaded = load(child(tmp_path, "slip", "parameters:\n" + wage_change(2016)))
+    _, warnings = check_projection(loaded)
+    found = [w for w in warnings if w.check == "before_base_date"]
+    assert len(found) == 1 and found[0].location.line == 6
+    assert found[0].location.path == "parameters.indices.wage_growth[0]"
+    assert "2016-01-01 until 2016-12-31, before the base date 2024-07-01" in found[0].message
+    assert "no effect on run, project, compare or tornado" in found[0].message
+    assert [w for w in setup_of(child(tmp_path, "slip2", "parameters:\n" + wage_change(2016))).warnings
+            if w.check == "before_base_date"]
+
+
+def test_a_change_before_the_base_date_that_moves_the_base_run_is_not_warned(tmp_path):
+    """A 2023 wage rate carries a salary written for 2022 to the base date: it moves the base-year run."""
+    salary = "  salaries.omsorgspedagog:\n    - {value: 31000, from: 2022-01-01}\n"
+    _, warnings = check_projection(load(child(tmp_path, "moves", "parameters:\n" + wage_change(2023) + salary)))
+    assert not [w for w in warnings if w.check == "before_base_date"]
+    _, alone = check_projection(load(child(tmp_path, "still", "parameters:\n" + wage_change(2023))))
+    assert [w for w in alone if w.check == "before_base_date"]  # the shipped salaries are written for 2023
+
+
+def test_validate_refuses_a_volume_change_that_makes_a_volume_negative_as_project_does(tmp_path):
+    """Finding 3: validate said ok, project refused with exit status 2."""
+    from resmodel.cli import app
+
+    path = child(tmp_path, "negative", "projection:\n  volume_changes:\n"
+                                       "    - {service: externa_platser, from_year: 2025, change: -50}\n")
+    code, out, error = invoke(app, "validate", path)
+    assert code == 2 and "ok:" not in out
+    assert "line 6, at 'projection.volume_changes[0].change'" in error
+    assert "the volume changes make externa_platser's volume negative from 2025-01" in error
+
+
+def test_a_year_outside_the_projection_in_volumes_is_reported_with_the_changes_and_adjustments_years(tmp_path):
+    """Finding 4: volumes {2062: …} came only after the volume change's and the adjustment's years were fixed."""
+    body = ("projection:\n  volumes: {daglig_verksamhet: {2062: 1000}}\n  volume_changes:\n"
+            "    - {service: daglig_verksamhet, from_year: 2040, change: 5}\n"
+            "  adjustments:\n    - {service: daglig_verksamhet, year: 2045, amount: 5}\n")
+    with pytest.raises(InputError) as caught:
+        check_projection(load(child(tmp_path, "years", body)))
+    said = [str(p) for p in caught.value.problems]
+    assert len(said) == 3, said
+    assert "the override names 2062" in said[0] and "2040" in said[1] and "2045" in said[2]
