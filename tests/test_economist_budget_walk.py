@@ -1,15 +1,17 @@
 """Findings of a municipal economist's walk of the budget-scenario workflow (children of scenarios/base.yaml): a
 one-off typed 1000 times too large, a dated change wholly before the base date, validate accepting what project
-refuses, year errors in rounds."""
+refuses, year errors in rounds, and volume growth inflating a fixed volume plan."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from resmodel.budget import montecarlo
 from resmodel.errors import InputError
-from resmodel.projection_run import build_setup, check_projection, run_setup
+from resmodel.projection_run import build_setup, check_projection, run_setup, uncertainty_spec
 from resmodel.run import load, run
 from tests.clirun import invoke
 
@@ -105,3 +107,40 @@ def test_a_year_outside_the_projection_in_volumes_is_reported_with_the_changes_a
     said = [str(p) for p in caught.value.problems]
     assert len(said) == 3, said
     assert "the override names 2062" in said[0] and "2040" in said[1] and "2045" in said[2]
+
+
+PLAN = ("projection:\n  volumes: {personlig_assistans_sfb: {2026: 450, 2027: 460, 2028: 470}}\n"
+        "  volume_growth: {personlig_assistans_sfb: 0.05}\n")
+
+
+def yearly_volume(result, service: str, year: int) -> float:
+    y = result.yearly
+    return float(y[(y["service"] == service) & (y["measure"] == "volume") & (y["period"].astype(int) == year)]
+                 ["value"].iat[0])
+
+
+def test_volume_growth_does_not_inflate_the_years_a_fixed_plan_states_and_a_note_says_so(tmp_path, demo_loaded,
+                                                                                          demo_result):
+    """Finding 5: 450 planned for 2026 became 485.25 with volume_growth 0.05; the forecast year before the plan
+    still grows."""
+    setup = setup_of(child(tmp_path, "plan", PLAN))
+    result = run_setup(setup)
+    assert np.allclose([yearly_volume(result, "personlig_assistans_sfb", y) for y in (2026, 2027, 2028, 2034)],
+                       [450.0, 460.0, 470.0, 470.0], rtol=1e-12)
+    base = run_setup(build_setup(demo_loaded, demo_result))
+    assert yearly_volume(result, "personlig_assistans_sfb", 2025) > yearly_volume(base, "personlig_assistans_sfb",
+                                                                                  2025) * 1.02
+    assert any("projection.volumes.personlig_assistans_sfb states the volume from 2026-01: "
+               "projection.volume_growth.personlig_assistans_sfb (0.05) does not grow it" in n for n in result.notes)
+
+
+def test_monte_carlo_draws_leave_a_fixed_plan_be_in_the_vectorised_and_the_reference_run(tmp_path):
+    """Finding 5: the draws perturbed the fixed plan; the forecast year before it still spreads."""
+    setup = setup_of(child(tmp_path, "plan_mc", PLAN))
+    spec = uncertainty_spec(setup)
+    for runner in (montecarlo.run, montecarlo.run_loop):
+        table = runner(setup.case, spec, draws=40, seed=7).table
+        sfb = table[(table["service"] == "personlig_assistans_sfb") & (table["measure"] == "volume")]
+        by_year = sfb.set_index(sfb["period"].astype(int))
+        assert np.allclose(by_year.loc[2027, ["p05", "p95"]].to_numpy(dtype=float), 460.0)
+        assert by_year.loc[2025, "p95"] > by_year.loc[2025, "p05"]

@@ -1435,8 +1435,14 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
             wide[sv] = float(v)
     actual = np.isin(np.asarray(months), observed)
     t = np.arange(len(months)) + 1.0
+    planned = planned_volume_from(s, services, first)
     for sv, g in s.volume_growth.items():
-        wide[sv] = wide[sv] * np.where(actual & (sv in forecast_services), 1.0, (1.0 + g) ** (t / 12.0))
+        kept = (actual & (sv in forecast_services)) | (np.asarray(months) >= planned.get(sv, "9999-99"))
+        wide[sv] = wide[sv] * np.where(kept, 1.0, (1.0 + g) ** (t / 12.0))
+    notes += [f"projection.volumes.{sv} states the volume from {start}: " + (
+        f"projection.volume_growth.{sv} ({s.volume_growth[sv]:g}) does not grow it, " if sv in s.volume_growth
+        else "") + "the Monte Carlo volume draws and the tornado's volume driver leave it be (write a grown "
+        "plan in volumes to plan growth)" for sv, start in planned.items() if sv in s.volume_growth or uncertainty]
     weeks = base_days / 7.0  # the weeks lss_hours_per_case were counted over
     for i, c in enumerate(s.volume_changes):
         change = c.change
@@ -1466,6 +1472,14 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
                                       "model_used": [f"forecast file: {given.models[sv]}" for sv in from_file]})],
                        ignore_index=True)
     return wide[services], models.sort_values("service", ignore_index=True), notes
+
+
+def planned_volume_from(settings, services: Collection[str], first: int) -> dict[str, str]:
+    """Service → the first month (YYYY-MM) of the volume the scenario states in ``volumes`` (a number: every month;
+    {year: volume}: from January of its first year, held or trended after its last): a plan is the volume meant, so
+    volume_growth and the volume shocks do not move it (economist walk: 450 planned became 485 with 5 % growth)."""
+    return {sv: f"{max(min(v), first) if isinstance(v, dict) else first}-01" for sv, v in settings.volumes.items()
+            if sv in services and not isinstance(v, str) and (v or not isinstance(v, dict))}
 
 
 def _observed_months(wide: pd.DataFrame, history: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -1616,6 +1630,9 @@ def build_setup(loaded, result) -> ProjectionSetup:
                                          turnover=s.external.turnover),)
 
     held = tuple(models.loc[models["model_used"] == "base volume", "service"])
+    planned = planned_volume_from(s, volume_services, first)
+    if OWN in volumes and SFB in planned:  # the own provider's hours follow the SFB cases
+        planned[OWN] = planned[SFB]
     capacity, shared = capacity_limits(loaded, resolved, volume_services, held, first, last,
                                        dict(zip(models["service"], models["model_used"], strict=True)))
     notes += shared
@@ -1654,6 +1671,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
         level_mix_drift=s.level_mix_drift, assistance=assistance, external=external, extensions=ext,
         capacity=capacity,
         fixed_volume_services=held,
+        planned_volume_from=planned,
         sources={**param_file, "volumes": str(Path(loaded.scenario.data) / HISTORY_FILE),
                  "state_rate": tree.parameters[STATE_RATE].file, "sick_leave": tree.parameters[SICK_LEAVE].file,
                  **({"other_services": other_file} if other is not None else {}),

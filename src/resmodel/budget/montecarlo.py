@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from resmodel.budget.areas import suggest
 from resmodel.budget.case import BudgetCase, case_rows, prepare_case, run_budget, yearly_arrays
-from resmodel.budget.projection import Shocks, sort_order
+from resmodel.budget.projection import Shocks, sort_order, volume_growth_factor
 from resmodel.errors import InputError, Location, ProblemCollector
 from resmodel.params.ranges import unit_range
 
@@ -375,8 +375,7 @@ def perturbed_case(case: BudgetCase, shocks: Shocks, draw: int) -> BudgetCase:
         series.loc[years[after_base]] = series.loc[years[after_base]].to_numpy() + shock_row[after_base]
         return series
 
-    t = p.horizon.years_elapsed
-    volumes = pd.DataFrame(p.volume.T * (1.0 + shocks.volume_growth[draw][None, :]) ** t[:, None],
+    volumes = pd.DataFrame((p.volume * volume_growth_factor(p, shocks.volume_growth[draw:draw + 1])[0]).T,
                            index=p.horizon.months, columns=list(p.services))
     assistance = inputs.assistance
     factor = float(shocks.assistance_hours[draw])

@@ -150,6 +150,8 @@ class ProjectionInputs:
     level_mix_drift: pd.Series | Mapping[int, float] | float = 0.0
     level_mix_services: tuple[str, ...] = LEVEL_SERVICES
     fixed_volume_services: tuple[str, ...] = ()  # lump lines: a volume-growth shock for "all services" skips them
+    planned_volume_from: Mapping[str, str] = field(default_factory=dict)  # service → first month (YYYY-MM) of a
+    #                                        volume the scenario states: volume-growth shocks leave its months be
     sick_leave: pd.Series | Mapping[int, float] | None = None  # rate by year; None = the base rate
     sick_leave_base: float = SICK_LEAVE_2024
     assistance: AssistanceParams | None = None
@@ -175,6 +177,7 @@ class Prepared:
     areas: tuple[str, ...]
     rule: tuple[str, ...]              # generic | sfb | lss | own_provider | external
     volume: np.ndarray                 # (S, M)
+    volume_planned: np.ndarray         # (S, M) True in the months whose volume the scenario states (not shocked)
     unit: dict[str, np.ndarray]        # cost column → (S,) per unit of volume and year
     wage_growth: np.ndarray            # (Yi,)
     price_growth: np.ndarray
@@ -471,6 +474,25 @@ def _planned_premises(inputs: ProjectionInputs, horizon: Horizon,
     return tuple(planned)
 
 
+def _planned_months(inputs: ProjectionInputs, services: list[str], horizon: Horizon) -> np.ndarray:
+    """(S, M) True from each service's ``planned_volume_from`` month on: a volume the scenario states is a plan,
+    which a volume-growth shock (Monte Carlo, tornado) does not move (economist walk: a 2026–28 plan was drawn)."""
+    months = horizon.months
+    unknown = [sv for sv in inputs.planned_volume_from if sv not in services]
+    if unknown:
+        raise InputError.at(_loc(inputs, "volumes", path=f"volumes.{unknown[0]}"),
+                            f"a planned volume for '{unknown[0]}', which has no volume path", "a projected service",
+                            "correct the service key")
+    return np.array([months >= pd.Period(inputs.planned_volume_from[sv], "M") if sv in inputs.planned_volume_from
+                     else np.zeros(len(months), dtype=bool) for sv in services]).reshape(len(services), len(months))
+
+
+def volume_growth_factor(p: Prepared, growth: np.ndarray) -> np.ndarray:
+    """(D, S, M) factor of an added annual volume growth (D, S), compounded monthly, 1 in the planned months."""
+    grown = (1.0 + growth[:, :, None]) ** p.horizon.years_elapsed[None, None, :]
+    return np.where(p.volume_planned[None, :, :], 1.0, grown)
+
+
 def prepare(inputs: ProjectionInputs) -> Prepared:
     """Validate the inputs (located errors) and turn them into the arrays the kernel uses."""
     horizon = check_horizon(inputs.first_year, inputs.years, inputs.base_year, _loc(inputs, "horizon"))
@@ -580,7 +602,7 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
             adjustments[services.index(row["service"]), int(row["year"]) - horizon.start_year] += float(row["amount"])
 
     return Prepared(inputs, horizon, tuple(services), tuple(areas), tuple(rules), volumes.to_numpy().T.copy(),
-                    unit, wage, price, rent, mix, mix_flag, sick, state_rate, state_rate_base, tuple(external),
+                    _planned_months(inputs, services, horizon), unit, wage, price, rent, mix, mix_flag, sick, state_rate, state_rate_base, tuple(external),
                     adjustments, capacity, planned, tuple(dict.fromkeys(notes)), extrapolated)
 
 
@@ -650,7 +672,7 @@ def compute(p: Prepared, shocks: Shocks, monthly: bool = False) -> dict[str, np.
     yom, w, days, t = h.year_of_month, h.month_weights, h.days_in_month, h.years_elapsed
     draws, n_s = shocks.draws, len(p.services)
 
-    volume = p.volume[None, :, :] * (1.0 + shocks.volume_growth[:, :, None]) ** t[None, None, :]
+    volume = p.volume[None, :, :] * volume_growth_factor(p, shocks.volume_growth)
     own = [s for s, r in enumerate(p.rule) if r == "own_provider"]
     if own:  # the own provider's volume is its hours, which move with hours per case
         volume[:, own, :] *= shocks.assistance_hours[:, None, None]
