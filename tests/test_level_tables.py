@@ -137,3 +137,18 @@ def test_an_incomplete_scenario_table_names_its_missing_and_extra_levels(tmp_pat
     code, _, err = invoke(app, "validate", scenario(tmp_path, "parameters:", f"  daglig_verksamhet.staff_ratio: {value}"))
     assert code == 2
     assert "s.yaml, line 5, at 'parameters.daglig_verksamhet.staff_ratio': " in err and said in err, err
+
+
+def test_project_repeats_it_among_its_notes(tmp_path, monkeypatch):
+    """project prints no base-run warnings; a level table falling by a decimal slip moves every projected year, so
+    the projection's notes repeat it (and an implausible_change alike), once (i1's gap)."""
+    from resmodel.projection_run import build_setup
+    from resmodel.run import run
+
+    loaded = load(scenario(tmp_path, "parameters:", f"  daglig_verksamhet.staff_ratio: {SLIPPED}"))
+    notes = build_setup(loaded, run(loaded)).notes
+    slips = [n for n in notes if "[level_table_decreasing]" in n]
+    assert len(slips) == 1 and "s.yaml, line 5" in slips[0] and "level 7 (0.99) to level 8 (0.139)" in slips[0]
+    base = load(BASE)
+    assert not any("[level_table_decreasing]" in n or "[implausible_change]" in n
+                   for n in build_setup(base, run(base)).notes)

@@ -1696,7 +1696,8 @@ def build_setup(loaded, result) -> ProjectionSetup:
                 *dated_changes_not_projected(loaded, last), *implausible_rate_warnings(loaded, resolved, data),
                 *adjustment_warnings(resolved, case)]
     notes += [str(w) for w in warnings]
-    return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded), start, *notes])),
+    return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded),
+                                                                         *parameter_slip_notes(loaded), start, *notes])),
                            frame_hash, tuple(extrapolated), tuple(warnings))
 
 
@@ -1795,6 +1796,16 @@ def template_notes(loaded) -> list[str]:
                      "value is used — one board's payroll overhead or the legal minimum leave, not yours: add the "
                      "file(s) to your parameters folder with your board's values (the warnings say which leaves)")
     return notes
+
+
+#: warnings on the parameters that a projection carries into every year: `project` repeats them among its notes,
+#: since it does not print the base run's warnings (a level table falling by a decimal slip went unsaid there)
+SLIP_CHECKS = ("level_table_decreasing", "implausible_change")
+
+
+def parameter_slip_notes(loaded) -> list[str]:
+    """The parameter warnings of SLIP_CHECKS, each as the run states it."""
+    return [str(w) for w in loaded.warnings if w.check in SLIP_CHECKS]
 
 
 def _uncertainty_block(s: ResolvedProjection):
