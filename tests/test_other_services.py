@@ -101,9 +101,13 @@ def test_file_is_optional(tmp_path, demo_loaded):
     from resmodel.run import load, run
 
     loaded = load(path)
-    table = yearly_by_area(project(loaded, run(loaded)))
+    result = run(loaded)
+    table = yearly_by_area(project(loaded, result))
     other_areas = table[table["area"].isin(["ovriga_lss", "ovrig_vard_omsorg", "forvaltningsovergripande"])]
     assert (other_areas["net_cost"] == 0).all()
+    # the base-year note names only what the net cost came from (docs-truth check: it named the absent file)
+    start = next(n for n in build_setup(loaded, result).notes if n.startswith("base year 2024: frame"))
+    assert "MSEK (the engine), a deviation" in start, start
 
 
 BAD = [

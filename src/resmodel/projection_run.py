@@ -1689,7 +1689,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     base_frame = float(sum(frame.base.values()))
     _check_frame_scale(base_frame, base_net, file, line_of)
     start = (f"base year {base_year}: frame {base_frame / 1e6:,.1f} MSEK against a net cost of {base_net / 1e6:,.1f} "
-             f"MSEK (the engine and other_services.csv), a deviation of {(base_frame - base_net) / 1e6:+,.1f} MSEK "
+             f"MSEK (the engine{' and other_services.csv' if other is not None else ''}), a deviation of {(base_frame - base_net) / 1e6:+,.1f} MSEK "
              "that the projected years start from")
     frame_hash = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     warnings = [*replaced_list_warnings(resolved), *check_frame_growth(frame, file, resolved, last),
