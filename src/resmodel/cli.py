@@ -237,6 +237,7 @@ def explain(scenario: ScenarioArg,
     if year is not None:
         _explain_budget(loaded, result, year, area)
         return
+    from resmodel.allocation.reference import shown
     from resmodel.explain import explain_unit
 
     e = explain_unit(result, unit, measure)
@@ -244,7 +245,7 @@ def explain(scenario: ScenarioArg,
                f"{e.recomputed:,.2f} ({'agrees' if abs(e.reported - e.recomputed) <= 1e-6 * max(1, abs(e.reported)) else 'DIFFERS'})")
     typer.echo("\nParts:")
     for step in e.steps:
-        typer.echo(f"  {step.label}: {step.formula} = {step.value:,.2f}")
+        typer.echo(f"  {step.label}: {step.formula} = {shown(step.value, step.decimals)}")
     typer.echo("\nParameters (path = value, valid from, source):")
     for r in e.parameters:
         typer.echo(f"  {r.describe()}")

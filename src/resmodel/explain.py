@@ -13,7 +13,7 @@ from resmodel.run import RunResult
 
 EXPLAINABLE = ("net_cost", "allocation", "total_cost", "staff_cost", "total_hours", "fte_required", "premises_cost", "other_cost",
                "purchase_cost", "revenue", "direct_hours", "fixed_hours", "indirect_hours", "fte_roster", "roster_cost",
-               "staffing_gap_fte", "staffing_gap_sek")
+               "staffing_gap_fte", "staffing_gap_sek", "sfb_municipal_share", "own_provider_gap")
 
 
 @dataclass(frozen=True)
