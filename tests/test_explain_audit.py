@@ -151,3 +151,63 @@ def test_the_shown_arithmetic_of_a_tariff_budget_gives_the_shown_result():
                 checked += 1
                 assert by_hand == shown(step.value, step.decimals), (unit, step.label, step.formula)
     assert checked > 10
+
+
+def _explain(monkeypatch, capsys, *args) -> str:
+    """`resmodel explain` on the base scenario, its printed text."""
+    import sys
+
+    from resmodel.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["resmodel", "explain", str(BASE), *args])
+    main()
+    return capsys.readouterr().out
+
+
+def test_the_base_year_project_prints_is_explained(monkeypatch, capsys, demo_loaded, demo_result):
+    """Audit: `explain --year 2024` was refused ('not in the projection') though `project` prints a '2024 (base)'
+    row; it now explains that row: the base frame against the base-year net cost, area by area."""
+    from resmodel.projection_run import base_year_by_area, build_setup, run_setup
+
+    out = _explain(monkeypatch, capsys, "--year", "2024", "--area", "lss_boende")
+    setup = build_setup(demo_loaded, demo_result)
+    base = base_year_by_area(setup, run_setup(setup)).set_index("area")
+    reported = float(base.at["lss_boende", "deviation"])
+    assert out.startswith(f"deviation of lss_boende in 2024 (base year): reported {reported:,.0f} SEK; frame parts − "
+                          f"net cost of the services below = {reported:,.0f} (agrees)")
+    assert f"  frame_base: {base.at['lss_boende', 'frame']:,.0f}" in out and "index I_2024 = 1" in out
+    units = demo_result.allocation.units
+    housing = units.loc[units["service"] == "bostad_vuxna", "net_cost"].sum()  # the engine's base-year cost
+    row = next(line for line in out.splitlines() if line.startswith("bostad_vuxna "))
+    assert f"{housing:,.1f}" in row and row.endswith("base-year stock")
+
+
+def test_a_projected_deviation_shows_the_frame_index_and_each_volume_term(monkeypatch, capsys, demo_loaded):
+    """Economist: 'why is the 2026 deviation −7.2 MSEK?' — the frame parts showed no index I_y and no rule's
+    (volume − reference) × amount × I. Hand check: I_2026 from the index parameters and the frame's weights."""
+    import yaml
+
+    out = _explain(monkeypatch, capsys, "--year", "2026", "--area", "lss_boende")
+    frame = yaml.safe_load((DATA / "frame.yaml").read_text(encoding="utf-8"))["frame"]
+    weights = frame["indexation"]
+    tree = demo_loaded.tree
+    import datetime as dt
+
+    index = 1.0
+    for year in (2025, 2026):
+        on = dt.date(year, 1, 1)
+        index *= 1 + (weights["wage_weight"] * tree.resolve("indices.wage_growth", on).value
+                      + weights["price_weight"] * tree.resolve("indices.price_growth", on).value)
+    line = next(ln for ln in out.splitlines() if ln.startswith("  frame index I_2026 = "))
+    assert line.endswith(f"= {index:.9f}".rstrip("0"))
+    rules = {r["service"]: r for r in frame["volume_compensation"]}
+    terms = [ln for ln in out.splitlines() if ln.startswith("  frame_volume, ")]
+    assert [ln.split()[1] for ln in terms] == ["bostad_vuxna", "bostad_barn"]  # the area's rules, no other's
+    for ln in terms:
+        rule = rules[ln.split()[1]]
+        volume = float(re.search(r"\(volume ([\d.]+) − reference", ln).group(1))
+        term = (volume - rule["reference_volume"]) * rule["amount_per_user"] * index
+        assert ln.endswith(f"= {term:,.0f}") and f"reference {rule['reference_volume']:g}" in ln
+    volume_part = int(next(ln for ln in out.splitlines() if ln.startswith("  frame_volume: ")).split()[-1]
+                      .replace(",", ""))
+    assert "Σ volume terms = " + f"{volume_part:,}" + " (agrees with frame_volume)" in out

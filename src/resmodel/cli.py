@@ -211,7 +211,7 @@ def explain(scenario: ScenarioArg,
             unit: Annotated[str | None, typer.Option(help="unit id, e.g. DV001 (base-year numbers)")] = None,
             measure: Annotated[str | None, typer.Option(help="unit measure with --unit, e.g. net_cost (the default) "
                                                             "or fte_required")] = None,
-            year: Annotated[int | None, typer.Option(help="projected year (budget numbers), e.g. 2027")] = None,
+            year: Annotated[int | None, typer.Option(help="projected year, or the base year (budget numbers), e.g. 2027")] = None,
             area: Annotated[str | None, typer.Option(help="report area with --year, or 'total' (the default)")] = None
             ) -> None:
     """Show how a reported number was computed: a unit's base-year figure (--unit) or an area's
@@ -259,13 +259,22 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     from resmodel.budget.projection import RULE_NOTES, rule_of
 
     rules = {sv: rule_of(sv, setup.case.inputs) for sv in setup.case.inputs.unit_costs["service"]}
-    e = explain_budget(run_setup(setup), setup.case.inputs.unit_costs, loaded.tree, year, area, rules)
+    base_year = setup.case.inputs.base_year
+    e = explain_budget(run_setup(setup), setup.case.inputs.unit_costs, loaded.tree, year, area, rules, base_year,
+                       setup.case.frame.base)
     agrees = abs(e.reported_deviation - e.recomputed_deviation) <= 1e-6 * max(1.0, abs(e.reported_deviation))
-    typer.echo(f"deviation of {area} in {year}: reported {e.reported_deviation:,.0f} SEK; frame parts − net cost "
-               f"of the services below = {e.recomputed_deviation:,.0f} ({'agrees' if agrees else 'DIFFERS'})")
+    typer.echo(f"deviation of {area} in {year}{' (base year)' if year == base_year else ''}: reported "
+               f"{e.reported_deviation:,.0f} SEK; frame parts − net cost of the services below = "
+               f"{e.recomputed_deviation:,.0f} ({'agrees' if agrees else 'DIFFERS'})")
     typer.echo("\nFrame parts (SEK):")
     for part, value in e.frame_parts.items():
         typer.echo(f"  {part}: {value:,.0f}")
+    if year == base_year:
+        typer.echo(f"  the base year's frame is the base frame (frame.base, index I_{year} = 1; volume compensation "
+                   "and the other parts start after it); the services' costs are the base-year run's and "
+                   "other_services.csv's, as `resmodel project` prints in its base row")
+    else:
+        _echo_frame_terms(setup.case, year, area, e.frame_parts)
     typer.echo("\nServices (SEK; cost per unit against the base year's; volume_model: where the volume comes from):")
     services = e.services.set_index("service")
     factor = services.pop("factor_vs_base")
@@ -273,7 +282,8 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     base = services["base_cost_per_unit"]
     _echo_table(services.assign(base_cost_per_unit=[f"{v:,.1f}" if v == v else "–" for v in base],
                                 factor_vs_base=[f"{f:.3f}" if f == f else "–" for f in factor],
-                                volume_model=[models.get(sv, "follows SFB cases") for sv in services.index]))
+                                volume_model=["base-year stock" if year == base_year else models.get(sv, "follows SFB cases")
+                                              for sv in services.index]))
     why_no_factor = {  # the rule prices another quantity than the base year's cost
         "sfb": "its base-year cost per unit is the engine's cost of all the users' hours",
         "own_provider": "its volume is the provider's hours, and the base-year run has no cost per hour of its own "
@@ -293,9 +303,36 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     typer.echo("\nIndices in force (path = value, valid from, source):")
     for r in e.indices:
         typer.echo(f"  {r.describe()}")
-    typer.echo(f"  {rent_growth_in(setup, year)}")
+    if year != base_year:  # the base year's rents are its own, not grown
+        typer.echo(f"  {rent_growth_in(setup, year)}")
     for note in e.notes:
         typer.echo(f"note: {note}")
+
+
+def _echo_frame_terms(case, year: int, area: str, parts: dict[str, float]) -> None:
+    """The frame index I_y and each volume-compensation rule's (volume − reference) × amount × I_y (economist:
+    why is the deviation what it is), checked against the frame parts above."""
+    from resmodel.allocation.reference import figure, operand
+    from resmodel.explain import frame_terms
+
+    t = frame_terms(case, year, area)
+    growth = (f"Π (1 + the frame's growth) over {t.growth[0][0]}–{year} = "
+              + " × ".join(f"(1 + {how})" for _, how, _ in t.growth) if t.growth else "1, the base year's")
+    typer.echo(f"  frame index I_{year} = {growth} = {figure(t.index, 9)}")
+    typer.echo(f"  frame_base = base {figure(t.base)} × I_{year} {operand(t.index, t.base, 0)} = "
+               f"{parts['frame_base']:,.0f}")
+    for r in t.rules:
+        volume = "the year before's volume" if r["basis"] == "previous_year" else "volume"
+        amount = float(r["amount"]) * abs(float(r["volume"]) - float(r["reference"]))
+        typer.echo(f"  frame_volume, {r['service']} ({r['area']}): ({volume} "
+                   f"{operand(float(r['volume']), float(r['amount']) * t.index, 0)} − reference "
+                   f"{figure(float(r['reference']))}) × {figure(float(r['amount']))} SEK per user × I_{year} "
+                   f"{operand(t.index, amount, 0)} = {float(r['term']):,.0f}"
+                   + ("" if r["active"] else f" (not in force in {year})"))
+    if t.rules:
+        total = sum(float(r["term"]) for r in t.rules)
+        same = abs(total - parts["frame_volume"]) <= 1e-6 * max(1.0, abs(total))
+        typer.echo(f"  Σ volume terms = {total:,.0f} ({'agrees with' if same else 'DIFFERS from'} frame_volume)")
 
 
 @app.command()

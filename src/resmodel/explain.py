@@ -88,13 +88,41 @@ FRAME_PARTS = ("frame_base", "frame_demographic", "frame_volume", "frame_expansi
 NOT_COMPARABLE = ("sfb", "own_provider")
 
 
+def _base_year_rows(yearly, unit_costs, base_frame: dict[str, float], base_year: int):
+    """The base year in the projection's long rows (period, service, area, measure, value): each service's
+    base-year volume and costs (the unit costs the projection starts from: the engine and other_services.csv),
+    the base frame as frame_base, the frame and the deviation per area and for the board, as `project` prints
+    its 'base' row (audit: explain refused the year `project` shows)."""
+    import pandas as pd
+
+    from resmodel.budget.projection import TOTAL
+
+    area_of = dict(zip(yearly["service"], yearly["area"], strict=False))
+    costs = unit_costs.assign(area=unit_costs["service"].map(area_of), adjustment=0.0)
+    costs["net_cost"] = costs["staff_cost"] + costs["premises_cost"] + costs["other_cost"] - costs["revenue"]
+    measures = ["volume", *COST_PARTS, "revenue", "net_cost"]
+    services = costs.melt(id_vars=["service", "area"], value_vars=measures, var_name="measure")
+    areas = sorted(set(yearly["area"]) - {TOTAL})
+    net = costs.groupby("area")["net_cost"].sum().reindex(areas, fill_value=0.0)
+    frame = pd.Series({a: float(base_frame.get(a, 0.0)) for a in areas})
+    totals = pd.DataFrame({"area": [*areas, TOTAL, *areas, TOTAL, *areas, TOTAL],
+                           "measure": ["frame_base"] * (len(areas) + 1) + ["frame"] * (len(areas) + 1)
+                           + ["deviation"] * (len(areas) + 1),
+                           "value": [*frame, frame.sum(), *frame, frame.sum(), *(frame - net),
+                                     frame.sum() - net.sum()]}).assign(service=TOTAL)
+    return pd.concat([services, totals], ignore_index=True).assign(period=str(base_year))
+
+
 def explain_budget(budget, unit_costs, tree, year: int, area: str,
-                   rules: dict[str, str] | None = None) -> BudgetExplanation:
+                   rules: dict[str, str] | None = None, base_year: int | None = None,
+                   base_frame: dict[str, float] | None = None) -> BudgetExplanation:
     """Deviation = frame parts − Σ services (staff + premises + other + adjustment − revenue); each
     service's cost per volume unit is shown against its base-year unit cost, with the indices of the year,
     and a service with places its demand, places and users above them (its volume is what was served).
     ``rules``: service → the rule that prices it (budget.projection.RULE_NOTES); a service whose rule
-    prices another quantity than the base year's cost gets no factor."""
+    prices another quantity than the base year's cost gets no factor. With ``base_year`` and ``base_frame``
+    (the frame config's base per area) the base year is explained too: its base frame against the net cost of
+    the base-year run and other_services.csv, as `project`'s base row."""
     import datetime as dt
 
     import pandas as pd
@@ -104,9 +132,14 @@ def explain_budget(budget, unit_costs, tree, year: int, area: str,
     yearly = budget.yearly
     years = sorted(int(p) for p in yearly["period"].unique())
     areas = sorted(set(yearly["area"]) - {TOTAL})
+    if base_year is not None and base_frame is not None:
+        years = [base_year, *years]
+        if year == base_year:
+            yearly = _base_year_rows(yearly, unit_costs, base_frame, base_year)
     if year not in years:
         raise InputError.at(Location(path=f"--year {year}"), f"year {year} is not in the projection",
-                            f"a year from {years[0]} to {years[-1]}", "choose a projected year")
+                            f"a year from {years[0]} to {years[-1]}", "choose a projected year"
+                            + (f" or the base year {base_year}" if base_year in years else ""))
     if area not in areas and area != TOTAL:
         raise InputError.at(Location(path=f"--area {area}"), f"unknown area '{area}'",
                             "one of " + ", ".join(areas + [TOTAL]), did_you_mean(area, [*areas, TOTAL])
@@ -141,3 +174,52 @@ def explain_budget(budget, unit_costs, tree, year: int, area: str,
               if len(limited) else None)
     return BudgetExplanation(year, area, float(totals.get("deviation", 0.0)), sum(frame_parts.values()) - net,
                              table.reset_index(), frame_parts, indices, budget.notes, places)
+
+
+@dataclass(frozen=True)
+class FrameTerms:
+    """Why a year's frame is what it is: the frame index I_y with the yearly growth it compounds, and each
+    volume-compensation rule's (volume − reference) × amount × I_y in the area (docs/budget.md §2)."""
+
+    index: float
+    growth: list[tuple[int, str, float]]  # (year, how the growth is made: '0.77 × 0.031 + 0.23 × 0.02', growth)
+    base: float                           # the area's base frame (the board's: the sum), base-year prices
+    rules: list[dict[str, object]]        # service, area, basis, volume, reference, amount, active, term
+
+
+def frame_terms(case, year: int, area: str) -> FrameTerms:
+    """The frame index of a projected ``year`` and the volume-compensation terms of ``area`` ('total': all), from
+    the same functions the frame is computed with (budget.frame), for the deterministic run."""
+    from resmodel.budget.areas import AREA_KEYS
+    from resmodel.budget.case import prepare_case, yearly_arrays
+    from resmodel.budget.frame import CostWeightedIndexation, frame_growth, frame_index, volume_rule_parts
+    from resmodel.budget.projection import TOTAL, Shocks, shocked_growth
+
+    pc = prepare_case(case)
+    p, setup, config = pc.projection, pc.frame, case.frame
+    shocks = Shocks.neutral(len(p.services), p.horizon.years)
+    costs, _ = yearly_arrays(pc, shocks)
+    wage = shocked_growth(p.wage_growth, shocks.wage_growth, p)
+    price = shocked_growth(p.price_growth, shocks.price_growth, p)
+    column = list(setup.years).index(year)
+    index = float(frame_index(setup, wage, price, p.index_offset)[0, column])
+    growth = frame_growth(setup, wage, price)[0]
+    steps = []
+    for t in range(config.base_year + 1, year + 1):
+        i = t - config.base_year - 1
+        how = (f"{config.indexation.wage_weight:g} × {wage[0, i]:.6g} wage + {config.indexation.price_weight:g} × "
+               f"{price[0, i]:.6g} price" if isinstance(config.indexation, CostWeightedIndexation) else f"{growth[i]:.6g}")
+        steps.append((t, how, float(growth[i])))
+    rules = []
+    volumes = costs.get("granted_volume", costs["volume"])
+    for rule, a, ref, (vol, active) in zip(config.volume_compensation, setup.rule_area, setup.rule_reference,
+                                           volume_rule_parts(setup, volumes), strict=True):
+        if area not in (TOTAL, AREA_KEYS[a]):
+            continue
+        on = bool(active[column])
+        volume = float(vol[0, column])
+        rules.append({"service": rule.service, "area": AREA_KEYS[a], "basis": rule.basis, "volume": volume,
+                      "reference": ref, "amount": rule.amount_per_user, "active": on,
+                      "term": rule.amount_per_user * index * (volume - ref) if on else 0.0})
+    base = sum(config.base.values()) if area == TOTAL else config.base.get(area, 0.0)
+    return FrameTerms(index, steps, float(base), rules)

@@ -336,6 +336,37 @@ def setup_frame(config: FrameConfig, years: np.ndarray, services: tuple[str, ...
     return FrameSetup(config, np.asarray(years), fixed, tuple(idx), tuple(area_idx), tuple(refs), tuple(notes))
 
 
+def frame_growth(s: FrameSetup, wage_growth: np.ndarray, price_growth: np.ndarray) -> np.ndarray:
+    """(D, Yi) the frame's yearly growth over base_year+1 … end by its indexation: the weighted wage and price
+    growth, the council's fixed rates, or none."""
+    c = s.config
+    if isinstance(c.indexation, CostWeightedIndexation):
+        return c.indexation.wage_weight * wage_growth + c.indexation.price_weight * price_growth
+    if isinstance(c.indexation, FixedIndexation):
+        return np.broadcast_to(s.fixed_growth, (wage_growth.shape[0], len(s.fixed_growth)))
+    return np.zeros(wage_growth.shape)
+
+
+def frame_index(s: FrameSetup, wage_growth: np.ndarray, price_growth: np.ndarray, index_offset: int) -> np.ndarray:
+    """(D, Y) the frame index I_y of the horizon years: 1 in the base year, × (1 + growth) each year after it
+    (docs/budget.md §2; `explain --year` prints it)."""
+    g = frame_growth(s, wage_growth, price_growth)
+    full = np.concatenate([np.ones((g.shape[0], 1)), np.cumprod(1.0 + g, axis=1)], axis=1)
+    return full[:, index_offset:index_offset + len(s.years)]
+
+
+def volume_rule_parts(s: FrameSetup, volumes: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each volume-compensation rule's compensated volume (D, Y) — the year before's with basis previous_year, the
+    reference volume before the first year — and its active years (Y,) as booleans."""
+    parts = []
+    for rule, col, ref in zip(s.config.volume_compensation, s.rule_service, s.rule_reference, strict=True):
+        vol = volumes[:, col, :]
+        if rule.basis == "previous_year":
+            vol = np.concatenate([np.full((vol.shape[0], 1), ref), vol[:, :-1]], axis=1)
+        parts.append((vol, (s.years >= rule.from_year) & (s.years <= (rule.to_year or 10**6))))
+    return parts
+
+
 def frame_arrays(s: FrameSetup, volumes: np.ndarray, wage_growth: np.ndarray, price_growth: np.ndarray,
                  index_offset: int) -> dict[str, np.ndarray]:
     """Frame components (D, A, Y) from yearly volumes (D, S, Y) and shocked index growth (D, Yi)
@@ -343,14 +374,7 @@ def frame_arrays(s: FrameSetup, volumes: np.ndarray, wage_growth: np.ndarray, pr
     c = s.config
     draws, n_y = volumes.shape[0], len(s.years)
     n_a = len(AREA_KEYS)
-    if isinstance(c.indexation, CostWeightedIndexation):
-        g = c.indexation.wage_weight * wage_growth + c.indexation.price_weight * price_growth
-    elif isinstance(c.indexation, FixedIndexation):
-        g = np.broadcast_to(s.fixed_growth, (draws, len(s.fixed_growth)))
-    else:
-        g = np.zeros((draws, wage_growth.shape[1]))
-    full = np.concatenate([np.ones((draws, 1)), np.cumprod(1.0 + g, axis=1)], axis=1)
-    index = full[:, index_offset:index_offset + n_y]                       # (D, Y)
+    index = frame_index(s, wage_growth, price_growth, index_offset)        # (D, Y)
     base = np.array([c.base.get(a, 0.0) for a in AREA_KEYS])               # (A,)
     out = {k: np.zeros((draws, n_a, n_y)) for k in FRAME_COMPONENTS}
     out["frame_base"] = base[None, :, None] * index[:, None, :]
@@ -360,11 +384,8 @@ def frame_arrays(s: FrameSetup, volumes: np.ndarray, wage_growth: np.ndarray, pr
         first, last = rule.from_year or c.base_year + 1, rule.to_year or 10**6
         active = np.array([sum(1 for t in range(c.base_year + 1, int(y) + 1) if first <= t <= last) for y in years])
         out["frame_demographic"][:, a, :] += base[a] * index * ((1.0 + rule.growth) ** active - 1.0)[None, :]
-    for rule, col, a, ref in zip(c.volume_compensation, s.rule_service, s.rule_area, s.rule_reference, strict=True):
-        vol = volumes[:, col, :]
-        if rule.basis == "previous_year":
-            vol = np.concatenate([np.full((draws, 1), ref), vol[:, :-1]], axis=1)
-        active = (years >= rule.from_year) & (years <= (rule.to_year or 10**6))
+    for rule, a, ref, (vol, active) in zip(c.volume_compensation, s.rule_area, s.rule_reference,
+                                           volume_rule_parts(s, volumes), strict=True):
         out["frame_volume"][:, a, :] += rule.amount_per_user * index * (vol - ref) * active[None, :]
     for item in c.expansion:
         a = AREA_KEYS.index(item.area)
