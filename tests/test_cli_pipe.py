@@ -19,3 +19,23 @@ def test_output_files_are_written_when_the_reader_closes_the_pipe(tmp_path):
     assert proc.wait(timeout=120) == 0, stderr
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
     assert sorted(p.name for p in out.iterdir()) == ["forecast.csv", "manifest.json"]
+
+
+def test_an_interrupted_command_exits_130_not_0(tmp_path, monkeypatch):
+    """Ctrl-C while a command works: without standalone mode click returned its 130 and main() exited 0, so a script
+    (`resmodel forecast … && resmodel queue …`) went on with the old forecast (robustness review)."""
+    import pytest
+
+    import resmodel.run
+    from resmodel.cli import main
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(resmodel.run, "load", interrupted)
+    monkeypatch.setattr(sys, "stdout", sys.stdout)  # main() wraps stdout: restored after the test
+    monkeypatch.setattr(sys, "argv", ["resmodel", "validate", str(Path(__file__).resolve().parents[1] / "scenarios"
+                                                                   / "base.yaml")])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 130

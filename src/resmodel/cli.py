@@ -451,7 +451,7 @@ def main() -> None:
     """Entry point: user errors become a located message and exit status 2, never a traceback."""
     sys.stdout = _PipeSafeStdout(sys.stdout)
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except ResmodelError as exc:
         for problem in exc.problems:
             typer.echo(f"error: {problem}", err=True)
@@ -467,6 +467,8 @@ def main() -> None:
             show()
             sys.exit(exit_code)
         raise
+    if isinstance(code, int) and code:  # without standalone mode click returns an Exit's code, Ctrl-C's 130 among
+        sys.exit(code)                  # them, instead of exiting: a script went on after an abort (robustness review)
 
 
 if __name__ == "__main__":
