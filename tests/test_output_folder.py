@@ -16,6 +16,7 @@ from resmodel.io.writers import check_output_folder, write_folder_atomically
 from tests.conftest import ROOT
 
 RATE = ROOT / "data" / "series" / "state_hourly_rate.csv"
+MANIFEST = '{"resmodel_version": "0.1.0", "command": "test"}'  # what marks a folder as resmodel's output
 
 
 def cli(monkeypatch, capsys, *args) -> tuple[int, str]:
@@ -87,20 +88,40 @@ def test_the_results_folder_gets_ordinary_permissions(monkeypatch, capsys, tmp_p
 def test_replacing_removes_optional_files_of_the_earlier_run(tmp_path):
     """A second run that writes fewer files (e.g. no percentiles) leaves no stale file behind."""
     out = tmp_path / "p"
-    write_folder_atomically(out, lambda t: [(t / n).write_text(n) for n in ("a.csv", "percentiler.csv")],
-                            ("a.csv", "percentiler.csv"))
-    write_folder_atomically(out, lambda t: (t / "a.csv").write_text("again"), ("a.csv", "percentiler.csv"))
-    assert snapshot(out) == {"a.csv": b"again"}
+    names = ("a.csv", "percentiler.csv", "manifest.json")
+    write_folder_atomically(out, lambda t: [(t / n).write_text(MANIFEST if n == "manifest.json" else n)
+                                            for n in names], names)
+    write_folder_atomically(out, lambda t: [(t / "a.csv").write_text("again"), (t / "manifest.json").write_text(
+        MANIFEST)], names)
+    assert snapshot(out) == {"a.csv": b"again", "manifest.json": MANIFEST.encode()}
 
 
 def test_patterns_name_what_may_be_replaced(tmp_path):
     out = tmp_path / "c"
     out.mkdir()
     (out / "vattenfall_hog.png").write_bytes(b"")
-    check_output_folder(out, ("vattenfall_*.png",))
+    (out / "manifest.json").write_text(MANIFEST)
+    check_output_folder(out, ("vattenfall_*.png", "manifest.json"))
     (out / "vattenfall.txt").write_bytes(b"")
     with pytest.raises(InputError, match="vattenfall.txt"):
-        check_output_folder(out, ("vattenfall_*.png",))
+        check_output_folder(out, ("vattenfall_*.png", "manifest.json"))
+
+
+@pytest.mark.parametrize("manifest", [None, '{"mine": 1}', "not json", "[" * 5000])
+def test_files_named_like_outputs_without_resmodels_manifest_are_refused_and_left_alone(monkeypatch, capsys, tmp_path,
+                                                                                       manifest):
+    """A series saved as forecast.csv alone in a folder was replaced by the forecast written there (robustness
+    review): names alone do not make an earlier output; resmodel's manifest.json beside them does."""
+    out = tmp_path / "u"
+    out.mkdir()
+    (out / "forecast.csv").write_text(RATE.read_text())
+    if manifest is not None:
+        (out / "manifest.json").write_text(manifest)
+    before = snapshot(out)
+    code, said = cli(monkeypatch, capsys, "forecast", "--series", out / "forecast.csv", "--model", "naive", "--h", "2",
+                     "--out", out)
+    assert code == 2 and "without the manifest.json resmodel writes beside them" in said, said
+    assert snapshot(out) == before
 
 
 @pytest.mark.parametrize("args", [

@@ -160,6 +160,30 @@ def check_output_folder(out: Path | None, replaceable: Sequence[str] = ()) -> No
         raise _out_error(out, f"the output folder holds files this command did not write ({shown}); results "
                          "replace the whole folder, which would delete them", expected,
                          "choose a new or empty --out folder (e.g. results/<name>)")
+    mine = [e.name for e in entries if e.name not in OS_CLUTTER]
+    if mine and not _written_by_resmodel(out / "manifest.json"):
+        shown = ", ".join(mine[:3]) + (f" and {len(mine) - 3} more" if len(mine) > 3 else "")
+        raise _out_error(out, f"the output folder holds {shown}, named like this command's outputs but without the "
+                         "manifest.json resmodel writes beside them, so they may be yours (an input file, say); results "
+                         "replace the whole folder, which would delete them", expected,
+                         "choose a new or empty --out folder (e.g. results/<name>), or delete the folder if it is an "
+                         "old output")
+
+
+#: a manifest larger than this is not one resmodel wrote (they are a few kilobytes)
+MANIFEST_MAX_BYTES = 10_000_000
+
+
+def _written_by_resmodel(manifest: Path) -> bool:
+    """Whether ``manifest`` is a manifest.json resmodel wrote: the mark of an earlier output folder, which names alone
+    are not (a series saved as forecast.csv alone in a folder was replaced by the forecast — robustness review)."""
+    try:
+        if not manifest.is_file() or manifest.stat().st_size > MANIFEST_MAX_BYTES:
+            return False
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and "resmodel_version" in data
 
 
 def _umask() -> int:
