@@ -228,3 +228,16 @@ def test_demo_tables_that_cannot_be_written_leave_the_folder_as_it_was(monkeypat
     assert code == 2 and "at '--out'" in output and "units.csv" in output and "Traceback" not in output, output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["parameters", "premises.csv", "units.csv"]
     assert (tmp_path / "premises.csv").read_text() == "old"
+
+
+def test_a_folder_that_cannot_be_written_is_refused_before_any_work(monkeypatch, capsys, tmp_path):
+    """A read-only place for --out was found only when writing, after the work (45 s of forecast): now first. The
+    test runs as any user, so the file system's answer is stood in for (root may write anywhere)."""
+    import resmodel.io.writers as writers
+
+    monkeypatch.setattr(writers.os, "access", lambda path, mode: Path(path) != tmp_path)
+    worked = []
+    monkeypatch.setattr("resmodel.run.load", lambda *a, **k: worked.append(1))
+    code, said = cli(monkeypatch, capsys, "run", ROOT / "scenarios" / "base.yaml", "--out", tmp_path / "new" / "r")
+    assert code == 2 and f"the output folder cannot be written: {tmp_path} takes no new files" in said, said
+    assert not worked and not (tmp_path / "new").exists()

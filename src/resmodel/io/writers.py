@@ -146,6 +146,7 @@ def check_output_folder(out: Path | None, replaceable: Sequence[str] = ()) -> No
     if resolved == cwd or resolved in cwd.parents:
         raise _out_error(out, "the output folder is the current folder or one of its parents, and results replace "
                          "the whole folder", expected, "choose a subfolder, e.g. results/<name>")
+    _check_writable(out)
     if not out.is_dir():
         return
     try:
@@ -184,6 +185,15 @@ def _written_by_resmodel(manifest: Path) -> bool:
     except (OSError, ValueError, RecursionError):
         return False
     return isinstance(data, dict) and "resmodel_version" in data
+
+
+def _check_writable(out: Path) -> None:
+    """The results are made beside ``out`` and swapped in, so the nearest existing folder above it must take new
+    entries: said before any work (a forecast computed for 45 s before a read-only folder was found)."""
+    above = next(p for p in out.absolute().parents if p.exists())
+    if not os.access(above, os.W_OK | os.X_OK):
+        raise _out_error(out, f"the output folder cannot be written: {above} takes no new files (no permission, or "
+                         "a read-only file system)", "a folder you can write to", "choose another --out") from None
 
 
 def _umask() -> int:
