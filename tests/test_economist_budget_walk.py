@@ -144,3 +144,20 @@ def test_monte_carlo_draws_leave_a_fixed_plan_be_in_the_vectorised_and_the_refer
         by_year = sfb.set_index(sfb["period"].astype(int))
         assert np.allclose(by_year.loc[2027, ["p05", "p95"]].to_numpy(dtype=float), 460.0)
         assert by_year.loc[2025, "p95"] > by_year.loc[2025, "p05"]
+
+
+def test_the_reports_name_volume_changes_and_growth_on_top_of_a_model(tmp_path):
+    """Antaganden and the console labelled external places '(drift)' with five places fewer from 2026: the scenario's
+    own additions are named; the setup's volume_models, which the plan and held-volume checks read, stay the model's."""
+    from resmodel.projection_run import assumptions, shown_volume_models
+
+    setup = setup_of(child(tmp_path, "vc", "projection:\n  volume_changes:\n    - {service: externa_platser, "
+                                       "from_year: 2026, change: -5}\n  volume_growth:\n    personlig_assistans_sfb: 0.02\n"))
+    raw = dict(zip(setup.volume_models["service"], setup.volume_models["model_used"], strict=True))
+    shown = dict(zip(*shown_volume_models(setup)[["service", "model_used"]].T.to_numpy(), strict=True))
+    assert shown["externa_platser"] == raw["externa_platser"] + " + volume_changes"
+    assert shown["personlig_assistans_sfb"] == raw["personlig_assistans_sfb"] + " + volume_growth 0.02"
+    assert shown["daglig_verksamhet"] == raw["daglig_verksamhet"] and "+" not in raw["externa_platser"]
+    labels = assumptions(setup, run_setup(setup)).iloc[:, 0].tolist()
+    assert any(label.startswith("Volym externa_platser (" + raw["externa_platser"] + " + volume_changes)")
+               for label in labels), labels

@@ -225,6 +225,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
         projection_manifest,
         projection_settings,
         run_setup,
+        shown_volume_models,
         uncertainty_spec,
         yearly_by_area,
     )
@@ -263,7 +264,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
               "Avvikelse per område": (wide.rename(columns={"område": DEVIATION_BY_AREA}),
                                        dict.fromkeys(wide.select_dtypes("number").columns, "#,##0")),
               "Prognos per tjänst": (with_units(result.yearly, volume_units), {"value": "#,##0.0"}),
-              "Volymmodeller": (setup.volume_models, {}),
+              "Volymmodeller": (shown_volume_models(setup), {}),
               "Antaganden": (assumed, dict.fromkeys(assumed.columns[2:], "#,##0.00")),
               "Scenarioändringar": (changes, {}),
               "Prognosinställningar": (settings, {}),
@@ -297,7 +298,7 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
                    "between p10 and p90 (the median of the draws, not the deterministic figure above)")
         _echo(_msek(spread[["period", "p10", "p50", "p90"]].rename(columns={"period": "year", "p50": "median"}),
                     ["p10", "median", "p90"]))
-    models = setup.volume_models.groupby("model_used")["service"].apply(", ".join)
+    models = shown_volume_models(setup).groupby("model_used")["service"].apply(", ".join)
     typer.echo("volumes (Volymmodeller sheet): " + "; ".join(f"{m}: {svs}" for m, svs in models.items()))
     for note in notes:
         typer.echo(f"note: {note}", err=True)

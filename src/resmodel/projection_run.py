@@ -1940,6 +1940,18 @@ def projection_settings(setup: ProjectionSetup) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SETTING_COLUMNS)
 
 
+def shown_volume_models(setup: ProjectionSetup) -> pd.DataFrame:
+    """service, model_used as the reports show them: the scenario's volume_changes and volume_growth on top of a
+    model are named, so a line labelled 'drift' is not read as drift alone (economist walk: external places)."""
+    s = setup.settings.settings
+    changed = {c.service for c in s.volume_changes}
+    shown = setup.volume_models.copy()
+    shown["model_used"] = [model + (f" + volume_growth {s.volume_growth[sv]:g}" if sv in s.volume_growth else "")
+                           + (" + volume_changes" if sv in changed else "")
+                           for sv, model in zip(shown["service"], shown["model_used"], strict=True)]
+    return shown
+
+
 def assumptions(setup: ProjectionSetup, result: BudgetResult,
                 volume_units: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The assumptions behind a projection, for a reader of its summary: the yearly index rates, the state
@@ -1966,11 +1978,13 @@ def assumptions(setup: ProjectionSetup, result: BudgetResult,
         sel = y[(y["service"] == service) & (y["measure"] == measure)]
         return [float(v) for v in sel.set_index(sel["period"].astype(int))["value"].reindex(years)]
 
-    models = dict(zip(setup.volume_models["service"], setup.volume_models["model_used"], strict=True))
+    held = set(setup.volume_models.loc[setup.volume_models["model_used"] == "base volume", "service"])
+    shown = shown_volume_models(setup)
+    models = dict(zip(shown["service"], shown["model_used"], strict=True))
     limits = {c.service: c for c in setup.case.inputs.capacity}
     takers = {c.overflow: c.service for c in limits.values() if c.overflow is not None}
     for service in sorted(y.loc[y["measure"] == "volume", "service"].unique()):
-        if models.get(service) == "base volume":  # held constant (the notes say so); lumps have a volume of 1
+        if service in held:  # held constant (the notes say so); lumps have a volume of 1
             continue
         unit = measure_unit("volume", service, volume_units)
         model = models.get(service, "follows SFB cases")
