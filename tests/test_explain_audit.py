@@ -76,6 +76,16 @@ def test_the_own_provider_shows_its_totals_and_its_sfb_lss_split(demo_result):
     assert " − 87,246,776." in net.formula and net.formula.endswith(" revenue")
 
 
+@pytest.mark.parametrize("unit, measure", [("DV001", "own_provider_gap"), ("BB001", "sfb_municipal_share")])
+def test_an_assistance_measure_of_another_unit_is_refused_not_explained_as_zero(demo_result, unit, measure):
+    """A daily-activity trace ending '0.00 (agrees)' for own_provider_gap explained nothing (diff review)."""
+    from resmodel.errors import InputError
+
+    with pytest.raises(InputError, match=f"'{measure}' is a personal-assistance measure; unit '{unit}'") as refused:
+        explain_unit(demo_result, unit, measure)
+    assert "PA-EGEN, PA-EXTERN" in str(refused.value)
+
+
 @pytest.mark.parametrize("unit", ["PA-EXTERN", "EXT-VUXEN"])
 def test_a_bought_unit_shows_no_working_time_and_says_how_it_is_allocated(demo_result, unit):
     """Audit: external units showed working-time lines and parameters they do not use, and 'the derived key prices
@@ -180,6 +190,13 @@ def test_the_base_year_project_prints_is_explained(monkeypatch, capsys, demo_loa
     housing = units.loc[units["service"] == "bostad_vuxna", "net_cost"].sum()  # the engine's base-year cost
     row = next(line for line in out.splitlines() if line.startswith("bostad_vuxna "))
     assert f"{housing:,.1f}" in row and row.endswith("base-year stock")
+    # and nothing of the projected years: no rule line, no index, no projection note (diff review)
+    pa = _explain(monkeypatch, capsys, "--year", "2024", "--area", "personlig_assistans")
+    assert "priced by its rule" not in pa and "Indices in force" not in pa, pa
+    assert [line for line in pa.splitlines() if line.startswith("note: ")] == [
+        next(line for line in pa.splitlines() if line.startswith("note: base year 2024: frame"))]
+    sfb = next(line for line in pa.splitlines() if line.startswith("personlig_assistans_sfb "))
+    assert " 1.000 " in sfb
 
 
 def test_a_projected_deviation_shows_the_frame_index_and_each_volume_term(monkeypatch, capsys, demo_loaded):

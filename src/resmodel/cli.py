@@ -300,10 +300,10 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
                       "and one-off costs, SEK, part of premises_cost and adjustment)" if "plan_rent" in e.places.columns
                       else ")") + ":")
         _echo_table(e.places.set_index("service"))
-    typer.echo("\nIndices in force (path = value, valid from, source):")
-    for r in e.indices:
-        typer.echo(f"  {r.describe()}")
-    if year != base_year:  # the base year's rents are its own, not grown
+    if year != base_year:  # the base year's costs are the run's own: no index has moved them
+        typer.echo("\nIndices in force (path = value, valid from, source):")
+        for r in e.indices:
+            typer.echo(f"  {r.describe()}")
         typer.echo(f"  {rent_growth_in(setup, year)}")
     for note in e.notes:
         typer.echo(f"note: {note}")

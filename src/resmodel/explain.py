@@ -14,6 +14,8 @@ from resmodel.run import RunResult
 EXPLAINABLE = ("net_cost", "allocation", "total_cost", "staff_cost", "total_hours", "fte_required", "premises_cost", "other_cost",
                "purchase_cost", "revenue", "direct_hours", "fixed_hours", "indirect_hours", "fte_roster", "roster_cost",
                "staffing_gap_fte", "staffing_gap_sek", "sfb_municipal_share", "own_provider_gap")
+#: measures of the assistance rules only: for another unit they are 0 by definition, not an explanation (diff review)
+ASSISTANCE_MEASURES = ("sfb_municipal_share", "own_provider_gap")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,13 @@ def explain_unit(result: RunResult, unit_id: str, measure: str) -> Explanation:
     if measure not in EXPLAINABLE:
         raise InputError.at(Location(path=f"--measure {measure}"), f"measure '{measure}' cannot be explained",
                             "one of " + ", ".join(EXPLAINABLE), _measure_hint(measure))
+    service = str(units.at[unit_id, "service"])
+    if measure in ASSISTANCE_MEASURES and not service.startswith("personlig_assistans"):
+        assistance = ", ".join(units.index[units["service"].str.startswith("personlig_assistans")])
+        raise InputError.at(Location(path=f"--measure {measure}"), f"measure '{measure}' is a personal-assistance "
+                            f"measure; unit '{unit_id}' is {service}",
+                            f"a personal-assistance unit ({assistance}) for {measure}",
+                            "give one of those units, or another measure for this one")
     loaded = result.loaded
     trace = unit_reference(loaded.data, loaded.snapshot, result.allocation.constants, unit_id, loaded.tariff)
     paths = sorted({p for step in trace.steps for p in step.parameters})
@@ -159,21 +168,24 @@ def explain_budget(budget, unit_costs, tree, year: int, area: str,
     table["cost_per_unit"] = (table["net_cost"] + table["revenue"]) / table["volume"].where(table["volume"] > 0)
     table["base_cost_per_unit"] = base_cost / base_volume.where(base_volume > 0)
     table["factor_vs_base"] = table["cost_per_unit"] / table["base_cost_per_unit"]
-    unlike = [sv for sv in table.index if (rules or {}).get(sv) in NOT_COMPARABLE]
+    is_base = year == base_year  # the base year's costs are the run's own: no rule, index or projection note applies
+    unlike = [] if is_base else [sv for sv in table.index if (rules or {}).get(sv) in NOT_COMPARABLE]
     table.loc[unlike, "factor_vs_base"] = float("nan")  # e.g. SFB: the 20-hour share against all hours' cost
     net = float((table["staff_cost"] + table["premises_cost"] + table["other_cost"] + table["adjustment"]
                  - table["revenue"]).sum())
     frame_parts = {part: float(totals.get(part, 0.0)) for part in FRAME_PARTS}
     on = dt.date(year, 1, 1)
-    indices = [tree.resolve(p, on) for p in ("indices.wage_growth", "indices.price_growth",
-                                              "personlig_assistans.state_hourly_rate") if p in tree.parameters]
+    indices = [] if is_base else [tree.resolve(p, on) for p in ("indices.wage_growth", "indices.price_growth",
+                                                                "personlig_assistans.state_hourly_rate")
+                                  if p in tree.parameters]
+    notes = tuple(n for n in budget.notes if n.startswith(f"base year {base_year}")) if is_base else budget.notes
     limited = rows[rows["measure"].isin(PLACES_MEASURES)]
     shown = [m for m in PLACES_MEASURES if m in set(limited["measure"])]
     places = (limited.pivot_table(index="service", columns="measure", values="value", aggfunc="sum")
               .reindex(columns=shown).fillna(dict.fromkeys(PLACES_MEASURES[3:], 0.0)).rename_axis(columns=None).reset_index()
               if len(limited) else None)
     return BudgetExplanation(year, area, float(totals.get("deviation", 0.0)), sum(frame_parts.values()) - net,
-                             table.reset_index(), frame_parts, indices, budget.notes, places)
+                             table.reset_index(), frame_parts, indices, notes, places)
 
 
 @dataclass(frozen=True)
