@@ -49,7 +49,7 @@ def test_plan_on_totals_matches_the_cli_case(api, tmp_path):
                                                                   "planned_for": "volume", "service": SERVICE}
     assert body["by_level"] == []
     assert body["notes"][0] == "today's places from the premises of base: 1,295"
-    assert body["notes"][1].startswith("running cost per user-year: 269,366 SEK")
+    assert body["notes"][1].startswith("running cost per user-year: 269,367 SEK")
     # deterministic
     assert post(api).json() == body
 

@@ -258,7 +258,7 @@ def test_an_alternative_cheaper_than_an_own_place_is_refused(app, demand, tmp_pa
     code, _, message = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
                               "--scenario", BASE, option, value, "--out", tmp_path / "o")
     assert code == 2
-    assert f"{option} {value:,} SEK is not above the running cost of a user in own premises, 269,366" in message
+    assert f"{option} {value:,} SEK is not above the running cost of a user in own premises, 269,367" in message
     assert ("penalty reflecting the board's policy" in message) == (option == "--waiting-cost")  # planner review
 
 
@@ -288,10 +288,10 @@ def test_notes_show_the_unit_costs_used_when_an_option_replaces_the_scenarios(ap
     code, _, stderr = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
                              "--scenario", BASE, "--own-cost-per-place", 300_000, "--out", tmp_path / "o")
     assert code == 0, stderr
-    assert "running cost per user-year: 300,000 SEK from --own-cost-per-place (the scenario's is 269,366 SEK" in stderr
+    assert "running cost per user-year: 300,000 SEK from --own-cost-per-place (the scenario's is 269,367 SEK" in stderr
     code, _, stderr = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE, "--candidates", path,
                              "--scenario", BASE, "--out", tmp_path / "p")
-    assert "running cost per user-year: 269,366 SEK (staff and other costs, base-year average of 1,030 users)" in stderr
+    assert "running cost per user-year: 269,367 SEK (staff and other costs, base-year average of 1,030 users)" in stderr
 
 
 def test_decided_premises_above_the_investment_ceiling_are_a_located_error(app, demand, tmp_path):
