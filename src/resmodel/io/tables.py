@@ -305,6 +305,7 @@ def _read_raw(path: Path, display: str) -> pd.DataFrame:
         if (len(r) < len(header) or any(c.strip() for c in r[len(header):])) and any(c.strip() for c in r):
             if sum(1 for h in header if h) == 1 and i <= 11 and _looks_like_a_header(r):
                 _refuse_title_row(i, r, display)
+            _refuse_headerless_column(i, r, rows[0], len(header), display)
             raise InputError.at(
                 Location(file=display, row=i), f"row has {len(r)} cells but the header has {len(header)}",
                 f"the same number of '{separator}'-separated cells on every row",
@@ -313,6 +314,18 @@ def _read_raw(path: Path, display: str) -> pd.DataFrame:
     frame = _without_blank_rows(rows[1:], header)
     frame.attrs["decimal_comma"] = separator == ";"  # its numbers were written with ',' (messages say so)
     return frame
+
+
+def _refuse_headerless_column(i: int, row: list[str], header_row: list[str], width: int, display: str) -> None:
+    """Row ``i`` has a value right of the header whose own cell in row 1 is there but empty (a header row ending in
+    ',' one name short): said as a column without a header, not as a row with too many cells."""
+    extra = next((j for j in range(width, len(row)) if row[j].strip()), None)
+    if extra is None or extra >= len(header_row):
+        return
+    raise InputError.at(Location(file=display, row=i), f"column {extra + 1} has values but no header (its cell in "
+                        f"row 1 is empty; the named columns end at column {width})", "a header for every filled "
+                        "column", f"name column {extra + 1} in row 1 (docs/data-dictionary.md), or delete its values "
+                        "if it is not part of the table")
 
 
 def _refuse_title_row(i: int, row: list[str], display: str) -> None:
