@@ -183,7 +183,7 @@ def _refuse_large_programme(request: PlanRequest) -> None:
 def create_premises_plan(request: PlanRequest) -> PlanResponse:
     """The least-cost premises plan over the months of the demand, compared with opening nothing."""
     from resmodel.io.candidates import CANDIDATES as SCHEMA
-    from resmodel.io.candidates import prepare_candidates
+    from resmodel.io.candidates import amount_warnings, prepare_candidates
     from resmodel.io.pnr import check_frame_for_pnr
     from resmodel.planning.premises import PlanCosts
     from resmodel.planning_run import cost_notes, premises_plan, raise_candidate_problems, scenario_inputs
@@ -240,4 +240,6 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
                         notes=[BODY.worded(n) for n in (*inputs.notes, *cost_notes(
                             inputs, request.own_cost_per_place, request.external_price, request.no_external),
                             *plan.notes)],
-                        warnings=[BODY.worded(w.removeprefix(f"{CANDIDATES}: ")) for w in plan.warnings])
+                        warnings=[*(f"[{w.check}] body.candidates[{w.location.row}].{w.location.column}: "
+                                    f"{BODY.worded(w.message)}" for w in amount_warnings(table, CANDIDATES)),
+                                  *(BODY.worded(w.removeprefix(f"{CANDIDATES}: ")) for w in plan.warnings)])

@@ -4,6 +4,7 @@ triangle's unused cases column (5)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +14,11 @@ from fastapi.testclient import TestClient
 
 from api.main import app as api_app
 from resmodel.errors import InputError
-from resmodel.io.dictionary import USERS
+from resmodel.io.candidates import read_candidates
+from resmodel.io.dictionary import PREMISES, USERS
 from resmodel.io.shifts import read_roster
 from resmodel.io.tables import read_table
-from tests.clirun import planning_app
+from tests.clirun import invoke, planning_app
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demokommun"
@@ -48,6 +50,90 @@ def demand(tmp_path_factory) -> Path:
     pd.DataFrame({"month": MONTHS.strftime("%Y-%m"), "service": SERVICE,
                   "volume": np.linspace(1000, 1420, 72)}).to_csv(path, index=False)
     return path
+
+
+# (1) a candidate's rent or one-off cost typed in tkr or MSEK
+
+def test_a_rent_typed_in_tkr_is_warned_at_its_cell_printed_and_in_the_manifest(app, demand, tmp_path):
+    """Review: an annual_rent_sek of 0.8 (MSEK meant) was costed as almost rent-free without a word."""
+    candidates = tmp_path / "c.csv"
+    candidates.write_text("premises_id,service,places,annual_rent_sek,one_off_cost_sek\n"
+                          + "".join(f"N{n},daglig_verksamhet,25,834000,0\n" for n in range(1, 6))
+                          + "N6,daglig_verksamhet,25,0.8,2.5\n")
+    out = tmp_path / "plan"
+    code, _, stderr = invoke(app, "plan-premises", "--demand", demand, "--service", SERVICE,
+                             "--candidates", candidates, "--scenario", BASE, "--out", out)
+    assert code == 0, stderr
+    rent = (f"[candidate_amount_low] {candidates}, row 7, column 'annual_rent_sek': a rent of 0.8 SEK a year for 25 "
+            "places is 0.032 SEK per place, implausibly low")
+    assert f"warning: {rent}" in stderr and "written in tkr/MSEK? amounts are in SEK" in stderr
+    assert "0.8 MSEK is 800,000" in stderr
+    assert f"{candidates}, row 7, column 'one_off_cost_sek': a one-off cost of 2.5 SEK" in stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert any(w.startswith(rent) for w in manifest["warnings"])
+    assert sum("candidate_amount_low" in w for w in manifest["warnings"]) == 2
+
+
+def test_plausible_and_zero_amounts_are_not_warned(tmp_path):
+    """The demo's rents (32 000 SEK a place and more) and a 0 (no rent, no one-off cost: meant) pass silently."""
+    from resmodel.io.candidates import amount_warnings
+
+    demo = read_candidates(DEMO / "premises_candidates.csv", SERVICE)
+    assert amount_warnings(demo, "demo") == []
+    path = tmp_path / "c.csv"
+    path.write_text("premises_id,service,places,annual_rent_sek,one_off_cost_sek\nN1,daglig_verksamhet,25,0,0\n"
+                    "N2,daglig_verksamhet,25,25000,\n")  # 1 000 SEK a place: the threshold itself passes
+    assert amount_warnings(read_candidates(path, SERVICE), "c") == []
+
+
+def test_the_api_warns_a_rent_typed_in_tkr_at_its_json_path(api):
+    demand = [{"month": m, "volume": float(v)} for m, v in zip(MONTHS.strftime("%Y-%m"), np.linspace(1000, 1420, 72),
+                                                                strict=True)]
+    candidates = [{"premises_id": f"N{i}", "places": 25, "annual_rent_sek": 834_000} for i in range(1, 6)]
+    candidates.append({"premises_id": "N6", "places": 25, "annual_rent_sek": 834})  # tkr
+    response = api.post("/premises-plans", json={"scenario": "base", "service": SERVICE, "demand": demand,
+                                                 "candidates": candidates})
+    assert response.status_code == 200, response.text
+    warnings = [w for w in response.json()["warnings"] if "candidate_amount_low" in w]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("[candidate_amount_low] body.candidates[5].annual_rent_sek: a rent of 834 SEK a "
+                                  "year for 25 places is 33.36 SEK per place, implausibly low")
+    assert "written in tkr/MSEK? amounts are in SEK: 834 tkr is 834,000" in warnings[0]
+
+
+# (2) candidates' Swedish headers bracketing a unit get the data tables' conversion advice
+
+@pytest.mark.parametrize(("header", "column"), [("Årshyra (tkr)", "annual_rent_sek"), ("Hyra (tkr)", "annual_rent_sek"),
+                                                ("Engångskostnad (tkr)", "one_off_cost_sek")])
+def test_a_swedish_header_in_tkr_is_told_to_be_multiplied_as_premises_csv_is(tmp_path, header, column):
+    """Review: 'Årshyra (tkr)' got 'rename or remove the column' and 'required column … is missing'."""
+    path = tmp_path / "c.csv"
+    rent = "" if column == "annual_rent_sek" else "annual_rent_sek,"
+    path.write_text(f"premises_id,service,places,{rent}{header}\nN1,daglig_verksamhet,25,{'800,' if rent else ''}800\n")
+    with pytest.raises(InputError) as exc:
+        read_candidates(path, SERVICE)
+    told = messages(exc)
+    assert len(told) == 1, told
+    assert (f"Fix: '{header}' may be '{column}' (") in told[0]
+    assert (f"but '(tkr)' says its values are in another unit: multiply its values by 1 000 (they are thousands of "
+            f"kronor), then rename it to '{column}'") in told[0]
+    # the advice premises.csv gives for its own rent column, word for word
+    premises = tmp_path / "premises.csv"
+    premises.write_text("premises_id,kind,capacity,Årshyra (tkr)\nL1,dv_lokal,25,800\n")
+    with pytest.raises(InputError) as other:
+        read_table(premises, PREMISES)
+    assert "multiply its values by 1 000 (they are thousands of kronor), then rename it" in messages(other)[0]
+
+
+def test_a_swedish_header_in_kronor_is_still_told_to_be_renamed(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("premises_id,service,places,Årshyra (kr),Engångskostnad (MSEK)\nN1,daglig_verksamhet,25,800000,1\n")
+    with pytest.raises(InputError) as exc:
+        read_candidates(path, SERVICE)
+    told = messages(exc)
+    assert "Fix: 'Årshyra (kr)' is 'annual_rent_sek' here: rename it to 'annual_rent_sek'" in told[0]
+    assert "multiply its values by 1 000 000 (they are millions of kronor), then rename it to 'one_off_cost_sek' — " \
+           "do not remove it" in told[1]
 
 
 # (4) a filled column without a header

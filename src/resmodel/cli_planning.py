@@ -62,7 +62,7 @@ def plan_premises(
                                            "which is replaced)")] = Path("results/premises_plan"),
 ) -> None:
     """Premises plan: which candidate premises to open and when, at the least cost (MIP, CBC)."""
-    from resmodel.io.candidates import read_candidates
+    from resmodel.io.candidates import amount_warnings, read_candidates
     from resmodel.io.pnr import check_option_for_pnr
     from resmodel.io.series import csv_writer, read_demand_table, write_atomically
     from resmodel.io.writers import check_output_folder, workbook_writer
@@ -123,7 +123,7 @@ def plan_premises(
     plan = premises_plan(read_demand_table(demand, str(demand)), service, table, costs, base, demand_column,
                          str(demand), str(candidates),
                          base_year=loaded.scenario.base_date.year if scenario is not None else None)
-    warnings = plan.warnings
+    warnings = [*map(str, amount_warnings(table, str(candidates))), *plan.warnings]
     notes = [*notes, *plan.notes]
     for note in notes:
         typer.echo(f"note: {note}", err=True)
@@ -142,7 +142,8 @@ def plan_premises(
         **({"Per nivå — by level": plan.by_level} if plan.by_level is not None else {}),
         "Kapacitet — capacity": plan.capacity, "Jämförelse — options": sums,
         "Antaganden — assumptions": _assumptions(plan, costs, base, notes, warnings)})
-    writers["manifest.json"] = _manifest_writer(ctx.info_name, ctx.params, run_manifest, _resolved(plan, costs, base))
+    writers["manifest.json"] = _manifest_writer(ctx.info_name, ctx.params, run_manifest, _resolved(plan, costs, base),
+                                                warnings)
     files = write_atomically(out, writers, PLAN_OUTPUTS)
     column = f" --demand-column {demand_column}" if demand_column != "volume" else ""
     typer.echo(f"wrote {', '.join(files)} to {out}; the queue under the plan, month by month: resmodel queue "
@@ -184,12 +185,13 @@ def _resolved(plan, costs, base: float | pd.DataFrame) -> dict:
             "months": [str(plan.capacity["month"].iloc[0]), str(plan.capacity["month"].iloc[-1])]}
 
 
-def _manifest_writer(command: str, params: dict, run_manifest, resolved: dict):
-    """manifest.json: the command's manifest (options as given) with the values the plan used under 'resolved'."""
+def _manifest_writer(command: str, params: dict, run_manifest, resolved: dict, warnings: list[str]):
+    """manifest.json: the command's manifest (options as given) with the values the plan used under 'resolved' and
+    the warnings the terminal shows (a candidate's rent typed in tkr is in the record of the run, not only on screen)."""
     from resmodel.io.manifest import command_manifest
     from resmodel.io.writers import json_text
 
-    text = json_text({**command_manifest(command, params, run_manifest), "resolved": resolved})
+    text = json_text({**command_manifest(command, params, run_manifest), "resolved": resolved, "warnings": warnings})
     return lambda path: path.write_text(text, encoding="utf-8")
 
 

@@ -13,11 +13,22 @@ from resmodel.errors import (
     PersonalDataError,
     Problem,
     ProblemCollector,
+    Warning_,
     did_you_mean,
     shown,
 )
 from resmodel.io.pnr import check_frame_for_pnr
-from resmodel.io.tables import LEVEL_WORDS, Column, TableSchema, read_raw, require_rows, type_table
+from resmodel.io.tables import (
+    LEVEL_WORDS,
+    Column,
+    TableSchema,
+    convert_fix,
+    header_key,
+    other_unit,
+    read_raw,
+    require_rows,
+    type_table,
+)
 
 CANDIDATES = TableSchema("premises_candidates", "Lokalalternativ — candidate premises a plan may open", (
     Column("premises_id", "id", "candidate's id", unique=True),
@@ -40,7 +51,9 @@ CANDIDATES = TableSchema("premises_candidates", "Lokalalternativ — candidate p
 ))
 
 
-#: headers a candidates list kept in Swedish (or without the unit) may have, and the column each is
+#: headers a candidates list kept in Swedish (or without the unit) may have, and the column each is — compared as
+#: ``header_key`` writes them (a unit in brackets at the end left out, then judged by ``other_unit``: 'Årshyra (kr)'
+#: is annual_rent_sek, 'Årshyra (tkr)' is too but is told to be multiplied by 1 000 first, as the data tables say)
 SWEDISH_HEADERS = {
     **dict.fromkeys(("lokal", "lokal_id", "lokalid", "lokalnamn", "id"), "premises_id"),
     **dict.fromkeys(("tjänst", "insats", "verksamhet"), "service"),
@@ -144,18 +157,13 @@ def by_row(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.location.file or "", p.location.row or 0))
 
 
-def _plain_header(name: object) -> str:
-    """'Engångskostnad (kr)' as 'engångskostnad_kr': lower case, words joined by '_'."""
-    return re.sub(r"\W+", "_", str(name).strip().lower()).strip("_")
-
-
 def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
     """A header row with Swedish names for the columns: every unknown column named with the column it stands
     for (never 'remove it' for an optional column: the plan would then read it as empty, silently), the rest
     as the reader would. Headers of which none is recognised are left to the reader's own messages."""
     known = {c.name for c in CANDIDATES.columns}
     present = {str(c).strip().lower() for c in raw.columns}
-    meant = {str(c): BOTH_LEVELS if _plain_header(c) in LEVEL_RANGE_HEADERS else SWEDISH_HEADERS.get(_plain_header(c))
+    meant = {str(c): BOTH_LEVELS if header_key(c) in LEVEL_RANGE_HEADERS else SWEDISH_HEADERS.get(header_key(c))
              for c in raw.columns if str(c).strip().lower() not in known}
     if not any(meant.values()):
         return
@@ -176,9 +184,13 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
             fix = (did_you_mean(name, sorted(known)) + "rename it to the column it holds; remove it only if it holds "
                    "none of them")
         elif target in present:
-            fix = f"'{name}' looks like '{target}', which the file also has: keep one of the two"
+            fix = (f"'{name}' is not the column '{target}', which the file has: rename it to the column it holds, "
+                   "or remove it" if other_unit(name, CANDIDATES.column(target)) else
+                   f"'{name}' looks like '{target}', which the file also has: keep one of the two")
         else:
-            fix = f"'{name}' is '{target}' here: rename it to '{target}'" + (
+            unit = other_unit(name, CANDIDATES.column(target))
+            fix = (convert_fix(name, CANDIDATES.column(target), unit) if unit else
+                   f"'{name}' is '{target}' here: rename it to '{target}'") + (
                 "" if CANDIDATES.column(target).required else f" — do not remove it: without the column "
                 f"{LEFT_OUT[target]}")
         problems.add(where, problem, expected, fix)
@@ -251,6 +263,32 @@ def _check_services(services: pd.Series, service: str, display: str, problems: P
                      (f"a {value} is housed under {' or '.join(HOUSING_SERVICES)}: write the service key"
                       if housing else did_you_mean(value, keys) + "write the service key (rows of another service "
                       "than --service are left out of the plan, so a wrong key would drop the candidate)"))
+
+
+#: a rent a year, or a one-off cost, under this many SEK per place is no premises' figure but one typed in tkr or
+#: MSEK: the demo's premises rent from 20 114 SEK a place a year (premises.csv, L-DV019), twenty times this, and a
+#: rent typed in tkr is a thousandth of itself, under this for any rent below 1 MSEK a place
+LOW_PER_PLACE_SEK = 1_000
+
+
+def amount_warnings(rows: pd.DataFrame, display: str) -> list[Warning_]:
+    """A warning at each candidate's rent or one-off cost above 0 but under LOW_PER_PLACE_SEK per place (rows as
+    ``prepare_candidates`` returns them): typed in tkr or MSEK, it would be costed as almost nothing and make the
+    candidate the plan's cheapest. A 0 is taken as meant (no rent, no one-off cost)."""
+    found = []
+    for column, what in (("annual_rent_sek", "a rent of"), ("one_off_cost_sek", "a one-off cost of")):
+        amount = rows[column].astype(float)
+        per_place = amount / rows["places"].astype(float)
+        low = per_place.gt(0) & per_place.lt(LOW_PER_PLACE_SEK)
+        found += [(int(idx), Warning_("candidate_amount_low", Location(display, row=int(idx), column=column),
+                   f"{what} {amount[idx]:,.10g} SEK{' a year' if column == 'annual_rent_sek' else ''} for "
+                   f"{int(rows.at[idx, 'places'])} places is {per_place[idx]:,.4g} SEK per place, implausibly low "
+                   f"(under {LOW_PER_PLACE_SEK:,} SEK a place; the demo's premises rent from about 20,000 SEK a place "
+                   f"a year) — written in tkr/MSEK? amounts are in SEK: {amount[idx]:,.10g} tkr is "
+                   f"{amount[idx] * 1e3:,.0f} and {amount[idx]:,.10g} MSEK is {amount[idx] * 1e6:,.0f}; correct the "
+                   "cell, or leave it if the amount is right"))
+                  for idx in rows.index[low.to_numpy()]]
+    return [warning for _, warning in sorted(found, key=lambda pair: pair[0])]
 
 
 def check_candidate_years(candidates: pd.DataFrame, first_year: int, last_year: int, display: str,

@@ -75,16 +75,19 @@ SWEDISH_COLUMN_NAMES = {
 #: header is told to be renamed as it is — 'Årshyra (tkr)' renamed to annual_rent took 17.7 MSEK of rent out of a
 #: board's cost without a word (steward re-walk)
 UNIT_SPELLINGS = {
+    "SEK": {"kr", "sek", "kronor"},
     "SEK/year": {"kr", "sek", "kronor", "kr/år", "sek/år", "kr per år"},
     "SEK/day": {"kr", "sek", "kronor", "kr/dygn", "sek/dygn", "kr per dygn"},
     "hours/week": {"tim/v", "h/v", "tim/vecka", "timmar/vecka", "h/vecka", "tim per vecka", "timmar per vecka",
                    "h/week"},
     "FTE": {"åa", "årsarbetare", "fte"},
     "places": {"st", "antal", "platser"},
+    "months": {"mån", "mån.", "månader", "months"},
 }
 #: what to do with the values of a header bracketing another unit an export often uses
 UNIT_CONVERSIONS = {"tkr": "multiply its values by 1 000 (they are thousands of kronor)",
                     "mkr": "multiply its values by 1 000 000 (they are millions of kronor)",
+                    "msek": "multiply its values by 1 000 000 (they are millions of kronor)",
                     "%": "divide its values by 100 (0.75 for 75 %)"}
 
 #: units of a share of a whole (an FTE is one full-time post): a cell '80 %' in such a column is 0.8 of it
@@ -696,25 +699,34 @@ def _bracketed_unit(name: str) -> str | None:
     return found.group(1).strip().lower() if found else None
 
 
+def other_unit(name: str, column: Column) -> str | None:
+    """The unit a header standing for ``column`` brackets when it is not the column's own ('tkr' of 'Årshyra (tkr)'
+    for a column in SEK); None when it brackets the column's unit, or none."""
+    bracket = _bracketed_unit(name)
+    return None if bracket is None or bracket in UNIT_SPELLINGS.get(column.unit, set()) else bracket
+
+
+def convert_fix(name: str, column: Column, unit: str) -> str:
+    """The fix for a header of ``column`` bracketing another ``unit``: convert its values (× 1 000 for tkr), then
+    rename it — never renamed as it is, which would read thousands of kronor as kronor."""
+    convert = UNIT_CONVERSIONS.get(unit, f"give its values in {column.unit or 'its own unit'}")
+    return (f"'{name}' may be '{column.name}' ({column.description}" + (f", in {column.unit}" if column.unit else "")
+            + f"), but '({unit})' says its values are in another unit: {convert}, then rename it to '{column.name}'")
+
+
 def _column_hint(name: str, columns: dict[str, Column], present: Collection[str]) -> tuple[str | None, str | None]:
     """(the column an unknown header stands for, or None; its fix, None without a hint): a Swedish export's name
     for a column of the table ('Brukar-ID' is user_id), else a near spelling of one ('weekly_hour'). A header whose
     bracketed unit is not the column's ('Årshyra (tkr)', 'Tidsomfattning (tim/mån)') is told to convert its values
     before it is renamed, never to be renamed as it is."""
     target = SWEDISH_COLUMN_NAMES.get(header_key(name))
-    bracket = _bracketed_unit(name)
-    other_unit = target in columns and bracket is not None and \
-        bracket not in UNIT_SPELLINGS.get(columns[target].unit, set())
+    unit = other_unit(name, columns[target]) if target in columns else None
     if target in columns and target in present:
         return None, (f"'{name}' is not the column '{target}', which the table has: rename it to the column it "
-                      "holds, or remove it" if other_unit else
+                      "holds, or remove it" if unit else
                       f"'{name}' looks like '{target}', which the table also has: remove one of the two")
-    if other_unit:
-        column = columns[target]
-        convert = UNIT_CONVERSIONS.get(bracket, f"give its values in {column.unit or 'its own unit'}")
-        return target, (f"'{name}' may be '{target}' ({column.description}"
-                        + (f", in {column.unit}" if column.unit else "") + f"), but '({bracket})' says its values are "
-                        f"in another unit: {convert}, then rename it to '{target}'")
+    if unit:
+        return target, convert_fix(name, columns[target], unit)
     if target in columns:
         return target, f"'{name}' is '{target}' here: rename it to '{target}'"
     near = did_you_mean(name, sorted(columns))
