@@ -16,8 +16,9 @@ from api.main import app as api_app
 from resmodel.errors import InputError
 from resmodel.io.candidates import read_candidates
 from resmodel.io.dictionary import PREMISES, USERS
-from resmodel.io.shifts import read_roster
+from resmodel.io.shifts import break_rule_warnings, read_roster
 from resmodel.io.tables import read_table
+from resmodel.planning.shifts import ShiftRules
 from tests.clirun import invoke, planning_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,6 +135,46 @@ def test_a_swedish_header_in_kronor_is_still_told_to_be_renamed(tmp_path):
     assert "Fix: 'Årshyra (kr)' is 'annual_rent_sek' here: rename it to 'annual_rent_sek'" in told[0]
     assert "multiply its values by 1 000 000 (they are millions of kronor), then rename it to 'one_off_cost_sek' — " \
            "do not remove it" in told[1]
+
+
+# (3) a roster's break against the rules, and an empty staff_id
+
+def roster(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "roster.csv"
+    path.write_text("staff_id,weekday,start,end,break_start,break_end\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_an_empty_staff_id_among_filled_ones_is_refused_at_its_cell(tmp_path):
+    """Review: one row without staff_id escaped the overlap check (P01's shift twice on Monday, unseen)."""
+    path = roster(tmp_path, ["P01,mon,07:30,16:00,11:30,12:00", ",mon,07:30,16:00,11:30,12:00",
+                             "P02,mon,08:00,16:30,12:00,12:30"])
+    with pytest.raises(InputError) as exc:
+        read_roster(path)
+    assert messages(exc) == [f"{path}, row 3, column 'staff_id': the cell is empty where other rows have a staff_id. "
+                             "Expected a staff_id on every row of the schedule, or on none. Fix: fill in the staff "
+                             "member's id (or empty the column on every row, and overlapping shifts are no longer "
+                             "checked)"]
+
+
+def test_a_roster_without_staff_ids_is_read_as_before(tmp_path):
+    table = read_roster(roster(tmp_path, [",mon,07:30,16:00,11:30,12:00", ",mon,07:30,16:00,11:30,12:00"]))
+    assert table["work_minutes"].tolist() == [480, 480]
+
+
+def test_a_break_longer_than_the_rules_or_leaving_too_little_work_around_it_is_warned(tmp_path):
+    """Review: a break 08:00–15:30 in a shift 07:30–16:00 (7.5 hours off, an hour of work) passed without a word."""
+    table = read_roster(roster(tmp_path, ["P01,mon,07:30,16:00,11:30,12:00", "P02,mon,07:30,16:00,08:00,15:30",
+                                          "P03,mon,07:30,16:00,11:30,12:30"]))
+    warnings = break_rule_warnings(table, ShiftRules(), "roster.csv")
+    assert warnings == [
+        "2 roster break(s) longer than the rules' break (shift_rules.break_hours, 0.5 h), first: row 3 of roster.csv, "
+        "break 08:00–15:30 in the shift 07:30–16:00: a break is time off, unstaffed and unpaid, so the row counts 1 h "
+        "of work; check the break times",
+        "1 roster break(s) leaving less than the rules' 1.5 h of work on a side of it "
+        "(shift_rules.min_work_around_break), first: row 3 of roster.csv, break 08:00–15:30 in the shift 07:30–16:00: "
+        "a break is time off, unstaffed and unpaid, so the row counts 1 h of work; check the break times"]
+    assert break_rule_warnings(read_roster(DEMO / "roster_DV001.csv"), ShiftRules(), "demo") == []
 
 
 # (4) a filled column without a header

@@ -22,7 +22,7 @@ import pandas as pd
 from resmodel.errors import InputError, Location, PersonalDataError, Problem, ProblemCollector
 from resmodel.io.tables import LEVEL_WORDS, Column, TableSchema, read_raw, require_rows, type_table
 from resmodel.io.text import read_utf8
-from resmodel.planning.shifts import DAY_MINUTES, WEEKDAYS, clock
+from resmodel.planning.shifts import DAY_MINUTES, WEEKDAYS, ShiftRules, clock
 
 ATTENDANCE = TableSchema("attendance", "Beläggningsschema — when each user of a unit is present, per weekday", (
     Column("user_id", "id", "pseudonymous user id (as users.csv)"),
@@ -37,8 +37,8 @@ ATTENDANCE = TableSchema("attendance", "Beläggningsschema — when each user of
 ))
 
 ROSTER = TableSchema("roster", "Arbetsschema — the unit's staff shifts in a typical week, one row per shift", (
-    Column("staff_id", "id", "pseudonymous staff id (empty allowed; with it, overlapping shifts are refused)",
-           required=False),
+    Column("staff_id", "id", "pseudonymous staff id, on every row or on none (with it, overlapping shifts are "
+           "refused)", required=False),
     Column("weekday", "str", "day of the week: mon … sun (or mån … sön, or 1–7)"),
     Column("start", "str", "shift start, HH:MM"),
     Column("end", "str", "shift end, HH:MM (24:00 for midnight)"),
@@ -324,6 +324,7 @@ def prepare_roster(table: pd.DataFrame, display: str, typed: pd.DataFrame | None
         f"break {shown('break_start', row)}–{shown('break_end', row)} is not inside the shift "
         f"{shown('start', row)}–{shown('end', row)}", "a break that starts after the shift starts and "
         "ends before it ends", "correct the break times"))
+    _check_staff_ids(out, display, problems)
     problems.raise_if_any()
     _check_overlaps(out, "staff_id", display, "shifts", problems)
     problems.raise_if_any()
@@ -332,6 +333,47 @@ def prepare_roster(table: pd.DataFrame, display: str, typed: pd.DataFrame | None
     out["work_minutes"] = (out["end"] - out["start"] - brk).astype(int)
     out["staff"] = 1
     return out
+
+
+def _check_staff_ids(table: pd.DataFrame, display: str, problems: ProblemCollector) -> None:
+    """A staff_id on every row or on none: a row left without one where the others have one would escape the
+    overlap check (the same person's two shifts at once, unnoticed) and be worked as a shift of its own."""
+    staff = table["staff_id"]
+    if staff.isna().all():
+        return
+    problems.add_rows(table.index[staff.isna().to_numpy()], 5, lambda row: (
+        Location(display, row=row, column="staff_id"), "the cell is empty where other rows have a staff_id",
+        "a staff_id on every row of the schedule, or on none", "fill in the staff member's id (or empty the column "
+        "on every row, and overlapping shifts are no longer checked)"))
+
+
+def break_rule_warnings(roster: pd.DataFrame, rules: ShiftRules, source: str) -> list[str]:
+    """The roster's breaks against the shift rules (``prepare_roster``'s rows): longer than
+    ``shift_rules.break_hours``, or leaving less than ``shift_rules.min_work_around_break`` of work before or after it
+    in its row — a break 08:00–15:30 in a shift 07:30–16:00 is 7.5 hours off, unstaffed, as a typo would make it.
+    One warning for each, naming how many rows and the first."""
+    brk = roster["break_end"] - roster["break_start"]
+    around = pd.concat([roster["break_start"] - roster["start"], roster["end"] - roster["break_end"]], axis=1).min(axis=1)
+    warnings = []
+    for mask, what in ((brk.gt(rules.break_minutes), f"longer than the rules' break (shift_rules.break_hours, "
+                        f"{rules.break_minutes / 60:g} h)"),
+                       (around.lt(rules.min_work_around_break_minutes), "leaving less than the rules' "
+                        f"{rules.min_work_around_break_minutes / 60:g} h of work on a side of it "
+                        "(shift_rules.min_work_around_break)")):
+        rows = roster.index[mask.to_numpy()]
+        if len(rows):
+            first = rows[0]
+            warnings.append(f"{len(rows)} roster break(s) {what}, first: row {first} of {source}, break "
+                            f"{clock(roster.at[first, 'break_start'])}–{clock(roster.at[first, 'break_end'])} in the "
+                            f"shift {clock(roster.at[first, 'start'])}–{clock(roster.at[first, 'end'])}: a break "
+                            "is time off, unstaffed and unpaid, so the row counts "
+                            f"{_hours(roster.at[first, 'work_minutes'])} h of work; check the break times")
+    return warnings
+
+
+def _hours(minutes: float) -> str:
+    """Minutes as hours for a message, to at most two decimals: 1, 7.5, 4.83."""
+    return f"{round(minutes / 60, 2):g}"
 
 
 def check_slot_grid(table: pd.DataFrame, columns: tuple[str, ...], slot_minutes: int, display: str) -> None:
