@@ -366,3 +366,18 @@ def test_every_rule_off_the_slot_grid_is_named_in_one_error(app, tmp_path):
     assert code == 2 and not (tmp_path / "out").exists()
     assert "at 'shift_rules.break_hours': 30 minutes is not a positive whole number of 60-minute slots" in stderr
     assert "at 'shift_rules.min_work_around_break': 90 minutes is not a positive whole number" in stderr, stderr
+
+
+def test_a_roster_break_that_takes_most_of_the_shift_is_warned_in_the_run(app, tmp_path):
+    """A break typed 08:00–15:30 in a 07:30–16:00 shift leaves 1 hour of work: warned by the command and kept in
+    the manifest (robustness review; the check existed but nothing called it)."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER.read_text(encoding="utf-8").replace("P01,mon,07:30,16:00,11:30,12:00",
+                                                                 "P01,mon,07:30,16:00,08:00,15:30", 1),
+                      encoding="utf-8")
+    code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", ATTENDANCE, "--roster", roster,
+                             "--scenario", BASE, "--out", tmp_path / "out")
+    assert code == 0, stderr
+    assert "1 roster break(s) longer than the rules' break (shift_rules.break_hours, 0.5 h), first: row 2 of" in stderr
+    manifest = (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")
+    assert "roster break(s) longer than the rules' break" in manifest

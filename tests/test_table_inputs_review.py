@@ -1,6 +1,5 @@
 """Robustness review of table inputs: a candidate's rent typed in tkr (1), candidates' Swedish headers bracketing a
-unit (2), a roster's implausible break and empty staff_id (3), a filled column without a header (4), and a nowcast
-triangle's unused cases column (5)."""
+unit (2), a roster's implausible break and empty staff_id (3), and a filled column without a header (4)."""
 
 from __future__ import annotations
 
@@ -16,9 +15,10 @@ from api.main import app as api_app
 from resmodel.errors import InputError
 from resmodel.io.candidates import read_candidates
 from resmodel.io.dictionary import PREMISES, USERS
-from resmodel.io.shifts import break_rule_warnings, read_roster
+from resmodel.io.shifts import read_roster
 from resmodel.io.tables import read_table
 from resmodel.planning.shifts import ShiftRules
+from resmodel.shift_run import break_rule_warnings
 from tests.clirun import invoke, planning_app
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -290,6 +290,30 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
 DAILY_REST_LIMIT_MINUTES = 13 * 60
 
 
+def break_rule_warnings(roster: pd.DataFrame, rules: ShiftRules, source: str) -> list[str]:
+    """The roster's breaks against the shift rules (``prepare_roster``'s rows): longer than
+    ``shift_rules.break_hours``, or leaving less than ``shift_rules.min_work_around_break`` of work before or after it
+    in its row — a break 08:00–15:30 in a shift 07:30–16:00 is 7.5 hours off, unstaffed, as a typo would make it.
+    One warning for each, naming how many rows and the first."""
+    brk = roster["break_end"] - roster["break_start"]
+    around = pd.concat([roster["break_start"] - roster["start"], roster["end"] - roster["break_end"]], axis=1).min(axis=1)
+    warnings = []
+    for mask, what in ((brk.gt(rules.break_minutes), f"longer than the rules' break (shift_rules.break_hours, "
+                        f"{rules.break_minutes / 60:g} h)"),
+                       (around.lt(rules.min_work_around_break_minutes), "leaving less than the rules' "
+                        f"{rules.min_work_around_break_minutes / 60:g} h of work on a side of it "
+                        "(shift_rules.min_work_around_break)")):
+        rows = roster.index[mask.to_numpy()]
+        if len(rows):
+            first = rows[0]
+            warnings.append(f"{len(rows)} roster break(s) {what}, first: row {first} of {source}, break "
+                            f"{clock(roster.at[first, 'break_start'])}–{clock(roster.at[first, 'break_end'])} in the "
+                            f"shift {clock(roster.at[first, 'start'])}–{clock(roster.at[first, 'end'])}: a break "
+                            "is time off, unstaffed and unpaid, so the row counts "
+                            f"{_hours(roster.at[first, 'work_minutes'] / 60)} h of work; check the break times")
+    return warnings
+
+
 def roster_rule_warnings(roster: pd.DataFrame, rules: ShiftRules, roster_source: str) -> list[str]:
     """The roster's shifts against the shift rules, each shift as its person works it (``worked_shifts``: rows
     of one staff_id that follow on each other are one shift): longer than ``shift_rules.max_shift_hours``, and
@@ -321,7 +345,7 @@ def roster_rule_warnings(roster: pd.DataFrame, rules: ShiftRules, roster_source:
                         f"(Arbetstidslagen 15 §), first: {_who(shift)}{_span(first['start'], first['end'])}, "
                         f"{_hours((first['end'] - first['start']) / 60)} h of work {why}, {_rows(shift['rows'])} of "
                         f"{roster_source}")
-    return warnings
+    return warnings + break_rule_warnings(roster, rules, roster_source)
 
 
 def worked_shifts(roster: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

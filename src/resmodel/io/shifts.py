@@ -22,7 +22,7 @@ import pandas as pd
 from resmodel.errors import InputError, Location, PersonalDataError, Problem, ProblemCollector
 from resmodel.io.tables import LEVEL_WORDS, Column, TableSchema, read_raw, require_rows, type_table
 from resmodel.io.text import read_utf8
-from resmodel.planning.shifts import DAY_MINUTES, WEEKDAYS, ShiftRules, clock
+from resmodel.planning.shifts import DAY_MINUTES, WEEKDAYS, clock
 
 ATTENDANCE = TableSchema("attendance", "Beläggningsschema — when each user of a unit is present, per weekday", (
     Column("user_id", "id", "pseudonymous user id (as users.csv)"),
@@ -345,35 +345,6 @@ def _check_staff_ids(table: pd.DataFrame, display: str, problems: ProblemCollect
         Location(display, row=row, column="staff_id"), "the cell is empty where other rows have a staff_id",
         "a staff_id on every row of the schedule, or on none", "fill in the staff member's id (or empty the column "
         "on every row, and overlapping shifts are no longer checked)"))
-
-
-def break_rule_warnings(roster: pd.DataFrame, rules: ShiftRules, source: str) -> list[str]:
-    """The roster's breaks against the shift rules (``prepare_roster``'s rows): longer than
-    ``shift_rules.break_hours``, or leaving less than ``shift_rules.min_work_around_break`` of work before or after it
-    in its row — a break 08:00–15:30 in a shift 07:30–16:00 is 7.5 hours off, unstaffed, as a typo would make it.
-    One warning for each, naming how many rows and the first."""
-    brk = roster["break_end"] - roster["break_start"]
-    around = pd.concat([roster["break_start"] - roster["start"], roster["end"] - roster["break_end"]], axis=1).min(axis=1)
-    warnings = []
-    for mask, what in ((brk.gt(rules.break_minutes), f"longer than the rules' break (shift_rules.break_hours, "
-                        f"{rules.break_minutes / 60:g} h)"),
-                       (around.lt(rules.min_work_around_break_minutes), "leaving less than the rules' "
-                        f"{rules.min_work_around_break_minutes / 60:g} h of work on a side of it "
-                        "(shift_rules.min_work_around_break)")):
-        rows = roster.index[mask.to_numpy()]
-        if len(rows):
-            first = rows[0]
-            warnings.append(f"{len(rows)} roster break(s) {what}, first: row {first} of {source}, break "
-                            f"{clock(roster.at[first, 'break_start'])}–{clock(roster.at[first, 'break_end'])} in the "
-                            f"shift {clock(roster.at[first, 'start'])}–{clock(roster.at[first, 'end'])}: a break "
-                            "is time off, unstaffed and unpaid, so the row counts "
-                            f"{_hours(roster.at[first, 'work_minutes'])} h of work; check the break times")
-    return warnings
-
-
-def _hours(minutes: float) -> str:
-    """Minutes as hours for a message, to at most two decimals: 1, 7.5, 4.83."""
-    return f"{round(minutes / 60, 2):g}"
 
 
 def check_slot_grid(table: pd.DataFrame, columns: tuple[str, ...], slot_minutes: int, display: str) -> None:
