@@ -46,7 +46,7 @@ from resmodel.budget.topdown import unit_costs_from_averages
 from resmodel.budget.volumes import from_long
 from resmodel.errors import InputError, Location, Problem, ProblemCollector, Warning_, did_you_mean
 from resmodel.forecast.interface import history_suspicious_warnings
-from resmodel.io.frame_file import frame_document, frame_location
+from resmodel.io.frame_file import frame_document, frame_location, frame_words
 from resmodel.io.other_services import read_other_services
 from resmodel.io.scenario import read_chain
 from resmodel.params.tree import ParameterTree
@@ -882,7 +882,7 @@ def _checked_frame(loaded, resolved: ResolvedProjection):
     """(the composed frame validated, its mapping, file, line_of), errors at the file and line that set each key."""
     data, file, line_of = frame_document(resolved)
     with _frame_errors_located(resolved):
-        frame = load_frame(data, file, prefix="frame", line_of=line_of)
+        frame = load_frame(data, file, prefix="frame", line_of=line_of, word_of=frame_words(resolved))
         check_base_year(frame, loaded.snapshot.on.year, file, line_of)
     return frame, data, file, line_of
 
@@ -1679,7 +1679,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     )
     data, file, line_of = frame_document(resolved)
     with _frame_errors_located(resolved):
-        frame = load_frame(data, file, prefix="frame", line_of=line_of)
+        frame = load_frame(data, file, prefix="frame", line_of=line_of, word_of=frame_words(resolved))
         check_base_year(frame, base_year, file, line_of)
         check_compensated_services(frame, {*volume_services, *([OWN] if SFB in volume_services else [])}, file,
                                    line_of)

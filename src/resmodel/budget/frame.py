@@ -25,6 +25,7 @@ from resmodel.budget.indices import growth_path
 from resmodel.budget.periods import Span, check_spans
 from resmodel.errors import InputError, Location, ProblemCollector, percentage_fix
 from resmodel.limits import MAX_TABLE_NUMBER
+from resmodel.scenario.projection import BOOLEAN_FIX, YAML_BOOLEAN, Number, Whole, boolean_problem
 
 
 class _Model(BaseModel):
@@ -41,8 +42,8 @@ class FixedIndexation(_Model):
     """The council's own annual uppräkning (a decided rate, not the actual cost development)."""
 
     kind: Literal["fixed"]
-    growth: float | dict[int, float]
-    extension: float | None = None  # declared rate for years beyond the given ones (flagged)
+    growth: Number | dict[int, Number]
+    extension: Number | None = None  # declared rate for years beyond the given ones (flagged)
 
     @model_validator(mode="after")
     def _rates(self) -> FixedIndexation:
@@ -56,8 +57,8 @@ class CostWeightedIndexation(_Model):
     """The frame follows the actual wage and price indices with these weights (full compensation)."""
 
     kind: Literal["cost_weighted"]
-    wage_weight: float = Field(ge=0.0, le=1.0)
-    price_weight: float = Field(ge=0.0, le=1.0)
+    wage_weight: Number = Field(ge=0.0, le=1.0)
+    price_weight: Number = Field(ge=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _weights(self) -> CostWeightedIndexation:
@@ -73,9 +74,9 @@ class DemographicRule(_Model):
     """Demographic supplement: the area's base grows with its target population."""
 
     area: str
-    growth: float = Field(gt=-0.5, lt=0.5)
-    from_year: int | None = None
-    to_year: int | None = None
+    growth: Number = Field(gt=-0.5, lt=0.5)
+    from_year: Whole | None = None
+    to_year: Whole | None = None
     reference: str = ""
 
 
@@ -83,10 +84,10 @@ class VolumeRule(_Model):
     """Volume compensation: the frame moves by an amount per user with the service's volume."""
 
     service: str
-    amount_per_user: float = Field(ge=0.0, le=MAX_TABLE_NUMBER)   # SEK per user-year, base-year prices
-    reference_volume: float | None = Field(default=None, ge=0.0, le=MAX_TABLE_NUMBER)  # None = base-year volume
-    from_year: int = 2025                         # F0042
-    to_year: int | None = None
+    amount_per_user: Number = Field(ge=0.0, le=MAX_TABLE_NUMBER)   # SEK per user-year, base-year prices
+    reference_volume: Number | None = Field(default=None, ge=0.0, le=MAX_TABLE_NUMBER)  # None = base-year volume
+    from_year: Whole = 2025                       # F0042
+    to_year: Whole | None = None
     basis: Literal["same_year", "previous_year"] = "same_year"
     reference: str = ""
 
@@ -95,8 +96,8 @@ class ExpansionItem(_Model):
     """Expansion money (e.g. *LSS-utbyggnad*, F0166) from a year on (recurring) or for one year."""
 
     area: str
-    year: int
-    amount: float = Field(ge=0.0, le=MAX_TABLE_NUMBER)  # SEK per year, base-year prices
+    year: Whole
+    amount: Number = Field(ge=0.0, le=MAX_TABLE_NUMBER)  # SEK per year, base-year prices
     recurring: bool = True
     description: str = ""
     reference: str = ""
@@ -106,8 +107,8 @@ class Supplement(_Model):
     """A supplementary budget (*tilläggsbudget*) for one year, nominal SEK (F0134–F0137)."""
 
     area: str
-    year: int
-    amount: float = Field(ge=-MAX_TABLE_NUMBER, le=MAX_TABLE_NUMBER)
+    year: Whole
+    amount: Number = Field(ge=-MAX_TABLE_NUMBER, le=MAX_TABLE_NUMBER)
     description: str = ""
     reference: str = ""
 
@@ -115,8 +116,8 @@ class Supplement(_Model):
 class FrameConfig(_Model):
     """The council's allocation model for one board: base frame per report area plus rules."""
 
-    base_year: int
-    base: dict[str, float]                        # report area → SEK, base year
+    base_year: Whole
+    base: dict[str, Number]                        # report area → SEK, base year
     indexation: Indexation = NoIndexation()
     demographic: list[DemographicRule] = []
     volume_compensation: list[VolumeRule] = []
@@ -180,12 +181,16 @@ def _path(prefix: str, loc: tuple[Any, ...]) -> str:
 
 def load_frame(data: Mapping[str, Any], file: str | None = None, prefix: str = "frame",
                line_of: Callable[[str], int | None] | None = None,
-               service_areas: Mapping[str, str] | None = None) -> FrameConfig:
-    """Validate a frame configuration (a YAML/JSON mapping); every problem is located and reported."""
+               service_areas: Mapping[str, str] | None = None,
+               word_of: Callable[[str], str | None] | None = None) -> FrameConfig:
+    """Validate a frame configuration (a YAML/JSON mapping); every problem is located and reported. ``word_of``:
+    the word a boolean at a key was written as ('yes'), for its message."""
+
+    def key_of(path: str) -> str:
+        return path[len(prefix) + 1:] if path.startswith(prefix + ".") else path
 
     def where(path: str) -> Location:
-        key = path[len(prefix) + 1:] if path.startswith(prefix + ".") else path
-        return Location(file=file, line=line_of(key) if line_of else None, path=path)
+        return Location(file=file, line=line_of(key_of(path)) if line_of else None, path=path)
 
     try:
         config = FrameConfig.model_validate(dict(data))
@@ -209,6 +214,10 @@ def load_frame(data: Mapping[str, Any], file: str | None = None, prefix: str = "
                 shape = f" ({_FIELD_SHAPES[name]})" if name in _FIELD_SHAPES else ""
                 problems.add(where(path), f"'{name}' is missing", f"'{name}'{shape} among the keys "
                              + ", ".join(keys) + " (docs/budget.md §2)", f"add '{name}:'")
+            elif err["type"] == YAML_BOOLEAN:  # 'yes' for 1: named as written, never read as 1 or 0
+                word = word_of(key_of(path)) if word_of else None
+                problems.add(where(path), boolean_problem(err["ctx"]["value"], word), "a number (docs/budget.md §2)",
+                             BOOLEAN_FIX)
             elif err["type"] == "union_tag_invalid":  # an unknown kind of indexation
                 tags = [t.strip(" '") for t in str(err["ctx"]["expected_tags"]).split(",")]
                 tag = str(err["ctx"]["tag"])

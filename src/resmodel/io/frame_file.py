@@ -14,9 +14,11 @@ from resmodel.scenario.projection import ResolvedProjection, held_along, merge
 
 
 def _frame_layer(src: ScenarioSource, frame: str | dict[str, Any]):
-    """(mapping, file shown in messages, line_of(key)) of one file's frame entry."""
+    """(mapping, file shown in messages, line_of(key), word_of(key): the word a boolean there was written as) of one
+    file's frame entry."""
     if isinstance(frame, dict):
-        return frame, src.display, (lambda key: src.doc.line_of(f"projection.frame.{key}"))
+        return (frame, src.display, (lambda key: src.doc.line_of(f"projection.frame.{key}")),
+                (lambda key: src.doc.words.get(f"projection.frame.{key}")))
     path = src.path.parent / frame
     if not path.is_file():
         raise InputError.at(src.doc.location("projection.frame"), f"frame file '{frame}' not found",
@@ -28,7 +30,8 @@ def _frame_layer(src: ScenarioSource, frame: str | dict[str, Any]):
     if not isinstance(data, dict):
         raise InputError.at(doc.location("frame" if nested else ""), "the frame file is not a mapping",
                             "a 'frame:' mapping as in docs/budget.md §2", "correct the file")
-    return data, doc.file, (lambda key: doc.line_of(f"frame.{key}" if nested else key))
+    return (data, doc.file, (lambda key: doc.line_of(f"frame.{key}" if nested else key)),
+            (lambda key: doc.words.get(f"frame.{key}" if nested else key)))
 
 
 def _frame_layers(resolved: ResolvedProjection) -> list:
@@ -69,7 +72,7 @@ def frame_document(resolved: ResolvedProjection) -> tuple[dict[str, Any], str, A
     for layer in layers:
         data = merge(data, layer[0])
 
-    last_data, last_file, last_line = layers[-1]
+    last_data, last_file, last_line, _ = layers[-1]
 
     def line_of(key: str) -> int | None:
         """Line in the last file that changed the frame; keys only set earlier get no line."""
@@ -77,3 +80,14 @@ def frame_document(resolved: ResolvedProjection) -> tuple[dict[str, Any], str, A
         return last_line(key) if top in last_data or not key else None
 
     return data, layers[-1][1], line_of
+
+
+def frame_words(resolved: ResolvedProjection):
+    """word_of(key): the word a boolean at ``frame.<key>`` was written as ('yes', 'on') in the last of the frame's
+    layers that writes one there, for the message that refuses it where a number is meant; None if none does."""
+    layers = _frame_layers(resolved) if resolved.settings.frame is not None else []
+
+    def word_of(key: str) -> str | None:
+        return next((word for layer in reversed(layers) if (word := layer[3](key)) is not None), None)
+
+    return word_of

@@ -17,6 +17,7 @@ from resmodel.errors import Location, ProblemCollector, Warning_, did_you_mean
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.params.ranges import UnitRange, out_of_range, unit_range, unknown_unit
 from resmodel.params.tree import LEVELS, Parameter, ParameterTree
+from resmodel.scenario.projection import BOOLEAN_FIX, boolean_problem
 
 LEAF_KEYS = {"description", "unit", "reference", "values", "kind", "indexation", "extend", "template"}
 REQUIRED = ("description", "unit", "reference", "values")
@@ -132,6 +133,11 @@ def _in_range(doc: LocatedDocument, vpath: str, what: str, value: float, unit: s
     return found is None
 
 
+def _boolean(doc: LocatedDocument, vpath: str, value: bool, problems: ProblemCollector) -> None:
+    """A YAML boolean where a number is meant ('yes'), refused with the word the file writes ('True' said nothing)."""
+    problems.add(doc.location(vpath), boolean_problem(value, doc.words.get(vpath)), "a number", BOOLEAN_FIX)
+
+
 def _check_value(doc: LocatedDocument, vpath: str, path: str, kind: str, value: Any, problems: ProblemCollector,
                  unit: str = "", allowed: UnitRange | None = None):
     if kind == "text":
@@ -161,7 +167,10 @@ def _check_value(doc: LocatedDocument, vpath: str, path: str, kind: str, value: 
         out = []
         for lvl in LEVELS:
             v = keys[lvl]
-            if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
+            if isinstance(v, bool):
+                _boolean(doc, f"{vpath}.{lvl}", v, problems)
+                return None
+            if not isinstance(v, int | float) or v < 0:
                 problems.add(doc.location(f"{vpath}.{lvl}"), f"level {lvl} value '{v}' is not a non-negative number",
                              "a number ≥ 0", "correct the value")
                 return None
@@ -169,7 +178,10 @@ def _check_value(doc: LocatedDocument, vpath: str, path: str, kind: str, value: 
                 return None
             out.append(float(v))
         return tuple(out)
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool):
+        _boolean(doc, vpath, value, problems)
+        return None
+    if not isinstance(value, int | float):
         problems.add(doc.location(vpath), f"value '{value}' of '{path}' is not a number", "a number",
                      "write a plain number (decimal point '.'; percentages as fractions, e.g. 0.074)")
         return None

@@ -33,6 +33,7 @@ from resmodel.errors import (
 from resmodel.io.parameters import load_parameters
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.params.tree import LEVELS, Override, ParameterTree, value_problems
+from resmodel.scenario.projection import BOOLEAN_FIX, YAML_BOOLEAN, boolean_problem
 from resmodel.scenario.schema import EffectiveScenario, ParameterChange, ScenarioFile
 
 MAX_CHAIN = 20
@@ -154,6 +155,10 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
                               else f"write {value}-01-01 for the start of {value}") if isinstance(value, int)
                              and 1900 <= value <= 2200 else "write the date as YYYY-MM-DD, e.g. 2024-07-01")
                 continue
+            if kind == YAML_BOOLEAN:  # 'value: yes' was read as 1: named as the file writes it
+                problems.add(doc.location(path), boolean_problem(err["ctx"]["value"], doc.words.get(path)),
+                             _expected_for(path), BOOLEAN_FIX)
+                continue
             if err.get("input", "") is None:  # 'bostad_vuxna:' with nothing after it
                 problems.add(doc.location(path), f"'{loc[-1] if loc else path}' has no value", _expected_for(path),
                              "write the value after the colon, or delete the line")
@@ -254,7 +259,11 @@ def _as_meant(doc: LocatedDocument, errors: list) -> LocatedDocument | None:
                           if k == old or k.startswith((old + ".", old + "["))})
     for key in sorted(left_out, key=len, reverse=True):  # single changes before a whole block
         (data["parameters"] if len(key) == 2 else data).pop(key[-1], None)
-    return LocatedDocument(doc.file, data, lines)
+    return LocatedDocument(doc.file, data, lines, doc.words)
+
+
+#: the union branch tag of a number of the schema (scenario.projection.Number): 'function-before[_not_boolean(), float]'
+_SCALAR_BRANCH = re.compile(r"function-before\[_not_boolean\(\), (float|int)\]")
 
 
 def _input_path(data: Any, loc: tuple) -> list[str | int] | None:
@@ -264,6 +273,8 @@ def _input_path(data: Any, loc: tuple) -> list[str | int] | None:
     path: list[str | int] = []
     value = data
     for part in loc:
+        scalar = _SCALAR_BRANCH.fullmatch(part) if isinstance(part, str) else None
+        part = scalar.group(1) if scalar else part  # a number that refuses booleans is the branch 'float'
         if isinstance(part, str) and part.startswith(("function-", "union[")):
             continue
         if isinstance(part, str) and ("[" in part or part in ("float", "int", "str", "bool", "date")):

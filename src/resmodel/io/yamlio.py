@@ -17,11 +17,13 @@ from resmodel.io.text import read_utf8
 
 @dataclass
 class LocatedDocument:
-    """A parsed YAML document plus the line of each dotted key path ('' is the root)."""
+    """A parsed YAML document plus the line of each dotted key path ('' is the root) and, for each boolean value,
+    the word it was written as ('yes', 'on', 'True'), so that a message can name what the file says."""
 
     file: str
     data: Any
     lines: dict[str, int] = field(default_factory=dict)
+    words: dict[str, str] = field(default_factory=dict)
 
     def line_of(self, path: str) -> int | None:
         """Line of the nearest enclosing key that was recorded for ``path``."""
@@ -97,8 +99,10 @@ def _refuse_comma_numbers(node: yaml.MappingNode, path: str, file: str) -> None:
                             "separator", fix)
 
 
-def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str, count: list[int] | None = None) -> Any:
+def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str, count: list[int] | None = None,
+          words: dict[str, str] | None = None) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
+    words = {} if words is None else words
     count = [0] if count is None else count
     count[0] += 1
     if count[0] > MAX_VALUES:
@@ -127,10 +131,10 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str, count: l
                     "remove or merge the duplicate key",
                 )
             lines[child] = key_node.start_mark.line + 1
-            out[key] = _walk(value_node, child, lines, file, count)
+            out[key] = _walk(value_node, child, lines, file, count, words)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_walk(item, f"{path}[{i}]", lines, file, count) for i, item in enumerate(node.value)]
+        return [_walk(item, f"{path}[{i}]", lines, file, count, words) for i, item in enumerate(node.value)]
     try:
         value = _Loader(" ").construct_object(node, deep=True)
     except (ValueError, yaml.YAMLError):  # e.g. a date that does not exist: 2024-13-01
@@ -149,6 +153,8 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], file: str, count: l
         value = value.date()
     if isinstance(value, str):
         _check_control_characters(value, Location(file=file, line=node.start_mark.line + 1, path=path or None))
+    if isinstance(value, bool):  # YAML 1.1 reads yes/no/on/off/true/false as booleans: the word, for messages
+        words[path] = str(node.value)
     return value
 
 
@@ -193,12 +199,13 @@ def parse_yaml(text: str, file: str) -> LocatedDocument:
         raise InputError.at(Location(file=file), "the YAML is nested too deeply to read",
                             "settings nested a few levels", "correct the brackets or indentation") from None
     lines: dict[str, int] = {}
+    words: dict[str, str] = {}
     try:
-        data = {} if root is None else _walk(root, "", lines, file)
+        data = {} if root is None else _walk(root, "", lines, file, words=words)
     except RecursionError:
         raise InputError.at(Location(file=file), "the YAML is nested too deeply to read",
                             "settings nested a few levels", "correct the brackets or indentation") from None
-    doc = LocatedDocument(file=file, data=data, lines=lines)
+    doc = LocatedDocument(file=file, data=data, lines=lines, words=words)
     _check_personal_numbers(doc, data, "")
     _check_comments(text, file)
     return doc

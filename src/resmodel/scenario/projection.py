@@ -15,7 +15,15 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from resmodel.errors import InputError, Location, Problem, ProblemCollector, did_you_mean
@@ -27,7 +35,31 @@ from resmodel.params.ranges import out_of_range, unit_range
 if TYPE_CHECKING:  # resmodel.io.scenario imports the schema, which imports this module
     from resmodel.io.scenario import ScenarioSource
 
-Number = Annotated[float, Field(allow_inf_nan=False)]
+#: pydantic's error type for a boolean where a number is meant, and the fix every message of it gives
+YAML_BOOLEAN = "yaml_boolean"
+BOOLEAN_FIX = ("write the number meant (1, or the amount): YAML reads yes/no/on/off/true/false as true or false, "
+               "never as a number")
+
+
+def boolean_problem(value: bool, word: str | None = None) -> str:
+    """The problem of a boolean where a number is meant, naming the word the file wrote when it is known."""
+    truth = "true" if value else "false"
+    if word:
+        return f"'{word}' is read by YAML as {truth}, not a number"
+    return f"{truth} is a boolean (a YAML boolean: yes/no/on/off/true/false), not a number"
+
+
+def _not_boolean(value: Any) -> Any:
+    """Refuse a boolean where a number is meant: pydantic takes true as 1 and false as 0 unsaid ('amount_per_user:
+    yes' was 1 SEK a user, 'wage_weight: yes' a weight of 1; robustness review)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError(YAML_BOOLEAN, "{problem}", {"problem": boolean_problem(value), "value": value})
+    return value
+
+
+#: a number of a settings file (finite, not a boolean), and a whole number (a year, a count) that is not a boolean
+Number = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_not_boolean)]
+Whole = Annotated[int, BeforeValidator(_not_boolean)]
 
 #: index names the projection reads from the tree (and that may be declared an extension)
 INDEX_NAMES = ("wage_growth", "price_growth", "rent_growth", "state_rate")
@@ -41,11 +73,13 @@ class VolumeChange(_Strict):
     """A step change of a service's volume from January of a year onwards (added to the forecast)."""
 
     service: str = Field(description="service key, e.g. personlig_assistans_lss")
-    from_year: int = Field(ge=2000, le=2100, description="first year the change applies (from January)")
+    from_year: Whole = Field(ge=2000, le=2100, description="first year the change applies (from January)")
     change: Number = Field(ge=-MAX_VOLUME, le=MAX_VOLUME,
                            description="users/cases/places added (negative: removed), average per month")
-    hours_per_week: Number | None = Field(
-        None, gt=0.0, le=168.0, description="LSS assistance only: assistance hours per week (at most 168) of the cases that change; they "
+    # its bounds before the validator, where the JSON Schema can say them (exclusiveMinimum, maximum)
+    hours_per_week: Annotated[float, Field(gt=0.0, le=168.0, allow_inf_nan=False),
+                              BeforeValidator(_not_boolean)] | None = Field(
+        None, description="LSS assistance only: assistance hours per week (at most 168) of the cases that change; they "
         "count as change × hours / the base-year LSS hours per case (default: cases of average size)")
     reason: str | None = Field(None, description="why (shown in the results' notes)")
 
@@ -54,7 +88,7 @@ class Adjustment(_Strict):
     """A known one-off net cost of a service in one year (nominal SEK), e.g. a new home's start-up."""
 
     service: str = Field(description="service key, e.g. bostad_vuxna")
-    year: int = Field(ge=2000, le=2100, description="the projected year it falls in")
+    year: Whole = Field(ge=2000, le=2100, description="the projected year it falls in")
     amount: Number = Field(ge=-1e10, le=1e10, description="SEK of net cost in that year's prices (negative: a "
                            "saving or an income)")
     reason: str | None = Field(None, description="why (shown in the results' notes)")
@@ -218,7 +252,7 @@ def projection_keys(loc: list[str]) -> list[str]:
 class ProjectionSettings(_Strict):
     """Settings of the multi-year budget projection (docs/projection.md)."""
 
-    horizon_years: int = Field(10, ge=1, le=30, description="number of projected years after the base year")
+    horizon_years: Whole = Field(10, ge=1, le=30, description="number of projected years after the base year")
     default_model: str = Field("auto", description="forecast model for services not named in 'volumes' "
                                "(" + ", ".join(MODEL_NAMES) + ")")
     volumes: dict[str, str | Number | dict[int, Number]] = Field(

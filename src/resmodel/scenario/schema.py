@@ -12,13 +12,13 @@ parameter's declared index, unless ``indexed: false``."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from resmodel.errors import percent_text_fraction
-from resmodel.scenario.projection import ProjectionSettings
+from resmodel.scenario.projection import Number, ProjectionSettings
 
 
 def _percent_as_text(value):
@@ -31,7 +31,6 @@ def _percent_as_text(value):
     return value
 
 
-Number = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class Strict(BaseModel):

@@ -1,0 +1,141 @@
+"""Numbers in the settings files as a budget office types them (robustness review): a YAML boolean where a number is
+meant ('amount_per_user: yes' was 1 SEK a user, unsaid) is refused at its line, naming the word."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from resmodel.budget.frame import load_frame
+from resmodel.cli import main
+from resmodel.errors import InputError
+from resmodel.io.yamlio import parse_yaml
+from tests.conftest import ROOT, projection_scenario
+
+DATA = ROOT / "data" / "demokommun"
+BASE = ROOT / "scenarios" / "base.yaml"
+AREAS = {"lss_boende": 1.0, "daglig_verksamhet": 1.0, "personlig_assistans": 1.0, "ovriga_lss": 0.0,
+         "ovrig_vard_omsorg": 0.0, "forvaltningsovergripande": 0.0}
+
+
+def _data(tmp_path: Path) -> Path:
+    """A copy of the demo data to edit."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    return data
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    """Replace one piece of a file's text (it must be there: a test that edits nothing tests nothing)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    """(exit status, stdout, stderr) of the CLI."""
+    monkeypatch.setattr(sys, "argv", ["resmodel", *map(str, args)])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _scenario(tmp_path: Path, body: str) -> Path:
+    """A scenario extending the shipped base with ``body``."""
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: s\npurpose: booleans\nextends: {BASE}\n{body}", encoding="utf-8")
+    return path
+
+
+def test_the_loader_keeps_the_word_of_each_boolean():
+    doc = parse_yaml("a: yes\nb: [On, 2]\nc: 'yes'\nd: {e: FALSE}\n", "x.yaml")
+    assert doc.words == {"a": "yes", "b[0]": "On", "d.e": "FALSE"}  # a quoted 'yes' is text, no boolean
+
+
+def test_booleans_in_frame_yaml_are_refused_at_their_lines_by_validate_and_project(tmp_path, monkeypatch, capsys):
+    """The review's four slips: each passed validate and project used 1 or 0 (frame 2026 362.8 → 339.9 MSEK)."""
+    data = _data(tmp_path)
+    frame = data / "frame.yaml"
+    _edit(frame, "daglig_verksamhet: 320900000 ", "daglig_verksamhet: on ")
+    _edit(frame, "wage_weight: 0.77, price_weight: 0.23", "wage_weight: yes, price_weight: no")
+    _edit(frame, "amount_per_user: 311594", "amount_per_user: yes")
+    _edit(frame, "reference_volume: 452", "reference_volume: true")
+    scenario = projection_scenario(tmp_path, data, 2)
+    code, _, err = _run(monkeypatch, capsys, "validate", scenario)
+    assert code == 2, err
+    lines = frame.read_text(encoding="utf-8").splitlines()
+    expected = [("base.daglig_verksamhet", "'on' is read by YAML as true"),
+                ("indexation.wage_weight", "'yes' is read by YAML as true"),
+                ("indexation.price_weight", "'no' is read by YAML as false"),
+                ("volume_compensation[0].amount_per_user", "'yes' is read by YAML as true"),
+                ("volume_compensation[1].reference_volume", "'true' is read by YAML as true")]
+    for key, said in expected:
+        word = said.split("'")[1]
+        line = next(i for i, text in enumerate(lines, 1) if key.rsplit(".", 1)[-1] + f": {word}" in text)
+        assert f"frame.yaml, line {line}, at 'frame.{key}': {said}, not a number" in err, err
+    assert "Fix: write the number meant (1, or the amount)" in err
+    out = tmp_path / "out"
+    code, _, err = _run(monkeypatch, capsys, "project", scenario, "--out", out)
+    assert code == 2 and "'yes' is read by YAML as true, not a number" in err and not out.exists()
+
+
+def test_a_boolean_in_an_inline_frame_is_named_at_the_scenario_line(tmp_path, monkeypatch, capsys):
+    scenario = _scenario(tmp_path, "projection:\n  frame:\n    supplements:\n"
+                                   "      - {area: lss_boende, year: 2026, amount: yes}\n")
+    code, _, err = _run(monkeypatch, capsys, "validate", scenario)
+    assert code == 2 and ("s.yaml, line 7, at 'projection.frame.supplements[0].amount': 'yes' is read by YAML as "
+                          "true, not a number") in err, err
+
+
+def test_a_boolean_sent_as_json_is_refused_without_a_word():
+    """The API sends JSON, whose true has no other spelling: the message still says it is no number."""
+    with pytest.raises(InputError) as err:
+        load_frame({"base_year": 2024, "base": {**AREAS, "daglig_verksamhet": True}}, "frame.json")
+    (problem,) = err.value.problems
+    assert problem.location.path == "frame.base.daglig_verksamhet"
+    assert problem.problem == "true is a boolean (a YAML boolean: yes/no/on/off/true/false), not a number"
+
+
+@pytest.mark.parametrize(("body", "line", "where", "word"), [
+    ("parameters:\n  daglig_verksamhet.fixed_hours_per_unit:\n    - {value: yes, from: 2025-01-01}\n", 6,
+     "parameters.daglig_verksamhet.fixed_hours_per_unit[0].value", "yes"),
+    ("parameters:\n  daglig_verksamhet.fixed_hours_per_unit: on\n", 5,
+     "parameters.daglig_verksamhet.fixed_hours_per_unit", "on"),
+    ("projection:\n  horizon_years: yes\n", 5, "projection.horizon_years", "yes"),
+    ("projection:\n  adjustments:\n    - {service: bostad_vuxna, year: 2026, amount: Yes}\n", 6,
+     "projection.adjustments[0].amount", "Yes"),
+    ("projection:\n  level_mix_drift: {2025: off}\n", 5, "projection.level_mix_drift.2025", "off"),
+])
+def test_a_boolean_in_a_scenario_is_refused_naming_the_word(tmp_path, monkeypatch, capsys, body, line, where, word):
+    """'value: yes' on fixed_hours_per_unit gave only 'implausible_change: 1 is 1/830 of the parameter's 830'."""
+    code, _, err = _run(monkeypatch, capsys, "validate", _scenario(tmp_path, body))
+    truth = "false" if word == "off" else "true"
+    assert code == 2, err
+    assert f"s.yaml, line {line}, at '{where}': '{word}' is read by YAML as {truth}, not a number" in err, err
+    assert "implausible_change" not in err
+
+
+def test_a_boolean_in_a_parameter_file_names_the_word(tmp_path, monkeypatch, capsys):
+    data = _data(tmp_path)
+    _edit(data / "parameters" / "daglig_verksamhet" / "fixed_hours_per_unit.yaml", "2023-01-01: 830",
+          "2023-01-01: yes")
+    code, _, err = _run(monkeypatch, capsys, "validate", projection_scenario(tmp_path, data, 2))
+    assert code == 2, err
+    assert ("fixed_hours_per_unit.yaml, line 5, at 'values.2023-01-01': 'yes' is read by YAML as true, not a "
+            "number") in err, err
+
+
+def test_genuine_booleans_stay_booleans(tmp_path, monkeypatch, capsys):
+    """strict, indexed and recurring are yes/no settings: YAML's words for them are still read."""
+    body = ("strict: no\nparameters:\n  daglig_verksamhet.fixed_hours_per_unit:\n"
+            "    - {value: 900, from: 2024-01-01, indexed: no}\nprojection:\n  frame:\n    expansion:\n"
+            "      - {area: lss_boende, year: 2026, amount: 1000000, recurring: no}\n")
+    code, out, err = _run(monkeypatch, capsys, "validate", _scenario(tmp_path, body))
+    assert code == 0 and out.startswith("ok:"), err
