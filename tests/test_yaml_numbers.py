@@ -1,5 +1,6 @@
 """Numbers in the settings files as a budget office types them (robustness review): a YAML boolean where a number is
-meant ('amount_per_user: yes' was 1 SEK a user, unsaid) is refused at its line, naming the word."""
+meant ('amount_per_user: yes' was 1 SEK a user, unsaid) is refused at its line, naming the word; an area's frame
+typed in MSEK or tkr is warned at its line."""
 
 from __future__ import annotations
 
@@ -7,12 +8,17 @@ import shutil
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from resmodel.budget.frame import load_frame
 from resmodel.cli import main
 from resmodel.errors import InputError
+from resmodel.io.scenario import read_chain
 from resmodel.io.yamlio import parse_yaml
+from resmodel.projection_run import build_setup, frame_area_scale_warnings
+from resmodel.run import load, run
+from resmodel.scenario.projection import resolve
 from tests.conftest import ROOT, projection_scenario
 
 DATA = ROOT / "data" / "demokommun"
@@ -139,3 +145,55 @@ def test_genuine_booleans_stay_booleans(tmp_path, monkeypatch, capsys):
             "      - {area: lss_boende, year: 2026, amount: 1000000, recurring: no}\n")
     code, out, err = _run(monkeypatch, capsys, "validate", _scenario(tmp_path, body))
     assert code == 0 and out.startswith("ok:"), err
+
+
+def _line(path: Path, text: str) -> int:
+    """The line of ``path`` that holds ``text`` (1-based)."""
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def test_an_area_frame_in_msek_is_warned_by_project(tmp_path):
+    """'daglig_verksamhet: 320.9' gave the area 320.9 SEK against 320.9 MSEK of cost, with project exiting 0 and only
+    the board's base-year note."""
+    data = _data(tmp_path)
+    frame = data / "frame.yaml"
+    _edit(frame, "daglig_verksamhet: 320900000 ", "daglig_verksamhet: 320.9 ")
+    loaded = load(projection_scenario(tmp_path, data, 2))
+    setup = build_setup(loaded, run(loaded))
+    (scale,) = [w for w in setup.warnings if w.check == "frame_scale"]
+    assert (scale.location.file, scale.location.line) == (str(frame), _line(frame, "daglig_verksamhet: 320.9"))
+    assert scale.message.startswith("the base frame of daglig_verksamhet, 320.9, is 1e-06 times its base-year net "
+                                    "cost of 320,942,823 SEK: written in MSEK? The frame's amounts are in SEK "
+                                    "(kronor): 320.9 MSEK is 320,900,000"), scale.message
+    assert any(note.startswith("[frame_scale]") for note in setup.notes)  # in project's notes (sheet Noter)
+
+
+def test_an_area_frame_in_tkr_is_named_tkr_and_validate_prints_it(tmp_path, monkeypatch, capsys):
+    data = _data(tmp_path)
+    _edit(data / "frame.yaml", "lss_boende: 1067700000 ", "lss_boende: 1067700 ")
+    code, _, err = _run(monkeypatch, capsys, "validate", projection_scenario(tmp_path, data, 2))
+    assert code == 0, err
+    (line,) = [line for line in err.splitlines() if "[frame_scale]" in line]
+    assert "frame.yaml, line 8, at 'frame.base.lss_boende'" in line and "written in tkr?" in line
+    assert "1,067,700 tkr is 1,067,700,000" in line and "MSEK is" not in line
+
+
+def test_an_area_frame_far_above_its_cost_is_warned_and_zero_is_not_compared(tmp_path):
+    """The board's total within its 20-times band, one small area 1 000 times its cost: an amount with too many
+    zeros. An area the council funds nothing in (0) or that costs nothing is not compared."""
+    from resmodel.budget.frame import FrameConfig
+
+    resolved = resolve(read_chain(projection_scenario(tmp_path, DATA, 2)))
+    costs = pd.DataFrame({"service": ["daglig_verksamhet", "boendestod", "bostad_vuxna"],
+                          "staff_cost": [1e6, 50e6, 900e6], "premises_cost": 0.0, "other_cost": 0.0,
+                          "revenue": 0.0})
+    frame = FrameConfig(base_year=2024, base={**AREAS, "daglig_verksamhet": 1e9, "ovrig_vard_omsorg": 0.0,
+                                              "lss_boende": 900e6, "personlig_assistans": 5.0})
+    (warning,) = frame_area_scale_warnings(frame, costs, {}, resolved)
+    assert warning.location.path == "frame.base.daglig_verksamhet"
+    assert "is 1e+03 times its base-year net cost of 1,000,000 SEK: an amount with too many zeros" in warning.message
+
+
+def test_the_shipped_frame_is_in_scale(demo_loaded, demo_result):
+    warnings = build_setup(demo_loaded, demo_result).warnings
+    assert not [w for w in warnings if w.check == "frame_scale"]

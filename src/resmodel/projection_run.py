@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from pydantic_core import PydanticUndefined
 
-from resmodel.budget.areas import AREA_KEYS, area_of
+from resmodel.budget.areas import AREA_KEYS, SERVICE_AREA, area_of
 from resmodel.budget.case import BudgetCase, BudgetResult, prepare_case, run_budget
 from resmodel.budget.frame import (
     DemographicRule,
@@ -1512,6 +1512,11 @@ def _services_at_observed_sick_leave(loaded, result) -> tuple[float, pd.DataFram
 FRAME_SCALE_LIMIT = 20.0
 
 
+def _unit_of(ratio: float) -> str:
+    """The unit a frame amount this many times its net cost was likely typed in: tkr, MSEK or another."""
+    return "tkr (thousands)" if 1e-4 < ratio < 5e-3 else "MSEK (millions)" if 1e-7 < ratio < 5e-6 else "another unit"
+
+
 def _check_frame_scale(base_frame: float, base_net: float, file: str, line_of) -> None:
     """A frame in tkr (14 000 for 14 MSEK) left the board 1/1000 of its cost and a deviation of its whole budget,
     with validate and project silent: refused when the base-year frame is 20 times off the base-year net cost."""
@@ -1520,13 +1525,45 @@ def _check_frame_scale(base_frame: float, base_net: float, file: str, line_of) -
     ratio = base_frame / base_net
     if 1 / FRAME_SCALE_LIMIT <= ratio <= FRAME_SCALE_LIMIT:
         return
-    unit = "tkr (thousands)" if 1e-4 < ratio < 5e-3 else "MSEK (millions)" if 1e-7 < ratio < 5e-6 else "another unit"
+    unit = _unit_of(ratio)
     raise InputError.at(Location(file=file, line=line_of("base"), path="frame.base"),
                         f"the base-year frame sums to {base_frame:,.0f} against a base-year net cost of "
                         f"{base_net:,.0f} SEK ({ratio:.2g} times as much): amounts in {unit}?",
                         "the frame in SEK (kronor), as every amount of the model",
                         "write the frame's amounts in SEK (e.g. 14 000 tkr as 14000000)" if ratio < 1 else
                         "check the frame's amounts and unit")
+
+
+#: an area's base frame below 1 % or above 100 times its base-year net cost is an amount in another unit, most likely
+#: (the board's total, 20 times off, is refused by _check_frame_scale; one area off moves the total too little)
+AREA_FRAME_SCALE = (0.01, 100.0)
+
+
+def frame_area_scale_warnings(frame, costs: pd.DataFrame, service_areas: Mapping[str, str],
+                              resolved: ResolvedProjection) -> list[Warning_]:
+    """An area whose base frame is below 1 % of its base-year net cost or above 100 times it: 'daglig_verksamhet:
+    320.9' (MSEK, as budget papers write it) made the area's frame 320.9 SEK against 320.9 MSEK of cost, with only
+    the board's base-year note to show it (robustness review). Warned at the area's line; an area with a frame or
+    a cost of 0 is not compared (0 is the frame of an area the council funds nothing in)."""
+    by_service = base_net_costs(costs)
+    net = by_service.groupby(by_service.index.map({**SERVICE_AREA, **service_areas})).sum()
+    low, high = AREA_FRAME_SCALE
+    warnings = []
+    for area, amount in frame.base.items():
+        cost = float(net.get(area, 0.0))
+        ratio = amount / cost if amount > 0 and cost > 0 else 1.0
+        if low <= ratio <= high:
+            continue
+        guess = _unit_of(ratio)
+        units = ([("MSEK", 1e6)] if guess.startswith("MSEK") else [("tkr", 1e3)] if guess.startswith("tkr")
+                 else [("MSEK", 1e6), ("tkr", 1e3)])
+        hint = (f"written in {' or '.join(name for name, _ in units)}? The frame's amounts are in SEK (kronor): "
+                + ", ".join(f"{amount:,.10g} {name} is {amount * f:,.0f}" for name, f in units) if ratio < low
+                else "an amount with too many zeros, or another area's? The frame's amounts are in SEK (kronor)")
+        warnings.append(Warning_("frame_scale", frame_where(resolved, f"frame.base.{area}"),
+                                 f"the base frame of {area}, {amount:,.10g}, is {ratio:.2g} times its base-year net "
+                                 f"cost of {cost:,.0f} SEK: {hint}"))
+    return warnings
 
 
 def build_setup(loaded, result) -> ProjectionSetup:
@@ -1693,6 +1730,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
              "that the projected years start from")
     frame_hash = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     warnings = [*replaced_list_warnings(resolved), *check_frame_growth(frame, file, resolved, last),
+                *frame_area_scale_warnings(frame, costs, inputs.service_areas, resolved),
                 *dated_changes_not_projected(loaded, last), *implausible_rate_warnings(loaded, resolved, data),
                 *adjustment_warnings(resolved, case)]
     notes += [str(w) for w in warnings]
