@@ -1,6 +1,6 @@
 """Numbers in the settings files as a budget office types them (robustness review): a YAML boolean where a number is
 meant ('amount_per_user: yes' was 1 SEK a user, unsaid) is refused at its line, naming the word; an area's frame
-typed in MSEK or tkr is warned at its line."""
+typed in MSEK or tkr, and frame entries dated where the projection never reaches, are warned at their lines."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from resmodel.cli import main
 from resmodel.errors import InputError
 from resmodel.io.scenario import read_chain
 from resmodel.io.yamlio import parse_yaml
-from resmodel.projection_run import build_setup, frame_area_scale_warnings
+from resmodel.projection_run import build_setup, check_projection, frame_area_scale_warnings
 from resmodel.run import load, run
 from resmodel.scenario.projection import resolve
 from tests.conftest import ROOT, projection_scenario
@@ -152,12 +152,14 @@ def _line(path: Path, text: str) -> int:
     return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
 
 
-def test_an_area_frame_in_msek_is_warned_by_project(tmp_path):
-    """'daglig_verksamhet: 320.9' gave the area 320.9 SEK against 320.9 MSEK of cost, with project exiting 0 and only
-    the board's base-year note."""
+def test_an_area_frame_in_msek_and_a_supplement_beyond_the_horizon_are_warned_by_project(tmp_path):
+    """'daglig_verksamhet: 320.9' gave the area 320.9 SEK against 320.9 MSEK of cost, and a supplement for 2099 money
+    that never appears, with project exiting 0 and only the board's base-year note."""
     data = _data(tmp_path)
     frame = data / "frame.yaml"
     _edit(frame, "daglig_verksamhet: 320900000 ", "daglig_verksamhet: 320.9 ")
+    _edit(frame, "  reference: \"demo frame", "  supplements: [{area: lss_boende, year: 2099, amount: 5000000}]\n"
+                                            "  reference: \"demo frame")
     loaded = load(projection_scenario(tmp_path, data, 2))
     setup = build_setup(loaded, run(loaded))
     (scale,) = [w for w in setup.warnings if w.check == "frame_scale"]
@@ -165,6 +167,10 @@ def test_an_area_frame_in_msek_is_warned_by_project(tmp_path):
     assert scale.message.startswith("the base frame of daglig_verksamhet, 320.9, is 1e-06 times its base-year net "
                                     "cost of 320,942,823 SEK: written in MSEK? The frame's amounts are in SEK "
                                     "(kronor): 320.9 MSEK is 320,900,000"), scale.message
+    (beyond,) = [w for w in setup.warnings if w.check == "beyond_horizon"]
+    assert beyond.location.line == _line(frame, "year: 2099") and beyond.location.path == "frame.supplements[0].year"
+    assert "is 2099, after the horizon's last year 2026: its 5,000,000 SEK appear in no projected year" in \
+        beyond.message
     assert any(note.startswith("[frame_scale]") for note in setup.notes)  # in project's notes (sheet Noter)
 
 
@@ -194,6 +200,46 @@ def test_an_area_frame_far_above_its_cost_is_warned_and_zero_is_not_compared(tmp
     assert "is 1e+03 times its base-year net cost of 1,000,000 SEK: an amount with too many zeros" in warning.message
 
 
-def test_the_shipped_frame_is_in_scale(demo_loaded, demo_result):
+def test_the_shipped_frame_is_in_scale_and_in_the_horizon(demo_loaded, demo_result):
     warnings = build_setup(demo_loaded, demo_result).warnings
-    assert not [w for w in warnings if w.check == "frame_scale"]
+    assert not [w for w in warnings if w.check in ("frame_scale", "beyond_horizon", "before_base_date")]
+
+
+SUPPLEMENT, END = "  supplements: [{area: lss_boende, year: 2024, amount: 4100000}]\n", "  reference: \"demo frame"
+
+
+@pytest.mark.parametrize(("old", "new", "check", "key", "said"), [
+    ("from_year: 2025", "from_year: 2020", "before_base_date", "volume_compensation[0].from_year",
+     "is 2020, before the base year 2024: the rule counts from the first projected year 2025 all the same"),
+    ("reference_volume: 452, from_year: 2025", "reference_volume: 452, from_year: 2040", "beyond_horizon",
+     "volume_compensation[1].from_year", "is 2040, after the horizon's last year 2026: the rule applies in no "
+                                         "projected year"),
+    ("reference_volume: 15, from_year: 2025,", "reference_volume: 15, from_year: 2020, to_year: 2024,",
+     "before_base_date", "volume_compensation[2].to_year", "is 2024, before the first projected year 2025: the "
+                                                           "rule applies in no projected year"),
+    (END, SUPPLEMENT + END, "before_base_date", "supplements[0].year",
+     "is the base year 2024, which is not projected (its frame is the base frame): its 4,100,000 SEK"),
+    (END, SUPPLEMENT.replace("supplements", "expansion").replace("2024", "2027") + END, "beyond_horizon",
+     "expansion[0].year", "is 2027, after the horizon's last year 2026: its 4,100,000 SEK appear in no projected "
+                          "year"),
+])
+def test_frame_years_the_projection_never_reaches_are_warned_by_validate(tmp_path, old, new, check, key, said):
+    """The review's supplement for 2099 and volume rule from 2020 passed validate silently; so did their kin."""
+    data = _data(tmp_path)
+    frame = data / "frame.yaml"
+    _edit(frame, old, new)
+    (warning,) = [w for w in check_projection(load(projection_scenario(tmp_path, data, 2)))[1]
+                  if w.location.path and w.location.path.startswith("frame.")]
+    assert (warning.check, warning.location.path) == (check, f"frame.{key}")
+    assert warning.location.line == _line(frame, new.split("\n")[0])
+    assert said in warning.message, warning.message
+
+
+def test_frame_years_in_the_horizon_are_not_warned(tmp_path):
+    """A recurring expansion from the base year counts in every projected year, a rule from the base year from the
+    first: neither is a slip."""
+    data = _data(tmp_path)
+    _edit(data / "frame.yaml", END, SUPPLEMENT.replace("supplements", "expansion") + END)
+    _edit(data / "frame.yaml", "reference_volume: 1030, from_year: 2025", "reference_volume: 1030, from_year: 2024")
+    assert not [w for w in check_projection(load(projection_scenario(tmp_path, data, 2)))[1]
+                if w.location.path and w.location.path.startswith("frame.")]

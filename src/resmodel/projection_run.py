@@ -358,6 +358,44 @@ def check_frame_growth(frame, file: str, resolved: ResolvedProjection, last: int
                      "earlier year? or a longer horizon_years meant)")]
 
 
+def frame_year_warnings(frame, resolved: ResolvedProjection, last: int) -> list[Warning_]:
+    """Frame entries dated where the projection never reaches, warned at their year's line as a scenario's dated
+    changes are (beyond_horizon, before_base_date): a supplement for 2099 (money that never appears) and a volume
+    rule from_year 2020 (it counts from the first projected year all the same) passed validate silently
+    (robustness review). A year before the base year of an expansion or a supplement is refused by check_frame."""
+    base, first = frame.base_year, frame.base_year + 1
+    slip = "a typing slip for {} year? or {} meant"
+    warnings = []
+    for group in ("expansion", "supplements"):
+        for i, item in enumerate(getattr(frame, group)):
+            key, money = f"frame.{group}[{i}].year", f"its {item.amount:,.0f} SEK"
+            if item.year > last:
+                warnings.append(Warning_("beyond_horizon", frame_where(resolved, key), (
+                    f"{key} is {item.year}, after the horizon's last year {last}: {money} appear in no projected "
+                    f"year ({slip.format('an earlier', 'a longer horizon_years')})")))
+            elif item.year == base and (group == "supplements" or not item.recurring):
+                warnings.append(Warning_("before_base_date", frame_where(resolved, key), (
+                    f"{key} is the base year {base}, which is not projected (its frame is the base frame): {money} "
+                    f"for that year alone appear in no projected year ({slip.format('a later', 'the base frame')})")))
+    for group in ("volume_compensation", "demographic"):
+        for i, rule in enumerate(getattr(frame, group)):
+            key = f"frame.{group}[{i}]"
+            if rule.from_year is not None and rule.from_year > last:
+                warnings.append(Warning_("beyond_horizon", frame_where(resolved, f"{key}.from_year"), (
+                    f"{key}.from_year is {rule.from_year}, after the horizon's last year {last}: the rule applies "
+                    f"in no projected year ({slip.format('an earlier', 'a longer horizon_years')})")))
+            elif rule.from_year is not None and rule.from_year < base and (rule.to_year or last) >= first:
+                warnings.append(Warning_("before_base_date", frame_where(resolved, f"{key}.from_year"), (
+                    f"{key}.from_year is {rule.from_year}, before the base year {base}: the rule counts from the "
+                    f"first projected year {first} all the same, as from_year {first} would "
+                    f"({slip.format('a later', 'an earlier base year')})")))
+            if rule.to_year is not None and rule.to_year < first:
+                warnings.append(Warning_("before_base_date", frame_where(resolved, f"{key}.to_year"), (
+                    f"{key}.to_year is {rule.to_year}, before the first projected year {first}: the rule applies "
+                    f"in no projected year ({slip.format('a later', 'an earlier base year')})")))
+    return warnings
+
+
 #: the lists of the projection block and of the frame that a child's list replaces whole (docs/projection.md,
 #: "Composition over extends"), the model of their entries and the keys that name an entry: an entry of the
 #: parent's list that the child's list names nowhere no longer applies
@@ -950,6 +988,7 @@ def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warnin
     problems.problems.sort(key=lambda p: (p.location.file or "", p.location.line or 0))  # as the files read
     problems.raise_if_any()
     if warn:
+        warnings += frame_year_warnings(frame, resolved, last) if frame is not None else []
         warnings += [*replaced_list_warnings(resolved), *dated_changes_not_projected(loaded, last),
                      *override_scale_warnings(loaded, resolved), *implausible_rate_warnings(loaded, resolved, data)]
     if given is not None:  # how the file was made (another history, no manifest): as the run notes it
@@ -1730,6 +1769,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
              "that the projected years start from")
     frame_hash = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     warnings = [*replaced_list_warnings(resolved), *check_frame_growth(frame, file, resolved, last),
+                *frame_year_warnings(frame, resolved, last),
                 *frame_area_scale_warnings(frame, costs, inputs.service_areas, resolved),
                 *dated_changes_not_projected(loaded, last), *implausible_rate_warnings(loaded, resolved, data),
                 *adjustment_warnings(resolved, case)]
