@@ -47,7 +47,7 @@ def test_a_one_off_larger_than_the_services_net_cost_is_warned_at_its_amount_by_
     assert w.location.file.endswith("typo.yaml") and w.location.line == 6
     assert w.location.path == "projection.adjustments[0].amount"
     assert "the one-off -3,000,000,000 SEK for daglig_verksamhet in 2026 is larger than" in w.message
-    assert "the board's -66,809,408 SEK" in w.message  # the figure the walk saw, −66.8 MSEK
+    assert "the board's -66,809,191 SEK" in w.message  # −66.8 MSEK, as the walk saw (−66,809,408 before holiday pay)
     assert str(w) in run_setup(setup).notes
     code, _, error = invoke(app, "validate", path)
     assert code == 0 and "[adjustment_implausible]" in error and "line 6" in error
