@@ -243,3 +243,21 @@ def test_frame_years_in_the_horizon_are_not_warned(tmp_path):
     _edit(data / "frame.yaml", "reference_volume: 1030, from_year: 2025", "reference_volume: 1030, from_year: 2024")
     assert not [w for w in check_projection(load(projection_scenario(tmp_path, data, 2)))[1]
                 if w.location.path and w.location.path.startswith("frame.")]
+
+
+def test_a_boolean_in_the_monte_carlo_block_is_refused_at_its_key(tmp_path, monkeypatch, capsys):
+    """'sd: yes' drew with a standard deviation of 1 (a hundred percentage points of wage growth) unsaid."""
+    body = "projection:\n  uncertainty:\n    wage_growth: {dist: normal, mean: 0, sd: yes}\n"
+    code, _, err = _run(monkeypatch, capsys, "validate", _scenario(tmp_path, body))
+    assert code == 2, err
+    assert "at 'projection.uncertainty.wage_growth.sd': invalid distribution: true is a boolean" in err, err
+
+
+def test_a_boolean_in_a_top_down_frame_names_its_word(tmp_path, monkeypatch, capsys):
+    """The top-down frame refused 'yes' without naming it (its loader passed no words)."""
+    folder = tmp_path / "td"
+    shutil.copytree(ROOT / "data" / "topdown_2024", folder)
+    _edit(folder / "frame.yaml", "  daglig_verksamhet: 307449837.78 ", "  daglig_verksamhet: yes ")
+    code, _, err = _run(monkeypatch, capsys, "topdown", folder, "--out", tmp_path / "out")
+    assert code == 2 and "at 'frame.base.daglig_verksamhet': 'yes' is read by YAML as true, not a number" in err, err
+    assert not (tmp_path / "out").exists()

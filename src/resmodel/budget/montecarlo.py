@@ -27,6 +27,7 @@ from resmodel.budget.case import BudgetCase, case_rows, prepare_case, run_budget
 from resmodel.budget.projection import Shocks, sort_order, volume_growth_factor
 from resmodel.errors import InputError, Location, ProblemCollector
 from resmodel.params.ranges import unit_range
+from resmodel.scenario.projection import Number
 
 DEFAULT_PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 
@@ -42,7 +43,7 @@ class Fixed(_Dist):
     """Degenerate: always ``value``."""
 
     dist: Literal["fixed"] = "fixed"
-    value: float
+    value: Number
 
     def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
         return np.full(size, self.value)
@@ -56,8 +57,8 @@ class Normal(_Dist):
     """Normal(mean, sd); sd = 0 is degenerate."""
 
     dist: Literal["normal"]
-    mean: float = 0.0
-    sd: float = Field(ge=0.0)
+    mean: Number = 0.0
+    sd: Number = Field(ge=0.0)
 
     def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
         return rng.normal(self.mean, self.sd, size) if self.sd > 0 else np.full(size, self.mean)
@@ -71,8 +72,8 @@ class Uniform(_Dist):
     """Uniform on [low, high]."""
 
     dist: Literal["uniform"]
-    low: float
-    high: float
+    low: Number
+    high: Number
 
     @model_validator(mode="after")
     def _order(self) -> Uniform:
@@ -92,9 +93,9 @@ class Triangular(_Dist):
     """Triangular(low, mode, high)."""
 
     dist: Literal["triangular"]
-    low: float
-    mode: float
-    high: float
+    low: Number
+    mode: Number
+    high: Number
 
     @model_validator(mode="after")
     def _order(self) -> Triangular:
@@ -117,8 +118,8 @@ class LogNormal(_Dist):
     """Log-normal with the given median and log-sd; for multiplicative factors (> 0)."""
 
     dist: Literal["lognormal"]
-    median: float = Field(gt=0.0)
-    sigma: float = Field(ge=0.0)
+    median: Number = Field(gt=0.0)
+    sigma: Number = Field(ge=0.0)
 
     def sample(self, rng: np.random.Generator, size: tuple[int, ...]) -> np.ndarray:
         if self.sigma == 0:
@@ -224,7 +225,7 @@ def load_uncertainty(data: Mapping[str, Any], file: str | None = None, prefix: s
                 continue  # the other form's complaints would only repeat the problem
             parts = [str(p) for p in err["loc"] if p not in ("fixed", "normal", "uniform", "triangular",
                                                               "lognormal")]
-            parts = [p for p in parts if not p.startswith(("function-after", "dict[", "tagged-union"))]
+            parts = [p for p in parts if not p.startswith(("function-after", "function-before", "dict[", "tagged-union"))]
             path = ".".join([prefix, *parts])
             key = path[len(prefix) + 1:]
             loc = Location(file=file, line=line_of(key) if line_of else None, path=path)

@@ -49,7 +49,7 @@ def read_topdown(folder: Path, year: int) -> tuple[TopDownData, pd.DataFrame | N
                             "a folder with services.csv, frame.yaml and optionally items.csv and targets.csv",
                             "check the path (see data/topdown_2024 for an example)")
     doc = read_yaml(folder / "frame.yaml", display_path(folder / "frame.yaml"))
-    frame = load_frame(doc.data, doc.file, line_of=doc.line_of)
+    frame = load_frame(doc.data, doc.file, line_of=doc.line_of, word_of=doc.words.get)
     _check_year(year, frame.base_year, doc)
     items_path, services_path = _table_path(folder, "items"), _table_path(folder, "services")
     items = _table(items_path) if items_path.is_file() else pd.DataFrame(
