@@ -252,3 +252,21 @@ def test_warnings_whose_locations_do_not_tell_them_apart_are_each_printed():
             for n in range(5)]
     [line] = warning_lines(many, None, "in the workbook")
     assert "the others at 'L-1', 'L-2'" in line and "at at" not in line
+
+
+def test_holiday_pay_per_leave_day_typed_as_the_agreements_percent_is_refused(kit, tmp_path):
+    """AB writes '0,605 %'; typed 0.605 the supplement was 126 % of salary and the board's cost doubled with exit 0
+    (diff review). The leaf's unit has its own range, and the hint says it looks like a percentage; a scenario
+    naming the old leaf is told what replaced it, as a parameter file is."""
+    file = kit / "data" / "parameters" / "staff_cost.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("2020-01-01: 0.00605", "2020-01-01: 0.605"),
+                    encoding="utf-8")
+    code, _, err = invoke(app, "validate", kit / "scenarios" / "base.yaml")
+    assert code == 2 and "staff_cost.yaml, line" in err and "is above 0.02" in err, err
+    assert "0.605 looks like a percentage: write 0.00605" in err
+    scenario = tmp_path / "old.yaml"
+    scenario.write_text(f"name: old\npurpose: old leaf\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nparameters:\n"
+                        "  staff_cost.holiday_pay_supplement: 0.0155\n", encoding="utf-8")
+    code, _, err = invoke(app, "validate", scenario)
+    assert code == 2 and "unknown parameter 'staff_cost.holiday_pay_supplement'" in err
+    assert "replace the leaf by 'holiday_pay_per_leave_day' with 0.00605" in err, err

@@ -30,7 +30,7 @@ from resmodel.errors import (
     percentage_fix,
     shown,
 )
-from resmodel.io.parameters import load_parameters
+from resmodel.io.parameters import RETIRED, load_parameters
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.params.tree import LEVELS, Override, ParameterTree, value_problems
 from resmodel.scenario.projection import BOOLEAN_FIX, YAML_BOOLEAN, boolean_problem
@@ -479,7 +479,7 @@ def _collect_overrides(chain: list[ScenarioSource], tree: ParameterTree, base_da
             before = len(problems.problems)
             if path not in tree.parameters:
                 problems.add(loc, f"unknown parameter '{path}'", "the path of a parameter in the tree "
-                             "(see `resmodel params`)", did_you_mean(path, tree.parameters).strip()
+                             "(see `resmodel params`)", RETIRED.get(path) or did_you_mean(path, tree.parameters).strip()
                              or "check the spelling against docs/parameters.md")
                 doubtful.add(path)
                 continue
