@@ -152,3 +152,16 @@ def test_project_repeats_it_among_its_notes(tmp_path, monkeypatch):
     base = load(BASE)
     assert not any("[level_table_decreasing]" in n or "[implausible_change]" in n
                    for n in build_setup(base, run(base)).notes)
+
+
+def test_a_tenfold_slip_at_the_top_level_is_warned_though_the_table_still_rises(tmp_path):
+    """8: 13.9 for 1.39 keeps the table rising, so level_table_decreasing cannot see it; daily activity's net cost
+    doubled (320.9 → 648.8 MSEK) unsaid (diff review). A level five times its file's level is an implausible_change."""
+    table = "{1: 0.14, 2: 0.20, 3: 0.29, 4: 0.38, 5: 0.49, 6: 0.64, 7: 0.99, 8: 13.9}"
+    warned = [w for w in load(scenario(tmp_path, "parameters:", f"  daglig_verksamhet.staff_ratio: {table}")).warnings
+              if w.check == "implausible_change"]
+    assert len(warned) == 1 and "daglig_verksamhet.staff_ratio level 8: 13.9 is 10 times the parameter's 1.39" in \
+        warned[0].message and "a decimal point slipped at this level?" in warned[0].message
+    doubled = "{1: 0.28, 2: 0.40, 3: 0.58, 4: 0.76, 5: 0.98, 6: 1.28, 7: 1.98, 8: 2.78}"  # a decision, twice the staff
+    assert not [w for w in load(scenario(tmp_path, "parameters:", f"  daglig_verksamhet.staff_ratio: {doubled}")).warnings
+                if w.check == "implausible_change"]

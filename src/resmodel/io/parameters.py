@@ -345,12 +345,16 @@ def _bundled_template_message(file: str, leaves: list[Parameter]) -> str:
 
 
 SCALE_SLIP = 50.0  # a scenario value this many times larger or smaller than the parameter's is told
+#: and a level of a level table this many times its file's level: one level's need does not change fivefold by a
+#: decision, while a slipped decimal point makes it ten times
+LEVEL_SCALE_SLIP = 5.0
 
 
 def override_scale_warnings(tree: ParameterTree) -> list[Warning_]:
-    """A scenario value 50 or more times larger or smaller than the parameter file's value on the same date (each
-    level of a level table alike): a percentage written twice as a fraction (0.0006 for 6 %) or a unit slip
-    passes the ranges but moves the results by as much."""
+    """A scenario value 50 or more times larger or smaller than the parameter file's value on the same date, or a
+    level of a level table 5 or more times its file's level: a percentage written twice as a fraction (0.0006 for
+    6 %), a unit slip or a decimal slipped at one level (13.9 for 1.39 at the top, where no fall in the table
+    shows it) passes the ranges but moves the results by as much."""
     warnings = []
     for o in tree.overrides:
         leaf = tree.parameters.get(o.path)
@@ -360,17 +364,20 @@ def override_scale_warnings(tree: ParameterTree) -> list[Warning_]:
         bases, values = (list(v.values()) if isinstance(v, dict) else list(v) if isinstance(v, list | tuple) else [v]
                          for v in (own[1], o.value))  # a level table level by level
         table = len(values) > 1
+        slip = LEVEL_SCALE_SLIP if table else SCALE_SLIP
         for level, (base, value) in enumerate(zip(bases, values, strict=False), start=1):
             if not all(isinstance(x, int | float) and not isinstance(x, bool) and x > 0 for x in (base, value)):
                 continue
             ratio = value / base
-            if ratio >= SCALE_SLIP or ratio <= 1 / SCALE_SLIP:
+            if ratio >= slip or ratio <= 1 / slip:
                 times = f"{ratio:,.0f} times" if ratio > 1 else f"1/{1 / ratio:,.0f} of"
                 warnings.append(Warning_("implausible_change", o.location,
                                          f"{o.path}{f' level {level}' if table else ''}: {value:g} is {times} the "
                                          f"parameter's {base:g} "
-                                         f"({leaf.file}); a percentage written as a fraction twice, or another "
-                                         "unit? Check the value (the ranges allow it)"))
+                                         f"({leaf.file}); " + ("a decimal point slipped at this level? " if table
+                                                                else "a percentage written as a fraction twice, or "
+                                                                "another unit? ") + "Check the value (the ranges "
+                                         "allow it)"))
                 break
     return warnings
 
