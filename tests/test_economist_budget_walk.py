@@ -161,3 +161,17 @@ def test_the_reports_name_volume_changes_and_growth_on_top_of_a_model(tmp_path):
     labels = assumptions(setup, run_setup(setup)).iloc[:, 0].tolist()
     assert any(label.startswith("Volym externa_platser (" + raw["externa_platser"] + " + volume_changes)")
                for label in labels), labels
+
+
+def test_a_one_off_in_thousands_is_warned_and_one_on_a_service_run_down_is_not(tmp_path):
+    """−3 000 with 'besparing 3 000 tkr' passed; a notice period's 2 MSEK on external places wound down to none was
+    called a slip of the zeros (diff review). Now the first is told it is SEK, the second is compared with the
+    service's base-year net cost (78 MSEK)."""
+    tkr = setup_of(child(tmp_path, "tkr", adjustment(-3000)))
+    found = [w for w in tkr.warnings if w.check == "adjustment_implausible"]
+    assert len(found) == 1 and "is less than 10,000 kronor: amounts are SEK, not thousands — -3,000 tkr is -3000000" \
+        in found[0].message, found
+    closed = setup_of(child(tmp_path, "closed", "projection:\n  volumes:\n    externa_platser: {2030: 0}\n"
+                                                "  adjustments:\n    - {service: externa_platser, year: 2031, "
+                                                "amount: 2000000}\n"))
+    assert not [w for w in closed.warnings if w.check == "adjustment_implausible"]

@@ -1779,13 +1779,20 @@ def build_setup(loaded, result) -> ProjectionSetup:
                            frame_hash, tuple(extrapolated), tuple(warnings))
 
 
+#: a one-off below this many kronor is taken for a sum in thousands (tkr, as Swedish budgets write them)
+ADJUSTMENT_TKR = 10_000
+
+
 def adjustment_warnings(resolved: ResolvedProjection, case: BudgetCase) -> list[Warning_]:
-    """A one-off adjustment larger than its service's whole projected net cost that year (without the year's
-    one-offs): −3 000 000 000 typed for −3 MSEK made the board's 2026 net cost −66.8 MSEK with a note only
-    (economist walk). Warned at the amount's line, with the net cost it leaves the service and the board."""
+    """A one-off adjustment larger than its service's whole net cost — projected that year without the year's one-offs,
+    or in the base year if that is more (a service run down to no cost still takes a notice period's one-off):
+    −3 000 000 000 typed for −3 MSEK made the board's 2026 net cost −66.8 MSEK with a note only (economist walk);
+    and one below ADJUSTMENT_TKR SEK, a sum in thousands (−3 000 for −3 000 tkr). Warned at the amount's line."""
     adjustments = resolved.settings.adjustments
     if not adjustments:
         return []
+    u = case.inputs.unit_costs.set_index("service")
+    base_net = u["staff_cost"] + u["premises_cost"] + u["other_cost"] - u["revenue"]
     y = run_budget(case).yearly
     y = y.assign(period=y["period"].astype(str))
     by_service = y[(y["service"] != TOTAL) & y["measure"].isin(["net_cost", "adjustment"])].pivot_table(
@@ -1796,7 +1803,13 @@ def adjustment_warnings(resolved: ResolvedProjection, case: BudgetCase) -> list[
         year = str(a.year)
         net, one_offs = by_service.loc[(a.service, year), ["net_cost", "adjustment"]]
         without = net - one_offs
-        if abs(a.amount) <= without:
+        if 0 < abs(a.amount) < ADJUSTMENT_TKR:
+            warnings.append(Warning_(
+                "adjustment_implausible", resolved.location(f"adjustments[{i}].amount"),
+                f"the one-off {a.amount:+,.0f} SEK for {a.service} in {a.year} is less than {ADJUSTMENT_TKR:,} "
+                f"kronor: amounts are SEK, not thousands — {a.amount:+,.0f} tkr is {a.amount * 1000:+.0f}"))
+            continue
+        if abs(a.amount) <= max(without, float(base_net.get(a.service, 0.0))):
             continue
         warnings.append(Warning_(
             "adjustment_implausible", resolved.location(f"adjustments[{i}].amount"),
