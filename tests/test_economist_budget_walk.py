@@ -175,3 +175,14 @@ def test_a_one_off_in_thousands_is_warned_and_one_on_a_service_run_down_is_not(t
                                                 "  adjustments:\n    - {service: externa_platser, year: 2031, "
                                                 "amount: 2000000}\n"))
     assert not [w for w in closed.warnings if w.check == "adjustment_implausible"]
+
+
+def test_growth_on_a_stated_plan_is_labelled_as_moving_only_the_months_before_it(tmp_path):
+    """'drift → override 2026–2028 → held + volume_growth 0.05' read as if growth moved the held years; it moves 2025
+    only (diff review)."""
+    from resmodel.projection_run import shown_volume_models
+
+    setup = setup_of(child(tmp_path, "plan", "projection:\n  volumes:\n    personlig_assistans_sfb: {2026: 450, 2027: "
+                                             "460, 2028: 470}\n  volume_growth:\n    personlig_assistans_sfb: 0.05\n"))
+    shown = dict(zip(*shown_volume_models(setup)[["service", "model_used"]].T.to_numpy(), strict=True))
+    assert shown["personlig_assistans_sfb"].endswith("→ held + volume_growth 0.05 before 2026"), shown

@@ -228,3 +228,18 @@ def test_a_projected_deviation_shows_the_frame_index_and_each_volume_term(monkey
     volume_part = int(next(ln for ln in out.splitlines() if ln.startswith("  frame_volume: ")).split()[-1]
                       .replace(",", ""))
     assert "Σ volume terms = " + f"{volume_part:,}" + " (agrees with frame_volume)" in out
+
+
+def test_a_late_year_compounds_its_equal_years_as_a_power_and_states_one_index(monkeypatch, capsys):
+    """2033's index was nine identical factors, and I_2033 appeared with three different digit counts on three lines
+    (diff review): equal years are one factor to a power, and every line shows the same I_y."""
+    out = _explain(monkeypatch, capsys, "--year", "2033", "--area", "lss_boende")
+    line = next(x for x in out.splitlines() if x.startswith("  frame index I_2033 = "))
+    assert line.count("(1 + 0.77") == 2 and ")^8 = " in line, line
+    index = line.rsplit(" = ", 1)[1]
+    uses = [x for x in out.splitlines() if "× I_2033 " in x]
+    assert len(uses) >= 3 and all(f"× I_2033 {index}" in x for x in uses), uses
+    # and the shown arithmetic of the base line gives its result
+    base = next(x for x in uses if x.startswith("  frame_base = base "))
+    amount = float(base.split("base ")[2].split(" ×")[0].replace(",", ""))
+    assert round(amount * float(index)) == int(base.rsplit(" = ", 1)[1].replace(",", ""))

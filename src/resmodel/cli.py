@@ -11,6 +11,7 @@ import datetime as dt
 import errno
 import os
 import sys
+from itertools import groupby
 from pathlib import Path, PurePath
 from typing import Annotated
 
@@ -316,18 +317,20 @@ def _echo_frame_terms(case, year: int, area: str, parts: dict[str, float]) -> No
     from resmodel.explain import frame_terms
 
     t = frame_terms(case, year, area)
+    runs = [(how, len(list(group))) for how, group in groupby(how for _, how, _ in t.growth)]  # equal years as a power
     growth = (f"Π (1 + the frame's growth) over {t.growth[0][0]}–{year} = "
-              + " × ".join(f"(1 + {how})" for _, how, _ in t.growth) if t.growth else "1, the base year's")
-    typer.echo(f"  frame index I_{year} = {growth} = {figure(t.index, 9)}")
-    typer.echo(f"  frame_base = base {figure(t.base)} × I_{year} {operand(t.index, t.base, 0)} = "
-               f"{parts['frame_base']:,.0f}")
+              + " × ".join(f"(1 + {how})" + (f"^{n}" if n > 1 else "") for how, n in runs) if t.growth
+              else "1, the base year's")
+    multiplied = [t.base, *(float(r["amount"]) * abs(float(r["volume"]) - float(r["reference"])) for r in t.rules)]
+    index = operand(t.index, max(multiplied), 0)  # one figure of I_y on every line, precise enough for each
+    typer.echo(f"  frame index I_{year} = {growth} = {index}")
+    typer.echo(f"  frame_base = base {figure(t.base)} × I_{year} {index} = {parts['frame_base']:,.0f}")
     for r in t.rules:
         volume = "the year before's volume" if r["basis"] == "previous_year" else "volume"
-        amount = float(r["amount"]) * abs(float(r["volume"]) - float(r["reference"]))
         typer.echo(f"  frame_volume, {r['service']} ({r['area']}): ({volume} "
                    f"{operand(float(r['volume']), float(r['amount']) * t.index, 0)} − reference "
                    f"{figure(float(r['reference']))}) × {figure(float(r['amount']))} SEK per user × I_{year} "
-                   f"{operand(t.index, amount, 0)} = {float(r['term']):,.0f}"
+                   f"{index} = {float(r['term']):,.0f}"
                    + ("" if r["active"] else f" (not in force in {year})"))
     if t.rules:
         total = sum(float(r["term"]) for r in t.rules)

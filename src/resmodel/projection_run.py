@@ -2036,9 +2036,17 @@ def shown_volume_models(setup: ProjectionSetup) -> pd.DataFrame:
     model are named, so a line labelled 'drift' is not read as drift alone (economist walk: external places)."""
     s = setup.settings.settings
     changed = {c.service for c in s.volume_changes}
+
+    def growth(sv: str) -> str:  # a stated volume is a plan: growth moves only the months before it, if any
+        if sv not in s.volume_growth:
+            return ""
+        stated = s.volumes.get(sv)
+        if stated is None:
+            return f" + volume_growth {s.volume_growth[sv]:g}"
+        return f" + volume_growth {s.volume_growth[sv]:g} before {min(stated)}" if isinstance(stated, dict) else ""
+
     shown = setup.volume_models.copy()
-    shown["model_used"] = [model + (f" + volume_growth {s.volume_growth[sv]:g}" if sv in s.volume_growth else "")
-                           + (" + volume_changes" if sv in changed else "")
+    shown["model_used"] = [model + growth(sv) + (" + volume_changes" if sv in changed else "")
                            for sv, model in zip(shown["service"], shown["model_used"], strict=True)]
     return shown
 

@@ -293,7 +293,7 @@ def _assistance_steps(snapshot: Snapshot, c: EngineConstants, own: bool, rates, 
         steps.append(Step(f"LSS hours bought for the {lss.cases} LSS cases", f"Σ weekly hours {figure(lss.weekly)} "
                           f"h/week × {weeks} × {figure(price)}", lss.purchase,
                           ["personlig_assistans.lss_purchase_price_per_hour"], decimals=6))
-        steps.append(Step("Σ purchases (SFB + LSS)", f"{operand(sfb.purchase, 2)} SFB + {operand(lss.purchase, 2)} LSS",
+        steps.append(Step("Σ purchases (SFB + LSS)", f"{operand(share, 2)} SFB + {operand(lss.purchase, 2)} LSS",
                           measures["purchase_cost"]))
         return {"sfb_municipal_share": share, "own_provider_gap": 0.0}
     for key, cases in (("SFB", sfb), ("LSS", lss)):
