@@ -28,3 +28,19 @@ def invoke(app, *args):
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
+
+
+def run_main(monkeypatch, capsys, *args) -> tuple[int, str, str]:
+    """(exit status, stdout, stderr) of `resmodel *args` through the entry point main(), as a shell runs it."""
+    import sys
+
+    from resmodel.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["resmodel", *map(str, args)])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err

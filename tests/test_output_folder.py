@@ -5,14 +5,13 @@ before any work, and nothing in the folder is touched."""
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-from resmodel.cli import main
 from resmodel.errors import InputError
 from resmodel.io.writers import check_output_folder, write_folder_atomically
+from tests.clirun import run_main
 from tests.conftest import ROOT
 
 RATE = ROOT / "data" / "series" / "state_hourly_rate.csv"
@@ -20,14 +19,8 @@ MANIFEST = '{"resmodel_version": "0.1.0", "command": "test"}'  # what marks a fo
 
 
 def cli(monkeypatch, capsys, *args) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["resmodel", *map(str, args)])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+    code, out, err = run_main(monkeypatch, capsys, *args)
+    return code, out + err
 
 
 def backtest(monkeypatch, capsys, out) -> tuple[int, str]:

@@ -13,6 +13,7 @@ import pytest
 from resmodel.cli import main
 from resmodel.projection_run import build_setup, history_scale_warnings, volume_history
 from resmodel.run import load, run
+from tests.clirun import run_main
 from tests.conftest import projection_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,15 +103,7 @@ FIXED = "  volumes: {daglig_verksamhet: 1030, bostad_vuxna: 452, bostad_barn: {2
         "externa_platser: 28, personlig_assistans_sfb: 435, personlig_assistans_lss: 140}\n"
 
 
-def _run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["resmodel", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+_run = run_main
 
 
 def test_no_history_needed_when_every_volume_is_fixed_or_held(tmp_path, monkeypatch, capsys):

@@ -5,20 +5,19 @@ typed in MSEK or tkr, and frame entries dated where the projection never reaches
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from resmodel.budget.frame import load_frame
-from resmodel.cli import main
 from resmodel.errors import InputError
 from resmodel.io.scenario import read_chain
 from resmodel.io.yamlio import parse_yaml
 from resmodel.projection_run import build_setup, check_projection, frame_area_scale_warnings
 from resmodel.run import load, run
 from resmodel.scenario.projection import resolve
+from tests.clirun import run_main
 from tests.conftest import ROOT, projection_scenario
 
 DATA = ROOT / "data" / "demokommun"
@@ -41,16 +40,7 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    """(exit status, stdout, stderr) of the CLI."""
-    monkeypatch.setattr(sys, "argv", ["resmodel", *map(str, args)])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+_run = run_main
 
 
 def _scenario(tmp_path: Path, body: str) -> Path:
