@@ -169,8 +169,14 @@ def test_a_one_off_in_thousands_is_warned_and_one_on_a_service_run_down_is_not(t
     service's base-year net cost (78 MSEK)."""
     tkr = setup_of(child(tmp_path, "tkr", adjustment(-3000)))
     found = [w for w in tkr.warnings if w.check == "adjustment_implausible"]
-    assert len(found) == 1 and "is less than 10,000 kronor: amounts are SEK, not thousands — -3,000 tkr is -3000000" \
-        in found[0].message, found
+    assert len(found) == 1 and "the one-off -3000 SEK for daglig_verksamhet in 2026 is less than 10,000 kronor: " \
+        "amounts are SEK, not thousands or millions — -3000 tkr is -3000000; write the kronor meant" in found[0].message
+    msek = [w for w in setup_of(child(tmp_path, "msek", adjustment(2.4))).warnings if w.check == "adjustment_implausible"]
+    assert len(msek) == 1 and "the one-off 2.4 SEK" in msek[0].message  # as typed, not rounded to +2 (re-walk)
+    assert "2.4 tkr is 2400, 2.4 MSEK is 2400000" in msek[0].message
+    big = setup_of(child(tmp_path, "big", adjustment(-100_000_000)))  # daily activity's net cost is about 330 MSEK
+    said = [w.message for w in big.warnings if w.check == "adjustment_implausible"]
+    assert len(said) == 1 and "% of the service's net cost that year" in said[0] and "check the zeros" in said[0]
     closed = setup_of(child(tmp_path, "closed", "projection:\n  volumes:\n    externa_platser: {2030: 0}\n"
                                                 "  adjustments:\n    - {service: externa_platser, year: 2031, "
                                                 "amount: 2000000}\n"))

@@ -1779,15 +1779,20 @@ def build_setup(loaded, result) -> ProjectionSetup:
                            frame_hash, tuple(extrapolated), tuple(warnings))
 
 
-#: a one-off below this many kronor is taken for a sum in thousands (tkr, as Swedish budgets write them)
+#: a one-off below this many kronor is taken for a sum in thousands (tkr, as Swedish budgets write them) or millions
 ADJUSTMENT_TKR = 10_000
+#: and one above this share of its service's net cost is asked about: start-up costs, retroactive payments and notice
+#: periods are a few percent of a service's year (a new home's 9 MSEK against daily activity's 321 MSEK is 3 %)
+ADJUSTMENT_SHARE = 0.2
 
 
 def adjustment_warnings(resolved: ResolvedProjection, case: BudgetCase) -> list[Warning_]:
     """A one-off adjustment larger than its service's whole net cost — projected that year without the year's one-offs,
     or in the base year if that is more (a service run down to no cost still takes a notice period's one-off):
     −3 000 000 000 typed for −3 MSEK made the board's 2026 net cost −66.8 MSEK with a note only (economist walk);
-    and one below ADJUSTMENT_TKR SEK, a sum in thousands (−3 000 for −3 000 tkr). Warned at the amount's line."""
+    one above ADJUSTMENT_SHARE of it (500 000 000 for 'furniture 500 000 kr' on adult housing passed); and one below
+    ADJUSTMENT_TKR SEK, a sum in thousands or millions (−3 000 for −3 000 tkr, 2.4 for 2.4 MSEK). Warned at the
+    amount's line."""
     adjustments = resolved.settings.adjustments
     if not adjustments:
         return []
@@ -1803,20 +1808,28 @@ def adjustment_warnings(resolved: ResolvedProjection, case: BudgetCase) -> list[
         year = str(a.year)
         net, one_offs = by_service.loc[(a.service, year), ["net_cost", "adjustment"]]
         without = net - one_offs
+        where = resolved.location(f"adjustments[{i}].amount")
         if 0 < abs(a.amount) < ADJUSTMENT_TKR:
+            readings = [f"{a.amount:g} tkr is {a.amount * 1e3:.0f}"] + (
+                [f"{a.amount:g} MSEK is {a.amount * 1e6:.0f}"] if abs(a.amount) < 1000 else [])
+            warnings.append(Warning_("adjustment_implausible", where, f"the one-off {a.amount:g} SEK for {a.service} "
+                                     f"in {a.year} is less than {ADJUSTMENT_TKR:,} kronor: amounts are SEK, not "
+                                     f"thousands or millions — {', '.join(readings)}; write the kronor meant"))
+            continue
+        whole = max(without, float(base_net.get(a.service, 0.0)))
+        if abs(a.amount) > whole:
             warnings.append(Warning_(
-                "adjustment_implausible", resolved.location(f"adjustments[{i}].amount"),
-                f"the one-off {a.amount:+,.0f} SEK for {a.service} in {a.year} is less than {ADJUSTMENT_TKR:,} "
-                f"kronor: amounts are SEK, not thousands — {a.amount:+,.0f} tkr is {a.amount * 1000:+.0f}"))
-            continue
-        if abs(a.amount) <= max(without, float(base_net.get(a.service, 0.0))):
-            continue
-        warnings.append(Warning_(
-            "adjustment_implausible", resolved.location(f"adjustments[{i}].amount"),
-            f"the one-off {a.amount:+,.0f} SEK for {a.service} in {a.year} is larger than the service's whole "
-            f"projected net cost that year ({without:,.0f} SEK without one-offs): it makes the service's net cost "
-            f"{net:,.0f} SEK and the board's {board[year]:,.0f} SEK. Amounts are SEK, not thousands or millions "
-            "(−3 MSEK is -3000000): a slip of the unit or of the zeros?"))
+                "adjustment_implausible", where,
+                f"the one-off {a.amount:+,.0f} SEK for {a.service} in {a.year} is larger than the service's whole "
+                f"projected net cost that year ({without:,.0f} SEK without one-offs): it makes the service's net cost "
+                f"{net:,.0f} SEK and the board's {board[year]:,.0f} SEK. Amounts are SEK, not thousands or millions "
+                "(−3 MSEK is -3000000): a slip of the unit or of the zeros?"))
+        elif abs(a.amount) > ADJUSTMENT_SHARE * whole:
+            warnings.append(Warning_(
+                "adjustment_implausible", where,
+                f"the one-off {a.amount:+,.0f} SEK for {a.service} in {a.year} is {abs(a.amount) / whole:.0%} of the "
+                f"service's net cost that year ({without:,.0f} SEK without one-offs; a one-off rarely passes "
+                f"{ADJUSTMENT_SHARE:.0%}): check the zeros — amounts are SEK, 500 000 is written 500000"))
     return warnings
 
 
