@@ -41,6 +41,8 @@ def test_every_shipped_parameter_has_a_known_unit_and_is_in_range(folder):
     ("staff hours per user hour", (0, 1.4), (-0.1,)),
     ("days/year", (0, 25), (-10,)),
     ("months", (3,), (-3,)),
+    ("share of salary", (0, 0.01, 0.12, 0.5), (0.51, 1, 12)),  # OB: 1 typed for 1 % doubled DV's staff cost
+    ("share of monthly salary per leave day", (0, 0.00605, 0.008), (0.0126, 0.605)),
 ])
 def test_unit_ranges(unit, inside, outside):
     allowed = unit_range(unit)
@@ -58,6 +60,12 @@ def test_percentage_hint_only_when_the_hundredth_fits():
     assert out_of_range("value {v}", 7.4, "share", share)[2] == "7.4 looks like a percentage: write 0.074"
     assert out_of_range("value {v}", 150, "share", share)[2] == "correct the value"
     assert out_of_range("value {v}", -0.1, "share", share)[2] == "correct the sign"
+    # a narrow range: 1 typed for 1 % of salary, AB's 0.605 % typed as written (controller re-walk)
+    ob = unit_range("share of salary")
+    assert out_of_range("value {v}", 1, "share of salary", ob)[2] == "1 looks like a percentage: write 0.01"
+    per_day = unit_range("share of monthly salary per leave day")
+    assert out_of_range("value {v}", 0.605, "", per_day)[2] == "0.605 looks like a percentage: write 0.00605"
+    assert "an annual share such as 0.0126 is this × leave days / 12" in out_of_range("value {v}", 0.0126, "", per_day)[1]
 
 
 def _municipality(tmp_path: Path, edits: dict[str, tuple[str, str]] | None = None, scenario: str = "") -> Path:

@@ -262,7 +262,7 @@ def test_holiday_pay_per_leave_day_typed_as_the_agreements_percent_is_refused(ki
     file.write_text(file.read_text(encoding="utf-8").replace("2020-01-01: 0.00605", "2020-01-01: 0.605"),
                     encoding="utf-8")
     code, _, err = invoke(app, "validate", kit / "scenarios" / "base.yaml")
-    assert code == 2 and "staff_cost.yaml, line" in err and "is above 0.02" in err, err
+    assert code == 2 and "staff_cost.yaml, line" in err and "is above 0.01" in err, err
     assert "0.605 looks like a percentage: write 0.00605" in err
     scenario = tmp_path / "old.yaml"
     scenario.write_text(f"name: old\npurpose: old leaf\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nparameters:\n"

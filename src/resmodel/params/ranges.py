@@ -35,8 +35,12 @@ class UnitRange:
 #: unit forms (full-match regular expressions) and their ranges; the first form that matches wins
 UNIT_RANGES: tuple[tuple[str, UnitRange], ...] = (
     (r"share per year", UnitRange(-0.5, 0.5, "an annual growth rate from -0.5 to 0.5 (−50 % to +50 % a year)")),
-    (r"share of monthly salary per leave day", UnitRange(0.0, 0.02, "a share of the monthly salary per paid leave "
-                                                                    "day from 0 to 0.02 (AB § 27: 0.00605, 0.605 %)")),
+    (r"share of monthly salary per leave day", UnitRange(0.0, 0.01, "a share of the monthly salary per paid leave "
+                                                                    "day from 0 to 0.01 (AB § 27: 0.00605, 0.605 %; an "
+                                                                    "annual share such as 0.0126 is this × leave days "
+                                                                    "/ 12)")),
+    (r"share of salary", UnitRange(0.0, 0.5, "an unsocial-hours supplement from 0 to 0.5 of salary (OB adds a few to "
+                                             "some tens of percent, even around the clock)")),
     (r"share( of .+)?", UnitRange(0.0, 1.0, "a share from 0 to 1")),
     (r"1 = yes, 0 = no", UnitRange(0.0, 1.0, "0 (no) or 1 (yes)", flag=True)),
     (r"(SEK|hours|staff hours|days|months)([ /].*)?",  # amounts and times: no upper limit a board could reach
@@ -72,7 +76,7 @@ def out_of_range(what: str, value: float, unit: str, allowed: UnitRange) -> tupl
     if value < 0 <= allowed.low:
         return f"{subject} is negative", allowed.expected, "correct the sign"
     side = f"above {allowed.high:g}" if value > allowed.high else f"below {allowed.low:g}"
-    if (allowed.high <= 1 and (abs(value) > 1 or allowed.high < 0.1)  # 7.4 for 7.4 %; 0.605 for AB's 0.605 %
+    if (allowed.high <= 1 and (abs(value) >= 1 or allowed.high < 0.1)  # 7.4 for 7.4 %; 1 for 1 %; 0.605 for 0.605 %
             and allowed.low <= value / 100 <= allowed.high):
         fix = f"{value:g} looks like a percentage: write {value / 100:g}"
     else:
