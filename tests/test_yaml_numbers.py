@@ -251,3 +251,19 @@ def test_a_boolean_in_a_top_down_frame_names_its_word(tmp_path, monkeypatch, cap
     code, _, err = _run(monkeypatch, capsys, "topdown", folder, "--out", tmp_path / "out")
     assert code == 2 and "at 'frame.base.daglig_verksamhet': 'yes' is read by YAML as true, not a number" in err, err
     assert not (tmp_path / "out").exists()
+
+
+def test_an_area_whose_base_year_cost_is_far_off_its_frame_is_warned(tmp_path):
+    """staff_ratio's level 8 typed 13.9 for 1.39 in the board's own file kept the table rising and every range
+    quiet, and daily activity's base year cost 648.8 MSEK against a frame of 320.9 (controller re-walk): the frame
+    is set near the year's cost, so an area more than 15 % off it is asked about at its frame line."""
+    data = _data(tmp_path)
+    _edit(data / "parameters" / "daglig_verksamhet" / "staff_ratio.yaml", "7: 0.99, 8: 1.39}", "7: 0.99, 8: 13.9}")
+    loaded = load(projection_scenario(tmp_path, data, 2))
+    setup = build_setup(loaded, run(loaded))
+    (gap,) = [w for w in setup.warnings if w.check == "base_year_gap"]
+    assert gap.location.line == _line(data / "frame.yaml", "daglig_verksamhet: 320900000")
+    assert gap.message.startswith("the base-year net cost of daglig_verksamhet, ") and " against its base frame of " \
+        "320,900,000: a frame is set near its year's cost" in gap.message, gap.message
+    plain = load(projection_scenario(tmp_path / "plain", _data(tmp_path / "plain"), 2))
+    assert not [w for w in build_setup(plain, run(plain)).warnings if w.check == "base_year_gap"]

@@ -1576,6 +1576,10 @@ def _check_frame_scale(base_frame: float, base_net: float, file: str, line_of) -
 #: an area's base frame below 1 % or above 100 times its base-year net cost is an amount in another unit, most likely
 #: (the board's total, 20 times off, is refused by _check_frame_scale; one area off moves the total too little)
 AREA_FRAME_SCALE = (0.01, 100.0)
+#: an area's base-year net cost this far (a share) from its base frame is asked about: a council sets a frame near the
+#: year's cost (the source board in 2024: net cost 2 713, F0110, against 2 655 MSEK granted, F0133: 2 %), so 15 %
+#: is a slip, not a budget
+AREA_BASE_GAP = 0.15
 
 
 def frame_area_scale_warnings(frame, costs: pd.DataFrame, service_areas: Mapping[str, str],
@@ -1583,7 +1587,9 @@ def frame_area_scale_warnings(frame, costs: pd.DataFrame, service_areas: Mapping
     """An area whose base frame is below 1 % of its base-year net cost or above 100 times it: 'daglig_verksamhet:
     320.9' (MSEK, as budget papers write it) made the area's frame 320.9 SEK against 320.9 MSEK of cost, with only
     the board's base-year note to show it (robustness review). Warned at the area's line; an area with a frame or
-    a cost of 0 is not compared (0 is the frame of an area the council funds nothing in)."""
+    a cost of 0 is not compared (0 is the frame of an area the council funds nothing in). An area whose base-year
+    net cost is more than AREA_BASE_GAP off its frame is warned too (base_year_gap): OB typed 1 for 1 % put daily
+    activity 75 % above its frame with every check silent (controller re-walk)."""
     by_service = base_net_costs(costs)
     net = by_service.groupby(by_service.index.map({**SERVICE_AREA, **service_areas})).sum()
     low, high = AREA_FRAME_SCALE
@@ -1592,6 +1598,13 @@ def frame_area_scale_warnings(frame, costs: pd.DataFrame, service_areas: Mapping
         cost = float(net.get(area, 0.0))
         ratio = amount / cost if amount > 0 and cost > 0 else 1.0
         if low <= ratio <= high:
+            if abs(1 / ratio - 1) > AREA_BASE_GAP:  # a slip in the board's own parameters, not in the frame
+                warnings.append(Warning_(
+                    "base_year_gap", frame_where(resolved, f"frame.base.{area}"),
+                    f"the base-year net cost of {area}, {cost:,.0f} SEK, is {1 / ratio - 1:+.0%} against its base frame "
+                    f"of {amount:,.0f}: a frame is set near its year's cost, so a slipped parameter (a percentage "
+                    "typed as a share, a decimal point) or units in the wrong area is the likely cause — `resmodel "
+                    f"explain <scenario> --year {frame.base_year} --area {area}` shows the services' parts"))
             continue
         guess = _unit_of(ratio)
         units = ([("MSEK", 1e6)] if guess.startswith("MSEK") else [("tkr", 1e3)] if guess.startswith("tkr")
