@@ -243,3 +243,9 @@ def test_a_late_year_compounds_its_equal_years_as_a_power_and_states_one_index(m
     base = next(x for x in uses if x.startswith("  frame_base = base "))
     amount = float(base.split("base ")[2].split(" ×")[0].replace(",", ""))
     assert round(amount * float(index)) == int(base.rsplit(" = ", 1)[1].replace(",", ""))
+
+
+def test_the_first_projected_years_index_is_in_that_year(monkeypatch, capsys):
+    """Controller re-walk, finding 7: 'I_2025 = Π (1 + the frame's growth) over 2025–2025'."""
+    out = _explain(monkeypatch, capsys, "--year", "2025", "--area", "lss_boende")
+    assert "  frame index I_2025 = Π (1 + the frame's growth) in 2025 = (1 + " in out and "2025–2025" not in out

@@ -318,7 +318,9 @@ def _echo_frame_terms(case, year: int, area: str, parts: dict[str, float]) -> No
 
     t = frame_terms(case, year, area)
     runs = [(how, len(list(group))) for how, group in groupby(how for _, how, _ in t.growth)]  # equal years as a power
-    growth = (f"Π (1 + the frame's growth) over {t.growth[0][0]}–{year} = "
+    first = t.growth[0][0] if t.growth else year
+    span = f"in {year}" if first == year else f"over {first}–{year}"  # one year is no span (controller re-walk, 7)
+    growth = (f"Π (1 + the frame's growth) {span} = "
               + " × ".join(f"(1 + {how})" + (f"^{n}" if n > 1 else "") for how, n in runs) if t.growth
               else "1, the base year's")
     multiplied = [t.base, *(float(r["amount"]) * abs(float(r["volume"]) - float(r["reference"])) for r in t.rules)]
