@@ -238,12 +238,15 @@ def explain(scenario: ScenarioArg,
     if year is not None:
         _explain_budget(loaded, result, year, area)
         return
-    from resmodel.allocation.reference import shown
+    from resmodel.allocation.reference import half_up, shown
     from resmodel.explain import explain_unit
 
     e = explain_unit(result, unit, measure)
-    typer.echo(f"{measure} of unit {e.unit_id}: reported {e.reported:,.2f}; recomputed from the parts below "
-               f"{e.recomputed:,.2f} ({'agrees' if abs(e.reported - e.recomputed) <= 1e-6 * max(1, abs(e.reported)) else 'DIFFERS'})")
+    reported, recomputed = (shown(half_up(x, e.decimals), 2) for x in (e.reported, e.recomputed))  # as its line reads
+    typer.echo(f"{measure} of unit {e.unit_id}: reported {reported}; recomputed from the parts below {recomputed} "
+               f"({'agrees' if abs(e.reported - e.recomputed) <= 1e-6 * max(1, abs(e.reported)) else 'DIFFERS'})")
+    for w in e.warnings:  # the figures rest on a parameter the run warned about (controller re-walk, finding 2)
+        typer.echo(f"warning: {w}")
     typer.echo("\nParts:")
     for step in e.steps:
         typer.echo(f"  {step.label}: {step.formula} = {shown(step.value, step.decimals)}")

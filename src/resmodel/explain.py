@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from resmodel.allocation.reference import Step, unit_reference
-from resmodel.errors import InputError, Location, did_you_mean
+from resmodel.errors import InputError, Location, Warning_, did_you_mean
 from resmodel.params.tree import Resolved
 from resmodel.report import MEASURE_LABELS
 from resmodel.run import RunResult
@@ -16,6 +17,28 @@ EXPLAINABLE = ("net_cost", "allocation", "total_cost", "staff_cost", "total_hour
                "staffing_gap_fte", "staffing_gap_sek", "sfb_municipal_share", "own_provider_gap")
 #: measures of the assistance rules only: for another unit they are 0 by definition, not an explanation (diff review)
 ASSISTANCE_MEASURES = ("sfb_municipal_share", "own_provider_gap")
+#: the run's warnings that a parameter's value may be a slip or the starter kit's: an explanation resting on that
+#: parameter repeats them (controller re-walk, finding 2: 8: 13.9 for 1.39 was explained as '(agrees)', unsaid)
+PARAMETER_CHECKS = ("level_table_decreasing", "implausible_change", "template_parameter")
+#: why a measure that no line gives is 0 for a unit, by measure: (line label, reason); {service: reason} where the
+#: reason differs by service (controller re-walk, finding 4: 'reported 0.00 (agrees)' with no line)
+ZERO_BECAUSE = {
+    "purchase_cost": ("purchases", "none — the unit's own staff does the work (regi egen)"),
+    "revenue": ("revenue", {"personlig_assistans": "none — the state pays a private provider its compensation beyond "
+                                                   "20 h/week of an SFB case itself",
+                            "*": "none — only the own assistance provider's SFB cases bring state compensation"}),
+    "premises_cost": ("premises cost", "none — the unit has no premises_id in units.csv"),
+    "fixed_hours": ("fixed hours", "none — personal assistance has no fixed unit hours, only the cases' hours"),
+    "indirect_hours": ("indirect hours", "none — only daily activity has an indirect share "
+                                         "(daglig_verksamhet.indirect_share); the other services' need is all in the "
+                                         "hours above"),
+    "other_cost": ("other costs", {"externa_platser": "none — the day price covers them",
+                                   "*": "none — the purchase covers them"}),
+    "fte_roster": ("roster FTE", "none — the unit has no rows in staff.csv"),
+    "roster_cost": ("roster cost", "none — the unit has no rows in staff.csv"),
+    "staffing_gap_fte": ("staffing gap in FTE", "none — the unit has no staff of its own and no rows in staff.csv"),
+    "staffing_gap_sek": ("staffing gap in SEK", "none — the unit has no staff of its own and no rows in staff.csv"),
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +49,24 @@ class Explanation:
     recomputed: float
     steps: list[Step]
     parameters: list[Resolved]
+    decimals: int = 2                     # the decimals of the line the measure is the result of
+    warnings: tuple[Warning_, ...] = ()   # the run's PARAMETER_CHECKS warnings on the parameters listed
+
+
+def parameter_warnings(warnings, paths: list[str]) -> tuple[Warning_, ...]:
+    """The warnings of PARAMETER_CHECKS whose message or location names one of ``paths`` (a whole path: a scenario
+    override is located at 'parameters.<path>', a template file's warning lists its leaves)."""
+    if not paths:
+        return ()
+    named = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, paths)) + r")(?!\w|\.\w)")
+    return tuple(w for w in warnings if w.check in PARAMETER_CHECKS and named.search(f"{w.location} {w.message}"))
+
+
+def _zero_step(measure: str, service: str, value: float) -> Step:
+    """The line of a measure that is 0 by definition for the unit, saying why."""
+    label, reasons = ZERO_BECAUSE[measure]
+    reason = reasons if isinstance(reasons, str) else reasons.get(service, reasons["*"])
+    return Step(label, reason, value, measures=(measure,))
 
 
 def _measure_hint(measure: str) -> str:
@@ -57,18 +98,34 @@ def explain_unit(result: RunResult, unit_id: str, measure: str) -> Explanation:
     if measure not in EXPLAINABLE:
         raise InputError.at(Location(path=f"--measure {measure}"), f"measure '{measure}' cannot be explained",
                             "one of " + ", ".join(EXPLAINABLE), _measure_hint(measure))
-    service = str(units.at[unit_id, "service"])
-    if measure in ASSISTANCE_MEASURES and not service.startswith("personlig_assistans"):
-        assistance = ", ".join(units.index[units["service"].str.startswith("personlig_assistans")])
-        raise InputError.at(Location(path=f"--measure {measure}"), f"measure '{measure}' is a personal-assistance "
-                            f"measure; unit '{unit_id}' is {service}",
-                            f"a personal-assistance unit ({assistance}) for {measure}",
-                            "give one of those units, or another measure for this one")
+    _refuse_assistance_measure(units, unit_id, measure)
     loaded = result.loaded
     trace = unit_reference(loaded.data, loaded.snapshot, result.allocation.constants, unit_id, loaded.tariff)
-    paths = sorted({p for step in trace.steps for p in step.parameters})
-    return Explanation(unit_id, measure, float(units.at[unit_id, measure]), trace.measures[measure], trace.steps,
-                       [loaded.snapshot.trace(p) for p in paths])
+    lines = [step for step in trace.steps if measure in step.measures]
+    steps = trace.steps if lines else [*trace.steps, _zero_step(measure, str(units.at[unit_id, "service"]),
+                                                               trace.measures[measure])]
+    paths = sorted({p for step in steps for p in step.parameters})
+    return Explanation(unit_id, measure, float(units.at[unit_id, measure]), trace.measures[measure], steps,
+                       [loaded.snapshot.trace(p) for p in paths], lines[-1].decimals if lines else 2,
+                       parameter_warnings(result.warnings, paths))
+
+
+def _refuse_assistance_measure(units, unit_id: str, measure: str) -> None:
+    """A personal-assistance measure of another unit, or the own provider's gap of a unit that is not the own
+    provider, is refused: 0 by definition is no explanation (diff review; controller re-walk, finding 4)."""
+    service, own = str(units.at[unit_id, "service"]), units.at[unit_id, "regi"] == "egen"
+    assistance = service.startswith("personlig_assistans")
+    gap = measure == "own_provider_gap"
+    if measure not in ASSISTANCE_MEASURES or (assistance and (own or not gap)):
+        return
+    fitting = units["service"].str.startswith("personlig_assistans") & ((units["regi"] == "egen") | (not gap))
+    raise InputError.at(Location(path=f"--measure {measure}"), f"measure '{measure}' is a personal-assistance "
+                        f"measure{' of the own provider' if gap else ''}; unit '{unit_id}' is {service}"
+                        + (" bought from another provider (regi extern)" if assistance else ""),
+                        f"{'the own provider' if gap else 'a personal-assistance unit'} "
+                        f"({', '.join(units.index[fitting])}) for {measure}",
+                        f"give {'that unit' if fitting.sum() == 1 else 'one of those units'}, or another measure for "
+                        "this one")
 
 
 @dataclass(frozen=True)

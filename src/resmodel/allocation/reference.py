@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
 from resmodel.allocation.engine import EngineConstants, Municipality, Tariff
-from resmodel.allocation.staff_cost import SERVICE_ROLES, role_cost_per_fte
+from resmodel.allocation.staff_cost import SERVICE_ROLES, holiday_pay_share, role_cost_per_fte
 from resmodel.params.tree import Snapshot
 
 #: the parameters the holiday pay supplement is made of (allocation.staff_cost.holiday_pay_share)
@@ -28,6 +29,7 @@ class Step:
     value: float
     parameters: list[str] = field(default_factory=list)
     decimals: int = 2
+    measures: tuple[str, ...] = ()  # the unit measures this line's result is (explain's header is read off it)
 
 
 @dataclass
@@ -37,10 +39,17 @@ class UnitTrace:
     measures: dict[str, float]
 
 
-def figure(x: float, decimals: int = 6) -> str:
+def half_up(x: float | Decimal, decimals: int) -> Decimal:
+    """``x`` rounded half up at ``decimals``, read as the decimal it prints as: a calculator's 1 167.645 h is
+    1 167.65 at two decimals, where rounding the binary float gave 1 167.64 (controller re-walk, finding 5)."""
+    value = x if isinstance(x, Decimal) else Decimal(repr(float(x)))
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP) + 0  # + 0: no '-0'
+
+
+def figure(x: float | Decimal, decimals: int = 6) -> str:
     """``x`` with thousands separators and at most ``decimals`` decimals, trailing zeros dropped: an input as it
     was given (0.00605, 1,120,000), or a value its shown inputs give exactly (1,167.645)."""
-    text = f"{round(x, decimals) + 0.0:,.{decimals}f}"  # + 0.0: no '-0'
+    text = f"{half_up(x, decimals):,.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -53,11 +62,47 @@ def operand(x: float, times: float = 1.0, result_decimals: int = 2) -> str:
     return figure(x, min(result_decimals + 3 + scale, 12))
 
 
-def shown(value: float, decimals: int = 2) -> str:
-    """A step's value as `explain` prints it: ``decimals`` decimals, trailing zeros beyond the second dropped."""
-    head, _, tail = f"{round(value, decimals) + 0.0:,.{decimals}f}".partition(".")
+def shown(value: float | Decimal, decimals: int = 2) -> str:
+    """A step's value as `explain` prints it: ``decimals`` decimals (half up), trailing zeros beyond the second
+    dropped."""
+    head, _, tail = f"{half_up(value, decimals):,.{decimals}f}".partition(".")
     tail = tail[:2] + tail[2:].rstrip("0")
     return f"{head}.{tail}" if tail else head
+
+
+def sum_step(label: str, terms: list[tuple[float, str]], measures: tuple[str, ...] = (), empty: str = "none") -> Step:
+    """A Σ line: its terms as the lines above show them (6 decimals) and their sum, so that its figures add up on a
+    calculator and a line below can use that sum as shown (controller re-walk, findings 8 and 11: the roster rows
+    added to .86, the gap line used .853742); within a millionth per term of the measure it shows."""
+    figures = [figure(value, 6) for value, _ in terms]
+    total = sum((Decimal(f.replace(",", "")) for f in figures), Decimal(0))
+    formula = " + ".join(f"{f} {name}".rstrip() for f, (_, name) in zip(figures, terms, strict=True)) or empty
+    return Step(label, formula, float(total), decimals=6, measures=measures)
+
+
+def _role_steps(snapshot: Snapshot, roles: list[str], service: str) -> list[Step]:
+    """Each role's cost per FTE from its parts, the holiday pay supplement's among them (controller re-walk, finding
+    3: the role-mix and roster lines multiplied per-role figures that no line gave)."""
+    per_day, days = snapshot["staff_cost.holiday_pay_per_leave_day"], snapshot["working_time.annual_leave_days"]
+    ob, po = snapshot[f"{service}.unsocial_hours_supplement"], snapshot["payroll.po_rate"]
+    steps = []
+    for role in roles:
+        salary = snapshot[f"salaries.{role}"]
+        holiday = operand(holiday_pay_share(snapshot), salary * 12.0 * (1.0 + ob) * (1.0 + po))
+        steps.append(Step(f"cost per FTE, {role}", f"salary {figure(salary)} × 12 × (1 + holiday {figure(per_day)} × "
+                          f"{figure(days)} / 12 = {holiday}) × (1 + OB {figure(ob)}) × (1 + PO {figure(po)})",
+                          role_cost_per_fte(snapshot, role, service),
+                          [f"salaries.{role}", *HOLIDAY_PAY, f"{service}.unsocial_hours_supplement", "payroll.po_rate"]))
+    return steps
+
+
+def _open_weeks_step(snapshot: Snapshot, c: EngineConstants) -> Step:
+    """Where daily activity's open weeks come from (controller re-walk, finding 9: '48.2 open weeks' had no line):
+    the weekdays less the weekday holidays and the summer closure, over 5 (working_time.open_weeks)."""
+    wt = c.working_time
+    return Step("open weeks of daily activity", f"({wt.weekdays} weekdays − {wt.holidays_on_weekdays} holidays − "
+                f"{figure(snapshot['daglig_verksamhet.closure_days'])} closure days) / 5", c.open_weeks,
+                ["daglig_verksamhet.closure_days", "working_time.count_holiday_eves"], decimals=6)
 
 
 def _equal_split_note(data: Municipality, premises_id: str) -> str:
@@ -78,6 +123,8 @@ NO_STAFF = {"externa_platser": "the places are bought at a day price",
             "personlig_assistans": "the assistance is bought: the SFB cases' first 20 hours a week at the state "
                                    "rate, the LSS cases' hours at the providers' price"}
 PA_RATE = ["personlig_assistans.state_hourly_rate", "personlig_assistans.municipal_hours_per_week"]
+#: the measures that a unit without staff of its own has none of: its 'staff of its own' line gives them as 0
+NO_STAFF_MEASURES = ("direct_hours", "indirect_hours", "fixed_hours", "total_hours", "fte_required", "staff_cost")
 
 
 @dataclass
@@ -120,6 +167,9 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
                            "working_time.sick_leave_rate", "working_time.training_days",
                            "working_time.count_holiday_eves"], decimals=6))
     if staffed:
+        roster_roles = list(dict.fromkeys(data.staff.loc[data.staff["unit_id"] == unit_id, "role"]))
+        steps += _role_steps(snapshot, [*rates.role_share, *(r for r in roster_roles if r not in rates.role_share)],
+                             service)
         parts = " + ".join(f"{figure(rates.role_share[r])} × {operand(rates.role_cost_per_fte[r], rates.role_share[r])}"
                            for r in rates.role_share)
         roles = list(rates.role_share)
@@ -132,12 +182,16 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
                           rates.cost_per_fte, params))
         steps.append(Step("cost per staffed hour", f"{operand(rates.cost_per_fte, 1 / awt, 6)} / {figure(awt)}",
                           rates.cost_per_hour, decimals=6))
+    if service == "daglig_verksamhet":
+        steps.append(_open_weeks_step(snapshot, c))
+    user_hours: list[float] = []  # each user's direct hours (daily activity, housing), for their Σ line
     for user in users.itertuples():
         if service == "daglig_verksamhet":
             ratio = snapshot.levels("daglig_verksamhet.staff_ratio")[int(user.level) - 1]
             d = ratio * user.weekly_hours * c.open_weeks
             i = d * snapshot["daglig_verksamhet.indirect_share"]
             direct, indirect = direct + d, indirect + i
+            user_hours.append(d)
             other += snapshot["daglig_verksamhet.other_cost_per_user"]
             steps.append(Step(f"user {user.user_id} (level {int(user.level)}, {figure(user.weekly_hours)} h/week) "
                               "direct hours", f"{figure(ratio)} × {figure(user.weekly_hours)} × "
@@ -147,6 +201,7 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
             per_day = snapshot.levels(f"{service}.support_hours_per_day")[int(user.level) - 1]
             d = per_day * c.days
             direct += d
+            user_hours.append(d)
             resident_hours[user.user_id] = d
             other += snapshot[f"{service}.other_cost_per_resident"]
             steps.append(Step(f"resident {user.user_id} (level {int(user.level)}) support hours",
@@ -160,14 +215,18 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
         else:
             d, r, p = _assistance_case(user, snapshot, c, own, assistance[user.service], steps, weeks)
             direct, revenue, purchase = direct + d, revenue + r, purchase + p
+    if service in HOURS_SERVICES:
+        steps.append(sum_step(f"direct hours (Σ of the {len(users)} users' lines above)",
+                              [(d, "") for d in user_hours], ("direct_hours",), "no users"))
     if service == "daglig_verksamhet":
         fixed = snapshot["daglig_verksamhet.fixed_hours_per_unit"]
         steps.append(Step("indirect hours", f"{figure(direct)} × {figure(snapshot['daglig_verksamhet.indirect_share'])}",
-                          indirect, ["daglig_verksamhet.indirect_share"], decimals=6))
-        steps.append(Step("fixed unit hours", "per unit", fixed, ["daglig_verksamhet.fixed_hours_per_unit"], decimals=6))
+                          indirect, ["daglig_verksamhet.indirect_share"], decimals=6, measures=("indirect_hours",)))
+        steps.append(Step("fixed unit hours", "per unit", fixed, ["daglig_verksamhet.fixed_hours_per_unit"], decimals=6,
+                          measures=("fixed_hours",)))
         steps.append(Step("other costs", f"{len(users)} users × "
                           f"{figure(snapshot['daglig_verksamhet.other_cost_per_user'])}",
-                          other, ["daglig_verksamhet.other_cost_per_user"], decimals=6))
+                          other, ["daglig_verksamhet.other_cost_per_user"], decimals=6, measures=("other_cost",)))
     elif service in ("bostad_vuxna", "bostad_barn"):
         shift = (unit["day_staff"] * snapshot[f"{service}.shifts.day_hours"]
                  + unit["evening_staff"] * snapshot[f"{service}.shifts.evening_hours"]
@@ -184,28 +243,34 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
                           f"{h['night_hours']} h × {h['sleeping_night_weight']}) × {c.days} days",
                           fixed, [f"{service}.shifts.day_hours", f"{service}.shifts.evening_hours",
                                   f"{service}.shifts.night_hours", f"{service}.shifts.sleeping_night_weight"],
-                          decimals=6))
+                          decimals=6, measures=("fixed_hours",)))
         steps.append(Step("other costs", f"{len(users)} residents × "
                           f"{figure(snapshot[f'{service}.other_cost_per_resident'])}",
-                          other, [f"{service}.other_cost_per_resident"], decimals=6))
+                          other, [f"{service}.other_cost_per_resident"], decimals=6, measures=("other_cost",)))
     elif service == "externa_platser" and len(users):
         steps.append(Step(f"Σ purchases of the {len(users)} places", f"Σ day price {figure(users['day_price'].sum())} "
-                          f"SEK/day × {c.days} days", purchase, decimals=6))
+                          f"SEK/day × {c.days} days", purchase, decimals=6, measures=("purchase_cost",)))
+    if service == "personlig_assistans" and own:
+        steps += _assistance_hours_steps(assistance, weeks)
     total_hours = direct + indirect + fixed
     if staffed or service in HOURS_SERVICES:
+        steps.append(sum_step("total hours", [(direct, "direct"), (indirect, "indirect"), (fixed, "fixed")],
+                              ("total_hours",)))
         steps.append(Step("FTE required (årsarbetare)", f"({figure(direct)} direct + {figure(indirect)} indirect + "
-                          f"{figure(fixed)} fixed) h / {figure(awt)} h per FTE", total_hours / awt))
+                          f"{figure(fixed)} fixed) h / {figure(awt)} h per FTE", total_hours / awt,
+                          measures=("fte_required",)))
     else:
-        steps.append(Step("staff of its own (hours, FTE, roster)", f"none — {NO_STAFF.get(service, 'bought')}", 0.0))
+        steps.append(Step("staff of its own (hours, FTE, roster)", f"none — {NO_STAFF.get(service, 'bought')}", 0.0,
+                          measures=NO_STAFF_MEASURES))
     if staffed:
         staff_cost = total_hours * rates.cost_per_hour
         steps.append(Step("staff cost", f"{operand(total_hours, rates.cost_per_hour)} h × "
-                          f"{operand(rates.cost_per_hour, total_hours)}", staff_cost))
+                          f"{operand(rates.cost_per_hour, total_hours)}", staff_cost, measures=("staff_cost",)))
         if service == "personlig_assistans":
             share = snapshot["personlig_assistans.overhead_share"]
             other = staff_cost * share
             steps.append(Step("provider overhead", f"{operand(staff_cost, share)} × {figure(share)}",
-                              other, ["personlig_assistans.overhead_share"]))
+                              other, ["personlig_assistans.overhead_share"], measures=("other_cost",)))
     premises = 0.0
     if isinstance(unit["premises_id"], str):
         prem = data.premises.set_index("premises_id").loc[unit["premises_id"]]
@@ -213,7 +278,8 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
         premises = prem["annual_rent"] / sharing
         steps.append(Step("premises cost", f"rent {figure(prem['annual_rent'])} / {sharing} "
                           f"unit{'s' if sharing > 1 else ''} in the premises"
-                          + _equal_split_note(data, unit["premises_id"]), premises, decimals=6))
+                          + _equal_split_note(data, unit["premises_id"]), premises, decimals=6,
+                          measures=("premises_cost",)))
     total_cost = staff_cost + premises + other + purchase
     measures = {
         "users": float(len(users)), "direct_hours": direct, "indirect_hours": indirect, "fixed_hours": fixed,
@@ -223,15 +289,28 @@ def unit_reference(data: Municipality, snapshot: Snapshot, c: EngineConstants, u
     }
     if service == "personlig_assistans":
         measures.update(_assistance_steps(snapshot, c, own, rates, assistance, measures, steps, weeks))
-    terms = [(staff_cost, "staff"), (premises, "premises"), (other, "other"), (purchase, "purchases")]
-    shown_terms = [(v, name) for v, name in terms if v] or [(0.0, "costs")]
-    formula = " + ".join(f"{operand(v, len(terms) + 1)} {name}" for v, name in shown_terms)
-    steps.append(Step("net cost", formula + (f" − {operand(revenue, len(terms) + 1)} revenue" if revenue else ""),
-                      measures["net_cost"]))
+    steps += _cost_steps(steps, measures, "provider overhead" if staffed and service == "personlig_assistans"
+                         else "other")
     measures["allocation"] = _allocation_step(unit, users, c, tariff, measures, steps, resident_hours, staffed)
     measures.update(_roster_steps(data, snapshot, unit_id, service, measures, steps,
                                   staffed or service in HOURS_SERVICES))
     return UnitTrace(unit_id, steps, measures)
+
+
+def _cost_steps(steps: list[Step], measures: dict[str, float], other: str) -> list[Step]:
+    """The net cost from its parts and, where revenue makes it another figure, the total cost (controller re-walk,
+    finding 4: PA-EGEN's 135 003 192.40 was on no line). A part a line above shows exactly (6 decimals: a Σ line)
+    is taken as that line shows it (finding 8), the other costs keep the name their line has (finding 10)."""
+    keys = [("staff_cost", "staff"), ("premises_cost", "premises"), ("other_cost", other), ("purchase_cost", "purchases")]
+    exact = {key: figure(s.value, s.decimals) for s in steps if s.decimals >= 6 for key in s.measures}
+    terms = [exact.get(key, operand(measures[key], len(keys) + 1)) + f" {name}" for key, name in keys if measures[key]]
+    costs = " + ".join(terms) or "0 costs"
+    revenue = measures["revenue"]
+    if not revenue:
+        return [Step("net cost", costs, measures["net_cost"], measures=("net_cost", "total_cost"))]
+    return [Step("total cost", costs, measures["total_cost"], measures=("total_cost",)),
+            Step("net cost", f"{costs} − {exact.get('revenue', operand(revenue, len(keys) + 1))} revenue",
+                 measures["net_cost"], measures=("net_cost",))]
 
 
 def _assistance_case(user, snapshot: Snapshot, c: EngineConstants, own: bool, totals: _Assistance,
@@ -273,6 +352,16 @@ def _assistance_case(user, snapshot: Snapshot, c: EngineConstants, own: bool, to
     return d, r, p
 
 
+def _assistance_hours_steps(assistance: dict[str, _Assistance], weeks: str) -> list[Step]:
+    """The own provider's SFB and LSS cases' hours and their sum, its direct hours (controller re-walk, finding 4)."""
+    sfb, lss = assistance["personlig_assistans_sfb"], assistance["personlig_assistans_lss"]
+    steps = [Step(f"assistance hours of the {cases.cases} {key} cases",
+                  f"Σ weekly hours {figure(cases.weekly)} h/week × {weeks}", cases.hours, decimals=6)
+             for key, cases in (("SFB", sfb), ("LSS", lss))]
+    return [*steps, sum_step(f"direct hours: assistance hours of the {sfb.cases + lss.cases} cases",
+                             [(sfb.hours, "SFB"), (lss.hours, "LSS")], ("direct_hours",))]
+
+
 def _assistance_steps(snapshot: Snapshot, c: EngineConstants, own: bool, rates, assistance: dict[str, _Assistance],
                       measures: dict[str, float], steps: list[Step], weeks: str) -> dict[str, float]:
     """A personal-assistance unit's totals (audit: a controller had to add up its case lines): its SFB and LSS
@@ -286,22 +375,18 @@ def _assistance_steps(snapshot: Snapshot, c: EngineConstants, own: bool, rates, 
     share = sfb.capped * c.weeks * rate
     share_step = Step(f"municipal share of the {sfb.cases} SFB cases (sfb_municipal_share: the first {cap} h/week at "
                       f"the state rate)", f"Σ min(weekly hours, {cap}) = {figure(sfb.capped)} h/week × {weeks} × "
-                      f"{figure(rate)}", share, PA_RATE, decimals=6)
+                      f"{figure(rate)}", share, PA_RATE, decimals=6, measures=("sfb_municipal_share",))
     if not own:
         price = snapshot["personlig_assistans.lss_purchase_price_per_hour"]
         steps.append(share_step)
         steps.append(Step(f"LSS hours bought for the {lss.cases} LSS cases", f"Σ weekly hours {figure(lss.weekly)} "
                           f"h/week × {weeks} × {figure(price)}", lss.purchase,
                           ["personlig_assistans.lss_purchase_price_per_hour"], decimals=6))
-        steps.append(Step("Σ purchases (SFB + LSS)", f"{operand(share, 2)} SFB + {operand(lss.purchase, 2)} LSS",
-                          measures["purchase_cost"]))
+        steps.append(sum_step("Σ purchases (SFB + LSS)", [(share, "SFB"), (lss.purchase, "LSS")], ("purchase_cost",)))
         return {"sfb_municipal_share": share, "own_provider_gap": 0.0}
-    for key, cases in (("SFB", sfb), ("LSS", lss)):
-        steps.append(Step(f"assistance hours of the {cases.cases} {key} cases",
-                          f"Σ weekly hours {figure(cases.weekly)} h/week × {weeks}", cases.hours, decimals=6))
     steps.append(Step(f"Σ revenue: state compensation beyond {cap} h/week of the {sfb.cases} SFB cases",
                       f"Σ max(weekly hours − {cap}, 0) = {figure(sfb.beyond)} h/week × {weeks} × {figure(rate)}",
-                      measures["revenue"], PA_RATE, decimals=6))
+                      measures["revenue"], PA_RATE, decimals=6, measures=("revenue",)))
     overhead = snapshot["personlig_assistans.overhead_share"]
     per_hour = rates.cost_per_hour * (1.0 + overhead)
     hourly = operand(rates.cost_per_hour, max(sfb.hours, lss.hours, 1.0))  # the same digits on every line
@@ -321,7 +406,7 @@ def _assistance_steps(snapshot: Snapshot, c: EngineConstants, own: bool, rates, 
                                                                          else ")"),
                       f"{operand(sfb.hours, per_hour)} h × {hourly} × "
                       f"(1 + {figure(overhead)} overhead) − {operand(sfb.hours, rate)} h × {figure(rate)}", gap,
-                      [*PA_RATE, "personlig_assistans.overhead_share"]))
+                      [*PA_RATE, "personlig_assistans.overhead_share"], measures=("own_provider_gap",)))
     return {"sfb_municipal_share": share, "own_provider_gap": gap}
 
 
@@ -342,7 +427,8 @@ def _allocation_step(unit: pd.Series, users: pd.DataFrame, c: EngineConstants, t
     if tariff is None or unit["service"] not in ("bostad_vuxna", "bostad_barn") or users.empty:
         why = DERIVED_KEY.get((unit["service"], staffed), "the derived key prices each level from the same "
                               "parameters as the cost" if staffed else "the unit's costs are allocated as they are")
-        steps.append(Step("allocation (resursfördelning)", f"= net cost: {why}", measures["net_cost"]))
+        steps.append(Step("allocation (resursfördelning)", f"= net cost: {why}", measures["net_cost"],
+                          measures=("allocation",)))
         return measures["net_cost"]
     prices = tariff.prices.set_index(["housing_type", "level"])["price_per_day"]
     housing_type = unit["housing_type"]
@@ -374,35 +460,42 @@ def _allocation_step(unit: pd.Series, users: pd.DataFrame, c: EngineConstants, t
     formula = (f"{operand(derived, 3)} need-based: no resident has a tariff price" if not priced else
                f"{operand(tariffed, 3)} tariff + {operand(premises, 3)} premises of the {priced} priced "
                f"resident{'s' if priced > 1 else ''}" + (f" + {operand(derived, 3)} need-based" if priced < n else ""))
-    steps.append(Step("allocation (resursfördelning)", formula, tariffed + premises + derived))
+    steps.append(Step("allocation (resursfördelning)", formula, tariffed + premises + derived, measures=("allocation",)))
     return tariffed + premises + derived
 
 
 def _roster_steps(data: Municipality, snapshot: Snapshot, unit_id: str, service: str, measures: dict[str, float],
                   steps: list[Step], shown_always: bool) -> dict[str, float]:
-    """The roster (bemanning) row by row at each role's own cost per FTE, and the staffing gap against the
-    need: the need is costed at the service's role mix, so the gap in SEK is not the gap in FTE × one rate. A unit
-    with no roster rows and no hours of its own (bought places, bought assistance) gets no gap lines."""
+    """The roster (bemanning) row by row at each role's own cost per FTE (its line above), its Σ FTE and Σ cost,
+    and the staffing gap against the need: the need is costed at the service's role mix, so the gap in SEK is not
+    the gap in FTE × one rate. Each row is shown to 6 decimals so that the rows add up to the Σ cost the gap line
+    uses (controller re-walk, finding 11). A unit with no roster rows and no hours of its own (bought places,
+    bought assistance) gets no roster or gap lines."""
     rate_service = service if service in SERVICE_ROLES else "daglig_verksamhet"
     fte = cost = 0.0
-    rows = data.staff[data.staff["unit_id"] == unit_id]
+    rows = data.staff[data.staff["unit_id"] == unit_id]  # only a unit of its own staff has rows (io.municipality)
+    costs = []
     for row in rows.itertuples():
         per_fte = role_cost_per_fte(snapshot, row.role, rate_service)
-        steps.append(Step(f"roster: {row.role}", f"{figure(row.fte)} FTE × {operand(per_fte, row.fte)} SEK per FTE "
-                          "(the role's salary × 12 × (1+holiday) × (1+OB) × (1+PO))", row.fte * per_fte,
+        steps.append(Step(f"roster: {row.role}", f"{figure(row.fte)} FTE × {operand(per_fte, row.fte, 6)} SEK per "
+                          "FTE (the role's salary × 12 × (1+holiday) × (1+OB) × (1+PO))", row.fte * per_fte,
                           [f"salaries.{row.role}", *HOLIDAY_PAY,
-                           f"{rate_service}.unsocial_hours_supplement", "payroll.po_rate"]))
+                           f"{rate_service}.unsocial_hours_supplement", "payroll.po_rate"], decimals=6))
         fte, cost = fte + row.fte, cost + row.fte * per_fte
+        costs.append((row.fte * per_fte, row.role))
     gaps = {"fte_roster": fte, "roster_cost": cost, "staffing_gap_fte": fte - measures["fte_required"],
             "staffing_gap_sek": cost - measures["staff_cost"]}
     if rows.empty and not shown_always:
         return gaps
+    roster_fte = sum_step("Σ roster FTE", [(row.fte, "") for row in rows.itertuples()], ("fte_roster",), "no rows")
+    roster_cost = sum_step("Σ roster cost", costs, ("roster_cost",), "no rows")
+    steps += [roster_fte, roster_cost]
     steps.append(Step("staffing gap in FTE (+ = over, − = under)",
-                      f"{figure(fte)} roster FTE − {operand(measures['fte_required'], 2)} required",
-                      gaps["staffing_gap_fte"]))
+                      f"{figure(roster_fte.value)} roster FTE − {operand(measures['fte_required'], 2)} required",
+                      gaps["staffing_gap_fte"], measures=("staffing_gap_fte",)))
     steps.append(Step("staffing gap in SEK (+ = over, − = under)",
-                      f"{operand(cost, 2)} roster cost − {operand(measures['staff_cost'], 2)} need-based staff cost",
-                      gaps["staffing_gap_sek"]))
+                      f"{figure(roster_cost.value)} roster cost − {operand(measures['staff_cost'], 2)} need-based "
+                      "staff cost", gaps["staffing_gap_sek"], measures=("staffing_gap_sek",)))
     return gaps
 
 
