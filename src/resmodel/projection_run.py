@@ -51,6 +51,7 @@ from resmodel.io.other_services import read_other_services
 from resmodel.io.scenario import read_chain
 from resmodel.params.tree import ParameterTree
 from resmodel.scenario.projection import (
+    MAX_HORIZON,
     Adjustment,
     CapacitySettings,
     ResolvedProjection,
@@ -768,7 +769,7 @@ def check_years(resolved: ResolvedProjection, first: int, last: int) -> None:
         if not first <= year <= last:
             problems.add(resolved.location(path), f"year {year} is not projected", f"a year from {first} to {last}",
                          f"correct the year (the history holds what came before {first})" if year < first else
-                         f"correct the year, or lengthen horizon_years to {year - first + 1}")
+                         _later_year_fix(year, first))
     for sv, value in s.volumes.items():  # with the years above, not after them (economist walk: a second round)
         if isinstance(value, dict) and not value:
             problems.add(resolved.location(f"volumes.{sv}"), "the override by year is empty",
@@ -777,9 +778,18 @@ def check_years(resolved: ResolvedProjection, first: int, last: int) -> None:
         outside = [y for y in value if isinstance(y, int) and not first <= y <= last] if isinstance(value, dict) else []
         if outside:  # 2040 for 2030 was held at the year before for good; 2020 silently dropped
             problems.add(resolved.location(f"volumes.{sv}"), f"the override names {outside[0]}, which is not "
-                         "projected", f"years from {first} to {last}", "correct the year (a typing slip?), "
-                         "remove it, or lengthen horizon_years")
+                         "projected", f"years from {first} to {last}", "correct the year (a typing slip?)"
+                         + (", remove it, or lengthen horizon_years" if first < outside[0] < first + MAX_HORIZON
+                            else " or remove it"))
     problems.raise_if_any()
+
+
+def _later_year_fix(year: int, first: int) -> str:
+    """The fix for a year after the horizon: lengthening horizon_years only where it can reach the year (a one-digit
+    slip, 2207 for 2027, is no horizon of 183 years)."""
+    needed = year - first + 1
+    return f"correct the year, or lengthen horizon_years to {needed}" if needed <= MAX_HORIZON else \
+        f"correct the year (a typing slip? horizon_years reaches {MAX_HORIZON} years at most)"
 
 
 def _projected_services(loaded, resolved: ResolvedProjection):

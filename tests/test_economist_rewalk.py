@@ -1,0 +1,77 @@
+"""Findings of an economist's re-walk of the budget-scenario workflow (children of scenarios/base.yaml; validate,
+project, compare, explain): a far-off year that held back the block's other problems, a warning's advice that could
+not be followed, an adjustment on the own provider refused, the scale warning on a decided closure, a salary in tkr
+and compare's table that did not follow --area."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from resmodel.errors import InputError
+from resmodel.projection_run import check_projection
+from resmodel.run import load
+
+SC = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def child(tmp_path: Path, name: str, body: str) -> Path:
+    """A scenario file extending scenarios/base.yaml (by absolute path) with ``body`` below its header."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"name: {name}\npurpose: re-walk\nextends: {SC / 'base.yaml'}\n{body}", encoding="utf-8")
+    return path
+
+
+def refused(path: Path) -> list:
+    """The problems validate's projection check refuses a scenario with (it must refuse it)."""
+    with pytest.raises(InputError) as caught:
+        check_projection(load(path))
+    return caught.value.problems
+
+
+FIVE_SLIPS = """projection:
+  volume_growth: {externa_platser: 5}
+  volume_changes:
+    - {service: bostad_vuxna, from_year: 2024, change: 6}
+  adjustments:
+    - {service: daglig_verksamhet, year: YEAR, amount: -3000000}
+    - {service: externa_platsar, year: 2026, amount: 100000}
+  volumes:
+    bostad_vuxna: {2026: 452, YEAR: 460}
+  frame:
+    base: {lss_boendee: 1000}
+"""
+
+
+@pytest.mark.parametrize("year", [2037, 2207])
+def test_a_far_off_year_is_reported_at_its_line_with_the_blocks_other_problems_in_one_round(tmp_path, year):
+    """Finding 3: 2207 for 2027 was a shape error ('less than or equal to 2100') that held back a misspelt service,
+    a from_year before the horizon, a rate in percent and a frame area typo until a second run; 2037 never did."""
+    problems = refused(child(tmp_path, f"slips{year}", FIVE_SLIPS.replace("YEAR", str(year))))
+    found = {str(p.location.path): p for p in problems}
+    assert sorted(found) == ["projection.adjustments[0].year", "projection.adjustments[1].service",
+                             "projection.frame.base.lss_boendee", "projection.volume_changes[0].from_year",
+                             "projection.volume_growth.externa_platser", "projection.volumes.bostad_vuxna"]
+    slip = found["projection.adjustments[0].year"]
+    assert slip.location.line == 9
+    assert slip.problem == f"year {year} is not projected" and slip.expected == "a year from 2025 to 2034"
+    assert found["projection.volumes.bostad_vuxna"].problem == f"the override names {year}, which is not projected"
+    fix, reach = slip.fix, found["projection.volumes.bostad_vuxna"].fix
+    if year == 2037:  # a horizon of 13 years reaches it
+        assert fix == "correct the year, or lengthen horizon_years to 13" and "lengthen horizon_years" in reach
+    else:  # no horizon reaches 2207: it is not offered
+        assert "lengthen" not in fix and "lengthen" not in reach and "typing slip" in fix
+
+
+def test_a_year_is_still_a_whole_number_and_a_need_level_no_year(tmp_path):
+    """Accepting any year keeps refusing what is no year: 2027.5, 'true' and a level table {3: 100}."""
+    body = ("projection:\n  adjustments:\n    - {service: daglig_verksamhet, year: 2027.5, amount: -3000000}\n"
+            "  volume_changes:\n    - {service: bostad_vuxna, from_year: true, change: 6}\n")
+    with pytest.raises(InputError) as caught:
+        load(child(tmp_path, "not_years", body))
+    text = str(caught.value)
+    assert "adjustments[0].year': Input should be a valid integer, got a number with a fractional part" in text
+    assert "from_year': 'true' is read by YAML as true, not a number" in text
+    with pytest.raises(InputError, match="3 is not a year .a need level"):
+        load(child(tmp_path, "level", "projection:\n  volumes: {daglig_verksamhet: {3: 100}}\n"))
