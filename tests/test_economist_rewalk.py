@@ -75,3 +75,33 @@ def test_a_year_is_still_a_whole_number_and_a_need_level_no_year(tmp_path):
     assert "from_year': 'true' is read by YAML as true, not a number" in text
     with pytest.raises(InputError, match="3 is not a year .a need level"):
         load(child(tmp_path, "level", "projection:\n  volumes: {daglig_verksamhet: {3: 100}}\n"))
+
+
+STAFF_RATIO = "{1: 0.14, 2: 0.2, 3: 0.29, 4: 0.38, 5: 0.49, 6: 0.64, 7: 0.99, 8: 1.45}"
+
+
+def dated_warning(tmp_path: Path, name: str, changes: str):
+    """The dated_change_not_projected warnings validate gives a child of base.yaml with ``changes`` as parameters."""
+    _, warnings = check_projection(load(child(tmp_path, name, "parameters:\n" + changes)))
+    return [w for w in warnings if w.check == "dated_change_not_projected"]
+
+
+def test_a_dated_change_is_advised_the_ways_that_work_and_base_date_only_within_the_base_year(tmp_path):
+    """Finding 4: 'move base_date to the change' fails when budgeting 2025 from the 2024 accounts (frame base year
+    2024, history to 2024-12); the working ways are the value undated (it moves the base year too) or adjustments
+    computed from two runs."""
+    (ratio,) = dated_warning(tmp_path, "ratio", f"  daglig_verksamhet.staff_ratio:\n"
+                             f"    - {{value: {STAFF_RATIO}, from: 2025-01-01}}\n")
+    message = ratio.message
+    assert "base_date to" not in message and "move base_date" not in message
+    assert "Its unit (staff hours per user hour) is not money, so no index carries it" in message
+    assert ("give the value undated (without 'from': it then holds from the base year 2024 on, so it moves the "
+            "base-year run too)") in message
+    assert "adjustments, an amount per service and year from 2025" in message
+    assert "resmodel compare <this scenario> <a copy with the value undated>" in message
+    assert "jamforelse_tjanster.csv" in message
+    (salary,) = dated_warning(tmp_path, "salary", "  salaries.stodassistent: [{value: 33000, from: 2025-04-01}]\n")
+    assert "indices.wage_growth (salaries)" in salary.message and "in base-year prices" in salary.message
+    assert "base_date" not in salary.message.split("; the projection reads it")[1]
+    (within,) = dated_warning(tmp_path, "within", "  salaries.stodassistent: [{value: 33000, from: 2024-10-01}]\n")
+    assert within.message.endswith("; or move base_date to 2024-10-01, which keeps the base year 2024")

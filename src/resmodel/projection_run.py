@@ -817,16 +817,23 @@ def scenario_capacity(loaded, service: str) -> CapacityLimit | None:
     return next(c for c in limits if c.service == service)
 
 
-def _how_to_project(unit: str) -> str:
-    """How a change the projection reads only at the base date can still be projected: a money amount by an index
-    step; a share, ratio, hours or days by no index (steward walk: indirect_share was told wage_growth)."""
-    if "SEK" in unit:
-        return ("To project it, move base_date to the change, or give that year's step as growth: parameters: "
-                "indices.wage_growth (salaries) or indices.price_growth (prices), dated 1 January of the year, or as "
-                "the projection block's volume_changes or adjustments (an amount per year)")
-    return (f"Its unit ({unit}) is not money, so no index carries it; to project it, move base_date to the change, "
-            "or give its effect on the cost as the projection block's adjustments (an amount per year: the net cost "
-            "of a run with the new value less the base run's)")
+def _how_to_project(unit: str, on: dt.date, base: dt.date) -> str:
+    """The ways a change the projection reads only at the base date can still be projected — a money amount by an index
+    step, any value undated or as adjustments from two runs (steward walk: indirect_share was told wage_growth); a
+    later base_date only within the base year, where the frame, history and data keep their year (economist re-walk:
+    a base_date moved to 2025 met a 2024 frame and a history ending 2024-12)."""
+    step = ("To project it, give that year's step as growth: parameters: indices.wage_growth (salaries) or "
+            "indices.price_growth (prices), dated 1 January of the year; or " if "SEK" in unit else
+            f"Its unit ({unit}) is not money, so no index carries it; to project it, ")
+    undated = ("give the value undated (without 'from'" + (", in base-year prices" if "SEK" in unit else "")
+               + f": it then holds from the base year {base.year} on, so it moves the base-year run too)")
+    amounts = ("or give its effect as the projection block's adjustments, an amount per service and year from "
+               f"{on.year} (for a part of a year, that part): run `resmodel compare <this scenario> <a copy with the "
+               "value undated>` — the copy's net cost less this scenario's, each service and year, is in "
+               "jamforelse_tjanster.csv (difference)")
+    later = (f"; or move base_date to {on:%Y-%m-%d}, which keeps the base year {base.year}" if on.year == base.year
+             else "")
+    return f"{step}{undated}; {amounts}{later}"
 
 
 def dated_changes_not_projected(loaded, last: int) -> list[Warning_]:
@@ -851,7 +858,7 @@ def dated_changes_not_projected(loaded, last: int) -> list[Warning_]:
     return [Warning_("dated_change_not_projected", location,
                      f"{path} changes on {on:%Y-%m-%d}, after the base date {base:%Y-%m-%d}; the projection reads it at "
                      "the base date (money amounts then grow with the indices), so the change has no effect on "
-                     "project, compare or tornado. " + _how_to_project(tree.parameters[path].unit))
+                     "project, compare or tornado. " + _how_to_project(tree.parameters[path].unit, on, base))
             for path, (on, location) in sorted(changes.items())] + _within_year_changes(tree, base, end) + [
         Warning_("beyond_horizon", o.location, f"{o.path} changes on {o.start:%Y-%m-%d}, after the horizon's last "
                  f"year {last}: the change has no effect on project, compare or tornado (a typing slip for an "
