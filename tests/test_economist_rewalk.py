@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from resmodel.errors import InputError
-from resmodel.projection_run import check_projection
-from resmodel.run import load
+from resmodel.projection_run import build_setup, check_projection, run_setup
+from resmodel.run import load, run
 
 SC = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -105,3 +105,61 @@ def test_a_dated_change_is_advised_the_ways_that_work_and_base_date_only_within_
     assert "base_date" not in salary.message.split("; the projection reads it")[1]
     (within,) = dated_warning(tmp_path, "within", "  salaries.stodassistent: [{value: 33000, from: 2024-10-01}]\n")
     assert within.message.endswith("; or move base_date to 2024-10-01, which keeps the base year 2024")
+
+
+def yearly_net_cost(result, service: str, year: int) -> float:
+    """A service's projected net cost in one year."""
+    y = result.yearly
+    return float(y.loc[(y["service"] == service) & (y["period"] == str(year)) & (y["measure"] == "net_cost"),
+                       "value"].sum())
+
+
+OWN = "personlig_assistans_egen_utforare"
+
+
+def test_an_adjustment_on_the_own_providers_line_moves_that_line_only(tmp_path, demo_loaded, demo_result):
+    """Finding 5: Försäkringskassan's retroactive payment to the own provider was refused ('not a projected service
+    … did you mean personlig_assistans_sfb?') though the provider is a line of prognos_tjanster.csv and explain."""
+    path = child(tmp_path, "fk", "projection:\n  adjustments:\n"
+                 f"    - {{service: {OWN}, year: 2026, amount: -1500000, reason: FK efterbetalning}}\n")
+    loaded = load(path)
+    check_projection(loaded)  # validate accepts it
+    result = run_setup(build_setup(loaded, run(loaded)))
+    base = run_setup(build_setup(demo_loaded, demo_result))
+    assert yearly_net_cost(result, OWN, 2026) - yearly_net_cost(base, OWN, 2026) == pytest.approx(-1_500_000)
+    for service, year in (("personlig_assistans_sfb", 2026), (OWN, 2025), (OWN, 2027)):
+        assert yearly_net_cost(result, service, year) == pytest.approx(yearly_net_cost(base, service, year), abs=1e-6)
+    assert "one-off personlig_assistans_egen_utforare 2026: -1,500,000 SEK — FK efterbetalning" in result.notes
+
+
+def test_the_own_providers_volume_is_refused_with_why_not_a_did_you_mean(tmp_path):
+    """Its volume follows the SFB cases: naming it in volume_growth is refused saying so, not 'did you mean sfb?'."""
+    (problem,) = refused(child(tmp_path, "own_growth", f"projection:\n  volume_growth: {{{OWN}: 0.02}}\n"))
+    assert problem.problem == (f"'{OWN}', the own provider's hours, follows the SFB cases (the base year's hours per "
+                               "case) and cannot be set apart from them")
+    assert "did you mean" not in problem.fix and "personlig_assistans_sfb" in problem.fix
+
+
+def test_an_adjustment_on_the_own_provider_without_own_cases_is_refused_with_why(tmp_path, monkeypatch):
+    """Where no SFB case is served in the board's own units the provider has no line: said so at the adjustment."""
+    import resmodel.projection_run as pr
+
+    monkeypatch.setattr(pr, "own_provider_projected", lambda loaded: False)
+    (problem,) = refused(child(tmp_path, "no_own", "projection:\n  adjustments:\n"
+                               f"    - {{service: {OWN}, year: 2026, amount: -1500000}}\n"))
+    assert problem.location.path == "projection.adjustments[0].service"
+    assert "is not projected here: no SFB case is served in a unit of the board's own (regi egen)" in problem.problem
+
+
+def test_the_own_provider_is_projected_where_an_sfb_case_with_hours_is_served_in_an_own_unit(demo_loaded):
+    """As the engine gives the provider hours: SFB cases in a unit of regi egen, with weekly hours."""
+    from types import SimpleNamespace
+
+    from resmodel.projection_run import own_provider_projected
+
+    users, units = demo_loaded.data.users, demo_loaded.data.units
+    assert own_provider_projected(demo_loaded)
+    bought = units.assign(regi=units["regi"].where(units["regi"] != "egen", "extern"))
+    assert not own_provider_projected(SimpleNamespace(data=SimpleNamespace(users=users, units=bought)))
+    no_hours = users.assign(weekly_hours=users["weekly_hours"].where(users["service"] != "personlig_assistans_sfb", 0))
+    assert not own_provider_projected(SimpleNamespace(data=SimpleNamespace(users=no_hours, units=units)))

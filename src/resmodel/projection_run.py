@@ -141,17 +141,31 @@ def _joined_horizon_notes(warnings: list[Warning_], months: int) -> list[str]:
     return notes
 
 
-def _check_service_keys(resolved: ResolvedProjection, services) -> None:
+def own_provider_projected(loaded) -> bool:
+    """The own provider's hours are a projected line (build_setup projects them from the SFB cases): some SFB case
+    with hours is served in a unit of the board's own (regi egen), as the engine gives the provider hours."""
+    users, units = loaded.data.users, loaded.data.units
+    own_units = units.loc[units["regi"].astype(str) == "egen", "unit_id"]
+    served = (users["service"].astype(str) == SFB) & users["unit_id"].isin(own_units)
+    return bool((users.loc[served, "weekly_hours"].astype(float) > 0).any())
+
+
+def _check_service_keys(resolved: ResolvedProjection, services, own_provider: bool) -> None:
     """Every service named in volumes, volume_growth, volume_changes, adjustments and the uncertainty block's
-    per-service volume growth is a projected service (capacity's are checked by ``capacity_limits``)."""
+    per-service volume growth is a projected service (capacity's are checked by ``capacity_limits``); with
+    ``own_provider`` (own_provider_projected) an adjustment may name the own provider's line too, a one-off of its own
+    such as Försäkringskassan's retroactive payment (economist re-walk: it was refused as no projected service)."""
     s = resolved.settings
     drawn = (s.uncertainty or {}).get("volume_growth")
     per_service = drawn if isinstance(drawn, Mapping) and "dist" not in drawn else {}  # as montecarlo reads it
-    named = [*((k, f"volumes.{k}") for k in s.volumes), *((k, f"volume_growth.{k}") for k in s.volume_growth),
-             *((c.service, f"volume_changes[{i}].service") for i, c in enumerate(s.volume_changes)),
-             *((a.service, f"adjustments[{i}].service") for i, a in enumerate(s.adjustments))]
+    adjustable = [*services, *([OWN] if own_provider else [])]
+    named = [*((k, f"volumes.{k}", services) for k in s.volumes),
+             *((k, f"volume_growth.{k}", services) for k in s.volume_growth),
+             *((c.service, f"volume_changes[{i}].service", services) for i, c in enumerate(s.volume_changes)),
+             *((a.service, f"adjustments[{i}].service", adjustable) for i, a in enumerate(s.adjustments))]
     drawn_services = [*services, *([OWN] if SFB in services else [])]  # the own provider's hours are projected too
-    problems = [_not_projected_problem(resolved, key, path, services) for key, path in named if key not in services]
+    problems = [_not_projected_problem(resolved, key, path, allowed) for key, path, allowed in named
+                if key not in allowed]
     problems += [_not_projected_problem(resolved, str(key), f"uncertainty.volume_growth.{key}", drawn_services)
                  for key in per_service if str(key) not in drawn_services]
     if problems:  # all of them at once, as a file's problems are reported
@@ -161,6 +175,14 @@ def _check_service_keys(resolved: ResolvedProjection, services) -> None:
 def _not_projected_problem(resolved: ResolvedProjection, key: str, path: str, services,
                            also: Sequence[str] = ()) -> Problem:
     """The located problem of a name that is no projected service (``also``: other words allowed there)."""
+    if key == OWN and path.startswith("adjustments"):  # the line exists only where the provider has hours
+        return Problem(resolved.location(path), f"'{key}', the own provider's line, is not projected here: no SFB case "
+                       "is served in a unit of the board's own (regi egen)", "one of " + ", ".join(services),
+                       "put the one-off on personlig_assistans_sfb, or check units.csv's regi")
+    if key == OWN:  # a line of the results, but its hours follow the SFB cases: no did-you-mean to the SFB line
+        return Problem(resolved.location(path), f"'{key}', the own provider's hours, follows the SFB cases (the base "
+                       "year's hours per case) and cannot be set apart from them", "one of " + ", ".join(services),
+                       "set it through personlig_assistans_sfb: its cases move the provider's hours")
     area = f"'{key}' is a report area, not a service; " if key in AREA_KEYS else ""
     return Problem(resolved.location(path), f"'{key}' is not a projected service",
                    "one of " + ", ".join([*also, *services]),
@@ -798,7 +820,7 @@ def _projected_services(loaded, resolved: ResolvedProjection):
     other, _ = read_other_services(Path(loaded.scenario.data))
     base_volumes = dict.fromkeys(other["service"], 1.0) if other is not None else {}
     services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # engine users > 0 ⇔ in users.csv
-    _check_service_keys(resolved, services)
+    _check_service_keys(resolved, services, own_provider_projected(loaded))
     history = _history_for(loaded, resolved, services, base_volumes)
     known = set(history["service"]) if history is not None else set()
     held = [sv for sv in base_volumes if sv not in known and sv not in resolved.settings.volumes]
@@ -981,7 +1003,7 @@ def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warnin
     other, _ = read_other_services(Path(loaded.scenario.data))
     base_volumes = dict.fromkeys(other["service"], 1.0) if other is not None else {}
     services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # as _projected_services
-    _attempt(problems, _check_service_keys, resolved, services)
+    _attempt(problems, _check_service_keys, resolved, services, own_provider_projected(loaded))
     history = _attempt(problems, _history_for, loaded, resolved, services, base_volumes)
     known = set(history["service"]) if history is not None else set()
     held = [sv for sv in base_volumes if sv not in known and sv not in resolved.settings.volumes]
@@ -1422,7 +1444,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
 
     s = resolved.settings
     notes: list[str] = [f"projection.volumes: {w.message}" for w in override_scale_warnings(loaded, resolved)]
-    _check_service_keys(resolved, services)
+    _check_service_keys(resolved, services, own_provider_projected(loaded))
     history = _history_for(loaded, resolved, services, base_volumes)
     known = sorted(history["service"].astype(str).unique()) if history is not None else []
     start = pd.Period(f"{first}-01", "M")
