@@ -163,3 +163,25 @@ def test_the_own_provider_is_projected_where_an_sfb_case_with_hours_is_served_in
     assert not own_provider_projected(SimpleNamespace(data=SimpleNamespace(users=users, units=bought)))
     no_hours = users.assign(weekly_hours=users["weekly_hours"].where(users["service"] != "personlig_assistans_sfb", 0))
     assert not own_provider_projected(SimpleNamespace(data=SimpleNamespace(users=no_hours, units=units)))
+
+
+@pytest.mark.parametrize(("plan", "named"), [
+    ("{2026: 20, 2027: 20}", False),   # a decided closure of 8 of 28 places: 0.714 times the base year
+    ("{2025: 14}", False),             # half the places
+    ("0", False),                      # the service closed: a decision
+    ("{2025: 280}", True),             # a zero too many
+    ("{2025: 2.8}", True),             # a digit too few
+    ("9", True),                       # more than threefold below
+])
+def test_override_scale_names_what_a_typing_slip_looks_like_not_a_decided_change(tmp_path, plan, named):
+    """Finding 8: the history_vs_users margin (25 % and 1) called externa_platser {2026: 20} — a decided closure of
+    8 of its 28 places — 'a typing slip?'; a slip is a digit too many or too few, beyond threefold."""
+    from resmodel.io.scenario import read_chain
+    from resmodel.projection_run import override_scale_warnings
+    from resmodel.scenario.projection import resolve
+
+    path = child(tmp_path, "places", f"projection:\n  volumes: {{externa_platser: {plan}}}\n")
+    warnings = override_scale_warnings(load(path), resolve(read_chain(path)))
+    assert bool(warnings) is named
+    if named:
+        assert "times its 28 in the base year (more than 3-fold either way" in warnings[0].message
