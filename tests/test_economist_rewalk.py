@@ -199,3 +199,29 @@ def test_a_salary_in_tkr_is_asked_about_tkr_not_a_percentage(tmp_path):
     assert "percentage" not in warned["salaries.stodassistent"]
     assert "a percentage written as a fraction twice" in warned["working_time.sick_leave_rate"]
     assert "tkr" not in warned["daglig_verksamhet.other_cost_per_user"]
+
+
+def test_compare_with_an_area_prints_that_areas_deviation_not_the_boards(tmp_path):
+    """Finding 10: `compare … --area lss_boende --year 2026` printed the board's deviation per year above a waterfall
+    of lss_boende; the table, and the net cost and frame line under it, follow --area as the waterfall does."""
+    import pandas as pd
+
+    from resmodel.cli import app
+    from tests.clirun import invoke
+
+    scenarios = (SC / "base.yaml", SC / "high_volume_growth.yaml")
+    code, out, err = invoke(app, "compare", *scenarios, "--area", "lss_boende", "--year", 2026, "--out", tmp_path / "c")
+    assert code == 0, err
+    diff = pd.read_csv(tmp_path / "c" / "jamforelse.csv")
+    deviation = diff[diff["measure"] == "deviation"].set_index(["area", "period"])["difference"] / 1e6
+    area, board = deviation.loc[("lss_boende", 2030)], deviation.loc[("total", 2030)]
+    assert abs(area - board) > 0.1  # the two tables differ
+    table = out.split("difference in lss_boende's deviation against 'base' (MSEK per year)\n")[1]
+    row = next(line for line in table.splitlines() if line.startswith("2030"))
+    assert float(row.split()[1].replace(",", "")) == pytest.approx(area, abs=0.051)
+    assert "the board's deviation" not in out
+    assert "high_volume_growth in 2026, lss_boende: net cost" in out
+    code, out, _ = invoke(app, "compare", *scenarios, "--year", 2026, "--out", tmp_path / "b")
+    assert "difference in the board's deviation against 'base' (MSEK per year)" in out
+    row = next(line for line in out.split("(MSEK per year)\n")[1].splitlines() if line.startswith("2030"))
+    assert float(row.split()[1].replace(",", "")) == pytest.approx(board, abs=0.051)

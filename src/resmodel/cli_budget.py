@@ -369,17 +369,20 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
                               "jamforelse_enheter.csv": unit_diff,
                               "jamforelse.xlsx": labelled_sheets(sheets), **files, "manifest.json": json_text(manifest)},
                      COMPARE_OUTPUTS)
-    sel = diff[(diff["area"] == "total") & (diff["measure"] == "deviation")]
+    # the tables follow --area as the waterfall does (economist re-walk: the deviation stayed the board's)
+    sel = diff[(diff["area"] == area) & (diff["measure"] == "deviation")]
     table = sel.pivot_table(index="period", columns="scenario_b", values="difference", sort=False) / MSEK
-    typer.echo(f"difference in the board's deviation against '{ref_name}' (MSEK per year)")
+    whose = "the board's" if area == "total" else f"{area}'s"
+    typer.echo(f"difference in {whose} deviation against '{ref_name}' (MSEK per year)")
     typer.echo(table.to_string(float_format=lambda v: f"{v:,.1f}"))
     last = str(year) if year is not None else diff["period"].max()  # the year the waterfall is of, when given
-    parts = diff[(diff["area"] == "total") & (diff["period"] == last) & diff["measure"].isin(["net_cost", "frame"])]
+    parts = diff[(diff["area"] == area) & (diff["period"] == last) & diff["measure"].isin(["net_cost", "frame"])]
     for name, rows in parts.groupby("scenario_b", sort=False):
         by = rows.set_index("measure")["difference"] / MSEK
-        typer.echo(f"{name} in {last}: net cost {by['net_cost']:+,.1f}, frame {by['frame']:+,.1f} MSEK against "
-                   f"'{ref_name}' (the deviation moves by frame − net cost)")
-    _echo_services(services, last, ref_name)
+        typer.echo(f"{name} in {last}" + ("" if area == "total" else f", {area}") + f": net cost "
+                   f"{by['net_cost']:+,.1f}, frame {by['frame']:+,.1f} MSEK against '{ref_name}' (the deviation "
+                   "moves by frame − net cost)")
+    _echo_services(services if area == "total" else services[services["area"] == area], last, ref_name)
     typer.echo(f"\nwaterfall of {measure}" + ("" if area == "total" else f" in {area}")
                + f" ({fall['period'].iat[0]}, MSEK)")
     _echo(_msek(fall[["scenario_b", "driver", "label", "value", "cumulative"]], ["value", "cumulative"]))
