@@ -161,7 +161,16 @@ def test_a_tenfold_slip_at_the_top_level_is_warned_though_the_table_still_rises(
     warned = [w for w in load(scenario(tmp_path, "parameters:", f"  daglig_verksamhet.staff_ratio: {table}")).warnings
               if w.check == "implausible_change"]
     assert len(warned) == 1 and "daglig_verksamhet.staff_ratio level 8: 13.9 is 10 times the parameter's 1.39" in \
-        warned[0].message and "a decimal point slipped at this level?" in warned[0].message
+        warned[0].message and "a decimal point slipped at a level?" in warned[0].message
     doubled = "{1: 0.28, 2: 0.40, 3: 0.58, 4: 0.76, 5: 0.98, 6: 1.28, 7: 1.98, 8: 2.78}"  # a decision, twice the staff
     assert not [w for w in load(scenario(tmp_path, "parameters:", f"  daglig_verksamhet.staff_ratio: {doubled}")).warnings
                 if w.check == "implausible_change"]
+
+
+def test_every_level_off_its_file_is_named_in_one_warning(tmp_path):
+    """Adult housing's support hours with level 3 typed 40 for 4.0 and level 8 7.2 for 72: implausible_change named
+    level 3 and stopped (controller re-walk); both are in its one warning now."""
+    table = "{1: 0.5, 2: 1.5, 3: 40, 4: 5.0, 5: 7.0, 6: 9.0, 7: 13.0, 8: 7.2}"
+    (warned,) = [w for w in load(scenario(tmp_path, "parameters:", f"  bostad_vuxna.support_hours_per_day: {table}"))
+                 .warnings if w.check == "implausible_change"]
+    assert "level 3: 40 is " in warned.message and "level 8: 7.2 is 1/10 of the parameter's 72" in warned.message

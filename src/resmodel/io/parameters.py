@@ -365,18 +365,19 @@ def override_scale_warnings(tree: ParameterTree) -> list[Warning_]:
                          for v in (own[1], o.value))  # a level table level by level
         table = len(values) > 1
         slip = LEVEL_SCALE_SLIP if table else SCALE_SLIP
+        off = []  # every level off, not only the first (controller re-walk: level 8's tenth went unnamed)
         for level, (base, value) in enumerate(zip(bases, values, strict=False), start=1):
             if not all(isinstance(x, int | float) and not isinstance(x, bool) and x > 0 for x in (base, value)):
                 continue
             ratio = value / base
             if ratio >= slip or ratio <= 1 / slip:
                 times = f"{ratio:,.0f} times" if ratio > 1 else f"1/{1 / ratio:,.0f} of"
-                warnings.append(Warning_("implausible_change", o.location,
-                                         f"{o.path}{f' level {level}' if table else ''}: {value:g} is {times} the "
-                                         f"parameter's {base:g} "
-                                         f"({leaf.file}); " + _slip_hint(leaf.unit, value, base, table)
-                                         + "Check the value (the ranges allow it)"))
-                break
+                off.append((f"level {level}: " if table else "") + f"{value:g} is {times} the parameter's {base:g}")
+                hint = _slip_hint(leaf.unit, value, base, table)
+        if off:
+            warnings.append(Warning_("implausible_change", o.location, f"{o.path}{' ' if table else ': '}"
+                                     + "; ".join(off) + f" ({leaf.file}); " + hint
+                                     + "Check the value (the ranges allow it)"))
     return warnings
 
 
@@ -385,7 +386,7 @@ def _slip_hint(unit: str, value: float, base: float, table: bool) -> str:
     thousands when a thousand times it is on the file's scale (economist re-walk: 31.5 for a salary of 31 500 was
     asked about a percentage written as a fraction twice); otherwise a percentage as a fraction twice or a unit."""
     if table:
-        return "a decimal point slipped at this level? "
+        return "a decimal point slipped at a level? "
     if unit.startswith("SEK") and 1 / SCALE_SLIP < value * 1000 / base < SCALE_SLIP:
         return f"written in tkr? {value:g} tkr is " + f"{value * 1000:,.0f}".replace(",", " ") + f" {unit}. "
     return "a percentage written as a fraction twice, or another unit? "
