@@ -65,7 +65,11 @@ def test_percentage_hint_only_when_the_hundredth_fits():
     assert out_of_range("value {v}", 1, "share of salary", ob)[2] == "1 looks like a percentage: write 0.01"
     per_day = unit_range("share of monthly salary per leave day")
     assert out_of_range("value {v}", 0.605, "", per_day)[2] == "0.605 looks like a percentage: write 0.00605"
-    assert "an annual share such as 0.0126 is this × leave days / 12" in out_of_range("value {v}", 0.0126, "", per_day)[1]
+    annual = out_of_range("value {v}", 0.0126, "", per_day)
+    assert "an annual share such as 0.0126 is this × leave days / 12" in annual[1]
+    assert annual[2] == ("the annual share of the retired holiday_pay_supplement? The per-day rate is it × 12 / the "
+                         "annual leave days: 0.0126 × 12 / 25 = 0.00605")  # not 'write 0.000126', a 48th (review)
+    assert out_of_range("value {v}", 0.0155, "", per_day)[2].startswith("the annual share")
 
 
 def _municipality(tmp_path: Path, edits: dict[str, tuple[str, str]] | None = None, scenario: str = "") -> Path:

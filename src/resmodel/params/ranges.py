@@ -30,15 +30,17 @@ class UnitRange:
     high: float
     expected: str
     flag: bool = False
+    above_fix: str = ""  # the fix for a value a little above ``high`` (up to ten times), where one slip is likely
 
 
 #: unit forms (full-match regular expressions) and their ranges; the first form that matches wins
 UNIT_RANGES: tuple[tuple[str, UnitRange], ...] = (
     (r"share per year", UnitRange(-0.5, 0.5, "an annual growth rate from -0.5 to 0.5 (−50 % to +50 % a year)")),
-    (r"share of monthly salary per leave day", UnitRange(0.0, 0.01, "a share of the monthly salary per paid leave "
-                                                                    "day from 0 to 0.01 (AB § 27: 0.00605, 0.605 %; an "
-                                                                    "annual share such as 0.0126 is this × leave days "
-                                                                    "/ 12)")),
+    (r"share of monthly salary per leave day", UnitRange(
+        0.0, 0.01, "a share of the monthly salary per paid leave day from 0 to 0.01 (AB § 27: 0.00605, 0.605 %; an "
+        "annual share such as 0.0126 is this × leave days / 12)",
+        above_fix="the annual share of the retired holiday_pay_supplement? The per-day rate is it × 12 / the annual "
+                  "leave days: 0.0126 × 12 / 25 = 0.00605")),
     (r"share of salary", UnitRange(0.0, 0.5, "an unsocial-hours supplement from 0 to 0.5 of salary (OB adds a few to "
                                              "some tens of percent, even around the clock)")),
     (r"share( of .+)?", UnitRange(0.0, 1.0, "a share from 0 to 1")),
@@ -76,8 +78,10 @@ def out_of_range(what: str, value: float, unit: str, allowed: UnitRange) -> tupl
     if value < 0 <= allowed.low:
         return f"{subject} is negative", allowed.expected, "correct the sign"
     side = f"above {allowed.high:g}" if value > allowed.high else f"below {allowed.low:g}"
-    if (allowed.high <= 1 and (abs(value) >= 1 or allowed.high < 0.1)  # 7.4 for 7.4 %; 1 for 1 %; 0.605 for 0.605 %
-            and allowed.low <= value / 100 <= allowed.high):
+    percent = abs(value) >= 1 or (allowed.high < 0.1 and abs(value) >= 0.1)  # 7.4 for 7.4 %, 1 for 1 %, 0.605 %
+    if allowed.above_fix and allowed.high < value <= 10 * allowed.high:
+        fix = allowed.above_fix  # 0.0126 is no percentage: its hundredth, 0.000126, was a 48th of the rate (review)
+    elif allowed.high <= 1 and percent and allowed.low <= value / 100 <= allowed.high:
         fix = f"{value:g} looks like a percentage: write {value / 100:g}"
     else:
         fix = "correct the value"
