@@ -105,6 +105,8 @@ def test_a_dated_change_is_advised_the_ways_that_work_and_base_date_only_within_
     assert "base_date" not in salary.message.split("; the projection reads it")[1]
     (within,) = dated_warning(tmp_path, "within", "  salaries.stodassistent: [{value: 33000, from: 2024-10-01}]\n")
     assert within.message.endswith("; or move base_date to 2024-10-01, which keeps the base year 2024")
+    # adjustments start in the first projected year: 'from 2024' named a year the adjustments refuse (review)
+    assert "an amount per service and year from 2025 (the first projected year" in within.message
 
 
 def yearly_net_cost(result, service: str, year: int) -> float:
