@@ -1622,10 +1622,10 @@ def _check_frame_scale(base_frame: float, base_net: float, file: str, line_of) -
 #: an area's base frame below 1 % or above 100 times its base-year net cost is an amount in another unit, most likely
 #: (the board's total, 20 times off, is refused by _check_frame_scale; one area off moves the total too little)
 AREA_FRAME_SCALE = (0.01, 100.0)
-#: an area's base-year net cost this far (a share) from its base frame is asked about: a council sets a frame near the
-#: year's cost (the source board in 2024: net cost 2 713, F0110, against 2 655 MSEK granted, F0133: 2 %), so 15 %
-#: is a slip, not a budget
-AREA_BASE_GAP = 0.15
+#: an area's base-year net cost this far (a share) from its base frame is asked about: areas run deficits of 20 % and
+#: more (the source board's personal assistance: 43.2 MSEK, F0118, on about 200), while the slips this catches are
+#: larger (a file's staff_ratio 8: 13.9 for 1.39: +102 %; OB typed 1 for 1 %: +75 %)
+AREA_BASE_GAP = 0.5
 
 
 def frame_area_scale_warnings(frame, costs: pd.DataFrame, service_areas: Mapping[str, str],
@@ -1634,8 +1634,8 @@ def frame_area_scale_warnings(frame, costs: pd.DataFrame, service_areas: Mapping
     320.9' (MSEK, as budget papers write it) made the area's frame 320.9 SEK against 320.9 MSEK of cost, with only
     the board's base-year note to show it (robustness review). Warned at the area's line; an area with a frame or
     a cost of 0 is not compared (0 is the frame of an area the council funds nothing in). An area whose base-year
-    net cost is more than AREA_BASE_GAP off its frame is warned too (base_year_gap): OB typed 1 for 1 % put daily
-    activity 75 % above its frame with every check silent (controller re-walk)."""
+    net cost is more than AREA_BASE_GAP off its frame is warned too (base_year_gap): a file's staff_ratio 8: 13.9 put
+    daily activity 102 % above its frame with every check silent (controller re-walk)."""
     by_service = base_net_costs(costs)
     net = by_service.groupby(by_service.index.map({**SERVICE_AREA, **service_areas})).sum()
     low, high = AREA_FRAME_SCALE
@@ -1648,9 +1648,9 @@ def frame_area_scale_warnings(frame, costs: pd.DataFrame, service_areas: Mapping
                 warnings.append(Warning_(
                     "base_year_gap", frame_where(resolved, f"frame.base.{area}"),
                     f"the base-year net cost of {area}, {cost:,.0f} SEK, is {1 / ratio - 1:+.0%} against its base frame "
-                    f"of {amount:,.0f}: a frame is set near its year's cost, so a slipped parameter (a percentage "
-                    "typed as a share, a decimal point) or units in the wrong area is the likely cause — `resmodel "
-                    f"explain <scenario> --year {frame.base_year} --area {area}` shows the services' parts"))
+                    f"of {amount:,.0f}: if that is not the deficit or surplus you expect, check the area's parameters "
+                    "for a slip (a percentage typed as a share, a decimal point) or units in the wrong area — "
+                    f"`resmodel explain <scenario> --year {frame.base_year} --area {area}` shows the services' parts"))
             continue
         guess = _unit_of(ratio)
         units = ([("MSEK", 1e6)] if guess.startswith("MSEK") else [("tkr", 1e3)] if guess.startswith("tkr")
@@ -1849,18 +1849,20 @@ def adjustment_warnings(resolved: ResolvedProjection, case: BudgetCase) -> list[
     """A one-off adjustment larger than its service's whole net cost — projected that year without the year's one-offs,
     or in the base year if that is more (a service run down to no cost still takes a notice period's one-off):
     −3 000 000 000 typed for −3 MSEK made the board's 2026 net cost −66.8 MSEK with a note only (economist walk);
-    one above ADJUSTMENT_SHARE of it (500 000 000 for 'furniture 500 000 kr' on adult housing passed); and one below
+    one above ADJUSTMENT_SHARE of its gross cost (500 000 000 for 'furniture 500 000 kr' on adult housing passed);
+    and one below
     ADJUSTMENT_TKR SEK, a sum in thousands or millions (−3 000 for −3 000 tkr, 2.4 for 2.4 MSEK). Warned at the
     amount's line."""
     adjustments = resolved.settings.adjustments
     if not adjustments:
         return []
     u = case.inputs.unit_costs.set_index("service")
-    base_net = u["staff_cost"] + u["premises_cost"] + u["other_cost"] - u["revenue"]
+    base_gross = u["staff_cost"] + u["premises_cost"] + u["other_cost"]
+    base_net = base_gross - u["revenue"]
     y = run_budget(case).yearly
     y = y.assign(period=y["period"].astype(str))
-    by_service = y[(y["service"] != TOTAL) & y["measure"].isin(["net_cost", "adjustment"])].pivot_table(
-        index=["service", "period"], columns="measure", values="value", aggfunc="sum")
+    by_service = y[(y["service"] != TOTAL) & y["measure"].isin(["net_cost", "adjustment", "revenue"])].pivot_table(
+        index=["service", "period"], columns="measure", values="value", aggfunc="sum", fill_value=0.0)
     board = y[(y["service"] == TOTAL) & (y["area"] == TOTAL) & (y["measure"] == "net_cost")].set_index("period")["value"]
     warnings = []
     for i, a in enumerate(adjustments):
@@ -1875,20 +1877,24 @@ def adjustment_warnings(resolved: ResolvedProjection, case: BudgetCase) -> list[
                                      f"in {a.year} is less than {ADJUSTMENT_TKR:,} kronor: amounts are SEK, not "
                                      f"thousands or millions — {', '.join(readings)}; write the kronor meant"))
             continue
-        whole = max(without, float(base_net.get(a.service, 0.0)))
-        if abs(a.amount) > whole:
+        if abs(a.amount) > max(without, float(base_net.get(a.service, 0.0))):
             warnings.append(Warning_(
                 "adjustment_implausible", where,
                 f"the one-off {a.amount:+,.0f} SEK for {a.service} in {a.year} is larger than the service's whole "
                 f"projected net cost that year ({without:,.0f} SEK without one-offs): it makes the service's net cost "
                 f"{net:,.0f} SEK and the board's {board[year]:,.0f} SEK. Amounts are SEK, not thousands or millions "
                 "(−3 MSEK is -3000000): a slip of the unit or of the zeros?"))
-        elif abs(a.amount) > ADJUSTMENT_SHARE * whole:
+            continue
+        # against the gross cost: the own provider's net is only its financing gap (an FK payment of 3 MSEK was 24 %)
+        gross = without + float(by_service.loc[(a.service, year), "revenue"])
+        size, which = max((gross, f"its projected gross cost in {a.year}, without one-offs"),
+                          (float(base_gross.get(a.service, 0.0)), f"its gross cost in {case.inputs.base_year}"))
+        if abs(a.amount) > ADJUSTMENT_SHARE * size:
             warnings.append(Warning_(
                 "adjustment_implausible", where,
-                f"the one-off {a.amount:+,.0f} SEK for {a.service} in {a.year} is {abs(a.amount) / whole:.0%} of the "
-                f"service's net cost that year ({without:,.0f} SEK without one-offs; a one-off rarely passes "
-                f"{ADJUSTMENT_SHARE:.0%}): check the zeros — amounts are SEK, 500 000 is written 500000"))
+                f"the one-off {a.amount:+,.0f} SEK for {a.service} in {a.year} is {abs(a.amount) / size:.0%} of the "
+                f"service's cost ({size:,.0f} SEK, {which}; a one-off rarely passes {ADJUSTMENT_SHARE:.0%}): check "
+                "the zeros — amounts are SEK, 500 000 is written 500000"))
     return warnings
 
 
