@@ -378,6 +378,14 @@ def test_a_roster_break_that_takes_most_of_the_shift_is_warned_in_the_run(app, t
     code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", ATTENDANCE, "--roster", roster,
                              "--scenario", BASE, "--out", tmp_path / "out")
     assert code == 0, stderr
-    assert "1 roster break(s) longer than the rules' break (shift_rules.break_hours, 0.5 h), first: row 2 of" in stderr
+    assert ("1 roster break(s) leaving less than the rules' 1.5 h of work on a side of it "
+            "(shift_rules.min_work_around_break), first: row 2 of") in stderr
+    assert "the row counts 1 h of work" in stderr
     manifest = (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")
-    assert "roster break(s) longer than the rules' break" in manifest
+    assert "roster break(s) leaving less than" in manifest
+    # a one-hour lunch is an hour off, not a slip (second diff review: every such lunch was warned)
+    lunch = tmp_path / "lunch.csv"
+    lunch.write_text(ROSTER.read_text(encoding="utf-8").replace("11:30,12:00", "11:30,12:30"), encoding="utf-8")
+    code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", ATTENDANCE, "--roster", lunch,
+                             "--scenario", BASE, "--out", tmp_path / "lunch_out")
+    assert code == 0 and "roster break(s)" not in stderr, stderr

@@ -291,27 +291,21 @@ DAILY_REST_LIMIT_MINUTES = 13 * 60
 
 
 def break_rule_warnings(roster: pd.DataFrame, rules: ShiftRules, source: str) -> list[str]:
-    """The roster's breaks against the shift rules (``prepare_roster``'s rows): longer than
-    ``shift_rules.break_hours``, or leaving less than ``shift_rules.min_work_around_break`` of work before or after it
-    in its row — a break 08:00–15:30 in a shift 07:30–16:00 is 7.5 hours off, unstaffed, as a typo would make it.
-    One warning for each, naming how many rows and the first."""
-    brk = roster["break_end"] - roster["break_start"]
+    """The roster's breaks against the shift rules (``prepare_roster``'s rows): a break leaving less than
+    ``shift_rules.min_work_around_break`` of work before or after it in its row — a break 08:00–15:30 in a shift
+    07:30–16:00 is 7.5 hours off, unstaffed, as a typo would make it. A break merely longer than
+    ``shift_rules.break_hours`` is not named: a one-hour lunch is an hour off (shift-plan.md), not a slip (review).
+    One warning, naming how many rows and the first."""
     around = pd.concat([roster["break_start"] - roster["start"], roster["end"] - roster["break_end"]], axis=1).min(axis=1)
-    warnings = []
-    for mask, what in ((brk.gt(rules.break_minutes), f"longer than the rules' break (shift_rules.break_hours, "
-                        f"{rules.break_minutes / 60:g} h)"),
-                       (around.lt(rules.min_work_around_break_minutes), "leaving less than the rules' "
-                        f"{rules.min_work_around_break_minutes / 60:g} h of work on a side of it "
-                        "(shift_rules.min_work_around_break)")):
-        rows = roster.index[mask.to_numpy()]
-        if len(rows):
-            first = rows[0]
-            warnings.append(f"{len(rows)} roster break(s) {what}, first: row {first} of {source}, break "
-                            f"{clock(roster.at[first, 'break_start'])}–{clock(roster.at[first, 'break_end'])} in the "
-                            f"shift {clock(roster.at[first, 'start'])}–{clock(roster.at[first, 'end'])}: a break "
-                            "is time off, unstaffed and unpaid, so the row counts "
-                            f"{_hours(roster.at[first, 'work_minutes'] / 60)} h of work; check the break times")
-    return warnings
+    rows = roster.index[around.lt(rules.min_work_around_break_minutes).to_numpy()]
+    if not len(rows):
+        return []
+    first = rows[0]
+    return [f"{len(rows)} roster break(s) leaving less than the rules' {rules.min_work_around_break_minutes / 60:g} h "
+            f"of work on a side of it (shift_rules.min_work_around_break), first: row {first} of {source}, break "
+            f"{clock(roster.at[first, 'break_start'])}–{clock(roster.at[first, 'break_end'])} in the shift "
+            f"{clock(roster.at[first, 'start'])}–{clock(roster.at[first, 'end'])}: a break is time off, unstaffed and "
+            f"unpaid, so the row counts {_hours(roster.at[first, 'work_minutes'] / 60)} h of work; check the break times"]
 
 
 def roster_rule_warnings(roster: pd.DataFrame, rules: ShiftRules, roster_source: str) -> list[str]:
