@@ -390,9 +390,10 @@ def check_frame_growth(frame, file: str, resolved: ResolvedProjection, last: int
 
 def frame_year_warnings(frame, resolved: ResolvedProjection, last: int) -> list[Warning_]:
     """Frame entries dated where the projection never reaches, warned at their year's line as a scenario's dated
-    changes are (beyond_horizon, before_base_date): a supplement for 2099 (money that never appears) and a volume
-    rule from_year 2020 (it counts from the first projected year all the same) passed validate silently
-    (robustness review). A year before the base year of an expansion or a supplement is refused by check_frame."""
+    changes are (beyond_horizon, before_base_date): a supplement for 2099 (money that never appears) passed validate
+    silently (robustness review). A rule's from_year before the base year is not named: a rule in force since an
+    earlier year is normal, and the default from_year (F0042's 2025) lies before a later base year (second diff
+    review). A year before the base year of an expansion or a supplement is refused by check_frame."""
     base, first = frame.base_year, frame.base_year + 1
     slip = "a typing slip for {} year? or {} meant"
     warnings = []
@@ -414,11 +415,6 @@ def frame_year_warnings(frame, resolved: ResolvedProjection, last: int) -> list[
                 warnings.append(Warning_("beyond_horizon", frame_where(resolved, f"{key}.from_year"), (
                     f"{key}.from_year is {rule.from_year}, after the horizon's last year {last}: the rule applies "
                     f"in no projected year ({slip.format('an earlier', 'a longer horizon_years')})")))
-            elif rule.from_year is not None and rule.from_year < base and (rule.to_year or last) >= first:
-                warnings.append(Warning_("before_base_date", frame_where(resolved, f"{key}.from_year"), (
-                    f"{key}.from_year is {rule.from_year}, before the base year {base}: the rule counts from the "
-                    f"first projected year {first} all the same, as from_year {first} would "
-                    f"({slip.format('a later', 'an earlier base year')})")))
             if rule.to_year is not None and rule.to_year < first:
                 warnings.append(Warning_("before_base_date", frame_where(resolved, f"{key}.to_year"), (
                     f"{key}.to_year is {rule.to_year}, before the first projected year {first}: the rule applies "
