@@ -247,7 +247,8 @@ def test_a_boolean_in_the_monte_carlo_block_is_refused_at_its_key(tmp_path, monk
     body = "projection:\n  uncertainty:\n    wage_growth: {dist: normal, mean: 0, sd: yes}\n"
     code, _, err = _run(monkeypatch, capsys, "validate", _scenario(tmp_path, body))
     assert code == 2, err
-    assert "at 'projection.uncertainty.wage_growth.sd': invalid distribution: true is a boolean" in err, err
+    assert "at 'projection.uncertainty.wage_growth.sd': true is a boolean (a YAML boolean" in err, err
+    assert "Fix: write the number meant (1, or the amount)" in err
 
 
 def test_a_boolean_in_a_top_down_frame_names_its_word(tmp_path, monkeypatch, capsys):

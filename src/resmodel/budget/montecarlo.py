@@ -27,7 +27,7 @@ from resmodel.budget.case import BudgetCase, case_rows, prepare_case, run_budget
 from resmodel.budget.projection import Shocks, sort_order, volume_growth_factor
 from resmodel.errors import InputError, Location, ProblemCollector
 from resmodel.params.ranges import unit_range
-from resmodel.scenario.projection import Number
+from resmodel.scenario.projection import BOOLEAN_FIX, YAML_BOOLEAN, Number
 
 DEFAULT_PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 
@@ -229,7 +229,9 @@ def load_uncertainty(data: Mapping[str, Any], file: str | None = None, prefix: s
             path = ".".join([prefix, *parts])
             key = path[len(prefix) + 1:]
             loc = Location(file=file, line=line_of(key) if line_of else None, path=path)
-            if err["type"] == "extra_forbidden" and parts and parts[-1] in _KEYS:  # a real key, wrong distribution
+            if err["type"] == YAML_BOOLEAN:  # 'sd: yes': the shared words of every boolean where a number is meant
+                problems.add(loc, err["msg"], "a number (docs/budget.md §4)", BOOLEAN_FIX)
+            elif err["type"] == "extra_forbidden" and parts and parts[-1] in _KEYS:  # a real key, wrong distribution
                 problems.add(loc, f"'{parts[-1]}' is not a parameter of this distribution",
                              "fixed: value; normal: mean, sd; uniform: low, high; triangular: low, mode, high; "
                              "lognormal: median, sigma", f"remove '{parts[-1]}' or change 'dist'")
