@@ -442,3 +442,19 @@ def test_the_roster_rows_add_up_to_the_roster_cost_the_gap_line_uses(demo_result
                                         rel=1e-12)
     gap = steps["staffing gap in SEK (+ = over, − = under)"]
     assert gap.formula.startswith(f"{shown(sum(rows), 6).rstrip('0').rstrip('.')} roster cost − ")
+
+
+def test_a_starter_kits_template_files_are_one_line_in_explain(tmp_path, monkeypatch, capsys):
+    """explain printed eleven full template_parameter warnings (4.5 kB) before 'Parts:' where validate gives one line
+    (second diff review): one line names the files."""
+    from resmodel.cli import app
+    from tests.clirun import invoke, run_main
+
+    assert invoke(app, "init", tmp_path / "board")[0] == 0
+    monkeypatch.chdir(tmp_path / "board")
+    code, out, _ = run_main(monkeypatch, capsys, "explain", "scenarios/base.yaml", "--unit", "DV01", "--measure",
+                            "net_cost")
+    head = out.split("\nParts:")[0].splitlines()
+    assert code == 0 and len(head) == 2, head
+    assert head[1].startswith("warning: [template_parameter] ") and "data/parameters/daglig_verksamhet/staff_ratio.yaml" \
+        in head[1]

@@ -245,8 +245,13 @@ def explain(scenario: ScenarioArg,
     reported, recomputed = (shown(half_up(x, e.decimals), 2) for x in (e.reported, e.recomputed))  # as its line reads
     typer.echo(f"{measure} of unit {e.unit_id}: reported {reported}; recomputed from the parts below {recomputed} "
                f"({'agrees' if abs(e.reported - e.recomputed) <= 1e-6 * max(1, abs(e.reported)) else 'DIFFERS'})")
+    templates = [str(w.location.file) for w in e.warnings if w.check == "template_parameter"]
     for w in e.warnings:  # the figures rest on a parameter the run warned about (controller re-walk, finding 2)
-        typer.echo(f"warning: {w}")
+        if w.check != "template_parameter":
+            typer.echo(f"warning: {w}")
+    if templates:  # a starter kit's eleven files as one line, as validate and run give them (second diff review)
+        typer.echo(f"warning: [template_parameter] {len(templates)} parameter file(s) this figure rests on still hold "
+                   "the starter kit's demo values (template: true): " + ", ".join(templates))
     typer.echo("\nParts:")
     for step in e.steps:
         typer.echo(f"  {step.label}: {step.formula} = {shown(step.value, step.decimals)}")
