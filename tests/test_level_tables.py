@@ -174,3 +174,14 @@ def test_every_level_off_its_file_is_named_in_one_warning(tmp_path):
     (warned,) = [w for w in load(scenario(tmp_path, "parameters:", f"  bostad_vuxna.support_hours_per_day: {table}"))
                  .warnings if w.check == "implausible_change"]
     assert "level 3: 40 is " in warned.message and "level 8: 7.2 is 1/10 of the parameter's 72" in warned.message
+
+
+def test_a_roster_far_above_a_need_cut_by_a_level_slip_points_at_the_slip_too(tmp_path):
+    """Support hours with level 8 typed 7.2 for 72 made the group homes' rosters many times their need, and
+    roster_implausible blamed staff.csv alone ('FTE written as percent?'; controller re-walk)."""
+    from resmodel.run import run
+
+    table = "{1: 1.5, 2: 2.5, 3: 4.0, 4: 5.5, 5: 7.0, 6: 9.0, 7: 13.0, 8: 7.2}"
+    result = run(load(scenario(tmp_path, "parameters:", f"  bostad_vuxna.support_hours_per_day: {table}")))
+    rosters = [w.message for w in result.warnings if w.check == "roster_implausible"]
+    assert rosters and all("Or the need too low: a level table or hours the scenario changed" in m for m in rosters)
