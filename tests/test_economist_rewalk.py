@@ -227,3 +227,21 @@ def test_compare_with_an_area_prints_that_areas_deviation_not_the_boards(tmp_pat
     assert "difference in the board's deviation against 'base' (MSEK per year)" in out
     row = next(line for line in out.split("(MSEK per year)\n")[1].splitlines() if line.startswith("2030"))
     assert float(row.split()[1].replace(",", "")) == pytest.approx(board, abs=0.051)
+
+
+def test_every_yearly_rates_problems_come_in_one_round(tmp_path):
+    """rent_growth's bad year hid level_mix_drift's, and a far-off year was told to lengthen horizon_years past its
+    30 years (second diff review)."""
+    from resmodel.io.scenario import read_chain
+    from resmodel.projection_run import check_rates_by_year
+    from resmodel.scenario.projection import resolve
+
+    path = tmp_path / "rates.yaml"
+    path.write_text(f"name: rates\npurpose: yearly rates\nextends: {SC / 'base.yaml'}\nprojection:\n"
+                    "  rent_growth: {2025: 0.02, 2207: 0.02}\n  level_mix_drift: {2025: 0.0, 2020: 0.0}\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        check_rates_by_year(resolve(read_chain(path)), 2025, 2034)
+    said = "\n".join(str(p) for p in refused.value.problems)
+    assert "rent_growth.2207" in said and "level_mix_drift.2020" in said, said
+    assert "lengthen horizon_years" not in said.split("rent_growth.2207")[1].split("\n")[0]

@@ -759,26 +759,30 @@ RATES_BY_YEAR = ("level_mix_drift", "rent_growth")  # rates a scenario may give 
 
 def check_rates_by_year(resolved: ResolvedProjection, first: int, last: int) -> None:
     """A rate given per year in the scenario names only projected years and every one of them, except
-    years after its last that a declared projection.extensions rate covers (as the index paths read it)."""
+    years after its last that a declared projection.extensions rate covers (as the index paths read it). Every
+    rate's problems in one error (a bad rent_growth year hid a level_mix_drift one; second diff review)."""
     s = resolved.settings
+    problems = ProblemCollector()
     for name in RATES_BY_YEAR:
         rates = getattr(s, name)
         if not isinstance(rates, dict):
             continue
         for year in sorted(rates):
             if not first <= year <= last:
-                raise InputError.at(resolved.location(f"{name}.{year}"), f"year {year} is not projected",
-                                    f"a year from {first} to {last}", "correct the year, or lengthen horizon_years")
-        given = sorted(rates)
+                problems.add(resolved.location(f"{name}.{year}"), f"year {year} is not projected",
+                             f"a year from {first} to {last}", "correct the year" if year < first
+                             else _later_year_fix(year, first))
+        given = sorted(y for y in rates if first <= y <= last)
         extended = s.extensions.get(name) is not None
         missing = [y for y in range(first, last + 1) if y not in rates and not (extended and given and y > given[-1])]
         if missing:
-            raise InputError.at(resolved.location(name), f"no {name} for {missing[0]}"
-                                + (f" (given: {', '.join(map(str, given))})" if given else ""),
-                                f"a rate for every year from {first} to {last}",
-                                f"add {missing[0]}: <rate>, or give one number for every year"
-                                + (f", or declare projection.extensions.{name} for the years after the last given"
-                                   if name == "rent_growth" else ""))
+            problems.add(resolved.location(name), f"no {name} for {missing[0]}"
+                         + (f" (given: {', '.join(map(str, given))})" if given else ""),
+                         f"a rate for every year from {first} to {last}",
+                         f"add {missing[0]}: <rate>, or give one number for every year"
+                         + (f", or declare projection.extensions.{name} for the years after the last given"
+                            if name == "rent_growth" else ""))
+    problems.raise_if_any()
 
 
 def check_years(resolved: ResolvedProjection, first: int, last: int) -> None:
