@@ -245,3 +245,12 @@ def test_one_tables_many_problems_do_not_hide_the_next_tables(monkeypatch):
     files = [p.location.file for p in err.value.problems]
     assert files.count("data/premises.csv") == 11 and "there are more problems" in err.value.problems[10].problem
     assert files[-1] == "data/staff.csv"
+
+
+def test_two_swedish_headers_for_one_column_are_told_to_keep_one(tmp_path):
+    """'Brukar-ID' and 'Brukar id' were each told 'rename it to user_id': doing both gives two user_id columns
+    (a known limit until the second diff review)."""
+    text = _refusal(tmp_path, "users.csv", "Brukar-ID,Brukar id,unit_id,service,level,weekly_hours,birth_year\n"
+                                           "U1,U1,DV01,daglig_verksamhet,3,30,1990\n", USERS)
+    assert "'Brukar-ID' and 'Brukar id' both look like 'user_id': keep the one that holds it, rename it to 'user_id'" \
+        in text and "is 'user_id' here: rename it" not in text, text

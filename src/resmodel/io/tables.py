@@ -740,6 +740,17 @@ def _unknown_columns(raw: pd.DataFrame, schema: TableSchema, display: str, probl
     known = {c.name for c in schema.columns}
     unknown = [str(name) for name in raw.columns if name not in known]
     hints = {name: _column_hint(name, {c.name: c for c in schema.columns}, raw.columns) for name in unknown}
+    by_target: dict[str, list[str]] = {}
+    for name in unknown:
+        if hints[name][0]:
+            by_target.setdefault(hints[name][0], []).append(name)
+    for target, names in by_target.items():  # 'Årshyra (kr)' and 'Hyra (SEK)' were each told to be renamed to it
+        if len(names) > 1:
+            listed = " and ".join(f"'{n}'" for n in names)
+            for name in names:
+                hints[name] = (target, f"{listed} both look like '{target}': keep the one that holds it, rename it "
+                               f"to '{target}' (converting its values if its bracket names another unit), and remove "
+                               "the other")
     plain = [name for name in unknown if hints[name][1] is None]
     expected = "only the columns " + ", ".join(sorted(known))
     for name in unknown:
