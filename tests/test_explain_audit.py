@@ -458,3 +458,9 @@ def test_a_starter_kits_template_files_are_one_line_in_explain(tmp_path, monkeyp
     assert code == 0 and len(head) == 2, head
     assert head[1].startswith("warning: [template_parameter] ") and "data/parameters/daglig_verksamhet/staff_ratio.yaml" \
         in head[1]
+    # a bundled file is told as run tells it — add it to your folder — not as a kit file to edit (code re-read)
+    (tmp_path / "board" / "data" / "parameters" / "payroll" / "po_rate.yaml").unlink()
+    code, out, _ = run_main(monkeypatch, capsys, "explain", "scenarios/base.yaml", "--unit", "DV01", "--measure",
+                            "net_cost")
+    head = out.split("\nParts:")[0]
+    assert code == 0 and "your parameters folder does not set payroll/po_rate.yaml" in head, head

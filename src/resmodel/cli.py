@@ -130,7 +130,7 @@ def warning_lines(warnings, loaded, where_all: str) -> list[str]:
     lines = []
     for check, found in by_check.items():
         if check == "template_parameter":
-            lines += [f"[{check}] {note}" for note in template_notes(loaded)]
+            lines += [f"[{check}] {note}" for note in template_notes(loaded.warnings)]
         elif len(found) <= WARNINGS_IN_FULL or len({str(w.location) for w in found}) < len(found):
             lines += [str(w) for w in found]  # locations that do not tell them apart: each message is needed
         else:
@@ -240,18 +240,17 @@ def explain(scenario: ScenarioArg,
         return
     from resmodel.allocation.reference import half_up, shown
     from resmodel.explain import explain_unit
+    from resmodel.projection_run import template_notes
 
     e = explain_unit(result, unit, measure)
     reported, recomputed = (shown(half_up(x, e.decimals), 2) for x in (e.reported, e.recomputed))  # as its line reads
     typer.echo(f"{measure} of unit {e.unit_id}: reported {reported}; recomputed from the parts below {recomputed} "
                f"({'agrees' if abs(e.reported - e.recomputed) <= 1e-6 * max(1, abs(e.reported)) else 'DIFFERS'})")
-    templates = [str(w.location.file) for w in e.warnings if w.check == "template_parameter"]
     for w in e.warnings:  # the figures rest on a parameter the run warned about (controller re-walk, finding 2)
         if w.check != "template_parameter":
             typer.echo(f"warning: {w}")
-    if templates:  # a starter kit's eleven files as one line, as validate and run give them (second diff review)
-        typer.echo(f"warning: [template_parameter] {len(templates)} parameter file(s) this figure rests on still hold "
-                   "the starter kit's demo values (template: true): " + ", ".join(templates))
+    for note in template_notes(e.warnings):  # the kit's and the bundled files as run gives them, one line each
+        typer.echo(f"warning: [template_parameter] {note}")
     typer.echo("\nParts:")
     for step in e.steps:
         typer.echo(f"  {step.label}: {step.formula} = {shown(step.value, step.decimals)}")

@@ -46,7 +46,7 @@ def _load(path: Path, say_templates: bool = True):
     loaded = load(path)
     result = run(loaded)
     if say_templates:
-        for note in template_notes(loaded):
+        for note in template_notes(loaded.warnings):
             typer.echo(f"note: '{loaded.scenario.name}': {note}", err=True)
     return loaded, result, build_setup(loaded, result)
 

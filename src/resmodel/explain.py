@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from resmodel.allocation.reference import Step, unit_reference
 from resmodel.errors import InputError, Location, Warning_, did_you_mean
+from resmodel.io.parameters import SLIP_CHECKS
 from resmodel.params.tree import Resolved
 from resmodel.report import MEASURE_LABELS
 from resmodel.run import RunResult
@@ -19,7 +20,7 @@ EXPLAINABLE = ("net_cost", "allocation", "total_cost", "staff_cost", "total_hour
 ASSISTANCE_MEASURES = ("sfb_municipal_share", "own_provider_gap")
 #: the run's warnings that a parameter's value may be a slip or the starter kit's: an explanation resting on that
 #: parameter repeats them (controller re-walk, finding 2: 8: 13.9 for 1.39 was explained as '(agrees)', unsaid)
-PARAMETER_CHECKS = ("level_table_decreasing", "implausible_change", "template_parameter")
+PARAMETER_CHECKS = (*SLIP_CHECKS, "template_parameter")
 #: why a measure that no line gives is 0 for a unit, by measure: (line label, reason); {service: reason} where the
 #: reason differs by service (controller re-walk, finding 4: 'reported 0.00 (agrees)' with no line)
 ZERO_BECAUSE = {

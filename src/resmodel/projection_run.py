@@ -48,6 +48,7 @@ from resmodel.errors import InputError, Location, Problem, ProblemCollector, War
 from resmodel.forecast.interface import history_suspicious_warnings
 from resmodel.io.frame_file import frame_document, frame_location, frame_words
 from resmodel.io.other_services import read_other_services
+from resmodel.io.parameters import SLIP_CHECKS
 from resmodel.io.scenario import read_chain
 from resmodel.params.tree import ParameterTree
 from resmodel.scenario.projection import (
@@ -1833,7 +1834,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
                 *dated_changes_not_projected(loaded, last), *implausible_rate_warnings(loaded, resolved, data),
                 *adjustment_warnings(resolved, case)]
     notes += [str(w) for w in warnings]
-    return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded),
+    return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded.warnings),
                                                                          *parameter_slip_notes(loaded), start, *notes])),
                            frame_hash, tuple(extrapolated), tuple(warnings))
 
@@ -1947,12 +1948,13 @@ def projection_manifest(run_manifest: Mapping, setup: ProjectionSetup, **extra) 
             **extra}
 
 
-def template_notes(loaded) -> list[str]:
-    """A projection built on the starter kit's demo values, or on a bundled value a board sets itself (one board's
-    PO, the legal minimum leave), says so first with what to do (the run's warnings list each)."""
+def template_notes(warnings) -> list[str]:
+    """Figures built on the starter kit's demo values, or on a bundled value a board sets itself (one board's PO,
+    the legal minimum leave), say so first with what to do: the template_parameter ``warnings`` as one note each
+    for the kit's files and the bundled ones (run, project and explain alike)."""
     from resmodel.io.parameters import BUNDLED_DISPLAY
 
-    files = [str(w.location.file) for w in loaded.warnings if w.check == "template_parameter"]
+    files = [str(w.location.file) for w in warnings if w.check == "template_parameter"]
     kit = [f for f in files if not f.startswith(BUNDLED_DISPLAY + "/")]
     bundled = [f.removeprefix(BUNDLED_DISPLAY + "/") for f in files if f.startswith(BUNDLED_DISPLAY + "/")]
     notes = []
@@ -1965,11 +1967,6 @@ def template_notes(loaded) -> list[str]:
                      "value is used — one board's payroll overhead or the legal minimum leave, not yours: add the "
                      "file(s) to your parameters folder with your board's values (the warnings say which leaves)")
     return notes
-
-
-#: warnings on the parameters that a projection carries into every year: `project` repeats them among its notes,
-#: since it does not print the base run's warnings (a level table falling by a decimal slip went unsaid there)
-SLIP_CHECKS = ("level_table_decreasing", "implausible_change")
 
 
 def parameter_slip_notes(loaded) -> list[str]:

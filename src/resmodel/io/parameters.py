@@ -344,6 +344,10 @@ def _bundled_template_message(file: str, leaves: list[Parameter]) -> str:
             "board's value and reference; a scenario's override replaces the value only in that scenario")
 
 
+#: warnings that a parameter's value may be a slip: `project` repeats them among its notes (it prints no base-run
+#: warnings) and `explain` with the figures resting on the parameter (8: 13.9 for 1.39 was explained as '(agrees)')
+SLIP_CHECKS = ("level_table_decreasing", "implausible_change")
+
 SCALE_SLIP = 50.0  # a scenario value this many times larger or smaller than the parameter's is told
 #: and a level of a level table this many times its file's level: one level's need does not change fivefold by a
 #: decision, while a slipped decimal point makes it ten times
