@@ -202,3 +202,17 @@ def test_the_roster_reader_names_a_headerless_column_and_keeps_the_cell_count_ot
     with pytest.raises(InputError) as exc:
         read_roster(path)
     assert said in messages(exc)[0]
+
+
+def test_two_candidate_headers_for_one_column_are_told_to_keep_one(tmp_path):
+    """The candidates' reader had its own copy of the header hints and missed the data tables' rule: 'Årshyra (kr)'
+    and 'Hyra (SEK)' were each told to be renamed to annual_rent_sek (code re-read)."""
+    path = tmp_path / "cand.csv"
+    path.write_text("premises_id,service,min_level,max_level,places,Årshyra (kr),Hyra (SEK),one_off_cost_sek,"
+                    "earliest_year,lead_time_months\nL1,bostad_vuxna,1,8,6,1200000,1200000,0,2026,12\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_candidates(path, "bostad_vuxna")
+    said = "\n".join(messages(exc))
+    assert "'Årshyra (kr)' and 'Hyra (SEK)' both look like 'annual_rent_sek': keep the one that holds it" in said, said
+    assert "here: rename it to 'annual_rent_sek'" not in said

@@ -27,6 +27,7 @@ from resmodel.io.tables import (
     other_unit,
     read_raw,
     require_rows,
+    same_target_fixes,
     type_table,
 )
 
@@ -172,6 +173,7 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
                         ids={c for c, t in meant.items() if t == "premises_id"})
     problems = ProblemCollector()
     expected = "only the columns " + ", ".join(sorted(known))
+    shared = same_target_fixes({n: t for n, t in meant.items() if t not in (None, BOTH_LEVELS) and t not in present})
     for name, target in meant.items():
         where, problem = Location(display, row=1, column=name), f"unknown column '{name}' in table '{CANDIDATES.name}'"
         if target == BOTH_LEVELS:
@@ -183,6 +185,8 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
         elif target is None:
             fix = (did_you_mean(name, sorted(known)) + "rename it to the column it holds; remove it only if it holds "
                    "none of them")
+        elif name in shared:
+            fix = shared[name]
         elif target in present:
             fix = (f"'{name}' is not the column '{target}', which the file has: rename it to the column it holds, "
                    "or remove it" if other_unit(name, CANDIDATES.column(target)) else

@@ -733,6 +733,23 @@ def _column_hint(name: str, columns: dict[str, Column], present: Collection[str]
     return None, (near + UNKNOWN_COLUMN_FIX) if near else None
 
 
+def same_target_fixes(targets: dict[str, str | None]) -> dict[str, str]:
+    """Header → fix for headers that stand for the same column (``targets``: header → its column or None): each told
+    to be renamed to it ('Årshyra (kr)' and 'Hyra (SEK)') would give two columns of one name — keep one."""
+    by_target: dict[str, list[str]] = {}
+    for name, target in targets.items():
+        if target:
+            by_target.setdefault(target, []).append(name)
+    fixes = {}
+    for target, names in by_target.items():
+        if len(names) > 1:
+            listed = " and ".join(f"'{n}'" for n in names)
+            fixes |= dict.fromkeys(names, f"{listed} both look like '{target}': keep the one that holds it, rename it "
+                                          f"to '{target}' (converting its values if its bracket names another unit), "
+                                          "and remove the other")
+    return fixes
+
+
 def _unknown_columns(raw: pd.DataFrame, schema: TableSchema, display: str, problems: ProblemCollector) -> set[str]:
     """One problem for each unknown column with a hint (the column it may stand for) and for the first few
     others, the rest of the others in one line — said to be a table laid out wide only when there are many.
@@ -740,17 +757,8 @@ def _unknown_columns(raw: pd.DataFrame, schema: TableSchema, display: str, probl
     known = {c.name for c in schema.columns}
     unknown = [str(name) for name in raw.columns if name not in known]
     hints = {name: _column_hint(name, {c.name: c for c in schema.columns}, raw.columns) for name in unknown}
-    by_target: dict[str, list[str]] = {}
-    for name in unknown:
-        if hints[name][0]:
-            by_target.setdefault(hints[name][0], []).append(name)
-    for target, names in by_target.items():  # 'Årshyra (kr)' and 'Hyra (SEK)' were each told to be renamed to it
-        if len(names) > 1:
-            listed = " and ".join(f"'{n}'" for n in names)
-            for name in names:
-                hints[name] = (target, f"{listed} both look like '{target}': keep the one that holds it, rename it "
-                               f"to '{target}' (converting its values if its bracket names another unit), and remove "
-                               "the other")
+    for name, fix in same_target_fixes({name: target for name, (target, _) in hints.items()}).items():
+        hints[name] = (hints[name][0], fix)
     plain = [name for name in unknown if hints[name][1] is None]
     expected = "only the columns " + ", ".join(sorted(known))
     for name in unknown:
