@@ -277,3 +277,17 @@ def test_an_area_whose_base_year_cost_is_far_off_its_frame_is_warned(tmp_path):
     _edit(deficit / "frame.yaml", "personlig_assistans: 205700000", "personlig_assistans: 162500000")
     plain = load(projection_scenario(tmp_path / "deficit", deficit, 2))
     assert not [w for w in build_setup(plain, run(plain)).warnings if w.check == "base_year_gap"]
+
+
+def test_a_year_no_horizon_reaches_is_not_told_to_lengthen_the_horizon(tmp_path):
+    """A supplement for 2099 was told 'or a longer horizon_years meant', though horizon_years reaches 30 years at
+    most (code re-read); 2030 still is."""
+    data = _data(tmp_path)
+    frame = data / "frame.yaml"
+    _edit(frame, "  reference: \"demo frame", "  supplements: [{area: lss_boende, year: 2099, amount: 5000000},\n"
+                                             "                {area: lss_boende, year: 2030, amount: 5000000}]\n"
+                                             "  reference: \"demo frame")
+    said = {w.location.path: w.message for w in check_projection(load(projection_scenario(tmp_path, data, 2)))[1]
+            if w.check == "beyond_horizon"}
+    assert "horizon_years reaches 30 years at most" in said["frame.supplements[0].year"], said
+    assert "or a longer horizon_years meant" in said["frame.supplements[1].year"], said

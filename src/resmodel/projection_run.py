@@ -385,8 +385,8 @@ def check_frame_growth(frame, file: str, resolved: ResolvedProjection, last: int
         return []
     return [Warning_("beyond_horizon", frame_where(resolved, "frame.indexation.growth"),
                      f"frame.indexation.growth gives {', '.join(map(str, beyond))}, after the horizon's last year "
-                     f"{last}: {'it has' if len(beyond) == 1 else 'they have'} no effect (a typing slip for an "
-                     "earlier year? or a longer horizon_years meant)")]
+                     f"{last}: {'it has' if len(beyond) == 1 else 'they have'} no effect "
+                     f"({after_horizon_hint(beyond[-1], frame.base_year + 1)})")]
 
 
 def frame_year_warnings(frame, resolved: ResolvedProjection, last: int) -> list[Warning_]:
@@ -404,7 +404,7 @@ def frame_year_warnings(frame, resolved: ResolvedProjection, last: int) -> list[
             if item.year > last:
                 warnings.append(Warning_("beyond_horizon", frame_where(resolved, key), (
                     f"{key} is {item.year}, after the horizon's last year {last}: {money} appear in no projected "
-                    f"year ({slip.format('an earlier', 'a longer horizon_years')})")))
+                    f"year ({after_horizon_hint(item.year, first)})")))
             elif item.year == base and (group == "supplements" or not item.recurring):
                 warnings.append(Warning_("before_base_date", frame_where(resolved, key), (
                     f"{key} is the base year {base}, which is not projected (its frame is the base frame): {money} "
@@ -415,7 +415,7 @@ def frame_year_warnings(frame, resolved: ResolvedProjection, last: int) -> list[
             if rule.from_year is not None and rule.from_year > last:
                 warnings.append(Warning_("beyond_horizon", frame_where(resolved, f"{key}.from_year"), (
                     f"{key}.from_year is {rule.from_year}, after the horizon's last year {last}: the rule applies "
-                    f"in no projected year ({slip.format('an earlier', 'a longer horizon_years')})")))
+                    f"in no projected year ({after_horizon_hint(rule.from_year, first)})")))
             if rule.to_year is not None and rule.to_year < first:
                 warnings.append(Warning_("before_base_date", frame_where(resolved, f"{key}.to_year"), (
                     f"{key}.to_year is {rule.to_year}, before the first projected year {first}: the rule applies "
@@ -814,6 +814,13 @@ def check_years(resolved: ResolvedProjection, first: int, last: int) -> None:
     problems.raise_if_any()
 
 
+def after_horizon_hint(year: int, first: int) -> str:
+    """Why a year after the horizon may be there: a typing slip, or a longer horizon_years meant — the latter only
+    where horizon_years can reach it (2099 for a supplement is no horizon of 75 years; code re-read)."""
+    return ("a typing slip for an earlier year? or a longer horizon_years meant" if year - first + 1 <= MAX_HORIZON
+            else f"a typing slip for an earlier year? horizon_years reaches {MAX_HORIZON} years at most")
+
+
 def _later_year_fix(year: int, first: int) -> str:
     """The fix for a year after the horizon: lengthening horizon_years only where it can reach the year (a one-digit
     slip, 2207 for 2027, is no horizon of 183 years)."""
@@ -891,8 +898,8 @@ def dated_changes_not_projected(loaded, last: int) -> list[Warning_]:
                      "project, compare or tornado. " + _how_to_project(tree.parameters[path].unit, on, base))
             for path, (on, location) in sorted(changes.items())] + _within_year_changes(tree, base, end) + [
         Warning_("beyond_horizon", o.location, f"{o.path} changes on {o.start:%Y-%m-%d}, after the horizon's last "
-                 f"year {last}: the change has no effect on project, compare or tornado (a typing slip for an "
-                 "earlier year? or a longer horizon_years meant)")
+                 f"year {last}: the change has no effect on project, compare or tornado "
+                 f"({after_horizon_hint(o.start.year, base.year + 1)})")
         for o in tree.overrides if o.start > end] + changes_before_base_date(loaded)
 
 
