@@ -64,11 +64,11 @@ class RunResponse(BaseModel):
 @router.post("/runs", response_model=RunResponse)
 def create_run(request: RunRequest) -> RunResponse:
     """The base-year allocation: hours, FTE, cost, allocated budget and staffing gap per service and unit."""
-    from resmodel.projection_run import check_projection
+    from resmodel.projection_run import check_projection_for_run
 
     loaded = load_scenario(request.scenario)
     try:
-        check_projection(loaded, warn=False)  # a scenario's projection block is refused here as `resmodel run` does
+        check_projection_for_run(loaded)  # a scenario's projection block is refused here as `resmodel run` does
         result = run(loaded)
     except ResmodelError as exc:
         raise scenario_error(exc) from None

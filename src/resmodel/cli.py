@@ -161,13 +161,13 @@ def run(scenario: ScenarioArg,
                                                   "an earlier output of run, which is replaced")] = None) -> None:
     """Run the base-year allocation: hours, FTE, cost, allocation and staffing gap per service and unit."""
     from resmodel.io.writers import check_output_folder
-    from resmodel.projection_run import check_projection
+    from resmodel.projection_run import check_projection_for_run
     from resmodel.run import RUN_OUTPUTS, load, summary_table, write_outputs
     from resmodel.run import run as run_scenario
 
     check_output_folder(out, RUN_OUTPUTS)
     loaded = load(scenario)
-    check_projection(loaded, warn=False)  # the projection block is part of the scenario: refused as validate refuses it
+    check_projection_for_run(loaded)  # the projection block is part of the scenario: refused as validate refuses it
     result = run_scenario(loaded)
     target = out or Path("results") / result.loaded.scenario.name
     files = write_outputs(result, target)

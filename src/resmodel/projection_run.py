@@ -99,6 +99,12 @@ def _settings(loaded) -> ResolvedProjection:
     resolved = resolve(chain)
     if resolved is None:
         last = chain[-1]
+        lifting = [s for s in chain if isinstance(s.doc.data, dict) and "projection" in s.doc.data]
+        if lifting:  # 'projection: null' lifted the blocks of the scenarios it extends
+            raise InputError.at(lifting[-1].doc.location("projection"), "'projection: null' lifts the projection "
+                                "block of the scenarios this one extends, so there is nothing to project",
+                                "a 'projection:' block after the last 'projection: null' of the chain",
+                                "remove 'projection: null' to project with the inherited block, or give a block here")
         raise InputError.at(Location(file=last.display, line=1), "the scenario has no 'projection:' block",
                             "a 'projection:' block in the scenario or a scenario it extends",
                             "add one: docs/projection.md, \"Minimum for your own board\" (the resmodel "
@@ -1002,6 +1008,22 @@ def _history_checked(loaded, resolved: ResolvedProjection, services, history, wa
                                       loaded.scenario.base_date.year, _history_display(loaded))
     forecast = [sv for sv in models if sv in services and not isinstance(volumes.get(sv, ""), int | float | dict)]
     return warnings + history_suspicious_warnings(history[history["service"].isin(forecast)], _history_display(loaded))
+
+
+def check_projection_for_run(loaded) -> None:
+    """``check_projection`` for ``run`` (CLI and API), which computes no projection yet refuses a scenario whose
+    projection block ``project`` refuses — with the way to run the allocation without the block: a section
+    manager's child scenario on a copied data folder was refused for the volume history only ``project`` reads."""
+    try:
+        check_projection(loaded, warn=False)
+    except InputError as exc:
+        last = read_chain(Path(loaded.scenario.chain[-1]))[-1]
+        why = Problem(Location(file=last.display), "the problems above are the scenario's projection block's: run "
+                      "computes no projection, but refuses a block that project would refuse",
+                      "a projection block project accepts, or none",
+                      "correct them, or, to run the base-year allocation alone, remove the block — one inherited "
+                      "through 'extends' is lifted by writing 'projection: null' in this file")
+        raise type(exc)([*exc.problems, why]) from None
 
 
 def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warning_]]:

@@ -500,9 +500,14 @@ def _validate(data: dict[str, Any], where, as_meant: bool) -> tuple[ProjectionSe
 
 def resolve(chain: list[ScenarioSource] | tuple[ScenarioSource, ...], as_meant: bool = False
             ) -> ResolvedProjection | None:
-    """Merge the chain's ``projection:`` blocks (root first); None when no file has one. ``as_meant``: a block
-    with problems gives its settings without the faulty keys and the problems, for ``check_projection`` to
-    report with its own; otherwise they are a located error."""
+    """Merge the chain's ``projection:`` blocks (root first); None when no file has one. ``projection: null``
+    lifts the blocks before it (a child that runs the allocation on its own data without the parent's
+    projection, as ``capacity.<service>: null`` lifts a parent's places). ``as_meant``: a block with problems
+    gives its settings without the faulty keys and the problems, for ``check_projection`` to report with its
+    own; otherwise they are a located error."""
+    lifted = [i for i, src in enumerate(chain)
+              if isinstance(src.doc.data, dict) and "projection" in src.doc.data and src.doc.data["projection"] is None]
+    chain = chain[lifted[-1] + 1:] if lifted else chain  # the blocks after the last null are the projection's
     merged: dict[str, Any] | None = None
     set_by: dict[str, ScenarioSource] = {}
     for src in chain:
