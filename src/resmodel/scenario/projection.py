@@ -121,6 +121,12 @@ def _yaml(value: Any) -> str:
         else repr(value)
 
 
+def _model_name(name: str) -> str:
+    """A model name as forecast_volumes knows it, case and surrounding blanks aside ('ETS' is 'ets'), as the
+    command line's --model reads it (planner walk: a scenario's 'ETS' was refused, forecast's ran)."""
+    return name.strip().lower()
+
+
 def _unknown_model(name: str) -> str:
     """The message for a model name forecast_volumes does not know, with the names it does (a number with a space
     between thousands, '1 100', is YAML text: it is told to drop the space)."""
@@ -305,9 +311,9 @@ class ProjectionSettings(_Strict):
     @field_validator("default_model")
     @classmethod
     def _model(cls, value: str) -> str:
-        if value not in MODEL_NAMES:
+        if _model_name(value) not in MODEL_NAMES:
             raise ValueError(_unknown_model(value))
-        return value
+        return _model_name(value)
 
     @field_validator("extensions")
     @classmethod
@@ -347,7 +353,7 @@ class ProjectionSettings(_Strict):
         numbers here, checked against the horizon by check_years with the block's other problems (a year bound here
         held them all back: 2207 for 2027)."""
         for service, spec in value.items():
-            if isinstance(spec, str) and spec not in MODEL_NAMES:
+            if isinstance(spec, str) and _model_name(spec) not in MODEL_NAMES:
                 raise ValueError(f"volumes.{service}: {_unknown_model(spec)}")
             if isinstance(spec, dict):
                 for year, volume in spec.items():
@@ -361,7 +367,7 @@ class ProjectionSettings(_Strict):
             elif not isinstance(spec, str) and not 0 <= spec <= MAX_VOLUME:
                 raise ValueError(f"volumes.{service}: the volume {spec:g} is outside 0–{MAX_VOLUME:,} "
                                  "(users, cases or places a month)")
-        return value
+        return {service: _model_name(spec) if isinstance(spec, str) else spec for service, spec in value.items()}
 
 
 @dataclass(frozen=True)
