@@ -168,6 +168,7 @@ def _workbook(plan, warnings: list) -> dict[str, tuple[pd.DataFrame, dict[str, s
 
 def _echo(plan, contract_hours: float) -> None:
     from resmodel.io.shifts import clock
+    from resmodel.shift_run import closed_weekdays
 
     rules = plan.rules
     typer.echo(f"Shift plan for {' + '.join(plan.unit_ids)} ({rules.slot_minutes}-minute slots; shifts "
@@ -203,7 +204,10 @@ def _echo(plan, contract_hours: float) -> None:
     figures = plan.comparison.set_index("measure")
     if "roster" in figures.index and "staff_csv" in figures.index:
         gap = figures.at["roster", "fte"] - figures.at["staff_csv", "fte"]
-        typer.echo(f"The schedule takes {figures.at['roster', 'fte']:,.2f} FTE to keep staffed all year; "
+        closed = closed_weekdays(plan.summary["weekday"])
+        typer.echo(f"The schedule takes {figures.at['roster', 'fte']:,.2f} FTE to keep staffed all year"
+                   + (f" if every open week is like this one, with nothing on {', '.join(closed)} (see the warning)"
+                      if closed else "") + f"; "
                    f"{figures.at['staff_csv', 'fte']:,.2f} are employed: "
                    + (f"{gap:,.2f} FTE (about {gap * figures.at['roster', 'hours_per_year'] / figures.at['roster', 'fte']:,.0f}"
                       " hours a year) must come from substitutes or extra hours." if gap > 0.005 else

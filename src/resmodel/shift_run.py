@@ -37,6 +37,8 @@ from resmodel.planning.shifts import (
 SERVICE = "daglig_verksamhet"
 #: users whose attended hours differ from users.csv's weekly_hours by more than this share (and an hour) are named
 HOURS_TOLERANCE = 0.10
+#: the days a daily-activity unit is open in a typical week
+WORKDAYS = WEEKDAYS[:5]
 
 
 @dataclass(frozen=True)
@@ -221,8 +223,29 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
         files = ", ".join(table.loc[table["user_id"].isin(ids), "source"].unique())
         warnings.append(f"{files}: {_count(ids)} with attended hours far from the time extent in users.csv (" + ", ".join(
             f"{u} {_hours(attended[u])} h against {_hours(extent[u])} h" for u in ids[:5]) + (", …" if len(ids) > 5 else "")
-            + "); the plan follows the attendance, the allocation users.csv")
+            + "); the plan follows the attendance, the allocation users.csv" + _without(closed_weekdays(table["weekday"])))
     return table, warnings
+
+
+def _without(days: list[str]) -> str:
+    """The hours warning's note on weekdays the attendance leaves out: a holiday week's users attend less."""
+    return (f" (the attendance has nothing on {', '.join(days)}: in a week with a public holiday the users attend "
+            "less than their time extent)") if days else ""
+
+
+def closed_weekdays(days) -> list[str]:
+    """The weekdays Monday–Friday without a row among ``days`` when others have one: a public holiday or a closed
+    day, which the yearly figures (× open weeks) would count as missing from every week (section manager's walk)."""
+    present = set(days)
+    return [d for d in WORKDAYS if d not in present] if present & set(WORKDAYS) else []
+
+
+def closed_weekday_warning(days: list[str], open_weeks: float, roster: bool) -> str:
+    """The warning for ``closed_weekdays``: the yearly figures take every open week to look like this one."""
+    named = ", ".join(days)
+    return (f"no attendance{' and no roster' if roster else ''} on {named} while the other weekdays have some: a "
+            f"public holiday or a closed day? The yearly figures (hours a year, FTE and SEK) count every one of the {open_weeks:g} open weeks as this one; plan a typical week for "
+            f"the yearly figures (a unit closed on {named} every week can ignore this)")
 
 
 def _count(ids) -> str:
@@ -278,6 +301,9 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
                             f"{idle.index[0]} of {roster_source}): their hours are staffing beyond the need — a "
                             "mistyped day, or a day the unit is open without users?")
     summary = day_summary(need, plan, roster, rules)
+    closed = closed_weekdays(summary["weekday"])
+    if closed:
+        warnings.insert(0, closed_weekday_warning(closed, constants.open_weeks, roster is not None))
     comparison = _comparison(need, summary, units, constants, rules)
     if pooling is not None:
         pooling["plan_fte"] = pooling["plan_hours"] * constants.open_weeks / constants.working_time.available_hours

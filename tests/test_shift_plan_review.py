@@ -1,0 +1,96 @@
+"""`resmodel shift-plan` after a section manager's walk with her own files: a week with a public holiday left out
+of the attendance and the roster must not become the yearly figures without a word."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from fastapi.testclient import TestClient
+
+from resmodel.cli_shifts import register
+from resmodel.shift_run import closed_weekdays
+from tests.clirun import invoke
+from tests.conftest import ROOT
+
+DATA = ROOT / "data" / "demokommun"
+BASE = ROOT / "scenarios" / "base.yaml"
+
+
+@pytest.fixture(scope="module")
+def app():
+    app = typer.Typer()
+    register(app)
+    app.command("noop")(lambda: None)  # a second command keeps typer's subcommand syntax
+    return app
+
+
+def without(tmp_path: Path, name: str, day: str) -> Path:
+    """A demo schedule with the rows of ``day`` left out (Ascension Thursday, say)."""
+    table = pd.read_csv(DATA / name, dtype=str, keep_default_na=False)
+    path = tmp_path / name
+    table[table["weekday"].ne(day)].to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(("days", "closed"), [
+    (["mon", "tue", "wed", "fri"], ["thu"]),
+    (["tue", "wed", "thu", "week"], ["mon", "fri"]),
+    (["mon", "tue", "wed", "thu", "fri"], []),
+    (["sat", "sun"], []),  # no weekday at all: the weekend warning's case, not a holiday
+    ([], []),
+])
+def test_closed_weekdays_are_the_weekdays_missing_from_a_week_that_has_some(days, closed):
+    assert closed_weekdays(pd.Series(days, dtype=object)) == closed
+
+
+def test_a_holiday_left_out_of_both_files_is_warned_and_the_yearly_conclusion_qualified(app, tmp_path):
+    code, stdout, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--scenario", BASE,
+                                  "--attendance", without(tmp_path, "attendance_DV001.csv", "thu"),
+                                  "--roster", without(tmp_path, "roster_DV001.csv", "thu"), "--out", tmp_path / "out")
+    assert code == 0, stderr
+    printed = [line.removeprefix("warning: ") for line in stderr.splitlines() if line.startswith("warning: ")]
+    day = [w for w in printed if w.startswith("no attendance and no roster on thu while the other weekdays have")]
+    assert len(day) == 1 and "public holiday or a closed day?" in day[0]
+    assert "every one of the 48.2 open weeks as this one; plan a typical week for the yearly figures" in day[0]
+    # the users' hours fall short by the missing day: the hours warning says why, not only that
+    assert any("users with attended hours far from" in w and "nothing on thu" in w for w in printed)
+    # 4 days of the demo roster, 224.0 h, × 48.2 open weeks ÷ 1 659.4 h an FTE = 6.51 FTE: 0.74 to spare, where the
+    # full week takes 8.13 and is 0.88 short — the opposite conclusion, now said to rest on this week
+    assert ("The schedule takes 6.51 FTE to keep staffed all year if every open week is like this one, with nothing "
+            "on thu (see the warning); 7.25 are employed: 0.74 FTE more than the schedule uses.") in stdout
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text())["warnings"] == printed
+
+
+def test_a_day_the_roster_works_is_not_a_closed_day(app, tmp_path):
+    # users away on Thursday but staff at work: the roster-on-a-day-without-users warning is the one that fits
+    code, stdout, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--scenario", BASE,
+                                  "--attendance", without(tmp_path, "attendance_DV001.csv", "thu"),
+                                  "--roster", DATA / "roster_DV001.csv", "--out", tmp_path / "out")
+    assert code == 0, stderr
+    assert "while the other weekdays have" not in stderr and "roster shift(s) on thu, when no user attends" in stderr
+    assert "The schedule takes 8.13 FTE to keep staffed all year; 7.25 are employed" in stdout
+
+
+def test_the_demo_week_has_no_closed_day(app, tmp_path):
+    code, stdout, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--scenario", BASE, "--attendance",
+                                  DATA / "attendance_DV001.csv", "--roster", DATA / "roster_DV001.csv",
+                                  "--out", tmp_path / "out")
+    assert code == 0 and "warning:" not in stderr and "if every open week" not in stdout
+
+
+def test_the_api_warns_about_a_closed_day_too(monkeypatch):
+    from api.main import app as api_app
+
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(ROOT / "scenarios"))
+    table = pd.read_csv(DATA / "attendance_DV001.csv", dtype=str, keep_default_na=False)
+    attendance = [{"user_id": r["user_id"], "weekday": r["weekday"], "start": r["start"], "end": r["end"]}
+                  for r in table[table["weekday"].ne("fri")].to_dict(orient="records")]
+    response = TestClient(api_app).post("/shift-plans", json={"scenario": "base", "unit_ids": ["DV001"],
+                                                              "attendance": attendance})
+    assert response.status_code == 200, response.text
+    assert any(w.startswith("no attendance on fri while the other weekdays have some")
+               for w in response.json()["warnings"])
