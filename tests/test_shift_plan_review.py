@@ -94,3 +94,22 @@ def test_the_api_warns_about_a_closed_day_too(monkeypatch):
     assert response.status_code == 200, response.text
     assert any(w.startswith("no attendance on fri while the other weekdays have some")
                for w in response.json()["warnings"])
+
+
+def test_raising_min_work_around_break_moves_the_breaks_as_documented(app, tmp_path):
+    # docs/shift-plan.md §4 'Where the break falls': the break's place is the optimiser's choice within the rules;
+    # shift_rules.min_work_around_break 2.5 keeps the demo's hours and shifts and its breaks from 10:30 to 13:00
+    scenario = tmp_path / "central_breaks.yaml"
+    scenario.write_text(f"name: central_breaks\npurpose: breaks nearer the middle\nextends: {BASE}\n"
+                        "parameters:\n  shift_rules.min_work_around_break: 2.5\n", encoding="utf-8")
+    code, stdout, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--scenario", scenario, "--attendance",
+                                  DATA / "attendance_DV001.csv", "--out", tmp_path / "out")
+    assert code == 0, stderr
+    plan = pd.read_csv(tmp_path / "out" / "shift_plan.csv")
+    week = pd.read_csv(tmp_path / "out" / "shift_summary.csv").set_index("weekday").loc["week"]
+    assert (week["plan_hours"], week["plan_shifts"]) == (183.5, 36)
+    breaks = plan.dropna(subset=["break_start"])
+    minutes = {c: pd.to_timedelta(breaks[c] + ":00").dt.total_seconds() / 60 for c in ("start", "end", "break_start",
+                                                                                      "break_end")}
+    assert (minutes["break_start"] - minutes["start"]).min() >= 150 and (minutes["end"] - minutes["break_end"]).min() >= 150
+    assert (breaks["break_start"].min(), breaks["break_start"].max()) == ("10:30", "13:00")
