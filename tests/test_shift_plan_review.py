@@ -113,3 +113,25 @@ def test_raising_min_work_around_break_moves_the_breaks_as_documented(app, tmp_p
                                                                                       "break_end")}
     assert (minutes["break_start"] - minutes["start"]).min() >= 150 and (minutes["end"] - minutes["break_end"]).min() >= 150
     assert (breaks["break_start"].min(), breaks["break_start"].max()) == ("10:30", "13:00")
+
+
+def test_swedish_headers_are_told_the_column_to_rename_to_as_in_the_data_tables(tmp_path):
+    # docs/shift-plan.md §2: the shift files read headers as the data tables do (io/tables.py refuses a Swedish
+    # export's header with the column it stands for, docs/data-dictionary.md); every header in one message
+    from resmodel.errors import InputError
+    from resmodel.io.shifts import read_attendance, read_roster
+
+    attendance = tmp_path / "beläggning.csv"
+    attendance.write_text("Brukare;Veckodag;Från;Till;Nivå\nU0147;mån;08:30;14:30;\n", encoding="utf-8")
+    roster = tmp_path / "schema.csv"
+    roster.write_text("Personal,Dag,Starttid,Sluttid,Rast start,Rast slut\nP01,mån,07:30,16:00,11:30,12:00\n",
+                      encoding="utf-8")
+    for read, path, renames in ((read_attendance, attendance, {"Brukare": "user_id", "Veckodag": "weekday",
+                                                               "Från": "start", "Till": "end", "Nivå": "level"}),
+                                (read_roster, roster, {"Personal": "staff_id", "Dag": "weekday", "Starttid": "start",
+                                                       "Sluttid": "end", "Rast start": "break_start",
+                                                       "Rast slut": "break_end"})):
+        with pytest.raises(InputError) as err:
+            read(path)
+        told = {p.location.column: p.fix for p in err.value.problems}
+        assert told == {name: f"'{name}' is '{column}' here: rename it to '{column}'" for name, column in renames.items()}
