@@ -15,7 +15,15 @@ import numpy as np
 
 from resmodel.errors import Location, ProblemCollector, Warning_, did_you_mean
 from resmodel.io.yamlio import LocatedDocument, read_yaml
-from resmodel.params.ranges import UnitRange, out_of_range, unit_range, unknown_unit
+from resmodel.params.ranges import (
+    Floor,
+    UnitRange,
+    below_floor,
+    floor_of,
+    out_of_range,
+    unit_range,
+    unknown_unit,
+)
 from resmodel.params.tree import LEVELS, Parameter, ParameterTree
 from resmodel.scenario.projection import BOOLEAN_FIX, boolean_problem
 
@@ -125,9 +133,11 @@ def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: Pr
 
 
 def _in_range(doc: LocatedDocument, vpath: str, what: str, value: float, unit: str, allowed: UnitRange | None,
-              problems: ProblemCollector) -> bool:
-    """Whether a number is inside its unit's range; adds the located problem when not."""
+              problems: ProblemCollector, floor: Floor | None = None) -> bool:
+    """Whether a number is inside its unit's range and, for a leaf with a floor (a salary, the PO), not below it —
+    a slip such as a salary in tkr, which the unit's range lets pass; adds the located problem when not."""
     found = out_of_range(what, value, unit, allowed) if allowed is not None else None
+    found = found or (below_floor(what, value, unit, floor) if floor is not None else None)
     if found:
         problems.add(doc.location(vpath), *found)
     return found is None
@@ -185,7 +195,7 @@ def _check_value(doc: LocatedDocument, vpath: str, path: str, kind: str, value: 
         problems.add(doc.location(vpath), f"value '{value}' of '{path}' is not a number", "a number",
                      "write a plain number (decimal point '.'; percentages as fractions, e.g. 0.074)")
         return None
-    if not _in_range(doc, vpath, f"value {{v}} of '{path}'", value, unit, allowed, problems):
+    if not _in_range(doc, vpath, f"value {{v}} of '{path}'", value, unit, allowed, problems, floor_of(path)):
         return None
     return float(value)
 

@@ -88,6 +88,68 @@ def out_of_range(what: str, value: float, unit: str, allowed: UnitRange) -> tupl
     return f"{subject} is {side} (unit '{unit}')", allowed.expected, fix
 
 
+@dataclass(frozen=True)
+class Floor:
+    """The least a value can be (0 aside where ``zero`` is meant: a role or cost the board does not have), why, and
+    the highest a slipped value read back (× 1 000, 10, 100) may be."""
+
+    low: float
+    high: float
+    why: str  # what a value below ``low`` contradicts, with its source
+    zero: bool = True  # 0 is allowed
+
+
+#: leaves (full-match path patterns) a board types in its own parameter files whose value above 0 but below the
+#: floor is no figure but a slip (economist walk: a salary of 28.4 SEK/month, typed in tkr, took daily activity's
+#: net cost from 68.9 to 26.6 MSEK without a word)
+FLOORS: tuple[tuple[str, Floor], ...] = (
+    (r"salaries\.[^.]+", Floor(
+        10_000, 200_000, "a full-time monthly salary in SEK (kronor): 10 000 is under half the lowest wage of "
+        "Kommunal's central agreement with SKR (HÖK 24: 21 570 SEK a month, 23 850 with vocational training; "
+        "ka.se 2024-11-21) and under its lowest wage of 2011 (15 685 SEK)")),
+    (r"payroll\.po_rate", Floor(
+        0.3142, 0.7, "PO includes the statutory employer's contribution (arbetsgivaravgift), 31.42 % of wages "
+        "(public_parameters.md: SKR's PO 2021–2023 = 31.42 statutory + 0.13 agreement insurance + pension; the full "
+        "rate in 2024 too, above 30 % since the late 1970s, ekonomifakta.se)", zero=False)),
+    (r"personlig_assistans\.lss_purchase_price_per_hour", Floor(
+        100, 2_000, "a price per assistance hour in SEK: 100 is below the state hourly rate of every year since "
+        "1998 (168 SEK; 332.60 in 2024, public_parameters.md) and below the lowest hourly wage of the assistants' "
+        "agreement (PAN 24: 136.40 SEK from 2025) before PO")),
+    (r"daglig_verksamhet\.other_cost_per_user|bostad_(vuxna|barn)\.other_cost_per_resident", Floor(
+        1_000, 1_000_000, "other costs in SEK a year: 1 000 is under 3 SEK a day, a seventh of the habilitation "
+        "allowance alone (7.6 kSEK per daily-activity user, F0280 / F0174); a board without such costs writes 0")),
+)
+#: how a value below its floor may have slipped: (factor, units it applies to, hint); offered where the value read
+#: back lands between the floor's low and high
+READINGS = ((1_000, "SEK", "written in tkr? {v} tkr is {r} {unit}"), (10, "", "a digit slipped? {v} for {r}"),
+            (100, "", "a percentage written as a fraction twice? {v} for {r}"))
+
+
+def floor_of(path: str) -> Floor | None:
+    """The floor of a leaf's values, or None for a leaf without one."""
+    return next((f for pattern, f in FLOORS if re.fullmatch(pattern, path)), None)
+
+
+def _number(value: float, unit: str) -> str:
+    """A number as a message writes it: SEK amounts with a space between thousands (28 400), others as typed."""
+    text = f"{value:,.10g}" if unit.startswith("SEK") else f"{value:.10g}"
+    return text.replace(",", " ")
+
+
+def below_floor(what: str, value: float, unit: str, floor: Floor) -> tuple[str, str, str] | None:
+    """(problem, expected, fix) when ``value`` is below ``floor`` (0 aside, where allowed); ``what`` names it, with
+    {v} for the value. The fix reads the value back as the likeliest slip (tkr, a digit, a percentage) in range."""
+    if not (0 < value < floor.low or (value == 0 and not floor.zero)):
+        return None
+    v = f"{value:.10g}"
+    fix = next((hint.format(v=v, r=_number(value * factor, unit), unit=unit) + f": write {value * factor:.10g}"
+                for factor, units, hint in READINGS
+                if unit.startswith(units) and floor.low <= value * factor <= floor.high),
+               "correct the value")
+    return (f"{what.format(v=v)} is below {_number(floor.low, unit)} (unit '{unit}')",
+            f"{'0 or ' if floor.zero else ''}at least {_number(floor.low, unit)}: {floor.why}", fix)
+
+
 def sum_groups(paths: Iterable[str]) -> dict[str, list[str]]:
     """Leaf paths grouped by their parent path, for the parents that must sum to 1."""
     groups: dict[str, list[str]] = {}

@@ -1,0 +1,120 @@
+"""A new board typing its first figures (`resmodel init`'s kit, its README checklist): a salary in tkr and a PO with
+a slipped digit passed validate without a word and moved the board's costs (economist walk, findings 1 and 2). Each leaf with a floor refuses a value below it at its file and line,
+with the slip read back; 0 stays allowed where it means none; the demo, the bundled files and the kit are silent."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from resmodel.cli import app
+from resmodel.errors import InputError
+from resmodel.io.parameters import load_parameters, load_tree, national_parameter_root
+from resmodel.params.ranges import FLOORS, floor_of
+from tests.clirun import invoke
+from tests.conftest import ROOT
+
+DEMO = ROOT / "data" / "demokommun"
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("board") / "min_namnd"
+    code, _, err = invoke(app, "init", folder)
+    assert code == 0, err
+    return folder
+
+
+def _params(kit: Path, tmp_path: Path, file: str, old: str, new: str) -> Path:
+    """A copy of the kit's parameters with one line of ``file`` changed."""
+    params = tmp_path / "parameters"
+    shutil.copytree(kit / "data" / "parameters", params)
+    text = (params / file).read_text()
+    assert old in text
+    (params / file).write_text(text.replace(old, new, 1))
+    return params
+
+
+def _refused(params: Path):
+    """The one problem loading ``params`` gives."""
+    with pytest.raises(InputError) as caught:
+        load_parameters(params, "p")
+    (problem,) = caught.value.problems
+    return problem
+
+
+def test_a_salary_typed_in_tkr_is_refused_at_its_line_with_the_kronor_it_stands_for(kit, tmp_path):
+    """Finding 1: 'aktivitetsledare: 2024-04-01: 28.4' took daily activity's net cost from 68.9 to 26.6 MSEK."""
+    params = _params(kit, tmp_path, "salaries.yaml", "    2023-01-01: 29000\n",
+                     "    2023-01-01: 29000\n    2024-04-01: 28.4\n")
+    problem = _refused(params)
+    line = (params / "salaries.yaml").read_text().splitlines().index("    2024-04-01: 28.4") + 1
+    assert (problem.location.file, problem.location.line) == ("p/salaries.yaml", line)
+    assert "value 28.4 of 'salaries.aktivitetsledare' is below 10 000 (unit 'SEK/month')" in problem.problem
+    assert "HÖK 24: 21 570 SEK a month" in problem.expected
+    assert problem.fix == "written in tkr? 28.4 tkr is 28 400 SEK/month: write 28400"
+
+
+def test_the_cli_refuses_it_with_exit_status_2(kit, tmp_path):
+    board = tmp_path / "board"
+    shutil.copytree(kit, board)
+    salaries = board / "data" / "parameters" / "salaries.yaml"
+    salaries.write_text(salaries.read_text().replace("2023-01-01: 28500", "2023-01-01: 28.5"))
+    code, _, err = invoke(app, "validate", board / "scenarios" / "base.yaml")
+    assert code == 2 and "written in tkr? 28.5 tkr is 28 500 SEK/month" in err, err
+
+
+@pytest.mark.parametrize(("value", "fix"), [
+    ("0.04315", "a digit slipped? 0.04315 for 0.4315: write 0.4315"),       # finding 2
+    ("0.004504", "a percentage written as a fraction twice? 0.004504 for 0.4504: write 0.4504"),
+    ("0.3", "correct the value"),                                           # no slip reads it back into range
+    ("0", "correct the value"),                                             # a PO of nothing is no PO
+])
+def test_a_po_below_the_statutory_employer_contribution_is_refused(kit, tmp_path, value, fix):
+    params = _params(kit, tmp_path, "payroll/po_rate.yaml", "2024-01-01: 0.4504", f"2024-01-01: {value}")
+    problem = _refused(params)
+    assert problem.location.file == "p/payroll/po_rate.yaml" and problem.location.line is not None
+    assert f"value {value} of 'payroll.po_rate' is below 0.3142" in problem.problem
+    assert problem.expected.startswith("at least 0.3142: PO includes the statutory employer's contribution")
+    assert problem.fix == fix
+
+
+@pytest.mark.parametrize(("file", "old", "new", "fix"), [
+    ("salaries.yaml", "2023-01-01: 28000", "2023-01-01: 2800", "a digit slipped? 2800 for 28 000: write 28000"),
+    ("daglig_verksamhet/other_cost_per_user.yaml", "2023-01-01: 29000", "2023-01-01: 29",
+     "written in tkr? 29 tkr is 29 000 SEK/user/year: write 29000"),
+    ("bostad_vuxna/other_cost_per_resident.yaml", "2023-01-01: 30000", "2023-01-01: 30",
+     "written in tkr? 30 tkr is 30 000 SEK/resident/year: write 30000"),
+    ("bostad_barn/other_cost_per_resident.yaml", "2023-01-01: 40000", "2023-01-01: 40",
+     "written in tkr? 40 tkr is 40 000 SEK/resident/year: write 40000"),
+    ("personlig_assistans/lss_purchase_price_per_hour.yaml", "2024-01-01: 332.60", "2024-01-01: 33.26",
+     "a digit slipped? 33.26 for 332.6: write 332.6"),
+])
+def test_every_money_leaf_of_the_kit_with_a_floor_refuses_a_slip(kit, tmp_path, file, old, new, fix):
+    problem = _refused(_params(kit, tmp_path, file, old, new))
+    assert problem.location.file == f"p/{file}" and problem.fix == fix
+
+
+@pytest.mark.parametrize(("file", "old"), [("salaries.yaml", "2023-01-01: 28000"),
+                                           ("daglig_verksamhet/other_cost_per_user.yaml", "2023-01-01: 29000"),
+                                           ("personlig_assistans/lss_purchase_price_per_hour.yaml", "2024-01-01: 332.60")])
+def test_zero_is_taken_as_none_where_it_can_be(kit, tmp_path, file, old):
+    """A role the board does not employ, no other costs, nothing bought: 0 is no slip of the unit."""
+    load_parameters(_params(kit, tmp_path, file, old, old.split(": ")[0] + ": 0"), "p")
+
+
+def test_the_demo_the_bundled_files_and_the_kit_are_above_every_floor(kit):
+    """The floors sit far below every value shipped, so no run of the demo or of a fresh kit is refused."""
+    trees = [load_parameters(DEMO / "parameters"), load_tree(national_parameter_root()),
+             load_parameters(kit / "data" / "parameters")]
+    floored = {path: (floor_of(path), leaf) for tree in trees for path, leaf in tree.parameters.items() if floor_of(path)}
+    assert {p.split(".")[0] for p in floored} == {"salaries", "payroll", "personlig_assistans", "daglig_verksamhet",
+                                                 "bostad_vuxna", "bostad_barn"}
+    for path, (floor, leaf) in floored.items():
+        least = min(value for _, value in leaf.values)
+        margin = 1.2 if path == "payroll.po_rate" else 2  # the PO's floor is the statutory part of it (38.46 % in 2013)
+        assert least >= margin * floor.low, (path, least)
+    assert len(FLOORS) == 4
+
