@@ -1,20 +1,24 @@
-"""A new board typing its first figures (`resmodel init`'s kit, its README checklist): a salary in tkr and a PO with
-a slipped digit passed validate without a word and moved the board's costs (economist walk, findings 1 and 2). Each leaf with a floor refuses a value below it at its file and line,
-with the slip read back; 0 stays allowed where it means none; the demo, the bundled files and the kit are silent."""
+"""A new board typing its first figures (`resmodel init`'s kit, its README checklist): a salary in tkr, a PO with a
+slipped digit and an other service's average cost in tkr passed validate without a word and moved the board's costs
+(economist walk, findings 1–3). Each leaf with a floor refuses a value below it at its file and line, and an average
+cost of other_services.csv at its row, with the slip read back; 0 stays allowed where it means none; the demo, the
+bundled files and the kit are silent."""
 
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-from resmodel.cli import app
+from resmodel.cli import app, main
 from resmodel.errors import InputError
+from resmodel.io.other_services import AVERAGE_COST_FLOOR, read_other_services
 from resmodel.io.parameters import load_parameters, load_tree, national_parameter_root
 from resmodel.params.ranges import FLOORS, floor_of
 from tests.clirun import invoke
-from tests.conftest import ROOT
+from tests.conftest import ROOT, projection_scenario
 
 DEMO = ROOT / "data" / "demokommun"
 
@@ -118,3 +122,36 @@ def test_the_demo_the_bundled_files_and_the_kit_are_above_every_floor(kit):
         assert least >= margin * floor.low, (path, least)
     assert len(FLOORS) == 4
 
+
+def _other_services(tmp_path: Path, row: str) -> Path:
+    """A copy of the demo's data with boendestod's row replaced, as Swedish Excel saves it (';', decimal comma)."""
+    data = tmp_path / "data"
+    shutil.copytree(DEMO, data)
+    lines = (data / "other_services.csv").read_text().splitlines()
+    lines[1] = row
+    (data / "other_services.csv").write_text("\n".join(line.replace(",", ";") if i != 1 else line
+                                                       for i, line in enumerate(lines[:2])) + "\n")
+    return data
+
+
+def test_an_other_service_average_cost_in_tkr_is_refused_at_its_row(tmp_path):
+    """Finding 3: 412,5 for 412 500 SEK was only signalled by frame_scale, which blamed the frame."""
+    data = _other_services(tmp_path, "boendestod;persons (avg per month);953;412,5;F0206;illustrative;tkr slip")
+    with pytest.raises(InputError) as caught:
+        read_other_services(data)
+    (problem,) = caught.value.problems
+    where = problem.location
+    assert (where.file.endswith("other_services.csv"), where.row, where.column) == (True, 2, "average_cost")
+    assert "the average cost 412.5 of 'boendestod' is below 1 000" in problem.problem
+    assert problem.fix == "written in tkr? 412.5 tkr is 412 500 SEK/volume unit/year: write 412500"
+
+
+def test_validate_refuses_it_and_zero_passes(tmp_path, monkeypatch, capsys):
+    data = _other_services(tmp_path, "boendestod;persons (avg per month);953;57,023;F0206;illustrative;tkr slip")
+    monkeypatch.setattr(sys, "argv", ["resmodel", "validate", str(projection_scenario(tmp_path, data))])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2 and "written in tkr? 57.023 tkr is 57 023" in capsys.readouterr().err
+    zero = _other_services(tmp_path / "zero", "boendestod;persons (avg per month);953;0;F0206;illustrative;none")
+    table, _ = read_other_services(zero)
+    assert table.at[2, "average_cost"] == 0 and AVERAGE_COST_FLOOR.zero
