@@ -46,11 +46,12 @@ def test_a_percentage_in_a_semicolon_file_is_told_with_a_decimal_comma(tmp_path)
     assert "Fix: write 0,805 (80,5 % = 0,805 FTE)" in text
 
 
-def test_a_percentage_in_a_column_that_is_no_share_keeps_the_plain_number_fix(tmp_path):
-    """weekly_hours is hours, not a share of a whole: '80 %' of what cannot be told."""
+def test_a_percentage_in_weekly_hours_is_told_as_hours_of_full_time_not_a_share(tmp_path):
+    """weekly_hours is hours, not a share of a whole: '80 %' is a share of full time, whose hours are written (new-board
+    walk, finding 1: 0.75 for 75 % passed every check and cut daily activity's cost to a fifth)."""
     schema = type(USERS)("t", "t", (USERS.column("weekly_hours"),))
     text = _refusal(tmp_path, "t.csv", "weekly_hours\n80 %\n", schema)
-    assert "FTE" not in text and "write a plain number with '.' as decimal point and no units" in text
+    assert "FTE" not in text and "write the hours a week, 32 (80 % of a 40-hour week)" in text
 
 
 @pytest.mark.parametrize(("header", "key"), [("Brukar-ID", "brukar_id"), ("Tidsomfattning (tim/v)", "tidsomfattning"),

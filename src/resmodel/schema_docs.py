@@ -64,7 +64,9 @@ def data_dictionary() -> str:
              "headers alike: `Årshyra (kr)` is `annual_rent_sek`'s Swedish header, `Årshyra (tkr)` is told to be",
              "multiplied by 1 000 first). A bracketed",
              "unit other than the column's own (`Årshyra (tkr)`, `Sysselsättningsgrad (%)`) is told to be converted",
-             "first (× 1 000, ÷ 100, or into the unit above), never to be renamed as it is. Each table's",
+             "first (× 1 000, ÷ 100, or into the unit above; a percentage over hours a week, `Tidsomfattning (%)`,",
+             "is a share of full time, to be written as hours: 75 % of a 40-hour week is 30), never to be renamed",
+             "as it is. Each table's",
              "*One row per* line names the columns that together must be unique: a second row with the same",
              "values is refused.", ""]
     for schema in (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, PREMISES_PLAN, ATTENDANCE, ROSTER):

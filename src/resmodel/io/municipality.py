@@ -15,11 +15,24 @@ from resmodel.allocation.engine import Municipality
 from resmodel.allocation.staff_cost import SERVICE_ROLES
 from resmodel.errors import InputError, Location, PersonalDataError, ProblemCollector, Warning_
 from resmodel.io.dictionary import PREMISES, STAFF, UNITS, USERS
-from resmodel.io.tables import MAX_PROBLEMS, TableSchema, check_references, read_table, require_rows
+from resmodel.io.tables import (
+    FULL_TIME_WEEK_HOURS,
+    MAX_PROBLEMS,
+    TableSchema,
+    check_references,
+    hours_of_full_time,
+    read_table,
+    require_rows,
+)
 from resmodel.services import HOUSING_SERVICES, HOUSING_TYPES, LEVEL_SERVICES, UNIT_SERVICE_OF_USER
 
 STALE_ASSESSMENT_DAYS = 730
-DV_MAX_WEEKLY_HOURS = 40  # a full working week; daily activity is scheduled within it
+DV_MAX_WEEKLY_HOURS = FULL_TIME_WEEK_HOURS  # a full working week; daily activity is scheduled within it
+#: a service whose users' median weekly_hours is at most this has its hours written as shares of full time (0.75 for
+#: 75 %): no board's middle daily-activity or assistance user has an hour a week or less — the demo's lowest
+#: medians are 16 (assistance LSS) and 25 (daily activity), its lowest single values 3 and 10 — while a median
+#: leaves a few users with genuinely short hours alone
+SHARE_OF_FULL_TIME_MEDIAN = 1
 #: SEK a day: above the highest need level's cost of almost 12 MSEK a year (F0155, ≈ 33 000 a day) with a margin —
 #: a monthly or yearly price typed as the day price
 MAX_DAY_PRICE = 40_000
@@ -338,6 +351,7 @@ def _implausible_user_values(users: pd.DataFrame, users_file: str) -> list[Warni
                        f"(from {ADULT_SERVICE_MIN_START_AGE} at the earliest); correct the birth year or the start date "
                        "— the run does not use the start date", (str(users.at[i, "unit_id"]),))
               for i in users.index[young.fillna(False).to_numpy(dtype=bool)]]
+    found += _hours_as_shares(users, users_file)
     dv = users["service"] == "daglig_verksamhet"
     odd = dv & ((users["weekly_hours"] == 0) | (users["weekly_hours"] > DV_MAX_WEEKLY_HOURS))
     found += [Warning_("weekly_hours_implausible", Location(file=users_file, row=int(i), column="weekly_hours"),
@@ -345,4 +359,22 @@ def _implausible_user_values(users: pd.DataFrame, users_file: str) -> list[Warni
                        f"at most a working week, {DV_MAX_WEEKLY_HOURS} h): the run allocates them as given; correct "
                        "weekly_hours if it is a typing mistake", (str(users.at[i, "unit_id"]),))
               for i in users.index[odd.fillna(False).to_numpy(dtype=bool)]]
+    return found
+
+
+def _hours_as_shares(users: pd.DataFrame, users_file: str) -> list[Warning_]:
+    """One warning per hours service whose weekly_hours have a median of at most SHARE_OF_FULL_TIME_MEDIAN: hours
+    written as shares of full time (0.75 for 75 %) pass every range, and a new board's daily activity was costed at
+    a fifth of its cost (new-board walk)."""
+    hours = users[users["service"].isin(HOURS_SERVICES) & users["weekly_hours"].notna()]
+    found = []
+    for service, rows in hours.groupby("service"):
+        median = rows["weekly_hours"].median()
+        if median <= SHARE_OF_FULL_TIME_MEDIAN:
+            found.append(Warning_(
+                "weekly_hours_implausible", Location(file=users_file, row=int(rows.index[0]), column="weekly_hours"),
+                f"the {len(rows)} {service} users' weekly_hours have a median of {median:g} hours a week: hours "
+                f"written as shares of full time (0.75 for 75 %)? weekly_hours is hours a week, e.g. "
+                f"{hours_of_full_time(75)}; the run allocates them as given",
+                tuple(sorted(rows["unit_id"].astype(str).unique()))))
     return found

@@ -84,14 +84,17 @@ UNIT_SPELLINGS = {
     "places": {"st", "antal", "platser"},
     "months": {"mån", "mån.", "månader", "months"},
 }
-#: what to do with the values of a header bracketing another unit an export often uses
-UNIT_CONVERSIONS = {"tkr": "multiply its values by 1 000 (they are thousands of kronor)",
-                    "mkr": "multiply its values by 1 000 000 (they are millions of kronor)",
-                    "msek": "multiply its values by 1 000 000 (they are millions of kronor)",
-                    "%": "divide its values by 100 (0.75 for 75 %)"}
+#: what to do with the values of a header bracketing thousands or millions of kronor, in a column of kronor
+MONEY_CONVERSIONS = {"tkr": "multiply its values by 1 000 (they are thousands of kronor)",
+                     "mkr": "multiply its values by 1 000 000 (they are millions of kronor)",
+                     "msek": "multiply its values by 1 000 000 (they are millions of kronor)"}
 
 #: units of a share of a whole (an FTE is one full-time post): a cell '80 %' in such a column is 0.8 of it
 SHARE_UNITS = frozenset({"FTE"})
+#: the unit of a column of hours a week, where a percentage is a share of a full-time week, not a share to keep
+WEEKLY_HOURS_UNIT = "hours/week"
+#: hours of a full-time week: Arbetstidslagen 5 §, resmodel's national working_time.contract_hours_per_week
+FULL_TIME_WEEK_HOURS = 40
 
 
 def header_key(name: object) -> str:
@@ -559,11 +562,16 @@ def without_prefix_words(text: pd.Series, words: tuple[str, ...] = LEVEL_WORDS) 
 
 
 def _share_fix(cell: str, col: Column, decimal_comma: bool) -> str | None:
-    """For a percentage ('80 %', '80%') in a column of a share (an FTE): the share to write, with a decimal comma in
-    a ';' file as the user writes there; None for any other cell or column."""
+    """For a percentage ('80 %', '80%') in a column of a share (an FTE): the share to write; in a column of hours a
+    week: the hours of that share of full time (not the share, which reads as under an hour); with a decimal comma
+    in a ';' file as the user writes there; None for any other cell or column."""
     share = percent_text_fraction(cell)
-    if share is None or col.unit not in SHARE_UNITS:
+    if share is None or col.unit not in (*SHARE_UNITS, WEEKLY_HOURS_UNIT):
         return None
+    if col.unit == WEEKLY_HOURS_UNIT:
+        return (f"'{cell.strip()}' is a share of full time: write the hours a week, "
+                f"{hours_of_full_time(float(share) * 100, decimal_comma)} — a board whose full-time week is shorter "
+                "takes its own")
     share = share.replace(".", ",") if decimal_comma else share
     return f"write {share} ({cell.strip().rstrip('%').strip()} % = {share} {col.unit})"
 
@@ -706,10 +714,31 @@ def other_unit(name: str, column: Column) -> str | None:
     return None if bracket is None or bracket in UNIT_SPELLINGS.get(column.unit, set()) else bracket
 
 
+def hours_of_full_time(percent: float, decimal_comma: bool = False) -> str:
+    """The hours a week a percentage of full time stands for, as a fix says it ('30 (75 % of a 40-hour week)'), with
+    decimal commas for a ';' file."""
+    text = f"{percent * FULL_TIME_WEEK_HOURS / 100:g} ({percent:g} % of a {FULL_TIME_WEEK_HOURS}-hour week)"
+    return text.replace(".", ",") if decimal_comma else text
+
+
+def _conversion(unit: str, column: Column) -> str:
+    """How to bring the values of a header bracketing ``unit`` into ``column``'s unit. A percentage is a share (÷ 100)
+    only in a column of a share (FTE); over hours a week it is a share of full time, whose hours are to be written
+    — 0.75 for '75 %' read as 0.75 hours a week cut a new board's daily-activity cost from 68.9 to 14.8 MSEK."""
+    if unit == "%" and column.unit == WEEKLY_HOURS_UNIT:
+        return (f"they are percent of full time, so write each as the hours a week it stands for, e.g. "
+                f"{hours_of_full_time(75)}; a board whose full-time week is shorter takes its own")
+    if unit == "%" and column.unit in SHARE_UNITS:
+        return "divide its values by 100 (0.75 for 75 %)"
+    if unit in MONEY_CONVERSIONS and column.unit.startswith("SEK"):
+        return MONEY_CONVERSIONS[unit]
+    return f"give its values in {column.unit or 'its own unit'}"
+
+
 def convert_fix(name: str, column: Column, unit: str) -> str:
     """The fix for a header of ``column`` bracketing another ``unit``: convert its values (× 1 000 for tkr), then
     rename it — never renamed as it is, which would read thousands of kronor as kronor."""
-    convert = UNIT_CONVERSIONS.get(unit, f"give its values in {column.unit or 'its own unit'}")
+    convert = _conversion(unit, column)
     return (f"'{name}' may be '{column.name}' ({column.description}" + (f", in {column.unit}" if column.unit else "")
             + f"), but '({unit})' says its values are in another unit: {convert}, then rename it to '{column.name}'")
 

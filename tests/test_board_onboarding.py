@@ -1,0 +1,105 @@
+"""A new board loading its own exported tables into the `resmodel init` kit (an economist setting up a 900-user
+board): percent-of-full-time hours, services costed elsewhere, ids, free-text columns, Swedish file names, numbers
+stored as text in a workbook, the kit's own data dictionary and identity numbers on a note sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from resmodel.errors import InputError
+from resmodel.io.dictionary import STAFF, USERS
+from resmodel.io.municipality import data_quality_warnings, read_municipality, table_files
+from resmodel.io.starter import write_starter_kit
+from resmodel.io.tables import read_table, type_table
+
+BASE_DATE = dt.date(2024, 7, 1)
+
+
+@pytest.fixture()
+def kit(tmp_path) -> Path:
+    """A fresh starter kit, as `resmodel init` writes it."""
+    write_starter_kit(tmp_path / "kit", "kit")
+    return tmp_path / "kit"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    """Replace one piece of a kit table's text (which must be there)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _refusal(data: Path) -> InputError:
+    """The error reading the data folder gives."""
+    with pytest.raises(InputError) as err:
+        read_municipality(data, "data", BASE_DATE)
+    return err.value
+
+
+def _warnings(data: Path, check: str) -> list:
+    """The data-quality warnings of one check on the data folder."""
+    municipality = read_municipality(data, "data", BASE_DATE)
+    return [w for w in data_quality_warnings(municipality, BASE_DATE, table_files(data, "data")) if w.check == check]
+
+
+# finding 1: 'Tidsomfattning (%)' was told to be divided by 100, and 0.75 hours a week passed every check
+
+
+def test_a_percent_header_over_weekly_hours_is_told_to_give_hours_not_a_share():
+    raw = pd.DataFrame([["U1", "daglig_verksamhet", "DV01", "3", "75 %", "", "1990", "2015-03-01", ""]],
+                       columns=[c.name if c.name != "weekly_hours" else "Tidsomfattning (%)" for c in USERS.columns],
+                       index=[2], dtype="string")
+    with pytest.raises(InputError) as err:
+        type_table(raw, USERS, "users.csv")
+    fix = err.value.problems[0].fix
+    assert "write each as the hours a week it stands for, e.g. 30 (75 % of a 40-hour week)" in fix, fix
+    assert "divide its values by 100" not in fix and "then rename it to 'weekly_hours'" in fix
+
+
+def test_a_percent_header_over_a_share_is_still_told_to_divide_by_100():
+    raw = pd.DataFrame([["DV01", "omsorgspedagog", "80"]], columns=["unit_id", "role", "Sysselsättningsgrad (%)"],
+                       index=[2], dtype="string")
+    with pytest.raises(InputError) as err:
+        type_table(raw, STAFF, "staff.csv")
+    assert "divide its values by 100 (0.75 for 75 %)" in err.value.problems[0].fix
+
+
+@pytest.mark.parametrize(("cell", "separator", "told"), [
+    ("75 %", ",", "'75 %' is a share of full time: write the hours a week, 30 (75 % of a 40-hour week)"),
+    ("62,5 %", ";", "'62,5 %' is a share of full time: write the hours a week, 25 (62,5 % of a 40-hour week)"),
+])
+def test_a_percent_cell_in_weekly_hours_is_told_the_hours(tmp_path, cell, separator, told):
+    header = separator.join(c.name for c in USERS.columns)
+    row = separator.join(["U1", "daglig_verksamhet", "DV01", "3", f'"{cell}"' if separator == "," else cell, "",
+                          "1990", "2015-03-01", ""])
+    (tmp_path / "users.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_table(tmp_path / "users.csv", USERS, "users.csv")
+    assert err.value.problems[0].fix.startswith(told), err.value.problems[0].fix
+
+
+def test_daily_activity_hours_written_as_shares_of_full_time_are_warned(kit):
+    users = kit / "data" / "users.csv"
+    for hours, share in (("2,30", "2,0.75"), ("4,25", "4,0.62"), ("6,35", "6,0.87"), ("1,20", "1,0.5")):
+        _edit(users, f",{hours},,", f",{share},,")
+    found = _warnings(kit / "data", "weekly_hours_implausible")
+    assert len(found) == 1, found
+    assert found[0].location.row == 2 and found[0].location.column == "weekly_hours"
+    assert "the 4 daglig_verksamhet users' weekly_hours have a median of 0.685 hours a week" in found[0].message
+    assert "hours written as shares of full time" in found[0].message and found[0].units == ("DV01", "DV02")
+
+
+def test_a_few_short_hours_among_full_ones_are_not_taken_for_shares(kit):
+    users = kit / "data" / "users.csv"
+    _edit(users, ",20,,2001", ",1,,2001")  # one user scheduled an hour a week; the median stays 27.5
+    assert _warnings(kit / "data", "weekly_hours_implausible") == []
+
+
+def test_the_kit_and_the_demo_have_no_hours_warning(kit, demo_result):
+    assert _warnings(kit / "data", "weekly_hours_implausible") == []
+    assert [w for w in demo_result.warnings if w.check == "weekly_hours_implausible"] == []
+
