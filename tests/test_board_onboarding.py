@@ -103,3 +103,32 @@ def test_the_kit_and_the_demo_have_no_hours_warning(kit, demo_result):
     assert _warnings(kit / "data", "weekly_hours_implausible") == []
     assert [w for w in demo_result.warnings if w.check == "weekly_hours_implausible"] == []
 
+
+
+# finding 2: a short stay in units.csv or users.csv was told 'use one of the allowed values', inviting bostad_barn
+
+
+@pytest.mark.parametrize(("table", "old", "new", "row", "told"), [
+    ("units.csv", "BB01,Barnboende 1,bostad_barn,", "BB01,Korttidshem 1,korttidsvistelse,", 6,
+     "korttidsvistelse is costed in the projection as volume × average cost from other_services.csv"),
+    ("users.csv", "U008,bostad_barn,", "U008,Korttidshem,", 9,
+     "'Korttidshem' is korttidsvistelse: it is costed in the projection as volume × average cost"),
+    ("users.csv", "U008,bostad_barn,", "U008,Avlösarservice,", 9, "'Avlösarservice' is avlosning: it is costed"),
+])
+def test_a_service_costed_in_other_services_is_told_to_go_there(kit, table, old, new, row, told):
+    _edit(kit / "data" / table, old, new)
+    problem = next(p for p in _refusal(kit / "data").problems if p.location.column == "service")
+    assert problem.location.file == f"data/{table}" and problem.location.row == row
+    assert told in problem.fix and "remove these rows" in problem.fix, problem.fix
+    assert "a line in other_services.csv" in problem.fix and "use one of the allowed values" not in problem.fix
+
+
+def test_an_unknown_service_that_is_no_other_service_keeps_the_allowed_values_fix(kit):
+    _edit(kit / "data" / "users.csv", "U008,bostad_barn,", "U008,bostad_bar,")
+    problem = next(p for p in _refusal(kit / "data").problems if p.location.column == "service")
+    assert problem.fix == "did you mean 'bostad_barn'? use one of the allowed values (see docs/data-dictionary.md)"
+
+
+def test_the_kit_readme_lists_other_services_csv(kit):
+    readme = (kit / "README.md").read_text(encoding="utf-8")
+    assert "| `other_services.csv` (optional; not in the kit) |" in readme and "korttidsvistelse" in readme

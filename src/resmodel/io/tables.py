@@ -576,6 +576,43 @@ def _share_fix(cell: str, col: Column, decimal_comma: bool) -> str | None:
     return f"write {share} ({cell.strip().rstrip('%').strip()} % = {share} {col.unit})"
 
 
+#: what a board calls a service besides its key and its label in the report areas (budget.areas.SERVICE_LABELS):
+#: the home a short stay is spent in
+SERVICE_WORDS = {"korttidshem": "korttidsvistelse"}
+
+
+def service_key(text: str) -> str:
+    """A service as written ('Avlösarservice', 'Särskilt boende SoL') in the form of a service key: lower case, å, ä
+    as a and ö as o, spaces and '-' as '_'."""
+    text = unicodedata.normalize("NFC", text).strip().lower().translate(str.maketrans("åäö", "aao"))
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def other_service_of(value: str) -> str | None:
+    """The key of other_services.csv a service value names — by key, by its Swedish label or a board's word for it
+    ('korttidshem' is korttidsvistelse); None for any other value."""
+    from resmodel.budget.areas import SERVICE_LABELS
+    from resmodel.io.dictionary import OTHER_SERVICE_KEYS  # imported here: the dictionary imports this module
+
+    words = {**{service_key(SERVICE_LABELS[k].split(" — ")[0]): k for k in OTHER_SERVICE_KEYS},
+             **SERVICE_WORDS, **{k: k for k in OTHER_SERVICE_KEYS}}
+    return words.get(service_key(value))
+
+
+def _unknown_value_fix(value: str, col: Column) -> str:
+    """The fix for a value not among the column's allowed ones: a service that other_services.csv costs (a short
+    stay) is told to go there — 'use one of the allowed values' had a board relabel short stays as bostad_barn,
+    costed as a full year of housing (new-board walk); any other value is pointed at the allowed values."""
+    other = other_service_of(value) if col.name == "service" else None
+    if other is not None and other not in (col.allowed or ()):
+        return ((f"'{value}' is {other}: it" if value != other else other)
+                + " is costed in the projection as volume × average cost from other_services.csv, not from units "
+                "and users: remove these rows (a unit's users' and roster rows with it) and give "
+                f"{other} a line in other_services.csv (data dictionary, table other_services; docs/projection.md, "
+                "'Other services') — not another service's value, which would cost it as that service")
+    return did_you_mean(value, col.allowed or ()) + "use one of the allowed values (see docs/data-dictionary.md)"
+
+
 def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCollector,
                   decimal_comma: bool = False) -> pd.Series:
     """One column typed and checked; ``decimal_comma``: the file is Swedish Excel's ';' CSV, whose numbers were
@@ -594,7 +631,7 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
             bad = ~empty & ~text.isin(col.allowed)
             problems.add_rows(text.index[bad.to_numpy()], 5, lambda row: (
                 Location(display, row=row, column=col.name), f"unknown value '{text[row]}'", col.expected(),
-                did_you_mean(text[row], col.allowed) + "use one of the allowed values (see docs/data-dictionary.md)"))
+                _unknown_value_fix(text[row], col)))
         if col.kind == "id":
             bad = ~empty & ~text.str.fullmatch(r"[A-Za-z0-9_\-]+").fillna(False)
             problems.add_rows(text.index[bad.to_numpy()], 5, lambda row: (
