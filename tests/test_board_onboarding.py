@@ -132,3 +132,31 @@ def test_an_unknown_service_that_is_no_other_service_keeps_the_allowed_values_fi
 def test_the_kit_readme_lists_other_services_csv(kit):
     readme = (kit / "README.md").read_text(encoding="utf-8")
     assert "| `other_services.csv` (optional; not in the kit) |" in readme and "korttidsvistelse" in readme
+
+
+# finding 3: the id characters were documented nowhere, and a unit id written as its name got no word of 'name'
+
+
+def test_a_unit_id_written_as_its_name_is_told_where_the_name_goes(kit):
+    for table in ("units.csv", "users.csv", "staff.csv"):
+        _edit(kit / "data" / table, "DV01,", "Dagis Ö 1,")
+    problems = {p.location.file: p for p in _refusal(kit / "data").problems}
+    units, users = problems["data/units.csv"], problems["data/users.csv"]
+    assert units.problem == "id contains spaces or symbols"
+    assert "letters a–z or A–Z without å, ä, ö; digits, '-' or '_'" in units.expected
+    assert units.fix.endswith("keep the readable name in the 'name' column and give the row a short id (e.g. DV01)")
+    assert users.fix.endswith("use the id the units table gives in its unit_id column") and "'name'" not in users.fix
+
+
+def test_a_user_id_with_a_space_is_told_the_characters_only(kit):
+    _edit(kit / "data" / "users.csv", "U008,", "U 008,")
+    problem = _refusal(kit / "data").problems[0]
+    assert problem.fix == "use only those characters in ids (write å, ä, ö as a, a, o; no spaces)"
+
+
+def test_the_id_characters_are_documented_in_the_data_dictionary_and_the_kit_readme(kit):
+    from resmodel.schema_docs import data_dictionary
+
+    assert "holds only letters a–z or A–Z without å, ä, ö, digits, '-' or '_' — no spaces" in data_dictionary()
+    assert "hold only letters a–z or A–Z without å, ä, ö, digits, '-' and\n'_' — no spaces" in (
+        kit / "README.md").read_text(encoding="utf-8")

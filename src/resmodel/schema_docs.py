@@ -14,7 +14,7 @@ from resmodel.io.candidates import SWEDISH_HEADERS as CANDIDATE_HEADERS
 from resmodel.io.dictionary import OTHER_SERVICES, TABLES, TARIFF
 from resmodel.io.premises_plan import PREMISES_PLAN
 from resmodel.io.shifts import ATTENDANCE, ROSTER
-from resmodel.io.tables import SWEDISH_COLUMN_NAMES, TableSchema
+from resmodel.io.tables import ID_RULE, SWEDISH_COLUMN_NAMES, TableSchema
 from resmodel.scenario.schema import ScenarioFile
 
 
@@ -44,7 +44,11 @@ def data_dictionary() -> str:
              "Sheets after the first are not read, but a personal identity number on them refuses the workbook",
              "(text cells fully; numbers only as a 12-digit register number with a valid check digit).",
              "Rows in error",
-             "messages are spreadsheet rows: the header is row 1. Ids are pseudonymous; a cell that looks like a",
+             "messages are spreadsheet rows: the header is row 1.",
+             f"An id (type `id`: `unit_id`, `user_id` …) holds only {ID_RULE.replace(';', ',')} — no spaces",
+             "(`DV01`, `U005-dv`); write å, ä, ö as a, a, o, and keep a unit's readable name in `units`' `name`",
+             "column. The same id is written the same way in every table that names it.",
+             "Ids are pseudonymous; a cell that looks like a",
              "Swedish personal identity number is refused: written with '-' (or an en dash, or '--') or '+' before the last four",
              "digits (the date part also with '.', '/' or spaces between year, month and day: 1912.12.12-1212), or",
              "as an id of 10 or 12 digits that begins with a date, whatever its check digit (a mistyped number is",

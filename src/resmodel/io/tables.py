@@ -106,6 +106,11 @@ def header_key(name: object) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
+#: the characters of an id, as a pattern and as messages and the data dictionary say them
+ID_PATTERN = r"[A-Za-z0-9_\-]+"
+ID_RULE = "letters a–z or A–Z without å, ä, ö; digits, '-' or '_'"
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a data dictionary: name, type, unit, allowed values, bounds, required."""
@@ -128,7 +133,7 @@ class Column:
         if self.allowed:
             return "one of " + ", ".join(repr(a) for a in self.allowed)
         kind = {
-            "id": "a pseudonymous id (letters a–z without å, ä, ö; digits, '-' or '_')",
+            "id": f"a pseudonymous id ({ID_RULE})",
             "str": "text",
             "int": "a whole number",
             "float": "a number (decimal point '.')",
@@ -613,10 +618,24 @@ def _unknown_value_fix(value: str, col: Column) -> str:
     return did_you_mean(value, col.allowed or ()) + "use one of the allowed values (see docs/data-dictionary.md)"
 
 
+def _id_fix(col: Column, named: bool) -> str:
+    """The fix for an id with spaces or symbols: the id's characters, and where a readable name goes — the table's
+    'name' column, or (an id naming another table's row) the id that table gives it; a unit id written as its name
+    ('Dagis Ö 1') was told only which characters to use (new-board walk)."""
+    fix = "use only those characters in ids (write å, ä, ö as a, a, o; no spaces)"
+    if named:
+        return fix + "; keep the readable name in the 'name' column and give the row a short id (e.g. DV01)"
+    if col.references:
+        table, column = col.references.split(".")
+        return fix + f"; use the id the {table} table gives in its {column} column"
+    return fix
+
+
 def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCollector,
-                  decimal_comma: bool = False) -> pd.Series:
+                  decimal_comma: bool = False, named: bool = False) -> pd.Series:
     """One column typed and checked; ``decimal_comma``: the file is Swedish Excel's ';' CSV, whose numbers were
-    read from '4,5' to '4.5', so messages show and ask for the comma the user wrote."""
+    read from '4,5' to '4.5', so messages show and ask for the comma the user wrote; ``named``: the table has a
+    'name' column, where a readable name belongs instead of in an id."""
     text = raw.fillna("").str.strip()
     if col.prefix_words:
         text = without_prefix_words(text, col.prefix_words)
@@ -633,10 +652,10 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
                 Location(display, row=row, column=col.name), f"unknown value '{text[row]}'", col.expected(),
                 _unknown_value_fix(text[row], col)))
         if col.kind == "id":
-            bad = ~empty & ~text.str.fullmatch(r"[A-Za-z0-9_\-]+").fillna(False)
+            bad = ~empty & ~text.str.fullmatch(ID_PATTERN).fillna(False)
             problems.add_rows(text.index[bad.to_numpy()], 5, lambda row: (
                 Location(display, row=row, column=col.name), "id contains spaces or symbols", col.expected(),
-                "use only letters, digits, '-' and '_' in ids (write å, ä, ö as a, a, o)"))
+                _id_fix(col, named)))
         return out
     if col.kind in ("int", "float"):
         expected = col.expected().replace("(decimal point '.')", "(decimal comma ',', as in this ';' file)") \
@@ -878,7 +897,8 @@ def type_table(raw: pd.DataFrame, schema: TableSchema, display: str, amounts: Co
         if col.name not in raw.columns:
             out[col.name] = pd.Series([None] * len(raw), index=raw.index, dtype="object")
             continue
-        out[col.name] = _parse_column(raw[col.name], col, display, problems, raw.attrs.get("decimal_comma", False))
+        out[col.name] = _parse_column(raw[col.name], col, display, problems, raw.attrs.get("decimal_comma", False),
+                                      named=col.unique and "name" in known)
         if col.unique:  # on the parsed values: ids that differ only in surrounding spaces are the same id
             parsed = out[col.name]
             dup = parsed.duplicated(keep="first") & parsed.notna()
