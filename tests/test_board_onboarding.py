@@ -160,3 +160,42 @@ def test_the_id_characters_are_documented_in_the_data_dictionary_and_the_kit_rea
     assert "holds only letters a–z or A–Z without å, ä, ö, digits, '-' or '_' — no spaces" in data_dictionary()
     assert "hold only letters a–z or A–Z without å, ä, ö, digits, '-' and\n'_' — no spaces" in (
         kit / "README.md").read_text(encoding="utf-8")
+
+
+# finding 4: 'Kommentar' was told to be renamed — to nothing resmodel reads
+
+
+def test_a_comment_column_is_told_to_be_removed_not_renamed(kit):
+    units = kit / "data" / "units.csv"
+    lines = units.read_text(encoding="utf-8").splitlines()
+    units.write_text("\n".join([lines[0] + ",Kommentar", *(line + ",ny 2023" for line in lines[1:])]) + "\n",
+                     encoding="utf-8")
+    problem = _refusal(kit / "data").problems[0]
+    assert problem.location.column == "Kommentar" and "rename" not in problem.fix
+    assert problem.fix.startswith("remove the column: resmodel reads no free-text or comment column here"), problem.fix
+
+
+def test_a_comment_column_of_a_table_with_a_note_column_is_told_to_move_into_it(tmp_path):
+    from resmodel.io.dictionary import OTHER_SERVICES
+
+    (tmp_path / "other_services.csv").write_text(
+        "service,volume_unit,volume,average_cost,source,status,Kommentar\n"
+        "korttidsvistelse,persons,40,450000,F0119,illustrative,x\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_table(tmp_path / "other_services.csv", OTHER_SERVICES, "other_services.csv")
+    assert err.value.problems[0].fix.startswith("remove the column, or move a remark into the 'note' column")
+
+
+def test_a_budget_table_comment_column_gets_the_same_fix():
+    from resmodel.budget.cells import check_header
+
+    table = pd.DataFrame({"year": [2024], "area": ["lss_boende"], "frame": [1.0], "Kommentar": ["x"]})
+    with pytest.raises(InputError) as err:
+        check_header(table, ("year", "area", "frame"), "frames.csv", None)
+    assert err.value.problems[0].fix.startswith("remove the column: resmodel reads no free-text or comment column")
+
+
+def test_a_column_near_a_known_one_is_still_told_to_be_renamed(kit):
+    _edit(kit / "data" / "users.csv", "weekly_hours", "weekly_hour")
+    fix = _refusal(kit / "data").problems[0].fix
+    assert fix.startswith("did you mean 'weekly_hours'? rename or remove the column"), fix

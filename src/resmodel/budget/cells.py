@@ -9,7 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
+from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.io.tables import unknown_column_fix
 from resmodel.limits import MAX_TABLE_NUMBER
 
 
@@ -67,7 +68,7 @@ def check_header(table: pd.DataFrame, columns: tuple[str, ...], file: str | None
         if c not in known:
             problems.add(Location(file=file, row=1, column=str(c)), f"unknown column '{c}'",
                          "only the columns " + ", ".join(known),
-                         f"{did_you_mean(c, known)}rename or remove the column (a silently ignored column would be a bug)")
+                         unknown_column_fix(str(c), known))
     problems.raise_if_any()
     if rows is not None and len(table) == 0:
         raise InputError.at(Location(file=file, row=2), "the file has a header but no rows", rows,

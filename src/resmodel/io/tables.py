@@ -753,8 +753,23 @@ def _header_lower_down(raw: pd.DataFrame, schema: TableSchema, display: str) -> 
                                 f"delete the rows above row {row} (a title or a note) so that the header is row 1")
 
 
-#: the fix for an unknown column, after any hint of the column it may stand for
-UNKNOWN_COLUMN_FIX = "rename or remove the column (a silently ignored column would be a bug)"
+#: the fix for an unknown column near a known one, after its 'did you mean'
+RENAME_OR_REMOVE = "rename or remove the column (a silently ignored column would be a bug)"
+#: the free-text columns a table may have for a remark
+NOTE_COLUMNS = ("note", "reason")
+
+
+def unknown_column_fix(name: str, known: Collection[str]) -> str:
+    """The fix for a column the table does not have: renamed to the known column it is near ('weekly_hour'), else
+    removed — 'rename' to nothing near left a board asking what its 'Kommentar' column should be called; a remark
+    goes in the table's note column where it has one."""
+    near = did_you_mean(name, sorted(known))
+    if near:
+        return near + RENAME_OR_REMOVE
+    note = next((c for c in NOTE_COLUMNS if c in known), None)
+    if note:
+        return f"remove the column, or move a remark into the '{note}' column (a silently ignored column would be a bug)"
+    return "remove the column: resmodel reads no free-text or comment column here (a silently ignored column would be a bug)"
 
 
 def _bracketed_unit(name: str) -> str | None:
@@ -815,7 +830,7 @@ def _column_hint(name: str, columns: dict[str, Column], present: Collection[str]
     if target in columns:
         return target, f"'{name}' is '{target}' here: rename it to '{target}'"
     near = did_you_mean(name, sorted(columns))
-    return None, (near + UNKNOWN_COLUMN_FIX) if near else None
+    return None, (near + RENAME_OR_REMOVE) if near else None
 
 
 def same_target_fixes(targets: dict[str, str | None]) -> dict[str, str]:
@@ -849,7 +864,7 @@ def _unknown_columns(raw: pd.DataFrame, schema: TableSchema, display: str, probl
     for name in unknown:
         if hints[name][1] or name in plain[:MAX_UNKNOWN_COLUMNS]:
             problems.add(Location(display, row=1, column=name), f"unknown column '{name}' in table '{schema.name}'",
-                         expected, hints[name][1] or UNKNOWN_COLUMN_FIX)
+                         expected, hints[name][1] or unknown_column_fix(name, known))
     rest = plain[MAX_UNKNOWN_COLUMNS:]
     if rest:  # a pivot's 59 month columns: listed in one line, not 59
         names = ", ".join(rest[:3]) + (", …" if len(rest) > 3 else "")
