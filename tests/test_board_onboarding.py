@@ -199,3 +199,20 @@ def test_a_column_near_a_known_one_is_still_told_to_be_renamed(kit):
     _edit(kit / "data" / "users.csv", "weekly_hours", "weekly_hour")
     fix = _refusal(kit / "data").problems[0].fix
     assert fix.startswith("did you mean 'weekly_hours'? rename or remove the column"), fix
+
+
+# finding 5: brukare.csv beside no users.csv was told 'the data folder has no users table … add the users table'
+
+
+@pytest.mark.parametrize(("english", "swedish"), [("users.csv", "brukare.csv"), ("units.csv", "Enheter.csv"),
+                                                  ("staff.csv", "personal.CSV"), ("premises.csv", "lokaler.csv")])
+def test_a_table_under_its_swedish_name_is_told_to_be_renamed(kit, english, swedish):
+    data = kit / "data"
+    (data / english).rename(data / swedish)
+    problem = next(p for p in _refusal(data).problems if p.location.file == f"data/{english}")
+    assert problem.fix == f"found {swedish}: rename it to {english} (resmodel reads each table by this name)"
+
+
+def test_a_missing_table_without_a_swedish_file_is_told_to_be_added(kit):
+    (kit / "data" / "users.csv").unlink()
+    assert _refusal(kit / "data").problems[0].fix == "add the users table (see docs/data-dictionary.md)"

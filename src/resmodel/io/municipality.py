@@ -42,6 +42,11 @@ ADULT_SERVICE_MIN_START_AGE = 16
 HOURS_SERVICES = ("daglig_verksamhet", "personlig_assistans_sfb", "personlig_assistans_lss")  # use weekly_hours
 
 
+#: the tables' names in Swedish (the data dictionary's), as a board's files may be called: told to be renamed
+SWEDISH_TABLE_NAMES = {"premises": ("lokaler",), "units": ("enheter", "verksamheter"), "users": ("brukare",),
+                       "staff": ("personal", "bemanning")}
+
+
 def _find(folder: Path, stem: str, display_folder: str) -> tuple[Path, str]:
     """The table's one file, CSV or .xlsx; both at once is an error (which one is meant?)."""
     found = [suffix for suffix in (".csv", ".xlsx") if (folder / f"{stem}{suffix}").is_file()]
@@ -54,8 +59,22 @@ def _find(folder: Path, stem: str, display_folder: str) -> tuple[Path, str]:
         return folder / f"{stem}{found[0]}", f"{display_folder}/{stem}{found[0]}"
     raise InputError.at(
         Location(file=f"{display_folder}/{stem}.csv"), f"the data folder has no '{stem}' table",
-        f"a file {stem}.csv or {stem}.xlsx in {display_folder}", f"add the {stem} table (see docs/data-dictionary.md)",
+        f"a file {stem}.csv or {stem}.xlsx in {display_folder}", _missing_table_fix(folder, stem),
     )
+
+
+def _missing_table_fix(folder: Path, stem: str) -> str:
+    """The fix for a missing table: rename the file that holds it under its Swedish name or in other letter case
+    (brukare.csv, Users.CSV) — 'add the users table' sent a board with brukare.csv looking for what to add."""
+    names = {stem, *SWEDISH_TABLE_NAMES.get(stem, ())}
+    near = sorted(f.name for f in folder.iterdir()
+                  if f.is_file() and f.suffix.lower() in (".csv", ".xlsx") and f.stem.lower() in names)
+    if len(near) == 1:
+        return f"found {near[0]}: rename it to {stem}{Path(near[0]).suffix.lower()} (resmodel reads each table by this name)"
+    if near:
+        return (f"found {' and '.join(near)}: rename the current one to {stem}.csv or {stem}.xlsx, and remove the "
+                "others")
+    return f"add the {stem} table (see docs/data-dictionary.md)"
 
 
 def table_files(folder: Path, display_folder: str) -> dict[str, str]:
