@@ -216,3 +216,28 @@ def test_a_table_under_its_swedish_name_is_told_to_be_renamed(kit, english, swed
 def test_a_missing_table_without_a_swedish_file_is_told_to_be_added(kit):
     (kit / "data" / "users.csv").unlink()
     assert _refusal(kit / "data").problems[0].fix == "add the users table (see docs/data-dictionary.md)"
+
+
+# finding 6: a text cell '5,0' of a level was refused in users.xlsx while a ';' users.csv read it as 5
+
+
+def test_numbers_stored_as_text_read_alike_in_a_workbook_and_a_semicolon_csv(kit):
+    users = pd.read_csv(kit / "data" / "users.csv", dtype=str, keep_default_na=False)
+    users.loc[0, "level"], users.loc[1, "weekly_hours"] = "5,0", "32,5"
+    users.loc[8, "day_price"] = "4 500,50"
+    workbook, semicolon = kit / "users.xlsx", kit / "users.csv"
+    users.to_excel(workbook, index=False)  # text cells: a number Swedish Excel keeps as text
+    users.to_csv(semicolon, sep=";", index=False)
+    from_excel = read_table(workbook, USERS, "users.xlsx")
+    pd.testing.assert_frame_equal(from_excel, read_table(semicolon, USERS, "users.csv"))
+    assert (from_excel.at[2, "level"], from_excel.at[3, "weekly_hours"], from_excel.at[10, "day_price"]) == (
+        5, 32.5, 4500.5)
+
+
+def test_a_half_level_stored_as_text_in_a_workbook_is_refused_as_in_a_csv(kit):
+    users = pd.read_csv(kit / "data" / "users.csv", dtype=str, keep_default_na=False)
+    users.loc[0, "level"] = "4,5"
+    users.to_excel(kit / "users.xlsx", index=False)
+    with pytest.raises(InputError) as err:
+        read_table(kit / "users.xlsx", USERS, "users.xlsx")
+    assert err.value.problems[0].problem == "'4,5' is not a whole number"

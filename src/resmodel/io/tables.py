@@ -427,6 +427,16 @@ def _swedish_number(cell: str) -> str:
     return re.sub(r"[ \u00a0\u202f]", "", cell.strip()).replace(",", ".").replace("\u2212", "-")
 
 
+def _swedish_numbers_as_text(cells: pd.Series) -> pd.Series:
+    """A number column's cells of a workbook with the numbers Swedish Excel stores as text ('5,0', '1 120 000,50') as
+    plain numbers, read as a ';' file's are — a text cell '5,0' of a level was refused in an .xlsx while a ';' CSV
+    read it as 5 (new-board walk); any other cell unchanged (a number cell is never written with a comma)."""
+    swedish = cells.str.fullmatch(_SWEDISH_NUMBER.pattern).fillna(False).astype(bool)
+    converted = (cells.str.replace(r"[ \u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
+                 .str.replace("\u2212", "-", regex=False))
+    return cells.where(~swedish, converted)
+
+
 def _without_blank_rows(body: list[list], header: list[str]) -> pd.DataFrame:
     """The data rows as strings, indexed by spreadsheet row; rows with no content (the empty rows
     Excel leaves after a table, or ',,,,' lines) are left out, and the rows after them keep their numbers."""
@@ -661,10 +671,11 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
         expected = col.expected().replace("(decimal point '.')", "(decimal comma ',', as in this ';' file)") \
             if decimal_comma else col.expected()
         typed = text.str.replace(".", ",", regex=False) if decimal_comma else text  # as the user wrote it
-        numbers = pd.to_numeric(text.where(~empty, None), errors="coerce")
+        excel = display.lower().endswith(".xlsx")
+        plain = _swedish_numbers_as_text(text) if excel else text
+        numbers = pd.to_numeric(plain.where(~empty, None), errors="coerce")
         numbers = numbers.mask(numbers.abs().eq(float("inf")))  # 'inf' is no number a table can hold
         bad = ~empty & numbers.isna()
-        excel = display.lower().endswith(".xlsx")
 
         def not_a_number(row: int) -> tuple[Location, str, str, str]:
             share = _share_fix(str(typed[row]), col, decimal_comma)
