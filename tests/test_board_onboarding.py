@@ -15,6 +15,7 @@ from resmodel.io.dictionary import STAFF, USERS
 from resmodel.io.municipality import data_quality_warnings, read_municipality, table_files
 from resmodel.io.starter import write_starter_kit
 from resmodel.io.tables import read_table, type_table
+from tests.conftest import ROOT
 
 BASE_DATE = dt.date(2024, 7, 1)
 
@@ -241,3 +242,15 @@ def test_a_half_level_stored_as_text_in_a_workbook_is_refused_as_in_a_csv(kit):
     with pytest.raises(InputError) as err:
         read_table(kit / "users.xlsx", USERS, "users.xlsx")
     assert err.value.problems[0].problem == "'4,5' is not a whole number"
+
+
+# finding 7: the kit README pointed to 'the resmodel repository's docs/data-dictionary.md', which a board lacks
+
+
+def test_the_kit_holds_the_data_dictionary_its_readme_points_to(kit):
+    from resmodel.schema_docs import data_dictionary
+
+    copy = (kit / "data-dictionary.md").read_text(encoding="utf-8")
+    assert copy == data_dictionary() == (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    readme = (kit / "README.md").read_text(encoding="utf-8")
+    assert "`data-dictionary.md`, beside this README" in readme and "repository's docs/data-dictionary.md" not in readme
