@@ -254,3 +254,37 @@ def test_the_kit_holds_the_data_dictionary_its_readme_points_to(kit):
     assert copy == data_dictionary() == (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     readme = (kit / "README.md").read_text(encoding="utf-8")
     assert "`data-dictionary.md`, beside this README" in readme and "repository's docs/data-dictionary.md" not in readme
+
+
+# finding 8: an identity number in a note on a second sheet was told 'replace the value with a pseudonymous id'
+
+
+def _workbook_with(path: Path, notes: pd.DataFrame, sheet: str = "Anteckningar") -> None:
+    """users.xlsx: the kit's users on the first sheet, ``notes`` on a second."""
+    with pd.ExcelWriter(path) as writer:
+        pd.read_csv(path.parent / "users.csv", dtype=str, keep_default_na=False).to_excel(
+            writer, sheet_name="users", index=False)
+        notes.to_excel(writer, sheet_name=sheet, index=False)
+    (path.parent / "users.csv").unlink()
+
+
+@pytest.mark.parametrize("value", ["ring anhörig, pnr 19121212-1212", 191212121212])
+def test_an_identity_number_in_a_note_sheet_is_told_to_be_removed(kit, value):
+    from resmodel.errors import PersonalDataError
+
+    _workbook_with(kit / "data" / "users.xlsx", pd.DataFrame({"anteckning": [value]}))
+    with pytest.raises(PersonalDataError) as err:
+        read_municipality(kit / "data", "data", BASE_DATE)
+    problem = err.value.problems[0]
+    assert problem.location.file == "data/users.xlsx, sheet 'Anteckningar'" and problem.location.row == 2
+    assert problem.fix.startswith("remove the number from the sheet, or delete the sheet if it is a note")
+    assert "pseudonymous id" not in problem.fix and "1212" not in str(err.value)
+
+
+def test_an_identity_number_as_a_sheet_name_is_told_to_rename_the_sheet(kit):
+    from resmodel.errors import PersonalDataError
+
+    _workbook_with(kit / "data" / "users.xlsx", pd.DataFrame({"x": [1]}), sheet="19121212-1212")
+    with pytest.raises(PersonalDataError) as err:
+        read_municipality(kit / "data", "data", BASE_DATE)
+    assert err.value.problems[0].fix == "rename the sheet" and "1212" not in str(err.value)

@@ -87,18 +87,21 @@ def looks_like_pnr(text: str) -> bool:
 
 
 def _refusal(what: str) -> tuple[str, str, str]:
-    """The message for a ``what`` (cell, value, comment, amount, column name; text: a cell of a name or free-text
-    column, whose fix is to remove the number, not to replace it with an id) that looks like an identity number;
-    never the number."""
+    """The message for a ``what`` (cell, value, comment, amount, column name, sheet name; text: a cell of a name or
+    free-text column, unread: a cell of a sheet nothing reads — whose fix is to remove the number, not to replace it
+    with an id) that looks like an identity number; never the number."""
     if what == "amount":  # a number column: 12 digits from 18…, 19… or 20… and a date, as a register stores one
         return ("this amount has the 12-digit form of a Swedish personal identity number (personnummer: a date of "
                 "birth and four digits); it is not shown here", "an amount or count of this column, no personal data",
                 "check the cell: an identity number pasted into the column, or an amount with digits too many "
                 "(öre for kronor?)")
     fix = {"comment": "remove the number from the comment", "column name": "rename the column",
+           "sheet name": "rename the sheet",
            "text": "remove the number from the text, or clear the value, before loading the file (a column resmodel "
-                   "does not read: delete the column)"}
-    noun = "cell" if what == "text" else what
+                   "does not read: delete the column)",
+           "unread": "remove the number from the sheet, or delete the sheet if it is a note (resmodel reads only the "
+                     "first sheet), before loading the file"}
+    noun = "cell" if what in ("text", "unread") else what
     return (f"this {noun} looks like a Swedish personal identity number (personnummer); it is not shown here",
             "pseudonymous ids only (e.g. 'U00042'); no personal data may enter the model",
             fix.get(what, "replace the value with a pseudonymous id before loading the file"))
@@ -152,11 +155,20 @@ def number_looks_like_pnr(text: str) -> bool:
 
 
 def check_unread_cell_for_pnr(value: Any, location: Location) -> None:
-    """A cell of a sheet nothing reads: text by the full test, a number by ``unread_number_looks_like_pnr``."""
+    """A cell of a sheet nothing reads: text by the full test, a number by ``unread_number_looks_like_pnr``; told to
+    be removed (a note's number has no pseudonymous id to be replaced with)."""
     if isinstance(value, str):
-        check_value_for_pnr(value, location)
-    elif isinstance(value, int | float) and not isinstance(value, bool) and unread_number_looks_like_pnr(value):
-        raise PersonalDataError.at(location, *_refusal("cell"))
+        found = looks_like_pnr(value)
+    else:
+        found = isinstance(value, int | float) and not isinstance(value, bool) and unread_number_looks_like_pnr(value)
+    if found:
+        raise PersonalDataError.at(location, *_refusal("unread"))
+
+
+def check_sheet_name_for_pnr(name: str, location: Location) -> None:
+    """A workbook's sheet name (a list of people's sheets named by their numbers): told to rename the sheet."""
+    if looks_like_pnr(name):
+        raise PersonalDataError.at(location, *_refusal("sheet name"))
 
 
 def unread_number_looks_like_pnr(value: int | float) -> bool:

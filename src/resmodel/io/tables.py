@@ -21,6 +21,7 @@ from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.forecast.frame import parse_month  # re-exported: the month columns of io tables
 from resmodel.io.pnr import (
     check_frame_for_pnr,
+    check_sheet_name_for_pnr,
     check_unread_cell_for_pnr,
     check_value_for_pnr,
     looks_like_pnr,
@@ -489,7 +490,7 @@ def _check_other_sheets_for_pnr(wb, display: str) -> None:
     from openpyxl.utils import get_column_letter
 
     for sheet in wb.worksheets:
-        check_value_for_pnr(sheet.title, Location(file=display, column="(sheet name)"))
+        check_sheet_name_for_pnr(sheet.title, Location(file=display, column="(sheet name)"))
     for sheet in wb.worksheets[1:]:
         where = f"{display}, sheet '{sheet.title}'"
         for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
