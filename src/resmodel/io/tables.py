@@ -68,7 +68,7 @@ SWEDISH_COLUMN_NAMES = {
     **dict.fromkeys(("veckodag", "dag"), "weekday"),
     **dict.fromkeys(("starttid", "från"), "start"),
     **dict.fromkeys(("slut", "sluttid", "till"), "end"),
-    "rast_start": "break_start", "rast_slut": "break_end",
+    **dict.fromkeys(("rast_start", "rast_från"), "break_start"), **dict.fromkeys(("rast_slut", "rast_till"), "break_end"),
     **dict.fromkeys(("personal", "medarbetare"), "staff_id"),
 }
 
@@ -792,9 +792,11 @@ def _bracketed_unit(name: str) -> str | None:
 
 def other_unit(name: str, column: Column) -> str | None:
     """The unit a header standing for ``column`` brackets when it is not the column's own ('tkr' of 'Årshyra (tkr)'
-    for a column in SEK); None when it brackets the column's unit, or none."""
+    for a column in SEK); None when it brackets the column's unit, its own name ('Slut (end)', resmodel's workbook
+    labels) or none."""
     bracket = _bracketed_unit(name)
-    return None if bracket is None or bracket in UNIT_SPELLINGS.get(column.unit, set()) else bracket
+    own = bracket is not None and bracket.replace(" ", "_") == column.name
+    return None if bracket is None or own or bracket in UNIT_SPELLINGS.get(column.unit, set()) else bracket
 
 
 def hours_of_full_time(percent: float, decimal_comma: bool = False) -> str:
@@ -830,8 +832,10 @@ def _column_hint(name: str, columns: dict[str, Column], present: Collection[str]
     """(the column an unknown header stands for, or None; its fix, None without a hint): a Swedish export's name
     for a column of the table ('Brukar-ID' is user_id), else a near spelling of one ('weekly_hour'). A header whose
     bracketed unit is not the column's ('Årshyra (tkr)', 'Tidsomfattning (tim/mån)') is told to convert its values
-    before it is renamed, never to be renamed as it is."""
-    target = SWEDISH_COLUMN_NAMES.get(header_key(name))
+    before it is renamed, never to be renamed as it is. A column's own name with a bracket ('Start (start)', as
+    resmodel's workbooks label it) stands for that column."""
+    key = header_key(name)
+    target = SWEDISH_COLUMN_NAMES.get(key, key if key in columns else None)
     unit = other_unit(name, columns[target]) if target in columns else None
     if target in columns and target in present:
         return None, (f"'{name}' is not the column '{target}', which the table has: rename it to the column it "
