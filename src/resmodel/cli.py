@@ -401,7 +401,8 @@ def demo(out: Annotated[Path, typer.Option(help="folder to write the demo tables
 @app.command()
 def init(folder: Annotated[Path, typer.Argument(help="new folder for your board's files, e.g. min_namnd")]) -> None:
     """Start your own board: a folder with example tables, the parameters a run needs (the demo's
-    values, marked as templates), a base scenario and a checklist (README.md)."""
+    values, marked as templates), a base scenario, a checklist (README.md) and the tables' columns
+    (data-dictionary.md)."""
     from resmodel.io.scenario import display_path
     from resmodel.io.starter import write_starter_kit
 

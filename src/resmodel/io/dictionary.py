@@ -61,7 +61,7 @@ USERS = TableSchema(
         Column("level", "int", "assessed need level (nivå) 1–8; required for daily activity and housing ('Nivå 3' "
                "reads as 3)", "level", required=False, minimum=1, maximum=8, prefix_words=LEVEL_WORDS),
         Column("weekly_hours", "float",
-               "daily activity: scheduled hours per week (tidsomfattning); personal assistance: granted hours per week (up to 336 with two assistants around the clock)",
+               "daily activity: scheduled hours per week (tidsomfattning, in hours: 75 % of full time is 30 of a 40-hour week); personal assistance: granted hours per week (up to 336 with two assistants around the clock)",
                "hours/week", required=False, minimum=0, maximum=336),
         Column("day_price", "float", "external places: price per day (dygnspris)", "SEK/day", required=False, minimum=0),
         Column("birth_year", "int", "birth year (age structure for forecasts)", "year", minimum=1900, maximum=2030),
@@ -112,7 +112,8 @@ OTHER_SERVICES = TableSchema(
         Column("volume_unit", "str", "what one unit of volume is (persons, places, lump)"),
         Column("volume", "float", "base-year volume (average per month; the average cost is per unit of it)",
                "volume unit", minimum=0, above_minimum=True),
-        Column("average_cost", "float", "net cost per volume unit and year at base-year prices",
+        Column("average_cost", "float", "net cost per volume unit and year at base-year prices, in SEK (above 0 "
+               "and below 1 000 it is refused as a sum in tkr)",
                "SEK/volume unit/year", minimum=0),
         Column("source", "str", "ids of docs/sources/facts.csv (F0123) or a public source of the volume and the cost"),
         Column("status", "str", "how far the figures are published",
