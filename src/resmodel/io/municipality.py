@@ -14,6 +14,7 @@ import pandas as pd
 from resmodel.allocation.engine import Municipality
 from resmodel.allocation.staff_cost import SERVICE_ROLES
 from resmodel.errors import InputError, Location, PersonalDataError, ProblemCollector, Warning_
+from resmodel.io.candidates import LOW_PER_PLACE_SEK
 from resmodel.io.dictionary import PREMISES, STAFF, UNITS, USERS
 from resmodel.io.tables import (
     FULL_TIME_WEEK_HOURS,
@@ -274,6 +275,7 @@ def data_quality_warnings(data: Municipality, base_date: dt.date, files: dict[st
                                  f"level {users.at[row, 'level']:g} outside the premises' levels {lo[row]:g}–{hi[row]:g}",
                                  (str(users.at[row, "unit_id"]),)))
     warnings += _unused_and_unstaffed(data, files)
+    warnings += _low_rents(premises, units, files["premises"])
     warnings += _implausible_user_values(users, users_file)
     warnings += _premises_kind_mismatches(units, premises, files["units"])
     return warnings + _stale_assessments(users, base_date, users_file)
@@ -343,6 +345,22 @@ def _unused_and_unstaffed(data: Municipality, files: dict[str, str]) -> list[War
                        + ", ".join(SERVICE_ROLES.get(service[i], ())) + ": its FTE count against the unit's need",
                        (str(staff.at[i, "unit_id"]),)) for i in foreign]
     return found
+
+
+def _low_rents(premises: pd.DataFrame, units: pd.DataFrame, premises_file: str) -> list[Warning_]:
+    """A rent above 0 but under LOW_PER_PLACE_SEK a place a year, as the premises candidates are checked: typed in
+    tkr (1 120 for 1 120 000) it costs the premises a thousandth of their rent without a word (new-board walk: the
+    parameter files and other_services.csv had floors, the premises' rent none). 0 is taken as meant."""
+    places = premises["capacity"].astype(float)
+    rent = premises["annual_rent"].astype(float)
+    low = places.gt(0) & rent.gt(0) & (rent / places.where(places > 0)).lt(LOW_PER_PLACE_SEK)
+    return [Warning_("rent_implausible", Location(file=premises_file, row=int(i), column="annual_rent"),
+                     f"a rent of {rent[i]:,.10g} SEK a year for {places[i]:g} places is {rent[i] / places[i]:,.4g} SEK "
+                     f"a place, under {LOW_PER_PLACE_SEK:,} (the demo's premises rent from about 20,000 SEK a place a "
+                     f"year) — written in tkr? amounts are in SEK: {rent[i]:,.10g} tkr is {rent[i] * 1e3:,.0f}; "
+                     "correct the cell, or leave it if the rent is right",
+                     tuple(sorted(units.loc[units["premises_id"] == premises.at[i, "premises_id"], "unit_id"])))
+            for i in premises.index[low.to_numpy(dtype=bool)]]
 
 
 def _implausible_user_values(users: pd.DataFrame, users_file: str) -> list[Warning_]:
