@@ -254,14 +254,36 @@ def _demand_rows(request: QueueRequest) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _service_notes(service: str) -> list[str]:
+    """The service queued is only a name here (the demand rows carry none), so a misspelt known service is refused
+    as ``resmodel queue`` refuses a service without rows ('dagligverksamhet' → daglig_verksamhet); a board's own
+    service, close to none of resmodel's keys, is queued with a note."""
+    from resmodel.budget.areas import SERVICE_AREA
+    from resmodel.errors import did_you_mean
+    from resmodel.services import USER_SERVICES
+
+    known = sorted({*SERVICE_AREA, *USER_SERVICES})
+    if service in known:
+        return []
+    hint = did_you_mean(service, known)
+    if hint:
+        raise one_problem(422, ["body", "service"], f"'{service}' is not a service key of resmodel. Expected a "
+                          "service key such as daglig_verksamhet or bostad_vuxna. Fix: " + hint + "correct the "
+                          "service name")
+    return [f"'{service}' is not one of resmodel's service keys: it only names this queue (a board's own service; "
+            "check the spelling otherwise)"]
+
+
 @router.post("/queues", response_model=QueueResponse)
 def create_queue(request: QueueRequest) -> QueueResponse:
     """Simulate the months of the demand against the places: queue, waits, quarterly counts, fee exposure."""
     from resmodel.forecast.demand import demand_from_table
     from resmodel.forecast.queue import (
+        TOTAL_NOTE,
         QueueParams,
         QueueState,
         capacity_notes,
+        excess_start_note,
         fee_note,
         rate_note,
         simulate_queue,
@@ -270,6 +292,7 @@ def create_queue(request: QueueRequest) -> QueueResponse:
     )
     from resmodel.io.pnr import check_frame_for_pnr
 
+    notes = _service_notes(request.service)
     rows = _demand_rows(request)
     try:
         check_frame_for_pnr(rows[["month"]], DEMAND, first_row=0)
@@ -310,8 +333,10 @@ def create_queue(request: QueueRequest) -> QueueResponse:
     other_plan = (f"the capacity is a premises plan made for {', '.join(planned)}, but this queue runs on "
                   f"{request.demand_column}: send the same demand_column (or plan again) so the queue shows that "
                   "plan's consequences") if planned else None
-    notes = [n for n in (rate_note(params, names), waiting_note(result.summary),
-                         fee_note(params, result, 'fee_states ["new", "aiv"]'), ignored, other_plan, start) if n]
+    excess = excess_start_note(months, float(demand.iloc[0]), initial, "initial_executed and initial_waiting")
+    notes += [n for n in (rate_note(params, names), waiting_note(result.summary),
+                          fee_note(params, result, 'fee_states ["new", "aiv"]'), ignored, other_plan, start, excess,
+                          TOTAL_NOTE) if n]
     notes += [f"{check}: {text}" for check, text in capacity_notes(result)]  # a capacity below those served, or 0
     return QueueResponse(resmodel_version=__version__, service=request.service, monthly=json_records(result.monthly),
                          quarterly=json_records(result.quarterly), waits=json_records(result.waits),

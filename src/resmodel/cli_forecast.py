@@ -30,6 +30,7 @@ FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast_yearly.csv", "volume
 NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_sums.csv", "nowcast.xlsx", "nowcast_backtest.csv",
                    "nowcast_backtest_detail.csv", "nowcast.png", "manifest.json")
 QUEUE_OUTPUTS = ("queue_monthly.csv", "queue_quarterly.csv", "queue_waits.csv", "queue.xlsx", "manifest.json")
+QUEUE_RATES = ("exit_rate", "aiv_rate", "aiviv_rate", "aiviv_resume_rate")  # QueueParams' fields, as --exit-rate …
 
 
 def _warn(warnings: list[Warning_], limit: int = 15) -> None:
@@ -1044,9 +1045,10 @@ def queue(
     from resmodel.forecast.frame import month_ranges
     from resmodel.forecast.interface import MAX_VOLUME
     from resmodel.forecast.queue import (
-        QueueParams,
+        TOTAL_NOTE,
         QueueState,
         capacity_notes,
+        excess_start_note,
         fee_note,
         rate_note,
         simulate_queue,
@@ -1057,6 +1059,7 @@ def queue(
     from resmodel.io.series import csv_writer, read_capacity, read_demand_table, write_atomically
 
     check_output_folder(out, QUEUE_OUTPUTS)
+    service = service.strip()  # ' daglig_verksamhet', as a pasted or quoted name comes
     check_option_for_pnr(service, "--service")
     if users_per_fte is not None and not (np.isfinite(users_per_fte) and users_per_fte > 0):
         raise InputError.at(Location(path="--users-per-fte"), f"--users-per-fte {users_per_fte:g} is not a positive number",
@@ -1070,7 +1073,8 @@ def queue(
                                 f"a number from 0 to {MAX_VOLUME:,}" + (" (0 for an empty start)"
                                                                       if option == "--initial-executed" else ""),
                                 f"correct {option}")
-
+    params = _queue_params(exit_rate, aiv_rate, aiviv_rate, aiviv_resume_rate, fee_states)
+    waiting = _parse_ages(initial_waiting)
     dem = demand_months(read_demand_table(demand, str(demand)), service, demand_column, str(demand))
     months = pd.DatetimeIndex(dem.index)
     if sum(x is not None for x in (capacity, places, scenario)) != 1:
@@ -1108,7 +1112,6 @@ def queue(
         _warn([Warning_("option_ignored", Location(path="--users-per-fte"),
                         f"--users-per-fte {users_per_fte:g} has no effect: the capacity is given as places "
                         "(it converts a staff_fte column of a --capacity file)")])
-    waiting = _parse_ages(initial_waiting)
     if initial_executed is not None:
         if initial_executed > cap_values[0]:
             raise InputError.at(Location(path="--initial-executed"),
@@ -1123,18 +1126,9 @@ def queue(
                                                        "--initial-waiting months:count")
         if note:
             typer.echo(f"note: {note}", err=True)
-    rates = {"--exit-rate": exit_rate, "--aiv-rate": aiv_rate, "--aiviv-rate": aiviv_rate,
-             "--aiviv-resume-rate": aiviv_resume_rate}
-    for option, rate in rates.items():
-        if not (np.isfinite(rate) and 0 <= rate <= 1):
-            raise InputError.at(Location(path=option), f"{option} {rate:g} is outside 0–1",
-                                "a monthly share between 0 and 1 (e.g. 0.004 for 0.4 % a month)", f"correct {option}")
-    if exit_rate + aiv_rate + aiviv_rate > 1:
-        raise InputError.at(Location(path="--exit-rate/--aiv-rate/--aiviv-rate"), "the exit, AIV and AIViV rates "
-                            f"add up to {exit_rate + aiv_rate + aiviv_rate:g}", "monthly shares of the executed "
-                            "users summing to at most 1", "lower the rates")
-    params = QueueParams(exit_rate=exit_rate, aiv_rate=aiv_rate, aiviv_rate=aiviv_rate,
-                         aiviv_resume_rate=aiviv_resume_rate, fee_states=_fee_states(fee_states))
+    excess = excess_start_note(months, dem.iloc[0], initial, "--initial-executed and --initial-waiting")
+    if excess:
+        typer.echo(f"note: {excess}", err=True)
     result = simulate_queue(months, cap_values, demand=dem.to_numpy(), params=params, initial=initial)
     given = Location(str(capacity)) if capacity is not None else Location(
         path="--places" if places is not None else "--scenario")
@@ -1165,26 +1159,21 @@ def queue(
     waiting = waiting_note(result.summary)
     if waiting:
         typer.echo(f"({waiting})")
-    note = rate_note(params, {name: f"--{name.replace('_', '-')}" for name in ("exit_rate", "aiv_rate", "aiviv_rate",
-                                                                             "aiviv_resume_rate")})
+    note = rate_note(params, {name: _option(name) for name in QUEUE_RATES})
     if note:
         typer.echo(f"note: {note}" + ("" if any((exit_rate, aiv_rate, aiviv_rate, aiviv_resume_rate))
                                       else _exit_rate_hint(loaded, service)))
     fees = fee_note(params, result, "--fee-states new,aiv")
     if fees:
         typer.echo(f"note: {fees}")
-    typer.echo("note: the queue is of the service's total: any place takes any user, whatever the need level. "
-               "plan-premises matches places to the levels they suit (its no_new_premises option can show users "
-               "without a place earlier), and project uses the scenario's own volume forecast "
-               "(projection.default_model) and yearly averages — so their figures of users without a place differ "
-               "from this one (docs/planning.md)")
+    typer.echo(f"note: {TOTAL_NOTE}")
     monthly = result.monthly.assign(month=result.monthly["month"].dt.strftime("%Y-%m"))
     files = write_atomically(out, {"queue_monthly.csv": csv_writer(monthly),
                                    "queue_quarterly.csv": csv_writer(result.quarterly),
                                    "queue_waits.csv": csv_writer(result.waits),
                                    "queue.xlsx": workbook_writer({"Sammanfattning — summary": _queue_summary(
-                                       service, demand, demand_column, capacity, places, scenario, rates, result,
-                                       users_per_fte if staff else None, params.fee_states),
+                                       service, demand, demand_column, capacity, places, scenario, params, result,
+                                       users_per_fte if staff else None),
                                                                "Kvartal — quarterly (IVO)": result.quarterly,
                                                                "Månad — monthly": monthly,
                                                                "Väntetider — waits": result.waits}),
@@ -1230,6 +1219,29 @@ def _check_plan_demand(capacity: Path, demand: Path) -> None:
                         f"--demand {demand} …) or queue the demand the plan was made from")])
 
 
+def _queue_params(exit_rate: float, aiv_rate: float, aiviv_rate: float, aiviv_resume_rate: float,
+                  fee_states: str):
+    """The queue's rates and fee states from the options, each checked before any input is read or noted on."""
+    from resmodel.forecast.queue import QueueParams
+
+    rates = dict(zip(map(_option, QUEUE_RATES), (exit_rate, aiv_rate, aiviv_rate, aiviv_resume_rate), strict=True))
+    for option, rate in rates.items():
+        if not (np.isfinite(rate) and 0 <= rate <= 1):
+            raise InputError.at(Location(path=option), f"{option} {rate:g} is outside 0–1",
+                                "a monthly share between 0 and 1 (e.g. 0.004 for 0.4 % a month)", f"correct {option}")
+    if exit_rate + aiv_rate + aiviv_rate > 1:
+        raise InputError.at(Location(path="--exit-rate/--aiv-rate/--aiviv-rate"), "the exit, AIV and AIViV rates "
+                            f"add up to {exit_rate + aiv_rate + aiviv_rate:g}", "monthly shares of the executed "
+                            "users summing to at most 1", "lower the rates")
+    return QueueParams(exit_rate=exit_rate, aiv_rate=aiv_rate, aiviv_rate=aiviv_rate,
+                       aiviv_resume_rate=aiviv_resume_rate, fee_states=_fee_states(fee_states))
+
+
+def _option(field: str) -> str:
+    """A QueueParams field as its option: exit_rate → --exit-rate."""
+    return f"--{field.replace('_', '-')}"
+
+
 def _fee_states(text: str) -> tuple[str, ...]:
     """``--fee-states`` as a tuple of queue states, each known (a typo is named with the states to choose from)."""
     from resmodel.forecast.queue import CATEGORIES
@@ -1246,15 +1258,14 @@ def _fee_states(text: str) -> tuple[str, ...]:
 
 
 def _queue_summary(service: str, demand: Path, demand_column: str, capacity: Path | None, places: float | None,
-                   scenario: Path | None, rates: dict[str, float], result,
-                   users_per_fte: float | None = None, fee_states: tuple[str, ...] = ()) -> pd.DataFrame:
+                   scenario: Path | None, params, result, users_per_fte: float | None = None) -> pd.DataFrame:
     """The workbook's first sheet: what the queue was run on and its whole-horizon figures, so that a
     central run can be told from a high-demand one without the terminal."""
     given = (f"capacity file {capacity}" + (f" (staff_fte × {users_per_fte:g} users per FTE)" if users_per_fte else "")
              if capacity is not None else f"{places:,.10g} places" if places is not None else f"scenario {scenario}")
     rows = [("Insats — service", service), ("Efterfrågan — demand", f"{demand} (column {demand_column})"),
-            ("Kapacitet — capacity", given), *((f"Andel per månad — {option[2:]}", rate) for option, rate in rates.items()),
-            ("Avgiftsgrundande — fee states", ", ".join(fee_states)),
+            ("Kapacitet — capacity", given), *((f"Andel per månad — {_option(name)[2:]}", getattr(params, name)) for name in QUEUE_RATES),
+            ("Avgiftsgrundande — fee states", ", ".join(params.fee_states)),
             *((f"Hela perioden — {key}", round(float(value), 0 if key.endswith("_sek") else 2))
               for key, value in result.summary.items())]
     return pd.DataFrame({"uppgift — item": [r[0] for r in rows], "värde — value": [r[1] for r in rows]})

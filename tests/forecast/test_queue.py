@@ -76,8 +76,9 @@ def test_interruptions_are_separate_states():
     assert m["aiviv"].iloc[-1] == pytest.approx(100 - 100 * 0.99**12)
     assert (m["executed"] + m["aiviv"]).round(9).eq(100).all()
     assert m["over_3m_aiviv"].iloc[-1] > 0 and m["over_3m_new"].eq(0).all()
-    # AIV releases the place: with a full service the released place goes to the longest waiting
-    r2 = simulate_queue(MONTHS, np.full(12, 100.0), demand=np.full(12, 100.0), params=QueueParams(aiv_rate=0.05),
+    # AIV releases the place: with a full service the released place goes to the longest waiting (a demand of
+    # 105: the 100 served and the 5 waiting, who would otherwise end as a fall of the demand)
+    r2 = simulate_queue(MONTHS, np.full(12, 100.0), demand=np.full(12, 105.0), params=QueueParams(aiv_rate=0.05),
                         initial=QueueState(executed=100, new=[0, 0, 0, 0, 5]))
     assert r2.monthly["executions"].iloc[0] == pytest.approx(5) and r2.monthly["queue_new"].iloc[0] == 0
     assert r2.monthly["queue_aiv"].iloc[0] == pytest.approx(5)

@@ -11,7 +11,9 @@ Decisions are taken as dated mid-month, so at a month end a cohort of age a has 
 months; places free up during the month, so executions are mid-month too: a decision executed in
 the month it reaches age a has waited a months, and of those executed at age 3, half are taken to
 be executed after the three-month mark (counted as half a late case, with its fee). Places go to
-the longest-waiting first (new decisions before AIV at equal age).
+the longest-waiting first (new decisions before AIV at equal age). With a demand, the people with a decision
+follow it both ways: a rise is new decisions, a fall is decisions ending (those in service first, their places
+going to those waiting), beyond the turnover of the exit rate.
 
 Sanction-fee exposure for cases over three months uses the bounds of LSS 28 c § (at least
 10 000 and at most 1 000 000 SEK per case) and, as a central value, court practice of about
@@ -30,6 +32,12 @@ from resmodel.errors import InputError, Location
 from resmodel.forecast.frame import month_ranges
 
 CATEGORIES = ("new", "aiv", "aiviv")
+#: how to read the queue beside plan-premises and project (the command's note, the API's)
+TOTAL_NOTE = ("the queue is of the service's total: any place takes any user, whatever the need level. "
+              "plan-premises matches places to the levels they suit (its no_new_premises option can show users "
+              "without a place earlier), and project uses the scenario's own volume forecast "
+              "(projection.default_model) and yearly averages — so their figures of users without a place differ "
+              "from this one (docs/planning.md)")
 
 
 @dataclass(frozen=True)
@@ -101,27 +109,46 @@ def waiting_note(summary: dict) -> str | None:
             f"{summary['still_waiting_at_end']:,.1f} still waiting at the end are not in it")
 
 
+def _count(v: float) -> str:
+    """A count for a note: 1,295 or 1,304.90."""
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+
+
 def start_note(months: pd.DatetimeIndex, demand: float, capacity: float, waiting_option: str) -> str | None:
     """When the first month's demand exceeds its places, those without one start as that month's decisions, so none
     counts as waiting three months before the fourth month: say so, and how to give decisions already waiting
     (``waiting_option``, as the caller's user writes it: an option or a field)."""
     if demand <= capacity:
         return None
-    def count(v: float) -> str:
-        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
-    return (f"in {months[0]:%Y-%m} the demand of {count(demand)} exceeds the capacity of {count(capacity)}: the "
-            f"{count(demand - capacity)} without a place start as decisions of {months[0]:%Y-%m}, so none has waited "
+    return (f"in {months[0]:%Y-%m} the demand of {_count(demand)} exceeds the capacity of {_count(capacity)}: the "
+            f"{_count(demand - capacity)} without a place start as decisions of {months[0]:%Y-%m}, so none has waited "
             f"three months before {months[min(3, len(months) - 1)]:%Y-%m}; give {waiting_option} for decisions already "
             "waiting at the start (docs/forecasting.md §4)")
 
 
+def excess_start_note(months: pd.DatetimeIndex, demand: float, initial: QueueState, options: str) -> str | None:
+    """When the start holds more people with a decision (served and waiting) than the first month's demand, the
+    difference ends in that month as a fall of the demand would: say so, and which of the caller's ``options``
+    set the start (an option or a field, as the caller's user writes it)."""
+    waiting = float(sum(initial.new) + sum(initial.aiv) + sum(initial.aiviv))
+    excess = float(initial.executed) + waiting - float(demand)
+    if excess <= 0.05:
+        return None
+    return (f"the start has {_count(initial.executed + waiting)} users with a decision ({_count(initial.executed)} "
+            f"served, {_count(waiting)} waiting), {_count(excess)} more than the demand of {_count(demand)} in "
+            f"{months[0]:%Y-%m}: those {_count(excess)} decisions end in {months[0]:%Y-%m}, as in any month the demand "
+            f"falls (those in service first, their places going to those waiting); give {options} so that the served "
+            "and the waiting add up to the first month's demand (docs/forecasting.md §4)")
+
+
 def rate_note(p: QueueParams, names: dict[str, str]) -> str | None:
-    """A note when the rates leave places locked: all 0 (nobody leaves or pauses) or AIViV absences that never
-    resume. ``names`` gives each rate's name as the caller's user writes it (an option, a field)."""
+    """A note when the rates leave places locked: all 0 (nobody leaves or pauses but as the demand falls) or AIViV
+    absences that never resume. ``names`` gives each rate's name as the caller's user writes it (an option, a field)."""
     if not any((p.exit_rate, p.aiv_rate, p.aiviv_rate, p.aiviv_resume_rate)):
         listed = ", ".join(names[k] for k in ("exit_rate", "aiv_rate", "aiviv_rate"))
-        return (f"{listed} and {names['aiviv_resume_rate']} are all 0 (the defaults): nobody leaves or pauses, so "
-                "places free up only as capacity grows (docs/forecasting.md §4)")
+        return (f"{listed} and {names['aiviv_resume_rate']} are all 0 (the defaults): nobody leaves or pauses except "
+                "as the demand falls, so places free up only as the capacity grows or the demand falls — no turnover "
+                "within a steady demand (docs/forecasting.md §4)")
     if p.aiviv_rate and not p.aiviv_resume_rate:
         return (f"{names['aiviv_rate']} {p.aiviv_rate:g} with {names['aiviv_resume_rate']} 0: users who pause keep "
                 "their place and never resume, so those places are lost for good (docs/forecasting.md §4)")
@@ -178,6 +205,21 @@ def _late_share(ages: np.ndarray, report_after: int) -> np.ndarray:
     return np.where(ages > report_after, 1.0, np.where(ages == report_after, 0.5, 0.0))
 
 
+def _end_decisions(fall: float, executed: float, q: dict[str, np.ndarray]) -> dict:
+    """End ``fall`` decisions, a fall of the demand below the people with a decision: those in service first (the
+    demand falls as users leave — age 67, a move —, and their places go to those waiting, oldest first), and only
+    when the fall exceeds them the rest of everyone waiting in one proportion (every state and age alike, as
+    nothing says whose decision ends). ``q`` is reduced in place; returns the ends from service
+    (``executed``) and from each state by age."""
+    from_service = min(fall, executed)
+    waiting = sum(float(v.sum()) for v in q.values())
+    share = min(1.0, (fall - from_service) / waiting) if waiting > 0 else 0.0
+    ended = {c: q[c] * share for c in CATEGORIES}
+    for c in CATEGORIES:
+        q[c] = q[c] - ended[c]
+    return {"executed": from_service, **ended}
+
+
 def simulate_queue(
     months: pd.DatetimeIndex,
     capacity: np.ndarray,
@@ -186,9 +228,10 @@ def simulate_queue(
     params: QueueParams | None = None,
     initial: QueueState | None = None,
 ) -> QueueResult:
-    """Simulate ``len(months)`` months. Give either ``demand`` (people who should be served; new
-    decisions top the people count up to it, replacing those who leave) or ``arrivals`` (new
-    decisions per month). Without ``initial`` the first month's demand arrives in that month."""
+    """Simulate ``len(months)`` months. Give either ``demand`` (people who should be served: new
+    decisions top the people with a decision up to it, replacing those who leave, and a fall below it
+    ends decisions, ``_end_decisions``, so that served + waiting = demand every month) or ``arrivals``
+    (new decisions per month). Without ``initial`` the first month's demand arrives in that month."""
     p = params or QueueParams()
     p.validate()
     T = len(months)
@@ -241,6 +284,14 @@ def simulate_queue(
         q["aiv"][0] += aiv_new
         q["aiviv"][0] += aiviv_new
         people -= exits
+        fall = max(0.0, people - drive[t]) if demand is not None else 0.0
+        ended = _end_decisions(fall, executed, q)
+        executed -= ended.pop("executed")
+        for c in CATEGORIES:
+            crossed[c] -= float(ended[c][R]) / 2  # mid-month, as executions: half of those at age R ended in time
+            if c in fee_states:  # a decision that ends unexecuted after the report age has its fee, as a late one
+                fee_central_total += float((ended[c] * late_share * _fee(ages, p)).sum())
+        people -= fall
         new_dec = max(0.0, drive[t] - people) if demand is not None else drive[t]
         people += new_dec
         q["new"][0] += new_dec
@@ -271,7 +322,7 @@ def simulate_queue(
             crossed[c] = 0.0
         rows.append({
             "month": months[t], "demand": float(drive[t]) if demand is not None else people,
-            "capacity": cap[t], "executed": executed, "exits": exits, "new_decisions": new_dec,
+            "capacity": cap[t], "executed": executed, "exits": exits, "decisions_ended": fall, "new_decisions": new_dec,
             "executions": n_exec, "aiv_started": aiv_new, "aiviv_started": aiviv_new, "aiviv_resumed": resumed.sum(),
             "queue_new": q["new"].sum(), "queue_aiv": q["aiv"].sum(), "aiviv": q["aiviv"].sum(),
             "not_executed_total": sum(q[c].sum() for c in CATEGORIES),

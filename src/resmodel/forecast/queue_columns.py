@@ -12,6 +12,8 @@ MONTHLY = {
     "capacity": "places available in the month (places, or staff FTE × users per FTE)",
     "executed": "users in service at the month's end (executed decisions holding a place)",
     "exits": "users leaving service in the month (exit rate × executed)",
+    "decisions_ended": "decisions ended in the month as the demand fell below the users with a decision (beyond "
+                       "the exits): from those in service first, whose places go to those waiting",
     "new_decisions": "decisions made in the month (demand growth plus replacements of those who left)",
     "executions": "decisions executed in the month (new and AIV placed in free places)",
     "aiv_started": "executions interrupted in the month (AIV: the provider's interruption, back in the queue)",
