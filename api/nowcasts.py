@@ -137,17 +137,41 @@ class NowcastResponse(BaseModel):
     backtest_origins: int = Field(description="the origins the data allowed (at most 'origins'; 0: no backtest)")
     backtest_coverage_80: float | None = Field(description="% of backtest nowcasts whose 80 % interval held the "
                                                "settled amount (70–90 counts as calibrated); null: no backtest")
-    warnings: list[str] = Field(description="no backtest, fewer origins than asked, intervals the invoices are "
-                                "too short to estimate, credits that move the development factors (a month reversed "
-                                "in full left out: reversal_left_out; a factor below 1 from one credit: "
-                                "credit_in_factors), an amount far beyond its lag's usual level "
-                                "(amount_far_above_lag) and rows sent twice (repeated_invoice_row), naming the rows "
+    backtest_coverage_reading: str | None = Field(description="how to read the 80 % intervals from that coverage, "
+                                                  "as `resmodel nowcast` prints it: conservative (above 90), "
+                                                  "understated (below 70) or about as wide as the errors need; "
+                                                  "null: no backtest")
+    warnings: list[str] = Field(description="'[check] where: message', as `resmodel nowcast` prints them: no backtest "
+                                "(no_backtest), fewer origins than asked (origins_limited), intervals the invoices are "
+                                "too short to estimate (interval_not_estimated), credits that move the development "
+                                "factors or the prior (a month reversed in full left out: reversal_left_out; a month "
+                                "of the prior fallen by more than 30 %: prior_month_credited; a factor below 1 from "
+                                "one credit: credit_in_factors), an amount far beyond its lag's usual level "
+                                "(amount_far_above_lag), rows sent twice (repeated_invoice_row), naming the rows, and "
+                                "amounts too small per case for SEK (amount_per_case_low: tkr?) "
                                 "(docs/forecasting.md §5)")
 
 
 def _dashless(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON objects with the interval columns as Python names (lo-80 → lo_80)."""
     return json_records(frame.rename(columns=lambda c: c.replace("-", "_")))
+
+
+def _raw(request: NowcastRequest) -> pd.DataFrame:
+    """The invoice rows as a table of text cells, as a triangle file's (index = the row's position)."""
+    return pd.DataFrame([{k: "" if v is None else str(v) for k, v in row.model_dump().items()}
+                         for row in request.invoices], dtype="object")
+
+
+def _cases(request: NowcastRequest) -> pd.DataFrame | None:
+    """The rows' cases read as value 'cases' would read them, for the amount-per-case check of an amount nowcast;
+    None when they cannot be read so (missing on some row, as they may be when the amounts are completed)."""
+    from resmodel.io.series import triangle_from_raw
+
+    try:
+        return triangle_from_raw(_raw(request), "cases", INVOICES)
+    except ResmodelError:
+        return None
 
 
 def _invoices(request: NowcastRequest) -> pd.DataFrame:
@@ -159,9 +183,7 @@ def _invoices(request: NowcastRequest) -> pd.DataFrame:
         raise one_problem(422, ["body", "invoices"], f"no invoice row has a value in '{request.value}' (value is "
                           f"'{request.value}'). Expected '{request.value}' on every row. Fix: give it, or set "
                           f"value to '{other}' to complete that column")
-    raw = pd.DataFrame([{k: "" if v is None else str(v) for k, v in row.model_dump().items()}
-                        for row in request.invoices], dtype="object")
-    invoices = triangle_from_raw(raw, request.value, INVOICES)
+    invoices = triangle_from_raw(_raw(request), request.value, INVOICES)
     first, last = invoices["service_month"].min(), invoices["service_month"].max()
     span = (last.year - first.year) * 12 + last.month - first.month + 1
     if span > MAX_SERVICE_MONTHS:
@@ -176,9 +198,10 @@ def _invoices(request: NowcastRequest) -> pd.DataFrame:
 def create_nowcast(request: NowcastRequest) -> NowcastResponse:
     """Complete every service month of the triangle as known at ``as_of``, sum the recent and the open months,
     and backtest the method on the same invoices."""
+    from resmodel.errors import Warning_
     from resmodel.forecast.frame import parse_month
-    from resmodel.forecast.nowcast_checks import triangle_warnings
-    from resmodel.forecast.nowcast_report import as_of_month, nowcast_report
+    from resmodel.forecast.nowcast_checks import amount_per_case, triangle_warnings
+    from resmodel.forecast.nowcast_report import as_of_month, coverage_reading, nowcast_report
 
     as_of = None
     if request.as_of is not None:
@@ -194,17 +217,21 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
         raise problem_response(422, [BODY.json_problem(replace(p, location=Location(INVOICES))
                                                        if p.location.path == "triangle" else p)
                                      for p in exc.problems]) from None
-    warnings = []
+    found = []  # (check, where, message), worded as the command's warnings
     if report.no_backtest:
-        warnings.append(report.no_backtest)
+        found.append(("no_backtest", INVOICES, report.no_backtest))
     elif report.origins_used < request.origins:
-        warnings.append(f"origins: {request.origins} backtest origins asked for, the data allow "
-                        f"{report.origins_used}; used {report.origins_used}")
+        found.append(("origins_limited", "body.origins", f"{request.origins} backtest origins asked for, the data "
+                      f"allow {report.origins_used}; used {report.origins_used}"))
     if report.no_interval:
-        warnings.append(report.no_interval)
-    warnings += [f"{check}: {text}" for check, text in report.credits]  # credits that move the factors
-    warnings += [f"{check}: {text}" for check, text in  # amounts far beyond their lag, rows sent twice
-                 triangle_warnings(invoices, request.value, when, lambda rows: ", ".join(f"{INVOICES}[{r}]" for r in rows))]
+        found.append(("interval_not_estimated", INVOICES, report.no_interval))
+    found += [(check, INVOICES, text) for check, text in report.credits]  # credits that move the factors or prior
+    found += [(check, INVOICES, text) for check, text in  # amounts far beyond their lag, rows sent twice
+              triangle_warnings(invoices, request.value, when, lambda rows: ", ".join(f"{INVOICES}[{r}]" for r in rows))]
+    if request.value == "amount_sek":  # amounts in tkr read as SEK: the cases beside them say so
+        found += [(check, f"{INVOICES}[*].amount_sek", text)
+                  for check, text in amount_per_case(invoices, _cases(request), when)]
+    warnings = [str(Warning_(check, Location(where), text)) for check, where, text in found]
     sums = report.sums.assign(description=report.sums["sum_of"].map(report.described))
     return NowcastResponse(
         resmodel_version=__version__, value=request.value, as_of=f"{when:%Y-%m}",
@@ -213,4 +240,7 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
         backtest=[NowcastBacktestRow(**{**r, "row": SUM_ROW if r["lag"] == SUM_ROW else "lag",
                                         "lag": None if r["lag"] == SUM_ROW else int(r["lag"])})
                   for r in _dashless(report.backtest)],
-        backtest_origins=report.origins_used, backtest_coverage_80=report.coverage_80, warnings=warnings)
+        backtest_origins=report.origins_used, backtest_coverage_80=report.coverage_80,
+        backtest_coverage_reading=None if report.coverage_80 is None else coverage_reading(report.coverage_80,
+                                                                                           report.origins_used),
+        warnings=warnings)

@@ -158,7 +158,8 @@ def test_a_history_too_short_for_a_backtest_is_nowcast_with_a_warning():
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["backtest"] == [] and body["backtest_origins"] == 0 and body["backtest_coverage_80"] is None
-    assert len(body["warnings"]) == 1 and body["warnings"][0].startswith("no backtest: the invoice history known at ")
+    assert len(body["warnings"]) == 1 and body["warnings"][0].startswith(
+        "[no_backtest] body.invoices: no backtest: the invoice history known at ")
     assert body["months"] and all(m["nowcast"] >= m["reported"] for m in body["months"])
 
 
@@ -190,4 +191,4 @@ def test_an_old_months_full_reversal_is_named_in_the_warnings_as_the_cli_names_i
     response = post({"invoices": rows})
     assert response.status_code == 200, response.text
     warnings = response.json()["warnings"]
-    assert any(w.startswith("reversal_left_out: service month 2023-02") for w in warnings), warnings
+    assert any(w.startswith("[reversal_left_out] body.invoices: service month 2023-02") for w in warnings), warnings

@@ -30,6 +30,7 @@ FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast_yearly.csv", "volume
 NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_sums.csv", "nowcast.xlsx", "nowcast_backtest.csv",
                    "nowcast_backtest_detail.csv", "nowcast.png", "manifest.json")
 QUEUE_OUTPUTS = ("queue_monthly.csv", "queue_quarterly.csv", "queue_waits.csv", "queue.xlsx", "manifest.json")
+MAX_RECENT = 36  # nowcast --recent: the service months shown and backtested, as the API's recent
 QUEUE_RATES = ("exit_rate", "aiv_rate", "aiviv_rate", "aiviv_resume_rate")  # QueueParams' fields, as --exit-rate …
 
 
@@ -274,7 +275,8 @@ def backtest(
         if windows is None and short:  # the earliest origins have too little history for these models
             need = max(m.min_length_for(freq, g_h) for m in chosen)  # the largest single need covers the ensembles'
             fitted = (min(len(all_series[u].y) for u in uids) - g_h - need) // g_step + 1
-            typer.echo(f"note: {', '.join(short)} fall back to naive at the earliest origins ({FREQ_NAMES[freq]} "
+            typer.echo(f"note: {', '.join(short)} {'falls' if len(short) == 1 else 'fall'} back to naive at the "
+                       f"earliest origins ({FREQ_NAMES[freq]} "
                        "history too short there; the warnings below say in how many windows), so their rows are "
                        "partly or wholly naive's"
                        + (f"; --windows {fitted} backtests only origins where every model is fitted" if fitted >= 1
@@ -626,7 +628,7 @@ def forecast(
                                                    for y, m in partial.itertuples(index=False))
                    + f". How far to trust the intervals: resmodel backtest --series {series} — "
                    "docs/forecast-accuracy.md)")
-        _echo_level_mix(result.level_mix)
+        _echo_level_mix(result.level_mix, history)
         used = set(result.table["model_used"])
         fig = _forecast_figure(history, result.table)
         files = write_atomically(out, {"volume_forecast.csv": csv_writer(table),
@@ -752,15 +754,20 @@ def _in_the_triangle_file(triangle: Path):
                           for p in exc.problems]) from None
 
 
-def _echo_level_mix(level_mix: dict[str, str]) -> None:
+def _echo_level_mix(level_mix: dict[str, str], history: pd.DataFrame) -> None:
     """One line saying how each level service's total was split by level: the stock–flow projected mix, or
-    the mix of the last twelve months, kept (``VolumeForecast.level_mix``)."""
+    the mix of the last twelve months, kept (``VolumeForecast.level_mix``) — of all its months when the service's
+    history is shorter (a six-month history is not split by twelve months)."""
     if not level_mix:
         return
     by_flows = sorted(s for s, how in level_mix.items() if how == "stockflow")
     frozen = sorted(s for s, how in level_mix.items() if how != "stockflow")
-    parts = ([f"the stock–flow projected mix ({', '.join(by_flows)})"] if by_flows else []) + (
-        [f"the mix of the last twelve months, kept ({', '.join(frozen)})"] if frozen else [])
+    months = history[history["service"].isin(frozen)].groupby("service")["month"].nunique().clip(upper=12)
+    spans = {n: sorted(months.index[months == n]) for n in sorted(months.unique(), reverse=True)}
+    parts = ([f"the stock–flow projected mix ({', '.join(by_flows)})"] if by_flows else []) + [
+        ("the mix of the last twelve months" if n == 12 else "the mix of the history's only month" if n == 1 else
+         f"the mix of all {n} months of the history") + f", kept ({', '.join(services)})"
+        for n, services in spans.items()]
     typer.echo(f"Levels: the service totals are split by {' and by '.join(parts)}.")
 
 
@@ -792,13 +799,12 @@ def nowcast(
     triangle: Annotated[Path, typer.Option(help="invoices: service_month, reporting_month, cases/amount_sek")],
     value: Annotated[str, typer.Option(help="column to complete: amount_sek or cases")] = "amount_sek",
     as_of: Annotated[str | None, typer.Option(help="complete as known at this month YYYY-MM (default: last)")] = None,
-    recent: Annotated[int, typer.Option(help="recent service months to show and backtest, 1–36 (as the API)",
-                                        min=1, max=36)] = 6,
+    recent: Annotated[int, typer.Option(help="recent service months to show and backtest, 1–36 (as the API)")] = 6,
     origins: Annotated[int, typer.Option(help="backtest origins (past months)")] = 12,
     out: PathOpt = Path("results/nowcast"),
 ) -> None:
     """Complete recent months of a late-reporting invoice triangle (chain ladder) and backtest it."""
-    from resmodel.forecast.nowcast_checks import triangle_warnings
+    from resmodel.forecast.nowcast_checks import amount_per_case, triangle_warnings
     from resmodel.forecast.nowcast_report import as_of_month, nowcast_report, sums_to_print
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_triangle, write_atomically
@@ -811,9 +817,11 @@ def nowcast(
         if pd.isna(when):
             raise InputError.at(Location(path="--as-of"), f"'{as_of}' is not a month", "YYYY-MM",
                                 "write the month as 2024-12")
-    for name, v in (("recent", recent), ("origins", origins)):
-        if v < 1:
-            raise InputError.at(Location(path=f"--{name}"), f"{name} = {v}", "a whole number ≥ 1", f"raise --{name}")
+    if not 1 <= recent <= MAX_RECENT:  # as the API's recent (Click's own 'Invalid value' has not our form)
+        raise InputError.at(Location(path="--recent"), f"--recent {recent} is outside 1–{MAX_RECENT}",
+                            f"a whole number of service months from 1 to {MAX_RECENT} (three years)",
+                            "correct --recent, or leave it out for the last 6 months")
+    _positive_option("--origins", origins)
     invoices = read_triangle(triangle, value)
     when = as_of_month(invoices, when, Location(str(triangle), path="--as-of"))
     with _in_the_triangle_file(triangle):
@@ -829,6 +837,9 @@ def nowcast(
     _warn([Warning_(check, Location(str(triangle)), text) for check, text in report.credits])
     _warn([Warning_(check, Location(str(triangle)), text) for check, text in triangle_warnings(
         invoices, value, when, lambda rows: f"invoice rows {', '.join(str(r + 1) for r in rows)} below the header")])
+    if value == "amount_sek":  # amounts in tkr read as SEK: the cases beside them say so
+        _warn([Warning_(check, Location(str(triangle), column="amount_sek"), text)
+               for check, text in amount_per_case(invoices, _cases_beside(triangle), when)])
     result = report.months
     shown = result.tail(recent).assign(service_month=lambda d: d["service_month"].dt.strftime("%Y-%m"))
     typer.echo(f"Nowcast of '{value}' as known at {result['service_month'].max():%Y-%m} (lo/hi: the intervals of "
@@ -866,6 +877,18 @@ def nowcast(
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
 
+def _cases_beside(triangle: Path) -> pd.DataFrame | None:
+    """The triangle's cases, read as --value cases would read them, for the amount-per-case check of an amount
+    nowcast; None when the column cannot be read so (empty, as it may be when the amounts are completed)."""
+    from resmodel.errors import ResmodelError
+    from resmodel.io.series import read_triangle
+
+    try:
+        return read_triangle(triangle, "cases")
+    except ResmodelError:
+        return None
+
+
 def _valued(frame: pd.DataFrame, value: str) -> pd.DataFrame:
     """The frame marked with the value it counts (its workbook then shows SEK in whole kronor)."""
     frame = frame.copy()
@@ -888,16 +911,12 @@ def _echo_nowcast_coverage(covered: float, nowcasts: int, origins: int) -> None:
     """One line judging the nowcast's 80 % intervals by how often they held the settled amount; with fewer
     than 8 origins (whose nowcasts err together) the judgement is only a rough guide, and says so."""
     from resmodel.forecast.metrics import CALIBRATED_80
+    from resmodel.forecast.nowcast_report import coverage_reading
 
     lo, hi = CALIBRATED_80
-    judged = ("wider than the errors need: read them as conservative" if covered > hi else
-              "narrower than the errors need: the uncertainty is understated" if covered < lo else
-              "about as wide as the errors need")
-    if origins < 8:
-        judged += (f" — but on {origins} backtest origins only, whose nowcasts err together, so read this as a rough "
-                   "guide")
     typer.echo(f"80 % intervals held the settled amount in {covered:.1f} % of the {nowcasts} backtest nowcasts "
-               f"(nominal 80 %; {lo:.0f}–{hi:.0f} % counts as calibrated): {judged} (docs/forecast-accuracy.md §5)")
+               f"(nominal 80 %; {lo:.0f}–{hi:.0f} % counts as calibrated): {coverage_reading(covered, origins)} "
+               "(docs/forecast-accuracy.md §5)")
 
 
 def _nowcast_figure(result: pd.DataFrame, value: str):

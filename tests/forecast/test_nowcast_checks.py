@@ -51,7 +51,7 @@ def test_an_amount_a_thousand_times_too_large_is_warned_of_at_its_row():
     rows = demo_rows()
     rows[-1] = {**rows[-1], "amount_sek": rows[-1]["amount_sek"] * 1000}
     warnings = warned(rows)
-    far = [w for w in warnings if w.startswith("amount_far_above_lag")]
+    far = [w for w in warnings if w.startswith("[amount_far_above_lag] body.invoices: ")]
     assert len(far) == 1 and f"body.invoices[{len(rows) - 1}] (service month 2024-11, lag 1)" in far[0]
     assert "1,301 × the median 5,605,617 SEK" in far[0]
 
@@ -60,12 +60,12 @@ def test_a_row_sent_twice_is_warned_of():
     rows = demo_rows()
     rows.append(rows[-1])
     warnings = warned(rows)
-    assert [w for w in warnings if w.startswith("repeated_invoice_row")] == [
-        f"repeated_invoice_row: body.invoices[{len(rows) - 2}], body.invoices[{len(rows) - 1}] (service month "
+    assert [w for w in warnings if w.startswith("[repeated_invoice_row] body.invoices: ")] == [
+        f"[repeated_invoice_row] body.invoices: body.invoices[{len(rows) - 2}], body.invoices[{len(rows) - 1}] (service month "
         "2024-11, reported 2024-12, 7,290,650.00 SEK, 2 times): rows that repeat another exactly, summed as separate "
         "invoices (rows of the same two months are increments). If they are one invoice exported twice, remove the "
         "repeats; if they are separate invoices of the same amount, nothing is wrong"]
-    assert not any(w.startswith("amount_far_above_lag") for w in warnings)  # twice a month's lag 1 is not 10 ×
+    assert not any(w.startswith("[amount_far_above_lag] body.invoices: ") for w in warnings)  # twice a month's lag 1 is not 10 ×
 
 
 def test_the_cli_warns_of_the_same_rows(tmp_path):
@@ -92,5 +92,5 @@ def test_a_huge_amount_at_a_lag_whose_other_months_bring_nothing_is_warned_of():
     bad = [dict(r) for r in zeros]
     at = next(i for i, r in enumerate(bad) if r["service_month"] == "2020-05" and r["reporting_month"] == "2022-11")
     bad[at]["amount_sek"] = 4e9
-    far = [w for w in warned(rows + bad) if w.startswith("amount_far_above_lag")]
+    far = [w for w in warned(rows + bad) if w.startswith("[amount_far_above_lag] body.invoices: ")]
     assert len(far) == 1 and "(service month 2020-05, lag 30)" in far[0] and "a median of 0" in far[0]

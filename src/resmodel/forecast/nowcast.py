@@ -77,6 +77,10 @@ class Development:
 FULL_REVERSAL_SHARE = 0.05
 #: a month whose expected completeness is 1 within this is complete: its reported amount is its nowcast
 COMPLETE_WITHIN = 1e-12
+#: a month of the Bornhuetter–Ferguson prior whose cumulative amount has fallen by more than this share from its
+#: highest so far (a partial credit) is warned about with what leaving it out would change: it is kept, as the
+#: credit may correct that month's own level (a decision partly revoked), which a full reversal's cancellation is not
+PRIOR_CREDIT_SHARE = 0.30
 
 
 def reversed_cells(C: np.ndarray) -> np.ndarray:
@@ -223,11 +227,13 @@ def _bf_mse(prior: float, var_u: float, completeness: np.ndarray, lag: np.ndarra
             + (1 - completeness) ** 2 * var_u)
 
 
-def _complete(tri: Triangle, p: NowcastParams, keep_reversals: bool = False) -> _Completion:
+def _complete(tri: Triangle, p: NowcastParams, keep_reversals: bool = False,
+              leave_out: np.ndarray | None = None) -> _Completion:
     """The triangle completed with the months reversed in full left out of the development factors (while they stand
     reversed), of the prior's months and of the incremental variances ŝ² (reversed at any lag) — unless
-    ``keep_reversals``, to measure what leaving them out changes. A reversed month is itself completed as any
-    other month, from what it now reports."""
+    ``keep_reversals``, to measure what leaving them out changes; ``leave_out`` (rows) leaves further months out of
+    the prior's months and the variances, to measure what a partial credit changes. A reversed month is itself
+    completed as any other month, from what it now reports."""
     dev = development(tri, p.recent_rows, keep_reversals)
     C = tri.cumulative
     n = C.shape[0]
@@ -237,6 +243,8 @@ def _complete(tri: Triangle, p: NowcastParams, keep_reversals: bool = False) -> 
     cl_rows = (g >= p.bf_below) & (reported > 0)
     # the chain-ladder months whose amounts follow the reporting pattern: they set the level and the variances
     pattern_rows = cl_rows if keep_reversals else cl_rows & ~reversed_months(C)
+    if leave_out is not None:
+        pattern_rows = pattern_rows & ~leave_out
     # a month whose completeness is 1 up to rounding (later additions and credits that cancel) expects nothing
     # more: reported / ĝ would put its nowcast a rounding error off what is reported, outside a 0-width interval
     ultimate = np.where(np.abs(g - 1) <= COMPLETE_WITHIN, reported, reported / np.where(g > 0, g, 1.0))
@@ -385,6 +393,7 @@ def credit_warnings(tri: Triangle, params: NowcastParams | None = None) -> list[
                     "(docs/forecasting.md §5). The reversed month itself is completed from what it now reports: by "
                     "the chain ladder as a month of that size, by Bornhuetter–Ferguson when that is 0 (the share "
                     "still to come of the level)"))
+    out += _prior_credit_warnings(tri, p)
     for j in np.flatnonzero(np.isfinite(used.factors) & (used.factors < 1)):
         rows = np.flatnonzero(~np.isnan(C[:, j + 1]) & ~rev[:, j] & ~rev[:, j + 1])
         if p.recent_rows:
@@ -403,6 +412,51 @@ def credit_warnings(tri: Triangle, params: NowcastParams | None = None) -> list[
                     "nowcast as that much lower — credits of that size are expected of every month. If the credit "
                     "corrects that month alone, read those nowcasts as too low (docs/forecasting.md §5)"))
     return out
+
+
+def _prior_credit_warnings(tri: Triangle, p: NowcastParams) -> list[tuple[str, str]]:
+    """A warning ``prior_month_credited`` when a month whose chain-ladder ultimate is averaged into the
+    Bornhuetter–Ferguson prior has fallen by more than PRIOR_CREDIT_SHARE from the highest amount it had reached (a
+    partial credit; a full reversal is left out already): the month, its fall, and what leaving it out of the prior
+    would change — the prior, the BF months' nowcast and the 80 % interval of what is still to come of the open
+    months (review: a credit of 60 % of 2024-10 moved the 2024-12 nowcast by 1.2 MSEK and widened its interval 4×)."""
+    c = _complete(tri, p)
+    C = tri.cumulative
+    rows = c.prior_rows
+    peak = np.fmax.accumulate(C, axis=1)[rows, c.lag[rows]]
+    fell = rows[(peak > 0) & (c.reported[rows] < (1 - PRIOR_CREDIT_SHARE) * peak)]
+    if not len(fell):
+        return []
+    peaks = dict(zip(rows, peak, strict=True))
+    listed = _and([f"{tri.months[i]:%Y-%m} ({peaks[i]:,.0f} at its highest, {c.reported[i]:,.0f} at "
+                   f"{tri.as_of:%Y-%m}: −{(1 - c.reported[i] / peaks[i]) * 100:.0f} %)" for i in fell])
+    many = len(fell) > 1
+    return [("prior_month_credited", f"service month{'s' if many else ''} {listed} {'have' if many else 'has'} "
+             f"fallen by more than {PRIOR_CREDIT_SHARE * 100:.0f} % from the highest amount invoiced: a partial "
+             f"credit, kept among the months whose mean is the Bornhuetter–Ferguson prior (the level of a month) — it "
+             f"may correct that month's own level (a decision partly revoked). {_left_out_effect(tri, p, c, fell)} If "
+             "the credit corrects an invoice of that month alone, read the Bornhuetter–Ferguson months' nowcast as "
+             "too low and their intervals as too wide (docs/forecasting.md §5)")]
+
+
+def _left_out_effect(tri: Triangle, p: NowcastParams, kept: _Completion, rows: np.ndarray) -> str:
+    """What leaving ``rows`` out of the prior's months would change: the prior, the Bornhuetter–Ferguson months'
+    nowcast and the 80 % interval of what is still to come of the open months."""
+    out = np.zeros(len(kept.lag), dtype=bool)
+    out[rows] = True
+    try:
+        left = _complete(tri, p, leave_out=out)
+    except InputError:  # no other month is complete enough to set a level
+        return "No other month is complete enough to set the level without it."
+    bf = np.flatnonzero(~kept.chain_ladder)
+    open_rows = np.flatnonzero(np.abs(kept.completeness - 1) > COMPLETE_WITHIN)
+    (lo_k, hi_k), (lo_l, hi_l) = ((t["lo-80"] - t["reported"], t["hi-80"] - t["reported"])
+                                  for t in (_total(kept, open_rows, p), _total(left, open_rows, p)))
+    months = _and([f"{tri.months[i]:%Y-%m}" for i in bf]) if len(bf) <= 2 else f"{len(bf)} months"
+    return (f"Left out, the prior would be {left.prior:,.0f} instead of {kept.prior:,.0f}, the nowcast of the months "
+            f"Bornhuetter–Ferguson completes ({months}) {left.ultimate[bf].sum():,.0f} instead of "
+            f"{kept.ultimate[bf].sum():,.0f}, and the 80 % interval of what is still to come of the open months "
+            f"{lo_l:,.0f}–{hi_l:,.0f} instead of {lo_k:,.0f}–{hi_k:,.0f}.")
 
 
 def _reversal_effect(tri: Triangle, p: NowcastParams) -> str:

@@ -1,11 +1,13 @@
 """Checks of an invoice triangle before it is completed, shared by ``resmodel nowcast`` and ``POST /nowcasts``:
 an amount far beyond what its lag usually brings (a figure keyed in kronor instead of thousands, a misplaced
-decimal) and a row that exactly repeats another (an export that doubled a row). Both are completed as sent —
-rows of the same two months are increments, summed — so the nowcast and the amount to accrue carry them in
-full; the warnings name the rows to check (docs/forecasting.md §5)."""
+decimal), a row that exactly repeats another (an export that doubled a row) and amounts far too small per case
+for kronor (a file in thousands, tkr). All are completed as sent — rows of the same two months are increments,
+summed — so the nowcast and the amount to accrue carry them in full; the warnings name the rows to check
+(docs/forecasting.md §5)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import numpy as np
@@ -20,6 +22,8 @@ from resmodel.forecast.frame import month_number
 FAR_ABOVE = 10
 #: other service months at the lag needed for their median to judge by
 MIN_OTHERS = 3
+#: the national parameter whose value is the floor of a plausible amount per case: one hour of state assistance
+STATE_RATE = "personlig_assistans.state_hourly_rate"
 #: findings listed in one warning, and rows named in one finding; the rest are counted
 LISTED = 5
 ROWS_NAMED = 3
@@ -100,6 +104,42 @@ def repeated_rows(known: pd.DataFrame, value: str, where: Callable[[list], str])
     return [("repeated_invoice_row", f"{'; '.join(listed)}{more}: rows that repeat another exactly, summed as "
              "separate invoices (rows of the same two months are increments). If they are one invoice exported "
              "twice, remove the repeats; if they are separate invoices of the same amount, nothing is wrong")]
+
+
+def state_hourly_rate(on: pd.Timestamp) -> tuple[float, int]:
+    """The state hourly rate in force at ``on`` (its first value for an earlier month) as the national parameter
+    tree holds it (public_parameters.md), not indexed: the floor of a plausible amount per case, with its year."""
+    from resmodel.io.parameters import BUNDLED_DISPLAY, load_tree, national_parameter_root
+
+    leaf = load_tree(national_parameter_root(), BUNDLED_DISPLAY).parameters[STATE_RATE]
+    valid_from, rate = leaf.key_in_force(dt.date(on.year, on.month, 1)) or leaf.values[0]
+    return float(rate), valid_from.year
+
+
+def amount_per_case(amounts: pd.DataFrame, cases: pd.DataFrame | None, as_of: pd.Timestamp,
+                    column: str = "amount_sek") -> list[tuple[str, str]]:
+    """A warning ``amount_per_case_low`` when the invoices known at ``as_of`` average less than one hour of state
+    assistance per case (the hourly rate in force at the first service month, the lowest of the triangle's): a
+    case-month of state assistance is invoiced at more than 20 hours a week, so amounts that small are thousands
+    of kronor (tkr) read as kronor — the nowcast and the amount to accrue would be in tkr labelled SEK (review:
+    'still to come 32,633 SEK'). ``cases`` are the same invoices' case counts (None: not given, no check);
+    ``column`` names the amount column as the caller's user writes it."""
+    if cases is None:
+        return []
+    known = amounts["reporting_month"] <= as_of
+    total, count = float(amounts.loc[known, "amount_sek"].sum()), float(cases.loc[known, "cases"].sum())
+    if not (total > 0 and count > 0):
+        return []
+    rate, year = state_hourly_rate(amounts.loc[known, "service_month"].min())
+    per_case = total / count
+    if per_case >= rate:
+        return []
+    return [("amount_per_case_low", f"the invoices average {per_case:,.2f} SEK per case ({total:,.0f} SEK over "
+             f"{count:,.0f} cases), less than one hour of state assistance ({rate:,.2f} SEK an hour in {year}: "
+             f"{STATE_RATE}, public_parameters.md) — a case-month of state assistance is invoiced at more than 20 hours "
+             f"a week. Are the amounts in thousands of kronor (tkr)? The nowcast and the amount to accrue are in the "
+             f"unit of {column}, so read them as tkr, or multiply {column} by 1 000 and run again "
+             "(docs/forecasting.md §5)")]
 
 
 def triangle_warnings(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp,

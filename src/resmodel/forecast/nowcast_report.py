@@ -117,6 +117,22 @@ def nowcast_report(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, rece
                          tuple(credit_warnings(tri, params)))
 
 
+def coverage_reading(covered: float, origins: int) -> str:
+    """How to read the nowcast's 80 % intervals from the share of backtest nowcasts they held (the command's line,
+    the API's field): conservative, understated or about right; with fewer than 8 origins, whose nowcasts err
+    together, only a rough guide."""
+    from resmodel.forecast.metrics import CALIBRATED_80
+
+    lo, hi = CALIBRATED_80
+    judged = ("wider than the errors need: read them as conservative" if covered > hi else
+              "narrower than the errors need: the uncertainty is understated" if covered < lo else
+              "about as wide as the errors need")
+    if origins < 8:
+        judged += (f" — but on {origins} backtest origins only, whose nowcasts err together, so read this as a rough "
+                   "guide")
+    return judged
+
+
 def sums_to_print(report: NowcastReport) -> list[str]:
     """The sums worth a line of their own: the months shown; every open month when some lie before them; each
     year's open months when they span more than one year."""
