@@ -205,6 +205,14 @@ def refuse_total_series(name: pd.Series, period: pd.Series, value: pd.Series, di
     problems.raise_if_any()
 
 
+def _period_fix(cell: str) -> str:
+    """The fix for a period that could not be read: a date within a month ('2015-01-15') is told its month, as the
+    invoice triangle's reader tells it (planner walk: the two readers said it two ways)."""
+    within = re.fullmatch(r"(\d{4}-\d{2})-\d{2}", cell)
+    return (f"a date within a month is no period: write the month, {within.group(1)}" if within
+            else "write the period as e.g. 2024 or 2024-03")
+
+
 def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, path: Path | None = None) -> SeriesInput:
     """A raw text table (unique_id, ds, y — or a volume history when ``path`` is its file) as a
     validated long table; the index of ``raw`` is what errors call the row. The caller scans for
@@ -245,7 +253,7 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
         + (f"; so {'are' if alike[idx] > 1 else 'is'} {alike[idx]} more written like it on later rows"
            if alike[idx] else ""),
         f"YYYY for yearly or YYYY-MM for monthly series, years {FIRST_YEAR}–{LAST_YEAR}",
-        "write the period as e.g. 2024 or 2024-03"))
+        _period_fix(str(text[idx]).strip())))
     problems.add_rows(raw.index[(ds.isna() & outside).to_numpy()], 10, lambda idx: (
         Location(display, row=idx, column=DS, path=str(raw[ID][idx])),
         f"'{shown(text[idx])}' is outside the years {FIRST_YEAR}–{LAST_YEAR}", "a period in those years",

@@ -736,7 +736,16 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
                         "check the month (01–12) and the day")
             return where, f"'{text[row]}' is not a valid {col.kind}", col.expected(), f"write the {col.kind} as {how}"
 
-        problems.add_rows(text.index[bad.to_numpy()], 5, problem)
+        unread = text.index[bad.to_numpy()]
+        if col.kind == "month" and len(unread):  # 'jan-21', '201501': one line with the conversion, as series say
+            # imported here: the forecast package loads its models
+            from resmodel.forecast.frame import month_name_problem
+
+            named, written, rewrite = month_name_problem(text, unread)
+            if len(named):
+                problems.add(Location(display, row=int(named[0]), column=col.name), written, col.expected(), rewrite)
+            unread = unread.difference(named)
+        problems.add_rows(unread, 5, problem)
         if col.minimum is not None or col.maximum is not None:
             years = parsed.dt.year
             out_of_range = parsed.notna() & (
