@@ -217,7 +217,7 @@ def test_a_header_only_demand_and_a_single_nowcast_origin_are_told_so(tmp_path):
 
 @pytest.mark.parametrize(("text", "where", "hint"), [
     ("projection:\n  volumes: {daglig_verksamhet: etss}\n", "projection.volumes.daglig_verksamhet", "'etss' (did you mean 'ets'? one of "),
-    ("projection:\n  default_model: ARIMA\n", "projection.default_model", "'ARIMA' (did you mean 'arima'? one of "),
+    ("projection:\n  default_model: ARIMAX\n", "projection.default_model", "'ARIMAX' (did you mean 'arima'? one of "),
 ])
 def test_a_misspelt_forecast_model_in_a_scenario_lists_the_models(tmp_path, text, where, hint):
     """Persona review: the CLI listed the model names for this mistake, the scenario did not."""
