@@ -642,6 +642,15 @@ def _id_fix(col: Column, named: bool) -> str:
     return fix
 
 
+def allowed_spelling(text: pd.Series, allowed: Collection[str]) -> pd.Series:
+    """Each cell as the allowed value it spells with capitals, å/ä/ö/é and spaces or hyphens for '_'
+    ('Stödpedagog' → stodpedagog, 'Personlig assistent' → personlig_assistent), else as written: a board's export
+    writes the role or service as people say it, and the reader told it to retype every row (new-board walk)."""
+    folded = (text.str.lower().str.translate(str.maketrans("åäöé", "aaoe"))
+              .str.replace(r"[\s\-]+", "_", regex=True))
+    return folded.where(folded.isin(allowed), text)
+
+
 def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCollector,
                   decimal_comma: bool = False, named: bool = False) -> pd.Series:
     """One column typed and checked; ``decimal_comma``: the file is Swedish Excel's ';' CSV, whose numbers were
@@ -656,6 +665,8 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
             Location(display, row=row, column=col.name), "the cell is empty", col.expected(),
             f"fill in '{col.name}' ({col.description})"))
     if col.kind in ("id", "str"):
+        if col.allowed:  # 'Stödpedagog', 'personlig assistent' as an export writes them are the keys they spell
+            text = text.where(text.isin(col.allowed), allowed_spelling(text, col.allowed))
         out = text.where(~empty, None)
         if col.allowed:
             bad = ~empty & ~text.isin(col.allowed)
