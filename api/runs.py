@@ -13,6 +13,7 @@ from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.report import ID_LABELS, MEASURE_LABELS
 from resmodel.run import run
+from resmodel.warning_order import ordered, severity, warning_lines
 
 router = APIRouter()
 
@@ -39,6 +40,20 @@ UnitRow = create_model("UnitRow", __doc__="One unit's (*enhet*) base-year figure
                                            for key in ("unit_id", "name", "service", "regi", "section")}, **_MEASURES)
 
 
+class RunWarning(BaseModel):
+    """One data-quality warning of the run (the run went on) with its parts apart: the same finding as the line of
+    'warnings' at the same place."""
+
+    check: str = Field(description="the warning's name (implausible_change, capacity_exceeded, "
+                       "stale_level_assessment, …; docs/data-dictionary.md)")
+    severity: int = Field(description="the check's place in the order the CLI lists warnings in, 0 the most "
+                          "serious (a parameter or roster slip that moves a figure by millions) — the order of "
+                          "'warnings'")
+    location: str = Field(description="the file and row, column or line it is at (paths relative to the project)")
+    message: str = Field(description="what was found and what the run did")
+    units: list[str] = Field(description="the units (unit_id) the warning concerns, for a section manager's filter")
+
+
 class RunResponse(BaseModel):
     """A scenario's base-year allocation (*resursfördelning*): per service and per unit the users, staff hours,
     FTE, costs, allocated budget and staffing gap, with the hashes of the inputs and the data-quality warnings."""
@@ -57,8 +72,16 @@ class RunResponse(BaseModel):
                                        "row, which is their sum")
     units: list[UnitRow] = Field(description="per unit, as enheter.csv and the Enheter sheet: a section manager's "
                                  "need against roster (staffing_gap_* = roster − need; negative = understaffed)")
-    warnings: list[str] = Field(description="data-quality warnings as `resmodel run` prints them: '[check] file, "
-                                "location: message' (paths relative to the project)")
+    warnings: list[str] = Field(description="every data-quality warning, '[check] file, location: message' (paths "
+                                "relative to the project), most serious check first as `resmodel run` orders them "
+                                "(a slipped parameter before 1 497 old level assessments); the workbook's sheet "
+                                "'Varningar' has the same")
+    warning_items: list[RunWarning] = Field(description="the same warnings, in the same order, with their check, "
+                                            "severity, location and units apart, for a client that filters or flags")
+    warning_summary: list[str] = Field(description="the warnings as `resmodel run` prints them on the console: most "
+                                       "serious check first, a check with more than three warnings as one line "
+                                       "with its count and first locations, the starter kit's values as one line "
+                                       "— every warning is in 'warnings'")
 
 
 @router.post("/runs", response_model=RunResponse)
@@ -73,6 +96,7 @@ def create_run(request: RunRequest) -> RunResponse:
     except ResmodelError as exc:
         raise scenario_error(exc) from None
     project = scenario_folder().resolve().parent
+    warnings = ordered(result.warnings)
     return RunResponse(resmodel_version=__version__, scenario=result.loaded.scenario.name,
                        scenario_file=nfc(request.scenario),
                        scenario_hash=result.loaded.scenario.content_hash,
@@ -80,4 +104,10 @@ def create_run(request: RunRequest) -> RunResponse:
                        input_hashes={"data": result.loaded.data_hash, "parameters": result.loaded.parameter_hash},
                        services=[ServiceRow(**r) for r in result.services.to_dict(orient="records")],
                        units=[UnitRow(**r) for r in result.allocation.units.to_dict(orient="records")],
-                       warnings=[without_server_paths(str(w), project) for w in result.warnings])
+                       warnings=[without_server_paths(str(w), project) for w in warnings],
+                       warning_items=[RunWarning(check=w.check, severity=severity(w.check),
+                                                 location=without_server_paths(str(w.location), project),
+                                                 message=without_server_paths(w.message, project), units=list(w.units))
+                                      for w in warnings],
+                       warning_summary=[without_server_paths(line, project) for line in warning_lines(
+                           warnings, result.loaded, "in 'warnings' (and `resmodel run`'s workbook, sheet 'Varningar')")])

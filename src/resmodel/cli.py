@@ -26,6 +26,7 @@ from resmodel.cli_planning import register as register_planning
 from resmodel.cli_shifts import register as register_shifts
 from resmodel.errors import InputError, Location, PersonalDataError, ResmodelError, shown
 from resmodel.io.pnr import id_looks_like_pnr
+from resmodel.warning_order import warning_lines
 
 
 class _Commands(typer.core.TyperGroup):
@@ -102,57 +103,6 @@ def _root(version: Annotated[bool, typer.Option("--version", help="print the ver
 
 def _echo_table(table) -> None:
     typer.echo(table.to_string(float_format=lambda v: f"{v:,.1f}"))
-
-
-#: the console lists warnings most serious first, so that no routine line hides one that moves a figure by millions
-#: (steward walk: FTE typed as percent was line 94 of 94, behind 74 old assessments); "*" is any check not named
-WARNING_ORDER = ("roster_implausible", "template_parameter", "implausible_change", "level_table_decreasing",
-                 "day_price_implausible", "weekly_hours_implausible", "start_before_adult_age",
-                 "premises_kind_mismatch", "capacity_exceeded", "level_not_suitable", "no_roster",
-                 "tariff_missing_price", "unit_empty", "role_not_of_service", "value_ignored", "*", "premises_unused",
-                 "stale_level_assessment")
-#: a check with more warnings than this prints one line with its count (the demo's three capacity_exceeded stay)
-WARNINGS_IN_FULL = 3
-#: and that line names this many of the further warnings' locations
-LOCATIONS_SHOWN = 4
-
-
-def warning_lines(warnings, loaded, where_all: str) -> list[str]:
-    """The console's warning lines, most serious check first (WARNING_ORDER): a check with a few warnings prints
-    each, one with many a single line with its count and first locations (unless their locations do not tell them
-    apart: tariff_missing_price's all name the tariff file), and template parameters always the
-    one summary ``project`` prints — every warning stays in ``where_all`` (the workbook) and the manifest."""
-    from resmodel.projection_run import template_notes
-
-    by_check: dict[str, list] = {}
-    for w in sorted(warnings, key=lambda w: WARNING_ORDER.index(w.check if w.check in WARNING_ORDER else "*")):
-        by_check.setdefault(w.check, []).append(w)
-    lines = []
-    for check, found in by_check.items():
-        if check == "template_parameter":
-            lines += [f"[{check}] {note}" for note in template_notes(loaded.warnings)]
-        elif len(found) <= WARNINGS_IN_FULL or len({str(w.location) for w in found}) < len(found):
-            lines += [str(w) for w in found]  # locations that do not tell them apart: each message is needed
-        else:
-            lines.append(_summary_line(found, where_all))
-    return lines
-
-
-def _summary_line(found: list, where_all: str) -> str:
-    """One line for many warnings of one check: how many, the first in full, where the next few are."""
-    first = found[0].location
-    def short(location: Location) -> str:  # the first's file and column are not repeated, nor a leading 'at '
-        same = Location(None if location.file == first.file else location.file, location.line, location.row,
-                        None if location.column == first.column else location.column, location.path)
-        return str(same if str(same) != "(no location)" else location).removeprefix("at ")
-
-    w = found[0]
-    others = [short(other.location) + (f" ({', '.join(other.units)})" if other.units else "")
-              for other in found[1:1 + LOCATIONS_SHOWN]]  # the units: a row alone does not say whose (re-walk)
-    rest = len(found) - 1 - len(others)
-    return (f"[{w.check}] {len(found)} warnings; the first at {w.location}: {w.message}"
-            + (f" (units: {', '.join(w.units)})" if w.units else "") + "; the others at " + ", ".join(others)
-            + (f" and {rest} more" if rest else "") + f" — every one {where_all}")
 
 
 @app.command()
