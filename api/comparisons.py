@@ -9,13 +9,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field, StringConstraints
 
 from api.fields import Version, Year
-from api.problems import RequestBody, one_problem
+from api.problems import RequestBody, one_problem, without_server_paths
 from api.projections import input_hashes
-from api.scenarios import NAME_LENGTH, NAME_PATTERN, load_scenario, scenario_error
+from api.scenarios import NAME_LENGTH, NAME_PATTERN, load_scenario, nfc, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.budget.areas import AREA_KEYS
 from resmodel.errors import ResmodelError
 from resmodel.run import run
+from resmodel.warning_order import scenario_warnings, warning_lines
 
 router = APIRouter()
 
@@ -109,6 +110,8 @@ class ComparisonResponse(BaseModel):
     answers can be told apart when a file changed."""
 
     resmodel_version: Version
+    scenario_files: dict[str, str] = Field(description="by scenario name (its 'name:'), the file it was read from as "
+                                           "sent: the file name without .yaml (Unicode NFC), as GET /scenarios lists it")
     scenario_hashes: dict[str, str] = Field(description="each scenario's hash, by name")
     input_hashes: dict[str, dict[str, str]] = Field(description="by scenario name, the sha256 of what its figures "
                                                     "rest on besides the scenario, as POST /projections' "
@@ -119,6 +122,14 @@ class ComparisonResponse(BaseModel):
     waterfall: list[WaterfallStep] = Field(description="per compared scenario: start, one step per driver, end; "
                                            "the steps add up to end − start")
     units: list[UnitDifference] = Field(description="each unit's base-year measures in both scenarios")
+    warnings: dict[str, list[str]] = Field(description="by scenario name, what its figures rest on that may be a "
+                                           "mistake, most serious first as `resmodel compare` prints them: a "
+                                           "parameter value that looks like a slip (implausible_change, "
+                                           "level_table_decreasing: 13.9 typed for 1.39), the starter kit's values "
+                                           "(template_parameter, one line) and the projection's named checks (a "
+                                           "base-year gap against the frame, a one-off of implausible size …); "
+                                           "'[check] where: message', an empty list when there is none. The data's "
+                                           "own warnings are POST /runs'")
 
 
 @router.post("/comparisons", response_model=ComparisonResponse)
@@ -127,7 +138,8 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
     from resmodel.budget import compare as cmp
     from resmodel.projection_run import build_setup, projection_manifest, run_setup
 
-    compared, hashes, inputs = [], {}, {}
+    compared, hashes, inputs, warnings = [], {}, {}, {}
+    project = scenario_folder().resolve().parent
     every = [load_scenario(name, ["body", "scenarios", i]) for i, name in enumerate(request.scenarios)]  # all
     for i, loaded in enumerate(every):  # found and readable before any is run (a bad last name answers fast)
         name = request.scenarios[i]
@@ -151,6 +163,8 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
             raise one_problem(422, ["body", "scenarios", i], f"{p.problem}. Expected {p.expected}. Fix: {p.fix}") from None
         hashes[loaded.scenario.name] = loaded.scenario.content_hash
         inputs[loaded.scenario.name] = input_hashes(projection_manifest(base.manifest, setup))
+        warnings[loaded.scenario.name] = [without_server_paths(line, project) for line in warning_lines(
+            scenario_warnings(loaded, setup), loaded, "in POST /runs' warnings of the scenario")]
     try:
         diff, fall, units, services = cmp.compare_scenarios(compared, measure=request.measure, year=request.year,
                                                             area=request.area)
@@ -161,8 +175,10 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
     diff = diff.rename(columns={"period": "year"}).astype({"year": int})
     services = services.rename(columns={"period": "year"}).astype({"year": int})
     units = units.astype(object).where(units.notna(), None)
-    return ComparisonResponse(resmodel_version=__version__, scenario_hashes=hashes, input_hashes=inputs,
+    files = {loaded.scenario.name: nfc(name) for loaded, name in zip(every, request.scenarios, strict=True)}
+    return ComparisonResponse(resmodel_version=__version__, scenario_files=files, scenario_hashes=hashes,
+                              input_hashes=inputs,
                               differences=diff.to_dict(orient="records"),
                               services=services.to_dict(orient="records"),
                               waterfall=fall.to_dict(orient="records"),
-                              units=units.to_dict(orient="records"))
+                              units=units.to_dict(orient="records"), warnings=warnings)

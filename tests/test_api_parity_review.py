@@ -61,3 +61,34 @@ def test_a_starter_kit_run_says_its_template_values_once(monkeypatch, tmp_path):
     assert len(templates) > 20
     [line] = [s for s in body["warning_summary"] if s.startswith("[template_parameter]")]
     assert f"{len(templates)} parameter file(s) are marked as the demo municipality's values" in line
+
+
+# --- finding 2: a comparison carries each scenario's warnings (API and CLI) ---------------------------------------
+
+def test_a_comparison_carries_each_scenarios_slip_and_projection_warnings(folder):
+    """13.9 typed for 1.39 showed −347 to −626 MSEK a year with nothing to question it; `compare` recorded the
+    base-year gap in manifest.json only."""
+    scenario(folder, "level_jump", "parameters:\n  " + LEVEL_JUMP)
+    body = c.post("/comparisons", json={"scenarios": ["base", "level_jump"]}).json()
+    assert body["warnings"]["base"] == []
+    jump = body["warnings"]["level_jump"]
+    assert jump[0].startswith(f"[implausible_change] {folder.name}/level_jump.yaml, line ")  # most serious first
+    assert "staff_ratio level 8: 13.9 is 10 times the parameter's 1.39" in jump[0]
+    assert any(w.startswith("[base_year_gap] ") and "+102%" in w for w in jump)
+    assert str(folder) not in "".join(jump)
+    assert body["scenario_files"] == {"base": "base", "level_jump": "level_jump"}
+
+
+def test_compare_prints_each_scenarios_warnings(folder, monkeypatch, capsys, tmp_path_factory):
+    from tests.clirun import run_main
+
+    scenario(folder, "level_jump", "parameters:\n  " + LEVEL_JUMP)
+    out = tmp_path_factory.mktemp("out") / "cmp"
+    code, _, err = run_main(monkeypatch, capsys, "compare", folder / "base.yaml", folder / "level_jump.yaml",
+                            "--out", out)
+    assert code == 0
+    said = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert said[0].startswith("warning: 'level_jump': [implausible_change] ") and "13.9 is 10 times" in said[0]
+    assert any(line.startswith("warning: 'level_jump': [base_year_gap] ") for line in said)
+    assert not any("'base'" in line for line in said)
+
