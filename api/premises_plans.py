@@ -17,6 +17,7 @@ from api.scenarios import SCENARIO_NAME, load_scenario, nfc, scenario_error, sce
 from resmodel import __version__
 from resmodel.errors import ProblemCollector, ResmodelError
 from resmodel.planning import premises_columns
+from resmodel.warning_order import scenario_warnings, warning_lines
 
 router = APIRouter()
 DEMAND, CANDIDATES = "body.demand", "body.candidates"  # the source names the checks put in locations
@@ -198,10 +199,10 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
         result = run(loaded)
     except ResmodelError as exc:
         raise scenario_error(exc) from None
+    project = scenario_folder().resolve().parent
     try:
         inputs = scenario_inputs(loaded, result, request.service, request.scenario)
     except ResmodelError as exc:  # a service without premises: at the service, without the server's paths
-        project = scenario_folder().resolve().parent
         raise problem_response(422, [{"loc": ["body", "service"], "msg": without_server_paths(BODY.message(p), project)}
                                      for p in exc.problems]) from None
     columns = [c.name for c in SCHEMA.columns]
@@ -240,6 +241,8 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
                         notes=[BODY.worded(n) for n in (*inputs.notes, *cost_notes(
                             inputs, request.own_cost_per_place, request.external_price, request.no_external),
                             *plan.notes)],
-                        warnings=[*(f"[{w.check}] body.candidates[{w.location.row}].{w.location.column}: "
+                        warnings=[*(without_server_paths(line, project) for line in warning_lines(
+                                      scenario_warnings(loaded), loaded, "in POST /runs' warnings of the scenario")),
+                                  *(f"[{w.check}] body.candidates[{w.location.row}].{w.location.column}: "
                                     f"{BODY.worded(w.message)}" for w in amount_warnings(table, CANDIDATES)),
                                   *(BODY.worded(w.removeprefix(f"{CANDIDATES}: ")) for w in plan.warnings)])

@@ -92,3 +92,49 @@ def test_compare_prints_each_scenarios_warnings(folder, monkeypatch, capsys, tmp
     assert any(line.startswith("warning: 'level_jump': [base_year_gap] ") for line in said)
     assert not any("'base'" in line for line in said)
 
+
+# --- finding 3: a premises plan on a slipped scenario says so (API and CLI) -----------------------------------
+
+MONTHS = [f"{2025 + i // 12}-{i % 12 + 1:02d}" for i in range(72)]
+CANDIDATES = [{"premises_id": f"N{i}", "places": 25, "annual_rent_sek": 834_000} for i in range(1, 7)]
+
+
+def dv_demand(start: float = 1000.0, end: float = 1420.0) -> list[dict]:
+    """Daily activity's users growing from ``start`` to ``end`` over 2025–2030 (the demo: 1 030 users, 1 295 places)."""
+    return [{"month": m, "volume": start + (end - start) * i / 71} for i, m in enumerate(MONTHS)]
+
+
+def plan(**body):
+    return c.post("/premises-plans", json={"scenario": "base", "service": "daglig_verksamhet", "demand": dv_demand(),
+                                           "candidates": CANDIDATES, **body})
+
+
+def test_a_premises_plan_on_a_slipped_scenario_carries_the_slip(folder):
+    """The level_jump scenario's running cost of 587 698 SEK a user-year (base: 269 367) came with the unmet-demand
+    warning only."""
+    scenario(folder, "level_jump", "parameters:\n  " + LEVEL_JUMP)
+    assert not any("implausible_change" in w for w in plan().json()["warnings"])
+    body = plan(scenario="level_jump").json()
+    assert body["notes"][1].startswith("running cost per user-year: 587,698 SEK")
+    assert body["warnings"][0].startswith(f"[implausible_change] {folder.name}/level_jump.yaml, line ")
+    assert "13.9 is 10 times the parameter's 1.39" in body["warnings"][0]
+
+
+def test_plan_premises_prints_and_records_the_scenarios_slip(folder, tmp_path_factory):
+    import json
+
+    import pandas as pd
+
+    from tests.clirun import invoke, planning_app
+
+    scenario(folder, "level_jump", "parameters:\n  " + LEVEL_JUMP)
+    work = tmp_path_factory.mktemp("plan")
+    pd.DataFrame([{**d, "service": "daglig_verksamhet"} for d in dv_demand()]).to_csv(work / "d.csv", index=False)
+    pd.DataFrame([{**r, "service": "daglig_verksamhet"} for r in CANDIDATES]).to_csv(work / "c.csv", index=False)
+    code, _, err = invoke(planning_app(), "plan-premises", "--demand", work / "d.csv", "--service",
+                          "daglig_verksamhet", "--candidates", work / "c.csv", "--scenario",
+                          folder / "level_jump.yaml", "--out", work / "out")
+    assert code == 0, err
+    warned = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert warned[0].startswith("warning: [implausible_change] ") and "13.9 is 10 times" in warned[0]
+    assert "13.9 is 10 times" in json.loads((work / "out" / "manifest.json").read_text())["warnings"][0]

@@ -69,6 +69,7 @@ def plan_premises(
     from resmodel.planning.premises import PlanCosts
     from resmodel.planning_run import cost_notes, premises_plan, raise_candidate_problems, scenario_inputs
     from resmodel.run import load, run
+    from resmodel.warning_order import scenario_warnings, warning_lines
 
     check_output_folder(out, PLAN_OUTPUTS)
     check_option_for_pnr(service, "--service")
@@ -98,12 +99,15 @@ def plan_premises(
                             "give --scenario instead of --places, or leave min_level and max_level empty to plan "
                             "on totals")
     notes: list[str] = []
+    said: list[str] = []  # the scenario's parameter slips and starter-kit values, which its unit costs rest on
     base: float | pd.DataFrame = float(places) if places is not None else 0.0
     run_manifest = None
     if scenario is not None:
         loaded = load(scenario)
         base_run = run(loaded)
         run_manifest = base_run.manifest
+        said = warning_lines(scenario_warnings(loaded), loaded, f"in `resmodel run {scenario}`'s workbook, sheet "
+                             "'Varningar'")
         inputs = scenario_inputs(loaded, base_run, service, str(scenario))
         base, notes = (inputs.groups if by_level else inputs.places), [*inputs.notes, *cost_notes(
             inputs, own_cost_per_place, external_price, no_external)]
@@ -123,7 +127,7 @@ def plan_premises(
     plan = premises_plan(read_demand_table(demand, str(demand)), service, table, costs, base, demand_column,
                          str(demand), str(candidates),
                          base_year=loaded.scenario.base_date.year if scenario is not None else None)
-    warnings = [*map(str, amount_warnings(table, str(candidates))), *plan.warnings]
+    warnings = [*said, *map(str, amount_warnings(table, str(candidates))), *plan.warnings]
     notes = [*notes, *plan.notes]
     for note in notes:
         typer.echo(f"note: {note}", err=True)
