@@ -45,7 +45,10 @@ class VolumeModel(BaseModel):
     model_used: str = Field(description="a forecast model's name (with the fallback used), 'override' (the "
                             "scenario's projection.volumes fixes a volume of a service with history), 'fixed' (of "
                             "one without), 'base volume' (held at its other_services.csv level: no history to "
-                            "forecast from) or 'forecast file: <its model>'")
+                            "forecast from) or 'forecast file: <its model>' — with what the scenario puts on top, "
+                            "as `resmodel project` and the Volymmodeller sheet show it: ' + volume_growth <rate>' "
+                            "(' before <year>' when a stated volume takes over) and ' + volume_changes' (planned "
+                            "changes of places, projection.volume_changes), e.g. 'drift + volume_changes'")
 
 
 class ServiceYear(BaseModel):
@@ -128,6 +131,7 @@ def create_projection(request: ProjectionRequest) -> ProjectionResponse:
         build_setup,
         projection_manifest,
         run_setup,
+        shown_volume_models,
         uncertainty_spec,
         yearly_by_area,
     )
@@ -166,7 +170,7 @@ def create_projection(request: ProjectionRequest) -> ProjectionResponse:
     services = [ServiceYear(year=int(r.period), service=r.service, area=r.area, measure=r.measure, value=r.value)
                 for r in result.yearly.itertuples(index=False)]
     models = [VolumeModel(service=r.service, model_used=r.model_used)
-              for r in setup.volume_models.itertuples(index=False)]
+              for r in shown_volume_models(setup).itertuples(index=False)]
     return ProjectionResponse(resmodel_version=__version__, scenario=loaded.scenario.name,
                               scenario_file=nfc(request.scenario),
                               scenario_hash=loaded.scenario.content_hash, years=years, base_year=base_year,

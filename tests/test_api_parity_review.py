@@ -138,3 +138,19 @@ def test_plan_premises_prints_and_records_the_scenarios_slip(folder, tmp_path_fa
     warned = [line for line in err.splitlines() if line.startswith("warning: ")]
     assert warned[0].startswith("warning: [implausible_change] ") and "13.9 is 10 times" in warned[0]
     assert "13.9 is 10 times" in json.loads((work / "out" / "manifest.json").read_text())["warnings"][0]
+
+
+# --- finding 4: the volume models as `project` shows them ------------------------------------------------------
+
+def test_a_service_with_planned_volume_changes_is_not_labelled_plain_drift(monkeypatch):
+    """expansion's bostad_vuxna came back as 'drift' where `project` prints 'drift + volume_changes'."""
+    from resmodel.projection_run import build_setup, shown_volume_models
+    from resmodel.run import load, run
+
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(ROOT / "scenarios"))
+    body = c.post("/projections", json={"scenario": "expansion"}).json()
+    models = {m["service"]: m["model_used"] for m in body["volume_models"]}
+    assert models["bostad_vuxna"] == "drift + volume_changes" and models["daglig_verksamhet"] == "drift"
+    loaded = load(ROOT / "scenarios" / "expansion.yaml")
+    shown = shown_volume_models(build_setup(loaded, run(loaded)))
+    assert models == dict(zip(shown["service"], shown["model_used"], strict=True))
