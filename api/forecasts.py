@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from api.fields import Version
+from api.fields import Notes, Version
 from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from resmodel import __version__
 from resmodel.errors import InputError, Location, Problem, ProblemCollector, ResmodelError
@@ -112,6 +112,7 @@ class ForecastResponse(BaseModel):
                                              "for a client that flags series (e.g. those that fell back to naive)")
     warnings: list[str] = Field(description="'[check] where: message' — fallbacks for short series, suspicious "
                                 "values, horizons beyond the history (docs/forecasting.md §8)")
+    notes: Notes
 
 
 #: the core's problems in the words of a request (no endpoint-specific words)
@@ -238,4 +239,16 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
         raise problem_response(422, [_json_problem(p) for p in exc.problems]) from None
     items = [WarningItem(check=w.check, series=w.location.path, message=w.message) for w in warnings]
     return ForecastResponse(resmodel_version=__version__, model=model_name(request.model), forecasts=rows,
-                            warning_items=items, warnings=[str(w) for w in warnings])
+                            warning_items=items, warnings=[str(w) for w in warnings],
+                            notes=_interval_notes(model_name(request.model), {r.model_used for r in rows}))
+
+
+def _interval_notes(model: str, used: set[str]) -> list[str]:
+    """How the intervals of the model asked for were formed, as `resmodel forecast` notes it when the model ran: only
+    auto's and select's are widened by their own backtest (API review: the note on drift's was dropped)."""
+    from resmodel.cli_forecast import _intervals_note
+
+    if model in ("auto", "select") or model not in used:
+        return []
+    return [_intervals_note([model], None, None).removeprefix("note: ") + "; how often they held in the past: "
+            "`resmodel backtest` on the series (docs/forecast-accuracy.md §1)"]

@@ -15,7 +15,7 @@ from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from api.records import json_records, row_model
 from api.scenarios import SCENARIO_NAME, load_scenario, nfc, scenario_error, scenario_folder
 from resmodel import __version__
-from resmodel.errors import ProblemCollector, ResmodelError
+from resmodel.errors import ProblemCollector, ResmodelError, shown
 from resmodel.planning import premises_columns
 from resmodel.warning_order import scenario_warnings, warning_lines
 
@@ -25,6 +25,8 @@ DEMAND, CANDIDATES = "body.demand", "body.candidates"  # the source names the ch
 WORDING = {"(the years of the --demand file)": "(the years of the demand)",
            "is --demand a history rather than a forecast? The plan needs a forecast (`resmodel forecast`)":
            "is the demand a history rather than a forecast? The plan needs a forecast (POST /forecasts)",
+           "give --demand the forecast of the history (resmodel forecast writes volume_forecast.csv)":
+           "send the forecast of the history as the demand (POST /forecasts forecasts it)",
            "(the scenario's premises, or --places)": "(the scenario's premises)",
            "give --places and --own-cost-per-place for this service":
            "plan a service whose units have premises (this endpoint takes today's places from the scenario)",
@@ -53,6 +55,11 @@ class DemandPoint(RequestBody):
     level: int | None = Field(None, description="need level 1–8; on every row (a plan by level range) or none")
     volume: float = Field(ge=0, le=1e6, allow_inf_nan=False, description="demand in the month: users with a "
                           "decision (a forecast's volume, or an interval bound for a high-demand case)")
+    service: str | None = Field(None, max_length=40, description="the service the row is a demand of, as a "
+                                "volume forecast's rows name it (optional; when given, the request's service)")
+    model_used: str | None = Field(None, max_length=100, description="the forecast model that made the volume "
+                                   "(a volume forecast's or POST /forecasts' model_used; optional): the plan's "
+                                   "demand_model, which a projection compares with its own")
 
 
 def _whole(value: Any) -> Any:
@@ -180,6 +187,22 @@ def _refuse_large_programme(request: PlanRequest) -> None:
                           "time (ten, as a forecast gives), or use `resmodel plan-premises`")
 
 
+def _refuse_other_services(request: PlanRequest) -> None:
+    """Demand rows that name another service than the one planned are a 422 at each (at most five): another
+    service's demand planned against this one's places and costs answered a plan without a word (API review)."""
+    other = [(i, d.service) for i, d in enumerate(request.demand) if d.service is not None and d.service != request.service]
+    if other:
+        raise problem_response(422, [{"loc": ["body", "demand", i, "service"], "msg": f"the demand row is of "
+                                      f"'{shown(service, 40)}', but the plan is of '{request.service}'. Expected the "
+                                      "demand of the service planned. Fix: send that service's demand rows (a "
+                                      "volume forecast's rows of it), or plan the service the demand is of"}
+                                     for i, service in other[:5]]
+                               + ([{"loc": ["body", "demand"], "msg": f"{len(other) - 5} more demand rows, from row "
+                                    f"{other[5][0]} on, name another service (only the first 5 are listed). Expected "
+                                    "the demand of the service planned. Fix: send that service's demand rows"}]
+                                  if len(other) > 5 else []))
+
+
 @router.post("/premises-plans", response_model=PlanResponse, response_model_exclude_unset=True)
 def create_premises_plan(request: PlanRequest) -> PlanResponse:
     """The least-cost premises plan over the months of the demand, compared with opening nothing."""
@@ -207,9 +230,10 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
                                      for p in exc.problems]) from None
     columns = [c.name for c in SCHEMA.columns]
     candidates = pd.DataFrame([{**c.model_dump(), "service": request.service} for c in request.candidates])[columns]
+    _refuse_other_services(request)
     demand = pd.DataFrame([{"month": d.month, "service": request.service,
-                            "level": "" if d.level is None else str(d.level), "volume": str(d.volume)}
-                           for d in request.demand])
+                            "level": "" if d.level is None else str(d.level), "volume": str(d.volume),
+                            "model_used": d.model_used or ""} for d in request.demand])
     by_level = bool(candidates["min_level"].notna().any())
     own = inputs.own_cost_per_place if request.own_cost_per_place is None else request.own_cost_per_place
     external = None if request.no_external else (
@@ -223,13 +247,14 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
     try:
         check_frame_for_pnr(candidates[["premises_id", "source"]].astype("string"), CANDIDATES, first_row=0,
                             ids={"premises_id"})
-        check_frame_for_pnr(demand[["month", "level"]], DEMAND, first_row=0)
+        check_frame_for_pnr(demand[["month", "level", "model_used"]], DEMAND, first_row=0)
         problems = ProblemCollector()  # every problem of the candidates in one answer: level ranges and decided years
         table = prepare_candidates(candidates, request.service, CANDIDATES, problems)
         raise_candidate_problems(problems, table, demand, request.service, "volume", DEMAND, CANDIDATES)
         plan = premises_plan(demand, request.service, table, costs, inputs.groups if by_level else inputs.places,
                              "volume", DEMAND, CANDIDATES,  # the rows' field; demand_column only labels the plan
-                             time_limit_s=API_SOLVER_LIMIT_S)
+                             base_year=loaded.scenario.base_date.year, time_limit_s=API_SOLVER_LIMIT_S,
+                             base_users=inputs.users)
     except ResmodelError as exc:
         raise problem_response(422, [BODY.json_problem(p) for p in exc.problems]) from None
     return PlanResponse(resmodel_version=__version__, scenario=loaded.scenario.name,

@@ -154,3 +154,65 @@ def test_a_service_with_planned_volume_changes_is_not_labelled_plain_drift(monke
     loaded = load(ROOT / "scenarios" / "expansion.yaml")
     shown = shown_volume_models(build_setup(loaded, run(loaded)))
     assert models == dict(zip(shown["service"], shown["model_used"], strict=True))
+
+
+# --- finding 5: a premises plan of another service's demand is questioned ---------------------------------------
+
+@pytest.fixture()
+def demo(monkeypatch):
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(ROOT / "scenarios"))
+
+
+def test_daily_activity_demand_planned_as_adult_housing_is_warned(demo):
+    """1 136 daily-activity users were planned against adult housing's 532 places without a word."""
+    body = plan(service="bostad_vuxna").json()
+    [warning] = [w for w in body["warnings"] if "first month" in w]
+    assert "2025-01, has 1,000.0 users against 452 users of bostad_vuxna in the scenario's base-year run" in warning
+    assert not any("first month" in w for w in plan().json()["warnings"])  # daily activity's own: 1 030 users
+
+
+def test_demand_rows_of_another_service_are_refused_at_each_row(demo):
+    demand = [{**d, "service": "daglig_verksamhet"} for d in dv_demand()]
+    problems = plan(service="bostad_vuxna", demand=demand).json()["detail"]["problems"]
+    assert problems[0]["loc"] == ["body", "demand", 0, "service"] and len(problems) == 6
+    assert "the demand row is of 'daglig_verksamhet', but the plan is of 'bostad_vuxna'" in problems[0]["msg"]
+    assert plan(demand=demand).status_code == 200  # its own service named on the rows: taken
+
+
+def test_a_misspelt_service_is_offered_the_right_one(demo):
+    [problem] = plan(service="daglig_verksamhe").json()["detail"]["problems"]
+    assert problem["loc"] == ["body", "service"] and "did you mean 'daglig_verksamhet'?" in problem["msg"]
+
+
+def test_plan_premises_warns_of_a_demand_far_from_the_services_users(tmp_path):
+    """The same check in the CLI: a demand in hours (×100) against daily activity's 1 030 users."""
+    import pandas as pd
+
+    from tests.clirun import invoke, planning_app
+
+    demand = pd.DataFrame([{**d, "volume": 100 * d["volume"], "service": "daglig_verksamhet"} for d in dv_demand()])
+    demand.to_csv(tmp_path / "d.csv", index=False)
+    pd.DataFrame([{**r, "service": "daglig_verksamhet"} for r in CANDIDATES]).to_csv(tmp_path / "c.csv", index=False)
+    code, _, err = invoke(planning_app(), "plan-premises", "--demand", tmp_path / "d.csv", "--service",
+                          "daglig_verksamhet", "--candidates", tmp_path / "c.csv", "--scenario", BASE,
+                          "--out", tmp_path / "out")
+    assert code == 0, err
+    assert "the demand's first month, 2025-01, has 100,000.0 users against 1,030 users of daglig_verksamhet" in err
+
+
+# --- finding 10: what the CLI says of a forecast's intervals and a plan's demand model --------------------------
+
+def test_a_forecast_says_how_its_intervals_were_formed():
+    series = [{"unique_id": "a", "ds": f"{2015 + i // 12}-{i % 12 + 1:02d}", "y": 100.0 + i} for i in range(60)]
+    [note] = c.post("/forecasts", json={"series": series, "h": 6, "model": "drift"}).json()["notes"]
+    assert note.startswith("the intervals of drift are the model's own, not widened by a backtest as auto's are")
+    assert c.post("/forecasts", json={"series": series, "h": 6, "model": "ets"}).json()["notes"] != []
+    assert c.post("/forecasts", json={"series": series[:36], "h": 6}).json()["notes"] == []  # auto: calibrated
+
+
+def test_a_plan_names_the_model_of_its_demand(demo):
+    """demand_model came back as '' where the CLI shows the forecast file's drift."""
+    body = plan(demand=[{**d, "model_used": "drift"} for d in dv_demand()]).json()
+    assert {row["demand_model"] for row in body["plan"]} == {"drift"}
+    assert {row["demand_model"] for row in plan().json()["plan"]} == {""}  # a hand-made demand: none to name
+

@@ -126,7 +126,8 @@ def plan_premises(
                       investment_ceiling=investment_ceiling, discount_rate=discount_rate)
     plan = premises_plan(read_demand_table(demand, str(demand)), service, table, costs, base, demand_column,
                          str(demand), str(candidates),
-                         base_year=loaded.scenario.base_date.year if scenario is not None else None)
+                         base_year=loaded.scenario.base_date.year if scenario is not None else None,
+                         base_users=inputs.users if scenario is not None else None)
     warnings = [*said, *map(str, amount_warnings(table, str(candidates))), *plan.warnings]
     notes = [*notes, *plan.notes]
     for note in notes:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.forecast.demand import demand_months
 from resmodel.forecast.queue import QueueParams
 from resmodel.planning.premises import PlanCosts, PlanResult
@@ -66,7 +66,7 @@ def service_places(loaded, service: str, fix: str) -> tuple[float, list[str]]:
     if unit_service not in table.index:
         raise InputError.at(Location(path="--scenario"), f"the units of '{service}' use no premises in "
                             f"{loaded.data_display}", "a service whose units have premises: " + ", ".join(table.index),
-                            fix)
+                            did_you_mean(service, table.index) + fix)
     shared = int(table.at[unit_service, "shared_premises"])
     notes = [f"{shared} premises of {unit_service} also host another service; their places are counted in full"]
     return float(table.at[unit_service, "places"]), notes if shared else []
@@ -118,13 +118,14 @@ def demand_model(demand: pd.DataFrame, service: str) -> str:
 def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, costs: PlanCosts,
                   base: float | pd.DataFrame, demand_column: str = "volume", demand_source: str | None = None,
                   candidates_source: str = "candidates", base_year: int | None = None,
-                  time_limit_s: float = SOLVER_LIMIT_S) -> PlanRun:
+                  time_limit_s: float = SOLVER_LIMIT_S, base_users: float | None = None) -> PlanRun:
     """The plan for ``service``: ``demand`` is a demand table (month, service[, level], the demand
     column), ``candidates`` the service's rows of the candidates table, ``base`` today's places (a
     number, or by level range when the candidates have level ranges), ``base_year`` the scenario's base year
     when there is one (a demand that ends by then is a history, refused), ``time_limit_s`` the solver's time per
-    solve (the reasons' at most RESOLVE_MAX_PLANS plans made again a quarter of it, at most RESOLVE_LIMIT_S). Raises
-    located errors for inputs no plan can take."""
+    solve (the reasons' at most RESOLVE_MAX_PLANS plans made again a quarter of it, at most RESOLVE_LIMIT_S),
+    ``base_users`` the service's users in the scenario's base-year run, which the demand's first month is checked
+    against. Raises located errors for inputs no plan can take."""
     from resmodel.forecast.demand import demand_by_level
     from resmodel.io.candidates import check_candidate_years
     from resmodel.planning.premises import PLAN_FOUND, evaluate_plan, optimise_plan, yearly_peak
@@ -159,7 +160,8 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     evaluated = {name: evaluate_plan(peak, base, candidates, plan, costs) for name, plan in fixed.items()}
     options = {name: tables[0] for name, tables in evaluated.items()} | {"plan": result.yearly}
     levels = {name: tables[1] for name, tables in evaluated.items()} | {"plan": result.by_level}
-    warnings = [w for w in (early, _lower_bound_warning(demand_column),
+    warnings = [w for w in (early, _demand_scale_warning(monthly, base_users, service, demand_source),
+                            _lower_bound_warning(demand_column),
                             _unmet_warning(result, peak, base, candidates, costs, candidates_source),
                             _none_in_time_warning(result.plan, int(peak.index[0]), int(peak.index[-1]),
                                                   candidates_source)) if w]
@@ -215,6 +217,24 @@ def _history_check(first: pd.Timestamp, last: pd.Timestamp, base_year: int | Non
     return (f"the demand starts in {first.year}, not after the scenario's base year {base_year}: premises the plan "
             f"opens before {base_year + 1} cannot be brought into the budget (project starts then); plan on a "
             "forecast from the year after the base year")
+
+
+def _demand_scale_warning(monthly: pd.Series, users: float | None, service: str, source: str | None) -> str | None:
+    """A demand whose first month is off the service's users in the base-year run by more than a projection's
+    history may be (projection_run.scale_band): another service's demand, or another unit, planned against this
+    service's places and costs (API review: daily activity's 1 136 users planned as adult housing's, 532 places)."""
+    from resmodel.projection_run import SCALE_MARGIN, SCALE_SLACK, scale_band
+
+    if users is None or users <= 0:
+        return None
+    first = float(monthly.iloc[0])
+    low, high = scale_band(users, users)
+    if low <= first <= high:
+        return None
+    return (f"{source + ': ' if source else ''}the demand's first month, {monthly.index[0]:%Y-%m}, has {first:,.1f} "
+            f"users against {users:,.0f} users of {service} in the scenario's base-year run ({first / users:.2g} times "
+            f"as many; tolerance {SCALE_MARGIN:.0%} and {SCALE_SLACK:g}): is it another service's demand, or in "
+            f"another unit (hours, a total over months)? The plan sets it against {service}'s places and costs")
 
 
 def _lower_bound_warning(column: str) -> str | None:
