@@ -3,15 +3,15 @@ the differences per year, area and measure, the waterfall by driver, and each un
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 
 from api.fields import Version, Year
 from api.problems import RequestBody, one_problem, without_server_paths
 from api.projections import input_hashes
-from api.scenarios import NAME_LENGTH, NAME_PATTERN, load_scenario, nfc, scenario_error, scenario_folder
+from api.scenarios import SentName, load_scenario, nfc, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.budget.areas import AREA_KEYS
 from resmodel.errors import ResmodelError
@@ -25,7 +25,7 @@ class ComparisonRequest(RequestBody):
     """The scenarios to compare — two to six that GET /scenarios lists, the first the reference (A) each of the
     others (B) is compared with — and the measure, year and report area the waterfall splits by driver."""
 
-    scenarios: list[Annotated[str, StringConstraints(pattern=NAME_PATTERN, max_length=NAME_LENGTH)]] = Field(
+    scenarios: list[SentName] = Field(
         min_length=2, max_length=6, description="two to six scenario names (as GET /scenarios lists them); the first "
         "is the reference the others are compared with")
     measure: Literal["deviation", "net_cost", "frame"] = Field("deviation", description="the waterfall's measure")

@@ -3,6 +3,7 @@ series file), with 80 % and 95 % intervals and the model used; problems at their
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Annotated, Any
@@ -15,7 +16,7 @@ from pydantic_core import PydanticCustomError
 from api.fields import Notes, Version
 from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from resmodel import __version__
-from resmodel.errors import InputError, Location, Problem, ProblemCollector, ResmodelError
+from resmodel.errors import InputError, Location, Problem, ProblemCollector, ResmodelError, shown
 
 router = APIRouter()
 TABLE = "body.series"  # the source name the readers put in locations
@@ -40,8 +41,9 @@ def _text_or_whole_number(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
-        raise PydanticCustomError("text_type", "expected a string (or a whole number such as 2015). Fix: write "
-                                  "the value in quotes")
+        raise PydanticCustomError("text_type", "{value} is neither text nor a whole number. Expected a string, or a "
+                                  "whole number such as 2015. Fix: write the value in quotes, e.g. \"2015\" or "
+                                  "\"2015-01\"", {"value": shown(json.dumps(value), 40)})
     return value
 
 

@@ -216,3 +216,33 @@ def test_a_plan_names_the_model_of_its_demand(demo):
     assert {row["demand_model"] for row in body["plan"]} == {"drift"}
     assert {row["demand_model"] for row in plan().json()["plan"]} == {""}  # a hand-made demand: none to name
 
+
+# --- finding 8: a name sent with its accent as a character of its own -------------------------------------------
+
+def test_a_scenario_name_sent_decomposed_is_read_composed(folder):
+    """'bas_a\\u030a' (NFD, as a Mac may send 'bas_å') was refused by the field pattern before it was composed."""
+    scenario(folder, "bas_å", "")
+    decomposed = "bas_a\u030a"
+    body = c.post("/runs", json={"scenario": decomposed}).json()
+    assert body["scenario_file"] == "bas_å" and body["scenario"] == "bas_å"
+    assert c.post("/comparisons", json={"scenarios": ["base", decomposed]}).json()["scenario_files"] == {
+        "base": "base", "bas_å": "bas_å"}
+    schema = c.get("/openapi.json").json()["components"]["schemas"]["RunRequest"]["properties"]["scenario"]
+    assert schema["pattern"].startswith("^[A-Za-z0-9_") and "NFD" in schema["description"]
+    assert c.post("/runs", json={"scenario": "../base"}).status_code == 422  # still a plain file name only
+
+
+# --- finding 9: messages that say what was expected, quoting values as typed -----------------------------------
+
+def test_a_period_sent_as_a_fraction_says_what_was_expected():
+    [problem] = c.post("/forecasts", json={"series": [{"unique_id": "a", "ds": 2018.0, "y": 1.0}],
+                                           "h": 6}).json()["detail"]["problems"]
+    assert problem["loc"] == ["body", "series", 0, "ds"]
+    assert problem["msg"].startswith("2018.0 is neither text nor a whole number. Expected a string, or a whole number")
+
+
+def test_an_external_price_is_quoted_as_typed(demo):
+    [problem] = plan(external_price=2.5).json()["detail"]["problems"]
+    assert problem["msg"].startswith("external_price 2.5 SEK is not above the running cost of a user in own premises")
+    notes = plan(own_cost_per_place=300_000.5).json()["notes"]
+    assert "running cost per user-year: 300,000.5 SEK from own_cost_per_place" in " ".join(notes)

@@ -91,17 +91,23 @@ def scenario_inputs(loaded, result, service: str, display: str) -> ScenarioInput
     return ScenarioInputs(places, places_by_level_range(loaded.data, unit_service), own, users, external, notes)
 
 
+def as_typed(value: float) -> str:
+    """An amount given as an option, quoted as it was typed: 834,000 and 2.5, not 2 (API review: 'external_price 2 SEK'
+    for 2.5)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
 def cost_notes(inputs: ScenarioInputs, own: float | None, external: float | None, no_external: bool) -> list[str]:
     """Notes on the unit costs used: the scenario's averages, or the option that replaced them."""
     average = f"{inputs.own_cost_per_place:,.0f} SEK (staff and other costs, base-year average of " \
               f"{inputs.users:,.0f} users)"
-    notes = [f"running cost per user-year: {own:,.0f} SEK from --own-cost-per-place (the scenario's is {average})"
+    notes = [f"running cost per user-year: {as_typed(own)} SEK from --own-cost-per-place (the scenario's is {average})"
              if own is not None else f"running cost per user-year: {average}"]
     if inputs.external_price is not None:
         price = f"{inputs.external_price:,.0f} SEK (externa_platser, base-year average)"
         notes.append("no external places (--no-external); the scenario's price per place-year is " + price
                      if no_external else
-                     f"external price per place-year: {external:,.0f} SEK from --external-price (the scenario's is "
+                     f"external price per place-year: {as_typed(external)} SEK from --external-price (the scenario's is "
                      f"{price})" if external is not None else f"external price per place-year: {price}")
     return notes
 
@@ -280,7 +286,7 @@ def _check_alternatives_dearer(own: float, external: float | None, waiting: floa
     users' homes do not allow)."""
     for option, value in (("--external-price", external), ("--waiting-cost", waiting)):
         if value is not None and value <= own:
-            raise InputError.at(Location(path=option), f"{option} {value:,.0f} SEK is not above the running cost of "
+            raise InputError.at(Location(path=option), f"{option} {as_typed(value)} SEK is not above the running cost of "
                                 f"a user in own premises, {own:,.0f} SEK a year: the plan would move today's "
                                 "users out of their premises", f"{option} above {own:,.0f}",
                                 f"raise {option}" + (" (a penalty reflecting the board's policy, not just the "
