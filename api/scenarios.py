@@ -123,7 +123,12 @@ class ScenarioInfo(BaseModel):
     scenario_hash: str | None = Field(description="sha256 of the parsed chain, as in every result")
     projection: bool = Field(description="has a council frame: POST /projections works")
     uncertainty: bool = Field(description="has a projection.uncertainty block: POST /projections takes draws")
-    problems: list[str] = Field(description="why the file cannot be read (located); empty when it can")
+    problems: list[str] = Field(description="why the scenario cannot be run, as far as its files alone tell "
+                                "(located): a file that cannot be read, and the projection block's problems that "
+                                "need no data — its settings, its uncertainty block, the years its rates, volume "
+                                "changes, adjustments and volume overrides name; empty when there is none. A "
+                                "problem that needs the data (a service or parameter path not in it, a value out of "
+                                "range, the frame file, the history) shows when the scenario is run")
 
 
 class ScenarioList(BaseModel):
@@ -151,6 +156,8 @@ def _info(path: Path) -> ScenarioInfo:
     try:
         chain = read_chain(path)
         projection = resolve(chain)
+        problems = [without_server_paths(str(p), scenario_folder().resolve().parent)
+                    for p in _projection_problems(chain, projection)]
     except ResmodelError as exc:
         return broken([without_server_paths(str(p), scenario_folder().resolve().parent) for p in exc.problems])
     except (OSError, RuntimeError) as exc:  # unreadable, a link loop
@@ -159,7 +166,29 @@ def _info(path: Path) -> ScenarioInfo:
     settings = projection.settings if projection is not None else None
     return ScenarioInfo(scenario=nfc(path.stem), name=model.name, purpose=model.purpose, extends=model.extends,
                         scenario_hash=content_hash(chain), projection=bool(settings and settings.frame is not None),
-                        uncertainty=bool(settings and settings.uncertainty is not None), problems=[])
+                        uncertainty=bool(settings and settings.uncertainty is not None), problems=problems)
+
+
+def _projection_problems(chain, resolved) -> list:
+    """The projection block's problems that the scenario files alone show, as check_projection finds them (its
+    uncertainty block, the years of its rates, volume changes, adjustments and volume overrides): 'sd: yes' and a
+    from_year of 2099 were listed as runnable, then a 422 (API review). Those that need the data — service names, the
+    frame file, the history — show when the scenario is run."""
+    from resmodel.io.scenario import effective
+    from resmodel.projection_run import _uncertainty_block, check_rates_by_year, check_years
+
+    if resolved is None:
+        return []
+    first = effective(chain).base_date.year + 1
+    last = first + resolved.settings.horizon_years - 1
+    problems = []
+    for check, args in ((_uncertainty_block, (resolved,)), (check_rates_by_year, (resolved, first, last)),
+                        (check_years, (resolved, first, last))):
+        try:
+            check(*args)
+        except ResmodelError as exc:
+            problems += exc.problems
+    return problems
 
 
 @router.get("/scenarios", response_model=ScenarioList)

@@ -246,3 +246,21 @@ def test_an_external_price_is_quoted_as_typed(demo):
     assert problem["msg"].startswith("external_price 2.5 SEK is not above the running cost of a user in own premises")
     notes = plan(own_cost_per_place=300_000.5).json()["notes"]
     assert "running cost per user-year: 300,000.5 SEK from own_cost_per_place" in " ".join(notes)
+
+
+# --- finding 7: the projection block's problems that the files alone show are listed ----------------------------
+
+@pytest.mark.parametrize(("body", "said"), [
+    ("projection:\n  uncertainty:\n    volume_growth: {dist: normal, mean: 0.0, sd: yes}\n", "projection.uncertainty"),
+    ("projection:\n  volume_changes:\n    - {service: bostad_vuxna, from_year: 2099, change: 6}\n",
+     "year 2099 is not projected"),
+    ("projection:\n  horizon_years: yes\n", "horizon_years"),
+])
+def test_the_list_shows_a_projection_problem_that_a_run_would_refuse(folder, body, said):
+    """'horizon_years: yes' was listed under problems, but not 'sd: yes' or 'from_year: 2099', which then gave 422."""
+    scenario(folder, "odd", body)
+    listed = {s["scenario"]: s for s in c.get("/scenarios").json()["scenarios"]}
+    assert listed["base"]["problems"] == []
+    problems = listed["odd"]["problems"]
+    assert problems and said in problems[0] and f"{folder.name}/odd.yaml, line " in problems[0]
+    assert c.post("/projections", json={"scenario": "odd"}).status_code == 422
