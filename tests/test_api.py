@@ -223,7 +223,7 @@ def test_projection_seed_and_missing_uncertainty_are_located(monkeypatch, tmp_pa
     ("/forecasts", {"series": RATE, "h": "3"}, ["body", "h"], "Expected a whole number"),
     ("/forecasts", {"series": RATE, "h": True}, ["body", "h"], "Expected a whole number"),
     ("/forecasts", {"series": [{**p, "y": str(p["y"])} for p in RATE], "h": 1}, ["body", "series", 0, "y"], "Expected a number"),
-    ("/forecasts", {"series": [{**p, "ds": None} for p in RATE], "h": 1}, ["body", "series", 0, "ds"], "expected a string"),
+    ("/forecasts", {"series": [{**p, "ds": None} for p in RATE], "h": 1}, ["body", "series", 0, "ds"], "is neither text nor a whole number. Expected a string"),
     ("/projections", {"scenario": "base", "draws": True}, ["body", "draws"], "Expected a whole number"),
     ("/projections", {"scenario": "base", "seed": 7}, ["body", "seed"], "a seed without draws has no effect"),
     ("/runs", {"scenario": "a" * 300}, ["body", "scenario"], "at most 100 characters"),
