@@ -36,6 +36,16 @@ MEASURE_LABELS = {
     "staffing_gap_fte": "Bemanningsgap årsarbetare (staffing gap FTE, + = over)",
     "staffing_gap_sek": "Bemanningsgap kronor per år (staffing gap SEK a year, + = over)",
 }
+#: the number format of a measure in the workbooks: FTE to two decimals; counts, hours and kronor whole
+FTE_FORMAT, WHOLE_FORMAT = "#,##0.00", "#,##0"
+
+
+def measure_format(measure: str) -> str:
+    """The Excel number format of a measure key: FTE with decimals, the rest (users, hours, SEK) whole — the run's
+    and the comparison's workbooks alike."""
+    return FTE_FORMAT if measure.startswith("fte") or measure == "staffing_gap_fte" else WHOLE_FORMAT
+
+
 #: the id and text columns of the unit and user tables, Swedish term and English gloss as the measures
 ID_LABELS = {
     "unit_id": "Enhet (unit id)",

@@ -32,7 +32,15 @@ from resmodel.io.scenario import display_path, effective, overrides, read_chain
 from resmodel.io.tables import MAX_PROBLEMS, read_table
 from resmodel.io.writers import write_csv, write_folder_atomically, write_json, write_workbook
 from resmodel.params.tree import ParameterTree, Snapshot
-from resmodel.report import ID_LABELS, MEASURE_LABELS, SUMMARY_MEASURES, service_table, tidy, warnings_table
+from resmodel.report import (
+    ID_LABELS,
+    MEASURE_LABELS,
+    SUMMARY_MEASURES,
+    measure_format,
+    service_table,
+    tidy,
+    warnings_table,
+)
 from resmodel.scenario.schema import EffectiveScenario
 
 
@@ -303,22 +311,18 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
     labels = {**ID_LABELS, **MEASURE_LABELS}
     board = result.services.drop(columns="service").sum(numeric_only=True).to_frame().T.assign(service="total")
     services = _with_service_names(pd.concat([result.services, board[result.services.columns]], ignore_index=True))
-    services = services.rename(columns=labels)
-    units = _with_service_names(result.allocation.units).rename(columns=labels)
-    users = result.allocation.users.rename(columns=labels)
-    money = "#,##0"
-    fte = "#,##0.00"
-    formats = {label: (fte if key.startswith(("fte", "staffing_gap_fte")) else money)
-               for key, label in MEASURE_LABELS.items() if key != "users"}
+    services = _counts_as_integers(services).rename(columns=labels)
+    units = _counts_as_integers(_with_service_names(result.allocation.units)).rename(columns=labels)
+    users = _counts_as_integers(result.allocation.users).rename(columns=labels)
+    formats = {label: measure_format(key) for key, label in MEASURE_LABELS.items()}
     warnings = warnings_table(result.warnings)
     manifest = manifest_table(result.manifest)
     files = ["resultat.csv", "enheter.csv", "brukare.csv", f"resmodel_{name}.xlsx", "manifest.json"]
 
     def write(folder: Path) -> None:
         write_csv(result.tidy, folder / "resultat.csv")
-        write_csv(result.allocation.units, folder / "enheter.csv")
-        write_csv(result.allocation.users.astype({"level": "Int64", "users": "Int64"}),  # 6, not 6.0
-                  folder / "brukare.csv")
+        write_csv(_counts_as_integers(result.allocation.units), folder / "enheter.csv")
+        write_csv(_counts_as_integers(result.allocation.users), folder / "brukare.csv")
         write_workbook({
             "Sammanfattning": (services, formats),
             "Enheter": (units, formats),
@@ -335,6 +339,17 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
     return files
 
 
+#: the count columns of the run's tables: whole numbers, as a count is (19 users, not 19.0)
+COUNTS = ("users", "level")
+
+
+def _counts_as_integers(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with its count columns (``COUNTS``) as whole numbers, an empty level empty: enheter.csv had
+    'users 19.0' and the console 2,100.0 users (section-manager review). A fraction in a count is a fault, and
+    refused by the cast rather than rounded away."""
+    return table.astype(dict.fromkeys((c for c in COUNTS if c in table.columns), "Int64"))
+
+
 def _with_service_names(table: pd.DataFrame) -> pd.DataFrame:
     """The table with each service's Swedish name beside its key (section-manager walk: the workbook showed only
     keys such as personlig_assistans_sfb); the board's total row is 'Totalt'."""
@@ -345,9 +360,11 @@ def _with_service_names(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary_table(result: RunResult) -> pd.DataFrame:
-    """The short per-service table the CLI prints (money in MSEK)."""
+    """The short per-service table the CLI prints (money in MSEK); users as a whole number with thousands separators
+    (2,100, not 2,100.0: the CLI prints the numbers' columns to one decimal)."""
     table = result.services.set_index("service")[list(SUMMARY_MEASURES)].copy()
     table.loc["total"] = table.sum()
+    table["users"] = [f"{n:,}" for n in table["users"].astype("Int64")]
     for key in ("net_cost", "allocation", "staffing_gap_sek"):
         table[key] = table[key] / 1e6
     return table.rename(columns={"total_hours": "hours", "net_cost": "net_cost_msek", "allocation": "allocation_msek",

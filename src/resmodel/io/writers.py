@@ -30,7 +30,8 @@ SIGNIFICANT_DIGITS = 15  # 1e-5 SEK on billions (identities such as deviation = 
 
 def tidy_float(value: float) -> float:
     """A float to 15 significant digits: 830.0, not 830.0000000000003 (the rounding noise of summing hours and
-    shares, which a reader takes for a real decimal); -0.0 as 0.0. The CSVs and the API's answers alike."""
+    shares, which a reader takes for a real decimal); -0.0 as 0.0. The CSVs, the workbooks and the API's answers
+    alike."""
     return float(f"{value:.{SIGNIFICANT_DIGITS}g}") + 0.0
 
 
@@ -60,15 +61,18 @@ def _normalise_zip(path: Path) -> None:
 
 
 def _cell(value):
-    """A table value as a worksheet cell: NaN empty, numpy scalars plain, control characters (which Excel
-    cannot store; inputs refuse them, so only a note echoing one could carry it) removed."""
+    """A table value as a worksheet cell: NaN empty, numpy scalars plain, floats to 15 significant digits as the
+    CSVs write them (``tidy_float``: a sheet read by pandas or Power Query gives the CSV's 830.0, not
+    830.0000000000003), control characters (which Excel cannot store; inputs refuse them, so only a note echoing
+    one could carry it) removed."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if value is pd.NA or value is pd.NaT or isinstance(value, float) and value != value:  # missing: an empty cell
         return None
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value.item() if hasattr(value, "item") else value
+    value = value.item() if hasattr(value, "item") else value
+    return tidy_float(value) if isinstance(value, float) else value
 
 
 def write_workbook(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], path: Path) -> None:
