@@ -21,8 +21,8 @@ FILES = {name: f"{name}.csv" for name in ("premises", "units", "users", "staff")
 def test_workbook_opens_with_swedish_sheets(demo_result, tmp_path):
     write_outputs(demo_result, tmp_path / "out")
     wb = load_workbook(tmp_path / "out" / "resmodel_base.xlsx", read_only=True)
-    assert wb.sheetnames == ["Sammanfattning", "Enheter", "Brukare", "Arbetstid", "Parametrar", "Scenarioändringar",
-                             "Varningar", "Manifest"]
+    assert wb.sheetnames == ["Sammanfattning", "Enheter", "Sektioner", "Brukare", "Arbetstid", "Parametrar",
+                             "Scenarioändringar", "Varningar", "Manifest"]
     assert load_workbook(tmp_path / "out" / "resmodel_base.xlsx")["Enheter"].auto_filter.ref == "A1:Z166"  # filter
     rows = list(wb["Sammanfattning"].iter_rows(values_only=True))
     header = rows[0]

@@ -1,5 +1,6 @@
 """Section-manager review of the run's workbook (results/base/resmodel_base.xlsx read with openpyxl, beside
-enheter.csv): the workbook gives the CSV's numbers, and counts are whole."""
+enheter.csv): the workbook gives the CSV's numbers, counts are whole, Enheter keeps the unit in view and has
+readable headings, and a Sektioner sheet gives each section's subtotal."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from resmodel.io.writers import write_csv, write_workbook
+from resmodel.io.writers import HEADING_WIDTH, write_csv, write_workbook
 from resmodel.report import MEASURE_LABELS
-from resmodel.run import summary_table, write_outputs
+from resmodel.run import section_table, summary_table, write_outputs
 
 UNIT_MEASURES = [key for key in MEASURE_LABELS if key != "users"]
 
@@ -56,7 +57,7 @@ def test_counts_are_whole_numbers_in_the_csvs_the_sheets_and_the_console(outputs
         assert text.str.fullmatch(r"\d+").all(), name
     assert pd.read_csv(folder / "enheter.csv", dtype=str).loc[0, "users"] == "19"
     users = MEASURE_LABELS["users"]
-    for name in ("Sammanfattning", "Enheter", "Brukare"):
+    for name in ("Sammanfattning", "Enheter", "Sektioner", "Brukare"):
         column = [c.value for c in wb[name][1]].index(users) + 1
         cells = [row[column - 1] for row in wb[name].iter_rows(min_row=2)]
         assert all(isinstance(c.value, int) and c.number_format == "#,##0" for c in cells), name
@@ -64,3 +65,55 @@ def test_counts_are_whole_numbers_in_the_csvs_the_sheets_and_the_console(outputs
     assert summary.loc["total", "users"] == "2,100" and summary.loc["bostad_barn", "users"] == "15"
     printed = summary.to_string(float_format=lambda v: f"{v:,.1f}")  # as the CLI prints it
     assert "2,100.0" not in printed and "2,100 " in printed
+
+
+def test_enheter_keeps_the_unit_in_view_and_wraps_its_headings(outputs):
+    """Finding 3: only row 1 was frozen, so the unit id scrolled away, and columns were 34–60 characters wide."""
+    _, wb = outputs
+    units = wb["Enheter"]
+    assert [c.value for c in units[1]][:2] == ["Enhet (unit id)", "Namn (name)"]
+    assert units.freeze_panes == "C2" and wb["Sektioner"].freeze_panes == "B2"
+    assert all(c.alignment.wrap_text for c in units[1])
+    headings = {c.value: c.column_letter for c in units[1]}
+    for key in UNIT_MEASURES:
+        assert units.column_dimensions[headings[MEASURE_LABELS[key]]].width <= HEADING_WIDTH + 2, key
+    assert units.row_dimensions[1].height > 15  # the wrapped headings are shown whole
+
+
+def test_the_roster_heading_is_short_and_its_hint_a_comment(outputs):
+    """Finding 3: the heading named files and a command ('FTE employed, staff.csv — not shift-plan's week
+    schedule'); the hint is now a note on the heading."""
+    _, wb = outputs
+    heading = next(c for c in wb["Enheter"][1] if c.value == MEASURE_LABELS["fte_roster"])
+    assert heading.value == "Årsarbetare bemanning (FTE employed)"
+    assert "staff.csv" in heading.comment.text and "shift-plan" in heading.comment.text
+
+
+def test_sektioner_sums_each_sections_units_and_totals_the_board(outputs, demo_result):
+    """Finding 3: no section subtotal; Sektioner sums every unit measure by units.csv's section (all are sums over
+    users or staff, the staffing gap too), and its total is the board's."""
+    _, wb = outputs
+    units = demo_result.allocation.units
+    sheet = sheet_frame(wb, "Sektioner")
+    assert sheet["Sektion (section)"].tolist() == [*units["section"].drop_duplicates(), "Totalt"]
+    by_section = units.groupby("section", sort=False)
+    body = sheet.iloc[:-1].set_index("Sektion (section)")
+    assert body["Enheter, antal (number of units)"].tolist() == by_section.size().tolist()
+    for key in ("users", "total_hours", "fte_required", "fte_roster", "net_cost", "allocation", "staffing_gap_fte",
+                "staffing_gap_sek"):
+        assert body[MEASURE_LABELS[key]].tolist() == pytest.approx(by_section[key].sum().tolist(), rel=1e-12), key
+    total = sheet.iloc[-1]
+    board = sheet_frame(wb, "Sammanfattning").iloc[-1]
+    assert board["Insats (service)"] == "total"
+    for key in MEASURE_LABELS:
+        assert total[MEASURE_LABELS[key]] == pytest.approx(board[MEASURE_LABELS[key]], rel=1e-12), key
+    assert body.loc["Assistans", MEASURE_LABELS["staffing_gap_fte"]] == pytest.approx(
+        units.query("section == 'Assistans'")["staffing_gap_fte"].sum())
+
+
+def test_a_section_table_of_a_section_with_two_services_names_both(demo_result):
+    units = demo_result.allocation.units.copy()
+    units.loc[units["unit_id"] == "GB001", "section"] = "DV sektion 1"
+    table = section_table(units).set_index("section")
+    assert table.loc["DV sektion 1", "services"] == "Daglig verksamhet, Bostad med särskild service vuxna"
+    assert table.loc["DV sektion 1", "units"] == 9 and table.loc["Totalt", "units"] == len(units)

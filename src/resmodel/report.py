@@ -31,10 +31,15 @@ MEASURE_LABELS = {
     "allocation": "Resursfördelning, kr per år (allocated budget, SEK a year)",
     "sfb_municipal_share": "Kommunens 20 timmar SFB, kr per år (municipal SFB share, SEK a year)",
     "own_provider_gap": "Finansieringsgap egen regi, kr per år (own-provider gap, SEK a year)",
-    "fte_roster": "Årsarbetare bemanning (FTE employed, staff.csv — not shift-plan's week schedule)",
+    "fte_roster": "Årsarbetare bemanning (FTE employed)",
     "roster_cost": "Kostnad bemanning, kr per år (cost of the employed staff, SEK a year)",
     "staffing_gap_fte": "Bemanningsgap årsarbetare (staffing gap FTE, + = over)",
     "staffing_gap_sek": "Bemanningsgap kronor per år (staffing gap SEK a year, + = over)",
+}
+#: what a measure's heading is too short to say, as a note on it in the workbooks
+MEASURE_NOTES = {
+    "fte_roster": "Anställda årsarbetare enligt staff.csv, inte shift-plans veckoschema (FTE employed as staff.csv "
+                  "gives them; not shift-plan's week schedule, its --roster)",
 }
 #: the number format of a measure in the workbooks: FTE to two decimals; counts, hours and kronor whole
 FTE_FORMAT, WHOLE_FORMAT = "#,##0.00", "#,##0"

@@ -11,7 +11,15 @@ from pathlib import Path
 import pandas as pd
 
 from resmodel import __version__
-from resmodel.allocation.engine import AllocationResult, Municipality, Tariff, allocate, required_parameters
+from resmodel.allocation.engine import (
+    UNIT_MEASURES,
+    USER_MEASURES,
+    AllocationResult,
+    Municipality,
+    Tariff,
+    allocate,
+    required_parameters,
+)
 from resmodel.allocation.working_time import open_weeks, working_time
 from resmodel.budget.areas import SERVICE_LABELS
 from resmodel.errors import InputError, Location, Problem, ProblemCollector, Warning_
@@ -30,11 +38,12 @@ from resmodel.io.parameters import (
 )
 from resmodel.io.scenario import display_path, effective, overrides, read_chain
 from resmodel.io.tables import MAX_PROBLEMS, read_table
-from resmodel.io.writers import write_csv, write_folder_atomically, write_json, write_workbook
+from resmodel.io.writers import Sheet, write_csv, write_folder_atomically, write_json, write_workbook
 from resmodel.params.tree import ParameterTree, Snapshot
 from resmodel.report import (
     ID_LABELS,
     MEASURE_LABELS,
+    MEASURE_NOTES,
     SUMMARY_MEASURES,
     measure_format,
     service_table,
@@ -308,25 +317,30 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
          "veckor (weeks: weekdays less holidays and closure days, / 5)"),
         ("Dygn per år, boende (days a year, housing)", constants.days, "dygn (days)"),
     ], columns=["del (part)", "värde (value)", "enhet (unit)"])
-    labels = {**ID_LABELS, **MEASURE_LABELS}
+    labels = {**ID_LABELS, **SECTION_LABELS, **MEASURE_LABELS}
+    formats = {labels[key]: measure_format(key) for key in (*MEASURE_LABELS, "units")}
+    notes = {MEASURE_LABELS[key]: note for key, note in MEASURE_NOTES.items()}
+
+    def sheet(table: pd.DataFrame, frozen_columns: int) -> Sheet:
+        """A table of the run as a sheet: Swedish headings, counts whole, the formats and notes of its measures."""
+        return Sheet(_counts_as_integers(table).rename(columns=labels), formats, frozen_columns, notes)
+
     board = result.services.drop(columns="service").sum(numeric_only=True).to_frame().T.assign(service="total")
     services = _with_service_names(pd.concat([result.services, board[result.services.columns]], ignore_index=True))
-    services = _counts_as_integers(services).rename(columns=labels)
-    units = _counts_as_integers(_with_service_names(result.allocation.units)).rename(columns=labels)
-    users = _counts_as_integers(result.allocation.users).rename(columns=labels)
-    formats = {label: measure_format(key) for key, label in MEASURE_LABELS.items()}
+    units = result.allocation.units
     warnings = warnings_table(result.warnings)
     manifest = manifest_table(result.manifest)
     files = ["resultat.csv", "enheter.csv", "brukare.csv", f"resmodel_{name}.xlsx", "manifest.json"]
 
     def write(folder: Path) -> None:
         write_csv(result.tidy, folder / "resultat.csv")
-        write_csv(_counts_as_integers(result.allocation.units), folder / "enheter.csv")
+        write_csv(_counts_as_integers(units), folder / "enheter.csv")
         write_csv(_counts_as_integers(result.allocation.users), folder / "brukare.csv")
         write_workbook({
-            "Sammanfattning": (services, formats),
-            "Enheter": (units, formats),
-            "Brukare": (users, formats),
+            "Sammanfattning": sheet(services, 2),  # the service's key and name stay in view
+            "Enheter": sheet(_with_service_names(units), 2),  # the unit's id and name
+            "Sektioner": sheet(section_table(units), 1),
+            "Brukare": sheet(result.allocation.users, 1),
             "Arbetstid": (working_time_table, {"värde (value)": "#,##0.0##"}),
             "Parametrar": (parameter_table(result.loaded.snapshot, result.loaded.tree), {}),
             "Scenarioändringar": (scenario_changes(result.loaded.tree), {}),
@@ -340,7 +354,7 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
 
 
 #: the count columns of the run's tables: whole numbers, as a count is (19 users, not 19.0)
-COUNTS = ("users", "level")
+COUNTS = ("users", "level", "units")
 
 
 def _counts_as_integers(table: pd.DataFrame) -> pd.DataFrame:
@@ -348,6 +362,25 @@ def _counts_as_integers(table: pd.DataFrame) -> pd.DataFrame:
     'users 19.0' and the console 2,100.0 users (section-manager review). A fraction in a count is a fault, and
     refused by the cast rather than rounded away."""
     return table.astype(dict.fromkeys((c for c in COUNTS if c in table.columns), "Int64"))
+
+
+#: the Sektioner sheet's own columns, Swedish term and English gloss as the measures
+SECTION_LABELS = {"units": "Enheter, antal (number of units)", "services": "Insatser (services)"}
+
+
+def section_table(units: pd.DataFrame) -> pd.DataFrame:
+    """Per section (units.csv's ``section``, in the table's order) its number of units, its services and the sums of
+    every unit measure, then the board's total: each measure is a sum over users or staff, each in one unit, so a
+    section's sum is its own figure (the staffing gap's too: roster − need, summed) — the subtotal a section
+    manager otherwise adds up from Enheter by hand (section-manager review)."""
+    measures = [*USER_MEASURES, *UNIT_MEASURES]
+    named = _with_service_names(units)
+    grouped = named.groupby("section", sort=False, dropna=False)
+    table = grouped[measures].sum()
+    table.insert(0, "services", grouped["service_name"].unique().map(", ".join))
+    table.insert(0, "units", grouped.size())
+    total = pd.DataFrame([[len(units), "", *units[measures].sum()]], columns=table.columns, index=["Totalt"])
+    return pd.concat([table, total]).rename_axis("section").reset_index()
 
 
 def _with_service_names(table: pd.DataFrame) -> pd.DataFrame:

@@ -13,9 +13,12 @@ import os
 import re
 import shutil
 import tempfile
+import textwrap
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -75,36 +78,95 @@ def _cell(value):
     return tidy_float(value) if isinstance(value, float) else value
 
 
-def write_workbook(sheets: dict[str, tuple[pd.DataFrame, dict[str, str]]], path: Path) -> None:
-    """Sheets: name → (table, column → Excel number format). Header bold, columns sized, panes frozen, a filter
-    on the header (a section manager picks a section's units in Enheter)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+class Sheet(NamedTuple):
+    """A workbook sheet: the table; column → Excel number format; how many leading columns stay in view when
+    scrolling right (a unit's id and name); column → a note on its heading, for a hint too long to head it."""
+
+    frame: pd.DataFrame
+    formats: Mapping[str, str]
+    frozen_columns: int = 0
+    notes: Mapping[str, str] = MappingProxyType({})
+
+
+#: a longer heading wraps onto lines of about this many characters rather than widening its column
+HEADING_WIDTH = 18
+#: no column is wider than this (a long message or source path is cut on screen; the cell holds all of it)
+MAX_WIDTH = 60
+#: points per line of text in Excel's default font (Calibri 11)
+LINE_HEIGHT = 15
+
+
+def _column_width(heading: str, values: pd.Series) -> int:
+    """A column as wide as its longest value (numbers as their whole part with thousands separators) or its heading
+    up to HEADING_WIDTH, whichever is wider, and at least its heading's longest word; at most MAX_WIDTH."""
+    shown = [len(f"{v:,.0f}" if isinstance(v, float) else str(v)) for v in values]  # every row: a long name may come late
+    longest_word = max((len(word) for word in heading.split()), default=0)
+    return min(MAX_WIDTH, max([*shown, min(len(heading), HEADING_WIDTH), longest_word]) + 2)
+
+
+def _heading_lines(heading: str, width: int) -> int:
+    """How many lines a heading wraps onto in a column ``width`` characters wide (bold text: a little narrower)."""
+    return max(1, len(textwrap.wrap(heading, max(1, width - 2))))
+
+
+def _style_headings(ws, frame: pd.DataFrame, notes: Mapping[str, str]) -> None:
+    """Headings bold and wrapped (the row as high as the longest needs), columns sized (``_column_width``), a
+    heading's note as its comment."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+
+    lines = 1
+    for i, column in enumerate(frame.columns, start=1):
+        heading, head = str(column), ws.cell(row=1, column=i)
+        width = _column_width(heading, frame[column])
+        ws.column_dimensions[get_column_letter(i)].width = width
+        lines = max(lines, _heading_lines(heading, width))
+        head.font = Font(bold=True)
+        head.alignment = Alignment(wrap_text=True, vertical="top")
+        if column in notes:
+            head.comment = Comment(notes[column], "resmodel", width=320, height=90)
+    if lines > 1:
+        ws.row_dimensions[1].height = LINE_HEIGHT * lines
+
+
+def _number_formats(ws, frame: pd.DataFrame, formats: Mapping[str, str]) -> None:
+    """Each column's number format."""
+    for i, column in enumerate(frame.columns, start=1):
+        fmt = formats.get(column)
+        if fmt:
+            for (cell,) in ws.iter_rows(min_row=2, max_row=len(frame) + 1, min_col=i, max_col=i):
+                cell.number_format = fmt
+
+
+def _add_sheet(wb, name: str, sheet: Sheet) -> None:
+    """One sheet: the table's rows, its headings and formats, the heading row and the ``frozen_columns`` kept in
+    view, a filter on the heading row."""
+    from openpyxl.utils import get_column_letter
+
+    frame = years_as_numbers(sheet.frame)
+    ws = wb.create_sheet(title=name[:31])
+    ws.append([int(c) if re.fullmatch(r"(19|20|21)\d\d", str(c)) else str(c)  # a year heads as a number; an id
+               for c in frame.columns])  # such as '0012' keeps its zeros
+    for row in frame.itertuples(index=False):
+        ws.append([_cell(v) for v in row])
+    _style_headings(ws, frame, sheet.notes)
+    _number_formats(ws, frame, sheet.formats)
+    ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}2"
+    if len(frame.columns):
+        ws.auto_filter.ref = ws.dimensions
+
+
+def write_workbook(sheets: Mapping[str, Sheet | tuple[pd.DataFrame, Mapping[str, str]]], path: Path) -> None:
+    """Sheets: name → ``Sheet`` (or its first two fields, table and formats). Headings bold and wrapped, columns
+    sized, panes frozen, a filter on the heading row (a section manager picks a section's units in Enheter);
+    byte-identical for identical tables."""
+    from openpyxl import Workbook
 
     wb = Workbook()
     wb.remove(wb.active)
-    for name, (frame, formats) in sheets.items():
-        frame = years_as_numbers(frame)
-        ws = wb.create_sheet(title=name[:31])
-        ws.append([int(c) if re.fullmatch(r"(19|20|21)\d\d", str(c)) else str(c)  # a year heads as a number; an id
-                   for c in frame.columns])  # such as '0012' keeps its zeros
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in frame.itertuples(index=False):
-            ws.append([_cell(v) for v in row])
-        for i, column in enumerate(frame.columns, start=1):
-            letter = get_column_letter(i)
-            width = max([len(str(column))] + [len(f"{v:,.0f}" if isinstance(v, float) else str(v))
-                                              for v in frame[column]])  # every row: a long name may come late
-            ws.column_dimensions[letter].width = min(60, width + 2)
-            fmt = formats.get(column)
-            if fmt:
-                for cell in ws[letter][1:]:
-                    cell.number_format = fmt
-        ws.freeze_panes = "A2"
-        if len(frame.columns):
-            ws.auto_filter.ref = ws.dimensions
+    for name, spec in sheets.items():
+        _add_sheet(wb, name, Sheet(*spec))
     wb.properties.created = FIXED_TIMESTAMP
     wb.properties.modified = FIXED_TIMESTAMP
     wb.properties.creator = "resmodel"
