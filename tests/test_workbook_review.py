@@ -1,6 +1,7 @@
 """Section-manager review of the run's workbook (results/base/resmodel_base.xlsx read with openpyxl, beside
-enheter.csv): the workbook gives the CSV's numbers, counts are whole, Enheter keeps the unit in view and has
-readable headings, and a Sektioner sheet gives each section's subtotal."""
+enheter.csv) and of the comparison's: the workbook gives the CSV's numbers, counts are whole, Enheter keeps the
+unit in view and has readable headings, a Sektioner sheet gives each section's subtotal, Per enhet has Swedish
+measure names and the run's formats, and the Manifest sheet shows lists as text."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from resmodel.io.writers import HEADING_WIDTH, write_csv, write_workbook
-from resmodel.report import MEASURE_LABELS
-from resmodel.run import section_table, summary_table, write_outputs
+from resmodel.report import MEASURE_LABELS, labelled_sheets
+from resmodel.run import manifest_table, section_table, summary_table, write_outputs
 
 UNIT_MEASURES = [key for key in MEASURE_LABELS if key != "users"]
 
@@ -117,3 +118,43 @@ def test_a_section_table_of_a_section_with_two_services_names_both(demo_result):
     table = section_table(units).set_index("section")
     assert table.loc["DV sektion 1", "services"] == "Daglig verksamhet, Bostad med särskild service vuxna"
     assert table.loc["DV sektion 1", "units"] == 9 and table.loc["Totalt", "units"] == len(units)
+
+
+def test_per_enhet_has_swedish_measure_names_and_the_run_workbooks_formats(outputs, demo_result, tmp_path):
+    """Finding 4: Per enhet showed kronor with öre (#,##0.00) and only English keys (allocation,
+    staffing_gap_fte); each row now has its measure's Swedish name and the format Enheter gives that measure."""
+    from resmodel.budget.compare import compare_units
+    from resmodel.cli_budget import _unit_sheet
+
+    units = demo_result.allocation.units
+    write_workbook(labelled_sheets({"Per enhet": _unit_sheet(compare_units(units, units, "a", "b"))}),
+                   tmp_path / "c.xlsx")
+    rows = list(load_workbook(tmp_path / "c.xlsx")["Per enhet"].iter_rows())
+    heading = [c.value for c in rows[0]]
+    key, name, *values = (heading.index(h) for h in ("Mått (measure)", "Mått, benämning (measure name)",
+                                                     "Värde A (value in A)", "Värde B (value in B)",
+                                                     "Skillnad B − A (difference)"))
+    shown = {row[key].value: (row[name].value, {row[i].number_format for i in values}) for row in rows[1:]}
+    assert shown["allocation"] == ("Resursfördelning, kr per år (allocated budget, SEK a year)", {"#,##0"})
+    assert shown["staffing_gap_fte"] == ("Bemanningsgap årsarbetare (staffing gap FTE, + = over)", {"#,##0.00"})
+    enheter = outputs[1]["Enheter"]
+    run_formats = {head.value: cell.number_format for head, cell in zip(enheter[1], enheter[2], strict=True)}
+    assert {k: formats for k, (_, formats) in shown.items()} == {k: {run_formats[MEASURE_LABELS[k]]} for k in shown}
+
+
+def test_the_manifest_sheet_shows_lists_as_text(outputs):
+    """Finding 4: the Manifest sheet showed a Python list (['scenarios/base.yaml'])."""
+    _, wb = outputs
+    manifest = dict(wb["Manifest"].iter_rows(min_row=2, values_only=True))
+    assert manifest["scenario_chain"] == "scenarios/base.yaml" and manifest["index_extrapolations"] == "inga (none)"
+    table = dict(manifest_table({"scenario_chain": ["scenarios/base.yaml", "scenarios/expansion.yaml"],
+                                 "notes": ["one", "two"]}).itertuples(index=False))
+    assert table == {"notes": "one\ntwo", "scenario_chain": "scenarios/base.yaml → scenarios/expansion.yaml"}
+
+
+def test_a_multi_line_cell_wraps_and_its_row_shows_every_line(tmp_path):
+    write_workbook({"Manifest": (manifest_table({"notes": ["one", "two", "three"], "seed": 1}), {})},
+                   tmp_path / "m.xlsx")
+    sheet = load_workbook(tmp_path / "m.xlsx")["Manifest"]
+    assert sheet["B2"].value == "one\ntwo\nthree" and sheet["B2"].alignment.wrap_text
+    assert sheet.row_dimensions[2].height == 45 and not sheet["B3"].alignment.wrap_text

@@ -20,7 +20,7 @@ import typer
 from resmodel.errors import InputError, Location, did_you_mean
 from resmodel.io.manifest import command_manifest
 from resmodel.io.writers import check_output_folder, json_text
-from resmodel.report import labelled_sheets, with_units
+from resmodel.report import MEASURE_LABELS, labelled_sheets, measure_format, with_units
 
 MSEK = 1e6
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
@@ -362,8 +362,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
                              {"value": "#,##0", "cumulative": "#,##0"}),
               "Per tjänst": (with_units(services, volume_units), {
                   "value_a": "#,##0.0", "value_b": "#,##0.0", "difference": "#,##0.0"}),
-              "Per enhet": (with_units(unit_diff), {"value_a": "#,##0.00", "value_b": "#,##0.00",
-                                                    "difference": "#,##0.00"}),
+              "Per enhet": _unit_sheet(unit_diff),
               "Manifest": (manifest_table(manifest), {})}
     target = out or Path("results") / ("jamforelse_" + "_".join(names))
     written = _write(target, {"jamforelse.csv": diff, "vattenfall.csv": fall, "jamforelse_tjanster.csv": services,
@@ -400,6 +399,15 @@ def _echo_warnings(name: str, loaded, setup) -> None:
     said = [w for w in scenario_warnings(loaded, setup) if w.check != "template_parameter"]
     for line in warning_lines(said, loaded, f"in manifest.json, scenarios.{name}"):
         typer.echo(f"warning: '{name}': {line}", err=True)
+
+
+def _unit_sheet(unit_diff: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The comparison per unit as the sheet 'Per enhet': each measure's Swedish label beside its key, and each row
+    in its measure's format as the run's Enheter sheet has it — FTE with decimals, kronor whole (section-manager
+    review: kronor showed öre and the measures only their English keys)."""
+    table = with_units(unit_diff)
+    table.insert(table.columns.get_loc("measure") + 1, "measure_name", table["measure"].map(MEASURE_LABELS))
+    return table, dict.fromkeys(["value_a", "value_b", "difference"], [measure_format(m) for m in table["measure"]])
 
 
 def _echo_services(services: pd.DataFrame, year: str, ref_name: str, shown: int = 5) -> None:

@@ -70,6 +70,7 @@ COLUMN_LABELS = {
     "year": "År (year)", "period": "År (year, or the years summed)", "area": "Område (report area key)",
     "kind": "Typ (kind: base_year = basår, projection = prognos)", "scenario": "Scenario",
     "scenario_a": "Scenario A (reference)", "scenario_b": "Scenario B (compared)", "measure": "Mått (measure)",
+    "measure_name": "Mått, benämning (measure name)",
     "value": "Värde (value)", "value_a": "Värde A (value in A)", "value_b": "Värde B (value in B)",
     "difference": "Skillnad B − A (difference)", "step": "Steg (step)", "driver": "Drivare (driver)",
     "label": "Beskrivning (label)", "cumulative": "Ackumulerat (cumulative)", "note": "Not (note)",

@@ -286,11 +286,23 @@ def scenario_changes(tree: ParameterTree) -> pd.DataFrame:
                                        "indexeras (indexed)", "skäl (reason)", "källa (source)"])
 
 
+def _manifest_text(key: str, value: list | tuple) -> str:
+    """A manifest list as a cell's text: a scenario chain as 'base.yaml → child.yaml', other lists one item per
+    line, an empty one 'inga (none)' — not Python's "['scenarios/base.yaml']" (section-manager review)."""
+    items = [str(v) for v in value]
+    if not items:
+        return "inga (none)"
+    return (" → " if key.endswith("chain") else "\n").join(items)
+
+
 def manifest_table(manifest: dict) -> pd.DataFrame:
-    """The manifest as the workbooks' Manifest sheet: one row per key, nested mappings' keys as 'key.sub'."""
+    """The manifest as the workbooks' Manifest sheet: one row per key, nested mappings' keys as 'key.sub', lists as
+    readable text (``_manifest_text``)."""
     def flat(prefix: str, value) -> list[tuple[str, str]]:
         if isinstance(value, dict):
             return [row for k, v in value.items() for row in flat(f"{prefix}.{k}" if prefix else str(k), v)]
+        if isinstance(value, list | tuple):
+            return [(prefix, _manifest_text(prefix, value))]
         return [(prefix, value if isinstance(value, int | float) and not isinstance(value, bool) else str(value))]
 
     return pd.DataFrame(sorted(flat("", manifest), key=lambda row: row[0]), columns=["nyckel (key)", "värde (value)"])

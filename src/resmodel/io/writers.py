@@ -79,11 +79,12 @@ def _cell(value):
 
 
 class Sheet(NamedTuple):
-    """A workbook sheet: the table; column → Excel number format; how many leading columns stay in view when
-    scrolling right (a unit's id and name); column → a note on its heading, for a hint too long to head it."""
+    """A workbook sheet: the table; column → Excel number format, one for the whole column or one per row (a long
+    table of mixed measures: kronor and FTE); how many leading columns stay in view when scrolling right (a unit's
+    id and name); column → a note on its heading, for a hint too long to head the column."""
 
     frame: pd.DataFrame
-    formats: Mapping[str, str]
+    formats: Mapping[str, str | Sequence[str]]
     frozen_columns: int = 0
     notes: Mapping[str, str] = MappingProxyType({})
 
@@ -109,6 +110,13 @@ def _heading_lines(heading: str, width: int) -> int:
     return max(1, len(textwrap.wrap(heading, max(1, width - 2))))
 
 
+def _line_counts(frame: pd.DataFrame) -> pd.Series:
+    """Per row, the most lines any of its text cells has (a manifest list is one item per line)."""
+    columns = [frame.iloc[:, i] for i in range(frame.shape[1])]
+    text = [c.astype(str).str.count("\n") for c in columns if not pd.api.types.is_numeric_dtype(c)]
+    return (pd.concat(text, axis=1).max(axis=1) if text else pd.Series(0, index=frame.index)) + 1
+
+
 def _style_headings(ws, frame: pd.DataFrame, notes: Mapping[str, str]) -> None:
     """Headings bold and wrapped (the row as high as the longest needs), columns sized (``_column_width``), a
     heading's note as its comment."""
@@ -130,13 +138,26 @@ def _style_headings(ws, frame: pd.DataFrame, notes: Mapping[str, str]) -> None:
         ws.row_dimensions[1].height = LINE_HEIGHT * lines
 
 
-def _number_formats(ws, frame: pd.DataFrame, formats: Mapping[str, str]) -> None:
-    """Each column's number format."""
+def _number_formats(ws, frame: pd.DataFrame, formats: Mapping[str, str | Sequence[str]]) -> None:
+    """Each column's number format, one for the column or one per row."""
     for i, column in enumerate(frame.columns, start=1):
         fmt = formats.get(column)
         if fmt:
-            for (cell,) in ws.iter_rows(min_row=2, max_row=len(frame) + 1, min_col=i, max_col=i):
-                cell.number_format = fmt
+            rows = ws.iter_rows(min_row=2, max_row=len(frame) + 1, min_col=i, max_col=i)
+            for (cell,), row_format in zip(rows, [fmt] * len(frame) if isinstance(fmt, str) else fmt, strict=True):
+                cell.number_format = row_format
+
+
+def _wrap_multi_line_cells(ws, frame: pd.DataFrame) -> None:
+    """A text cell of several lines wrapped, and its row as high as its lines (a manifest list, one item a line)."""
+    from openpyxl.styles import Alignment
+
+    lines = _line_counts(frame).to_numpy()
+    for row in (lines > 1).nonzero()[0] + 2:
+        ws.row_dimensions[int(row)].height = LINE_HEIGHT * int(lines[row - 2])
+        for cell in ws[int(row)]:
+            if isinstance(cell.value, str) and "\n" in cell.value:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _add_sheet(wb, name: str, sheet: Sheet) -> None:
@@ -152,6 +173,7 @@ def _add_sheet(wb, name: str, sheet: Sheet) -> None:
         ws.append([_cell(v) for v in row])
     _style_headings(ws, frame, sheet.notes)
     _number_formats(ws, frame, sheet.formats)
+    _wrap_multi_line_cells(ws, frame)
     ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}2"
     if len(frame.columns):
         ws.auto_filter.ref = ws.dimensions
