@@ -324,10 +324,11 @@ def _unused_and_unstaffed(data: Municipality, files: dict[str, str]) -> list[War
     vacant), own units with users but no roster rows (their whole need shows as a gap), and roster roles the
     unit's service does not use."""
     users, units, premises, staff = data.users, data.units, data.premises, data.staff
+    used, rostered = set(units["premises_id"].dropna()), set(staff["unit_id"])  # once: per row it was quadratic
     found = [Warning_("premises_unused", Location(file=files["premises"], path=str(pid)),
                       f"no unit uses these premises: their rent ({rent:,.0f} SEK/year) is in no unit's cost")
              for pid, rent in zip(premises["premises_id"], premises["annual_rent"], strict=True)
-             if pid not in set(units["premises_id"].dropna())]
+             if pid not in used]
     empty = units[~units["unit_id"].isin(users["unit_id"]) & ~units["unit_id"].isin(staff["unit_id"])]
     found += [Warning_("unit_empty", Location(file=files["units"], path=str(uid)),
                        f"unit '{uid}' has no users and no roster rows, yet its fixed hours, fixed costs and a share of "
@@ -337,7 +338,7 @@ def _unused_and_unstaffed(data: Municipality, files: dict[str, str]) -> list[War
     own = units[(units["regi"] == "egen") & units["unit_id"].isin(users["unit_id"])]
     found += [Warning_("no_roster", Location(file=files["staff"], path=str(uid)),
                        f"unit '{uid}' has users but no roster rows: its whole need shows as a staffing gap", (str(uid),))
-              for uid in own["unit_id"] if uid not in set(staff["unit_id"])]
+              for uid in own["unit_id"] if uid not in rostered]
     service = staff["unit_id"].map(dict(zip(units["unit_id"], units["service"], strict=True)))
     foreign = [i for i in staff.index if staff.at[i, "role"] not in SERVICE_ROLES.get(service[i], ())]
     found += [Warning_("role_not_of_service", Location(file=files["staff"], row=int(i), column="role"),
