@@ -184,4 +184,7 @@ def test_a_roster_far_above_a_need_cut_by_a_level_slip_points_at_the_slip_too(tm
     table = "{1: 1.5, 2: 2.5, 3: 4.0, 4: 5.5, 5: 7.0, 6: 9.0, 7: 13.0, 8: 7.2}"
     result = run(load(scenario(tmp_path, "parameters:", f"  bostad_vuxna.support_hours_per_day: {table}")))
     rosters = [w.message for w in result.warnings if w.check == "roster_implausible"]
-    assert rosters and all("Or the need too low: a level table or hours the scenario changed" in m for m in rosters)
+    assert rosters and all("Or the need too low: " in m and "a level table or hours the scenario changed" in m
+                           for m in rosters)
+    # and at hours written as shares of full time, which cut the need so too (new-board walk)
+    assert all("weekly_hours in users.csv written as shares of full time" in m for m in rosters)

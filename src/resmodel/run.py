@@ -210,7 +210,8 @@ def refuse_percent_rosters(units: pd.DataFrame, staff: pd.DataFrame, staff_file:
                      f"{r.fte_required:,.1f} needed ({r.fte_roster / r.fte_required:,.0f} times), as if FTE were "
                      "written as percent", "FTE as full-time equivalents: 0.75 for a 75 % post, 2.25 for two and a quarter",
                      "divide percentages by 100 (or, if the unit's users are missing from users.csv, add them; if "
-                     "the need is what is too low — a level table or hours changed by the scenario — check those)")
+                     "the need is what is too low — weekly_hours in users.csv written as shares of full time, a level "
+                     "table or hours changed by the scenario — check those)")
     problems.raise_if_any()
 
 
@@ -223,8 +224,10 @@ def roster_scale_warnings(units: pd.DataFrame, staff: pd.DataFrame, files: dict[
                                                     column="fte"),
                      f"unit '{r.unit_id}' has {r.fte_roster:,.1f} FTE in staff.csv against {r.fte_required:,.1f} "
                      f"needed ({r.fte_roster / max(r.fte_required, 1e-9):,.0f} times): FTE written as percent (25 for "
-                     "0.25)? Or the need too low: a level table or hours the scenario changed (see its implausible_change "
-                     "or level_table_decreasing warning, if any). The run compares them as given", (str(r.unit_id),))
+                     "0.25)? Or the need too low: the users' weekly_hours in users.csv written as shares of full time "
+                     "(0.75 for 30 hours), or a level table or hours the scenario changed (see its weekly_hours_implausible, "
+                     "implausible_change or level_table_decreasing warning, if any). The run compares them as given",
+                     (str(r.unit_id),))
             for r in far.itertuples()]
 
 
