@@ -200,6 +200,7 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
     from resmodel.io.shifts import check_slot_grid, prepare_attendance, prepare_roster
     from resmodel.run import run
     from resmodel.shift_run import shift_plan, unit_attendance
+    from resmodel.warning_order import scenario_warnings, warning_lines
 
     for i, unit_id in enumerate(request.unit_ids):
         if looks_like_pnr(unit_id):
@@ -243,5 +244,7 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
         short=None if plan.short is None else json_records(plan.short, ("start", "end")),
         pooling=None if plan.pooling is None else json_records(plan.pooling),
         statuses=dict(plan.statuses),
-        warnings=[BODY.worded(w.replace(ATTENDANCE, "attendance").replace(ROSTER, "roster"))
-                  for w in [*warnings, *plan.warnings]])
+        warnings=[*(without_server_paths(line, scenario_folder().resolve().parent) for line in warning_lines(
+                      scenario_warnings(loaded), loaded, "in POST /runs' warnings of the scenario")),
+                  *(BODY.worded(w.replace(ATTENDANCE, "attendance").replace(ROSTER, "roster"))
+                    for w in [*warnings, *plan.warnings])])

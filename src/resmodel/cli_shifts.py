@@ -51,6 +51,7 @@ def shift_plan(
     from resmodel.run import load, run
     from resmodel.shift_run import check_units, shift_rules, unit_attendance
     from resmodel.shift_run import shift_plan as plan_units
+    from resmodel.warning_order import scenario_warnings, warning_lines
 
     for unit_id in unit:
         check_option_for_pnr(unit_id, "--unit")
@@ -81,13 +82,15 @@ def shift_plan(
     rows = units.set_index("unit_id").loc[unit].reset_index()
     plan = plan_units(table, shifts, rows, loaded.snapshot.levels("daglig_verksamhet.staff_ratio"), rules,
                       constants(loaded.snapshot), roster_source=str(roster))
-    templates = [w for w in loaded.warnings if w.check == "template_parameter"]  # the need rests on the parameters
+    # the need rests on the parameters: their slips and starter-kit values, grouped as run prints them (API review)
+    slips = scenario_warnings(loaded)
     rosters = [w for w in base_run.warnings if w.check == "roster_implausible" and set(w.units) & set(unit)]
-    printed = [str(w) for w in [*templates, *rosters, *warnings, *plan.warnings]]
+    printed = [*warning_lines(slips, loaded, "in the workbook's sheet 'Varningar'"),
+               *(str(w) for w in [*rosters, *warnings, *plan.warnings])]
     for warning in printed:
         typer.echo(f"warning: {warning}", err=True)
     # the command's own warnings name their file and row in the message; as run's, each concerns the units planned
-    listed = [*templates, *rosters, *(Warning_(check, Location(), text, tuple(unit)) for check, texts in
+    listed = [*slips, *rosters, *(Warning_(check, Location(), text, tuple(unit)) for check, texts in
                                       (("shift_attendance", warnings), ("shift_plan", plan.warnings)) for text in texts)]
     _echo(plan, loaded.snapshot["working_time.contract_hours_per_week"])
     writers = {"shift_need.csv": csv_writer(_with_clock(plan.need, ("slot_start", "slot_end"))),
