@@ -11,7 +11,7 @@ from api.problems import RequestBody, without_server_paths
 from api.scenarios import SCENARIO_NAME, load_scenario, nfc, scenario_error, scenario_folder
 from resmodel import __version__
 from resmodel.errors import ResmodelError
-from resmodel.report import ID_LABELS, MEASURE_LABELS
+from resmodel.report import ID_LABELS, MEASURE_LABELS, MEASURE_NOTES
 from resmodel.run import run
 from resmodel.warning_order import ordered, severity, warning_lines
 
@@ -24,10 +24,12 @@ class RunRequest(RequestBody):
     scenario: str = SCENARIO_NAME
 
 
-#: every measure of a run, described with the workbook's Swedish label and English gloss; amounts are SEK
-#: for the base year, hours per year, users the count on the base date
-_MEASURES = {key: (float, Field(description=label + (" — per year" if ("kr" in label or "timmar" in label)
-                                                     and "per år" not in label else "")))
+#: every measure of a run, described with the workbook's Swedish label and English gloss (and its heading's note);
+#: amounts are SEK for the base year, hours per year, users the count on the base date — a whole number, as in
+#: enheter.csv
+_MEASURES = {key: (int if key == "users" else float, Field(description=label + (
+    " — per year" if ("kr" in label or "timmar" in label) and "per år" not in label else "")
+    + (f" — {MEASURE_NOTES[key]}" if key in MEASURE_NOTES else "")))
              for key, label in MEASURE_LABELS.items()}
 ServiceRow = create_model("ServiceRow", __doc__="One service's (*insats*) base-year figures, by the users' service: "
                           "users, staff hours, FTE (årsarbetare), costs, the allocated budget (*resursfördelning*) and "
