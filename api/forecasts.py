@@ -248,9 +248,9 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
 def _interval_notes(model: str, used: set[str]) -> list[str]:
     """How the intervals of the model asked for were formed, as `resmodel forecast` notes it when the model ran: only
     auto's and select's are widened by their own backtest (API review: the note on drift's was dropped)."""
-    from resmodel.cli_forecast import _intervals_note
+    from resmodel.cli_forecast import intervals_note
 
     if model in ("auto", "select") or model not in used:
         return []
-    return [_intervals_note([model], None, None).removeprefix("note: ") + "; how often they held in the past: "
+    return [intervals_note([model], None, None).removeprefix("note: ") + "; how often they held in the past: "
             "`resmodel backtest` on the series (docs/forecast-accuracy.md §1)"]

@@ -175,14 +175,14 @@ def _projection_problems(chain, resolved) -> list:
     from_year of 2099 were listed as runnable, then a 422 (API review). Those that need the data — service names, the
     frame file, the history — show when the scenario is run."""
     from resmodel.io.scenario import effective
-    from resmodel.projection_run import _uncertainty_block, check_rates_by_year, check_years
+    from resmodel.projection_run import check_rates_by_year, check_years, uncertainty_block
 
     if resolved is None:
         return []
     first = effective(chain).base_date.year + 1
     last = first + resolved.settings.horizon_years - 1
     problems = []
-    for check, args in ((_uncertainty_block, (resolved,)), (check_rates_by_year, (resolved, first, last)),
+    for check, args in ((uncertainty_block, (resolved,)), (check_rates_by_year, (resolved, first, last)),
                         (check_years, (resolved, first, last))):
         try:
             check(*args)

@@ -678,7 +678,7 @@ def forecast(
         inputs = "".join(f" --{name} {path}" for name, path, model in (
             ("population", population, "demographic"), ("users", users, "demographic"), ("flows", flows, "stockflow"))
             if path and model in own)  # the tables those models need in the backtest too
-        typer.echo(_intervals_note(own, result.table if data.from_history else None,
+        typer.echo(intervals_note(own, result.table if data.from_history else None,
                                    history if data.from_history else None)
                    + f"; how often they held in the past: resmodel backtest --series {series}{inputs} --models "
                    f"{','.join(dict.fromkeys(['naive', *own]))} (on the demo history most of ETS's and ARIMA's 80 % "
@@ -694,7 +694,7 @@ UNMODELLED = {"demographic": "the population projection or of the prevalences (t
               "stockflow": "the flow parameters (mean inflows and outflow rates)"}
 
 
-def _intervals_note(own: list[str], table: pd.DataFrame | None, history: pd.DataFrame | None) -> str:
+def intervals_note(own: list[str], table: pd.DataFrame | None, history: pd.DataFrame | None) -> str:
     """The note on how the intervals of the models named on the command line were formed, truthfully per model:
     the statistical models' own; the others' from their own backtest errors, naming the services whose history
     was too short and got the naive model's widths; and the uncertainty they leave out (statistician review,

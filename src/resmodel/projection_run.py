@@ -1050,7 +1050,7 @@ def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warnin
     warnings: list[Warning_] = []
     if history is not None:
         warnings += _attempt(problems, _history_checked, loaded, resolved, services, history, warn) or []
-    uncertain = _attempt(problems, _uncertainty_block, resolved) is not None  # checked here, not first at --draws
+    uncertain = _attempt(problems, uncertainty_block, resolved) is not None  # checked here, not first at --draws
     first = loaded.scenario.base_date.year + 1
     last = first + resolved.settings.horizon_years - 1
     _attempt(problems, check_rates_by_year, resolved, first, last)
@@ -1701,7 +1701,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     """The budget case of a loaded scenario and its base-year engine result. The uncertainty block is checked
     here too, with or without draws: a scenario validate refuses is not projected by another command."""
     resolved = _settings(loaded)
-    uncertainty = _uncertainty_block(resolved)
+    uncertainty = uncertainty_block(resolved)
     s = resolved.settings
     tree = loaded.tree
     base_year = loaded.scenario.base_date.year
@@ -2006,7 +2006,7 @@ def parameter_slip_notes(loaded) -> list[str]:
     return [str(w) for w in loaded.warnings if w.check in SLIP_CHECKS]
 
 
-def _uncertainty_block(s: ResolvedProjection):
+def uncertainty_block(s: ResolvedProjection):
     """The ``projection.uncertainty`` block validated as a Monte Carlo spec (errors located at the
     file and line that set it), or None when the scenario declares none."""
     from resmodel.budget import montecarlo
@@ -2022,7 +2022,7 @@ def _uncertainty_block(s: ResolvedProjection):
 
 def uncertainty_spec(setup: ProjectionSetup):
     """The scenario's Monte Carlo spec; a located error when the scenario declares none."""
-    spec = _uncertainty_block(setup.settings)
+    spec = uncertainty_block(setup.settings)
     if spec is None:
         raise InputError.at(setup.settings.location(""), "Monte Carlo draws need distributions on drivers",
                             "an 'uncertainty:' block under 'projection:' (docs/budget.md §4)",

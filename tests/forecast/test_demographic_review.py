@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resmodel.cli_forecast import _intervals_note
+from resmodel.cli_forecast import intervals_note
 from resmodel.errors import InputError
 from resmodel.forecast.interface import age_shares_from_users, demographic_drivers, forecast_volumes
 from resmodel.forecast.levelsplit import level_split_cv
@@ -177,7 +177,7 @@ def test_the_note_says_how_the_demographic_intervals_were_formed(cli, tmp_path):
 
 
 def test_the_note_names_what_the_stock_flow_intervals_leave_out():
-    note = _intervals_note(["ets", "stockflow"], None, None)
+    note = intervals_note(["ets", "stockflow"], None, None)
     assert note.startswith("note: the intervals of ets are the model's own, not widened by a backtest as auto's are; "
                            "stockflow has no error model: its intervals are normal ones with the root-mean-square "
                            "error of its own backtest")
