@@ -20,6 +20,18 @@ def planning_app():
     return app
 
 
+def shift_app():
+    """A typer app with the shift-plan command, as the CLI has it."""
+    import typer
+
+    from resmodel.cli_shifts import register
+
+    app = typer.Typer()
+    register(app)
+    app.command("noop")(lambda: None)  # a second command keeps typer's subcommand syntax
+    return app
+
+
 def invoke(app, *args):
     """(exit code, stdout, stderr or the located error) — 2 for a user mistake, as resmodel.cli.main gives."""
     result = CliRunner().invoke(app, [str(a) for a in args])

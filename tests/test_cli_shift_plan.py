@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from resmodel.cli_shifts import register
-from tests.clirun import invoke
+from tests.clirun import invoke, shift_app
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demokommun"
@@ -21,10 +19,7 @@ ATTENDANCE, ROSTER = DEMO / "attendance_DV001.csv", DEMO / "roster_DV001.csv"
 
 @pytest.fixture(scope="module")
 def app():
-    app = typer.Typer()
-    register(app)
-    app.command("noop")(lambda: None)  # a second command keeps typer's subcommand syntax
-    return app
+    return shift_app()
 
 
 def run_demo(app, out: Path, *extra):

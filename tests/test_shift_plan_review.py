@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import typer
 from fastapi.testclient import TestClient
 
-from resmodel.cli_shifts import register
 from resmodel.shift_run import closed_weekdays
-from tests.clirun import invoke
+from tests.clirun import invoke, shift_app
 from tests.conftest import ROOT
 
 DATA = ROOT / "data" / "demokommun"
@@ -22,10 +20,7 @@ BASE = ROOT / "scenarios" / "base.yaml"
 
 @pytest.fixture(scope="module")
 def app():
-    app = typer.Typer()
-    register(app)
-    app.command("noop")(lambda: None)  # a second command keeps typer's subcommand syntax
-    return app
+    return shift_app()
 
 
 def without(tmp_path: Path, name: str, day: str) -> Path:
