@@ -1692,7 +1692,7 @@ def frame_area_scale_warnings(frame, costs: pd.DataFrame, service_areas: Mapping
                                  f"the base frame of {area}, {amount:,.10g}, is {ratio:.2g} times its base-year net "
                                  f"cost of {cost:,.0f} SEK: {hint}. If the frame is right, the cost is off: an "
                                  "other_services.csv line of the area written in another unit (average_cost, "
-                                 f"base_volume), or a slip in its parameters — `resmodel explain <scenario> --year "
+                                 "volume), or a slip in its parameters — `resmodel explain <scenario> --year "
                                  f"{frame.base_year} --area {area}` shows the services' parts"))
     return warnings
 
