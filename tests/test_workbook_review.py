@@ -158,3 +158,13 @@ def test_a_multi_line_cell_wraps_and_its_row_shows_every_line(tmp_path):
     sheet = load_workbook(tmp_path / "m.xlsx")["Manifest"]
     assert sheet["B2"].value == "one\ntwo\nthree" and sheet["B2"].alignment.wrap_text
     assert sheet.row_dimensions[2].height == 45 and not sheet["B3"].alignment.wrap_text
+
+
+def test_every_service_has_its_swedish_name_in_enheter_and_sektioner(outputs):
+    """Diff review: the assistance units' key, personlig_assistans, showed as the raw key where every other row had
+    its Swedish name."""
+    _, wb = outputs
+    units = sheet_frame(wb, "Enheter")
+    assert (units["Insats, benämning (service name)"] != units["Insats (service)"]).all()
+    sections = sheet_frame(wb, "Sektioner")["Insatser (services)"].dropna()
+    assert not sections.str.contains("_").any(), sections.tolist()

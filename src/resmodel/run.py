@@ -51,6 +51,7 @@ from resmodel.report import (
     warnings_table,
 )
 from resmodel.scenario.schema import EffectiveScenario
+from resmodel.services import UNIT_SERVICES
 
 
 @dataclass(frozen=True)
@@ -401,7 +402,8 @@ def section_table(units: pd.DataFrame) -> pd.DataFrame:
 def _with_service_names(table: pd.DataFrame) -> pd.DataFrame:
     """The table with each service's Swedish name beside its key (section-manager walk: the workbook showed only
     keys such as personlig_assistans_sfb); the board's total row is 'Totalt'."""
-    names = {key: label.split(" — ")[0] for key, label in SERVICE_LABELS.items()} | {"total": "Totalt"}
+    names = {key: label.split(" — ")[0] for key, label in {**UNIT_SERVICES, **SERVICE_LABELS}.items()} | {
+        "total": "Totalt"}  # UNIT_SERVICES: the assistance units' key, personlig_assistans, for LSS and SFB users
     named = table.copy()
     named.insert(named.columns.get_loc("service") + 1, "service_name", named["service"].map(names).fillna(named["service"]))
     return named
