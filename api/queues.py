@@ -255,9 +255,10 @@ def _demand_rows(request: QueueRequest) -> pd.DataFrame:
 
 
 def _service_notes(service: str) -> list[str]:
-    """The service queued is only a name here (the demand rows carry none), so a misspelt known service is refused
-    as ``resmodel queue`` refuses a service without rows ('dagligverksamhet' → daglig_verksamhet); a board's own
-    service, close to none of resmodel's keys, is queued with a note."""
+    """The service queued is only a name here (the demand rows carry none): a name that is not one of resmodel's
+    keys is queued with a note, with the key it may have meant ('dagligverksamhet' → daglig_verksamhet) — not
+    refused, since a board's own services (kontaktperson_lss, korttidsvistelse_barn) are near a key too and
+    ``resmodel queue`` runs them on their demand rows (diff review)."""
     from resmodel.budget.areas import SERVICE_AREA
     from resmodel.errors import did_you_mean
     from resmodel.services import USER_SERVICES
@@ -265,13 +266,9 @@ def _service_notes(service: str) -> list[str]:
     known = sorted({*SERVICE_AREA, *USER_SERVICES})
     if service in known:
         return []
-    hint = did_you_mean(service, known)
-    if hint:
-        raise one_problem(422, ["body", "service"], f"'{service}' is not a service key of resmodel. Expected a "
-                          "service key such as daglig_verksamhet or bostad_vuxna. Fix: " + hint + "correct the "
-                          "service name")
-    return [f"'{service}' is not one of resmodel's service keys: it only names this queue (a board's own service; "
-            "check the spelling otherwise)"]
+    hint = did_you_mean(service, known).removesuffix(" ")
+    return [f"'{service}' is not one of resmodel's service keys" + (f" ({hint})" if hint else "")
+            + ": it only names this queue (a board's own service; check the spelling otherwise)"]
 
 
 @router.post("/queues", response_model=QueueResponse)
