@@ -2,7 +2,8 @@
 slipped digit and an other service's average cost in tkr passed validate without a word and moved the board's costs
 (economist walk, findings 1–3). Each leaf with a floor refuses a value below it at its file and line, and an average
 cost of other_services.csv at its row, with the slip read back; 0 stays allowed where it means none; the demo, the
-bundled files and the kit are silent."""
+bundled files and the kit are silent. The Norrstad walk: an hourly wage typed as a salary was read as tkr, a salary
+typed as a year passed."""
 
 from __future__ import annotations
 
@@ -120,6 +121,7 @@ def test_the_demo_the_bundled_files_and_the_kit_are_above_every_floor(kit):
         least = min(value for _, value in leaf.values)
         margin = 1.2 if path == "payroll.po_rate" else 2  # the PO's floor is the statutory part of it (38.46 % in 2013)
         assert least >= margin * floor.low, (path, least)
+        assert 2 * max(value for _, value in leaf.values) <= floor.ceiling, path  # and far below the ceilings
     assert len(FLOORS) == 4
 
 
@@ -155,3 +157,61 @@ def test_validate_refuses_it_and_zero_passes(tmp_path, monkeypatch, capsys):
     zero = _other_services(tmp_path / "zero", "boendestod;persons (avg per month);953;0;F0206;illustrative;none")
     table, _ = read_other_services(zero)
     assert table.at[2, "average_cost"] == 0 and AVERAGE_COST_FLOOR.zero
+
+
+def _salary(kit: Path, tmp_path: Path, value: str) -> Path:
+    """The kit's parameters with the personal assistant's salary from 2024 set to ``value`` (Norrstad walk)."""
+    return _params(kit, tmp_path, "salaries.yaml", "    2023-01-01: 28000\n",
+                   f"    2023-01-01: 28000\n    2024-01-01: {value}\n")
+
+
+def test_an_hourly_wage_typed_as_a_salary_is_read_as_one_not_as_tkr(kit, tmp_path):
+    """Norrstad walk, finding 1: 176 (an assistant's hourly wage) was told 'written in tkr? … write 176000', which
+    passed and took the board's base-year net cost from 684.0 to 1 024.3 MSEK."""
+    problem = _refused(_salary(kit, tmp_path, "176"))
+    assert problem.fix == ("an hourly wage? 176 SEK an hour × 173 hours (40 h × 52 / 12) is about 30 500 SEK/month: "
+                           "write 30500")
+
+
+def test_two_readings_that_fit_are_both_named(kit, tmp_path):
+    """80 is 80 000 in tkr or about 13 900 a month as an hourly wage: the board knows which."""
+    assert _refused(_salary(kit, tmp_path, "80")).fix == (
+        "written in tkr? 80 tkr is 80 000 SEK/month: write 80000; or an hourly wage? 80 SEK an hour × 173 hours "
+        "(40 h × 52 / 12) is about 13 900 SEK/month: write 13900")
+
+
+@pytest.mark.parametrize(("value", "fix"), [
+    ("349200", "an annual salary? 349 200 ÷ 12 is 29 100: write 29100; or a zero too many? 349 200 ÷ 10 is 34 920: "
+               "write 34920"),
+    ("176000", "an annual salary? 176 000 ÷ 12 is 14 667: write 14667; or a zero too many? 176 000 ÷ 10 is 17 600: "
+               "write 17600"),
+    ("1500000", "correct the value"),
+])
+def test_a_monthly_salary_above_the_ceiling_is_refused(kit, tmp_path, value, fix):
+    """Norrstad walk, finding 1: a salary typed as a year (349 200) and one with a zero too many (325 000) passed and
+    together took the board's net cost from 684.0 to 4 602.6 MSEK; so did the 176 000 the tkr hint suggested."""
+    params = _salary(kit, tmp_path, value)
+    problem = _refused(params)
+    line = (params / "salaries.yaml").read_text().splitlines().index(f"    2024-01-01: {value}") + 1
+    assert (problem.location.file, problem.location.line) == ("p/salaries.yaml", line)
+    assert f"value {value} of 'salaries.personlig_assistent' is above 150 000 (unit 'SEK/month')" in problem.problem
+    assert problem.expected.startswith("at most 150 000: a full-time monthly salary")
+    assert problem.fix == fix
+
+
+def test_a_salary_at_the_ceiling_passes_and_the_cli_refuses_one_above_it(kit, tmp_path):
+    load_parameters(_salary(kit, tmp_path, "150000"), "p")
+    board = tmp_path / "board"
+    shutil.copytree(kit, board)
+    shutil.rmtree(board / "data" / "parameters")
+    shutil.copytree(_salary(kit, tmp_path / "above", "325000"), board / "data" / "parameters")
+    code, _, err = invoke(app, "validate", board / "scenarios" / "base.yaml")
+    assert code == 2 and "a zero too many? 325 000 ÷ 10 is 32 500: write 32500" in err, err
+
+
+def test_a_purchase_price_per_hour_with_a_digit_too_many_is_refused(kit, tmp_path):
+    """The ceiling where one is defensible: 2 000 SEK an hour is six times the state rate."""
+    problem = _refused(_params(kit, tmp_path, "personlig_assistans/lss_purchase_price_per_hour.yaml",
+                               "2024-01-01: 332.60", "2024-01-01: 3326"))
+    assert "is above 2 000 (unit 'SEK/hour')" in problem.problem
+    assert problem.fix == "a zero too many? 3 326 ÷ 10 is 332.6: write 332.6"

@@ -11,7 +11,7 @@ from resmodel.errors import Location, ProblemCollector
 from resmodel.io.dictionary import OTHER_SERVICES
 from resmodel.io.scenario import display_path
 from resmodel.io.tables import read_table
-from resmodel.params.ranges import Floor, below_floor
+from resmodel.params.ranges import TKR, Floor, below_floor
 
 FILE = "other_services.csv"
 #: an average cost above 0 but below this is a sum typed in tkr (412.5 for 412 500 SEK), blamed before on the frame
@@ -19,7 +19,7 @@ FILE = "other_services.csv"
 #: F0492), is 57 times it, and any average cost below 1 MSEK typed in tkr falls under it
 AVERAGE_COST_FLOOR = Floor(1_000, 1e10, "a net cost per volume unit and year in SEK (kronor): 1 000 is under 3 SEK "
                                         "a day, 1/57 of the demo's least (57 023 SEK a person, boendestod); a line "
-                                        "with no net cost writes 0")
+                                        "with no net cost writes 0", (TKR,))
 
 
 def read_other_services(folder: Path) -> tuple[pd.DataFrame | None, str]:

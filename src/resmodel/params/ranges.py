@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from resmodel.errors import Location, Problem
+from resmodel.io.tables import FULL_TIME_WEEK_HOURS
 from resmodel.limits import MAX_TABLE_NUMBER
 
 #: leaf groups whose shares must sum to 1 on every date: the leaves below a path ending in one of these
@@ -89,40 +90,78 @@ def out_of_range(what: str, value: float, unit: str, allowed: UnitRange) -> tupl
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A slip that takes a value out of its leaf's plausible range, read back: the value × ``factor``, and its hint
+    ({v} the value as typed, {n} it with spaces between thousands, {r} the value read back, {unit} the unit)."""
+
+    factor: float
+    hint: str
+    digits: int | None = None  # the value read back rounded to these digits (−2: to 100), where it is an estimate
+
+
+#: hours of a full-time month: the full-time week (io/tables.py, resmodel's national contract hours) × 52 / 12
+HOURS_PER_MONTH = FULL_TIME_WEEK_HOURS * 52 / 12
+TKR = Reading(1_000, "written in tkr? {v} tkr is {r} {unit}")
+DIGIT = Reading(10, "a digit slipped? {v} for {r}")
+PERCENT_TWICE = Reading(100, "a percentage written as a fraction twice? {v} for {r}")
+#: an assistant's or care worker's wage is often quoted by the hour (PAN 24: 136.40 SEK at least, from 2025)
+HOURLY = Reading(HOURS_PER_MONTH, f"an hourly wage? {{v}} SEK an hour × {HOURS_PER_MONTH:.0f} hours "
+                                  f"({FULL_TIME_WEEK_HOURS} h × 52 / 12) is about {{r}} {{unit}}", digits=-2)
+ANNUAL = Reading(1 / 12, "an annual salary? {n} ÷ 12 is {r}", digits=0)
+ZERO_TOO_MANY = Reading(1 / 10, "a zero too many? {n} ÷ 10 is {r}")
+
+
+@dataclass(frozen=True)
 class Floor:
     """The least a value can be (0 aside where ``zero`` is meant: a role or cost the board does not have), why, and
-    the highest a slipped value read back (× 1 000, 10, 100) may be."""
+    the highest a slipped value read back may be; for some leaves also the most a value can be (``ceiling``)."""
 
     low: float
     high: float
     why: str  # what a value below ``low`` contradicts, with its source
+    readings: tuple[Reading, ...]  # how a value below ``low`` may have slipped, likeliest first
     zero: bool = True  # 0 is allowed
+    ceiling: float = math.inf
+    ceiling_why: str = ""  # what a value above ``ceiling`` contradicts
+    above: tuple[Reading, ...] = ()  # how a value above ``ceiling`` may have slipped
 
 
 #: leaves (full-match path patterns) a board types in its own parameter files whose value above 0 but below the
 #: floor is no figure but a slip (economist walk: a salary of 28.4 SEK/month, typed in tkr, took daily activity's
-#: net cost from 68.9 to 26.6 MSEK without a word)
+#: net cost from 68.9 to 26.6 MSEK without a word). A salary's read-back lands at most at 100 000 SEK a month, over
+#: four times HÖK 24's lowest wage and three times the demo's highest role salary (omsorgspedagog, 32 500 in 2023):
+#: with 200 000, 176 — an assistant's hourly wage — was told 'written in tkr? … write 176000', and that value took
+#: the Norrstad board's base-year net cost from 684.0 to 1 024.3 MSEK without a word (Norrstad walk). A salary above
+#: 150 000 SEK a month is refused: seven times HÖK 24's lowest wage and over four times the demo's highest role
+#: salary, no full-time pay of the care and support roles the model reads, while a monthly salary typed as a year
+#: (349 200) and another with a zero too many (325 000) together took that net cost to 4 602.6 MSEK; the band from
+#: 100 000 to 150 000 leaves room for a board's unusual figure. A purchase price per assistance hour above 2 000
+#: SEK, six times the state rate meant to cover a provider's hour (332.60 in 2024; the higher rate at most 12 %
+#: above it), is a digit too many
 FLOORS: tuple[tuple[str, Floor], ...] = (
     (r"salaries\.[^.]+", Floor(
-        10_000, 200_000, "a full-time monthly salary in SEK (kronor): 10 000 is under half the lowest wage of "
+        10_000, 100_000, "a full-time monthly salary in SEK (kronor): 10 000 is under half the lowest wage of "
         "Kommunal's central agreement with SKR (HÖK 24: 21 570 SEK a month, 23 850 with vocational training; "
-        "ka.se 2024-11-21) and under its lowest wage of 2011 (15 685 SEK)")),
+        "ka.se 2024-11-21) and under its lowest wage of 2011 (15 685 SEK)", (TKR, HOURLY, DIGIT),
+        ceiling=150_000, ceiling_why="a full-time monthly salary in SEK (kronor): 150 000 is seven times the lowest "
+        "wage of HÖK 24 (21 570 SEK a month) and no pay of the care and support roles resmodel costs",
+        above=(ANNUAL, ZERO_TOO_MANY))),
     (r"payroll\.po_rate", Floor(
         0.3142, 0.7, "PO includes the statutory employer's contribution (arbetsgivaravgift), 31.42 % of wages "
         "(public_parameters.md: SKR's PO 2021–2023 = 31.42 statutory + 0.13 agreement insurance + pension; the full "
-        "rate in 2024 too, above 30 % since the late 1970s, ekonomifakta.se)", zero=False)),
+        "rate in 2024 too, above 30 % since the late 1970s, ekonomifakta.se)", (DIGIT, PERCENT_TWICE), zero=False)),
     (r"personlig_assistans\.lss_purchase_price_per_hour", Floor(
         100, 2_000, "a price per assistance hour in SEK: 100 is below the state hourly rate of every year since "
         "1998 (168 SEK; 332.60 in 2024, public_parameters.md) and below the lowest hourly wage of the assistants' "
-        "agreement (PAN 24: 136.40 SEK from 2025) before PO")),
+        "agreement (PAN 24: 136.40 SEK from 2025) before PO", (TKR, DIGIT),
+        ceiling=2_000, ceiling_why="a price per assistance hour in SEK: 2 000 is six times the state hourly rate "
+        "(332.60 in 2024, public_parameters.md; the higher rate at most 12 % above it), which is meant to cover a "
+        "provider's cost of an hour", above=(ZERO_TOO_MANY,))),
     (r"daglig_verksamhet\.other_cost_per_user|bostad_(vuxna|barn)\.other_cost_per_resident", Floor(
         1_000, 1_000_000, "other costs in SEK a year: 1 000 is under 3 SEK a day, a seventh of the habilitation "
-        "allowance alone (7.6 kSEK per daily-activity user, F0280 / F0174); a board without such costs writes 0")),
+        "allowance alone (7.6 kSEK per daily-activity user, F0280 / F0174); a board without such costs writes 0",
+        (TKR, DIGIT))),
 )
-#: how a value below its floor may have slipped: (factor, units it applies to, hint); offered where the value read
-#: back lands between the floor's low and high
-READINGS = ((1_000, "SEK", "written in tkr? {v} tkr is {r} {unit}"), (10, "", "a digit slipped? {v} for {r}"),
-            (100, "", "a percentage written as a fraction twice? {v} for {r}"))
 
 
 def floor_of(path: str) -> Floor | None:
@@ -136,18 +175,31 @@ def _number(value: float, unit: str) -> str:
     return text.replace(",", " ")
 
 
+def _read_back(value: float, unit: str, floor: Floor, readings: tuple[Reading, ...]) -> str:
+    """The fix naming every reading of a slipped value that lands between the floor's low and high (two can: 80 as
+    tkr or as an hourly wage), each with the value to write; 'correct the value' when none does."""
+    fixes = []
+    for reading in readings:
+        back = value * reading.factor
+        back = round(back, reading.digits) if reading.digits is not None else back
+        if floor.low <= back <= floor.high:
+            hint = reading.hint.format(v=f"{value:.10g}", n=_number(value, unit), r=_number(back, unit), unit=unit)
+            fixes.append(f"{hint}: write {back:.10g}")
+    return "; or ".join(fixes) or "correct the value"
+
+
 def below_floor(what: str, value: float, unit: str, floor: Floor) -> tuple[str, str, str] | None:
-    """(problem, expected, fix) when ``value`` is below ``floor`` (0 aside, where allowed); ``what`` names it, with
-    {v} for the value. The fix reads the value back as the likeliest slip (tkr, a digit, a percentage) in range."""
+    """(problem, expected, fix) when ``value`` is below ``floor`` (0 aside, where allowed) or above its ceiling;
+    ``what`` names it, with {v} for the value. The fix reads the value back as the likely slips that land in range."""
+    if value > floor.ceiling:
+        return (f"{what.format(v=f'{value:.10g}')} is above {_number(floor.ceiling, unit)} (unit '{unit}')",
+                f"at most {_number(floor.ceiling, unit)}: {floor.ceiling_why}",
+                _read_back(value, unit, floor, floor.above))
     if not (0 < value < floor.low or (value == 0 and not floor.zero)):
         return None
-    v = f"{value:.10g}"
-    fix = next((hint.format(v=v, r=_number(value * factor, unit), unit=unit) + f": write {value * factor:.10g}"
-                for factor, units, hint in READINGS
-                if unit.startswith(units) and floor.low <= value * factor <= floor.high),
-               "correct the value")
-    return (f"{what.format(v=v)} is below {_number(floor.low, unit)} (unit '{unit}')",
-            f"{'0 or ' if floor.zero else ''}at least {_number(floor.low, unit)}: {floor.why}", fix)
+    return (f"{what.format(v=f'{value:.10g}')} is below {_number(floor.low, unit)} (unit '{unit}')",
+            f"{'0 or ' if floor.zero else ''}at least {_number(floor.low, unit)}: {floor.why}",
+            _read_back(value, unit, floor, floor.readings))
 
 
 def sum_groups(paths: Iterable[str]) -> dict[str, list[str]]:
