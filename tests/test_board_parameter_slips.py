@@ -3,7 +3,7 @@ slipped digit and an other service's average cost in tkr passed validate without
 (economist walk, findings 1–3). Each leaf with a floor refuses a value below it at its file and line, and an average
 cost of other_services.csv at its row, with the slip read back; 0 stays allowed where it means none; the demo, the
 bundled files and the kit are silent. The Norrstad walk: an hourly wage typed as a salary was read as tkr, a salary
-typed as a year passed."""
+typed as a year passed, and an other service's cost per place or lump in tkr passed."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 from resmodel.cli import app, main
 from resmodel.errors import InputError
-from resmodel.io.other_services import AVERAGE_COST_FLOOR, read_other_services
+from resmodel.io.other_services import LUMP_FLOOR, PER_UNIT_FLOOR, read_other_services
 from resmodel.io.parameters import load_parameters, load_tree, national_parameter_root
 from resmodel.params.ranges import FLOORS, floor_of
 from tests.clirun import invoke
@@ -144,7 +144,7 @@ def test_an_other_service_average_cost_in_tkr_is_refused_at_its_row(tmp_path):
     (problem,) = caught.value.problems
     where = problem.location
     assert (where.file.endswith("other_services.csv"), where.row, where.column) == (True, 2, "average_cost")
-    assert "the average cost 412.5 of 'boendestod' is below 1 000" in problem.problem
+    assert "the average cost 412.5 of 'boendestod' is below 10 000" in problem.problem
     assert problem.fix == "written in tkr? 412.5 tkr is 412 500 SEK/volume unit/year: write 412500"
 
 
@@ -156,7 +156,7 @@ def test_validate_refuses_it_and_zero_passes(tmp_path, monkeypatch, capsys):
     assert exited.value.code == 2 and "written in tkr? 57.023 tkr is 57 023" in capsys.readouterr().err
     zero = _other_services(tmp_path / "zero", "boendestod;persons (avg per month);953;0;F0206;illustrative;none")
     table, _ = read_other_services(zero)
-    assert table.at[2, "average_cost"] == 0 and AVERAGE_COST_FLOOR.zero
+    assert table.at[2, "average_cost"] == 0 and PER_UNIT_FLOOR.zero and LUMP_FLOOR.zero
 
 
 def _salary(kit: Path, tmp_path: Path, value: str) -> Path:
@@ -215,3 +215,47 @@ def test_a_purchase_price_per_hour_with_a_digit_too_many_is_refused(kit, tmp_pat
                                "2024-01-01: 332.60", "2024-01-01: 3326"))
     assert "is above 2 000 (unit 'SEK/hour')" in problem.problem
     assert problem.fix == "a zero too many? 3 326 ÷ 10 is 332.6: write 332.6"
+
+
+def _norrstad_line(tmp_path: Path, row: str) -> Path:
+    """The demo's data with one more other_services.csv line, as the Norrstad board typed it (Excel's ';')."""
+    data = tmp_path / "data"
+    shutil.copytree(DEMO, data)
+    with open(data / "other_services.csv", "a", encoding="utf-8") as f:
+        f.write(row + "\n")
+    return data
+
+
+@pytest.mark.parametrize(("row", "problem", "fix"), [
+    ("externa_platser_sol,platser,4,1400,Norrstad,fact,",  # finding 2: 1.4 MSEK a place cost 5 600 SEK
+     "the average cost 1400 of 'externa_platser_sol' is below 10 000",
+     "written in tkr? 1400 tkr is 1 400 000 SEK/volume unit/year: write 1400000; or a digit slipped? 1400 for "
+     "14 000: write 14000"),
+    ("korttidsvistelse,klumpsumma,1,18500,Norrstad,fact,",  # a lump in tkr, before caught by the frame alone
+     "the average cost 18500 of the lump 'korttidsvistelse' is below 100 000",
+     "written in tkr? 18500 tkr is 18 500 000 SEK/volume unit/year: write 18500000"),
+    ("korttidsvistelse,lump (area),1,99999,Norrstad,fact,",
+     "the average cost 99999 of the lump 'korttidsvistelse' is below 100 000",
+     "written in tkr? 99999 tkr is 99 999 000 SEK/volume unit/year: write 99999000"),
+    ("kontaktperson,persons,20,600,Norrstad,fact,",  # a digit slipped lands under the floor: tkr alone
+     "the average cost 600 of 'kontaktperson' is below 10 000", "written in tkr? 600 tkr is 600 000 SEK/volume "
+     "unit/year: write 600000"),
+])
+def test_an_other_service_below_the_floor_of_what_it_is_is_refused_at_its_row(tmp_path, row, problem, fix):
+    with pytest.raises(InputError) as caught:
+        read_other_services(_norrstad_line(tmp_path, row))
+    (found,) = caught.value.problems
+    assert (found.location.row, found.location.column) == (7, "average_cost")
+    assert problem in found.problem and found.fix == fix
+    lump = "lump" in row
+    assert found.expected.startswith("0 or at least " + ("100 000: a lump's" if lump else "10 000: a net cost per"))
+
+
+def test_other_service_lines_at_their_floors_pass(tmp_path):
+    """A person at 10 000 SEK a year and a lump at 100 000 are possible; the demo's lines are far above both."""
+    read_other_services(_norrstad_line(tmp_path / "a", "kontaktperson,persons,20,10000,Norrstad,fact,"))
+    read_other_services(_norrstad_line(tmp_path / "b", "korttidsvistelse,klumpsumma,1,100000,Norrstad,fact,"))
+    table, _ = read_other_services(DEMO)
+    lump = table["volume_unit"].str.contains("lump")
+    assert table.loc[lump, "average_cost"].min() >= 1000 * LUMP_FLOOR.low
+    assert table.loc[~lump, "average_cost"].min() >= 5 * PER_UNIT_FLOOR.low
