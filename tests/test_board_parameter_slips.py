@@ -3,7 +3,8 @@ slipped digit and an other service's average cost in tkr passed validate without
 (economist walk, findings 1–3). Each leaf with a floor refuses a value below it at its file and line, and an average
 cost of other_services.csv at its row, with the slip read back; 0 stays allowed where it means none; the demo, the
 bundled files and the kit are silent. The Norrstad walk: an hourly wage typed as a salary was read as tkr, a salary
-typed as a year passed, and an other service's cost per place or lump in tkr passed."""
+typed as a year passed, an other service's cost per place or lump in tkr passed, and a PO with a decimal comma took
+two rounds."""
 
 from __future__ import annotations
 
@@ -215,6 +216,20 @@ def test_a_purchase_price_per_hour_with_a_digit_too_many_is_refused(kit, tmp_pat
                                "2024-01-01: 332.60", "2024-01-01: 3326"))
     assert "is above 2 000 (unit 'SEK/hour')" in problem.problem
     assert problem.fix == "a zero too many? 3 326 ÷ 10 is 332.6: write 332.6"
+
+
+@pytest.mark.parametrize(("value", "fix"), [
+    ("43,15", "a decimal comma? Read as 43.15, it is above 1 (unit 'share of wages'): 43.15 looks like a percentage: "
+              "write 0.4315"),
+    ("0,4315", "a decimal comma: write 0.4315 (decimal point '.')"),
+    ("0,04315", "a decimal comma? Read as 0.04315, it is below 0.3142 (unit 'share of wages'): a digit slipped? "
+                "0.04315 for 0.4315: write 0.4315"),
+])
+def test_a_decimal_comma_is_told_the_number_to_write_at_once(kit, tmp_path, value, fix):
+    """Norrstad walk, finding 3: '43,15' took two rounds, 'decimal point' and then 'write 0.4315'."""
+    problem = _refused(_params(kit, tmp_path, "payroll/po_rate.yaml", "2024-01-01: 0.4504", f"2024-01-01: {value}"))
+    assert problem.problem == f"value '{value}' of 'payroll.po_rate' is not a number"
+    assert problem.fix == fix
 
 
 def _norrstad_line(tmp_path: Path, row: str) -> Path:

@@ -6,6 +6,7 @@ the file's path below the tree root with '/' → '.', plus the leaf name for mul
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection
 from importlib import resources
 from pathlib import Path
@@ -148,6 +149,25 @@ def _boolean(doc: LocatedDocument, vpath: str, value: bool, problems: ProblemCol
     problems.add(doc.location(vpath), boolean_problem(value, doc.words.get(vpath)), "a number", BOOLEAN_FIX)
 
 
+DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
+
+
+def _comma_fix(value: Any, path: str, unit: str, allowed: UnitRange | None) -> str | None:
+    """The fix for a number written with a decimal comma ('43,15', which YAML reads as text), checked as the number
+    it stands for, so that a percentage is told its fraction at once (economist walk: '43,15' for a PO took two
+    rounds, 'decimal point' and then 'write 0.4315'); None for other text."""
+    if not (isinstance(value, str) and DECIMAL_COMMA.fullmatch(value.strip())):
+        return None
+    number = float(value.strip().replace(",", "."))
+    what = "read as {v}, it"
+    found = out_of_range(what, number, unit, allowed) if allowed is not None else None
+    floor = floor_of(path)
+    found = found or (below_floor(what, number, unit, floor) if floor is not None else None)
+    if found is None:
+        return f"a decimal comma: write {number:.10g} (decimal point '.')"
+    return f"a decimal comma? {found[0][0].upper()}{found[0][1:]}: {found[2]}"
+
+
 def _check_value(doc: LocatedDocument, vpath: str, path: str, kind: str, value: Any, problems: ProblemCollector,
                  unit: str = "", allowed: UnitRange | None = None):
     if kind == "text":
@@ -193,7 +213,8 @@ def _check_value(doc: LocatedDocument, vpath: str, path: str, kind: str, value: 
         return None
     if not isinstance(value, int | float):
         problems.add(doc.location(vpath), f"value '{value}' of '{path}' is not a number", "a number",
-                     "write a plain number (decimal point '.'; percentages as fractions, e.g. 0.074)")
+                     _comma_fix(value, path, unit, allowed) or "write a plain number (decimal point '.'; percentages "
+                     "as fractions, e.g. 0.074)")
         return None
     if not _in_range(doc, vpath, f"value {{v}} of '{path}'", value, unit, allowed, problems, floor_of(path)):
         return None
