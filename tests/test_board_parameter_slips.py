@@ -274,3 +274,16 @@ def test_other_service_lines_at_their_floors_pass(tmp_path):
     lump = table["volume_unit"].str.contains("lump")
     assert table.loc[lump, "average_cost"].min() >= 1000 * LUMP_FLOOR.low
     assert table.loc[~lump, "average_cost"].min() >= 5 * PER_UNIT_FLOOR.low
+
+
+def test_a_line_priced_per_hour_is_not_floored_as_a_person(tmp_path):
+    """Diff review: 'avlosning,hours (per year),12000,380' was refused with 'written in tkr? … write 380000', which
+    would cost the line 1 000 times too much; a unit of time or visits is a price, not a person's year."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(DEMO / "other_services.csv", data / "other_services.csv")
+    with (data / "other_services.csv").open("a") as f:
+        f.write("avlosning,hours (per year),12000,380,F0206,illustrative,relief service hours\n"
+                "kontaktperson,timmar,800,420,F0206,illustrative,\n")
+    table, _ = read_other_services(data)
+    assert table["average_cost"].tolist()[-2:] == [380.0, 420.0]

@@ -36,6 +36,10 @@ LUMP_FLOOR = Floor(100_000, 1e10, "a lump's net cost a year in SEK (kronor): 100
                                   "activity's net cost (the demo's least lump: 188.4 MSEK); a line with no net cost "
                                   "writes 0", (TKR,))
 LUMP_WORD = "lump"  # in volume_unit: 'lump', 'lump (area)', 'klumpsumma'
+#: a volume unit of time or visits ('hours (per year)', 'timmar', 'dygn', 'besök'): its cost per unit is a price, not a
+#: person's or a place's year, so the per-unit floor does not apply (diff review: 'avlosning,hours (per year),12000,
+#: 380' was refused and told to write 380 000, costing the line 1 000 times too much)
+MEASURED_UNIT = r"(?i)\b(hour|tim|day|dygn|dag|visit|besök)"
 
 
 def read_other_services(folder: Path) -> tuple[pd.DataFrame | None, str]:
@@ -50,12 +54,13 @@ def read_other_services(folder: Path) -> tuple[pd.DataFrame | None, str]:
 
 
 def _refuse_low_costs(table: pd.DataFrame, display: str) -> None:
-    """Every row whose average cost is above 0 but below its floor — a lump's or a counted unit's — refused at its
-    cell with the tkr reading."""
+    """Every row whose average cost is above 0 but below its floor — a lump's or a counted unit's (not one of hours,
+    days or visits) — refused at its cell with the tkr reading."""
     unit = next(c.unit for c in OTHER_SERVICES.columns if c.name == "average_cost")
     cost = table["average_cost"].astype(float)
     lump = table["volume_unit"].astype(str).str.contains(LUMP_WORD, case=False, regex=False)
-    low = cost.gt(0) & cost.lt(lump.map({True: LUMP_FLOOR.low, False: PER_UNIT_FLOOR.low}))
+    measured = table["volume_unit"].astype(str).str.contains(MEASURED_UNIT, regex=True) & ~lump
+    low = cost.gt(0) & cost.lt(lump.map({True: LUMP_FLOOR.low, False: PER_UNIT_FLOOR.low})) & ~measured
     problems = ProblemCollector()
     for row in table.index[low.to_numpy()]:
         floor, kind = (LUMP_FLOOR, "the lump ") if lump[row] else (PER_UNIT_FLOOR, "")
