@@ -287,3 +287,18 @@ def test_a_line_priced_per_hour_is_not_floored_as_a_person(tmp_path):
                 "kontaktperson,timmar,800,420,F0206,illustrative,\n")
     table, _ = read_other_services(data)
     assert table["average_cost"].tolist()[-2:] == [380.0, 420.0]
+
+
+def test_a_floored_leaf_is_refused_in_a_scenario_as_in_its_file(tmp_path):
+    """Diff review finding 1: payroll.po_rate 0.04504 in a scenario took the board from 1 594.3 to 1 228.3 MSEK
+    without a word — the floors held only in the parameter files."""
+    from resmodel.run import load
+
+    path = tmp_path / "po.yaml"
+    path.write_text(f"name: po\npurpose: a PO slip\nextends: {ROOT / 'scenarios' / 'base.yaml'}\nparameters:\n"
+                    "  payroll.po_rate: 0.04504\n")
+    with pytest.raises(InputError) as refused:
+        load(path)
+    (problem,) = refused.value.problems
+    assert (problem.location.line, problem.location.path) == (5, "parameters.payroll.po_rate")
+    assert problem.fix == "a digit slipped? 0.04504 for 0.4504: write 0.4504"

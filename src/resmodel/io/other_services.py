@@ -39,7 +39,7 @@ LUMP_WORD = "lump"  # in volume_unit: 'lump', 'lump (area)', 'klumpsumma'
 #: a volume unit of time or visits ('hours (per year)', 'timmar', 'dygn', 'besök'): its cost per unit is a price, not a
 #: person's or a place's year, so the per-unit floor does not apply (diff review: 'avlosning,hours (per year),12000,
 #: 380' was refused and told to write 380 000, costing the line 1 000 times too much)
-MEASURED_UNIT = r"(?i)\b(hour|tim|day|dygn|dag|visit|besök)"
+MEASURED_UNIT = r"(?i)\b(?:hour|tim|day|dygn|dag|visit|besök)"
 
 
 def read_other_services(folder: Path) -> tuple[pd.DataFrame | None, str]:

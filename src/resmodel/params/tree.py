@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from resmodel.errors import InputError, Location, Problem, ProblemCollector
-from resmodel.params.ranges import out_of_range, sum_groups, sum_problem, unit_range
+from resmodel.params.ranges import below_floor, floor_of, out_of_range, sum_groups, sum_problem, unit_range
 
 LEVELS = tuple(range(1, 9))
 
@@ -156,14 +156,19 @@ class Snapshot:
 
 def value_problems(param: Parameter, value: Any) -> list[tuple[str, str, str]]:
     """(problem, expected, fix) for each number of a new ``value`` of ``param`` (a scalar, or the
-    eight values of a level table) outside its unit's range; none for text leaves."""
+    eight values of a level table) outside its unit's range or below its leaf's floor (above its ceiling), as the
+    parameter files are checked — a scenario's PO of 0.04504 took 366 MSEK off the board without a word (diff
+    review); none for text leaves."""
     allowed = unit_range(param.unit) if param.kind != "text" else None
     if allowed is None:  # text, or a unit already refused when its parameter file was loaded
         return []
     levels = param.kind == "levels"
-    found = [out_of_range(f"new level {i + 1} value {{v}} for '{param.path}'" if levels
-                          else f"new value {{v}} for '{param.path}'", float(v), param.unit, allowed)
-             for i, v in enumerate(value if levels else (value,))]
+    floor = floor_of(param.path)
+    found = []
+    for i, v in enumerate(value if levels else (value,)):
+        what = f"new level {i + 1} value {{v}} for '{param.path}'" if levels else f"new value {{v}} for '{param.path}'"
+        found.append(out_of_range(what, float(v), param.unit, allowed)
+                     or (below_floor(what, float(v), param.unit, floor) if floor is not None else None))
     return [f for f in found if f]
 
 
