@@ -288,3 +288,23 @@ def test_an_identity_number_as_a_sheet_name_is_told_to_rename_the_sheet(kit):
     with pytest.raises(PersonalDataError) as err:
         read_municipality(kit / "data", "data", BASE_DATE)
     assert err.value.problems[0].fix == "rename the sheet" and "1212" not in str(err.value)
+
+
+# re-walk finding 1: a day price in tkr ('4,5' for 4 500 SEK) cost an external place 1 647 SEK a year without a word
+
+
+@pytest.mark.parametrize(("price", "told"), [
+    ("4.5", "4.5 tkr is 4,500 SEK a day; correct the cell"),
+    ("120", "very low for a day of a bought place: correct the cell"),  # 120 tkr would be no day price either
+])
+def test_a_day_price_under_the_floor_is_warned_with_the_tkr_reading_where_it_fits(kit, price, told):
+    _edit(kit / "data" / "users.csv", "EXT,,,4500,", f"EXT,,,{price},")
+    (found,) = _warnings(kit / "data", "day_price_implausible")
+    assert (found.location.row, found.location.column, found.units) == (10, "day_price", ("EXT",))
+    assert f"an external place at {price} SEK a day (under 500 a day" in found.message and told in found.message
+    assert ("tkr" in found.message) == (price == "4.5")
+
+
+def test_the_kit_and_the_demo_day_prices_are_not_warned(kit, demo_result):
+    assert _warnings(kit / "data", "day_price_implausible") == []
+    assert [w for w in demo_result.warnings if w.check == "day_price_implausible"] == []

@@ -37,6 +37,10 @@ SHARE_OF_FULL_TIME_MEDIAN = 1
 #: SEK a day: above the highest need level's cost of almost 12 MSEK a year (F0155, ≈ 33 000 a day) with a margin —
 #: a monthly or yearly price typed as the day price
 MAX_DAY_PRICE = 40_000
+#: SEK a day: a tenth of the demo's cheapest external place (4 780, users.csv; its 28 range to 9 530, and bought LSS
+#: housing costs thousands a day) — a price typed in tkr (4.5 for 4 500) is far under it, as any tkr price is up to
+#: MAX_DAY_PRICE (40 tkr), while 500 SEK a day (182 500 a year) is under any place a board buys by the day
+MIN_DAY_PRICE = 500
 #: daily activity (LSS 9 § 10, people of working age) and adult housing are adults' services: a start more than
 #: two years before coming of age is a mistyped birth year or start date (section-manager walk of the demo)
 ADULT_SERVICE_MIN_START_AGE = 16
@@ -380,6 +384,28 @@ def _implausible_user_values(users: pd.DataFrame, users_file: str) -> list[Warni
                        "more than the highest need level costs, F0155): a monthly or yearly price typed as the day "
                        "price? The run costs it as given", (str(users.at[i, "unit_id"]),))
               for i in users.index[dear.fillna(False).to_numpy(dtype=bool)]]
+    return found + _cheap_day_prices(users, users_file) + _adult_age_and_hours(users, users_file)
+
+
+def _cheap_day_prices(users: pd.DataFrame, users_file: str) -> list[Warning_]:
+    """External places under MIN_DAY_PRICE a day (0 is taken as meant): a price typed in tkr (4,5 for 4 500) cost a
+    new board's place 1 647 SEK a year instead of 1.6 MSEK without a word (new-board re-walk). The tkr reading is
+    offered only where it is a day price at all (at most MAX_DAY_PRICE)."""
+    price = users["day_price"].astype(float)
+    cheap = (users["service"] == "externa_platser") & price.gt(0) & price.lt(MIN_DAY_PRICE)
+    return [Warning_("day_price_implausible", Location(file=users_file, row=int(i), column="day_price"),
+                     f"an external place at {price[i]:,.10g} SEK a day (under {MIN_DAY_PRICE:,} a day; the demo's "
+                     "external places cost from 4,780) — "
+                     + (f"written in tkr? day_price is in SEK: {price[i]:,.10g} tkr is {price[i] * 1e3:,.0f} SEK a "
+                        "day; " if price[i] * 1e3 <= MAX_DAY_PRICE else "very low for a day of a bought place: ")
+                     + "correct the cell, or leave it if the price is right. The run costs it as given",
+                     (str(users.at[i, "unit_id"]),))
+            for i in users.index[cheap.fillna(False).to_numpy(dtype=bool)]]
+
+
+def _adult_age_and_hours(users: pd.DataFrame, users_file: str) -> list[Warning_]:
+    """Adults' services started before adult age, and daily-activity hours outside a working week."""
+    found = []
     adult = users["service"].isin(["daglig_verksamhet", "bostad_vuxna"])
     young = adult & (users["start_date"].dt.year - users["birth_year"] < ADULT_SERVICE_MIN_START_AGE)
     found += [Warning_("start_before_adult_age", Location(file=users_file, row=int(i), column="start_date"),
