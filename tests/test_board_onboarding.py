@@ -308,3 +308,24 @@ def test_a_day_price_under_the_floor_is_warned_with_the_tkr_reading_where_it_fit
 def test_the_kit_and_the_demo_day_prices_are_not_warned(kit, demo_result):
     assert _warnings(kit / "data", "day_price_implausible") == []
     assert [w for w in demo_result.warnings if w.check == "day_price_implausible"] == []
+
+
+# re-walk finding 2: weekly_hours as percent of full time under a plain header gave one 'typing mistake' per user
+
+
+def test_daily_activity_hours_mostly_above_a_week_are_told_to_be_percent_of_full_time(kit):
+    users = kit / "data" / "users.csv"
+    for hours, percent in (("2,30", "2,75"), ("4,25", "4,62.5"), ("6,35", "6,100")):
+        _edit(users, f",{hours},,", f",{percent},,")
+    (found,) = _warnings(kit / "data", "weekly_hours_implausible")
+    assert (found.location.row, found.location.column, found.units) == (2, "weekly_hours", ("DV01", "DV02"))
+    assert found.message.startswith("3 of the 4 daglig_verksamhet users have more weekly_hours than a working week "
+                                    "(40 h), median 75: percent of full time? 75 % is 30 hours of a 40-hour week: "
+                                    "multiply the column by 0.4"), found.message
+
+
+def test_a_single_daily_activity_user_above_a_week_is_still_warned_at_its_row(kit):
+    _edit(kit / "data" / "users.csv", ",2,30,,", ",2,75,,")
+    (found,) = _warnings(kit / "data", "weekly_hours_implausible")
+    assert found.location.row == 2 and found.message.startswith("a daily-activity user with 75 hours a week")
+    assert "percent of full time" not in found.message

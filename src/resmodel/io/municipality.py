@@ -415,15 +415,37 @@ def _adult_age_and_hours(users: pd.DataFrame, users_file: str) -> list[Warning_]
                        f"(from {ADULT_SERVICE_MIN_START_AGE} at the earliest); correct the birth year or the start date "
                        "— the run does not use the start date", (str(users.at[i, "unit_id"]),))
               for i in users.index[young.fillna(False).to_numpy(dtype=bool)]]
-    found += _hours_as_shares(users, users_file)
-    dv = users["service"] == "daglig_verksamhet"
-    odd = dv & ((users["weekly_hours"] == 0) | (users["weekly_hours"] > DV_MAX_WEEKLY_HOURS))
-    found += [Warning_("weekly_hours_implausible", Location(file=users_file, row=int(i), column="weekly_hours"),
-                       f"a daily-activity user with {users.at[i, 'weekly_hours']:g} hours a week (expected above 0 and "
-                       f"at most a working week, {DV_MAX_WEEKLY_HOURS} h): the run allocates them as given; correct "
-                       "weekly_hours if it is a typing mistake", (str(users.at[i, "unit_id"]),))
-              for i in users.index[odd.fillna(False).to_numpy(dtype=bool)]]
-    return found
+    return found + _hours_as_shares(users, users_file) + _daily_activity_hours(users, users_file)
+
+
+def _daily_activity_hours(users: pd.DataFrame, users_file: str) -> list[Warning_]:
+    """Daily-activity users with 0 or more than a working week of hours, one warning each — those with more as one
+    warning for the service when they are most of its users: hours written as percent of full time under a plain
+    weekly_hours header (75 for 30 hours) gave a new board 385 warnings each saying 'a typing mistake' (re-walk)."""
+    hours = users["weekly_hours"].where(users["service"] == "daglig_verksamhet")
+    above = hours.gt(DV_MAX_WEEKLY_HOURS)
+    percent = bool(2 * above.sum() > hours.notna().sum())
+    odd = hours.eq(0) | (above & (not percent))
+    return (_hours_as_percent(users, above, users_file) if percent else []) + [
+        Warning_("weekly_hours_implausible", Location(file=users_file, row=int(i), column="weekly_hours"),
+                 f"a daily-activity user with {hours[i]:g} hours a week (expected above 0 and at most a working week, "
+                 f"{DV_MAX_WEEKLY_HOURS} h): the run allocates them as given; correct weekly_hours if it is a typing "
+                 "mistake", (str(users.at[i, "unit_id"]),))
+        for i in users.index[odd.to_numpy(dtype=bool)]]
+
+
+def _hours_as_percent(users: pd.DataFrame, above: pd.Series, users_file: str) -> list[Warning_]:
+    """One warning for the daily-activity users ``above`` a working week, most of the service's: their hours written
+    as percent of full time, with the factor that makes them hours (FULL_TIME_WEEK_HOURS / 100)."""
+    median = users.loc[above, "weekly_hours"].median()
+    return [Warning_("weekly_hours_implausible", Location(file=users_file, row=int(users.index[above][0]),
+                                                          column="weekly_hours"),
+                     f"{above.sum()} of the {(users['service'] == 'daglig_verksamhet').sum()} daglig_verksamhet users "
+                     f"have more weekly_hours than a working week ({DV_MAX_WEEKLY_HOURS} h), median {median:g}: percent "
+                     f"of full time? {median:g} % is {median * FULL_TIME_WEEK_HOURS / 100:g} hours of a "
+                     f"{FULL_TIME_WEEK_HOURS}-hour week: multiply the column by {FULL_TIME_WEEK_HOURS / 100:g} (a board "
+                     "whose full-time week is shorter takes its own); the run allocates them as given",
+                     tuple(sorted(users.loc[above, "unit_id"].astype(str).unique())))]
 
 
 def _hours_as_shares(users: pd.DataFrame, users_file: str) -> list[Warning_]:
