@@ -43,3 +43,53 @@ def test_capitals_swedish_letters_and_spaces_spell_the_key(tmp_path, demo_loaded
 def test_a_value_that_spells_no_key_is_still_refused(tmp_path):
     with pytest.raises(InputError, match="unknown value 'Stödpedagogen'.*did you mean 'stodpedagog'"):
         load(_with_staff_roles(tmp_path, {"stodpedagog": "Stödpedagogen"}))
+
+
+def _kit(tmp_path: Path) -> Path:
+    """A fresh `resmodel init` kit's data folder."""
+    from resmodel.io.starter import write_starter_kit
+
+    write_starter_kit(tmp_path / "kit", "kit")
+    return tmp_path / "kit" / "data"
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_official_names_of_services_and_regi_are_read_as_their_keys(tmp_path):
+    """Re-walk finding 3: 'Bostad med särskild service för vuxna', 'Assistansersättning', regi 'Privat' were refused
+    with no suggestion, one row at a time."""
+    import datetime as dt
+
+    from resmodel.io.municipality import read_municipality
+
+    data = _kit(tmp_path)
+    plain = read_municipality(data, "data", dt.date(2024, 7, 1))
+    for old, new in (("U001,daglig_verksamhet,", "U001,Daglig verksamhet LSS,"),
+                     ("U005,bostad_vuxna,", "U005,Bostad med särskild service för vuxna,"),
+                     ("U008,bostad_barn,", "U008,Bostad med särskild service för barn och ungdomar,"),
+                     ("U010,personlig_assistans_sfb,", "U010,Assistansersättning,")):
+        _replace(data / "users.csv", old, new)
+    _replace(data / "units.csv", ",externa_platser,extern,", ",externa_platser,Enskild,")
+    _replace(data / "units.csv", ",personlig_assistans,extern,", ",Assistansersättning,Privat,")
+    _replace(data / "units.csv", ",personlig_assistans,egen,", ",personlig_assistans,Kommunal regi,")
+    named = read_municipality(data, "data", dt.date(2024, 7, 1))
+    assert named.users.equals(plain.users) and named.units.equals(plain.units)
+
+
+def test_personal_assistance_alone_is_refused_naming_sfb_and_lss(tmp_path):
+    import datetime as dt
+
+    from resmodel.io.municipality import read_municipality
+
+    data = _kit(tmp_path)
+    _replace(data / "users.csv", "U011,personlig_assistans_sfb,", "U011,Personlig assistans,")
+    with pytest.raises(InputError) as err:
+        read_municipality(data, "data", dt.date(2024, 7, 1))
+    (problem,) = err.value.problems
+    assert (problem.location.row, problem.location.column) == (12, "service")
+    assert problem.fix.startswith("'Personlig assistans' may be 'personlig_assistans_sfb' or "
+                                  "'personlig_assistans_lss', so it is not read as either: write the one meant")

@@ -14,7 +14,7 @@ from resmodel.io.candidates import SWEDISH_HEADERS as CANDIDATE_HEADERS
 from resmodel.io.dictionary import OTHER_SERVICES, TABLES, TARIFF
 from resmodel.io.premises_plan import PREMISES_PLAN
 from resmodel.io.shifts import ATTENDANCE, ROSTER
-from resmodel.io.tables import ID_RULE, SWEDISH_COLUMN_NAMES, TableSchema
+from resmodel.io.tables import ID_RULE, SWEDISH_COLUMN_NAMES, VALUE_NAMES, TableSchema
 from resmodel.scenario.schema import ScenarioFile
 
 
@@ -44,7 +44,10 @@ def data_dictionary() -> str:
              "a number stored as text in a number column, as Swedish Excel may keep it (`5,0`, `1 120 000,50`), is",
              "read as the number, as in a ';' file. A value of a column with allowed values (`service`, `role`,",
              "`regi`, `kind` …) is read as the allowed value it spells with capitals, å, ä, ö, é and spaces or",
-             "hyphens for '_' (`Stödpedagog` is `stodpedagog`, `Daglig verksamhet` `daglig_verksamhet`).",
+             "hyphens for '_' (`Stödpedagog` is `stodpedagog`, `Daglig verksamhet` `daglig_verksamhet`), and a name",
+             "in the words of the law or of a case system, spelt so, as the one of its values the column allows; a",
+             "name of two values the column allows (a user's `Personlig assistans`: SFB or LSS) is refused, naming both:",
+             "", *_value_names(), "",
              "Sheets after the first are not read, but a personal identity number on them refuses the workbook",
              "(text cells fully; numbers only as a 12-digit register number with a valid check digit).",
              "Rows in error",
@@ -92,6 +95,14 @@ def data_dictionary() -> str:
                          f"{swedish.get(c.name, '')} | {c.description} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def _value_names() -> list[str]:
+    """The names read as allowed values (VALUE_NAMES), one list item per set of values they may be."""
+    names: dict[tuple[str, ...], list[str]] = {}
+    for name, keys in VALUE_NAMES.items():
+        names.setdefault(keys, []).append(f"`{name}`")
+    return [f"- {', '.join(written)}: " + " or ".join(f"`{key}`" for key in keys) for keys, written in names.items()]
 
 
 def _row_identity(schema: TableSchema) -> list[str]:

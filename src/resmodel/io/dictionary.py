@@ -56,7 +56,9 @@ USERS = TableSchema(
                duplicate_fix="remove the duplicate row; for a user in two services (daily activity and housing), "
                              "give each service's row its own id, e.g. U005-dv and U005-bo: each row is costed in its "
                              "own service"),
-        Column("service", "str", "the user's service (insats)", allowed=tuple(USER_SERVICES)),
+        Column("service", "str", "the user's service (insats); personal assistance with assistansersättning (SFB, "
+               "the municipality pays the first 20 hours a week) is personlig_assistans_sfb, assistance the "
+               "municipality finances alone under LSS personlig_assistans_lss", allowed=tuple(USER_SERVICES)),
         Column("unit_id", "id", "unit that executes the decision", references="units.unit_id"),
         Column("level", "int", "assessed need level (nivå) 1–8; required for daily activity and housing ('Nivå 3' "
                "reads as 3)", "level", required=False, minimum=1, maximum=8, prefix_words=LEVEL_WORDS),

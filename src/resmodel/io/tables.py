@@ -626,6 +626,10 @@ def _unknown_value_fix(value: str, col: Column) -> str:
                 "and users: remove these rows (a unit's users' and roster rows with it) and give "
                 f"{other} a line in other_services.csv (data dictionary, table other_services; docs/projection.md, "
                 "'Other services') — not another service's value, which would cost it as that service")
+    named = named_values(folded_value(pd.Series([value], dtype="string")).iloc[0], col.allowed or ())
+    if len(named) > 1:
+        return (f"'{value}' may be " + " or ".join(f"'{k}'" for k in named) + ", so it is not read as either: write "
+                "the one meant (see docs/data-dictionary.md)")
     return did_you_mean(value, col.allowed or ()) + "use one of the allowed values (see docs/data-dictionary.md)"
 
 
@@ -642,13 +646,48 @@ def _id_fix(col: Column, named: bool) -> str:
     return fix
 
 
+#: names of allowed values in the words of the law or of a case system, and the values each may be: read as the one
+#: of them a column allows ('Assistansersättning' is a user's personlig_assistans_sfb, a unit's personlig_assistans);
+#: where a column allows more than one (a user's 'Personlig assistans': SFB or LSS) it is refused, naming them —
+#: every row of official names was refused without a suggestion (new-board re-walk)
+VALUE_NAMES = {
+    "Bostad med särskild service för vuxna": ("bostad_vuxna",),  # LSS 9 § 9
+    **dict.fromkeys(("Bostad med särskild service för barn", "Bostad med särskild service för barn och ungdomar",
+                     "Bostad för barn och ungdomar"), ("bostad_barn",)),  # LSS 9 § 8
+    **dict.fromkeys(("Daglig verksamhet LSS", "Daglig verksamhet enligt LSS"), ("daglig_verksamhet",)),  # LSS 9 § 10
+    "Assistansersättning": ("personlig_assistans_sfb", "personlig_assistans"),  # SFB 51 kap.
+    "Personlig assistans enligt LSS": ("personlig_assistans_lss", "personlig_assistans"),
+    "Personlig assistans enligt SFB": ("personlig_assistans_sfb", "personlig_assistans"),
+    "Personlig assistans": ("personlig_assistans_sfb", "personlig_assistans_lss"),
+    **dict.fromkeys(("Privat", "Privat regi", "Enskild", "Enskild regi", "Extern regi"), ("extern",)),
+    **dict.fromkeys(("Egen regi", "Kommunal", "Kommunal regi"), ("egen",)),
+}
+
+
+def folded_value(text: pd.Series) -> pd.Series:
+    """Cells as allowed values are spelt: lower case, å/ä/ö/é as a/a/o/e, spaces and hyphens as '_'."""
+    return (text.str.normalize("NFC").str.lower().str.translate(str.maketrans("åäöé", "aaoe"))
+            .str.replace(r"[\s\-]+", "_", regex=True))
+
+
+#: VALUE_NAMES as cells are compared with them, folded
+_FOLDED_NAMES = dict(zip(folded_value(pd.Series(list(VALUE_NAMES), dtype="string")), VALUE_NAMES.values(), strict=True))
+
+
+def named_values(folded: str, allowed: Collection[str]) -> list[str]:
+    """The allowed values a folded cell may name by VALUE_NAMES: one is read as it, several are refused naming them."""
+    return [k for k in _FOLDED_NAMES.get(folded, ()) if k in allowed]
+
+
 def allowed_spelling(text: pd.Series, allowed: Collection[str]) -> pd.Series:
     """Each cell as the allowed value it spells with capitals, å/ä/ö/é and spaces or hyphens for '_'
-    ('Stödpedagog' → stodpedagog, 'Personlig assistent' → personlig_assistent), else as written: a board's export
-    writes the role or service as people say it, and the reader told it to retype every row (new-board walk)."""
-    folded = (text.str.lower().str.translate(str.maketrans("åäöé", "aaoe"))
-              .str.replace(r"[\s\-]+", "_", regex=True))
-    return folded.where(folded.isin(allowed), text)
+    ('Stödpedagog' → stodpedagog, 'Personlig assistent' → personlig_assistent) or names by VALUE_NAMES ('Privat' is
+    extern), else as written: a board's export writes the role or service as people say it, and the reader told it
+    to retype every row (new-board walk)."""
+    folded = folded_value(text)
+    names = {name: keys[0] for name in _FOLDED_NAMES if len(keys := named_values(name, allowed)) == 1}
+    read = folded.where(folded.isin(allowed), folded.map(names))
+    return read.where(read.isin(allowed), text)
 
 
 def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCollector,
