@@ -329,3 +329,17 @@ def test_a_single_daily_activity_user_above_a_week_is_still_warned_at_its_row(ki
     (found,) = _warnings(kit / "data", "weekly_hours_implausible")
     assert found.location.row == 2 and found.message.startswith("a daily-activity user with 75 hours a week")
     assert "percent of full time" not in found.message
+
+
+# re-walk finding 4: a genuinely cheap rent was asked 'written in tkr? 54,000 tkr is 54,000,000' (900 000 SEK a place)
+
+
+@pytest.mark.parametrize(("cell", "told", "not_told"), [
+    ("60,54000", "very low for premises: check the rent and the places; correct the cell", "tkr"),
+    ("20,600", "written in tkr? amounts are in SEK: 600 tkr is 600,000; correct the cell", "very low"),
+])
+def test_a_low_rent_is_read_as_tkr_only_where_that_is_a_rent_a_place_may_have(kit, cell, told, not_told):
+    _edit(kit / "data" / "premises.csv", "L-DV1,dv_lokal,20,600000,", f"L-DV1,dv_lokal,{cell},")
+    (found,) = _warnings(kit / "data", "rent_implausible")
+    assert (found.location.row, found.location.column, found.units) == (2, "annual_rent", ("DV01", "DV02"))
+    assert told in found.message and not_told not in found.message, found.message

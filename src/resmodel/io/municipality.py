@@ -44,6 +44,10 @@ MIN_DAY_PRICE = 500
 #: daily activity (LSS 9 § 10, people of working age) and adult housing are adults' services: a start more than
 #: two years before coming of age is a mistyped birth year or start date (section-manager walk of the demo)
 ADULT_SERVICE_MIN_START_AGE = 16
+#: SEK a place a year: about twice the demo's dearest premises (L-GB004, 158 500 a place in a four-place group home)
+#: — a rent under LOW_PER_PLACE_SEK is read as tkr only if that reading stays under it: 54 000 for 60 places read so
+#: is 900 000 SEK a place, a reading no premises has (new-board re-walk)
+HIGH_PER_PLACE_SEK = 300_000
 HOURS_SERVICES = ("daglig_verksamhet", "personlig_assistans_sfb", "personlig_assistans_lss")  # use weekly_hours
 
 
@@ -355,15 +359,19 @@ def _unused_and_unstaffed(data: Municipality, files: dict[str, str]) -> list[War
 def _low_rents(premises: pd.DataFrame, units: pd.DataFrame, premises_file: str) -> list[Warning_]:
     """A rent above 0 but under LOW_PER_PLACE_SEK a place a year, as the premises candidates are checked: typed in
     tkr (1 120 for 1 120 000) it costs the premises a thousandth of their rent without a word (new-board walk: the
-    parameter files and other_services.csv had floors, the premises' rent none). 0 is taken as meant."""
+    parameter files and other_services.csv had floors, the premises' rent none). 0 is taken as meant. The tkr
+    reading is offered only where it is a rent a place may have (at most HIGH_PER_PLACE_SEK)."""
     places = premises["capacity"].astype(float)
     rent = premises["annual_rent"].astype(float)
-    low = places.gt(0) & rent.gt(0) & (rent / places.where(places > 0)).lt(LOW_PER_PLACE_SEK)
+    per_place = rent / places.where(places > 0)
+    low = places.gt(0) & rent.gt(0) & per_place.lt(LOW_PER_PLACE_SEK)
     return [Warning_("rent_implausible", Location(file=premises_file, row=int(i), column="annual_rent"),
-                     f"a rent of {rent[i]:,.10g} SEK a year for {places[i]:g} places is {rent[i] / places[i]:,.4g} SEK "
+                     f"a rent of {rent[i]:,.10g} SEK a year for {places[i]:g} places is {per_place[i]:,.4g} SEK "
                      f"a place, under {LOW_PER_PLACE_SEK:,} (the demo's premises rent from about 20,000 SEK a place a "
-                     f"year) — written in tkr? amounts are in SEK: {rent[i]:,.10g} tkr is {rent[i] * 1e3:,.0f}; "
-                     "correct the cell, or leave it if the rent is right",
+                     "year) — " + (f"written in tkr? amounts are in SEK: {rent[i]:,.10g} tkr is {rent[i] * 1e3:,.0f}; "
+                                   if per_place[i] * 1e3 <= HIGH_PER_PLACE_SEK else
+                                   "very low for premises: check the rent and the places; ")
+                     + "correct the cell, or leave it if the rent is right",
                      tuple(sorted(units.loc[units["premises_id"] == premises.at[i, "premises_id"], "unit_id"])))
             for i in premises.index[low.to_numpy(dtype=bool)]]
 
