@@ -122,6 +122,9 @@ def test_a_service_costed_in_other_services_is_told_to_go_there(kit, table, old,
     assert problem.location.file == f"data/{table}" and problem.location.row == row
     assert told in problem.fix and "remove these rows" in problem.fix, problem.fix
     assert "a line in other_services.csv" in problem.fix and "use one of the allowed values" not in problem.fix
+    # re-walk finding 5: the short-stay home's premises row left behind was warned premises_unused on the next run
+    assert "and its premises' row in premises.csv if no other unit uses them" in problem.fix
+    assert "whose average cost includes the premises' rent" in problem.fix
 
 
 def test_an_unknown_service_that_is_no_other_service_keeps_the_allowed_values_fix(kit):

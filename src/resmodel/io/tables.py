@@ -618,13 +618,15 @@ def other_service_of(value: str) -> str | None:
 def _unknown_value_fix(value: str, col: Column) -> str:
     """The fix for a value not among the column's allowed ones: a service that other_services.csv costs (a short
     stay) is told to go there — 'use one of the allowed values' had a board relabel short stays as bostad_barn,
-    costed as a full year of housing (new-board walk); any other value is pointed at the allowed values."""
+    costed as a full year of housing (new-board walk), and its premises with it, whose row left behind was warned
+    premises_unused (re-walk); any other value is pointed at the allowed values."""
     other = other_service_of(value) if col.name == "service" else None
     if other is not None and other not in (col.allowed or ()):
         return ((f"'{value}' is {other}: it" if value != other else other)
                 + " is costed in the projection as volume × average cost from other_services.csv, not from units "
-                "and users: remove these rows (a unit's users' and roster rows with it) and give "
-                f"{other} a line in other_services.csv (data dictionary, table other_services; docs/projection.md, "
+                "and users: remove these rows (a unit's users' and roster rows with it, and its premises' row in "
+                f"premises.csv if no other unit uses them) and give {other} a line in other_services.csv, whose "
+                "average cost includes the premises' rent (data dictionary, table other_services; docs/projection.md, "
                 "'Other services') — not another service's value, which would cost it as that service")
     named = named_values(folded_value(pd.Series([value], dtype="string")).iloc[0], col.allowed or ())
     if len(named) > 1:
