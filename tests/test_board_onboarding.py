@@ -130,7 +130,9 @@ def test_a_service_costed_in_other_services_is_told_to_go_there(kit, table, old,
 def test_an_unknown_service_that_is_no_other_service_keeps_the_allowed_values_fix(kit):
     _edit(kit / "data" / "users.csv", "U008,bostad_barn,", "U008,bostad_bar,")
     problem = next(p for p in _refusal(kit / "data").problems if p.location.column == "service")
-    assert problem.fix == "did you mean 'bostad_barn'? use one of the allowed values (see docs/data-dictionary.md)"
+    assert problem.fix == ("did you mean 'bostad_barn'? use one of the allowed values (see data-dictionary.md, which "
+                           "resmodel init writes beside your README, or docs/data-dictionary.md in the resmodel "
+                           "repository)")
 
 
 def test_the_kit_readme_lists_other_services_csv(kit):
@@ -219,7 +221,9 @@ def test_a_table_under_its_swedish_name_is_told_to_be_renamed(kit, english, swed
 
 def test_a_missing_table_without_a_swedish_file_is_told_to_be_added(kit):
     (kit / "data" / "users.csv").unlink()
-    assert _refusal(kit / "data").problems[0].fix == "add the users table (see docs/data-dictionary.md)"
+    assert _refusal(kit / "data").problems[0].fix == ("add the users table (see data-dictionary.md, which resmodel init "
+                                                      "writes beside your README, or docs/data-dictionary.md in the "
+                                                      "resmodel repository)")
 
 
 # finding 6: a text cell '5,0' of a level was refused in users.xlsx while a ';' users.csv read it as 5
@@ -346,3 +350,38 @@ def test_a_low_rent_is_read_as_tkr_only_where_that_is_a_rent_a_place_may_have(ki
     (found,) = _warnings(kit / "data", "rent_implausible")
     assert (found.location.row, found.location.column, found.units) == (2, "annual_rent", ("DV01", "DV02"))
     assert told in found.message and not_told not in found.message, found.message
+
+
+# re-walk finding 6: messages sent a board with the installed package to docs/data-dictionary.md, which it lacks
+
+
+def test_messages_name_the_kits_data_dictionary_the_same_way(kit):
+    from resmodel.io.tables import SEE_DATA_DICTIONARY
+
+    _edit(kit / "data" / "users.csv", "U008,bostad_barn,", "U008,bostad_bar,")
+    (kit / "data" / "premises.csv").write_text("\n", encoding="utf-8")
+    fixes = [p.fix for p in _refusal(kit / "data").problems]
+    assert len(fixes) == 2 and all(f"({SEE_DATA_DICTIONARY})" in fix for fix in fixes), fixes
+    assert SEE_DATA_DICTIONARY.startswith("see data-dictionary.md, which resmodel init writes beside your README")
+    assert (kit / "data-dictionary.md").is_file()
+
+
+# re-walk finding 6: `project` could not be reached from the kit's own files (no projection block, no frame)
+
+
+def test_the_kits_commented_projection_block_runs_project_once_uncommented(kit, tmp_path):
+    import re
+
+    import yaml
+
+    from resmodel.cli import app
+    from tests.clirun import invoke
+
+    scenario = kit / "scenarios" / "base.yaml"
+    text = scenario.read_text(encoding="utf-8")
+    assert "projection" not in yaml.safe_load(text)  # commented out: init, validate and run are as before
+    assert "\n# projection:\n" in text and (kit / "data" / "frame.yaml").is_file()
+    scenario.write_text(re.sub(r"(?m)^# (?=projection:|  )", "", text), encoding="utf-8")
+    code, out, err = invoke(app, "project", scenario, "--out", tmp_path / "p")
+    assert code == 0, err
+    assert re.search(r"(?m)^\s+2029\s+[\d.]+\s+0\.0\s", out), out  # five years, the frame's 0s as given

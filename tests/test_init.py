@@ -28,7 +28,7 @@ BOARD_SET = ("payroll.po_rate", "working_time.annual_leave_days")
 def kit(tmp_path) -> Path:
     code, out, err = invoke(app, "init", tmp_path / "min_namnd")
     assert code == 0, err
-    assert "wrote 31 files" in out
+    assert "wrote 32 files" in out
     return tmp_path / "min_namnd"
 
 

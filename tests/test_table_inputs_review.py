@@ -188,7 +188,9 @@ def test_a_filled_column_without_a_header_is_named_as_such(tmp_path):
         read_table(path, USERS)
     assert messages(exc) == [f"{path}, row 3: column 9 has values but no header (its cell in row 1 is empty; the "
                              "named columns end at column 8). Expected a header for every filled column. Fix: name "
-                             "column 9 in row 1 (docs/data-dictionary.md), or delete its values if it is not part "
+                             "column 9 in row 1 (see data-dictionary.md, which resmodel init writes beside your "
+                             "README, or docs/data-dictionary.md in the resmodel repository), or delete its values "
+                             "if it is not part "
                              "of the table"]
 
 

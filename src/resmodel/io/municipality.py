@@ -19,6 +19,7 @@ from resmodel.io.dictionary import PREMISES, STAFF, UNITS, USERS
 from resmodel.io.tables import (
     FULL_TIME_WEEK_HOURS,
     MAX_PROBLEMS,
+    SEE_DATA_DICTIONARY,
     TableSchema,
     check_references,
     hours_of_full_time,
@@ -83,7 +84,7 @@ def _missing_table_fix(folder: Path, stem: str) -> str:
     if near:
         return (f"found {' and '.join(near)}: rename the current one to {stem}.csv or {stem}.xlsx, and remove the "
                 "others")
-    return f"add the {stem} table (see docs/data-dictionary.md)"
+    return f"add the {stem} table ({SEE_DATA_DICTIONARY})"
 
 
 def table_files(folder: Path, display_folder: str) -> dict[str, str]:

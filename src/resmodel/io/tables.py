@@ -30,6 +30,9 @@ from resmodel.io.text import read_utf8
 from resmodel.limits import MAX_TABLE_NUMBER
 
 MAX_PROBLEMS = 25
+#: where a message sends a board for the tables' columns: the installed package has no docs/ folder, the kit has a copy
+SEE_DATA_DICTIONARY = ("see data-dictionary.md, which resmodel init writes beside your README, or "
+                       "docs/data-dictionary.md in the resmodel repository")
 MAX_UNKNOWN_COLUMNS = 5  # unknown columns named one by one; the rest in one line
 
 #: the words a case system writes before a need level ('Nivå 3'); a level column reads the number after them
@@ -297,7 +300,7 @@ def _read_raw(path: Path, display: str) -> pd.DataFrame:
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError.at(
             Location(file=display, row=1), "the file is empty or has no header row",
-            "a header row naming the columns", "add the header row described in docs/data-dictionary.md",
+            "a header row naming the columns", f"add the header row ({SEE_DATA_DICTIONARY})",
         )
     separator = ","
     if _semicolon_separated(text, rows[0]):  # Swedish Excel's CSV: ';' between cells, decimal comma
@@ -336,7 +339,7 @@ def _refuse_headerless_column(i: int, row: list[str], header_row: list[str], wid
         return
     raise InputError.at(Location(file=display, row=i), f"column {extra + 1} has values but no header (its cell in "
                         f"row 1 is empty; the named columns end at column {width})", "a header for every filled "
-                        "column", f"name column {extra + 1} in row 1 (docs/data-dictionary.md), or delete its values "
+                        "column", f"name column {extra + 1} in row 1 ({SEE_DATA_DICTIONARY}), or delete its values "
                         "if it is not part of the table")
 
 
@@ -626,13 +629,14 @@ def _unknown_value_fix(value: str, col: Column) -> str:
                 + " is costed in the projection as volume × average cost from other_services.csv, not from units "
                 "and users: remove these rows (a unit's users' and roster rows with it, and its premises' row in "
                 f"premises.csv if no other unit uses them) and give {other} a line in other_services.csv, whose "
-                "average cost includes the premises' rent (data dictionary, table other_services; docs/projection.md, "
-                "'Other services') — not another service's value, which would cost it as that service")
+                f"average cost includes the premises' rent (table other_services; {SEE_DATA_DICTIONARY}; and "
+                "the repository's docs/projection.md, 'Other services') — not another service's value, which would cost it as "
+                "that service")
     named = named_values(folded_value(pd.Series([value], dtype="string")).iloc[0], col.allowed or ())
     if len(named) > 1:
         return (f"'{value}' may be " + " or ".join(f"'{k}'" for k in named) + ", so it is not read as either: write "
-                "the one meant (see docs/data-dictionary.md)")
-    return did_you_mean(value, col.allowed or ()) + "use one of the allowed values (see docs/data-dictionary.md)"
+                f"the one meant ({SEE_DATA_DICTIONARY})")
+    return did_you_mean(value, col.allowed or ()) + f"use one of the allowed values ({SEE_DATA_DICTIONARY})"
 
 
 def _id_fix(col: Column, named: bool) -> str:
@@ -950,7 +954,7 @@ def _unknown_columns(raw: pd.DataFrame, schema: TableSchema, display: str, probl
         problems.add(Location(display, row=1, column=rest[0]), f"{len(rest)} more unknown columns ({names}) in "
                      f"table '{schema.name}'", expected,
                      "remove them (a table laid out wide, one column per month, is written one row per value)" if wide
-                     else "rename each to the column it holds (docs/data-dictionary.md), or remove it (a silently "
+                     else f"rename each to the column it holds ({SEE_DATA_DICTIONARY}), or remove it (a silently "
                      "ignored column would be a bug)")
     return {target for target, _ in hints.values() if target}
 
