@@ -385,3 +385,26 @@ def test_the_kits_commented_projection_block_runs_project_once_uncommented(kit, 
     code, out, err = invoke(app, "project", scenario, "--out", tmp_path / "p")
     assert code == 0, err
     assert re.search(r"(?m)^\s+2029\s+[\d.]+\s+0\.0\s", out), out  # five years, the frame's 0s as given
+
+
+# re-walk finding 7: roster_implausible blamed a housing unit's users' weekly_hours, which housing users lack
+
+
+@pytest.mark.parametrize(("old", "new", "unit", "hours"), [
+    ("DV01,omsorgspedagog,0.25", "DV01,omsorgspedagog,15", "DV01", True),
+    ("SB01,stodassistent,3.0", "SB01,stodassistent,30", "SB01", False),
+])
+def test_a_roster_far_above_its_need_names_weekly_hours_only_where_the_users_have_them(kit, old, new, unit, hours):
+    from resmodel.run import load, run
+
+    _edit(kit / "data" / "staff.csv", old, new)
+    (found,) = [w for w in run(load(kit / "scenarios" / "base.yaml")).warnings if w.check == "roster_implausible"]
+    assert found.units == (unit,) and "Or the need too low: " in found.message
+    assert ("weekly_hours" in found.message) == hours, found.message
+    assert "a level table or hours the scenario changed" in found.message
+
+
+def test_an_unknown_columns_fix_speaks_to_the_board_not_of_bugs(kit):
+    _edit(kit / "data" / "users.csv", "weekly_hours", "weekly_hour")
+    fix = _refusal(kit / "data").problems[0].fix
+    assert fix == "did you mean 'weekly_hours'? rename or remove the column", fix

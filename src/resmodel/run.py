@@ -25,7 +25,12 @@ from resmodel.budget.areas import SERVICE_LABELS
 from resmodel.errors import InputError, Location, Problem, ProblemCollector, Warning_
 from resmodel.io.dictionary import TARIFF
 from resmodel.io.manifest import hash_files
-from resmodel.io.municipality import data_quality_warnings, read_municipality, table_files
+from resmodel.io.municipality import (
+    HOURS_UNIT_SERVICES,
+    data_quality_warnings,
+    read_municipality,
+    table_files,
+)
 from resmodel.io.parameters import (
     check_required,
     decreasing_message,
@@ -225,11 +230,20 @@ def roster_scale_warnings(units: pd.DataFrame, staff: pd.DataFrame, files: dict[
                                                     column="fte"),
                      f"unit '{r.unit_id}' has {r.fte_roster:,.1f} FTE in staff.csv against {r.fte_required:,.1f} "
                      f"needed ({r.fte_roster / max(r.fte_required, 1e-9):,.0f} times): FTE written as percent (25 for "
-                     "0.25)? Or the need too low: the users' weekly_hours in users.csv written as shares of full time "
-                     "(0.75 for 30 hours), or a level table or hours the scenario changed (see its weekly_hours_implausible, "
-                     "implausible_change or level_table_decreasing warning, if any). The run compares them as given",
+                     f"0.25)? Or the need too low: {_low_need_causes(r.service)}. The run compares them as given",
                      (str(r.unit_id),))
             for r in far.itertuples()]
+
+
+def _low_need_causes(service: str) -> str:
+    """What may have cut a unit's need, for roster_implausible: the users' weekly_hours only in a unit of a service
+    that uses them — a housing unit was told its users' weekly_hours, which housing users have none of (re-walk)."""
+    if service in HOURS_UNIT_SERVICES:
+        return ("the users' weekly_hours in users.csv written as shares of full time (0.75 for 30 hours), or a level "
+                "table or hours the scenario changed (see its weekly_hours_implausible, implausible_change or "
+                "level_table_decreasing warning, if any)")
+    return ("a level table or hours the scenario changed (see its implausible_change or level_table_decreasing "
+            "warning, if any)")
 
 
 def run(loaded: LoadedScenario) -> RunResult:

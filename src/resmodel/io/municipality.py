@@ -50,6 +50,8 @@ ADULT_SERVICE_MIN_START_AGE = 16
 #: is 900 000 SEK a place, a reading no premises has (new-board re-walk)
 HIGH_PER_PLACE_SEK = 300_000
 HOURS_SERVICES = ("daglig_verksamhet", "personlig_assistans_sfb", "personlig_assistans_lss")  # use weekly_hours
+#: the services of the units whose users' need is in weekly_hours (a housing unit's is not)
+HOURS_UNIT_SERVICES = tuple(sorted({UNIT_SERVICE_OF_USER[s] for s in HOURS_SERVICES}))
 
 
 #: the tables' names in Swedish (the data dictionary's), as a board's files may be called: told to be renamed

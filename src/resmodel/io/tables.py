@@ -830,8 +830,9 @@ def _header_lower_down(raw: pd.DataFrame, schema: TableSchema, display: str) -> 
                                 f"delete the rows above row {row} (a title or a note) so that the header is row 1")
 
 
-#: the fix for an unknown column near a known one, after its 'did you mean'
-RENAME_OR_REMOVE = "rename or remove the column (a silently ignored column would be a bug)"
+#: the fix for an unknown column near a known one, after its 'did you mean'; never read past, as a silently ignored
+#: column would be a bug (a misspelt weekly_hours read as absent)
+RENAME_OR_REMOVE = "rename or remove the column"
 #: the free-text columns a table may have for a remark
 NOTE_COLUMNS = ("note", "reason")
 
@@ -845,8 +846,8 @@ def unknown_column_fix(name: str, known: Collection[str]) -> str:
         return near + RENAME_OR_REMOVE
     note = next((c for c in NOTE_COLUMNS if c in known), None)
     if note:
-        return f"remove the column, or move a remark into the '{note}' column (a silently ignored column would be a bug)"
-    return "remove the column: resmodel reads no free-text or comment column here (a silently ignored column would be a bug)"
+        return f"remove the column, or move a remark into the '{note}' column"
+    return "remove the column: resmodel reads no free-text or comment column here"
 
 
 def _bracketed_unit(name: str) -> str | None:
@@ -954,8 +955,7 @@ def _unknown_columns(raw: pd.DataFrame, schema: TableSchema, display: str, probl
         problems.add(Location(display, row=1, column=rest[0]), f"{len(rest)} more unknown columns ({names}) in "
                      f"table '{schema.name}'", expected,
                      "remove them (a table laid out wide, one column per month, is written one row per value)" if wide
-                     else f"rename each to the column it holds ({SEE_DATA_DICTIONARY}), or remove it (a silently "
-                     "ignored column would be a bug)")
+                     else f"rename each to the column it holds ({SEE_DATA_DICTIONARY}), or remove it")
     return {target for target, _ in hints.values() if target}
 
 
