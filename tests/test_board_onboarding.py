@@ -408,3 +408,10 @@ def test_an_unknown_columns_fix_speaks_to_the_board_not_of_bugs(kit):
     _edit(kit / "data" / "users.csv", "weekly_hours", "weekly_hour")
     fix = _refusal(kit / "data").problems[0].fix
     assert fix == "did you mean 'weekly_hours'? rename or remove the column", fix
+
+
+def test_the_data_dictionary_states_the_day_price_bounds_the_warning_uses():
+    from resmodel.io.municipality import MAX_DAY_PRICE, MIN_DAY_PRICE
+
+    said = f"under {MIN_DAY_PRICE:,} or above {MAX_DAY_PRICE:,} a day is warned".replace(",", " ")
+    assert said in USERS.column("day_price").description

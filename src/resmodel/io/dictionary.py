@@ -65,7 +65,8 @@ USERS = TableSchema(
         Column("weekly_hours", "float",
                "daily activity: scheduled hours per week (tidsomfattning, in hours: 75 % of full time is 30 of a 40-hour week); personal assistance: granted hours per week (up to 336 with two assistants around the clock)",
                "hours/week", required=False, minimum=0, maximum=336),
-        Column("day_price", "float", "external places: price per day (dygnspris)", "SEK/day", required=False, minimum=0),
+        Column("day_price", "float", "external places: price per day (dygnspris) in SEK, not tkr (under 500 or above "
+               "40 000 a day is warned, day_price_implausible)", "SEK/day", required=False, minimum=0),
         Column("birth_year", "int", "birth year (age structure for forecasts)", "year", minimum=1900, maximum=2030),
         Column("start_date", "date", "date the decision was first executed", minimum=1970, maximum=2100),
         Column("level_assessed", "date", "date of the latest level assessment (nivåbedömning)", required=False,
