@@ -216,8 +216,7 @@ def refuse_percent_rosters(units: pd.DataFrame, staff: pd.DataFrame, staff_file:
                      f"{r.fte_required:,.1f} needed ({r.fte_roster / r.fte_required:,.0f} times), as if FTE were "
                      "written as percent", "FTE as full-time equivalents: 0.75 for a 75 % post, 2.25 for two and a quarter",
                      "divide percentages by 100 (or, if the unit's users are missing from users.csv, add them; if "
-                     "the need is what is too low — weekly_hours in users.csv written as shares of full time, a level "
-                     "table or hours changed by the scenario — check those)")
+                     f"the need is what is too low — {_low_need_causes(r.service)} — check those)")
     problems.raise_if_any()
 
 
