@@ -107,8 +107,9 @@ def _settings(loaded) -> ResolvedProjection:
                                 "remove 'projection: null' to project with the inherited block, or give a block here")
         raise InputError.at(Location(file=last.display, line=1), "the scenario has no 'projection:' block",
                             "a 'projection:' block in the scenario or a scenario it extends",
-                            "add one: docs/projection.md, \"Minimum for your own board\" (the resmodel "
-                            "repository's scenarios/base.yaml has a full one)")
+                            "add one — a scenario of `resmodel init` has a minimal block commented out at its end and "
+                            "data/frame.yaml beside it; docs/projection.md, \"Minimum for your own board\", says what "
+                            "it needs (the resmodel repository's scenarios/base.yaml has a full one)")
     return resolved
 
 

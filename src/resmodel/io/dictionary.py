@@ -112,11 +112,14 @@ OTHER_SERVICES = TableSchema(
     (
         Column("service", "str", "service key; its report area follows from the key (docs/budget.md §2)",
                allowed=OTHER_SERVICE_KEYS, unique=True),
-        Column("volume_unit", "str", "what one unit of volume is (persons, places, lump)"),
+        Column("volume_unit", "str", "what one unit of volume is: persons, places; 'lump' or 'klumpsumma' for a "
+               "lump line (volume 1, its whole net cost); hours, days or visits (timmar, dygn, besök) for a price per "
+               "unit"),
         Column("volume", "float", "base-year volume (average per month; the average cost is per unit of it)",
                "volume unit", minimum=0, above_minimum=True),
         Column("average_cost", "float", "net cost per volume unit and year at base-year prices, in SEK (above 0 "
-               "and below 1 000 it is refused as a sum in tkr)",
+               "but under 10 000 for a person or place, or under 100 000 for a lump line, it is refused as a sum in "
+               "tkr; a unit of hours, days or visits has no such floor)",
                "SEK/volume unit/year", minimum=0),
         Column("source", "str", "ids of docs/sources/facts.csv (F0123) or a public source of the volume and the cost"),
         Column("status", "str", "how far the figures are published",
