@@ -93,3 +93,13 @@ def test_personal_assistance_alone_is_refused_naming_sfb_and_lss(tmp_path):
     assert (problem.location.row, problem.location.column) == (12, "service")
     assert problem.fix.startswith("'Personlig assistans' may be 'personlig_assistans_sfb' or "
                                   "'personlig_assistans_lss', so it is not read as either: write the one meant")
+
+
+def test_a_decomposed_letter_spells_the_key_as_the_composed_one(tmp_path, demo_loaded):
+    """Diff review: 'Stödpedagog' with a decomposed ö (NFD, as a macOS copy may give it) was refused while the
+    composed spelling, the same on screen, was read."""
+    import unicodedata
+
+    spelled = {key: unicodedata.normalize("NFD", text) for key, text in SPELLED.items()}
+    assert spelled["stodpedagog"] != SPELLED["stodpedagog"]
+    assert load(_with_staff_roles(tmp_path, spelled)).data.staff.equals(demo_loaded.data.staff)

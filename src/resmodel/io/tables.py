@@ -601,10 +601,9 @@ SERVICE_WORDS = {"korttidshem": "korttidsvistelse"}
 
 
 def service_key(text: str) -> str:
-    """A service as written ('Avlösarservice', 'Särskilt boende SoL') in the form of a service key: lower case, å, ä
-    as a and ö as o, spaces and '-' as '_'."""
-    text = unicodedata.normalize("NFC", text).strip().lower().translate(str.maketrans("åäö", "aao"))
-    return re.sub(r"[\s\-]+", "_", text)
+    """A service as written ('Avlösarservice', 'Särskilt boende SoL') in the form of a service key, folded as the
+    allowed values are (``folded_value``: one fold for both — the two differed on é and Unicode form, diff review)."""
+    return str(folded_value(pd.Series([text], dtype="string")).iloc[0])
 
 
 def other_service_of(value: str) -> str | None:
@@ -671,8 +670,9 @@ VALUE_NAMES = {
 
 
 def folded_value(text: pd.Series) -> pd.Series:
-    """Cells as allowed values are spelt: lower case, å/ä/ö/é as a/a/o/e, spaces and hyphens as '_'."""
-    return (text.str.normalize("NFC").str.lower().str.translate(str.maketrans("åäöé", "aaoe"))
+    """Cells as allowed values are spelt: Unicode NFC (a macOS copy's decomposed 'ö' is the composed one), blanks at
+    the ends dropped, lower case, å/ä/ö/é as a/a/o/e, spaces and hyphens as '_'."""
+    return (text.str.normalize("NFC").str.strip().str.lower().str.translate(str.maketrans("åäöé", "aaoe"))
             .str.replace(r"[\s\-]+", "_", regex=True))
 
 
