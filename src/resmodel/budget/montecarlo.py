@@ -296,13 +296,17 @@ class MonteCarloResult:
 
 
 def _summarise(scenario: str, keys: pd.DataFrame, values: np.ndarray, percentiles: tuple[int, ...]) -> pd.DataFrame:
-    order = sort_order(keys)
-    keys, values = keys.iloc[order].reset_index(drop=True), values[order]
+    """Mean, median and percentiles per row of ``values`` (rows in ``keys``' order, draws in columns).
+
+    ``values`` is reordered within each row (partitioned in place), so no copy of the rows × draws array is
+    made (a copy is rows × draws × 8 bytes: 158 MB for the demo's 10 000 draws); the mean is taken first, in
+    draw order, so every figure is the same as from a copy."""
     table = keys.copy()
     table.insert(0, "scenario", scenario)
-    q = np.percentile(values, percentiles, axis=1)
-    table["value"] = np.median(values, axis=1)
-    table["mean"] = values.mean(axis=1)
+    mean = values.mean(axis=1)
+    table["value"] = np.median(values, axis=1, overwrite_input=True)
+    table["mean"] = mean
+    q = np.percentile(values, percentiles, axis=1, overwrite_input=True)
     for p, col in zip(percentiles, q, strict=True):
         table[f"p{p:02d}"] = col
     return table
@@ -323,18 +327,20 @@ def run(case: BudgetCase, spec: UncertaintySpec, draws: int = 1000, seed: int = 
     pc = prepare_case(case)
     p = pc.projection
     shocks = sample_shocks(spec, p.services, p.horizon.years, draws, seed, case.inputs.fixed_volume_services)
-    keys, parts = None, []
+    keys = order = values = None
     for start in range(0, draws, chunk):
-        part = shocks.take(slice(start, min(start + chunk, draws)))
-        costs, frame = yearly_arrays(pc, part)
+        stop = min(start + chunk, draws)
+        costs, frame = yearly_arrays(pc, shocks.take(slice(start, stop)))
         block = case_rows(pc, costs, frame)
-        keys = block.keys if keys is None else keys
-        parts.append(block.values)
+        if values is None:  # one rows × draws array in the output's row order, filled chunk by chunk
+            order = sort_order(block.keys)
+            keys = block.keys.iloc[order].reset_index(drop=True)
+            values = np.empty((len(keys), draws))
+        values[:, start:stop] = block.values[order]
         if progress is not None:
-            progress(min(start + chunk, draws), draws)
-    values = np.concatenate(parts, axis=1)
-    table = _summarise(case.scenario, keys, values, percentiles)
+            progress(stop, draws)
     notes = [*p.notes, *pc.frame.notes, *_precision_note(keys, values, percentiles)]
+    table = _summarise(case.scenario, keys, values, percentiles)
     return MonteCarloResult(table, seed, draws, tuple(dict.fromkeys(notes)))
 
 
@@ -423,8 +429,9 @@ def run_loop(case: BudgetCase, spec: UncertaintySpec, draws: int = 1000, seed: i
         if keys is None:
             keys = table[["period", "service", "area", "measure"]].reset_index(drop=True)
         columns.append(table["value"].to_numpy())
-    values = np.column_stack(columns)
-    summary = _summarise(case.scenario, keys, values, percentiles)
+    order = sort_order(keys)
+    summary = _summarise(case.scenario, keys.iloc[order].reset_index(drop=True), np.column_stack(columns)[order],
+                         percentiles)
     return MonteCarloResult(summary, seed, draws, tuple(dict.fromkeys([*p.notes, *pc.frame.notes])))
 
 
