@@ -20,6 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location
@@ -97,10 +98,30 @@ MAX_WIDTH = 60
 LINE_HEIGHT = 15
 
 
+#: whole parts below this are shown by ``_float_lengths``' arithmetic; larger ones (and nan, inf) as Python prints them
+EXACT_WHOLE = 1e15
+#: 10, 100, …: a whole part r ≥ 1 has 1 + (how many of these are ≤ r) digits
+POWERS_OF_TEN = 10.0 ** np.arange(1, 16)
+
+
+def _float_lengths(values: np.ndarray) -> np.ndarray:
+    """The length of each float as f"{v:,.0f}" shows it (sign, digits, a comma per three), computed for the column
+    at once: sizing a column by formatting each of its cells was most of a large workbook's styling time."""
+    whole = np.rint(np.abs(values))  # half to even on the binary value, as Python's format rounds
+    plain = np.isfinite(values) & (whole < EXACT_WHOLE)
+    digits = 1 + np.searchsorted(POWERS_OF_TEN, np.where(plain, whole, 0.0), side="right")
+    lengths = digits + (digits - 1) // 3 + np.signbit(values)
+    lengths[~plain] = [len(f"{v:,.0f}") for v in values[~plain]]
+    return lengths
+
+
 def _column_width(heading: str, values: pd.Series) -> int:
     """A column as wide as its longest value (numbers as their whole part with thousands separators) or its heading
     up to HEADING_WIDTH, whichever is wider, and at least its heading's longest word; at most MAX_WIDTH."""
-    shown = [len(f"{v:,.0f}" if isinstance(v, float) else str(v)) for v in values]  # every row: a long name may come late
+    if values.dtype == np.float64:
+        shown = _float_lengths(values.to_numpy()).tolist()
+    else:  # every row: a long name may come late
+        shown = [len(f"{v:,.0f}" if isinstance(v, float) else str(v)) for v in values]
     longest_word = max((len(word) for word in heading.split()), default=0)
     return min(MAX_WIDTH, max([*shown, min(len(heading), HEADING_WIDTH), longest_word]) + 2)
 
@@ -138,14 +159,21 @@ def _style_headings(ws, frame: pd.DataFrame, notes: Mapping[str, str]) -> None:
         ws.row_dimensions[1].height = LINE_HEIGHT * lines
 
 
-def _number_formats(ws, frame: pd.DataFrame, formats: Mapping[str, str | Sequence[str]]) -> None:
-    """Each column's number format, one for the column or one per row."""
-    for i, column in enumerate(frame.columns, start=1):
-        fmt = formats.get(column)
-        if fmt:
-            rows = ws.iter_rows(min_row=2, max_row=len(frame) + 1, min_col=i, max_col=i)
-            for (cell,), row_format in zip(rows, [fmt] * len(frame) if isinstance(fmt, str) else fmt, strict=True):
-                cell.number_format = row_format
+def _column_cells(ws, column: pd.Series, fmt: str | Sequence[str] | None) -> list:
+    """A column's values as worksheet cells (``_cell``; a float column without a type check per value), as cells
+    carrying the number format when the column has one (one for the column or one per row)."""
+    if column.dtype == np.float64:
+        values = [None if v != v else tidy_float(v) for v in column.tolist()]
+    else:
+        values = [_cell(v) for v in column]
+    if not fmt:
+        return values
+    from openpyxl.cell.cell import Cell
+
+    cells = [Cell(ws, value=v) for v in values]
+    for cell, row_format in zip(cells, [fmt] * len(cells) if isinstance(fmt, str) else fmt, strict=True):
+        cell.number_format = row_format
+    return cells
 
 
 def _wrap_multi_line_cells(ws, frame: pd.DataFrame) -> None:
@@ -169,10 +197,11 @@ def _add_sheet(wb, name: str, sheet: Sheet) -> None:
     ws = wb.create_sheet(title=name[:31])
     ws.append([int(c) if re.fullmatch(r"(19|20|21)\d\d", str(c)) else str(c)  # a year heads as a number; an id
                for c in frame.columns])  # such as '0012' keeps its zeros
-    for row in frame.itertuples(index=False):
-        ws.append([_cell(v) for v in row])
+    # column by column, so the workbook's number formats are numbered in the order they always were
+    columns = [_column_cells(ws, frame.iloc[:, i], sheet.formats.get(c)) for i, c in enumerate(frame.columns)]
+    for row in zip(*columns, strict=True):
+        ws.append(list(row))
     _style_headings(ws, frame, sheet.notes)
-    _number_formats(ws, frame, sheet.formats)
     _wrap_multi_line_cells(ws, frame)
     ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}2"
     if len(frame.columns):
