@@ -434,8 +434,12 @@ def _swedish_number(cell: str) -> str:
 def _swedish_numbers_as_text(cells: pd.Series) -> pd.Series:
     """A number column's cells of a workbook with the numbers Swedish Excel stores as text ('5,0', '1 120 000,50') as
     plain numbers, read as a ';' file's are — a text cell '5,0' of a level was refused in an .xlsx while a ';' CSV
-    read it as 5 (new-board walk); any other cell unchanged (a number cell is never written with a comma)."""
+    read it as 5 (new-board walk); any other cell unchanged (a number cell is never written with a comma), and so is
+    one with exactly three digits after a lone comma."""
     swedish = cells.str.fullmatch(_SWEDISH_NUMBER.pattern).fillna(False).astype(bool)
+    # '1,120' may be 1.12 or an English 1 120: a text cell has no locale to tell, so it is left to be refused (diff
+    # review: read as 1.12, an English export's thousands were a thousandth)
+    swedish &= ~cells.str.fullmatch(r"\s*[-\u2212]?\d{1,3},\d{3}\s*").fillna(False).astype(bool)
     converted = (cells.str.replace(r"[ \u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
                  .str.replace("\u2212", "-", regex=False))
     return cells.where(~swedish, converted)
