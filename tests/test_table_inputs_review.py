@@ -87,6 +87,17 @@ def test_plausible_and_zero_amounts_are_not_warned(tmp_path):
     assert amount_warnings(read_candidates(path, SERVICE), "c") == []
 
 
+def test_a_cheap_rent_whose_tkr_reading_no_premises_has_is_only_called_low(tmp_path):
+    """Re-walk: 54 000 SEK for 60 places was asked 'written in tkr? … 54,000 tkr is 54,000,000' — 900 000 SEK a
+    place; as today's premises (rent_implausible), a candidate's rent is read as tkr only where that is a rent."""
+    from resmodel.io.candidates import amount_warnings
+
+    path = tmp_path / "c.csv"
+    path.write_text("premises_id,service,places,annual_rent_sek,one_off_cost_sek\nN1,daglig_verksamhet,60,54000,0\n")
+    (warning,) = amount_warnings(read_candidates(path, SERVICE), "c")
+    assert "very low for premises: check the rent and the places" in warning.message and "tkr is" not in warning.message
+
+
 def test_the_api_warns_a_rent_typed_in_tkr_at_its_json_path(api):
     demand = [{"month": m, "volume": float(v)} for m, v in zip(MONTHS.strftime("%Y-%m"), np.linspace(1000, 1420, 72),
                                                                 strict=True)]

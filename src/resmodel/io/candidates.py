@@ -273,6 +273,10 @@ def _check_services(services: pd.Series, service: str, display: str, problems: P
 #: MSEK: the demo's premises rent from 20 114 SEK a place a year (premises.csv, L-DV019), twenty times this, and a
 #: rent typed in tkr is a thousandth of itself, under this for any rent below 1 MSEK a place
 LOW_PER_PLACE_SEK = 1_000
+#: SEK a place a year: about twice the demo's dearest premises (L-GB004, 158 500 a place in a four-place group home)
+#: — a rent under LOW_PER_PLACE_SEK is read as tkr only if that reading stays under it: 54 000 for 60 places read so
+#: is 900 000 SEK a place, a reading no premises has (new-board re-walk); today's premises and candidates alike
+HIGH_PER_PLACE_SEK = 300_000
 
 
 def amount_warnings(rows: pd.DataFrame, display: str) -> list[Warning_]:
@@ -288,9 +292,11 @@ def amount_warnings(rows: pd.DataFrame, display: str) -> list[Warning_]:
                    f"{what} {amount[idx]:,.10g} SEK{' a year' if column == 'annual_rent_sek' else ''} for "
                    f"{int(rows.at[idx, 'places'])} places is {per_place[idx]:,.4g} SEK per place, implausibly low "
                    f"(under {LOW_PER_PLACE_SEK:,} SEK a place; the demo's premises rent from about 20,000 SEK a place "
-                   f"a year) — written in tkr/MSEK? amounts are in SEK: {amount[idx]:,.10g} tkr is "
-                   f"{amount[idx] * 1e3:,.0f} and {amount[idx]:,.10g} MSEK is {amount[idx] * 1e6:,.0f}; correct the "
-                   "cell, or leave it if the amount is right"))
+                   f"a year) — " + (f"written in tkr/MSEK? amounts are in SEK: {amount[idx]:,.10g} tkr is "
+                                    f"{amount[idx] * 1e3:,.0f} and {amount[idx]:,.10g} MSEK is {amount[idx] * 1e6:,.0f}; "
+                                    if column != "annual_rent_sek" or per_place[idx] * 1e3 <= HIGH_PER_PLACE_SEK else
+                                    "very low for premises: check the rent and the places; ")
+                   + "correct the cell, or leave it if the amount is right"))
                   for idx in rows.index[low.to_numpy()]]
     return [warning for _, warning in sorted(found, key=lambda pair: pair[0])]
 

@@ -14,7 +14,7 @@ import pandas as pd
 from resmodel.allocation.engine import Municipality
 from resmodel.allocation.staff_cost import SERVICE_ROLES
 from resmodel.errors import InputError, Location, PersonalDataError, ProblemCollector, Warning_
-from resmodel.io.candidates import LOW_PER_PLACE_SEK
+from resmodel.io.candidates import HIGH_PER_PLACE_SEK, LOW_PER_PLACE_SEK
 from resmodel.io.dictionary import PREMISES, STAFF, UNITS, USERS
 from resmodel.io.tables import (
     FULL_TIME_WEEK_HOURS,
@@ -45,10 +45,6 @@ MIN_DAY_PRICE = 500
 #: daily activity (LSS 9 § 10, people of working age) and adult housing are adults' services: a start more than
 #: two years before coming of age is a mistyped birth year or start date (section-manager walk of the demo)
 ADULT_SERVICE_MIN_START_AGE = 16
-#: SEK a place a year: about twice the demo's dearest premises (L-GB004, 158 500 a place in a four-place group home)
-#: — a rent under LOW_PER_PLACE_SEK is read as tkr only if that reading stays under it: 54 000 for 60 places read so
-#: is 900 000 SEK a place, a reading no premises has (new-board re-walk)
-HIGH_PER_PLACE_SEK = 300_000
 HOURS_SERVICES = ("daglig_verksamhet", "personlig_assistans_sfb", "personlig_assistans_lss")  # use weekly_hours
 #: the services of the units whose users' need is in weekly_hours (a housing unit's is not)
 HOURS_UNIT_SERVICES = tuple(sorted({UNIT_SERVICE_OF_USER[s] for s in HOURS_SERVICES}))
