@@ -47,7 +47,7 @@ from resmodel.budget.volumes import from_long
 from resmodel.errors import InputError, Location, Problem, ProblemCollector, Warning_, did_you_mean
 from resmodel.forecast.interface import history_suspicious_warnings
 from resmodel.io.frame_file import frame_document, frame_location, frame_words
-from resmodel.io.other_services import read_other_services
+from resmodel.io.other_services import low_cost_warnings, read_other_services
 from resmodel.io.parameters import SLIP_CHECKS
 from resmodel.io.scenario import read_chain
 from resmodel.params.tree import ParameterTree
@@ -1865,7 +1865,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
                 *frame_year_warnings(frame, resolved, last),
                 *frame_area_scale_warnings(frame, costs, inputs.service_areas, resolved),
                 *dated_changes_not_projected(loaded, last), *implausible_rate_warnings(loaded, resolved, data),
-                *adjustment_warnings(resolved, case)]
+                *adjustment_warnings(resolved, case), *(low_cost_warnings(other, other_file) if other is not None else [])]
     notes += [str(w) for w in warnings]
     return ProjectionSetup(case, resolved, models, tuple(dict.fromkeys([*template_notes(loaded.warnings),
                                                                          *parameter_slip_notes(loaded), start, *notes])),

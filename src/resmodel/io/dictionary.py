@@ -118,7 +118,7 @@ OTHER_SERVICES = TableSchema(
         Column("volume", "float", "base-year volume (average per month; the average cost is per unit of it)",
                "volume unit", minimum=0, above_minimum=True),
         Column("average_cost", "float", "net cost per volume unit and year at base-year prices, in SEK (above 0 "
-               "but under 10 000 for a person or place, or under 100 000 for a lump line, it is refused as a sum in "
+               "but under 10 000 for a person or place, or under 100 000 for a lump line, it is warned as a sum in "
                "tkr; a unit of hours, days or visits has no such floor)",
                "SEK/volume unit/year", minimum=0),
         Column("source", "str", "ids of docs/sources/facts.csv (F0123) or a public source of the volume and the cost"),

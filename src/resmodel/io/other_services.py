@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from resmodel.errors import Location, ProblemCollector
+from resmodel.errors import Location, Warning_
 from resmodel.io.dictionary import OTHER_SERVICES
 from resmodel.io.scenario import display_path
 from resmodel.io.tables import read_table
@@ -36,10 +37,13 @@ LUMP_FLOOR = Floor(100_000, 1e10, "a lump's net cost a year in SEK (kronor): 100
                                   "activity's net cost (the demo's least lump: 188.4 MSEK); a line with no net cost "
                                   "writes 0", (TKR,))
 LUMP_WORD = "lump"  # in volume_unit: 'lump', 'lump (area)', 'klumpsumma'
-#: a volume unit of time or visits ('hours (per year)', 'timmar', 'dygn', 'besök'): its cost per unit is a price, not a
-#: person's or a place's year, so the per-unit floor does not apply (diff review: 'avlosning,hours (per year),12000,
-#: 380' was refused and told to write 380 000, costing the line 1 000 times too much)
-MEASURED_UNIT = r"(?i)\b(?:hour|tim|day|dygn|dag|visit|besök)"
+#: a volume unit counted in people or places ('platser (snitt per dygn)', 'dygnsplatser', 'dagliga deltagare'): a
+#: person's or a place's year, whatever time word it holds too (diff review: such units escaped the floor)
+COUNTED_UNIT = r"(?i)plats|place|person|brukare|user|deltagare|participant|elev|pupil|barn|child|hushåll|household"
+#: a volume unit of time or visits ('hours (per year)', 'ledsagartimmar', 'vistelsedygn', 'nätter', 'besök'): its cost
+#: per unit is a price, not a person's or a place's year, so the per-unit floor does not apply (diff review: 'avlosning,
+#: hours (per year),12000,380' was told to write 380 000, costing the line 1 000 times too much)
+MEASURED_UNIT = r"(?i)hour|tim|day|dygn|dag|natt|nätt|night|visit|besök"
 
 
 def read_other_services(folder: Path) -> tuple[pd.DataFrame | None, str]:
@@ -48,23 +52,33 @@ def read_other_services(folder: Path) -> tuple[pd.DataFrame | None, str]:
     display = display_path(path)
     if not path.is_file():
         return None, display
-    table = read_table(path, OTHER_SERVICES, display)
-    _refuse_low_costs(table, display)
-    return table, display
+    return read_table(path, OTHER_SERVICES, display), display
 
 
-def _refuse_low_costs(table: pd.DataFrame, display: str) -> None:
-    """Every row whose average cost is above 0 but below its floor — a lump's or a counted unit's (not one of hours,
-    days or visits) — refused at its cell with the tkr reading."""
+def volume_kinds(units: pd.Series) -> pd.Series:
+    """What each line's volume unit counts: 'lump' (its whole net cost), 'counted' (people or places: a year each) or
+    'measured' (hours, days, visits: a price) — a count word wins over a time word ('platser (snitt per dygn)')."""
+    text = units.astype(str)
+    lump = text.str.contains(LUMP_WORD, case=False, regex=False)
+    measured = text.str.contains(MEASURED_UNIT, regex=True) & ~text.str.contains(COUNTED_UNIT, regex=True)
+    return pd.Series(np.select([lump, measured], ["lump", "measured"], "counted"), index=units.index)
+
+
+def low_cost_warnings(table: pd.DataFrame, display: str) -> list[Warning_]:
+    """A warning (average_cost_low) at each line whose average cost is above 0 but below the floor of what it counts
+    — a lump's or a person's or place's, none for hours, days or visits — with the readings that land in range. A
+    warning, not a refusal: a small board's contact-person fees may truly be so low, and a refusal left no way to
+    enter them (diff review); the tkr slip it is for is named at its cell."""
     unit = next(c.unit for c in OTHER_SERVICES.columns if c.name == "average_cost")
     cost = table["average_cost"].astype(float)
-    lump = table["volume_unit"].astype(str).str.contains(LUMP_WORD, case=False, regex=False)
-    measured = table["volume_unit"].astype(str).str.contains(MEASURED_UNIT, regex=True) & ~lump
-    low = cost.gt(0) & cost.lt(lump.map({True: LUMP_FLOOR.low, False: PER_UNIT_FLOOR.low})) & ~measured
-    problems = ProblemCollector()
-    for row in table.index[low.to_numpy()]:
-        floor, kind = (LUMP_FLOOR, "the lump ") if lump[row] else (PER_UNIT_FLOOR, "")
-        problems.add(Location(display, row=int(row), column="average_cost"),
-                     *below_floor(f"the average cost {{v}} of {kind}'{table.at[row, 'service']}'", float(cost[row]),
-                                  unit, floor))
-    problems.raise_if_any()
+    kind = volume_kinds(table["volume_unit"])
+    floors = kind.map({"lump": LUMP_FLOOR.low, "counted": PER_UNIT_FLOOR.low, "measured": 0.0})
+    found = []
+    for row in table.index[(cost.gt(0) & cost.lt(floors)).to_numpy()]:
+        floor, what = (LUMP_FLOOR, "the lump ") if kind[row] == "lump" else (PER_UNIT_FLOOR, "")
+        problem, expected, fix = below_floor(f"the average cost {{v}} of {what}'{table.at[row, 'service']}'",
+                                             float(cost[row]), unit, floor)
+        found.append(Warning_("average_cost_low", Location(display, row=int(row), column="average_cost"),
+                              f"{problem}; expected {expected}. {fix[0].upper()}{fix[1:]} — or leave it if the "
+                              "amount is right"))
+    return found
