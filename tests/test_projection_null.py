@@ -59,3 +59,24 @@ def test_a_block_after_the_null_is_the_projection_alone(tmp_path):
     assert resolved.settings.horizon_years == 3 and set(resolved.set_by) == {"horizon_years"}
     assert resolved.settings.frame is None  # base.yaml's frame was lifted with its block
     assert len(resolved.chain) == 1
+
+
+def test_compare_with_a_scenario_without_projection_gives_the_units_alone(tmp_path, monkeypatch, capsys):
+    """Re-walk: with the four tables and 'projection: null', compare refused, so a section manager had no per-unit
+    before/after; now it writes each unit's base-year measures — hours among them — and says what it leaves out."""
+    import pandas as pd
+
+    path = _child(tmp_path, "projection: null\n")
+    users = pd.read_csv(tmp_path / "data_min" / "users.csv", dtype=str, keep_default_na=False)
+    row = users.index[users["unit_id"] == "DV002"][0]
+    users.loc[row, "level"] = str(int(users.loc[row, "level"]) + 2)
+    users.to_csv(tmp_path / "data_min" / "users.csv", index=False)
+    out = tmp_path / "cmp"
+    code, stdout, err = run_main(monkeypatch, capsys, "compare", ROOT / "scenarios" / "base.yaml", path, "--out", out)
+    assert code == 0 and "the base-year units only" in err
+    assert sorted(p.name for p in out.iterdir()) == ["jamforelse.xlsx", "jamforelse_enheter.csv", "manifest.json"]
+    units = pd.read_csv(out / "jamforelse_enheter.csv")
+    moved = units[units["difference"].abs() > 1e-6]
+    assert set(moved["unit_id"]) == {"DV002"}
+    assert {"direct_hours", "total_hours", "allocation"} <= set(moved["measure"])
+    assert "1 of 165 units change" in stdout

@@ -332,6 +332,8 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         raise InputError.at(Location(path="--area"), f"unknown area '{area}'", "one of " + ", ".join(
             (*AREA_KEYS, "total")), did_you_mean(area, [*AREA_KEYS, "total"]) + "choose a report area")
     check_output_folder(out, COMPARE_OUTPUTS)
+    if not all(_projects(path) for path in scenarios):
+        return _compare_units_only(scenarios, out)
     compared, manifests, volume_units, base_dates = [], {}, {}, []
     for path in scenarios:
         loaded, base, setup = _load(path)
@@ -390,6 +392,51 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     typer.echo(f"wrote {', '.join(written)} to {target}")
 
 
+def _projects(path: Path) -> bool:
+    """Whether a scenario has a projection block (none, or one lifted by 'projection: null')."""
+    from resmodel.io.scenario import read_chain
+    from resmodel.scenario.projection import resolve
+
+    return resolve(read_chain(path)) is not None
+
+
+def _compare_units_only(scenarios: list[Path], out: Path | None) -> None:
+    """compare of scenarios of which one has no projection: each unit's base-year measures only (jamforelse_enheter.csv,
+    sheet 'Per enhet') — a section manager's scenario of the four tables with 'projection: null' was refused though
+    the unit comparison needs no projection (re-walk)."""
+    from resmodel import __version__
+    from resmodel.budget.compare import compare_units
+    from resmodel.run import load, manifest_table, run
+    from resmodel.warning_order import scenario_warnings, warning_lines
+
+    results = []
+    for path in scenarios:
+        loaded = load(path)
+        results.append(run(loaded))
+        for line in warning_lines(scenario_warnings(loaded), loaded, "in the run's workbook"):
+            typer.echo(f"warning: '{loaded.scenario.name}': {line}", err=True)
+    names = [r.loaded.scenario.name for r in results]
+    if len(set(names)) < len(names):
+        raise InputError.at(Location(path="SCENARIOS"), "two scenarios have the same name",
+                            "a distinct 'name:' per scenario", "rename one of them, or compare different scenarios")
+    ref = results[0]
+    unit_diff = pd.concat([compare_units(ref.allocation.units, r.allocation.units, names[0], n)
+                           for r, n in zip(results[1:], names[1:], strict=True)], ignore_index=True)
+    without = [n for n, path in zip(names, scenarios, strict=True) if not _projects(path)]
+    manifest = {"resmodel_version": __version__, "reference": names[0], "units_only": f"no projection block in "
+                f"{', '.join(without)}: each unit's base-year measures only",
+                "scenarios": {r.loaded.scenario.name: {k: v for k, v in r.manifest.items() if k != "resmodel_version"}
+                              for r in results}}
+    target = out or Path("results") / ("jamforelse_" + "_".join(names))
+    written = _write(target, {"jamforelse_enheter.csv": unit_diff, "jamforelse.xlsx": labelled_sheets({
+        "Per enhet": _unit_sheet(unit_diff), "Manifest": (manifest_table(manifest), {})}),
+        "manifest.json": json_text(manifest)}, COMPARE_OUTPUTS)
+    typer.echo(f"note: {', '.join(without)} has no projection block ('projection: null' or none): the base-year "
+               "units only — no yearly differences or waterfall", err=True)
+    _echo_units(unit_diff, names[0], ref.loaded.scenario.base_date, projected=False)
+    typer.echo(f"wrote {', '.join(written)} to {target}")
+
+
 def _echo_warnings(name: str, loaded, setup) -> None:
     """A compared scenario's parameter slips and projection warnings on stderr, as `project` prints them among its
     notes (its starter-kit values are said by ``_load``): a slip of 13.9 for 1.39 moved the comparison by 350 MSEK a
@@ -426,7 +473,8 @@ def _echo_services(services: pd.DataFrame, year: str, ref_name: str, shown: int 
         _echo(top[["service", "value_a", "value_b", "difference", "difference_pct"]])
 
 
-def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_date: dt.date, shown: int = 5) -> None:
+def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_date: dt.date, shown: int = 5,
+                projected: bool = True) -> None:
     """The units whose base-year allocation changes most, per compared scenario; when none changes, why (a
     scenario whose changes start after the base date moves the projected years only)."""
     allocation = unit_diff[unit_diff["measure"].eq("allocation")]
@@ -443,10 +491,10 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_date: dt.date, show
             _echo(table)
         elif not one_sided:
             typer.echo(f"(units are compared at the base date, {base_date}: '{name}' changes nothing there — a "
-                       "change dated after it moves the projected years only, per service and year in "
-                       "jamforelse_tjanster.csv)")
-    typer.echo("(every unit and measure — allocation, cost, FTE, staffing gap — in jamforelse_enheter.csv, "
-               "sheet 'Per enhet')")
+                       "change dated after it moves the projected years only" + (
+                           ", per service and year in jamforelse_tjanster.csv)" if projected else ")"))
+    typer.echo("(every unit and measure — allocation, cost, users, hours, FTE, staffing gap — in "
+               "jamforelse_enheter.csv, sheet 'Per enhet')")
 
 
 def tornado(scenario: ScenarioArg, out: OutOpt = None,

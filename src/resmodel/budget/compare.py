@@ -78,8 +78,8 @@ def compare_services(a: BudgetResult, b: BudgetResult, measures: tuple[str, ...]
 
 #: base-year measures per unit a section manager compares between scenarios: the gap with both of its sides (the
 #: roster's FTE and cost beside the need's), so a gap that moves with the roster shows why
-UNIT_MEASURES = ("allocation", "net_cost", "staff_cost", "fte_required", "fte_roster", "roster_cost",
-                 "staffing_gap_fte", "staffing_gap_sek")
+UNIT_MEASURES = ("allocation", "net_cost", "staff_cost", "users", "direct_hours", "total_hours", "fte_required",
+                 "fte_roster", "roster_cost", "staffing_gap_fte", "staffing_gap_sek")  # hours: what a level change moves
 
 
 def compare_units(units_a: pd.DataFrame, units_b: pd.DataFrame, name_a: str, name_b: str,
