@@ -130,3 +130,13 @@ def test_swedish_headers_are_told_the_column_to_rename_to_as_in_the_data_tables(
             read(path)
         told = {p.location.column: p.fix for p in err.value.problems}
         assert told == {name: f"'{name}' is '{column}' here: rename it to '{column}'" for name, column in renames.items()}
+
+
+def test_a_weekday_without_users_but_rostered_is_told_the_yearly_figures_assume_every_week(app, tmp_path):
+    """Re-walk: Thursday left out of the attendance only (a bridge or planning day, staff in) warned of the roster's
+    idle shifts but not that the yearly need and plan count 48.2 weeks without Thursday."""
+    code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--scenario", BASE,
+                             "--attendance", without(tmp_path, "attendance_DV001.csv", "thu"),
+                             "--roster", DATA / "roster_DV001.csv", "--out", tmp_path / "o")
+    assert code == 0 and "roster shift(s) on thu, when no user attends" in stderr
+    assert "a weekday without users in one week only (a bridge day) makes the need's FTE too low" in stderr

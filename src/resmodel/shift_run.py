@@ -299,7 +299,11 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
             days = ", ".join(dict.fromkeys(idle["weekday"]))
             warnings.append(f"{len(idle)} roster shift(s) on {days}, when no user attends (first on row "
                             f"{idle.index[0]} of {roster_source}): their hours are staffing beyond the need — a "
-                            "mistyped day, or a day the unit is open without users?")
+                            "mistyped day, or a day the unit is open without users (a planning day)?" + (
+                                f" The yearly figures count every one of the {constants.open_weeks:g} open weeks as "
+                                "this one: a weekday without users in one week only (a bridge day) makes the need's "
+                                "FTE too low — plan a typical week for them"
+                                if set(idle["weekday"]) & set(WORKDAYS) else ""))
     summary = day_summary(need, plan, roster, rules)
     closed = closed_weekdays(summary["weekday"])
     if closed:
