@@ -328,7 +328,7 @@ def test_daily_activity_hours_mostly_above_a_week_are_told_to_be_percent_of_full
     assert (found.location.row, found.location.column, found.units) == (2, "weekly_hours", ("DV01", "DV02"))
     assert found.message.startswith("3 of the 4 daglig_verksamhet users have more weekly_hours than a working week "
                                     "(40 h), median 75: percent of full time? 75 % is 30 hours of a 40-hour week: "
-                                    "multiply the column by 0.4"), found.message
+                                    "if the whole column is percent, multiply it by 0.4"), found.message
 
 
 def test_a_single_daily_activity_user_above_a_week_is_still_warned_at_its_row(kit):

@@ -89,7 +89,7 @@ def test_a_po_below_the_statutory_employer_contribution_is_refused(kit, tmp_path
     problem = _refused(params)
     assert problem.location.file == "p/payroll/po_rate.yaml" and problem.location.line is not None
     assert f"value {value} of 'payroll.po_rate' is below 0.3142" in problem.problem
-    assert problem.expected.startswith("at least 0.3142: PO includes the statutory employer's contribution")
+    assert problem.expected.startswith("at least 0.3142: PO, a board-wide average, includes the statutory employer's contribution")
     assert problem.fix == fix
 
 

@@ -29,3 +29,18 @@ def test_the_refusal_names_weekly_hours_only_where_they_count(tmp_path, unit, we
         run(load(path))
     (problem,) = [p for p in refused.value.problems if f"unit '{unit}'" in p.problem]
     assert ("weekly_hours" in problem.fix) is weekly_hours_named
+
+
+def test_the_refusal_does_not_point_at_warnings_it_does_not_show(tmp_path):
+    """Second diff review: the refusal said '(see its weekly_hours_implausible … warning, if any)', but a refused run
+    prints no warnings."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "demokommun", data)
+    staff = pd.read_csv(data / "staff.csv", dtype=str)
+    staff.loc[staff["unit_id"] == "DV001", "fte"] = (staff.loc[staff["unit_id"] == "DV001", "fte"].astype(float) * 100).astype(str)
+    staff.to_csv(data / "staff.csv", index=False)
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: s\npurpose: FTE in percent\nextends: {ROOT / 'scenarios' / 'base.yaml'}\ndata: {data}\n")
+    with pytest.raises(InputError) as refused:
+        run(load(path))
+    assert all("warning, if any" not in p.fix for p in refused.value.problems)

@@ -29,3 +29,8 @@ def test_a_swedish_text_number_is_read(tmp_path):
 def test_three_digits_after_a_lone_comma_are_refused_not_read_as_decimals(tmp_path, rent):
     with pytest.raises(InputError, match=f"row 2, column 'annual_rent': '{rent}' is not a number"):
         _premises(tmp_path, rent)
+
+
+def test_a_leading_zero_before_the_comma_is_a_decimal(tmp_path):
+    """Second diff review: '0,125' cannot be an English thousands group, so it is read as 0.125."""
+    assert _premises(tmp_path, "0,125")["annual_rent"].iloc[0] == 0.125

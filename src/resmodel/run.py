@@ -216,7 +216,7 @@ def refuse_percent_rosters(units: pd.DataFrame, staff: pd.DataFrame, staff_file:
                      f"{r.fte_required:,.1f} needed ({r.fte_roster / r.fte_required:,.0f} times), as if FTE were "
                      "written as percent", "FTE as full-time equivalents: 0.75 for a 75 % post, 2.25 for two and a quarter",
                      "divide percentages by 100 (or, if the unit's users are missing from users.csv, add them; if "
-                     f"the need is what is too low — {_low_need_causes(r.service)} — check those)")
+                     f"the need is what is too low — {_low_need_causes(r.service, warned=False)} — check those)")
     problems.raise_if_any()
 
 
@@ -234,15 +234,17 @@ def roster_scale_warnings(units: pd.DataFrame, staff: pd.DataFrame, files: dict[
             for r in far.itertuples()]
 
 
-def _low_need_causes(service: str) -> str:
+def _low_need_causes(service: str, warned: bool = True) -> str:
     """What may have cut a unit's need, for roster_implausible: the users' weekly_hours only in a unit of a service
-    that uses them — a housing unit was told its users' weekly_hours, which housing users have none of (re-walk)."""
-    if service in HOURS_UNIT_SERVICES:
-        return ("the users' weekly_hours in users.csv written as shares of full time (0.75 for 30 hours), or a level "
-                "table or hours the scenario changed (see its weekly_hours_implausible, implausible_change or "
-                "level_table_decreasing warning, if any)")
-    return ("a level table or hours the scenario changed (see its implausible_change or level_table_decreasing "
-            "warning, if any)")
+    that uses them — a housing unit was told its users' weekly_hours, which housing users have none of (re-walk).
+    ``warned``: the warnings that would name the cause are shown beside it (a refusal shows none of them)."""
+    hours = service in HOURS_UNIT_SERVICES
+    causes = ("the users' weekly_hours in users.csv written as shares of full time (0.75 for 30 hours), or a level "
+              "table or hours the scenario changed" if hours else "a level table or hours the scenario changed")
+    if not warned:
+        return causes
+    return causes + (" (see its " + ("weekly_hours_implausible, " if hours else "")
+                     + "implausible_change or level_table_decreasing warning, if any)")
 
 
 def run(loaded: LoadedScenario) -> RunResult:

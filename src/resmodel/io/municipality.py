@@ -450,7 +450,8 @@ def _hours_as_percent(users: pd.DataFrame, above: pd.Series, users_file: str) ->
                      f"{above.sum()} of the {(users['service'] == 'daglig_verksamhet').sum()} daglig_verksamhet users "
                      f"have more weekly_hours than a working week ({DV_MAX_WEEKLY_HOURS} h), median {median:g}: percent "
                      f"of full time? {median:g} % is {median * FULL_TIME_WEEK_HOURS / 100:g} hours of a "
-                     f"{FULL_TIME_WEEK_HOURS}-hour week: multiply the column by {FULL_TIME_WEEK_HOURS / 100:g} (a board "
+                     f"{FULL_TIME_WEEK_HOURS}-hour week: if the whole column is percent, multiply it by "
+                     f"{FULL_TIME_WEEK_HOURS / 100:g} (rows already in hours stay as they are; a board "
                      "whose full-time week is shorter takes its own); the run allocates them as given",
                      tuple(sorted(users.loc[above, "unit_id"].astype(str).unique())))]
 

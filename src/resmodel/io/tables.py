@@ -439,7 +439,7 @@ def _swedish_numbers_as_text(cells: pd.Series) -> pd.Series:
     swedish = cells.str.fullmatch(_SWEDISH_NUMBER.pattern).fillna(False).astype(bool)
     # '1,120' may be 1.12 or an English 1 120: a text cell has no locale to tell, so it is left to be refused (diff
     # review: read as 1.12, an English export's thousands were a thousandth)
-    swedish &= ~cells.str.fullmatch(r"\s*[-\u2212]?\d{1,3},\d{3}\s*").fillna(False).astype(bool)
+    swedish &= ~cells.str.fullmatch(r"\s*[-\u2212]?[1-9]\d{0,2},\d{3}\s*").fillna(False).astype(bool)  # 0,125: a decimal
     converted = (cells.str.replace(r"[ \u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
                  .str.replace("\u2212", "-", regex=False))
     return cells.where(~swedish, converted)

@@ -147,7 +147,8 @@ FLOORS: tuple[tuple[str, Floor], ...] = (
         "wage of HÖK 24 (21 570 SEK a month) and no pay of the care and support roles resmodel costs",
         above=(ANNUAL, ZERO_TOO_MANY))),
     (r"payroll\.po_rate", Floor(
-        0.3142, 0.7, "PO includes the statutory employer's contribution (arbetsgivaravgift), 31.42 % of wages "
+        0.3142, 0.7, "PO, a board-wide average, includes the statutory employer's contribution (arbetsgivaravgift), "
+        "31.42 % of wages (the youth and over-66 reductions lower it for few) "
         "(public_parameters.md: SKR's PO 2021–2023 = 31.42 statutory + 0.13 agreement insurance + pension; the full "
         "rate in 2024 too, above 30 % since the late 1970s, ekonomifakta.se)", (DIGIT, PERCENT_TWICE), zero=False)),
     (r"personlig_assistans\.lss_purchase_price_per_hour", Floor(
