@@ -293,12 +293,13 @@ def test_a_line_priced_per_hour_is_not_floored_as_a_person(tmp_path):
         f.write("avlosning,hours (per year),12000,380,F0206,illustrative,relief service hours\n"
                 "ledsagning,ledsagartimmar,5000,350,F0206,illustrative,\n"
                 "korttidsvistelse,vistelsedygn,2000,3500,F0206,illustrative,\n"
+                "korttidstillsyn,placement days,900,1200,F0206,illustrative,\n"
                 # a count word wins over a time word: these are places, a year each (second diff review)
                 "externa_platser_sol,platser (snitt per dygn),4,1400,F0206,illustrative,\n"
                 "kontaktperson,dagliga deltagare,40,1400,F0206,illustrative,\n")
     table, display = read_other_services(data)
-    assert volume_kinds(table["volume_unit"]).tolist()[-5:] == ["measured"] * 3 + ["counted"] * 2
-    assert [w.location.row for w in low_cost_warnings(table, display)] == [len(table) ,len(table) + 1]
+    assert volume_kinds(table["volume_unit"]).tolist()[-6:] == ["measured"] * 4 + ["counted"] * 2
+    assert [w.location.row for w in low_cost_warnings(table, display)] == [len(table), len(table) + 1]
 
 
 def test_a_floored_leaf_is_refused_in_a_scenario_as_in_its_file(tmp_path):

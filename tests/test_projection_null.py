@@ -72,8 +72,10 @@ def test_compare_with_a_scenario_without_projection_gives_the_units_alone(tmp_pa
     users.loc[row, "level"] = str(int(users.loc[row, "level"]) + 2)
     users.to_csv(tmp_path / "data_min" / "users.csv", index=False)
     out = tmp_path / "cmp"
-    code, stdout, err = run_main(monkeypatch, capsys, "compare", ROOT / "scenarios" / "base.yaml", path, "--out", out)
+    code, stdout, err = run_main(monkeypatch, capsys, "compare", ROOT / "scenarios" / "base.yaml", path, "--out", out,
+                                 "--year", 2099)
     assert code == 0 and "the base-year units only" in err
+    assert "--year not used (they choose the projection's tables)" in err  # code review: options were ignored unsaid
     assert sorted(p.name for p in out.iterdir()) == ["jamforelse.xlsx", "jamforelse_enheter.csv", "manifest.json"]
     units = pd.read_csv(out / "jamforelse_enheter.csv")
     moved = units[units["difference"].abs() > 1e-6]

@@ -332,8 +332,11 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         raise InputError.at(Location(path="--area"), f"unknown area '{area}'", "one of " + ", ".join(
             (*AREA_KEYS, "total")), did_you_mean(area, [*AREA_KEYS, "total"]) + "choose a report area")
     check_output_folder(out, COMPARE_OUTPUTS)
-    if not all(_projects(path) for path in scenarios):
-        return _compare_units_only(scenarios, out)
+    without = [path for path in scenarios if not _projects(path)]
+    if without:
+        options = [f"--{o}" for o, given in (("measure", measure != "deviation"), ("year", year is not None),
+                                               ("area", area != "total")) if given]
+        return _compare_units_only(scenarios, without, out, options)
     compared, manifests, volume_units, base_dates = [], {}, {}, []
     for path in scenarios:
         loaded, base, setup = _load(path)
@@ -400,7 +403,7 @@ def _projects(path: Path) -> bool:
     return resolve(read_chain(path)) is not None
 
 
-def _compare_units_only(scenarios: list[Path], out: Path | None) -> None:
+def _compare_units_only(scenarios: list[Path], without: list[Path], out: Path | None, options: list[str]) -> None:
     """compare of scenarios of which one has no projection: each unit's base-year measures only (jamforelse_enheter.csv,
     sheet 'Per enhet') — a section manager's scenario of the four tables with 'projection: null' was refused though
     the unit comparison needs no projection (re-walk)."""
@@ -412,17 +415,18 @@ def _compare_units_only(scenarios: list[Path], out: Path | None) -> None:
     results = []
     for path in scenarios:
         loaded = load(path)
+        if loaded.scenario.name in [r.loaded.scenario.name for r in results]:
+            raise InputError.at(Location(file=str(path), path="name"), f"two scenarios are named "
+                                f"'{loaded.scenario.name}'", "a distinct 'name:' per scenario",
+                                "rename one of them, or compare different scenarios")
         results.append(run(loaded))
         for line in warning_lines(scenario_warnings(loaded), loaded, "in the run's workbook"):
             typer.echo(f"warning: '{loaded.scenario.name}': {line}", err=True)
     names = [r.loaded.scenario.name for r in results]
-    if len(set(names)) < len(names):
-        raise InputError.at(Location(path="SCENARIOS"), "two scenarios have the same name",
-                            "a distinct 'name:' per scenario", "rename one of them, or compare different scenarios")
     ref = results[0]
     unit_diff = pd.concat([compare_units(ref.allocation.units, r.allocation.units, names[0], n)
                            for r, n in zip(results[1:], names[1:], strict=True)], ignore_index=True)
-    without = [n for n, path in zip(names, scenarios, strict=True) if not _projects(path)]
+    without = [n for n, path in zip(names, scenarios, strict=True) if path in without]
     manifest = {"resmodel_version": __version__, "reference": names[0], "units_only": f"no projection block in "
                 f"{', '.join(without)}: each unit's base-year measures only",
                 "scenarios": {r.loaded.scenario.name: {k: v for k, v in r.manifest.items() if k != "resmodel_version"}
@@ -432,7 +436,8 @@ def _compare_units_only(scenarios: list[Path], out: Path | None) -> None:
         "Per enhet": _unit_sheet(unit_diff), "Manifest": (manifest_table(manifest), {})}),
         "manifest.json": json_text(manifest)}, COMPARE_OUTPUTS)
     typer.echo(f"note: {', '.join(without)} has no projection block ('projection: null' or none): the base-year "
-               "units only — no yearly differences or waterfall", err=True)
+               "units only — no yearly differences or waterfall" + (
+                   f"; {', '.join(options)} not used (they choose the projection's tables)" if options else ""), err=True)
     _echo_units(unit_diff, names[0], ref.loaded.scenario.base_date, projected=False)
     typer.echo(f"wrote {', '.join(written)} to {target}")
 

@@ -5,3 +5,6 @@ larger one is a typing mistake (1e308, a pasted id) that would otherwise overflo
 MAX_TABLE_NUMBER = 1e12
 #: largest value of a forecast series (as POST /forecasts' schema allows)
 MAX_SERIES_VALUE = 1e15
+#: hours of a full-time week: Arbetstidslagen 5 §, resmodel's national working_time.contract_hours_per_week — the
+#: week a percentage of full time and an hourly wage are read against in hints (io/tables, params/ranges)
+FULL_TIME_WEEK_HOURS = 40

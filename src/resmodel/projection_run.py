@@ -1018,8 +1018,7 @@ def check_projection_for_run(loaded) -> None:
     try:
         check_projection(loaded, warn=False)
     except InputError as exc:
-        last = read_chain(Path(loaded.scenario.chain[-1]))[-1]
-        why = Problem(Location(file=last.display), "the problems above are the scenario's projection block's: run "
+        why = Problem(Location(file=loaded.scenario.chain[-1]), "the problems above are the scenario's projection block's: run "
                       "computes no projection, but refuses a block that project would refuse",
                       "a projection block project accepts, or none",
                       "correct them, or, to run the base-year allocation alone, remove the block — one inherited "

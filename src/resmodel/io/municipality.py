@@ -17,7 +17,6 @@ from resmodel.errors import InputError, Location, PersonalDataError, ProblemColl
 from resmodel.io.candidates import HIGH_PER_PLACE_SEK, LOW_PER_PLACE_SEK
 from resmodel.io.dictionary import PREMISES, STAFF, UNITS, USERS
 from resmodel.io.tables import (
-    FULL_TIME_WEEK_HOURS,
     MAX_PROBLEMS,
     SEE_DATA_DICTIONARY,
     TableSchema,
@@ -26,6 +25,7 @@ from resmodel.io.tables import (
     read_table,
     require_rows,
 )
+from resmodel.limits import FULL_TIME_WEEK_HOURS
 from resmodel.services import HOUSING_SERVICES, HOUSING_TYPES, LEVEL_SERVICES, UNIT_SERVICE_OF_USER
 
 STALE_ASSESSMENT_DAYS = 730

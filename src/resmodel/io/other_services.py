@@ -39,7 +39,9 @@ LUMP_FLOOR = Floor(100_000, 1e10, "a lump's net cost a year in SEK (kronor): 100
 LUMP_WORD = "lump"  # in volume_unit: 'lump', 'lump (area)', 'klumpsumma'
 #: a volume unit counted in people or places ('platser (snitt per dygn)', 'dygnsplatser', 'dagliga deltagare'): a
 #: person's or a place's year, whatever time word it holds too (diff review: such units escaped the floor)
-COUNTED_UNIT = r"(?i)plats|place|person|brukare|user|deltagare|participant|elev|pupil|barn|child|hushåll|household"
+#: — Swedish words also inside compounds, English ones whole ('placement days' are days, not places: code review)
+COUNTED_UNIT = (r"(?i)plats|person|brukare|deltagare|elev|barn|hushåll"
+                r"|\b(?:places?|users?|participants?|pupils?|child(?:ren)?|households?)\b")
 #: a volume unit of time or visits ('hours (per year)', 'ledsagartimmar', 'vistelsedygn', 'nätter', 'besök'): its cost
 #: per unit is a price, not a person's or a place's year, so the per-unit floor does not apply (diff review: 'avlosning,
 #: hours (per year),12000,380' was told to write 380 000, costing the line 1 000 times too much)

@@ -27,7 +27,7 @@ from resmodel.io.pnr import (
     looks_like_pnr,
 )
 from resmodel.io.text import read_utf8
-from resmodel.limits import MAX_TABLE_NUMBER
+from resmodel.limits import FULL_TIME_WEEK_HOURS, MAX_TABLE_NUMBER
 
 MAX_PROBLEMS = 25
 #: where a message sends a board for the tables' columns: the installed package has no docs/ folder, the kit has a copy
@@ -97,8 +97,6 @@ MONEY_CONVERSIONS = {"tkr": "multiply its values by 1 000 (they are thousands of
 SHARE_UNITS = frozenset({"FTE"})
 #: the unit of a column of hours a week, where a percentage is a share of a full-time week, not a share to keep
 WEEKLY_HOURS_UNIT = "hours/week"
-#: hours of a full-time week: Arbetstidslagen 5 §, resmodel's national working_time.contract_hours_per_week
-FULL_TIME_WEEK_HOURS = 40
 
 
 def header_key(name: object) -> str:

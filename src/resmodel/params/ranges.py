@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from resmodel.errors import Location, Problem
-from resmodel.io.tables import FULL_TIME_WEEK_HOURS
-from resmodel.limits import MAX_TABLE_NUMBER
+from resmodel.limits import FULL_TIME_WEEK_HOURS, MAX_TABLE_NUMBER
 
 #: leaf groups whose shares must sum to 1 on every date: the leaves below a path ending in one of these
 SUM_TO_ONE = ("role_mix",)
