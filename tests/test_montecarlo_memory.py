@@ -14,15 +14,7 @@ from resmodel.budget import montecarlo as mc
 from resmodel.budget.case import case_rows, prepare_case, yearly_arrays
 from resmodel.budget.projection import sort_order
 from tests.budget.conftest import small_case
-
-SPEC = {
-    "volume_growth": {"dist": "normal", "mean": 0.0, "sd": 0.01},
-    "level_mix": {"dist": "triangular", "low": -0.005, "mode": 0.0, "high": 0.01},
-    "wage_growth": {"dist": "normal", "mean": 0.0, "sd": 0.008},
-    "price_growth": {"dist": "uniform", "low": -0.01, "high": 0.01},
-    "sick_leave": {"dist": "normal", "mean": 0.0, "sd": 0.005},
-    "assistance_hours": {"dist": "lognormal", "median": 1.0, "sigma": 0.05},
-}
+from tests.budget.test_montecarlo import SPEC  # the distributions the Monte Carlo tests draw from
 
 
 def _all_draws(case, spec, draws: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
