@@ -248,7 +248,7 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
 def _interval_notes(model: str, used: set[str]) -> list[str]:
     """How the intervals of the model asked for were formed, as `resmodel forecast` notes it when the model ran: only
     auto's and select's are widened by their own backtest (API review: the note on drift's was dropped)."""
-    from resmodel.cli_forecast import intervals_note
+    from resmodel.forecast.interval_notes import intervals_note
 
     if model in ("auto", "select") or model not in used:
         return []

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resmodel.cli_forecast import intervals_note
 from resmodel.errors import InputError
 from resmodel.forecast.interface import age_shares_from_users, demographic_drivers, forecast_volumes
+from resmodel.forecast.interval_notes import intervals_note
 from resmodel.forecast.levelsplit import level_split_cv
 from resmodel.forecast.models import demographic_driver
 
