@@ -9,14 +9,13 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.fields import Version, Year
-from api.problems import RequestBody, one_problem, without_server_paths
+from api.problems import RequestBody, one_problem
 from api.projections import input_hashes
-from api.scenarios import SentName, load_scenario, nfc, scenario_error, scenario_folder
+from api.scenarios import SentName, load_scenario, nfc, scenario_error, scenario_warning_lines
 from resmodel import __version__
 from resmodel.budget.areas import AREA_KEYS
 from resmodel.errors import ResmodelError
 from resmodel.run import run
-from resmodel.warning_order import scenario_warnings, warning_lines
 
 router = APIRouter()
 
@@ -139,7 +138,6 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
     from resmodel.projection_run import build_setup, projection_manifest, run_setup
 
     compared, hashes, inputs, warnings = [], {}, {}, {}
-    project = scenario_folder().resolve().parent
     every = [load_scenario(name, ["body", "scenarios", i]) for i, name in enumerate(request.scenarios)]  # all
     for i, loaded in enumerate(every):  # found and readable before any is run (a bad last name answers fast)
         name = request.scenarios[i]
@@ -163,8 +161,7 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
             raise one_problem(422, ["body", "scenarios", i], f"{p.problem}. Expected {p.expected}. Fix: {p.fix}") from None
         hashes[loaded.scenario.name] = loaded.scenario.content_hash
         inputs[loaded.scenario.name] = input_hashes(projection_manifest(base.manifest, setup))
-        warnings[loaded.scenario.name] = [without_server_paths(line, project) for line in warning_lines(
-            scenario_warnings(loaded, setup), loaded, "in POST /runs' warnings of the scenario")]
+        warnings[loaded.scenario.name] = scenario_warning_lines(loaded, setup)
     try:
         diff, fall, units, services = cmp.compare_scenarios(compared, measure=request.measure, year=request.year,
                                                             area=request.area)

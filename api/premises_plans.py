@@ -13,11 +13,17 @@ from pydantic import BaseModel, BeforeValidator, Field
 from api.fields import Notes, ScenarioFile, ScenarioHash, ScenarioName, Version, Warnings
 from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
 from api.records import json_records, row_model
-from api.scenarios import SCENARIO_NAME, load_scenario, nfc, scenario_error, scenario_folder
+from api.scenarios import (
+    SCENARIO_NAME,
+    load_scenario,
+    nfc,
+    project_folder,
+    scenario_error,
+    scenario_warning_lines,
+)
 from resmodel import __version__
 from resmodel.errors import ProblemCollector, ResmodelError, shown
 from resmodel.planning import premises_columns
-from resmodel.warning_order import scenario_warnings, warning_lines
 
 router = APIRouter()
 DEMAND, CANDIDATES = "body.demand", "body.candidates"  # the source names the checks put in locations
@@ -222,7 +228,7 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
         result = run(loaded)
     except ResmodelError as exc:
         raise scenario_error(exc) from None
-    project = scenario_folder().resolve().parent
+    project = project_folder()
     try:
         inputs = scenario_inputs(loaded, result, request.service, request.scenario)
     except ResmodelError as exc:  # a service without premises: at the service, without the server's paths
@@ -266,8 +272,7 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
                         notes=[BODY.worded(n) for n in (*inputs.notes, *cost_notes(
                             inputs, request.own_cost_per_place, request.external_price, request.no_external),
                             *plan.notes)],
-                        warnings=[*(without_server_paths(line, project) for line in warning_lines(
-                                      scenario_warnings(loaded), loaded, "in POST /runs' warnings of the scenario")),
+                        warnings=[*scenario_warning_lines(loaded),
                                   *(f"[{w.check}] body.candidates[{w.location.row}].{w.location.column}: "
                                     f"{BODY.worded(w.message)}" for w in amount_warnings(table, CANDIDATES)),
                                   *(BODY.worded(w.removeprefix(f"{CANDIDATES}: ")) for w in plan.warnings)])

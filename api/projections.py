@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from api.fields import Notes, ScenarioFile, ScenarioHash, ScenarioName, Version, Year
 from api.problems import RequestBody, one_problem, without_server_paths
-from api.scenarios import SCENARIO_NAME, load_scenario, nfc, scenario_error, scenario_folder
+from api.scenarios import SCENARIO_NAME, load_scenario, nfc, project_folder, scenario_error
 from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.run import run
@@ -176,6 +176,6 @@ def create_projection(request: ProjectionRequest) -> ProjectionResponse:
                               scenario_hash=loaded.scenario.content_hash, years=years, base_year=base_year,
                               services=services,
                               volume_models=models, input_hashes=input_hashes(projection_manifest(base.manifest, setup)),
-                              notes=[without_server_paths(n, scenario_folder().resolve().parent) for n in
+                              notes=[without_server_paths(n, project_folder()) for n in
                                      [*result.notes, *(n for n in (mc.notes if mc else ()) if n not in result.notes)]],
                               draws=request.draws, seed=seed, percentiles=percentiles)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, create_model
 
 from api.fields import ScenarioFile, ScenarioHash, ScenarioName, Version
 from api.problems import RequestBody, without_server_paths
-from api.scenarios import SCENARIO_NAME, load_scenario, nfc, scenario_error, scenario_folder
+from api.scenarios import SCENARIO_NAME, load_scenario, nfc, project_folder, scenario_error
 from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.report import ID_LABELS, MEASURE_LABELS, MEASURE_NOTES
@@ -97,7 +97,7 @@ def create_run(request: RunRequest) -> RunResponse:
         result = run(loaded)
     except ResmodelError as exc:
         raise scenario_error(exc) from None
-    project = scenario_folder().resolve().parent
+    project = project_folder()
     warnings = ordered(result.warnings)
     return RunResponse(resmodel_version=__version__, scenario=result.loaded.scenario.name,
                        scenario_file=nfc(request.scenario),

@@ -67,6 +67,21 @@ def scenario_folder() -> Path:
     return Path(os.environ.get("RESMODEL_SCENARIOS", "scenarios"))
 
 
+def project_folder() -> Path:
+    """The folder the scenario folder lies in: the API's messages show paths relative to it."""
+    return scenario_folder().resolve().parent
+
+
+def scenario_warning_lines(loaded: LoadedScenario, setup=None) -> list[str]:
+    """A scenario's parameter slips and starter-kit values (with a projection ``setup``, its named checks too) as
+    `resmodel run` prints them, paths relative to the project — for every answer built on a scenario."""
+    from resmodel.warning_order import scenario_warnings, warning_lines
+
+    project = project_folder()
+    return [without_server_paths(line, project) for line in warning_lines(
+        scenario_warnings(loaded, setup), loaded, "in POST /runs' warnings of the scenario")]
+
+
 def load_scenario(name: str, loc: list[Any] | None = None) -> LoadedScenario:
     """404 when there is no such scenario, 422 with located problems (at ``loc``, default the body's
     'scenario') when it is broken; a name that is not a plain file name is refused here too, whatever
@@ -109,7 +124,7 @@ def load_scenario(name: str, loc: list[Any] | None = None) -> LoadedScenario:
 def scenario_error(exc: ResmodelError, loc: list[Any] | None = None) -> HTTPException:
     """A 422 for a broken scenario or its data, with paths shown relative to the folder that holds
     the scenario folder (the project folder), never as the server's absolute paths."""
-    return scenario_problems(exc, scenario_folder().resolve().parent, loc or ["body", "scenario"])
+    return scenario_problems(exc, project_folder(), loc or ["body", "scenario"])
 
 
 class ScenarioInfo(BaseModel):
@@ -156,10 +171,10 @@ def _info(path: Path) -> ScenarioInfo:
     try:
         chain = read_chain(path)
         projection = resolve(chain)
-        problems = [without_server_paths(str(p), scenario_folder().resolve().parent)
+        problems = [without_server_paths(str(p), project_folder())
                     for p in _projection_problems(chain, projection)]
     except ResmodelError as exc:
-        return broken([without_server_paths(str(p), scenario_folder().resolve().parent) for p in exc.problems])
+        return broken([without_server_paths(str(p), project_folder()) for p in exc.problems])
     except (OSError, RuntimeError) as exc:  # unreadable, a link loop
         return broken([f"the file cannot be read ({type(exc).__name__})"])
     model = chain[-1].model

@@ -15,7 +15,14 @@ from pydantic import BaseModel, Field, StringConstraints
 from api.fields import ScenarioFile, ScenarioHash, ScenarioName, Version, Warnings
 from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
 from api.records import json_records, row_model
-from api.scenarios import SCENARIO_NAME, load_scenario, nfc, scenario_error, scenario_folder
+from api.scenarios import (
+    SCENARIO_NAME,
+    load_scenario,
+    nfc,
+    project_folder,
+    scenario_error,
+    scenario_warning_lines,
+)
 from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.planning import shift_columns
@@ -169,7 +176,7 @@ def _rules(loaded, slot_minutes: int, min_staff: int):
             field = "slot_minutes"
         except ResmodelError:
             field = "scenario"
-        project = scenario_folder().resolve().parent
+        project = project_folder()
         raise problem_response(422, [
             {"loc": ["body", FIELDS.get(p.location.path or "", field) if p.location.file is None else field],
              "msg": without_server_paths(BODY.worded(str(p)), project)} for p in exc.problems]) from None
@@ -200,7 +207,6 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
     from resmodel.io.shifts import check_slot_grid, prepare_attendance, prepare_roster
     from resmodel.run import run
     from resmodel.shift_run import shift_plan, unit_attendance
-    from resmodel.warning_order import scenario_warnings, warning_lines
 
     for i, unit_id in enumerate(request.unit_ids):
         if looks_like_pnr(unit_id):
@@ -244,7 +250,6 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
         short=None if plan.short is None else json_records(plan.short, ("start", "end")),
         pooling=None if plan.pooling is None else json_records(plan.pooling),
         statuses=dict(plan.statuses),
-        warnings=[*(without_server_paths(line, scenario_folder().resolve().parent) for line in warning_lines(
-                      scenario_warnings(loaded), loaded, "in POST /runs' warnings of the scenario")),
+        warnings=[*scenario_warning_lines(loaded),
                   *(BODY.worded(w.replace(ATTENDANCE, "attendance").replace(ROSTER, "roster"))
                     for w in [*warnings, *plan.warnings])])
