@@ -315,3 +315,27 @@ def test_a_floored_leaf_is_refused_in_a_scenario_as_in_its_file(tmp_path):
     (problem,) = refused.value.problems
     assert (problem.location.line, problem.location.path) == (5, "parameters.payroll.po_rate")
     assert problem.fix == "a digit slipped? 0.04504 for 0.4504: write 0.4504"
+
+
+@pytest.mark.parametrize("where", ["file", "scenario"])
+def test_a_percentage_reading_below_the_floor_is_not_suggested(kit, tmp_path, where):
+    """A PO of 28.4 was told '28.4 looks like a percentage: write 0.284', a value its floor then refused — a second
+    round for the user; the hint now says the reading is below the floor too. 43.15 is still told 0.4315."""
+    from resmodel.run import load
+
+    def refused(value: str):
+        if where == "file":
+            return _refused(_params(kit, tmp_path / value, "payroll/po_rate.yaml", "2024-01-01: 0.4504",
+                                    f"2024-01-01: {value}"))
+        path = tmp_path / f"po{value}.yaml"
+        path.write_text(f"name: po\npurpose: a PO slip\nextends: {ROOT / 'scenarios' / 'base.yaml'}\n"
+                        f"parameters:\n  payroll.po_rate: {value}\n")
+        with pytest.raises(InputError) as err:
+            load(path)
+        return err.value.problems[0]
+
+    low = refused("28.4")
+    assert "is above 1" in low.problem and "write 0.284" not in low.fix
+    assert low.fix.startswith("read as a percentage, 0.284, it is below 0.3142, the least it can be (PO, a board-wide")
+    assert low.fix.endswith("): correct the value")
+    assert refused("43.15").fix == "43.15 looks like a percentage: write 0.4315"

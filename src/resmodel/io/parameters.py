@@ -19,11 +19,10 @@ from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.params.ranges import (
     Floor,
     UnitRange,
-    below_floor,
     floor_of,
-    out_of_range,
     unit_range,
     unknown_unit,
+    value_problem,
 )
 from resmodel.params.tree import LEVELS, Parameter, ParameterTree
 from resmodel.scenario.projection import BOOLEAN_FIX, boolean_problem
@@ -137,8 +136,7 @@ def _in_range(doc: LocatedDocument, vpath: str, what: str, value: float, unit: s
               problems: ProblemCollector, floor: Floor | None = None) -> bool:
     """Whether a number is inside its unit's range and, for a leaf with a floor (a salary, the PO), not below it —
     a slip such as a salary in tkr, which the unit's range lets pass; adds the located problem when not."""
-    found = out_of_range(what, value, unit, allowed) if allowed is not None else None
-    found = found or (below_floor(what, value, unit, floor) if floor is not None else None)
+    found = value_problem(what, value, unit, allowed, floor)
     if found:
         problems.add(doc.location(vpath), *found)
     return found is None
@@ -160,9 +158,7 @@ def _comma_fix(value: Any, path: str, unit: str, allowed: UnitRange | None) -> s
         return None
     number = float(value.strip().replace(",", "."))
     what = "read as {v}, it"
-    found = out_of_range(what, number, unit, allowed) if allowed is not None else None
-    floor = floor_of(path)
-    found = found or (below_floor(what, number, unit, floor) if floor is not None else None)
+    found = value_problem(what, number, unit, allowed, floor_of(path))
     if found is None:
         return f"a decimal comma: write {number:.10g} (decimal point '.')"
     return f"a decimal comma? {found[0][0].upper()}{found[0][1:]}: {found[2]}"

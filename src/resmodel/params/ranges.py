@@ -64,8 +64,11 @@ def unknown_unit(unit: str, path: str) -> tuple[str, str, str]:
             "unit 'share', 7.4 % written 0.074; see docs/parameters.md)")
 
 
-def out_of_range(what: str, value: float, unit: str, allowed: UnitRange) -> tuple[str, str, str] | None:
-    """(problem, expected, fix) when ``value`` is outside ``allowed``; ``what`` names it, with {v} for the value."""
+def out_of_range(what: str, value: float, unit: str, allowed: UnitRange,
+                 floor: Floor | None = None) -> tuple[str, str, str] | None:
+    """(problem, expected, fix) when ``value`` is outside ``allowed``; ``what`` names it, with {v} for the value. A
+    leaf's ``floor`` bounds the percentage reading too (a PO of 28.4 was told 'write 0.284', which its floor then
+    refused)."""
     subject = what.format(v=f"{value:g}")
     if not math.isfinite(value):
         return f"{subject} is not a finite number", allowed.expected, "write a plain number"
@@ -83,6 +86,9 @@ def out_of_range(what: str, value: float, unit: str, allowed: UnitRange) -> tupl
         fix = allowed.above_fix  # 0.0126 is no percentage: its hundredth, 0.000126, was a 48th of the rate (review)
     elif allowed.high <= 1 and percent and allowed.low <= value / 100 <= allowed.high:
         fix = f"{value:g} looks like a percentage: write {value / 100:g}"
+        if floor is not None and value / 100 < floor.low:
+            fix = (f"read as a percentage, {value / 100:g}, it is below {_number(floor.low, unit)}, the least "
+                   f"it can be ({floor.why}): correct the value")
     else:
         fix = "correct the value"
     return f"{subject} is {side} (unit '{unit}')", allowed.expected, fix
@@ -200,6 +206,14 @@ def below_floor(what: str, value: float, unit: str, floor: Floor) -> tuple[str, 
     return (f"{what.format(v=f'{value:.10g}')} is below {_number(floor.low, unit)} (unit '{unit}')",
             f"{'0 or ' if floor.zero else ''}at least {_number(floor.low, unit)}: {floor.why}",
             _read_back(value, unit, floor, floor.readings))
+
+
+def value_problem(what: str, value: float, unit: str, allowed: UnitRange | None,
+                  floor: Floor | None) -> tuple[str, str, str] | None:
+    """(problem, expected, fix) of a leaf's number outside its unit's range or, for a leaf with a floor, below it or
+    above its ceiling — the one check of parameter files, decimal-comma readings and scenario overrides."""
+    found = out_of_range(what, value, unit, allowed, floor) if allowed is not None else None
+    return found or (below_floor(what, value, unit, floor) if floor is not None else None)
 
 
 def sum_groups(paths: Iterable[str]) -> dict[str, list[str]]:

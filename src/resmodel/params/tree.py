@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from resmodel.errors import InputError, Location, Problem, ProblemCollector
-from resmodel.params.ranges import below_floor, floor_of, out_of_range, sum_groups, sum_problem, unit_range
+from resmodel.params.ranges import floor_of, sum_groups, sum_problem, unit_range, value_problem
 
 LEVELS = tuple(range(1, 9))
 
@@ -167,8 +167,7 @@ def value_problems(param: Parameter, value: Any) -> list[tuple[str, str, str]]:
     found = []
     for i, v in enumerate(value if levels else (value,)):
         what = f"new level {i + 1} value {{v}} for '{param.path}'" if levels else f"new value {{v}} for '{param.path}'"
-        found.append(out_of_range(what, float(v), param.unit, allowed)
-                     or (below_floor(what, float(v), param.unit, floor) if floor is not None else None))
+        found.append(value_problem(what, float(v), param.unit, allowed, floor))
     return [f for f in found if f]
 
 
