@@ -171,7 +171,6 @@ def _workbook(plan, warnings: list) -> dict[str, tuple[pd.DataFrame, dict[str, s
 
 def _echo(plan, contract_hours: float) -> None:
     from resmodel.io.shifts import clock
-    from resmodel.shift_run import closed_weekdays
 
     rules = plan.rules
     typer.echo(f"Shift plan for {' + '.join(plan.unit_ids)} ({rules.slot_minutes}-minute slots; shifts "
@@ -207,7 +206,7 @@ def _echo(plan, contract_hours: float) -> None:
     figures = plan.comparison.set_index("measure")
     if "roster" in figures.index and "staff_csv" in figures.index:
         gap = figures.at["roster", "fte"] - figures.at["staff_csv", "fte"]
-        closed = closed_weekdays(plan.summary["weekday"])
+        closed = plan.closed
         typer.echo(f"The schedule takes {figures.at['roster', 'fte']:,.2f} FTE to keep staffed all year"
                    + (f" if every open week is like this one, with nothing on {', '.join(closed)} (see the warning)"
                       if closed else "") + f"; "

@@ -55,6 +55,7 @@ class ShiftRun:
     pooling: pd.DataFrame | None  # several units: each alone, apart, together, saving (None for one unit)
     statuses: dict[str, str]
     warnings: list[str]
+    closed: list[str]           # weekdays Monday–Friday with neither attendance nor roster while others have some
 
 
 def shift_rules(snapshot, slot_minutes: int = 30, min_staff: int = 1) -> ShiftRules:
@@ -313,7 +314,7 @@ def shift_plan(attendance: pd.DataFrame, roster: pd.DataFrame | None, units: pd.
         pooling["plan_fte"] = pooling["plan_hours"] * constants.open_weeks / constants.working_time.available_hours
         pooling["plan_cost_sek"] = pooling["plan_fte"] * constants.rates[SERVICE].cost_per_fte
         pooling = pooling.round(6)
-    return ShiftRun(unit_ids, rules, need, plan, summary, comparison, short, pooling, statuses, warnings)
+    return ShiftRun(unit_ids, rules, need, plan, summary, comparison, short, pooling, statuses, warnings, closed)
 
 
 #: the longest shift that leaves the 11 hours of daily rest in 24 of Arbetstidslagen (SFS 1982:673) 13 §
