@@ -1387,19 +1387,25 @@ def unit_costs(services: pd.DataFrame) -> pd.DataFrame:
 def _growth(tree, path: str, years: range, declared: float | None) -> tuple[dict[int, float], float | None]:
     """Annual growth from the tree for ``years``: data and scenario overrides as a series; years the
     tree extrapolates (``extend: last``) become a declared extension, so the core flags them. A
-    rate declared in the scenario (projection.extensions) is used beyond the data instead."""
+    rate declared in the scenario (projection.extensions) is used beyond the data instead. Every
+    year is asked: a scenario's rate for a year after one without data is kept (a price growth for
+    2027 after data ending in 2025 was dropped without a word — economist walk)."""
     series: dict[int, float] = {}
+    extension = None
+    first_data = tree.parameters[path].values[0][0].year
     for y in years:
         try:
             rate, extrapolated = tree.index_growth(path, y)
         except InputError:
-            if declared is None:
+            if declared is None or y < first_data:
                 raise
-            return series, declared
+            extension = declared
+            continue
         if extrapolated:
-            return series, declared if declared is not None else rate
+            extension = declared if declared is not None else rate
+            continue
         series[y] = rate
-    return series, None  # data for every year: no extension
+    return series, extension  # None: data or a scenario rate for every year
 
 
 def _places_today(loaded) -> dict[str, float]:

@@ -18,7 +18,8 @@ from resmodel.errors import InputError, Location
 
 @dataclass(frozen=True)
 class IndexPath:
-    """A resolved index over consecutive years, with the years that came from a declared extension."""
+    """A resolved index over consecutive years, with the years that came from a declared extension (beyond the
+    data, or in a gap before a later year a scenario sets)."""
 
     name: str
     years: np.ndarray
@@ -29,9 +30,20 @@ class IndexPath:
         """The flag for the years beyond the data; ``declared_in`` names where an extension rate is declared."""
         if not self.extended:
             return None
-        span = f"{self.extended[0]}–{self.extended[-1]}" if len(self.extended) > 1 else str(self.extended[0])
+        span = year_spans(self.extended)
         return (f"{self.name}: no data for {span}; the last known rate, or the rate the scenario declares in "
                 f"{declared_in}, is carried forward (flagged as an assumption)")
+
+
+def year_spans(years: tuple[int, ...]) -> str:
+    """Years as runs, '2026, 2028–2034': a scenario's rate for 2027 between years without data breaks the run."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def _as_series(values: pd.Series | Mapping[int, float] | float, name: str,
@@ -58,7 +70,8 @@ def _as_series(values: pd.Series | Mapping[int, float] | float, name: str,
 
 def growth_path(values: pd.Series | Mapping[int, float] | float, years: np.ndarray, name: str,
                 extend_with: float | None = None, location: Location | None = None) -> IndexPath:
-    """Growth rates for ``years``: from the data, else the declared extension rate (flagged), else an error.
+    """Growth rates for ``years``: from the data, else the declared extension rate (flagged) for a year after the
+    series' first, else an error.
 
     A plain number means 'this rate every year' and is not flagged (it is the declared path itself)."""
     location = location or Location(path=name)
@@ -72,7 +85,7 @@ def growth_path(values: pd.Series | Mapping[int, float] | float, years: np.ndarr
     for i, year in enumerate(int(y) for y in years):
         if year in series.index:
             rates[i] = series.loc[year]
-        elif last is not None and year > last and extend_with is not None:
+        elif last is not None and year > series.index.min() and extend_with is not None:
             rates[i] = extend_with
             extended.append(year)
         else:
