@@ -396,11 +396,11 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
 
 
 def _projects(path: Path) -> bool:
-    """Whether a scenario has a projection block (none, or one lifted by 'projection: null')."""
-    from resmodel.io.scenario import read_chain
-    from resmodel.scenario.projection import resolve
+    """Whether a scenario has a projection block (none, or one lifted by 'projection: null'): the rule POST
+    /comparisons follows too (compare_units_only.projects), imported only when compare runs."""
+    from resmodel.budget.compare_units_only import projects
 
-    return resolve(read_chain(path)) is not None
+    return projects(path)
 
 
 def _compare_units_only(scenarios: list[Path], without: list[Path], out: Path | None, options: list[str]) -> None:
@@ -408,7 +408,7 @@ def _compare_units_only(scenarios: list[Path], without: list[Path], out: Path | 
     sheet 'Per enhet') — a section manager's scenario of the four tables with 'projection: null' was refused though
     the unit comparison needs no projection (re-walk)."""
     from resmodel import __version__
-    from resmodel.budget.compare import compare_units
+    from resmodel.budget.compare_units_only import units_against_first, units_only_note, units_only_text
     from resmodel.run import load, manifest_table, run
     from resmodel.warning_order import scenario_warnings, warning_lines
 
@@ -424,20 +424,16 @@ def _compare_units_only(scenarios: list[Path], without: list[Path], out: Path | 
             typer.echo(f"warning: '{loaded.scenario.name}': {line}", err=True)
     names = [r.loaded.scenario.name for r in results]
     ref = results[0]
-    unit_diff = pd.concat([compare_units(ref.allocation.units, r.allocation.units, names[0], n)
-                           for r, n in zip(results[1:], names[1:], strict=True)], ignore_index=True)
+    unit_diff = units_against_first([r.allocation.units for r in results], names)
     without = [n for n, path in zip(names, scenarios, strict=True) if path in without]
-    manifest = {"resmodel_version": __version__, "reference": names[0], "units_only": f"no projection block in "
-                f"{', '.join(without)}: each unit's base-year measures only",
+    manifest = {"resmodel_version": __version__, "reference": names[0], "units_only": units_only_text(without),
                 "scenarios": {r.loaded.scenario.name: {k: v for k, v in r.manifest.items() if k != "resmodel_version"}
                               for r in results}}
     target = out or Path("results") / ("jamforelse_" + "_".join(names))
     written = _write(target, {"jamforelse_enheter.csv": unit_diff, "jamforelse.xlsx": labelled_sheets({
         "Per enhet": _unit_sheet(unit_diff), "Manifest": (manifest_table(manifest), {})}),
         "manifest.json": json_text(manifest)}, COMPARE_OUTPUTS)
-    typer.echo(f"note: {', '.join(without)} has no projection block ('projection: null' or none): the base-year "
-               "units only — no yearly differences or waterfall" + (
-                   f"; {', '.join(options)} not used (they choose the projection's tables)" if options else ""), err=True)
+    typer.echo("note: " + units_only_note(without, "no yearly differences or waterfall", options), err=True)
     _echo_units(unit_diff, names[0], ref.loaded.scenario.base_date, projected=False)
     typer.echo(f"wrote {', '.join(written)} to {target}")
 
