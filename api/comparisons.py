@@ -1,10 +1,13 @@
 """``POST /comparisons``: two or more shipped scenarios against the first, as ``resmodel compare``:
-the differences per year, area and measure, the waterfall by driver, and each unit's base-year figures."""
+the differences per year, area and measure, the waterfall by driver, and each unit's base-year figures — or, when a
+scenario has no projection block (none, or one lifted by 'projection: null'), the units alone, as the CLI writes
+them."""
 
 from __future__ import annotations
 
 from typing import Literal
 
+import pandas as pd
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
@@ -15,7 +18,7 @@ from api.scenarios import SentName, load_scenario, nfc, scenario_error, scenario
 from resmodel import __version__
 from resmodel.budget.areas import AREA_KEYS
 from resmodel.errors import ResmodelError
-from resmodel.run import run
+from resmodel.run import LoadedScenario, run
 
 router = APIRouter()
 
@@ -106,7 +109,9 @@ class UnitDifference(Pair):
 class ComparisonResponse(BaseModel):
     """What each scenario changes against the first (the reference A): per year, report area and measure, per
     service, by driver (the waterfall) and per unit — with each scenario's hash and input hashes, so that two
-    answers can be told apart when a file changed."""
+    answers can be told apart when a file changed. When a scenario has no projection block (none, or one lifted by
+    'projection: null': a section manager's scenario of the four tables), the comparison is of the units alone, as
+    `resmodel compare` writes it: ``units_only`` says so and differences, services and waterfall are empty."""
 
     resmodel_version: Version
     scenario_files: dict[str, str] = Field(description="by scenario name (its 'name:'), the file it was read from as "
@@ -114,13 +119,27 @@ class ComparisonResponse(BaseModel):
     scenario_hashes: dict[str, str] = Field(description="each scenario's hash, by name")
     input_hashes: dict[str, dict[str, str]] = Field(description="by scenario name, the sha256 of what its figures "
                                                     "rest on besides the scenario, as POST /projections' "
-                                                    "input_hashes ('data', 'parameters', 'frame', …)")
-    differences: list[Difference] = Field(description="per year, area and measure: each scenario against the first")
+                                                    "input_hashes ('data', 'parameters', 'frame', …); in a units-only "
+                                                    "comparison, which projects nothing, as POST /runs' ('data', "
+                                                    "'parameters')")
+    units_only: str | None = Field(description="null when every scenario has a projection block; otherwise the "
+                                   "comparison is of each unit's base-year measures only, and this says which "
+                                   "scenarios have none, as `resmodel compare` writes it in manifest.json's "
+                                   "'units_only': 'no projection block in mine: each unit's base-year measures only'")
+    without_projection: list[str] = Field(description="the scenarios (by name) with no projection block — none, or "
+                                          "one lifted by 'projection: null' — that make the comparison units-only; "
+                                          "empty when every scenario has one")
+    notes: list[str] = Field(description="how to read the answer: in a units-only comparison, what it leaves out and "
+                             "which of measure, year and area the request sent that it does not use (as `resmodel "
+                             "compare` notes --measure, --year and --area); empty otherwise")
+    differences: list[Difference] = Field(description="per year, area and measure: each scenario against the first "
+                                          "(empty when units_only)")
     services: list[ServiceDifference] = Field(description="volume and net cost per year and service in both: where "
-                                              "an area's difference comes from")
+                                              "an area's difference comes from (empty when units_only)")
     waterfall: list[WaterfallStep] = Field(description="per compared scenario: start, one step per driver, end; "
-                                           "the steps add up to end − start")
-    units: list[UnitDifference] = Field(description="each unit's base-year measures in both scenarios")
+                                           "the steps add up to end − start (empty when units_only)")
+    units: list[UnitDifference] = Field(description="each unit's base-year measures in both scenarios: the rows of "
+                                        "`resmodel compare`'s jamforelse_enheter.csv, units-only or not")
     warnings: dict[str, list[str]] = Field(description="by scenario name, what its figures rest on that may be a "
                                            "mistake, most serious first as `resmodel compare` prints them: a "
                                            "parameter value that looks like a slip (implausible_change, "
@@ -133,21 +152,19 @@ class ComparisonResponse(BaseModel):
 
 @router.post("/comparisons", response_model=ComparisonResponse)
 def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
-    """What each scenario changes against the first: per year and area, by driver, and per unit."""
+    """What each scenario changes against the first: per year and area, by driver, and per unit — the units alone
+    when a scenario has no projection block."""
     from resmodel.budget import compare as cmp
     from resmodel.projection_run import build_setup, projection_manifest, run_setup
 
-    compared, hashes, inputs, warnings = [], {}, {}, {}
     every = [load_scenario(name, ["body", "scenarios", i]) for i, name in enumerate(request.scenarios)]  # all
-    for i, loaded in enumerate(every):  # found and readable before any is run (a bad last name answers fast)
-        name = request.scenarios[i]
-        earlier = [n for n, seen in zip(request.scenarios[:i], every, strict=False)
-                   if seen.scenario.name == loaded.scenario.name]
-        if earlier:
-            raise one_problem(422, ["body", "scenarios", i], f"scenario file '{name}' is named "
-                              f"'{loaded.scenario.name}' (its name:) like the earlier '{earlier[0]}'; the answer keys "
-                              "each scenario by that name. Expected scenarios with distinct names. Fix: compare "
-                              "different scenarios, or give a copied file a name: of its own")
+    _check_distinct(every, request.scenarios)  # found, readable and named apart before any is run (answers fast)
+    files = {loaded.scenario.name: nfc(name) for loaded, name in zip(every, request.scenarios, strict=True)}
+    without = [loaded.scenario.name for i, loaded in enumerate(every) if not _projects(loaded, i)]
+    if without:
+        return _units_only(request, every, without, files)
+    compared, hashes, inputs, warnings = [], {}, {}, {}
+    for i, loaded in enumerate(every):
         try:
             base = run(loaded)
             setup = build_setup(loaded, base)
@@ -171,11 +188,63 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
         raise one_problem(422, ["body", field], f"{p.problem}. Expected {p.expected}. Fix: {p.fix}") from None
     diff = diff.rename(columns={"period": "year"}).astype({"year": int})
     services = services.rename(columns={"period": "year"}).astype({"year": int})
-    units = units.astype(object).where(units.notna(), None)
-    files = {loaded.scenario.name: nfc(name) for loaded, name in zip(every, request.scenarios, strict=True)}
     return ComparisonResponse(resmodel_version=__version__, scenario_files=files, scenario_hashes=hashes,
-                              input_hashes=inputs,
+                              input_hashes=inputs, units_only=None, without_projection=[], notes=[],
                               differences=diff.to_dict(orient="records"),
                               services=services.to_dict(orient="records"),
                               waterfall=fall.to_dict(orient="records"),
-                              units=units.to_dict(orient="records"), warnings=warnings)
+                              units=_records(units), warnings=warnings)
+
+
+def _check_distinct(every: list[LoadedScenario], sent: list[str]) -> None:
+    """A 422 at the later of two files of one 'name:': the answer keys each scenario by that name."""
+    for i, loaded in enumerate(every):
+        earlier = [n for n, seen in zip(sent[:i], every, strict=False) if seen.scenario.name == loaded.scenario.name]
+        if earlier:
+            raise one_problem(422, ["body", "scenarios", i], f"scenario file '{sent[i]}' is named "
+                              f"'{loaded.scenario.name}' (its name:) like the earlier '{earlier[0]}'; the answer keys "
+                              "each scenario by that name. Expected scenarios with distinct names. Fix: compare "
+                              "different scenarios, or give a copied file a name: of its own")
+
+
+def _projects(loaded: LoadedScenario, i: int) -> bool:
+    """Whether scenario ``i`` has a projection block, as `resmodel compare` decides it (a block that is not a
+    mapping is a 422 at its name)."""
+    from resmodel.budget.compare_units_only import projects
+
+    try:
+        return projects(loaded.scenario.chain[-1])  # the scenario's own file, its chain's last
+    except ResmodelError as exc:
+        raise scenario_error(exc, ["body", "scenarios", i]) from None
+
+
+def _units_only(request: ComparisonRequest, every: list[LoadedScenario], without: list[str],
+                files: dict[str, str]) -> ComparisonResponse:
+    """The comparison when a scenario has no projection block: each unit's base-year measures against the first's,
+    as `resmodel compare` writes jamforelse_enheter.csv, with the run's warnings and input hashes (API parity: the
+    API refused what the CLI compared)."""
+    from resmodel.budget.compare_units_only import units_against_first, units_only_note, units_only_text
+
+    results = []
+    for i, loaded in enumerate(every):
+        try:
+            results.append(run(loaded))
+        except ResmodelError as exc:
+            raise scenario_error(exc, ["body", "scenarios", i]) from None
+    names = [loaded.scenario.name for loaded in every]
+    unused = [f for f in ("measure", "year", "area") if f in request.model_fields_set and getattr(request, f) is not None]
+    return ComparisonResponse(
+        resmodel_version=__version__, scenario_files=files,
+        scenario_hashes={loaded.scenario.name: loaded.scenario.content_hash for loaded in every},
+        input_hashes={loaded.scenario.name: {"data": loaded.data_hash, "parameters": loaded.parameter_hash}
+                      for loaded in every},
+        units_only=units_only_text(without), without_projection=without,
+        notes=[units_only_note(without, "differences, services and waterfall are empty", unused)],
+        differences=[], services=[], waterfall=[],
+        units=_records(units_against_first([r.allocation.units for r in results], names)),
+        warnings={loaded.scenario.name: scenario_warning_lines(loaded) for loaded in every})
+
+
+def _records(units: pd.DataFrame) -> list[dict]:
+    """The unit rows as JSON records, a value missing in one scenario as null."""
+    return units.astype(object).where(units.notna(), None).to_dict(orient="records")
