@@ -332,7 +332,9 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         raise InputError.at(Location(path="--area"), f"unknown area '{area}'", "one of " + ", ".join(
             (*AREA_KEYS, "total")), did_you_mean(area, [*AREA_KEYS, "total"]) + "choose a report area")
     check_output_folder(out, COMPARE_OUTPUTS)
-    without = [path for path in scenarios if not _projects(path)]
+    from resmodel.budget.compare_units_only import projects
+
+    without = [path for path in scenarios if not projects(path)]
     if without:
         options = [f"--{o}" for o, given in (("measure", measure != "deviation"), ("year", year is not None),
                                                ("area", area != "total")) if given]
@@ -393,14 +395,6 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     _echo(_msek(fall[["scenario_b", "driver", "label", "value", "cumulative"]], ["value", "cumulative"]))
     _echo_units(unit_diff, ref_name, base_dates[0])
     typer.echo(f"wrote {', '.join(written)} to {target}")
-
-
-def _projects(path: Path) -> bool:
-    """Whether a scenario has a projection block (none, or one lifted by 'projection: null'): the rule POST
-    /comparisons follows too (compare_units_only.projects), imported only when compare runs."""
-    from resmodel.budget.compare_units_only import projects
-
-    return projects(path)
 
 
 def _compare_units_only(scenarios: list[Path], without: list[Path], out: Path | None, options: list[str]) -> None:
