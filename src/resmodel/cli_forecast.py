@@ -298,6 +298,7 @@ def backtest(
                "actual in the series' units, bias% of the actual total; cov80%/cov95%: held-out values inside the "
                "80 %/95 % intervals — 70–90 % counts as calibrated for 80 %; model_used: what made the forecasts, "
                "fallbacks included; all over the held-out points of every window)")
+    _echo_flat_windows(metrics)
     metrics = _with_judgement(metrics, fallback_windows)
     _echo_best(metrics, data.from_history, fallback_windows)
     _echo_verdict(metrics, fallback_windows=fallback_windows)
@@ -405,6 +406,14 @@ def _level_split_metrics(series: Path, cv: pd.DataFrame, models: list[str]) -> p
     ids = set(split["unique_id"])
     level_series = {s.uid: s for s in split_series(level_frame, by_level.freqs) if s.uid in ids}
     return evaluate(split, level_series, ["naive", *[m for m in models if m != "naive"]])
+
+
+def _echo_flat_windows(metrics: pd.DataFrame) -> None:
+    """A note per series whose MASE leaves out windows with flat training data (nothing to scale by)."""
+    left = metrics.loc[metrics["mase_windows"] < metrics["windows"], ["unique_id", "windows", "mase_windows"]]
+    for uid, windows, used in left.drop_duplicates().itertuples(index=False):
+        typer.echo(f"note: {uid}: mase over {used} of {windows} windows — the training data of the other "
+                   f"{windows - used} were flat (no change from period to period), so there is nothing to scale by")
 
 
 def _echo_verdict(metrics: pd.DataFrame, prefix: str = "",
@@ -620,8 +629,10 @@ def forecast(
         table = result.table.assign(month=result.table["month"].dt.strftime("%Y-%m"))
         yearly = yearly_volumes(result.table)
         totals = yearly[yearly["level"] == "total"].drop(columns=["level", "volume_lo_95", "volume_hi_95"])
-        typer.echo("Average volume per month by year (i snitt per månad, day-weighted as the projection; 80 % "
-                   "interval; levels summed; months: forecast months in the year):")
+        typer.echo("Average volume per month by year (i snitt per månad, day-weighted as the projection; lo/hi: "
+                   "the average of the monthly 80 % bounds, wider than an 80 % interval of the year's average — "
+                   "about 86 % for the first year of a random walk; levels summed; months: forecast months in "
+                   "the year):")
         _table(totals[totals["year"] <= totals["year"].min() + 4])
         partial = totals.loc[totals["months"] < 12, ["year", "months"]].drop_duplicates()
         typer.echo("(the first five years; every year by level is in volume_forecast_yearly.csv, every month in "

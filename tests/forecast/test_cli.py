@@ -629,3 +629,17 @@ def test_a_regressor_written_with_spaced_thousands_is_a_regressor_told_how_to_wr
     res = cli(["forecast", "--series", tmp_path / "r.csv", "--model", "naive", "--out", tmp_path / "o"])
     assert res.exit_code == 2 and "remove the column" not in res.stderr
     assert "'12 345' has spaces between its digits" in res.stderr and "Fix: write 12345" in res.stderr
+
+
+def test_backtest_says_which_windows_mase_leaves_out_and_judges_the_series(cli, tmp_path):
+    """Methods audit: a yearly rate fixed for its first years gave flat training data at the first origins, and the
+    series' MASE was NaN for every model — the verdict called naive's MASE 'undefined or 0'."""
+    pd.DataFrame({"unique_id": "rate", "ds": range(2010, 2020),
+                  "y": [5, 5, 5, 5, 6, 7, 8, 9, 10, 11]}).to_csv(tmp_path / "rate.csv", index=False)
+    res = cli(["backtest", "--series", tmp_path / "rate.csv", "--models", "naive,drift", "--h", "1", "--windows", "7",
+               "--out", tmp_path / "b"])
+    assert res.exit_code == 0, res.stderr
+    assert "note: rate: mase over 5 of 7 windows — the training data of the other 2 were flat" in res.stdout
+    metrics = pd.read_csv(tmp_path / "b" / "backtest_metrics.csv")
+    assert metrics["mase"].notna().all() and (metrics["mase_windows"] == 5).all()
+    assert "drift: beats naive on 1 of 1 series" in res.stdout

@@ -67,6 +67,23 @@ def test_metrics_by_hand():
     assert ev.loc["naive", "mape_mean"] == ev.loc["naive", "mape"]  # h = 1: a window's average is its one point
 
 
+def test_a_window_with_flat_training_data_is_left_out_of_mase_not_the_series():
+    """Methods audit: one origin whose training data are flat (a yearly rate fixed for some years) has nothing to
+    scale by, and it made the series' MASE NaN for every model — so the series fell out of the verdict."""
+    df = _yearly([5.0, 5, 5, 5, 6, 7, 8, 9, 10, 11])
+    frame, freqs = validate_long(df)
+    series = {s.uid: s for s in split_series(frame, freqs)}
+    cv = Forecaster([Naive(), Drift()]).cross_validation(df, h=1, n_windows=7, step=1)
+    ev = evaluate(cv, series, ["naive", "drift"]).set_index("model")
+    assert (ev["windows"] == 7).all() and (ev["mase_windows"] == 5).all()
+    cutoffs = sorted(cv["cutoff"].unique())
+    later = cv[cv["cutoff"] > cutoffs[1]]  # the first two training spans, [5, 5, 5] and [5, 5, 5, 5], are flat
+    scales = [mase_scale(df["y"].to_numpy()[: 5 + i], 1) for i in range(5)]
+    expected = np.mean(np.abs(later["naive"].to_numpy() - later["y"].to_numpy()) / np.array(scales))
+    assert ev.loc["naive", "mase"] == pytest.approx(expected, rel=1e-12)
+    assert np.isfinite(ev.loc["drift", "relative_mase"])
+
+
 def test_the_error_of_a_windows_horizon_average_by_hand():
     """mape_mean: next year's average volume, not each month's — errors of opposite sign within a window cancel."""
     df = _yearly([10.0, 12, 11, 13, 12, 14, 13])

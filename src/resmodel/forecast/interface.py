@@ -75,7 +75,9 @@ def yearly_volumes(table: pd.DataFrame) -> pd.DataFrame:
     """Average volume per month by year (*i snitt per månad*) of a forecast table, per service and level and
     for the service (``level`` "total"): over the forecast months in the year (``months``: fewer than 12 in
     a year the forecast starts or ends in), weighted by their days as the projection weighs them. The
-    bounds are the averages of the monthly bounds (the level split keeps them additive)."""
+    bounds are the averages of the monthly bounds (the level split keeps them additive): wider than an 80 %
+    interval of the year's average, whose months' errors are not perfectly correlated (methods audit: 85.9 %
+    coverage for the first year of a random walk; the gap narrows in later years)."""
     value_columns = [c for c in OUTPUT_COLUMNS if c.startswith("volume")]
     months = pd.to_datetime(table["month"])
     days = months.dt.days_in_month.astype(float)

@@ -46,24 +46,28 @@ def evaluate(cv: pd.DataFrame, series: dict[str, Series], models: Sequence[str],
              baseline: str = "naive") -> pd.DataFrame:
     """One row per series and model: windows, points, MAPE, MASE, bias (forecast − actual, mean and
     % of actuals), the error of each window's horizon average (``mape_mean``), interval coverage, the baseline's MASE, the ratio and whether the model beats it,
-    and which models actually produced the numbers (fallbacks show here)."""
+    and which models actually produced the numbers (fallbacks show here). MASE leaves out the windows whose
+    training data are flat (nothing to scale by; ``mase_windows`` counts the others): one flat origin of a
+    yearly rate fixed for years made the whole series' MASE undefined (methods audit)."""
     scale = scales_for(cv, series)
     rows = []
     for uid, idx in cv.groupby(ID, sort=True).indices.items():
         g = cv.iloc[idx]
         y = g[Y].to_numpy(dtype=float)
         sc = scale[idx]
+        scalable = np.isfinite(sc) & (sc > 0)
+        mase_windows = int(g.loc[scalable, "cutoff"].nunique())
         stats = {}
         for name in models:
             yhat = g[name].to_numpy(dtype=float)
             err = yhat - y
-            with np.errstate(divide="ignore", invalid="ignore"):
-                scaled = np.abs(err) / sc
+            scaled = np.abs(err[scalable]) / sc[scalable]
             used = g.groupby("cutoff")[f"{name}-model_used"].first().value_counts()
             row = {
                 ID: uid, "model": name, "windows": int(g["cutoff"].nunique()), "points": len(g),
                 "mape": mape(y, yhat),
-                "mase": float(np.mean(scaled)) if np.all(np.isfinite(scaled)) else float("nan"),
+                "mase": float(np.mean(scaled)) if len(scaled) and np.all(np.isfinite(scaled)) else float("nan"),
+                "mase_windows": mase_windows,
                 "bias": float(np.mean(err)),
                 "bias_pct": float(err.sum() / y.sum() * 100) if y.sum() else float("nan"),
                 "mape_mean": _mape_of_means(g, name),
