@@ -16,7 +16,8 @@ import pytest
 
 from resmodel.errors import InputError
 from resmodel.io.scenario import read_chain
-from resmodel.projection_run import build_setup, project, unit_costs, yearly_by_area
+from resmodel.projection_run import build_setup, check_projection, project, unit_costs, yearly_by_area
+from resmodel.run import load
 from resmodel.scenario.projection import ProjectionSettings, merge, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -204,11 +205,13 @@ def test_unknown_service_has_near_miss(tmp_path):
 
 def test_override_key_that_is_not_a_year_is_refused(tmp_path):
     """{3: 100} (a level, meant as one) must not silently replace the whole service from year 3 on."""
-    path = scenario(tmp_path, "level", "projection:\n  volumes: {daglig_verksamhet: {3: 100}}\n")
+    path = scenario(tmp_path, "level", "projection:\n  volumes: {daglig_verksamhet: {3: 100}}\n"
+                    "  adjustments: [{service: daglig_verksamhet, year: 2207, amount: 1000000}]\n")
     with pytest.raises(InputError) as err:
-        resolve(read_chain(path))
+        check_projection(load(path))
     text = str(err.value)
     assert "level.yaml, line 5" in text and "3 is not a year" in text and "levels cannot be set" in text
+    assert "year 2207 is not projected" in text  # reported with the block's other problems (docs walk: two rounds)
 
 
 def test_an_absurd_volume_is_refused_before_it_can_overflow(tmp_path):

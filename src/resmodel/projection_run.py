@@ -50,7 +50,7 @@ from resmodel.io.frame_file import frame_document, frame_location, frame_words
 from resmodel.io.other_services import low_cost_warnings, read_other_services
 from resmodel.io.parameters import SLIP_CHECKS
 from resmodel.io.scenario import read_chain
-from resmodel.params.tree import ParameterTree
+from resmodel.params.tree import LEVELS, ParameterTree
 from resmodel.scenario.projection import (
     MAX_HORIZON,
     Adjustment,
@@ -812,7 +812,13 @@ def check_years(resolved: ResolvedProjection, first: int, last: int) -> None:
             problems.add(resolved.location(f"volumes.{sv}"), "the override by year is empty",
                          "a mapping year → volume, e.g. {2025: 1050, 2026: 1100}",
                          "give the volume of each year it changes, or remove it")
-        outside = [y for y in value if isinstance(y, int) and not first <= y <= last] if isinstance(value, dict) else []
+        keys = [y for y in value if isinstance(y, int)] if isinstance(value, dict) else []
+        levels = [y for y in keys if y in LEVELS]
+        outside = [y for y in keys if not first <= y <= last and y not in LEVELS]
+        if levels:
+            problems.add(resolved.location(f"volumes.{sv}"), f"{levels[0]} is not a year (a need level? levels cannot "
+                         "be set here: the level split follows the history)", "a mapping year → volume, e.g. "
+                         "{2025: 1050, 2026: 1100}", "write the years the volume changes, or remove the level keys")
         if outside:  # 2040 for 2030 was held at the year before for good; 2020 silently dropped
             problems.add(resolved.location(f"volumes.{sv}"), f"the override names {outside[0]}, which is not "
                          "projected", f"years from {first} to {last}", "correct the year (a typing slip?)"

@@ -31,7 +31,6 @@ from resmodel.forecast.forecaster import MODEL_NAMES  # the names forecast_volum
 from resmodel.forecast.frame import FIRST_YEAR, LAST_YEAR  # the years of a series (and of places)
 from resmodel.forecast.interface import MAX_VOLUME  # the largest volume an override may set
 from resmodel.params.ranges import out_of_range, unit_range
-from resmodel.params.tree import LEVELS  # a need level is no year: a level table where a year mapping belongs
 
 if TYPE_CHECKING:  # resmodel.io.scenario imports the schema, which imports this module
     from resmodel.io.scenario import ScenarioSource
@@ -349,18 +348,14 @@ class ProjectionSettings(_Strict):
     @field_validator("volumes")
     @classmethod
     def _volumes(cls, value: dict[str, str | float | dict[int, float]]) -> dict[str, str | float | dict[int, float]]:
-        """Model names known, volumes within range and no level table: a per-year override's other keys are any whole
-        numbers here, checked against the horizon by check_years with the block's other problems (a year bound here
-        held them all back: 2207 for 2027)."""
+        """Model names known and volumes within range: a per-year override's keys are any whole numbers here, checked
+        against the horizon — a need level 1–8 among them too — by check_years with the block's other problems (a
+        year or level bound here held them all back: 2207 for 2027, 3 for a level)."""
         for service, spec in value.items():
             if isinstance(spec, str) and _model_name(spec) not in MODEL_NAMES:
                 raise ValueError(f"volumes.{service}: {_unknown_model(spec)}")
             if isinstance(spec, dict):
                 for year, volume in spec.items():
-                    if year in LEVELS:
-                        raise ValueError(f"volumes.{service}: {year} is not a year (a need level? levels cannot be "
-                                         "set here: the level split follows the history); a per-year override maps "
-                                         "years to volumes, e.g. {2025: 1050, 2026: 1100}")
                     if not 0 <= volume <= MAX_VOLUME:
                         raise ValueError(f"volumes.{service}: the volume for {year} ({volume:g}) is outside 0–"
                                          f"{MAX_VOLUME:,} (users, cases or places a month)")
