@@ -216,7 +216,13 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
     from resmodel.io.candidates import amount_warnings, prepare_candidates
     from resmodel.io.pnr import check_frame_for_pnr
     from resmodel.planning.premises import PlanCosts
-    from resmodel.planning_run import cost_notes, premises_plan, raise_candidate_problems, scenario_inputs
+    from resmodel.planning_run import (
+        cost_notes,
+        lower_bound_warning,
+        premises_plan,
+        raise_candidate_problems,
+        scenario_inputs,
+    )
     from resmodel.run import run
 
     _refuse_large_programme(request)
@@ -275,4 +281,5 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
                         warnings=[*scenario_warning_lines(loaded),
                                   *(f"[{w.check}] body.candidates[{w.location.row}].{w.location.column}: "
                                     f"{BODY.worded(w.message)}" for w in amount_warnings(table, CANDIDATES)),
-                                  *(BODY.worded(w.removeprefix(f"{CANDIDATES}: ")) for w in plan.warnings)])
+                                  *(BODY.worded(w.removeprefix(f"{CANDIDATES}: ")) for w in plan.warnings),
+                                  *filter(None, [lower_bound_warning(request.demand_column, "body.demand_column")])])

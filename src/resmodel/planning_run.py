@@ -167,7 +167,7 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     options = {name: tables[0] for name, tables in evaluated.items()} | {"plan": result.yearly}
     levels = {name: tables[1] for name, tables in evaluated.items()} | {"plan": result.by_level}
     warnings = [w for w in (early, _demand_scale_warning(monthly, base_users, service, demand_source),
-                            _lower_bound_warning(demand_column),
+                            lower_bound_warning(demand_column),
                             _unmet_warning(result, peak, base, candidates, costs, candidates_source),
                             _none_in_time_warning(result.plan, int(peak.index[0]), int(peak.index[-1]),
                                                   candidates_source)) if w]
@@ -243,14 +243,16 @@ def _demand_scale_warning(monthly: pd.Series, users: float | None, service: str,
             f"another unit (hours, a total over months)? The plan sets it against {service}'s places and costs")
 
 
-def _lower_bound_warning(column: str) -> str | None:
-    """Planning for the low end of a forecast interval: places for a low-demand case, said."""
+def lower_bound_warning(column: str, where: str | None = None) -> str | None:
+    """Planning for the low end of a forecast interval: places for a low-demand case, said — by the plan and by POST
+    /premises-plans for its demand_column (``where``, the field the API locates it at), one text for both."""
     bound = re.fullmatch(r"volume_lo_(\d{1,2})", column)
     if bound is None:
         return None
-    return (f"the plan is for the lower bound of the {bound[1]} % interval ({column}): places for a low-demand case, "
-            "too few if demand comes out at the forecast or above; a premises decision with a lead time of years is "
-            "usually planned for the upper bound (volume_hi_80) or the forecast itself (volume)")
+    return (f"{where + ': ' if where else ''}the plan is for the lower bound of the {bound[1]} % interval ({column}): "
+            "places for a low-demand case, too few if demand comes out at the forecast or above; a premises decision "
+            "with a lead time of years is usually planned for the upper bound (volume_hi_80) or the forecast itself "
+            "(volume)")
 
 
 def _none_in_time_warning(plan: pd.DataFrame, first_year: int, last_year: int, display: str) -> str | None:
