@@ -63,7 +63,7 @@ USERS = TableSchema(
         Column("level", "int", "assessed need level (nivå) 1–8; required for daily activity and housing ('Nivå 3' "
                "reads as 3)", "level", required=False, minimum=1, maximum=8, prefix_words=LEVEL_WORDS),
         Column("weekly_hours", "float",
-               "daily activity: scheduled hours per week (tidsomfattning, in hours: 75 % of full time is 30 of a 40-hour week); personal assistance: granted hours per week (up to 336 with two assistants around the clock)",
+               "daily activity: scheduled hours per week (tidsomfattning, in hours: 75 % of full time is 30 of a 40-hour week); personal assistance: granted hours per week (up to 336 with two assistants around the clock; an SFB case with 20 or fewer is warned, weekly_hours_implausible: state assistance needs more than 20 hours a week of basic needs)",
                "hours/week", required=False, minimum=0, maximum=336),
         Column("day_price", "float", "external places: price per day (dygnspris) in SEK, not tkr (under 500 or above "
                "40 000 a day is warned, day_price_implausible)", "SEK/day", required=False, minimum=0),

@@ -45,6 +45,13 @@ MIN_DAY_PRICE = 500
 #: daily activity (LSS 9 § 10, people of working age) and adult housing are adults' services: a start more than
 #: two years before coming of age is a mistyped birth year or start date (section-manager walk of the demo)
 ADULT_SERVICE_MIN_START_AGE = 16
+#: state assistance (assistansersättning, SFB 51 kap.) needs basic needs of more than this many hours a week on average
+#: (docs/sources/public_parameters.md: "Eligibility for the state compensation requires more than 20 hours a week of
+#: basic needs"): an SFB case granted this or fewer hours in all is a slip — LSS assistance typed as SFB, or hours a
+#: day — which the run would price as the municipality's share of a state case without a word
+SFB_MIN_BASIC_NEEDS_HOURS = 20
+#: the rows an SFB-hours warning names (the count says how many more)
+SFB_ROWS_NAMED = 5
 HOURS_SERVICES = ("daglig_verksamhet", "personlig_assistans_sfb", "personlig_assistans_lss")  # use weekly_hours
 #: the services of the units whose users' need is in weekly_hours (a housing unit's is not)
 HOURS_UNIT_SERVICES = tuple(sorted({UNIT_SERVICE_OF_USER[s] for s in HOURS_SERVICES}))
@@ -391,7 +398,31 @@ def _implausible_user_values(users: pd.DataFrame, users_file: str) -> list[Warni
                        "more than the highest need level costs, F0155): a monthly or yearly price typed as the day "
                        "price? The run costs it as given", (str(users.at[i, "unit_id"]),))
               for i in users.index[dear.fillna(False).to_numpy(dtype=bool)]]
-    return found + _cheap_day_prices(users, users_file) + _adult_age_and_hours(users, users_file)
+    return (found + _cheap_day_prices(users, users_file) + _adult_age_and_hours(users, users_file)
+            + _sfb_hours_below_eligibility(users, users_file))
+
+
+def _sfb_hours_below_eligibility(users: pd.DataFrame, users_file: str) -> list[Warning_]:
+    """One warning for the SFB cases with at most SFB_MIN_BASIC_NEEDS_HOURS weekly_hours, which state assistance
+    cannot have: each was priced as the municipality's share of a state case without a word (15 or 18 hours a week
+    of LSS assistance typed as SFB, or hours a day). Left to the shares-of-full-time warning when the
+    service's median says the whole column is shares."""
+    hours = users["weekly_hours"].where(users["service"] == "personlig_assistans_sfb")
+    low = hours.le(SFB_MIN_BASIC_NEEDS_HOURS)
+    if not low.any() or hours.median() <= SHARE_OF_FULL_TIME_MEDIAN:
+        return []
+    rows = users.index[low.to_numpy(dtype=bool)]
+    named = ", ".join(f"row {i} ({users.at[i, 'user_id']}, {hours[i]:g} h)" for i in rows[:SFB_ROWS_NAMED])
+    more = f" and {len(rows) - SFB_ROWS_NAMED} more" if len(rows) > SFB_ROWS_NAMED else ""
+    return [Warning_("weekly_hours_implausible", Location(file=users_file, row=int(rows[0]), column="weekly_hours"),
+                     f"{len(rows)} personlig_assistans_sfb {'user has' if len(rows) == 1 else 'users have'} "
+                     f"weekly_hours of at most {SFB_MIN_BASIC_NEEDS_HOURS} — {named}{more}: state assistance "
+                     f"(assistansersättning, SFB 51 kap.) requires basic needs of more than {SFB_MIN_BASIC_NEEDS_HOURS} "
+                     "hours a week on average, so such a case cannot have it. LSS assistance typed as SFB (the "
+                     "municipality pays all its hours: service personlig_assistans_lss), or hours a day in "
+                     "weekly_hours (18 a day is 126 a week)? Correct the service or the hours; the run prices each "
+                     "as given, as the municipality's share of a state case",
+                     tuple(sorted(users.loc[rows, "unit_id"].astype(str).unique())))]
 
 
 def _cheap_day_prices(users: pd.DataFrame, users_file: str) -> list[Warning_]:
