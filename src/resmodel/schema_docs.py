@@ -1,6 +1,6 @@
 """Generated reference documents: the scenario JSON Schema and the data dictionary.
 
-`python -m resmodel.schema_docs` rewrites docs/scenario.schema.json and docs/data-dictionary.md;
+`python -m resmodel.schema_docs [FOLDER]` rewrites FOLDER (default docs)/scenario.schema.json and data-dictionary.md;
 tests fail when the committed files drift from the schemas in code."""
 
 from __future__ import annotations
@@ -129,10 +129,38 @@ def _swedish_headers(schema: TableSchema) -> dict[str, str]:
     return {column: ", ".join(headers) for column, headers in found.items()}
 
 
+USAGE = ("usage: python -m resmodel.schema_docs [FOLDER]\n\n"
+         "Rewrites FOLDER/scenario.schema.json and FOLDER/data-dictionary.md from the schemas in code "
+         "(FOLDER: an existing folder, default docs).\n")
+
+
 def main(docs: Path) -> None:
+    """Write the two generated documents into the folder ``docs``."""
     (docs / "scenario.schema.json").write_text(scenario_schema(), encoding="utf-8")
     (docs / "data-dictionary.md").write_text(data_dictionary(), encoding="utf-8")
 
 
+def command(args: list[str]) -> int:
+    """The command line: --help/-h prints the usage; a folder that is not there, an option or a second argument is
+    refused with exit status 2 and nothing written ('--help' was taken for a folder and crashed)."""
+    if any(a in ("-h", "--help") for a in args):
+        sys.stdout.write(USAGE)
+        return 0
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        given = f"{len(args)} arguments given" if len(args) > 1 else f"'{args[0]}' is not an option of this command"
+        sys.stderr.write(USAGE + f"error: {given}. Expected at most one argument, the folder to write into. Fix: give "
+                         "the docs folder alone, e.g. `python -m resmodel.schema_docs docs`\n")
+        return 2
+    docs = Path(args[0] if args else "docs")
+    if not docs.is_dir():
+        state = "is a file, not a folder" if docs.exists() else "does not exist" + ("" if args else " here")
+        sys.stderr.write(f"error: '{docs}' {state}. Expected an existing folder to write scenario.schema.json and "
+                         "data-dictionary.md into. Fix: run it from the repository's root (docs is the default), or "
+                         "give an existing folder\n")
+        return 2
+    main(docs)
+    return 0
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs"))
+    sys.exit(command(sys.argv[1:]))
