@@ -94,6 +94,19 @@ def test_daily_activity_hours_written_as_shares_of_full_time_are_warned(kit):
     assert "hours written as shares of full time" in found[0].message and found[0].units == ("DV01", "DV02")
 
 
+def test_one_daily_activity_user_with_hours_as_a_share_is_warned_at_the_row(kit):
+    """Bad-input fuzz: one user's 30 hours typed as 0.75 passed the median check and cut their cost by 77 %."""
+    users = kit / "data" / "users.csv"
+    _edit(users, ",2,30,,", ",2,0.75,,")
+    found = _warnings(kit / "data", "weekly_hours_implausible")
+    assert len(found) == 1, found
+    row = users.read_text(encoding="utf-8").splitlines().index(
+        next(line for line in users.read_text(encoding="utf-8").splitlines() if ",2,0.75,," in line)) + 1
+    assert (found[0].location.row, found[0].location.column) == (row, "weekly_hours")
+    assert found[0].message.startswith("a daily-activity user with 0.75 hours a week: a share of full time (0.75 of "
+                                       "a 40-hour week is 30 hours)?")
+
+
 def test_a_few_short_hours_among_full_ones_are_not_taken_for_shares(kit):
     users = kit / "data" / "users.csv"
     _edit(users, ",20,,2001", ",1,,2001")  # one user scheduled an hour a week; the median stays 27.5
