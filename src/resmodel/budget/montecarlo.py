@@ -256,11 +256,21 @@ def load_uncertainty(data: Mapping[str, Any], file: str | None = None, prefix: s
         raise  # pragma: no cover
 
 
+def volume_followers(case: BudgetCase) -> dict[str, str]:
+    """Services whose volume follows another's (service → the one it follows): the own provider's hours are
+    those of the SFB cases it serves, so a volume draw for the SFB cases moves them too (economist cycle)."""
+    a = case.inputs.assistance
+    if a is None or a.sfb_service is None or a.own_provider_service is None:
+        return {}
+    return {a.own_provider_service: a.sfb_service}
+
+
 def sample_shocks(spec: UncertaintySpec, services: tuple[str, ...], years: int, draws: int, seed: int,
-                  fixed_volume: tuple[str, ...] = ()) -> Shocks:
+                  fixed_volume: tuple[str, ...] = (), follows: Mapping[str, str] | None = None) -> Shocks:
     """All draws at once, in a fixed order, from one seeded generator. One volume-growth
     distribution applies to every service except ``fixed_volume`` (lump lines such as
-    administration, whose 'volume' is not a driver); a per-service mapping applies as given."""
+    administration, whose 'volume' is not a driver); a per-service mapping applies as given, and a
+    service in ``follows`` (volume_followers) that the mapping does not name takes its leader's draws."""
     if draws < 1:
         raise InputError.at(Location(path="montecarlo.draws"), f"{draws} draws", "at least 1 draw",
                             "ask for e.g. 1000 draws")
@@ -271,8 +281,10 @@ def sample_shocks(spec: UncertaintySpec, services: tuple[str, ...], years: int, 
             raise InputError.at(Location(path=f"uncertainty.volume_growth.{unknown[0]}"),
                                 f"volume-growth distribution for '{unknown[0]}', which is not projected",
                                 "a projected service", f"correct the key ({suggest(unknown[0], services)})")
-        volume = np.column_stack([spec.volume_growth.get(s, Fixed(value=0.0)).sample(rng, (draws,))
-                                  for s in services]) if services else np.zeros((draws, 0))
+        drawn = {s: spec.volume_growth.get(s, Fixed(value=0.0)).sample(rng, (draws,)) for s in services}
+        drawn.update({s: drawn[leader] for s, leader in (follows or {}).items()
+                      if s in drawn and leader in drawn and s not in spec.volume_growth})
+        volume = np.column_stack([drawn[s] for s in services]) if services else np.zeros((draws, 0))
     else:
         moves = np.array([s not in fixed_volume for s in services], dtype=float)
         volume = spec.volume_growth.sample(rng, (draws,))[:, None] * moves[None, :]
@@ -326,7 +338,8 @@ def run(case: BudgetCase, spec: UncertaintySpec, draws: int = 1000, seed: int = 
     percentiles = _check_percentiles(percentiles)
     pc = prepare_case(case)
     p = pc.projection
-    shocks = sample_shocks(spec, p.services, p.horizon.years, draws, seed, case.inputs.fixed_volume_services)
+    shocks = sample_shocks(spec, p.services, p.horizon.years, draws, seed, case.inputs.fixed_volume_services,
+                           volume_followers(case))
     keys = order = values = None
     for start in range(0, draws, chunk):
         stop = min(start + chunk, draws)
@@ -421,7 +434,8 @@ def run_loop(case: BudgetCase, spec: UncertaintySpec, draws: int = 1000, seed: i
     percentiles = _check_percentiles(percentiles)
     pc = prepare_case(case)
     p = pc.projection
-    shocks = sample_shocks(spec, p.services, p.horizon.years, draws, seed, case.inputs.fixed_volume_services)
+    shocks = sample_shocks(spec, p.services, p.horizon.years, draws, seed, case.inputs.fixed_volume_services,
+                           volume_followers(case))
     keys, columns = None, []
     for d in range(draws):
         result = run_budget(perturbed_case(case, shocks, d))
@@ -436,4 +450,5 @@ def run_loop(case: BudgetCase, spec: UncertaintySpec, draws: int = 1000, seed: i
 
 
 __all__ = ["Distribution", "Fixed", "LogNormal", "MonteCarloResult", "Normal", "Triangular",
-           "Uniform", "UncertaintySpec", "load_uncertainty", "perturbed_case", "run", "run_loop", "sample_shocks"]
+           "Uniform", "UncertaintySpec", "load_uncertainty", "perturbed_case", "run", "run_loop", "sample_shocks",
+           "volume_followers"]

@@ -72,11 +72,14 @@ def _frame_growth(case: BudgetCase, delta: float) -> BudgetCase:
 
 
 def _sfb_cases(case: BudgetCase, delta: float) -> BudgetCase:
+    """SFB cases × (1 + delta), and the own provider's hours with them: its hours are those of the SFB cases
+    it serves (hours per case held), as ``volume_changes`` moves them (economist cycle: the bar left them out)."""
     a = case.inputs.assistance
     if a is None or a.sfb_service not in case.inputs.volumes.columns:
         return case
     volumes = case.inputs.volumes.copy()
-    volumes[a.sfb_service] = volumes[a.sfb_service] * (1.0 + delta)
+    moved = [s for s in (a.sfb_service, a.own_provider_service) if s in volumes.columns]
+    volumes[moved] = volumes[moved] * (1.0 + delta)
     return dataclasses.replace(case, inputs=dataclasses.replace(case.inputs, volumes=volumes))
 
 
