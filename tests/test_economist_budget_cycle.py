@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from resmodel.budget import montecarlo, sensitivity
+from resmodel.budget import compare, montecarlo, sensitivity
 from resmodel.budget.montecarlo import Fixed, Normal, UncertaintySpec
 from resmodel.projection_run import build_setup, run_setup
 from resmodel.run import load, run
@@ -86,3 +87,46 @@ def test_a_monte_carlo_volume_draw_for_the_sfb_cases_moves_the_own_providers_hou
                   & (table["period"].astype(str) == "2030")].set_index("service")
     relative = (hours["p95"] - hours["p05"]) / hours["value"]
     assert relative[OWN] > 0.02 and relative[OWN] == pytest.approx(relative[SFB], rel=1e-9)
+
+
+def test_a_salary_change_is_labelled_as_base_year_unit_costs_not_as_the_wage_index(tmp_path, base):
+    """Finding 2: all salaries +1 % showed 0.0 under 'Löner — wages and sick leave' and the whole effect under
+    'Nivåmix — level mix and base unit costs'; the labels now say which step holds what (keys unchanged), and the
+    salaries move none of other_services.csv's lump lines (793.7 of the 2 091.1 MSEK base-year staff cost)."""
+    other = setup_of(salaries_up(tmp_path))
+    steps = compare.waterfall(base.case, other.case, measure="net_cost", year=2025).set_index("driver")
+    assert list(steps.index) == ["start", *compare.DRIVER_ORDER, "end"]
+    assert steps.at["level_mix", "label"] == ("Enhetskostnader och nivåmix — base-year unit costs (salaries, staffing, "
+                                              "prices) and level mix")
+    assert steps.at["wages", "label"] == "Löneindex och sjukfrånvaro — wage index and sick leave"
+    assert steps.at["assistance", "label"] == "Assistansregler — assistance rules, costs per hour and the state rate"
+    assert steps.at["level_mix", "value"] / 1e6 == pytest.approx(12.3, abs=0.05)  # docs/budget.md §6
+    assert steps.at["assistance", "value"] / 1e6 == pytest.approx(1.4, abs=0.05)
+    assert steps.at["wages", "value"] == 0.0
+    services = compare.compare_services(run_setup(base), run_setup(other))
+    lumps = services[services["service"].isin(LUMPS) & (services["measure"] == "net_cost")]
+    assert len(lumps) and not lumps["difference"].any()
+    units = base.case.inputs.unit_costs
+    lines = pd.read_csv(SC.parent / "data" / "demokommun" / "other_services.csv")["service"]
+    assert units[units["service"].isin(lines)]["staff_cost"].sum() / 1e6 == pytest.approx(793.7, abs=0.05)
+    assert units["staff_cost"].sum() / 1e6 == pytest.approx(2091.1, abs=0.05)  # docs/projection.md, Other services
+
+
+def test_compares_first_table_follows_the_measure_asked_for(tmp_path):
+    """Finding 3: `compare --measure net_cost --year 2025` opened with the deviation per year; the table is now the
+    net cost's, its heading says so, and jamforelse.csv keeps every measure."""
+    from resmodel.cli import app
+    from tests.clirun import invoke
+
+    code, out, err = invoke(app, "compare", SC / "base.yaml", SC / "wage_above_state_rate.yaml", "--measure",
+                            "net_cost", "--year", 2025, "--out", tmp_path / "c")
+    assert code == 0, err
+    diff = pd.read_csv(tmp_path / "c" / "jamforelse.csv")
+    assert set(diff["measure"]) == {"net_cost", "frame", "deviation"}
+    board = diff[diff["area"] == "total"].set_index(["measure", "period"])["difference"] / 1e6
+    assert "difference in the board's net cost against 'base' (MSEK per year)\n" in out
+    assert "deviation against" not in out
+    table = out.split("(MSEK per year)\n")[1]
+    row = next(line for line in table.splitlines() if line.startswith("2030"))
+    assert float(row.split()[1].replace(",", "")) == pytest.approx(board.loc[("net_cost", 2030)], abs=0.051)
+    assert abs(board.loc[("net_cost", 2030)] + board.loc[("deviation", 2030)]) > 1.0  # the two tables differ

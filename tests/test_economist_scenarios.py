@@ -260,13 +260,13 @@ def test_the_wage_step_of_a_deviation_waterfall_says_it_is_net_of_the_frames_ind
     steps = {m: waterfall(base, wage, measure=m, year=2034).set_index("driver") for m in
              ("deviation", "frame", "net_cost")}
     wages = steps["deviation"].loc["wages"]
-    assert wages["label"] == "Löner — wages and sick leave (net of the frame's indexation)"
+    assert wages["label"] == "Löneindex och sjukfrånvaro — wage index and sick leave (net of the frame's indexation)"
     assert wages["value"] == pytest.approx(steps["frame"].at["wages", "value"] - steps["net_cost"].at["wages", "value"])
     assert steps["frame"].at["wages", "value"] > 1e8  # the frame follows wages: 0.77 of its index
     assert "net of" not in steps["frame"].at["wages", "label"]
     unindexed = build_setup(loaded := load(SC / "no_indexation.yaml"), run(loaded)).case  # A's frame: kind none
     plain = waterfall(unindexed, base, measure="deviation").set_index("driver")
-    assert plain.at["wages", "label"] == "Löner — wages and sick leave"
+    assert plain.at["wages", "label"] == "Löneindex och sjukfrånvaro — wage index and sick leave"
 
 
 PLAN = "projection:\n  volumes:\n    daglig_verksamhet: {2026: 1080, 2027: 1110, 2028: 1140}\n"

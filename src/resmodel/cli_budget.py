@@ -376,11 +376,12 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
                               "jamforelse_enheter.csv": unit_diff,
                               "jamforelse.xlsx": labelled_sheets(sheets), **files, "manifest.json": json_text(manifest)},
                      COMPARE_OUTPUTS)
-    # the tables follow --area as the waterfall does (economist re-walk: the deviation stayed the board's)
-    sel = diff[(diff["area"] == area) & (diff["measure"] == "deviation")]
+    # the tables follow --area and --measure as the waterfall does (economist re-walk: the deviation stayed the
+    # board's; economist cycle: --measure net_cost still printed the deviation per year)
+    sel = diff[(diff["area"] == area) & (diff["measure"] == measure)]
     table = sel.pivot_table(index="period", columns="scenario_b", values="difference", sort=False) / MSEK
     whose = "the board's" if area == "total" else f"{area}'s"
-    typer.echo(f"difference in {whose} deviation against '{ref_name}' (MSEK per year)")
+    typer.echo(f"difference in {whose} {measure.replace('_', ' ')} against '{ref_name}' (MSEK per year)")
     typer.echo(table.to_string(float_format=lambda v: f"{v:,.1f}"))
     last = str(year) if year is not None else diff["period"].max()  # the year the waterfall is of, when given
     parts = diff[(diff["area"] == area) & (diff["period"] == last) & diff["measure"].isin(["net_cost", "frame"])]

@@ -21,13 +21,16 @@ from resmodel.errors import InputError, Location
 DRIVERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "volume": ("Volym — volumes", ("volumes",), ()),
     "capacity": ("Platser — places and planned premises", ("capacity",), ()),
-    "level_mix": ("Nivåmix — level mix and base unit costs", ("unit_costs", "level_mix_drift", "level_mix_services"),
-                  ("level_mix_drift",)),
-    "wages": ("Löner — wages and sick leave", ("wage_growth", "sick_leave", "sick_leave_base"),
-              ("wage_growth", "sick_leave")),
+    # base-year unit costs carry the base-year parameters (salaries.*, staffing, prices): a salary change shows here
+    # and, for assistance's costs per hour, under the assistance rules; the wage step is the wage index only
+    # (economist cycle: 'Löner — wages' read 0.0 for salaries +1 %)
+    "level_mix": ("Enhetskostnader och nivåmix — base-year unit costs (salaries, staffing, prices) and level mix",
+                  ("unit_costs", "level_mix_drift", "level_mix_services"), ("level_mix_drift",)),
+    "wages": ("Löneindex och sjukfrånvaro — wage index and sick leave",
+              ("wage_growth", "sick_leave", "sick_leave_base"), ("wage_growth", "sick_leave")),
     "prices": ("Priser — prices, rents, external day prices", ("price_growth", "rent_growth", "external"),
                ("price_growth", "rent_growth")),
-    "assistance": ("Assistansregler — assistance rules and the state rate", ("assistance",), ()),
+    "assistance": ("Assistansregler — assistance rules, costs per hour and the state rate", ("assistance",), ()),
     "other": ("Övrigt — one-off adjustments and service mapping", ("adjustments", "service_areas"), ()),
     "frame": ("Ramregler — the council's frame rules", (), ()),
 }
