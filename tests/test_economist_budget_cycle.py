@@ -130,3 +130,15 @@ def test_compares_first_table_follows_the_measure_asked_for(tmp_path):
     row = next(line for line in table.splitlines() if line.startswith("2030"))
     assert float(row.split()[1].replace(",", "")) == pytest.approx(board.loc[("net_cost", 2030)], abs=0.051)
     assert abs(board.loc[("net_cost", 2030)] + board.loc[("deviation", 2030)]) > 1.0  # the two tables differ
+
+
+def test_the_sfb_note_says_the_municipal_hours_in_force_and_when_they_change(tmp_path, base):
+    """Finding 4: with municipal_hours_per_week 25 from 2026 the SFB line was costed at 25 but its note said 'up to
+    20 hours a week each'."""
+    body = ("parameters:\n  personlig_assistans.municipal_hours_per_week:\n    - value: 25\n      from: 2026-01-01\n"
+            "      reason: cycle\n")
+    notes = run_setup(setup_of(child(tmp_path, "cap25", body))).notes
+    assert (f"{SFB}: projected by its own rule (cases × up to 20 hours a week each (25 from 2026-01) × the state "
+            "rate), as intended; its base-year average cost is not used") in notes
+    assert f"{SFB}: projected by its own rule (cases × up to 20 hours a week each × the state rate), as intended; " \
+           "its base-year average cost is not used" in run_setup(base).notes

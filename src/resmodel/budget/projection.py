@@ -309,6 +309,18 @@ RULE_NOTES = {"external": "places × day price, new places dearer",
               "own_provider": "hours × cost per hour, less the state's payment for them"}
 
 
+def rule_note(rule: str, inputs: ProjectionInputs, horizon: Horizon) -> str:
+    """How ``rule`` prices its service, with the SFB cap in force (and each month it changes in the horizon)
+    rather than RULE_NOTES' 20 hours: a cap of 25 from 2026 was computed but the note said 20 (economist cycle)."""
+    a = inputs.assistance
+    if rule != "sfb" or a is None:
+        return RULE_NOTES[rule]
+    caps = np.asarray(a.sfb_cap_by_month or (a.sfb_cap_hours_per_week,), dtype=float)
+    steps = np.flatnonzero(caps[1:] != caps[:-1]) + 1
+    changes = ", ".join(f"{caps[i]:g} from {horizon.months[i]}" for i in steps)
+    return f"cases × up to {caps[0]:g} hours a week each{f' ({changes})' if changes else ''} × the state rate"
+
+
 def rule_of(service: str, inputs: ProjectionInputs) -> str:
     """The rule that prices ``service`` in the projection: external, sfb, lss, own_provider or generic."""
     a = inputs.assistance
@@ -512,7 +524,7 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
     for i, (s, rule) in enumerate(zip(services, rules, strict=True)):
         if rule != "generic":
             if s in by_service.index:
-                notes.append(f"{s}: projected by its own rule ({RULE_NOTES[rule]}), as intended; its base-year "
+                notes.append(f"{s}: projected by its own rule ({rule_note(rule, inputs, horizon)}), as intended; its base-year "
                              "average cost is not used")
             continue
         if s not in by_service.index:
