@@ -5,6 +5,9 @@ parameter, and `project --draws` left a stray progress label on a piped stderr."
 
 from __future__ import annotations
 
+import io
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -142,3 +145,32 @@ def test_the_sfb_note_says_the_municipal_hours_in_force_and_when_they_change(tmp
             "rate), as intended; its base-year average cost is not used") in notes
     assert f"{SFB}: projected by its own rule (cases × up to 20 hours a week each × the state rate), as intended; " \
            "its base-year average cost is not used" in run_setup(base).notes
+
+
+def test_monte_carlo_leaves_no_stray_progress_line_on_a_piped_stderr(tmp_path):
+    """Finding 5: stderr captured by a pipe (CI, a log) got a lone 'Monte Carlo' line from the progress bar, which
+    cannot redraw there; the bar is drawn only on a terminal."""
+    res = subprocess.run([sys.executable, "-m", "resmodel.cli", "project", str(SC / "base.yaml"), "--draws", "20",
+                          "--out", str(tmp_path / "mc")], capture_output=True, text=True, check=False)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("scenario 'base'")
+    assert [line for line in res.stderr.splitlines() if not line.startswith(("note:", "warning:"))] == []
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal(monkeypatch):
+    """Finding 5, the other side: on a terminal the bar still shows the draws' progress."""
+    from resmodel.cli_budget import _progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    with _progress_bar(10, "Monte Carlo") as advance:
+        advance(5, 10)
+        advance(10, 10)
+    assert "Monte Carlo" in sys.stderr.getvalue() and "100%" in sys.stderr.getvalue()
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with _progress_bar(10, "Monte Carlo") as advance:
+        assert advance is None
+    assert sys.stderr.getvalue() == ""

@@ -7,9 +7,11 @@ located message and exit status 2, and nothing is written."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -210,6 +212,17 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
 """
 
 
+@contextlib.contextmanager
+def _progress_bar(length: int, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr (stdout has the tables) when stderr is a terminal, else none: piped or captured
+    (CI, a log) the bar cannot redraw and left its label as a stray line (economist cycle)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with typer.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield lambda done, total: bar.update(done - bar.pos)
+
+
 def project(scenario: ScenarioArg, out: OutOpt = None,
             draws: Annotated[int, typer.Option(help="Monte Carlo draws, up to 10 000 (0 = deterministic only)", min=0,
                                                max=10_000)] = 0,
@@ -246,9 +259,8 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
     notes = sorted(result.notes, key=lambda note: own not in note) if len(loaded.scenario.chain) > 1 else list(result.notes)
     if draws:
         spec = uncertainty_spec(setup)
-        with typer.progressbar(length=draws, label="Monte Carlo", file=sys.stderr) as bar:  # stdout: the table
-            mc = montecarlo.run(setup.case, spec, draws=draws, seed=mc_seed,
-                                progress=lambda done, total: bar.update(done - bar.pos))
+        with _progress_bar(draws, "Monte Carlo") as advance:
+            mc = montecarlo.run(setup.case, spec, draws=draws, seed=mc_seed, progress=advance)
         mc_table = mc.table
         notes += [n for n in mc.notes if n not in notes]  # the draws' precision
     manifest = projection_manifest(base.manifest, setup, monte_carlo_draws=draws, monte_carlo_seed=mc_seed)
