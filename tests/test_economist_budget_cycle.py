@@ -147,6 +147,21 @@ def test_the_sfb_note_says_the_municipal_hours_in_force_and_when_they_change(tmp
            "its base-year average cost is not used" in run_setup(base).notes
 
 
+def test_explain_says_the_municipal_hours_in_force_too(tmp_path):
+    """explain printed RULE_NOTES' fixed 'up to 20 hours' beside a projection costed at 25 from 2026 (i2's note)."""
+    from typer.testing import CliRunner
+
+    from resmodel.cli import app
+
+    body = ("parameters:\n  personlig_assistans.municipal_hours_per_week:\n    - value: 25\n      from: 2026-01-01\n"
+            "      reason: cycle\n")
+    res = CliRunner().invoke(app, ["explain", str(child(tmp_path, "cap25", body)), "--year", "2027", "--area",
+                                   "personlig_assistans"])
+    assert res.exit_code == 0, res.output
+    assert f"{SFB}: priced by its rule (cases × up to 20 hours a week each (25 from 2026-01) × the state rate)" \
+        in res.output, res.output
+
+
 def test_monte_carlo_leaves_no_stray_progress_line_on_a_piped_stderr(tmp_path):
     """Finding 5: stderr captured by a pipe (CI, a log) got a lone 'Monte Carlo' line from the progress bar, which
     cannot redraw there; the bar is drawn only on a terminal."""

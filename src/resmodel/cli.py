@@ -214,7 +214,8 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     from resmodel.projection_run import build_setup, rent_growth_in, run_setup
 
     setup = build_setup(loaded, result)
-    from resmodel.budget.projection import RULE_NOTES, rule_of
+    from resmodel.budget.periods import Horizon
+    from resmodel.budget.projection import rule_note, rule_of
 
     rules = {sv: rule_of(sv, setup.case.inputs) for sv in setup.case.inputs.unit_costs["service"]}
     base_year = setup.case.inputs.base_year
@@ -249,7 +250,9 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
     for sv in services.index[factor.isna().to_numpy()]:
         rule = rule_of(sv, setup.case.inputs)  # the own provider has no unit cost row, so not in rules
         if rule in why_no_factor:
-            typer.echo(f"  {sv}: priced by its rule ({RULE_NOTES[rule]}); {why_no_factor[rule]}, so no factor "
+            inputs = setup.case.inputs
+            typer.echo(f"  {sv}: priced by its rule ({rule_note(rule, inputs, Horizon(inputs.first_year, inputs.years))}); "
+                       f"{why_no_factor[rule]}, so no factor "
                        "against it is shown")
     if e.places is not None:
         typer.echo("\nPlaces (demand and users above the places in users, places in places, each a month on "
