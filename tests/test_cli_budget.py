@@ -253,7 +253,8 @@ def test_places_in_the_summary_lead_and_compare_prints_net_cost_and_frame(app, t
     assert "capacity_limit in 2034: net cost -66.8, frame -66.7 MSEK against 'base'" in res.output
 
 
-def test_monte_carlo_progress_goes_to_stderr_and_stdout_starts_with_the_table(tmp_path):
+def test_monte_carlo_notes_go_to_stderr_and_stdout_starts_with_the_table(tmp_path):
+    """Piped, no progress bar is drawn (test_economist_budget_cycle); stdout is the table, the notes are on stderr."""
     import subprocess
     import sys
 
