@@ -77,6 +77,12 @@ LEVEL_RANGE_HEADERS = frozenset({"levels", "level", "level_range", "need_level",
                                  "niva", "nivaer", "nivåspann", "behovsnivå", "behovsnivåer", "nivåintervall"})
 BOTH_LEVELS = "min_level and max_level"
 
+#: a rent header per m² or per month ('hyra_per_kvm', 'Årshyra (kr/m²)', 'Månadshyra'): the file holds the rent in
+#: another form than the yearly SEK of the whole premises that annual_rent_sek is, told how to convert it
+RENT_WORD = re.compile(r"hyr|rent", re.IGNORECASE)
+PER_AREA = re.compile(r"kvm|kvadrat|m2|m²|sqm", re.IGNORECASE)
+PER_MONTH = re.compile(r"månad|manad|mån|month", re.IGNORECASE)
+
 #: what an optional column left out means, said where a Swedish header stands for it (removing it is no fix)
 LEFT_OUT = {"one_off_cost_sek": "every one-off cost would be 0",
             "earliest_year": "every candidate could open from the plan's first year",
@@ -164,7 +170,8 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
     as the reader would. Headers of which none is recognised are left to the reader's own messages."""
     known = {c.name for c in CANDIDATES.columns}
     present = {str(c).strip().lower() for c in raw.columns}
-    meant = {str(c): BOTH_LEVELS if header_key(c) in LEVEL_RANGE_HEADERS else SWEDISH_HEADERS.get(header_key(c))
+    meant = {str(c): BOTH_LEVELS if header_key(c) in LEVEL_RANGE_HEADERS else
+             "annual_rent_sek" if _rent_conversion(str(c)) else SWEDISH_HEADERS.get(header_key(c))
              for c in raw.columns if str(c).strip().lower() not in known}
     if not any(meant.values()):
         return
@@ -182,6 +189,12 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
                    f"'{name}' if it repeats them" if has else
                    f"a range of need levels goes in two columns: replace '{name}' by min_level and max_level "
                    "('1-4' as min_level 1 and max_level 4)")
+        elif _rent_conversion(name):
+            fix = (f"the file has annual_rent_sek, the yearly rent in SEK that resmodel reads: remove '{name}' "
+                   f"({_rent_conversion(name)})" if target in present else
+                   f"'{name}' looks like {_rent_conversion(name)}, but resmodel reads the yearly rent in SEK of the "
+                   "whole premises in annual_rent_sek: convert its values (" + _rent_factors(name) + "), then rename "
+                   "the column to 'annual_rent_sek'")
         elif target is None:
             fix = (did_you_mean(name, sorted(known)) + "rename it to the column it holds; remove it only if it holds "
                    "none of them")
@@ -203,6 +216,22 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
             problems.add(Location(display, row=1, column=column.name), f"required column '{column.name}' is missing",
                          f"a column '{column.name}': {column.description}", "add the column to the header row")
     problems.raise_if_any()
+
+
+def _rent_conversion(header: str) -> str:
+    """'a rent per m²', 'a monthly rent', 'a monthly rent per m²' for a rent header in another form than a year's
+    rent of the whole premises (planner walk: 'hyra_per_kvm' was told to be removed); '' for any other header."""
+    if not RENT_WORD.search(header):
+        return ""
+    area, month = bool(PER_AREA.search(header)), bool(PER_MONTH.search(header))
+    return ("a monthly rent per m²" if area and month else "a rent per m²" if area else
+            "a monthly rent" if month else "")
+
+
+def _rent_factors(header: str) -> str:
+    """How to turn the rent a header names into annual_rent_sek: '× the area in m²', '× 12', or both."""
+    return " and ".join([*(["× the premises' area in m²"] if PER_AREA.search(header) else []),
+                         *(["× 12 for a year"] if PER_MONTH.search(header) else [])])
 
 
 def prepare_candidates(table: pd.DataFrame, service: str, display: str,
@@ -279,6 +308,11 @@ LOW_PER_PLACE_SEK = 1_000
 HIGH_PER_PLACE_SEK = 300_000
 
 
+#: the other forms a rent is kept in, said with a low rent (planner walk: 1 850 a year for 10 places is a rent per m²)
+RENT_FORMS = ("a rent per m²? multiply it by the premises' area in m²; a monthly rent? multiply it by 12 "
+              "(annual_rent_sek is the whole premises' rent for a year); ")
+
+
 def amount_warnings(rows: pd.DataFrame, display: str) -> list[Warning_]:
     """A warning at each candidate's rent or one-off cost above 0 but under LOW_PER_PLACE_SEK per place (rows as
     ``prepare_candidates`` returns them): typed in tkr or MSEK, it would be costed as almost nothing and make the
@@ -296,6 +330,7 @@ def amount_warnings(rows: pd.DataFrame, display: str) -> list[Warning_]:
                                     f"{amount[idx] * 1e3:,.0f} and {amount[idx]:,.10g} MSEK is {amount[idx] * 1e6:,.0f}; "
                                     if column != "annual_rent_sek" or per_place[idx] * 1e3 <= HIGH_PER_PLACE_SEK else
                                     "very low for premises: check the rent and the places; ")
+                   + (RENT_FORMS if column == "annual_rent_sek" else "")
                    + "correct the cell, or leave it if the amount is right"))
                   for idx in rows.index[low.to_numpy()]]
     return [warning for _, warning in sorted(found, key=lambda pair: pair[0])]
