@@ -146,7 +146,9 @@ def test_demo_candidates_plan_by_level_range(app, demand_by_level, tmp_path):
     reasons = plan.set_index("premises_id")["reason"]
     assert reasons["L-DV-NY6"].startswith("its levels (6–8) lack places from 2026; it can open from 2027, and without "
                                           "it 15.6 more users would lack an own place at the peak of 2027; planned again without it")
-    assert reasons["L-DV-2028-68"].startswith("its levels (6–8) lack places from 2028: without it ")
+    # planner walk: levels 6–8 lack places in 2026 (before any candidate can open), then not until 2028
+    assert reasons["L-DV-2028-68"].startswith("its levels (6–8) lack places in 2026 and, with the plan's other "
+                                              "openings, again from 2028: without it ")
     assert "Today's places by level range: levels 1–6: 1,141, levels 6–8: 154" in stdout
     sheet = pd.read_excel(out / "premises_plan.xlsx", sheet_name="Antaganden — assumptions").set_index("item")
     assert float(sheet.at["places, levels 1–6", "value"]) == 1141 and float(sheet.at["places, levels 6–8", "value"]) == 154
@@ -332,7 +334,10 @@ def test_each_candidate_says_why_it_is_in_the_plan_or_not(app, demand, tmp_path)
     # planner walkthrough: the first year its places are needed, and why it opens then
     assert reasons["D"] == ("decided for 2026; own places fall short from 2030: without it 10.0 more users would lack "
                             "an own place at the peak of 2030 (it opens earlier, in 2026)")
-    assert reasons["B"] == "its one-off cost is above the investment ceiling"
+    # planner walk: the ceiling is named where it binds — made again without it, the plan opens B too
+    assert reasons["B"].startswith("its one-off cost is above the investment ceiling: without the ceiling the plan "
+                                   "would open it in 2030, ")
+    assert reasons["B"].endswith(" SEK less")
     assert reasons["C"] == "cannot open before 2040, after the plan's last year"
     # without A, 2029–2030 would buy external places at 5 MSEK instead: far dearer than rent and one-off
     # (planner walkthrough: the plan made again without it, which here changes nothing else, so one figure)

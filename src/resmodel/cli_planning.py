@@ -101,7 +101,7 @@ def plan_premises(
     notes: list[str] = []
     said: list[str] = []  # the scenario's parameter slips and starter-kit values, which its unit costs rest on
     base: float | pd.DataFrame = float(places) if places is not None else 0.0
-    run_manifest = None
+    run_manifest, external_days = None, None
     if scenario is not None:
         loaded = load(scenario)
         base_run = run(loaded)
@@ -110,10 +110,10 @@ def plan_premises(
                              "'Varningar'")
         inputs = scenario_inputs(loaded, base_run, service, str(scenario))
         base, notes = (inputs.groups if by_level else inputs.places), [*inputs.notes, *cost_notes(
-            inputs, own_cost_per_place, external_price, no_external)]
+            inputs, own_cost_per_place, external_price, no_external, per_day=True)]
         own_cost_per_place = inputs.own_cost_per_place if own_cost_per_place is None else own_cost_per_place
-        if external_price is None and not no_external:
-            external_price = inputs.external_price
+        if external_price is None and not no_external and inputs.external_price is not None:
+            external_price, external_days = inputs.external_price, inputs.base_days  # a day price × each year's days
     if own_cost_per_place is None:
         raise InputError.at(Location(path="--own-cost-per-place"), "no running cost per user-year in own premises",
                             "--own-cost-per-place SEK, or --scenario to take the base-year average",
@@ -123,7 +123,7 @@ def plan_premises(
                             "--external-price with it", "add --external-price, or drop --max-external")
     costs = PlanCosts(own_cost_per_place=own_cost_per_place, external_price=external_price,
                       max_external=max_external, waiting_cost=waiting_cost,
-                      investment_ceiling=investment_ceiling, discount_rate=discount_rate)
+                      investment_ceiling=investment_ceiling, discount_rate=discount_rate, external_days=external_days)
     plan = premises_plan(read_demand_table(demand, str(demand)), service, table, costs, base, demand_column,
                          str(demand), str(candidates),
                          base_year=loaded.scenario.base_date.year if scenario is not None else None,

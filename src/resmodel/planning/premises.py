@@ -17,6 +17,7 @@ against a plain greedy rule (``evaluate_plan``) and brute force in the tests."""
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import math
 from dataclasses import dataclass
@@ -44,6 +45,19 @@ class PlanCosts:
     discount_rate: float = 0.0
     first_month: int = 1                 # the month (1–12) the demand starts in its first year
     last_month: int = 12                 # the month it ends in its last year
+    #: the days of the year the external price was counted over (a scenario's base year: a day price × 366 in 2024);
+    #: each plan year's price is then the day price × that year's days. None: the same price every year (as typed)
+    external_days: int | None = None
+
+
+def external_prices(years: np.ndarray, costs: PlanCosts) -> np.ndarray:
+    """The external price of a place in each year: the price as given, or, counted over ``external_days``, its day
+    price × the year's days (as the projection costs external places), so a 2024 price is not 366 days in 2025."""
+    price = np.full(len(years), costs.external_price or 0.0)
+    if costs.external_days is None:
+        return price
+    days = np.array([366 if calendar.isleap(int(y)) else 365 for y in years], dtype=float)
+    return price * days / costs.external_days
 
 
 @dataclass
@@ -146,7 +160,7 @@ def _yearly(demand: pd.DataFrame, base_places: float, candidates: pd.DataFrame, 
     table["rent_new_sek"] = candidates["annual_rent_sek"].to_numpy(float) @ active * share
     table["one_off_sek"] = candidates["one_off_cost_sek"].to_numpy(float) @ opening
     table["own_running_sek"] = table["served_own"] * costs.own_cost_per_place * share
-    table["external_sek"] = table["external_places"] * (costs.external_price or 0.0) * share
+    table["external_sek"] = table["external_places"] * external_prices(years, costs) * share
     table["waiting_cost_sek"] = table["waiting"] * (costs.waiting_cost or 0.0) * share
     parts = ["rent_new_sek", "one_off_sek", "own_running_sek", "external_sek", "waiting_cost_sek"]
     table["total_sek"] = table[parts].sum(axis=1)
@@ -157,17 +171,24 @@ def _yearly(demand: pd.DataFrame, base_places: float, candidates: pd.DataFrame, 
 def _greedy_flows(demand: pd.Series, places: np.ndarray, costs: PlanCosts) -> pd.DataFrame:
     """Totals: demand met from the cheapest allowed source first (own places up to capacity,
     external places up to their limit, waiting) — the reference the programme must agree with."""
-    sources = [("served_own", costs.own_cost_per_place, places)]
+    n = len(places)
+    sources = [("served_own", np.full(n, costs.own_cost_per_place), places)]
     if costs.external_price is not None:
         limit = np.inf if costs.max_external is None else costs.max_external
-        sources.append(("external_places", costs.external_price, np.full(len(places), limit)))
+        sources.append(("external_places", external_prices(demand.index.to_numpy(), costs), np.full(n, limit)))
     if costs.waiting_cost is not None:
-        sources.append(("waiting", costs.waiting_cost, np.full(len(places), np.inf)))
+        sources.append(("waiting", np.full(n, costs.waiting_cost), np.full(n, np.inf)))
+    prices = np.vstack([price for _name, price, _limit in sources])
+    limits = np.vstack([limit for _name, _price, limit in sources])
+    order = np.argsort(prices, axis=0, kind="stable")  # per year (a day price moves with the year's days); own first
     remaining = demand.to_numpy(float).copy()
+    taken, cols = np.zeros_like(prices), np.arange(n)
+    for rank in range(len(sources)):
+        pick = order[rank]
+        taken[pick, cols] = np.minimum(remaining, limits[pick, cols])
+        remaining = remaining - taken[pick, cols]
     flows = {"served_own": 0.0, "external_places": 0.0, "waiting": 0.0}
-    for name, _price, limit in sorted(sources, key=lambda s: s[1]):  # stable: own first at equal cost
-        flows[name] = np.minimum(remaining, limit)
-        remaining = remaining - flows[name]
+    flows.update({name: taken[pos] for pos, (name, _price, _limit) in enumerate(sources)})
     return pd.DataFrame({"year": demand.index, "level": ALL_LEVELS, **flows, "unmet": remaining})
 
 
@@ -281,7 +302,8 @@ def _solve(demand: pd.DataFrame, groups: pd.DataFrame, candidates: pd.DataFrame,
 
     group_keys = sorted({*zip(groups["min_level"], groups["max_level"], strict=True), *ranges})
     base_of = groups.groupby(["min_level", "max_level"])["places"].sum().to_dict()
-    unmet_cost = 2.0 * max(costs.own_cost_per_place, costs.external_price or 0.0, costs.waiting_cost or 0.0) + 1.0
+    external = dict(zip(years, external_prices(np.array(years), costs), strict=True))
+    unmet_cost = 2.0 * max(costs.own_cost_per_place, max(external.values()), costs.waiting_cost or 0.0) + 1.0
     places = candidates["places"].to_numpy(float)
     rent = candidates["annual_rent_sek"].to_numpy(float)
     one_off = candidates["one_off_cost_sek"].to_numpy(float)
@@ -299,7 +321,7 @@ def _solve(demand: pd.DataFrame, groups: pd.DataFrame, candidates: pd.DataFrame,
                 ext = pulp.LpVariable(f"external_{y}_{lv}", lowBound=0)
                 cover.append(ext)
                 external_total.append(ext)
-                cost += costs.external_price * ext
+                cost += external[y] * ext
             if costs.waiting_cost is not None:
                 wait = pulp.LpVariable(f"waiting_{y}_{lv}", lowBound=0)
                 cover.append(wait)
