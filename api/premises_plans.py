@@ -253,9 +253,10 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
     if request.max_external is not None and external is None:
         raise one_problem(422, ["body", "max_external"], "max_external without an external price. Expected "
                           "external_price with it. Fix: add external_price, or drop max_external")
+    scenario_price = request.external_price is None and external is not None  # a day price × each year's days
     costs = PlanCosts(own_cost_per_place=own, external_price=external, max_external=request.max_external,
                       waiting_cost=request.waiting_cost, investment_ceiling=request.investment_ceiling,
-                      discount_rate=request.discount_rate)
+                      discount_rate=request.discount_rate, external_days=inputs.base_days if scenario_price else None)
     try:
         check_frame_for_pnr(candidates[["premises_id", "source"]].astype("string"), CANDIDATES, first_row=0,
                             ids={"premises_id"})
@@ -276,7 +277,8 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
                         by_level=json_records(plan.by_level) if plan.by_level is not None else [],
                         capacity=json_records(plan.capacity.assign(planned_for=request.demand_column)),
                         notes=[BODY.worded(n) for n in (*inputs.notes, *cost_notes(
-                            inputs, request.own_cost_per_place, request.external_price, request.no_external),
+                            inputs, request.own_cost_per_place, request.external_price, request.no_external,
+                            per_day=True),
                             *plan.notes)],
                         warnings=[*scenario_warning_lines(loaded),
                                   *(f"[{w.check}] body.candidates[{w.location.row}].{w.location.column}: "

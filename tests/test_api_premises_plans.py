@@ -192,3 +192,17 @@ def test_the_core_tables_have_exactly_the_described_columns():
                         1_050.0, "volume", "demand", "candidates")
     assert list(run.yearly.columns) == list(columns.YEARLY)
     assert list(run.capacity.columns) == list(columns.CAPACITY)
+
+
+def test_the_scenarios_external_price_is_costed_by_each_plan_years_days_as_the_cli_does(api):
+    """Planner walk, finding 3 (API parity): the scenario's day price × each plan year's days, not 2024's 366."""
+    months = pd.period_range("2025-01", "2028-12", freq="M").astype(str)
+    response = api.post("/premises-plans", json={
+        "scenario": "base", "service": "bostad_vuxna", "demand": [{"month": m, "volume": 600.0} for m in months],
+        "candidates": [{"premises_id": "X", "places": 4, "annual_rent_sek": 90_000_000, "earliest_year": 2025}]})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    plan = pd.DataFrame([r for r in body["yearly"] if r["option"] == "plan"]).set_index("year")
+    price = plan["external_sek"] / plan["external_places"]
+    assert price[2028] == pytest.approx(price[2025] * 366 / 365)
+    assert any("costed by each plan year's days" in n for n in body["notes"]), body["notes"]
