@@ -70,7 +70,9 @@ def test_project_writes_report_and_prints_table(app, tmp_path):
     assert units["externa_platser", "volume"].startswith("platser") and units["bostad_vuxna", "net_cost"] == "kr (SEK)"
     html = (out / "sammanfattning.html").read_text()
     assert "Budgetprognos" in html and "prognos.png" in html
-    assert "Avvikelse per område" in html and "Förvaltningsövergripande verksamhet" in html and "-0.0<" not in html
+    assert "Avvikelse per område" in html and "Förvaltningsövergripande verksamhet" in html and "-0,0<" not in html
+    assert "<td>2\u00a0713,1</td>" in html and "<td>2,713.1</td>" not in html  # Swedish: space between thousands,
+    # decimal comma in the tables and lead (the notes are the projection's English notes)
     assert "Antaganden — assumptions" in html and "Löneökning — wage growth" in html  # the rates are stated
     # byte-identical on a second run
     out2 = tmp_path / "p2"
@@ -244,7 +246,7 @@ def test_places_in_the_summary_lead_and_compare_prints_net_cost_and_frame(app, t
     res = invoke(app, "project", SC / "capacity_limit.yaml", "--out", tmp_path / "p")
     assert res.exit_code == 0, res.output
     html = (tmp_path / "p" / "sammanfattning.html").read_text(encoding="utf-8")
-    assert "Över platserna daglig_verksamhet (väntar): 162.5 brukare i snitt per månad 2034." in html
+    assert "Över platserna daglig_verksamhet (väntar): 162,5 brukare i snitt per månad 2034." in html
     tjanster = pd.read_csv(tmp_path / "p" / "prognos_tjanster.csv")
     places = tjanster.query("service == 'daglig_verksamhet' and measure == 'places'")["value"]
     assert places.tolist() == [1295.0] * 10  # exact, not a day-weighted sum of months

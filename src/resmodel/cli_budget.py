@@ -129,6 +129,12 @@ def _chart(result, mc: pd.DataFrame | None, name: str) -> bytes:
     return charts.fan_chart_png(mc, "total", title=f"Nettokostnad mot ram — net cost vs frame: {name}")
 
 
+def _sv(value: float) -> str:
+    """A number of the Swedish summary as Swedish writes it: a space between thousands and a decimal comma (2 713,1;
+    2,713.1 reads as 2.7131 to a Swedish reader — economist walk), and no negative zero."""
+    return f"{round(value, 1) + 0.0:,.1f}".replace(",", "\u00a0").replace(".", ",")
+
+
 def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...], chart: str,
           mc: pd.DataFrame | None, assumed: pd.DataFrame, changes: pd.DataFrame, settings: pd.DataFrame,
           manifest: dict) -> str:
@@ -139,8 +145,8 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
     total, by_area = total[total["kind"] != "base_year"], by_area[by_area["kind"] != "base_year"]
     last = by_area["year"].max()
     worst = by_area[(by_area["year"] == last) & (by_area["area"] != "total")].sort_values("deviation").head(1)
-    rows = "".join(f"<tr><td>{r.year}{' (basår)' if r.kind == 'base_year' else ''}</td><td>{r.net_cost:,.1f}</td>"
-                   f"<td>{r.frame:,.1f}</td><td class=\"{'neg' if r.deviation < 0 else 'pos'}\">{r.deviation:,.1f}</td>"
+    rows = "".join(f"<tr><td>{r.year}{' (basår)' if r.kind == 'base_year' else ''}</td><td>{_sv(r.net_cost)}</td>"
+                   f"<td>{_sv(r.frame)}</td><td class=\"{'neg' if r.deviation < 0 else 'pos'}\">{_sv(r.deviation)}</td>"
                    "</tr>" for r in pd.concat([base_rows, total]).itertuples())
     first_def = total[total["deviation"] < 0]["year"].min() if (total["deviation"] < 0).any() else None
     lead = (f"Med dessa antaganden överskrids ramen första gången {first_def}. " if first_def
@@ -148,25 +154,25 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
     if len(worst):
         w = worst.iloc[0]
         label = AREA_BY_KEY[w["area"]].label_sv if w["area"] in AREA_BY_KEY else w["area"]
-        lead += f"Störst avvikelse {last}: {label} ({w['deviation'] / MSEK:,.1f} MSEK)."
+        lead += f"Störst avvikelse {last}: {label} ({_sv(w['deviation'] / MSEK)} MSEK)."
     over = assumed[assumed["antagande"].str.startswith("Över platserna")]
     for _, r in over[over[str(last)] > 0.05].iterrows():  # services with places: how many are above them
         label = r['antagande'].replace(' — waiting', '').rsplit(' — ', 1)[0]  # the Swedish part
-        lead += f" {label}: {r[str(last)]:,.1f} brukare i snitt per månad {last}."
+        lead += f" {label}: {_sv(r[str(last)])} brukare i snitt per månad {last}."
     band = ""
     if mc is not None:
         sel = mc[(mc["area"] == "total") & (mc["service"] == "total") & (mc["measure"] == "deviation")]
         if len(sel):
             r = sel.sort_values("period").iloc[-1]
             band = (f"<p>Osäkerhet (Monte Carlo): avvikelsen {r['period']} ligger med 90 % sannolikhet mellan "
-                    f"{r['p05'] / MSEK:,.1f} och {r['p95'] / MSEK:,.1f} MSEK — givet scenariots "
+                    f"{_sv(r['p05'] / MSEK)} och {_sv(r['p95'] / MSEK)} MSEK — givet scenariots "
                     "osäkerhetsantaganden (projection.uncertainty; uncertainty as the scenario states it, "
                     "docs/budget.md §4: set it from the forecast's own intervals).</p>")
     note_items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     shown = list(assumed.columns[2:])
     assumed_rows = "".join(
         f"<tr><td style=\"text-align:left\">{html.escape(r['antagande'])}</td><td>{html.escape(r['enhet'])}</td>"
-        + "".join(f"<td>{r[y]:,.1f}</td>" for y in shown) + "</tr>" for _, r in assumed.iterrows())
+        + "".join(f"<td>{_sv(r[y])}</td>" for y in shown) + "</tr>" for _, r in assumed.iterrows())
     assumed_head = "".join(f"<th>{y}</th>" for y in shown)
     change_rows = "".join("<tr>" + "".join(f"<td style=\"text-align:left\">{html.escape(str(v))}</td>" for v in r)
                           + "</tr>" for r in changes.drop(columns="källa (source)").itertuples(index=False))
@@ -181,7 +187,7 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
     head = "".join(f"<th>{html.escape(str(y))}</th>" for y in years)
     area_rows = "".join(
         f"<tr><td style=\"text-align:left\">{html.escape(r['område'])}</td>"
-        + "".join(f"<td class=\"{'neg' if r[y] < 0 else 'pos'}\">{round(r[y] / MSEK, 1) + 0.0:,.1f}</td>"
+        + "".join(f"<td class=\"{'neg' if r[y] < 0 else 'pos'}\">{_sv(r[y] / MSEK)}</td>"
                   for y in years) + "</tr>"
         for _, r in wide.iterrows())
     return f"""<!DOCTYPE html>
@@ -191,7 +197,7 @@ def _html(name: str, purpose: str, by_area: pd.DataFrame, notes: tuple[str, ...]
 <h1>Budgetprognos {html.escape(str(by_area['year'].min()))}–{html.escape(str(last))}: {html.escape(name)}</h1>
 <p>{html.escape(purpose)}</p>
 <p><strong>{html.escape(lead)}</strong></p>
-<p>Avvikelse = ram (kommunbidrag) − nettokostnad; negativt = underskott. Belopp i MSEK, löpande priser.</p>
+<p>Avvikelse = ram (kommunbidrag) − nettokostnad; negativt = underskott. Belopp i MSEK, löpande priser (decimalkomma).</p>
 {band}<img src="{chart}" alt="Nettokostnad mot ram" width="720">
 <table><tr><th>År</th><th>Nettokostnad</th><th>Ram</th><th>Avvikelse</th></tr>{rows}</table>
 <h2>Avvikelse per område — deviation by report area (MSEK)</h2>
