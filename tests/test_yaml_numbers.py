@@ -1,6 +1,7 @@
 """Numbers in the settings files as a budget office types them (robustness review): a YAML boolean where a number is
 meant ('amount_per_user: yes' was 1 SEK a user, unsaid) is refused at its line, naming the word; an area's frame
-typed in MSEK or tkr, and frame entries dated where the projection never reaches, are warned at their lines."""
+typed in MSEK or tkr is refused at its line, and frame entries dated where the projection never reaches are warned at
+their lines."""
 
 from __future__ import annotations
 
@@ -142,21 +143,36 @@ def _line(path: Path, text: str) -> int:
     return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
 
 
-def test_an_area_frame_in_msek_and_a_supplement_beyond_the_horizon_are_warned_by_project(tmp_path):
-    """'daglig_verksamhet: 320.9' gave the area 320.9 SEK against 320.9 MSEK of cost, and a supplement for 2099 money
-    that never appears, with project exiting 0 and only the board's base-year note."""
+def test_an_area_frame_in_msek_is_refused_at_its_line(tmp_path):
+    """'daglig_verksamhet: 320.9' gave the area 320.9 SEK against 320.9 MSEK of cost, with project exiting 0 and only
+    a note: an area's frame about 1/10^6 of its cost is refused at its line, with the amount to write."""
     data = _data(tmp_path)
     frame = data / "frame.yaml"
     _edit(frame, "daglig_verksamhet: 320900000 ", "daglig_verksamhet: 320.9 ")
+    loaded = load(projection_scenario(tmp_path, data, 2))
+    with pytest.raises(InputError) as error:
+        build_setup(loaded, run(loaded))
+    (problem,) = error.value.problems
+    assert (problem.location.file, problem.location.line) == (str(frame), _line(frame, "daglig_verksamhet: 320.9"))
+    assert problem.problem == ("the base frame of daglig_verksamhet, 320.9, is 1e-06 times its base-year net cost of "
+                               "320,942,823 SEK: written in MSEK? 320.9 MSEK is 320,900,000 SEK"), problem.problem
+    assert problem.fix.startswith("write daglig_verksamhet: 320900000; if the frame is right, the cost is off")
+
+
+def test_an_area_frame_off_by_another_factor_and_a_supplement_beyond_the_horizon_are_warned(tmp_path):
+    """An area's frame below 1 % of its cost but no tkr or MSEK amount (3 MSEK against 320.9) is warned at its line,
+    as is a supplement for 2099, money that never appears."""
+    data = _data(tmp_path)
+    frame = data / "frame.yaml"
+    _edit(frame, "daglig_verksamhet: 320900000 ", "daglig_verksamhet: 3000000 ")
     _edit(frame, "  reference: \"demo frame", "  supplements: [{area: lss_boende, year: 2099, amount: 5000000}]\n"
                                             "  reference: \"demo frame")
     loaded = load(projection_scenario(tmp_path, data, 2))
     setup = build_setup(loaded, run(loaded))
     (scale,) = [w for w in setup.warnings if w.check == "frame_scale"]
-    assert (scale.location.file, scale.location.line) == (str(frame), _line(frame, "daglig_verksamhet: 320.9"))
-    assert scale.message.startswith("the base frame of daglig_verksamhet, 320.9, is 1e-06 times its base-year net "
-                                    "cost of 320,942,823 SEK: written in MSEK? The frame's amounts are in SEK "
-                                    "(kronor): 320.9 MSEK is 320,900,000"), scale.message
+    assert (scale.location.file, scale.location.line) == (str(frame), _line(frame, "daglig_verksamhet: 3000000"))
+    assert scale.message.startswith("the base frame of daglig_verksamhet, 3,000,000, is 0.0093 times its base-year "
+                                    "net cost of 320,942,823 SEK: written in MSEK or tkr?"), scale.message
     (beyond,) = [w for w in setup.warnings if w.check == "beyond_horizon"]
     assert beyond.location.line == _line(frame, "year: 2099") and beyond.location.path == "frame.supplements[0].year"
     assert "is 2099, after the horizon's last year 2026: its 5,000,000 SEK appear in no projected year" in \
@@ -164,14 +180,15 @@ def test_an_area_frame_in_msek_and_a_supplement_beyond_the_horizon_are_warned_by
     assert any(note.startswith("[frame_scale]") for note in setup.notes)  # in project's notes (sheet Noter)
 
 
-def test_an_area_frame_in_tkr_is_named_tkr_and_validate_prints_it(tmp_path, monkeypatch, capsys):
+def test_an_area_frame_in_tkr_is_refused_by_validate(tmp_path, monkeypatch, capsys):
     data = _data(tmp_path)
     _edit(data / "frame.yaml", "lss_boende: 1067700000 ", "lss_boende: 1067700 ")
     code, _, err = _run(monkeypatch, capsys, "validate", projection_scenario(tmp_path, data, 2))
-    assert code == 0, err
-    (line,) = [line for line in err.splitlines() if "[frame_scale]" in line]
+    assert code == 2, err
+    (line,) = [line for line in err.splitlines() if line.startswith("error:")]
     assert "frame.yaml, line 8, at 'frame.base.lss_boende'" in line and "written in tkr?" in line
-    assert "1,067,700 tkr is 1,067,700,000" in line and "MSEK is" not in line
+    assert "1,067,700 tkr is 1,067,700,000 SEK" in line and "Fix: write lss_boende: 1067700000" in line
+    assert "MSEK" not in line
 
 
 def test_an_area_frame_far_above_its_cost_is_warned_and_zero_is_not_compared(tmp_path):

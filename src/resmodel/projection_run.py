@@ -1670,16 +1670,55 @@ AREA_FRAME_SCALE = (0.01, 100.0)
 AREA_BASE_GAP = 0.5
 
 
+#: an area's base frame within this factor of 1/1000 (1/10^6) of its base-year net cost is its amount in tkr (MSEK):
+#: refused, not warned — 320 900 typed for 320 900 000 wrote a report with a 320 MSEK overspend, exit 0 (fuzz review 2)
+AREA_UNIT_BAND = 2.0
+#: the units an area's frame is refused in, by the factor they are off by
+AREA_FRAME_UNITS = (("tkr", 1e3), ("MSEK", 1e6))
+
+
+def _area_net_costs(costs: pd.DataFrame, service_areas: Mapping[str, str]) -> pd.Series:
+    """The base-year net cost per report area (each service's summed into its area)."""
+    by_service = base_net_costs(costs)
+    return by_service.groupby(by_service.index.map({**SERVICE_AREA, **service_areas})).sum()
+
+
+def check_area_frame_units(frame, costs: pd.DataFrame, service_areas: Mapping[str, str],
+                           resolved: ResolvedProjection) -> None:
+    """Refuse an area whose base frame is about 1/1000 or 1/10^6 of its base-year net cost (within AREA_UNIT_BAND):
+    its amount in tkr or MSEK, which projected a deviation of the area's whole cost with only a note to show it.
+    Every such area is named at its line, with the amount to write; `explain --area` builds the projection too, so
+    the fix points to `run` for the costs."""
+    net = _area_net_costs(costs, service_areas)
+    problems = []
+    for area, amount in frame.base.items():
+        cost = float(net.get(area, 0.0))
+        if amount <= 0 or cost <= 0:
+            continue
+        for unit, factor in AREA_FRAME_UNITS:
+            if 1 / AREA_UNIT_BAND <= amount * factor / cost <= AREA_UNIT_BAND:
+                problems.append(Problem(
+                    frame_where(resolved, f"frame.base.{area}"),
+                    f"the base frame of {area}, {amount:,.10g}, is {amount / cost:.2g} times its base-year net cost "
+                    f"of {cost:,.0f} SEK: written in {unit}? {amount:,.10g} {unit} is {amount * factor:,.0f} SEK",
+                    "the frame's amounts in SEK (kronor), as every amount of the model",
+                    f"write {area}: {amount * factor:.0f}; if the frame is right, the cost is off — an "
+                    "other_services.csv line of the area in another unit, or a slip in its parameters (`resmodel run "
+                    "<scenario>` writes the base-year net cost of each service)"))
+    if problems:
+        raise InputError(problems)
+
+
 def frame_area_scale_warnings(frame, costs: pd.DataFrame, service_areas: Mapping[str, str],
                               resolved: ResolvedProjection) -> list[Warning_]:
-    """An area whose base frame is below 1 % of its base-year net cost or above 100 times it: 'daglig_verksamhet:
-    320.9' (MSEK, as budget papers write it) made the area's frame 320.9 SEK against 320.9 MSEK of cost, with only
-    the board's base-year note to show it (robustness review). Warned at the area's line; an area with a frame or
+    """An area whose base frame is below 1 % of its base-year net cost or above 100 times it, off by no factor
+    check_area_frame_units refuses (a frame far off its cost may be right and the cost off: an other_services.csv
+    line in another unit): only the board's base-year note showed it (robustness review). Warned at the area's
+    line, with the units it may be in; an area with a frame or
     a cost of 0 is not compared (0 is the frame of an area the council funds nothing in). An area whose base-year
     net cost is more than AREA_BASE_GAP off its frame is warned too (base_year_gap): a file's staff_ratio 8: 13.9 put
     daily activity 102 % above its frame with every check silent (controller re-walk)."""
-    by_service = base_net_costs(costs)
-    net = by_service.groupby(by_service.index.map({**SERVICE_AREA, **service_areas})).sum()
+    net = _area_net_costs(costs, service_areas)
     low, high = AREA_FRAME_SCALE
     warnings = []
     for area, amount in frame.base.items():
@@ -1868,6 +1907,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     base_net = float(base_net_costs(costs).sum())
     base_frame = float(sum(frame.base.values()))
     _check_frame_scale(base_frame, base_net, file, line_of)
+    check_area_frame_units(frame, costs, inputs.service_areas, resolved)
     start = (f"base year {base_year}: frame {base_frame / 1e6:,.1f} MSEK against a net cost of {base_net / 1e6:,.1f} "
              f"MSEK (the engine{' and other_services.csv' if other is not None else ''}), a deviation of {(base_frame - base_net) / 1e6:+,.1f} MSEK "
              "that the projected years start from")
