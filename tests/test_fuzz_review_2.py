@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.main import app as api
@@ -61,3 +62,43 @@ def test_an_area_frame_in_tkr_is_refused_by_post_projections(tmp_path, monkeypat
     (problem,) = response.json()["detail"]["problems"]
     assert "frame.yaml, line 9, at 'frame.base.daglig_verksamhet'" in problem["msg"]
     assert "written in tkr? 320,900 tkr is 320,900,000 SEK" in problem["msg"]
+
+
+# ---------------------------------------------------------------- 2. a leaf's 'values' misspelt or missing
+LEAF_HEAD = "description: PO-pålägg — payroll overhead\nunit: share of wages\nreference: SKR\n"
+
+
+def _tree_problems(tmp_path: Path, name: str, text: str) -> list:
+    """The problems load_tree reports for a parameter folder holding the one file ``name``."""
+    from resmodel.errors import InputError
+    from resmodel.io.parameters import load_tree
+
+    root = tmp_path / "parameters"
+    (root / "payroll").mkdir(parents=True)
+    (root / "payroll" / name).write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_tree(root, "parameters")
+    return error.value.problems
+
+
+@pytest.mark.parametrize("word", ["value", "Values", "värden"])
+def test_a_misspelt_values_key_is_one_problem_at_its_line(tmp_path, word):
+    text = f"{LEAF_HEAD}{word}:\n  2013-01-01: 0.3846\n  2024-01-01: 0.4504\n"
+    (problem,) = _tree_problems(tmp_path, "po_rate.yaml", text)
+    assert str(problem.location) == f"parameters/payroll/po_rate.yaml, line 4, at '{word}'"
+    assert problem.problem == f"parameter 'payroll.po_rate' is missing 'values' (it has '{word}')"
+    assert problem.fix == f"did you mean 'values'? rename '{word}:' to 'values:'"
+
+
+def test_a_leaf_without_values_is_one_problem_at_the_leaf(tmp_path):
+    (problem,) = _tree_problems(tmp_path, "po_rate.yaml", LEAF_HEAD)
+    assert str(problem.location) == "parameters/payroll/po_rate.yaml, line 1"
+    assert problem.problem == "parameter 'payroll.po_rate' is missing 'values'"
+    assert "keyed by valid-from date" in problem.expected
+
+
+def test_a_named_leaf_with_value_for_values_is_one_problem(tmp_path):
+    text = "po_rate:\n  description: PO\n  unit: share of wages\n  reference: SKR\n  value:\n    2024-01-01: 0.45\n"
+    (problem,) = _tree_problems(tmp_path, "rates.yaml", text)
+    assert str(problem.location) == "parameters/payroll/rates.yaml, line 5, at 'po_rate.value'"
+    assert problem.problem == "parameter 'payroll.rates.po_rate' is missing 'values' (it has 'value')"

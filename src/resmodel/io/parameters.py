@@ -1,6 +1,7 @@
 """Loading the YAML parameter tree (one concept per file) with located validation errors.
 
-A file holds either one leaf (it has ``values``) or a mapping of named leaves. A leaf's path is
+A file holds either one leaf (it has ``values``, ``description``, ``unit`` or ``reference``) or a mapping of named
+leaves. A leaf's path is
 the file's path below the tree root with '/' → '.', plus the leaf name for multi-leaf files."""
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ from resmodel.scenario.projection import BOOLEAN_FIX, boolean_problem
 
 LEAF_KEYS = {"description", "unit", "reference", "values", "kind", "indexation", "extend", "template"}
 REQUIRED = ("description", "unit", "reference", "values")
+#: the keys that make a file's top mapping one leaf: with 'values' misspelt or missing, its description, unit and
+#: reference still say it is one (read as leaves of their own they gave 13 errors, none naming 'values')
+LEAF_MARKS = ("values", "description", "unit", "reference")
+#: the Swedish words a board may type for 'values', too far from it for did_you_mean
+VALUES_WORDS = {"värden", "varden", "värde", "varde"}
 KINDS = ("scalar", "levels", "index", "text")
 
 
@@ -54,19 +60,39 @@ def _sub(key_path: str, *keys: str) -> str:
     return ".".join(k for k in (key_path, *keys) if k)
 
 
+def _values_near(raw: dict) -> Any:
+    """The key a leaf without 'values' has in its place ('value', 'Values', 'värden'), or None."""
+    return next((key for key in raw if key not in LEAF_KEYS
+                 and (str(key).casefold() in VALUES_WORDS or did_you_mean(key, ["values"]))), None)
+
+
+def _missing_values(doc: LocatedDocument, key_path: str, path: str, near: Any, problems: ProblemCollector) -> None:
+    """One problem for a leaf without 'values', at the key typed in its place if there is one, else at the leaf."""
+    expected = "the leaf's values under 'values:', keyed by valid-from date, e.g. '2024-01-01: 0.074'"
+    if near is None:
+        problems.add(doc.location(key_path), f"parameter '{path}' is missing 'values'", expected,
+                     "add 'values:' with the values keyed by valid-from date (see docs/parameters.md)")
+    else:
+        problems.add(doc.location(_sub(key_path, str(near))), f"parameter '{path}' is missing 'values' (it has "
+                     f"'{near}')", expected, f"did you mean 'values'? rename '{near}:' to 'values:'")
+
+
 def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: ProblemCollector) -> Parameter | None:
     loc = doc.location(key_path)
     if not isinstance(raw, dict):
         problems.add(loc, f"'{path}' is not a mapping", "a leaf with description, unit, reference and values",
                      "write the leaf as a mapping (see docs/parameters.md)")
         return None
+    near = _values_near(raw) if "values" not in raw else None
+    if "values" not in raw:
+        _missing_values(doc, key_path, path, near, problems)
     for key in raw:
-        if key not in LEAF_KEYS:
+        if key not in LEAF_KEYS and key != near:
             hint = did_you_mean(key, sorted(LEAF_KEYS))
             problems.add(doc.location(_sub(key_path, key)), f"unknown key '{key}' in parameter '{path}'",
                          "only " + ", ".join(sorted(LEAF_KEYS)), f"{hint}remove or rename the key (misspelt keys are never ignored)")
     for key in REQUIRED:
-        if key not in raw or raw[key] in (None, ""):
+        if raw.get(key) in (None, "") and (key in raw or key != "values"):  # a missing 'values' is said above
             problems.add(loc, f"parameter '{path}' lacks '{key}'", f"a non-empty '{key}'",
                          f"add '{key}:' to the leaf (description: Swedish term + English gloss; reference: facts id or public source)")
     if "template" in raw and not isinstance(raw["template"], bool):
@@ -232,7 +258,7 @@ def load_tree(root: Path, display_root: str | None = None, known: dict[str, Para
             problems.add(Location(display, line=1), "the file is not a mapping", "a parameter leaf or a mapping of leaves",
                          "see docs/parameters.md for the layout")
             continue
-        leaves = [("", base, doc.data)] if "values" in doc.data else [
+        leaves = [("", base, doc.data)] if any(key in doc.data for key in LEAF_MARKS) else [
             (name, f"{base}.{name}", raw) for name, raw in doc.data.items()
         ]
         for key_path, path, raw in leaves:
