@@ -102,3 +102,66 @@ def test_a_named_leaf_with_value_for_values_is_one_problem(tmp_path):
     (problem,) = _tree_problems(tmp_path, "rates.yaml", text)
     assert str(problem.location) == "parameters/payroll/rates.yaml, line 5, at 'po_rate.value'"
     assert problem.problem == "parameter 'payroll.rates.po_rate' is missing 'values' (it has 'value')"
+
+
+# ---------------------------------------------------------------- 3. a header cell left empty
+def _schema():
+    from resmodel.io.tables import Column, TableSchema
+
+    return TableSchema("t", "test", (Column("unit_id", "id", "unit"), Column("weekly_hours", "float", "hours"),
+                                     Column("level", "int", "level", required=False)))
+
+
+def _workbook(path: Path, rows: list[list], merge: str | None = None) -> Path:
+    """An .xlsx of ``rows`` on its first sheet, with the header cells ``merge`` merged (e.g. 'B1:C1')."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    if merge:
+        wb.active.merge_cells(merge)
+    wb.save(path)
+    return path
+
+
+def _read_problem(path: Path):
+    """The one problem read_table reports for ``path``."""
+    from resmodel.errors import InputError
+    from resmodel.io.tables import read_table
+
+    with pytest.raises(InputError) as error:
+        read_table(path, _schema(), path.name)
+    (problem,) = error.value.problems
+    return problem
+
+
+@pytest.mark.parametrize("merge, letter, position", [("A1:B1", "B", "2nd"), ("B1:C1", "C", "3rd")])
+def test_merged_header_cells_name_the_column_by_its_letter(tmp_path, merge, letter, position):
+    path = _workbook(tmp_path / "t.xlsx", [["unit_id", "level", "weekly_hours"], ["U1", 3, 30], ["U2", 4, 20]],
+                     merge=merge)
+    problem = _read_problem(path)
+    assert str(problem.location) == "t.xlsx, row 2"
+    assert problem.problem == (f"column {letter} (the {position}) has values but no header: its cell in row 1 is "
+                               "empty (merged header cells?)")
+    assert problem.fix.startswith(f"give column {letter} its header in row 1")
+
+
+def test_a_csv_column_with_values_but_no_header_is_named_by_its_letter(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("unit_id,,weekly_hours\nU1,,30\nU2,x,20\n", encoding="utf-8")
+    problem = _read_problem(path)
+    assert str(problem.location) == "t.csv, row 3" and problem.problem.startswith("column B (the 2nd) has values")
+
+
+@pytest.mark.parametrize("name, write", [
+    ("t.xlsx", lambda p: _workbook(p, [[None, "unit_id", "weekly_hours"], [None, "U1", 30], [None, "U2", 20]])),
+    ("t.csv", lambda p: p.write_text("unit_id,,weekly_hours,,level\nU1,,30,,3\nU2, ,20,,4\n", encoding="utf-8")),
+])
+def test_an_empty_column_without_a_header_is_skipped(tmp_path, name, write):
+    from resmodel.io.tables import read_table
+
+    path = tmp_path / name
+    write(path)
+    table = read_table(path, _schema(), name)
+    assert list(table["unit_id"]) == ["U1", "U2"] and list(table["weekly_hours"]) == [30.0, 20.0]

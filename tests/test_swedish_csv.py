@@ -264,7 +264,7 @@ def test_a_filled_xlsx_column_without_a_header_is_refused_as_the_csv_is(tmp_path
     scenario = _scenario(tmp_path)
     with pytest.raises(InputError) as err:
         load(scenario)
-    assert "staff.xlsx, row 3: a value in column" in str(err.value) and "which has no header" in str(err.value)
+    assert "staff.xlsx, row 3: column " in str(err.value) and "has values but no header" in str(err.value)
     assert "2387" not in str(err.value)
 
 

@@ -197,16 +197,15 @@ def test_a_filled_column_without_a_header_is_named_as_such(tmp_path):
     path.write_text("\n".join([header, *lines[1:]]) + "\n")
     with pytest.raises(InputError) as exc:
         read_table(path, USERS)
-    assert messages(exc) == [f"{path}, row 3: column 9 has values but no header (its cell in row 1 is empty; the "
-                             "named columns end at column 8). Expected a header for every filled column. Fix: name "
-                             "column 9 in row 1 (see data-dictionary.md, which resmodel init writes beside your "
-                             "README, or docs/data-dictionary.md in the resmodel repository), or delete its values "
-                             "if it is not part "
-                             "of the table"]
+    assert messages(exc) == [f"{path}, row 3: column I (the 9th) has values but no header: its cell in row 1 is "
+                             "empty (merged header cells?). Expected a header for every filled column. Fix: give "
+                             "column I its header in row 1, the name of the column it holds (see data-dictionary.md, "
+                             "which resmodel init writes beside your README, or docs/data-dictionary.md in the "
+                             "resmodel repository), or delete its values if it is not part of the table"]
 
 
 @pytest.mark.parametrize(("header", "said"), [
-    ("staff_id,weekday,start,end,", "row 2: column 5 has values but no header"),  # the roster reader names it too
+    ("staff_id,weekday,start,end,", "row 2: column E (the 5th) has values but no header"),  # the roster reader names it too
     ("staff_id,weekday,start,end", "row has 5 cells but the header has 4"),  # no blank header cell: the old message
 ])
 def test_the_roster_reader_names_a_headerless_column_and_keeps_the_cell_count_otherwise(tmp_path, header, said):

@@ -363,7 +363,7 @@ def test_a_missing_column_name_is_not_taken_for_a_title_row(tmp_path):
     path = write_csv(tmp_path / "c.csv", ["month,", "2025-01,100"])
     with pytest.raises(InputError) as exc:
         read_capacity(path, None)
-    assert "title" not in problems(exc)[0] and "column 2 has values but no header" in problems(exc)[0]
+    assert "title" not in problems(exc)[0] and "column B (the 2nd) has values but no header" in problems(exc)[0]
 
 
 def test_a_one_digit_month_is_read_alike_by_every_reader(tmp_path):

@@ -324,7 +324,8 @@ def _read_raw(path: Path, display: str) -> pd.DataFrame:
                 f"the same number of '{separator}'-separated cells on every row",
                 f"check for a missing or extra '{separator}', or quote cells that contain '{separator}'",
             )
-    frame = _without_blank_rows(rows[1:], header)
+    header, body = _without_headerless_columns(header, rows[1:], display)
+    frame = _without_blank_rows(body, header)
     frame.attrs["decimal_comma"] = separator == ";"  # its numbers were written with ',' (messages say so)
     return frame
 
@@ -335,10 +336,24 @@ def _refuse_headerless_column(i: int, row: list[str], header_row: list[str], wid
     extra = next((j for j in range(width, len(row)) if row[j].strip()), None)
     if extra is None or extra >= len(header_row):
         return
-    raise InputError.at(Location(file=display, row=i), f"column {extra + 1} has values but no header (its cell in "
-                        f"row 1 is empty; the named columns end at column {width})", "a header for every filled "
-                        "column", f"name column {extra + 1} in row 1 ({SEE_DATA_DICTIONARY}), or delete its values "
-                        "if it is not part of the table")
+    raise InputError.at(*_headerless_column(extra, i, display))
+
+
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th, 21st: a column's position as a message says it."""
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _headerless_column(j: int, row: int, display: str) -> tuple[Location, str, str, str]:
+    """The problem of column ``j`` (0-based), which holds a value on ``row`` but has an empty header cell: named by its
+    spreadsheet letter and position, as a CSV opened in Excel shows it too (merged header cells leave one empty)."""
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(j + 1)
+    return (Location(file=display, row=row), f"column {letter} (the {_ordinal(j + 1)}) has values but no header: its "
+            f"cell in row 1 is empty (merged header cells?)", "a header for every filled column",
+            f"give column {letter} its header in row 1, the name of the column it holds ({SEE_DATA_DICTIONARY}), or "
+            "delete its values if it is not part of the table")
 
 
 def _refuse_title_row(i: int, row: list[str], display: str) -> None:
@@ -453,10 +468,28 @@ def _without_blank_rows(body: list[list], header: list[str]) -> pd.DataFrame:
     return frame
 
 
+def _without_headerless_columns(header: list[str], body: list[list], display: str) -> tuple[list[str], list[list]]:
+    """The header and rows without the columns whose header cell is empty and that hold nothing (a blank column left
+    in the sheet: no data to lose). Such a column with values is refused, named by its spreadsheet letter: merged
+    header cells leave the second empty, and 'unknown column \'\'' said neither which column nor why."""
+    blank = [j for j, name in enumerate(header) if name == ""]
+    if not blank:
+        return header, body
+    problems = ProblemCollector()
+    for j in blank:
+        first = next((i for i, r in enumerate(body, start=2) if j < len(r) and str(r[j]).strip()), None)
+        if first is not None:
+            problems.add(*_headerless_column(j, first, display))
+    problems.raise_if_any()
+    kept = [j for j, name in enumerate(header) if name != ""]
+    return [header[j] for j in kept], [[r[j] for j in kept if j < len(r)] for r in body]
+
+
 def _check_header(header: list[str], display: str) -> None:
+    """A column named twice is refused (an empty header cell is _without_headerless_columns' to judge)."""
     seen = set()
     for name in header:
-        if name in seen:
+        if name and name in seen:
             check_value_for_pnr(name, Location(file=display, row=1, column="(header)"))  # never echo one
             raise InputError.at(
                 Location(file=display, row=1, column=name), f"column '{name}' appears twice in the header",
@@ -543,13 +576,9 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
     for i, r in enumerate([] if titled else rows[1:], start=2):  # a filled cell right of the header: a cleared header
         extra = next((j for j in range(len(header), len(r)) if str(r[j]).strip()), None)
         if extra is not None:
-            from openpyxl.utils import get_column_letter
-
-            raise InputError.at(Location(file=display, row=i), f"a value in column {get_column_letter(extra + 1)}, "
-                                "which has no header (the table's header ends at column "
-                                f"{get_column_letter(len(header))})", "a header for every filled column",
-                                "name the column in row 1, or clear the column if it is not part of the table")
-    frame = _without_blank_rows(rows[1:], header)
+            raise InputError.at(*_headerless_column(extra, i, display))
+    header, body = _without_headerless_columns(header, rows[1:], display)
+    frame = _without_blank_rows(body, header)
     frame.attrs["first_sheet"] = ws.title
     frame.attrs["other_headers"] = other_headers  # a table on another sheet is named, not 'missing columns'
     return frame
