@@ -165,3 +165,41 @@ def test_an_empty_column_without_a_header_is_skipped(tmp_path, name, write):
     write(path)
     table = read_table(path, _schema(), name)
     assert list(table["unit_id"]) == ["U1", "U2"] and list(table["weekly_hours"]) == [30.0, 20.0]
+
+
+# ---------------------------------------------------------------- 4. Excel date serials
+def _dated_schema():
+    from resmodel.io.tables import Column, TableSchema
+
+    return TableSchema("t", "test", (Column("unit_id", "id", "unit"), Column("start_date", "date", "start"),
+                                     Column("month", "month", "month", required=False)))
+
+
+def _dated_problems(path: Path) -> list:
+    from resmodel.errors import InputError
+    from resmodel.io.tables import read_table
+
+    with pytest.raises(InputError) as error:
+        read_table(path, _dated_schema(), path.name)
+    return error.value.problems
+
+
+def test_an_excel_date_serial_in_a_csv_is_read_as_the_date_it_is(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("unit_id,start_date,month\nU1,45236,2024-01\nU2,2024-01-01,45231\nU3,12345,2024-02\n",
+                    encoding="utf-8")
+    serial, other, month = _dated_problems(path)  # by column, then row
+    assert str(serial.location) == "t.csv, row 2, column 'start_date'"
+    assert serial.problem == "'45236' is not a valid date: it looks like an Excel date serial, 2023-11-06"
+    assert serial.fix == ("format the column as a date in Excel (yyyy-mm-dd), or write each date as YYYY-MM-DD (this "
+                          "one 2023-11-06)")
+    assert (str(other.location), other.problem) == ("t.csv, row 4, column 'start_date'", "'12345' is not a valid date")
+    assert month.problem == "'45231' is not a valid month: it looks like an Excel date serial, 2023-11-01"
+    assert month.fix.endswith("(this one 2023-11)")
+
+
+def test_an_excel_date_column_without_a_date_format_is_read_as_its_serial_and_told(tmp_path):
+    path = _workbook(tmp_path / "t.xlsx", [["unit_id", "start_date"], ["U1", 45236], ["U2", 45236.375]])
+    first, second = _dated_problems(path)
+    assert first.problem.endswith("it looks like an Excel date serial, 2023-11-06")
+    assert second.problem == "'45236.375' is not a valid date: it looks like an Excel date serial, 2023-11-06"

@@ -821,6 +821,13 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
             if well_formed[row]:
                 return (where, f"'{text[row]}' is not a valid {col.kind} (no such month or day)", col.expected(),
                         "check the month (01–12) and the day")
+            serial = excel_serial_date(text[row])
+            if serial is not None:
+                meant = serial.isoformat() if col.kind == "date" else serial.isoformat()[:7]
+                return (where, f"'{text[row]}' is not a valid {col.kind}: it looks like an Excel date serial, "
+                        f"{serial.isoformat()}", col.expected(),
+                        f"format the column as a date in Excel (yyyy-mm-dd), or write each {col.kind} as {how} (this "
+                        f"one {meant})")
             return where, f"'{text[row]}' is not a valid {col.kind}", col.expected(), f"write the {col.kind} as {how}"
 
         unread = text.index[bad.to_numpy()]
@@ -844,6 +851,23 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
                 f"a year from {col.minimum:g} to {col.maximum:g}", "correct the date (check the year)"))
         return parsed
     raise ValueError(f"unknown column kind {col.kind}")
+
+
+#: Excel's day 0 (its serial 1 is 1900-01-01, counting the 1900-02-29 it believes in) and the serials taken for dates:
+#: 1950-01-01 to 2100-12-31 (18 264 to 73 415) — a whole number of days there in a date column is a date cell Excel
+#: lost the format of, not a typo
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_SERIALS = ((dt.date(1950, 1, 1) - EXCEL_EPOCH).days, (dt.date(2100, 12, 31) - EXCEL_EPOCH).days)
+_SERIAL = re.compile(r"\s*(\d{5})(?:\.\d*)?\s*")
+
+
+def excel_serial_date(cell: str) -> dt.date | None:
+    """The day an Excel date serial in a date or month cell stands for ('45236' → 2023-11-06; a fraction is the time
+    of day), or None for a cell that is no plausible serial: a date column without a date format shows the number."""
+    found = _SERIAL.fullmatch(cell)
+    if found is None or not EXCEL_SERIALS[0] <= int(found.group(1)) <= EXCEL_SERIALS[1]:
+        return None
+    return EXCEL_EPOCH + dt.timedelta(days=int(found.group(1)))
 
 
 def _header_lower_down(raw: pd.DataFrame, schema: TableSchema, display: str) -> None:
