@@ -203,3 +203,27 @@ def test_an_excel_date_column_without_a_date_format_is_read_as_its_serial_and_to
     first, second = _dated_problems(path)
     assert first.problem.endswith("it looks like an Excel date serial, 2023-11-06")
     assert second.problem == "'45236.375' is not a valid date: it looks like an Excel date serial, 2023-11-06"
+
+
+# ---------------------------------------------------------------- 5. a backtest's fix for the h given
+@pytest.mark.parametrize("points, args, expected, fix", [
+    # the fix had been computed for h = 1: 'give the series at least 4 points' under 'Expected at least 8'
+    (3, ("--h", "5"), "at least 8 points", "give the series at least 8 points, or leave it out of the backtest"),
+    (4, ("--h", "5"), "at least 8 points", "give the series at least 8 points, or use a horizon of at most 1 period"),
+    (4, ("--h", "5", "--windows", "3"), "at least 10 points",
+     "give the series at least 10 points, or use one window with a horizon of at most 1 period"),
+    (6, ("--h", "2", "--windows", "9"), "at least 13 points",
+     "give the series at least 13 points, or use at most 2 windows with h=2 and step=1"),
+    (7, ("--h", "2", "--windows", "3"), "at least 7 points", None),  # fits: no error
+])
+def test_a_backtest_too_long_for_its_series_says_what_fits_for_the_h_given(tmp_path, points, args, expected, fix):
+    series = tmp_path / "y.csv"
+    series.write_text("unique_id,ds,y\n" + "".join(f"a,{2010 + i},{100 + i}\n" for i in range(points)),
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, message = invoke(app, "backtest", "--series", series, *args, "--out", out)
+    if fix is None:
+        assert code == 0, message
+        return
+    assert code == 2 and not out.exists(), message
+    assert f"Expected {expected} (each window needs 3 training points). Fix: {fix}" in message

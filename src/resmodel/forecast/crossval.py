@@ -180,17 +180,36 @@ def check_windows(s: Series, h: int, n_windows: int, step: int, source: str | No
                                 f"{name} ≥ 1", f"give a positive whole number for {name}")
     lengths = training_lengths(len(s.y), h, n_windows, step)
     if lengths[0] < MIN_POINTS:
-        most = (len(s.y) - h - MIN_POINTS) // step + 1
-        fix = (f"use at most {most} windows with h={h} and step={step}" if most >= 1
-               else f"use a horizon of at most {len(s.y) - MIN_POINTS} periods" if len(s.y) > MIN_POINTS
-               else f"give the series at least {MIN_POINTS + 1} points, or leave it out of the backtest")
+        needed = h + step * (n_windows - 1) + MIN_POINTS
         raise InputError.at(Location(file=source, path=s.uid),
-                            f"series '{s.uid}' has {len(s.y)} points: too few for {n_windows} backtest "
-                            f"window{'s' if n_windows != 1 else ''} of "
-                            f"horizon {h} and step {step}",
-                            f"at least {h + step * (n_windows - 1) + MIN_POINTS} points "
-                            f"(each window needs {MIN_POINTS} training points)", fix)
+                            f"series '{s.uid}' has {len(s.y)} points: too few for {_count(n_windows, 'backtest window')} "
+                            f"of horizon {h} and step {step}",
+                            f"at least {needed} points (each window needs {MIN_POINTS} training points)",
+                            _windows_fix(len(s.y), h, n_windows, step, needed))
     return lengths
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 period', '3 periods': a count with its noun in the number it takes."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _windows_fix(points: int, h: int, n_windows: int, step: int, needed: int) -> str:
+    """What fits a series of ``points`` too short for the backtest asked for: fewer windows at the same horizon, a
+    shorter horizon with the same windows, and the points the backtest asked for needs — each for the h given (the
+    fix had been computed for h = 1: 'give the series at least 4 points' under 'Expected at least 8')."""
+    most = (points - h - MIN_POINTS) // step + 1
+    longest = points - MIN_POINTS - step * (n_windows - 1)
+    options = [f"give the series at least {needed} points"]
+    if most >= 1:
+        options.append(f"use at most {_count(most, 'window')} with h={h} and step={step}")
+    if longest >= 1:
+        options.append(f"use a horizon of at most {_count(longest, 'period')}")
+    elif most < 1 and points > MIN_POINTS:
+        options.append(f"use one window with a horizon of at most {_count(points - MIN_POINTS, 'period')}")
+    if len(options) == 1:
+        options.append("leave it out of the backtest")
+    return ", or ".join(options)
 
 
 def model_columns(name: str, levels: tuple[int, ...]) -> list[str]:
