@@ -202,13 +202,15 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
     from resmodel.forecast.frame import parse_month
     from resmodel.forecast.nowcast_checks import amount_per_case, triangle_warnings
     from resmodel.forecast.nowcast_report import as_of_month, coverage_reading, nowcast_report
+    from resmodel.io.tables import month_fix
 
     as_of = None
     if request.as_of is not None:
         as_of = parse_month(pd.Series([request.as_of])).iloc[0]  # as the invoices' months are read
         if pd.isna(as_of) or not 1990 <= as_of.year <= 2200:  # the years of the triangle's months
+            fix = month_fix(request.as_of) if pd.isna(as_of) else "correct the year"
             raise one_problem(422, ["body", "as_of"], f"'{request.as_of}' is not a month of 1990–2200. Expected "
-                              "YYYY-MM with a month 01–12. Fix: write the month as 2024-12")
+                              f"YYYY-MM with a month 01–12. Fix: {fix}")
     try:
         invoices = _invoices(request)
         when = as_of_month(invoices, as_of, Location(path="--as-of"))

@@ -157,6 +157,7 @@ def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
     places or as staff FTE × users per FTE (as a capacity file of ``resmodel queue``)."""
     from resmodel.forecast.frame import FIRST_YEAR, LAST_YEAR, parse_month
     from resmodel.forecast.queue import capacity_from_staff
+    from resmodel.io.tables import month_fix
 
     if (request.capacity is None) == (request.places is None):
         raise one_problem(422, ["body"], "give capacity or places. Expected exactly one of them. Fix: send a "
@@ -180,8 +181,9 @@ def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
     parsed = parse_month(pd.Series([c.month for c in request.capacity]))
     for i, month in enumerate(parsed):
         if pd.isna(month) or not FIRST_YEAR <= month.year <= LAST_YEAR:
+            fix = month_fix(request.capacity[i].month) if pd.isna(month) else "correct the year"
             raise one_problem(422, ["body", "capacity", i, "month"], f"'{request.capacity[i].month}' is not a month "
-                              f"of {FIRST_YEAR}–{LAST_YEAR}. Expected YYYY-MM. Fix: write the month as 2025-01")
+                              f"of {FIRST_YEAR}–{LAST_YEAR}. Expected YYYY-MM. Fix: {fix}")
     repeated = np.flatnonzero(parsed.duplicated().to_numpy())
     if len(repeated):
         raise one_problem(422, ["body", "capacity", int(repeated[0]), "month"], f"{parsed[repeated[0]]:%Y-%m} "

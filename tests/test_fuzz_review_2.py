@@ -227,3 +227,38 @@ def test_a_backtest_too_long_for_its_series_says_what_fits_for_the_h_given(tmp_p
         return
     assert code == 2 and not out.exists(), message
     assert f"Expected {expected} (each window needs 3 training points). Fix: {fix}" in message
+
+
+# ---------------------------------------------------------------- 6. a month's fix echoes the month meant
+TRIANGLE = DEMO / "invoice_triangle.csv"
+
+
+@pytest.mark.parametrize("typed, fix", [
+    ("2024/06", "write the month as 2024-06"), ("06/2024", "write the month as 2024-06"),
+    ("juni 2024", "write the month as 2024-06"), ("2024.6", "write the month as 2024-06"),
+    ("2024-13", "write the month as YYYY-MM, such as 2024-06"),  # no month 13: no month is implied
+    ("abc", "write the month as YYYY-MM, such as 2024-06"),
+])
+def test_nowcast_as_of_fix_names_the_month_typed(tmp_path, typed, fix):
+    out = tmp_path / "out"
+    code, _, message = invoke(app, "nowcast", "--triangle", TRIANGLE, "--as-of", typed, "--out", out)
+    assert code == 2 and not out.exists(), message
+    assert message == f"at '--as-of': '{typed}' is not a month. Expected YYYY-MM. Fix: {fix}"
+
+
+def _api_message(route: str, body: dict) -> str:
+    """The one problem's message of a 422 answer."""
+    response = TestClient(api).post(route, json=body)
+    assert response.status_code == 422, response.text
+    (problem,) = response.json()["detail"]["problems"]
+    return problem["msg"]
+
+
+def test_the_api_month_fixes_name_the_month_typed_or_none():
+    invoices = [{"service_month": "2024-01", "reporting_month": "2024-01", "amount_sek": 5}]
+    assert _api_message("/nowcasts", {"invoices": invoices, "as_of": "2024-13"}).endswith(
+        "Fix: write the month as YYYY-MM, such as 2024-06")
+    assert _api_message("/nowcasts", {"invoices": invoices, "as_of": "1989-05"}).endswith("Fix: correct the year")
+    queue = {"service": "daglig_verksamhet", "demand": [{"month": "2024-01", "volume": 3}]}
+    assert _api_message("/queues", {**queue, "capacity": [{"month": "2024/01", "places": 5}]}).endswith(
+        "Fix: write the month as 2024-01")

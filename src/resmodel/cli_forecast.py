@@ -773,6 +773,7 @@ def nowcast(
     from resmodel.forecast.nowcast_report import as_of_month, nowcast_report, sums_to_print
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_triangle, write_atomically
+    from resmodel.io.tables import month_fix
 
     check_output_folder(out, NOWCAST_OUTPUTS)
 
@@ -780,8 +781,7 @@ def nowcast(
     if as_of:
         when = pd.to_datetime(as_of, format="%Y-%m", errors="coerce")
         if pd.isna(when):
-            raise InputError.at(Location(path="--as-of"), f"'{as_of}' is not a month", "YYYY-MM",
-                                "write the month as 2024-12")
+            raise InputError.at(Location(path="--as-of"), f"'{as_of}' is not a month", "YYYY-MM", month_fix(as_of))
     if not 1 <= recent <= MAX_RECENT:  # as the API's recent (Click's own 'Invalid value' has not our form)
         raise InputError.at(Location(path="--recent"), f"--recent {recent} is outside 1–{MAX_RECENT}",
                             f"a whole number of service months from 1 to {MAX_RECENT} (three years)",
