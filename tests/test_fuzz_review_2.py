@@ -262,3 +262,23 @@ def test_the_api_month_fixes_name_the_month_typed_or_none():
     queue = {"service": "daglig_verksamhet", "demand": [{"month": "2024-01", "volume": 3}]}
     assert _api_message("/queues", {**queue, "capacity": [{"month": "2024/01", "places": 5}]}).endswith(
         "Fix: write the month as 2024-01")
+
+
+# ---------------------------------------------------------------- 7. a scenario's number: what to write
+@pytest.mark.parametrize("body, where, expected, fix", [
+    ('seed: "abc"\n', "line 4, at 'seed'", "Expected seed: random seed for everything stochastic, 0 to 2³²−1",
+     "Fix: write a whole number from 0 to 4294967295, e.g. 42"),
+    ("projection:\n  horizon_years: 0\n", "line 5, at 'projection.horizon_years'",
+     "Expected horizon_years: number of projected years after the base year",
+     "Fix: write a whole number from 1 to 30, e.g. 10"),
+    ("projection:\n  adjustments:\n    - {service: daglig_verksamhet, year: 2027.5, amount: -3000000}\n",
+     "line 6, at 'projection.adjustments[0].year'", "Expected year: the projected year it falls in",
+     "Fix: write a whole number"),
+])
+def test_a_scenario_number_out_of_form_says_what_to_write(tmp_path, body, where, expected, fix):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"name: s\npurpose: fuzz\nextends: {ROOT / 'scenarios' / 'base.yaml'}\n{body}",
+                        encoding="utf-8")
+    code, _, message = invoke(app, "validate", scenario)
+    assert code == 2, message
+    assert f"s.yaml, {where}: " in message and expected in message and message.endswith(fix), message

@@ -46,7 +46,8 @@ PERCENTAGE = ("s.yaml, line 6, at 'parameters.working_time.sick_leave_rate': new
      [UNKNOWN_PARAMETER, PERCENTAGE]),
     # a wrong value of a key the changes do not read does not hide them
     ("extends: base.yaml\nseed: -1\nparameters:\n  salaries.stodassistant: 30000\n",
-     [("s.yaml, line 4, at 'seed': Input should be greater than or equal to 0", "Fix: correct the value"),
+     [("s.yaml, line 4, at 'seed': Input should be greater than or equal to 0",
+       "Fix: write a whole number from 0 to 4294967295, e.g. 42"),
       ("s.yaml, line 6, at 'parameters.salaries.stodassistant': unknown parameter", "did you mean")]),
     # an inverted period leaves that change out; a misspelt 'from' is read as 'from' for the overlap check
     ("extends: base.yaml\nparameters:\n  working_time.training_days:\n    - {value: 3, from: 2027-01-01, "
@@ -202,7 +203,8 @@ def test_a_value_fifty_times_off_the_parameters_is_warned_at_its_line(tmp_path):
 @pytest.mark.parametrize(("body", "expected"), [
     ("extends: base.yaml\nprojection:\n  external:\n    new_place_premium: 15\n",
      "Fix: 15 looks like a percentage: write 0.15"),
-    ("extends: base.yaml\nprojection:\n  horizon_years: 90\n", "Fix: correct the value"),  # a horizon is no percentage
+    ("extends: base.yaml\nprojection:\n  horizon_years: 90\n",  # a horizon is no percentage
+     "Fix: write a whole number from 1 to 30, e.g. 10"),
 ])
 def test_a_rate_written_as_a_percentage_above_its_bound_gets_the_fraction(monkeypatch, capsys, tmp_path, body,
                                                                           expected):

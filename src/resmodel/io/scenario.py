@@ -16,9 +16,10 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
+from pydantic.fields import FieldInfo
 
 from resmodel.errors import (
     InputError,
@@ -33,7 +34,13 @@ from resmodel.errors import (
 from resmodel.io.parameters import RETIRED, load_parameters
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.params.tree import LEVELS, Override, ParameterTree, value_problems
-from resmodel.scenario.projection import BOOLEAN_FIX, YAML_BOOLEAN, boolean_problem
+from resmodel.scenario.projection import (
+    BOOLEAN_FIX,
+    NESTED,
+    YAML_BOOLEAN,
+    ProjectionSettings,
+    boolean_problem,
+)
 from resmodel.scenario.schema import EffectiveScenario, ParameterChange, ScenarioFile
 
 MAX_CHAIN = 20
@@ -173,7 +180,8 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
                 message = message[:said.start()]
             problems.add(doc.location(path), message, _expected_for(path), (said.group(1) if said else None)
                          or _decimal_comma_fix(err.get("input")) or percentage_fix(err)
-                         or _number_with_words_fix(err.get("input")) or f"correct the value (see {_doc_for(path)})")
+                         or _number_with_words_fix(err.get("input")) or _number_fix(path, err)
+                         or f"correct the value (see {_doc_for(path)})")
     # a union failure reports once per branch; keep one message per location
     seen, unique = set(), []
     for p in problems.problems:
@@ -305,7 +313,60 @@ def _expected_for(path: str) -> str:
     if path.startswith("projection.capacity."):
         return "{places: <a number, {year: places} or premises>, added: {year: places}, plan: <premises_plan.csv>, " \
                "overflow: waiting or a service} (docs/projection.md, \"Places\")"
+    field = _field_of(path)
+    if field is not None and field.description:  # what the schema says the key is ('seed: abc' was 'a value of
+        return f"{path.rsplit('.', 1)[-1]}: {field.description} (see {_doc_for(path)})"  # the documented type')
     return f"a value of the documented type (see {_doc_for(path)})"
+
+
+def _field_of(path: str) -> FieldInfo | None:
+    """The schema field a scenario key path names — a top-level key, a projection setting, or a key of the items of
+    a projection list or mapping (adjustments[0].year, capacity.<service>.places) — or None."""
+    parts = [p for p in re.sub(r"\[\d+\]", "", path).split(".") if p]
+    if len(parts) == 1:
+        return ScenarioFile.model_fields.get(parts[0])
+    if parts[0] != "projection":
+        return None
+    if len(parts) == 2:
+        return ProjectionSettings.model_fields.get(parts[1])
+    nested = NESTED.get(parts[1])
+    return nested.model_fields.get(parts[-1]) if nested is not None and len(parts) <= 4 else None
+
+
+#: the pydantic errors of a number that is no number, not a whole one, or out of its field's bounds
+NUMBER_ERRORS = frozenset({"int_type", "int_parsing", "int_from_float", "float_type", "float_parsing", "finite_number",
+                           "greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+#: a whole number a message offers as an example when its field has bounds but no default (a seed)
+EXAMPLE_WHOLE = 42
+
+
+def _plain(number: float) -> str:
+    """A bound as a message writes it: 4294967295, 0.5 (not 4.29497e+09)."""
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+def _number_fix(path: str, err: dict) -> str | None:
+    """For a number key's error, the number to write from its schema field: whole or not, its bounds and an example
+    (its default, or one within its bounds) — 'seed: abc' and 'horizon_years: 0' were told only 'correct the value'.
+    None for any other key or error."""
+    field = _field_of(path)
+    if field is None or err["type"] not in NUMBER_ERRORS:
+        return None
+    types = get_args(field.annotation) or (field.annotation,)
+    if int not in types and float not in types:
+        return None
+    bounds = {k: getattr(m, k) for m in field.metadata for k in ("ge", "gt", "le", "lt") if getattr(m, k, None)
+              is not None}
+    low = f"{'above' if 'gt' in bounds else 'from'} {_plain(bounds.get('ge', bounds.get('gt')))}" \
+        if {"ge", "gt"} & set(bounds) else ""
+    high = f"{'below' if 'lt' in bounds else 'to' if low else 'at most'} {_plain(bounds.get('le', bounds.get('lt')))}" \
+        if {"le", "lt"} & set(bounds) else ""
+    span = " ".join(part for part in (low, high) if part)
+    default = field.default if isinstance(field.default, int | float) and not isinstance(field.default, bool) else None
+    if default is None and int in types and "ge" in bounds and "le" in bounds:
+        default = min(max(EXAMPLE_WHOLE, bounds["ge"]), bounds["le"])
+    return (f"write {'a whole number' if int in types else 'a number'}{' ' + span if span else ''}"
+            + (f", e.g. {_plain(default)}" if default is not None else ""))
 
 
 def read_chain(path: Path) -> list[ScenarioSource]:
