@@ -1,4 +1,4 @@
-"""Bad input found by a second fuzzing review (tests/h5): messages that did not locate or explain the problem, and one
+"""Bad input found by a second fuzzing review: messages that did not locate or explain the problem, and one
 silent slip (an area's frame in tkr projected as a 320 MSEK overspend with exit 0). Each is now a located error that
 says what was meant."""
 
