@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from resmodel import __version__
 from resmodel.errors import Problem, ResmodelError, shown
 from resmodel.io.pnr import id_looks_like_pnr, looks_like_pnr
+from resmodel.io.tables import month_fix
 
 ENDPOINTS = ("GET /scenarios, POST /runs, POST /projections, POST /comparisons, POST /forecasts, POST /nowcasts, POST /queues, POST /premises-plans, "
              "POST /shift-plans, GET or HEAD /version (the schema: GET /docs)")
@@ -259,7 +260,7 @@ def _schema_problem(error: dict[str, Any], path: str = "") -> dict[str, Any]:
     if "Fix:" in msg:  # our own validators' messages are complete
         return {"loc": loc, "msg": msg}
     if loc and loc[-1] in MONTH_FIELDS and kind in ("string_pattern_mismatch", "string_too_long"):
-        return {"loc": loc, "msg": f"not a month. Expected {MONTH}. Fix: write the month as 2025-01"}
+        return {"loc": loc, "msg": f"not a month. Expected {MONTH}. Fix: {month_fix(str(error.get('input', '')))}"}
     expected = _EXPECTED.get(kind)
     if kind == "string_pattern_mismatch":
         expected = SCENARIO_PATTERN if {"scenario", "scenarios"} & set(map(str, loc)) else "a value of the form the pattern gives"

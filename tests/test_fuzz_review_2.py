@@ -97,6 +97,13 @@ def test_a_leaf_without_values_is_one_problem_at_the_leaf(tmp_path):
     assert "keyed by valid-from date" in problem.expected
 
 
+def test_an_empty_value_is_told_empty_not_none(tmp_path):
+    """Fuzz review 2, item 7: '2024-01-01:' with nothing after it was reported as value 'None'."""
+    (problem,) = _tree_problems(tmp_path, "po_rate.yaml", f"{LEAF_HEAD}values:\n  2024-01-01:\n")
+    assert problem.problem == "the value of 'payroll.po_rate' is empty" and "None" not in str(problem)
+    assert problem.fix.startswith("write the value after the date")
+
+
 def test_a_named_leaf_with_value_for_values_is_one_problem(tmp_path):
     text = "po_rate:\n  description: PO\n  unit: share of wages\n  reference: SKR\n  value:\n    2024-01-01: 0.45\n"
     (problem,) = _tree_problems(tmp_path, "rates.yaml", text)
@@ -262,6 +269,13 @@ def test_the_api_month_fixes_name_the_month_typed_or_none():
     queue = {"service": "daglig_verksamhet", "demand": [{"month": "2024-01", "volume": 3}]}
     assert _api_message("/queues", {**queue, "capacity": [{"month": "2024/01", "places": 5}]}).endswith(
         "Fix: write the month as 2024-01")
+    # the schema's own month pattern (a month field of the request body) names the month typed too
+    assert _api_message("/nowcasts", {"invoices": invoices, "as_of": "2024/06"}).endswith(
+        "Fix: write the month as 2024-06")
+    # a month in the wrong years is echoed as typed, not as '1-01'
+    message = _api_message("/queues", {"service": "daglig_verksamhet", "demand": [{"month": "0001-01", "volume": 3}],
+                                       "places": 5})
+    assert "the month '0001-01' is outside the years" in message, message
 
 
 # ---------------------------------------------------------------- 7. a scenario's number: what to write

@@ -124,7 +124,7 @@ def _months(rows: pd.DataFrame, where: Where, service: str) -> pd.Series:
     outside = ~month.dt.year.between(FIRST_YEAR, LAST_YEAR)
     if outside.any():  # a typing mistake, and centuries of months to simulate
         idx = rows.index[outside.to_numpy()][0]
-        raise InputError.at(where(idx, "month", service), f"the month {month[idx]:%Y-%m} is outside the years "
+        raise InputError.at(where(idx, "month", service), f"the month '{shown(rows['month'][idx])}' is outside the years "
                             f"{FIRST_YEAR}–{LAST_YEAR}", f"a month in {FIRST_YEAR}–{LAST_YEAR}", "correct the year")
     return month
 

@@ -223,8 +223,9 @@ def _check_value(doc: LocatedDocument, vpath: str, path: str, kind: str, value: 
                 _boolean(doc, f"{vpath}.{lvl}", v, problems)
                 return None
             if not isinstance(v, int | float) or v < 0:
-                problems.add(doc.location(f"{vpath}.{lvl}"), f"level {lvl} value '{v}' is not a non-negative number",
-                             "a number ≥ 0", "correct the value")
+                problems.add(doc.location(f"{vpath}.{lvl}"), f"level {lvl} value of '{path}' is empty" if v is None
+                             else f"level {lvl} value '{v}' is not a non-negative number", "a number ≥ 0",
+                             "write the level's value" if v is None else "correct the value")
                 return None
             if not _in_range(doc, f"{vpath}.{lvl}", f"level {lvl} value {{v}} of '{path}'", v, unit, allowed, problems):
                 return None
@@ -232,6 +233,10 @@ def _check_value(doc: LocatedDocument, vpath: str, path: str, kind: str, value: 
         return tuple(out)
     if isinstance(value, bool):
         _boolean(doc, vpath, value, problems)
+        return None
+    if value is None:  # 'value 'None'' named no value the file has (fuzz review 2)
+        problems.add(doc.location(vpath), f"the value of '{path}' is empty", "a number", "write the value after "
+                     "the date (e.g. 2024-01-01: 0.074), or remove the date")
         return None
     if not isinstance(value, int | float):
         problems.add(doc.location(vpath), f"value '{value}' of '{path}' is not a number", "a number",
