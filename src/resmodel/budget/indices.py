@@ -69,9 +69,12 @@ def _as_series(values: pd.Series | Mapping[int, float] | float, name: str,
 
 
 def growth_path(values: pd.Series | Mapping[int, float] | float, years: np.ndarray, name: str,
-                extend_with: float | None = None, location: Location | None = None) -> IndexPath:
+                extend_with: float | None = None, location: Location | None = None,
+                fill_after: int | None = None) -> IndexPath:
     """Growth rates for ``years``: from the data, else the declared extension rate (flagged) for a year after the
-    series' first, else an error.
+    data's last, else an error. With ``fill_after`` (the base year) the extension fills every year after it without
+    data: an index read from the parameter tree, where a scenario's rate for 2027 may follow years without data
+    (a gap in a table a user types, a fixed frame uplift, is refused).
 
     A plain number means 'this rate every year' and is not flagged (it is the declared path itself)."""
     location = location or Location(path=name)
@@ -82,10 +85,11 @@ def growth_path(values: pd.Series | Mapping[int, float] | float, years: np.ndarr
         return IndexPath(name, np.asarray(years), rates, ())
     rates, extended = np.empty(len(years)), []
     last = int(series.index.max()) if len(series) else None
+    after = last if fill_after is None else fill_after
     for i, year in enumerate(int(y) for y in years):
         if year in series.index:
             rates[i] = series.loc[year]
-        elif last is not None and year > series.index.min() and extend_with is not None:
+        elif after is not None and year > after and extend_with is not None:
             rates[i] = extend_with
             extended.append(year)
         else:

@@ -545,16 +545,17 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
     ext = inputs.extensions
     extrapolated: dict[str, tuple[int, ...]] = {}
 
-    def growth(name: str, values) -> np.ndarray:
-        path = growth_path(values, index_years, name, ext.get(name), _loc(inputs, name))
+    def growth(name: str, values, from_tree: bool = False) -> np.ndarray:
+        path = growth_path(values, index_years, name, ext.get(name), _loc(inputs, name),
+                           fill_after=inputs.base_year if from_tree else None)
         if path.note():
             notes.append(path.note())
             extrapolated[name] = tuple(int(y) for y in path.extended)
         return path.values
 
-    wage = growth("wage_growth", inputs.wage_growth)
-    price = growth("price_growth", inputs.price_growth)
-    rent = growth("rent_growth", inputs.rent_growth)
+    wage = growth("wage_growth", inputs.wage_growth, from_tree=True)  # the tree's indices, scenario rates on top
+    price = growth("price_growth", inputs.price_growth, from_tree=True)
+    rent = growth("rent_growth", inputs.rent_growth, from_tree=inputs.rent_follows_price)
     mix = growth("level_mix_drift", inputs.level_mix_drift)
     mix_flag = np.array([1.0 if (s in inputs.level_mix_services and r == "generic") else 0.0
                          for s, r in zip(services, rules, strict=True)])
@@ -591,7 +592,8 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
     for e in inputs.external:
         values = inputs.price_growth if e.price_growth is None else e.price_growth
         name = "price_growth" if e.price_growth is None else f"external_price_growth.{e.service}"
-        path = growth_path(values, index_years, name, ext.get(name), _loc(inputs, name))
+        path = growth_path(values, index_years, name, ext.get(name), _loc(inputs, name),
+                           fill_after=inputs.base_year if e.price_growth is None else None)  # the tree's price index
         if path.note() and e.price_growth is not None:
             notes.append(path.note())
         external.append((services.index(e.service), e, path.values))
