@@ -297,7 +297,8 @@ def backtest(
                "naive model; bias: mean of forecast − "
                "actual in the series' units, bias% of the actual total; cov80%/cov95%: held-out values inside the "
                "80 %/95 % intervals — 70–90 % counts as calibrated for 80 %; model_used: what made the forecasts, "
-               "fallbacks included; all over the held-out points of every window)")
+               "fallbacks included; all over the held-out points of every window — mase over the windows whose "
+               "training data are not flat)")
     _echo_flat_windows(metrics)
     metrics = _with_judgement(metrics, fallback_windows)
     _echo_best(metrics, data.from_history, fallback_windows)
@@ -413,7 +414,8 @@ def _echo_flat_windows(metrics: pd.DataFrame) -> None:
     left = metrics.loc[metrics["mase_windows"] < metrics["windows"], ["unique_id", "windows", "mase_windows"]]
     for uid, windows, used in left.drop_duplicates().itertuples(index=False):
         typer.echo(f"note: {uid}: mase over {used} of {windows} windows — the training data of the other "
-                   f"{windows - used} were flat (no change from period to period), so there is nothing to scale by")
+                   f"{windows - used} were flat (no change from period to period), so there is nothing to scale by",
+                   err=True)
 
 
 def _echo_verdict(metrics: pd.DataFrame, prefix: str = "",

@@ -639,7 +639,7 @@ def test_backtest_says_which_windows_mase_leaves_out_and_judges_the_series(cli, 
     res = cli(["backtest", "--series", tmp_path / "rate.csv", "--models", "naive,drift", "--h", "1", "--windows", "7",
                "--out", tmp_path / "b"])
     assert res.exit_code == 0, res.stderr
-    assert "note: rate: mase over 5 of 7 windows — the training data of the other 2 were flat" in res.stdout
+    assert "note: rate: mase over 5 of 7 windows — the training data of the other 2 were flat" in res.stderr
     metrics = pd.read_csv(tmp_path / "b" / "backtest_metrics.csv")
     assert metrics["mase"].notna().all() and (metrics["mase_windows"] == 5).all()
     assert "drift: beats naive on 1 of 1 series" in res.stdout
