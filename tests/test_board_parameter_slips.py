@@ -339,3 +339,33 @@ def test_a_percentage_reading_below_the_floor_is_not_suggested(kit, tmp_path, wh
     assert low.fix.startswith("read as a percentage, 0.284, it is below 0.3142, the least it can be (PO, a board-wide")
     assert low.fix.endswith("): correct the value")
     assert refused("43.15").fix == "43.15 looks like a percentage: write 0.4315"
+
+
+@pytest.mark.parametrize(("value", "fix"), [
+    ("43,15", "a decimal comma and a percentage: write 0.4315 (decimal point '.', a share as a fraction)"),
+    ("0,45", "write 0.45 (decimal point '.'; percentages as fractions, e.g. 0.074)"),
+])
+def test_a_scenarios_decimal_comma_is_read_back_against_the_leafs_floor(tmp_path, value, fix):
+    """Docs walk and diff review: 'payroll.po_rate: 43,15' in a scenario was told 'write 43.15', which the share's
+    range then refused — a second round the parameter files' reading already spares."""
+    from resmodel.run import load
+
+    path = tmp_path / "dc.yaml"
+    path.write_text(f"name: dc\npurpose: a decimal comma\nextends: {ROOT / 'scenarios' / 'base.yaml'}\n"
+                    f"parameters:\n  payroll.po_rate: {value}\n")
+    with pytest.raises(InputError) as refused:
+        load(path)
+    (problem,) = refused.value.problems
+    assert problem.fix == fix
+
+
+def test_a_scenarios_decimal_comma_percentage_below_the_floor_is_not_suggested(tmp_path):
+    from resmodel.run import load
+
+    path = tmp_path / "dc.yaml"
+    path.write_text(f"name: dc\npurpose: a decimal comma\nextends: {ROOT / 'scenarios' / 'base.yaml'}\n"
+                    "parameters:\n  payroll.po_rate: 28,4\n")
+    with pytest.raises(InputError) as refused:
+        load(path)
+    assert refused.value.problems[0].fix.startswith("a decimal comma and a percentage? Read as 0.284, it is below "
+                                                    "0.3142, the least it can be")

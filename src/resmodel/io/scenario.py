@@ -33,6 +33,7 @@ from resmodel.errors import (
 )
 from resmodel.io.parameters import RETIRED, load_parameters
 from resmodel.io.yamlio import LocatedDocument, read_yaml
+from resmodel.params.ranges import floor_of
 from resmodel.params.tree import LEVELS, Override, ParameterTree, value_problems
 from resmodel.scenario.projection import (
     BOOLEAN_FIX,
@@ -179,7 +180,7 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
             if said:
                 message = message[:said.start()]
             problems.add(doc.location(path), message, _expected_for(path), (said.group(1) if said else None)
-                         or _decimal_comma_fix(err.get("input")) or percentage_fix(err)
+                         or _decimal_comma_fix(err.get("input"), path) or percentage_fix(err)
                          or _number_with_words_fix(err.get("input")) or _number_fix(path, err)
                          or f"correct the value (see {_doc_for(path)})")
     # a union failure reports once per branch; keep one message per location
@@ -205,12 +206,20 @@ def _doc_for(path: str) -> str:
     return "docs/projection.md" if path.startswith("projection") else "docs/scenarios.md"
 
 
-def _decimal_comma_fix(value: Any) -> str | None:
-    """The fix for a number written with a decimal comma ('0,074'), None for any other value."""
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+,\d+\s*", value):
-        return (f"write {value.strip().replace(',', '.')} (decimal point '.'; percentages as fractions, "
-                "e.g. 0.074)")
-    return None
+def _decimal_comma_fix(value: Any, path: str) -> str | None:
+    """The fix for a number written with a decimal comma ('0,074'), None for any other value. For a parameter with a
+    floor (the PO, salaries) the number is read back against it, as in a parameter file: 'payroll.po_rate: 43,15' was
+    told 'write 43.15', which was then refused as above 1 (docs walk)."""
+    if not (isinstance(value, str) and re.fullmatch(r"\s*-?\d+,\d+\s*", value)):
+        return None
+    number = float(value.strip().replace(",", "."))
+    floor = floor_of(path.removeprefix("parameters.")) if path.startswith("parameters.") else None
+    if floor is not None and floor.high <= 1 and 1 <= number <= 100:  # a share's floor: a percentage typed
+        if floor.low <= number / 100 <= floor.high:
+            return f"a decimal comma and a percentage: write {number / 100:g} (decimal point '.', a share as a fraction)"
+        return (f"a decimal comma and a percentage? Read as {number / 100:g}, it is below {floor.low:g}, the least it "
+                f"can be ({floor.why}): correct the value, with a decimal point '.'")
+    return f"write {number:g} (decimal point '.'; percentages as fractions, e.g. 0.074)"
 
 
 def _number_with_words_fix(value: Any) -> str | None:
