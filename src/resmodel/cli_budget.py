@@ -497,7 +497,7 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_date: dt.date, show
         one_sided = int(rows["difference"].isna().sum())
         typer.echo(f"\nbase-year allocation per unit, '{name}' against '{ref_name}': {len(moved)} of {len(rows)} "
                    "units change" + (f", {one_sided} are in one scenario only" if one_sided else "")
-                   + (f"; the {min(shown, len(moved))} largest (kSEK):" if len(moved) else ""))
+                   + (f"; the {min(shown, len(moved))} largest (tkr, thousands of SEK):" if len(moved) else ""))
         if len(moved):
             top = moved.reindex(moved["difference"].abs().sort_values(ascending=False, kind="stable").index)
             table = top.head(shown)[["unit_id", "name", "section", "value_a", "value_b", "difference"]].copy()

@@ -189,7 +189,7 @@ def _echo(plan, contract_hours: float) -> None:
         typer.echo(f"\nStaffed together, the {len(plan.unit_ids)} units need {saving['plan_hours']:,.1f} fewer staff-hours "
                    f"a week than each on its own ({pooled.at['together', 'plan_hours']:,.1f} against "
                    f"{apart['plan_hours']:,.1f} in the least-hours plans; {saving['plan_fte']:,.2f} FTE, "
-                   f"{saving['plan_cost_sek'] / 1000:,.0f} kSEK a year). This assumes staff can move between the "
+                   f"{saving['plan_cost_sek'] / 1000:,.0f} tkr (thousand SEK) a year). This assumes staff can move between the "
                    "units during the day:")
         typer.echo(plan.pooling.to_string(index=False, formatters={
             "need_hours": "{:,.1f}".format, "plan_hours": "{:,.1f}".format, "plan_fte": "{:,.2f}".format,
