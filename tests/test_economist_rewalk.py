@@ -73,8 +73,11 @@ def test_a_year_is_still_a_whole_number_and_a_need_level_no_year(tmp_path):
     text = str(caught.value)
     assert "adjustments[0].year': Input should be a valid integer, got a number with a fractional part" in text
     assert "from_year': 'true' is read by YAML as true, not a number" in text
+    from resmodel.projection_run import check_projection
+
+    # the level key is checked with the block's other problems (validate, run and project), not by load
     with pytest.raises(InputError, match="3 is not a year .a need level"):
-        load(child(tmp_path, "level", "projection:\n  volumes: {daglig_verksamhet: {3: 100}}\n"))
+        check_projection(load(child(tmp_path, "level", "projection:\n  volumes: {daglig_verksamhet: {3: 100}}\n")))
 
 
 STAFF_RATIO = "{1: 0.14, 2: 0.2, 3: 0.29, 4: 0.38, 5: 0.49, 6: 0.64, 7: 0.99, 8: 1.45}"
