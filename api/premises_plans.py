@@ -277,8 +277,7 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
                         by_level=json_records(plan.by_level) if plan.by_level is not None else [],
                         capacity=json_records(plan.capacity.assign(planned_for=request.demand_column)),
                         notes=[BODY.worded(n) for n in (*inputs.notes, *cost_notes(
-                            inputs, request.own_cost_per_place, request.external_price, request.no_external,
-                            per_day=True),
+                            inputs, request.own_cost_per_place, request.external_price, request.no_external),
                             *plan.notes)],
                         warnings=[*scenario_warning_lines(loaded),
                                   *(f"[{w.check}] body.candidates[{w.location.row}].{w.location.column}: "

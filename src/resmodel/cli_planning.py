@@ -110,7 +110,7 @@ def plan_premises(
                              "'Varningar'")
         inputs = scenario_inputs(loaded, base_run, service, str(scenario))
         base, notes = (inputs.groups if by_level else inputs.places), [*inputs.notes, *cost_notes(
-            inputs, own_cost_per_place, external_price, no_external, per_day=True)]
+            inputs, own_cost_per_place, external_price, no_external)]
         own_cost_per_place = inputs.own_cost_per_place if own_cost_per_place is None else own_cost_per_place
         if external_price is None and not no_external and inputs.external_price is not None:
             external_price, external_days = inputs.external_price, inputs.base_days  # a day price × each year's days

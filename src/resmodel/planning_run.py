@@ -1,8 +1,8 @@
 """Wire the premises plan (``planning.premises``) to a scenario and a demand table: today's places
 and unit costs from the scenario's base-year run, the demand's peak per year (and level), the plan,
-the options it is compared with, the places it makes usable month by month (for the queue) and the
-warnings a planner needs (docs/planning.md). ``resmodel plan-premises`` parses, reads, prints and
-writes around it.
+the options it is compared with, the places it makes usable month by month (for the queue), the
+warnings a planner needs and each candidate's reason (worded by ``planning.reasons``; docs/planning.md).
+``resmodel plan-premises`` parses, reads, prints and writes around it.
 
     loaded = resmodel.run.load(path); inputs = scenario_inputs(loaded, run(loaded), "daglig_verksamhet")
     plan = premises_plan(demand_table, "daglig_verksamhet", candidates, costs, base, "volume")"""
@@ -20,6 +20,7 @@ from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.forecast.demand import demand_months
 from resmodel.forecast.queue import QueueParams
 from resmodel.planning.premises import PlanCosts, PlanResult, external_prices
+from resmodel.planning.reasons import listed, reasons
 
 EXTERNAL = "externa_platser"
 MAX_YEARS = 50  # a longer horizon is no premises plan, and makes the programme slow
@@ -100,10 +101,9 @@ def as_typed(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
-def cost_notes(inputs: ScenarioInputs, own: float | None, external: float | None, no_external: bool,
-               per_day: bool = False) -> list[str]:
-    """Notes on the unit costs used: the scenario's averages, or the option that replaced them; ``per_day`` when the
-    scenario's external price is costed by each plan year's days (``PlanCosts.external_days``)."""
+def cost_notes(inputs: ScenarioInputs, own: float | None, external: float | None, no_external: bool) -> list[str]:
+    """Notes on the unit costs used: the scenario's averages, or the option that replaced them; the scenario's external
+    price with its day price, as the plan costs it by each plan year's days (``PlanCosts.external_days``)."""
     average = f"{inputs.own_cost_per_place:,.0f} SEK (staff and other costs, base-year average of " \
               f"{inputs.users:,.0f} users)"
     notes = [f"running cost per user-year: {as_typed(own)} SEK from --own-cost-per-place (the scenario's is {average})"
@@ -115,7 +115,7 @@ def cost_notes(inputs: ScenarioInputs, own: float | None, external: float | None
                      f"external price per place-year: {as_typed(external)} SEK from --external-price (the scenario's is "
                      f"{price})" if external is not None else f"external price per place-year: {price}" + (
                          f"; {inputs.external_price / inputs.base_days:,.0f} SEK a day over the base year's "
-                         f"{inputs.base_days} days, costed by each plan year's days" if per_day else ""))
+                         f"{inputs.base_days} days, costed by each plan year's days"))
     elif external is not None:  # no scenario price to show beside it, but the option is still said (planner walk)
         notes.append(f"external price per place-year: {as_typed(external)} SEK from --external-price (the scenario "
                      "has none for this service: only adult housing's is taken from externa_platser)")
@@ -190,8 +190,8 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
                         "found, not "
                         "proven the least costly (a rerun may differ); plan fewer candidates or fewer years at a time")
     plan_table = _plan_table(result.plan).assign(
-        reason=lambda t: _reasons(result, peak, base, candidates, costs,
-                                  min(RESOLVE_LIMIT_S, time_limit_s / 4)).reindex(t.index))
+        reason=lambda t: reasons(result, peak, base, candidates, costs, min(RESOLVE_LIMIT_S, time_limit_s / 4),
+                                 RESOLVE_MAX_PLANS).reindex(t.index))
     plan_table.insert(0, "service", service)  # the projection checks it, with or without the manifest beside it
     plan_table.insert(1, "demand_model", demand_model(demand, service))  # the projection compares its own
     return PlanRun(result=result, plan=plan_table, options=options,
@@ -300,7 +300,7 @@ def _late_one_off_warning(result, candidates: pd.DataFrame, costs: PlanCosts, di
     told = [f"{candidates.at[i, 'premises_id']} in {int(opened.at[i, 'open_year'])} ({one_off[i]:,.0f} SEK one-off, "
             + (f"{rents[i]:.1f} years of its rent" if np.isfinite(rents[i]) else "no rent") +
             f"; {remaining[i]:g} year{'s' if remaining[i] != 1 else ''} of the plan left)" for i in late]
-    return (f"{display}: the plan opens {_listed(told, 3)} with a one-off cost larger than its rent over the plan's "
+    return (f"{display}: the plan opens {listed(told, 3)} with a one-off cost larger than its rent over the plan's "
             f"years left, to {int(years[-1])}: the one-off is charged in full but the rent and savings it buys only to "
             "the demand's last year, so near the end the plan leans toward premises without a one-off cost — check the "
             "choice on a forecast that runs longer, or with the one-off spread into the rent over its lease")
@@ -415,312 +415,6 @@ def _plan_table(plan: pd.DataFrame) -> pd.DataFrame:
             out[money] = out[money].astype("int64")
     order = out["open_year"].fillna(10_000).astype(int)
     return out.assign(_order=order).sort_values(["_order", "premises_id"], kind="stable").drop(columns="_order")
-
-
-def _reasons(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts, resolve_limit_s: float) -> pd.Series:
-    """Why each candidate is in the plan or not, found by pricing the plan with that one decision
-    changed: an opened premises — the first year its levels lack places, what leaving it out costs (the plan made
-    again without it) or the interchangeable candidate that would take its place, a neighbouring year that
-    costs the same and, where the investment ceiling moved it, the year it would open without the ceiling; one left
-    out that would add cost (and why: a place dearer than buying one, or no shortage at its levels), one the ceiling
-    keeps out (the plan made again without the ceiling opens it, or opening it would lower the cost but break the
-    ceiling), or one that cannot open."""
-    from resmodel.planning.premises import NOT_OPENED, evaluate_plan, interchangeable_keys
-
-    chosen = result.plan["open_year"].astype(int)
-    earliest = result.plan["earliest_possible"].astype(int)
-    keys = pd.Series(interchangeable_keys(candidates), index=candidates.index, dtype=object)
-    unmet, total = result.yearly["unmet"].sum(), result.yearly["discounted_sek"].sum()
-    free = _ceiling_free(result, peak, base, candidates, costs, resolve_limit_s)
-    replans = [0]  # plans made again so far (RESOLVE_MAX_PLANS at most), each with resolve_limit_s
-    out = {}
-    for idx in candidates.index:
-        year, start = int(chosen[idx]), int(earliest[idx])
-        if year == NOT_OPENED and start > int(peak.index[-1]):
-            out[idx] = f"cannot open before {start}, after the plan's last year"
-            continue
-        other = chosen.copy()
-        other[idx] = NOT_OPENED if year != NOT_OPENED else start
-        yearly, flows = evaluate_plan(peak, base, candidates, other, costs)
-        more_unmet, more_cost = yearly["unmet"].sum() - unmet, yearly["discounted_sek"].sum() - total
-        twins = keys.map(lambda k, key=keys[idx]: key is not None and k == key) & (keys.index != idx)
-        if pd.notna(candidates.at[idx, "decided_year"]):
-            out[idx] = f"decided for {year}; " + _needed(result, flows, candidates, idx, year, start)
-        elif year != NOT_OPENED:
-            spare = _by_availability(twins & chosen.eq(NOT_OPENED) & earliest.le(year), earliest)
-            out[idx] = _needed(result, flows, candidates, idx, year, start, lost=not spare) + "; " + (
-                f"interchangeable with {_names(candidates, spare)} (same places, levels and costs, able to open by "
-                f"{year}): left out, the plan would open {candidates.at[spare[0], 'premises_id']} in its place at "
-                "the same cost — the tie is broken by availability, then list order" if spare else
-                _planned_without(result, peak, base, candidates, costs, idx, (more_unmet, more_cost),
-                                 (replans, resolve_limit_s))) \
-                + _timing_tie(result, peak, base, candidates, costs, idx) \
-                + _ceiling_moved(result, free, candidates, costs, idx)
-        else:
-            out[idx] = _left_out(result, free, candidates, costs, idx, (more_unmet, more_cost), twins)
-    return pd.Series(out, dtype="string")
-
-
-def _left_out(result, free, candidates: pd.DataFrame, costs: PlanCosts, idx, priced: tuple[float, float],
-              twins: pd.Series) -> str:
-    """Why a candidate the plan does not open stays out (``priced``: more unmet and more cost of opening it from its
-    earliest year, the rest of the plan as chosen): the investment ceiling only where it binds — the plan made again
-    without the ceiling (``free``) opens it, or opening it would lower the cost but break the ceiling in that year —
-    else 'not needed' (with an interchangeable one opened instead, or why it would only add cost)."""
-    from resmodel.planning.premises import NOT_OPENED
-
-    chosen, earliest = result.plan["open_year"].astype(int), result.plan["earliest_possible"].astype(int)
-    start, (more_unmet, more_cost) = int(earliest[idx]), priced
-    one_off, ceiling = float(candidates.at[idx, "one_off_cost_sek"]), costs.investment_ceiling
-    above = ceiling is not None and one_off > ceiling + 1e-6
-    head = "its one-off cost is above the investment ceiling" if above else "the investment ceiling keeps it out"
-    if free is not None and int(free.plan.at[idx, "open_year"]) != NOT_OPENED:
-        return f"{head}: " + _without_ceiling(result, free, candidates, costs, idx)
-    spent = float(result.yearly.set_index("year")["one_off_sek"].get(start, 0.0))
-    if ceiling is not None and (more_unmet < -1e-6 or more_cost <= -0.5) and spent + one_off > ceiling + 1e-6:
-        gain = (f"give {-more_unmet:,.1f} more user-years a place" if more_unmet < -1e-6 else
-                f"cost {-more_cost:,.0f} SEK less")
-        return (f"{head}: opening it in {start}, the rest of the plan as chosen, would {gain}, but "
-                + (f"its one-off cost alone ({one_off:,.0f} SEK) is above the ceiling ({ceiling:,.0f})" if above else
-                   f"would bring {start}'s one-off costs to {spent + one_off:,.0f} SEK, above the ceiling "
-                   f"({ceiling:,.0f})"))
-    if more_unmet < -1e-6:  # only when the solver's time ran out before the least unmet was proven
-        return (f"opening it from {start} would give {-more_unmet:,.1f} more user-years a place, at "
-                f"{more_cost:,.0f} SEK more")
-    rivals = _by_availability(twins & chosen.ne(NOT_OPENED) & chosen.ge(start), earliest)
-    return "not needed: " + (
-        f"the plan opens {_names(candidates, rivals, chosen)} instead, alike in places, levels and costs "
-        "(interchangeable: the tie is broken by availability, then list order); opening it as well from its "
-        if rivals else "opening it from its ") + f"earliest year ({start}) would add {more_cost:,.0f} SEK" + (
-        "" if rivals else _why_not_needed(result, candidates, costs, idx, start)) + (
-        f"; its one-off cost ({one_off:,.0f} SEK) is above the investment ceiling as well, so it could not open"
-        if above else "")
-
-
-def _ceiling_free(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts, limit_s: float):
-    """The plan made again without the investment ceiling, when it leaves less unmet or costs less than the plan:
-    the ceiling then binds, and the premises it moves or keeps out can be told so. None when there is no ceiling,
-    when it does not bind, or when the plan cannot be made again within ``limit_s`` a solve."""
-    from resmodel.planning.premises import PLAN_FOUND, optimise_plan
-
-    if costs.investment_ceiling is None:
-        return None
-    free = optimise_plan(peak, base, candidates, replace(costs, investment_ceiling=None), time_limit_s=limit_s)
-    if free.status not in PLAN_FOUND:
-        return None
-    fewer, saved = _gain(result, free)
-    return free if fewer > 1e-6 or (fewer > -1e-6 and saved >= 0.5) else None
-
-
-def _gain(result, free) -> tuple[float, float]:
-    """How much better the plan without the ceiling does: fewer user-years unmet, SEK less (discounted)."""
-    return (result.yearly["unmet"].sum() - free.yearly["unmet"].sum(),
-            result.yearly["discounted_sek"].sum() - free.yearly["discounted_sek"].sum())
-
-
-def _without_ceiling(result, free, candidates: pd.DataFrame, costs: PlanCosts, idx) -> str:
-    """'without the ceiling the plan would open it in 2033 (not 2032) and L-DV-NY1 in 2032 (not 2033), 441,000 SEK
-    less; in 2033 the plan's one-off costs are 3,000,000 SEK, and its 2,000,000 would bring them above the ceiling
-    (3,000,000)' — the last part where the year it would open without the ceiling has no room for its one-off."""
-    from resmodel.planning.premises import NOT_OPENED
-
-    before, after = result.plan["open_year"].astype(int), free.plan["open_year"].astype(int)
-    year, new = int(before[idx]), int(after[idx])
-    own = "not open it" if new == NOT_OPENED else f"open it in {new}" + ("" if year == NOT_OPENED else f" (not {year})")
-    rest = candidates.index != idx
-    others = _changes(candidates, before[rest], after[rest])
-    fewer, saved = _gain(result, free)
-    others = others.removeprefix("instead it would ")
-    if own.startswith("open ") and others.startswith("open "):  # 'open it in 2033 and L-DV-NY1 in 2032'
-        others = others.removeprefix("open ")
-    told = f"without the ceiling the plan would {own}" + (
-        "" if others.startswith("with the rest") else f" {'but' if new == NOT_OPENED else 'and'} {others}") + ", " + (
-        f"{fewer:,.1f} fewer user-years without a place" if fewer > 1e-6 else f"{saved:,.0f} SEK less")
-    spent = float(result.yearly.set_index("year")["one_off_sek"].get(new, 0.0))
-    one_off = float(candidates.at[idx, "one_off_cost_sek"])
-    if new == NOT_OPENED or one_off <= 0 or one_off > costs.investment_ceiling + 1e-6 or \
-            spent + one_off <= costs.investment_ceiling + 1e-6:  # none above the ceiling alone: said before
-        return told
-    return (f"{told}; in {new} the plan's one-off costs are {spent:,.0f} SEK, and its {one_off:,.0f} would bring "
-            f"them above the ceiling ({costs.investment_ceiling:,.0f})")
-
-
-def _ceiling_moved(result, free, candidates: pd.DataFrame, costs: PlanCosts, idx) -> str:
-    """'; the investment ceiling brings it forward: without the ceiling the plan would open it in 2033 (not 2032) …'
-    for an opened premises whose year the ceiling moved (docs/planning.md §2: earlier when a later opening would
-    breach the ceiling); '' when the plan without the ceiling opens it in the same year, or the ceiling does not
-    bind (``free`` None)."""
-    from resmodel.planning.premises import NOT_OPENED
-
-    if free is None:
-        return ""
-    year, new = int(result.plan.at[idx, "open_year"]), int(free.plan.at[idx, "open_year"])
-    if new == year:
-        return ""
-    moved = "holds it back" if new != NOT_OPENED and new < year else "brings it forward" if new != NOT_OPENED \
-        else "brings it in"
-    return f"; the investment ceiling {moved}: " + _without_ceiling(result, free, candidates, costs, idx)
-
-
-def _difference(unmet: float, cost: float) -> str:
-    """'80.3 more user-years without a place', '600,000 SEK more', '… SEK less' or 'the same cost' (unmet users
-    carry no cost, so more of them is said before any cost)."""
-    if unmet > 1e-6:
-        return f"{unmet:,.1f} more user-years without a place"
-    return f"{cost:,.0f} SEK more" if cost >= 0.5 else f"{-cost:,.0f} SEK less" if cost <= -0.5 else "the same cost"
-
-
-def _planned_without(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts, idx,
-                     kept: tuple[float, float], replanning: tuple[list[int], float]) -> str:
-    """What leaving an opened premises out costs: the plan made again without it (the true difference, with what it
-    does instead) and, where it differs, with the rest of the plan kept as chosen (``kept``: more unmet, more cost) —
-    an upper bound that can overstate the premises' value many times, and all that is said once ``replanning``'s count
-    of plans made again (with its seconds per solve) has reached RESOLVE_MAX_PLANS."""
-    from resmodel.planning.premises import PLAN_FOUND, optimise_plan
-
-    as_chosen = f"with the rest of the plan kept as chosen, {_difference(*kept)}"
-    replans, limit_s = replanning
-    if replans[0] >= RESOLVE_MAX_PLANS:
-        return (f"left out, {as_chosen} (an upper bound: the plan is made again for the first {RESOLVE_MAX_PLANS} "
-                "opened premises only, to keep the run short)")
-    replans[0] += 1
-    again = optimise_plan(peak, base, candidates.drop(index=idx), costs, time_limit_s=limit_s)
-    if again.status not in PLAN_FOUND:
-        return f"left out, {as_chosen} (an upper bound: the plan could not be made again without it)"
-    more = (again.yearly["unmet"].sum() - result.yearly["unmet"].sum(),
-            again.yearly["discounted_sek"].sum() - result.yearly["discounted_sek"].sum())
-    told = (f"planned again without it: {_difference(*more)}, "
-            + _changes(candidates, result.plan["open_year"], again.plan["open_year"])
-            + (" (the best plan found in the solver's time)" if again.status == "Time limit" else ""))
-    same = abs(more[0] - kept[0]) <= 1e-6 and abs(more[1] - kept[1]) <= 0.5 + 1e-9 * abs(kept[1])
-    return told if same else f"{told}; {as_chosen}"
-
-
-def _changes(candidates: pd.DataFrame, before: pd.Series, after: pd.Series, shown: int = 3) -> str:
-    """How a plan made again differs from the plan for the candidates both hold: 'instead it would open S2 in 2031',
-    '… open S1 in 2027 (not 2026) and not open X'; or that the rest is unchanged."""
-    from resmodel.planning.premises import NOT_OPENED
-
-    opens, drops = [], []
-    for idx in after.index[after.ne(before.reindex(after.index)).to_numpy()]:
-        name, new, old = candidates.at[idx, "premises_id"], int(after[idx]), int(before[idx])
-        if new == NOT_OPENED:
-            drops.append(str(name))
-        else:
-            opens.append(f"{name} in {new}" + ("" if old == NOT_OPENED else f" (not {old})"))
-    told = ([f"open {_listed(opens, shown)}"] if opens else []) + ([f"not open {_listed(drops, shown)}"] if drops else [])
-    return "instead it would " + " and ".join(told) if told else "with the rest of the plan unchanged"
-
-
-def _listed(items: list[str], shown: int) -> str:
-    """'A', 'A and B', 'A, B and C', 'A, B, C and 2 more'."""
-    if len(items) > shown:
-        return ", ".join(items[:shown]) + f" and {len(items) - shown} more"
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _timing_tie(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts, idx) -> str:
-    """'; opening it in 2031 instead costs the same …' when the year before or after its opening year, the rest of
-    the plan as chosen, leaves as much unmet at the same cost (within the ceiling): a tie the plan's year does not
-    decide. Ties that need other premises moved too are not looked for (docs/planning.md §5)."""
-    from resmodel.planning.premises import evaluate_plan
-
-    year, start = int(result.plan.at[idx, "open_year"]), int(result.plan.at[idx, "earliest_possible"])
-    unmet, total = result.yearly["unmet"].sum(), result.yearly["discounted_sek"].sum()
-    same = []
-    for other in (year - 1, year + 1):
-        if not start <= other <= int(peak.index[-1]):
-            continue
-        moved = result.plan["open_year"].astype(int).copy()
-        moved[idx] = other
-        yearly, _ = evaluate_plan(peak, base, candidates, moved, costs)
-        within = costs.investment_ceiling is None or yearly["one_off_sek"].max() <= costs.investment_ceiling + 1e-6
-        if within and abs(yearly["unmet"].sum() - unmet) <= 1e-6 and \
-                abs(yearly["discounted_sek"].sum() - total) <= 0.5 + 1e-9 * abs(total):
-            same.append(str(other))
-    return (f"; opening it in {' or '.join(same)} instead costs the same (a tie in timing: either year gives the "
-            "plan's cost)") if same else ""
-
-
-def _why_not_needed(result, candidates: pd.DataFrame, costs: PlanCosts, idx, start: int) -> str:
-    """Why a candidate would only add cost: a place in it (running cost and rent) dearer than an external place or
-    a case-year waiting, or no shortage at its levels from its earliest year; '' when neither."""
-    from resmodel.planning.premises import _ranges
-
-    places = float(candidates.at[idx, "places"])
-    rent = float(candidates.at[idx, "annual_rent_sek"]) / places
-    own = costs.own_cost_per_place
-    external = None if costs.external_price is None else float(external_prices(np.array([start]), costs)[0])
-    bought = [(price, what) for price, what in ((external, "an external place"),
-                                                (costs.waiting_cost, "a case-year waiting")) if price is not None]
-    if bought and own + rent > min(bought)[0]:
-        price, what = min(bought)
-        return (f": a place in it costs {own + rent:,.0f} SEK a year (running {own:,.0f} + rent {rent:,.0f}), more "
-                f"than {what} ({price:,.0f})")
-    low, high = _ranges(candidates.loc[[idx]])[0]
-    flows = result.by_level[result.by_level["level"].between(low, high) & result.by_level["year"].ge(start)]
-    if flows[["external_places", "waiting", "unmet"]].to_numpy().sum() <= 1e-6:
-        levels = "" if not high else f" for its level{'s' if high > low else ''} ({low}{f'–{high}' if high > low else ''})"
-        return f": own places{levels} suffice in every year from {start}"
-    return ""
-
-
-def _by_availability(mask: pd.Series, earliest: pd.Series) -> list:
-    """The candidates in ``mask`` in the order the plan takes interchangeable ones: earliest able to open,
-    then listed first."""
-    rows = pd.DataFrame({"earliest": earliest[mask], "pos": np.flatnonzero(mask.to_numpy())}, index=mask.index[mask])
-    return list(rows.sort_values(["earliest", "pos"], kind="stable").index)
-
-
-def _names(candidates: pd.DataFrame, rows: list, open_years: pd.Series | None = None, shown: int = 3) -> str:
-    """'A, B, C and 4 more', with each opening year when given: 'A in 2032, B in 2033'."""
-    names = [str(candidates.at[r, "premises_id"]) + (f" in {int(open_years[r])}" if open_years is not None else "")
-             for r in rows]
-    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
-
-
-def _needed(result, without: pd.DataFrame, candidates: pd.DataFrame, idx, year: int, start: int,
-            lost: bool = True) -> str:
-    """The first year an opened premises' levels lack places, and why it opens then: the first year leaving it
-    out leaves users without an own place (``without``: the flows per level without it; how many with ``lost``),
-    and whether its levels lacked places earlier, before it could open."""
-    from resmodel.planning.premises import ALL_LEVELS, _ranges
-
-    low, high = _ranges(candidates.loc[[idx]])[0]
-    sources = ["external_places", "waiting", "unmet"]
-    short = without.groupby("year")[sources].sum().sum(axis=1) - result.by_level.groupby("year")[sources].sum().sum(
-        axis=1)
-    needed = short[short > 1e-6]
-    if needed.empty:
-        return "its places are not needed within the plan's years"
-    first, users = int(needed.index[0]), float(needed.iloc[0])
-    plan = result.by_level[result.by_level["level"].between(low, high) & result.by_level["year"].lt(first)]
-    lacking = set(plan.loc[plan[sources].sum(axis=1) > 1e-6, "year"].astype(int))
-    since = first
-    while since - 1 in lacking:  # the shortage at its levels that runs on into the year it is first needed
-        since -= 1
-    what = "own places fall short" if low == ALL_LEVELS else (
-        f"its level{'s' if high > low else ''} ({low}{f'–{high}' if high > low else ''}) lack places")
-    told = f"without it {users:,.1f} more users would lack an own place at the peak of {first}" if lost else ""
-    if since < first:
-        when = f"it can open from {start}" if year == start else f"it opens in {year}"
-        return f"{what} from {since}; {when}" + (f", and {told}" if told else "")
-    # an earlier shortage at its levels that ended before (with the plan's other openings) is said as such: 'from
-    # 2032' alone read as the first year they lack places (planner walk: levels 7–8 of a decided 1–8 lacked from 2025)
-    earlier = f" in {_spans(sorted(lacking))} and, with the plan's other openings, again" if lacking else ""
-    return f"{what}{earlier} from {first}" + (f": {told}" if told else "") + (
-        f" (it opens earlier, in {year})" if year < first else "")
-
-
-def _spans(years: list[int]) -> str:
-    """'2025–2026', '2025, 2027–2028': sorted years as runs."""
-    runs: list[list[int]] = []
-    for y in years:
-        if runs and runs[-1][1] == y - 1:
-            runs[-1][1] = y
-        else:
-            runs.append([y, y])
-    return ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in runs)
 
 
 def _capacity_months(months: pd.Index, yearly: pd.DataFrame, demand_column: str, service: str) -> pd.DataFrame:
