@@ -281,29 +281,38 @@ def _none_in_time_warning(plan: pd.DataFrame, first_year: int, last_year: int, d
 
 def _late_one_off_warning(result, candidates: pd.DataFrame, costs: PlanCosts, display: str) -> str | None:
     """Premises the plan opens with a one-off cost so near the horizon's end that the years left are fewer than the
-    one-off is years of its rent: the one-off is charged in full, the rent and the savings it buys only to the
+    one-off is years of its yardstick: the one-off is charged in full, the rent and the savings it buys only to the
     demand's last year, so there the choice leans toward premises without a one-off cost (docs/planning.md §5: 200 000
     rent + 1.5 MSEK one-off against 500 000 rent, both needed from 2030, opens the first on demand to 2034 and the
-    second on the same demand cut at 2030). Rent is the yardstick because it is what the premises costs a year."""
+    second on the same demand cut at 2030). The yardstick is the rent, what the premises costs a year; for a rent-free
+    premises the yearly saving its places bring, places × (external price − running cost per place), and none without
+    an external price (review: a rent-free premises was warned whenever it opened, its one-off 'infinite years')."""
     from resmodel.planning.premises import NOT_OPENED, year_shares
 
     years = result.yearly["year"].to_numpy()
     left = pd.Series(year_shares(years, costs)[::-1].cumsum()[::-1], index=years)  # years from each year to the end
     opened = result.plan[result.plan["open_year"].ne(NOT_OPENED) & result.plan["decided_year"].isna()]
+    open_year = opened["open_year"].astype(int)
     one_off = candidates.loc[opened.index, "one_off_cost_sek"].astype(float)
     rent = candidates.loc[opened.index, "annual_rent_sek"].astype(float)
-    rents = (one_off / rent.where(rent > 0)).fillna(np.inf)  # the one-off in years of rent (no rent: no end)
-    remaining = opened["open_year"].astype(int).map(left)
-    late = opened.index[(one_off > 0).to_numpy() & (remaining < rents - 1e-9).to_numpy()]
+    saving = (candidates.loc[opened.index, "places"].astype(float)
+              * (external_prices(open_year.to_numpy(), costs) - costs.own_cost_per_place)
+              if costs.external_price is not None else pd.Series(np.nan, index=opened.index))
+    yardstick = rent.where(rent > 0, saving.where(saving > 0))  # NaN: rent-free with no external price to weigh
+    years_of = one_off / yardstick
+    remaining = open_year.map(left)
+    late = opened.index[(one_off > 0).to_numpy() & (remaining < years_of - 1e-9).to_numpy()]
     if late.empty:
         return None
-    told = [f"{candidates.at[i, 'premises_id']} in {int(opened.at[i, 'open_year'])} ({one_off[i]:,.0f} SEK one-off, "
-            + (f"{rents[i]:.1f} years of its rent" if np.isfinite(rents[i]) else "no rent") +
+    told = [f"{candidates.at[i, 'premises_id']} in {int(open_year[i])} ({one_off[i]:,.0f} SEK one-off, "
+            f"{years_of[i]:.1f} years of " + ("its rent" if rent[i] > 0 else "the saving its places bring") +
             f"; {remaining[i]:g} year{'s' if remaining[i] != 1 else ''} of the plan left)" for i in late]
-    return (f"{display}: the plan opens {listed(told, 3)} with a one-off cost larger than its rent over the plan's "
-            f"years left, to {int(years[-1])}: the one-off is charged in full but the rent and savings it buys only to "
-            "the demand's last year, so near the end the plan leans toward premises without a one-off cost — check the "
-            "choice on a forecast that runs longer, or with the one-off spread into the rent over its lease")
+    free = " (for a rent-free premises, the yearly saving its places bring: places × (external price − running cost))" \
+        if rent[late].eq(0).any() else ""
+    return (f"{display}: the plan opens {listed(told, 3)} with a one-off cost larger than its rent{free} over the "
+            f"plan's years left, to {int(years[-1])}: the one-off is charged in full but the rent and savings it buys "
+            "only to the demand's last year, so near the end the plan leans toward premises without a one-off cost — "
+            "check the choice on a forecast that runs longer, or with the one-off spread into the rent over its lease")
 
 
 def _partial_year_notes(first: pd.Timestamp, last: pd.Timestamp, candidates: pd.DataFrame) -> list[str]:
