@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -78,10 +79,17 @@ LEVEL_RANGE_HEADERS = frozenset({"levels", "level", "level_range", "need_level",
 BOTH_LEVELS = "min_level and max_level"
 
 #: a rent header per m² or per month ('hyra_per_kvm', 'Årshyra (kr/m²)', 'Månadshyra'): the file holds the rent in
-#: another form than the yearly SEK of the whole premises that annual_rent_sek is, told how to convert it
-RENT_WORD = re.compile(r"hyr|rent", re.IGNORECASE)
-PER_AREA = re.compile(r"kvm|kvadrat|m2|m²|sqm", re.IGNORECASE)
-PER_MONTH = re.compile(r"månad|manad|mån|month", re.IGNORECASE)
+#: another form than the yearly SEK of the whole premises that annual_rent_sek is, told how to convert it. Judged by
+#: the header's words (``header_words``), so that 'current_area_m2' holds no rent and 'hyresperiod_manader' (a lease's
+#: length) is no monthly rent: a rent word standing on its own, with a word of area or of a month
+RENT_WORDS = frozenset({"hyra", "årshyra", "arshyra", "månadshyra", "manadshyra", "kvmhyra", "rent"})
+PER_AREA_WORDS = frozenset({"kvm", "kvadratmeter", "m2", "m²", "sqm", "kvmhyra"})
+PER_MONTH_WORDS = frozenset({"mån", "månad", "manad", "mnd", "month", "monthly", "månadshyra", "manadshyra"})
+#: the words of an area column without a rent word ('yta_kvm', 'area_m2'): resmodel reads no area
+AREA_WORDS = frozenset({"yta", "area", "kvm", "kvadratmeter", "m2", "m²", "sqm"})
+AREA = "no area"  # what an area column is told it stands for
+#: the words of a rent header's unit in thousands or millions of kronor ('Hyra (tkr/mån)'), and its factor
+MONEY_WORDS = {"tkr": ("thousands", "× 1 000"), "mkr": ("millions", "× 1 000 000"), "msek": ("millions", "× 1 000 000")}
 
 #: what an optional column left out means, said where a Swedish header stands for it (removing it is no fix)
 LEFT_OUT = {"one_off_cost_sek": "every one-off cost would be 0",
@@ -171,8 +179,8 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
     known = {c.name for c in CANDIDATES.columns}
     present = {str(c).strip().lower() for c in raw.columns}
     meant = {str(c): BOTH_LEVELS if header_key(c) in LEVEL_RANGE_HEADERS else
-             "annual_rent_sek" if _rent_conversion(str(c)) else SWEDISH_HEADERS.get(header_key(c))
-             for c in raw.columns if str(c).strip().lower() not in known}
+             "annual_rent_sek" if _rent_conversion(str(c)) else AREA if _area_column(str(c)) else
+             SWEDISH_HEADERS.get(header_key(c)) for c in raw.columns if str(c).strip().lower() not in known}
     if not any(meant.values()):
         return
     kinds = {c.name: c.kind for c in CANDIDATES.columns}  # identity numbers first, as the reader checks them
@@ -180,7 +188,8 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
                         ids={c for c, t in meant.items() if t == "premises_id"})
     problems = ProblemCollector()
     expected = "only the columns " + ", ".join(sorted(known))
-    shared = same_target_fixes({n: t for n, t in meant.items() if t not in (None, BOTH_LEVELS) and t not in present})
+    shared = same_target_fixes({n: t for n, t in meant.items() if t not in (None, BOTH_LEVELS, AREA)
+                                and t not in present})
     for name, target in meant.items():
         where, problem = Location(display, row=1, column=name), f"unknown column '{name}' in table '{CANDIDATES.name}'"
         if target == BOTH_LEVELS:
@@ -195,6 +204,9 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
                    f"'{name}' looks like {_rent_conversion(name)}, but resmodel reads the yearly rent in SEK of the "
                    "whole premises in annual_rent_sek: convert its values (" + _rent_factors(name) + "), then rename "
                    "the column to 'annual_rent_sek'")
+        elif target == AREA:
+            fix = (f"'{name}' looks like the premises' area: resmodel reads no area; a rent per m² × area goes in "
+                   f"annual_rent_sek (the whole premises' yearly rent in SEK) — remove '{name}' once its rent is there")
         elif target is None:
             fix = (did_you_mean(name, sorted(known)) + "rename it to the column it holds; remove it only if it holds "
                    "none of them")
@@ -218,20 +230,39 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
     problems.raise_if_any()
 
 
+def header_words(header: str) -> set[str]:
+    """A header's words, lower case: split at anything but letters and digits ('Hyra (tkr/mån)' → hyra, tkr, mån)."""
+    return set(re.findall(r"[^\W_]+", unicodedata.normalize("NFC", header).lower()))
+
+
 def _rent_conversion(header: str) -> str:
-    """'a rent per m²', 'a monthly rent', 'a monthly rent per m²' for a rent header in another form than a year's
-    rent of the whole premises (planner walk: 'hyra_per_kvm' was told to be removed); '' for any other header."""
-    if not RENT_WORD.search(header):
+    """'a rent per m²', 'a monthly rent', 'a monthly rent per m²' (in thousands of kronor, for a unit in tkr) for a
+    rent header in another form than a year's rent of the whole premises (planner walk: 'hyra_per_kvm' was told to be
+    removed); '' for any other header."""
+    words = header_words(header)
+    if not words & RENT_WORDS:
         return ""
-    area, month = bool(PER_AREA.search(header)), bool(PER_MONTH.search(header))
-    return ("a monthly rent per m²" if area and month else "a rent per m²" if area else
+    area, month = bool(words & PER_AREA_WORDS), bool(words & PER_MONTH_WORDS)
+    form = ("a monthly rent per m²" if area and month else "a rent per m²" if area else
             "a monthly rent" if month else "")
+    money = next((MONEY_WORDS[w][0] for w in sorted(words & MONEY_WORDS.keys())), None)
+    return f"{form} in {money} of kronor" if form and money else form
 
 
 def _rent_factors(header: str) -> str:
-    """How to turn the rent a header names into annual_rent_sek: '× the area in m²', '× 12', or both."""
-    return " and ".join([*(["× the premises' area in m²"] if PER_AREA.search(header) else []),
-                         *(["× 12 for a year"] if PER_MONTH.search(header) else [])])
+    """How to turn the rent a header names into annual_rent_sek: '× 1 000' for tkr, '× the area in m²', '× 12', in
+    one ('Hyra (tkr/mån)': × 1 000 and × 12 — review: it was told only × 12)."""
+    words = header_words(header)
+    factors = [*(MONEY_WORDS[w][1] for w in sorted(words & MONEY_WORDS.keys())),
+               *(["× the premises' area in m²"] if words & PER_AREA_WORDS else []),
+               *(["× 12 for a year"] if words & PER_MONTH_WORDS else [])]
+    return ", ".join(factors[:-1]) + " and " + factors[-1] if len(factors) > 1 else factors[0]
+
+
+def _area_column(header: str) -> bool:
+    """A header of the premises' area ('yta_kvm', 'area_m2'): an area word and no rent word."""
+    words = header_words(header)
+    return bool(words & AREA_WORDS) and not words & RENT_WORDS
 
 
 def prepare_candidates(table: pd.DataFrame, service: str, display: str,
