@@ -68,7 +68,8 @@ def test_a_candidate_not_needed_without_the_ceiling_is_not_blamed_on_it(app, gro
         *SMALL, "--max-external", 4, "--waiting-cost", 600_000, "--investment-ceiling", 1_000_000,
         "--discount-rate", 0.05)
     assert reasons["B"].startswith("not needed: opening it from its earliest year (2026) would add "), reasons["B"]
-    assert "ceiling" not in reasons["B"]
+    assert "keeps it out" not in reasons["B"]  # only that 2026's one-off costs would then be above it (review 2, 5b)
+    assert " SEK (and would break the investment ceiling in 2026): own places suffice" in reasons["B"]
     # under a ceiling below its one-off it could never open, which is said after why it is not needed anyway
     reasons, _ = plan_reasons(app, tmp_path / "low", growing, [
         "A,daglig_verksamhet,10,500000,200000,,", "B,daglig_verksamhet,20,800000,1000000,2026,",

@@ -15,7 +15,7 @@ from resmodel.io.candidates import read_candidates
 from resmodel.planning.premises import PlanCosts
 from resmodel.planning_run import premises_plan
 from tests.clirun import invoke, planning_app
-from tests.test_premises_reasons_review import SERVICE, demand_file, write
+from tests.test_premises_reasons_review import SERVICE, demand_file, plan_reasons, write
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -114,3 +114,43 @@ def test_the_documented_header_words_are_the_codes():
     assert listed("premises' area — a word of area (") == candidates.AREA_WORDS
     assert {w for w in re.findall(r"`(\w+)`", text.split("the unit words are ", 1)[1].split(".", 1)[0])} \
         == set(candidates.MONEY_WORDS)
+
+
+def test_a_candidate_in_a_cost_tie_says_so(app, from_2030, tmp_path):
+    """Finding 5a (planning.md §5's X and Y, both needed from 2030): X's row said 'planned again without it: the same
+    cost, instead it would open Y', and Y's 'own places suffice in every year from 2025' — true only with X open."""
+    rows = ["X,daglig_verksamhet,10,200000,1500000,2025,", "Y,daglig_verksamhet,10,500000,0,2025,"]
+    reasons, _ = plan_reasons(app, tmp_path, from_2030, rows, "--places", 100, "--own-cost-per-place", 250_000)
+    assert "planned again without it: the same cost, instead it would open Y in 2030;" in reasons["X"]
+    assert reasons["Y"] == ("not needed: a tie in cost with X in 2030 — planned again without X, the plan would open "
+                            "it in 2030 at the same cost; opening it as well from its earliest year (2025) would add "
+                            "5,000,000 SEK")
+
+
+def test_a_candidate_not_needed_says_when_its_earliest_opening_would_break_the_ceiling(app, tmp_path):
+    """Finding 5b: 'not needed: opening it from its earliest year (2028) would add …' quoted an opening the investment
+    ceiling forbids that year (2028's decided one-off and its own above the ceiling) without a word of it."""
+    demand = demand_file(tmp_path / "d.csv", {y: 100 for y in range(2025, 2031)}, last="2030-12")
+    rows = ["DEC,daglig_verksamhet,1,50000,800000,,2026", "BIG,daglig_verksamhet,10,300000,500000,2026,",
+            "SMALL,daglig_verksamhet,10,300000,100000,2026,", "LATER,daglig_verksamhet,10,300000,500000,2027,"]
+    reasons, _ = plan_reasons(app, tmp_path, demand, rows, "--places", 100, "--own-cost-per-place", 250_000,
+                              "--investment-ceiling", 1_000_000)
+    assert reasons["BIG"].startswith("not needed: opening it from its earliest year (2026) would add ")
+    assert reasons["BIG"].endswith(" SEK (and would break the investment ceiling in 2026): own places suffice in every "
+                                   "year from 2026")
+    for within in ("SMALL", "LATER"):  # 900 000 in 2026; nothing else in 2027
+        assert reasons[within].startswith("not needed") and "ceiling" not in reasons[within], reasons[within]
+
+
+def test_alike_premises_the_plan_made_again_opens_are_named_interchangeable(app, tmp_path):
+    """Finding 5c: with L-DV-2028-16 decided, L-DV-2028-68 said 'the same cost, instead it would open L-DV-2029-68 in
+    2029 (not 2033) and L-DV-2030-68 in 2033' without calling the three alike. Here T1–T3 are alike, T1 opens in 2027
+    and T2 in 2030; T3 can open only from 2028, after T1's year, so it cannot simply take T1's place."""
+    demand = demand_file(tmp_path / "d.csv", {y: 100 if y < 2027 else 110 if y < 2030 else 120 for y in range(2025, 2035)})
+    rows = ["T1,daglig_verksamhet,10,300000,0,2026,", "T2,daglig_verksamhet,10,300000,0,2027,",
+            "T3,daglig_verksamhet,10,300000,0,2028,"]
+    reasons, _ = plan_reasons(app, tmp_path, demand, rows, "--places", 100, "--own-cost-per-place", 250_000)
+    assert ("planned again without it: the same cost, instead it would open T2 in 2027 (not 2030) and T3 in 2030; "
+            "interchangeable with T2, T3 (same places, levels and costs): the tie is broken by availability, then list "
+            "order; with the rest") in reasons["T1"]
+    assert "interchangeable with T3 (same places, levels and costs, able to open by 2030)" in reasons["T2"]

@@ -34,7 +34,8 @@ def reasons(result: PlanResult, peak, base, candidates: pd.DataFrame, costs: Pla
     costs the same and, where the investment ceiling moved it, the year it would open without the ceiling; one left
     out that would add cost (and why: a place dearer than buying one, or no shortage at its levels), one the ceiling
     keeps out (the plan made again without the ceiling opens it, or opening it would lower the cost but break the
-    ceiling), or one that cannot open."""
+    ceiling), or one that cannot open. The opened premises are told first: a plan made again without one that opens
+    a left-out candidate at the same cost makes that one's reason a tie in cost."""
     chosen = result.plan["open_year"].astype(int)
     earliest = result.plan["earliest_possible"].astype(int)
     keys = pd.Series(interchangeable_keys(candidates), index=candidates.index, dtype=object)
@@ -42,8 +43,9 @@ def reasons(result: PlanResult, peak, base, candidates: pd.DataFrame, costs: Pla
     free = _ceiling_free(result, peak, base, candidates, costs, limit_s)
     one_offs = result.yearly.set_index("year")["one_off_sek"]  # the plan's one-off costs by year
     replans = [0]  # plans made again so far (max_plans at most), each with limit_s a solve
+    ties: dict = {}  # a left-out candidate → (an opened one, its year, the year the plan made again without it opens it)
     out = {}
-    for idx in candidates.index:
+    for idx in [*candidates.index[chosen.ne(NOT_OPENED).to_numpy()], *candidates.index[chosen.eq(NOT_OPENED).to_numpy()]]:
         year, start = int(chosen[idx]), int(earliest[idx])
         if year == NOT_OPENED and start > int(peak.index[-1]):
             out[idx] = f"cannot open before {start}, after the plan's last year"
@@ -62,20 +64,23 @@ def reasons(result: PlanResult, peak, base, candidates: pd.DataFrame, costs: Pla
                 f"{year}): left out, the plan would open {candidates.at[spare[0], 'premises_id']} in its place at "
                 "the same cost — the tie is broken by availability, then list order" if spare else
                 _planned_without(result, peak, base, candidates, costs, idx, (more_unmet, more_cost),
-                                 (replans, max_plans, limit_s))) \
+                                 (replans, max_plans, limit_s), twins, ties)) \
                 + _timing_tie(result, peak, base, candidates, costs, idx) \
                 + _ceiling_moved(result, free, candidates, costs, one_offs, idx)
         else:
-            out[idx] = _left_out(result, free, candidates, costs, one_offs, idx, (more_unmet, more_cost), twins)
-    return pd.Series(out, dtype="string")
+            out[idx] = _left_out(result, free, candidates, costs, one_offs, idx, (more_unmet, more_cost), twins,
+                                 ties.get(idx))
+    return pd.Series({idx: out[idx] for idx in candidates.index}, dtype="string")
 
 
 def _left_out(result, free, candidates: pd.DataFrame, costs: PlanCosts, one_offs: pd.Series, idx,
-              priced: tuple[float, float], twins: pd.Series) -> str:
+              priced: tuple[float, float], twins: pd.Series, tie: tuple | None) -> str:
     """Why a candidate the plan does not open stays out (``priced``: more unmet and more cost of opening it from its
     earliest year, the rest of the plan as chosen): the investment ceiling only where it binds — the plan made again
     without the ceiling (``free``) opens it, or opening it would lower the cost but break the ceiling in that year —
-    else 'not needed' (with an interchangeable one opened instead, or why it would only add cost)."""
+    else 'not needed': with an interchangeable one opened instead, in a tie in cost with an opened one (``tie``: the
+    plan made again without that one opens this one at the same cost), or why it would only add cost; an opening in
+    its earliest year that would break the ceiling says so."""
     chosen, earliest = result.plan["open_year"].astype(int), result.plan["earliest_possible"].astype(int)
     start, (more_unmet, more_cost) = int(earliest[idx]), priced
     one_off, ceiling = float(candidates.at[idx, "one_off_cost_sek"]), costs.investment_ceiling
@@ -95,11 +100,16 @@ def _left_out(result, free, candidates: pd.DataFrame, costs: PlanCosts, one_offs
         return (f"opening it from {start} would give {-more_unmet:,.1f} more user-years a place, at "
                 f"{more_cost:,.0f} SEK more")
     rivals = _by_availability(twins & chosen.ne(NOT_OPENED) & chosen.ge(start), earliest)
+    partner = None if tie is None else candidates.at[tie[0], "premises_id"]
+    breaks = ceiling is not None and not above and spent + one_off > ceiling + 1e-6  # the ceiling forbids that year
     return "not needed: " + (
         f"the plan opens {_names(candidates, rivals, chosen)} instead, alike in places, levels and costs "
         "(interchangeable: the tie is broken by availability, then list order); opening it as well from its "
-        if rivals else "opening it from its ") + f"earliest year ({start}) would add {more_cost:,.0f} SEK" + (
-        "" if rivals else _why_not_needed(result, candidates, costs, idx, start)) + (
+        if rivals else f"a tie in cost with {partner} in {tie[1]} — planned again without {partner}, the plan would "
+        f"open it in {tie[2]} at the same cost; opening it as well from its " if tie else "opening it from its ") + (
+        f"earliest year ({start}) would add {more_cost:,.0f} SEK") + (
+        f" (and would break the investment ceiling in {start})" if breaks else "") + (
+        "" if rivals or tie else _why_not_needed(result, candidates, costs, idx, start)) + (
         f"; its one-off cost ({one_off:,.0f} SEK) is above the investment ceiling as well, so it could not open"
         if above else "")
 
@@ -172,11 +182,14 @@ def _difference(unmet: float, cost: float) -> str:
 
 
 def _planned_without(result, peak, base, candidates: pd.DataFrame, costs: PlanCosts, idx,
-                     kept: tuple[float, float], replanning: tuple[list[int], int, float]) -> str:
+                     kept: tuple[float, float], replanning: tuple[list[int], int, float], twins: pd.Series,
+                     ties: dict) -> str:
     """What leaving an opened premises out costs: the plan made again without it (the true difference, with what it
     does instead) and, where it differs, with the rest of the plan kept as chosen (``kept``: more unmet, more cost) —
     an upper bound that can overstate the premises' value many times, and all that is said once ``replanning``'s count
-    of plans made again (with its most and its seconds per solve) has reached the most."""
+    of plans made again (with its most and its seconds per solve) has reached the most. At the same cost the plan
+    made again is a tie: the candidates it opens instead are noted in ``ties``, and those alike in places, levels and
+    costs (``twins``) are named interchangeable, as the other reasons name them."""
     as_chosen = f"with the rest of the plan kept as chosen, {_difference(*kept)}"
     replans, max_plans, limit_s = replanning
     if replans[0] >= max_plans:
@@ -190,9 +203,24 @@ def _planned_without(result, peak, base, candidates: pd.DataFrame, costs: PlanCo
             again.yearly["discounted_sek"].sum() - result.yearly["discounted_sek"].sum())
     told = (f"planned again without it: {_difference(*more)}, "
             + _changes(candidates, result.plan["open_year"], again.plan["open_year"])
-            + (" (the best plan found in the solver's time)" if again.status == "Time limit" else ""))
+            + (" (the best plan found in the solver's time)" if again.status == "Time limit" else "")
+            + (_tie_without(result, again, candidates, idx, twins, ties) if _difference(*more) == "the same cost" else ""))
     same = abs(more[0] - kept[0]) <= 1e-6 and abs(more[1] - kept[1]) <= 0.5 + 1e-9 * abs(kept[1])
     return told if same else f"{told}; {as_chosen}"
+
+
+def _tie_without(result, again, candidates: pd.DataFrame, idx, twins: pd.Series, ties: dict) -> str:
+    """A plan made again without ``idx`` at the same cost: each candidate it opens that the plan does not is noted in
+    ``ties`` (its reason is then a tie in cost with ``idx``); '; interchangeable with …' for the candidates it moves or
+    opens that are alike in places, levels and costs (review: L-DV-2028-68's plan made again opened L-DV-2029-68 in its
+    year 'at the same cost' without a word of the two being alike)."""
+    before, after = result.plan["open_year"].astype(int), again.plan["open_year"].astype(int)
+    moved = after.index[after.ne(before.reindex(after.index)).to_numpy()]
+    for other in moved[before[moved].eq(NOT_OPENED).to_numpy()]:
+        ties.setdefault(other, (idx, int(before[idx]), int(after[other])))
+    alike = _by_availability(twins & twins.index.isin(moved), result.plan["earliest_possible"].astype(int))
+    return (f"; interchangeable with {_names(candidates, alike)} (same places, levels and costs): the tie is broken by "
+            "availability, then list order") if alike else ""
 
 
 def _changes(candidates: pd.DataFrame, before: pd.Series, after: pd.Series, shown: int = 3) -> str:
