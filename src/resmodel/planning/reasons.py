@@ -204,7 +204,8 @@ def _planned_without(result, peak, base, candidates: pd.DataFrame, costs: PlanCo
     told = (f"planned again without it: {_difference(*more)}, "
             + _changes(candidates, result.plan["open_year"], again.plan["open_year"])
             + (" (the best plan found in the solver's time)" if again.status == "Time limit" else "")
-            + (_tie_without(result, again, candidates, idx, twins, ties) if _difference(*more) == "the same cost" else ""))
+            + (_tie_without(result, again, candidates, idx, twins, ties) if more[0] <= 1e-6 and abs(more[1]) < 0.5
+               else ""))  # 'the same cost' (_difference)
     same = abs(more[0] - kept[0]) <= 1e-6 and abs(more[1] - kept[1]) <= 0.5 + 1e-9 * abs(kept[1])
     return told if same else f"{told}; {as_chosen}"
 
