@@ -154,3 +154,9 @@ def test_alike_premises_the_plan_made_again_opens_are_named_interchangeable(app,
             "interchangeable with T2, T3 (same places, levels and costs): the tie is broken by availability, then list "
             "order; with the rest") in reasons["T1"]
     assert "interchangeable with T3 (same places, levels and costs, able to open by 2030)" in reasons["T2"]
+
+
+def test_a_yearly_rent_in_tkr_is_told_to_be_multiplied_by_1000(app, tmp_path):
+    """i6's note: 'Hyra (tkr/år)' was told 'give its values in SEK' — the '/år' hid the tkr."""
+    stderr = header_error(app, tmp_path, "Hyra (tkr/år)", rent_column=False)
+    assert "multiply its values by 1 000 (they are thousands of kronor), then rename it to 'annual_rent_sek'" in stderr

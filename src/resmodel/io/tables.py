@@ -965,8 +965,10 @@ def _conversion(unit: str, column: Column) -> str:
                 f"{hours_of_full_time(75)}; a board whose full-time week is shorter takes its own")
     if unit == "%" and column.unit in SHARE_UNITS:
         return "divide its values by 100 (0.75 for 75 %)"
-    if unit in MONEY_CONVERSIONS and column.unit.startswith("SEK"):
-        return MONEY_CONVERSIONS[unit]
+    money = re.sub(r"\s*(?:/|per\s+)(?:år|ar|year|yr)$", "", unit)  # 'tkr/år' over a yearly amount is tkr
+    money = money if column.unit in ("SEK", "SEK/year") or column.unit.endswith("/year") else unit
+    if money in MONEY_CONVERSIONS and column.unit.startswith("SEK"):
+        return MONEY_CONVERSIONS[money]
     return f"give its values in {column.unit or 'its own unit'}"
 
 
