@@ -44,7 +44,7 @@ from resmodel.io.parameters import (
 from resmodel.io.scenario import display_path, effective, overrides, read_chain
 from resmodel.io.tables import MAX_PROBLEMS, read_table
 from resmodel.io.writers import Sheet, write_csv, write_folder_atomically, write_json, write_workbook
-from resmodel.params.tree import ParameterTree, Snapshot
+from resmodel.params.tree import Override, ParameterTree, Snapshot
 from resmodel.report import (
     ID_LABELS,
     MEASURE_LABELS,
@@ -293,13 +293,25 @@ def parameter_table(snapshot: Snapshot, tree: ParameterTree) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+NOT_INDEXABLE = "– (ej tillämpligt — n/a: the parameter has no index)"
+
+
+def _indexed_text(tree: ParameterTree, override: Override) -> str:
+    """Whether an override's value is indexed: 'ja'/'nej' for a parameter with an indexation, '–' for one without
+    (a rate or the 20-hour rule was told 'ja (yes)' though nothing indexes it — economist re-walk 2, finding 1)."""
+    leaf = tree.parameters.get(override.path)
+    if leaf is None or not leaf.indexation:
+        return NOT_INDEXABLE
+    return "ja (yes)" if override.indexed else "nej (no)"
+
+
 def scenario_changes(tree: ParameterTree) -> pd.DataFrame:
     """The scenario chain's parameter changes, as written: parameter, value, period, where (file and line) and
     why — what makes this scenario differ from the parameter files, for a reader of its results."""
     rows = [{"parameter": ov.path,
              "värde (value)": ", ".join(f"{v:g}" for v in ov.value) if isinstance(ov.value, tuple) else ov.value,
              "från (from)": ov.start.isoformat(), "till (until)": ov.end.isoformat() if ov.end else "",
-             "indexeras (indexed)": "ja (yes)" if ov.indexed else "nej (no)",
+             "indexeras (indexed)": _indexed_text(tree, ov),
              "skäl (reason)": ov.reason or "", "källa (source)": str(ov.location)} for ov in tree.overrides]
     return pd.DataFrame(rows, columns=["parameter", "värde (value)", "från (from)", "till (until)",
                                        "indexeras (indexed)", "skäl (reason)", "källa (source)"])

@@ -1,0 +1,53 @@
+"""Findings of an economist's second re-walk of the budget scenarios (children of scenarios/base.yaml: project,
+explain, the run workbook, POST /comparisons): 'indexed: yes' for parameters no index moves, a carried-rate note
+that did not say which rate, 'not drawn' services shown as a draw of sd 0, a changed 20-hour rule missing from the
+assumptions and explain, and the units-only answer's relation to its CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from resmodel.projection_run import build_setup, run_setup
+from resmodel.run import load, run, scenario_changes
+
+ROOT = Path(__file__).resolve().parents[1]
+SC = ROOT / "scenarios"
+
+#: wage growth for 2029 alone and price growth for 2027 alone after data ending in 2026 and 2025 (extend: last),
+#: the state rate's uplift for 2029 alone, the 20-hour rule at 25 h from 2026-07 to 2027-09, two salaries changed
+#: (one indexed from its year, one not) and a Monte Carlo volume draw for the SFB cases only
+BODY = """parameters:
+  indices.wage_growth: [{value: 0.05, from: 2029-01-01, until: 2029-12-31, reason: "2029 agreement"}]
+  indices.price_growth: [{value: 0.025, from: 2027-01-01, until: 2027-12-31, reason: "2027 prices"}]
+  indices.state_rate_uplift: [{value: 0.03, from: 2029-01-01, until: 2029-12-31}]
+  personlig_assistans.municipal_hours_per_week: [{value: 25, from: 2026-07-01, until: 2027-09-30}]
+  salaries.stodassistent: [{value: 29000, from: 2026-01-01}]
+  salaries.stodpedagog: [{value: 32000, from: 2026-01-01, indexed: false}]
+projection:
+  uncertainty:
+    volume_growth:
+      personlig_assistans_sfb: {dist: normal, mean: 0.0, sd: 0.011}
+"""
+
+
+@pytest.fixture(scope="module")
+def walked(tmp_path_factory):
+    """The re-walk's scenario file, loaded, run and projected once."""
+    path = tmp_path_factory.mktemp("rewalk2") / "rewalk2.yaml"
+    path.write_text(f"name: rewalk2\npurpose: re-walk 2\nextends: {SC / 'base.yaml'}\n{BODY}", encoding="utf-8")
+    loaded = load(path)
+    result = run(loaded)
+    setup = build_setup(loaded, result)
+    return path, loaded, setup, run_setup(setup)
+
+
+def test_indexed_is_told_only_for_a_parameter_an_index_moves(walked):
+    """Finding 1: 'indexeras: ja (yes)' was printed for growth rates and the 20-hour rule, which no index moves."""
+    _, loaded, _, _ = walked
+    changes = scenario_changes(loaded.tree).set_index("parameter")["indexeras (indexed)"]
+    none = "– (ej tillämpligt — n/a: the parameter has no index)"
+    assert changes["indices.wage_growth"] == changes["indices.price_growth"] == none
+    assert changes["personlig_assistans.municipal_hours_per_week"] == changes["indices.state_rate_uplift"] == none
+    assert changes["salaries.stodassistent"] == "ja (yes)" and changes["salaries.stodpedagog"] == "nej (no)"
