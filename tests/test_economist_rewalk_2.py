@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from resmodel.projection_run import build_setup, run_setup
+from resmodel.projection_run import assumptions, build_setup, run_setup
 from resmodel.run import load, run, scenario_changes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,3 +51,33 @@ def test_indexed_is_told_only_for_a_parameter_an_index_moves(walked):
     assert changes["indices.wage_growth"] == changes["indices.price_growth"] == none
     assert changes["personlig_assistans.municipal_hours_per_week"] == changes["indices.state_rate_uplift"] == none
     assert changes["salaries.stodassistent"] == "ja (yes)" and changes["salaries.stodpedagog"] == "nej (no)"
+
+
+def test_the_carried_rate_note_names_the_rate_carried_after_a_scenario_year(walked):
+    """Finding 2: after wage growth of 5 % for 2029 alone the note said 'the last known rate, or the rate the
+    scenario declares … is carried forward' — the years after 2029 carry the file's 3 %, which it now names; the
+    figures agree (2030's rate is 3 %)."""
+    _, _, setup, out = walked
+    tail = "(a rate the scenario declares in projection.extensions, else the index's last rate with extend: last; " \
+           "flagged as an assumption)"
+    assert f"wage_growth: no data for 2027–2028, 2030–2034: 3.0 % a year carried {tail}" in out.notes
+    assert f"price_growth: no data for 2026, 2028–2034: 2.0 % a year carried {tail}" in out.notes
+    assert ("personlig_assistans.state_hourly_rate: the state rate's yearly uplift (indices.state_rate_uplift) has "
+            "no data for 2025–2028, 2030–2034: 2.5 % a year carried (the index's last rate with extend: last; "
+            "flagged as an assumption)") in out.notes  # its span was 2025–2034, as if 2029 had none either
+    rates = assumptions(setup, out).set_index("antagande").loc["Löneökning — wage growth"]
+    assert rates["2029"] == pytest.approx(5.0) and rates["2030"] == pytest.approx(3.0)
+
+
+def test_an_index_path_note_names_its_rate_and_where_it_is_declared():
+    """The core's note without a tree: the declared rate, named; without a rate the declaration alone."""
+    import numpy as np
+
+    from resmodel.budget.indices import growth_path, percent
+
+    path = growth_path({2025: 0.03}, np.arange(2025, 2028), "level_mix_drift", extend_with=0.0275)
+    assert path.note(rate=0.0275) == ("level_mix_drift: no data for 2026–2027: 2.75 % a year carried (the rate the "
+                                      "scenario declares in projection.extensions; flagged as an assumption)")
+    assert path.note() == ("level_mix_drift: no data for 2026–2027: the rate the scenario declares in "
+                           "projection.extensions is carried (flagged as an assumption)")
+    assert [percent(r) for r in (0.03, 0.034, 0.0275, -0.01)] == ["3.0 %", "3.4 %", "2.75 %", "-1.0 %"]

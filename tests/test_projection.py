@@ -380,7 +380,8 @@ def test_the_demo_notes_say_what_was_done_in_an_economists_words(base_budget):
     assert "externa_platser: projected by its own rule (places × day price, new places dearer), as intended; " \
            "its base-year average cost is not used" in notes
     assert ("personlig_assistans.state_hourly_rate: the state rate's yearly uplift (indices.state_rate_uplift) has "
-            "no data for 2025–2034; the last known uplift is carried forward (flagged as an assumption)") in notes
+            "no data for 2025–2034: 2.5 % a year carried (the index's last rate with extend: last; flagged as an "
+            "assumption)") in notes
     assert any(n.startswith("volume held at its base-year level in other_services.csv, as there is no history to "
                             "forecast from: ") for n in notes)
     assert not any("unit-cost row" in n or "(base year)" in n for n in notes)

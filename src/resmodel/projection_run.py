@@ -34,6 +34,7 @@ from resmodel.budget.frame import (
     check_compensated_services,
     load_frame,
 )
+from resmodel.budget.indices import percent, year_spans
 from resmodel.budget.projection import (
     TOTAL,
     AssistanceParams,
@@ -1809,9 +1810,11 @@ def build_setup(loaded, result) -> ProjectionSetup:
             rates[y] = float(r.value)
             extrapolated = list(r.extrapolated_years) or extrapolated
         if extrapolated:
-            span = f"{extrapolated[0]}–{extrapolated[-1]}" if len(extrapolated) > 1 else str(extrapolated[0])
-            notes.append(f"{STATE_RATE}: the state rate's yearly uplift ({tree.parameters[STATE_RATE].indexation}) "
-                         f"has no data for {span}; the last known uplift is carried forward (flagged as an assumption)")
+            span = year_spans(tuple(extrapolated))  # a scenario's uplift for 2029 alone breaks the run
+            uplift = tree.parameters[tree.parameters[STATE_RATE].indexation]  # the tree carries its last rate
+            notes.append(f"{STATE_RATE}: the state rate's yearly uplift ({uplift.path}) has no data for {span}: "
+                         f"{percent(float(uplift.values[-1][1]))} a year carried (the index's last rate with extend: last; "
+                         "flagged as an assumption)")
         assistance = AssistanceParams(
             lss_hours_per_case=lss_hours / lss_cases if lss_cases else 0.0, hours_base_days=days,
             lss_cost_per_hour=lss_staff / lss_hours if lss_hours else 0.0,

@@ -26,13 +26,27 @@ class IndexPath:
     values: np.ndarray  # growth rates (growth series) or levels (level series)
     extended: tuple[int, ...]
 
-    def note(self, declared_in: str = "projection.extensions") -> str | None:
-        """The flag for the years beyond the data; ``declared_in`` names where an extension rate is declared."""
+    def note(self, declared_in: str = "projection.extensions", rate: float | None = None,
+             from_tree: bool = False) -> str | None:
+        """The flag for the years beyond the data, naming the ``rate`` carried over them when the caller knows it
+        and where it comes from: ``declared_in``, or for an index of the parameter tree (``from_tree``) a rate
+        declared there else the index's last rate — 'the last known rate, or the rate the scenario declares' left
+        open whether 2029's scenario rate or the file's was carried after it (economist re-walk 2, finding 2)."""
         if not self.extended:
             return None
         span = year_spans(self.extended)
-        return (f"{self.name}: no data for {span}; the last known rate, or the rate the scenario declares in "
-                f"{declared_in}, is carried forward (flagged as an assumption)")
+        source = (f"a rate the scenario declares in {declared_in}, else the index's last rate with extend: last"
+                  if from_tree else f"the rate the scenario declares in {declared_in}")
+        if rate is None:
+            return f"{self.name}: no data for {span}: {source} is carried (flagged as an assumption)"
+        return f"{self.name}: no data for {span}: {percent(rate)} a year carried ({source}; flagged as an assumption)"
+
+
+def percent(rate: float) -> str:
+    """A growth rate as a percentage with one decimal at least, more when it has them: 0.03 → '3.0 %', 0.0275 →
+    '2.75 %'."""
+    digits = f"{rate * 100:.2f}".rstrip("0")
+    return f"{digits}0 %" if digits.endswith(".") else f"{digits} %"
 
 
 def year_spans(years: tuple[int, ...]) -> str:

@@ -548,8 +548,8 @@ def prepare(inputs: ProjectionInputs) -> Prepared:
     def growth(name: str, values, from_tree: bool = False) -> np.ndarray:
         path = growth_path(values, index_years, name, ext.get(name), _loc(inputs, name),
                            fill_after=inputs.base_year if from_tree else None)
-        if path.note():
-            notes.append(path.note())
+        if path.extended:
+            notes.append(path.note(rate=ext.get(name), from_tree=from_tree))
             extrapolated[name] = tuple(int(y) for y in path.extended)
         return path.values
 
