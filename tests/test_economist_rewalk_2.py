@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from resmodel.projection_run import assumptions, build_setup, run_setup
+from resmodel.projection_run import assumptions, build_setup, run_setup, volume_spread_notes
 from resmodel.run import load, run, scenario_changes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,3 +82,42 @@ def test_an_index_path_note_names_its_rate_and_where_it_is_declared():
     assert path.note() == ("level_mix_drift: no data for 2026–2027: the rate the scenario declares in "
                            "projection.extensions is carried (flagged as an assumption)")
     assert [percent(r) for r in (0.03, 0.034, 0.0275, -0.01)] == ["3.0 %", "3.4 %", "2.75 %", "-1.0 %"]
+
+
+def test_services_a_per_service_block_does_not_name_are_not_drawn_not_a_draw_of_zero():
+    """Finding 3: with a volume draw for one service the others were listed as '0.000 against ≈…'."""
+    from resmodel.budget.montecarlo import load_uncertainty
+
+    months = pd.date_range("2025-01", "2030-12", freq="MS").strftime("%Y-%m")
+    one = pd.DataFrame({"month": months, "volume": 100.0, "volume_lo_80": 87.184, "volume_hi_80": 112.816})
+    table = pd.concat([one.assign(service=s) for s in ("dv", "sfb", "bv")], ignore_index=True)
+    spec = load_uncertainty({"volume_growth": {"sfb": {"dist": "normal", "sd": 0.02},
+                                               "bv": {"dist": "normal", "sd": 0.005}}})
+    [note] = volume_spread_notes(table, spec, 2024)
+    assert "(sd a year, drawn against implied: bv 0.005 against ≈0.020 — not drawn (no volume uncertainty), " \
+           "implied: dv ≈0.020)" in note
+    assert "0.000" not in note and "sfb" not in note
+
+
+def test_the_own_provider_is_said_once_to_take_the_sfb_cases_draw(walked):
+    """Finding 3: the own provider follows the SFB draw (volume_followers); its note says so, and the spread note
+    names no service as drawn at sd 0."""
+    _, _, _, out = walked
+    own = [n for n in out.notes if n.startswith("personlig_assistans_egen_utforare: the own provider's hours")]
+    assert own == ["personlig_assistans_egen_utforare: the own provider's hours are projected from the SFB cases, "
+                   "at the base year's 738 h per case; a Monte Carlo run draws them with the SFB cases "
+                   "(projection.uncertainty.volume_growth.personlig_assistans_sfb), not on their own"]
+    [spread] = [n for n in out.notes if n.startswith("projection.uncertainty.volume_growth is narrower")]
+    assert "not drawn (no volume uncertainty), implied: boendestod ≈" in spread and "0.000" not in spread
+
+
+def test_no_sentence_of_a_draw_when_the_own_provider_is_drawn_with_all_or_on_its_own():
+    """One distribution for every service (base.yaml's) draws the own provider with the rest, and a block naming it
+    draws it on its own: no sentence is added then, nor without a block."""
+    from resmodel.budget.montecarlo import load_uncertainty
+    from resmodel.projection_run import _own_provider_draw
+
+    normal = {"dist": "normal", "sd": 0.01}
+    named = {"personlig_assistans_sfb": normal, "personlig_assistans_egen_utforare": normal}
+    assert _own_provider_draw(None) == _own_provider_draw(load_uncertainty({"volume_growth": normal})) == ""
+    assert _own_provider_draw(load_uncertainty({"volume_growth": named})) == ""

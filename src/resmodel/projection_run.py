@@ -1450,6 +1450,17 @@ def places_passed_notes(volumes: pd.DataFrame, places: Mapping[str, float], capp
 NARROW_VOLUME_SD = 2 / 3
 
 
+def _own_provider_draw(spec) -> str:
+    """The own provider's note's word on the Monte Carlo: with a volume draw per service that names the SFB cases
+    and not the own provider, its hours take the SFB cases' draw (volume_followers) — said once, not as a service
+    'not drawn' (economist re-walk 2, finding 3); '' otherwise (one draw for all moves every service alike)."""
+    drawn = None if spec is None else spec.volume_growth
+    if not isinstance(drawn, dict) or SFB not in drawn or OWN in drawn:
+        return ""
+    return (f"; a Monte Carlo run draws them with the SFB cases (projection.uncertainty.volume_growth.{SFB}), "
+            "not on their own")
+
+
 def volume_spread_notes(table: pd.DataFrame, spec, base_year: int, k: int = 5) -> list[str]:
     """A note when the uncertainty block's volume_growth is narrower than a service's forecast interval implies:
     the 80 % interval of the forecast's yearly average k years on (± w of the volume) corresponds to an annual
@@ -1466,17 +1477,20 @@ def volume_spread_notes(table: pd.DataFrame, spec, base_year: int, k: int = 5) -
     by = rows.groupby("service")[["volume", "volume_lo_80", "volume_hi_80"]].sum()
     implied = ((by["volume_hi_80"] - by["volume_lo_80"]) / 2 / by["volume"].where(by["volume"] > 0)) / (1.2816 * k)
     drawn = spec.volume_growth
-    narrow = []
+    narrow, undrawn = [], []
     for service, need in implied.dropna().items():
         dist = drawn.get(service) if isinstance(drawn, dict) else drawn
-        sd = 0.0 if dist is None else dist.spread()
-        if sd < NARROW_VOLUME_SD * need:
-            narrow.append(f"{service} {sd:.3f} against ≈{need:.3f}")
-    if not narrow:
+        if dist is None:  # a per-service block that does not name it: no draw at all, not a draw of sd 0
+            undrawn.append(f"{service} ≈{need:.3f}")
+        elif dist.spread() < NARROW_VOLUME_SD * need:
+            narrow.append(f"{service} {dist.spread():.3f} against ≈{need:.3f}")
+    if not narrow and not undrawn:
         return []
+    parts = ([f"sd a year, drawn against implied: {'; '.join(narrow)}"] if narrow else []) + (
+        [f"not drawn (no volume uncertainty), implied: {'; '.join(undrawn)}"] if undrawn else [])
     return [f"projection.uncertainty.volume_growth is narrower than the forecast's own 80 % intervals imply in {year} "
-            f"(sd a year, drawn against implied: {'; '.join(narrow)}): the Monte Carlo spread leaves part of the "
-            "volume uncertainty out — set the sd per service as docs/budget.md §4 shows"]
+            f"({' — '.join(parts)}): the Monte Carlo spread leaves part of the volume uncertainty out — set the sd "
+            "per service as docs/budget.md §4 shows"]
 
 
 def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: int, last: int,
@@ -1835,7 +1849,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
         if own_hours and sfb_cases and SFB in volumes:
             volumes[OWN] = volumes[SFB] * (own_hours / sfb_cases)
             notes.append(f"{OWN}: the own provider's hours are projected from the SFB cases, at the base year's "
-                         f"{own_hours / sfb_cases:,.0f} h per case")
+                         f"{own_hours / sfb_cases:,.0f} h per case" + _own_provider_draw(uncertainty))
         if own_hours and s.own_provider_rate_factor != 1.0:  # the engine's base year knows the standard rate only
             extra = own_hours * rates.get(base_year, 0.0) * (s.own_provider_rate_factor - 1.0)
             notes.append(f"projection.own_provider_rate_factor {s.own_provider_rate_factor:g} raises the own provider's "
