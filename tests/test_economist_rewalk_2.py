@@ -12,6 +12,7 @@ import pytest
 
 from resmodel.projection_run import assumptions, build_setup, run_setup, volume_spread_notes
 from resmodel.run import load, run, scenario_changes
+from tests.clirun import run_main
 
 ROOT = Path(__file__).resolve().parents[1]
 SC = ROOT / "scenarios"
@@ -121,3 +122,29 @@ def test_no_sentence_of_a_draw_when_the_own_provider_is_drawn_with_all_or_on_its
     named = {"personlig_assistans_sfb": normal, "personlig_assistans_egen_utforare": normal}
     assert _own_provider_draw(None) == _own_provider_draw(load_uncertainty({"volume_growth": normal})) == ""
     assert _own_provider_draw(load_uncertainty({"volume_growth": named})) == ""
+
+
+def test_the_20_hour_rule_in_force_is_an_assumption_row_averaged_over_the_years_days(walked):
+    """Finding 4: 25 h from 2026-07 had no row in *Antaganden*; the row is the cap averaged over the year's days,
+    as the cost weighs its months (181 days at 20 and 184 at 25 in 2026)."""
+    _, _, setup, out = walked
+    row = assumptions(setup, out).set_index("antagande").loc[
+        "Kommunens timmar per vecka — municipal hours a week per SFB case (the 20-hour rule's cap, the year's "
+        "average over its days)"]
+    assert row["enhet"] == "timmar/vecka"
+    assert row["2025"] == 20 and row["2026"] == pytest.approx((181 * 20 + 184 * 25) / 365)
+    assert row["2027"] == pytest.approx((273 * 25 + 92 * 20) / 365) and row["2028"] == 20
+
+
+def test_explain_lists_the_20_hour_rule_on_1_january_and_at_each_change(walked, monkeypatch, capsys):
+    """Finding 4: explain's indices block had no word of the 20-hour rule; 2027 shows 25 h from the scenario and
+    20 h again from 2027-10-01 (the file's value, valid from the change)."""
+    path = walked[0]
+    code, out, _ = run_main(monkeypatch, capsys, "explain", path, "--year", "2027")
+    assert code == 0
+    block = out.split("Indices in force")[1]
+    rule = [line.strip() for line in block.split("\nnote: ")[0].splitlines() if "municipal_hours_per_week" in line]
+    assert len(rule) == 2
+    assert rule[0].startswith("personlig_assistans.municipal_hours_per_week = 25 hours/week (valid from 2026-07-01, ")
+    assert rule[1].startswith("personlig_assistans.municipal_hours_per_week = 20 hours/week (valid from 2027-10-01, ")
+    assert "municipal_hours_per_week.yaml" in rule[1]

@@ -262,7 +262,8 @@ def _explain_budget(loaded, result, year: int, area: str) -> None:
                       else ")") + ":")
         _echo_table(e.places.set_index("service"))
     if year != base_year:  # the base year's costs are the run's own: no index has moved them
-        typer.echo("\nIndices in force (path = value, valid from, source):")
+        typer.echo("\nIndices in force (path = value, valid from, source), and the 20-hour rule's hours a week "
+                   "on 1 January and from each change in the year:")
         for r in e.indices:
             typer.echo(f"  {r.describe()}")
         typer.echo(f"  {rent_growth_in(setup, year)}")

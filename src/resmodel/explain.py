@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from resmodel.allocation.reference import Step, unit_reference
 from resmodel.errors import InputError, Location, Warning_, did_you_mean
@@ -180,6 +180,30 @@ def _base_year_rows(yearly, unit_costs, base_frame: dict[str, float], base_year:
     return pd.concat([services, totals], ignore_index=True).assign(period=str(base_year))
 
 
+#: the 20-hour rule: the municipality's hours a week per SFB case, read month by month by the projection
+SFB_CAP = "personlig_assistans.municipal_hours_per_week"
+
+
+def in_force_during(tree, path: str, year: int) -> list:
+    """A leaf's value on 1 January of ``year`` and at each date in the year it changes (a scenario's 25 hours
+    from 2026-07-01), as explain lists the rules in force: a changed 20-hour rule was not among them (economist
+    re-walk 2, finding 4); none when the tree has no such leaf."""
+    import datetime as dt
+
+    if path not in tree.parameters:
+        return []
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    starts = {d for d, _ in tree.parameters[path].values}
+    for ov in (ov for ov in tree.overrides if ov.path == path):
+        starts |= {ov.start} | ({ov.end + dt.timedelta(days=1)} if ov.end else set())
+    found = [tree.resolve(path, start)]
+    for on in sorted(d for d in starts if start < d <= end):
+        now = tree.resolve(path, on)
+        if now.value != found[-1].value:  # valid from the change (a file value back after an override ends)
+            found.append(replace(now, valid_from=on))
+    return found
+
+
 def explain_budget(budget, unit_costs, tree, year: int, area: str,
                    rules: dict[str, str] | None = None, base_year: int | None = None,
                    base_frame: dict[str, float] | None = None) -> BudgetExplanation:
@@ -235,7 +259,7 @@ def explain_budget(budget, unit_costs, tree, year: int, area: str,
     on = dt.date(year, 1, 1)
     indices = [] if is_base else [tree.resolve(p, on) for p in ("indices.wage_growth", "indices.price_growth",
                                                                 "personlig_assistans.state_hourly_rate")
-                                  if p in tree.parameters]
+                                  if p in tree.parameters] + in_force_during(tree, SFB_CAP, year)
     notes = tuple(n for n in budget.notes if n.startswith(f"base year {base_year}")) if is_base else budget.notes
     limited = rows[rows["measure"].isin(PLACES_MEASURES)]
     shown = [m for m in PLACES_MEASURES if m in set(limited["measure"])]

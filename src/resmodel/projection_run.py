@@ -2227,6 +2227,18 @@ def shown_volume_models(setup: ProjectionSetup) -> pd.DataFrame:
     return shown
 
 
+SFB_CAP_LABEL = ("Kommunens timmar per vecka — municipal hours a week per SFB case (the 20-hour rule's cap, the "
+                 "year's average over its days)")
+
+
+def sfb_cap_by_year(assistance: AssistanceParams, horizon) -> np.ndarray:
+    """The 20-hour rule's cap in force each projected year, averaged over the year's days as the cost weighs its
+    months: 25 h from 2026-01 was computed but shown in no assumption row (economist re-walk 2, finding 4)."""
+    months = len(horizon.months)
+    caps = np.asarray(assistance.sfb_cap_by_month or (assistance.sfb_cap_hours_per_week,) * months, dtype=float)
+    return (caps * horizon.month_weights).reshape(horizon.years, 12).sum(axis=1)
+
+
 def assumptions(setup: ProjectionSetup, result: BudgetResult,
                 volume_units: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The assumptions behind a projection, for a reader of its summary: the yearly index rates, the state
@@ -2246,6 +2258,8 @@ def assumptions(setup: ProjectionSetup, result: BudgetResult,
             ("Sjukfrånvaro — sick leave", "%", [100 * v for v in p.sick[:len(years)]])]
     if p.state_rate.any():
         rows.append(("Schablonbelopp — state hourly rate", "SEK/h", list(p.state_rate[:len(years)])))
+    if "sfb" in p.rule:
+        rows.append((SFB_CAP_LABEL, "timmar/vecka", list(sfb_cap_by_year(setup.case.inputs.assistance, p.horizon))))
     y = result.yearly
     y = y[y["service"] != TOTAL]
 
