@@ -1,7 +1,7 @@
 """POST /comparisons of scenarios of which one has no projection block (none, or one lifted by 'projection: null')
-answers as `resmodel compare` does: each unit's base-year measures — the same numbers as jamforelse_enheter.csv —
-the warnings the CLI prints, and a note that the comparison is units-only (API parity: the API refused such
-scenarios with a 422 while the CLI compared their units)."""
+answers as `resmodel compare` does: each unit's base-year measures — jamforelse_enheter.csv's rows and values, at
+full precision — the warnings the CLI prints, and a note that the comparison is units-only (API parity: the API
+refused such scenarios with a 422 while the CLI compared their units)."""
 
 from __future__ import annotations
 

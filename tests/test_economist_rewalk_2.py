@@ -148,3 +148,28 @@ def test_explain_lists_the_20_hour_rule_on_1_january_and_at_each_change(walked, 
     assert rule[0].startswith("personlig_assistans.municipal_hours_per_week = 25 hours/week (valid from 2026-07-01, ")
     assert rule[1].startswith("personlig_assistans.municipal_hours_per_week = 20 hours/week (valid from 2027-10-01, ")
     assert "municipal_hours_per_week.yaml" in rule[1]
+
+
+def test_api_units_are_the_csvs_values_at_full_precision_as_api_md_says(monkeypatch, tmp_path):
+    """Finding 5: api.md said the units-only answer's units were the CSV's numbers; they are its values at full
+    precision (as every table of /runs, /projections and /comparisons), the CSV's 15 digits when written as it is."""
+    from fastapi.testclient import TestClient
+
+    from api.main import app
+    from resmodel.io.writers import tidy_float
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "base.yaml").write_text(f"name: base\npurpose: the demo\nextends: {SC / 'base.yaml'}\n",
+                                      encoding="utf-8")
+    (folder / "mine.yaml").write_text("name: mine\npurpose: units\nextends: base.yaml\nprojection: null\n",
+                                      encoding="utf-8")
+    monkeypatch.setenv("RESMODEL_SCENARIOS", str(folder))
+    units = pd.DataFrame(TestClient(app).post("/comparisons", json={"scenarios": ["base", "mine"]}).json()["units"])
+    values = units["value_a"].dropna()
+    assert (values.map(tidy_float) != values).any()  # a JSON value differs from its CSV text in its last digits
+    assert 122730174.90602256 in set(values) and tidy_float(122730174.90602256) == 122730174.906023
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    assert "the rows and numbers of its `jamforelse_enheter.csv`" not in text
+    assert ("`units` (the rows of its `jamforelse_enheter.csv`, the values as JSON numbers at full precision" in text
+            and "122730174.90602256 here, 122730174.906023 there" in text)
