@@ -16,8 +16,8 @@ import pytest
 
 from resmodel.budget import compare, montecarlo, sensitivity
 from resmodel.budget.montecarlo import Fixed, Normal, UncertaintySpec
-from resmodel.projection_run import build_setup, run_setup
-from resmodel.run import load, run
+from resmodel.projection_run import run_setup
+from tests.scenario_files import child, setup_of
 
 SC = Path(__file__).resolve().parents[1] / "scenarios"
 SFB, OWN = "personlig_assistans_sfb", "personlig_assistans_egen_utforare"
@@ -25,19 +25,6 @@ SFB, OWN = "personlig_assistans_sfb", "personlig_assistans_egen_utforare"
 SALARIES = {"omsorgspedagog": 33572.5, "aktivitetsledare": 29957.0, "stodpedagog": 32539.5, "stodassistent": 29440.5,
             "personlig_assistent": 28924.0}
 LUMPS = ("ovriga_lss", "ovrig_vard_omsorg", "forvaltningsovergripande")
-
-
-def child(tmp_path: Path, name: str, body: str) -> Path:
-    """A scenario file extending scenarios/base.yaml (by absolute path) with ``body`` below its header."""
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(f"name: {name}\npurpose: budget cycle\nextends: {SC / 'base.yaml'}\n{body}", encoding="utf-8")
-    return path
-
-
-def setup_of(path: Path):
-    """The projection setup of a scenario file."""
-    loaded = load(path)
-    return build_setup(loaded, run(loaded))
 
 
 def salaries_up(tmp_path: Path) -> Path:

@@ -12,23 +12,11 @@ import pytest
 from resmodel.budget import montecarlo
 from resmodel.errors import InputError
 from resmodel.projection_run import build_setup, check_projection, run_setup, uncertainty_spec
-from resmodel.run import load, run
+from resmodel.run import load
 from tests.clirun import invoke
+from tests.scenario_files import child, setup_of
 
 SC = Path(__file__).resolve().parents[1] / "scenarios"
-
-
-def child(tmp_path: Path, name: str, body: str) -> Path:
-    """A scenario file extending scenarios/base.yaml (by absolute path) with ``body`` below its header."""
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(f"name: {name}\npurpose: budget walk\nextends: {SC / 'base.yaml'}\n{body}", encoding="utf-8")
-    return path
-
-
-def setup_of(path: Path):
-    """The projection setup of a scenario file."""
-    loaded = load(path)
-    return build_setup(loaded, run(loaded))
 
 
 def adjustment(amount: int) -> str:

@@ -12,15 +12,9 @@ import pytest
 from resmodel.errors import InputError
 from resmodel.projection_run import build_setup, check_projection, run_setup
 from resmodel.run import load, run
+from tests.scenario_files import child
 
 SC = Path(__file__).resolve().parents[1] / "scenarios"
-
-
-def child(tmp_path: Path, name: str, body: str) -> Path:
-    """A scenario file extending scenarios/base.yaml (by absolute path) with ``body`` below its header."""
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(f"name: {name}\npurpose: re-walk\nextends: {SC / 'base.yaml'}\n{body}", encoding="utf-8")
-    return path
 
 
 def refused(path: Path) -> list:

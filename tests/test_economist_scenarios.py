@@ -13,6 +13,7 @@ from resmodel.errors import InputError
 from resmodel.projection_run import build_setup, check_projection, projection_manifest, projection_settings
 from resmodel.run import load, run
 from tests.clirun import invoke
+from tests.scenario_files import child
 
 ROOT = Path(__file__).resolve().parents[1]
 SC = ROOT / "scenarios"
@@ -23,13 +24,6 @@ def projection_problems(tmp_path: Path, name: str, body: str) -> list:
     with pytest.raises(InputError) as caught:
         check_projection(load(child(tmp_path, name, body)))
     return caught.value.problems
-
-
-def child(tmp_path: Path, name: str, body: str, parent: Path = SC / "base.yaml") -> Path:
-    """A scenario file extending ``parent`` (by absolute path) with ``body`` below its header."""
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(f"name: {name}\npurpose: walkthrough\nextends: {parent}\n{body}", encoding="utf-8")
-    return path
 
 
 ONE_RULE = ("projection:\n  frame:\n    volume_compensation:\n"

@@ -4,7 +4,6 @@ says what was meant."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,22 +13,10 @@ from api.main import app as api
 from resmodel.cli import app
 from tests.clirun import invoke
 from tests.conftest import ROOT, projection_scenario
+from tests.scenario_files import demo_copy as _data
+from tests.scenario_files import edit as _edit
 
 DEMO = ROOT / "data" / "demokommun"
-
-
-def _data(tmp_path: Path) -> Path:
-    """A copy of the demo data to edit."""
-    data = tmp_path / "data"
-    shutil.copytree(DEMO, data)
-    return data
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    """Replace one piece of a file's text (it must be there: a test that edits nothing tests nothing)."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 # ---------------------------------------------------------------- 1. an area's frame in tkr

@@ -20,26 +20,13 @@ from resmodel.run import load, run
 from resmodel.scenario.projection import resolve
 from tests.clirun import run_main
 from tests.conftest import ROOT, projection_scenario
+from tests.scenario_files import demo_copy as _data
+from tests.scenario_files import edit as _edit
 
 DATA = ROOT / "data" / "demokommun"
 BASE = ROOT / "scenarios" / "base.yaml"
 AREAS = {"lss_boende": 1.0, "daglig_verksamhet": 1.0, "personlig_assistans": 1.0, "ovriga_lss": 0.0,
          "ovrig_vard_omsorg": 0.0, "forvaltningsovergripande": 0.0}
-
-
-def _data(tmp_path: Path) -> Path:
-    """A copy of the demo data to edit."""
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    return data
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    """Replace one piece of a file's text (it must be there: a test that edits nothing tests nothing)."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
 
 _run = run_main
 
