@@ -344,6 +344,7 @@ def test_a_percentage_reading_below_the_floor_is_not_suggested(kit, tmp_path, wh
 @pytest.mark.parametrize(("value", "fix"), [
     ("43,15", "a decimal comma and a percentage: write 0.4315 (decimal point '.', a share as a fraction)"),
     ("0,45", "write 0.45 (decimal point '.'; percentages as fractions, e.g. 0.074)"),
+    ("70,5", "a decimal comma and a percentage: write 0.705 (decimal point '.', a share as a fraction)"),  # review 2
 ])
 def test_a_scenarios_decimal_comma_is_read_back_against_the_leafs_floor(tmp_path, value, fix):
     """Docs walk and diff review: 'payroll.po_rate: 43,15' in a scenario was told 'write 43.15', which the share's

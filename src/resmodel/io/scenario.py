@@ -215,7 +215,7 @@ def _decimal_comma_fix(value: Any, path: str) -> str | None:
     number = float(value.strip().replace(",", "."))
     floor = floor_of(path.removeprefix("parameters.")) if path.startswith("parameters.") else None
     if floor is not None and floor.high <= 1 and 1 <= number <= 100:  # a share's floor: a percentage typed
-        if floor.low <= number / 100 <= floor.high:
+        if floor.low <= number / 100:  # a share's range ends at 1; 'high' only bounds a slip's read-back
             return f"a decimal comma and a percentage: write {number / 100:g} (decimal point '.', a share as a fraction)"
         return (f"a decimal comma and a percentage? Read as {number / 100:g}, it is below {floor.low:g}, the least it "
                 f"can be ({floor.why}): correct the value, with a decimal point '.'")
