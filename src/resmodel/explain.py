@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
@@ -12,6 +13,7 @@ from resmodel.io.parameters import SLIP_CHECKS
 from resmodel.params.tree import Resolved
 from resmodel.report import MEASURE_LABELS
 from resmodel.run import RunResult
+from resmodel.services import SFB_CAP
 
 EXPLAINABLE = ("net_cost", "allocation", "total_cost", "staff_cost", "total_hours", "fte_required", "premises_cost", "other_cost",
                "purchase_cost", "revenue", "direct_hours", "fixed_hours", "indirect_hours", "fte_roster", "roster_cost",
@@ -180,16 +182,10 @@ def _base_year_rows(yearly, unit_costs, base_frame: dict[str, float], base_year:
     return pd.concat([services, totals], ignore_index=True).assign(period=str(base_year))
 
 
-#: the 20-hour rule: the municipality's hours a week per SFB case, read month by month by the projection
-SFB_CAP = "personlig_assistans.municipal_hours_per_week"
-
-
 def in_force_during(tree, path: str, year: int) -> list:
     """A leaf's value on 1 January of ``year`` and at each date in the year it changes (a scenario's 25 hours
     from 2026-07-01), as explain lists the rules in force: a changed 20-hour rule was not among them (economist
     re-walk 2, finding 4); none when the tree has no such leaf."""
-    import datetime as dt
-
     if path not in tree.parameters:
         return []
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -214,8 +210,6 @@ def explain_budget(budget, unit_costs, tree, year: int, area: str,
     prices another quantity than the base year's cost gets no factor. With ``base_year`` and ``base_frame``
     (the frame config's base per area) the base year is explained too: its base frame against the net cost of
     the base-year run and other_services.csv, as `project`'s base row."""
-    import datetime as dt
-
     import pandas as pd
 
     from resmodel.budget.projection import TOTAL

@@ -62,6 +62,7 @@ from resmodel.scenario.projection import (
     resolve,
     source_of,
 )
+from resmodel.services import SFB_CAP
 
 SFB, LSS, OWN = "personlig_assistans_sfb", "personlig_assistans_lss", "personlig_assistans_egen_utforare"
 LSS_PRICE = "personlig_assistans.lss_purchase_price_per_hour"  # what providers charge per LSS hour
@@ -69,7 +70,6 @@ EXTERNAL = "externa_platser"
 STATE_RATE = "personlig_assistans.state_hourly_rate"
 INDEX_PATHS = {"wage_growth": "indices.wage_growth", "price_growth": "indices.price_growth"}
 SICK_LEAVE = "working_time.sick_leave_rate"
-SFB_CAP = "personlig_assistans.municipal_hours_per_week"  # the 20-hour rule, read month by month
 HISTORY_FILE = "volume_history.csv"
 POPULATION_FILE, USERS_FILE, FLOWS_FILE = "population.csv", "users.csv", "flows.csv"  # demographic, stock–flow
 # history_vs_users: users.csv is the stock on one day of the base year, the history's months are

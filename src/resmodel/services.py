@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+#: the 20-hour rule: the municipality's hours a week per SFB case, read month by month by the projection and listed
+#: by explain among the rules in force
+SFB_CAP = "personlig_assistans.municipal_hours_per_week"
+
 #: services a unit can provide, with the Swedish name and English gloss
 UNIT_SERVICES = {
     "daglig_verksamhet": "Daglig verksamhet — daily activity (LSS 9 § 10)",
