@@ -275,6 +275,12 @@ def test_the_api_month_fixes_name_the_month_typed_or_none():
     ("projection:\n  adjustments:\n    - {service: daglig_verksamhet, year: 2027.5, amount: -3000000}\n",
      "line 6, at 'projection.adjustments[0].year'", "Expected year: the projected year it falls in",
      "Fix: write a whole number"),
+    # second diff review: a factor of at least 1 was told 'write 0.015', an optional bounded number 'correct the value'
+    ("projection:\n  own_provider_rate_factor: 1.5\n", "line 5, at 'projection.own_provider_rate_factor'",
+     "Expected own_provider_rate_factor: own provider's compensation", "Fix: write a number from 1 to 1.12, e.g. 1"),
+    ("projection:\n  volume_changes:\n    - {service: personlig_assistans_lss, from_year: 2026, change: 2, "
+     "hours_per_week: 0}\n", "line 6, at 'projection.volume_changes[0].hours_per_week'",
+     "Expected hours_per_week: LSS assistance only", "Fix: write a number above 0 to 168"),
 ])
 def test_a_scenario_number_out_of_form_says_what_to_write(tmp_path, body, where, expected, fix):
     scenario = tmp_path / "s.yaml"

@@ -16,7 +16,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
@@ -180,7 +180,7 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
             if said:
                 message = message[:said.start()]
             problems.add(doc.location(path), message, _expected_for(path), (said.group(1) if said else None)
-                         or _decimal_comma_fix(err.get("input"), path) or percentage_fix(err)
+                         or _decimal_comma_fix(err.get("input"), path) or _percentage_fix(path, err)
                          or _number_with_words_fix(err.get("input")) or _number_fix(path, err)
                          or f"correct the value (see {_doc_for(path)})")
     # a union failure reports once per branch; keep one message per location
@@ -354,6 +354,33 @@ def _plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
+def _number_form(field: FieldInfo) -> tuple[set, dict[str, float]]:
+    """A field's types and numeric bounds (ge, gt, le, lt), looking into an optional Annotated number
+    (hours_per_week: Annotated[float, Field(gt=0, le=168)] | None was told only 'correct the value')."""
+    types, metadata = set(), list(field.metadata)
+    for arg in get_args(field.annotation) or (field.annotation,):
+        if get_origin(arg) is Annotated:
+            base, *extra = get_args(arg)
+            types.add(base)
+            metadata += [m for x in extra for m in (x.metadata if isinstance(x, FieldInfo) else [x])]
+        else:
+            types.add(arg)
+    return types, {k: getattr(m, k) for m in metadata for k in ("ge", "gt", "le", "lt") if getattr(m, k, None)
+                   is not None}
+
+
+def _percentage_fix(path: str, err: dict) -> str | None:
+    """percentage_fix, unless the value read as a percentage is below the field's lower bound: a rate factor of 1.5
+    (at least 1, at most 1.12) was told 'write 0.015' (second diff review)."""
+    fix = percentage_fix(err)
+    field = _field_of(path)
+    if fix is None or field is None or not isinstance(err.get("input"), int | float):
+        return fix
+    _, bounds = _number_form(field)
+    low = bounds.get("ge", bounds.get("gt"))
+    return None if low is not None and err["input"] / 100 < low else fix
+
+
 def _number_fix(path: str, err: dict) -> str | None:
     """For a number key's error, the number to write from its schema field: whole or not, its bounds and an example
     (its default, or one within its bounds) — 'seed: abc' and 'horizon_years: 0' were told only 'correct the value'.
@@ -361,11 +388,9 @@ def _number_fix(path: str, err: dict) -> str | None:
     field = _field_of(path)
     if field is None or err["type"] not in NUMBER_ERRORS:
         return None
-    types = get_args(field.annotation) or (field.annotation,)
+    types, bounds = _number_form(field)
     if int not in types and float not in types:
         return None
-    bounds = {k: getattr(m, k) for m in field.metadata for k in ("ge", "gt", "le", "lt") if getattr(m, k, None)
-              is not None}
     low = f"{'above' if 'gt' in bounds else 'from'} {_plain(bounds.get('ge', bounds.get('gt')))}" \
         if {"ge", "gt"} & set(bounds) else ""
     high = f"{'below' if 'lt' in bounds else 'to' if low else 'at most'} {_plain(bounds.get('le', bounds.get('lt')))}" \
