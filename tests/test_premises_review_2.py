@@ -96,7 +96,8 @@ def test_a_rent_in_tkr_a_month_is_told_both_factors(app, tmp_path, header, told,
 
 
 def test_the_documented_header_words_are_the_codes():
-    """Finding 2: planning.md §3 lists the words that make a header a rent per m² or a month, or an area column."""
+    """Finding 2: planning.md §3 lists the words that make a header a rent per m² or a month, or an area column (and,
+    input review 3, the endings and start of a rent compound and what after 'hyres' is no rent's amount)."""
     import re
 
     from resmodel.io import candidates
@@ -108,7 +109,10 @@ def test_the_documented_header_words_are_the_codes():
         inside = text[text.index(before) + len(before):].split(")", 1)[0]
         return set(re.findall(r"`([^`]+)`", inside))
 
-    assert listed("is a rent word (") == candidates.RENT_WORDS
+    assert listed("is the English word (") == candidates.RENT_WORDS
+    assert listed("a word with a rent ending (") == set(candidates.RENT_ENDINGS)
+    assert f"a word starting with `{candidates.RENT_START}`" in text
+    assert listed("not its amount (") == set(candidates.NOT_AMOUNT_AFTER_HYRES)
     assert listed("a word of area (") == candidates.PER_AREA_WORDS
     assert listed("or of a month (") == candidates.PER_MONTH_WORDS
     assert listed("premises' area — a word of area (") == candidates.AREA_WORDS

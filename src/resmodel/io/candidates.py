@@ -81,10 +81,20 @@ BOTH_LEVELS = "min_level and max_level"
 #: a rent header per m² or per month ('hyra_per_kvm', 'Årshyra (kr/m²)', 'Månadshyra'): the file holds the rent in
 #: another form than the yearly SEK of the whole premises that annual_rent_sek is, told how to convert it. Judged by
 #: the header's words (``header_words``), so that 'current_area_m2' holds no rent and 'hyresperiod_manader' (a lease's
-#: length) is no monthly rent: a rent word standing on its own, with a word of area or of a month
-RENT_WORDS = frozenset({"hyra", "årshyra", "arshyra", "månadshyra", "manadshyra", "kvmhyra", "rent"})
-PER_AREA_WORDS = frozenset({"kvm", "kvadratmeter", "m2", "m²", "sqm", "kvmhyra"})
-PER_MONTH_WORDS = frozenset({"mån", "månad", "manad", "mnd", "month", "monthly", "månadshyra", "manadshyra"})
+#: length) is no monthly rent: a rent word (``_rent_word``) with a word of area or of a month, standing on its own or
+#: before the rent word in one compound ('Kvadratmeterhyra', 'Månadshyra')
+RENT_WORDS = frozenset({"rent"})
+#: a Swedish compound is a rent word by its ending ('lokalhyra', 'månadshyran') or its start ('hyreskostnad')
+RENT_ENDINGS = ("hyra", "hyran")
+RENT_START = "hyres"
+#: what follows 'hyres' in a word of the lease or of a change to the rent, not of the rent's amount: its length,
+#: dates, agreement and parties, a rent-free time, a rise or a discount ('hyresperiod', 'hyrestid', 'hyresavtal',
+#: 'hyresvärd', 'hyresfri', 'hyreshöjning')
+NOT_AMOUNT_AFTER_HYRES = ("period", "tid", "längd", "langd", "avtal", "kontrakt", "start", "slut", "datum", "värd",
+                          "vard", "gäst", "gast", "objekt", "villkor", "fri", "höjning", "hojning", "ökning", "okning",
+                          "sänkning", "sankning", "rabatt")
+PER_AREA_WORDS = frozenset({"kvm", "kvadratmeter", "m2", "m²", "sqm"})
+PER_MONTH_WORDS = frozenset({"mån", "månad", "manad", "mnd", "month", "monthly"})
 #: the words of an area column without a rent word ('yta_kvm', 'area_m2'): resmodel reads no area
 AREA_WORDS = frozenset({"yta", "area", "kvm", "kvadratmeter", "m2", "m²", "sqm"})
 AREA = "no area"  # what an area column is told it stands for
@@ -235,13 +245,29 @@ def header_words(header: str) -> set[str]:
     return set(re.findall(r"[^\W_]+", unicodedata.normalize("NFC", header).lower()))
 
 
+def _rent_word(word: str) -> bool:
+    """A word naming a rent's amount: 'rent', a compound ending in 'hyra' ('lokalhyra', 'kvadratmeterhyra') or
+    starting with 'hyres' ('hyreskostnad'), but not a word of the lease or of a change ('hyresperiod', 'hyreshöjning')
+    — review: a rent word had to stand on its own, so 'Lokalhyra (kr/mån)' lost its conversion advice."""
+    other = word[len(RENT_START):].startswith(NOT_AMOUNT_AFTER_HYRES)
+    return word in RENT_WORDS or word.endswith(RENT_ENDINGS) or (word.startswith(RENT_START) and not other)
+
+
+def _form_words(words: set[str]) -> set[str]:
+    """A header's words with the part before the rent in each rent compound ('månadshyra' → månad, 'kvmhyra' → kvm;
+    a genitive 's' dropped), so that a compound's area or month counts as a word of its own."""
+    heads = {re.sub(r"(?<=[^s])s$", "", w[:-len(e)]) for w in words for e in RENT_ENDINGS if w.endswith(e)}
+    return words | heads
+
+
 def _rent_conversion(header: str) -> str:
     """'a rent per m²', 'a monthly rent', 'a monthly rent per m²' (in thousands of kronor, for a unit in tkr) for a
     rent header in another form than a year's rent of the whole premises (planner walk: 'hyra_per_kvm' was told to be
     removed); '' for any other header."""
     words = header_words(header)
-    if not words & RENT_WORDS:
+    if not any(map(_rent_word, words)):
         return ""
+    words = _form_words(words)
     area, month = bool(words & PER_AREA_WORDS), bool(words & PER_MONTH_WORDS)
     form = ("a monthly rent per m²" if area and month else "a rent per m²" if area else
             "a monthly rent" if month else "")
@@ -252,7 +278,7 @@ def _rent_conversion(header: str) -> str:
 def _rent_factors(header: str) -> str:
     """How to turn the rent a header names into annual_rent_sek: '× 1 000' for tkr, '× the area in m²', '× 12', in
     one ('Hyra (tkr/mån)': × 1 000 and × 12 — review: it was told only × 12)."""
-    words = header_words(header)
+    words = _form_words(header_words(header))
     factors = [*(MONEY_WORDS[w][1] for w in sorted(words & MONEY_WORDS.keys())),
                *(["× the premises' area in m²"] if words & PER_AREA_WORDS else []),
                *(["× 12 for a year"] if words & PER_MONTH_WORDS else [])]
@@ -262,7 +288,7 @@ def _rent_factors(header: str) -> str:
 def _area_column(header: str) -> bool:
     """A header of the premises' area ('yta_kvm', 'area_m2'): an area word and no rent word."""
     words = header_words(header)
-    return bool(words & AREA_WORDS) and not words & RENT_WORDS
+    return bool(words & AREA_WORDS) and not any(map(_rent_word, words))
 
 
 def prepare_candidates(table: pd.DataFrame, service: str, display: str,
