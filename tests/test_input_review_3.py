@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from resmodel.errors import InputError
+from resmodel.io.parameters import load_tree
 from tests.clirun import planning_app
 from tests.test_premises_review_2 import header_error
 
@@ -44,3 +46,72 @@ def test_a_word_of_the_lease_or_of_a_change_to_the_rent_is_no_rent(app, tmp_path
     time or a change to the rent: none of them is a rent's amount to convert into annual_rent_sek."""
     stderr = header_error(app, tmp_path, header)
     assert f"unknown column '{header}'" in stderr and "looks like a" not in stderr
+
+
+# ---------------------------------------------------------------- 2. what a parameter file is
+LEAF = 'description: "PO-pålägg — payroll overhead"\nunit: share of wages\nreference: SKR\n'
+
+
+def tree_problems(tmp_path: Path, text: str, name: str = "po_rate.yaml") -> list[str]:
+    """The problems loading a parameter tree of one file, ``text``, gives (as the CLI prints them)."""
+    root = tmp_path / "parameters"
+    (root / "payroll").mkdir(parents=True)
+    (root / "payroll" / name).write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_tree(root, "parameters")
+    return [str(p) for p in error.value.problems]
+
+
+def group(top: str) -> str:
+    """A group file of two leaves (staff_cost.yaml's form) with ``top`` above them."""
+    leaf = "  " + LEAF.replace("\n", "\n  ") + "values:\n    2024-01-01: 0.3\n"
+    return top + "holiday_pay_per_leave_day:\n" + leaf + "sick_pay:\n" + leaf
+
+
+def test_a_group_file_with_a_description_is_told_once(tmp_path):
+    """It was read as one leaf: 'missing values', 'unknown key' for each leaf, 'lacks unit', 'lacks reference'."""
+    (problem,) = tree_problems(tmp_path, group('description: "Personalkostnader — staff cost add-ons"\n'))
+    assert problem == ("parameters/payroll/po_rate.yaml, line 1, at 'description': 'description' at the top of a group "
+                       "of leaves. Expected only the group's leaves, each with its own description, unit and reference. "
+                       "Fix: move the description into a comment (a line starting with #)")
+
+
+def test_a_group_file_with_a_unit_is_told_to_give_each_leaf_its_own(tmp_path):
+    (problem,) = tree_problems(tmp_path, group("unit: share of wages\n"))
+    assert problem.startswith("parameters/payroll/po_rate.yaml, line 1, at 'unit': 'unit' at the top of a group")
+    assert problem.endswith("Fix: give each leaf its own 'unit:' and remove this line (a comment, #, may keep a note)")
+
+
+def test_the_group_without_its_description_loads(tmp_path):
+    root = tmp_path / "parameters"
+    (root / "payroll").mkdir(parents=True)
+    (root / "payroll" / "staff.yaml").write_text("# Personalkostnader — staff cost add-ons\n" + group(""),
+                                                 encoding="utf-8")
+    assert set(load_tree(root, "parameters").parameters) == {"payroll.staff.holiday_pay_per_leave_day",
+                                                             "payroll.staff.sick_pay"}
+
+
+def test_dates_straight_under_a_leaf_are_told_to_go_under_values(tmp_path):
+    """They were 'unknown key '2013-01-01' … remove or rename the key' each, an instruction to delete the data."""
+    (problem,) = tree_problems(tmp_path, LEAF + "2013-01-01: 0.3846\n2024-01-01: 0.4504\n")
+    assert problem == ("parameters/payroll/po_rate.yaml, line 4, at '2013-01-01': parameter 'payroll.po_rate' has dated "
+                       "values straight under it, not under 'values:' (2013-01-01, 2024-01-01). Expected the leaf's "
+                       "values under 'values:', keyed by valid-from date, e.g. '2024-01-01: 0.074'. Fix: put the dated "
+                       "values under 'values:' — add a line 'values:' above them and indent each date under it")
+
+
+def test_dates_not_indented_under_values_are_told_to_be_indented(tmp_path):
+    """'values:' with the dates below it but not indented: three problems, one of them 'remove or rename'."""
+    (problem,) = tree_problems(tmp_path, LEAF + "values:\n2024-01-01: 0.45\n")
+    assert problem.endswith("Fix: put the dated values under 'values:' — indent each date under the line 'values:'")
+
+
+def test_parameters_md_quotes_the_messages(tmp_path):
+    """docs/parameters.md's sentence on what a file is quotes both messages."""
+    text = " ".join((ROOT / "docs" / "parameters.md").read_text(encoding="utf-8").split())
+    (grouped,) = tree_problems(tmp_path / "g", group("description: x\n"))
+    (dated,) = tree_problems(tmp_path / "d", LEAF + "2024-01-01: 0.45\n")
+    for quoted, message in (("'description' at the top of a group of leaves", grouped),
+                            ("move the description into a comment (a line starting with #)", grouped),
+                            ("put the dated values under 'values:'", dated)):
+        assert quoted in text and quoted in message

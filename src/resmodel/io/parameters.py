@@ -1,8 +1,7 @@
 """Loading the YAML parameter tree (one concept per file) with located validation errors.
 
-A file holds either one leaf (it has ``values``, ``description``, ``unit`` or ``reference``) or a mapping of named
-leaves. A leaf's path is
-the file's path below the tree root with '/' → '.', plus the leaf name for multi-leaf files."""
+A file holds either one leaf (``_one_leaf``) or a mapping of named leaves. A leaf's path is the file's path below the
+tree root with '/' → '.', plus the leaf name for multi-leaf files."""
 
 from __future__ import annotations
 
@@ -33,6 +32,8 @@ REQUIRED = ("description", "unit", "reference", "values")
 #: the keys that make a file's top mapping one leaf: with 'values' misspelt or missing, its description, unit and
 #: reference still say it is one (read as leaves of their own they gave 13 errors, none naming 'values')
 LEAF_MARKS = ("values", "description", "unit", "reference")
+#: the marks a group of leaves may not have at its top, where they would describe no leaf
+GROUP_MARKS = ("description", "unit", "reference")
 #: the Swedish words a board may type for 'values', too far from it for did_you_mean
 VALUES_WORDS = {"värden", "varden", "värde", "varde"}
 KINDS = ("scalar", "levels", "index", "text")
@@ -77,22 +78,39 @@ def _missing_values(doc: LocatedDocument, key_path: str, path: str, near: Any, p
                      f"'{near}')", expected, f"did you mean 'values'? rename '{near}:' to 'values:'")
 
 
+def _dates_outside_values(doc: LocatedDocument, key_path: str, path: str, raw: dict,
+                          problems: ProblemCollector) -> list[Any]:
+    """The valid-from dates written straight under a leaf, not under 'values:', told once at the first of them to be
+    put under 'values:' (review: each was 'unknown key … remove or rename', an instruction to delete the data)."""
+    dates = [key for key in raw if key not in LEAF_KEYS and _parse_date(key) is not None]
+    if dates:
+        shown_dates = ", ".join(str(d) for d in dates[:3]) + (", …" if len(dates) > 3 else "")
+        problems.add(doc.location(_sub(key_path, str(dates[0]))),
+                     f"parameter '{path}' has dated values straight under it, not under 'values:' ({shown_dates})",
+                     "the leaf's values under 'values:', keyed by valid-from date, e.g. '2024-01-01: 0.074'",
+                     "put the dated values under 'values:' — " + (
+                         "indent each date under the line 'values:'" if "values" in raw else
+                         "add a line 'values:' above them and indent each date under it"))
+    return dates
+
+
 def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: ProblemCollector) -> Parameter | None:
     loc = doc.location(key_path)
     if not isinstance(raw, dict):
         problems.add(loc, f"'{path}' is not a mapping", "a leaf with description, unit, reference and values",
                      "write the leaf as a mapping (see docs/parameters.md)")
         return None
-    near = _values_near(raw) if "values" not in raw else None
-    if "values" not in raw:
+    dates = _dates_outside_values(doc, key_path, path, raw, problems)
+    near = _values_near(raw) if "values" not in raw and not dates else None
+    if "values" not in raw and not dates:
         _missing_values(doc, key_path, path, near, problems)
     for key in raw:
-        if key not in LEAF_KEYS and key != near:
+        if key not in LEAF_KEYS and key != near and key not in dates:
             hint = did_you_mean(key, sorted(LEAF_KEYS))
             problems.add(doc.location(_sub(key_path, key)), f"unknown key '{key}' in parameter '{path}'",
                          "only " + ", ".join(sorted(LEAF_KEYS)), f"{hint}remove or rename the key (misspelt keys are never ignored)")
-    for key in REQUIRED:
-        if raw.get(key) in (None, "") and (key in raw or key != "values"):  # a missing 'values' is said above
+    for key in REQUIRED:  # a missing 'values', or dates outside it, are said above
+        if raw.get(key) in (None, "") and (key != "values" or ("values" in raw and not dates)):
             problems.add(loc, f"parameter '{path}' lacks '{key}'", f"a non-empty '{key}'",
                          f"add '{key}:' to the leaf (description: Swedish term + English gloss; reference: facts id or public source)")
     if "template" in raw and not isinstance(raw["template"], bool):
@@ -115,7 +133,7 @@ def _leaf(doc: LocatedDocument, key_path: str, path: str, raw: Any, problems: Pr
             problems.add(doc.location(_sub(key_path, "unit")), *unknown_unit(str(raw["unit"]), path))
     values = raw.get("values")
     if not isinstance(values, dict) or not values:
-        if "values" in raw:
+        if "values" in raw and not dates:
             problems.add(doc.location(_sub(key_path, "values")), "'values' is not a mapping of valid-from dates",
                          "values keyed by valid-from date, e.g. '2024-01-01: 0.074'", "key each value by its valid-from date")
         return None
@@ -248,6 +266,32 @@ def _check_value(doc: LocatedDocument, vpath: str, path: str, kind: str, value: 
     return float(value)
 
 
+def _one_leaf(data: dict) -> bool:
+    """A file's top mapping is one leaf: it has 'values', or a plain description, unit or reference and no key holding
+    a leaf of its own — so that a group of leaves with a 'description' at its top is no leaf missing 'values' (review:
+    four problems, 'unknown key' for each of its leaves)."""
+    if "values" in data:
+        return True
+    marks = [key for key in GROUP_MARKS if key in data]
+    return bool(marks) and not any(isinstance(data[key], dict) for key in marks) and not any(
+        isinstance(raw, dict) and any(mark in raw for mark in LEAF_MARKS) for key, raw in data.items() if key not in marks)
+
+
+def _group_leaves(doc: LocatedDocument, base: str, problems: ProblemCollector) -> list[tuple[str, str, Any]]:
+    """A group file's named leaves (key path, leaf path, mapping); a plain description, unit or reference at its top
+    describes no leaf and is told once, at its line, to move into a comment or into the leaves."""
+    leaves = []
+    for name, raw in doc.data.items():
+        if name in GROUP_MARKS and not isinstance(raw, dict):
+            problems.add(doc.location(str(name)), f"'{name}' at the top of a group of leaves",
+                         "only the group's leaves, each with its own description, unit and reference",
+                         "move the description into a comment (a line starting with #)" if name == "description" else
+                         f"give each leaf its own '{name}:' and remove this line (a comment, #, may keep a note)")
+        else:
+            leaves.append((name, f"{base}.{name}", raw))
+    return leaves
+
+
 def load_tree(root: Path, display_root: str | None = None, known: dict[str, Parameter] | None = None) -> ParameterTree:
     """Load every *.yaml below ``root`` into a tree; all problems are reported together.
     ``known`` are leaves already loaded (national ones) that indexation may refer to."""
@@ -263,9 +307,7 @@ def load_tree(root: Path, display_root: str | None = None, known: dict[str, Para
             problems.add(Location(display, line=1), "the file is not a mapping", "a parameter leaf or a mapping of leaves",
                          "see docs/parameters.md for the layout")
             continue
-        leaves = [("", base, doc.data)] if any(key in doc.data for key in LEAF_MARKS) else [
-            (name, f"{base}.{name}", raw) for name, raw in doc.data.items()
-        ]
+        leaves = [("", base, doc.data)] if _one_leaf(doc.data) else _group_leaves(doc, base, problems)
         for key_path, path, raw in leaves:
             leaf = _leaf(doc, key_path, path, raw, problems)
             if leaf is not None:
