@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 
 from resmodel.errors import InputError
+from resmodel.io.dictionary import TABLES
 from resmodel.io.parameters import load_tree
+from resmodel.io.tables import read_table
 from tests.clirun import planning_app
 from tests.test_premises_review_2 import header_error
 
 ROOT = Path(__file__).resolve().parents[1]
+USERS = (ROOT / "data" / "demokommun" / "users.csv").read_text(encoding="utf-8").splitlines()[:6]
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +118,26 @@ def test_parameters_md_quotes_the_messages(tmp_path):
                             ("move the description into a comment (a line starting with #)", grouped),
                             ("put the dated values under 'values:'", dated)):
         assert quoted in text and quoted in message
+
+
+# ---------------------------------------------------------------- 3. an Excel serial the column cannot hold
+def users_problems(path: Path) -> list:
+    with pytest.raises(InputError) as error:
+        read_table(path, TABLES["users"], path.name)
+    return error.value.problems
+
+
+def with_start_date(path: Path, start_date: str) -> Path:
+    """The demo's first users with the first one's start_date (the 8th column) set to ``start_date``."""
+    cells = USERS[1].split(",")
+    cells[7] = start_date
+    path.write_text("\n".join([USERS[0], ",".join(cells), *USERS[2:]]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_excel_serial_is_offered_only_as_a_date_of_the_columns_years(tmp_path):
+    """20231 was told 'it looks like an Excel date serial, 1955-05-22', which start_date (1970–2100) refuses."""
+    (problem,) = users_problems(with_start_date(tmp_path / "u.csv", "20231"))
+    assert (problem.problem, problem.fix) == ("'20231' is not a valid date", "write the date as YYYY-MM-DD")
+    (problem,) = users_problems(with_start_date(tmp_path / "u.csv", "45236"))
+    assert problem.problem == "'45236' is not a valid date: it looks like an Excel date serial, 2023-11-06"
