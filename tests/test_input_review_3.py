@@ -14,6 +14,7 @@ from resmodel.io.dictionary import TABLES
 from resmodel.io.parameters import load_tree
 from resmodel.io.tables import read_table
 from tests.clirun import planning_app
+from tests.test_fuzz_review_2 import _workbook
 from tests.test_premises_review_2 import header_error
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,3 +142,34 @@ def test_an_excel_serial_is_offered_only_as_a_date_of_the_columns_years(tmp_path
     assert (problem.problem, problem.fix) == ("'20231' is not a valid date", "write the date as YYYY-MM-DD")
     (problem,) = users_problems(with_start_date(tmp_path / "u.csv", "45236"))
     assert problem.problem == "'45236' is not a valid date: it looks like an Excel date serial, 2023-11-06"
+
+
+# ---------------------------------------------------------------- 4. a title row with a note above the header
+TITLE = "row 1 has 2 cells but row 2 has 9: row 1 looks like a title above the header in row 2"
+
+
+@pytest.mark.parametrize("title", ["Brukarlista 2024,,,,,,,,Källa: Procapita", "Brukarlista,,,,,,,,export 2024-07-01"])
+def test_a_title_row_with_a_note_is_told_as_a_title(tmp_path, title):
+    """It was told 'column B (the 2nd) has values but no header … (merged header cells?)'."""
+    path = tmp_path / "u.csv"
+    path.write_text("\n".join([title, *USERS]) + "\n", encoding="utf-8")
+    (problem,) = users_problems(path)
+    assert str(problem) == (f"u.csv, row 1: {TITLE}. Expected the column names in row 1. Fix: delete the rows above "
+                            "row 2 (a title or a note) so that the header is row 1")
+
+
+def test_a_workbook_title_row_with_a_note_is_told_as_a_title(tmp_path):
+    header = USERS[0].split(",")
+    path = _workbook(tmp_path / "u.xlsx", [["Brukarlista 2024", *[None] * 7, "Källa: Procapita"], header,
+                                           USERS[1].split(",")])
+    (problem,) = users_problems(path)
+    assert problem.problem == TITLE
+
+
+@pytest.mark.parametrize("rows", [["a,,c", "x,y,z"], ["a,,c", "1,2,3"], ["user_id,service,,level", "U1,x,y,z"]])
+def test_a_header_with_an_empty_cell_is_still_told_so(tmp_path, rows):
+    """A header row filling more than half the cells of the row below is no title: its empty cell is told."""
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (problem,) = users_problems(path)
+    assert "has values but no header: its cell in row 1 is empty (merged header cells?)" in problem.problem

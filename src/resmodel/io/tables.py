@@ -318,11 +318,10 @@ def _read_raw(path: Path, display: str) -> pd.DataFrame:
             "cells separated by ',' (or ';' as Swedish Excel writes them)",
             "save as 'CSV UTF-8' or as Excel .xlsx, not as tab-separated text",
         )
+    _refuse_title_above_header(rows, display)
     _check_header(header, display)
     for i, r in enumerate(rows[1:], start=2):
         if (len(r) < len(header) or any(c.strip() for c in r[len(header):])) and any(c.strip() for c in r):
-            if sum(1 for h in header if h) == 1 and i <= 11 and _looks_like_a_header(r):
-                _refuse_title_row(i, r, display)
             _refuse_headerless_column(i, r, rows[0], len(header), display)
             raise InputError.at(
                 Location(file=display, row=i), f"row has {len(r)} cells but the header has {len(header)}",
@@ -361,12 +360,28 @@ def _headerless_column(j: int, row: int, display: str) -> tuple[Location, str, s
             "delete its values if it is not part of the table")
 
 
-def _refuse_title_row(i: int, row: list[str], display: str) -> None:
-    """Row 1 holds one cell and row ``i`` names columns: a report's title above the table, not a header of one
-    column (the title is not echoed: it may hold anything)."""
+def _filled(row: list) -> int:
+    """How many cells of a row hold something."""
+    return sum(1 for c in row if str(c).strip())
+
+
+def _refuse_title_above_header(rows: list[list], display: str) -> None:
+    """Row 1 a title above the header in one of rows 2–11 — that row names columns, at least twice as many as row 1
+    fills ('Brukarlista 2024,,,,,,,,Källa: Procapita' above nine names) — refused as such before any check of its
+    columns: the note's empty cells were told as columns without a header (merged header cells?) (review)."""
+    title = _filled(rows[0])
+    below = next(((i, r) for i, r in enumerate(rows[1:11], start=2)
+                  if 2 * title <= _filled(r) and _looks_like_a_header(r)), None)
+    if below is not None:
+        _refuse_title_row(*below, title, display)
+
+
+def _refuse_title_row(i: int, row: list, title: int, display: str) -> None:
+    """Row 1 fills ``title`` cells and row ``i`` names columns: a report's title above the table, not a header of
+    its own (the title is not echoed: it may hold anything)."""
     raise InputError.at(
-        Location(file=display, row=1), f"row 1 has one cell but row {i} has "
-        f"{sum(1 for c in row if str(c).strip())}: row 1 looks like a title above the header in row {i}",
+        Location(file=display, row=1), f"row 1 has {'one cell' if title == 1 else f'{title} cells'} but row {i} has "
+        f"{_filled(row)}: row 1 looks like a title above the header in row {i}",
         "the column names in row 1", f"delete the rows above row {i} (a title or a note) so that the header is row 1",
     )
 
@@ -573,11 +588,9 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
     header = [h.strip() for h in rows[0]]
     while header and header[-1] == "":
         header.pop()
+    _refuse_title_above_header(rows, display)  # told as in a CSV
     _check_header(header, display)
-    titled = sum(1 for h in header if h) == 1  # one cell in row 1 (a merged title): told as in a CSV
-    for i, r in enumerate(rows[1:11] if titled else [], start=2):
-        if _looks_like_a_header(r):
-            _refuse_title_row(i, r, display)
+    titled = _filled(header) == 1  # one cell in row 1 (a merged title) and no header below it
     for i, r in enumerate([] if titled else rows[1:], start=2):  # a filled cell right of the header: a cleared header
         extra = next((j for j in range(len(header), len(r)) if str(r[j]).strip()), None)
         if extra is not None:
