@@ -312,6 +312,7 @@ def backtest(
         by_service = {(m, uid): fallback_windows.get((m, uid.split("|")[0]), 0)  # a level row is its service's
                       for m, uid in zip(levels["model"], levels["unique_id"], strict=True)}
         _echo_verdict(levels, "level split of ", by_service, notes=False)
+        _echo_flat_windows(levels, "level split: ")
     fig = _backtest_figure(metrics)
     files = write_atomically(out, {"backtest_metrics.csv": csv_writer(metrics), "backtest_cv.csv": csv_writer(cv_all),
                                    "backtest.xlsx": workbook_writer({"Mått — metrics": metrics,
@@ -409,12 +410,19 @@ def _level_split_metrics(series: Path, cv: pd.DataFrame, models: list[str]) -> p
     return evaluate(split, level_series, ["naive", *[m for m in models if m != "naive"]])
 
 
-def _echo_flat_windows(metrics: pd.DataFrame) -> None:
-    """A note per series whose MASE leaves out windows with flat training data (nothing to scale by)."""
-    left = metrics.loc[metrics["mase_windows"] < metrics["windows"], ["unique_id", "windows", "mase_windows"]]
-    for uid, windows, used in left.drop_duplicates().itertuples(index=False):
-        typer.echo(f"note: {uid}: mase over {used} of {windows} windows — the training data of the other "
-                   f"{windows - used} were flat (no change from period to period), so there is nothing to scale by",
+def _echo_flat_windows(metrics: pd.DataFrame, levels: str = "") -> None:
+    """A note per series whose MASE leaves out windows with flat training data (nothing to scale by) — for the level
+    split (``levels``, its prefix) one note naming them all, as a service's few users leave many levels flat; a
+    series with none left is told 'not comparable' by the verdict."""
+    table = metrics.loc[metrics["mase_windows"].between(1, metrics["windows"] - 1),
+                        ["unique_id", "windows", "mase_windows"]].drop_duplicates()
+    why = "flat training data (no change from period to period), so there is nothing to scale by"
+    if levels and len(table):
+        typer.echo(f"note: {levels}mase over fewer windows, the others having {why}: " + ", ".join(
+            f"{uid} {used} of {windows}" for uid, windows, used in table.itertuples(index=False)), err=True)
+        return
+    for uid, windows, used in table.itertuples(index=False):
+        typer.echo(f"note: {uid}: mase over {used} of {windows} windows — the other {windows - used} had {why}",
                    err=True)
 
 

@@ -639,7 +639,23 @@ def test_backtest_says_which_windows_mase_leaves_out_and_judges_the_series(cli, 
     res = cli(["backtest", "--series", tmp_path / "rate.csv", "--models", "naive,drift", "--h", "1", "--windows", "7",
                "--out", tmp_path / "b"])
     assert res.exit_code == 0, res.stderr
-    assert "note: rate: mase over 5 of 7 windows — the training data of the other 2 were flat" in res.stderr
+    assert "note: rate: mase over 5 of 7 windows — the other 2 had flat training data" in res.stderr
     metrics = pd.read_csv(tmp_path / "b" / "backtest_metrics.csv")
     assert metrics["mase"].notna().all() and (metrics["mase_windows"] == 5).all()
     assert "drift: beats naive on 1 of 1 series" in res.stdout
+
+
+def test_backtest_names_the_levels_whose_mase_leaves_out_flat_windows_in_one_note(cli, tmp_path):
+    """Diff review: a level series flat at some origins had its MASE over fewer windows with no word."""
+    months = pd.period_range("2019-01", periods=48, freq="M").astype(str)
+    rows = [(m, "daglig_verksamhet", level, (5 if i < 40 else 5 + i - 39) if level == 1 else 20 + i)
+            for i, m in enumerate(months) for level in (1, 2)]
+    pd.DataFrame(rows, columns=["month", "service", "level", "volume"]).to_csv(tmp_path / "vh.csv", index=False)
+    res = cli(["backtest", "--series", tmp_path / "vh.csv", "--models", "naive,drift", "--h", "3", "--windows", "8",
+               "--out", tmp_path / "b"])
+    assert res.exit_code == 0, res.stderr
+    levels = pd.read_csv(tmp_path / "b" / "backtest_levels.csv").set_index(["unique_id", "model"])
+    used = int(levels.loc[("daglig_verksamhet|1", "drift"), "mase_windows"])
+    assert 1 <= used < 8 and (levels.loc["daglig_verksamhet|2", "mase_windows"] == 8).all()
+    assert (f"note: level split: mase over fewer windows, the others having flat training data (no change from "
+            f"period to period), so there is nothing to scale by: daglig_verksamhet|1 {used} of 8") in res.stderr
