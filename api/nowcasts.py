@@ -199,10 +199,9 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
     """Complete every service month of the triangle as known at ``as_of``, sum the recent and the open months,
     and backtest the method on the same invoices."""
     from resmodel.errors import Warning_
-    from resmodel.forecast.frame import parse_month
+    from resmodel.forecast.frame import month_fix, parse_month
     from resmodel.forecast.nowcast_checks import amount_per_case, triangle_warnings
     from resmodel.forecast.nowcast_report import as_of_month, coverage_reading, nowcast_report
-    from resmodel.io.tables import month_fix
 
     as_of = None
     if request.as_of is not None:

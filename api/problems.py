@@ -21,8 +21,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from resmodel import __version__
 from resmodel.errors import Problem, ResmodelError, shown
+from resmodel.forecast.frame import month_fix
 from resmodel.io.pnr import id_looks_like_pnr, looks_like_pnr
-from resmodel.io.tables import month_fix
 
 ENDPOINTS = ("GET /scenarios, POST /runs, POST /projections, POST /comparisons, POST /forecasts, POST /nowcasts, POST /queues, POST /premises-plans, "
              "POST /shift-plans, GET or HEAD /version (the schema: GET /docs)")

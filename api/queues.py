@@ -155,9 +155,8 @@ class QueueResponse(BaseModel):
 def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
     """Places for every month of the demand: constant, or from the capacity rows (each month once), given as
     places or as staff FTE × users per FTE (as a capacity file of ``resmodel queue``)."""
-    from resmodel.forecast.frame import FIRST_YEAR, LAST_YEAR, parse_month
+    from resmodel.forecast.frame import FIRST_YEAR, LAST_YEAR, month_fix, parse_month
     from resmodel.forecast.queue import capacity_from_staff
-    from resmodel.io.tables import month_fix
 
     if (request.capacity is None) == (request.places is None):
         raise one_problem(422, ["body"], "give capacity or places. Expected exactly one of them. Fix: send a "

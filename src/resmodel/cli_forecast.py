@@ -779,11 +779,11 @@ def nowcast(
     out: PathOpt = Path("results/nowcast"),
 ) -> None:
     """Complete recent months of a late-reporting invoice triangle (chain ladder) and backtest it."""
+    from resmodel.forecast.frame import month_fix
     from resmodel.forecast.nowcast_checks import amount_per_case, triangle_warnings
     from resmodel.forecast.nowcast_report import as_of_month, nowcast_report, sums_to_print
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_triangle, write_atomically
-    from resmodel.io.tables import month_fix
 
     check_output_folder(out, NOWCAST_OUTPUTS)
 

@@ -135,6 +135,30 @@ def month_written_otherwise(text: pd.Series, month_only: bool = False) -> pd.Ser
     return out.where(ok.fillna(False), pd.NA)
 
 
+
+#: a year and a month apart by '/', '.' or '-' (2024/06, 2024.6), maybe with a first day (2024/06/01)
+_YEAR_MONTH = re.compile(r"\s*(\d{4})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*0?1)?\s*")
+#: how a month is asked for when the one meant cannot be read (an example, not a guess at the month)
+MONTH_FORM = "YYYY-MM, such as 2024-06"
+
+
+def month_meant(text: str) -> str | None:
+    """The YYYY-MM a month typed another way most likely means — '2024/06', '2024.6', '06/2024', 'juni 2024',
+    '202406' → 2024-06 — or None when it reads as no month (2024-13), so that a fix echoes the input, not an
+    unrelated example month."""
+    found = _YEAR_MONTH.fullmatch(str(text))
+    if found:
+        year, month = int(found[1]), int(found[2])
+        return f"{year:04d}-{month:02d}" if 1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR else None
+    other = month_written_otherwise(pd.Series([str(text)])).iloc[0]
+    return None if pd.isna(other) else str(other)
+
+
+def month_fix(text: str) -> str:
+    """'write the month as 2024-06' for the month ``text`` most likely means, else as YYYY-MM with an example."""
+    meant = month_meant(text)
+    return f"write the month as {meant if meant else MONTH_FORM}"
+
 def month_name_problem(text: pd.Series, rows: pd.Index) -> tuple[pd.Index, str, str]:
     """Of the ``rows`` whose period could not be read, those written as a month name, YYYYMM or MM/YYYY, and one
     problem and fix for them all with the conversion ('jan 2024 → 2024-01'), instead of a line per row."""

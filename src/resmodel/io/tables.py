@@ -19,9 +19,6 @@ import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean, percent_text_fraction
 from resmodel.forecast.frame import (
-    FIRST_YEAR,
-    LAST_YEAR,
-    month_written_otherwise,
     parse_month,  # re-exported: the month columns of io tables
 )
 from resmodel.io.pnr import (
@@ -869,30 +866,6 @@ def _parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCo
                 f"a year from {col.minimum:g} to {col.maximum:g}", "correct the date (check the year)"))
         return parsed
     raise ValueError(f"unknown column kind {col.kind}")
-
-
-#: a year and a month apart by '/', '.' or '-' (2024/06, 2024.6), maybe with a first day (2024/06/01)
-_YEAR_MONTH = re.compile(r"\s*(\d{4})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*0?1)?\s*")
-#: how a month is asked for when the one meant cannot be read (an example, not a guess at the month)
-MONTH_FORM = "YYYY-MM, such as 2024-06"
-
-
-def month_meant(text: str) -> str | None:
-    """The YYYY-MM a month typed another way most likely means — '2024/06', '2024.6', '06/2024', 'juni 2024',
-    '202406' → 2024-06 — or None when it reads as no month (2024-13), so that a fix echoes the input, not an
-    unrelated example month."""
-    found = _YEAR_MONTH.fullmatch(str(text))
-    if found:
-        year, month = int(found[1]), int(found[2])
-        return f"{year:04d}-{month:02d}" if 1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR else None
-    other = month_written_otherwise(pd.Series([str(text)])).iloc[0]
-    return None if pd.isna(other) else str(other)
-
-
-def month_fix(text: str) -> str:
-    """'write the month as 2024-06' for the month ``text`` most likely means, else as YYYY-MM with an example."""
-    meant = month_meant(text)
-    return f"write the month as {meant if meant else MONTH_FORM}"
 
 
 #: Excel's day 0 (its serial 1 is 1900-01-01, counting the 1900-02-29 it believes in) and the serials taken for dates:
