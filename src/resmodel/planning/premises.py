@@ -121,7 +121,7 @@ def _levels(demand: pd.Series | pd.DataFrame) -> pd.DataFrame:
     return demand.to_frame(ALL_LEVELS) if isinstance(demand, pd.Series) else demand
 
 
-def _ranges(candidates: pd.DataFrame) -> list[tuple[int, int]]:
+def level_ranges(candidates: pd.DataFrame) -> list[tuple[int, int]]:
     """Each candidate's (min_level, max_level); (ALL_LEVELS, ALL_LEVELS) when planning on totals."""
     if "min_level" not in candidates.columns or candidates["min_level"].isna().all():
         return [(ALL_LEVELS, ALL_LEVELS)] * len(candidates)
@@ -198,7 +198,7 @@ def evaluate_plan(demand: pd.Series | pd.DataFrame, base: float | pd.DataFrame, 
     not opened), with the demand no allowed source covers as ``unmet`` (a plan with unmet demand is
     not feasible). On totals the greedy rule; by level a linear programme with the openings fixed."""
     groups = _base_groups(base)
-    if isinstance(demand, pd.Series) and len(groups) == 1 and set(_ranges(candidates)) <= {(ALL_LEVELS, ALL_LEVELS)}:
+    if isinstance(demand, pd.Series) and len(groups) == 1 and set(level_ranges(candidates)) <= {(ALL_LEVELS, ALL_LEVELS)}:
         years = demand.index.to_numpy()
         active, _ = _active(open_years, years)
         places = float(groups["places"].sum()) + candidates["places"].to_numpy(float) @ active
@@ -217,7 +217,7 @@ def places_by_range(base: float | pd.DataFrame, candidates: pd.DataFrame, open_y
     for row in _base_groups(base).itertuples(index=False):
         out[row.min_level, row.max_level] = out.get((row.min_level, row.max_level), 0.0) + float(row.places)
     opened = (open_years.to_numpy() != NOT_OPENED) & (open_years.to_numpy() <= year)
-    for key, places, is_open in zip(_ranges(candidates), candidates["places"].to_numpy(float), opened, strict=True):
+    for key, places, is_open in zip(level_ranges(candidates), candidates["places"].to_numpy(float), opened, strict=True):
         if is_open:
             out[key] = out.get(key, 0.0) + places
     return out
@@ -242,7 +242,7 @@ def shortage(demand: pd.Series, places: dict[tuple[int, int], float]) -> tuple[t
 def interchangeable_keys(candidates: pd.DataFrame) -> list[tuple | None]:
     """Per candidate a key shared by the candidates alike in places, level range, rent and one-off cost and not
     decided — any plan can swap two of them without changing its cost; None for a decided candidate."""
-    key = candidates[["places", "annual_rent_sek", "one_off_cost_sek"]].assign(levels=_ranges(candidates))
+    key = candidates[["places", "annual_rent_sek", "one_off_cost_sek"]].assign(levels=level_ranges(candidates))
     free = candidates["decided_year"].isna().to_numpy()
     return [tuple(row) if is_free else None for row, is_free in zip(key.itertuples(index=False), free, strict=True)]
 
@@ -274,7 +274,7 @@ def _solve(demand: pd.DataFrame, groups: pd.DataFrame, candidates: pd.DataFrame,
 
     years = [int(y) for y in demand.index]
     levels = [int(level) for level in demand.columns]
-    ranges = _ranges(candidates)
+    ranges = level_ranges(candidates)
     earliest = earliest_open_year(candidates, years[0], costs.first_month)
     discount = dict(zip(years, _discount(np.array(years), costs.discount_rate), strict=True))
     share = dict(zip(years, year_shares(np.array(years), costs), strict=True))

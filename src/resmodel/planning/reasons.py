@@ -18,10 +18,10 @@ from resmodel.planning.premises import (
     PLAN_FOUND,
     PlanCosts,
     PlanResult,
-    _ranges,
     evaluate_plan,
     external_prices,
     interchangeable_keys,
+    level_ranges,
     optimise_plan,
 )
 
@@ -279,7 +279,7 @@ def _why_not_needed(result, candidates: pd.DataFrame, costs: PlanCosts, idx, sta
         price, what = min(bought)
         return (f": a place in it costs {own + rent:,.0f} SEK a year (running {own:,.0f} + rent {rent:,.0f}), more "
                 f"than {what} ({price:,.0f})")
-    low, high = _ranges(candidates.loc[[idx]])[0]
+    low, high = level_ranges(candidates.loc[[idx]])[0]
     flows = result.by_level[result.by_level["level"].between(low, high) & result.by_level["year"].ge(start)]
     if flows[["external_places", "waiting", "unmet"]].to_numpy().sum() <= 1e-6:
         levels = "" if not high else f" for its level{'s' if high > low else ''} ({low}{f'–{high}' if high > low else ''})"
@@ -306,7 +306,7 @@ def _needed(result, without: pd.DataFrame, candidates: pd.DataFrame, idx, year: 
     """The first year an opened premises' levels lack places, and why it opens then: the first year leaving it
     out leaves users without an own place (``without``: the flows per level without it; how many with ``lost``),
     and whether its levels lacked places earlier, before it could open."""
-    low, high = _ranges(candidates.loc[[idx]])[0]
+    low, high = level_ranges(candidates.loc[[idx]])[0]
     sources = ["external_places", "waiting", "unmet"]
     short = without.groupby("year")[sources].sum().sum(axis=1) - result.by_level.groupby("year")[sources].sum().sum(
         axis=1)
