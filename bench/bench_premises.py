@@ -58,7 +58,7 @@ import pulp  # noqa: E402
 from timing import median_time  # noqa: E402
 
 from resmodel import planning_run  # noqa: E402
-from resmodel.planning import premises  # noqa: E402
+from resmodel.planning import premises, reasons  # noqa: E402
 from resmodel.planning.premises import (  # noqa: E402
     NOT_OPENED,
     PlanCosts,
@@ -83,8 +83,8 @@ PARTS = ("reference", "scaling", "whole", "demo")
 def counted_solves():
     """Record every CBC solve of the plan code: (kind, part, seconds, status). Kind: "LP" when ``evaluate_plan``
     prices a fixed plan by level (``fixed`` given), else "MIP". Part: "replan N" within the reasons' Nth plan made
-    again without an opened premises (``planning_run._planned_without``), "timing" within the pricing of the year
-    before and after an opening (``planning_run._timing_tie``), else "plan"."""
+    again without an opened premises (``planning.reasons._planned_without``), "timing" within the pricing of the year
+    before and after an opening (``planning.reasons._timing_tie``), else "plan"."""
     solves: list[tuple[str, str, float, str]] = []
     part, replans = ["plan"], count(1)
 
@@ -109,8 +109,8 @@ def counted_solves():
         return solve
 
     with patched(premises, "_solve", recorded), \
-            patched(planning_run, "_planned_without", within(lambda: f"replan {next(replans)}")), \
-            patched(planning_run, "_timing_tie", within(lambda: "timing")):
+            patched(reasons, "_planned_without", within(lambda: f"replan {next(replans)}")), \
+            patched(reasons, "_timing_tie", within(lambda: "timing")):
         yield solves
 
 
