@@ -173,3 +173,19 @@ def test_a_header_with_an_empty_cell_is_still_told_so(tmp_path, rows):
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     (problem,) = users_problems(path)
     assert "has values but no header: its cell in row 1 is empty (merged header cells?)" in problem.problem
+
+
+@pytest.mark.parametrize("header", ["Lokalhyra", "Hyreskostnad", "Lokalhyra kr"])
+def test_a_rent_header_that_says_no_form_is_told_to_be_the_rent(app, tmp_path, header):
+    """'Lokalhyra' alone was an unknown column to remove ('no free-text or comment column') beside 'required column
+    annual_rent_sek is missing': the user was told to delete their rent."""
+    stderr = header_error(app, tmp_path, header, rent_column=False)
+    assert f"'{header}' looks like the rent: resmodel reads the yearly rent in SEK of the whole premises" in stderr
+    assert "rename the column to 'annual_rent_sek'" in stderr
+    assert "free-text" not in stderr and "required column 'annual_rent_sek' is missing" not in stderr
+
+
+def test_a_plain_rent_header_beside_annual_rent_sek_is_told_to_keep_one(app, tmp_path):
+    """With annual_rent_sek in the file, 'Lokalhyra' is a second rent column: keep one, not rename it."""
+    stderr = header_error(app, tmp_path, "Lokalhyra")
+    assert "unknown column 'Lokalhyra'" in stderr and "rename the column to 'annual_rent_sek'" not in stderr

@@ -189,7 +189,8 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
     known = {c.name for c in CANDIDATES.columns}
     present = {str(c).strip().lower() for c in raw.columns}
     meant = {str(c): BOTH_LEVELS if header_key(c) in LEVEL_RANGE_HEADERS else
-             "annual_rent_sek" if _rent_conversion(str(c)) else AREA if _area_column(str(c)) else
+             "annual_rent_sek" if _rent_conversion(str(c)) or _plain_rent(str(c)) else
+             AREA if _area_column(str(c)) else
              SWEDISH_HEADERS.get(header_key(c)) for c in raw.columns if str(c).strip().lower() not in known}
     if not any(meant.values()):
         return
@@ -214,6 +215,10 @@ def _check_swedish_headers(raw: pd.DataFrame, display: str) -> None:
                    f"'{name}' looks like {_rent_conversion(name)}, but resmodel reads the yearly rent in SEK of the "
                    "whole premises in annual_rent_sek: convert its values (" + _rent_factors(name) + "), then rename "
                    "the column to 'annual_rent_sek'")
+        elif _plain_rent(name) and target not in present:
+            fix = (f"'{name}' looks like the rent: resmodel reads the yearly rent in SEK of the whole premises "
+                   "(base-year prices) in annual_rent_sek — rename the column to 'annual_rent_sek', after converting "
+                   "its values if they are a monthly rent (× 12), per m² (× the area) or in tkr (× 1 000)")
         elif target == AREA:
             fix = (f"'{name}' looks like the premises' area: resmodel reads no area; a rent per m² × area goes in "
                    f"annual_rent_sek (the whole premises' yearly rent in SEK) — remove '{name}' once its rent is there")
@@ -283,6 +288,13 @@ def _rent_factors(header: str) -> str:
                *(["× the premises' area in m²"] if words & PER_AREA_WORDS else []),
                *(["× 12 for a year"] if words & PER_MONTH_WORDS else [])]
     return ", ".join(factors[:-1]) + " and " + factors[-1] if len(factors) > 1 else factors[0]
+
+
+def _plain_rent(header: str) -> bool:
+    """A rent header that says nothing of its form ('Lokalhyra', 'Hyreskostnad'), which SWEDISH_HEADERS does not
+    name: told to be the rent, not to be removed as a comment column (planner walk: 'Lokalhyra' alone was)."""
+    words = header_words(header)
+    return header_key(header) not in SWEDISH_HEADERS and any(map(_rent_word, words)) and not _rent_conversion(header)
 
 
 def _area_column(header: str) -> bool:
