@@ -412,7 +412,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
     typer.echo(f"\nwaterfall of {measure}" + ("" if area == "total" else f" in {area}")
                + f" ({fall['period'].iat[0]}, MSEK)")
     _echo(_msek(fall[["scenario_b", "driver", "label", "value", "cumulative"]], ["value", "cumulative"]))
-    _echo_units(unit_diff, ref_name, base_dates[0])
+    _echo_units(unit_diff, ref_name, dict(zip(names, base_dates, strict=True)))
     typer.echo(f"wrote {', '.join(written)} to {target}")
 
 
@@ -436,7 +436,6 @@ def _compare_units_only(scenarios: list[Path], without: list[Path], out: Path | 
         for line in warning_lines(scenario_warnings(loaded), loaded, "in the run's workbook"):
             typer.echo(f"warning: '{loaded.scenario.name}': {line}", err=True)
     names = [r.loaded.scenario.name for r in results]
-    ref = results[0]
     unit_diff = units_against_first([r.allocation.units for r in results], names)
     without = [n for n, path in zip(names, scenarios, strict=True) if path in without]
     manifest = {"resmodel_version": __version__, "reference": names[0], "units_only": units_only_text(without),
@@ -447,7 +446,8 @@ def _compare_units_only(scenarios: list[Path], without: list[Path], out: Path | 
         "Per enhet": _unit_sheet(unit_diff), "Manifest": (manifest_table(manifest), {})}),
         "manifest.json": json_text(manifest)}, COMPARE_OUTPUTS)
     typer.echo("note: " + units_only_note(without, "no yearly differences or waterfall", options), err=True)
-    _echo_units(unit_diff, names[0], ref.loaded.scenario.base_date, projected=False)
+    _echo_units(unit_diff, names[0], {r.loaded.scenario.name: r.loaded.scenario.base_date for r in results},
+                projected=False)
     typer.echo(f"wrote {', '.join(written)} to {target}")
 
 
@@ -487,24 +487,52 @@ def _echo_services(services: pd.DataFrame, year: str, ref_name: str, shown: int 
         _echo(top[["service", "value_a", "value_b", "difference", "difference_pct"]])
 
 
-def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_date: dt.date, shown: int = 5,
+#: the unit measures that are not kronor: users, hours and FTE change by less than the half krona a sum may round to
+COUNTED_MEASURES = frozenset({"users", "direct_hours", "total_hours", "fte_required", "fte_roster", "staffing_gap_fte"})
+
+
+def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_dates: dict[str, dt.date], shown: int = 5,
                 projected: bool = True) -> None:
-    """The units whose base-year allocation changes most, per compared scenario; when none changes, why (a
-    scenario whose changes start after the base date moves the projected years only)."""
-    allocation = unit_diff[unit_diff["measure"].eq("allocation")]
-    for name, rows in allocation.groupby("scenario_b", sort=False):
-        moved = rows[rows["difference"].abs() > 0.5]
-        one_sided = int(rows["difference"].isna().sum())
-        typer.echo(f"\nbase-year allocation per unit, '{name}' against '{ref_name}': {len(moved)} of {len(rows)} "
-                   "units change" + (f", {one_sided} are in one scenario only" if one_sided else "")
-                   + (f"; the {min(shown, len(moved))} largest (tkr, thousands of SEK):" if len(moved) else ""))
-        if len(moved):
-            top = moved.reindex(moved["difference"].abs().sort_values(ascending=False, kind="stable").index)
-            table = top.head(shown)[["unit_id", "name", "section", "value_a", "value_b", "difference"]].copy()
-            table[["value_a", "value_b", "difference"]] /= 1000
-            _echo(table)
+    """The units whose base-year measures change, per compared scenario — a unit moves when any measure does, its
+    allocation or its staffing alone (section-manager walk: a roster raised in staff.csv was '0 of 165 units change …
+    a change dated after it moves the projected years only') — the largest by allocation, then by staffing gap; when
+    none changes, why. ``base_dates``: each scenario's, the reference's first."""
+    ref_date = base_dates[ref_name]
+    for name, rows in unit_diff.groupby("scenario_b", sort=False):
+        wide = rows.pivot_table(index="unit_id", columns="measure", values=["value_a", "value_b", "difference"],
+                                sort=False, dropna=False)
+        tolerance = pd.Series([1e-6 if measure in COUNTED_MEASURES else 0.5 for measure in wide["difference"].columns],
+                              index=wide["difference"].columns)  # kronor to half a krona, the rest to rounding
+        changed = wide["difference"].abs().gt(tolerance).any(axis=1)
+        one_sided = int(wide["difference"]["allocation"].isna().sum())
+        staffing_only = int((changed & wide["difference"]["allocation"].abs().le(0.5)).sum())
+        typer.echo(f"\nbase-year units, '{name}' against '{ref_name}': {int(changed.sum())} of {len(wide)} units change"
+                   + (f" ({staffing_only} in their staffing only)" if staffing_only else "")
+                   + (f", {one_sided} are in one scenario only" if one_sided else "")
+                   + (f"; the {min(shown, int(changed.sum()))} largest by allocation, then staffing gap (allocation in "
+                      "tkr, thousands of SEK; gap in FTE, + = over):" if changed.any() else ""))
+        if base_dates[name] != ref_date:
+            typer.echo(f"(note: '{name}' is at base date {base_dates[name]}, '{ref_name}' at {ref_date}: every unit "
+                       "moves by the parameters in force at each date — wages, prices — beside any change of users or "
+                       "staff; give both the same base_date to see what your changes alone do)")
+        if changed.any():
+            moved = wide[changed]
+            order = moved["difference"][["allocation", "staffing_gap_fte"]].abs().fillna(np.inf).sort_values(
+                ["allocation", "staffing_gap_fte"], ascending=False, kind="stable").index
+            labels = rows.drop_duplicates("unit_id").set_index("unit_id")[["name", "section"]]
+            top = moved.loc[order].head(shown)
+            table = pd.DataFrame({
+                "unit_id": top.index, "name": labels["name"].reindex(top.index).to_numpy(),
+                "section": labels["section"].reindex(top.index).to_numpy(),
+                "allocation_a": top[("value_a", "allocation")].to_numpy() / 1000,
+                "allocation_b": top[("value_b", "allocation")].to_numpy() / 1000,
+                "allocation_diff": top[("difference", "allocation")].to_numpy() / 1000,
+                "gap_fte_a": top[("value_a", "staffing_gap_fte")].to_numpy(),
+                "gap_fte_b": top[("value_b", "staffing_gap_fte")].to_numpy()})
+            typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.1f}",
+                                       formatters={"gap_fte_a": "{:,.2f}".format, "gap_fte_b": "{:,.2f}".format}))
         elif not one_sided:
-            typer.echo(f"(units are compared at the base date, {base_date}: '{name}' changes nothing there — a "
+            typer.echo(f"(units are compared at the base date, {ref_date}: '{name}' changes nothing there — a "
                        "change dated after it moves the projected years only" + (
                            ", per service and year in jamforelse_tjanster.csv)" if projected else ")"))
     typer.echo("(every unit and measure — allocation, cost, users, hours, FTE, staffing gap — in "

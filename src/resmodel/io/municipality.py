@@ -260,7 +260,8 @@ def _check_users(users: pd.DataFrame, units: pd.DataFrame, file: str, base_date:
         f"level assessment date {users.at[row, 'level_assessed'].date()} is after the base year {base_date.year}",
         f"the date of the latest assessment on or before {year_end}, whose level is in the 'level' column",
         f"correct the date (the year?); a user reassessed after {base_date.year}: give the level and date in force "
-        "in the base year, or move the scenario's base_date"))
+        "in the base year, or move the scenario's base_date (compared with a scenario at another base date, every "
+        "unit then moves by the wages and prices in force at each)"))
 
 
 def data_quality_warnings(data: Municipality, base_date: dt.date, files: dict[str, str]) -> list[Warning_]:

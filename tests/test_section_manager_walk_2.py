@@ -1,0 +1,43 @@
+"""Section-manager walk (2026-12-07): `compare` said '0 of 165 units change … a change dated after it moves the
+projected years only' for a roster raised in staff.csv (the units' line looked at the allocation alone), and two
+scenarios at different base dates were compared unit by unit without a word (every unit moved by the wages in force)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .clirun import run_main
+from .scenario_files import SC, child, demo_copy, edit
+
+
+def _staff_raised(tmp_path: Path) -> Path:
+    """A scenario on a copy of the demo data whose only change is DV003's aktivitetsledare, 2.25 → 4.0 FTE."""
+    data = demo_copy(tmp_path)
+    edit(data / "staff.csv", "DV003,aktivitetsledare,2.25", "DV003,aktivitetsledare,4.0")
+    return child(tmp_path, "staffonly", f"data: {data}\nprojection: null\n")
+
+
+def test_a_unit_whose_staffing_alone_changes_is_counted_and_shown(tmp_path, monkeypatch, capsys):
+    code, stdout, _ = run_main(monkeypatch, capsys, "compare", SC / "base.yaml", _staff_raised(tmp_path),
+                               "--out", tmp_path / "cmp")
+    assert code == 0
+    assert "'staffonly' against 'base': 1 of 165 units change (1 in their staffing only)" in stdout
+    assert "changes nothing there" not in stdout
+    units = pd.read_csv(tmp_path / "cmp" / "jamforelse_enheter.csv").set_index(["unit_id", "measure"])
+    gap_a, gap_b = units.loc[("DV003", "staffing_gap_fte"), ["value_a", "value_b"]]
+    row = next(line for line in stdout.splitlines() if line.strip().startswith("DV003"))
+    assert row.split()[-2:] == [f"{gap_a:.2f}", f"{gap_b:.2f}"]  # the gap before and after, as the CSV has it
+    assert abs(gap_b - gap_a - 1.75) < 1e-9
+
+
+def test_units_compared_at_different_base_dates_are_said_to_move_by_the_parameters(tmp_path, monkeypatch, capsys):
+    later = child(tmp_path, "later", "base_date: 2025-07-01\nprojection: null\n")
+    code, stdout, _ = run_main(monkeypatch, capsys, "compare", SC / "base.yaml", later, "--out", tmp_path / "cmp")
+    assert code == 0
+    assert "(note: 'later' is at base date 2025-07-01, 'base' at 2024-07-01: every unit moves by the parameters in " \
+           "force at each date" in stdout
+    code, stdout, _ = run_main(monkeypatch, capsys, "compare", SC / "base.yaml", _staff_raised(tmp_path),
+                               "--out", tmp_path / "cmp2")
+    assert code == 0 and "(note:" not in stdout  # the same base date: no note
