@@ -35,6 +35,7 @@ UNIT_SERVICE_OF_USER = {
     "personlig_assistans_lss": "personlig_assistans",
 }
 
+#: services assessed by need level, whose unit cost drifts with the level mix by default (model.md §1)
 LEVEL_SERVICES = ("daglig_verksamhet", "bostad_vuxna", "bostad_barn")
 HOUSING_SERVICES = ("bostad_vuxna", "bostad_barn")
 HOUSING_TYPES = ("gruppbostad", "servicebostad", "barnboende")

@@ -24,6 +24,7 @@ from resmodel.planning.shifts import (
     SHIFTS_FOUND,
     TIME_LIMIT,
     WEEKDAYS,
+    WORKDAYS,
     ShiftRules,
     clock,
     coverage,
@@ -37,8 +38,6 @@ from resmodel.planning.shifts import (
 SERVICE = "daglig_verksamhet"
 #: users whose attended hours differ from users.csv's weekly_hours by more than this share (and an hour) are named
 HOURS_TOLERANCE = 0.10
-#: the days a daily-activity unit is open in a typical week
-WORKDAYS = WEEKDAYS[:5]
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from resmodel.budget.assistance import (
 from resmodel.budget.indices import growth_path, level_path
 from resmodel.budget.periods import Horizon, check_horizon, to_month_index
 from resmodel.errors import InputError, Location
+from resmodel.services import LEVEL_SERVICES
 
 COST_COLUMNS = ("staff_cost", "premises_cost", "other_cost", "revenue")
 UNIT_COST_COLUMNS = ("service", "volume", *COST_COLUMNS)
@@ -60,8 +61,6 @@ VOLUME_MEASURES = ("volume", *CAPACITY_MEASURES, OVERFLOW_MEASURE, "granted_volu
 TOTAL_MEASURES = ("staff_cost", "premises_cost", "other_cost", "adjustment", "gross_cost", "revenue", "net_cost")
 OUTPUT_COLUMNS = ("scenario", "period", "service", "area", "measure", "value")
 TOTAL = "total"
-#: staff-cost services whose unit cost drifts with the level mix, by default (model.md §1)
-LEVEL_SERVICES = ("daglig_verksamhet", "bostad_vuxna", "bostad_barn")
 #: sick leave 2024, whole administration (F0091)
 SICK_LEAVE_2024 = 0.074
 

@@ -17,12 +17,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from resmodel.planning.shifts import WEEKDAYS, clock
+from resmodel.planning.shifts import WEEKDAYS, WORKDAYS, clock
 
 DEMO_UNIT = "DV001"
 POOLED_UNITS = ("DV001", "DV002")  # the two units in premises L-DV001: attendance for both, a roster for DV001
 ARRIVALS = (8 * 60, 8 * 60 + 30, 9 * 60)  # minutes after midnight
-WORKDAYS = WEEKDAYS[:5]
 #: (start, end, break start, break end, staff on it every weekday) — 7 full-time staff on the schedule
 #: (staff.csv has 7.25 FTE for the unit)
 ROSTER_SHIFTS = (("07:30", "16:00", "11:30", "12:00", 3), ("08:30", "17:00", "12:00", "12:30", 4))

@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: the days a daily-activity unit is open in a typical week
+WORKDAYS = WEEKDAYS[:5]
 #: Swedish names of the weekdays, for headings and sheets
 DAY_LABELS = dict(zip(WEEKDAYS, ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
                       strict=True))
