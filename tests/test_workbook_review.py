@@ -168,3 +168,21 @@ def test_every_service_has_its_swedish_name_in_enheter_and_sektioner(outputs):
     assert (units["Insats, benämning (service name)"] != units["Insats (service)"]).all()
     sections = sheet_frame(wb, "Sektioner")["Insatser (services)"].dropna()
     assert not sections.str.contains("_").any(), sections.tolist()
+
+
+def test_sektioner_names_the_understaffed_units_a_positive_sum_hides(outputs, demo_result):
+    """Section-manager walk: DV sektion 1 showed +1.54 FTE while four of its units were short by 1.15 FTE; the sheet
+    now gives each section's understaffed units and their gaps summed, in the FTE format."""
+    _, wb = outputs
+    units = demo_result.allocation.units
+    sheet = sheet_frame(wb, "Sektioner").set_index("Sektion (section)")
+    count, short = "Underbemannade enheter, antal (units understaffed)", \
+        "Underbemanning, FTE (the understaffed units' gaps summed)"
+    for section, rows in units.groupby("section"):
+        gaps = rows["staffing_gap_fte"]
+        assert sheet.loc[section, count] == int((gaps < 0).sum()), section
+        assert sheet.loc[section, short] == pytest.approx(gaps[gaps < 0].sum(), abs=1e-9), section
+    assert sheet.loc["DV sektion 1", count] >= 1 and sheet.loc["DV sektion 1", MEASURE_LABELS["staffing_gap_fte"]] > 0
+    assert sheet.loc["Totalt", count] == int((units["staffing_gap_fte"] < 0).sum())
+    column = [c.column_letter for c in wb["Sektioner"][1] if c.value == short][0]
+    assert wb["Sektioner"][f"{column}2"].number_format == "#,##0.00"

@@ -361,7 +361,8 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
         ("Dygn per år, boende (days a year, housing)", constants.days, "dygn (days)"),
     ], columns=["del (part)", "värde (value)", "enhet (unit)"])
     labels = {**ID_LABELS, **SECTION_LABELS, **MEASURE_LABELS}
-    formats = {labels[key]: measure_format(key) for key in (*MEASURE_LABELS, "units")}
+    formats = {labels[key]: measure_format(key) for key in (*MEASURE_LABELS, "units", "units_understaffed",
+                                                            "fte_understaffed")}
     notes = {MEASURE_LABELS[key]: note for key, note in MEASURE_NOTES.items()}
 
     def sheet(table: pd.DataFrame, frozen_columns: int) -> Sheet:
@@ -397,7 +398,7 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[str]:
 
 
 #: the count columns of the run's tables: whole numbers, as a count is (19 users, not 19.0)
-COUNTS = ("users", "level", "units")
+COUNTS = ("users", "level", "units", "units_understaffed")
 
 
 def _counts_as_integers(table: pd.DataFrame) -> pd.DataFrame:
@@ -408,21 +409,26 @@ def _counts_as_integers(table: pd.DataFrame) -> pd.DataFrame:
 
 
 #: the Sektioner sheet's own columns, Swedish term and English gloss as the measures
-SECTION_LABELS = {"units": "Enheter, antal (number of units)", "services": "Insatser (services)"}
+SECTION_LABELS = {"units": "Enheter, antal (number of units)", "services": "Insatser (services)",
+                  "units_understaffed": "Underbemannade enheter, antal (units understaffed)",
+                  "fte_understaffed": "Underbemanning, FTE (the understaffed units' gaps summed)"}
 
 
 def section_table(units: pd.DataFrame) -> pd.DataFrame:
     """Per section (units.csv's ``section``, in the table's order) its number of units, its services and the sums of
     every unit measure, then the board's total: each measure is a sum over users or staff, each in one unit, so a
     section's sum is its own figure (the staffing gap's too: roster − need, summed) — the subtotal a section
-    manager otherwise adds up from Enheter by hand (section-manager review)."""
+    manager otherwise adds up from Enheter by hand (section-manager review). Beside the sums, the units understaffed
+    and their gaps summed: a section's +1.54 FTE hid four units short by 1.15 FTE (section-manager walk)."""
     measures = [*USER_MEASURES, *UNIT_MEASURES]
-    named = _with_service_names(units)
+    short = units["staffing_gap_fte"].clip(upper=0.0)
+    named = _with_service_names(units).assign(units_understaffed=short.lt(-1e-9).astype(int), fte_understaffed=short)
     grouped = named.groupby("section", sort=False, dropna=False)
-    table = grouped[measures].sum()
+    table = grouped[[*measures, "units_understaffed", "fte_understaffed"]].sum()
     table.insert(0, "services", grouped["service_name"].unique().map(", ".join))
     table.insert(0, "units", grouped.size())
-    total = pd.DataFrame([[len(units), "", *units[measures].sum()]], columns=table.columns, index=["Totalt"])
+    total = pd.DataFrame([[len(units), "", *named[[*measures, "units_understaffed", "fte_understaffed"]].sum()]],
+                         columns=table.columns, index=["Totalt"])
     return pd.concat([table, total]).rename_axis("section").reset_index()
 
 
