@@ -41,3 +41,18 @@ def test_units_compared_at_different_base_dates_are_said_to_move_by_the_paramete
     code, stdout, _ = run_main(monkeypatch, capsys, "compare", SC / "base.yaml", _staff_raised(tmp_path),
                                "--out", tmp_path / "cmp2")
     assert code == 0 and "(note:" not in stdout  # the same base date: no note
+
+
+def test_the_units_comparison_reconciles_the_allocation_from_its_parts(demo_result):
+    """The walk's DV002: +256 176 SEK of allocation against +226 103 of staff cost, the rest other costs the table did
+    not hold; each unit's allocation difference is now its costs' differences less its revenue's."""
+    from resmodel.budget.compare import compare_units
+
+    units_b = demo_result.allocation.units.copy()
+    units_b["other_cost"] *= 1.1
+    units_b["allocation"] += units_b["other_cost"] / 11
+    rows = compare_units(demo_result.allocation.units, units_b, "a", "b").pivot_table(
+        index="unit_id", columns="measure", values="difference")
+    parts = rows[["staff_cost", "premises_cost", "other_cost", "purchase_cost"]].sum(axis=1) - rows["revenue"]
+    assert (rows["other_cost"].abs() > 0).sum() > 100
+    assert (rows["allocation"] - parts).abs().max() < 1e-6

@@ -535,7 +535,7 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_dates: dict[str, dt
             typer.echo(f"(units are compared at the base date, {ref_date}: '{name}' changes nothing there — a "
                        "change dated after it moves the projected years only" + (
                            ", per service and year in jamforelse_tjanster.csv)" if projected else ")"))
-    typer.echo("(every unit and measure — allocation, cost, users, hours, FTE, staffing gap — in "
+    typer.echo("(every unit and measure — allocation and its costs, users, hours, FTE, staffing gap — in "
                "jamforelse_enheter.csv, sheet 'Per enhet')")
 
 

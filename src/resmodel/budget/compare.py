@@ -80,8 +80,11 @@ def compare_services(a: BudgetResult, b: BudgetResult, measures: tuple[str, ...]
 
 
 #: base-year measures per unit a section manager compares between scenarios: the gap with both of its sides (the
-#: roster's FTE and cost beside the need's), so a gap that moves with the roster shows why
-UNIT_MEASURES = ("allocation", "net_cost", "staff_cost", "users", "direct_hours", "total_hours", "fte_required",
+#: roster's FTE and cost beside the need's), so a gap that moves with the roster shows why; the allocation's parts
+#: beside it, so that its change reconciles (section-manager walk: +256 176 SEK of allocation against +226 103 of
+#: staff cost, the rest one user's other costs, not in the table)
+UNIT_MEASURES = ("allocation", "net_cost", "staff_cost", "premises_cost", "other_cost", "purchase_cost", "revenue",
+                 "users", "direct_hours", "total_hours", "fte_required",
                  "fte_roster", "roster_cost", "staffing_gap_fte", "staffing_gap_sek")  # hours: what a level change moves
 
 
