@@ -252,3 +252,15 @@ def test_a_shift_over_13_hours_is_said_even_when_another_is_named_first(tmp_path
     """Docs review: X1 at 12.5 h named first, X3 at 24 h after it — no word of the daily rest."""
     long, *_ = rule_warnings(tmp_path, "X1,mon,07:30,20:00,11:30,12:00\nX3,tis,00:00,24:00,12:00,12:30\n")
     assert "first: X1" in long and "1 of them over 13 h, which leaves less than the 11 hours of daily rest" in long
+
+
+@pytest.mark.parametrize(("cell", "meant", "hours"), [("16.3", "16:30", "16:18"), ("8,3", "08:30", "08:18")])
+def test_a_time_whose_last_zero_was_lost_is_told_as_that_time(tmp_path, cell, meant, hours):
+    """Section-manager walk: '16.3' was told 'write 16:18' — off the half-hour grid, refused on the next run — when
+    16.30 with its zero dropped by a number cell is what a Swedish roster means."""
+    sep = ";" if "," in cell else ","
+    path = written(tmp_path, "a.csv", HEADER.replace(",", sep) + sep.join(["U0282", "mon", "08:00", cell, ""]) + "\n")
+    problem = problem_of(read_attendance, path)
+    assert problem.problem == (f"'{cell}' is not a time of day: it is a number; as hours, {cell} is {hours}, off the "
+                               f"half-hour grid — or {cell}0, {meant}, with its last zero lost")
+    assert problem.fix.startswith(f"write {meant} if that is the time")

@@ -97,6 +97,12 @@ def _not_a_time(cell: str, column: str, excel: bool) -> tuple[str, str]:
             return (f"{problem}: it is a number, and {text} of a day is {clock(round(number * DAY_MINUTES))}",
                     "format the cell as a time (tt:mm)" if excel else
                     f"write {clock(round(number * DAY_MINUTES))} (in Excel: format the cell as a time, tt:mm)")
+        lost_zero = re.fullmatch(r"(\d{1,2})[.,](3)", text)  # 16.30 typed in a number cell, which drops the zero
+        if lost_zero and int(lost_zero[1]) < 24:
+            meant = clock(int(lost_zero[1]) * 60 + 30)
+            return (f"{problem}: it is a number; as hours, {text} is {clock(round(number * 60))}, off the half-hour "
+                    f"grid — or {text}0, {meant}, with its last zero lost",
+                    f"write {meant} if that is the time (as text or in a cell formatted as a time, tt:mm)")
         if number <= 24:
             return (f"{problem}: it is a number; as hours, {text} is {clock(round(number * 60))}",
                     f"write the time as HH:MM, e.g. {clock(round(number * 60))}"
