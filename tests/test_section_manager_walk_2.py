@@ -56,3 +56,25 @@ def test_the_units_comparison_reconciles_the_allocation_from_its_parts(demo_resu
     parts = rows[["staff_cost", "premises_cost", "other_cost", "purchase_cost"]].sum(axis=1) - rows["revenue"]
     assert (rows["other_cost"].abs() > 0).sum() > 100
     assert (rows["allocation"] - parts).abs().max() < 1e-6
+
+
+def test_explain_says_a_staffing_gap_and_a_net_cost_in_a_plain_sentence(demo_result):
+    """Section-manager walk: every measure opened on the same ~50 lines of 13-digit operands; a gap and a net cost
+    now come first in one sentence whose figures are the unit table's."""
+    from resmodel.explain import in_short
+
+    units = demo_result.allocation.units.set_index("unit_id")
+    dv = units.loc["DV002"]
+    assert in_short(dv, "staffing_gap_fte") == (
+        f"DV002 employs {dv['fte_roster']:,.2f} FTE (staff.csv) against the {dv['fte_required']:,.2f} FTE its users' "
+        f"need levels require: {-dv['staffing_gap_fte']:,.2f} FTE understaffed, {-dv['staffing_gap_sek'] / 1000:,.1f} "
+        "tkr a year of staff cost below the need")
+    assert dv["staffing_gap_fte"] < 0
+    over = units[units["staffing_gap_fte"] > 0.01].iloc[0]
+    assert "overstaffed" in in_short(over, "staffing_gap_sek") and "above the need" in in_short(over, "staffing_gap_sek")
+    pa = units.loc["PA-EGEN"]
+    text = in_short(pa, "allocation")
+    assert text.startswith(f"PA-EGEN's allocation (resursfördelning): {pa['allocation'] / 1000:,.1f} tkr a year = staff ")
+    assert f"− revenue {pa['revenue'] / 1000:,.1f}" in text
+    assert in_short(units.loc["EXT-VUXEN"], "staffing_gap_fte").endswith("no gap")
+    assert in_short(dv, "direct_hours") is None

@@ -189,7 +189,7 @@ def explain(scenario: ScenarioArg,
         _explain_budget(loaded, result, year, area)
         return
     from resmodel.allocation.reference import half_up, shown
-    from resmodel.explain import explain_unit
+    from resmodel.explain import explain_unit, in_short
     from resmodel.projection_run import template_notes
 
     e = explain_unit(result, unit, measure)
@@ -201,6 +201,9 @@ def explain(scenario: ScenarioArg,
             typer.echo(f"warning: {w}")
     for note in template_notes(e.warnings):  # the kit's and the bundled files as run gives them, one line each
         typer.echo(f"warning: [template_parameter] {note}")
+    summary = in_short(result.allocation.units.set_index("unit_id").loc[e.unit_id], measure)
+    if summary:
+        typer.echo(f"In short: {summary}")
     typer.echo("\nParts:")
     for step in e.steps:
         typer.echo(f"  {step.label}: {step.formula} = {shown(step.value, step.decimals)}")

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
+import pandas as pd
+
 from resmodel.allocation.reference import Step, unit_reference
 from resmodel.errors import InputError, Location, Warning_, did_you_mean
 from resmodel.io.parameters import SLIP_CHECKS
@@ -111,6 +113,31 @@ def explain_unit(result: RunResult, unit_id: str, measure: str) -> Explanation:
     return Explanation(unit_id, measure, float(units.at[unit_id, measure]), trace.measures[measure], steps,
                        [loaded.snapshot.trace(p) for p in paths], lines[-1].decimals if lines else 2,
                        parameter_warnings(result.warnings, paths))
+
+
+def in_short(unit: pd.Series, measure: str) -> str | None:
+    """A plain sentence of what a staffing gap or a unit's net cost/allocation comes to, for the line after explain's
+    header (section-manager walk: every measure opened on the same 50 lines of 13-digit operands); None for the
+    other measures, whose parts say it. ``unit``: the unit's row of the run's unit table."""
+    name = unit.name
+    if measure in ("staffing_gap_fte", "staffing_gap_sek"):
+        gap, sek = float(unit["staffing_gap_fte"]), float(unit["staffing_gap_sek"]) / 1000
+        if not float(unit["fte_required"]) and not float(unit["fte_roster"]):
+            return f"{name} has no staff of its own and needs none (its places or cases are bought): no gap"
+        state = ("understaffed" if gap < -0.005 else "overstaffed" if gap > 0.005 else "staffed as its users need")
+        said = f": {abs(gap):,.2f} FTE {state}, {abs(sek):,.1f} tkr a year of staff cost " + (
+            "below" if sek < 0 else "above") + " the need" if state != "staffed as its users need" else f": {state}"
+        return (f"{name} employs {float(unit['fte_roster']):,.2f} FTE (staff.csv) against the "
+                f"{float(unit['fte_required']):,.2f} FTE its users' need levels require" + said)
+    if measure in ("net_cost", "allocation"):
+        parts = [(label, float(unit[key]) / 1000) for key, label in (
+            ("staff_cost", "staff"), ("premises_cost", "premises"), ("other_cost", "other costs"),
+            ("purchase_cost", "purchases"), ("revenue", "revenue")) if abs(float(unit[key])) >= 0.5]
+        terms = " ".join(("− " if label == "revenue" else "+ ") + f"{label} {value:,.1f}" for label, value in parts)
+        what = "allocation (resursfördelning)" if measure == "allocation" else "net cost"
+        return (f"{name}'s {what}: {float(unit[measure]) / 1000:,.1f} tkr a year = " + terms.removeprefix("+ ")
+                + " (tkr)") if parts else None
+    return None
 
 
 def _refuse_assistance_measure(units, unit_id: str, measure: str) -> None:
