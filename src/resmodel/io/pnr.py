@@ -25,6 +25,7 @@ Digits after a decimal point or comma are a number's fraction, not an identity n
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection
 from typing import Any
 
@@ -209,20 +210,27 @@ def check_frame_for_pnr(frame: pd.DataFrame, file: str, first_row: int | None = 
     columns named in ``ids`` hold ids and get the stricter ``id_looks_like_pnr`` (and the fix of an id: replace
     it with a pseudonymous one); in any other cell the fix is to remove the number."""
     digits = re.compile(r"\d\d\D?\d\d\D?\d\d")  # six digits, or a date written with separators
+    numeric, ids = {_folded(c) for c in numeric}, {_folded(c) for c in ids}
     for column in frame.columns:
         values = frame[column].astype("string").fillna("")
-        test = (number_looks_like_pnr if column in numeric else id_looks_like_pnr if column in ids
+        key = _folded(column)  # 'User_ID ' is read as user_id: an id column whatever its case (privacy audit)
+        test = (number_looks_like_pnr if key in numeric else id_looks_like_pnr if key in ids
                 else looks_like_pnr)
         candidates = np.flatnonzero(values.str.contains(digits, regex=True).to_numpy(dtype=bool))
         for i in candidates:
             if test(values.iloc[i]):
                 row = int(frame.index[i]) if first_row is None else int(i) + first_row
-                what = ("amount" if column in numeric and _PLAIN_NUMBER.fullmatch(values.iloc[i]) else
-                        "cell" if column in ids else "text")  # only an id is replaced by a pseudonymous one
+                what = ("amount" if key in numeric and _PLAIN_NUMBER.fullmatch(values.iloc[i]) else
+                        "cell" if key in ids else "text")  # only an id is replaced by a pseudonymous one
                 raise PersonalDataError.at(Location(file=file, row=row, column=str(column)), *_refusal(what))
     for column in frame.columns:
         if looks_like_pnr(str(column)):
             raise PersonalDataError.at(Location(file=file, row=1, column="(header)"), *_refusal("column name"))
+
+
+def _folded(column: object) -> str:
+    """A header as the table readers match it to a schema column: trimmed, lower case, Unicode NFC."""
+    return unicodedata.normalize("NFC", str(column)).strip().lower()
 
 
 def check_arguments_for_pnr(args: list[str]) -> None:

@@ -26,6 +26,7 @@ from resmodel.io.pnr import (
     check_sheet_name_for_pnr,
     check_unread_cell_for_pnr,
     check_value_for_pnr,
+    id_looks_like_pnr,
     looks_like_pnr,
 )
 from resmodel.io.text import read_utf8
@@ -614,8 +615,10 @@ def _table_on_another_sheet(raw: pd.DataFrame, schema: TableSchema, display: str
 
 def _echoed(text: str) -> str:
     """A cell's value for a message, unless it could be a personal identity number (a 10-digit
-    number in a numeric column passes the amount-tolerant check, but must not be repeated back)."""
-    return "(not shown: it looks like a personal identity number)" if looks_like_pnr(text) else text
+    number in a numeric column passes the amount-tolerant check, but must not be repeated back) — by the ids' strict
+    rule, whatever its check digit: a birth year or a level typed 8503121234 is no amount to show (privacy audit; the
+    API masks them alike)."""
+    return "(not shown: it looks like a personal identity number)" if id_looks_like_pnr(text) else text
 
 
 def without_prefix_words(text: pd.Series, words: tuple[str, ...] = LEVEL_WORDS) -> pd.Series:
