@@ -46,7 +46,7 @@ from resmodel.budget.projection import (
 from resmodel.budget.topdown import unit_costs_from_averages
 from resmodel.budget.volumes import from_long
 from resmodel.errors import InputError, Location, Problem, ProblemCollector, Warning_, did_you_mean
-from resmodel.forecast.interface import history_suspicious_warnings
+from resmodel.forecast.interface import SpecValue, history_suspicious_warnings
 from resmodel.io.frame_file import frame_document, frame_location, frame_words
 from resmodel.io.other_services import low_cost_warnings, read_other_services
 from resmodel.io.parameters import SLIP_CHECKS
@@ -692,13 +692,38 @@ def _model_inputs(loaded, resolved: ResolvedProjection, models: Mapping[str, str
     return kwargs
 
 
-def _models(settings, services, first: int) -> dict[str, str]:
-    """The forecast model of each service with a history (a name; overrides by volume left out, but for one that
-    lies over the forecast, ``over_forecast``: the default model)."""
+@dataclass(frozen=True)
+class VolumeSources:
+    """Where each projected service's monthly volume comes from, decided once by ``volume_sources`` for the
+    projection (``_volumes``) and for its checks (``check_projection``, ``scenario_capacity``), so that validate,
+    run and POST /runs accept what project accepts (code review: a history cut in the autumn, every service in the
+    forecast file, was refused by validate and run for a history end project never needed)."""
+
+    from_file: tuple[str, ...]          # the forecast file's services (projection.volume_forecast) not in volumes
+    spec: Mapping[str, SpecValue]       # the services with a history: their model name, or the override of volumes
+    fixed: Mapping[str, float | dict]   # the services without a history whose volume projection.volumes fixes
+    held: tuple[str, ...]               # other_services.csv's lump lines without a history: held at their base volume
+
+    @property
+    def models(self) -> dict[str, str]:
+        """The services forecast by a model from the history (a per-year override over its forecast, ``over_forecast``,
+        by the default model), which must reach the base year's December and find the model's inputs."""
+        return {sv: v for sv, v in self.spec.items() if isinstance(v, str)}
+
+
+def volume_sources(settings, services: Collection[str], known: Collection[str], base_volumes: Collection[str],
+                   file_services: Collection[str], first: int) -> VolumeSources:
+    """Each projected service's volume source: the forecast file for its services (``file_services``) that
+    projection.volumes does not name, else a model or the override on the volume history when it has the service
+    (``known``), else the fixed volume of projection.volumes, else the base volume of other_services.csv
+    (``base_volumes``, its lump lines)."""
+    from_file = tuple(sv for sv in file_services if sv not in settings.volumes)
     over = over_forecast(settings, first)
-    return {sv: m for sv in services
-            if isinstance(m := settings.default_model if sv in over else settings.volumes.get(sv, settings.default_model),
-                          str)}
+    spec = {sv: settings.default_model if sv in over else settings.volumes.get(sv, settings.default_model)
+            for sv in services if sv in known and sv not in from_file}
+    fixed = {sv: v for sv, v in settings.volumes.items() if sv not in known}
+    held = tuple(sv for sv in base_volumes if sv not in known and sv not in fixed and sv not in from_file)
+    return VolumeSources(from_file, spec, fixed, held)
 
 
 def over_forecast(settings, first: int) -> dict[str, bool]:
@@ -843,16 +868,19 @@ def _later_year_fix(year: int, first: int) -> str:
         f"correct the year (a typing slip? horizon_years reaches {MAX_HORIZON} years at most)"
 
 
-def _projected_services(loaded, resolved: ResolvedProjection):
+def _projected_services(loaded, resolved: ResolvedProjection, first: int, last: int):
     """(other_services.csv table or None, the projected services, the volume history or None, the lump
-    lines held at their base volume), with the scenario's service names checked."""
+    lines held at their base volume — volume_sources, after the forecast file), with the scenario's service names
+    checked."""
     other, _ = read_other_services(Path(loaded.scenario.data))
     base_volumes = dict.fromkeys(other["service"], 1.0) if other is not None else {}
     services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # engine users > 0 ⇔ in users.csv
     _check_service_keys(resolved, services, own_provider_projected(loaded))
     history = _history_for(loaded, resolved, services, base_volumes)
     known = set(history["service"]) if history is not None else set()
-    held = [sv for sv in base_volumes if sv not in known and sv not in resolved.settings.volumes]
+    given = read_forecast_file(loaded, resolved, services, projected_months(first, last), [], history)
+    held = volume_sources(resolved.settings, services, known, base_volumes,
+                          given.volumes.columns if given is not None else (), first).held
     return other, services, history, held
 
 
@@ -862,9 +890,10 @@ def scenario_capacity(loaded, service: str) -> CapacityLimit | None:
     resolved = resolve(read_chain(Path(loaded.scenario.chain[-1])))
     if resolved is None or service not in resolved.settings.capacity:
         return None
-    _, services, _, held = _projected_services(loaded, resolved)
     first = loaded.scenario.base_date.year + 1
-    limits, _ = capacity_limits(loaded, resolved, services, held, first, first + resolved.settings.horizon_years - 1)
+    last = first + resolved.settings.horizon_years - 1
+    _, services, _, held = _projected_services(loaded, resolved, first, last)
+    limits, _ = capacity_limits(loaded, resolved, services, held, first, last)
     return next(c for c in limits if c.service == service)
 
 
@@ -999,23 +1028,26 @@ def _compensated_services_checked(resolved: ResolvedProjection, frame, services,
         check_compensated_services(frame, {*services, *([OWN] if SFB in services else [])}, file, line_of)
 
 
-def _history_checked(loaded, resolved: ResolvedProjection, services, history, warn: bool) -> list[Warning_]:
-    """The history reaches the base year's December for the forecast services and their models' inputs exist;
-    with ``warn``, the history's scale and suspicious-value warnings."""
-    volumes, first = resolved.settings.volumes, loaded.scenario.base_date.year + 1
-    over = over_forecast(resolved.settings, first)
-    if any(sv in services and (sv not in volumes or isinstance(volumes[sv], str) or sv in over)  # as _volumes does
-           for sv in history["service"].unique()):
-        _history_end(history, first, _history_display(loaded))
-    models = _models(resolved.settings, history["service"].unique(), first)
-    _model_inputs(loaded, resolved, models, int(history["month"].max().year))
+def projected_months(first: int, last: int) -> list[str]:
+    """The projected months 'YYYY-MM', January of ``first`` to December of ``last``."""
+    return list(pd.period_range(f"{first}-01", f"{last}-12", freq="M").strftime("%Y-%m"))
+
+
+def _history_checked(loaded, resolved: ResolvedProjection, sources: VolumeSources, history,
+                     warn: bool) -> list[Warning_]:
+    """As ``_volumes`` decides from ``sources``: the history reaches the base year's December when a service is
+    forecast from it, and the forecast services' models find their inputs; with ``warn``, the history's scale and
+    suspicious-value warnings of those services."""
+    first, models, display = loaded.scenario.base_date.year + 1, sources.models, _history_display(loaded)
+    last = _history_end(history, first, display) if models else history["month"].max().to_period("M")
+    _model_inputs(loaded, resolved, models, int(last.year))
     if not warn:
         return []
     counts = loaded.data.users["service"].astype(str).value_counts()
     warnings = history_scale_warnings(history, {sv: float(n) for sv, n in counts.items() if sv in models},
-                                      loaded.scenario.base_date.year, _history_display(loaded))
-    forecast = [sv for sv in models if sv in services and not isinstance(volumes.get(sv, ""), int | float | dict)]
-    return warnings + history_suspicious_warnings(history[history["service"].isin(forecast)], _history_display(loaded))
+                                      first - 1, display)
+    forecast = [sv for sv in models if not isinstance(resolved.settings.volumes.get(sv), dict)]  # not overridden
+    return warnings + history_suspicious_warnings(history[history["service"].isin(forecast)], display)
 
 
 def check_projection_for_run(loaded) -> None:
@@ -1050,24 +1082,26 @@ def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warnin
     _attempt(problems, _check_service_keys, resolved, services, own_provider_projected(loaded))
     history = _attempt(problems, _history_for, loaded, resolved, services, base_volumes)
     known = set(history["service"]) if history is not None else set()
-    held = [sv for sv in base_volumes if sv not in known and sv not in resolved.settings.volumes]
-    _attempt(problems, _check_over_forecast, resolved, loaded.scenario.base_date.year + 1, known)
+    first = loaded.scenario.base_date.year + 1
+    last = first + resolved.settings.horizon_years - 1
+    given = _attempt(problems, read_forecast_file, loaded, resolved, services, projected_months(first, last), [],
+                     history)
+    sources = volume_sources(resolved.settings, services, known, base_volumes,
+                             given.volumes.columns if given is not None else (), first)
+    _attempt(problems, _check_over_forecast, resolved, first, known)
     if frame is not None:
         _attempt(problems, _compensated_services_checked, resolved, frame, services, file, line_of)
     warnings: list[Warning_] = []
-    if history is not None:
-        warnings += _attempt(problems, _history_checked, loaded, resolved, services, history, warn) or []
+    if history is not None and (given is not None or resolved.settings.volume_forecast is None):  # a file refused
+        # leaves the services it gives unknown; project stops at it, before the history's end
+        warnings += _attempt(problems, _history_checked, loaded, resolved, sources, history, warn) or []
     uncertain = _attempt(problems, uncertainty_block, resolved) is not None  # checked here, not first at --draws
-    first = loaded.scenario.base_date.year + 1
-    last = first + resolved.settings.horizon_years - 1
     _attempt(problems, check_rates_by_year, resolved, first, last)
     _attempt(problems, check_years, resolved, first, last)
     _attempt(problems, sick_leave_by_year, loaded.tree, first, last)
     if frame is not None:
         warnings += _attempt(problems, check_frame_growth, frame, file, resolved, last) or []
-    limits, _ = _attempt(problems, capacity_limits, loaded, resolved, services, held, first, last) or ((), [])
-    given = _attempt(problems, read_forecast_file, loaded, resolved, services,
-                     list(pd.period_range(f"{first}-01", f"{last}-12", freq="M").strftime("%Y-%m")), [], history)
+    limits, _ = _attempt(problems, capacity_limits, loaded, resolved, services, sources.held, first, last) or ((), [])
     problems.problems.sort(key=lambda p: (p.location.file or "", p.location.line or 0))  # as the files read
     problems.raise_if_any()
     if warn:
@@ -1078,8 +1112,7 @@ def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warnin
         warnings += [Warning_("forecast_file", resolved.location("volume_forecast"),
                               note.removeprefix("projection.volume_forecast: ")) for note in given.notes]
     return (f"projection {first}–{last}, frame for {len(frame.base)} areas"
-            + (f", volumes of {sum(sv not in resolved.settings.volumes for sv in given.volumes.columns)} services "
-               "from a forecast file" if given is not None else "")
+            + (f", volumes of {len(sources.from_file)} services from a forecast file" if given is not None else "")
             + (f", {len(other)} other services" if other is not None else "")
             + (", uncertainty block for Monte Carlo" if uncertain else "")
             + (", places for " + ", ".join(c.service + (f" (with a plan of {len(c.premises)} premises)"
@@ -1511,17 +1544,14 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     _check_service_keys(resolved, services, own_provider_projected(loaded))
     history = _history_for(loaded, resolved, services, base_volumes)
     known = sorted(history["service"].astype(str).unique()) if history is not None else []
-    start = pd.Period(f"{first}-01", "M")
-    months = pd.period_range(start, f"{last}-12", freq="M").strftime("%Y-%m")
+    months = pd.Index(projected_months(first, last))
     given = read_forecast_file(loaded, resolved, services, list(months), notes, history)
-    from_file = [sv for sv in (given.volumes.columns if given else ()) if sv not in s.volumes]
     _check_over_forecast(resolved, first, known)
     over = {sv: trend for sv, trend in over_forecast(s, first).items() if sv in services}
-    spec = {sv: (s.default_model if sv in over else s.volumes.get(sv, s.default_model)) for sv in services
-            if sv in known and sv not in from_file}
-    fixed = {sv: v for sv, v in s.volumes.items() if sv not in known}
-    held = {sv: v for sv, v in base_volumes.items() if sv not in known and sv not in fixed and sv not in from_file}
-    fixed.update(held)
+    sources = volume_sources(s, services, known, base_volumes, given.volumes.columns if given else (), first)
+    from_file, spec, forecast = sources.from_file, sources.spec, sources.models
+    held = {sv: base_volumes[sv] for sv in sources.held}
+    fixed = {**sources.fixed, **held}
     if held:
         notes.append("volume held at its base-year level in other_services.csv, as there is no history to forecast "
                      "from: " + ", ".join(sorted(held)))
@@ -1531,13 +1561,12 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     forecast_services: set[str] = set()  # the services whose observed months are actuals
     if history is not None and spec:
         source = _history_display(loaded)
-        forecast = {sv for sv, v in spec.items() if isinstance(v, str)}
         last_hist = (_history_end(history, first, source) if forecast  # fixed volumes need no recent history
                      else history["month"].max().to_period("M"))
         hist = history[history["service"].isin(list(spec))]
         notes += [str(w) for w in history_scale_warnings(
             hist, {sv: n for sv, n in (users or {}).items() if sv in forecast}, first - 1, source)]
-        inputs = _model_inputs(loaded, resolved, _models(s, list(spec), first), int(last_hist.year))
+        inputs = _model_inputs(loaded, resolved, forecast, int(last_hist.year))
         try:
             fc = forecast_volumes(hist, spec, (pd.Period(f"{last}-12", "M") - last_hist).n, source=source,
                                   spec_where="projection.volumes.{service}", **inputs)
@@ -1550,7 +1579,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
         table["month"] = pd.to_datetime(table["month"]).dt.strftime("%Y-%m")
         wide = from_long(table, service="service", period="month", value="volume").reindex(months)
         wide, observed = _observed_months(wide, hist[hist["service"].isin(list(forecast))])
-        forecast_services = forecast
+        forecast_services = set(forecast)
         if observed:  # a history that runs into the projection (actuals of this spring): its months are used
             notes.append(f"volumes of {observed[0]}–{observed[-1]} are the volume history's actuals ({source} runs "
                          "past the base year); the forecast starts after them")
