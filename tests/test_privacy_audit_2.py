@@ -64,3 +64,20 @@ def test_a_birth_year_typed_as_a_personal_number_is_not_echoed(tmp_path):
         read_table(path, TABLES["users"], path.name)
     assert NUMBER not in str(error.value) and "(not shown: it looks like a personal identity number)" in str(
         error.value)
+
+
+def test_a_folder_named_like_a_personal_number_is_not_shown_in_a_path(tmp_path, monkeypatch):
+    """A data folder outside the working folder is shown by its absolute path: /tmp/…/19121212-1212/data/… reached
+    stderr and the workbook's Varningar and Parametrar sheets of a run that typed no such number."""
+    from resmodel.io.scenario import PNR_PART, display_path
+
+    folder = tmp_path / "19121212-1212" / "data"
+    folder.mkdir(parents=True)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    shown = display_path(folder / "premises.csv")
+    assert "19121212" not in shown and shown.endswith(f"{PNR_PART}/data/premises.csv")
+    monkeypatch.chdir(tmp_path)
+    assert display_path(folder / "premises.csv") == f"{PNR_PART}/data/premises.csv"
+    assert display_path(work / "U0001-plan.csv") == "work/U0001-plan.csv"  # an ordinary name stays

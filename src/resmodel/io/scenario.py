@@ -32,6 +32,7 @@ from resmodel.errors import (
     shown,
 )
 from resmodel.io.parameters import RETIRED, load_parameters
+from resmodel.io.pnr import looks_like_pnr
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.params.ranges import floor_of
 from resmodel.params.tree import LEVELS, Override, ParameterTree, value_problems
@@ -71,12 +72,22 @@ def path_kind(path: Path) -> str:
 
 def display_path(path: Path) -> str:
     """A path as the user should see it in messages and provenance: relative to the working folder
-    when inside it, otherwise absolute (without '..')."""
+    when inside it, otherwise absolute (without '..'); a folder named like a personal identity number is not shown
+    (privacy audit: /tmp/19121212-1212/data/… reached the workbook's Varningar and Parametrar sheets)."""
     absolute = Path(os.path.abspath(path))  # '..' removed, links kept (a linked data folder keeps its name)
     for candidate, cwd in ((absolute, Path.cwd()), (path.resolve(), Path.cwd().resolve())):
         if candidate.is_relative_to(cwd):
-            return str(candidate.relative_to(cwd))
-    return str(absolute)
+            return _without_pnr(candidate.relative_to(cwd))
+    return _without_pnr(absolute)
+
+
+#: what stands for a path's part that looks like a personal identity number
+PNR_PART = "(a folder named like a personal identity number)"
+
+
+def _without_pnr(path: Path) -> str:
+    """The path as text, each part that looks like a personal identity number replaced by ``PNR_PART``."""
+    return str(Path(*(PNR_PART if looks_like_pnr(part) else part for part in path.parts))) if path.parts else str(path)
 
 
 def _allowed_keys(loc: list[str]) -> list[str]:
