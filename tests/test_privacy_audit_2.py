@@ -81,3 +81,18 @@ def test_a_folder_named_like_a_personal_number_is_not_shown_in_a_path(tmp_path, 
     monkeypatch.chdir(tmp_path)
     assert display_path(folder / "premises.csv") == f"{PNR_PART}/data/premises.csv"
     assert display_path(work / "U0001-plan.csv") == "work/U0001-plan.csv"  # an ordinary name stays
+
+
+def test_other_services_is_read_from_xlsx_as_the_other_tables_are(tmp_path):
+    """The data dictionary says each table may be CSV or .xlsx; other_services.xlsx was passed over without a word."""
+    import pandas as pd
+
+    csv = pd.read_csv(DEMO / "other_services.csv", dtype=str, keep_default_na=False)
+    csv.to_excel(tmp_path / "other_services.xlsx", index=False)
+    table, display = read_other_services(tmp_path)
+    expected, _ = read_other_services(DEMO)
+    assert display.endswith("other_services.xlsx") and table is not None
+    assert table["average_cost"].tolist() == expected["average_cost"].tolist()
+    (tmp_path / "other_services.csv").write_text((DEMO / "other_services.csv").read_text(encoding="utf-8"))
+    with pytest.raises(InputError, match="both other_services.csv and other_services.xlsx"):
+        read_other_services(tmp_path)

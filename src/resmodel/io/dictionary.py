@@ -106,7 +106,7 @@ TARIFF = TableSchema(
 OTHER_SERVICES = TableSchema(
     "other_services",
     "Övriga insatser — services the board runs besides the engine's unit-and-user services, costed in the "
-    "projection as volume × average net cost (optional file `other_services.csv` in the data folder; "
+    "projection as volume × average net cost (optional file `other_services.csv` or `.xlsx` in the data folder; "
     "docs/projection.md, \"Other services\"). A service with a series in volume_history.csv is forecast; otherwise its "
     "volume stays at `volume` (a lump such as administration has volume 1)",
     (

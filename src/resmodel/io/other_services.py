@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from resmodel.errors import Location, Warning_
+from resmodel.errors import InputError, Location, Warning_
 from resmodel.io.dictionary import OTHER_SERVICES
 from resmodel.io.scenario import display_path
 from resmodel.io.tables import read_table
 from resmodel.params.ranges import DIGIT, TKR, Floor, below_floor
 
-FILE = "other_services.csv"
+STEM = "other_services"  # other_services.csv or other_services.xlsx, as the data folder's other tables
 #: the least net cost a line's volume unit can have, by what the line is. A person or place (or any counted unit):
 #: 10 000 SEK a year is under 200 SEK a week, about half an hour of support a week at the demo's 363.54 SEK per staff
 #: hour (F0492), under a fifth of the demo's least (boendestod, 3 hours a week: 57 023 SEK, F0206 and F0492). With
@@ -49,12 +49,18 @@ MEASURED_UNIT = r"(?i)hour|tim|day|dygn|dag|natt|nätt|night|visit|besök"
 
 
 def read_other_services(folder: Path) -> tuple[pd.DataFrame | None, str]:
-    """The validated table (index = spreadsheet row) and its display path; ``None`` when absent."""
-    path = Path(folder) / FILE
-    display = display_path(path)
-    if not path.is_file():
-        return None, display
-    return read_table(path, OTHER_SERVICES, display), display
+    """The validated table (index = spreadsheet row) and its display path; ``None`` when absent. CSV or .xlsx as the
+    data folder's other tables (privacy audit: an other_services.xlsx was passed over without a word, and the run
+    failed on a frame rule for the services it holds); both at once is an error."""
+    found = [Path(folder) / f"{STEM}{suffix}" for suffix in (".csv", ".xlsx") if (Path(folder) / f"{STEM}{suffix}").is_file()]
+    if len(found) == 2:
+        raise InputError.at(Location(file=display_path(found[1])), f"the data folder has both {STEM}.csv and "
+                            f"{STEM}.xlsx", f"one {STEM} table, as CSV or as .xlsx",
+                            "remove or rename the file that is not current")
+    if not found:
+        return None, display_path(Path(folder) / f"{STEM}.csv")
+    display = display_path(found[0])
+    return read_table(found[0], OTHER_SERVICES, display), display
 
 
 def volume_kinds(units: pd.Series) -> pd.Series:
