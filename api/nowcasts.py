@@ -21,8 +21,8 @@ router = APIRouter()
 INVOICES = "body.invoices"  # the source name the reader puts in locations
 BODY = BodyWording({INVOICES: "invoices"}, {"--value cases": '"value": "cases"', "--value amount_sek": '"value": "amount_sek"',
                                             "--as-of": "as_of", "--origins": "origins", "--recent": "recent", "--value": "value"})
-#: service months a request may span: the completion is quadratic in them, and 30 years is more history than
-#: any development pattern needs
+#: service months a request may complete, from the first service month to as_of (default: the last reporting
+#: month): the completion is quadratic in them, and 30 years is more history than any development pattern needs
 MAX_SERVICE_MONTHS = 360
 
 
@@ -183,15 +183,29 @@ def _invoices(request: NowcastRequest) -> pd.DataFrame:
         raise one_problem(422, ["body", "invoices"], f"no invoice row has a value in '{request.value}' (value is "
                           f"'{request.value}'). Expected '{request.value}' on every row. Fix: give it, or set "
                           f"value to '{other}' to complete that column")
-    invoices = triangle_from_raw(_raw(request), request.value, INVOICES)
-    first, last = invoices["service_month"].min(), invoices["service_month"].max()
-    span = (last.year - first.year) * 12 + last.month - first.month + 1
-    if span > MAX_SERVICE_MONTHS:
-        raise one_problem(422, ["body", "invoices"], f"the service months span {span} months ({first:%Y-%m}–"
-                          f"{last:%Y-%m}). Expected at most {MAX_SERVICE_MONTHS} (30 years). Fix: send the last "
-                          "years' invoices (ten years are plenty for the reporting pattern), or use "
-                          "`resmodel nowcast`")
-    return invoices
+    return triangle_from_raw(_raw(request), request.value, INVOICES)
+
+
+def _refuse_long_completion(invoices: pd.DataFrame, when: pd.Timestamp, as_of_given: bool) -> None:
+    """The triangle completes every month from the first service month known at ``when`` to ``when`` (as_of, or
+    the last reporting month): more than MAX_SERVICE_MONTHS of them is a 422 before the quadratic completion runs
+    (an invoice reported in 2200 for 1990 answered 2 532 months and an invented 'open' amount after 20 s)."""
+    known = invoices.loc[invoices["reporting_month"] <= when, "service_month"]
+    if known.empty:  # nothing known at as_of: the core says so
+        return
+    first = known.min()
+    span = (when.year - first.year) * 12 + when.month - first.month + 1
+    if span <= MAX_SERVICE_MONTHS:
+        return
+    latest = first + pd.DateOffset(months=MAX_SERVICE_MONTHS - 1)
+    end, where = ((f"as_of {when:%Y-%m}", ["body", "as_of"]) if as_of_given
+                  else (f"the last reporting month {when:%Y-%m}", ["body", "invoices"]))
+    raise one_problem(422, where, f"the nowcast would complete {span} service months, every month from the first "
+                      f"service month {first:%Y-%m} to {end}. Expected at most {MAX_SERVICE_MONTHS} (30 years) from "
+                      f"the first service month to as_of (default: the last reporting month), here up to "
+                      f"{latest:%Y-%m}. Fix: correct a reporting or service month typed wrong, send the last years' "
+                      "invoices (ten years are plenty for the reporting pattern)"
+                      + (", or an earlier as_of" if as_of_given else "") + ", or use `resmodel nowcast`")
 
 
 @router.post("/nowcasts", response_model=NowcastResponse)
@@ -213,6 +227,7 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
     try:
         invoices = _invoices(request)
         when = as_of_month(invoices, as_of, Location(path="--as-of"))
+        _refuse_long_completion(invoices, when, as_of is not None)
         report = nowcast_report(invoices, request.value, when, request.recent, request.origins)
     except ResmodelError as exc:  # the core's problems of the data as a whole are the invoices'
         raise problem_response(422, [BODY.json_problem(replace(p, location=Location(INVOICES))
