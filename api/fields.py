@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -17,3 +17,7 @@ Notes = Annotated[list[str], Field(description="how to read the answer: what the
 Warnings = Annotated[list[str], Field(description="data-quality findings: '[check] where: message' (the run went "
                                                   "on; docs/forecasting.md §8, docs/data-dictionary.md)")]
 Year = Annotated[int, Field(description="calendar year")]
+#: the columns of a volume forecast (forecast/interface.py OUTPUT_COLUMNS) a demand may be taken from: the forecast
+#: and the bounds of its 80 % and 95 % intervals — one list for POST /premises-plans and POST /queues, which refused
+#: and accepted different names ('volume_hi_99' planned, then refused by the queue)
+DemandColumn = Literal["volume", "volume_lo_80", "volume_hi_80", "volume_lo_95", "volume_hi_95"]

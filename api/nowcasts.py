@@ -200,8 +200,8 @@ def _refuse_long_completion(invoices: pd.DataFrame, when: pd.Timestamp, as_of_gi
     latest = first + pd.DateOffset(months=MAX_SERVICE_MONTHS - 1)
     end, where = ((f"as_of {when:%Y-%m}", ["body", "as_of"]) if as_of_given
                   else (f"the last reporting month {when:%Y-%m}", ["body", "invoices"]))
-    raise one_problem(422, where, f"the nowcast would complete {span} service months, every month from the first "
-                      f"service month {first:%Y-%m} to {end}. Expected at most {MAX_SERVICE_MONTHS} (30 years) from "
+    raise one_problem(422, where, f"the service months to complete span {span} months: the nowcast completes every "
+                      f"month from the first service month {first:%Y-%m} to {end}. Expected at most {MAX_SERVICE_MONTHS} (30 years) from "
                       f"the first service month to as_of (default: the last reporting month), here up to "
                       f"{latest:%Y-%m}. Fix: correct a reporting or service month typed wrong, send the last years' "
                       "invoices (ten years are plenty for the reporting pattern)"

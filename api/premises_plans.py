@@ -10,8 +10,16 @@ import pandas as pd
 from fastapi import APIRouter
 from pydantic import BaseModel, BeforeValidator, Field
 
-from api.fields import Notes, ScenarioFile, ScenarioHash, ScenarioName, Version, Warnings
-from api.problems import BodyWording, RequestBody, one_problem, problem_response, without_server_paths
+from api.fields import DemandColumn, Notes, ScenarioFile, ScenarioHash, ScenarioName, Version, Warnings
+from api.problems import (
+    PLAIN_ID,
+    SERVICE_KEY,
+    BodyWording,
+    RequestBody,
+    one_problem,
+    problem_response,
+    without_server_paths,
+)
 from api.records import json_records, row_model
 from api.scenarios import (
     SCENARIO_NAME,
@@ -21,6 +29,7 @@ from api.scenarios import (
     scenario_error,
     scenario_warning_lines,
 )
+from api.warning_items import WarningItem, answer_warnings, located
 from resmodel import __version__
 from resmodel.errors import ProblemCollector, ResmodelError, shown
 from resmodel.planning import premises_columns
@@ -58,7 +67,8 @@ class DemandPoint(RequestBody):
     for a plan by level range, for one need level."""
 
     month: str = Field(max_length=10, description="month YYYY-MM")
-    level: int | None = Field(None, description="need level 1–8; on every row (a plan by level range) or none")
+    level: int | None = Field(None, ge=1, le=8, description="need level 1–8; on every row (a plan by level range) or "
+                              "none")
     volume: float = Field(ge=0, le=1e6, allow_inf_nan=False, description="demand in the month: users with a "
                           "decision (a forecast's volume, or an interval bound for a high-demand case)")
     service: str | None = Field(None, max_length=40, description="the service the row is a demand of, as a "
@@ -75,26 +85,31 @@ def _whole(value: Any) -> Any:
 
 #: a whole number, also written as a float without a fraction (strict otherwise: no "25", no 25.5)
 WholeNumber = Annotated[int, BeforeValidator(_whole)]
+#: a year a candidate may open, and a need level it suits: their bounds inside the type, before the validator, so
+#: that the schema of an optional one says minimum and maximum (a Field's ge/le beside '| None', or after the
+#: validator, rendered as 'ge'/'le', which are no JSON Schema words)
+OpeningYear = Annotated[int, Field(ge=1990, le=2200), BeforeValidator(_whole)]
+NeedLevel = Annotated[int, Field(ge=1, le=8), BeforeValidator(_whole)]
 
 
 class Candidate(RequestBody):
     """A candidate premises the plan may open — or one already decided (decided_year): its places, its rent and
     one-off cost (SEK, base-year prices), when it can open and which need levels it suits."""
 
-    premises_id: str = Field(max_length=100, pattern=r"^[A-Za-z0-9_\-]+$", description="candidate's id")
+    premises_id: str = Field(max_length=100, pattern=PLAIN_ID, description="candidate's id")
     places: WholeNumber = Field(gt=0, le=10_000, description="whole places it adds (25 or 25.0)")
     annual_rent_sek: float = Field(ge=0, le=1e9, allow_inf_nan=False, description="rent once open, SEK a year "
                                    "(base-year prices)")
     one_off_cost_sek: float = Field(0.0, ge=0, le=1e10, allow_inf_nan=False, description="one-off cost in the "
                                     "opening year (fit-out, furnishing, start-up), SEK")
-    earliest_year: WholeNumber | None = Field(None, ge=1990, le=2200, description="the first year it can open (null: "
+    earliest_year: OpeningYear | None = Field(None, description="the first year it can open (null: "
                                       "from the lead time, or the first year)")
     lead_time_months: float | None = Field(None, ge=0, le=240, allow_inf_nan=False, description="months from "
                                            "decision to opening (null: none)")
-    decided_year: WholeNumber | None = Field(None, ge=1990, le=2200, description="already decided: opens this year")
-    min_level: WholeNumber | None = Field(None, ge=1, le=8, description="need levels it suits (both or neither, on every "
+    decided_year: OpeningYear | None = Field(None, description="already decided: opens this year")
+    min_level: NeedLevel | None = Field(None, description="need levels it suits (both or neither, on every "
                                   "candidate or on none)")
-    max_level: WholeNumber | None = Field(None, ge=1, le=8, description="the highest need level it suits (with min_level)")
+    max_level: NeedLevel | None = Field(None, description="the highest need level it suits (with min_level)")
     source: str | None = Field(None, max_length=500, description="where the figures come from")
 
 
@@ -103,11 +118,11 @@ class PlanRequest(RequestBody):
     monthly demand, the candidate premises and the costs and limits the plan weighs (SEK, base-year prices)."""
 
     scenario: str = SCENARIO_NAME
-    service: str = Field(max_length=40, pattern=r"^[a-z_]+$", description="service whose premises are planned, "
+    service: str = Field(max_length=40, pattern=SERVICE_KEY, description="service whose premises are planned, "
                          "e.g. daglig_verksamhet")
     demand: list[DemandPoint] = Field(min_length=1, max_length=20_000, description="monthly demand, consecutive "
                                       "months (per level for a plan by level range)")
-    demand_column: str = Field("volume", max_length=20, pattern=r"^volume(_(lo|hi)_[0-9]{1,2})?$", description=(
+    demand_column: DemandColumn = Field("volume", description=(
         "the forecast column the demand's volumes were taken from (volume, or a bound such as volume_hi_80)"
         "; it labels the plan's capacity as planned_for, so that POST /queues can tell a plan made for another "
         "demand"))
@@ -178,6 +193,13 @@ class PlanResponse(BaseModel):
                                          "planned_for (the demand column the plan was made for), service")
     notes: Notes
     warnings: Warnings
+    warning_items: list[WarningItem] = Field(description="the same warnings, in the same order, with their check, "
+                                             "where and message apart, for a client that filters or flags")
+
+
+#: the checks of this endpoint's own warnings: the plan's findings (demand before or off the base year, demand no
+#: plan meets, no candidate in time, a late one-off cost, the solver's time limit), and a plan for a lower bound
+PLAN_CHECK, LOWER_BOUND_CHECK = "premises_plan", "plan_for_lower_bound"
 
 
 def _refuse_large_programme(request: PlanRequest) -> None:
@@ -279,8 +301,9 @@ def create_premises_plan(request: PlanRequest) -> PlanResponse:
                         notes=[BODY.worded(n) for n in (*inputs.notes, *cost_notes(
                             inputs, request.own_cost_per_place, request.external_price, request.no_external),
                             *plan.notes)],
-                        warnings=[*scenario_warning_lines(loaded),
-                                  *(f"[{w.check}] body.candidates[{w.location.row}].{w.location.column}: "
-                                    f"{BODY.worded(w.message)}" for w in amount_warnings(table, CANDIDATES)),
-                                  *(BODY.worded(w.removeprefix(f"{CANDIDATES}: ")) for w in plan.warnings),
-                                  *filter(None, [lower_bound_warning(request.demand_column, "body.demand_column")])])
+                        **answer_warnings(scenario_warning_lines(loaded), [
+                            *(WarningItem(check=w.check, where=f"body.candidates[{w.location.row}].{w.location.column}",
+                                          message=BODY.worded(w.message)) for w in amount_warnings(table, CANDIDATES)),
+                            *(located(PLAN_CHECK, BODY.worded(w), (CANDIDATES, DEMAND)) for w in plan.warnings),
+                            *(WarningItem(check=LOWER_BOUND_CHECK, where="body.demand_column", message=w)
+                              for w in filter(None, [lower_bound_warning(request.demand_column)]))]))

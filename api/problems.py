@@ -228,15 +228,45 @@ _EXPECTED = {  # pydantic error type → what was expected
     "list_type": "a list",
     "model_type": "a JSON object",
     "missing": "this field, which is required",
+    "literal_error": "one of the values listed",
 }
-#: the pattern of a scenario name, said in words (other patterns: the schema's own)
+#: the pattern of a scenario name, said in words (other patterns: PATTERN_WORDS)
 SCENARIO_PATTERN = "a name of letters, digits, '_' and '-' only (no folder, no '.yaml')"
+#: a service key's pattern and an id's (a premises'), each said in words by PATTERN_WORDS
+SERVICE_KEY, PLAIN_ID = r"^[a-z_]+$", r"^[A-Za-z0-9_\-]+$"
+
+
+def _service_keys_in_words() -> str:
+    """What a service key may hold, with resmodel's own keys: the pattern alone did not say that å/ä/ö are out."""
+    from resmodel.budget.areas import SERVICE_AREA
+    from resmodel.services import USER_SERVICES
+
+    return ("lower-case letters a–z and '_' only (no å, ä, ö, capitals, digits or spaces): resmodel's service keys "
+            f"are {', '.join(sorted({*SERVICE_AREA, *USER_SERVICES}))}")
+
+
+#: a pattern of the request schema → what it allows, in words (the schema's pattern alone is no message)
+PATTERN_WORDS = {SERVICE_KEY: _service_keys_in_words,
+                 PLAIN_ID: lambda: "letters A–Z and a–z, digits, '_' and '-' only (no å, ä, ö, spaces or other signs)"}
 
 
 #: fields that hold a month, YYYY-MM: their pattern and length errors are said as a month
 MONTH_FIELDS = {"month", "ds", "as_of", "service_month", "reporting_month"}
 MONTH = ("a month written YYYY-MM, e.g. 2025-01, or its first day 2025-01-01 (a timestamp such as "
          "2025-01-01T00:00:00 or another day is not read: send the month alone)")
+
+
+#: fields that hold a need level 1–8: a value outside is said as a level (or refused unshown as an identity number)
+LEVEL_FIELDS = {"level", "min_level", "max_level"}
+
+
+def _level_message(value: Any) -> str:
+    """A need level outside 1–8 said as one, after the schema's words; a value that looks like a personal identity
+    number is not repeated (the core's check said so before the schema bounded the premises demand's level)."""
+    if looks_like_pnr(str(value)) or id_looks_like_pnr(str(value)):
+        return ("this value looks like a Swedish personal identity number (personnummer); it is not shown here. "
+                "Expected a need level 1–8. Fix: correct the level")
+    return f"need level {shown(str(value), 20)} is not one of 1–8. Expected a need level 1–8. Fix: correct the level"
 
 
 def _schema_problem(error: dict[str, Any], path: str = "") -> dict[str, Any]:
@@ -259,11 +289,15 @@ def _schema_problem(error: dict[str, Any], path: str = "") -> dict[str, Any]:
         return {"loc": [*loc, shown(error["ctx"]["field"], 100)], "msg": msg}
     if "Fix:" in msg:  # our own validators' messages are complete
         return {"loc": loc, "msg": msg}
+    if loc and loc[-1] in LEVEL_FIELDS and kind in ("less_than_equal", "greater_than_equal"):
+        return {"loc": loc, "msg": f"{msg}: {_level_message(error.get('input'))}"}
     if loc and loc[-1] in MONTH_FIELDS and kind in ("string_pattern_mismatch", "string_too_long"):
         return {"loc": loc, "msg": f"not a month. Expected {MONTH}. Fix: {month_fix(str(error.get('input', '')))}"}
     expected = _EXPECTED.get(kind)
     if kind == "string_pattern_mismatch":
-        expected = SCENARIO_PATTERN if {"scenario", "scenarios"} & set(map(str, loc)) else "a value of the form the pattern gives"
+        words = PATTERN_WORDS.get((error.get("ctx") or {}).get("pattern", ""))
+        expected = (SCENARIO_PATTERN if {"scenario", "scenarios"} & set(map(str, loc)) else words() if words
+                    else "a value of the form the pattern gives")
     text = f"{msg}. Expected {expected}" if expected else msg
     return {"loc": loc, "msg": f"{text}. Fix: correct the value at this path ({SCHEMA_HINT})"}
 

@@ -9,21 +9,22 @@ from typing import Annotated, Literal
 import numpy as np
 import pandas as pd
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field, create_model, field_validator
+from pydantic_core import PydanticCustomError
 
-from api.fields import Notes, Version
-from api.problems import BodyWording, RequestBody, one_problem, problem_response
+from api.fields import DemandColumn, Notes, Version
+from api.problems import SERVICE_KEY, BodyWording, RequestBody, one_problem, problem_response
 from api.records import json_records, row_model
 from resmodel import __version__
 from resmodel.errors import ResmodelError, shown
 from resmodel.forecast import queue_columns
+from resmodel.forecast.queue import MAX_WAIT_MONTHS
 from resmodel.io.writers import tidy_float
 
 router = APIRouter()
 DEMAND, CAPACITY = "body.demand", "body.capacity"  # the source names the checks put in locations
 BODY = BodyWording({DEMAND: "demand", CAPACITY: "capacity"}, {})
 FROM_FORECASTS = BodyWording({DEMAND: "forecasts", CAPACITY: "capacity"}, {})
-MAX_WAIT_MONTHS = 240  # a decision waiting longer than 20 years is a typing mistake (as --initial-waiting)
 MAX_MONTHS = 600  # months a request may simulate: 50 years answer in a few seconds
 
 
@@ -52,9 +53,9 @@ class ForecastPoint(RequestBody):
     model_used: str | None = Field(None, max_length=100, description="as POST /forecasts answers it (not used)")
 
 
-#: demand_column → the column of a POST /forecasts row that holds it
-FORECAST_COLUMN = {"volume": "forecast", "volume_lo_80": "lo_80", "volume_hi_80": "hi_80", "volume_lo_95": "lo_95",
-                   "volume_hi_95": "hi_95"}
+#: demand_column → the column of a POST /forecasts row that holds it (every DemandColumn)
+FORECAST_COLUMN: dict[str, str] = {"volume": "forecast", "volume_lo_80": "lo_80", "volume_hi_80": "hi_80",
+                                   "volume_lo_95": "lo_95", "volume_hi_95": "hi_95"}
 
 
 class CapacityPoint(RequestBody):
@@ -68,7 +69,7 @@ class CapacityPoint(RequestBody):
                                     "equivalents in the month, instead of places: places = staff_fte × users_per_fte")
     planned_for: str | None = Field(None, max_length=40, description="the demand column a premises plan was made "
                                     "for (POST /premises-plans gives it; a note when it is not demand_column)")
-    service: str | None = Field(None, max_length=40, pattern=r"^[a-z_]+$", description="the service a premises "
+    service: str | None = Field(None, max_length=40, pattern=SERVICE_KEY, description="the service a premises "
                                 "plan was made for (POST "
                                 "/premises-plans gives it; refused when it is not the service queued)")
 
@@ -78,7 +79,7 @@ class QueueRequest(RequestBody):
     places (month by month, or the same every month), the monthly rates of exits, interruptions (AIV) and
     absences (AIViV), the states the sanction-fee exposure counts and the queue at the start."""
 
-    service: str = Field(max_length=40, pattern=r"^[a-z_]+$", description="the service queued, e.g. "
+    service: str = Field(max_length=40, pattern=SERVICE_KEY, description="the service queued, e.g. "
                          "daglig_verksamhet (names it in messages)")
     demand: list[DemandPoint] | None = Field(None, min_length=1, max_length=20_000, description="monthly demand, "
                                              "consecutive months (per level or in total); or give forecasts")
@@ -87,7 +88,7 @@ class QueueRequest(RequestBody):
                                                   "service (unique_id the service or 'service|level'); "
                                                   "demand_column picks forecast (volume) or a bound (volume_hi_80 "
                                                   "→ hi_80)")
-    demand_column: str = Field("volume", max_length=20, pattern=r"^volume(_(lo|hi)_[0-9]{1,2})?$", description=(
+    demand_column: DemandColumn = Field("volume", description=(
         "the forecast column the demand's volumes were taken from (volume, or a bound such as volume_hi_80)"
         "; a capacity planned for another column gets a note"))
     capacity: list[CapacityPoint] | None = Field(None, min_length=1, max_length=5_000, description="places month "
@@ -114,6 +115,17 @@ class QueueRequest(RequestBody):
     initial_waiting: list[Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]] = Field(
         default_factory=list, max_length=MAX_WAIT_MONTHS + 1, description="new decisions waiting at the start by "
         "months waited: [waited 0 months, 1 month, …]")
+
+    @field_validator("fee_states")
+    @classmethod
+    def _fee_states_once(cls, states: list[str]) -> list[str]:
+        """A state named twice is a 422: ["new", "new"] was taken as ["new"] without a word (integrator walk)."""
+        repeated = sorted({s for s in states if states.count(s) > 1})
+        if repeated:
+            raise PydanticCustomError("repeated_fee_state", "{repeated} named more than once. Expected each of "
+                                      "new, aiv and aiviv at most once. Fix: name each state once",
+                                      {"repeated": ", ".join(repeated)})
+        return states
 
 
 #: the queue tables' columns that are not numbers (queue_columns describes each with its unit)
@@ -152,9 +164,10 @@ class QueueResponse(BaseModel):
     notes: Notes
 
 
-def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
+def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> tuple[np.ndarray, str | None]:
     """Places for every month of the demand: constant, or from the capacity rows (each month once), given as
-    places or as staff FTE × users per FTE (as a capacity file of ``resmodel queue``)."""
+    places or as staff FTE × users per FTE (as a capacity file of ``resmodel queue``); with a note naming the
+    capacity's months outside the demand's, which the queue does not simulate."""
     from resmodel.forecast.frame import FIRST_YEAR, LAST_YEAR, month_fix, parse_month
     from resmodel.forecast.queue import capacity_from_staff
 
@@ -162,7 +175,7 @@ def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
         raise one_problem(422, ["body"], "give capacity or places. Expected exactly one of them. Fix: send a "
                           "premises plan's capacity (month, places), or places for the same places every month")
     if request.places is not None:
-        return np.full(len(months), request.places)
+        return np.full(len(months), request.places), None
     staff = request.capacity[0].staff_fte is not None
     for i, c in enumerate(request.capacity):
         if c.service is not None and c.service != request.service:
@@ -194,7 +207,20 @@ def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> np.ndarray:
         first = places.index[places.isna().to_numpy()][0]
         raise one_problem(422, ["body", "capacity"], f"no places for {first:%Y-%m}. Expected places for every month "
                           f"of the demand, {months[0]:%Y-%m}–{months[-1]:%Y-%m}. Fix: add the missing months")
-    return places.to_numpy()
+    return places.to_numpy(), _outside_note(pd.DatetimeIndex(parsed), months)
+
+
+def _outside_note(capacity: pd.DatetimeIndex, months: pd.DatetimeIndex) -> str | None:
+    """The capacity's months outside the demand's, named as runs: they are not simulated, which a capacity of
+    2025-01–2025-12 against a demand of 2025-03 answered without a word (integrator walk)."""
+    from resmodel.forecast.frame import month_ranges
+
+    outside = capacity[~capacity.isin(months)]
+    if outside.empty:
+        return None
+    return (f"the capacity's months {month_ranges(outside)} are outside the demand's months "
+            f"({month_ranges(months)}): the queue runs over the demand's months only, so their places are not used "
+            "(send the demand of those months to queue them)")
 
 
 def _located(request: QueueRequest, problem) -> dict:
@@ -202,7 +228,7 @@ def _located(request: QueueRequest, problem) -> dict:
     if request.forecasts is None:
         return BODY.json_problem(problem)
     out = FROM_FORECASTS.json_problem(problem)
-    names = {"month": "ds", "level": "unique_id", "volume": FORECAST_COLUMN.get(request.demand_column, "forecast")}
+    names = {"month": "ds", "level": "unique_id", "volume": FORECAST_COLUMN[request.demand_column]}
     if len(out["loc"]) == 4 and out["loc"][3] in names:
         out["loc"] = [*out["loc"][:3], names[out["loc"][3]]]
     return out
@@ -233,11 +259,7 @@ def _demand_rows(request: QueueRequest) -> pd.DataFrame:
         return pd.DataFrame([{"month": d.month, "service": request.service,
                               "level": "" if d.level is None else str(d.level), "volume": str(d.volume)}
                              for d in request.demand])
-    column = FORECAST_COLUMN.get(request.demand_column)
-    if column is None:
-        raise one_problem(422, ["body", "demand_column"], f"'{request.demand_column}' has no column in a forecast "
-                          f"row. Expected one of {', '.join(FORECAST_COLUMN)} (forecast, lo_80, hi_80, lo_95, hi_95). "
-                          "Fix: choose one of them")
+    column = FORECAST_COLUMN[request.demand_column]
     _refuse_identity_numbers(request.forecasts)
     rows = []
     for i, f in enumerate(request.forecasts):
@@ -306,7 +328,7 @@ def create_queue(request: QueueRequest) -> QueueResponse:
         raise one_problem(422, ["body", "forecasts" if request.forecasts else "demand"], f"the demand spans {len(months)} months ({months[0]:%Y-%m}–"
                           f"{months[-1]:%Y-%m}). Expected at most {MAX_MONTHS} (50 years; the simulation is quadratic "
                           "in the months). Fix: send the months to plan for, or use `resmodel queue`")
-    capacity = _capacity(request, months)
+    capacity, outside = _capacity(request, months)
     if request.initial_executed is not None and request.initial_executed > capacity[0]:
         raise one_problem(422, ["body", "initial_executed"], f"{request.initial_executed:,.10g} users served at the "
                           f"start exceed the {capacity[0]:,.10g} places of {months[0]:%Y-%m}. Expected at most the "
@@ -321,7 +343,7 @@ def create_queue(request: QueueRequest) -> QueueResponse:
     start = (None if request.initial_executed is not None or waiting else  # the CLI's note on the first month
              start_note(months, float(demand.iloc[0]), float(capacity[0]), "initial_waiting (counts by months waited)"))
     params = QueueParams(exit_rate=request.exit_rate, aiv_rate=request.aiv_rate, aiviv_rate=request.aiviv_rate,
-                         aiviv_resume_rate=request.aiviv_resume_rate, fee_states=tuple(dict.fromkeys(request.fee_states)))
+                         aiviv_resume_rate=request.aiviv_resume_rate, fee_states=tuple(request.fee_states))
     result = simulate_queue(months, capacity, demand=demand.to_numpy(), params=params, initial=initial)
     names = {name: name for name in ("exit_rate", "aiv_rate", "aiviv_rate", "aiviv_resume_rate")}
     ignored = (None if request.users_per_fte is None or (request.capacity and request.capacity[0].staff_fte is not None)
@@ -333,8 +355,8 @@ def create_queue(request: QueueRequest) -> QueueResponse:
                   "plan's consequences") if planned else None
     excess = excess_start_note(months, float(demand.iloc[0]), initial, "initial_executed and initial_waiting")
     notes += [n for n in (rate_note(params, names), waiting_note(result.summary),
-                          fee_note(params, result, 'fee_states ["new", "aiv"]'), ignored, other_plan, start, excess,
-                          TOTAL_NOTE) if n]
+                          fee_note(params, result, 'fee_states ["new", "aiv"]'), ignored, other_plan, outside, start,
+                          excess, TOTAL_NOTE) if n]
     notes += [f"{check}: {text}" for check, text in capacity_notes(result)]  # a capacity below those served, or 0
     return QueueResponse(resmodel_version=__version__, service=request.service, monthly=json_records(result.monthly),
                          quarterly=json_records(result.quarterly), waits=json_records(result.waits),

@@ -23,6 +23,7 @@ from api.scenarios import (
     scenario_error,
     scenario_warning_lines,
 )
+from api.warning_items import WarningItem, answer_warnings, located
 from resmodel import __version__
 from resmodel.errors import ResmodelError
 from resmodel.planning import shift_columns
@@ -150,6 +151,16 @@ class ShiftPlanResponse(BaseModel):
                                      f"gives its hours and the bound) — {TIME_LIMIT_S} s a solve, {BUDGET_S} s a "
                                      "request")
     warnings: Warnings
+    warning_items: list[WarningItem] = Field(description="the same warnings, in the same order, with their check, "
+                                             "where and message apart, for a client that filters or flags")
+
+
+def _item(check: str, text: str) -> WarningItem:
+    """A warning of the command's check (shift_attendance, shift_plan: the names its workbook gives them) at its
+    source, its message in the request's words (row 3 of attendance)."""
+    item = located(check, text, (ATTENDANCE, ROSTER))
+    return item.model_copy(update={"message": BODY.worded(item.message.replace(ATTENDANCE, "attendance")
+                                                           .replace(ROSTER, "roster"))})
 
 
 def _typed(rows: list[BaseModel], schema, display: str) -> pd.DataFrame:
@@ -250,6 +261,5 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
         short=None if plan.short is None else json_records(plan.short, ("start", "end")),
         pooling=None if plan.pooling is None else json_records(plan.pooling),
         statuses=dict(plan.statuses),
-        warnings=[*scenario_warning_lines(loaded),
-                  *(BODY.worded(w.replace(ATTENDANCE, "attendance").replace(ROSTER, "roster"))
-                    for w in [*warnings, *plan.warnings])])
+        **answer_warnings(scenario_warning_lines(loaded), [*(_item("shift_attendance", w) for w in warnings),
+                                                     *(_item("shift_plan", w) for w in plan.warnings)]))

@@ -32,6 +32,9 @@ from resmodel.errors import InputError, Location
 from resmodel.forecast.frame import month_ranges
 
 CATEGORIES = ("new", "aiv", "aiviv")
+#: the longest wait a decision may start with (--initial-waiting, the API's initial_waiting): a decision waiting
+#: longer than 20 years is a typing mistake
+MAX_WAIT_MONTHS = 240
 #: how to read the queue beside plan-premises and project (the command's note, the API's)
 TOTAL_NOTE = ("the queue is of the service's total: any place takes any user, whatever the need level. "
               "plan-premises matches places to the levels they suit (its no_new_premises option can show users "
