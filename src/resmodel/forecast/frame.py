@@ -54,6 +54,13 @@ _GROUP_SPACE = re.compile(r"[ \u00a0\u202f]")
 _THOUSANDS_COMMA = re.compile(r"\s*-?\d{1,3}(?:,\d{3})+\s*")
 
 
+def number_expected(decimal_comma: bool = False) -> str:
+    """The number a value cell must hold, in its file's convention: a ';' file (Swedish Excel's CSV) writes decimal
+    commas, so an empty cell there was told to use '.' (planner walk, finding 4)."""
+    return ("a number with ',' as decimal comma (as in this ';' file)" if decimal_comma
+            else "a number with '.' as decimal point")
+
+
 def step(freq: str) -> pd.DateOffset:
     """One period of the given frequency."""
     return pd.DateOffset(months=1) if freq == MONTHLY else pd.DateOffset(years=1)
@@ -112,7 +119,9 @@ MONTH_NAMES = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "maj": 5, "may": 5, "jun"
 def month_written_otherwise(text: pd.Series, month_only: bool = False) -> pd.Series:
     """The YYYY-MM a month written another way means — a month name and year ('jan 2024', 'januari 2024', 'jan-24'
     as Excel re-saves a CSV's 2024-01; a two-digit year as Excel reads it, 00–29 → 2000s, 30–99 → 1900s), YYYYMM
-    ('202401') or MM/YYYY ('01/2024') —, NA where it is none of them: for a message that gives the conversion.
+    ('202401'), MM/YYYY ('01/2024'), SCB's YYYYMmm ('2024M01') or an ISO timestamp of the month's first day
+    ('2024-01-01T00:00:00', as a database or BI tool exports it) —, NA where it is none of them: for a message that
+    gives the conversion.
     ``month_only`` (a table with the year in its own column, resmodel inyear): the month number 1–12 instead,
     also of a name without a year ('augusti') and of a date ('2024-08', '2024-08-01'), so both say one conversion."""
     cells = text.astype("string").str.strip().str.lower()
@@ -122,8 +131,10 @@ def month_written_otherwise(text: pd.Series, month_only: bool = False) -> pd.Ser
     year = pd.to_numeric(named["year"], errors="coerce").astype("Float64")
     year = year.where(named["year"].str.len() == 4, year + 2000 - 100 * (year >= 30))
     dated = r"|^(?P<y3>\d{4})[-/](?P<m3>\d{1,2})(?:-01(?: 00:00:00)?)?$" if month_only else ""
-    packed = cells.str.extract(r"^(?P<year>\d{4})(?P<month>\d{2})$|^(?P<m2>\d{1,2})/(?P<y2>\d{4})$" + dated)
-    packed_year, packed_month = packed["year"].fillna(packed["y2"]), packed["month"].fillna(packed["m2"])
+    packed = cells.str.extract(r"^(?P<year>\d{4})m?(?P<month>\d{2})$|^(?P<m2>\d{1,2})/(?P<y2>\d{4})$"
+                               r"|^(?P<y4>\d{4})-(?P<m4>\d{2})-01t00:00(?::00(?:\.0+)?)?z?$" + dated)
+    packed_year = packed["year"].fillna(packed["y2"]).fillna(packed["y4"])
+    packed_month = packed["month"].fillna(packed["m2"]).fillna(packed["m4"])
     if month_only:
         packed_year, packed_month = packed_year.fillna(packed["y3"]), packed_month.fillna(packed["m3"])
     year = year.fillna(pd.to_numeric(packed_year, errors="coerce").astype("Float64"))
@@ -189,13 +200,15 @@ def validate_long(
     source: str | None = None,
     exog: tuple[str, ...] | None = None,
     labels: Mapping[str, str] | None = None,
+    decimal_comma: bool = False,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Check a long table and return it sorted by series and date with the frequency of each series.
 
     Reports, all at once: missing columns, empty ids, dates that are not period starts,
     non-numeric, missing or negative values, duplicate dates, mixed frequencies and gaps.
     ``source`` is the file name (then the index is taken as spreadsheet row numbers); ``labels``
-    maps ``ds``/``y`` to the column names the user's file has, for the messages."""
+    maps ``ds``/``y`` to the column names the user's file has, for the messages; ``decimal_comma``: the file is a
+    ';' CSV, whose numbers are written with ',' (the messages ask for that)."""
     labels = labels or {}
     problems = ProblemCollector()
     for col in (ID, DS, Y):
@@ -282,7 +295,7 @@ def validate_long(
                         "a number with '.' as decimal point (decimal commas are read in a CSV file with ';' between "
                         "cells, as Swedish Excel saves 'CSV UTF-8')", "write the number with '.', or save the file "
                         "from Excel as 'CSV UTF-8' with ';' between cells")
-            return (loc(idx, col, uid[idx]), f"value {what} is not a number", "a number with '.' as decimal point",
+            return (loc(idx, col, uid[idx]), f"value {what} is not a number", number_expected(decimal_comma),
                     "correct the value; do not leave gaps as empty cells")
 
         problems.add_rows(frame.index[bad.to_numpy()], 5, not_a_number)

@@ -14,13 +14,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from resmodel.errors import InputError, Location, ProblemCollector, shown
+from resmodel.budget.areas import SERVICE_AREA
+from resmodel.errors import InputError, Location, ProblemCollector, Warning_, did_you_mean, shown
 from resmodel.forecast.frame import (
     DS,
     FIRST_YEAR,
@@ -30,6 +31,7 @@ from resmodel.forecast.frame import (
     YEARLY,
     Y,
     month_name_problem,
+    number_expected,
     validate_long,
 )
 from resmodel.forecast.interface import validate_history
@@ -37,10 +39,15 @@ from resmodel.forecast.queue import capacity_from_staff
 from resmodel.forecast.stockflow import FLOW_COLUMNS, INFLOW_KINDS, OUTFLOW_KINDS
 from resmodel.io.pnr import check_frame_for_pnr
 from resmodel.io.tables import (
+    EXCEL_EPOCH,
+    EXCEL_SERIALS,
     LEVEL_WORDS,
     Column,
     TableSchema,
+    allowed_spelling,
+    header_key,
     is_total_word,
+    other_service_of,
     parse_month,
     read_raw,
     read_table,
@@ -49,10 +56,13 @@ from resmodel.io.tables import (
     without_prefix_words,
 )
 from resmodel.io.writers import write_csv, write_folder_atomically
-from resmodel.services import LEVEL_SERVICES
+from resmodel.services import LEVEL_SERVICES, USER_SERVICES
 
 HISTORY_COLUMNS = ("month", "service", "level", "volume")
 HISTORY_REQUIRED = ("month", "service", "volume")  # without a level column every service is read as totals
+#: the service keys a volume history's service cells are read as (those POST /queues knows): the users' services and
+#: the report areas' services; any other name is forecast under its own name, with a warning
+HISTORY_SERVICES = tuple(sorted({*SERVICE_AREA, *USER_SERVICES}))
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{2})(?: 00:00:00)?)?$")  # '2025-1' too, as parse_month
 _AGE_BAND = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)|\+)\s*")  # as interface.parse_band reads it
 
@@ -92,11 +102,13 @@ CAPACITY = TableSchema("capacity", "Kapacitet — places, or staff, available pe
 
 @dataclass
 class SeriesInput:
-    """A validated long table, each series' frequency, and whether it came from a volume history."""
+    """A validated long table, each series' frequency, whether it came from a volume history, and the reader's
+    warnings (a volume history's service that names no key)."""
 
     frame: pd.DataFrame
     freqs: dict[str, str]
     from_history: bool = False
+    warnings: list[Warning_] = field(default_factory=list)
 
 
 def _parse_period(text: str) -> tuple[pd.Timestamp | None, str | None]:
@@ -159,6 +171,41 @@ def refuse_wide_table(raw: pd.DataFrame, display: str, row_key: str, long_form: 
                                else ""))
 
 
+#: the two formats a series file is read in, as a message names them
+TWO_FORMATS = ("a series file's header unique_id,ds,y (optionally more numeric columns), or a volume history's "
+               "month,service,level,volume")
+
+#: headers a series file or a volume history kept in Swedish may have, and the column each is — compared as
+#: ``header_key`` writes them ('Månad' is månad), as the candidates reader names its Swedish headers
+SWEDISH_SERIES_HEADERS = {
+    **dict.fromkeys(("månad", "manad"), "month"),
+    **dict.fromkeys(("insats", "tjänst", "tjanst"), "service"),
+    **dict.fromkeys(("nivå", "niva", "behovsnivå", "behovsniva"), "level"),
+    **dict.fromkeys(("antal", "volym", "antal_brukare"), "volume"),
+    **dict.fromkeys(("serie", "serienamn"), "unique_id"),
+    **dict.fromkeys(("datum", "period"), "ds"),
+    **dict.fromkeys(("värde", "varde"), "y"),
+}
+
+
+def _refuse_swedish_header(raw: pd.DataFrame, display: str) -> None:
+    """A header in Swedish ('månad;insats;nivå;antal') is told each column's name in resmodel's format, once — it was
+    told that 'unique_id', a column of the other format, is missing (planner walk, finding 5)."""
+    meant = {str(c): SWEDISH_SERIES_HEADERS[header_key(c)] for c in raw.columns
+             if header_key(c) in SWEDISH_SERIES_HEADERS and SWEDISH_SERIES_HEADERS[header_key(c)] not in raw.columns}
+    if meant:
+        first = next(iter(meant))
+        renamed = {*raw.columns, *meant.values()}
+        required = HISTORY_REQUIRED if renamed & set(HISTORY_COLUMNS) else (ID, DS, Y)
+        lacking = [c for c in required if c not in renamed]
+        raise InputError.at(Location(display, row=1, column=first),
+                            f"the header names its column{'s' if len(meant) > 1 else ''} in Swedish "
+                            f"({', '.join(meant)}), which resmodel reads in English", TWO_FORMATS,
+                            "rename " + ", ".join(f"'{c}' to '{k}'" for c, k in meant.items())
+                            + (f", and add {' and '.join(repr(c) for c in lacking)}" if lacking else "")
+                            + " (docs/forecasting.md §6)")
+
+
 def _missing_history_column(raw: pd.DataFrame, display: str) -> None:
     """A header that is a volume history's but for one column (a typo, 'volym'): name that column."""
     column = next(c for c in HISTORY_REQUIRED if c not in raw.columns)
@@ -205,6 +252,28 @@ def refuse_total_series(name: pd.Series, period: pd.Series, value: pd.Series, di
     problems.raise_if_any()
 
 
+def excel_serial_problem(text: pd.Series, rows: pd.Index, what: str) -> tuple[pd.Index, str, str]:
+    """Of the ``rows`` whose period could not be read, those holding an Excel date serial (a whole number of days,
+    '43466' for 2019-01-01: a date column saved without its date format), and one problem and fix for them all with
+    the conversion — they were told, row by row, that 43466 is a year outside 1900–2200 (planner walk, finding 2)."""
+    cells = text[rows].astype("string").str.strip()
+    serial = pd.to_numeric(cells.str.extract(r"^(\d{5})(?:\.\d*)?$", expand=False), errors="coerce")
+    serial = serial[serial.between(*EXCEL_SERIALS)]
+    if serial.empty:
+        return serial.index, "", ""
+    day = pd.Timestamp(EXCEL_EPOCH) + pd.to_timedelta(serial, unit="D")
+    firsts = cells[serial.index].drop_duplicates()
+    examples = ", ".join(f"{cells[r]} → {day[r]:%Y-%m-%d}" for r in firsts.index[:3]) + (", …" if len(firsts) > 3
+                                                                                          else "")
+    first = serial.index[0]
+    form = "YYYY-MM (YYYY for a yearly series)" if what == "period" else "YYYY-MM"
+    return (serial.index,
+            f"{_rows_text(len(serial))} hold{'s' if len(serial) == 1 else ''} an Excel date serial, not a {what} "
+            f"({examples})",
+            f"{cells[first]} is Excel's serial for {day[first]:%Y-%m-%d}: write {day[first]:%Y-%m}, and each {what} "
+            f"as {form}; in Excel, give the column the custom number format yyyy-mm before saving")
+
+
 def _period_fix(cell: str) -> str:
     """The fix for a period that could not be read: a date within a month ('2015-01-15') is told its month, as the
     invoice triangle's reader tells it (planner walk: the two readers said it two ways)."""
@@ -224,12 +293,18 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
             uid = uid + history["level"].map(lambda v: "" if pd.isna(v) else f"|{int(v)}").astype("string")
         long = pd.DataFrame({ID: uid, DS: history["month"], Y: history["volume"]})
         long = long.groupby([ID, DS], as_index=False, sort=True)[Y].sum()
-        return SeriesInput(long, dict.fromkeys(long[ID].unique(), MONTHLY), True)
+        return SeriesInput(long, dict.fromkeys(long[ID].unique(), MONTHLY), True, history.attrs["warnings"])
     if path is not None and ID not in raw.columns and len(set(HISTORY_COLUMNS) & set(raw.columns)) >= 2:
         _missing_history_column(raw, display)
     missing = [c for c in (ID, DS, Y) if c not in raw.columns]
     if missing:
+        _refuse_swedish_header(raw, display)
         refuse_wide_table(raw, display, ID, "unique_id,ds,y", "docs/forecasting.md §6")
+        if not {*raw.columns} & {ID, DS, Y, *HISTORY_COLUMNS}:
+            raise InputError.at(Location(display, row=1, column=str(raw.columns[0])),
+                                f"the header ({', '.join(map(str, raw.columns[:4]))}{', …' if len(raw.columns) > 4 else ''})"
+                                " is neither of the two formats a series file is read in", TWO_FORMATS,
+                                "rename the columns to one of the two (docs/forecasting.md §6)")
         raise InputError.at(Location(display, row=1, column=missing[0]), f"required column '{missing[0]}' is missing",
                             "a header unique_id,ds,y (optionally more numeric columns), or month,service,level,volume",
                             "rename the columns as described in docs/forecasting.md")
@@ -238,13 +313,18 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
     text = raw[DS].fillna("")
     parsed = pd.DataFrame(text.map(_parse_period).tolist(), index=raw.index, columns=[DS, "freq"])
     ds, gran = pd.to_datetime(parsed[DS]), parsed["freq"].fillna("")
+    period_form = f"YYYY for yearly or YYYY-MM for monthly series, years {FIRST_YEAR}–{LAST_YEAR}"
+    serials, said, fix = excel_serial_problem(text, raw.index[ds.isna().to_numpy()], "period")  # one line for all
+    if len(serials):
+        problems.add(Location(display, row=int(serials[0]), column=DS, path=str(raw[ID][serials[0]])), said,
+                     period_form, fix)
     year = pd.to_numeric(text.str.strip().str.extract(r"^(\d{4})", expand=False), errors="coerce")
-    outside = ~year.between(FIRST_YEAR, LAST_YEAR) & year.notna()
-    bad = raw.index[(ds.isna() & ~outside).to_numpy()]
+    outside = ~year.between(FIRST_YEAR, LAST_YEAR) & year.notna() & ~raw.index.isin(serials)
+    bad = raw.index[(ds.isna() & ~outside).to_numpy()].difference(serials)
     named, written, rewrite = month_name_problem(text, bad)  # 'jan-21', '202101': one line for them all
     if len(named):
         problems.add(Location(display, row=int(named[0]), column=DS, path=str(raw[ID][named[0]])), written,
-                     f"YYYY for yearly or YYYY-MM for monthly series, years {FIRST_YEAR}–{LAST_YEAR}", rewrite)
+                     period_form, rewrite)
     bad = bad.difference(named)
     form = text[bad].str.strip().str.replace(r"\d", "9", regex=True)  # 2019.0 and 2020.0 are one mistake
     alike = form.map(form.value_counts()) - 1
@@ -252,8 +332,7 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
         Location(display, row=idx, column=DS, path=str(raw[ID][idx])), f"'{shown(text[idx])}' is not a period"
         + (f"; so {'are' if alike[idx] > 1 else 'is'} {alike[idx]} more written like it on later rows"
            if alike[idx] else ""),
-        f"YYYY for yearly or YYYY-MM for monthly series, years {FIRST_YEAR}–{LAST_YEAR}",
-        _period_fix(str(text[idx]).strip())))
+        period_form, _period_fix(str(text[idx]).strip())))
     problems.add_rows(raw.index[(ds.isna() & outside).to_numpy()], 10, lambda idx: (
         Location(display, row=idx, column=DS, path=str(raw[ID][idx])),
         f"'{shown(text[idx])}' is outside the years {FIRST_YEAR}–{LAST_YEAR}", "a period in those years",
@@ -277,7 +356,7 @@ def series_from_raw(raw: pd.DataFrame, display: str, by_level: bool = False, pat
     frame = raw.copy()
     frame[DS] = ds
     frame[ID] = uid
-    frame, found = validate_long(frame, freqs=freqs, source=display)
+    frame, found = validate_long(frame, freqs=freqs, source=display, decimal_comma=raw.attrs.get("decimal_comma", False))
     return SeriesInput(frame, found)
 
 
@@ -307,22 +386,30 @@ def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFram
     problems = ProblemCollector()
     for col in raw.columns:
         if col not in HISTORY_COLUMNS:
+            meant = SWEDISH_SERIES_HEADERS.get(header_key(col))  # 'nivå' beside month, service, volume
             problems.add(Location(display, row=1, column=col), f"unknown column '{col}' in the volume history",
-                         "columns month, service, level, volume", "remove or rename the column")
+                         "columns month, service, level, volume", f"rename the column to '{meant}'"
+                         if meant in HISTORY_COLUMNS and meant not in raw.columns else "remove or rename the column")
     problems.raise_if_any()
     if "level" not in raw.columns:  # a history of service totals may leave the column out (docs: 'on none')
         raw = raw.assign(level="")
     if raw.empty:
         raise InputError.at(Location(display), "the volume history has no rows",
                             "one row per month, service and level", "add the monthly volumes")
+    decimal_comma = raw.attrs.get("decimal_comma", False)
     frame = raw.copy()
-    service = frame["service"].fillna("").str.strip()
+    service = history_service_keys(frame["service"])
     problems.add_rows(frame.index[service.eq("").to_numpy()], 10, lambda idx: (
         Location(display, row=idx, column="service"), "the service is empty",
         "a service key such as daglig_verksamhet", "fill in the service"))
     month_text = frame["month"].fillna("").str.strip()
     month = parse_month(month_text)
     unread = frame.index[month.isna().to_numpy()]
+    serials, said, fix = excel_serial_problem(month_text, unread, "month")  # '43466': one line with the conversion
+    if len(serials):
+        problems.add(Location(display, row=int(serials[0]), column="month", path=service[serials[0]]), said,
+                     "a month written YYYY-MM (or a first-of-month date such as 2024-03-01)", fix)
+    unread = unread.difference(serials)
     named, written, rewrite = month_name_problem(month_text, unread)  # 'jan 2020', '202001': one line for them all
     if len(named):
         problems.add(Location(display, row=int(named[0]), column="month", path=service[named[0]]), written,
@@ -338,11 +425,49 @@ def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFram
         Location(display, row=idx, column="level", path=service[idx]), f"'{frame['level'][idx]}' is not a level",
         "a whole number 1–8, or empty", "correct the level or leave it empty for services without levels"))
     _check_levels(service, level_text, display, problems)
+    empty = frame["volume"].fillna("").astype("string").str.strip().eq("")  # told in the file's convention
+    problems.add_rows(frame.index[empty.to_numpy()], 5, lambda idx: (
+        Location(display, row=idx, column="volume", path=service[idx]), "value empty is not a number",
+        number_expected(decimal_comma), "correct the value; do not leave gaps as empty cells"))
     problems.raise_if_any()
     refuse_total_series(service, month, frame["volume"], display, "service", "month")
     frame["month"], frame["level"] = month, level.astype("Int64")
     frame["service"] = service
-    return validate_history(frame, display)
+    history = validate_history(frame, display)
+    history.attrs["warnings"] = unknown_service_warnings(service, display)
+    return history
+
+
+def history_service_keys(cells: pd.Series) -> pd.Series:
+    """Each service cell as the key it names, read as users.csv reads its service column — spelt with capitals,
+    å/ä/ö and spaces ('Daglig verksamhet'), by the law's name ('Bostad med särskild service för vuxna') or by an
+    other service's Swedish label ('Ledsagarservice' is ledsagning) — so that a case system's export keeps its level
+    split (planner walk, finding 1: 'Daglig verksamhet' was told it has no levels); any other cell as written."""
+    text = series_ids(cells)
+    names = text.drop_duplicates()
+    keys = allowed_spelling(names, HISTORY_SERVICES)
+    keys = keys.where(keys.isin(HISTORY_SERVICES), names.map(lambda name: other_service_of(name) or name))
+    return text.map(dict(zip(names, keys, strict=True))).astype("string")
+
+
+def unknown_service_warnings(service: pd.Series, display: str) -> list[Warning_]:
+    """One warning per service cell that names no service key, at its first row, with the key it may have meant: it
+    is forecast under its own name, and a queue, a projection or a scenario asking for a key finds no rows of it
+    (planner walk, finding 1: it was accepted silently). A total word is the total-series check's to judge."""
+    unknown = service.ne("") & ~service.isin(HISTORY_SERVICES) & ~is_total_word(service)
+    rows = service[unknown]
+    counts = rows.value_counts()
+    return [Warning_("unknown_service", Location(display, row=int(idx), column="service", path=str(name)),
+                     f"'{name}' ({_rows_text(counts[name])}) is not one of resmodel's service keys"
+                     + (f" ({hint.removesuffix(' ')})" if (hint := did_you_mean(name, HISTORY_SERVICES)) else "")
+                     + ": it is forecast as a service of its own, under this name, which a queue, a projection or a "
+                     "scenario does not know; if it is one of them, write its key (" + ", ".join(HISTORY_SERVICES)
+                     + ")") for idx, name in rows.drop_duplicates().items()]
+
+
+def _rows_text(n: int) -> str:
+    """'1 row', '576 rows'."""
+    return f"{n} row{'s' if n != 1 else ''}"
 
 
 def _refuse_level_totals(level: pd.Series, service: pd.Series, display: str, problems: ProblemCollector) -> None:
@@ -369,11 +494,29 @@ def _check_levels(service: pd.Series, level: pd.Series, display: str, problems: 
         "a level 1–8 on every row of a level service (or on none: the service as totals only)",
         "fill in the level of this row, or move its volume to the right level"))
     extra = ~is_level_service & service.ne("") & has_level
-    problems.add_rows(service.index[extra.to_numpy()], 10, lambda idx: (
-        Location(display, row=idx, column="level", path=service[idx]),
-        f"service '{service[idx]}' has no levels, but the level is {level[idx]}",
-        "an empty level; only " + ", ".join(LEVEL_SERVICES) + " have levels 1–8",
-        "leave the level empty (and sum the rows of the month), or correct the service"))
+    for name, rows in service[extra].groupby(service[extra], sort=False).groups.items():
+        _level_on_service_without_levels(str(name), rows, level, display, problems)
+
+
+def _level_on_service_without_levels(name: str, rows: pd.Index, level: pd.Series, display: str,
+                                     problems: ProblemCollector) -> None:
+    """One problem per service given levels it cannot have, at its first row with the count of rows — not a line per
+    row (planner walk: 576 lines) —; a name that is no service key is told so, with the key it may have meant,
+    instead of being told to throw its level split away."""
+    levels = ", ".join(level[rows].drop_duplicates().head(4)) + (", …" if level[rows].nunique() > 4 else "")
+    listed = ", ".join(str(int(r)) for r in rows[:3]) + (", …" if len(rows) > 3 else "")
+    where = Location(display, row=int(rows[0]), column="level", path=name)
+    expected = "an empty level; only " + ", ".join(LEVEL_SERVICES) + " have levels 1–8"
+    on_rows = f"on {_rows_text(len(rows))} ({listed})"
+    if name in HISTORY_SERVICES:
+        problems.add(where, f"service '{name}' has no levels, but the level is {levels} {on_rows}", expected,
+                     "leave the level empty (and sum the rows of the month), or correct the service")
+        return
+    problems.add(where, f"'{name}' is not one of resmodel's service keys, so it has no levels, but the level is "
+                 f"{levels} {on_rows}", expected,
+                 did_you_mean(name, HISTORY_SERVICES) + "write the service's key (" + ", ".join(LEVEL_SERVICES)
+                 + " have levels); for a service without levels, leave the level empty (and sum the rows of the "
+                 "month)")
 
 
 def read_population(path: Path, display: str | None = None) -> pd.DataFrame:
@@ -506,6 +649,7 @@ def triangle_from_raw(raw: pd.DataFrame, value: str, display: str) -> pd.DataFra
     if "reporting_month" not in raw.columns:
         refuse_wide_table(raw, display, "reporting_month", "service_month,reporting_month,amount_sek (or cases)",
                           "docs/forecasting.md §6")
+        _refuse_lag_column(raw, display)
     unused = [c for c in TRIANGLE_VALUES if c != value]
     schema = replace(TRIANGLE, columns=tuple(replace(c, kind="str") if c.name in unused else c
                                              for c in TRIANGLE.columns))
@@ -536,6 +680,18 @@ def triangle_from_raw(raw: pd.DataFrame, value: str, display: str) -> pd.DataFra
                             f"check that {value} holds the invoiced amounts" + (
                                 f", or complete {other} instead (--value {other})" if other else ""))
     return t[["service_month", "reporting_month", value]].reset_index(drop=True)
+
+
+def _refuse_lag_column(raw: pd.DataFrame, display: str) -> None:
+    """A triangle giving each invoice's lag (months after its service month) instead of its reporting month is told
+    the conversion — it was told to remove the lag as a comment column (planner walk, finding 6)."""
+    lag = next((str(c) for c in raw.columns if header_key(c) in ("lag", "lag_months", "fördröjning")), None)
+    if lag is not None:
+        raise InputError.at(Location(display, row=1, column=lag), "required column 'reporting_month' is missing: the "
+                            f"column '{lag}' gives each invoice's lag instead, the months after its service month",
+                            "a column reporting_month (docs/forecasting.md §6)",
+                            f"write reporting_month = service_month + {lag} months (a lag of 0 is the service month "
+                            f"itself) and remove the column '{lag}'")
 
 
 #: reporting months without invoices in a row that are still a quiet spell, not a stray far-off date
