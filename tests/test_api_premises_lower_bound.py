@@ -48,8 +48,8 @@ def cli_warning(column: str) -> str:
 @pytest.mark.parametrize("column", ["volume_lo_80", "volume_lo_95"])
 def test_a_plan_for_a_lower_bound_is_warned_at_demand_column_with_the_clis_words(api, column):
     warnings = post(api, column)["warnings"]
-    located = [w for w in warnings if w.startswith("body.demand_column: ")]
-    assert located == [f"body.demand_column: {cli_warning(column)}"]
+    located = [w for w in warnings if w.startswith("[plan_for_lower_bound] body.demand_column: ")]
+    assert located == [f"[plan_for_lower_bound] body.demand_column: {cli_warning(column)}"]
     assert f"the lower bound of the {column[-2:]} % interval ({column}): places for a low-demand case" in located[0]
 
 
