@@ -190,7 +190,7 @@ def explain(scenario: ScenarioArg,
         return
     from resmodel.allocation.reference import half_up, shown
     from resmodel.explain import explain_unit, in_short
-    from resmodel.projection_run import template_notes
+    from resmodel.warning_order import template_notes
 
     e = explain_unit(result, unit, measure)
     reported, recomputed = (shown(half_up(x, e.decimals), 2) for x in (e.reported, e.recomputed))  # as its line reads

@@ -42,8 +42,9 @@ TOPDOWN_OUTPUTS = ("omraden.csv", "tjanster.csv", "avstamning.csv", "manifest.js
 def _load(path: Path, say_templates: bool = True):
     """The scenario loaded, its base-year run, and the projection set up from them; unless the command
     prints the projection's notes itself, a scenario still on the starter kit's values says so."""
-    from resmodel.projection_run import build_setup, template_notes
+    from resmodel.projection_run import build_setup
     from resmodel.run import load, run
+    from resmodel.warning_order import template_notes
 
     loaded = load(path)
     result = run(loaded)

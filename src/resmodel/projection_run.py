@@ -63,6 +63,7 @@ from resmodel.scenario.projection import (
     source_of,
 )
 from resmodel.services import SFB_CAP
+from resmodel.warning_order import template_notes
 
 SFB, LSS, OWN = "personlig_assistans_sfb", "personlig_assistans_lss", "personlig_assistans_egen_utforare"
 LSS_PRICE = "personlig_assistans.lss_purchase_price_per_hour"  # what providers charge per LSS hour
@@ -2075,27 +2076,6 @@ def projection_manifest(run_manifest: Mapping, setup: ProjectionSetup, **extra) 
             "volume_models": dict(zip(setup.volume_models["service"], setup.volume_models["model_used"],
                                       strict=True)),
             **extra}
-
-
-def template_notes(warnings) -> list[str]:
-    """Figures built on the starter kit's demo values, or on a bundled value a board sets itself (one board's PO,
-    the legal minimum leave), say so first with what to do: the template_parameter ``warnings`` as one note each
-    for the kit's files and the bundled ones (run, project and explain alike)."""
-    from resmodel.io.parameters import BUNDLED_DISPLAY
-
-    files = [str(w.location.file) for w in warnings if w.check == "template_parameter"]
-    kit = [f for f in files if not f.startswith(BUNDLED_DISPLAY + "/")]
-    bundled = [f.removeprefix(BUNDLED_DISPLAY + "/") for f in files if f.startswith(BUNDLED_DISPLAY + "/")]
-    notes = []
-    if kit:
-        notes.append(f"{len(kit)} parameter file(s) are marked as the demo municipality's values (template: true), so "
-                     "these figures may not yet be your board's: " + ", ".join(kit) + "; in each, set your board's "
-                     "value and reference, then delete its 'template: true' line")
-    if bundled:
-        notes.append("your parameters folder does not set " + ", ".join(bundled) + ", so resmodel's bundled "
-                     "value is used — one board's payroll overhead or the legal minimum leave, not yours: add the "
-                     "file(s) to your parameters folder with your board's values (the warnings say which leaves)")
-    return notes
 
 
 def parameter_slip_notes(loaded) -> list[str]:

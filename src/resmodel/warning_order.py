@@ -44,8 +44,6 @@ def warning_lines(warnings, loaded, where_all: str) -> list[str]:
     each, one with many a single line with its count and first locations (unless their locations do not tell them
     apart: tariff_missing_price's all name the tariff file), and template parameters always the
     one summary ``project`` prints — every warning stays in ``where_all`` (the workbook) and the manifest."""
-    from resmodel.projection_run import template_notes
-
     by_check: dict[str, list] = {}
     for w in ordered(warnings):
         by_check.setdefault(w.check, []).append(w)
@@ -75,3 +73,24 @@ def _summary_line(found: list, where_all: str) -> str:
     return (f"[{w.check}] {len(found)} warnings; the first at {w.location}: {w.message}"
             + (f" (units: {', '.join(w.units)})" if w.units else "") + "; the others at " + ", ".join(others)
             + (f" and {rest} more" if rest else "") + f" — every one {where_all}")
+
+
+def template_notes(warnings) -> list[str]:
+    """Figures built on the starter kit's demo values, or on a bundled value a board sets itself (one board's PO,
+    the legal minimum leave), say so first with what to do: the template_parameter ``warnings`` as one note each
+    for the kit's files and the bundled ones (run, project and explain alike)."""
+    from resmodel.io.parameters import BUNDLED_DISPLAY
+
+    files = [str(w.location.file) for w in warnings if w.check == "template_parameter"]
+    kit = [f for f in files if not f.startswith(BUNDLED_DISPLAY + "/")]
+    bundled = [f.removeprefix(BUNDLED_DISPLAY + "/") for f in files if f.startswith(BUNDLED_DISPLAY + "/")]
+    notes = []
+    if kit:
+        notes.append(f"{len(kit)} parameter file(s) are marked as the demo municipality's values (template: true), so "
+                     "these figures may not yet be your board's: " + ", ".join(kit) + "; in each, set your board's "
+                     "value and reference, then delete its 'template: true' line")
+    if bundled:
+        notes.append("your parameters folder does not set " + ", ".join(bundled) + ", so resmodel's bundled "
+                     "value is used — one board's payroll overhead or the legal minimum leave, not yours: add the "
+                     "file(s) to your parameters folder with your board's values (the warnings say which leaves)")
+    return notes
