@@ -264,3 +264,18 @@ def test_a_time_whose_last_zero_was_lost_is_told_as_that_time(tmp_path, cell, me
     assert problem.problem == (f"'{cell}' is not a time of day: it is a number; as hours, {cell} is {hours}, off the "
                                f"half-hour grid — or {cell}0, {meant}, with its last zero lost")
     assert problem.fix.startswith(f"write {meant} if that is the time")
+
+
+def test_a_roster_given_as_the_attendance_and_back_is_said_as_that():
+    """Section-manager walk: an attendance file given as --roster was 'unknown column user_id … remove the column'."""
+    from resmodel.io.shifts import read_roster
+
+    demo = Path(__file__).resolve().parents[1] / "data" / "demokommun"
+    with pytest.raises(InputError) as error:
+        read_roster(demo / "attendance_DV001.csv")
+    (problem,) = error.value.problems
+    assert problem.problem.startswith("this file has 'user_id': it looks like the attendance schedule")
+    assert "--attendance" in problem.fix and "remove" not in problem.fix
+    with pytest.raises(InputError) as error:
+        read_attendance(demo / "roster_DV001.csv")
+    assert error.value.problems[0].problem.startswith("this file has 'staff_id': it looks like the staff roster")

@@ -176,6 +176,7 @@ def _read_schedule(path: Path, display: str, schema: TableSchema,
     Excel's 24:00 in an end cell read as 24:00, cells quoted as typed, and a problem on a row with more
     cells than the header (8,30 in a ','-separated file) or beside a range typed into one cell said as that."""
     raw = _excel_midnights(path, read_raw(path, display))
+    _refuse_other_schedule(raw, schema, display)
     typed, wide = _typed_cells(path, raw, display)
     try:
         table = type_table(raw, schema, display)
@@ -188,6 +189,24 @@ def _read_schedule(path: Path, display: str, schema: TableSchema,
         if problems == exc.problems:
             raise
         raise InputError(problems) from None
+
+
+#: the column that tells each schedule from the other: an attendance names users, a roster staff
+SCHEDULE_KEYS = {"attendance": ("user_id", "the attendance schedule (beläggningsschema)"),
+                 "roster": ("staff_id", "the staff roster (arbetsschema)")}
+
+
+def _refuse_other_schedule(raw: pd.DataFrame, schema: TableSchema, display: str) -> None:
+    """A file of the other schedule given in this one's place (an attendance as the roster): said as that, not as its
+    columns unknown and missing (section-manager walk: 'unknown column user_id … remove the column')."""
+    own_key, own = SCHEDULE_KEYS[schema.name]
+    other_key, other = next(v for k, v in SCHEDULE_KEYS.items() if k != schema.name)
+    header = {str(c).strip().lower() for c in raw.columns}
+    if other_key in header and own_key not in header:
+        raise InputError.at(Location(display, row=1, column=other_key),
+                            f"this file has '{other_key}': it looks like {other}, given where {own} goes",
+                            f"{own} here, with a column '{own_key}'",
+                            "give each file in its place: the attendance with --attendance, the roster with --roster")
 
 
 def _excel_midnights(path: Path, raw: pd.DataFrame) -> pd.DataFrame:
