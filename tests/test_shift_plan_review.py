@@ -87,7 +87,7 @@ def test_the_api_warns_about_a_closed_day_too(monkeypatch):
     response = TestClient(api_app).post("/shift-plans", json={"scenario": "base", "unit_ids": ["DV001"],
                                                               "attendance": attendance})
     assert response.status_code == 200, response.text
-    assert any(w.startswith("no attendance on fri while the other weekdays have some")
+    assert any(w.startswith("[shift_plan] body: no attendance on fri while the other weekdays have some")
                for w in response.json()["warnings"])
 
 

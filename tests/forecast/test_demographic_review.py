@@ -102,18 +102,19 @@ def test_a_service_none_of_whose_users_is_in_a_band_is_refused(cli, tmp_path):
 
 
 def test_only_the_services_the_demographic_model_forecasts_need_users_in_a_band(cli, tmp_path):
-    """Another service's users, all older than the bands, do not stop a forecast that does not use their ages."""
+    """Another service's users, all older than the bands, do not stop a forecast that does not use their ages (a board's
+    own service: 'ledsagarservice', used here before, is now read as ledsagning, the key it names)."""
     months = pd.date_range("2023-01-01", periods=24, freq="MS")
     history = tmp_path / "history.csv"
     pd.concat([pd.DataFrame({"month": months.strftime("%Y-%m"), "service": s, "level": "", "volume": 100})
-               for s in ("boendestod", "ledsagarservice")]).to_csv(history, index=False)
-    users = _users(tmp_path / "users.csv", [("boendestod", 2014), ("boendestod", 1984), ("ledsagarservice", 1950)])
+               for s in ("boendestod", "egen_insats")]).to_csv(history, index=False)
+    users = _users(tmp_path / "users.csv", [("boendestod", 2014), ("boendestod", 1984), ("egen_insats", 1950)])
     res, table = _forecast(cli, tmp_path, history, _population(tmp_path / "population.csv"), users,
-                           "boendestod=demographic", "ledsagarservice=naive")
+                           "boendestod=demographic", "egen_insats=naive")
     assert res.exit_code == 0, res.stderr
     assert "users_outside_age_bands" not in res.stderr
     by = table.set_index(["service", "month"])["volume"]
-    assert by[("boendestod", "2027-01")] == pytest.approx(150.0) and by[("ledsagarservice", "2027-01")] == 100.0
+    assert by[("boendestod", "2027-01")] == pytest.approx(150.0) and by[("egen_insats", "2027-01")] == 100.0
 
 
 def test_shares_of_a_year_the_population_does_not_cover_are_a_located_error():
