@@ -1038,7 +1038,7 @@ def _history_checked(loaded, resolved: ResolvedProjection, sources: VolumeSource
                      warn: bool) -> list[Warning_]:
     """As ``_volumes`` decides from ``sources``: the history reaches the base year's December when a service is
     forecast from it, and the forecast services' models find their inputs; with ``warn``, the history's scale and
-    suspicious-value warnings of those services."""
+    suspicious-value warnings of those services, and its names of no service (unknown_service)."""
     first, models, display = loaded.scenario.base_date.year + 1, sources.models, _history_display(loaded)
     last = _history_end(history, first, display) if models else history["month"].max().to_period("M")
     _model_inputs(loaded, resolved, models, int(last.year))
@@ -1048,7 +1048,8 @@ def _history_checked(loaded, resolved: ResolvedProjection, sources: VolumeSource
     warnings = history_scale_warnings(history, {sv: float(n) for sv, n in counts.items() if sv in models},
                                       first - 1, display)
     forecast = [sv for sv in models if not isinstance(resolved.settings.volumes.get(sv), dict)]  # not overridden
-    return warnings + history_suspicious_warnings(history[history["service"].isin(forecast)], display)
+    return (warnings + history_suspicious_warnings(history[history["service"].isin(forecast)], display)
+            + list(history.attrs.get("warnings", [])))  # a service name that maps to no key (unknown_service)
 
 
 def check_projection_for_run(loaded) -> None:
@@ -1545,6 +1546,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     _check_service_keys(resolved, services, own_provider_projected(loaded))
     history = _history_for(loaded, resolved, services, base_volumes)
     known = sorted(history["service"].astype(str).unique()) if history is not None else []
+    notes += [str(w) for w in (history.attrs.get("warnings", []) if history is not None else [])]  # unknown_service
     months = pd.Index(projected_months(first, last))
     given = read_forecast_file(loaded, resolved, services, list(months), notes, history)
     _check_over_forecast(resolved, first, known)

@@ -1,0 +1,31 @@
+"""A volume history's service name that maps to no key (unknown_service, read by io.series) is said where the history
+is used: the readers returned the warning, but neither `project` nor `validate` nor the forecast commands printed it
+(planner walk with own data, follow-up)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .clirun import run_main
+from .scenario_files import child, demo_copy, setup_of
+
+
+def _with_own_service(tmp_path):
+    """A demo copy whose history also has a board's own service, 'Egen insats', with boendestod's volumes."""
+    data = demo_copy(tmp_path)
+    path = data / "volume_history.csv"
+    history = pd.read_csv(path, dtype=str, keep_default_na=False)
+    own = history[history["service"] == "boendestod"].assign(service="Egen insats")
+    pd.concat([history, own]).to_csv(path, index=False)
+    return child(tmp_path, "own", f"data: {data}\n")
+
+
+def test_project_notes_a_history_service_of_no_key(tmp_path):
+    notes = setup_of(_with_own_service(tmp_path)).notes
+    (note,) = [n for n in notes if n.startswith("[unknown_service]")]
+    assert "'Egen insats' (120 rows) is not one of resmodel's service keys" in note
+
+
+def test_validate_warns_of_it(tmp_path, monkeypatch, capsys):
+    code, out, err = run_main(monkeypatch, capsys, "validate", _with_own_service(tmp_path))
+    assert code == 0 and "[unknown_service]" in out + err
