@@ -11,7 +11,7 @@ import pytest
 
 from resmodel.forecast.frame import split_series, validate_long
 from resmodel.forecast.models import Theta, plausible_theta_variance, z_value
-from tests.forecast.conftest import run_cli
+from tests.forecast.conftest import monthly_frame, run_cli, trend_season
 
 PLANNER_YEARS = [742.0, 738, 751, 769, 781, 796]  # 2019–2024, changes −4 … +18
 
@@ -54,3 +54,33 @@ def test_the_floor_binds_only_far_below_the_implied_variance():
     s = split_series(*validate_long(_yearly(PLANNER_YEARS)))[0]
     fit = Theta().predict(s, 1, (80,))
     assert fit.hi[80][0] - fit.mean[0] > 7  # ±0.06 before
+
+
+# --- 2. auto's backtest rows that never reach comb, while the forecast on the whole series uses it ------------------
+
+def test_backtest_says_when_auto_never_reached_comb_that_the_forecast_uses(tmp_path):
+    """72 months: every default origin has under 62 months before it, so auto there is select's choice; the forecast
+    on all 72 months is comb, which nothing in the backtest scored and nothing said so."""
+    series = _write(monthly_frame("F", trend_season(72)), tmp_path / "m72.csv")
+    res = run_cli(["backtest", "--series", series, "--models", "naive,auto", "--out", tmp_path / "bt"])
+    assert res.exit_code == 0, res.stderr
+    metrics = pd.read_csv(tmp_path / "bt" / "backtest_metrics.csv").set_index("model")
+    assert "comb" not in metrics.at["auto", "model_used"]
+    note = [line for line in res.stderr.splitlines() if "never comb" in line]
+    assert len(note) == 1 and note[0].startswith("note: F: auto at these backtest origins is select's choice (")
+    assert "the forecast on the whole 72 months uses comb" in note[0]
+    assert "add comb to --models to backtest it (--models naive,auto,comb)" in note[0]
+    assert run_cli(["forecast", "--series", series, "--out", tmp_path / "fc"]).exit_code == 0
+    assert set(pd.read_csv(tmp_path / "fc" / "forecast.csv")["auto-model_used"]) == {"comb"}  # what the note says
+
+
+def test_no_such_note_where_the_forecast_does_not_use_comb(tmp_path):
+    """50 months are too few for comb in the forecast too (and a yearly auto prefers nothing): nothing to say."""
+    series = _write(monthly_frame("F", trend_season(50)), tmp_path / "m50.csv")
+    res = run_cli(["backtest", "--series", series, "--models", "naive,auto", "--out", tmp_path / "bt"])
+    assert res.exit_code == 0, res.stderr
+    assert "never comb" not in res.stderr
+    yearly = _write(_yearly(np.linspace(100, 160, 14) + np.tile([0.0, 3.0], 7), 2011), tmp_path / "y.csv")
+    res = run_cli(["backtest", "--series", yearly, "--models", "naive,auto", "--out", tmp_path / "by"])
+    assert res.exit_code == 0, res.stderr
+    assert "never" not in res.stderr

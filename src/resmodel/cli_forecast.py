@@ -238,6 +238,7 @@ def backtest(
         _check_model_inputs(requested, drivers, flows, flow_map, sorted(all_series))
     cvs, tables, level_tables = [], [], []
     fallback_windows: dict[tuple[str, str], int] = {}
+    autos = {}  # the auto model backtested per frequency, to say when its origins never reached its preferred model
     for freq in sorted(set(data.freqs.values())):
         uids = sorted(u for u, f in data.freqs.items() if f == freq)
         g_h = h or (12 if freq == MONTHLY else 1)
@@ -253,6 +254,7 @@ def backtest(
                                   f"{FREQ_NAMES[freq]} series ({', '.join(uids[:3])}{' …' if len(uids) > 3 else ''}), "
                                   "so it is left out there (naive is the same forecast)"))
         chosen = _parse_models(",".join(names), freq, bool(drivers), flow_map)
+        autos[freq] = next((m for m in chosen if m.name == "auto"), None)
         frame = data.frame[data.frame[ID].isin(uids)]
         if drivers:
             frame = frame.assign(population=[drivers[u][d] for u, d in zip(frame[ID], frame[DS], strict=True)])
@@ -300,6 +302,8 @@ def backtest(
                "fallbacks included; all over the held-out points of every window — mase over the windows whose "
                "training data are not flat)")
     _echo_flat_windows(metrics)
+    if not by_level:  # forecast forecasts the series backtested here (by level it splits a service total instead)
+        _echo_untested_default(metrics, autos, all_series, data.freqs, requested)
     metrics = _with_judgement(metrics, fallback_windows)
     _echo_best(metrics, data.from_history, fallback_windows)
     _echo_verdict(metrics, fallback_windows=fallback_windows)
@@ -358,12 +362,49 @@ def _unfitted(metrics: pd.DataFrame, fallback_windows: dict[tuple[str, str], int
     """Per metrics row: whether the model's fallback made every forecast of the row (nothing of the model to judge).
     A model other than select/auto whose model_used never names it, or any model whose fallback forecast every
     window (``fallback_windows``: select and auto choosing naive are not fallbacks)."""
-    used = metrics["model_used"].astype(str).to_numpy()
-    own = [{p.split("×")[0].strip() for p in m.split(",")} for m in used]
+    own = [_used_models(m) for m in metrics["model_used"].astype(str)]
     return np.array([(name not in ("select", "auto") and name not in parts)
                      or fallback_windows.get((name, uid), 0) >= windows
                      for name, uid, windows, parts in zip(metrics["model"], metrics["unique_id"], metrics["windows"],
                                                           own, strict=True)], dtype=bool)
+
+
+def _used_models(model_used: str) -> set[str]:
+    """The models a metrics row's ``model_used`` names: 'drift×3, ets×1' → {'drift', 'ets'}."""
+    return {part.split("×")[0].strip() for part in model_used.split(",")}
+
+
+def _default_horizon(freq: str) -> int:
+    """The horizon ``resmodel forecast`` uses for a unique_id,ds,y series when --h is left out: 12 months, 2 years."""
+    from resmodel.forecast.frame import MONTHLY
+
+    return 12 if freq == MONTHLY else 2
+
+
+def _echo_untested_default(metrics: pd.DataFrame, autos: dict, all_series: dict, freqs: dict[str, str],
+                           requested: list[str]) -> None:
+    """A note per series whose backtest origins never reached the model ``auto`` prefers (``comb`` on monthly series,
+    ``forecaster.default_model``) while the forecast on the whole series would use it: auto's rows then score
+    select's choices, not the forecast ``resmodel forecast`` makes (a planner's 72-month series: auto 'drift×7,
+    ets×1' in the backtest, comb in the forecast, and nothing said so). The whole series' choice is auto's own
+    (``AutoSelect.choose``, at the forecast's default horizon), made only for the series where no origin used it."""
+    from resmodel.forecast.frame import MONTHLY
+
+    rows = metrics[metrics["model"] == "auto"]
+    for uid, used in zip(rows["unique_id"], rows["model_used"].astype(str), strict=True):
+        auto = autos.get(freqs[uid])
+        if auto is None or not auto.prefer or _used_models(used) & set(auto.prefer):
+            continue
+        s = all_series[uid]
+        full = auto.choose(s, _default_horizon(s.freq)).model.name
+        if full not in auto.prefer:
+            continue
+        scored = (f"{full}'s own rows score it" if full in requested
+                  else f"add {full} to --models to backtest it (--models {','.join([*requested, full])})")
+        whole = _plural(len(s.y), "month" if s.freq == MONTHLY else "year")
+        typer.echo(f"note: {uid}: auto at these backtest origins is select's choice ({used}), never {full} — the "
+                   f"history before them is too short for {full}, or it could not be fitted there; the forecast on "
+                   f"the whole {whole} uses {full}, which auto's rows do not score: {scored}", err=True)
 
 
 def _echo_best(metrics: pd.DataFrame, from_history: bool, fallback_windows: dict[tuple[str, str], int]) -> None:
@@ -677,7 +718,7 @@ def forecast(
             fc = Forecaster([make_model(default or "auto", freq, where=Location(path="--model"))], source=str(series))
             try:
                 with _horizon_is_the_option():
-                    res = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)], h or (12 if freq == "M" else 2),
+                    res = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)], h or _default_horizon(freq),
                                       freqs=data.freqs)
             except InputError as exc:  # the monthly series' problems and the yearly ones, reported together
                 found += exc.problems
