@@ -11,6 +11,8 @@ import pytest
 
 from resmodel.forecast.frame import split_series, validate_long
 from resmodel.forecast.models import Theta, plausible_theta_variance, z_value
+from resmodel.forecast.nowcast import held, rounding_tolerance, rounding_unit
+from resmodel.forecast.nowcast_report import nowcast_report
 from tests.forecast.conftest import monthly_frame, run_cli, trend_season
 
 PLANNER_YEARS = [742.0, 738, 751, 769, 781, 796]  # 2019–2024, changes −4 … +18
@@ -84,3 +86,58 @@ def test_no_such_note_where_the_forecast_does_not_use_comb(tmp_path):
     res = run_cli(["backtest", "--series", yearly, "--models", "naive,auto", "--out", tmp_path / "by"])
     assert res.exit_code == 0, res.stderr
     assert "never" not in res.stderr
+
+
+# --- 3. nowcast coverage within the rounding of the amounts ----------------------------------------------------------
+
+def _exact_share_triangle(months: int = 48) -> pd.DataFrame:
+    """Invoices reported 40/30/15/10/5 % over lags 0–4, each rounded to öre."""
+    rng = np.random.default_rng(3)
+    service = pd.period_range("2021-01", periods=months, freq="M")
+    rows = []
+    for i, month in enumerate(service):
+        total = 1_000_000 + 4000 * i + rng.normal(0, 30000)
+        rows += [(str(month), str(month + lag), round(total * share, 2))
+                 for lag, share in enumerate((0.40, 0.30, 0.15, 0.10, 0.05)) if month + lag <= service[-1]]
+    return pd.DataFrame(rows, columns=["service_month", "reporting_month", "amount_sek"])
+
+
+def test_an_exactly_right_zero_width_interval_counts_as_covered(tmp_path):
+    """The chain ladder's intervals on exact shares are ~zero wide (se ≈ 0.006 SEK) and its nowcasts right to the
+    öre; counted exactly, öre rounding made hits and misses: 'coverage_80 58.33' at lag 1 with MAPE 0.00."""
+    res = run_cli(["nowcast", "--triangle", _write(_exact_share_triangle(), tmp_path / "tri.csv"),
+                   "--out", tmp_path / "nc"])
+    assert res.exit_code == 0, res.stderr
+    summary = pd.read_csv(tmp_path / "nc" / "nowcast_backtest.csv").set_index("lag")
+    for lag in ("1", "2", "3", "4"):
+        assert summary.at[lag, "mape_nowcast"] < 1e-5
+        assert summary.at[lag, "coverage_80"] == 100.0 and summary.at[lag, "coverage_95"] == 100.0
+
+
+def test_the_tolerance_is_the_rounding_of_the_invoices_a_settled_amount_sums():
+    """Half the rounding unit per invoice row of the month: öre-rounded amounts 0.005 SEK a row, whole kronor 0.5;
+    amounts written unrounded and case counts (counted, not rounded) none — a miss by 0.24 SEK of an unrounded
+    triangle stays a miss."""
+    inv = _exact_share_triangle()
+    assert rounding_unit(inv["amount_sek"]) == 0.01
+    assert rounding_unit(inv["amount_sek"].round(0)) == 1.0
+    assert rounding_unit(inv["amount_sek"] * (1 + 1e-7)) == 0.0
+    months = pd.Series(["2021-01", "2024-12"])  # five invoice rows, one
+    assert list(rounding_tolerance(inv, "amount_sek", months)) == pytest.approx([0.025, 0.005])
+    assert list(rounding_tolerance(inv.assign(cases=inv["amount_sek"].round(0)), "cases", months)) == [0.0, 0.0]
+    truth, bound = pd.Series([1000.02, 1000.03]), pd.Series([1000.0, 1000.0])
+    assert list(held(truth, bound, bound, np.array([0.025, 0.025]))) == [True, False]
+    assert not held(pd.Series([1000.24]), bound[:1], bound[:1], 0.0).iloc[0]
+    big = pd.Series([2e12 * (1 + 5e-10)])  # floating-point error of large amounts: a relative 1e-9
+    assert bool(held(big, pd.Series([2e12]), pd.Series([2e12]), 0.0).iloc[0])
+
+
+def test_the_overall_coverage_counts_as_the_backtest_table_does():
+    """The line '80 % intervals held the settled amount in …' (``NowcastReport.coverage_80``, the API's
+    backtest_coverage_80) counts as the table by lag: the origins' weighted mean of its coverage_80."""
+    inv = _exact_share_triangle().assign(service_month=lambda d: pd.to_datetime(d["service_month"]),
+                                         reporting_month=lambda d: pd.to_datetime(d["reporting_month"]))
+    report = nowcast_report(inv, "amount_sek", inv["reporting_month"].max())
+    by_lag = report.backtest[report.backtest["lag"] != "sum of recent months"]
+    weighted = (by_lag["coverage_80"] * by_lag["origins"]).sum() / by_lag["origins"].sum()
+    assert report.coverage_80 == pytest.approx(weighted) and weighted > 98

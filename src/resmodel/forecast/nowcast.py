@@ -509,6 +509,43 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+#: the units an invoice amount is looked for as rounded to, coarsest first: whole kronor, tenths, öre, …
+ROUNDING_UNITS = 10.0 ** -np.arange(5)
+#: a share of the settled value within which it counts as on a bound: far above the floating-point error of the
+#: chain-ladder arithmetic (about 1e-13 of it), far below any interval that measures something
+RELATIVE_TOLERANCE = 1e-9
+
+
+def rounding_unit(amounts: pd.Series) -> float:
+    """The unit the amounts are rounded to: the coarsest of ``ROUNDING_UNITS`` of which every amount is a whole
+    multiple (öre: 0.01); 0 for amounts written more finely (not rounded)."""
+    v = np.abs(amounts.to_numpy(dtype=float))
+    for unit in ROUNDING_UNITS:
+        if np.allclose(v / unit, np.round(v / unit), rtol=1e-12, atol=1e-6):
+            return float(unit)
+    return 0.0
+
+
+def rounding_tolerance(invoices: pd.DataFrame, value: str, months: pd.Series) -> np.ndarray:
+    """Per service month in ``months``, how far its settled amount can lie from the unrounded amounts it sums: half
+    the rounding unit (``rounding_unit``) per invoice row of the month. 0 for case counts, which are counted, not
+    rounded (a tolerance of half a case per row would count real misses as held)."""
+    if value != "amount_sek":
+        return np.zeros(len(months))
+    rows = invoices[invoices[value] != 0].groupby("service_month").size()
+    return rows.reindex(months).fillna(0).to_numpy(dtype=float) * rounding_unit(invoices[value]) / 2
+
+
+def held(truth: pd.Series, lo: pd.Series, hi: pd.Series, tolerance: np.ndarray | float) -> pd.Series:
+    """Whether each settled value lies inside its interval, within its rounding ``tolerance`` (``rounding_tolerance``)
+    or ``RELATIVE_TOLERANCE`` of it — the backtest's coverage. A miss smaller than the rounding of the invoices cannot
+    be told from it: counted exactly, a triangle reported in fixed shares with amounts rounded to öre got chain-ladder
+    intervals of ~zero width (se 0.006 SEK) holding 58 % at lag 1 with MAPE 0.00, where every nowcast was right to
+    the öre (misses of at most 0.003 SEK, against a tolerance there of 0.01 SEK)."""
+    tol = np.maximum(tolerance, RELATIVE_TOLERANCE * np.abs(truth))
+    return (truth >= lo - tol) & (truth <= hi + tol)
+
+
 class HistoryTooShort(InputError):
     """The invoice history is too short for a backtest (the nowcast itself can still be made)."""
 
@@ -549,7 +586,8 @@ def backtest_nowcast(invoices: pd.DataFrame, value: str, origins: int = 12, rece
         nc = _table(tri, completed, p).tail(recent_months)
         nc = nc.assign(origin=origin, truth=truth.reindex(nc["service_month"]).to_numpy())
         detail.append(nc)
-        sums.append({**_total(completed, recent_months, p), "truth": float(nc["truth"].sum())})
+        sums.append({**_total(completed, recent_months, p), "truth": float(nc["truth"].sum()),
+                     "tolerance": float(rounding_tolerance(invoices, value, nc["service_month"]).sum())})
     if len(detail) < 2:
         raise HistoryTooShort.at(Location(path="triangle"),
                                  f"only {len(detail)} of the {len(ends)} backtest origins ({ends[0]:%Y-%m}–"
@@ -563,19 +601,20 @@ def backtest_nowcast(invoices: pd.DataFrame, value: str, origins: int = 12, rece
         return (d[col] - d["truth"]).abs() / d["truth"].where(d["truth"] != 0) * 100
 
     d["err_nowcast_pct"], d["err_reported_pct"] = pct("nowcast"), pct("reported")
+    tolerance = rounding_tolerance(invoices, value, d["service_month"])
+    inside = pd.DataFrame({f"coverage_{lv}": held(d["truth"], d[f"lo-{lv}"], d[f"hi-{lv}"], tolerance) * 100.0
+                           for lv in p.levels})
     by_lag = d.groupby("lag").agg(
         origins=("origin", "count"), mape_nowcast=("err_nowcast_pct", "mean"),
         mape_last_reported=("err_reported_pct", "mean"),
-        **{f"coverage_{lv}": ("truth", lambda s, lv=lv: float(
-            ((s >= d.loc[s.index, f"lo-{lv}"]) & (s <= d.loc[s.index, f"hi-{lv}"])).mean() * 100)) for lv in p.levels},
-    ).reset_index()
+    ).join(inside.groupby(d["lag"]).mean()).reset_index()
     totals = pd.DataFrame(sums)
     total_row = pd.DataFrame({
         "lag": ["sum of recent months"], "origins": [len(totals)],
         **{f"mape_{name}": [float(((totals[col] - totals["truth"]).abs()
                                    / totals["truth"].where(totals["truth"] != 0)).mean() * 100)]
            for name, col in (("nowcast", "nowcast"), ("last_reported", "reported"))},
-        **{f"coverage_{lv}": [float(totals["truth"].between(totals[f"lo-{lv}"], totals[f"hi-{lv}"]).mean() * 100)]
+        **{f"coverage_{lv}": [float(held(totals["truth"], totals[f"lo-{lv}"], totals[f"hi-{lv}"], totals["tolerance"].to_numpy()).mean() * 100)]
            for lv in p.levels},
     })
     summary = pd.concat([by_lag.astype({"lag": str}), total_row], ignore_index=True)

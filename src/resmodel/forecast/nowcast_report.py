@@ -111,7 +111,8 @@ def nowcast_report(invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, rece
         bounds = {f"still_to_come_{b}": total[b] - total["reported"] for b in ("lo-80", "hi-80", "lo-95", "hi-95")}
         sums.append({"sum_of": key, "first_month": f"{span.iloc[0]:%Y-%m}", "last_month": f"{span.iloc[-1]:%Y-%m}",
                      "months": len(rows), **total, **bounds})
-    covered = float(detail["truth"].between(detail["lo-80"], detail["hi-80"]).mean() * 100) if len(detail) else None
+    by_lag = summary[summary["lag"] != "sum of recent months"]  # every nowcast is in one lag's row
+    covered = float((by_lag["coverage_80"] * by_lag["origins"]).sum() / by_lag["origins"].sum()) if len(detail) else None
     return NowcastReport(result, pd.DataFrame(sums), {key: what for key, _, what in groups}, detail, summary,
                          int(detail["origin"].nunique()), covered, open_shown, no_backtest, no_interval,
                          tuple(credit_warnings(tri, params)))
