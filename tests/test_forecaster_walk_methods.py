@@ -141,3 +141,54 @@ def test_the_overall_coverage_counts_as_the_backtest_table_does():
     by_lag = report.backtest[report.backtest["lag"] != "sum of recent months"]
     weighted = (by_lag["coverage_80"] * by_lag["origins"]).sum() / by_lag["origins"].sum()
     assert report.coverage_80 == pytest.approx(weighted) and weighted > 98
+
+
+# --- 5. the queue's rates checked by the core's rule; --as-of's year ---------------------------------------------------
+
+def _queue_args(tmp_path, *rates):
+    demand = pd.DataFrame({"month": [f"2025-{m:02d}" for m in range(1, 13)], "service": "boendestod",
+                           "volume": 100.0})
+    return ["queue", "--demand", _write(demand, tmp_path / "demand.csv"), "--service", "boendestod", "--places", "100",
+            *rates, "--out", tmp_path / "q"]
+
+
+@pytest.mark.parametrize(("rates", "told"), [
+    (["--exit-rate", "2"], "at '--exit-rate': --exit-rate 2 is outside 0–1. Expected a monthly share between 0 and 1 "
+                           "(e.g. 0.004 for 0.4 % a month). Fix: correct --exit-rate"),
+    (["--aiviv-resume-rate", "nan"], "at '--aiviv-resume-rate': --aiviv-resume-rate nan is outside 0–1"),
+    (["--exit-rate", "0.6", "--aiv-rate", "0.5"], "at '--exit-rate/--aiv-rate/--aiviv-rate': exit, AIV and AIViV "
+                                                  "rates add up to more than 1 (1.1)"),
+])
+def test_queue_rates_are_refused_at_their_options(tmp_path, rates, told):
+    res = run_cli(_queue_args(tmp_path, *rates))
+    assert res.exit_code == 2 and told in res.stderr
+    assert not (tmp_path / "q").exists()
+
+
+def test_the_queue_rates_follow_queue_params_own_rule(tmp_path, monkeypatch):
+    """The CLI has no rule of its own (it had the 0–1 range and the sum ≤ 1 a second time): a stricter core rule is
+    the command's too, located at the option, before any input is read."""
+    from resmodel.errors import InputError, Location
+    from resmodel.forecast.queue import QueueParams
+
+    def stricter(self):
+        if self.exit_rate > 0.5:
+            raise InputError.at(Location(path="queue.exit_rate"), f"exit_rate = {self.exit_rate} is above 0.5",
+                                "at most 0.5", "correct exit_rate")
+
+    monkeypatch.setattr(QueueParams, "validate", stricter)
+    res = run_cli(_queue_args(tmp_path, "--exit-rate", "0.6"))
+    assert res.exit_code == 2
+    assert "at '--exit-rate': --exit-rate 0.6 is above 0.5" in res.stderr and "Fix: correct --exit-rate" in res.stderr
+
+
+@pytest.mark.parametrize("as_of", ["2201-01", "1850-06", "20244-01", "3000-01"])
+def test_nowcast_as_of_year_outside_1990_2200_is_told_as_the_year(tmp_path, as_of):
+    """As the API's as_of: a year outside the triangle's years is a typing mistake (it was told as a month after or
+    before the invoices, or — past 2262 — as no month at all, 'write the month as 3000-01')."""
+    res = run_cli(["nowcast", "--triangle", _write(_exact_share_triangle(12), tmp_path / "tri.csv"),
+                   "--as-of", as_of, "--out", tmp_path / "nc"])
+    assert res.exit_code == 2
+    assert f"at '--as-of': '{as_of}' is not a month of 1990–2200" in res.stderr
+    assert "Fix: correct the year" in res.stderr
+    assert not (tmp_path / "nc").exists()

@@ -6,6 +6,7 @@ located message and exit status 2."""
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +17,7 @@ import pandas as pd
 import typer
 
 from resmodel.budget.areas import SERVICE_LABELS
-from resmodel.errors import InputError, Location, ProblemCollector, Warning_, did_you_mean
+from resmodel.errors import InputError, Location, Problem, ProblemCollector, Warning_, did_you_mean
 from resmodel.io.pnr import check_option_for_pnr
 from resmodel.io.writers import check_output_folder, workbook_writer
 
@@ -830,6 +831,7 @@ def nowcast(
 
     when = None
     if as_of:
+        _check_as_of_year(as_of)
         when = pd.to_datetime(as_of, format="%Y-%m", errors="coerce")
         if pd.isna(when):
             raise InputError.at(Location(path="--as-of"), f"'{as_of}' is not a month", "YYYY-MM", month_fix(as_of))
@@ -891,6 +893,21 @@ def nowcast(
                                    "manifest.json": manifest_writer(ctx.info_name, ctx.params)},
                              NOWCAST_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+def _check_as_of_year(as_of: str) -> None:
+    """--as-of's year within the years of the invoice triangle's months (1990–2200, as the API's as_of): a year
+    outside is a typing mistake, told as one rather than as a month after the invoices (or, past pandas' dates in
+    2262, as no month at all)."""
+    from resmodel.io.series import TRIANGLE
+
+    column = TRIANGLE.column("reporting_month")
+    first, last = int(column.minimum), int(column.maximum)
+    year = re.match(r"\s*(\d+)\s*-", as_of)
+    if year and not first <= int(year[1]) <= last:
+        raise InputError.at(Location(path="--as-of"), f"'{as_of.strip()}' is not a month of {first}–{last}",
+                            f"YYYY-MM with a year from {first} to {last}, as the invoices' months",
+                            "correct the year, or leave --as-of out for the last reporting month")
 
 
 def _cases_beside(triangle: Path) -> pd.DataFrame | None:
@@ -1256,20 +1273,36 @@ def _check_plan_demand(capacity: Path, demand: Path) -> None:
 
 def _queue_params(exit_rate: float, aiv_rate: float, aiviv_rate: float, aiviv_resume_rate: float,
                   fee_states: str):
-    """The queue's rates and fee states from the options, each checked before any input is read or noted on."""
+    """The queue's rates and fee states from the options, checked before any input is read or noted on by
+    ``QueueParams.validate`` — the rules (each rate 0–1, exit + AIV + AIViV at most 1) are the core's alone — with
+    its problems located at the options (``_at_options``)."""
     from resmodel.forecast.queue import QueueParams
 
-    rates = dict(zip(map(_option, QUEUE_RATES), (exit_rate, aiv_rate, aiviv_rate, aiviv_resume_rate), strict=True))
-    for option, rate in rates.items():
-        if not (np.isfinite(rate) and 0 <= rate <= 1):
-            raise InputError.at(Location(path=option), f"{option} {rate:g} is outside 0–1",
-                                "a monthly share between 0 and 1 (e.g. 0.004 for 0.4 % a month)", f"correct {option}")
-    if exit_rate + aiv_rate + aiviv_rate > 1:
-        raise InputError.at(Location(path="--exit-rate/--aiv-rate/--aiviv-rate"), "the exit, AIV and AIViV rates "
-                            f"add up to {exit_rate + aiv_rate + aiviv_rate:g}", "monthly shares of the executed "
-                            "users summing to at most 1", "lower the rates")
-    return QueueParams(exit_rate=exit_rate, aiv_rate=aiv_rate, aiviv_rate=aiviv_rate,
-                       aiviv_resume_rate=aiviv_resume_rate, fee_states=_fee_states(fee_states))
+    params = QueueParams(exit_rate=exit_rate, aiv_rate=aiv_rate, aiviv_rate=aiviv_rate,
+                         aiviv_resume_rate=aiviv_resume_rate)
+    try:
+        params.validate()
+    except InputError as exc:
+        raise InputError([_at_options(p, params) for p in exc.problems]) from None
+    return replace(params, fee_states=_fee_states(fee_states))
+
+
+def _at_options(problem: Problem, params) -> Problem:
+    """A problem ``QueueParams.validate`` located at a field (queue.exit_rate) or at the rates together (queue),
+    located at the option(s) instead and naming the option with the value as given: '--exit-rate 2 is outside
+    0–1'; the rates' sum with its value."""
+    field = (problem.location.path or "").removeprefix("queue").lstrip(".")
+    if field in QUEUE_RATES:
+        value, option = getattr(params, field), _option(field)
+        return replace(problem, location=Location(path=option),
+                       problem=problem.problem.replace(f"{field} = {value}", f"{option} {value:g}"),
+                       expected=f"{problem.expected} (e.g. 0.004 for 0.4 % a month)",
+                       fix=problem.fix.replace(field, option))
+    if not field:  # the exit, AIV and AIViV rates together
+        total = params.exit_rate + params.aiv_rate + params.aiviv_rate
+        return replace(problem, location=Location(path="/".join(_option(f) for f in QUEUE_RATES[:3])),
+                       problem=f"{problem.problem} ({total:g})")
+    return problem
 
 
 def _option(field: str) -> str:
