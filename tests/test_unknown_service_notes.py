@@ -29,3 +29,16 @@ def test_project_notes_a_history_service_of_no_key(tmp_path):
 def test_validate_warns_of_it(tmp_path, monkeypatch, capsys):
     code, out, err = run_main(monkeypatch, capsys, "validate", _with_own_service(tmp_path))
     assert code == 0 and "[unknown_service]" in out + err
+
+
+def test_forecast_and_backtest_warn_of_it(tmp_path, monkeypatch, capsys):
+    months = pd.date_range("2021-01-01", periods=36, freq="MS").strftime("%Y-%m")
+    path = tmp_path / "history.csv"
+    pd.concat([pd.DataFrame({"month": months, "service": name, "level": "", "volume": 100 + i})
+               for i, name in enumerate(("boendestod", "Egen insats"))]).to_csv(path, index=False)
+    code, _, err = run_main(monkeypatch, capsys, "forecast", "--series", path, "--model", "naive",
+                            "--out", tmp_path / "fc")
+    assert code == 0 and err.count("[unknown_service]") == 1 and "'Egen insats' (36 rows)" in err
+    code, _, err = run_main(monkeypatch, capsys, "backtest", "--series", path, "--models", "naive", "--h", 3,
+                            "--windows", 2, "--out", tmp_path / "bt")
+    assert code == 0 and err.count("[unknown_service]") == 1

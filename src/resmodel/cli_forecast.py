@@ -224,7 +224,7 @@ def backtest(
                                     "remove the extra comma, or leave --models out for all models")
 
     data = read_series(series, by_level=by_level)
-    _warn(_unused_columns(data, series) + suspicious_warnings(data.frame, data.freqs, str(series)))
+    _warn(data.warnings + _unused_columns(data, series) + suspicious_warnings(data.frame, data.freqs, str(series)))
     if by_level and not data.from_history:
         _warn([Warning_("option_ignored", Location(path="--by-level"), "--by-level has no effect: it splits a "
                         "volume history (month, service, level, volume) by level, and this is a unique_id, ds, y file")])
@@ -654,7 +654,7 @@ def forecast(
 
     spec, default = _parse_spec(model or [])
     data = read_series(series)
-    _warn(_unused_columns(data, series) + ([] if data.from_history else  # forecast_volumes warns of its own
+    _warn(data.warnings + _unused_columns(data, series) + ([] if data.from_history else  # forecast_volumes: its own
                                            suspicious_warnings(data.frame, data.freqs, str(series))))
     if exit_age is not None and not (data.from_history and flows and users):
         _warn([Warning_("option_ignored", Location(path="--exit-age"),
