@@ -16,14 +16,12 @@ from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from api.records import json_records
 from resmodel import __version__
 from resmodel.errors import Location, ResmodelError
+from resmodel.forecast.nowcast_checks import MAX_SERVICE_MONTHS, completion_span
 
 router = APIRouter()
 INVOICES = "body.invoices"  # the source name the reader puts in locations
 BODY = BodyWording({INVOICES: "invoices"}, {"--value cases": '"value": "cases"', "--value amount_sek": '"value": "amount_sek"',
                                             "--as-of": "as_of", "--origins": "origins", "--recent": "recent", "--value": "value"})
-#: service months a request may complete, from the first service month to as_of (default: the last reporting
-#: month): the completion is quadratic in them, and 30 years is more history than any development pattern needs
-MAX_SERVICE_MONTHS = 360
 
 
 class InvoiceRow(RequestBody):
@@ -187,16 +185,12 @@ def _invoices(request: NowcastRequest) -> pd.DataFrame:
 
 
 def _refuse_long_completion(invoices: pd.DataFrame, when: pd.Timestamp, as_of_given: bool) -> None:
-    """The triangle completes every month from the first service month known at ``when`` to ``when`` (as_of, or
-    the last reporting month): more than MAX_SERVICE_MONTHS of them is a 422 before the quadratic completion runs
-    (an invoice reported in 2200 for 1990 answered 2 532 months and an invented 'open' amount after 20 s)."""
-    known = invoices.loc[invoices["reporting_month"] <= when, "service_month"]
-    if known.empty:  # nothing known at as_of: the core says so
+    """A 422 before the quadratic completion runs when it would complete more than MAX_SERVICE_MONTHS months
+    (``completion_span``)."""
+    too_long = completion_span(invoices, when)
+    if too_long is None:
         return
-    first = known.min()
-    span = (when.year - first.year) * 12 + when.month - first.month + 1
-    if span <= MAX_SERVICE_MONTHS:
-        return
+    span, first = too_long
     latest = first + pd.DateOffset(months=MAX_SERVICE_MONTHS - 1)
     end, where = ((f"as_of {when:%Y-%m}", ["body", "as_of"]) if as_of_given
                   else (f"the last reporting month {when:%Y-%m}", ["body", "invoices"]))
@@ -205,7 +199,7 @@ def _refuse_long_completion(invoices: pd.DataFrame, when: pd.Timestamp, as_of_gi
                       f"the first service month to as_of (default: the last reporting month), here up to "
                       f"{latest:%Y-%m}. Fix: correct a reporting or service month typed wrong, send the last years' "
                       "invoices (ten years are plenty for the reporting pattern)"
-                      + (", or an earlier as_of" if as_of_given else "") + ", or use `resmodel nowcast`")
+                      + (", or an earlier as_of" if as_of_given else ""))
 
 
 @router.post("/nowcasts", response_model=NowcastResponse)

@@ -42,3 +42,4 @@ def test_forecast_and_backtest_warn_of_it(tmp_path, monkeypatch, capsys):
     code, _, err = run_main(monkeypatch, capsys, "backtest", "--series", path, "--models", "naive", "--h", 3,
                             "--windows", 2, "--out", tmp_path / "bt")
     assert code == 0 and err.count("[unknown_service]") == 1
+

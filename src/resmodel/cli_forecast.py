@@ -811,6 +811,27 @@ def _forecast_figure(history: pd.DataFrame, table: pd.DataFrame):
     return fig
 
 
+def _refuse_long_completion(invoices: pd.DataFrame, when: pd.Timestamp, triangle: Path, as_of_given: bool) -> None:
+    """Exit 2 before the quadratic completion runs when it would complete more than MAX_SERVICE_MONTHS months
+    (``completion_span``; the API answers a 422 alike — the CLI ran 19 s and wrote 2 533 months for one invoice of
+    1990-01 reported in 2200-12)."""
+    from resmodel.forecast.nowcast_checks import MAX_SERVICE_MONTHS, completion_span
+
+    too_long = completion_span(invoices, when)
+    if too_long is None:
+        return
+    span, first = too_long
+    latest = first + pd.DateOffset(months=MAX_SERVICE_MONTHS - 1)
+    end = f"--as-of {when:%Y-%m}" if as_of_given else f"the last reporting month {when:%Y-%m}"
+    raise InputError.at(Location(str(triangle), path="--as-of" if as_of_given else None),
+                        f"the service months to complete span {span} months, from the first service month "
+                        f"{first:%Y-%m} to {end}",
+                        f"at most {MAX_SERVICE_MONTHS} (30 years) from the first service month to the month completed, "
+                        f"here up to {latest:%Y-%m}", "correct a reporting or service month typed wrong, or give the "
+                        "last years' invoices (ten years are plenty for the reporting pattern)"
+                        + (", or an earlier --as-of" if as_of_given else ""))
+
+
 def nowcast(
     ctx: typer.Context,
     triangle: Annotated[Path, typer.Option(help="invoices: service_month, reporting_month, cases/amount_sek")],
@@ -842,6 +863,7 @@ def nowcast(
     _positive_option("--origins", origins)
     invoices = read_triangle(triangle, value)
     when = as_of_month(invoices, when, Location(str(triangle), path="--as-of"))
+    _refuse_long_completion(invoices, when, triangle, as_of is not None)
     with _in_the_triangle_file(triangle):
         report = nowcast_report(invoices, value, when, recent, origins)
     if report.no_backtest:

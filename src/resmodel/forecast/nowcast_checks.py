@@ -29,6 +29,23 @@ LISTED = 5
 ROWS_NAMED = 3
 
 
+#: the most service months a nowcast completes (from the first service month known at as_of to as_of): the completion
+#: is quadratic in them, and 30 years is more history than any development pattern needs
+MAX_SERVICE_MONTHS = 360
+
+
+def completion_span(invoices: pd.DataFrame, when: pd.Timestamp) -> tuple[int, pd.Timestamp] | None:
+    """(months to complete, first service month) when a triangle known at ``when`` would complete more than
+    MAX_SERVICE_MONTHS months — one invoice of 1990-01 reported in 2200-12 completed 2 532 months and an invented
+    'open' amount after 20 s (integrator walk) —, else None; the CLI and the API say it in their own words."""
+    known = invoices.loc[invoices["reporting_month"] <= when, "service_month"]
+    if known.empty:  # nothing known at as_of: the core says so
+        return None
+    first = known.min()
+    span = (when.year - first.year) * 12 + when.month - first.month + 1
+    return (span, first) if span > MAX_SERVICE_MONTHS else None
+
+
 def median_of_others(values: np.ndarray) -> np.ndarray:
     """For each of two or more elements, the median of the other elements (the leave-one-out median), from one
     sort."""
