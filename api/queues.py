@@ -18,7 +18,7 @@ from api.records import json_records, row_model
 from resmodel import __version__
 from resmodel.errors import ResmodelError, shown
 from resmodel.forecast import queue_columns
-from resmodel.forecast.queue import MAX_WAIT_MONTHS
+from resmodel.forecast.queue import MAX_WAIT_MONTHS, outside_demand_note
 from resmodel.io.writers import tidy_float
 
 router = APIRouter()
@@ -207,20 +207,7 @@ def _capacity(request: QueueRequest, months: pd.DatetimeIndex) -> tuple[np.ndarr
         first = places.index[places.isna().to_numpy()][0]
         raise one_problem(422, ["body", "capacity"], f"no places for {first:%Y-%m}. Expected places for every month "
                           f"of the demand, {months[0]:%Y-%m}–{months[-1]:%Y-%m}. Fix: add the missing months")
-    return places.to_numpy(), _outside_note(pd.DatetimeIndex(parsed), months)
-
-
-def _outside_note(capacity: pd.DatetimeIndex, months: pd.DatetimeIndex) -> str | None:
-    """The capacity's months outside the demand's, named as runs: they are not simulated, which a capacity of
-    2025-01–2025-12 against a demand of 2025-03 answered without a word (integrator walk)."""
-    from resmodel.forecast.frame import month_ranges
-
-    outside = capacity[~capacity.isin(months)]
-    if outside.empty:
-        return None
-    return (f"the capacity's months {month_ranges(outside)} are outside the demand's months "
-            f"({month_ranges(months)}): the queue runs over the demand's months only, so their places are not used "
-            "(send the demand of those months to queue them)")
+    return places.to_numpy(), outside_demand_note(pd.DatetimeIndex(parsed), months)
 
 
 def _located(request: QueueRequest, problem) -> dict:

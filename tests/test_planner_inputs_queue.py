@@ -46,3 +46,16 @@ def test_a_capacity_of_0_in_every_month_with_demand_is_questioned(tmp_path):
     assert "executed_over_capacity" not in res.stderr
     res, _ = queue(tmp_path, [90] * 12)
     assert "warning: [" not in res.stderr
+
+
+def test_capacity_months_outside_the_demand_are_noted(tmp_path):
+    """Integrator walk, follow-up: the API notes a capacity's months outside the demand's; the CLI dropped them
+    without a word (a capacity for 2025 against a demand of 2025-03 – 2025-05)."""
+    demand = write(tmp_path / "demand.csv", ["month,service,volume",
+                                             *(f"{m},daglig_verksamhet,84" for m in MONTHS[2:5])])
+    capacity = write(tmp_path / "capacity.csv", ["month,places", *(f"{m},90" for m in MONTHS)])
+    res = run_cli(["queue", "--demand", demand, "--service", "daglig_verksamhet", "--capacity", capacity,
+                   "--out", tmp_path / "out"])
+    assert res.exit_code == 0, res.stderr
+    assert "the capacity's months 2025-01 – 2025-02, 2025-06 – 2025-12 are outside the demand's months " \
+           "(2025-03 – 2025-05)" in " ".join(res.stderr.split())

@@ -991,12 +991,10 @@ def _nowcast_figure(result: pd.DataFrame, value: str):
     return fig
 
 
-MAX_WAIT_MONTHS = 240  # --initial-waiting: a decision waiting longer than 20 years is a typing mistake
-
-
 def _parse_ages(text: str | None) -> list[float]:
     """--initial-waiting as counts by months waited (index = months)."""
     from resmodel.forecast.interface import MAX_VOLUME
+    from resmodel.forecast.queue import MAX_WAIT_MONTHS
 
     if not text:
         return []
@@ -1124,6 +1122,7 @@ def queue(
         capacity_notes,
         excess_start_note,
         fee_note,
+        outside_demand_note,
         rate_note,
         simulate_queue,
         start_note,
@@ -1172,6 +1171,9 @@ def queue(
                        f"{planned_for}, but this queue runs on {demand_column}: use the same column (or plan again) "
                        "so the queue shows that plan's consequences", err=True)
         staff = cap.attrs.get("column") == "staff_fte"
+        outside = outside_demand_note(pd.DatetimeIndex(cap.index), pd.DatetimeIndex(months))
+        if outside:
+            typer.echo(f"note: {capacity}: {outside}", err=True)
         cap = cap.reindex(months)
         if cap.isna().any():
             raise InputError.at(Location(str(capacity), column="month"),

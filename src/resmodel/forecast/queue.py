@@ -192,6 +192,17 @@ def capacity_notes(result: QueueResult) -> list[tuple[str, str]]:
     return out
 
 
+def outside_demand_note(capacity: pd.DatetimeIndex, months: pd.DatetimeIndex) -> str | None:
+    """The capacity's months outside the demand's, named as runs: they are not simulated, which a capacity of
+    2025-01–2025-12 against a demand of 2025-03 answered without a word (integrator walk; CLI and API alike)."""
+    outside = capacity[~capacity.isin(months)]
+    if outside.empty:
+        return None
+    return (f"the capacity's months {month_ranges(outside)} are outside the demand's months "
+            f"({month_ranges(months)}): the queue runs over the demand's months only, so their places are not used "
+            "(the demand of those months would queue them)")
+
+
 def capacity_from_staff(fte: np.ndarray, users_per_fte: float) -> np.ndarray:
     """Places that a staff level supports: FTE × users per FTE."""
     return np.asarray(fte, dtype=float) * users_per_fte
