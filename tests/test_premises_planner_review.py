@@ -180,8 +180,12 @@ def test_a_levels_column_is_pointed_at_min_level_and_max_level(tmp_path, header)
      "hi_80). Expected a demand table with month, service, volume. Fix: rename the columns: forecast to volume"),
     (["service", "month", "forecast", "lo_80", "hi_80"], "volume_hi_80", "Fix: rename the columns: hi_80 to "
      "volume_hi_80, forecast to volume"),
+    (["unique_id", "ds", "naive", "naive-hi-80", "naive-model_used"], "volume", "Fix: rename the columns: ds to month, "
+     "unique_id to service (an id 'service|level' as service and level), naive to volume, naive-hi-80 to volume_hi_80, "
+     "naive-model_used to model_used, or give the volume_forecast.csv"),
     (["unique_id", "ds", "forecast"], "volume", "column 'month': required column 'month' is missing; the file has the "
-     "columns of the API's forecast (unique_id, ds, forecast). Expected a demand table with month, service, volume. "
+     "columns of a series forecast (the unique_id, ds, … table `resmodel forecast` writes for a series file, or the "
+     "API's) (unique_id, ds, forecast). Expected a demand table with month, service, volume. "
      "Fix: rename the columns: ds to month, unique_id to service"),
 ])
 def test_a_demand_with_older_or_the_apis_column_names_is_told_the_renames(columns, column, told):

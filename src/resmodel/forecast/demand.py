@@ -244,18 +244,27 @@ def _checked_months(demand: pd.Series, rows: pd.DataFrame, where: Where, service
     return demand
 
 
-#: columns of an older forecast file (forecast, lo_80, hi_80) or of the API's forecast (unique_id, ds, forecast), and
-#: the column of a demand table each one is
+#: columns of an older forecast file (forecast, lo_80, hi_80) or of a series forecast (unique_id, ds and a model's
+#: columns: naive, naive-hi-80, naive-model_used — `resmodel forecast` on a series file, or the API's), and the
+#: column of a demand table each one is
 RENAMED_COLUMNS = {"forecast": "volume", "ds": "month", "unique_id": "service"}
 #: columns of a forecast that hold no volume: planning or queueing on one would read a label or a level as users
 NOT_VOLUMES = ("month", "service", "level", "model_used", "unique_id", "ds")
 
 
 def _renamed(name: str) -> str | None:
-    """The demand table's name for an older or the API's forecast column: forecast → volume, hi_80 → volume_hi_80,
-    ds → month, unique_id → service; None for any other."""
-    bound = re.fullmatch(r"(lo|hi)_(\d{1,2})", name)
-    return f"volume_{bound[1]}_{bound[2]}" if bound else RENAMED_COLUMNS.get(name)
+    """The demand table's name for an older or a series forecast's column: forecast or a model's name (naive) →
+    volume, hi_80 or naive-hi-80 → volume_hi_80, naive-model_used → model_used, ds → month, unique_id → service;
+    None for any other (planner walk: after renaming ds and unique_id as told, the next run wanted 'volume')."""
+    from resmodel.forecast.forecaster import MODEL_NAMES
+
+    models = "|".join(MODEL_NAMES)
+    bound = re.fullmatch(rf"(?:(?:{models})-)?(lo|hi)[_-](\d{{1,2}})", name)
+    if bound:
+        return f"volume_{bound[1]}_{bound[2]}"
+    if re.fullmatch(rf"(?:{models})-model_used", name):
+        return "model_used"
+    return "volume" if name in MODEL_NAMES else RENAMED_COLUMNS.get(name)
 
 
 def demand_months(demand: pd.DataFrame, service: str, column: str, source: str | None) -> pd.Series:
@@ -277,8 +286,10 @@ def demand_months(demand: pd.DataFrame, service: str, column: str, source: str |
                 for old, new in order]
         api = {"ds", "unique_id"} & set(renames)
         raise InputError.at(Location(source, row=1, column=missing[0]), f"required column '{missing[0]}' is "
-                            "missing; the file has the columns of " + ("the API's forecast" if api else
-                                                                       "an older forecast file")
+                            "missing; the file has the columns of " + (
+                                "a series forecast (the unique_id, ds, … table `resmodel forecast` writes for a series "
+                                "file, or the API's)" if api else "an older forecast file")
                             + " (" + ", ".join(renames) + ")", f"a demand table with month, service, {column}",
-                            "rename the columns: " + ", ".join(told) + ", or give what `resmodel forecast` writes")
+                            "rename the columns: " + ", ".join(told) + ", or give the volume_forecast.csv `resmodel "
+                            "forecast` writes for a volume history (month, service, level, volume)")
     return demand_from_table(demand, service, source, column=column)
