@@ -385,3 +385,18 @@ def test_a_roster_break_that_takes_most_of_the_shift_is_warned_in_the_run(app, t
     code, _, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", ATTENDANCE, "--roster", lunch,
                              "--scenario", BASE, "--out", tmp_path / "lunch_out")
     assert code == 0 and "roster break(s)" not in stderr, stderr
+
+
+def test_without_a_roster_the_plan_is_set_against_the_employed(app, tmp_path):
+    """Section-manager walk: without --roster the staff_csv row (7.25 employed) stood beside the plan's 5.33 FTE with
+    no sentence; the conclusion is now said, with the allocation's total beside it."""
+    code, stdout, stderr = invoke(app, "shift-plan", "--unit", "DV001", "--attendance", ATTENDANCE,
+                                  "--scenario", BASE, "--out", tmp_path / "o")
+    assert code == 0, stderr
+    table = pd.read_csv(tmp_path / "o" / "shift_comparison.csv").set_index("measure")["fte"]
+    plan, employed, total = table["plan"], table["staff_csv"], table["allocation_total"]
+    assert employed > plan
+    assert (f"The least-hours plan takes {plan:,.2f} FTE to keep staffed all year; {employed:,.2f} are employed "
+            f"(staff.csv): {employed - plan:,.2f} FTE more than the plan's time with users needs (the allocation, with "
+            f"indirect and fixed hours, is {total:,.2f} FTE)") in stdout
+    assert "The schedule takes" not in stdout

@@ -214,6 +214,15 @@ def _echo(plan, contract_hours: float) -> None:
                    + (f"{gap:,.2f} FTE (about {gap * figures.at['roster', 'hours_per_year'] / figures.at['roster', 'fte']:,.0f}"
                       " hours a year) must come from substitutes or extra hours." if gap > 0.005 else
                       f"{-gap:,.2f} FTE more than the schedule uses." if gap < -0.005 else "they match."))
+    elif "plan" in figures.index and "staff_csv" in figures.index:  # no roster: the plan against the staff employed
+        gap = figures.at["plan", "fte"] - figures.at["staff_csv", "fte"]
+        typer.echo(f"The least-hours plan takes {figures.at['plan', 'fte']:,.2f} FTE to keep staffed all year; "
+                   f"{figures.at['staff_csv', 'fte']:,.2f} are employed (staff.csv): "
+                   + (f"{gap:,.2f} FTE short of even the least-hours plan." if gap > 0.005 else
+                      f"{-gap:,.2f} FTE more than the plan's time with users needs" + (
+                          f" (the allocation, with indirect and fixed hours, is {figures.at['allocation_total', 'fte']:,.2f}"
+                          " FTE)" if "allocation_total" in figures.index else "") + "; give --roster to see your "
+                      "schedule against the need slot by slot." if gap < -0.005 else "they match."))
     if plan.short is not None:
         if plan.short.empty:
             typer.echo("\nThe roster covers the need in every slot.")
