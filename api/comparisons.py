@@ -97,7 +97,8 @@ class UnitDifference(Pair):
     service: str = Field(description="the unit's service")
     section: str = Field(description="the section (sektion) the unit belongs to")
     measure: str = Field(description="a base-year measure of POST /runs' units: allocation, net_cost, staff_cost, "
-                         "premises_cost, other_cost, purchase_cost, revenue (allocation = the four costs − revenue), "
+                         "premises_cost, other_cost, purchase_cost, revenue (allocation = the four costs − revenue with the derived "
+                         "key; a tariff prices it otherwise), "
                          "roster_cost, staffing_gap_sek (SEK a year); users; direct_hours, total_hours (hours a "
                          "year); or fte_required, fte_roster, staffing_gap_fte (FTE, årsarbetare); staffing_gap_* = "
                          "roster − need, negative = understaffed")

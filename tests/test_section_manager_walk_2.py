@@ -43,19 +43,21 @@ def test_units_compared_at_different_base_dates_are_said_to_move_by_the_paramete
     assert code == 0 and "(note:" not in stdout  # the same base date: no note
 
 
-def test_the_units_comparison_reconciles_the_allocation_from_its_parts(demo_result):
+def test_the_units_comparison_reconciles_the_allocation_from_its_parts(demo_result, tmp_path, monkeypatch, capsys):
     """The walk's DV002: +256 176 SEK of allocation against +226 103 of staff cost, the rest other costs the table did
-    not hold; each unit's allocation difference is now its costs' differences less its revenue's."""
-    from resmodel.budget.compare import compare_units
-
-    units_b = demo_result.allocation.units.copy()
-    units_b["other_cost"] *= 1.1
-    units_b["allocation"] += units_b["other_cost"] / 11
-    rows = compare_units(demo_result.allocation.units, units_b, "a", "b").pivot_table(
-        index="unit_id", columns="measure", values="difference")
-    parts = rows[["staff_cost", "premises_cost", "other_cost", "purchase_cost"]].sum(axis=1) - rows["revenue"]
-    assert (rows["other_cost"].abs() > 0).sum() > 100
-    assert (rows["allocation"] - parts).abs().max() < 1e-6
+    not hold. With the derived key each unit's allocation is its costs less its revenue, in both scenarios' rows of
+    a real comparison (base against a sick-leave target, which moves most units); under a tariff it is not (diff
+    review), which docs/budget.md says."""
+    code, _, _ = run_main(monkeypatch, capsys, "compare", SC / "base.yaml", SC / "sick_leave_target.yaml",
+                          "--out", tmp_path / "cmp")
+    assert code == 0
+    units = pd.read_csv(tmp_path / "cmp" / "jamforelse_enheter.csv")
+    for side in ("value_a", "value_b", "difference"):
+        wide = units.pivot_table(index="unit_id", columns="measure", values=side)
+        parts = wide[["staff_cost", "premises_cost", "other_cost", "purchase_cost"]].sum(axis=1) - wide["revenue"]
+        assert (wide["allocation"] - parts).abs().max() < 1e-3, side
+    moved = units[(units["measure"] == "allocation") & (units["difference"].abs() > 0.5)]
+    assert len(moved) > 100
 
 
 def test_explain_says_a_staffing_gap_and_a_net_cost_in_a_plain_sentence(demo_result):
@@ -77,4 +79,9 @@ def test_explain_says_a_staffing_gap_and_a_net_cost_in_a_plain_sentence(demo_res
     assert text.startswith(f"PA-EGEN's allocation (resursfördelning): {pa['allocation'] / 1000:,.1f} tkr a year = staff ")
     assert f"− revenue {pa['revenue'] / 1000:,.1f}" in text
     assert in_short(units.loc["EXT-VUXEN"], "staffing_gap_fte").endswith("no gap")
+    tariff = units.loc["DV002"].copy()
+    tariff["allocation"] = tariff["net_cost"] + 100_000  # a tariff's prices, not the costs (diff review)
+    text = in_short(tariff, "allocation")
+    assert "by the scenario's allocation key (a tariff's prices, not the unit's costs" in text
+    assert f"its net cost is {tariff['net_cost'] / 1000:,.1f} tkr a year = staff " in text
     assert in_short(dv, "direct_hours") is None

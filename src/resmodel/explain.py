@@ -134,9 +134,14 @@ def in_short(unit: pd.Series, measure: str) -> str | None:
             ("staff_cost", "staff"), ("premises_cost", "premises"), ("other_cost", "other costs"),
             ("purchase_cost", "purchases"), ("revenue", "revenue")) if abs(float(unit[key])) >= 0.5]
         terms = " ".join(("− " if label == "revenue" else "+ ") + f"{label} {value:,.1f}" for label, value in parts)
-        what = "allocation (resursfördelning)" if measure == "allocation" else "net cost"
-        return (f"{name}'s {what}: {float(unit[measure]) / 1000:,.1f} tkr a year = " + terms.removeprefix("+ ")
-                + " (tkr)") if parts else None
+        net = f"{float(unit['net_cost']) / 1000:,.1f} tkr a year = " + terms.removeprefix("+ ") + " (tkr)"
+        if measure == "net_cost":
+            return f"{name}'s net cost: {net}" if parts else None
+        allocation = float(unit["allocation"])
+        if abs(allocation - float(unit["net_cost"])) <= 0.5:  # the derived key: the allocation is the net cost
+            return f"{name}'s allocation (resursfördelning): {net}" if parts else None
+        return (f"{name}'s allocation (resursfördelning): {allocation / 1000:,.1f} tkr a year, by the scenario's "
+                f"allocation key (a tariff's prices, not the unit's costs; the lines below); its net cost is {net}")
     return None
 
 
