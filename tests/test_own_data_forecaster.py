@@ -240,3 +240,39 @@ def test_a_triangle_by_lag_is_told_the_reporting_month_it_is(tmp_path):
     assert msg.endswith("Fix: write reporting_month = service_month + lag months (a lag of 0 is the service month "
                         "itself) and remove the column 'lag'")
     assert "free-text" not in msg
+
+
+# diff review of the readers' change
+def test_two_spellings_of_one_service_are_told_as_that_not_as_duplicate_dates(tmp_path):
+    """'Korttidsvistelse' and 'Korttidshem' both read as korttidsvistelse: the file was refused five times over for
+    duplicate dates it does not hold."""
+    rows = ["month,service,level,volume", *(f"{m},Korttidsvistelse,,10" for m in months(3)),
+            *(f"{m},Korttidshem,,3" for m in months(3))]
+    with pytest.raises(InputError) as exc:
+        read_volume_history(write(tmp_path / "k.csv", rows))
+    (problem,) = problems(exc)
+    assert "'Korttidsvistelse' (row 2) and 'Korttidshem' (row 5) both name the service korttidsvistelse" in problem
+    assert "appears more than once" not in problem
+
+
+@pytest.mark.parametrize(("label", "key"), [("Bostad med särskild service vuxna", "bostad_vuxna"),
+                                             ("Bostad för barn och unga", "bostad_barn"),
+                                             ("Egen utförare PA", "personlig_assistans_egen_utforare")])
+def test_resmodels_own_service_names_read_as_their_keys(tmp_path, label, key):
+    rows = ["month,service,level,volume", *(f"{m},{label},3,5" for m in months(3))] if key != \
+        "personlig_assistans_egen_utforare" else ["month,service,level,volume", *(f"{m},{label},,5" for m in months(3))]
+    history = read_volume_history(write(tmp_path / "h.csv", rows))
+    assert set(history["service"]) == {key} and not history.attrs["warnings"]
+
+
+def test_a_series_files_swedish_value_header_is_told_y(tmp_path):
+    with pytest.raises(InputError) as exc:
+        read_series(write(tmp_path / "s.csv", ["unique_id,ds,antal", "A,2024-01,5"]))
+    assert "rename 'antal' to 'y'" in problems(exc)[0]
+
+
+def test_a_mistyped_year_is_no_excel_serial(tmp_path):
+    with pytest.raises(InputError) as exc:
+        read_series(write(tmp_path / "s.csv", ["unique_id,ds,y", "A,2019,5", "A,20240,6"]))
+    text = " ".join(problems(exc))
+    assert "'20240' is not a period" in text and "serial" not in text

@@ -52,6 +52,7 @@ from resmodel.io.tables import (
     read_raw,
     read_table,
     require_rows,
+    service_key,
     type_table,
     without_prefix_words,
 )
@@ -191,7 +192,9 @@ SWEDISH_SERIES_HEADERS = {
 def _refuse_swedish_header(raw: pd.DataFrame, display: str) -> None:
     """A header in Swedish ('månad;insats;nivå;antal') is told each column's name in resmodel's format, once — it was
     told that 'unique_id', a column of the other format, is missing (planner walk, finding 5)."""
-    meant = {str(c): SWEDISH_SERIES_HEADERS[header_key(c)] for c in raw.columns
+    series_form = bool({ID, DS} & {str(c).strip() for c in raw.columns})  # unique_id,ds,antal: its value is y
+    meant = {str(c): "y" if series_form and SWEDISH_SERIES_HEADERS[header_key(c)] == "volume" else
+             SWEDISH_SERIES_HEADERS[header_key(c)] for c in raw.columns
              if header_key(c) in SWEDISH_SERIES_HEADERS and SWEDISH_SERIES_HEADERS[header_key(c)] not in raw.columns}
     if meant:
         first = next(iter(meant))
@@ -252,13 +255,18 @@ def refuse_total_series(name: pd.Series, period: pd.Series, value: pd.Series, di
     problems.raise_if_any()
 
 
+#: the least Excel serial a period column is told to be a date (1990-01-01): a volume history from before is unlikely,
+#: and a mistyped yearly period (20240) would read as 1955 (diff review)
+SERIAL_FROM = (pd.Timestamp("1990-01-01") - pd.Timestamp(EXCEL_EPOCH)).days
+
+
 def excel_serial_problem(text: pd.Series, rows: pd.Index, what: str) -> tuple[pd.Index, str, str]:
     """Of the ``rows`` whose period could not be read, those holding an Excel date serial (a whole number of days,
     '43466' for 2019-01-01: a date column saved without its date format), and one problem and fix for them all with
     the conversion — they were told, row by row, that 43466 is a year outside 1900–2200 (planner walk, finding 2)."""
     cells = text[rows].astype("string").str.strip()
     serial = pd.to_numeric(cells.str.extract(r"^(\d{5})(?:\.\d*)?$", expand=False), errors="coerce")
-    serial = serial[serial.between(*EXCEL_SERIALS)]
+    serial = serial[serial.between(SERIAL_FROM, EXCEL_SERIALS[1])]  # 20240, a year with a stray 0, is no 1955 date
     if serial.empty:
         return serial.index, "", ""
     day = pd.Timestamp(EXCEL_EPOCH) + pd.to_timedelta(serial, unit="D")
@@ -399,6 +407,7 @@ def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFram
     decimal_comma = raw.attrs.get("decimal_comma", False)
     frame = raw.copy()
     service = history_service_keys(frame["service"])
+    spellings_of_one_key(frame["service"], service, display, problems)
     problems.add_rows(frame.index[service.eq("").to_numpy()], 10, lambda idx: (
         Location(display, row=idx, column="service"), "the service is empty",
         "a service key such as daglig_verksamhet", "fill in the service"))
@@ -446,8 +455,40 @@ def history_service_keys(cells: pd.Series) -> pd.Series:
     text = series_ids(cells)
     names = text.drop_duplicates()
     keys = allowed_spelling(names, HISTORY_SERVICES)
-    keys = keys.where(keys.isin(HISTORY_SERVICES), names.map(lambda name: other_service_of(name) or name))
+    keys = keys.where(keys.isin(HISTORY_SERVICES), names.map(
+        lambda name: _LABEL_KEYS.get(service_key(name)) or other_service_of(name) or name))
     return text.map(dict(zip(names, keys, strict=True))).astype("string")
+
+
+def _label_keys() -> dict[str, str]:
+    """resmodel's own Swedish names of the history's services, as its workbooks write them ('Bostad med särskild
+    service vuxna', 'Egen utförare PA'), folded → key; a name of two keys ('Personlig assistans') is left out."""
+    from resmodel.budget.areas import SERVICE_LABELS
+    from resmodel.services import UNIT_SERVICES
+
+    named: dict[str, set[str]] = {}
+    for labels in (SERVICE_LABELS, USER_SERVICES, UNIT_SERVICES):
+        for key, label in labels.items():
+            if key in HISTORY_SERVICES:
+                named.setdefault(service_key(label.split(" — ")[0]), set()).add(key)
+    return {name: next(iter(keys)) for name, keys in named.items() if len(keys) == 1}
+
+
+_LABEL_KEYS = _label_keys()
+
+
+def spellings_of_one_key(cells: pd.Series, service: pd.Series, display: str, problems: ProblemCollector) -> None:
+    """Two service cells written differently that name one key ('Korttidshem' and 'Korttidsvistelse'): one problem,
+    naming both and the key — their rows would be one series with each month twice, told as duplicate dates the file
+    does not hold (diff review)."""
+    written = pd.DataFrame({"written": series_ids(cells), "key": service}).drop_duplicates("written")
+    for key, rows in written[written["key"].isin(HISTORY_SERVICES)].groupby("key", sort=True):
+        if len(rows) > 1:
+            spelt = " and ".join(f"'{w}' (row {int(i)})" for i, w in rows["written"].items())
+            problems.add(Location(display, row=int(rows.index[1]), column="service", path=str(key)),
+                         f"{spelt} both name the service {key}", "one spelling per service in the file",
+                         f"if they are one service, sum their rows per month and level under {key}; if not, write "
+                         "the other one's own key (or a name of your own) for it")
 
 
 def unknown_service_warnings(service: pd.Series, display: str) -> list[Warning_]:
