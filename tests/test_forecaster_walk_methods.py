@@ -192,3 +192,14 @@ def test_nowcast_as_of_year_outside_1990_2200_is_told_as_the_year(tmp_path, as_o
     assert f"at '--as-of': '{as_of}' is not a month of 1990–2200" in res.stderr
     assert "Fix: correct the year" in res.stderr
     assert not (tmp_path / "nc").exists()
+
+
+def test_a_rate_just_above_1_is_shown_as_typed(tmp_path):
+    """Diff review: --exit-rate 1.0000001 was told '--exit-rate 1 is outside 0–1' (':g' rounded the slip away)."""
+    from tests.forecast.conftest import run_cli
+
+    demand = tmp_path / "d.csv"
+    demand.write_text("month,service,volume\n2025-01,daglig_verksamhet,10\n", encoding="utf-8")
+    res = run_cli(["queue", "--demand", demand, "--service", "daglig_verksamhet", "--places", "10",
+                   "--exit-rate", "1.0000001", "--out", tmp_path / "o"])
+    assert res.exit_code == 2 and "--exit-rate 1.0000001 is outside 0–1" in res.stderr

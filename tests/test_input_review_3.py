@@ -189,3 +189,10 @@ def test_a_plain_rent_header_beside_annual_rent_sek_is_told_to_keep_one(app, tmp
     """With annual_rent_sek in the file, 'Lokalhyra' is a second rent column: keep one, not rename it."""
     stderr = header_error(app, tmp_path, "Lokalhyra")
     assert "unknown column 'Lokalhyra'" in stderr and "rename the column to 'annual_rent_sek'" not in stderr
+
+
+@pytest.mark.parametrize("header", ["rent_note", "Hyresnivå kommentar"])
+def test_a_comment_on_the_rent_is_not_told_to_be_the_rent(app, tmp_path, header):
+    """Diff review: a comment column beside a rent word was told 'looks like the rent: rename … to annual_rent_sek'."""
+    stderr = header_error(app, tmp_path, header, rent_column=False)
+    assert "looks like the rent" not in stderr and "required column 'annual_rent_sek' is missing" in stderr

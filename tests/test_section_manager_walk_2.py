@@ -85,3 +85,13 @@ def test_explain_says_a_staffing_gap_and_a_net_cost_in_a_plain_sentence(demo_res
     assert "by the scenario's allocation key (a tariff's prices, not the unit's costs" in text
     assert f"its net cost is {tariff['net_cost'] / 1000:,.1f} tkr a year = staff " in text
     assert in_short(dv, "direct_hours") is None
+
+
+def test_another_base_date_that_moves_no_unit_is_said_without_contradiction(tmp_path, monkeypatch, capsys):
+    """Diff review: 2024-01-01 against 2024-07-01 moved no unit, yet the note said every unit moves, and the next
+    line named one base date only."""
+    earlier = child(tmp_path, "early", "base_date: 2024-01-01\nprojection: null\n")
+    code, stdout, _ = run_main(monkeypatch, capsys, "compare", SC / "base.yaml", earlier, "--out", tmp_path / "cmp")
+    assert code == 0 and "0 of 165 units change" in stdout
+    assert "every unit moves" not in stdout
+    assert "(units are compared at their base dates, 2024-07-01 in 'base' and 2024-01-01 in 'early'" in stdout

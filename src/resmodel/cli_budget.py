@@ -512,7 +512,7 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_dates: dict[str, dt
                    + (f", {one_sided} are in one scenario only" if one_sided else "")
                    + (f"; the {min(shown, int(changed.sum()))} largest by allocation, then staffing gap (allocation in "
                       "tkr, thousands of SEK; gap in FTE, + = over):" if changed.any() else ""))
-        if base_dates[name] != ref_date:
+        if base_dates[name] != ref_date and changed.any():
             typer.echo(f"(note: '{name}' is at base date {base_dates[name]}, '{ref_name}' at {ref_date}: every unit "
                        "moves by the parameters in force at each date — wages, prices — beside any change of users or "
                        "staff; give both the same base_date to see what your changes alone do)")
@@ -533,7 +533,9 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_dates: dict[str, dt
             typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.1f}",
                                        formatters={"gap_fte_a": "{:,.2f}".format, "gap_fte_b": "{:,.2f}".format}))
         elif not one_sided:
-            typer.echo(f"(units are compared at the base date, {ref_date}: '{name}' changes nothing there — a "
+            dates = (f"the base date, {ref_date}" if base_dates[name] == ref_date else
+                     f"their base dates, {ref_date} in '{ref_name}' and {base_dates[name]} in '{name}'")
+            typer.echo(f"(units are compared at {dates}: '{name}' changes nothing there — a "
                        "change dated after it moves the projected years only" + (
                            ", per service and year in jamforelse_tjanster.csv)" if projected else ")"))
     typer.echo("(every unit and measure — allocation and its costs, users, hours, FTE, staffing gap — in "

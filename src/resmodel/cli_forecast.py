@@ -1319,13 +1319,13 @@ def _at_options(problem: Problem, params) -> Problem:
     if field in QUEUE_RATES:
         value, option = getattr(params, field), _option(field)
         return replace(problem, location=Location(path=option),
-                       problem=problem.problem.replace(f"{field} = {value}", f"{option} {value:g}"),
+                       problem=problem.problem.replace(f"{field} = {value}", f"{option} {value:.12g}"),  # 1.0000001, not 1
                        expected=f"{problem.expected} (e.g. 0.004 for 0.4 % a month)",
                        fix=problem.fix.replace(field, option))
     if not field:  # the exit, AIV and AIViV rates together
         total = params.exit_rate + params.aiv_rate + params.aiviv_rate
         return replace(problem, location=Location(path="/".join(_option(f) for f in QUEUE_RATES[:3])),
-                       problem=f"{problem.problem} ({total:g})")
+                       problem=f"{problem.problem} ({total:.12g})")
     return problem
 
 

@@ -13,7 +13,7 @@ from resmodel.allocation.reference import Step, unit_reference
 from resmodel.errors import InputError, Location, Warning_, did_you_mean
 from resmodel.io.parameters import SLIP_CHECKS
 from resmodel.params.tree import Resolved
-from resmodel.report import MEASURE_LABELS
+from resmodel.report import GAP_SHOWN_FTE, MEASURE_LABELS
 from resmodel.run import RunResult
 from resmodel.services import SFB_CAP
 
@@ -124,7 +124,8 @@ def in_short(unit: pd.Series, measure: str) -> str | None:
         gap, sek = float(unit["staffing_gap_fte"]), float(unit["staffing_gap_sek"]) / 1000
         if not float(unit["fte_required"]) and not float(unit["fte_roster"]):
             return f"{name} has no staff of its own and needs none (its places or cases are bought): no gap"
-        state = ("understaffed" if gap < -0.005 else "overstaffed" if gap > 0.005 else "staffed as its users need")
+        state = ("understaffed" if gap <= -GAP_SHOWN_FTE else "overstaffed" if gap >= GAP_SHOWN_FTE else
+                 "staffed as its users need")
         said = f": {abs(gap):,.2f} FTE {state}, {abs(sek):,.1f} tkr a year of staff cost " + (
             "below" if sek < 0 else "above") + " the need" if state != "staffed as its users need" else f": {state}"
         return (f"{name} employs {float(unit['fte_roster']):,.2f} FTE (staff.csv) against the "

@@ -43,6 +43,10 @@ MEASURE_NOTES = {
 }
 #: the number format of a measure in the workbooks: FTE to two decimals; counts, hours and kronor whole
 FTE_FORMAT, WHOLE_FORMAT = "#,##0.00", "#,##0"
+#: a staffing gap counts as under- or overstaffing from half a hundredth of an FTE, the least its two decimals show:
+#: the Sektioner sheet and explain's sentence alike (diff review: −0.0043 FTE was counted understaffed by one and
+#: 'staffed as its users need' by the other)
+GAP_SHOWN_FTE = 0.005
 
 
 def measure_format(measure: str) -> str:

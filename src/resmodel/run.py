@@ -46,6 +46,7 @@ from resmodel.io.tables import MAX_PROBLEMS, read_table
 from resmodel.io.writers import Sheet, write_csv, write_folder_atomically, write_json, write_workbook
 from resmodel.params.tree import Override, ParameterTree, Snapshot
 from resmodel.report import (
+    GAP_SHOWN_FTE,
     ID_LABELS,
     MEASURE_LABELS,
     MEASURE_NOTES,
@@ -422,7 +423,8 @@ def section_table(units: pd.DataFrame) -> pd.DataFrame:
     and their gaps summed: a section's +1.54 FTE hid four units short by 1.15 FTE (section-manager walk)."""
     measures = [*USER_MEASURES, *UNIT_MEASURES]
     short = units["staffing_gap_fte"].clip(upper=0.0)
-    named = _with_service_names(units).assign(units_understaffed=short.lt(-1e-9).astype(int), fte_understaffed=short)
+    short = short.where(short <= -GAP_SHOWN_FTE, 0.0)
+    named = _with_service_names(units).assign(units_understaffed=short.lt(0).astype(int), fte_understaffed=short)
     grouped = named.groupby("section", sort=False, dropna=False)
     table = grouped[[*measures, "units_understaffed", "fte_understaffed"]].sum()
     table.insert(0, "services", grouped["service_name"].unique().map(", ".join))

@@ -93,6 +93,9 @@ RENT_START = "hyres"
 NOT_AMOUNT_AFTER_HYRES = ("period", "tid", "längd", "langd", "avtal", "kontrakt", "start", "slut", "datum", "värd",
                           "vard", "gäst", "gast", "objekt", "villkor", "fri", "höjning", "hojning", "ökning", "okning",
                           "sänkning", "sankning", "rabatt")
+#: words of a comment column, which a rent word beside them does not make a rent ('rent_note', 'Hyra kommentar')
+NOTE_WORDS = frozenset({"note", "notes", "comment", "comments", "kommentar", "kommentarer", "anm", "anmärkning",
+                        "notering", "beskrivning", "text"})
 PER_AREA_WORDS = frozenset({"kvm", "kvadratmeter", "m2", "m²", "sqm"})
 PER_MONTH_WORDS = frozenset({"mån", "månad", "manad", "mnd", "month", "monthly"})
 #: the words of an area column without a rent word ('yta_kvm', 'area_m2'): resmodel reads no area
@@ -294,7 +297,8 @@ def _plain_rent(header: str) -> bool:
     """A rent header that says nothing of its form ('Lokalhyra', 'Hyreskostnad'), which SWEDISH_HEADERS does not
     name: told to be the rent, not to be removed as a comment column (planner walk: 'Lokalhyra' alone was)."""
     words = header_words(header)
-    return header_key(header) not in SWEDISH_HEADERS and any(map(_rent_word, words)) and not _rent_conversion(header)
+    return (header_key(header) not in SWEDISH_HEADERS and any(map(_rent_word, words)) and not _rent_conversion(header)
+            and not words & NOTE_WORDS)  # 'rent_note', 'Hyresnivå kommentar': a comment on the rent (diff review)
 
 
 def _area_column(header: str) -> bool:

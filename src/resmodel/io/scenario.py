@@ -72,7 +72,7 @@ def path_kind(path: Path) -> str:
 
 def display_path(path: Path) -> str:
     """A path as the user should see it in messages and provenance: relative to the working folder
-    when inside it, otherwise absolute (without '..'); a folder named like a personal identity number is not shown
+    when inside it, otherwise absolute (without '..'); a folder or file named like a personal identity number is not shown
     (privacy audit: /tmp/19121212-1212/data/… reached the workbook's Varningar and Parametrar sheets)."""
     absolute = Path(os.path.abspath(path))  # '..' removed, links kept (a linked data folder keeps its name)
     for candidate, cwd in ((absolute, Path.cwd()), (path.resolve(), Path.cwd().resolve())):
@@ -82,7 +82,7 @@ def display_path(path: Path) -> str:
 
 
 #: what stands for a path's part that looks like a personal identity number
-PNR_PART = "(a folder named like a personal identity number)"
+PNR_PART = "(a name like a personal identity number, not shown)"
 
 
 def _without_pnr(path: Path) -> str:
