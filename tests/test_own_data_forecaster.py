@@ -276,3 +276,31 @@ def test_a_mistyped_year_is_no_excel_serial(tmp_path):
         read_series(write(tmp_path / "s.csv", ["unique_id,ds,y", "A,2019,5", "A,20240,6"]))
     text = " ".join(problems(exc))
     assert "'20240' is not a period" in text and "serial" not in text
+
+
+def _case_demand(tmp_path, spellings=("Daglig verksamhet", "Daglig verksamhet")):
+    """A case system's history as queue's demand: ';', decimal commas, 'Nivå n'; the first year in one spelling."""
+    rows = ["month;service;level;volume"]
+    for i, m in enumerate(months(24)):
+        rows += [f"{m};{spellings[i >= 12]};Nivå {lv};{10 + lv},5" for lv in (1, 2)]
+    return write(tmp_path / "d.csv", rows)
+
+
+def test_queue_reads_a_case_systems_history_as_forecast_does(tmp_path):
+    """Re-walk: forecast read it, queue said 'no rows for service daglig_verksamhet' and, told to use 'Daglig
+    verksamhet', that 'Nivå 1' is not a need level."""
+    res = run_cli(["queue", "--demand", _case_demand(tmp_path), "--service", "daglig_verksamhet", "--places", "30",
+                   "--out", tmp_path / "q"])
+    assert res.exit_code == 0, res.stderr
+    monthly = pd.read_csv(tmp_path / "q" / "queue_monthly.csv")
+    assert len(monthly) == 24 and monthly["demand"].iloc[0] == pytest.approx(11.5 + 12.5)
+
+
+def test_queue_refuses_two_spellings_of_one_service_instead_of_using_half(tmp_path):
+    """Re-walk: with 2015–2019 spelt daglig_verksamhet and later years 'Daglig verksamhet', the queue ran on the
+    first years only, without a word."""
+    path = _case_demand(tmp_path, ("daglig_verksamhet", "Daglig verksamhet"))
+    res = run_cli(["queue", "--demand", path, "--service", "daglig_verksamhet", "--places", "30",
+                   "--out", tmp_path / "q"])
+    assert res.exit_code == 2 and not (tmp_path / "q").exists()
+    assert "'daglig_verksamhet' (row 2) and 'Daglig verksamhet' (row 26) both name the service" in res.stderr

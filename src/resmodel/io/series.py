@@ -383,7 +383,23 @@ def read_demand_table(path: Path, display: str | None = None) -> pd.DataFrame:
     display = display or str(path)
     raw = read_raw(path, display)
     check_frame_for_pnr(raw, display, numeric=[c for c in raw.columns if str(c).strip().startswith("volume")])
-    return raw
+    return _services_as_keys(raw, display)
+
+
+def _services_as_keys(raw: pd.DataFrame, display: str) -> pd.DataFrame:
+    """A demand table's services and levels read as the volume history's reader reads them ('Daglig verksamhet' is
+    daglig_verksamhet, 'Nivå 1' is 1; two spellings of one key refused): forecast read a case system's history that
+    queue and plan-premises then refused, or queued half of, using one spelling's rows (re-walk)."""
+    if "service" not in raw.columns:
+        return raw
+    service = history_service_keys(raw["service"].fillna(""))
+    problems = ProblemCollector()
+    spellings_of_one_key(raw["service"].fillna(""), service, display, problems)
+    problems.raise_if_any()
+    out = raw.assign(service=service.where(service.isin(HISTORY_SERVICES), raw["service"]))
+    if "level" in out.columns:
+        out["level"] = without_prefix_words(out["level"].fillna("").astype("string").str.strip()).replace("", None)
+    return out
 
 
 def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -487,8 +503,8 @@ def spellings_of_one_key(cells: pd.Series, service: pd.Series, display: str, pro
             spelt = " and ".join(f"'{w}' (row {int(i)})" for i, w in rows["written"].items())
             problems.add(Location(display, row=int(rows.index[1]), column="service", path=str(key)),
                          f"{spelt} both name the service {key}", "one spelling per service in the file",
-                         f"if they are one service, sum their rows per month and level under {key}; if not, write "
-                         "the other one's own key (or a name of your own) for it")
+                         f"if they are one service, write them all as {key} (summing any rows of the same month and "
+                         "level); if not, write the other one's own key (or a name of your own) for it")
 
 
 def unknown_service_warnings(service: pd.Series, display: str) -> list[Warning_]:
