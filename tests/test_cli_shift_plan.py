@@ -397,6 +397,6 @@ def test_without_a_roster_the_plan_is_set_against_the_employed(app, tmp_path):
     plan, employed, total = table["plan"], table["staff_csv"], table["allocation_total"]
     assert employed > plan
     assert (f"The least-hours plan takes {plan:,.2f} FTE to keep staffed all year; {employed:,.2f} are employed "
-            f"(staff.csv): {employed - plan:,.2f} FTE more than the plan's time with users needs (the allocation, with "
+            f"(staff.csv): {employed - plan:,.2f} FTE more than the plan needs for the users' time (the allocation, with "
             f"indirect and fixed hours, is {total:,.2f} FTE)") in stdout
     assert "The schedule takes" not in stdout

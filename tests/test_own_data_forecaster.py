@@ -95,7 +95,8 @@ def test_a_name_that_is_no_service_key_is_warned_with_the_key_it_may_mean(tmp_pa
     (warning,) = history.attrs["warnings"]
     assert (warning.check, warning.location.row, warning.location.column) == ("unknown_service", 2, "service")
     assert warning.message.startswith("'Kontaktperson SoL' (24 rows) is not one of resmodel's service keys (did you "
-                                      "mean 'kontaktperson'?): it is forecast as a service of its own")
+                                      "mean 'kontaktperson'?): forecast and backtest take it as a service of its own")
+    assert "a projection leaves it out" in warning.message
     assert "daglig_verksamhet" in warning.message and "ledsagning" in warning.message
     assert read_series(path).warnings == [warning]
 

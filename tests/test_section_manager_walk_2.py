@@ -36,7 +36,7 @@ def test_units_compared_at_different_base_dates_are_said_to_move_by_the_paramete
     later = child(tmp_path, "later", "base_date: 2025-07-01\nprojection: null\n")
     code, stdout, _ = run_main(monkeypatch, capsys, "compare", SC / "base.yaml", later, "--out", tmp_path / "cmp")
     assert code == 0
-    assert "(note: 'later' is at base date 2025-07-01, 'base' at 2024-07-01: every unit moves by the parameters in " \
+    assert "(note: 'later' is at base date 2025-07-01, 'base' at 2024-07-01: units move by the parameters in " \
            "force at each date" in stdout
     code, stdout, _ = run_main(monkeypatch, capsys, "compare", SC / "base.yaml", _staff_raised(tmp_path),
                                "--out", tmp_path / "cmp2")
@@ -82,7 +82,7 @@ def test_explain_says_a_staffing_gap_and_a_net_cost_in_a_plain_sentence(demo_res
     tariff = units.loc["DV002"].copy()
     tariff["allocation"] = tariff["net_cost"] + 100_000  # a tariff's prices, not the costs (diff review)
     text = in_short(tariff, "allocation")
-    assert "by the scenario's allocation key (a tariff's prices, not the unit's costs" in text
+    assert "by the scenario's tariff (its prices for the priced residents with their premises" in text
     assert f"its net cost is {tariff['net_cost'] / 1000:,.1f} tkr a year = staff " in text
     assert in_short(dv, "direct_hours") is None
 
@@ -93,5 +93,5 @@ def test_another_base_date_that_moves_no_unit_is_said_without_contradiction(tmp_
     earlier = child(tmp_path, "early", "base_date: 2024-01-01\nprojection: null\n")
     code, stdout, _ = run_main(monkeypatch, capsys, "compare", SC / "base.yaml", earlier, "--out", tmp_path / "cmp")
     assert code == 0 and "0 of 165 units change" in stdout
-    assert "every unit moves" not in stdout
+    assert "units move by the parameters" not in stdout
     assert "(units are compared at their base dates, 2024-07-01 in 'base' and 2024-01-01 in 'early'" in stdout

@@ -279,3 +279,13 @@ def test_a_roster_given_as_the_attendance_and_back_is_said_as_that():
     with pytest.raises(InputError) as error:
         read_attendance(demo / "roster_DV001.csv")
     assert error.value.problems[0].problem.startswith("this file has 'staff_id': it looks like the staff roster")
+
+
+def test_a_roster_without_staff_ids_given_as_the_attendance_is_told_by_its_breaks(tmp_path):
+    """Re-walk: staff_id is optional in a roster, so one without it, given as --attendance, was 'did you mean start?'
+    for break_start and 'user_id is missing'."""
+    path = written(tmp_path, "r.csv", "weekday,start,end,break_start,break_end\nmon,08:00,16:00,12:00,12:30\n")
+    with pytest.raises(InputError) as error:
+        read_attendance(path)
+    (problem,) = error.value.problems
+    assert problem.problem.startswith("this file has 'break_start': it looks like the staff roster")

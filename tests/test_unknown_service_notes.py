@@ -43,3 +43,11 @@ def test_forecast_and_backtest_warn_of_it(tmp_path, monkeypatch, capsys):
                             "--windows", 2, "--out", tmp_path / "bt")
     assert code == 0 and err.count("[unknown_service]") == 1
 
+
+
+def test_a_common_word_alone_suggests_no_key(tmp_path):
+    """Re-walk: 'Fritidsverksamhet' was asked 'did you mean daglig_verksamhet?' on '-verksamhet' alone."""
+    from resmodel.io.series import unknown_service_warnings
+
+    (warning,) = unknown_service_warnings(pd.Series(["Fritidsverksamhet"], index=[2]), "h.csv")
+    assert "did you mean" not in warning.message and "a projection leaves it out" in warning.message

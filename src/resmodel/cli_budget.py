@@ -512,10 +512,6 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_dates: dict[str, dt
                    + (f", {one_sided} are in one scenario only" if one_sided else "")
                    + (f"; the {min(shown, int(changed.sum()))} largest by allocation, then staffing gap (allocation in "
                       "tkr, thousands of SEK; gap in FTE, + = over):" if changed.any() else ""))
-        if base_dates[name] != ref_date and changed.any():
-            typer.echo(f"(note: '{name}' is at base date {base_dates[name]}, '{ref_name}' at {ref_date}: every unit "
-                       "moves by the parameters in force at each date — wages, prices — beside any change of users or "
-                       "staff; give both the same base_date to see what your changes alone do)")
         if changed.any():
             moved = wide[changed]
             order = moved["difference"][["allocation", "staffing_gap_fte"]].abs().fillna(np.inf).sort_values(
@@ -532,6 +528,10 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_dates: dict[str, dt
                 "gap_fte_b": top[("value_b", "staffing_gap_fte")].to_numpy()})
             typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.1f}",
                                        formatters={"gap_fte_a": "{:,.2f}".format, "gap_fte_b": "{:,.2f}".format}))
+            if base_dates[name] != ref_date:
+                typer.echo(f"(note: '{name}' is at base date {base_dates[name]}, '{ref_name}' at {ref_date}: units "
+                           "move by the parameters in force at each date — wages, prices — beside any change of users "
+                           "or staff; give both the same base_date to see what your changes alone do)")
         elif not one_sided:
             dates = (f"the base date, {ref_date}" if base_dates[name] == ref_date else
                      f"their base dates, {ref_date} in '{ref_name}' and {base_dates[name]} in '{name}'")

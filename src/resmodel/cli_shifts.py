@@ -219,7 +219,7 @@ def _echo(plan, contract_hours: float) -> None:
         typer.echo(f"The least-hours plan takes {figures.at['plan', 'fte']:,.2f} FTE to keep staffed all year; "
                    f"{figures.at['staff_csv', 'fte']:,.2f} are employed (staff.csv): "
                    + (f"{gap:,.2f} FTE short of even the least-hours plan." if gap > 0.005 else
-                      f"{-gap:,.2f} FTE more than the plan's time with users needs" + (
+                      f"{-gap:,.2f} FTE more than the plan needs for the users' time" + (
                           f" (the allocation, with indirect and fixed hours, is {figures.at['allocation_total', 'fte']:,.2f}"
                           " FTE)" if "allocation_total" in figures.index else "") + "; give --roster to see your "
                       "schedule against the need slot by slot." if gap < -0.005 else "they match."))

@@ -141,8 +141,9 @@ def in_short(unit: pd.Series, measure: str) -> str | None:
         allocation = float(unit["allocation"])
         if abs(allocation - float(unit["net_cost"])) <= 0.5:  # the derived key: the allocation is the net cost
             return f"{name}'s allocation (resursfördelning): {net}" if parts else None
-        return (f"{name}'s allocation (resursfördelning): {allocation / 1000:,.1f} tkr a year, by the scenario's "
-                f"allocation key (a tariff's prices, not the unit's costs; the lines below); its net cost is {net}")
+        return (f"{name}'s allocation (resursfördelning): {allocation / 1000:,.1f} tkr a year, by the scenario's tariff "
+                "(its prices for the priced residents with their premises, the need-based cost for any without a "
+                f"price: the 'allocation' line below); its net cost is {net}")
     return None
 
 

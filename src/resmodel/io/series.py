@@ -516,10 +516,11 @@ def unknown_service_warnings(service: pd.Series, display: str) -> list[Warning_]
     counts = rows.value_counts()
     return [Warning_("unknown_service", Location(display, row=int(idx), column="service", path=str(name)),
                      f"'{name}' ({_rows_text(counts[name])}) is not one of resmodel's service keys"
-                     + (f" ({hint.removesuffix(' ')})" if (hint := did_you_mean(name, HISTORY_SERVICES)) else "")
-                     + ": it is forecast as a service of its own, under this name, which a queue, a projection or a "
-                     "scenario does not know; if it is one of them, write its key (" + ", ".join(HISTORY_SERVICES)
-                     + ")") for idx, name in rows.drop_duplicates().items()]
+                     + (f" ({hint.removesuffix(' ')})" if (hint := did_you_mean(name, HISTORY_SERVICES, 0.8)) else "")
+                     + ": forecast and backtest take it as a service of its own, under this name (queue it by this "
+                     "name), but a projection leaves it out — its cost is in no report area; if it is one of "
+                     "resmodel's services, write its key (" + ", ".join(HISTORY_SERVICES) + "), or give its cost a "
+                     "line in other_services.csv under a key") for idx, name in rows.drop_duplicates().items()]
 
 
 def _rows_text(n: int) -> str:

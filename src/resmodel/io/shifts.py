@@ -192,20 +192,21 @@ def _read_schedule(path: Path, display: str, schema: TableSchema,
 
 
 #: the column that tells each schedule from the other: an attendance names users, a roster staff
-SCHEDULE_KEYS = {"attendance": ("user_id", "the attendance schedule (beläggningsschema)"),
-                 "roster": ("staff_id", "the staff roster (arbetsschema)")}
+SCHEDULE_KEYS = {"attendance": (("user_id", "level"), "the attendance schedule (beläggningsschema)"),
+                 "roster": (("staff_id", "break_start", "break_end"), "the staff roster (arbetsschema)")}
 
 
 def _refuse_other_schedule(raw: pd.DataFrame, schema: TableSchema, display: str) -> None:
     """A file of the other schedule given in this one's place (an attendance as the roster): said as that, not as its
     columns unknown and missing (section-manager walk: 'unknown column user_id … remove the column')."""
-    own_key, own = SCHEDULE_KEYS[schema.name]
-    other_key, other = next(v for k, v in SCHEDULE_KEYS.items() if k != schema.name)
+    own_keys, own = SCHEDULE_KEYS[schema.name]
+    other_keys, other = next(v for k, v in SCHEDULE_KEYS.items() if k != schema.name)
     header = {str(c).strip().lower() for c in raw.columns}
-    if other_key in header and own_key not in header:
-        raise InputError.at(Location(display, row=1, column=other_key),
-                            f"this file has '{other_key}': it looks like {other}, given where {own} goes",
-                            f"{own} here, with a column '{own_key}'",
+    found = [k for k in other_keys if k in header]
+    if found and not header & set(own_keys):  # a roster's staff_id is optional: its breaks tell it too
+        raise InputError.at(Location(display, row=1, column=found[0]),
+                            f"this file has '{found[0]}': it looks like {other}, given where {own} goes",
+                            f"{own} here, with its columns ({', '.join(c.name for c in schema.columns)})",
                             "give each file in its place: the attendance with --attendance, the roster with --roster")
 
 
