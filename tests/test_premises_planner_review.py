@@ -180,6 +180,8 @@ def test_a_levels_column_is_pointed_at_min_level_and_max_level(tmp_path, header)
      "hi_80). Expected a demand table with month, service, volume. Fix: rename the columns: forecast to volume"),
     (["service", "month", "forecast", "lo_80", "hi_80"], "volume_hi_80", "Fix: rename the columns: hi_80 to "
      "volume_hi_80, forecast to volume"),
+    (["unique_id", "ds", "naive", "naive-hi-80", "naive-model_used"], "naive-hi-80", "volume_hi_80, "
+     "naive-model_used to model_used, and give --demand-column volume_hi_80, or give"),
     (["unique_id", "ds", "naive", "naive-hi-80", "naive-model_used"], "volume", "Fix: rename the columns: ds to month, "
      "unique_id to service (an id 'service|level' as service and level), naive to volume, naive-hi-80 to volume_hi_80, "
      "naive-model_used to model_used, or give the volume_forecast.csv"),

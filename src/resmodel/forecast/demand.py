@@ -290,6 +290,8 @@ def demand_months(demand: pd.DataFrame, service: str, column: str, source: str |
                                 "a series forecast (the unique_id, ds, … table `resmodel forecast` writes for a series "
                                 "file, or the API's)" if api else "an older forecast file")
                             + " (" + ", ".join(renames) + ")", f"a demand table with month, service, {column}",
-                            "rename the columns: " + ", ".join(told) + ", or give the volume_forecast.csv `resmodel "
-                            "forecast` writes for a volume history (month, service, level, volume)")
+                            "rename the columns: " + ", ".join(told)
+                            + (f", and give --demand-column {renames[column]}" if column in renames else "")
+                            + ", or give the volume_forecast.csv `resmodel forecast` writes for a volume history (month, "
+                            "service, level, volume)")
     return demand_from_table(demand, service, source, column=column)
