@@ -99,13 +99,25 @@ def _error(path: Path) -> str:
 
 
 def test_a_service_the_scenario_does_not_project_is_located_at_its_row(forecast_dir, tmp_path):
+    """('boendestöd', used here before, is now read as boendestod, as users.csv reads it: a misspelling is not.)"""
     def rename(table):
-        table.loc[table["service"] == "boendestod", "service"] = "boendestöd"
+        table.loc[table["service"] == "boendestod", "service"] = "boendestodd"
         return table
     _copy(forecast_dir, tmp_path, rename)
     message = _error(_with_file(tmp_path))
-    assert "volume_forecast.csv, row 2, column 'service': service 'boendestöd' is not one this scenario projects" \
+    assert "volume_forecast.csv, row 2, column 'service': service 'boendestodd' is not one this scenario projects" \
         in message and "did you mean 'boendestod'" in message
+
+
+def test_a_service_written_as_users_csv_writes_it_is_read_as_its_key(forecast_dir, tmp_path):
+    """A forecast file's 'Boendestöd' reads as boendestod, as the volume history and users.csv read it."""
+    from resmodel.io.series import read_demand_table
+
+    def rename(table):
+        table.loc[table["service"] == "boendestod", "service"] = "Boendestöd"
+        return table
+    table = read_demand_table(_copy(forecast_dir, tmp_path, rename))
+    assert "boendestod" in set(table["service"]) and "Boendestöd" not in set(table["service"])
 
 
 def test_a_forecast_that_does_not_reach_the_last_projected_month_says_how_far_to_forecast(forecast_dir, tmp_path):
