@@ -208,8 +208,12 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
     and backtest the method on the same invoices."""
     from resmodel.errors import Warning_
     from resmodel.forecast.frame import month_fix, parse_month
-    from resmodel.forecast.nowcast_checks import amount_per_case, triangle_warnings
-    from resmodel.forecast.nowcast_report import as_of_month, coverage_reading, nowcast_report
+    from resmodel.forecast.nowcast_report import (
+        as_of_month,
+        coverage_reading,
+        nowcast_findings,
+        nowcast_report,
+    )
 
     as_of = None
     if request.as_of is not None:
@@ -227,21 +231,11 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
         raise problem_response(422, [BODY.json_problem(replace(p, location=Location(INVOICES))
                                                        if p.location.path == "triangle" else p)
                                      for p in exc.problems]) from None
-    found = []  # (check, where, message), worded as the command's warnings
-    if report.no_backtest:
-        found.append(("no_backtest", INVOICES, report.no_backtest))
-    elif report.origins_used < request.origins:
-        found.append(("origins_limited", "body.origins", f"{request.origins} backtest origins asked for, the data "
-                      f"allow {report.origins_used}; used {report.origins_used}"))
-    if report.no_interval:
-        found.append(("interval_not_estimated", INVOICES, report.no_interval))
-    found += [(check, INVOICES, text) for check, text in report.credits]  # credits that move the factors or prior
-    found += [(check, INVOICES, text) for check, text in  # amounts far beyond their lag, rows sent twice
-              triangle_warnings(invoices, request.value, when, lambda rows: ", ".join(f"{INVOICES}[{r}]" for r in rows))]
-    if request.value == "amount_sek":  # amounts in tkr read as SEK: the cases beside them say so
-        found += [(check, f"{INVOICES}[*].amount_sek", text)
-                  for check, text in amount_per_case(invoices, _cases(request), when)]
-    warnings = [str(Warning_(check, Location(where), text)) for check, where, text in found]
+    where = {"triangle": INVOICES, "origins": "body.origins", "amount": f"{INVOICES}[*].amount_sek"}
+    found = nowcast_findings(report, invoices, request.value, when, request.origins,
+                             _cases(request) if request.value == "amount_sek" else None,
+                             lambda rows: ", ".join(f"{INVOICES}[{r}]" for r in rows))
+    warnings = [str(Warning_(check, Location(where[source]), text)) for check, source, text in found]
     sums = report.sums.assign(description=report.sums["sum_of"].map(report.described))
     return NowcastResponse(
         resmodel_version=__version__, value=request.value, as_of=f"{when:%Y-%m}",

@@ -843,8 +843,7 @@ def nowcast(
 ) -> None:
     """Complete recent months of a late-reporting invoice triangle (chain ladder) and backtest it."""
     from resmodel.forecast.frame import month_fix
-    from resmodel.forecast.nowcast_checks import amount_per_case, triangle_warnings
-    from resmodel.forecast.nowcast_report import as_of_month, nowcast_report, sums_to_print
+    from resmodel.forecast.nowcast_report import as_of_month, nowcast_findings, nowcast_report, sums_to_print
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_triangle, write_atomically
 
@@ -866,20 +865,11 @@ def nowcast(
     _refuse_long_completion(invoices, when, triangle, as_of is not None)
     with _in_the_triangle_file(triangle):
         report = nowcast_report(invoices, value, when, recent, origins)
-    if report.no_backtest:
-        _warn([Warning_("no_backtest", Location(str(triangle)), report.no_backtest)])
-    elif report.origins_used < origins:
-        _warn([Warning_("origins_limited", Location(str(triangle), path="--origins"),
-                        f"{origins} backtest origins asked for, the data allow {report.origins_used}; "
-                        f"used {report.origins_used}")])
-    if report.no_interval:
-        _warn([Warning_("interval_not_estimated", Location(str(triangle)), report.no_interval)])
-    _warn([Warning_(check, Location(str(triangle)), text) for check, text in report.credits])
-    _warn([Warning_(check, Location(str(triangle)), text) for check, text in triangle_warnings(
-        invoices, value, when, lambda rows: f"invoice rows {', '.join(str(r + 1) for r in rows)} below the header")])
-    if value == "amount_sek":  # amounts in tkr read as SEK: the cases beside them say so
-        _warn([Warning_(check, Location(str(triangle), column="amount_sek"), text)
-               for check, text in amount_per_case(invoices, _cases_beside(triangle), when)])
+    where = {"triangle": Location(str(triangle)), "origins": Location(str(triangle), path="--origins"),
+             "amount": Location(str(triangle), column="amount_sek")}
+    _warn([Warning_(check, where[source], text) for check, source, text in nowcast_findings(
+        report, invoices, value, when, origins, _cases_beside(triangle) if value == "amount_sek" else None,
+        lambda rows: f"invoice rows {', '.join(str(r + 1) for r in rows)} below the header")], limit=50)
     result = report.months
     shown = result.tail(recent).assign(service_month=lambda d: d["service_month"].dt.strftime("%Y-%m"))
     typer.echo(f"Nowcast of '{value}' as known at {result['service_month'].max():%Y-%m} (lo/hi: the intervals of "

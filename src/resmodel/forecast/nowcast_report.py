@@ -3,6 +3,7 @@ from the invoices alone — what ``resmodel nowcast`` prints and writes and ``PO
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,3 +140,26 @@ def sums_to_print(report: NowcastReport) -> list[str]:
     year's open months when they span more than one year."""
     years = [k for k in report.sums["sum_of"] if k.startswith("year ")]
     return ["shown", *(["open"] if not report.open_shown else []), *(years if len(years) > 1 else [])]
+
+
+def nowcast_findings(report: NowcastReport, invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, origins: int,
+                     cases: pd.DataFrame | None, rows_named: Callable[[list], str]) -> list[tuple[str, str, str]]:
+    """A nowcast's warnings as (check, source, message), in the order they are said — source 'triangle' (the
+    invoices), 'origins' (the origins asked for) or 'amount' (the amounts against the cases) for each front end to
+    locate: the CLI and POST /nowcasts built these six checks apart, where one could gain a check the other lacked
+    (code review). ``rows_named``: invoice rows (0-based) as the front end names them."""
+    from resmodel.forecast.nowcast_checks import amount_per_case, triangle_warnings
+
+    found = []
+    if report.no_backtest:
+        found.append(("no_backtest", "triangle", report.no_backtest))
+    elif report.origins_used < origins:
+        found.append(("origins_limited", "origins", f"{origins} backtest origins asked for, the data allow "
+                      f"{report.origins_used}; used {report.origins_used}"))
+    if report.no_interval:
+        found.append(("interval_not_estimated", "triangle", report.no_interval))
+    found += [(check, "triangle", text) for check, text in report.credits]  # credits that move the factors or prior
+    found += [(check, "triangle", text) for check, text in triangle_warnings(invoices, value, as_of, rows_named)]
+    if value == "amount_sek":  # amounts in tkr read as SEK: the cases beside them say so
+        found += [(check, "amount", text) for check, text in amount_per_case(invoices, cases, as_of)]
+    return found
