@@ -320,17 +320,21 @@ def create_queue(request: QueueRequest) -> QueueResponse:
         raise one_problem(422, ["body", "initial_executed"], f"{request.initial_executed:,.10g} users served at the "
                           f"start exceed the {capacity[0]:,.10g} places of {months[0]:%Y-%m}. Expected at most the "
                           "places. Fix: lower initial_executed, or leave it null to fill the places demand can fill")
-    if request.exit_rate + request.aiv_rate + request.aiviv_rate > 1:
-        raise one_problem(422, ["body"], "exit_rate, aiv_rate and aiviv_rate add up to "
-                          f"{request.exit_rate + request.aiv_rate + request.aiviv_rate:g}. Expected monthly shares of "
-                          "the executed users summing to at most 1. Fix: lower the rates")
+    params = QueueParams(exit_rate=request.exit_rate, aiv_rate=request.aiv_rate, aiviv_rate=request.aiviv_rate,
+                         aiviv_resume_rate=request.aiviv_resume_rate, fee_states=tuple(request.fee_states))
+    try:  # the rates' rules are the core's alone (each 0–1 is also the schema's bound): the CLI checks them alike
+        params.validate()
+    except ResmodelError as exc:
+        p = exc.problems[0]
+        field = (p.location.path or "").removeprefix("queue").lstrip(".")
+        total = request.exit_rate + request.aiv_rate + request.aiviv_rate
+        raise one_problem(422, ["body", field] if field else ["body"], f"{p.problem}"
+                          + ("" if field else f" ({total:.12g})") + f". Expected {p.expected}. Fix: {p.fix}") from None
     waiting = list(request.initial_waiting)
     initial = (QueueState(executed=request.initial_executed, new=waiting) if request.initial_executed is not None
                else QueueState.filled(demand.iloc[0], capacity[0], waiting))
     start = (None if request.initial_executed is not None or waiting else  # the CLI's note on the first month
              start_note(months, float(demand.iloc[0]), float(capacity[0]), "initial_waiting (counts by months waited)"))
-    params = QueueParams(exit_rate=request.exit_rate, aiv_rate=request.aiv_rate, aiviv_rate=request.aiviv_rate,
-                         aiviv_resume_rate=request.aiviv_resume_rate, fee_states=tuple(request.fee_states))
     result = simulate_queue(months, capacity, demand=demand.to_numpy(), params=params, initial=initial)
     names = {name: name for name in ("exit_rate", "aiv_rate", "aiviv_rate", "aiviv_resume_rate")}
     ignored = (None if request.users_per_fte is None or (request.capacity and request.capacity[0].staff_fte is not None)

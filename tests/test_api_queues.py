@@ -92,7 +92,7 @@ def _body(**fields) -> dict:
      ["body", "demand", 3, "month"], "is not a month"),
     (_body(demand=demand(120) + [demand(120)[0]]), ["body", "demand", 12, "month"], "appears twice"),
     (_body(exit_rate=1.5), ["body", "exit_rate"], "less than or equal to 1"),
-    (_body(exit_rate=0.6, aiv_rate=0.6), ["body"], "add up to 1.2"),
+    (_body(exit_rate=0.6, aiv_rate=0.6), ["body"], "add up to more than 1 (1.2)"),
     (_body(initial_executed=101), ["body", "initial_executed"], "exceed the 100 places of 2025-01"),
     (_body(initial_waiting=[1.0] * 242), ["body", "initial_waiting"], "at most 241 items"),
     (_body(initial_waiting=[-1.0]), ["body", "initial_waiting", 0], "greater than or equal to 0"),
