@@ -51,3 +51,11 @@ def test_a_common_word_alone_suggests_no_key(tmp_path):
 
     (warning,) = unknown_service_warnings(pd.Series(["Fritidsverksamhet"], index=[2]), "h.csv")
     assert "did you mean" not in warning.message and "a projection leaves it out" in warning.message
+
+
+def test_personlig_assistans_is_told_its_two_keys(tmp_path):
+    """Re-walk/diff review: 'Personlig assistans' (LSS and SFB cases together) was warned with no hint."""
+    from resmodel.io.series import unknown_service_warnings
+
+    (warning,) = unknown_service_warnings(pd.Series(["Personlig assistans"], index=[2]), "h.csv")
+    assert "(it may be personlig_assistans_lss or personlig_assistans_sfb, which are counted apart)" in warning.message

@@ -476,21 +476,24 @@ def history_service_keys(cells: pd.Series) -> pd.Series:
     return text.map(dict(zip(names, keys, strict=True))).astype("string")
 
 
-def _label_keys() -> dict[str, str]:
+def _label_names() -> dict[str, set[str]]:
     """resmodel's own Swedish names of the history's services, as its workbooks write them ('Bostad med särskild
-    service vuxna', 'Egen utförare PA'), folded → key; a name of two keys ('Personlig assistans') is left out."""
+    service vuxna', 'Egen utförare PA'), folded → the keys they name (two for 'Personlig assistans')."""
     from resmodel.budget.areas import SERVICE_LABELS
-    from resmodel.services import UNIT_SERVICES
+    from resmodel.services import UNIT_SERVICE_OF_USER, UNIT_SERVICES
 
+    hosted = {unit: {user for user, of in UNIT_SERVICE_OF_USER.items() if of == unit} for unit in UNIT_SERVICES}
     named: dict[str, set[str]] = {}
     for labels in (SERVICE_LABELS, USER_SERVICES, UNIT_SERVICES):
-        for key, label in labels.items():
-            if key in HISTORY_SERVICES:
-                named.setdefault(service_key(label.split(" — ")[0]), set()).add(key)
-    return {name: next(iter(keys)) for name, keys in named.items() if len(keys) == 1}
+        for key, label in labels.items():  # a unit's service names the users' services it hosts
+            keys = {key} if key in HISTORY_SERVICES else hosted.get(key, set()) & set(HISTORY_SERVICES)
+            named.setdefault(service_key(label.split(" — ")[0]), set()).update(keys)
+    return {name: keys for name, keys in named.items() if keys}
 
 
-_LABEL_KEYS = _label_keys()
+_LABEL_NAMES = _label_names()
+#: a name of one key is read as it; a name of two ('Personlig assistans') is told both in its warning
+_LABEL_KEYS = {name: next(iter(keys)) for name, keys in _LABEL_NAMES.items() if len(keys) == 1}
 
 
 def spellings_of_one_key(cells: pd.Series, service: pd.Series, display: str, problems: ProblemCollector) -> None:
@@ -516,11 +519,19 @@ def unknown_service_warnings(service: pd.Series, display: str) -> list[Warning_]
     counts = rows.value_counts()
     return [Warning_("unknown_service", Location(display, row=int(idx), column="service", path=str(name)),
                      f"'{name}' ({_rows_text(counts[name])}) is not one of resmodel's service keys"
-                     + (f" ({hint.removesuffix(' ')})" if (hint := did_you_mean(name, HISTORY_SERVICES, 0.8)) else "")
+                     + (f" ({hint.removesuffix(' ')})" if (hint := _meant(name)) else "")
                      + ": forecast and backtest take it as a service of its own, under this name (queue it by this "
                      "name), but a projection leaves it out — its cost is in no report area; if it is one of "
                      "resmodel's services, write its key (" + ", ".join(HISTORY_SERVICES) + "), or give its cost a "
                      "line in other_services.csv under a key") for idx, name in rows.drop_duplicates().items()]
+
+
+def _meant(name: str) -> str:
+    """'did you mean …?' for a service name of no key: both keys of a name that has two ('Personlig assistans': the
+    LSS or the SFB cases, re-walk), else the one close key, if any."""
+    keys = sorted(_LABEL_NAMES.get(service_key(name), ()))
+    return (f"it may be {' or '.join(keys)}, which are counted apart " if len(keys) > 1 else
+            did_you_mean(name, HISTORY_SERVICES, 0.8))
 
 
 def _rows_text(n: int) -> str:
