@@ -156,25 +156,20 @@ def test_an_unpadded_month_is_its_month_not_october(tmp_path):
 # 4. an empty cell in a ';' file
 
 
-def test_an_empty_value_in_a_semicolon_file_asks_for_its_decimal_comma(tmp_path):
-    """The ';' file writes '9,5', yet an empty cell was told to hold a number with '.' as decimal point."""
-    lines = ["unique_id;ds;y"] + [f"a;{m};{i},5" for i, m in enumerate(months(12))]
-    lines[5] = "a;2019-05;"
+@pytest.mark.parametrize(("reader", "header", "row", "empty", "where"), [
+    (read_series, "unique_id;ds;y", "a;{m};{i},5", (5, "a;2019-05;"), "row 6, column 'y', at 'a'"),
+    (read_volume_history, "month;service;level;volume", "{m};hemtjanst;;{i},5", (3, "2019-03;hemtjanst;;"),
+     "row 4, column 'volume', at 'hemtjanst'")])
+def test_an_empty_value_in_a_semicolon_file_asks_for_its_decimal_comma(tmp_path, reader, header, row, empty, where):
+    """The ';' file writes '9,5', yet an empty cell was told to hold a number with '.' as decimal point (a series file
+    and a volume history alike)."""
+    lines = [header] + [row.format(m=m, i=i) for i, m in enumerate(months(12))]
+    lines[empty[0]] = empty[1]
     with pytest.raises(InputError) as exc:
-        read_series(write(tmp_path / "s.csv", lines))
+        reader(write(tmp_path / "s.csv", lines))
     (msg,) = problems(exc)
-    assert "row 6, column 'y', at 'a': value empty is not a number. Expected a number with ',' as decimal comma " \
-           "(as in this ';' file)" in msg
-
-
-def test_an_empty_volume_in_a_semicolon_history_asks_for_its_decimal_comma(tmp_path):
-    lines = ["month;service;level;volume"] + [f"{m};hemtjanst;;{i},5" for i, m in enumerate(months(12))]
-    lines[3] = "2019-03;hemtjanst;;"
-    with pytest.raises(InputError) as exc:
-        read_volume_history(write(tmp_path / "h.csv", lines))
-    (msg,) = problems(exc)
-    assert "row 4, column 'volume', at 'hemtjanst': value empty is not a number. Expected a number with ',' as " \
-           "decimal comma (as in this ';' file)" in msg
+    assert f"{where}: value empty is not a number. Expected a number with ',' as decimal comma (as in this ';' " \
+           "file)" in msg
 
 
 def test_an_empty_value_in_a_comma_file_still_asks_for_a_decimal_point(tmp_path):
