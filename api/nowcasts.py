@@ -16,7 +16,8 @@ from api.problems import BodyWording, RequestBody, one_problem, problem_response
 from api.records import json_records
 from resmodel import __version__
 from resmodel.errors import Location, ResmodelError
-from resmodel.forecast.nowcast_checks import MAX_SERVICE_MONTHS, completion_span
+from resmodel.forecast.nowcast_checks import MAX_SERVICE_MONTHS, STATE_RATE, completion_span
+from resmodel.io.parameters import national_parameter
 
 router = APIRouter()
 INVOICES = "body.invoices"  # the source name the reader puts in locations
@@ -232,9 +233,10 @@ def create_nowcast(request: NowcastRequest) -> NowcastResponse:
                                                        if p.location.path == "triangle" else p)
                                      for p in exc.problems]) from None
     where = {"triangle": INVOICES, "origins": "body.origins", "amount": f"{INVOICES}[*].amount_sek"}
-    found = nowcast_findings(report, invoices, request.value, when, request.origins,
-                             _cases(request) if request.value == "amount_sek" else None,
-                             lambda rows: ", ".join(f"{INVOICES}[{r}]" for r in rows))
+    cases = _cases(request) if request.value == "amount_sek" else None
+    found = nowcast_findings(report, invoices, request.value, when, request.origins, cases,
+                             lambda rows: ", ".join(f"{INVOICES}[{r}]" for r in rows),
+                             national_parameter(STATE_RATE) if cases is not None else None)
     warnings = [str(Warning_(check, Location(where[source]), text)) for check, source, text in found]
     sums = report.sums.assign(description=report.sums["sum_of"].map(report.described))
     return NowcastResponse(

@@ -843,8 +843,10 @@ def nowcast(
 ) -> None:
     """Complete recent months of a late-reporting invoice triangle (chain ladder) and backtest it."""
     from resmodel.forecast.frame import month_fix
+    from resmodel.forecast.nowcast_checks import STATE_RATE
     from resmodel.forecast.nowcast_report import as_of_month, nowcast_findings, nowcast_report, sums_to_print
     from resmodel.io.manifest import manifest_writer
+    from resmodel.io.parameters import national_parameter
     from resmodel.io.series import csv_writer, read_triangle, write_atomically
 
     check_output_folder(out, NOWCAST_OUTPUTS)
@@ -867,9 +869,11 @@ def nowcast(
         report = nowcast_report(invoices, value, when, recent, origins)
     where = {"triangle": Location(str(triangle)), "origins": Location(str(triangle), path="--origins"),
              "amount": Location(str(triangle), column="amount_sek")}
+    cases = _cases_beside(triangle) if value == "amount_sek" else None
     _warn([Warning_(check, where[source], text) for check, source, text in nowcast_findings(
-        report, invoices, value, when, origins, _cases_beside(triangle) if value == "amount_sek" else None,
-        lambda rows: f"invoice rows {', '.join(str(r + 1) for r in rows)} below the header")], limit=50)
+        report, invoices, value, when, origins, cases,
+        lambda rows: f"invoice rows {', '.join(str(r + 1) for r in rows)} below the header",
+        national_parameter(STATE_RATE) if cases is not None else None)], limit=50)
     result = report.months
     shown = result.tail(recent).assign(service_month=lambda d: d["service_month"].dt.strftime("%Y-%m"))
     typer.echo(f"Nowcast of '{value}' as known at {result['service_month'].max():%Y-%m} (lo/hi: the intervals of "

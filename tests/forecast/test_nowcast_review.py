@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 
 from api.main import app
 from resmodel.forecast.nowcast import build_triangle, credit_warnings, nowcast
-from resmodel.forecast.nowcast_checks import amount_per_case, state_hourly_rate
+from resmodel.forecast.nowcast_checks import STATE_RATE, amount_per_case, state_hourly_rate
+from resmodel.io.parameters import national_parameter
 from resmodel.io.series import read_triangle
 from tests.conftest import ROOT
 from tests.forecast.conftest import run_cli
@@ -58,20 +59,23 @@ def test_the_demo_and_a_small_credit_give_no_prior_warning(share):
     assert not [c for c, _ in credit_warnings(tri) if c == "prior_month_credited"]
 
 
+RATE = national_parameter(STATE_RATE)
+
+
 def test_amounts_in_thousands_are_told_by_their_amount_per_case():
     """Finding 3: the demo triangle in tkr was read as SEK ('still to come 32,633 SEK') without a word."""
     t = _demo()
     cases = _invoices(t, "cases")
     as_of = pd.Timestamp("2024-12-01")
-    assert amount_per_case(_invoices(t), cases, as_of) == []  # 26 460 SEK a case
+    assert amount_per_case(_invoices(t), cases, as_of, RATE) == []  # 26 460 SEK a case
     tkr = _invoices(t.assign(amount_sek=t["amount_sek"] / 1000))
-    (check, text), = amount_per_case(tkr, cases, as_of)
-    rate, year = state_hourly_rate(pd.Timestamp("2015-01-01"))
+    (check, text), = amount_per_case(tkr, cases, as_of, RATE)
+    rate, year = state_hourly_rate(RATE, pd.Timestamp("2015-01-01"))
     assert check == "amount_per_case_low" and (rate, year) == (284.0, 2015)  # the parameter tree's value
     assert text.startswith("the invoices average 26.46 SEK per case (1,219,216 SEK over 46,077 cases), less than "
                            "one hour of state assistance (284.00 SEK an hour in 2015")
     assert "thousands of kronor (tkr)" in text
-    assert amount_per_case(tkr, None, as_of) == []  # no cases beside the amounts: nothing to judge by
+    assert amount_per_case(tkr, None, as_of, RATE) == []  # no cases beside the amounts: nothing to judge by
 
 
 def test_the_command_and_the_api_warn_of_amounts_in_thousands(tmp_path):
@@ -132,4 +136,4 @@ def test_one_model_falling_back_is_said_in_the_singular(tmp_path):
 def test_the_demo_triangle_gives_no_new_warning():
     invoices = read_triangle(TRIANGLE, "amount_sek")
     assert credit_warnings(build_triangle(invoices, "amount_sek")) == []
-    assert amount_per_case(invoices, read_triangle(TRIANGLE, "cases"), invoices["reporting_month"].max()) == []
+    assert amount_per_case(invoices, read_triangle(TRIANGLE, "cases"), invoices["reporting_month"].max(), RATE) == []

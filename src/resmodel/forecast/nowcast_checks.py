@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.forecast.frame import month_number
+from resmodel.params.tree import Parameter
 
 #: an amount (a service month's invoices at one lag, summed) above this many times the median of the other
 #: service months' amounts at that lag, and above a whole service month's usual amount, is far beyond its lag's
@@ -123,31 +124,29 @@ def repeated_rows(known: pd.DataFrame, value: str, where: Callable[[list], str])
              "twice, remove the repeats; if they are separate invoices of the same amount, nothing is wrong")]
 
 
-def state_hourly_rate(on: pd.Timestamp) -> tuple[float, int]:
-    """The state hourly rate in force at ``on`` (its first value for an earlier month) as the national parameter
-    tree holds it (public_parameters.md), not indexed: the floor of a plausible amount per case, with its year."""
-    from resmodel.io.parameters import BUNDLED_DISPLAY, load_tree, national_parameter_root
-
-    leaf = load_tree(national_parameter_root(), BUNDLED_DISPLAY).parameters[STATE_RATE]
+def state_hourly_rate(leaf: Parameter, on: pd.Timestamp) -> tuple[float, int]:
+    """The state hourly rate in force at ``on`` (its first value for an earlier month) as ``leaf``, the national
+    parameter STATE_RATE, holds it (public_parameters.md), not indexed: the floor of a plausible amount per case,
+    with its year."""
     valid_from, rate = leaf.key_in_force(dt.date(on.year, on.month, 1)) or leaf.values[0]
     return float(rate), valid_from.year
 
 
-def amount_per_case(amounts: pd.DataFrame, cases: pd.DataFrame | None, as_of: pd.Timestamp,
+def amount_per_case(amounts: pd.DataFrame, cases: pd.DataFrame | None, as_of: pd.Timestamp, state_rate: Parameter,
                     column: str = "amount_sek") -> list[tuple[str, str]]:
     """A warning ``amount_per_case_low`` when the invoices known at ``as_of`` average less than one hour of state
     assistance per case (the hourly rate in force at the first service month, the lowest of the triangle's): a
     case-month of state assistance is invoiced at more than 20 hours a week, so amounts that small are thousands
     of kronor (tkr) read as kronor — the nowcast and the amount to accrue would be in tkr labelled SEK (review:
     'still to come 32,633 SEK'). ``cases`` are the same invoices' case counts (None: not given, no check);
-    ``column`` names the amount column as the caller's user writes it."""
+    ``state_rate`` the national parameter STATE_RATE, read by the caller; ``column`` names the amount column as the caller's user writes it."""
     if cases is None:
         return []
     known = amounts["reporting_month"] <= as_of
     total, count = float(amounts.loc[known, "amount_sek"].sum()), float(cases.loc[known, "cases"].sum())
     if not (total > 0 and count > 0):
         return []
-    rate, year = state_hourly_rate(amounts.loc[known, "service_month"].min())
+    rate, year = state_hourly_rate(state_rate, amounts.loc[known, "service_month"].min())
     per_case = total / count
     if per_case >= rate:
         return []

@@ -21,6 +21,7 @@ from resmodel.forecast.nowcast import (
     nowcast_totals,
     refuse_unreported_months,
 )
+from resmodel.params.tree import Parameter
 
 
 @dataclass(frozen=True)
@@ -143,11 +144,13 @@ def sums_to_print(report: NowcastReport) -> list[str]:
 
 
 def nowcast_findings(report: NowcastReport, invoices: pd.DataFrame, value: str, as_of: pd.Timestamp, origins: int,
-                     cases: pd.DataFrame | None, rows_named: Callable[[list], str]) -> list[tuple[str, str, str]]:
+                     cases: pd.DataFrame | None, rows_named: Callable[[list], str],
+                     state_rate: Parameter | None = None) -> list[tuple[str, str, str]]:
     """A nowcast's warnings as (check, source, message), in the order they are said — source 'triangle' (the
     invoices), 'origins' (the origins asked for) or 'amount' (the amounts against the cases) for each front end to
     locate: the CLI and POST /nowcasts built these six checks apart, where one could gain a check the other lacked
-    (code review). ``rows_named``: invoice rows (0-based) as the front end names them."""
+    (code review). ``rows_named``: invoice rows (0-based) as the front end names them; ``state_rate``: the
+    national parameter the amounts per case are checked against (needed when ``cases`` are given)."""
     from resmodel.forecast.nowcast_checks import amount_per_case, triangle_warnings
 
     found = []
@@ -160,6 +163,6 @@ def nowcast_findings(report: NowcastReport, invoices: pd.DataFrame, value: str, 
         found.append(("interval_not_estimated", "triangle", report.no_interval))
     found += [(check, "triangle", text) for check, text in report.credits]  # credits that move the factors or prior
     found += [(check, "triangle", text) for check, text in triangle_warnings(invoices, value, as_of, rows_named)]
-    if value == "amount_sek":  # amounts in tkr read as SEK: the cases beside them say so
-        found += [(check, "amount", text) for check, text in amount_per_case(invoices, cases, as_of)]
+    if value == "amount_sek" and cases is not None:  # amounts in tkr read as SEK: the cases beside them say so
+        found += [(check, "amount", text) for check, text in amount_per_case(invoices, cases, as_of, state_rate)]
     return found

@@ -47,6 +47,12 @@ def national_parameter_root() -> Path:
     return Path(str(resources.files("resmodel") / "parameters"))
 
 
+def national_parameter(key: str) -> Parameter:
+    """One national parameter as shipped with the package (public_parameters.md), for a check that needs a
+    national figure, not the board's tree."""
+    return load_tree(national_parameter_root(), BUNDLED_DISPLAY).parameters[key]
+
+
 def _parse_date(key: Any) -> dt.date | None:
     if isinstance(key, dt.date):
         return key
