@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector
-from resmodel.io.tables import unknown_column_fix
 from resmodel.limits import MAX_TABLE_NUMBER
+from resmodel.table_words import unknown_column_fix
 
 
 def decimal_point(table: pd.DataFrame) -> str:

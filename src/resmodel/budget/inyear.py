@@ -47,7 +47,7 @@ from resmodel.budget.cells import (
 from resmodel.budget.projection import TOTAL
 from resmodel.errors import InputError, Location, ProblemCollector, Warning_
 from resmodel.forecast.frame import month_written_otherwise
-from resmodel.io.tables import is_total_word
+from resmodel.table_words import is_total_word
 
 ACTUALS_COLUMNS = ("year", "month", "area", "cost", "volume")
 FRAME_COLUMNS = ("year", "area", "frame")

@@ -31,6 +31,7 @@ from resmodel.io.pnr import (
 )
 from resmodel.io.text import read_utf8
 from resmodel.limits import FULL_TIME_WEEK_HOURS, MAX_TABLE_NUMBER
+from resmodel.table_words import RENAME_OR_REMOVE, is_total_word, unknown_column_fix
 
 MAX_PROBLEMS = 25
 #: where a message sends a board for the tables' columns: the installed package has no docs/ folder, the kit has a copy
@@ -208,17 +209,10 @@ def read_raw(path: Path, display: str) -> pd.DataFrame:
     return frame
 
 
-#: words an export or a spreadsheet puts on a row that sums the rows above it
-TOTAL_WORDS = frozenset({"summa", "summering", "total", "totalt", "totalsumma", "sum", "s:a"})
 #: the period columns and the columns naming a series of the forecasting's series-like tables (a series file, a
 #: volume history, a demand table): a total word may stand in any of them, not only in the first column
 SERIES_PERIODS = ("ds", "month", "service_month", "reporting_month")
 SERIES_NAMES = ("unique_id", "service", "level")
-
-
-def is_total_word(cells: pd.Series) -> pd.Series:
-    """Whether each cell is a total word ('Summa', ' Totalt'), case, surrounding spaces and Unicode form aside."""
-    return cells.astype("string").fillna("").str.strip().str.normalize("NFC").str.lower().isin(TOTAL_WORDS)
 
 
 def _total_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -910,24 +904,6 @@ def _header_lower_down(raw: pd.DataFrame, schema: TableSchema, display: str) -> 
                                 f"delete the rows above row {row} (a title or a note) so that the header is row 1")
 
 
-#: the fix for an unknown column near a known one, after its 'did you mean'; never read past, as a silently ignored
-#: column would be a bug (a misspelt weekly_hours read as absent)
-RENAME_OR_REMOVE = "rename or remove the column"
-#: the free-text columns a table may have for a remark
-NOTE_COLUMNS = ("note", "reason")
-
-
-def unknown_column_fix(name: str, known: Collection[str]) -> str:
-    """The fix for a column the table does not have: renamed to the known column it is near ('weekly_hour'), else
-    removed — 'rename' to nothing near left a board asking what its 'Kommentar' column should be called; a remark
-    goes in the table's note column where it has one."""
-    near = did_you_mean(name, sorted(known))
-    if near:
-        return near + RENAME_OR_REMOVE
-    note = next((c for c in NOTE_COLUMNS if c in known), None)
-    if note:
-        return f"remove the column, or move a remark into the '{note}' column"
-    return "remove the column: resmodel reads no free-text or comment column here"
 
 
 def _bracketed_unit(name: str) -> str | None:
