@@ -213,7 +213,7 @@ def _check_distinct(every: list[LoadedScenario], sent: list[str]) -> None:
 def _projects(loaded: LoadedScenario, i: int) -> bool:
     """Whether scenario ``i`` has a projection block, as `resmodel compare` decides it (a block that is not a
     mapping is a 422 at its name)."""
-    from resmodel.budget.compare_units_only import projects
+    from resmodel.io.scenario import projects
 
     try:
         return projects(loaded.scenario.chain[-1])  # the scenario's own file, its chain's last

@@ -351,7 +351,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         raise InputError.at(Location(path="--area"), f"unknown area '{area}'", "one of " + ", ".join(
             (*AREA_KEYS, "total")), did_you_mean(area, [*AREA_KEYS, "total"]) + "choose a report area")
     check_output_folder(out, COMPARE_OUTPUTS)
-    from resmodel.budget.compare_units_only import projects
+    from resmodel.io.scenario import projects
 
     without = [path for path in scenarios if not projects(path)]
     if without:

@@ -1,25 +1,14 @@
 """A comparison of scenarios of which one has no projection block (none, or one lifted by ``projection: null``):
 each unit's base-year measures against the first scenario's, with no yearly differences, services or waterfall.
 One definition for ``resmodel compare`` and ``POST /comparisons``, so that both answer such scenarios alike (the API
-refused them while the CLI wrote jamforelse_enheter.csv: API parity)."""
+refused them while the CLI wrote jamforelse_enheter.csv: API parity). Whether a scenario has a projection block is read by ``io.scenario.projects``."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pandas as pd
 
 #: why --measure, --year and --area (the API's measure, year and area) do nothing in a units-only comparison
 UNUSED = "not used (they choose the projection's tables)"
-
-
-def projects(scenario_file: Path | str) -> bool:
-    """Whether a scenario has a projection block after its chain is merged (none, or one lifted by
-    'projection: null', means no): without one a comparison is of the base-year units only."""
-    from resmodel.io.scenario import read_chain
-    from resmodel.scenario.projection import resolve
-
-    return resolve(read_chain(Path(scenario_file))) is not None
 
 
 def units_only_text(without: list[str]) -> str:

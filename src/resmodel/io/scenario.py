@@ -414,6 +414,14 @@ def _number_fix(path: str, err: dict) -> str | None:
             + (f", e.g. {_plain(default)}" if default is not None else ""))
 
 
+def projects(scenario_file: Path | str) -> bool:
+    """Whether a scenario has a projection block after its chain is merged (none, or one lifted by
+    'projection: null', means no): without one a comparison is of the base-year units only."""
+    from resmodel.scenario.projection import resolve
+
+    return resolve(read_chain(Path(scenario_file))) is not None
+
+
 def read_chain(path: Path) -> list[ScenarioSource]:
     """The scenario and its ancestors, root first. Problems do not stop the reading while the rest can be
     read as meant, so that one run reports every problem of the chain's files — their keys, values and
