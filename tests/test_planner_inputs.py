@@ -159,6 +159,14 @@ def test_a_level_written_niva_3_is_read_in_the_volume_history_as_in_users_csv(tm
     assert list(read_users_ages(users)["level"]) == [3, 2]
 
 
+def test_users_ages_read_a_service_spelt_as_users_csv_may_spell_it(tmp_path):
+    """Code review 6, finding 1: 'Daglig verksamhet' in users.csv (read so by the users table) was kept as written
+    by the forecast's age reader, so the level split lost its users' ages and their age exit without a word."""
+    users = write(tmp_path / "users.csv", ["service,level,birth_year", "Daglig verksamhet,3,1990",
+                                           " daglig_verksamhet ,2,1985", "Bostad med särskild service för vuxna,,1970"])
+    assert list(read_users_ages(users)["service"]) == ["daglig_verksamhet", "daglig_verksamhet", "bostad_vuxna"]
+
+
 def test_model_names_are_read_whatever_their_case():
     """Finding 6: `--model ETS` was an unknown model."""
     from resmodel.cli_forecast import _parse_models, _parse_spec

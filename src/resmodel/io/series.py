@@ -804,7 +804,9 @@ def _check_credits(t: pd.DataFrame, value: str, display: str, problems: ProblemC
 
 
 def read_users_ages(path: Path, display: str | None = None) -> pd.DataFrame:
-    """Service, level and birth year of each user (the other columns of users.csv are not needed)."""
+    """Service key, level and birth year of each user (the other columns of users.csv are not needed); a service
+    spelt as users.csv may spell it ('Daglig verksamhet') is read as its key, as the users table reads it — kept as
+    written, its users' ages were lost to the level split's age exit without a word (code review 6, finding 1)."""
     display = display or str(path)
     raw = read_raw(path, display)
     check_frame_for_pnr(raw, display, ids={"user_id", "unit_id"})
@@ -825,7 +827,7 @@ def read_users_ages(path: Path, display: str | None = None) -> pd.DataFrame:
         Location(display, row=idx, column="level"), f"'{text[idx]}' is not a need level",
         "a whole number 1–8, or empty for a service without levels", "correct the level"))
     problems.raise_if_any()
-    return pd.DataFrame({"service": raw["service"].str.strip(), "level": level.astype("Int64"),
+    return pd.DataFrame({"service": history_service_keys(raw["service"]), "level": level.astype("Int64"),
                          "birth_year": year.astype(int)})
 
 
