@@ -139,15 +139,15 @@ def test_a_scenario_without_problems_still_validates(monkeypatch, capsys, tmp_pa
      ["at 'projection.volumes.daglig_verksamhet.2026': '2026' has no value"]),  # a year key, not a piece
     ("extends: base.yaml\nparameters:\n  daglig_verksamhet.staff_ratio: {1: 0,14, 2: 0,2, 3: 0,29, 4: 0,38, "
      "5: 0,49, 6: 0,64, 7: 0,99, 8: 1,39}\n", ["'0,14' in a {…} mapping", "write 0.14"]),  # was: key '2' twice
-    ("extends: base.yaml\nprojection:\n  volumes: {daglig_verksamhet: 1 100}\n",
-     ["s.yaml, line 5, at 'projection.volumes.daglig_verksamhet'", "'1 100' is read as text, not a volume.",
+    (f"extends: base.yaml\nprojection:\n  frame: {DATA / 'frame.yaml'}\n  volumes: {{daglig_verksamhet: 1 100}}\n",
+     ["s.yaml, line 6, at 'projection.volumes.daglig_verksamhet'", "'1 100' is read as text, not a volume.",
       "Fix: write 1100 (no space"]),
-    ("extends: base.yaml\nprojection:\n  volumes:\n    boendestod: drift\n    externa_platser: 28,5\n",
-     ["s.yaml, line 7, at 'projection.volumes.externa_platser'", "'28,5' is read as text, not a volume.",
+    (f"extends: base.yaml\nprojection:\n  frame: {DATA / 'frame.yaml'}\n  volumes:\n    boendestod: drift\n"
+     "    externa_platser: 28,5\n", ["s.yaml, line 8, at 'projection.volumes.externa_platser'", "'28,5' is read as text, not a volume.",
       "Fix: write 28.5"]),  # economist walkthrough: 'unknown forecast model 28,5', at the volumes: line
-    ("extends: base.yaml\nprojection:\n  volumes:\n    boendestod: drift\n    externa_platser: etss\n",
-     ["s.yaml, line 7, at 'projection.volumes.externa_platser'", "did you mean 'ets'?",
-      "Expected a model name (ets, drift, …)"]),
+    (f"extends: base.yaml\nprojection:\n  frame: {DATA / 'frame.yaml'}\n  volumes:\n    boendestod: drift\n"
+     "    externa_platser: etss\n", ["s.yaml, line 8, at 'projection.volumes.externa_platser'", "did you mean 'ets'?",
+      "Expected a model name (naive, snaive, drift, ets,"]),
     (f"extends: base.yaml\nprojection:\n  frame: {DATA / 'frame.yaml'}\n  volumes: {{daglig_verksamhet: 1 100}}\n",
      ["'1 100' is read as text"]),
 ])
@@ -239,8 +239,8 @@ def test_a_number_with_words_or_no_value_is_told_what_to_write(monkeypatch, caps
 
 def test_a_long_number_with_spaces_is_not_echoed_joined(monkeypatch, capsys, tmp_path):
     """Review: '191 212 121 212' passed the identity-number check (spaces) and its fix echoed 191212121212."""
-    code, errors = validate(monkeypatch, capsys, tmp_path, "extends: base.yaml\nprojection:\n"
-                                                           "  volumes: {daglig_verksamhet: '191 212 121 212'}\n")
+    code, errors = validate(monkeypatch, capsys, tmp_path, f"extends: base.yaml\nprojection:\n  frame: {DATA / 'frame.yaml'}"
+                                                           "\n  volumes: {daglig_verksamhet: '191 212 121 212'}\n")
     assert code == 2 and "write it without spaces" in errors[0] and "191212121212" not in errors[0]
 
 
@@ -248,3 +248,16 @@ def test_a_year_given_for_until_is_told_the_years_last_day(monkeypatch, capsys, 
     code, errors = validate(monkeypatch, capsys, tmp_path, "extends: base.yaml\nparameters:\n  salaries.stodassistent:"
                                                            " [{value: 30000, from: 2026-01-01, until: 2026}]\n")
     assert code == 2 and "Fix: write 2026-12-31 for the end of 2026" in errors[0], errors
+
+
+@pytest.mark.parametrize("model_key", ["volumes: {bostad_vuxna: holtwinters}", "default_model: holtwinters"])
+def test_an_unknown_model_is_reported_with_the_blocks_other_problems(monkeypatch, capsys, tmp_path, model_key):
+    """Economist walk: a mistyped model name was checked per file and held back a growth rate written as a
+    percentage and a misspelt frame area until the next run; 'holtwinters' had no 'did you mean' (ETS is it)."""
+    code, errors = validate(monkeypatch, capsys, tmp_path, f"extends: base.yaml\nprojection:\n  {model_key}\n"
+                            "  volume_growth: {daglig_verksamhet: 2}\n  frame:\n    base_year: 2024\n"
+                            "    base: {lss_boendet: 1067700000}\n")
+    assert code == 2 and len(errors) == 4, errors  # the third: the frame covers no other area
+    assert "line 5" in errors[0] and "unknown forecast model 'holtwinters'" in errors[0]
+    assert "Fix: did you mean 'ets'?" in errors[0]
+    assert "2 looks like a percentage" in errors[1] and "unknown report area 'lss_boendet'" in errors[3]

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from resmodel.errors import InputError, Location, ProblemCollector, Warning_
+from resmodel.errors import InputError, Location, ProblemCollector, Warning_, did_you_mean
 from resmodel.forecast.crossval import check_windows, cross_validation_series, forecast_series
 from resmodel.forecast.ensemble import AutoSelect
 from resmodel.forecast.fitcache import shared_fits
@@ -44,6 +44,15 @@ from resmodel.forecast.stockflow import StockFlow
 
 MODEL_NAMES = ("naive", "snaive", "drift", "ets", "arima", "theta", "comb", "demographic", "stockflow", "select",
                "auto")
+#: names other tools give resmodel's models (statsforecast, R's forecast, textbooks), folded without '-', '_' or
+#: spaces → the model here: told as a 'did you mean', never read silently as it (an economist's 'holtwinters' was
+#: refused with the list of names alone — ETS is Holt–Winters)
+MODEL_ALIASES = {
+    "holtwinters": "ets", "hw": "ets", "exponentialsmoothing": "ets", "autoets": "ets", "holt": "ets", "ses": "ets",
+    "autoarima": "arima", "sarima": "arima", "sarimax": "arima", "autotheta": "theta", "optimizedtheta": "theta",
+    "seasonalnaive": "snaive", "randomwalkwithdrift": "drift", "rwdrift": "drift", "randomwalk": "naive",
+    "ensemble": "comb", "combination": "comb",
+}
 DEFAULT_LEVELS = (80, 95)
 LAST_FORECAST_YEAR = 2260  # pandas' nanosecond dates end in 2262
 
@@ -72,6 +81,14 @@ def model_name(name: str) -> str:
     return folded if folded in MODEL_NAMES else name
 
 
+def model_hint(name: str) -> str:
+    """'did you mean' for an unknown model name: the model another tool's name stands for ('holtwinters' → ets), else
+    the nearest name; empty when nothing is near."""
+    folded = "".join(c for c in name.strip().lower() if c not in "-_ ")
+    alias = MODEL_ALIASES.get(folded)
+    return f"did you mean '{alias}'? " if alias else did_you_mean(name.strip().lower(), MODEL_NAMES)
+
+
 def make_model(name: str, freq: str = MONTHLY, *, driver: str | None = None,
                flows: Mapping[str, pd.DataFrame] | None = None, where: Location | None = None) -> Model:
     """A model by name (case aside); unknown names and models whose inputs are missing are located errors."""
@@ -79,7 +96,7 @@ def make_model(name: str, freq: str = MONTHLY, *, driver: str | None = None,
     name = model_name(name)
     if name not in MODEL_NAMES:
         raise InputError.at(where, f"unknown model '{name}'", "one of " + ", ".join(MODEL_NAMES),
-                            "use one of the listed model names")
+                            f"{model_hint(name)}use one of the listed model names")
     if name == "demographic" and not driver:
         raise InputError.at(where, "the demographic model needs a population projection",
                             "a population file (and the users' ages) for the demographic model",
