@@ -47,6 +47,13 @@ def test_unknown_model_name_is_a_located_error():
         make_model("prophet")
 
 
+@pytest.mark.parametrize(("name", "meant"), [("Holt-Winters", "ets"), ("auto_arima", "arima"), ("etss", "ets")])
+def test_another_tools_model_name_is_told_the_model_it_stands_for(name, meant):
+    """Economist walk: 'holtwinters' was refused with the list of names alone (ETS is Holt–Winters)."""
+    with pytest.raises(InputError, match=f"did you mean '{meant}'"):
+        make_model(name)
+
+
 def test_metrics_by_hand():
     df = _yearly([10.0, 12, 11, 13, 12, 14])
     frame, freqs = validate_long(df)
