@@ -261,3 +261,13 @@ def test_an_unknown_model_is_reported_with_the_blocks_other_problems(monkeypatch
     assert "line 5" in errors[0] and "unknown forecast model 'holtwinters'" in errors[0]
     assert "Fix: did you mean 'ets'?" in errors[0]
     assert "2 looks like a percentage" in errors[1] and "unknown report area 'lss_boendet'" in errors[3]
+
+
+@pytest.mark.parametrize("date", ["2101-07-01", "9999-12-31", "1900-01-01"])
+def test_a_base_date_without_known_holidays_is_a_located_error(monkeypatch, capsys, tmp_path, date):
+    """Bad-input audit: a base date after 2100 (the `holidays` package's last Swedish year) had no Midsummer and
+    ended `run` and `validate` in a StopIteration traceback, and POST /runs in a 500."""
+    code, errors = validate(monkeypatch, capsys, tmp_path, f"extends: base.yaml\nbase_date: {date}\n")
+    assert code == 2 and len(errors) == 1, errors
+    assert f"s.yaml, line 4, at 'base_date': base date {date} is outside 1953–2100" in errors[0]
+    assert errors[0].endswith("Fix: write a base date in 1953–2100")

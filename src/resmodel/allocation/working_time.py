@@ -15,6 +15,11 @@ import numpy as np
 from resmodel.errors import InputError, Location
 from resmodel.params.tree import Snapshot
 
+#: the years the `holidays` package holds Swedish public holidays for (1953–2100 in its current releases): a base
+#: date outside them had no holidays and no Midsummer, and ended a run in a traceback (bad-input audit)
+_SWEDEN = holidays.country_holidays("SE")
+HOLIDAY_YEARS = (_SWEDEN.start_year, _SWEDEN.end_year)
+
 
 def weekdays_in_year(year: int) -> int:
     """Monday–Friday days of the year, public holidays not yet taken off."""

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from resmodel.allocation.working_time import HOLIDAY_YEARS
 from resmodel.errors import percent_text_fraction
 from resmodel.scenario.projection import Number, ProjectionSettings
 
@@ -91,6 +92,16 @@ class ScenarioFile(Strict):
     )
     projection: ProjectionSettings | None = Field(
         None, description="multi-year budget projection settings (docs/projection.md); merged key by key over 'extends'")
+
+    @field_validator("base_date")
+    @classmethod
+    def _base_date_with_holidays(cls, value: dt.date | None) -> dt.date | None:
+        """A base date in a year whose Swedish public holidays are known: its working time counts them."""
+        first, last = HOLIDAY_YEARS
+        if value is not None and not first <= value.year <= last:
+            raise ValueError(f"base date {value} is outside {first}–{last}, the years whose Swedish public holidays "
+                             f"resmodel knows (they set the year's working time): write a base date in {first}–{last}")
+        return value
 
     @field_validator("name")
     @classmethod
