@@ -78,3 +78,42 @@ def test_an_id_kept_as_a_number_with_leading_zeros_reads_as_excel_shows_it(tmp_p
     table = read_table(tmp_path / "t.xlsx", schema, "t.xlsx")
     assert table["user_id"].tolist() == ["007", "0012", "8"]
     assert table["weekly_hours"].tolist() == [30.0, 25.0, 10.0]
+
+
+def _with_formula(path, cached: str | None) -> None:
+    """A users.xlsx whose first user's level is the formula =1+2, with ``cached`` saved as its value (None: none
+    saved, as openpyxl and export tools write a formula)."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["user_id", "service", "level", "weekly_hours", "unit_id", "birth_year"])
+    wb.active.append(["U0001", "daglig_verksamhet", "=1+2", 30, "DV001", 1990])
+    wb.save(path)
+    if cached is not None:  # as Excel saves a calculated formula
+        with zipfile.ZipFile(path) as z:
+            parts = {n: z.read(n) for n in z.namelist()}
+        sheet = "xl/worksheets/sheet1.xml"
+        parts[sheet] = parts[sheet].replace(b"<f>1+2</f><v />", f"<f>1+2</f><v>{cached}</v>".encode())
+        with zipfile.ZipFile(path, "w") as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+
+
+def test_a_formula_without_a_saved_value_is_refused_at_its_cell(tmp_path):
+    """Bad-input audit: openpyxl reads an uncalculated formula as empty — a premises plan's one-off costs became 0
+    without a word, and a user's level 'missing'. Refused at the cell, with the way to store the values."""
+    import pytest
+
+    from resmodel.errors import InputError
+    from resmodel.io.tables import read_raw
+
+    _with_formula(tmp_path / "users.xlsx", None)
+    with pytest.raises(InputError) as err:
+        read_raw(tmp_path / "users.xlsx", "users.xlsx")
+    text = str(err.value)
+    assert "users.xlsx, row 2, column 'level': the cell holds a formula with no value saved with it" in text
+    assert "open the file in Excel (or LibreOffice) and save it" in text and "1+2" not in text
+    _with_formula(tmp_path / "saved.xlsx", "3")
+    assert read_raw(tmp_path / "saved.xlsx", "saved.xlsx")["level"].tolist() == ["3"]

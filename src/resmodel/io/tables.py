@@ -548,6 +548,40 @@ def _check_other_sheets_for_pnr(wb, display: str) -> None:
                 check_unread_cell_for_pnr(value, Location(file=where, row=r, column=get_column_letter(c)))
 
 
+def _refuse_formulas_without_values(path: Path, display: str, header: list[str], unset: set[tuple[int, int]]
+                                    ) -> None:
+    """Formula cells of the first sheet that carry no saved value: openpyxl reads them as empty — a workbook
+    written by a script or an export tool, never calculated, gave a premises plan one-off costs of 0 without a
+    word (bad-input audit). Refused at each such cell, ``unset`` the (row, column) positions, 0-based, that read
+    with no value (a formula that calculated '' has one); the formula is not echoed: it may hold anything."""
+    if not unset:
+        return
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        found = [(r, c) for r, row in enumerate(wb.worksheets[0].iter_rows(values_only=True))
+                 for c, value in enumerate(row) if (r, c) in unset and _is_formula(value)]
+    finally:
+        wb.close()
+    problems = ProblemCollector()
+    problems.add_rows(list(range(len(found))), 5, lambda i: (
+        Location(file=display, row=found[i][0] + 1, column=header[found[i][1]].strip()
+                 if found[i][1] < len(header) and header[found[i][1]].strip() else get_column_letter(found[i][1] + 1)),
+        "the cell holds a formula with no value saved with it (the file was written by a program that does not "
+        "calculate), so it would be read as empty", "a value, or a formula Excel has calculated and saved",
+        "open the file in Excel (or LibreOffice) and save it, so that the values are stored; or replace the "
+        "formulas by their values"))
+    problems.raise_if_any()
+
+
+def _is_formula(value) -> bool:
+    """Whether a cell read with data_only=False holds a formula ('=…', or an array formula object)."""
+    return (isinstance(value, str) and value.startswith("=") and len(value) > 1) or type(value).__name__ in (
+        "ArrayFormula", "DataTableFormula")
+
+
 def _read_excel(path: Path, display: str) -> pd.DataFrame:
     from openpyxl import load_workbook
 
@@ -565,13 +599,16 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
         raise InputError.at(Location(file=display), "the first sheet is hidden, and the first sheet is the one read",
                             "the table on the first sheet, visible", "delete the hidden sheet, or move "
                             + (f"'{visible}'" if visible else "the table's sheet") + " first (Excel: unhide it to see it)")
-    rows = [[_excel_text(c.value, getattr(c, "number_format", None)) for c in row] for row in ws.iter_rows()]
+    cells = [[(c.value, getattr(c, "number_format", None)) for c in row] for row in ws.iter_rows()]
+    rows = [[_excel_text(value, number_format) for value, number_format in row] for row in cells]
+    unset = {(r, c) for r, row in enumerate(cells) for c, (value, _) in enumerate(row) if value is None}
     other_headers = {sheet.title: [_excel_text(v).strip() for v in next(sheet.iter_rows(values_only=True), ())]
                      for sheet in wb.worksheets[1:]}
     try:
         _check_other_sheets_for_pnr(wb, display)
     finally:
         wb.close()
+    _refuse_formulas_without_values(path, display, rows[0] if rows else [], unset)
     if not rows:
         raise InputError.at(
             Location(file=display, row=1), "the first sheet is empty", "a header row naming the columns",
