@@ -94,3 +94,18 @@ def test_a_fixed_indexation_carried_beyond_its_years_names_the_frames_extension(
     frame = setup_frame(config, np.arange(2025, 2028), (), (), {})
     assert any("frame.indexation: no data for 2026–2027" in n and "declares in frame.indexation.extension" in n
                for n in frame.notes), frame.notes
+
+
+def test_a_frame_decided_for_a_later_year_is_told_how_to_enter_it(small):
+    """Economist walk: the council's 2026 frame was refused with 'express the base frame in the same year's prices'
+    and no way to do it; the fix names the indexation and the frame index explain prints."""
+    later = small.frame.model_copy(update={"base_year": 2026})
+    with pytest.raises(InputError) as err:
+        run_budget(dataclasses.replace(small, frame=later))
+    text = str(err.value)
+    assert "frame base year 2026 differs from the cost base year 2024" in text
+    assert "reach 2026 by indexation: {kind: fixed, growth: {2025: …}}" in text
+    assert "'resmodel explain <scenario> --year 2026 --area <area>' prints, and write base_year: 2024" in text
+    earlier = small.frame.model_copy(update={"base_year": 2023})
+    with pytest.raises(InputError, match="Fix: give the frame of 2024, the year the unit costs are priced in"):
+        run_budget(dataclasses.replace(small, frame=earlier))

@@ -307,12 +307,22 @@ def check_compensated_services(config: FrameConfig, services: Collection[str], f
 
 def check_base_year(config: FrameConfig, base_year: int, file: str | None = None,
                     line_of: Callable[[str], int | None] | None = None) -> None:
-    """The frame's base year is the cost base year (the base frame is in that year's prices)."""
-    if config.base_year != base_year:
-        raise InputError.at(Location(file=file, line=line_of("base_year") if line_of else None, path="frame.base_year"),
-                            f"frame base year {config.base_year} differs from the cost base year {base_year}",
-                            "the same base year for costs and frame",
-                            "express the base frame in the same year's prices as the unit costs")
+    """The frame's base year is the cost base year (the base frame is in that year's prices); a frame the council
+    decided for a later budget year is told the two ways to enter it (economist walk: 'express the base frame in the
+    same year's prices' left the conversion to be guessed)."""
+    if config.base_year == base_year:
+        return
+    later = config.base_year > base_year
+    fix = (f"enter the frame of {base_year} as base (the council's frame for that year) and reach "
+           f"{config.base_year} by indexation: {{kind: fixed, growth: {{{base_year + 1}: …}}}} at the council's "
+           f"uppräkning; or divide each {config.base_year} amount by the frame index of {config.base_year}, which "
+           f"'resmodel explain <scenario> --year {config.base_year} --area <area>' prints, and write base_year: "
+           f"{base_year} (docs/budget.md §2, \"A frame decided for a later year\")") if later else (
+           f"give the frame of {base_year}, the year the unit costs are priced in, and write base_year: {base_year}")
+    raise InputError.at(Location(file=file, line=line_of("base_year") if line_of else None, path="frame.base_year"),
+                        f"frame base year {config.base_year} differs from the cost base year {base_year} (the year "
+                        "of base_date): the base frame is projected from the cost base year",
+                        f"base_year: {base_year}, with the base frame of {base_year}", fix)
 
 
 def setup_frame(config: FrameConfig, years: np.ndarray, services: tuple[str, ...], areas: tuple[str, ...],
