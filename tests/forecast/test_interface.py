@@ -64,6 +64,10 @@ def test_default_model_and_a_subset_of_services():
     with pytest.raises(InputError) as err:
         forecast_volumes(history(), None, 12, services=["boendestöd"])
     assert err.value.problems[0].location.path == "services.boendestöd"
+    with pytest.raises(InputError) as err:  # code review: it was 'not a service in the history'
+        forecast_volumes(history(), {"daglig_verksamhet": "naive"}, 12, services=["personlig_assistans_sfb"])
+    assert "'daglig_verksamhet' is not among the services forecast (personlig_assistans_sfb)" in str(err.value)
+    assert "or add it to the services forecast" in str(err.value)
 
 
 @pytest.mark.parametrize("spec, message", [

@@ -536,12 +536,16 @@ def forecast_volumes(
             raise InputError.at(Location(path=f"services.{unknown[0]}"), f"'{unknown[0]}' is not a service in the history",
                                 "one of " + ", ".join(known), "correct the service name or remove it")
         h = h[h["service"].isin(list(services))]
+    chosen = services is not None  # a spec's service outside the chosen ones is told so, not 'not in the history'
     services = sorted(h["service"].unique())
     spec = dict(spec or {})
     for key in spec:
         if key not in services:
-            raise InputError.at(Location(path=spec_where.format(service=key)), f"'{key}' is not a service in the history",
-                                "one of " + ", ".join(services), "correct the service name or remove the entry")
+            problem = (f"'{key}' is not among the services forecast ({', '.join(services)})" if chosen and key in known
+                       else f"'{key}' is not a service in the history")
+            raise InputError.at(Location(path=spec_where.format(service=key)), problem,
+                                "one of " + ", ".join(services), "correct the service name or remove the entry"
+                                + (", or add it to the services forecast" if chosen and key in known else ""))
     totals = h.groupby(["service", "month"], as_index=False)["volume"].sum()
     warns: list[Warning_] = history_suspicious_warnings(totals, source)
     drivers: dict[str, pd.Series] = {}
