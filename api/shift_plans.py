@@ -163,6 +163,14 @@ def _item(check: str, text: str) -> WarningItem:
                                                            .replace(ROSTER, "roster"))})
 
 
+def _roster_lines(result, unit_ids: list[str]) -> list[str]:
+    """The run's roster_implausible warnings of the units planned (a roster in staff.csv far off their need), as
+    `resmodel shift-plan` prints them after the scenario's: the plan compares its staff with that roster."""
+    project = project_folder()
+    return [without_server_paths(str(w), project) for w in result.warnings
+            if w.check == "roster_implausible" and set(w.units) & set(unit_ids)]
+
+
 def _typed(rows: list[BaseModel], schema, display: str) -> pd.DataFrame:
     """The rows typed and checked as ``read_table`` does a file of ``schema`` (``type_table``: identity
     numbers, empty cells, ids); index = the row's position in the request."""
@@ -261,5 +269,6 @@ def create_shift_plan(request: ShiftPlanRequest) -> ShiftPlanResponse:
         short=None if plan.short is None else json_records(plan.short, ("start", "end")),
         pooling=None if plan.pooling is None else json_records(plan.pooling),
         statuses=dict(plan.statuses),
-        **answer_warnings(scenario_warning_lines(loaded), [*(_item("shift_attendance", w) for w in warnings),
+        **answer_warnings([*scenario_warning_lines(loaded), *_roster_lines(result, request.unit_ids)],
+                          [*(_item("shift_attendance", w) for w in warnings),
                                                      *(_item("shift_plan", w) for w in plan.warnings)]))

@@ -227,3 +227,28 @@ def test_every_table_of_the_answer_is_typed_and_described_in_the_schema(api, dem
         fields = schemas[name]["properties"]
         assert list(fields) == list(described) and all(f.get("description") for f in fields.values()), name
         assert set(schemas[name].get("required", [])) == set(described) - optional, name
+
+
+def test_a_roster_far_off_the_need_is_warned_as_the_cli_warns_it(tmp_path):
+    """/shift-plans left out the run's roster_implausible warning that `resmodel shift-plan` prints for the units
+    planned (a staff.csv in percent: the plan compared its staff with 29 FTE without a word)."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    staff = pd.read_csv(data / "staff.csv", dtype=str)
+    dv001 = staff["unit_id"] == "DV001"
+    staff.loc[dv001, "fte"] = (staff.loc[dv001, "fte"].astype(float) * 4).astype(str)
+    staff.to_csv(data / "staff.csv", index=False)
+    (tmp_path / "s.yaml").write_text("name: s\npurpose: roster x4\ndata: data\nbase_date: 2024-07-01\nseed: 1\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RESMODEL_SCENARIOS", str(tmp_path))
+        response = TestClient(app).post("/shift-plans", json={"scenario": "s", "unit_ids": ["DV001"],
+                                                               "attendance": ATTENDANCE})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    rosters = [w for w in body["warnings"] if w.startswith("[roster_implausible]")]
+    assert len(rosters) == 1 and "data/staff.csv" in rosters[0] and "unit 'DV001' has 29.0 FTE" in rosters[0]
+    assert str(tmp_path) not in rosters[0]  # no server path
+    items = [i for i in body["warning_items"] if i["check"] == "roster_implausible"]
+    assert len(items) == 1 and items[0]["where"] == "body.scenario"
