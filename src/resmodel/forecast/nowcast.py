@@ -98,6 +98,13 @@ def reversed_months(C: np.ndarray) -> np.ndarray:
     return reversed_cells(C).any(axis=1)
 
 
+def _link_rows(C: np.ndarray, rev: np.ndarray, j: int, recent_rows: int | None) -> np.ndarray:
+    """The rows whose development from lag j to j + 1 counts (the development factors' and the credit warnings'):
+    observed at lag j + 1 and reversed in full (``rev``) at neither lag — the ``recent_rows`` latest of them, if given."""
+    rows = np.flatnonzero(~np.isnan(C[:, j + 1]) & ~rev[:, j] & ~rev[:, j + 1])
+    return rows[-recent_rows:] if recent_rows else rows
+
+
 def development(tri: Triangle, recent_rows: int | None = None, keep_reversals: bool = False) -> Development:
     """Volume-weighted chain-ladder factors from rows observed at both lags (optionally only the
     ``recent_rows`` latest such rows, to follow a changing reporting pattern). A link from or into a cell where a
@@ -111,9 +118,7 @@ def development(tri: Triangle, recent_rows: int | None = None, keep_reversals: b
     s2 = np.full(n - 1, np.nan)
     den = np.zeros(n - 1)
     for j in range(n - 1):
-        both = np.flatnonzero(~np.isnan(C[:, j + 1]) & ~rev[:, j] & ~rev[:, j + 1])
-        if recent_rows:
-            both = both[-recent_rows:]
+        both = _link_rows(C, rev, j, recent_rows)
         a, b = C[both, j], C[both, j + 1]
         den[j] = a.sum()
         if den[j] > 0:
@@ -169,13 +174,18 @@ class _Completion:
     unestimated: np.ndarray  # rows whose interval rests on a variance the data cannot give (set to 0)
 
 
+def _sum_from_lag(x: np.ndarray) -> np.ndarray:
+    """Σ over lags k ≥ j of x_k, by j, with a 0 after the last lag (nothing more to come once fully developed)."""
+    return np.concatenate([np.cumsum(x[::-1])[::-1], [0.0]])
+
+
 def _relative_parameter_variance(dev: Development) -> np.ndarray:
     """Σ over lags k ≥ j of σ²_k / f_k² / Σ C_k, by j (0 at the last lag): the squared relative error of the
     estimated completeness at lag j, Var(ĝ_j) / ĝ_j² (Mack 1993's parameter error, per unit of ultimate)."""
     f, s2, den = dev.factors, dev.sigma2, dev.denominators
     usable = np.isfinite(f) & (den > 0) & (dev.completeness[:-1] > 0)
     per_lag = np.where(usable, s2 / np.where(usable, f, 1.0) ** 2 / np.where(usable, den, 1.0), 0.0)
-    return np.concatenate([np.cumsum(per_lag[::-1])[::-1], [0.0]])
+    return _sum_from_lag(per_lag)
 
 
 def _chain_ladder_mse(ultimate: np.ndarray, lag: np.ndarray, dev: Development) -> tuple[np.ndarray, np.ndarray]:
@@ -222,7 +232,7 @@ def _bf_mse(prior: float, var_u: float, completeness: np.ndarray, lag: np.ndarra
     """Mack's (2008) mean squared error of a Bornhuetter–Ferguson ultimate reported + (1 − ĝ) Û: process error
     Û Σ_{k>lag} ŝ²_k, the completeness's error (Û² + Var Û) Var(ĝ), and the prior's (1 − ĝ)² Var Û. The reported
     amount is not scaled up, so the chain ladder's terms (Mack 1993) do not apply; Var(ĝ) = ĝ² · relvar."""
-    later = np.concatenate([np.cumsum(incremental_var[::-1])[::-1], [0.0]])  # Σ over lags k ≥ j of ŝ²_k
+    later = _sum_from_lag(incremental_var)
     return (prior * later[lag + 1] + (prior**2 + var_u) * completeness**2 * relvar[lag]
             + (1 - completeness) ** 2 * var_u)
 
@@ -265,7 +275,7 @@ def _complete(tri: Triangle, p: NowcastParams, keep_reversals: bool = False,
     mse, unestimated = _chain_ladder_mse(ultimate, lag, dev)
     bf = ~cl_rows
     mse[bf] = _bf_mse(prior, prior_var + shared_var, g[bf], lag[bf], s2inc, _relative_parameter_variance(dev))
-    later_missing = np.concatenate([np.cumsum(s2_missing[::-1])[::-1], [0]]) > 0  # a lag > j lacks its ŝ²
+    later_missing = _sum_from_lag(s2_missing) > 0  # a lag > j lacks its ŝ²
     unestimated[bf] |= later_missing[lag[bf] + 1] | ((len(prior_src) < 2) & (g[bf] < 1))
     return _Completion(lag, reported, g, cl_rows, ultimate, np.sqrt(mse), dev, prior, shared_var, prior_rows,
                        s2inc, unestimated)
@@ -395,9 +405,7 @@ def credit_warnings(tri: Triangle, params: NowcastParams | None = None) -> list[
                     "still to come of the level)"))
     out += _prior_credit_warnings(tri, p)
     for j in np.flatnonzero(np.isfinite(used.factors) & (used.factors < 1)):
-        rows = np.flatnonzero(~np.isnan(C[:, j + 1]) & ~rev[:, j] & ~rev[:, j + 1])
-        if p.recent_rows:
-            rows = rows[-p.recent_rows:]
+        rows = _link_rows(C, rev, j, p.recent_rows)
         a, b = C[rows, j], C[rows, j + 1]
         k = int(np.argmin(b - a))
         rest = a.sum() - a[k]
