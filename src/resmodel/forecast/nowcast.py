@@ -19,7 +19,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from resmodel.errors import InputError, Location
+from resmodel.errors import InputError, Location, shown
 from resmodel.forecast.frame import month_number
 
 
@@ -141,6 +141,14 @@ def development(tri: Triangle, recent_rows: int | None = None, keep_reversals: b
     return Development(f, np.nan_to_num(s2), tail, den, estimated)
 
 
+def _refuse_below_one(name: str, value: object, what: str, fix: str) -> None:
+    """Refuse a count of ``what`` that is not a whole number of 1 or more: the last n rows are taken as rows[-n:],
+    which for 0 is every row (and for −k all but the first k) — a wrong number, not an error, unless refused."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise InputError.at(Location(path=name), f"{name} is {shown(value)}",
+                            f"a whole number of {what}, 1 or more (taken as the last n, 0 would be every one)", fix)
+
+
 @dataclass(frozen=True)
 class NowcastParams:
     """Method choices: rows less complete than ``bf_below`` use Bornhuetter–Ferguson with the mean
@@ -151,6 +159,14 @@ class NowcastParams:
     prior_rows: int = 6
     recent_rows: int | None = None
     levels: tuple[int, ...] = (80, 95)
+
+    def __post_init__(self) -> None:
+        """Refuse a prior or development from 0 or fewer months, which would silently take every month."""
+        _refuse_below_one("prior_rows", self.prior_rows, "chain-ladder months whose mean ultimate is the "
+                          "Bornhuetter–Ferguson prior (the latest)", "give prior_rows as 1 or more (6 by default)")
+        if self.recent_rows is not None:
+            _refuse_below_one("recent_rows", self.recent_rows, "rows the development factors are taken from (the latest)",
+                              "give recent_rows as 1 or more, or None for every row (the default)")
 
 
 @dataclass(frozen=True)
@@ -340,13 +356,17 @@ def nowcast_total(tri: Triangle, months: int | Sequence[int], params: NowcastPar
 def nowcast_totals(tri: Triangle, groups: Mapping[str, int | Sequence[int]], params: NowcastParams | None = None
                    ) -> dict[str, dict[str, float]]:
     """``nowcast_total`` for several groups of months at once (the triangle completed once)."""
+    for months in groups.values():
+        if not isinstance(months, Sequence | np.ndarray):
+            _refuse_below_one("months", months, "service months to sum (the latest)",
+                              "give months as 1 or more, or the positions of the rows to sum")
     p = params or NowcastParams()
     c = _complete(tri, p)
     return {key: _total(c, months, p) for key, months in groups.items()}
 
 
 def _total(c: _Completion, months: int | Sequence[int], p: NowcastParams) -> dict[str, float]:
-    rows = np.arange(len(c.lag))[-months:] if isinstance(months, int) else np.asarray(months, dtype=int)
+    rows = np.arange(len(c.lag))[-months:] if isinstance(months, int | np.integer) else np.asarray(months, dtype=int)
     mse = float(np.sum(c.se[rows] ** 2)) + 2 * float(np.sum(np.triu(_covariances(c, rows), 1)))
     reported, ultimate, se = float(c.reported[rows].sum()), float(c.ultimate[rows].sum()), float(np.sqrt(mse))
     bounds = _bounds([reported], [ultimate], [se], p.levels)
@@ -564,6 +584,8 @@ def backtest_nowcast(invoices: pd.DataFrame, value: str, origins: int = 12, rece
     ``recent_months`` latest service months have all settled by the end of the data. Returns the
     detail (origin × service month: truth, reported, nowcast, interval) and a summary comparing
     the nowcast with 'last reported as final'."""
+    _refuse_below_one("recent_months", recent_months, "service months to backtest and sum (the latest)",
+                      "give recent_months as 1 or more (6 by default)")
     p = params or NowcastParams()
     full = build_triangle(invoices, value)
     settle = settled_lag(full)
