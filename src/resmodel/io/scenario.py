@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, get_args, get_origin
 
+import yaml
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
 from resmodel.errors import (
     InputError,
     Location,
+    PersonalDataError,
     Problem,
     ProblemCollector,
     ResmodelError,
@@ -204,12 +206,30 @@ def _schema_problems(doc: LocatedDocument, errors: list) -> list[Problem]:
     if unique:
         return unique
     # every error belongs to a union branch whose shape the input does not have (a list where a number,
-    # a mapping or a word is meant): name the key, not line 1
-    loc = [p for p in errors[0]["loc"] if not (isinstance(p, str) and (p.startswith(("function-", "union["))
-                                                                      or "[" in p or p in ("float", "int", "str")))]
+    # a mapping or a word is meant): name the deepest key the input's shape leads to, not line 1 — a list of
+    # changes whose 'value: [0.06]' is a list is located at that value, not at the parameter's key
+    loc = max((_branch_path(doc.data, err["loc"])[0] for err in errors), key=len)
     path = _dotted(loc)
-    return [Problem(doc.location(path), f"'{path}' has the value {shown(_value_at(doc.data, loc), 60)!r}, of a "
+    return [Problem(doc.location(path), f"'{path}' has the value {_as_written(_value_at(doc.data, loc))}, of a "
                     "form it cannot take", _expected_for(path), f"correct the value (see {_doc_for(path)})")]
+
+
+#: the longest value a message shows as written; a longer list or mapping is named by its size
+SHOWN_VALUE = 60
+
+
+def _as_written(value: Any) -> str:
+    """A value as a YAML file writes it ('[0.06]', '{1: 0.2}', '2024-01-01'), or a list's or mapping's size when
+    that is long: a message showed the parsed Python ("[{'value': [0.06], 'from': datetime.date(2024, 1, 1), …")."""
+    text = yaml.safe_dump(value, default_flow_style=True, sort_keys=False, allow_unicode=True, width=10**6)
+    text = text.removesuffix("\n...\n").strip()
+    if len(text) <= SHOWN_VALUE:
+        return text
+    if isinstance(value, list):
+        return f"a list of {len(value)} entr{'y' if len(value) == 1 else 'ies'}"
+    if isinstance(value, dict):
+        return f"a mapping of {len(value)} key{'' if len(value) == 1 else 's'}"
+    return shown(text, SHOWN_VALUE)
 
 
 def _doc_for(path: str) -> str:
@@ -298,6 +318,13 @@ def _input_path(data: Any, loc: tuple) -> list[str | int] | None:
     """The key path of a pydantic error in the input, without union branch tags ('float',
     'dict[int,float]', 'list[...]'); None if the error belongs to a branch that does not fit the
     input's shape (a list is a list of changes, a mapping a level table, anything else a number)."""
+    path, fits = _branch_path(data, loc)
+    return path if fits else None
+
+
+def _branch_path(data: Any, loc: tuple) -> tuple[list[str | int], bool]:
+    """The key path of a pydantic error in the input, without union branch tags, up to the first branch that does
+    not fit the input's shape, and whether every branch fits (see ``_input_path``)."""
     path: list[str | int] = []
     value = data
     for part in loc:
@@ -309,7 +336,7 @@ def _input_path(data: Any, loc: tuple) -> list[str | int] | None:
             shape = "list" if isinstance(value, list) else "dict" if isinstance(value, dict) else "scalar"
             branch = part.split("[")[0]
             if (branch if branch in ("list", "dict") else "scalar") != shape:
-                return None
+                return path, False
             continue
         path.append(part)
         if isinstance(value, dict):
@@ -318,12 +345,14 @@ def _input_path(data: Any, loc: tuple) -> list[str | int] | None:
             value = value[part]
         else:
             value = None
-    return path
+    return path, True
 
 
 def _expected_for(path: str) -> str:
     if path == "parameters":
         return "a mapping of parameter paths to new values"
+    if path.startswith("parameters") and path.endswith("].value"):  # a dated change's new value
+        return "a number, or a mapping of levels 1–8 for a level table"
     if path.startswith("parameters"):
         return "a number, a level mapping 1–8, or a list of {value, from, until} changes with from ≤ until"
     if path.startswith("projection.capacity.") and path.endswith(".plan"):
@@ -456,7 +485,7 @@ def read_chain(path: Path) -> list[ScenarioSource]:
                          "an existing scenario YAML file", "check the path (relative to the extending file)"
                          if referrer else "check the path (relative to the current folder)")
             break
-        read = _validate(read_yaml(current, display), problems)
+        read = _validate(_read_scenario_yaml(current, display), problems)
         if read is None:
             break
         doc, model = read
@@ -472,6 +501,26 @@ def read_chain(path: Path) -> list[ScenarioSource]:
     _in_file_order(problems)
     problems.raise_if_any()
     return chain
+
+
+#: the keys of a scenario file whose value is a path to a file or folder (relative to the file)
+PATH_KEYS = re.compile(r"extends|data|parameters_dir|tariff|projection\.(?:frame|volume_forecast|capacity\.[^.]+\.plan)")
+
+
+def _read_scenario_yaml(path: Path, display: str) -> LocatedDocument:
+    """The scenario file as read_yaml reads it; a path key's value that looks like a personal identity number gets
+    the advice a path on the command line gets (rename the file or folder), not an id's ('replace the value with a
+    pseudonymous id' for 'data: 198001011239')."""
+    try:
+        return read_yaml(path, display)
+    except PersonalDataError as exc:
+        where = exc.problems[0].location
+        if len(exc.problems) != 1 or not PATH_KEYS.fullmatch(where.path or ""):
+            raise
+        raise PersonalDataError.at(
+            where, f"the path of '{where.path}' looks like a Swedish personal identity number (personnummer); it is "
+            "not shown here", "file and folder names without personal identity numbers",
+            f"rename the file or folder whose name holds the number, and correct '{where.path.rsplit('.', 1)[-1]}:'") from None
 
 
 def _change_problems(chain: list[ScenarioSource], found: list[str]) -> list[Problem]:
@@ -520,16 +569,12 @@ def effective(chain: list[ScenarioSource]) -> EffectiveScenario:
         raise InputError.at(Location(file=last.display, line=1), "the scenario chain sets no " + ", ".join(missing),
                             "data, base_date and seed set in the scenario or a scenario it extends",
                             "add them to the root scenario (e.g. scenarios/base.yaml)")
-    if path_kind(Path(values["data"])) != "dir":
-        src = set_by["data"]
-        raise InputError.at(src.doc.location("data"), f"data folder '{shown(src.model.data, 200)}' not found",
-                            "a folder with premises, units, users and staff tables",
-                            "check the 'data:' path (it is relative to the scenario file that sets it)")
-    if values["parameters_dir"] is not None and path_kind(Path(values["parameters_dir"])) != "dir":
-        src = set_by["parameters_dir"]
-        raise InputError.at(src.doc.location("parameters_dir"), f"parameter folder '{shown(src.model.parameters_dir, 200)}' not found",
-                            "a folder of YAML parameter files",
-                            "check the 'parameters_dir:' path (relative to the scenario file), or remove it to use <data>/parameters")
+    _check_folder(set_by["data"], "data", "data folder", "a folder with premises, units, users and staff tables",
+                  "check the 'data:' path (it is relative to the scenario file that sets it)")
+    if values["parameters_dir"] is not None:
+        _check_folder(set_by["parameters_dir"], "parameters_dir", "parameter folder", "a folder of YAML parameter files",
+                      "check the 'parameters_dir:' path (relative to the scenario file), or remove it to use "
+                      "<data>/parameters")
     if values["allocation_key"] == "tariff" and not values["tariff"]:
         raise InputError.at(last.doc.location("allocation_key"), "allocation_key is 'tariff' but no tariff file is set",
                             "'tariff: <path to a tariff CSV>'", "add the tariff path or use allocation_key: derived")
@@ -537,6 +582,19 @@ def effective(chain: list[ScenarioSource]) -> EffectiveScenario:
         values["parameters_dir"] = str(Path(values["data"]) / "parameters")
     return EffectiveScenario(name=last.model.name, purpose=last.model.purpose,
                              chain=tuple(src.display for src in chain), content_hash=content_hash(chain), **values)
+
+
+def _check_folder(src: ScenarioSource, key: str, what: str, expected: str, fix: str) -> None:
+    """Refuse a folder key ('data', 'parameters_dir') whose path is no folder, saying what it is instead: 'data:
+    base.yaml' was told "data folder 'base.yaml' not found" beside the file of that name."""
+    written = getattr(src.model, key)
+    kind = path_kind(src.path.parent / written)
+    if kind == "dir":
+        return
+    name = shown(written, 200)
+    problem = (f"'{name}' is a file, not a {what}" if kind == "file" else f"{what} '{name}' not found"
+               if kind == "missing" else f"the {what} path '{name}' cannot be used ({kind.removeprefix('unusable: ')})")
+    raise InputError.at(src.doc.location(key), problem, expected, fix)
 
 
 def overrides(chain: list[ScenarioSource], tree: ParameterTree, base_date: dt.date) -> list[Override]:

@@ -1,0 +1,104 @@
+"""Messages of the third bad-input audit (findings 4–8): each names the file and line or row, what was expected
+and the fix, exits 2 and writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.clirun import run_main
+from tests.conftest import ROOT
+
+BASE = ROOT / "scenarios" / "base.yaml"
+DEMO = ROOT / "data" / "demokommun"
+NUMBER = "198001011239"  # the 12-digit form of a personal identity number: never echoed
+
+
+def cli(monkeypatch, capsys, *args) -> tuple[int, str]:
+    """Exit status and everything `resmodel *args` printed."""
+    code, out, err = run_main(monkeypatch, capsys, *args)
+    return code, out + err
+
+
+def scenario(folder: Path, **replace: str) -> Path:
+    """The demo's base scenario in ``folder``, its data and frame paths absolute, with lines replaced (key → line)."""
+    lines = BASE.read_text(encoding="utf-8").replace("../data/demokommun", str(DEMO)).splitlines()
+    for key, line in replace.items():
+        lines = [line if text.strip().startswith(f"{key}:") else text for text in lines]
+    path = folder / "scenario.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def refused_without_writing(monkeypatch, capsys, tmp_path: Path, scenario_file: Path) -> str:
+    """The message of `resmodel run` on a scenario it refuses, having checked it exits 2 and writes no results."""
+    out = tmp_path / "out"
+    code, said = cli(monkeypatch, capsys, "run", scenario_file, "--out", out)
+    assert code == 2 and "Traceback" not in said, said
+    assert not out.exists()
+    return said
+
+
+def test_a_change_whose_value_is_a_list_is_shown_as_written_at_the_value_line(monkeypatch, capsys, tmp_path):
+    """'value: [0.06]' was shown as the parsed Python ("[{'value': [0.06], 'from': datetime.date(2024, 1, 1), …")
+    and located at the parameter's key, two lines above the value."""
+    child = tmp_path / "child.yaml"
+    child.write_text(f"name: child\npurpose: test\nextends: {BASE}\nparameters:\n  working_time.sick_leave_rate:\n"
+                     "    - value: [0.06]\n      from: 2024-01-01\n      reason: t\n", encoding="utf-8")
+    said = refused_without_writing(monkeypatch, capsys, tmp_path, child)
+    assert "child.yaml, line 6, at 'parameters.working_time.sick_leave_rate[0].value'" in said, said
+    assert "has the value [0.06], of a form it cannot take" in said, said
+    assert "datetime" not in said and "{'value'" not in said, said
+    assert "Expected a number, or a mapping of levels 1–8 for a level table" in said, said
+
+
+def test_a_long_value_of_the_wrong_form_is_named_by_its_size(monkeypatch, capsys, tmp_path):
+    """A list too long to show is named as a list of so many entries, not cut off mid-Python."""
+    child = tmp_path / "child.yaml"
+    child.write_text(f"name: child\npurpose: test\nextends: {BASE}\nparameters:\n  working_time.sick_leave_rate:\n"
+                     f"    - value: [{', '.join(['0.061'] * 30)}]\n", encoding="utf-8")
+    said = refused_without_writing(monkeypatch, capsys, tmp_path, child)
+    assert "line 6" in said and "has the value a list of 30 entries, of a form it cannot take" in said, said
+
+
+@pytest.mark.parametrize(("key", "what"), [("data", "data folder"), ("parameters_dir", "parameter folder")])
+def test_a_folder_key_naming_a_file_says_it_is_a_file(monkeypatch, capsys, tmp_path, key, what):
+    """'data: base.yaml' was told "data folder 'base.yaml' not found" beside the file of that name."""
+    (tmp_path / "base.yaml").write_text("not a folder\n", encoding="utf-8")
+    path = scenario(tmp_path, data="data: base.yaml") if key == "data" else scenario(tmp_path)
+    if key == "parameters_dir":
+        path.write_text(path.read_text(encoding="utf-8") + "parameters_dir: base.yaml\n", encoding="utf-8")
+    said = refused_without_writing(monkeypatch, capsys, tmp_path, path)
+    line = path.read_text(encoding="utf-8").splitlines().index(f"{key}: base.yaml") + 1
+    assert f"scenario.yaml, line {line}, at '{key}': 'base.yaml' is a file, not a {what}" in said, said
+    assert "not found" not in said, said
+
+
+def test_a_folder_key_naming_nothing_is_still_not_found(monkeypatch, capsys, tmp_path):
+    """A missing folder keeps its message: only a file is told it is a file."""
+    said = refused_without_writing(monkeypatch, capsys, tmp_path, scenario(tmp_path, data="data: nowhere"))
+    assert "data folder 'nowhere' not found" in said, said
+
+
+@pytest.mark.parametrize(("key", "line", "shown"), [
+    ("data", f"data: {NUMBER}", "'data:'"),
+    ("data", f"data: '{NUMBER[:8]}-{NUMBER[8:]}'", "'data:'"),
+    ("frame", f"  frame: {NUMBER}/frame.yaml", "'frame:'"),
+    ("seed", f"seed: 1\ntariff: {NUMBER}.csv", "'tariff:'"),
+    ("seed", f"seed: 1\nextends: {NUMBER}.yaml", "'extends:'"),
+])
+def test_a_path_like_an_identity_number_gets_the_paths_advice(monkeypatch, capsys, tmp_path, key, line, shown):
+    """A scenario's path was told to be replaced by a pseudonymous id ('U00042'); on the command line the same path
+    is told to rename the file or folder."""
+    said = refused_without_writing(monkeypatch, capsys, tmp_path, scenario(tmp_path, **{key: line}))
+    assert "scenario.yaml, line" in said and "looks like a Swedish personal identity number" in said, said
+    assert "Expected file and folder names without personal identity numbers" in said, said
+    assert f"rename the file or folder whose name holds the number, and correct {shown}" in said, said
+    assert "pseudonymous id" not in said and NUMBER not in said and NUMBER[8:] not in said, said
+
+
+def test_a_text_like_an_identity_number_keeps_the_ids_advice(monkeypatch, capsys, tmp_path):
+    """Only path keys get the path advice: a purpose holding a number is still told to replace it."""
+    said = refused_without_writing(monkeypatch, capsys, tmp_path, scenario(tmp_path, purpose=f"purpose: '{NUMBER}'"))
+    assert "replace the value with a pseudonymous id" in said and NUMBER not in said, said
