@@ -81,6 +81,29 @@ def test_a_folder_key_naming_nothing_is_still_not_found(monkeypatch, capsys, tmp
     assert "data folder 'nowhere' not found" in said, said
 
 
+def test_a_manifest_resmodel_did_not_write_is_said_to_be_one(monkeypatch, capsys, tmp_path):
+    """With a manifest.json in the folder the refusal said the folder was 'without the manifest.json resmodel writes',
+    as if there were none."""
+    out = tmp_path / "o2"
+    out.mkdir()
+    (out / "manifest.json").write_text("{}\n", encoding="utf-8")
+    (out / "resultat.csv").write_text("mine\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    code, said = cli(monkeypatch, capsys, "run", BASE, "--out", out)
+    assert code == 2 and "o2, at '--out'" in said, said
+    assert "the manifest.json there was not written by resmodel" in said, said
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_without_a_manifest_none_is_said_to_be_there(monkeypatch, capsys, tmp_path):
+    """A folder with no manifest.json is not told of one."""
+    out = tmp_path / "o2"
+    out.mkdir()
+    (out / "resultat.csv").write_text("mine\n", encoding="utf-8")
+    code, said = cli(monkeypatch, capsys, "run", BASE, "--out", out)
+    assert code == 2 and "without the manifest.json" in said and "the manifest.json there" not in said, said
+
+
 @pytest.mark.parametrize(("key", "line", "shown"), [
     ("data", f"data: {NUMBER}", "'data:'"),
     ("data", f"data: '{NUMBER[:8]}-{NUMBER[8:]}'", "'data:'"),
