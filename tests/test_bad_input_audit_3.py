@@ -3,6 +3,7 @@ and the fix, exits 2 and writes nothing."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,36 @@ def test_a_text_like_an_identity_number_keeps_the_ids_advice(monkeypatch, capsys
     """Only path keys get the path advice: a purpose holding a number is still told to replace it."""
     said = refused_without_writing(monkeypatch, capsys, tmp_path, scenario(tmp_path, purpose=f"purpose: '{NUMBER}'"))
     assert "replace the value with a pseudonymous id" in said and NUMBER not in said, said
+
+
+def test_a_nul_byte_in_a_utf8_csv_is_named_at_its_row(monkeypatch, capsys, tmp_path):
+    """A cell 'U00\\x002' in a UTF-8 users.csv was called 'UTF-16 text (or binary)' at row 1, with the advice to save
+    as 'CSV UTF-8', which the file already was."""
+    data = tmp_path / "data"
+    shutil.copytree(DEMO, data)
+    users = data / "users.csv"
+    users.write_bytes(users.read_bytes().replace(b"U0002,", b"U00\x002,", 1))
+    row = next(i for i, line in enumerate(users.read_bytes().split(b"\n"), start=1) if b"\x00" in line)
+    path = scenario(tmp_path, data=f"data: {data}")
+    said = refused_without_writing(monkeypatch, capsys, tmp_path, path)
+    assert f"users.csv, row {row}: the row holds a NUL character (a binary zero) at character 4" in said, said
+    assert "UTF-16" not in said and "delete the character" in said, said
+
+
+def test_utf16_without_a_byte_order_mark_is_still_called_utf16(tmp_path):
+    """The letters of UTF-16 are spaced by NULs: such a file is still told it is UTF-16, not of a stray NUL."""
+    from resmodel.errors import InputError
+    from resmodel.io.text import read_utf8
+
+    path = tmp_path / "users.csv"
+    path.write_bytes("user_id,service\nU0001,daglig_verksamhet\n".encode("utf-16-le"))
+    with pytest.raises(InputError, match="file is UTF-16 text"):
+        read_utf8(path, "users.csv", "CSV", "save as 'CSV UTF-8'", as_row=True)
+
+
+def test_a_nul_byte_in_a_yaml_file_is_named_at_its_line(monkeypatch, capsys, tmp_path):
+    """A YAML file is named by line, as its other errors are."""
+    path = scenario(tmp_path)
+    path.write_bytes(path.read_bytes().replace(b"purpose: ", b"purpose: \x00", 1))
+    said = refused_without_writing(monkeypatch, capsys, tmp_path, path)
+    assert "scenario.yaml, line 2: the line holds a NUL character (a binary zero) at character 10" in said, said

@@ -46,8 +46,30 @@ def read_utf8(path: Path, display: str, kind: str, fix: str, as_row: bool = Fals
                                                if windows_1252 and mixed else "")
         raise InputError.at(location, problem, expected, fix) from None
     if "\x00" in text:  # UTF-16 without a byte-order mark decodes as UTF-8, its letters spaced by NULs
-        raise _utf16_error(display, as_row, kind, fix)
+        raise _utf16_error(display, as_row, kind, fix) if _spaced_by_nuls(data) else _nul_error(text, display, as_row, kind)
     return text
+
+
+#: the least share of NUL bytes that makes a file UTF-16: its letters of Latin-1 (a–z, å ä ö) are a byte and a NUL
+UTF16_NUL_SHARE = 0.25
+
+
+def _spaced_by_nuls(data: bytes) -> bool:
+    """Whether a file's NUL bytes are UTF-16's (a sizeable share of its bytes), not a stray one in UTF-8 text."""
+    return data.count(b"\x00") >= UTF16_NUL_SHARE * len(data)
+
+
+def _nul_error(text: str, display: str, as_row: bool, kind: str) -> InputError:
+    """A stray NUL character in UTF-8 text (a cell 'U00\\x002'), named at its line or row: it was called UTF-16."""
+    at = text.index("\x00")
+    where = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    location = Location(file=display, row=where) if as_row else Location(file=display, line=where)
+    return InputError.at(location, f"the {'row' if as_row else 'line'} holds a NUL character (a binary zero) at "
+                         f"character {column}", f"a UTF-8 encoded {kind} file without NUL "
+                         "characters (the rest of this one is UTF-8)",
+                         "delete the character — an editor may show it as a box, '\\0' or nothing; in a "
+                         "spreadsheet, retype the cell — and save the file again")
 
 
 def _utf16_error(display: str, as_row: bool, kind: str, fix: str) -> InputError:
