@@ -92,7 +92,8 @@ def test_a_manifest_resmodel_did_not_write_is_said_to_be_one(monkeypatch, capsys
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     code, said = cli(monkeypatch, capsys, "run", BASE, "--out", out)
     assert code == 2 and "o2, at '--out'" in said, said
-    assert "the manifest.json there was not written by resmodel" in said, said
+    assert "named like this command's outputs but with a manifest.json resmodel did not write" in said, said
+    assert "without the manifest.json" not in said, said
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 

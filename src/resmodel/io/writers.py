@@ -281,11 +281,12 @@ def check_output_folder(out: Path | None, replaceable: Sequence[str] = ()) -> No
     mine = [e.name for e in entries if e.name not in OS_CLUTTER]
     if mine and not _written_by_resmodel(out / "manifest.json"):
         shown = ", ".join(mine[:3]) + (f" and {len(mine) - 3} more" if len(mine) > 3 else "")
-        foreign_manifest = (": the manifest.json there was not written by resmodel (resmodel's is a JSON object of a "
-                            "few kilobytes with a resmodel_version)" if (out / "manifest.json").is_file() else "")
-        raise _out_error(out, f"the output folder holds {shown}, named like this command's outputs but without the "
-                         f"manifest.json resmodel writes beside them{foreign_manifest}, so they may be yours (an input "
-                         "file, say); results replace the whole folder, which would delete them", expected,
+        manifest = ("with a manifest.json resmodel did not write (resmodel's is a JSON object with a "
+                    "resmodel_version)" if (out / "manifest.json").is_file()
+                    else "without the manifest.json resmodel writes beside them")
+        raise _out_error(out, f"the output folder holds {shown}, named like this command's outputs but {manifest}, "
+                         "so they may be yours (an input file, say); results replace the whole folder, which would "
+                         "delete them", expected,
                          "choose a new or empty --out folder (e.g. results/<name>), or delete the folder if it is an "
                          "old output")
 
