@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from resmodel.budget import inyear as iy
+from resmodel.budget import inyear_checks as checks
 from tests.conftest import ROOT
 from tests.csvedit import assert_located_refusal
 
@@ -98,7 +99,7 @@ def test_late_invoices_are_named_with_area_months_and_size(tmp_path, monkeypatch
 
 def test_the_demo_history_raises_no_off_rate_warning_in_2024():
     """The threshold (5 σ, at least 10 %) is not crossed by the demo's own months, from any month-end of 2024."""
-    t = iy.check_actuals(pd.read_csv(ACTUALS))
+    t = checks.check_actuals(pd.read_csv(ACTUALS))
     assert [w for k in range(1, 13) for w in iy.off_rate_months(t, 2024, k)] == []
 
 
@@ -106,7 +107,7 @@ def test_a_double_booked_month_is_named_too():
     t = pd.read_csv(ACTUALS)
     sel = _in(t, 2024, "lss_boende", [5])
     t.loc[sel, "cost"] = t.loc[sel, "cost"] * 2
-    (warning,) = iy.off_rate_months(iy.check_actuals(t, "a.csv"), 2024, 8, "a.csv")
+    (warning,) = iy.off_rate_months(checks.check_actuals(t, "a.csv"), 2024, 8, "a.csv")
     assert warning.location.row == 62 + 4 and "lss_boende 2024: month 5 (+" in warning.message
     assert "booked twice" in warning.message
 

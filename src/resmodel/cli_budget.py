@@ -575,7 +575,7 @@ def _read_csv(path: Path | None) -> tuple[pd.DataFrame | None, str | None]:
     spreadsheet row: empty rows are skipped and the checks name the row the user sees."""
     if path is None:
         return None, None
-    from resmodel.budget.inyear import AMOUNT_COLUMNS, SWEDISH_HEADERS
+    from resmodel.budget.inyear_checks import AMOUNT_COLUMNS, SWEDISH_HEADERS
     from resmodel.io.pnr import check_frame_for_pnr
     from resmodel.io.scenario import display_path
     from resmodel.io.tables import read_raw
@@ -598,18 +598,19 @@ def inyear(ctx: typer.Context,
     """Full-year forecast (helårsprognos) per area from year-to-date actuals, with an 80 % interval,
     and the method's backtest on the earlier complete years in the file."""
     from resmodel.budget import inyear as method
+    from resmodel.budget import inyear_checks as checks
 
     check_output_folder(out, INYEAR_OUTPUTS)
     actual_table, actual_file = _read_csv(actuals)
     frame_table, frame_file = _read_csv(frames)
     change_table, change_file = _read_csv(changes)
-    checked_frames = method.check_frames(frame_table, frame_file)
+    checked_frames = checks.check_frames(frame_table, frame_file)
     if change_table is not None:
-        method.check_changes(change_table, change_file)
+        checks.check_changes(change_table, change_file)
     forecast = method.forecast(actual_table, frame_table, year, month, change_table, file=actual_file,
                                frames_file=frame_file, changes_file=change_file)
     frame_warnings = method.check_frame_scale(forecast, checked_frames, frame_file, actual_file)
-    history = method.check_actuals(actual_table, actual_file, as_at=(year, month))
+    history = checks.check_actuals(actual_table, actual_file, as_at=(year, month))
     later = sorted(set(history.loc[(history["year"] == year) & (history["month"] > month), "month"]))
     if later:  # a forecast as at an earlier month-end is allowed (to compare with one made then), but said
         typer.echo(f"note: {actual_file} has {method.months_text(later)} of {year}, which this forecast from month {month} "

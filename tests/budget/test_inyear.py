@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from resmodel.budget import inyear as iy
+from resmodel.budget import inyear_checks as checks
 from resmodel.budget.areas import AREA_KEYS
 from resmodel.demo.budget_inputs import generate_budget_inputs
 from resmodel.errors import InputError
@@ -33,12 +34,12 @@ def _exact_history(years=(2021, 2022, 2023), trend=0.0) -> pd.DataFrame:
                 volume = 0.0 if area == "forvaltningsovergripande" else 100.0 + a_i + trend * (12 * i + m)
                 rate = 1000.0 * (1.04 ** i) * shape[m]
                 rows.append((y, m + 1, area, (volume or 1.0) * rate, volume))
-    return pd.DataFrame(rows, columns=iy.ACTUALS_COLUMNS)
+    return pd.DataFrame(rows, columns=checks.ACTUALS_COLUMNS)
 
 
 def test_a_known_full_year_is_forecast_exactly_from_any_month():
     actuals = _exact_history()
-    frames = pd.DataFrame([(2023, a, 1.0e6) for a in AREA_KEYS], columns=iy.FRAME_COLUMNS)
+    frames = pd.DataFrame([(2023, a, 1.0e6) for a in AREA_KEYS], columns=checks.FRAME_COLUMNS)
     outcome = actuals[actuals["year"] == 2023]["cost"].sum()
     for k in (1, 4, 8, 11, 12):
         f = iy.forecast(actuals, frames, 2023, k).set_index("area")
@@ -47,7 +48,7 @@ def test_a_known_full_year_is_forecast_exactly_from_any_month():
 
 def test_organic_volume_trend_is_carried_forward():
     actuals = _exact_history(trend=0.5)
-    frames = pd.DataFrame([(2023, a, 0.0) for a in AREA_KEYS], columns=iy.FRAME_COLUMNS)
+    frames = pd.DataFrame([(2023, a, 0.0) for a in AREA_KEYS], columns=checks.FRAME_COLUMNS)
     outcome = actuals[actuals["year"] == 2023]["cost"].sum()
     f = iy.forecast(actuals, frames, 2023, 3).set_index("area")
     assert f.loc["total", "forecast"] == pytest.approx(outcome, rel=1e-9)
@@ -140,7 +141,7 @@ def test_a_month_missing_in_every_area_is_reported_for_every_area():
     rows = [{"year": 2024, "month": m, "area": a, "cost": 100.0, "volume": 1.0}
             for a in AREA_KEYS for m in (1, 2, 4)]
     with pytest.raises(InputError) as err:
-        iy.check_actuals(pd.DataFrame(rows), "a.csv")
+        checks.check_actuals(pd.DataFrame(rows), "a.csv")
     assert len(err.value.problems) == len(AREA_KEYS)
     assert all("2024: month 3 is missing while later months are present" in str(p) for p in err.value.problems)
 
@@ -196,5 +197,5 @@ def test_months_written_otherwise_are_read_by_the_forecast_series_function():
     rows = [{"year": 2024, "month": m, "area": "lss_boende", "cost": 100.0, "volume": 1.0}
             for m in ("jan-24", "februari", "202403")]
     with pytest.raises(InputError) as err:
-        iy.check_actuals(pd.DataFrame(rows), "a.csv")
+        checks.check_actuals(pd.DataFrame(rows), "a.csv")
     assert "3 rows write the month as a date or a name ('jan-24' → 1, 'februari' → 2, '202403' → 3)" in str(err.value)
