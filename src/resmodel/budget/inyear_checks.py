@@ -69,6 +69,24 @@ def _header(table: pd.DataFrame, columns: tuple[str, ...], file: str | None) -> 
     return table
 
 
+_RANGES = {"year": (1900, 2200), "month": (1, 12)}  # a year outside is a typing mistake (20224), not a plan
+
+
+def _not_in_range(values: np.ndarray, noun: str) -> np.ndarray:
+    """Which cells are no whole ``noun`` (year, month) within ``_RANGES``: empty, text, a fraction or outside —
+    the one rule for a year and a month in all three tables."""
+    low, high = _RANGES[noun]
+    return ~np.isfinite(values) | (values != np.round(values)) | (values < low) | (values > high)
+
+
+def _area_problem(cell: object, where: Location, problems: ProblemCollector) -> None:
+    """A cell that is no report area key, added to ``problems`` naming the keys and the nearest one — the one
+    message for an area in all three tables."""
+    if shown(cell) not in AREA_KEYS:
+        problems.add(where, f"unknown report area '{shown(cell)}'", "one of " + ", ".join(AREA_KEYS),
+                     f"correct the area ({suggest(str(cell), AREA_KEYS)})")
+
+
 def _month_problem(t: pd.DataFrame, written: np.ndarray, converted: pd.Series, rows: Sequence[int],
                    file: str | None, problems: ProblemCollector) -> None:
     """One problem for every month cell written as a date or a name, with the conversion, at its first row."""
@@ -98,7 +116,7 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None,
     keyless = blank(t["month"]) & blank(t["area"])
     total = is_total_word(t["area"]).to_numpy(dtype=bool)
     converted = month_written_otherwise(t["month"], month_only=True)  # as a forecast series reads them
-    not_month = ~np.isfinite(month) | (month < 1) | (month > 12) | (month != np.round(month))
+    not_year, not_month = _not_in_range(year, "year"), _not_in_range(month, "month")
     written = not_month & converted.notna().to_numpy(dtype=bool)
     _month_problem(t, written, converted, rows, file, problems)
     for i, r in enumerate(rows):
@@ -111,15 +129,13 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None,
                          "comment row?", "one row per year, month and area, nothing else",
                          "remove the row (the forecast makes its own totals)")
             continue
-        if not np.isfinite(year[i]) or year[i] != int(year[i]) or not _RANGES["year"][0] <= year[i] <= _RANGES["year"][1]:
+        if not_year[i]:
             problems.add(loc(file, r, "year"), not_a(t['year'].iat[i], "a year"), "a year such as 2024",
                          "correct the year")
         if not_month[i] and not written[i]:
             problems.add(loc(file, r, "month"), f"'{shown(t['month'].iat[i])}' is not a month",
                          "a whole number 1–12", "correct the month")
-        if shown(t["area"].iat[i]) not in AREA_KEYS:
-            problems.add(loc(file, r, "area"), f"unknown report area '{shown(t['area'].iat[i])}'",
-                         "one of " + ", ".join(AREA_KEYS), f"correct the area ({suggest(str(t['area'].iat[i]), AREA_KEYS)})")
+        _area_problem(t["area"].iat[i], loc(file, r, "area"), problems)
         if empty_cost[i]:
             problems.add(loc(file, r, "cost"), "the cost is empty", "the month's net cost in SEK",
                          "fill in the month's net cost (0 if nothing was booked)")
@@ -210,9 +226,7 @@ def check_frames(frames: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     rows, t = sheet_rows(frames), frames.reset_index(drop=True).copy()
     problems = ProblemCollector()
     for r, a in zip(rows, t["area"], strict=True):
-        if shown(a) not in AREA_KEYS:
-            problems.add(loc(file, r, "area"), f"unknown report area '{shown(a)}'", "a report area key",
-                         f"correct it ({suggest(str(a), AREA_KEYS)})")
+        _area_problem(a, loc(file, r, "area"), problems)
     problems.raise_if_any()
     _whole_numbers(t, ("year",), rows, file)
     amounts, empty = floats(t["frame"]), blank(t["frame"])
@@ -248,9 +262,6 @@ def check_frame_coverage(frames: pd.DataFrame, actuals: pd.DataFrame, year: int,
     problems.raise_if_any()
 
 
-_RANGES = {"year": (1900, 2200), "month": (1, 12)}  # a year outside is a typing mistake (20224), not a plan
-
-
 def _whole_numbers(t: pd.DataFrame, columns: tuple[str, ...], rows: Sequence[int], file: str | None) -> None:
     """Convert columns of a table read as text to integers in place; the first bad cell is located
     (``rows``: the spreadsheet row of each row of ``t``)."""
@@ -263,7 +274,7 @@ def _whole_numbers(t: pd.DataFrame, columns: tuple[str, ...], rows: Sequence[int
                                 f"a whole number ({c})", f"correct the {c}")
         noun = c.removeprefix("known_")
         low, high = _RANGES[noun]
-        outside = (values < low) | (values > high)
+        outside = _not_in_range(values, noun)
         if outside.any():  # a year of 20224 had been read and its change silently never applied
             i = int(np.flatnonzero(outside)[0])
             raise InputError.at(loc(file, rows[i], c), f"'{shown(t[c].iat[i])}' is not a {noun}",
@@ -282,25 +293,20 @@ def check_changes(changes: pd.DataFrame | None, file: str | None = None) -> pd.D
     rows, t = sheet_rows(changes), changes.reset_index(drop=True).copy()
     _whole_numbers(t, ("year", "month", "known_year", "known_month"), rows, file)
     problems = ProblemCollector()
-    for c in ("month", "known_month"):
-        for i in np.flatnonzero(~t[c].between(1, 12).to_numpy()):
-            problems.add(loc(file, rows[i], c), f"'{changes[c].iat[i]}' is not a month", "a whole number 1–12",
-                         f"correct the {c.replace('_', ' ')}")
+    for r, a in zip(rows, t["area"], strict=True):
+        _area_problem(a, loc(file, r, "area"), problems)
     change, empty = floats(t["volume_change"]), blank(t["volume_change"])
     for i in np.flatnonzero(~np.isfinite(change)):
         problems.add(loc(file, rows[i], "volume_change"),
                      "the volume change is empty" if empty[i] else not_a(t['volume_change'].iat[i], "a number"),
                      "the change in volume (users/places, negative for a closure), a number with "
                      f"{decimal_point(changes)}", "fill in the change" if empty[i] else plain_number(changes))
+    late = t["known_year"] * 12 + t["known_month"] > t["year"] * 12 + t["month"]
+    for i in np.flatnonzero(late.to_numpy()):
+        problems.add(loc(file, rows[i], "known_month"), "change known only after it takes effect",
+                     "a known date on or before the effective month", "correct the dates")
     problems.raise_if_any()
     t["volume_change"] = change
-    for r, (_, row) in zip(rows, t.iterrows(), strict=True):
-        if shown(row["area"]) not in AREA_KEYS:
-            raise InputError.at(loc(file, r, "area"), f"unknown report area '{row['area']}'",
-                                "a report area key", f"correct it ({suggest(str(row['area']), AREA_KEYS)})")
-        if (int(row["known_year"]), int(row["known_month"])) > (int(row["year"]), int(row["month"])):
-            raise InputError.at(loc(file, r, "known_month"), "change known only after it takes effect",
-                                "a known date on or before the effective month", "correct the dates")
     t.index = pd.Index(rows)  # the spreadsheet rows, for check_against_actuals' messages
     return t
 
