@@ -323,3 +323,20 @@ def test_an_area_without_cost_to_date_is_forecast_zero_with_a_note_not_nan(tmp_p
     assert row[["forecast", "sd", "lo", "hi"]].tolist() == [0.0, 0.0, 0.0, 0.0]
     err = capsys.readouterr().err
     assert "note: ovriga_lss in " in err and "has no cost in months 1–5 of 2024, so the forecast is 0" in err
+
+
+def test_each_table_is_checked_once_per_command(tmp_path, monkeypatch):
+    """Code review: the command checked the frames and changes itself, the forecast checked all three again, the
+    command the actuals once more and the backtest all three a fourth time."""
+    from resmodel.budget import inyear, inyear_checks
+
+    calls = {}
+    for name in ("check_actuals", "check_frames", "check_changes"):
+        def counted(*args, _check=getattr(inyear_checks, name), _name=name, **kwargs):
+            calls[_name] = calls.get(_name, 0) + 1
+            return _check(*args, **kwargs)
+        for module in (inyear_checks, inyear):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, counted)
+    _outputs(monkeypatch, tmp_path / "out", ACTUALS, FRAMES, CHANGES)
+    assert calls == {"check_actuals": 1, "check_frames": 1, "check_changes": 1}

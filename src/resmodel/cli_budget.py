@@ -604,13 +604,11 @@ def inyear(ctx: typer.Context,
     actual_table, actual_file = _read_csv(actuals)
     frame_table, frame_file = _read_csv(frames)
     change_table, change_file = _read_csv(changes)
-    checked_frames = checks.check_frames(frame_table, frame_file)
-    if change_table is not None:
-        checks.check_changes(change_table, change_file)
-    forecast = method.forecast(actual_table, frame_table, year, month, change_table, file=actual_file,
-                               frames_file=frame_file, changes_file=change_file)
-    frame_warnings = method.check_frame_scale(forecast, checked_frames, frame_file, actual_file)
-    history = checks.check_actuals(actual_table, actual_file, as_at=(year, month))
+    inputs = checks.prepare(actual_table, frame_table, change_table, (year, month), actual_file, frame_file,
+                            change_file)  # checked once: the forecast, its backtest and the notes below share them
+    forecast = method.forecast_prepared(inputs)
+    frame_warnings = method.check_frame_scale(forecast, inputs.frames, frame_file, actual_file)
+    history = inputs.actuals
     later = sorted(set(history.loc[(history["year"] == year) & (history["month"] > month), "month"]))
     if later:  # a forecast as at an earlier month-end is allowed (to compare with one made then), but said
         typer.echo(f"note: {actual_file} has {method.months_text(later)} of {year}, which this forecast from month {month} "
@@ -642,8 +640,8 @@ def inyear(ctx: typer.Context,
         typer.echo(f"note: {actual_file} has no complete year before {year}, so the seasonal profile is flat (no "
                    "summer closures or year-end bookings), the volume trend is not carried forward and the interval "
                    "rests on this year's months only; add earlier years' months to learn them", err=True)
-    backtest = method.backtest(actual_table, frame_table, change_table, years=[y for y in complete if y > complete[0]],
-                               as_at=(year, month)) if len(complete) > 1 else None
+    backtest = method.backtest_prepared(inputs, years=[y for y in complete if y > complete[0]]) \
+        if len(complete) > 1 else None
     target = out or Path("results") / f"helarsprognos_{year}_{month:02d}"
     files: dict[str, object] = {"helarsprognos.csv": forecast}
     if backtest is not None:

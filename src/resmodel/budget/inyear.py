@@ -33,13 +33,12 @@ import pandas as pd
 
 from resmodel.budget.areas import AREA_KEYS
 from resmodel.budget.inyear_checks import (
-    check_actuals,
+    InYearInputs,
     check_against_actuals,
-    check_changes,
     check_frame_coverage,
-    check_frames,
     check_year,
     loc,
+    prepare,
     years_text,
 )
 from resmodel.budget.projection import TOTAL
@@ -236,6 +235,9 @@ def _times(ratio: float) -> str:
     return f"1/{size} of" if ratio < 1 else f"{size} times"
 
 
+
+
+# ----------------------------------------------------------------------------- method
 
 
 @dataclass(frozen=True)
@@ -488,12 +490,20 @@ def forecast(actuals: pd.DataFrame, frames: pd.DataFrame, year: int, month: int,
     model's (noise and rate error) and the method's own past error at this month (≥ 2 years). Findings in the
     actuals that do not stop the forecast are in ``attrs["warnings"]``."""
     s = _settings(settings, month)
-    t = check_actuals(actuals, file, as_at=(year, month))
+    return forecast_prepared(prepare(actuals, frames, changes, (year, month), file, frames_file, changes_file), s)
+
+
+def forecast_prepared(inputs: InYearInputs, settings: InYearSettings | None = None) -> pd.DataFrame:
+    """``forecast`` from tables checked once by ``prepare`` as at the (year, month) to forecast from, for a command
+    that uses them again (the backtest, its notes)."""
+    if inputs.as_at is None:
+        raise ValueError("forecast_prepared needs the inputs prepared as at the (year, month) to forecast from")
+    year, month = inputs.as_at
+    s = _settings(settings, month)
+    t, fr, ch, file = inputs.actuals, inputs.frames, inputs.changes, inputs.file
     check_year(t, year, file)
-    fr = check_frames(frames, frames_file)
-    check_frame_coverage(fr, t, year, frames_file)
-    ch = check_changes(changes, changes_file)
-    check_against_actuals(t, fr, ch, year, file, frames_file, changes_file)
+    check_frame_coverage(fr, t, year, inputs.frames_file)
+    check_against_actuals(t, fr, ch, year, file, inputs.frames_file, inputs.changes_file)
     data = _by_area(t)
     warnings = check_signs_and_scale(t, data, fr, year, month, s, file)
     check_booked(t, data, year, month, s, file)
@@ -654,9 +664,14 @@ def backtest(actuals: pd.DataFrame, frames: pd.DataFrame, changes: pd.DataFrame 
     compare with the year's outcome: year, month, area, forecast, lo, hi, outcome, error (forecast −
     outcome), rel_error, covered. Only data before each forecast month is used. ``as_at``: as in
     ``check_actuals`` (the months of a forecast's year not yet booked are left out)."""
+    return backtest_prepared(prepare(actuals, frames, changes, as_at), settings, years)
+
+
+def backtest_prepared(inputs: InYearInputs, settings: InYearSettings | None = None,
+                      years: Sequence[int] | None = None) -> pd.DataFrame:
+    """``backtest`` of tables checked once by ``prepare``, for a command that uses them again (the forecast)."""
     s = _settings(settings)
-    t = check_actuals(actuals, as_at=as_at)
-    fr, ch, data = check_frames(frames), check_changes(changes), _by_area(t)
+    t, fr, ch, data = inputs.actuals, inputs.frames, inputs.changes, _by_area(inputs.actuals)
     full_years = complete_years(t)
     candidates = [y for y in full_years if y > min(full_years)] if years is None else list(years)
     outcomes = t.groupby(["year", "area"])["cost"].sum()

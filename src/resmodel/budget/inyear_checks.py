@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -343,7 +344,6 @@ def check_against_actuals(t: pd.DataFrame, fr: pd.DataFrame, ch: pd.DataFrame, y
     problems.raise_if_any()
 
 
-# ----------------------------------------------------------------------------- method
 def check_year(actuals: pd.DataFrame, year: int, file: str | None = None) -> None:
     """The year to forecast must be one the (checked) actuals have."""
     years = sorted(int(y) for y in actuals["year"].unique())
@@ -351,3 +351,28 @@ def check_year(actuals: pd.DataFrame, year: int, file: str | None = None) -> Non
         raise InputError.at(Location(file=file), f"no actuals for {year}; the file has the years {years_text(years)}",
                             f"monthly actuals for {year}", f"forecast one of {years_text(years)} (--year), "
                             f"or add the months of {year} to the file")
+
+
+@dataclass(frozen=True)
+class InYearInputs:
+    """The three tables of one command, each checked once (``prepare``), as the forecast and its backtest take them;
+    the file names are for their messages."""
+
+    actuals: pd.DataFrame  # ``check_actuals``: sorted, indexed by spreadsheet row, attrs "unbooked" and "started"
+    frames: pd.DataFrame  # ``check_frames``, indexed by spreadsheet row
+    changes: pd.DataFrame  # ``check_changes``, indexed by spreadsheet row (empty when none are known)
+    as_at: tuple[int, int] | None = None  # the (year, month) the actuals were read as at (``check_actuals``)
+    file: str | None = None
+    frames_file: str | None = None
+    changes_file: str | None = None
+
+
+def prepare(actuals: pd.DataFrame, frames: pd.DataFrame, changes: pd.DataFrame | None = None,
+            as_at: tuple[int, int] | None = None, file: str | None = None, frames_file: str | None = None,
+            changes_file: str | None = None) -> InYearInputs:
+    """Check the three tables once per command, so that the forecast, its backtest and the command's notes share
+    them: the frames, the changes, then the actuals (``as_at`` as in ``check_actuals``)."""
+    checked_frames = check_frames(frames, frames_file)
+    checked_changes = check_changes(changes, changes_file)
+    checked_actuals = check_actuals(actuals, file, as_at=as_at)
+    return InYearInputs(checked_actuals, checked_frames, checked_changes, as_at, file, frames_file, changes_file)
