@@ -340,3 +340,13 @@ def test_each_table_is_checked_once_per_command(tmp_path, monkeypatch):
                 monkeypatch.setattr(module, name, counted)
     _outputs(monkeypatch, tmp_path / "out", ACTUALS, FRAMES, CHANGES)
     assert calls == {"check_actuals": 1, "check_frames": 1, "check_changes": 1}
+
+
+def test_with_one_complete_year_the_forecast_is_written_without_a_backtest(tmp_path, monkeypatch, capsys):
+    """The backtest's rule (two complete years) is the core's (inyear.backtest_years), not the command's own."""
+    actuals = pd.read_csv(ACTUALS)
+    actuals[actuals["year"] >= 2023].to_csv(tmp_path / "a.csv", index=False)
+    out = tmp_path / "out"
+    _run(monkeypatch, "--actuals", tmp_path / "a.csv", "--frames", FRAMES, "--year", 2024, "--month", 6, "--out", out)
+    assert sorted(p.name for p in out.iterdir()) == ["helarsprognos.csv", "manifest.json"]
+    assert "backtest" not in capsys.readouterr().out

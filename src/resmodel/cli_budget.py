@@ -640,8 +640,8 @@ def inyear(ctx: typer.Context,
         typer.echo(f"note: {actual_file} has no complete year before {year}, so the seasonal profile is flat (no "
                    "summer closures or year-end bookings), the volume trend is not carried forward and the interval "
                    "rests on this year's months only; add earlier years' months to learn them", err=True)
-    backtest = method.backtest_prepared(inputs, years=[y for y in complete if y > complete[0]]) \
-        if len(complete) > 1 else None
+    scored = method.backtest_years(history, before=year)  # none without two complete years: no backtest.csv
+    backtest = method.backtest_prepared(inputs, years=scored) if scored else None
     target = out or Path("results") / f"helarsprognos_{year}_{month:02d}"
     files: dict[str, object] = {"helarsprognos.csv": forecast}
     if backtest is not None:

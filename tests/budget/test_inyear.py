@@ -136,6 +136,26 @@ def test_one_earlier_year_still_gives_an_interval_at_month_one(demo):
     assert (f["hi"] - f["lo"] > 0.01 * f["forecast"]).all(), f[["area", "lo", "forecast", "hi"]]
 
 
+BACKTEST_WITHOUT_TWO_COMPLETE_YEARS = {
+    "january-june-of-one-year": (lambda a: (a["year"] == 2024) & (a["month"] <= 6), "none"),
+    "one-complete-year": (lambda a: (a["year"] == 2023) | ((a["year"] == 2024) & (a["month"] <= 6)), "2023"),
+}
+
+
+@pytest.mark.parametrize("name", BACKTEST_WITHOUT_TWO_COMPLETE_YEARS)
+def test_a_backtest_without_two_complete_years_is_a_located_refusal(demo, name):
+    """Code review: it raised pandas' 'No objects to concatenate'; only the CLI's own check avoided it."""
+    keep, complete = BACKTEST_WITHOUT_TWO_COMPLETE_YEARS[name]
+    actuals = demo["actuals"][keep(demo["actuals"])]
+    with pytest.raises(InputError) as err:
+        iy.backtest(actuals, demo["frames"], demo["known_changes"])
+    (problem,) = err.value.problems
+    assert problem.location.path == "inyear.backtest"
+    assert problem.problem.startswith("no year to backtest") and problem.problem.endswith(f"are {complete}")
+    assert "two or more complete years" in problem.expected
+    assert iy.backtest_years(checks.prepare(actuals, demo["frames"]).actuals) == []
+
+
 def test_a_month_missing_in_every_area_is_reported_for_every_area():
     """Economist review: a month missing for all six areas named only the first."""
     rows = [{"year": 2024, "month": m, "area": a, "cost": 100.0, "volume": 1.0}

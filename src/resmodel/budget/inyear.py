@@ -657,6 +657,12 @@ def complete_years(t: pd.DataFrame) -> list[int]:
     return [int(y) for y in months.index if (months.loc[y].dropna() == 12).all()]
 
 
+def backtest_years(t: pd.DataFrame, before: int | None = None) -> list[int]:
+    """The years a backtest scores: each complete year (before ``before``) after the first, which it learns the
+    profile from — none without two complete years."""
+    return [y for y in complete_years(t) if before is None or y < before][1:]
+
+
 def backtest(actuals: pd.DataFrame, frames: pd.DataFrame, changes: pd.DataFrame | None = None,
              settings: InYearSettings | None = None, years: Sequence[int] | None = None,
              as_at: tuple[int, int] | None = None) -> pd.DataFrame:
@@ -672,8 +678,9 @@ def backtest_prepared(inputs: InYearInputs, settings: InYearSettings | None = No
     """``backtest`` of tables checked once by ``prepare``, for a command that uses them again (the forecast)."""
     s = _settings(settings)
     t, fr, ch, data = inputs.actuals, inputs.frames, inputs.changes, _by_area(inputs.actuals)
-    full_years = complete_years(t)
-    candidates = [y for y in full_years if y > min(full_years)] if years is None else list(years)
+    candidates = backtest_years(t) if years is None else list(years)
+    if not candidates:
+        _no_year_to_backtest(t, inputs.file)
     outcomes = t.groupby(["year", "area"])["cost"].sum()
     out, cache = [], {}
     for y in candidates:
@@ -687,6 +694,18 @@ def backtest_prepared(inputs: InYearInputs, settings: InYearSettings | None = No
     table["covered"] = (table["lo"] <= table["outcome"]) & (table["outcome"] <= table["hi"])
     return table[["year", "month", "area", "cost_to_date", "forecast", "lo", "hi", "outcome", "error", "rel_error",
                   "covered", "level"]]
+
+
+def _no_year_to_backtest(t: pd.DataFrame, file: str | None) -> None:
+    """Refuse a backtest with no year to score (it needs two complete years, the first to learn from), or given
+    none to score."""
+    full = complete_years(t)
+    raise InputError.at(Location(file=file, path="inyear.backtest"), "no year to backtest: of "
+                        f"{years_text(sorted(set(t['year'])))}, the complete years (12 months in every area they have) "
+                        f"are {years_text(full) if full else 'none'}{'; no year was asked for' if len(full) > 1 else ''}",
+                        "two or more complete years: the backtest forecasts each complete year after the first from "
+                        "the years before it", "add earlier years' months to the actuals, or forecast without a "
+                        "backtest (resmodel inyear leaves it out)")
 
 
 def accuracy_by_month(bt: pd.DataFrame) -> pd.DataFrame:
