@@ -19,9 +19,10 @@ backtest forecasts every past year from each month-end and compares with the yea
 Actuals format (one row per year, month and area — docs/budget.md): year, month (1–12), area
 (report area key), cost (net cost booked in the month, SEK), volume (average users/cases/places
 in the month; 0 or empty for areas without a volume measure); the tables are checked in ``budget.inyear_checks``.
-The months up to k are taken as booked in full (accrued): ``check_booked`` refuses a month at 0 among months with cost, ``off_rate_months`` names months far off
-the run rate (late invoices, double bookings), ``check_signs_and_scale`` a result report's signs and tkr among SEK in
-the years the forecast uses, ``check_frame_scale`` frames in other units than the actuals."""
+The months up to k are taken as booked in full (accrued): ``check_booked`` refuses a month at 0 among months with
+cost, ``off_rate_months`` names months far off the run rate (late invoices, double bookings),
+``check_signs_and_scale`` a result report's signs and tkr among SEK in the years the forecast uses,
+``check_frame_scale`` frames in other units than the actuals."""
 
 from __future__ import annotations
 
@@ -666,10 +667,10 @@ def backtest_years(t: pd.DataFrame, before: int | None = None) -> list[int]:
 def backtest(actuals: pd.DataFrame, frames: pd.DataFrame, changes: pd.DataFrame | None = None,
              settings: InYearSettings | None = None, years: Sequence[int] | None = None,
              as_at: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Forecast every complete year (with at least one earlier year) from each month-end 1–12 and
-    compare with the year's outcome: year, month, area, forecast, lo, hi, outcome, error (forecast −
-    outcome), rel_error, covered. Only data before each forecast month is used. ``as_at``: as in
-    ``check_actuals`` (the months of a forecast's year not yet booked are left out)."""
+    """Forecast every complete year with an earlier complete one (``backtest_years``; without one, a located
+    InputError) from each month-end 1–12 and compare with the year's outcome: year, month, area, forecast, lo, hi,
+    outcome, error (forecast − outcome), rel_error, covered. Only data before each forecast month is used.
+    ``as_at``: as in ``check_actuals`` (the months of a forecast's year not yet booked are left out)."""
     return backtest_prepared(prepare(actuals, frames, changes, as_at), settings, years)
 
 
