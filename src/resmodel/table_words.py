@@ -1,5 +1,5 @@
 """Words a table's cells and headers are judged by — a row of totals, a column the table does not have — shared by
-the file readers in io/ and the core's own table readings (budget.inyear, budget.cells), which must not import io."""
+the file readers in io/ and the core's own table readings (budget.inyear_checks, budget.cells), which must not import io."""
 
 from __future__ import annotations
 
