@@ -10,9 +10,8 @@ from openpyxl import Workbook
 
 from resmodel.errors import InputError
 from resmodel.forecast.forecaster import make_model
-from resmodel.forecast.interface import MAX_VOLUME
 from resmodel.io.series import CAPACITY, read_series, read_triangle, read_users_ages
-from resmodel.limits import MAX_SERIES_VALUE, MAX_TABLE_NUMBER
+from resmodel.limits import MAX_SERIES_VALUE, MAX_TABLE_NUMBER, MAX_VOLUME
 from tests.forecast.conftest import ROOT, run_cli
 
 MONTHS = [f"{2020 + i // 12}-{i % 12 + 1:02d}" for i in range(30)]

@@ -987,8 +987,8 @@ def _nowcast_figure(result: pd.DataFrame, value: str):
 
 def _parse_ages(text: str | None) -> list[float]:
     """--initial-waiting as counts by months waited (index = months)."""
-    from resmodel.forecast.interface import MAX_VOLUME
     from resmodel.forecast.queue import MAX_WAIT_MONTHS
+    from resmodel.limits import MAX_VOLUME
 
     if not text:
         return []
@@ -1109,7 +1109,6 @@ def queue(
     """Simulate decisions not executed: queue, waiting times, quarterly >3-month counts, fee exposure."""
     from resmodel.forecast.demand import demand_months
     from resmodel.forecast.frame import month_ranges
-    from resmodel.forecast.interface import MAX_VOLUME
     from resmodel.forecast.queue import (
         TOTAL_NOTE,
         QueueState,
@@ -1124,6 +1123,7 @@ def queue(
     )
     from resmodel.io.manifest import manifest_writer
     from resmodel.io.series import csv_writer, read_capacity, read_demand_table, write_atomically
+    from resmodel.limits import MAX_VOLUME
 
     check_output_folder(out, QUEUE_OUTPUTS)
     service = service.strip()  # ' daglig_verksamhet', as a pasted or quoted name comes

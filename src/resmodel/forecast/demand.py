@@ -14,7 +14,7 @@ import pandas as pd
 
 from resmodel.errors import InputError, Location, did_you_mean, shown
 from resmodel.forecast.frame import FIRST_YEAR, LAST_YEAR, parse_month
-from resmodel.forecast.interface import MAX_VOLUME  # the largest volume the projection allows
+from resmodel.limits import MAX_VOLUME  # the largest volume the projection allows
 
 Where = Callable[..., Location]
 

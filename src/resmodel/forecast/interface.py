@@ -46,6 +46,7 @@ from resmodel.forecast.stockflow import (
     estimate_flow_params,
     project_level_mix,
 )
+from resmodel.limits import MAX_VOLUME
 
 #: services whose users leave at the exit age (daily activity, F0401): the users' ages drive their age exit
 AGE_EXIT_SERVICES = ("daglig_verksamhet",)
@@ -243,11 +244,6 @@ def _check_spans(h: pd.DataFrame, uid: pd.Series, source: str | None) -> None:
                             "every service up to the same last month (forecasts start after it)",
                             f"add {r['service']}'s months up to {last:%Y-%m}, or remove its rows (a service without "
                             "a history can have a fixed volume in a scenario's projection.volumes)")
-
-
-#: the largest volume an override may set: users, cases or places a month (no board has a million;
-#: a larger number is a typing mistake, and near 1e306 the cost overflows)
-MAX_VOLUME = 1_000_000
 
 
 def _override(service: str, value: SpecValue, dates: pd.DatetimeIndex, warns: list[Warning_],

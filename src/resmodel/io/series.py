@@ -57,6 +57,7 @@ from resmodel.io.tables import (
     without_prefix_words,
 )
 from resmodel.io.writers import write_csv, write_folder_atomically
+from resmodel.limits import MAX_VOLUME
 from resmodel.services import LEVEL_SERVICES, USER_SERVICES
 
 HISTORY_COLUMNS = ("month", "service", "level", "volume")
@@ -92,7 +93,7 @@ TRIANGLE = TableSchema("invoice_triangle", "Fakturor — invoices by service mon
 
 CAPACITY = TableSchema("capacity", "Kapacitet — places, or staff, available per month", (
     Column("month", "month", "month", minimum=1990, maximum=2200),
-    Column("places", "float", "places available", "places", required=False, minimum=0, maximum=1_000_000),
+    Column("places", "float", "places available", "places", required=False, minimum=0, maximum=MAX_VOLUME),
     Column("staff_fte", "float", "staff available", "FTE", required=False, minimum=0, maximum=100_000),
     Column("planned_for", "str", "the demand column a premises plan was made for (plan-premises writes it; the "
            "queue warns when its --demand-column differs)", required=False),
@@ -130,7 +131,6 @@ SERIES_VALUES = ("y", "volume")  # the value columns of the two series formats (
 SERIES_IDS = ("unique_id",)  # a series name is an id: a bare date-and-serial number is refused as user_id is
 
 
-#: what a path that is neither a regular file nor a folder is, by its stat type
 def read_series(path: Path, display: str | None = None, by_level: bool = False) -> SeriesInput:
     """Read a series file in either format into a validated long table (index = spreadsheet row)."""
     display = display or str(path)

@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 from resmodel.errors import InputError, Location, Problem, ProblemCollector, did_you_mean
 from resmodel.forecast.forecaster import MODEL_NAMES, model_hint  # the names forecast_volumes accepts
 from resmodel.forecast.frame import FIRST_YEAR, LAST_YEAR  # the years of a series (and of places)
-from resmodel.forecast.interface import MAX_VOLUME  # the largest volume an override may set
+from resmodel.limits import MAX_VOLUME  # the largest volume an override may set
 from resmodel.params.ranges import out_of_range, unit_range
 
 if TYPE_CHECKING:  # resmodel.io.scenario imports the schema, which imports this module
