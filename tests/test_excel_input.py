@@ -117,3 +117,23 @@ def test_a_formula_without_a_saved_value_is_refused_at_its_cell(tmp_path):
     assert "open the file in Excel (or LibreOffice) and save it" in text and "1+2" not in text
     _with_formula(tmp_path / "saved.xlsx", "3")
     assert read_raw(tmp_path / "saved.xlsx", "saved.xlsx")["level"].tolist() == ["3"]
+
+
+def test_a_workbook_that_cannot_be_read_is_not_called_corrupt(tmp_path, monkeypatch):
+    """Code review: every exception of load_workbook was 're-save the file from Excel', a permission problem too."""
+    import openpyxl
+    import pytest
+
+    from resmodel.errors import InputError
+    from resmodel.io.tables import read_raw
+
+    pd.DataFrame({"user_id": ["U1"]}).to_excel(tmp_path / "users.xlsx", index=False)
+
+    def locked(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", locked)
+    with pytest.raises(InputError) as err:
+        read_raw(tmp_path / "users.xlsx", "users.xlsx")
+    text = str(err.value)
+    assert "users.xlsx: the file cannot be read (Permission denied)" in text and "re-save" not in text

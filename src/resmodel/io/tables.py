@@ -587,6 +587,10 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
+    except OSError as exc:  # no read permission, a file another program has locked: not a corrupt workbook
+        raise InputError.at(Location(file=display), f"the file cannot be read ({exc.strerror or type(exc).__name__})",
+                            "an Excel workbook you may read", "check the file's permissions, or close the program "
+                            "that holds it open, and run again") from None
     except Exception as exc:  # openpyxl raises many types for corrupt files
         raise InputError.at(
             Location(file=display), f"cannot open the Excel file ({type(exc).__name__})",
