@@ -324,3 +324,13 @@ def test_flows_without_levels_leave_the_mix_to_the_last_twelve_months_and_say_so
     frozen = forecast_volumes(hist, spec, 12).table
     pd.testing.assert_frame_equal(res.table[res.table["service"] == "daglig_verksamhet"].reset_index(drop=True),
                                   frozen[frozen["service"] == "daglig_verksamhet"].reset_index(drop=True))
+
+
+@pytest.mark.parametrize(("band", "bounds"), [("20-29", (20, 29)), (" 80+ ", (80, 200)), ("0 - 6", (0, 6)),
+                                              ("29-20", None), ("80", None), ("", None), (None, None)])
+def test_an_age_band_is_read_one_way(band, bounds):
+    """Code review: the population reader and the demographic driver each parsed bands ('80+' up to 10⁶ in one,
+    200 in the other; '29-20' refused by one, read by the other)."""
+    from resmodel.forecast.interface import band_bounds
+
+    assert band_bounds(band) == bounds

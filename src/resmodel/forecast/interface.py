@@ -97,13 +97,28 @@ def yearly_volumes(table: pd.DataFrame) -> pd.DataFrame:
         {"level": str})
 
 
+#: an age band's label, 'lo-hi' or 'lo+', and the age an open band ('80+') reaches
+_AGE_BAND = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)|\+)\s*")
+OPEN_BAND_END = 200
+
+
+def band_bounds(band) -> tuple[int, int] | None:
+    """Age band label 'lo-hi' or 'lo+' → inclusive (lo, hi); None when it is not a band (or hi is below lo) — one
+    reading for the population reader's checks and the demographic driver (code review: they were written apart)."""
+    m = _AGE_BAND.fullmatch("" if pd.isna(band) else str(band))
+    if m is None:
+        return None
+    lo, hi = int(m.group(1)), int(m.group(2)) if m.group(2) else OPEN_BAND_END
+    return (lo, hi) if hi >= lo else None
+
+
 def parse_band(band: str) -> tuple[int, int]:
-    """Age band label 'lo-hi' or 'lo+' → inclusive (lo, hi)."""
-    m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)|\+)\s*", str(band))
-    if not m:
+    """Age band label 'lo-hi' or 'lo+' → inclusive (lo, hi); a located error when it is not one."""
+    bounds = band_bounds(band)
+    if bounds is None:
         raise InputError.at(Location(path=f"age_band '{band}'"), f"age band '{band}' is not understood",
                             "an age band written as 20-29 or 80+", "rename the age band")
-    return int(m.group(1)), int(m.group(2)) if m.group(2) else 200
+    return bounds
 
 
 def age_shares_from_users(users: pd.DataFrame, bands: list[str], base_year: int) -> pd.DataFrame:

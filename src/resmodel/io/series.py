@@ -34,7 +34,7 @@ from resmodel.forecast.frame import (
     number_expected,
     validate_long,
 )
-from resmodel.forecast.interface import validate_history
+from resmodel.forecast.interface import band_bounds, validate_history
 from resmodel.forecast.queue import capacity_from_staff
 from resmodel.forecast.stockflow import FLOW_COLUMNS, INFLOW_KINDS, OUTFLOW_KINDS
 from resmodel.io.pnr import check_frame_for_pnr
@@ -66,7 +66,6 @@ HISTORY_REQUIRED = ("month", "service", "volume")  # without a level column ever
 #: the report areas' services; any other name is forecast under its own name, with a warning
 HISTORY_SERVICES = tuple(sorted({*SERVICE_AREA, *USER_SERVICES}))
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{2})(?: 00:00:00)?)?$")  # '2025-1' too, as parse_month
-_AGE_BAND = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)|\+)\s*")  # as interface.parse_band reads it
 
 
 POPULATION = TableSchema("population", "Befolkning — population by age band, observed and projected", (
@@ -595,18 +594,14 @@ def read_population(path: Path, display: str | None = None) -> pd.DataFrame:
     t = read_table(path, POPULATION, display)
     require_rows(t, display, "one row per year and age band", "add the population rows, or drop --population")
 
-    def bad_band(text) -> bool:
-        m = _AGE_BAND.fullmatch("" if pd.isna(text) else str(text))
-        return m is None or (m.group(2) is not None and int(m.group(2)) < int(m.group(1)))
-
-    bad = t["age_band"].map(bad_band).astype(bool)
+    bad = t["age_band"].map(lambda text: band_bounds(text) is None).astype(bool)
     if bad.any():
         row = int(t.index[bad.to_numpy()][0])
         text = str(t["age_band"][row])
         dashed = re.sub("[\u2010-\u2015\u2212]", "-", text)  # an en dash or minus sign a word processor put
         raise InputError.at(Location(display, row=row, column="age_band"), f"'{text}' is not an age band",
                             "an age band written as 20-29 (from-to, years) or 80+ (and older)",
-                            f"write '{dashed}' with a hyphen '-'" if dashed != text and not bad_band(dashed)
+                            f"write '{dashed}' with a hyphen '-'" if dashed != text and band_bounds(dashed) is not None
                             else "write the band as e.g. 0-6 or 80+")
     dup = t.duplicated(["year", "age_band"], keep="first")
     if dup.any():
@@ -638,8 +633,7 @@ def _check_band_overlap(t: pd.DataFrame, display: str) -> None:
     """Age bands that do not overlap: an age counted in two bands would be counted twice in the population."""
     bands = {}
     for idx, text in t["age_band"].items():
-        m = _AGE_BAND.fullmatch(str(text))
-        bands.setdefault(str(text).strip(), (int(m.group(1)), int(m.group(2)) if m.group(2) else 10**6, idx))
+        bands.setdefault(str(text).strip(), (*band_bounds(text), idx))
     ordered = sorted(bands.items(), key=lambda kv: kv[1][:2])
     for (before, (_, hi, _)), (band, (lo, _, idx)) in zip(ordered, ordered[1:], strict=False):
         if lo <= hi:
