@@ -13,7 +13,7 @@ import os
 import sys
 from itertools import groupby
 from pathlib import Path, PurePath
-from typing import Annotated
+from typing import Annotated, get_args, get_origin
 
 import typer
 import typer.core
@@ -29,9 +29,82 @@ from resmodel.io.pnr import id_looks_like_pnr
 from resmodel.warning_order import warning_lines
 
 
-class _Commands(typer.core.TyperGroup):
+class _PlainHelp:
+    """--help that reads the same on every typer pyproject.toml allows: a plain word after an option that takes
+    a value (FILE, DIR, UNIT), nothing after a flag, and each argument by its name, SCENARIO (typer 0.27 began
+    to print '<bool>' after flags, '<path>' after arguments and '{scenario}' in the usage line)."""
+
+    def get_help_option(self, ctx):
+        """The --help option, shown as the flag it is."""
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""  # a flag: '--help', not '--help <bool>'
+        return option
+
+
+def _plain_metavars(params) -> None:
+    """Give each parameter without a metavar of its own the plain one --help shows; an argument's name says
+    what it is, so its type is not shown after it (typer 0.27+ would add '<path>' or '<list[Path]>')."""
+    for param in params:
+        if param.metavar is None:
+            param.metavar = _metavar(param)
+        if param.param_type_name == "argument":  # typer 0.27+ asks the argument itself for the type it shows
+            param.display_type_rich = lambda ctx: None
+
+
+def _metavar(param) -> str:
+    """The word after a parameter in --help: an argument's name (SCENARIO, FOLDER), nothing after a flag, DIR
+    for an output folder, FILE for another path, else the last word of the option's name (UNIT, MODEL, RATE)."""
+    if param.param_type_name == "argument":
+        return param.name.upper() + ("..." if param.nargs != 1 else "")
+    if param.is_flag or param.count:
+        return ""
+    if _takes_paths(param):
+        return "DIR" if param.name == "out" else "FILE"
+    return param.opts[0].lstrip("-").rsplit("-", 1)[-1].upper()
+
+
+def _takes_paths(param) -> bool:
+    """Whether a parameter takes a path (or paths, when repeated): click's type says so on typer < 0.27, the
+    annotation (a list's element for a repeated option) on later ones."""
+    if getattr(getattr(param, "type", None), "name", None) == "path":
+        return True
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    if get_origin(annotation) is list:
+        annotation = get_args(annotation)[0]
+    return isinstance(annotation, type) and issubclass(annotation, PurePath)
+
+
+class _Command(_PlainHelp, typer.core.TyperCommand):
+    """A command whose --help reads well (see _PlainHelp), listed in the main --help by its docstring's first
+    paragraph on one line (typer keeps a docstring's line breaks there, mid-sentence)."""
+
+    def __init__(self, *args, **kwargs):
+        """The command as typer builds it, with plain metavars and a one-line short help."""
+        super().__init__(*args, **kwargs)
+        _plain_metavars(self.params)
+        if self.help and not self.short_help:
+            self.short_help = " ".join(self.help.split("\n\n")[0].split())
+
+    def collect_usage_pieces(self, ctx):
+        """The usage line: [OPTIONS], then each argument as SCENARIO, or [SCENARIO] when optional."""
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                pieces.append(param.metavar if param.required else f"[{param.metavar}]")
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+
+class _Commands(_PlainHelp, typer.core.TyperGroup):
     """The command group: a command line holding a personal identity number, or a path the file system cannot
     take, is refused before it is parsed."""
+
+    def __init__(self, *args, **kwargs):
+        """The group as typer builds it; its own option, --version, is a flag."""
+        super().__init__(*args, **kwargs)
+        _plain_metavars(self.params)
 
     def parse_args(self, ctx, args):
         from resmodel.io.pnr import check_arguments_for_pnr
@@ -134,7 +207,8 @@ def run(scenario: ScenarioArg,
 @app.command()
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario, its parameters and data (and its projection block, frame and other services),
-    writing nothing: the base-year allocation is computed for the checks that need it, as ``run`` makes them."""
+    writing nothing: the base-year allocation is computed for the checks that need it, as resmodel run computes
+    it."""
     from resmodel.projection_run import build_setup, check_projection
     from resmodel.run import load
     from resmodel.run import run as run_scenario
@@ -306,8 +380,10 @@ def _echo_frame_terms(case, year: int, area: str, parts: dict[str, float]) -> No
 
 @app.command()
 def params(scenario: ScenarioArg,
-           on: Annotated[str | None, typer.Option(help="date YYYY-MM-DD (default: the scenario's base date)")] = None,
-           grep: Annotated[str | None, typer.Option(help="only paths containing this text")] = None) -> None:
+           on: Annotated[str | None, typer.Option(metavar="DATE", help="date YYYY-MM-DD (default: the scenario's "
+                                                                      "base date)")] = None,
+           grep: Annotated[str | None, typer.Option(metavar="TEXT", help="only paths containing this text")] = None
+           ) -> None:
     """List the parameters in force on a date, with value, valid-from date and source, and whether the value is
     still the starter kit's (marked 'template: true')."""
     from resmodel.io.pnr import check_option_for_pnr
@@ -374,6 +450,15 @@ register_forecast(app)
 register_planning(app)
 register_shifts(app)
 add_examples(app)
+
+
+def _plain_help_for_every_command(typer_app: typer.Typer) -> None:
+    """Build every command as a _Command: typer gives each a TyperCommand unless its cls says otherwise."""
+    for info in typer_app.registered_commands:
+        info.cls = _Command
+
+
+_plain_help_for_every_command(app)
 
 
 class _PipeSafeStdout:

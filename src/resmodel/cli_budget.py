@@ -26,9 +26,20 @@ from resmodel.report import MEASURE_LABELS, labelled_sheets, measure_format, wit
 
 MSEK = 1e6
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
-OutOpt = Annotated[Path | None, typer.Option(help="output folder (default: a folder under results/ named after "
-                                                  "the scenario or year); new, empty, or an "
-                                                  "earlier output of the same command, which is replaced")]
+
+
+def _out_option(default: str):
+    """The --out option, its help naming the folder the command writes to when --out is not given."""
+    return Annotated[Path | None, typer.Option(help=f"output folder (default {default}); new, empty, or an earlier "
+                                                    "output of the same command, which is replaced")]
+
+
+ProjectOut = _out_option("results/<scenario name>_prognos")
+CompareOut = _out_option("results/jamforelse_<A>_<B>[_<C>…], after the scenarios' names")
+TornadoOut = _out_option("results/<scenario name>_tornado")
+InyearOut = _out_option("results/helarsprognos_<year>_<month>, e.g. helarsprognos_2024_08")
+TopdownOut = _out_option("results/topdown_<year>")
+
 # the files each command writes: an existing output folder may hold only these (io.writers.check_output_folder)
 PROJECT_OUTPUTS = ("prognos_per_ar.csv", "prognos_tjanster.csv", "prognos_manad.csv", "percentiler.csv",
                    "prognos.xlsx", "prognos.png", "sammanfattning.html", "manifest.json")
@@ -230,7 +241,7 @@ def _progress_bar(length: int, label: str) -> Iterator[Callable[[int, int], None
         yield lambda done, total: bar.update(done - bar.pos)
 
 
-def project(scenario: ScenarioArg, out: OutOpt = None,
+def project(scenario: ScenarioArg, out: ProjectOut = None,
             draws: Annotated[int, typer.Option(help="Monte Carlo draws, up to 10 000 (0 = deterministic only)", min=0,
                                                max=10_000)] = 0,
             seed: Annotated[int | None, typer.Option(help="Monte Carlo seed, 0 to 2³²−1 (default: the scenario's)",
@@ -325,12 +336,13 @@ def project(scenario: ScenarioArg, out: OutOpt = None,
 
 
 def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more scenario files; the first is the "
-                                                            "reference", show_default=False)],
-            out: OutOpt = None,
+                                                            "reference", metavar="SCENARIO...",
+                                                            show_default=False)],
+            out: CompareOut = None,
             measure: Annotated[str, typer.Option(help="waterfall measure: deviation, net_cost or frame")] = "deviation",
             year: Annotated[int | None, typer.Option(help="waterfall year (default: the whole horizon)")] = None,
-            area: Annotated[str, typer.Option(help="waterfall report area, e.g. daglig_verksamhet (default: the "
-                                                   "board, total)")] = "total"
+            area: Annotated[str, typer.Option(help="waterfall report area, e.g. daglig_verksamhet, or total (the "
+                                                   "board)")] = "total"
             ) -> None:
     """Differences per year and area against the first scenario, a waterfall by driver, and each unit's
     base-year allocation."""
@@ -542,7 +554,7 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_dates: dict[str, dt
                "jamforelse_enheter.csv, sheet 'Per enhet')")
 
 
-def tornado(scenario: ScenarioArg, out: OutOpt = None,
+def tornado(scenario: ScenarioArg, out: TornadoOut = None,
             year: Annotated[int | None, typer.Option(help="year (default: summed over the horizon)")] = None) -> None:
     """Tornado: each driver ± a stated amount → effect on the board's deviation (CSV + PNG)."""
     from resmodel.budget import charts, sensitivity
@@ -594,7 +606,7 @@ def inyear(ctx: typer.Context,
            year: Annotated[int, typer.Option(help="the year to forecast")],
            month: Annotated[int, typer.Option(help="last month with actuals (1–12)", min=1, max=12)],
            changes: Annotated[Path | None, typer.Option(help="known volume changes CSV (optional)")] = None,
-           out: OutOpt = None) -> None:
+           out: InyearOut = None) -> None:
     """Full-year forecast (helårsprognos) per area from year-to-date actuals, with an 80 % interval,
     and the method's backtest on the earlier complete years in the file."""
     from resmodel.budget import inyear as method
@@ -664,7 +676,7 @@ def topdown(ctx: typer.Context,
             folder: Annotated[Path, typer.Argument(help="folder with services, frame.yaml, items and targets "
                                                       "(tables as .csv or .xlsx; e.g. data/topdown_2024)")],
             year: Annotated[int, typer.Option(help="the base year the figures describe")] = 2024,
-            out: OutOpt = None) -> None:
+            out: TopdownOut = None) -> None:
     """Top-down mode for a board with only aggregates: net cost, frame and deviation per area from
     service-level volumes and average costs, checked against published targets when given."""
     from resmodel.budget.topdown import compare_targets, reconcile

@@ -189,9 +189,11 @@ def _parse_models(text: str, freq: str, driver: bool, flows: dict) -> list:
 def backtest(
     ctx: typer.Context,
     series: Annotated[Path, typer.Option(help="series file: unique_id,ds,y or a volume history")],
-    h: Annotated[int | None, typer.Option(help="horizon in periods (default 12 monthly, 1 yearly)")] = None,
+    h: Annotated[int | None, typer.Option(
+        metavar="PERIODS", help="horizon in periods (default 12 monthly, 1 yearly)")] = None,
     windows: Annotated[int | None, typer.Option(help="rolling origins (default up to 8)")] = None,
-    step: Annotated[int | None, typer.Option(help="periods between origins (default 6 monthly, 1 yearly)")] = None,
+    step: Annotated[int | None, typer.Option(
+        metavar="PERIODS", help="periods between origins (default 6 monthly, 1 yearly)")] = None,
     models: Annotated[str | None, typer.Option(
         help="comma-separated models (naive, snaive, drift, ets, arima, theta, comb, demographic, stockflow, select, "
         "auto); naive is always included. Default: all of them, demographic and stockflow only with --population "
@@ -602,7 +604,8 @@ def _unused_demography(spec: dict, population: Path | None, users: Path | None, 
 def forecast(
     ctx: typer.Context,
     series: Annotated[Path, typer.Option(help="volume history (month,service,level,volume) or unique_id,ds,y file")],
-    h: Annotated[int | None, typer.Option(help="horizon in periods (default for a volume history: through December of "
+    h: Annotated[int | None, typer.Option(
+        metavar="PERIODS", help="horizon in periods (default for a volume history: through December of "
                                              "the tenth year after its last, as a ten-year projection needs — 120 "
                                              "months from a December; for a unique_id,ds,y file: 12 months for "
                                              "monthly, 2 years for yearly series)")] = None,
@@ -835,9 +838,12 @@ def _refuse_long_completion(invoices: pd.DataFrame, when: pd.Timestamp, triangle
 def nowcast(
     ctx: typer.Context,
     triangle: Annotated[Path, typer.Option(help="invoices: service_month, reporting_month, cases/amount_sek")],
-    value: Annotated[str, typer.Option(help="column to complete: amount_sek or cases")] = "amount_sek",
-    as_of: Annotated[str | None, typer.Option(help="complete as known at this month YYYY-MM (default: last)")] = None,
-    recent: Annotated[int, typer.Option(help="recent service months to show and backtest, 1–36 (as the API)")] = 6,
+    value: Annotated[str, typer.Option(
+        metavar="COLUMN", help="column to complete: amount_sek or cases")] = "amount_sek",
+    as_of: Annotated[str | None, typer.Option(
+        metavar="MONTH", help="complete as known at this month YYYY-MM (default: last)")] = None,
+    recent: Annotated[int, typer.Option(
+        metavar="MONTHS", help="recent service months to show and backtest, 1–36 (as the API)")] = 6,
     origins: Annotated[int, typer.Option(help="backtest origins (past months)")] = 12,
     out: PathOpt = Path("results/nowcast"),
 ) -> None:
@@ -1093,7 +1099,8 @@ def queue(
     scenario: Annotated[Path | None, typer.Option(
         help="scenario whose projection.capacity gives the service's places by year, or else whose premises "
         "give today's places (instead of --places)")] = None,
-    users_per_fte: Annotated[float | None, typer.Option(help="users one FTE supports (with staff_fte)")] = None,
+    users_per_fte: Annotated[float | None, typer.Option(
+        metavar="USERS", help="users one FTE supports (with staff_fte)")] = None,
     exit_rate: Annotated[float, typer.Option(help="monthly share of executed users who end")] = 0.0,
     aiv_rate: Annotated[float, typer.Option(help="monthly share starting an AIV interruption (place released)")] = 0.0,
     aiviv_rate: Annotated[float, typer.Option(help="monthly share starting an AIViV absence (place kept)")] = 0.0,
@@ -1102,8 +1109,10 @@ def queue(
         help="states whose cases over three months count in the sanction-fee exposure: new, aiv, aiviv "
         "(comma-separated; new,aiv leaves out AIViV absences, the user's own)")] = "new,aiv,aiviv",
     initial_executed: Annotated[float | None, typer.Option(
+        metavar="USERS",
         help="executed users at the start (default: the first month's demand, up to capacity; 0 for an empty start)")] = None,
-    initial_waiting: Annotated[str | None, typer.Option(help="new decisions waiting at the start, age:count,…")] = None,
+    initial_waiting: Annotated[str | None, typer.Option(
+        metavar="AGE:COUNT,…", help="new decisions waiting at the start, age:count,…")] = None,
     out: PathOpt = Path("results/queue"),
 ) -> None:
     """Simulate decisions not executed: queue, waiting times, quarterly >3-month counts, fee exposure."""

@@ -49,11 +49,13 @@ def plan_premises(
         help="scenario giving today's places and the unit costs (base-year run)")] = None,
     places: Annotated[float | None, typer.Option(help="today's places (instead of --scenario)")] = None,
     own_cost_per_place: Annotated[float | None, typer.Option(
+        metavar="SEK",
         help="running cost per user-year in own premises, SEK (default with --scenario: its base-year average)")] = None,
     external_price: Annotated[float | None, typer.Option(
         help="price per external place-year, SEK (default for bostad_vuxna with --scenario; otherwise none)")] = None,
     no_external: Annotated[bool, typer.Option("--no-external", help="allow no external places")] = False,
-    max_external: Annotated[float | None, typer.Option(help="external places available per year")] = None,
+    max_external: Annotated[float | None, typer.Option(
+        metavar="PLACES", help="external places available per year")] = None,
     waiting_cost: Annotated[float | None, typer.Option(
         help="cost per case-year left waiting, SEK (default: nobody may wait)")] = None,
     investment_ceiling: Annotated[float | None, typer.Option(help="one-off costs allowed per year, SEK")] = None,
