@@ -28,6 +28,7 @@ BACKTEST_OUTPUTS = ("backtest_metrics.csv", "backtest_cv.csv", "backtest_levels.
                     "manifest.json")
 FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast_yearly.csv", "volume_forecast.xlsx", "volume_forecast.png",
                     "forecast.csv", "manifest.json")
+FORECAST_FILE = Path("results/forecast") / FORECAST_OUTPUTS[0]  # forecast's default --out, queue's --demand example
 NOWCAST_OUTPUTS = ("nowcast.csv", "nowcast_sums.csv", "nowcast.xlsx", "nowcast_backtest.csv",
                    "nowcast_backtest_detail.csv", "nowcast.png", "manifest.json")
 QUEUE_OUTPUTS = ("queue_monthly.csv", "queue_quarterly.csv", "queue_waits.csv", "queue.xlsx", "manifest.json")
@@ -621,7 +622,7 @@ def forecast(
     exit_age: Annotated[int | None, typer.Option(
         help=f"age at which users leave daily activity, {EXIT_AGE_RANGE[0]}–{EXIT_AGE_RANGE[1]} (default 67, F0401); "
         "used by the stock–flow level mix with --flows and --users")] = None,
-    out: PathOpt = Path("results/forecast"),
+    out: PathOpt = FORECAST_FILE.parent,
 ) -> None:
     """Forecast volumes with prediction intervals per service and level (or per series)."""
     from resmodel.forecast.anomalies import suspicious_warnings
@@ -1088,6 +1089,18 @@ def _scenario_volume_changes(scenario: Path, service: str) -> str:
                      if c.service == service)
 
 
+def refuse_missing_forecast(demand: Path) -> None:
+    """A --demand naming the volume forecast `resmodel forecast` writes, before it is written, is refused with the
+    command that writes it: queue's and plan-premises' examples read results/forecast/volume_forecast.csv, which a
+    new folder does not have, and 'check the path' did not say so (new-user walk, finding 5)."""
+    if demand.name != FORECAST_OUTPUTS[0] or demand.exists():
+        return
+    raise InputError.at(Location(file=str(demand)), "file not found", "an existing CSV or .xlsx file: the volume "
+                        f"forecast `resmodel forecast` writes ({FORECAST_FILE.as_posix()} unless its --out says "
+                        "otherwise)", "run `resmodel forecast --series <your volume history>` first, which writes it; or check "
+                        "the path and file name")
+
+
 def queue(
     ctx: typer.Context,
     demand: Annotated[Path, typer.Option(help="volume forecast or history (month, service, volume)")],
@@ -1151,6 +1164,7 @@ def queue(
                                 f"correct {option}")
     params = _queue_params(exit_rate, aiv_rate, aiviv_rate, aiviv_resume_rate, fee_states)
     waiting = _parse_ages(initial_waiting)
+    refuse_missing_forecast(demand)
     dem = demand_months(read_demand_table(demand, str(demand)), service, demand_column, str(demand))
     months = pd.DatetimeIndex(dem.index)
     if sum(x is not None for x in (capacity, places, scenario)) != 1:

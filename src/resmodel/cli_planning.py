@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import typer
 
+from resmodel.cli_forecast import refuse_missing_forecast
 from resmodel.errors import InputError, Location, ProblemCollector, ResmodelError
 
 PLAN_OUTPUTS = ("premises_plan.csv", "premises_yearly.csv", "premises_by_level.csv", "capacity_plan.csv",
@@ -75,6 +76,7 @@ def plan_premises(
 
     check_output_folder(out, PLAN_OUTPUTS)
     check_option_for_pnr(service, "--service")
+    refuse_missing_forecast(demand)
     for option, value in (("--places", places), ("--own-cost-per-place", own_cost_per_place),
                           ("--external-price", external_price), ("--max-external", max_external),
                           ("--waiting-cost", waiting_cost), ("--investment-ceiling", investment_ceiling)):
