@@ -205,6 +205,7 @@ def test_a_too_long_extends_or_data_path_is_a_located_error(tmp_path, body):
     (["forecast", "--series", "abcdefgh/" * 500 + "x.csv"], "--series"),  # short names, too long in all
     (["project", "scenarios/base.yaml", "--out=out/" + "b" * 300], "--out"),
     (["validate", "c" * 300 + ".yaml"], "SCENARIO"),
+    (["shift-plan", "--unit", "DV001", "--attendance", "d" * 300 + ".csv"], "--attendance"),  # a repeated option
 ])
 def test_a_command_line_path_longer_than_file_systems_allow_is_refused_at_its_option(args, where):
     code, _, err = invoke(app, *args)

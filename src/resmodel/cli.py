@@ -116,17 +116,24 @@ class _Commands(_PlainHelp, typer.core.TyperGroup):
         return super().parse_args(ctx, args)
 
 
+def _names_a_path(annotation) -> bool:
+    """Whether a parameter's annotation is a path: Path, or a list of, tuple of or optional one (shift-plan's
+    repeated --attendance, list[Path], went unchecked on newer typer)."""
+    if isinstance(annotation, type) and issubclass(annotation, PurePath):
+        return True
+    return any(_names_a_path(inner) for inner in get_args(annotation))
+
+
 def _check_paths(command, args: list[str]) -> None:
     """A path argument or option value with a name over 255 characters, or longer than 4 096 in all, is
     refused at its option before a file is looked for under it (the file system would answer with an
     OSError, not a message); so is one with a folder or file name that is a bare date-and-serial number, as
     an id would be (the argument check lets 10-digit numbers pass as amounts). Only the command's path
     parameters are checked."""
-    def is_path(p) -> bool:  # a Path parameter, as click types it or (newer typer) as its annotation says
-        if getattr(getattr(p, "type", None), "name", None) == "path":
+    def is_path(p) -> bool:  # a Path parameter, as click types it or (newer typer) as its annotation says — a
+        if getattr(getattr(p, "type", None), "name", None) == "path":  # repeated one (list[Path]) or Path | None too
             return True
-        annotation = getattr(getattr(p, "type_descriptor", None), "annotation", None)
-        return isinstance(annotation, type) and issubclass(annotation, PurePath)
+        return _names_a_path(getattr(getattr(p, "type_descriptor", None), "annotation", None))
 
     paths = {opt for p in command.params if is_path(p) for opt in p.opts}
     valued = {opt for p in command.params if p.param_type_name == "option" and not p.is_flag for opt in p.opts}
