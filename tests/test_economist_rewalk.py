@@ -141,7 +141,7 @@ def test_the_own_providers_volume_is_refused_with_why_not_a_did_you_mean(tmp_pat
 
 def test_an_adjustment_on_the_own_provider_without_own_cases_is_refused_with_why(tmp_path, monkeypatch):
     """Where no SFB case is served in the board's own units the provider has no line: said so at the adjustment."""
-    import resmodel.projection_run as pr
+    import resmodel.projection_run.checks as pr
 
     monkeypatch.setattr(pr, "own_provider_projected", lambda loaded: False)
     (problem,) = refused(child(tmp_path, "no_own", "projection:\n  adjustments:\n"

@@ -116,7 +116,7 @@ def test_no_sentence_of_a_draw_when_the_own_provider_is_drawn_with_all_or_on_its
     """One distribution for every service (base.yaml's) draws the own provider with the rest, and a block naming it
     draws it on its own: no sentence is added then, nor without a block."""
     from resmodel.budget.montecarlo import load_uncertainty
-    from resmodel.projection_run import _own_provider_draw
+    from resmodel.projection_run.uncertainty import _own_provider_draw
 
     normal = {"dist": "normal", "sd": 0.01}
     named = {"personlig_assistans_sfb": normal, "personlig_assistans_egen_utforare": normal}
