@@ -26,7 +26,11 @@ from resmodel.projection_run.history import (
     history_scale_warnings,
 )
 from resmodel.projection_run.plausibility import implausible_rate_warnings, override_scale_warnings
-from resmodel.projection_run.projected_services import _check_service_keys, own_provider_projected
+from resmodel.projection_run.projected_services import (
+    _base_year_volumes,
+    _check_service_keys,
+    own_provider_projected,
+)
 from resmodel.projection_run.replaced_lists import replaced_list_warnings
 from resmodel.projection_run.uncertainty import uncertainty_block
 from resmodel.projection_run.volumes import VolumeSources, _check_over_forecast, volume_sources
@@ -95,6 +99,7 @@ def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warnin
     checked = _attempt(problems, _checked_frame, loaded, resolved)
     frame, data, file, line_of = checked or (None, None, None, None)
     other, _ = read_other_services(Path(loaded.scenario.data))
+    base_year_volumes = _base_year_volumes(loaded, other)  # read once, passed to the checks that compare with it
     base_volumes = dict.fromkeys(other["service"], 1.0) if other is not None else {}
     services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # as _projected_services
     _attempt(problems, _check_service_keys, resolved, services, own_provider_projected(loaded))
@@ -103,7 +108,7 @@ def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warnin
     first = loaded.scenario.base_date.year + 1
     last = first + resolved.settings.horizon_years - 1
     given = _attempt(problems, read_forecast_file, loaded, resolved, services, projected_months(first, last), [],
-                     history)
+                     history, base_year_volumes)
     sources = volume_sources(resolved.settings, services, known, base_volumes,
                              given.volumes.columns if given is not None else (), first)
     _attempt(problems, _check_over_forecast, resolved, first, known)
@@ -125,7 +130,8 @@ def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warnin
     if warn:
         warnings += frame_year_warnings(frame, resolved, last) if frame is not None else []
         warnings += [*replaced_list_warnings(resolved), *dated_changes_not_projected(loaded, last),
-                     *override_scale_warnings(loaded, resolved), *implausible_rate_warnings(loaded, resolved, data)]
+                     *override_scale_warnings(loaded, resolved, base_year_volumes),
+                     *implausible_rate_warnings(loaded, resolved, data)]
     if given is not None:  # how the file was made (another history, no manifest): as the run notes it
         warnings += [Warning_("forecast_file", resolved.location("volume_forecast"),
                               note.removeprefix("projection.volume_forecast: ")) for note in given.notes]

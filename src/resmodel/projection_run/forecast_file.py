@@ -4,6 +4,7 @@ base-year volumes' scale, with notes on which services take their volumes from i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,15 +14,15 @@ from resmodel.errors import InputError, Location, ProblemCollector
 from resmodel.projection_run.history import SCALE_MARGIN, SCALE_SLACK, scale_band
 from resmodel.projection_run.names import HISTORY_FILE, USERS_FILE
 from resmodel.projection_run.paths import _check_table_path, forecast_file_path
-from resmodel.projection_run.projected_services import _base_year_volumes
 from resmodel.scenario.projection import ResolvedProjection
 
 
 def read_forecast_file(loaded, resolved: ResolvedProjection, services: list[str], months: list[str],
-                       notes: list[str], history: pd.DataFrame | None = None):
+                       notes: list[str], history: pd.DataFrame | None, base_year_volumes: Mapping[str, float]):
     """The volume forecast a scenario gives (``projection.volume_forecast``) over the projected ``months``,
     or None; the path is checked at the scenario key, the file at its rows; notes say which services take
-    their volumes from it, which keep the volumes 'volumes' gives them, and how the file was made."""
+    their volumes from it, which keep the volumes 'volumes' gives them, and how the file was made; its scale is
+    checked against ``base_year_volumes`` (_base_year_volumes)."""
     from resmodel.io.scenario import display_path
     from resmodel.io.volume_forecast import read_volume_forecast
 
@@ -41,7 +42,7 @@ def read_forecast_file(loaded, resolved: ResolvedProjection, services: list[str]
     display = display_path(path)
     used = [sv for sv in given.volumes.columns if sv not in s.volumes]  # the others keep what 'volumes' gives
     _check_forecast_levels(given, history, display, used)
-    given = replace(given, notes=given.notes + tuple(_forecast_scale_notes(loaded, given, display, used,
+    given = replace(given, notes=given.notes + tuple(_forecast_scale_notes(loaded, given, display, used, base_year_volumes,
                                                                            resolved.location("volume_forecast"))))
     kept = [sv for sv in given.volumes.columns if sv in s.volumes]
     if used:
@@ -91,13 +92,13 @@ def _check_forecast_levels(given, history: pd.DataFrame | None, display: str, us
 OTHER_UNIT_FACTOR, OTHER_UNIT_SLACK = 20.0, 20.0
 
 
-def _forecast_scale_notes(loaded, given, display: str, used: list[str],
+def _forecast_scale_notes(loaded, given, display: str, used: list[str], base_year_volumes: Mapping[str, float],
                           where: Location | None = None) -> list[str]:
     """A note for each service whose first forecast month lies far from its base-year volume — the users of
     users.csv, or the volume of other_services.csv (a lump line has 1) — by the history_vs_users margin:
     the file is costed per unit of that volume, so a file on another scale scales the cost. One
     OTHER_UNIT_FACTOR off or more counts another unit and is refused (at ``where``)."""
-    base = _base_year_volumes(loaded)
+    base = base_year_volumes
     notes, problems = [], ProblemCollector()
     for service in used:
         first, n = float(given.volumes[service].iloc[0]), base.get(service)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from itertools import pairwise
+from pathlib import Path
 
 from resmodel.budget.case import BudgetCase, run_budget
 from resmodel.budget.projection import TOTAL
 from resmodel.errors import Location, Warning_
+from resmodel.io.other_services import read_other_services
 from resmodel.io.parameters import SLIP_CHECKS
 from resmodel.params.tree import ParameterTree
 from resmodel.projection_run.frame import frame_where
@@ -26,12 +28,16 @@ def _beyond_jump(a: float, b: float) -> bool:
     return min(a, b) > 0 and max(a, b) / min(a, b) > OVERRIDE_JUMP
 
 
-def override_scale_warnings(loaded, resolved: ResolvedProjection) -> list[Warning_]:
+def override_scale_warnings(loaded, resolved: ResolvedProjection,
+                            base_year_volumes: Mapping[str, float] | None = None) -> list[Warning_]:
     """A warning for each fixed volume in projection.volumes whose first year lies more than OVERRIDE_JUMP-fold from
     the service's base-year volume, or that jumps more than that between two given years: a hand-typed ×10 or a
     dropped digit, costed per unit like any volume (economist re-walk: the history_vs_users margin, 25 % and 1, named
-    a decided closure of 8 of 28 external places a typing slip)."""
-    base, out = _base_year_volumes(loaded), []
+    a decided closure of 8 of 28 external places a typing slip). ``base_year_volumes``: _base_year_volumes as the
+    caller has it; read from the data folder when not given."""
+    base = base_year_volumes if base_year_volumes is not None else _base_year_volumes(
+        loaded, read_other_services(Path(loaded.scenario.data))[0])
+    out = []
     for service, value in resolved.settings.volumes.items():
         if isinstance(value, str) or (isinstance(value, dict) and not value):
             continue

@@ -5,11 +5,11 @@ the capacity block so that all three accept the same names."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+
+import pandas as pd
 
 from resmodel.budget.areas import AREA_KEYS
 from resmodel.errors import InputError, Problem, did_you_mean
-from resmodel.io.other_services import read_other_services
 from resmodel.projection_run.names import OWN, SFB
 from resmodel.scenario.projection import ResolvedProjection
 
@@ -69,8 +69,8 @@ def _not_projected(resolved: ResolvedProjection, key: str, path: str, services, 
     raise InputError([_not_projected_problem(resolved, key, path, services, also)])
 
 
-def _base_year_volumes(loaded) -> dict[str, float]:
-    """Each service's base-year volume: its users in users.csv, else its volume in other_services.csv."""
-    other, _ = read_other_services(Path(loaded.scenario.data))
+def _base_year_volumes(loaded, other: pd.DataFrame | None) -> dict[str, float]:
+    """Each service's base-year volume: its users in users.csv, else its volume in ``other``, other_services.csv as
+    the caller read it (None without one) — read once per projection or check, not again for each use."""
     return {**(dict(zip(other["service"], other["volume"].astype(float), strict=True)) if other is not None else {}),
             **loaded.data.users["service"].astype(str).value_counts().astype(float).to_dict()}

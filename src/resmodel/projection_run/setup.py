@@ -54,6 +54,7 @@ from resmodel.projection_run.plausibility import (
     implausible_rate_warnings,
     parameter_slip_notes,
 )
+from resmodel.projection_run.projected_services import _base_year_volumes
 from resmodel.projection_run.replaced_lists import replaced_list_warnings
 from resmodel.projection_run.uncertainty import _own_provider_draw, uncertainty_block
 from resmodel.projection_run.volumes import _volumes, planned_volume_from
@@ -112,7 +113,8 @@ def build_setup(loaded, result) -> ProjectionSetup:
     first, last = base_year + 1, base_year + s.horizon_years
     observed_sick, services = _services_at_observed_sick_leave(loaded, result)
     engine = services.set_index("service")
-    other, other_file = read_other_services(Path(loaded.scenario.data))
+    other, other_file = read_other_services(Path(loaded.scenario.data))  # once: passed to what compares with it
+    base_year_volumes = _base_year_volumes(loaded, other)
     costs = unit_costs(services)
     base_volumes: dict[str, float] = {}
     if other is not None:
@@ -128,7 +130,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     lss_cases = float(engine.at[LSS, "users"]) if LSS in engine.index else 0.0
     lss_hours = float(users.loc[users["service"] == LSS, "weekly_hours"].sum()) * days / 7.0
     check_years(resolved, first, last)
-    volumes, models, notes = _volumes(loaded, resolved, volume_services, first, last,
+    volumes, models, notes = _volumes(loaded, resolved, volume_services, first, last, base_year_volumes,
                                       lss_hours / lss_cases if lss_cases else 0.0, base_volumes,
                                       engine.loc[engine["users"] > 0, "users"].to_dict(), days, uncertainty)
     notes += places_passed_notes(volumes, _places_today(loaded), set(s.capacity))

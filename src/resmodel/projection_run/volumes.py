@@ -25,7 +25,11 @@ from resmodel.projection_run.history import (
 )
 from resmodel.projection_run.names import HISTORY_FILE, LSS
 from resmodel.projection_run.plausibility import override_scale_warnings
-from resmodel.projection_run.projected_services import _check_service_keys, own_provider_projected
+from resmodel.projection_run.projected_services import (
+    _base_year_volumes,
+    _check_service_keys,
+    own_provider_projected,
+)
 from resmodel.projection_run.uncertainty import volume_spread_notes
 from resmodel.projection_run.years import projected_months
 from resmodel.scenario.projection import ResolvedProjection
@@ -150,33 +154,37 @@ def _projected_services(loaded, resolved: ResolvedProjection, first: int, last: 
     _check_service_keys(resolved, services, own_provider_projected(loaded))
     history = _history_for(loaded, resolved, services, base_volumes)
     known = set(history["service"]) if history is not None else set()
-    given = read_forecast_file(loaded, resolved, services, projected_months(first, last), [], history)
+    given = read_forecast_file(loaded, resolved, services, projected_months(first, last), [], history,
+                               _base_year_volumes(loaded, other))
     held = volume_sources(resolved.settings, services, known, base_volumes,
                           given.volumes.columns if given is not None else (), first).held
     return other, services, history, held
 
 
 def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: int, last: int,
+             base_year_volumes: Mapping[str, float],
              lss_hours_per_case: float = 0.0, base_volumes: Mapping[str, float] | None = None,
              users: Mapping[str, float] | None = None, base_days: int = 365, uncertainty=None,
              ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Monthly volumes per service: forecast from the history, fixed by the scenario, or — for a
     service without history — held at ``base_volumes`` (other_services.csv), then the scenario's
     growth and changes; forecast services are checked against their ``users`` count (history_vs_users), and their
-    forecast intervals against the ``uncertainty`` spec's volume draws. ``lss_hours_per_case`` are hours over the base
-    year's ``base_days``."""
+    forecast intervals against the ``uncertainty`` spec's volume draws; fixed volumes and a forecast file's are checked
+    against ``base_year_volumes`` (_base_year_volumes). ``lss_hours_per_case`` are hours over the base year's
+    ``base_days``."""
     from resmodel.forecast.interface import forecast_volumes
 
     base_volumes = base_volumes or {}
 
     s = resolved.settings
-    notes: list[str] = [f"projection.volumes: {w.message}" for w in override_scale_warnings(loaded, resolved)]
+    notes: list[str] = [f"projection.volumes: {w.message}"
+                        for w in override_scale_warnings(loaded, resolved, base_year_volumes)]
     _check_service_keys(resolved, services, own_provider_projected(loaded))
     history = _history_for(loaded, resolved, services, base_volumes)
     known = sorted(history["service"].astype(str).unique()) if history is not None else []
     notes += [str(w) for w in (history.attrs.get("warnings", []) if history is not None else [])]  # unknown_service
     months = pd.Index(projected_months(first, last))
-    given = read_forecast_file(loaded, resolved, services, list(months), notes, history)
+    given = read_forecast_file(loaded, resolved, services, list(months), notes, history, base_year_volumes)
     _check_over_forecast(resolved, first, known)
     over = {sv: trend for sv, trend in over_forecast(s, first).items() if sv in services}
     sources = volume_sources(s, services, known, base_volumes, given.volumes.columns if given else (), first)
