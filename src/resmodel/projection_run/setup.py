@@ -281,14 +281,16 @@ def build_setup(loaded, result) -> ProjectionSetup:
 
 
 def build_case(loaded, result) -> BudgetCase:
+    """The budget case alone, for compare's waterfall and the Monte Carlo."""
     return build_setup(loaded, result).case
 
 
 def run_setup(setup: ProjectionSetup) -> BudgetResult:
+    """The core run on the setup's case, its notes followed by the setup's and the capacity notes (once each)."""
     out = run_budget(setup.case)
     return replace(out, notes=tuple(dict.fromkeys([*out.notes, *setup.notes, *capacity_notes(setup, out)])))
 
 
 def project(loaded, result) -> BudgetResult:
-    """Projection, frame and deviation of a loaded scenario (see module docstring)."""
+    """Projection, frame and deviation of a loaded scenario (see the package docstring, resmodel.projection_run)."""
     return run_setup(build_setup(loaded, result))
