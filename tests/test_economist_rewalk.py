@@ -104,6 +104,10 @@ def test_a_dated_change_is_advised_the_ways_that_work_and_base_date_only_within_
     assert within.message.endswith("; or move base_date to 2024-10-01, which keeps the base year 2024")
     # adjustments start in the first projected year: 'from 2024' named a year the adjustments refuse (review)
     assert "an amount per service and year from 2025 (the first projected year" in within.message
+    # economist walk: a change of 2027 was 'from 2027 (the first projected year', which is 2025
+    (later,) = dated_warning(tmp_path, "later", "  salaries.stodassistent: [{value: 33000, from: 2027-01-01}]\n")
+    assert "an amount per service and year from 2027 (the first year the change holds" in later.message
+    assert "first projected year" not in later.message
 
 
 def yearly_net_cost(result, service: str, year: int) -> float:

@@ -25,9 +25,12 @@ def _how_to_project(unit: str, on: dt.date, base: dt.date) -> str:
             f"Its unit ({unit}) is not money, so no index carries it; to project it, ")
     undated = ("give the value undated (without 'from'" + (", in base-year prices" if "SEK" in unit else "")
                + f": it then holds from the base year {base.year} on, so it moves the base-year run too)")
+    first = max(on.year, base.year + 1)  # the first projected year the change holds in (economist walk: a change of
+    #                                      2027 was called 'the first projected year', which is base year + 1)
+    held = "the first projected year" if first == base.year + 1 else "the first year the change holds"
     amounts = ("or give its effect as the projection block's adjustments, an amount per service and year from "
-               f"{max(on.year, base.year + 1)} (the first projected year; for a part of a year, that part): run `resmodel compare <this scenario> <a copy with the "
-               "value undated>` — the copy's net cost less this scenario's, each service and year, is in "
+               f"{first} ({held}; for a part of a year, that part): run `resmodel compare <this scenario> <a copy "
+               "with the value undated>` — the copy's net cost less this scenario's, each service and year, is in "
                "jamforelse_tjanster.csv (difference)")
     later = (f"; or move base_date to {on:%Y-%m-%d}, which keeps the base year {base.year}" if on.year == base.year
              else "")
