@@ -1058,10 +1058,11 @@ def _exit_rate_hint(loaded, service: str) -> str:
     '' without a scenario or such flows."""
     from resmodel.forecast.stockflow import estimate_flow_params
     from resmodel.io.series import read_flows
+    from resmodel.projection_run.names import FLOWS_FILE
 
     if loaded is None:
         return ""
-    path = Path(loaded.scenario.data) / "flows.csv"
+    path = Path(loaded.scenario.data) / FLOWS_FILE
     if not path.is_file():
         return ""
     flows = read_flows(path)
