@@ -116,12 +116,12 @@ def test_no_sentence_of_a_draw_when_the_own_provider_is_drawn_with_all_or_on_its
     """One distribution for every service (base.yaml's) draws the own provider with the rest, and a block naming it
     draws it on its own: no sentence is added then, nor without a block."""
     from resmodel.budget.montecarlo import load_uncertainty
-    from resmodel.projection_run.uncertainty import _own_provider_draw
+    from resmodel.projection_run.uncertainty import own_provider_draw
 
     normal = {"dist": "normal", "sd": 0.01}
     named = {"personlig_assistans_sfb": normal, "personlig_assistans_egen_utforare": normal}
-    assert _own_provider_draw(None) == _own_provider_draw(load_uncertainty({"volume_growth": normal})) == ""
-    assert _own_provider_draw(load_uncertainty({"volume_growth": named})) == ""
+    assert own_provider_draw(None) == own_provider_draw(load_uncertainty({"volume_growth": normal})) == ""
+    assert own_provider_draw(load_uncertainty({"volume_growth": named})) == ""
 
 
 def test_the_20_hour_rule_in_force_is_an_assumption_row_averaged_over_the_years_days(walked):

@@ -34,13 +34,13 @@ def _factors(inputs, year: int) -> tuple[float, float, float]:
 def case(request, demo_loaded, demo_result):
     """The shipped base scenario (sick-leave factor 1) and the sick-leave one (factor ≠ 1): inputs, projection,
     the loaded scenario and the engine's base-year result the projection starts from."""
-    from resmodel.projection_run.costs import _services_at_observed_sick_leave
+    from resmodel.projection_run.costs import services_at_observed_sick_leave
     from resmodel.run import load, run
 
     loaded = demo_loaded if request.param == "base" else load(ROOT / "scenarios" / f"{request.param}.yaml")
     result = demo_result if request.param == "base" else run(loaded)
     return (build_setup(loaded, result).case.inputs, project(loaded, result), loaded,
-            _services_at_observed_sick_leave(loaded, result)[1])
+            services_at_observed_sick_leave(loaded, result)[1])
 
 
 @pytest.mark.parametrize("year", [2025, 2034])

@@ -15,9 +15,9 @@ from resmodel.budget.projection import CapacityLimit
 from resmodel.errors import InputError
 from resmodel.io.scenario import read_chain
 from resmodel.projection_run.names import EXTERNAL, LSS, OWN, SFB
-from resmodel.projection_run.premises_plan import _plan_premises
-from resmodel.projection_run.projected_services import _not_projected
-from resmodel.projection_run.volumes import _projected_services
+from resmodel.projection_run.premises_plan import planned_premises
+from resmodel.projection_run.projected_services import not_projected
+from resmodel.projection_run.volumes import projected_services_of
 from resmodel.scenario.projection import CapacitySettings, ResolvedProjection, resolve
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def scenario_capacity(loaded, service: str) -> CapacityLimit | None:
         return None
     first = loaded.scenario.base_date.year + 1
     last = first + resolved.settings.horizon_years - 1
-    _, services, _, held = _projected_services(loaded, resolved, first, last)
+    _, services, _, held = projected_services_of(loaded, resolved, first, last)
     limits, _ = capacity_limits(loaded, resolved, services, held, first, last)
     return next(c for c in limits if c.service == service)
 
@@ -65,7 +65,7 @@ def capacity_limits(loaded, resolved: ResolvedProjection, services: Sequence[str
                 if path != key and named.casefold() in (WAITING, "väntar", "vantar", "vänta", "kö"):
                     raise InputError.at(resolved.location(path), f"overflow '{named}'", f"{WAITING} or a service",
                                         f"write {WAITING} (lower case, English)")
-                _not_projected(resolved, named, path, services, also=(WAITING,) if path != key else ())
+                not_projected(resolved, named, path, services, also=(WAITING,) if path != key else ())
             if named in held:
                 raise InputError.at(resolved.location(path), f"'{named}' is a lump line of other_services.csv held "
                                     "at its base volume, which has no places and no price per user",
@@ -91,7 +91,7 @@ def capacity_limits(loaded, resolved: ResolvedProjection, services: Sequence[str
                                     f"in {own}", f"a service of the area {own} (e.g. {EXTERNAL} for LSS housing), "
                                     f"or {WAITING}", f"choose a service of {own}, or let them wait")
         by_year = _places_by_year(loaded, resolved, service, c, first, last, notes)
-        premises = _plan_premises(loaded, resolved, service, c, first, last, notes, (volume_models or {}).get(service))
+        premises = planned_premises(loaded, resolved, service, c, first, last, notes, (volume_models or {}).get(service))
         for pp in premises:
             for y in range(pp.open_year, last + 1):
                 by_year[y] += pp.places
@@ -199,7 +199,7 @@ def capacity_notes(setup: ProjectionSetup, result) -> list[str]:
     return notes
 
 
-def _places_today(loaded) -> dict[str, float]:
+def places_today(loaded) -> dict[str, float]:
     """Today's places per projected (user) service: the capacity of the premises its units use."""
     from resmodel.allocation.places import places_by_service
     from resmodel.services import UNIT_SERVICE_OF_USER

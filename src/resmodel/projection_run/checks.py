@@ -13,27 +13,27 @@ from resmodel.projection_run.capacity import capacity_limits
 from resmodel.projection_run.dated_changes import dated_changes_not_projected
 from resmodel.projection_run.forecast_file import read_forecast_file
 from resmodel.projection_run.frame import (
-    _checked_frame,
-    _compensated_services_checked,
     check_frame_growth,
+    checked_frame,
+    compensated_services_checked,
     frame_year_warnings,
 )
 from resmodel.projection_run.history import (
-    _history_display,
-    _history_end,
-    _history_for,
-    _model_inputs,
+    history_display,
+    history_end,
+    history_for,
     history_scale_warnings,
+    model_inputs,
 )
 from resmodel.projection_run.plausibility import implausible_rate_warnings, override_scale_warnings
 from resmodel.projection_run.projected_services import (
-    _base_year_volumes,
-    _check_service_keys,
+    check_service_keys,
     own_provider_projected,
+    service_base_volumes,
 )
 from resmodel.projection_run.replaced_lists import replaced_list_warnings
 from resmodel.projection_run.uncertainty import uncertainty_block
-from resmodel.projection_run.volumes import VolumeSources, _check_over_forecast, volume_sources
+from resmodel.projection_run.volumes import VolumeSources, check_over_forecast, volume_sources
 from resmodel.projection_run.years import (
     check_rates_by_year,
     check_years,
@@ -56,12 +56,12 @@ def _attempt(problems: ProblemCollector, check, *args):
 
 def _history_checked(loaded, resolved: ResolvedProjection, sources: VolumeSources, history,
                      warn: bool) -> list[Warning_]:
-    """As ``_volumes`` decides from ``sources``: the history reaches the base year's December when a service is
+    """As ``monthly_volumes`` decides from ``sources``: the history reaches the base year's December when a service is
     forecast from it, and the forecast services' models find their inputs; with ``warn``, the history's scale and
     suspicious-value warnings of those services, and its names of no service (unknown_service)."""
-    first, models, display = loaded.scenario.base_date.year + 1, sources.models, _history_display(loaded)
-    last = _history_end(history, first, display) if models else history["month"].max().to_period("M")
-    _model_inputs(loaded, resolved, models, int(last.year))
+    first, models, display = loaded.scenario.base_date.year + 1, sources.models, history_display(loaded)
+    last = history_end(history, first, display) if models else history["month"].max().to_period("M")
+    model_inputs(loaded, resolved, models, int(last.year))
     if not warn:
         return []
     counts = loaded.data.users["service"].astype(str).value_counts()
@@ -96,14 +96,14 @@ def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warnin
     if resolved is None:
         return None, []
     problems = ProblemCollector(list(resolved.problems))
-    checked = _attempt(problems, _checked_frame, loaded, resolved)
+    checked = _attempt(problems, checked_frame, loaded, resolved)
     frame, data, file, line_of = checked or (None, None, None, None)
     other, _ = read_other_services(Path(loaded.scenario.data))
-    base_year_volumes = _base_year_volumes(loaded, other)  # read once, passed to the checks that compare with it
+    base_year_volumes = service_base_volumes(loaded, other)  # read once, passed to the checks that compare with it
     base_volumes = dict.fromkeys(other["service"], 1.0) if other is not None else {}
-    services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # as _projected_services
-    _attempt(problems, _check_service_keys, resolved, services, own_provider_projected(loaded))
-    history = _attempt(problems, _history_for, loaded, resolved, services, base_volumes)
+    services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # as projected_services_of
+    _attempt(problems, check_service_keys, resolved, services, own_provider_projected(loaded))
+    history = _attempt(problems, history_for, loaded, resolved, services, base_volumes)
     known = set(history["service"]) if history is not None else set()
     first = loaded.scenario.base_date.year + 1
     last = first + resolved.settings.horizon_years - 1
@@ -111,9 +111,9 @@ def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warnin
                      history, base_year_volumes)
     sources = volume_sources(resolved.settings, services, known, base_volumes,
                              given.volumes.columns if given is not None else (), first)
-    _attempt(problems, _check_over_forecast, resolved, first, known)
+    _attempt(problems, check_over_forecast, resolved, first, known)
     if frame is not None:
-        _attempt(problems, _compensated_services_checked, resolved, frame, services, file, line_of)
+        _attempt(problems, compensated_services_checked, resolved, frame, services, file, line_of)
     warnings: list[Warning_] = []
     if history is not None and (given is not None or resolved.settings.volume_forecast is None):  # a file refused
         # leaves the services it gives unknown; project stops at it, before the history's end

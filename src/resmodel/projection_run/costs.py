@@ -23,7 +23,7 @@ def unit_costs(services: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _services_at_observed_sick_leave(loaded, result) -> tuple[float, pd.DataFrame]:
+def services_at_observed_sick_leave(loaded, result) -> tuple[float, pd.DataFrame]:
     """The sick-leave rate the data were observed under (the tree without the scenario's sick-leave
     overrides, the basis other_services.csv's averages also carry) and the engine's per-service table
     at that rate. The projection starts from that one basis, so that a scenario's sick leave acts

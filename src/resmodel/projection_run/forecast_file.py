@@ -13,7 +13,7 @@ import pandas as pd
 from resmodel.errors import InputError, Location, ProblemCollector
 from resmodel.projection_run.history import SCALE_MARGIN, SCALE_SLACK, scale_band
 from resmodel.projection_run.names import HISTORY_FILE, USERS_FILE
-from resmodel.projection_run.paths import _check_table_path, forecast_file_path
+from resmodel.projection_run.paths import check_table_path, forecast_file_path
 from resmodel.scenario.projection import ResolvedProjection
 
 
@@ -22,7 +22,7 @@ def read_forecast_file(loaded, resolved: ResolvedProjection, services: list[str]
     """The volume forecast a scenario gives (``projection.volume_forecast``) over the projected ``months``,
     or None; the path is checked at the scenario key, the file at its rows; notes say which services take
     their volumes from it, which keep the volumes 'volumes' gives them, and how the file was made; its scale is
-    checked against ``base_year_volumes`` (_base_year_volumes)."""
+    checked against ``base_year_volumes`` (service_base_volumes)."""
     from resmodel.io.scenario import display_path
     from resmodel.io.volume_forecast import read_volume_forecast
 
@@ -35,7 +35,7 @@ def read_forecast_file(loaded, resolved: ResolvedProjection, services: list[str]
                             else "") + "the volumes are forecast from the history in this run")
         return None
     path = forecast_file_path(resolved)
-    _check_table_path(resolved, "volume_forecast", s.volume_forecast, path, "volume_forecast.csv",
+    check_table_path(resolved, "volume_forecast", s.volume_forecast, path, "volume_forecast.csv",
                       "resmodel forecast wrote (docs/forecasting.md)",
                       "make the forecast first: resmodel forecast --series <volume history>", "forecast file")
     given = read_volume_forecast(path, services, months, Path(loaded.scenario.data) / HISTORY_FILE)

@@ -30,7 +30,7 @@ def check_frame_growth(frame, file: str, resolved: ResolvedProjection, last: int
     ix = frame.indexation
     if not isinstance(ix, FixedIndexation):
         return []
-    with _frame_errors_located(resolved):
+    with frame_errors_located(resolved):
         growth_path(ix.growth, np.arange(frame.base_year + 1, last + 1), "frame.indexation", ix.extension,
                     Location(file=file, path="frame.indexation.growth"))
     beyond = sorted(y for y in (ix.growth if isinstance(ix.growth, dict) else {}) if y > last)
@@ -76,18 +76,18 @@ def frame_year_warnings(frame, resolved: ResolvedProjection, last: int) -> list[
     return warnings
 
 
-def _checked_frame(loaded, resolved: ResolvedProjection):
+def checked_frame(loaded, resolved: ResolvedProjection):
     """(the composed frame validated, its mapping, file, line_of), errors at the file and line that set each key."""
     data, file, line_of = frame_document(resolved)
-    with _frame_errors_located(resolved):
+    with frame_errors_located(resolved):
         frame = load_frame(data, file, prefix="frame", line_of=line_of, word_of=frame_words(resolved))
         check_base_year(frame, loaded.snapshot.on.year, file, line_of)
     return frame, data, file, line_of
 
 
-def _compensated_services_checked(resolved: ResolvedProjection, frame, services, file: str, line_of) -> None:
+def compensated_services_checked(resolved: ResolvedProjection, frame, services, file: str, line_of) -> None:
     """Every volume-compensation rule of the frame names a projected service (the own provider's hours too)."""
-    with _frame_errors_located(resolved):
+    with frame_errors_located(resolved):
         check_compensated_services(frame, {*services, *([OWN] if SFB in services else [])}, file, line_of)
 
 
@@ -100,7 +100,7 @@ def _unit_of(ratio: float) -> str:
     return "tkr (thousands)" if 1e-4 < ratio < 5e-3 else "MSEK (millions)" if 1e-7 < ratio < 5e-6 else "another unit"
 
 
-def _check_frame_scale(base_frame: float, base_net: float, file: str, line_of) -> None:
+def check_base_frame_scale(base_frame: float, base_net: float, file: str, line_of) -> None:
     """A frame in tkr (14 000 for 14 MSEK) left the board 1/1000 of its cost and a deviation of its whole budget,
     with validate and project silent: refused when the base-year frame is 20 times off the base-year net cost."""
     if base_net <= 0 or base_frame <= 0:
@@ -118,7 +118,7 @@ def _check_frame_scale(base_frame: float, base_net: float, file: str, line_of) -
 
 
 #: an area's base frame below 1 % or above 100 times its base-year net cost is an amount in another unit, most likely
-#: (the board's total, 20 times off, is refused by _check_frame_scale; one area off moves the total too little)
+#: (the board's total, 20 times off, is refused by check_base_frame_scale; one area off moves the total too little)
 AREA_FRAME_SCALE = (0.01, 100.0)
 #: an area's base-year net cost this far (a share) from its base frame is asked about: areas run deficits of 20 % and
 #: more (the source board's personal assistance: 43.2 MSEK, F0118, on about 200), while the slips this catches are
@@ -214,7 +214,7 @@ def frame_where(resolved: ResolvedProjection, path: str) -> Location:
 
 
 @contextmanager
-def _frame_errors_located(resolved: ResolvedProjection):
+def frame_errors_located(resolved: ResolvedProjection):
     """Frame problems located at the file and line that set their key (an inline frame merges over the
     one it extends, so the last file that changed the frame need not hold the key)."""
     try:

@@ -23,7 +23,7 @@ from resmodel.scenario.projection import ResolvedProjection
 SCALE_MARGIN, SCALE_SLACK = 0.25, 1.0
 
 
-def _history_display(loaded) -> str:
+def history_display(loaded) -> str:
     """The volume history's path as error messages show it."""
     from resmodel.io.scenario import display_path
 
@@ -36,7 +36,7 @@ def volume_history(loaded, needed_by: Sequence[str] = ()) -> pd.DataFrame:
     from resmodel.io.series import read_volume_history
 
     path = Path(loaded.scenario.data) / HISTORY_FILE
-    display = _history_display(loaded)
+    display = history_display(loaded)
     if not path.is_file():
         which = f" of {', '.join(needed_by)}" if needed_by else ""
         raise InputError.at(Location(file=display), f"no volume history for the projection{which}",
@@ -53,7 +53,7 @@ def _needs_history(settings, services, base_volumes: Mapping[str, float]) -> lis
             or (sv not in settings.volumes and sv not in base_volumes)]
 
 
-def _history_for(loaded, resolved: ResolvedProjection, services, base_volumes: Mapping[str, float]
+def history_for(loaded, resolved: ResolvedProjection, services, base_volumes: Mapping[str, float]
                  ) -> pd.DataFrame | None:
     """The volume history for the projected ``services`` (None when the file is absent and no service
     needs it); a located error naming the services that need a series the history lacks."""
@@ -70,7 +70,7 @@ def _history_for(loaded, resolved: ResolvedProjection, services, base_volumes: M
     return history
 
 
-def _history_end(history: pd.DataFrame, first: int, source: str) -> pd.Period:
+def history_end(history: pd.DataFrame, first: int, source: str) -> pd.Period:
     """The history's last month, which must reach December before the first projected year."""
     last = history["month"].max().to_period("M")
     if last < pd.Period(f"{first - 1}-12", "M"):
@@ -126,7 +126,7 @@ def _last_month_warnings(h: pd.DataFrame, users: pd.Series, base_year: int, sour
     return out
 
 
-def _model_inputs(loaded, resolved: ResolvedProjection, models: Mapping[str, str], base_year: int) -> dict:
+def model_inputs(loaded, resolved: ResolvedProjection, models: Mapping[str, str], base_year: int) -> dict:
     """The data folder's population, users' ages and flows for the services forecast with the
     demographic or stock–flow model (keyword arguments of ``forecast_volumes``); a located error
     at the scenario key that names such a model when its file is missing."""

@@ -10,7 +10,7 @@ from resmodel.errors import InputError
 from resmodel.scenario.projection import ResolvedProjection, source_of
 
 
-def _check_table_path(resolved: ResolvedProjection, key: str, value: str, path: Path, name: str, made_by: str,
+def check_table_path(resolved: ResolvedProjection, key: str, value: str, path: Path, name: str, made_by: str,
                       make_it: str, noun: str) -> None:
     """A table a scenario key names (a forecast file, a premises plan): located errors at the key for a
     folder, a path that is not there, and a file that is no table."""

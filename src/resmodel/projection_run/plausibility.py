@@ -15,7 +15,7 @@ from resmodel.io.other_services import read_other_services
 from resmodel.io.parameters import SLIP_CHECKS
 from resmodel.params.tree import ParameterTree
 from resmodel.projection_run.frame import frame_where
-from resmodel.projection_run.projected_services import _base_year_volumes
+from resmodel.projection_run.projected_services import service_base_volumes
 from resmodel.scenario.projection import ResolvedProjection
 
 #: a fixed volume more than this factor from the service's base-year volume, or from one given year to the next, is
@@ -33,9 +33,9 @@ def override_scale_warnings(loaded, resolved: ResolvedProjection,
     """A warning for each fixed volume in projection.volumes whose first year lies more than OVERRIDE_JUMP-fold from
     the service's base-year volume, or that jumps more than that between two given years: a hand-typed ×10 or a
     dropped digit, costed per unit like any volume (economist re-walk: the history_vs_users margin, 25 % and 1, named
-    a decided closure of 8 of 28 external places a typing slip). ``base_year_volumes``: _base_year_volumes as the
+    a decided closure of 8 of 28 external places a typing slip). ``base_year_volumes``: service_base_volumes as the
     caller has it; read from the data folder when not given."""
-    base = base_year_volumes if base_year_volumes is not None else _base_year_volumes(
+    base = base_year_volumes if base_year_volumes is not None else service_base_volumes(
         loaded, read_other_services(Path(loaded.scenario.data))[0])
     out = []
     for service, value in resolved.settings.volumes.items():

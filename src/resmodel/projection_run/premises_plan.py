@@ -9,7 +9,7 @@ from pathlib import Path
 from resmodel.budget.projection import PlannedPremises
 from resmodel.errors import InputError, Location
 from resmodel.io.scenario import read_chain
-from resmodel.projection_run.paths import _check_table_path, plan_path
+from resmodel.projection_run.paths import check_table_path, plan_path
 from resmodel.scenario.projection import CapacitySettings, ResolvedProjection, resolve
 
 
@@ -23,7 +23,7 @@ def plan_record(loaded, service: str) -> dict | None:
     return file_record(plan_path(resolved, service))
 
 
-def _plan_premises(loaded, resolved: ResolvedProjection, service: str, c: CapacitySettings, first: int, last: int,
+def planned_premises(loaded, resolved: ResolvedProjection, service: str, c: CapacitySettings, first: int, last: int,
                    notes: list[str], model: str | None = None) -> tuple[PlannedPremises, ...]:
     """The premises a service's plan (``capacity.<service>.plan``) opens within the projected years, with
     notes on them and on how the plan was made; located errors for a premises opening before the first
@@ -89,7 +89,7 @@ def _plan_file(loaded, resolved: ResolvedProjection, service: str, c: CapacitySe
 
     key = f"capacity.{service}.plan"
     path = plan_path(resolved, service)
-    _check_table_path(resolved, key, c.plan, path, "premises_plan.csv", "resmodel plan-premises wrote "
+    check_table_path(resolved, key, c.plan, path, "premises_plan.csv", "resmodel plan-premises wrote "
                       "(docs/planning.md)", f"make the plan first: resmodel plan-premises --service {service} …",
                       "plan file")
     if UNIT_SERVICE_OF_USER.get(service, service) not in set(places_by_service(loaded.data)["service"]):

@@ -23,7 +23,7 @@ def own_provider_projected(loaded) -> bool:
     return bool((users.loc[served, "weekly_hours"].astype(float) > 0).any())
 
 
-def _check_service_keys(resolved: ResolvedProjection, services, own_provider: bool) -> None:
+def check_service_keys(resolved: ResolvedProjection, services, own_provider: bool) -> None:
     """Every service named in volumes, volume_growth, volume_changes, adjustments and the uncertainty block's
     per-service volume growth is a projected service (capacity's are checked by ``capacity_limits``); with
     ``own_provider`` (own_provider_projected) an adjustment may name the own provider's line too, a one-off of its own
@@ -64,12 +64,12 @@ def _not_projected_problem(resolved: ResolvedProjection, key: str, path: str, se
                    "other_services.csv to project it")
 
 
-def _not_projected(resolved: ResolvedProjection, key: str, path: str, services, also: Sequence[str] = ()) -> None:
+def not_projected(resolved: ResolvedProjection, key: str, path: str, services, also: Sequence[str] = ()) -> None:
     """Raise the located error for a name that is no projected service."""
     raise InputError([_not_projected_problem(resolved, key, path, services, also)])
 
 
-def _base_year_volumes(loaded, other: pd.DataFrame | None) -> dict[str, float]:
+def service_base_volumes(loaded, other: pd.DataFrame | None) -> dict[str, float]:
     """Each service's base-year volume: its users in users.csv, else its volume in ``other``, other_services.csv as
     the caller read it (None without one) — read once per projection or check, not again for each use."""
     return {**(dict(zip(other["service"], other["volume"].astype(float), strict=True)) if other is not None else {}),

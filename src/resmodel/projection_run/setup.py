@@ -23,19 +23,19 @@ from resmodel.io.frame_file import frame_document, frame_words
 from resmodel.io.other_services import low_cost_warnings, read_other_services
 from resmodel.io.scenario import read_chain
 from resmodel.projection_run.capacity import (
-    _places_today,
     capacity_limits,
     capacity_notes,
     places_passed_notes,
+    places_today,
 )
-from resmodel.projection_run.costs import _services_at_observed_sick_leave, base_net_costs, unit_costs
+from resmodel.projection_run.costs import base_net_costs, services_at_observed_sick_leave, unit_costs
 from resmodel.projection_run.dated_changes import dated_changes_not_projected
 from resmodel.projection_run.frame import (
-    _check_frame_scale,
-    _frame_errors_located,
     check_area_frame_units,
+    check_base_frame_scale,
     check_frame_growth,
     frame_area_scale_warnings,
+    frame_errors_located,
     frame_year_warnings,
 )
 from resmodel.projection_run.names import (
@@ -54,15 +54,15 @@ from resmodel.projection_run.plausibility import (
     implausible_rate_warnings,
     parameter_slip_notes,
 )
-from resmodel.projection_run.projected_services import _base_year_volumes
+from resmodel.projection_run.projected_services import service_base_volumes
 from resmodel.projection_run.replaced_lists import replaced_list_warnings
-from resmodel.projection_run.uncertainty import _own_provider_draw, uncertainty_block
-from resmodel.projection_run.volumes import _volumes, planned_volume_from
+from resmodel.projection_run.uncertainty import own_provider_draw, uncertainty_block
+from resmodel.projection_run.volumes import monthly_volumes, planned_volume_from
 from resmodel.projection_run.years import (
     RATES_BY_YEAR,
-    _growth,
     check_rates_by_year,
     check_years,
+    growth_by_year,
     sick_leave_by_year,
 )
 from resmodel.scenario.projection import ResolvedProjection, resolve
@@ -111,10 +111,10 @@ def build_setup(loaded, result) -> ProjectionSetup:
     tree = loaded.tree
     base_year = loaded.scenario.base_date.year
     first, last = base_year + 1, base_year + s.horizon_years
-    observed_sick, services = _services_at_observed_sick_leave(loaded, result)
+    observed_sick, services = services_at_observed_sick_leave(loaded, result)
     engine = services.set_index("service")
     other, other_file = read_other_services(Path(loaded.scenario.data))  # once: passed to what compares with it
-    base_year_volumes = _base_year_volumes(loaded, other)
+    base_year_volumes = service_base_volumes(loaded, other)
     costs = unit_costs(services)
     base_volumes: dict[str, float] = {}
     if other is not None:
@@ -130,10 +130,10 @@ def build_setup(loaded, result) -> ProjectionSetup:
     lss_cases = float(engine.at[LSS, "users"]) if LSS in engine.index else 0.0
     lss_hours = float(users.loc[users["service"] == LSS, "weekly_hours"].sum()) * days / 7.0
     check_years(resolved, first, last)
-    volumes, models, notes = _volumes(loaded, resolved, volume_services, first, last, base_year_volumes,
+    volumes, models, notes = monthly_volumes(loaded, resolved, volume_services, first, last, base_year_volumes,
                                       lss_hours / lss_cases if lss_cases else 0.0, base_volumes,
                                       engine.loc[engine["users"] > 0, "users"].to_dict(), days, uncertainty)
-    notes += places_passed_notes(volumes, _places_today(loaded), set(s.capacity))
+    notes += places_passed_notes(volumes, places_today(loaded), set(s.capacity))
     assistance, extrapolated = None, []
     if SFB in engine.index or LSS in engine.index:
         lss_bought = float(engine.at[LSS, "purchase_cost"]) if LSS in engine.index else 0.0  # at providers' prices
@@ -189,7 +189,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
         if own_hours and sfb_cases and SFB in volumes:
             volumes[OWN] = volumes[SFB] * (own_hours / sfb_cases)
             notes.append(f"{OWN}: the own provider's hours are projected from the SFB cases, at the base year's "
-                         f"{own_hours / sfb_cases:,.0f} h per case" + _own_provider_draw(uncertainty))
+                         f"{own_hours / sfb_cases:,.0f} h per case" + own_provider_draw(uncertainty))
         if own_hours and s.own_provider_rate_factor != 1.0:  # the engine's base year knows the standard rate only
             extra = own_hours * rates.get(base_year, 0.0) * (s.own_provider_rate_factor - 1.0)
             notes.append(f"projection.own_provider_rate_factor {s.own_provider_rate_factor:g} raises the own provider's "
@@ -216,7 +216,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     ext: dict[str, float] = {}
     growth = {}
     for name, path in INDEX_PATHS.items():
-        series, extension = _growth(tree, path, years, s.extensions.get(name))
+        series, extension = growth_by_year(tree, path, years, s.extensions.get(name))
         growth[name] = series
         if extension is not None:
             ext[name] = extension
@@ -254,7 +254,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
                  **({"capacity": resolved.set_by["capacity"].display} if "capacity" in resolved.set_by else {})},
     )
     data, file, line_of = frame_document(resolved)
-    with _frame_errors_located(resolved):
+    with frame_errors_located(resolved):
         frame = load_frame(data, file, prefix="frame", line_of=line_of, word_of=frame_words(resolved))
         check_base_year(frame, base_year, file, line_of)
         check_compensated_services(frame, {*volume_services, *([OWN] if SFB in volume_services else [])}, file,
@@ -263,7 +263,7 @@ def build_setup(loaded, result) -> ProjectionSetup:
     case = BudgetCase(inputs, frame)
     base_net = float(base_net_costs(costs).sum())
     base_frame = float(sum(frame.base.values()))
-    _check_frame_scale(base_frame, base_net, file, line_of)
+    check_base_frame_scale(base_frame, base_net, file, line_of)
     check_area_frame_units(frame, costs, inputs.service_areas, resolved)
     start = (f"base year {base_year}: frame {base_frame / 1e6:,.1f} MSEK against a net cost of {base_net / 1e6:,.1f} "
              f"MSEK (the engine{' and other_services.csv' if other is not None else ''}), a deviation of {(base_frame - base_net) / 1e6:+,.1f} MSEK "

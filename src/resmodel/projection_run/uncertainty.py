@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 NARROW_VOLUME_SD = 2 / 3
 
 
-def _own_provider_draw(spec) -> str:
+def own_provider_draw(spec) -> str:
     """The own provider's note's word on the Monte Carlo: with a volume draw per service that names the SFB cases
     and not the own provider, its hours take the SFB cases' draw (volume_followers) — said once, not as a service
     'not drawn' (economist re-walk 2, finding 3); '' otherwise (one draw for all moves every service alike)."""

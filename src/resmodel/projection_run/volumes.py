@@ -17,18 +17,18 @@ from resmodel.forecast.interface import SpecValue
 from resmodel.io.other_services import read_other_services
 from resmodel.projection_run.forecast_file import read_forecast_file
 from resmodel.projection_run.history import (
-    _history_display,
-    _history_end,
-    _history_for,
-    _model_inputs,
+    history_display,
+    history_end,
+    history_for,
     history_scale_warnings,
+    model_inputs,
 )
 from resmodel.projection_run.names import HISTORY_FILE, LSS
 from resmodel.projection_run.plausibility import override_scale_warnings
 from resmodel.projection_run.projected_services import (
-    _base_year_volumes,
-    _check_service_keys,
+    check_service_keys,
     own_provider_projected,
+    service_base_volumes,
 )
 from resmodel.projection_run.uncertainty import volume_spread_notes
 from resmodel.projection_run.years import projected_months
@@ -51,7 +51,7 @@ def _joined_horizon_notes(warnings: list[Warning_], months: int) -> list[str]:
 @dataclass(frozen=True)
 class VolumeSources:
     """Where each projected service's monthly volume comes from, decided once by ``volume_sources`` for the
-    projection (``_volumes``) and for its checks (``check_projection``, ``scenario_capacity``), so that validate,
+    projection (``monthly_volumes``) and for its checks (``check_projection``, ``scenario_capacity``), so that validate,
     run and POST /runs accept what project accepts (code review: a history cut in the autumn, every service in the
     forecast file, was refused by validate and run for a history end project never needed)."""
 
@@ -137,31 +137,31 @@ def _over_forecast_problems(resolved: ResolvedProjection, first: int, known: Col
     return problems
 
 
-def _check_over_forecast(resolved: ResolvedProjection, first: int, known: Collection[str]) -> None:
+def check_over_forecast(resolved: ResolvedProjection, first: int, known: Collection[str]) -> None:
     """Raise the located problems of _over_forecast_problems, all at once."""
     problems = _over_forecast_problems(resolved, first, known)
     if problems:
         raise InputError(problems)
 
 
-def _projected_services(loaded, resolved: ResolvedProjection, first: int, last: int):
+def projected_services_of(loaded, resolved: ResolvedProjection, first: int, last: int):
     """(other_services.csv table or None, the projected services, the volume history or None, the lump
     lines held at their base volume — volume_sources, after the forecast file), with the scenario's service names
     checked."""
     other, _ = read_other_services(Path(loaded.scenario.data))
     base_volumes = dict.fromkeys(other["service"], 1.0) if other is not None else {}
     services = sorted({*loaded.data.users["service"].astype(str), *base_volumes})  # engine users > 0 ⇔ in users.csv
-    _check_service_keys(resolved, services, own_provider_projected(loaded))
-    history = _history_for(loaded, resolved, services, base_volumes)
+    check_service_keys(resolved, services, own_provider_projected(loaded))
+    history = history_for(loaded, resolved, services, base_volumes)
     known = set(history["service"]) if history is not None else set()
     given = read_forecast_file(loaded, resolved, services, projected_months(first, last), [], history,
-                               _base_year_volumes(loaded, other))
+                               service_base_volumes(loaded, other))
     held = volume_sources(resolved.settings, services, known, base_volumes,
                           given.volumes.columns if given is not None else (), first).held
     return other, services, history, held
 
 
-def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: int, last: int,
+def monthly_volumes(loaded, resolved: ResolvedProjection, services: list[str], first: int, last: int,
              base_year_volumes: Mapping[str, float],
              lss_hours_per_case: float = 0.0, base_volumes: Mapping[str, float] | None = None,
              users: Mapping[str, float] | None = None, base_days: int = 365, uncertainty=None,
@@ -170,7 +170,7 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     service without history — held at ``base_volumes`` (other_services.csv), then the scenario's
     growth and changes; forecast services are checked against their ``users`` count (history_vs_users), and their
     forecast intervals against the ``uncertainty`` spec's volume draws; fixed volumes and a forecast file's are checked
-    against ``base_year_volumes`` (_base_year_volumes). ``lss_hours_per_case`` are hours over the base year's
+    against ``base_year_volumes`` (service_base_volumes). ``lss_hours_per_case`` are hours over the base year's
     ``base_days``."""
     from resmodel.forecast.interface import forecast_volumes
 
@@ -179,13 +179,13 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     s = resolved.settings
     notes: list[str] = [f"projection.volumes: {w.message}"
                         for w in override_scale_warnings(loaded, resolved, base_year_volumes)]
-    _check_service_keys(resolved, services, own_provider_projected(loaded))
-    history = _history_for(loaded, resolved, services, base_volumes)
+    check_service_keys(resolved, services, own_provider_projected(loaded))
+    history = history_for(loaded, resolved, services, base_volumes)
     known = sorted(history["service"].astype(str).unique()) if history is not None else []
     notes += [str(w) for w in (history.attrs.get("warnings", []) if history is not None else [])]  # unknown_service
     months = pd.Index(projected_months(first, last))
     given = read_forecast_file(loaded, resolved, services, list(months), notes, history, base_year_volumes)
-    _check_over_forecast(resolved, first, known)
+    check_over_forecast(resolved, first, known)
     over = {sv: trend for sv, trend in over_forecast(s, first).items() if sv in services}
     sources = volume_sources(s, services, known, base_volumes, given.volumes.columns if given else (), first)
     from_file, spec, forecast = sources.from_file, sources.spec, sources.models
@@ -199,13 +199,13 @@ def _volumes(loaded, resolved: ResolvedProjection, services: list[str], first: i
     observed: list[str] = []  # projected months the history has actuals for: growth and changes leave them be
     forecast_services: set[str] = set()  # the services whose observed months are actuals
     if history is not None and spec:
-        source = _history_display(loaded)
-        last_hist = (_history_end(history, first, source) if forecast  # fixed volumes need no recent history
+        source = history_display(loaded)
+        last_hist = (history_end(history, first, source) if forecast  # fixed volumes need no recent history
                      else history["month"].max().to_period("M"))
         hist = history[history["service"].isin(list(spec))]
         notes += [str(w) for w in history_scale_warnings(
             hist, {sv: n for sv, n in (users or {}).items() if sv in forecast}, first - 1, source)]
-        inputs = _model_inputs(loaded, resolved, forecast, int(last_hist.year))
+        inputs = model_inputs(loaded, resolved, forecast, int(last_hist.year))
         try:
             fc = forecast_volumes(hist, spec, (pd.Period(f"{last}-12", "M") - last_hist).n, source=source,
                                   spec_where="projection.volumes.{service}", **inputs)

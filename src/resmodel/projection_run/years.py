@@ -64,7 +64,7 @@ def check_rates_by_year(resolved: ResolvedProjection, first: int, last: int) -> 
 def check_years(resolved: ResolvedProjection, first: int, last: int) -> None:
     """The years a scenario's volume changes, adjustments and yearly volume overrides name are projected ones
     (a change before the first year is in the history already; one after the last would never act), and a yearly
-    override names projected years only (one that starts later follows the forecast before: _check_over_forecast) —
+    override names projected years only (one that starts later follows the forecast before: check_over_forecast) —
     checked by ``validate`` as by ``project``."""
     s = resolved.settings
     years = [*((c.from_year, f"volume_changes[{i}].from_year") for i, c in enumerate(s.volume_changes)),
@@ -115,7 +115,7 @@ def projected_months(first: int, last: int) -> list[str]:
     return list(pd.period_range(f"{first}-01", f"{last}-12", freq="M").strftime("%Y-%m"))
 
 
-def _growth(tree, path: str, years: range, declared: float | None) -> tuple[dict[int, float], float | None]:
+def growth_by_year(tree, path: str, years: range, declared: float | None) -> tuple[dict[int, float], float | None]:
     """Annual growth from the tree for ``years``: data and scenario overrides as a series; years the
     tree extrapolates (``extend: last``) become a declared extension, so the core flags them. A
     rate declared in the scenario (projection.extensions) is used beyond the data instead. Every
