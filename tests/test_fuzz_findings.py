@@ -215,14 +215,16 @@ def test_a_header_only_demand_and_a_single_nowcast_origin_are_told_so(tmp_path):
     assert "at '--origins'" in message and "at least 2 origins" in message
 
 
-@pytest.mark.parametrize(("text", "where", "hint"), [
-    ("projection:\n  volumes: {daglig_verksamhet: etss}\n", "projection.volumes.daglig_verksamhet", "'etss' (did you mean 'ets'? one of "),
-    ("projection:\n  default_model: ARIMAX\n", "projection.default_model", "'ARIMAX' (did you mean 'arima'? one of "),
+@pytest.mark.parametrize(("text", "where", "problem", "hint"), [
+    ("projection:\n  volumes: {daglig_verksamhet: etss}\n", "projection.volumes.daglig_verksamhet",
+     "unknown forecast model 'etss'. Expected a model name (naive,", "Fix: did you mean 'ets'?"),
+    ("projection:\n  default_model: ARIMAX\n", "projection.default_model",
+     "unknown forecast model 'ARIMAX'. Expected a model name (naive,", "Fix: did you mean 'arima'?"),
 ])
-def test_a_misspelt_forecast_model_in_a_scenario_lists_the_models(tmp_path, text, where, hint):
+def test_a_misspelt_forecast_model_in_a_scenario_lists_the_models(tmp_path, text, where, problem, hint):
     """Persona review: the CLI listed the model names for this mistake, the scenario did not."""
     code, _, message = invoke(app, "validate", _scenario(tmp_path, text))
-    assert code == 2 and f"at '{where}'" in message and hint in message
+    assert code == 2 and f"at '{where}': {problem}" in message and hint in message
     assert "naive, snaive, drift, ets, arima, theta, comb, demographic, stockflow, select, auto" in message
 
 
