@@ -29,5 +29,13 @@ def test_each_docs_page_the_kit_names_is_said_to_be_in_the_resmodel_repository(n
         assert "resmodel repository" in sentence, (name, sentence)
 
 
+def test_the_kit_data_dictionary_says_where_the_docs_pages_it_names_are():
+    """The kit's data dictionary names docs/forecasting.md, docs/projection.md …: a line under its title says where."""
+    text = dict(starter_files())[DATA_DICTIONARY].decode("utf-8")
+    assert DOCS_PAGE.search(text)
+    assert text.splitlines()[2].startswith("The `docs/…` pages named below are in the resmodel repository's docs/")
+    assert all((ROOT / page.group()).is_file() for page in DOCS_PAGE.finditer(text))
+
+
 def test_the_kit_readme_names_docs_pages():  # the check above has something to check in the README
     assert DOCS_PAGE.search(KIT_TEXTS["README.md"])

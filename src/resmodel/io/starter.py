@@ -33,7 +33,15 @@ def starter_files() -> list[tuple[str, bytes]]:
     from resmodel.schema_docs import data_dictionary
 
     shipped = _files(resources.files("resmodel") / "templates" / "board")
-    return sorted([*shipped, (DATA_DICTIONARY, data_dictionary().encode("utf-8"))])
+    return sorted([*shipped, (DATA_DICTIONARY, _kit_dictionary(data_dictionary()).encode("utf-8"))])
+
+
+def _kit_dictionary(text: str) -> str:
+    """The data dictionary as the kit holds it: a line under its title says where the docs/ pages it names are — the
+    kit has no docs/ folder (new-user walk: 'docs/projection.md' pointed into a folder the board does not have)."""
+    title, _, rest = text.partition("\n")
+    return (f"{title}\n\nThe `docs/…` pages named below are in the resmodel repository's docs/ folder (this kit has no "
+            f"docs/ folder of its own).\n{rest}")
 
 
 def write_starter_kit(target: Path, display: str) -> list[str]:
