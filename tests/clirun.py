@@ -11,12 +11,16 @@ def planning_app():
     """A typer app with the planning and forecasting commands (plan-premises, queue, forecast …), as the CLI has them."""
     import typer
 
+    from resmodel.cli_backtest import register as register_backtest
     from resmodel.cli_forecast import register as register_forecast
+    from resmodel.cli_nowcast import register as register_nowcast
     from resmodel.cli_planning import register as register_planning
+    from resmodel.cli_queue import register as register_queue
 
     app = typer.Typer()
     register_planning(app)
-    register_forecast(app)
+    for register in (register_backtest, register_forecast, register_nowcast, register_queue):
+        register(app)
     return app
 
 

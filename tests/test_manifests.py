@@ -11,8 +11,11 @@ import pandas as pd
 import pytest
 import typer
 
+from resmodel.cli_backtest import register as register_backtest
 from resmodel.cli_forecast import register as register_forecast
+from resmodel.cli_nowcast import register as register_nowcast
 from resmodel.cli_planning import register as register_planning
+from resmodel.cli_queue import register as register_queue
 from resmodel.cli_shifts import register as register_shifts
 from tests.clirun import invoke
 
@@ -24,7 +27,8 @@ BASE = ROOT / "scenarios" / "base.yaml"
 @pytest.fixture(scope="module")
 def app():
     app = typer.Typer()
-    for register in (register_forecast, register_planning, register_shifts):
+    for register in (register_backtest, register_forecast, register_nowcast, register_queue, register_planning,
+                     register_shifts):
         register(app)
     return app
 

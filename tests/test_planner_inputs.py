@@ -168,7 +168,8 @@ def test_users_ages_read_a_service_spelt_as_users_csv_may_spell_it(tmp_path):
 
 def test_model_names_are_read_whatever_their_case():
     """Finding 6: `--model ETS` was an unknown model."""
-    from resmodel.cli_forecast import _parse_models, _parse_spec
+    from resmodel.cli_backtest import _parse_models
+    from resmodel.cli_forecast import _parse_spec
 
     assert type(make_model("ETS")).__name__ == type(make_model("ets")).__name__
     assert _parse_spec(["ETS", "daglig_verksamhet=Naive", "korttidsvistelse=2025:10"]) == (

@@ -19,10 +19,13 @@ import typer
 import typer.core
 
 from resmodel import __version__
+from resmodel.cli_backtest import register as register_backtest
 from resmodel.cli_budget import register as register_budget
 from resmodel.cli_examples import add_examples
 from resmodel.cli_forecast import register as register_forecast
+from resmodel.cli_nowcast import register as register_nowcast
 from resmodel.cli_planning import register as register_planning
+from resmodel.cli_queue import register as register_queue
 from resmodel.cli_shifts import register as register_shifts
 from resmodel.errors import InputError, Location, PersonalDataError, ResmodelError, shown
 from resmodel.io.pnr import id_looks_like_pnr
@@ -453,7 +456,10 @@ def init(folder: Annotated[Path, typer.Argument(help="new folder for your board'
 
 
 register_budget(app)
+register_backtest(app)
 register_forecast(app)
+register_nowcast(app)
+register_queue(app)
 register_planning(app)
 register_shifts(app)
 add_examples(app)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import typer
 
-from resmodel.cli_forecast import refuse_missing_forecast
+from resmodel.cli_series_common import refuse_missing_forecast
 from resmodel.errors import InputError, Location, ProblemCollector, ResmodelError
 
 PLAN_OUTPUTS = ("premises_plan.csv", "premises_yearly.csv", "premises_by_level.csv", "capacity_plan.csv",

@@ -10,7 +10,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from resmodel.cli_forecast import register
+from resmodel.cli_backtest import register as register_backtest
+from resmodel.cli_forecast import register as register_forecast
+from resmodel.cli_nowcast import register as register_nowcast
+from resmodel.cli_queue import register as register_queue
 from resmodel.errors import ResmodelError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -33,7 +36,8 @@ def trend_season(n: int = 72, seed: int = 0, slope: float = 4.0, noise: float = 
 
 def _app() -> typer.Typer:
     app = typer.Typer()
-    register(app)
+    for register in (register_backtest, register_forecast, register_nowcast, register_queue):
+        register(app)
 
     @app.callback()
     def _root() -> None:
