@@ -15,13 +15,13 @@ import typer
 
 from resmodel.cli_series_common import (
     PathOpt,
-    _default_horizon,
-    _figure,
-    _png_writer,
-    _positive_option,
-    _table,
-    _unused_columns,
-    _warn,
+    check_positive_option,
+    default_horizon,
+    echo_table,
+    echo_warnings,
+    panel_figure,
+    png_writer,
+    unused_columns,
 )
 from resmodel.errors import InputError, Location, Warning_
 from resmodel.io.pnr import check_option_for_pnr
@@ -80,9 +80,11 @@ def _inputs_used(requested: list[str], population: Path | None, users: Path | No
                                                            ("--flows", flows, "stockflow"))
               if path is not None and not uses[model] & {n.lower() for n in requested}]
     if unused:
-        _warn([Warning_("option_ignored", Location(path=option), f"{option} has no effect: none of the models "
-                        f"backtested ({', '.join(requested)}) uses it — it feeds the {model} model (and select) — "
-                        "so it is not read") for option, model in unused])
+        echo_warnings([Warning_("option_ignored", Location(path=option),
+                                f"{option} has no effect: none of the models backtested "
+                                f"({', '.join(requested)}) uses it — it feeds the {model} model (and "
+                                "select) — so it is not read")
+                       for option, model in unused])
     left_out = {option for option, _ in unused}
     return tuple(None if option in left_out else path  # type: ignore[return-value]
                  for option, path in (("--population", population), ("--users", users), ("--flows", flows)))
@@ -149,7 +151,7 @@ def backtest(
 
     check_output_folder(out, BACKTEST_OUTPUTS)
     for option, value in (("--h", h), ("--windows", windows), ("--step", step)):
-        _positive_option(option, value)
+        check_positive_option(option, value)
     if models is not None:
         for name in models.split(","):
             check_option_for_pnr(name, "--models")
@@ -159,10 +161,12 @@ def backtest(
                                     "remove the extra comma, or leave --models out for all models")
 
     data = read_series(series, by_level=by_level)
-    _warn(data.warnings + _unused_columns(data, series) + suspicious_warnings(data.frame, data.freqs, str(series)))
+    echo_warnings(data.warnings + unused_columns(data, series)
+                  + suspicious_warnings(data.frame, data.freqs, str(series)))
     if by_level and not data.from_history:
-        _warn([Warning_("option_ignored", Location(path="--by-level"), "--by-level has no effect: it splits a "
-                        "volume history (month, service, level, volume) by level, and this is a unique_id, ds, y file")])
+        echo_warnings([Warning_("option_ignored", Location(path="--by-level"),
+                                "--by-level has no effect: it splits a volume history (month, service, "
+                                "level, volume) by level, and this is a unique_id, ds, y file")])
     all_series = {s.uid: s for s in split_series(data.frame, data.freqs)}
     requested = list(dict.fromkeys(n.strip() for n in (models or DEFAULT_BACKTEST_MODELS).split(",")))
     population, users, flows = _inputs_used(requested, population, users, flows)
@@ -225,7 +229,7 @@ def backtest(
                      "coverage_80", "coverage_95", "model_used"]].rename(
         columns={"relative_mase": "mase/naive", "coverage_80": "cov80%", "coverage_95": "cov95%", "bias_pct": "bias%",
                  "mape": "mape%", "mape_mean": "mape_mean%"})
-    _table(shown)
+    echo_table(shown)
     horizons = " and ".join(f"h = {h} {'month' if f == 'monthly' else 'year'}{'s' if h != 1 else ''}"
                             for f, h in metrics[["frequency", "h"]].drop_duplicates().itertuples(index=False))
     typer.echo("(mape%: mean absolute error in % of the actual; mape_mean%: the same for each window's average over "
@@ -260,9 +264,9 @@ def backtest(
                                                                   **({"Nivåer — levels": levels} if len(levels)
                                                                      else {})}),
                                    **({"backtest_levels.csv": csv_writer(levels)} if len(levels) else {}),
-                                   "backtest.png": _png_writer(fig),
+                                   "backtest.png": png_writer(fig),
                                    "manifest.json": manifest_writer(ctx.info_name, ctx.params)}, BACKTEST_OUTPUTS)
-    _warn(warns)
+    echo_warnings(warns)
     typer.echo(f"wrote {', '.join(files)} to {out}")
 
 
@@ -325,7 +329,7 @@ def _echo_untested_default(metrics: pd.DataFrame, autos: dict, all_series: dict,
         if auto is None or not auto.prefer or _used_models(used) & set(auto.prefer):
             continue
         s = all_series[uid]
-        full = auto.choose(s, _default_horizon(s.freq)).model.name
+        full = auto.choose(s, default_horizon(s.freq)).model.name
         if full not in auto.prefer:
             continue
         scored = (f"{full}'s own rows score it" if full in requested
@@ -454,7 +458,7 @@ def _echo_verdict(metrics: pd.DataFrame, prefix: str = "",
 
 
 def _backtest_figure(metrics: pd.DataFrame):
-    fig, axes = _figure(2, height=3.6)
+    fig, axes = panel_figure(2, height=3.6)
     uids = list(dict.fromkeys(metrics["unique_id"]))
     names = list(dict.fromkeys(metrics["model"]))
     width = 0.8 / max(1, len(names))

@@ -19,13 +19,13 @@ from resmodel.cli_series_common import (
     FORECAST_FILE,
     FORECAST_OUTPUTS,
     PathOpt,
-    _default_horizon,
-    _figure,
-    _png_writer,
-    _positive_option,
-    _table,
-    _unused_columns,
-    _warn,
+    check_positive_option,
+    default_horizon,
+    echo_table,
+    echo_warnings,
+    panel_figure,
+    png_writer,
+    unused_columns,
 )
 from resmodel.errors import InputError, Location, ProblemCollector, Warning_
 from resmodel.io.pnr import check_option_for_pnr
@@ -131,7 +131,7 @@ def forecast(
     )
 
     check_output_folder(out, FORECAST_OUTPUTS)
-    _positive_option("--h", h)
+    check_positive_option("--h", h)
     if exit_age is not None and not EXIT_AGE_RANGE[0] <= exit_age <= EXIT_AGE_RANGE[1]:
         raise InputError.at(Location(path="--exit-age"), f"--exit-age {exit_age} is outside "
                             f"{EXIT_AGE_RANGE[0]}–{EXIT_AGE_RANGE[1]}",
@@ -141,17 +141,18 @@ def forecast(
 
     spec, default = _parse_spec(model or [])
     data = read_series(series)
-    _warn(data.warnings + _unused_columns(data, series) + ([] if data.from_history else  # forecast_volumes: its own
-                                           suspicious_warnings(data.frame, data.freqs, str(series))))
+    echo_warnings(data.warnings + unused_columns(data, series)
+                  + ([] if data.from_history else  # forecast_volumes: its own
+                     suspicious_warnings(data.frame, data.freqs, str(series))))
     if exit_age is not None and not (data.from_history and flows and users):
-        _warn([Warning_("option_ignored", Location(path="--exit-age"),
-                        f"--exit-age {exit_age} has no effect: the age exit is used only by the stock–flow level mix "
-                        "of a volume history given --flows and --users")])
+        echo_warnings([Warning_("option_ignored", Location(path="--exit-age"),
+                                f"--exit-age {exit_age} has no effect: the age exit is used only by the "
+                                "stock–flow level mix of a volume history given --flows and --users")])
     if data.from_history:
         history = read_volume_history(series)
         if default:
             spec = {**dict.fromkeys(sorted(history["service"].unique()), default), **spec}
-        _warn(_unused_demography(spec, population, users, flows))
+        echo_warnings(_unused_demography(spec, population, users, flows))
         pop = read_population(population) if population else None
         ages = read_users_ages(users) if users else None
         base_year = int(history["month"].max().year)
@@ -172,7 +173,7 @@ def forecast(
                    "the average of the monthly 80 % bounds, wider than an 80 % interval of the year's average — "
                    "about 86 % for the first year of a random walk; levels summed; months: forecast months in "
                    "the year):")
-        _table(totals[totals["year"] <= totals["year"].min() + 4])
+        echo_table(totals[totals["year"] <= totals["year"].min() + 4])
         partial = totals.loc[totals["months"] < 12, ["year", "months"]].drop_duplicates()
         typer.echo("(the first five years; every year by level is in volume_forecast_yearly.csv, every month in "
                    "volume_forecast.csv" + "".join(f"; {y} has {m} forecast month{'s' if m != 1 else ''}, averaged over {'those' if m != 1 else 'it'} only"
@@ -187,9 +188,9 @@ def forecast(
                                        "volume_forecast.xlsx": workbook_writer({"Per månad — monthly": table,
                                                                              "Per år — yearly": yearly.assign(
                                            level=[int(v) if str(v).isdigit() else v for v in yearly["level"]])}),
-                                       "volume_forecast.png": _png_writer(fig),
+                                       "volume_forecast.png": png_writer(fig),
                                        "manifest.json": manifest_writer(ctx.info_name, ctx.params)}, FORECAST_OUTPUTS)
-        _warn(result.warnings)
+        echo_warnings(result.warnings)
     else:
         if spec:
             raise InputError.at(Location(path="--model"), "per-service models apply to a volume history",
@@ -206,8 +207,8 @@ def forecast(
             fc = Forecaster([make_model(default or "auto", freq, where=Location(path="--model"))], source=str(series))
             try:
                 with _horizon_is_the_option():
-                    res = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)], h or _default_horizon(freq),
-                                      freqs=data.freqs)
+                    res = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)],
+                                      h or default_horizon(freq), freqs=data.freqs)
             except InputError as exc:  # the monthly series' problems and the yearly ones, reported together
                 found += exc.problems
                 continue
@@ -219,11 +220,11 @@ def forecast(
             problems.raise_if_any()
         table = pd.concat(parts, ignore_index=True)
         used = set(table[f"{default or 'auto'}-model_used"])
-        _table(table)
+        echo_table(table)
         files = write_atomically(out, {"forecast.csv": csv_writer(table),
                                        "manifest.json": manifest_writer(ctx.info_name, ctx.params)},
                                  FORECAST_OUTPUTS)
-        _warn(warns)
+        echo_warnings(warns)
     own = sorted({m for m in [default, *spec.values()] if isinstance(m, str) and m not in ("auto", "select")} & used)
     if own:  # only auto's (and select's) intervals are calibrated by their own backtest; said of the models that ran
         inputs = "".join(f" --{name} {path}" for name, path, model in (
@@ -266,7 +267,7 @@ def _echo_level_mix(level_mix: dict[str, str], history: pd.DataFrame) -> None:
 
 def _forecast_figure(history: pd.DataFrame, table: pd.DataFrame):
     services = sorted(table["service"].unique())
-    fig, axes = _figure(len(services), height=2.4)
+    fig, axes = panel_figure(len(services), height=2.4)
     hist = history.groupby(["service", "month"], as_index=False)["volume"].sum()
     fc = table.groupby(["service", "month"], as_index=False)[["volume", "volume_lo_80", "volume_hi_80",
                                                               "volume_lo_95", "volume_hi_95"]].sum()

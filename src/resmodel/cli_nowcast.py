@@ -16,11 +16,11 @@ import typer
 
 from resmodel.cli_series_common import (
     PathOpt,
-    _figure,
-    _png_writer,
-    _positive_option,
-    _table,
-    _warn,
+    check_positive_option,
+    echo_table,
+    echo_warnings,
+    panel_figure,
+    png_writer,
 )
 from resmodel.errors import InputError, Location, Warning_
 from resmodel.io.writers import check_output_folder, workbook_writer
@@ -95,7 +95,7 @@ def nowcast(
         raise InputError.at(Location(path="--recent"), f"--recent {recent} is outside 1–{MAX_RECENT}",
                             f"a whole number of service months from 1 to {MAX_RECENT} (three years)",
                             "correct --recent, or leave it out for the last 6 months")
-    _positive_option("--origins", origins)
+    check_positive_option("--origins", origins)
     invoices = read_triangle(triangle, value)
     when = as_of_month(invoices, when, Location(str(triangle), path="--as-of"))
     _refuse_long_completion(invoices, when, triangle, as_of is not None)
@@ -104,7 +104,7 @@ def nowcast(
     where = {"triangle": Location(str(triangle)), "origins": Location(str(triangle), path="--origins"),
              "amount": Location(str(triangle), column="amount_sek")}
     cases = _cases_beside(triangle) if value == "amount_sek" else None
-    _warn([Warning_(check, where[source], text) for check, source, text in nowcast_findings(
+    echo_warnings([Warning_(check, where[source], text) for check, source, text in nowcast_findings(
         report, invoices, value, when, origins, cases,
         lambda rows: f"invoice rows {', '.join(str(r + 1) for r in rows)} below the header",
         national_parameter(STATE_RATE) if cases is not None else None)], limit=50)
@@ -116,7 +116,7 @@ def nowcast(
     columns = ["service_month", "reported", "completeness", "method", "nowcast", "lo-80", "hi-80", "lo-95", "hi-95",
                "still_to_come"]
     amounts = [c for c in columns[4:] + ["reported"] if value == "amount_sek"]  # SEK in whole kronor
-    _table(shown[columns].assign(**{c: shown[c].map(lambda v: f"{v:,.0f}") for c in amounts}))
+    echo_table(shown[columns].assign(**{c: shown[c].map(lambda v: f"{v:,.0f}") for c in amounts}))
     sums = report.sums.set_index("sum_of", drop=False)
     for key in sums_to_print(report):
         _echo_nowcast_total(sums.loc[key], value, report.described[key])
@@ -124,7 +124,7 @@ def nowcast(
         typer.echo("\nBacktest: none — the invoice history is too short for one (the warning says why)")
     else:
         typer.echo("\nBacktest (mean absolute % error against the settled amount):")
-        _table(report.backtest)
+        echo_table(report.backtest)
         _echo_nowcast_coverage(report.coverage_80, len(report.backtest_detail), report.origins_used)
     fig = _nowcast_figure(result, value)
     out_table = result.assign(service_month=result["service_month"].dt.strftime("%Y-%m"))
@@ -139,7 +139,8 @@ def nowcast(
                                        "Backtest": pd.DataFrame({"note": [report.no_backtest]})
                                        if report.no_backtest else report.backtest}),
                                    "nowcast_backtest.csv": csv_writer(report.backtest),
-                                   "nowcast_backtest_detail.csv": csv_writer(det), "nowcast.png": _png_writer(fig),
+                                   "nowcast_backtest_detail.csv": csv_writer(det),
+                                   "nowcast.png": png_writer(fig),
                                    "manifest.json": manifest_writer(ctx.info_name, ctx.params)},
                              NOWCAST_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
@@ -203,7 +204,7 @@ def _echo_nowcast_coverage(covered: float, nowcasts: int, origins: int) -> None:
 
 
 def _nowcast_figure(result: pd.DataFrame, value: str):
-    fig, axes = _figure(1, height=3.6)
+    fig, axes = panel_figure(1, height=3.6)
     ax = axes[0, 0]
     r = result.tail(24)
     ax.fill_between(r["service_month"], r["lo-95"], r["hi-95"], color="tab:blue", alpha=0.15, lw=0, label="95 %")

@@ -16,8 +16,8 @@ import typer
 
 from resmodel.cli_series_common import (
     PathOpt,
-    _table,
-    _warn,
+    echo_table,
+    echo_warnings,
     refuse_missing_forecast,
 )
 from resmodel.errors import InputError, Location, Problem, Warning_, did_you_mean
@@ -233,9 +233,9 @@ def queue(
         staff = False
         cap_values = np.full(len(months), float(places))
     if users_per_fte is not None and not staff:
-        _warn([Warning_("option_ignored", Location(path="--users-per-fte"),
-                        f"--users-per-fte {users_per_fte:g} has no effect: the capacity is given as places "
-                        "(it converts a staff_fte column of a --capacity file)")])
+        echo_warnings([Warning_("option_ignored", Location(path="--users-per-fte"),
+                                f"--users-per-fte {users_per_fte:g} has no effect: the capacity is given as "
+                                "places (it converts a staff_fte column of a --capacity file)")])
     if initial_executed is not None:
         if initial_executed > cap_values[0]:
             raise InputError.at(Location(path="--initial-executed"),
@@ -256,7 +256,7 @@ def queue(
     result = simulate_queue(months, cap_values, demand=dem.to_numpy(), params=params, initial=initial)
     given = Location(str(capacity)) if capacity is not None else Location(
         path="--places" if places is not None else "--scenario")
-    _warn([Warning_(check, given, text) for check, text in capacity_notes(result)])
+    echo_warnings([Warning_(check, given, text) for check, text in capacity_notes(result)])
     typer.echo(f"Ej verkställda beslut — decisions not executed, {service} (demand: {demand_column}): quarterly "
                f"report to IVO (waiting more than {params.report_after_months} months) and särskild avgift — "
                "sanction-fee exposure (SEK)")
@@ -269,7 +269,8 @@ def queue(
                    f"anyone waiting over {params.report_after_months} months (queue_quarterly.csv has every quarter).")
     else:
         shown = shown.drop(columns=["complete", "count_month"])  # a partial quarter is said below the table
-        _table(shown.assign(**{c: shown[c].map(lambda v: f"{v:,.0f}") for c in shown.columns if c.endswith("_sek")}))
+        echo_table(shown.assign(**{c: shown[c].map(lambda v: f"{v:,.0f}") for c in shown.columns
+                                   if c.endswith("_sek")}))
     if quiet.any() and not quiet.all():
         typer.echo(f"({int(quiet.sum())} of {len(quiet)} quarters with nobody waiting over "
                    f"{params.report_after_months} months are not shown; queue_quarterly.csv has every quarter)")
@@ -335,12 +336,13 @@ def _check_plan_demand(capacity: Path, demand: Path) -> None:
         return
     queued = file_record(demand)["sha256"]  # as the plan's manifest recorded its demand file
     if made_from["sha256"] != queued:
-        _warn([Warning_("plan_demand_differs", Location(str(capacity), path="--capacity"),
-                        f"the premises plan was made from a demand file with other contents "
-                        f"(its manifest.json: '{made_from.get('file')}', sha256 {made_from['sha256'][:12]}…) than "
-                        f"the {demand} queued here (sha256 {queued[:12]}…): the queue shows the consequences of a "
-                        "plan made for other volumes — plan again on this demand file (resmodel plan-premises "
-                        f"--demand {demand} …) or queue the demand the plan was made from")])
+        echo_warnings([Warning_("plan_demand_differs", Location(str(capacity), path="--capacity"),
+                                "the premises plan was made from a demand file with other contents "
+                                f"(its manifest.json: '{made_from.get('file')}', "
+                                f"sha256 {made_from['sha256'][:12]}…) than the {demand} queued here "
+                                f"(sha256 {queued[:12]}…): the queue shows the consequences of a plan made "
+                                "for other volumes — plan again on this demand file (resmodel plan-premises "
+                                f"--demand {demand} …) or queue the demand the plan was made from")])
 
 
 def _queue_params(exit_rate: float, aiv_rate: float, aiviv_rate: float, aiviv_resume_rate: float,

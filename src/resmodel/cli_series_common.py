@@ -21,7 +21,7 @@ FORECAST_OUTPUTS = ("volume_forecast.csv", "volume_forecast_yearly.csv", "volume
 FORECAST_FILE = Path("results/forecast") / FORECAST_OUTPUTS[0]  # forecast's default --out, queue's --demand example
 
 
-def _warn(warnings: list[Warning_], limit: int = 15) -> None:
+def echo_warnings(warnings: list[Warning_], limit: int = 15) -> None:
     """Print the warnings; the same one for several series (file and message alike) once, naming them all."""
     groups: dict[tuple, list[Warning_]] = {}
     for w in warnings:
@@ -34,7 +34,7 @@ def _warn(warnings: list[Warning_], limit: int = 15) -> None:
         typer.echo(f"warning: … and {len(merged) - limit} more", err=True)
 
 
-def _unused_columns(data, series: Path) -> list[Warning_]:
+def unused_columns(data, series: Path) -> list[Warning_]:
     """A warning for the extra (exogenous) columns of a generic series file: no model these commands run
     uses them (ARIMA and the demographic model take them from Python, forecasting.md §3)."""
     from resmodel.forecast.frame import DS, ID, Y
@@ -48,18 +48,21 @@ def _unused_columns(data, series: Path) -> list[Warning_]:
                      "docs/forecasting.md §3)")]
 
 
-def _positive_option(option: str, value: int | None) -> None:
+def check_positive_option(option: str, value: int | None) -> None:
     """A whole-number option that, when given, must be ≥ 1 (leave it out for the default)."""
     if value is not None and value < 1:
         raise InputError.at(Location(path=option), f"{option} {value} is not a positive whole number",
                             "a whole number ≥ 1", f"raise {option}, or leave it out for the default")
 
 
-def _table(frame: pd.DataFrame) -> None:
+def echo_table(frame: pd.DataFrame) -> None:
+    """Print a table as every command does: without the index, numbers as 1,234.56, a missing value as –."""
     typer.echo(frame.to_string(index=False, float_format=lambda v: f"{v:,.2f}", na_rep="–"))
 
 
-def _png_writer(fig):
+def png_writer(fig):
+    """A writer of the figure as PNG for ``write_atomically``, without the Software stamp so that the same results
+    give the same file; it closes the figure once written."""
     import matplotlib.pyplot as plt
 
     def write(path: Path) -> None:
@@ -68,7 +71,9 @@ def _png_writer(fig):
     return write
 
 
-def _figure(n_panels: int, width: float = 11.0, height: float = 3.2):
+def panel_figure(n_panels: int, width: float = 11.0, height: float = 3.2):
+    """A figure of ``n_panels`` panels one above the other (axes[i, 0]), drawn off-screen (Agg) as no display is
+    needed."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -77,7 +82,7 @@ def _figure(n_panels: int, width: float = 11.0, height: float = 3.2):
     return plt.subplots(n_panels, 1, figsize=(width, height * n_panels), squeeze=False)
 
 
-def _default_horizon(freq: str) -> int:
+def default_horizon(freq: str) -> int:
     """The horizon ``resmodel forecast`` uses for a unique_id,ds,y series when --h is left out: 12 months, 2 years."""
     from resmodel.forecast.frame import MONTHLY
 
