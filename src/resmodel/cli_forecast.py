@@ -109,26 +109,9 @@ def forecast(
 ) -> None:
     """Forecast volumes with prediction intervals per service and level (or per series)."""
     from resmodel.forecast.anomalies import suspicious_warnings
-    from resmodel.forecast.forecaster import Forecaster, make_model
-    from resmodel.forecast.frame import MAX_PROBLEMS, format_ds
-    from resmodel.forecast.interface import (
-        age_shares_from_users,
-        forecast_volumes,
-        user_ages_by_level,
-        yearly_volumes,
-    )
     from resmodel.forecast.interval_notes import intervals_note
     from resmodel.forecast.stockflow import DEFAULT_EXIT_AGE
-    from resmodel.io.manifest import manifest_writer
-    from resmodel.io.series import (
-        csv_writer,
-        read_flows,
-        read_population,
-        read_series,
-        read_users_ages,
-        read_volume_history,
-        write_atomically,
-    )
+    from resmodel.io.series import read_series
 
     check_output_folder(out, FORECAST_OUTPUTS)
     check_positive_option("--h", h)
@@ -149,93 +132,143 @@ def forecast(
                                 f"--exit-age {exit_age} has no effect: the age exit is used only by the "
                                 "stock–flow level mix of a volume history given --flows and --users")])
     if data.from_history:
-        history = read_volume_history(series)
-        if default:
-            spec = {**dict.fromkeys(sorted(history["service"].unique()), default), **spec}
-        echo_warnings(_unused_demography(spec, population, users, flows))
-        pop = read_population(population) if population else None
-        ages = read_users_ages(users) if users else None
-        base_year = int(history["month"].max().year)
-        demographic = [sv for sv, m in spec.items() if m in ("demographic", "select")]  # select may pick it
-        shares = age_shares_from_users(ages[ages["service"].isin(demographic)], sorted(pop["age_band"].unique()),
-                                       base_year) if (pop is not None and ages is not None) else None
-        with _horizon_is_the_option():
-            result = forecast_volumes(
-                history, spec, h or 120 + 12 - int(history["month"].max().month), population=pop, age_shares=shares,
-                flows=read_flows(flows) if flows else None,
-                user_ages=user_ages_by_level(ages, base_year) if (ages is not None and flows) else None,
-                exit_age=DEFAULT_EXIT_AGE if exit_age is None else exit_age, source=str(series),
-                spec_where="--model {service}")
-        table = result.table.assign(month=result.table["month"].dt.strftime("%Y-%m"))
-        yearly = yearly_volumes(result.table)
-        totals = yearly[yearly["level"] == "total"].drop(columns=["level", "volume_lo_95", "volume_hi_95"])
-        typer.echo("Average volume per month by year (i snitt per månad, day-weighted as the projection; lo/hi: "
-                   "the average of the monthly 80 % bounds, wider than an 80 % interval of the year's average — "
-                   "about 86 % for the first year of a random walk; levels summed; months: forecast months in "
-                   "the year):")
-        echo_table(totals[totals["year"] <= totals["year"].min() + 4])
-        partial = totals.loc[totals["months"] < 12, ["year", "months"]].drop_duplicates()
-        typer.echo("(the first five years; every year by level is in volume_forecast_yearly.csv, every month in "
-                   "volume_forecast.csv" + "".join(f"; {y} has {m} forecast month{'s' if m != 1 else ''}, averaged over {'those' if m != 1 else 'it'} only"
-                                                   for y, m in partial.itertuples(index=False))
-                   + f". How far to trust the intervals: resmodel backtest --series {series} — "
-                   "docs/forecast-accuracy.md)")
-        _echo_level_mix(result.level_mix, history)
-        used = set(result.table["model_used"])
-        fig = _forecast_figure(history, result.table)
-        files = write_atomically(out, {"volume_forecast.csv": csv_writer(table),
-                                       "volume_forecast_yearly.csv": csv_writer(yearly),
-                                       "volume_forecast.xlsx": workbook_writer({"Per månad — monthly": table,
-                                                                             "Per år — yearly": yearly.assign(
-                                           level=[int(v) if str(v).isdigit() else v for v in yearly["level"]])}),
-                                       "volume_forecast.png": png_writer(fig),
-                                       "manifest.json": manifest_writer(ctx.info_name, ctx.params)}, FORECAST_OUTPUTS)
-        echo_warnings(result.warnings)
+        files, used, volumes, history = _forecast_history(ctx, series, spec, default, population, users, flows,
+                                                          exit_age, h, out)
     else:
-        if spec:
-            raise InputError.at(Location(path="--model"), "per-service models apply to a volume history",
-                                "a single model name for a unique_id,ds,y file", "write e.g. --model ets")
-        given = [name for name, value in (("--population", population), ("--flows", flows), ("--users", users))
-                 if value is not None]
-        if given:  # as backtest: the demographic and stock–flow drivers are keyed by a history's services
-            raise InputError.at(Location(path="/".join(given)), f"{', '.join(given)} {'applies' if len(given) == 1 else 'apply'} to a volume history "
-                                "(month, service, level, volume)", "a volume history file with them",
-                                f"drop {', '.join(given)}, or forecast the volume history")
-        parts, warns, found = [], [], []
-        for freq in sorted(set(data.freqs.values())):
-            uids = [u for u, f in data.freqs.items() if f == freq]
-            fc = Forecaster([make_model(default or "auto", freq, where=Location(path="--model"))], source=str(series))
-            try:
-                with _horizon_is_the_option():
-                    res = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)],
-                                      h or default_horizon(freq), freqs=data.freqs)
-            except InputError as exc:  # the monthly series' problems and the yearly ones, reported together
-                found += exc.problems
-                continue
-            warns += fc.warnings
-            parts.append(res.assign(ds=format_ds(res["ds"], freq)))
-        if found:  # each frequency's problems were capped alone: cap them together
-            problems = ProblemCollector(found)
-            problems.cap(MAX_PROBLEMS, Location(str(series)))
-            problems.raise_if_any()
-        table = pd.concat(parts, ignore_index=True)
-        used = set(table[f"{default or 'auto'}-model_used"])
-        echo_table(table)
-        files = write_atomically(out, {"forecast.csv": csv_writer(table),
-                                       "manifest.json": manifest_writer(ctx.info_name, ctx.params)},
-                                 FORECAST_OUTPUTS)
-        echo_warnings(warns)
+        files, used = _forecast_series(ctx, series, data, spec, default, population, users, flows, h, out)
+        volumes = history = None
     own = sorted({m for m in [default, *spec.values()] if isinstance(m, str) and m not in ("auto", "select")} & used)
     if own:  # only auto's (and select's) intervals are calibrated by their own backtest; said of the models that ran
         inputs = "".join(f" --{name} {path}" for name, path, model in (
             ("population", population, "demographic"), ("users", users, "demographic"), ("flows", flows, "stockflow"))
             if path and model in own)  # the tables those models need in the backtest too
-        typer.echo(intervals_note(own, result.table if data.from_history else None,
-                                   history if data.from_history else None)
+        typer.echo(intervals_note(own, volumes, history)
                    + f"; how often they held in the past: resmodel backtest --series {series}{inputs} --models "
                    f"{','.join(dict.fromkeys(['naive', *own]))} (on the demo history most of ETS's and ARIMA's 80 % "
                    "intervals were too narrow; docs/forecast-accuracy.md §1)", err=True)
     typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+def _forecast_history(ctx: typer.Context, series: Path, spec: dict, default: str | None, population: Path | None,
+                      users: Path | None, flows: Path | None, exit_age: int | None, h: int | None,
+                      out: Path) -> tuple[list[str], set[str], pd.DataFrame, pd.DataFrame]:
+    """Forecast a volume history per service and level (``forecast_volumes``), print the yearly averages and write
+    the volume forecast; the files written, the models used, the monthly forecast and the history, which the
+    note on the intervals reads."""
+    from resmodel.forecast.interface import (
+        age_shares_from_users,
+        forecast_volumes,
+        user_ages_by_level,
+        yearly_volumes,
+    )
+    from resmodel.forecast.stockflow import DEFAULT_EXIT_AGE
+    from resmodel.io.manifest import manifest_writer
+    from resmodel.io.series import (
+        csv_writer,
+        read_flows,
+        read_population,
+        read_users_ages,
+        read_volume_history,
+        write_atomically,
+    )
+
+    history = read_volume_history(series)
+    if default:
+        spec = {**dict.fromkeys(sorted(history["service"].unique()), default), **spec}
+    echo_warnings(_unused_demography(spec, population, users, flows))
+    pop = read_population(population) if population else None
+    ages = read_users_ages(users) if users else None
+    base_year = int(history["month"].max().year)
+    demographic = [sv for sv, m in spec.items() if m in ("demographic", "select")]  # select may pick it
+    shares = age_shares_from_users(ages[ages["service"].isin(demographic)], sorted(pop["age_band"].unique()),
+                                   base_year) if (pop is not None and ages is not None) else None
+    with _horizon_is_the_option():
+        result = forecast_volumes(
+            history, spec, h or 120 + 12 - int(history["month"].max().month), population=pop, age_shares=shares,
+            flows=read_flows(flows) if flows else None,
+            user_ages=user_ages_by_level(ages, base_year) if (ages is not None and flows) else None,
+            exit_age=DEFAULT_EXIT_AGE if exit_age is None else exit_age, source=str(series),
+            spec_where="--model {service}")
+    table = result.table.assign(month=result.table["month"].dt.strftime("%Y-%m"))
+    yearly = yearly_volumes(result.table)
+    _echo_yearly(yearly, series)
+    _echo_level_mix(result.level_mix, history)
+    used = set(result.table["model_used"])
+    fig = _forecast_figure(history, result.table)
+    files = write_atomically(out, {"volume_forecast.csv": csv_writer(table),
+                                   "volume_forecast_yearly.csv": csv_writer(yearly),
+                                   "volume_forecast.xlsx": workbook_writer({"Per månad — monthly": table,
+                                                                         "Per år — yearly": yearly.assign(
+                                       level=[int(v) if str(v).isdigit() else v for v in yearly["level"]])}),
+                                   "volume_forecast.png": png_writer(fig),
+                                   "manifest.json": manifest_writer(ctx.info_name, ctx.params)}, FORECAST_OUTPUTS)
+    echo_warnings(result.warnings)
+    return files, used, result.table, history
+
+
+def _echo_yearly(yearly: pd.DataFrame, series: Path) -> None:
+    """The first five years' average volume per month of the service totals, and which years are partial."""
+    totals = yearly[yearly["level"] == "total"].drop(columns=["level", "volume_lo_95", "volume_hi_95"])
+    typer.echo("Average volume per month by year (i snitt per månad, day-weighted as the projection; lo/hi: "
+               "the average of the monthly 80 % bounds, wider than an 80 % interval of the year's average — "
+               "about 86 % for the first year of a random walk; levels summed; months: forecast months in "
+               "the year):")
+    echo_table(totals[totals["year"] <= totals["year"].min() + 4])
+    partial = totals.loc[totals["months"] < 12, ["year", "months"]].drop_duplicates()
+    typer.echo("(the first five years; every year by level is in volume_forecast_yearly.csv, every month in "
+               "volume_forecast.csv" + "".join(f"; {y} has {m} forecast month{'s' if m != 1 else ''}, averaged "
+                                               f"over {'those' if m != 1 else 'it'} only"
+                                               for y, m in partial.itertuples(index=False))
+               + f". How far to trust the intervals: resmodel backtest --series {series} — "
+               "docs/forecast-accuracy.md)")
+
+
+def _forecast_series(ctx: typer.Context, series: Path, data, spec: dict, default: str | None,
+                     population: Path | None, users: Path | None, flows: Path | None, h: int | None,
+                     out: Path) -> tuple[list[str], set[str]]:
+    """Forecast a unique_id,ds,y file's series with one model, print and write the forecast; the files written and
+    the models used. Per-service models and the demographic and stock–flow inputs, a volume history's, are
+    refused."""
+    from resmodel.forecast.forecaster import Forecaster, make_model
+    from resmodel.forecast.frame import MAX_PROBLEMS, format_ds
+    from resmodel.io.manifest import manifest_writer
+    from resmodel.io.series import csv_writer, write_atomically
+
+    if spec:
+        raise InputError.at(Location(path="--model"), "per-service models apply to a volume history",
+                            "a single model name for a unique_id,ds,y file", "write e.g. --model ets")
+    given = [name for name, value in (("--population", population), ("--flows", flows), ("--users", users))
+             if value is not None]
+    if given:  # as backtest: the demographic and stock–flow drivers are keyed by a history's services
+        raise InputError.at(Location(path="/".join(given)), f"{', '.join(given)} "
+                            f"{'applies' if len(given) == 1 else 'apply'} to a volume history "
+                            "(month, service, level, volume)", "a volume history file with them",
+                            f"drop {', '.join(given)}, or forecast the volume history")
+    parts, warns, found = [], [], []
+    for freq in sorted(set(data.freqs.values())):
+        uids = [u for u, f in data.freqs.items() if f == freq]
+        fc = Forecaster([make_model(default or "auto", freq, where=Location(path="--model"))], source=str(series))
+        try:
+            with _horizon_is_the_option():
+                res = fc.forecast(data.frame[data.frame["unique_id"].isin(uids)], h or default_horizon(freq),
+                                  freqs=data.freqs)
+        except InputError as exc:  # the monthly series' problems and the yearly ones, reported together
+            found += exc.problems
+            continue
+        warns += fc.warnings
+        parts.append(res.assign(ds=format_ds(res["ds"], freq)))
+    if found:  # each frequency's problems were capped alone: cap them together
+        problems = ProblemCollector(found)
+        problems.cap(MAX_PROBLEMS, Location(str(series)))
+        problems.raise_if_any()
+    table = pd.concat(parts, ignore_index=True)
+    used = set(table[f"{default or 'auto'}-model_used"])
+    echo_table(table)
+    files = write_atomically(out, {"forecast.csv": csv_writer(table),
+                                   "manifest.json": manifest_writer(ctx.info_name, ctx.params)},
+                             FORECAST_OUTPUTS)
+    echo_warnings(warns)
+    return files, used
 
 
 @contextmanager
