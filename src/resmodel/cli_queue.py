@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,9 @@ from resmodel.cli_series_common import (
 from resmodel.errors import InputError, Location, Problem, Warning_, did_you_mean
 from resmodel.io.pnr import check_option_for_pnr
 from resmodel.io.writers import check_output_folder, workbook_writer
+
+if TYPE_CHECKING:  # resmodel.run is imported only when a scenario is given
+    from resmodel.run import LoadedScenario
 
 # the files queue writes: an existing --out folder may hold only these (io.writers.check_output_folder)
 QUEUE_OUTPUTS = ("queue_monthly.csv", "queue_quarterly.csv", "queue_waits.csv", "queue.xlsx", "manifest.json")
@@ -161,21 +164,19 @@ def queue(
 ) -> None:
     """Simulate decisions not executed: queue, waiting times, quarterly >3-month counts, fee exposure."""
     from resmodel.forecast.demand import demand_months
-    from resmodel.forecast.frame import month_ranges
     from resmodel.forecast.queue import (
         TOTAL_NOTE,
         QueueState,
         capacity_notes,
         excess_start_note,
         fee_note,
-        outside_demand_note,
         rate_note,
         simulate_queue,
         start_note,
         waiting_note,
     )
     from resmodel.io.manifest import manifest_writer
-    from resmodel.io.series import csv_writer, read_capacity, read_demand_table, write_atomically
+    from resmodel.io.series import csv_writer, read_demand_table, write_atomically
     from resmodel.limits import MAX_VOLUME
 
     check_output_folder(out, QUEUE_OUTPUTS)
@@ -198,40 +199,8 @@ def queue(
     refuse_missing_forecast(demand)
     dem = demand_months(read_demand_table(demand, str(demand)), service, demand_column, str(demand))
     months = pd.DatetimeIndex(dem.index)
-    if sum(x is not None for x in (capacity, places, scenario)) != 1:
-        raise InputError.at(Location(path="--capacity/--places/--scenario"),
-                            "give one of a capacity file, --places or --scenario",
-                            "exactly one of --capacity FILE, --places N, --scenario FILE", "choose one")
-    identity, loaded = None, None
-    if scenario is not None:
-        from resmodel.run import load
-
-        loaded = load(scenario)
-        cap_values, identity = _scenario_places(loaded, scenario, service, months)
-        staff = False
-    elif capacity is not None:
-        cap = read_capacity(capacity, users_per_fte)
-        planned_for = cap.attrs.get("planned_for")
-        _check_plan_service(capacity, cap.attrs["service"], service)
-        _check_plan_demand(capacity, demand)
-        if planned_for and planned_for != demand_column:  # a plan for another demand than the one queued
-            typer.echo(f"warning: {capacity} is the capacity of a premises plan made for --demand-column "
-                       f"{planned_for}, but this queue runs on {demand_column}: use the same column (or plan again) "
-                       "so the queue shows that plan's consequences", err=True)
-        staff = cap.attrs.get("column") == "staff_fte"
-        outside = outside_demand_note(pd.DatetimeIndex(cap.index), pd.DatetimeIndex(months))
-        if outside:
-            typer.echo(f"note: {capacity}: {outside}", err=True)
-        cap = cap.reindex(months)
-        if cap.isna().any():
-            raise InputError.at(Location(str(capacity), column="month"),
-                                f"no capacity for {month_ranges(cap.index[cap.isna().to_numpy()])}",
-                                f"capacity for every month {months[0]:%Y-%m}–{months[-1]:%Y-%m}",
-                                "add the missing months")
-        cap_values = cap.to_numpy()
-    else:
-        staff = False
-        cap_values = np.full(len(months), float(places))
+    cap_values, staff, loaded, identity = _capacity_by_month(capacity, places, scenario, service, months, demand,
+                                                             demand_column, users_per_fte)
     if users_per_fte is not None and not staff:
         echo_warnings([Warning_("option_ignored", Location(path="--users-per-fte"),
                                 f"--users-per-fte {users_per_fte:g} has no effect: the capacity is given as "
@@ -305,6 +274,58 @@ def queue(
                                    "manifest.json": manifest_writer(ctx.info_name, ctx.params, identity)},
                              QUEUE_OUTPUTS)
     typer.echo(f"wrote {', '.join(files)} to {out}")
+
+
+def _capacity_by_month(capacity: Path | None, places: float | None, scenario: Path | None, service: str,
+                       months: pd.DatetimeIndex, demand: Path, demand_column: str,
+                       users_per_fte: float | None) -> tuple[np.ndarray, bool, LoadedScenario | None, dict | None]:
+    """The places of each month from the one capacity given (--capacity, --places or --scenario); whether they are
+    a staff_fte column's, converted by --users-per-fte; and the scenario loaded and its identity for the
+    manifest (None without a scenario)."""
+    if sum(x is not None for x in (capacity, places, scenario)) != 1:
+        raise InputError.at(Location(path="--capacity/--places/--scenario"),
+                            "give one of a capacity file, --places or --scenario",
+                            "exactly one of --capacity FILE, --places N, --scenario FILE", "choose one")
+    if scenario is not None:
+        from resmodel.run import load
+
+        loaded = load(scenario)
+        cap_values, identity = _scenario_places(loaded, scenario, service, months)
+        return cap_values, False, loaded, identity
+    if capacity is not None:
+        cap_values, staff = _capacity_file(capacity, service, months, demand, demand_column, users_per_fte)
+        return cap_values, staff, None, None
+    return np.full(len(months), float(places)), False, None, None
+
+
+def _capacity_file(capacity: Path, service: str, months: pd.DatetimeIndex, demand: Path, demand_column: str,
+                   users_per_fte: float | None) -> tuple[np.ndarray, bool]:
+    """A --capacity file's places for each month of the demand, and whether they are its staff_fte column's: a
+    plan of another service, or a file lacking a month of the demand, is refused; a plan made from another demand
+    file or --demand-column is warned about, and the file's months outside the demand's noted."""
+    from resmodel.forecast.frame import month_ranges
+    from resmodel.forecast.queue import outside_demand_note
+    from resmodel.io.series import read_capacity
+
+    cap = read_capacity(capacity, users_per_fte)
+    planned_for = cap.attrs.get("planned_for")
+    _check_plan_service(capacity, cap.attrs["service"], service)
+    _check_plan_demand(capacity, demand)
+    if planned_for and planned_for != demand_column:  # a plan for another demand than the one queued
+        typer.echo(f"warning: {capacity} is the capacity of a premises plan made for --demand-column "
+                   f"{planned_for}, but this queue runs on {demand_column}: use the same column (or plan again) "
+                   "so the queue shows that plan's consequences", err=True)
+    staff = cap.attrs.get("column") == "staff_fte"
+    outside = outside_demand_note(pd.DatetimeIndex(cap.index), pd.DatetimeIndex(months))
+    if outside:
+        typer.echo(f"note: {capacity}: {outside}", err=True)
+    cap = cap.reindex(months)
+    if cap.isna().any():
+        raise InputError.at(Location(str(capacity), column="month"),
+                            f"no capacity for {month_ranges(cap.index[cap.isna().to_numpy()])}",
+                            f"capacity for every month {months[0]:%Y-%m}–{months[-1]:%Y-%m}",
+                            "add the missing months")
+    return cap.to_numpy(), staff
 
 
 def _check_plan_service(capacity: Path, planned_service: str, service: str) -> None:
