@@ -95,7 +95,8 @@ def _with_formula(path, cached: str | None) -> None:
         with zipfile.ZipFile(path) as z:
             parts = {n: z.read(n) for n in z.namelist()}
         sheet = "xl/worksheets/sheet1.xml"
-        parts[sheet] = parts[sheet].replace(b"<f>1+2</f><v />", f"<f>1+2</f><v>{cached}</v>".encode())
+        saved = '<c r="C2" t="str"><f>1+2</f><v></v>' if cached == "" else f'<c r="C2"><f>1+2</f><v>{cached}</v>'
+        parts[sheet] = parts[sheet].replace(b'<c r="C2"><f>1+2</f><v />', saved.encode())
         with zipfile.ZipFile(path, "w") as z:
             for name, data in parts.items():
                 z.writestr(name, data)
@@ -117,6 +118,8 @@ def test_a_formula_without_a_saved_value_is_refused_at_its_cell(tmp_path):
     assert "open the file in Excel (or LibreOffice) and save it" in text and "1+2" not in text
     _with_formula(tmp_path / "saved.xlsx", "3")
     assert read_raw(tmp_path / "saved.xlsx", "saved.xlsx")["level"].tolist() == ["3"]
+    _with_formula(tmp_path / "empty.xlsx", "")  # review: =IF(…;"";…) calculated to '' was refused as unsaved
+    assert read_raw(tmp_path / "empty.xlsx", "empty.xlsx")["level"].tolist() == [""]
 
 
 def test_a_workbook_that_cannot_be_read_is_not_called_corrupt(tmp_path, monkeypatch):

@@ -553,7 +553,7 @@ def _refuse_formulas_without_values(path: Path, display: str, header: list[str],
     """Formula cells of the first sheet that carry no saved value: openpyxl reads them as empty — a workbook
     written by a script or an export tool, never calculated, gave a premises plan one-off costs of 0 without a
     word (bad-input audit). Refused at each such cell, ``unset`` the (row, column) positions, 0-based, that read
-    with no value (a formula that calculated '' has one); the formula is not echoed: it may hold anything."""
+    with no value and no saved text (a formula that calculated '' has one); the formula is not echoed."""
     if not unset:
         return
     from openpyxl import load_workbook
@@ -603,9 +603,12 @@ def _read_excel(path: Path, display: str) -> pd.DataFrame:
         raise InputError.at(Location(file=display), "the first sheet is hidden, and the first sheet is the one read",
                             "the table on the first sheet, visible", "delete the hidden sheet, or move "
                             + (f"'{visible}'" if visible else "the table's sheet") + " first (Excel: unhide it to see it)")
-    cells = [[(c.value, getattr(c, "number_format", None)) for c in row] for row in ws.iter_rows()]
-    rows = [[_excel_text(value, number_format) for value, number_format in row] for row in cells]
-    unset = {(r, c) for r, row in enumerate(cells) for c, (value, _) in enumerate(row) if value is None}
+    cells = [[(c.value, getattr(c, "number_format", None), getattr(c, "data_type", "n")) for c in row]
+             for row in ws.iter_rows()]
+    rows = [[_excel_text(value, number_format) for value, number_format, _ in row] for row in cells]
+    # no value and not a saved text: a formula Excel calculated to '' is saved as text ('str'), read as None too
+    unset = {(r, c) for r, row in enumerate(cells) for c, (value, _, kind) in enumerate(row)
+             if value is None and kind == "n"}
     other_headers = {sheet.title: [_excel_text(v).strip() for v in next(sheet.iter_rows(values_only=True), ())]
                      for sheet in wb.worksheets[1:]}
     try:
