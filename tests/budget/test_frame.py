@@ -104,8 +104,9 @@ def test_a_frame_decided_for_a_later_year_is_told_how_to_enter_it(small):
         run_budget(dataclasses.replace(small, frame=later))
     text = str(err.value)
     assert "frame base year 2026 differs from the cost base year 2024" in text
-    assert "reach 2026 by indexation: {kind: fixed, growth: {2025: …}}" in text
-    assert "'resmodel explain <scenario> --year 2026 --area <area>' prints, and write base_year: 2024" in text
+    assert "reach 2026 by indexation: {kind: fixed, growth: {2025: …, 2026: …}}" in text
+    assert ("'resmodel explain <scenario> --year 2026 --area <area>' prints for the scenario you extend (its frame "
+            "has base_year 2024), and write base_year: 2024") in text
     earlier = small.frame.model_copy(update={"base_year": 2023})
     with pytest.raises(InputError, match="Fix: give the frame of 2024, the year the unit costs are priced in"):
         run_budget(dataclasses.replace(small, frame=earlier))

@@ -313,10 +313,12 @@ def check_base_year(config: FrameConfig, base_year: int, file: str | None = None
     if config.base_year == base_year:
         return
     later = config.base_year > base_year
+    steps = ", ".join(f"{year}: …" for year in range(base_year + 1, config.base_year + 1))
     fix = (f"enter the frame of {base_year} as base (the council's frame for that year) and reach "
-           f"{config.base_year} by indexation: {{kind: fixed, growth: {{{base_year + 1}: …}}}} at the council's "
+           f"{config.base_year} by indexation: {{kind: fixed, growth: {{{steps}}}}} at the council's "
            f"uppräkning; or divide each {config.base_year} amount by the frame index of {config.base_year}, which "
-           f"'resmodel explain <scenario> --year {config.base_year} --area <area>' prints, and write base_year: "
+           f"'resmodel explain <scenario> --year {config.base_year} --area <area>' prints for the scenario you "
+           f"extend (its frame has base_year {base_year}), and write base_year: "
            f"{base_year} (docs/budget.md §2, \"A frame decided for a later year\")") if later else (
            f"give the frame of {base_year}, the year the unit costs are priced in, and write base_year: {base_year}")
     raise InputError.at(Location(file=file, line=line_of("base_year") if line_of else None, path="frame.base_year"),
