@@ -394,11 +394,30 @@ def _services_as_keys(raw: pd.DataFrame, display: str) -> pd.DataFrame:
     service = history_service_keys(raw["service"].fillna(""))
     problems = ProblemCollector()
     spellings_of_one_key(raw["service"].fillna(""), service, display, problems)
-    problems.raise_if_any()
     out = raw.assign(service=service.where(service.isin(HISTORY_SERVICES), raw["service"]))
     if "level" in out.columns:
-        out["level"] = without_prefix_words(out["level"].fillna("").astype("string").str.strip()).replace("", None)
+        text = level_text(out["level"])
+        problems.add_rows(raw.index[level_cells(text)[1].to_numpy()], 5, lambda idx: (
+            Location(display, row=idx, column="level", path=service[idx]), f"'{shown(text[idx])}' is not a need level",
+            "a whole number 1–8, or empty for a service without levels",
+            "correct the level (or leave it empty on every row of the service to give totals)"))
+        out["level"] = text.replace("", None)
+    problems.raise_if_any()
     return out
+
+
+def level_text(cells: pd.Series) -> pd.Series:
+    """A level column's cells as text, stripped and without the word a case system writes before the number ('Nivå
+    3' is 3), as every reader of a need level reads them (users.csv, the volume history, a demand table)."""
+    return without_prefix_words(cells.fillna("").astype("string").str.strip())
+
+
+def level_cells(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(the need level of each ``level_text`` cell, Int64 and empty where the cell is empty or no level; which cells
+    are no level): a whole number 1–8 or empty — the one rule of users.csv, the volume history and a demand table."""
+    level = pd.to_numeric(text.where(text.ne(""), None), errors="coerce")
+    bad = (text.ne("") & ~level.isin(range(1, 9))).astype(bool)
+    return level.where(~bad).astype("Int64"), bad
 
 
 def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -441,21 +460,20 @@ def read_volume_history(path: Path, display: str | None = None, raw: pd.DataFram
     problems.add_rows(unread.difference(named), 10, lambda idx: (
         Location(display, row=idx, column="month", path=service[idx]), f"'{month_text[idx]}' is not a month",
         "a month written YYYY-MM (or a first-of-month date such as 2024-03-01)", "write the month as 2024-03"))
-    level_text = without_prefix_words(frame["level"].fillna("").str.strip())  # 'Nivå 3', as users.csv reads it
-    _refuse_level_totals(level_text, service, display, problems)
-    level = pd.to_numeric(level_text.replace("", None), errors="coerce")
-    bad_level = level_text.ne("") & (level.isna() | ~level.isin(range(1, 9)))
+    levels = level_text(frame["level"])  # 'Nivå 3', as users.csv reads it
+    _refuse_level_totals(levels, service, display, problems)
+    level, bad_level = level_cells(levels)
     problems.add_rows(frame.index[bad_level.to_numpy()], 10, lambda idx: (
         Location(display, row=idx, column="level", path=service[idx]), f"'{frame['level'][idx]}' is not a level",
         "a whole number 1–8, or empty", "correct the level or leave it empty for services without levels"))
-    _check_levels(service, level_text, display, problems)
+    _check_levels(service, levels, display, problems)
     empty = frame["volume"].fillna("").astype("string").str.strip().eq("")  # told in the file's convention
     problems.add_rows(frame.index[empty.to_numpy()], 5, lambda idx: (
         Location(display, row=idx, column="volume", path=service[idx]), "value empty is not a number",
         number_expected(decimal_comma), "correct the value; do not leave gaps as empty cells"))
     problems.raise_if_any()
     refuse_total_series(service, month, frame["volume"], display, "service", "month")
-    frame["month"], frame["level"] = month, level.astype("Int64")
+    frame["month"], frame["level"] = month, level
     frame["service"] = service
     history = validate_history(frame, display)
     history.attrs["warnings"] = unknown_service_warnings(service, display)
@@ -814,14 +832,13 @@ def read_users_ages(path: Path, display: str | None = None) -> pd.DataFrame:
         Location(display, row=idx, column="birth_year"),
         f"'{raw['birth_year'][idx]}' is not a year" if pd.isna(year[idx]) else f"birth year {raw['birth_year'][idx]} is "
         "outside 1900–2100", "a birth year YYYY from 1900 to 2100", "correct the birth year"))
-    text = (without_prefix_words(raw["level"].fillna("").astype(str).str.strip()) if "level" in raw.columns
-            else pd.Series("", index=raw.index))
-    level = pd.to_numeric(text.where(text.ne(""), None), errors="coerce")
-    problems.add_rows(raw.index[(text.ne("") & ~level.isin(range(1, 9))).to_numpy()], 5, lambda idx: (
+    text = level_text(raw["level"] if "level" in raw.columns else pd.Series("", index=raw.index))
+    level, bad = level_cells(text)
+    problems.add_rows(raw.index[bad.to_numpy()], 5, lambda idx: (
         Location(display, row=idx, column="level"), f"'{text[idx]}' is not a need level",
         "a whole number 1–8, or empty for a service without levels", "correct the level"))
     problems.raise_if_any()
-    return pd.DataFrame({"service": history_service_keys(raw["service"]), "level": level.astype("Int64"),
+    return pd.DataFrame({"service": history_service_keys(raw["service"]), "level": level,
                          "birth_year": year.astype(int)})
 
 
