@@ -7,14 +7,27 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from resmodel.budget.inyear_checks import (
+    ACTUALS_COLUMNS,
+    CHANGE_COLUMNS,
+    FRAME_COLUMNS,
+    SWEDISH_HEADERS,
+    check_actuals,
+)
 from resmodel.errors import InputError
+from resmodel.forecast.frame import DS, ID, Y
+from resmodel.io.dictionary import TARIFF, USERS
 from resmodel.io.series import (
+    HISTORY_COLUMNS,
+    SWEDISH_SERIES_HEADERS,
     level_cells,
     level_text,
     read_demand_table,
     read_users_ages,
     read_volume_history,
 )
+from resmodel.io.tables import type_table
+from resmodel.table_words import SWEDISH_HEADER_WORDS, swedish_headers
 
 
 def test_a_level_cell_is_a_whole_number_1_to_8_or_empty():
@@ -78,3 +91,43 @@ def test_a_demand_tables_bad_level_is_told_as_its_reader_tells_it(tmp_path):
     assert str(err.value).startswith("demand.csv, row 3, column 'level'")
     assert "'9' is not a need level" in str(err.value)
     assert "a whole number 1–8, or empty for a service without levels" in str(err.value)
+
+
+# one table of Swedish header words
+
+
+def test_each_reader_takes_every_word_of_its_columns_from_the_one_table():
+    assert SWEDISH_SERIES_HEADERS == swedish_headers((*HISTORY_COLUMNS, ID, DS, Y))
+    assert SWEDISH_HEADERS == swedish_headers({*ACTUALS_COLUMNS, *FRAME_COLUMNS, *CHANGE_COLUMNS})
+    assert SWEDISH_SERIES_HEADERS["tjänst"] == SWEDISH_HEADER_WORDS["tjänst"] == "service"
+    assert SWEDISH_HEADERS["månad"] == SWEDISH_SERIES_HEADERS["månad"] == "month"
+
+
+def test_the_in_year_reader_knows_a_word_the_series_reader_knew():
+    """'Manad' (månad without the ring) was read by the volume history, not by the in-year actuals."""
+    actuals = pd.DataFrame([["2024", "1", "lss", "100", "5"]], columns=["År", "Manad", "Område", "Kostnad", "Antal"],
+                           index=[2], dtype="string")
+    with pytest.raises(InputError) as err:
+        check_actuals(actuals, "a.csv")
+    assert "År → year, Manad → month, Område → area, Kostnad → cost, Antal → volume" in str(err.value)
+
+
+@pytest.mark.parametrize(("schema", "header", "target"), [
+    (TARIFF, "År", "year"), (USERS, "Behovsniva", "level"), (USERS, "Tjanst", "service"),
+])
+def test_a_data_table_knows_a_word_another_reader_knew(schema, header, target):
+    """'År' was the in-year tables' word, 'Behovsniva' and 'Tjanst' the volume history's: the data tables did not
+    name the column to rename them to."""
+    columns = [header if c.name == target else c.name for c in schema.columns]
+    raw = pd.DataFrame([["x"] * len(columns)], columns=columns, index=[2], dtype="string")
+    with pytest.raises(InputError) as err:
+        type_table(raw, schema, "t.csv")
+    assert f"Fix: '{header}' is '{target}' here: rename it to '{target}'" in str(err.value)
+
+
+def test_a_word_is_never_a_column_of_a_table_that_lacks_it():
+    actuals = pd.DataFrame([["2024", "1", "lss", "100", "5", "DV01"]],
+                           columns=[*ACTUALS_COLUMNS, "Enhet"], index=[2], dtype="string")
+    with pytest.raises(InputError) as err:
+        check_actuals(actuals, "a.csv")
+    assert "Swedish" not in str(err.value)  # 'Enhet' is unit_id of a data table, no column of the actuals

@@ -10,11 +10,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from resmodel.budget.inyear_checks import ACTUALS_COLUMNS, CHANGE_COLUMNS, FRAME_COLUMNS
 from resmodel.errors import InputError
+from resmodel.forecast.frame import DS, ID, Y
 from resmodel.io.candidates import CANDIDATES
 from resmodel.io.dictionary import OTHER_SERVICES, PREMISES, STAFF, TABLES, TARIFF, UNITS, USERS
 from resmodel.io.municipality import read_municipality
 from resmodel.io.premises_plan import PREMISES_PLAN
+from resmodel.io.series import HISTORY_COLUMNS
 from resmodel.io.shifts import ATTENDANCE, ROSTER
 from resmodel.io.tables import MANY_UNKNOWN_COLUMNS, SWEDISH_COLUMN_NAMES, header_key, read_table, type_table
 from resmodel.schema_docs import data_dictionary
@@ -97,6 +100,7 @@ def test_nivabedomning_is_never_taken_for_the_level():
 
 def test_every_swedish_name_stands_for_a_column_of_a_table():
     columns = {c.name for schema in READ_BY_TYPE_TABLE for c in schema.columns}
+    columns |= {*HISTORY_COLUMNS, ID, DS, Y, *ACTUALS_COLUMNS, *FRAME_COLUMNS, *CHANGE_COLUMNS}  # the one table's other readers
     assert set(SWEDISH_COLUMN_NAMES.values()) <= columns
     assert all(header_key(name) == name for name in SWEDISH_COLUMN_NAMES)  # written as the lookup compares them
 

@@ -36,3 +36,54 @@ def unknown_column_fix(name: str, known: Collection[str]) -> str:
     if note:
         return f"remove the column, or move a remark into the '{note}' column"
     return "remove the column: resmodel reads no free-text or comment column here"
+
+
+#: Swedish header words and the column each stands for: the one table that io.tables (every table read by its
+#: schema), io.series (a series file, the volume history) and budget.inyear_checks (the in-year tables) read, each
+#: only the words of the columns its own table has (``swedish_headers``; 'år' is year wherever a table has a year).
+#: Written as io.tables.header_key writes a header: NFC, lower case, '_' for spaces and '-' ('Brukar-ID' is
+#: brukar_id). A word that means different columns in different tables stays with its reader: 'antal' and 'volym'
+#: are y in a series file of unique_id and ds (io.series); 'platser', 'hyra' are places and annual_rent_sek in the
+#: premises candidates list, which keeps its own words (io.candidates.SWEDISH_HEADERS).
+SWEDISH_HEADER_WORDS = {
+    "år": "year",
+    **dict.fromkeys(("månad", "manad"), "month"),
+    **dict.fromkeys(("insats", "tjänst", "tjanst"), "service"),
+    **dict.fromkeys(("nivå", "niva", "behovsnivå", "behovsniva"), "level"),
+    **dict.fromkeys(("nivåbedömning", "senaste_nivåbedömning", "nivåbedömd", "datum_nivåbedömning"),
+                    "level_assessed"),
+    **dict.fromkeys(("nivå_från", "lägsta_nivå", "från_nivå"), "min_level"),
+    **dict.fromkeys(("nivå_till", "högsta_nivå", "till_nivå"), "max_level"),
+    **dict.fromkeys(("antal", "volym", "antal_brukare"), "volume"),
+    **dict.fromkeys(("serie", "serienamn"), "unique_id"),
+    **dict.fromkeys(("datum", "period"), "ds"),
+    **dict.fromkeys(("värde", "varde"), "y"),
+    **dict.fromkeys(("område", "rapportområde"), "area"),
+    **dict.fromkeys(("kostnad", "nettokostnad"), "cost"),
+    **dict.fromkeys(("ram", "kommunbidrag"), "frame"),
+    "volymförändring": "volume_change",
+    **dict.fromkeys(("enhet", "enhets_id", "enhetsid"), "unit_id"),
+    **dict.fromkeys(("enhetsnamn", "namn"), "name"),
+    **dict.fromkeys(("brukare", "brukar_id", "brukarid"), "user_id"),
+    **dict.fromkeys(("lokal", "lokal_id", "lokalid"), "premises_id"),
+    **dict.fromkeys(("typ", "lokaltyp"), "kind"),
+    **dict.fromkeys(("kapacitet", "antal_platser", "platser"), "capacity"),
+    **dict.fromkeys(("årshyra", "hyra"), "annual_rent"),
+    **dict.fromkeys(("veckotimmar", "timmar_per_vecka", "tidsomfattning"), "weekly_hours"),
+    "dygnspris": "day_price", "födelseår": "birth_year", "startdatum": "start_date",
+    "boendeform": "housing_type", "regi": "regi", "sektion": "section", "befattning": "role",
+    **dict.fromkeys(("årsarbetare", "sysselsättningsgrad", "tjänstgöringsgrad"), "fte"),
+    "personal_dag": "day_staff", "personal_kväll": "evening_staff", "vaken_natt": "night_awake_staff",
+    "sovande_jour": "night_sleeping_staff",
+    **dict.fromkeys(("veckodag", "dag"), "weekday"),
+    **dict.fromkeys(("starttid", "från"), "start"),
+    **dict.fromkeys(("slut", "sluttid", "till"), "end"),
+    **dict.fromkeys(("rast_start", "rast_från"), "break_start"), **dict.fromkeys(("rast_slut", "rast_till"), "break_end"),
+    **dict.fromkeys(("personal", "medarbetare"), "staff_id"),
+}
+
+
+def swedish_headers(columns: Collection[str]) -> dict[str, str]:
+    """The Swedish header words (``SWEDISH_HEADER_WORDS``) of the given columns: a reader's part of the one table, so
+    that a header is never told to be renamed to a column its table does not have."""
+    return {word: key for word, key in SWEDISH_HEADER_WORDS.items() if key in columns}

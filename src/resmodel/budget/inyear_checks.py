@@ -29,7 +29,7 @@ from resmodel.budget.cells import (
 )
 from resmodel.errors import InputError, Location, ProblemCollector
 from resmodel.forecast.frame import month_written_otherwise
-from resmodel.table_words import is_total_word
+from resmodel.table_words import is_total_word, swedish_headers
 
 ACTUALS_COLUMNS = ("year", "month", "area", "cost", "volume")
 FRAME_COLUMNS = ("year", "area", "frame")
@@ -49,10 +49,9 @@ def years_text(years: Sequence[int]) -> str:
     return ", ".join(map(str, years))
 
 
-#: the in-year tables' columns as a Swedish export heads them, and the name each has here
-SWEDISH_HEADERS = {"år": "year", "månad": "month", "område": "area", "rapportområde": "area", "kostnad": "cost",
-                   "nettokostnad": "cost", "volym": "volume", "ram": "frame", "kommunbidrag": "frame",
-                   "volymförändring": "volume_change"}
+#: the in-year tables' columns as a Swedish export heads them, and the name each has here: the one table of Swedish
+#: header words (table_words) for these columns, compared lower-cased and stripped (as ``_header`` folds a header)
+SWEDISH_HEADERS = swedish_headers({*ACTUALS_COLUMNS, *FRAME_COLUMNS, *CHANGE_COLUMNS})
 
 
 def _header(table: pd.DataFrame, columns: tuple[str, ...], file: str | None) -> pd.DataFrame:

@@ -59,6 +59,7 @@ from resmodel.io.tables import (
 from resmodel.io.writers import write_csv, write_folder_atomically
 from resmodel.limits import MAX_VOLUME
 from resmodel.services import LEVEL_SERVICES, USER_SERVICES
+from resmodel.table_words import swedish_headers
 
 HISTORY_COLUMNS = ("month", "service", "level", "volume")
 HISTORY_REQUIRED = ("month", "service", "volume")  # without a level column every service is read as totals
@@ -175,17 +176,10 @@ def refuse_wide_table(raw: pd.DataFrame, display: str, row_key: str, long_form: 
 TWO_FORMATS = ("a series file's header unique_id,ds,y (optionally more numeric columns), or a volume history's "
                "month,service,level,volume")
 
-#: headers a series file or a volume history kept in Swedish may have, and the column each is — compared as
-#: ``header_key`` writes them ('Månad' is månad), as the candidates reader names its Swedish headers
-SWEDISH_SERIES_HEADERS = {
-    **dict.fromkeys(("månad", "manad"), "month"),
-    **dict.fromkeys(("insats", "tjänst", "tjanst"), "service"),
-    **dict.fromkeys(("nivå", "niva", "behovsnivå", "behovsniva"), "level"),
-    **dict.fromkeys(("antal", "volym", "antal_brukare"), "volume"),
-    **dict.fromkeys(("serie", "serienamn"), "unique_id"),
-    **dict.fromkeys(("datum", "period"), "ds"),
-    **dict.fromkeys(("värde", "varde"), "y"),
-}
+#: headers a series file or a volume history kept in Swedish may have, and the column each is: the one table of
+#: Swedish header words (table_words) for the columns of both formats, compared as ``header_key`` writes them ('Månad'
+#: is månad); 'antal' and 'volym' are volume there, y in a file of unique_id and ds (``_refuse_swedish_header``)
+SWEDISH_SERIES_HEADERS = swedish_headers((*HISTORY_COLUMNS, ID, DS, Y))
 
 
 def _refuse_swedish_header(raw: pd.DataFrame, display: str) -> None:

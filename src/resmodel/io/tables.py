@@ -31,7 +31,7 @@ from resmodel.io.pnr import (
 )
 from resmodel.io.text import read_utf8
 from resmodel.limits import FULL_TIME_WEEK_HOURS, MAX_TABLE_NUMBER
-from resmodel.table_words import RENAME_OR_REMOVE, is_total_word, unknown_column_fix
+from resmodel.table_words import RENAME_OR_REMOVE, SWEDISH_HEADER_WORDS, is_total_word, unknown_column_fix
 
 MAX_PROBLEMS = 25
 #: where a message sends a board for the tables' columns: the installed package has no docs/ folder, the kit has a copy
@@ -49,35 +49,10 @@ MANY_UNKNOWN_COLUMNS = 12
 _PERIOD_HEADER = re.compile(r"\s*(?:\d{4}(?:[-/. ]?\d{1,2})?|(?:jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec)"
                             r"[a-zåäö]*\.?(?:\s*\d{2,4})?|\d{1,2}[-/.]\d{4})\s*", re.IGNORECASE)
 
-#: column names as a Swedish export may head them (compared as ``header_key`` writes them: 'Brukar-ID' is
-#: brukar_id, 'Årshyra (kr)' is årshyra), and the dictionary's name for each; the reader names the column to
-#: rename such a header to (it does not rename it itself), in the tables that have that column
-SWEDISH_COLUMN_NAMES = {
-    **dict.fromkeys(("nivå", "niva", "behovsnivå"), "level"),
-    **dict.fromkeys(("nivåbedömning", "senaste_nivåbedömning", "nivåbedömd", "datum_nivåbedömning"),
-                    "level_assessed"),
-    **dict.fromkeys(("nivå_från", "lägsta_nivå", "från_nivå"), "min_level"),
-    **dict.fromkeys(("nivå_till", "högsta_nivå", "till_nivå"), "max_level"),
-    **dict.fromkeys(("enhet", "enhets_id", "enhetsid"), "unit_id"),
-    **dict.fromkeys(("enhetsnamn", "namn"), "name"),
-    **dict.fromkeys(("brukare", "brukar_id", "brukarid"), "user_id"),
-    **dict.fromkeys(("lokal", "lokal_id", "lokalid"), "premises_id"),
-    **dict.fromkeys(("typ", "lokaltyp"), "kind"),
-    **dict.fromkeys(("kapacitet", "antal_platser", "platser"), "capacity"),
-    **dict.fromkeys(("årshyra", "hyra"), "annual_rent"),
-    **dict.fromkeys(("insats", "tjänst"), "service"),
-    **dict.fromkeys(("veckotimmar", "timmar_per_vecka", "tidsomfattning"), "weekly_hours"),
-    "dygnspris": "day_price", "födelseår": "birth_year", "startdatum": "start_date",
-    "boendeform": "housing_type", "regi": "regi", "sektion": "section", "befattning": "role",
-    **dict.fromkeys(("årsarbetare", "sysselsättningsgrad", "tjänstgöringsgrad"), "fte"),
-    "personal_dag": "day_staff", "personal_kväll": "evening_staff", "vaken_natt": "night_awake_staff",
-    "sovande_jour": "night_sleeping_staff",
-    **dict.fromkeys(("veckodag", "dag"), "weekday"),
-    **dict.fromkeys(("starttid", "från"), "start"),
-    **dict.fromkeys(("slut", "sluttid", "till"), "end"),
-    **dict.fromkeys(("rast_start", "rast_från"), "break_start"), **dict.fromkeys(("rast_slut", "rast_till"), "break_end"),
-    **dict.fromkeys(("personal", "medarbetare"), "staff_id"),
-}
+#: column names as a Swedish export may head them, and the dictionary's name for each: the one table of Swedish header
+#: words (table_words), compared as ``header_key`` writes a header; the reader names the column to rename such a
+#: header to (it does not rename it itself), in the tables that have that column
+SWEDISH_COLUMN_NAMES = SWEDISH_HEADER_WORDS
 
 #: a unit in brackets after an export's header that is the column's own unit (by the dictionary's unit): only such a
 #: header is told to be renamed as it is — 'Årshyra (tkr)' renamed to annual_rent took 17.7 MSEK of rent out of a
