@@ -93,6 +93,13 @@ def test_a_demand_tables_bad_level_is_told_as_its_reader_tells_it(tmp_path):
     assert "a whole number 1–8, or empty for a service without levels" in str(err.value)
 
 
+def test_a_yearly_forecast_given_as_demand_is_left_to_the_header_check(tmp_path):
+    """volume_forecast_yearly.csv has level 'total' and no month: its header is told (give the monthly file), not
+    its level."""
+    path = _write(tmp_path, "y.csv", "year,service,level,volume,months\n2025,daglig_verksamhet,total,1000,12\n")
+    assert read_demand_table(path, "y.csv")["level"].tolist() == ["total"]
+
+
 # one table of Swedish header words
 
 

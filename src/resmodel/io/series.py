@@ -381,8 +381,9 @@ def read_demand_table(path: Path, display: str | None = None) -> pd.DataFrame:
 
 def _services_as_keys(raw: pd.DataFrame, display: str) -> pd.DataFrame:
     """A demand table's services and levels read as the volume history's reader reads them ('Daglig verksamhet' is
-    daglig_verksamhet, 'Nivå 1' is 1; two spellings of one key refused): forecast read a case system's history that
-    queue and plan-premises then refused, or queued half of, using one spelling's rows (re-walk)."""
+    daglig_verksamhet, 'Nivå 1' is 1; two spellings of one key, and a level that is no whole number 1–8, refused):
+    forecast read a case system's history that queue and plan-premises then refused, or queued half of, using one
+    spelling's rows (re-walk)."""
     if "service" not in raw.columns:
         return raw
     service = history_service_keys(raw["service"].fillna(""))
@@ -391,7 +392,8 @@ def _services_as_keys(raw: pd.DataFrame, display: str) -> pd.DataFrame:
     out = raw.assign(service=service.where(service.isin(HISTORY_SERVICES), raw["service"]))
     if "level" in out.columns:
         text = level_text(out["level"])
-        problems.add_rows(raw.index[level_cells(text)[1].to_numpy()], 5, lambda idx: (
+        rows = level_cells(text)[1] & ("month" in out.columns)  # no month: told its header first (yearly file's 'total')
+        problems.add_rows(raw.index[rows.to_numpy()], 5, lambda idx: (
             Location(display, row=idx, column="level", path=service[idx]), f"'{shown(text[idx])}' is not a need level",
             "a whole number 1–8, or empty for a service without levels",
             "correct the level (or leave it empty on every row of the service to give totals)"))
