@@ -370,7 +370,7 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         options = [f"--{o}" for o, given in (("measure", measure != "deviation"), ("year", year is not None),
                                                ("area", area != "total")) if given]
         return _compare_units_only(scenarios, without, out, options)
-    compared, manifests, volume_units, base_dates = [], {}, {}, []
+    compared, manifests, volume_units, base_dates, reference_run = [], {}, {}, [], None
     for path in scenarios:
         loaded, base, setup = _load(path)
         base_dates.append(loaded.scenario.base_date)
@@ -383,6 +383,8 @@ def compare(scenarios: Annotated[list[Path], typer.Argument(help="two or more sc
         compared.append(cmp.Compared(name, setup.case, run_setup(setup), base.allocation.units))
         manifests[name] = {k: v for k, v in projection_manifest(base.manifest, setup).items() if k != "resmodel_version"}
         _echo_warnings(name, loaded, setup)
+        reference_run = reference_run or base
+        _echo_new_data_warnings(reference_run, base)
     names = list(manifests)
     manifest = {"resmodel_version": __version__, "reference": names[0], "waterfall_measure": measure,
                 "waterfall_area": area,
@@ -448,6 +450,7 @@ def _compare_units_only(scenarios: list[Path], without: list[Path], out: Path | 
         results.append(run(loaded))
         for line in warning_lines(scenario_warnings(loaded), loaded, "in the run's workbook"):
             typer.echo(f"warning: '{loaded.scenario.name}': {line}", err=True)
+        _echo_new_data_warnings(results[0], results[-1])
     names = [r.loaded.scenario.name for r in results]
     unit_diff = units_against_first([r.allocation.units for r in results], names)
     without = [n for n, path in zip(names, scenarios, strict=True) if path in without]
@@ -473,6 +476,20 @@ def _echo_warnings(name: str, loaded, setup) -> None:
     said = [w for w in scenario_warnings(loaded, setup) if w.check != "template_parameter"]
     for line in warning_lines(said, loaded, f"in manifest.json, scenarios.{name}"):
         typer.echo(f"warning: '{name}': {line}", err=True)
+
+
+def _echo_new_data_warnings(reference, result) -> None:
+    """The data warnings of compared run ``result`` that the reference run does not give, on stderr as `run` prints
+    them: a section manager compares an edited copy of the data folder, and a unit given users but no roster rows
+    (no_roster) or a role of another service was said only by `run` — in manifest.json a bare count (walk)."""
+    from resmodel.warning_order import warning_lines, warnings_not_in
+
+    if result is reference:
+        return
+    name, ref_name = result.loaded.scenario.name, reference.loaded.scenario.name
+    new = warnings_not_in(reference.warnings, result.warnings)
+    for line in warning_lines(new, result.loaded, f"in `resmodel run`'s workbook of '{name}', sheet 'Varningar'"):
+        typer.echo(f"warning: '{name}' (not in '{ref_name}'): {line}", err=True)
 
 
 def _unit_sheet(unit_diff: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]]]:
@@ -516,18 +533,22 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_dates: dict[str, dt
                                 sort=False, dropna=False)
         tolerance = pd.Series([1e-6 if measure in COUNTED_MEASURES else 0.5 for measure in wide["difference"].columns],
                               index=wide["difference"].columns)  # kronor to half a krona, the rest to rounding
-        changed = wide["difference"].abs().gt(tolerance).any(axis=1)
-        one_sided = int(wide["difference"]["allocation"].isna().sum())
+        in_one = wide["difference"]["allocation"].isna()  # a unit opened or closed: its whole allocation moves
+        changed = wide["difference"].abs().gt(tolerance).any(axis=1) | in_one
+        one_sided = int(in_one.sum())
         staffing_only = int((changed & wide["difference"]["allocation"].abs().le(0.5)).sum())
         typer.echo(f"\nbase-year units, '{name}' against '{ref_name}': {int(changed.sum())} of {len(wide)} units change"
                    + (f" ({staffing_only} in their staffing only)" if staffing_only else "")
-                   + (f", {one_sided} are in one scenario only" if one_sided else "")
+                   + (f", {one_sided} of them in one scenario only" if one_sided else "")
                    + (f"; the {min(shown, int(changed.sum()))} largest by allocation, then staffing gap (allocation in "
                       "tkr, thousands of SEK; gap in FTE, + = over):" if changed.any() else ""))
         if changed.any():
             moved = wide[changed]
-            order = moved["difference"][["allocation", "staffing_gap_fte"]].abs().fillna(np.inf).sort_values(
-                ["allocation", "staffing_gap_fte"], ascending=False, kind="stable").index
+            # a unit in one scenario only moves by its whole allocation and gap (section-manager walk: a new unit with
+            # the largest allocation was left out of the list and the count, sorted by a NaN difference)
+            moved_by = pd.DataFrame({m: moved["value_b"][m].fillna(0) - moved["value_a"][m].fillna(0)
+                                     for m in ("allocation", "staffing_gap_fte")})
+            order = moved_by.abs().sort_values(["allocation", "staffing_gap_fte"], ascending=False, kind="stable").index
             labels = rows.drop_duplicates("unit_id").set_index("unit_id")[["name", "section"]]
             top = moved.loc[order].head(shown)
             table = pd.DataFrame({
@@ -535,16 +556,18 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_dates: dict[str, dt
                 "section": labels["section"].reindex(top.index).to_numpy(),
                 "allocation_a": top[("value_a", "allocation")].to_numpy() / 1000,
                 "allocation_b": top[("value_b", "allocation")].to_numpy() / 1000,
-                "allocation_diff": top[("difference", "allocation")].to_numpy() / 1000,
+                "allocation_diff": moved_by["allocation"].loc[top.index].to_numpy() / 1000,
                 "gap_fte_a": top[("value_a", "staffing_gap_fte")].to_numpy(),
                 "gap_fte_b": top[("value_b", "staffing_gap_fte")].to_numpy()})
-            typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.1f}",
-                                       formatters={"gap_fte_a": "{:,.2f}".format, "gap_fte_b": "{:,.2f}".format}))
+            gaps = {c: lambda v: "–" if pd.isna(v) else f"{v:,.2f}" for c in ("gap_fte_a", "gap_fte_b")}
+            typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.1f}", na_rep="–", formatters=gaps))
+            if one_sided:
+                typer.echo("(– : the unit is not in that scenario; its difference is its whole allocation)")
             if base_dates[name] != ref_date:
                 typer.echo(f"(note: '{name}' is at base date {base_dates[name]}, '{ref_name}' at {ref_date}: units "
                            "move by the parameters in force at each date — wages, prices — beside any change of users "
                            "or staff; give both the same base_date to see what your changes alone do)")
-        elif not one_sided:
+        else:
             dates = (f"the base date, {ref_date}" if base_dates[name] == ref_date else
                      f"their base dates, {ref_date} in '{ref_name}' and {base_dates[name]} in '{name}'")
             typer.echo(f"(units are compared at {dates}: '{name}' changes nothing there — a "

@@ -39,6 +39,18 @@ def scenario_warnings(loaded, setup=None) -> list[Warning_]:
     return ordered([*(w for w in loaded.warnings if w.check in PARAMETER_CHECKS), *(setup.warnings if setup else ())])
 
 
+def warnings_not_in(reference, warnings) -> list[Warning_]:
+    """The data warnings of a compared scenario's run that the reference's run does not give (same check, message and
+    units), most serious first — a slip in the data folder a section manager copied and edited (a unit with users and
+    no roster, a role of another service) that a comparison said nothing of (section-manager walk); the parameter
+    checks are left out, as each scenario's are printed by themselves (``scenario_warnings``)."""
+    from resmodel.explain import PARAMETER_CHECKS
+
+    known = {(w.check, w.message, tuple(w.units)) for w in reference}
+    return ordered(w for w in warnings if w.check not in PARAMETER_CHECKS
+                   and (w.check, w.message, tuple(w.units)) not in known)
+
+
 def warning_lines(warnings, loaded, where_all: str) -> list[str]:
     """The console's warning lines, most serious check first (WARNING_ORDER): a check with a few warnings prints
     each, one with many a single line with its count and first locations (unless their locations do not tell them

@@ -1,0 +1,70 @@
+"""Section-manager walk (2026-12-07, third): `compare` of an edited copy of the data folder left out a unit opened in
+it — the largest change of all, sorted by a NaN difference and not counted — and said none of the copy's data
+warnings (a new unit with users and no roster rows), which only `run` printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .clirun import run_main
+from .scenario_files import SC, child, demo_copy, edit
+
+#: three of DV077's users, moved to the new unit DV078 in the same premises
+MOVED = ("U0044", "U0070", "U0107")
+
+
+def _new_unit(tmp_path: Path) -> Path:
+    """A scenario on a copy of the demo data with a new daily-activity unit DV078 (no roster rows) that takes three
+    of DV077's users."""
+    data = demo_copy(tmp_path)
+    units = data / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8")
+                     + "DV078,Daglig verksamhet 78,daglig_verksamhet,egen,DV sektion 10,L-DV040,,,,,\n", encoding="utf-8")
+    for user in MOVED:
+        text = (data / "users.csv").read_text(encoding="utf-8")
+        row = next(line for line in text.splitlines() if line.startswith(user + ","))
+        edit(data / "users.csv", row, row.replace(",DV077,", ",DV078,"))
+    return child(tmp_path, "newunit", f"data: {data}\nprojection: null\n")
+
+
+def _unit_rows(stdout: str) -> list[str]:
+    """The ids of the unit rows the comparison lists, in their order."""
+    return [line.split()[0] for line in stdout.splitlines() if line.strip().startswith(("DV", "SB", "GB", "PA"))]
+
+
+def test_a_unit_opened_in_the_compared_scenario_is_counted_and_listed_first(tmp_path, monkeypatch, capsys):
+    code, stdout, _ = run_main(monkeypatch, capsys, "compare", SC / "base.yaml", _new_unit(tmp_path),
+                               "--out", tmp_path / "cmp")
+    assert code == 0
+    assert "'newunit' against 'base': 2 of 166 units change, 1 of them in one scenario only" in stdout
+    assert _unit_rows(stdout) == ["DV078", "DV077"] or _unit_rows(stdout) == ["DV077", "DV078"]
+    row = next(line for line in stdout.splitlines() if line.strip().startswith("DV078")).split()
+    assert row[-5] == "–" and row[-2] == "–"  # no allocation or gap in the reference: shown as absent, not NaN
+    assert row[-4] == row[-3]  # its difference is its whole allocation
+    assert "(– : the unit is not in that scenario" in stdout
+
+
+def test_a_unit_closed_in_the_compared_scenario_is_listed_too(tmp_path, monkeypatch, capsys):
+    code, stdout, _ = run_main(monkeypatch, capsys, "compare", _new_unit(tmp_path), SC / "base.yaml",
+                               "--out", tmp_path / "cmp")
+    assert code == 0
+    assert "'base' against 'newunit': 2 of 166 units change, 1 of them in one scenario only" in stdout
+    row = next(line for line in stdout.splitlines() if line.strip().startswith("DV078")).split()
+    assert row[-4] == "–" and row[-1] == "–" and row[-3] == "-" + row[-5]
+
+
+def test_the_copy_s_data_warnings_the_reference_has_not_are_printed(tmp_path, monkeypatch, capsys):
+    code, _, stderr = run_main(monkeypatch, capsys, "compare", SC / "base.yaml", _new_unit(tmp_path),
+                               "--out", tmp_path / "cmp")
+    assert code == 0
+    lines = [line for line in stderr.splitlines() if line.startswith("warning: 'newunit' (not in 'base'): ")]
+    assert any("[no_roster]" in line and "'DV078' has users but no roster rows" in line for line in lines)
+    assert not any("'base' (not in" in line for line in stderr.splitlines())  # the reference's own are not repeated
+
+
+def test_an_unchanged_copy_prints_no_data_warning(tmp_path, monkeypatch, capsys):
+    """The demo's three capacity_exceeded warnings are in both runs: none is new (compared by check, message and
+    units — not by the file path, which differs between the folders)."""
+    copy = child(tmp_path, "copy", f"data: {demo_copy(tmp_path)}\nprojection: null\n")
+    code, _, stderr = run_main(monkeypatch, capsys, "compare", SC / "base.yaml", copy, "--out", tmp_path / "cmp")
+    assert code == 0 and "(not in 'base')" not in stderr
