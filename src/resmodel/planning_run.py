@@ -154,7 +154,8 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
                             f"months from 1990 on, over at most {MAX_YEARS} years (a premises plan's horizon)",
                             "plan over the forecast's years (resmodel forecast gives ten)")
     early = _history_check(first, last, base_year, demand_source, service)
-    peak = yearly_peak(demand_by_level(demand, service, demand_source, demand_column) if by_level else monthly)
+    level_months = demand_by_level(demand, service, demand_source, demand_column) if by_level else None
+    peak = yearly_peak(monthly if level_months is None else level_months)
     costs = replace(costs, first_month=first.month, last_month=last.month)  # a partial first or last year
     check_candidate_years(candidates, int(peak.index[0]), int(peak.index[-1]), candidates_source, first.month)
     _check_alternatives_dearer(costs.own_cost_per_place, None if costs.external_price is None else
@@ -197,7 +198,8 @@ def premises_plan(demand: pd.DataFrame, service: str, candidates: pd.DataFrame, 
     return PlanRun(result=result, plan=plan_table, options=options,
                    yearly=_stack(options),
                    by_level=_stack({n: _with_demand(t, peak) for n, t in levels.items()}) if by_level else None,
-                   capacity=_capacity_months(monthly.index, result.yearly, demand_column, service), warnings=warnings,
+                   capacity=_capacity_months(monthly.index, level_months, base, candidates, result, demand_column,
+                                             service), warnings=warnings,
                    notes=_partial_year_notes(first, last, candidates))
 
 
@@ -426,18 +428,25 @@ def _plan_table(plan: pd.DataFrame) -> pd.DataFrame:
     return out.assign(_order=order).sort_values(["_order", "premises_id"], kind="stable").drop(columns="_order")
 
 
-def _capacity_months(months: pd.Index, yearly: pd.DataFrame, demand_column: str, service: str) -> pd.DataFrame:
+def _capacity_months(months: pd.Index, level_months: pd.DataFrame | None, base, candidates: pd.DataFrame, result,
+                     demand_column: str, service: str) -> pd.DataFrame:
     """The places the plan makes usable, month by month, in the format `resmodel queue --capacity`
-    reads: own places plus the external places it buys, less own places that stand free while some
-    demand goes unmet or waits (they suit none of those users' levels). So the queue sees the same
-    shortfall as the plan's peak month. Each row names the service and demand column it was planned for, so a
-    copied file still refuses a queue of another service."""
-    table = yearly.set_index("year")
-    stranded = table["free_places"].where((table["unmet"] + table["waiting"]) > 1e-6, 0.0)
-    usable = (table["places"] + table["external_places"] - stranded).round(6)
+    reads: own places plus the external places it buys in the year, less own places that stand free in the month
+    while some of its users lack a place (they suit none of those users' levels) — so the queue on the service's
+    total sees the plan's shortfall in each month (``level_months``: the demand by level; None on totals, where no
+    place is stranded).
+    Each row names the service and demand column it was planned for, so a copied file still refuses a queue of
+    another service."""
+    from resmodel.planning.premises import stranded_places
+
+    table = result.yearly.set_index("year")
     index = pd.DatetimeIndex(months)
-    return pd.DataFrame({"month": index.strftime("%Y-%m"), "places": usable.reindex(index.year).to_numpy(),
-                         "planned_for": demand_column, "service": service})
+    usable = (table["places"] + table["external_places"]).reindex(index.year).to_numpy()
+    if level_months is not None:
+        usable = usable - stranded_places(level_months, base, candidates, result.plan["open_year"]).to_numpy()
+    usable = usable.round(6)
+    return pd.DataFrame({"month": index.strftime("%Y-%m"), "places": usable, "planned_for": demand_column,
+                         "service": service})
 
 
 def _check_decided_within_ceiling(table: pd.DataFrame, ceiling: float | None, display: str) -> None:

@@ -239,6 +239,22 @@ def shortage(demand: pd.Series, places: dict[tuple[int, int], float]) -> tuple[t
     return best[1], best[2], best[3]
 
 
+def stranded_places(monthly: pd.DataFrame, base: float | pd.DataFrame, candidates: pd.DataFrame,
+                    open_years: pd.Series) -> pd.Series:
+    """Own places of the plan that stand free in a month while some users of that month lack a place — they suit
+    none of their levels — month by month (``monthly``: demand by level, month-indexed): the places less the most
+    users they can take, by ``shortage``; 0 where every user has an own place. The queue on the service's total
+    sees the plan's shortfall each month, not only at the peak of each level (planner walk: levels 7–8 short in
+    every month of 2025-08 – 2026-12, the queue saw none before 2025-12)."""
+    out = pd.Series(0.0, index=monthly.index)
+    for month, demand in monthly.iterrows():
+        places = places_by_range(base, candidates, open_years, pd.Timestamp(month).year)
+        _levels_short, wanted, suiting = shortage(demand, places)
+        if wanted - suiting > 1e-6:
+            out[month] = sum(places.values()) - (float(demand.sum()) - (wanted - suiting))
+    return out.clip(lower=0.0)
+
+
 def interchangeable_keys(candidates: pd.DataFrame) -> list[tuple | None]:
     """Per candidate a key shared by the candidates alike in places, level range, rent and one-off cost and not
     decided — any plan can swap two of them without changing its cost; None for a decided candidate."""
