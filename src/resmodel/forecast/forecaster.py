@@ -11,6 +11,7 @@ differs from the column name when the series was too short and the fallback was 
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -83,10 +84,15 @@ def model_name(name: str) -> str:
 
 def model_hint(name: str) -> str:
     """'did you mean' for an unknown model name: the model another tool's name stands for ('holtwinters' → ets), else
-    the nearest name; empty when nothing is near."""
+    the nearest name, else the model of the nearest other tool's name ('holtwinter' → ets: a slip in one of those had
+    no hint); empty when nothing is near."""
     folded = "".join(c for c in name.strip().lower() if c not in "-_ ")
     alias = MODEL_ALIASES.get(folded)
-    return f"did you mean '{alias}'? " if alias else did_you_mean(name.strip().lower(), MODEL_NAMES)
+    nearest = did_you_mean(name.strip().lower(), MODEL_NAMES)
+    if not alias and not nearest:
+        alias = next((MODEL_ALIASES[near] for near in difflib.get_close_matches(folded, MODEL_ALIASES, n=1, cutoff=0.85)),
+                     None)
+    return f"did you mean '{alias}'? " if alias else nearest
 
 
 def make_model(name: str, freq: str = MONTHLY, *, driver: str | None = None,
