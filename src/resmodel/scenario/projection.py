@@ -126,30 +126,49 @@ def _model_name(name: str) -> str:
     return name.strip().lower()
 
 
-def _unknown_model(name: str) -> tuple[str, str]:
-    """(problem, fix) for a model name forecast_volumes does not know, with a 'did you mean' ('holtwinters' → ets);
-    a number with a space between thousands, '1 100', or a decimal comma is YAML text: told the number to write."""
+def _number_as_text(name: str) -> tuple[str, str] | None:
+    """(the number meant, how it was slipped) for a number YAML read as text — a space between thousands ('1 100')
+    or a decimal comma ('28,5') — else None."""
     if re.fullmatch(r"\s*\d{1,3}([ \u00a0]\d{3})+([.,]\d+)?\s*", name):
-        plain = re.sub(r"[ \u00a0]", "", name.strip()).replace(",", ".")
+        return re.sub(r"[ \u00a0]", "", name.strip()).replace(",", "."), "no space between thousands"
+    if re.fullmatch(r"\s*-?\d+,\d+\s*", name):
+        return name.strip().replace(",", "."), "'.' as decimal point"
+    return None
+
+
+def _unknown_model(name: str, takes_volume: bool) -> tuple[str, str]:
+    """(problem, fix) for a model name forecast_volumes does not know, with a 'did you mean' ('holtwinters' → ets);
+    a number YAML read as text ('1 100', '28,5') is told the number to write where a volume may stand
+    (``takes_volume``: an entry of volumes), and the model names where only a name may (default_model)."""
+    number = _number_as_text(name)
+    if number and not takes_volume:  # '28,5' for default_model: '28.5' would be refused too
+        return ("a number is not a model name" if len(number[0].split(".")[0]) >= 10 else
+                f"'{name}' is a number, not a model name"), \
+            ("write one of the model names: default_model names the forecast of the services not in 'volumes'; "
+             "a fixed volume is set per service in 'volumes' (docs/projection.md)")
+    if number:
+        plain, slip = number
         if len(plain.split(".")[0]) >= 10:  # not a volume, and it could be an identity number: not echoed
             return "a number with spaces is read as text, not a volume", "write it without spaces"
-        return f"'{name}' is read as text, not a volume", f"write {plain} (no space between thousands)"
-    if re.fullmatch(r"\s*-?\d+,\d+\s*", name):  # '28,5': a decimal comma makes YAML text of a volume
-        return (f"'{name}' is read as text, not a volume",
-                f"write {name.strip().replace(',', '.')} ('.' as decimal point)")
+        return f"'{name}' is read as text, not a volume", f"write {plain} ({slip})"
     return f"unknown forecast model '{name}'", f"{model_hint(name)}correct the value (docs/projection.md)"
 
 
-def _refuse_unknown_model(name: str, entry: str) -> None:
-    """An unknown model name as one entry's problem, with the names known, at ``entry`` (a service of ``volumes``;
-    '' for default_model)."""
+def _model_problem(name: str, entry: str) -> dict[str, str] | None:
+    """The problem of a model name at ``entry`` (a service of ``volumes``; '' for default_model) with the names
+    known, or None when forecast_volumes knows it."""
     if _model_name(name) in MODEL_NAMES:
-        return
-    problem, fix = _unknown_model(name)
-    raise PydanticCustomError(ENTRY_ERROR, "{problem}", {
-        "problem": problem, "entry": entry,
-        "expected": "a model name (" + ", ".join(MODEL_NAMES) + "), a volume for every month, or {year: volume}"
-                    if entry else "a model name (" + ", ".join(MODEL_NAMES) + ")", "fix": fix})
+        return None
+    problem, fix = _unknown_model(name, takes_volume=bool(entry))
+    names = "a model name (" + ", ".join(MODEL_NAMES) + ")"
+    return {"problem": problem, "entry": entry, "fix": fix,
+            "expected": f"{names}, a volume for every month, or {{year: volume}}" if entry else names}
+
+
+def _refuse(entries: list[dict[str, str]]) -> None:
+    """Raise the entries' problems as one error of their key, each reported at its own entry (``_problems``)."""
+    if entries:
+        raise PydanticCustomError(ENTRY_ERROR, "{problem}", {**entries[0], "entries": entries})
 
 
 def _exponent_as_text(text: str) -> bool:
@@ -273,6 +292,19 @@ def projection_keys(loc: list[str]) -> list[str]:
     return sorted((nested or ProjectionSettings).model_fields)
 
 
+def _volume_problems(service: str, spec: str | float | dict[int, float]) -> list[dict[str, str]]:
+    """The problems of one service's entry in ``volumes``: an unknown model name, volumes outside 0–MAX_VOLUME."""
+    if isinstance(spec, str):
+        found = _model_problem(spec, service)
+        return [found] if found else []
+    volumes = spec.items() if isinstance(spec, dict) else [(None, spec)]
+    return [{"problem": f"the volume {f'for {year} ({volume:g})' if year is not None else f'{volume:g}'} is outside "
+                        f"0–{MAX_VOLUME:,}", "entry": service if year is None else f"{service}.{year}",
+             "expected": f"a volume from 0 to {MAX_VOLUME:,} (users, cases or places a month)",
+             "fix": "correct the value"}
+            for year, volume in volumes if not 0 <= volume <= MAX_VOLUME]
+
+
 class ProjectionSettings(_Strict):
     """Settings of the multi-year budget projection (docs/projection.md)."""
 
@@ -329,7 +361,7 @@ class ProjectionSettings(_Strict):
         misspelt service and frame area until the next run: economist walk)."""
         if not (info.context or {}).get(COMPOSED):
             return value
-        _refuse_unknown_model(value, "")
+        _refuse([found] if (found := _model_problem(value, "")) else [])
         return _model_name(value)
 
     @field_validator("extensions")
@@ -368,23 +400,14 @@ class ProjectionSettings(_Strict):
     def _volumes(cls, value: dict[str, str | float | dict[int, float]], info: ValidationInfo
                  ) -> dict[str, str | float | dict[int, float]]:
         """Model names known and volumes within range, on the composed block with its other problems (an unknown
-        model checked per file held back a misspelt service and frame area: economist walk): a per-year override's
+        model checked per file held back a misspelt service and frame area: economist walk) — every entry's at its
+        own line (the first alone left a second misspelt model to the next run): a per-year override's
         keys are any whole numbers here, checked against the horizon — a need level 1–8 among them too — by
         check_years with the block's other problems (a year or level bound here held them all back: 2207 for 2027,
         3 for a level)."""
         if not (info.context or {}).get(COMPOSED):
             return value
-        for service, spec in value.items():
-            if isinstance(spec, str):
-                _refuse_unknown_model(spec, service)
-            if isinstance(spec, dict):
-                for year, volume in spec.items():
-                    if not 0 <= volume <= MAX_VOLUME:
-                        raise ValueError(f"volumes.{service}: the volume for {year} ({volume:g}) is outside 0–"
-                                         f"{MAX_VOLUME:,} (users, cases or places a month)")
-            elif not isinstance(spec, str) and not 0 <= spec <= MAX_VOLUME:
-                raise ValueError(f"volumes.{service}: the volume {spec:g} is outside 0–{MAX_VOLUME:,} "
-                                 "(users, cases or places a month)")
+        _refuse([found for service, spec in value.items() for found in _volume_problems(service, spec)])
         return {service: _model_name(spec) if isinstance(spec, str) else spec for service, spec in value.items()}
 
 
@@ -493,10 +516,10 @@ def _problems(errors: list, where) -> list[Problem]:
         if item in seen:
             continue
         seen.add(item)
-        if err["type"] == ENTRY_ERROR:  # the rate's own expectation and fix (2 for 2 %: write 0.02), at its entry
-            ctx = err["ctx"]
-            problems.add(where(f"{path}.{ctx['entry']}" if ctx["entry"] else path), ctx["problem"], ctx["expected"],
-                         ctx["fix"])
+        if err["type"] == ENTRY_ERROR:  # each entry's own expectation and fix (2 for 2 %: write 0.02), at its line
+            for ctx in err["ctx"].get("entries", [err["ctx"]]):
+                problems.add(where(f"{path}.{ctx['entry']}" if ctx["entry"] else path), ctx["problem"],
+                             ctx["expected"], ctx["fix"])
             continue
         field = ProjectionSettings.model_fields.get(str(loc[0])) if loc else None
         problems.add(where(path), err["msg"].replace("Value error, ", ""),
