@@ -70,3 +70,24 @@ def test_a_number_for_default_model_is_told_the_model_names_not_a_number(monkeyp
     assert "Expected a model name (naive, snaive, drift, ets," in errors[0] and f"write {plain}" not in errors[0]
     assert "a fixed volume is set per service in 'volumes'" in errors[0]
     assert "line 6, at 'projection.volumes.bostad_vuxna'" in errors[1] and f"Fix: write {plain} (" in errors[1]
+
+
+@pytest.mark.parametrize("command", ["validate", "project"])
+def test_a_model_written_as_a_mapping_is_told_to_write_the_name_alone(monkeypatch, capsys, tmp_path, command):
+    """Review: '{model: holtwinter}' and '{model: arimaa}' were each two errors ('a valid integer', 'a valid number')
+    that named no model; now one a service, at its line, with the name meant."""
+    path = scenario(tmp_path, "f", """\
+        projection:
+          volumes:
+            daglig_verksamhet: {model: holtwinter}
+            boendestod: {model: arimaa}
+            bostad_barn: {model: ETS}
+        """)
+    out = ["--out", tmp_path / "out"] if command == "project" else []
+    code, _, err = run_main(monkeypatch, capsys, command, path, *out)
+    errors = _errors(err)
+    assert code == 2 and len(errors) == 3, errors
+    assert "f.yaml, line 6, at 'projection.volumes.daglig_verksamhet': 'model: holtwinter' makes a mapping" in errors[0]
+    assert "without 'model:' (did you mean 'ets'?)" in errors[0]
+    assert "line 7, at 'projection.volumes.boendestod'" in errors[1] and "(did you mean 'arima'?)" in errors[1]
+    assert "line 8, at 'projection.volumes.bostad_barn'" in errors[2] and "Fix: write ets alone" in errors[2]

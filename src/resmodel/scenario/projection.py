@@ -165,6 +165,19 @@ def _model_problem(name: str, entry: str) -> dict[str, str] | None:
             "expected": f"{names}, a volume for every month, or {{year: volume}}" if entry else names}
 
 
+def _volume_form(value: Any) -> Any:
+    """Refuse '{model: holtwinter}' as an entry of volumes, told to write the name alone: it was two 'valid integer'
+    and 'valid number' errors per service that named no model (a model name stands after the service's colon)."""
+    if isinstance(value, dict) and "model" in value:
+        name = str(value["model"])
+        known = _model_name(name) in MODEL_NAMES
+        hint = "" if known else model_hint(name).strip() or "one of " + ", ".join(MODEL_NAMES)
+        raise ValueError(f"'model: {name}' makes a mapping, not a model name: write "
+                         f"{_model_name(name) if known else 'the model name'} alone after the service, without "
+                         f"'model:'{f' ({hint})' if hint else ''}")
+    return value
+
+
 def _refuse(entries: list[dict[str, str]]) -> None:
     """Raise the entries' problems as one error of their key, each reported at its own entry (``_problems``)."""
     if entries:
@@ -311,7 +324,7 @@ class ProjectionSettings(_Strict):
     horizon_years: Whole = Field(10, ge=1, le=MAX_HORIZON, description="number of projected years after the base year")
     default_model: str = Field("auto", description="forecast model for services not named in 'volumes' "
                                "(" + ", ".join(MODEL_NAMES) + ")")
-    volumes: dict[str, str | Number | dict[int, Number]] = Field(
+    volumes: dict[str, Annotated[str | Number | dict[int, Number], BeforeValidator(_volume_form)]] = Field(
         default_factory=dict,
         description="service → forecast model name, a fixed volume for every month, or a volume per year")
     volume_after_override: dict[str, Literal["hold", "trend"]] = Field(
