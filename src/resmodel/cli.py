@@ -13,7 +13,7 @@ import os
 import sys
 from itertools import groupby
 from pathlib import Path, PurePath
-from typing import Annotated, get_args, get_origin
+from typing import Annotated, get_args
 
 import typer
 import typer.core
@@ -68,14 +68,19 @@ def _metavar(param) -> str:
 
 
 def _takes_paths(param) -> bool:
-    """Whether a parameter takes a path (or paths, when repeated): click's type says so on typer < 0.27, the
-    annotation (a list's element for a repeated option) on later ones."""
+    """Whether a parameter takes a path (or paths), the one rule of --help's FILE and DIR and of the command line's
+    path check: click's type says so on typer < 0.27, the annotation (see _names_a_path) on later ones."""
     if getattr(getattr(param, "type", None), "name", None) == "path":
         return True
-    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
-    if get_origin(annotation) is list:
-        annotation = get_args(annotation)[0]
-    return isinstance(annotation, type) and issubclass(annotation, PurePath)
+    return _names_a_path(getattr(getattr(param, "type_descriptor", None), "annotation", None))
+
+
+def _names_a_path(annotation) -> bool:
+    """Whether an annotation is a path: Path, or a list of, tuple of or optional one (shift-plan's repeated
+    --attendance, list[Path], went unchecked on newer typer)."""
+    if isinstance(annotation, type) and issubclass(annotation, PurePath):
+        return True
+    return any(_names_a_path(inner) for inner in get_args(annotation))
 
 
 class _Command(_PlainHelp, typer.core.TyperCommand):
@@ -119,28 +124,16 @@ class _Commands(_PlainHelp, typer.core.TyperGroup):
         return super().parse_args(ctx, args)
 
 
-def _names_a_path(annotation) -> bool:
-    """Whether a parameter's annotation is a path: Path, or a list of, tuple of or optional one (shift-plan's
-    repeated --attendance, list[Path], went unchecked on newer typer)."""
-    if isinstance(annotation, type) and issubclass(annotation, PurePath):
-        return True
-    return any(_names_a_path(inner) for inner in get_args(annotation))
-
-
 def _check_paths(command, args: list[str]) -> None:
     """A path argument or option value with a name over 255 characters, or longer than 4 096 in all, is
     refused at its option before a file is looked for under it (the file system would answer with an
     OSError, not a message); so is one with a folder or file name that is a bare date-and-serial number, as
     an id would be (the argument check lets 10-digit numbers pass as amounts). Only the command's path
     parameters are checked."""
-    def is_path(p) -> bool:  # a Path parameter, as click types it or (newer typer) as its annotation says — a
-        if getattr(getattr(p, "type", None), "name", None) == "path":  # repeated one (list[Path]) or Path | None too
-            return True
-        return _names_a_path(getattr(getattr(p, "type_descriptor", None), "annotation", None))
-
-    paths = {opt for p in command.params if is_path(p) for opt in p.opts}
+    paths = {opt for p in command.params if _takes_paths(p) for opt in p.opts}
     valued = {opt for p in command.params if p.param_type_name == "option" and not p.is_flag for opt in p.opts}
-    positional = next((p.name.upper() for p in command.params if p.param_type_name == "argument" and is_path(p)), None)
+    positional = next((p.name.upper() for p in command.params if p.param_type_name == "argument" and _takes_paths(p)),
+                      None)
     for i, arg in enumerate(args):
         option, _, value = arg.partition("=") if arg.startswith("--") and "=" in arg else ("", "", arg)
         before = args[i - 1] if i else ""
