@@ -164,11 +164,12 @@ def _item(check: str, text: str) -> WarningItem:
 
 
 def _roster_lines(result, unit_ids: list[str]) -> list[str]:
-    """The run's roster_implausible warnings of the units planned (a roster in staff.csv far off their need), as
-    `resmodel shift-plan` prints them after the scenario's: the plan compares its staff with that roster."""
+    """The run's roster_implausible warnings of the units planned (shift_run.roster_warnings), without the server's
+    paths, as `resmodel shift-plan` prints them after the scenario's."""
+    from resmodel.shift_run import roster_warnings
+
     project = project_folder()
-    return [without_server_paths(str(w), project) for w in result.warnings
-            if w.check == "roster_implausible" and set(w.units) & set(unit_ids)]
+    return [without_server_paths(str(w), project) for w in roster_warnings(result.warnings, unit_ids)]
 
 
 def _typed(rows: list[BaseModel], schema, display: str) -> pd.DataFrame:

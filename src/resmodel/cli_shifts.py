@@ -49,7 +49,7 @@ def shift_plan(
     from resmodel.io.writers import check_output_folder, write_json, write_workbook
     from resmodel.planning.charts import shift_chart_png
     from resmodel.run import load, run
-    from resmodel.shift_run import check_units, shift_rules, unit_attendance
+    from resmodel.shift_run import check_units, roster_warnings, shift_rules, unit_attendance
     from resmodel.shift_run import shift_plan as plan_units
     from resmodel.warning_order import scenario_warnings, warning_lines
 
@@ -84,7 +84,7 @@ def shift_plan(
                       constants(loaded.snapshot), roster_source=str(roster))
     # the need rests on the parameters: their slips and starter-kit values, grouped as run prints them (API review)
     slips = scenario_warnings(loaded)
-    rosters = [w for w in base_run.warnings if w.check == "roster_implausible" and set(w.units) & set(unit)]
+    rosters = roster_warnings(base_run.warnings, unit)
     printed = [*warning_lines(slips, loaded, "in the workbook's sheet 'Varningar'"),
                *(str(w) for w in [*rosters, *warnings, *plan.warnings])]
     for warning in printed:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
+from resmodel.errors import InputError, Location, ProblemCollector, Warning_, did_you_mean
 from resmodel.planning.shifts import (
     DAY_LABELS,
     DAY_MINUTES,
@@ -106,6 +106,12 @@ def check_units(units: pd.DataFrame, unit_ids: list[str]) -> None:
     if repeated:
         raise InputError.at(Location(path="--unit"), f"unit '{repeated[0]}' is named twice", "each unit once",
                             "remove the repeated --unit")
+
+
+def roster_warnings(warnings: list[Warning_], unit_ids: list[str]) -> list[Warning_]:
+    """The run's roster_implausible warnings that concern a planned unit (its roster in staff.csv far off its need):
+    the plan compares its staff with that roster, so the CLI and the API show them beside the plan."""
+    return [w for w in warnings if w.check == "roster_implausible" and set(w.units) & set(unit_ids)]
 
 
 def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str],
