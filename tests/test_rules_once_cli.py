@@ -83,3 +83,31 @@ def test_the_cli_and_the_api_choose_the_roster_warnings_by_the_one_rule(monkeypa
                              "--out", tmp_path / "out")
     assert code == 0 and f"warning: {chosen}" in stderr, stderr
     assert seen == [["DV001"], ["DV001"]]
+
+
+def _read_error(tmp_path, text: str, name: str = "t.csv") -> str:
+    """The message read_raw gives for a CSV of ``text`` (UTF-8)."""
+    from resmodel.io.tables import read_raw
+
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    with pytest.raises(InputError) as exc:
+        read_raw(path, name)
+    return str(exc.value)
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_a_nul_after_a_cell_of_several_lines_is_at_the_row_a_spreadsheet_shows(tmp_path, sep):
+    """A quoted cell over three lines in row 2 put a NUL in row 3 at 'row 5' (text lines were counted): the row is
+    the CSV record, header = row 1, the same row the reader's other messages name there."""
+    head = f"unit_id{sep}comment{sep}fte\nDV001{sep}\"first line\nsecond line\r\nthird\"{sep}1\n"
+    said = _read_error(tmp_path, head + f"DV002{sep}ok\x00{sep}2\n")
+    assert "t.csv, row 3: the row holds a NUL character (a binary zero) at character 9" in said, said
+    other = _read_error(tmp_path, head + f"DV002{sep}ok{sep}2{sep}x{sep}y\n")  # too many cells, at the same row
+    assert "t.csv, row 3:" in other, other
+
+
+def test_a_nul_inside_a_cell_of_several_lines_is_at_the_row_the_cell_opens_on(tmp_path):
+    """The row is the one the cell begins in, and the character is counted from that row's start (line breaks too)."""
+    said = _read_error(tmp_path, "unit_id,comment\nDV001,\"one\ntwo\x00\"\nDV002,x\n")
+    assert "t.csv, row 2: the row holds a NUL character (a binary zero) at character 15" in said, said

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -62,14 +63,33 @@ def _spaced_by_nuls(data: bytes) -> bool:
 def _nul_error(text: str, display: str, as_row: bool, kind: str) -> InputError:
     """A stray NUL character in UTF-8 text (a cell 'U00\\x002'), named at its line or row: it was called UTF-16."""
     at = text.index("\x00")
-    where = text.count("\n", 0, at) + 1
-    column = at - text.rfind("\n", 0, at)
+    where, start = _row_at(text, at) if as_row else (text.count("\n", 0, at) + 1, text.rfind("\n", 0, at) + 1)
+    column = at - start + 1
     location = Location(file=display, row=where) if as_row else Location(file=display, line=where)
     return InputError.at(location, f"the {'row' if as_row else 'line'} holds a NUL character (a binary zero) at "
                          f"character {column}", f"a UTF-8 encoded {kind} file without NUL "
                          "characters (the rest of this one is UTF-8)",
                          "delete the character — an editor may show it as a box, '\\0' or nothing; in a "
                          "spreadsheet, retype the cell — and save the file again")
+
+
+#: a line of text with its line break (CR LF, CR or LF, as the CSV readers' universal newlines), or the last one
+_LINE = re.compile(r".*?(?:\r\n|\r|\n)|.+", re.S)
+
+
+def _row_at(text: str, at: int) -> tuple[int, int]:
+    """The spreadsheet row (CSV record, header = row 1, as the readers' other messages) holding character ``at`` of a
+    CSV, and where that row starts: a quoted cell may span lines. ';' opens a cell as ',' does, so that Swedish
+    Excel's CSV counts alike."""
+    lines = _LINE.findall(text[:at].replace(";", ",") + "_")  # '_' stands in for the character at ``at``
+    reader = csv.reader(lines)
+    row, first, read = 0, 0, 0
+    try:
+        for _ in reader:
+            row, first, read = row + 1, read, reader.line_num
+    except csv.Error:  # a cell past the csv module's size limit (a stray '"'): the row it opens on
+        row, first = row + 1, read
+    return row, sum(len(line) for line in lines[:first])
 
 
 def _utf16_error(display: str, as_row: bool, kind: str, fix: str) -> InputError:
