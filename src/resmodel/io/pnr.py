@@ -54,6 +54,14 @@ _DASHES = str.maketrans({**dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\u
 #: the separator alone, as a person reads them
 _BEFORE_SIGN, _AFTER_SIGN = re.compile(r"(?<=\d)\s+(?=[-+]\s*\d)"), re.compile(r"(?<=\d[-+])\s+(?=\d)")
 _LOOSE_SPACES = re.compile(r"(?<=\d)\s{2,}(?=\d)")
+#: a decimal digit that is not ASCII (full-width, Arabic-Indic, …): Python's \d matches it, int() reads it
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
+
+def _ascii_digits(text: str) -> str:
+    """``text`` with every decimal digit of another script as its ASCII digit: full-width '１９８００１０１-１２３４' reads
+    as a person reads it (API walk: its century '１９' was not '19', so a number with a wrong check digit passed)."""
+    return text if text.isascii() else _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 
 
 def _luhn_ok(nine_digits: str, check: str) -> bool:
@@ -67,7 +75,7 @@ def _luhn_ok(nine_digits: str, check: str) -> bool:
 def looks_like_pnr(text: str) -> bool:
     """True if ``text`` contains a personal identity number in the sense of the module docstring:
     a plausible date part and either a valid check digit or a form that needs none."""
-    text = _LOOSE_SPACES.sub(" ", _AFTER_SIGN.sub("", _BEFORE_SIGN.sub("", text.translate(_DASHES))))
+    text = _LOOSE_SPACES.sub(" ", _AFTER_SIGN.sub("", _BEFORE_SIGN.sub("", _ascii_digits(text.translate(_DASHES)))))
     for m in (m for form in _PNR_FORMS for m in form.finditer(text)):
         century, yy, dash1, mm, dash2, dd, separator, serial, check, range_follows = m.groups()
         month, day = int(mm), int(dd)
@@ -98,13 +106,16 @@ def _refusal(what: str) -> tuple[str, str, str]:
                 "(öre for kronor?)")
     fix = {"comment": "remove the number from the comment", "column name": "rename the column",
            "sheet name": "rename the sheet",
-           "text": "remove the number from the text, or clear the value, before loading the file (a column resmodel "
-                   "does not read: delete the column)",
+           "text": "remove the number from the text, or clear the value, before loading the file (in a column resmodel "
+                   "reads — a month, a weekday, a service — write the value it takes; a column it does not read: "
+                   "delete the column)",
            "unread": "remove the number from the sheet, or delete the sheet if it is a note (resmodel reads only the "
                      "first sheet), before loading the file"}
     noun = "cell" if what in ("text", "unread") else what
     return (f"this {noun} looks like a Swedish personal identity number (personnummer); it is not shown here",
-            "pseudonymous ids only (e.g. 'U00042'); no personal data may enter the model",
+            "pseudonymous ids only (e.g. 'U00042')" + (", and in every other cell the value its column takes (a name, a "
+                                                       "month, a weekday)" if what == "text" else "")
+            + "; no personal data may enter the model",
             fix.get(what, "replace the value with a pseudonymous id before loading the file"))
 
 
