@@ -34,23 +34,30 @@ OTHER_MODELS = 0.02  # naive, snaive, drift: no fitting
 #: it starts, as it would outlast a reverse proxy's timeout (often 60 s) on a busy 2-core server and run on unseen
 #: after the client gave up (a running forecast is not cancelled). The demo's eight ten-year services with auto: 38 s
 MAX_FORECAST_SECONDS = 45
+#: models of docs/forecasting.md §1 this endpoint cannot run: they need a population or flows table
+NOT_SERVED = ("demographic", "stockflow")
 
 
-def _text_or_whole_number(value: Any) -> Any:
-    """A name or period may come as a string or a whole number (2015); it is read as text."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str):
-        raise PydanticCustomError("text_type", "{value} is neither text nor a whole number. Expected a string, or a "
-                                  "whole number such as 2015. Fix: write the value in quotes, e.g. \"2015\" or "
-                                  "\"2015-01\"", {"value": shown(json.dumps(value), 40)})
-    return value
+def _text_or_whole_number(example: str, quoted: str):
+    """The validator of a field that may come as a string or a whole number (2015), read as text; a value of another
+    type is told the field's own ``example`` and how to quote it (a series name was given period examples: walk)."""
+    def read(value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            raise PydanticCustomError("text_type", "{value} is neither text nor a whole number. Expected " + example
+                                      + ". Fix: write the value in quotes, e.g. " + quoted,
+                                      {"value": shown(json.dumps(value), 40)})
+        return value
+    return read
 
 
-TextOrWholeNumber = Annotated[str, BeforeValidator(_text_or_whole_number),
+TextOrWholeNumber = Annotated[str, BeforeValidator(_text_or_whole_number(
+    "a period as a string, or a whole number such as 2015", '"2015" or "2015-01"')),
                               WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}]})]
 #: a series name: at most 100 characters, said in the schema too (WithJsonSchema replaces what Field adds)
-SeriesName = Annotated[str, BeforeValidator(_text_or_whole_number),
+SeriesName = Annotated[str, BeforeValidator(_text_or_whole_number(
+    "a series name as a string (or a whole number)", '"daglig_verksamhet" or "U00042"')),
                        WithJsonSchema({"anyOf": [{"type": "string", "maxLength": 100}, {"type": "integer"}]})]
 
 
@@ -196,7 +203,7 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     """Forecast every series ``h`` periods ahead; series of each frequency get the model built for it."""
     from resmodel.forecast import Forecaster, make_model
     from resmodel.forecast.anomalies import suspicious_warnings
-    from resmodel.forecast.forecaster import model_name
+    from resmodel.forecast.forecaster import MODEL_NAMES, model_hint, model_name
     from resmodel.forecast.frame import MAX_PROBLEMS, format_ds
     from resmodel.io.pnr import check_frame_for_pnr, looks_like_pnr
     from resmodel.io.series import SERIES_IDS, series_from_raw
@@ -204,17 +211,23 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     if looks_like_pnr(request.model):
         raise one_problem(422, ["body", "model"], "the model name looks like a personal identity number; it is "
                           "not shown here. Expected a model name of docs/forecasting.md §1. Fix: use e.g. 'auto'")
-    if request.model in ("demographic", "stockflow"):
-        raise one_problem(422, ["body", "model"], f"the {request.model} model needs a population or flows table, "
+    name = model_name(request.model)
+    if name in NOT_SERVED:
+        raise one_problem(422, ["body", "model"], f"the {name} model needs a population or flows table, "
                           "which this endpoint does not take. Fix: use another model, or `resmodel forecast` "
                           "with --population/--flows")
+    if name not in MODEL_NAMES:  # the models this endpoint runs, not every model name (integrator walk)
+        raise one_problem(422, ["body", "model"], f"unknown model '{shown(name, 40)}'. Expected one of "
+                          + ", ".join(m for m in MODEL_NAMES if m not in NOT_SERVED) + " (the demographic and "
+                          f"stock–flow models need inputs this endpoint does not take). Fix: {model_hint(name)}use "
+                          "one of the listed model names")
     raw = pd.DataFrame([{k: str(v) for k, v in point.model_dump().items()} for point in request.series])
     rows, warnings = [], []
     try:
         check_frame_for_pnr(raw, TABLE, first_row=0, numeric=("y",), ids=SERIES_IDS)
         _refuse_renamed_ids(raw)
         data = series_from_raw(raw, TABLE)
-        _refuse_over_budget(data.frame, data.freqs, model_name(request.model))
+        _refuse_over_budget(data.frame, data.freqs, name)
         warnings += suspicious_warnings(data.frame, data.freqs, TABLE)
         found: list = []  # the problems of every frequency's series, reported together
         for freq in sorted(set(data.freqs.values())):
@@ -240,9 +253,9 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     except ResmodelError as exc:
         raise problem_response(422, [_json_problem(p) for p in exc.problems]) from None
     items = [WarningItem(check=w.check, series=w.location.path, message=w.message) for w in warnings]
-    return ForecastResponse(resmodel_version=__version__, model=model_name(request.model), forecasts=rows,
+    return ForecastResponse(resmodel_version=__version__, model=name, forecasts=rows,
                             warning_items=items, warnings=[str(w) for w in warnings],
-                            notes=_interval_notes(model_name(request.model), {r.model_used for r in rows}))
+                            notes=_interval_notes(name, {r.model_used for r in rows}))
 
 
 def _interval_notes(model: str, used: set[str]) -> list[str]:
