@@ -104,7 +104,7 @@ class Reading:
     digits: int | None = None  # the value read back rounded to these digits (−2: to 100), where it is an estimate
 
 
-#: hours of a full-time month: the full-time week (io/tables.py, resmodel's national contract hours) × 52 / 12
+#: hours of a full-time month: the full-time week (limits.FULL_TIME_WEEK_HOURS, resmodel's national contract hours) × 52 / 12
 HOURS_PER_MONTH = FULL_TIME_WEEK_HOURS * 52 / 12
 TKR = Reading(1_000, "written in tkr? {v} tkr is {r} {unit}")
 DIGIT = Reading(10, "a digit slipped? {v} for {r}")
