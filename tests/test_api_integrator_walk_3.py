@@ -82,3 +82,27 @@ def test_a_compressed_body_is_a_415_that_says_so(api):
     assert "compressed (Content-Encoding: gzip)" in problem["msg"] and problem["loc"] == ["body"]
     response = api.post("/version-check-not-a-route", content=body, headers={"content-encoding": "gzip"})
     assert response.status_code == 404  # an unknown route stays a 404
+
+
+def test_a_month_in_digits_of_another_script_is_read_as_its_ascii_month():
+    """'2021-0１' was told 'a date within a month … write the month as 2021-0１' while '２０２１-01' was read as 2021-01:
+    strptime reads other scripts' digits in %Y, not in %m. Every month is now read as a person reads it."""
+    import pandas as pd
+
+    from resmodel.forecast.frame import parse_month
+
+    parsed = parse_month(pd.Series(["2021-0１", "２０２１-01", "٢٠٢١-٠١", "2021-01", "2021-13"]))
+    assert parsed[:4].dt.strftime("%Y-%m").tolist() == ["2021-01"] * 4 and pd.isna(parsed[4])
+
+
+def test_the_nowcast_reads_a_full_width_month_as_the_ascii_one(api):
+    import pandas as pd
+
+    triangle = pd.read_csv(ROOT / "data/demokommun/invoice_triangle.csv", dtype=str).query("service_month >= '2021-01'")
+    rows = [{"service_month": m, "reporting_month": r, "amount_sek": float(a)} for m, r, a in
+            zip(triangle["service_month"], triangle["reporting_month"], triangle["amount_sek"], strict=True)]
+    ascii_answer = api.post("/nowcasts", json={"invoices": rows})
+    rows[0] = {**rows[0], "service_month": rows[0]["service_month"].replace("1", "１")}  # full-width ones
+    wide = api.post("/nowcasts", json={"invoices": rows})
+    assert ascii_answer.status_code == 200, ascii_answer.text
+    assert wide.status_code == 200 and wide.json() == ascii_answer.json()

@@ -3,11 +3,32 @@ the file readers in io/ and the core's own table readings (budget.inyear_checks,
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Collection
 
 import pandas as pd
 
 from resmodel.errors import did_you_mean
+
+#: a decimal digit of another script than ASCII (full-width '２', Arabic-Indic '٢'): Python's \d and int() read it,
+#: strptime's %m does not — so '２０２１-01' was read as 2021-01 and '2021-0１' told 'a date within a month'
+OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
+
+def _as_ascii(match: re.Match) -> str:
+    return str(unicodedata.decimal(match.group()))
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with each decimal digit of another script as its ASCII digit, as a person reads it (integrator walk)."""
+    return text if text.isascii() else OTHER_DIGIT.sub(_as_ascii, text)
+
+
+def ascii_digit_cells(cells: pd.Series) -> pd.Series:
+    """Each cell of ``cells`` (text) as ``ascii_digits`` reads it: every reader of a month or date reads it alike."""
+    return cells.astype("string").str.replace(OTHER_DIGIT, _as_ascii, regex=True)
+
 
 #: words an export or a spreadsheet puts on a row that sums the rows above it
 TOTAL_WORDS = frozenset({"summa", "summering", "total", "totalt", "totalsumma", "sum", "s:a"})

@@ -16,6 +16,7 @@ import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector, shown
 from resmodel.limits import MAX_SERIES_VALUE
+from resmodel.table_words import ascii_digit_cells
 
 ID, DS, Y = "unique_id", "ds", "y"
 MONTHLY, YEARLY = "M", "Y"
@@ -106,8 +107,9 @@ def infer_freq(ds: pd.Series) -> str:
 
 
 def parse_month(text: pd.Series) -> pd.Series:
-    """Months written YYYY-MM or as their first day (YYYY-MM-01, optionally 00:00:00: an Excel date); else NaT."""
-    month = text.astype("string").str.strip().str.replace(r"^(\d{4}-\d{2})-01(?: 00:00:00)?$", r"\1", regex=True)
+    """Months written YYYY-MM or as their first day (YYYY-MM-01, optionally 00:00:00: an Excel date), in any script's
+    digits; else NaT."""
+    month = ascii_digit_cells(text).str.strip().str.replace(r"^(\d{4}-\d{2})-01(?: 00:00:00)?$", r"\1", regex=True)
     return pd.to_datetime(month, format="%Y-%m", errors="coerce")
 
 

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import Location, PersonalDataError
+from resmodel.table_words import ascii_digits
 
 # Zero-width (lookahead) matches, one pattern with the century and one without, so that every
 # place a number could start is tried: an earlier non-match such as '01-19121212' in
@@ -54,14 +55,6 @@ _DASHES = str.maketrans({**dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\u
 #: the separator alone, as a person reads them
 _BEFORE_SIGN, _AFTER_SIGN = re.compile(r"(?<=\d)\s+(?=[-+]\s*\d)"), re.compile(r"(?<=\d[-+])\s+(?=\d)")
 _LOOSE_SPACES = re.compile(r"(?<=\d)\s{2,}(?=\d)")
-#: a decimal digit that is not ASCII (full-width, Arabic-Indic, …): Python's \d matches it, int() reads it
-_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
-
-
-def _ascii_digits(text: str) -> str:
-    """``text`` with every decimal digit of another script as its ASCII digit: full-width '１９８００１０１-１２３４' reads
-    as a person reads it (API walk: its century '１９' was not '19', so a number with a wrong check digit passed)."""
-    return text if text.isascii() else _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 
 
 def _luhn_ok(nine_digits: str, check: str) -> bool:
@@ -75,7 +68,7 @@ def _luhn_ok(nine_digits: str, check: str) -> bool:
 def looks_like_pnr(text: str) -> bool:
     """True if ``text`` contains a personal identity number in the sense of the module docstring:
     a plausible date part and either a valid check digit or a form that needs none."""
-    text = _LOOSE_SPACES.sub(" ", _AFTER_SIGN.sub("", _BEFORE_SIGN.sub("", _ascii_digits(text.translate(_DASHES)))))
+    text = _LOOSE_SPACES.sub(" ", _AFTER_SIGN.sub("", _BEFORE_SIGN.sub("", ascii_digits(text.translate(_DASHES)))))
     for m in (m for form in _PNR_FORMS for m in form.finditer(text)):
         century, yy, dash1, mm, dash2, dd, separator, serial, check, range_follows = m.groups()
         month, day = int(mm), int(dd)

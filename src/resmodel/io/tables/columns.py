@@ -17,6 +17,7 @@ from resmodel.io.tables.excel_dates import excel_serial_date
 from resmodel.io.tables.schema import ID_PATTERN, Column
 from resmodel.io.tables.values import allowed_spelling, without_prefix_words
 from resmodel.limits import MAX_TABLE_NUMBER
+from resmodel.table_words import ascii_digit_cells
 
 
 def _echoed(text: str) -> str:
@@ -102,6 +103,7 @@ def parse_column(raw: pd.Series, col: Column, display: str, problems: ProblemCol
                 expected, f"correct the value; '{col.name}' cannot exceed {col.maximum:g}"))
         return numbers.astype("float64")
     if col.kind in ("date", "month"):
+        text = ascii_digit_cells(text)  # '2021-0１' is 2021-01, as parse_month reads it (integrator walk)
         if col.kind == "date":  # a database export's forms of the same day: 2024-07-01 00:00:00, 20240701
             day = (text.str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00(\.0+)?)?$", r"\1", regex=True)
                    .str.replace(r"^(\d{4})(\d{2})(\d{2})$", r"\1-\2-\3", regex=True))
