@@ -41,7 +41,7 @@ from resmodel.io.parameters import (
     override_scale_warnings,
     template_warnings,
 )
-from resmodel.io.scenario import display_path, effective, overrides, read_chain
+from resmodel.io.scenario import ScenarioSource, display_path, effective, overrides, read_chain
 from resmodel.io.tables import MAX_PROBLEMS, read_table
 from resmodel.io.writers import Sheet, write_csv, write_folder_atomically, write_json, write_workbook
 from resmodel.params.tree import Override, ParameterTree, Snapshot
@@ -62,7 +62,8 @@ from resmodel.services import UNIT_SERVICES
 
 @dataclass(frozen=True)
 class LoadedScenario:
-    """Everything a run needs, validated: scenario, parameter tree and snapshot, data, tariff."""
+    """Everything a run needs, validated: scenario, parameter tree and snapshot, data, tariff, and the chain's files
+    as read, for the projection's checks and set-up to use rather than read them again."""
 
     scenario: EffectiveScenario
     tree: ParameterTree
@@ -73,7 +74,7 @@ class LoadedScenario:
     parameter_hash: str
     data_hash: str
     data_display: str
-
+    chain: tuple[ScenarioSource, ...]
 
 
 def _read_tariff(path: Path, on: dt.date) -> tuple[Tariff, list[Warning_]]:
@@ -106,7 +107,8 @@ def tariff_order_warnings(prices: pd.DataFrame, display: str) -> list[Warning_]:
     return warnings
 
 
-def _projection_problems(scenario: EffectiveScenario, base_tree: ParameterTree) -> list[Problem]:
+def _projection_problems(chain: tuple[ScenarioSource, ...], scenario: EffectiveScenario,
+                         base_tree: ParameterTree) -> list[Problem]:
     """The problems of the scenario's projection block (its services, years, frame …), checked against the
     parameter files' values, for a scenario whose parameter changes have problems of their own — so that they
     are reported with them, not in a second run (economist walkthrough: a misspelt service and a misspelt frame
@@ -117,7 +119,7 @@ def _projection_problems(scenario: EffectiveScenario, base_tree: ParameterTree) 
     try:
         data = read_municipality(data_dir, display_path(data_dir), scenario.base_date)
         check_projection(LoadedScenario(scenario, base_tree, base_tree.snapshot(scenario.base_date), data, None, (),
-                                        "", "", display_path(data_dir)), warn=False)
+                                        "", "", display_path(data_dir), chain), warn=False)
     except InputError as exc:
         return exc.problems
     return []
@@ -125,7 +127,7 @@ def _projection_problems(scenario: EffectiveScenario, base_tree: ParameterTree) 
 
 def load(scenario_path: Path | str) -> LoadedScenario:
     """Read and validate a scenario chain, its parameters and data; nothing is computed yet."""
-    chain = read_chain(Path(scenario_path))
+    chain = tuple(read_chain(Path(scenario_path)))
     scenario = effective(chain)
     params_dir = Path(scenario.parameters_dir)
     params_display = display_path(params_dir)
@@ -138,7 +140,7 @@ def load(scenario_path: Path | str) -> LoadedScenario:
     try:
         tree = base_tree.with_overrides(overrides(chain, base_tree, scenario.base_date))
     except InputError as exc:  # with the projection block's problems: one run lists the scenario's every problem
-        problems = exc.problems + _projection_problems(scenario, base_tree)
+        problems = exc.problems + _projection_problems(chain, scenario, base_tree)
         raise InputError(sorted(problems, key=lambda p: (p.location.file or "", p.location.line or 0))) from None
     snapshot = tree.snapshot(scenario.base_date)
     working_time(snapshot), open_weeks(snapshot)  # parts that leave no working time are refused before a run
@@ -161,7 +163,7 @@ def load(scenario_path: Path | str) -> LoadedScenario:
         tariff_path = Path(scenario.tariff)
         data_hash = hashlib.sha256((data_hash + hash_files([tariff_path], tariff_path.parent)).encode()).hexdigest()
     return LoadedScenario(scenario, tree, snapshot, data, tariff, tuple(warnings), parameter_hash, data_hash,
-                          data_display)
+                          data_display, chain)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ the places — and, without the block, where demand passes today's places."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -13,7 +12,6 @@ import pandas as pd
 from resmodel.budget.areas import area_of
 from resmodel.budget.projection import CapacityLimit
 from resmodel.errors import InputError
-from resmodel.io.scenario import read_chain
 from resmodel.projection_run.names import EXTERNAL, LSS, OWN, SFB
 from resmodel.projection_run.premises_plan import planned_premises
 from resmodel.projection_run.projected_services import not_projected
@@ -30,7 +28,7 @@ WAITING = "waiting"  # capacity.<service>.overflow: the users above the places w
 def scenario_capacity(loaded, service: str) -> CapacityLimit | None:
     """A service's places by projected year from a scenario's ``projection.capacity`` (None when it gives
     the service none) — what ``resmodel queue --scenario`` simulates the queue against."""
-    resolved = resolve(read_chain(Path(loaded.scenario.chain[-1])))
+    resolved = resolve(loaded.chain)
     if resolved is None or service not in resolved.settings.capacity:
         return None
     first = loaded.scenario.base_date.year + 1

@@ -8,7 +8,6 @@ from pathlib import Path
 from resmodel.errors import InputError, Location, Problem, ProblemCollector, Warning_
 from resmodel.forecast.interface import history_suspicious_warnings
 from resmodel.io.other_services import read_other_services
-from resmodel.io.scenario import read_chain
 from resmodel.projection_run.capacity import capacity_limits
 from resmodel.projection_run.dated_changes import dated_changes_not_projected
 from resmodel.projection_run.forecast_file import read_forecast_file
@@ -92,7 +91,7 @@ def check_projection(loaded, warn: bool = True) -> tuple[str | None, list[Warnin
     ``warn=False``, which skips what only warns): the merged ``projection:`` block, its frame and
     other_services.csv, every independent check's problems reported together. A one-line summary (None when the
     scenario has no projection block) and the warnings."""
-    resolved = resolve(read_chain(Path(loaded.scenario.chain[-1])), as_meant=True)
+    resolved = resolve(loaded.chain, as_meant=True)
     if resolved is None:
         return None, []
     problems = ProblemCollector(list(resolved.problems))

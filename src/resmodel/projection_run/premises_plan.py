@@ -8,7 +8,6 @@ from pathlib import Path
 
 from resmodel.budget.projection import PlannedPremises
 from resmodel.errors import InputError, Location
-from resmodel.io.scenario import read_chain
 from resmodel.projection_run.paths import check_table_path, plan_path
 from resmodel.scenario.projection import CapacitySettings, ResolvedProjection, resolve
 
@@ -17,7 +16,7 @@ def plan_record(loaded, service: str) -> dict | None:
     """The premises plan a scenario gives a service, as {file, sha256} for a manifest; None without one."""
     from resmodel.io.manifest import file_record
 
-    resolved = resolve(read_chain(Path(loaded.scenario.chain[-1])))
+    resolved = resolve(loaded.chain)
     if resolved is None or getattr(resolved.settings.capacity.get(service), "plan", None) is None:
         return None
     return file_record(plan_path(resolved, service))

@@ -21,7 +21,6 @@ from resmodel.budget.topdown import unit_costs_from_averages
 from resmodel.errors import InputError, Location, Warning_
 from resmodel.io.frame_file import frame_document, frame_words
 from resmodel.io.other_services import low_cost_warnings, read_other_services
-from resmodel.io.scenario import read_chain
 from resmodel.projection_run.capacity import (
     capacity_limits,
     capacity_notes,
@@ -84,7 +83,7 @@ class ProjectionSetup:
 
 
 def _settings(loaded) -> ResolvedProjection:
-    chain = read_chain(Path(loaded.scenario.chain[-1]))
+    chain = loaded.chain
     resolved = resolve(chain)
     if resolved is None:
         last = chain[-1]
