@@ -5,6 +5,7 @@ scenario/projection.py's."""
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from resmodel.errors import InputError, Location
@@ -12,13 +13,27 @@ from resmodel.io.scenario import ScenarioSource, display_path
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.scenario.projection import ResolvedProjection, held_along, merge
 
+#: each scenario file's frame layer, by the id of its ScenarioSource while that lives (``weakref.finalize``): the
+#: frame YAML a file names is read once, not again for the frame's words and for each message located in the frame
+_LAYERS: dict[int, tuple] = {}
+
 
 def _frame_layer(src: ScenarioSource, frame: str | dict[str, Any]):
     """(mapping, file shown in messages, line_of(key), word_of(key): the word a boolean there was written as) of one
-    file's frame entry."""
-    if isinstance(frame, dict):
-        return (frame, src.display, (lambda key: src.doc.line_of(f"projection.frame.{key}")),
-                (lambda key: src.doc.words.get(f"projection.frame.{key}")))
+    file's frame entry, ``frame``, read once per file of the chain."""
+    key = id(src)
+    if key not in _LAYERS:
+        _LAYERS[key] = _read_frame_layer(src, frame)
+        weakref.finalize(src, _LAYERS.pop, key, None)
+    return _LAYERS[key]
+
+
+def _read_frame_layer(src: ScenarioSource, frame: str | dict[str, Any]):
+    """``_frame_layer`` as the file's frame entry gives it: an inline mapping, or the frame YAML file it names."""
+    if isinstance(frame, dict):  # the file's document, not the file: a layer kept must not keep its file alive
+        own = src.doc
+        return (frame, src.display, (lambda key: own.line_of(f"projection.frame.{key}")),
+                (lambda key: own.words.get(f"projection.frame.{key}")))
     path = src.path.parent / frame
     if not path.is_file():
         raise InputError.at(src.doc.location("projection.frame"), f"frame file '{frame}' not found",
