@@ -1,6 +1,6 @@
-"""A projection and its check read the scenario chain and other_services.csv once each and pass what they read on:
-build_setup read other_services.csv again for the fixed volumes' scale and a forecast file's, check_projection
-again for its warnings (code review of the projection_run split)."""
+"""A projection and its check read other_services.csv once each and pass what they read on (build_setup read it again
+for the fixed volumes' scale and a forecast file's, check_projection again for its warnings: code review of the
+projection_run split), and the scenario chain not at all: run.load read it, and LoadedScenario carries it."""
 
 from __future__ import annotations
 
@@ -35,11 +35,11 @@ def _counted(read, name: str, counts: dict[str, int]):
     return counting
 
 
-def test_build_setup_reads_the_chain_and_other_services_once(demo_loaded, demo_result, reads):
+def test_build_setup_reads_other_services_once_and_the_chain_not_again(demo_loaded, demo_result, reads):
     projection_run.build_setup(demo_loaded, demo_result)
-    assert reads == {"read_chain": 1, "read_other_services": 1}
+    assert reads == {"read_chain": 0, "read_other_services": 1}
 
 
-def test_check_projection_reads_the_chain_and_other_services_once(demo_loaded, reads):
+def test_check_projection_reads_other_services_once_and_the_chain_not_again(demo_loaded, reads):
     projection_run.check_projection(demo_loaded, warn=True)
-    assert reads == {"read_chain": 1, "read_other_services": 1}
+    assert reads == {"read_chain": 0, "read_other_services": 1}
