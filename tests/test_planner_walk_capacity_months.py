@@ -17,10 +17,10 @@ LEVEL_8 = [8, 9, 10, 11, 12, 11, 10, 9, 11, 10, 8, 8]
 LEVEL_1 = 50.0
 
 
-def _plan():
+def _plan(level_1: float = LEVEL_1, places_1_6: float = 60.0):
     demand = pd.DataFrame({"month": [*MONTHS, *MONTHS], "service": SERVICE,
-                           "level": ["1"] * 12 + ["8"] * 12, "volume": [LEVEL_1] * 12 + LEVEL_8})
-    base = pd.DataFrame({"min_level": [1, 7], "max_level": [6, 8], "places": [60.0, 10.0]})
+                           "level": ["1"] * 12 + ["8"] * 12, "volume": [level_1] * 12 + LEVEL_8})
+    base = pd.DataFrame({"min_level": [1, 7], "max_level": [6, 8], "places": [places_1_6, 10.0]})
     candidates = pd.DataFrame({"premises_id": ["L-78"], "service": SERVICE, "places": [10], "annual_rent_sek": [1e6],
                                "one_off_cost_sek": [0.0], "earliest_year": [2030], "lead_time_months": [None],
                                "decided_year": [None], "min_level": [7], "max_level": [8], "source": ["test"]})
@@ -41,3 +41,15 @@ def test_the_capacity_file_sees_a_level_ranges_shortfall_in_each_month_it_lasts(
 def test_the_plan_itself_still_counts_the_peak_months_users_without_a_place():
     yearly = _plan().yearly.query("option == 'plan'").set_index("year")
     assert yearly.loc[2025, "unmet"] == 2.0  # the year's peak of level 8 (12) against its 10 places
+
+
+def test_a_levels_flows_add_up_to_its_demand_exactly():
+    """Finding 2: CBC reports a solution to about eight digits, so served_own of a fully served year was 1366.028 in
+    one plan and 1366.0281 in another of a demand of 1366.02805, and a reason said '440,973 SEK less' for a year's
+    rent of 441,000. Each level's flows now add up to its demand, the remainder in its own places."""
+    level_1 = 1366.02804595854  # the walk's demand, more digits than CBC's solution file holds
+    by_level = _plan(level_1, 1400.0).by_level.query("option == 'plan'")
+    demand = pd.Series([level_1, max(LEVEL_8)], index=[1, 8])
+    for row in by_level.itertuples():
+        total = row.served_own + row.external_places + row.waiting + row.unmet
+        assert total == round(float(demand[row.level]), 6), row
