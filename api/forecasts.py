@@ -53,11 +53,11 @@ def _text_or_whole_number(example: str, quoted: str):
 
 
 TextOrWholeNumber = Annotated[str, BeforeValidator(_text_or_whole_number(
-    "a period as a string, or a whole number such as 2015", '"2015" or "2015-01"')),
+    "a string, or a whole number such as 2015", '"2015" or "2015-01"')),
                               WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}]})]
 #: a series name: at most 100 characters, said in the schema too (WithJsonSchema replaces what Field adds)
 SeriesName = Annotated[str, BeforeValidator(_text_or_whole_number(
-    "a series name as a string (or a whole number)", '"daglig_verksamhet" or "U00042"')),
+    "a string, or a whole number: a series name", '"daglig_verksamhet" or "U00042"')),
                        WithJsonSchema({"anyOf": [{"type": "string", "maxLength": 100}, {"type": "integer"}]})]
 
 

@@ -124,6 +124,10 @@ def _body(problems: list[dict[str, Any]]) -> dict[str, Any]:
 #: the core's words for a file, which a request's body is not (the identity-number refusal of a table cell)
 REQUEST_WORDS = {"this cell looks like": "this value looks like",
                  "before loading the file": "before sending the request",
+                 "and in every other cell the value its column takes": "and in every other field the value it takes",
+                 " (in a column resmodel reads — a month, a weekday, a service — write the value it takes; a column it "
+                 "does not read: delete the column)": " (in a field resmodel reads — a month, a weekday, a service — "
+                                                       "write the value it takes)",
                  "check the cell: an identity number pasted into the column": "check the value: an identity number "
                                                                               "pasted in"}
 

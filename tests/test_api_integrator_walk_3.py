@@ -46,8 +46,8 @@ def test_an_identity_number_in_a_month_is_told_to_write_the_month_not_a_pseudony
     response = api.post("/nowcasts", json={"invoices": invoices})
     assert response.status_code == 422, response.text
     [problem] = response.json()["detail"]["problems"]
-    assert "the value its column takes (a name, a month, a weekday)" in problem["msg"]
-    assert "in a column resmodel reads — a month, a weekday, a service — write the value it takes" in problem["msg"]
+    assert "and in every other field the value it takes (a name, a month, a weekday)" in problem["msg"]
+    assert "(in a field resmodel reads — a month, a weekday, a service — write the value it takes)" in problem["msg"]
     assert "19800101" not in response.text
 
 
@@ -55,7 +55,7 @@ def test_a_series_name_of_the_wrong_type_is_given_name_examples(api):
     response = api.post("/forecasts", json={"h": 2, "model": "naive", "series": _series(True)})
     assert response.status_code == 422, response.text
     msg = response.json()["detail"]["problems"][0]["msg"]
-    assert "a series name as a string" in msg and '"daglig_verksamhet"' in msg and "2015-01" not in msg
+    assert "Expected a string, or a whole number: a series name" in msg and '"daglig_verksamhet"' in msg and "2015-01" not in msg
     response = api.post("/forecasts", json={"h": 2, "model": "naive", "series": _series("dv", {"y": 1})})
     assert "2015-01" in response.json()["detail"]["problems"][0]["msg"]  # a period keeps the period examples
 
