@@ -252,3 +252,15 @@ def test_a_roster_far_off_the_need_is_warned_as_the_cli_warns_it(tmp_path):
     assert str(tmp_path) not in rosters[0]  # no server path
     items = [i for i in body["warning_items"] if i["check"] == "roster_implausible"]
     assert len(items) == 1 and items[0]["where"] == "body.scenario"
+
+
+def test_a_user_not_in_users_csv_is_told_to_remove_a_leavers_rows_too(api):
+    """Section-manager walk: a leaver's rows in an attendance file kept from an earlier week were told only to fill
+    in a level (a new user, a changed assessment); a user users.csv does not list may have left."""
+    response = post(api, attendance=_one(ATTENDANCE, 5, user_id="GONE01"))
+    assert response.status_code == 422, response.text
+    [problem] = response.json()["detail"]["problems"]
+    assert "remove the user's rows if the user has left" in problem["msg"]
+    assert "fill in 'level' for this user" in problem["msg"]
+    listed = post(api, attendance=_one(ATTENDANCE, 5, level=None, user_id=ATTENDANCE[5]["user_id"]))
+    assert "has left" not in listed.text  # a user users.csv lists has not left

@@ -143,7 +143,9 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
         f"user '{table.at[i, 'user_id']}' " + ("has no need level in users.csv" if table.at[i, "user_id"] in own.index
                                                 else "is not a daily-activity user in users.csv")
         + " and the row gives none"), "a level 1–8 in the row, or the user with a level in users.csv",
-        "fill in 'level' for this user (a new user, or a changed assessment)", mistyped)
+        "fill in 'level' for this user (a new user, or a changed assessment)", lambda i: mistyped(i) + (
+            "" if table.at[i, "user_id"] in own.index else "remove the user's rows if the user has left (an "
+            "attendance file copied from an earlier week), or "))
     listed_unit = table["user_id"].map(own["unit_id"])
     unit = table["unit_id"].fillna(listed_unit.where(listed_unit.isin(unit_ids)))
     refuse(table["unit_id"].notna() & ~table["unit_id"].isin(unit_ids), "unit_id", lambda i: (
