@@ -111,3 +111,15 @@ def test_a_nul_inside_a_cell_of_several_lines_is_at_the_row_the_cell_opens_on(tm
     """The row is the one the cell begins in, and the character is counted from that row's start (line breaks too)."""
     said = _read_error(tmp_path, "unit_id,comment\nDV001,\"one\ntwo\x00\"\nDV002,x\n")
     assert "t.csv, row 2: the row holds a NUL character (a binary zero) at character 15" in said, said
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_byte_that_is_not_utf8_after_a_cell_of_several_lines_is_at_its_spreadsheet_row(tmp_path, bom):
+    """As the NUL: a bad byte's row counted text lines (row 5 here), and a BOM shifted the count by its 3 bytes."""
+    from resmodel.io.tables import read_raw
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(bom + "unit_id,comment\nDV001,\"så\nandra\nrad\"\nDV002,".encode() + b"\xff\xfe\n")
+    with pytest.raises(InputError) as exc:
+        read_raw(path, "t.csv")
+    assert "t.csv, row 3: file is not UTF-8 text" in str(exc.value), str(exc.value)

@@ -37,7 +37,8 @@ def read_utf8(path: Path, display: str, kind: str, fix: str, as_row: bool = Fals
         text = _windows_1252(data) if windows_1252 and not mixed and not utf16 else None
         if text is not None:
             return text
-        where = data.count(b"\n", 0, exc.start) + 1
+        before = bytes(exc.object[:exc.start]).decode("utf-8", errors="replace")  # exc.object: after any BOM
+        where = _row_at(before, len(before))[0] if as_row else before.count("\n") + 1
         location = Location(file=display, row=where) if as_row else Location(file=display, line=where)
         if utf16:
             raise _utf16_error(display, as_row, kind, fix) from None
