@@ -17,13 +17,13 @@ from resmodel.io.candidates import CANDIDATES
 from resmodel.io.dictionary import OTHER_SERVICES, PREMISES, STAFF, TABLES, TARIFF, UNITS, USERS
 from resmodel.io.municipality import read_municipality
 from resmodel.io.premises_plan import PREMISES_PLAN
-from resmodel.io.series import HISTORY_COLUMNS
+from resmodel.io.series import HISTORY_COLUMNS, TRIANGLE
 from resmodel.io.shifts import ATTENDANCE, ROSTER
 from resmodel.io.tables import MANY_UNKNOWN_COLUMNS, SWEDISH_COLUMN_NAMES, header_key, read_table, type_table
 from resmodel.schema_docs import data_dictionary
 from tests.csvedit import VALID_DATA, valid_data_with
 
-READ_BY_TYPE_TABLE = (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, PREMISES_PLAN, ATTENDANCE, ROSTER)
+READ_BY_TYPE_TABLE = (*TABLES.values(), TARIFF, OTHER_SERVICES, CANDIDATES, PREMISES_PLAN, ATTENDANCE, ROSTER, TRIANGLE)
 WIDE = "one column per month"
 
 

@@ -101,6 +101,11 @@ SWEDISH_HEADER_WORDS = {
     **dict.fromkeys(("slut", "sluttid", "till"), "end"),
     **dict.fromkeys(("rast_start", "rast_från"), "break_start"), **dict.fromkeys(("rast_slut", "rast_till"), "break_end"),
     **dict.fromkeys(("personal", "medarbetare"), "staff_id"),
+    # the invoice triangle (resmodel nowcast): a state-assistance export's month of service and of reporting
+    **dict.fromkeys(("tjänstemånad", "tjanstemanad", "avser_månad", "avser_manad"), "service_month"),
+    **dict.fromkeys(("rapportmånad", "rapportmanad", "rapporteringsmånad", "rapporteringsmanad"), "reporting_month"),
+    **dict.fromkeys(("ärenden", "arenden", "antal_ärenden", "antal_arenden"), "cases"),
+    **dict.fromkeys(("belopp", "belopp_kr", "belopp_sek"), "amount_sek"),
 }
 
 

@@ -28,7 +28,7 @@ from resmodel.budget.cells import (
     shown,
 )
 from resmodel.errors import InputError, Location, ProblemCollector
-from resmodel.forecast.frame import month_written_otherwise
+from resmodel.forecast.frame import MAX_PROBLEMS, month_written_otherwise
 from resmodel.table_words import is_total_word, swedish_headers
 
 ACTUALS_COLUMNS = ("year", "month", "area", "cost", "volume")
@@ -149,8 +149,9 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None,
                          "(0 or empty for an area without a volume measure)", plain_number(actuals))
         elif volume[i] < 0:
             problems.add(loc(file, r, "volume"), "negative volume", "a volume ≥ 0", "correct the volume")
-        if len(problems.problems) >= 25:
+        if len(problems.problems) > MAX_PROBLEMS:  # one more, so that the cap can say where the rest begin
             break
+    problems.cap(MAX_PROBLEMS, loc(file))  # the rest said, not cut off unsaid (in-year walk: 25 of 40 rows)
     problems.raise_if_any()
     t = pd.DataFrame({"year": year.astype(int), "month": month.astype(int), "area": t["area"].astype(str),
                       "cost": cost, "volume": np.where(empty_volume, 0.0, volume)})

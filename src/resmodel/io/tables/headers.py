@@ -88,6 +88,9 @@ def _column_hint(name: str, columns: dict[str, Column], present: Collection[str]
     if target in columns:
         return target, f"'{name}' is '{target}' here: rename it to '{target}'"
     near = did_you_mean(name, sorted(columns))
+    if not near and target is not None:  # a Swedish word of another table's column: 'antal' (volume) in the triangle
+        return None, (f"'{name}' stands for '{target}' in other tables, which this one does not have: rename it to "
+                      f"the column it holds ({', '.join(sorted(columns))}), or remove it")
     return None, (near + RENAME_OR_REMOVE) if near else None
 
 
