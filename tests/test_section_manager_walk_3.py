@@ -68,3 +68,22 @@ def test_an_unchanged_copy_prints_no_data_warning(tmp_path, monkeypatch, capsys)
     copy = child(tmp_path, "copy", f"data: {demo_copy(tmp_path)}\nprojection: null\n")
     code, _, stderr = run_main(monkeypatch, capsys, "compare", SC / "base.yaml", copy, "--out", tmp_path / "cmp")
     assert code == 0 and "(not in 'base')" not in stderr
+
+
+def test_staff_on_duty_written_as_percent_is_warned_at_the_units_row(tmp_path, monkeypatch, capsys):
+    """Data-steward walk: a group home's night_awake_staff 100 (percent for 1) cost about 25 MSEK a resident with exit
+    0 and no word; its need is now warned against the FTE it employs, at its units.csv row."""
+    data = demo_copy(tmp_path)
+    units = (data / "units.csv").read_text(encoding="utf-8").splitlines()
+    row, line = next((i + 1, text) for i, text in enumerate(units) if text.startswith("GB001,"))
+    cells = line.split(",")
+    cells[-2] = "100"  # night_awake_staff
+    edit(data / "units.csv", line, ",".join(cells))
+    scenario = child(tmp_path, "percent", f"data: {data}\nprojection: null\n")
+    code, _, stderr = run_main(monkeypatch, capsys, "validate", scenario)
+    assert code == 0
+    said = [line for line in stderr.splitlines() if "[need_implausible]" in line]
+    assert len(said) == 1 and f"units.csv, row {row}" in said[0] and "unit 'GB001' needs" in said[0], stderr
+    assert "staff on duty in units.csv" in said[0]
+    code, _, stderr = run_main(monkeypatch, capsys, "validate", SC / "base.yaml")
+    assert "need_implausible" not in stderr  # the demo's units need 0.8–1.3 times their roster

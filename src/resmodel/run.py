@@ -237,6 +237,29 @@ def roster_scale_warnings(units: pd.DataFrame, staff: pd.DataFrame, files: dict[
             for r in far.itertuples()]
 
 
+def need_scale_warnings(units: pd.DataFrame, unit_rows: pd.DataFrame, files: dict[str, str]) -> list[Warning_]:
+    """A unit whose need is many times the FTE it employs (by the roster check's factor and slack, the other way): a
+    housing unit's staff on duty in percent (100 awake at night for 1) cost 25 MSEK a resident without a word
+    (data-steward walk); at the unit's row of units.csv. A unit without roster rows has no_roster instead."""
+    far = units[(units["fte_roster"] > 0) & (units["fte_required"] > ROSTER_FACTOR * units["fte_roster"] + ROSTER_SLACK)]
+    row_of = pd.Series(unit_rows.index, index=unit_rows["unit_id"].to_numpy())
+    return [Warning_("need_implausible", Location(file=files.get("units"), row=int(row_of[r.unit_id])),
+                     f"unit '{r.unit_id}' needs {r.fte_required:,.1f} FTE against {r.fte_roster:,.1f} employed in "
+                     f"staff.csv ({r.fte_required / r.fte_roster:,.0f} times): {_high_need_causes(r.service)}? The "
+                     "run costs the need as computed", (str(r.unit_id),))
+            for r in far.itertuples()]
+
+
+def _high_need_causes(service: str) -> str:
+    """What may have inflated a unit's need, for need_implausible: the staff on duty in units.csv where the service
+    staffs by shift (housing), else the users' hours or levels."""
+    if service in HOURS_UNIT_SERVICES:
+        return ("the users' weekly_hours in users.csv written as percent of full time (75 for 30 hours), or levels or "
+                "a level table the scenario changed")
+    return ("staff on duty in units.csv (day_staff, evening_staff, night_awake_staff, night_sleeping_staff) written as "
+            "percent (100 for 1), or the users' levels or a level table the scenario changed")
+
+
 def _low_need_causes(service: str, warned: bool = True) -> str:
     """What may have cut a unit's need, for roster_implausible: the users' weekly_hours only in a unit of a service
     that uses them — a housing unit was told its users' weekly_hours, which housing users have none of (re-walk).
@@ -261,6 +284,7 @@ def run(loaded: LoadedScenario) -> RunResult:
     files = table_files(Path(loaded.scenario.data), loaded.data_display)
     refuse_percent_rosters(result.units, loaded.data.staff, files.get("staff"))
     warnings += roster_scale_warnings(result.units, loaded.data.staff, files)
+    warnings += need_scale_warnings(result.units, loaded.data.units, files)
     refuse_in_strict(loaded.scenario, warnings)
     period = str(loaded.snapshot.on.year)
     scenario = loaded.scenario

@@ -8,7 +8,7 @@ from resmodel.errors import Location, Warning_
 
 #: the console lists warnings most serious first, so that no routine line hides one that moves a figure by millions
 #: (steward walk: FTE typed as percent was line 94 of 94, behind 74 old assessments); "*" is any check not named
-WARNING_ORDER = ("roster_implausible", "template_parameter", "implausible_change", "level_table_decreasing",
+WARNING_ORDER = ("roster_implausible", "need_implausible", "template_parameter", "implausible_change", "level_table_decreasing",
                  "day_price_implausible", "rent_implausible", "weekly_hours_implausible", "start_before_adult_age",
                  "premises_kind_mismatch", "capacity_exceeded", "level_not_suitable", "no_roster",
                  "tariff_missing_price", "unit_empty", "role_not_of_service", "value_ignored", "*", "premises_unused",
