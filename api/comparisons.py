@@ -14,7 +14,14 @@ from pydantic import BaseModel, Field
 from api.fields import Version, Year
 from api.problems import RequestBody, one_problem
 from api.projections import input_hashes
-from api.scenarios import SentName, load_scenario, nfc, scenario_error, scenario_warning_lines
+from api.scenarios import (
+    SentName,
+    load_scenario,
+    new_data_warning_lines,
+    nfc,
+    scenario_error,
+    scenario_warning_lines,
+)
 from resmodel import __version__
 from resmodel.budget.areas import AREA_KEYS
 from resmodel.errors import ResmodelError
@@ -166,10 +173,11 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
     without = [loaded.scenario.name for i, loaded in enumerate(every) if not _projects(loaded, i)]
     if without:
         return _units_only(request, every, without, files)
-    compared, hashes, inputs, warnings = [], {}, {}, {}
+    compared, hashes, inputs, warnings, runs = [], {}, {}, {}, []
     for i, loaded in enumerate(every):
         try:
             base = run(loaded)
+            runs.append(base)
             setup = build_setup(loaded, base)
             compared.append(cmp.Compared(loaded.scenario.name, setup.case, run_setup(setup), base.allocation.units))
         except ResmodelError as exc:
@@ -181,7 +189,7 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
             raise one_problem(422, ["body", "scenarios", i], f"{p.problem}. Expected {p.expected}. Fix: {p.fix}") from None
         hashes[loaded.scenario.name] = loaded.scenario.content_hash
         inputs[loaded.scenario.name] = input_hashes(projection_manifest(base.manifest, setup))
-        warnings[loaded.scenario.name] = scenario_warning_lines(loaded, setup)
+        warnings[loaded.scenario.name] = scenario_warning_lines(loaded, setup) + new_data_warning_lines(runs[0], base)
     try:
         diff, fall, units, services = cmp.compare_scenarios(compared, measure=request.measure, year=request.year,
                                                             area=request.area)
@@ -245,7 +253,8 @@ def _units_only(request: ComparisonRequest, every: list[LoadedScenario], without
         notes=[units_only_note(without, "differences, services and waterfall are empty", unused)],
         differences=[], services=[], waterfall=[],
         units=_records(units_against_first([r.allocation.units for r in results], names)),
-        warnings={loaded.scenario.name: scenario_warning_lines(loaded) for loaded in every})
+        warnings={loaded.scenario.name: scenario_warning_lines(loaded) + new_data_warning_lines(results[0], result)
+                  for loaded, result in zip(every, results, strict=True)})
 
 
 def _records(units: pd.DataFrame) -> list[dict]:

@@ -38,6 +38,15 @@ MAX_FORECAST_SECONDS = 45
 NOT_SERVED = ("demographic", "stockflow")
 
 
+def served_hint(name: str) -> str:
+    """The 'did you mean' of an unknown model name among the models this endpoint runs: 'stockflw' was offered
+    'stockflow', which the endpoint then refused (diff review)."""
+    from resmodel.forecast.forecaster import model_hint
+
+    hint = model_hint(name)
+    return "" if any(f"'{m}'" in hint for m in NOT_SERVED) else hint
+
+
 def _text_or_whole_number(example: str, quoted: str):
     """The validator of a field that may come as a string or a whole number (2015), read as text; a value of another
     type is told the field's own ``example`` and how to quote it (a series name was given period examples: walk)."""
@@ -203,7 +212,7 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     """Forecast every series ``h`` periods ahead; series of each frequency get the model built for it."""
     from resmodel.forecast import Forecaster, make_model
     from resmodel.forecast.anomalies import suspicious_warnings
-    from resmodel.forecast.forecaster import MODEL_NAMES, model_hint, model_name
+    from resmodel.forecast.forecaster import MODEL_NAMES, model_name
     from resmodel.forecast.frame import MAX_PROBLEMS, format_ds
     from resmodel.io.pnr import check_frame_for_pnr, looks_like_pnr
     from resmodel.io.series import SERIES_IDS, series_from_raw
@@ -219,8 +228,8 @@ def create_forecast(request: ForecastRequest) -> ForecastResponse:
     if name not in MODEL_NAMES:  # the models this endpoint runs, not every model name (integrator walk)
         raise one_problem(422, ["body", "model"], f"unknown model '{shown(name, 40)}'. Expected one of "
                           + ", ".join(m for m in MODEL_NAMES if m not in NOT_SERVED) + " (the demographic and "
-                          f"stock–flow models need inputs this endpoint does not take). Fix: {model_hint(name)}use "
-                          "one of the listed model names")
+                          f"stock–flow models need inputs this endpoint does not take). Fix: {served_hint(name)}"
+                          "use one of the listed model names")
     raw = pd.DataFrame([{k: str(v) for k, v in point.model_dump().items()} for point in request.series])
     rows, warnings = [], []
     try:

@@ -82,6 +82,19 @@ def scenario_warning_lines(loaded: LoadedScenario, setup=None) -> list[str]:
         scenario_warnings(loaded, setup), loaded, "in POST /runs' warnings of the scenario")]
 
 
+def new_data_warning_lines(reference, result) -> list[str]:
+    """The data warnings of compared run ``result`` that the reference run does not give, as `resmodel compare` prints
+    them ('(not in 'base') [no_roster] …'; none for the reference itself), paths relative to the project."""
+    from resmodel.warning_order import warning_lines, warnings_not_in
+
+    if result is reference:
+        return []
+    project = project_folder()
+    return [f"(not in '{reference.loaded.scenario.name}') " + without_server_paths(line, project)
+            for line in warning_lines(warnings_not_in(reference.warnings, result.warnings), result.loaded,
+                                      "in POST /runs' warnings of the scenario")]
+
+
 def load_scenario(name: str, loc: list[Any] | None = None) -> LoadedScenario:
     """404 when there is no such scenario, 422 with located problems (at ``loc``, default the body's
     'scenario') when it is broken; a name that is not a plain file name is refused here too, whatever

@@ -69,6 +69,8 @@ def test_an_unknown_model_is_told_only_the_models_the_endpoint_runs(api):
     assert "naive" in listed and "auto" in listed and "demographic" not in listed and "stockflow" not in listed
     response = api.post("/forecasts", json={"h": 2, "model": "holtwinters", "series": _series()})
     assert "did you mean 'ets'?" in response.json()["detail"]["problems"][0]["msg"]
+    response = api.post("/forecasts", json={"h": 2, "model": "stockflw", "series": _series()})
+    assert "did you mean 'stockflow'" not in response.text  # a model the endpoint would refuse is not offered
     response = api.post("/forecasts", json={"h": 2, "model": "Demographic", "series": _series()})
     assert "needs a population or flows table" in response.text  # any case, as the models are known
 
@@ -106,3 +108,30 @@ def test_the_nowcast_reads_a_full_width_month_as_the_ascii_one(api):
     wide = api.post("/nowcasts", json={"invoices": rows})
     assert ascii_answer.status_code == 200, ascii_answer.text
     assert wide.status_code == 200 and wide.json() == ascii_answer.json()
+
+
+def test_comparisons_say_the_compared_data_warnings_the_reference_has_not(tmp_path):
+    """Diff review: `resmodel compare` printed a new unit's no_roster warning; POST /comparisons answered none."""
+    import shutil
+
+    from tests.scenario_files import demo_copy, edit
+
+    data = demo_copy(tmp_path)
+    units = data / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8")
+                     + "DV078,Daglig verksamhet 78,daglig_verksamhet,egen,DV sektion 10,L-DV040,,,,,\n", encoding="utf-8")
+    edit(data / "users.csv", "U0044,daglig_verksamhet,DV077,", "U0044,daglig_verksamhet,DV078,")
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    shutil.copy(ROOT / "scenarios" / "base.yaml", folder / "base.yaml")
+    text = (folder / "base.yaml").read_text(encoding="utf-8").replace("../data/demokommun", str(ROOT / "data/demokommun"))
+    (folder / "base.yaml").write_text(text, encoding="utf-8")
+    (folder / "copy.yaml").write_text(f"name: copy\npurpose: test\nextends: base.yaml\ndata: {data}\nprojection: null\n",
+                                      encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RESMODEL_SCENARIOS", str(folder))
+        response = TestClient(app).post("/comparisons", json={"scenarios": ["base", "copy"]})
+    assert response.status_code == 200, response.text
+    warnings = response.json()["warnings"]
+    assert any(line.startswith("(not in 'base') [no_roster]") and "'DV078'" in line for line in warnings["copy"])
+    assert not any("(not in" in line for line in warnings["base"])
