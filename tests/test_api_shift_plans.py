@@ -264,3 +264,6 @@ def test_a_user_not_in_users_csv_is_told_to_remove_a_leavers_rows_too(api):
     assert "fill in 'level' for this user" in problem["msg"]
     listed = post(api, attendance=_one(ATTENDANCE, 5, level=None, user_id=ATTENDANCE[5]["user_id"]))
     assert "has left" not in listed.text  # a user users.csv lists has not left
+    other_service = post(api, attendance=_one(ATTENDANCE, 5, level=None, user_id="U0001"))  # assistance in users.csv
+    assert other_service.status_code == 422 and "is not a daily-activity user" in other_service.text
+    assert "has left" not in other_service.text

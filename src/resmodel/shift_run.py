@@ -135,6 +135,8 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
             raise InputError.at(Location(table.at[i, "source"], row=int(table.at[i, "row"]), column=column),
                                 problem(i), expected, hint(i) + fix)
 
+    listed_ids = set(users["user_id"])
+
     def mistyped(i: int) -> str:  # 'u0282' for U0282: the id, not the level, is what to correct
         hint = did_you_mean(table.at[i, "user_id"], own.index)
         return hint + "correct the id (ids are compared exactly, case included), or " if hint else ""
@@ -144,8 +146,8 @@ def unit_attendance(users: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
                                                 else "is not a daily-activity user in users.csv")
         + " and the row gives none"), "a level 1–8 in the row, or the user with a level in users.csv",
         "fill in 'level' for this user (a new user, or a changed assessment)", lambda i: mistyped(i) + (
-            "" if table.at[i, "user_id"] in own.index else "remove the user's rows if the user has left (an "
-            "attendance file copied from an earlier week), or "))
+            "" if table.at[i, "user_id"] in listed_ids  # in users.csv, of this service or another: has not left
+            else "remove the user's rows if the user has left (an attendance file copied from an earlier week), or "))
     listed_unit = table["user_id"].map(own["unit_id"])
     unit = table["unit_id"].fillna(listed_unit.where(listed_unit.isin(unit_ids)))
     refuse(table["unit_id"].notna() & ~table["unit_id"].isin(unit_ids), "unit_id", lambda i: (
