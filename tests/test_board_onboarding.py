@@ -318,7 +318,7 @@ def test_an_identity_number_as_a_sheet_name_is_told_to_rename_the_sheet(kit):
 
 
 @pytest.mark.parametrize(("price", "told"), [
-    ("4.5", "4.5 tkr is 4,500 SEK a day; correct the cell"),
+    ("4.5", "4.5 tkr is 4 500 SEK a day; correct the cell"),
     ("120", "very low for a day of a bought place: correct the cell"),  # 120 tkr would be no day price either
 ])
 def test_a_day_price_under_the_floor_is_warned_with_the_tkr_reading_where_it_fits(kit, price, told):
@@ -360,7 +360,7 @@ def test_a_single_daily_activity_user_above_a_week_is_still_warned_at_its_row(ki
 
 @pytest.mark.parametrize(("cell", "told", "not_told"), [
     ("60,54000", "very low for premises: check the rent and the places; correct the cell", "tkr"),
-    ("20,600", "written in tkr? amounts are in SEK: 600 tkr is 600,000; correct the cell", "very low"),
+    ("20,600", "written in tkr? amounts are in SEK: 600 tkr is 600 000; correct the cell", "very low"),
 ])
 def test_a_low_rent_is_read_as_tkr_only_where_that_is_a_rent_a_place_may_have(kit, cell, told, not_told):
     _edit(kit / "data" / "premises.csv", "L-DV1,dv_lokal,20,600000,", f"L-DV1,dv_lokal,{cell},")

@@ -179,7 +179,7 @@ def test_a_low_rent_is_told_it_may_be_per_square_metre_or_a_month(tmp_path):
     """Finding 4: 1 850 a year for 10 places (a rent per m²) was told only 'written in tkr/MSEK?'."""
     table = read_candidates(write(tmp_path / "c.csv", ["A,daglig_verksamhet,10,1850,0,2025,"]), SERVICE)
     (warning,) = amount_warnings(table, "c.csv")
-    assert "1,850 tkr is 1,850,000" in warning.message
+    assert "1 850 tkr is 1 850 000" in warning.message
     assert "a rent per m²? multiply it by the premises' area in m²; a monthly rent? multiply it by 12" in warning.message
 
 

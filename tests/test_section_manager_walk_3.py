@@ -87,3 +87,12 @@ def test_staff_on_duty_written_as_percent_is_warned_at_the_units_row(tmp_path, m
     assert "staff on duty in units.csv" in said[0]
     code, _, stderr = run_main(monkeypatch, capsys, "validate", SC / "base.yaml")
     assert "need_implausible" not in stderr  # the demo's units need 0.8–1.3 times their roster
+
+
+def test_a_tkr_hint_gives_the_amount_as_a_semicolon_file_can_take_it():
+    """Data-steward walk: 'written in tkr? … 480 tkr is 480,000' — typed as shown into a ';' file, 480,000 reads as
+    480 with a decimal comma, the same slip again. Amounts in hints have spaces between thousands."""
+    from resmodel.io.tables import shown_sek, whole_sek
+
+    assert whole_sek(480 * 1e3) == "480 000" and whole_sek(1_067_700_000) == "1 067 700 000"
+    assert shown_sek(4.5) == "4.5" and shown_sek(1120) == "1 120"

@@ -68,7 +68,7 @@ def test_a_rent_typed_in_tkr_is_warned_at_its_cell_printed_and_in_the_manifest(a
     rent = (f"[candidate_amount_low] {candidates}, row 7, column 'annual_rent_sek': a rent of 0.8 SEK a year for 25 "
             "places is 0.032 SEK per place, implausibly low")
     assert f"warning: {rent}" in stderr and "written in tkr/MSEK? amounts are in SEK" in stderr
-    assert "0.8 MSEK is 800,000" in stderr
+    assert "0.8 MSEK is 800 000" in stderr
     assert f"{candidates}, row 7, column 'one_off_cost_sek': a one-off cost of 2.5 SEK" in stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert any(w.startswith(rent) for w in manifest["warnings"])
@@ -110,7 +110,7 @@ def test_the_api_warns_a_rent_typed_in_tkr_at_its_json_path(api):
     assert len(warnings) == 1
     assert warnings[0].startswith("[candidate_amount_low] body.candidates[5].annual_rent_sek: a rent of 834 SEK a "
                                   "year for 25 places is 33.36 SEK per place, implausibly low")
-    assert "written in tkr/MSEK? amounts are in SEK: 834 tkr is 834,000" in warnings[0]
+    assert "written in tkr/MSEK? amounts are in SEK: 834 tkr is 834 000" in warnings[0]
 
 
 # (2) candidates' Swedish headers bracketing a unit get the data tables' conversion advice

@@ -29,7 +29,9 @@ from resmodel.io.tables import (
     read_raw,
     require_rows,
     same_target_fixes,
+    shown_sek,
     type_table,
+    whole_sek,
 )
 
 CANDIDATES = TableSchema("premises_candidates", "Lokalalternativ — candidate premises a plan may open", (
@@ -399,8 +401,9 @@ def amount_warnings(rows: pd.DataFrame, display: str) -> list[Warning_]:
                    f"{what} {amount[idx]:,.10g} SEK{' a year' if column == 'annual_rent_sek' else ''} for "
                    f"{int(rows.at[idx, 'places'])} places is {per_place[idx]:,.4g} SEK per place, implausibly low "
                    f"(under {LOW_PER_PLACE_SEK:,} SEK a place; the demo's premises rent from about 20,000 SEK a place "
-                   f"a year) — " + (f"written in tkr/MSEK? amounts are in SEK: {amount[idx]:,.10g} tkr is "
-                                    f"{amount[idx] * 1e3:,.0f} and {amount[idx]:,.10g} MSEK is {amount[idx] * 1e6:,.0f}; "
+                   f"a year) — " + (f"written in tkr/MSEK? amounts are in SEK: {shown_sek(amount[idx])} tkr is "
+                                    f"{whole_sek(amount[idx] * 1e3)} and {shown_sek(amount[idx])} MSEK is "
+                                    f"{whole_sek(amount[idx] * 1e6)}; "
                                     if column != "annual_rent_sek" or per_place[idx] * 1e3 <= HIGH_PER_PLACE_SEK else
                                     "very low for premises: check the rent and the places; ")
                    + (RENT_FORMS if column == "annual_rent_sek" else "")

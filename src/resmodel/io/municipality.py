@@ -24,6 +24,8 @@ from resmodel.io.tables import (
     hours_of_full_time,
     read_table,
     require_rows,
+    shown_sek,
+    whole_sek,
 )
 from resmodel.limits import FULL_TIME_WEEK_HOURS
 from resmodel.services import HOUSING_SERVICES, HOUSING_TYPES, LEVEL_SERVICES, UNIT_SERVICE_OF_USER
@@ -375,7 +377,7 @@ def _low_rents(premises: pd.DataFrame, units: pd.DataFrame, premises_file: str) 
     return [Warning_("rent_implausible", Location(file=premises_file, row=int(i), column="annual_rent"),
                      f"a rent of {rent[i]:,.10g} SEK a year for {places[i]:g} places is {per_place[i]:,.4g} SEK "
                      f"a place, under {LOW_PER_PLACE_SEK:,} (the demo's premises rent from about 20,000 SEK a place a "
-                     "year) — " + (f"written in tkr? amounts are in SEK: {rent[i]:,.10g} tkr is {rent[i] * 1e3:,.0f}; "
+                     "year) — " + (f"written in tkr? amounts are in SEK: {shown_sek(rent[i])} tkr is {whole_sek(rent[i] * 1e3)}; "
                                    if per_place[i] * 1e3 <= HIGH_PER_PLACE_SEK else
                                    "very low for premises: check the rent and the places; ")
                      + "correct the cell, or leave it if the rent is right",
@@ -435,7 +437,7 @@ def _cheap_day_prices(users: pd.DataFrame, users_file: str) -> list[Warning_]:
     return [Warning_("day_price_implausible", Location(file=users_file, row=int(i), column="day_price"),
                      f"an external place at {price[i]:,.10g} SEK a day (under {MIN_DAY_PRICE:,} a day; the demo's "
                      "external places cost from 4,780) — "
-                     + (f"written in tkr? day_price is in SEK: {price[i]:,.10g} tkr is {price[i] * 1e3:,.0f} SEK a "
+                     + (f"written in tkr? day_price is in SEK: {shown_sek(price[i])} tkr is {whole_sek(price[i] * 1e3)} SEK a "
                         "day; " if price[i] * 1e3 <= MAX_DAY_PRICE else "very low for a day of a bought place: ")
                      + "correct the cell, or leave it if the price is right. The run costs it as given",
                      (str(users.at[i, "unit_id"]),))

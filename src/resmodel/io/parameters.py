@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from resmodel.errors import Location, ProblemCollector, Warning_, did_you_mean
+from resmodel.io.tables import whole_sek
 from resmodel.io.yamlio import LocatedDocument, read_yaml
 from resmodel.params.ranges import (
     Floor,
@@ -498,7 +499,7 @@ def _slip_hint(unit: str, value: float, base: float, table: bool) -> str:
     if table:
         return "a decimal point slipped at a level? "
     if unit.startswith("SEK") and 1 / SCALE_SLIP < value * 1000 / base < SCALE_SLIP:
-        return f"written in tkr? {value:g} tkr is " + f"{value * 1000:,.0f}".replace(",", " ") + f" {unit}. "
+        return f"written in tkr? {value:g} tkr is {whole_sek(value * 1000)} {unit}. "
     return "a percentage written as a fraction twice, or another unit? "
 
 

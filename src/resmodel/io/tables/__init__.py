@@ -15,6 +15,7 @@ bracketed unit), columns (each column typed and checked) with values (allowed va
 type_table), references (ids across tables) and messages (what every message shares)."""
 
 from resmodel.forecast.frame import parse_month  # re-exported: the month columns of io tables
+from resmodel.io.tables.cell_fixes import shown_sek, whole_sek
 from resmodel.io.tables.decimal_comma import _swedish_number  # a test reads one cell with it
 from resmodel.io.tables.excel_dates import EXCEL_EPOCH, EXCEL_SERIALS
 from resmodel.io.tables.headers import (
@@ -38,5 +39,6 @@ __all__ = [
     "SEE_DATA_DICTIONARY", "SWEDISH_COLUMN_NAMES", "VALUE_NAMES", "Column", "TableSchema", "_swedish_number",
     "allowed_spelling", "check_references", "convert_fix", "header_key", "hours_of_full_time",
     "is_total_word", "one_slip_apart", "other_service_of", "other_unit", "parse_month", "read_raw",
-    "read_table", "require_rows", "same_target_fixes", "service_key", "type_table", "without_prefix_words",
+    "read_table", "require_rows", "same_target_fixes", "service_key", "shown_sek", "type_table", "whole_sek",
+    "without_prefix_words",
 ]

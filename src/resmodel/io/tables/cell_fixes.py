@@ -14,6 +14,18 @@ from resmodel.io.tables.units import SHARE_UNITS, WEEKLY_HOURS_UNIT, hours_of_fu
 from resmodel.io.tables.values import folded_value, named_values
 
 
+def whole_sek(amount: float) -> str:
+    """An amount in whole kronor as a user may type it in any of resmodel's files: spaces between thousands
+    ('480 000'), never ',' — read as a decimal comma in a ';' file, so '480,000' typed as a hint showed it was 480
+    again (data-steward walk)."""
+    return f"{amount:,.0f}".replace(",", " ")
+
+
+def shown_sek(amount: float) -> str:
+    """An amount as read, in a hint beside ``whole_sek``: spaces between thousands, a decimal point kept (4.5)."""
+    return f"{amount:,.10g}".replace(",", " ")
+
+
 def share_fix(cell: str, col: Column, decimal_comma: bool) -> str | None:
     """For a percentage ('80 %', '80%') in a column of a share (an FTE): the share to write; in a column of hours a
     week: the hours of that share of full time (not the share, which reads as under an hour); with a decimal comma
