@@ -186,7 +186,7 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
             cmp.check_comparable(compared[0].case, compared[-1].case)
         except ResmodelError as exc:
             p = exc.problems[0]
-            raise one_problem(422, ["body", "scenarios", i], f"{p.problem}. Expected {p.expected}. Fix: {p.fix}") from None
+            raise one_problem(422, ["body", "scenarios", i], p.sentence()) from None
         hashes[loaded.scenario.name] = loaded.scenario.content_hash
         inputs[loaded.scenario.name] = input_hashes(projection_manifest(base.manifest, setup))
         warnings[loaded.scenario.name] = scenario_warning_lines(loaded, setup) + new_data_warning_lines(runs[0], base)
@@ -196,7 +196,7 @@ def create_comparison(request: ComparisonRequest) -> ComparisonResponse:
     except ResmodelError as exc:  # a year outside the horizon, or scenarios over different years
         p = exc.problems[0]
         field = "year" if p.location.path == "compare.year" else "scenarios"
-        raise one_problem(422, ["body", field], f"{p.problem}. Expected {p.expected}. Fix: {p.fix}") from None
+        raise one_problem(422, ["body", field], p.sentence()) from None
     diff = diff.rename(columns={"period": "year"}).astype({"year": int})
     services = services.rename(columns={"period": "year"}).astype({"year": int})
     return ComparisonResponse(resmodel_version=__version__, scenario_files=files, scenario_hashes=hashes,

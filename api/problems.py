@@ -147,7 +147,7 @@ class BodyWording:
         return text
 
     def message(self, p: Problem) -> str:
-        return self.worded(f"{p.problem}. Expected {p.expected}. Fix: {p.fix}")
+        return self.worded(p.sentence())
 
     def json_problem(self, p: Problem) -> dict[str, Any]:
         loc = p.location

@@ -73,8 +73,13 @@ def test_units_only_answer_is_the_clis_csv_warnings_and_manifest(folder, monkeyp
     assert body["notes"] == ["mine has no projection block ('projection: null' or none): the base-year units only "
                              "— differences, services and waterfall are empty"]
     assert body["differences"] == body["services"] == body["waterfall"] == []
-    printed = {name: [line.removeprefix(f"warning: '{name}': ") for line in err.splitlines()
-                      if line.startswith(f"warning: '{name}': ")] for name in ("base", "mine")}
+    # the CLI's "warning: 'mine' (not in 'base'): …" (data warnings the reference has not) is the API's "(not in
+    # 'base') …", after the scenario's own; where every one of many is, each in its own words
+    printed = {name: [line.removeprefix(f"warning: '{name}': ") if line.startswith(f"warning: '{name}': ") else
+                      line.removeprefix(f"warning: '{name}' ").replace("'): ", "') ", 1).replace(
+                          f"every one in `resmodel run`'s workbook of '{name}', sheet 'Varningar'",
+                          "every one in POST /runs' warnings of the scenario")
+                      for line in err.splitlines() if line.startswith(f"warning: '{name}'")] for name in ("base", "mine")}
     assert body["warnings"] == printed and printed["mine"][0].startswith("[implausible_change] scenarios/mine.yaml")
     runs = {name: c.post("/runs", json={"scenario": name}).json() for name in ("base", "mine")}
     assert body["input_hashes"] == {name: run["input_hashes"] for name, run in runs.items()}

@@ -47,3 +47,21 @@ def test_a_word_of_another_tables_column_is_not_told_to_be_deleted(tmp_path):
     said = _triangle(tmp_path, "tjänstemånad,rapportmånad,antal,belopp")
     assert ("'antal' stands for 'volume' in other tables, which this one does not have: rename it to the column it "
             "holds (amount_sek, cases, reporting_month, service_month), or remove it") in said, said
+
+
+def test_a_problem_ending_in_a_question_mark_is_not_followed_by_a_full_stop():
+    from resmodel.errors import Location, Problem
+
+    said = str(Problem(Location(file="f.csv", row=2), "tkr and SEK mixed?", "amounts in SEK", "write SEK"))
+    assert "mixed? Expected amounts in SEK. Fix: write SEK" in said and "?." not in said
+    assert "row 2: a problem. Expected" in str(Problem(Location(file="f.csv", row=2), "a problem", "x", "y"))
+
+
+def test_nowcast_as_of_in_full_width_digits_is_read_as_the_api_reads_it(tmp_path, monkeypatch, capsys):
+    """Diff review: POST /nowcasts read as_of '２０２４-０３' as 2024-03, `resmodel nowcast --as-of` refused it."""
+    from .clirun import run_main
+
+    code, stdout, stderr = run_main(monkeypatch, capsys, "nowcast", "--triangle", DEMO / "invoice_triangle.csv",
+                                    "--value", "cases", "--as-of", "２０２４-０３", "--out", tmp_path / "nc")
+    assert code == 0, stderr
+    assert "2024-03" in stdout

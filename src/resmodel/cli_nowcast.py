@@ -76,7 +76,7 @@ def nowcast(
     out: PathOpt = Path("results/nowcast"),
 ) -> None:
     """Complete recent months of a late-reporting invoice triangle (chain ladder) and backtest it."""
-    from resmodel.forecast.frame import month_fix
+    from resmodel.forecast.frame import month_fix, parse_month
     from resmodel.forecast.nowcast_checks import STATE_RATE
     from resmodel.forecast.nowcast_report import as_of_month, nowcast_findings, nowcast_report, sums_to_print
     from resmodel.io.manifest import manifest_writer
@@ -88,7 +88,7 @@ def nowcast(
     when = None
     if as_of:
         _check_as_of_year(as_of)
-        when = pd.to_datetime(as_of, format="%Y-%m", errors="coerce")
+        when = parse_month(pd.Series([as_of])).iloc[0]  # as the invoices' months and POST /nowcasts' as_of are read
         if pd.isna(when):
             raise InputError.at(Location(path="--as-of"), f"'{as_of}' is not a month", "YYYY-MM", month_fix(as_of))
     if not 1 <= recent <= MAX_RECENT:  # as the API's recent (Click's own 'Invalid value' has not our form)

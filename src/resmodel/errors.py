@@ -45,7 +45,13 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.problem}. Expected {self.expected}. Fix: {self.fix}"
+        return f"{self.location}: {self.sentence()}"
+
+    def sentence(self) -> str:
+        """'problem. Expected …. Fix: …' — a problem ending in a question mark keeps it alone ('tkr and SEK mixed?
+        Expected …', not '?.': in-year walk)."""
+        problem = self.problem if self.problem.endswith(("?", "!", ".")) else self.problem + "."
+        return f"{problem} Expected {self.expected}. Fix: {self.fix}"
 
 
 class ResmodelError(Exception):
