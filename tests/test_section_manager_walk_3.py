@@ -96,3 +96,28 @@ def test_a_tkr_hint_gives_the_amount_as_a_semicolon_file_can_take_it():
 
     assert whole_sek(480 * 1e3) == "480 000" and whole_sek(1_067_700_000) == "1 067 700 000"
     assert shown_sek(4.5) == "4.5" and shown_sek(1120) == "1 120"
+
+
+def test_rows_hidden_in_a_workbook_are_refused_at_each(tmp_path):
+    """Data-steward walk: leavers' rows hidden by a filter in users.xlsx were costed with exit 0 and no word."""
+    import pytest
+    from openpyxl import Workbook
+
+    from resmodel.errors import InputError
+    from resmodel.io.tables import read_raw
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["unit_id", "role", "fte"])
+    for i in range(1, 6):
+        sheet.append([f"DV00{i}", "stodpedagog", 1.0])
+    sheet.row_dimensions[3].hidden = sheet.row_dimensions[5].hidden = True
+    book.save(tmp_path / "staff.xlsx")
+    with pytest.raises(InputError) as exc:
+        read_raw(tmp_path / "staff.xlsx", "staff.xlsx")
+    rows = [p.location.row for p in exc.value.problems]
+    assert rows == [3, 5] and "the row is hidden in Excel" in str(exc.value)
+    sheet.row_dimensions[3].hidden = sheet.row_dimensions[5].hidden = False
+    sheet.column_dimensions["B"].hidden = True  # a hidden column is its own check (its header is read)
+    book.save(tmp_path / "staff.xlsx")
+    assert len(read_raw(tmp_path / "staff.xlsx", "staff.xlsx")) == 5

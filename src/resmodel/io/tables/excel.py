@@ -1,12 +1,13 @@
 """The first sheet of an .xlsx workbook as the text a CSV would hold (dates, times, zero-padded ids as Excel
 shows them), refusing what openpyxl would read silently wrong — a hidden first sheet, formulas never
-calculated — and checking the sheets not read for personal identity numbers; the tables' only module that
+calculated, rows hidden or filtered out — and checking the sheets not read for personal identity numbers; the tables' only module that
 opens workbooks (io.shifts reopens a roster's for its times)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -88,6 +89,35 @@ def _refuse_formulas_without_values(path: Path, display: str, header: list[str],
     problems.raise_if_any()
 
 
+def _hidden_rows(path: Path) -> list[int]:
+    """The rows (1-based) of the first sheet that Excel hides — filtered out, or hidden by hand. The read-only reader
+    has no row dimensions, so the workbook is opened in full, but only when a sheet hides anything at all."""
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(path) as book:
+        sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(mark in book.read(n) for n in sheets for mark in (b'hidden="1"', b'hidden="true"')):
+            return []
+    wb = load_workbook(path)
+    try:
+        return sorted(r for r, dim in wb.worksheets[0].row_dimensions.items() if dim.hidden)
+    finally:
+        wb.close()
+
+
+def _refuse_hidden_rows(path: Path, display: str, rows: list[list[str]]) -> None:
+    """Rows of the table hidden in Excel are refused at each: a board that filtered out its leavers saw 10 users and
+    was costed for 12 without a word (data-steward walk) — resmodel reads every row, as a CSV has no hidden ones."""
+    hidden = [r for r in _hidden_rows(path) if 2 <= r <= len(rows) and any(str(c).strip() for c in rows[r - 1])]
+    problems = ProblemCollector()
+    problems.add_rows(hidden, 5, lambda r: (
+        Location(file=display, row=r), "the row is hidden in Excel (filtered out, or hidden by hand), and resmodel "
+        "reads every row", "every row of the table visible: the rows it is to read",
+        "clear the filter or unhide the rows (Excel: select the sheet, right-click a row number, Unhide), then delete "
+        "the rows that are not to be read, such as users who have left"))
+    problems.raise_if_any()
+
+
 def _is_formula(value) -> bool:
     """Whether a cell read with data_only=False holds a formula ('=…', or an array formula object)."""
     return (isinstance(value, str) and value.startswith("=") and len(value) > 1) or type(value).__name__ in (
@@ -128,6 +158,7 @@ def read_excel(path: Path, display: str) -> pd.DataFrame:
     finally:
         wb.close()
     _refuse_formulas_without_values(path, display, rows[0] if rows else [], unset)
+    _refuse_hidden_rows(path, display, rows)
     if not rows:
         raise InputError.at(
             Location(file=display, row=1), "the first sheet is empty", "a header row naming the columns",
