@@ -65,3 +65,18 @@ def test_nowcast_as_of_in_full_width_digits_is_read_as_the_api_reads_it(tmp_path
                                     "--value", "cases", "--as-of", "２０２４-０３", "--out", tmp_path / "nc")
     assert code == 0, stderr
     assert "2024-03" in stdout
+
+
+@pytest.mark.parametrize(("value", "kronor"), [("cases", False), ("amount_sek", True)])
+def test_a_far_invoice_row_is_told_kronor_only_for_amounts(tmp_path, monkeypatch, capsys, value, kronor):
+    """In-year walk: 500 cases invoiced late were told 'as a figure keyed in kronor instead of thousands would be'."""
+    from .clirun import run_main
+
+    path = tmp_path / "t.csv"
+    path.write_text((DEMO / "invoice_triangle.csv").read_text(encoding="utf-8") + "2023-02,2024-12,500,13000000\n",
+                    encoding="utf-8")
+    code, _, stderr = run_main(monkeypatch, capsys, "nowcast", "--triangle", path, "--value", value,
+                               "--out", tmp_path / "nc")
+    assert code == 0, stderr
+    [line] = [line for line in stderr.splitlines() if "[amount_far_above_lag]" in line]
+    assert ("keyed in kronor instead of thousands" in line) == kronor and "misplaced decimal" in line

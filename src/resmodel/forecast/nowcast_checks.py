@@ -101,7 +101,9 @@ def far_above_lag(known: pd.DataFrame, value: str, where: Callable[[list], str])
               for r in found.head(LISTED).itertuples()]
     more = f"; and {len(found) - LISTED} more" if len(found) > LISTED else ""
     return [("amount_far_above_lag", f"{'; '.join(listed)}{more} — more than {FAR_ABOVE} × its lag's usual "
-             f"level and more than a service month's usual total ({month:,.0f}{unit}), as a figure keyed in kronor instead of thousands or with a misplaced decimal would be. It is "
+             f"level and more than a service month's usual total ({month:,.0f}{unit}), as a figure "
+             + ("keyed in kronor instead of thousands or " if value == "amount_sek" else "") + "with a misplaced "
+             "decimal would be. It is "
              "completed as sent, so the nowcast and the amount to accrue carry it in full: check the row against "
              "the invoice, and correct it if it is a mistake (docs/forecasting.md §5)")]
 
