@@ -121,3 +121,24 @@ def test_rows_hidden_in_a_workbook_are_refused_at_each(tmp_path):
     sheet.column_dimensions["B"].hidden = True  # a hidden column is its own check (its header is read)
     book.save(tmp_path / "staff.xlsx")
     assert len(read_raw(tmp_path / "staff.xlsx", "staff.xlsx")) == 5
+
+
+def test_total_rows_are_found_beside_an_empty_id_and_with_a_colon(tmp_path):
+    """Data-steward walk: 'Totalt' in the name column under an empty unit_id was told to fill in unit_id, service,
+    regi and section; 'SUMMA:' was 'id contains spaces or symbols'."""
+    import pytest
+
+    from resmodel.errors import InputError
+    from resmodel.io.tables import read_raw
+
+    def refusal(text: str) -> str:
+        (tmp_path / "staff.csv").write_text(text, encoding="utf-8")
+        with pytest.raises(InputError) as exc:
+            read_raw(tmp_path / "staff.csv", "staff.csv")
+        return str(exc.value)
+
+    head = "unit_id,role,fte\nDV001,stodpedagog,1.0\nDV002,stodpedagog,2.0\n"
+    assert "row 4, column 'role': row 4 looks like a total row ('Summa')" in refusal(head + ",Summa,3.0\n")
+    assert "row 4, column 'unit_id': row 4 looks like a total row ('SUMMA:')" in refusal(head + "SUMMA:,,3.0\n")
+    (tmp_path / "staff.csv").write_text(head + "DV003,summa,1.0\n", encoding="utf-8")  # an id: the row is read
+    assert len(read_raw(tmp_path / "staff.csv", "staff.csv")) == 3

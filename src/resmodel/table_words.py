@@ -36,7 +36,8 @@ TOTAL_WORDS = frozenset({"summa", "summering", "total", "totalt", "totalsumma", 
 
 def is_total_word(cells: pd.Series) -> pd.Series:
     """Whether each cell is a total word ('Summa', ' Totalt'), case, surrounding spaces and Unicode form aside."""
-    return cells.astype("string").fillna("").str.strip().str.normalize("NFC").str.lower().isin(TOTAL_WORDS)
+    return (cells.astype("string").fillna("").str.strip().str.normalize("NFC").str.lower().str.rstrip(":.")
+            .str.strip().isin(TOTAL_WORDS))  # 'SUMMA:' too (data-steward walk)
 
 
 #: the fix for an unknown column near a known one, after its 'did you mean'; never read past, as a silently ignored

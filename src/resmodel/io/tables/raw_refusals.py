@@ -19,13 +19,17 @@ def _total_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Which cells of the columns looked at hold a total word, on the rows that are totals. In a series-like table
     (a period column and a column naming series) every period and name column is looked at, and a row is a
     total when none of its period cells holds a period ('2024-01,Totalt,,…' is a series named 'Totalt', for the
-    series reader to judge); elsewhere the first column, whatever the row holds."""
+    series reader to judge); elsewhere the first column, whatever the row holds, and any column of a row whose
+    first cell is empty (a 'Totalt' under the names beside an empty id column: data-steward walk, told to fill in
+    the id)."""
     names = {str(c).strip().lower(): c for c in frame.columns}
     periods = [names[c] for c in SERIES_PERIODS if c in names]
     looked = list(dict.fromkeys([frame.columns[0], *periods, *(names[c] for c in SERIES_NAMES if c in names)]))
     if not periods or len(looked) == len(periods):  # no column naming series: the first cell says it
-        words = is_total_word(frame.iloc[:, 0]).to_frame(frame.columns[0])
-        return words[words.any(axis=1)]
+        words = pd.DataFrame({c: is_total_word(frame[c]) for c in frame.columns}, index=frame.index)
+        empty_first = frame.iloc[:, 0].fillna("").str.strip().eq("").to_numpy()
+        total = words.iloc[:, 0].to_numpy() | (empty_first & words.iloc[:, 1:].any(axis=1).to_numpy())
+        return words[total]
     words = pd.DataFrame({c: is_total_word(frame[c]) for c in looked}, index=frame.index)
     no_period = pd.DataFrame({c: words[c] | frame[c].fillna("").str.strip().eq("") for c in periods}).all(axis=1)
     return words[words.any(axis=1) & no_period]
