@@ -42,6 +42,11 @@ def test_a_unit_opened_in_the_compared_scenario_is_counted_and_listed_first(tmp_
     assert row[-5] == "–" and row[-2] == "–"  # no allocation or gap in the reference: shown as absent, not NaN
     assert row[-4] == row[-3]  # its difference is its whole allocation
     assert "(– : the unit is not in that scenario" in stdout
+    import pandas as pd  # the CSV says it as the console does: the value empty, the difference the whole value
+
+    units = pd.read_csv(tmp_path / "cmp" / "jamforelse_enheter.csv").set_index(["unit_id", "measure"])
+    new = units.loc[("DV078", "allocation")]
+    assert pd.isna(new["value_a"]) and new["difference"] == new["value_b"] > 0
 
 
 def test_a_unit_closed_in_the_compared_scenario_is_listed_too(tmp_path, monkeypatch, capsys):

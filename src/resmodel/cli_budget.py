@@ -533,7 +533,7 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_dates: dict[str, dt
                                 sort=False, dropna=False)
         tolerance = pd.Series([1e-6 if measure in COUNTED_MEASURES else 0.5 for measure in wide["difference"].columns],
                               index=wide["difference"].columns)  # kronor to half a krona, the rest to rounding
-        in_one = wide["difference"]["allocation"].isna()  # a unit opened or closed: its whole allocation moves
+        in_one = wide["value_a"]["allocation"].isna() | wide["value_b"]["allocation"].isna()  # opened or closed
         changed = wide["difference"].abs().gt(tolerance).any(axis=1) | in_one
         one_sided = int(in_one.sum())
         staffing_only = int((changed & wide["difference"]["allocation"].abs().le(0.5)).sum())
@@ -546,8 +546,7 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_dates: dict[str, dt
             moved = wide[changed]
             # a unit in one scenario only moves by its whole allocation and gap (section-manager walk: a new unit with
             # the largest allocation was left out of the list and the count, sorted by a NaN difference)
-            moved_by = pd.DataFrame({m: moved["value_b"][m].fillna(0) - moved["value_a"][m].fillna(0)
-                                     for m in ("allocation", "staffing_gap_fte")})
+            moved_by = moved["difference"][["allocation", "staffing_gap_fte"]]
             order = moved_by.abs().sort_values(["allocation", "staffing_gap_fte"], ascending=False, kind="stable").index
             labels = rows.drop_duplicates("unit_id").set_index("unit_id")[["name", "section"]]
             top = moved.loc[order].head(shown)

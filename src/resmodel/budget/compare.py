@@ -91,7 +91,8 @@ UNIT_MEASURES = ("allocation", "net_cost", "staff_cost", "premises_cost", "other
 def compare_units(units_a: pd.DataFrame, units_b: pd.DataFrame, name_a: str, name_b: str,
                   measures: tuple[str, ...] = UNIT_MEASURES) -> pd.DataFrame:
     """Per unit and measure, the base-year allocation's value_a, value_b and difference = B − A
-    (units in A's order, matched on unit_id; a unit in one scenario only has the other's value empty)."""
+    (units in A's order, matched on unit_id; a unit in one scenario only has the other's value empty and its whole
+    value as the difference, as `compare` prints it — diff review: the console said +3 759 tkr, the CSV nothing)."""
     keys = ["unit_id", "name", "service", "section"]
 
     def long(units: pd.DataFrame) -> pd.DataFrame:
@@ -106,7 +107,7 @@ def compare_units(units_a: pd.DataFrame, units_b: pd.DataFrame, name_a: str, nam
     merged["_unit"] = merged["unit_id"].map(order).fillna(len(order))
     merged["_measure"] = merged["measure"].map({m: i for i, m in enumerate(measures)})
     merged = merged.sort_values(["_unit", "unit_id", "_measure"], kind="stable").drop(columns=["_unit", "_measure"])
-    merged["difference"] = merged["value_b"] - merged["value_a"]
+    merged["difference"] = merged["value_b"].fillna(0.0) - merged["value_a"].fillna(0.0)
     merged.insert(0, "scenario_a", name_a)
     merged.insert(1, "scenario_b", name_b)
     return merged.reset_index(drop=True)
