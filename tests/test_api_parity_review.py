@@ -90,7 +90,7 @@ def test_compare_prints_each_scenarios_warnings(folder, monkeypatch, capsys, tmp
     said = [line for line in err.splitlines() if line.startswith("warning: ")]
     assert said[0].startswith("warning: 'level_jump': [implausible_change] ") and "13.9 is 10 times" in said[0]
     assert any(line.startswith("warning: 'level_jump': [base_year_gap] ") for line in said)
-    assert not any("'base'" in line for line in said)
+    assert not any(line.startswith("warning: 'base'") for line in said)  # the reference's own are not repeated
 
 
 # --- finding 3: a premises plan on a slipped scenario says so (API and CLI) -----------------------------------
