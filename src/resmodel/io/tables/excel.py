@@ -96,8 +96,8 @@ def _hidden_rows(path: Path) -> list[int]:
 
     with zipfile.ZipFile(path) as book:
         sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        if not any(mark in book.read(n) for n in sheets for mark in (b'hidden="1"', b'hidden="true"')):
-            return []
+        if not any(b'hidden="1"' in xml or b'hidden="true"' in xml for xml in map(book.read, sheets)):
+            return []  # each sheet's XML decompressed once
     wb = load_workbook(path)
     try:
         return sorted(r for r, dim in wb.worksheets[0].row_dimensions.items() if dim.hidden)
