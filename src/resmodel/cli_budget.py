@@ -546,8 +546,8 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_dates: dict[str, dt
             moved = wide[changed]
             # a unit in one scenario only moves by its whole allocation and gap (section-manager walk: a new unit with
             # the largest allocation was left out of the list and the count, sorted by a NaN difference)
-            moved_by = moved["difference"][["allocation", "staffing_gap_fte"]]
-            order = moved_by.abs().sort_values(["allocation", "staffing_gap_fte"], ascending=False, kind="stable").index
+            order = moved["difference"][["allocation", "staffing_gap_fte"]].abs().sort_values(
+                ["allocation", "staffing_gap_fte"], ascending=False, kind="stable").index
             labels = rows.drop_duplicates("unit_id").set_index("unit_id")[["name", "section"]]
             top = moved.loc[order].head(shown)
             table = pd.DataFrame({
@@ -555,7 +555,7 @@ def _echo_units(unit_diff: pd.DataFrame, ref_name: str, base_dates: dict[str, dt
                 "section": labels["section"].reindex(top.index).to_numpy(),
                 "allocation_a": top[("value_a", "allocation")].to_numpy() / 1000,
                 "allocation_b": top[("value_b", "allocation")].to_numpy() / 1000,
-                "allocation_diff": moved_by["allocation"].loc[top.index].to_numpy() / 1000,
+                "allocation_diff": top[("difference", "allocation")].to_numpy() / 1000,
                 "gap_fte_a": top[("value_a", "staffing_gap_fte")].to_numpy(),
                 "gap_fte_b": top[("value_b", "staffing_gap_fte")].to_numpy()})
             gaps = {c: lambda v: "–" if pd.isna(v) else f"{v:,.2f}" for c in ("gap_fte_a", "gap_fte_b")}
