@@ -276,6 +276,21 @@ def test_annual_rates_in_the_projection_block_are_fractions(tmp_path, body, text
     assert "rates.yaml, line 5" in str(err.value) and text in str(err.value)
 
 
+def test_every_bad_rate_and_unknown_extension_is_reported_at_its_entry_in_one_run(tmp_path):
+    """The first bad entry of a key alone was told (a second percentage came in the next run), and an unknown
+    extension index, checked per file, held back every rate problem of the block."""
+    path = scenario(tmp_path, "rates", "projection:\n  volume_growth: {daglig_verksamhet: 2, bostad_vuxna: 3}\n"
+                    "  level_mix_drift: {2026: 5, 2027: 6}\n  extensions: {wage_grwth: 0.01, foo: 0.2}\n")
+    with pytest.raises(InputError) as err:
+        resolve(read_chain(path))
+    said = [str(p) for p in err.value.problems]
+    assert len(said) == 6, said
+    for line, at in zip(said, ["volume_growth.daglig_verksamhet", "volume_growth.bostad_vuxna", "level_mix_drift.2026",
+                               "level_mix_drift.2027", "extensions.wage_grwth", "extensions.foo"], strict=True):
+        assert f"at 'projection.{at}'" in line, line
+    assert "did you mean 'wage_growth'" in said[4] and "unknown index 'foo' in extensions" in said[5]
+
+
 def test_sick_leave_acts_through_its_yearly_factor_from_any_start_date(tmp_path):
     """A 6 % target written from the base year or from the first projected year: the same projection,
     and the waterfall credits the whole difference to wages and sick leave."""

@@ -377,14 +377,6 @@ class ProjectionSettings(_Strict):
         _refuse([found] if (found := _model_problem(value, "")) else [])
         return _model_name(value)
 
-    @field_validator("extensions")
-    @classmethod
-    def _extensions(cls, value: dict[str, float]) -> dict[str, float]:
-        for key in value:
-            if key not in INDEX_NAMES:
-                raise ValueError(f"unknown index '{key}' (one of {', '.join(INDEX_NAMES)})")
-        return value
-
     @field_validator("volume_forecast", "frame")
     @classmethod
     def _paths(cls, value):
@@ -395,17 +387,24 @@ class ProjectionSettings(_Strict):
     def _annual_rates(cls, value, info: ValidationInfo):
         """Annual rates are fractions, within the band parameters of unit 'share per year' allow — checked on the
         composed block (``resolve``), where a rate's problem is reported with the block's other problems (a
-        per-file check stopped the reading, and a misspelt service came only in a second run)."""
+        per-file check stopped the reading, and a misspelt service came only in a second run) — every entry's
+        problem at its own line (the first alone left the next to a second run), with an extension's unknown index."""
         if not (info.context or {}).get(COMPOSED):
             return value
         allowed = unit_range("share per year")
         rates = value.items() if isinstance(value, dict) else [("", value)] if value is not None else []
+        entries = []
         for key, rate in rates:
+            if info.field_name == "extensions" and key not in INDEX_NAMES:
+                entries.append({"problem": f"unknown index '{key}' in extensions",
+                                "expected": "one of " + ", ".join(INDEX_NAMES),
+                                "fix": f"{did_you_mean(key, INDEX_NAMES)}remove or rename the key", "entry": key})
+                continue
             found = out_of_range(f"the rate {{v}}{f' for {key}' if key != '' else ''}", float(rate),
                                  "share per year", allowed)
             if found:
-                raise PydanticCustomError(ENTRY_ERROR, "{problem}", {"problem": found[0], "expected": found[1],
-                                                                    "fix": found[2], "entry": str(key)})
+                entries.append({"problem": found[0], "expected": found[1], "fix": found[2], "entry": str(key)})
+        _refuse(entries)
         return value
 
     @field_validator("volumes")
