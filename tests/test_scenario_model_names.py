@@ -91,3 +91,24 @@ def test_a_model_written_as_a_mapping_is_told_to_write_the_name_alone(monkeypatc
     assert "without 'model:' (did you mean 'ets'?)" in errors[0]
     assert "line 7, at 'projection.volumes.boendestod'" in errors[1] and "(did you mean 'arima'?)" in errors[1]
     assert "line 8, at 'projection.volumes.bostad_barn'" in errors[2] and "Fix: write ets alone" in errors[2]
+
+
+def test_a_mapping_with_another_key_or_with_years_is_told_what_to_write(monkeypatch, capsys, tmp_path):
+    """'{modell: ets}' got pydantic's two generic lines, '{model: ets, 2026: 100}' was told 'write ets alone' (the
+    year's volume dropped from view) and '{år2026: 100}' was not told that its key is no year."""
+    path = scenario(tmp_path, "f", """\
+        projection:
+          volumes:
+            daglig_verksamhet: {modell: ets}
+            bostad_vuxna: {model: ets, 2026: 100, 2027: 110}
+            boendestod: {år2026: 100}
+        """)
+    code, _, err = run_main(monkeypatch, capsys, "validate", path)
+    errors = _errors(err)
+    assert code == 2 and len(errors) == 3, errors
+    assert "line 6, at 'projection.volumes.daglig_verksamhet': 'modell: ets' makes a mapping" in errors[0]
+    assert errors[0].endswith("Fix: write ets alone after the service, without 'modell:'")
+    assert "line 7, at 'projection.volumes.bostad_vuxna': 'model: ets' and volumes per year" in errors[1]
+    assert "Fix: write {2026: 100, 2027: 110}, or ets alone" in errors[1]
+    assert "line 8, at 'projection.volumes.boendestod': 'år2026' is not a year" in errors[2]
+    assert errors[2].endswith("Fix: write the year as a number, e.g. 2026: 100")

@@ -166,16 +166,31 @@ def _model_problem(name: str, entry: str) -> dict[str, str] | None:
 
 
 def _volume_form(value: Any) -> Any:
-    """Refuse '{model: holtwinter}' as an entry of volumes, told to write the name alone: it was two 'valid integer'
-    and 'valid number' errors per service that named no model (a model name stands after the service's colon)."""
-    if isinstance(value, dict) and "model" in value:
-        name = str(value["model"])
-        known = _model_name(name) in MODEL_NAMES
-        hint = "" if known else model_hint(name).strip() or "one of " + ", ".join(MODEL_NAMES)
-        raise ValueError(f"'model: {name}' makes a mapping, not a model name: write "
-                         f"{_model_name(name) if known else 'the model name'} alone after the service, without "
-                         f"'model:'{f' ({hint})' if hint else ''}")
-    return value
+    """Refuse a mapping entry of volumes with a key that is no year, told what to write: '{model: holtwinter}' (or
+    '{modell: ets}') the name alone, '{model: ets, 2026: 100}' one of the two, '{år2026: 100}' the year as a number —
+    each was two 'valid integer' and 'valid number' errors per service that named neither model nor year."""
+    words = [key for key in value if isinstance(key, str) and not key.strip().lstrip("-").isdigit()] \
+        if isinstance(value, dict) else []
+    if not words:
+        return value
+    key = words[0]
+    if not isinstance(value[key], str):
+        year = digits if len(digits := re.sub(r"\D", "", key)) == 4 else "2026"
+        raise ValueError(f"'{key}' is not a year; {{year: volume}} maps projected years to volumes: write the year as "
+                         f"a number, e.g. {year}: {_yaml(value[key])}")
+    name = value[key]
+    known = _model_name(name) in MODEL_NAMES
+    hint = "" if known else model_hint(name).strip() or "one of " + ", ".join(MODEL_NAMES)
+    said = f"{_model_name(name) if known else 'the model name'} alone after the service, without '{key}:'" \
+           f"{f' ({hint})' if hint else ''}"
+    years = {year: volume for year, volume in value.items() if year not in words}
+    if years:
+        shown_years = ", ".join(f"{year}: {_yaml(volume)}" for year, volume in years.items())
+        raise ValueError(f"'{key}: {name}' and volumes per year in one mapping: a service takes a model name or "
+                         f"{{year: volume}}, not both (the years before the first given follow default_model, "
+                         f"volume_after_override: trend the forecast after the last): write {{{shown_years}}}, or "
+                         f"{said}")
+    raise ValueError(f"'{key}: {name}' makes a mapping, not a model name: write {said}")
 
 
 def _refuse(entries: list[dict[str, str]]) -> None:
