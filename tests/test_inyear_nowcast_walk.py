@@ -80,3 +80,40 @@ def test_a_far_invoice_row_is_told_kronor_only_for_amounts(tmp_path, monkeypatch
     assert code == 0, stderr
     [line] = [line for line in stderr.splitlines() if "[amount_far_above_lag]" in line]
     assert ("keyed in kronor instead of thousands" in line) == kronor and "misplaced decimal" in line
+
+
+def _full_width(text: str) -> str:
+    """ASCII digits as full-width ones ('2024' → '２０２４')."""
+    return text.translate({ord(d): chr(0xFF10 + int(d)) for d in "0123456789"})
+
+
+def test_years_and_months_in_full_width_digits_are_read_as_ascii(tmp_path, monkeypatch, capsys):
+    """29th note's known limit: the in-year actuals', frames' and changes' year and month cells in another script's
+    digits were refused ('not a year') while series, triangles and the API read them; the forecast is the same."""
+    from .clirun import run_main
+
+    def inyear(folder: Path, convert) -> Path:
+        folder.mkdir()
+        for name in ("budget_actuals.csv", "budget_frames.csv", "budget_changes.csv"):
+            table = pd.read_csv(DEMO / name, dtype=str)
+            for column in {"year", "month", "known_year", "known_month"} & set(table.columns):
+                table[column] = table[column].map(convert)
+            table.to_csv(folder / name, index=False)
+        code, _, stderr = run_main(monkeypatch, capsys, "inyear", "--actuals", folder / "budget_actuals.csv",
+                                   "--frames", folder / "budget_frames.csv", "--changes", folder / "budget_changes.csv",
+                                   "--year", "2024", "--month", "8", "--out", folder / "out")
+        assert code == 0, stderr
+        return folder / "out"
+
+    ascii_out, wide_out = inyear(tmp_path / "a", str), inyear(tmp_path / "w", _full_width)
+    csvs = sorted(p.name for p in ascii_out.glob("*.csv"))
+    assert csvs
+    for name in csvs:
+        assert (ascii_out / name).read_bytes() == (wide_out / name).read_bytes(), name
+
+
+def test_volume_periods_in_full_width_digits_are_months():
+    from resmodel.budget.periods import to_month_index
+
+    months = to_month_index(pd.Index([_full_width("2026-01"), "2026-02"]), "volumes")
+    assert [str(m) for m in months] == ["2026-01", "2026-02"]

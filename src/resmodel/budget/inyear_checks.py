@@ -29,7 +29,7 @@ from resmodel.budget.cells import (
 )
 from resmodel.errors import InputError, Location, ProblemCollector
 from resmodel.forecast.frame import MAX_PROBLEMS, month_written_otherwise
-from resmodel.table_words import is_total_word, swedish_headers
+from resmodel.table_words import ascii_digit_cells, is_total_word, swedish_headers
 
 ACTUALS_COLUMNS = ("year", "month", "area", "cost", "volume")
 FRAME_COLUMNS = ("year", "area", "frame")
@@ -111,7 +111,9 @@ def check_actuals(actuals: pd.DataFrame, file: str | None = None,
     check_header(actuals, ACTUALS_COLUMNS, file, "one row per year, month and area", docs=DOCS)
     problems = ProblemCollector()
     rows, t = sheet_rows(actuals), actuals.reset_index(drop=True)
-    year, month, cost, volume = (floats(t[c]) for c in ("year", "month", "cost", "volume"))
+    # a year or month in another script's digits ('２０２５') read as ASCII, as every month reader reads it
+    year, month = (floats(ascii_digit_cells(t[c])) for c in ("year", "month"))
+    cost, volume = (floats(t[c]) for c in ("cost", "volume"))
     empty_cost, empty_volume = blank(t["cost"]), blank(t["volume"])
     keyless = blank(t["month"]) & blank(t["area"])
     total = is_total_word(t["area"]).to_numpy(dtype=bool)
@@ -267,7 +269,7 @@ def _whole_numbers(t: pd.DataFrame, columns: tuple[str, ...], rows: Sequence[int
     """Convert columns of a table read as text to integers in place; the first bad cell is located
     (``rows``: the spreadsheet row of each row of ``t``)."""
     for c in columns:
-        values = floats(t[c])
+        values = floats(ascii_digit_cells(t[c]))  # a year in another script's digits, as check_actuals reads it
         bad = ~np.isfinite(values) | (values != np.round(values))
         if bad.any():
             i = int(np.flatnonzero(bad)[0])

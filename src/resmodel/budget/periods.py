@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, ProblemCollector
+from resmodel.table_words import ascii_digit_cells
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def to_month_index(index: pd.Index, where: str) -> pd.PeriodIndex:
         return pd.PeriodIndex(index, name="period")
     if isinstance(index, pd.DatetimeIndex):
         return pd.PeriodIndex(index, freq="M", name="period")
-    text = pd.Index(index).astype(str)
+    text = pd.Index(ascii_digit_cells(pd.Series(pd.Index(index).astype(str))))  # '２０２６-01' as 2026-01
     parsed = pd.to_datetime(text, format="%Y-%m", errors="coerce")
     if parsed.isna().any():
         first = str(text[np.flatnonzero(parsed.isna())[0]])
