@@ -209,6 +209,10 @@ def test_an_identity_number_in_a_volume_history_is_refused_unshown(tmp_path):
     (["2024-01,2024-02,5", "2024-02,2024-03,6", "2024-01,2150-02,1"],
      "row 4, column 'reporting_month': reporting month 2150-02 follows 2024-03 with no invoice for 2024-04 – "
      "2150-01."),
+    # a stray early month is located at its own row, not at the month after the gap (29th note's known limit)
+    (["2024-01,2024-02,5", "2019-01,2024-02,1", "2024-02,2024-03,6", "2024-03,2024-04,3"],
+     "row 3, column 'service_month': service month 2019-01 comes before a gap: the next, 2024-01, follows it with no "
+     "invoice for 2019-02 – 2023-12."),
 ])
 def test_a_month_without_invoices_inside_the_triangle_is_a_located_error(tmp_path, rows, expected):
     """Fuzz review: a service month without invoices was taken as complete at 0, and one stray row in 2150 made

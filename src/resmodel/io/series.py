@@ -785,10 +785,15 @@ def _check_month_gaps(t: pd.DataFrame, display: str) -> None:
         steps = months.dt.year * 12 + months.dt.month
         gaps = steps.diff().gt(allowed + 1)
         for idx in months.index[gaps.to_numpy()][:1]:
-            before = months[months < months[idx]].iloc[-1]
+            earlier = months[months < months[idx]]
+            before = earlier.iloc[-1]
             missing, until = before + pd.DateOffset(months=1), months[idx] - pd.DateOffset(months=1)
             span = f"{missing:%Y-%m}" + (f" – {until:%Y-%m}" if until > missing else "")
-            raise InputError.at(Location(display, row=int(idx), column=column),
+            # the fewer months stand apart: a stray early month is the row to look at, not the month after the gap
+            stray_before = len(earlier) < len(months) - len(earlier)
+            raise InputError.at(Location(display, row=int(earlier.index[-1] if stray_before else idx), column=column),
+                                (f"{what} {before:%Y-%m} comes before a gap: the next, {months[idx]:%Y-%m}, follows "
+                                 f"it with no invoice for {span}") if stray_before else
                                 f"{what} {months[idx]:%Y-%m} follows {before:%Y-%m} with no invoice for {span}",
                                 f"an invoice row for every {what} from the first to the last (a row of 0 for a "
                                 "month with nothing invoiced)" if not allowed else
