@@ -128,6 +128,29 @@ def test_rows_hidden_in_a_workbook_are_refused_at_each(tmp_path):
     assert len(read_raw(tmp_path / "staff.xlsx", "staff.xlsx")) == 5
 
 
+def test_an_unknown_column_hidden_in_a_workbook_is_told_it_is_hidden(tmp_path):
+    """29th note's known limit: a hidden comment column was told 'remove the column' — one the user could not see."""
+    import pytest
+    from openpyxl import Workbook
+
+    from resmodel.errors import InputError
+    from resmodel.io.dictionary import STAFF
+    from resmodel.io.tables import read_table
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["unit_id", "role", "fte", "anteckning", "kommentar"])
+    sheet.append(["DV001", "stodpedagog", 1.0, "x", "y"])
+    sheet.column_dimensions["D"].hidden = True
+    book.save(tmp_path / "staff.xlsx")
+    with pytest.raises(InputError) as exc:
+        read_table(tmp_path / "staff.xlsx", STAFF, "staff.xlsx")
+    said = {p.location.column: p for p in exc.value.problems}
+    assert said["anteckning"].problem.endswith("(the column is hidden in Excel)")
+    assert said["anteckning"].fix.startswith("unhide it to see it")
+    assert "hidden" not in str(said["kommentar"])  # a visible unknown column is told as before
+
+
 def test_total_rows_are_found_beside_an_empty_id_and_with_a_colon(tmp_path):
     """Data-steward walk: 'Totalt' in the name column under an empty unit_id was told to fill in unit_id, service,
     regi and section; 'SUMMA:' was 'id contains spaces or symbols'."""

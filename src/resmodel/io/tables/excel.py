@@ -89,26 +89,30 @@ def _refuse_formulas_without_values(path: Path, display: str, header: list[str],
     problems.raise_if_any()
 
 
-def _hidden_rows(path: Path) -> list[int]:
-    """The rows (1-based) of the first sheet that Excel hides — filtered out, or hidden by hand. The read-only reader
-    has no row dimensions, so the workbook is opened in full, but only when a sheet hides anything at all."""
+def _hidden_rows_and_columns(path: Path) -> tuple[list[int], set[int]]:
+    """The rows (1-based) and columns (0-based) of the first sheet that Excel hides — rows filtered out, or either
+    hidden by hand. The read-only reader has no row or column dimensions, so the workbook is opened in full, but
+    only when a sheet hides anything at all."""
     from openpyxl import load_workbook
 
     with zipfile.ZipFile(path) as book:
         sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
         if not any(b'hidden="1"' in xml or b'hidden="true"' in xml for xml in map(book.read, sheets)):
-            return []  # each sheet's XML decompressed once
+            return [], set()  # each sheet's XML decompressed once
     wb = load_workbook(path)
     try:
-        return sorted(r for r, dim in wb.worksheets[0].row_dimensions.items() if dim.hidden)
+        ws = wb.worksheets[0]
+        return (sorted(r for r, dim in ws.row_dimensions.items() if dim.hidden),
+                {c - 1 for dim in ws.column_dimensions.values() if dim.hidden and dim.min
+                 for c in range(dim.min, (dim.max or dim.min) + 1)})
     finally:
         wb.close()
 
 
-def _refuse_hidden_rows(path: Path, display: str, rows: list[list[str]]) -> None:
+def _refuse_hidden_rows(hidden_rows: list[int], display: str, rows: list[list[str]]) -> None:
     """Rows of the table hidden in Excel are refused at each: a board that filtered out its leavers saw 10 users and
     was costed for 12 without a word (data-steward walk) — resmodel reads every row, as a CSV has no hidden ones."""
-    hidden = [r for r in _hidden_rows(path) if 2 <= r <= len(rows) and any(str(c).strip() for c in rows[r - 1])]
+    hidden = [r for r in hidden_rows if 2 <= r <= len(rows) and any(str(c).strip() for c in rows[r - 1])]
     problems = ProblemCollector()
     problems.add_rows(hidden, 5, lambda r: (
         Location(file=display, row=r), "the row is hidden in Excel (filtered out, or hidden by hand), and resmodel "
@@ -158,7 +162,8 @@ def read_excel(path: Path, display: str) -> pd.DataFrame:
     finally:
         wb.close()
     _refuse_formulas_without_values(path, display, rows[0] if rows else [], unset)
-    _refuse_hidden_rows(path, display, rows)
+    hidden_rows, hidden_columns = _hidden_rows_and_columns(path)
+    _refuse_hidden_rows(hidden_rows, display, rows)
     if not rows:
         raise InputError.at(
             Location(file=display, row=1), "the first sheet is empty", "a header row naming the columns",
@@ -178,4 +183,6 @@ def read_excel(path: Path, display: str) -> pd.DataFrame:
     frame = without_blank_rows(body, header)
     frame.attrs["first_sheet"] = ws.title
     frame.attrs["other_headers"] = other_headers  # a table on another sheet is named, not 'missing columns'
+    # an unknown column hidden in Excel is told so: 'remove it' named a column the user could not see
+    frame.attrs["hidden_columns"] = {h.strip() for i, h in enumerate(rows[0]) if i in hidden_columns and h.strip()}
     return frame

@@ -122,10 +122,14 @@ def unknown_columns(raw: pd.DataFrame, schema: TableSchema, display: str, proble
         hints[name] = (hints[name][0], fix)
     plain = [name for name in unknown if hints[name][1] is None]
     expected = "only the columns " + ", ".join(sorted(known))
+    hidden = raw.attrs.get("hidden_columns", set())
     for name in unknown:
         if hints[name][1] or name in plain[:MAX_UNKNOWN_COLUMNS]:
-            problems.add(Location(display, row=1, column=name), f"unknown column '{name}' in table '{schema.name}'",
-                         expected, hints[name][1] or unknown_column_fix(name, known))
+            fix = hints[name][1] or unknown_column_fix(name, known)
+            problems.add(Location(display, row=1, column=name), f"unknown column '{name}' in table '{schema.name}'"
+                         + (" (the column is hidden in Excel)" if name in hidden else ""), expected,
+                         f"unhide it to see it (Excel: select the columns beside it, right-click, Unhide), then "
+                         f"{fix[0].lower()}{fix[1:]}" if name in hidden else fix)
     rest = plain[MAX_UNKNOWN_COLUMNS:]
     if rest:  # a pivot's 59 month columns: listed in one line, not 59
         names = ", ".join(rest[:3]) + (", …" if len(rest) > 3 else "")
