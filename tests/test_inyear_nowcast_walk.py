@@ -117,3 +117,23 @@ def test_volume_periods_in_full_width_digits_are_months():
 
     months = to_month_index(pd.Index([_full_width("2026-01"), "2026-02"]), "volumes")
     assert [str(m) for m in months] == ["2026-01", "2026-02"]
+
+
+def test_a_file_cut_before_the_month_asked_names_its_last_month_once():
+    """29th note's known limit: actuals ending in March, forecast from August, were told 'lss_boende 2024: month 4 has
+    no actuals' — one area of five; now once, with the month to forecast from."""
+    from resmodel.budget.inyear import forecast
+
+    actuals = pd.read_csv(DEMO / "budget_actuals.csv")
+    cut = actuals[~((actuals["year"] == 2024) & (actuals["month"] > 3))]
+    frames = pd.read_csv(DEMO / "budget_frames.csv")
+    with pytest.raises(InputError) as exc:
+        forecast(cut, frames, 2024, 8, file="a.csv")
+    (problem,) = exc.value.problems
+    assert problem.problem == "the actuals of 2024 end at month 3: months 4–8 have no actuals in any area"
+    assert problem.fix.startswith("forecast from month 3 (--month 3)")
+    # one area without April (the others booked to August) is told at that area, as before
+    gap = actuals[~((actuals["year"] == 2024) & (actuals["month"] == 4) & (actuals["area"] == "lss_boende"))]
+    with pytest.raises(InputError) as exc:
+        forecast(gap, frames, 2024, 8, file="a.csv")
+    assert [p.problem for p in exc.value.problems][0].startswith("lss_boende")

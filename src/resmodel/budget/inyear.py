@@ -423,10 +423,11 @@ def _relative_errors(data: dict[str, _AreaData], changes: pd.DataFrame, year: in
     return out
 
 
-def _forecast(data: dict[str, _AreaData], fr: pd.DataFrame, ch: pd.DataFrame, year: int,
-              month: int, s: InYearSettings, cache: dict, file: str | None = None) -> pd.DataFrame:
-    z = Z[s.level]
-    rows = []
+def _missing_months(data: dict[str, _AreaData], year: int, month: int, file: str | None) -> None:
+    """Refuse months 1–``month`` of ``year`` without actuals (after an area's start): when the file ends before
+    ``month`` in every area, once, with the last month booked to forecast from; else each area's first gap (a cut
+    file was told of its first area alone)."""
+    first_missing = {}
     for area in AREA_KEYS:
         d = data.get(area)
         if d is None or year not in d.cost:
@@ -434,10 +435,38 @@ def _forecast(data: dict[str, _AreaData], fr: pd.DataFrame, ch: pd.DataFrame, ye
         c = d.cost[year][:month]
         start = int(np.argmax(~np.isnan(c))) if (~np.isnan(c)).any() else month  # an area starting later in the year
         if np.isnan(c[start:]).any():
-            first = start + int(np.flatnonzero(np.isnan(c[start:]))[0]) + 1
-            raise InputError.at(Location(file=file, path=f"inyear.{area}.{year}-{first:02d}"),
-                                f"{area} {year}: month {first} has no actuals", f"actuals for months 1–{month}",
-                                "forecast from an earlier month or add the missing month")
+            first_missing[area] = start + int(np.flatnonzero(np.isnan(c[start:]))[0]) + 1
+    if not first_missing:
+        return
+    booked = {area: int(np.flatnonzero(~np.isnan(d.cost[year][:month]))[-1]) + 1
+              for area, d in data.items() if year in d.cost and (~np.isnan(d.cost[year][:month])).any()}
+    last = max(booked.values(), default=0)
+    if last < month and all(first_missing.get(area) == last + 1 for area in booked):
+        months = f"month {month}" if last + 1 == month else f"months {last + 1}–{month}"
+        raise InputError.at(Location(file=file, path=f"inyear.{year}-{last + 1:02d}"),
+                            f"the actuals of {year} end at month {last}: {months} "
+                            f"{'has' if last + 1 == month else 'have'} no actuals in any area",
+                            f"actuals for months 1–{month}", f"forecast from month {last} (--month {last}), the last "
+                            f"month booked, or add {months}")
+    problems = ProblemCollector()
+    for area, first in first_missing.items():
+        problems.add(Location(file=file, path=f"inyear.{area}.{year}-{first:02d}"),
+                     f"{area} {year}: month {first} has no actuals", f"actuals for months 1–{month}",
+                     "forecast from an earlier month or add the missing month")
+    problems.raise_if_any()
+
+
+def _forecast(data: dict[str, _AreaData], fr: pd.DataFrame, ch: pd.DataFrame, year: int,
+              month: int, s: InYearSettings, cache: dict, file: str | None = None) -> pd.DataFrame:
+    z = Z[s.level]
+    rows = []
+    _missing_months(data, year, month, file)
+    for area in AREA_KEYS:
+        d = data.get(area)
+        if d is None or year not in d.cost:
+            continue
+        c = d.cost[year][:month]
+        start = int(np.argmax(~np.isnan(c))) if (~np.isnan(c)).any() else month  # an area starting later in the year
         # not started by month ``month``: nothing to date to carry on (its later months are not known then)
         ytd, fc, sd = _point(d, ch, area, year, month, s) if start < month else (0.0, 0.0, 0.0)
         frame = fr[(fr["area"] == area) & (fr["year"] == year)]["frame"].sum()
