@@ -45,6 +45,10 @@ def _parse_spec(items: list[str]) -> tuple[dict, str | None]:
         check_option_for_pnr(item, "--model")
         where = Location(path=f"--model {item}")
         if not sep:
+            if not key.strip():  # an unset script variable ('--model ""') ran auto with exit 0 (bad-input audit)
+                raise InputError.at(Location(path="--model"), "an empty model name in --model",
+                                    "a model name (" + ", ".join(MODEL_NAMES) + ") or service=model",
+                                    "give the model, or leave --model out for the default (auto)")
             if default is not None and default != key.strip():
                 raise InputError.at(Location(path="--model"), f"two default models, '{default}' and '{key.strip()}'",
                                     "one --model without a service (the default), and service=model for the others",

@@ -61,6 +61,15 @@ def test_exit_age_without_flows_and_users_warns_it_has_no_effect(cli, tmp_path):
     assert "exit-age" not in res.stderr
 
 
+@pytest.mark.parametrize("name", ["", " "])
+def test_an_empty_model_name_is_refused_not_run_as_auto(cli, tmp_path, name):
+    """Bad-input audit: '--model ""' (an unset script variable) ran auto with exit 0; backtest --models and POST
+    /forecasts refused it."""
+    res = cli(["forecast", "--series", HIST, "--h", "12", "--model", name, "--out", tmp_path / "f"])
+    assert res.exit_code == 2 and "an empty model name in --model" in res.stderr, res.stderr
+    assert not (tmp_path / "f").exists()
+
+
 def test_forecast_of_a_short_series_warns_like_the_backtest(cli, tmp_path):
     (tmp_path / "three.csv").write_text("unique_id,ds,y\na,2022,1\na,2023,2\na,2024,3\n")
     res = cli(["forecast", "--series", tmp_path / "three.csv", "--out", tmp_path / "f"])
