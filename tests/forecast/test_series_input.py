@@ -381,3 +381,31 @@ def test_a_one_digit_month_is_read_alike_by_every_reader(tmp_path):
     with pytest.raises(InputError) as exc:
         read_series(write_csv(tmp_path / "bad.csv", ["unique_id,ds,y", "a,2024-13,1", "a,2024-123,1"]))
     assert [p.location.row for p in exc.value.problems] == [2, 3]
+
+
+@pytest.mark.parametrize(("reader", "header", "kind"), [
+    (lambda p: read_triangle(p, "cases"), "unique_id,ds,y\na,2024-01,5\n", "a series file (unique_id, ds, y)"),
+    (lambda p: read_triangle(p, "cases"), "month,service,level,volume\n2024-01,daglig_verksamhet,1,5\n",
+     "a volume history or a volume forecast"),
+])
+def test_a_file_of_another_kind_is_named_for_what_it_is(tmp_path, reader, header, kind):
+    """Bad-input audit, finding 4: a series file given as --triangle was told to remove unique_id, ds and y as
+    comment columns; it is told once that it holds another kind of table."""
+    path = tmp_path / "t.csv"
+    path.write_text(header, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        reader(path)
+    (problem,) = exc.value.problems
+    assert problem.problem.startswith(f"the table has the columns of {kind}") and "'invoice_triangle'" in problem.problem
+
+
+def test_the_population_and_the_flows_given_for_each_other_are_named(tmp_path):
+    from resmodel.io.series import read_flows, read_population
+
+    demo = ROOT / "data" / "demokommun"
+    with pytest.raises(InputError) as exc:
+        read_population(demo / "flows.csv")
+    assert "the columns of the table 'flows'" in str(exc.value) and "not of the table 'population'" in str(exc.value)
+    with pytest.raises(InputError) as exc:
+        read_flows(demo / "population.csv")
+    assert "the columns of the table 'population'" in str(exc.value)

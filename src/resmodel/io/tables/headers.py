@@ -14,7 +14,7 @@ import pandas as pd
 from resmodel.errors import InputError, Location, ProblemCollector, did_you_mean
 from resmodel.io.pnr import looks_like_pnr
 from resmodel.io.tables.messages import SEE_DATA_DICTIONARY
-from resmodel.io.tables.schema import Column, TableSchema
+from resmodel.io.tables.schema import KNOWN_TABLES, Column, TableSchema
 from resmodel.io.tables.units import convert_fix, other_unit
 from resmodel.table_words import RENAME_OR_REMOVE, SWEDISH_HEADER_WORDS, unknown_column_fix
 
@@ -53,6 +53,32 @@ def table_on_another_sheet(raw: pd.DataFrame, schema: TableSchema, display: str)
             raise InputError.at(Location(file=display), f"the table is on the sheet '{name}', but the first sheet, "
                                 f"'{raw.attrs['first_sheet']}', is read", f"the {schema.name} table on the first sheet",
                                 f"move the sheet '{name}' first (or delete '{raw.attrs['first_sheet']}')")
+
+
+#: file formats read outside the data dictionary's tables, by the columns that make them out
+OTHER_FORMATS = {
+    "a series file (unique_id, ds, y), as forecast and backtest read with --series": frozenset({"unique_id", "ds", "y"}),
+    "a volume history or a volume forecast (month, service, level, volume)": frozenset({"month", "service", "volume"}),
+}
+
+
+def another_table(raw: pd.DataFrame, schema: TableSchema, display: str) -> None:
+    """A table of another kind given for this one (a series file as --triangle, the population as --flows) is told
+    so once — it was told to remove each of its columns as a comment column (bad-input audit, finding 4)."""
+    columns = {str(c).strip().lower() for c in raw.columns}
+    if schema.required() <= columns:
+        return
+    kinds = {f"the table '{t.name}' ({t.description})": t.required() for t in KNOWN_TABLES.values()
+             if t.name != schema.name} | OTHER_FORMATS
+    own = {c.name for c in schema.columns}  # a kind whose columns this table has too (a roster's in attendance) is no
+    matches = [(len(required), kind) for kind, required in kinds.items()  # sign of another file
+               if len(required) >= 2 and required <= columns and not required <= own]
+    if matches:
+        kind = max(matches)[1]
+        raise InputError.at(Location(display, row=1), f"the table has the columns of {kind}, not of the table "
+                            f"'{schema.name}'", f"the {schema.name} table ({schema.description}) with the columns "
+                            + ", ".join(c.name for c in schema.columns if c.required),
+                            "check that the right file was given for it")
 
 
 def header_lower_down(raw: pd.DataFrame, schema: TableSchema, display: str) -> None:

@@ -12,7 +12,12 @@ import pandas as pd
 from resmodel.errors import InputError, Location, ProblemCollector
 from resmodel.io.pnr import check_frame_for_pnr
 from resmodel.io.tables.columns import parse_column
-from resmodel.io.tables.headers import header_lower_down, table_on_another_sheet, unknown_columns
+from resmodel.io.tables.headers import (
+    another_table,
+    header_lower_down,
+    table_on_another_sheet,
+    unknown_columns,
+)
 from resmodel.io.tables.messages import MAX_PROBLEMS
 from resmodel.io.tables.raw import read_raw
 from resmodel.io.tables.schema import TableSchema
@@ -40,6 +45,7 @@ def type_table(raw: pd.DataFrame, schema: TableSchema, display: str, amounts: Co
                               if c not in known and f in known and f not in raw.columns and (folded == f).sum() == 1})
     table_on_another_sheet(raw, schema, display)
     header_lower_down(raw, schema, display)
+    another_table(raw, schema, display)
     problems = ProblemCollector()
     meant = unknown_columns(raw, schema, display, problems)
     for col in schema.columns:

@@ -67,9 +67,19 @@ class TableSchema:
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()  # columns that together name one row (a repeated combination is refused by its reader)
 
+    def __post_init__(self) -> None:
+        KNOWN_TABLES.setdefault(self.name, self)  # the first declaration of a name (a reader's variant is not)
+
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    def required(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.columns if c.required)
 
     def row_identity(self) -> tuple[str, ...]:
         """The columns whose values name one row, for the data dictionary: the key, else the unique columns."""
         return self.key or tuple(c.name for c in self.columns if c.unique)
+
+
+#: every table declared so far, by name: a file of one given for another is named for what it is (headers.py)
+KNOWN_TABLES: dict[str, TableSchema] = {}
