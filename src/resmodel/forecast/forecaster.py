@@ -128,16 +128,27 @@ def default_model(freq: str) -> AutoSelect:
     return AutoSelect(default_candidates(freq), prefer=("comb",) if freq == MONTHLY else ())
 
 
+def horizon_end_year(last: pd.Timestamp, h: int, freq: str) -> int:
+    """The year of the period ``h`` periods (months or years, by ``freq``) after ``last``."""
+    return (last.year * 12 + last.month - 1 + h) // 12 if freq == MONTHLY else last.year + h
+
+
+def check_horizon_end(last: pd.Timestamp, h: int, freq: str, where: str, after: str) -> None:
+    """A located error (at ``where``, the horizon argument, not a place in a file) when a forecast ``h`` periods
+    after ``last`` (shown as ``after``) would end after LAST_FORECAST_YEAR — one check for every entry point."""
+    if horizon_end_year(last, h, freq) > LAST_FORECAST_YEAR:
+        unit = "months" if freq == MONTHLY else "years"
+        raise InputError.at(Location(path=where), f"a horizon of {h} {unit} after {after} runs past "
+                            f"{LAST_FORECAST_YEAR}", f"forecasts that end by {LAST_FORECAST_YEAR}",
+                            "shorten the horizon")
+
+
 def check_horizon(series: Sequence[Series], h: int) -> None:
-    """A located error (at ``h``, an argument, not a place in the series file) when a forecast ``h``
-    periods ahead would end after LAST_FORECAST_YEAR."""
+    """A located error (at ``h``) when a forecast ``h`` periods ahead of any series would end after
+    LAST_FORECAST_YEAR."""
     for s in series:
-        end_year = s.ds[-1].year + (h // 12 + 1 if s.freq == MONTHLY else h)
-        if end_year > LAST_FORECAST_YEAR:
-            raise InputError.at(Location(path="h"),
-                                f"a horizon of {h} periods after {s.ds[-1].year} ('{s.uid}') runs past "
-                                f"{LAST_FORECAST_YEAR}", f"forecasts that end by {LAST_FORECAST_YEAR}",
-                                "shorten the horizon")
+        check_horizon_end(s.ds[-1], h, s.freq, "h", f"{s.ds[-1]:%Y-%m} ('{s.uid}')" if s.freq == MONTHLY
+                          else f"{s.ds[-1].year} ('{s.uid}')")
 
 
 class Forecaster:

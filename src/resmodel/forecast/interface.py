@@ -26,7 +26,8 @@ import pandas as pd
 
 from resmodel.errors import InputError, Location, Warning_, did_you_mean
 from resmodel.forecast.anomalies import suspicious_warnings
-from resmodel.forecast.forecaster import LAST_FORECAST_YEAR, Forecaster, make_model
+from resmodel.forecast.demand import _levels
+from resmodel.forecast.forecaster import Forecaster, check_horizon_end, make_model
 from resmodel.forecast.frame import (
     DS,
     FIRST_YEAR,
@@ -44,6 +45,7 @@ from resmodel.forecast.stockflow import (
     FlowParams,
     balance_path,
     estimate_flow_params,
+    last_complete_year,
     project_level_mix,
 )
 from resmodel.limits import MAX_VOLUME
@@ -151,10 +153,12 @@ def user_ages_by_level(users: pd.DataFrame, base_year: int) -> pd.DataFrame:
 
 def demographic_drivers(population: pd.DataFrame, age_shares: pd.DataFrame | None, services: list[str],
                         months: pd.DatetimeIndex) -> tuple[dict[str, pd.Series], list[Warning_]]:
-    """Monthly prevalence-weighted population per service over ``months``, from ``age_shares`` (as
-    ``age_shares_from_users`` gives them: each band's population divided by that of the shares' year). A service
-    without age data gets the whole population (equal prevalence at all ages), with a warning; one with users
-    outside every age band, a warning naming them (a located error when none of its users is in a band)."""
+    """Monthly prevalence-weighted population per service over ``months``, from ``age_shares`` (columns
+    AGE_SHARE_COLUMNS, optionally ``users``, as ``age_shares_from_users`` gives them: each band's population divided
+    by that of the shares' year). A service without age data gets the whole population (equal prevalence at all
+    ages), with a warning; one with users outside every age band, a warning naming them (a located error when none
+    of its users is in a band)."""
+    _check_age_share_columns(age_shares)
     years = (int(population["year"].min()), int(population["year"].max()))
     source = population.attrs.get("source")
     if months[0].year < years[0] or months[-1].year > years[1]:
@@ -186,11 +190,27 @@ def demographic_drivers(population: pd.DataFrame, age_shares: pd.DataFrame | Non
     return drivers, warns
 
 
+#: the columns an age-share table must have (``users``, the users' count per band, is optional: with it, users in
+#: no band of the population are told)
+AGE_SHARE_COLUMNS = ("service", "age_band", "share", "year")
+
+
+def _check_age_share_columns(age_shares: pd.DataFrame | None) -> None:
+    """A located error naming the columns an age-share table lacks (library walk: a table of service, age_band and
+    share, as the docstring then said, failed with KeyError 'year')."""
+    missing = [c for c in AGE_SHARE_COLUMNS if age_shares is not None and c not in age_shares.columns]
+    if missing:
+        raise InputError.at(Location(path="age_shares"), f"the age shares lack the column(s) {', '.join(missing)}",
+                            "columns " + ", ".join(AGE_SHARE_COLUMNS) + " (year: the population year the users' ages "
+                            "are of) and optionally users", "add the columns, or build the table with "
+                            "resmodel.forecast.interface.age_shares_from_users(users, bands, base_year)")
+
+
 def _users_outside_bands(rows: pd.DataFrame, service: str, population: pd.DataFrame) -> list[Warning_]:
     """A warning naming the users of ``service`` whose age is in no band of the population (the demographic model
     leaves them out and weights the bands by the other users), or a located error when that is all of them: the
     model would have no prevalence to project (statistician review, 2026-12-07)."""
-    outside = int(rows.loc[rows["age_band"].isna(), "users"].sum())
+    outside = int(rows.loc[rows["age_band"].isna(), "users"].sum()) if "users" in rows.columns else 0
     if not outside:
         return []
     total, year = int(rows["users"].sum()), int(rows["year"].iloc[0])
@@ -215,9 +235,11 @@ def validate_history(history: pd.DataFrame, source: str | None = None) -> pd.Dat
             raise InputError.at(Location(file=source, row=1 if source else None, column=col),
                                 f"required column '{col}' is missing", "columns month, service, level, volume",
                                 "use the volume history format of docs/forecasting.md")
-    h = history.copy()
-    level = pd.to_numeric(h["level"], errors="coerce")
-    h["level"] = level.astype("Int64")
+    # an in-memory table's index may repeat (pd.concat without ignore_index): it carries no row numbers then
+    h = history.copy() if history.index.is_unique else history.reset_index(drop=True)
+    h["level"] = _levels(h, lambda idx, col, _service: Location(file=source, row=int(idx) if source else None,
+                                                                column=col, path=str(h["service"][idx])),
+                         None).astype("Int64")
     level_text = (" level " + h["level"].astype("string")).fillna("")
     uid = h["service"].astype("string") + level_text  # as messages show it: "daglig_verksamhet level 4"
     month = h["month"] if pd.api.types.is_datetime64_any_dtype(h["month"]) else h["month"].astype("string")
@@ -339,19 +361,25 @@ def _mix_shift_warning(h: pd.DataFrame, service: str, source: str | None) -> lis
 
 def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows: pd.DataFrame | None,
                   ages: pd.DataFrame | None, exit_age: int, warns: list[Warning_],
-                  source: str | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+                  source: str | None = None, params: FlowParams | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     """Monthly share of each level, and by how much the cohort projection's service total departs from the
     pooled balance path the stock–flow total model follows (zero without flows). The shares are the last
     twelve months' mix, or — with ``flows``, which the caller gives only for a service whose flows have levels —
-    the stock–flow projected mix (year-end stocks interpolated month by month from the last observed month).
-    Where those months have no volume at all, the mix of the last twelve months that had some (or equal
+    the stock–flow projected mix (year-end stocks interpolated month by month from the last observed month),
+    moved by ``params`` (``flow_params``'s, estimated here when not given; without them, the last twelve months'
+    mix). Where those months have no volume at all, the mix of the last twelve months that had some (or equal
     shares), with a warning."""
     g = h[h["service"] == service]
     wide = g.pivot_table(index="month", columns="level", values="volume", aggfunc="sum").sort_index().fillna(0.0)
     with_volume = wide[wide.sum(axis=1) > 0]
     fallback = (with_volume.tail(12).mean() if len(with_volume) else pd.Series(1.0, index=wide.columns))
     fallback = fallback / fallback.sum()
-    use_flows = flows is not None
+    last_month = wide.index[-1]
+    base_year = last_complete_year(last_month)
+    f = flows[flows["service"] == service] if flows is not None else None
+    if f is not None and params is None:
+        params = flow_params(f, service, last_month, flows.attrs.get("source"), warns)
+    use_flows = params is not None
     empty = wide.iloc[-1].sum() == 0 if use_flows else wide.tail(12).sum().sum() == 0
     if empty:
         since = (f"the mix of {with_volume.index[-min(12, len(with_volume))]:%Y-%m} – {with_volume.index[-1]:%Y-%m}, "
@@ -363,8 +391,6 @@ def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows:
         shares = fallback if empty else wide.tail(12).mean() / wide.tail(12).mean().sum()
         return (pd.DataFrame(np.tile(shares.to_numpy(), (len(dates), 1)), index=dates, columns=shares.index),
                 np.zeros(len(dates)))
-    last_month = wide.index[-1]
-    f = flows[flows["service"] == service]
     where = flows.attrs.get("source")
     levels = _flow_levels(wide.columns, f, service, where, warns)
     # the cohort model moves people: start from the last month with volume (counts, not shares), or one a level
@@ -373,16 +399,14 @@ def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows:
     ages_s = ages[ages["service"] == service].drop(columns="service") if ages is not None else None
     if ages_s is not None and not ages_s.empty:
         warns += _levels_without_ages(start, ages_s, service, last_month, exit_age)
-    base_year = last_month.year if last_month.month == 12 else last_month.year - 1
     if int(f["year"].max()) < base_year:
         warns.append(Warning_("flows_stale", Location(file=where, path=service),
                               f"the flows end in {int(f['year'].max())}, the history's last complete year is "
                               f"{base_year}: the stock–flow level mix uses the flows of the years up to "
                               f"{int(f['year'].max())}; add the later years' flows"))
-    params = estimate_flow_params(f, base_year)
     warns += _levels_without_flows(start, params, service, where, last_month)
     _check_flow_rates(params, service, where, age_exit_by_age=ages_s is not None and not ages_s.empty)
-    mix = project_level_mix(f, start, base_year, dates[-1].year, ages=ages_s, exit_age=exit_age)
+    mix = project_level_mix(f, start, base_year, dates[-1].year, ages=ages_s, exit_age=exit_age, params=params)
     table = mix.pivot_table(index="year", columns="level", values="stock").reindex(columns=levels).fillna(0.0)
     # a year of flows moves the stock one year on from the month it starts at (the last month, December or not):
     # a June stock with the first year's flows is next June's, not December's (statistician review)
@@ -397,6 +421,22 @@ def _level_shares(h: pd.DataFrame, service: str, dates: pd.DatetimeIndex, flows:
     pooled = balance_path(start.sum(), params.total_inflow, params.total_rate, after[later].astype(float))
     gap = np.interp(t, x, np.concatenate([[0.0], values[1:].sum(axis=1) - pooled]))
     return _shares_of(counts, dates, levels), gap
+
+
+def flow_params(f: pd.DataFrame, service: str, last_month: pd.Timestamp, where: str | None,
+                warns: list[Warning_]) -> FlowParams | None:
+    """The flow parameters of a service's flows known at the end of a history ending ``last_month`` (the years up
+    to its last complete year), estimated once for the level mix; None, with a warning, when every year of the
+    flows is later: the level mix is then the last twelve months' (code review: the projection crashed)."""
+    base_year = last_complete_year(last_month)
+    params = estimate_flow_params(f, base_year)
+    if params is None:
+        warns.append(Warning_("flows_too_recent", Location(file=where, path=service),
+                    f"the flows begin in {int(f['year'].min())}, after {base_year}, the history's last complete year "
+                    f"(it ends in {last_month:%Y-%m}): no year of flows is known when the forecast starts, so the "
+                    f"forecast splits by the last twelve months' mix; add the flows of {base_year} (and the years "
+                    "before), or extend the history to the end of the flows' first year"))
+    return params
 
 
 def _shares_of(counts: np.ndarray, dates: pd.DatetimeIndex, levels: pd.Index) -> pd.DataFrame:
@@ -525,8 +565,8 @@ def forecast_volumes(
 
     ``history``: columns month, service, level (empty for services without levels), volume.
     ``spec``: service → model name (see ``MODEL_NAMES``), a fixed volume, or {year: volume}.
-    ``population`` (year, age_band, population) with ``age_shares`` (service, age_band, share)
-    enables the demographic model; ``flows`` (the stock–flow table: year, service, level,
+    ``population`` (year, age_band, population) with ``age_shares`` (service, age_band, share, year and
+    optionally users, as ``age_shares_from_users`` builds them) enables the demographic model; ``flows`` (the stock–flow table: year, service, level,
     stock_start, inflow_*, outflow_*, stock_end) enables the stock–flow model and the projected
     level mix, with ``user_ages`` (service, level, age, share) for an age exit at ``exit_age``.
     Services not in ``spec`` use ``default_model``; ``services`` limits the forecast to those
@@ -536,10 +576,7 @@ def forecast_volumes(
         raise InputError.at(Location(path="horizon_months"), f"horizon {horizon_months} is not a positive whole number",
                             "a horizon in months ≥ 1", "give a positive horizon")
     h = validate_history(history, source)
-    if h["month"].max().year + int(horizon_months) // 12 + 1 > LAST_FORECAST_YEAR:
-        raise InputError.at(Location(path="horizon_months"), f"a horizon of {horizon_months} months after "
-                            f"{h['month'].max():%Y-%m} runs past {LAST_FORECAST_YEAR}",
-                            f"forecasts that end by {LAST_FORECAST_YEAR}", "shorten the horizon")
+    check_horizon_end(h["month"].max(), int(horizon_months), MONTHLY, "horizon_months", f"{h['month'].max():%Y-%m}")
     known = sorted(h["service"].unique())
     if services is not None:
         unknown = [sv for sv in services if sv not in known]
@@ -620,9 +657,12 @@ def forecast_volumes(
                                   "forecast splits by the last twelve months' mix; give the flows by level"))
         if service_flows is not None and (by_flows or choice == "stockflow"):
             warns += flows_scale_warnings(service, service_flows, series, flows.attrs.get("source"))
-        shares, gap = _level_shares(h, service, dates, flows if by_flows else None, ages, exit_age, warns, source)
-        level_mix[service] = "stockflow" if by_flows else "last_twelve_months"
-        if not by_flows:
+        params = flow_params(service_flows, service, last, flows.attrs.get("source"),
+                             warns) if by_flows else None
+        shares, gap = _level_shares(h, service, dates, flows if params is not None else None, ages, exit_age, warns,
+                                    source, params)
+        level_mix[service] = "last_twelve_months" if params is None else "stockflow"
+        if params is None:
             warns += _mix_shift_warning(h, service, source)
         # a stock–flow total follows the cohort: its level counts, not their shares of the pooled path (review)
         shift = np.where(total["model_used"].to_numpy() == "stockflow", gap, 0.0)

@@ -27,6 +27,7 @@ FLOW_COLUMNS = (
 )
 DEFAULT_EXIT_AGE = 67  # F0401: participants leave daily activity at 67
 DEFAULT_SCHOOL_LEAVER_AGE = 20  # anpassad gymnasieskola is a four-year programme begun by age 20 (Skollagen 2010:800 ch. 19)
+FLOW_YEARS = 3  # the flow parameters are the means of the last three complete years of flows
 
 
 def _check_rates(rates: pd.DataFrame, where: str) -> None:
@@ -185,11 +186,11 @@ class FlowParams:
         return float(self.rates["rate"].sum())
 
 
-def estimate_flow_params(flows: pd.DataFrame, through_year: int, years_back: int = 3,
+def estimate_flow_params(flows: pd.DataFrame, through_year: int,
                          kinds: tuple[str, ...] = OUTFLOW_KINDS) -> FlowParams | None:
-    """Means of the last ``years_back`` complete years up to ``through_year``; None if there are none."""
+    """Means of the last FLOW_YEARS years of flows up to ``through_year``; None if there are none."""
     hist = flows[flows["year"] <= through_year]
-    chosen = sorted(hist["year"].unique())[-years_back:]
+    chosen = sorted(hist["year"].unique())[-FLOW_YEARS:]
     if not chosen:
         return None
     hist = hist[hist["year"].isin(chosen)]
@@ -220,6 +221,13 @@ def _level_rates(hist: pd.DataFrame, pooled: pd.DataFrame) -> pd.DataFrame:
     rate = z * own + (1 - z) * pooled["rate"].to_numpy()[None, :]
     return pd.DataFrame({"kind": np.tile(kinds, len(exposure)), "level": np.repeat(exposure.index.to_numpy(), len(kinds)),
                          "rate": rate.ravel(), "own": own.ravel()})
+
+
+def _without_kind(params: FlowParams, kind: str) -> FlowParams:
+    """The flow parameters without the outflow rates of ``kind`` (the age exit, where the users' ages give it)."""
+    level_rates = None if params.level_rates is None else params.level_rates[params.level_rates["kind"] != kind]
+    return FlowParams(params.inflows, params.rates[params.rates["kind"] != kind].reset_index(drop=True), params.years,
+                      level_rates)
 
 
 def _level_flows(params: FlowParams, levels: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -253,9 +261,8 @@ def balance_path(start: float, inflow: float, rate: float, t: np.ndarray) -> np.
     return eq + (start - eq) * np.exp(np.log1p(-min(rate, 1.0 - 1e-12)) * t)
 
 
-def complete_years(ds: pd.DatetimeIndex, freq: str) -> int:
-    """Last calendar year fully observed at the end of ``ds`` (flows of later years are unknown then)."""
-    last = ds[-1]
+def last_complete_year(last: pd.Timestamp, freq: str = MONTHLY) -> int:
+    """Last calendar year fully observed by a history ending at ``last`` (flows of later years are unknown then)."""
     return last.year if (freq != MONTHLY or last.month == 12) else last.year - 1
 
 
@@ -266,9 +273,8 @@ class StockFlow(Model):
 
     name = "stockflow"
 
-    def __init__(self, flows: Mapping[str, pd.DataFrame], years_back: int = 3):
+    def __init__(self, flows: Mapping[str, pd.DataFrame]):
         self.flows = flows
-        self.years_back = years_back
 
     def min_length(self, freq):
         return 24 if freq == MONTHLY else 2
@@ -277,7 +283,7 @@ class StockFlow(Model):
         flows = self.flows.get(s.uid)
         if flows is None or flows.empty:
             raise ModelFitError(f"no flows for series '{s.uid}'")
-        params = estimate_flow_params(flows, complete_years(s.ds, s.freq), self.years_back)
+        params = estimate_flow_params(flows, last_complete_year(s.ds[-1], s.freq))
         if params is None:
             raise ModelFitError("no complete year of flows before the cutoff")
         if params.total_rate >= 1:  # more leave in a year than were there at its start: no balance to move to
@@ -295,19 +301,24 @@ def project_level_mix(
     start_stock: pd.Series,
     base_year: int,
     end_year: int,
-    years_back: int = 3,
     ages: pd.DataFrame | None = None,
     exit_age: int = DEFAULT_EXIT_AGE,
-    school_leaver_age: int = DEFAULT_SCHOOL_LEAVER_AGE,
+    params: FlowParams | None = None,
 ) -> pd.DataFrame:
     """Year-end stock and share of each level for ``base_year``…``end_year`` from a cohort projection with
     recent mean inflows by level and each level's own outflow rates (``FlowParams.level_rates``: shrunk towards
     the pooled rate for a level of few users). With ``ages`` (``level``, ``age``, ``share`` of the level's users)
     the age exit follows the age structure at ``exit_age``, and a level of ``start_stock`` without ages keeps its
-    stock at an unknown age, with no age exit; without ``ages`` the age exit is a rate like the others."""
+    stock at an unknown age, with no age exit; without ``ages`` the age exit is a rate like the others. ``params``:
+    the flow parameters the caller has already estimated from ``flows`` up to ``base_year`` (estimated here when
+    not given); a located error when there are none (no year of flows up to ``base_year``)."""
     with_ages = ages is not None and not ages.empty
-    kinds = tuple(k for k in OUTFLOW_KINDS if not (with_ages and k == "age_exit"))
-    params = estimate_flow_params(flows, base_year, years_back, kinds)
+    params = params if params is not None else estimate_flow_params(flows, base_year)
+    if params is None:
+        raise InputError.at(Location(path="flows"), f"no year of flows up to {base_year}",
+                            f"flows of {base_year} or earlier years", "add the flows of the years before the projection")
+    if with_ages:  # the age exit follows the ages, not a rate
+        params = _without_kind(params, "age_exit")
     years = list(range(base_year + 1, end_year + 1))
     if with_ages:
         a = ages.merge(start_stock.rename("total").rename_axis("level").reset_index(), on="level", how="right")
@@ -315,7 +326,7 @@ def project_level_mix(
                                 "stock": a["share"].fillna(1.0) * a["total"]})
         stock_ages = initial.dropna(subset=["age"]).groupby("age")["stock"].sum()
         entry = pd.concat([
-            pd.DataFrame({"kind": "school_leavers", "age": [school_leaver_age], "share": [1.0]}),
+            pd.DataFrame({"kind": "school_leavers", "age": [DEFAULT_SCHOOL_LEAVER_AGE], "share": [1.0]}),
             *[pd.DataFrame({"kind": k, "age": stock_ages.index, "share": stock_ages.to_numpy()})
               for k in ("new_decisions", "moves_in")],
         ])
