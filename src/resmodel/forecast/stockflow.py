@@ -268,8 +268,9 @@ def last_complete_year(last: pd.Timestamp, freq: str = MONTHLY) -> int:
 
 class StockFlow(Model):
     """Service total from the balance equation: recent mean inflows and outflow rates (from the
-    yearly flows table, only years complete at the cutoff) drive the stock from its current
-    level; monthly series keep their seasonal pattern. Intervals come from backtest residuals."""
+    yearly flows table, only years complete at the cutoff) drive the stock from its deseasonalised
+    current level (the last season's mean, at its centre: ``level_anchor``); monthly series keep their
+    seasonal pattern. Intervals come from backtest residuals."""
 
     name = "stockflow"
 
