@@ -19,6 +19,7 @@ class Location:
     row: int | None = None
     column: str | None = None
     path: str | None = None  # dotted key path inside a YAML/JSON document, or a series id
+    period: str | None = None  # the period of an in-memory table's row (it has no spreadsheet row number)
 
     def __str__(self) -> str:
         parts = []
@@ -32,6 +33,8 @@ class Location:
             parts.append(f"column '{self.column}'")
         if self.path:
             parts.append(f"at '{self.path}'")
+        if self.period:
+            parts.append(f"period {self.period}")
         return ", ".join(parts) if parts else "(no location)"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -226,15 +227,18 @@ def validate_long(
     if not frame.index.is_unique:  # in-memory tables: the index carries no row numbers
         frame = frame.reset_index(drop=True)
 
-    def loc(idx, column: str, uid: str | None) -> Location:
-        return Location(file=source, row=int(idx) if source else None, column=labels.get(column, column), path=uid)
+    raw_ds = frame[DS].copy()
 
-    uid = frame[ID].astype("string").str.strip()
+    def loc(idx, column: str, uid: str | None) -> Location:
+        """A file's spreadsheet row; an in-memory table's series and period, as the row shows it."""
+        return Location(file=source, row=int(idx) if source else None, column=labels.get(column, column), path=uid,
+                        period=None if source else _period_shown(raw_ds[idx]))
+
+    uid = series_ids(frame[ID])
     problems.add_rows(frame.index[(uid.isna() | (uid == "")).to_numpy()], 5, lambda idx: (
         loc(idx, ID, None), "the series id is empty", "a series name", f"fill in {labels.get(ID, ID)}"))
     frame[ID] = uid
 
-    raw_ds = frame[DS].copy()
     if not pd.api.types.is_datetime64_any_dtype(frame[DS]):
         parsed = parse_periods(frame[DS])
         problems.add_rows(frame.index[(parsed.isna() & frame[DS].notna()).to_numpy()], 5, lambda idx: (
@@ -357,6 +361,23 @@ def validate_long(
     return frame, out_freqs
 
 
+def series_ids(cells: pd.Series) -> pd.Series:
+    """Series ids as text without spaces around them (the integer 7 and ' 7 ' are series '7'), read alike in the
+    history and in the future exogenous values, so that one series is one id in both."""
+    return cells.astype("string").str.strip()
+
+
+def _period_shown(cell: object) -> str | None:
+    """An in-memory row's period as its ``ds`` cell holds it ('2024-03', '2019.0'), to locate the row; None when
+    empty."""
+    if pd.isna(cell):
+        return None
+    if isinstance(cell, date):  # also a Timestamp
+        stamp = pd.Timestamp(cell)
+        return stamp.strftime("%Y-%m" if stamp.day == 1 else "%Y-%m-%d")
+    return shown(cell)
+
+
 def _text_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[str]:
     """The extra columns that are comments, not regressors: empty, or holding text where fewer than half the rows
     hold a number (a regressor with a stray word gets its cell reported; a decimal or thousands comma counts as a
@@ -423,7 +444,7 @@ def validate_future(
             problems.add(where, f"exogenous column(s) {', '.join(missing_cols)} missing in the future values",
                          f"columns {', '.join(cols)}", "add the columns to the future exogenous table")
             continue
-        g = X_df[X_df[ID] == s.uid].set_index(DS)
+        g = X_df[series_ids(X_df[ID]) == s.uid].set_index(DS)
         g = g[~g.index.duplicated(keep="first")]
         fut = g.reindex(dates)[list(cols)]
         gap = fut.isna().any(axis=1)
