@@ -143,7 +143,7 @@ def backtest(
 ) -> None:
     """Rolling-origin backtest: MAPE, MASE, bias and interval coverage per series and model, against naive."""
     from resmodel.forecast.anomalies import suspicious_warnings
-    from resmodel.forecast.crossval import MIN_POINTS
+    from resmodel.forecast.crossval import SHORT_SERIES, windows_that_fit
     from resmodel.forecast.forecaster import Forecaster
     from resmodel.forecast.frame import DS, FREQ_NAMES, ID, MONTHLY, format_ds, split_series
     from resmodel.io.manifest import manifest_writer
@@ -183,7 +183,7 @@ def backtest(
         uids = sorted(u for u, f in data.freqs.items() if f == freq)
         g_h = h or (12 if freq == MONTHLY else 1)
         g_step = step or (6 if freq == MONTHLY else 1)
-        fits = {u: (len(all_series[u].y) - g_h - MIN_POINTS) // g_step + 1 for u in uids}
+        fits = {u: windows_that_fit(len(all_series[u].y), g_h, g_step) for u in uids}
         feasible = min(fits.values())
         g_windows = windows or max(1, min(8, feasible))
         names = [n for n in requested if not ((n == "demographic" and not drivers) or (n == "stockflow" and not flow_map)
@@ -212,8 +212,8 @@ def backtest(
         if windows is None and g_windows < 8:
             typer.echo(f"note: {FREQ_NAMES[freq]} series allow only {_plural(g_windows, 'window')} with h={g_h}, "
                        f"step={g_step}" + _limiting_series(fits, all_series), err=True)
-        short = list(dict.fromkeys(w.message.split(" needs at least")[0] for w in fc.warnings
-                                   if w.check == "short_series" and w.location.path in uids))
+        short = list(dict.fromkeys(w.model for w in fc.warnings
+                                   if w.check == SHORT_SERIES and w.location.path in uids))
         if windows is None and short:  # the earliest origins have too little history for these models
             need = max(m.min_length_for(freq, g_h) for m in chosen)  # the largest single need covers the ensembles'
             fitted = (min(len(all_series[u].y) for u in uids) - g_h - need) // g_step + 1

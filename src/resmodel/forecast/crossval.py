@@ -15,14 +15,19 @@ from resmodel.forecast.models import Fit, Model, ModelFitError, Naive, normal_in
 
 FALLBACK = Naive()
 EMPIRICAL_WINDOWS = 12  # most backtest windows used to estimate empirical interval widths
+SHORT_SERIES, MODEL_FAILED = "short_series", "model_failed"  # why the fallback was used: the warning's check
+NO_VARIATION = 1e-9  # changes of a history that vary by less than this share of its largest value: none (a line)
+NO_VARIATION_WIDTH = 0.01  # widest interval, as a share of such a history's largest value, taken for no width
 
 
 @dataclass
 class Run:
-    """A model's forecast for one series and origin, and why the fallback was used (if it was)."""
+    """A model's forecast for one series and origin, and why the fallback was used (if it was): the sentence and
+    its kind (``SHORT_SERIES`` or ``MODEL_FAILED``), which code reads instead of the sentence."""
 
     fit: Fit
     fallback_reason: str | None = None
+    fallback_kind: str | None = None
 
 
 def run_model(
@@ -38,22 +43,29 @@ def run_model(
     """Forecast ``h`` periods with ``model``; use ``fallback`` when the series is too short or the
     model cannot be estimated; add empirical intervals when the model gives none. Values are
     clipped at zero (volumes and amounts cannot be negative)."""
-    reason = None
+    reason, kind = None, None
     need = model.min_length(s.freq)
     if len(s.y) < need:
-        reason = f"{model.name} needs at least {need} points"
+        reason, kind = f"{model.name} needs at least {need} points", SHORT_SERIES
     else:
         try:
             fit = model.predict(s, h, levels, X_future)
         except ModelFitError as exc:
-            reason = f"{model.name} could not be estimated ({exc})"
+            reason, kind = f"{model.name} could not be estimated ({exc})", MODEL_FAILED
     if reason is not None:
-        fit = fallback.predict(s, h, levels)
-        fit = replace(fit, used=fallback.name)
+        fit = replace(fallback.predict(s, h, levels), used=fallback.name)
         model = fallback
+    elif fit.fallback_reason:  # a selection fell back itself: its reason comes as text, its kind from the series
+        reason, kind = fit.fallback_reason, fallback_kind(model, s, h)
     if intervals and fit.lo is None:
         fit = _with_empirical_intervals(model, s, h, levels, fit, fallback)
-    return Run(_clip(fit), reason if reason is not None else fit.fallback_reason)
+    return Run(_clip(fit), reason, kind)
+
+
+def fallback_kind(model: Model, s: Series, h: int) -> str:
+    """Why ``model`` fell back on ``s``: the series is shorter than the model needs for ``h`` (a selection's inner
+    backtest included), or else the model could not be estimated."""
+    return SHORT_SERIES if len(s.y) < model.min_length_for(s.freq, h) else MODEL_FAILED
 
 
 def _clip(fit: Fit) -> Fit:
@@ -194,11 +206,17 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def windows_that_fit(points: int, h: int, step: int) -> int:
+    """The most backtest windows of horizon ``h``, ``step`` apart, a series of ``points`` holds, each with
+    ``MIN_POINTS`` to train on (0 or less: not one)."""
+    return (points - h - MIN_POINTS) // step + 1
+
+
 def _windows_fix(points: int, h: int, n_windows: int, step: int, needed: int) -> str:
     """What fits a series of ``points`` too short for the backtest asked for: fewer windows at the same horizon, a
     shorter horizon with the same windows, and the points the backtest asked for needs — each for the h given (the
     fix had been computed for h = 1: 'give the series at least 4 points' under 'Expected at least 8')."""
-    most = (points - h - MIN_POINTS) // step + 1
+    most = windows_that_fit(points, h, step)
     longest = points - MIN_POINTS - step * (n_windows - 1)
     options = [f"give the series at least {needed} points"]
     if most >= 1:
@@ -231,28 +249,38 @@ def fit_columns(name: str, runs: list[Run], levels: tuple[int, ...]) -> dict[str
 
 def fallback_warnings(uid: str, name: str, runs: list[Run], source: str | None) -> list[Warning_]:
     """One warning per series and model summarising how often (and why) the fallback was used."""
-    reasons = [r.fallback_reason for r in runs if r.fallback_reason]
-    if not reasons:
+    fell_back = [r for r in runs if r.fallback_reason]
+    if not fell_back:
         return []
-    where = f"in {len(reasons)} of {len(runs)} backtest windows" if len(runs) > 1 else ""
-    check = "short_series" if "needs at least" in reasons[0] else "model_failed"
-    msg = f"{reasons[0]}; used {FALLBACK.name} instead {where}".strip()
-    return [Warning_(check, Location(file=source, path=uid), msg, model=name)]
+    where = f"in {len(fell_back)} of {len(runs)} backtest windows" if len(runs) > 1 else ""
+    msg = f"{fell_back[0].fallback_reason}; used {FALLBACK.name} instead {where}".strip()
+    return [Warning_(fell_back[0].fallback_kind, Location(file=source, path=uid), msg, model=name)]
 
 
-def zero_width_warnings(uid: str, name: str, fit: Fit, source: str | None) -> list[Warning_]:
-    """A warning when a forecast's intervals have zero width at some step: the history (constant, all
-    zeros, exactly linear) has no variation for the model to measure, which is not certainty (a planner
-    got 42.00–42.00 at 95 % for a constant series, with no word that the interval meant nothing)."""
+def no_variation(y: np.ndarray) -> bool:
+    """Whether a history is constant or exactly linear: its changes all alike, to ``NO_VARIATION`` of its scale."""
+    changes = np.diff(np.asarray(y, dtype=float))
+    return len(changes) > 0 and float(np.ptp(changes)) <= NO_VARIATION * max(1.0, float(np.max(np.abs(y))))
+
+
+def zero_width_warnings(s: Series, name: str, fit: Fit, source: str | None) -> list[Warning_]:
+    """A warning naming the model when a forecast's intervals have zero width at some step: the history (constant,
+    all zeros, exactly linear) has no variation for the model to measure, which is not certainty (a planner got
+    42.00–42.00 at 95 % for a constant series, with no word that the interval meant nothing). On such a history an
+    interval narrower than ``NO_VARIATION_WIDTH`` of its largest value counts as zero too: Theta's variance floor
+    gave ±0.003 around 45.5 on a straight line."""
     widest = max(fit.hi)
-    zero = (fit.hi[widest] - fit.lo[widest]) <= 1e-9 * np.maximum(1.0, np.abs(fit.mean))
+    width = fit.hi[widest] - fit.lo[widest]
+    zero = width <= 1e-9 * np.maximum(1.0, np.abs(fit.mean))
+    if no_variation(s.y):
+        zero |= width <= NO_VARIATION_WIDTH * max(1.0, float(np.max(np.abs(s.y))))
     if not zero.any():
         return []
     steps = "every step" if zero.all() else f"{int(zero.sum())} of {len(zero)} steps"
-    msg = (f"the prediction intervals have zero width at {steps}: the history has no variation "
+    msg = (f"the prediction intervals of {name} have zero width at {steps}: the history has no variation "
            "(constant or exactly linear), so the model measures no uncertainty — this is not a statement of "
            "certainty; judge the range from what could change")
-    return [Warning_("interval_zero_width", Location(file=source, path=uid), msg, model=name)]
+    return [Warning_("interval_zero_width", Location(file=source, path=s.uid), msg, model=name)]
 
 
 def cross_validation_series(s: Series, models: Sequence[Model], h: int, lengths: list[int],
@@ -285,7 +313,7 @@ def forecast_series(s: Series, models: Sequence[Model], h: int, levels: tuple[in
     for model in models:
         run = run_model(model, s, h, levels, X_future if model.exog else None)
         base.update(fit_columns(model.name, [run], levels))
-        warns += fallback_warnings(s.uid, model.name, [run], source) + zero_width_warnings(s.uid, model.name, run.fit,
+        warns += fallback_warnings(s.uid, model.name, [run], source) + zero_width_warnings(s, model.name, run.fit,
                                                                                             source)
         if model.name == "snaive" and s.season == 1:  # asked for by name: say it is the naive forecast here
             warns.append(Warning_("no_season", Location(file=source, path=s.uid), "a yearly series has no season "
