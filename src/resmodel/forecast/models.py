@@ -323,8 +323,7 @@ class Theta(Model):
         if not np.all(np.isfinite(mean)):
             raise ModelFitError("non-finite forecast")
         sd = theta_sd(plausible_theta_variance(s.y, sigma2, alpha), alpha, h)
-        lo = {lv: mean - z_value(lv) * sd for lv in levels}
-        hi = {lv: mean + z_value(lv) * sd for lv in levels}
+        lo, hi = normal_intervals(mean, sd, levels)
         return Fit(mean, lo, hi, self.name)
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
 from resmodel.errors import InputError, Location, shown
 from resmodel.forecast.frame import month_number
+from resmodel.forecast.models import z_value
 
 
 @dataclass(frozen=True)
@@ -304,7 +304,7 @@ def _bounds(reported, ultimate, se, levels: tuple[int, ...]) -> dict[str, np.nda
     use_ln = (reserve > 0) & (se < reserve)
     out = {}
     for lv in levels:
-        z = NormalDist().inv_cdf(0.5 + lv / 200)
+        z = z_value(lv)
         with np.errstate(divide="ignore", invalid="ignore"):
             s_ln = np.sqrt(np.log1p(np.where(use_ln, se**2 / reserve**2, 0.0)))
             mu = np.log(np.where(use_ln, reserve, 1.0)) - s_ln**2 / 2
