@@ -133,3 +133,27 @@ def test_windows_that_fit_are_those_a_backtest_accepts(points, h, step):
     assert len(check_windows(s, h, most, step)) == most
     with pytest.raises(InputError):
         check_windows(s, h, most + 1, step)
+
+
+@pytest.mark.parametrize(("case", "said"), [
+    ("text", "a future exogenous value of 2024-06 is not a finite number"),
+    ("inf", "a future exogenous value of 2024-06 is not a finite number"),
+    ("dup", "the future exogenous period 2024-05 is given twice"),
+])
+def test_future_exogenous_values_are_checked_as_the_history_is(case, said):
+    """Bad-input audit, finding 1: text in X_df was a bare ValueError, inf statsmodels' MissingDataError, and a second
+    row of a period (1e6) was dropped without a word."""
+    import numpy as np
+
+    from resmodel.errors import InputError
+    from resmodel.forecast import Forecaster
+    from resmodel.forecast.models import ARIMA
+
+    df = pd.DataFrame({"unique_id": "a", "ds": pd.date_range("2021-01-01", periods=40, freq="MS"),
+                       "y": 100 + np.arange(40.0), "x": np.arange(40.0)})
+    fut = pd.DataFrame({"unique_id": "a", "ds": pd.date_range("2024-05-01", periods=3, freq="MS"), "x": [40.0, 41, 42]})
+    future = {"text": fut.assign(x=["40", "forty-one", "42"]), "inf": fut.assign(x=[40, np.inf, 42]),
+              "dup": pd.concat([fut, fut.iloc[:1].assign(x=1e6)])}[case]
+    with pytest.raises(InputError) as exc:
+        Forecaster([ARIMA(exog=("x",))]).forecast(df, h=3, X_df=future)
+    assert said in str(exc.value)

@@ -445,8 +445,20 @@ def validate_future(
                          f"columns {', '.join(cols)}", "add the columns to the future exogenous table")
             continue
         g = X_df[series_ids(X_df[ID]) == s.uid].set_index(DS)
-        g = g[~g.index.duplicated(keep="first")]
+        repeated = g.index[g.index.duplicated() & g.index.notna()]
+        if len(repeated):  # the first was kept silently, a second 1e6 never said (bad-input audit)
+            problems.add(where, f"the future exogenous period {format_ds([repeated[0]], s.freq)[0]} is given twice",
+                         "one row per series and period", "remove the duplicate row of the future exogenous table")
+            continue
         fut = g.reindex(dates)[list(cols)]
+        values = fut.apply(lambda c: pd.to_numeric(c, errors="coerce"))  # 'forty-one', inf: no driver value
+        bad = (fut.notna() & ~np.isfinite(values.astype(float))).any(axis=1)
+        if bad.any():
+            first = fut.index[bad.to_numpy()][0]
+            problems.add(where, f"a future exogenous value of {format_ds([first], s.freq)[0]} is not a finite number",
+                         f"numbers for {', '.join(cols)}", "correct the value of the future exogenous table")
+            continue
+        fut = values
         gap = fut.isna().any(axis=1)
         if gap.any():
             first = fut.index[gap.to_numpy()][0]
