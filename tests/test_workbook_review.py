@@ -150,6 +150,8 @@ def test_the_manifest_sheet_shows_lists_as_text(outputs):
     table = dict(manifest_table({"scenario_chain": ["scenarios/base.yaml", "scenarios/expansion.yaml"],
                                  "notes": ["one", "two"]}).itertuples(index=False))
     assert table == {"notes": "one\ntwo", "scenario_chain": "scenarios/base.yaml → scenarios/expansion.yaml"}
+    # manifest.json's null (a projection without Monte Carlo has no seed) was the text 'None' (controller walk)
+    assert dict(manifest_table({"monte_carlo_seed": None}).itertuples(index=False)) == {"monte_carlo_seed": "inget (none)"}
 
 
 def test_a_multi_line_cell_wraps_and_its_row_shows_every_line(tmp_path):

@@ -361,6 +361,8 @@ def manifest_table(manifest: dict) -> pd.DataFrame:
             return [row for k, v in value.items() for row in flat(f"{prefix}.{k}" if prefix else str(k), v)]
         if isinstance(value, list | tuple):
             return [(prefix, _manifest_text(prefix, value))]
+        if value is None:  # manifest.json's null (no Monte Carlo seed) was the text 'None' (controller walk)
+            return [(prefix, "inget (none)")]
         return [(prefix, value if isinstance(value, int | float) and not isinstance(value, bool) else str(value))]
 
     return pd.DataFrame(sorted(flat("", manifest), key=lambda row: row[0]), columns=["nyckel (key)", "värde (value)"])
