@@ -224,6 +224,7 @@ def test_the_workbooks_label_unit_and_sign_and_hold_years_as_numbers(tmp_path):
     book = load_workbook(out / "prognos.xlsx", read_only=True)
     head = next(book["Avvikelse per område"].iter_rows(max_row=1, values_only=True))
     assert any("kr" in str(h) and "negative = overspend" in str(h) for h in head)
+    assert any(str(h).startswith("Område (area); ") for h in head)  # the column holds names (controller walk)
     assert 2025 in head and "2025" not in head  # a year heads its column as a number, not text
     rows = book["Prognos per tjänst"].iter_rows(min_row=2, max_row=3, values_only=True)
     assert all(isinstance(row[1], int) for row in rows)

@@ -116,7 +116,8 @@ def _write(target: Path, files: dict[str, object], replaceable: tuple[str, ...])
 
 
 #: the heading of the area column of 'Avvikelse per område', whose year columns hold each area's deviation in kr
-DEVIATION_BY_AREA = "område — avvikelse per år, kr (deviation = frame − net cost per year, SEK; negative = overspend)"
+DEVIATION_BY_AREA = ("Område (area); årens kolumner: avvikelse, kr (the year columns: deviation = frame − net cost, "
+                     "SEK; negative = overspend)")  # the column holds the area's name (controller walk, finding 6)
 #: the yearly table's amounts as the workbook heads them (the CSV keeps the names)
 YEARLY_LABELS = {"net_cost": "Nettokostnad, kr (net cost, SEK)", "frame": "Ram, kr (frame, SEK)",
                  "deviation": "Avvikelse, kr (deviation = frame − net cost, SEK; negative = overspend)"}
