@@ -54,8 +54,21 @@ def _spread(changes: np.ndarray) -> float:
 
 
 def _departs(value: float, reference: float, spread: float, relative: float = RELATIVE) -> bool:
+    """Whether ``value`` is both a ``relative`` share and ``SPREADS`` spreads away from a positive reference."""
     gap = abs(value - reference)
     return reference > 0 and gap > relative * reference and gap > SPREADS * spread
+
+
+def _spike_candidates(y: np.ndarray) -> np.ndarray:
+    """The inner points far (by ``SPIKE``) from both neighbours, on one side of both, which are close to each
+    other — the spike tests that need no spread, taken first because the spread (a median over every other
+    change) is the costly one."""
+    left, right, middle = y[:-2], y[2:], y[1:-1]
+    reference = (left + right) / 2
+    gap = np.abs(middle - reference)
+    cheap = ((reference > 0) & (gap > SPIKE * reference) & (np.sign(middle - left) == np.sign(middle - right))
+             & (np.abs(right - left) < gap / 3))
+    return np.flatnonzero(cheap) + 1
 
 
 def _seasonal(y: np.ndarray, t: int, season: int) -> list[float]:
@@ -73,35 +86,45 @@ def _season_explains(change: float, others: list[float]) -> bool:
     return any(np.sign(o) == np.sign(change) and abs(o) >= abs(change) / 2 for o in others)
 
 
+def _period(s: Series, t: int) -> str:
+    """Point ``t``'s period as the user writes it (formatted only for the values found: strftime is slow)."""
+    return format_ds(s.ds[t:t + 1], s.freq)[0]
+
+
+def _last_seasonal(y: np.ndarray, typical: float, season: int) -> list[float]:
+    """The last period's departure from the value before it plus the ``typical`` change, in the other seasons
+    (years) of a series longer than two of them."""
+    if season <= 1 or len(y) <= 2 * season:
+        return []
+    return [y[u] / (y[u - 1] + typical) - 1.0 for u in range(len(y) - 1 - season, 0, -season) if y[u - 1] > 0]
+
+
 def suspicious_values(series: list[Series]) -> list[Suspicious]:
     """The last value of each series (of at least ``MIN_POINTS``) when it departs from the value before it plus
     the median change, and lone spikes inside it — neither when the same month of other years departs alike
-    (a season); in series order, a series' spikes before its last value."""
+    (a season); in series order, a series' spikes before its last value. The tests that need no spread or
+    season run first: most points fail them, and those costly ones are then never computed."""
     found = []
     for s in series:
         y = np.asarray(s.y, dtype=float)
         if len(y) < MIN_POINTS:
             continue
-        periods = format_ds(s.ds, s.freq)
         changes = np.diff(y)
         spikes = set()
-        for t in range(1, len(y) - 1):  # a spike: far from both neighbours, which are close to each other
-            left, right = y[t - 1], y[t + 1]
-            reference = (left + right) / 2
-            others = np.delete(changes, [t - 1, t])
-            if (_departs(y[t], reference, _spread(others), SPIKE) and np.sign(y[t] - left) == np.sign(y[t] - right)
-                    and abs(right - left) < abs(y[t] - reference) / 3
+        for t in _spike_candidates(y).tolist():  # a spike: also far from both neighbours by the others' spread
+            reference = (y[t - 1] + y[t + 1]) / 2
+            if (_departs(y[t], reference, _spread(np.delete(changes, [t - 1, t])), SPIKE)
                     and not _season_explains(y[t] / reference - 1.0, _seasonal(y, t, s.season))):
-                found.append(Suspicious(s.uid, periods[t], float(y[t]), float(reference), "spike"))
+                found.append(Suspicious(s.uid, _period(s, t), float(y[t]), float(reference), "spike"))
                 spikes.add(t)
         if len(y) - 2 in spikes:  # the month before is the slip: the last one is measured against it
             continue
         earlier = changes[-1 - REFERENCE:-1]  # the last value against the one before plus the typical change
-        reference = float(y[-2] + np.median(earlier))
-        season = [y[u] / (y[u - 1] + np.median(earlier)) - 1.0 for u in range(len(y) - 1 - s.season, 0, -s.season)
-                  if y[u - 1] > 0] if s.season > 1 and len(y) > 2 * s.season else []
-        if _departs(y[-1], reference, _spread(earlier)) and not _season_explains(y[-1] / reference - 1.0, season):
-            found.append(Suspicious(s.uid, periods[-1], float(y[-1]), reference, "last"))
+        typical = np.median(earlier)
+        reference = float(y[-2] + typical)
+        if (_departs(y[-1], reference, _spread(earlier))
+                and not _season_explains(y[-1] / reference - 1.0, _last_seasonal(y, typical, s.season))):
+            found.append(Suspicious(s.uid, _period(s, len(y) - 1), float(y[-1]), reference, "last"))
     return found
 
 
