@@ -32,11 +32,6 @@ QUEUE_OUTPUTS = ("queue_monthly.csv", "queue_quarterly.csv", "queue_waits.csv", 
 QUEUE_RATES = ("exit_rate", "aiv_rate", "aiviv_rate", "aiviv_resume_rate")  # QueueParams' fields, as --exit-rate …
 
 
-def _count(v: float) -> str:
-    """A count for a message: 100,000 or 450.5."""
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
-
-
 def _parse_ages(text: str | None) -> list[float]:
     """--initial-waiting as counts by months waited (index = months)."""
     from resmodel.forecast.queue import MAX_WAIT_MONTHS
@@ -168,6 +163,7 @@ def queue(
         TOTAL_NOTE,
         QueueState,
         capacity_notes,
+        count_text,
         excess_start_note,
         fee_note,
         rate_note,
@@ -208,9 +204,9 @@ def queue(
     if initial_executed is not None:
         if initial_executed > cap_values[0]:
             raise InputError.at(Location(path="--initial-executed"),
-                                f"{_count(initial_executed)} executed users exceed the capacity of "
-                                f"{_count(cap_values[0])} in {months[0]:%Y-%m}",
-                                f"at most {_count(cap_values[0])} users already served at the start",
+                                f"{count_text(initial_executed)} executed users exceed the capacity of "
+                                f"{count_text(cap_values[0])} in {months[0]:%Y-%m}",
+                                f"at most {count_text(cap_values[0])} users already served at the start",
                                 "lower --initial-executed (or leave it out to fill the places demand can fill)")
         initial = QueueState(executed=initial_executed, new=waiting)
     else:

@@ -112,8 +112,8 @@ def waiting_note(summary: dict) -> str | None:
             f"{summary['still_waiting_at_end']:,.1f} still waiting at the end are not in it")
 
 
-def _count(v: float) -> str:
-    """A count for a note: 1,295 or 1,304.90."""
+def count_text(v: float) -> str:
+    """A count for a note or message (the queue command's too): 1,295 or 1,304.90."""
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
 
 
@@ -123,8 +123,8 @@ def start_note(months: pd.DatetimeIndex, demand: float, capacity: float, waiting
     (``waiting_option``, as the caller's user writes it: an option or a field)."""
     if demand <= capacity:
         return None
-    return (f"in {months[0]:%Y-%m} the demand of {_count(demand)} exceeds the capacity of {_count(capacity)}: the "
-            f"{_count(demand - capacity)} without a place start as decisions of {months[0]:%Y-%m}, so none has waited "
+    return (f"in {months[0]:%Y-%m} the demand of {count_text(demand)} exceeds the capacity of {count_text(capacity)}: the "
+            f"{count_text(demand - capacity)} without a place start as decisions of {months[0]:%Y-%m}, so none has waited "
             f"three months before {months[min(3, len(months) - 1)]:%Y-%m}; give {waiting_option} for decisions already "
             "waiting at the start (docs/forecasting.md §4)")
 
@@ -137,9 +137,9 @@ def excess_start_note(months: pd.DatetimeIndex, demand: float, initial: QueueSta
     excess = float(initial.executed) + waiting - float(demand)
     if excess <= 0.05:
         return None
-    return (f"the start has {_count(initial.executed + waiting)} users with a decision ({_count(initial.executed)} "
-            f"served, {_count(waiting)} waiting), {_count(excess)} more than the demand of {_count(demand)} in "
-            f"{months[0]:%Y-%m}: those {_count(excess)} decisions end in {months[0]:%Y-%m}, as in any month the demand "
+    return (f"the start has {count_text(initial.executed + waiting)} users with a decision ({count_text(initial.executed)} "
+            f"served, {count_text(waiting)} waiting), {count_text(excess)} more than the demand of {count_text(demand)} in "
+            f"{months[0]:%Y-%m}: those {count_text(excess)} decisions end in {months[0]:%Y-%m}, as in any month the demand "
             f"falls (those in service first, their places going to those waiting); give {options} so that the served "
             "and the waiting add up to the first month's demand (docs/forecasting.md §4)")
 
