@@ -89,6 +89,12 @@ class ShiftRules:
         return out
 
 
+def slot_grid(start: int, end: int, slot: int) -> tuple[int, int]:
+    """The slot grid's first slot start at or before ``start`` and last slot end at or after ``end`` (minutes), so
+    that whole slots of ``slot`` minutes from midnight cover the span."""
+    return int(start) // slot * slot, -(-int(end) // slot) * slot
+
+
 def slot_need(attendance: pd.DataFrame, staff_ratio: np.ndarray, rules: ShiftRules) -> pd.DataFrame:
     """Staff needed per weekday and slot, from ``attendance`` (weekday, start, end in minutes, level
     1–8, and optionally user_id: a user on two rows that touch one slot — a day split at 10:15 — counts
@@ -101,8 +107,7 @@ def slot_need(attendance: pd.DataFrame, staff_ratio: np.ndarray, rules: ShiftRul
         rows = attendance[attendance["weekday"].eq(day).to_numpy()]
         if rows.empty:
             continue
-        first = int(rows["start"].min()) // slot * slot
-        last = -(-int(rows["end"].max()) // slot) * slot
+        first, last = slot_grid(rows["start"].min(), rows["end"].max(), slot)
         starts = np.arange(first, last, slot)
         present = (rows["start"].to_numpy()[:, None] < starts[None, :] + slot) & (
             rows["end"].to_numpy()[:, None] > starts[None, :])
@@ -324,8 +329,7 @@ def widen_to(need: pd.DataFrame, shifts: pd.DataFrame, rules: ShiftRules) -> pd.
         if day_shifts.empty:
             frames.append(rows)
             continue
-        first = int(day_shifts["start"].min()) // slot * slot
-        last = -(-int(day_shifts["end"].max()) // slot) * slot
+        first, last = slot_grid(day_shifts["start"].min(), day_shifts["end"].max(), slot)
         if not rows.empty:
             first, last = min(first, int(rows["slot_start"].min())), max(last, int(rows["slot_end"].max()))
         starts = np.arange(first, last, slot)
