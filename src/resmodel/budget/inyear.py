@@ -423,17 +423,23 @@ def _relative_errors(data: dict[str, _AreaData], changes: pd.DataFrame, year: in
     return out
 
 
-def _missing_months(data: dict[str, _AreaData], year: int, month: int, file: str | None) -> None:
-    """Refuse months 1–``month`` of ``year`` without actuals (after an area's start): when the file ends before
-    ``month`` in every area, once, with the last month booked to forecast from; else each area's first gap (a cut
-    file was told of its first area alone)."""
-    first_missing = {}
+def _areas_to_date(data: dict[str, _AreaData], year: int, month: int):
+    """(area, its data, its costs of months 1–``month`` of ``year``, the index of its first booked month — ``month``
+    for an area starting later in the year) for each area with actuals in ``year``."""
     for area in AREA_KEYS:
         d = data.get(area)
         if d is None or year not in d.cost:
             continue
         c = d.cost[year][:month]
-        start = int(np.argmax(~np.isnan(c))) if (~np.isnan(c)).any() else month  # an area starting later in the year
+        yield area, d, c, int(np.argmax(~np.isnan(c))) if (~np.isnan(c)).any() else month
+
+
+def _missing_months(data: dict[str, _AreaData], year: int, month: int, file: str | None) -> None:
+    """Refuse months 1–``month`` of ``year`` without actuals (after an area's start): when the file ends before
+    ``month`` in every area, once, with the last month booked to forecast from; else each area's first gap (a cut
+    file was told of its first area alone)."""
+    first_missing = {}
+    for area, _, c, start in _areas_to_date(data, year, month):
         if np.isnan(c[start:]).any():
             first_missing[area] = start + int(np.flatnonzero(np.isnan(c[start:]))[0]) + 1
     if not first_missing:
@@ -461,12 +467,7 @@ def _forecast(data: dict[str, _AreaData], fr: pd.DataFrame, ch: pd.DataFrame, ye
     z = Z[s.level]
     rows = []
     _missing_months(data, year, month, file)
-    for area in AREA_KEYS:
-        d = data.get(area)
-        if d is None or year not in d.cost:
-            continue
-        c = d.cost[year][:month]
-        start = int(np.argmax(~np.isnan(c))) if (~np.isnan(c)).any() else month  # an area starting later in the year
+    for area, d, _, start in _areas_to_date(data, year, month):
         # not started by month ``month``: nothing to date to carry on (its later months are not known then)
         ytd, fc, sd = _point(d, ch, area, year, month, s) if start < month else (0.0, 0.0, 0.0)
         frame = fr[(fr["area"] == area) & (fr["year"] == year)]["frame"].sum()
