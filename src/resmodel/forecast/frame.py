@@ -445,7 +445,8 @@ def validate_future(
                          f"columns {', '.join(cols)}", "add the columns to the future exogenous table")
             continue
         g = X_df[series_ids(X_df[ID]) == s.uid].set_index(DS)
-        repeated = g.index[g.index.duplicated() & g.index.notna()]
+        g = g[g.index.notna()]  # a period that is no date is told above
+        repeated = g.index[g.index.duplicated()]
         if len(repeated):  # the first was kept silently, a second 1e6 never said (bad-input audit)
             problems.add(where, f"the future exogenous period {format_ds([repeated[0]], s.freq)[0]} is given twice",
                          "one row per series and period", "remove the duplicate row of the future exogenous table")
