@@ -68,7 +68,7 @@ def _service_rows(table: pd.DataFrame, service: str, source: str | None, column:
     where = _locator(source)
     _require_columns(table, column, where)
     rows = _rows_of(table, service, where)
-    out = pd.DataFrame({"month": _months(rows, where, service), "level": _levels(rows, where, service),
+    out = pd.DataFrame({"month": _months(rows, where, service), "level": need_levels(rows, where, service),
                         "value": _values(rows, column, where, service)}, index=rows.index)
     _check_mixed_levels(out, where, service)
     _check_duplicates(out, where, service)
@@ -129,7 +129,7 @@ def _months(rows: pd.DataFrame, where: Where, service: str) -> pd.Series:
     return month
 
 
-def _levels(rows: pd.DataFrame, where: Where, service: str) -> pd.Series:
+def need_levels(rows: pd.DataFrame, where: Where, service: str) -> pd.Series:
     """The need level of each row, NaN when empty or without a level column; a level that is not a
     whole number 1–8 is an error (it would be summed, or planned, as a level that does not exist)."""
     if "level" not in rows.columns:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from resmodel.errors import InputError, Location, Warning_, did_you_mean
 from resmodel.forecast.anomalies import suspicious_warnings
-from resmodel.forecast.demand import _levels
+from resmodel.forecast.demand import need_levels
 from resmodel.forecast.forecaster import Forecaster, check_horizon_end, make_model
 from resmodel.forecast.frame import (
     DS,
@@ -237,7 +237,7 @@ def validate_history(history: pd.DataFrame, source: str | None = None) -> pd.Dat
                                 "use the volume history format of docs/forecasting.md")
     # an in-memory table's index may repeat (pd.concat without ignore_index): it carries no row numbers then
     h = history.copy() if history.index.is_unique else history.reset_index(drop=True)
-    h["level"] = _levels(h, lambda idx, col, _service: Location(file=source, row=int(idx) if source else None,
+    h["level"] = need_levels(h, lambda idx, col, _service: Location(file=source, row=int(idx) if source else None,
                                                                 column=col, path=str(h["service"][idx])),
                          None).astype("Int64")
     level_text = (" level " + h["level"].astype("string")).fillna("")
